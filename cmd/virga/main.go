@@ -1,0 +1,16 @@
+// Command virga is an AWS-compatible serverless and container cloud in one
+// binary. `virga up` serves the AWS APIs on 127.0.0.1:4566; other
+// subcommands are clients of a running virga.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := newRootCommand().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "virga:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/virga/virga/internal/app"
+	"github.com/virga/virga/internal/config"
+	"github.com/virga/virga/internal/version"
+)
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "virga",
+		Short:         "An AWS-compatible serverless and container cloud in one binary",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newUpCommand(), newVersionCommand())
+	return root
+}
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print virga's version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintln(cmd.OutOrStdout(), "virga", version.Version)
+		},
+	}
+}
+
+func newUpCommand() *cobra.Command {
+	cfg := config.Default()
+	var creds []string
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Serve the AWS APIs",
+		Long: `Serve the AWS APIs on one endpoint (default http://127.0.0.1:4566).
+
+Every flag can also be set by an environment variable: --data-dir by
+VIRGA_DATA_DIR, and so on. A flag given on the command line wins over the
+environment. Point the aws CLI or an SDK at virga with
+--endpoint-url http://127.0.0.1:4566 or AWS_ENDPOINT_URL.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd.Flags()); err != nil {
+				return err
+			}
+			cfg.Credentials = nil
+			for _, c := range creds {
+				cred, err := config.ParseCredential(c)
+				if err != nil {
+					return err
+				}
+				cfg.Credentials = append(cfg.Credentials, cred)
+			}
+			log, err := app.NewLogger(cfg, os.Stderr)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return app.Run(ctx, cfg, app.Options{Logger: log})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", cfg.Listen, "address to serve on (loopback by default; anything else exposes virga to the network)")
+	f.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory for virga's data")
+	f.BoolVar(&cfg.InMemory, "in-memory", cfg.InMemory, "keep all data in memory; nothing is written to disk")
+	f.StringVar(&cfg.Region, "region", cfg.Region, "AWS region virga presents itself as")
+	f.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "AWS account id resources belong to")
+	f.StringVar(&cfg.Auth, "auth", cfg.Auth, "authentication: accept (any or no signature) or sigv4 (verify signatures)")
+	f.StringArrayVar(&creds, "credentials", []string{"test:test"}, "long-term credentials KEY:SECRET (repeatable; VIRGA_CREDENTIALS takes a comma-separated list)")
+	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
+	f.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
+	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may run after SIGINT or SIGTERM")
+	return cmd
+}
+
+// applyEnv sets each flag not given on the command line from its
+// environment variable, VIRGA_ and the flag name in upper case with
+// underscores. A repeatable flag takes a comma-separated list.
+func applyEnv(fs *pflag.FlagSet) error {
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Changed || err != nil {
+			return
+		}
+		name := "VIRGA_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			return
+		}
+		if sv, isSlice := f.Value.(pflag.SliceValue); isSlice {
+			err = sv.Replace(strings.Split(v, ","))
+		} else {
+			err = f.Value.Set(v)
+		}
+		if err != nil {
+			err = fmt.Errorf("%s=%q: %v", name, v, err)
+			return
+		}
+		f.Changed = true
+	})
+	return err
+}

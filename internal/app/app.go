@@ -1,0 +1,196 @@
+// Package app is the only place virga is wired together: it opens the
+// store, builds the services with their dependencies, puts the edge in
+// front of them, and starts and stops them in order.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/h2c"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/config"
+	"github.com/virga/virga/internal/edge"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+	pebblestore "github.com/virga/virga/internal/store/pebble"
+	"github.com/virga/virga/internal/sts"
+)
+
+// App is a running virga.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	clock    clock.Clock
+	store    store.Store
+	services []*awsproto.Service
+	handler  http.Handler
+	started  time.Time
+
+	server   *http.Server
+	listener net.Listener
+	serveErr chan error
+	stopOnce sync.Once
+}
+
+// Options are the parts of an App that tests replace. Zero values mean
+// the real ones.
+type Options struct {
+	Logger *slog.Logger
+	Clock  clock.Clock
+	// Random is the source of randomness for ids; nil is crypto/rand.
+	Random io.Reader
+}
+
+// New builds virga from its configuration: the store is opened (and
+// locked) here, so a second virga on the same data directory fails now.
+func New(cfg config.Config, o Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	db, err := pebblestore.Open(pebblestore.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: o.Logger, clock: o.Clock, store: db, started: o.Clock.Now()}
+	g := ids.New(o.Random)
+
+	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
+	a.services = []*awsproto.Service{stsSvc.API()}
+
+	static := map[string]awsproto.Credential{}
+	for _, c := range cfg.Credentials {
+		static[c.AccessKeyID] = awsproto.Credential{
+			AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
+			Caller: awsproto.Caller{Account: cfg.AccountID},
+		}
+	}
+	a.handler = edge.New(edge.Options{
+		Services: a.services,
+		Auth: &edge.Authenticator{
+			Verify:    cfg.Auth == config.AuthSigV4,
+			Static:    static,
+			Temporary: stsSvc,
+			Account:   cfg.AccountID,
+			Clock:     o.Clock,
+		},
+		Internal: a.internalHandler(),
+		Region:   cfg.Region,
+		Logger:   o.Logger,
+		Clock:    o.Clock,
+		IDs:      g,
+	})
+	return a, nil
+}
+
+// Handler returns the edge, for serving on a listener of the caller's.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Start listens on the configured address and serves in the background.
+// When it returns, the listener is bound and requests are answered.
+func (a *App) Start() error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		a.store.Close()
+		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
+	}
+	a.listener = ln
+	a.server = &http.Server{
+		Handler:           h2c.NewHandler(a.handler, &http2.Server{}),
+		ReadHeaderTimeout: 30 * time.Second,
+		// 1 MiB of headers, as large as any AWS request needs; beyond it
+		// the server answers 431.
+		MaxHeaderBytes: 1 << 20,
+		ErrorLog:       slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.serveErr = make(chan error, 1)
+	go func() { a.serveErr <- a.server.Serve(ln) }()
+	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "auth", a.cfg.Auth)
+	return nil
+}
+
+func (a *App) dataDirForLog() string {
+	if a.cfg.InMemory {
+		return "(in memory)"
+	}
+	return a.cfg.DataDir
+}
+
+// Addr is the address virga listens on (with the port chosen, if the
+// configuration said port 0).
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// Shutdown stops accepting requests, lets in-flight ones finish until ctx
+// is done, and closes the store. It is safe to call more than once.
+func (a *App) Shutdown(ctx context.Context) error {
+	var err error
+	a.stopOnce.Do(func() {
+		if a.server != nil {
+			if e := a.server.Shutdown(ctx); e != nil {
+				err = fmt.Errorf("stopping the edge: %w", e)
+				a.server.Close()
+			}
+		}
+		if e := a.store.Close(); e != nil && err == nil {
+			err = fmt.Errorf("closing the store: %w", e)
+		}
+	})
+	return err
+}
+
+// Run starts virga and serves until ctx is cancelled (by SIGINT or
+// SIGTERM in `virga up`), then shuts down within the configured timeout.
+func Run(ctx context.Context, cfg config.Config, o Options) error {
+	a, err := New(cfg, o)
+	if err != nil {
+		return err
+	}
+	if err := a.Start(); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-a.serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			a.Shutdown(context.Background())
+			return err
+		}
+	}
+	a.log.Info("stopping", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := a.Shutdown(sctx); err != nil {
+		return err
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// NewLogger builds the logger the configuration asks for, writing to w.
+func NewLogger(cfg config.Config, w io.Writer) (*slog.Logger, error) {
+	level, err := cfg.SlogLevel()
+	if err != nil {
+		return nil, err
+	}
+	ho := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, ho)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, ho)), nil
+}

@@ -1,0 +1,62 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/virga/virga/internal/version"
+)
+
+// internalHandler serves virga's own endpoints:
+//
+//	GET /_virga/health  version, uptime, and each service's state (200 when up)
+//	GET /_virga/info    the effective configuration, without secrets
+func (a *App) internalHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_virga/health", func(w http.ResponseWriter, r *http.Request) {
+		type service struct {
+			Name     string `json:"name"`
+			Protocol string `json:"protocol"`
+			State    string `json:"state"`
+		}
+		out := struct {
+			Status        string    `json:"status"`
+			Version       string    `json:"version"`
+			Started       time.Time `json:"started"`
+			UptimeSeconds float64   `json:"uptimeSeconds"`
+			Store         string    `json:"store"`
+			Services      []service `json:"services"`
+		}{
+			Status:        "ok",
+			Version:       version.Version,
+			Started:       a.started.UTC(),
+			UptimeSeconds: a.clock.Now().Sub(a.started).Seconds(),
+			Store:         "pebble",
+		}
+		if a.cfg.InMemory {
+			out.Store = "pebble (in memory)"
+		}
+		for _, s := range a.services {
+			out.Services = append(out.Services, service{Name: s.Name, Protocol: s.Protocol.Name(), State: "running"})
+		}
+		writeJSON(w, out)
+	})
+	mux.HandleFunc("GET /_virga/info", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, struct {
+			Version string `json:"version"`
+			Config  any    `json:"config"`
+		}{version.Version, a.cfg})
+	})
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(append(b, '\n'))
+}

@@ -1,0 +1,106 @@
+// Package awsjson implements AWS's awsJson 1.0 and 1.1 protocols: every
+// request is a POST to / naming its operation in X-Amz-Target
+// ("DynamoDB_20120810.PutItem") with a JSON body; responses are JSON, and
+// errors carry their code in the body's __type and in X-Amzn-ErrorType.
+package awsjson
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/jsoncodec"
+)
+
+// Protocol is awsJson for one service.
+type Protocol struct {
+	// Version is "1.0" or "1.1".
+	Version string
+	// TargetPrefix is the part of X-Amz-Target before the dot.
+	TargetPrefix string
+	// ErrorNamespace, when set, prefixes __type in error bodies
+	// ("com.amazonaws.dynamodb.v20120810#"), as some services do.
+	ErrorNamespace string
+
+	contentType string
+}
+
+var _ awsproto.Protocol = (*Protocol)(nil)
+
+// New returns the awsJson protocol of the given version for a service
+// whose targets start with targetPrefix.
+func New(version, targetPrefix string) *Protocol {
+	return &Protocol{Version: version, TargetPrefix: targetPrefix, contentType: "application/x-amz-json-" + version}
+}
+
+// Name returns "awsJson1_0" or "awsJson1_1".
+func (p *Protocol) Name() string { return "awsJson" + strings.ReplaceAll(p.Version, ".", "_") }
+
+// Resolve finds the operation named by X-Amz-Target.
+func (p *Protocol) Resolve(c *awsproto.Call) error {
+	target := c.Request.Header.Get("X-Amz-Target")
+	prefix, name, ok := strings.Cut(target, ".")
+	if !ok || prefix != p.TargetPrefix || c.Service.Operation(name) == nil {
+		return apierr.ErrUnknownOperation.WithMessage("")
+	}
+	if c.Request.Method != http.MethodPost {
+		return apierr.ErrUnknownOperation.WithMessage("")
+	}
+	c.Op = c.Service.Operation(name)
+	return nil
+}
+
+// Decode reads the JSON body into in.
+func (p *Protocol) Decode(c *awsproto.Call, in any) error {
+	if err := jsoncodec.Unmarshal(c.Body, in); err != nil {
+		return apierr.ErrSerialization.WithMessage(err.Error())
+	}
+	return nil
+}
+
+// Encode writes out as the JSON body.
+func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
+	body := jsoncodec.Marshal(make([]byte, 0, 256), out)
+	h := w.Header()
+	h.Set("Content-Type", p.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(c.Status)
+	w.Write(body)
+}
+
+// EncodeError writes e as {"__type": ..., "message": ...}.
+func (p *Protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apierr.Error) {
+	WriteError(w, p.contentType, p.ErrorNamespace, e)
+}
+
+// WriteError writes e in the awsJson error shape. It is shared with code
+// that answers before a service is known (the edge's routing errors).
+func WriteError(w http.ResponseWriter, contentType, namespace string, e *apierr.Error) {
+	body := make([]byte, 0, 128)
+	body = append(body, `{"__type":`...)
+	body = jsoncodec.AppendString(body, namespace+e.Code)
+	if e.Details != nil {
+		// Details' members go beside __type and message.
+		d := jsoncodec.Marshal(nil, e.Details)
+		if len(d) > 2 {
+			body = append(body, ',')
+			body = append(body, d[1:len(d)-1]...)
+		}
+	}
+	if e.Message != "" {
+		body = append(body, `,"message":`...)
+		body = jsoncodec.AppendString(body, e.Message)
+	}
+	body = append(body, '}')
+	h := w.Header()
+	for k, v := range e.Headers {
+		h.Set(k, v)
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("X-Amzn-ErrorType", e.Code)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.Status)
+	w.Write(body)
+}

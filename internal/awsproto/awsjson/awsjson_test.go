@@ -1,0 +1,375 @@
+package awsjson
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+)
+
+type mode string
+
+func (mode) Values() []string { return []string{"PROVISIONED", "PAY_PER_REQUEST"} }
+
+type attr struct {
+	S  *string
+	N  *string
+	B  []byte
+	L  []*attr
+	M  map[string]*attr
+	BS [][]byte
+}
+
+type key struct {
+	Name *string `aws:"required,min=3,max=255"`
+	Type *string
+}
+
+type createInput struct {
+	TableName *string `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
+	Mode      mode
+	Keys      []key `aws:"min=1"`
+	Item      map[string]*attr
+	Tags      map[string]string
+	Matrix    [][]int32
+	When      *time.Time
+	WhenISO   *time.Time `aws:"ts=iso8601"`
+	Secret    []byte
+	Ratio     *float64
+	Limit     *int32 `aws:"min=1,max=100"`
+	Enabled   *bool
+	Raw       json.RawMessage
+	Big       *int64
+	Small     *uint8
+}
+
+type createOutput struct {
+	TableArn  *string
+	Created   *time.Time
+	CreatedMS *time.Time
+	ISO       *time.Time `aws:"ts=iso8601"`
+	Keys      []key
+	Tags      map[string]string
+	Item      map[string]*attr
+	Size      int64
+	Ratio     float64
+	Inf       *float64
+	Secret    []byte
+	Mode      mode
+	Raw       json.RawMessage
+	Empty     []string
+	Absent    []string
+}
+
+type cancellation struct {
+	CancellationReasons []struct {
+		Code    *string
+		Message *string
+	}
+}
+
+var (
+	t0 = time.Date(2019, 12, 16, 23, 48, 18, 0, time.UTC)
+	t1 = time.Date(2019, 12, 16, 23, 48, 18, 500_000_000, time.UTC)
+)
+
+func testService(got *any) *awsproto.Service {
+	return newService(New("1.0", "DynamoDB_20120810"),
+		capture[createInput]("CreateTable", "", got),
+		capture[struct{}]("ListTables", "", got),
+	)
+}
+
+func target(op string) map[string]string {
+	return map[string]string{"X-Amz-Target": "DynamoDB_20120810." + op, "Content-Type": "application/x-amz-json-1.0"}
+}
+
+func TestDecode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		req        request
+		want       any
+		wantCode   string
+		wantStatus int
+		wantMsg    string
+	}{
+		{
+			name: "everything",
+			req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{
+				"TableName":"users","Mode":"PAY_PER_REQUEST",
+				"Keys":[{"Name":"pkey","Type":"HASH"},{"Name":"skey"}],
+				"Item":{"a":{"S":"x"},"b":{"L":[{"N":"1"},{"M":{"c":{"B":"aGk="}}}]},"c":{"BS":["AA==","AQ=="]}},
+				"Tags":{"k":"v","e":""},
+				"Matrix":[[1,2],[],[3]],
+				"When":1576540098.5,"WhenISO":"2019-12-16T23:48:18Z","Secret":"c2VjcmV0","Ratio":"-Infinity",
+				"Limit":10.9,"Enabled":false,"Raw":{"any":["json",1,null]},"Big":9007199254740993,"Small":255,
+				"Unknown":{"x":[1,{"y":null}]}}`},
+			want: &createInput{
+				TableName: ptr("users"), Mode: "PAY_PER_REQUEST",
+				Keys: []key{{Name: ptr("pkey"), Type: ptr("HASH")}, {Name: ptr("skey")}},
+				Item: map[string]*attr{"a": {S: ptr("x")}, "b": {L: []*attr{{N: ptr("1")}, {M: map[string]*attr{"c": {B: []byte("hi")}}}}},
+					"c": {BS: [][]byte{{0}, {1}}}},
+				Tags: map[string]string{"k": "v", "e": ""}, Matrix: [][]int32{{1, 2}, {}, {3}},
+				When: &t1, WhenISO: &t0, Secret: []byte("secret"), Ratio: ptr(math.Inf(-1)), Limit: ptr[int32](10),
+				Enabled: ptr(false), Raw: json.RawMessage(`{"any":["json",1,null]}`), Big: ptr[int64](9007199254740993), Small: ptr[uint8](255),
+			},
+		},
+		{name: "empty body is an empty object", req: request{method: "POST", target: "/", header: target("ListTables")}, want: &struct{}{}},
+		{name: "null members are absent", req: request{method: "POST", target: "/", header: target("CreateTable"),
+			body: `{"TableName":"abc","Keys":null,"Item":{"a":null},"Matrix":[null,[1]]}`},
+			want: &createInput{TableName: ptr("abc"), Item: map[string]*attr{}, Matrix: [][]int32{nil, {1}}}},
+
+		{name: "not JSON", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"TableName":`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "not an object", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `"x"`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "two documents", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{}{}`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "number for a string", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"TableName":5}`},
+			wantCode: "SerializationException", wantStatus: 400, wantMsg: "NUMBER_VALUE cannot be converted to String"},
+		{name: "string for an integer", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Limit":"5"}`},
+			wantCode: "SerializationException", wantStatus: 400, wantMsg: "STRING_VALUE cannot be converted to Integer"},
+		{name: "object for a list", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Keys":{}}`},
+			wantCode: "SerializationException", wantStatus: 400, wantMsg: "Start of structure or map found where not expected."},
+		{name: "list for a map", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Tags":[]}`},
+			wantCode: "SerializationException", wantStatus: 400, wantMsg: "Start of list found where not expected."},
+		{name: "deep type error", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Item":{"a":{"L":[{"S":true}]}}}`},
+			wantCode: "SerializationException", wantStatus: 400, wantMsg: "TRUE_VALUE cannot be converted to String"},
+		{name: "integer overflow", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Small":256}`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "int64 overflow", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Big":9223372036854775808}`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "bad base64", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Secret":"abc"}`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "bad timestamp", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"WhenISO":"today"}`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "string for a float", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Ratio":"1.5"}`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "nested too deeply", req: request{method: "POST", target: "/", header: target("CreateTable"),
+			body: `{"Item":{"a":` + strings.Repeat(`{"L":[`, 70) + strings.Repeat(`]}`, 70) + `}}`},
+			wantCode: "SerializationException", wantStatus: 400},
+		{name: "missing required", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{}`},
+			wantCode: "ValidationException", wantStatus: 400,
+			wantMsg: "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"},
+		{name: "enum, pattern, range and length", req: request{method: "POST", target: "/", header: target("CreateTable"),
+			body: `{"TableName":"a b","Mode":"FREE","Limit":0,"Keys":[{"Name":"x"}]}`},
+			wantCode: "ValidationException", wantStatus: 400,
+			wantMsg: "4 validation errors detected: " +
+				"Value 'a b' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
+				"Value 'FREE' at 'mode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]; " +
+				"Value 'x' at 'keys.1.member.name' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+				"Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{name: "unknown operation", req: request{method: "POST", target: "/", header: target("DropEverything")},
+			wantCode: "UnknownOperationException", wantStatus: 400},
+		{name: "other service's target", req: request{method: "POST", target: "/", header: map[string]string{"X-Amz-Target": "Kinesis_20131202.ListTables"}},
+			wantCode: "UnknownOperationException", wantStatus: 400},
+		{name: "no target", req: request{method: "POST", target: "/"},
+			wantCode: "UnknownOperationException", wantStatus: 400},
+		{name: "GET", req: request{method: "GET", target: "/", header: target("ListTables")},
+			wantCode: "UnknownOperationException", wantStatus: 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got any
+			w := serve(testService(&got), tt.req)
+			if tt.wantCode != "" {
+				var e struct {
+					Type    string `json:"__type"`
+					Message string `json:"message"`
+				}
+				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil {
+					t.Fatalf("error body %q: %v", w.Body, err)
+				}
+				if e.Type != tt.wantCode || w.Header().Get("X-Amzn-ErrorType") != tt.wantCode || w.Code != tt.wantStatus {
+					t.Fatalf("got %d %s, want %d %q", w.Code, w.Body, tt.wantStatus, tt.wantCode)
+				}
+				if tt.wantMsg != "" && e.Message != tt.wantMsg {
+					t.Errorf("message %q\nwant    %q", e.Message, tt.wantMsg)
+				}
+				return
+			}
+			if w.Code != 200 {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if show(got) != show(tt.want) {
+				t.Errorf("decoded\n%s\nwant\n%s", show(got), show(tt.want))
+			}
+		})
+	}
+}
+
+func TestEncode(t *testing.T) {
+	t.Parallel()
+	full := &createOutput{
+		TableArn: ptr("arn:aws:dynamodb:us-east-1:000000000000:table/users"), Created: &t0, CreatedMS: &t1, ISO: &t1,
+		Keys: []key{{Name: ptr("pk"), Type: ptr("HASH")}}, Tags: map[string]string{"k": "v \"quoted\" \u2028"},
+		Item: map[string]*attr{"a": {L: []*attr{{S: ptr("x")}, {B: []byte{0xff}}}}},
+		Size: 1 << 40, Ratio: 1e-7, Inf: ptr(math.Inf(1)), Secret: []byte("s"), Mode: "PROVISIONED",
+		Raw: json.RawMessage(`{"doc":[1,2]}`), Empty: []string{},
+	}
+	tests := []struct {
+		name string
+		out  any
+		err  error
+	}{
+		{name: "full", out: full},
+		{name: "empty", out: &struct{}{}},
+		{name: "nil output", out: (*createOutput)(nil)},
+		{name: "error", err: apierr.New("ResourceNotFoundException", 400, "Requested resource not found")},
+		{name: "error with details", err: apierr.New("TransactionCanceledException", 400, "Transaction cancelled").
+			WithDetails(&cancellation{CancellationReasons: []struct {
+				Code    *string
+				Message *string
+			}{{Code: ptr("ConditionalCheckFailed"), Message: ptr("The conditional request failed")}, {Code: ptr("None")}}})},
+		{name: "error with headers", err: &apierr.Error{Code: "ThrottlingException", Status: 400, Message: "Rate exceeded",
+			Headers: map[string]string{"Retry-After": "1"}}},
+		{name: "internal error", err: errors.New("boom")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var o awsproto.Operation
+			if tt.err != nil {
+				o = op[struct{}, struct{}]("Op", "", 200, nil, tt.err)
+			} else {
+				o = awsproto.Operation{Name: "Op", Handler: anyHandler{tt.out}}
+			}
+			svc := newService(New("1.0", "DynamoDB_20120810"), o)
+			w := serve(svc, request{method: "POST", target: "/", header: target("Op"), body: "{}"})
+			golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), dump(w))
+		})
+	}
+}
+
+func TestErrorNamespace(t *testing.T) {
+	t.Parallel()
+	p := New("1.1", "AWSEvents")
+	p.ErrorNamespace = "com.amazonaws.events#"
+	svc := newService(p, op[struct{}, struct{}]("Op", "", 200, nil, apierr.New("ResourceNotFoundException", 400, "gone")))
+	w := serve(svc, request{method: "POST", target: "/", header: map[string]string{"X-Amz-Target": "AWSEvents.Op"}})
+	golden(t, "encode/error_namespace_1.1", dump(w))
+}
+
+// anyHandler answers with a fixed output of any type.
+type anyHandler struct{ out any }
+
+func (h anyHandler) NewInput() any                           { return &struct{}{} }
+func (h anyHandler) Serve(context.Context, any) (any, error) { return h.out, nil }
+func (h anyHandler) OutputType() reflect.Type                { return reflect.TypeOf(h.out).Elem() }
+
+// FuzzDecode proves that no body or target makes decoding panic, and that
+// every failure is an *apierr.Error.
+func FuzzDecode(f *testing.F) {
+	f.Add("DynamoDB_20120810.CreateTable", `{"TableName":"t","Item":{"a":{"L":[{"M":{"b":{"BS":["AA=="]}}}]}}}`)
+	f.Add("DynamoDB_20120810.CreateTable", `{"Matrix":[[1,2,"x"]],"When":"2019-12-16T23:48:18Z","Ratio":"NaN"}`)
+	f.Add("DynamoDB_20120810.CreateTable", `{"Limit":1e309,"Big":-9223372036854775809,"Small":-1}`)
+	f.Add("DynamoDB_20120810.CreateTable", `{"Raw":{"a":[{"b":{}}]},"Secret":"===="}`)
+	f.Add("DynamoDB_20120810.ListTables", ``)
+	f.Add("DynamoDB_20120810", `[`)
+	f.Add(".", "\xff")
+	f.Fuzz(func(t *testing.T, tgt, body string) {
+		var got any
+		svc := testService(&got)
+		r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		r.Header = map[string][]string{"X-Amz-Target": {tgt}}
+		c := awsproto.NewCall(r, "req", time.Time{})
+		c.Body = []byte(body)
+		c.Service = svc
+		if err := svc.Protocol.Resolve(c); err != nil {
+			if apierr.As(err) == nil {
+				t.Fatalf("Resolve: %T %v", err, err)
+			}
+			return
+		}
+		in := c.Op.Handler.NewInput()
+		if err := svc.Protocol.Decode(c, in); err != nil && apierr.As(err) == nil {
+			t.Fatalf("Decode: %T %v", err, err)
+		}
+		svc.Serve(c, httptest.NewRecorder())
+	})
+}
+
+// show prints a decoded value deterministically, NaN included.
+func show(v any) string {
+	var b strings.Builder
+	write(&b, reflect.ValueOf(v))
+	return b.String()
+}
+
+func write(b *strings.Builder, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Invalid:
+		b.WriteString("invalid")
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		b.WriteString("&")
+		write(b, v.Elem())
+	case reflect.Struct:
+		if tm, ok := v.Interface().(time.Time); ok {
+			b.WriteString(tm.UTC().Format(time.RFC3339Nano))
+			return
+		}
+		b.WriteString("{")
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fmt.Fprintf(b, "%s:", v.Type().Field(i).Name)
+				write(b, v.Field(i))
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString("}")
+	case reflect.Slice:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			fmt.Fprintf(b, "%q", v.Bytes())
+			return
+		}
+		b.WriteString("[")
+		for i := 0; i < v.Len(); i++ {
+			write(b, v.Index(i))
+			b.WriteString(" ")
+		}
+		b.WriteString("]")
+	case reflect.Map:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		var parts []string
+		iter := v.MapRange()
+		for iter.Next() {
+			var e strings.Builder
+			write(&e, iter.Value())
+			parts = append(parts, iter.Key().String()+":"+e.String())
+		}
+		sortStrings(parts)
+		b.WriteString("map[" + strings.Join(parts, " ") + "]")
+	default:
+		fmt.Fprintf(b, "%v", v.Interface())
+	}
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package awsproto
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Call is one request to one service, from the edge's first look at it to
+// the response. The edge creates it; protocols and services fill it in;
+// the request log reads it at the end. A Call belongs to one goroutine.
+type Call struct {
+	// Request is the HTTP request; Body is its body, read in full.
+	Request *http.Request
+	Body    []byte
+	// Service and Op are what the request calls, once resolved.
+	Service *Service
+	Op      *Operation
+	// Params are what the protocol parsed while resolving the operation,
+	// for its decoder: a REST route's URI labels (decoded), or the
+	// awsQuery form's parameters.
+	Params map[string]string
+	// RequestID is sent back in the protocol's request id header and body.
+	RequestID string
+	// TraceID is the X-Ray trace header value (Root=…;Parent=…;Sampled=…).
+	TraceID string
+	// Caller is who signed the request.
+	Caller Caller
+	// Region is the region the request addresses.
+	Region string
+	// Started is when the edge received the request.
+	Started time.Time
+	// Status, ErrorCode and Err record the outcome for the request log;
+	// Err is an internal error the client did not see.
+	Status    int
+	ErrorCode string
+	Err       error
+
+	ctx context.Context
+}
+
+// Caller is the identity a request was made with.
+type Caller struct {
+	// AccessKeyID is the access key the request was signed with (empty
+	// for an unsigned request).
+	AccessKeyID string
+	// SessionToken is the temporary credentials' token, if any.
+	SessionToken string
+	// Account is the account the caller belongs to.
+	Account string
+	// ARN and UserID are the caller's identity as GetCallerIdentity
+	// reports it.
+	ARN    string
+	UserID string
+}
+
+type callKey struct{}
+
+// NewCall starts a call for r. The call is reachable from the context it
+// hands to handlers (see CallFrom).
+func NewCall(r *http.Request, requestID string, started time.Time) *Call {
+	c := &Call{Request: r, RequestID: requestID, Started: started}
+	c.ctx = context.WithValue(r.Context(), callKey{}, c)
+	return c
+}
+
+// Context returns the context handlers run in.
+func (c *Call) Context() context.Context { return c.ctx }
+
+// CallFrom returns the call a handler's context belongs to, or nil outside
+// a call (a background task, say).
+func CallFrom(ctx context.Context) *Call {
+	c, _ := ctx.Value(callKey{}).(*Call)
+	return c
+}
+
+// Credential is an access key virga knows, with the identity it stands
+// for: a long-term key from the configuration, or temporary credentials
+// STS issued.
+type Credential struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	// SessionToken is set for temporary credentials; requests signed with
+	// them must carry it.
+	SessionToken string
+	// Expires is when temporary credentials stop working (zero: never).
+	Expires time.Time
+	// Caller is who requests signed with this key are made by.
+	Caller Caller
+}

@@ -1,0 +1,21 @@
+// Package awsproto is where an HTTP request becomes an AWS operation call
+// and its result becomes an AWS response. It owns the shape of a service
+// (a name, a protocol, an operation table) and the one path every call
+// takes:
+//
+//	edge ─► Service.Serve(call)
+//	          Protocol.Resolve   which operation (X-Amz-Target, Action, REST route)
+//	          Protocol.Decode    wire → input struct     (malformed → protocol's error)
+//	          shape.Validate     required, lengths, ranges, patterns, enums → ValidationException
+//	          Handler.Serve      the service's code, which knows nothing of HTTP
+//	          Protocol.Encode    output struct → wire    (or EncodeError for an *apierr.Error)
+//
+// The protocols live in subpackages, one each: awsjson (awsJson 1.0 and
+// 1.1), query (awsQuery), restjson (restJson1) and restxml (restXml). They
+// share package shape, which describes input and output structs by
+// reflection. Errors are *apierr.Error values. SigV4 parsing and
+// verification is package sigv4; the edge runs it before Serve.
+//
+// Adding an operation: write its input and output structs and its
+// handler, and add one Operation to the service's table.
+package awsproto

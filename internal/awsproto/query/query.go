@@ -1,0 +1,281 @@
+// Package query implements AWS's awsQuery protocol: the operation is the
+// Action parameter and its input is a flat set of form (or URL query)
+// parameters, "Tags.member.1.Key=k"; the response is XML,
+// <ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…,
+// and errors are <ErrorResponse><Error><Type/><Code/><Message/></Error>.
+package query
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/shape"
+	"github.com/virga/virga/internal/awsproto/xmlcodec"
+)
+
+// Protocol is awsQuery for one service.
+type Protocol struct {
+	// APIVersion is the service's API version, the Version parameter.
+	APIVersion string
+	// Namespace is the XML namespace of responses.
+	Namespace string
+}
+
+var _ awsproto.Protocol = (*Protocol)(nil)
+
+// New returns the awsQuery protocol for a service API version whose
+// responses are in the given XML namespace.
+func New(apiVersion, namespace string) *Protocol {
+	return &Protocol{APIVersion: apiVersion, Namespace: namespace}
+}
+
+// Name returns "awsQuery".
+func (p *Protocol) Name() string { return "awsQuery" }
+
+// Params returns a request's parameters: the URL query, and the body when
+// it is a form.
+func Params(r *http.Request, body []byte) (url.Values, error) {
+	vals, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, err
+	}
+	if r.Method == http.MethodPost && len(body) > 0 {
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if ct != "application/x-www-form-urlencoded" {
+			return nil, fmt.Errorf("unsupported content type %q", ct)
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range form {
+			vals[k] = append(vals[k], v...)
+		}
+	}
+	return vals, nil
+}
+
+// Resolve finds the operation named by the Action parameter.
+func (p *Protocol) Resolve(c *awsproto.Call) error {
+	vals, err := Params(c.Request, c.Body)
+	if err != nil {
+		return apierr.ErrMalformedQueryString.WithMessage(err.Error())
+	}
+	c.Params = make(map[string]string, len(vals))
+	action := vals.Get("Action")
+	if action == "" {
+		return apierr.ErrMissingAction
+	}
+	op := c.Service.Operation(action)
+	if op == nil {
+		return apierr.ErrInvalidAction.Withf("Could not find operation %s for version %s", action, p.APIVersion)
+	}
+	c.Op = op
+	for k, v := range vals {
+		if len(v) > 0 {
+			c.Params[k] = v[0]
+		}
+	}
+	return nil
+}
+
+// Decode fills in from the parameters Resolve parsed.
+func (p *Protocol) Decode(c *awsproto.Call, in any) error {
+	d := decoder{params: c.Params, prefixes: map[string]bool{}}
+	for k := range d.params {
+		for i := 0; i < len(k); i++ {
+			if k[i] == '.' {
+				d.prefixes[k[:i]] = true
+			}
+		}
+	}
+	rv := reflect.ValueOf(in).Elem()
+	if err := d.structure(rv, shape.Of(rv.Type()), ""); err != nil {
+		return c.Service.ValidationError.WithMessage(err.Error())
+	}
+	return nil
+}
+
+// decoder reads a struct out of flat parameters.
+type decoder struct {
+	params   map[string]string
+	prefixes map[string]bool // every proper dotted prefix of a key
+}
+
+func (d *decoder) has(key string) bool {
+	_, ok := d.params[key]
+	return ok || d.prefixes[key]
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+func (d *decoder) structure(v reflect.Value, t *shape.Type, prefix string) error {
+	for _, f := range t.Fields {
+		key := join(prefix, f.Name)
+		if !d.has(key) {
+			continue
+		}
+		if err := d.value(v.Field(f.Index), f.Shape, f, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxEntries bounds list and map indexes, so "A.member.99999999=x" cannot
+// make the decoder loop.
+const maxEntries = 10000
+
+func (d *decoder) value(v reflect.Value, t *shape.Type, f *shape.Field, key string) error {
+	switch t.Kind {
+	case shape.Structure:
+		return d.structure(shape.Settable(v), t, key)
+	case shape.List:
+		base := key
+		if f == nil || !f.Flattened {
+			member := "member"
+			if f != nil {
+				member = f.MemberName
+			}
+			base = key + "." + member
+		}
+		s := reflect.MakeSlice(v.Type(), 0, 0)
+		for i := 1; i <= maxEntries; i++ {
+			ek := base + "." + strconv.Itoa(i)
+			if !d.has(ek) {
+				break
+			}
+			e := reflect.New(v.Type().Elem()).Elem()
+			if err := d.value(e, t.Elem, nil, ek); err != nil {
+				return err
+			}
+			s = reflect.Append(s, e)
+		}
+		v.Set(s)
+	case shape.Map:
+		base := key + ".entry"
+		keyName, valueName := "key", "value"
+		if f != nil {
+			keyName, valueName = f.KeyName, f.ValueName
+			if f.Flattened {
+				base = key
+			}
+		}
+		m := reflect.MakeMap(v.Type())
+		for i := 1; i <= maxEntries; i++ {
+			ek := base + "." + strconv.Itoa(i)
+			if !d.has(ek) {
+				break
+			}
+			k, ok := d.params[ek+"."+keyName]
+			if !ok {
+				continue
+			}
+			e := reflect.New(v.Type().Elem()).Elem()
+			if d.has(ek + "." + valueName) {
+				if err := d.value(e, t.Elem, nil, ek+"."+valueName); err != nil {
+					return err
+				}
+			}
+			m.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), e)
+		}
+		v.Set(m)
+	default:
+		s, ok := d.params[key]
+		if !ok {
+			return nil
+		}
+		format := shape.ISO8601
+		if f != nil && f.TimestampFormat != "" {
+			format = f.TimestampFormat
+		}
+		if err := shape.SetText(shape.Settable(v), t, s, format); err != nil {
+			return fmt.Errorf("Value '%s' for parameter %s is invalid. Not a valid %s", s, key, t.Kind)
+		}
+	}
+	return nil
+}
+
+// Encode writes <OpResponse><OpResult>…</OpResult><ResponseMetadata>….
+func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
+	var b bytes.Buffer
+	name := c.Op.Name
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString("<" + name + `Response xmlns="` + p.Namespace + `">`)
+	if !shape.Of(reflect.TypeOf(out)).IsEmptyStruct() {
+		b.WriteString("<" + name + "Result>")
+		xmlcodec.WriteMembers(&b, out)
+		b.WriteString("</" + name + "Result>")
+	}
+	b.WriteString("<ResponseMetadata><RequestId>")
+	xmlcodec.Escape(&b, c.RequestID)
+	b.WriteString("</RequestId></ResponseMetadata></" + name + "Response>\n")
+	h := w.Header()
+	h.Set("Content-Type", "text/xml")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(c.Status)
+	w.Write(b.Bytes())
+}
+
+// EncodeError writes <ErrorResponse><Error>…</Error><RequestId>….
+func (p *Protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apierr.Error) {
+	WriteError(w, p.Namespace, c.RequestID, e)
+}
+
+// WriteError writes e in the awsQuery error shape. It is shared with code
+// that answers before a service is known.
+func WriteError(w http.ResponseWriter, namespace, requestID string, e *apierr.Error) {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<ErrorResponse`)
+	if namespace != "" {
+		b.WriteString(` xmlns="` + namespace + `"`)
+	}
+	b.WriteString(`><Error><Type>`)
+	if e.Fault {
+		b.WriteString("Receiver")
+	} else {
+		b.WriteString("Sender")
+	}
+	b.WriteString("</Type><Code>")
+	xmlcodec.Escape(&b, e.Code)
+	b.WriteString("</Code><Message>")
+	xmlcodec.Escape(&b, e.Message)
+	b.WriteString("</Message>")
+	if e.Details != nil {
+		xmlcodec.WriteMembers(&b, e.Details)
+	}
+	b.WriteString("</Error><RequestId>")
+	xmlcodec.Escape(&b, requestID)
+	b.WriteString("</RequestId></ErrorResponse>\n")
+	h := w.Header()
+	for k, v := range e.Headers {
+		h.Set(k, v)
+	}
+	h.Set("Content-Type", "text/xml")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(e.Status)
+	w.Write(b.Bytes())
+}
+
+// Action returns a query request's Action and Version parameters, so the
+// edge can route an unsigned request to the service that has them.
+func Action(r *http.Request, body []byte) (action, version string) {
+	vals, err := Params(r, body)
+	if err != nil {
+		return "", ""
+	}
+	return vals.Get("Action"), vals.Get("Version")
+}

@@ -1,0 +1,188 @@
+package awsproto
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/shape"
+)
+
+// Protocol is one of AWS's wire protocols. Each is implemented once, in a
+// subpackage (awsjson, query, restjson, restxml), and shared by every
+// service that speaks it.
+type Protocol interface {
+	// Name is the protocol's Smithy name, such as "awsJson1_0".
+	Name() string
+	// Resolve finds the operation a request calls and sets c.Op (and
+	// c.Params, what it parsed on the way). It returns the protocol's unknown
+	// operation error when there is none.
+	Resolve(c *Call) error
+	// Decode fills in, a pointer to the operation's input struct, from the
+	// request. Malformed input gives the protocol's AWS error.
+	Decode(c *Call, in any) error
+	// Encode writes the operation's successful response.
+	Encode(c *Call, w http.ResponseWriter, out any)
+	// EncodeError writes e in the protocol's error shape.
+	EncodeError(c *Call, w http.ResponseWriter, e *apierr.Error)
+}
+
+// Handler runs one operation. Handle builds one from a typed function.
+type Handler interface {
+	// NewInput returns a pointer to a zero input struct.
+	NewInput() any
+	// Serve runs the operation on a decoded, validated input and returns
+	// a pointer to the output struct.
+	Serve(ctx context.Context, in any) (any, error)
+	// OutputType is the output struct's type.
+	OutputType() reflect.Type
+}
+
+type typedHandler[In, Out any] func(context.Context, *In) (*Out, error)
+
+func (h typedHandler[In, Out]) NewInput() any { return new(In) }
+
+func (h typedHandler[In, Out]) Serve(ctx context.Context, in any) (any, error) {
+	out, err := h(ctx, in.(*In))
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = new(Out)
+	}
+	return out, nil
+}
+
+func (h typedHandler[In, Out]) OutputType() reflect.Type { return reflect.TypeFor[Out]() }
+
+// Handle turns a typed operation function into a Handler. The input and
+// output types are shape structs (see package shape).
+func Handle[In, Out any](f func(context.Context, *In) (*Out, error)) Handler {
+	// Describe both shapes now, so a malformed tag fails at start-up.
+	shape.Of(reflect.TypeFor[In]())
+	shape.Of(reflect.TypeFor[Out]())
+	return typedHandler[In, Out](f)
+}
+
+// Operation is one entry in a service's operation table.
+type Operation struct {
+	// Name is the operation's AWS name, such as "GetCallerIdentity".
+	Name string
+	// Action is the IAM action that authorizes it; empty means
+	// "<service>:<Name>".
+	Action string
+	// HTTP is the REST binding, "METHOD /path/{Label}/{Greedy+}?query",
+	// for restJson1 and restXml services; other protocols ignore it.
+	HTTP string
+	// Status is the HTTP status of a successful REST response (default 200).
+	Status int
+	// Handler runs the operation.
+	Handler Handler
+}
+
+// Service is an AWS service as the edge sees it: a name, a protocol and
+// an operation table.
+type Service struct {
+	// Name is the service's SigV4 signing name ("sts", "dynamodb"), which
+	// is also how the edge and IAM actions name it.
+	Name string
+	// Protocol is the wire protocol the service speaks.
+	Protocol Protocol
+	// ValidationError is the error constraint violations are reported
+	// with; its message is replaced by the violations. AWS spells it
+	// "ValidationException" in most services and "ValidationError" in the
+	// older awsQuery ones.
+	ValidationError *apierr.Error
+	// Operations is the operation table.
+	Operations []Operation
+	// MaxBodyBytes bounds a request body; zero means DefaultMaxBody.
+	MaxBodyBytes int64
+
+	byName map[string]*Operation
+}
+
+// DefaultMaxBody bounds request bodies of services that set no limit of
+// their own.
+const DefaultMaxBody = 16 << 20
+
+// Init indexes the operation table and fills in defaults; call it once
+// after building the Service.
+func (s *Service) Init() *Service {
+	s.byName = make(map[string]*Operation, len(s.Operations))
+	for i := range s.Operations {
+		op := &s.Operations[i]
+		if op.Action == "" {
+			op.Action = s.Name + ":" + op.Name
+		}
+		if op.Status == 0 {
+			op.Status = http.StatusOK
+		}
+		s.byName[op.Name] = op
+	}
+	if s.ValidationError == nil {
+		s.ValidationError = apierr.New("ValidationException", 400, "")
+	}
+	if s.MaxBodyBytes == 0 {
+		s.MaxBodyBytes = DefaultMaxBody
+	}
+	if ini, ok := s.Protocol.(interface{ Init(*Service) }); ok {
+		ini.Init(s)
+	}
+	return s
+}
+
+// Operation returns the operation with the given name, or nil.
+func (s *Service) Operation(name string) *Operation { return s.byName[name] }
+
+// Serve runs a call whose request has been read: resolve the operation,
+// decode and validate its input, run it, and encode the result or error.
+func (s *Service) Serve(c *Call, w http.ResponseWriter) {
+	c.Service = s
+	if c.Op == nil {
+		if err := s.Protocol.Resolve(c); err != nil {
+			s.WriteError(c, w, err)
+			return
+		}
+	}
+	in := c.Op.Handler.NewInput()
+	if err := s.Protocol.Decode(c, in); err != nil {
+		s.WriteError(c, w, err)
+		return
+	}
+	if vs := shape.Validate(in); len(vs) > 0 {
+		s.WriteError(c, w, s.ValidationError.WithMessage(shape.Message(vs)))
+		return
+	}
+	out, err := c.Op.Handler.Serve(c.Context(), in)
+	if err != nil {
+		s.WriteError(c, w, err)
+		return
+	}
+	c.Status = c.Op.Status
+	s.Protocol.Encode(c, w, out)
+}
+
+// WriteError renders err in the service's protocol. An error that is not
+// an *apierr.Error is an internal failure: it is recorded on the call for
+// the request log and the client sees AWS's internal error.
+func (s *Service) WriteError(c *Call, w http.ResponseWriter, err error) {
+	e := apierr.As(err)
+	if e == nil {
+		c.Err = err
+		e = apierr.ErrInternal
+	}
+	c.ErrorCode = e.Code
+	c.Status = e.Status
+	s.Protocol.EncodeError(c, w, e)
+}
+
+// LowerFirst returns name with its first letter in lower case, as AWS
+// names members in validation messages.
+func LowerFirst(name string) string {
+	if name == "" {
+		return name
+	}
+	return strings.ToLower(name[:1]) + name[1:]
+}

@@ -1,0 +1,204 @@
+package shape
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Violation is one failed constraint, worded as AWS words it.
+type Violation struct {
+	// Path is the member's path as AWS prints it: lowerCamel member names,
+	// list elements as "name.1.member" (1-based).
+	Path string
+	// Value is the offending value as AWS prints it ("null", "'abc'").
+	Value string
+	// Constraint is the sentence after "failed to satisfy constraint: ".
+	Constraint string
+}
+
+// Message renders violations in AWS's validation message format:
+//
+//	1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null
+func Message(vs []Violation) string {
+	var b strings.Builder
+	if len(vs) == 1 {
+		b.WriteString("1 validation error detected: ")
+	} else {
+		fmt.Fprintf(&b, "%d validation errors detected: ", len(vs))
+	}
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "Value %s at '%s' failed to satisfy constraint: %s", v.Value, v.Path, v.Constraint)
+	}
+	return b.String()
+}
+
+// Validate checks the constraints of the structure v (a struct or a pointer
+// to one) and returns every violation, in member order.
+func Validate(v any) []Violation {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil
+		}
+		rv = rv.Elem()
+	}
+	var out []Violation
+	validateStruct(rv, Of(rv.Type()), "", &out)
+	return out
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return strings.ToLower(string(r)) + s[n:]
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+func validateStruct(rv reflect.Value, t *Type, prefix string, out *[]Violation) {
+	for _, f := range t.Fields {
+		fv := rv.Field(f.Index)
+		path := join(prefix, lowerFirst(f.Name))
+		validateValue(fv, f, f.Shape, path, out)
+	}
+}
+
+// present reports whether a member value counts as given.
+func present(fv reflect.Value) bool {
+	switch fv.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return !fv.IsNil()
+	default:
+		return !fv.IsZero()
+	}
+}
+
+func validateValue(fv reflect.Value, f *Field, t *Type, path string, out *[]Violation) {
+	if !present(fv) {
+		if f != nil && f.Required {
+			*out = append(*out, Violation{Path: path, Value: "null", Constraint: "Member must not be null"})
+		}
+		return
+	}
+	for fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Interface {
+		fv = fv.Elem()
+	}
+	if f != nil {
+		checkRange(fv, f, t, path, out)
+	}
+	switch t.Kind {
+	case String:
+		if t.Enum != nil {
+			s := fv.String()
+			ok := false
+			for _, e := range t.Enum {
+				if e == s {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				*out = append(*out, Violation{Path: path, Value: quote(s),
+					Constraint: "Member must satisfy enum value set: [" + strings.Join(t.Enum, ", ") + "]"})
+			}
+		}
+		if f != nil && f.Pattern != nil && !f.Pattern.MatchString(fv.String()) {
+			*out = append(*out, Violation{Path: path, Value: quote(fv.String()),
+				Constraint: "Member must satisfy regular expression pattern: " + f.PatternText})
+		}
+	case Structure:
+		validateStruct(fv, t, path, out)
+	case List:
+		for i := 0; i < fv.Len(); i++ {
+			validateValue(fv.Index(i), nil, t.Elem, fmt.Sprintf("%s.%d.member", path, i+1), out)
+		}
+	case Map:
+		iter := fv.MapRange()
+		for iter.Next() {
+			validateValue(iter.Value(), nil, t.Elem, path+"."+iter.Key().String()+".member", out)
+		}
+	}
+}
+
+func checkRange(fv reflect.Value, f *Field, t *Type, path string, out *[]Violation) {
+	if f.Min == nil && f.Max == nil {
+		return
+	}
+	var n float64
+	what := "length"
+	switch t.Kind {
+	case String:
+		n = float64(utf8.RuneCountInString(fv.String()))
+	case Blob, List, Map:
+		n = float64(fv.Len())
+	case Integer:
+		what = "value"
+		if fv.CanInt() {
+			n = float64(fv.Int())
+		} else {
+			n = float64(fv.Uint())
+		}
+	case Float:
+		what = "value"
+		n = fv.Float()
+	default:
+		return
+	}
+	if f.Min != nil && n < *f.Min {
+		*out = append(*out, Violation{Path: path, Value: render(fv, t),
+			Constraint: fmt.Sprintf("Member must have %s greater than or equal to %s", what, num(*f.Min))})
+	}
+	if f.Max != nil && n > *f.Max {
+		*out = append(*out, Violation{Path: path, Value: render(fv, t),
+			Constraint: fmt.Sprintf("Member must have %s less than or equal to %s", what, num(*f.Max))})
+	}
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func quote(s string) string { return "'" + s + "'" }
+
+// render prints a value the way AWS's validation messages print it.
+func render(fv reflect.Value, t *Type) string {
+	switch t.Kind {
+	case String:
+		return quote(fv.String())
+	case Integer:
+		if fv.CanInt() {
+			return quote(strconv.FormatInt(fv.Int(), 10))
+		}
+		return quote(strconv.FormatUint(fv.Uint(), 10))
+	case Float:
+		return quote(num(fv.Float()))
+	case Timestamp:
+		return quote(fv.Interface().(time.Time).UTC().Format(time.RFC3339))
+	case Blob:
+		return "'java.nio.HeapByteBuffer[pos=0 lim=" + strconv.Itoa(fv.Len()) + " cap=" + strconv.Itoa(fv.Len()) + "]'"
+	case List:
+		parts := make([]string, fv.Len())
+		for i := range parts {
+			e := fv.Index(i)
+			for e.Kind() == reflect.Pointer {
+				e = e.Elem()
+			}
+			parts[i] = strings.Trim(render(e, t.Elem), "'")
+		}
+		return "'[" + strings.Join(parts, ", ") + "]'"
+	default:
+		return quote(fmt.Sprint(fv.Interface()))
+	}
+}

@@ -1,0 +1,128 @@
+// Package config holds virga's one typed configuration. Values come, in
+// increasing precedence, from the defaults here, environment variables
+// VIRGA_<NAME> and command-line flags (cmd/virga binds the last two).
+// The fields' comments are the user's documentation of each setting.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Config is everything `virga up` can be told.
+type Config struct {
+	// Listen is the address the edge listens on. The default is loopback
+	// only; listening elsewhere exposes virga to the network.
+	Listen string `json:"listen"`
+	// DataDir is where virga keeps its data between runs.
+	DataDir string `json:"dataDir"`
+	// InMemory keeps all data in memory: nothing is written to disk and
+	// everything is gone when virga stops.
+	InMemory bool `json:"inMemory"`
+	// Region is the AWS region virga presents itself as.
+	Region string `json:"region"`
+	// AccountID is the 12-digit AWS account id resources belong to.
+	AccountID string `json:"accountId"`
+	// Auth is how requests are authenticated: "accept" takes any
+	// well-formed (or no) signature; "sigv4" verifies SigV4 signatures
+	// against Credentials and STS-issued temporary credentials.
+	Auth string `json:"auth"`
+	// Credentials are the long-term access keys known to virga.
+	Credentials []Credential `json:"credentials"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `json:"logLevel"`
+	// LogFormat is text or json.
+	LogFormat string `json:"logFormat"`
+	// ShutdownTimeout bounds how long in-flight requests may run after
+	// virga is told to stop.
+	ShutdownTimeout time.Duration `json:"shutdownTimeout"`
+}
+
+// Credential is a long-term access key pair.
+type Credential struct {
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"-"`
+}
+
+// The authentication modes.
+const (
+	AuthAccept = "accept"
+	AuthSigV4  = "sigv4"
+)
+
+// Default returns the configuration virga runs with when told nothing.
+func Default() Config {
+	return Config{
+		Listen:          "127.0.0.1:4566",
+		DataDir:         "./.virga",
+		Region:          "us-east-1",
+		AccountID:       "000000000000",
+		Auth:            AuthAccept,
+		Credentials:     []Credential{{AccessKeyID: "test", SecretAccessKey: "test"}},
+		LogLevel:        "info",
+		LogFormat:       "text",
+		ShutdownTimeout: 10 * time.Second,
+	}
+}
+
+// ParseCredential reads "KEY:SECRET".
+func ParseCredential(s string) (Credential, error) {
+	k, v, ok := strings.Cut(s, ":")
+	if !ok || k == "" || v == "" {
+		// The value may hold a secret: name only its access key id.
+		return Credential{}, fmt.Errorf("credentials for %q: want ACCESS_KEY_ID:SECRET_ACCESS_KEY", k)
+	}
+	return Credential{AccessKeyID: k, SecretAccessKey: v}, nil
+}
+
+var (
+	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	accountRe = regexp.MustCompile(`^\d{12}$`)
+)
+
+// Validate checks the configuration and says what is wrong in terms of
+// the flag a user would change.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("--listen %q: %v", c.Listen, err)
+	}
+	if !c.InMemory && c.DataDir == "" {
+		return fmt.Errorf("--data-dir is empty (use --in-memory to keep no data)")
+	}
+	if !regionRe.MatchString(c.Region) {
+		return fmt.Errorf("--region %q is not an AWS region name such as us-east-1", c.Region)
+	}
+	if !accountRe.MatchString(c.AccountID) {
+		return fmt.Errorf("--account-id %q must be 12 digits", c.AccountID)
+	}
+	switch c.Auth {
+	case AuthAccept, AuthSigV4:
+	default:
+		return fmt.Errorf("--auth %q: want accept or sigv4", c.Auth)
+	}
+	if c.Auth == AuthSigV4 && len(c.Credentials) == 0 {
+		return fmt.Errorf("--auth sigv4 needs at least one --credentials KEY:SECRET")
+	}
+	if _, err := c.SlogLevel(); err != nil {
+		return err
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// SlogLevel returns LogLevel as a slog.Level.
+func (c *Config) SlogLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}

@@ -1,0 +1,199 @@
+// Package e2e starts the whole of virga in-process and drives it with real
+// AWS clients: aws-sdk-go-v2 in Go tests, and the aws CLI (Debian's
+// awscli, /usr/bin/aws) where its older protocol variants matter.
+//
+//	env := e2e.Start(t)
+//	out, err := sts.NewFromConfig(env.Config).GetCallerIdentity(ctx, nil)
+//	stdout := env.CLI(t, "sts", "get-caller-identity")
+//
+// Each Start is a fresh virga on 127.0.0.1:0 with an in-memory store, shut
+// down when the test ends, so tests run in parallel.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/virga/virga/internal/app"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/config"
+)
+
+// Env is a running virga and clients configured for it.
+type Env struct {
+	App *app.App
+	// Endpoint is virga's base URL, http://127.0.0.1:PORT.
+	Endpoint string
+	// Config is an aws.Config for aws-sdk-go-v2 clients: BaseEndpoint set,
+	// region us-east-1, credentials test:test.
+	Config aws.Config
+	// Clock is virga's clock, when the test asked for a fake one.
+	Clock *clock.Fake
+	// Cfg is the configuration virga runs with.
+	Cfg config.Config
+}
+
+// Option changes how Start starts virga.
+type Option func(*settings)
+
+type settings struct {
+	cfg   config.Config
+	clock *clock.Fake
+}
+
+// WithConfig lets a test change virga's configuration.
+func WithConfig(f func(*config.Config)) Option {
+	return func(s *settings) { f(&s.cfg) }
+}
+
+// WithFakeClock runs virga on a fake clock set to the current time, which
+// the test moves with Env.Clock.
+func WithFakeClock() Option {
+	return func(s *settings) { s.clock = clock.NewFake(time.Now()) }
+}
+
+// Start runs virga for the duration of the test.
+func Start(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	s := settings{cfg: config.Default()}
+	s.cfg.Listen = "127.0.0.1:0"
+	s.cfg.InMemory = true
+	s.cfg.DataDir = ""
+	for _, o := range opts {
+		o(&s)
+	}
+	ao := app.Options{Logger: testLogger(t)}
+	if s.clock != nil {
+		ao.Clock = s.clock
+	}
+	a, err := app.New(s.cfg, ao)
+	if err != nil {
+		t.Fatalf("e2e: starting virga: %v", err)
+	}
+	if err := a.Start(); err != nil {
+		t.Fatalf("e2e: starting virga: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.Shutdown(ctx); err != nil {
+			t.Errorf("e2e: stopping virga: %v", err)
+		}
+	})
+	endpoint := "http://" + a.Addr()
+	return &Env{
+		App:      a,
+		Endpoint: endpoint,
+		Config:   ClientConfig(endpoint, s.cfg.Region, "test", "test", ""),
+		Clock:    s.clock,
+		Cfg:      s.cfg,
+	}
+}
+
+// ClientConfig is an aws.Config for an SDK client of virga at endpoint
+// with the given credentials.
+func ClientConfig(endpoint, region, key, secret, token string) aws.Config {
+	return aws.Config{
+		Region:       region,
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, token),
+		// Tests assert on first answers; retries would hide them.
+		RetryMaxAttempts: 1,
+	}
+}
+
+// testLogger sends virga's logs to the test log when VIRGA_TEST_LOG is
+// set, and nowhere otherwise.
+func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("VIRGA_TEST_LOG") == "" {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type tWriter struct{ t testing.TB }
+
+func (w tWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}
+
+// AWSCLI is the aws CLI the tests drive: Debian's awscli, which speaks the
+// older protocol variants (awsQuery for SQS, for example).
+const AWSCLI = "/usr/bin/aws"
+
+// RequireTool fails the test if a tool it needs is missing under CI, where
+// `make test` has installed every tool, and skips it elsewhere.
+func RequireTool(t testing.TB, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is missing; `make test` installs it (Debian package awscli)", path)
+	}
+	t.Skipf("%s is missing; run `make test`, which installs it", path)
+}
+
+// CLIResult is what one aws CLI run printed.
+type CLIResult struct {
+	Stdout, Stderr string
+	ExitCode       int
+}
+
+// CLI runs the aws CLI against virga with credentials test:test and
+// returns its output; it does not fail the test when the command fails.
+func (e *Env) CLI(t testing.TB, args ...string) CLIResult {
+	t.Helper()
+	return e.CLIWith(t, map[string]string{}, args...)
+}
+
+// CLIWith runs the aws CLI with extra environment variables (such as
+// other AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+func (e *Env) CLIWith(t testing.TB, env map[string]string, args ...string) CLIResult {
+	t.Helper()
+	RequireTool(t, AWSCLI)
+	home := t.TempDir()
+	vars := map[string]string{
+		"HOME":                        home,
+		"PATH":                        os.Getenv("PATH"),
+		"AWS_ACCESS_KEY_ID":           "test",
+		"AWS_SECRET_ACCESS_KEY":       "test",
+		"AWS_DEFAULT_REGION":          e.Cfg.Region,
+		"AWS_CONFIG_FILE":             home + "/config",
+		"AWS_SHARED_CREDENTIALS_FILE": home + "/credentials",
+		"AWS_PAGER":                   "",
+		"AWS_MAX_ATTEMPTS":            "1",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, AWSCLI, append([]string{"--endpoint-url", e.Endpoint, "--output", "json"}, args...)...)
+	cmd.Env = nil
+	for k, v := range vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := CLIResult{Stdout: stdout.String(), Stderr: stderr.String()}
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("running aws %v: %v", args, err)
+		}
+		res.ExitCode = ee.ExitCode()
+	}
+	return res
+}

@@ -1,0 +1,246 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// testAccount is the account virga runs as by default.
+const testAccount = "000000000000"
+
+// stsAPIVersion is STS's awsQuery Version parameter.
+const stsAPIVersion = "2011-06-15"
+
+// stsClient is an STS client of env signing with the given credentials.
+func stsClient(env *e2e.Env, key, secret, token string) *sts.Client {
+	return sts.NewFromConfig(e2e.ClientConfig(env.Endpoint, env.Cfg.Region, key, secret, token))
+}
+
+// apiError is what a client learns from an AWS error: the code, the
+// message and the HTTP status.
+type apiError struct {
+	Code, Message string
+	Status        int
+}
+
+// wantAPIError asserts that err is an AWS API error and returns it.
+func wantAPIError(t testing.TB, err error) apiError {
+	t.Helper()
+	if err == nil {
+		t.Fatal("call succeeded; want an AWS error")
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("error is not a smithy.APIError: %v", err)
+	}
+	out := apiError{Code: ae.ErrorCode(), Message: ae.ErrorMessage()}
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) {
+		t.Fatalf("error carries no HTTP response: %v", err)
+	}
+	out.Status = re.HTTPStatusCode()
+	if re.ServiceRequestID() == "" {
+		t.Errorf("error %s carries no request id", out.Code)
+	}
+	return out
+}
+
+// expectAPIError asserts err's code and status.
+func expectAPIError(t testing.TB, err error, code string, status int) apiError {
+	t.Helper()
+	got := wantAPIError(t, err)
+	if got.Code != code || got.Status != status {
+		t.Fatalf("error = %s (HTTP %d): %q; want %s (HTTP %d)", got.Code, got.Status, got.Message, code, status)
+	}
+	return got
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// rawRequest is one HTTP request to env, built by hand where an SDK would
+// refuse to send it.
+type rawRequest struct {
+	Method  string
+	Path    string // with query, default "/"
+	Body    string
+	Headers map[string]string
+	// Sign, when set, signs the request with these credentials for
+	// service (default "sts") at SignAt (default now).
+	Sign    *aws.Credentials
+	Service string
+	SignAt  time.Time
+}
+
+// rawResponse is what came back.
+type rawResponse struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// do sends req to env and reads the whole response.
+func do(t testing.TB, env *e2e.Env, req rawRequest) rawResponse {
+	t.Helper()
+	return doWith(t, http.DefaultClient, env.Endpoint, req)
+}
+
+func doWith(t testing.TB, client *http.Client, endpoint string, req rawRequest) rawResponse {
+	t.Helper()
+	if req.Method == "" {
+		req.Method = http.MethodPost
+	}
+	if req.Path == "" {
+		req.Path = "/"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, req.Method, endpoint+req.Path, strings.NewReader(req.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Body == "" {
+		hr.Body = http.NoBody
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, "Host") {
+			hr.Host = v
+			continue
+		}
+		hr.Header.Set(k, v)
+	}
+	if req.Sign != nil {
+		service := req.Service
+		if service == "" {
+			service = "sts"
+		}
+		at := req.SignAt
+		if at.IsZero() {
+			at = time.Now()
+		}
+		if err := v4.NewSigner().SignHTTP(ctx, *req.Sign, hr, sha256Hex([]byte(req.Body)), service, "us-east-1", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := client.Do(hr)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.Path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading response: %v", req.Method, req.Path, err)
+	}
+	return rawResponse{Status: resp.StatusCode, Header: resp.Header, Body: body}
+}
+
+// formPost is a signed (test:test) awsQuery POST to STS.
+func formPost(body string) rawRequest {
+	return rawRequest{
+		Body:    body,
+		Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+		Sign:    &aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"},
+	}
+}
+
+// queryError is the awsQuery error body.
+type queryError struct {
+	XMLName xml.Name `xml:"ErrorResponse"`
+	Error   struct {
+		Type    string
+		Code    string
+		Message string
+	}
+	RequestID string `xml:"RequestId"`
+}
+
+// wantQueryError asserts that resp is an awsQuery error with the code and
+// status, whose body's request id is the header's, and returns it.
+func wantQueryError(t testing.TB, resp rawResponse, status int, code string) queryError {
+	t.Helper()
+	var e queryError
+	if err := xml.Unmarshal(resp.Body, &e); err != nil {
+		t.Fatalf("HTTP %d, body is not an awsQuery ErrorResponse (%v):\n%s", resp.Status, err, resp.Body)
+	}
+	if resp.Status != status || e.Error.Code != code {
+		t.Fatalf("got HTTP %d %s (%q), want HTTP %d %s\n%s", resp.Status, e.Error.Code, e.Error.Message, status, code, resp.Body)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/xml") {
+		t.Errorf("Content-Type = %q, want text/xml", ct)
+	}
+	wantType := "Sender"
+	if status >= 500 {
+		wantType = "Receiver"
+	}
+	if e.Error.Type != wantType {
+		t.Errorf("Error.Type = %q, want %q", e.Error.Type, wantType)
+	}
+	id := resp.Header.Get("X-Amzn-Requestid")
+	if id == "" || e.RequestID != id {
+		t.Errorf("body RequestId %q, header x-amzn-RequestId %q: want the same, non-empty", e.RequestID, id)
+	}
+	return e
+}
+
+// jsonError is the awsJson error body.
+type jsonError struct {
+	Type    string `json:"__type"`
+	Message string `json:"message"`
+}
+
+// wantJSONError asserts that resp is an awsJson error with the code and
+// status and returns it.
+func wantJSONError(t testing.TB, resp rawResponse, status int, code string) jsonError {
+	t.Helper()
+	var e jsonError
+	if err := json.Unmarshal(resp.Body, &e); err != nil {
+		t.Fatalf("HTTP %d, body is not JSON (%v):\n%s", resp.Status, err, resp.Body)
+	}
+	if resp.Status != status || e.Type != code {
+		t.Fatalf("got HTTP %d %s (%q), want HTTP %d %s\n%s", resp.Status, e.Type, e.Message, status, code, resp.Body)
+	}
+	if got := resp.Header.Get("X-Amzn-ErrorType"); got != code {
+		t.Errorf("X-Amzn-ErrorType = %q, want %q", got, code)
+	}
+	if resp.Header.Get("X-Amzn-Requestid") == "" {
+		t.Error("response has no x-amzn-RequestId")
+	}
+	return e
+}
+
+// wantHealthy asserts that virga still answers its health check.
+func wantHealthy(t testing.TB, env *e2e.Env) {
+	t.Helper()
+	resp := do(t, env, rawRequest{Method: http.MethodGet, Path: "/_virga/health"})
+	if resp.Status != http.StatusOK || !bytes.Contains(resp.Body, []byte(`"ok"`)) {
+		t.Fatalf("/_virga/health: HTTP %d\n%s", resp.Status, resp.Body)
+	}
+}
+
+// within asserts |got - want| <= tolerance.
+func within(t testing.TB, what string, got, want time.Time, tolerance time.Duration) {
+	t.Helper()
+	if d := got.Sub(want); d < -tolerance || d > tolerance {
+		t.Errorf("%s = %v, want %v ± %v", what, got, want, tolerance)
+	}
+}

@@ -1,0 +1,111 @@
+package edge
+
+import (
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/sigv4"
+	"github.com/virga/virga/internal/clock"
+)
+
+// CredentialSource finds credentials that are not in the configuration:
+// STS's temporary credentials.
+type CredentialSource interface {
+	// LookupCredential returns the credential with the access key id, or
+	// nil if it does not know it.
+	LookupCredential(accessKeyID string) (*awsproto.Credential, error)
+}
+
+// Authenticator decides who a request is from.
+type Authenticator struct {
+	// Verify checks signatures (--auth sigv4); otherwise any well-formed
+	// signature, or none, is accepted (--auth accept).
+	Verify bool
+	// Static are the long-term credentials from the configuration.
+	Static map[string]awsproto.Credential
+	// Temporary finds STS-issued credentials.
+	Temporary CredentialSource
+	// Account is the account of callers that are not otherwise known.
+	Account string
+	Clock   clock.Clock
+}
+
+// Authenticate sets c.Caller, or returns the AWS error that refuses the
+// request in its service's dialect.
+func (a *Authenticator) Authenticate(c *awsproto.Call) error {
+	dialect := dialectOf(c.Service)
+	auth, err := sigv4.Parse(c.Request)
+	if err != nil {
+		return apiError(err, dialect)
+	}
+	c.Caller.Account = a.Account
+	if auth == nil {
+		if a.Verify {
+			return (&sigv4.Error{Kind: sigv4.Missing}).APIError(dialect)
+		}
+		return nil
+	}
+	if auth.Region != "" {
+		c.Region = auth.Region
+	}
+	c.Caller.AccessKeyID = auth.AccessKeyID
+	cred, err := a.lookup(auth.AccessKeyID)
+	if err != nil {
+		return err
+	}
+	if cred != nil {
+		c.Caller = cred.Caller
+		if c.Caller.Account == "" {
+			c.Caller.Account = a.Account
+		}
+		c.Caller.AccessKeyID = auth.AccessKeyID
+	}
+	if !a.Verify {
+		return nil
+	}
+	if cred == nil {
+		return (&sigv4.Error{Kind: sigv4.UnknownAccessKey}).APIError(dialect)
+	}
+	if cred.SessionToken != "" {
+		if auth.SecurityToken != cred.SessionToken {
+			return (&sigv4.Error{Kind: sigv4.InvalidToken}).APIError(dialect)
+		}
+		if !a.Clock.Now().Before(cred.Expires) {
+			return (&sigv4.Error{Kind: sigv4.ExpiredToken}).APIError(dialect)
+		}
+	}
+	if err := sigv4.Verify(c.Request, c.Body, auth, cred.SecretAccessKey, a.Clock.Now()); err != nil {
+		return apiError(err, dialect)
+	}
+	return nil
+}
+
+func (a *Authenticator) lookup(accessKeyID string) (*awsproto.Credential, error) {
+	if cred, ok := a.Static[accessKeyID]; ok {
+		return &cred, nil
+	}
+	if a.Temporary == nil {
+		return nil, nil
+	}
+	return a.Temporary.LookupCredential(accessKeyID)
+}
+
+// apiError renders a sigv4 error in the dialect; other errors pass through.
+func apiError(err error, d sigv4.Dialect) error {
+	if se, ok := err.(*sigv4.Error); ok {
+		return se.APIError(d)
+	}
+	return err
+}
+
+// dialectOf is the family of authentication errors a service answers with.
+func dialectOf(s *awsproto.Service) sigv4.Dialect {
+	switch name := s.Protocol.Name(); {
+	case name == "awsQuery":
+		return sigv4.Query
+	case name == "restJson1":
+		return sigv4.RestJSON
+	case name == "restXml":
+		return sigv4.S3
+	default:
+		return sigv4.JSON
+	}
+}

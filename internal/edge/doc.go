@@ -1,0 +1,12 @@
+// Package edge is virga's front door: one HTTP handler that turns each
+// request into a call on one AWS service (see README.md beside this file
+// for the path a request takes).
+//
+// It owns routing (which service), authentication (who), the request id
+// and X-Ray trace id every call carries, recovery from panics, and the
+// request log. It knows nothing of any service's operations: those belong
+// to awsproto and the service packages.
+//
+// The edge is built once and is safe for concurrent use; it holds no
+// mutable state of its own.
+package edge

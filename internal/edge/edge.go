@@ -1,0 +1,234 @@
+package edge
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+)
+
+// Options are what the edge is built from.
+type Options struct {
+	// Services are the AWS services the edge routes to.
+	Services []*awsproto.Service
+	// DataPlanes serve requests addressed by Host name suffix
+	// (".execute-api.localhost"), ahead of the AWS APIs.
+	DataPlanes map[string]http.Handler
+	// Auth authenticates every AWS API request.
+	Auth *Authenticator
+	// Internal serves virga's own endpoints under /_virga/.
+	Internal http.Handler
+	// Region is the region of requests that do not name one.
+	Region string
+	Logger *slog.Logger
+	Clock  clock.Clock
+	IDs    *ids.Generator
+}
+
+// Edge is the HTTP handler in front of every service.
+type Edge struct {
+	opts   Options
+	router *router
+	log    *slog.Logger
+}
+
+// reservedHosts are host name suffixes kept for data planes (API Gateway
+// stages, function URLs, S3 virtual hosts). A request to one with no data
+// plane registered yet is answered 404, never routed to an AWS API.
+var reservedHosts = []string{".execute-api.localhost", ".lambda-url.localhost", ".s3.localhost"}
+
+// New builds the edge.
+func New(o Options) *Edge {
+	return &Edge{opts: o, router: newRouter(o.Services), log: o.Logger}
+}
+
+// ServeHTTP routes one request.
+func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Every response carries a request id, whoever answers it; a data
+	// plane may replace it with its own.
+	requestID := e.opts.IDs.UUID()
+	h := w.Header()
+	h.Set("X-Amzn-Requestid", requestID)
+	h.Set("X-Amz-Request-Id", requestID)
+	if strings.HasPrefix(r.URL.Path, "/_virga/") && e.opts.Internal != nil {
+		e.opts.Internal.ServeHTTP(w, r)
+		return
+	}
+	if dp := e.dataPlane(r.Host); dp != nil {
+		dp.ServeHTTP(w, r)
+		return
+	}
+	started := e.opts.Clock.Now()
+	c := awsproto.NewCall(r, requestID, started)
+	c.TraceID = traceHeader(r.Header.Get("X-Amzn-Trace-Id"), started, e.opts.IDs)
+	c.Region = e.opts.Region
+	rw := &responseWriter{ResponseWriter: w}
+	defer e.finish(c, rw)
+	e.serve(c, rw)
+}
+
+// serve finds the service, reads the body, authenticates and runs the call.
+func (e *Edge) serve(c *awsproto.Call, w *responseWriter) {
+	r := c.Request
+	svc := e.router.byHeaders(c)
+	limit := int64(awsproto.DefaultMaxBody)
+	if svc != nil {
+		limit = svc.MaxBodyBytes
+	}
+	body, err := readBody(r, limit)
+	if err != nil {
+		e.fail(c, w, svc, err)
+		return
+	}
+	c.Body = body
+	if svc == nil && r.Header.Get("X-Amz-Target") == "" {
+		svc = e.router.byBody(c)
+	}
+	if svc == nil {
+		e.fail(c, w, nil, unknownService(c))
+		return
+	}
+	c.Service = svc
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			c.Err = errors.New("panic")
+			e.log.Error("panic serving request", "requestId", c.RequestID, "service", svc.Name,
+				"panic", p, "stack", string(debug.Stack()))
+			if !w.wrote {
+				svc.WriteError(c, w, apierr.ErrInternal)
+			}
+		}
+	}()
+	if err := e.opts.Auth.Authenticate(c); err != nil {
+		svc.WriteError(c, w, err)
+		return
+	}
+	svc.Serve(c, w)
+}
+
+// errBodyTooLarge is a body over its service's limit.
+var errBodyTooLarge = apierr.ErrRequestEntityTooLarge
+
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, errBodyTooLarge
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, apierr.New("IncompleteBody", 400, "The request body terminated unexpectedly")
+	}
+	if int64(len(body)) > limit {
+		return nil, errBodyTooLarge
+	}
+	return body, nil
+}
+
+// fail answers a request with err, in svc's protocol if it is known and in
+// the protocol the request looks like it speaks otherwise.
+func (e *Edge) fail(c *awsproto.Call, w *responseWriter, svc *awsproto.Service, err error) {
+	if svc != nil {
+		c.Service = svc
+		svc.WriteError(c, w, err)
+		return
+	}
+	writeUnroutedError(c, w, err)
+}
+
+func (e *Edge) dataPlane(host string) http.Handler {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	host = strings.ToLower(host)
+	for suffix, h := range e.opts.DataPlanes {
+		if strings.HasSuffix(host, suffix) {
+			return h
+		}
+	}
+	for _, suffix := range reservedHosts {
+		if strings.HasSuffix(host, suffix) {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, `{"message":"No data plane serves `+suffix[1:]+` in this version of virga"}`)
+			})
+		}
+	}
+	return nil
+}
+
+// finish writes the request log line.
+func (e *Edge) finish(c *awsproto.Call, w *responseWriter) {
+	latency := e.opts.Clock.Now().Sub(c.Started)
+	if !e.log.Enabled(c.Context(), slog.LevelInfo) {
+		return
+	}
+	service, op := "", ""
+	if c.Service != nil {
+		service = c.Service.Name
+	}
+	if c.Op != nil {
+		op = c.Op.Name
+	}
+	attrs := []slog.Attr{
+		slog.String("service", service),
+		slog.String("operation", op),
+		slog.Int("status", w.status),
+		slog.Duration("latency", latency),
+		slog.String("requestId", c.RequestID),
+		slog.String("traceId", c.TraceID),
+	}
+	if c.ErrorCode != "" {
+		attrs = append(attrs, slog.String("error", c.ErrorCode))
+	}
+	level := slog.LevelInfo
+	if c.Err != nil {
+		attrs = append(attrs, slog.String("cause", c.Err.Error()))
+		level = slog.LevelError
+	}
+	e.log.LogAttrs(c.Context(), level, "request", attrs...)
+}
+
+// responseWriter records what was written, for the log and for the panic
+// handler (which can only answer if nothing was written yet).
+type responseWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *responseWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.status, w.wrote = status, true
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush lets streaming responses through.
+func (w *responseWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,135 @@
+package edge
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/awsjson"
+	"github.com/virga/virga/internal/awsproto/query"
+	"github.com/virga/virga/internal/awsproto/sigv4"
+)
+
+// router finds the service a request is for. In order:
+//
+//  1. X-Amz-Target's prefix (awsJson services);
+//  2. the SigV4 credential scope's service name;
+//  3. the REST routes of restJson1 and restXml services (unsigned
+//     requests to a REST API);
+//  4. the awsQuery Action and Version parameters, which may be in the
+//     body (unsigned awsQuery requests).
+//
+// It is built once and read concurrently.
+type router struct {
+	byTarget  map[string]*awsproto.Service
+	byName    map[string]*awsproto.Service
+	byVersion map[string]*awsproto.Service // awsQuery API version
+	rest      []*awsproto.Service
+	query     []*awsproto.Service
+}
+
+func newRouter(services []*awsproto.Service) *router {
+	rt := &router{
+		byTarget:  map[string]*awsproto.Service{},
+		byName:    map[string]*awsproto.Service{},
+		byVersion: map[string]*awsproto.Service{},
+	}
+	for _, s := range services {
+		rt.byName[s.Name] = s
+		switch p := s.Protocol.(type) {
+		case *awsjson.Protocol:
+			rt.byTarget[p.TargetPrefix] = s
+		case *query.Protocol:
+			rt.byVersion[p.APIVersion] = s
+			rt.query = append(rt.query, s)
+		default:
+			rt.rest = append(rt.rest, s)
+		}
+	}
+	return rt
+}
+
+// byHeaders routes on what the request line and headers say.
+func (rt *router) byHeaders(c *awsproto.Call) *awsproto.Service {
+	r := c.Request
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		prefix, _, _ := strings.Cut(target, ".")
+		return rt.byTarget[prefix]
+	}
+	if name, region, ok := sigv4.Scope(r); ok {
+		if region != "" {
+			c.Region = region
+		}
+		if s := rt.byName[name]; s != nil {
+			return s
+		}
+	}
+	for _, s := range rt.rest {
+		c.Service = s
+		if err := s.Protocol.Resolve(c); err == nil {
+			return s
+		}
+		c.Op, c.Params = nil, nil
+	}
+	c.Service = nil
+	return nil
+}
+
+// byBody routes an awsQuery request by its Action and Version.
+func (rt *router) byBody(c *awsproto.Call) *awsproto.Service {
+	action, version := query.Action(c.Request, c.Body)
+	if action == "" {
+		return nil
+	}
+	if s := rt.byVersion[version]; s != nil {
+		return s
+	}
+	var found *awsproto.Service
+	for _, s := range rt.query {
+		if s.Operation(action) != nil {
+			if found != nil {
+				return nil // ambiguous without a Version
+			}
+			found = s
+		}
+	}
+	return found
+}
+
+// unknownService is the error for a request no service claims.
+func unknownService(c *awsproto.Call) error {
+	r := c.Request
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		return apierr.ErrUnknownOperation.WithMessage("")
+	}
+	if name, _, ok := sigv4.Scope(r); ok {
+		return apierr.ErrUnknownOperation.Withf("The service %q is not available in this version of virga.", name)
+	}
+	if action, version := query.Action(r, c.Body); action != "" {
+		return apierr.ErrInvalidAction.Withf("Could not find operation %s for version %s", action, version)
+	}
+	return apierr.ErrUnknownOperation.Withf("No AWS service at %s %s", r.Method, r.URL.Path)
+}
+
+// writeUnroutedError answers a request that reached no service, in the
+// error shape of the protocol the request appears to speak: awsJson if it
+// names a target or sends JSON, awsQuery otherwise.
+func writeUnroutedError(c *awsproto.Call, w http.ResponseWriter, err error) {
+	e := apierr.As(err)
+	if e == nil {
+		c.Err = err
+		e = apierr.ErrInternal
+	}
+	c.ErrorCode, c.Status = e.Code, e.Status
+	r := c.Request
+	ct := r.Header.Get("Content-Type")
+	if r.Header.Get("X-Amz-Target") != "" || strings.Contains(ct, "json") {
+		if !strings.HasPrefix(ct, "application/x-amz-json-1.") {
+			ct = "application/json"
+		}
+		awsjson.WriteError(w, ct, "", e)
+		return
+	}
+	query.WriteError(w, "", c.RequestID, e)
+}

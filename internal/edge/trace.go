@@ -1,0 +1,46 @@
+package edge
+
+import (
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/ids"
+)
+
+// traceHeader returns the X-Ray trace header for a request: the caller's
+// Root (and Sampled decision) if it sent a valid X-Amzn-Trace-Id, a new
+// root otherwise, with a new Parent segment id for virga's own segment:
+//
+//	Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1
+func traceHeader(in string, now time.Time, g *ids.Generator) string {
+	root, sampled := "", "1"
+	for _, part := range strings.Split(in, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "Root":
+			if validRoot(v) {
+				root = v
+			}
+		case "Sampled":
+			if v == "0" || v == "1" {
+				sampled = v
+			}
+		}
+	}
+	if root == "" {
+		root = "1-" + strconv.FormatInt(now.Unix(), 16) + "-" + g.Hex(12)
+	}
+	return "Root=" + root + ";Parent=" + g.Hex(8) + ";Sampled=" + sampled
+}
+
+// validRoot checks a trace id's shape: "1-" 8 hex digits "-" 24 hex digits.
+func validRoot(s string) bool {
+	if len(s) != 35 || s[:2] != "1-" || s[10] != '-' {
+		return false
+	}
+	_, err1 := hex.DecodeString(s[2:10])
+	_, err2 := hex.DecodeString(s[11:])
+	return err1 == nil && err2 == nil
+}

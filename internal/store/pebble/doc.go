@@ -1,0 +1,45 @@
+// Package pebble implements store.Store on CockroachDB's Pebble engine.
+//
+// It owns virga's data directory. On disk the layout is:
+//
+//	DIR/
+//	  FORMAT      virga's data format version, as JSON: {"format": 1}
+//	  virga.lock  flock(2)-held for the life of the DB; holds the owner's PID
+//	  pebble/     Pebble's own files (WAL, sstables, MANIFEST)
+//
+// Open takes the lock before it reads or writes anything else, so two
+// virga processes never share a directory: the second fails at once with an
+// *InUseError naming the first one's PID. The lock is also exclusive within
+// one process, because flock locks belong to an open file description.
+//
+// The FORMAT file versions everything virga writes under DIR, including the
+// Pebble format major version this package pins. A directory written by a
+// newer format is refused with a *FormatError rather than risk misreading
+// it; a directory without FORMAT is initialized, unless it already holds
+// Pebble data, which means it was not created by virga's Open and is refused.
+//
+// With Options.InMemory the store lives in Pebble's in-memory filesystem and
+// nothing touches disk; there is no lock and no FORMAT file.
+//
+// # Invariants
+//
+//   - Every Batch.Commit uses pebble.Sync: it returns only after the WAL is
+//     fsynced, so an acknowledged write survives a crash.
+//   - Pebble never sees an empty key: its columnar sstables cannot hold one
+//     (it asserts so only when built with -race or the invariants tag;
+//     otherwise the flush panics). Batches reject empty keys with store.ErrEmptyKey, and empty
+//     bounds, seek keys and DeleteRange starts become 0x00, which selects
+//     the same stored keys.
+//   - Iterator bounds reach Pebble ordered (lower <= upper), as it requires.
+//   - Pebble's informational log lines go to the slog logger at Debug level;
+//     its errors at Error. Pebble calls Fatalf when continuing could corrupt
+//     data (a failed WAL sync, detected corruption); the logger then logs at
+//     Error and exits the process with status 1, as Pebble requires. A panic
+//     would not do: net/http recovers handler panics and would keep serving
+//     from a store in an unknown state.
+//
+// # What this package must not do
+//
+// It must not know about services or key layouts; callers build keys with
+// internal/store/keys. It offers no unsynced writes.
+package pebble

@@ -1,0 +1,32 @@
+package sts
+
+import (
+	"context"
+	"time"
+)
+
+// getSessionToken issues temporary credentials standing for the caller's
+// own identity. As on AWS, it cannot be called with temporary credentials.
+func (s *Service) getSessionToken(ctx context.Context, in *GetSessionTokenRequest) (*GetSessionTokenResponse, error) {
+	c := s.caller(ctx)
+	if c.SessionToken != "" {
+		return nil, ErrAccessDenied.WithMessage("Cannot call GetSessionToken with session credentials")
+	}
+	duration := defaultSessionTokenDuration
+	if in.DurationSeconds != nil {
+		duration = time.Duration(*in.DurationSeconds) * time.Second
+	}
+	sess := &session{
+		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
+		SecretAccessKey: s.ids.Secret(),
+		SessionToken:    s.ids.Token(sessionTokenLength),
+		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
+		Account:         c.Account,
+		ARN:             c.ARN,
+		UserID:          c.UserID,
+	}
+	if err := s.saveSession(sess); err != nil {
+		return nil, err
+	}
+	return &GetSessionTokenResponse{Credentials: sess.credentials()}, nil
+}

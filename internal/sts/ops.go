@@ -1,0 +1,13 @@
+package sts
+
+import "github.com/virga/virga/internal/awsproto"
+
+// operations is STS's operation table.
+func (s *Service) operations() []awsproto.Operation {
+	return []awsproto.Operation{
+		{Name: "AssumeRole", Handler: awsproto.Handle(s.assumeRole)},
+		{Name: "GetAccessKeyInfo", Handler: awsproto.Handle(s.getAccessKeyInfo)},
+		{Name: "GetCallerIdentity", Handler: awsproto.Handle(s.getCallerIdentity)},
+		{Name: "GetSessionToken", Handler: awsproto.Handle(s.getSessionToken)},
+	}
+}

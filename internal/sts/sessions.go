@@ -1,0 +1,87 @@
+package sts
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// session is the stored form of temporary credentials.
+type session struct {
+	AccessKeyID     string    `json:"accessKeyId"`
+	SecretAccessKey string    `json:"secretAccessKey"`
+	SessionToken    string    `json:"sessionToken"`
+	Expiration      time.Time `json:"expiration"`
+	Account         string    `json:"account"`
+	ARN             string    `json:"arn"`
+	UserID          string    `json:"userId"`
+}
+
+// sessionKey is where a session is stored: ("sts", "session", key id).
+func sessionKey(accessKeyID string) []byte {
+	k := keys.AppendString(nil, "sts")
+	k = keys.AppendString(k, "session")
+	return keys.AppendString(k, accessKeyID)
+}
+
+// saveSession stores s durably before the caller hands it out.
+func (s *Service) saveSession(sess *session) error {
+	v, err := json.Marshal(sess)
+	if err != nil {
+		return err
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	b.Set(sessionKey(sess.AccessKeyID), v)
+	return b.Commit()
+}
+
+// LookupCredential returns the temporary credentials with the given access
+// key id, or nil if STS never issued them. Expired credentials are
+// returned too, so that the edge can answer ExpiredToken rather than
+// InvalidClientTokenId; they are deleted once they have been expired for a
+// day.
+func (s *Service) LookupCredential(accessKeyID string) (*awsproto.Credential, error) {
+	v, err := s.store.Get(sessionKey(accessKeyID))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var sess session
+	if err := json.Unmarshal(v, &sess); err != nil {
+		return nil, fmt.Errorf("sts: stored session %s: %w", accessKeyID, err)
+	}
+	if s.clock.Now().After(sess.Expiration.Add(forgetExpiredAfter)) {
+		b := s.store.NewBatch()
+		defer b.Close()
+		b.Delete(sessionKey(accessKeyID))
+		if err := b.Commit(); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	return &awsproto.Credential{
+		AccessKeyID:     sess.AccessKeyID,
+		SecretAccessKey: sess.SecretAccessKey,
+		SessionToken:    sess.SessionToken,
+		Expires:         sess.Expiration,
+		Caller: awsproto.Caller{
+			AccessKeyID:  sess.AccessKeyID,
+			SessionToken: sess.SessionToken,
+			Account:      sess.Account,
+			ARN:          sess.ARN,
+			UserID:       sess.UserID,
+		},
+	}, nil
+}
+
+// forgetExpiredAfter is how long expired credentials are remembered, so
+// their use is reported as expired rather than unknown.
+const forgetExpiredAfter = 24 * time.Hour

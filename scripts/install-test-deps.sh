@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages virga's tests drive, when they are missing:
+# awscli (the aws CLI v2 from Debian, /usr/bin/aws) and python3-boto3.
+# Under CI=true a tool that cannot be installed fails the run.
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/aws ] || missing+=(awscli)
+/usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing Debian packages the tests need: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+fi
+if command -v apt-get >/dev/null 2>&1 && { [ -z "$sudo" ] && [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; }; then
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+status=0
+[ -x /usr/bin/aws ] || { echo "missing: /usr/bin/aws (Debian package awscli)"; status=1; }
+/usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || { echo "missing: boto3 for /usr/bin/python3 (Debian package python3-boto3)"; status=1; }
+if [ $status -ne 0 ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI=true: the tests need these tools; failing." >&2
+    exit 1
+  fi
+  echo "warning: tests that need these tools will be skipped" >&2
+fi
+exit 0
