@@ -20,6 +20,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/config"
+	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/edge"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
@@ -59,7 +60,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	if o.Logger == nil {
-		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
@@ -72,7 +73,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 	g := ids.New(o.Random)
 
 	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
-	a.services = []*awsproto.Service{stsSvc.API()}
+	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.services = []*awsproto.Service{stsSvc.API(), ddb.API()}
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {

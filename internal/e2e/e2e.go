@@ -13,7 +13,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -115,7 +114,7 @@ func ClientConfig(endpoint, region, key, secret, token string) aws.Config {
 // set, and nowhere otherwise.
 func testLogger(t testing.TB) *slog.Logger {
 	if os.Getenv("VIRGA_TEST_LOG") == "" {
-		return slog.New(slog.NewTextHandler(io.Discard, nil))
+		return slog.New(slog.DiscardHandler)
 	}
 	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
