@@ -64,9 +64,9 @@ func TestEdgeMalformedRequests(t *testing.T) {
 		want check
 	}{
 		{"garbage JSON to an awsJson service virga lacks",
-			jsonTarget("DynamoDB_20120810.PutItem", "{\x00garbage"), jsonErr(400, "UnknownOperationException", "*")},
+			jsonTarget("Kinesis_20131202.PutRecord", "{\x00garbage"), jsonErr(400, "UnknownOperationException", "*")},
 		{"valid JSON to an awsJson service virga lacks",
-			jsonTarget("DynamoDB_20120810.ListTables", "{}"), jsonErr(400, "UnknownOperationException", "*")},
+			jsonTarget("Kinesis_20131202.ListStreams", "{}"), jsonErr(400, "UnknownOperationException", "*")},
 		{"X-Amz-Target without an operation",
 			jsonTarget("NoDot", "{}"), jsonErr(400, "UnknownOperationException", "*")},
 		{"X-Amz-Target naming STS in JSON",
@@ -247,7 +247,7 @@ func TestEdgeTruncatedBody(t *testing.T) {
 				t.Errorf("message = %q", e.Error.Message)
 			}
 		}},
-		{"awsJson", "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\n", func(t *testing.T, resp rawResponse) {
+		{"awsJson", "Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: Kinesis_20131202.PutRecord\r\n", func(t *testing.T, resp rawResponse) {
 			wantJSONError(t, resp, http.StatusBadRequest, "IncompleteBody")
 		}},
 	} {

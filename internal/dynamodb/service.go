@@ -1,0 +1,104 @@
+package dynamodb
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"sync"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/awsjson"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// TargetPrefix is DynamoDB's X-Amz-Target prefix.
+const TargetPrefix = "DynamoDB_20120810"
+
+// Service is DynamoDB.
+type Service struct {
+	store   store.Store
+	clock   clock.Clock
+	ids     *ids.Generator
+	account string
+	region  string
+
+	mu     sync.RWMutex
+	tables map[string]*table // by name; values are replaced, never changed in place
+
+	itemLocks [256]sync.Mutex
+	lockSeed  maphash.Seed
+}
+
+// Deps are what DynamoDB needs.
+type Deps struct {
+	Store   store.Store
+	Clock   clock.Clock
+	IDs     *ids.Generator
+	Account string
+	Region  string
+}
+
+// New returns DynamoDB over the store, with the tables it already holds.
+func New(d Deps) (*Service, error) {
+	s := &Service{
+		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
+		tables:   map[string]*table{},
+		lockSeed: maphash.MakeSeed(),
+	}
+	prefix := tablesPrefix()
+	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		var t table
+		if err := json.Unmarshal(it.Value(), &t); err != nil {
+			return nil, fmt.Errorf("dynamodb: stored table: %w", err)
+		}
+		s.tables[t.Name] = &t
+	}
+	return s, it.Error()
+}
+
+// API returns DynamoDB as the edge serves it.
+func (s *Service) API() *awsproto.Service {
+	p := awsjson.New("1.0", TargetPrefix)
+	p.ErrorNamespace = "com.amazonaws.dynamodb.v20120810#"
+	return (&awsproto.Service{
+		Name:            "dynamodb",
+		Protocol:        p,
+		ValidationError: ErrValidation,
+		Operations:      s.operations(),
+		// DynamoDB's request size limit is 16 MB (BatchWriteItem's).
+		MaxBodyBytes: 16 << 20,
+	}).Init()
+}
+
+// lockItems locks the items with the given encoded keys, in a fixed
+// order, and returns the function that unlocks them.
+func (s *Service) lockItems(itemKeys ...[]byte) func() {
+	var idx []int
+	seen := [len(Service{}.itemLocks)]bool{}
+	for _, k := range itemKeys {
+		i := int(maphash.Bytes(s.lockSeed, k) % uint64(len(s.itemLocks)))
+		if !seen[i] {
+			seen[i] = true
+			idx = append(idx, i)
+		}
+	}
+	// Ascending order, so that two callers never wait for each other.
+	for i := range seen {
+		if seen[i] {
+			s.itemLocks[i].Lock()
+		}
+	}
+	return func() {
+		for _, i := range idx {
+			s.itemLocks[i].Unlock()
+		}
+	}
+}

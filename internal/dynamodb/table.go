@@ -1,0 +1,498 @@
+package dynamodb
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// table is a table's definition as stored (JSON) and cached.
+type table struct {
+	ID         uint64       `json:"id"`
+	Name       string       `json:"name"`
+	UUID       string       `json:"uuid"`
+	Created    time.Time    `json:"created"`
+	Status     string       `json:"status"`
+	Attributes []attrDef    `json:"attributes"`
+	Hash       string       `json:"hash"`
+	Range      string       `json:"range,omitempty"`
+	Billing    string       `json:"billing"`
+	RCU        int64        `json:"rcu,omitempty"`
+	WCU        int64        `json:"wcu,omitempty"`
+	BillingAt  time.Time    `json:"billingAt"`
+	GSIs       []index      `json:"gsis,omitempty"`
+	LSIs       []index      `json:"lsis,omitempty"`
+	Stream     streamConfig `json:"stream"`
+	SSE        bool         `json:"sse,omitempty"`
+	SSEType    string       `json:"sseType,omitempty"`
+	KMSKey     string       `json:"kmsKey,omitempty"`
+	TTL        ttlConfig    `json:"ttl"`
+	Tags       []tagPair    `json:"tags,omitempty"`
+	Class      string       `json:"class"`
+	Protected  bool         `json:"protected,omitempty"`
+	MaxRead    int64        `json:"maxRead,omitempty"`
+	MaxWrite   int64        `json:"maxWrite,omitempty"`
+}
+
+type attrDef struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // S, N or B
+}
+
+// index is a secondary index. Range is empty for a hash-only GSI.
+type index struct {
+	Name       string   `json:"name"`
+	Hash       string   `json:"hash"`
+	Range      string   `json:"range,omitempty"`
+	Projection string   `json:"projection"` // ALL, KEYS_ONLY, INCLUDE
+	NonKey     []string `json:"nonKey,omitempty"`
+	RCU        int64    `json:"rcu,omitempty"`
+	WCU        int64    `json:"wcu,omitempty"`
+	Status     string   `json:"status"`
+}
+
+type streamConfig struct {
+	Enabled  bool   `json:"enabled"`
+	ViewType string `json:"viewType,omitempty"`
+	Label    string `json:"label,omitempty"`
+}
+
+type ttlConfig struct {
+	Attribute string `json:"attribute,omitempty"`
+	Enabled   bool   `json:"enabled"`
+}
+
+type tagPair struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Billing modes and statuses, as DynamoDB spells them.
+const (
+	billingProvisioned   = "PROVISIONED"
+	billingPayPerRequest = "PAY_PER_REQUEST"
+	statusActive         = "ACTIVE"
+	statusCreating       = "CREATING"
+	statusDeleting       = "DELETING"
+	statusUpdating       = "UPDATING"
+)
+
+// Limits from DynamoDB's "Service, account, and table quotas".
+const (
+	maxGSIs              = 20
+	maxLSIs              = 5
+	maxProjectedNonKey   = 100 // non-key attributes projected across all of a table's indexes
+	maxTablesPerAccount  = 2500
+	maxTagsPerResource   = 50
+	defaultAccountMaxRCU = 80000
+	defaultAccountMaxWCU = 80000
+	defaultTableMaxRCU   = 40000
+	defaultTableMaxWCU   = 40000
+)
+
+func (t *table) arn(account, region string) string {
+	return "arn:aws:dynamodb:" + region + ":" + account + ":table/" + t.Name
+}
+
+// attrType returns the declared type of a key attribute.
+func (t *table) attrType(name string) string {
+	for _, a := range t.Attributes {
+		if a.Name == name {
+			return a.Type
+		}
+	}
+	return ""
+}
+
+// index returns the secondary index with the name, or nil.
+func (t *table) index(name string) *index {
+	for i := range t.GSIs {
+		if t.GSIs[i].Name == name {
+			return &t.GSIs[i]
+		}
+	}
+	for i := range t.LSIs {
+		if t.LSIs[i].Name == name {
+			return &t.LSIs[i]
+		}
+	}
+	return nil
+}
+
+// isLSI reports whether the named index is local.
+func (t *table) isLSI(name string) bool {
+	for i := range t.LSIs {
+		if t.LSIs[i].Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// keyNames are the table's key attribute names (hash, then range if any).
+func (t *table) keyNames() []string {
+	if t.Range == "" {
+		return []string{t.Hash}
+	}
+	return []string{t.Hash, t.Range}
+}
+
+// clone returns a deep copy, for changes that replace the cached table.
+func (t *table) clone() *table {
+	c := *t
+	c.Attributes = append([]attrDef(nil), t.Attributes...)
+	c.GSIs = append([]index(nil), t.GSIs...)
+	c.LSIs = append([]index(nil), t.LSIs...)
+	c.Tags = append([]tagPair(nil), t.Tags...)
+	return &c
+}
+
+// keySchema renders a key schema for the wire.
+func keySchema(hash, rng string) []KeySchemaElement {
+	ks := []KeySchemaElement{{AttributeName: ptr(hash), KeyType: ptr(KeyType("HASH"))}}
+	if rng != "" {
+		ks = append(ks, KeySchemaElement{AttributeName: ptr(rng), KeyType: ptr(KeyType("RANGE"))})
+	}
+	return ks
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// parseKeySchema checks a table's or index's key schema the way DynamoDB
+// does and returns its hash and range attribute names.
+func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err error) {
+	if len(ks) == 0 || len(ks) > 2 {
+		return "", "", invalid("1 validation error detected: Value '%d' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2", len(ks))
+	}
+	if deref(ks[0].KeyType) != "HASH" {
+		return "", "", invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	}
+	hash = deref(ks[0].AttributeName)
+	if len(ks) == 2 {
+		if deref(ks[1].KeyType) != "RANGE" {
+			return "", "", invalid("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+		}
+		rng = deref(ks[1].AttributeName)
+		if rng == hash {
+			return "", "", invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+		}
+	}
+	return hash, rng, nil
+}
+
+// parseProjection checks an index projection.
+func parseProjection(p *Projection, indexName string) (string, []string, error) {
+	pt := string(deref(p.ProjectionType))
+	if pt == "" {
+		pt = "ALL" // DynamoDB's default when ProjectionType is omitted
+	}
+	switch pt {
+	case "INCLUDE":
+		if len(p.NonKeyAttributes) == 0 {
+			return "", nil, invalid("One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
+		}
+	default:
+		if len(p.NonKeyAttributes) > 0 {
+			return "", nil, invalid("One or more parameter values were invalid: ProjectionType is %s, but NonKeyAttributes is specified", pt)
+		}
+	}
+	return pt, p.NonKeyAttributes, nil
+}
+
+// newTable builds and checks a table from CreateTable's input.
+func newTable(in *CreateTableInput) (*table, error) {
+	t := &table{Name: *in.TableName, Status: statusActive, Class: "STANDARD"}
+	var err error
+	if t.Hash, t.Range, err = parseKeySchema(in.KeySchema, "table"); err != nil {
+		return nil, err
+	}
+	defined := map[string]string{}
+	for _, ad := range in.AttributeDefinitions {
+		name, typ := deref(ad.AttributeName), string(deref(ad.AttributeType))
+		if _, dup := defined[name]; dup {
+			return nil, invalid("Cannot have two attributes with the same name")
+		}
+		defined[name] = typ
+		t.Attributes = append(t.Attributes, attrDef{Name: name, Type: typ})
+	}
+	used := map[string]bool{}
+	checkDefined := func(names ...string) error {
+		var missing []string
+		for _, n := range names {
+			if n == "" {
+				continue
+			}
+			used[n] = true
+			if _, ok := defined[n]; !ok {
+				missing = append(missing, n)
+			}
+		}
+		if len(missing) > 0 {
+			var defs []string
+			for _, ad := range t.Attributes {
+				defs = append(defs, ad.Name)
+			}
+			return invalid("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]",
+				strings.Join(missing, ", "), strings.Join(defs, ", "))
+		}
+		return nil
+	}
+	if err := checkDefined(t.Hash, t.Range); err != nil {
+		return nil, err
+	}
+
+	// Billing.
+	t.Billing = string(deref(in.BillingMode))
+	if t.Billing == "" {
+		t.Billing = billingProvisioned
+	}
+	switch t.Billing {
+	case billingProvisioned:
+		pt := in.ProvisionedThroughput
+		if pt == nil {
+			return nil, invalid("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+		}
+		t.RCU, t.WCU = deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
+		if err := checkThroughput(t.RCU, t.WCU); err != nil {
+			return nil, err
+		}
+	case billingPayPerRequest:
+		if in.ProvisionedThroughput != nil {
+			return nil, invalid("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+		}
+		if od := in.OnDemandThroughput; od != nil {
+			t.MaxRead, t.MaxWrite = deref(od.MaxReadRequestUnits), deref(od.MaxWriteRequestUnits)
+		}
+	}
+
+	// Indexes.
+	names := map[string]bool{}
+	nonKey := 0
+	if len(in.LocalSecondaryIndexes) > maxLSIs {
+		return nil, invalid("One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of %d", maxLSIs)
+	}
+	if len(in.GlobalSecondaryIndexes) > maxGSIs {
+		return nil, ErrLimitExceeded.Withf("Subscriber limit exceeded: The number of global secondary indexes for this table exceeds the maximum allowed (%d).", maxGSIs)
+	}
+	if len(in.LocalSecondaryIndexes) > 0 && t.Range == "" {
+		return nil, invalid("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex")
+	}
+	for _, l := range in.LocalSecondaryIndexes {
+		name := *l.IndexName
+		if names[name] {
+			return nil, invalid("One or more parameter values were invalid: Duplicate index name: %s", name)
+		}
+		names[name] = true
+		h, r, err := parseKeySchema(l.KeySchema, "index")
+		if err != nil {
+			return nil, err
+		}
+		if r == "" {
+			return nil, invalid("One or more parameter values were invalid: Index KeySchema does not have a range key for index: %s", name)
+		}
+		if h != t.Hash {
+			return nil, invalid("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s", name, h, t.Hash)
+		}
+		if err := checkDefined(h, r); err != nil {
+			return nil, err
+		}
+		pt, nk, err := parseProjection(l.Projection, name)
+		if err != nil {
+			return nil, err
+		}
+		nonKey += len(nk)
+		t.LSIs = append(t.LSIs, index{Name: name, Hash: h, Range: r, Projection: pt, NonKey: nk, Status: statusActive})
+	}
+	for _, g := range in.GlobalSecondaryIndexes {
+		ix, err := newGSI(&g, t, names, checkDefined)
+		if err != nil {
+			return nil, err
+		}
+		nonKey += len(ix.NonKey)
+		t.GSIs = append(t.GSIs, *ix)
+	}
+	if nonKey > maxProjectedNonKey {
+		return nil, invalid("One or more parameter values were invalid: Number of projected attributes in all indexes exceeds limit of %d, number of projected attributes:%d", maxProjectedNonKey, nonKey)
+	}
+	if len(used) != len(defined) {
+		return nil, invalid("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+	}
+
+	if ss := in.StreamSpecification; ss != nil && deref(ss.StreamEnabled) {
+		if ss.StreamViewType == nil {
+			return nil, invalid("One or more parameter values were invalid: StreamViewType is required when StreamEnabled is true")
+		}
+		t.Stream = streamConfig{Enabled: true, ViewType: string(*ss.StreamViewType)}
+	}
+	if sse := in.SSESpecification; sse != nil && deref(sse.Enabled) {
+		t.SSE = true
+		t.SSEType = string(deref(sse.SSEType))
+		if t.SSEType == "" {
+			t.SSEType = "KMS"
+		}
+		t.KMSKey = deref(sse.KMSMasterKeyId)
+	}
+	if in.TableClass != nil {
+		t.Class = string(*in.TableClass)
+	}
+	t.Protected = deref(in.DeletionProtectionEnabled)
+	if len(in.Tags) > maxTagsPerResource {
+		return nil, invalid("One or more parameter values were invalid: Too many tags")
+	}
+	for _, tg := range in.Tags {
+		t.Tags = append(t.Tags, tagPair{Key: deref(tg.Key), Value: deref(tg.Value)})
+	}
+	return t, nil
+}
+
+// newGSI checks a global secondary index definition against its table.
+func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefined func(...string) error) (*index, error) {
+	name := *g.IndexName
+	if names[name] {
+		return nil, invalid("One or more parameter values were invalid: Duplicate index name: %s", name)
+	}
+	names[name] = true
+	h, r, err := parseKeySchema(g.KeySchema, "index")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDefined(h, r); err != nil {
+		return nil, err
+	}
+	pt, nk, err := parseProjection(g.Projection, name)
+	if err != nil {
+		return nil, err
+	}
+	ix := &index{Name: name, Hash: h, Range: r, Projection: pt, NonKey: nk, Status: statusActive}
+	if t.Billing == billingProvisioned {
+		if g.ProvisionedThroughput == nil {
+			return nil, invalid("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", name)
+		}
+		ix.RCU, ix.WCU = deref(g.ProvisionedThroughput.ReadCapacityUnits), deref(g.ProvisionedThroughput.WriteCapacityUnits)
+		if err := checkThroughput(ix.RCU, ix.WCU); err != nil {
+			return nil, err
+		}
+	} else if g.ProvisionedThroughput != nil {
+		return nil, invalid("One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST", name)
+	}
+	return ix, nil
+}
+
+func checkThroughput(rcu, wcu int64) error {
+	if rcu < 1 {
+		return invalid("One or more parameter values were invalid: Provisioned throughput for ReadCapacityUnits must be at least 1")
+	}
+	if wcu < 1 {
+		return invalid("One or more parameter values were invalid: Provisioned throughput for WriteCapacityUnits must be at least 1")
+	}
+	if rcu > defaultTableMaxRCU || wcu > defaultTableMaxWCU {
+		return ErrLimitExceeded.Withf("Subscriber limit exceeded: Provisioned throughput for table exceeds the maximum allowed: %d read capacity units and %d write capacity units", defaultTableMaxRCU, defaultTableMaxWCU)
+	}
+	return nil
+}
+
+// describe renders the table for the wire. counts gives the item count and
+// size of the table and each index (by index name, "" for the table).
+func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescription {
+	d := &TableDescription{
+		TableName:                 ptr(t.Name),
+		KeySchema:                 keySchema(t.Hash, t.Range),
+		TableStatus:               ptr(TableStatus(t.Status)),
+		CreationDateTime:          ptr(t.Created),
+		TableArn:                  ptr(t.arn(s.account, s.region)),
+		TableId:                   ptr(t.UUID),
+		DeletionProtectionEnabled: ptr(t.Protected),
+		ProvisionedThroughput: &ProvisionedThroughputDescription{
+			NumberOfDecreasesToday: ptr(int64(0)),
+			ReadCapacityUnits:      ptr(t.RCU),
+			WriteCapacityUnits:     ptr(t.WCU),
+		},
+		TableSizeBytes: ptr(counts[""][1]),
+		ItemCount:      ptr(counts[""][0]),
+	}
+	for _, a := range t.Attributes {
+		d.AttributeDefinitions = append(d.AttributeDefinitions, AttributeDefinition{AttributeName: ptr(a.Name), AttributeType: ptr(ScalarAttributeType(a.Type))})
+	}
+	sort.Slice(d.AttributeDefinitions, func(i, j int) bool {
+		return *d.AttributeDefinitions[i].AttributeName < *d.AttributeDefinitions[j].AttributeName
+	})
+	if t.Billing == billingPayPerRequest {
+		d.BillingModeSummary = &BillingModeSummary{BillingMode: ptr(BillingMode(billingPayPerRequest)), LastUpdateToPayPerRequestDateTime: ptr(t.BillingAt)}
+		if t.MaxRead != 0 || t.MaxWrite != 0 {
+			d.OnDemandThroughput = &OnDemandThroughput{MaxReadRequestUnits: ptr(t.MaxRead), MaxWriteRequestUnits: ptr(t.MaxWrite)}
+		}
+	}
+	arn := t.arn(s.account, s.region)
+	for _, ix := range t.LSIs {
+		c := counts[ix.Name]
+		d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, LocalSecondaryIndexDescription{
+			IndexName:      ptr(ix.Name),
+			KeySchema:      keySchema(ix.Hash, ix.Range),
+			Projection:     ix.projection(),
+			IndexSizeBytes: ptr(c[1]),
+			ItemCount:      ptr(c[0]),
+			IndexArn:       ptr(arn + "/index/" + ix.Name),
+		})
+	}
+	for _, ix := range t.GSIs {
+		c := counts[ix.Name]
+		gd := GlobalSecondaryIndexDescription{
+			IndexName:   ptr(ix.Name),
+			KeySchema:   keySchema(ix.Hash, ix.Range),
+			Projection:  ix.projection(),
+			IndexStatus: ptr(IndexStatus(ix.Status)),
+			ProvisionedThroughput: &ProvisionedThroughputDescription{
+				NumberOfDecreasesToday: ptr(int64(0)),
+				ReadCapacityUnits:      ptr(ix.RCU),
+				WriteCapacityUnits:     ptr(ix.WCU),
+			},
+			IndexSizeBytes: ptr(c[1]),
+			ItemCount:      ptr(c[0]),
+			IndexArn:       ptr(arn + "/index/" + ix.Name),
+		}
+		if ix.Status == statusCreating {
+			gd.Backfilling = ptr(true)
+		}
+		d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, gd)
+	}
+	if t.Stream.Enabled {
+		d.StreamSpecification = &StreamSpecification{StreamEnabled: ptr(true), StreamViewType: ptr(StreamViewType(t.Stream.ViewType))}
+		d.LatestStreamLabel = ptr(t.Stream.Label)
+		d.LatestStreamArn = ptr(arn + "/stream/" + t.Stream.Label)
+	}
+	if t.SSE {
+		d.SSEDescription = &SSEDescription{
+			Status:          ptr(SSEStatus("ENABLED")),
+			SSEType:         ptr(SSEType(t.SSEType)),
+			KMSMasterKeyArn: ptr(fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", s.region, s.account, kmsKeyID(t))),
+		}
+	}
+	if t.Class != "STANDARD" {
+		d.TableClassSummary = &TableClassSummary{TableClass: ptr(TableClass(t.Class))}
+	}
+	return d
+}
+
+func kmsKeyID(t *table) string {
+	if t.KMSKey != "" {
+		return t.KMSKey
+	}
+	return "aws/dynamodb"
+}
+
+func (ix *index) projection() *Projection {
+	p := &Projection{ProjectionType: ptr(ProjectionType(ix.Projection))}
+	if len(ix.NonKey) > 0 {
+		p.NonKeyAttributes = ix.NonKey
+	}
+	return p
+}
