@@ -5,16 +5,26 @@ import "github.com/virga/virga/internal/awsproto"
 // operations is DynamoDB's operation table.
 func (s *Service) operations() []awsproto.Operation {
 	return []awsproto.Operation{
+		{Name: "BatchGetItem", Handler: awsproto.Handle(s.batchGetItem)},
+		{Name: "BatchWriteItem", Handler: awsproto.Handle(s.batchWriteItem)},
 		{Name: "CreateTable", Handler: awsproto.Handle(s.createTable)},
+		{Name: "DeleteItem", Handler: awsproto.Handle(s.deleteItem)},
 		{Name: "DeleteTable", Handler: awsproto.Handle(s.deleteTable)},
 		{Name: "DescribeEndpoints", Handler: awsproto.Handle(s.describeEndpoints)},
 		{Name: "DescribeLimits", Handler: awsproto.Handle(s.describeLimits)},
 		{Name: "DescribeTable", Handler: awsproto.Handle(s.describeTable)},
 		{Name: "DescribeTimeToLive", Handler: awsproto.Handle(s.describeTimeToLive)},
+		{Name: "GetItem", Handler: awsproto.Handle(s.getItem)},
 		{Name: "ListTables", Handler: awsproto.Handle(s.listTables)},
 		{Name: "ListTagsOfResource", Handler: awsproto.Handle(s.listTagsOfResource)},
+		{Name: "PutItem", Handler: awsproto.Handle(s.putItem)},
+		{Name: "Query", Handler: awsproto.Handle(s.query)},
+		{Name: "Scan", Handler: awsproto.Handle(s.scan)},
 		{Name: "TagResource", Handler: awsproto.Handle(s.tagResource)},
+		{Name: "TransactGetItems", Handler: awsproto.Handle(s.transactGetItems)},
+		{Name: "TransactWriteItems", Handler: awsproto.Handle(s.transactWriteItems)},
 		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
+		{Name: "UpdateItem", Handler: awsproto.Handle(s.updateItem)},
 		{Name: "UpdateTimeToLive", Handler: awsproto.Handle(s.updateTimeToLive)},
 	}
 }

@@ -120,12 +120,16 @@ func assign(v reflect.Value, t *shape.Type, f *shape.Field, x any, depth int) er
 			return mismatch(x, t, v)
 		}
 		// AWS truncates a fractional number sent for an integer member.
+		tooBig := &DecodeError{Message: "NUMBER_VALUE cannot be converted to Integer"}
+		if v.Type().Bits() > 32 {
+			tooBig.Message = "NUMBER_VALUE cannot be converted to Long"
+		}
 		if v.CanInt() {
 			i, err := strconv.ParseInt(string(n), 10, v.Type().Bits())
 			if err != nil {
 				fv, ferr := n.Float64()
 				if ferr != nil || math.Abs(fv) >= 1<<63 || v.OverflowInt(int64(fv)) {
-					return &DecodeError{Message: "NUMBER_VALUE cannot be converted to Integer"}
+					return tooBig
 				}
 				i = int64(fv)
 			}
@@ -133,7 +137,7 @@ func assign(v reflect.Value, t *shape.Type, f *shape.Field, x any, depth int) er
 		} else {
 			u, err := strconv.ParseUint(string(n), 10, v.Type().Bits())
 			if err != nil {
-				return &DecodeError{Message: "NUMBER_VALUE cannot be converted to Integer"}
+				return tooBig
 			}
 			v.SetUint(u)
 		}

@@ -178,6 +178,13 @@ func FormatTime(t time.Time, format string) string {
 	}
 }
 
+// The timestamps AWS's formats can carry: years 0001 to 9999, in epoch
+// seconds.
+const (
+	minEpoch = -62135596800
+	maxEpoch = 253402300799
+)
+
 // ParseTime reads a timestamp in the given format; ISO 8601 is also
 // accepted with an offset or fractional seconds, and a format-less call
 // tries all three.
@@ -186,7 +193,7 @@ func ParseTime(s, format string) (time.Time, error) {
 	switch format {
 	case UnixTimestamp:
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		if err != nil || math.IsNaN(f) || f < minEpoch || f >= maxEpoch+1 {
 			return time.Time{}, fmt.Errorf("bad epoch seconds %q", s)
 		}
 		sec, frac := math.Modf(f)

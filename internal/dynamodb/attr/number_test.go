@@ -40,12 +40,8 @@ func TestParseNumberCanonical(t *testing.T) {
 		{"-0001.000e-130", "-0." + strings.Repeat("0", 129) + "1"},
 		{"1E125", "1" + strings.Repeat("0", 125)},
 		{strings.Repeat("1", 38) + strings.Repeat("0", 88), strings.Repeat("1", 38) + strings.Repeat("0", 88)},
-		{"1e-9223372036854775808", ""}, // underflow, checked below
 	}
 	for _, c := range cases {
-		if c.want == "" {
-			continue
-		}
 		n, err := ParseNumber(c.in)
 		if err != nil {
 			t.Errorf("ParseNumber(%q): %v", c.in, err)

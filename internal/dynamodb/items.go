@@ -1,0 +1,321 @@
+package dynamodb
+
+import (
+	"errors"
+	"math"
+
+	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/dynamodb/expr"
+	"github.com/virga/virga/internal/store"
+)
+
+// validationError turns the domain packages' errors (attr.Error,
+// expr.Error) into ValidationExceptions; other errors pass through.
+func validationError(err error) error {
+	var ae *attr.Error
+	if errors.As(err, &ae) {
+		return ErrValidation.WithMessage(ae.Message)
+	}
+	var ee *expr.Error
+	if errors.As(err, &ee) {
+		return ErrValidation.WithMessage(ee.Message)
+	}
+	return err
+}
+
+// exprContext holds a request's ExpressionAttributeNames and Values and
+// the usage of each by the request's expressions.
+type exprContext struct {
+	names  map[string]string
+	values attr.Item
+	usage  expr.Usage
+}
+
+func newExprContext(names map[string]string, values map[string]AttributeValue) (*exprContext, error) {
+	vals, err := itemFromWire(values)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	if values != nil && vals == nil {
+		vals = attr.Item{}
+	}
+	if err := expr.CheckPlaceholders(names, vals); err != nil {
+		return nil, validationError(err)
+	}
+	return &exprContext{names: names, values: vals}, nil
+}
+
+// condition parses an optional ConditionExpression.
+func (x *exprContext) condition(s *string) (*expr.Condition, error) {
+	if s == nil {
+		return nil, nil
+	}
+	c, err := expr.ParseCondition(*s, x.names, x.values)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	x.usage.Add(c.Refs())
+	return c, nil
+}
+
+// filter parses an optional FilterExpression.
+func (x *exprContext) filter(s *string) (*expr.Condition, error) {
+	if s == nil {
+		return nil, nil
+	}
+	c, err := expr.ParseFilter(*s, x.names, x.values)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	x.usage.Add(c.Refs())
+	return c, nil
+}
+
+// projection parses an optional ProjectionExpression.
+func (x *exprContext) projection(s *string) (*expr.Projection, error) {
+	if s == nil {
+		return nil, nil
+	}
+	p, err := expr.ParseProjection(*s, x.names)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	x.usage.Add(p.Refs())
+	return p, nil
+}
+
+// done applies the rule that every name and value given is used.
+func (x *exprContext) done() error {
+	return validationError(x.usage.Check(x.names, x.values))
+}
+
+// errKeySchema is DynamoDB's answer to a Key that is not exactly the
+// table's key attributes with their types.
+var errKeySchema = ErrValidation.WithMessage("The provided key element does not match the schema")
+
+// keyFromRequest checks a Key parameter against the table's schema.
+func keyFromRequest(t *table, wire map[string]AttributeValue) (attr.Item, error) {
+	key, err := itemFromWire(wire)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	if len(key) != len(t.keyNames()) {
+		return nil, errKeySchema
+	}
+	for _, name := range t.keyNames() {
+		v, ok := key[name]
+		if !ok || v.Type().String() != t.attrType(name) {
+			return nil, errKeySchema
+		}
+		if err := attr.CheckKey(name, v, name == t.Range); err != nil {
+			return nil, validationError(err)
+		}
+	}
+	return key, nil
+}
+
+// checkItemKeys checks that an item to be written has the table's key
+// attributes, of the declared types.
+func checkItemKeys(t *table, it attr.Item) error {
+	for _, name := range t.keyNames() {
+		v, ok := it[name]
+		if !ok {
+			return invalid("One or more parameter values were invalid: Missing the key %s in the item", name)
+		}
+		if want := t.attrType(name); v.Type().String() != want {
+			return invalid("One or more parameter values were invalid: Type mismatch for key %s expected: %s actual: %s", name, want, v.Type())
+		}
+		if err := attr.CheckKey(name, v, name == t.Range); err != nil {
+			return validationError(err)
+		}
+	}
+	return nil
+}
+
+// itemKey is the store key of the item with the given key attributes.
+func itemKey(t *table, it attr.Item) []byte {
+	k := appendKeyValue(itemsPrefix(t.ID), it[t.Hash])
+	if t.Range != "" {
+		k = appendKeyValue(k, it[t.Range])
+	}
+	return k
+}
+
+// keyOf returns just the key attributes of an item.
+func keyOf(t *table, it attr.Item) attr.Item {
+	k := attr.Item{t.Hash: it[t.Hash]}
+	if t.Range != "" {
+		k[t.Range] = it[t.Range]
+	}
+	return k
+}
+
+// readItem returns the stored item, or nil if there is none.
+func (s *Service) readItem(r store.Reader, key []byte) (attr.Item, error) {
+	v, err := r.Get(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeItem(v)
+}
+
+// checkIndexKeys checks the index key attributes a written item carries:
+// a secondary index key must have its declared type and not be empty.
+func checkIndexKeys(t *table, it attr.Item) error {
+	for _, ix := range indexesOf(t) {
+		for _, name := range []string{ix.Hash, ix.Range} {
+			if name == "" {
+				continue
+			}
+			v, ok := it[name]
+			if !ok {
+				continue
+			}
+			want := t.attrType(name)
+			if v.Type().String() != want {
+				return invalid("One or more parameter values were invalid: Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.Type(), ix.Name)
+			}
+			if (v.Type() == attr.TypeS && v.S() == "") || (v.Type() == attr.TypeB && len(v.B()) == 0) {
+				return invalid("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s",
+					map[attr.Type]string{attr.TypeS: "string", attr.TypeB: "binary"}[v.Type()], ix.Name, name)
+			}
+		}
+	}
+	return nil
+}
+
+func indexesOf(t *table) []index {
+	return append(append([]index(nil), t.LSIs...), t.GSIs...)
+}
+
+// indexEntry returns an item's entry in an index: its key and the
+// projected item. ok is false when the item lacks the index's keys (a
+// sparse index leaves it out).
+func indexEntry(t *table, ix *index, it attr.Item) (key []byte, proj attr.Item, ok bool) {
+	h, hasH := it[ix.Hash]
+	if !hasH {
+		return nil, nil, false
+	}
+	k := appendKeyValue(indexPrefix(t.ID, ix.Name), h)
+	if ix.Range != "" {
+		r, hasR := it[ix.Range]
+		if !hasR {
+			return nil, nil, false
+		}
+		k = appendKeyValue(k, r)
+	}
+	k = appendKeyValue(k, it[t.Hash])
+	if t.Range != "" {
+		k = appendKeyValue(k, it[t.Range])
+	}
+	return k, projectForIndex(t, ix, it), true
+}
+
+// projectForIndex keeps the attributes an index projects.
+func projectForIndex(t *table, ix *index, it attr.Item) attr.Item {
+	if ix.Projection == "ALL" {
+		return it
+	}
+	p := attr.Item{}
+	for _, n := range []string{t.Hash, t.Range, ix.Hash, ix.Range} {
+		if v, ok := it[n]; ok && n != "" {
+			p[n] = v
+		}
+	}
+	for _, n := range ix.NonKey {
+		if v, ok := it[n]; ok {
+			p[n] = v
+		}
+	}
+	return p
+}
+
+// stage adds the store writes that replace old with new (nil: absent) to
+// the batch: the item itself and its index entries.
+func stage(b store.Batch, t *table, key []byte, old, new attr.Item) {
+	for i := range t.LSIs {
+		stageIndex(b, t, &t.LSIs[i], old, new)
+	}
+	for i := range t.GSIs {
+		stageIndex(b, t, &t.GSIs[i], old, new)
+	}
+	if new == nil {
+		b.Delete(key)
+	} else {
+		b.Set(key, encodeItem(nil, new))
+	}
+}
+
+func stageIndex(b store.Batch, t *table, ix *index, old, new attr.Item) {
+	var oldKey []byte
+	if old != nil {
+		if k, _, ok := indexEntry(t, ix, old); ok {
+			oldKey = k
+		}
+	}
+	if new != nil {
+		if k, proj, ok := indexEntry(t, ix, new); ok {
+			if oldKey != nil && string(oldKey) != string(k) {
+				b.Delete(oldKey)
+			}
+			b.Set(k, encodeItem(nil, proj))
+			return
+		}
+	}
+	if oldKey != nil {
+		b.Delete(oldKey)
+	}
+}
+
+// conditionFailed is ConditionalCheckFailedException, with the item when
+// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+func conditionFailed(old attr.Item, returnOld bool) error {
+	if returnOld && old != nil {
+		return ErrConditionalCheckFailed.WithDetails(&struct{ Item map[string]AttributeValue }{itemToWire(old)})
+	}
+	return ErrConditionalCheckFailed
+}
+
+// Capacity units, as DynamoDB counts them: a write unit per started KB of
+// the larger of the old and new item, a read unit per started 4 KB,
+// halved for eventually consistent reads.
+func writeUnits(old, new attr.Item) float64 {
+	size := max(attr.ItemSize(old), attr.ItemSize(new))
+	return math.Max(1, math.Ceil(float64(size)/1024))
+}
+
+func readUnits(size int, consistent bool) float64 {
+	u := math.Max(1, math.Ceil(float64(size)/4096))
+	if !consistent {
+		u /= 2
+	}
+	return u
+}
+
+// consumed renders ConsumedCapacity when the request asked for it.
+func consumed(t *table, mode *ReturnConsumedCapacity, units float64, write bool) *ConsumedCapacity {
+	if mode == nil || *mode == "NONE" {
+		return nil
+	}
+	c := &ConsumedCapacity{TableName: ptr(t.Name), CapacityUnits: ptr(units)}
+	if write {
+		c.WriteCapacityUnits = ptr(units)
+	} else {
+		c.ReadCapacityUnits = ptr(units)
+	}
+	if *mode == "INDEXES" {
+		c.Table = &Capacity{CapacityUnits: ptr(units)}
+	}
+	return c
+}
+
+// checkItemSize applies DynamoDB's 400 KB item size limit.
+func checkItemSize(it attr.Item) error {
+	if attr.ItemSize(it) > attr.MaxItemSize {
+		return validationError(attr.ErrItemTooLarge)
+	}
+	return nil
+}

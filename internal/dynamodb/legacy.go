@@ -1,0 +1,369 @@
+package dynamodb
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/dynamodb/expr"
+)
+
+// DynamoDB's legacy parameters (Expected, AttributesToGet, KeyConditions,
+// QueryFilter, ScanFilter, AttributeUpdates, ConditionalOperator) are
+// translated here into the expression languages, with placeholders of
+// their own, so one evaluator serves both. A request may not mix the two
+// styles.
+
+// legacyBuilder writes an expression with generated placeholders.
+type legacyBuilder struct {
+	names  map[string]string
+	values attr.Item
+}
+
+func newLegacyBuilder() *legacyBuilder {
+	return &legacyBuilder{names: map[string]string{}, values: attr.Item{}}
+}
+
+func (b *legacyBuilder) name(n string) string {
+	p := fmt.Sprintf("#l%d", len(b.names))
+	b.names[p] = n
+	return p
+}
+
+func (b *legacyBuilder) value(av AttributeValue) (string, error) {
+	v, err := fromWire(&av)
+	if err != nil {
+		return "", validationError(err)
+	}
+	p := fmt.Sprintf(":l%d", len(b.values))
+	b.values[p] = v
+	return p, nil
+}
+
+// mixed is DynamoDB's error for legacy and expression parameters together.
+func mixed(legacy, expression []string) error {
+	return invalid("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}",
+		strings.Join(legacy, ", "), strings.Join(expression, ", "))
+}
+
+// legacyOnly checks that a request using legacy parameters does not also
+// send expression attribute names or values.
+func legacyOnly(x *exprContext) error {
+	if x.names != nil {
+		return invalid("ExpressionAttributeNames can only be specified when using expressions")
+	}
+	if x.values != nil {
+		return invalid("ExpressionAttributeValues can only be specified when using expressions")
+	}
+	return nil
+}
+
+// comparison renders one legacy comparison on the path placeholder p.
+func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param string) (string, error) {
+	want := map[string]int{"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "NULL": 0,
+		"CONTAINS": 1, "NOT_CONTAINS": 1, "BEGINS_WITH": 1, "BETWEEN": 2}
+	n, known := want[op]
+	if op == "IN" {
+		if len(args) == 0 {
+			return "", invalid("One or more parameter values were invalid: Invalid number of argument(s) for the IN ComparisonOperator")
+		}
+	} else if !known {
+		return "", invalid("One or more parameter values were invalid: Unsupported operator on %s: %s", param, op)
+	} else if len(args) != n {
+		return "", invalid("One or more parameter values were invalid: Invalid number of argument(s) for the %s ComparisonOperator", op)
+	}
+	vs := make([]string, len(args))
+	for i, a := range args {
+		v, err := b.value(a)
+		if err != nil {
+			return "", err
+		}
+		vs[i] = v
+	}
+	switch op {
+	case "EQ":
+		return p + " = " + vs[0], nil
+	case "NE":
+		return p + " <> " + vs[0], nil
+	case "LE":
+		return p + " <= " + vs[0], nil
+	case "LT":
+		return p + " < " + vs[0], nil
+	case "GE":
+		return p + " >= " + vs[0], nil
+	case "GT":
+		return p + " > " + vs[0], nil
+	case "NOT_NULL":
+		return "attribute_exists(" + p + ")", nil
+	case "NULL":
+		return "attribute_not_exists(" + p + ")", nil
+	case "CONTAINS":
+		return "contains(" + p + ", " + vs[0] + ")", nil
+	case "NOT_CONTAINS":
+		return "NOT contains(" + p + ", " + vs[0] + ")", nil
+	case "BEGINS_WITH":
+		return "begins_with(" + p + ", " + vs[0] + ")", nil
+	case "BETWEEN":
+		return p + " BETWEEN " + vs[0] + " AND " + vs[1], nil
+	default: // IN
+		return p + " IN (" + strings.Join(vs, ", ") + ")", nil
+	}
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	ns := make([]string, 0, len(m))
+	for n := range m {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+func joinOperator(op *ConditionalOperator) string {
+	if op != nil && *op == "OR" {
+		return " OR "
+	}
+	return " AND "
+}
+
+// conditionOf returns the request's write condition from either
+// ConditionExpression or the legacy Expected and ConditionalOperator.
+func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[string]ExpectedAttributeValue, op *ConditionalOperator) (*expr.Condition, error) {
+	if expected == nil {
+		if op != nil {
+			return nil, invalid("ConditionalOperator can only be used when Filter or Expected conditions are present")
+		}
+		return x.condition(condExpr)
+	}
+	if condExpr != nil {
+		return nil, mixed([]string{"Expected"}, []string{"ConditionExpression"})
+	}
+	if err := legacyOnly(x); err != nil {
+		return nil, err
+	}
+	b := newLegacyBuilder()
+	var terms []string
+	for _, name := range sortedNames(expected) {
+		e := expected[name]
+		p := b.name(name)
+		var term string
+		var err error
+		switch {
+		case e.ComparisonOperator != nil:
+			if e.Value != nil || e.Exists != nil {
+				return nil, invalid("One or more parameter values were invalid: ComparisonOperator cannot be used with Value or Exists for Attribute: %s", name)
+			}
+			term, err = b.comparison(p, string(*e.ComparisonOperator), e.AttributeValueList, "Expected")
+		case e.Exists != nil && !*e.Exists:
+			if e.Value != nil {
+				return nil, invalid("One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: %s", name)
+			}
+			term = "attribute_not_exists(" + p + ")"
+		default:
+			if e.Value == nil {
+				return nil, invalid("One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: %s", name)
+			}
+			term, err = b.comparison(p, "EQ", []AttributeValue{*e.Value}, "Expected")
+		}
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, term)
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	c, err := expr.ParseCondition(strings.Join(terms, joinOperator(op)), b.names, b.values)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	return c, nil
+}
+
+// filterOf returns a Query's or Scan's filter from FilterExpression or the
+// legacy QueryFilter / ScanFilter (param names which).
+func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string]Condition, param string, op *ConditionalOperator) (*expr.Condition, error) {
+	if legacy == nil {
+		if op != nil {
+			return nil, invalid("ConditionalOperator can only be used when Filter or Expected conditions are present")
+		}
+		return x.filter(filterExpr)
+	}
+	if filterExpr != nil {
+		return nil, mixed([]string{param}, []string{"FilterExpression"})
+	}
+	if err := legacyOnly(x); err != nil {
+		return nil, err
+	}
+	b := newLegacyBuilder()
+	var terms []string
+	for _, name := range sortedNames(legacy) {
+		c := legacy[name]
+		term, err := b.comparison(b.name(name), string(deref(c.ComparisonOperator)), c.AttributeValueList, param)
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, term)
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	c, err := expr.ParseFilter(strings.Join(terms, joinOperator(op)), b.names, b.values)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	return c, nil
+}
+
+// projectionOf returns the projection from ProjectionExpression or the
+// legacy AttributesToGet.
+func (s *Service) projectionOf(x *exprContext, projExpr *string, attributesToGet []string) (*expr.Projection, error) {
+	if attributesToGet == nil {
+		return x.projection(projExpr)
+	}
+	if projExpr != nil {
+		return nil, mixed([]string{"AttributesToGet"}, []string{"ProjectionExpression"})
+	}
+	if x.names != nil {
+		return nil, invalid("ExpressionAttributeNames can only be specified when using expressions")
+	}
+	b := newLegacyBuilder()
+	seen := map[string]bool{}
+	var ps []string
+	for _, n := range attributesToGet {
+		if seen[n] {
+			return nil, invalid("One or more parameter values were invalid: Duplicate value in attribute name: %s", n)
+		}
+		seen[n] = true
+		ps = append(ps, b.name(n))
+	}
+	p, err := expr.ParseProjection(strings.Join(ps, ", "), b.names)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	return p, nil
+}
+
+// keyConditionOf returns a Query's key condition from
+// KeyConditionExpression or the legacy KeyConditions.
+func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]Condition) (*expr.KeyCondition, error) {
+	if legacy == nil {
+		if kce == nil {
+			return nil, invalid("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+		}
+		k, err := expr.ParseKeyCondition(*kce, x.names, x.values)
+		if err != nil {
+			return nil, validationError(err)
+		}
+		x.usage.Add(k.Refs())
+		return k, nil
+	}
+	if kce != nil {
+		return nil, mixed([]string{"KeyConditions"}, []string{"KeyConditionExpression"})
+	}
+	if err := legacyOnly(x); err != nil {
+		return nil, err
+	}
+	b := newLegacyBuilder()
+	var terms []string
+	for _, name := range sortedNames(legacy) {
+		c := legacy[name]
+		op := string(deref(c.ComparisonOperator))
+		switch op {
+		case "EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN":
+		default:
+			return nil, invalid("One or more parameter values were invalid: Unsupported operator on KeyCondition: %s", op)
+		}
+		term, err := b.comparison(b.name(name), op, c.AttributeValueList, "KeyConditions")
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, term)
+	}
+	k, err := expr.ParseKeyCondition(strings.Join(terms, " AND "), b.names, b.values)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	return k, nil
+}
+
+// updateOf returns UpdateItem's update from UpdateExpression or the legacy
+// AttributeUpdates (nil when neither is given: the item is only ensured
+// to exist).
+func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]AttributeValueUpdate) (*expr.Update, error) {
+	if legacy == nil {
+		if ue == nil {
+			return nil, nil
+		}
+		u, err := expr.ParseUpdate(*ue, x.names, x.values)
+		if err != nil {
+			return nil, validationError(err)
+		}
+		x.usage.Add(u.Refs())
+		return u, nil
+	}
+	if ue != nil {
+		return nil, mixed([]string{"AttributeUpdates"}, []string{"UpdateExpression"})
+	}
+	if err := legacyOnly(x); err != nil {
+		return nil, err
+	}
+	b := newLegacyBuilder()
+	var set, remove, add, del []string
+	for _, name := range sortedNames(legacy) {
+		u := legacy[name]
+		p := b.name(name)
+		action := string(deref(u.Action))
+		if action == "" {
+			action = "PUT"
+		}
+		switch action {
+		case "PUT":
+			if u.Value == nil {
+				return nil, invalid("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified")
+			}
+			v, err := b.value(*u.Value)
+			if err != nil {
+				return nil, err
+			}
+			set = append(set, p+" = "+v)
+		case "DELETE":
+			if u.Value == nil {
+				remove = append(remove, p)
+				continue
+			}
+			v, err := b.value(*u.Value)
+			if err != nil {
+				return nil, err
+			}
+			del = append(del, p+" "+v)
+		case "ADD":
+			if u.Value == nil {
+				return nil, invalid("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified")
+			}
+			v, err := b.value(*u.Value)
+			if err != nil {
+				return nil, err
+			}
+			add = append(add, p+" "+v)
+		}
+	}
+	var clauses []string
+	for _, c := range []struct {
+		kw    string
+		parts []string
+	}{{"SET", set}, {"REMOVE", remove}, {"ADD", add}, {"DELETE", del}} {
+		if len(c.parts) > 0 {
+			clauses = append(clauses, c.kw+" "+strings.Join(c.parts, ", "))
+		}
+	}
+	if len(clauses) == 0 {
+		return nil, nil
+	}
+	u, err := expr.ParseUpdate(strings.Join(clauses, " "), b.names, b.values)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	return u, nil
+}

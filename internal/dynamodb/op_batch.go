@@ -1,0 +1,141 @@
+package dynamodb
+
+import (
+	"context"
+
+	"github.com/virga/virga/internal/dynamodb/attr"
+)
+
+// Limits of the batch operations, from DynamoDB's documentation.
+const (
+	maxBatchGetKeys  = 100 // "A single operation can retrieve up to 16 MB of data, which can contain as many as 100 items."
+	maxBatchWrites   = 25  // "A single call to BatchWriteItem can transmit up to 16MB of data ... as many as 25 put or delete requests."
+	maxTransactItems = 100 // TransactWriteItems and TransactGetItems: up to 100 actions.
+)
+
+func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
+	total := 0
+	for _, ka := range in.RequestItems {
+		total += len(ka.Keys)
+	}
+	if total > maxBatchGetKeys {
+		return nil, invalid("Too many items requested for the BatchGetItem call")
+	}
+	out := &BatchGetItemOutput{
+		Responses:       map[string][]map[string]AttributeValue{},
+		UnprocessedKeys: map[string]KeysAndAttributes{},
+	}
+	for _, name := range sortedNames(in.RequestItems) {
+		ka := in.RequestItems[name]
+		t, err := s.tableByNameOrARN(name)
+		if err != nil {
+			return nil, err
+		}
+		x, err := newExprContext(ka.ExpressionAttributeNames, nil)
+		if err != nil {
+			return nil, err
+		}
+		proj, err := s.projectionOf(x, ka.ProjectionExpression, ka.AttributesToGet)
+		if err != nil {
+			return nil, err
+		}
+		if err := x.done(); err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		items := []map[string]AttributeValue{}
+		var bytes int
+		for _, wk := range ka.Keys {
+			key, err := keyFromRequest(t, wk)
+			if err != nil {
+				return nil, err
+			}
+			k := itemKey(t, key)
+			if seen[string(k)] {
+				return nil, invalid("Provided list of item keys contains duplicates")
+			}
+			seen[string(k)] = true
+			it, err := s.readItem(s.store, k)
+			if err != nil {
+				return nil, err
+			}
+			if it == nil {
+				continue
+			}
+			bytes += attr.ItemSize(it)
+			if proj != nil {
+				it = proj.Project(it)
+			}
+			items = append(items, itemToWire(it))
+		}
+		out.Responses[name] = items
+		if c := consumed(t, in.ReturnConsumedCapacity, readUnits(bytes, deref(ka.ConsistentRead)), false); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
+	total := 0
+	for _, reqs := range in.RequestItems {
+		total += len(reqs)
+	}
+	if total > maxBatchWrites {
+		return nil, invalid("Too many items requested for the BatchWriteItem call")
+	}
+	var writes []*itemWrite
+	seen := map[string]bool{}
+	units := map[string]float64{}
+	for _, name := range sortedNames(in.RequestItems) {
+		t, err := s.tableByNameOrARN(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range in.RequestItems[name] {
+			var w *itemWrite
+			switch {
+			case r.PutRequest != nil && r.DeleteRequest == nil:
+				item, err := itemFromWire(r.PutRequest.Item)
+				if err != nil {
+					return nil, validationError(err)
+				}
+				if err := checkItemKeys(t, item); err != nil {
+					return nil, err
+				}
+				w = &itemWrite{t: t, key: keyOf(t, item), compute: func(attr.Item) (attr.Item, error) { return item, nil }}
+			case r.DeleteRequest != nil && r.PutRequest == nil:
+				key, err := keyFromRequest(t, r.DeleteRequest.Key)
+				if err != nil {
+					return nil, err
+				}
+				w = &itemWrite{t: t, key: key, compute: func(attr.Item) (attr.Item, error) { return nil, nil }}
+			default:
+				return nil, invalid("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+			}
+			k := string(itemKey(t, w.key))
+			if seen[k] {
+				return nil, invalid("Provided list of item keys contains duplicates")
+			}
+			seen[k] = true
+			writes = append(writes, w)
+		}
+	}
+	// Every request succeeds or the call fails: nothing is left
+	// unprocessed, since virga has no throughput to exceed.
+	olds, news, err := s.writeAll(writes)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range writes {
+		units[w.t.Name] += writeUnits(olds[i], news[i])
+	}
+	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}
+	for _, name := range sortedNames(units) {
+		t, _ := s.tableByNameOrARN(name)
+		if c := consumed(t, in.ReturnConsumedCapacity, units[name], true); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
+		}
+	}
+	return out, nil
+}

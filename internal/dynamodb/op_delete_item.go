@@ -1,0 +1,46 @@
+package dynamodb
+
+import (
+	"context"
+
+	"github.com/virga/virga/internal/dynamodb/attr"
+)
+
+func (s *Service) deleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemOutput, error) {
+	t, err := s.tableByNameOrARN(*in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	rv := string(deref(in.ReturnValues))
+	if rv != "" && rv != "NONE" && rv != "ALL_OLD" {
+		return nil, invalid("ReturnValues can only be ALL_OLD or NONE")
+	}
+	key, err := keyFromRequest(t, in.Key)
+	if err != nil {
+		return nil, err
+	}
+	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	if err != nil {
+		return nil, err
+	}
+	cond, err := s.conditionOf(x, in.ConditionExpression, in.Expected, in.ConditionalOperator)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.done(); err != nil {
+		return nil, err
+	}
+	old, _, err := s.write(&itemWrite{
+		t: t, key: key, cond: cond,
+		returnOld: deref(in.ReturnValuesOnConditionCheckFailure) == "ALL_OLD",
+		compute:   func(attr.Item) (attr.Item, error) { return nil, nil },
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &DeleteItemOutput{ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, writeUnits(old, nil), true)}
+	if rv == "ALL_OLD" {
+		out.Attributes = itemToWire(old)
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+package dynamodb
+
+import (
+	"context"
+
+	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/dynamodb/expr"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// readTarget resolves a Query's or Scan's table and optional index.
+func (s *Service) readTarget(tableName string, indexName *string, consistent bool) (*table, *index, error) {
+	t, err := s.tableByNameOrARN(tableName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if indexName == nil {
+		return t, nil, nil
+	}
+	ix := t.index(*indexName)
+	if ix == nil {
+		return nil, nil, invalid("The table does not have the specified index: %s", *indexName)
+	}
+	if consistent && !t.isLSI(ix.Name) {
+		return nil, nil, invalid("Consistent reads are not supported on global secondary indexes")
+	}
+	return t, ix, nil
+}
+
+// selection applies Select and the projection to a page: which attributes
+// come back, and whether an LSI read fetches whole items from the table.
+func selection(p *page, sel *Select, proj *expr.Projection, usingLegacyProjection bool) error {
+	mode := string(deref(sel))
+	projName := "ProjectionExpression"
+	if usingLegacyProjection {
+		projName = "AttributesToGet"
+	}
+	if mode == "" {
+		switch {
+		case proj != nil:
+			mode = "SPECIFIC_ATTRIBUTES"
+		case p.ix != nil:
+			mode = "ALL_PROJECTED_ATTRIBUTES"
+		default:
+			mode = "ALL_ATTRIBUTES"
+		}
+	}
+	if proj != nil && mode != "SPECIFIC_ATTRIBUTES" {
+		return invalid("One or more parameter values were invalid: Cannot specify the %s when choosing to get %s", projName, mode)
+	}
+	switch mode {
+	case "COUNT":
+		p.countOnly = true
+	case "ALL_PROJECTED_ATTRIBUTES":
+		if p.ix == nil {
+			return invalid("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is not supported for table")
+		}
+	case "ALL_ATTRIBUTES":
+		if p.ix != nil && p.ix.Projection != "ALL" {
+			if !p.t.isLSI(p.ix.Name) {
+				return invalid("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index %s because its projection type is not ALL", p.ix.Name)
+			}
+			p.fromTable = true
+		}
+	case "SPECIFIC_ATTRIBUTES":
+		if proj == nil {
+			return invalid("One or more parameter values were invalid: Select type SPECIFIC_ATTRIBUTES requires %s", projName)
+		}
+		if p.ix != nil && p.ix.Projection != "ALL" {
+			if p.t.isLSI(p.ix.Name) {
+				p.fromTable = !projectedBy(p.t, p.ix, proj)
+			} else if !projectedBy(p.t, p.ix, proj) {
+				return invalid("One or more parameter values were invalid: Global secondary index %s does not project the attributes requested", p.ix.Name)
+			}
+		}
+		p.project = proj.Project
+	}
+	return nil
+}
+
+// projectedBy reports whether an index projects every attribute the
+// projection asks for.
+func projectedBy(t *table, ix *index, proj *expr.Projection) bool {
+	have := map[string]bool{t.Hash: true, t.Range: true, ix.Hash: true, ix.Range: true}
+	for _, n := range ix.NonKey {
+		have[n] = true
+	}
+	for _, p := range proj.Paths() {
+		if !have[p.Top()] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
+	if err != nil {
+		return nil, err
+	}
+	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	if err != nil {
+		return nil, err
+	}
+	kc, err := s.keyConditionOf(x, in.KeyConditionExpression, in.KeyConditions)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := s.filterOf(x, in.FilterExpression, in.QueryFilter, "QueryFilter", in.ConditionalOperator)
+	if err != nil {
+		return nil, err
+	}
+	proj, err := s.projectionOf(x, in.ProjectionExpression, in.AttributesToGet)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.done(); err != nil {
+		return nil, err
+	}
+	schema := expr.KeySchema{HashName: t.Hash, RangeName: t.Range}
+	if ix != nil {
+		schema = expr.KeySchema{HashName: ix.Hash, RangeName: ix.Range}
+	}
+	schema.HashType, _ = attr.ParseType(t.attrType(schema.HashName))
+	if schema.RangeName != "" {
+		schema.RangeType, _ = attr.ParseType(t.attrType(schema.RangeName))
+	}
+	kq, err := kc.Resolve(schema)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	if filter != nil {
+		for _, p := range filter.Paths() {
+			if p.Top() == schema.HashName || p.Top() == schema.RangeName {
+				return nil, invalid("Filter Expression can only contain non-primary key attributes: Primary key attribute: %s", p.Top())
+			}
+		}
+	}
+	p := &page{t: t, ix: ix, forward: in.ScanIndexForward == nil || *in.ScanIndexForward, filter: filter}
+	p.lower, p.upper = rangeBounds(partitionBounds(t, ix, kq.HashValue), kq.Range)
+	if kq.Range != nil {
+		term, name := *kq.Range, schema.RangeName
+		p.match = func(it attr.Item) bool { return term.Match(it[name]) }
+	}
+	if in.Limit != nil {
+		p.limit = int(*in.Limit)
+	}
+	if p.start, err = startKey(t, ix, in.ExclusiveStartKey); err != nil {
+		return nil, err
+	}
+	if err := selection(p, in.Select, proj, in.AttributesToGet != nil); err != nil {
+		return nil, err
+	}
+	res, err := s.read(p)
+	if err != nil {
+		return nil, err
+	}
+	out := &QueryOutput{
+		Count:            ptr(int32(res.count)),
+		ScannedCount:     ptr(int32(res.scanned)),
+		LastEvaluatedKey: itemToWire(res.lastKey),
+		ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead)), false),
+	}
+	if !p.countOnly {
+		out.Items = make([]map[string]AttributeValue, len(res.items))
+		for i, it := range res.items {
+			out.Items[i] = itemToWire(it)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
+	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case in.Segment != nil && in.TotalSegments == nil:
+		return nil, invalid("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
+	case in.Segment == nil && in.TotalSegments != nil:
+		return nil, invalid("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
+	case in.Segment != nil && *in.Segment >= *in.TotalSegments:
+		return nil, invalid("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *in.Segment, *in.TotalSegments)
+	}
+	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := s.filterOf(x, in.FilterExpression, in.ScanFilter, "ScanFilter", in.ConditionalOperator)
+	if err != nil {
+		return nil, err
+	}
+	proj, err := s.projectionOf(x, in.ProjectionExpression, in.AttributesToGet)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.done(); err != nil {
+		return nil, err
+	}
+	p := &page{t: t, ix: ix, forward: true, filter: filter}
+	if ix == nil {
+		p.lower = itemsPrefix(t.ID)
+	} else {
+		p.lower = indexPrefix(t.ID, ix.Name)
+	}
+	p.upper = keys.PrefixEnd(p.lower)
+	if in.TotalSegments != nil && *in.TotalSegments > 1 {
+		seg, total := int(*in.Segment), int(*in.TotalSegments)
+		p.match = func(it attr.Item) bool { return segmentOf(t, it, total) == seg }
+	}
+	if in.Limit != nil {
+		p.limit = int(*in.Limit)
+	}
+	if p.start, err = startKey(t, ix, in.ExclusiveStartKey); err != nil {
+		return nil, err
+	}
+	if err := selection(p, in.Select, proj, in.AttributesToGet != nil); err != nil {
+		return nil, err
+	}
+	res, err := s.read(p)
+	if err != nil {
+		return nil, err
+	}
+	out := &ScanOutput{
+		Count:            ptr(int32(res.count)),
+		ScannedCount:     ptr(int32(res.scanned)),
+		LastEvaluatedKey: itemToWire(res.lastKey),
+		ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead)), false),
+	}
+	if !p.countOnly {
+		out.Items = make([]map[string]AttributeValue, len(res.items))
+		for i, it := range res.items {
+			out.Items[i] = itemToWire(it)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,334 @@
+package dynamodb
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// writeAll runs several item writes as one: every item is locked, every
+// condition checked, and all changes committed in one atomic batch — or,
+// if any write fails, none is. The error of the first failing write is
+// returned, and failures holds each write's error (nil for those that
+// would have succeeded), in order.
+func (s *Service) writeAll(writes []*itemWrite) (olds, news []attr.Item, err error) {
+	olds, news, _, err = s.writeAllReasons(writes)
+	return olds, news, err
+}
+
+func (s *Service) writeAllReasons(writes []*itemWrite) (olds, news []attr.Item, failures []error, err error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	itemKeys := make([][]byte, len(writes))
+	for i, w := range writes {
+		if cur := s.tables[w.t.Name]; cur == nil || cur.ID != w.t.ID {
+			return nil, nil, nil, ErrResourceNotFound
+		}
+		itemKeys[i] = itemKey(w.t, w.key)
+	}
+	unlock := s.lockItems(itemKeys...)
+	defer unlock()
+	olds = make([]attr.Item, len(writes))
+	news = make([]attr.Item, len(writes))
+	failures = make([]error, len(writes))
+	var first error
+	for i, w := range writes {
+		if olds[i], err = s.readItem(s.store, itemKeys[i]); err != nil {
+			return nil, nil, nil, err
+		}
+		news[i], failures[i] = w.checkAndCompute(olds[i])
+		if failures[i] != nil && first == nil {
+			first = failures[i]
+		}
+	}
+	if first != nil {
+		return olds, news, failures, first
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	for i, w := range writes {
+		if w.compute == nil || (olds[i] == nil && news[i] == nil) {
+			continue
+		}
+		stage(b, w.t, itemKeys[i], olds[i], news[i])
+	}
+	if b.Len() > 0 {
+		if err := b.Commit(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return olds, news, failures, nil
+}
+
+// clientTokenTTL is how long a ClientRequestToken makes
+// TransactWriteItems idempotent: "valid for 10 minutes after the first
+// request that uses it completes".
+const clientTokenTTL = 10 * time.Minute
+
+type tokenRecord struct {
+	Hash    []byte    `json:"hash"`
+	Expires time.Time `json:"expires"`
+}
+
+func tokenKey(token string) []byte {
+	return keys.AppendString(keys.AppendString(keys.AppendString(nil, "ddb"), "txtoken"), token)
+}
+
+func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
+	var reqHash []byte
+	if in.ClientRequestToken != nil {
+		body, _ := json.Marshal(in.TransactItems)
+		sum := sha256.Sum256(body)
+		reqHash = sum[:]
+		v, err := s.store.Get(tokenKey(*in.ClientRequestToken))
+		if err == nil {
+			var rec tokenRecord
+			if json.Unmarshal(v, &rec) == nil && s.clock.Now().Before(rec.Expires) {
+				if string(rec.Hash) != string(reqHash) {
+					return nil, ErrIdempotentParameterMismatch.WithMessage("Request parameters do not match the parameters of a previous request with the same client request token")
+				}
+				return &TransactWriteItemsOutput{}, nil
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	writes := make([]*itemWrite, len(in.TransactItems))
+	seen := map[string]bool{}
+	for i, ti := range in.TransactItems {
+		w, err := s.transactWrite(&ti)
+		if err != nil {
+			return nil, err
+		}
+		k := string(itemKey(w.t, w.key))
+		if seen[k] {
+			return nil, invalid("Transaction request cannot include multiple operations on one item")
+		}
+		seen[k] = true
+		writes[i] = w
+	}
+	olds, news, failures, err := s.writeAllReasons(writes)
+	if err != nil && failures == nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, canceled(failures)
+	}
+	if reqHash != nil {
+		rec, _ := json.Marshal(tokenRecord{Hash: reqHash, Expires: s.clock.Now().Add(clientTokenTTL)})
+		b := s.store.NewBatch()
+		b.Set(tokenKey(*in.ClientRequestToken), rec)
+		err := b.Commit()
+		b.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := &TransactWriteItemsOutput{}
+	if mode := in.ReturnConsumedCapacity; mode != nil && *mode != "NONE" {
+		units := map[string]float64{}
+		tables := map[string]*table{}
+		for i, w := range writes {
+			// Transactional writes cost two units per KB.
+			units[w.t.Name] += 2 * writeUnits(olds[i], news[i])
+			tables[w.t.Name] = w.t
+		}
+		for _, name := range sortedNames(units) {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *consumed(tables[name], mode, units[name], true))
+		}
+	}
+	return out, nil
+}
+
+// canceled is TransactionCanceledException with a reason per action, in
+// request order.
+func canceled(failures []error) error {
+	reasons := make([]CancellationReason, len(failures))
+	codes := make([]string, len(failures))
+	for i, f := range failures {
+		switch e := apierr.As(f); {
+		case f == nil:
+			reasons[i] = CancellationReason{Code: ptr("None")}
+		case e != nil && e.Code == ErrConditionalCheckFailed.Code:
+			reasons[i] = CancellationReason{Code: ptr("ConditionalCheckFailed"), Message: ptr(ErrConditionalCheckFailed.Message)}
+			if d, ok := e.Details.(*struct{ Item map[string]AttributeValue }); ok {
+				reasons[i].Item = d.Item
+			}
+		default:
+			msg := f.Error()
+			if e != nil {
+				msg = e.Message
+			}
+			reasons[i] = CancellationReason{Code: ptr("ValidationError"), Message: ptr(msg)}
+		}
+		codes[i] = *reasons[i].Code
+	}
+	return ErrTransactionCanceled.
+		Withf("Transaction cancelled, please refer cancellation reasons for specific reasons [%s]", strings.Join(codes, ", ")).
+		WithDetails(&struct{ CancellationReasons []CancellationReason }{reasons})
+}
+
+// transactWrite turns one TransactWriteItem into an itemWrite.
+func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
+	n := 0
+	for _, set := range []bool{ti.ConditionCheck != nil, ti.Put != nil, ti.Delete != nil, ti.Update != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, invalid("TransactItems can only contain one of Check, Put, Update or Delete")
+	}
+	type common struct {
+		table, cond *string
+		names       map[string]string
+		values      map[string]AttributeValue
+		rvOnFail    *ReturnValuesOnConditionCheckFailure
+	}
+	var c common
+	switch {
+	case ti.ConditionCheck != nil:
+		cc := ti.ConditionCheck
+		c = common{cc.TableName, cc.ConditionExpression, cc.ExpressionAttributeNames, cc.ExpressionAttributeValues, cc.ReturnValuesOnConditionCheckFailure}
+	case ti.Put != nil:
+		p := ti.Put
+		c = common{p.TableName, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues, p.ReturnValuesOnConditionCheckFailure}
+	case ti.Delete != nil:
+		d := ti.Delete
+		c = common{d.TableName, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues, d.ReturnValuesOnConditionCheckFailure}
+	default:
+		u := ti.Update
+		c = common{u.TableName, u.ConditionExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues, u.ReturnValuesOnConditionCheckFailure}
+	}
+	t, err := s.tableByNameOrARN(*c.table)
+	if err != nil {
+		return nil, err
+	}
+	x, err := newExprContext(c.names, c.values)
+	if err != nil {
+		return nil, err
+	}
+	cond, err := x.condition(c.cond)
+	if err != nil {
+		return nil, err
+	}
+	w := &itemWrite{t: t, cond: cond, returnOld: deref(c.rvOnFail) == "ALL_OLD"}
+	switch {
+	case ti.ConditionCheck != nil:
+		if w.key, err = keyFromRequest(t, ti.ConditionCheck.Key); err != nil {
+			return nil, err
+		}
+	case ti.Put != nil:
+		item, err := itemFromWire(ti.Put.Item)
+		if err != nil {
+			return nil, validationError(err)
+		}
+		if err := checkItemKeys(t, item); err != nil {
+			return nil, err
+		}
+		w.key = keyOf(t, item)
+		w.compute = func(attr.Item) (attr.Item, error) { return item, nil }
+	case ti.Delete != nil:
+		if w.key, err = keyFromRequest(t, ti.Delete.Key); err != nil {
+			return nil, err
+		}
+		w.compute = func(attr.Item) (attr.Item, error) { return nil, nil }
+	default:
+		if w.key, err = keyFromRequest(t, ti.Update.Key); err != nil {
+			return nil, err
+		}
+		upd, err := s.updateOf(x, ti.Update.UpdateExpression, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range upd.Paths() {
+			if p.Top() == t.Hash || p.Top() == t.Range {
+				return nil, invalid("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p.Top())
+			}
+		}
+		key := w.key
+		w.compute = func(old attr.Item) (attr.Item, error) {
+			if old == nil {
+				old = key
+			}
+			n, _, err := upd.Apply(old)
+			return n, err
+		}
+	}
+	if err := x.done(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (s *Service) transactGetItems(ctx context.Context, in *TransactGetItemsInput) (*TransactGetItemsOutput, error) {
+	type get struct {
+		t    *table
+		key  []byte
+		proj func(attr.Item) attr.Item
+	}
+	gets := make([]get, len(in.TransactItems))
+	seen := map[string]bool{}
+	for i, ti := range in.TransactItems {
+		g := ti.Get
+		t, err := s.tableByNameOrARN(*g.TableName)
+		if err != nil {
+			return nil, err
+		}
+		key, err := keyFromRequest(t, g.Key)
+		if err != nil {
+			return nil, err
+		}
+		x, err := newExprContext(g.ExpressionAttributeNames, nil)
+		if err != nil {
+			return nil, err
+		}
+		proj, err := x.projection(g.ProjectionExpression)
+		if err != nil {
+			return nil, err
+		}
+		if err := x.done(); err != nil {
+			return nil, err
+		}
+		k := itemKey(t, key)
+		if seen[string(k)] {
+			return nil, invalid("Transaction request cannot include multiple operations on one item")
+		}
+		seen[string(k)] = true
+		gets[i] = get{t: t, key: k}
+		if proj != nil {
+			gets[i].proj = proj.Project
+		}
+	}
+	// One snapshot: the items are read as of one moment.
+	snap := s.store.NewSnapshot()
+	defer snap.Close()
+	out := &TransactGetItemsOutput{Responses: make([]ItemResponse, len(gets))}
+	units := map[string]float64{}
+	for i, g := range gets {
+		it, err := s.readItem(snap, g.key)
+		if err != nil {
+			return nil, err
+		}
+		units[g.t.Name] += 2 * readUnits(attr.ItemSize(it), true)
+		if it != nil && g.proj != nil {
+			it = g.proj(it)
+		}
+		out.Responses[i] = ItemResponse{Item: itemToWire(it)}
+	}
+	if mode := in.ReturnConsumedCapacity; mode != nil && *mode != "NONE" {
+		for _, name := range sortedNames(units) {
+			t, _ := s.tableByNameOrARN(name)
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *consumed(t, mode, units[name], false))
+		}
+	}
+	return out, nil
+}

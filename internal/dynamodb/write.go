@@ -1,0 +1,84 @@
+package dynamodb
+
+import (
+	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/dynamodb/expr"
+)
+
+// itemWrite is one conditional write of one item, the mechanism PutItem,
+// UpdateItem and DeleteItem share (and TransactWriteItems runs several of
+// under one batch).
+type itemWrite struct {
+	t   *table
+	key attr.Item // the item's key attributes
+	// cond, when set, must hold on the stored item (nil if absent).
+	cond *expr.Condition
+	// returnOld puts the stored item in a failed condition's error.
+	returnOld bool
+	// compute returns the new item from the stored one; nil deletes it.
+	// A write without compute only checks its condition
+	// (TransactWriteItems' ConditionCheck).
+	compute func(old attr.Item) (attr.Item, error)
+}
+
+// checkAndCompute evaluates the write's condition on old and computes the
+// new item, with its limits checked.
+func (w *itemWrite) checkAndCompute(old attr.Item) (attr.Item, error) {
+	if w.cond != nil {
+		ok, err := w.cond.Eval(old)
+		if err != nil {
+			return nil, validationError(err)
+		}
+		if !ok {
+			return nil, conditionFailed(old, w.returnOld)
+		}
+	}
+	if w.compute == nil {
+		return old, nil
+	}
+	new, err := w.compute(old)
+	if err != nil {
+		return nil, validationError(err)
+	}
+	if new != nil {
+		if err := checkItemSize(new); err != nil {
+			return nil, err
+		}
+		if err := checkIndexKeys(w.t, new); err != nil {
+			return nil, err
+		}
+	}
+	return new, nil
+}
+
+// write runs one itemWrite atomically and durably: under the item's lock,
+// read, check, compute, and commit the item with its index entries. It
+// returns the old and new items.
+func (s *Service) write(w *itemWrite) (old, new attr.Item, err error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if cur := s.tables[w.t.Name]; cur == nil || cur.ID != w.t.ID {
+		return nil, nil, ErrResourceNotFound
+	}
+	k := itemKey(w.t, w.key)
+	unlock := s.lockItems(k)
+	defer unlock()
+	old, err = s.readItem(s.store, k)
+	if err != nil {
+		return nil, nil, err
+	}
+	new, err = w.checkAndCompute(old)
+	if err != nil {
+		return old, nil, err
+	}
+	if old == nil && new == nil {
+		return nil, nil, nil // deleting what is not there writes nothing
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	stage(b, w.t, k, old, new)
+	if err := b.Commit(); err != nil {
+		return nil, nil, err
+	}
+	return old, new, nil
+}
