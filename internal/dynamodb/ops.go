@@ -25,6 +25,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "TransactWriteItems", Handler: awsproto.Handle(s.transactWriteItems)},
 		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
 		{Name: "UpdateItem", Handler: awsproto.Handle(s.updateItem)},
+		{Name: "UpdateTable", Handler: awsproto.Handle(s.updateTable)},
 		{Name: "UpdateTimeToLive", Handler: awsproto.Handle(s.updateTimeToLive)},
 	}
 }

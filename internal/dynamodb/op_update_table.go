@@ -1,0 +1,244 @@
+package dynamodb
+
+import (
+	"context"
+
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// updateTable changes billing, throughput, streams, SSE, the table class,
+// deletion protection, and adds, changes or deletes one global secondary
+// index. A new index is backfilled from the table's items before the call
+// returns (item writes wait for it), so it is ACTIVE on the next
+// DescribeTable; the response reports it CREATING, as DynamoDB does.
+func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.tables[*in.TableName]
+	if cur == nil {
+		return nil, tableNotFound(*in.TableName)
+	}
+	t := cur.clone()
+	if in.ReplicaUpdates != nil {
+		return nil, invalid("Global tables are not supported by virga yet")
+	}
+
+	if in.BillingMode != nil && string(*in.BillingMode) != t.Billing {
+		t.Billing = string(*in.BillingMode)
+		t.BillingAt = s.clock.Now().UTC()
+		if t.Billing == billingPayPerRequest {
+			t.RCU, t.WCU = 0, 0
+			for i := range t.GSIs {
+				t.GSIs[i].RCU, t.GSIs[i].WCU = 0, 0
+			}
+		} else if in.ProvisionedThroughput == nil {
+			return nil, invalid("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+		}
+	}
+	if pt := in.ProvisionedThroughput; pt != nil {
+		if t.Billing == billingPayPerRequest {
+			return nil, invalid("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+		}
+		t.RCU, t.WCU = deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
+		if err := checkThroughput(t.RCU, t.WCU); err != nil {
+			return nil, err
+		}
+	}
+	if od := in.OnDemandThroughput; od != nil {
+		t.MaxRead, t.MaxWrite = deref(od.MaxReadRequestUnits), deref(od.MaxWriteRequestUnits)
+	}
+	if in.DeletionProtectionEnabled != nil {
+		t.Protected = *in.DeletionProtectionEnabled
+	}
+	if in.TableClass != nil {
+		t.Class = string(*in.TableClass)
+	}
+	if sse := in.SSESpecification; sse != nil {
+		t.SSE = deref(sse.Enabled)
+		t.SSEType, t.KMSKey = string(deref(sse.SSEType)), deref(sse.KMSMasterKeyId)
+		if t.SSE && t.SSEType == "" {
+			t.SSEType = "KMS"
+		}
+	}
+	if ss := in.StreamSpecification; ss != nil {
+		enable := deref(ss.StreamEnabled)
+		switch {
+		case enable && t.Stream.Enabled:
+			return nil, invalid("Table already has an enabled stream: TableName: %s", t.Name)
+		case !enable && !t.Stream.Enabled:
+			return nil, invalid("Table already has stream disabled: TableName: %s", t.Name)
+		case enable:
+			if ss.StreamViewType == nil {
+				return nil, invalid("One or more parameter values were invalid: StreamViewType is required when StreamEnabled is true")
+			}
+			t.Stream = streamConfig{Enabled: true, ViewType: string(*ss.StreamViewType), Label: streamLabel(s.clock.Now())}
+		default:
+			t.Stream.Enabled = false
+		}
+	}
+
+	// Attribute definitions may add the key attributes of a new index.
+	for _, ad := range in.AttributeDefinitions {
+		name, typ := deref(ad.AttributeName), string(deref(ad.AttributeType))
+		if have := t.attrType(name); have != "" {
+			if have != typ {
+				return nil, invalid("One or more parameter values were invalid: Cannot change the type of attribute %s", name)
+			}
+			continue
+		}
+		t.Attributes = append(t.Attributes, attrDef{Name: name, Type: typ})
+	}
+
+	var created, deleted *index
+	structural := 0
+	for _, u := range in.GlobalSecondaryIndexUpdates {
+		switch {
+		case u.Create != nil:
+			structural++
+			names := map[string]bool{}
+			for _, ix := range indexesOf(t) {
+				names[ix.Name] = true
+			}
+			if len(t.GSIs) >= maxGSIs {
+				return nil, ErrLimitExceeded.Withf("Subscriber limit exceeded: The number of global secondary indexes for this table exceeds the maximum allowed (%d).", maxGSIs)
+			}
+			checkDefined := func(ns ...string) error {
+				for _, n := range ns {
+					if n != "" && t.attrType(n) == "" {
+						return invalid("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]", n, attrNames(t))
+					}
+				}
+				return nil
+			}
+			g := GlobalSecondaryIndex{IndexName: u.Create.IndexName, KeySchema: u.Create.KeySchema, Projection: u.Create.Projection, ProvisionedThroughput: u.Create.ProvisionedThroughput}
+			ix, err := newGSI(&g, t, names, checkDefined)
+			if err != nil {
+				if names[*u.Create.IndexName] {
+					return nil, invalid("One or more parameter values were invalid: Index already exists: %s", *u.Create.IndexName)
+				}
+				return nil, err
+			}
+			t.GSIs = append(t.GSIs, *ix)
+			created = &t.GSIs[len(t.GSIs)-1]
+		case u.Delete != nil:
+			structural++
+			found := false
+			for i, ix := range t.GSIs {
+				if ix.Name == *u.Delete.IndexName {
+					d := ix
+					deleted = &d
+					t.GSIs = append(t.GSIs[:i:i], t.GSIs[i+1:]...)
+					found = true
+					break
+				}
+			}
+			if !found {
+				return nil, ErrResourceNotFound.Withf("Requested resource not found: Index: %s not found", *u.Delete.IndexName)
+			}
+		case u.Update != nil:
+			found := false
+			for i := range t.GSIs {
+				if t.GSIs[i].Name == *u.Update.IndexName {
+					pt := u.Update.ProvisionedThroughput
+					t.GSIs[i].RCU, t.GSIs[i].WCU = deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
+					if err := checkThroughput(t.GSIs[i].RCU, t.GSIs[i].WCU); err != nil {
+						return nil, err
+					}
+					found = true
+				}
+			}
+			if !found {
+				return nil, ErrResourceNotFound.Withf("Requested resource not found: Index: %s not found", *u.Update.IndexName)
+			}
+		}
+	}
+	if structural > 1 {
+		return nil, ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
+	}
+	if err := pruneAttributes(t); err != nil {
+		return nil, err
+	}
+
+	b := s.store.NewBatch()
+	defer b.Close()
+	if deleted != nil {
+		p := indexPrefix(t.ID, deleted.Name)
+		b.DeleteRange(p, keys.PrefixEnd(p))
+	}
+	if created != nil {
+		if err := s.backfill(b, t, created); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.saveTable(b, t); err != nil {
+		return nil, err
+	}
+	d := s.describe(t, nil)
+	d.TableStatus = ptr(TableStatus(statusUpdating))
+	for i := range d.GlobalSecondaryIndexes {
+		if created != nil && *d.GlobalSecondaryIndexes[i].IndexName == created.Name {
+			d.GlobalSecondaryIndexes[i].IndexStatus = ptr(IndexStatus(statusCreating))
+			d.GlobalSecondaryIndexes[i].Backfilling = ptr(true)
+		}
+	}
+	if deleted != nil {
+		d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, GlobalSecondaryIndexDescription{
+			IndexName: ptr(deleted.Name), KeySchema: keySchema(deleted.Hash, deleted.Range),
+			Projection: deleted.projection(), IndexStatus: ptr(IndexStatus(statusDeleting)),
+		})
+	}
+	return &UpdateTableOutput{TableDescription: d}, nil
+}
+
+// backfill writes a new index's entries for every item of the table into b.
+func (s *Service) backfill(b interface{ Set(k, v []byte) }, t *table, ix *index) error {
+	p := itemsPrefix(t.ID)
+	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		item, err := decodeItem(it.Value())
+		if err != nil {
+			return err
+		}
+		// Items whose index key has another type than the index declares
+		// are left out of it, as DynamoDB's backfill leaves them out.
+		if checkIndexKeys(&table{Attributes: t.Attributes, GSIs: []index{*ix}}, item) != nil {
+			continue
+		}
+		if k, proj, ok := indexEntry(t, ix, item); ok {
+			b.Set(k, encodeItem(nil, proj))
+		}
+	}
+	return it.Error()
+}
+
+// pruneAttributes drops attribute definitions no key uses any more (after
+// an index is deleted), as DynamoDB does.
+func pruneAttributes(t *table) error {
+	used := map[string]bool{t.Hash: true, t.Range: true}
+	for _, ix := range indexesOf(t) {
+		used[ix.Hash], used[ix.Range] = true, true
+	}
+	kept := t.Attributes[:0:0]
+	for _, a := range t.Attributes {
+		if used[a.Name] {
+			kept = append(kept, a)
+		}
+	}
+	t.Attributes = kept
+	return nil
+}
+
+func attrNames(t *table) string {
+	s := ""
+	for i, a := range t.Attributes {
+		if i > 0 {
+			s += ", "
+		}
+		s += a.Name
+	}
+	return s
+}
