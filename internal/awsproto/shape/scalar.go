@@ -197,7 +197,11 @@ func ParseTime(s, format string) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("bad epoch seconds %q", s)
 		}
 		sec, frac := math.Modf(f)
-		return time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC(), nil
+		t := time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC()
+		if t.Year() > 9999 {
+			return time.Time{}, fmt.Errorf("bad epoch seconds %q", s)
+		}
+		return t, nil
 	case RFC822:
 		t, err := time.Parse(time.RFC1123, s)
 		if err != nil {

@@ -40,6 +40,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 )
 
 // Kind is the AWS type of a member.
@@ -256,15 +257,49 @@ func buildStruct(st *Type, t reflect.Type, building map[reflect.Type]*Type) {
 	}
 }
 
-var javaEscape = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
+var (
+	javaEscape    = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
+	surrogatePair = regexp.MustCompile(`\\u([dD][89abAB][0-9A-Fa-f]{2})\\u([dD][c-fC-F][0-9A-Fa-f]{2})`)
+)
 
 // goPattern translates the Java regular expressions of AWS's models to Go's
-// syntax: \uXXXX escapes become \x{XXXX}, and the models' idiom for the
-// supplementary planes, \u10000-\u10FFFF, keeps the meaning it is meant to
-// have.
+// syntax: \uXXXX escapes become \x{XXXX}; a UTF-16 surrogate pair
+// \uD800\uDC00 becomes the one code point it encodes; the models' idiom for
+// the supplementary planes, \u10000-\u10FFFF, keeps the meaning it is meant
+// to have; and Java's \p{Print} (printable ASCII) becomes its range.
 func goPattern(p string) string {
 	p = strings.ReplaceAll(p, `\u10000-\u10FFFF`, `\x{10000}-\x{10FFFF}`)
-	return javaEscape.ReplaceAllString(p, `\x{$1}`)
+	p = surrogatePair.ReplaceAllStringFunc(p, func(m string) string {
+		hi, _ := strconv.ParseUint(m[2:6], 16, 32)
+		lo, _ := strconv.ParseUint(m[8:12], 16, 32)
+		return fmt.Sprintf(`\x{%X}`, utf16.DecodeRune(rune(hi), rune(lo)))
+	})
+	p = javaEscape.ReplaceAllString(p, `\x{$1}`)
+	// \p{Print} is a range inside a character class and a class outside one.
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		switch {
+		case p[i] == '\\' && strings.HasPrefix(p[i:], `\p{Print}`):
+			if inClass {
+				b.WriteString(`\x20-\x7E`)
+			} else {
+				b.WriteString(`[\x20-\x7E]`)
+			}
+			i += len(`\p{Print}`) - 1
+		case p[i] == '\\' && i+1 < len(p):
+			b.WriteString(p[i : i+2])
+			i++
+		default:
+			if p[i] == '[' {
+				inClass = true
+			} else if p[i] == ']' {
+				inClass = false
+			}
+			b.WriteByte(p[i])
+		}
+	}
+	return b.String()
 }
 
 func parseTag(f *Field, sf reflect.StructField, t reflect.Type) {

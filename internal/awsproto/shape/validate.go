@@ -77,6 +77,14 @@ func validateStruct(rv reflect.Value, t *Type, prefix string, out *[]Violation) 
 	}
 }
 
+func isNil(fv reflect.Value) bool {
+	switch fv.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return fv.IsNil()
+	}
+	return false
+}
+
 // present reports whether a member value counts as given.
 func present(fv reflect.Value) bool {
 	switch fv.Kind() {
@@ -88,7 +96,10 @@ func present(fv reflect.Value) bool {
 }
 
 func validateValue(fv reflect.Value, f *Field, t *Type, path string, out *[]Violation) {
-	if !present(fv) {
+	// A list element or map value is there even when it is a zero value;
+	// only a member can be absent.
+	isMember := f != nil
+	if isMember && !present(fv) || !isMember && isNil(fv) {
 		if f != nil && f.Required {
 			*out = append(*out, Violation{Path: path, Value: "null", Constraint: "Member must not be null"})
 		}

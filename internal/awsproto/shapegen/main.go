@@ -90,6 +90,7 @@ func main() {
 		extra    = flag.String("extra", "", "comma-separated additional shapes (error details)")
 		rename   = flag.String("rename", "", "comma-separated Shape=GoName renames")
 		skipEnum = flag.Bool("no-enums", false, "generate enum members as plain strings")
+		skip     = flag.String("skip", "", "comma-separated shapes the package already declares (from another model)")
 	)
 	flag.Parse()
 	if *service == "" || *version == "" || *pkg == "" || *out == "" {
@@ -116,6 +117,10 @@ func main() {
 		ops = splitList(*opsFlag)
 	}
 	sort.Strings(ops)
+	g.skip = map[string]bool{}
+	for _, name := range splitList(*skip) {
+		g.skip[name] = true
+	}
 	src, err := g.generate(*pkg, fmt.Sprintf("%s %s", *service, *version), ops, splitList(*extra), *overlay != "")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "shapegen:", err)
@@ -231,6 +236,10 @@ type gen struct {
 	m     *model
 	names map[string]string // shape → Go type name
 	enums bool
+	// skip are shapes not to write: the package declares them already.
+	skip map[string]bool
+	// imports are the packages the generated types use.
+	imports map[string]bool
 	// structs and enumTypes are the shapes to write, found by walking
 	// from the operations.
 	structs   map[string]bool
@@ -247,7 +256,7 @@ func (g *gen) goName(shape string) string {
 }
 
 func (g *gen) generate(pkg, source string, ops, extra []string, overlaid bool) ([]byte, error) {
-	g.structs, g.enumTypes = map[string]bool{}, map[string]bool{}
+	g.structs, g.enumTypes, g.imports = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var opNames []string
 	for _, name := range ops {
 		op, ok := g.m.Operations[name]
@@ -275,6 +284,10 @@ func (g *gen) generate(pkg, source string, ops, extra []string, overlaid bool) (
 	}
 	b.WriteString(". DO NOT EDIT.\n\n")
 	fmt.Fprintf(&b, "package %s\n\n", pkg)
+	for name := range g.skip {
+		delete(g.structs, name)
+		delete(g.enumTypes, name)
+	}
 	var body bytes.Buffer
 	for _, name := range sortedKeys(g.structs) {
 		if err := g.writeStruct(&body, name); err != nil {
@@ -285,10 +298,8 @@ func (g *gen) generate(pkg, source string, ops, extra []string, overlaid bool) (
 		g.writeEnum(&body, name)
 	}
 	var imports []string
-	for _, imp := range []struct{ use, path string }{{"json.", "encoding/json"}, {"io.", "io"}, {"time.", "time"}} {
-		if bytes.Contains(body.Bytes(), []byte(imp.use)) {
-			imports = append(imports, strconv.Quote(imp.path))
-		}
+	for _, path := range sortedKeys(g.imports) {
+		imports = append(imports, strconv.Quote(path))
 	}
 	if len(imports) > 0 {
 		b.WriteString("import (\n" + strings.Join(imports, "\n") + "\n)\n\n")
@@ -355,6 +366,7 @@ func (g *gen) goType(name string, r *ref, inStruct bool) string {
 	switch s.Type {
 	case "structure":
 		if s.Document {
+			g.imports["encoding/json"] = true
 			return "json.RawMessage"
 		}
 		return ptr + g.goName(name)
@@ -378,13 +390,16 @@ func (g *gen) goType(name string, r *ref, inStruct bool) string {
 	case "double":
 		return ptr + "float64"
 	case "timestamp":
+		g.imports["time"] = true
 		return ptr + "time.Time"
 	case "blob":
 		if s.Streaming || (r != nil && r.Streaming) {
+			g.imports["io"] = true
 			return "io.ReadCloser"
 		}
 		return "[]byte"
 	}
+	g.imports["encoding/json"] = true
 	return "json.RawMessage"
 }
 
