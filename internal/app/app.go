@@ -38,6 +38,12 @@ type App struct {
 	handler  http.Handler
 	started  time.Time
 
+	// background are the loops that run while virga serves (TTL sweeps);
+	// Shutdown stops them before closing the store.
+	background []func(context.Context)
+	stopBG     context.CancelFunc
+	bgDone     sync.WaitGroup
+
 	server   *http.Server
 	listener net.Listener
 	serveErr chan error
@@ -78,7 +84,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.services = []*awsproto.Service{stsSvc.API(), ddb.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI()}
+	a.background = append(a.background, func(ctx context.Context) { ddb.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {
@@ -127,6 +134,15 @@ func (a *App) Start() error {
 	}
 	a.serveErr = make(chan error, 1)
 	go func() { a.serveErr <- a.server.Serve(ln) }()
+	var bgCtx context.Context
+	bgCtx, a.stopBG = context.WithCancel(context.Background())
+	for _, run := range a.background {
+		a.bgDone.Add(1)
+		go func() {
+			defer a.bgDone.Done()
+			run(bgCtx)
+		}()
+	}
 	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "auth", a.cfg.Auth)
 	return nil
 }
@@ -152,6 +168,10 @@ func (a *App) Shutdown(ctx context.Context) error {
 				err = fmt.Errorf("stopping the edge: %w", e)
 				a.server.Close()
 			}
+		}
+		if a.stopBG != nil {
+			a.stopBG()
+			a.bgDone.Wait()
 		}
 		if e := a.store.Close(); e != nil && err == nil {
 			err = fmt.Errorf("closing the store: %w", e)

@@ -125,6 +125,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput) (*Creat
 	if err := s.saveTable(b, t); err != nil {
 		return nil, err
 	}
+	s.streams[t.ID] = &streamState{changed: make(chan struct{})}
 	d := s.describe(t, nil)
 	d.TableStatus = ptr(TableStatus(statusCreating))
 	for i := range d.GlobalSecondaryIndexes {
@@ -202,10 +203,13 @@ func (s *Service) deleteTable(ctx context.Context, in *DeleteTableInput) (*Delet
 		p := indexPrefix(t.ID, ix.Name)
 		b.DeleteRange(p, keys.PrefixEnd(p))
 	}
+	sp := streamPrefix(t.ID)
+	b.DeleteRange(sp, keys.PrefixEnd(sp))
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
 	delete(s.tables, t.Name)
+	delete(s.streams, t.ID)
 	d := s.describe(t, counts)
 	d.TableStatus = ptr(TableStatus(statusDeleting))
 	return &DeleteTableOutput{TableDescription: d}, nil

@@ -29,9 +29,11 @@ func (s *Service) writeAllReasons(writes []*itemWrite) (olds, news []attr.Item, 
 	defer s.mu.RUnlock()
 	itemKeys := make([][]byte, len(writes))
 	for i, w := range writes {
-		if cur := s.tables[w.t.Name]; cur == nil || cur.ID != w.t.ID {
+		cur := s.tables[w.t.Name]
+		if cur == nil || cur.ID != w.t.ID {
 			return nil, nil, nil, ErrResourceNotFound
 		}
+		w.t = cur // the definition as of now, as in write
 		itemKeys[i] = itemKey(w.t, w.key)
 	}
 	unlock := s.lockItems(itemKeys...)
@@ -52,18 +54,14 @@ func (s *Service) writeAllReasons(writes []*itemWrite) (olds, news []attr.Item, 
 	if first != nil {
 		return olds, news, failures, first
 	}
-	b := s.store.NewBatch()
-	defer b.Close()
+	changes := make([]change, 0, len(writes))
 	for i, w := range writes {
-		if w.compute == nil || (olds[i] == nil && news[i] == nil) {
-			continue
+		if w.compute != nil {
+			changes = append(changes, change{t: w.t, key: itemKeys[i], old: olds[i], new: news[i]})
 		}
-		stage(b, w.t, itemKeys[i], olds[i], news[i])
 	}
-	if b.Len() > 0 {
-		if err := b.Commit(); err != nil {
-			return nil, nil, nil, err
-		}
+	if err := s.commitChanges(changes); err != nil {
+		return nil, nil, nil, err
 	}
 	return olds, news, failures, nil
 }

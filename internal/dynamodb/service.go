@@ -27,6 +27,8 @@ type Service struct {
 
 	mu     sync.RWMutex
 	tables map[string]*table // by name; values are replaced, never changed in place
+	// streams orders each table's stream records, by table id.
+	streams map[uint64]*streamState
 
 	itemLocks [256]sync.Mutex
 	lockSeed  maphash.Seed
@@ -46,6 +48,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		tables:   map[string]*table{},
+		streams:  map[uint64]*streamState{},
 		lockSeed: maphash.MakeSeed(),
 	}
 	prefix := tablesPrefix()
@@ -61,7 +64,17 @@ func New(d Deps) (*Service, error) {
 		}
 		s.tables[t.Name] = &t
 	}
-	return s, it.Error()
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	for _, t := range s.tables {
+		st, err := s.loadStreamState(t)
+		if err != nil {
+			return nil, err
+		}
+		s.streams[t.ID] = st
+	}
+	return s, nil
 }
 
 // API returns DynamoDB as the edge serves it.

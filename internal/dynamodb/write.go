@@ -57,9 +57,13 @@ func (w *itemWrite) checkAndCompute(old attr.Item) (attr.Item, error) {
 func (s *Service) write(w *itemWrite) (old, new attr.Item, err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if cur := s.tables[w.t.Name]; cur == nil || cur.ID != w.t.ID {
+	cur := s.tables[w.t.Name]
+	if cur == nil || cur.ID != w.t.ID {
 		return nil, nil, ErrResourceNotFound
 	}
+	// The definition as of now: an index or stream added since the
+	// request looked the table up must see this write.
+	w.t = cur
 	k := itemKey(w.t, w.key)
 	unlock := s.lockItems(k)
 	defer unlock()
@@ -74,10 +78,7 @@ func (s *Service) write(w *itemWrite) (old, new attr.Item, err error) {
 	if old == nil && new == nil {
 		return nil, nil, nil // deleting what is not there writes nothing
 	}
-	b := s.store.NewBatch()
-	defer b.Close()
-	stage(b, w.t, k, old, new)
-	if err := b.Commit(); err != nil {
+	if err := s.commitChanges([]change{{t: w.t, key: k, old: old, new: new}}); err != nil {
 		return nil, nil, err
 	}
 	return old, new, nil

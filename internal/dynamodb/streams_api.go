@@ -1,0 +1,277 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"hash/fnv"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/awsjson"
+)
+
+// StreamsTargetPrefix is DynamoDB Streams' X-Amz-Target prefix.
+const StreamsTargetPrefix = "DynamoDBStreams_20120810"
+
+// Limits of DynamoDB Streams' API.
+const (
+	maxGetRecords      = 1000 // GetRecords returns at most 1,000 records.
+	defaultListStreams = 100
+)
+
+// StreamsAPI returns DynamoDB Streams as the edge serves it: its own
+// awsJson 1.0 API over the records this service keeps. Each table's
+// stream has one shard.
+func (s *Service) StreamsAPI() *awsproto.Service {
+	p := awsjson.New("1.0", StreamsTargetPrefix)
+	p.ErrorNamespace = "com.amazonaws.dynamodb.v20120810#"
+	return (&awsproto.Service{
+		Name:            "dynamodbstreams",
+		Protocol:        p,
+		ValidationError: ErrValidation,
+		Operations: []awsproto.Operation{
+			{Name: "DescribeStream", Action: "dynamodb:DescribeStream", Handler: awsproto.Handle(s.describeStream)},
+			{Name: "GetRecords", Action: "dynamodb:GetRecords", Handler: awsproto.Handle(s.getRecords)},
+			{Name: "GetShardIterator", Action: "dynamodb:GetShardIterator", Handler: awsproto.Handle(s.getShardIterator)},
+			{Name: "ListStreams", Action: "dynamodb:ListStreams", Handler: awsproto.Handle(s.listStreams)},
+		},
+	}).Init()
+}
+
+func (s *Service) streamARN(t *table) string {
+	return t.arn(s.account, s.region) + "/stream/" + t.Stream.Label
+}
+
+// shardID names a stream's one shard.
+func shardID(t *table) string {
+	h := fnv.New32a()
+	h.Write([]byte(t.Stream.Label))
+	return "shardId-" + strconv.FormatInt(t.Created.UnixMilli(), 10) + strings.Repeat("0", 7) + "-" + strconv.FormatUint(uint64(h.Sum32()), 16)
+}
+
+// tableForStream finds the table whose current (or last) stream has the ARN.
+func (s *Service) tableForStream(arn string) (*table, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, t := range s.tables {
+		if t.Stream.Label != "" && s.streamARN(t) == arn {
+			return t, nil
+		}
+	}
+	return nil, ErrResourceNotFound.Withf("Requested resource not found: Stream: %s not found", arn)
+}
+
+func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
+	s.mu.RLock()
+	var all []Stream
+	for _, t := range s.tables {
+		if t.Stream.Label == "" || (in.TableName != nil && *in.TableName != t.Name) {
+			continue
+		}
+		all = append(all, Stream{StreamArn: ptr(s.streamARN(t)), TableName: ptr(t.Name), StreamLabel: ptr(t.Stream.Label)})
+	}
+	s.mu.RUnlock()
+	sort.Slice(all, func(i, j int) bool { return *all[i].StreamArn < *all[j].StreamArn })
+	start := 0
+	if in.ExclusiveStartStreamArn != nil {
+		start = sort.Search(len(all), func(i int) bool { return *all[i].StreamArn > *in.ExclusiveStartStreamArn })
+	}
+	limit := defaultListStreams
+	if in.Limit != nil {
+		limit = int(*in.Limit)
+	}
+	end := min(start+limit, len(all))
+	out := &ListStreamsOutput{Streams: append([]Stream{}, all[start:end]...)}
+	if end < len(all) {
+		out.LastEvaluatedStreamArn = all[end-1].StreamArn
+	}
+	return out, nil
+}
+
+func (s *Service) describeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
+	t, err := s.tableForStream(*in.StreamArn)
+	if err != nil {
+		return nil, err
+	}
+	status := "ENABLED"
+	if !t.Stream.Enabled {
+		status = "DISABLED"
+	}
+	s.mu.RLock()
+	st := s.streams[t.ID]
+	s.mu.RUnlock()
+	first, err := s.streamEvents(s.store, t.ID, t.Stream.Label, 0, 1)
+	if err != nil {
+		return nil, err
+	}
+	rng := &SequenceNumberRange{}
+	if len(first) > 0 {
+		rng.StartingSequenceNumber = ptr(seqString(first[0].Seq))
+	} else if st != nil {
+		st.mu.Lock()
+		rng.StartingSequenceNumber = ptr(seqString(st.last + 1))
+		st.mu.Unlock()
+	}
+	if !t.Stream.Enabled && st != nil {
+		st.mu.Lock()
+		rng.EndingSequenceNumber = ptr(seqString(st.last))
+		st.mu.Unlock()
+	}
+	d := &StreamDescription{
+		StreamArn:               ptr(s.streamARN(t)),
+		StreamLabel:             ptr(t.Stream.Label),
+		StreamStatus:            ptr(StreamStatus(status)),
+		StreamViewType:          ptr(StreamViewType(t.Stream.ViewType)),
+		CreationRequestDateTime: ptr(t.Created),
+		TableName:               ptr(t.Name),
+		KeySchema:               keySchema(t.Hash, t.Range),
+		Shards:                  []Shard{{ShardId: ptr(shardID(t)), SequenceNumberRange: rng}},
+	}
+	if in.ExclusiveStartShardId != nil && *in.ExclusiveStartShardId >= shardID(t) {
+		d.Shards = []Shard{}
+	}
+	return &DescribeStreamOutput{StreamDescription: d}, nil
+}
+
+// shardIterator is what a ShardIterator token carries.
+type shardIterator struct {
+	ARN   string `json:"a"`
+	Shard string `json:"s"`
+	After uint64 `json:"n"` // the last sequence number already read
+}
+
+func (it shardIterator) token() string {
+	b, _ := json.Marshal(it)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *Service) getShardIterator(ctx context.Context, in *GetShardIteratorInput) (*GetShardIteratorOutput, error) {
+	t, err := s.tableForStream(*in.StreamArn)
+	if err != nil {
+		return nil, err
+	}
+	if *in.ShardId != shardID(t) {
+		return nil, ErrResourceNotFound.Withf("Requested resource not found: Shard does not exist")
+	}
+	it := shardIterator{ARN: *in.StreamArn, Shard: *in.ShardId}
+	seq := func() (uint64, error) {
+		if in.SequenceNumber == nil {
+			return 0, invalid("SequenceNumber must be provided for ShardIteratorType: %s", *in.ShardIteratorType)
+		}
+		n, err := strconv.ParseUint(*in.SequenceNumber, 10, 64)
+		if err != nil {
+			return 0, invalid("Invalid SequenceNumber: %s", *in.SequenceNumber)
+		}
+		return n, nil
+	}
+	switch *in.ShardIteratorType {
+	case "TRIM_HORIZON":
+	case "LATEST":
+		s.mu.RLock()
+		st := s.streams[t.ID]
+		s.mu.RUnlock()
+		if st != nil {
+			st.mu.Lock()
+			it.After = st.last
+			st.mu.Unlock()
+		}
+	case "AT_SEQUENCE_NUMBER":
+		n, err := seq()
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			it.After = n - 1
+		}
+	case "AFTER_SEQUENCE_NUMBER":
+		n, err := seq()
+		if err != nil {
+			return nil, err
+		}
+		it.After = n
+	}
+	return &GetShardIteratorOutput{ShardIterator: ptr(it.token())}, nil
+}
+
+func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(*in.ShardIterator)
+	var it shardIterator
+	if err != nil || json.Unmarshal(raw, &it) != nil || it.ARN == "" {
+		return nil, invalid("Invalid ShardIterator")
+	}
+	t, err := s.tableForStream(it.ARN)
+	if err != nil {
+		return nil, err
+	}
+	limit := maxGetRecords
+	if in.Limit != nil {
+		if *in.Limit > maxGetRecords {
+			return nil, invalid("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to %d", *in.Limit, maxGetRecords)
+		}
+		limit = int(*in.Limit)
+	}
+	evs, err := s.streamEvents(s.store, t.ID, t.Stream.Label, it.After, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &GetRecordsOutput{Records: []Record{}}
+	for _, ev := range evs {
+		r, err := s.renderRecord(&ev)
+		if err != nil {
+			return nil, err
+		}
+		out.Records = append(out.Records, r)
+		it.After = ev.Seq
+	}
+	// A disabled stream's shard is closed: once read to its end, there is
+	// no next iterator.
+	if t.Stream.Enabled || len(evs) > 0 {
+		out.NextShardIterator = ptr(it.token())
+	}
+	return out, nil
+}
+
+func (s *Service) renderRecord(ev *streamEvent) (Record, error) {
+	decode := func(b []byte) (map[string]AttributeValue, error) {
+		if b == nil {
+			return nil, nil
+		}
+		it, err := decodeItem(b)
+		return itemToWire(it), err
+	}
+	k, err := decode(ev.Keys)
+	if err != nil {
+		return Record{}, err
+	}
+	n, err := decode(ev.New)
+	if err != nil {
+		return Record{}, err
+	}
+	o, err := decode(ev.Old)
+	if err != nil {
+		return Record{}, err
+	}
+	r := Record{
+		EventID:      ptr(ev.ID),
+		EventName:    ptr(OperationType(ev.Name)),
+		EventVersion: ptr("1.1"),
+		EventSource:  ptr("aws:dynamodb"),
+		AwsRegion:    ptr(s.region),
+		Dynamodb: &StreamRecord{
+			ApproximateCreationDateTime: ptr(ev.Created.Truncate(1e9)),
+			Keys:                        k,
+			NewImage:                    n,
+			OldImage:                    o,
+			SequenceNumber:              ptr(seqString(ev.Seq)),
+			SizeBytes:                   ptr(max(ev.Size, 1)),
+			StreamViewType:              ptr(StreamViewType(ev.ViewType)),
+		},
+	}
+	if ev.ByTTL {
+		r.UserIdentity = &Identity{PrincipalId: ptr("dynamodb.amazonaws.com"), Type: ptr("Service")}
+	}
+	return r, nil
+}

@@ -1,0 +1,123 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+)
+
+func TestDynamoDBStreamsRecords(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	sc := dynamodbstreams.NewFromConfig(env.Config)
+	ctx := context.Background()
+	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("orders"),
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.TableDescription.LatestStreamArn
+
+	// A LATEST iterator taken before any write sees every later record.
+	desc, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd := desc.StreamDescription
+	if sd.StreamStatus != stypes.StreamStatusEnabled || len(sd.Shards) != 1 || aws.ToString(sd.TableName) != "orders" {
+		t.Fatalf("DescribeStream = %+v", sd)
+	}
+	latest, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
+		StreamArn: arn, ShardId: sd.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeLatest,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "o1"}}
+	put := func(v string) {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "o1"}, "v": &types.AttributeValueMemberS{Value: v}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a")
+	put("b")
+	if _, err := c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"), Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	// A failed conditional write leaves no record.
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: key, ConditionExpression: aws.String("attribute_exists(pk)")})
+	if code, _ := apiCode(t, err); code != "ConditionalCheckFailedException" {
+		t.Fatalf("conditional put: %v", err)
+	}
+
+	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: latest.ShardIterator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []stypes.OperationType
+	for _, r := range recs.Records {
+		names = append(names, r.EventName)
+	}
+	if len(names) != 3 || names[0] != "INSERT" || names[1] != "MODIFY" || names[2] != "REMOVE" {
+		t.Fatalf("events = %v", names)
+	}
+	mod := recs.Records[1].Dynamodb
+	if ov, ok := mod.OldImage["v"].(*stypes.AttributeValueMemberS); !ok || ov.Value != "a" {
+		t.Errorf("MODIFY old image = %+v", mod.OldImage)
+	}
+	if nv, ok := mod.NewImage["v"].(*stypes.AttributeValueMemberS); !ok || nv.Value != "b" {
+		t.Errorf("MODIFY new image = %+v", mod.NewImage)
+	}
+	if recs.Records[2].Dynamodb.NewImage != nil {
+		t.Errorf("REMOVE has a new image")
+	}
+	if aws.ToString(recs.Records[0].Dynamodb.SequenceNumber) >= aws.ToString(recs.Records[1].Dynamodb.SequenceNumber) {
+		t.Errorf("sequence numbers not increasing")
+	}
+
+	// The next iterator continues after the last record; nothing new yet.
+	more, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: recs.NextShardIterator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(more.Records) != 0 || more.NextShardIterator == nil {
+		t.Errorf("second read: %d records, next %v", len(more.Records), more.NextShardIterator)
+	}
+
+	// AFTER_SEQUENCE_NUMBER the first record returns the other two.
+	after, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
+		StreamArn: arn, ShardId: sd.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeAfterSequenceNumber,
+		SequenceNumber: recs.Records[0].Dynamodb.SequenceNumber,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: after.ShardIterator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rest.Records) != 2 {
+		t.Errorf("after the first record: %d records", len(rest.Records))
+	}
+
+	list, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Streams) != 1 || aws.ToString(list.Streams[0].StreamArn) != aws.ToString(arn) {
+		t.Errorf("ListStreams = %+v", list.Streams)
+	}
+}
