@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/virga/virga/internal/version"
@@ -48,6 +49,13 @@ func (a *App) internalHandler() http.Handler {
 			Config  any    `json:"config"`
 		}{version.Version, a.cfg})
 	})
+	if a.cfg.Pprof {
+		mux.HandleFunc("/_virga/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/_virga/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/_virga/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/_virga/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/_virga/debug/pprof/trace", pprof.Trace)
+	}
 	return mux
 }
 

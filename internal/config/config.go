@@ -37,6 +37,9 @@ type Config struct {
 	LogLevel string `json:"logLevel"`
 	// LogFormat is text or json.
 	LogFormat string `json:"logFormat"`
+	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
+	// measuring virga itself.
+	Pprof bool `json:"pprof"`
 	// ShutdownTimeout bounds how long in-flight requests may run after
 	// virga is told to stop.
 	ShutdownTimeout time.Duration `json:"shutdownTimeout"`

@@ -1,6 +1,9 @@
 package sts
 
 import (
+	"sync"
+	"sync/atomic"
+
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
 	"github.com/virga/virga/internal/clock"
@@ -20,6 +23,11 @@ type Service struct {
 	clock   clock.Clock
 	ids     *ids.Generator
 	account string
+
+	// unknownKeys remembers access keys STS never issued (see
+	// LookupCredential); unknownCount bounds it.
+	unknownKeys  sync.Map
+	unknownCount atomic.Int64
 }
 
 // Deps are what STS needs.

@@ -47,8 +47,14 @@ func (s *Service) saveSession(sess *session) error {
 // InvalidClientTokenId; they are deleted once they have been expired for a
 // day.
 func (s *Service) LookupCredential(accessKeyID string) (*awsproto.Credential, error) {
+	// Every request signed with a key that is not in the configuration
+	// asks; most ask about keys STS never issued. Remember those answers.
+	if _, unknown := s.unknownKeys.Load(accessKeyID); unknown {
+		return nil, nil
+	}
 	v, err := s.store.Get(sessionKey(accessKeyID))
 	if errors.Is(err, store.ErrNotFound) {
+		s.rememberUnknown(accessKeyID)
 		return nil, nil
 	}
 	if err != nil {
@@ -85,3 +91,17 @@ func (s *Service) LookupCredential(accessKeyID string) (*awsproto.Credential, er
 // forgetExpiredAfter is how long expired credentials are remembered, so
 // their use is reported as expired rather than unknown.
 const forgetExpiredAfter = 24 * time.Hour
+
+// maxUnknownKeys bounds the memory of unknown access keys; past it the
+// memory starts afresh.
+const maxUnknownKeys = 10000
+
+// rememberUnknown records that STS never issued accessKeyID. Keys STS
+// issues are random, so an issued key is never one remembered here.
+func (s *Service) rememberUnknown(accessKeyID string) {
+	if s.unknownCount.Add(1) > maxUnknownKeys {
+		s.unknownKeys.Clear()
+		s.unknownCount.Store(0)
+	}
+	s.unknownKeys.Store(accessKeyID, struct{}{})
+}

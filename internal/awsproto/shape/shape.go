@@ -121,6 +121,10 @@ type Type struct {
 	ElemPtr bool
 	// byName finds a structure's body field by wire name.
 	byName map[string]*Field
+	// constrained reports whether validation has anything to check in a
+	// value of this type (a constraint or an enum, here or below), so
+	// that Validate can skip the rest, such as DynamoDB's items.
+	constrained bool
 }
 
 // FieldByName returns the structure member with the given wire name.
@@ -151,6 +155,7 @@ func Of(t reflect.Type) *Type {
 	defer buildingLock.Unlock()
 	building := map[reflect.Type]*Type{}
 	st := build(t, building)
+	markConstrained(building)
 	for k, v := range building {
 		cache.LoadOrStore(k, v)
 	}
@@ -210,6 +215,31 @@ func build(t reflect.Type, building map[reflect.Type]*Type) *Type {
 		}
 	}
 	return st
+}
+
+// markConstrained computes Type.constrained for newly built types, to a
+// fixed point so that recursive types are right.
+func markConstrained(built map[reflect.Type]*Type) {
+	for changed := true; changed; {
+		changed = false
+		for _, t := range built {
+			if t.constrained {
+				continue
+			}
+			c := t.Enum != nil
+			if t.Elem != nil && t.Elem.constrained {
+				c = true
+			}
+			for _, f := range t.Fields {
+				if f.Required || f.Min != nil || f.Max != nil || f.Pattern != nil || f.Shape.constrained {
+					c = true
+				}
+			}
+			if c {
+				t.constrained, changed = true, true
+			}
+		}
+	}
 }
 
 func deref(t reflect.Type) reflect.Type {

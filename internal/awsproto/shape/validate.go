@@ -111,6 +111,9 @@ func validateValue(fv reflect.Value, f *Field, t *Type, path string, out *[]Viol
 	if f != nil {
 		checkRange(fv, f, t, path, out)
 	}
+	if !t.constrained && (f == nil || f.Pattern == nil) {
+		return
+	}
 	switch t.Kind {
 	case String:
 		if t.Enum != nil {
