@@ -66,6 +66,14 @@ func Handle[In, Out any](f func(context.Context, *In) (*Out, error)) Handler {
 	return typedHandler[In, Out](f)
 }
 
+// Prevalidator is implemented by inputs that AWS checks in some way of its
+// own before the model's constraints: DynamoDB counts a batch's keys
+// across tables before it checks each table's list, for example. A
+// service declares the method beside its generated shapes.
+type Prevalidator interface {
+	Prevalidate() error
+}
+
 // Operation is one entry in a service's operation table.
 type Operation struct {
 	// Name is the operation's AWS name, such as "GetCallerIdentity".
@@ -150,6 +158,12 @@ func (s *Service) Serve(c *Call, w http.ResponseWriter) {
 	if err := s.Protocol.Decode(c, in); err != nil {
 		s.WriteError(c, w, err)
 		return
+	}
+	if pv, ok := in.(Prevalidator); ok {
+		if err := pv.Prevalidate(); err != nil {
+			s.WriteError(c, w, err)
+			return
+		}
 	}
 	if vs := shape.Validate(in); len(vs) > 0 {
 		s.WriteError(c, w, s.ValidationError.WithMessage(shape.Message(vs)))

@@ -29,6 +29,8 @@ type exprContext struct {
 	names  map[string]string
 	values attr.Item
 	usage  expr.Usage
+	// used reports whether the request had any expression at all.
+	used bool
 }
 
 func newExprContext(names map[string]string, values map[string]AttributeValue) (*exprContext, error) {
@@ -54,8 +56,14 @@ func (x *exprContext) condition(s *string) (*expr.Condition, error) {
 	if err != nil {
 		return nil, validationError(err)
 	}
-	x.usage.Add(c.Refs())
+	x.add(c.Refs())
 	return c, nil
+}
+
+// add records an expression's placeholders.
+func (x *exprContext) add(r expr.Refs) {
+	x.used = true
+	x.usage.Add(r)
 }
 
 // filter parses an optional FilterExpression.
@@ -67,7 +75,7 @@ func (x *exprContext) filter(s *string) (*expr.Condition, error) {
 	if err != nil {
 		return nil, validationError(err)
 	}
-	x.usage.Add(c.Refs())
+	x.add(c.Refs())
 	return c, nil
 }
 
@@ -80,12 +88,20 @@ func (x *exprContext) projection(s *string) (*expr.Projection, error) {
 	if err != nil {
 		return nil, validationError(err)
 	}
-	x.usage.Add(p.Refs())
+	x.add(p.Refs())
 	return p, nil
 }
 
 // done applies the rule that every name and value given is used.
 func (x *exprContext) done() error {
+	if !x.used {
+		if x.values != nil {
+			return invalid("ExpressionAttributeValues can only be specified when using expressions")
+		}
+		if x.names != nil {
+			return invalid("ExpressionAttributeNames can only be specified when using expressions")
+		}
+	}
 	return validationError(x.usage.Check(x.names, x.values))
 }
 
@@ -310,12 +326,4 @@ func consumed(t *table, mode *ReturnConsumedCapacity, units float64, write bool)
 		c.Table = &Capacity{CapacityUnits: ptr(units)}
 	}
 	return c
-}
-
-// checkItemSize applies DynamoDB's 400 KB item size limit.
-func checkItemSize(it attr.Item) error {
-	if attr.ItemSize(it) > attr.MaxItemSize {
-		return validationError(attr.ErrItemTooLarge)
-	}
-	return nil
 }

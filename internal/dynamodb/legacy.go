@@ -256,7 +256,7 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 		if err != nil {
 			return nil, validationError(err)
 		}
-		x.usage.Add(k.Refs())
+		x.add(k.Refs())
 		return k, nil
 	}
 	if kce != nil {
@@ -300,7 +300,7 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 		if err != nil {
 			return nil, validationError(err)
 		}
-		x.usage.Add(u.Refs())
+		x.add(u.Refs())
 		return u, nil
 	}
 	if ue != nil {

@@ -14,13 +14,7 @@ const (
 )
 
 func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
-	total := 0
-	for _, ka := range in.RequestItems {
-		total += len(ka.Keys)
-	}
-	if total > maxBatchGetKeys {
-		return nil, invalid("Too many items requested for the BatchGetItem call")
-	}
+	// The key count was checked by Prevalidate.
 	out := &BatchGetItemOutput{
 		Responses:       map[string][]map[string]AttributeValue{},
 		UnprocessedKeys: map[string]KeysAndAttributes{},
@@ -77,13 +71,7 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 }
 
 func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
-	total := 0
-	for _, reqs := range in.RequestItems {
-		total += len(reqs)
-	}
-	if total > maxBatchWrites {
-		return nil, invalid("Too many items requested for the BatchWriteItem call")
-	}
+	// The request count was checked by Prevalidate.
 	var writes []*itemWrite
 	seen := map[string]bool{}
 	units := map[string]float64{}
@@ -100,8 +88,9 @@ func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, validationError(err)
 				}
-				if err := checkItemKeys(t, item); err != nil {
-					return nil, err
+				// BatchWriteItem words every key problem alike.
+				if checkItemKeys(t, item) != nil {
+					return nil, errKeySchema
 				}
 				w = &itemWrite{t: t, key: keyOf(t, item), compute: func(attr.Item) (attr.Item, error) { return item, nil }}
 			case r.DeleteRequest != nil && r.PutRequest == nil:

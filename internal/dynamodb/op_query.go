@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"strings"
 
 	"github.com/virga/virga/internal/dynamodb/attr"
 	"github.com/virga/virga/internal/dynamodb/expr"
@@ -46,14 +47,18 @@ func selection(p *page, sel *Select, proj *expr.Projection, usingLegacyProjectio
 		}
 	}
 	if proj != nil && mode != "SPECIFIC_ATTRIBUTES" {
-		return invalid("One or more parameter values were invalid: Cannot specify the %s when choosing to get %s", projName, mode)
+		what := mode
+		if mode == "COUNT" {
+			what = "only the Count"
+		}
+		return invalid("One or more parameter values were invalid: Cannot specify the %s when choosing to get %s", projName, what)
 	}
 	switch mode {
 	case "COUNT":
 		p.countOnly = true
 	case "ALL_PROJECTED_ATTRIBUTES":
 		if p.ix == nil {
-			return invalid("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is not supported for table")
+			return invalid("One or more parameter values were invalid: ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
 		}
 	case "ALL_ATTRIBUTES":
 		if p.ix != nil && p.ix.Projection != "ALL" {
@@ -64,13 +69,14 @@ func selection(p *page, sel *Select, proj *expr.Projection, usingLegacyProjectio
 		}
 	case "SPECIFIC_ATTRIBUTES":
 		if proj == nil {
-			return invalid("One or more parameter values were invalid: Select type SPECIFIC_ATTRIBUTES requires %s", projName)
+			return invalid("One or more parameter values were invalid: Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
 		}
 		if p.ix != nil && p.ix.Projection != "ALL" {
+			missing := notProjected(p.t, p.ix, proj)
 			if p.t.isLSI(p.ix.Name) {
-				p.fromTable = !projectedBy(p.t, p.ix, proj)
-			} else if !projectedBy(p.t, p.ix, proj) {
-				return invalid("One or more parameter values were invalid: Global secondary index %s does not project the attributes requested", p.ix.Name)
+				p.fromTable = len(missing) > 0
+			} else if len(missing) > 0 {
+				return invalid("One or more parameter values were invalid: Global secondary index %s does not project [%s]", p.ix.Name, strings.Join(missing, ", "))
 			}
 		}
 		p.project = proj.Project
@@ -78,19 +84,21 @@ func selection(p *page, sel *Select, proj *expr.Projection, usingLegacyProjectio
 	return nil
 }
 
-// projectedBy reports whether an index projects every attribute the
-// projection asks for.
-func projectedBy(t *table, ix *index, proj *expr.Projection) bool {
+// notProjected lists the attributes a projection asks for that an index
+// does not project.
+func notProjected(t *table, ix *index, proj *expr.Projection) []string {
 	have := map[string]bool{t.Hash: true, t.Range: true, ix.Hash: true, ix.Range: true}
 	for _, n := range ix.NonKey {
 		have[n] = true
 	}
+	var missing []string
 	for _, p := range proj.Paths() {
 		if !have[p.Top()] {
-			return false
+			missing = append(missing, p.Top())
+			have[p.Top()] = true
 		}
 	}
-	return true
+	return missing
 }
 
 func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {

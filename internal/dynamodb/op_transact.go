@@ -253,6 +253,7 @@ func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
 			}
 		}
 		key := w.key
+		w.isUpdate = true
 		w.compute = func(old attr.Item) (attr.Item, error) {
 			if old == nil {
 				old = key

@@ -41,7 +41,7 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 	}
 	var updated []expr.Path
 	old, new, err := s.write(&itemWrite{
-		t: t, key: key, cond: cond,
+		t: t, key: key, cond: cond, isUpdate: true,
 		returnOld: deref(in.ReturnValuesOnConditionCheckFailure) == "ALL_OLD",
 		compute: func(old attr.Item) (attr.Item, error) {
 			base := old

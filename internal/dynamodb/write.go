@@ -15,6 +15,8 @@ type itemWrite struct {
 	cond *expr.Condition
 	// returnOld puts the stored item in a failed condition's error.
 	returnOld bool
+	// isUpdate words the item size error as UpdateItem's.
+	isUpdate bool
 	// compute returns the new item from the stored one; nil deletes it.
 	// A write without compute only checks its condition
 	// (TransactWriteItems' ConditionCheck).
@@ -41,8 +43,11 @@ func (w *itemWrite) checkAndCompute(old attr.Item) (attr.Item, error) {
 		return nil, validationError(err)
 	}
 	if new != nil {
-		if err := checkItemSize(new); err != nil {
-			return nil, err
+		if attr.ItemSize(new) > attr.MaxItemSize {
+			if w.isUpdate {
+				return nil, invalid("Item size to update has exceeded the maximum allowed size")
+			}
+			return nil, validationError(attr.ErrItemTooLarge)
 		}
 		if err := checkIndexKeys(w.t, new); err != nil {
 			return nil, err
