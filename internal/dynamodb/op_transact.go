@@ -29,6 +29,9 @@ func (s *Service) writeAllReasons(writes []*itemWrite) (olds, news []attr.Item, 
 	defer s.mu.RUnlock()
 	itemKeys := make([][]byte, len(writes))
 	for i, w := range writes {
+		if w.fail != nil {
+			continue // no item to lock or read
+		}
 		cur := s.tables[w.t.Name]
 		if cur == nil || cur.ID != w.t.ID {
 			return nil, nil, nil, ErrResourceNotFound
@@ -36,15 +39,23 @@ func (s *Service) writeAllReasons(writes []*itemWrite) (olds, news []attr.Item, 
 		w.t = cur // the definition as of now, as in write
 		itemKeys[i] = itemKey(w.t, w.key)
 	}
-	unlock := s.lockItems(itemKeys...)
+	var lockKeys [][]byte
+	for _, k := range itemKeys {
+		if k != nil {
+			lockKeys = append(lockKeys, k)
+		}
+	}
+	unlock := s.lockItems(lockKeys...)
 	defer unlock()
 	olds = make([]attr.Item, len(writes))
 	news = make([]attr.Item, len(writes))
 	failures = make([]error, len(writes))
 	var first error
 	for i, w := range writes {
-		if olds[i], err = s.readItem(s.store, itemKeys[i]); err != nil {
-			return nil, nil, nil, err
+		if w.fail == nil {
+			if olds[i], err = s.readItem(s.store, itemKeys[i]); err != nil {
+				return nil, nil, nil, err
+			}
 		}
 		news[i], failures[i] = w.checkAndCompute(olds[i])
 		if failures[i] != nil && first == nil {
@@ -106,12 +117,15 @@ func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItems
 		if err != nil {
 			return nil, err
 		}
+		writes[i] = w
+		if w.fail != nil {
+			continue
+		}
 		k := string(itemKey(w.t, w.key))
 		if seen[k] {
 			return nil, invalid("Transaction request cannot include multiple operations on one item")
 		}
 		seen[k] = true
-		writes[i] = w
 	}
 	olds, news, failures, err := s.writeAllReasons(writes)
 	if err != nil && failures == nil {
@@ -222,7 +236,7 @@ func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
 	switch {
 	case ti.ConditionCheck != nil:
 		if w.key, err = keyFromRequest(t, ti.ConditionCheck.Key); err != nil {
-			return nil, err
+			return deferred(w, err)
 		}
 	case ti.Put != nil:
 		item, err := itemFromWire(ti.Put.Item)
@@ -230,18 +244,21 @@ func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
 			return nil, validationError(err)
 		}
 		if err := checkItemKeys(t, item); err != nil {
-			return nil, err
+			if keyTypesMatch(t, item) {
+				return nil, err // an empty or oversized key is refused at once
+			}
+			return deferred(w, err)
 		}
 		w.key = keyOf(t, item)
 		w.compute = func(attr.Item) (attr.Item, error) { return item, nil }
 	case ti.Delete != nil:
 		if w.key, err = keyFromRequest(t, ti.Delete.Key); err != nil {
-			return nil, err
+			return deferred(w, err)
 		}
 		w.compute = func(attr.Item) (attr.Item, error) { return nil, nil }
 	default:
 		if w.key, err = keyFromRequest(t, ti.Update.Key); err != nil {
-			return nil, err
+			return deferred(w, err)
 		}
 		upd, err := s.updateOf(x, ti.Update.UpdateExpression, nil)
 		if err != nil {
@@ -266,6 +283,32 @@ func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// A key of the wrong shape inside a transaction is found when the
+// transaction runs, and cancels it with a ValidationError reason.
+func deferred(w *itemWrite, err error) (*itemWrite, error) {
+	if apierr.As(err) == errKeySchema || keyTypeError(err) {
+		w.fail = err
+		return w, nil
+	}
+	return nil, err
+}
+
+// keyTypesMatch reports whether an item has the table's key attributes
+// with their declared types.
+func keyTypesMatch(t *table, it attr.Item) bool {
+	for _, n := range t.keyNames() {
+		if v, ok := it[n]; !ok || v.Type().String() != t.attrType(n) {
+			return false
+		}
+	}
+	return true
+}
+
+func keyTypeError(err error) bool {
+	e := apierr.As(err)
+	return e != nil && (strings.Contains(e.Message, "Type mismatch for key") || strings.Contains(e.Message, "Missing the key"))
 }
 
 func (s *Service) transactGetItems(ctx context.Context, in *TransactGetItemsInput) (*TransactGetItemsOutput, error) {

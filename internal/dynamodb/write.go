@@ -17,6 +17,9 @@ type itemWrite struct {
 	returnOld bool
 	// isUpdate words the item size error as UpdateItem's.
 	isUpdate bool
+	// fail, when set, is an error DynamoDB reports only when the write
+	// runs: inside a transaction it becomes a cancellation reason.
+	fail error
 	// compute returns the new item from the stored one; nil deletes it.
 	// A write without compute only checks its condition
 	// (TransactWriteItems' ConditionCheck).
@@ -26,6 +29,9 @@ type itemWrite struct {
 // checkAndCompute evaluates the write's condition on old and computes the
 // new item, with its limits checked.
 func (w *itemWrite) checkAndCompute(old attr.Item) (attr.Item, error) {
+	if w.fail != nil {
+		return nil, w.fail
+	}
 	if w.cond != nil {
 		ok, err := w.cond.Eval(old)
 		if err != nil {

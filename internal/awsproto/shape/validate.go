@@ -3,6 +3,7 @@ package shape
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -209,10 +210,63 @@ func render(fv reflect.Value, t *Type) string {
 			for e.Kind() == reflect.Pointer {
 				e = e.Elem()
 			}
-			parts[i] = strings.Trim(render(e, t.Elem), "'")
+			parts[i] = javaString(e, t.Elem)
 		}
 		return "'[" + strings.Join(parts, ", ") + "]'"
 	default:
-		return quote(fmt.Sprint(fv.Interface()))
+		return quote(javaString(fv, t))
 	}
+}
+
+// javaString prints a structure or map the way AWS's (Java) validation
+// messages print request values: {Member=value, ...}, absent members left
+// out; never Go's pointers.
+func javaString(v reflect.Value, t *Type) string {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return "null"
+		}
+		v = v.Elem()
+	}
+	var b strings.Builder
+	switch t.Kind {
+	case Structure:
+		b.WriteByte('{')
+		first := true
+		for _, f := range t.Fields {
+			fv := v.Field(f.Index)
+			if isNil(fv) {
+				continue
+			}
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			b.WriteString(f.Name + "=" + javaString(fv, f.Shape))
+		}
+		b.WriteByte('}')
+	case Map:
+		b.WriteByte('{')
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k.String() + "=" + javaString(v.MapIndex(k), t.Elem))
+		}
+		b.WriteByte('}')
+	case List:
+		b.WriteByte('[')
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(javaString(v.Index(i), t.Elem))
+		}
+		b.WriteByte(']')
+	default:
+		return strings.Trim(render(v, t), "'")
+	}
+	return b.String()
 }
