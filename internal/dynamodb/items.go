@@ -311,19 +311,128 @@ func readUnits(size int, consistent bool) float64 {
 	return u
 }
 
-// consumed renders ConsumedCapacity when the request asked for it.
-func consumed(t *table, mode *ReturnConsumedCapacity, units float64, write bool) *ConsumedCapacity {
+// capacity adds up the units one request consumes on a table and its
+// indexes, for ReturnConsumedCapacity.
+type capacity struct {
+	t          *table
+	write      bool
+	table      float64
+	gsis, lsis map[string]float64
+}
+
+func newCapacity(t *table, write bool) *capacity {
+	return &capacity{t: t, write: write, gsis: map[string]float64{}, lsis: map[string]float64{}}
+}
+
+// addWrite counts one item write: the table's units, and each index whose
+// entry the write puts or deletes (both, when the entry moves).
+func (c *capacity) addWrite(old, new attr.Item, factor float64) {
+	c.table += factor * writeUnits(old, new)
+	for _, ix := range indexesOf(c.t) {
+		var n float64
+		var size int
+		ok, okNew := false, false
+		var oldKey, newKey []byte
+		if old != nil {
+			var proj attr.Item
+			if oldKey, proj, ok = indexEntry(c.t, &ix, old); ok {
+				size = attr.ItemSize(proj)
+				n++
+			}
+		}
+		if new != nil {
+			var proj attr.Item
+			if newKey, proj, okNew = indexEntry(c.t, &ix, new); okNew {
+				size = max(size, attr.ItemSize(proj))
+				if !ok || string(oldKey) != string(newKey) {
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		u := factor * n * math.Max(1, math.Ceil(float64(size)/1024))
+		if c.t.isLSI(ix.Name) {
+			c.lsis[ix.Name] += u
+		} else {
+			c.gsis[ix.Name] += u
+		}
+	}
+}
+
+// addRead counts read units on the table or, for a query or scan of an
+// index, on the index.
+func (c *capacity) addRead(units float64, ix *index) {
+	switch {
+	case ix == nil:
+		c.table += units
+	case c.t.isLSI(ix.Name):
+		c.lsis[ix.Name] += units
+	default:
+		c.gsis[ix.Name] += units
+	}
+}
+
+// render is ConsumedCapacity as the request asked for it (nil for NONE).
+func (c *capacity) render(mode *ReturnConsumedCapacity) *ConsumedCapacity {
 	if mode == nil || *mode == "NONE" {
 		return nil
 	}
-	c := &ConsumedCapacity{TableName: ptr(t.Name), CapacityUnits: ptr(units)}
-	if write {
-		c.WriteCapacityUnits = ptr(units)
+	total := c.table
+	for _, u := range c.gsis {
+		total += u
+	}
+	for _, u := range c.lsis {
+		total += u
+	}
+	cc := &ConsumedCapacity{TableName: ptr(c.t.Name), CapacityUnits: ptr(total)}
+	if c.write {
+		cc.WriteCapacityUnits = ptr(total)
 	} else {
-		c.ReadCapacityUnits = ptr(units)
+		cc.ReadCapacityUnits = ptr(total)
 	}
 	if *mode == "INDEXES" {
-		c.Table = &Capacity{CapacityUnits: ptr(units)}
+		cc.Table = &Capacity{CapacityUnits: ptr(c.table)}
+		if c.write {
+			cc.Table.WriteCapacityUnits = ptr(c.table)
+		} else {
+			cc.Table.ReadCapacityUnits = ptr(c.table)
+		}
+		render := func(m map[string]float64) map[string]Capacity {
+			if len(m) == 0 {
+				return nil
+			}
+			out := make(map[string]Capacity, len(m))
+			for name, u := range m {
+				if c.write {
+					out[name] = Capacity{CapacityUnits: ptr(u), WriteCapacityUnits: ptr(u)}
+				} else {
+					out[name] = Capacity{CapacityUnits: ptr(u), ReadCapacityUnits: ptr(u)}
+				}
+			}
+			return out
+		}
+		cc.GlobalSecondaryIndexes = render(c.gsis)
+		cc.LocalSecondaryIndexes = render(c.lsis)
 	}
-	return c
+	return cc
+}
+
+// consumed renders ConsumedCapacity for a request that touched only the
+// table itself.
+func consumed(t *table, mode *ReturnConsumedCapacity, units float64, write bool) *ConsumedCapacity {
+	c := newCapacity(t, write)
+	c.table = units
+	return c.render(mode)
+}
+
+// writeConsumed renders ConsumedCapacity for one item write.
+func writeConsumed(t *table, mode *ReturnConsumedCapacity, old, new attr.Item) *ConsumedCapacity {
+	if mode == nil || *mode == "NONE" {
+		return nil
+	}
+	c := newCapacity(t, true)
+	c.addWrite(old, new, 1)
+	return c.render(mode)
 }

@@ -74,7 +74,6 @@ func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	// The request count was checked by Prevalidate.
 	var writes []*itemWrite
 	seen := map[string]bool{}
-	units := map[string]float64{}
 	for _, name := range sortedNames(in.RequestItems) {
 		t, err := s.tableByNameOrARN(name)
 		if err != nil {
@@ -116,13 +115,16 @@ func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	if err != nil {
 		return nil, err
 	}
+	caps := map[string]*capacity{}
 	for i, w := range writes {
-		units[w.t.Name] += writeUnits(olds[i], news[i])
+		if caps[w.t.Name] == nil {
+			caps[w.t.Name] = newCapacity(w.t, true)
+		}
+		caps[w.t.Name].addWrite(olds[i], news[i], 1)
 	}
 	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}
-	for _, name := range sortedNames(units) {
-		t, _ := s.tableByNameOrARN(name)
-		if c := consumed(t, in.ReturnConsumedCapacity, units[name], true); c != nil {
+	for _, name := range sortedNames(caps) {
+		if c := caps[name].render(in.ReturnConsumedCapacity); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}

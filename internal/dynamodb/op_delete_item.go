@@ -38,7 +38,7 @@ func (s *Service) deleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteI
 	if err != nil {
 		return nil, err
 	}
-	out := &DeleteItemOutput{ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, writeUnits(old, nil), true)}
+	out := &DeleteItemOutput{ConsumedCapacity: writeConsumed(t, in.ReturnConsumedCapacity, old, nil)}
 	if rv == "ALL_OLD" {
 		out.Attributes = itemToWire(old)
 	}

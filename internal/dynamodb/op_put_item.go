@@ -41,7 +41,7 @@ func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput
 	if err != nil {
 		return nil, err
 	}
-	out := &PutItemOutput{ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, writeUnits(old, item), true)}
+	out := &PutItemOutput{ConsumedCapacity: writeConsumed(t, in.ReturnConsumedCapacity, old, item)}
 	if rv == "ALL_OLD" {
 		out.Attributes = itemToWire(old)
 	}

@@ -167,7 +167,7 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		Count:            ptr(int32(res.count)),
 		ScannedCount:     ptr(int32(res.scanned)),
 		LastEvaluatedKey: itemToWire(res.lastKey),
-		ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead)), false),
+		ConsumedCapacity: readConsumed(t, ix, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead))),
 	}
 	if !p.countOnly {
 		out.Items = make([]map[string]AttributeValue, len(res.items))
@@ -234,7 +234,7 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 		Count:            ptr(int32(res.count)),
 		ScannedCount:     ptr(int32(res.scanned)),
 		LastEvaluatedKey: itemToWire(res.lastKey),
-		ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead)), false),
+		ConsumedCapacity: readConsumed(t, ix, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead))),
 	}
 	if !p.countOnly {
 		out.Items = make([]map[string]AttributeValue, len(res.items))
@@ -243,4 +243,12 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 		}
 	}
 	return out, nil
+}
+
+// readConsumed renders a query's or scan's ConsumedCapacity, charged to
+// the index it read, if any.
+func readConsumed(t *table, ix *index, mode *ReturnConsumedCapacity, units float64) *ConsumedCapacity {
+	c := newCapacity(t, false)
+	c.addRead(units, ix)
+	return c.render(mode)
 }

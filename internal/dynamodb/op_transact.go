@@ -146,15 +146,16 @@ func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItems
 	}
 	out := &TransactWriteItemsOutput{}
 	if mode := in.ReturnConsumedCapacity; mode != nil && *mode != "NONE" {
-		units := map[string]float64{}
-		tables := map[string]*table{}
+		caps := map[string]*capacity{}
 		for i, w := range writes {
+			if caps[w.t.Name] == nil {
+				caps[w.t.Name] = newCapacity(w.t, true)
+			}
 			// Transactional writes cost two units per KB.
-			units[w.t.Name] += 2 * writeUnits(olds[i], news[i])
-			tables[w.t.Name] = w.t
+			caps[w.t.Name].addWrite(olds[i], news[i], 2)
 		}
-		for _, name := range sortedNames(units) {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, *consumed(tables[name], mode, units[name], true))
+		for _, name := range sortedNames(caps) {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *caps[name].render(mode))
 		}
 	}
 	return out, nil

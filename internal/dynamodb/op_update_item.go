@@ -59,7 +59,7 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 	if err != nil {
 		return nil, err
 	}
-	out := &UpdateItemOutput{ConsumedCapacity: consumed(t, in.ReturnConsumedCapacity, writeUnits(old, new), true)}
+	out := &UpdateItemOutput{ConsumedCapacity: writeConsumed(t, in.ReturnConsumedCapacity, old, new)}
 	switch rv {
 	case "ALL_OLD":
 		out.Attributes = itemToWire(old)

@@ -1,0 +1,67 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+func TestDynamoDBConsumedCapacityIndexes(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	s := types.ScalarAttributeTypeS
+	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:   aws.String("cap"),
+		BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{
+			{AttributeName: aws.String("pk"), AttributeType: s},
+			{AttributeName: aws.String("g"), AttributeType: s},
+		},
+		KeySchema: []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
+			IndexName:  aws.String("byG"),
+			KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("g"), KeyType: types.KeyTypeHash}},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	item := map[string]types.AttributeValue{
+		"pk":   &types.AttributeValueMemberS{Value: "a"},
+		"g":    &types.AttributeValueMemberS{Value: "x"},
+		"data": &types.AttributeValueMemberS{Value: strings.Repeat("d", 1500)}, // two write units
+	}
+	out, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cap"), Item: item, ReturnConsumedCapacity: types.ReturnConsumedCapacityIndexes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := out.ConsumedCapacity
+	if cc == nil || aws.ToFloat64(cc.Table.CapacityUnits) != 2 || aws.ToFloat64(cc.GlobalSecondaryIndexes["byG"].CapacityUnits) != 2 || aws.ToFloat64(cc.CapacityUnits) != 4 {
+		t.Fatalf("PutItem INDEXES capacity = %+v", cc)
+	}
+	out, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cap"), Item: item, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cc := out.ConsumedCapacity; aws.ToFloat64(cc.CapacityUnits) != 4 || cc.Table != nil || cc.GlobalSecondaryIndexes != nil {
+		t.Errorf("PutItem TOTAL capacity = %+v", cc)
+	}
+	q, err := c.Query(ctx, &dynamodb.QueryInput{
+		TableName: aws.String("cap"), IndexName: aws.String("byG"),
+		KeyConditionExpression:    aws.String("g = :g"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":g": &types.AttributeValueMemberS{Value: "x"}},
+		ReturnConsumedCapacity:    types.ReturnConsumedCapacityIndexes,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cc := q.ConsumedCapacity; aws.ToFloat64(cc.Table.CapacityUnits) != 0 || aws.ToFloat64(cc.GlobalSecondaryIndexes["byG"].CapacityUnits) != 0.5 {
+		t.Errorf("Query of a GSI capacity = %+v, table %+v, gsis %+v", cc, cc.Table, cc.GlobalSecondaryIndexes)
+	}
+}
