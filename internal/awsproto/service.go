@@ -2,6 +2,7 @@ package awsproto
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
@@ -103,6 +104,11 @@ type Service struct {
 	// "ValidationException" in most services and "ValidationError" in the
 	// older awsQuery ones.
 	ValidationError *apierr.Error
+	// MissingParameter, when set, words a missing top-level required
+	// member the way the service does instead of as a constraint
+	// violation: DynamoDB says "The parameter 'TableName' is required but
+	// was not present in the request". %s is the member's name.
+	MissingParameter string
 	// Operations is the operation table.
 	Operations []Operation
 	// MaxBodyBytes bounds a request body; zero means DefaultMaxBody.
@@ -166,7 +172,7 @@ func (s *Service) Serve(c *Call, w http.ResponseWriter) {
 		}
 	}
 	if vs := shape.Validate(in); len(vs) > 0 {
-		s.WriteError(c, w, s.ValidationError.WithMessage(shape.Message(vs)))
+		s.WriteError(c, w, s.ValidationError.WithMessage(s.validationMessage(in, vs)))
 		return
 	}
 	out, err := c.Op.Handler.Serve(c.Context(), in)
@@ -199,4 +205,21 @@ func LowerFirst(name string) string {
 		return name
 	}
 	return strings.ToLower(name[:1]) + name[1:]
+}
+
+// validationMessage words constraint violations for the service.
+func (s *Service) validationMessage(in any, vs []shape.Violation) string {
+	if s.MissingParameter != "" {
+		for _, v := range vs {
+			if v.Value == "null" && !strings.Contains(v.Path, ".") {
+				t := shape.Of(reflect.TypeOf(in))
+				for _, f := range t.Fields {
+					if LowerFirst(f.Name) == v.Path {
+						return fmt.Sprintf(s.MissingParameter, f.Name)
+					}
+				}
+			}
+		}
+	}
+	return shape.Message(vs)
 }

@@ -82,10 +82,11 @@ func (s *Service) API() *awsproto.Service {
 	p := awsjson.New("1.0", TargetPrefix)
 	p.ErrorNamespace = "com.amazonaws.dynamodb.v20120810#"
 	return (&awsproto.Service{
-		Name:            "dynamodb",
-		Protocol:        p,
-		ValidationError: ErrValidation,
-		Operations:      s.operations(),
+		Name:             "dynamodb",
+		Protocol:         p,
+		ValidationError:  ErrValidation,
+		MissingParameter: "The parameter '%s' is required but was not present in the request",
+		Operations:       s.operations(),
 		// DynamoDB's request size limit is 16 MB (BatchWriteItem's).
 		MaxBodyBytes: 16 << 20,
 	}).Init()

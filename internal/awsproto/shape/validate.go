@@ -218,9 +218,10 @@ func render(fv reflect.Value, t *Type) string {
 	}
 }
 
-// javaString prints a structure or map the way AWS's (Java) validation
-// messages print request values: {Member=value, ...}, absent members left
-// out; never Go's pointers.
+// javaString prints a value the way AWS's (Java) validation messages
+// print request values: a structure as Shape(member=value, ...) with its
+// members in lower camel case and absent ones left out, a map as
+// {key=value, ...}, a list as [a, b]; never Go's pointers.
 func javaString(v reflect.Value, t *Type) string {
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -231,7 +232,8 @@ func javaString(v reflect.Value, t *Type) string {
 	var b strings.Builder
 	switch t.Kind {
 	case Structure:
-		b.WriteByte('{')
+		b.WriteString(v.Type().Name())
+		b.WriteByte('(')
 		first := true
 		for _, f := range t.Fields {
 			fv := v.Field(f.Index)
@@ -242,9 +244,9 @@ func javaString(v reflect.Value, t *Type) string {
 				b.WriteString(", ")
 			}
 			first = false
-			b.WriteString(f.Name + "=" + javaString(fv, f.Shape))
+			b.WriteString(lowerFirst(f.Name) + "=" + javaString(fv, f.Shape))
 		}
-		b.WriteByte('}')
+		b.WriteByte(')')
 	case Map:
 		b.WriteByte('{')
 		keys := v.MapKeys()
