@@ -23,6 +23,7 @@ import (
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/edge"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
@@ -84,8 +85,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI()}
-	a.background = append(a.background, func(ctx context.Context) { ddb.Run(ctx, o.Logger) })
+	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API()}
+	a.background = append(a.background,
+		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
+		func(ctx context.Context) { cwl.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {

@@ -1,0 +1,19 @@
+package logs
+
+import "github.com/virga/virga/internal/awsproto/apierr"
+
+// CloudWatch Logs' errors.
+var (
+	ErrInvalidParameter      = apierr.New("InvalidParameterException", 400, "")
+	ErrResourceNotFound      = apierr.New("ResourceNotFoundException", 400, "")
+	ErrResourceAlreadyExists = apierr.New("ResourceAlreadyExistsException", 400, "")
+	ErrLimitExceeded         = apierr.New("LimitExceededException", 400, "")
+)
+
+func groupNotFound() error {
+	return ErrResourceNotFound.WithMessage("The specified log group does not exist.")
+}
+
+func streamNotFound() error {
+	return ErrResourceNotFound.WithMessage("The specified log stream does not exist.")
+}

@@ -1,0 +1,521 @@
+package logs
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// Limits of PutLogEvents, from CloudWatch Logs' quotas.
+const (
+	maxBatchBytes  = 1048576    // "The maximum batch size is 1,048,576 bytes."
+	eventOverhead  = 26         // bytes counted per event beside its message
+	maxEventBytes  = 256 * 1024 // a single event's message
+	maxPastAge     = 14 * 24 * time.Hour
+	maxFutureSkew  = 2 * time.Hour
+	maxBatchSpan   = 24 * time.Hour
+	defaultLimit   = 10000
+	maxStreamsList = 50
+)
+
+func (s *Service) createLogStream(ctx context.Context, in *CreateLogStreamRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, st := *in.LogGroupName, *in.LogStreamName
+	if _, err := s.group(g); err != nil {
+		return nil, err
+	}
+	cur, err := getJSON[stream](s.store, streamKey(g, st))
+	if err != nil {
+		return nil, err
+	}
+	if cur != nil {
+		return nil, ErrResourceAlreadyExists.WithMessage("The specified log stream already exists")
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	if err := setJSON(b, streamKey(g, st), &stream{Name: st, Created: s.clock.Now().UnixMilli()}); err != nil {
+		return nil, err
+	}
+	return &noOutput{}, b.Commit()
+}
+
+func (s *Service) deleteLogStream(ctx context.Context, in *DeleteLogStreamRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, st := *in.LogGroupName, *in.LogStreamName
+	if _, err := s.group(g); err != nil {
+		return nil, err
+	}
+	cur, err := getJSON[stream](s.store, streamKey(g, st))
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return nil, streamNotFound()
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	b.Delete(streamKey(g, st))
+	p := eventsPrefix(g, st)
+	b.DeleteRange(p, keys.PrefixEnd(p))
+	// The group's time index keeps entries of the deleted stream; readers
+	// skip entries whose event is gone.
+	return &noOutput{}, b.Commit()
+}
+
+// streams returns a group's streams in name order.
+func (s *Service) streams(g string) ([]stream, error) {
+	p := streamsPrefix(g)
+	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []stream
+	for ok := it.First(); ok; ok = it.Next() {
+		var st stream
+		if err := json.Unmarshal(it.Value(), &st); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, it.Error()
+}
+
+func (s *Service) describeLogStreams(ctx context.Context, in *DescribeLogStreamsRequest) (*DescribeLogStreamsResponse, error) {
+	g := *in.LogGroupName
+	if _, err := s.group(g); err != nil {
+		return nil, err
+	}
+	all, err := s.streams(g)
+	if err != nil {
+		return nil, err
+	}
+	byTime := deref(in.OrderBy) == "LastEventTime"
+	if byTime && in.LogStreamNamePrefix != nil {
+		return nil, ErrInvalidParameter.WithMessage("Cannot order by LastEventTime with a logStreamNamePrefix.")
+	}
+	if byTime {
+		sortStable(all, func(a, b stream) bool { return a.LastEvent < b.LastEvent })
+	}
+	if deref(in.Descending) {
+		for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
+			all[i], all[j] = all[j], all[i]
+		}
+	}
+	start := 0
+	if in.NextToken != nil {
+		n, err := strconv.Atoi(*in.NextToken)
+		if err != nil || n < 0 || n > len(all) {
+			return nil, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
+		}
+		start = n
+	}
+	limit := maxStreamsList
+	if in.Limit != nil {
+		limit = int(*in.Limit)
+	}
+	out := &DescribeLogStreamsResponse{LogStreams: []LogStream{}}
+	i := start
+	for ; i < len(all) && len(out.LogStreams) < limit; i++ {
+		st := all[i]
+		if !strings.HasPrefix(st.Name, deref(in.LogStreamNamePrefix)) {
+			continue
+		}
+		ls := LogStream{
+			LogStreamName: ptr(st.Name), CreationTime: ptr(st.Created), StoredBytes: ptr(st.StoredBytes),
+			Arn: ptr(s.groupARN(g) + ":log-stream:" + st.Name),
+		}
+		if st.FirstEvent != 0 {
+			ls.FirstEventTimestamp, ls.LastEventTimestamp, ls.LastIngestionTime = ptr(st.FirstEvent), ptr(st.LastEvent), ptr(st.LastIngestion)
+		}
+		out.LogStreams = append(out.LogStreams, ls)
+	}
+	if i < len(all) {
+		out.NextToken = ptr(strconv.Itoa(i))
+	}
+	return out, nil
+}
+
+func sortStable(ss []stream, less func(a, b stream) bool) {
+	for i := 1; i < len(ss); i++ {
+		for j := i; j > 0 && less(ss[j], ss[j-1]); j-- {
+			ss[j], ss[j-1] = ss[j-1], ss[j]
+		}
+	}
+}
+
+func (s *Service) putLogEvents(ctx context.Context, in *PutLogEventsRequest) (*PutLogEventsResponse, error) {
+	g, st := *in.LogGroupName, *in.LogStreamName
+	size := 0
+	for i, e := range in.LogEvents {
+		size += len(*e.Message) + eventOverhead
+		if len(*e.Message) > maxEventBytes {
+			return nil, ErrInvalidParameter.WithMessage("Log event too large")
+		}
+		if i > 0 && *e.Timestamp < *in.LogEvents[i-1].Timestamp {
+			return nil, ErrInvalidParameter.WithMessage("Log events in a single PutLogEvents request must be in chronological order.")
+		}
+	}
+	if size > maxBatchBytes {
+		return nil, ErrInvalidParameter.WithMessage("Upload too large: " + strconv.Itoa(size) + " bytes exceeds limit of " + strconv.Itoa(maxBatchBytes))
+	}
+	first, last := *in.LogEvents[0].Timestamp, *in.LogEvents[len(in.LogEvents)-1].Timestamp
+	if time.Duration(last-first)*time.Millisecond > maxBatchSpan {
+		return nil, ErrInvalidParameter.WithMessage("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+	}
+	events := make([]Event, 0, len(in.LogEvents))
+	for _, e := range in.LogEvents {
+		events = append(events, Event{Timestamp: *e.Timestamp, Message: *e.Message})
+	}
+	rejected, err := s.Append(g, st, events, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &PutLogEventsResponse{NextSequenceToken: ptr(strconv.FormatInt(s.clock.Now().UnixNano(), 10))}
+	if rejected != nil {
+		out.RejectedLogEventsInfo = rejected
+	}
+	return out, nil
+}
+
+// Event is one log event to append.
+type Event struct {
+	Timestamp int64 // epoch ms
+	Message   string
+}
+
+// Append stores events in a stream, in one synced batch. With create, a
+// missing group and stream are created (as Lambda's log writer does);
+// otherwise they must exist. Events too old, too new or past the group's
+// retention are rejected as PutLogEvents rejects them.
+func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLogEventsInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	grp, err := getJSON[group](s.store, groupKey(g))
+	if err != nil {
+		return nil, err
+	}
+	if grp == nil {
+		if !create {
+			return nil, groupNotFound()
+		}
+		if grp, err = s.ensureGroup(g, true, nil, ""); err != nil {
+			return nil, err
+		}
+	}
+	meta, err := getJSON[stream](s.store, streamKey(g, st))
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	if meta == nil {
+		if !create {
+			return nil, streamNotFound()
+		}
+		meta = &stream{Name: st, Created: now.UnixMilli()}
+	}
+	nowMs := now.UnixMilli()
+	oldest := now.Add(-maxPastAge).UnixMilli()
+	if grp.RetentionDays > 0 {
+		if r := now.AddDate(0, 0, -int(grp.RetentionDays)).UnixMilli(); r > oldest {
+			oldest = r
+		}
+	}
+	newest := now.Add(maxFutureSkew).UnixMilli()
+	var rejected *RejectedLogEventsInfo
+	b := s.store.NewBatch()
+	defer b.Close()
+	seq := s.nextSeq(b, len(events))
+	for i, e := range events {
+		switch {
+		case e.Timestamp < oldest:
+			if rejected == nil {
+				rejected = &RejectedLogEventsInfo{}
+			}
+			rejected.TooOldLogEventEndIndex = ptr(int32(i + 1))
+			continue
+		case e.Timestamp > newest:
+			if rejected == nil {
+				rejected = &RejectedLogEventsInfo{}
+			}
+			if rejected.TooNewLogEventStartIndex == nil {
+				rejected.TooNewLogEventStartIndex = ptr(int32(i))
+			}
+			continue
+		}
+		n := seq + uint64(i)
+		if err := setJSON(b, eventKey(g, st, e.Timestamp, n), &event{Message: e.Message, Ingestion: nowMs}); err != nil {
+			return nil, err
+		}
+		b.Set(timeKey(g, e.Timestamp, st, n), nil)
+		if meta.FirstEvent == 0 || e.Timestamp < meta.FirstEvent {
+			meta.FirstEvent = e.Timestamp
+		}
+		if e.Timestamp > meta.LastEvent {
+			meta.LastEvent = e.Timestamp
+		}
+		meta.StoredBytes += int64(len(e.Message) + eventOverhead)
+	}
+	meta.LastIngestion = nowMs
+	if err := setJSON(b, streamKey(g, st), meta); err != nil {
+		return nil, err
+	}
+	return rejected, b.Commit()
+}
+
+// position is a place in a stream's events: the key after which (or
+// before which) reading goes on.
+func encodeToken(dir byte, key []byte) string {
+	return string(dir) + "/" + base64.RawURLEncoding.EncodeToString(key)
+}
+
+func decodeToken(tok string) (dir byte, key []byte, err error) {
+	if len(tok) < 2 || tok[1] != '/' || (tok[0] != 'f' && tok[0] != 'b') {
+		return 0, nil, fmt.Errorf("bad token")
+	}
+	key, err = base64.RawURLEncoding.DecodeString(tok[2:])
+	return tok[0], key, err
+}
+
+func (s *Service) getLogEvents(ctx context.Context, in *GetLogEventsRequest) (*GetLogEventsResponse, error) {
+	g, st := *in.LogGroupName, *in.LogStreamName
+	if _, err := s.group(g); err != nil {
+		return nil, err
+	}
+	if meta, err := getJSON[stream](s.store, streamKey(g, st)); err != nil || meta == nil {
+		if err != nil {
+			return nil, err
+		}
+		return nil, streamNotFound()
+	}
+	p := eventsPrefix(g, st)
+	lower, upper := p, keys.PrefixEnd(p)
+	if in.StartTime != nil {
+		lower = keys.AppendInt(append([]byte(nil), p...), *in.StartTime)
+	}
+	if in.EndTime != nil {
+		upper = keys.AppendInt(append([]byte(nil), p...), *in.EndTime)
+	}
+	limit := defaultLimit
+	if in.Limit != nil {
+		limit = int(*in.Limit)
+	}
+	forward := deref(in.StartFromHead)
+	var pos []byte
+	if in.NextToken != nil {
+		dir, key, err := decodeToken(*in.NextToken)
+		if err != nil {
+			return nil, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
+		}
+		forward, pos = dir == 'f', key
+	}
+	snap := s.store.NewSnapshot()
+	defer snap.Close()
+	it, err := snap.NewIter(lower, upper)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var evs []OutputLogEvent
+	var firstKey, lastKey []byte
+	if forward {
+		ok := it.First()
+		if pos != nil {
+			ok = it.SeekGE(pos)
+			if ok && string(it.Key()) == string(pos) {
+				ok = it.Next()
+			}
+		}
+		for ; ok && len(evs) < limit; ok = it.Next() {
+			evs = append(evs, outputEvent(it.Key(), it.Value()))
+			if firstKey == nil {
+				firstKey = append([]byte(nil), it.Key()...)
+			}
+			lastKey = append(lastKey[:0], it.Key()...)
+		}
+	} else {
+		ok := it.Last()
+		if pos != nil {
+			ok = it.SeekLT(pos)
+		}
+		for ; ok && len(evs) < limit; ok = it.Prev() {
+			evs = append(evs, outputEvent(it.Key(), it.Value()))
+			if lastKey == nil {
+				lastKey = append([]byte(nil), it.Key()...)
+			}
+			firstKey = append(firstKey[:0], it.Key()...)
+		}
+		for i, j := 0, len(evs)-1; i < j; i, j = i+1, j-1 {
+			evs[i], evs[j] = evs[j], evs[i]
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	out := &GetLogEventsResponse{Events: evs}
+	if out.Events == nil {
+		out.Events = []OutputLogEvent{}
+	}
+	// With nothing new, the tokens stay where they were, which is how
+	// clients know they have reached the end.
+	switch {
+	case lastKey != nil:
+		out.NextForwardToken = ptr(encodeToken('f', lastKey))
+		out.NextBackwardToken = ptr(encodeToken('b', firstKey))
+	case pos != nil:
+		out.NextForwardToken = ptr(encodeToken('f', pos))
+		out.NextBackwardToken = ptr(encodeToken('b', pos))
+	default:
+		out.NextForwardToken = ptr(encodeToken('f', lower))
+		out.NextBackwardToken = ptr(encodeToken('b', upperOrLower(upper, lower)))
+	}
+	return out, nil
+}
+
+func upperOrLower(upper, lower []byte) []byte {
+	if upper != nil {
+		return upper
+	}
+	return lower
+}
+
+// eventTimestamp reads the timestamp out of an event key (the
+// next-to-last element).
+func eventTimestamp(key []byte) int64 {
+	vals, err := keys.Decode(key)
+	if err != nil || len(vals) < 2 {
+		return 0
+	}
+	ts, _ := vals[len(vals)-2].(int64)
+	return ts
+}
+
+func outputEvent(key, value []byte) OutputLogEvent {
+	var e event
+	json.Unmarshal(value, &e)
+	return OutputLogEvent{Timestamp: ptr(eventTimestamp(key)), Message: ptr(e.Message), IngestionTime: ptr(e.Ingestion)}
+}
+
+func (s *Service) filterLogEvents(ctx context.Context, in *FilterLogEventsRequest) (*FilterLogEventsResponse, error) {
+	g := *in.LogGroupName
+	if _, err := s.group(g); err != nil {
+		return nil, err
+	}
+	if in.LogStreamNames != nil && in.LogStreamNamePrefix != nil {
+		return nil, ErrInvalidParameter.WithMessage("logStreamNames and logStreamNamePrefix are mutually exclusive")
+	}
+	pat, err := ParseFilterPattern(deref(in.FilterPattern))
+	if err != nil {
+		return nil, ErrInvalidParameter.WithMessage("Invalid filter pattern")
+	}
+	wanted := map[string]bool{}
+	for _, n := range in.LogStreamNames {
+		wanted[n] = true
+	}
+	p := timePrefix(g)
+	lower, upper := p, keys.PrefixEnd(p)
+	if in.StartTime != nil {
+		lower = keys.AppendInt(append([]byte(nil), p...), *in.StartTime)
+	}
+	if in.EndTime != nil {
+		upper = keys.AppendInt(append([]byte(nil), p...), *in.EndTime+1)
+	}
+	if in.NextToken != nil {
+		_, key, err := decodeToken(*in.NextToken)
+		if err != nil {
+			return nil, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
+		}
+		lower = append(key, 0)
+	}
+	limit := defaultLimit
+	if in.Limit != nil {
+		limit = int(*in.Limit)
+	}
+	snap := s.store.NewSnapshot()
+	defer snap.Close()
+	it, err := snap.NewIter(lower, upper)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	out := &FilterLogEventsResponse{Events: []FilteredLogEvent{}}
+	var lastReturned []byte
+	for ok := it.First(); ok; ok = it.Next() {
+		vals, err := keys.Decode(it.Key())
+		if err != nil || len(vals) < 6 {
+			continue
+		}
+		ts, _ := vals[3].(int64)
+		st, _ := vals[4].(string)
+		seq, _ := vals[5].(uint64)
+		if (len(wanted) > 0 && !wanted[st]) || !strings.HasPrefix(st, deref(in.LogStreamNamePrefix)) {
+			continue
+		}
+		e, err := getJSON[event](snap, eventKey(g, st, ts, seq))
+		if err != nil {
+			return nil, err
+		}
+		if e == nil || !pat.Match(e.Message) {
+			continue // a deleted stream's leftover, or filtered out
+		}
+		if len(out.Events) == limit {
+			// Another match exists: say where to go on.
+			out.NextToken = ptr(encodeToken('f', lastReturned))
+			break
+		}
+		out.Events = append(out.Events, FilteredLogEvent{
+			LogStreamName: ptr(st), Timestamp: ptr(ts), Message: ptr(e.Message), IngestionTime: ptr(e.Ingestion),
+			EventId: ptr(fmt.Sprintf("%056d", seq)),
+		})
+		lastReturned = append(lastReturned[:0], it.Key()...)
+	}
+	return out, it.Error()
+}
+
+// ApplyRetention deletes events older than their group's retention.
+func (s *Service) ApplyRetention() error {
+	p := base("group")
+	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return err
+	}
+	var groups []group
+	for ok := it.First(); ok; ok = it.Next() {
+		var g group
+		if json.Unmarshal(it.Value(), &g) == nil && g.RetentionDays > 0 {
+			groups = append(groups, g)
+		}
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	for _, g := range groups {
+		cutoff := now.AddDate(0, 0, -int(g.RetentionDays)).UnixMilli()
+		streams, err := s.streams(g.Name)
+		if err != nil {
+			return err
+		}
+		b := s.store.NewBatch()
+		for _, st := range streams {
+			ep := eventsPrefix(g.Name, st.Name)
+			b.DeleteRange(ep, keys.AppendInt(append([]byte(nil), ep...), cutoff))
+		}
+		tp := timePrefix(g.Name)
+		b.DeleteRange(tp, keys.AppendInt(append([]byte(nil), tp...), cutoff))
+		err = b.Commit()
+		b.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package logs
+
+import "github.com/virga/virga/internal/awsproto"
+
+// operations is CloudWatch Logs' operation table.
+func (s *Service) operations() []awsproto.Operation {
+	return []awsproto.Operation{
+		{Name: "CreateLogGroup", Handler: awsproto.Handle(s.createLogGroup)},
+		{Name: "CreateLogStream", Handler: awsproto.Handle(s.createLogStream)},
+		{Name: "DeleteLogGroup", Handler: awsproto.Handle(s.deleteLogGroup)},
+		{Name: "DeleteLogStream", Handler: awsproto.Handle(s.deleteLogStream)},
+		{Name: "DeleteRetentionPolicy", Handler: awsproto.Handle(s.deleteRetentionPolicy)},
+		{Name: "DescribeLogGroups", Handler: awsproto.Handle(s.describeLogGroups)},
+		{Name: "DescribeLogStreams", Handler: awsproto.Handle(s.describeLogStreams)},
+		{Name: "FilterLogEvents", Handler: awsproto.Handle(s.filterLogEvents)},
+		{Name: "GetLogEvents", Handler: awsproto.Handle(s.getLogEvents)},
+		{Name: "ListTagsForResource", Handler: awsproto.Handle(s.listTagsForResource)},
+		{Name: "ListTagsLogGroup", Handler: awsproto.Handle(s.listTagsLogGroup)},
+		{Name: "PutLogEvents", Handler: awsproto.Handle(s.putLogEvents)},
+		{Name: "PutRetentionPolicy", Handler: awsproto.Handle(s.putRetentionPolicy)},
+		{Name: "TagLogGroup", Handler: awsproto.Handle(s.tagLogGroup)},
+		{Name: "TagResource", Handler: awsproto.Handle(s.tagResource)},
+		{Name: "UntagLogGroup", Handler: awsproto.Handle(s.untagLogGroup)},
+		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
+	}
+}
+
+// noOutput is the output of operations whose model has none.
+type noOutput struct{}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
