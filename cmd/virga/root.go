@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -23,7 +20,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newUpCommand(), newVersionCommand())
+	root.AddCommand(newUpCommand(), newVersionCommand(), newInvokeCommand(), newLogsCommand())
 	return root
 }
 
@@ -67,9 +64,8 @@ environment. Point the aws CLI or an SDK at virga with
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return app.Run(ctx, cfg, app.Options{Logger: log})
+			// main's context is cancelled by SIGINT and SIGTERM.
+			return app.Run(cmd.Context(), cfg, app.Options{Logger: log})
 		},
 	}
 	f := cmd.Flags()

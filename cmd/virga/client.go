@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/spf13/cobra"
+)
+
+// clientFlags are the flags of commands that talk to a running virga.
+type clientFlags struct {
+	endpoint string
+	region   string
+}
+
+func (c *clientFlags) register(cmd *cobra.Command) {
+	endpoint := os.Getenv("VIRGA_ENDPOINT")
+	if endpoint == "" {
+		endpoint = "http://127.0.0.1:4566"
+	}
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = "us-east-1"
+	}
+	cmd.Flags().StringVar(&c.endpoint, "endpoint", endpoint, "virga's URL (VIRGA_ENDPOINT)")
+	cmd.Flags().StringVar(&c.region, "region", region, "region (AWS_REGION)")
+}
+
+// config is an SDK configuration for virga, with the caller's credentials
+// if set and virga's default ones otherwise.
+func (c *clientFlags) config() aws.Config {
+	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if key == "" || secret == "" {
+		key, secret = "test", "test"
+	}
+	return aws.Config{
+		Region:       c.region,
+		BaseEndpoint: aws.String(c.endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN")),
+	}
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/spf13/cobra"
+)
+
+func newInvokeCommand() *cobra.Command {
+	var cf clientFlags
+	var payload, qualifier string
+	cmd := &cobra.Command{
+		Use:   "invoke FUNCTION",
+		Short: "Invoke a function and print its result and REPORT line",
+		Long: `Invoke a function synchronously on a running virga and print the result
+on standard output, then the invocation's REPORT line (from its log tail)
+on standard error. --payload takes JSON, or @FILE to read it from a file.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			body := []byte(payload)
+			if strings.HasPrefix(payload, "@") {
+				var err error
+				if body, err = os.ReadFile(payload[1:]); err != nil {
+					return err
+				}
+			}
+			in := &lambda.InvokeInput{FunctionName: aws.String(args[0]), Payload: body, LogType: types.LogTypeTail}
+			if qualifier != "" {
+				in.Qualifier = aws.String(qualifier)
+			}
+			out, err := lambda.NewFromConfig(cf.config()).Invoke(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), string(out.Payload))
+			if tail, err := base64.StdEncoding.DecodeString(aws.ToString(out.LogResult)); err == nil {
+				for _, line := range strings.Split(string(tail), "\n") {
+					if strings.HasPrefix(line, "REPORT ") {
+						fmt.Fprintln(cmd.ErrOrStderr(), line)
+					}
+				}
+			}
+			if out.FunctionError != nil {
+				return fmt.Errorf("function error: %s", aws.ToString(out.FunctionError))
+			}
+			return nil
+		},
+	}
+	cf.register(cmd)
+	cmd.Flags().StringVar(&payload, "payload", "{}", "event JSON, or @FILE")
+	cmd.Flags().StringVar(&qualifier, "qualifier", "", "version or alias")
+	return cmd
+}
