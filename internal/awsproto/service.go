@@ -75,6 +75,19 @@ type Prevalidator interface {
 	Prevalidate() error
 }
 
+// ViolationReviser is implemented by inputs whose service reports the
+// model's constraint violations its own way: with rules the model cannot
+// express (a member checked differently on one operation), in another
+// order, or stopping at the first. ReviseViolations gets the violations
+// shape.Validate found, in member order, and returns the ones AWS reports;
+// Serve words them with shape.Message, never with the service's
+// MissingParameter sentence (a reviser reports a missing member as the
+// plain "Value null" violation). A non-nil error is reported as it is,
+// for a rule AWS words outside the "N validation errors" envelope.
+type ViolationReviser interface {
+	ReviseViolations(vs []shape.Violation) ([]shape.Violation, error)
+}
+
 // Operation is one entry in a service's operation table.
 type Operation struct {
 	// Name is the operation's AWS name, such as "GetCallerIdentity".
@@ -171,7 +184,18 @@ func (s *Service) Serve(c *Call, w http.ResponseWriter) {
 			return
 		}
 	}
-	if vs := shape.Validate(in); len(vs) > 0 {
+	vs := shape.Validate(in)
+	if r, ok := in.(ViolationReviser); ok {
+		revised, err := r.ReviseViolations(vs)
+		if err != nil {
+			s.WriteError(c, w, err)
+			return
+		}
+		if len(revised) > 0 {
+			s.WriteError(c, w, s.ValidationError.WithMessage(shape.Message(revised)))
+			return
+		}
+	} else if len(vs) > 0 {
 		s.WriteError(c, w, s.ValidationError.WithMessage(s.validationMessage(in, vs)))
 		return
 	}

@@ -8,6 +8,16 @@
 // by package expr. How tables and items are laid out in the store is in
 // storage.go.
 //
+// Requests are checked in DynamoDB's order: the model's constraints, as
+// DynamoDB reports them (validation.go: item operations' table names, the
+// members reported alone, the batch operations' own sentences); then the
+// request itself (values, expressions, placeholders, legacy conditions),
+// before any table is looked up; then the request against the table.
+// Errors found reading the request are requestErrors, which each
+// operation words as DynamoDB's validation layer for it does (errors.go:
+// bare, inside "1 validation error detected: ", or the older layer's
+// wording).
+//
 // Concurrency: table metadata is cached in memory under Service.mu and
 // written through to the store; an item's read-modify-write (conditions,
 // updates) holds the item's lock from Service.itemLocks, a fixed set of
@@ -15,8 +25,11 @@
 // several are needed (transactions). Lock order: Service.mu before item
 // locks; never the reverse.
 //
+// PartiQL (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) is
+// parsed by package partiql and runs on the same item writes and pages as
+// the item API (partiql_exec.go).
+//
 // Not supported yet (the operation answers UnknownOperationException):
 // backups and restores, global tables, exports and imports, Kinesis
-// streaming destinations, contributor insights, PartiQL
-// (ExecuteStatement and friends), resource policies.
+// streaming destinations, contributor insights, resource policies.
 package dynamodb

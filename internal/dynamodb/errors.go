@@ -1,6 +1,14 @@
 package dynamodb
 
-import "github.com/virga/virga/internal/awsproto/apierr"
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/dynamodb/expr"
+)
 
 // DynamoDB's errors, with AWS's codes and wording.
 var (
@@ -37,4 +45,108 @@ func tableNotFound(name string) error {
 // invalid is a ValidationException with the given message.
 func invalid(format string, args ...any) error {
 	return ErrValidation.Withf(format, args...)
+}
+
+// requestError is a ValidationException DynamoDB raises while it reads the
+// request itself (an attribute value, an expression, a legacy condition),
+// as opposed to one it raises checking the request against the table (a
+// key that does not match the schema, an item too large). DynamoDB words
+// these per operation, in one of three ways (see reportAs): as the newer
+// validation layer words them, bare; the same inside the
+// "1 validation error detected: " envelope (PutItem, UpdateItem,
+// DeleteItem); or as the older layer words them (BatchWriteItem, Scan).
+// Unless an operation says otherwise, it is the bare newer wording.
+type requestError struct {
+	msg   string // the newer layer's wording
+	older string // the older layer's wording, when it differs
+	// key is the ExpressionAttributeValues key of the value the error is
+	// about, which the older layer names.
+	key string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+// As makes the error a ValidationException in the newer wording for
+// whoever does not ask for another (apierr.As, the encoders).
+func (e *requestError) As(target any) bool {
+	if t, ok := target.(**apierr.Error); ok {
+		*t = ErrValidation.WithMessage(e.msg)
+		return true
+	}
+	return false
+}
+
+// badRequest is a requestError with a message of DynamoDB's that both
+// layers word alike.
+func badRequest(format string, args ...any) error {
+	return &requestError{msg: fmt.Sprintf(format, args...)}
+}
+
+// requestErr turns an error found reading the request (an attr.Error or
+// an expr.Error) into a requestError; other errors pass through.
+func requestErr(err error) error {
+	var ae *attr.Error
+	if errors.As(err, &ae) {
+		return &requestError{msg: ae.Message, older: ae.OlderMessage()}
+	}
+	var ee *expr.Error
+	if errors.As(err, &ee) {
+		return &requestError{msg: ee.Message}
+	}
+	var re *requestError
+	if errors.As(err, &re) {
+		return re
+	}
+	return validationError(err)
+}
+
+// valueErr is requestErr for the value of ExpressionAttributeValues key.
+func valueErr(err error, key string) error {
+	err = requestErr(err)
+	if re, ok := err.(*requestError); ok && re.key == "" {
+		c := *re
+		c.key = key
+		return &c
+	}
+	return err
+}
+
+// layer is how an operation words its requestErrors.
+type layer uint8
+
+const (
+	layerBare     layer = iota // the newer wording, bare
+	layerEnvelope              // the newer wording in "1 validation error detected: "
+	layerOlder                 // the older layer's wording
+)
+
+// render words err, if it is a requestError, as the layer does.
+func (l layer) render(err error) error {
+	var re *requestError
+	if err == nil || !errors.As(err, &re) {
+		return err
+	}
+	switch l {
+	case layerEnvelope:
+		return ErrValidation.WithMessage("1 validation error detected: " + re.msg)
+	case layerOlder:
+		msg := re.msg
+		if re.older != "" {
+			msg = re.older
+		}
+		if re.key != "" {
+			msg = "ExpressionAttributeValues contains invalid value: " + msg + " for key " + re.key
+		}
+		return ErrValidation.WithMessage(msg)
+	}
+	return ErrValidation.WithMessage(re.msg)
+}
+
+// reportAs wraps an operation so that its requestErrors are worded as the
+// layer words them.
+func reportAs[In, Out any](l layer, f func(context.Context, *In) (*Out, error)) func(context.Context, *In) (*Out, error) {
+	return func(ctx context.Context, in *In) (*Out, error) {
+		out, err := f(ctx, in)
+		return out, l.render(err)
+	}
 }

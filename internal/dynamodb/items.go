@@ -3,10 +3,12 @@ package dynamodb
 import (
 	"errors"
 	"math"
+	"sort"
 
 	"github.com/virga/virga/internal/dynamodb/attr"
 	"github.com/virga/virga/internal/dynamodb/expr"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
 )
 
 // validationError turns the domain packages' errors (attr.Error,
@@ -34,15 +36,20 @@ type exprContext struct {
 }
 
 func newExprContext(names map[string]string, values map[string]AttributeValue) (*exprContext, error) {
-	vals, err := itemFromWire(values)
-	if err != nil {
-		return nil, validationError(err)
-	}
-	if values != nil && vals == nil {
-		vals = attr.Item{}
+	var vals attr.Item
+	if values != nil {
+		vals = make(attr.Item, len(values))
+		for _, k := range sortedNames(values) {
+			av := values[k]
+			v, err := fromWire(&av)
+			if err != nil {
+				return nil, valueErr(err, k)
+			}
+			vals[k] = v
+		}
 	}
 	if err := expr.CheckPlaceholders(names, vals); err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	return &exprContext{names: names, values: vals}, nil
 }
@@ -54,7 +61,7 @@ func (x *exprContext) condition(s *string) (*expr.Condition, error) {
 	}
 	c, err := expr.ParseCondition(*s, x.names, x.values)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	x.add(c.Refs())
 	return c, nil
@@ -73,7 +80,7 @@ func (x *exprContext) filter(s *string) (*expr.Condition, error) {
 	}
 	c, err := expr.ParseFilter(*s, x.names, x.values)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	x.add(c.Refs())
 	return c, nil
@@ -86,7 +93,7 @@ func (x *exprContext) projection(s *string) (*expr.Projection, error) {
 	}
 	p, err := expr.ParseProjection(*s, x.names)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	x.add(p.Refs())
 	return p, nil
@@ -96,38 +103,57 @@ func (x *exprContext) projection(s *string) (*expr.Projection, error) {
 func (x *exprContext) done() error {
 	if !x.used {
 		if x.values != nil {
-			return invalid("ExpressionAttributeValues can only be specified when using expressions")
+			return badRequest("ExpressionAttributeValues can only be specified when using expressions")
 		}
 		if x.names != nil {
-			return invalid("ExpressionAttributeNames can only be specified when using expressions")
+			return badRequest("ExpressionAttributeNames can only be specified when using expressions")
 		}
 	}
-	return validationError(x.usage.Check(x.names, x.values))
+	if err := x.usage.Check(x.names, x.values); err != nil {
+		return requestErr(err)
+	}
+	return nil
 }
 
 // errKeySchema is DynamoDB's answer to a Key that is not exactly the
 // table's key attributes with their types.
 var errKeySchema = ErrValidation.WithMessage("The provided key element does not match the schema")
 
-// keyFromRequest checks a Key parameter against the table's schema.
+// keyFromRequest decodes a Key parameter and checks it against the
+// table's schema.
 func keyFromRequest(t *table, wire map[string]AttributeValue) (attr.Item, error) {
-	key, err := itemFromWire(wire)
+	key, err := decodeRequestItem(wire)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, err
 	}
+	return key, checkKey(t, key)
+}
+
+// decodeRequestItem decodes an item or key of the request: reading it is
+// part of reading the request, before any table is looked up.
+func decodeRequestItem(wire map[string]AttributeValue) (attr.Item, error) {
+	it, err := itemFromWire(wire)
+	if err != nil {
+		return nil, requestErr(err)
+	}
+	return it, nil
+}
+
+// checkKey checks a decoded Key parameter against the table's schema.
+func checkKey(t *table, key attr.Item) error {
 	if len(key) != len(t.keyNames()) {
-		return nil, errKeySchema
+		return errKeySchema
 	}
 	for _, name := range t.keyNames() {
 		v, ok := key[name]
 		if !ok || v.Type().String() != t.attrType(name) {
-			return nil, errKeySchema
+			return errKeySchema
 		}
 		if err := attr.CheckKey(name, v, name == t.Range); err != nil {
-			return nil, validationError(err)
+			return validationError(err)
 		}
 	}
-	return key, nil
+	return nil
 }
 
 // checkItemKeys checks that an item to be written has the table's key
@@ -180,8 +206,14 @@ func (s *Service) readItem(r store.Reader, key []byte) (attr.Item, error) {
 
 // checkIndexKeys checks the index key attributes a written item carries:
 // a secondary index key must have its declared type and not be empty.
-func checkIndexKeys(t *table, it attr.Item) error {
-	for _, ix := range indexesOf(t) {
+// Indexes are checked in name order, local and global alike, as DynamoDB
+// names the first that fails. An empty value is refused before a
+// transaction runs (an upFrontError), and worded differently when an
+// update expression wrote it.
+func checkIndexKeys(t *table, it attr.Item, isUpdate bool) error {
+	ixs := indexesOf(t)
+	sort.SliceStable(ixs, func(i, j int) bool { return ixs[i].Name < ixs[j].Name })
+	for _, ix := range ixs {
 		for _, name := range []string{ix.Hash, ix.Range} {
 			if name == "" {
 				continue
@@ -195,13 +227,24 @@ func checkIndexKeys(t *table, it attr.Item) error {
 				return invalid("One or more parameter values were invalid: Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.Type(), ix.Name)
 			}
 			if (v.Type() == attr.TypeS && v.S() == "") || (v.Type() == attr.TypeB && len(v.B()) == 0) {
-				return invalid("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s",
-					map[attr.Type]string{attr.TypeS: "string", attr.TypeB: "binary"}[v.Type()], ix.Name, name)
+				what := map[attr.Type]string{attr.TypeS: "string", attr.TypeB: "binary"}[v.Type()]
+				if isUpdate {
+					return &upFrontError{invalid("One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty %s value.", what)}
+				}
+				return &upFrontError{invalid("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s",
+					what, ix.Name, name)}
 			}
 		}
 	}
 	return nil
 }
+
+// upFrontError is an error DynamoDB finds before a transaction runs, so
+// that TransactWriteItems reports it as it is rather than as a
+// cancellation reason.
+type upFrontError struct{ error }
+
+func (e *upFrontError) Unwrap() error { return e.error }
 
 func indexesOf(t *table) []index {
 	return append(append([]index(nil), t.LSIs...), t.GSIs...)
@@ -435,4 +478,34 @@ func writeConsumed(t *table, mode *ReturnConsumedCapacity, old, new attr.Item) *
 	c := newCapacity(t, true)
 	c.addWrite(old, new, 1)
 	return c.render(mode)
+}
+
+// itemCollectionMetrics is ReturnItemCollectionMetrics' answer for a write
+// of the item with the given key: nil unless the request asked for SIZE
+// and the table has local secondary indexes (only those make item
+// collections). SizeEstimateRangeGB is the range of whole gigabytes the
+// collection's size falls in, as DynamoDB reports it: [0, 1] for a
+// collection under a gigabyte.
+func (s *Service) itemCollectionMetrics(t *table, key attr.Item, mode *ReturnItemCollectionMetrics) (*ItemCollectionMetrics, error) {
+	if mode == nil || *mode != "SIZE" || len(t.LSIs) == 0 {
+		return nil, nil
+	}
+	prefix := partitionBounds(t, nil, key[t.Hash])
+	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var size int64
+	for it.First(); it.Valid(); it.Next() {
+		size += int64(len(it.Value()))
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	gb := float64(size / (1 << 30))
+	return &ItemCollectionMetrics{
+		ItemCollectionKey:   itemToWire(attr.Item{t.Hash: key[t.Hash]}),
+		SizeEstimateRangeGB: []float64{gb, gb + 1},
+	}, nil
 }

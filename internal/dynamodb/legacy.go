@@ -34,7 +34,7 @@ func (b *legacyBuilder) name(n string) string {
 func (b *legacyBuilder) value(av AttributeValue) (string, error) {
 	v, err := fromWire(&av)
 	if err != nil {
-		return "", validationError(err)
+		return "", requestErr(err)
 	}
 	p := fmt.Sprintf(":l%d", len(b.values))
 	b.values[p] = v
@@ -43,7 +43,7 @@ func (b *legacyBuilder) value(av AttributeValue) (string, error) {
 
 // mixed is DynamoDB's error for legacy and expression parameters together.
 func mixed(legacy, expression []string) error {
-	return invalid("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}",
+	return badRequest("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}",
 		strings.Join(legacy, ", "), strings.Join(expression, ", "))
 }
 
@@ -51,10 +51,10 @@ func mixed(legacy, expression []string) error {
 // send expression attribute names or values.
 func legacyOnly(x *exprContext) error {
 	if x.names != nil {
-		return invalid("ExpressionAttributeNames can only be specified when using expressions")
+		return badRequest("ExpressionAttributeNames can only be specified when using expressions")
 	}
 	if x.values != nil {
-		return invalid("ExpressionAttributeValues can only be specified when using expressions")
+		return badRequest("ExpressionAttributeValues can only be specified when using expressions")
 	}
 	return nil
 }
@@ -66,12 +66,12 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 	n, known := want[op]
 	if op == "IN" {
 		if len(args) == 0 {
-			return "", invalid("One or more parameter values were invalid: Invalid number of argument(s) for the IN ComparisonOperator")
+			return "", badRequest("One or more parameter values were invalid: Invalid number of argument(s) for the IN ComparisonOperator")
 		}
 	} else if !known {
-		return "", invalid("One or more parameter values were invalid: Unsupported operator on %s: %s", param, op)
+		return "", badRequest("One or more parameter values were invalid: Unsupported operator on %s: %s", param, op)
 	} else if len(args) != n {
-		return "", invalid("One or more parameter values were invalid: Invalid number of argument(s) for the %s ComparisonOperator", op)
+		return "", badRequest("One or more parameter values were invalid: Invalid number of argument(s) for the %s ComparisonOperator", op)
 	}
 	vs := make([]string, len(args))
 	for i, a := range args {
@@ -132,7 +132,7 @@ func joinOperator(op *ConditionalOperator) string {
 func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[string]ExpectedAttributeValue, op *ConditionalOperator) (*expr.Condition, error) {
 	if expected == nil {
 		if op != nil {
-			return nil, invalid("ConditionalOperator can only be used when Filter or Expected conditions are present")
+			return nil, badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
 		}
 		return x.condition(condExpr)
 	}
@@ -150,19 +150,30 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 		var term string
 		var err error
 		switch {
+		case e.Value != nil && e.AttributeValueList != nil:
+			return nil, badRequest("One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: %s", name)
 		case e.ComparisonOperator != nil:
-			if e.Value != nil || e.Exists != nil {
-				return nil, invalid("One or more parameter values were invalid: ComparisonOperator cannot be used with Value or Exists for Attribute: %s", name)
+			if e.Exists != nil {
+				return nil, badRequest("One or more parameter values were invalid: ComparisonOperator cannot be used with Value or Exists for Attribute: %s", name)
 			}
-			term, err = b.comparison(p, string(*e.ComparisonOperator), e.AttributeValueList, "Expected")
+			// Value stands for a one-element AttributeValueList; an operator
+			// that compares needs one or the other.
+			op, args := string(*e.ComparisonOperator), e.AttributeValueList
+			if e.Value != nil {
+				args = []AttributeValue{*e.Value}
+			}
+			if args == nil && op != "NULL" && op != "NOT_NULL" {
+				return nil, badRequest("One or more parameter values were invalid: Value or AttributeValueList must be used with ComparisonOperator: %s for Attribute: %s", op, name)
+			}
+			term, err = b.comparison(p, op, args, "Expected")
 		case e.Exists != nil && !*e.Exists:
 			if e.Value != nil {
-				return nil, invalid("One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: %s", name)
+				return nil, badRequest("One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: %s", name)
 			}
 			term = "attribute_not_exists(" + p + ")"
 		default:
 			if e.Value == nil {
-				return nil, invalid("One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: %s", name)
+				return nil, badRequest("One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: %s", name)
 			}
 			term, err = b.comparison(p, "EQ", []AttributeValue{*e.Value}, "Expected")
 		}
@@ -176,7 +187,7 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 	}
 	c, err := expr.ParseCondition(strings.Join(terms, joinOperator(op)), b.names, b.values)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	return c, nil
 }
@@ -186,7 +197,7 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string]Condition, param string, op *ConditionalOperator) (*expr.Condition, error) {
 	if legacy == nil {
 		if op != nil {
-			return nil, invalid("ConditionalOperator can only be used when Filter or Expected conditions are present")
+			return nil, badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
 		}
 		return x.filter(filterExpr)
 	}
@@ -211,7 +222,7 @@ func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string
 	}
 	c, err := expr.ParseFilter(strings.Join(terms, joinOperator(op)), b.names, b.values)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	return c, nil
 }
@@ -226,21 +237,21 @@ func (s *Service) projectionOf(x *exprContext, projExpr *string, attributesToGet
 		return nil, mixed([]string{"AttributesToGet"}, []string{"ProjectionExpression"})
 	}
 	if x.names != nil {
-		return nil, invalid("ExpressionAttributeNames can only be specified when using expressions")
+		return nil, badRequest("ExpressionAttributeNames can only be specified when using expressions")
 	}
 	b := newLegacyBuilder()
 	seen := map[string]bool{}
 	var ps []string
 	for _, n := range attributesToGet {
 		if seen[n] {
-			return nil, invalid("One or more parameter values were invalid: Duplicate value in attribute name: %s", n)
+			return nil, badRequest("One or more parameter values were invalid: Duplicate value in attribute name: %s", n)
 		}
 		seen[n] = true
 		ps = append(ps, b.name(n))
 	}
 	p, err := expr.ParseProjection(strings.Join(ps, ", "), b.names)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	return p, nil
 }
@@ -250,11 +261,11 @@ func (s *Service) projectionOf(x *exprContext, projExpr *string, attributesToGet
 func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]Condition) (*expr.KeyCondition, error) {
 	if legacy == nil {
 		if kce == nil {
-			return nil, invalid("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+			return nil, badRequest("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 		}
 		k, err := expr.ParseKeyCondition(*kce, x.names, x.values)
 		if err != nil {
-			return nil, validationError(err)
+			return nil, requestErr(err)
 		}
 		x.add(k.Refs())
 		return k, nil
@@ -273,7 +284,7 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 		switch op {
 		case "EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN":
 		default:
-			return nil, invalid("One or more parameter values were invalid: Unsupported operator on KeyCondition: %s", op)
+			return nil, badRequest("One or more parameter values were invalid: Unsupported operator on KeyCondition: %s", op)
 		}
 		term, err := b.comparison(b.name(name), op, c.AttributeValueList, "KeyConditions")
 		if err != nil {
@@ -283,7 +294,7 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 	}
 	k, err := expr.ParseKeyCondition(strings.Join(terms, " AND "), b.names, b.values)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	return k, nil
 }
@@ -298,7 +309,7 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 		}
 		u, err := expr.ParseUpdate(*ue, x.names, x.values)
 		if err != nil {
-			return nil, validationError(err)
+			return nil, requestErr(err)
 		}
 		x.add(u.Refs())
 		return u, nil
@@ -321,7 +332,7 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 		switch action {
 		case "PUT":
 			if u.Value == nil {
-				return nil, invalid("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified")
+				return nil, badRequest("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified")
 			}
 			v, err := b.value(*u.Value)
 			if err != nil {
@@ -340,7 +351,7 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 			del = append(del, p+" "+v)
 		case "ADD":
 			if u.Value == nil {
-				return nil, invalid("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified")
+				return nil, badRequest("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified")
 			}
 			v, err := b.value(*u.Value)
 			if err != nil {
@@ -363,7 +374,7 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 	}
 	u, err := expr.ParseUpdate(strings.Join(clauses, " "), b.names, b.values)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	return u, nil
 }

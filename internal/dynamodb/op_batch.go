@@ -6,18 +6,21 @@ import (
 	"github.com/virga/virga/internal/dynamodb/attr"
 )
 
-// Limits of the batch operations, from DynamoDB's documentation.
-const (
-	maxBatchGetKeys  = 100 // "A single operation can retrieve up to 16 MB of data, which can contain as many as 100 items."
-	maxBatchWrites   = 25  // "A single call to BatchWriteItem can transmit up to 16MB of data ... as many as 25 put or delete requests."
-	maxTransactItems = 100 // TransactWriteItems and TransactGetItems: up to 100 actions.
-)
-
 func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
-	// The key count was checked by Prevalidate.
+	// The key count was checked by ReviseViolations.
 	out := &BatchGetItemOutput{
 		Responses:       map[string][]map[string]AttributeValue{},
 		UnprocessedKeys: map[string]KeysAndAttributes{},
+	}
+	// A request may not mix the expression and legacy projections, even
+	// across tables.
+	var legacy, expression bool
+	for _, ka := range in.RequestItems {
+		legacy = legacy || ka.AttributesToGet != nil
+		expression = expression || ka.ProjectionExpression != nil
+	}
+	if legacy && expression {
+		return nil, mixed([]string{"AttributesToGet"}, []string{"ProjectionExpression"})
 	}
 	for _, name := range sortedNames(in.RequestItems) {
 		ka := in.RequestItems[name]
@@ -71,7 +74,7 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 }
 
 func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
-	// The request count was checked by Prevalidate.
+	// The request count was checked by ReviseViolations.
 	var writes []*itemWrite
 	seen := map[string]bool{}
 	for _, name := range sortedNames(in.RequestItems) {
@@ -85,10 +88,14 @@ func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			case r.PutRequest != nil && r.DeleteRequest == nil:
 				item, err := itemFromWire(r.PutRequest.Item)
 				if err != nil {
-					return nil, validationError(err)
+					return nil, requestErr(err)
 				}
-				// BatchWriteItem words every key problem alike.
-				if checkItemKeys(t, item) != nil {
+				// BatchWriteItem words a missing or mistyped key attribute
+				// as a schema mismatch, and an empty one as PutItem does.
+				if err := checkItemKeys(t, item); err != nil {
+					if keyTypesMatch(t, item) {
+						return nil, err
+					}
 					return nil, errKeySchema
 				}
 				w = &itemWrite{t: t, key: keyOf(t, item), compute: func(attr.Item) (attr.Item, error) { return item, nil }}

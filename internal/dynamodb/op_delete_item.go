@@ -7,15 +7,11 @@ import (
 )
 
 func (s *Service) deleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemOutput, error) {
-	t, err := s.tableByNameOrARN(*in.TableName)
-	if err != nil {
-		return nil, err
-	}
 	rv := string(deref(in.ReturnValues))
 	if rv != "" && rv != "NONE" && rv != "ALL_OLD" {
-		return nil, invalid("ReturnValues can only be ALL_OLD or NONE")
+		return nil, badRequest("ReturnValues can only be ALL_OLD or NONE")
 	}
-	key, err := keyFromRequest(t, in.Key)
+	key, err := decodeRequestItem(in.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -30,6 +26,13 @@ func (s *Service) deleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteI
 	if err := x.done(); err != nil {
 		return nil, err
 	}
+	t, err := s.tableByNameOrARN(*in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKey(t, key); err != nil {
+		return nil, err
+	}
 	old, _, err := s.write(&itemWrite{
 		t: t, key: key, cond: cond,
 		returnOld: deref(in.ReturnValuesOnConditionCheckFailure) == "ALL_OLD",
@@ -39,6 +42,9 @@ func (s *Service) deleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteI
 		return nil, err
 	}
 	out := &DeleteItemOutput{ConsumedCapacity: writeConsumed(t, in.ReturnConsumedCapacity, old, nil)}
+	if out.ItemCollectionMetrics, err = s.itemCollectionMetrics(t, key, in.ReturnItemCollectionMetrics); err != nil {
+		return nil, err
+	}
 	if rv == "ALL_OLD" {
 		out.Attributes = itemToWire(old)
 	}

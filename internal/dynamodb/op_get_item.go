@@ -7,11 +7,7 @@ import (
 )
 
 func (s *Service) getItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
-	t, err := s.tableByNameOrARN(*in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	key, err := keyFromRequest(t, in.Key)
+	key, err := decodeRequestItem(in.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -24,6 +20,13 @@ func (s *Service) getItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 		return nil, err
 	}
 	if err := x.done(); err != nil {
+		return nil, err
+	}
+	t, err := s.tableByNameOrARN(*in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKey(t, key); err != nil {
 		return nil, err
 	}
 	it, err := s.readItem(s.store, itemKey(t, key))

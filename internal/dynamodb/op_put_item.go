@@ -6,20 +6,16 @@ import (
 	"github.com/virga/virga/internal/dynamodb/attr"
 )
 
+// putItem reads the whole request (item, expressions, placeholders) before
+// it looks the table up, as DynamoDB does: a malformed request is refused
+// as such even when the table does not exist.
 func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, error) {
-	t, err := s.tableByNameOrARN(*in.TableName)
-	if err != nil {
-		return nil, err
-	}
 	rv := string(deref(in.ReturnValues))
 	if rv != "" && rv != "NONE" && rv != "ALL_OLD" {
-		return nil, invalid("ReturnValues can only be ALL_OLD or NONE")
+		return nil, badRequest("ReturnValues can only be ALL_OLD or NONE")
 	}
-	item, err := itemFromWire(in.Item)
+	item, err := decodeRequestItem(in.Item)
 	if err != nil {
-		return nil, validationError(err)
-	}
-	if err := checkItemKeys(t, item); err != nil {
 		return nil, err
 	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
@@ -33,6 +29,13 @@ func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput
 	if err := x.done(); err != nil {
 		return nil, err
 	}
+	t, err := s.tableByNameOrARN(*in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkItemKeys(t, item); err != nil {
+		return nil, err
+	}
 	old, _, err := s.write(&itemWrite{
 		t: t, key: keyOf(t, item), cond: cond,
 		returnOld: deref(in.ReturnValuesOnConditionCheckFailure) == "ALL_OLD",
@@ -42,6 +45,9 @@ func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput
 		return nil, err
 	}
 	out := &PutItemOutput{ConsumedCapacity: writeConsumed(t, in.ReturnConsumedCapacity, old, item)}
+	if out.ItemCollectionMetrics, err = s.itemCollectionMetrics(t, keyOf(t, item), in.ReturnItemCollectionMetrics); err != nil {
+		return nil, err
+	}
 	if rv == "ALL_OLD" {
 		out.Attributes = itemToWire(old)
 	}

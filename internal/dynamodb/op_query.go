@@ -101,11 +101,9 @@ func notProjected(t *table, ix *index, proj *expr.Projection) []string {
 	return missing
 }
 
+// query and scan read the whole request (expressions, placeholders,
+// values) before they look the table up, as DynamoDB does.
 func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
-	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
-	if err != nil {
-		return nil, err
-	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err
@@ -123,6 +121,10 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		return nil, err
 	}
 	if err := x.done(); err != nil {
+		return nil, err
+	}
+	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
+	if err != nil {
 		return nil, err
 	}
 	schema := expr.KeySchema{HashName: t.Hash, RangeName: t.Range}
@@ -179,10 +181,6 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 }
 
 func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
-	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case in.Segment != nil && in.TotalSegments == nil:
 		return nil, invalid("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
@@ -204,6 +202,10 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 		return nil, err
 	}
 	if err := x.done(); err != nil {
+		return nil, err
+	}
+	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
+	if err != nil {
 		return nil, err
 	}
 	p := &page{t: t, ix: ix, forward: true, filter: filter}

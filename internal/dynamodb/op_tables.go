@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -255,8 +256,12 @@ func (s *Service) describeTimeToLive(ctx context.Context, in *DescribeTimeToLive
 	return &DescribeTimeToLiveOutput{TimeToLiveDescription: d}, nil
 }
 
-// tableForARN finds the table a tagging call names by ARN.
+// tableForARN finds the table a tagging call names by ARN. What is not a
+// table's ARN at all (an index's, or no ARN) is refused as invalid.
 func (s *Service) tableForARN(arn string) (*table, error) {
+	if !isTableARN(arn) {
+		return nil, invalid("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, t := range s.tables {
@@ -347,4 +352,15 @@ func (s *Service) describeEndpoints(ctx context.Context, in *DescribeEndpointsRe
 		host = c.Request.Host
 	}
 	return &DescribeEndpointsResponse{Endpoints: []Endpoint{{Address: ptr(host), CachePeriodInMinutes: ptr(int64(1440))}}}, nil
+}
+
+// isTableARN reports whether arn has the form of a table's ARN:
+// arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME.
+func isTableARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "dynamodb" {
+		return false
+	}
+	name, ok := strings.CutPrefix(parts[5], "table/")
+	return ok && name != "" && !strings.Contains(name, "/")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/dynamodb/expr"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -91,6 +92,17 @@ func tokenKey(token string) []byte {
 	return keys.AppendString(keys.AppendString(keys.AppendString(nil, "ddb"), "txtoken"), token)
 }
 
+// maxTransactionBytes is the most a TransactWriteItems request may carry:
+// "The aggregate size of the items in the transaction cannot exceed 4 MB."
+const maxTransactionBytes = 4 << 20
+
+// TransactWriteItems checks a request in two passes, as DynamoDB does.
+// The first reads every action in request order (its values, expressions
+// and placeholders, an item's size) and reports the first problem met,
+// before any table is looked up; the second resolves the tables and keys,
+// and refuses two actions on one item. What only the stored items can
+// tell (a condition, a key of the wrong type, an update's result) cancels
+// the transaction with a reason per action.
 func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
 	var reqHash []byte
 	if in.ClientRequestToken != nil {
@@ -110,10 +122,23 @@ func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItems
 			return nil, err
 		}
 	}
-	writes := make([]*itemWrite, len(in.TransactItems))
+	actions := make([]*transactAction, len(in.TransactItems))
+	size := 0
+	for i := range in.TransactItems {
+		a, err := s.readTransactAction(&in.TransactItems[i])
+		if err != nil {
+			return nil, err
+		}
+		actions[i] = a
+		size += attr.ItemSize(a.item) + attr.ItemSize(a.key)
+	}
+	if size > maxTransactionBytes {
+		return nil, invalid("Transaction request cannot be larger than 4 MB")
+	}
+	writes := make([]*itemWrite, len(actions))
 	seen := map[string]bool{}
-	for i, ti := range in.TransactItems {
-		w, err := s.transactWrite(&ti)
+	for i, a := range actions {
+		w, err := s.bindTransactAction(a)
 		if err != nil {
 			return nil, err
 		}
@@ -132,6 +157,12 @@ func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItems
 		return nil, err
 	}
 	if err != nil {
+		for _, f := range failures {
+			var up *upFrontError
+			if errors.As(f, &up) {
+				return nil, up.error
+			}
+		}
 		return nil, canceled(failures)
 	}
 	if reqHash != nil {
@@ -189,8 +220,21 @@ func canceled(failures []error) error {
 		WithDetails(&struct{ CancellationReasons []CancellationReason }{reasons})
 }
 
-// transactWrite turns one TransactWriteItem into an itemWrite.
-func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
+// transactAction is one TransactWriteItem as the first pass reads it,
+// before its table is looked up.
+type transactAction struct {
+	table     string
+	cond      *expr.Condition
+	returnOld bool
+	// item is a Put's item; key the Key of the other actions.
+	item, key attr.Item
+	upd       *expr.Update // an Update's update
+	kind      string       // "ConditionCheck", "Put", "Delete" or "Update"
+}
+
+// readTransactAction reads one action of the request: its values, its
+// expressions and placeholders, and a Put item's size.
+func (s *Service) readTransactAction(ti *TransactWriteItem) (*transactAction, error) {
 	n := 0
 	for _, set := range []bool{ti.ConditionCheck != nil, ti.Put != nil, ti.Delete != nil, ti.Update != nil} {
 		if set {
@@ -205,66 +249,103 @@ func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
 		names       map[string]string
 		values      map[string]AttributeValue
 		rvOnFail    *ReturnValuesOnConditionCheckFailure
+		key         map[string]AttributeValue
 	}
 	var c common
+	a := &transactAction{}
 	switch {
 	case ti.ConditionCheck != nil:
 		cc := ti.ConditionCheck
-		c = common{cc.TableName, cc.ConditionExpression, cc.ExpressionAttributeNames, cc.ExpressionAttributeValues, cc.ReturnValuesOnConditionCheckFailure}
+		c = common{cc.TableName, cc.ConditionExpression, cc.ExpressionAttributeNames, cc.ExpressionAttributeValues, cc.ReturnValuesOnConditionCheckFailure, cc.Key}
+		a.kind = "ConditionCheck"
 	case ti.Put != nil:
 		p := ti.Put
-		c = common{p.TableName, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues, p.ReturnValuesOnConditionCheckFailure}
+		c = common{p.TableName, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues, p.ReturnValuesOnConditionCheckFailure, nil}
+		a.kind = "Put"
 	case ti.Delete != nil:
 		d := ti.Delete
-		c = common{d.TableName, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues, d.ReturnValuesOnConditionCheckFailure}
+		c = common{d.TableName, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues, d.ReturnValuesOnConditionCheckFailure, d.Key}
+		a.kind = "Delete"
 	default:
 		u := ti.Update
-		c = common{u.TableName, u.ConditionExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues, u.ReturnValuesOnConditionCheckFailure}
+		c = common{u.TableName, u.ConditionExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues, u.ReturnValuesOnConditionCheckFailure, u.Key}
+		a.kind = "Update"
 	}
-	t, err := s.tableByNameOrARN(*c.table)
-	if err != nil {
+	a.table = *c.table
+	a.returnOld = deref(c.rvOnFail) == "ALL_OLD"
+	var err error
+	if a.kind == "Put" {
+		if a.item, err = decodeRequestItem(ti.Put.Item); err != nil {
+			return nil, err
+		}
+		// A put's size is known from the request: it is refused before the
+		// transaction runs, not as a cancellation.
+		if attr.ItemSize(a.item) > attr.MaxItemSize {
+			return nil, errItemTooLarge
+		}
+	} else if a.key, err = decodeRequestItem(c.key); err != nil {
 		return nil, err
 	}
 	x, err := newExprContext(c.names, c.values)
 	if err != nil {
 		return nil, err
 	}
-	cond, err := x.condition(c.cond)
+	if a.kind == "Update" {
+		if a.upd, err = s.updateOf(x, ti.Update.UpdateExpression, nil); err != nil {
+			return nil, err
+		}
+	}
+	if a.cond, err = x.condition(c.cond); err != nil {
+		return nil, err
+	}
+	if err := x.done(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// bindTransactAction resolves an action's table and key into the
+// itemWrite the transaction runs.
+func (s *Service) bindTransactAction(a *transactAction) (*itemWrite, error) {
+	t, err := s.tableByNameOrARN(a.table)
 	if err != nil {
 		return nil, err
 	}
-	w := &itemWrite{t: t, cond: cond, returnOld: deref(c.rvOnFail) == "ALL_OLD"}
-	switch {
-	case ti.ConditionCheck != nil:
-		if w.key, err = keyFromRequest(t, ti.ConditionCheck.Key); err != nil {
+	w := &itemWrite{t: t, cond: a.cond, returnOld: a.returnOld}
+	switch a.kind {
+	case "ConditionCheck":
+		if err := checkKey(t, a.key); err != nil {
 			return deferred(w, err)
 		}
-	case ti.Put != nil:
-		item, err := itemFromWire(ti.Put.Item)
-		if err != nil {
-			return nil, validationError(err)
-		}
+		w.key = a.key
+	case "Put":
+		item := a.item
 		if err := checkItemKeys(t, item); err != nil {
 			if keyTypesMatch(t, item) {
 				return nil, err // an empty or oversized key is refused at once
 			}
 			return deferred(w, err)
 		}
+		// An empty index key is refused at once too; a mistyped one
+		// cancels the transaction.
+		var up *upFrontError
+		if err := checkIndexKeys(t, item, false); errors.As(err, &up) {
+			return nil, up.error
+		}
 		w.key = keyOf(t, item)
 		w.compute = func(attr.Item) (attr.Item, error) { return item, nil }
-	case ti.Delete != nil:
-		if w.key, err = keyFromRequest(t, ti.Delete.Key); err != nil {
+	case "Delete":
+		if err := checkKey(t, a.key); err != nil {
 			return deferred(w, err)
 		}
+		w.key = a.key
 		w.compute = func(attr.Item) (attr.Item, error) { return nil, nil }
 	default:
-		if w.key, err = keyFromRequest(t, ti.Update.Key); err != nil {
+		if err := checkKey(t, a.key); err != nil {
 			return deferred(w, err)
 		}
-		upd, err := s.updateOf(x, ti.Update.UpdateExpression, nil)
-		if err != nil {
-			return nil, err
-		}
+		w.key = a.key
+		upd := a.upd
 		for _, p := range upd.Paths() {
 			if p.Top() == t.Hash || p.Top() == t.Range {
 				return nil, invalid("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p.Top())
@@ -279,9 +360,6 @@ func (s *Service) transactWrite(ti *TransactWriteItem) (*itemWrite, error) {
 			n, _, err := upd.Apply(old)
 			return n, err
 		}
-	}
-	if err := x.done(); err != nil {
-		return nil, err
 	}
 	return w, nil
 }
@@ -312,21 +390,22 @@ func keyTypeError(err error) bool {
 	return e != nil && (strings.Contains(e.Message, "Type mismatch for key") || strings.Contains(e.Message, "Missing the key"))
 }
 
+// transactGetItems reads every Get (key, projection, placeholders) before
+// it looks a table up; a key that does not match its table's schema
+// cancels the transaction with a ValidationError reason, as in
+// TransactWriteItems.
 func (s *Service) transactGetItems(ctx context.Context, in *TransactGetItemsInput) (*TransactGetItemsOutput, error) {
 	type get struct {
 		t    *table
-		key  []byte
+		key  attr.Item
+		k    []byte
 		proj func(attr.Item) attr.Item
+		fail error
 	}
 	gets := make([]get, len(in.TransactItems))
-	seen := map[string]bool{}
 	for i, ti := range in.TransactItems {
 		g := ti.Get
-		t, err := s.tableByNameOrARN(*g.TableName)
-		if err != nil {
-			return nil, err
-		}
-		key, err := keyFromRequest(t, g.Key)
+		key, err := decodeRequestItem(g.Key)
 		if err != nil {
 			return nil, err
 		}
@@ -341,14 +420,40 @@ func (s *Service) transactGetItems(ctx context.Context, in *TransactGetItemsInpu
 		if err := x.done(); err != nil {
 			return nil, err
 		}
-		k := itemKey(t, key)
+		gets[i].key = key
+		if proj != nil {
+			gets[i].proj = proj.Project
+		}
+	}
+	seen := map[string]bool{}
+	var failures []error
+	for i, ti := range in.TransactItems {
+		t, err := s.tableByNameOrARN(*ti.Get.TableName)
+		if err != nil {
+			return nil, err
+		}
+		gets[i].t = t
+		if err := checkKey(t, gets[i].key); err != nil {
+			if apierr.As(err) != errKeySchema {
+				return nil, err
+			}
+			gets[i].fail = err
+			continue
+		}
+		k := itemKey(t, gets[i].key)
 		if seen[string(k)] {
 			return nil, invalid("Transaction request cannot include multiple operations on one item")
 		}
 		seen[string(k)] = true
-		gets[i] = get{t: t, key: k}
-		if proj != nil {
-			gets[i].proj = proj.Project
+		gets[i].k = k
+	}
+	for _, g := range gets {
+		if g.fail != nil {
+			failures = make([]error, len(gets))
+			for i := range gets {
+				failures[i] = gets[i].fail
+			}
+			return nil, canceled(failures)
 		}
 	}
 	// One snapshot: the items are read as of one moment.
@@ -357,7 +462,7 @@ func (s *Service) transactGetItems(ctx context.Context, in *TransactGetItemsInpu
 	out := &TransactGetItemsOutput{Responses: make([]ItemResponse, len(gets))}
 	units := map[string]float64{}
 	for i, g := range gets {
-		it, err := s.readItem(snap, g.key)
+		it, err := s.readItem(snap, g.k)
 		if err != nil {
 			return nil, err
 		}

@@ -39,6 +39,14 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		if t.Billing == billingPayPerRequest {
 			return nil, invalid("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
 		}
+		// Asking a provisioned table for the throughput it has is refused.
+		rcu, wcu := deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
+		if cur.Billing == billingProvisioned && rcu == cur.RCU && wcu == cur.WCU {
+			return nil, invalid("The provisioned throughput for the table will not change. The requested value equals the current value. "+
+				"Current ReadCapacityUnits provisioned for the table: %d. Requested ReadCapacityUnits: %d. "+
+				"Current WriteCapacityUnits provisioned for the table: %d. Requested WriteCapacityUnits: %d. "+
+				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.", cur.RCU, rcu, cur.WCU, wcu)
+		}
 		t.RCU, t.WCU = deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
 		if err := checkThroughput(t.RCU, t.WCU); err != nil {
 			return nil, err
@@ -62,6 +70,9 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	if ss := in.StreamSpecification; ss != nil {
 		enable := deref(ss.StreamEnabled)
+		if !enable && ss.StreamViewType != nil {
+			return nil, errStreamViewTypeWhenDisabled
+		}
 		switch {
 		case enable && t.Stream.Enabled:
 			return nil, invalid("Table already has an enabled stream: TableName: %s", t.Name)
@@ -205,7 +216,7 @@ func (s *Service) backfill(b interface{ Set(k, v []byte) }, t *table, ix *index)
 		}
 		// Items whose index key has another type than the index declares
 		// are left out of it, as DynamoDB's backfill leaves them out.
-		if checkIndexKeys(&table{Attributes: t.Attributes, GSIs: []index{*ix}}, item) != nil {
+		if checkIndexKeys(&table{Attributes: t.Attributes, GSIs: []index{*ix}}, item, false) != nil {
 			continue
 		}
 		if k, proj, ok := indexEntry(t, ix, item); ok {

@@ -145,7 +145,7 @@ func startKey(t *table, ix *index, wire map[string]AttributeValue) ([]byte, erro
 	}
 	esk, err := itemFromWire(wire)
 	if err != nil {
-		return nil, validationError(err)
+		return nil, requestErr(err)
 	}
 	bad := invalid("The provided starting key is invalid: The provided key element does not match the schema")
 	need := t.keyNames()

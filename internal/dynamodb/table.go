@@ -167,6 +167,10 @@ func deref[T any](p *T) T {
 	return *p
 }
 
+// errStreamViewTypeWhenDisabled refuses a StreamSpecification that
+// disables the stream and still names a view type.
+var errStreamViewTypeWhenDisabled = ErrValidation.WithMessage("One or more parameter values were invalid: StreamViewType cannot be specified when StreamEnabled is false")
+
 // parseKeySchema checks a table's or index's key schema the way DynamoDB
 // does and returns its hash and range attribute names.
 func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err error) {
@@ -183,7 +187,7 @@ func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err e
 		}
 		rng = deref(ks[1].AttributeName)
 		if rng == hash {
-			return "", "", invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+			return "", "", invalid("Invalid KeySchema: Some index key attribute have no definition")
 		}
 	}
 	return hash, rng, nil
@@ -327,6 +331,9 @@ func newTable(in *CreateTableInput) (*table, error) {
 		return nil, invalid("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 
+	if ss := in.StreamSpecification; ss != nil && !deref(ss.StreamEnabled) && ss.StreamViewType != nil {
+		return nil, errStreamViewTypeWhenDisabled
+	}
 	if ss := in.StreamSpecification; ss != nil && deref(ss.StreamEnabled) {
 		if ss.StreamViewType == nil {
 			return nil, invalid("One or more parameter values were invalid: StreamViewType is required when StreamEnabled is true")

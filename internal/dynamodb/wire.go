@@ -82,7 +82,7 @@ func fromWireDepth(av *AttributeValue, depth int) (attr.Value, error) {
 	if av.NULL != nil {
 		n++
 		if !*av.NULL {
-			return attr.Value{}, invalid("One or more parameter values were invalid: Null attribute value types must have the value of true")
+			return attr.Value{}, badRequest("One or more parameter values were invalid: Null attribute value types must have the value of true")
 		}
 		v = attr.Null()
 	}
@@ -92,9 +92,9 @@ func fromWireDepth(av *AttributeValue, depth int) (attr.Value, error) {
 	}
 	switch {
 	case n == 0:
-		return attr.Value{}, invalid("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+		return attr.Value{}, badRequest("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
 	case n > 1:
-		return attr.Value{}, invalid("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+		return attr.Value{}, badRequest("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 	}
 	if v.Type().IsSet() {
 		if err := attr.Validate(v); err != nil {

@@ -51,16 +51,22 @@ func (w *itemWrite) checkAndCompute(old attr.Item) (attr.Item, error) {
 	if new != nil {
 		if attr.ItemSize(new) > attr.MaxItemSize {
 			if w.isUpdate {
-				return nil, invalid("Item size to update has exceeded the maximum allowed size")
+				return nil, errUpdateTooLarge
 			}
-			return nil, validationError(attr.ErrItemTooLarge)
+			return nil, errItemTooLarge
 		}
-		if err := checkIndexKeys(w.t, new); err != nil {
+		if err := checkIndexKeys(w.t, new, w.isUpdate); err != nil {
 			return nil, err
 		}
 	}
 	return new, nil
 }
+
+// The item size errors, worded as a put and as an update word them.
+var (
+	errItemTooLarge   = ErrValidation.WithMessage(attr.ErrItemTooLarge.Message)
+	errUpdateTooLarge = ErrValidation.WithMessage("Item size to update has exceeded the maximum allowed size")
+)
 
 // write runs one itemWrite atomically and durably: under the item's lock,
 // read, check, compute, and commit the item with its index entries. It

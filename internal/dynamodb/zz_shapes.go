@@ -146,13 +146,15 @@ type BatchGetItemOutput struct {
 type BatchStatementError struct {
 	Code    *BatchStatementErrorCodeEnum
 	Message *string
+	Item    map[string]AttributeValue
 }
 
 // BatchStatementRequest is the BatchStatementRequest shape of AWS's model.
 type BatchStatementRequest struct {
-	Statement      *string          `aws:"required,min=1,max=8192"`
-	Parameters     []AttributeValue `aws:"min=1"`
-	ConsistentRead *bool
+	Statement                           *string          `aws:"required,min=1,max=8192"`
+	Parameters                          []AttributeValue `aws:"min=1"`
+	ConsistentRead                      *bool
+	ReturnValuesOnConditionCheckFailure *ReturnValuesOnConditionCheckFailure
 }
 
 // BatchStatementResponse is the BatchStatementResponse shape of AWS's model.
@@ -534,12 +536,13 @@ type Endpoint struct {
 
 // ExecuteStatementInput is the ExecuteStatementInput shape of AWS's model.
 type ExecuteStatementInput struct {
-	Statement              *string          `aws:"required,min=1,max=8192"`
-	Parameters             []AttributeValue `aws:"min=1"`
-	ConsistentRead         *bool
-	NextToken              *string `aws:"min=1,max=32768"`
-	ReturnConsumedCapacity *ReturnConsumedCapacity
-	Limit                  *int32 `aws:"min=1"`
+	Statement                           *string          `aws:"required,min=1,max=8192"`
+	Parameters                          []AttributeValue `aws:"min=1"`
+	ConsistentRead                      *bool
+	NextToken                           *string `aws:"min=1,max=32768"`
+	ReturnConsumedCapacity              *ReturnConsumedCapacity
+	Limit                               *int32 `aws:"min=1"`
+	ReturnValuesOnConditionCheckFailure *ReturnValuesOnConditionCheckFailure
 }
 
 // ExecuteStatementOutput is the ExecuteStatementOutput shape of AWS's model.
@@ -938,8 +941,9 @@ type OnDemandThroughput struct {
 
 // ParameterizedStatement is the ParameterizedStatement shape of AWS's model.
 type ParameterizedStatement struct {
-	Statement  *string          `aws:"required,min=1,max=8192"`
-	Parameters []AttributeValue `aws:"min=1"`
+	Statement                           *string          `aws:"required,min=1,max=8192"`
+	Parameters                          []AttributeValue `aws:"min=1"`
+	ReturnValuesOnConditionCheckFailure *ReturnValuesOnConditionCheckFailure
 }
 
 // PointInTimeRecoveryDescription is the PointInTimeRecoveryDescription shape of AWS's model.

@@ -121,9 +121,9 @@ func TestDynamoDBPutDeleteReturnValues(t *testing.T) {
 
 	for _, rv := range []types.ReturnValue{types.ReturnValueAllNew, types.ReturnValueUpdatedOld, types.ReturnValueUpdatedNew} {
 		_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: v2, ReturnValues: rv})
-		wantDDBError(t, "PutItem ReturnValues "+string(rv), err, "ValidationException", "ReturnValues can only be ALL_OLD or NONE")
+		wantDDBError(t, "PutItem ReturnValues "+string(rv), err, "ValidationException", "1 validation error detected: ReturnValues can only be ALL_OLD or NONE")
 		_, err = c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table), Key: ddbKey("p", "1"), ReturnValues: rv})
-		wantDDBError(t, "DeleteItem ReturnValues "+string(rv), err, "ValidationException", "ReturnValues can only be ALL_OLD or NONE")
+		wantDDBError(t, "DeleteItem ReturnValues "+string(rv), err, "ValidationException", "1 validation error detected: ReturnValues can only be ALL_OLD or NONE")
 	}
 
 	// ReturnValuesOnConditionCheckFailure=ALL_OLD puts the item in the
@@ -541,6 +541,8 @@ func TestDynamoDBKeyErrors(t *testing.T) {
 	wantDDBError(t, "PutItem on a missing table", err, "ResourceNotFoundException", "Requested resource not found")
 }
 
+// UpdateItem reports these request errors inside DynamoDB's
+// "1 validation error detected: " envelope, as PutItem and DeleteItem do.
 func TestDynamoDBExpressionAttributeErrors(t *testing.T) {
 	t.Parallel()
 	c, table := itemsTable(t)
@@ -560,19 +562,19 @@ func TestDynamoDBExpressionAttributeErrors(t *testing.T) {
 	}
 	v := ddbItem{":v": avS("x")}
 	wantDDBError(t, "unused name", update("SET a = :v", "", map[string]string{"#unused": "x"}, v),
-		"ValidationException", "Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}")
+		"ValidationException", "1 validation error detected: Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}")
 	wantDDBError(t, "unused value", update("SET a = :v", "", nil, ddbItem{":v": avS("x"), ":unused": avS("y")}),
-		"ValidationException", "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}")
+		"ValidationException", "1 validation error detected: Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}")
 	wantDDBError(t, "undefined value", update("SET a = :v", "", nil, nil),
-		"ValidationException", "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v")
+		"ValidationException", "1 validation error detected: Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v")
 	wantDDBErrorContains(t, "undefined value in the condition", update("SET a = :v", "a = :w", nil, v),
 		"ValidationException", "Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :w")
 	wantDDBError(t, "undefined name", update("SET #n = :v", "", nil, v),
-		"ValidationException", "Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: #n")
+		"ValidationException", "1 validation error detected: Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: #n")
 	wantDDBError(t, "reserved word in an update", update("SET name = :v", "", nil, v),
-		"ValidationException", "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name")
+		"ValidationException", "1 validation error detected: Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name")
 	wantDDBError(t, "reserved word in a condition", update("SET a = :v", "attribute_exists(status)", nil, v),
-		"ValidationException", "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status")
+		"ValidationException", "1 validation error detected: Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status")
 	if err := update("SET #n = :v", "attribute_not_exists(#s)", map[string]string{"#n": "name", "#s": "status"}, v); err != nil {
 		t.Errorf("reserved words through placeholders: %v", err)
 	}
@@ -581,7 +583,7 @@ func TestDynamoDBExpressionAttributeErrors(t *testing.T) {
 	_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(table), Key: k, UpdateExpression: aws.String("")})
 	wantDDBErrorContains(t, "empty UpdateExpression", err, "ValidationException", "Invalid UpdateExpression: The expression can not be empty;")
 	wantDDBError(t, "empty ExpressionAttributeValues", update("SET a = b", "", nil, ddbItem{}),
-		"ValidationException", "ExpressionAttributeValues must not be empty")
+		"ValidationException", "1 validation error detected: ExpressionAttributeValues must not be empty")
 	wantDDBErrorContains(t, "invalid placeholder key", update("SET a = :v", "", nil, ddbItem{"v": avS("x"), ":v": avS("x")}),
 		"ValidationException", `ExpressionAttributeValues contains invalid key: Syntax error; key: "v"`)
 

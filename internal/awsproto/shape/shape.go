@@ -107,12 +107,24 @@ type Field struct {
 	Shape *Type
 }
 
+// EnumMessageOrderer is implemented by enum types whose service lists the
+// allowed values in its validation messages in an order of its own (the
+// order of a Java set, not the model's): DynamoDB says [B, N, S] for
+// ScalarAttributeType, whose model order is S, N, B. Generated enum types
+// get the method from a hand-written file beside them.
+type EnumMessageOrderer interface {
+	ValuesInMessages() []string
+}
+
 // Type describes a Go type as an AWS shape.
 type Type struct {
 	Kind Kind
 	Go   reflect.Type // with pointers removed
 	// Enum lists the allowed values of an enum string type.
 	Enum []string
+	// EnumInMessages is the order AWS lists an enum's values in when it
+	// reports a value outside them; nil means Enum's order.
+	EnumInMessages []string
 	// Fields are a structure's members in declaration order.
 	Fields []*Field
 	// Elem is a list's element or a map's value.
@@ -138,6 +150,7 @@ var (
 	bytesType    = reflect.TypeFor[[]byte]()
 	readerType   = reflect.TypeFor[io.ReadCloser]()
 	enumerType   = reflect.TypeFor[interface{ Values() []string }]()
+	enumOrderer  = reflect.TypeFor[EnumMessageOrderer]()
 	buildingLock sync.Mutex
 )
 
@@ -186,6 +199,9 @@ func build(t reflect.Type, building map[reflect.Type]*Type) *Type {
 			st.Kind = String
 			if t.Implements(enumerType) {
 				st.Enum = reflect.Zero(t).Interface().(interface{ Values() []string }).Values()
+			}
+			if t.Implements(enumOrderer) {
+				st.EnumInMessages = reflect.Zero(t).Interface().(EnumMessageOrderer).ValuesInMessages()
 			}
 		case reflect.Bool:
 			st.Kind = Boolean

@@ -15,7 +15,9 @@ type Violation struct {
 	// Path is the member's path as AWS prints it: lowerCamel member names,
 	// list elements as "name.1.member" (1-based).
 	Path string
-	// Value is the offending value as AWS prints it ("null", "'abc'").
+	// Value is the offending value as AWS prints it ("null", "'abc'"); empty
+	// leaves the value out ("Value at 'Limit' failed ..."), as AWS's newer
+	// validation layer words some members.
 	Value string
 	// Constraint is the sentence after "failed to satisfy constraint: ".
 	Constraint string
@@ -35,7 +37,11 @@ func Message(vs []Violation) string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "Value %s at '%s' failed to satisfy constraint: %s", v.Value, v.Path, v.Constraint)
+		if v.Value == "" {
+			fmt.Fprintf(&b, "Value at '%s' failed to satisfy constraint: %s", v.Path, v.Constraint)
+		} else {
+			fmt.Fprintf(&b, "Value %s at '%s' failed to satisfy constraint: %s", v.Value, v.Path, v.Constraint)
+		}
 	}
 	return b.String()
 }
@@ -128,7 +134,7 @@ func validateValue(fv reflect.Value, f *Field, t *Type, path string, out *[]Viol
 			}
 			if !ok {
 				*out = append(*out, Violation{Path: path, Value: quote(s),
-					Constraint: "Member must satisfy enum value set: [" + strings.Join(t.Enum, ", ") + "]"})
+					Constraint: EnumConstraint(t)})
 			}
 		}
 		if f != nil && f.Pattern != nil && !f.Pattern.MatchString(fv.String()) {
@@ -147,6 +153,27 @@ func validateValue(fv reflect.Value, f *Field, t *Type, path string, out *[]Viol
 			validateValue(iter.Value(), nil, t.Elem, path+"."+iter.Key().String()+".member", out)
 		}
 	}
+}
+
+// EnumConstraint is the constraint sentence for a value outside enum type
+// t's values, listed in the order AWS lists them.
+func EnumConstraint(t *Type) string {
+	values := t.Enum
+	if t.EnumInMessages != nil {
+		values = t.EnumInMessages
+	}
+	return "Member must satisfy enum value set: [" + strings.Join(values, ", ") + "]"
+}
+
+// JavaString prints a request value (a shape struct, list, map or scalar)
+// the way AWS's Java validation messages echo it: Shape(member=value, ...),
+// {key=value, ...}, [a, b].
+func JavaString(v any) string {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() {
+		return "null"
+	}
+	return javaString(rv, Of(rv.Type()))
 }
 
 func checkRange(fv reflect.Value, f *Field, t *Type, path string, out *[]Violation) {

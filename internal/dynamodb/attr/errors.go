@@ -4,9 +4,27 @@ package attr
 // it as a ValidationException carrying Message unchanged.
 type Error struct {
 	Message string
+	// Older, when set, is how DynamoDB's older validation layer (the one
+	// BatchWriteItem still runs) words the same failure.
+	Older string
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// Is reports whether target is an *Error with the same message, so that
+// errors.Is(err, ErrNumberOverflow) holds for a copy carrying Older.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Message == e.Message
+}
+
+// OlderMessage is the older validation layer's wording of e.
+func (e *Error) OlderMessage() string {
+	if e.Older != "" {
+		return e.Older
+	}
+	return e.Message
+}
 
 // Number errors, with DynamoDB's messages. They are returned as these exact
 // values, so callers may compare with errors.Is.
@@ -19,7 +37,12 @@ var (
 // errNotNumber is DynamoDB's message for a string that is not a number; it
 // quotes the string as sent, even when empty.
 func errNotNumber(s string) *Error {
-	return &Error{Message: "The parameter cannot be converted to a numeric value: " + s}
+	const msg = "The parameter cannot be converted to a numeric value"
+	e := &Error{Message: msg + ": " + s}
+	if s == "" {
+		e.Older = msg // the older layer leaves out the colon with nothing after it
+	}
+	return e
 }
 
 // Value and item errors.

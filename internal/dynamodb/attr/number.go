@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"math"
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
@@ -91,20 +92,14 @@ func ParseNumber(s string) (Number, error) {
 		// Zero is range-checked by the exponent it is written with, as Java's
 		// BigDecimal sees it: "0e126" overflows, "0e-131" underflows.
 		adjusted, over, under := adjust(1, len(fracDigits), exp)
-		switch {
-		case over || adjusted > MaxNumberExponent:
-			return n, ErrNumberOverflow
-		case under || adjusted < MinNumberExponent:
-			return n, ErrNumberUnderflow
+		if err := rangeError(s, adjusted, over, under, exp); err != nil {
+			return n, err
 		}
 		return n, nil
 	}
 	adjusted, over, under := adjust(len(all), len(fracDigits), exp)
-	switch {
-	case over || adjusted > MaxNumberExponent:
-		return n, ErrNumberOverflow
-	case under || adjusted < MinNumberExponent:
-		return n, ErrNumberUnderflow
+	if err := rangeError(s, adjusted, over, under, exp); err != nil {
+		return n, err
 	}
 	sig := strings.TrimRight(all, "0")
 	if len(sig) > MaxNumberDigits {
@@ -116,6 +111,44 @@ func ParseNumber(s string) (Number, error) {
 	n.d.Exponent = int32(adjusted - int64(len(sig)-1))
 	n.d.Negative = neg
 	return n, nil
+}
+
+// rangeError returns the error for a number whose first significant digit
+// is at 10^adjusted (over and under: beyond computing), or nil when it is in
+// range. The error carries the older validation layer's wording too, which
+// reads the number as Java's BigDecimal does: an exponent beyond a 32-bit
+// integer cannot be converted, and the digit count minus the scale is
+// computed in 32 bits, so 1e2147483647 wraps round to an underflow.
+func rangeError(s string, adjusted int64, over, under bool, exp int64) *Error {
+	var e *Error
+	switch {
+	case over || adjusted > MaxNumberExponent:
+		e = &Error{Message: ErrNumberOverflow.Message}
+	case under || adjusted < MinNumberExponent:
+		e = &Error{Message: ErrNumberUnderflow.Message}
+	default:
+		return nil
+	}
+	switch {
+	case exp > math.MaxInt32 || exp < math.MinInt32 || over || under:
+		e.Older = errNotNumber(s).Message
+	default:
+		wrapped := int64(int32(adjusted+1)) - 1
+		if wrapped > MaxNumberExponent {
+			e.Older = ErrNumberOverflow.Message
+		} else if wrapped < MinNumberExponent {
+			e.Older = ErrNumberUnderflow.Message
+		}
+	}
+	if e.Older == "" || e.Older == e.Message {
+		// Both layers agree: return the package's own value, which callers
+		// may compare by identity.
+		if e.Message == ErrNumberOverflow.Message {
+			return ErrNumberOverflow
+		}
+		return ErrNumberUnderflow
+	}
+	return e
 }
 
 // adjust returns the exponent of the first significant digit of a number

@@ -83,7 +83,7 @@ func validateSet(v Value) error {
 // dup), then the remaining members as sent; number sets name no members.
 func duplicateError(v Value, dup int) error {
 	if v.t == TypeNS {
-		return ErrNumberSetDup
+		return &Error{Message: ErrNumberSetDup.Message, Older: "Input collection contains duplicates"}
 	}
 	before := append([]Value(nil), v.list[:dup]...)
 	sort.Slice(before, func(i, j int) bool {
@@ -113,7 +113,25 @@ func duplicateError(v Value, dup int) error {
 	} else {
 		b.WriteString("]of type BS contains duplicates.")
 	}
-	return &Error{Message: b.String()}
+	return &Error{Message: b.String(), Older: olderDuplicateMessage(v)}
+}
+
+// olderDuplicateMessage is the older validation layer's duplicate-member
+// message: the members as sent, unquoted.
+func olderDuplicateMessage(v Value) string {
+	members := make([]string, len(v.list))
+	for i, m := range v.list {
+		if v.t == TypeSS {
+			members[i] = m.s
+		} else {
+			members[i] = base64.StdEncoding.EncodeToString(m.b)
+		}
+	}
+	msg := "One or more parameter values were invalid: Input collection [" + strings.Join(members, ", ") + "]"
+	if v.t == TypeSS {
+		return msg + " contains duplicates."
+	}
+	return msg + "of type BS contains duplicates."
 }
 
 // IsKeyType reports whether a key attribute may have type t (S, N or B).

@@ -47,6 +47,16 @@ func (u *Update) Paths() []Path {
 	return out
 }
 
+// Clauses returns the clause (SET, REMOVE, ADD or DELETE) of each path
+// Paths returns, in the same order.
+func (u *Update) Clauses() []string {
+	out := make([]string, len(u.actions))
+	for i, a := range u.actions {
+		out[i] = a.clause
+	}
+	return out
+}
+
 // ReadPaths returns the document paths the update's SET values read.
 func (u *Update) ReadPaths() []Path {
 	var out []Path
