@@ -25,11 +25,6 @@ var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/(?:[\x21-\x
 // assumeRole issues temporary credentials for a role. IAM's trust
 // policies are not consulted yet: any well-formed role ARN can be assumed.
 func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*AssumeRoleResponse, error) {
-	m := roleARN.FindStringSubmatch(*in.RoleArn)
-	if m == nil {
-		return nil, ErrValidation.Withf("%s is invalid", *in.RoleArn)
-	}
-	account, roleName := m[1], m[2]
 	if in.Policy != nil && !json.Valid([]byte(*in.Policy)) {
 		return nil, ErrMalformedPolicyDocument
 	}
@@ -37,17 +32,8 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 	if in.DurationSeconds != nil {
 		duration = time.Duration(*in.DurationSeconds) * time.Second
 	}
-	roleID := s.roleID(*in.RoleArn)
-	sess := &session{
-		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
-		SecretAccessKey: s.ids.Secret(),
-		SessionToken:    s.ids.Token(sessionTokenLength),
-		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
-		Account:         account,
-		ARN:             "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + *in.RoleSessionName,
-		UserID:          roleID + ":" + *in.RoleSessionName,
-	}
-	if err := s.saveSession(sess); err != nil {
+	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration)
+	if err != nil {
 		return nil, err
 	}
 	out := &AssumeRoleResponse{
@@ -59,6 +45,42 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 		out.PackedPolicySize = packedPolicySize(in)
 	}
 	return out, nil
+}
+
+// issueRoleSession makes and stores temporary credentials for a role.
+func (s *Service) issueRoleSession(arn, sessionName string, duration time.Duration) (*session, error) {
+	m := roleARN.FindStringSubmatch(arn)
+	if m == nil {
+		return nil, ErrValidation.Withf("%s is invalid", arn)
+	}
+	account, roleName := m[1], m[2]
+	sess := &session{
+		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
+		SecretAccessKey: s.ids.Secret(),
+		SessionToken:    s.ids.Token(sessionTokenLength),
+		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
+		Account:         account,
+		ARN:             "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName,
+		UserID:          s.roleID(arn) + ":" + sessionName,
+	}
+	return sess, s.saveSession(sess)
+}
+
+// RoleCredentials are temporary credentials STS issued for a role.
+type RoleCredentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+	Expiration                                 time.Time
+}
+
+// AssumeRoleAs issues temporary credentials for a role on virga's own
+// behalf, as Lambda obtains its functions' execution-role credentials;
+// they are accepted like AssumeRole's.
+func (s *Service) AssumeRoleAs(roleARN, sessionName string, duration time.Duration) (RoleCredentials, error) {
+	sess, err := s.issueRoleSession(roleARN, sessionName, duration)
+	if err != nil {
+		return RoleCredentials{}, err
+	}
+	return RoleCredentials{sess.AccessKeyID, sess.SecretAccessKey, sess.SessionToken, sess.Expiration}, nil
 }
 
 // roleID is the role's unique id. Without IAM it is derived from the ARN,
