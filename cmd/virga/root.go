@@ -78,6 +78,7 @@ environment. Point the aws CLI or an SDK at virga with
 	f.StringArrayVar(&creds, "credentials", []string{"test:test"}, "long-term credentials KEY:SECRET (repeatable; VIRGA_CREDENTIALS takes a comma-separated list)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	f.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")
+	f.IntVar(&cfg.LambdaConcurrency, "lambda-concurrency", cfg.LambdaConcurrency, "the account's concurrent executions limit for Lambda functions")
 	f.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "serve Go's profiler under /_virga/debug/pprof/")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may run after SIGINT or SIGTERM")
 	return cmd

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -22,7 +23,9 @@ import (
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/edge"
+	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
@@ -38,6 +41,11 @@ type App struct {
 	services []*awsproto.Service
 	handler  http.Handler
 	started  time.Time
+
+	// closers stop components that hold processes or files (function
+	// environments), after the background loops and before the store.
+	closers     []func() error
+	codeHandler http.Handler
 
 	// background are the loops that run while virga serves (TTL sweeps);
 	// Shutdown stops them before closing the store.
@@ -90,10 +98,32 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API()}
+	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	lam, err := lambda.New(lambda.Deps{
+		Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Endpoint:           a.endpoint,
+		DataDir:            dataDirOrEmpty(cfg),
+		Functions:          fns,
+		Roles:              &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}},
+		Logs:               logSink{cwl.Sink()},
+		AccountConcurrency: cfg.LambdaConcurrency,
+	})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.closers = append(a.closers, fns.Close, lam.Close)
+	a.codeHandler = lam.CodeHandler()
+	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
-		func(ctx context.Context) { cwl.Run(ctx, o.Logger) })
+		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
+		func(ctx context.Context) { lam.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {
@@ -181,6 +211,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 			a.stopBG()
 			a.bgDone.Wait()
 		}
+		for _, c := range a.closers {
+			if e := c(); e != nil && err == nil {
+				err = e
+			}
+		}
 		if e := a.store.Close(); e != nil && err == nil {
 			err = fmt.Errorf("closing the store: %w", e)
 		}
@@ -227,4 +262,72 @@ func NewLogger(cfg config.Config, w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, ho)), nil
 	}
 	return slog.New(slog.NewTextHandler(w, ho)), nil
+}
+
+// functionCredentialsLifetime is how long a function environment's role
+// credentials last; environments are recycled well before (idle reaping).
+const functionCredentialsLifetime = 12 * time.Hour
+
+// endpoint is virga's own URL, for SDK calls made inside functions. It is
+// known once Start has bound the listener.
+func (a *App) endpoint() string {
+	if a.listener == nil {
+		return "http://" + a.cfg.Listen
+	}
+	addr := a.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// dataDirOrEmpty is the data directory, or "" in memory (services then
+// keep their files in a temporary directory they remove).
+func dataDirOrEmpty(cfg config.Config) string {
+	if cfg.InMemory {
+		return ""
+	}
+	return cfg.DataDir
+}
+
+// functionsDir is where runtimes' bootstraps and sandbox scratch
+// directories live.
+func functionsDir(cfg config.Config) string {
+	if cfg.InMemory {
+		return ""
+	}
+	return filepath.Join(cfg.DataDir, "functions")
+}
+
+// logSink adapts CloudWatch Logs' writer to functions.LogSink.
+type logSink struct{ s *logs.Sink }
+
+func (l logSink) Stream(group, stream string) (functions.LogStream, error) {
+	return l.s.Stream(group, stream)
+}
+
+// roleCache hands function environments their role's credentials, issuing
+// new ones through STS only when the cached ones pass half their
+// lifetime, so a cold start does not wait for a synced store write.
+type roleCache struct {
+	sts     *sts.Service
+	clock   clock.Clock
+	mu      sync.Mutex
+	entries map[[2]string]sts.RoleCredentials
+}
+
+func (c *roleCache) AssumeRole(ctx context.Context, role, session string) (functions.Credentials, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := [2]string{role, session}
+	cred, ok := c.entries[key]
+	if !ok || c.clock.Now().After(cred.Expiration.Add(-functionCredentialsLifetime/2)) {
+		var err error
+		if cred, err = c.sts.AssumeRoleAs(role, session, functionCredentialsLifetime); err != nil {
+			return functions.Credentials{}, err
+		}
+		c.entries[key] = cred
+	}
+	return functions.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/version"
 )
 
@@ -49,6 +50,9 @@ func (a *App) internalHandler() http.Handler {
 			Config  any    `json:"config"`
 		}{version.Version, a.cfg})
 	})
+	if a.codeHandler != nil {
+		mux.Handle("GET "+lambda.CodePath, a.codeHandler)
+	}
 	if a.cfg.Pprof {
 		mux.HandleFunc("/_virga/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/_virga/debug/pprof/cmdline", pprof.Cmdline)

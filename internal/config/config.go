@@ -37,6 +37,9 @@ type Config struct {
 	LogLevel string `json:"logLevel"`
 	// LogFormat is text or json.
 	LogFormat string `json:"logFormat"`
+	// LambdaConcurrency is the account's concurrent executions limit
+	// for Lambda functions (AWS's default is 1,000).
+	LambdaConcurrency int `json:"lambdaConcurrency"`
 	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
 	// measuring virga itself.
 	Pprof bool `json:"pprof"`
@@ -60,15 +63,16 @@ const (
 // Default returns the configuration virga runs with when told nothing.
 func Default() Config {
 	return Config{
-		Listen:          "127.0.0.1:4566",
-		DataDir:         "./.virga",
-		Region:          "us-east-1",
-		AccountID:       "000000000000",
-		Auth:            AuthAccept,
-		Credentials:     []Credential{{AccessKeyID: "test", SecretAccessKey: "test"}},
-		LogLevel:        "info",
-		LogFormat:       "text",
-		ShutdownTimeout: 10 * time.Second,
+		Listen:            "127.0.0.1:4566",
+		DataDir:           "./.virga",
+		Region:            "us-east-1",
+		AccountID:         "000000000000",
+		Auth:              AuthAccept,
+		Credentials:       []Credential{{AccessKeyID: "test", SecretAccessKey: "test"}},
+		LogLevel:          "info",
+		LogFormat:         "text",
+		ShutdownTimeout:   10 * time.Second,
+		LambdaConcurrency: 1000,
 	}
 }
 
@@ -109,6 +113,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth == AuthSigV4 && len(c.Credentials) == 0 {
 		return fmt.Errorf("--auth sigv4 needs at least one --credentials KEY:SECRET")
+	}
+	if c.LambdaConcurrency < 1 {
+		return fmt.Errorf("--lambda-concurrency %d: must be at least 1", c.LambdaConcurrency)
 	}
 	if _, err := c.SlogLevel(); err != nil {
 		return err

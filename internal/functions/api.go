@@ -1,0 +1,169 @@
+package functions
+
+import (
+	"context"
+	"time"
+)
+
+// Spec is everything needed to run one function version. The lambda
+// service builds it; two Specs with the same Key share a pool, so Key
+// must change whenever anything else here does (code, configuration).
+type Spec struct {
+	// Key identifies the pool: the function version's ARN and a revision
+	// that changes with its code or configuration.
+	Key string
+	// FunctionName, Version and ARN are what the environment and the
+	// Runtime API report (AWS_LAMBDA_FUNCTION_NAME, ...).
+	FunctionName string
+	Version      string
+	ARN          string
+	// Runtime is the Lambda runtime identifier ("provided.al2023",
+	// "python3.12", "nodejs22.x", "go1.x", ...) and Handler the handler
+	// setting.
+	Runtime string
+	Handler string
+	// CodeDir holds the extracted deployment package; it is mounted
+	// read-only at /var/task (or used in place without a sandbox).
+	CodeDir string
+	// LayerDirs hold extracted layers, in order; their contents are
+	// merged under /opt, later layers winning.
+	LayerDirs []string
+	// MemoryMB is the memory limit; Timeout the invocation time limit;
+	// EphemeralMB the size of /tmp.
+	MemoryMB    int
+	Timeout     time.Duration
+	EphemeralMB int
+	// Architecture is "x86_64" or "arm64".
+	Architecture string
+	// Env are the user's environment variables, set after AWS's own.
+	Env map[string]string
+	// Concurrency is the most environments the pool runs at once
+	// (reserved concurrency, or what the account's pool allows); zero or
+	// less means Options.DefaultConcurrency. (A reserved concurrency of
+	// zero throttles every invocation: the lambda service answers those
+	// itself, without calling Invoke.)
+	Concurrency int
+	// Region and Endpoint are where SDK calls from inside the function
+	// go (AWS_REGION, AWS_ENDPOINT_URL).
+	Region   string
+	Endpoint string
+	// Credentials returns the temporary credentials of the function's
+	// role for a new environment.
+	Credentials func(ctx context.Context) (Credentials, error)
+	// Logs receives each environment's output; nil discards it.
+	Logs LogSink
+}
+
+// Credentials are an environment's AWS credentials.
+type Credentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+}
+
+// LogSink receives function output, one log stream per environment, as
+// CloudWatch Logs stores it.
+type LogSink interface {
+	// Stream returns the writer for a new environment's log stream in the
+	// function's log group (/aws/lambda/NAME), named as AWS names them
+	// (YYYY/MM/DD/[$LATEST]hex).
+	Stream(group, stream string) (LogStream, error)
+}
+
+// LogStream is one environment's log stream. Events are lines of output,
+// and the START, END and REPORT lines of each invocation.
+type LogStream interface {
+	Write(at time.Time, message string) error
+	Close() error
+}
+
+// Invocation is one call of a function.
+type Invocation struct {
+	RequestID string
+	Payload   []byte
+	// TraceID is the X-Ray trace header passed to the function
+	// (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID).
+	TraceID string
+	// ClientContext and CognitoIdentity are passed through as the Runtime
+	// API's headers.
+	ClientContext   string
+	CognitoIdentity string
+	// Tail asks for the last 4 KB of the invocation's log in the Result.
+	Tail bool
+}
+
+// Result is the outcome of an invocation that reached an environment.
+type Result struct {
+	// Payload is the function's response, or the error document in its
+	// runtime's shape ({"errorMessage":..., "errorType":...,
+	// "stackTrace":[...]}; Node.js says "trace").
+	Payload []byte
+	// FunctionError is "Unhandled" when the function (or its runtime)
+	// failed, "" otherwise.
+	FunctionError string
+	// LogTail is the end of the invocation's log, when Tail was asked.
+	LogTail []byte
+	// Duration, InitDuration (zero on a warm start) and MaxMemoryUsedMB
+	// are what the REPORT line says.
+	Duration        time.Duration
+	InitDuration    time.Duration
+	MaxMemoryUsedMB int
+}
+
+// Manager runs invocations. It is safe for concurrent use.
+type Manager interface {
+	// Invoke runs one invocation in an environment of spec's pool,
+	// starting one if needed.
+	//
+	// Whatever AWS reports as a function error comes back as a Result
+	// with FunctionError "Unhandled" and AWS's error document as Payload,
+	// exactly as Invoke answers it on the wire (200,
+	// X-Amz-Function-Error: Unhandled): the function's own errors, and
+	// those of an environment that could not start or serve
+	// ("Runtime.ExitError", "Runtime.InvalidEntrypoint",
+	// "Runtime.ImportModuleError", "Runtime.OutOfMemory",
+	// "Function.ResponseSizeTooLarge", a timeout).
+	//
+	// A *RuntimeError is returned when the invocation never reached an
+	// environment and AWS answers with an API error instead: its Type is
+	// that error's code. ErrTooManyRequests (429) when every
+	// environment of the pool is busy and the pool is at its concurrency
+	// limit; TypeInvalidRuntime (502) for a runtime this host cannot run
+	// (Java, .NET, Ruby, or python3 / node not installed); TypeService
+	// (500) when the host failed (credentials, file descriptors).
+	//
+	// The invocation runs to its end or its timeout even if ctx is
+	// canceled, as on AWS.
+	Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Result, error)
+	// CheckRuntime reports, as a *RuntimeError of TypeInvalidRuntime,
+	// a runtime identifier this host cannot run (for CreateFunction and
+	// UpdateFunctionConfiguration to refuse early).
+	CheckRuntime(runtime string) error
+	// Retire stops the pools whose Key starts with prefix (a function
+	// deleted or updated); in-flight invocations finish first.
+	Retire(prefix string)
+	// Close stops every environment.
+	Close() error
+}
+
+// RuntimeError is an invocation that did not reach an environment, with
+// the Lambda API error code AWS answers with (Type) and its message.
+type RuntimeError struct {
+	Type    string
+	Message string
+}
+
+// Error returns the type and the message.
+func (e *RuntimeError) Error() string { return e.Type + ": " + e.Message }
+
+// The Types of RuntimeError, Lambda API error codes.
+const (
+	// TypeTooManyRequests (429): the pool is at its concurrency limit.
+	TypeTooManyRequests = "TooManyRequestsException"
+	// TypeInvalidRuntime (502): "The runtime or runtime version specified
+	// is not supported."
+	TypeInvalidRuntime = "InvalidRuntimeException"
+	// TypeService (500): the host failed to prepare an environment.
+	TypeService = "ServiceException"
+)
+
+// ErrTooManyRequests is returned when a pool is at its concurrency limit.
+var ErrTooManyRequests = &RuntimeError{Type: TypeTooManyRequests, Message: "Rate Exceeded."}

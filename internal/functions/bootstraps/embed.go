@@ -1,0 +1,68 @@
+// Package bootstraps holds virga's own Lambda runtimes for interpreted
+// languages: a Python and a Node.js Runtime API client, each written with
+// its language's standard library only, embedded in the virga binary and
+// written to disk for environments to mount at /var/runtime.
+//
+// Both load the handler named by _HANDLER from LAMBDA_TASK_ROOT, give it
+// an event and a context with AWS's fields and methods, and shape errors
+// as AWS's runtimes do (Python: errorMessage, errorType, requestId,
+// stackTrace; Node.js: errorType, errorMessage, trace), with AWS's
+// Runtime.* types for import, syntax and handler-name failures.
+package bootstraps
+
+import (
+	_ "embed"
+	"os"
+	"path/filepath"
+)
+
+// Python is python/bootstrap.py: `python3 bootstrap.py [OPT_DIR]`.
+//
+//go:embed python/bootstrap.py
+var Python []byte
+
+// Node is node/bootstrap.mjs: `node bootstrap.mjs`.
+//
+//go:embed node/bootstrap.mjs
+var Node []byte
+
+// Files name the bootstrap of each language inside its runtime directory.
+const (
+	PythonFile = "bootstrap.py"
+	NodeFile   = "bootstrap.mjs"
+)
+
+// Install writes the bootstraps under dir, as dir/python/bootstrap.py and
+// dir/node/bootstrap.mjs, replacing what is there atomically, and returns
+// the two runtime directories.
+func Install(dir string) (python, node string, err error) {
+	python, node = filepath.Join(dir, "python"), filepath.Join(dir, "node")
+	for _, f := range []struct {
+		dir, name string
+		data      []byte
+	}{{python, PythonFile, Python}, {node, NodeFile, Node}} {
+		if err := os.MkdirAll(f.dir, 0o755); err != nil {
+			return "", "", err
+		}
+		tmp, err := os.CreateTemp(f.dir, ".bootstrap-*")
+		if err != nil {
+			return "", "", err
+		}
+		_, werr := tmp.Write(f.data)
+		cerr := tmp.Close()
+		if werr == nil {
+			werr = cerr
+		}
+		if werr == nil {
+			werr = os.Chmod(tmp.Name(), 0o644)
+		}
+		if werr == nil {
+			werr = os.Rename(tmp.Name(), filepath.Join(f.dir, f.name))
+		}
+		if werr != nil {
+			os.Remove(tmp.Name())
+			return "", "", werr
+		}
+	}
+	return python, node, nil
+}

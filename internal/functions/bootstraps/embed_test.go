@@ -1,0 +1,55 @@
+package bootstraps
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+func TestInstall(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for range 2 { // a second install replaces the first
+		python, node, err := Install(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []struct {
+			path string
+			want []byte
+		}{{filepath.Join(python, PythonFile), Python}, {filepath.Join(node, NodeFile), Node}} {
+			got, err := os.ReadFile(f.path)
+			if err != nil || !bytes.Equal(got, f.want) {
+				t.Fatalf("%s: %v", f.path, err)
+			}
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "python"))
+	if len(entries) != 1 {
+		t.Errorf("leftovers: %v", entries)
+	}
+}
+
+// TestSyntax compiles each bootstrap with its interpreter, where it is
+// installed (the functions package runs them for real).
+func TestSyntax(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	python, node, err := Install(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path, err := exec.LookPath("python3"); err == nil {
+		cmd := exec.Command(path, "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", filepath.Join(python, PythonFile))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("python: %v\n%s", err, out)
+		}
+	}
+	if path, err := exec.LookPath("node"); err == nil {
+		if out, err := exec.Command(path, "--check", filepath.Join(node, NodeFile)).CombinedOutput(); err != nil {
+			t.Errorf("node: %v\n%s", err, out)
+		}
+	}
+}

@@ -1,0 +1,277 @@
+// virga's Node.js runtime for Lambda: a Runtime API client that loads the
+// function's handler (CommonJS or ES module; async, promise or callback)
+// and serves invocations, the way AWS's Node.js runtime does. Node's
+// standard library only.
+//
+// Usage: node bootstrap.mjs
+
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import util from 'node:util';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const API_PREFIX = '/2018-06-01/runtime';
+const [apiHost, apiPort] = (() => {
+  const addr = process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';
+  const i = addr.lastIndexOf(':');
+  return [addr.slice(0, i), Number(addr.slice(i + 1))];
+})();
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function call(method, p, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: apiHost, port: apiPort, method, path: API_PREFIX + p, agent, headers: headers || {} }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function post(p, doc, errorType) {
+  const body = Buffer.from(doc);
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': body.length };
+  if (errorType) headers['Lambda-Runtime-Function-Error-Type'] = errorType;
+  const res = await call('POST', p, body, headers);
+  if (res.status !== 202) {
+    throw new Error(`Runtime API ${p} answered ${res.status}: ${res.body.toString().slice(0, 200)}`);
+  }
+}
+
+// Logging: console methods write one line per call, as AWS's runtime
+// formats them (newlines become carriage returns: one log event each).
+let currentRequestId;
+const writeLog = (level, args) => {
+  const msg = util.format(...args).replace(/\n/g, '\r');
+  process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${msg}\n`);
+};
+for (const [method, level] of Object.entries({ log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG' })) {
+  console[method] = (...args) => writeLog(level, args);
+}
+console.trace = (...args) => {
+  const err = new Error(util.format(...args));
+  err.name = 'Trace';
+  writeLog('TRACE', [err.stack]);
+};
+
+class Fault extends Error {
+  constructor(type, message, cause) {
+    super(message);
+    this.name = type;
+    if (cause && typeof cause.stack === 'string') {
+      // The cause's frames, under this error's own first lines.
+      const head = `${cause.name}: ${cause.message}`;
+      const frames = cause.stack.startsWith(head) ? cause.stack.slice(head.length) : `\n${cause.stack}`;
+      this.stack = `${type}: ${message}${frames}`;
+    }
+  }
+}
+
+function errorDoc(err) {
+  if (err instanceof Error) {
+    const trace = typeof err.stack === 'string' ? err.stack.split('\n') : [];
+    return { errorType: err.name, errorMessage: err.message, trace };
+  }
+  return { errorType: typeof err, errorMessage: typeof err === 'string' ? err : util.format(err), trace: [] };
+}
+
+function logError(label, doc) {
+  const { trace, ...rest } = doc;
+  writeLog('ERROR', [`${label} \t${JSON.stringify({ ...rest, stack: trace })}`]);
+}
+
+// Handler resolution: "dir/module.path.to.fn": the module file is
+// LAMBDA_TASK_ROOT/dir/module{.js,.mjs,.cjs} (or a package found by
+// require), and the function the property path in it.
+function isESM(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (file.endsWith('.cjs')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        return JSON.parse(fs.readFileSync(pkg, 'utf8')).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dir === path.dirname(dir)) return false;
+  }
+}
+
+async function loadModule(appRoot, moduleRoot, moduleName) {
+  const base = path.resolve(appRoot, moduleRoot, moduleName);
+  const require = createRequire(path.join(appRoot, moduleRoot, 'index.js'));
+  for (const ext of ['.js', '.mjs', '.cjs']) {
+    const file = base + ext;
+    if (!fs.existsSync(file)) continue;
+    if (isESM(file)) return import(pathToFileURL(file).href);
+    try {
+      return require(file);
+    } catch (e) {
+      if (e && e.code === 'ERR_REQUIRE_ESM') return import(pathToFileURL(file).href);
+      throw e;
+    }
+  }
+  return require(moduleRoot ? base : moduleName);
+}
+
+async function loadHandler(appRoot, fullHandler) {
+  const slash = fullHandler.lastIndexOf('/');
+  const moduleRoot = fullHandler.slice(0, slash + 1);
+  const rest = fullHandler.slice(slash + 1);
+  const dot = rest.indexOf('.');
+  if (dot <= 0 || dot === rest.length - 1) {
+    throw new Fault('Runtime.MalformedHandlerName', 'Bad handler');
+  }
+  const moduleName = rest.slice(0, dot);
+  let mod;
+  try {
+    mod = await loadModule(appRoot, moduleRoot, moduleName);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new Fault('Runtime.UserCodeSyntaxError', `${e.name}: ${e.message}`, e);
+    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) {
+      throw new Fault('Runtime.ImportModuleError', `Error: ${e.message}`, e);
+    }
+    throw e;
+  }
+  let fn = mod;
+  for (const key of rest.slice(dot + 1).split('.')) {
+    fn = fn == null ? undefined : fn[key];
+  }
+  if (typeof fn !== 'function' && mod && mod.default && mod[Symbol.toStringTag] === 'Module') {
+    // A CommonJS module imported as ESM exposes module.exports as default.
+    fn = mod.default;
+    for (const key of rest.slice(dot + 1).split('.')) fn = fn == null ? undefined : fn[key];
+  }
+  if (typeof fn !== 'function') {
+    throw new Fault('Runtime.HandlerNotFound', `${fullHandler} is undefined or not exported`);
+  }
+  return fn;
+}
+
+function makeContext(headers) {
+  const deadline = Number(headers['lambda-runtime-deadline-ms'] || 0);
+  const parse = (s) => {
+    if (!s) return undefined;
+    try {
+      return JSON.parse(s);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: headers['lambda-runtime-aws-request-id'],
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    identity: parse(headers['lambda-runtime-cognito-identity']),
+    clientContext: parse(headers['lambda-runtime-client-context']),
+    getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
+  };
+}
+
+// invoke runs the handler: a returned promise settles the invocation; a
+// callback settles it when called; a handler that does neither ends with
+// null once the event loop is empty.
+function invoke(fn, event, context) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onIdle = () => callback(null, null);
+    const callback = (err, data) => {
+      if (settled) return;
+      settled = true;
+      process.removeListener('beforeExit', onIdle);
+      if (err !== undefined && err !== null) reject(err);
+      else resolve(data);
+    };
+    context.done = callback;
+    context.succeed = (data) => callback(null, data);
+    context.fail = (err) => callback(err ?? new Error('handled'));
+    try {
+      const result = fn(event, context, callback);
+      if (result && typeof result.then === 'function') {
+        result.then((v) => callback(null, v), (e) => callback(e ?? new Error('Promise rejected')));
+      } else if (!settled) {
+        process.once('beforeExit', onIdle);
+      }
+    } catch (e) {
+      callback(e);
+    }
+  });
+}
+
+let inInvocation = null;
+let initialized = false;
+
+async function fatal(label, type, err) {
+  const doc = errorDoc(err);
+  if (type) doc.errorType = type;
+  logError(label, doc);
+  try {
+    if (!initialized) await post('/init/error', JSON.stringify(doc), doc.errorType);
+    else if (inInvocation) await post(`/invocation/${inInvocation}/error`, JSON.stringify(doc), doc.errorType);
+  } finally {
+    process.exit(129);
+  }
+}
+
+process.on('uncaughtException', (err) => fatal('Uncaught Exception', null, err));
+process.on('unhandledRejection', (reason) => {
+  const err = reason instanceof Error ? reason : new Error(String(reason));
+  fatal('Unhandled Promise Rejection', 'Runtime.UnhandledPromiseRejection', err);
+});
+
+async function main() {
+  const appRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
+  let fn;
+  try {
+    fn = await loadHandler(appRoot, process.env._HANDLER || '');
+  } catch (err) {
+    await fatal('Uncaught Exception', null, err);
+    return;
+  }
+  initialized = true;
+  for (;;) {
+    const next = await call('GET', '/invocation/next');
+    if (next.status !== 200) throw new Error(`Runtime API /next answered ${next.status}`);
+    const headers = next.headers;
+    const requestId = headers['lambda-runtime-aws-request-id'];
+    currentRequestId = requestId;
+    inInvocation = requestId;
+    if (headers['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = headers['lambda-runtime-trace-id'];
+    else delete process.env._X_AMZN_TRACE_ID;
+    let doc;
+    let result;
+    try {
+      let event;
+      try {
+        event = next.body.length ? JSON.parse(next.body.toString('utf8')) : {};
+      } catch (e) {
+        throw new Fault('Runtime.UnmarshalError', `Unable to parse input as JSON: ${e.message}`, e);
+      }
+      const value = await invoke(fn, event, makeContext(headers));
+      result = JSON.stringify(value === undefined ? null : value);
+    } catch (err) {
+      doc = errorDoc(err);
+    }
+    if (doc) {
+      logError('Invoke Error', doc);
+      await post(`/invocation/${requestId}/error`, JSON.stringify(doc), doc.errorType);
+    } else {
+      await post(`/invocation/${requestId}/response`, result);
+    }
+    inInvocation = null;
+  }
+}
+
+main();

@@ -1,0 +1,55 @@
+// Package functions runs Lambda functions: execution environments that
+// speak the Lambda Runtime API, pooled per function version.
+//
+//	lambda service ─► Manager.Invoke(spec, invocation)
+//	                    pool of the version (spec.Key)
+//	                      warm, idle environment? ─ yes ─► hand it the invocation
+//	                      no: below the concurrency limit? start one (cold start:
+//	                          sandboxed process + runtime init), else 429
+//	                    environment ◄─► Runtime API (/2018-06-01/runtime/...)
+//	                      next → invocation; response / error → Result
+//	                    timeout / crash / out of memory → error Result, environment replaced
+//	                    idle too long → reaped
+//
+// One environment serves one invocation at a time. The sandbox is a
+// process in its own namespaces and cgroup when virga runs as root
+// (cgroup v1 or v2), a plain process otherwise (package sandbox). Package
+// functions knows nothing of the Lambda API's wire shapes or of where
+// code is stored: the lambda service resolves a function version to a
+// Spec and asks for an Invoke. README.md follows one invocation through.
+//
+// What it owns: pools (pool.go), environments and their life cycle
+// (environment.go), the environment variables AWS sets (envvars.go),
+// runtime identifiers and entrypoints (runtimes.go), and each
+// environment's output: lines to its CloudWatch log stream with START,
+// END and REPORT, the invocation's 4 KB tail, a cap on what one
+// environment may log (output.go). Subpackages: runtimeapi (the HTTP
+// Runtime API and its state machine), sandbox (namespaces, cgroups,
+// plain processes), bootstraps (our Python and Node.js runtimes).
+//
+// Invariants:
+//   - An environment is in exactly one of: busy (starting or serving, held
+//     by one Invoke), idle (in its pool's LIFO stack), dead. Only the
+//     holder of a busy environment dispatches to it; only pool.mu moves it
+//     between states.
+//   - A pool never holds more than its limit of environments, counting
+//     those starting.
+//   - An environment whose process ended is never handed out again; an
+//     invocation that an environment ended before its runtime took it is
+//     retried on a fresh one (the function never saw it).
+//   - Every environment's process, cgroup, listener and goroutines end
+//     with it: on its exit, a timeout, an out-of-memory kill, Retire,
+//     reaping or Close.
+//
+// Lock order: Pools.mu before pool.mu; neither is held while a process
+// starts, an invocation runs or a log line is written.
+//
+// Not supported yet: response streaming (the Runtime API's streaming
+// response mode), Lambda extensions and the Extensions, Telemetry and
+// Logs APIs, SnapStart, provisioned concurrency, container-image
+// functions (they will run through the container agent), the Java, .NET
+// and Ruby runtimes (their invocations fail with InvalidRuntimeException
+// naming the runtime), JSON log format (AWS_LAMBDA_LOG_FORMAT), and
+// callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
+// the callback is called" in Node.js.
+package functions

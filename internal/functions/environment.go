@@ -1,0 +1,436 @@
+package functions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/virga/virga/internal/functions/bootstraps"
+	"github.com/virga/virga/internal/functions/runtimeapi"
+	"github.com/virga/virga/internal/functions/sandbox"
+)
+
+// envState is where an environment is in its pool.
+type envState uint8
+
+const (
+	envBusy envState = iota // starting, or serving an invocation
+	envIdle                 // warm, waiting in the pool
+	envDead                 // ended or being ended
+)
+
+// environment is one execution environment: a runtime process, its
+// Runtime API and its log capture.
+type environment struct {
+	pool   *pool
+	id     string
+	stream string
+	api    *runtimeapi.Server
+	proc   *sandbox.Process
+	out    *output
+	logs   *logQueue
+
+	started      time.Time
+	initDuration time.Duration
+
+	// The log queue closes when both the output has ended (the process
+	// and its pipe are gone) and the environment is out of service (no
+	// one will write its END and REPORT lines any more).
+	pending   atomic.Int32
+	closeOnce sync.Once
+
+	// Guarded by pool.mu.
+	state    envState
+	lastUsed time.Time
+}
+
+// Error types and messages of the environment itself, as AWS words them.
+const (
+	typeExitError         = "Runtime.ExitError"
+	typeInvalidEntrypoint = "Runtime.InvalidEntrypoint"
+	typeOutOfMemory       = "Runtime.OutOfMemory"
+	typeResponseTooLarge  = "Function.ResponseSizeTooLarge"
+	timeFormat            = "2006-01-02T15:04:05.000Z"
+)
+
+// errorDoc is the error document of an environment failure.
+func errorDoc(typ, message string) []byte {
+	b, _ := json.Marshal(struct {
+		ErrorMessage string `json:"errorMessage"`
+		ErrorType    string `json:"errorType"`
+	}{message, typ})
+	return b
+}
+
+// start makes a new environment for spec's pool and waits for its
+// runtime to initialize, as the cold start of inv. When the environment
+// cannot start, the Result says why (as AWS answers) and the environment
+// is gone.
+func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
+	m := p.m
+	spec := &p.spec
+	started := m.clock.Now()
+	id := m.ids.Hex(16)
+	e := &environment{
+		pool:    p,
+		id:      id,
+		stream:  started.UTC().Format("2006/01/02") + "/[" + p.version + "]" + id,
+		started: started,
+	}
+	e.pending.Store(2)
+	var err error
+	if e.api, err = runtimeapi.New(); err != nil {
+		return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the Runtime API: " + err.Error()}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		e.api.Close()
+		return nil, nil, &RuntimeError{Type: TypeService, Message: "creating the output pipe: " + err.Error()}
+	}
+	e.logs = newLogQueue(p.openStream(e.stream))
+	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes)
+
+	cfg := &sandbox.Config{
+		ID:          id,
+		CodeDir:     spec.CodeDir,
+		LayerDirs:   spec.LayerDirs,
+		MemoryMB:    orInt(spec.MemoryMB, 128),
+		EphemeralMB: orInt(spec.EphemeralMB, 512),
+		Output:      w,
+	}
+	interp := ""
+	switch p.rt.kind {
+	case kindProvided, kindGo:
+		cfg.RuntimeDir = m.emptyRuntimeDir
+	case kindPython:
+		cfg.RuntimeDir = m.pythonDir
+		interp = m.python.path
+	case kindNode:
+		cfg.RuntimeDir = m.nodeDir
+		interp = m.node.path
+	}
+	layout := m.host.Layout(cfg)
+	fail := func(typ, msg string) (*environment, *Result, error) {
+		w.Close()
+		msg = "RequestId: " + inv.RequestID + " Error: " + msg
+		return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started), nil
+	}
+	switch p.rt.kind {
+	case kindProvided, kindGo:
+		path, msg := entrypointError(spec, p.rt, layout.TaskRoot, layout.OptDir)
+		if msg != "" {
+			return fail(typeInvalidEntrypoint, msg)
+		}
+		cfg.Path = path
+	case kindPython:
+		cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.PythonFile, layout.OptDir}
+	case kindNode:
+		cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.NodeFile}
+	}
+	var creds Credentials
+	if spec.Credentials != nil {
+		if creds, err = spec.Credentials(ctx); err != nil {
+			w.Close()
+			e.discard()
+			return nil, nil, &RuntimeError{Type: TypeService, Message: "getting the execution role's credentials: " + err.Error()}
+		}
+	}
+	cfg.Env = environ(spec, p.rt, envPaths{
+		taskRoot: layout.TaskRoot, runtimeDir: layout.RuntimeDir, optDir: layout.OptDir,
+		interpreterDir: interpreterDir(interp),
+	}, e.api.Addr(), p.group, e.stream, creds)
+	if layout.TmpDir != "/tmp" {
+		cfg.Env = append(cfg.Env, "TMPDIR="+layout.TmpDir)
+	}
+
+	e.proc, err = m.host.Start(cfg)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Op == "fork/exec" {
+			return fail(typeInvalidEntrypoint, "fork/exec "+displayPath(pe.Path, layout.TaskRoot, layout.OptDir)+": "+pe.Err.Error())
+		}
+		w.Close()
+		e.discard()
+		return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the runtime: " + err.Error()}
+	}
+	w.Close()
+	go e.watch()
+
+	// Init: until the runtime's first /next, within AWS's 10 s (or the
+	// function's timeout, if longer: AWS retries a slow init within the
+	// invocation).
+	limit := max(m.opts.InitTimeout, spec.Timeout)
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	for {
+		select {
+		case ev := <-e.api.Events():
+			switch ev.Kind {
+			case runtimeapi.EventReady:
+				e.initDuration = m.clock.Now().Sub(started)
+				return e, nil, nil
+			case runtimeapi.EventInitError:
+				e.kill()
+				<-e.proc.Done()
+				doc := ev.Body
+				if !json.Valid(doc) {
+					doc = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))
+				}
+				return nil, e.failInit(inv, doc, "", started), nil
+			}
+		case <-e.proc.Done():
+			typ, msg := e.exitError(inv.RequestID)
+			return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started), nil
+		case <-timer.C:
+			e.kill()
+			<-e.proc.Done()
+			msg := m.clock.Now().UTC().Format(timeFormat) + " " + inv.RequestID + " Task timed out after " + seconds(limit) + " seconds"
+			return nil, e.failInit(inv, timeoutDoc(msg), msg, started), nil
+		}
+	}
+}
+
+// exitError words a runtime's exit as AWS does.
+func (e *environment) exitError(requestID string) (typ, msg string) {
+	ex := e.proc.Exit()
+	msg = "RequestId: " + requestID + " Error: Runtime exited with error: " + ex.Status
+	if ex.OOM {
+		return typeOutOfMemory, msg
+	}
+	return typeExitError, msg
+}
+
+func timeoutDoc(msg string) []byte {
+	b, _ := json.Marshal(struct {
+		ErrorMessage string `json:"errorMessage"`
+	}{msg})
+	return b
+}
+
+// failInit logs and returns the Result of an invocation whose
+// environment could not start; the environment is gone.
+func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, started time.Time) *Result {
+	m := e.pool.m
+	now := m.clock.Now()
+	init := now.Sub(started)
+	if e.proc != nil {
+		e.out.flush() // the init output comes before START
+	}
+	e.out.begin(now, inv.RequestID, e.pool.version, inv.Tail)
+	if logLine != "" {
+		e.out.platform(now, logLine)
+	}
+	res := &Result{Payload: doc, FunctionError: "Unhandled", InitDuration: init}
+	if e.proc != nil {
+		res.MaxMemoryUsedMB = e.maxMemoryMB()
+	}
+	e.report(now, inv, res)
+	res.LogTail = e.out.end()
+	if e.proc == nil {
+		e.discard()
+	} else {
+		e.close()
+	}
+	return res
+}
+
+// report writes an invocation's END and REPORT lines.
+func (e *environment) report(at time.Time, inv *Invocation, res *Result) {
+	e.out.platform(at, "END RequestId: "+inv.RequestID)
+	spec := &e.pool.spec
+	line := "REPORT RequestId: " + inv.RequestID +
+		"\tDuration: " + strconv.FormatFloat(float64(res.Duration.Microseconds())/1000, 'f', 2, 64) + " ms" +
+		"\tBilled Duration: " + strconv.FormatInt(billedMS(res.Duration), 10) + " ms" +
+		"\tMemory Size: " + strconv.Itoa(orInt(spec.MemoryMB, 128)) + " MB" +
+		"\tMax Memory Used: " + strconv.Itoa(res.MaxMemoryUsedMB) + " MB\t"
+	if res.InitDuration > 0 {
+		line += "Init Duration: " + strconv.FormatFloat(float64(res.InitDuration.Microseconds())/1000, 'f', 2, 64) + " ms\t"
+	}
+	e.out.platform(at, line)
+}
+
+// billedMS is the duration billed: whole milliseconds, rounded up.
+func billedMS(d time.Duration) int64 {
+	return max(1, int64(math.Ceil(float64(d)/float64(time.Millisecond))))
+}
+
+// maxMemoryMB is the environment's peak memory in whole MB (rounded up),
+// at most its memory size (a cgroup's peak counts a page or two past the
+// limit before the OOM kill).
+func (e *environment) maxMemoryMB() int {
+	b := e.proc.PeakMemoryBytes()
+	return min(int((b+1<<20-1)>>20), orInt(e.pool.spec.MemoryMB, 128))
+}
+
+// seconds formats a timeout as AWS does: "3.00".
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64)
+}
+
+// outcome is how an invocation ended for its environment.
+type outcome uint8
+
+const (
+	outcomeHealthy outcome = iota // the environment serves on
+	outcomeDead                   // the environment is gone
+	outcomeRetry                  // gone before the runtime received the invocation
+)
+
+// invoke runs inv in the environment, which must be ready.
+func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
+	m := e.pool.m
+	spec := &e.pool.spec
+	if cold {
+		e.out.flush() // the init output comes before START
+	}
+	start := m.clock.Now()
+	timeout := spec.Timeout
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	e.out.begin(start, inv.RequestID, e.pool.version, inv.Tail)
+	res := &Result{}
+	if cold {
+		res.InitDuration = e.initDuration
+	}
+	state := outcomeHealthy
+	err := e.api.Dispatch(&runtimeapi.Invocation{
+		RequestID:       inv.RequestID,
+		Payload:         inv.Payload,
+		Deadline:        time.Now().Add(timeout),
+		FunctionARN:     spec.ARN,
+		TraceID:         inv.TraceID,
+		ClientContext:   inv.ClientContext,
+		CognitoIdentity: inv.CognitoIdentity,
+	})
+	var logLine string
+	if err != nil {
+		state = outcomeRetry
+	} else {
+		timer := time.NewTimer(timeout)
+	wait:
+		for {
+			select {
+			case ev := <-e.api.Events():
+				switch ev.Kind {
+				case runtimeapi.EventResponse:
+					res.Payload = ev.Body
+				case runtimeapi.EventError:
+					res.FunctionError = "Unhandled"
+					res.Payload = ev.Body
+					if !json.Valid(ev.Body) {
+						res.Payload = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))
+					}
+				case runtimeapi.EventResponseTooLarge:
+					res.FunctionError = "Unhandled"
+					res.Payload = errorDoc(typeResponseTooLarge, "Response payload size exceeded maximum allowed payload size ("+strconv.Itoa(runtimeapi.MaxResponseBytes)+" bytes).")
+				default:
+					continue // stray: the runtime cannot report init events now
+				}
+				break wait
+			case <-e.proc.Done():
+				if !cold && !e.api.Delivered(inv.RequestID) {
+					state = outcomeRetry
+					break wait
+				}
+				state = outcomeDead
+				typ, msg := e.exitError(inv.RequestID)
+				res.FunctionError = "Unhandled"
+				res.Payload = errorDoc(typ, msg)
+				logLine = msg + "\n" + typ
+				break wait
+			case <-timer.C:
+				state = outcomeDead
+				e.kill()
+				now := m.clock.Now()
+				msg := now.UTC().Format(timeFormat) + " " + inv.RequestID + " Task timed out after " + seconds(timeout) + " seconds"
+				res.FunctionError = "Unhandled"
+				res.Payload = timeoutDoc(msg)
+				logLine = msg
+				break wait
+			}
+		}
+		timer.Stop()
+	}
+	end := m.clock.Now()
+	res.Duration = end.Sub(start)
+	if state == outcomeRetry {
+		// Nothing of this invocation ran: its log lines are withdrawn by
+		// not finishing them; the retry logs afresh.
+		e.out.end()
+		return nil, outcomeRetry
+	}
+	e.out.flush()
+	if logLine != "" {
+		e.out.platform(end, logLine)
+	}
+	res.MaxMemoryUsedMB = e.maxMemoryMB()
+	e.report(end, inv, res)
+	res.LogTail = e.out.end()
+	return res, state
+}
+
+// kill ends the environment's processes; watch cleans up.
+func (e *environment) kill() {
+	if e.proc != nil {
+		e.proc.Kill()
+	}
+	e.api.Close()
+}
+
+// close takes the environment out of service for good: it is killed,
+// and its log stream closes once its output has drained.
+func (e *environment) close() {
+	e.closeOnce.Do(func() {
+		e.kill()
+		e.done()
+	})
+}
+
+// done is called by each of the two parties the log queue waits for.
+func (e *environment) done() {
+	if e.pending.Add(-1) == 0 {
+		e.logs.close()
+	}
+}
+
+// watch waits for the process to end, then takes the environment out of
+// its pool if it was idle there, and releases what it held.
+func (e *environment) watch() {
+	<-e.proc.Done()
+	e.pool.ended(e)
+	e.api.Close()
+	<-e.out.eof
+	e.done()
+}
+
+// discard releases an environment whose process never started.
+func (e *environment) discard() {
+	e.api.Close()
+	if e.out != nil {
+		go func() {
+			<-e.out.eof
+			e.logs.close()
+		}()
+	}
+}
+
+// runtimeDirs installs the bootstraps under workDir, and makes the empty
+// runtime directory of custom runtimes (AWS's /var/runtime exists for
+// them too).
+func runtimeDirs(workDir string) (python, node, empty string, err error) {
+	dir := filepath.Join(workDir, "runtime")
+	if python, node, err = bootstraps.Install(dir); err != nil {
+		return "", "", "", err
+	}
+	empty = filepath.Join(dir, "provided")
+	return python, node, empty, os.MkdirAll(empty, 0o755)
+}

@@ -1,0 +1,150 @@
+package functions
+
+import (
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// reservedEnv are the variables AWS reserves: a function's configuration
+// cannot set them ("Defined runtime environment variables").
+var reservedEnv = map[string]bool{
+	"_HANDLER": true, "_X_AMZN_TRACE_ID": true, "AWS_DEFAULT_REGION": true, "AWS_REGION": true,
+	"AWS_EXECUTION_ENV": true, "AWS_LAMBDA_FUNCTION_NAME": true, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
+	"AWS_LAMBDA_FUNCTION_VERSION": true, "AWS_LAMBDA_INITIALIZATION_TYPE": true,
+	"AWS_LAMBDA_LOG_GROUP_NAME": true, "AWS_LAMBDA_LOG_STREAM_NAME": true, "AWS_ACCESS_KEY": true,
+	"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true,
+	"AWS_LAMBDA_RUNTIME_API": true, "LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true,
+}
+
+// envPaths are the directories the runtime sees (see sandbox.Layout).
+type envPaths struct {
+	taskRoot, runtimeDir, optDir string
+	interpreterDir               string // the host interpreter's bin directory, for PATH
+}
+
+// environ builds the environment as Lambda sets it, then the user's
+// variables (which may override the unreserved ones: PATH, LANG, TZ,
+// LD_LIBRARY_PATH, NODE_PATH, PYTHONPATH, ...).
+func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStream string, creds Credentials) []string {
+	region := spec.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	opt := func(sub string) string { return under(p.optDir, sub) }
+	// PATH as on AWS; /var/lang/bin (where AWS keeps python and node) is
+	// the host interpreter's directory.
+	path := []string{"/usr/local/bin", "/usr/bin/", "/bin", opt("/bin")}
+	if p.interpreterDir != "" && rt.kind != kindProvided && rt.kind != kindGo {
+		path = append([]string{p.interpreterDir}, path...)
+	}
+	ldPath := []string{"/lib64", "/usr/lib64", p.runtimeDir, under(p.runtimeDir, "/lib"), p.taskRoot, under(p.taskRoot, "/lib"), opt("/lib")}
+
+	env := []string{
+		"AWS_LAMBDA_FUNCTION_NAME=" + spec.FunctionName,
+		"AWS_LAMBDA_FUNCTION_VERSION=" + orString(spec.Version, "$LATEST"),
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(orInt(spec.MemoryMB, 128)),
+		"AWS_LAMBDA_LOG_GROUP_NAME=" + logGroup,
+		"AWS_LAMBDA_LOG_STREAM_NAME=" + logStream,
+		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_REGION=" + region,
+		"AWS_DEFAULT_REGION=" + region,
+		"_HANDLER=" + spec.Handler,
+		"LAMBDA_TASK_ROOT=" + p.taskRoot,
+		"LAMBDA_RUNTIME_DIR=" + p.runtimeDir,
+		"AWS_LAMBDA_RUNTIME_API=" + apiAddr,
+		"TZ=:UTC",
+		"LANG=en_US.UTF-8",
+		"PATH=" + joinNonEmpty(path),
+		"LD_LIBRARY_PATH=" + joinNonEmpty(ldPath),
+		"AWS_XRAY_CONTEXT_MISSING=LOG_ERROR",
+	}
+	// Custom runtimes (provided*) have no AWS_EXECUTION_ENV on AWS.
+	if rt.kind != kindProvided {
+		env = append(env, "AWS_EXECUTION_ENV=AWS_Lambda_"+rt.id)
+	}
+	switch rt.kind {
+	case kindPython:
+		env = append(env, "PYTHONPATH="+p.runtimeDir)
+	case kindNode:
+		env = append(env,
+			"NODE_PATH="+joinNonEmpty([]string{opt("/nodejs/node" + rt.version + "/node_modules"), opt("/nodejs/node_modules"),
+				under(p.runtimeDir, "/node_modules"), p.runtimeDir, p.taskRoot}),
+			"AWS_NODEJS_CONNECTION_REUSE_ENABLED=1")
+	}
+	if creds.AccessKeyID != "" {
+		env = append(env, "AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey)
+		if creds.SessionToken != "" {
+			env = append(env, "AWS_SESSION_TOKEN="+creds.SessionToken)
+		}
+	}
+	if spec.Endpoint != "" {
+		env = append(env, "AWS_ENDPOINT_URL="+spec.Endpoint)
+	}
+	if len(spec.Env) == 0 {
+		return env
+	}
+	// The user's variables: set after AWS's, replacing unreserved ones.
+	index := make(map[string]int, len(env))
+	for i, kv := range env {
+		index[kv[:strings.IndexByte(kv, '=')]] = i
+	}
+	keys := make([]string, 0, len(spec.Env))
+	for k := range spec.Env {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if reservedEnv[k] || k == "" || strings.ContainsAny(k, "=\x00") {
+			continue
+		}
+		kv := k + "=" + spec.Env[k]
+		if i, ok := index[k]; ok {
+			env[i] = kv
+		} else {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// under is base+sub, or "" without a base.
+func under(base, sub string) string {
+	if base == "" {
+		return ""
+	}
+	return base + sub
+}
+
+func joinNonEmpty(parts []string) string {
+	out := parts[:0:0]
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ":")
+}
+
+func orString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func orInt(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// interpreterDir is the directory of the interpreter binary.
+func interpreterDir(path string) string {
+	if path == "" {
+		return ""
+	}
+	return filepath.Dir(path)
+}

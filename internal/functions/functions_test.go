@@ -1,0 +1,777 @@
+package functions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	// The test function (testdata/gofn) is built with aws-lambda-go; this
+	// import keeps the module a requirement of the tests.
+	_ "github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/virga/virga/internal/ids"
+)
+
+// buildDir holds what the tests build once: the Go test function.
+var (
+	buildDir  string
+	buildOnce sync.Once
+	buildErr  error
+	goFnPath  string
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	buildDir, err = os.MkdirTemp("", "virga-functions-test-")
+	if err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(buildDir)
+	os.Exit(code)
+}
+
+// goFunction builds testdata/gofn (static, linux) once and returns it.
+func goFunction(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		goFnPath = filepath.Join(buildDir, "gofn")
+		cmd := exec.Command("go", "build", "-o", goFnPath, "./testdata/gofn")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("building the test function: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return goFnPath
+}
+
+// memSink is a LogSink that keeps everything in memory.
+type memSink struct {
+	mu      sync.Mutex
+	streams map[string]*memStream
+}
+
+type memStream struct {
+	sink   *memSink
+	group  string
+	events []string
+	closed bool
+}
+
+func (s *memSink) Stream(group, stream string) (LogStream, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.streams == nil {
+		s.streams = map[string]*memStream{}
+	}
+	st := &memStream{sink: s, group: group}
+	s.streams[stream] = st
+	return st, nil
+}
+
+func (st *memStream) Write(at time.Time, msg string) error {
+	st.sink.mu.Lock()
+	defer st.sink.mu.Unlock()
+	st.events = append(st.events, msg)
+	return nil
+}
+
+func (st *memStream) Close() error {
+	st.sink.mu.Lock()
+	defer st.sink.mu.Unlock()
+	st.closed = true
+	return nil
+}
+
+// waitFor polls the sink until some stream holds an event containing s,
+// and returns that stream's events.
+func (s *memSink) waitFor(t *testing.T, contains string) []string {
+	t.Helper()
+	for i := 0; i < 1000; i++ {
+		s.mu.Lock()
+		for _, st := range s.streams {
+			for _, ev := range st.events {
+				if strings.Contains(ev, contains) {
+					out := append([]string(nil), st.events...)
+					s.mu.Unlock()
+					return out
+				}
+			}
+		}
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("no log event contains %q", contains)
+	return nil
+}
+
+var testIDs = ids.New(nil)
+
+// newPools makes a Manager for one test. VIRGA_TEST_PLAIN=1 runs the
+// suite without sandboxes, as virga runs without root.
+func newPools(t testing.TB, mutate func(*Options)) *Pools {
+	t.Helper()
+	opts := Options{WorkDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Plain: os.Getenv("VIRGA_TEST_PLAIN") == "1"}
+	if mutate != nil {
+		mutate(&opts)
+	}
+	m, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+var keySeq atomic.Int64
+
+// spec returns a Spec for a function named name with code in a fresh
+// directory; files maps file names to contents (mode 0755 for
+// "bootstrap").
+func spec(t testing.TB, runtime, handler string, files map[string]string) *Spec {
+	t.Helper()
+	code := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(code, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		mode := os.FileMode(0o644)
+		if name == "bootstrap" || strings.HasSuffix(name, ".sh") {
+			mode = 0o755
+		}
+		if err := os.WriteFile(path, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := strings.NewReplacer("/", "-", "#", "-").Replace(t.Name())
+	n := keySeq.Add(1)
+	return &Spec{
+		Key:          fmt.Sprintf("arn:aws:lambda:us-east-1:000000000000:function:%s:$LATEST#%d", name, n),
+		FunctionName: name,
+		Version:      "$LATEST",
+		ARN:          "arn:aws:lambda:us-east-1:000000000000:function:" + name,
+		Runtime:      runtime,
+		Handler:      handler,
+		CodeDir:      code,
+		MemoryMB:     128,
+		Timeout:      3 * time.Second,
+		Concurrency:  10,
+		Region:       "us-east-1",
+		Endpoint:     "http://127.0.0.1:4566",
+		Architecture: "x86_64",
+		Env:          map[string]string{},
+		Logs:         &memSink{},
+	}
+}
+
+// goSpec is a provided.al2023 function whose bootstrap is the Go test
+// function.
+func goSpec(t testing.TB) *Spec {
+	t.Helper()
+	s := spec(t, "provided.al2023", "bootstrap", nil)
+	if err := os.Link(goFunction(t), filepath.Join(s.CodeDir, "bootstrap")); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func invoke(t testing.TB, m *Pools, s *Spec, payload string) *Result {
+	t.Helper()
+	res, err := m.Invoke(context.Background(), s, &Invocation{RequestID: testIDs.UUID(), Payload: []byte(payload), Tail: true})
+	if err != nil {
+		t.Fatalf("invoke %s: %v", payload, err)
+	}
+	return res
+}
+
+// errorOf decodes an error document.
+func errorOf(t testing.TB, res *Result) (typ, msg string) {
+	t.Helper()
+	var doc struct{ ErrorType, ErrorMessage string }
+	if err := json.Unmarshal(res.Payload, &doc); err != nil {
+		t.Fatalf("error payload %q: %v", res.Payload, err)
+	}
+	if res.FunctionError != "Unhandled" {
+		t.Fatalf("FunctionError %q for %s", res.FunctionError, res.Payload)
+	}
+	return doc.ErrorType, doc.ErrorMessage
+}
+
+func TestGoEchoColdThenWarm(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := goSpec(t)
+	res := invoke(t, m, s, `{"hello":"world"}`)
+	if string(res.Payload) != `{"hello":"world"}` || res.FunctionError != "" {
+		t.Fatalf("payload %s %q", res.Payload, res.FunctionError)
+	}
+	if res.InitDuration <= 0 || res.MaxMemoryUsedMB <= 0 {
+		t.Fatalf("cold start: init %v, memory %d MB", res.InitDuration, res.MaxMemoryUsedMB)
+	}
+	tail := string(res.LogTail)
+	for _, want := range []string{"init: starting\n", "START RequestId: ", " Version: $LATEST\n", "END RequestId: ",
+		"REPORT RequestId: ", "\tDuration: ", " ms\tBilled Duration: ", " ms\tMemory Size: 128 MB\tMax Memory Used: ", "\tInit Duration: "} {
+		if !strings.Contains(tail, want) {
+			t.Errorf("tail lacks %q:\n%s", want, tail)
+		}
+	}
+	if strings.Index(tail, "init: starting") > strings.Index(tail, "START") {
+		t.Errorf("init output after START:\n%s", tail)
+	}
+	for i := 0; i < 3; i++ {
+		res = invoke(t, m, s, `[1,2]`)
+		if string(res.Payload) != `[1,2]` || res.InitDuration != 0 {
+			t.Fatalf("warm invoke: %s, init %v", res.Payload, res.InitDuration)
+		}
+		if strings.Contains(string(res.LogTail), "Init Duration") || strings.Contains(string(res.LogTail), "init: starting") {
+			t.Fatalf("warm tail: %s", res.LogTail)
+		}
+	}
+	p, _ := m.poolFor(s)
+	if live, idle := p.size(); live != 1 || idle != 1 {
+		t.Fatalf("pool: %d live, %d idle", live, idle)
+	}
+	events := s.Logs.(*memSink).waitFor(t, "REPORT")
+	if !strings.HasPrefix(events[0], "init: starting") || !strings.HasPrefix(events[1], "START RequestId: ") {
+		t.Errorf("stream starts %q", events[:2])
+	}
+}
+
+func TestEnvironmentVariables(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := goSpec(t)
+	s.Env = map[string]string{"GREETING": "hi", "AWS_REGION": "eu-west-9", "TZ": "Europe/Paris"}
+	s.Credentials = func(context.Context) (Credentials, error) {
+		return Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "token"}, nil
+	}
+	inv := &Invocation{RequestID: testIDs.UUID(), Payload: []byte(`{"action":"env"}`), TraceID: "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"}
+	res, err := m.Invoke(context.Background(), s, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Env         map[string]string
+		RequestID   string
+		Arn         string
+		RemainingMs int64
+		Pid         int
+		Wd          string
+		Gomaxprocs  int
+	}
+	if err := json.Unmarshal(res.Payload, &out); err != nil {
+		t.Fatalf("%v: %s", err, res.Payload)
+	}
+	want := map[string]string{
+		"AWS_LAMBDA_FUNCTION_NAME":        s.FunctionName,
+		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + s.FunctionName,
+		"AWS_REGION":                      "us-east-1",
+		"AWS_DEFAULT_REGION":              "us-east-1",
+		"_HANDLER":                        "bootstrap",
+		"TZ":                              "Europe/Paris",
+		"LANG":                            "en_US.UTF-8",
+		"AWS_ACCESS_KEY_ID":               "ASIAEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY":           "secret",
+		"AWS_SESSION_TOKEN":               "token",
+		"AWS_ENDPOINT_URL":                "http://127.0.0.1:4566",
+		"GREETING":                        "hi",
+		"_X_AMZN_TRACE_ID":                inv.TraceID,
+	}
+	sandboxed := strings.HasPrefix(m.Isolation(), "namespaces")
+	if sandboxed {
+		want["LAMBDA_TASK_ROOT"] = "/var/task"
+		want["LAMBDA_RUNTIME_DIR"] = "/var/runtime"
+		want["PATH"] = "/usr/local/bin:/usr/bin/:/bin:/opt/bin"
+		want["LD_LIBRARY_PATH"] = "/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"
+	}
+	for k, v := range want {
+		if out.Env[k] != v {
+			t.Errorf("%s = %q, want %q", k, out.Env[k], v)
+		}
+	}
+	if _, ok := out.Env["AWS_EXECUTION_ENV"]; ok {
+		t.Errorf("provided runtimes have no AWS_EXECUTION_ENV: %q", out.Env["AWS_EXECUTION_ENV"])
+	}
+	stream := out.Env["AWS_LAMBDA_LOG_STREAM_NAME"]
+	if !strings.Contains(stream, "/[$LATEST]") || len(stream) != len("2006/01/02/[$LATEST]")+32 {
+		t.Errorf("log stream name %q", stream)
+	}
+	if host, port, ok := strings.Cut(out.Env["AWS_LAMBDA_RUNTIME_API"], ":"); !ok || host != "127.0.0.1" || port == "" {
+		t.Errorf("AWS_LAMBDA_RUNTIME_API %q", out.Env["AWS_LAMBDA_RUNTIME_API"])
+	}
+	if out.RequestID != inv.RequestID || out.Arn != s.ARN || out.RemainingMs <= 0 || out.RemainingMs > 3000 {
+		t.Errorf("context: %+v", out)
+	}
+	if sandboxed && (out.Pid != 1 || out.Wd != "/var/task") {
+		t.Errorf("sandbox: pid %d, working directory %s", out.Pid, out.Wd)
+	}
+	// 128 MB is less than one vCPU: the function is bound to one CPU.
+	if runtime.NumCPU() > 1 && out.Gomaxprocs != 1 {
+		t.Errorf("GOMAXPROCS %d in a 128 MB function", out.Gomaxprocs)
+	}
+}
+
+func TestGoFunctionErrors(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := goSpec(t)
+	typ, msg := errorOf(t, invoke(t, m, s, `{"action":"error"}`))
+	if typ != "errorString" || msg != "handled failure" {
+		t.Errorf("error: %s %s", typ, msg)
+	}
+	// A panic is reported by aws-lambda-go, which then exits; the next
+	// invocation gets a fresh environment.
+	res := invoke(t, m, s, `{"action":"panic"}`)
+	if typ, msg := errorOf(t, res); msg != "boom" || !strings.Contains(string(res.Payload), "stackTrace") {
+		t.Errorf("panic: %s %s %s", typ, msg, res.Payload)
+	}
+	res = invoke(t, m, s, `{"n":1}`)
+	if string(res.Payload) != `{"n":1}` {
+		t.Fatalf("after panic: %s", res.Payload)
+	}
+	// Exiting mid-invocation.
+	res = invoke(t, m, s, `{"action":"exit"}`)
+	typ, msg = errorOf(t, res)
+	if typ != "Runtime.ExitError" || !strings.HasPrefix(msg, "RequestId: ") || !strings.HasSuffix(msg, " Error: Runtime exited with error: exit status 2") {
+		t.Errorf("exit: %s %q", typ, msg)
+	}
+	if !strings.Contains(string(res.LogTail), "Runtime.ExitError") {
+		t.Errorf("tail: %s", res.LogTail)
+	}
+	// The stream of the environment that died still gets the END and
+	// REPORT lines of its last invocation, and is closed.
+	id := strings.Fields(msg)[1]
+	events := s.Logs.(*memSink).waitFor(t, "REPORT RequestId: "+id)
+	if !strings.Contains(strings.Join(events, "\n"), "END RequestId: "+id) {
+		t.Errorf("stream: %q", events)
+	}
+	res = invoke(t, m, s, `{"n":2}`)
+	if string(res.Payload) != `{"n":2}` || res.InitDuration == 0 {
+		t.Fatalf("after exit: %s, init %v", res.Payload, res.InitDuration)
+	}
+}
+
+func TestInitFailures(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	// The runtime exits during init.
+	s := goSpec(t)
+	s.Env["INIT_EXIT"] = "1"
+	res := invoke(t, m, s, `{}`)
+	typ, msg := errorOf(t, res)
+	if typ != "Runtime.ExitError" || !strings.HasSuffix(msg, "Error: Runtime exited with error: exit status 1") {
+		t.Errorf("init exit: %s %q", typ, msg)
+	}
+	if res.InitDuration <= 0 || !strings.Contains(string(res.LogTail), "init: giving up") {
+		t.Errorf("init exit: init %v, tail %s", res.InitDuration, res.LogTail)
+	}
+
+	for _, c := range []struct {
+		name   string
+		mutate func(*Spec)
+		want   string
+	}{
+		{"no bootstrap", func(s *Spec) { os.Remove(filepath.Join(s.CodeDir, "bootstrap")) },
+			"Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"},
+		{"not executable", func(s *Spec) {
+			b, _ := os.ReadFile(filepath.Join(s.CodeDir, "bootstrap"))
+			os.Remove(filepath.Join(s.CodeDir, "bootstrap")) // a hard link to the shared build: not chmod
+			os.WriteFile(filepath.Join(s.CodeDir, "bootstrap"), b, 0o644)
+		},
+			"fork/exec /var/task/bootstrap: permission denied"},
+		{"other architecture", func(s *Spec) { s.Architecture = "arm64" },
+			"fork/exec /var/task/bootstrap: exec format error"},
+		{"garbage", func(s *Spec) {
+			os.Remove(filepath.Join(s.CodeDir, "bootstrap"))
+			os.WriteFile(filepath.Join(s.CodeDir, "bootstrap"), []byte("\x7fELF\x02\x01\x01\x00garbage"), 0o755)
+		}, "fork/exec /var/task/bootstrap: exec format error"},
+		{"go1.x missing handler", func(s *Spec) { s.Runtime, s.Handler = "go1.x", "main" },
+			"fork/exec /var/task/main: no such file or directory"},
+	} {
+		s := goSpec(t)
+		c.mutate(s)
+		res := invoke(t, m, s, `{}`)
+		typ, msg := errorOf(t, res)
+		if typ != "Runtime.InvalidEntrypoint" || !strings.HasSuffix(msg, "Error: "+c.want) || !strings.HasPrefix(msg, "RequestId: ") {
+			t.Errorf("%s: %s %q", c.name, typ, msg)
+		}
+	}
+
+	// go1.x runs the binary the handler names.
+	s = goSpec(t)
+	s.Runtime, s.Handler = "go1.x", "bootstrap"
+	if res := invoke(t, m, s, `"go1.x"`); string(res.Payload) != `"go1.x"` {
+		t.Errorf("go1.x: %s", res.Payload)
+	}
+
+	// Runtimes virga cannot run are API errors.
+	s = goSpec(t)
+	s.Runtime = "java21"
+	_, err := m.Invoke(context.Background(), s, &Invocation{RequestID: "r"})
+	var re *RuntimeError
+	if !errors.As(err, &re) || re.Type != TypeInvalidRuntime || !strings.Contains(re.Message, "java21") {
+		t.Errorf("java21: %v", err)
+	}
+	if err := m.CheckRuntime("dotnet8"); err == nil {
+		t.Error("dotnet8 accepted")
+	}
+	if err := m.CheckRuntime("provided.al2023"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestTimeoutThenHealthy(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := goSpec(t)
+	s.Timeout = time.Second
+	invoke(t, m, s, `{}`) // warm up: the timeout must kill a warm environment
+	res := invoke(t, m, s, `{"action":"sleep","ms":5000}`)
+	var doc map[string]string
+	json.Unmarshal(res.Payload, &doc)
+	msg := doc["errorMessage"]
+	if res.FunctionError != "Unhandled" || len(doc) != 1 || !strings.HasSuffix(msg, " Task timed out after 1.00 seconds") {
+		t.Fatalf("timeout: %s", res.Payload)
+	}
+	if _, err := time.Parse(timeFormat, strings.Fields(msg)[0]); err != nil {
+		t.Errorf("timeout message date: %q", msg)
+	}
+	if res.Duration < time.Second || res.Duration > 3*time.Second {
+		t.Errorf("duration %v", res.Duration)
+	}
+	if !strings.Contains(string(res.LogTail), "Task timed out after 1.00 seconds") {
+		t.Errorf("tail: %s", res.LogTail)
+	}
+	res = invoke(t, m, s, `{"after":"timeout"}`)
+	if string(res.Payload) != `{"after":"timeout"}` || res.InitDuration == 0 {
+		t.Fatalf("after timeout: %s, init %v", res.Payload, res.InitDuration)
+	}
+}
+
+func TestOutOfMemoryThenHealthy(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	if !strings.Contains(m.Isolation(), "cgroup") {
+		t.Skip("no cgroups here: " + m.Isolation())
+	}
+	s := goSpec(t)
+	s.MemoryMB = 64
+	res := invoke(t, m, s, `{"action":"alloc","mb":200}`)
+	typ, msg := errorOf(t, res)
+	if typ != "Runtime.OutOfMemory" || !strings.HasSuffix(msg, "Error: Runtime exited with error: signal: killed") {
+		t.Fatalf("oom: %s %q", typ, msg)
+	}
+	if res.MaxMemoryUsedMB < 60 || res.MaxMemoryUsedMB > 64 {
+		t.Errorf("max memory used %d MB", res.MaxMemoryUsedMB)
+	}
+	res = invoke(t, m, s, `{"action":"alloc","mb":8}`)
+	if string(res.Payload) != `{"allocated":8}` {
+		t.Fatalf("after oom: %s", res.Payload)
+	}
+}
+
+func TestScaleOutAndLimit(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := goSpec(t)
+	s.Concurrency = 20
+	const n = 20
+	start := time.Now()
+	var wg sync.WaitGroup
+	results := make([]*Result, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = m.Invoke(context.Background(), s, &Invocation{RequestID: testIDs.UUID(), Payload: []byte(`{"action":"sleep","ms":200}`)})
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	for i := range n {
+		if errs[i] != nil || string(results[i].Payload) != `{"slept":200}` {
+			t.Fatalf("invocation %d: %v %v", i, errs[i], results[i])
+		}
+	}
+	// Serially this would take 4 s; a pool that scales out takes a small
+	// multiple of 200 ms (generous: the machine is shared).
+	if elapsed > n*200*time.Millisecond/2 {
+		t.Errorf("%d concurrent 200 ms invocations took %v", n, elapsed)
+	}
+	p, _ := m.poolFor(s)
+	if live, idle := p.size(); live < 2 || live > n || idle != live {
+		t.Errorf("pool: %d live, %d idle", live, idle)
+	}
+	// A second wave reuses warm environments.
+	wg = sync.WaitGroup{}
+	var cold atomic.Int32
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := m.Invoke(context.Background(), s, &Invocation{RequestID: testIDs.UUID(), Payload: []byte(`{"action":"sleep","ms":100}`)})
+			if err == nil && res.InitDuration > 0 {
+				cold.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if live, _ := p.size(); int(cold.Load()) > n-live+1 {
+		t.Errorf("second wave: %d cold starts with %d warm environments", cold.Load(), live)
+	}
+
+	// At its limit, the pool refuses.
+	s2 := goSpec(t)
+	s2.Concurrency = 2
+	var throttled atomic.Int32
+	wg = sync.WaitGroup{}
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := m.Invoke(context.Background(), s2, &Invocation{RequestID: testIDs.UUID(), Payload: []byte(`{"action":"sleep","ms":500}`)})
+			if errors.Is(err, ErrTooManyRequests) {
+				throttled.Add(1)
+			} else if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if throttled.Load() != 2 {
+		t.Errorf("%d of 4 throttled at concurrency 2", throttled.Load())
+	}
+}
+
+func TestRetireAndReap(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	m := newPools(t, func(o *Options) { o.Clock = clk; o.IdleTimeout = time.Minute })
+	s := goSpec(t)
+	invoke(t, m, s, `{}`)
+	p, _ := m.poolFor(s)
+	var pid int
+	for e := range p.all {
+		pid = e.proc.Pid()
+	}
+	m.Retire(strings.Split(s.Key, "#")[0])
+	waitGone(t, pid)
+	sink := s.Logs.(*memSink)
+	for i := 0; ; i++ {
+		sink.mu.Lock()
+		closed := len(sink.streams) == 1
+		for _, st := range sink.streams {
+			closed = closed && st.closed
+		}
+		sink.mu.Unlock()
+		if closed {
+			break
+		}
+		if i > 400 {
+			t.Fatal("log stream of the retired environment not closed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if res := invoke(t, m, s, `{}`); res.InitDuration == 0 {
+		t.Error("invocation after Retire was warm")
+	}
+
+	// Idle past IdleTimeout: reaped, and the empty pool dropped.
+	p, _ = m.poolFor(s)
+	for e := range p.all {
+		pid = e.proc.Pid()
+	}
+	clk.advance(30 * time.Second)
+	m.reap()
+	if live, _ := p.size(); live != 1 {
+		t.Fatalf("reaped too early: %d live", live)
+	}
+	clk.advance(31 * time.Second)
+	m.reap()
+	waitGone(t, pid)
+	m.mu.Lock()
+	_, kept := m.pools[s.Key]
+	m.mu.Unlock()
+	if kept {
+		t.Error("empty pool kept")
+	}
+	if res := invoke(t, m, s, `{}`); res.InitDuration == 0 {
+		t.Error("invocation after reaping was warm")
+	}
+}
+
+func waitGone(t *testing.T, pid int) {
+	t.Helper()
+	for i := 0; ; i++ {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
+			return
+		}
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if strings.Contains(string(b), ") Z ") {
+			return
+		}
+		if i > 400 {
+			t.Fatalf("process %d still runs", pid)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestOutputCapAndLargeResponse(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, func(o *Options) { o.MaxLogBytes = 64 << 10 })
+	s := goSpec(t)
+	res := invoke(t, m, s, `{"action":"print","lines":100000,"text":"some output"}`)
+	if string(res.Payload) != `{"printed":100000}` {
+		t.Fatalf("print: %s", res.Payload)
+	}
+	if len(res.LogTail) > tailBytes || !strings.Contains(string(res.LogTail), "some output 99999\nno newline at the end\nEND RequestId") {
+		t.Errorf("tail (%d bytes): ...%s", len(res.LogTail), res.LogTail[max(0, len(res.LogTail)-300):])
+	}
+	events := s.Logs.(*memSink).waitFor(t, "REPORT")
+	total := 0
+	for _, ev := range events {
+		total += len(ev)
+	}
+	if total > 80<<10 || !strings.Contains(strings.Join(events, "\n"), "further output is not logged") {
+		t.Errorf("%d bytes logged in %d events", total, len(events))
+	}
+
+	res = invoke(t, m, s, `{"action":"big","mb":7}`)
+	typ, msg := errorOf(t, res)
+	if typ != "Function.ResponseSizeTooLarge" || msg != "Response payload size exceeded maximum allowed payload size (6291556 bytes)." {
+		t.Errorf("too large: %s %q", typ, msg)
+	}
+	if res := invoke(t, m, s, `"next"`); string(res.Payload) != `"next"` {
+		t.Errorf("after too large: %s", res.Payload)
+	}
+}
+
+// fakeClock is a clock the test moves; it starts at the real time so
+// that deadlines handed to runtimes stay meaningful.
+type fakeClock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+}
+
+func TestInitTimeoutAndLayerBootstrap(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, func(o *Options) { o.InitTimeout = 300 * time.Millisecond })
+	s := goSpec(t)
+	s.Timeout = 200 * time.Millisecond // init may use the longer of the two
+	s.Env["INIT_SLEEP_MS"] = "5000"
+	res := invoke(t, m, s, `{}`)
+	var doc map[string]string
+	json.Unmarshal(res.Payload, &doc)
+	if res.FunctionError != "Unhandled" || !strings.HasSuffix(doc["errorMessage"], "Task timed out after 0.30 seconds") {
+		t.Errorf("init timeout: %s", res.Payload)
+	}
+
+	// A bootstrap from a layer, at /opt/bootstrap.
+	layer := t.TempDir()
+	if err := os.Link(goFunction(t), filepath.Join(layer, "bootstrap")); err != nil {
+		t.Fatal(err)
+	}
+	s = spec(t, "provided.al2", "anything", map[string]string{"data.txt": "x"})
+	s.LayerDirs = []string{layer}
+	if res := invoke(t, m, s, `"layered"`); string(res.Payload) != `"layered"` {
+		t.Errorf("layer bootstrap: %s", res.Payload)
+	}
+}
+
+func TestPlainProcesses(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, func(o *Options) { o.Plain = true })
+	if m.Isolation() != "process" {
+		t.Fatalf("isolation %q", m.Isolation())
+	}
+	s := goSpec(t)
+	res := invoke(t, m, s, `{"action":"env"}`)
+	var out struct {
+		Env map[string]string
+		Wd  string
+	}
+	if err := json.Unmarshal(res.Payload, &out); err != nil {
+		t.Fatalf("%v: %s", err, res.Payload)
+	}
+	if out.Env["LAMBDA_TASK_ROOT"] != s.CodeDir || out.Wd != s.CodeDir || out.Env["TMPDIR"] == "" {
+		t.Errorf("task root %q, working directory %q, TMPDIR %q", out.Env["LAMBDA_TASK_ROOT"], out.Wd, out.Env["TMPDIR"])
+	}
+	if res := invoke(t, m, s, `{"action":"exit"}`); !strings.Contains(string(res.Payload), "Runtime.ExitError") {
+		t.Errorf("exit: %s", res.Payload)
+	}
+	s.Timeout, s.Key = 300*time.Millisecond, s.Key+"/short"
+	if res := invoke(t, m, s, `{"action":"sleep","ms":3000}`); !strings.Contains(string(res.Payload), "Task timed out after 0.30 seconds") {
+		t.Errorf("timeout: %s", res.Payload)
+	}
+	if res := invoke(t, m, s, `"still fine"`); string(res.Payload) != `"still fine"` {
+		t.Errorf("after timeout: %s", res.Payload)
+	}
+}
+
+func TestCloseEndsBusyEnvironments(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := goSpec(t)
+	s.Timeout = 30 * time.Second
+	done := make(chan *Result)
+	go func() {
+		res, _ := m.Invoke(context.Background(), s, &Invocation{RequestID: "long", Payload: []byte(`{"action":"sleep","ms":20000}`)})
+		done <- res
+	}()
+	p, _ := m.poolFor(s)
+	for i := 0; ; i++ {
+		p.mu.Lock()
+		ready := len(p.all) == 1
+		p.mu.Unlock()
+		if ready {
+			break
+		}
+		if i > 1000 {
+			t.Fatal("environment never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	m.Close()
+	res := <-done
+	if time.Since(start) > 5*time.Second || res == nil || !strings.Contains(string(res.Payload), "Runtime.ExitError") {
+		t.Errorf("after Close: %v", res)
+	}
+	if _, err := m.Invoke(context.Background(), s, &Invocation{RequestID: "x"}); err == nil {
+		t.Error("Invoke after Close worked")
+	}
+}

@@ -1,0 +1,220 @@
+package functions
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// needInterpreter skips without the interpreter, except under CI, where
+// it must be installed.
+func needInterpreter(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required under CI: %v", name, err)
+		}
+		t.Skipf("%s is not installed: %v", name, err)
+	}
+}
+
+const pythonHandler = `
+import json, logging, os
+import layermod
+
+def handler(event, context):
+    print("hello from python")
+    logging.getLogger().warning("careful\nsecond line")
+    return {
+        "event": event,
+        "requestId": context.aws_request_id,
+        "functionName": context.function_name,
+        "version": context.function_version,
+        "memory": context.memory_limit_in_mb,
+        "arn": context.invoked_function_arn,
+        "group": context.log_group_name,
+        "stream": context.log_stream_name,
+        "remaining": context.get_remaining_time_in_millis(),
+        "trace": os.environ.get("_X_AMZN_TRACE_ID"),
+        "execEnv": os.environ.get("AWS_EXECUTION_ENV"),
+        "layer": layermod.VALUE,
+    }
+
+def fail(event, context):
+    raise ValueError("bad value")
+`
+
+func TestPythonRuntime(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "python3")
+	m := newPools(t, nil)
+	layer := t.TempDir()
+	os.MkdirAll(filepath.Join(layer, "python"), 0o755)
+	os.WriteFile(filepath.Join(layer, "python", "layermod.py"), []byte("VALUE = 'from a layer'\n"), 0o644)
+	files := map[string]string{
+		"pkg/mod.py":   pythonHandler,
+		"broken.py":    "def handler(event, context)\n    return 1\n",
+		"raising.py":   "raise RuntimeError('at import')\n",
+		"unmarshal.py": "def handler(event, context):\n    return object()\n",
+	}
+	s := spec(t, "python3.12", "pkg/mod.handler", files)
+	s.LayerDirs = []string{layer}
+	inv := &Invocation{RequestID: testIDs.UUID(), Payload: []byte(`{"k":[1,2]}`), TraceID: "Root=1-abc", Tail: true}
+	res, err := m.Invoke(context.Background(), s, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(res.Payload, &out); err != nil || res.FunctionError != "" {
+		t.Fatalf("%v %q: %s\n%s", err, res.FunctionError, res.Payload, res.LogTail)
+	}
+	want := map[string]any{
+		"requestId": inv.RequestID, "functionName": s.FunctionName, "version": "$LATEST", "memory": "128",
+		"arn": s.ARN, "group": "/aws/lambda/" + s.FunctionName, "trace": "Root=1-abc",
+		"execEnv": "AWS_Lambda_python3.12", "layer": "from a layer",
+	}
+	for k, v := range want {
+		if out[k] != v {
+			t.Errorf("%s = %v, want %v", k, out[k], v)
+		}
+	}
+	if r, _ := out["remaining"].(float64); r <= 0 || r > 3000 {
+		t.Errorf("remaining %v", out["remaining"])
+	}
+	if ev, _ := json.Marshal(out["event"]); string(ev) != `{"k":[1,2]}` {
+		t.Errorf("event %s", ev)
+	}
+	tail := string(res.LogTail)
+	if !strings.Contains(tail, "hello from python\n") || !strings.Contains(tail, "[WARNING]\t") ||
+		!strings.Contains(tail, "\t"+inv.RequestID+"\tcareful\rsecond line\n") {
+		t.Errorf("tail:\n%s", tail)
+	}
+
+	// The same module by its dotted name; then errors as AWS shapes them.
+	for _, c := range []struct{ handler, typ, msg string }{
+		{"pkg.mod.fail", "ValueError", "bad value"},
+		{"pkg/mod.nothere", "Runtime.HandlerNotFound", "Handler 'nothere' missing on module 'pkg/mod'"},
+		{"nope.handler", "Runtime.ImportModuleError", "Unable to import module 'nope': No module named 'nope'"},
+		{"broken.handler", "Runtime.UserCodeSyntaxError", "Syntax error in module 'broken': "},
+		{"raising.handler", "RuntimeError", "at import"},
+		{"nodot", "Runtime.MalformedHandlerName", "Bad handler 'nodot': "},
+		{"unmarshal.handler", "Runtime.MarshalError", "Unable to marshal response: "},
+	} {
+		s2 := *s
+		s2.Key, s2.Handler = s.Key+c.handler, c.handler
+		res := invoke(t, m, &s2, `{}`)
+		var doc struct {
+			ErrorType, ErrorMessage, RequestID string
+			StackTrace                         []string
+		}
+		if err := json.Unmarshal(res.Payload, &doc); err != nil || res.FunctionError != "Unhandled" {
+			t.Errorf("%s: %q %s", c.handler, res.FunctionError, res.Payload)
+			continue
+		}
+		if doc.ErrorType != c.typ || !strings.HasPrefix(doc.ErrorMessage, c.msg) || doc.StackTrace == nil {
+			t.Errorf("%s: %s", c.handler, res.Payload)
+		}
+		if c.typ == "ValueError" && (len(doc.StackTrace) != 1 || !strings.Contains(doc.StackTrace[0], "pkg/mod.py\", line ") || doc.RequestID == "") {
+			t.Errorf("stack trace %q, request id %q", doc.StackTrace, doc.RequestID)
+		}
+	}
+}
+
+const nodeCommonJS = `
+exports.handler = (event, context, callback) => {
+  console.log('hello from node', {n: 1});
+  setTimeout(() => callback(null, {
+    event,
+    requestId: context.awsRequestId,
+    functionName: context.functionName,
+    memory: context.memoryLimitInMB,
+    arn: context.invokedFunctionArn,
+    group: context.logGroupName,
+    remaining: context.getRemainingTimeInMillis(),
+    execEnv: process.env.AWS_EXECUTION_ENV,
+    style: 'callback',
+  }), 5);
+};
+exports.nested = { deeper: { fn: async () => 'nested' } };
+exports.fails = async () => { throw new TypeError('not a function, really'); };
+exports.callbackError = (event, context, callback) => callback(new Error('via callback'));
+exports.idle = (event, context) => { setTimeout(() => {}, 10); };
+`
+
+const nodeESM = `
+import { platform } from 'node:os';
+export const handler = async (event, context) => ({ style: 'esm', platform: platform(), id: context.awsRequestId });
+`
+
+func TestNodeRuntime(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "node")
+	m := newPools(t, nil)
+	files := map[string]string{
+		"index.js":           nodeCommonJS,
+		"esm/app.mjs":        nodeESM,
+		"typed/package.json": `{"type":"module"}`,
+		"typed/app.js":       nodeESM,
+		"broken.js":          "exports.handler = async (event => {\n",
+	}
+	s := spec(t, "nodejs20.x", "index.handler", files)
+	inv := &Invocation{RequestID: testIDs.UUID(), Payload: []byte(`{"k":"v"}`), Tail: true}
+	res, err := m.Invoke(context.Background(), s, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(res.Payload, &out); err != nil || res.FunctionError != "" {
+		t.Fatalf("%v %q: %s\n%s", err, res.FunctionError, res.Payload, res.LogTail)
+	}
+	want := map[string]any{"requestId": inv.RequestID, "functionName": s.FunctionName, "memory": "128",
+		"arn": s.ARN, "group": "/aws/lambda/" + s.FunctionName, "execEnv": "AWS_Lambda_nodejs20.x", "style": "callback"}
+	for k, v := range want {
+		if out[k] != v {
+			t.Errorf("%s = %v, want %v", k, out[k], v)
+		}
+	}
+	if !strings.Contains(string(res.LogTail), "\t"+inv.RequestID+"\tINFO\thello from node { n: 1 }\n") {
+		t.Errorf("tail:\n%s", res.LogTail)
+	}
+
+	for _, c := range []struct{ handler, want string }{
+		{"esm/app.handler", `"style":"esm"`},
+		{"typed/app.handler", `"style":"esm"`},
+		{"index.nested.deeper.fn", `"nested"`},
+		{"index.idle", `null`},
+	} {
+		s2 := *s
+		s2.Key, s2.Handler = s.Key+c.handler, c.handler
+		if res := invoke(t, m, &s2, `{}`); res.FunctionError != "" || !strings.Contains(string(res.Payload), c.want) {
+			t.Errorf("%s: %s", c.handler, res.Payload)
+		}
+	}
+	for _, c := range []struct{ handler, typ, msg string }{
+		{"index.fails", "TypeError", "not a function, really"},
+		{"index.callbackError", "Error", "via callback"},
+		{"index.nothere", "Runtime.HandlerNotFound", "index.nothere is undefined or not exported"},
+		{"nope.handler", "Runtime.ImportModuleError", "Error: Cannot find module 'nope'"},
+		{"broken.handler", "Runtime.UserCodeSyntaxError", "SyntaxError: "},
+		{"nodot", "Runtime.MalformedHandlerName", "Bad handler"},
+	} {
+		s2 := *s
+		s2.Key, s2.Handler = s.Key+c.handler, c.handler
+		res := invoke(t, m, &s2, `{}`)
+		var doc struct {
+			ErrorType, ErrorMessage string
+			Trace                   []string
+		}
+		if err := json.Unmarshal(res.Payload, &doc); err != nil || res.FunctionError != "Unhandled" {
+			t.Errorf("%s: %q %s", c.handler, res.FunctionError, res.Payload)
+			continue
+		}
+		if doc.ErrorType != c.typ || !strings.HasPrefix(doc.ErrorMessage, c.msg) || doc.Trace == nil {
+			t.Errorf("%s: %s", c.handler, res.Payload)
+		}
+	}
+}

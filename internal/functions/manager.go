@@ -1,0 +1,346 @@
+package functions
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/functions/sandbox"
+	"github.com/virga/virga/internal/ids"
+)
+
+// Defaults of Options.
+const (
+	// DefaultIdleTimeout is how long an unused environment stays warm.
+	DefaultIdleTimeout = 10 * time.Minute
+	// DefaultInitTimeout: "The Init phase is limited to 10 seconds."
+	DefaultInitTimeout = 10 * time.Second
+	// DefaultConcurrency: the account's default concurrency limit, "1,000
+	// concurrent executions".
+	DefaultConcurrency = 1000
+)
+
+// Options configure Pools. The zero value works.
+type Options struct {
+	// WorkDir holds the runtimes' bootstraps and, for environments
+	// without namespaces, their scratch directories. Default: a
+	// directory under the system's temporary directory.
+	WorkDir string
+	// IdleTimeout is how long an environment may stay unused before it
+	// is reaped (DefaultIdleTimeout).
+	IdleTimeout time.Duration
+	// InitTimeout limits a runtime's initialization (DefaultInitTimeout).
+	InitTimeout time.Duration
+	// DefaultConcurrency applies to Specs without a Concurrency.
+	DefaultConcurrency int
+	// MaxLogBytes is how much output one environment may log before the
+	// rest is cut (100 MB).
+	MaxLogBytes int64
+	// Plain runs functions as plain processes even as root.
+	Plain bool
+	// Python and Node are the interpreters for python3.x and nodejs*.x
+	// functions; empty means python3 and node from PATH.
+	Python, Node string
+	// Clock, IDs and Logger default to the real clock, random ids and a
+	// discarding logger.
+	Clock  clock.Clock
+	IDs    *ids.Generator
+	Logger *slog.Logger
+}
+
+// Pools is the Manager: a pool of execution environments per function
+// version.
+type Pools struct {
+	opts  Options
+	clock clock.Clock
+	ids   *ids.Generator
+	log   *slog.Logger
+	host  *sandbox.Host
+
+	python, node                        interpreter
+	pythonDir, nodeDir, emptyRuntimeDir string
+	notices                             sync.Map // runtime id → struct{}: version notices given
+
+	mu     sync.Mutex
+	pools  map[string]*pool
+	closed bool
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+var _ Manager = (*Pools)(nil)
+
+// New prepares the host (sandbox probing, bootstraps on disk) and starts
+// the idle reaper.
+func New(opts Options) (*Pools, error) {
+	if opts.WorkDir == "" {
+		opts.WorkDir = filepath.Join(os.TempDir(), "virga-functions")
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
+	if opts.InitTimeout <= 0 {
+		opts.InitTimeout = DefaultInitTimeout
+	}
+	if opts.DefaultConcurrency <= 0 {
+		opts.DefaultConcurrency = DefaultConcurrency
+	}
+	if opts.MaxLogBytes <= 0 {
+		opts.MaxLogBytes = defaultMaxLogBytes
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.IDs == nil {
+		opts.IDs = ids.New(nil)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
+		return nil, err
+	}
+	m := &Pools{
+		opts:   opts,
+		clock:  opts.Clock,
+		ids:    opts.IDs,
+		log:    opts.Logger,
+		python: interpreter{name: "python3", override: opts.Python},
+		node:   interpreter{name: "node", override: opts.Node},
+		pools:  map[string]*pool{},
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	var err error
+	if m.pythonDir, m.nodeDir, m.emptyRuntimeDir, err = runtimeDirs(opts.WorkDir); err != nil {
+		return nil, err
+	}
+	m.host = sandbox.New(sandbox.Options{
+		WorkDir: filepath.Join(opts.WorkDir, "envs"),
+		Plain:   opts.Plain,
+		Logger:  opts.Logger,
+	})
+	m.log.Info("function environments", "isolation", m.host.Isolation())
+	go m.reaper()
+	return m, nil
+}
+
+// Isolation describes the sandbox environments get ("namespaces, cgroup
+// v1", "process", ...).
+func (m *Pools) Isolation() string { return m.host.Isolation() }
+
+// CheckRuntime implements Manager.
+func (m *Pools) CheckRuntime(runtime string) error {
+	_, err := m.runtime(runtime)
+	return err
+}
+
+// runtime resolves a runtime identifier and its interpreter.
+func (m *Pools) runtime(id string) (runtimeInfo, error) {
+	rt, err := resolveRuntime(id)
+	if err != nil {
+		return rt, err
+	}
+	var in *interpreter
+	switch rt.kind {
+	case kindPython:
+		in = &m.python
+	case kindNode:
+		in = &m.node
+	default:
+		return rt, nil
+	}
+	_, version, err := in.resolve()
+	if err != nil {
+		return rt, &RuntimeError{Type: TypeInvalidRuntime,
+			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + ")."}
+	}
+	if version != rt.version {
+		if _, told := m.notices.LoadOrStore(id, struct{}{}); !told {
+			m.log.Info("runtime runs on the host's interpreter", "runtime", id, "interpreter", in.name, "version", version)
+		}
+	}
+	return rt, nil
+}
+
+// poolFor returns spec's pool, making it on first use.
+func (m *Pools) poolFor(spec *Spec) (*pool, error) {
+	m.mu.Lock()
+	p := m.pools[spec.Key]
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
+		return nil, &RuntimeError{Type: TypeService, Message: "the function runtime is shutting down"}
+	}
+	if p != nil {
+		return p, nil
+	}
+	rt, err := m.runtime(spec.Runtime)
+	if err != nil {
+		return nil, err
+	}
+	p = &pool{
+		m:       m,
+		key:     spec.Key,
+		spec:    *spec,
+		rt:      rt,
+		version: orString(spec.Version, "$LATEST"),
+		group:   "/aws/lambda/" + spec.FunctionName,
+		limit:   spec.Concurrency,
+		all:     map[*environment]struct{}{},
+	}
+	p.spec.Env = make(map[string]string, len(spec.Env))
+	for k, v := range spec.Env {
+		p.spec.Env[k] = v
+	}
+	p.spec.LayerDirs = append([]string(nil), spec.LayerDirs...)
+	if p.limit <= 0 {
+		p.limit = m.opts.DefaultConcurrency
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if existing := m.pools[spec.Key]; existing != nil {
+		return existing, nil
+	}
+	m.pools[spec.Key] = p
+	return p, nil
+}
+
+// openStream returns the opener of an environment's log stream.
+func (p *pool) openStream(stream string) func() (LogStream, error) {
+	sink := p.spec.Logs
+	if sink == nil {
+		return nil
+	}
+	group := p.group
+	return func() (LogStream, error) { return sink.Stream(group, stream) }
+}
+
+// Invoke implements Manager.
+func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Result, error) {
+	for attempt := 0; ; attempt++ {
+		p, err := m.poolFor(spec)
+		if err != nil {
+			return nil, err
+		}
+		e, cold, err := p.acquire()
+		if err == errRetired {
+			m.mu.Lock()
+			if m.pools[spec.Key] == p {
+				delete(m.pools, spec.Key)
+			}
+			m.mu.Unlock()
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cold {
+			var res *Result
+			e, res, err = p.start(ctx, inv)
+			p.started(e)
+			if e == nil {
+				return res, err
+			}
+		}
+		res, out := e.invoke(inv, cold)
+		p.release(e, out)
+		if out != outcomeRetry {
+			return res, nil
+		}
+		if attempt >= 2 {
+			// Environment after environment ended before its runtime took
+			// the invocation.
+			msg := "RequestId: " + inv.RequestID + " Error: Runtime exited without providing a reason"
+			return &Result{FunctionError: "Unhandled", Payload: errorDoc(typeExitError, msg)}, nil
+		}
+	}
+}
+
+// Retire implements Manager.
+func (m *Pools) Retire(prefix string) {
+	m.mu.Lock()
+	var victims []*pool
+	for key, p := range m.pools {
+		if strings.HasPrefix(key, prefix) {
+			victims = append(victims, p)
+			delete(m.pools, key)
+		}
+	}
+	m.mu.Unlock()
+	for _, p := range victims {
+		p.retire(false)
+	}
+}
+
+// Close implements Manager: it ends every environment, busy or not, and
+// waits (briefly) for their processes.
+func (m *Pools) Close() error {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closed = true
+	pools := m.pools
+	m.pools = map[string]*pool{}
+	m.mu.Unlock()
+	close(m.stop)
+	<-m.done
+	var envs []*environment
+	for _, p := range pools {
+		envs = append(envs, p.retire(true)...)
+	}
+	deadline := time.After(5 * time.Second)
+	for _, e := range envs {
+		select {
+		case <-e.proc.Done():
+		case <-deadline:
+			return nil
+		}
+	}
+	return nil
+}
+
+// reaper ends environments idle for longer than IdleTimeout.
+func (m *Pools) reaper() {
+	defer close(m.done)
+	interval := min(m.opts.IdleTimeout/4, 30*time.Second)
+	interval = max(interval, 10*time.Millisecond)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			return
+		case <-t.C:
+			m.reap()
+		}
+	}
+}
+
+// reap is one pass of the reaper, at the clock's time.
+func (m *Pools) reap() {
+	cutoff := m.clock.Now().Add(-m.opts.IdleTimeout)
+	m.mu.Lock()
+	pools := make([]*pool, 0, len(m.pools))
+	for _, p := range m.pools {
+		pools = append(pools, p)
+	}
+	m.mu.Unlock()
+	for _, p := range pools {
+		if p.reap(cutoff) {
+			m.mu.Lock()
+			if m.pools[p.key] == p {
+				delete(m.pools, p.key)
+			}
+			m.mu.Unlock()
+		}
+	}
+}

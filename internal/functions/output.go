@@ -1,0 +1,340 @@
+package functions
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Log limits.
+const (
+	// maxEventBytes: "The maximum event size is 256 KB" (CloudWatch Logs);
+	// longer lines are cut into events of this size.
+	maxEventBytes = 256 * 1024
+	// tailBytes: LogType Tail returns "the last 4 KB of the execution
+	// log".
+	tailBytes = 4 * 1024
+	// defaultMaxLogBytes is how much output one environment may write to
+	// its log stream before the rest is cut.
+	defaultMaxLogBytes = 100 << 20
+)
+
+// output captures an environment's stdout and stderr (one pipe): it cuts
+// them into lines, queues the lines for the environment's log stream, and
+// keeps the current invocation's tail.
+type output struct {
+	r        *os.File
+	now      func() time.Time
+	logs     *logQueue
+	maxBytes int64
+
+	// inflight is set while the reader holds bytes taken from the pipe
+	// that are not yet delivered; flush waits for it and an empty pipe.
+	inflight atomic.Bool
+	eof      chan struct{}
+
+	mu       sync.Mutex
+	partial  []byte
+	tail     *tailBuffer // the current invocation's, when asked for
+	initTail tailBuffer  // output before the first invocation
+	started  bool        // an invocation has begun
+	written  int64
+	cut      bool
+}
+
+func newOutput(r *os.File, now func() time.Time, logs *logQueue, maxBytes int64) *output {
+	o := &output{r: r, now: now, logs: logs, maxBytes: maxBytes, eof: make(chan struct{})}
+	go o.read()
+	return o
+}
+
+// read consumes the pipe until every writer has closed it.
+func (o *output) read() {
+	defer close(o.eof)
+	defer o.r.Close()
+	rc, err := o.r.SyscallConn()
+	if err != nil {
+		return
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		var n int
+		var rerr error
+		err := rc.Read(func(fd uintptr) bool {
+			for {
+				o.inflight.Store(true)
+				n, rerr = syscall.Read(int(fd), buf)
+				if rerr == syscall.EINTR {
+					continue
+				}
+				if rerr == syscall.EAGAIN {
+					o.inflight.Store(false)
+					return false // wait until readable
+				}
+				return true
+			}
+		})
+		if n > 0 {
+			o.consume(buf[:n])
+		}
+		o.inflight.Store(false)
+		if err != nil || rerr != nil || n <= 0 {
+			o.mu.Lock()
+			if len(o.partial) > 0 {
+				o.lineLocked(o.now(), o.partial)
+				o.partial = o.partial[:0]
+			}
+			o.mu.Unlock()
+			return
+		}
+	}
+}
+
+func (o *output) consume(b []byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	at := o.now()
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			o.partial = append(o.partial, b...)
+			for len(o.partial) >= maxEventBytes {
+				o.lineLocked(at, o.partial[:maxEventBytes])
+				o.partial = append(o.partial[:0], o.partial[maxEventBytes:]...)
+			}
+			return
+		}
+		line := b[:i]
+		if len(o.partial) > 0 {
+			o.partial = append(o.partial, line...)
+			line = o.partial
+		}
+		for len(line) > maxEventBytes {
+			o.lineLocked(at, line[:maxEventBytes])
+			line = line[maxEventBytes:]
+		}
+		o.lineLocked(at, line)
+		o.partial = o.partial[:0]
+		b = b[i+1:]
+	}
+}
+
+// lineLocked delivers one line of the function's output.
+func (o *output) lineLocked(at time.Time, line []byte) {
+	if o.tail != nil {
+		o.tail.line(line)
+	} else if !o.started {
+		o.initTail.line(line)
+	}
+	if o.written >= o.maxBytes {
+		if !o.cut {
+			o.cut = true
+			o.logs.push(at, "[virga] this environment's output exceeded "+humanBytes(o.maxBytes)+"; further output is not logged")
+		}
+		return
+	}
+	o.written += int64(len(line)) + 1
+	o.logs.push(at, string(line))
+}
+
+// platform writes a line of Lambda's own (START, END, REPORT, errors):
+// never cut, always in the tail.
+func (o *output) platform(at time.Time, line string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.tail != nil {
+		o.tail.line([]byte(line))
+	}
+	o.logs.push(at, line)
+}
+
+// begin starts an invocation's log: its START line, and its tail when
+// asked for (the first invocation's tail starts with the init output).
+func (o *output) begin(at time.Time, requestID, version string, tail bool) {
+	o.mu.Lock()
+	if tail {
+		o.tail = &tailBuffer{}
+		if !o.started {
+			o.tail.write(o.initTail.bytes())
+		}
+	}
+	o.started = true
+	o.initTail = tailBuffer{}
+	o.mu.Unlock()
+	o.platform(at, "START RequestId: "+requestID+" Version: "+version)
+}
+
+// end stops collecting the invocation's tail and returns it.
+func (o *output) end() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.tail == nil {
+		return nil
+	}
+	b := o.tail.bytes()
+	o.tail = nil
+	return b
+}
+
+// flush waits until what the runtime wrote before now is delivered: the
+// pipe is empty and the reader holds nothing. A function that keeps
+// writing from the background is not waited for beyond a short while.
+func (o *output) flush() {
+	rc, err := o.r.SyscallConn()
+	if err != nil {
+		return
+	}
+	for i := 0; i < 2000; i++ {
+		select {
+		case <-o.eof:
+			return
+		default:
+		}
+		avail := 0
+		rc.Control(func(fd uintptr) { avail = pipeAvailable(int(fd)) })
+		if avail == 0 && !o.inflight.Load() {
+			o.mu.Lock()
+			if len(o.partial) > 0 { // a last line without its newline belongs here too
+				o.lineLocked(o.now(), o.partial)
+				o.partial = o.partial[:0]
+			}
+			o.mu.Unlock()
+			return
+		}
+		if i < 50 {
+			runtimeGosched()
+		} else {
+			time.Sleep(50 * time.Microsecond)
+		}
+	}
+}
+
+// tailBuffer keeps the last tailBytes of lines.
+type tailBuffer struct{ b []byte }
+
+func (t *tailBuffer) line(l []byte) {
+	t.b = append(t.b, l...)
+	t.b = append(t.b, '\n')
+	t.trim()
+}
+
+func (t *tailBuffer) write(b []byte) {
+	t.b = append(t.b, b...)
+	t.trim()
+}
+
+func (t *tailBuffer) trim() {
+	if len(t.b) > 2*tailBytes {
+		t.b = append(t.b[:0], t.b[len(t.b)-tailBytes:]...)
+	}
+}
+
+func (t *tailBuffer) bytes() []byte {
+	if len(t.b) > tailBytes {
+		return append([]byte(nil), t.b[len(t.b)-tailBytes:]...)
+	}
+	return append([]byte(nil), t.b...)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// logQueue hands log events to the environment's log stream from a
+// goroutine of its own, so that a slow sink never slows an invocation.
+// The stream is opened on the first event.
+type logQueue struct {
+	open func() (LogStream, error)
+
+	mu     sync.Mutex
+	events []logEvent
+	closed bool
+	wake   chan struct{}
+	done   chan struct{}
+}
+
+type logEvent struct {
+	at  time.Time
+	msg string
+}
+
+func newLogQueue(open func() (LogStream, error)) *logQueue {
+	q := &logQueue{open: open, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go q.run()
+	return q
+}
+
+func (q *logQueue) push(at time.Time, msg string) {
+	if q.open == nil {
+		return // no sink: nothing to write
+	}
+	q.mu.Lock()
+	if !q.closed {
+		q.events = append(q.events, logEvent{at, msg})
+	}
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close lets the queue drain, then closes the stream.
+func (q *logQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *logQueue) run() {
+	defer close(q.done)
+	var stream LogStream
+	failed := false
+	var batch []logEvent
+	for {
+		<-q.wake
+		q.mu.Lock()
+		batch, q.events = q.events, batch[:0]
+		closed := q.closed
+		q.mu.Unlock()
+		if len(batch) > 0 && stream == nil && !failed && q.open != nil {
+			var err error
+			if stream, err = q.open(); err != nil {
+				failed = true
+			}
+		}
+		if stream != nil {
+			for _, ev := range batch {
+				stream.Write(ev.at, ev.msg)
+			}
+		}
+		clear(batch)
+		if closed {
+			q.mu.Lock()
+			rest := q.events
+			q.events = nil
+			q.mu.Unlock()
+			if stream != nil {
+				for _, ev := range rest {
+					stream.Write(ev.at, ev.msg)
+				}
+				stream.Close()
+			}
+			return
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package functions
+
+import (
+	"bytes"
+	"debug/elf"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// runtimeKind is how an environment starts its runtime.
+type runtimeKind int
+
+const (
+	kindProvided runtimeKind = iota + 1 // exec the zip's (or a layer's) bootstrap
+	kindGo                              // go1.x: exec the binary the handler names
+	kindPython                          // our bootstrap on the host's python3
+	kindNode                            // our bootstrap on the host's node
+)
+
+// runtimeInfo is a resolved Lambda runtime identifier.
+type runtimeInfo struct {
+	id      string
+	kind    runtimeKind
+	version string // "3.12" for python3.12, "20" for nodejs20.x
+}
+
+// Runtime identifiers AWS accepts that virga cannot run yet: their
+// invocations fail with InvalidRuntimeException naming the runtime.
+var notYetRuntimes = []string{"java", "dotnet", "ruby"}
+
+// resolveRuntime maps a runtime identifier to how it runs.
+func resolveRuntime(id string) (runtimeInfo, error) {
+	switch {
+	case id == "provided" || id == "provided.al2" || id == "provided.al2023":
+		return runtimeInfo{id: id, kind: kindProvided}, nil
+	case id == "go1.x":
+		return runtimeInfo{id: id, kind: kindGo}, nil
+	case strings.HasPrefix(id, "python3."):
+		return runtimeInfo{id: id, kind: kindPython, version: strings.TrimPrefix(id, "python")}, nil
+	case strings.HasPrefix(id, "nodejs") && strings.HasSuffix(id, ".x"):
+		return runtimeInfo{id: id, kind: kindNode, version: strings.TrimSuffix(strings.TrimPrefix(id, "nodejs"), ".x")}, nil
+	}
+	for _, p := range notYetRuntimes {
+		if strings.HasPrefix(id, p) {
+			return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime,
+				Message: "The runtime " + id + " is not supported by virga yet: Go (provided.al2023, provided.al2, provided, go1.x), Python 3 and Node.js functions run."}
+		}
+	}
+	return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime, Message: "The runtime parameter of " + id + " is not supported."}
+}
+
+// interpreter is a host python3 or node, found once.
+type interpreter struct {
+	name     string // "python3", "node"
+	override string // configured path
+	once     sync.Once
+	path     string // resolved executable
+	version  string // "3.11", "20"
+	err      error
+}
+
+func (in *interpreter) resolve() (string, string, error) {
+	in.once.Do(func() {
+		path := in.override
+		if path == "" {
+			var err error
+			if path, err = exec.LookPath(in.name); err != nil {
+				in.err = err
+				return
+			}
+		}
+		// Ask the interpreter for its real executable (a pyenv or nvm
+		// shim costs a shell per start) and its version.
+		var probe *exec.Cmd
+		if in.name == "node" {
+			probe = exec.Command(path, "-p", "process.execPath + '\\n' + process.versions.node.split('.')[0]")
+		} else {
+			probe = exec.Command(path, "-c", "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])")
+		}
+		out, err := probe.Output()
+		if err != nil {
+			in.err = err
+			return
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) != 2 || !filepath.IsAbs(strings.TrimSpace(lines[0])) {
+			in.err = errors.New("unexpected answer from " + path + ": " + string(out))
+			return
+		}
+		in.path, in.version = strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1])
+	})
+	return in.path, in.version, in.err
+}
+
+// entrypointError checks, before any process starts, what AWS reports as
+// Runtime.InvalidEntrypoint: a missing bootstrap, or a binary for
+// another architecture than the function's. It returns the message after
+// "Error: ", or "".
+func entrypointError(spec *Spec, rt runtimeInfo, taskRoot, optRoot string) (path, msg string) {
+	switch rt.kind {
+	case kindProvided:
+		host := filepath.Join(spec.CodeDir, "bootstrap")
+		path = taskRoot + "/bootstrap"
+		if _, err := os.Stat(host); err != nil {
+			found := false
+			for i := len(spec.LayerDirs) - 1; i >= 0 && !found; i-- {
+				if _, err := os.Stat(filepath.Join(spec.LayerDirs[i], "bootstrap")); err == nil {
+					found, path = true, optRoot+"/bootstrap"
+					host = filepath.Join(spec.LayerDirs[i], "bootstrap")
+				}
+			}
+			if !found {
+				return "", "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"
+			}
+		}
+		if foreignBinary(host, spec.Architecture) {
+			return path, "fork/exec " + displayPath(path, taskRoot, optRoot) + ": exec format error"
+		}
+		return path, ""
+	case kindGo:
+		host := filepath.Join(spec.CodeDir, spec.Handler)
+		path = taskRoot + "/" + spec.Handler
+		if spec.Handler == "" || strings.Contains(spec.Handler, "..") {
+			return path, "fork/exec /var/task/" + spec.Handler + ": no such file or directory"
+		}
+		if foreignBinary(host, spec.Architecture) {
+			return path, "fork/exec /var/task/" + spec.Handler + ": exec format error"
+		}
+		return path, ""
+	}
+	return "", ""
+}
+
+// displayPath names a path as the function sees it on AWS.
+func displayPath(p, taskRoot, optRoot string) string {
+	if rest, ok := strings.CutPrefix(p, taskRoot); ok && taskRoot != "" {
+		return "/var/task" + rest
+	}
+	if rest, ok := strings.CutPrefix(p, optRoot); ok && optRoot != "" {
+		return "/opt" + rest
+	}
+	return p
+}
+
+// foreignBinary reports an ELF executable built for another
+// architecture than arch ("x86_64", "arm64"; empty means x86_64). Other
+// files (scripts) are left to exec.
+func foreignBinary(path, arch string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	if _, err := f.ReadAt(magic[:], 0); err != nil || !bytes.Equal(magic[:], []byte(elf.ELFMAG)) {
+		return false
+	}
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return false
+	}
+	want := elf.EM_X86_64
+	if arch == "arm64" {
+		want = elf.EM_AARCH64
+	}
+	return ef.Machine != want
+}

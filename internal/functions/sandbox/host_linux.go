@@ -1,0 +1,431 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+)
+
+// Host starts sandboxed processes. It is safe for concurrent use.
+type Host struct {
+	opts       Options
+	namespaces atomic.Bool
+	cg         *cgroupRoot
+	cpus       *cpuSet    // nil: no binding
+	vars       []varEntry // the host's /var, rebuilt in each sandbox
+	warn       warnOnce
+}
+
+// varEntry is one entry of the host's /var.
+type varEntry struct {
+	name   string
+	mode   os.FileMode // type bits
+	target string      // for symlinks
+}
+
+// New probes what the machine allows (root, namespaces, cgroups) and
+// returns a Host that uses it, logging one warning when it must fall
+// back to plain processes.
+func New(opts Options) *Host {
+	if opts.CgroupName == "" {
+		opts.CgroupName = "virga"
+	}
+	if opts.WorkDir == "" {
+		opts.WorkDir = filepath.Join(os.TempDir(), "virga-sandbox")
+	}
+	h := &Host{opts: opts, warn: warnOnce{log: opts.Logger}, cpus: newCPUSet()}
+	if opts.Plain {
+		return h
+	}
+	if os.Geteuid() != 0 {
+		h.warn.warn("functions run as plain processes, without namespaces or cgroup limits: virga is not running as root")
+		return h
+	}
+	if err := probeNamespaces(); err != nil {
+		h.warn.warn("functions run without namespaces: unsharing a mount namespace failed", "err", err)
+	} else if vars, err := readVar(); err != nil {
+		h.warn.warn("functions run without namespaces: reading /var failed", "err", err)
+	} else if err := os.MkdirAll("/opt", 0o755); err != nil {
+		h.warn.warn("functions run without namespaces: /opt is missing", "err", err)
+	} else {
+		h.vars = vars
+		h.namespaces.Store(true)
+	}
+	mountinfo, err1 := os.ReadFile("/proc/self/mountinfo")
+	proccg, err2 := os.ReadFile("/proc/self/cgroup")
+	if err := errors.Join(err1, err2); err == nil {
+		h.cg, err = findCgroups(mountinfo, proccg, opts.CgroupName)
+		if err != nil {
+			h.warn.warn("functions run without memory, pids and CPU limits: no usable cgroup", "err", err)
+		} else {
+			h.cg.sweep()
+		}
+	}
+	return h
+}
+
+// Isolation describes what processes get: "namespaces, cgroup v1",
+// "process" and the like.
+func (h *Host) Isolation() string {
+	parts := []string{}
+	if h.namespaces.Load() {
+		parts = append(parts, "namespaces")
+	} else {
+		parts = append(parts, "process")
+	}
+	if h.cg != nil {
+		parts = append(parts, "cgroup "+h.cg.version.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func probeNamespaces() error {
+	errc := make(chan error, 1)
+	go func() {
+		// Locked and never unlocked: the thread, with its namespace, ends
+		// with this goroutine.
+		runtime.LockOSThread()
+		errc <- syscall.Unshare(syscall.CLONE_NEWNS)
+	}()
+	return <-errc
+}
+
+func readVar() ([]varEntry, error) {
+	entries, err := os.ReadDir("/var")
+	if err != nil {
+		return nil, err
+	}
+	var out []varEntry
+	for _, e := range entries {
+		switch e.Name() {
+		case "task", "runtime":
+			continue
+		}
+		v := varEntry{name: e.Name(), mode: e.Type()}
+		if v.mode&os.ModeSymlink != 0 {
+			if v.target, err = os.Readlink(filepath.Join("/var", e.Name())); err != nil {
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Layout says where cfg's process finds its files.
+func (h *Host) Layout(cfg *Config) Layout {
+	if h.namespaces.Load() {
+		return Layout{TaskRoot: "/var/task", RuntimeDir: "/var/runtime", OptDir: "/opt", TmpDir: "/tmp"}
+	}
+	return plainLayout(h.opts.WorkDir, cfg)
+}
+
+// errNamespaces marks a failure to build the sandbox itself (not to
+// exec the program), after which the Host stops using namespaces.
+type errNamespaces struct{ err error }
+
+func (e *errNamespaces) Error() string { return "sandbox: " + e.err.Error() }
+func (e *errNamespaces) Unwrap() error { return e.err }
+
+// Start starts cfg's process. An error from exec (a missing or
+// non-executable program, a binary for another architecture) is the
+// *fs.PathError os/exec returns ("fork/exec /var/task/bootstrap: exec
+// format error").
+func (h *Host) Start(cfg *Config) (*Process, error) {
+	for {
+		p, err := h.start(cfg, h.namespaces.Load())
+		var ens *errNamespaces
+		if errors.As(err, &ens) && h.namespaces.Load() {
+			h.namespaces.Store(false)
+			h.warn.warn("functions run without namespaces: building the sandbox failed", "err", ens.err)
+			continue
+		}
+		return p, err
+	}
+}
+
+func (h *Host) start(cfg *Config, namespaces bool) (*Process, error) {
+	var cg *cgroup
+	if h.cg != nil {
+		var err error
+		if cg, err = h.cg.create(cfg.ID, orDefault(cfg.MemoryMB, 128)); err != nil {
+			return nil, fmt.Errorf("sandbox: cgroup: %w", err)
+		}
+	}
+	p := &Process{done: make(chan struct{})}
+	started := make(chan error, 1)
+	go h.run(cfg, namespaces, cg, p, started)
+	if err := <-started; err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// run builds the sandbox on a locked thread, starts the process from it,
+// and waits for the process there (see the package documentation).
+func (h *Host) run(cfg *Config, namespaces bool, cg *cgroup, p *Process, started chan<- error) {
+	// Never unlocked: the thread may hold a private mount namespace; it
+	// ends with this goroutine.
+	runtime.LockOSThread()
+	tid := syscall.Gettid()
+
+	cmd := &exec.Cmd{
+		Path:   cfg.Path,
+		Args:   append([]string{cfg.Path}, cfg.Args...),
+		Env:    cfg.Env,
+		Stdout: cfg.Output,
+		Stderr: cfg.Output,
+	}
+	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	var scratch string
+	if namespaces {
+		if err := h.mount(cfg); err != nil {
+			if cg != nil {
+				cg.remove()
+			}
+			started <- &errNamespaces{err}
+			return
+		}
+		attr.Cloneflags = syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS
+		cmd.Dir = "/var/task"
+	} else {
+		attr.Setpgid = true
+		cmd.Dir = cfg.CodeDir
+		var err error
+		if scratch, err = preparePlain(h.opts.WorkDir, cfg); err != nil {
+			if cg != nil {
+				cg.remove()
+			}
+			started <- err
+			return
+		}
+	}
+	if cg != nil {
+		if cg.fd >= 0 {
+			attr.UseCgroupFD, attr.CgroupFD = true, cg.fd
+		} else if err := cg.enterThread(tid); err != nil {
+			cg.leaveThread(tid)
+			cg.remove()
+			started <- err
+			return
+		}
+	}
+	cmd.SysProcAttr = attr
+	var cpus []int
+	if h.cpus != nil {
+		if cpus = h.cpus.take(orDefault(cfg.MemoryMB, 128)); cpus != nil {
+			defer h.cpus.release(cpus)
+			h.cpus.bindThread(cpus) // best effort: unbound is only slower
+		}
+	}
+	err := cmd.Start()
+	if cg != nil && cg.fd < 0 {
+		// Out again at once: a thread of virga inside the memory cgroup
+		// would make virga a candidate for the cgroup's OOM killer.
+		cg.leaveThread(tid)
+	}
+	if err != nil {
+		if cg != nil {
+			cg.remove()
+		}
+		if scratch != "" {
+			retryRemove(scratch)
+		}
+		started <- err
+		return
+	}
+	pid := cmd.Process.Pid
+	p.pid = pid
+	p.kill = func() {
+		if namespaces {
+			cmd.Process.Kill() // PID 1 of its namespace: the namespace dies with it
+		} else {
+			syscall.Kill(-pid, syscall.SIGKILL)
+		}
+		if cg != nil {
+			cg.killAll()
+		}
+	}
+	if cg != nil {
+		p.peak = cg.peakBytes
+	} else {
+		p.peak = func() int64 { return vmHWM(pid) }
+	}
+	started <- nil
+
+	cmd.Wait()
+	ex := Exit{Status: cmd.ProcessState.String(), Code: cmd.ProcessState.ExitCode()}
+	if !namespaces {
+		syscall.Kill(-pid, syscall.SIGKILL) // what the process left behind
+	}
+	var peak int64
+	if cg != nil {
+		peak = cg.peakBytes()
+		ex.OOM = cg.oomKills() > 0
+		cg.killAll()
+		cg.remove()
+	}
+	if scratch != "" {
+		retryRemove(scratch)
+	}
+	p.mu.Lock()
+	p.exit = ex
+	p.lastPeak = max(p.lastPeak, peak)
+	p.mu.Unlock()
+	close(p.done)
+}
+
+// mount builds the environment's file system view in a mount namespace
+// private to the calling (locked) thread.
+func (h *Host) mount(cfg *Config) error {
+	if err := syscall.Unshare(syscall.CLONE_NEWNS); err != nil {
+		return fmt.Errorf("unshare: %w", err)
+	}
+	// Nothing mounted here may propagate back to the host.
+	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("making / private: %w", err)
+	}
+	// Descriptors first (in this namespace, as bind mounts require): the
+	// mounts below cover paths the sources may live under (/tmp, /opt).
+	var fds []int
+	defer func() {
+		for _, fd := range fds {
+			syscall.Close(fd)
+		}
+	}()
+	open := func(path string) (string, error) {
+		fd, err := syscall.Open(path, oPath|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		if err != nil {
+			return "", &os.PathError{Op: "open", Path: path, Err: err}
+		}
+		fds = append(fds, fd)
+		return "/proc/self/fd/" + strconv.Itoa(fd), nil
+	}
+	code, err := open(cfg.CodeDir)
+	if err != nil {
+		return err
+	}
+	var rt string
+	if cfg.RuntimeDir != "" {
+		if rt, err = open(cfg.RuntimeDir); err != nil {
+			return err
+		}
+	}
+	hostVar, err := open("/var")
+	if err != nil {
+		return err
+	}
+	const nosuid = syscall.MS_NOSUID | syscall.MS_NODEV
+
+	// /opt: the layers.
+	switch layers := cfg.LayerDirs; len(layers) {
+	case 0:
+		err = syscall.Mount("tmpfs", "/opt", "tmpfs", nosuid|syscall.MS_RDONLY, "size=4k,mode=0755")
+	case 1:
+		err = bindReadOnly(layers[0], "/opt")
+	default:
+		// overlayfs: the leftmost lower directory is on top; later layers win.
+		lower := make([]string, 0, len(layers))
+		for i := len(layers) - 1; i >= 0; i-- {
+			if strings.ContainsAny(layers[i], ":,\\") {
+				return fmt.Errorf("layer path %q cannot be overlaid", layers[i])
+			}
+			lower = append(lower, layers[i])
+		}
+		err = syscall.Mount("overlay", "/opt", "overlay", nosuid|syscall.MS_RDONLY, "lowerdir="+strings.Join(lower, ":"))
+	}
+	if err != nil {
+		return fmt.Errorf("mounting /opt: %w", err)
+	}
+
+	// /var: a tmpfs holding the host's entries, the code and the runtime.
+	if err := syscall.Mount("tmpfs", "/var", "tmpfs", nosuid, "size=64k,mode=0755"); err != nil {
+		return fmt.Errorf("mounting /var: %w", err)
+	}
+	for _, v := range h.vars {
+		dst := "/var/" + v.name
+		switch {
+		case v.mode&os.ModeSymlink != 0:
+			err = os.Symlink(v.target, dst)
+		case v.mode.IsDir():
+			if err = os.Mkdir(dst, 0o755); err == nil {
+				err = syscall.Mount(hostVar+"/"+v.name, dst, "", syscall.MS_BIND|syscall.MS_REC, "")
+			}
+		default:
+			var f *os.File
+			if f, err = os.Create(dst); err == nil {
+				f.Close()
+				err = syscall.Mount(hostVar+"/"+v.name, dst, "", syscall.MS_BIND, "")
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("rebuilding %s: %w", dst, err)
+		}
+	}
+	for _, d := range []string{"/var/task", "/var/runtime"} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := bindReadOnly(code, "/var/task"); err != nil {
+		return fmt.Errorf("mounting /var/task: %w", err)
+	}
+	if rt != "" {
+		if err := bindReadOnly(rt, "/var/runtime"); err != nil {
+			return fmt.Errorf("mounting /var/runtime: %w", err)
+		}
+	}
+	if err := syscall.Mount("", "/var", "", syscall.MS_REMOUNT|syscall.MS_RDONLY|nosuid, ""); err != nil {
+		return fmt.Errorf("remounting /var: %w", err)
+	}
+
+	// /tmp: private, sized by the ephemeral storage setting.
+	size := "size=" + strconv.Itoa(orDefault(cfg.EphemeralMB, 512)) + "m,mode=1777"
+	if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", nosuid, size); err != nil {
+		return fmt.Errorf("mounting /tmp: %w", err)
+	}
+	return nil
+}
+
+func bindReadOnly(src, dst string) error {
+	if err := syscall.Mount(src, dst, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
+		return err
+	}
+	return syscall.Mount("", dst, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NODEV, "")
+}
+
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// vmHWM is a process's peak resident set size, from /proc.
+func vmHWM(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(b), "VmHWM:")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) == 0 {
+		return 0
+	}
+	kb, _ := strconv.ParseInt(f[0], 10, 64)
+	return kb << 10
+}
+
+// oPath is O_PATH, which package syscall does not name: a descriptor
+// that only locates a directory.
+const oPath = 0x200000

@@ -1,0 +1,231 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/functions"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// asyncInvocation is an Event invocation Lambda accepted: it is stored
+// before Invoke answers 202, and deleted once it ran or gave up.
+type asyncInvocation struct {
+	ID            string
+	Function      string
+	Qualifier     string
+	Payload       []byte
+	ClientContext string
+	TraceID       string
+	Enqueued      time.Time
+	// NotBefore is when the next attempt may start; Attempts counts the
+	// attempts that failed.
+	NotBefore time.Time
+	Attempts  int
+}
+
+// queueKey is where an accepted invocation is stored: in its function's
+// queue, in the order they were accepted.
+func queueKey(e *asyncInvocation) []byte {
+	k := keys.AppendInt(lambdaKey("queue", e.Function), e.Enqueued.UnixNano())
+	return keys.AppendString(k, e.ID)
+}
+
+func functionQueueKey(name string) []byte { return lambdaKey("queue", name) }
+
+// asyncQueue is the in-memory side of the queues: which stored
+// invocations are running now, and a nudge for Run.
+type asyncQueue struct {
+	kick    chan struct{}
+	mu      sync.Mutex
+	running map[string]bool // by queue key
+	perFn   map[string]int  // running invocations by function
+	wg      sync.WaitGroup
+}
+
+func (q *asyncQueue) init() {
+	q.kick = make(chan struct{}, 1)
+	q.running = map[string]bool{}
+	q.perFn = map[string]int{}
+}
+
+func (q *asyncQueue) nudge() {
+	select {
+	case q.kick <- struct{}{}:
+	default:
+	}
+}
+
+// asyncPoll is how often Run looks for invocations whose retry is due.
+// Time is the injected clock's; the poll only bounds how late a retry
+// starts.
+const asyncPoll = time.Second
+
+// enqueue stores an accepted invocation durably and wakes the runner.
+func (s *Service) enqueue(e *asyncInvocation) error {
+	w := s.newWrites()
+	w.put(queueKey(e), e)
+	if err := w.commit(); err != nil {
+		return err
+	}
+	s.async.nudge()
+	return nil
+}
+
+// Run delivers the accepted asynchronous invocations, those left from
+// before a restart included, until ctx is done; then it waits for the
+// invocations it started. Invocations interrupted by shutdown stay in
+// the queue and run after the next start.
+func (s *Service) Run(ctx context.Context, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t := time.NewTicker(asyncPoll)
+	defer t.Stop()
+	for {
+		s.dispatchDue(ctx, log)
+		select {
+		case <-ctx.Done():
+			s.async.wg.Wait()
+			return
+		case <-s.async.kick:
+		case <-t.C:
+		}
+	}
+}
+
+// dispatchDue starts every stored invocation whose attempt is due and
+// whose function has concurrency to spare.
+func (s *Service) dispatchDue(ctx context.Context, log *slog.Logger) {
+	if ctx.Err() != nil {
+		return
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := s.clock.Now()
+	prefix := lambdaKey("queue")
+	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))
+	if err != nil {
+		log.Error("lambda: reading the asynchronous invocation queue", "error", err)
+		return
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		key := string(it.Key())
+		var e asyncInvocation
+		if err := json.Unmarshal(it.Value(), &e); err != nil {
+			log.Error("lambda: a stored asynchronous invocation is unreadable", "error", err)
+			continue
+		}
+		if e.NotBefore.After(now) {
+			continue
+		}
+		s.mu.RLock()
+		fn := s.functions[e.Function]
+		s.mu.RUnlock()
+		limit := s.unreservedPool()
+		if fn != nil && fn.Reserved != nil {
+			limit = int(*fn.Reserved)
+		}
+		s.async.mu.Lock()
+		if s.async.running[key] || (fn != nil && s.async.perFn[e.Function] >= limit) {
+			s.async.mu.Unlock()
+			continue
+		}
+		s.async.running[key] = true
+		s.async.perFn[e.Function]++
+		s.async.wg.Add(1)
+		s.async.mu.Unlock()
+		go s.deliver(ctx, key, &e, log)
+	}
+	if err := it.Error(); err != nil {
+		log.Error("lambda: reading the asynchronous invocation queue", "error", err)
+	}
+}
+
+// deliver makes one attempt at a stored invocation, then deletes it (it
+// ran, or it is out of attempts or too old) or schedules the next
+// attempt: after 1 minute, then 2, for function errors; soon, and
+// without counting an attempt, when throttled.
+func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, log *slog.Logger) {
+	defer func() {
+		s.async.mu.Lock()
+		delete(s.async.running, key)
+		s.async.perFn[e.Function]--
+		s.async.mu.Unlock()
+		s.async.wg.Done()
+		s.async.nudge()
+	}()
+	now := s.clock.Now()
+	drop := func(why string) {
+		log.Warn("lambda: asynchronous invocation discarded", "function", e.Function, "requestId", e.ID, "reason", why)
+		s.deleteQueued(key, log)
+	}
+	if now.Sub(e.Enqueued) > asyncMaxAge {
+		drop("older than the maximum event age")
+		return
+	}
+	s.mu.RLock()
+	fn := s.functions[e.Function]
+	s.mu.RUnlock()
+	if fn == nil {
+		drop("the function was deleted")
+		return
+	}
+	v, err := s.resolveInvocation(fn, target{Name: e.Function, Qualifier: e.Qualifier})
+	if err != nil {
+		drop("the version or alias was deleted")
+		return
+	}
+	res, err := s.run(ctx, fn, v, &functions.Invocation{
+		RequestID: e.ID, Payload: e.Payload, TraceID: e.TraceID, ClientContext: e.ClientContext,
+	})
+	if err != nil && ctx.Err() != nil {
+		return // shutting down before it ran: the invocation stays queued
+	}
+	if ae := apierr.As(err); ae != nil && ae.Code == ErrTooManyRequests.Code {
+		e.NotBefore = s.clock.Now().Add(asyncThrottleRetry)
+		s.putQueued(key, e, log)
+		return
+	}
+	if err == nil && res.FunctionError == "" {
+		s.deleteQueued(key, log)
+		return
+	}
+	e.Attempts++
+	if e.Attempts >= asyncAttempts {
+		drop("the function failed on every attempt")
+		return
+	}
+	e.NotBefore = s.clock.Now().Add(asyncFirstRetry << (e.Attempts - 1))
+	s.putQueued(key, e, log)
+}
+
+func (s *Service) putQueued(key string, e *asyncInvocation, log *slog.Logger) {
+	s.mu.RLock()
+	_, exists := s.functions[e.Function]
+	s.mu.RUnlock()
+	if !exists {
+		s.deleteQueued(key, log) // deleted while it ran
+		return
+	}
+	w := s.newWrites()
+	w.put([]byte(key), e)
+	if err := w.commit(); err != nil {
+		log.Error("lambda: storing an asynchronous invocation", "error", err)
+	}
+}
+
+func (s *Service) deleteQueued(key string, log *slog.Logger) {
+	w := s.newWrites()
+	w.del([]byte(key))
+	if err := w.commit(); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("lambda: deleting an asynchronous invocation", "error", err)
+	}
+}

@@ -1,0 +1,51 @@
+// Package lambda is AWS Lambda's API (restJson1, /2015-03-31/...):
+// functions with their versions, aliases, layers, concurrency, resource
+// policies and tags, and Invoke. Running functions is package functions'
+// business: this package resolves a function version to a
+// functions.Spec and asks a functions.Manager to invoke it.
+//
+//	CreateFunction ─► check the configuration ─► extract the zip (unzip.go)
+//	                  into DataDir/lambda/code/<sha256> ─► store the zip
+//	                  and the configuration (storage.go) ─► 201, State Pending
+//	Invoke ─► name[:qualifier] ─► version (an alias picks by its weights)
+//	         ├ DryRun: 204
+//	         ├ Event: stored in the function's queue, 202; Run delivers it,
+//	         │        retrying function errors twice (after 1 and 2 minutes)
+//	         └ RequestResponse: admit (reserved concurrency, or the
+//	                  account's unreserved pool; 429 beyond) ─► Spec
+//	                  (spec.go) ─► Manager.Invoke ─► payload, X-Amz-Function-Error,
+//	                  X-Amz-Log-Result, X-Amz-Executed-Version
+//
+// Deployment packages are content-addressed: a zip is stored once, by
+// its SHA-256, however many versions and layers use it, and extracted
+// once into the cache; it is deleted when nothing uses it. Extraction
+// refuses absolute paths, paths and links that leave the package, and
+// more than 250 MB unzipped, and keeps execute bits.
+//
+// GetFunction's Code.Location and GetLayerVersion's Content.Location are
+// URLs of CodeHandler, which the app mounts at CodePath (under /_virga/,
+// outside the AWS APIs): signed, credential-free and valid for ten
+// minutes, like the presigned S3 URLs AWS returns.
+//
+// Concurrency: the functions and layers are cached in memory under
+// Service.mu and written through to the store; values in those maps are
+// replaced, never changed in place, so readers may use one after
+// unlocking. Writers hold Service.mu across read, store commit and
+// replace. Lock order: Service.mu, then specCache.mu or asyncQueue.mu or
+// an extraction lock; never the reverse. Extraction of a new package
+// runs before Service.mu is taken.
+//
+// Resource-based policies are stored and rendered as AWS renders them;
+// they are enforced when IAM is. Function states: a new function is
+// reported Pending by CreateFunction and Active afterwards; an update is
+// reported InProgress by the update and Successful afterwards, because
+// virga finishes both before answering.
+//
+// Not supported yet (the operation answers UnknownOperationException, or
+// InvalidParameterValueException for the parameter): container image
+// functions (PackageType Image), code from S3, function URLs, event
+// source mappings, event invoke configs (destinations, DLQ delivery),
+// provisioned concurrency, code signing, layer permissions
+// (AddLayerVersionPermission), InvokeWithResponseStream and the
+// deprecated InvokeAsync.
+package lambda

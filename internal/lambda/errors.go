@@ -1,0 +1,83 @@
+package lambda
+
+import (
+	"fmt"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+)
+
+// Lambda's errors, with AWS's codes, statuses and wording.
+var (
+	// ErrValidation is Lambda's constraint violation error.
+	ErrValidation = apierr.New("ValidationException", 400, "")
+	// ErrInvalidParameterValue is returned for a parameter Lambda
+	// understands but will not accept.
+	ErrInvalidParameterValue = apierr.New("InvalidParameterValueException", 400, "")
+	// ErrResourceNotFound is returned for a function, version, alias,
+	// layer or policy that does not exist.
+	ErrResourceNotFound = apierr.New("ResourceNotFoundException", 404, "The resource you requested does not exist.")
+	// ErrResourceConflict is returned when creating what exists, or
+	// deleting what something else still uses.
+	ErrResourceConflict = apierr.New("ResourceConflictException", 409, "")
+	// ErrPreconditionFailed is returned when a RevisionId does not match.
+	ErrPreconditionFailed = apierr.New("PreconditionFailedException", 412,
+		"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+	// ErrPolicyLengthExceeded is returned when a resource policy would
+	// outgrow its 20 KB.
+	ErrPolicyLengthExceeded = apierr.New("PolicyLengthExceededException", 400, "")
+	// ErrInvalidRequestContent is returned for an Invoke payload that is
+	// not JSON.
+	ErrInvalidRequestContent = apierr.New("InvalidRequestContentException", 400, "")
+	// ErrRequestTooLarge is returned for an Invoke payload over 6 MB.
+	ErrRequestTooLarge = apierr.New("RequestTooLargeException", 413,
+		fmt.Sprintf("Request must be smaller than %d bytes for the InvokeFunction operation", maxSyncPayload))
+	// ErrRequestEntityTooLarge is returned for a deployment package or an
+	// asynchronous payload over its limit.
+	ErrRequestEntityTooLarge = apierr.New("RequestEntityTooLargeException", 413, "")
+	// ErrTooManyRequests is returned when an invocation would exceed the
+	// function's reserved concurrency or the account's unreserved pool;
+	// Details carry AWS's Reason.
+	ErrTooManyRequests = apierr.New("TooManyRequestsException", 429, "Rate Exceeded.")
+	// ErrInvalidRuntime is returned by Invoke for a runtime the host
+	// cannot run.
+	ErrInvalidRuntime = &apierr.Error{Code: "InvalidRuntimeException", Status: 502, Fault: true,
+		Message: "The runtime or runtime version specified is not supported."}
+	// ErrService is Lambda's own failure.
+	ErrService = &apierr.Error{Code: "ServiceException", Status: 500, Fault: true,
+		Message: "An error occurred and the request cannot be processed."}
+)
+
+// throttleDetails is the body of a TooManyRequestsException beside its
+// message.
+type throttleDetails struct {
+	RetryAfterSeconds *string `aws:"loc=header,locname=Retry-After"`
+	Reason            *string
+}
+
+// The Reason values of TooManyRequestsException that virga gives.
+const (
+	reasonReserved = "ReservedFunctionConcurrentInvocationLimitExceeded"
+	reasonAccount  = "ConcurrentInvocationLimitExceeded"
+)
+
+// throttled is TooManyRequestsException with the given Reason.
+func throttled(reason string) error {
+	retry := "1"
+	return ErrTooManyRequests.WithDetails(&throttleDetails{RetryAfterSeconds: &retry, Reason: &reason})
+}
+
+// functionNotFound is ResourceNotFoundException naming the function (or
+// its version or alias) by ARN, as Lambda words it.
+func functionNotFound(arn string) error {
+	return ErrResourceNotFound.Withf("Function not found: %s", arn)
+}
+
+// invalidParameter is InvalidParameterValueException with a message.
+func invalidParameter(format string, args ...any) error {
+	return ErrInvalidParameterValue.Withf(format, args...)
+}
+
+// errCouldNotUnzip is Lambda's answer to a deployment package it cannot
+// extract, whatever the reason (not a zip, a path escaping the package, a
+// link escaping it, ...).
+var errCouldNotUnzip = ErrInvalidParameterValue.WithMessage("Could not unzip uploaded file. Please check your file, then try to upload again.")

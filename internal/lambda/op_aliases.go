@@ -1,0 +1,224 @@
+package lambda
+
+import (
+	"context"
+	"maps"
+)
+
+// functionNamed returns the function an alias, concurrency, policy
+// or tag operation names, under s.mu; the name must not carry a
+// qualifier.
+func (s *Service) functionNamed(name string) (*function, error) {
+	t, err := s.parseTarget(name, nil)
+	if err != nil {
+		return nil, err
+	}
+	fn := s.functions[t.Name]
+	if fn == nil {
+		return nil, functionNotFound(s.arn(t))
+	}
+	if t.Qualifier != "" {
+		return nil, invalidParameter("The function name %s has a qualifier, which this operation does not take.", name)
+	}
+	return fn, nil
+}
+
+// checkAliasName applies the model's rule for alias names that Go's
+// regular expressions cannot: an alias name is not a number.
+func checkAliasName(name string) error {
+	if isVersionNumber(name) {
+		return ErrValidation.Withf("1 validation error detected: Value '%s' at 'name' failed to satisfy constraint: "+
+			"Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)", name)
+	}
+	return nil
+}
+
+func aliasNotFound(arn string) error { return ErrResourceNotFound.Withf("Alias not found: %s", arn) }
+
+// checkRouting checks an alias's version and routing: the version exists;
+// additional versions are published versions other than it, weighted
+// between 0 and 1 in all.
+func (s *Service) checkRouting(fn *function, primary string, rc *AliasRoutingConfiguration) error {
+	if fn.versionNamed(primary) == nil {
+		return functionNotFound(s.qualifiedARN(fn.Name, primary))
+	}
+	weights := rc.weights()
+	if len(weights) == 0 {
+		return nil
+	}
+	if len(weights) > 1 {
+		return invalidParameter("Number of items in AdditionalVersionWeights must be less than or equal to 1.")
+	}
+	if primary == latest {
+		return invalidParameter("$LATEST is not supported for an alias pointing to more than 1 version")
+	}
+	total := 0.0
+	for name, w := range weights {
+		if !isVersionNumber(name) || fn.versionNamed(name) == nil {
+			return invalidParameter("Function version %s in AdditionalVersionWeights does not exist or is not a published version.", name)
+		}
+		if name == primary {
+			return invalidParameter("Invalid function version %s. Function version %s is already included in the routing configuration.", name, name)
+		}
+		if w < 0 || w > 1 {
+			return ErrValidation.Withf("1 validation error detected: Value '%v' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: "+
+				"Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]", w)
+		}
+		total += w
+	}
+	if total > 1 {
+		return invalidParameter("The sum of the weights in AdditionalVersionWeights must not exceed 1.")
+	}
+	return nil
+}
+
+// createAlias makes an alias for a version, with optional weighted
+// routing to a second version.
+func (s *Service) createAlias(ctx context.Context, in *CreateAliasRequest) (*AliasConfiguration, error) {
+	if err := checkAliasName(*in.Name); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	arn := s.qualifiedARN(fn.Name, *in.Name)
+	if fn.Aliases[*in.Name] != nil {
+		return nil, ErrResourceConflict.Withf("Alias already exists: %s", arn)
+	}
+	if err := s.checkRouting(fn, *in.FunctionVersion, in.RoutingConfig); err != nil {
+		return nil, err
+	}
+	a := &AliasConfiguration{
+		AliasArn:        ptr(arn),
+		Name:            in.Name,
+		FunctionVersion: in.FunctionVersion,
+		Description:     ptr(deref(in.Description)),
+		RoutingConfig:   routingOrNil(in.RoutingConfig),
+		RevisionId:      ptr(s.ids.UUID()),
+	}
+	fn = fn.clone()
+	fn.Aliases[*in.Name] = a
+	w := s.newWrites()
+	w.put(aliasKey(fn.Name, *in.Name), a)
+	if err := s.commitFunction(w, fn); err != nil {
+		return nil, err
+	}
+	return copyAlias(a), nil
+}
+
+func routingOrNil(rc *AliasRoutingConfiguration) *AliasRoutingConfiguration {
+	if len(rc.weights()) == 0 {
+		return nil
+	}
+	return &AliasRoutingConfiguration{AdditionalVersionWeights: maps.Clone(rc.AdditionalVersionWeights)}
+}
+
+func copyAlias(a *AliasConfiguration) *AliasConfiguration {
+	c := *a
+	c.RoutingConfig = routingOrNil(a.RoutingConfig)
+	return &c
+}
+
+// getAlias describes an alias.
+func (s *Service) getAlias(ctx context.Context, in *GetAliasRequest) (*AliasConfiguration, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	a := fn.Aliases[*in.Name]
+	if a == nil {
+		return nil, aliasNotFound(s.qualifiedARN(fn.Name, *in.Name))
+	}
+	return copyAlias(a), nil
+}
+
+// updateAlias changes an alias's version, description or routing.
+func (s *Service) updateAlias(ctx context.Context, in *UpdateAliasRequest) (*AliasConfiguration, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	cur := fn.Aliases[*in.Name]
+	if cur == nil {
+		return nil, aliasNotFound(s.qualifiedARN(fn.Name, *in.Name))
+	}
+	if in.RevisionId != nil && *in.RevisionId != deref(cur.RevisionId) {
+		return nil, ErrPreconditionFailed
+	}
+	a := copyAlias(cur)
+	if in.FunctionVersion != nil {
+		a.FunctionVersion = in.FunctionVersion
+	}
+	if in.Description != nil {
+		a.Description = in.Description
+	}
+	if in.RoutingConfig != nil {
+		a.RoutingConfig = routingOrNil(in.RoutingConfig)
+	}
+	if err := s.checkRouting(fn, *a.FunctionVersion, a.RoutingConfig); err != nil {
+		return nil, err
+	}
+	a.RevisionId = ptr(s.ids.UUID())
+	fn = fn.clone()
+	fn.Aliases[*in.Name] = a
+	w := s.newWrites()
+	w.put(aliasKey(fn.Name, *in.Name), a)
+	if err := s.commitFunction(w, fn); err != nil {
+		return nil, err
+	}
+	return copyAlias(a), nil
+}
+
+// deleteAlias deletes an alias and its resource policy.
+func (s *Service) deleteAlias(ctx context.Context, in *DeleteAliasRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	if fn.Aliases[*in.Name] == nil {
+		return nil, aliasNotFound(s.qualifiedARN(fn.Name, *in.Name))
+	}
+	fn = fn.clone()
+	delete(fn.Aliases, *in.Name)
+	delete(fn.Policies, *in.Name)
+	w := s.newWrites()
+	w.del(aliasKey(fn.Name, *in.Name))
+	w.del(policyKey(fn.Name, *in.Name))
+	return nil, s.commitFunction(w, fn)
+}
+
+// listAliases lists a function's aliases by name, those pointing at
+// FunctionVersion only when it is given.
+func (s *Service) listAliases(ctx context.Context, in *ListAliasesRequest) (*ListAliasesResponse, error) {
+	s.mu.RLock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	var items []*AliasConfiguration
+	for _, name := range sortedKeys(fn.Aliases) {
+		a := fn.Aliases[name]
+		if in.FunctionVersion == nil || *in.FunctionVersion == *a.FunctionVersion {
+			items = append(items, a)
+		}
+	}
+	page, next, err := paginate(items, func(a *AliasConfiguration) string { return *a.Name }, in.Marker, in.MaxItems, defaultListItems)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListAliasesResponse{Aliases: []AliasConfiguration{}, NextMarker: next}
+	for _, a := range page {
+		out.Aliases = append(out.Aliases, *copyAlias(a))
+	}
+	return out, nil
+}

@@ -1,0 +1,97 @@
+package lambda
+
+import (
+	"context"
+)
+
+// putFunctionConcurrency reserves concurrency for a function: at most
+// that many of its invocations run at once, and the rest of the account
+// cannot use it. The account keeps minUnreserved unreserved.
+func (s *Service) putFunctionConcurrency(ctx context.Context, in *PutFunctionConcurrencyRequest) (*Concurrency, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	n := *in.ReservedConcurrentExecutions
+	delta := int64(n)
+	if fn.Reserved != nil {
+		delta -= int64(*fn.Reserved)
+	}
+	if s.accountMax-int(s.reservedTotal.Load()+delta) < s.minUnreservedPool() {
+		return nil, invalidParameter("Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", s.minUnreservedPool())
+	}
+	fn = fn.clone()
+	fn.Reserved = &n
+	w := s.newWrites()
+	w.putMeta(fn)
+	if err := s.commitFunction(w, fn); err != nil {
+		return nil, err
+	}
+	s.reservedTotal.Add(delta)
+	return &Concurrency{ReservedConcurrentExecutions: &n}, nil
+}
+
+// getFunctionConcurrency returns a function's reserved concurrency, or
+// nothing when it has none.
+func (s *Service) getFunctionConcurrency(ctx context.Context, in *GetFunctionConcurrencyRequest) (*GetFunctionConcurrencyResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	return &GetFunctionConcurrencyResponse{ReservedConcurrentExecutions: fn.Reserved}, nil
+}
+
+// deleteFunctionConcurrency returns a function to the unreserved pool.
+func (s *Service) deleteFunctionConcurrency(ctx context.Context, in *DeleteFunctionConcurrencyRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	if fn.Reserved == nil {
+		return nil, nil
+	}
+	old := *fn.Reserved
+	fn = fn.clone()
+	fn.Reserved = nil
+	w := s.newWrites()
+	w.putMeta(fn)
+	if err := s.commitFunction(w, fn); err != nil {
+		return nil, err
+	}
+	s.reservedTotal.Add(-int64(old))
+	return nil, nil
+}
+
+// getAccountSettings reports the account's limits and what its functions
+// and layers use.
+func (s *Service) getAccountSettings(ctx context.Context, in *GetAccountSettingsRequest) (*GetAccountSettingsResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var total int64
+	for _, fn := range s.functions {
+		for _, v := range append([]*version{fn.Latest}, fn.Versions...) {
+			total += v.Code.Size
+		}
+	}
+	for _, l := range s.layers {
+		for _, v := range l.Versions {
+			total += v.Code.Size
+		}
+	}
+	return &GetAccountSettingsResponse{
+		AccountLimit: &AccountLimit{
+			TotalCodeSize:                  ptr(int64(totalCodeSizeLimit)),
+			CodeSizeUnzipped:               ptr(int64(maxUnzipped)),
+			CodeSizeZipped:                 ptr(int64(maxZipped)),
+			ConcurrentExecutions:           ptr(int32(s.accountMax)),
+			UnreservedConcurrentExecutions: ptr(int32(s.unreservedPool())),
+		},
+		AccountUsage: &AccountUsage{TotalCodeSize: &total, FunctionCount: ptr(int64(len(s.functions)))},
+	}, nil
+}

@@ -1,0 +1,235 @@
+package lambda
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// errPolicyPrecondition is PreconditionFailedException as the policy
+// operations word it.
+var errPolicyPrecondition = ErrPreconditionFailed.WithMessage(
+	"The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id")
+
+// policyStatement is one statement of a function's resource-based policy,
+// its members in the order Lambda renders them.
+type policyStatement struct {
+	Sid       string                       `json:"Sid"`
+	Effect    string                       `json:"Effect"`
+	Principal any                          `json:"Principal"`
+	Action    string                       `json:"Action"`
+	Resource  string                       `json:"Resource"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+// policyDocument is a resource-based policy as GetPolicy returns it.
+type policyDocument struct {
+	Version   string            `json:"Version"`
+	ID        string            `json:"Id"`
+	Statement []json.RawMessage `json:"Statement"`
+}
+
+var accountID = regexp.MustCompile(`^\d{12}$`)
+
+// principal renders AddPermission's Principal as IAM does: an account
+// as its root, an ARN as an AWS principal, anything else as a service.
+func principal(p string) any {
+	switch {
+	case p == "*":
+		return "*"
+	case accountID.MatchString(p):
+		return map[string]string{"AWS": "arn:aws:iam::" + p + ":root"}
+	case strings.HasPrefix(p, "arn:"):
+		return map[string]string{"AWS": p}
+	}
+	return map[string]string{"Service": p}
+}
+
+// policyTarget checks that the qualifier of a policy operation names
+// something that exists and returns the key of its policy ("" for the
+// function) and the ARN statements name.
+func (s *Service) policyTarget(fn *function, q string, adding bool) (string, string, error) {
+	switch {
+	case q == "":
+		return "", s.functionARN(fn.Name), nil
+	case q == latest:
+		if adding {
+			return "", "", invalidParameter("We currently do not support adding policies for $LATEST.")
+		}
+		return "", s.functionARN(fn.Name), nil
+	case isVersionNumber(q) && fn.versionNamed(q) != nil, fn.Aliases[q] != nil:
+		return q, s.qualifiedARN(fn.Name, q), nil
+	}
+	return "", "", functionNotFound(s.qualifiedARN(fn.Name, q))
+}
+
+// targetRevision is the revision a policy's first statement must name
+// when a RevisionId is given: the version's or alias's.
+func (fn *function) targetRevision(q string) string {
+	if a := fn.Aliases[q]; a != nil {
+		return deref(a.RevisionId)
+	}
+	if v := fn.versionNamed(cmp.Or(q, latest)); v != nil {
+		return deref(v.Config.RevisionId)
+	}
+	return ""
+}
+
+// addPermission adds a statement to the resource-based policy of a
+// function, version or alias. Policies are stored and shown; enforcing
+// them comes with IAM.
+func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (*AddPermissionResponse, error) {
+	t, err := s.parseTarget(*in.FunctionName, in.Qualifier)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn := s.functions[t.Name]
+	if fn == nil {
+		return nil, functionNotFound(s.arn(t))
+	}
+	key, resource, err := s.policyTarget(fn, t.Qualifier, true)
+	if err != nil {
+		return nil, err
+	}
+	cur := fn.Policies[key]
+	if in.RevisionId != nil {
+		want := fn.targetRevision(key)
+		if cur != nil {
+			want = cur.RevisionID
+		}
+		if *in.RevisionId != want {
+			return nil, errPolicyPrecondition
+		}
+	}
+	st := policyStatement{
+		Sid: *in.StatementId, Effect: "Allow", Principal: principal(*in.Principal),
+		Action: *in.Action, Resource: resource,
+	}
+	cond := func(op, k string, v *string) {
+		if v == nil {
+			return
+		}
+		if st.Condition == nil {
+			st.Condition = map[string]map[string]string{}
+		}
+		if st.Condition[op] == nil {
+			st.Condition[op] = map[string]string{}
+		}
+		st.Condition[op][k] = *v
+	}
+	cond("StringEquals", "AWS:SourceAccount", in.SourceAccount)
+	cond("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
+	cond("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
+	if in.FunctionUrlAuthType != nil {
+		cond("StringEquals", "lambda:FunctionUrlAuthType", ptr(string(*in.FunctionUrlAuthType)))
+	}
+	cond("ArnLike", "AWS:SourceArn", in.SourceArn)
+	rendered, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	p := &policy{RevisionID: s.ids.UUID()}
+	if cur != nil {
+		for _, raw := range cur.Statements {
+			var existing struct{ Sid string }
+			if json.Unmarshal(raw, &existing) == nil && existing.Sid == st.Sid {
+				return nil, ErrResourceConflict.Withf("The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", st.Sid)
+			}
+		}
+		p.Statements = slices.Clone(cur.Statements)
+	}
+	p.Statements = append(p.Statements, rendered)
+	if doc := renderPolicy(p); len(doc) > maxPolicyBytes {
+		return nil, ErrPolicyLengthExceeded.Withf("The final policy size (%d) is bigger than the limit (%d).", len(doc), maxPolicyBytes)
+	}
+	fn = fn.clone()
+	fn.Policies[key] = p
+	w := s.newWrites()
+	w.put(policyKey(fn.Name, key), p)
+	if err := s.commitFunction(w, fn); err != nil {
+		return nil, err
+	}
+	return &AddPermissionResponse{Statement: ptr(string(rendered))}, nil
+}
+
+func renderPolicy(p *policy) string {
+	b, _ := json.Marshal(policyDocument{Version: "2012-10-17", ID: "default", Statement: p.Statements})
+	return string(b)
+}
+
+// removePermission removes a statement from a policy.
+func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequest) (*noOutput, error) {
+	t, err := s.parseTarget(*in.FunctionName, in.Qualifier)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn := s.functions[t.Name]
+	if fn == nil {
+		return nil, functionNotFound(s.arn(t))
+	}
+	key, _, err := s.policyTarget(fn, t.Qualifier, false)
+	if err != nil {
+		return nil, err
+	}
+	cur := fn.Policies[key]
+	if cur == nil {
+		return nil, ErrResourceNotFound.WithMessage("No policy is associated with the given resource.")
+	}
+	if in.RevisionId != nil && *in.RevisionId != cur.RevisionID {
+		return nil, errPolicyPrecondition
+	}
+	p := &policy{RevisionID: s.ids.UUID()}
+	found := false
+	for _, raw := range cur.Statements {
+		var existing struct{ Sid string }
+		if json.Unmarshal(raw, &existing) == nil && existing.Sid == *in.StatementId {
+			found = true
+			continue
+		}
+		p.Statements = append(p.Statements, raw)
+	}
+	if !found {
+		return nil, ErrResourceNotFound.Withf("Statement %s is not found in resource policy.", *in.StatementId)
+	}
+	fn = fn.clone()
+	w := s.newWrites()
+	if len(p.Statements) == 0 {
+		delete(fn.Policies, key)
+		w.del(policyKey(fn.Name, key))
+	} else {
+		fn.Policies[key] = p
+		w.put(policyKey(fn.Name, key), p)
+	}
+	return nil, s.commitFunction(w, fn)
+}
+
+// getPolicy returns the resource-based policy of a function, version or
+// alias.
+func (s *Service) getPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPolicyResponse, error) {
+	t, err := s.parseTarget(*in.FunctionName, in.Qualifier)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn := s.functions[t.Name]
+	if fn == nil {
+		return nil, functionNotFound(s.arn(t))
+	}
+	key, _, err := s.policyTarget(fn, t.Qualifier, false)
+	if err != nil {
+		return nil, err
+	}
+	p := fn.Policies[key]
+	if p == nil {
+		return nil, ErrResourceNotFound
+	}
+	return &GetPolicyResponse{Policy: ptr(renderPolicy(p)), RevisionId: ptr(p.RevisionID)}, nil
+}

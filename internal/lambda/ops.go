@@ -1,0 +1,59 @@
+package lambda
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/virga/virga/internal/awsproto"
+)
+
+// operations is Lambda's operation table, with each operation's REST
+// binding and success status from AWS's model.
+func (s *Service) operations() []awsproto.Operation {
+	return []awsproto.Operation{
+		{Name: "CreateFunction", HTTP: "POST /2015-03-31/functions", Status: 201, Handler: awsproto.Handle(s.createFunction)},
+		{Name: "GetFunction", HTTP: "GET /2015-03-31/functions/{FunctionName}", Handler: awsproto.Handle(s.getFunction)},
+		{Name: "GetFunctionConfiguration", HTTP: "GET /2015-03-31/functions/{FunctionName}/configuration", Handler: awsproto.Handle(s.getFunctionConfiguration)},
+		{Name: "ListFunctions", HTTP: "GET /2015-03-31/functions/", Handler: awsproto.Handle(s.listFunctions)},
+		{Name: "UpdateFunctionCode", HTTP: "PUT /2015-03-31/functions/{FunctionName}/code", Handler: awsproto.Handle(s.updateFunctionCode)},
+		{Name: "UpdateFunctionConfiguration", HTTP: "PUT /2015-03-31/functions/{FunctionName}/configuration", Handler: awsproto.Handle(s.updateFunctionConfiguration)},
+		{Name: "DeleteFunction", HTTP: "DELETE /2015-03-31/functions/{FunctionName}", Status: 204, Handler: awsproto.Handle(s.deleteFunction)},
+
+		{Name: "PublishVersion", HTTP: "POST /2015-03-31/functions/{FunctionName}/versions", Status: 201, Handler: awsproto.Handle(s.publishVersion)},
+		{Name: "ListVersionsByFunction", HTTP: "GET /2015-03-31/functions/{FunctionName}/versions", Handler: awsproto.Handle(s.listVersionsByFunction)},
+
+		{Name: "CreateAlias", HTTP: "POST /2015-03-31/functions/{FunctionName}/aliases", Status: 201, Handler: awsproto.Handle(s.createAlias)},
+		{Name: "GetAlias", HTTP: "GET /2015-03-31/functions/{FunctionName}/aliases/{Name}", Handler: awsproto.Handle(s.getAlias)},
+		{Name: "UpdateAlias", HTTP: "PUT /2015-03-31/functions/{FunctionName}/aliases/{Name}", Handler: awsproto.Handle(s.updateAlias)},
+		{Name: "DeleteAlias", HTTP: "DELETE /2015-03-31/functions/{FunctionName}/aliases/{Name}", Status: 204, Handler: awsproto.Handle(s.deleteAlias)},
+		{Name: "ListAliases", HTTP: "GET /2015-03-31/functions/{FunctionName}/aliases", Handler: awsproto.Handle(s.listAliases)},
+
+		{Name: "PublishLayerVersion", HTTP: "POST /2018-10-31/layers/{LayerName}/versions", Status: 201, Handler: awsproto.Handle(s.publishLayerVersion)},
+		{Name: "GetLayerVersion", HTTP: "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", Handler: awsproto.Handle(s.getLayerVersion)},
+		{Name: "GetLayerVersionByArn", HTTP: "GET /2018-10-31/layers?find=LayerVersion", Handler: awsproto.Handle(s.getLayerVersionByArn)},
+		{Name: "ListLayers", HTTP: "GET /2018-10-31/layers", Handler: awsproto.Handle(s.listLayers)},
+		{Name: "ListLayerVersions", HTTP: "GET /2018-10-31/layers/{LayerName}/versions", Handler: awsproto.Handle(s.listLayerVersions)},
+		{Name: "DeleteLayerVersion", HTTP: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", Status: 204, Handler: awsproto.Handle(s.deleteLayerVersion)},
+
+		{Name: "PutFunctionConcurrency", HTTP: "PUT /2017-10-31/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.putFunctionConcurrency)},
+		{Name: "GetFunctionConcurrency", HTTP: "GET /2019-09-30/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.getFunctionConcurrency)},
+		{Name: "DeleteFunctionConcurrency", HTTP: "DELETE /2017-10-31/functions/{FunctionName}/concurrency", Status: 204, Handler: awsproto.Handle(s.deleteFunctionConcurrency)},
+		{Name: "GetAccountSettings", HTTP: "GET /2016-08-19/account-settings/", Handler: awsproto.Handle(s.getAccountSettings)},
+
+		{Name: "AddPermission", HTTP: "POST /2015-03-31/functions/{FunctionName}/policy", Status: 201, Handler: awsproto.Handle(s.addPermission)},
+		{Name: "RemovePermission", HTTP: "DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}", Status: 204, Handler: awsproto.Handle(s.removePermission)},
+		{Name: "GetPolicy", HTTP: "GET /2015-03-31/functions/{FunctionName}/policy", Handler: awsproto.Handle(s.getPolicy)},
+
+		{Name: "TagResource", HTTP: "POST /2017-03-31/tags/{ARN}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
+		{Name: "UntagResource", HTTP: "DELETE /2017-03-31/tags/{ARN}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
+		{Name: "ListTags", HTTP: "GET /2017-03-31/tags/{ARN}", Handler: awsproto.Handle(s.listTags)},
+
+		// IAM names Invoke's action lambda:InvokeFunction.
+		{Name: "Invoke", Action: "lambda:InvokeFunction", HTTP: "POST /2015-03-31/functions/{FunctionName}/invocations", Handler: awsproto.Handle(s.invoke)},
+	}
+}
+
+// noOutput is the output of operations whose model has none.
+type noOutput struct{}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

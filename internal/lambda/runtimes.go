@@ -1,0 +1,69 @@
+package lambda
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/virga/virga/internal/functions"
+)
+
+// retiredRuntimes are the runtime identifiers Lambda no longer accepts
+// for creating or updating functions, each with the runtime AWS
+// recommends instead. Identifiers AWS still accepts but virga cannot run
+// yet (Java, .NET, Ruby) are accepted here; their invocations fail with
+// the functions package's error naming the runtime.
+var retiredRuntimes = map[Runtime]Runtime{
+	"nodejs":         "nodejs22.x",
+	"nodejs4.3":      "nodejs22.x",
+	"nodejs4.3-edge": "nodejs22.x",
+	"nodejs6.10":     "nodejs22.x",
+	"nodejs8.10":     "nodejs22.x",
+	"nodejs10.x":     "nodejs22.x",
+	"nodejs12.x":     "nodejs22.x",
+	"nodejs14.x":     "nodejs22.x",
+	"nodejs16.x":     "nodejs22.x",
+	"python2.7":      "python3.13",
+	"python3.6":      "python3.13",
+	"python3.7":      "python3.13",
+	"python3.8":      "python3.13",
+	"dotnetcore1.0":  "dotnet8",
+	"dotnetcore2.0":  "dotnet8",
+	"dotnetcore2.1":  "dotnet8",
+	"dotnetcore3.1":  "dotnet8",
+	"dotnet6":        "dotnet8",
+	"ruby2.5":        "ruby3.3",
+	"ruby2.7":        "ruby3.3",
+	"java8":          "java21",
+}
+
+// checkRuntime refuses a retired runtime with Lambda's message.
+func checkRuntime(r Runtime) error {
+	if next, ok := retiredRuntimes[r]; ok {
+		return invalidParameter("The runtime parameter of %s is no longer supported for creating or updating AWS Lambda functions. "+
+			"We recommend you use the new runtime (%s) while creating or updating functions.", r, next)
+	}
+	return nil
+}
+
+// interpreted reports whether a runtime runs on an interpreter of the
+// host (python3, node). CreateFunction and UpdateFunctionConfiguration
+// refuse those the host lacks, so that the mistake shows at once; the
+// identifiers whose runtimes virga has no bootstrap for yet (Java, .NET,
+// Ruby) are accepted, and their invocations fail naming the runtime.
+func interpreted(r Runtime) bool {
+	return strings.HasPrefix(string(r), "python") || strings.HasPrefix(string(r), "nodejs")
+}
+
+// checkHostRuntime asks the functions package whether the host can run an
+// interpreted runtime.
+func (s *Service) checkHostRuntime(r *Runtime) error {
+	if r == nil || !interpreted(*r) {
+		return nil
+	}
+	err := s.fns.CheckRuntime(string(*r))
+	var re *functions.RuntimeError
+	if errors.As(err, &re) {
+		return invalidParameter("%s", re.Message)
+	}
+	return err
+}

@@ -1,0 +1,129 @@
+package lambda
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/functions"
+)
+
+// specCache remembers the functions.Spec built for each function
+// version, so that a warm invocation builds nothing, and retires a
+// version's pool when its Spec changes.
+type specCache struct {
+	mu      sync.Mutex
+	entries map[string]*specEntry // by version ARN
+}
+
+type specEntry struct {
+	v           *version
+	concurrency int
+	spec        *functions.Spec
+}
+
+// spec returns the Spec of v, a version of fn, with the given
+// concurrency, building it (and extracting the code) if needed. A
+// version's Key is its ARN, its revision and its concurrency, so that a
+// new configuration or concurrency starts a new pool; the previous pool
+// is retired.
+func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Spec, error) {
+	arn := s.qualifiedARN(fn.Name, v.name())
+	s.specs.mu.Lock()
+	e := s.specs.entries[arn]
+	s.specs.mu.Unlock()
+	if e != nil && e.v == v && e.concurrency == concurrency {
+		return e.spec, nil
+	}
+	codeDir, err := s.ensureExtracted(v.Code)
+	if err != nil {
+		return nil, err
+	}
+	var layerDirs []string
+	for _, l := range v.Layers {
+		dir, err := s.ensureExtracted(l)
+		if err != nil {
+			return nil, err
+		}
+		layerDirs = append(layerDirs, dir)
+	}
+	c := &v.Config
+	role, name := deref(c.Role), fn.Name
+	arch := "x86_64"
+	if len(c.Architectures) > 0 {
+		arch = string(c.Architectures[0])
+	}
+	var env map[string]string
+	if c.Environment != nil {
+		env = c.Environment.Variables
+	}
+	// The ARN functions report is the one the caller invoked; Invocation
+	// does not carry it, so $LATEST reports the unqualified ARN (what an
+	// unqualified invocation, the usual kind, is called with) and a
+	// published version its own.
+	reported := arn
+	if v.Number == 0 {
+		reported = s.functionARN(name)
+	}
+	spec := &functions.Spec{
+		Key:          arn + "#" + deref(c.RevisionId) + "#" + strconv.Itoa(concurrency),
+		FunctionName: name,
+		Version:      v.name(),
+		ARN:          reported,
+		Runtime:      string(deref(c.Runtime)),
+		Handler:      deref(c.Handler),
+		CodeDir:      codeDir,
+		LayerDirs:    layerDirs,
+		MemoryMB:     int(deref(c.MemorySize)),
+		Timeout:      time.Duration(deref(c.Timeout)) * time.Second,
+		EphemeralMB:  int(deref(c.EphemeralStorage.Size)),
+		Architecture: arch,
+		Env:          env,
+		Concurrency:  concurrency,
+		Region:       s.region,
+		Endpoint:     s.endpoint(),
+		Credentials: func(ctx context.Context) (functions.Credentials, error) {
+			if s.roles == nil || role == "" {
+				return functions.Credentials{}, nil
+			}
+			return s.roles.AssumeRole(ctx, role, name)
+		},
+		Logs: s.logs,
+	}
+	s.specs.mu.Lock()
+	if s.specs.entries == nil {
+		s.specs.entries = map[string]*specEntry{}
+	}
+	old := s.specs.entries[arn]
+	s.specs.entries[arn] = &specEntry{v: v, concurrency: concurrency, spec: spec}
+	s.specs.mu.Unlock()
+	if old != nil && old.spec.Key != spec.Key {
+		s.fns.Retire(old.spec.Key)
+	}
+	return spec, nil
+}
+
+// retireVersion forgets the Spec of the version with the given ARN and
+// stops its pools (in-flight invocations finish first).
+func (s *Service) retireVersion(arn string) {
+	s.specs.mu.Lock()
+	delete(s.specs.entries, arn)
+	s.specs.mu.Unlock()
+	s.fns.Retire(arn + "#")
+}
+
+// retireFunction forgets the Specs of every version of the function and
+// stops their pools.
+func (s *Service) retireFunction(name string) {
+	prefix := s.functionARN(name) + ":"
+	s.specs.mu.Lock()
+	for arn := range s.specs.entries {
+		if strings.HasPrefix(arn, prefix) {
+			delete(s.specs.entries, arn)
+		}
+	}
+	s.specs.mu.Unlock()
+	s.fns.Retire(prefix)
+}
