@@ -1,29 +1,55 @@
-// Command bench measures virga's request path and prints a Markdown table
+// Command bench measures virga's request path and prints Markdown tables
 // that can be pasted into bench/RESULTS.md.
 //
 //	go run ./bench                       # what `make bench` runs
 //	go run ./bench -duration 1s -repeat 1 -only 'c16'
-//	go run ./bench -only 'virga/' -cpuprofile cpu.out
+//	go run ./bench -only '^virga/' -cpuprofile cpu.out
+//	go run ./bench -only '^(get|put)/virga-disk/'
 //
-// Each target is called by the same aws-sdk-go-v2 STS client, so the rows
-// differ only in what answers:
+// Two suites run. STS GetCallerIdentity, called by the same aws-sdk-go-v2
+// STS client for every row, so the rows differ only in what answers:
 //
 //	bare         a net/http handler that returns a fixed GetCallerIdentity
 //	             response (the exact bytes virga answered with once)
 //	virga        virga's whole edge in-process, --auth accept
 //	virga-sigv4  the same with --auth sigv4: every signature is verified
 //
-// Every cell (target × concurrency) is warmed up, then run for a fixed
-// duration, several times. Runs are interleaved: each round runs every
-// target once, one after the other, starting with a different one each
-// round, so drift in a noisy machine spreads over all rows. The table
-// shows the run with the median requests/s, with its own latencies;
-// "vs bare" is the median over rounds of a row's req/s divided by the bare
-// handler's req/s in the same round, and "CPU/req" the process's CPU time
-// per request, which other processes' load disturbs far less than req/s.
+// DynamoDB, with the aws-sdk-go-v2 DynamoDB client (one client and
+// transport per target, retries off) on a table of 5,000 items of 1 KB,
+// 25 to a partition, loaded with BatchWriteItem. The workloads are put
+// (PutItem over a random existing key), get (GetItem of a random key),
+// query (one random partition, a page of 25) and mixed (60% get, 30% put,
+// 10% query); the targets:
 //
-// Client and servers share the process and its cores: the figures include
-// the SDK's own cost (signing, decoding), which is the same for every row.
-// With -cpuprofile, the client's goroutines carry the pprof label
-// side=client, so `go tool pprof -tagignore side=client` shows the server.
+//	ceiling        the plain HTTP ceiling of ../shared/tools/peers.md: a
+//	               raw net/http GET of a server answering "ok" (c>1 only)
+//	const          a net/http server answering each operation with the
+//	               bytes virga answered it with once: the SDK client's own
+//	               cost, the most any server can reach with this client
+//	virga-disk     virga in-process on a temporary data directory: every
+//	               acknowledged write is synced
+//	virga-mem      virga in-process with an in-memory store
+//	dynalite-disk  dynalite 4 (node, LevelDB) in its own process, when
+//	dynalite-mem   node is installed; bench/node_modules is installed from
+//	               bench/package-lock.json with npm ci when missing
+//
+// Every cell (workload × target × concurrency) is warmed up, then run for a
+// fixed duration, several times. Runs are interleaved: each round runs
+// every target of a workload and concurrency once, one after the other,
+// starting with a different one each round, so drift in a noisy machine
+// spreads over all rows. The tables show the run with the median
+// requests/s, with its own latencies; a ratio ("vs bare", "vs ceiling",
+// "vs const") is the median over rounds of a row's req/s divided by the
+// baseline's req/s in the same round, and "CPU/req" the CPU time per
+// request of this process plus, for dynalite, the server's process.
+//
+// Client and servers share the machine's cores: the figures include the
+// SDK's own cost (signing, encoding, decoding), which is the same for every
+// row of a workload. With -cpuprofile, the client's goroutines carry the
+// pprof label side=client, so `go tool pprof -tagignore side=client`
+// shows the in-process servers.
+//
+// bench/loadgen.sh runs the issue's own check: ../shared/tools/loadgen
+// against `bin/virga up`, dynalite on disk and the okserver ceiling, each
+// in its own process.
 package main

@@ -3,21 +3,26 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"runtime/pprof"
 	"slices"
 	"sync"
 	"syscall"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
+
+// callFunc makes one request and checks its answer; rng is the caller's
+// own random source (for keys), never shared between goroutines.
+type callFunc func(ctx context.Context, rng *rand.Rand) error
 
 // result is one run of one cell.
 type result struct {
 	requests int
 	elapsed  time.Duration
 	p50, p99 time.Duration
-	// cpu is the CPU time the whole process (client and server) used.
+	// cpu is the CPU time the whole process (client and in-process
+	// servers) used, plus that of the server's own process when it runs
+	// in one (dynalite).
 	cpu time.Duration
 }
 
@@ -29,23 +34,24 @@ func (r result) cpuPerReq() float64 {
 	return float64(r.cpu.Microseconds()) / float64(r.requests)
 }
 
-// load calls t with c concurrent callers, each one call after another,
+// load runs cl with cl.c concurrent callers, each one call after another,
 // for d, and measures every call. Any failed call fails the run: a row
 // must not be fast because it answers errors.
-func load(ctx context.Context, t *target, c int, d time.Duration) (result, error) {
+func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	lat := make([][]time.Duration, c)
-	errs := make([]error, c)
+	lat := make([][]time.Duration, cl.c)
+	errs := make([]error, cl.c)
 	var wg sync.WaitGroup
-	cpu0 := processCPU()
+	cpu0 := cl.cpuNow()
 	start := time.Now()
 	deadline := start.Add(d)
-	for i := range c {
+	for i := range cl.c {
 		wg.Add(1)
-		go pprof.Do(ctx, pprof.Labels("side", "client", "target", t.name), func(ctx context.Context) {
+		rng := rand.New(rand.NewPCG(uint64(start.UnixNano()), uint64(i)))
+		go pprof.Do(ctx, pprof.Labels("side", "client", "target", cl.name()), func(ctx context.Context) {
 			defer wg.Done()
-			lat[i], errs[i] = call(ctx, t.client, deadline)
+			lat[i], errs[i] = callUntil(ctx, cl.call, rng, deadline)
 			if errs[i] != nil {
 				cancel()
 			}
@@ -53,7 +59,7 @@ func load(ctx context.Context, t *target, c int, d time.Duration) (result, error
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := processCPU() - cpu0
+	cpu := cl.cpuNow() - cpu0
 	for _, err := range errs {
 		if err != nil {
 			return result{}, err
@@ -76,17 +82,16 @@ func load(ctx context.Context, t *target, c int, d time.Duration) (result, error
 	}, nil
 }
 
-// call makes calls one after another until deadline and returns their
-// latencies.
-func call(ctx context.Context, c *sts.Client, deadline time.Time) ([]time.Duration, error) {
+// callUntil makes calls one after another until deadline and returns
+// their latencies.
+func callUntil(ctx context.Context, call callFunc, rng *rand.Rand, deadline time.Time) ([]time.Duration, error) {
 	lat := make([]time.Duration, 0, 4096)
-	in := &sts.GetCallerIdentityInput{}
 	for {
 		t0 := time.Now()
 		if !t0.Before(deadline) {
 			return lat, nil
 		}
-		if _, err := c.GetCallerIdentity(ctx, in); err != nil {
+		if err := call(ctx, rng); err != nil {
 			if ctx.Err() != nil {
 				return lat, nil
 			}
@@ -119,12 +124,15 @@ func median(runs []result) result {
 }
 
 // medianRatio is the median over rounds of runs[i].rps() ÷ base[i].rps():
-// a target and the bare handler ran one after the other in each round,
-// so each ratio compares runs under nearly the same load on the machine.
+// a target and its baseline ran one after the other in each round, so
+// each ratio compares runs under nearly the same load on the machine.
 func medianRatio(runs, base []result) float64 {
 	var ratios []float64
 	for i := range min(len(runs), len(base)) {
 		ratios = append(ratios, runs[i].rps()/base[i].rps())
+	}
+	if len(ratios) == 0 {
+		return 0
 	}
 	slices.Sort(ratios)
 	n := len(ratios)

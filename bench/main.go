@@ -31,11 +31,11 @@ type flags struct {
 func parseFlags() (flags, error) {
 	var f flags
 	var conc, only string
-	flag.DurationVar(&f.duration, "duration", 2*time.Second, "measured time per cell and run")
-	flag.DurationVar(&f.warmup, "warmup", 300*time.Millisecond, "unmeasured time before each run of a cell")
-	flag.IntVar(&f.repeat, "repeat", 5, "runs per cell; the median run is reported")
+	flag.DurationVar(&f.duration, "duration", time.Second, "measured time per cell and run")
+	flag.DurationVar(&f.warmup, "warmup", 200*time.Millisecond, "unmeasured time before each run of a cell")
+	flag.IntVar(&f.repeat, "repeat", 3, "runs per cell; the median run is reported")
 	flag.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent callers")
-	flag.StringVar(&only, "only", "", "run only the cells whose name, target/cN (e.g. virga-sigv4/c16), matches this `regexp`")
+	flag.StringVar(&only, "only", "", "run only the cells whose name matches this `regexp`: target/cN for STS (e.g. virga-sigv4/c16), workload/target/cN for DynamoDB (e.g. get/virga-disk/c16)")
 	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	flag.Parse()
 	if f.duration <= 0 || f.repeat < 1 || f.warmup < 0 {
@@ -56,36 +56,90 @@ func parseFlags() (flags, error) {
 	return f, nil
 }
 
+// The suites: each prints its own table.
+const (
+	suiteSTS      = "sts"
+	suiteDynamoDB = "dynamodb"
+)
+
+// cell is one target at one concurrency, for one workload, and its runs.
+type cell struct {
+	suite    string
+	workload string // "" in the STS suite, which has one
+	target   string
+	c        int
+	call     callFunc
+	// serverCPU is the CPU time of the target's own process when it runs
+	// outside this one (dynalite); nil when the server is in-process.
+	serverCPU func() time.Duration
+	runs      []result
+}
+
+// name is what -only matches and the progress lines show.
+func (cl *cell) name() string {
+	if cl.workload == "" {
+		return fmt.Sprintf("%s/c%d", cl.target, cl.c)
+	}
+	return fmt.Sprintf("%s/%s/c%d", cl.workload, cl.target, cl.c)
+}
+
+// group is what cells run interleaved with, and compare to.
+func (cl *cell) group() string { return fmt.Sprintf("%s/%s/%d", cl.suite, cl.workload, cl.c) }
+
+func (cl *cell) cpuNow() time.Duration {
+	d := processCPU()
+	if cl.serverCPU != nil {
+		d += cl.serverCPU()
+	}
+	return d
+}
+
+// plan lists every cell the flags select, before any server starts, so
+// that only the servers some cell needs are started.
+func plan(f flags) []*cell {
+	var cells []*cell
+	add := func(cl *cell) {
+		if f.only.MatchString(cl.name()) {
+			cells = append(cells, cl)
+		}
+	}
+	for _, c := range f.concurrency {
+		for _, t := range []string{bareName, virgaName, virgaSigV4Name} {
+			add(&cell{suite: suiteSTS, target: t, c: c})
+		}
+	}
+	for _, c := range f.concurrency {
+		for _, w := range ddbWorkloads {
+			for _, t := range ddbTargetNames {
+				if t == ceilingName && c == 1 {
+					// One caller measures latency, not a ceiling.
+					continue
+				}
+				add(&cell{suite: suiteDynamoDB, workload: w, target: t, c: c})
+			}
+		}
+	}
+	return cells
+}
+
 func run() error {
 	f, err := parseFlags()
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	tr := newTransport(f.concurrency)
-	defer tr.CloseIdleConnections()
-
-	targets, stop, err := startTargets(ctx, tr)
-	defer stop()
-	if err != nil {
-		return err
-	}
-
-	var cells []cell
-	for _, c := range f.concurrency {
-		for _, t := range targets {
-			if f.only.MatchString(cellName(t.name, c)) {
-				cells = append(cells, cell{t, c})
-			}
-		}
-	}
+	cells := plan(f)
 	if len(cells) == 0 {
 		return fmt.Errorf("-only %q matches no cell", f.only)
 	}
 
 	fmt.Printf("%s\n\n", describeMachine())
-	fmt.Printf("STS GetCallerIdentity, aws-sdk-go-v2 client; %d runs of %v per cell, each after %v warm-up; median run shown.\n\n",
-		f.repeat, f.duration, f.warmup)
+	stop, notes, err := bindTargets(ctx, f, cells)
+	defer stop()
+	if err != nil {
+		return err
+	}
+	cells = runnable(cells)
 
 	if f.cpuprofile != "" {
 		out, err := os.Create(f.cpuprofile)
@@ -99,65 +153,140 @@ func run() error {
 		defer pprof.StopCPUProfile()
 	}
 
-	runs := map[cell][]result{}
-	for _, c := range f.concurrency {
-		group := cellsAt(cells, c)
+	for _, g := range groups(cells) {
 		for rep := range f.repeat {
 			// Targets take turns within a round, starting one further
 			// each round, so that no target always runs first or last.
-			for i := range group {
-				cl := group[(i+rep)%len(group)]
-				name := cellName(cl.t.name, cl.c)
-				if _, err := load(ctx, cl.t, cl.c, f.warmup); err != nil {
-					return fmt.Errorf("%s warm-up: %w", name, err)
+			for i := range g {
+				cl := g[(i+rep)%len(g)]
+				if _, err := load(ctx, cl, f.warmup); err != nil {
+					return fmt.Errorf("%s warm-up: %w", cl.name(), err)
 				}
-				r, err := load(ctx, cl.t, cl.c, f.duration)
+				r, err := load(ctx, cl, f.duration)
 				if err != nil {
-					return fmt.Errorf("%s: %w", name, err)
+					return fmt.Errorf("%s: %w", cl.name(), err)
 				}
-				runs[cl] = append(runs[cl], r)
-				fmt.Fprintf(os.Stderr, "  round %d/%d  %-18s %8.0f req/s  %5.1f µs CPU/req\n",
-					rep+1, f.repeat, name, r.rps(), r.cpuPerReq())
+				cl.runs = append(cl.runs, r)
+				fmt.Fprintf(os.Stderr, "  round %d/%d  %-30s %8.0f req/s  %6.1f µs CPU/req\n",
+					rep+1, f.repeat, cl.name(), r.rps(), r.cpuPerReq())
 			}
 		}
 	}
 
-	var rows []row
-	for _, cl := range cells {
-		r := row{target: cl.t.name, concurrency: cl.c, runs: runs[cl]}
-		r.median = median(r.runs)
-		if b, ok := runs[cell{bareTarget(targets), cl.c}]; ok {
-			r.ratio = medianRatio(r.runs, b)
-		}
-		rows = append(rows, r)
+	if sts := rowsOf(cells, suiteSTS, bareName); len(sts) > 0 {
+		fmt.Printf("STS GetCallerIdentity, aws-sdk-go-v2 client; %d runs of %v per cell, each after %v warm-up; median run shown.\n\n",
+			f.repeat, f.duration, f.warmup)
+		printTable(os.Stdout, sts)
+		fmt.Println()
 	}
-	printTable(os.Stdout, rows)
+	if ddb := rowsOf(cells, suiteDynamoDB, ceilingName, constName); len(ddb) > 0 {
+		fmt.Printf("DynamoDB, aws-sdk-go-v2 client, %d items of %d bytes, %d per partition; %d runs of %v per cell, each after %v warm-up; median run shown.\n\n",
+			ddbItems, ddbItemSize, ddbPerPK, f.repeat, f.duration, f.warmup)
+		printDDBTable(os.Stdout, ddb)
+		fmt.Println()
+	}
+	for _, n := range notes {
+		fmt.Println("Note:", n)
+	}
 	return nil
 }
 
-// cell is one target at one concurrency.
-type cell struct {
-	t *target
-	c int
+// bindTargets starts the servers the cells need and gives each cell its
+// call. Cells whose target could not run (dynalite without node) keep a
+// nil call; notes say why.
+func bindTargets(ctx context.Context, f flags, cells []*cell) (stop func(), notes []string, err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	need := map[string]map[string]bool{}
+	for _, cl := range cells {
+		if need[cl.suite] == nil {
+			need[cl.suite] = map[string]bool{}
+		}
+		need[cl.suite][cl.target] = true
+	}
+	if len(need[suiteSTS]) > 0 {
+		targets, s, err := startTargets(ctx, newTransport(f.concurrency))
+		stops = append(stops, s)
+		if err != nil {
+			return stop, nil, err
+		}
+		for _, cl := range cells {
+			if cl.suite == suiteSTS {
+				cl.call = targets[cl.target]
+			}
+		}
+	}
+	if len(need[suiteDynamoDB]) > 0 {
+		targets, s, n, err := startDDBTargets(ctx, f.concurrency, need[suiteDynamoDB])
+		stops = append(stops, s)
+		notes = n
+		if err != nil {
+			return stop, notes, err
+		}
+		for _, cl := range cells {
+			if t := targets[cl.target]; cl.suite == suiteDynamoDB && t != nil {
+				cl.call = t.callFor(cl.workload)
+				cl.serverCPU = t.serverCPU
+			}
+		}
+	}
+	return stop, notes, nil
 }
 
-func cellsAt(cells []cell, c int) []cell {
-	var out []cell
+func runnable(cells []*cell) []*cell {
+	var out []*cell
 	for _, cl := range cells {
-		if cl.c == c {
+		if cl.call != nil {
 			out = append(out, cl)
 		}
 	}
 	return out
 }
 
-func bareTarget(targets []*target) *target {
-	for _, t := range targets {
-		if t.name == bareName {
-			return t
+// groups splits cells, in order, into the sets that run interleaved:
+// one suite, workload and concurrency each.
+func groups(cells []*cell) [][]*cell {
+	var out [][]*cell
+	at := map[string]int{}
+	for _, cl := range cells {
+		i, ok := at[cl.group()]
+		if !ok {
+			i = len(out)
+			at[cl.group()] = i
+			out = append(out, nil)
 		}
+		out[i] = append(out[i], cl)
 	}
-	return nil
+	return out
 }
 
-func cellName(target string, c int) string { return fmt.Sprintf("%s/c%d", target, c) }
+// rowsOf makes the table rows of one suite, with each row's ratios to the
+// named baselines of its group.
+func rowsOf(cells []*cell, suite string, bases ...string) []row {
+	base := map[string]*cell{}
+	for _, cl := range cells {
+		if cl.suite == suite {
+			base[cl.group()+"/"+cl.target] = cl
+		}
+	}
+	var rows []row
+	for _, cl := range cells {
+		if cl.suite != suite {
+			continue
+		}
+		r := row{workload: cl.workload, target: cl.target, concurrency: cl.c, runs: cl.runs, median: median(cl.runs)}
+		for _, b := range bases {
+			var ratio float64
+			if bc := base[cl.group()+"/"+b]; bc != nil {
+				ratio = medianRatio(cl.runs, bc.runs)
+			}
+			r.ratios = append(r.ratios, ratio)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}

@@ -11,15 +11,17 @@ import (
 	"time"
 )
 
-// row is one line of the table: a cell and its runs.
+// row is one line of a table: a cell and its runs.
 type row struct {
+	workload    string
 	target      string
 	concurrency int
 	runs        []result
 	median      result
-	// ratio is the median over rounds of req/s ÷ the bare handler's req/s
-	// in the same round; 0 when the bare handler did not run.
-	ratio float64
+	// ratios are, for each of the suite's baselines in order, the median
+	// over rounds of req/s ÷ the baseline's req/s in the same round; 0
+	// when the baseline did not run.
+	ratios []float64
 }
 
 // describeMachine is the header that says where and when figures were
@@ -46,23 +48,42 @@ func cpuModel() string {
 	return "unknown CPU"
 }
 
-// printTable writes rows as a Markdown table.
+// printTable writes the STS rows as a Markdown table.
 func printTable(w io.Writer, rows []row) {
 	fmt.Fprintln(w, "| target | concurrency | req/s | p50 | p99 | vs bare | CPU/req | req/s of each run |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|---|")
 	for _, r := range rows {
-		ratio := "–"
-		if r.ratio > 0 {
-			ratio = fmt.Sprintf("%.2f", r.ratio)
-		}
-		var each []string
-		for _, x := range r.runs {
-			each = append(each, fmt.Sprintf("%.0f", x.rps()))
-		}
 		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %.0f µs | %s |\n",
 			r.target, r.concurrency, r.median.rps(), latency(r.median.p50), latency(r.median.p99),
-			ratio, medianCPU(r.runs), strings.Join(each, ", "))
+			ratio(r.ratios[0]), medianCPU(r.runs), eachRun(r.runs))
 	}
+}
+
+// printDDBTable writes the DynamoDB rows as a Markdown table, with their
+// ratios to the plain HTTP ceiling and to the const server.
+func printDDBTable(w io.Writer, rows []row) {
+	fmt.Fprintln(w, "| workload | target | c | req/s | p50 | p99 | vs ceiling | vs const | CPU/req | req/s of each run |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|---|")
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %s | %d | %.0f | %s | %s | %s | %s | %.0f µs | %s |\n",
+			r.workload, r.target, r.concurrency, r.median.rps(), latency(r.median.p50), latency(r.median.p99),
+			ratio(r.ratios[0]), ratio(r.ratios[1]), medianCPU(r.runs), eachRun(r.runs))
+	}
+}
+
+func ratio(x float64) string {
+	if x <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func eachRun(runs []result) string {
+	var each []string
+	for _, x := range runs {
+		each = append(each, fmt.Sprintf("%.0f", x.rps()))
+	}
+	return strings.Join(each, ", ")
 }
 
 // medianCPU is the median of the runs' CPU time per request, in µs.

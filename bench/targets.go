@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"time"
@@ -25,12 +26,6 @@ const (
 	virgaName      = "virga"
 	virgaSigV4Name = "virga-sigv4"
 )
-
-// target is one server and the SDK client that calls it.
-type target struct {
-	name   string
-	client *sts.Client
-}
 
 // newTransport is the one HTTP transport all clients share, with an idle
 // connection for every concurrent caller so no run pays for dialling.
@@ -62,9 +57,10 @@ func newClient(endpoint string, hc aws.HTTPClient) *sts.Client {
 }
 
 // startTargets starts virga in both auth modes and the bare handler, which
-// answers with the bytes virga answered the first call with. stop ends
-// whatever was started, also when err is not nil.
-func startTargets(ctx context.Context, tr *http.Transport) (targets []*target, stop func(), err error) {
+// answers with the bytes virga answered the first call with, and returns
+// each one's GetCallerIdentity call by target name. stop ends whatever was
+// started, also when err is not nil.
+func startTargets(ctx context.Context, tr *http.Transport) (targets map[string]callFunc, stop func(), err error) {
 	var stops []func()
 	stop = func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -72,12 +68,13 @@ func startTargets(ctx context.Context, tr *http.Transport) (targets []*target, s
 		}
 	}
 	hc := &http.Client{Transport: tr}
+	targets = map[string]callFunc{}
 
 	var answer *recorded
 	for _, v := range []struct {
 		name, auth string
 	}{{virgaName, config.AuthAccept}, {virgaSigV4Name, config.AuthSigV4}} {
-		endpoint, shutdown, err := startVirga(v.auth)
+		endpoint, shutdown, err := startVirga(v.auth, "")
 		if err != nil {
 			return nil, stop, fmt.Errorf("starting %s: %w", v.name, err)
 		}
@@ -100,7 +97,7 @@ func startTargets(ctx context.Context, tr *http.Transport) (targets []*target, s
 				return nil, stop, fmt.Errorf("%s: a wrong signature got %v, want SignatureDoesNotMatch", v.name, err)
 			}
 		}
-		targets = append(targets, &target{name: v.name, client: newClient(endpoint, hc)})
+		targets[v.name] = stsCall(newClient(endpoint, hc))
 	}
 
 	endpoint, shutdown, err := startBare(answer)
@@ -108,20 +105,31 @@ func startTargets(ctx context.Context, tr *http.Transport) (targets []*target, s
 		return nil, stop, fmt.Errorf("starting the bare handler: %w", err)
 	}
 	stops = append(stops, shutdown)
-	bare := &target{name: bareName, client: newClient(endpoint, hc)}
-	if err := check(ctx, bare.client); err != nil {
+	bare := newClient(endpoint, hc)
+	if err := check(ctx, bare); err != nil {
 		return nil, stop, fmt.Errorf("%s: %w", bareName, err)
 	}
-	return append([]*target{bare}, targets...), stop, nil
+	targets[bareName] = stsCall(bare)
+	return targets, stop, nil
 }
 
-// startVirga runs virga in-process on a free loopback port with an
-// in-memory store, as e2e.Start does.
-func startVirga(auth string) (endpoint string, stop func(), err error) {
+// stsCall is one GetCallerIdentity call through c.
+func stsCall(c *sts.Client) callFunc {
+	in := &sts.GetCallerIdentityInput{}
+	return func(ctx context.Context, _ *rand.Rand) error {
+		_, err := c.GetCallerIdentity(ctx, in)
+		return err
+	}
+}
+
+// startVirga runs virga in-process on a free loopback port, as e2e.Start
+// does: with an in-memory store when dataDir is "", else on disk in
+// dataDir, where every acknowledged write is synced.
+func startVirga(auth, dataDir string) (endpoint string, stop func(), err error) {
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
-	cfg.InMemory = true
-	cfg.DataDir = ""
+	cfg.InMemory = dataDir == ""
+	cfg.DataDir = dataDir
 	cfg.Auth = auth
 	a, err := app.New(cfg, app.Options{})
 	if err != nil {
