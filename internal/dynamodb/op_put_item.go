@@ -40,6 +40,8 @@ func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput
 		t: t, key: keyOf(t, item), cond: cond,
 		returnOld: deref(in.ReturnValuesOnConditionCheckFailure) == "ALL_OLD",
 		compute:   func(attr.Item) (attr.Item, error) { return item, nil },
+		// ConsumedCapacity is sized by the larger of the old and new item.
+		blind: cond == nil && rv != "ALL_OLD" && (in.ReturnConsumedCapacity == nil || *in.ReturnConsumedCapacity == "NONE"),
 	})
 	if err != nil {
 		return nil, err

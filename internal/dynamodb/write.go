@@ -20,6 +20,11 @@ type itemWrite struct {
 	// fail, when set, is an error DynamoDB reports only when the write
 	// runs: inside a transaction it becomes a cancellation reason.
 	fail error
+	// blind marks a write whose caller needs nothing of the stored item
+	// (an unconditional PutItem returning nothing): on a table without
+	// secondary indexes or a stream, nothing else needs it either, and
+	// the read before the write is skipped.
+	blind bool
 	// compute returns the new item from the stored one; nil deletes it.
 	// A write without compute only checks its condition
 	// (TransactWriteItems' ConditionCheck).
@@ -84,9 +89,10 @@ func (s *Service) write(w *itemWrite) (old, new attr.Item, err error) {
 	k := itemKey(w.t, w.key)
 	unlock := s.lockItems(k)
 	defer unlock()
-	old, err = s.readItem(s.store, k)
-	if err != nil {
-		return nil, nil, err
+	if !(w.blind && len(w.t.GSIs) == 0 && len(w.t.LSIs) == 0 && !w.t.Stream.Enabled) {
+		if old, err = s.readItem(s.store, k); err != nil {
+			return nil, nil, err
+		}
 	}
 	new, err = w.checkAndCompute(old)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -60,14 +61,27 @@ func (p *Protocol) Decode(c *awsproto.Call, in any) error {
 	return nil
 }
 
+// bodies recycles response buffers: a Query page is tens of KB, and
+// growing a fresh buffer to that size for every response showed in
+// profiles.
+var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBody keeps unusually large buffers out of the pool.
+const maxPooledBody = 1 << 20
+
 // Encode writes out as the JSON body.
 func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
-	body := jsoncodec.Marshal(make([]byte, 0, 256), out)
+	bp := bodies.Get().(*[]byte)
+	body := jsoncodec.Marshal((*bp)[:0], out)
 	h := w.Header()
 	h.Set("Content-Type", p.contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(c.Status)
 	w.Write(body)
+	if cap(body) <= maxPooledBody {
+		*bp = body[:0]
+		bodies.Put(bp)
+	}
 }
 
 // EncodeError writes e as {"__type": ..., "message": ...}.
