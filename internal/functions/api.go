@@ -78,7 +78,11 @@ type LogStream interface {
 // Invocation is one call of a function.
 type Invocation struct {
 	RequestID string
-	Payload   []byte
+	// InvokedARN is the ARN the caller invoked (unqualified, a version's
+	// or an alias's), which the runtime reports as the invoked function
+	// ARN; empty means Spec.ARN.
+	InvokedARN string
+	Payload    []byte
 	// TraceID is the X-Ray trace header passed to the function
 	// (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID).
 	TraceID string

@@ -306,7 +306,7 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 		RequestID:       inv.RequestID,
 		Payload:         inv.Payload,
 		Deadline:        time.Now().Add(timeout),
-		FunctionARN:     spec.ARN,
+		FunctionARN:     invokedARN(spec, inv),
 		TraceID:         inv.TraceID,
 		ClientContext:   inv.ClientContext,
 		CognitoIdentity: inv.CognitoIdentity,
@@ -433,4 +433,12 @@ func runtimeDirs(workDir string) (python, node, empty string, err error) {
 	}
 	empty = filepath.Join(dir, "provided")
 	return python, node, empty, os.MkdirAll(empty, 0o755)
+}
+
+// invokedARN is the ARN the runtime reports as the invoked function's.
+func invokedARN(spec *Spec, inv *Invocation) string {
+	if inv.InvokedARN != "" {
+		return inv.InvokedARN
+	}
+	return spec.ARN
 }

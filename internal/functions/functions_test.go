@@ -651,7 +651,7 @@ func TestOutputCapAndLargeResponse(t *testing.T) {
 	for _, ev := range events {
 		total += len(ev)
 	}
-	if total > 80<<10 || !strings.Contains(strings.Join(events, "\n"), "further output is not logged") {
+	if total > 80<<10 || !strings.Contains(strings.Join(events, "\n"), "the rest of it is not logged") {
 		t.Errorf("%d bytes logged in %d events", total, len(events))
 	}
 

@@ -39,8 +39,8 @@ type Options struct {
 	InitTimeout time.Duration
 	// DefaultConcurrency applies to Specs without a Concurrency.
 	DefaultConcurrency int
-	// MaxLogBytes is how much output one environment may log before the
-	// rest is cut (100 MB).
+	// MaxLogBytes is how much output one invocation may log before the
+	// rest of it is cut (10 MB); the cap resets with each invocation.
 	MaxLogBytes int64
 	// Plain runs functions as plain processes even as root.
 	Plain bool

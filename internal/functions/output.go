@@ -18,9 +18,11 @@ const (
 	// tailBytes: LogType Tail returns "the last 4 KB of the execution
 	// log".
 	tailBytes = 4 * 1024
-	// defaultMaxLogBytes is how much output one environment may write to
-	// its log stream before the rest is cut.
-	defaultMaxLogBytes = 100 << 20
+	// defaultMaxLogBytes is how much output one invocation (or an
+	// environment's init) may write to its log stream before the rest of
+	// it is cut, so that a function printing without end cannot fill the
+	// disk; the next invocation logs again.
+	defaultMaxLogBytes = 10 << 20
 )
 
 // output captures an environment's stdout and stderr (one pipe): it cuts
@@ -133,7 +135,7 @@ func (o *output) lineLocked(at time.Time, line []byte) {
 	if o.written >= o.maxBytes {
 		if !o.cut {
 			o.cut = true
-			o.logs.push(at, "[virga] this environment's output exceeded "+humanBytes(o.maxBytes)+"; further output is not logged")
+			o.logs.push(at, "[virga] this invocation's output exceeded "+humanBytes(o.maxBytes)+"; the rest of it is not logged")
 		}
 		return
 	}
@@ -164,6 +166,7 @@ func (o *output) begin(at time.Time, requestID, version string, tail bool) {
 	}
 	o.started = true
 	o.initTail = tailBuffer{}
+	o.written, o.cut = 0, false // the cap is per invocation
 	o.mu.Unlock()
 	o.platform(at, "START RequestId: "+requestID+" Version: "+version)
 }

@@ -184,7 +184,7 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 		return
 	}
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
-		RequestID: e.ID, Payload: e.Payload, TraceID: e.TraceID, ClientContext: e.ClientContext,
+		RequestID: e.ID, InvokedARN: s.qualifiedARN(e.Function, e.Qualifier), Payload: e.Payload, TraceID: e.TraceID, ClientContext: e.ClientContext,
 	})
 	if err != nil && ctx.Err() != nil {
 		return // shutting down before it ran: the invocation stays queued

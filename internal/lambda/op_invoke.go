@@ -78,7 +78,7 @@ func (s *Service) invoke(ctx context.Context, in *InvocationRequest) (*Invocatio
 	}
 	tail := deref(in.LogType) == "Tail"
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
-		RequestID: requestID, Payload: payload, TraceID: traceID, ClientContext: clientContext, Tail: tail,
+		RequestID: requestID, InvokedARN: s.arn(t), Payload: payload, TraceID: traceID, ClientContext: clientContext, Tail: tail,
 	})
 	if err != nil {
 		return nil, err

@@ -258,7 +258,16 @@ func (x *extraction) checkLink(rel string) error {
 		p := pending[0]
 		pending = pending[1:]
 		if strings.HasPrefix(p, "/") {
-			abs := path.Clean(path.Join(append([]string{p}, pending...)...))
+			// Cleaning ".." as text would be wrong where an earlier
+			// component is itself a link (the kernel resolves the link
+			// first), so an absolute target may not climb at all.
+			joined := path.Join(append([]string{p}, pending...)...)
+			for _, c := range strings.Split(strings.Join(append([]string{p}, pending...), "/"), "/") {
+				if c == ".." {
+					return zipErr(zipUnsafe, "link %q leads to %s", rel, joined)
+				}
+			}
+			abs := path.Clean(joined)
 			for _, root := range allowedLinkRoots {
 				if abs == root || strings.HasPrefix(abs, root+"/") {
 					return nil
