@@ -5,8 +5,9 @@
 //	go run ./bench -duration 1s -repeat 1 -only 'c16'
 //	go run ./bench -only '^virga/' -cpuprofile cpu.out
 //	go run ./bench -only '^(get|put)/virga-disk/'
+//	go run ./bench -only '^lambda/'
 //
-// Two suites run. STS GetCallerIdentity, called by the same aws-sdk-go-v2
+// Three suites run. STS GetCallerIdentity, called by the same aws-sdk-go-v2
 // STS client for every row, so the rows differ only in what answers:
 //
 //	bare         a net/http handler that returns a fixed GetCallerIdentity
@@ -33,15 +34,44 @@
 //	dynalite-mem   node is installed; bench/node_modules is installed from
 //	               bench/package-lock.json with npm ci when missing
 //
+// Lambda (cells lambda/invoke/TARGET/cN and lambda/cold/TARGET, so
+// -only '^lambda/' runs it alone): a Go echo function (./echofn, built
+// with aws-lambda-go once per run, CGO_ENABLED=0, zipped as bootstrap for
+// provided.al2023), invoked with the aws-sdk-go-v2 Lambda client. Warm
+// Invoke at the issue's concurrencies, 1 and 8 (-concurrency does not
+// apply); failed calls are counted per row instead of failing the run:
+//
+//	virga     virga in-process, in memory; the function is created
+//	          through the API with its defaults (128 MB, account
+//	          concurrency)
+//	rie       AWS's Runtime Interface Emulator running the same binary,
+//	          default mode (one invocation at a time), c=1
+//	rie-mc8   the emulator with AWS_LAMBDA_MAX_CONCURRENCY=8, c=8; that
+//	rie-mc16  mode runs only /var/task/bootstrap, so the bench starts it
+//	          in a private mount namespace with its own /var (root only)
+//	ceiling   the plain HTTP ceiling, c=8
+//	const     a net/http server answering every Invoke with the echo:
+//	          the most any server can reach with this client
+//
+// aws-lambda-rie is taken from PATH or Go's bin directory, or installed
+// with `go install ...@latest`; its rows are left out, with a note, when
+// that fails. Cold starts, in interleaved rounds: exec (fork+exec of the
+// echo binary told to exit at once: the floor), virga (Invoke of each of
+// 50 functions created up front, so none has an environment, until the
+// response; each REPORT line must show an Init Duration) and rie (a new
+// emulator process, until its first successful Invoke; 20 runs).
+//
 // Every cell (workload × target × concurrency) is warmed up, then run for a
 // fixed duration, several times. Runs are interleaved: each round runs
 // every target of a workload and concurrency once, one after the other,
 // starting with a different one each round, so drift in a noisy machine
 // spreads over all rows. The tables show the run with the median
 // requests/s, with its own latencies; a ratio ("vs bare", "vs ceiling",
-// "vs const") is the median over rounds of a row's req/s divided by the
+// "vs const", "vs rie") is the median over rounds of a row's req/s divided by the
 // baseline's req/s in the same round, and "CPU/req" the CPU time per
-// request of this process plus, for dynalite, the server's process.
+// request of this process plus, for dynalite, the server's process,
+// for the emulator its process and runtime, for virga's Lambda rows its
+// function environments.
 //
 // Client and servers share the machine's cores: the figures include the
 // SDK's own cost (signing, encoding, decoding), which is the same for every

@@ -270,7 +270,7 @@ func startDynalite(ctx context.Context, cli string, args ...string) (endpoint st
 	cmd := exec.Command("node", append([]string{cli, "--host", "127.0.0.1", "--port", fmt.Sprint(addr.Port), "--createTableMs", "0"}, args...)...)
 	cmd.Stderr = os.Stderr
 	dieWithParent(cmd)
-	if err := cmd.Start(); err != nil {
+	if err := startLasting(cmd); err != nil {
 		return "", 0, nil, err
 	}
 	exited := make(chan error, 1)

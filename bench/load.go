@@ -24,6 +24,11 @@ type result struct {
 	// servers) used, plus that of the server's own process when it runs
 	// in one (dynalite).
 	cpu time.Duration
+	// errors counts the failed calls of a cell that tolerates them (the
+	// Lambda suite's); firstErr is the first. Failed calls are not in
+	// requests or the latencies.
+	errors   int
+	firstErr error
 }
 
 func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -31,17 +36,20 @@ func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds()
 // cpuPerReq is CPU time per request in µs: unlike req/s, it barely moves
 // when other processes take the cores away.
 func (r result) cpuPerReq() float64 {
-	return float64(r.cpu.Microseconds()) / float64(r.requests)
+	return float64(r.cpu.Microseconds()) / float64(max(r.requests, 1))
 }
 
 // load runs cl with cl.c concurrent callers, each one call after another,
-// for d, and measures every call. Any failed call fails the run: a row
-// must not be fast because it answers errors.
+// for d, and measures every call. Any failed call fails the run, so that
+// a row is not fast because it answers errors, unless the cell counts
+// errors instead (cl.countErrors): then the failed calls are counted,
+// left out of req/s and the latencies, and shown beside them.
 func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	lat := make([][]time.Duration, cl.c)
 	errs := make([]error, cl.c)
+	failed := make([]callErrors, cl.c)
 	var wg sync.WaitGroup
 	cpu0 := cl.cpuNow()
 	start := time.Now()
@@ -51,7 +59,11 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 		rng := rand.New(rand.NewPCG(uint64(start.UnixNano()), uint64(i)))
 		go pprof.Do(ctx, pprof.Labels("side", "client", "target", cl.name()), func(ctx context.Context) {
 			defer wg.Done()
-			lat[i], errs[i] = callUntil(ctx, cl.call, rng, deadline)
+			var tolerate *callErrors
+			if cl.countErrors {
+				tolerate = &failed[i]
+			}
+			lat[i], errs[i] = callUntil(ctx, cl.call, rng, deadline, tolerate)
 			if errs[i] != nil {
 				cancel()
 			}
@@ -69,22 +81,34 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	for _, l := range lat {
 		all = append(all, l...)
 	}
+	r := result{requests: len(all), elapsed: elapsed, cpu: cpu}
+	for _, f := range failed {
+		r.errors += f.n
+		if r.firstErr == nil {
+			r.firstErr = f.first
+		}
+	}
 	if len(all) == 0 {
+		if r.errors > 0 {
+			return r, nil // every call failed: a row of 0 req/s and its errors
+		}
 		return result{}, fmt.Errorf("no call completed in %v", d)
 	}
 	slices.Sort(all)
-	return result{
-		requests: len(all),
-		elapsed:  elapsed,
-		p50:      percentile(all, 50),
-		p99:      percentile(all, 99),
-		cpu:      cpu,
-	}, nil
+	r.p50, r.p99 = percentile(all, 50), percentile(all, 99)
+	return r, nil
+}
+
+// callErrors counts one caller's failed calls and keeps the first.
+type callErrors struct {
+	n     int
+	first error
 }
 
 // callUntil makes calls one after another until deadline and returns
-// their latencies.
-func callUntil(ctx context.Context, call callFunc, rng *rand.Rand, deadline time.Time) ([]time.Duration, error) {
+// their latencies. A failed call ends it with the error, unless tolerate
+// is not nil: then it is counted there and calling goes on.
+func callUntil(ctx context.Context, call callFunc, rng *rand.Rand, deadline time.Time, tolerate *callErrors) ([]time.Duration, error) {
 	lat := make([]time.Duration, 0, 4096)
 	for {
 		t0 := time.Now()
@@ -94,6 +118,13 @@ func callUntil(ctx context.Context, call callFunc, rng *rand.Rand, deadline time
 		if err := call(ctx, rng); err != nil {
 			if ctx.Err() != nil {
 				return lat, nil
+			}
+			if tolerate != nil {
+				tolerate.n++
+				if tolerate.first == nil {
+					tolerate.first = err
+				}
+				continue
 			}
 			return lat, err
 		}
@@ -129,7 +160,9 @@ func median(runs []result) result {
 func medianRatio(runs, base []result) float64 {
 	var ratios []float64
 	for i := range min(len(runs), len(base)) {
-		ratios = append(ratios, runs[i].rps()/base[i].rps())
+		if base[i].requests > 0 {
+			ratios = append(ratios, runs[i].rps()/base[i].rps())
+		}
 	}
 	if len(ratios) == 0 {
 		return 0

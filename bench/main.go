@@ -13,6 +13,12 @@ import (
 )
 
 func main() {
+	if dir := os.Getenv(privateVarEnv); dir != "" {
+		// Re-executed by withPrivateVar: a helper, not the bench.
+		err := privateVarHelper(dir)
+		fmt.Fprintln(os.Stderr, "bench helper:", err)
+		os.Exit(1)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -34,8 +40,8 @@ func parseFlags() (flags, error) {
 	flag.DurationVar(&f.duration, "duration", time.Second, "measured time per cell and run")
 	flag.DurationVar(&f.warmup, "warmup", 200*time.Millisecond, "unmeasured time before each run of a cell")
 	flag.IntVar(&f.repeat, "repeat", 3, "runs per cell; the median run is reported")
-	flag.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent callers")
-	flag.StringVar(&only, "only", "", "run only the cells whose name matches this `regexp`: target/cN for STS (e.g. virga-sigv4/c16), workload/target/cN for DynamoDB (e.g. get/virga-disk/c16)")
+	flag.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent callers (STS and DynamoDB; Lambda's are the issue's, 1 and 8)")
+	flag.StringVar(&only, "only", "", "run only the cells whose name matches this `regexp`: target/cN for STS (e.g. virga-sigv4/c16), workload/target/cN for DynamoDB (e.g. get/virga-disk/c16), lambda/invoke/target/cN and lambda/cold/target for Lambda (e.g. '^lambda/' for all of it)")
 	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	flag.Parse()
 	if f.duration <= 0 || f.repeat < 1 || f.warmup < 0 {
@@ -60,6 +66,7 @@ func parseFlags() (flags, error) {
 const (
 	suiteSTS      = "sts"
 	suiteDynamoDB = "dynamodb"
+	// suiteLambda is in lambda.go.
 )
 
 // cell is one target at one concurrency, for one workload, and its runs.
@@ -69,14 +76,21 @@ type cell struct {
 	target   string
 	c        int
 	call     callFunc
-	// serverCPU is the CPU time of the target's own process when it runs
-	// outside this one (dynalite); nil when the server is in-process.
+	// serverCPU is the CPU time of the target's own processes when it
+	// runs outside this one (dynalite, the emulator, virga's function
+	// environments); nil when the server is wholly in-process.
 	serverCPU func() time.Duration
-	runs      []result
+	// countErrors counts failed calls instead of failing the run: the
+	// Lambda rows report errors per target, as the issue asks.
+	countErrors bool
+	runs        []result
 }
 
 // name is what -only matches and the progress lines show.
 func (cl *cell) name() string {
+	if cl.suite == suiteLambda {
+		return fmt.Sprintf("%s/%s/%s/c%d", suiteLambda, cl.workload, cl.target, cl.c)
+	}
 	if cl.workload == "" {
 		return fmt.Sprintf("%s/c%d", cl.target, cl.c)
 	}
@@ -96,7 +110,7 @@ func (cl *cell) cpuNow() time.Duration {
 
 // plan lists every cell the flags select, before any server starts, so
 // that only the servers some cell needs are started.
-func plan(f flags) []*cell {
+func plan(f flags) ([]*cell, []*coldCell) {
 	var cells []*cell
 	add := func(cl *cell) {
 		if f.only.MatchString(cl.name()) {
@@ -119,7 +133,20 @@ func plan(f flags) []*cell {
 			}
 		}
 	}
-	return cells
+	for _, lc := range lambdaInvokeCells {
+		add(&cell{suite: suiteLambda, workload: workInvoke, target: lc.target, c: lc.c, countErrors: true})
+	}
+	var cold []*coldCell
+	for _, t := range lambdaColdTargets {
+		cc := &coldCell{target: t, runs: coldFunctions}
+		if t == rieName {
+			cc.runs = rieColdRuns
+		}
+		if f.only.MatchString(cc.name()) {
+			cold = append(cold, cc)
+		}
+	}
+	return cells, cold
 }
 
 func run() error {
@@ -128,18 +155,19 @@ func run() error {
 		return err
 	}
 	ctx := context.Background()
-	cells := plan(f)
-	if len(cells) == 0 {
+	cells, cold := plan(f)
+	if len(cells)+len(cold) == 0 {
 		return fmt.Errorf("-only %q matches no cell", f.only)
 	}
 
 	fmt.Printf("%s\n\n", describeMachine())
-	stop, notes, err := bindTargets(ctx, f, cells)
+	stop, notes, lt, err := bindTargets(ctx, f, cells, cold)
 	defer stop()
 	if err != nil {
 		return err
 	}
 	cells = runnable(cells)
+	cold = runnableCold(cold)
 
 	if f.cpuprofile != "" {
 		out, err := os.Create(f.cpuprofile)
@@ -167,10 +195,13 @@ func run() error {
 					return fmt.Errorf("%s: %w", cl.name(), err)
 				}
 				cl.runs = append(cl.runs, r)
-				fmt.Fprintf(os.Stderr, "  round %d/%d  %-30s %8.0f req/s  %6.1f µs CPU/req\n",
-					rep+1, f.repeat, cl.name(), r.rps(), r.cpuPerReq())
+				fmt.Fprintf(os.Stderr, "  round %d/%d  %-30s %8.0f req/s  %6.1f µs CPU/req%s\n",
+					rep+1, f.repeat, cl.name(), r.rps(), r.cpuPerReq(), errorsNote(r))
 			}
 		}
+	}
+	if len(cold) > 0 {
+		runCold(ctx, cold)
 	}
 
 	if sts := rowsOf(cells, suiteSTS, bareName); len(sts) > 0 {
@@ -185,6 +216,22 @@ func run() error {
 		printDDBTable(os.Stdout, ddb)
 		fmt.Println()
 	}
+	lambdaRows := rowsOf(cells, suiteLambda, lambdaBases...)
+	if len(lambdaRows) > 0 {
+		fmt.Printf("Lambda warm Invoke of a Go echo function (aws-lambda-go, provided.al2023), aws-sdk-go-v2 client, event %s; %d runs of %v per cell, each after %v warm-up; median run shown. Emulator: aws-lambda-rie %s.\n\n",
+			echoPayload, f.repeat, f.duration, f.warmup, lt.rieOrNone())
+		printLambdaTable(os.Stdout, lambdaRows)
+		fmt.Println()
+	}
+	if len(cold) > 0 {
+		fmt.Printf("Lambda cold start, the same echo binary: time to the first good answer, p50 and p99 (nearest rank) of each row's runs, interleaved.\n\n")
+		printColdTable(os.Stdout, cold)
+		fmt.Println()
+	}
+	if len(lambdaRows) > 0 || len(cold) > 0 {
+		printLambdaChecks(os.Stdout, lambdaRows, cold)
+		fmt.Println()
+	}
 	for _, n := range notes {
 		fmt.Println("Note:", n)
 	}
@@ -194,7 +241,7 @@ func run() error {
 // bindTargets starts the servers the cells need and gives each cell its
 // call. Cells whose target could not run (dynalite without node) keep a
 // nil call; notes say why.
-func bindTargets(ctx context.Context, f flags, cells []*cell) (stop func(), notes []string, err error) {
+func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell) (stop func(), notes []string, lt *lambdaTargets, err error) {
 	var stops []func()
 	stop = func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -212,7 +259,7 @@ func bindTargets(ctx context.Context, f flags, cells []*cell) (stop func(), note
 		targets, s, err := startTargets(ctx, newTransport(f.concurrency))
 		stops = append(stops, s)
 		if err != nil {
-			return stop, nil, err
+			return stop, nil, nil, err
 		}
 		for _, cl := range cells {
 			if cl.suite == suiteSTS {
@@ -225,7 +272,7 @@ func bindTargets(ctx context.Context, f flags, cells []*cell) (stop func(), note
 		stops = append(stops, s)
 		notes = n
 		if err != nil {
-			return stop, notes, err
+			return stop, notes, nil, err
 		}
 		for _, cl := range cells {
 			if t := targets[cl.target]; cl.suite == suiteDynamoDB && t != nil {
@@ -234,7 +281,29 @@ func bindTargets(ctx context.Context, f flags, cells []*cell) (stop func(), note
 			}
 		}
 	}
-	return stop, notes, nil
+	needCold := map[string]bool{}
+	for _, cc := range cold {
+		needCold[cc.target] = true
+	}
+	if len(need[suiteLambda])+len(needCold) > 0 {
+		t, s, n, err := startLambdaTargets(ctx, need[suiteLambda], needCold)
+		stops = append(stops, s)
+		notes = append(notes, n...)
+		if err != nil {
+			return stop, notes, nil, err
+		}
+		for _, cl := range cells {
+			if cl.suite == suiteLambda {
+				cl.call = t.invoke[cl.target]
+				cl.serverCPU = t.serverCPU[cl.target]
+			}
+		}
+		for _, cc := range cold {
+			cc.start = t.cold[cc.target]
+		}
+		lt = t
+	}
+	return stop, notes, lt, nil
 }
 
 func runnable(cells []*cell) []*cell {
@@ -242,6 +311,16 @@ func runnable(cells []*cell) []*cell {
 	for _, cl := range cells {
 		if cl.call != nil {
 			out = append(out, cl)
+		}
+	}
+	return out
+}
+
+func runnableCold(cells []*coldCell) []*coldCell {
+	var out []*coldCell
+	for _, cc := range cells {
+		if cc.start != nil {
+			out = append(out, cc)
 		}
 	}
 	return out
