@@ -2,16 +2,12 @@ package dynamodb
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/dynamodb/attr"
 	"github.com/virga/virga/internal/dynamodb/expr"
 	"github.com/virga/virga/internal/dynamodb/partiql"
-	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -351,23 +347,9 @@ func (s *Service) transactRead(sts []partiql.Statement, params [][]attr.Value, m
 // transactStatements runs INSERT, UPDATE, DELETE and EXISTS statements all
 // or nothing, as TransactWriteItems runs its actions.
 func (s *Service) transactStatements(in *ExecuteTransactionInput, sts []partiql.Statement, params [][]attr.Value) (*ExecuteTransactionOutput, error) {
-	var reqHash []byte
-	if in.ClientRequestToken != nil {
-		body, _ := json.Marshal(in.TransactStatements)
-		sum := sha256.Sum256(body)
-		reqHash = sum[:]
-		v, err := s.store.Get(pqTokenKey(*in.ClientRequestToken))
-		if err == nil {
-			var rec tokenRecord
-			if json.Unmarshal(v, &rec) == nil && s.clock.Now().Before(rec.Expires) {
-				if string(rec.Hash) != string(reqHash) {
-					return nil, ErrIdempotentParameterMismatch.WithMessage("Request parameters do not match the parameters of a previous request with the same client request token")
-				}
-				return &ExecuteTransactionOutput{}, nil
-			}
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
+	tok := s.clientToken(pqTokenKey, in.ClientRequestToken, in.TransactStatements)
+	if replay, err := tok.check(); err != nil || replay {
+		return &ExecuteTransactionOutput{}, err
 	}
 	writes := make([]*itemWrite, len(sts))
 	seen := map[string]bool{}
@@ -394,30 +376,10 @@ func (s *Service) transactStatements(in *ExecuteTransactionInput, sts []partiql.
 	if err != nil {
 		return nil, statementsCanceled(failures)
 	}
-	if reqHash != nil {
-		rec, _ := json.Marshal(tokenRecord{Hash: reqHash, Expires: s.clock.Now().Add(clientTokenTTL)})
-		b := s.store.NewBatch()
-		b.Set(pqTokenKey(*in.ClientRequestToken), rec)
-		err := b.Commit()
-		b.Close()
-		if err != nil {
-			return nil, err
-		}
+	if err := tok.remember(); err != nil {
+		return nil, err
 	}
-	out := &ExecuteTransactionOutput{}
-	if mode := in.ReturnConsumedCapacity; mode != nil && *mode != "NONE" {
-		caps := map[string]*capacity{}
-		for i, w := range writes {
-			if caps[w.t.Name] == nil {
-				caps[w.t.Name] = newCapacity(w.t, true)
-			}
-			caps[w.t.Name].addWrite(olds[i], news[i], 2)
-		}
-		for _, name := range sortedNames(caps) {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, *caps[name].render(mode))
-		}
-	}
-	return out, nil
+	return &ExecuteTransactionOutput{ConsumedCapacity: transactConsumed(writes, olds, news, in.ReturnConsumedCapacity)}, nil
 }
 
 // statementsCanceled is TransactionCanceledException for a PartiQL

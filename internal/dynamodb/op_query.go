@@ -152,32 +152,11 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		term, name := *kq.Range, schema.RangeName
 		p.match = func(it attr.Item) bool { return term.Match(it[name]) }
 	}
-	if in.Limit != nil {
-		p.limit = int(*in.Limit)
-	}
-	if p.start, err = startKey(t, ix, in.ExclusiveStartKey); err != nil {
-		return nil, err
-	}
-	if err := selection(p, in.Select, proj, in.AttributesToGet != nil); err != nil {
-		return nil, err
-	}
-	res, err := s.read(p)
+	r, err := s.runPage(p, pageParams{in.Limit, in.ExclusiveStartKey, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
 	if err != nil {
 		return nil, err
 	}
-	out := &QueryOutput{
-		Count:            ptr(int32(res.count)),
-		ScannedCount:     ptr(int32(res.scanned)),
-		LastEvaluatedKey: itemToWire(res.lastKey),
-		ConsumedCapacity: readConsumed(t, ix, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead))),
-	}
-	if !p.countOnly {
-		out.Items = make([]map[string]AttributeValue, len(res.items))
-		for i, it := range res.items {
-			out.Items[i] = itemToWire(it)
-		}
-	}
-	return out, nil
+	return &QueryOutput{Items: r.items, Count: r.count, ScannedCount: r.scanned, LastEvaluatedKey: r.lastKey, ConsumedCapacity: r.consumed}, nil
 }
 
 func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
@@ -219,32 +198,11 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 		seg, total := int(*in.Segment), int(*in.TotalSegments)
 		p.match = func(it attr.Item) bool { return segmentOf(t, it, total) == seg }
 	}
-	if in.Limit != nil {
-		p.limit = int(*in.Limit)
-	}
-	if p.start, err = startKey(t, ix, in.ExclusiveStartKey); err != nil {
-		return nil, err
-	}
-	if err := selection(p, in.Select, proj, in.AttributesToGet != nil); err != nil {
-		return nil, err
-	}
-	res, err := s.read(p)
+	r, err := s.runPage(p, pageParams{in.Limit, in.ExclusiveStartKey, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
 	if err != nil {
 		return nil, err
 	}
-	out := &ScanOutput{
-		Count:            ptr(int32(res.count)),
-		ScannedCount:     ptr(int32(res.scanned)),
-		LastEvaluatedKey: itemToWire(res.lastKey),
-		ConsumedCapacity: readConsumed(t, ix, in.ReturnConsumedCapacity, readUnits(res.bytes, deref(in.ConsistentRead))),
-	}
-	if !p.countOnly {
-		out.Items = make([]map[string]AttributeValue, len(res.items))
-		for i, it := range res.items {
-			out.Items[i] = itemToWire(it)
-		}
-	}
-	return out, nil
+	return &ScanOutput{Items: r.items, Count: r.count, ScannedCount: r.scanned, LastEvaluatedKey: r.lastKey, ConsumedCapacity: r.consumed}, nil
 }
 
 // readConsumed renders a query's or scan's ConsumedCapacity, charged to
@@ -253,4 +211,55 @@ func readConsumed(t *table, ix *index, mode *ReturnConsumedCapacity, units float
 	c := newCapacity(t, false)
 	c.addRead(units, ix)
 	return c.render(mode)
+}
+
+// pageParams are the parameters Query and Scan share.
+type pageParams struct {
+	limit          *int32
+	startKey       map[string]AttributeValue
+	sel            *Select
+	proj           *expr.Projection
+	legacyProj     bool
+	consistent     bool
+	returnCapacity *ReturnConsumedCapacity
+}
+
+// pageOutput is the part of a Query's or Scan's output they share.
+type pageOutput struct {
+	items          []map[string]AttributeValue
+	count, scanned *int32
+	lastKey        map[string]AttributeValue
+	consumed       *ConsumedCapacity
+}
+
+// runPage finishes a page's setup from the shared parameters, reads it
+// and renders it for the wire.
+func (s *Service) runPage(p *page, pp pageParams) (*pageOutput, error) {
+	if pp.limit != nil {
+		p.limit = int(*pp.limit)
+	}
+	var err error
+	if p.start, err = startKey(p.t, p.ix, pp.startKey); err != nil {
+		return nil, err
+	}
+	if err := selection(p, pp.sel, pp.proj, pp.legacyProj); err != nil {
+		return nil, err
+	}
+	res, err := s.read(p)
+	if err != nil {
+		return nil, err
+	}
+	out := &pageOutput{
+		count:    ptr(int32(res.count)),
+		scanned:  ptr(int32(res.scanned)),
+		lastKey:  itemToWire(res.lastKey),
+		consumed: readConsumed(p.t, p.ix, pp.returnCapacity, readUnits(res.bytes, pp.consistent)),
+	}
+	if !p.countOnly {
+		out.items = make([]map[string]AttributeValue, len(res.items))
+		for i, it := range res.items {
+			out.items[i] = itemToWire(it)
+		}
+	}
+	return out, nil
 }

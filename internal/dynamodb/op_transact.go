@@ -104,23 +104,9 @@ const maxTransactionBytes = 4 << 20
 // tell (a condition, a key of the wrong type, an update's result) cancels
 // the transaction with a reason per action.
 func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
-	var reqHash []byte
-	if in.ClientRequestToken != nil {
-		body, _ := json.Marshal(in.TransactItems)
-		sum := sha256.Sum256(body)
-		reqHash = sum[:]
-		v, err := s.store.Get(tokenKey(*in.ClientRequestToken))
-		if err == nil {
-			var rec tokenRecord
-			if json.Unmarshal(v, &rec) == nil && s.clock.Now().Before(rec.Expires) {
-				if string(rec.Hash) != string(reqHash) {
-					return nil, ErrIdempotentParameterMismatch.WithMessage("Request parameters do not match the parameters of a previous request with the same client request token")
-				}
-				return &TransactWriteItemsOutput{}, nil
-			}
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
+	tok := s.clientToken(tokenKey, in.ClientRequestToken, in.TransactItems)
+	if replay, err := tok.check(); err != nil || replay {
+		return &TransactWriteItemsOutput{}, err
 	}
 	actions := make([]*transactAction, len(in.TransactItems))
 	size := 0
@@ -165,31 +151,85 @@ func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItems
 		}
 		return nil, canceled(failures)
 	}
-	if reqHash != nil {
-		rec, _ := json.Marshal(tokenRecord{Hash: reqHash, Expires: s.clock.Now().Add(clientTokenTTL)})
-		b := s.store.NewBatch()
-		b.Set(tokenKey(*in.ClientRequestToken), rec)
-		err := b.Commit()
-		b.Close()
-		if err != nil {
-			return nil, err
-		}
+	if err := tok.remember(); err != nil {
+		return nil, err
 	}
-	out := &TransactWriteItemsOutput{}
-	if mode := in.ReturnConsumedCapacity; mode != nil && *mode != "NONE" {
-		caps := map[string]*capacity{}
-		for i, w := range writes {
-			if caps[w.t.Name] == nil {
-				caps[w.t.Name] = newCapacity(w.t, true)
-			}
-			// Transactional writes cost two units per KB.
-			caps[w.t.Name].addWrite(olds[i], news[i], 2)
-		}
-		for _, name := range sortedNames(caps) {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, *caps[name].render(mode))
-		}
+	return &TransactWriteItemsOutput{ConsumedCapacity: transactConsumed(writes, olds, news, in.ReturnConsumedCapacity)}, nil
+}
+
+// transactConsumed is a write transaction's ConsumedCapacity, per table:
+// transactional writes cost two units per KB.
+func transactConsumed(writes []*itemWrite, olds, news []attr.Item, mode *ReturnConsumedCapacity) []ConsumedCapacity {
+	if mode == nil || *mode == "NONE" {
+		return nil
 	}
-	return out, nil
+	caps := map[string]*capacity{}
+	for i, w := range writes {
+		if caps[w.t.Name] == nil {
+			caps[w.t.Name] = newCapacity(w.t, true)
+		}
+		caps[w.t.Name].addWrite(olds[i], news[i], 2)
+	}
+	var out []ConsumedCapacity
+	for _, name := range sortedNames(caps) {
+		out = append(out, *caps[name].render(mode))
+	}
+	return out
+}
+
+// clientToken makes a ClientRequestToken idempotent for clientTokenTTL:
+// the same token with the same request is answered without running it
+// again; with another request it is an error.
+type clientToken struct {
+	s    *Service
+	key  []byte // nil: no token
+	hash []byte
+}
+
+// clientToken prepares the token of a request (nil token: none) whose
+// identity is the JSON of body; keyOf places it in the store.
+func (s *Service) clientToken(keyOf func(string) []byte, token *string, body any) *clientToken {
+	t := &clientToken{s: s}
+	if token != nil {
+		raw, _ := json.Marshal(body)
+		sum := sha256.Sum256(raw)
+		t.key, t.hash = keyOf(*token), sum[:]
+	}
+	return t
+}
+
+// check reports whether the request already ran under its token.
+func (t *clientToken) check() (replay bool, err error) {
+	if t.key == nil {
+		return false, nil
+	}
+	v, err := t.s.store.Get(t.key)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var rec tokenRecord
+	if json.Unmarshal(v, &rec) != nil || !t.s.clock.Now().Before(rec.Expires) {
+		return false, nil
+	}
+	if string(rec.Hash) != string(t.hash) {
+		return false, ErrIdempotentParameterMismatch.WithMessage("Request parameters do not match the parameters of a previous request with the same client request token")
+	}
+	return true, nil
+}
+
+// remember records that the request ran under its token.
+func (t *clientToken) remember() error {
+	if t.key == nil {
+		return nil
+	}
+	rec, _ := json.Marshal(tokenRecord{Hash: t.hash, Expires: t.s.clock.Now().Add(clientTokenTTL)})
+	b := t.s.store.NewBatch()
+	defer b.Close()
+	b.Set(t.key, rec)
+	return b.Commit()
 }
 
 // canceled is TransactionCanceledException with a reason per action, in
