@@ -1,13 +1,3 @@
-// Package e2e starts the whole of virga in-process and drives it with real
-// AWS clients: aws-sdk-go-v2 in Go tests, and the aws CLI (Debian's
-// awscli, /usr/bin/aws) where its older protocol variants matter.
-//
-//	env := e2e.Start(t)
-//	out, err := sts.NewFromConfig(env.Config).GetCallerIdentity(ctx, nil)
-//	stdout := env.CLI(t, "sts", "get-caller-identity")
-//
-// Each Start is a fresh virga on 127.0.0.1:0 with an in-memory store, shut
-// down when the test ends, so tests run in parallel.
 package e2e
 
 import (
