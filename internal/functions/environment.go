@@ -116,6 +116,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	case kindNode:
 		cfg.RuntimeDir = m.nodeDir
 		interp = m.node.path
+		if err := m.nodeSDK.ensure(ctx, spec); err != nil {
+			m.log.Warn("providing the AWS SDK for JavaScript", "function", spec.FunctionName, "err", err)
+		}
 	}
 	layout := m.host.Layout(cfg)
 	fail := func(typ, msg string) (*environment, *Result, error) {

@@ -65,7 +65,9 @@ type Pools struct {
 
 	python, node                        interpreter
 	pythonDir, nodeDir, emptyRuntimeDir string
-	notices                             sync.Map // runtime id → struct{}: version notices given
+	// nodeSDK provides the AWS SDK for JavaScript to Node functions.
+	nodeSDK *nodeSDK
+	notices sync.Map // runtime id → struct{}: version notices given
 
 	mu     sync.Mutex
 	pools  map[string]*pool
@@ -121,6 +123,7 @@ func New(opts Options) (*Pools, error) {
 	if m.pythonDir, m.nodeDir, m.emptyRuntimeDir, err = runtimeDirs(opts.WorkDir); err != nil {
 		return nil, err
 	}
+	m.nodeSDK = newNodeSDK(m.nodeDir)
 	m.host = sandbox.New(sandbox.Options{
 		WorkDir: filepath.Join(opts.WorkDir, "envs"),
 		Plain:   opts.Plain,

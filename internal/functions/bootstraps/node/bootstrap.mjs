@@ -9,8 +9,35 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import util from 'node:util';
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
+
+const { createRequire } = nodeModule;
+
+// ES modules do not read NODE_PATH. As on AWS, an ES module handler may
+// import what the runtime provides (the AWS SDK in /var/runtime/node_modules,
+// layers' /opt/nodejs/node_modules): a bare specifier that does not
+// resolve from the importing file is tried from each NODE_PATH directory.
+if (typeof nodeModule.register === 'function') {
+  const dirs = (process.env.NODE_PATH || '').split(':').filter(Boolean);
+  const hook = `
+const dirs = ${JSON.stringify(dirs.map((d) => pathToFileURL(path.join(path.dirname(d), 'resolve.mjs')).href))};
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    const bare = !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.includes(':');
+    if (!bare || !e || e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    for (const parentURL of dirs) {
+      try {
+        return await next(specifier, { ...context, parentURL });
+      } catch {}
+    }
+    throw e;
+  }
+}`;
+  nodeModule.register('data:text/javascript,' + encodeURIComponent(hook));
+}
 
 const API_PREFIX = '/2018-06-01/runtime';
 const [apiHost, apiPort] = (() => {

@@ -1,0 +1,155 @@
+package functions
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The AWS SDK for JavaScript v3 for Node functions. AWS's Node runtimes
+// ship it, so functions import @aws-sdk/* without bundling it. virga
+// installs the packages a function's code names from npm into the Node
+// runtime directory's node_modules (/var/runtime/node_modules in the
+// sandbox, on NODE_PATH) before the function's first environment starts,
+// once per package; a function that bundles its own copy uses its own.
+// Without npm or the registry, the function starts anyway and its import
+// fails as it would with the package missing.
+
+// sdkImport finds @aws-sdk package names in source text.
+var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9][a-z0-9._-]*)(?:/[^"']*)?["']`)
+
+// Limits of the scan and the install.
+const (
+	sdkScanMaxFile  = 4 << 20  // larger files (bundles) are not read
+	sdkScanMaxTotal = 64 << 20 // bytes read per function
+	sdkInstallLimit = 3 * time.Minute
+)
+
+// nodeSDK installs SDK packages into a runtime directory.
+type nodeSDK struct {
+	dir string // the Node runtime directory; packages go to dir/node_modules
+	npm string // npm's path, "" if absent
+
+	mu   sync.Mutex // serializes installs
+	done map[string]bool
+}
+
+func newNodeSDK(dir string) *nodeSDK {
+	npm, _ := exec.LookPath("npm")
+	return &nodeSDK{dir: dir, npm: npm, done: map[string]bool{}}
+}
+
+// ensure installs the SDK packages spec's code imports and neither it,
+// its layers nor the cache already has. It reports what it could not do.
+func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
+	want := scanSDKImports(spec.CodeDir)
+	var missing []string
+	for _, pkg := range want {
+		if hasPackage(spec.CodeDir, pkg) || n.done[pkg] {
+			continue
+		}
+		inLayer := false
+		for _, l := range spec.LayerDirs {
+			if hasPackage(filepath.Join(l, "nodejs"), pkg) {
+				inLayer = true
+			}
+		}
+		if !inLayer {
+			missing = append(missing, pkg)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var todo []string
+	for _, pkg := range missing {
+		if n.done[pkg] {
+			continue
+		}
+		if hasPackage(n.dir, pkg) {
+			n.done[pkg] = true
+			continue
+		}
+		todo = append(todo, pkg)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if n.npm == "" {
+		return &RuntimeError{Type: TypeService, Message: "npm is not installed, so " + strings.Join(todo, ", ") + " cannot be provided"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, sdkInstallLimit)
+	defer cancel()
+	args := append([]string{"install", "--prefix", n.dir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel", "error"}, todo...)
+	cmd := exec.CommandContext(ctx, n.npm, args...)
+	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return &RuntimeError{Type: TypeService, Message: "installing " + strings.Join(todo, ", ") + ": " + err.Error() + ": " + lastLine(string(out))}
+	}
+	for _, pkg := range todo {
+		n.done[pkg] = true
+	}
+	return nil
+}
+
+// hasPackage reports whether root/node_modules holds pkg.
+func hasPackage(root, pkg string) bool {
+	_, err := os.Stat(filepath.Join(root, "node_modules", filepath.FromSlash(pkg), "package.json"))
+	return err == nil
+}
+
+// scanSDKImports lists the @aws-sdk packages the function's own sources
+// (not its node_modules) name, sorted.
+func scanSDKImports(codeDir string) []string {
+	found := map[string]bool{}
+	total := 0
+	filepath.WalkDir(codeDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if d.Name() == "node_modules" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(p) {
+		case ".js", ".mjs", ".cjs", ".ts":
+		default:
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || info.Size() > sdkScanMaxFile || total+int(info.Size()) > sdkScanMaxTotal {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		total += len(b)
+		for _, m := range sdkImport.FindAllSubmatch(b, -1) {
+			found[string(m[1])] = true
+		}
+		return nil
+	})
+	out := make([]string, 0, len(found))
+	for pkg := range found {
+		out = append(out, pkg)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
