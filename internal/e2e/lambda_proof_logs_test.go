@@ -45,7 +45,7 @@ func TestLambdaProofLogs(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("logged"), Payload: []byte(`{"op":"sleep","ms":500}`)})
+			out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("logged"), Payload: []byte(`{"op":"sleep","ms":1500}`)})
 			if err != nil || out.FunctionError != nil {
 				t.Errorf("concurrent invocation: %v", err)
 				return
