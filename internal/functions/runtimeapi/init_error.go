@@ -24,7 +24,9 @@ func (c *conn) initError(req *request) bool {
 	if tooLarge {
 		body = nil
 	}
-	ok := c.accepted()
+	// The event goes first: a runtime exits as soon as it has its 202, and
+	// its exit must not be seen before the error it posted.
 	s.emit(Event{Kind: EventInitError, Body: body, ErrorType: req.errorType})
+	ok := c.accepted()
 	return ok && !tooLarge
 }
