@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/virga/virga/internal/e2e"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -54,7 +55,7 @@ func startDDBTargets(ctx context.Context, concurrency []int, need map[string]boo
 	newHTTPClient := func() *http.Client {
 		tr := newTransport(concurrency)
 		stops = append(stops, tr.CloseIdleConnections)
-		return &http.Client{Transport: readOnlyBodies{tr}}
+		return &http.Client{Transport: e2e.ReadOnlyBodies{Next: tr}}
 	}
 	progress := func(name string, t0 time.Time) {
 		fmt.Fprintf(os.Stderr, "  %s: table created and %d items loaded in %.1fs\n", name, ddbItems, time.Since(t0).Seconds())
@@ -295,24 +296,4 @@ func startDynalite(ctx context.Context, cli string, args ...string) (endpoint st
 			return "", 0, stop, fmt.Errorf("dynalite did not answer within 30s: %w", err)
 		}
 	}
-}
-
-// readOnlyBodies hides every request body's methods but Read and Close
-// from net/http. smithy-go wraps the SDK's request body in a reader whose
-// WriteTo returns io.EOF once the SDK has closed it, which the SDK does as
-// soon as it has the response; when net/http's write loop is still making
-// its last read of the body then (the server answered before that
-// goroutine ran again, as dynalite on these 2 cores did now and then at
-// Query c=1), net/http takes the io.EOF for a write error and closes the
-// connection under the response being read: "use of closed network
-// connection". Read returns (0, io.EOF) instead, which net/http expects.
-type readOnlyBodies struct{ next http.RoundTripper }
-
-func (r readOnlyBodies) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body == nil {
-		return r.next.RoundTrip(req)
-	}
-	shallow := *req // a RoundTripper must not change its request
-	shallow.Body = struct{ io.ReadCloser }{req.Body}
-	return r.next.RoundTrip(&shallow)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/virga/virga/internal/e2e"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -120,7 +121,7 @@ func startLambdaTargets(ctx context.Context, need, cold map[string]bool) (t *lam
 	newHTTPClient := func() *http.Client {
 		tr := newTransport([]int{rieMaxConcurrency})
 		stops = append(stops, tr.CloseIdleConnections)
-		return &http.Client{Transport: readOnlyBodies{tr}, Timeout: lambdaCallTimeout}
+		return &http.Client{Transport: e2e.ReadOnlyBodies{Next: tr}, Timeout: lambdaCallTimeout}
 	}
 
 	dir, err := os.MkdirTemp("", "virga-bench-lambda-")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"debug/buildinfo"
 	"fmt"
+	"github.com/virga/virga/internal/e2e"
 	"net"
 	"net/http"
 	"os"
@@ -169,7 +170,7 @@ func rieColdStart(ctx context.Context, rie, bin, dir string) (time.Duration, err
 	// until the emulator listens.
 	tr := newTransport(nil)
 	defer tr.CloseIdleConnections()
-	call := invokeCall(newLambdaClient("http://"+addrs[0], &http.Client{Transport: readOnlyBodies{tr}, Timeout: lambdaCallTimeout}), "function")
+	call := invokeCall(newLambdaClient("http://"+addrs[0], &http.Client{Transport: e2e.ReadOnlyBodies{Next: tr}, Timeout: lambdaCallTimeout}), "function")
 	t0 := time.Now()
 	r, err := launchRIE(rie, bin, dir, 0, addrs)
 	if err != nil {
