@@ -214,41 +214,31 @@ func (p *parser) asCond(n any) (any, error) {
 }
 
 func (p *parser) or() (any, bool, error) {
-	l, wrapped, err := p.and()
-	for err == nil && p.peek().isKeyword("OR") {
-		var lc, r, rc any
-		if lc, err = p.asCond(l); err != nil {
-			break
-		}
-		p.i++
-		p.operators++
-		if r, _, err = p.and(); err != nil {
-			break
-		}
-		if rc, err = p.asCond(r); err != nil {
-			break
-		}
-		l, wrapped = &condOr{l: lc, r: rc}, false
-	}
-	return l, wrapped, err
+	return p.binary("OR", p.and, func(l, r any) any { return &condOr{l: l, r: r} })
 }
 
 func (p *parser) and() (any, bool, error) {
-	l, wrapped, err := p.not()
-	for err == nil && p.peek().isKeyword("AND") {
+	return p.binary("AND", p.not, func(l, r any) any { return &condAnd{l: l, r: r} })
+}
+
+// binary parses operands joined by a left-associative keyword operator
+// (OR over ANDs, AND over NOTs); every operand must be a condition.
+func (p *parser) binary(keyword string, operand func() (any, bool, error), join func(l, r any) any) (any, bool, error) {
+	l, wrapped, err := operand()
+	for err == nil && p.peek().isKeyword(keyword) {
 		var lc, r, rc any
 		if lc, err = p.asCond(l); err != nil {
 			break
 		}
 		p.i++
 		p.operators++
-		if r, _, err = p.not(); err != nil {
+		if r, _, err = operand(); err != nil {
 			break
 		}
 		if rc, err = p.asCond(r); err != nil {
 			break
 		}
-		l, wrapped = &condAnd{l: lc, r: rc}, false
+		l, wrapped = join(lc, rc), false
 	}
 	return l, wrapped, err
 }
