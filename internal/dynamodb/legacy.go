@@ -192,6 +192,20 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 	return c, nil
 }
 
+// onlyCondition reads the write condition of a request whose only
+// expression it is (PutItem, DeleteItem), with the placeholder rules.
+func (s *Service) onlyCondition(names map[string]string, values map[string]AttributeValue, condExpr *string, expected map[string]ExpectedAttributeValue, op *ConditionalOperator) (*expr.Condition, error) {
+	x, err := newExprContext(names, values)
+	if err != nil {
+		return nil, err
+	}
+	cond, err := s.conditionOf(x, condExpr, expected, op)
+	if err != nil {
+		return nil, err
+	}
+	return cond, x.done()
+}
+
 // filterOf returns a Query's or Scan's filter from FilterExpression or the
 // legacy QueryFilter / ScanFilter (param names which).
 func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string]Condition, param string, op *ConditionalOperator) (*expr.Condition, error) {

@@ -15,15 +15,8 @@ func (s *Service) deleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteI
 	if err != nil {
 		return nil, err
 	}
-	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	cond, err := s.onlyCondition(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, in.Expected, in.ConditionalOperator)
 	if err != nil {
-		return nil, err
-	}
-	cond, err := s.conditionOf(x, in.ConditionExpression, in.Expected, in.ConditionalOperator)
-	if err != nil {
-		return nil, err
-	}
-	if err := x.done(); err != nil {
 		return nil, err
 	}
 	t, err := s.tableByNameOrARN(*in.TableName)

@@ -18,15 +18,8 @@ func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput
 	if err != nil {
 		return nil, err
 	}
-	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	cond, err := s.onlyCondition(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, in.Expected, in.ConditionalOperator)
 	if err != nil {
-		return nil, err
-	}
-	cond, err := s.conditionOf(x, in.ConditionExpression, in.Expected, in.ConditionalOperator)
-	if err != nil {
-		return nil, err
-	}
-	if err := x.done(); err != nil {
 		return nil, err
 	}
 	t, err := s.tableByNameOrARN(*in.TableName)
