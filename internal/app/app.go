@@ -24,6 +24,7 @@ import (
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
+	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
@@ -95,6 +96,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	queues, err := sqs.New(sqs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
 	if err != nil {
 		db.Close()
@@ -116,11 +122,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.closers = append(a.closers, fns.Close, lam.Close)
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
-		func(ctx context.Context) { lam.Run(ctx, o.Logger) })
+		func(ctx context.Context) { lam.Run(ctx, o.Logger) },
+		func(ctx context.Context) { queues.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {

@@ -122,6 +122,12 @@ type Service struct {
 	// violation: DynamoDB says "The parameter 'TableName' is required but
 	// was not present in the request". %s is the member's name.
 	MissingParameter string
+	// ViolationError, when set, reports the model's constraint violations
+	// as the service does, for services whose errors for a missing or
+	// malformed member are not one ValidationError (SQS answers
+	// MissingParameter or InvalidParameterValue). It gets the input and
+	// the violations in member order.
+	ViolationError func(in any, vs []shape.Violation) error
 	// Operations is the operation table.
 	Operations []Operation
 	// MaxBodyBytes bounds a request body; zero means DefaultMaxBody.
@@ -196,6 +202,10 @@ func (s *Service) Serve(c *Call, w http.ResponseWriter) {
 			return
 		}
 	} else if len(vs) > 0 {
+		if s.ViolationError != nil {
+			s.WriteError(c, w, s.ViolationError(in, vs))
+			return
+		}
 		s.WriteError(c, w, s.ValidationError.WithMessage(s.validationMessage(in, vs)))
 		return
 	}

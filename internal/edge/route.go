@@ -8,12 +8,14 @@ import (
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/awsproto/query"
+	"github.com/virga/virga/internal/awsproto/querycompat"
 	"github.com/virga/virga/internal/awsproto/sigv4"
 )
 
 // router finds the service a request is for. In order:
 //
-//  1. X-Amz-Target's prefix (awsJson services);
+//  1. X-Amz-Target's prefix (awsJson services, and awsQuery-compatible
+//     ones such as SQS);
 //  2. the SigV4 credential scope's service name;
 //  3. the REST routes of restJson1 and restXml services (unsigned
 //     requests to a REST API);
@@ -42,6 +44,10 @@ func newRouter(services []*awsproto.Service) *router {
 			rt.byTarget[p.TargetPrefix] = s
 		case *query.Protocol:
 			rt.byVersion[p.APIVersion] = s
+			rt.query = append(rt.query, s)
+		case *querycompat.Protocol:
+			rt.byTarget[p.JSON.TargetPrefix] = s
+			rt.byVersion[p.Query.APIVersion] = s
 			rt.query = append(rt.query, s)
 		default:
 			rt.rest = append(rt.rest, s)

@@ -24,6 +24,19 @@ type Error struct {
 	// Headers are extra response headers that carry part of the error, such
 	// as Lambda's X-Amz-Function-Error.
 	Headers map[string]string
+	// QueryCode is the code a service that moved from awsQuery to awsJson
+	// (SQS) still reports for awsQuery clients, in awsQuery error bodies
+	// and awsJson's X-Amzn-Query-Error header, when it differs from Code:
+	// SQS's QueueDoesNotExist is "AWS.SimpleQueueService.NonExistentQueue".
+	QueryCode string
+}
+
+// CodeForQuery returns the code awsQuery clients see.
+func (e *Error) CodeForQuery() string {
+	if e.QueryCode != "" {
+		return e.QueryCode
+	}
+	return e.Code
 }
 
 // New declares an error. It is meant for package-level error tables.

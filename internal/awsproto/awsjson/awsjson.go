@@ -20,6 +20,11 @@ type Protocol struct {
 	// ErrorNamespace, when set, prefixes __type in error bodies
 	// ("com.amazonaws.dynamodb.v20120810#"), as some services do.
 	ErrorNamespace string
+	// QueryCompatible marks a service that also speaks awsQuery (Smithy's
+	// awsQueryCompatible trait): errors carry their awsQuery code and
+	// fault in the X-Amzn-Query-Error header, which SDKs report as the
+	// error's code.
+	QueryCompatible bool
 
 	contentType string
 }
@@ -82,6 +87,13 @@ func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 
 // EncodeError writes e as {"__type": ..., "message": ...}.
 func (p *Protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apierr.Error) {
+	if p.QueryCompatible {
+		fault := "Sender"
+		if e.Fault {
+			fault = "Receiver"
+		}
+		w.Header().Set("X-Amzn-Query-Error", e.CodeForQuery()+";"+fault)
+	}
 	WriteError(w, p.contentType, p.ErrorNamespace, e)
 }
 

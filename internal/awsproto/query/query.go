@@ -118,7 +118,7 @@ func join(prefix, name string) string {
 
 func (d *decoder) structure(v reflect.Value, t *shape.Type, prefix string) error {
 	for _, f := range t.Fields {
-		key := join(prefix, f.Name)
+		key := join(prefix, f.XMLName)
 		if !d.has(key) {
 			continue
 		}
@@ -245,7 +245,7 @@ func WriteError(w http.ResponseWriter, namespace, requestID string, e *apierr.Er
 		b.WriteString("Sender")
 	}
 	b.WriteString("</Type><Code>")
-	xmlcodec.Escape(&b, e.Code)
+	xmlcodec.Escape(&b, e.CodeForQuery())
 	b.WriteString("</Code><Message>")
 	xmlcodec.Escape(&b, e.Message)
 	b.WriteString("</Message>")

@@ -161,8 +161,8 @@ func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 			return
 		}
 		r := rootOf(v.Type())
-		name, ns := f.Name, f.XMLNamespace
-		if r.name != "" && f.Name == f.GoName {
+		name, ns := f.XMLName, f.XMLNamespace
+		if r.name != "" && f.XMLName == f.GoName {
 			name = r.name
 		}
 		if ns == "" {
@@ -225,7 +225,7 @@ func writeAttributes(b *bytes.Buffer, v reflect.Value) {
 			format = f.TimestampFormat
 		}
 		b.WriteByte(' ')
-		b.WriteString(f.Name)
+		b.WriteString(f.XMLName)
 		b.WriteString(`="`)
 		xmlcodec.Escape(b, shape.Text(fv, f.Shape, format))
 		b.WriteByte('"')

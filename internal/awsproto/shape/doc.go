@@ -15,7 +15,8 @@
 //		InvocationType  *string `aws:"loc=header,locname=X-Amz-Invocation-Type"`
 //	}
 //
-// Tag keys in `aws`: name=N (wire member name), loc=body|header|headers|uri|
+// Tag keys in `aws`: name=N (wire member name), xmlname=N (its name in XML
+// and awsQuery when that differs), loc=body|header|headers|uri|
 // query|querymap|payload|status (where a REST protocol binds it), locname=N
 // (the header, label or query key), required, min=N, max=N (length for
 // strings, blobs, lists and maps; value for numbers), ts=iso8601|

@@ -52,8 +52,12 @@ type Field struct {
 	// GoName is the struct field's name; Index is its reflect index.
 	GoName string
 	Index  int
-	// Name is the member name on the wire.
-	Name string
+	// Name is the member name on the wire. XMLName is its name in XML
+	// documents and awsQuery parameters, where AWS's models may name it
+	// differently (SQS's "Attributes" travel as "Attribute.N" in awsQuery
+	// and as "Attributes" in awsJson); it defaults to Name.
+	Name    string
+	XMLName string
 	// Loc and LocName say where REST protocols bind the member.
 	Loc     Location
 	LocName string
@@ -244,6 +248,9 @@ func buildStruct(st *Type, t reflect.Type, building map[reflect.Type]*Type) {
 		}
 		f := &Field{GoName: sf.Name, Index: i, Name: sf.Name, Type: sf.Type}
 		parseTag(f, sf, t)
+		if f.XMLName == "" {
+			f.XMLName = f.Name
+		}
 		if p := sf.Tag.Get("pattern"); p != "" {
 			re, err := regexp.Compile("^(?:" + goPattern(p) + ")$")
 			if err != nil {
@@ -329,6 +336,8 @@ func parseTag(f *Field, sf reflect.StructField, t reflect.Type) {
 		case "":
 		case "name":
 			f.Name = v
+		case "xmlname":
+			f.XMLName = v
 		case "loc":
 			loc, ok := map[string]Location{"body": Body, "header": Header, "headers": Headers,
 				"uri": URI, "query": Query, "querymap": QueryMap, "payload": Payload, "status": Status}[v]

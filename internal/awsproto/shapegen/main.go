@@ -229,6 +229,16 @@ type gen struct {
 	enumTypes map[string]bool
 }
 
+// xmlDocuments reports whether the model's protocol carries members in XML
+// documents and awsQuery parameters, where locationName names them.
+func (g *gen) xmlDocuments() bool {
+	switch g.m.Metadata["protocol"] {
+	case "query", "rest-xml", "ec2":
+		return true
+	}
+	return false
+}
+
 func (g *gen) goName(shape string) string {
 	if n, ok := g.names[shape]; ok {
 		return n
@@ -419,11 +429,28 @@ func (g *gen) writeStruct(b *bytes.Buffer, name string) error {
 		if s.Payload == mn {
 			loc = "payload"
 		}
+		// A locationName without a location renames the member in the
+		// document. In XML-based models (awsQuery, restXml) that is the
+		// XML and awsQuery name only: a service that also speaks awsJson
+		// (SQS) uses the member name there. A flattened list's elements
+		// take its member's locationName.
+		xmlName := ""
 		if loc == "" && r.LocationName != "" {
-			wire = r.LocationName
+			if g.xmlDocuments() {
+				xmlName = r.LocationName
+			} else {
+				wire = r.LocationName
+			}
+		}
+		if g.xmlDocuments() && (r.Flattened || target.Flattened) && target.Type == "list" &&
+			target.Member.LocationName != "" {
+			xmlName = target.Member.LocationName
 		}
 		if wire != field {
 			tags = append(tags, "name="+wire)
+		}
+		if xmlName != "" && xmlName != wire {
+			tags = append(tags, "xmlname="+xmlName)
 		}
 		if loc != "" {
 			tags = append(tags, "loc="+loc)
@@ -450,7 +477,8 @@ func (g *gen) writeStruct(b *bytes.Buffer, name string) error {
 		if r.Flattened || target.Flattened {
 			tags = append(tags, "flat")
 		}
-		if target.Type == "list" && target.Member.LocationName != "" && target.Member.LocationName != "member" {
+		if target.Type == "list" && !(r.Flattened || target.Flattened) &&
+			target.Member.LocationName != "" && target.Member.LocationName != "member" {
 			tags = append(tags, "member="+target.Member.LocationName)
 		}
 		if target.Type == "map" {

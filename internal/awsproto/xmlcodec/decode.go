@@ -126,9 +126,9 @@ func membersOf(t *shape.Type) *members {
 			continue
 		}
 		if f.XMLAttribute {
-			m.attrs[localName(f.Name)] = f
+			m.attrs[localName(f.XMLName)] = f
 		} else {
-			m.elems[f.Name] = f
+			m.elems[f.XMLName] = f
 		}
 	}
 	v, _ := index.LoadOrStore(t, m)

@@ -176,7 +176,7 @@ func open(b *bytes.Buffer, name string, rv reflect.Value, t *shape.Type) {
 				continue
 			}
 			b.WriteByte(' ')
-			b.WriteString(f.Name)
+			b.WriteString(f.XMLName)
 			b.WriteString(`="`)
 			Escape(b, scalarText(fv, f.Shape, f))
 			b.WriteByte('"')
@@ -203,6 +203,6 @@ func writeFields(b *bytes.Buffer, rv reflect.Value, t *shape.Type) {
 				continue
 			}
 		}
-		WriteElement(b, f.Name, fv, f.Shape, f)
+		WriteElement(b, f.XMLName, fv, f.Shape, f)
 	}
 }

@@ -1,0 +1,60 @@
+// Package querycompat serves a service that speaks both awsJson and
+// awsQuery on one operation table, as SQS does: current SDKs send awsJson
+// 1.0 (X-Amz-Target: AmazonSQS.SendMessage), while older clients, such as
+// the aws CLI and boto3 that Debian ships, still send awsQuery forms. Each
+// request is answered in the protocol it was made in.
+package querycompat
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/awsjson"
+	"github.com/virga/virga/internal/awsproto/query"
+)
+
+// Protocol dispatches each call to JSON or Query.
+type Protocol struct {
+	JSON  *awsjson.Protocol
+	Query *query.Protocol
+}
+
+var _ awsproto.Protocol = (*Protocol)(nil)
+
+// New returns a protocol for a service with both forms. The JSON form is
+// marked QueryCompatible, so its errors carry their awsQuery codes.
+func New(j *awsjson.Protocol, q *query.Protocol) *Protocol {
+	j.QueryCompatible = true
+	return &Protocol{JSON: j, Query: q}
+}
+
+// Name returns the awsJson protocol's name, the service's primary one.
+func (p *Protocol) Name() string { return p.JSON.Name() }
+
+// For returns the protocol r is made in: awsJson when it names an
+// X-Amz-Target or sends an awsJson body, awsQuery otherwise.
+func (p *Protocol) For(r *http.Request) awsproto.Protocol {
+	if r.Header.Get("X-Amz-Target") != "" ||
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-") {
+		return p.JSON
+	}
+	return p.Query
+}
+
+// Resolve finds the operation in the request's protocol.
+func (p *Protocol) Resolve(c *awsproto.Call) error { return p.For(c.Request).Resolve(c) }
+
+// Decode reads the input in the request's protocol.
+func (p *Protocol) Decode(c *awsproto.Call, in any) error { return p.For(c.Request).Decode(c, in) }
+
+// Encode writes the output in the request's protocol.
+func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
+	p.For(c.Request).Encode(c, w, out)
+}
+
+// EncodeError writes e in the request's protocol.
+func (p *Protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apierr.Error) {
+	p.For(c.Request).EncodeError(c, w, e)
+}

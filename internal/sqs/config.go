@@ -1,0 +1,285 @@
+package sqs
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// config is a queue's settable attributes, parsed.
+type config struct {
+	DelaySeconds           int
+	MaximumMessageSize     int
+	MessageRetentionPeriod int
+	ReceiveWaitSeconds     int
+	VisibilityTimeout      int
+	Redrive                *redrivePolicy
+	FIFO                   bool
+	ContentBasedDedup      bool
+}
+
+// redrivePolicy is the RedrivePolicy attribute.
+type redrivePolicy struct {
+	DeadLetterTargetArn string `json:"deadLetterTargetArn"`
+	MaxReceiveCount     int    `json:"maxReceiveCount"`
+}
+
+// Limits and defaults of the settable attributes, as SQS documents them.
+const (
+	maxDelaySeconds       = 900
+	minMessageSize        = 1024
+	maxMessageSize        = 1 << 20
+	defaultMessageSize    = 262144
+	minRetention          = 60
+	maxRetention          = 1209600
+	defaultRetention      = 345600
+	maxWaitSeconds        = 20
+	maxVisibilityTimeout  = 43200
+	defaultVisibility     = 30
+	maxReceiveCountLimit  = 1000
+	maxBatchEntries       = 10
+	maxBatchPayload       = 1 << 20
+	maxMessageAttributes  = 10
+	defaultKMSReuse       = "300"
+	queueNameMaxLength    = 80
+	purgeInterval         = 60 // seconds between PurgeQueue calls
+	maxMoveTasksListed    = 10
+	defaultMoveTaskRate   = 500
+	maxMoveTaskRate       = 500
+	maxListQueuesResults  = 1000
+	minListQueuesResults  = 1
+	maxReceiveMessages    = 10
+	dedupWindowSeconds    = 300
+	maxTraceHeaderBytes   = 1024
+	maxAttributeNameBytes = 256
+)
+
+// settable are the attributes CreateQueue and SetQueueAttributes accept;
+// fifoOnly only on FIFO queues.
+var settable = map[string]bool{
+	"DelaySeconds": true, "MaximumMessageSize": true, "MessageRetentionPeriod": true,
+	"Policy": true, "ReceiveMessageWaitTimeSeconds": true, "VisibilityTimeout": true,
+	"RedrivePolicy": true, "RedriveAllowPolicy": true,
+	"KmsMasterKeyId": true, "KmsDataKeyReusePeriodSeconds": true, "SqsManagedSseEnabled": true,
+	"FifoQueue": true, "ContentBasedDeduplication": true,
+	"DeduplicationScope": true, "FifoThroughputLimit": true,
+}
+
+var fifoOnly = map[string]bool{
+	"ContentBasedDeduplication": true, "DeduplicationScope": true, "FifoThroughputLimit": true,
+}
+
+// readOnly are the attributes GetQueueAttributes reports but no call sets.
+var readOnly = map[string]bool{
+	"ApproximateNumberOfMessages": true, "ApproximateNumberOfMessagesNotVisible": true,
+	"ApproximateNumberOfMessagesDelayed": true, "CreatedTimestamp": true,
+	"LastModifiedTimestamp": true, "QueueArn": true,
+}
+
+// defaults are the settable attributes' values when not set.
+func defaults(fifo bool) map[string]string {
+	d := map[string]string{
+		"DelaySeconds":                  "0",
+		"MaximumMessageSize":            strconv.Itoa(defaultMessageSize),
+		"MessageRetentionPeriod":        strconv.Itoa(defaultRetention),
+		"ReceiveMessageWaitTimeSeconds": "0",
+		"VisibilityTimeout":             strconv.Itoa(defaultVisibility),
+		"SqsManagedSseEnabled":          "true",
+	}
+	if fifo {
+		d["FifoQueue"] = "true"
+		d["ContentBasedDeduplication"] = "false"
+		d["DeduplicationScope"] = "queue"
+		d["FifoThroughputLimit"] = "perQueue"
+	}
+	return d
+}
+
+// checkAttributes validates attributes for a queue (fifo says which
+// kind) and returns them normalized. creating allows FifoQueue.
+func checkAttributes(in map[string]string, fifo, creating bool, arnExists func(string) bool) (map[string]string, error) {
+	out := make(map[string]string, len(in))
+	for name, v := range in {
+		if !settable[name] {
+			return nil, ErrInvalidAttributeName.Withf("Unknown Attribute %s.", name)
+		}
+		if fifoOnly[name] && !fifo {
+			return nil, ErrInvalidAttributeName.Withf("Unknown Attribute %s.", name)
+		}
+		bad := ErrInvalidAttributeValue.Withf("Invalid value for the parameter %s.", name)
+		switch name {
+		case "DelaySeconds":
+			if !inRange(v, 0, maxDelaySeconds) {
+				return nil, bad
+			}
+		case "MaximumMessageSize":
+			if !inRange(v, minMessageSize, maxMessageSize) {
+				return nil, bad
+			}
+		case "MessageRetentionPeriod":
+			if !inRange(v, minRetention, maxRetention) {
+				return nil, bad
+			}
+		case "ReceiveMessageWaitTimeSeconds":
+			if !inRange(v, 0, maxWaitSeconds) {
+				return nil, bad
+			}
+		case "VisibilityTimeout":
+			if !inRange(v, 0, maxVisibilityTimeout) {
+				return nil, bad
+			}
+		case "KmsDataKeyReusePeriodSeconds":
+			if !inRange(v, 60, 86400) {
+				return nil, bad
+			}
+		case "FifoQueue":
+			if !creating {
+				return nil, ErrInvalidAttributeName.Withf("Unknown Attribute %s.", name)
+			}
+			if v != "true" && v != "false" {
+				return nil, bad
+			}
+			if (v == "true") != fifo {
+				if fifo {
+					return nil, bad
+				}
+				return nil, ErrInvalidParameterValue.WithMessage("The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+			}
+		case "ContentBasedDeduplication", "SqsManagedSseEnabled":
+			if v != "true" && v != "false" {
+				return nil, bad
+			}
+		case "DeduplicationScope":
+			if v != "queue" && v != "messageGroup" {
+				return nil, bad
+			}
+		case "FifoThroughputLimit":
+			if v != "perQueue" && v != "perMessageGroupId" {
+				return nil, bad
+			}
+		case "RedrivePolicy":
+			if v == "" {
+				break
+			}
+			p, err := parseRedrive(v)
+			if err != nil {
+				return nil, err
+			}
+			if !arnExists(p.DeadLetterTargetArn) {
+				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.", v)
+			}
+			if strings.HasSuffix(p.DeadLetterTargetArn, ".fifo") != fifo {
+				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..", v)
+			}
+			v = string(mustJSON(p))
+		case "RedriveAllowPolicy":
+			if v != "" && !json.Valid([]byte(v)) {
+				return nil, ErrInvalidAttributeValue.Withf("Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the redrive allow policy, as it’s in an unsupported format.")
+			}
+		case "Policy":
+			if v != "" && !json.Valid([]byte(v)) {
+				return nil, ErrInvalidAttributeValue.Withf("Invalid value for the parameter Policy.")
+			}
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+func parseRedrive(v string) (*redrivePolicy, error) {
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(v), &raw); err != nil {
+		return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map.", v)
+	}
+	p := &redrivePolicy{}
+	arn, _ := raw["deadLetterTargetArn"].(string)
+	if arn == "" {
+		return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Redrive policy does not contain mandatory attribute: deadLetterTargetArn.", v)
+	}
+	p.DeadLetterTargetArn = arn
+	var n int
+	switch c := raw["maxReceiveCount"].(type) {
+	case float64:
+		n = int(c)
+		if float64(n) != c {
+			n = -1
+		}
+	case string:
+		var err error
+		if n, err = strconv.Atoi(c); err != nil {
+			n = -1
+		}
+	case nil:
+		return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Redrive policy does not contain mandatory attribute: maxReceiveCount.", v)
+	default:
+		n = -1
+	}
+	if n < 1 || n > maxReceiveCountLimit {
+		return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: %v, valid values are from 1 to 1000 both inclusive.", v, raw["maxReceiveCount"])
+	}
+	p.MaxReceiveCount = n
+	return p, nil
+}
+
+func inRange(v string, lo, hi int) bool {
+	n, err := strconv.Atoi(v)
+	return err == nil && n >= lo && n <= hi
+}
+
+// parseConfig reads the effective settings from a queue's attributes.
+func parseConfig(attrs map[string]string, fifo bool) config {
+	get := func(name string, def int) int {
+		if v, ok := attrs[name]; ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+		return def
+	}
+	c := config{
+		DelaySeconds:           get("DelaySeconds", 0),
+		MaximumMessageSize:     get("MaximumMessageSize", defaultMessageSize),
+		MessageRetentionPeriod: get("MessageRetentionPeriod", defaultRetention),
+		ReceiveWaitSeconds:     get("ReceiveMessageWaitTimeSeconds", 0),
+		VisibilityTimeout:      get("VisibilityTimeout", defaultVisibility),
+		FIFO:                   fifo,
+		ContentBasedDedup:      attrs["ContentBasedDeduplication"] == "true",
+	}
+	if v := attrs["RedrivePolicy"]; v != "" {
+		if p, err := parseRedrive(v); err == nil {
+			c.Redrive = p
+		}
+	}
+	return c
+}
+
+// sameAttributes reports the first attribute whose value differs between
+// an existing queue's attributes and a CreateQueue request's (which
+// counts unset attributes as their defaults), or "".
+func sameAttributes(have, want map[string]string, fifo bool) string {
+	d := defaults(fifo)
+	value := func(m map[string]string, k string) string {
+		if v, ok := m[k]; ok {
+			return v
+		}
+		return d[k]
+	}
+	names := map[string]bool{}
+	for k := range have {
+		names[k] = true
+	}
+	for k := range want {
+		names[k] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for k := range names {
+		sorted = append(sorted, k)
+	}
+	sortStrings(sorted)
+	for _, k := range sorted {
+		if value(have, k) != value(want, k) {
+			return k
+		}
+	}
+	return ""
+}
