@@ -114,6 +114,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Roles:              &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}},
 		Logs:               logSink{cwl.Sink()},
 		AccountConcurrency: cfg.LambdaConcurrency,
+		Queues:             queueSource{queues},
 	})
 	if err != nil {
 		fns.Close()
@@ -309,6 +310,34 @@ type logSink struct{ s *logs.Sink }
 
 func (l logSink) Stream(group, stream string) (functions.LogStream, error) {
 	return l.s.Stream(group, stream)
+}
+
+// queueSource adapts SQS to what Lambda's event source mappings read.
+type queueSource struct{ s *sqs.Service }
+
+func (q queueSource) QueueInfo(arn string) (time.Duration, bool, bool) {
+	info, ok := q.s.Queue(arn)
+	return info.VisibilityTimeout, info.FIFO, ok
+}
+
+func (q queueSource) Receive(ctx context.Context, arn string, max int, wait time.Duration) ([]lambda.QueueMessage, error) {
+	got, err := q.s.Receive(ctx, arn, max, wait)
+	out := make([]lambda.QueueMessage, len(got))
+	for i, m := range got {
+		out[i] = lambda.QueueMessage{MessageID: m.MessageID, ReceiptHandle: m.ReceiptHandle, Body: m.Body,
+			MD5OfBody: m.MD5OfBody, MD5OfMessageAttributes: m.MD5OfAttributes, Attributes: m.Attributes}
+		if len(m.MessageAttributes) > 0 {
+			out[i].MessageAttributes = make(map[string]lambda.QueueMessageAttribute, len(m.MessageAttributes))
+			for k, a := range m.MessageAttributes {
+				out[i].MessageAttributes[k] = lambda.QueueMessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+			}
+		}
+	}
+	return out, err
+}
+
+func (q queueSource) Delete(ctx context.Context, arn string, receiptHandles []string) error {
+	return q.s.Delete(ctx, arn, receiptHandles)
 }
 
 // roleCache hands function environments their role's credentials, issuing

@@ -85,6 +85,12 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	mappingsDone := make(chan struct{})
+	go func() {
+		defer close(mappingsDone)
+		s.runMappings(ctx, log)
+	}()
+	defer func() { <-mappingsDone }()
 	t := time.NewTicker(asyncPoll)
 	defer t.Stop()
 	for {

@@ -48,6 +48,12 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UntagResource", HTTP: "DELETE /2017-03-31/tags/{ARN}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
 		{Name: "ListTags", HTTP: "GET /2017-03-31/tags/{ARN}", Handler: awsproto.Handle(s.listTags)},
 
+		{Name: "CreateEventSourceMapping", HTTP: "POST /2015-03-31/event-source-mappings/", Status: 202, Handler: awsproto.Handle(s.createEventSourceMapping)},
+		{Name: "GetEventSourceMapping", HTTP: "GET /2015-03-31/event-source-mappings/{UUID}", Handler: awsproto.Handle(s.getEventSourceMapping)},
+		{Name: "ListEventSourceMappings", HTTP: "GET /2015-03-31/event-source-mappings/", Handler: awsproto.Handle(s.listEventSourceMappings)},
+		{Name: "UpdateEventSourceMapping", HTTP: "PUT /2015-03-31/event-source-mappings/{UUID}", Status: 202, Handler: awsproto.Handle(s.updateEventSourceMapping)},
+		{Name: "DeleteEventSourceMapping", HTTP: "DELETE /2015-03-31/event-source-mappings/{UUID}", Status: 202, Handler: awsproto.Handle(s.deleteEventSourceMapping)},
+
 		// IAM names Invoke's action lambda:InvokeFunction.
 		{Name: "Invoke", Action: "lambda:InvokeFunction", HTTP: "POST /2015-03-31/functions/{FunctionName}/invocations", Handler: awsproto.Handle(s.invoke)},
 	}

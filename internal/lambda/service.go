@@ -61,6 +61,8 @@ type Deps struct {
 	// AccountConcurrency is the account's concurrent executions limit;
 	// zero means DefaultAccountConcurrency.
 	AccountConcurrency int
+	// Queues is SQS, for event source mappings; nil refuses SQS mappings.
+	Queues QueueSource
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -76,6 +78,7 @@ type Service struct {
 	fns        functions.Manager
 	roles      RoleCredentials
 	logs       functions.LogSink
+	queues     QueueSource
 	accountMax int
 	urlKey     []byte // signs Code.Location URLs
 
@@ -92,6 +95,7 @@ type Service struct {
 	specs    specCache
 	extracts extractLocks
 	async    asyncQueue
+	esm      mappings
 }
 
 // New returns Lambda over the store, with the functions and layers it
@@ -99,7 +103,7 @@ type Service struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs,
+		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues,
 		accountMax: d.AccountConcurrency,
 		functions:  map[string]*function{},
 		layers:     map[string]*layer{},
@@ -123,6 +127,9 @@ func New(d Deps) (*Service, error) {
 		return nil, fmt.Errorf("lambda: %w", err)
 	}
 	if err := s.load(); err != nil {
+		return nil, err
+	}
+	if err := s.loadMappings(); err != nil {
 		return nil, err
 	}
 	key, err := s.loadURLKey()

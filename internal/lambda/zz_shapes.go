@@ -2,6 +2,10 @@
 
 package lambda
 
+import (
+	"time"
+)
+
 // AccountLimit is the AccountLimit shape of AWS's model.
 type AccountLimit struct {
 	TotalCodeSize                  *int64
@@ -52,6 +56,11 @@ type AliasRoutingConfiguration struct {
 	AdditionalVersionWeights map[string]float64
 }
 
+// AmazonManagedKafkaEventSourceConfig is the AmazonManagedKafkaEventSourceConfig shape of AWS's model.
+type AmazonManagedKafkaEventSourceConfig struct {
+	ConsumerGroupId *string `aws:"min=1,max=200" pattern:"[a-zA-Z0-9-\\/*:_+=.@-]*"`
+}
+
 // Concurrency is the Concurrency shape of AWS's model.
 type Concurrency struct {
 	ReservedConcurrentExecutions *int32 `aws:"min=0"`
@@ -64,6 +73,32 @@ type CreateAliasRequest struct {
 	FunctionVersion *string `aws:"required,min=1,max=1024" pattern:"(\\$LATEST|[0-9]+)"`
 	Description     *string `aws:"max=256"`
 	RoutingConfig   *AliasRoutingConfiguration
+}
+
+// CreateEventSourceMappingRequest is the CreateEventSourceMappingRequest shape of AWS's model.
+type CreateEventSourceMappingRequest struct {
+	EventSourceArn                      *string `pattern:"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
+	FunctionName                        *string `aws:"required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Enabled                             *bool
+	BatchSize                           *int32 `aws:"min=1,max=10000"`
+	FilterCriteria                      *FilterCriteria
+	MaximumBatchingWindowInSeconds      *int32 `aws:"min=0,max=300"`
+	ParallelizationFactor               *int32 `aws:"min=1,max=10"`
+	StartingPosition                    *EventSourcePosition
+	StartingPositionTimestamp           *time.Time
+	DestinationConfig                   *DestinationConfig
+	MaximumRecordAgeInSeconds           *int32 `aws:"min=-1,max=604800"`
+	BisectBatchOnFunctionError          *bool
+	MaximumRetryAttempts                *int32                      `aws:"min=-1,max=10000"`
+	TumblingWindowInSeconds             *int32                      `aws:"min=0,max=900"`
+	Topics                              []string                    `aws:"min=1,max=1"`
+	Queues                              []string                    `aws:"min=1,max=1"`
+	SourceAccessConfigurations          []SourceAccessConfiguration `aws:"min=0,max=22"`
+	SelfManagedEventSource              *SelfManagedEventSource
+	FunctionResponseTypes               []FunctionResponseType `aws:"min=0,max=1"`
+	AmazonManagedKafkaEventSourceConfig *AmazonManagedKafkaEventSourceConfig
+	SelfManagedKafkaEventSourceConfig   *SelfManagedKafkaEventSourceConfig
+	ScalingConfig                       *ScalingConfig
 }
 
 // CreateFunctionRequest is the CreateFunctionRequest shape of AWS's model.
@@ -105,9 +140,20 @@ type DeleteAliasRequest struct {
 	Name         *string `aws:"loc=uri,locname=Name,required,min=1,max=128" pattern:"[a-zA-Z0-9-_]+"`
 }
 
+// DeleteEventSourceMappingRequest is the DeleteEventSourceMappingRequest shape of AWS's model.
+type DeleteEventSourceMappingRequest struct {
+	UUID *string `aws:"loc=uri,locname=UUID,required"`
+}
+
 // DeleteFunctionConcurrencyRequest is the DeleteFunctionConcurrencyRequest shape of AWS's model.
 type DeleteFunctionConcurrencyRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+}
+
+// DeleteFunctionEventInvokeConfigRequest is the DeleteFunctionEventInvokeConfigRequest shape of AWS's model.
+type DeleteFunctionEventInvokeConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
 }
 
 // DeleteFunctionRequest is the DeleteFunctionRequest shape of AWS's model.
@@ -120,6 +166,12 @@ type DeleteFunctionRequest struct {
 type DeleteLayerVersionRequest struct {
 	LayerName     *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
 	VersionNumber *int64  `aws:"loc=uri,locname=VersionNumber,required"`
+}
+
+// DestinationConfig is the DestinationConfig shape of AWS's model.
+type DestinationConfig struct {
+	OnSuccess *OnSuccess
+	OnFailure *OnFailure
 }
 
 // Environment is the Environment shape of AWS's model.
@@ -144,10 +196,51 @@ type EphemeralStorage struct {
 	Size *int32 `aws:"required,min=512,max=10240"`
 }
 
+// EventSourceMappingConfiguration is the EventSourceMappingConfiguration shape of AWS's model.
+type EventSourceMappingConfiguration struct {
+	UUID                                *string
+	StartingPosition                    *EventSourcePosition
+	StartingPositionTimestamp           *time.Time
+	BatchSize                           *int32  `aws:"min=1,max=10000"`
+	MaximumBatchingWindowInSeconds      *int32  `aws:"min=0,max=300"`
+	ParallelizationFactor               *int32  `aws:"min=1,max=10"`
+	EventSourceArn                      *string `pattern:"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
+	FilterCriteria                      *FilterCriteria
+	FunctionArn                         *string `pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	LastModified                        *time.Time
+	LastProcessingResult                *string
+	State                               *string
+	StateTransitionReason               *string
+	DestinationConfig                   *DestinationConfig
+	Topics                              []string                    `aws:"min=1,max=1"`
+	Queues                              []string                    `aws:"min=1,max=1"`
+	SourceAccessConfigurations          []SourceAccessConfiguration `aws:"min=0,max=22"`
+	SelfManagedEventSource              *SelfManagedEventSource
+	MaximumRecordAgeInSeconds           *int32 `aws:"min=-1,max=604800"`
+	BisectBatchOnFunctionError          *bool
+	MaximumRetryAttempts                *int32                 `aws:"min=-1,max=10000"`
+	TumblingWindowInSeconds             *int32                 `aws:"min=0,max=900"`
+	FunctionResponseTypes               []FunctionResponseType `aws:"min=0,max=1"`
+	AmazonManagedKafkaEventSourceConfig *AmazonManagedKafkaEventSourceConfig
+	SelfManagedKafkaEventSourceConfig   *SelfManagedKafkaEventSourceConfig
+	ScalingConfig                       *ScalingConfig
+	EventSourceMappingArn               *string
+}
+
 // FileSystemConfig is the FileSystemConfig shape of AWS's model.
 type FileSystemConfig struct {
 	Arn            *string `aws:"required,max=200" pattern:"arn:aws[a-zA-Z-]*:elasticfilesystem:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}"`
 	LocalMountPath *string `aws:"required,max=160" pattern:"^/mnt/[a-zA-Z0-9-_.]+$"`
+}
+
+// Filter is the Filter shape of AWS's model.
+type Filter struct {
+	Pattern *string `aws:"max=4096" pattern:".*"`
+}
+
+// FilterCriteria is the FilterCriteria shape of AWS's model.
+type FilterCriteria struct {
+	Filters []Filter
 }
 
 // FunctionCode is the FunctionCode shape of AWS's model.
@@ -206,6 +299,15 @@ type FunctionConfiguration struct {
 	LoggingConfig              *LoggingConfig
 }
 
+// FunctionEventInvokeConfig is the FunctionEventInvokeConfig shape of AWS's model.
+type FunctionEventInvokeConfig struct {
+	LastModified             *time.Time
+	FunctionArn              *string `pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	MaximumRetryAttempts     *int32  `aws:"min=0,max=2"`
+	MaximumEventAgeInSeconds *int32  `aws:"min=60,max=21600"`
+	DestinationConfig        *DestinationConfig
+}
+
 // GetAccountSettingsRequest is the GetAccountSettingsRequest shape of AWS's model.
 type GetAccountSettingsRequest struct {
 }
@@ -222,6 +324,11 @@ type GetAliasRequest struct {
 	Name         *string `aws:"loc=uri,locname=Name,required,min=1,max=128" pattern:"[a-zA-Z0-9-_]+"`
 }
 
+// GetEventSourceMappingRequest is the GetEventSourceMappingRequest shape of AWS's model.
+type GetEventSourceMappingRequest struct {
+	UUID *string `aws:"loc=uri,locname=UUID,required"`
+}
+
 // GetFunctionConcurrencyRequest is the GetFunctionConcurrencyRequest shape of AWS's model.
 type GetFunctionConcurrencyRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -235,6 +342,12 @@ type GetFunctionConcurrencyResponse struct {
 // GetFunctionConfigurationRequest is the GetFunctionConfigurationRequest shape of AWS's model.
 type GetFunctionConfigurationRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=170" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+}
+
+// GetFunctionEventInvokeConfigRequest is the GetFunctionEventInvokeConfigRequest shape of AWS's model.
+type GetFunctionEventInvokeConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
 	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
 }
 
@@ -384,6 +497,33 @@ type ListAliasesResponse struct {
 	Aliases    []AliasConfiguration
 }
 
+// ListEventSourceMappingsRequest is the ListEventSourceMappingsRequest shape of AWS's model.
+type ListEventSourceMappingsRequest struct {
+	EventSourceArn *string `aws:"loc=query,locname=EventSourceArn" pattern:"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
+	FunctionName   *string `aws:"loc=query,locname=FunctionName,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Marker         *string `aws:"loc=query,locname=Marker"`
+	MaxItems       *int32  `aws:"loc=query,locname=MaxItems,min=1,max=10000"`
+}
+
+// ListEventSourceMappingsResponse is the ListEventSourceMappingsResponse shape of AWS's model.
+type ListEventSourceMappingsResponse struct {
+	NextMarker          *string
+	EventSourceMappings []EventSourceMappingConfiguration
+}
+
+// ListFunctionEventInvokeConfigsRequest is the ListFunctionEventInvokeConfigsRequest shape of AWS's model.
+type ListFunctionEventInvokeConfigsRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Marker       *string `aws:"loc=query,locname=Marker"`
+	MaxItems     *int32  `aws:"loc=query,locname=MaxItems,min=1,max=50"`
+}
+
+// ListFunctionEventInvokeConfigsResponse is the ListFunctionEventInvokeConfigsResponse shape of AWS's model.
+type ListFunctionEventInvokeConfigsResponse struct {
+	FunctionEventInvokeConfigs []FunctionEventInvokeConfig
+	NextMarker                 *string
+}
+
 // ListFunctionsRequest is the ListFunctionsRequest shape of AWS's model.
 type ListFunctionsRequest struct {
 	MasterRegion    *string          `aws:"loc=query,locname=MasterRegion" pattern:"ALL|[a-z]{2}(-gov)?-[a-z]+-\\d{1}"`
@@ -458,6 +598,16 @@ type LoggingConfig struct {
 	LogGroup            *string `aws:"min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
 }
 
+// OnFailure is the OnFailure shape of AWS's model.
+type OnFailure struct {
+	Destination *string `aws:"max=350" pattern:"^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
+}
+
+// OnSuccess is the OnSuccess shape of AWS's model.
+type OnSuccess struct {
+	Destination *string `aws:"max=350" pattern:"^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
+}
+
 // PublishLayerVersionRequest is the PublishLayerVersionRequest shape of AWS's model.
 type PublishLayerVersionRequest struct {
 	LayerName               *string                   `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
@@ -495,12 +645,36 @@ type PutFunctionConcurrencyRequest struct {
 	ReservedConcurrentExecutions *int32  `aws:"required,min=0"`
 }
 
+// PutFunctionEventInvokeConfigRequest is the PutFunctionEventInvokeConfigRequest shape of AWS's model.
+type PutFunctionEventInvokeConfigRequest struct {
+	FunctionName             *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier                *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+	MaximumRetryAttempts     *int32  `aws:"min=0,max=2"`
+	MaximumEventAgeInSeconds *int32  `aws:"min=60,max=21600"`
+	DestinationConfig        *DestinationConfig
+}
+
 // RemovePermissionRequest is the RemovePermissionRequest shape of AWS's model.
 type RemovePermissionRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
 	StatementId  *string `aws:"loc=uri,locname=StatementId,required,min=1,max=100" pattern:"([a-zA-Z0-9-_.]+)"`
 	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
 	RevisionId   *string `aws:"loc=query,locname=RevisionId"`
+}
+
+// ScalingConfig is the ScalingConfig shape of AWS's model.
+type ScalingConfig struct {
+	MaximumConcurrency *int32 `aws:"min=2,max=1000"`
+}
+
+// SelfManagedEventSource is the SelfManagedEventSource shape of AWS's model.
+type SelfManagedEventSource struct {
+	Endpoints map[string][]string `aws:"min=1,max=2"`
+}
+
+// SelfManagedKafkaEventSourceConfig is the SelfManagedKafkaEventSourceConfig shape of AWS's model.
+type SelfManagedKafkaEventSourceConfig struct {
+	ConsumerGroupId *string `aws:"min=1,max=200" pattern:"[a-zA-Z0-9-\\/*:_+=.@-]*"`
 }
 
 // SnapStart is the SnapStart shape of AWS's model.
@@ -512,6 +686,12 @@ type SnapStart struct {
 type SnapStartResponse struct {
 	ApplyOn            *SnapStartApplyOn
 	OptimizationStatus *SnapStartOptimizationStatus
+}
+
+// SourceAccessConfiguration is the SourceAccessConfiguration shape of AWS's model.
+type SourceAccessConfiguration struct {
+	Type *SourceAccessType
+	URI  *string `aws:"min=1,max=200" pattern:"[a-zA-Z0-9-\\/*:_+=.@-]*"`
 }
 
 // TagResourceRequest is the TagResourceRequest shape of AWS's model.
@@ -544,6 +724,25 @@ type UpdateAliasRequest struct {
 	Description     *string `aws:"max=256"`
 	RoutingConfig   *AliasRoutingConfiguration
 	RevisionId      *string
+}
+
+// UpdateEventSourceMappingRequest is the UpdateEventSourceMappingRequest shape of AWS's model.
+type UpdateEventSourceMappingRequest struct {
+	UUID                           *string `aws:"loc=uri,locname=UUID,required"`
+	FunctionName                   *string `aws:"min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Enabled                        *bool
+	BatchSize                      *int32 `aws:"min=1,max=10000"`
+	FilterCriteria                 *FilterCriteria
+	MaximumBatchingWindowInSeconds *int32 `aws:"min=0,max=300"`
+	DestinationConfig              *DestinationConfig
+	MaximumRecordAgeInSeconds      *int32 `aws:"min=-1,max=604800"`
+	BisectBatchOnFunctionError     *bool
+	MaximumRetryAttempts           *int32                      `aws:"min=-1,max=10000"`
+	ParallelizationFactor          *int32                      `aws:"min=1,max=10"`
+	SourceAccessConfigurations     []SourceAccessConfiguration `aws:"min=0,max=22"`
+	TumblingWindowInSeconds        *int32                      `aws:"min=0,max=900"`
+	FunctionResponseTypes          []FunctionResponseType      `aws:"min=0,max=1"`
+	ScalingConfig                  *ScalingConfig
 }
 
 // UpdateFunctionCodeRequest is the UpdateFunctionCodeRequest shape of AWS's model.
@@ -583,6 +782,15 @@ type UpdateFunctionConfigurationRequest struct {
 	LoggingConfig     *LoggingConfig
 }
 
+// UpdateFunctionEventInvokeConfigRequest is the UpdateFunctionEventInvokeConfigRequest shape of AWS's model.
+type UpdateFunctionEventInvokeConfigRequest struct {
+	FunctionName             *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier                *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+	MaximumRetryAttempts     *int32  `aws:"min=0,max=2"`
+	MaximumEventAgeInSeconds *int32  `aws:"min=60,max=21600"`
+	DestinationConfig        *DestinationConfig
+}
+
 // VpcConfig is the VpcConfig shape of AWS's model.
 type VpcConfig struct {
 	SubnetIds        []string `aws:"max=16"`
@@ -610,6 +818,30 @@ type Architecture string
 // Values lists the values AWS accepts for Architecture.
 func (Architecture) Values() []string {
 	return []string{"x86_64", "arm64"}
+}
+
+// EndPointType is the EndPointType enum of AWS's model.
+type EndPointType string
+
+// Values lists the values AWS accepts for EndPointType.
+func (EndPointType) Values() []string {
+	return []string{"KAFKA_BOOTSTRAP_SERVERS"}
+}
+
+// EventSourcePosition is the EventSourcePosition enum of AWS's model.
+type EventSourcePosition string
+
+// Values lists the values AWS accepts for EventSourcePosition.
+func (EventSourcePosition) Values() []string {
+	return []string{"TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"}
+}
+
+// FunctionResponseType is the FunctionResponseType enum of AWS's model.
+type FunctionResponseType string
+
+// Values lists the values AWS accepts for FunctionResponseType.
+func (FunctionResponseType) Values() []string {
+	return []string{"ReportBatchItemFailures"}
 }
 
 // FunctionUrlAuthType is the FunctionUrlAuthType enum of AWS's model.
@@ -698,6 +930,14 @@ type SnapStartOptimizationStatus string
 // Values lists the values AWS accepts for SnapStartOptimizationStatus.
 func (SnapStartOptimizationStatus) Values() []string {
 	return []string{"On", "Off"}
+}
+
+// SourceAccessType is the SourceAccessType enum of AWS's model.
+type SourceAccessType string
+
+// Values lists the values AWS accepts for SourceAccessType.
+func (SourceAccessType) Values() []string {
+	return []string{"BASIC_AUTH", "VPC_SUBNET", "VPC_SECURITY_GROUP", "SASL_SCRAM_512_AUTH", "SASL_SCRAM_256_AUTH", "VIRTUAL_HOST", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"}
 }
 
 // State is the State enum of AWS's model.

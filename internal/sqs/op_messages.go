@@ -371,24 +371,31 @@ func (s *Service) receiveMessage(ctx context.Context, in *ReceiveMessageRequest)
 		wait = int(*in.WaitTimeSeconds)
 	}
 	s.mu.Unlock()
-	deadline := s.clock.Now().Add(time.Duration(wait) * time.Second)
+	msgs, _, err := s.poll(ctx, q, in, max, time.Duration(wait)*time.Second)
+	return &ReceiveMessageResult{Messages: msgs}, err
+}
+
+// poll receives up to max messages, waiting up to wait for the first to
+// arrive (a long poll). gone reports that the queue was deleted meanwhile.
+func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest, max int, wait time.Duration) (msgs []Message, gone bool, err error) {
+	deadline := s.clock.Now().Add(wait)
 	for {
 		msgs, err := s.receive(ctx, q, in, max)
 		if err != nil || len(msgs) > 0 {
-			return &ReceiveMessageResult{Messages: msgs}, err
+			return msgs, false, err
 		}
 		s.mu.Lock()
 		wake, gone := q.wake, q.deleted
 		s.mu.Unlock()
 		left := deadline.Sub(s.clock.Now())
 		if gone || left <= 0 {
-			return &ReceiveMessageResult{}, nil
+			return nil, gone, nil
 		}
 		t := time.NewTimer(min(left, longPollTick))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return &ReceiveMessageResult{}, nil
+			return nil, false, nil
 		case <-wake:
 		case <-t.C:
 		}
@@ -634,27 +641,48 @@ func (s *Service) deleteOne(q *queue, handle string, b interface{ Delete([]byte)
 	return m, nil
 }
 
-func (s *Service) deleteMessage(ctx context.Context, in *DeleteMessageRequest) (*noOutput, error) {
-	q, err := s.queueFor(ctx, in.QueueUrl)
-	if err != nil {
-		return nil, err
-	}
+// deleteHandles deletes the messages receipt handles name, in one store
+// write; errs holds each handle's error, err a failed write.
+func (s *Service) deleteHandles(q *queue, handles []string) (errs []error, err error) {
 	b := s.store.NewBatch()
 	defer b.Close()
+	now := s.clock.Now()
+	errs = make([]error, len(handles))
+	var gone []*message
 	s.mu.Lock()
-	m, err := s.deleteOne(q, *in.ReceiptHandle, b, s.clock.Now())
+	for i, h := range handles {
+		m, err := s.deleteOne(q, h, b, now)
+		errs[i] = err
+		if m != nil {
+			gone = append(gone, m)
+		}
+	}
 	s.mu.Unlock()
-	if err != nil || m == nil {
-		return &noOutput{}, err
+	if len(gone) == 0 {
+		return errs, nil
 	}
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	q.remove(m)
+	for _, m := range gone {
+		q.remove(m)
+	}
 	q.notify() // a FIFO group may be open again
 	s.mu.Unlock()
-	return &noOutput{}, nil
+	return errs, nil
+}
+
+func (s *Service) deleteMessage(ctx context.Context, in *DeleteMessageRequest) (*noOutput, error) {
+	q, err := s.queueFor(ctx, in.QueueUrl)
+	if err != nil {
+		return nil, err
+	}
+	errs, err := s.deleteHandles(q, []string{*in.ReceiptHandle})
+	if err != nil {
+		return nil, err
+	}
+	return &noOutput{}, errs[0]
 }
 
 func (s *Service) deleteMessageBatch(ctx context.Context, in *DeleteMessageBatchRequest) (*DeleteMessageBatchResult, error) {
@@ -663,41 +691,25 @@ func (s *Service) deleteMessageBatch(ctx context.Context, in *DeleteMessageBatch
 		return nil, err
 	}
 	ids := make([]string, len(in.Entries))
+	handles := make([]string, len(in.Entries))
 	for i, e := range in.Entries {
-		ids[i] = deref(e.Id)
+		ids[i], handles[i] = deref(e.Id), deref(e.ReceiptHandle)
 	}
 	if err := checkBatch(ids, "DeleteMessageBatchRequestEntry"); err != nil {
 		return nil, err
 	}
+	errs, err := s.deleteHandles(q, handles)
+	if err != nil {
+		return nil, err
+	}
 	out := &DeleteMessageBatchResult{Successful: []DeleteMessageBatchResultEntry{}, Failed: []BatchResultErrorEntry{}}
-	b := s.store.NewBatch()
-	defer b.Close()
-	now := s.clock.Now()
-	var gone []*message
-	s.mu.Lock()
-	for _, e := range in.Entries {
-		m, err := s.deleteOne(q, deref(e.ReceiptHandle), b, now)
-		if err != nil {
-			out.Failed = append(out.Failed, failure(*e.Id, err))
+	for i, e := range in.Entries {
+		if errs[i] != nil {
+			out.Failed = append(out.Failed, failure(*e.Id, errs[i]))
 			continue
-		}
-		if m != nil {
-			gone = append(gone, m)
 		}
 		out.Successful = append(out.Successful, DeleteMessageBatchResultEntry{Id: e.Id})
 	}
-	s.mu.Unlock()
-	if b.Len() > 0 {
-		if err := b.Commit(); err != nil {
-			return nil, err
-		}
-	}
-	s.mu.Lock()
-	for _, m := range gone {
-		q.remove(m)
-	}
-	q.notify()
-	s.mu.Unlock()
 	return out, nil
 }
 

@@ -1,0 +1,447 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// Event source mappings: Lambda reads batches of records from a queue
+// (and, later, a stream) and invokes a function with each batch, as AWS's
+// pollers do. A mapping is stored as its EventSourceMappingConfiguration;
+// while it is enabled and virga runs, pollers work for it in the
+// background (see esm_sqs.go).
+
+// QueueSource is SQS as event source mappings read it. The app wires
+// virga's SQS in; Lambda does not depend on it.
+type QueueSource interface {
+	// QueueInfo reports whether the queue exists, and its visibility
+	// timeout and kind.
+	QueueInfo(arn string) (visibility time.Duration, fifo, ok bool)
+	// Receive long-polls for up to max (1 to 10) messages, waiting at most
+	// wait, with every attribute.
+	Receive(ctx context.Context, arn string, max int, wait time.Duration) ([]QueueMessage, error)
+	// Delete deletes received messages.
+	Delete(ctx context.Context, arn string, receiptHandles []string) error
+}
+
+// QueueMessage is a received SQS message.
+type QueueMessage struct {
+	MessageID, ReceiptHandle, Body, MD5OfBody, MD5OfMessageAttributes string
+	Attributes                                                        map[string]string
+	MessageAttributes                                                 map[string]QueueMessageAttribute
+}
+
+// QueueMessageAttribute is an SQS message attribute.
+type QueueMessageAttribute struct {
+	DataType, StringValue string
+	BinaryValue           []byte
+}
+
+// Mapping states as Lambda reports them.
+const (
+	stateCreating  = "Creating"
+	stateEnabled   = "Enabled"
+	stateDisabled  = "Disabled"
+	stateUpdating  = "Updating"
+	stateDeleting  = "Deleting"
+	stateEnabling  = "Enabling"
+	stateDisabling = "Disabling"
+)
+
+// SQS batching limits.
+const (
+	sqsDefaultBatch     = 10
+	sqsMaxBatch         = 10000
+	sqsMaxBatchNoWindow = 10
+	sqsDefaultPollers   = 5
+	noRecordsProcessed  = "No records processed"
+)
+
+func mappingKey(uuid string) []byte { return lambdaKey("esm", uuid) }
+
+// mappings are the event source mappings and their running pollers.
+type mappings struct {
+	mu     sync.Mutex
+	byUUID map[string]*mapping
+	// runCtx is Run's context once it started: pollers live in it.
+	runCtx context.Context
+	log    *slog.Logger
+	wg     sync.WaitGroup
+}
+
+// mapping is one event source mapping.
+type mapping struct {
+	cfg    EventSourceMappingConfiguration
+	cancel context.CancelFunc // stops its pollers; nil when none run
+	// result is LastProcessingResult, kept in memory.
+	result string
+}
+
+func (s *Service) loadMappings() error {
+	s.esm.byUUID = map[string]*mapping{}
+	p := lambdaKey("esm")
+	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		var c EventSourceMappingConfiguration
+		if err := json.Unmarshal(it.Value(), &c); err != nil {
+			return fmt.Errorf("lambda: event source mapping: %w", err)
+		}
+		s.esm.byUUID[*c.UUID] = &mapping{cfg: c, result: noRecordsProcessed}
+	}
+	return it.Error()
+}
+
+// runMappings starts the pollers of enabled mappings and keeps ctx for
+// those enabled later; it returns when ctx is done and they stopped.
+func (s *Service) runMappings(ctx context.Context, log *slog.Logger) {
+	s.esm.mu.Lock()
+	s.esm.runCtx, s.esm.log = ctx, log
+	for _, m := range s.esm.byUUID {
+		s.startPollers(m)
+	}
+	s.esm.mu.Unlock()
+	<-ctx.Done()
+	s.esm.wg.Wait()
+}
+
+// startPollers starts a mapping's pollers if it is enabled and Run runs;
+// the caller holds s.esm.mu.
+func (s *Service) startPollers(m *mapping) {
+	if m.cancel != nil || s.esm.runCtx == nil || deref(m.cfg.State) != stateEnabled {
+		return
+	}
+	ctx, cancel := context.WithCancel(s.esm.runCtx)
+	m.cancel = cancel
+	cfg := m.cfg
+	n := sqsDefaultPollers
+	if cfg.ScalingConfig != nil && cfg.ScalingConfig.MaximumConcurrency != nil {
+		n = min(n, int(*cfg.ScalingConfig.MaximumConcurrency))
+	}
+	for range n {
+		s.esm.wg.Add(1)
+		go func() {
+			defer s.esm.wg.Done()
+			s.pollQueue(ctx, m, cfg)
+		}()
+	}
+}
+
+// stopPollers stops a mapping's pollers; the caller holds s.esm.mu.
+func (m *mapping) stopPollers() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+}
+
+func (s *Service) setResult(m *mapping, result string) {
+	s.esm.mu.Lock()
+	m.result = result
+	s.esm.mu.Unlock()
+}
+
+// report is a mapping's configuration as the API returns it.
+func (s *Service) report(m *mapping, state string) *EventSourceMappingConfiguration {
+	c := m.cfg
+	if state != "" {
+		c.State = ptr(state)
+	}
+	c.LastProcessingResult = ptr(m.result)
+	return &c
+}
+
+// sourceKind tells the event sources apart by ARN.
+func sourceKind(arn string) string {
+	switch {
+	case strings.HasPrefix(arn, "arn:aws:sqs:"):
+		return "sqs"
+	case strings.HasPrefix(arn, "arn:aws:dynamodb:") && strings.Contains(arn, "/stream/"):
+		return "dynamodb"
+	case strings.HasPrefix(arn, "arn:aws:kinesis:"):
+		return "kinesis"
+	}
+	return ""
+}
+
+// checkQueueMapping applies Lambda's rules for an SQS mapping of fn.
+func (s *Service) checkQueueMapping(c *EventSourceMappingConfiguration, fn *function) error {
+	if s.queues == nil {
+		return invalidParameter("Unrecognized event source, must be kinesis, dynamodb stream or sqs.")
+	}
+	visibility, fifo, ok := s.queues.QueueInfo(*c.EventSourceArn)
+	if !ok {
+		return invalidParameter("Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.")
+	}
+	batch, window := *c.BatchSize, *c.MaximumBatchingWindowInSeconds
+	if fifo && batch > sqsMaxBatchNoWindow {
+		return invalidParameter("Batch size must be between 1 and 10 for FIFO queues.")
+	}
+	if batch > sqsMaxBatchNoWindow && window == 0 {
+		return invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+	}
+	if c.StartingPosition != nil {
+		return invalidParameter("Unsupported starting position for the event source.")
+	}
+	timeout := time.Duration(deref(fn.Latest.Config.Timeout)) * time.Second
+	if visibility < timeout {
+		return invalidParameter("Queue visibility timeout: %d seconds is less than Function timeout: %d seconds",
+			int(visibility.Seconds()), int(timeout.Seconds()))
+	}
+	return nil
+}
+
+func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventSourceMappingRequest) (*EventSourceMappingConfiguration, error) {
+	if in.EventSourceArn == nil {
+		return nil, invalidParameter("Unrecognized event source.")
+	}
+	t, err := s.parseTarget(*in.FunctionName, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	fn := s.functions[t.Name]
+	s.mu.RUnlock()
+	if fn == nil {
+		return nil, functionNotFound(s.arn(t))
+	}
+	if t.Qualifier != "" {
+		if _, err := s.resolveInvocation(fn, t); err != nil {
+			return nil, err
+		}
+	}
+	now := s.clock.Now()
+	c := EventSourceMappingConfiguration{
+		UUID: ptr(s.ids.UUID()), EventSourceArn: in.EventSourceArn, FunctionArn: ptr(s.arn(t)),
+		BatchSize: in.BatchSize, MaximumBatchingWindowInSeconds: in.MaximumBatchingWindowInSeconds,
+		FilterCriteria: in.FilterCriteria, FunctionResponseTypes: in.FunctionResponseTypes,
+		ScalingConfig: in.ScalingConfig, StartingPosition: in.StartingPosition,
+		LastModified: &now, StateTransitionReason: ptr("USER_INITIATED"),
+	}
+	c.EventSourceMappingArn = ptr("arn:aws:lambda:" + s.region + ":" + s.account + ":event-source-mapping:" + *c.UUID)
+	if c.BatchSize == nil {
+		c.BatchSize = ptr(int32(sqsDefaultBatch))
+	}
+	if c.MaximumBatchingWindowInSeconds == nil {
+		c.MaximumBatchingWindowInSeconds = ptr(int32(0))
+	}
+	if err := s.checkFilters(c.FilterCriteria); err != nil {
+		return nil, err
+	}
+	switch sourceKind(*in.EventSourceArn) {
+	case "sqs":
+		if err := s.checkQueueMapping(&c, fn); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, invalidParameter("Unrecognized event source, must be kinesis, dynamodb stream or sqs.")
+	}
+	state := stateEnabled
+	if in.Enabled != nil && !*in.Enabled {
+		state = stateDisabled
+	}
+	c.State = &state
+
+	s.esm.mu.Lock()
+	defer s.esm.mu.Unlock()
+	for _, m := range s.esm.byUUID {
+		if *m.cfg.EventSourceArn == *c.EventSourceArn && *m.cfg.FunctionArn == *c.FunctionArn {
+			return nil, ErrResourceConflict.Withf("An event source mapping with SQS arn (\" %s \") and function (\" %s \") already exists. Please update or delete the existing mapping with UUID %s",
+				*c.EventSourceArn, t.Name, *m.cfg.UUID)
+		}
+	}
+	if err := s.saveMapping(&c); err != nil {
+		return nil, err
+	}
+	m := &mapping{cfg: c, result: noRecordsProcessed}
+	s.esm.byUUID[*c.UUID] = m
+	s.startPollers(m)
+	return s.report(m, stateCreating), nil
+}
+
+func (s *Service) saveMapping(c *EventSourceMappingConfiguration) error {
+	w := s.newWrites()
+	w.put(mappingKey(*c.UUID), c)
+	return w.commit()
+}
+
+func (s *Service) getEventSourceMapping(ctx context.Context, in *GetEventSourceMappingRequest) (*EventSourceMappingConfiguration, error) {
+	s.esm.mu.Lock()
+	defer s.esm.mu.Unlock()
+	m := s.esm.byUUID[*in.UUID]
+	if m == nil {
+		return nil, ErrResourceNotFound
+	}
+	return s.report(m, ""), nil
+}
+
+func (s *Service) listEventSourceMappings(ctx context.Context, in *ListEventSourceMappingsRequest) (*ListEventSourceMappingsResponse, error) {
+	var fnARN string
+	if in.FunctionName != nil {
+		t, err := s.parseTarget(*in.FunctionName, nil)
+		if err != nil {
+			return nil, err
+		}
+		fnARN = s.arn(t)
+	}
+	max := 100
+	if in.MaxItems != nil {
+		max = int(*in.MaxItems)
+	}
+	s.esm.mu.Lock()
+	defer s.esm.mu.Unlock()
+	var ms []*mapping
+	for _, m := range s.esm.byUUID {
+		if in.EventSourceArn != nil && *m.cfg.EventSourceArn != *in.EventSourceArn {
+			continue
+		}
+		if fnARN != "" && *m.cfg.FunctionArn != fnARN {
+			continue
+		}
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool { return *ms[i].cfg.UUID < *ms[j].cfg.UUID })
+	start := 0
+	if in.Marker != nil && *in.Marker != "" {
+		n, err := strconv.Atoi(*in.Marker)
+		if err != nil || n < 0 {
+			return nil, invalidParameter("Invalid marker: %s", *in.Marker)
+		}
+		start = min(n, len(ms))
+	}
+	out := &ListEventSourceMappingsResponse{EventSourceMappings: []EventSourceMappingConfiguration{}}
+	for i := start; i < len(ms); i++ {
+		if len(out.EventSourceMappings) == max {
+			out.NextMarker = ptr(strconv.Itoa(i))
+			break
+		}
+		out.EventSourceMappings = append(out.EventSourceMappings, *s.report(ms[i], ""))
+	}
+	return out, nil
+}
+
+func (s *Service) updateEventSourceMapping(ctx context.Context, in *UpdateEventSourceMappingRequest) (*EventSourceMappingConfiguration, error) {
+	s.esm.mu.Lock()
+	m := s.esm.byUUID[*in.UUID]
+	if m == nil {
+		s.esm.mu.Unlock()
+		return nil, ErrResourceNotFound
+	}
+	c := m.cfg
+	s.esm.mu.Unlock()
+
+	fnName := *c.FunctionArn
+	if in.FunctionName != nil {
+		fnName = *in.FunctionName
+	}
+	t, err := s.parseTarget(fnName, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	fn := s.functions[t.Name]
+	s.mu.RUnlock()
+	if fn == nil {
+		return nil, functionNotFound(s.arn(t))
+	}
+	c.FunctionArn = ptr(s.arn(t))
+	if in.BatchSize != nil {
+		c.BatchSize = in.BatchSize
+	}
+	if in.MaximumBatchingWindowInSeconds != nil {
+		c.MaximumBatchingWindowInSeconds = in.MaximumBatchingWindowInSeconds
+	}
+	if in.FilterCriteria != nil {
+		c.FilterCriteria = in.FilterCriteria
+		if len(in.FilterCriteria.Filters) == 0 {
+			c.FilterCriteria = nil
+		}
+	}
+	if in.FunctionResponseTypes != nil {
+		c.FunctionResponseTypes = in.FunctionResponseTypes
+	}
+	if in.ScalingConfig != nil {
+		c.ScalingConfig = in.ScalingConfig
+	}
+	if err := s.checkFilters(c.FilterCriteria); err != nil {
+		return nil, err
+	}
+	if sourceKind(*c.EventSourceArn) == "sqs" {
+		if err := s.checkQueueMapping(&c, fn); err != nil {
+			return nil, err
+		}
+	}
+	reported := stateUpdating
+	if in.Enabled != nil {
+		wasEnabled := deref(c.State) == stateEnabled
+		switch {
+		case *in.Enabled && !wasEnabled:
+			c.State, reported = ptr(stateEnabled), stateEnabling
+		case !*in.Enabled && wasEnabled:
+			c.State, reported = ptr(stateDisabled), stateDisabling
+		}
+	}
+	now := s.clock.Now()
+	c.LastModified = &now
+
+	s.esm.mu.Lock()
+	defer s.esm.mu.Unlock()
+	if s.esm.byUUID[*in.UUID] != m {
+		return nil, ErrResourceNotFound
+	}
+	if err := s.saveMapping(&c); err != nil {
+		return nil, err
+	}
+	m.stopPollers()
+	m.cfg = c
+	s.startPollers(m)
+	return s.report(m, reported), nil
+}
+
+func (s *Service) deleteEventSourceMapping(ctx context.Context, in *DeleteEventSourceMappingRequest) (*EventSourceMappingConfiguration, error) {
+	s.esm.mu.Lock()
+	defer s.esm.mu.Unlock()
+	m := s.esm.byUUID[*in.UUID]
+	if m == nil {
+		return nil, ErrResourceNotFound
+	}
+	w := s.newWrites()
+	w.del(mappingKey(*in.UUID))
+	if err := w.commit(); err != nil {
+		return nil, err
+	}
+	m.stopPollers()
+	delete(s.esm.byUUID, *in.UUID)
+	return s.report(m, stateDeleting), nil
+}
+
+// checkFilters checks a mapping's filter patterns.
+func (s *Service) checkFilters(fc *FilterCriteria) error {
+	if fc == nil {
+		return nil
+	}
+	if len(fc.Filters) > 5 {
+		return invalidParameter("Number of filters in the filter criteria exceeds the limit of 5.")
+	}
+	for _, f := range fc.Filters {
+		if f.Pattern == nil {
+			continue
+		}
+		if _, err := compileFilter(*f.Pattern); err != nil {
+			return invalidParameter("Invalid filter pattern definition.")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,274 @@
+package lambda
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/eventpattern"
+	"github.com/virga/virga/internal/functions"
+)
+
+// How an SQS poller behaves: it long-polls for 20 seconds, gathers a batch
+// of up to BatchSize messages for at most MaximumBatchingWindowInSeconds,
+// invokes the function once with the batch, and deletes the messages the
+// function processed. Messages of a failed batch stay in the queue and
+// come back when their visibility timeout ends, which also counts their
+// receives toward the queue's redrive policy. Messages that match none of
+// the mapping's filters are deleted without an invocation, as Lambda does.
+const (
+	sqsLongPoll      = 20 * time.Second
+	sqsErrorPause    = time.Second
+	sqsEventSource   = "aws:sqs"
+	sqsMaxPerReceive = 10
+)
+
+// pollQueue is one poller of an SQS mapping; it runs until ctx ends.
+func (s *Service) pollQueue(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration) {
+	arn := *cfg.EventSourceArn
+	filters := compileFilters(cfg.FilterCriteria)
+	batchSize := int(*cfg.BatchSize)
+	window := time.Duration(*cfg.MaximumBatchingWindowInSeconds) * time.Second
+	reportFailures := len(cfg.FunctionResponseTypes) > 0
+	for ctx.Err() == nil {
+		batch, err := s.gather(ctx, arn, batchSize, window)
+		if err != nil {
+			s.setResult(m, "PROBLEM: Error occurred while ReceiveMessage: "+err.Error())
+			pause(ctx, sqsErrorPause)
+			continue
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		var keep, drop []QueueMessage
+		for _, msg := range batch {
+			if matchesAny(filters, sqsRecord(msg, arn, s.region)) {
+				keep = append(keep, msg)
+			} else {
+				drop = append(drop, msg)
+			}
+		}
+		if len(drop) > 0 {
+			s.queues.Delete(ctx, arn, handles(drop))
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		done, result := s.deliverBatch(ctx, cfg, keep, reportFailures)
+		s.setResult(m, result)
+		if len(done) > 0 {
+			if err := s.queues.Delete(ctx, arn, handles(done)); err != nil && ctx.Err() == nil {
+				s.setResult(m, "PROBLEM: Error occurred while DeleteMessage: "+err.Error())
+			}
+		}
+		if len(done) < len(keep) {
+			pause(ctx, sqsErrorPause)
+		}
+	}
+}
+
+// gather receives up to size messages, for at most window once the first
+// arrived.
+func (s *Service) gather(ctx context.Context, arn string, size int, window time.Duration) ([]QueueMessage, error) {
+	first, err := s.queues.Receive(ctx, arn, min(size, sqsMaxPerReceive), sqsLongPoll)
+	if err != nil || len(first) == 0 || window == 0 {
+		return first, err
+	}
+	batch := first
+	deadline := time.Now().Add(window)
+	for len(batch) < size {
+		left := time.Until(deadline)
+		if left <= 0 || ctx.Err() != nil {
+			break
+		}
+		more, err := s.queues.Receive(ctx, arn, min(size-len(batch), sqsMaxPerReceive), left)
+		if err != nil {
+			break
+		}
+		batch = append(batch, more...)
+	}
+	return batch, nil
+}
+
+// deliverBatch invokes the mapping's function with a batch and returns
+// the messages it processed and the mapping's LastProcessingResult.
+func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []QueueMessage, reportFailures bool) ([]QueueMessage, string) {
+	t, err := s.parseTarget(*cfg.FunctionArn, nil)
+	if err != nil {
+		return nil, "PROBLEM: Function call failed"
+	}
+	s.mu.RLock()
+	fn := s.functions[t.Name]
+	s.mu.RUnlock()
+	if fn == nil {
+		return nil, "PROBLEM: Function does not exist"
+	}
+	v, err := s.resolveInvocation(fn, t)
+	if err != nil {
+		return nil, "PROBLEM: Function does not exist"
+	}
+	records := make([]map[string]any, len(batch))
+	for i, msg := range batch {
+		records[i] = sqsRecord(msg, *cfg.EventSourceArn, s.region)
+	}
+	payload, _ := json.Marshal(map[string]any{"Records": records})
+	res, err := s.run(ctx, fn, v, &functions.Invocation{
+		RequestID: s.ids.UUID(), InvokedARN: *cfg.FunctionArn, Payload: payload,
+	})
+	if err != nil {
+		if ae := apierr.As(err); ae != nil && ae.Code == ErrTooManyRequests.Code {
+			return nil, "PROBLEM: Function call failed"
+		}
+		return nil, "PROBLEM: Function call failed"
+	}
+	if res.FunctionError != "" {
+		return nil, "OK"
+	}
+	if !reportFailures {
+		return batch, "OK"
+	}
+	failed, ok := batchItemFailures(res.Payload, batch)
+	if !ok {
+		return nil, "OK" // an unreadable report fails the whole batch
+	}
+	var done []QueueMessage
+	for _, msg := range batch {
+		if !failed[msg.MessageID] {
+			done = append(done, msg)
+		}
+	}
+	return done, "OK"
+}
+
+// batchItemFailures reads a function's partial batch response: the ids
+// of the messages to keep. A response that names an id outside the batch,
+// or a failure without an id, fails the whole batch (ok false); one with
+// no batchItemFailures, or an empty list, succeeds whole.
+func batchItemFailures(payload []byte, batch []QueueMessage) (map[string]bool, bool) {
+	var resp struct {
+		BatchItemFailures []struct {
+			ItemIdentifier *string `json:"itemIdentifier"`
+		} `json:"batchItemFailures"`
+	}
+	if len(payload) == 0 || string(payload) == "null" {
+		return nil, true
+	}
+	if err := json.Unmarshal(payload, &resp); err != nil {
+		return nil, true // not a report: the batch succeeded
+	}
+	in := map[string]bool{}
+	for _, m := range batch {
+		in[m.MessageID] = true
+	}
+	failed := map[string]bool{}
+	for _, f := range resp.BatchItemFailures {
+		if f.ItemIdentifier == nil || *f.ItemIdentifier == "" || !in[*f.ItemIdentifier] {
+			return nil, false
+		}
+		failed[*f.ItemIdentifier] = true
+	}
+	return failed, true
+}
+
+// sqsRecord is a message as an SQS event record.
+func sqsRecord(m QueueMessage, arn, region string) map[string]any {
+	attrs := map[string]any{}
+	for k, v := range m.MessageAttributes {
+		a := map[string]any{"dataType": v.DataType, "stringListValues": []string{}, "binaryListValues": []string{}}
+		if v.BinaryValue != nil {
+			a["binaryValue"] = base64.StdEncoding.EncodeToString(v.BinaryValue)
+		} else {
+			a["stringValue"] = v.StringValue
+		}
+		attrs[k] = a
+	}
+	sys := m.Attributes
+	if sys == nil {
+		sys = map[string]string{}
+	}
+	r := map[string]any{
+		"messageId":         m.MessageID,
+		"receiptHandle":     m.ReceiptHandle,
+		"body":              m.Body,
+		"attributes":        sys,
+		"messageAttributes": attrs,
+		"md5OfBody":         m.MD5OfBody,
+		"eventSource":       sqsEventSource,
+		"eventSourceARN":    arn,
+		"awsRegion":         region,
+	}
+	if m.MD5OfMessageAttributes != "" {
+		r["md5OfMessageAttributes"] = m.MD5OfMessageAttributes
+	}
+	return r
+}
+
+// compileFilter compiles one filter pattern of a mapping.
+func compileFilter(pattern string) (*eventpattern.Pattern, error) {
+	return eventpattern.Compile([]byte(pattern), eventpattern.EventBridge)
+}
+
+func compileFilters(fc *FilterCriteria) []*eventpattern.Pattern {
+	if fc == nil {
+		return nil
+	}
+	var ps []*eventpattern.Pattern
+	for _, f := range fc.Filters {
+		if f.Pattern == nil {
+			continue
+		}
+		if p, err := compileFilter(*f.Pattern); err == nil {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// matchesAny reports whether a record passes a mapping's filters: any
+// filter matching is enough, and no filters pass everything. A body that
+// is JSON is matched as JSON, as Lambda does.
+func matchesAny(filters []*eventpattern.Pattern, record map[string]any) bool {
+	if len(filters) == 0 {
+		return true
+	}
+	doc := record
+	if body, ok := record["body"].(string); ok {
+		var parsed any
+		if json.Unmarshal([]byte(body), &parsed) == nil {
+			doc = make(map[string]any, len(record))
+			for k, v := range record {
+				doc[k] = v
+			}
+			doc["body"] = parsed
+		}
+	}
+	event, err := json.Marshal(doc)
+	if err != nil {
+		return false
+	}
+	for _, p := range filters {
+		if p.Match(event) {
+			return true
+		}
+	}
+	return false
+}
+
+func handles(ms []QueueMessage) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.ReceiptHandle
+	}
+	return out
+}
+
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
