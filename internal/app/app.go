@@ -101,6 +101,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	route := &targets{sqs: queues}
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
 	if err != nil {
 		db.Close()
@@ -115,12 +116,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Logs:               logSink{cwl.Sink()},
 		AccountConcurrency: cfg.LambdaConcurrency,
 		Queues:             queueSource{queues},
+		Destinations:       route,
 	})
 	if err != nil {
 		fns.Close()
 		db.Close()
 		return nil, err
 	}
+	route.lambda = lam
 	a.closers = append(a.closers, fns.Close, lam.Close)
 	a.codeHandler = lam.CodeHandler()
 	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API()}

@@ -173,10 +173,6 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 		log.Warn("lambda: asynchronous invocation discarded", "function", e.Function, "requestId", e.ID, "reason", why)
 		s.deleteQueued(key, log)
 	}
-	if now.Sub(e.Enqueued) > asyncMaxAge {
-		drop("older than the maximum event age")
-		return
-	}
 	s.mu.RLock()
 	fn := s.functions[e.Function]
 	s.mu.RUnlock()
@@ -187,6 +183,21 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 	v, err := s.resolveInvocation(fn, target{Name: e.Function, Qualifier: e.Qualifier})
 	if err != nil {
 		drop("the version or alias was deleted")
+		return
+	}
+	p := asyncPolicyFor(fn, v, e.Qualifier)
+	end := func(o outcome, why string) {
+		if err := s.finish(ctx, e, p, o); err != nil {
+			log.Warn("lambda: delivering an asynchronous invocation's outcome", "function", e.Function, "requestId", e.ID, "err", err)
+		}
+		if why == "" {
+			s.deleteQueued(key, log)
+			return
+		}
+		drop(why)
+	}
+	if now.Sub(e.Enqueued) > p.maxAge {
+		end(outcome{condition: conditionEventAgeExceeded, attempts: e.Attempts}, "older than the maximum event age")
 		return
 	}
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
@@ -200,13 +211,25 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 		s.putQueued(key, e, log)
 		return
 	}
-	if err == nil && res.FunctionError == "" {
-		s.deleteQueued(key, log)
+	e.Attempts++
+	o := outcome{attempts: e.Attempts, statusCode: 200, executedVersion: v.name()}
+	if err != nil {
+		o.statusCode = 500
+		if ae := apierr.As(err); ae != nil {
+			o.statusCode = ae.Status
+		}
+		o.functionError = "Unhandled"
+	} else {
+		o.functionError, o.response = res.FunctionError, res.Payload
+	}
+	if o.functionError == "" {
+		o.condition = conditionSuccess
+		end(o, "")
 		return
 	}
-	e.Attempts++
-	if e.Attempts >= asyncAttempts {
-		drop("the function failed on every attempt")
+	if e.Attempts >= p.attempts {
+		o.condition = conditionRetriesExhausted
+		end(o, "the function failed on every attempt")
 		return
 	}
 	e.NotBefore = s.clock.Now().Add(asyncFirstRetry << (e.Attempts - 1))

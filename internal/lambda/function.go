@@ -27,6 +27,9 @@ type function struct {
 	// Policies are the resource-based policies, by qualifier ("" for the
 	// unqualified function).
 	Policies map[string]*policy
+	// EventInvokeConfigs are the asynchronous invocation settings, by
+	// qualifier ($LATEST for the unqualified function).
+	EventInvokeConfigs map[string]*FunctionEventInvokeConfig
 }
 
 // version is one version of a function: $LATEST (Number 0) or a
@@ -71,6 +74,7 @@ func (f *function) clone() *function {
 	c.Aliases = maps.Clone(f.Aliases)
 	c.Tags = maps.Clone(f.Tags)
 	c.Policies = maps.Clone(f.Policies)
+	c.EventInvokeConfigs = maps.Clone(f.EventInvokeConfigs)
 	if c.Aliases == nil {
 		c.Aliases = map[string]*AliasConfiguration{}
 	}

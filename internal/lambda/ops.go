@@ -54,6 +54,12 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UpdateEventSourceMapping", HTTP: "PUT /2015-03-31/event-source-mappings/{UUID}", Status: 202, Handler: awsproto.Handle(s.updateEventSourceMapping)},
 		{Name: "DeleteEventSourceMapping", HTTP: "DELETE /2015-03-31/event-source-mappings/{UUID}", Status: 202, Handler: awsproto.Handle(s.deleteEventSourceMapping)},
 
+		{Name: "PutFunctionEventInvokeConfig", HTTP: "PUT /2019-09-25/functions/{FunctionName}/event-invoke-config", Handler: awsproto.Handle(s.putFunctionEventInvokeConfig)},
+		{Name: "UpdateFunctionEventInvokeConfig", HTTP: "POST /2019-09-25/functions/{FunctionName}/event-invoke-config", Handler: awsproto.Handle(s.updateFunctionEventInvokeConfig)},
+		{Name: "GetFunctionEventInvokeConfig", HTTP: "GET /2019-09-25/functions/{FunctionName}/event-invoke-config", Handler: awsproto.Handle(s.getFunctionEventInvokeConfig)},
+		{Name: "DeleteFunctionEventInvokeConfig", HTTP: "DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", Status: 204, Handler: awsproto.Handle(s.deleteFunctionEventInvokeConfig)},
+		{Name: "ListFunctionEventInvokeConfigs", HTTP: "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", Handler: awsproto.Handle(s.listFunctionEventInvokeConfigs)},
+
 		// IAM names Invoke's action lambda:InvokeFunction.
 		{Name: "Invoke", Action: "lambda:InvokeFunction", HTTP: "POST /2015-03-31/functions/{FunctionName}/invocations", Handler: awsproto.Handle(s.invoke)},
 	}

@@ -63,24 +63,28 @@ type Deps struct {
 	AccountConcurrency int
 	// Queues is SQS, for event source mappings; nil refuses SQS mappings.
 	Queues QueueSource
+	// Destinations receives asynchronous invocations' records and dead
+	// letters; nil drops them.
+	Destinations Destinations
 }
 
 // Service is AWS Lambda's control plane and Invoke.
 type Service struct {
-	store      store.Store
-	clock      clock.Clock
-	ids        *ids.Generator
-	account    string
-	region     string
-	endpoint   func() string
-	codeRoot   string // DataDir/lambda/code
-	ownedDir   string // a temporary DataDir Close removes
-	fns        functions.Manager
-	roles      RoleCredentials
-	logs       functions.LogSink
-	queues     QueueSource
-	accountMax int
-	urlKey     []byte // signs Code.Location URLs
+	store        store.Store
+	clock        clock.Clock
+	ids          *ids.Generator
+	account      string
+	region       string
+	endpoint     func() string
+	codeRoot     string // DataDir/lambda/code
+	ownedDir     string // a temporary DataDir Close removes
+	fns          functions.Manager
+	roles        RoleCredentials
+	logs         functions.LogSink
+	queues       QueueSource
+	destinations Destinations
+	accountMax   int
+	urlKey       []byte // signs Code.Location URLs
 
 	// mu guards functions, layers and reservedTotal, and serializes
 	// writes: a handler that changes a function holds it from reading the
@@ -104,9 +108,10 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues,
-		accountMax: d.AccountConcurrency,
-		functions:  map[string]*function{},
-		layers:     map[string]*layer{},
+		destinations: d.Destinations,
+		accountMax:   d.AccountConcurrency,
+		functions:    map[string]*function{},
+		layers:       map[string]*layer{},
 	}
 	if s.accountMax <= 0 {
 		s.accountMax = DefaultAccountConcurrency

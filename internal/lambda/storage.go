@@ -18,11 +18,13 @@ import (
 //	("lambda", "fn", NAME, "v", N)               version N (0 is $LATEST), as JSON
 //	("lambda", "fn", NAME, "alias", ALIAS)       AliasConfiguration, as JSON
 //	("lambda", "fn", NAME, "policy", QUALIFIER)  policy ("" is the function's)
+//	("lambda", "fn", NAME, "eic", QUALIFIER)     FunctionEventInvokeConfig ($LATEST is the function's)
 //	("lambda", "layer", NAME, "meta")            layerMeta: last version
 //	("lambda", "layer", NAME, "v", N)            layerVersion N
 //	("lambda", "code", SHA256HEX, "meta")        codeMeta: sizes of a stored archive
 //	("lambda", "code", SHA256HEX, "chunk", I)    the archive's bytes, in chunks of codeChunk
 //	("lambda", "queue", NAME, ENQUEUED, ID)      an accepted asynchronous invocation
+//	("lambda", "esm", UUID)                      EventSourceMappingConfiguration
 //	("lambda", "url-key")                        the key that signs Code.Location URLs
 //
 // A function's keys share the prefix ("lambda", "fn", NAME), so deleting
@@ -158,6 +160,15 @@ func (s *Service) load() error {
 				return fmt.Errorf("lambda: function %s: %w", name, err)
 			}
 			f.Policies[parts[4].(string)] = &p
+		case "eic":
+			var c FunctionEventInvokeConfig
+			if err := json.Unmarshal(it.Value(), &c); err != nil {
+				return fmt.Errorf("lambda: function %s: %w", name, err)
+			}
+			if f.EventInvokeConfigs == nil {
+				f.EventInvokeConfigs = map[string]*FunctionEventInvokeConfig{}
+			}
+			f.EventInvokeConfigs[parts[4].(string)] = &c
 		}
 	}
 	if err := it.Error(); err != nil {

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/sqs"
+)
+
+// targets delivers a message to whatever service an ARN names. It is how
+// services hand each other events in Go: Lambda's destinations and
+// dead-letter queues today; every service that sends to "an ARN" uses it.
+type targets struct {
+	sqs    *sqs.Service
+	lambda *lambda.Service
+}
+
+// Deliver sends m to the queue or function arn names.
+func (t *targets) Deliver(ctx context.Context, arn string, m lambda.DestinationMessage) error {
+	switch arnService(arn) {
+	case "sqs":
+		out := sqs.Outgoing{Body: string(m.Body)}
+		if len(m.Attributes) > 0 {
+			out.Attributes = make(map[string]sqs.Attribute, len(m.Attributes))
+			for k, a := range m.Attributes {
+				out.Attributes[k] = sqs.Attribute{DataType: a.DataType, StringValue: a.Value}
+			}
+		}
+		_, err := t.sqs.Send(ctx, arn, out)
+		return err
+	case "lambda":
+		_, err := t.lambda.InvokeAsync(ctx, arn, m.Body)
+		return err
+	}
+	return fmt.Errorf("virga cannot deliver to %s yet", arn)
+}
+
+// arnService is the service part of an ARN ("sqs" in arn:aws:sqs:...).
+func arnService(arn string) string {
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) < 4 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[2]
+}

@@ -1,0 +1,372 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Asynchronous invocations end somewhere: a function's event invoke
+// configuration (per version or alias) bounds their retries and age and
+// names destinations for records of successes and failures; without an
+// OnFailure destination, a failed event goes to the function's
+// dead-letter queue (DeadLetterConfig), as Lambda does.
+
+// Destinations delivers invocation records and dead letters to the SQS
+// queue, SNS topic, Lambda function or EventBridge event bus an ARN
+// names. The app wires it to those services; nil drops them.
+type Destinations interface {
+	Deliver(ctx context.Context, arn string, m DestinationMessage) error
+}
+
+// DestinationMessage is what a destination receives.
+type DestinationMessage struct {
+	// Body is the record (or, for a dead-letter queue, the event).
+	Body []byte
+	// Attributes are SQS and SNS message attributes: a dead letter's
+	// RequestID, ErrorCode and ErrorMessage.
+	Attributes map[string]DestinationAttribute
+	// Source and DetailType describe the record as an EventBridge event.
+	Source, DetailType string
+}
+
+// DestinationAttribute is a message attribute: DataType String or Number.
+type DestinationAttribute struct{ DataType, Value string }
+
+// Conditions of invocation records.
+const (
+	conditionSuccess          = "Success"
+	conditionRetriesExhausted = "RetriesExhausted"
+	conditionEventAgeExceeded = "EventAgeExceeded"
+)
+
+func eventInvokeConfigKey(name, qualifier string) []byte {
+	return lambdaKey("fn", name, "eic", qualifier)
+}
+
+// eicQualifier is the qualifier an event invoke configuration is kept
+// under: the unqualified function's is $LATEST's, as Lambda reports it.
+func eicQualifier(q string) string {
+	if q == "" {
+		return latest
+	}
+	return q
+}
+
+// checkDestination accepts the ARN of a queue, topic, function or bus.
+func (s *Service) checkDestination(arn *string) error {
+	if arn == nil || *arn == "" {
+		return nil
+	}
+	parts := strings.SplitN(*arn, ":", 6)
+	if len(parts) == 6 && parts[0] == "arn" {
+		switch parts[2] {
+		case "sqs", "sns", "lambda":
+			return nil
+		case "events":
+			if strings.HasPrefix(parts[5], "event-bus/") {
+				return nil
+			}
+		}
+	}
+	return invalidParameter("The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=%s), onFailure=null) is invalid.", *arn)
+}
+
+// eventInvokeTarget resolves FunctionName and Qualifier for the event
+// invoke configuration operations; the caller holds s.mu.
+func (s *Service) eventInvokeTarget(name string, qualifier *string) (*function, string, error) {
+	t, err := s.parseTarget(name, qualifier)
+	if err != nil {
+		return nil, "", err
+	}
+	fn := s.functions[t.Name]
+	if fn == nil {
+		return nil, "", functionNotFound(s.arn(t))
+	}
+	if t.Qualifier != "" {
+		if _, err := s.resolveInvocation(fn, t); err != nil {
+			return nil, "", err
+		}
+	}
+	return fn, eicQualifier(t.Qualifier), nil
+}
+
+func (s *Service) putFunctionEventInvokeConfig(ctx context.Context, in *PutFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error) {
+	return s.writeEventInvokeConfig(*in.FunctionName, in.Qualifier, func(*FunctionEventInvokeConfig) FunctionEventInvokeConfig {
+		return FunctionEventInvokeConfig{MaximumRetryAttempts: in.MaximumRetryAttempts, MaximumEventAgeInSeconds: in.MaximumEventAgeInSeconds,
+			DestinationConfig: in.DestinationConfig}
+	}, false)
+}
+
+func (s *Service) updateFunctionEventInvokeConfig(ctx context.Context, in *UpdateFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error) {
+	return s.writeEventInvokeConfig(*in.FunctionName, in.Qualifier, func(old *FunctionEventInvokeConfig) FunctionEventInvokeConfig {
+		c := FunctionEventInvokeConfig{}
+		if old != nil {
+			c = *old
+		}
+		if in.MaximumRetryAttempts != nil {
+			c.MaximumRetryAttempts = in.MaximumRetryAttempts
+		}
+		if in.MaximumEventAgeInSeconds != nil {
+			c.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
+		}
+		if in.DestinationConfig != nil {
+			d := DestinationConfig{}
+			if c.DestinationConfig != nil {
+				d = *c.DestinationConfig
+			}
+			if in.DestinationConfig.OnSuccess != nil {
+				d.OnSuccess = in.DestinationConfig.OnSuccess
+			}
+			if in.DestinationConfig.OnFailure != nil {
+				d.OnFailure = in.DestinationConfig.OnFailure
+			}
+			c.DestinationConfig = &d
+		}
+		return c
+	}, true)
+}
+
+// writeEventInvokeConfig stores the configuration build makes from the
+// current one; update requires that one exists.
+func (s *Service) writeEventInvokeConfig(name string, qualifier *string, build func(*FunctionEventInvokeConfig) FunctionEventInvokeConfig, update bool) (*FunctionEventInvokeConfig, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, q, err := s.eventInvokeTarget(name, qualifier)
+	if err != nil {
+		return nil, err
+	}
+	old := fn.EventInvokeConfigs[q]
+	if update && old == nil {
+		return nil, ErrResourceNotFound.Withf("The function %s doesn't have an EventInvokeConfig", s.qualifiedARN(fn.Name, q))
+	}
+	c := build(old)
+	if c.DestinationConfig != nil {
+		if c.DestinationConfig.OnSuccess != nil {
+			if err := s.checkDestination(c.DestinationConfig.OnSuccess.Destination); err != nil {
+				return nil, err
+			}
+		}
+		if c.DestinationConfig.OnFailure != nil {
+			if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		c.DestinationConfig = &DestinationConfig{}
+	}
+	if c.DestinationConfig.OnSuccess == nil {
+		c.DestinationConfig.OnSuccess = &OnSuccess{}
+	}
+	if c.DestinationConfig.OnFailure == nil {
+		c.DestinationConfig.OnFailure = &OnFailure{}
+	}
+	now := s.clock.Now()
+	c.LastModified = &now
+	c.FunctionArn = ptr(s.qualifiedARN(fn.Name, q))
+	fn = fn.clone()
+	if fn.EventInvokeConfigs == nil {
+		fn.EventInvokeConfigs = map[string]*FunctionEventInvokeConfig{}
+	}
+	fn.EventInvokeConfigs[q] = &c
+	w := s.newWrites()
+	w.put(eventInvokeConfigKey(fn.Name, q), &c)
+	if err := s.commitFunction(w, fn); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (s *Service) getFunctionEventInvokeConfig(ctx context.Context, in *GetFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn, q, err := s.eventInvokeTarget(*in.FunctionName, in.Qualifier)
+	if err != nil {
+		return nil, err
+	}
+	c := fn.EventInvokeConfigs[q]
+	if c == nil {
+		return nil, ErrResourceNotFound.Withf("The function %s doesn't have an EventInvokeConfig", s.qualifiedARN(fn.Name, q))
+	}
+	return c, nil
+}
+
+func (s *Service) deleteFunctionEventInvokeConfig(ctx context.Context, in *DeleteFunctionEventInvokeConfigRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, q, err := s.eventInvokeTarget(*in.FunctionName, in.Qualifier)
+	if err != nil {
+		return nil, err
+	}
+	if fn.EventInvokeConfigs[q] == nil {
+		return nil, ErrResourceNotFound.Withf("The function %s doesn't have an EventInvokeConfig", s.qualifiedARN(fn.Name, q))
+	}
+	fn = fn.clone()
+	delete(fn.EventInvokeConfigs, q)
+	w := s.newWrites()
+	w.del(eventInvokeConfigKey(fn.Name, q))
+	return nil, s.commitFunction(w, fn)
+}
+
+func (s *Service) listFunctionEventInvokeConfigs(ctx context.Context, in *ListFunctionEventInvokeConfigsRequest) (*ListFunctionEventInvokeConfigsResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn, err := s.functionNamed(*in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	qs := make([]string, 0, len(fn.EventInvokeConfigs))
+	for q := range fn.EventInvokeConfigs {
+		qs = append(qs, q)
+	}
+	sort.Strings(qs)
+	start := 0
+	if in.Marker != nil && *in.Marker != "" {
+		n, err := strconv.Atoi(*in.Marker)
+		if err != nil || n < 0 {
+			return nil, invalidParameter("Invalid marker: %s", *in.Marker)
+		}
+		start = min(n, len(qs))
+	}
+	max := 50
+	if in.MaxItems != nil {
+		max = int(*in.MaxItems)
+	}
+	out := &ListFunctionEventInvokeConfigsResponse{FunctionEventInvokeConfigs: []FunctionEventInvokeConfig{}}
+	for i := start; i < len(qs); i++ {
+		if len(out.FunctionEventInvokeConfigs) == max {
+			out.NextMarker = ptr(strconv.Itoa(i))
+			break
+		}
+		out.FunctionEventInvokeConfigs = append(out.FunctionEventInvokeConfigs, *fn.EventInvokeConfigs[qs[i]])
+	}
+	return out, nil
+}
+
+// asyncPolicy is what governs one asynchronous invocation's retries and
+// where its outcome goes.
+type asyncPolicy struct {
+	attempts  int
+	maxAge    time.Duration
+	onSuccess string
+	onFailure string
+	dlq       string
+}
+
+// asyncPolicyFor reads the policy of an invocation of fn's version v
+// through qualifier q (an alias, a version or "").
+func asyncPolicyFor(fn *function, v *version, q string) asyncPolicy {
+	p := asyncPolicy{attempts: asyncAttempts, maxAge: asyncMaxAge}
+	if v.Config.DeadLetterConfig != nil {
+		p.dlq = deref(v.Config.DeadLetterConfig.TargetArn)
+	}
+	c := fn.EventInvokeConfigs[eicQualifier(q)]
+	if c == nil {
+		return p
+	}
+	if c.MaximumRetryAttempts != nil {
+		p.attempts = int(*c.MaximumRetryAttempts) + 1
+	}
+	if c.MaximumEventAgeInSeconds != nil {
+		p.maxAge = time.Duration(*c.MaximumEventAgeInSeconds) * time.Second
+	}
+	if d := c.DestinationConfig; d != nil {
+		if d.OnSuccess != nil {
+			p.onSuccess = deref(d.OnSuccess.Destination)
+		}
+		if d.OnFailure != nil {
+			p.onFailure = deref(d.OnFailure.Destination)
+		}
+	}
+	return p
+}
+
+// outcome is how an asynchronous invocation ended, for its record.
+type outcome struct {
+	condition       string
+	attempts        int
+	statusCode      int
+	executedVersion string
+	functionError   string
+	response        []byte
+}
+
+// invocationRecord is the JSON record Lambda sends to destinations.
+func invocationRecord(e *asyncInvocation, functionARN string, o outcome, now time.Time) []byte {
+	rec := map[string]any{
+		"version":   "1.0",
+		"timestamp": now.UTC().Format("2006-01-02T15:04:05.000Z"),
+		"requestContext": map[string]any{
+			"requestId":              e.ID,
+			"functionArn":            functionARN,
+			"condition":              o.condition,
+			"approximateInvokeCount": o.attempts,
+		},
+		"requestPayload": rawOrString(e.Payload),
+	}
+	if o.statusCode != 0 {
+		rc := map[string]any{"statusCode": o.statusCode, "executedVersion": o.executedVersion}
+		if o.functionError != "" {
+			rc["functionError"] = o.functionError
+		}
+		rec["responseContext"] = rc
+		rec["responsePayload"] = rawOrString(o.response)
+	}
+	b, _ := json.Marshal(rec)
+	return b
+}
+
+// rawOrString embeds JSON as it is, and anything else as a string.
+func rawOrString(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	if json.Valid(b) {
+		return json.RawMessage(b)
+	}
+	return string(b)
+}
+
+// finish sends an asynchronous invocation's outcome where its policy says.
+func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy, o outcome) error {
+	if s.destinations == nil {
+		return nil
+	}
+	functionARN := s.qualifiedARN(e.Function, eicQualifier(e.Qualifier))
+	now := s.clock.Now()
+	if o.condition == conditionSuccess {
+		if p.onSuccess == "" {
+			return nil
+		}
+		return s.destinations.Deliver(ctx, p.onSuccess, DestinationMessage{
+			Body: invocationRecord(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Success"})
+	}
+	if p.onFailure != "" {
+		return s.destinations.Deliver(ctx, p.onFailure, DestinationMessage{
+			Body: invocationRecord(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
+	}
+	if p.dlq == "" {
+		return nil
+	}
+	msg := "Function failed on every attempt"
+	code := strconv.Itoa(o.statusCode)
+	if o.condition == conditionEventAgeExceeded {
+		msg = "Event age exceeded the maximum"
+	}
+	if o.functionError != "" {
+		var fe struct {
+			ErrorMessage string `json:"errorMessage"`
+		}
+		if json.Unmarshal(o.response, &fe) == nil && fe.ErrorMessage != "" {
+			msg = fe.ErrorMessage
+		}
+	}
+	return s.destinations.Deliver(ctx, p.dlq, DestinationMessage{Body: e.Payload, Attributes: map[string]DestinationAttribute{
+		"RequestID":    {DataType: "String", Value: e.ID},
+		"ErrorCode":    {DataType: "Number", Value: code},
+		"ErrorMessage": {DataType: "String", Value: msg},
+	}})
+}
