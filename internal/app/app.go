@@ -116,6 +116,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Logs:               logSink{cwl.Sink()},
 		AccountConcurrency: cfg.LambdaConcurrency,
 		Queues:             queueSource{queues},
+		Streams:            streamSource{ddb},
 		Destinations:       route,
 	})
 	if err != nil {
@@ -313,6 +314,23 @@ type logSink struct{ s *logs.Sink }
 
 func (l logSink) Stream(group, stream string) (functions.LogStream, error) {
 	return l.s.Stream(group, stream)
+}
+
+// streamSource adapts DynamoDB Streams to what Lambda's event source
+// mappings read.
+type streamSource struct{ d *dynamodb.Service }
+
+func (s streamSource) StreamExists(arn string) bool { return s.d.StreamExists(arn) }
+
+func (s streamSource) StreamLatest(arn string) (uint64, error) { return s.d.StreamLatest(arn) }
+
+func (s streamSource) StreamRead(arn string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, error) {
+	recs, changed, err := s.d.StreamRead(arn, after, limit)
+	out := make([]lambda.StreamRecord, len(recs))
+	for i, r := range recs {
+		out[i] = lambda.StreamRecord{Seq: r.Seq, JSON: r.JSON, Created: r.Created, Shard: r.Shard}
+	}
+	return out, changed, err
 }
 
 // queueSource adapts SQS to what Lambda's event source mappings read.

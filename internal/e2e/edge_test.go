@@ -106,9 +106,9 @@ func TestEdgeMalformedRequests(t *testing.T) {
 			rawRequest{Body: "Action=GetCallerIdentity&Version=2011-06-15"},
 			queryErr(400, "UnknownOperationException", "*")},
 		{"credential scope of a service virga lacks",
-			rawRequest{Body: "Action=ListQueues&Version=2012-11-05", Headers: map[string]string{"Content-Type": form},
-				Sign: formPost("").Sign, Service: "sqs"},
-			queryErr(400, "UnknownOperationException", `The service "sqs" is not available in this version of virga.`)},
+			rawRequest{Body: "Action=DescribeDomains&Version=2013-01-01", Headers: map[string]string{"Content-Type": form},
+				Sign: formPost("").Sign, Service: "cloudsearch"},
+			queryErr(400, "UnknownOperationException", `The service "cloudsearch" is not available in this version of virga.`)},
 
 		{"GET /nope",
 			rawRequest{Method: http.MethodGet, Path: "/nope"}, queryErr(400, "UnknownOperationException", "No AWS service at GET /nope")},

@@ -14,11 +14,12 @@ import (
 	"github.com/virga/virga/internal/store/keys"
 )
 
-// Event source mappings: Lambda reads batches of records from a queue
-// (and, later, a stream) and invokes a function with each batch, as AWS's
-// pollers do. A mapping is stored as its EventSourceMappingConfiguration;
-// while it is enabled and virga runs, pollers work for it in the
-// background (see esm_sqs.go).
+// Event source mappings: Lambda reads batches of records from an SQS
+// queue or a DynamoDB stream and invokes a function with each batch, as
+// AWS's pollers do. A mapping is stored as its
+// EventSourceMappingConfiguration; while it is enabled and virga runs,
+// pollers work for it in the background (see esm_sqs.go and
+// esm_stream.go).
 
 // QueueSource is SQS as event source mappings read it. The app wires
 // virga's SQS in; Lambda does not depend on it.
@@ -126,6 +127,14 @@ func (s *Service) startPollers(m *mapping) {
 	ctx, cancel := context.WithCancel(s.esm.runCtx)
 	m.cancel = cancel
 	cfg := m.cfg
+	if sourceKind(*cfg.EventSourceArn) == "dynamodb" {
+		s.esm.wg.Add(1)
+		go func() {
+			defer s.esm.wg.Done()
+			s.pollStream(ctx, m, cfg)
+		}()
+		return
+	}
 	n := sqsDefaultPollers
 	if cfg.ScalingConfig != nil && cfg.ScalingConfig.MaximumConcurrency != nil {
 		n = min(n, int(*cfg.ScalingConfig.MaximumConcurrency))
@@ -228,11 +237,19 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 		BatchSize: in.BatchSize, MaximumBatchingWindowInSeconds: in.MaximumBatchingWindowInSeconds,
 		FilterCriteria: in.FilterCriteria, FunctionResponseTypes: in.FunctionResponseTypes,
 		ScalingConfig: in.ScalingConfig, StartingPosition: in.StartingPosition,
+		StartingPositionTimestamp: in.StartingPositionTimestamp,
+		MaximumRetryAttempts:      in.MaximumRetryAttempts, MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds,
+		BisectBatchOnFunctionError: in.BisectBatchOnFunctionError, DestinationConfig: in.DestinationConfig,
+		ParallelizationFactor: in.ParallelizationFactor, TumblingWindowInSeconds: in.TumblingWindowInSeconds,
 		LastModified: &now, StateTransitionReason: ptr("USER_INITIATED"),
 	}
 	c.EventSourceMappingArn = ptr("arn:aws:lambda:" + s.region + ":" + s.account + ":event-source-mapping:" + *c.UUID)
+	kind := sourceKind(*in.EventSourceArn)
 	if c.BatchSize == nil {
 		c.BatchSize = ptr(int32(sqsDefaultBatch))
+		if kind == "dynamodb" {
+			c.BatchSize = ptr(int32(streamDefaultBatch))
+		}
 	}
 	if c.MaximumBatchingWindowInSeconds == nil {
 		c.MaximumBatchingWindowInSeconds = ptr(int32(0))
@@ -240,9 +257,14 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	if err := s.checkFilters(c.FilterCriteria); err != nil {
 		return nil, err
 	}
-	switch sourceKind(*in.EventSourceArn) {
+	var start uint64
+	switch kind {
 	case "sqs":
 		if err := s.checkQueueMapping(&c, fn); err != nil {
+			return nil, err
+		}
+	case "dynamodb":
+		if start, err = s.checkStreamMapping(&c, true); err != nil {
 			return nil, err
 		}
 	default:
@@ -258,12 +280,21 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	defer s.esm.mu.Unlock()
 	for _, m := range s.esm.byUUID {
 		if *m.cfg.EventSourceArn == *c.EventSourceArn && *m.cfg.FunctionArn == *c.FunctionArn {
-			return nil, ErrResourceConflict.Withf("An event source mapping with SQS arn (\" %s \") and function (\" %s \") already exists. Please update or delete the existing mapping with UUID %s",
-				*c.EventSourceArn, t.Name, *m.cfg.UUID)
+			source := "SQS"
+			if kind == "dynamodb" {
+				source = "DynamoDB Stream"
+			}
+			return nil, ErrResourceConflict.Withf("An event source mapping with %s arn (\" %s \") and function (\" %s \") already exists. Please update or delete the existing mapping with UUID %s",
+				source, *c.EventSourceArn, t.Name, *m.cfg.UUID)
 		}
 	}
 	if err := s.saveMapping(&c); err != nil {
 		return nil, err
+	}
+	if kind == "dynamodb" {
+		if err := s.saveCheckpoint(*c.UUID, start); err != nil {
+			return nil, err
+		}
 	}
 	m := &mapping{cfg: c, result: noRecordsProcessed}
 	s.esm.byUUID[*c.UUID] = m
@@ -375,11 +406,31 @@ func (s *Service) updateEventSourceMapping(ctx context.Context, in *UpdateEventS
 	if in.ScalingConfig != nil {
 		c.ScalingConfig = in.ScalingConfig
 	}
+	if in.MaximumRetryAttempts != nil {
+		c.MaximumRetryAttempts = in.MaximumRetryAttempts
+	}
+	if in.MaximumRecordAgeInSeconds != nil {
+		c.MaximumRecordAgeInSeconds = in.MaximumRecordAgeInSeconds
+	}
+	if in.BisectBatchOnFunctionError != nil {
+		c.BisectBatchOnFunctionError = in.BisectBatchOnFunctionError
+	}
+	if in.DestinationConfig != nil {
+		c.DestinationConfig = in.DestinationConfig
+	}
+	if in.ParallelizationFactor != nil {
+		c.ParallelizationFactor = in.ParallelizationFactor
+	}
 	if err := s.checkFilters(c.FilterCriteria); err != nil {
 		return nil, err
 	}
-	if sourceKind(*c.EventSourceArn) == "sqs" {
+	switch sourceKind(*c.EventSourceArn) {
+	case "sqs":
 		if err := s.checkQueueMapping(&c, fn); err != nil {
+			return nil, err
+		}
+	case "dynamodb":
+		if _, err := s.checkStreamMapping(&c, false); err != nil {
 			return nil, err
 		}
 	}
@@ -419,6 +470,7 @@ func (s *Service) deleteEventSourceMapping(ctx context.Context, in *DeleteEventS
 	}
 	w := s.newWrites()
 	w.del(mappingKey(*in.UUID))
+	w.del(checkpointKey(*in.UUID))
 	if err := w.commit(); err != nil {
 		return nil, err
 	}

@@ -63,6 +63,9 @@ type Deps struct {
 	AccountConcurrency int
 	// Queues is SQS, for event source mappings; nil refuses SQS mappings.
 	Queues QueueSource
+	// Streams is DynamoDB Streams, for event source mappings; nil refuses
+	// stream mappings.
+	Streams StreamSource
 	// Destinations receives asynchronous invocations' records and dead
 	// letters; nil drops them.
 	Destinations Destinations
@@ -82,6 +85,7 @@ type Service struct {
 	roles        RoleCredentials
 	logs         functions.LogSink
 	queues       QueueSource
+	streams      StreamSource
 	destinations Destinations
 	accountMax   int
 	urlKey       []byte // signs Code.Location URLs
@@ -107,7 +111,7 @@ type Service struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues,
+		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams,
 		destinations: d.Destinations,
 		accountMax:   d.AccountConcurrency,
 		functions:    map[string]*function{},

@@ -1,0 +1,77 @@
+package dynamodb
+
+import (
+	"github.com/virga/virga/internal/awsproto/jsoncodec"
+)
+
+// Lambda's event source mappings read streams in Go, through these
+// calls, instead of through GetShardIterator and GetRecords: a position
+// is the sequence number of the last record read (0 is the trim
+// horizon), and records come already in the shape Lambda's DynamoDB
+// events carry them.
+
+// EventRecord is one stream record for a Lambda event.
+type EventRecord struct {
+	// Seq is the record's sequence number, a position to resume after.
+	Seq uint64
+	// JSON is the record as a DynamoDB event's Records entry: the
+	// Streams API's Record with eventSourceARN.
+	JSON []byte
+	// Created is when the change was made.
+	Created int64 // Unix seconds
+	// Shard is the id of the stream's shard.
+	Shard string
+}
+
+// StreamExists reports whether the stream with the ARN exists and is
+// enabled.
+func (s *Service) StreamExists(arn string) bool {
+	t, err := s.tableForStream(arn)
+	return err == nil && t.Stream.Enabled
+}
+
+// StreamLatest returns the position after the stream's last record.
+func (s *Service) StreamLatest(arn string) (uint64, error) {
+	t, err := s.tableForStream(arn)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	st := s.streams[t.ID]
+	s.mu.RUnlock()
+	if st == nil {
+		return 0, nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.last, nil
+}
+
+// StreamRead returns up to limit records after position after, and a
+// channel that is closed when records arrive after the call.
+func (s *Service) StreamRead(arn string, after uint64, limit int) ([]EventRecord, <-chan struct{}, error) {
+	t, err := s.tableForStream(arn)
+	if err != nil {
+		return nil, nil, err
+	}
+	changed := s.StreamChanged(t.Name)
+	evs, err := s.streamEvents(s.store, t.ID, t.Stream.Label, after, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	shard := shardID(t)
+	out := make([]EventRecord, 0, len(evs))
+	for i := range evs {
+		r, err := s.renderRecord(&evs[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		b := jsoncodec.Marshal(nil, &r)
+		// The event record is the API's with the stream's ARN beside it.
+		b = append(b[:len(b)-1], `,"eventSourceARN":`...)
+		b = jsoncodec.AppendString(b, arn)
+		b = append(b, '}')
+		out = append(out, EventRecord{Seq: evs[i].Seq, JSON: b, Created: evs[i].Created.Unix(), Shard: shard})
+	}
+	return out, changed, nil
+}
