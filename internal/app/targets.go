@@ -3,8 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
-	"strings"
 
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/sqs"
 )
@@ -18,14 +18,14 @@ type targets struct {
 }
 
 // Deliver sends m to the queue or function arn names.
-func (t *targets) Deliver(ctx context.Context, arn string, m lambda.DestinationMessage) error {
-	switch arnService(arn) {
+func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) error {
+	switch deliver.Service(arn) {
 	case "sqs":
-		out := sqs.Outgoing{Body: string(m.Body)}
+		out := sqs.Outgoing{Body: string(m.Body), GroupID: m.GroupID, DeduplicationID: m.DeduplicationID, TraceHeader: m.TraceHeader}
 		if len(m.Attributes) > 0 {
 			out.Attributes = make(map[string]sqs.Attribute, len(m.Attributes))
 			for k, a := range m.Attributes {
-				out.Attributes[k] = sqs.Attribute{DataType: a.DataType, StringValue: a.Value}
+				out.Attributes[k] = sqs.Attribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
 			}
 		}
 		_, err := t.sqs.Send(ctx, arn, out)
@@ -35,13 +35,4 @@ func (t *targets) Deliver(ctx context.Context, arn string, m lambda.DestinationM
 		return err
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
-}
-
-// arnService is the service part of an ARN ("sqs" in arn:aws:sqs:...).
-func arnService(arn string) string {
-	parts := strings.SplitN(arn, ":", 4)
-	if len(parts) < 4 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[2]
 }

@@ -2,7 +2,9 @@ package lambda
 
 import (
 	"context"
+
 	"encoding/json"
+	"github.com/virga/virga/internal/deliver"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,23 +20,7 @@ import (
 // Destinations delivers invocation records and dead letters to the SQS
 // queue, SNS topic, Lambda function or EventBridge event bus an ARN
 // names. The app wires it to those services; nil drops them.
-type Destinations interface {
-	Deliver(ctx context.Context, arn string, m DestinationMessage) error
-}
-
-// DestinationMessage is what a destination receives.
-type DestinationMessage struct {
-	// Body is the record (or, for a dead-letter queue, the event).
-	Body []byte
-	// Attributes are SQS and SNS message attributes: a dead letter's
-	// RequestID, ErrorCode and ErrorMessage.
-	Attributes map[string]DestinationAttribute
-	// Source and DetailType describe the record as an EventBridge event.
-	Source, DetailType string
-}
-
-// DestinationAttribute is a message attribute: DataType String or Number.
-type DestinationAttribute struct{ DataType, Value string }
+type Destinations = deliver.Deliverer
 
 // Conditions of invocation records.
 const (
@@ -341,11 +327,11 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 		if p.onSuccess == "" {
 			return nil
 		}
-		return s.destinations.Deliver(ctx, p.onSuccess, DestinationMessage{
+		return s.destinations.Deliver(ctx, p.onSuccess, deliver.Message{
 			Body: invocationRecord(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Success"})
 	}
 	if p.onFailure != "" {
-		return s.destinations.Deliver(ctx, p.onFailure, DestinationMessage{
+		return s.destinations.Deliver(ctx, p.onFailure, deliver.Message{
 			Body: invocationRecord(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
 	}
 	if p.dlq == "" {
@@ -364,9 +350,9 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 			msg = fe.ErrorMessage
 		}
 	}
-	return s.destinations.Deliver(ctx, p.dlq, DestinationMessage{Body: e.Payload, Attributes: map[string]DestinationAttribute{
-		"RequestID":    {DataType: "String", Value: e.ID},
-		"ErrorCode":    {DataType: "Number", Value: code},
-		"ErrorMessage": {DataType: "String", Value: msg},
+	return s.destinations.Deliver(ctx, p.dlq, deliver.Message{Body: e.Payload, Attributes: map[string]deliver.Attribute{
+		"RequestID":    {DataType: "String", StringValue: e.ID},
+		"ErrorCode":    {DataType: "Number", StringValue: code},
+		"ErrorMessage": {DataType: "String", StringValue: msg},
 	}})
 }

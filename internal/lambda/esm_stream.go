@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/store"
 )
@@ -332,7 +333,7 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 		},
 	}
 	body, _ := json.Marshal(rec)
-	s.destinations.Deliver(ctx, dest, DestinationMessage{Body: body, Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
+	s.destinations.Deliver(ctx, dest, deliver.Message{Body: body, Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
 }
 
 // seqDecimal renders a sequence number as DynamoDB Streams does.

@@ -1,0 +1,53 @@
+// Package deliver is how virga's services hand each other events in Go:
+// a service that sends "to an ARN" — Lambda's destinations and
+// dead-letter queues, EventBridge's targets, Scheduler's targets — gives
+// a Message to a Deliverer, and the app routes it to the SQS queue, SNS
+// topic, Lambda function or EventBridge event bus the ARN names. The
+// package holds only the vocabulary, so that services need not import
+// each other.
+package deliver
+
+import (
+	"context"
+	"strings"
+)
+
+// Message is what a target receives.
+type Message struct {
+	// Body is the message, the function's event, or the event's detail.
+	Body []byte
+	// Attributes are SQS and SNS message attributes.
+	Attributes map[string]Attribute
+	// GroupID and DeduplicationID are for FIFO queues and topics.
+	GroupID, DeduplicationID string
+	// Source and DetailType describe the message as an EventBridge event
+	// when it goes to an event bus; Body is then the event's detail.
+	Source, DetailType string
+	// Resources are the EventBridge event's resources.
+	Resources []string
+	// TraceHeader is the X-Ray trace header, if any.
+	TraceHeader string
+}
+
+// Attribute is a message attribute: DataType String, Number or Binary
+// (with an optional ".custom" suffix) and its value.
+type Attribute struct {
+	DataType    string
+	StringValue string
+	BinaryValue []byte
+}
+
+// Deliverer sends a message to the resource an ARN names.
+type Deliverer interface {
+	Deliver(ctx context.Context, arn string, m Message) error
+}
+
+// Service is the service part of an ARN: "sqs" in arn:aws:sqs:...; ""
+// when arn is no ARN.
+func Service(arn string) string {
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) < 4 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[2]
+}
