@@ -20,6 +20,7 @@ import (
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/edge"
+	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/lambda"
@@ -125,14 +126,22 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	route.lambda = lam
+	bus, err := events.New(events.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	route.events = bus
 	a.closers = append(a.closers, fns.Close, lam.Close)
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
 		func(ctx context.Context) { lam.Run(ctx, o.Logger) },
-		func(ctx context.Context) { queues.Run(ctx, o.Logger) })
+		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
+		func(ctx context.Context) { bus.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {

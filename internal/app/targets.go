@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/virga/virga/internal/deliver"
+	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/sqs"
 )
@@ -15,9 +16,10 @@ import (
 type targets struct {
 	sqs    *sqs.Service
 	lambda *lambda.Service
+	events *events.Service
 }
 
-// Deliver sends m to the queue or function arn names.
+// Deliver sends m to the queue, function or event bus arn names.
 func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) error {
 	switch deliver.Service(arn) {
 	case "sqs":
@@ -33,6 +35,8 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 	case "lambda":
 		_, err := t.lambda.InvokeAsync(ctx, arn, m.Body)
 		return err
+	case "events":
+		return t.events.PutEvent(ctx, arn, m)
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
 }

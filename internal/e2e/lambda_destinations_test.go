@@ -21,7 +21,7 @@ const failsOnDemand = `def handler(event, context):
     return {'ok': event}
 `
 
-// receiveOne waits for one message on a queue.
+// receiveOne waits for one message on a queue and deletes it.
 func receiveOne(t testing.TB, c *sqs.Client, url string) sqstypes.Message {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -32,6 +32,8 @@ func receiveOne(t testing.TB, c *sqs.Client, url string) sqstypes.Message {
 			t.Fatal(err)
 		}
 		if len(out.Messages) > 0 {
+			// Deleted, so that a test moving a fake clock does not see it again.
+			c.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: &url, ReceiptHandle: out.Messages[0].ReceiptHandle})
 			return out.Messages[0]
 		}
 		if time.Now().After(deadline) {

@@ -3,8 +3,11 @@ package sqs
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/virga/virga/internal/store"
 )
 
 // A message move task moves the messages a dead-letter queue holds when
@@ -161,6 +164,10 @@ func (s *Service) moveSome(t *moveTask) error {
 			continue
 		}
 		r, err := s.readMessage(src, m)
+		if errors.Is(err, store.ErrNotFound) {
+			src.remove(m) // deleted but still indexed (see receive)
+			continue
+		}
 		if err != nil {
 			s.mu.Unlock()
 			return err
@@ -179,7 +186,7 @@ func (s *Service) moveSome(t *moveTask) error {
 		moved.VisibleAtMillis = now.UnixMilli()
 		moved.Sequence = to.nextSeq
 		to.nextSeq++
-		b.Delete(messageKey(src.rec.ID, m.seq))
+		dropMessage(b, src.rec.ID, m.seq)
 		b.Set(messageKey(to.rec.ID, moved.Sequence), mustJSON(&moved))
 		src.remove(m)
 		moves = append(moves, move{m, to, &moved})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/store"
 )
 
 // sendEntry is one message to send, from SendMessage or a batch entry.
@@ -378,7 +379,9 @@ func (s *Service) receiveMessage(ctx context.Context, in *ReceiveMessageRequest)
 // poll receives up to max messages, waiting up to wait for the first to
 // arrive (a long poll). gone reports that the queue was deleted meanwhile.
 func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest, max int, wait time.Duration) (msgs []Message, gone bool, err error) {
-	deadline := s.clock.Now().Add(wait)
+	// The wait is the caller's, in real time; what becomes visible when
+	// is the clock's.
+	deadline := time.Now().Add(wait)
 	for {
 		msgs, err := s.receive(ctx, q, in, max)
 		if err != nil || len(msgs) > 0 {
@@ -387,7 +390,7 @@ func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest,
 		s.mu.Lock()
 		wake, gone := q.wake, q.deleted
 		s.mu.Unlock()
-		left := deadline.Sub(s.clock.Now())
+		left := time.Until(deadline)
 		if gone || left <= 0 {
 			return nil, gone, nil
 		}
@@ -435,6 +438,15 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 		progressed := false
 		for _, m := range cands {
 			r, err := s.readMessage(q, m)
+			if errors.Is(err, store.ErrNotFound) {
+				// Its record's deletion is committed but the message is
+				// still indexed (a purge, the retention sweep, a delete by
+				// an older handle, between their commit and unindexing),
+				// or a send indexed it after a purge deleted it: it is gone.
+				q.remove(m)
+				progressed = true
+				continue
+			}
 			if err != nil {
 				s.mu.Unlock()
 				return nil, err
@@ -446,7 +458,7 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 				moved.VisibleAtMillis = now.UnixMilli()
 				moved.Sequence = dlq.nextSeq
 				dlq.nextSeq++
-				b.Delete(messageKey(q.rec.ID, m.seq))
+				dropMessage(b, q.rec.ID, m.seq)
 				b.Set(messageKey(dlq.rec.ID, moved.Sequence), mustJSON(&moved))
 				q.remove(m)
 				moves = append(moves, move{m: m, dlq: dlq, rec: &moved})
@@ -467,7 +479,8 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 		r.Receives = m.received
 		r.FirstReceiveMillis = millis(m.firstReceive)
 		r.VisibleAtMillis = visibleAt.UnixMilli()
-		b.Set(messageKey(q.rec.ID, m.seq), mustJSON(r))
+		b.Set(receiveKey(q.rec.ID, m.seq), mustJSON(receiveState{Receives: m.received,
+			FirstReceiveMillis: r.FirstReceiveMillis, ReceivedMillis: now.UnixMilli(), VisibleAtMillis: r.VisibleAtMillis}))
 	}
 	nonces := make([]uint64, len(taken))
 	for i, m := range taken {
@@ -625,7 +638,7 @@ func receiptFor(q *queue, h string) (receipt, error) {
 
 // deleteOne checks a receipt handle and, when its message is still there,
 // adds its deletion to b and returns it; the caller holds s.mu.
-func (s *Service) deleteOne(q *queue, handle string, b interface{ Delete([]byte) }, now time.Time) (*message, error) {
+func (s *Service) deleteOne(q *queue, handle string, b store.Batch, now time.Time) (*message, error) {
 	r, err := receiptFor(q, handle)
 	if err != nil {
 		return nil, err
@@ -637,7 +650,7 @@ func (s *Service) deleteOne(q *queue, handle string, b interface{ Delete([]byte)
 	if q.cfg.FIFO && (m.nonce != r.nonce || !m.inFlight(now)) {
 		return nil, ErrInvalidParameterValue.Withf("Value %s for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.", handle)
 	}
-	b.Delete(messageKey(q.rec.ID, m.seq))
+	dropMessage(b, q.rec.ID, m.seq)
 	return m, nil
 }
 
@@ -733,7 +746,8 @@ func (s *Service) changeVisibility(q *queue, handle string, timeout int32, now t
 		return ErrMessageNotInflight
 	}
 	t := now.Add(time.Duration(timeout) * time.Second)
-	if t.Sub(m.receivedAt) > maxVisibilityTimeout*time.Second {
+	// Whole seconds: the receive time survives restarts in milliseconds.
+	if t.Sub(m.receivedAt).Truncate(time.Second) > maxVisibilityTimeout*time.Second {
 		return ErrInvalidParameterValue.Withf("Value %d for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]", timeout)
 	}
 	q.setVisibleAt(m, t, now)

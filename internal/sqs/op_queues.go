@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
-	"github.com/virga/virga/internal/store/keys"
 )
 
 func (s *Service) operations() []awsproto.Operation {
@@ -189,8 +188,7 @@ func (s *Service) purgeQueue(ctx context.Context, in *PurgeQueueRequest) (*noOut
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
-	p := messagesPrefix(q.rec.ID)
-	b.DeleteRange(p, keys.PrefixEnd(p))
+	dropMessages(b, q.rec.ID)
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,8 @@ type messageRecord struct {
 	VisibleAtMillis    int64  `json:"visibleAt"`
 	DeadLetterSource   string `json:"dlqSource,omitempty"`
 	Size               int    `json:"size"`
+	// receivedMillis is when the latest receive was (from receiveState).
+	receivedMillis int64
 }
 
 // attributeValue is a message attribute.
@@ -396,6 +398,7 @@ func (h *waitHeap) Pop() any {
 //
 //	sqs/q/ACCOUNT/NAME          queueRecord
 //	sqs/m/QUEUEID/SEQ           messageRecord
+//	sqs/r/QUEUEID/SEQ           receiveState, once the message was received
 //	sqs/d/QUEUEID/DEDUPID       dedupRecord (FIFO, five minutes)
 //	sqs/seq                     the last queue id handed out
 func queueKey(account, name string) []byte {
@@ -442,10 +445,45 @@ type dedupRecord struct {
 	ExpiresMillis int64  `json:"expires"`
 }
 
+// receivePrefix and receiveKey hold what receives changed about a
+// message (receiveState), apart from its record: a receive then writes a
+// few bytes instead of the whole message, and a receive whose write lands
+// after a concurrent delete's leaves only an orphaned state, which load
+// discards, never a message back from the dead.
+func receivePrefix(queueID uint64) []byte {
+	k := keys.AppendString(nil, "sqs")
+	k = keys.AppendString(k, "r")
+	return keys.AppendUint(k, queueID)
+}
+
+func receiveKey(queueID, seq uint64) []byte {
+	return keys.AppendUint(receivePrefix(queueID), seq)
+}
+
+// receiveState is a message's receive history.
+type receiveState struct {
+	Receives           int   `json:"receives"`
+	FirstReceiveMillis int64 `json:"first"`
+	ReceivedMillis     int64 `json:"last"`
+	VisibleAtMillis    int64 `json:"visibleAt"`
+}
+
+// dropMessage deletes a message's record and receive state in b.
+func dropMessage(b store.Batch, queueID, seq uint64) {
+	b.Delete(messageKey(queueID, seq))
+	b.Delete(receiveKey(queueID, seq))
+}
+
+// dropMessages deletes all of a queue's messages in b.
+func dropMessages(b store.Batch, queueID uint64) {
+	for _, p := range [][]byte{messagesPrefix(queueID), receivePrefix(queueID)} {
+		b.DeleteRange(p, keys.PrefixEnd(p))
+	}
+}
+
 // deleteQueueData removes a queue's messages and dedup ids in b.
 func deleteQueueData(b store.Batch, queueID uint64) {
-	p := messagesPrefix(queueID)
-	b.DeleteRange(p, keys.PrefixEnd(p))
+	dropMessages(b, queueID)
 	d := dedupPrefix(queueID)
 	b.DeleteRange(d, keys.PrefixEnd(d))
 }

@@ -111,16 +111,52 @@ func (s *Service) loadMessages(q *queue, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	var recs []*messageRecord
+	bySeq := map[uint64]*messageRecord{}
 	for it.First(); it.Valid(); it.Next() {
 		var r messageRecord
 		if err := json.Unmarshal(it.Value(), &r); err != nil {
 			it.Close()
 			return fmt.Errorf("sqs: message record: %w", err)
 		}
-		q.add(indexEntry(&r), now)
+		recs = append(recs, &r)
+		bySeq[r.Sequence] = &r
 	}
 	if err := it.Close(); err != nil {
 		return err
+	}
+	// Apply receive states; drop those whose message is gone.
+	rp := receivePrefix(q.rec.ID)
+	if it, err = s.store.NewIter(rp, keys.PrefixEnd(rp)); err != nil {
+		return err
+	}
+	orphans := s.store.NewBatch()
+	defer orphans.Close()
+	for it.First(); it.Valid(); it.Next() {
+		vals, err := keys.Decode(it.Key()[len(rp):])
+		seq, ok := uint64(0), false
+		if err == nil && len(vals) == 1 {
+			seq, ok = vals[0].(uint64)
+		}
+		r := bySeq[seq]
+		var st receiveState
+		if !ok || r == nil || json.Unmarshal(it.Value(), &st) != nil {
+			orphans.Delete(append([]byte(nil), it.Key()...))
+			continue
+		}
+		r.Receives, r.FirstReceiveMillis, r.VisibleAtMillis = st.Receives, st.FirstReceiveMillis, st.VisibleAtMillis
+		r.receivedMillis = st.ReceivedMillis
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	if orphans.Len() > 0 {
+		if err := orphans.Commit(); err != nil {
+			return err
+		}
+	}
+	for _, r := range recs {
+		q.add(indexEntry(r), now)
 	}
 	d := dedupPrefix(q.rec.ID)
 	it, err = s.store.NewIter(d, keys.PrefixEnd(d))
@@ -148,10 +184,18 @@ func indexEntry(r *messageRecord) *message {
 		id: r.ID, seq: r.Sequence, sent: fromMillis(r.SentMillis),
 		visibleAt: fromMillis(r.VisibleAtMillis), received: r.Receives,
 		firstReceive: fromMillis(r.FirstReceiveMillis), group: r.GroupID, size: r.Size,
+		// Every receive adds one to both the count and the nonce, so the
+		// stored count is the latest receive's nonce: its receipt handle
+		// stays valid across a restart, and the next receive's differs
+		// from every earlier one.
+		nonce:     uint64(r.Receives),
 		heapIndex: -1,
 	}
 	if m.received > 0 {
-		m.receivedAt = m.visibleAt
+		m.receivedAt = fromMillis(r.receivedMillis)
+		if m.receivedAt.IsZero() {
+			m.receivedAt = m.visibleAt
+		}
 	}
 	return m
 }
@@ -225,7 +269,7 @@ func (s *Service) sweep() error {
 		keep := time.Duration(q.cfg.MessageRetentionPeriod) * time.Second
 		for _, m := range q.messages {
 			if now.Sub(m.sent) >= keep {
-				b.Delete(messageKey(q.rec.ID, m.seq))
+				dropMessage(b, q.rec.ID, m.seq)
 				m, q := m, q
 				dropped = append(dropped, func() { q.remove(m) })
 			}

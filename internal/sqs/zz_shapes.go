@@ -318,7 +318,7 @@ type StartMessageMoveTaskResult struct {
 // TagQueueRequest is the TagQueueRequest shape of AWS's model.
 type TagQueueRequest struct {
 	QueueUrl *string           `aws:"required"`
-	Tags     map[string]string `aws:"required,flat,key=Key,value=Value"`
+	Tags     map[string]string `aws:"xmlname=Tag,required,flat,key=Key,value=Value"`
 }
 
 // UntagQueueRequest is the UntagQueueRequest shape of AWS's model.

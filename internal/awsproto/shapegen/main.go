@@ -56,6 +56,9 @@ type shapeDef struct {
 	Streaming       bool            `json:"streaming"`
 	Document        bool            `json:"document"`
 	Exception       bool            `json:"exception"`
+	// LocationName names the shape's members in XML and awsQuery where a
+	// member's own reference does not (SQS's TagMap travels as "Tag").
+	LocationName string `json:"locationName"`
 
 	// memberOrder keeps the model's member order, which encoders follow.
 	memberOrder []string
@@ -441,6 +444,9 @@ func (g *gen) writeStruct(b *bytes.Buffer, name string) error {
 			} else {
 				wire = r.LocationName
 			}
+		}
+		if loc == "" && r.LocationName == "" && target.LocationName != "" && g.xmlDocuments() {
+			xmlName = target.LocationName
 		}
 		if g.xmlDocuments() && (r.Flattened || target.Flattened) && target.Type == "list" &&
 			target.Member.LocationName != "" {

@@ -1,0 +1,357 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/deliver"
+)
+
+// Events and their delivery. PutEvents builds EventBridge's envelope for
+// each entry, matches it against the bus's enabled rules and hands each
+// matching rule's targets their input through the Deliverer before it
+// answers; SQS and Lambda accept durably, so an acknowledged event that
+// matched is not lost for them. A delivery that fails is retried in the
+// background with backoff, within the target's RetryPolicy, and then
+// goes to the target's dead-letter queue; those retries live in memory,
+// so a crash forgets them (as it would the events in flight on AWS).
+
+const (
+	maxEntries          = 10
+	maxEntriesSize      = 256 * 1024
+	defaultRetries      = 185
+	defaultMaxEventAge  = 24 * time.Hour
+	firstRetryDelay     = time.Second
+	maxRetryDelay       = time.Minute
+	eventVersion        = "0"
+	eventTimeLayout     = "2006-01-02T15:04:05Z"
+	scheduledDetailType = "Scheduled Event"
+)
+
+// envelope is an event as rules and targets see it.
+type envelope struct {
+	Version    string          `json:"version"`
+	ID         string          `json:"id"`
+	DetailType string          `json:"detail-type"`
+	Source     string          `json:"source"`
+	Account    string          `json:"account"`
+	Time       string          `json:"time"`
+	Region     string          `json:"region"`
+	Resources  []string        `json:"resources"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEventsResponse, error) {
+	if len(in.Entries) == 0 || len(in.Entries) > maxEntries {
+		return nil, ErrValidation.Withf("1 validation error detected: Value '[...]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to %d", maxEntries)
+	}
+	size := 0
+	for _, e := range in.Entries {
+		size += len(deref(e.Source)) + len(deref(e.DetailType)) + len(deref(e.Detail))
+		for _, r := range e.Resources {
+			size += len(r)
+		}
+	}
+	if size > maxEntriesSize {
+		return nil, ErrValidation.WithMessage("Total size of the entries in the request is over the limit.")
+	}
+	out := &PutEventsResponse{Entries: make([]PutEventsResultEntry, len(in.Entries))}
+	failed := 0
+	for i, e := range in.Entries {
+		ev, code, msg := s.envelopeOf(e)
+		if code != "" {
+			out.Entries[i] = PutEventsResultEntry{ErrorCode: &code, ErrorMessage: &msg}
+			failed++
+			continue
+		}
+		s.route(ctx, s.busName(e.EventBusName), ev, deref(e.TraceHeader))
+		out.Entries[i] = PutEventsResultEntry{EventId: ptr(ev.ID)}
+	}
+	out.FailedEntryCount = ptr(int32(failed))
+	return out, nil
+}
+
+// envelopeOf builds an entry's event, or says why the entry fails.
+func (s *Service) envelopeOf(e PutEventsRequestEntry) (*envelope, string, string) {
+	for _, req := range []struct {
+		name string
+		v    *string
+	}{{"Source", e.Source}, {"DetailType", e.DetailType}, {"Detail", e.Detail}} {
+		if req.v == nil || *req.v == "" {
+			return nil, "InvalidArgument", "Parameter " + req.name + " is not valid. Reason: " + req.name + " is a required argument."
+		}
+	}
+	detail := strings.TrimSpace(*e.Detail)
+	if !json.Valid([]byte(detail)) || !strings.HasPrefix(detail, "{") {
+		return nil, "MalformedDetail", "Detail is malformed."
+	}
+	t := s.clock.Now()
+	if e.Time != nil {
+		t = *e.Time
+	}
+	ev := &envelope{Version: eventVersion, ID: s.ids.UUID(), DetailType: *e.DetailType, Source: *e.Source,
+		Account: s.account, Time: t.UTC().Format(eventTimeLayout), Region: s.region,
+		Resources: e.Resources, Detail: json.RawMessage(detail)}
+	if ev.Resources == nil {
+		ev.Resources = []string{}
+	}
+	return ev, "", ""
+}
+
+// route delivers an event to the targets of the bus's matching rules. An
+// event for a bus that does not exist is dropped, as EventBridge does.
+func (s *Service) route(ctx context.Context, busName string, ev *envelope, trace string) {
+	raw, _ := json.Marshal(ev)
+	type job struct {
+		ruleARN, ruleName string
+		t                 Target
+	}
+	var jobs []job
+	s.mu.Lock()
+	if b := s.buses[busName]; b != nil {
+		for _, name := range sortedNames(b.rules) {
+			r := b.rules[name]
+			if r.rec.State != stateEnabled || r.pattern == nil || !r.pattern.Match(raw) {
+				continue
+			}
+			for _, t := range r.rec.Targets {
+				jobs = append(jobs, job{s.ruleARN(busName, name), name, t})
+			}
+		}
+	}
+	s.mu.Unlock()
+	for _, j := range jobs {
+		s.dispatch(ctx, j.ruleARN, j.ruleName, j.t, ev, raw, trace)
+	}
+}
+
+// dispatch makes the first attempt at one target and queues a retry if
+// it fails.
+func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, ev *envelope, raw []byte, trace string) {
+	arn := deref(t.Arn)
+	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace}
+	if deliver.Service(arn) == "sqs" {
+		m.DeduplicationID = ev.ID
+		if t.SqsParameters != nil {
+			m.GroupID = deref(t.SqsParameters.MessageGroupId)
+		}
+	}
+	d := &delivery{ruleARN: ruleARN, target: t, msg: m, first: s.clock.Now()}
+	s.attempt(ctx, d, nil)
+}
+
+// delivery is one event on its way to one target.
+type delivery struct {
+	ruleARN  string
+	target   Target
+	msg      deliver.Message
+	first    time.Time
+	attempts int
+	next     time.Time
+	lastErr  error
+}
+
+// attempt tries a delivery once; on failure it queues a retry or, out of
+// retries (or for an error no retry mends), sends it to the dead-letter
+// queue.
+func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
+	if s.targets == nil {
+		return
+	}
+	err := s.targets.Deliver(ctx, deref(d.target.Arn), d.msg)
+	d.attempts++
+	if err == nil {
+		return
+	}
+	d.lastErr = err
+	retries, maxAge := defaultRetries, defaultMaxEventAge
+	if p := d.target.RetryPolicy; p != nil {
+		if p.MaximumRetryAttempts != nil {
+			retries = int(*p.MaximumRetryAttempts)
+		}
+		if p.MaximumEventAgeInSeconds != nil {
+			maxAge = time.Duration(*p.MaximumEventAgeInSeconds) * time.Second
+		}
+	}
+	now := s.clock.Now()
+	delay := min(firstRetryDelay<<min(d.attempts-1, 10), maxRetryDelay)
+	switch {
+	case permanent(err):
+		s.deadLetter(ctx, d, "", log)
+	case d.attempts > retries:
+		s.deadLetter(ctx, d, "MaximumRetryAttemptsExhausted", log)
+	case now.Add(delay).Sub(d.first) > maxAge:
+		s.deadLetter(ctx, d, "MaximumEventAgeExhausted", log)
+	default:
+		d.next = now.Add(delay)
+		s.retryMu.Lock()
+		s.retries = append(s.retries, d)
+		s.retryMu.Unlock()
+	}
+}
+
+// permanent reports an error retrying cannot mend: the target is gone.
+func permanent(err error) bool {
+	e := apierr.As(err)
+	return e != nil && (strings.Contains(e.Code, "NotFound") || strings.Contains(e.Code, "DoesNotExist"))
+}
+
+// retryDue retries the deliveries whose time has come.
+func (s *Service) retryDue(ctx context.Context, log *slog.Logger) {
+	now := s.clock.Now()
+	s.retryMu.Lock()
+	var due []*delivery
+	kept := s.retries[:0]
+	for _, d := range s.retries {
+		if !d.next.After(now) {
+			due = append(due, d)
+		} else {
+			kept = append(kept, d)
+		}
+	}
+	s.retries = kept
+	s.retryMu.Unlock()
+	for _, d := range due {
+		s.attempt(ctx, d, log)
+	}
+}
+
+// deadLetter sends a failed delivery's event to the target's dead-letter
+// queue, with EventBridge's attributes.
+func (s *Service) deadLetter(ctx context.Context, d *delivery, condition string, log *slog.Logger) {
+	if d.target.DeadLetterConfig == nil || deref(d.target.DeadLetterConfig.Arn) == "" {
+		if log != nil {
+			log.Warn("events: delivery failed; the target has no dead-letter queue", "target", deref(d.target.Arn), "err", d.lastErr)
+		}
+		return
+	}
+	code, msg := "", ""
+	if e := apierr.As(d.lastErr); e != nil {
+		code, msg = e.Code, e.Message
+	} else if d.lastErr != nil {
+		code, msg = "InternalException", d.lastErr.Error()
+	}
+	attrs := map[string]deliver.Attribute{
+		"RULE_ARN":       {DataType: "String", StringValue: d.ruleARN},
+		"TARGET_ARN":     {DataType: "String", StringValue: deref(d.target.Arn)},
+		"RETRY_ATTEMPTS": {DataType: "Number", StringValue: strconv.Itoa(d.attempts - 1)},
+	}
+	if code != "" {
+		attrs["ERROR_CODE"] = deliver.Attribute{DataType: "String", StringValue: code}
+	}
+	if msg != "" {
+		attrs["ERROR_MESSAGE"] = deliver.Attribute{DataType: "String", StringValue: msg}
+	}
+	if condition != "" {
+		attrs["EXHAUSTED_RETRY_CONDITION"] = deliver.Attribute{DataType: "String", StringValue: condition}
+	}
+	err := s.targets.Deliver(ctx, deref(d.target.DeadLetterConfig.Arn), deliver.Message{Body: d.msg.Body, Attributes: attrs})
+	if err != nil && log != nil {
+		log.Warn("events: sending to a dead-letter queue", "queue", deref(d.target.DeadLetterConfig.Arn), "err", err)
+	}
+}
+
+// PutEvent puts an event on a bus for another service: a Lambda
+// destination, a rule's bus target. When m.Source is empty, m.Body is a
+// whole event forwarded from another bus; otherwise it is the detail of
+// a new event from m.Source.
+func (s *Service) PutEvent(ctx context.Context, busARN string, m deliver.Message) error {
+	name := s.busName(&busARN)
+	s.mu.Lock()
+	_, err := s.lookupBus(name)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	var ev *envelope
+	if m.Source == "" {
+		var fwd envelope
+		if json.Unmarshal(m.Body, &fwd) != nil || fwd.Source == "" {
+			return ErrValidation.WithMessage("The forwarded event is not an EventBridge event.")
+		}
+		ev = &fwd
+	} else {
+		var code, msg string
+		ev, code, msg = s.envelopeOf(PutEventsRequestEntry{Source: &m.Source, DetailType: &m.DetailType,
+			Detail: ptr(string(m.Body)), Resources: m.Resources})
+		if code != "" {
+			return ErrValidation.WithMessage(msg)
+		}
+	}
+	s.route(ctx, name, ev, m.TraceHeader)
+	return nil
+}
+
+// parseTestEvent checks TestEventPattern's event as EventBridge does: a
+// JSON object with the envelope's fields.
+func parseTestEvent(raw string) ([]byte, error) {
+	var ev map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &ev); err != nil || ev == nil {
+		return nil, ErrValidation.WithMessage("Parameter Event is not valid.")
+	}
+	for _, f := range []string{"id", "account", "source", "time", "region", "detail-type"} {
+		if _, ok := ev[f]; !ok {
+			return nil, ErrValidation.Withf("Parameter Event is not valid. Reason: Provided Event is missing required field %s.", f)
+		}
+	}
+	return []byte(raw), nil
+}
+
+// fireSchedules fires the schedule rules whose next occurrence has
+// passed. The occurrence is stored before the targets get the event, so
+// a restart never fires it twice; occurrences missed while virga was
+// stopped collapse into one, the latest.
+func (s *Service) fireSchedules(ctx context.Context, log *slog.Logger) {
+	now := s.clock.Now()
+	type firing struct {
+		name    string
+		when    time.Time
+		targets []Target
+	}
+	var due []firing
+	s.mu.Lock()
+	b := s.buses[defaultBus]
+	for _, name := range sortedNames(b.rules) {
+		r := b.rules[name]
+		if r.schedule == nil || r.rec.State != stateEnabled {
+			continue
+		}
+		from := r.lastFired
+		if from.Before(r.rec.Anchor) {
+			from = r.rec.Anchor.Add(-time.Nanosecond)
+		}
+		next, ok := r.schedule.Next(from)
+		if !ok || next.After(now) {
+			continue
+		}
+		// Collapse missed occurrences into the latest one.
+		for i := 0; i < 1_000_000; i++ {
+			n, ok := r.schedule.Next(next)
+			if !ok || n.After(now) {
+				break
+			}
+			next = n
+		}
+		if err := s.put(firedKey(defaultBus, name), json.RawMessage(strconv.Quote(next.UTC().Format(time.RFC3339Nano)))); err != nil {
+			log.Error("events: recording a schedule's occurrence", "rule", name, "err", err)
+			continue
+		}
+		r.lastFired = next
+		due = append(due, firing{name, next, r.rec.Targets})
+	}
+	s.mu.Unlock()
+	for _, f := range due {
+		ev := &envelope{Version: eventVersion, ID: s.ids.UUID(), DetailType: scheduledDetailType, Source: "aws.events",
+			Account: s.account, Time: f.when.UTC().Format(eventTimeLayout), Region: s.region,
+			Resources: []string{s.ruleARN(defaultBus, f.name)}, Detail: json.RawMessage("{}")}
+		raw, _ := json.Marshal(ev)
+		for _, t := range f.targets {
+			s.dispatch(ctx, s.ruleARN(defaultBus, f.name), f.name, t, ev, raw, "")
+		}
+	}
+}

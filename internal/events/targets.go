@@ -1,0 +1,325 @@
+package events
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/virga/virga/internal/deliver"
+)
+
+var targetIDPattern = regexp.MustCompile(`^[\.\-_A-Za-z0-9]+$`)
+
+func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTargetsResponse, error) {
+	busName := s.busName(in.EventBusName)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, r, err := s.lookupRule(busName, *in.Rule)
+	if err != nil {
+		return nil, err
+	}
+	out := &PutTargetsResponse{FailedEntries: []PutTargetsResultEntry{}}
+	targets := slices.Clone(r.rec.Targets)
+	for _, t := range in.Targets {
+		if msg := checkTarget(t); msg != "" {
+			out.FailedEntries = append(out.FailedEntries, PutTargetsResultEntry{TargetId: t.Id, ErrorCode: ptr("ValidationException"), ErrorMessage: ptr(msg)})
+			continue
+		}
+		i := slices.IndexFunc(targets, func(x Target) bool { return deref(x.Id) == deref(t.Id) })
+		if i >= 0 {
+			targets[i] = t
+			continue
+		}
+		if len(targets) == maxTargets {
+			return nil, ErrLimitExceeded.WithMessage("The requested resource exceeds the maximum number allowed.")
+		}
+		targets = append(targets, t)
+	}
+	rec := r.rec
+	rec.Targets = targets
+	if err := s.put(ruleKey(busName, rec.Name), rec); err != nil {
+		return nil, err
+	}
+	r.rec = rec
+	b.rules[rec.Name] = r
+	out.FailedEntryCount = ptr(int32(len(out.FailedEntries)))
+	return out, nil
+}
+
+// checkTarget returns why a target is refused, or "".
+func checkTarget(t Target) string {
+	if !targetIDPattern.MatchString(deref(t.Id)) {
+		return "Target Id is not valid."
+	}
+	switch deliver.Service(deref(t.Arn)) {
+	case "sqs", "lambda", "sns", "events":
+	default:
+		return "Target " + deref(t.Arn) + " is not supported in this version of virga."
+	}
+	n := 0
+	if t.Input != nil {
+		n++
+		if !json.Valid([]byte(*t.Input)) {
+			return "Input is not valid JSON."
+		}
+	}
+	if t.InputPath != nil {
+		n++
+	}
+	if t.InputTransformer != nil {
+		n++
+		for k, p := range t.InputTransformer.InputPathsMap {
+			if strings.HasPrefix(k, "aws.") {
+				return "InputPathsMap has an invalid key: " + k + ". Keys starting with aws. are reserved."
+			}
+			if _, err := parsePath(p); err != nil {
+				return "InputPath for " + k + " is invalid."
+			}
+		}
+	}
+	if n > 1 {
+		return "Only one of Input, InputPath, or InputTransformer must be provided."
+	}
+	return ""
+}
+
+func (s *Service) listTargetsByRule(ctx context.Context, in *ListTargetsByRuleRequest) (*ListTargetsByRuleResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, r, err := s.lookupRule(s.busName(in.EventBusName), *in.Rule)
+	if err != nil {
+		return nil, err
+	}
+	return &ListTargetsByRuleResponse{Targets: append([]Target{}, r.rec.Targets...)}, nil
+}
+
+func (s *Service) removeTargets(ctx context.Context, in *RemoveTargetsRequest) (*RemoveTargetsResponse, error) {
+	busName := s.busName(in.EventBusName)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, r, err := s.lookupRule(busName, *in.Rule)
+	if err != nil {
+		return nil, err
+	}
+	out := &RemoveTargetsResponse{FailedEntries: []RemoveTargetsResultEntry{}}
+	rec := r.rec
+	rec.Targets = slices.DeleteFunc(slices.Clone(rec.Targets), func(t Target) bool { return slices.Contains(in.Ids, deref(t.Id)) })
+	if err := s.put(ruleKey(busName, rec.Name), rec); err != nil {
+		return nil, err
+	}
+	r.rec = rec
+	out.FailedEntryCount = ptr(int32(0))
+	return out, nil
+}
+
+func (s *Service) listRuleNamesByTarget(ctx context.Context, in *ListRuleNamesByTargetRequest) (*ListRuleNamesByTargetResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.lookupBus(s.busName(in.EventBusName))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, n := range sortedNames(b.rules) {
+		if slices.ContainsFunc(b.rules[n].rec.Targets, func(t Target) bool { return deref(t.Arn) == *in.TargetArn }) {
+			names = append(names, n)
+		}
+	}
+	page, next, err := paginate(names, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return &ListRuleNamesByTargetResponse{RuleNames: append([]string{}, page...), NextToken: next}, nil
+}
+
+// input is what a target receives for an event: the event itself, the
+// constant Input, the part InputPath selects, or InputTransformer's
+// template filled in.
+func input(t Target, event []byte, ruleARN, ruleName string) []byte {
+	switch {
+	case t.Input != nil:
+		return []byte(*t.Input)
+	case t.InputPath != nil:
+		v, ok := selectPath(event, *t.InputPath)
+		if !ok {
+			return []byte("null")
+		}
+		return v
+	case t.InputTransformer != nil:
+		return transform(t.InputTransformer, event, ruleARN, ruleName)
+	}
+	return event
+}
+
+// pathStep is one step of a JSON path: a member name or a list index.
+type pathStep struct {
+	name  string
+	index int // -1 for a member
+}
+
+// parsePath reads the JSON paths EventBridge accepts: $, $.a.b, $.a[0],
+// $['a b'].
+func parsePath(p string) ([]pathStep, error) {
+	if !strings.HasPrefix(p, "$") {
+		return nil, errBadPath
+	}
+	var steps []pathStep
+	rest := p[1:]
+	for rest != "" {
+		switch rest[0] {
+		case '.':
+			rest = rest[1:]
+			end := strings.IndexAny(rest, ".[")
+			if end < 0 {
+				end = len(rest)
+			}
+			if end == 0 {
+				return nil, errBadPath
+			}
+			steps = append(steps, pathStep{name: rest[:end], index: -1})
+			rest = rest[end:]
+		case '[':
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				return nil, errBadPath
+			}
+			inner := rest[1:end]
+			rest = rest[end+1:]
+			if len(inner) >= 2 && (inner[0] == '\'' || inner[0] == '"') && inner[len(inner)-1] == inner[0] {
+				steps = append(steps, pathStep{name: inner[1 : len(inner)-1], index: -1})
+				continue
+			}
+			n, err := strconv.Atoi(inner)
+			if err != nil || n < 0 {
+				return nil, errBadPath
+			}
+			steps = append(steps, pathStep{index: n})
+		default:
+			return nil, errBadPath
+		}
+	}
+	return steps, nil
+}
+
+type pathError struct{}
+
+func (pathError) Error() string { return "invalid JSON path" }
+
+var errBadPath = pathError{}
+
+// selectPath returns the JSON a path selects in doc.
+func selectPath(doc []byte, path string) ([]byte, bool) {
+	steps, err := parsePath(path)
+	if err != nil {
+		return nil, false
+	}
+	var v any
+	d := json.NewDecoder(bytes.NewReader(doc))
+	d.UseNumber()
+	if d.Decode(&v) != nil {
+		return nil, false
+	}
+	for _, st := range steps {
+		switch x := v.(type) {
+		case map[string]any:
+			if st.index >= 0 {
+				return nil, false
+			}
+			var ok bool
+			if v, ok = x[st.name]; !ok {
+				return nil, false
+			}
+		case []any:
+			if st.index < 0 || st.index >= len(x) {
+				return nil, false
+			}
+			v = x[st.index]
+		default:
+			return nil, false
+		}
+	}
+	out, err := json.Marshal(v)
+	return out, err == nil
+}
+
+// transform fills an InputTemplate: each <name> becomes the value its
+// InputPathsMap path selects (or a predefined aws.events variable). Inside
+// a JSON string in the template a string value goes in without quotes;
+// elsewhere a value goes in as JSON. A path that selects nothing gives
+// null (an empty string inside quotes).
+func transform(tr *InputTransformer, event []byte, ruleARN, ruleName string) []byte {
+	vals := map[string][]byte{}
+	for k, p := range tr.InputPathsMap {
+		if v, ok := selectPath(event, p); ok {
+			vals[k] = v
+		}
+	}
+	vals["aws.events.rule-arn"], _ = json.Marshal(ruleARN)
+	vals["aws.events.rule-name"], _ = json.Marshal(ruleName)
+	vals["aws.events.event"] = event
+	vals["aws.events.event.json"] = event
+	if t, ok := selectPath(event, "$.time"); ok {
+		vals["aws.events.event.ingestion-time"] = t
+	}
+	tmpl := deref(tr.InputTemplate)
+	var out []byte
+	inString := false
+	for i := 0; i < len(tmpl); i++ {
+		c := tmpl[i]
+		switch {
+		case c == '\\' && inString && i+1 < len(tmpl):
+			out = append(out, c, tmpl[i+1])
+			i++
+			continue
+		case c == '"':
+			inString = !inString
+		case c == '<':
+			if end := strings.IndexByte(tmpl[i:], '>'); end > 0 {
+				name := tmpl[i+1 : i+end]
+				if v, ok := vals[name]; ok || isVarName(name) {
+					out = appendValue(out, v, inString)
+					i += end
+					continue
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func isVarName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r == '-' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendValue inserts a JSON value into a template.
+func appendValue(out, v []byte, inString bool) []byte {
+	if v == nil {
+		if inString {
+			return out
+		}
+		return append(out, "null"...)
+	}
+	if !inString {
+		return append(out, v...)
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		b, _ := json.Marshal(s)
+		return append(out, b[1:len(b)-1]...) // escaped, without its quotes
+	}
+	b, _ := json.Marshal(string(v))
+	return append(out, b[1:len(b)-1]...)
+}

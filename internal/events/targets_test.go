@@ -1,0 +1,95 @@
+package events
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+const sampleEvent = `{"version":"0","id":"e-1","detail-type":"OrderPlaced","source":"shop","account":"000000000000","time":"2026-01-02T03:04:05Z","region":"us-east-1","resources":[],"detail":{"id":"o-1","total":250,"items":[{"sku":"a\"b"}],"note":null}}`
+
+func TestInputTransformer(t *testing.T) {
+	cases := []struct {
+		paths map[string]string
+		tmpl  string
+		want  string
+	}{
+		{map[string]string{"id": "$.detail.id", "total": "$.detail.total"}, `{"order":"<id>","total":<total>}`, `{"order":"o-1","total":250}`},
+		{map[string]string{"id": "$.detail.id"}, `"Order <id> placed"`, `"Order o-1 placed"`},
+		{map[string]string{"sku": "$.detail.items[0].sku"}, `{"sku":"<sku>"}`, `{"sku":"a\"b"}`},
+		{map[string]string{"sku": "$.detail.items[0].sku"}, `{"sku":<sku>}`, `{"sku":"a\"b"}`},
+		{map[string]string{"items": "$.detail.items"}, `{"all":<items>}`, `{"all":[{"sku":"a\"b"}]}`},
+		{map[string]string{"missing": "$.detail.nope"}, `{"m":<missing>,"s":"<missing>"}`, `{"m":null,"s":""}`},
+		{nil, `{"rule":"<aws.events.rule-name>","arn":"<aws.events.rule-arn>","at":"<aws.events.event.ingestion-time>"}`,
+			`{"rule":"r","arn":"arn:aws:events:us-east-1:000000000000:rule/r","at":"2026-01-02T03:04:05Z"}`},
+		{nil, `{"event":<aws.events.event>}`, `{"event":` + sampleEvent + `}`},
+		{nil, `{"lt":"a < b"}`, `{"lt":"a < b"}`},
+	}
+	for _, c := range cases {
+		got := transform(&InputTransformer{InputPathsMap: c.paths, InputTemplate: &c.tmpl}, []byte(sampleEvent),
+			"arn:aws:events:us-east-1:000000000000:rule/r", "r")
+		if string(got) != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.tmpl, got, c.want)
+		}
+	}
+}
+
+func TestSelectPath(t *testing.T) {
+	for path, want := range map[string]string{
+		"$":                        sampleEvent,
+		"$.detail.total":           "250",
+		"$['detail-type']":         `"OrderPlaced"`,
+		"$.detail.items[0]['sku']": `"a\"b"`,
+	} {
+		got, ok := selectPath([]byte(sampleEvent), path)
+		if !ok || !sameJSON(got, []byte(want)) {
+			t.Errorf("%s: got %s %v, want %s", path, got, ok, want)
+		}
+	}
+	for _, path := range []string{"detail", "$.", "$[x]", "$.detail.items[9]", "$..a"} {
+		if _, ok := selectPath([]byte(sampleEvent), path); ok {
+			t.Errorf("%s selected something", path)
+		}
+	}
+}
+
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && string(mustMarshal(x)) == string(mustMarshal(y))
+}
+
+func mustMarshal(v any) []byte { b, _ := json.Marshal(v); return b }
+
+// FuzzTransform: any template and paths over any event give output
+// without panicking, and a valid path never fails to parse twice the same.
+func FuzzTransform(f *testing.F) {
+	f.Add(`{"a":"<x>","b":<x>}`, "$.detail.id", sampleEvent)
+	f.Add(`"text <x> \" <y"`, "$['detail-type']", sampleEvent)
+	f.Add(`<<<>>>`, "$[0]", `[1,2]`)
+	f.Add(`{"e":<aws.events.event>}`, "$.", `not json`)
+	f.Fuzz(func(t *testing.T, tmpl, path, event string) {
+		transform(&InputTransformer{InputPathsMap: map[string]string{"x": path, "y": path}, InputTemplate: &tmpl}, []byte(event), "arn", "r")
+		selectPath([]byte(event), path)
+		s1, e1 := parsePath(path)
+		s2, e2 := parsePath(path)
+		if (e1 == nil) != (e2 == nil) || len(s1) != len(s2) {
+			t.Fatal("parsePath is not deterministic")
+		}
+	})
+}
+
+// FuzzParseTestEvent: TestEventPattern's event parser never panics and
+// accepts only JSON objects.
+func FuzzParseTestEvent(f *testing.F) {
+	f.Add(sampleEvent)
+	f.Add(`{}`)
+	f.Add(`[]`)
+	f.Add(`{"id":1,"account":2,"source":3,"time":4,"region":5,"detail-type":6}`)
+	f.Fuzz(func(t *testing.T, ev string) {
+		if b, err := parseTestEvent(ev); err == nil {
+			var m map[string]any
+			if json.Unmarshal(b, &m) != nil {
+				t.Fatalf("accepted a non-object %q", ev)
+			}
+		}
+	})
+}
