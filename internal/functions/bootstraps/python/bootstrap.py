@@ -294,8 +294,57 @@ def serve(client, handler):
             client.post("/invocation/%s/response" % request_id, result, {"Content-Type": "application/json"})
 
 
+class _EndpointShim:
+    """Points older botocore at virga.
+
+    botocore reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> from
+    version 1.31; the host's may be older (Debian's is 1.29). When a
+    function imports botocore, this patches Session.create_client to take
+    its endpoint from those variables as newer botocore does, so that the
+    SDK a function finds calls virga. botocore is not imported otherwise.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "botocore.session":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            _patch_create_client(module)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+def _patch_create_client(module):
+    try:
+        import botocore
+        if tuple(int(x) for x in botocore.__version__.split(".")[:2]) >= (1, 31):
+            return
+    except Exception:
+        return
+    original = module.Session.create_client
+
+    def create_client(self, service_name, *args, **kwargs):
+        if len(args) < 5 and kwargs.get("endpoint_url") is None:
+            key = "AWS_ENDPOINT_URL_" + service_name.upper().replace("-", "_")
+            url = os.environ.get(key) or os.environ.get("AWS_ENDPOINT_URL")
+            if url:
+                kwargs["endpoint_url"] = url
+        return original(self, service_name, *args, **kwargs)
+
+    module.Session.create_client = create_client
+
+
 def main():
     opt_dir = sys.argv[1] if len(sys.argv) > 1 else ""
+    sys.meta_path.insert(0, _EndpointShim())
     for s in (sys.stdout, sys.stderr):
         try:
             s.reconfigure(line_buffering=True)
