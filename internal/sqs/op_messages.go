@@ -420,6 +420,14 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 	if in.VisibilityTimeout != nil {
 		vt = int(*in.VisibilityTimeout)
 	}
+	attemptID := ""
+	if q.cfg.FIFO && in.ReceiveRequestAttemptId != nil {
+		attemptID = *in.ReceiveRequestAttemptId
+		if out, ok, err := s.repeatAttempt(q, attemptID, vt, in, now); ok || err != nil {
+			s.mu.Unlock()
+			return out, err
+		}
+	}
 	b := s.store.NewBatch()
 	defer b.Close()
 	var taken []*message
@@ -486,6 +494,9 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 	for i, m := range taken {
 		nonces[i] = m.nonce
 	}
+	if attemptID != "" && len(taken) > 0 {
+		q.attempts[attemptID] = &receiveAttempt{msgs: taken, nonces: nonces, expires: now.Add(dedupWindow)}
+	}
 	s.mu.Unlock()
 	if b.Len() > 0 {
 		if err := b.Commit(); err != nil {
@@ -507,6 +518,48 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 		out[i] = render(q, m, recs[i], nonces[i], in)
 	}
 	return out, nil
+}
+
+// receiveAttempt is what a FIFO ReceiveMessage with a
+// ReceiveRequestAttemptId returned, so that a retry with the same id
+// (within five minutes, while the messages are still where that receive
+// left them) gets the same messages and receipt handles again.
+type receiveAttempt struct {
+	msgs    []*message
+	nonces  []uint64
+	expires time.Time
+}
+
+// repeatAttempt answers a retried receive; ok is false when there is
+// nothing to repeat. The caller holds s.mu.
+func (s *Service) repeatAttempt(q *queue, id string, vt int, in *ReceiveMessageRequest, now time.Time) ([]Message, bool, error) {
+	for k, a := range q.attempts {
+		if !now.Before(a.expires) {
+			delete(q.attempts, k)
+		}
+	}
+	a := q.attempts[id]
+	if a == nil {
+		return nil, false, nil
+	}
+	for i, m := range a.msgs {
+		if m.deleted || m.nonce != a.nonces[i] {
+			delete(q.attempts, id)
+			return nil, false, nil
+		}
+	}
+	visibleAt := now.Add(time.Duration(vt) * time.Second)
+	out := make([]Message, len(a.msgs))
+	for i, m := range a.msgs {
+		r, err := s.readMessage(q, m)
+		if err != nil {
+			return nil, false, err
+		}
+		q.setVisibleAt(m, visibleAt, now)
+		r.Receives, r.FirstReceiveMillis = m.received, millis(m.firstReceive)
+		out[i] = render(q, m, r, a.nonces[i], in)
+	}
+	return out, true, nil
 }
 
 // deadLetterQueue is q's dead-letter queue, if its redrive policy names

@@ -188,3 +188,41 @@ func TestSQSVisibilityLimitAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSQSReceiveRequestAttemptID: a FIFO receive retried with the same
+// ReceiveRequestAttemptId gets the same messages and receipt handles.
+func TestSQSReceiveRequestAttemptID(t *testing.T) {
+	t.Parallel()
+	s, _, clk := newTestService(t)
+	ctx := context.Background()
+	url := mustCreate(t, s, "q.fifo", map[string]string{"FifoQueue": "true", "ContentBasedDeduplication": "true"})
+	for _, body := range []string{"a", "b"} {
+		if _, err := s.sendMessage(ctx, &SendMessageRequest{QueueUrl: url, MessageBody: ptr(body), MessageGroupId: ptr("g")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	receive := func(attempt *string) []Message {
+		t.Helper()
+		out, err := s.receiveMessage(ctx, &ReceiveMessageRequest{QueueUrl: url, MaxNumberOfMessages: ptr(int32(10)), ReceiveRequestAttemptId: attempt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Messages
+	}
+	first := receive(ptr("try-1"))
+	if len(first) != 2 {
+		t.Fatalf("first receive: %d messages", len(first))
+	}
+	if n := len(receive(nil)); n != 0 {
+		t.Fatalf("group in flight, yet %d received", n)
+	}
+	again := receive(ptr("try-1"))
+	if len(again) != 2 || *again[0].ReceiptHandle != *first[0].ReceiptHandle || *again[1].Body != "b" {
+		t.Fatalf("retried receive: %+v", again)
+	}
+	clk.Advance(6 * time.Minute) // past the attempt's five minutes and the visibility timeout
+	third := receive(ptr("try-1"))
+	if len(third) != 2 || *third[0].ReceiptHandle == *first[0].ReceiptHandle {
+		t.Fatalf("after five minutes the id should start a new receive: %+v", third)
+	}
+}

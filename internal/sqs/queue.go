@@ -108,6 +108,8 @@ type queue struct {
 	nextSeq  uint64
 	// dedup remembers FIFO deduplication ids for five minutes.
 	dedup map[string]dedupEntry
+	// attempts remembers FIFO receives by ReceiveRequestAttemptId.
+	attempts map[string]*receiveAttempt
 	// lastPurge is when PurgeQueue last ran (60 s apart at least).
 	lastPurge time.Time
 	// wake is closed and replaced when messages may have become
@@ -155,6 +157,7 @@ func newQueue(rec queueRecord, cfg config, arn string) *queue {
 		messages: map[string]*message{},
 		groups:   map[string]*group{},
 		dedup:    map[string]dedupEntry{},
+		attempts: map[string]*receiveAttempt{},
 		nextSeq:  1,
 		wake:     make(chan struct{}),
 	}
