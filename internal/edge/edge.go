@@ -19,7 +19,11 @@ type Options struct {
 	// Services are the AWS services the edge routes to.
 	Services []*awsproto.Service
 	// DataPlanes serve requests addressed by Host name suffix
-	// (".execute-api.localhost"), ahead of the AWS APIs.
+	// (".execute-api.localhost"), ahead of the AWS APIs. Because not
+	// every client resolves *.localhost, each is also reachable by path:
+	// /_aws/execute-api/ID/REST reaches the ".execute-api.localhost"
+	// handler as a request to host ID.execute-api.localhost, path /REST
+	// (see dataPlanePath).
 	DataPlanes map[string]http.Handler
 	// Auth authenticates every AWS API request.
 	Auth *Authenticator
@@ -60,6 +64,9 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_virga/") && e.opts.Internal != nil {
 		e.opts.Internal.ServeHTTP(w, r)
 		return
+	}
+	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
+		r = dataPlanePath(r)
 	}
 	if dp := e.dataPlane(r.Host); dp != nil {
 		dp.ServeHTTP(w, r)
@@ -145,6 +152,39 @@ func (e *Edge) fail(c *awsproto.Call, w *responseWriter, svc *awsproto.Service, 
 		return
 	}
 	writeUnroutedError(c, w, err)
+}
+
+// dataPlanePrefix starts the path form of data plane addresses.
+const dataPlanePrefix = "/_aws/"
+
+// dataPlanePath rewrites a path-form data plane request,
+// /_aws/NAME/ID/REST, into the host form its handler serves: host
+// ID.NAME.localhost (with the request's port), path /REST. A path that
+// names no ID is left alone, to be answered 404 like any unknown path.
+func dataPlanePath(r *http.Request) *http.Request {
+	rest := strings.TrimPrefix(r.URL.Path, dataPlanePrefix)
+	name, rest, ok := strings.Cut(rest, "/")
+	if !ok || name == "" {
+		return r
+	}
+	id, rest, _ := strings.Cut(rest, "/")
+	if id == "" {
+		return r
+	}
+	port := ""
+	if i := strings.LastIndexByte(r.Host, ':'); i >= 0 && !strings.Contains(r.Host[i:], "]") {
+		port = r.Host[i:]
+	}
+	r2 := r.Clone(r.Context())
+	r2.Host = id + "." + name + ".localhost" + port
+	r2.URL.Path = "/" + rest
+	r2.URL.RawPath = ""
+	if raw := r.URL.EscapedPath(); strings.HasPrefix(raw, dataPlanePrefix+name+"/") {
+		if _, after, ok := strings.Cut(strings.TrimPrefix(raw, dataPlanePrefix+name+"/"), "/"); ok {
+			r2.URL.RawPath = "/" + after
+		}
+	}
+	return r2
 }
 
 func (e *Edge) dataPlane(host string) http.Handler {

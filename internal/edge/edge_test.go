@@ -606,3 +606,20 @@ func FuzzTraceHeader(f *testing.F) {
 		}
 	})
 }
+
+func TestDataPlanePath(t *testing.T) {
+	for _, c := range []struct{ path, host, wantHost, wantPath string }{
+		{"/_aws/execute-api/abc123/prod/items/1", "127.0.0.1:4566", "abc123.execute-api.localhost:4566", "/prod/items/1"},
+		{"/_aws/lambda-url/u1", "localhost:4566", "u1.lambda-url.localhost:4566", "/"},
+		{"/_aws/lambda-url/u1/a%2Fb", "localhost", "u1.lambda-url.localhost", "/a/b"},
+		{"/_aws/execute-api/", "h:1", "h:1", "/_aws/execute-api/"},
+		{"/_aws/", "h:1", "h:1", "/_aws/"},
+	} {
+		r := httptest.NewRequest("GET", c.path, nil)
+		r.Host = c.host
+		got := dataPlanePath(r)
+		if got.Host != c.wantHost || got.URL.Path != c.wantPath {
+			t.Errorf("%s: got %s %s, want %s %s", c.path, got.Host, got.URL.Path, c.wantHost, c.wantPath)
+		}
+	}
+}
