@@ -187,11 +187,30 @@ func dataPlanePath(r *http.Request) *http.Request {
 	return r2
 }
 
+// awsDataPlaneHost maps AWS's own data plane host names to the local
+// ones, so that a URL a template builds by hand
+// (https://ID.execute-api.REGION.amazonaws.com/Prod/, a function URL's
+// https://ID.lambda-url.REGION.on.aws/) reaches virga when a client sends
+// it here (with curl --resolve, or a proxy).
+func awsDataPlaneHost(host string) string {
+	if rest, ok := strings.CutSuffix(host, ".amazonaws.com"); ok {
+		if id, region, ok := strings.Cut(rest, ".execute-api."); ok && !strings.Contains(region, ".") {
+			return id + ".execute-api.localhost"
+		}
+	}
+	if rest, ok := strings.CutSuffix(host, ".on.aws"); ok {
+		if id, region, ok := strings.Cut(rest, ".lambda-url."); ok && !strings.Contains(region, ".") {
+			return id + ".lambda-url.localhost"
+		}
+	}
+	return host
+}
+
 func (e *Edge) dataPlane(host string) http.Handler {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
 		host = host[:i]
 	}
-	host = strings.ToLower(host)
+	host = awsDataPlaneHost(strings.ToLower(host))
 	for suffix, h := range e.opts.DataPlanes {
 		if strings.HasSuffix(host, suffix) {
 			return h

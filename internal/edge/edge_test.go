@@ -623,3 +623,17 @@ func TestDataPlanePath(t *testing.T) {
 		}
 	}
 }
+
+func TestAWSDataPlaneHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"abc.execute-api.us-east-1.amazonaws.com": "abc.execute-api.localhost",
+		"u1.lambda-url.eu-west-1.on.aws":          "u1.lambda-url.localhost",
+		"sqs.us-east-1.amazonaws.com":             "sqs.us-east-1.amazonaws.com",
+		"a.b.execute-api.x.y.amazonaws.com":       "a.b.execute-api.x.y.amazonaws.com",
+		"abc.execute-api.localhost":               "abc.execute-api.localhost",
+	} {
+		if got := awsDataPlaneHost(in); got != want {
+			t.Errorf("%s: got %s, want %s", in, got, want)
+		}
+	}
+}
