@@ -1,6 +1,12 @@
 package lambda
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/functions"
+)
 
 // Services invoke functions in Go: SNS, EventBridge and EventBridge
 // Scheduler hand events to functions asynchronously, as AWS's services do
@@ -50,4 +56,42 @@ func (s *Service) FunctionExists(function string) bool {
 	}
 	_, err = s.resolveInvocation(fn, t)
 	return err == nil
+}
+
+// InvokeSync runs a RequestResponse invocation for another service (API
+// Gateway's proxy integration, a Lambda authorizer, a function URL) and
+// returns the function's response payload and its error type ("" when
+// it succeeded, "Unhandled" or "Handled" otherwise). err is Lambda's own
+// failure (throttling, an environment that cannot start), which callers
+// turn into their own error answers.
+func (s *Service) InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error) {
+	t, err := s.parseTarget(function, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(payload) > maxSyncPayload {
+		return nil, "", ErrRequestTooLarge
+	}
+	s.mu.RLock()
+	fn := s.functions[t.Name]
+	s.mu.RUnlock()
+	if fn == nil {
+		return nil, "", functionNotFound(s.arn(t))
+	}
+	v, err := s.resolveInvocation(fn, t)
+	if err != nil {
+		return nil, "", err
+	}
+	requestID, traceID := s.ids.UUID(), ""
+	if c := awsproto.CallFrom(ctx); c != nil && c.TraceID != "" {
+		traceID = c.TraceID
+	}
+	res, err := s.run(ctx, fn, v, &functions.Invocation{RequestID: requestID, InvokedARN: s.arn(t), Payload: payload, TraceID: traceID})
+	if err != nil {
+		return nil, "", err
+	}
+	if len(res.Payload) > maxSyncResponse {
+		return []byte(fmt.Sprintf(`{"errorMessage":"Response payload size exceeded maximum allowed payload size (%d bytes).","errorType":"Function.ResponseSizeTooLarge"}`, maxSyncResponse)), "Unhandled", nil
+	}
+	return res.Payload, res.FunctionError, nil
 }
