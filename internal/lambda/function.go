@@ -30,6 +30,9 @@ type function struct {
 	// EventInvokeConfigs are the asynchronous invocation settings, by
 	// qualifier ($LATEST for the unqualified function).
 	EventInvokeConfigs map[string]*FunctionEventInvokeConfig
+	// URLs are the function URLs, by qualifier ("" for the unqualified
+	// function).
+	URLs map[string]*urlConfig
 }
 
 // version is one version of a function: $LATEST (Number 0) or a
@@ -75,6 +78,7 @@ func (f *function) clone() *function {
 	c.Tags = maps.Clone(f.Tags)
 	c.Policies = maps.Clone(f.Policies)
 	c.EventInvokeConfigs = maps.Clone(f.EventInvokeConfigs)
+	c.URLs = maps.Clone(f.URLs)
 	if c.Aliases == nil {
 		c.Aliases = map[string]*AliasConfiguration{}
 	}

@@ -3,8 +3,8 @@ package lambda
 // The operations' inputs and outputs come from AWS's model of Lambda;
 // model_overlay.json adds what AWS introduced after the model Debian ships
 // (newer runtimes, LoggingConfig), bounds Timeout at 900 seconds as the
-// service does, restates two patterns Go's regular expressions cannot
-// express (the alias name's look-ahead, the S3 bucket's look-behind; the
-// handlers check those rules themselves), and lets Invoke answer with a
-// Content-Type.
-//go:generate go run ../awsproto/shapegen -service lambda -version 2015-03-31 -package lambda -overlay model_overlay.json -out zz_shapes.go -ops AddPermission,CreateAlias,CreateEventSourceMapping,DeleteEventSourceMapping,GetEventSourceMapping,ListEventSourceMappings,UpdateEventSourceMapping,PutFunctionEventInvokeConfig,GetFunctionEventInvokeConfig,UpdateFunctionEventInvokeConfig,DeleteFunctionEventInvokeConfig,ListFunctionEventInvokeConfigs,CreateFunction,DeleteAlias,DeleteFunction,DeleteFunctionConcurrency,DeleteLayerVersion,GetAccountSettings,GetAlias,GetFunction,GetFunctionConcurrency,GetFunctionConfiguration,GetLayerVersion,GetLayerVersionByArn,GetPolicy,Invoke,ListAliases,ListFunctions,ListLayerVersions,ListLayers,ListTags,ListVersionsByFunction,PublishLayerVersion,PublishVersion,PutFunctionConcurrency,RemovePermission,TagResource,UntagResource,UpdateAlias,UpdateFunctionCode,UpdateFunctionConfiguration
+// service does, restates patterns Go's regular expressions cannot express
+// (the alias name's and the function URL qualifier's look-aheads, the S3
+// bucket's look-behind; the handlers check those rules themselves), and
+// lets Invoke answer with a Content-Type.
+//go:generate go run ../awsproto/shapegen -service lambda -version 2015-03-31 -package lambda -overlay model_overlay.json -out zz_shapes.go -ops AddPermission,CreateAlias,CreateFunctionUrlConfig,GetFunctionUrlConfig,UpdateFunctionUrlConfig,DeleteFunctionUrlConfig,ListFunctionUrlConfigs,CreateEventSourceMapping,DeleteEventSourceMapping,GetEventSourceMapping,ListEventSourceMappings,UpdateEventSourceMapping,PutFunctionEventInvokeConfig,GetFunctionEventInvokeConfig,UpdateFunctionEventInvokeConfig,DeleteFunctionEventInvokeConfig,ListFunctionEventInvokeConfigs,CreateFunction,DeleteAlias,DeleteFunction,DeleteFunctionConcurrency,DeleteLayerVersion,GetAccountSettings,GetAlias,GetFunction,GetFunctionConcurrency,GetFunctionConfiguration,GetLayerVersion,GetLayerVersionByArn,GetPolicy,Invoke,ListAliases,ListFunctions,ListLayerVersions,ListLayers,ListTags,ListVersionsByFunction,PublishLayerVersion,PublishVersion,PutFunctionConcurrency,RemovePermission,TagResource,UntagResource,UpdateAlias,UpdateFunctionCode,UpdateFunctionConfiguration

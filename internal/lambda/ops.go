@@ -60,6 +60,12 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DeleteFunctionEventInvokeConfig", HTTP: "DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", Status: 204, Handler: awsproto.Handle(s.deleteFunctionEventInvokeConfig)},
 		{Name: "ListFunctionEventInvokeConfigs", HTTP: "GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", Handler: awsproto.Handle(s.listFunctionEventInvokeConfigs)},
 
+		{Name: "CreateFunctionUrlConfig", HTTP: "POST /2021-10-31/functions/{FunctionName}/url", Status: 201, Handler: awsproto.Handle(s.createFunctionUrlConfig)},
+		{Name: "GetFunctionUrlConfig", HTTP: "GET /2021-10-31/functions/{FunctionName}/url", Handler: awsproto.Handle(s.getFunctionUrlConfig)},
+		{Name: "UpdateFunctionUrlConfig", HTTP: "PUT /2021-10-31/functions/{FunctionName}/url", Handler: awsproto.Handle(s.updateFunctionUrlConfig)},
+		{Name: "DeleteFunctionUrlConfig", HTTP: "DELETE /2021-10-31/functions/{FunctionName}/url", Status: 204, Handler: awsproto.Handle(s.deleteFunctionUrlConfig)},
+		{Name: "ListFunctionUrlConfigs", HTTP: "GET /2021-10-31/functions/{FunctionName}/urls", Handler: awsproto.Handle(s.listFunctionUrlConfigs)},
+
 		// IAM names Invoke's action lambda:InvokeFunction.
 		{Name: "Invoke", Action: "lambda:InvokeFunction", HTTP: "POST /2015-03-31/functions/{FunctionName}/invocations", Handler: awsproto.Handle(s.invoke)},
 	}

@@ -97,6 +97,7 @@ type Service struct {
 	mu            sync.RWMutex
 	functions     map[string]*function
 	layers        map[string]*layer
+	urlIndex      map[string]target // function URL id → function and qualifier
 	reservedTotal atomic.Int64
 
 	inflight inflight
@@ -116,6 +117,7 @@ func New(d Deps) (*Service, error) {
 		accountMax:   d.AccountConcurrency,
 		functions:    map[string]*function{},
 		layers:       map[string]*layer{},
+		urlIndex:     map[string]target{},
 	}
 	if s.accountMax <= 0 {
 		s.accountMax = DefaultAccountConcurrency

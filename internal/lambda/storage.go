@@ -19,6 +19,7 @@ import (
 //	("lambda", "fn", NAME, "alias", ALIAS)       AliasConfiguration, as JSON
 //	("lambda", "fn", NAME, "policy", QUALIFIER)  policy ("" is the function's)
 //	("lambda", "fn", NAME, "eic", QUALIFIER)     FunctionEventInvokeConfig ($LATEST is the function's)
+//	("lambda", "fn", NAME, "url", QUALIFIER)     urlConfig, a function URL ("" is the function's)
 //	("lambda", "layer", NAME, "meta")            layerMeta: last version
 //	("lambda", "layer", NAME, "v", N)            layerVersion N
 //	("lambda", "code", SHA256HEX, "meta")        codeMeta: sizes of a stored archive
@@ -169,6 +170,17 @@ func (s *Service) load() error {
 				f.EventInvokeConfigs = map[string]*FunctionEventInvokeConfig{}
 			}
 			f.EventInvokeConfigs[parts[4].(string)] = &c
+		case "url":
+			var c urlConfig
+			if err := json.Unmarshal(it.Value(), &c); err != nil {
+				return fmt.Errorf("lambda: function %s: %w", name, err)
+			}
+			if f.URLs == nil {
+				f.URLs = map[string]*urlConfig{}
+			}
+			q := parts[4].(string)
+			f.URLs[q] = &c
+			s.urlIndex[c.ID] = target{Name: name, Qualifier: q}
 		}
 	}
 	if err := it.Error(); err != nil {

@@ -66,6 +66,16 @@ type Concurrency struct {
 	ReservedConcurrentExecutions *int32 `aws:"min=0"`
 }
 
+// Cors is the Cors shape of AWS's model.
+type Cors struct {
+	AllowCredentials *bool
+	AllowHeaders     []string `aws:"max=100"`
+	AllowMethods     []string `aws:"max=6"`
+	AllowOrigins     []string `aws:"max=100"`
+	ExposeHeaders    []string `aws:"max=100"`
+	MaxAge           *int32   `aws:"min=0,max=86400"`
+}
+
 // CreateAliasRequest is the CreateAliasRequest shape of AWS's model.
 type CreateAliasRequest struct {
 	FunctionName    *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -129,6 +139,25 @@ type CreateFunctionRequest struct {
 	LoggingConfig        *LoggingConfig
 }
 
+// CreateFunctionUrlConfigRequest is the CreateFunctionUrlConfigRequest shape of AWS's model.
+type CreateFunctionUrlConfigRequest struct {
+	FunctionName *string              `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string              `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"[a-zA-Z0-9$_-]+"`
+	AuthType     *FunctionUrlAuthType `aws:"required"`
+	Cors         *Cors
+	InvokeMode   *InvokeMode
+}
+
+// CreateFunctionUrlConfigResponse is the CreateFunctionUrlConfigResponse shape of AWS's model.
+type CreateFunctionUrlConfigResponse struct {
+	FunctionUrl  *string              `aws:"required,min=40,max=100"`
+	FunctionArn  *string              `aws:"required" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	AuthType     *FunctionUrlAuthType `aws:"required"`
+	Cors         *Cors
+	CreationTime *string `aws:"required"`
+	InvokeMode   *InvokeMode
+}
+
 // DeadLetterConfig is the DeadLetterConfig shape of AWS's model.
 type DeadLetterConfig struct {
 	TargetArn *string `pattern:"(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()"`
@@ -160,6 +189,12 @@ type DeleteFunctionEventInvokeConfigRequest struct {
 type DeleteFunctionRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
 	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+}
+
+// DeleteFunctionUrlConfigRequest is the DeleteFunctionUrlConfigRequest shape of AWS's model.
+type DeleteFunctionUrlConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"[a-zA-Z0-9$_-]+"`
 }
 
 // DeleteLayerVersionRequest is the DeleteLayerVersionRequest shape of AWS's model.
@@ -308,6 +343,17 @@ type FunctionEventInvokeConfig struct {
 	DestinationConfig        *DestinationConfig
 }
 
+// FunctionUrlConfig is the FunctionUrlConfig shape of AWS's model.
+type FunctionUrlConfig struct {
+	FunctionUrl      *string `aws:"required,min=40,max=100"`
+	FunctionArn      *string `aws:"required" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	CreationTime     *string `aws:"required"`
+	LastModifiedTime *string `aws:"required"`
+	Cors             *Cors
+	AuthType         *FunctionUrlAuthType `aws:"required"`
+	InvokeMode       *InvokeMode
+}
+
 // GetAccountSettingsRequest is the GetAccountSettingsRequest shape of AWS's model.
 type GetAccountSettingsRequest struct {
 }
@@ -363,6 +409,23 @@ type GetFunctionResponse struct {
 	Code          *FunctionCodeLocation
 	Tags          map[string]string
 	Concurrency   *Concurrency
+}
+
+// GetFunctionUrlConfigRequest is the GetFunctionUrlConfigRequest shape of AWS's model.
+type GetFunctionUrlConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"[a-zA-Z0-9$_-]+"`
+}
+
+// GetFunctionUrlConfigResponse is the GetFunctionUrlConfigResponse shape of AWS's model.
+type GetFunctionUrlConfigResponse struct {
+	FunctionUrl      *string              `aws:"required,min=40,max=100"`
+	FunctionArn      *string              `aws:"required" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	AuthType         *FunctionUrlAuthType `aws:"required"`
+	Cors             *Cors
+	CreationTime     *string `aws:"required"`
+	LastModifiedTime *string `aws:"required"`
+	InvokeMode       *InvokeMode
 }
 
 // GetLayerVersionByArnRequest is the GetLayerVersionByArnRequest shape of AWS's model.
@@ -522,6 +585,19 @@ type ListFunctionEventInvokeConfigsRequest struct {
 type ListFunctionEventInvokeConfigsResponse struct {
 	FunctionEventInvokeConfigs []FunctionEventInvokeConfig
 	NextMarker                 *string
+}
+
+// ListFunctionUrlConfigsRequest is the ListFunctionUrlConfigsRequest shape of AWS's model.
+type ListFunctionUrlConfigsRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Marker       *string `aws:"loc=query,locname=Marker"`
+	MaxItems     *int32  `aws:"loc=query,locname=MaxItems,min=1,max=50"`
+}
+
+// ListFunctionUrlConfigsResponse is the ListFunctionUrlConfigsResponse shape of AWS's model.
+type ListFunctionUrlConfigsResponse struct {
+	FunctionUrlConfigs []FunctionUrlConfig `aws:"required"`
+	NextMarker         *string
 }
 
 // ListFunctionsRequest is the ListFunctionsRequest shape of AWS's model.
@@ -791,6 +867,26 @@ type UpdateFunctionEventInvokeConfigRequest struct {
 	DestinationConfig        *DestinationConfig
 }
 
+// UpdateFunctionUrlConfigRequest is the UpdateFunctionUrlConfigRequest shape of AWS's model.
+type UpdateFunctionUrlConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"[a-zA-Z0-9$_-]+"`
+	AuthType     *FunctionUrlAuthType
+	Cors         *Cors
+	InvokeMode   *InvokeMode
+}
+
+// UpdateFunctionUrlConfigResponse is the UpdateFunctionUrlConfigResponse shape of AWS's model.
+type UpdateFunctionUrlConfigResponse struct {
+	FunctionUrl      *string              `aws:"required,min=40,max=100"`
+	FunctionArn      *string              `aws:"required" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	AuthType         *FunctionUrlAuthType `aws:"required"`
+	Cors             *Cors
+	CreationTime     *string `aws:"required"`
+	LastModifiedTime *string `aws:"required"`
+	InvokeMode       *InvokeMode
+}
+
 // VpcConfig is the VpcConfig shape of AWS's model.
 type VpcConfig struct {
 	SubnetIds        []string `aws:"max=16"`
@@ -866,6 +962,14 @@ type InvocationType string
 // Values lists the values AWS accepts for InvocationType.
 func (InvocationType) Values() []string {
 	return []string{"Event", "RequestResponse", "DryRun"}
+}
+
+// InvokeMode is the InvokeMode enum of AWS's model.
+type InvokeMode string
+
+// Values lists the values AWS accepts for InvokeMode.
+func (InvokeMode) Values() []string {
+	return []string{"BUFFERED", "RESPONSE_STREAM"}
 }
 
 // LastUpdateStatus is the LastUpdateStatus enum of AWS's model.

@@ -130,7 +130,8 @@ func splitList(s string) []string {
 
 // load reads the model and merges the overlay into it: an overlay shape
 // that exists gains the overlay's members (appended in the overlay's
-// order) and required list; a new shape is added whole.
+// order), required list and enum values, and takes the pattern, min and
+// max the overlay gives; a new shape is added whole.
 func load(path, overlayPath string) (*model, error) {
 	m, err := readModel(path)
 	if err != nil {
@@ -157,6 +158,17 @@ func load(path, overlayPath string) (*model, error) {
 		}
 		cur.Required = append(cur.Required, os.Required...)
 		cur.Enum = append(cur.Enum, os.Enum...)
+		// A constraint the overlay restates replaces the model's (a
+		// pattern Go's regular expressions cannot express, say).
+		if os.Pattern != "" {
+			cur.Pattern = os.Pattern
+		}
+		if os.Min != nil {
+			cur.Min = os.Min
+		}
+		if os.Max != nil {
+			cur.Max = os.Max
+		}
 	}
 	for name, op := range o.Operations {
 		m.Operations[name] = op
