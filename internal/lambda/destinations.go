@@ -5,7 +5,6 @@ import (
 
 	"encoding/json"
 	"github.com/virga/virga/internal/deliver"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -204,30 +203,14 @@ func (s *Service) listFunctionEventInvokeConfigs(ctx context.Context, in *ListFu
 	if err != nil {
 		return nil, err
 	}
-	qs := make([]string, 0, len(fn.EventInvokeConfigs))
-	for q := range fn.EventInvokeConfigs {
-		qs = append(qs, q)
+	qs := sortedKeys(fn.EventInvokeConfigs)
+	page, next, err := paginate(qs, func(q string) string { return q }, in.Marker, in.MaxItems, 50)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(qs)
-	start := 0
-	if in.Marker != nil && *in.Marker != "" {
-		n, err := strconv.Atoi(*in.Marker)
-		if err != nil || n < 0 {
-			return nil, invalidParameter("Invalid marker: %s", *in.Marker)
-		}
-		start = min(n, len(qs))
-	}
-	max := 50
-	if in.MaxItems != nil {
-		max = int(*in.MaxItems)
-	}
-	out := &ListFunctionEventInvokeConfigsResponse{FunctionEventInvokeConfigs: []FunctionEventInvokeConfig{}}
-	for i := start; i < len(qs); i++ {
-		if len(out.FunctionEventInvokeConfigs) == max {
-			out.NextMarker = ptr(strconv.Itoa(i))
-			break
-		}
-		out.FunctionEventInvokeConfigs = append(out.FunctionEventInvokeConfigs, *fn.EventInvokeConfigs[qs[i]])
+	out := &ListFunctionEventInvokeConfigsResponse{FunctionEventInvokeConfigs: []FunctionEventInvokeConfig{}, NextMarker: next}
+	for _, q := range page {
+		out.FunctionEventInvokeConfigs = append(out.FunctionEventInvokeConfigs, *fn.EventInvokeConfigs[q])
 	}
 	return out, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -327,10 +326,6 @@ func (s *Service) listEventSourceMappings(ctx context.Context, in *ListEventSour
 		}
 		fnARN = s.arn(t)
 	}
-	max := 100
-	if in.MaxItems != nil {
-		max = int(*in.MaxItems)
-	}
 	s.esm.mu.Lock()
 	defer s.esm.mu.Unlock()
 	var ms []*mapping
@@ -344,21 +339,13 @@ func (s *Service) listEventSourceMappings(ctx context.Context, in *ListEventSour
 		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return *ms[i].cfg.UUID < *ms[j].cfg.UUID })
-	start := 0
-	if in.Marker != nil && *in.Marker != "" {
-		n, err := strconv.Atoi(*in.Marker)
-		if err != nil || n < 0 {
-			return nil, invalidParameter("Invalid marker: %s", *in.Marker)
-		}
-		start = min(n, len(ms))
+	page, next, err := paginate(ms, func(m *mapping) string { return *m.cfg.UUID }, in.Marker, in.MaxItems, 100)
+	if err != nil {
+		return nil, err
 	}
-	out := &ListEventSourceMappingsResponse{EventSourceMappings: []EventSourceMappingConfiguration{}}
-	for i := start; i < len(ms); i++ {
-		if len(out.EventSourceMappings) == max {
-			out.NextMarker = ptr(strconv.Itoa(i))
-			break
-		}
-		out.EventSourceMappings = append(out.EventSourceMappings, *s.report(ms[i], ""))
+	out := &ListEventSourceMappingsResponse{EventSourceMappings: []EventSourceMappingConfiguration{}, NextMarker: next}
+	for _, m := range page {
+		out.EventSourceMappings = append(out.EventSourceMappings, *s.report(m, ""))
 	}
 	return out, nil
 }

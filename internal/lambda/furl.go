@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/url"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -223,30 +221,13 @@ func (s *Service) listFunctionUrlConfigs(ctx context.Context, in *ListFunctionUr
 	if err != nil {
 		return nil, err
 	}
-	qs := make([]string, 0, len(fn.URLs))
-	for q := range fn.URLs {
-		qs = append(qs, q)
+	page, next, err := paginate(sortedKeys(fn.URLs), func(q string) string { return q }, in.Marker, in.MaxItems, 50)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(qs)
-	start := 0
-	if in.Marker != nil && *in.Marker != "" {
-		n, err := strconv.Atoi(*in.Marker)
-		if err != nil || n < 0 {
-			return nil, invalidParameter("Invalid marker: %s", *in.Marker)
-		}
-		start = min(n, len(qs))
-	}
-	max := 50
-	if in.MaxItems != nil {
-		max = int(*in.MaxItems)
-	}
-	out := &ListFunctionUrlConfigsResponse{FunctionUrlConfigs: []FunctionUrlConfig{}}
-	for i := start; i < len(qs); i++ {
-		if len(out.FunctionUrlConfigs) == max {
-			out.NextMarker = ptr(strconv.Itoa(i))
-			break
-		}
-		out.FunctionUrlConfigs = append(out.FunctionUrlConfigs, s.urlConfigOut(fn, qs[i], fn.URLs[qs[i]]))
+	out := &ListFunctionUrlConfigsResponse{FunctionUrlConfigs: []FunctionUrlConfig{}, NextMarker: next}
+	for _, q := range page {
+		out.FunctionUrlConfigs = append(out.FunctionUrlConfigs, s.urlConfigOut(fn, q, fn.URLs[q]))
 	}
 	return out, nil
 }
