@@ -25,6 +25,7 @@ import (
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
+	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
@@ -133,15 +134,24 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	route.events = bus
+	topics, err := sns.New(sns.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Endpoint: a.endpoint, Queues: topicQueues{queues}, Functions: lam, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	route.sns = topics
 	a.closers = append(a.closers, fns.Close, lam.Close)
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
 		func(ctx context.Context) { lam.Run(ctx, o.Logger) },
 		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
-		func(ctx context.Context) { bus.Run(ctx, o.Logger) })
+		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
+		func(ctx context.Context) { topics.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {
@@ -393,4 +403,18 @@ func (c *roleCache) AssumeRole(ctx context.Context, role, session string) (funct
 		c.entries[key] = cred
 	}
 	return functions.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken}, nil
+}
+
+// topicQueues adapts SQS to what SNS subscriptions deliver to.
+type topicQueues struct{ s *sqs.Service }
+
+func (q topicQueues) SendMessage(ctx context.Context, queueARN string, m sns.QueueMessage) (string, error) {
+	out := sqs.Outgoing{Body: m.Body, GroupID: m.GroupID, DeduplicationID: m.DeduplicationID, TraceHeader: m.TraceHeader}
+	if len(m.Attributes) > 0 {
+		out.Attributes = make(map[string]sqs.Attribute, len(m.Attributes))
+		for k, a := range m.Attributes {
+			out.Attributes[k] = sqs.Attribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+		}
+	}
+	return q.s.Send(ctx, queueARN, out)
 }

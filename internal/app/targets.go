@@ -7,6 +7,7 @@ import (
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 )
 
@@ -17,9 +18,10 @@ type targets struct {
 	sqs    *sqs.Service
 	lambda *lambda.Service
 	events *events.Service
+	sns    *sns.Service
 }
 
-// Deliver sends m to the queue, function or event bus arn names.
+// Deliver sends m to the queue, function, event bus or topic arn names.
 func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) error {
 	switch deliver.Service(arn) {
 	case "sqs":
@@ -37,6 +39,16 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		return err
 	case "events":
 		return t.events.PutEvent(ctx, arn, m)
+	case "sns":
+		out := sns.Outgoing{Message: string(m.Body), GroupID: m.GroupID, DeduplicationID: m.DeduplicationID}
+		if len(m.Attributes) > 0 {
+			out.Attributes = make(map[string]sns.Attribute, len(m.Attributes))
+			for k, a := range m.Attributes {
+				out.Attributes[k] = sns.Attribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+			}
+		}
+		_, err := t.sns.Publish(ctx, arn, out)
+		return err
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
 }

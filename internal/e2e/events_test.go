@@ -11,6 +11,7 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
@@ -240,5 +241,37 @@ func TestLambdaDestinationToEventBus(t *testing.T) {
 	}
 	if m := receiveOne(t, qc, results); aws.ToString(m.Body) != `"Success"` {
 		t.Errorf("forwarded record: %s", aws.ToString(m.Body))
+	}
+}
+
+// TestEventBridgeToSNS: a rule's SNS target publishes the event, which
+// the topic's SQS subscription receives in SNS's envelope.
+func TestEventBridgeToSNS(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	eb := eventbridge.NewFromConfig(env.Config)
+	qc := sqs.NewFromConfig(env.Config)
+	sc := sns.NewFromConfig(env.Config)
+	ctx := context.Background()
+	fanned := newQueue(t, qc, "fanned")
+	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("alerts")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(queueARN("fanned"))}); err != nil {
+		t.Fatal(err)
+	}
+	eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("to-topic"), EventPattern: aws.String(`{"source":["app"]}`)})
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("to-topic"), Targets: []ebtypes.Target{
+		{Id: aws.String("t"), Arn: topic.TopicArn, InputPath: aws.String("$.detail")}}}); err != nil {
+		t.Fatal(err)
+	}
+	eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
+		{Source: aws.String("app"), DetailType: aws.String("Alert"), Detail: aws.String(`{"level":"high"}`)}}})
+	m := receiveOne(t, qc, fanned)
+	var env2 struct{ Type, TopicArn, Message string }
+	if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env2); err != nil || env2.Type != "Notification" ||
+		env2.TopicArn != aws.ToString(topic.TopicArn) || env2.Message != `{"level":"high"}` {
+		t.Errorf("SNS envelope: %s", aws.ToString(m.Body))
 	}
 }

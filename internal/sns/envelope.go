@@ -1,0 +1,228 @@
+package sns
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"strings"
+	"time"
+)
+
+// What subscribers receive. SQS queues, HTTP/S endpoints and email-json
+// addresses get a JSON envelope around the message (unless raw delivery
+// is on); Lambda functions get an event whose record holds the same
+// fields, some spelled differently (SigningCertUrl, UnsubscribeUrl).
+//
+// virga does not sign messages: it holds no certificate AWS clients would
+// trust, and serves none. Signature carries a base64 digest of the string
+// AWS signs (SHA-1 for SignatureVersion 1, SHA-256 for 2), so that it is
+// present and stable, and SigningCertURL names a file on virga's endpoint
+// that is not served. Code that verifies SNS signatures must skip the
+// check when talking to virga. FIFO topics' envelopes carry no signature
+// fields, as AWS delivers them.
+
+// timestampLayout is SNS's Timestamp: ISO 8601 in UTC with milliseconds.
+const timestampLayout = "2006-01-02T15:04:05.000Z"
+
+func formatTimestamp(t time.Time) string { return t.UTC().Format(timestampLayout) }
+
+// message is one published message.
+type message struct {
+	ID       string
+	TopicARN string
+	// Subject is "" when the publisher set none (SNS refuses an empty one).
+	Subject string
+	// Text is the message; with MessageStructure "json", ByProtocol holds
+	// the text of each key and Text the default.
+	Text       string
+	ByProtocol map[string]string
+	Attributes map[string]attribute
+	Published  time.Time
+	// GroupID, DedupID and Sequence are set for FIFO topics.
+	GroupID, DedupID, Sequence string
+	// TraceHeader is the publisher's X-Ray trace header, passed on to SQS.
+	TraceHeader string
+}
+
+// textFor is the text a subscription of the protocol receives.
+func (m *message) textFor(protocol string) string {
+	if t, ok := m.ByProtocol[protocol]; ok {
+		return t
+	}
+	return m.Text
+}
+
+// deliveredAttributes are the attributes subscribers see: AWS sends them
+// "only when the message structure is String, not JSON".
+func (m *message) deliveredAttributes() map[string]attribute {
+	if m.ByProtocol != nil {
+		return nil
+	}
+	return m.Attributes
+}
+
+// notification is the JSON envelope of a message, in AWS's member order.
+type notification struct {
+	Type              string                       `json:"Type"`
+	MessageID         string                       `json:"MessageId"`
+	SequenceNumber    string                       `json:"SequenceNumber,omitempty"`
+	TopicArn          string                       `json:"TopicArn"`
+	Subject           string                       `json:"Subject,omitempty"`
+	Message           string                       `json:"Message"`
+	Timestamp         string                       `json:"Timestamp"`
+	SignatureVersion  string                       `json:"SignatureVersion,omitempty"`
+	Signature         string                       `json:"Signature,omitempty"`
+	SigningCertURL    string                       `json:"SigningCertURL,omitempty"`
+	UnsubscribeURL    string                       `json:"UnsubscribeURL"`
+	MessageAttributes map[string]envelopeAttribute `json:"MessageAttributes,omitempty"`
+}
+
+// confirmation is the SubscriptionConfirmation message an HTTP/S endpoint
+// gets first.
+type confirmation struct {
+	Type             string `json:"Type"`
+	MessageID        string `json:"MessageId"`
+	Token            string `json:"Token"`
+	TopicArn         string `json:"TopicArn"`
+	Message          string `json:"Message"`
+	SubscribeURL     string `json:"SubscribeURL"`
+	Timestamp        string `json:"Timestamp"`
+	SignatureVersion string `json:"SignatureVersion"`
+	Signature        string `json:"Signature"`
+	SigningCertURL   string `json:"SigningCertURL"`
+}
+
+// lambdaEvent is the event a Lambda subscription's function is invoked
+// with.
+type lambdaEvent struct {
+	Records []lambdaRecord `json:"Records"`
+}
+
+type lambdaRecord struct {
+	EventSource          string        `json:"EventSource"`
+	EventVersion         string        `json:"EventVersion"`
+	EventSubscriptionArn string        `json:"EventSubscriptionArn"`
+	Sns                  lambdaMessage `json:"Sns"`
+}
+
+// lambdaMessage is a message in a Lambda event: Subject is null when not
+// set and MessageAttributes is always present.
+type lambdaMessage struct {
+	Type              string                       `json:"Type"`
+	MessageID         string                       `json:"MessageId"`
+	TopicArn          string                       `json:"TopicArn"`
+	Subject           *string                      `json:"Subject"`
+	Message           string                       `json:"Message"`
+	Timestamp         string                       `json:"Timestamp"`
+	SignatureVersion  string                       `json:"SignatureVersion"`
+	Signature         string                       `json:"Signature"`
+	SigningCertURL    string                       `json:"SigningCertUrl"`
+	UnsubscribeURL    string                       `json:"UnsubscribeUrl"`
+	MessageAttributes map[string]envelopeAttribute `json:"MessageAttributes"`
+}
+
+// stringToSign is what AWS signs: the named fields in alphabetical order,
+// each as "Name\nValue\n"; empty optional fields are left out.
+func stringToSign(fields ...[2]string) string {
+	var b strings.Builder
+	for _, f := range fields {
+		if f[1] == "" && (f[0] == "Subject" || f[0] == "SubscribeURL" || f[0] == "Token") {
+			continue
+		}
+		b.WriteString(f[0])
+		b.WriteByte('\n')
+		b.WriteString(f[1])
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// digest is the stand-in for a signature (see the comment at the top).
+func digest(version, s string) string {
+	if version == "2" {
+		sum := sha256.Sum256([]byte(s))
+		return base64.StdEncoding.EncodeToString(sum[:])
+	}
+	sum := sha1.Sum([]byte(s))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// envelopeFor is the JSON envelope of m for a subscription.
+func (s *Service) envelopeFor(m *message, sub *subscription, signatureVersion string, fifo bool) string {
+	n := notification{
+		Type: "Notification", MessageID: m.ID, TopicArn: m.TopicARN, Subject: m.Subject,
+		Message: m.textFor(sub.rec.Protocol), Timestamp: formatTimestamp(m.Published),
+		UnsubscribeURL: s.unsubscribeURL(sub.arn),
+	}
+	if attrs := m.deliveredAttributes(); len(attrs) > 0 {
+		n.MessageAttributes = envelopeAttributes(attrs)
+	}
+	if fifo {
+		n.SequenceNumber = m.Sequence
+	} else {
+		n.SignatureVersion = signatureVersion
+		n.Signature = digest(signatureVersion, stringToSign(
+			[2]string{"Message", n.Message}, [2]string{"MessageId", n.MessageID}, [2]string{"Subject", n.Subject},
+			[2]string{"Timestamp", n.Timestamp}, [2]string{"TopicArn", n.TopicArn}, [2]string{"Type", n.Type}))
+		n.SigningCertURL = s.signingCertURL()
+	}
+	return compactJSON(n)
+}
+
+// lambdaEventFor is the event a Lambda subscription's function gets.
+func (s *Service) lambdaEventFor(m *message, sub *subscription, signatureVersion string) []byte {
+	msg := lambdaMessage{
+		Type: "Notification", MessageID: m.ID, TopicArn: m.TopicARN, Message: m.textFor(sub.rec.Protocol),
+		Timestamp: formatTimestamp(m.Published), SignatureVersion: signatureVersion,
+		SigningCertURL: s.signingCertURL(), UnsubscribeURL: s.unsubscribeURL(sub.arn),
+		MessageAttributes: envelopeAttributes(m.deliveredAttributes()),
+	}
+	if m.Subject != "" {
+		msg.Subject = &m.Subject
+	}
+	msg.Signature = digest(signatureVersion, stringToSign(
+		[2]string{"Message", msg.Message}, [2]string{"MessageId", msg.MessageID}, [2]string{"Subject", m.Subject},
+		[2]string{"Timestamp", msg.Timestamp}, [2]string{"TopicArn", msg.TopicArn}, [2]string{"Type", msg.Type}))
+	return []byte(compactJSON(lambdaEvent{Records: []lambdaRecord{{
+		EventSource: "aws:sns", EventVersion: "1.0", EventSubscriptionArn: sub.arn, Sns: msg,
+	}}}))
+}
+
+// confirmationFor is the SubscriptionConfirmation message of an HTTP/S
+// subscription.
+func (s *Service) confirmationFor(sub *subscription, topicARN, messageID, signatureVersion string, now time.Time) string {
+	c := confirmation{
+		Type: "SubscriptionConfirmation", MessageID: messageID, Token: sub.rec.Token, TopicArn: topicARN,
+		Message:      "You have chosen to subscribe to the topic " + topicARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+		SubscribeURL: s.subscribeURL(topicARN, sub.rec.Token), Timestamp: formatTimestamp(now),
+		SignatureVersion: signatureVersion, SigningCertURL: s.signingCertURL(),
+	}
+	c.Signature = digest(signatureVersion, stringToSign(
+		[2]string{"Message", c.Message}, [2]string{"MessageId", c.MessageID}, [2]string{"SubscribeURL", c.SubscribeURL},
+		[2]string{"Timestamp", c.Timestamp}, [2]string{"Token", c.Token}, [2]string{"TopicArn", c.TopicArn},
+		[2]string{"Type", c.Type}))
+	return compactJSON(c)
+}
+
+// baseURL is virga's endpoint, where the URLs in messages point.
+func (s *Service) baseURL() string {
+	if s.endpoint == nil {
+		return "http://localhost:4566"
+	}
+	return strings.TrimSuffix(s.endpoint(), "/")
+}
+
+// unsubscribeURL, subscribeURL and signingCertURL are AWS's URLs on
+// virga's endpoint. ARNs and tokens hold no characters a query string
+// must escape, so, like AWS's, the URLs carry them as they are.
+func (s *Service) unsubscribeURL(subscriptionARN string) string {
+	return s.baseURL() + "/?Action=Unsubscribe&SubscriptionArn=" + subscriptionARN
+}
+
+func (s *Service) subscribeURL(topicARN, token string) string {
+	return s.baseURL() + "/?Action=ConfirmSubscription&TopicArn=" + topicARN + "&Token=" + token
+}
+
+func (s *Service) signingCertURL() string {
+	return s.baseURL() + "/SimpleNotificationService-virga.pem"
+}

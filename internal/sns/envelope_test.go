@@ -1,0 +1,73 @@
+package sns
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEnvelopes pins the exact bytes subscribers receive: member order,
+// which members appear when, and no HTML escaping.
+func TestEnvelopes(t *testing.T) {
+	t.Parallel()
+	s := &Service{account: "000000000000", region: "us-east-1", endpoint: func() string { return "http://127.0.0.1:4566/" }}
+	topic := &topic{name: "t", arn: "arn:aws:sns:us-east-1:000000000000:t"}
+	sub := &subscription{arn: topic.arn + ":11111111-2222-4333-8444-555555555555",
+		rec: subscriptionRecord{Protocol: "sqs", Token: "abc123"}}
+	published := time.Date(2024, 5, 6, 7, 8, 9, 120_000_000, time.FixedZone("X", 3600))
+	m := &message{ID: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", TopicARN: topic.arn, Subject: "Hi & bye", Text: "<b>bold</b>",
+		Published: published, Attributes: map[string]attribute{
+			"n": {DataType: "Number", String: "1"},
+			"b": {DataType: "Binary", Binary: []byte("hi")},
+		}}
+
+	const unsubscribe = `"UnsubscribeURL":"http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:11111111-2222-4333-8444-555555555555"`
+	want := `{"Type":"Notification","MessageId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","TopicArn":"arn:aws:sns:us-east-1:000000000000:t",` +
+		`"Subject":"Hi & bye","Message":"<b>bold</b>","Timestamp":"2024-05-06T06:08:09.120Z","SignatureVersion":"1",` +
+		`"Signature":"` + digest("1", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nSubject\nHi & bye\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` +
+		`"SigningCertURL":"http://127.0.0.1:4566/SimpleNotificationService-virga.pem",` + unsubscribe + `,` +
+		`"MessageAttributes":{"b":{"Type":"Binary","Value":"aGk="},"n":{"Type":"Number","Value":"1"}}}`
+	if got := s.envelopeFor(m, sub, "1", false); got != want {
+		t.Errorf("notification:\n got %s\nwant %s", got, want)
+	}
+
+	// A FIFO topic's envelope carries the sequence number and no signature.
+	fifo := *m
+	fifo.Subject, fifo.Attributes, fifo.Sequence = "", nil, "00000000000000000042"
+	want = `{"Type":"Notification","MessageId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","SequenceNumber":"00000000000000000042",` +
+		`"TopicArn":"arn:aws:sns:us-east-1:000000000000:t","Message":"<b>bold</b>","Timestamp":"2024-05-06T06:08:09.120Z",` + unsubscribe + `}`
+	if got := s.envelopeFor(&fifo, sub, "1", true); got != want {
+		t.Errorf("FIFO notification:\n got %s\nwant %s", got, want)
+	}
+
+	// Lambda: other spellings, Subject null when unset, attributes always.
+	bare := *m
+	bare.Subject, bare.Attributes = "", nil
+	want = `{"Records":[{"EventSource":"aws:sns","EventVersion":"1.0","EventSubscriptionArn":"` + sub.arn + `","Sns":{` +
+		`"Type":"Notification","MessageId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","TopicArn":"arn:aws:sns:us-east-1:000000000000:t",` +
+		`"Subject":null,"Message":"<b>bold</b>","Timestamp":"2024-05-06T06:08:09.120Z","SignatureVersion":"2",` +
+		`"Signature":"` + digest("2", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` +
+		`"SigningCertUrl":"http://127.0.0.1:4566/SimpleNotificationService-virga.pem",` +
+		`"UnsubscribeUrl":"http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=` + sub.arn + `","MessageAttributes":{}}}]}`
+	if got := string(s.lambdaEventFor(&bare, sub, "2")); got != want {
+		t.Errorf("Lambda event:\n got %s\nwant %s", got, want)
+	}
+
+	// With MessageStructure json each protocol gets its text and nobody
+	// the attributes.
+	structured := *m
+	structured.ByProtocol = map[string]string{"default": "d", "sqs": "q"}
+	structured.Text = "d"
+	if got := s.envelopeFor(&structured, sub, "1", false); !strings.Contains(got, `"Message":"q"`) || strings.Contains(got, "MessageAttributes") {
+		t.Errorf("structured notification: %s", got)
+	}
+
+	const confirm = `{"Type":"SubscriptionConfirmation","MessageId":"m-1","Token":"abc123","TopicArn":"arn:aws:sns:us-east-1:000000000000:t",` +
+		`"Message":"You have chosen to subscribe to the topic arn:aws:sns:us-east-1:000000000000:t.\nTo confirm the subscription, visit the SubscribeURL included in this message.",` +
+		`"SubscribeURL":"http://127.0.0.1:4566/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:t&Token=abc123",` +
+		`"Timestamp":"2024-05-06T06:08:09.120Z","SignatureVersion":"1","Signature":"`
+	if got := s.confirmationFor(sub, topic.arn, "m-1", "1", published); !strings.Contains(got, confirm) ||
+		!strings.Contains(got, `"SigningCertURL":"http://127.0.0.1:4566/SimpleNotificationService-virga.pem"}`) {
+		t.Errorf("confirmation: %s", got)
+	}
+}

@@ -1,0 +1,334 @@
+package sns
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/store"
+)
+
+// confirmationTokenBytes is the size of a confirmation token's randomness
+// (AWS's tokens are a few hundred hex digits).
+const confirmationTokenBytes = 128
+
+// checkEndpoint checks a subscription endpoint against its protocol.
+func checkEndpoint(protocol, endpoint string) error {
+	if endpoint == "" {
+		return invalidParameter("Endpoint Reason: no value for required parameter")
+	}
+	ok := true
+	what := "Endpoint"
+	switch protocol {
+	case "http", "https":
+		ok, what = isHTTPEndpoint(protocol, endpoint), "Endpoint must match the specified protocol"
+	case "sqs":
+		ok, what = isQueueARN(endpoint), "SQS endpoint ARN"
+	case "lambda":
+		ok, what = isFunctionARN(endpoint), "Lambda endpoint ARN"
+	case "email", "email-json":
+		ok, what = isEmailAddress(endpoint), "Email address"
+	case "sms":
+		ok, what = isPhoneNumber(endpoint), "SMS endpoint"
+	case "application":
+		ok, what = isPlatformEndpointARN(endpoint), "ApplicationEndpoint ARN"
+	case "firehose":
+		ok, what = isFirehoseARN(endpoint), "Firehose endpoint ARN"
+	}
+	if !ok {
+		return invalidParameter("%s", what)
+	}
+	return nil
+}
+
+func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*SubscribeResponse, error) {
+	protocol, endpoint := *in.Protocol, deref(in.Endpoint)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.lookupTopic("TopicArn", *in.TopicArn)
+	if err != nil {
+		return nil, err
+	}
+	if !protocols[protocol] {
+		return nil, invalidParameter("Amazon SNS does not support this protocol string: %s", protocol)
+	}
+	if t.fifo && protocol != "sqs" {
+		return nil, invalidParameter("Invalid protocol type: %s", protocol)
+	}
+	if err := checkEndpoint(protocol, endpoint); err != nil {
+		return nil, err
+	}
+	if !t.fifo && protocol == "sqs" && strings.HasSuffix(endpoint, fifoSuffix) {
+		// AWS says "Invalid parameter" twice here.
+		return nil, invalidParameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+	}
+	attrs, err := checkSubscriptionAttributes(nil, in.Attributes, protocol, t.fifo, endpoint)
+	if err != nil {
+		var ae attrError
+		if errors.As(err, &ae) {
+			return nil, ae.forSubscribe()
+		}
+		return nil, err
+	}
+	returnARN := in.ReturnSubscriptionArn != nil && *in.ReturnSubscriptionArn
+	now := s.clock.Now()
+	for _, sub := range t.subs {
+		if sub.rec.Protocol != protocol || sub.rec.Endpoint != endpoint {
+			continue
+		}
+		// Subscribing an endpoint twice gives the same subscription.
+		for k, v := range attrs {
+			if sub.rec.Attributes[k] != v {
+				return nil, invalidParameter("Attributes Reason: Subscription already exists with different attributes")
+			}
+		}
+		if sub.rec.Pending && (protocol == "http" || protocol == "https") {
+			// A pending endpoint is sent its confirmation again.
+			d := s.newConfirmation(t, sub, now)
+			if err := commit(s.store, func(b store.Batch) { b.Set(deliveryKey(d.ID), mustJSON(d)) }); err != nil {
+				return nil, err
+			}
+			s.outbox.add(d)
+			s.outbox.nudge()
+		}
+		return s.subscribeResponse(sub, returnARN), nil
+	}
+	rec := subscriptionRecord{ID: s.ids.UUID(), Topic: t.name, Protocol: protocol, Endpoint: endpoint,
+		Owner: s.account, Attributes: attrs, Created: now.UnixNano()}
+	switch protocol {
+	case "http", "https", "email", "email-json":
+		rec.Pending = true
+		rec.Token = s.ids.Hex(confirmationTokenBytes)
+	default:
+		// Endpoints in the same account are confirmed at once.
+		rec.Authenticated = true
+	}
+	sub := s.newSubscription(rec, t)
+	var confirm *httpDelivery
+	if protocol == "http" || protocol == "https" {
+		confirm = s.newConfirmation(t, sub, now)
+	}
+	err = commit(s.store, func(b store.Batch) {
+		b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec))
+		if confirm != nil {
+			b.Set(deliveryKey(confirm.ID), mustJSON(confirm))
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.subs[rec.ID] = sub
+	if confirm != nil {
+		s.outbox.add(confirm)
+		s.outbox.nudge()
+	}
+	if protocol == "email" || protocol == "email-json" {
+		s.log.Info("sns: email subscription pending; virga sends no mail, confirm it by visiting SubscribeURL",
+			"subscription", sub.arn, "endpoint", endpoint, "SubscribeURL", s.subscribeURL(t.arn, rec.Token))
+	}
+	return s.subscribeResponse(sub, returnARN), nil
+}
+
+func (s *Service) subscribeResponse(sub *subscription, returnARN bool) *SubscribeResponse {
+	if sub.rec.Pending && !returnARN {
+		return &SubscribeResponse{SubscriptionArn: ptr(pendingSubscribeARN)}
+	}
+	return &SubscribeResponse{SubscriptionArn: ptr(sub.arn)}
+}
+
+// newConfirmation is the outbox entry of an HTTP/S subscription's
+// SubscriptionConfirmation message.
+func (s *Service) newConfirmation(t *topic, sub *subscription, now time.Time) *httpDelivery {
+	id := s.ids.UUID()
+	return &httpDelivery{ID: s.ids.UUID(), Type: "SubscriptionConfirmation", Topic: t.name, SubscriptionID: sub.rec.ID,
+		MessageID: id, Body: s.confirmationFor(sub, t.arn, id, t.signatureVersion(), now), NotBefore: now.UnixMilli()}
+}
+
+func (s *Service) confirmSubscription(ctx context.Context, in *ConfirmSubscriptionInput) (*ConfirmSubscriptionResponse, error) {
+	ref, err := parseTopicARN("TopicArn", *in.TopicArn)
+	if err != nil {
+		return nil, invalidParameter("Topic")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.topics[ref.Name]
+	if t == nil || ref.Region != s.region || ref.Account != s.account {
+		return nil, topicNotFound()
+	}
+	var sub *subscription
+	for _, x := range t.subs {
+		if x.rec.Token != "" && x.rec.Token == *in.Token {
+			sub = x
+		}
+	}
+	if sub == nil {
+		return nil, invalidParameter("Token")
+	}
+	if !sub.rec.Pending {
+		return &ConfirmSubscriptionResponse{SubscriptionArn: ptr(sub.arn)}, nil
+	}
+	rec := sub.rec
+	rec.Pending = false
+	// A confirmation is authenticated when it is a signed API call rather
+	// than a visit to SubscribeURL.
+	if c := awsproto.CallFrom(ctx); c != nil && c.Caller.AccessKeyID != "" {
+		rec.Authenticated = true
+	}
+	if err := commit(s.store, func(b store.Batch) { b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec)) }); err != nil {
+		return nil, err
+	}
+	t.subs[rec.ID] = s.newSubscription(rec, t)
+	return &ConfirmSubscriptionResponse{SubscriptionArn: ptr(sub.arn)}, nil
+}
+
+// lookupSubscription finds the subscription an ARN names. The caller
+// holds s.mu.
+func (s *Service) lookupSubscription(arn string) (*topic, *subscription, error) {
+	ref, ok, err := parseSubscriptionARN(arn)
+	if err != nil {
+		return nil, nil, err
+	}
+	notFound := ErrNotFound.WithMessage(msgSubscriptionNotFound)
+	if !ok || ref.Region != s.region || ref.Account != s.account {
+		return nil, nil, notFound
+	}
+	t := s.topics[ref.Topic]
+	if t == nil || t.subs[ref.ID] == nil {
+		return nil, nil, notFound
+	}
+	return t, t.subs[ref.ID], nil
+}
+
+// unsubscribe deletes a subscription. Like AWS, it succeeds for one that
+// does not exist (any more).
+func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, sub, err := s.lookupSubscription(*in.SubscriptionArn)
+	if errors.Is(err, ErrNotFound) {
+		return &noOutput{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec := t.rec
+	rec.SubscriptionsDeleted++
+	err = commit(s.store, func(b store.Batch) {
+		b.Delete(subscriptionKey(t.name, sub.rec.ID))
+		b.Set(topicKey(t.name), mustJSON(rec))
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.rec = rec
+	delete(t.subs, sub.rec.ID)
+	return &noOutput{}, nil
+}
+
+func (s *Service) getSubscriptionAttributes(ctx context.Context, in *GetSubscriptionAttributesInput) (*GetSubscriptionAttributesResponse, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t, sub, err := s.lookupSubscription(*in.SubscriptionArn)
+	if err != nil {
+		return nil, err
+	}
+	return &GetSubscriptionAttributesResponse{Attributes: s.subscriptionAttributes(t, sub)}, nil
+}
+
+func (s *Service) setSubscriptionAttributes(ctx context.Context, in *SetSubscriptionAttributesInput) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, sub, err := s.lookupSubscription(*in.SubscriptionArn)
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := checkSubscriptionAttributes(sub.rec.Attributes, map[string]string{*in.AttributeName: deref(in.AttributeValue)},
+		sub.rec.Protocol, t.fifo, sub.rec.Endpoint)
+	if err != nil {
+		var ae attrError
+		if errors.As(err, &ae) {
+			return nil, ae.err
+		}
+		return nil, err
+	}
+	rec := sub.rec
+	rec.Attributes = attrs
+	if err := commit(s.store, func(b store.Batch) { b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec)) }); err != nil {
+		return nil, err
+	}
+	t.subs[rec.ID] = s.newSubscription(rec, t)
+	return &noOutput{}, nil
+}
+
+func (s *Service) listSubscriptions(ctx context.Context, in *ListSubscriptionsInput) (*ListSubscriptionsResponse, error) {
+	after, err := decodeNextToken(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	var page []listed
+	for _, t := range s.topics {
+		page = append(page, listOf(t, after)...)
+	}
+	s.mu.RUnlock()
+	subs, next := paginate(page)
+	return &ListSubscriptionsResponse{Subscriptions: subs, NextToken: next}, nil
+}
+
+func (s *Service) listSubscriptionsByTopic(ctx context.Context, in *ListSubscriptionsByTopicInput) (*ListSubscriptionsByTopicResponse, error) {
+	after, err := decodeNextToken(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	t, err := s.lookupTopic("TopicArn", *in.TopicArn)
+	var page []listed
+	if err == nil {
+		page = listOf(t, after)
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	subs, next := paginate(page)
+	return &ListSubscriptionsByTopicResponse{Subscriptions: subs, NextToken: next}, nil
+}
+
+// listed is a subscription as the List operations show it, with the ARN
+// it is ordered by.
+type listed struct {
+	arn string
+	sub Subscription
+}
+
+// listOf returns t's subscriptions whose ARN sorts after the given one.
+// The caller holds s.mu.
+func listOf(t *topic, after string) []listed {
+	var out []listed
+	for _, sub := range t.subs {
+		if sub.arn <= after {
+			continue
+		}
+		out = append(out, listed{arn: sub.arn, sub: Subscription{
+			SubscriptionArn: ptr(sub.listedARN()), Owner: ptr(sub.rec.Owner), Protocol: ptr(sub.rec.Protocol),
+			Endpoint: ptr(sub.rec.Endpoint), TopicArn: ptr(t.arn),
+		}})
+	}
+	return out
+}
+
+// paginate orders subscriptions by ARN and cuts a page.
+func paginate(all []listed) ([]Subscription, *string) {
+	sort.Slice(all, func(i, j int) bool { return all[i].arn < all[j].arn })
+	out := []Subscription{}
+	for i, l := range all {
+		if i == listPageSize {
+			return out, ptr(encodeNextToken(all[i-1].arn))
+		}
+		out = append(out, l.sub)
+	}
+	return out, nil
+}

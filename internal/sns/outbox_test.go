@@ -1,0 +1,300 @@
+package sns
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+	pebblestore "github.com/virga/virga/internal/store/pebble"
+)
+
+// fakeQueues records what SNS sends to queues; a queue whose name is
+// "missing" does not exist.
+type fakeQueues struct {
+	mu   sync.Mutex
+	sent map[string][]QueueMessage
+}
+
+func (q *fakeQueues) SendMessage(_ context.Context, arn string, m QueueMessage) (string, error) {
+	if strings.HasSuffix(arn, ":missing") {
+		return "", apierr.New("AWS.SimpleQueueService.NonExistentQueue", 400, "The specified queue does not exist.")
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.sent == nil {
+		q.sent = map[string][]QueueMessage{}
+	}
+	q.sent[arn] = append(q.sent[arn], m)
+	return "id", nil
+}
+
+func (q *fakeQueues) messages(arn string) []QueueMessage {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]QueueMessage(nil), q.sent[arn]...)
+}
+
+// hookServer answers SNS's POSTs with the status status holds, and passes
+// each request's type and body on.
+type hookServer struct {
+	*httptest.Server
+	status atomic.Int32
+	got    chan [2]string
+}
+
+func newHookServer(t *testing.T) *hookServer {
+	h := &hookServer{got: make(chan [2]string, 16)}
+	h.status.Store(200)
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Header.Get("x-amz-sns-message-type") == "SubscriptionConfirmation" {
+			w.WriteHeader(200)
+		} else {
+			w.WriteHeader(int(h.status.Load()))
+		}
+		h.got <- [2]string{r.Header.Get("x-amz-sns-message-type"), string(body)}
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *hookServer) next(t *testing.T) (string, string) {
+	t.Helper()
+	select {
+	case r := <-h.got:
+		return r[0], r[1]
+	case <-time.After(10 * time.Second):
+		t.Fatal("no request arrived")
+		return "", ""
+	}
+}
+
+// quiet fails if a request is waiting.
+func (h *hookServer) quiet(t *testing.T) {
+	t.Helper()
+	select {
+	case r := <-h.got:
+		t.Fatalf("unexpected %s request", r[0])
+	default:
+	}
+}
+
+// running is a Service whose Run loop can be stopped.
+type running struct {
+	*Service
+	stop func()
+}
+
+func start(t *testing.T, st store.Store, clk clock.Clock, q Queues) running {
+	t.Helper()
+	s, err := New(Deps{Store: st, Clock: clk, IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1",
+		Endpoint: func() string { return "http://virga.test" }, Queues: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Run(ctx, nil)
+	}()
+	stop := func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return running{Service: s, stop: stop}
+}
+
+// storedDelivery waits until the outbox holds one delivery that failed
+// attempts times, and returns it.
+func storedDelivery(t *testing.T, st store.Store, attempts int) httpDelivery {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var found []httpDelivery
+		err := scan(st, snsKey("h"), func(_ []byte, d *httpDelivery) error {
+			found = append(found, *d)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) == 1 && found[0].Attempts == attempts {
+			return found[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox holds %+v; want one delivery after %d failed attempts", found, attempts)
+		}
+		time.Sleep(5 * time.Millisecond) // waiting for the background attempt, not timing it
+	}
+}
+
+// TestOutboxRetriesByTheClockAndSurvivesRestart drives an HTTP
+// subscription's retries with a fake clock: each retry waits for the
+// clock to reach its time, the outbox is durable across a new Service
+// on the same store, and the last failure goes to the dead-letter queue.
+func TestOutboxRetriesByTheClockAndSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clk := clock.NewFake(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))
+	queues := &fakeQueues{}
+	hook := newHookServer(t)
+	s := start(t, st, clk, queues)
+	ctx := context.Background()
+
+	topic, err := s.createTopic(ctx, &CreateTopicInput{Name: ptr("hooks")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dlq = "arn:aws:sqs:us-east-1:000000000000:dlq"
+	if _, err := s.subscribe(ctx, &SubscribeInput{TopicArn: topic.TopicArn, Protocol: ptr("http"), Endpoint: ptr(hook.URL),
+		Attributes: map[string]string{
+			"RedrivePolicy":  `{"deadLetterTargetArn":"` + dlq + `"}`,
+			"DeliveryPolicy": `{"healthyRetryPolicy":{"numRetries":2,"minDelayTarget":10,"maxDelayTarget":10}}`,
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	kind, body := hook.next(t)
+	var c struct{ Token string }
+	if err := json.Unmarshal([]byte(body), &c); kind != "SubscriptionConfirmation" || err != nil {
+		t.Fatalf("first request: %s %s", kind, body)
+	}
+	if _, err := s.confirmSubscription(ctx, &ConfirmSubscriptionInput{TopicArn: topic.TopicArn, Token: &c.Token}); err != nil {
+		t.Fatal(err)
+	}
+
+	hook.status.Store(500)
+	out, err := s.publish(ctx, &PublishInput{TopicArn: topic.TopicArn, Message: ptr("retry me")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kind, _ := hook.next(t); kind != "Notification" {
+		t.Fatalf("attempt 1 was a %s", kind)
+	}
+	d := storedDelivery(t, st, 1)
+	if want := clk.Now().Add(10 * time.Second).UnixMilli(); d.NotBefore != want {
+		t.Errorf("retry 1 due at %d, want %d", d.NotBefore, want)
+	}
+	hook.quiet(t)
+
+	// A new Service on the same store picks the delivery up.
+	s.stop()
+	s = start(t, st, clk, queues)
+	clk.Advance(9 * time.Second)
+	// One second early: a pass over the outbox starts nothing and sleeps
+	// the second that is left.
+	if wait := s.dispatch(ctx, s.log); wait != time.Second {
+		t.Errorf("a second before the retry the outbox sleeps %v", wait)
+	}
+	s.outbox.mu.Lock()
+	early := len(s.outbox.running)
+	s.outbox.mu.Unlock()
+	if early != 0 {
+		t.Errorf("%d deliveries started before their time", early)
+	}
+	storedDelivery(t, st, 1)
+	hook.quiet(t)
+	clk.Advance(time.Second)
+	if kind, _ := hook.next(t); kind != "Notification" {
+		t.Fatalf("attempt 2 was a %s", kind)
+	}
+	storedDelivery(t, st, 2)
+	clk.Advance(10 * time.Second)
+	hook.next(t)
+
+	// After the last retry the message is in the dead-letter queue and the
+	// outbox is empty.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(queues.messages(dlq)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("nothing reached the dead-letter queue")
+		}
+		time.Sleep(5 * time.Millisecond) // waiting for the background attempt, not timing it
+	}
+	dead := queues.messages(dlq)[0]
+	if !strings.Contains(dead.Body, `"MessageId":"`+*out.MessageId+`"`) || dead.Attributes["ErrorCode"].StringValue != "EndpointUnavailable" ||
+		dead.Attributes["ErrorMessage"].StringValue != "HTTP 500" {
+		t.Errorf("dead letter: %+v", dead)
+	}
+	for {
+		n := 0
+		scan(st, snsKey("h"), func(_ []byte, _ *httpDelivery) error { n++; return nil })
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the outbox still holds %d deliveries", n)
+		}
+		time.Sleep(5 * time.Millisecond) // waiting for the background attempt, not timing it
+	}
+	hook.quiet(t)
+}
+
+// TestClientErrorsAreNotRetried checks that a 4xx answer ends the
+// delivery at once, and that an unsubscribed endpoint gets no more.
+func TestClientErrorsAreNotRetried(t *testing.T) {
+	t.Parallel()
+	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	clk := clock.NewFake(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))
+	hook := newHookServer(t)
+	s := start(t, st, clk, &fakeQueues{})
+	ctx := context.Background()
+	topic, _ := s.createTopic(ctx, &CreateTopicInput{Name: ptr("t")})
+	sub, err := s.subscribe(ctx, &SubscribeInput{TopicArn: topic.TopicArn, Protocol: ptr("http"), Endpoint: ptr(hook.URL), ReturnSubscriptionArn: ptr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := hook.next(t)
+	var c struct{ Token string }
+	json.Unmarshal([]byte(body), &c)
+	if _, err := s.confirmSubscription(ctx, &ConfirmSubscriptionInput{TopicArn: topic.TopicArn, Token: &c.Token}); err != nil {
+		t.Fatal(err)
+	}
+	hook.status.Store(404)
+	if _, err := s.publish(ctx, &PublishInput{TopicArn: topic.TopicArn, Message: ptr("m")}); err != nil {
+		t.Fatal(err)
+	}
+	hook.next(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		scan(st, snsKey("h"), func(_ []byte, _ *httpDelivery) error { n++; return nil })
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a 404 left the delivery in the outbox")
+		}
+		time.Sleep(5 * time.Millisecond) // waiting for the background attempt, not timing it
+	}
+	clk.Advance(time.Hour)
+	if _, err := s.unsubscribe(ctx, &UnsubscribeInput{SubscriptionArn: sub.SubscriptionArn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.publish(ctx, &PublishInput{TopicArn: topic.TopicArn, Message: ptr("m2")}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	scan(st, snsKey("h"), func(_ []byte, _ *httpDelivery) error { n++; return nil })
+	if n != 0 {
+		t.Errorf("a publish after Unsubscribe left %d deliveries", n)
+	}
+	hook.quiet(t)
+}
