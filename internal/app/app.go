@@ -25,6 +25,7 @@ import (
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
+	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/store"
@@ -152,6 +153,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
 		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
 		func(ctx context.Context) { topics.Run(ctx, o.Logger) })
+
+	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, sched.API())
+	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {

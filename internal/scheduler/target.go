@@ -1,0 +1,111 @@
+package scheduler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/deliver"
+)
+
+// targetKind is the templated target an ARN names.
+type targetKind int
+
+// The templated targets virga invokes.
+const (
+	kindSQS      targetKind = iota + 1 // SQS SendMessage
+	kindLambda                         // Lambda Invoke, asynchronously
+	kindSNS                            // SNS Publish
+	kindEventBus                       // EventBridge PutEvents
+)
+
+// universalPrefix starts the ARN of a universal target,
+// arn:aws:scheduler:::aws-sdk:service:apiAction.
+const universalPrefix = "arn:aws:scheduler:::aws-sdk:"
+
+// classifyTarget returns the templated target an ARN names, or
+// ValidationException for one virga does not invoke.
+func classifyTarget(arn string) (targetKind, error) {
+	if strings.HasPrefix(arn, universalPrefix) {
+		return 0, invalid("Universal targets (%s) are not supported in this version of virga.", arn)
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[5] == "" {
+		return 0, invalid("Invalid target ARN %s.", arn)
+	}
+	switch resource := parts[5]; parts[2] {
+	case "sqs":
+		return kindSQS, nil
+	case "lambda":
+		if strings.HasPrefix(resource, "function:") {
+			return kindLambda, nil
+		}
+	case "sns":
+		return kindSNS, nil
+	case "events":
+		if strings.HasPrefix(resource, "event-bus/") {
+			return kindEventBus, nil
+		}
+	}
+	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics and EventBridge event buses.", arn)
+}
+
+// The context attributes Scheduler replaces in a target's input when it
+// invokes the target ("Adding context attributes", Scheduler user guide).
+const (
+	attrScheduleARN   = "<aws.scheduler.schedule-arn>"
+	attrScheduledTime = "<aws.scheduler.scheduled-time>"
+	attrExecutionID   = "<aws.scheduler.execution-id>"
+	attrAttempt       = "<aws.scheduler.attempt-number>"
+)
+
+// scheduledTimeLayout is how the scheduled time appears in inputs and
+// dead-letter attributes: 2022-03-22T18:59:43Z.
+const scheduledTimeLayout = "2006-01-02T15:04:05Z"
+
+// invocation is one attempt to invoke a target for one occurrence.
+type invocation struct {
+	scheduleARN string
+	target      targetRecord
+	scheduled   time.Time
+	executionID string
+	attempt     int
+}
+
+// input is the payload the target receives: the target's Input ("{}"
+// when it has none) with the context attributes replaced.
+func (v invocation) input() string {
+	in := "{}"
+	if v.target.Input != nil {
+		in = *v.target.Input
+	}
+	if !strings.Contains(in, "<aws.scheduler.") {
+		return in
+	}
+	return strings.NewReplacer(
+		attrScheduleARN, v.scheduleARN,
+		attrScheduledTime, v.scheduled.UTC().Format(scheduledTimeLayout),
+		attrExecutionID, v.executionID,
+		attrAttempt, strconv.Itoa(v.attempt),
+	).Replace(in)
+}
+
+// message is what the app's router delivers to the target.
+func (v invocation) message() deliver.Message {
+	m := deliver.Message{Body: []byte(v.input())}
+	switch {
+	case v.target.MessageGroupID != "":
+		// A FIFO queue: every attempt at one occurrence carries the same
+		// deduplication id, so that a retry after a send that did arrive
+		// is not a second message.
+		m.GroupID = v.target.MessageGroupID
+		sum := sha256.Sum256([]byte(v.scheduleARN + "|" + v.scheduled.UTC().Format(time.RFC3339Nano)))
+		m.DeduplicationID = hex.EncodeToString(sum[:])
+	case v.target.Source != "":
+		m.Source, m.DetailType = v.target.Source, v.target.DetailType
+		m.Resources = []string{v.scheduleARN}
+	}
+	return m
+}
