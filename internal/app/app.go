@@ -191,6 +191,18 @@ func New(cfg config.Config, o Options) (*App, error) {
 // Handler returns the edge, for serving on a listener of the caller's.
 func (a *App) Handler() http.Handler { return a.handler }
 
+// Service returns the AWS service with the given signing name
+// ("dynamodb", "sqs"), or nil; in-process callers run its operations
+// with awsproto's Service.Call.
+func (a *App) Service(name string) *awsproto.Service {
+	for _, s := range a.services {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
 // Start listens on the configured address and serves in the background.
 // When it returns, the listener is bound and requests are answered.
 func (a *App) Start() error {

@@ -1,0 +1,115 @@
+package awsproto
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/jsoncodec"
+	"github.com/virga/virga/internal/awsproto/shape"
+)
+
+// In-process calls: a service that drives other services' APIs the way a
+// client would — CloudFormation's resource providers creating tables,
+// queues and functions — calls their operations here, in Go, with the
+// same decoding, validation, handlers and errors as over HTTP, but
+// without the wire.
+
+// CallOptions say who makes an in-process call and where, for handlers
+// that look at the call (a queue URL is built from the host a client
+// used).
+type CallOptions struct {
+	// Host is the host:port clients reach virga at.
+	Host string
+	// Caller is the caller's identity.
+	Caller Caller
+}
+
+// Call runs operation op of s with params, the operation's input as a
+// JSON-like document (map[string]any, []any, string, json.Number or
+// float64, bool) keyed by member names wherever the member travels on
+// the wire, and returns its output as such a document. Errors are the
+// operation's (*apierr.Error) or a failure of virga's own.
+func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params map[string]any) (map[string]any, error) {
+	o := s.Operation(op)
+	if o == nil {
+		return nil, apierr.ErrUnknownOperation.Withf("%s has no operation %s", s.Name, op)
+	}
+	in := o.Handler.NewInput()
+	if err := decodeParams(params, in); err != nil {
+		return nil, s.ValidationError.WithMessage(err.Error())
+	}
+	if pv, ok := in.(Prevalidator); ok {
+		if err := pv.Prevalidate(); err != nil {
+			return nil, err
+		}
+	}
+	if vs := shape.Validate(in); len(vs) > 0 {
+		if r, ok := in.(ViolationReviser); ok {
+			revised, err := r.ReviseViolations(vs)
+			if err != nil {
+				return nil, err
+			}
+			if len(revised) > 0 {
+				return nil, s.ValidationError.WithMessage(shape.Message(revised))
+			}
+		} else if s.ViolationError != nil {
+			return nil, s.ViolationError(in, vs)
+		} else {
+			return nil, s.ValidationError.WithMessage(s.validationMessage(in, vs))
+		}
+	}
+	req := &http.Request{Method: http.MethodPost, Host: opts.Host, URL: &url.URL{Path: "/"}, Header: http.Header{}}
+	c := NewCall(req.WithContext(ctx), "", time.Now())
+	c.Service, c.Op, c.Caller = s, o, opts.Caller
+	out, err := o.Handler.Serve(c.Context(), in)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	d := json.NewDecoder(bytes.NewReader(jsoncodec.Marshal(nil, out)))
+	d.UseNumber()
+	if err := d.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s %s: encoding its output: %w", s.Name, op, err)
+	}
+	return doc, nil
+}
+
+// decodeParams fills in from params: body members as the JSON protocols
+// decode them, then members bound to the URI, query string or headers
+// from their scalar values.
+func decodeParams(params map[string]any, in any) error {
+	body, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	if err := jsoncodec.Unmarshal(body, in); err != nil {
+		return err
+	}
+	rv := reflect.ValueOf(in).Elem()
+	for _, f := range shape.Of(rv.Type()).Fields {
+		if f.Loc == shape.Body {
+			continue
+		}
+		v, ok := params[f.Name]
+		if !ok || v == nil {
+			continue
+		}
+		switch x := v.(type) {
+		case map[string]any, []any:
+			return fmt.Errorf("member %s takes a single value", f.Name)
+		default:
+			text := fmt.Sprint(x)
+			if err := shape.SetText(shape.Settable(rv.Field(f.Index)), f.Shape, text, f.TimestampFormat); err != nil {
+				return fmt.Errorf("member %s: %w", f.Name, err)
+			}
+		}
+	}
+	return nil
+}
