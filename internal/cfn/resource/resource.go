@@ -1,0 +1,171 @@
+// Package resource is the contract between CloudFormation's engine and
+// the providers that create, update and delete resources of each type
+// (AWS::DynamoDB::Table, AWS::Lambda::Function, ...). The engine
+// evaluates a resource's properties, calls its type's provider, and keeps
+// what the provider returns: the physical ID (what Ref gives, unless the
+// type says otherwise) and the attributes Fn::GetAtt reads.
+//
+// Providers drive virga's services the way CloudFormation drives AWS's:
+// through the services' own API operations (Env.Call), so that a resource
+// is exactly what the API would have made, with the API's errors as the
+// failure reasons CloudFormation reports.
+package resource
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Env is what providers reach services through.
+type Env struct {
+	// Call runs an operation of a service, named by its signing name
+	// ("dynamodb", "lambda", ...), with its input and output as JSON-like
+	// documents (see awsproto's Service.Call). Errors are the
+	// operation's.
+	Call func(ctx context.Context, service, operation string, input map[string]any) (map[string]any, error)
+	// Region and Account are the stack's.
+	Region, Account string
+	// Endpoint is virga's base URL (http://127.0.0.1:4566).
+	Endpoint string
+}
+
+// Request is one operation on one resource.
+type Request struct {
+	// LogicalID and Type name the resource in its template.
+	LogicalID, Type string
+	// StackName and StackID name its stack; providers use them to build
+	// the names AWS generates (STACK-LOGICALID-RANDOM).
+	StackName, StackID string
+	// Properties are the resource's evaluated properties (for Delete,
+	// the last ones it was created or updated with).
+	Properties map[string]any
+	// PhysicalID and Attributes are the resource's, for Update and Delete.
+	PhysicalID string
+	Attributes map[string]any
+	// OldProperties are the properties before an Update.
+	OldProperties map[string]any
+	// Env reaches the services.
+	Env *Env
+}
+
+// Result is what a Create or Update made.
+type Result struct {
+	// PhysicalID identifies the resource: a name, an ARN or a URL.
+	PhysicalID string
+	// Ref is what Ref gives when it is not PhysicalID (an SQS queue's
+	// Ref is its URL, a Lambda version's its ARN).
+	Ref string
+	// Attributes are what Fn::GetAtt reads, by attribute name.
+	Attributes map[string]any
+}
+
+// Provider creates, updates and deletes the resources of one type.
+type Provider interface {
+	Create(ctx context.Context, r *Request) (*Result, error)
+	// Update changes a resource in place; it is called only when no
+	// changed property requires replacement (see Type.Replace).
+	Update(ctx context.Context, r *Request) (*Result, error)
+	// Delete removes the resource; a resource already gone is not an
+	// error.
+	Delete(ctx context.Context, r *Request) error
+}
+
+// Type describes a resource type to the engine.
+type Type struct {
+	// Name is the type, such as "AWS::SQS::Queue".
+	Name string
+	Provider
+	// Replace lists the top-level properties a change of which replaces
+	// the resource (create the new one, then delete the old) instead of
+	// updating it, as CloudFormation's resource specification says
+	// ("Update requires: Replacement"). "*" means every change replaces.
+	Replace []string
+	// Attributes lists the attributes Fn::GetAtt may read, for
+	// validation; nil accepts any.
+	Attributes []string
+}
+
+// NeedsReplacement reports whether changing old into new replaces the
+// resource.
+func (t *Type) NeedsReplacement(old, new map[string]any) bool {
+	for _, p := range t.Replace {
+		if p == "*" {
+			return !Equal(old, new)
+		}
+		if !Equal(old[p], new[p]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNotFound is what Delete may wrap for a resource already gone; the
+// engine treats it as success.
+var ErrNotFound = errors.New("resource not found")
+
+var (
+	mu    sync.RWMutex
+	types = map[string]*Type{}
+)
+
+// Register makes a type available; providers call it from init.
+func Register(t *Type) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := types[t.Name]; dup {
+		panic(fmt.Sprintf("resource: %s registered twice", t.Name))
+	}
+	types[t.Name] = t
+}
+
+// Lookup returns the registered type, or nil.
+func Lookup(name string) *Type {
+	mu.RLock()
+	defer mu.RUnlock()
+	return types[name]
+}
+
+// Types returns the names of every registered type, sorted.
+func Types() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]string, 0, len(types))
+	for n := range types {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Equal compares two JSON-like values, treating numbers by value.
+func Equal(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !Equal(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !Equal(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}
