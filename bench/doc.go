@@ -6,8 +6,9 @@
 //	go run ./bench -only '^virga/' -cpuprofile cpu.out
 //	go run ./bench -only '^(get|put)/virga-disk/'
 //	go run ./bench -only '^lambda/'
+//	go run ./bench -only '^sqs/'
 //
-// Three suites run. STS GetCallerIdentity, called by the same aws-sdk-go-v2
+// Four suites run. STS GetCallerIdentity, called by the same aws-sdk-go-v2
 // STS client for every row, so the rows differ only in what answers:
 //
 //	bare         a net/http handler that returns a fixed GetCallerIdentity
@@ -61,6 +62,45 @@
 // response; each REPORT line must show an Init Duration) and rie (a new
 // emulator process, until its first successful Invoke; 20 runs).
 //
+// SQS (cells sqs/WORKLOAD/TARGET/cN and sqs/esm/TARGET, so -only '^sqs/'
+// runs it alone), with the aws-sdk-go-v2 SQS client (one client and
+// transport per target, retries off, its MD5 checks on), 1 KB bodies,
+// one queue per workload. A cell's calls are cycles:
+//
+//	single  SendMessage, ReceiveMessage (MaxNumberOfMessages 1),
+//	        DeleteMessage of what it received, at c=1 and c=16; each
+//	        caller's send precedes its receive, so an empty receive is
+//	        an error
+//	batch   SendMessageBatch of 10, ReceiveMessage of the 10 less what
+//	        it has until it has 10 or made 5 calls, DeleteMessageBatch
+//	        of what it received, at c=16
+//
+// and the table shows cycles/s, messages/s (received and deleted, each
+// one sent by a cycle), API calls/s, "calls/s vs ceiling" (the median
+// over rounds of calls/s ÷ the ceiling's req/s: 3 × cycles/s for single,
+// the issue's measure) and "vs const" (cycles/s ÷ the const server's).
+// -concurrency does not apply. The targets:
+//
+//	ceiling     the plain HTTP ceiling, c=16 only
+//	const       a net/http server answering each call with the bytes
+//	            virga answered it with once (ReceiveMessage by the
+//	            number of messages asked for); the body is fixed, so the
+//	            recorded MD5 digests match what the client sends
+//	virga-disk  virga in-process on a temporary data directory: every
+//	            acknowledged send, receive and delete is synced
+//	virga-mem   virga in-process with an in-memory store
+//
+// The esm rows measure an event source mapping: ./esmfn (aws-lambda-go,
+// built and zipped like the echo function) is created with a 10 s
+// timeout, a queue with a 30 s visibility timeout and a mapping with
+// BatchSize 1, all through the API of virga-disk and virga-mem. The bench
+// sends 200 messages to each, one at a time and interleaved, each after
+// the previous one's report and a 20 ms pause (5 unmeasured first). A
+// body starts with a sequence number and the time just before
+// SendMessage; the function POSTs it, with the time its handler started,
+// to a collector the bench serves on loopback (BENCH_COLLECTOR_URL). The
+// table shows p50 and p99 (nearest rank) of handler start − send.
+//
 // Every cell (workload × target × concurrency) is warmed up, then run for a
 // fixed duration, several times. Runs are interleaved: each round runs
 // every target of a workload and concurrency once, one after the other,
@@ -77,7 +117,9 @@
 // SDK's own cost (signing, encoding, decoding), which is the same for every
 // row of a workload. With -cpuprofile, the client's goroutines carry the
 // pprof label side=client, so `go tool pprof -tagignore side=client`
-// shows the in-process servers.
+// shows the in-process servers. With -blockprofile, the bench records
+// where goroutines waited (channels, select, locks, Pebble's commit
+// pipeline), for rows that leave the cores idle.
 //
 // bench/loadgen.sh runs the issue's own check: ../shared/tools/loadgen
 // against `bin/virga up`, dynalite on disk and the okserver ceiling, each

@@ -244,17 +244,23 @@ func startLambdaTargets(ctx context.Context, need, cold map[string]bool) (t *lam
 	return t, stop, notes, nil
 }
 
-// buildEchoFunction builds ./echofn as dir/bootstrap, a static binary for
-// provided.al2023 (CGO_ENABLED=0, -tags lambda.norpc as aws-lambda-go
-// advises for the provided runtimes), and zips it as `bootstrap`.
+// buildEchoFunction builds ./echofn as dir/bootstrap and zips it.
 func buildEchoFunction(ctx context.Context, dir string) (bin string, zipped []byte, err error) {
+	return buildFunction(ctx, dir, "github.com/virga/virga/bench/echofn")
+}
+
+// buildFunction builds the Go package pkg as dir/bootstrap, a static
+// binary for provided.al2023 (CGO_ENABLED=0, -tags lambda.norpc as
+// aws-lambda-go advises for the provided runtimes), and zips it as
+// `bootstrap`.
+func buildFunction(ctx context.Context, dir, pkg string) (bin string, zipped []byte, err error) {
 	bin = filepath.Join(dir, "bootstrap")
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", "lambda.norpc", "-ldflags", "-s -w",
-		"-o", bin, "github.com/virga/virga/bench/echofn")
+		"-o", bin, pkg)
 	cmd.Dir = benchDir()
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", nil, fmt.Errorf("building the echo function: %v\n%s", err, out)
+		return "", nil, fmt.Errorf("building %s: %v\n%s", pkg, err, out)
 	}
 	body, err := os.ReadFile(bin)
 	if err != nil {

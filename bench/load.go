@@ -7,6 +7,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -29,9 +30,38 @@ type result struct {
 	// requests or the latencies.
 	errors   int
 	firstErr error
+	// calls and messages are what the cell's tally counted during the
+	// run (the SQS suite's API calls and messages received and deleted);
+	// 0 for cells without one.
+	calls, messages int64
 }
 
 func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+// callsPerSec is the run's API calls per second: the tally's count, or
+// one per call when the cell has no tally (the plain HTTP ceiling).
+func (r result) callsPerSec() float64 {
+	n := r.calls
+	if n == 0 {
+		n = int64(r.requests)
+	}
+	return float64(n) / r.elapsed.Seconds()
+}
+
+func (r result) messagesPerSec() float64 { return float64(r.messages) / r.elapsed.Seconds() }
+
+// tally counts what a cell's calls do when one call of the callFunc is
+// more than one request: a cycle of the SQS suite makes several API calls
+// and moves one or more messages. Callers add to it as they go; load
+// reads it before and after a run.
+type tally struct{ calls, messages atomic.Int64 }
+
+func (t *tally) read() (calls, messages int64) {
+	if t == nil {
+		return 0, 0
+	}
+	return t.calls.Load(), t.messages.Load()
+}
 
 // cpuPerReq is CPU time per request in µs: unlike req/s, it barely moves
 // when other processes take the cores away.
@@ -52,6 +82,7 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	failed := make([]callErrors, cl.c)
 	var wg sync.WaitGroup
 	cpu0 := cl.cpuNow()
+	calls0, msgs0 := cl.tally.read()
 	start := time.Now()
 	deadline := start.Add(d)
 	for i := range cl.c {
@@ -72,6 +103,7 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	cpu := cl.cpuNow() - cpu0
+	calls1, msgs1 := cl.tally.read()
 	for _, err := range errs {
 		if err != nil {
 			return result{}, err
@@ -81,7 +113,7 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	for _, l := range lat {
 		all = append(all, l...)
 	}
-	r := result{requests: len(all), elapsed: elapsed, cpu: cpu}
+	r := result{requests: len(all), elapsed: elapsed, cpu: cpu, calls: calls1 - calls0, messages: msgs1 - msgs0}
 	for _, f := range failed {
 		r.errors += f.n
 		if r.firstErr == nil {
@@ -158,10 +190,16 @@ func median(runs []result) result {
 // a target and its baseline ran one after the other in each round, so
 // each ratio compares runs under nearly the same load on the machine.
 func medianRatio(runs, base []result) float64 {
+	return medianRatioBy(runs, base, result.rps)
+}
+
+// medianRatioBy is medianRatio of another rate than requests/s: of, for
+// each round, rate(runs[i]) ÷ rate(base[i]).
+func medianRatioBy(runs, base []result, rate func(result) float64) float64 {
 	var ratios []float64
 	for i := range min(len(runs), len(base)) {
-		if base[i].requests > 0 {
-			ratios = append(ratios, runs[i].rps()/base[i].rps())
+		if base[i].requests > 0 && rate(base[i]) > 0 {
+			ratios = append(ratios, rate(runs[i])/rate(base[i]))
 		}
 	}
 	if len(ratios) == 0 {

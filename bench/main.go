@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -26,12 +27,13 @@ func main() {
 }
 
 type flags struct {
-	duration    time.Duration
-	warmup      time.Duration
-	repeat      int
-	concurrency []int
-	only        *regexp.Regexp
-	cpuprofile  string
+	duration     time.Duration
+	warmup       time.Duration
+	repeat       int
+	concurrency  []int
+	only         *regexp.Regexp
+	cpuprofile   string
+	blockprofile string
 }
 
 func parseFlags() (flags, error) {
@@ -40,9 +42,10 @@ func parseFlags() (flags, error) {
 	flag.DurationVar(&f.duration, "duration", time.Second, "measured time per cell and run")
 	flag.DurationVar(&f.warmup, "warmup", 200*time.Millisecond, "unmeasured time before each run of a cell")
 	flag.IntVar(&f.repeat, "repeat", 3, "runs per cell; the median run is reported")
-	flag.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent callers (STS and DynamoDB; Lambda's are the issue's, 1 and 8)")
-	flag.StringVar(&only, "only", "", "run only the cells whose name matches this `regexp`: target/cN for STS (e.g. virga-sigv4/c16), workload/target/cN for DynamoDB (e.g. get/virga-disk/c16), lambda/invoke/target/cN and lambda/cold/target for Lambda (e.g. '^lambda/' for all of it)")
+	flag.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent callers (STS and DynamoDB; Lambda's are the issue's, 1 and 8, SQS's 1 and 16)")
+	flag.StringVar(&only, "only", "", "run only the cells whose name matches this `regexp`: target/cN for STS (e.g. virga-sigv4/c16), workload/target/cN for DynamoDB (e.g. get/virga-disk/c16), lambda/invoke/target/cN and lambda/cold/target for Lambda (e.g. '^lambda/' for all of it), sqs/workload/target/cN and sqs/esm/target for SQS (e.g. '^sqs/')")
 	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	flag.StringVar(&f.blockprofile, "blockprofile", "", "write a profile of where goroutines waited (channels, select, locks; sampled, about one event per 10 µs of waiting) during the measured runs to this file: for rows that leave the cores idle")
 	flag.Parse()
 	if f.duration <= 0 || f.repeat < 1 || f.warmup < 0 {
 		return f, fmt.Errorf("-duration and -repeat must be positive, -warmup not negative")
@@ -66,7 +69,7 @@ func parseFlags() (flags, error) {
 const (
 	suiteSTS      = "sts"
 	suiteDynamoDB = "dynamodb"
-	// suiteLambda is in lambda.go.
+	// suiteLambda is in lambda.go, suiteSQS in sqs.go.
 )
 
 // cell is one target at one concurrency, for one workload, and its runs.
@@ -83,13 +86,16 @@ type cell struct {
 	// countErrors counts failed calls instead of failing the run: the
 	// Lambda rows report errors per target, as the issue asks.
 	countErrors bool
-	runs        []result
+	// tally counts the API calls and messages of a cell whose call is
+	// several requests (the SQS suite's cycles); nil for the others.
+	tally *tally
+	runs  []result
 }
 
 // name is what -only matches and the progress lines show.
 func (cl *cell) name() string {
-	if cl.suite == suiteLambda {
-		return fmt.Sprintf("%s/%s/%s/c%d", suiteLambda, cl.workload, cl.target, cl.c)
+	if cl.suite == suiteLambda || cl.suite == suiteSQS {
+		return fmt.Sprintf("%s/%s/%s/c%d", cl.suite, cl.workload, cl.target, cl.c)
 	}
 	if cl.workload == "" {
 		return fmt.Sprintf("%s/c%d", cl.target, cl.c)
@@ -110,7 +116,7 @@ func (cl *cell) cpuNow() time.Duration {
 
 // plan lists every cell the flags select, before any server starts, so
 // that only the servers some cell needs are started.
-func plan(f flags) ([]*cell, []*coldCell) {
+func plan(f flags) ([]*cell, []*coldCell, []*esmCell) {
 	var cells []*cell
 	add := func(cl *cell) {
 		if f.only.MatchString(cl.name()) {
@@ -146,7 +152,16 @@ func plan(f flags) ([]*cell, []*coldCell) {
 			cold = append(cold, cc)
 		}
 	}
-	return cells, cold
+	for _, sc := range sqsCells {
+		add(&cell{suite: suiteSQS, workload: sc.workload, target: sc.target, c: sc.c, tally: &tally{}})
+	}
+	var esm []*esmCell
+	for _, t := range esmTargets {
+		if ec := (&esmCell{target: t}); f.only.MatchString(ec.name()) {
+			esm = append(esm, ec)
+		}
+	}
+	return cells, cold, esm
 }
 
 func run() error {
@@ -155,17 +170,18 @@ func run() error {
 		return err
 	}
 	ctx := context.Background()
-	cells, cold := plan(f)
-	if len(cells)+len(cold) == 0 {
+	cells, cold, esm := plan(f)
+	if len(cells)+len(cold)+len(esm) == 0 {
 		return fmt.Errorf("-only %q matches no cell", f.only)
 	}
 
 	fmt.Printf("%s\n\n", describeMachine())
-	stop, notes, lt, err := bindTargets(ctx, f, cells, cold)
+	stop, notes, bound, err := bindTargets(ctx, f, cells, cold, esm)
 	defer stop()
 	if err != nil {
 		return err
 	}
+	lt := bound.lambda
 	cells = runnable(cells)
 	cold = runnableCold(cold)
 
@@ -179,6 +195,18 @@ func run() error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if f.blockprofile != "" {
+		out, err := os.Create(f.blockprofile)
+		if err != nil {
+			return err
+		}
+		defer out.Close()
+		runtime.SetBlockProfileRate(int((10 * time.Microsecond).Nanoseconds()))
+		defer func() {
+			runtime.SetBlockProfileRate(0)
+			pprof.Lookup("block").WriteTo(out, 0)
+		}()
 	}
 
 	for _, g := range groups(cells) {
@@ -195,13 +223,16 @@ func run() error {
 					return fmt.Errorf("%s: %w", cl.name(), err)
 				}
 				cl.runs = append(cl.runs, r)
-				fmt.Fprintf(os.Stderr, "  round %d/%d  %-30s %8.0f req/s  %6.1f µs CPU/req%s\n",
-					rep+1, f.repeat, cl.name(), r.rps(), r.cpuPerReq(), errorsNote(r))
+				fmt.Fprintf(os.Stderr, "  round %d/%d  %-30s %8.0f req/s  %6.1f µs CPU/req%s%s\n",
+					rep+1, f.repeat, cl.name(), r.rps(), r.cpuPerReq(), messagesNote(r), errorsNote(r))
 			}
 		}
 	}
 	if len(cold) > 0 {
 		runCold(ctx, cold)
+	}
+	if len(esm) > 0 {
+		runESM(ctx, esm, bound.sqs.collector)
 	}
 
 	if sts := rowsOf(cells, suiteSTS, bareName); len(sts) > 0 {
@@ -232,16 +263,38 @@ func run() error {
 		printLambdaChecks(os.Stdout, lambdaRows, cold)
 		fmt.Println()
 	}
+	sqsRows := sqsRowsOf(cells)
+	if len(sqsRows) > 0 {
+		fmt.Printf("SQS, aws-sdk-go-v2 client, bodies of %d bytes; %d runs of %v per cell, each after %v warm-up; median run shown.\n\n",
+			sqsBodySize, f.repeat, f.duration, f.warmup)
+		printSQSTable(os.Stdout, sqsRows)
+		fmt.Println()
+	}
+	if len(esm) > 0 {
+		fmt.Printf("SQS event source mapping: from just before SendMessage to the start of the function's handler, %d messages a row sent one at a time (BatchSize 1), interleaved; p50 and p99 by nearest rank.\n\n", esmMessages)
+		printESMTable(os.Stdout, esm)
+		fmt.Println()
+	}
+	if len(sqsRows) > 0 || len(esm) > 0 {
+		printSQSChecks(os.Stdout, sqsRows, esm)
+		fmt.Println()
+	}
 	for _, n := range notes {
 		fmt.Println("Note:", n)
 	}
 	return nil
 }
 
+// bound are the started targets the suites need after bindTargets.
+type bound struct {
+	lambda *lambdaTargets
+	sqs    *sqsTargets
+}
+
 // bindTargets starts the servers the cells need and gives each cell its
 // call. Cells whose target could not run (dynalite without node) keep a
 // nil call; notes say why.
-func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell) (stop func(), notes []string, lt *lambdaTargets, err error) {
+func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell, esm []*esmCell) (stop func(), notes []string, b bound, err error) {
 	var stops []func()
 	stop = func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -259,7 +312,7 @@ func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell) 
 		targets, s, err := startTargets(ctx, newTransport(f.concurrency))
 		stops = append(stops, s)
 		if err != nil {
-			return stop, nil, nil, err
+			return stop, nil, b, err
 		}
 		for _, cl := range cells {
 			if cl.suite == suiteSTS {
@@ -272,7 +325,7 @@ func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell) 
 		stops = append(stops, s)
 		notes = n
 		if err != nil {
-			return stop, notes, nil, err
+			return stop, notes, b, err
 		}
 		for _, cl := range cells {
 			if t := targets[cl.target]; cl.suite == suiteDynamoDB && t != nil {
@@ -290,7 +343,7 @@ func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell) 
 		stops = append(stops, s)
 		notes = append(notes, n...)
 		if err != nil {
-			return stop, notes, nil, err
+			return stop, notes, b, err
 		}
 		for _, cl := range cells {
 			if cl.suite == suiteLambda {
@@ -301,9 +354,30 @@ func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell) 
 		for _, cc := range cold {
 			cc.start = t.cold[cc.target]
 		}
-		lt = t
+		b.lambda = t
 	}
-	return stop, notes, lt, nil
+	needESM := map[string]bool{}
+	for _, ec := range esm {
+		needESM[ec.target] = true
+	}
+	if len(need[suiteSQS])+len(needESM) > 0 {
+		t, s, n, err := startSQSTargets(ctx, need[suiteSQS], needESM)
+		stops = append(stops, s)
+		notes = append(notes, n...)
+		if err != nil {
+			return stop, notes, b, err
+		}
+		for _, cl := range cells {
+			if tg := t.load[cl.target]; cl.suite == suiteSQS && tg != nil {
+				cl.call = tg.callFor(cl.workload, cl.tally)
+			}
+		}
+		for _, ec := range esm {
+			ec.send = t.esm[ec.target]
+		}
+		b.sqs = t
+	}
+	return stop, notes, b, nil
 }
 
 func runnable(cells []*cell) []*cell {
