@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/h2c"
 
+	"github.com/virga/virga/internal/artifacts"
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/config"
@@ -47,6 +48,8 @@ type App struct {
 	// environments), after the background loops and before the store.
 	closers     []func() error
 	codeHandler http.Handler
+	// artifacts keeps the packages virga deploy uploads.
+	artifacts *artifacts.Store
 
 	// background are the loops that run while virga serves (TTL sweeps);
 	// Shutdown stops them before closing the store.
@@ -105,6 +108,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	route := &targets{sqs: queues}
+	a.artifacts = artifacts.New(db)
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
 	if err != nil {
 		db.Close()
@@ -121,6 +125,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Queues:             queueSource{queues},
 		Streams:            streamSource{ddb},
 		Destinations:       route,
+		Artifacts:          a.artifacts,
 	})
 	if err != nil {
 		fns.Close()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"github.com/virga/virga/internal/artifacts"
 	"net/http"
 	"net/http/pprof"
 	"time"
@@ -52,6 +53,9 @@ func (a *App) internalHandler() http.Handler {
 	})
 	if a.codeHandler != nil {
 		mux.Handle("GET "+lambda.CodePath, a.codeHandler)
+	}
+	if a.artifacts != nil {
+		mux.Handle(artifacts.Path, a.artifacts.Handler())
 	}
 	if a.cfg.Pprof {
 		mux.HandleFunc("/_virga/debug/pprof/", pprof.Index)

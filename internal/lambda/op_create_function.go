@@ -20,7 +20,7 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if deref(in.PackageType) == "Image" {
 		return nil, invalidParameter("PackageType Image (container image functions) is not supported by virga yet; use PackageType Zip.")
 	}
-	zip, err := zipSource(in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key, in.Code.ImageUri)
+	zip, err := s.zipSource(in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key, in.Code.ImageUri)
 	if err != nil {
 		return nil, err
 	}
@@ -106,14 +106,30 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	return &resp, nil
 }
 
-// zipSource returns the package a Code structure uploads. virga takes
-// packages uploaded as ZipFile; S3 locations and images come later.
-func zipSource(zip []byte, bucket, key, image *string) ([]byte, error) {
+// ArtifactBucket is the bucket `virga deploy` puts packages in (see
+// internal/artifacts); Code from it is read through Deps.Artifacts.
+const ArtifactBucket = "virga-artifacts"
+
+// Artifacts reads deployment artifacts by key.
+type Artifacts interface {
+	Get(key string) ([]byte, error)
+}
+
+// zipSource returns the package a Code structure uploads: the ZipFile,
+// or an artifact virga deploy stored. Other S3 locations and images
+// come later.
+func (s *Service) zipSource(zip []byte, bucket, key, image *string) ([]byte, error) {
 	switch {
 	case image != nil:
 		return nil, invalidParameter("Container images (ImageUri) are not supported by virga yet; upload the package as ZipFile.")
+	case bucket != nil && *bucket == ArtifactBucket && key != nil && s.artifacts != nil:
+		data, err := s.artifacts.Get(*key)
+		if err != nil {
+			return nil, invalidParameter("Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
+		}
+		return data, nil
 	case bucket != nil || key != nil:
-		return nil, invalidParameter("Code from S3 (S3Bucket, S3Key) is not supported by virga yet; upload the package as ZipFile.")
+		return nil, invalidParameter("Code from S3 (S3Bucket, S3Key) is not supported by virga yet; upload the package as ZipFile, or deploy with virga deploy.")
 	case len(zip) == 0:
 		return nil, invalidParameter("Please provide a source for function code.")
 	}

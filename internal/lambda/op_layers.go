@@ -61,7 +61,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, in *PublishLayerVersi
 		return nil, invalidParameter("Invalid layer name: %s", *in.LayerName)
 	}
 	c := in.Content
-	zip, err := zipSource(c.ZipFile, c.S3Bucket, c.S3Key, nil)
+	zip, err := s.zipSource(c.ZipFile, c.S3Bucket, c.S3Key, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 	if err != nil {
 		return nil, err
 	}
-	zip, err := zipSource(in.ZipFile, in.S3Bucket, in.S3Key, in.ImageUri)
+	zip, err := s.zipSource(in.ZipFile, in.S3Bucket, in.S3Key, in.ImageUri)
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,9 @@ type Deps struct {
 	// Destinations receives asynchronous invocations' records and dead
 	// letters; nil drops them.
 	Destinations Destinations
+	// Artifacts holds packages virga deploy uploaded; nil refuses Code
+	// from the artifact bucket.
+	Artifacts Artifacts
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -87,6 +90,7 @@ type Service struct {
 	queues       QueueSource
 	streams      StreamSource
 	destinations Destinations
+	artifacts    Artifacts
 	accountMax   int
 	urlKey       []byte // signs Code.Location URLs
 
@@ -113,11 +117,11 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams,
-		destinations: d.Destinations,
-		accountMax:   d.AccountConcurrency,
-		functions:    map[string]*function{},
-		layers:       map[string]*layer{},
-		urlIndex:     map[string]target{},
+		destinations: d.Destinations, artifacts: d.Artifacts,
+		accountMax: d.AccountConcurrency,
+		functions:  map[string]*function{},
+		layers:     map[string]*layer{},
+		urlIndex:   map[string]target{},
 	}
 	if s.accountMax <= 0 {
 		s.accountMax = DefaultAccountConcurrency
