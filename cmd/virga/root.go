@@ -20,7 +20,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newUpCommand(), newVersionCommand(), newInvokeCommand(), newLogsCommand())
+	root.AddCommand(newUpCommand(), newVersionCommand(), newInvokeCommand(), newLogsCommand(), newDeployCommand())
 	return root
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/virga/virga/internal/artifacts"
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/cloudformation"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/edge"
@@ -168,6 +170,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.services = append(a.services, sched.API())
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
+	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, stacks.API())
+	// Stack operations drive the other services: they stop first.
+	a.closers = append([]func() error{stacks.Close}, a.closers...)
+
 	static := map[string]awsproto.Credential{}
 	for _, c := range cfg.Credentials {
 		static[c.AccessKeyID] = awsproto.Credential{
@@ -195,6 +208,25 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 // Handler returns the edge, for serving on a listener of the caller's.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// call runs an operation of a service in-process, for CloudFormation's
+// resource providers. "apigatewayv2" names the HTTP API service, which
+// shares the signing name "apigateway" with REST APIs.
+func (a *App) call(ctx context.Context, service, op string, input map[string]any) (map[string]any, error) {
+	var svc *awsproto.Service
+	for _, s := range a.services {
+		if s.Name == service && s.Operation(op) != nil ||
+			service == "apigatewayv2" && s.Name == "apigateway" && s.Operation(op) != nil && strings.Contains(s.Operation(op).HTTP, "/v2/") {
+			svc = s
+			break
+		}
+	}
+	if svc == nil {
+		return nil, fmt.Errorf("no service %s with operation %s", service, op)
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
+	return svc.Call(ctx, awsproto.CallOptions{Host: host}, op, input)
+}
 
 // Service returns the AWS service with the given signing name
 // ("dynamodb", "sqs"), or nil; in-process callers run its operations

@@ -1,0 +1,280 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
+	"github.com/spf13/cobra"
+
+	"github.com/virga/virga/internal/cfn/template"
+)
+
+// artifactBucket is where virga deploy's packages live (internal/artifacts).
+const artifactBucket = "virga-artifacts"
+
+type deployFlags struct {
+	template  string
+	stack     string
+	params    []string
+	endpoint  string
+	region    string
+	noExecute bool
+}
+
+func newDeployCommand() *cobra.Command {
+	var f deployFlags
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Build, package and deploy a SAM or CloudFormation template",
+		Long: `Build each function of a template as sam build would, store the packages in
+virga, and create or update the stack through a change set, showing its events
+until it is done; then print its outputs.
+
+Go functions are built with go build (GOOS=linux, CGO_ENABLED=0) into a
+bootstrap, or with the Makefile's build-LOGICALID target for BuildMethod
+makefile; Python functions get requirements.txt installed with pip (or, when
+the package index cannot be reached, use the host's packages); Node.js
+functions get their production dependencies with npm.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return deploy(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	endpoint := os.Getenv("AWS_ENDPOINT_URL")
+	if endpoint == "" {
+		endpoint = os.Getenv("VIRGA_ENDPOINT")
+	}
+	if endpoint == "" {
+		endpoint = "http://127.0.0.1:4566"
+	}
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = "us-east-1"
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.template, "template-file", "t", "template.yaml", "the template")
+	fl.StringVar(&f.stack, "stack-name", "", "the stack's name (default: the template directory's name)")
+	fl.StringArrayVar(&f.params, "parameter-overrides", nil, "KEY=VALUE (repeatable, or several separated by spaces)")
+	fl.StringVar(&f.endpoint, "endpoint-url", endpoint, "virga's URL (AWS_ENDPOINT_URL)")
+	fl.StringVar(&f.region, "region", region, "region (AWS_REGION)")
+	fl.BoolVar(&f.noExecute, "no-execute-changeset", false, "create the change set and show it, without executing it")
+	return cmd
+}
+
+func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
+	body, err := os.ReadFile(f.template)
+	if err != nil {
+		return err
+	}
+	t, err := template.Parse(body)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.template, err)
+	}
+	abs, _ := filepath.Abs(f.template)
+	if f.stack == "" {
+		f.stack = sanitizeStackName(filepath.Base(filepath.Dir(abs)))
+	}
+	for _, c := range findCode(t.Tree, filepath.Dir(abs)) {
+		zip, err := build(ctx, c, log)
+		if err != nil {
+			return err
+		}
+		key, err := upload(ctx, f.endpoint, zip)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.logicalID, err)
+		}
+		c.set(artifactBucket, key)
+		fmt.Fprintf(log, "Packaged %s (%d bytes)\n", c.logicalID, len(zip))
+	}
+	processed, err := json.Marshal(t.Tree)
+	if err != nil {
+		return err
+	}
+	params, err := parseOverrides(f.params)
+	if err != nil {
+		return err
+	}
+	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if key == "" || secret == "" {
+		key, secret = "test", "test"
+	}
+	cf := cloudformation.NewFromConfig(aws.Config{Region: f.region, BaseEndpoint: aws.String(f.endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN"))})
+
+	typ := cftypes.ChangeSetTypeUpdate
+	existing, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &f.stack})
+	if err != nil || len(existing.Stacks) == 0 || existing.Stacks[0].StackStatus == cftypes.StackStatusReviewInProgress {
+		typ = cftypes.ChangeSetTypeCreate
+	}
+	csName := fmt.Sprintf("virga-deploy-%d", time.Now().Unix())
+	created, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
+		StackName: &f.stack, ChangeSetName: &csName, ChangeSetType: typ, TemplateBody: aws.String(string(processed)),
+		Parameters:   params,
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityNamedIam, cftypes.CapabilityCapabilityAutoExpand},
+	})
+	if err != nil {
+		return apiError(err)
+	}
+	cs, err := waitChangeSet(ctx, cf, *created.Id)
+	if err != nil {
+		return err
+	}
+	if cs.Status == cftypes.ChangeSetStatusFailed {
+		if strings.Contains(aws.ToString(cs.StatusReason), "didn't contain changes") {
+			fmt.Fprintf(out, "No changes to deploy. Stack %s is up to date.\n", f.stack)
+			return nil
+		}
+		return fmt.Errorf("the change set failed: %s", aws.ToString(cs.StatusReason))
+	}
+	fmt.Fprintf(out, "Changes to %s:\n", f.stack)
+	for _, c := range cs.Changes {
+		rc := c.ResourceChange
+		rep := ""
+		if rc.Replacement == cftypes.ReplacementTrue {
+			rep = " (replacement)"
+		}
+		fmt.Fprintf(out, "  %-8s %-40s %s%s\n", rc.Action, aws.ToString(rc.LogicalResourceId), aws.ToString(rc.ResourceType), rep)
+	}
+	if f.noExecute {
+		fmt.Fprintf(out, "Change set %s created; not executed.\n", csName)
+		return nil
+	}
+	started := time.Now().Add(-time.Second)
+	if _, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: created.Id}); err != nil {
+		return apiError(err)
+	}
+	status, err := follow(ctx, cf, aws.ToString(created.StackId), started, out)
+	if err != nil {
+		return err
+	}
+	if status != cftypes.StackStatusCreateComplete && status != cftypes.StackStatusUpdateComplete {
+		return fmt.Errorf("stack %s: %s", f.stack, status)
+	}
+	final, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId})
+	if err != nil {
+		return apiError(err)
+	}
+	if outs := final.Stacks[0].Outputs; len(outs) > 0 {
+		fmt.Fprintln(out, "Outputs:")
+		for _, o := range outs {
+			fmt.Fprintf(out, "  %s: %s\n", aws.ToString(o.OutputKey), aws.ToString(o.OutputValue))
+		}
+	}
+	fmt.Fprintf(out, "Successfully created/updated stack - %s\n", f.stack)
+	return nil
+}
+
+// sanitizeStackName makes a directory name a valid stack name.
+func sanitizeStackName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if name == "" || !(name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z') {
+		name = "app-" + name
+	}
+	return name
+}
+
+// parseOverrides reads KEY=VALUE overrides; an argument may hold several
+// separated by spaces, as sam deploy takes them.
+func parseOverrides(args []string) ([]cftypes.Parameter, error) {
+	var out []cftypes.Parameter
+	for _, a := range args {
+		for _, kv := range strings.Fields(a) {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" {
+				return nil, fmt.Errorf("--parameter-overrides %q: want KEY=VALUE", kv)
+			}
+			k = strings.TrimPrefix(k, "ParameterKey=")
+			v = strings.TrimPrefix(v, "ParameterValue=")
+			out = append(out, cftypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(v)})
+		}
+	}
+	return out, nil
+}
+
+func waitChangeSet(ctx context.Context, cf *cloudformation.Client, id string) (*cloudformation.DescribeChangeSetOutput, error) {
+	for {
+		cs, err := cf.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: &id})
+		if err != nil {
+			return nil, apiError(err)
+		}
+		switch cs.Status {
+		case cftypes.ChangeSetStatusCreateComplete, cftypes.ChangeSetStatusFailed:
+			return cs, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// follow prints the stack's events as they come until its status is no
+// longer in progress, and returns that status.
+func follow(ctx context.Context, cf *cloudformation.Client, stackID string, since time.Time, out io.Writer) (cftypes.StackStatus, error) {
+	seen := map[string]bool{}
+	for {
+		evs, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: &stackID})
+		if err != nil {
+			return "", apiError(err)
+		}
+		var fresh []cftypes.StackEvent
+		for _, e := range evs.StackEvents {
+			if !seen[aws.ToString(e.EventId)] && e.Timestamp != nil && e.Timestamp.After(since) {
+				fresh = append(fresh, e)
+			}
+		}
+		sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].Timestamp.Before(*fresh[j].Timestamp) })
+		for _, e := range fresh {
+			seen[aws.ToString(e.EventId)] = true
+			reason := aws.ToString(e.ResourceStatusReason)
+			if reason != "" {
+				reason = "  " + reason
+			}
+			fmt.Fprintf(out, "%-45s %-30s %s%s\n", e.ResourceStatus, aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), reason)
+		}
+		st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &stackID})
+		if err != nil {
+			return "", apiError(err)
+		}
+		status := st.Stacks[0].StackStatus
+		if !strings.HasSuffix(string(status), "_IN_PROGRESS") {
+			return status, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+// apiError words an SDK error briefly.
+func apiError(err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return fmt.Errorf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
+	}
+	return err
+}

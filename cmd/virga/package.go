@@ -1,0 +1,269 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Packaging: virga deploy turns each local code location of a template
+// into a zip in virga's artifact store, as sam build and sam deploy do
+// with S3: Go functions are built (go build of a bootstrap for the
+// host, or the Makefile's build-LOGICALID target), Python functions get
+// their requirements.txt installed beside the code, Node.js functions
+// their package.json's production dependencies; everything else is
+// zipped as it is.
+
+// codeLocation is one local path a template names as code.
+type codeLocation struct {
+	logicalID string
+	runtime   string
+	method    string // Metadata.BuildMethod
+	handler   string
+	dir       string // absolute
+	// set replaces the location in the template with an artifact's URI.
+	set func(bucket, key string)
+}
+
+// findCode lists the local code locations of a template's resources:
+// CodeUri of AWS::Serverless::Function (or Globals.Function.CodeUri),
+// ContentUri of AWS::Serverless::LayerVersion, and Code or Content
+// given as a path on AWS::Lambda::Function and AWS::Lambda::LayerVersion.
+func findCode(tree map[string]any, baseDir string) []codeLocation {
+	resources, _ := tree["Resources"].(map[string]any)
+	globals, _ := tree["Globals"].(map[string]any)
+	gfn, _ := globals["Function"].(map[string]any)
+	var out []codeLocation
+	local := func(v any) (string, bool) {
+		s, ok := v.(string)
+		if !ok || s == "" || strings.HasPrefix(s, "s3://") {
+			return "", false
+		}
+		if !filepath.IsAbs(s) {
+			s = filepath.Join(baseDir, s)
+		}
+		return s, true
+	}
+	for id, r := range resources {
+		res, _ := r.(map[string]any)
+		props, _ := res["Properties"].(map[string]any)
+		if props == nil {
+			props = map[string]any{}
+			if res != nil {
+				res["Properties"] = props
+			}
+		}
+		meta, _ := res["Metadata"].(map[string]any)
+		method, _ := meta["BuildMethod"].(string)
+		rt, _ := props["Runtime"].(string)
+		if rt == "" {
+			rt, _ = gfn["Runtime"].(string)
+		}
+		handler, _ := props["Handler"].(string)
+		if handler == "" {
+			handler, _ = gfn["Handler"].(string)
+		}
+		switch res["Type"] {
+		case "AWS::Serverless::Function":
+			if _, inline := props["InlineCode"]; inline {
+				continue
+			}
+			uri, ok := props["CodeUri"]
+			if !ok {
+				uri = gfn["CodeUri"]
+			}
+			if uri == nil {
+				uri = "."
+			}
+			if dir, ok := local(uri); ok {
+				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, handler: handler, dir: dir,
+					set: func(b, k string) { props["CodeUri"] = "s3://" + b + "/" + k }})
+			}
+		case "AWS::Serverless::LayerVersion":
+			if dir, ok := local(props["ContentUri"]); ok {
+				out = append(out, codeLocation{logicalID: id, method: method, dir: dir,
+					set: func(b, k string) { props["ContentUri"] = "s3://" + b + "/" + k }})
+			}
+		case "AWS::Lambda::Function":
+			if dir, ok := local(props["Code"]); ok {
+				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, handler: handler, dir: dir,
+					set: func(b, k string) { props["Code"] = map[string]any{"S3Bucket": b, "S3Key": k} }})
+			}
+		case "AWS::Lambda::LayerVersion":
+			if dir, ok := local(props["Content"]); ok {
+				out = append(out, codeLocation{logicalID: id, method: method, dir: dir,
+					set: func(b, k string) { props["Content"] = map[string]any{"S3Bucket": b, "S3Key": k} }})
+			}
+		}
+	}
+	return out
+}
+
+// build makes the zip of one code location, reporting steps to log.
+func build(ctx context.Context, c codeLocation, log io.Writer) ([]byte, error) {
+	info, err := os.Stat(c.dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: code at %s: %w", c.logicalID, c.dir, err)
+	}
+	if !info.IsDir() {
+		if strings.HasSuffix(c.dir, ".zip") {
+			return os.ReadFile(c.dir)
+		}
+		return nil, fmt.Errorf("%s: %s is neither a directory nor a .zip", c.logicalID, c.dir)
+	}
+	work, err := os.MkdirTemp("", "virga-build-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	switch {
+	case c.method == "makefile":
+		fmt.Fprintf(log, "Building %s with make build-%s\n", c.logicalID, c.logicalID)
+		if err := runIn(ctx, c.dir, nil, log, "make", "build-"+c.logicalID, "ARTIFACTS_DIR="+work); err != nil {
+			return nil, fmt.Errorf("%s: make: %w", c.logicalID, err)
+		}
+	case c.method == "go1.x" || c.runtime == "go1.x" || (strings.HasPrefix(c.runtime, "provided") && hasFile(c.dir, "go.mod")):
+		fmt.Fprintf(log, "Building %s with go build\n", c.logicalID)
+		env := []string{"GOOS=linux", "GOARCH=" + runtime.GOARCH, "CGO_ENABLED=0"}
+		out := filepath.Join(work, "bootstrap")
+		if err := runIn(ctx, c.dir, env, log, "go", "build", "-tags", "lambda.norpc", "-o", out, "."); err != nil {
+			return nil, fmt.Errorf("%s: go build: %w", c.logicalID, err)
+		}
+		if c.runtime == "go1.x" && c.handler != "" && c.handler != "bootstrap" {
+			// go1.x runs the executable its Handler names.
+			if err := os.Rename(out, filepath.Join(work, filepath.Base(c.handler))); err != nil {
+				return nil, err
+			}
+		}
+	default:
+		if err := copyTree(c.dir, work); err != nil {
+			return nil, err
+		}
+		switch {
+		case strings.HasPrefix(c.runtime, "python") && hasFile(work, "requirements.txt"):
+			fmt.Fprintf(log, "Installing %s's requirements.txt\n", c.logicalID)
+			if err := runIn(ctx, work, nil, log, "python3", "-m", "pip", "install", "-q", "-r", "requirements.txt", "-t", "."); err != nil {
+				fmt.Fprintf(log, "warning: %s: pip install failed (%v); the function will use the packages installed on this host\n", c.logicalID, err)
+			}
+		case strings.HasPrefix(c.runtime, "nodejs") && hasFile(work, "package.json"):
+			fmt.Fprintf(log, "Installing %s's production dependencies\n", c.logicalID)
+			if err := runIn(ctx, work, nil, log, "npm", "install", "--omit=dev", "--no-audit", "--no-fund"); err != nil {
+				return nil, fmt.Errorf("%s: npm install: %w", c.logicalID, err)
+			}
+		}
+	}
+	return zipDir(work)
+}
+
+func hasFile(dir, name string) bool {
+	_, err := os.Stat(filepath.Join(dir, name))
+	return err == nil
+}
+
+func runIn(ctx context.Context, dir string, env []string, log io.Writer, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = log, log
+	return cmd.Run()
+}
+
+// copyTree copies a directory's regular files, keeping their modes, and
+// leaves out version control directories.
+func copyTree(from, to string) error {
+	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			if d.Name() == ".git" || d.Name() == ".aws-sam" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, info.Mode().Perm())
+	})
+}
+
+// zipDir zips a directory's files with their modes, in a stable order.
+func zipDir(dir string) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		h, err := zip.FileInfoHeader(info)
+		if err != nil {
+			return err
+		}
+		h.Name = filepath.ToSlash(rel)
+		h.Method = zip.Deflate
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(w, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// upload stores a zip in virga's artifact store and returns its key.
+func upload(ctx context.Context, endpoint string, data []byte) (string, error) {
+	sum := sha256.Sum256(data)
+	key := hex.EncodeToString(sum[:]) + ".zip"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, strings.TrimSuffix(endpoint, "/")+"/_virga/artifacts/"+key, bytes.NewReader(data))
+	if err != nil {
+		return "", err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		body, _ := io.ReadAll(res.Body)
+		return "", fmt.Errorf("uploading an artifact: %s: %s", res.Status, strings.TrimSpace(string(body)))
+	}
+	return key, nil
+}

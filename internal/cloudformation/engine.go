@@ -1,0 +1,767 @@
+package cloudformation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/cfn/template"
+)
+
+// Stack and resource statuses, as CloudFormation reports them.
+const (
+	createInProgress         = "CREATE_IN_PROGRESS"
+	createComplete           = "CREATE_COMPLETE"
+	createFailed             = "CREATE_FAILED"
+	rollbackInProgress       = "ROLLBACK_IN_PROGRESS"
+	rollbackComplete         = "ROLLBACK_COMPLETE"
+	rollbackFailed           = "ROLLBACK_FAILED"
+	updateInProgress         = "UPDATE_IN_PROGRESS"
+	updateCleanup            = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"
+	updateComplete           = "UPDATE_COMPLETE"
+	updateFailed             = "UPDATE_FAILED"
+	updateRollbackInProgress = "UPDATE_ROLLBACK_IN_PROGRESS"
+	updateRollbackCleanup    = "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS"
+	updateRollbackComplete   = "UPDATE_ROLLBACK_COMPLETE"
+	updateRollbackFailed     = "UPDATE_ROLLBACK_FAILED"
+	deleteInProgress         = "DELETE_IN_PROGRESS"
+	deleteComplete           = "DELETE_COMPLETE"
+	deleteFailed             = "DELETE_FAILED"
+	deleteSkipped            = "DELETE_SKIPPED"
+	reviewInProgress         = "REVIEW_IN_PROGRESS"
+)
+
+func isInProgress(status string) bool { return strings.HasSuffix(status, "_IN_PROGRESS") }
+
+// interruptedStatus is where an operation a stop interrupted ends.
+func interruptedStatus(status string) string {
+	switch {
+	case status == reviewInProgress:
+		return reviewInProgress
+	case strings.HasPrefix(status, "CREATE"), status == rollbackInProgress:
+		return rollbackFailed
+	case strings.HasPrefix(status, "UPDATE_ROLLBACK"):
+		return updateRollbackFailed
+	case strings.HasPrefix(status, "UPDATE"):
+		return updateRollbackFailed
+	case strings.HasPrefix(status, "DELETE"):
+		return deleteFailed
+	}
+	return status
+}
+
+// plan is a template made ready for an operation: transformed, parsed,
+// validated, with its parameter values and conditions.
+type plan struct {
+	tmpl      *template.Template
+	processed string // the processed template, JSON
+	values    *template.Values
+	conds     map[string]bool
+	params    []paramRecord
+}
+
+const samTransform = "AWS::Serverless-2016-10-31"
+
+// prepare turns a template body and parameters into a plan. previous
+// holds the stack's current parameter values, for UsePreviousValue.
+func (s *Service) prepare(ctx context.Context, body string, params []Parameter, previous []paramRecord, stackName, stackID string, caps []string, changeSet bool) (*plan, error) {
+	t, err := template.Parse([]byte(body))
+	if err != nil {
+		return nil, templateError(err)
+	}
+	if len(t.Transforms) > 0 {
+		if !changeSet && !slices.Contains(caps, "CAPABILITY_AUTO_EXPAND") {
+			return nil, ErrCapabilities.WithMessage("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
+		}
+		tree := t.Tree
+		for _, name := range t.Transforms {
+			if name != samTransform || s.d.Transform == nil {
+				return nil, ErrValidation.Withf("Template format error: Unsupported transform %s. virga supports %s.", name, samTransform)
+			}
+			out, _, err := s.d.Transform(ctx, name, tree, stackName)
+			if err != nil {
+				return nil, ErrValidation.WithMessage(err.Error())
+			}
+			tree = out
+		}
+		delete(tree, "Transform")
+		if t, err = template.FromTree(tree); err != nil {
+			return nil, templateError(err)
+		}
+	}
+	if err := t.Validate(); err != nil {
+		return nil, templateError(err)
+	}
+	if need := iamCapability(t); need != "" && !slices.Contains(caps, need) &&
+		!(need == "CAPABILITY_IAM" && slices.Contains(caps, "CAPABILITY_NAMED_IAM")) {
+		return nil, ErrCapabilities.Withf("Requires capabilities : [%s]", need)
+	}
+	overrides := map[string]string{}
+	for _, p := range params {
+		key := deref(p.ParameterKey)
+		if p.UsePreviousValue != nil && *p.UsePreviousValue {
+			for _, prev := range previous {
+				if prev.Key == key {
+					overrides[key] = prev.Value
+				}
+			}
+			continue
+		}
+		overrides[key] = deref(p.ParameterValue)
+	}
+	values, err := t.ResolveParameters(overrides, template.Pseudo{Region: s.d.Region, AccountID: s.d.Account, StackName: stackName, StackID: stackID})
+	if err != nil {
+		return nil, templateError(err)
+	}
+	conds, err := t.EvalConditions(values)
+	if err != nil {
+		return nil, templateError(err)
+	}
+	processed, err := json.Marshal(t.Tree)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{tmpl: t, processed: string(processed), values: values, conds: conds}
+	for _, name := range t.ParameterNames {
+		v := values.Params[name]
+		p.params = append(p.params, paramRecord{Key: name, Value: v.Value, NoEcho: v.NoEcho})
+	}
+	return p, nil
+}
+
+// iamCapability is the capability a template's IAM resources need: IAM
+// resources with custom names need CAPABILITY_NAMED_IAM.
+func iamCapability(t *template.Template) string {
+	need := ""
+	for _, r := range t.Resources {
+		if !strings.HasPrefix(r.Type, "AWS::IAM::") {
+			continue
+		}
+		need = "CAPABILITY_IAM"
+		for _, k := range []string{"RoleName", "UserName", "GroupName", "ManagedPolicyName", "InstanceProfileName"} {
+			if _, ok := r.Properties[k]; ok {
+				return "CAPABILITY_NAMED_IAM"
+			}
+		}
+	}
+	return need
+}
+
+// templateError words a template package error as CloudFormation's
+// ValidationError.
+func templateError(err error) error {
+	if e := apierr.As(err); e != nil {
+		return e
+	}
+	return ErrValidation.WithMessage(err.Error())
+}
+
+// resolver resolves a stack's resources and exports for Eval.
+type resolver struct {
+	s  *Service
+	st *stack
+}
+
+func (r resolver) Ref(id string) (string, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	rs := r.st.rec.Resources[id]
+	if rs == nil || rs.ref() == "" {
+		return "", ErrValidation.Withf("Template error: resource %s is not yet created", id)
+	}
+	return rs.ref(), nil
+}
+
+func (r resolver) GetAtt(id, attr string) (any, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	rs := r.st.rec.Resources[id]
+	if rs == nil {
+		return nil, ErrValidation.Withf("Template error: instance of Fn::GetAtt references undefined resource %s", id)
+	}
+	v, ok := rs.Attributes[attr]
+	if !ok {
+		return nil, ErrValidation.Withf("Template error: resource %s does not support attribute type %s in Fn::GetAtt", id, attr)
+	}
+	return v, nil
+}
+
+func (r resolver) ImportValue(name string) (string, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	if e, ok := r.s.exports()[name]; ok {
+		return *e.Value, nil
+	}
+	return "", ErrValidation.Withf("No export named %s found", name)
+}
+
+// evalContext evaluates values of p's template for stack st.
+func (s *Service) evalContext(st *stack, p *plan, path string) *template.EvalContext {
+	return &template.EvalContext{Template: p.tmpl, Values: p.values, Conditions: p.conds, Resolver: resolver{s, st}, Path: path}
+}
+
+// properties evaluates a resource's properties.
+func (s *Service) properties(st *stack, p *plan, id string) (map[string]any, error) {
+	r := p.tmpl.Resources[id]
+	v, err := template.Eval(r.Properties, s.evalContext(st, p, "/Resources/"+id+"/Properties"))
+	if err != nil {
+		return nil, err
+	}
+	props, _ := v.(map[string]any)
+	if props == nil {
+		props = map[string]any{}
+	}
+	return props, nil
+}
+
+// failure is one resource that failed, for the stack's status reason.
+type failures struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (f *failures) add(id string) {
+	f.mu.Lock()
+	f.ids = append(f.ids, id)
+	f.mu.Unlock()
+}
+
+func (f *failures) list() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ids := slices.Clone(f.ids)
+	sort.Strings(ids)
+	return "[" + strings.Join(ids, ", ") + "]"
+}
+
+// reason words a provider's error as CloudFormation's resource failure
+// reason.
+func reason(err error) string {
+	if e := apierr.As(err); e != nil {
+		return fmt.Sprintf("Resource handler returned message: \"%s\" (Service: %s, Status Code: %d, Request ID: 00000000-0000-0000-0000-000000000000)",
+			e.Message, e.Code, e.Status)
+	}
+	return err.Error()
+}
+
+// inWaves runs f on every resource of every wave, a wave's resources in
+// parallel, and stops after a wave in which f failed.
+func inWaves(waves [][]string, f func(id string) bool) bool {
+	for _, wave := range waves {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := true
+		for _, id := range wave {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if !f(id) {
+					mu.Lock()
+					ok = false
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// setResource updates a resource's state and records the event; the
+// resource is created in the stack when new.
+func (s *Service) setResource(st *stack, id, typ, status, why string, apply func(*resourceState), props map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st.rec.Resources == nil {
+		st.rec.Resources = map[string]*resourceState{}
+	}
+	rs := st.rec.Resources[id]
+	if rs == nil {
+		rs = &resourceState{LogicalID: id, Type: typ}
+		st.rec.Resources[id] = rs
+	}
+	if apply != nil {
+		apply(rs)
+	}
+	rs.Status, rs.StatusReason, rs.Updated = status, why, s.d.Clock.Now()
+	if err := s.save(st); err != nil {
+		s.log.Error("cloudformation: saving a stack", "stack", st.rec.Name, "err", err)
+	}
+	s.record(st, id, rs.PhysicalID, rs.Type, status, why, props)
+}
+
+// create makes one resource of p.
+func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) bool {
+	r := p.tmpl.Resources[id]
+	s.setResource(st, id, r.Type, createInProgress, "", func(rs *resourceState) {
+		rs.Type, rs.PhysicalID, rs.Ref, rs.Attributes = r.Type, "", "", nil
+		rs.DeletionPolicy = policyString(r.DeletionPolicy)
+	}, nil)
+	typ := resource.Lookup(r.Type)
+	if typ == nil {
+		s.setResource(st, id, r.Type, createFailed, fmt.Sprintf("Resource type %s is not supported in this version of virga.", r.Type), nil, nil)
+		return false
+	}
+	props, err := s.properties(st, p, id)
+	if err != nil {
+		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
+		return false
+	}
+	res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+		Properties: props, Env: s.env()})
+	if err != nil {
+		s.setResource(st, id, r.Type, createFailed, reason(err), nil, nil)
+		return false
+	}
+	s.setResource(st, id, r.Type, createComplete, "", func(rs *resourceState) {
+		rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+	}, nil)
+	return true
+}
+
+func policyString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// remove deletes one resource; Retain keeps it.
+func (s *Service) remove(ctx context.Context, st *stack, id string) bool {
+	s.mu.Lock()
+	rs := st.rec.Resources[id]
+	var cp resourceState
+	if rs != nil {
+		cp = *rs
+	}
+	s.mu.Unlock()
+	if rs == nil {
+		return true
+	}
+	drop := func() {
+		s.mu.Lock()
+		delete(st.rec.Resources, id)
+		s.save(st)
+		s.mu.Unlock()
+	}
+	if cp.DeletionPolicy == "Retain" {
+		s.setResource(st, id, cp.Type, deleteSkipped, "", nil, nil)
+		drop()
+		return true
+	}
+	if cp.PhysicalID == "" || cp.Status == createFailed && cp.PhysicalID == "" {
+		s.setResource(st, id, cp.Type, deleteComplete, "", nil, nil)
+		drop()
+		return true
+	}
+	s.setResource(st, id, cp.Type, deleteInProgress, "", nil, nil)
+	typ := resource.Lookup(cp.Type)
+	if typ != nil {
+		err := typ.Delete(ctx, &resource.Request{LogicalID: id, Type: cp.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+			Properties: cp.Properties, PhysicalID: cp.PhysicalID, Attributes: cp.Attributes, Env: s.env()})
+		if err != nil && !errors.Is(err, resource.ErrNotFound) {
+			s.setResource(st, id, cp.Type, deleteFailed, reason(err), nil, nil)
+			return false
+		}
+	}
+	s.setResource(st, id, cp.Type, deleteComplete, "", nil, nil)
+	drop()
+	return true
+}
+
+// outputs evaluates p's outputs.
+func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
+	var out []outputRecord
+	for _, name := range p.tmpl.OutputNames {
+		o := p.tmpl.Outputs[name]
+		if o.Condition != "" && !p.conds[o.Condition] {
+			continue
+		}
+		path := "/Outputs/" + name
+		v, err := template.Eval(o.Value, s.evalContext(st, p, path+"/Value"))
+		if err != nil {
+			return nil, err
+		}
+		rec := outputRecord{Key: name, Value: text(v)}
+		if o.Description != nil {
+			d, _ := template.Eval(o.Description, s.evalContext(st, p, path+"/Description"))
+			rec.Description = text(d)
+		}
+		if o.ExportName != nil {
+			e, err := template.Eval(o.ExportName, s.evalContext(st, p, path+"/Export/Name"))
+			if err != nil {
+				return nil, err
+			}
+			rec.ExportName = text(e)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// text renders an evaluated value as CloudFormation shows it: lists
+// comma-joined.
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = text(e)
+		}
+		return strings.Join(parts, ",")
+	}
+	return fmt.Sprint(v)
+}
+
+// runCreate creates every resource of p, then the outputs; a failure
+// rolls the stack back unless rollback is disabled.
+func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
+	g, err := p.tmpl.Graph(p.conds)
+	if err != nil {
+		s.finish(st, createFailed, err.Error())
+		return
+	}
+	var failed failures
+	ok := inWaves(g.Waves(), func(id string) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		if !s.create(ctx, st, p, id) {
+			failed.add(id)
+			return false
+		}
+		return true
+	})
+	if ok {
+		outs, err := s.outputs(st, p)
+		if err == nil {
+			s.mu.Lock()
+			st.rec.Outputs = outs
+			s.mu.Unlock()
+			s.finish(st, createComplete, "")
+			return
+		}
+		ok = false
+		failed.add("Outputs: " + err.Error())
+	}
+	why := "The following resource(s) failed to create: " + failed.list() + ". "
+	s.mu.Lock()
+	noRollback := st.rec.NoRollback
+	s.mu.Unlock()
+	if noRollback {
+		s.finish(st, createFailed, why+"Rollback disabled.")
+		return
+	}
+	s.mu.Lock()
+	s.stackEvent(st, rollbackInProgress, why+"Rollback requested by user.")
+	s.mu.Unlock()
+	if s.removeAll(ctx, st, g.DeletionWaves()) {
+		s.finish(st, rollbackComplete, "")
+	} else {
+		s.finish(st, rollbackFailed, "The following resource(s) failed to delete during rollback.")
+	}
+}
+
+// removeAll deletes a stack's resources in the deletion order of waves,
+// then any left that the waves do not name.
+func (s *Service) removeAll(ctx context.Context, st *stack, waves [][]string) bool {
+	ok := inWaves(waves, func(id string) bool { return s.remove(ctx, st, id) })
+	s.mu.Lock()
+	var rest []string
+	for id := range st.rec.Resources {
+		rest = append(rest, id)
+	}
+	s.mu.Unlock()
+	for _, id := range rest {
+		ok = s.remove(ctx, st, id) && ok
+	}
+	return ok
+}
+
+// finish ends an operation with a status.
+func (s *Service) finish(st *stack, status, why string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.rec.Updated = s.d.Clock.Now()
+	if status == deleteComplete {
+		st.rec.Deleted = st.rec.Updated
+	}
+	s.stackEvent(st, status, why)
+	st.busy = false
+	if status == deleteComplete {
+		delete(s.stacks, st.rec.Name)
+		s.deleted = append(s.deleted, st)
+	}
+}
+
+// runDelete deletes every resource of the stack.
+func (s *Service) runDelete(ctx context.Context, st *stack, retain []string) {
+	s.mu.Lock()
+	for _, id := range retain {
+		if rs := st.rec.Resources[id]; rs != nil {
+			rs.DeletionPolicy = "Retain"
+		}
+	}
+	body := st.rec.Processed
+	s.mu.Unlock()
+	var waves [][]string
+	if t, err := template.Parse([]byte(body)); err == nil {
+		if g, err := t.Graph(allTrue(t)); err == nil {
+			waves = g.DeletionWaves()
+		}
+	}
+	if s.removeAll(ctx, st, waves) {
+		s.finish(st, deleteComplete, "")
+	} else {
+		s.finish(st, deleteFailed, "The following resource(s) failed to delete.")
+	}
+}
+
+// allTrue holds every condition of t true, so a graph covers every
+// resource that may exist.
+func allTrue(t *template.Template) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range t.ConditionNames {
+		m[n] = true
+	}
+	return m
+}
+
+// update is what an update does to one resource.
+type update struct {
+	action      string // Add, Modify, Remove
+	replacement bool
+}
+
+// runUpdate moves a stack from its current template to p's.
+func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) {
+	g, err := p.tmpl.Graph(p.conds)
+	if err != nil {
+		s.finish(st, updateRollbackComplete, err.Error())
+		return
+	}
+	s.mu.Lock()
+	saved := savedState{}
+	for id, rs := range st.rec.Resources {
+		saved[id] = *rs
+	}
+	s.mu.Unlock()
+	var replaced []resourceState // old resources to delete at cleanup
+	var repMu sync.Mutex
+	var failed failures
+	ok := inWaves(g.Waves(), func(id string) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		r := p.tmpl.Resources[id]
+		b, existed := saved[id]
+		if !existed || b.Type != r.Type || b.PhysicalID == "" {
+			if existed {
+				repMu.Lock()
+				replaced = append(replaced, b)
+				repMu.Unlock()
+			}
+			if !s.create(ctx, st, p, id) {
+				failed.add(id)
+				return false
+			}
+			return true
+		}
+		props, err := s.properties(st, p, id)
+		if err != nil {
+			s.setResource(st, id, r.Type, updateFailed, err.Error(), nil, nil)
+			failed.add(id)
+			return false
+		}
+		s.mu.Lock()
+		if rs := st.rec.Resources[id]; rs != nil {
+			rs.DeletionPolicy = policyString(r.DeletionPolicy)
+		}
+		s.mu.Unlock()
+		if resource.Equal(props, b.Properties) {
+			return true // unchanged: no event, as CloudFormation
+		}
+		typ := resource.Lookup(r.Type)
+		if typ == nil {
+			s.setResource(st, id, r.Type, updateFailed, fmt.Sprintf("Resource type %s is not supported in this version of virga.", r.Type), nil, nil)
+			failed.add(id)
+			return false
+		}
+		if typ.NeedsReplacement(b.Properties, props) {
+			s.setResource(st, id, r.Type, updateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.", nil, nil)
+			res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: props, Env: s.env()})
+			if err != nil {
+				s.setResource(st, id, r.Type, updateFailed, reason(err), nil, nil)
+				failed.add(id)
+				return false
+			}
+			repMu.Lock()
+			replaced = append(replaced, b)
+			repMu.Unlock()
+			s.setResource(st, id, r.Type, updateComplete, "", func(rs *resourceState) {
+				rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+			}, nil)
+			return true
+		}
+		s.setResource(st, id, r.Type, updateInProgress, "", nil, nil)
+		res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+			Properties: props, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
+		if err != nil {
+			s.setResource(st, id, r.Type, updateFailed, reason(err), nil, nil)
+			failed.add(id)
+			return false
+		}
+		s.setResource(st, id, r.Type, updateComplete, "", func(rs *resourceState) {
+			rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+			if rs.PhysicalID == "" {
+				rs.PhysicalID = b.PhysicalID
+			}
+		}, nil)
+		return true
+	})
+	var outs []outputRecord
+	if ok {
+		if outs, err = s.outputs(st, p); err != nil {
+			ok = false
+			failed.add("Outputs: " + err.Error())
+		}
+	}
+	if !ok {
+		s.rollbackUpdate(ctx, st, p, old, saved, failed.list())
+		return
+	}
+	s.mu.Lock()
+	st.rec.Outputs, st.rec.Processed, st.rec.Parameters = outs, p.processed, p.params
+	s.stackEvent(st, updateCleanup, "")
+	s.mu.Unlock()
+	// Cleanup: resources the new template dropped, then replaced ones.
+	var gone []string
+	s.mu.Lock()
+	for id := range st.rec.Resources {
+		if !inPlan(p, id) {
+			gone = append(gone, id)
+		}
+	}
+	s.mu.Unlock()
+	oldWaves := [][]string{gone}
+	if old != nil {
+		if og, err := old.tmpl.Graph(old.conds); err == nil {
+			oldWaves = filterWaves(og.DeletionWaves(), gone)
+		}
+	}
+	inWaves(oldWaves, func(id string) bool { return s.remove(ctx, st, id) })
+	for _, rs := range replaced {
+		if typ := resource.Lookup(rs.Type); typ != nil && rs.DeletionPolicy != "Retain" {
+			typ.Delete(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+				Properties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+		}
+	}
+	s.finish(st, updateComplete, "")
+}
+
+// inPlan reports whether p's template has the resource, under a
+// condition that holds.
+func inPlan(p *plan, id string) bool {
+	r := p.tmpl.Resources[id]
+	return r != nil && (r.Condition == "" || p.conds[r.Condition])
+}
+
+func filterWaves(waves [][]string, keep []string) [][]string {
+	var out [][]string
+	for _, w := range waves {
+		var f []string
+		for _, id := range w {
+			if slices.Contains(keep, id) {
+				f = append(f, id)
+			}
+		}
+		if len(f) > 0 {
+			out = append(out, f)
+		}
+	}
+	// Anything the old graph did not name goes last.
+	for _, id := range keep {
+		found := false
+		for _, w := range out {
+			if slices.Contains(w, id) {
+				found = true
+			}
+		}
+		if !found {
+			out = append(out, []string{id})
+		}
+	}
+	return out
+}
+
+// savedState is a stack's resources before an update, by logical ID.
+type savedState map[string]resourceState
+
+// rollbackUpdate undoes a failed update: resources it created are
+// deleted, resources it changed get their previous properties back.
+func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, saved savedState, failedList string) {
+	s.mu.Lock()
+	s.stackEvent(st, updateRollbackInProgress, "The following resource(s) failed to update: "+failedList+". ")
+	var current []resourceState
+	for _, rs := range st.rec.Resources {
+		current = append(current, *rs)
+	}
+	s.mu.Unlock()
+	ok := true
+	for _, rs := range current {
+		prev, existed := saved[rs.LogicalID]
+		typ := resource.Lookup(rs.Type)
+		switch {
+		case !existed:
+			ok = s.remove(ctx, st, rs.LogicalID) && ok
+		case prev.PhysicalID != rs.PhysicalID:
+			// Replaced: drop the new one, keep the old.
+			if typ != nil && rs.PhysicalID != "" {
+				typ.Delete(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+					Properties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+			}
+			s.restore(st, prev)
+		case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
+			s.setResource(st, rs.LogicalID, rs.Type, updateInProgress, "", nil, nil)
+			res, err := typ.Update(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+				Properties: prev.Properties, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+			if err != nil {
+				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, reason(err), nil, nil)
+				ok = false
+				continue
+			}
+			prev.Attributes = res.Attributes
+			s.restore(st, prev)
+		default:
+			if rs.Status != prev.Status {
+				s.restore(st, prev)
+			}
+		}
+	}
+	if ok {
+		s.finish(st, updateRollbackComplete, "")
+	} else {
+		s.finish(st, updateRollbackFailed, "")
+	}
+}
+
+// restore puts a resource's previous state back.
+func (s *Service) restore(st *stack, prev resourceState) {
+	s.setResource(st, prev.LogicalID, prev.Type, updateComplete, "", func(rs *resourceState) {
+		status := rs.Status
+		*rs = prev
+		rs.Status = status
+	}, nil)
+}

@@ -1,0 +1,281 @@
+package cloudformation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	pebblestore "github.com/virga/virga/internal/store/pebble"
+)
+
+// things is a fake world the Test::Thing provider creates things in.
+type things struct {
+	mu      sync.Mutex
+	live    map[string]map[string]any // physical id → properties
+	next    int
+	creates []string
+}
+
+var world = &things{live: map[string]map[string]any{}}
+
+type thingProvider struct{}
+
+func (thingProvider) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	if r.Properties["Fail"] == "yes" {
+		return nil, apierr.New("ValidationException", 400, "thing "+r.LogicalID+" refused")
+	}
+	world.mu.Lock()
+	defer world.mu.Unlock()
+	world.next++
+	id := fmt.Sprintf("%s-%s-%d", r.StackName, r.LogicalID, world.next)
+	world.live[id] = r.Properties
+	world.creates = append(world.creates, r.LogicalID)
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"Name": r.Properties["Name"], "Id": id}}, nil
+}
+
+func (thingProvider) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	if r.Properties["Fail"] == "update" {
+		return nil, errors.New("update refused")
+	}
+	world.mu.Lock()
+	defer world.mu.Unlock()
+	world.live[r.PhysicalID] = r.Properties
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"Name": r.Properties["Name"], "Id": r.PhysicalID}}, nil
+}
+
+func (thingProvider) Delete(ctx context.Context, r *resource.Request) error {
+	world.mu.Lock()
+	defer world.mu.Unlock()
+	if _, ok := world.live[r.PhysicalID]; !ok {
+		return resource.ErrNotFound
+	}
+	delete(world.live, r.PhysicalID)
+	return nil
+}
+
+func init() {
+	resource.Register(&resource.Type{Name: "Test::Thing", Provider: thingProvider{}, Replace: []string{"Key"}})
+}
+
+func (w *things) has(prefix string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for id := range w.live {
+		if strings.HasPrefix(id, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func newTestService(t *testing.T) *Service {
+	t.Helper()
+	db, err := pebblestore.Open(pebblestore.Options{InMemory: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(); db.Close() })
+	return s
+}
+
+const thingsTemplate = `
+Parameters:
+  Greeting:
+    Type: String
+    Default: hello
+Resources:
+  A:
+    Type: Test::Thing
+    Properties:
+      Name: !Sub "${Greeting}-a"
+      Key: k1
+  B:
+    Type: Test::Thing
+    Properties:
+      Name: !GetAtt A.Name
+      Parent: !Ref A
+Outputs:
+  BName:
+    Value: !GetAtt B.Name
+    Export:
+      Name: !Sub "${AWS::StackName}-b"
+`
+
+func stackStatus(t *testing.T, s *Service, name string) (string, Stack) {
+	t.Helper()
+	out, err := s.describeStacks(context.Background(), &DescribeStacksInput{StackName: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *out.Stacks[0].StackStatus, out.Stacks[0]
+}
+
+func TestStackLifecycle(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	if _, err := s.createStack(ctx, &CreateStackInput{StackName: ptr("life"), TemplateBody: ptr(thingsTemplate)}); err != nil {
+		t.Fatal(err)
+	}
+	status, st := stackStatus(t, s, "life")
+	if status != createComplete || len(st.Outputs) != 1 || *st.Outputs[0].OutputValue != "hello-a" || *st.Outputs[0].ExportName != "life-b" {
+		t.Fatalf("after create: %s %+v", status, st.Outputs)
+	}
+	if !world.has("life-A-") || !world.has("life-B-") {
+		t.Fatal("things not created")
+	}
+	ex, _ := s.listExports(ctx, &ListExportsInput{})
+	if len(ex.Exports) != 1 || *ex.Exports[0].Value != "hello-a" {
+		t.Errorf("exports: %+v", ex.Exports)
+	}
+	_, err := s.createStack(ctx, &CreateStackInput{StackName: ptr("life"), TemplateBody: ptr(thingsTemplate)})
+	if e := apierr.As(err); e == nil || e.Code != "AlreadyExistsException" {
+		t.Errorf("second create: %v", err)
+	}
+
+	// A parameter change modifies A in place, and B through its GetAtt.
+	if _, err := s.updateStack(ctx, &UpdateStackInput{StackName: ptr("life"), UsePreviousTemplate: ptr(true),
+		Parameters: []Parameter{{ParameterKey: ptr("Greeting"), ParameterValue: ptr("hi")}}}); err != nil {
+		t.Fatal(err)
+	}
+	status, st = stackStatus(t, s, "life")
+	if status != updateComplete || *st.Outputs[0].OutputValue != "hi-a" {
+		t.Fatalf("after update: %s %+v", status, st.Outputs)
+	}
+	_, err = s.updateStack(ctx, &UpdateStackInput{StackName: ptr("life"), UsePreviousTemplate: ptr(true),
+		Parameters: []Parameter{{ParameterKey: ptr("Greeting"), UsePreviousValue: ptr(true)}}})
+	if e := apierr.As(err); e == nil || e.Message != "No updates are to be performed." {
+		t.Errorf("an update with no changes: %v", err)
+	}
+
+	// Changing Key replaces A: a new physical thing, the old one deleted.
+	before, _ := s.describeStackResource(ctx, &DescribeStackResourceInput{StackName: ptr("life"), LogicalResourceId: ptr("A")})
+	replaced := strings.Replace(thingsTemplate, "Key: k1", "Key: k2", 1)
+	if _, err := s.updateStack(ctx, &UpdateStackInput{StackName: ptr("life"), TemplateBody: ptr(replaced)}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.describeStackResource(ctx, &DescribeStackResourceInput{StackName: ptr("life"), LogicalResourceId: ptr("A")})
+	if *after.StackResourceDetail.PhysicalResourceId == *before.StackResourceDetail.PhysicalResourceId || world.has(*before.StackResourceDetail.PhysicalResourceId) {
+		t.Errorf("A was not replaced: %s → %s", *before.StackResourceDetail.PhysicalResourceId, *after.StackResourceDetail.PhysicalResourceId)
+	}
+
+	// A failing update rolls back.
+	failing := strings.Replace(replaced, "Parent: !Ref A", "Parent: !Ref A\n      Fail: update", 1)
+	if _, err := s.updateStack(ctx, &UpdateStackInput{StackName: ptr("life"), TemplateBody: ptr(failing)}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := stackStatus(t, s, "life"); status != updateRollbackComplete {
+		t.Errorf("after a failed update: %s", status)
+	}
+
+	if _, err := s.deleteStack(ctx, &DeleteStackInput{StackName: ptr("life")}); err != nil {
+		t.Fatal(err)
+	}
+	if world.has("life-") {
+		t.Error("things left after delete")
+	}
+	_, err = s.describeStacks(ctx, &DescribeStacksInput{StackName: ptr("life")})
+	if e := apierr.As(err); e == nil || e.Message != "Stack with id life does not exist" {
+		t.Errorf("describe after delete: %v", err)
+	}
+	list, _ := s.listStacks(ctx, &ListStacksInput{StackStatusFilter: []string{deleteComplete}})
+	if len(list.StackSummaries) != 1 {
+		t.Errorf("deleted stacks: %+v", list.StackSummaries)
+	}
+}
+
+func TestStackCreateFailureRollsBack(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	// C, created after B, fails.
+	body := strings.Replace(thingsTemplate, "Outputs:", `  C:
+    Type: Test::Thing
+    DependsOn: B
+    Properties:
+      Fail: "yes"
+Outputs:`, 1)
+	if _, err := s.createStack(ctx, &CreateStackInput{StackName: ptr("broken"), TemplateBody: ptr(body)}); err != nil {
+		t.Fatal(err)
+	}
+	status, st := stackStatus(t, s, "broken")
+	if status != rollbackComplete {
+		t.Errorf("after a failed create: %s (%s)", status, deref(st.StackStatusReason))
+	}
+	if world.has("broken-") {
+		t.Error("rollback left things behind")
+	}
+	evs, _ := s.describeStackEvents(ctx, &DescribeStackEventsInput{StackName: ptr("broken")})
+	found := false
+	for _, e := range evs.StackEvents {
+		if *e.LogicalResourceId == "C" && *e.ResourceStatus == createFailed && strings.Contains(deref(e.ResourceStatusReason), "thing C refused") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no CREATE_FAILED event for C with the provider's reason")
+	}
+
+	// An unsupported type fails the stack naming the type.
+	unsupported := "Resources:\n  X:\n    Type: AWS::Nonexistent::Thing\n"
+	s.createStack(ctx, &CreateStackInput{StackName: ptr("unsupported"), TemplateBody: ptr(unsupported)})
+	evs, _ = s.describeStackEvents(ctx, &DescribeStackEventsInput{StackName: ptr("unsupported")})
+	found = false
+	for _, e := range evs.StackEvents {
+		if strings.Contains(deref(e.ResourceStatusReason), "AWS::Nonexistent::Thing is not supported") {
+			found = true
+		}
+	}
+	if status, _ := stackStatus(t, s, "unsupported"); status != rollbackComplete || !found {
+		t.Errorf("unsupported type: %s, reason found %v", status, found)
+	}
+}
+
+func TestChangeSets(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	cs, err := s.createChangeSet(ctx, &CreateChangeSetInput{StackName: ptr("viacs"), ChangeSetName: ptr("first"), ChangeSetType: ptr("CREATE"), TemplateBody: ptr(thingsTemplate)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := stackStatus(t, s, "viacs"); status != reviewInProgress {
+		t.Errorf("stack of a CREATE change set: %s", status)
+	}
+	d, err := s.describeChangeSet(ctx, &DescribeChangeSetInput{ChangeSetName: cs.Id})
+	if err != nil || *d.Status != "CREATE_COMPLETE" || len(d.Changes) != 2 || *d.Changes[0].ResourceChange.Action != "Add" {
+		t.Fatalf("DescribeChangeSet: %+v %v", d, err)
+	}
+	if _, err := s.executeChangeSet(ctx, &ExecuteChangeSetInput{ChangeSetName: ptr("first"), StackName: ptr("viacs")}); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := stackStatus(t, s, "viacs"); status != createComplete {
+		t.Fatalf("after executing: %s", status)
+	}
+	// The same template again: nothing to change.
+	s.createChangeSet(ctx, &CreateChangeSetInput{StackName: ptr("viacs"), ChangeSetName: ptr("same"), TemplateBody: ptr(thingsTemplate)})
+	d, _ = s.describeChangeSet(ctx, &DescribeChangeSetInput{ChangeSetName: ptr("same"), StackName: ptr("viacs")})
+	if *d.Status != "FAILED" || *d.StatusReason != noChanges {
+		t.Errorf("an empty change set: %s %s", *d.Status, deref(d.StatusReason))
+	}
+	changed := strings.Replace(thingsTemplate, "Key: k1", "Key: k9", 1)
+	s.createChangeSet(ctx, &CreateChangeSetInput{StackName: ptr("viacs"), ChangeSetName: ptr("rekey"), TemplateBody: ptr(changed)})
+	d, _ = s.describeChangeSet(ctx, &DescribeChangeSetInput{ChangeSetName: ptr("rekey"), StackName: ptr("viacs")})
+	if len(d.Changes) != 1 || *d.Changes[0].ResourceChange.Action != "Modify" || *d.Changes[0].ResourceChange.Replacement != "True" {
+		t.Errorf("a replacing change: %+v", d.Changes)
+	}
+	list, _ := s.listChangeSets(ctx, &ListChangeSetsInput{StackName: ptr("viacs")})
+	if len(list.Summaries) != 2 {
+		t.Errorf("ListChangeSets: %d", len(list.Summaries))
+	}
+}

@@ -1,0 +1,298 @@
+package cloudformation
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/virga/virga/internal/cfn/resource"
+)
+
+// A change set is a stack operation described before it runs: what the
+// template would add, modify (and whether it replaces) and remove. It
+// lives with its stack; executing one runs the create or update it
+// describes and deletes the stack's change sets.
+type changeSet struct {
+	ID              string            `json:"id"`
+	Name            string            `json:"name"`
+	Type            string            `json:"type"` // CREATE or UPDATE
+	Status          string            `json:"status"`
+	ExecutionStatus string            `json:"executionStatus"`
+	StatusReason    string            `json:"reason,omitempty"`
+	Description     string            `json:"description,omitempty"`
+	Created         time.Time         `json:"created"`
+	Template        string            `json:"template"`
+	Processed       string            `json:"processed"`
+	Params          []paramRecord     `json:"params,omitempty"`
+	Capabilities    []string          `json:"capabilities,omitempty"`
+	Tags            map[string]string `json:"tags,omitempty"`
+	Changes         []changeRecord    `json:"changes,omitempty"`
+}
+
+type changeRecord struct {
+	Action      string `json:"action"` // Add, Modify, Remove
+	LogicalID   string `json:"logicalId"`
+	PhysicalID  string `json:"physicalId,omitempty"`
+	Type        string `json:"type"`
+	Replacement string `json:"replacement,omitempty"` // True, False, Conditional
+}
+
+// noChanges is CloudFormation's reason for a change set with nothing to
+// do; `aws cloudformation deploy` recognises it.
+const noChanges = "The submitted information didn't contain changes. Submit different information to create a change set."
+
+// changes compares the resources of two plans (old is nil for a new
+// stack): added, removed, and modified ones, by their unevaluated
+// definitions.
+func changes(old, p *plan, current map[string]*resourceState) []changeRecord {
+	var out []changeRecord
+	for _, id := range p.tmpl.ResourceNames {
+		r := p.tmpl.Resources[id]
+		if r.Condition != "" && !p.conds[r.Condition] {
+			continue
+		}
+		cur := current[id]
+		if old == nil || cur == nil || old.tmpl.Resources[id] == nil {
+			out = append(out, changeRecord{Action: "Add", LogicalID: id, Type: r.Type})
+			continue
+		}
+		o := old.tmpl.Resources[id]
+		if o.Type == r.Type && resource.Equal(o.Properties, r.Properties) && resource.Equal(o.Raw["DependsOn"], r.Raw["DependsOn"]) {
+			continue
+		}
+		rep := "False"
+		if o.Type != r.Type {
+			rep = "True"
+		} else if t := resource.Lookup(r.Type); t != nil && t.NeedsReplacement(o.Properties, r.Properties) {
+			rep = "True"
+		}
+		out = append(out, changeRecord{Action: "Modify", LogicalID: id, PhysicalID: cur.PhysicalID, Type: r.Type, Replacement: rep})
+	}
+	for id, cur := range current {
+		if r := p.tmpl.Resources[id]; r == nil || r.Condition != "" && !p.conds[r.Condition] {
+			out = append(out, changeRecord{Action: "Remove", LogicalID: id, PhysicalID: cur.PhysicalID, Type: cur.Type})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Action == "Add" && out[j].Action != "Add" })
+	return out
+}
+
+func findChangeSet(st *stack, nameOrID string) *changeSet {
+	for _, cs := range st.rec.ChangeSets {
+		if cs.Name == nameOrID || cs.ID == nameOrID {
+			return cs
+		}
+	}
+	return nil
+}
+
+// stackOfChangeSet finds the stack a change set belongs to, by the
+// StackName parameter or by the change set's ARN; the caller holds s.mu.
+func (s *Service) stackOfChangeSet(stackName *string, cs string) *stack {
+	if stackName != nil && *stackName != "" {
+		return s.find(*stackName)
+	}
+	for _, st := range s.stacks {
+		if findChangeSet(st, cs) != nil {
+			return st
+		}
+	}
+	return nil
+}
+
+func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput) (*CreateChangeSetOutput, error) {
+	name := *in.StackName
+	typ := deref(in.ChangeSetType)
+	if typ == "" {
+		typ = "UPDATE"
+	}
+	if typ != "CREATE" && typ != "UPDATE" {
+		return nil, ErrValidation.Withf("ChangeSetType %s is not supported in this version of virga.", typ)
+	}
+	b := ""
+	if in.UsePreviousTemplate == nil || !*in.UsePreviousTemplate {
+		var err error
+		if b, err = body(in.TemplateBody, in.TemplateURL); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.Lock()
+	st := s.find(name)
+	if st != nil && !st.rec.Deleted.IsZero() {
+		st = nil
+	}
+	switch {
+	case typ == "CREATE" && st != nil && st.rec.Status != reviewInProgress:
+		s.mu.Unlock()
+		return nil, ErrAlreadyExists.Withf("Stack [%s] already exists and cannot be created again with the changeSet [%s].", name, *in.ChangeSetName)
+	case typ == "UPDATE" && st == nil:
+		s.mu.Unlock()
+		return nil, ErrValidation.Withf("Stack [%s] does not exist", name)
+	case typ == "UPDATE" && (st.busy || isInProgress(st.rec.Status)):
+		s.mu.Unlock()
+		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
+	}
+	if st != nil && findChangeSet(st, *in.ChangeSetName) != nil {
+		s.mu.Unlock()
+		return nil, ErrAlreadyExists.Withf("ChangeSet %s already exists", *in.ChangeSetName)
+	}
+	var id string
+	var prev []paramRecord
+	var current map[string]*resourceState
+	var oldBody string
+	if st != nil {
+		id, prev, oldBody = st.rec.ID, st.rec.Parameters, st.rec.Template
+		current = map[string]*resourceState{}
+		for k, v := range st.rec.Resources {
+			current[k] = v
+		}
+		if b == "" {
+			b = oldBody
+		}
+	} else {
+		id = s.stackID(name)
+	}
+	s.mu.Unlock()
+	p, err := s.prepare(ctx, b, in.Parameters, prev, name, id, in.Capabilities, true)
+	if err != nil {
+		return nil, err
+	}
+	var old *plan
+	if st != nil && st.rec.Status != reviewInProgress {
+		old, _ = s.prepare(ctx, oldBody, paramsOf(prev), nil, name, id, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	}
+	now := s.d.Clock.Now()
+	cs := &changeSet{ID: "arn:aws:cloudformation:" + s.d.Region + ":" + s.d.Account + ":changeSet/" + *in.ChangeSetName + "/" + s.d.IDs.UUID(),
+		Name: *in.ChangeSetName, Type: typ, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Description: deref(in.Description),
+		Created: now, Template: b, Processed: p.processed, Params: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags),
+		Changes: changes(old, p, current)}
+	if len(cs.Changes) == 0 && (old == nil || sameParams(prev, p.params)) {
+		cs.Status, cs.ExecutionStatus, cs.StatusReason = "FAILED", "UNAVAILABLE", noChanges
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st == nil {
+		st = &stack{rec: stackRecord{ID: id, Name: name, Created: now, Template: b, Processed: p.processed,
+			Description: p.tmpl.Description, Tags: cs.Tags}}
+		s.stacks[name] = st
+		s.stackEvent(st, reviewInProgress, "User Initiated")
+	}
+	if st.rec.ChangeSets == nil {
+		st.rec.ChangeSets = map[string]*changeSet{}
+	}
+	st.rec.ChangeSets[cs.Name] = cs
+	if err := s.save(st); err != nil {
+		return nil, err
+	}
+	return &CreateChangeSetOutput{Id: ptr(cs.ID), StackId: ptr(st.rec.ID)}, nil
+}
+
+func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetInput) (*DescribeChangeSetOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stackOfChangeSet(in.StackName, *in.ChangeSetName)
+	var cs *changeSet
+	if st != nil {
+		cs = findChangeSet(st, *in.ChangeSetName)
+	}
+	if cs == nil {
+		return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+	}
+	out := &DescribeChangeSetOutput{ChangeSetName: ptr(cs.Name), ChangeSetId: ptr(cs.ID), StackId: ptr(st.rec.ID), StackName: ptr(st.rec.Name),
+		Description: optional(cs.Description), CreationTime: ptr(cs.Created), ExecutionStatus: ptr(cs.ExecutionStatus), Status: ptr(cs.Status),
+		StatusReason: optional(cs.StatusReason), Capabilities: cs.Capabilities, Changes: []Change{}, IncludeNestedStacks: ptr(false)}
+	for _, p := range cs.Params {
+		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(p.Value)})
+	}
+	for _, k := range sortedKeys(cs.Tags) {
+		out.Tags = append(out.Tags, Tag{Key: ptr(k), Value: ptr(cs.Tags[k])})
+	}
+	for _, c := range cs.Changes {
+		rc := &ResourceChange{Action: ptr(c.Action), LogicalResourceId: ptr(c.LogicalID), PhysicalResourceId: optional(c.PhysicalID),
+			ResourceType: ptr(c.Type), Replacement: optional(c.Replacement), Scope: []string{}, Details: []ResourceChangeDetail{}}
+		if c.Action == "Modify" {
+			rc.Scope = []string{"Properties"}
+		}
+		out.Changes = append(out.Changes, Change{Type: ptr("Resource"), ResourceChange: rc})
+	}
+	return out, nil
+}
+
+func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInput) (*ExecuteChangeSetOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stackOfChangeSet(in.StackName, *in.ChangeSetName)
+	var cs *changeSet
+	if st != nil {
+		cs = findChangeSet(st, *in.ChangeSetName)
+	}
+	if cs == nil {
+		return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+	}
+	if cs.ExecutionStatus != "AVAILABLE" || st.busy {
+		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
+	}
+	s.mu.Unlock()
+	p, err := s.prepare(ctx, cs.Template, paramsOf(cs.Params), nil, st.rec.Name, st.rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	var old *plan
+	if err == nil && cs.Type == "UPDATE" {
+		old, _ = s.prepare(ctx, st.rec.Template, paramsOf(st.rec.Parameters), nil, st.rec.Name, st.rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	}
+	s.mu.Lock()
+	if err != nil {
+		return nil, err
+	}
+	st.busy = true
+	st.rec.ChangeSets = nil
+	st.rec.ChangeSetID = cs.ID
+	st.rec.Template, st.rec.Capabilities = cs.Template, cs.Capabilities
+	if cs.Tags != nil {
+		st.rec.Tags = cs.Tags
+	}
+	st.rec.NoRollback = in.DisableRollback != nil && *in.DisableRollback
+	if cs.Type == "CREATE" {
+		st.rec.Processed, st.rec.Parameters = p.processed, p.params
+		s.stackEvent(st, createInProgress, "User Initiated")
+		s.start(st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
+	} else {
+		s.stackEvent(st, updateInProgress, "User Initiated")
+		s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+	}
+	return &ExecuteChangeSetOutput{}, nil
+}
+
+func (s *Service) deleteChangeSet(ctx context.Context, in *DeleteChangeSetInput) (*DeleteChangeSetOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stackOfChangeSet(in.StackName, *in.ChangeSetName)
+	var cs *changeSet
+	if st != nil {
+		cs = findChangeSet(st, *in.ChangeSetName)
+	}
+	if cs == nil {
+		return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+	}
+	delete(st.rec.ChangeSets, cs.Name)
+	if err := s.save(st); err != nil {
+		return nil, err
+	}
+	return &DeleteChangeSetOutput{}, nil
+}
+
+func (s *Service) listChangeSets(ctx context.Context, in *ListChangeSetsInput) (*ListChangeSetsOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.find(*in.StackName)
+	if st == nil {
+		return nil, s.notFound(*in.StackName)
+	}
+	out := &ListChangeSetsOutput{Summaries: []ChangeSetSummary{}}
+	for _, n := range sortedKeys(st.rec.ChangeSets) {
+		cs := st.rec.ChangeSets[n]
+		out.Summaries = append(out.Summaries, ChangeSetSummary{StackId: ptr(st.rec.ID), StackName: ptr(st.rec.Name), ChangeSetId: ptr(cs.ID),
+			ChangeSetName: ptr(cs.Name), ExecutionStatus: ptr(cs.ExecutionStatus), Status: ptr(cs.Status), StatusReason: optional(cs.StatusReason),
+			CreationTime: ptr(cs.Created), Description: optional(cs.Description), IncludeNestedStacks: ptr(false)})
+	}
+	return out, nil
+}
+

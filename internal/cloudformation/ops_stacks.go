@@ -1,0 +1,539 @@
+package cloudformation
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/cfn/template"
+)
+
+// settle is how long a call that starts an operation waits for it before
+// answering. Operations here take milliseconds to seconds; answering once
+// they are done lets clients' waiters, which sleep 30 seconds between
+// polls, see the outcome at their first look. The answer is the same as
+// AWS's either way.
+const settle = 20 * time.Second
+
+// start runs op on st in the background; the caller holds s.mu and has
+// marked st busy. It waits (without s.mu) up to settle for op to end.
+func (s *Service) start(st *stack, op func(ctx context.Context)) {
+	done := make(chan struct{})
+	s.runs.Add(1)
+	go func() {
+		defer s.runs.Done()
+		defer close(done)
+		op(s.ctx)
+	}()
+	s.mu.Unlock()
+	select {
+	case <-done:
+	case <-time.After(settle):
+	}
+	s.mu.Lock()
+}
+
+// stackID is the ARN of a new stack.
+func (s *Service) stackID(name string) string {
+	return "arn:aws:cloudformation:" + s.d.Region + ":" + s.d.Account + ":stack/" + name + "/" + s.d.IDs.UUID()
+}
+
+func validStackName(name string) bool {
+	if name == "" || len(name) > 128 || !(name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z') {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// body returns a request's template body; TemplateURL needs S3.
+func body(b, url *string) (string, error) {
+	if b != nil && *b != "" {
+		return *b, nil
+	}
+	if url != nil && *url != "" {
+		return "", ErrValidation.WithMessage("TemplateURL needs S3, which this version of virga does not have; pass TemplateBody.")
+	}
+	return "", ErrValidation.WithMessage("Either Template URL or Template Body must be specified.")
+}
+
+func tagMap(tags []Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, t := range tags {
+		m[deref(t.Key)] = deref(t.Value)
+	}
+	return m
+}
+
+func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*CreateStackOutput, error) {
+	name := *in.StackName
+	if !validStackName(name) {
+		return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*", name)
+	}
+	b, err := body(in.TemplateBody, in.TemplateURL)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if st := s.stacks[name]; st != nil {
+		s.mu.Unlock()
+		return nil, ErrAlreadyExists.Withf("Stack [%s] already exists", name)
+	}
+	s.mu.Unlock()
+	id := s.stackID(name)
+	p, err := s.prepare(ctx, b, in.Parameters, nil, name, id, in.Capabilities, false)
+	if err != nil {
+		return nil, err
+	}
+	now := s.d.Clock.Now()
+	st := &stack{busy: true, rec: stackRecord{ID: id, Name: name, Created: now, Template: b, Processed: p.processed,
+		Parameters: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags), Description: p.tmpl.Description,
+		NoRollback: in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING"}}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stacks[name] != nil {
+		return nil, ErrAlreadyExists.Withf("Stack [%s] already exists", name)
+	}
+	s.stacks[name] = st
+	s.stackEvent(st, createInProgress, "User Initiated")
+	s.start(st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
+	return &CreateStackOutput{StackId: &id}, nil
+}
+
+// updatable finds a stack an update may start on; the caller holds s.mu.
+func (s *Service) updatable(name string) (*stack, error) {
+	st := s.find(name)
+	if st == nil || !st.rec.Deleted.IsZero() {
+		return nil, s.notFound(name)
+	}
+	if st.busy || isInProgress(st.rec.Status) {
+		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
+	}
+	switch st.rec.Status {
+	case rollbackComplete, rollbackFailed, createFailed, deleteFailed:
+		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
+	}
+	return st, nil
+}
+
+func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*UpdateStackOutput, error) {
+	s.mu.Lock()
+	st, err := s.updatable(*in.StackName)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	rec := st.rec
+	s.mu.Unlock()
+	b := rec.Template
+	if in.UsePreviousTemplate == nil || !*in.UsePreviousTemplate {
+		if b, err = body(in.TemplateBody, in.TemplateURL); err != nil {
+			return nil, err
+		}
+	}
+	caps := in.Capabilities
+	p, err := s.prepare(ctx, b, in.Parameters, rec.Parameters, rec.Name, rec.ID, caps, false)
+	if err != nil {
+		return nil, err
+	}
+	old, _ := s.prepare(ctx, rec.Template, paramsOf(rec.Parameters), nil, rec.Name, rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	if len(changes(old, p, rec.Resources)) == 0 && sameParams(rec.Parameters, p.params) && (in.Tags == nil || equalTags(rec.Tags, tagMap(in.Tags))) {
+		return nil, ErrValidation.WithMessage("No updates are to be performed.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st.busy {
+		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
+	}
+	st.busy = true
+	st.rec.Template = b
+	st.rec.Capabilities = caps
+	if in.Tags != nil {
+		st.rec.Tags = tagMap(in.Tags)
+	}
+	s.stackEvent(st, updateInProgress, "User Initiated")
+	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+	return &UpdateStackOutput{StackId: &st.rec.ID}, nil
+}
+
+func paramsOf(ps []paramRecord) []Parameter {
+	out := make([]Parameter, len(ps))
+	for i, p := range ps {
+		out[i] = Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(p.Value)}
+	}
+	return out
+}
+
+func sameParams(a, b []paramRecord) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]string{}
+	for _, p := range a {
+		m[p.Key] = p.Value
+	}
+	for _, p := range b {
+		if v, ok := m[p.Key]; !ok || v != p.Value {
+			return false
+		}
+	}
+	return true
+}
+
+func equalTags(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) deleteStack(ctx context.Context, in *DeleteStackInput) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.find(*in.StackName)
+	if st == nil || !st.rec.Deleted.IsZero() {
+		return &noOutput{}, nil // deleting what is gone succeeds
+	}
+	if st.busy {
+		if st.rec.Status == deleteInProgress {
+			return &noOutput{}, nil
+		}
+		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while in status %s", st.rec.Name, st.rec.Status)
+	}
+	st.busy = true
+	s.stackEvent(st, deleteInProgress, "User Initiated")
+	s.start(st, func(ctx context.Context) { s.runDelete(ctx, st, in.RetainResources) })
+	return &noOutput{}, nil
+}
+
+// noOutput is the output of operations that return nothing.
+type noOutput struct{}
+
+// describe renders a stack.
+func (s *Service) describe(st *stack) Stack {
+	r := st.rec
+	out := Stack{StackId: ptr(r.ID), StackName: ptr(r.Name), CreationTime: ptr(r.Created), StackStatus: ptr(r.Status),
+		StackStatusReason: optional(r.StatusReason), Description: optional(r.Description), Capabilities: r.Capabilities,
+		DisableRollback: ptr(r.NoRollback), EnableTerminationProtection: ptr(false), ChangeSetId: optional(r.ChangeSetID),
+		DriftInformation: &StackDriftInformation{StackDriftStatus: ptr("NOT_CHECKED")}}
+	if !r.Updated.IsZero() && r.Updated != r.Created {
+		out.LastUpdatedTime = ptr(r.Updated)
+	}
+	if !r.Deleted.IsZero() {
+		out.DeletionTime = ptr(r.Deleted)
+	}
+	for _, p := range r.Parameters {
+		v := p.Value
+		if p.NoEcho {
+			v = "****"
+		}
+		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v)})
+	}
+	for _, o := range r.Outputs {
+		out.Outputs = append(out.Outputs, Output{OutputKey: ptr(o.Key), OutputValue: ptr(o.Value),
+			Description: optional(o.Description), ExportName: optional(o.ExportName)})
+	}
+	for _, k := range sortedKeys(r.Tags) {
+		out.Tags = append(out.Tags, Tag{Key: ptr(k), Value: ptr(r.Tags[k])})
+	}
+	return out
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Service) describeStacks(ctx context.Context, in *DescribeStacksInput) (*DescribeStacksOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := &DescribeStacksOutput{Stacks: []Stack{}}
+	if in.StackName != nil && *in.StackName != "" {
+		st := s.find(*in.StackName)
+		if st == nil || !st.rec.Deleted.IsZero() && !strings.HasPrefix(*in.StackName, "arn:") {
+			return nil, s.notFound(*in.StackName)
+		}
+		out.Stacks = append(out.Stacks, s.describe(st))
+		return out, nil
+	}
+	for _, name := range sortedKeys(s.stacks) {
+		out.Stacks = append(out.Stacks, s.describe(s.stacks[name]))
+	}
+	return out, nil
+}
+
+func (s *Service) describeStackEvents(ctx context.Context, in *DescribeStackEventsInput) (*DescribeStackEventsOutput, error) {
+	s.mu.Lock()
+	st := s.find(deref(in.StackName))
+	s.mu.Unlock()
+	if st == nil {
+		return nil, s.notFound(deref(in.StackName))
+	}
+	evs, err := s.events(st.rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &DescribeStackEventsOutput{StackEvents: []StackEvent{}}
+	for _, e := range evs {
+		out.StackEvents = append(out.StackEvents, StackEvent{StackId: ptr(e.StackID), EventId: ptr(e.ID), StackName: ptr(e.StackName),
+			LogicalResourceId: ptr(e.LogicalID), PhysicalResourceId: optional(e.PhysicalID), ResourceType: ptr(e.Type),
+			Timestamp: ptr(e.Time), ResourceStatus: ptr(e.Status), ResourceStatusReason: optional(e.Reason),
+			ResourceProperties: optional(e.Properties)})
+	}
+	return out, nil
+}
+
+func (s *Service) resources(name string) (*stack, []*resourceState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.find(name)
+	if st == nil {
+		return nil, nil, s.notFound(name)
+	}
+	var out []*resourceState
+	for _, id := range sortedKeys(st.rec.Resources) {
+		rs := *st.rec.Resources[id]
+		out = append(out, &rs)
+	}
+	return st, out, nil
+}
+
+func (s *Service) describeStackResource(ctx context.Context, in *DescribeStackResourceInput) (*DescribeStackResourceOutput, error) {
+	st, rs, err := s.resources(*in.StackName)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		if r.LogicalID == *in.LogicalResourceId {
+			return &DescribeStackResourceOutput{StackResourceDetail: &StackResourceDetail{StackName: ptr(st.rec.Name), StackId: ptr(st.rec.ID),
+				LogicalResourceId: ptr(r.LogicalID), PhysicalResourceId: optional(r.PhysicalID), ResourceType: ptr(r.Type),
+				LastUpdatedTimestamp: ptr(r.Updated), ResourceStatus: ptr(r.Status), ResourceStatusReason: optional(r.StatusReason),
+				Metadata: ptr("{}"), DriftInformation: &StackResourceDriftInformation{StackResourceDriftStatus: ptr("NOT_CHECKED")}}}, nil
+		}
+	}
+	return nil, ErrValidation.Withf("Resource %s does not exist for stack %s", *in.LogicalResourceId, *in.StackName)
+}
+
+func (s *Service) describeStackResources(ctx context.Context, in *DescribeStackResourcesInput) (*DescribeStackResourcesOutput, error) {
+	name := deref(in.StackName)
+	if name == "" && in.PhysicalResourceId != nil {
+		s.mu.Lock()
+		for _, st := range s.stacks {
+			for _, r := range st.rec.Resources {
+				if r.PhysicalID == *in.PhysicalResourceId {
+					name = st.rec.Name
+				}
+			}
+		}
+		s.mu.Unlock()
+	}
+	if name == "" {
+		return nil, ErrValidation.WithMessage("Either StackName or PhysicalResourceId must be specified.")
+	}
+	st, rs, err := s.resources(name)
+	if err != nil {
+		return nil, err
+	}
+	out := &DescribeStackResourcesOutput{StackResources: []StackResource{}}
+	for _, r := range rs {
+		if in.LogicalResourceId != nil && r.LogicalID != *in.LogicalResourceId {
+			continue
+		}
+		out.StackResources = append(out.StackResources, StackResource{StackName: ptr(st.rec.Name), StackId: ptr(st.rec.ID),
+			LogicalResourceId: ptr(r.LogicalID), PhysicalResourceId: optional(r.PhysicalID), ResourceType: ptr(r.Type),
+			Timestamp: ptr(r.Updated), ResourceStatus: ptr(r.Status), ResourceStatusReason: optional(r.StatusReason),
+			DriftInformation: &StackResourceDriftInformation{StackResourceDriftStatus: ptr("NOT_CHECKED")}})
+	}
+	return out, nil
+}
+
+func (s *Service) listStackResources(ctx context.Context, in *ListStackResourcesInput) (*ListStackResourcesOutput, error) {
+	_, rs, err := s.resources(*in.StackName)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListStackResourcesOutput{StackResourceSummaries: []StackResourceSummary{}}
+	for _, r := range rs {
+		out.StackResourceSummaries = append(out.StackResourceSummaries, StackResourceSummary{LogicalResourceId: ptr(r.LogicalID),
+			PhysicalResourceId: optional(r.PhysicalID), ResourceType: ptr(r.Type), LastUpdatedTimestamp: ptr(r.Updated),
+			ResourceStatus: ptr(r.Status), ResourceStatusReason: optional(r.StatusReason),
+			DriftInformation: &StackResourceDriftInformationSummary{StackResourceDriftStatus: ptr("NOT_CHECKED")}})
+	}
+	return out, nil
+}
+
+func (s *Service) listStacks(ctx context.Context, in *ListStacksInput) (*ListStacksOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all := make([]*stack, 0, len(s.stacks)+len(s.deleted))
+	for _, st := range s.stacks {
+		all = append(all, st)
+	}
+	all = append(all, s.deleted...)
+	sort.Slice(all, func(i, j int) bool { return all[i].rec.Created.After(all[j].rec.Created) })
+	out := &ListStacksOutput{StackSummaries: []StackSummary{}}
+	for _, st := range all {
+		r := st.rec
+		if len(in.StackStatusFilter) > 0 && !contains(in.StackStatusFilter, r.Status) {
+			continue
+		}
+		sum := StackSummary{StackId: ptr(r.ID), StackName: ptr(r.Name), TemplateDescription: optional(r.Description),
+			CreationTime: ptr(r.Created), StackStatus: ptr(r.Status), StackStatusReason: optional(r.StatusReason),
+			DriftInformation: &StackDriftInformationSummary{StackDriftStatus: ptr("NOT_CHECKED")}}
+		if !r.Updated.IsZero() && r.Updated != r.Created {
+			sum.LastUpdatedTime = ptr(r.Updated)
+		}
+		if !r.Deleted.IsZero() {
+			sum.DeletionTime = ptr(r.Deleted)
+		}
+		out.StackSummaries = append(out.StackSummaries, sum)
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) getTemplate(ctx context.Context, in *GetTemplateInput) (*GetTemplateOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.find(deref(in.StackName))
+	if st == nil {
+		return nil, s.notFound(deref(in.StackName))
+	}
+	r := st.rec
+	tmpl, processed := r.Template, r.Processed
+	if in.ChangeSetName != nil {
+		cs := findChangeSet(st, *in.ChangeSetName)
+		if cs == nil {
+			return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+		}
+		tmpl, processed = cs.Template, cs.Processed
+	}
+	out := &GetTemplateOutput{TemplateBody: ptr(tmpl), StagesAvailable: []string{"Original", "Processed"}}
+	if deref(in.TemplateStage) == "Processed" {
+		out.TemplateBody = ptr(processed)
+	}
+	return out, nil
+}
+
+func (s *Service) validateTemplate(ctx context.Context, in *ValidateTemplateInput) (*ValidateTemplateOutput, error) {
+	b, err := body(in.TemplateBody, in.TemplateURL)
+	if err != nil {
+		return nil, err
+	}
+	t, err := template.Parse([]byte(b))
+	if err != nil {
+		return nil, templateError(err)
+	}
+	if len(t.Transforms) == 0 {
+		if err := t.Validate(); err != nil {
+			return nil, templateError(err)
+		}
+	}
+	out := &ValidateTemplateOutput{Description: optional(t.Description), Parameters: []TemplateParameter{}, DeclaredTransforms: t.Transforms}
+	for _, name := range t.ParameterNames {
+		p := t.Parameters[name]
+		out.Parameters = append(out.Parameters, TemplateParameter{ParameterKey: ptr(name), DefaultValue: p.Default,
+			NoEcho: ptr(p.NoEcho), Description: optional(p.Description)})
+	}
+	if need := iamCapability(t); need != "" {
+		out.Capabilities = []string{need}
+		out.CapabilitiesReason = ptr("The following resource(s) require capabilities: " + iamTypes(t))
+	}
+	return out, nil
+}
+
+func iamTypes(t *template.Template) string {
+	seen := map[string]bool{}
+	for _, r := range t.Resources {
+		if strings.HasPrefix(r.Type, "AWS::IAM::") {
+			seen[r.Type] = true
+		}
+	}
+	return "[" + strings.Join(sortedKeys(seen), ", ") + "]"
+}
+
+func (s *Service) getTemplateSummary(ctx context.Context, in *GetTemplateSummaryInput) (*GetTemplateSummaryOutput, error) {
+	var b string
+	if in.StackName != nil {
+		s.mu.Lock()
+		st := s.find(*in.StackName)
+		if st != nil {
+			b = st.rec.Template
+		}
+		s.mu.Unlock()
+		if st == nil {
+			return nil, s.notFound(*in.StackName)
+		}
+	} else {
+		var err error
+		if b, err = body(in.TemplateBody, in.TemplateURL); err != nil {
+			return nil, err
+		}
+	}
+	t, err := template.Parse([]byte(b))
+	if err != nil {
+		return nil, templateError(err)
+	}
+	out := &GetTemplateSummaryOutput{Description: optional(t.Description), Parameters: []ParameterDeclaration{},
+		Version: optional(t.FormatVersion), DeclaredTransforms: t.Transforms}
+	for _, name := range t.ParameterNames {
+		p := t.Parameters[name]
+		d := ParameterDeclaration{ParameterKey: ptr(name), DefaultValue: p.Default, ParameterType: ptr(p.Type),
+			NoEcho: ptr(p.NoEcho), Description: optional(p.Description)}
+		if p.AllowedValues != nil {
+			d.ParameterConstraints = &ParameterConstraints{AllowedValues: p.AllowedValues}
+		}
+		out.Parameters = append(out.Parameters, d)
+	}
+	types := map[string][]string{}
+	for _, id := range t.ResourceNames {
+		types[t.Resources[id].Type] = append(types[t.Resources[id].Type], id)
+	}
+	for _, typ := range sortedKeys(types) {
+		out.ResourceTypes = append(out.ResourceTypes, typ)
+	}
+	if need := iamCapability(t); need != "" {
+		out.Capabilities = []string{need}
+	}
+	if len(t.Transforms) > 0 {
+		out.Capabilities = append(out.Capabilities, "CAPABILITY_AUTO_EXPAND")
+	}
+	if md, ok := t.Tree["Metadata"]; ok {
+		b, _ := json.Marshal(md)
+		out.Metadata = ptr(string(b))
+	}
+	return out, nil
+}

@@ -1,0 +1,399 @@
+// Package cloudformation is AWS CloudFormation (awsQuery): stacks made
+// from templates, with change sets, events, outputs and exports.
+//
+// A stack operation (create, update, delete, a change set's execution)
+// runs in the background, as on AWS: the call that starts it answers at
+// once, and the stack's status, events and resources show its progress.
+// The engine (engine.go) evaluates the template with internal/cfn/template,
+// works through the resources in dependency order, independent ones in
+// parallel, and reaches each resource type's provider through
+// internal/cfn/resource; a failure rolls back what the operation did.
+// Templates with the AWS::Serverless-2016-10-31 transform are expanded
+// first (Deps.Transform).
+package cloudformation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/query"
+	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// APIVersion and Namespace are CloudFormation's awsQuery version and XML
+// namespace.
+const (
+	APIVersion = "2010-05-15"
+	Namespace  = "http://cloudformation.amazonaws.com/doc/2010-05-15/"
+)
+
+// CloudFormation's errors.
+var (
+	ErrValidation    = apierr.New("ValidationError", 400, "")
+	ErrAlreadyExists = apierr.New("AlreadyExistsException", 400, "")
+	ErrCapabilities  = apierr.New("InsufficientCapabilitiesException", 400, "")
+	ErrChangeSetGone = apierr.New("ChangeSetNotFoundException", 404, "")
+	ErrInvalidState  = apierr.New("InvalidChangeSetStatus", 400, "")
+	ErrTokenExists   = apierr.New("TokenAlreadyExistsException", 400, "")
+)
+
+// TransformFunc expands a template's transform (the SAM transform) into
+// plain CloudFormation; warnings are reported as stack events.
+type TransformFunc func(ctx context.Context, name string, tree map[string]any, stackName string) (map[string]any, []string, error)
+
+// Deps are what CloudFormation needs.
+type Deps struct {
+	Store   store.Store
+	Clock   clock.Clock
+	IDs     *ids.Generator
+	Account string
+	Region  string
+	// Endpoint is virga's base URL.
+	Endpoint func() string
+	// Call runs an operation of another service in-process (providers
+	// create resources through it).
+	Call func(ctx context.Context, service, operation string, input map[string]any) (map[string]any, error)
+	// Transform expands transforms; nil refuses templates that declare
+	// one.
+	Transform TransformFunc
+	Logger    *slog.Logger
+}
+
+// Service is CloudFormation.
+type Service struct {
+	d   Deps
+	log *slog.Logger
+
+	mu      sync.Mutex
+	stacks  map[string]*stack // live stacks by name
+	deleted []*stack          // deleted stacks, for ListStacks and by id
+	nextEv  uint64
+
+	// runs are the operations in progress; Close waits for them.
+	runs   sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// New returns CloudFormation over the store, with its stacks.
+func New(d Deps) (*Service, error) {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{d: d, log: d.Logger, stacks: map[string]*stack{}}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the operations in progress (their stacks stay in their
+// IN_PROGRESS state, which a restart turns into a failure) and waits.
+func (s *Service) Close() error {
+	s.cancel()
+	s.runs.Wait()
+	return nil
+}
+
+// API returns CloudFormation as the edge serves it.
+func (s *Service) API() *awsproto.Service {
+	return (&awsproto.Service{
+		Name:            "cloudformation",
+		Protocol:        query.New(APIVersion, Namespace),
+		ValidationError: ErrValidation,
+		Operations: []awsproto.Operation{
+			{Name: "CreateStack", Handler: awsproto.Handle(s.createStack)},
+			{Name: "UpdateStack", Handler: awsproto.Handle(s.updateStack)},
+			{Name: "DeleteStack", Handler: awsproto.Handle(s.deleteStack)},
+			{Name: "DescribeStacks", Handler: awsproto.Handle(s.describeStacks)},
+			{Name: "DescribeStackEvents", Handler: awsproto.Handle(s.describeStackEvents)},
+			{Name: "DescribeStackResource", Handler: awsproto.Handle(s.describeStackResource)},
+			{Name: "DescribeStackResources", Handler: awsproto.Handle(s.describeStackResources)},
+			{Name: "ListStacks", Handler: awsproto.Handle(s.listStacks)},
+			{Name: "ListStackResources", Handler: awsproto.Handle(s.listStackResources)},
+			{Name: "GetTemplate", Handler: awsproto.Handle(s.getTemplate)},
+			{Name: "GetTemplateSummary", Handler: awsproto.Handle(s.getTemplateSummary)},
+			{Name: "ValidateTemplate", Handler: awsproto.Handle(s.validateTemplate)},
+			{Name: "CreateChangeSet", Handler: awsproto.Handle(s.createChangeSet)},
+			{Name: "DescribeChangeSet", Handler: awsproto.Handle(s.describeChangeSet)},
+			{Name: "ExecuteChangeSet", Handler: awsproto.Handle(s.executeChangeSet)},
+			{Name: "DeleteChangeSet", Handler: awsproto.Handle(s.deleteChangeSet)},
+			{Name: "ListChangeSets", Handler: awsproto.Handle(s.listChangeSets)},
+			{Name: "ListExports", Handler: awsproto.Handle(s.listExports)},
+		},
+	}).Init()
+}
+
+// stack is a stack: its record, and whether an operation runs on it.
+type stack struct {
+	rec  stackRecord
+	busy bool
+}
+
+// stackRecord is a stack as the store keeps it.
+type stackRecord struct {
+	ID           string                    `json:"id"`
+	Name         string                    `json:"name"`
+	Description  string                    `json:"description,omitempty"`
+	Status       string                    `json:"status"`
+	StatusReason string                    `json:"reason,omitempty"`
+	Created      time.Time                 `json:"created"`
+	Updated      time.Time                 `json:"updated,omitempty"`
+	Deleted      time.Time                 `json:"deleted,omitempty"`
+	Template     string                    `json:"template"`  // as submitted
+	Processed    string                    `json:"processed"` // after transforms, JSON
+	Parameters   []paramRecord             `json:"params,omitempty"`
+	Capabilities []string                  `json:"capabilities,omitempty"`
+	Tags         map[string]string         `json:"tags,omitempty"`
+	NoRollback   bool                      `json:"noRollback,omitempty"`
+	Outputs      []outputRecord            `json:"outputs,omitempty"`
+	Resources    map[string]*resourceState `json:"resources,omitempty"`
+	ChangeSetID  string                    `json:"changeSet,omitempty"`
+	ChangeSets   map[string]*changeSet     `json:"changeSets,omitempty"`
+}
+
+type paramRecord struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	NoEcho bool   `json:"noEcho,omitempty"`
+}
+
+type outputRecord struct {
+	Key         string `json:"key"`
+	Value       string `json:"value"`
+	Description string `json:"description,omitempty"`
+	ExportName  string `json:"export,omitempty"`
+}
+
+// resourceState is a resource of a stack.
+type resourceState struct {
+	LogicalID      string         `json:"logicalId"`
+	Type           string         `json:"type"`
+	PhysicalID     string         `json:"physicalId,omitempty"`
+	Ref            string         `json:"ref,omitempty"`
+	Status         string         `json:"status"`
+	StatusReason   string         `json:"reason,omitempty"`
+	Updated        time.Time      `json:"updated"`
+	Properties     map[string]any `json:"properties,omitempty"`
+	Attributes     map[string]any `json:"attributes,omitempty"`
+	DeletionPolicy string         `json:"deletionPolicy,omitempty"`
+	Description    string         `json:"description,omitempty"`
+}
+
+func (r *resourceState) ref() string {
+	if r.Ref != "" {
+		return r.Ref
+	}
+	return r.PhysicalID
+}
+
+// event is a stack event as the store keeps it.
+type event struct {
+	ID         string    `json:"id"`
+	StackID    string    `json:"stackId"`
+	StackName  string    `json:"stackName"`
+	LogicalID  string    `json:"logicalId"`
+	PhysicalID string    `json:"physicalId,omitempty"`
+	Type       string    `json:"type"`
+	Time       time.Time `json:"time"`
+	Status     string    `json:"status"`
+	Reason     string    `json:"reason,omitempty"`
+	Properties string    `json:"properties,omitempty"`
+}
+
+// Store layout:
+//
+//	("cfn", "stack", ID)          stackRecord, live or deleted
+//	("cfn", "event", ID, SEQ)     event
+func stackKey(id string) []byte { return cfnKey("stack", id) }
+
+func eventPrefix(id string) []byte { return cfnKey("event", id) }
+
+func cfnKey(parts ...string) []byte {
+	k := keys.AppendString(nil, "cfn")
+	for _, p := range parts {
+		k = keys.AppendString(k, p)
+	}
+	return k
+}
+
+func (s *Service) load() error {
+	p := cfnKey("stack")
+	it, err := s.d.Store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		var r stackRecord
+		if err := json.Unmarshal(it.Value(), &r); err != nil {
+			return fmt.Errorf("cloudformation: stack record: %w", err)
+		}
+		st := &stack{rec: r}
+		if !r.Deleted.IsZero() {
+			s.deleted = append(s.deleted, st)
+			continue
+		}
+		// An operation that a stop interrupted ends failed, as AWS's
+		// would if it could not finish.
+		if isInProgress(r.Status) {
+			st.rec.Status = interruptedStatus(r.Status)
+			st.rec.StatusReason = "The operation was interrupted when virga stopped."
+		}
+		s.stacks[r.Name] = st
+	}
+	pe := cfnKey("event")
+	ie, err := s.d.Store.NewIter(pe, keys.PrefixEnd(pe))
+	if err != nil {
+		return err
+	}
+	defer ie.Close()
+	if ie.Last() {
+		if vals, err := keys.Decode(ie.Key()); err == nil && len(vals) == 4 {
+			if n, ok := vals[3].(uint64); ok {
+				s.nextEv = n
+			}
+		}
+	}
+	return ie.Error()
+}
+
+// save writes a stack's record; the caller holds s.mu.
+func (s *Service) save(st *stack) error {
+	data, err := json.Marshal(&st.rec)
+	if err != nil {
+		return err
+	}
+	b := s.d.Store.NewBatch()
+	defer b.Close()
+	b.Set(stackKey(st.rec.ID), data)
+	return b.Commit()
+}
+
+// record appends an event; the caller holds s.mu.
+func (s *Service) record(st *stack, logicalID, physicalID, typ, status, reason string, props map[string]any) {
+	s.nextEv++
+	ev := event{ID: s.d.IDs.UUID(), StackID: st.rec.ID, StackName: st.rec.Name, LogicalID: logicalID,
+		PhysicalID: physicalID, Type: typ, Time: s.d.Clock.Now(), Status: status, Reason: reason}
+	if props != nil {
+		b, _ := json.Marshal(props)
+		ev.Properties = string(b)
+	}
+	data, _ := json.Marshal(ev)
+	b := s.d.Store.NewBatch()
+	defer b.Close()
+	b.Set(keys.AppendUint(eventPrefix(st.rec.ID), s.nextEv), data)
+	if err := b.Commit(); err != nil {
+		s.log.Error("cloudformation: recording an event", "stack", st.rec.Name, "err", err)
+	}
+}
+
+// stackEvent records a stack-level event: the stack's own status.
+func (s *Service) stackEvent(st *stack, status, reason string) {
+	st.rec.Status, st.rec.StatusReason = status, reason
+	if err := s.save(st); err != nil {
+		s.log.Error("cloudformation: saving a stack", "stack", st.rec.Name, "err", err)
+	}
+	s.record(st, st.rec.Name, st.rec.ID, "AWS::CloudFormation::Stack", status, reason, nil)
+}
+
+// events returns a stack's events, newest first.
+func (s *Service) events(stackID string) ([]event, error) {
+	p := eventPrefix(stackID)
+	it, err := s.d.Store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []event
+	for ok := it.Last(); ok; ok = it.Prev() {
+		var ev event
+		if json.Unmarshal(it.Value(), &ev) == nil {
+			out = append(out, ev)
+		}
+	}
+	return out, it.Error()
+}
+
+// find returns the stack a StackName parameter names: a live stack by
+// name, or any stack by id; the caller holds s.mu.
+func (s *Service) find(nameOrID string) *stack {
+	if st := s.stacks[nameOrID]; st != nil {
+		return st
+	}
+	for _, st := range s.stacks {
+		if st.rec.ID == nameOrID {
+			return st
+		}
+	}
+	for _, st := range s.deleted {
+		if st.rec.ID == nameOrID {
+			return st
+		}
+	}
+	return nil
+}
+
+func (s *Service) notFound(nameOrID string) error {
+	return ErrValidation.Withf("Stack with id %s does not exist", nameOrID)
+}
+
+// exports returns every live stack's exports by name; the caller holds
+// s.mu.
+func (s *Service) exports() map[string]Export {
+	out := map[string]Export{}
+	for _, st := range s.stacks {
+		for _, o := range st.rec.Outputs {
+			if o.ExportName != "" {
+				out[o.ExportName] = Export{ExportingStackId: ptr(st.rec.ID), Name: ptr(o.ExportName), Value: ptr(o.Value)}
+			}
+		}
+	}
+	return out
+}
+
+func (s *Service) listExports(ctx context.Context, in *ListExportsInput) (*ListExportsOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ex := s.exports()
+	names := make([]string, 0, len(ex))
+	for n := range ex {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := &ListExportsOutput{Exports: []Export{}}
+	for _, n := range names {
+		out.Exports = append(out.Exports, ex[n])
+	}
+	return out, nil
+}
+
+// env is what providers reach services through.
+func (s *Service) env() *resource.Env {
+	ep := "http://127.0.0.1:4566"
+	if s.d.Endpoint != nil {
+		ep = s.d.Endpoint()
+	}
+	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
