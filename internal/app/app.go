@@ -18,6 +18,7 @@ import (
 
 	"github.com/virga/virga/internal/artifacts"
 	"github.com/virga/virga/internal/awsproto"
+	_ "github.com/virga/virga/internal/cfn/providers" // CloudFormation's resource types
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/cloudformation"
 	"github.com/virga/virga/internal/config"

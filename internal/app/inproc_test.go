@@ -64,3 +64,29 @@ func TestInProcessCalls(t *testing.T) {
 		t.Errorf("output document: %s", b)
 	}
 }
+
+// TestInProcessBoundMembers passes a list bound to the query string and
+// reads members bound to the payload and headers.
+func TestInProcessBoundMembers(t *testing.T) {
+	t.Parallel()
+	c := config.Default()
+	c.InMemory = true
+	c.Listen = "127.0.0.1:0"
+	a, err := app.New(c, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Shutdown(context.Background())
+	ctx := context.Background()
+	opts := awsproto.CallOptions{Host: "127.0.0.1:4566"}
+	lam := a.Service("lambda")
+	_, err = lam.Call(ctx, opts, "UntagResource", map[string]any{
+		"Resource": "arn:aws:lambda:us-east-1:000000000000:function:nope", "TagKeys": []any{"a", "b"}})
+	if e := apierr.As(err); e == nil || e.Code != "ResourceNotFoundException" {
+		t.Errorf("a query-bound list: %v", err)
+	}
+	_, err = lam.Call(ctx, opts, "Invoke", map[string]any{"FunctionName": "nope", "InvocationType": "DryRun"})
+	if e := apierr.As(err); e == nil || e.Code != "ResourceNotFoundException" {
+		t.Errorf("Invoke of a missing function: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package awsproto
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -78,7 +79,49 @@ func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params 
 	if err := d.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("%s %s: encoding its output: %w", s.Name, op, err)
 	}
+	addBound(doc, out)
 	return doc, nil
+}
+
+// addBound adds to an output document the members a REST protocol puts
+// in headers, the status line or the payload (Lambda Invoke's Payload,
+// FunctionError, StatusCode): scalars as text or numbers, a blob payload
+// as base64 like any JSON blob.
+func addBound(doc map[string]any, out any) {
+	rv := reflect.ValueOf(out)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return
+		}
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return
+	}
+	for _, f := range shape.Of(rv.Type()).Fields {
+		if f.Loc == shape.Body {
+			continue
+		}
+		fv := rv.Field(f.Index)
+		if (fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.IsNil() {
+			continue
+		}
+		switch {
+		case f.Loc == shape.Payload && f.Shape.Kind == shape.Blob:
+			if b, ok := fv.Interface().([]byte); ok {
+				doc[f.Name] = base64.StdEncoding.EncodeToString(b)
+			}
+		case f.Shape.Kind == shape.Structure || f.Shape.Kind == shape.List || f.Shape.Kind == shape.Map:
+			var v any
+			json.Unmarshal(jsoncodec.MarshalValue(nil, fv, f.Shape, f), &v)
+			doc[f.Name] = v
+		default:
+			for fv.Kind() == reflect.Pointer {
+				fv = fv.Elem()
+			}
+			doc[f.Name] = shape.Text(fv, f.Shape, f.TimestampFormat)
+		}
+	}
 }
 
 // decodeParams fills in from params: body members as the JSON protocols
@@ -102,7 +145,21 @@ func decodeParams(params map[string]any, in any) error {
 			continue
 		}
 		switch x := v.(type) {
-		case map[string]any, []any:
+		case []any:
+			// A list bound to the query string or headers: its elements
+			// are scalars.
+			if f.Shape.Kind != shape.List {
+				return fmt.Errorf("member %s takes a single value", f.Name)
+			}
+			fv := shape.Settable(rv.Field(f.Index))
+			list := reflect.MakeSlice(fv.Type(), len(x), len(x))
+			for i, e := range x {
+				if err := shape.SetText(shape.Settable(list.Index(i)), f.Shape.Elem, fmt.Sprint(e), f.TimestampFormat); err != nil {
+					return fmt.Errorf("member %s: %w", f.Name, err)
+				}
+			}
+			fv.Set(list)
+		case map[string]any:
 			return fmt.Errorf("member %s takes a single value", f.Name)
 		default:
 			text := fmt.Sprint(x)

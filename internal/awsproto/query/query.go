@@ -209,7 +209,7 @@ func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	name := c.Op.Name
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	b.WriteString("<" + name + `Response xmlns="` + p.Namespace + `">`)
-	if !shape.Of(reflect.TypeOf(out)).IsEmptyStruct() {
+	if t := reflect.TypeOf(out); !shape.Of(t).IsEmptyStruct() || exported(t) {
 		b.WriteString("<" + name + "Result>")
 		xmlcodec.WriteMembers(&b, out)
 		b.WriteString("</" + name + "Result>")
@@ -222,6 +222,19 @@ func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(c.Status)
 	w.Write(b.Bytes())
+}
+
+// exported reports whether an output type is a model shape: an exported
+// struct from the service's generated shapes. The result element of a
+// model output is written even when it is empty (CloudFormation's
+// <ExecuteChangeSetResult/>, which clients look for); an operation the
+// model gives no output answers with an unexported empty type and no
+// result element, as AWS answers SQS's DeleteQueue.
+func exported(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Name() != "" && t.Name()[0] >= 'A' && t.Name()[0] <= 'Z'
 }
 
 // EncodeError writes <ErrorResponse><Error>…</Error><RequestId>….

@@ -1,0 +1,73 @@
+// Package providers holds CloudFormation's resource providers for the
+// resource types virga can make: each registers its type with package
+// resource from init, and creates, updates and deletes resources by
+// calling virga's services' own API operations through resource.Env.Call,
+// the way AWS CloudFormation's handlers call AWS's.
+//
+// # What it owns and what it must not do
+//
+// A provider owns the translation from a resource type's CloudFormation
+// properties (their documented names and shapes) to the service's API
+// members, and back from the API's answers to the type's Ref value and
+// Fn::GetAtt attributes. It must not reach into a service's internals:
+// everything goes through Env.Call, so that a resource made by a stack is
+// exactly what the API would have made, and a failure is the API's own
+// error, which the engine reports as CloudFormation does ("Resource
+// handler returned message: ..."). Providers keep no state of their own:
+// what a later Update or Delete needs is in the physical ID and
+// attributes the engine keeps.
+//
+// Each Type lists the top-level properties whose change replaces the
+// resource, from CloudFormation's resource schemas ("Update requires:
+// Replacement", the schemas' createOnlyProperties). Where virga must
+// replace although AWS updates in place, the Type says why.
+//
+// # Names
+//
+// A resource whose template gives it no name gets the name CloudFormation
+// makes, STACK-LOGICALID-RANDOM (physicalName): the stack's name and the
+// logical ID, shortened evenly to fit the service's length limit, and 13
+// random upper-case letters and digits.
+//
+// # Values
+//
+// Properties come evaluated, as the template package makes them
+// (map[string]any, []any, string, json.Number, bool). CloudFormation
+// converts a template's text to a property's type, so that a parameter's
+// "256" is a number for MemorySize and "true" a boolean for FifoQueue;
+// each provider does the same for its members (coerce). Properties that
+// AWS takes as JSON objects but the API as text (an SQS RedrivePolicy,
+// an EventBridge EventPattern, an SNS FilterPolicy, policy documents) are
+// encoded to JSON text; text is passed as it is.
+//
+// # virga's extensions
+//
+// AWS::Lambda::Function's Code and AWS::Lambda::LayerVersion's Content
+// accept a member AWS does not have, ZipFileBytes: the deployment
+// package, a zip archive, base64-encoded. virga has no S3 yet, so a
+// template's S3Bucket and S3Key cannot be read here; an engine that has
+// the package (a local path packaged by the CLI, an asset of a CDK app)
+// sets ZipFileBytes, which then wins over S3Bucket and S3Key. Without it
+// S3 locations fail with a clear error, as do container images (ImageUri).
+//
+// # What is recorded but not made
+//
+// virga has no IAM yet. AWS::IAM::Role, AWS::IAM::Policy,
+// AWS::IAM::ManagedPolicy and AWS::IAM::InstanceProfile are recorded
+// only: they get AWS's names, ARNs and ids (a role's RoleId AROA...), so
+// that templates wire them into functions and schedules, but no identity
+// or permission exists anywhere. AWS::CloudFormation::WaitConditionHandle
+// is a no-op whose Ref is a URL nothing answers yet.
+//
+// Some properties have no effect in virga and are accepted without
+// one: a table's PointInTimeRecoverySpecification and
+// ContributorInsightsSpecification, a function's or alias's provisioned
+// concurrency, a log group's LogGroupClass and DataProtectionPolicy, an
+// event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
+// Policy. Properties that would change what a resource does, and that
+// virga cannot honour, fail instead: a table's
+// KinesisStreamSpecification and ImportSourceSpecification, a function's
+// ImageUri, a change of a log group's KmsKeyId, nested stacks
+// (AWS::CloudFormation::Stack). An SNS subscription's Region is ignored:
+// virga is one region.
+package providers

@@ -1,0 +1,295 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/virga/virga/internal/cfn/resource"
+)
+
+func init() {
+	resource.Register(&resource.Type{
+		Name:     "AWS::DynamoDB::Table",
+		Provider: table{},
+		// TableName and ImportSourceSpecification are the schema's
+		// create-only properties; a table's key schema and its local
+		// secondary indexes are fixed when it is created, so their
+		// changes replace it too ("Update requires: Replacement").
+		Replace:    []string{"TableName", "KeySchema", "LocalSecondaryIndexes", "ImportSourceSpecification"},
+		Attributes: []string{"Arn", "StreamArn"},
+	})
+}
+
+// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive;
+// updates go through UpdateTable (one index change per call, as
+// DynamoDB allows), UpdateTimeToLive and the tagging operations.
+type table struct{}
+
+var tableKinds = map[string]kind{
+	"ReadCapacityUnits": number, "WriteCapacityUnits": number,
+	"MaxReadRequestUnits": number, "MaxWriteRequestUnits": number,
+	"DeletionProtectionEnabled": boolean, "SSEEnabled": boolean, "Enabled": boolean,
+	"PointInTimeRecoveryEnabled": boolean,
+}
+
+const (
+	billingProvisioned   = "PROVISIONED"
+	billingPayPerRequest = "PAY_PER_REQUEST"
+)
+
+func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, tableKinds)
+	if err := tableUnsupported(p); err != nil {
+		return nil, err
+	}
+	name := p.str("TableName")
+	if name == "" {
+		name = physicalName(r, maxTableName)
+	}
+	in := p.pick(map[string]any{"TableName": name},
+		"AttributeDefinitions", "KeySchema", "LocalSecondaryIndexes", "GlobalSecondaryIndexes",
+		"BillingMode", "ProvisionedThroughput", "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput")
+	if ss := p.obj("StreamSpecification"); ss != nil {
+		in["StreamSpecification"] = map[string]any{"StreamEnabled": true, "StreamViewType": ss.str("StreamViewType")}
+	}
+	if sse := p.obj("SSESpecification"); sse != nil {
+		in["SSESpecification"] = sseInput(sse)
+	}
+	if tags := tagMap(p["Tags"]); len(tags) > 0 {
+		in["Tags"] = tagList(tags)
+	}
+	if rp := p.obj("ResourcePolicy"); rp != nil {
+		doc, err := jsonText(rp["PolicyDocument"])
+		if err != nil {
+			return nil, err
+		}
+		in["ResourcePolicy"] = doc
+	}
+	out, err := call(ctx, r, "dynamodb", "CreateTable", in)
+	if err != nil {
+		return nil, err
+	}
+	if ttl := p.obj("TimeToLiveSpecification"); ttl != nil && ttl.flag("Enabled") {
+		if err := setTTL(ctx, r, name, ttl.str("AttributeName"), true); err != nil {
+			return nil, err
+		}
+	}
+	return tableResult(asMap(out["TableDescription"])), nil
+}
+
+// tableUnsupported refuses the properties that would change what a table
+// does and that virga cannot honour.
+func tableUnsupported(p props) error {
+	for _, k := range []string{"KinesisStreamSpecification", "ImportSourceSpecification"} {
+		if p.has(k) {
+			return fmt.Errorf("AWS::DynamoDB::Table: %s is not supported by virga yet", k)
+		}
+	}
+	return nil
+}
+
+// sseInput is the API's SSESpecification for CloudFormation's, whose
+// members are named SSEEnabled, SSEType and KMSMasterKeyId.
+func sseInput(sse props) map[string]any {
+	in := map[string]any{"Enabled": sse.flag("SSEEnabled")}
+	if t := sse.str("SSEType"); t != "" {
+		in["SSEType"] = t
+	}
+	if k := sse.str("KMSMasterKeyId"); k != "" {
+		in["KMSMasterKeyId"] = k
+	}
+	return in
+}
+
+func setTTL(ctx context.Context, r *resource.Request, table, attribute string, enabled bool) error {
+	_, err := call(ctx, r, "dynamodb", "UpdateTimeToLive", map[string]any{
+		"TableName":               table,
+		"TimeToLiveSpecification": map[string]any{"AttributeName": attribute, "Enabled": enabled},
+	})
+	return err
+}
+
+func tableResult(desc props) *resource.Result {
+	attrs := map[string]any{"Arn": desc.str("TableArn")}
+	if ss := desc.obj("StreamSpecification"); ss != nil && ss.flag("StreamEnabled") {
+		attrs["StreamArn"] = desc.str("LatestStreamArn")
+	}
+	return &resource.Result{PhysicalID: desc.str("TableName"), Attributes: attrs}
+}
+
+func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, tableKinds)
+	if err := tableUnsupported(p); err != nil {
+		return nil, err
+	}
+	name := r.PhysicalID
+	update := func(in map[string]any) error {
+		in["TableName"] = name
+		_, err := call(ctx, r, "dynamodb", "UpdateTable", in)
+		return err
+	}
+
+	if in := billingUpdate(old, p); in != nil {
+		if err := update(in); err != nil {
+			return nil, err
+		}
+	}
+	if err := updateGSIs(old, p, update); err != nil {
+		return nil, err
+	}
+	if changed(old, p, "StreamSpecification") {
+		was, now := old.obj("StreamSpecification").str("StreamViewType"), p.obj("StreamSpecification").str("StreamViewType")
+		// A stream's view type cannot change in place: DynamoDB wants it
+		// disabled, then enabled with the new type.
+		if was != "" {
+			if err := update(map[string]any{"StreamSpecification": map[string]any{"StreamEnabled": false}}); err != nil {
+				return nil, err
+			}
+		}
+		if now != "" {
+			if err := update(map[string]any{"StreamSpecification": map[string]any{"StreamEnabled": true, "StreamViewType": now}}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	settings := map[string]any{}
+	if changed(old, p, "SSESpecification") {
+		if sse := p.obj("SSESpecification"); sse != nil {
+			settings["SSESpecification"] = sseInput(sse)
+		} else {
+			settings["SSESpecification"] = map[string]any{"Enabled": false}
+		}
+	}
+	if changed(old, p, "TableClass") {
+		settings["TableClass"] = "STANDARD"
+		if c := p.str("TableClass"); c != "" {
+			settings["TableClass"] = c
+		}
+	}
+	if changed(old, p, "DeletionProtectionEnabled") {
+		settings["DeletionProtectionEnabled"] = p.flag("DeletionProtectionEnabled")
+	}
+	if changed(old, p, "OnDemandThroughput") && p.has("OnDemandThroughput") {
+		settings["OnDemandThroughput"] = p["OnDemandThroughput"]
+	}
+	if len(settings) > 0 {
+		if err := update(settings); err != nil {
+			return nil, err
+		}
+	}
+	if changed(old, p, "TimeToLiveSpecification") {
+		was, now := old.obj("TimeToLiveSpecification"), p.obj("TimeToLiveSpecification")
+		if was.flag("Enabled") {
+			if err := setTTL(ctx, r, name, was.str("AttributeName"), false); err != nil {
+				return nil, err
+			}
+		}
+		if now.flag("Enabled") {
+			if err := setTTL(ctx, r, name, now.str("AttributeName"), true); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out, err := call(ctx, r, "dynamodb", "DescribeTable", map[string]any{"TableName": name})
+	if err != nil {
+		return nil, err
+	}
+	res := tableResult(asMap(out["Table"]))
+	if err := retagTable(ctx, r, res.Attributes["Arn"].(string), old, p); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// billingUpdate is the UpdateTable input that changes a table's billing
+// mode and throughput, or nil when neither changes. A table without
+// BillingMode is provisioned, as CloudFormation documents.
+func billingUpdate(old, new props) map[string]any {
+	mode := func(p props) string {
+		if m := p.str("BillingMode"); m != "" {
+			return m
+		}
+		return billingProvisioned
+	}
+	in := map[string]any{}
+	if mode(old) != mode(new) {
+		in["BillingMode"] = mode(new)
+	}
+	if mode(new) == billingProvisioned && (mode(old) != mode(new) || changed(old, new, "ProvisionedThroughput")) && new.has("ProvisionedThroughput") {
+		in["ProvisionedThroughput"] = new["ProvisionedThroughput"]
+	}
+	if len(in) == 0 {
+		return nil
+	}
+	return in
+}
+
+// updateGSIs deletes, creates and changes the throughput of global
+// secondary indexes, one UpdateTable each. An index whose key schema or
+// projection changes cannot be updated (DynamoDB cannot), as
+// CloudFormation reports; renaming it replaces it.
+func updateGSIs(old, new props, update func(map[string]any) error) error {
+	was, now := indexesByName(old.list("GlobalSecondaryIndexes")), indexesByName(new.list("GlobalSecondaryIndexes"))
+	for _, name := range sortedKeys(was) {
+		if _, ok := now[name]; !ok {
+			if err := update(map[string]any{"GlobalSecondaryIndexUpdates": []any{
+				map[string]any{"Delete": map[string]any{"IndexName": name}},
+			}}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range sortedKeys(now) {
+		ix, before := now[name], was[name]
+		switch {
+		case before == nil:
+			create := ix.pick(map[string]any{}, "IndexName", "KeySchema", "Projection", "ProvisionedThroughput", "OnDemandThroughput")
+			if err := update(map[string]any{
+				"AttributeDefinitions":        new["AttributeDefinitions"],
+				"GlobalSecondaryIndexUpdates": []any{map[string]any{"Create": create}},
+			}); err != nil {
+				return err
+			}
+		case changed(before, ix, "KeySchema", "Projection"):
+			return errors.New("AWS::DynamoDB::Table: cannot update the KeySchema or Projection of global secondary index " + name +
+				"; give the index a new name to replace it")
+		case changed(before, ix, "ProvisionedThroughput") && ix.has("ProvisionedThroughput"):
+			if err := update(map[string]any{"GlobalSecondaryIndexUpdates": []any{
+				map[string]any{"Update": map[string]any{"IndexName": name, "ProvisionedThroughput": ix["ProvisionedThroughput"]}},
+			}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func indexesByName(l []any) map[string]props {
+	out := map[string]props{}
+	for _, e := range l {
+		ix := props(asMap(e))
+		out[ix.str("IndexName")] = ix
+	}
+	return out
+}
+
+func retagTable(ctx context.Context, r *resource.Request, arn string, old, new props) error {
+	set, removed := tagDiff(tagMap(old["Tags"]), tagMap(new["Tags"]))
+	if len(removed) > 0 {
+		if _, err := call(ctx, r, "dynamodb", "UntagResource", map[string]any{"ResourceArn": arn, "TagKeys": anyStrings(removed)}); err != nil {
+			return err
+		}
+	}
+	if len(set) > 0 {
+		if _, err := call(ctx, r, "dynamodb", "TagResource", map[string]any{"ResourceArn": arn, "Tags": tagList(set)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (table) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "dynamodb", "DeleteTable", map[string]any{"TableName": r.PhysicalID})
+	return ignoreGone(err)
+}

@@ -1,0 +1,190 @@
+package providers_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func attrDef(name, typ string) map[string]any {
+	return map[string]any{"AttributeName": name, "AttributeType": typ}
+}
+
+func keyElem(name, typ string) map[string]any {
+	return map[string]any{"AttributeName": name, "KeyType": typ}
+}
+
+func TestTable(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := map[string]any{
+		"AttributeDefinitions": []any{attrDef("pk", "S"), attrDef("sk", "S"), attrDef("owner", "S"), attrDef("created", "N")},
+		"KeySchema":            []any{keyElem("pk", "HASH"), keyElem("sk", "RANGE")},
+		"BillingMode":          "PAY_PER_REQUEST",
+		"GlobalSecondaryIndexes": []any{map[string]any{
+			"IndexName":  "byOwner",
+			"KeySchema":  []any{keyElem("owner", "HASH")},
+			"Projection": map[string]any{"ProjectionType": "ALL"},
+		}},
+		"LocalSecondaryIndexes": []any{map[string]any{
+			"IndexName":  "byCreated",
+			"KeySchema":  []any{keyElem("pk", "HASH"), keyElem("created", "RANGE")},
+			"Projection": map[string]any{"ProjectionType": "KEYS_ONLY"},
+		}},
+		"StreamSpecification":     map[string]any{"StreamViewType": "NEW_AND_OLD_IMAGES"},
+		"TimeToLiveSpecification": map[string]any{"AttributeName": "expires", "Enabled": "true"},
+		"SSESpecification":        map[string]any{"SSEEnabled": true},
+		"Tags":                    []any{map[string]any{"Key": "team", "Value": "core"}, map[string]any{"Key": "env", "Value": "dev"}},
+	}
+	tbl := s.create("AWS::DynamoDB::Table", "Table", props)
+	name := tbl.ref()
+	if !generated(name, "Table") {
+		t.Errorf("generated table name %q", name)
+	}
+	desc := s.call("dynamodb", "DescribeTable", map[string]any{"TableName": name})
+	if str(desc, "Table", "TableArn") != tbl.attr("Arn") || !strings.HasSuffix(tbl.attr("Arn"), ":table/"+name) {
+		t.Errorf("Arn %s, table %v", tbl.attr("Arn"), desc)
+	}
+	if str(desc, "Table", "LatestStreamArn") != tbl.attr("StreamArn") || tbl.attr("StreamArn") == "" {
+		t.Errorf("StreamArn %s, table %v", tbl.attr("StreamArn"), desc)
+	}
+	if str(desc, "Table", "StreamSpecification", "StreamViewType") != "NEW_AND_OLD_IMAGES" ||
+		len(get(desc, "Table", "GlobalSecondaryIndexes").([]any)) != 1 || len(get(desc, "Table", "LocalSecondaryIndexes").([]any)) != 1 ||
+		str(desc, "Table", "SSEDescription", "Status") != "ENABLED" {
+		t.Errorf("table as created: %v", desc)
+	}
+	ttl := s.call("dynamodb", "DescribeTimeToLive", map[string]any{"TableName": name})
+	if str(ttl, "TimeToLiveDescription", "TimeToLiveStatus") != "ENABLED" || str(ttl, "TimeToLiveDescription", "AttributeName") != "expires" {
+		t.Errorf("TTL: %v", ttl)
+	}
+	tags := s.call("dynamodb", "ListTagsOfResource", map[string]any{"ResourceArn": tbl.attr("Arn")})
+	if len(get(tags, "Tags").([]any)) != 2 {
+		t.Errorf("tags: %v", tags)
+	}
+
+	tbl.checkReplacement(map[string]map[string]any{
+		"TableName":              {"TableName": "other"},
+		"KeySchema":              {"KeySchema": []any{keyElem("pk", "HASH")}},
+		"LocalSecondaryIndexes":  {"LocalSecondaryIndexes": nil},
+		"BillingMode":            {"BillingMode": "PROVISIONED"},
+		"GlobalSecondaryIndexes": {"GlobalSecondaryIndexes": nil},
+		"StreamSpecification":    {"StreamSpecification": nil},
+		"Tags":                   {"Tags": nil},
+	}, "TableName", "KeySchema", "LocalSecondaryIndexes")
+
+	// In place: a second index (with a new key attribute), the first
+	// dropped, the stream's view type changed, TTL on another attribute,
+	// deletion protection on, tags changed.
+	updated := with(props, map[string]any{
+		"AttributeDefinitions": append(props["AttributeDefinitions"].([]any), attrDef("status", "S")),
+		"GlobalSecondaryIndexes": []any{map[string]any{
+			"IndexName":  "byStatus",
+			"KeySchema":  []any{keyElem("status", "HASH"), keyElem("sk", "RANGE")},
+			"Projection": map[string]any{"ProjectionType": "KEYS_ONLY"},
+		}},
+		"StreamSpecification":       map[string]any{"StreamViewType": "KEYS_ONLY"},
+		"TimeToLiveSpecification":   map[string]any{"AttributeName": "ttl", "Enabled": true},
+		"DeletionProtectionEnabled": "true",
+		"Tags":                      []any{map[string]any{"Key": "team", "Value": "platform"}},
+	})
+	tbl.update(updated)
+	desc = s.call("dynamodb", "DescribeTable", map[string]any{"TableName": name})
+	gsis := get(desc, "Table", "GlobalSecondaryIndexes").([]any)
+	if len(gsis) != 1 || str(gsis[0].(map[string]any), "IndexName") != "byStatus" {
+		t.Errorf("indexes after the update: %v", gsis)
+	}
+	if str(desc, "Table", "StreamSpecification", "StreamViewType") != "KEYS_ONLY" || str(desc, "Table", "DeletionProtectionEnabled") != "true" {
+		t.Errorf("table after the update: %v", desc)
+	}
+	if tbl.attr("StreamArn") != str(desc, "Table", "LatestStreamArn") {
+		t.Errorf("StreamArn after the update: %s, want %s", tbl.attr("StreamArn"), str(desc, "Table", "LatestStreamArn"))
+	}
+	ttl = s.call("dynamodb", "DescribeTimeToLive", map[string]any{"TableName": name})
+	if str(ttl, "TimeToLiveDescription", "AttributeName") != "ttl" {
+		t.Errorf("TTL after the update: %v", ttl)
+	}
+	tags = s.call("dynamodb", "ListTagsOfResource", map[string]any{"ResourceArn": tbl.attr("Arn")})
+	if l := get(tags, "Tags").([]any); len(l) != 1 || str(l[0].(map[string]any), "Value") != "platform" {
+		t.Errorf("tags after the update: %v", tags)
+	}
+
+	// A changed key schema of an existing index is refused, as AWS does.
+	bad := with(updated, map[string]any{"GlobalSecondaryIndexes": []any{map[string]any{
+		"IndexName":  "byStatus",
+		"KeySchema":  []any{keyElem("status", "HASH")},
+		"Projection": map[string]any{"ProjectionType": "KEYS_ONLY"},
+	}}})
+	if err := tbl.tryUpdate(bad); err == nil || !strings.Contains(err.Error(), "byStatus") {
+		t.Errorf("changing an index's key schema: %v", err)
+	}
+
+	// Deletion protection is the API's: the table cannot go until the
+	// template turns it off.
+	req := s.request(tbl.typ.Name, "Table")
+	req.PhysicalID, req.Properties = name, updated
+	if err := tbl.typ.Delete(t.Context(), req); err == nil {
+		t.Error("a protected table was deleted")
+	}
+	tbl.update(with(updated, map[string]any{"DeletionProtectionEnabled": nil}))
+	tbl.delete()
+	if code := s.callErr("dynamodb", "DescribeTable", map[string]any{"TableName": name}); code != "ResourceNotFoundException" {
+		t.Errorf("DescribeTable after the delete: %q", code)
+	}
+}
+
+func TestProvisionedTable(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := map[string]any{
+		"TableName":             "orders",
+		"AttributeDefinitions":  []any{attrDef("id", "S")},
+		"KeySchema":             []any{keyElem("id", "HASH")},
+		"ProvisionedThroughput": map[string]any{"ReadCapacityUnits": "5", "WriteCapacityUnits": num("5")},
+	}
+	tbl := s.create("AWS::DynamoDB::Table", "Orders", props)
+	if tbl.ref() != "orders" {
+		t.Errorf("Ref %q", tbl.ref())
+	}
+	if _, ok := tbl.result.Attributes["StreamArn"]; ok {
+		t.Errorf("a table without a stream has StreamArn: %v", tbl.result.Attributes)
+	}
+	tbl.update(map[string]any{
+		"TableName":             "orders",
+		"AttributeDefinitions":  []any{attrDef("id", "S")},
+		"KeySchema":             []any{keyElem("id", "HASH")},
+		"ProvisionedThroughput": map[string]any{"ReadCapacityUnits": num("10"), "WriteCapacityUnits": num("7")},
+	})
+	desc := s.call("dynamodb", "DescribeTable", map[string]any{"TableName": "orders"})
+	if str(desc, "Table", "ProvisionedThroughput", "ReadCapacityUnits") != "10" || str(desc, "Table", "ProvisionedThroughput", "WriteCapacityUnits") != "7" {
+		t.Errorf("throughput after the update: %v", get(desc, "Table", "ProvisionedThroughput"))
+	}
+	tbl.update(map[string]any{
+		"TableName":            "orders",
+		"AttributeDefinitions": []any{attrDef("id", "S")},
+		"KeySchema":            []any{keyElem("id", "HASH")},
+		"BillingMode":          "PAY_PER_REQUEST",
+	})
+	desc = s.call("dynamodb", "DescribeTable", map[string]any{"TableName": "orders"})
+	if str(desc, "Table", "BillingModeSummary", "BillingMode") != "PAY_PER_REQUEST" {
+		t.Errorf("billing after the update: %v", get(desc, "Table", "BillingModeSummary"))
+	}
+	tbl.delete()
+}
+
+func TestTableUnsupported(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	_, err := s.tryCreate("AWS::DynamoDB::Table", "Table", map[string]any{
+		"AttributeDefinitions":       []any{attrDef("id", "S")},
+		"KeySchema":                  []any{keyElem("id", "HASH")},
+		"BillingMode":                "PAY_PER_REQUEST",
+		"KinesisStreamSpecification": map[string]any{"StreamArn": "arn:aws:kinesis:us-east-1:000000000000:stream/s"},
+	})
+	if err == nil || !strings.Contains(err.Error(), "KinesisStreamSpecification") {
+		t.Errorf("a Kinesis streaming destination: %v", err)
+	}
+	// An invalid table is the API's error, as it is.
+	_, err = s.tryCreate("AWS::DynamoDB::Table", "Table", map[string]any{"KeySchema": []any{keyElem("id", "HASH")}})
+	if err == nil || !strings.Contains(err.Error(), "ValidationException") {
+		t.Errorf("a table without attribute definitions: %v", err)
+	}
+}

@@ -1,0 +1,119 @@
+package providers
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// maxInlineSource is the size limit of a function's inline source code
+// (Code.ZipFile): "This zip file cannot exceed 4MB", AWS CloudFormation
+// says of the archive it makes from it.
+const maxInlineSource = 4 << 20
+
+// inlineModTime is the modification time written for inline source, fixed
+// so that the same source always makes the same archive, and so the same
+// CodeSha256: an update that does not change the source does not change
+// the code, and an AWS::Lambda::Version's CodeSha256 can be computed
+// from the template.
+var inlineModTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+
+var (
+	errImageCode = errors.New("container images (Code.ImageUri) are not supported by virga yet: " +
+		"give the function's code inline (Code.ZipFile) or as a package (Code.ZipFileBytes)")
+	errS3Code = errors.New("code in Amazon S3 (S3Bucket, S3Key) cannot be read: virga has no S3 yet; " +
+		"give the code inline (ZipFile), or let the deployment tool set ZipFileBytes (the package, a zip archive, base64-encoded)")
+)
+
+// functionCode returns CreateFunction's Code member for an
+// AWS::Lambda::Function's Code property: the package the engine gave
+// (ZipFileBytes, virga's extension), or an archive made of the inline
+// source (ZipFile), in a file named after the handler's module with the
+// runtime's extension.
+func functionCode(p props) (map[string]any, error) {
+	code := p.obj("Code")
+	switch {
+	case code == nil:
+		return nil, errors.New("AWS::Lambda::Function: the Code property is required")
+	case code.has("ZipFileBytes"):
+		return packageBytes(code.str("ZipFileBytes"))
+	case code.has("ZipFile"):
+		archive, err := inlineArchive(p.str("Runtime"), p.str("Handler"), code.str("ZipFile"))
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"ZipFile": base64.StdEncoding.EncodeToString(archive)}, nil
+	case code.has("ImageUri"):
+		return nil, errImageCode
+	case code.has("S3Bucket"), code.has("S3Key"):
+		return nil, errS3Code
+	}
+	return nil, errors.New("AWS::Lambda::Function: Code must give ZipFile, S3Bucket and S3Key, or ImageUri")
+}
+
+// layerContent returns PublishLayerVersion's Content member for an
+// AWS::Lambda::LayerVersion's Content property.
+func layerContent(p props) (map[string]any, error) {
+	content := p.obj("Content")
+	switch {
+	case content == nil:
+		return nil, errors.New("AWS::Lambda::LayerVersion: the Content property is required")
+	case content.has("ZipFileBytes"):
+		return packageBytes(content.str("ZipFileBytes"))
+	}
+	return nil, errS3Code
+}
+
+// packageBytes checks a base64-encoded package and returns it as the
+// API's ZipFile member.
+func packageBytes(b64 string) (map[string]any, error) {
+	if _, err := base64.StdEncoding.DecodeString(b64); err != nil {
+		return nil, fmt.Errorf("ZipFileBytes is not base64: %w", err)
+	}
+	return map[string]any{"ZipFile": b64}, nil
+}
+
+// inlineArchive makes the deployment package of inline source code.
+// AWS CloudFormation writes the source to a file named index (index.js
+// for Node.js, which Node.js then loads as a CommonJS module, index.py
+// for Python) and requires the handler to name module index; virga names
+// the file after the handler's module, so that handler index.handler
+// gives index.js or index.py as on AWS, and another module name works
+// too instead of failing at the first invocation.
+func inlineArchive(runtime, handler, source string) ([]byte, error) {
+	if len(source) > maxInlineSource {
+		return nil, fmt.Errorf("the inline source code (Code.ZipFile) is larger than %d bytes", maxInlineSource)
+	}
+	var ext string
+	switch {
+	case strings.HasPrefix(runtime, "python"):
+		ext = ".py"
+	case strings.HasPrefix(runtime, "nodejs"):
+		ext = ".js"
+	default:
+		return nil, fmt.Errorf("inline source code (Code.ZipFile) is only for Node.js and Python runtimes, not %q", runtime)
+	}
+	module := "index"
+	if i := strings.LastIndex(handler, "."); i > 0 {
+		module = handler[:i]
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: module + ext, Method: zip.Deflate, Modified: inlineModTime}
+	h.SetMode(0o644)
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write([]byte(source)); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,171 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/virga/virga/internal/cfn/resource"
+)
+
+func init() {
+	resource.Register(&resource.Type{
+		Name:     "AWS::Lambda::Version",
+		Provider: version{},
+		// A version is a snapshot: none of these can change ("Updates are
+		// not supported for this property").
+		Replace:    []string{"FunctionName", "CodeSha256", "Description", "ProvisionedConcurrencyConfig", "RuntimePolicy"},
+		Attributes: []string{"Version", "FunctionArn"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::Lambda::Alias",
+		Provider:   alias{},
+		Replace:    []string{"FunctionName", "Name"},
+		Attributes: []string{"AliasArn"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::Lambda::LayerVersion",
+		Provider:   layerVersion{},
+		Replace:    []string{"*"}, // every property is create-only: a layer version is immutable
+		Attributes: []string{"LayerVersionArn"},
+	})
+}
+
+// version is AWS::Lambda::Version: PublishVersion. Its physical ID and
+// Ref are the version's ARN. ProvisionedConcurrencyConfig is accepted
+// without effect: virga starts environments on demand.
+type version struct{}
+
+func (version) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	in := p.pick(map[string]any{}, "FunctionName", "CodeSha256", "Description")
+	out, err := call(ctx, r, "lambda", "PublishVersion", in)
+	if err != nil {
+		return nil, err
+	}
+	arn := outStr(out, "FunctionArn")
+	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"Version": outStr(out, "Version"), "FunctionArn": arn}}, nil
+}
+
+// Update has nothing to change: every property that matters replaces
+// the version.
+func (version) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (version) Delete(ctx context.Context, r *resource.Request) error {
+	fn, qualifier, ok := splitQualifiedARN(r.PhysicalID)
+	if !ok {
+		return nil // never published
+	}
+	_, err := call(ctx, r, "lambda", "DeleteFunction", map[string]any{"FunctionName": fn, "Qualifier": qualifier})
+	return ignoreGone(err)
+}
+
+// splitQualifiedARN splits a version's or alias's ARN
+// (arn:aws:lambda:REGION:ACCOUNT:function:NAME:QUALIFIER) into the
+// function's ARN and the qualifier.
+func splitQualifiedARN(arn string) (fn, qualifier string, ok bool) {
+	if strings.Count(arn, ":") != 7 {
+		return "", "", false
+	}
+	i := strings.LastIndex(arn, ":")
+	return arn[:i], arn[i+1:], true
+}
+
+// alias is AWS::Lambda::Alias: CreateAlias, UpdateAlias, DeleteAlias.
+// Its physical ID and Ref are the alias's ARN. ProvisionedConcurrencyConfig
+// is accepted without effect, as for versions.
+type alias struct{}
+
+var aliasKinds = map[string]kind{"FunctionWeight": number, "ProvisionedConcurrentExecutions": number}
+
+func (alias) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, aliasKinds)
+	in := p.pick(map[string]any{}, "FunctionName", "Name", "FunctionVersion", "Description")
+	if rc := p.obj("RoutingConfig"); rc != nil {
+		in["RoutingConfig"] = routingConfig(rc)
+	}
+	out, err := call(ctx, r, "lambda", "CreateAlias", in)
+	if err != nil {
+		return nil, err
+	}
+	arn := outStr(out, "AliasArn")
+	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"AliasArn": arn}}, nil
+}
+
+// routingConfig is the API's AliasRoutingConfiguration for
+// CloudFormation's, which lists the weights as
+// [{FunctionVersion, FunctionWeight}] where the API takes a map.
+func routingConfig(rc props) map[string]any {
+	weights := map[string]any{}
+	for _, e := range rc.list("AdditionalVersionWeights") {
+		w := props(asMap(e))
+		weights[w.str("FunctionVersion")] = w["FunctionWeight"]
+	}
+	return map[string]any{"AdditionalVersionWeights": weights}
+}
+
+func (alias) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, aliasKinds)
+	in := p.pick(map[string]any{}, "FunctionName", "Name", "FunctionVersion")
+	in["Description"] = p.str("Description")
+	in["RoutingConfig"] = routingConfig(p.obj("RoutingConfig"))
+	if _, err := call(ctx, r, "lambda", "UpdateAlias", in); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"AliasArn": r.PhysicalID}}, nil
+}
+
+func (alias) Delete(ctx context.Context, r *resource.Request) error {
+	fn, name, ok := splitQualifiedARN(r.PhysicalID)
+	if !ok {
+		return nil
+	}
+	_, err := call(ctx, r, "lambda", "DeleteAlias", map[string]any{"FunctionName": fn, "Name": name})
+	return ignoreGone(err)
+}
+
+// layerVersion is AWS::Lambda::LayerVersion: PublishLayerVersion, with
+// its content from Content.ZipFileBytes (see the package documentation).
+// Its physical ID and Ref are the layer version's ARN. A template that
+// does not name the layer gets a generated name.
+type layerVersion struct{}
+
+func (layerVersion) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	content, err := layerContent(p)
+	if err != nil {
+		return nil, err
+	}
+	name := p.str("LayerName")
+	if name == "" {
+		name = physicalName(r, maxLayerName)
+	}
+	in := p.pick(map[string]any{"LayerName": name, "Content": content},
+		"Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo")
+	out, err := call(ctx, r, "lambda", "PublishLayerVersion", in)
+	if err != nil {
+		return nil, err
+	}
+	arn := outStr(out, "LayerVersionArn")
+	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"LayerVersionArn": arn}}, nil
+}
+
+func (layerVersion) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (layerVersion) Delete(ctx context.Context, r *resource.Request) error {
+	// arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION
+	layer, number, ok := splitQualifiedARN(r.PhysicalID)
+	if !ok {
+		return nil
+	}
+	var n int64
+	if _, err := fmt.Sscan(number, &n); err != nil {
+		return fmt.Errorf("AWS::Lambda::LayerVersion: %q is not a layer version ARN", r.PhysicalID)
+	}
+	_, err := call(ctx, r, "lambda", "DeleteLayerVersion", map[string]any{"LayerName": layer, "VersionNumber": n})
+	return ignoreGone(err)
+}

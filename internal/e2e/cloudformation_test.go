@@ -1,0 +1,173 @@
+package e2e_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+const appTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Description: A queue, a table and a function that reads both names.
+Parameters:
+  Stage:
+    Type: String
+    Default: dev
+    AllowedValues: [dev, prod]
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+  Items:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/worker
+      Environment:
+        Variables:
+          QUEUE_URL: !Ref Jobs
+          TABLE: !Ref Items
+          STAGE: !Ref Stage
+      Code:
+        ZipFile: |
+          import os
+          def handler(event, context):
+              return {'queue': os.environ['QUEUE_URL'], 'table': os.environ['TABLE'], 'stage': os.environ['STAGE']}
+Outputs:
+  QueueUrl:
+    Value: !Ref Jobs
+  TableName:
+    Value: !Ref Items
+    Export:
+      Name: !Sub "${AWS::StackName}-table"
+  WorkerArn:
+    Value: !GetAtt Worker.Arn
+`
+
+func TestCloudFormationStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	ctx := context.Background()
+	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("app"), TemplateBody: aws.String(appTemplate)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, 60e9); err != nil {
+		evs, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: created.StackId})
+		for _, e := range evs.StackEvents {
+			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+		}
+		t.Fatal(err)
+	}
+	st, _ := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("app")})
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	if !strings.HasPrefix(outs["QueueUrl"], env.Endpoint+"/000000000000/app-Jobs-") || !strings.HasPrefix(outs["TableName"], "app-Items-") ||
+		outs["WorkerArn"] == "" {
+		t.Fatalf("outputs: %v", outs)
+	}
+	// The resources exist in their services.
+	if _, err := sqs.NewFromConfig(env.Config).GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(outs["QueueUrl"])}); err != nil {
+		t.Errorf("the queue: %v", err)
+	}
+	if _, err := dynamodb.NewFromConfig(env.Config).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(outs["TableName"])}); err != nil {
+		t.Errorf("the table: %v", err)
+	}
+	lc := lambdaClient(t, env)
+	out, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(outs["WorkerArn"])})
+	if err != nil || !strings.Contains(string(out.Payload), outs["TableName"]) || !strings.Contains(string(out.Payload), `"stage": "dev"`) {
+		t.Fatalf("the function: %s %v", out.Payload, err)
+	}
+	res, _ := cf.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: aws.String("app")})
+	if len(res.StackResourceSummaries) != 3 {
+		t.Errorf("resources: %+v", res.StackResourceSummaries)
+	}
+
+	// An update of a parameter changes the function in place.
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("app"), UsePreviousTemplate: aws.Bool(true),
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Stage"), ParameterValue: aws.String("prod")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackUpdateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("app")}, 60e9); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(outs["WorkerArn"])})
+	if !strings.Contains(string(out.Payload), `"stage": "prod"`) {
+		t.Errorf("after the update: %s", out.Payload)
+	}
+	_, err = cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("app"), UsePreviousTemplate: aws.Bool(true),
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Stage"), ParameterValue: aws.String("qa")}}})
+	wantLambdaError(t, "a value outside AllowedValues", err, "ValidationError", "Parameter 'Stage' must be one of AllowedValues")
+
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("app")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, 60e9); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dynamodb.NewFromConfig(env.Config).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(outs["TableName"])}); err == nil {
+		t.Error("the table outlived its stack")
+	}
+}
+
+// TestCloudFormationDeployCLI deploys, updates and deletes a stack with
+// the Debian aws CLI's cloudformation deploy (change sets).
+func TestCloudFormationDeployCLI(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "template.yaml")
+	os.WriteFile(file, []byte(appTemplate), 0o644)
+	res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file)
+	if res.ExitCode != 0 || !strings.Contains(res.Stdout, "Successfully created/updated stack - cli-app") {
+		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file)
+	if res.ExitCode != 0 || !strings.Contains(res.Stdout+res.Stderr, "No changes to deploy") {
+		t.Errorf("a second deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file, "--parameter-overrides", "Stage=prod")
+	if res.ExitCode != 0 {
+		t.Fatalf("an update: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	res = env.CLI(t, "cloudformation", "describe-stacks", "--stack-name", "cli-app", "--query", "Stacks[0].StackStatus", "--output", "text")
+	if strings.TrimSpace(res.Stdout) != "UPDATE_COMPLETE" {
+		t.Errorf("status: %q %s", res.Stdout, res.Stderr)
+	}
+	res = env.CLI(t, "cloudformation", "delete-stack", "--stack-name", "cli-app")
+	if res.ExitCode != 0 {
+		t.Errorf("delete-stack: %s", res.Stderr)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("Resources:\n  X:\n    Type: AWS::SQS::Queue\n    Properties:\n      Oops: !Ref Nowhere\n"), 0o644)
+	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "bad", "--template-file", bad)
+	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "Unresolved resource dependencies [Nowhere]") {
+		t.Errorf("a bad template: exit %d\n%s", res.ExitCode, res.Stderr)
+	}
+}
