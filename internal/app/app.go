@@ -16,6 +16,8 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/h2c"
 
+	"github.com/virga/virga/internal/apigateway"
+	"github.com/virga/virga/internal/apigatewayv2"
 	"github.com/virga/virga/internal/artifacts"
 	"github.com/virga/virga/internal/awsproto"
 	_ "github.com/virga/virga/internal/cfn/providers" // CloudFormation's resource types
@@ -171,6 +173,23 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.services = append(a.services, sched.API())
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
+	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+		Region: cfg.Region, Functions: lam, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, httpAPIs.API())
+	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+		Region: cfg.Region, Functions: lam})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, restAPIs.API())
+
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger})
 	if err != nil {
@@ -197,6 +216,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 			Temporary: stsSvc,
 			Account:   cfg.AccountID,
 			Clock:     o.Clock,
+		},
+		// HTTP APIs and REST APIs share the execute-api host names: the
+		// second argument finds REST APIs (apigateway.Service.Handler).
+		DataPlanes: map[string]http.Handler{
+			".execute-api.localhost": apigatewayv2.DataPlane(httpAPIs, restAPIs.Handler),
+			".lambda-url.localhost":  apigatewayv2.FunctionURLPlane(httpAPIs, functionURLs(lam)),
 		},
 		Internal: a.internalHandler(),
 		Region:   cfg.Region,
@@ -410,6 +435,22 @@ func (s streamSource) StreamRead(arn string, after uint64, limit int) ([]lambda.
 		out[i] = lambda.StreamRecord{Seq: r.Seq, JSON: r.JSON, Created: r.Created, Shard: r.Shard}
 	}
 	return out, changed, err
+}
+
+// functionURLs finds function URLs for the data plane that serves them.
+func functionURLs(lam *lambda.Service) apigatewayv2.FunctionURLs {
+	return func(id string) (apigatewayv2.FunctionURL, bool) {
+		t, ok := lam.URLTarget(id)
+		if !ok {
+			return apigatewayv2.FunctionURL{}, false
+		}
+		u := apigatewayv2.FunctionURL{Function: t.Function, AuthType: t.AuthType}
+		if c := t.Cors; c != nil {
+			u.Cors = apigatewayv2.FunctionURLCors(c.AllowCredentials != nil && *c.AllowCredentials, c.AllowHeaders,
+				c.AllowMethods, c.AllowOrigins, c.ExposeHeaders, c.MaxAge)
+		}
+		return u, true
+	}
 }
 
 // queueSource adapts SQS to what Lambda's event source mappings read.

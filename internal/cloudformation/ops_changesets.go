@@ -295,4 +295,3 @@ func (s *Service) listChangeSets(ctx context.Context, in *ListChangeSetsInput) (
 	}
 	return out, nil
 }
-

@@ -2,7 +2,12 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -53,4 +58,52 @@ func TestFunctionURLConfig(t *testing.T) {
 	}
 	_, err = lc.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("web")})
 	wantLambdaError(t, "deleted URL", err, "ResourceNotFoundException", "The resource you requested does not exist.")
+}
+
+// TestFunctionURLServes calls a function through its URL, by host and by
+// path, with payload format 2.0 and CORS.
+func TestFunctionURLServes(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "echo-url", `import json
+def handler(event, context):
+    return {'statusCode': 201, 'headers': {'x-seen': event['requestContext']['http']['method']},
+            'body': json.dumps({'version': event['version'], 'routeKey': event['routeKey'], 'rawPath': event['rawPath'],
+                                'query': event.get('queryStringParameters'), 'domain': event['requestContext']['domainName'],
+                                'account': event['requestContext']['accountId'], 'body': event.get('body')})}
+`, 3)
+	created, err := lc.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("echo-url"),
+		AuthType: lambdatypes.FunctionUrlAuthTypeNone, Cors: &lambdatypes.Cors{AllowOrigins: []string{"https://app.example"}, AllowMethods: []string{"POST"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(aws.ToString(created.FunctionUrl))
+	id := strings.Split(u.Hostname(), ".")[0]
+	for _, target := range []string{env.Endpoint + "/_aws/lambda-url/" + id + "/items/7?x=1", env.Endpoint + "/items/7?x=1"} {
+		req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(`{"a":1}`))
+		if !strings.Contains(target, "_aws") {
+			req.Host = u.Host
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", "https://app.example")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var got map[string]any
+		json.Unmarshal(body, &got)
+		if res.StatusCode != 201 || res.Header.Get("X-Seen") != "POST" || got["version"] != "2.0" || got["routeKey"] != "$default" ||
+			got["rawPath"] != "/items/7" || got["body"] != `{"a":1}` || got["account"] != "anonymous" ||
+			got["domain"] != id+".lambda-url.us-east-1.on.aws" || res.Header.Get("Access-Control-Allow-Origin") != "https://app.example" {
+			t.Errorf("%s: %d %v %s", target, res.StatusCode, res.Header, body)
+		}
+	}
+	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/nosuchid/")
+	if err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown URL id: %v %v", res, err)
+	}
 }

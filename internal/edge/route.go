@@ -16,7 +16,9 @@ import (
 //
 //  1. X-Amz-Target's prefix (awsJson services, and awsQuery-compatible
 //     ones such as SQS);
-//  2. the SigV4 credential scope's service name;
+//  2. the SigV4 credential scope's service name; services that share
+//     one (API Gateway's REST and HTTP APIs, both "apigateway") are told
+//     apart by their REST routes;
 //  3. the REST routes of restJson1 and restXml services (unsigned
 //     requests to a REST API);
 //  4. the awsQuery Action and Version parameters, which may be in the
@@ -25,7 +27,7 @@ import (
 // It is built once and read concurrently.
 type router struct {
 	byTarget  map[string]*awsproto.Service
-	byName    map[string]*awsproto.Service
+	byName    map[string][]*awsproto.Service
 	byVersion map[string]*awsproto.Service // awsQuery API version
 	rest      []*awsproto.Service
 	query     []*awsproto.Service
@@ -34,11 +36,11 @@ type router struct {
 func newRouter(services []*awsproto.Service) *router {
 	rt := &router{
 		byTarget:  map[string]*awsproto.Service{},
-		byName:    map[string]*awsproto.Service{},
+		byName:    map[string][]*awsproto.Service{},
 		byVersion: map[string]*awsproto.Service{},
 	}
 	for _, s := range services {
-		rt.byName[s.Name] = s
+		rt.byName[s.Name] = append(rt.byName[s.Name], s)
 		switch p := s.Protocol.(type) {
 		case *awsjson.Protocol:
 			rt.byTarget[p.TargetPrefix] = s
@@ -67,7 +69,7 @@ func (rt *router) byHeaders(c *awsproto.Call) *awsproto.Service {
 		if region != "" {
 			c.Region = region
 		}
-		if s := rt.byName[name]; s != nil {
+		if s := rt.bySigningName(c, name); s != nil {
 			return s
 		}
 	}
@@ -80,6 +82,28 @@ func (rt *router) byHeaders(c *awsproto.Call) *awsproto.Service {
 	}
 	c.Service = nil
 	return nil
+}
+
+// bySigningName returns the service with the given signing name. When
+// several share it, the one whose REST routes resolve the request wins
+// (the first, which answers the error, when none does).
+func (rt *router) bySigningName(c *awsproto.Call, name string) *awsproto.Service {
+	services := rt.byName[name]
+	switch len(services) {
+	case 0:
+		return nil
+	case 1:
+		return services[0]
+	}
+	for _, s := range services {
+		c.Service = s
+		if err := s.Protocol.Resolve(c); err == nil {
+			return s
+		}
+		c.Op, c.Params = nil, nil
+	}
+	c.Service = nil
+	return services[0]
 }
 
 // byBody routes an awsQuery request by its Action and Version.

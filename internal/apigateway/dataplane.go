@@ -1,0 +1,265 @@
+package apigateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// maxPayloadBytes is API Gateway's request payload limit ("Payload size:
+// 10 MB").
+const maxPayloadBytes = 10 << 20
+
+// Handler returns the data plane of the REST API with the given id, which
+// serves its stages at /{stage}/{path} on the host
+// {id}.execute-api.localhost; nil when virga has no REST API with that id
+// (it may be an HTTP API). The handler looks the API up on every request,
+// so it keeps working across deployments and answers 403 Forbidden once
+// the API is deleted.
+func (s *Service) Handler(apiID string) http.Handler {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.apis[apiID] == nil {
+		return nil
+	}
+	return &stageHandler{s: s, apiID: apiID}
+}
+
+// stageHandler serves one REST API's stages.
+type stageHandler struct {
+	s     *Service
+	apiID string
+}
+
+// request is one data plane request on its way through a stage.
+type request struct {
+	r          *http.Request
+	body       []byte
+	apiID      string
+	stage      string
+	stageVars  map[string]string
+	deployment *deployment
+	path       string // below the stage, escaped as sent: "/users/42"
+	match      routeMatch
+	requestID  string
+	extendedID string
+	traceID    string
+	started    time.Time
+	// authorizer is requestContext.authorizer, when a Lambda authorizer
+	// let the request through, and usageKey its usageIdentifierKey.
+	authorizer map[string]any
+	usageKey   string
+}
+
+// gatewayError is one of API Gateway's own answers (a "gateway
+// response"): its status, x-amzn-ErrorType and body, spelled as AWS
+// spells each.
+type gatewayError struct {
+	status int
+	kind   string
+	body   string
+}
+
+// API Gateway's answers for requests it does not pass on.
+var (
+	errMissingToken     = &gatewayError{403, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`}
+	errForbidden        = &gatewayError{403, "ForbiddenException", `{"message":"Forbidden"}`}
+	errUnauthorized     = &gatewayError{401, "UnauthorizedException", `{"message":"Unauthorized"}`}
+	errExplicitDeny     = &gatewayError{403, "AccessDeniedException", `{"Message":"User is not authorized to access this resource with an explicit deny"}`}
+	errImplicitDeny     = &gatewayError{403, "AccessDeniedException", `{"Message":"User is not authorized to access this resource"}`}
+	errAuthorizerConfig = &gatewayError{500, "AuthorizerConfigurationException", `{"message": null}`}
+	errIntegration      = &gatewayError{500, "InternalServerErrorException", `{"message": "Internal server error"}`}
+	errBadResponse      = &gatewayError{502, "InternalServerErrorException", `{"message": "Internal server error"}`}
+	errTimeout          = &gatewayError{504, "", `{"message": "Endpoint request timed out"}`}
+	errTooLarge         = &gatewayError{413, "RequestTooLargeException", `{"message":"Request Too Long"}`}
+)
+
+func (e *gatewayError) write(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if e.kind != "" {
+		h.Set("X-Amzn-Errortype", e.kind)
+	}
+	w.WriteHeader(e.status)
+	io.WriteString(w, e.body)
+}
+
+func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s := h.s
+	req := &request{r: r, apiID: h.apiID, requestID: s.ids.UUID(), extendedID: s.extendedRequestID(), started: s.clock.Now()}
+	req.traceID = r.Header.Get("X-Amzn-Trace-Id")
+	if !strings.HasPrefix(req.traceID, "Root=") {
+		req.traceID = traceID(req.started, s.ids.Hex(12))
+	}
+	hdr := w.Header()
+	hdr.Del("X-Amz-Request-Id") // the edge's; API Gateway answers with these three
+	hdr.Set("X-Amzn-Requestid", req.requestID)
+	hdr.Set("X-Amz-Apigw-Id", req.extendedID)
+	hdr.Set("X-Amzn-Trace-Id", req.traceID)
+	if e := s.serve(req, w); e != nil {
+		e.write(w)
+	}
+}
+
+// serve runs a request through its stage: route, authorize, integrate.
+// It returns the gateway's own answer when there is one to give.
+func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
+	stageName, rest, _ := strings.Cut(strings.TrimPrefix(req.r.URL.EscapedPath(), "/"), "/")
+	s.mu.RLock()
+	if st := s.apis[req.apiID]; st != nil {
+		if g := st.stages[stageName]; g != nil {
+			req.deployment = st.deployments[g.DeploymentID]
+			req.stageVars = maps.Clone(g.Variables)
+		}
+	}
+	s.mu.RUnlock()
+	// Disabling the execute-api endpoint takes effect with a deployment,
+	// as on AWS.
+	if req.deployment == nil || req.deployment.API.DisableExecuteAPIEndpoint {
+		return errForbidden
+	}
+	req.stage = stageName
+	req.path = "/" + rest
+	m, ok := req.deployment.routes.match(req.r.Method, splitRequestPath(rest))
+	if !ok {
+		return errMissingToken
+	}
+	req.match = m
+	if req.r.ContentLength > maxPayloadBytes {
+		return errTooLarge
+	}
+	if req.r.Body != nil {
+		body, err := io.ReadAll(io.LimitReader(req.r.Body, maxPayloadBytes+1))
+		if err != nil {
+			return errIntegration
+		}
+		if len(body) > maxPayloadBytes {
+			return errTooLarge
+		}
+		req.body = body
+	}
+	if e := s.authorize(req); e != nil {
+		return e
+	}
+	ig := m.method.Integration
+	switch ig.Type {
+	case "AWS_PROXY":
+		return s.lambdaProxy(req, w)
+	case "MOCK":
+		return s.mock(req, w)
+	}
+	// AWS, HTTP and HTTP_PROXY integrations are not supported yet.
+	return errIntegration
+}
+
+// authorize applies the method's authorization (a Lambda authorizer, or
+// a signature for AWS_IAM), then its API key requirement.
+func (s *Service) authorize(req *request) *gatewayError {
+	if e := s.authorizeCaller(req); e != nil {
+		return e
+	}
+	if req.match.method.APIKeyRequired && req.apiKey() == "" {
+		return errForbidden
+	}
+	return nil
+}
+
+// apiKey is the request's API key: the x-api-key header, or what the
+// Lambda authorizer answered as usageIdentifierKey when the API takes
+// keys from its authorizer. Keys are not checked against usage plans,
+// which virga does not have yet.
+func (req *request) apiKey() string {
+	if req.deployment.API.APIKeySource == "AUTHORIZER" {
+		return req.usageKey
+	}
+	return req.r.Header.Get("X-Api-Key")
+}
+
+// authorizeCaller runs the method's authorizer, if it has one.
+func (s *Service) authorizeCaller(req *request) *gatewayError {
+	m := req.match.method
+	switch m.AuthorizationType {
+	case "AWS_IAM":
+		// Signatures are not verified yet; an unsigned request is
+		// refused as AWS refuses it.
+		if !strings.HasPrefix(req.r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+			return errMissingToken
+		}
+	case "CUSTOM":
+		au := req.deployment.API.Authorizers[m.AuthorizerID]
+		if au == nil || au.Type == "COGNITO_USER_POOLS" {
+			return errAuthorizerConfig
+		}
+		return s.runAuthorizer(req, au)
+	case "COGNITO_USER_POOLS":
+		// Cognito user pools are not part of virga yet.
+		if req.r.Header.Get("Authorization") == "" {
+			return errUnauthorized
+		}
+		return errAuthorizerConfig
+	}
+	return nil
+}
+
+// errTimedOut is an invocation that did not finish within its timeout.
+var errTimedOut = errors.New("apigateway: the integration timed out")
+
+// invokeFunction runs a function for the data plane, bounded by timeout
+// (errTimedOut beyond it). fnErr is the function's error type, err
+// Lambda's failure to run it.
+func (s *Service) invokeFunction(ctx context.Context, fn string, payload []byte, timeout time.Duration) (out []byte, fnErr string, err error) {
+	if s.fns == nil {
+		return nil, "", errNoFunctions
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		out   []byte
+		fnErr string
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, fnErr, err := s.fns.InvokeSync(ctx, fn, payload)
+		done <- result{out, fnErr, err}
+	}()
+	select {
+	case r := <-done:
+		return r.out, r.fnErr, r.err
+	case <-ctx.Done():
+		return nil, "", errTimedOut
+	}
+}
+
+// methodARN is the ARN an authorizer's policy is evaluated against:
+// arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/VERB/PATH, the path being
+// the request's (below the stage, without its leading slash).
+func (s *Service) methodARN(req *request) string {
+	return "arn:aws:execute-api:" + s.region + ":" + s.account + ":" + req.apiID + "/" + req.stage + "/" +
+		req.r.Method + "/" + strings.TrimPrefix(req.path, "/")
+}
+
+// sourceIP is the client's address.
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// traceID returns an X-Ray trace header for a request that arrives
+// without one: Root=1-{epoch seconds in hex}-{24 hex digits}.
+func traceID(now time.Time, random string) string {
+	return fmt.Sprintf("Root=1-%08x-%s", now.Unix(), random)
+}
+
+// errNoFunctions is the failure of a Lambda integration when virga runs
+// API Gateway without Lambda.
+var errNoFunctions = errors.New("apigateway: no Lambda service to invoke")

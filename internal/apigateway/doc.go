@@ -1,0 +1,86 @@
+// Package apigateway is Amazon API Gateway's REST APIs (version 1;
+// restJson1, signing name "apigateway"): the control plane that defines
+// APIs, and the data plane that serves their deployed stages at
+// http://{apiId}.execute-api.localhost:4566/{stage}/{path}.
+//
+// # What it owns
+//
+// REST APIs with their resources, methods, method responses,
+// integrations, integration responses and Lambda authorizers (one
+// definition per API, edited by the control plane); deployments, each an
+// immutable snapshot of a definition; stages, which point at a deployment
+// and carry stage variables; tags. All of it is in the store under
+// "apigateway" (storage.go) and every change a client is told about is
+// committed first. Lambda functions are run through the Functions
+// interface (Lambda's InvokeSync, wired by internal/app); the package
+// imports no other service.
+//
+// # Operations
+//
+// RestApi: Create (cloneFrom included), Get, Gets, Update, Delete, Import
+// and Put (OpenAPI 3 or Swagger 2, JSON or YAML; see openapi.go).
+// Resource, Method, MethodResponse, Integration, IntegrationResponse,
+// Deployment, Stage, Authorizer: create or put, get, list, update (JSON
+// Patch, patch.go) and delete. TagResource, UntagResource, GetTags for
+// APIs and stages. Identifiers look like AWS's: ten lowercase letters and
+// digits for APIs and root resources, six for the rest. IAM authorizes the
+// control plane by HTTP verb (apigateway:GET, apigateway:POST, ...), as
+// AWS does.
+//
+// # The data plane
+//
+// Handler(apiID) serves one API; internal/app puts it behind
+// apigatewayv2.DataPlane, which owns the execute-api host names that HTTP
+// APIs share, and the edge rewrites the path form
+// /_aws/execute-api/{apiId}/{stage}/{path} into the host form. The
+// README beside this file draws a request's way through a stage. In
+// short: the stage's deployment is matched (route.go: literal before
+// {variable} before {greedy+}, ANY when the resource lacks the verb, and
+// on to less specific resources when the most specific one has no method
+// for the request); the method's authorizer runs (authorizer.go, with the
+// IAM policy evaluation of policy.go and result caching); then its
+// integration: AWS_PROXY to Lambda with the payload format 1.0 event
+// (proxy.go), or MOCK (mock.go). API Gateway's own answers keep AWS's
+// statuses, bodies and x-amzn-ErrorType: 403 Missing Authentication
+// Token, 403 Forbidden (unknown stage, missing API key), 401
+// Unauthorized, 403 AccessDeniedException, 500 AuthorizerConfiguration,
+// 502 Internal server error (function error, malformed answer), 504
+// Endpoint request timed out (the integration's timeoutInMillis, 29 s by
+// default).
+//
+// # CORS and SAM
+//
+// SAM's Cors property (for a CloudFormation engine to come) becomes, for
+// every path, an OPTIONS method with authorizationType NONE, a method
+// response 200 declaring the Access-Control-Allow-Headers, -Methods and
+// -Origin headers, and a MOCK integration whose application/json request
+// template sets statusCode 200 and whose default integration response
+// 200 maps those headers to quoted static values ("'*'") with an
+// application/json response template of "{}". SAM writes that into
+// the API's OpenAPI body (DefinitionBody), so ImportRestApi or PutRestApi
+// with it is all it takes; this package serves it as AWS does. Lambda
+// proxy responses must carry their own Access-Control-Allow-Origin.
+//
+// # Locks
+//
+// Service.mu guards the APIs, their deployments and stages; control plane
+// handlers hold it across their commits, and replace what they change,
+// so the data plane reads a stage's deployment under the read lock and
+// serves it unlocked. authCache.mu is taken alone, never with Service.mu.
+//
+// # Not supported yet
+//
+// Integrations of type AWS (non-proxy), HTTP and HTTP_PROXY are accepted
+// and deployed but answered 500 Internal server error; VPC links. Mapping
+// templates are not evaluated as Velocity: a MOCK request template is read
+// for its statusCode and response templates are sent as written. AWS_IAM
+// methods require a SigV4 Authorization header but do not verify it;
+// COGNITO_USER_POOLS methods answer 500 (there is no Cognito). API keys,
+// usage plans, request validators, models, gateway responses, custom
+// domain names, base path mappings, canary settings, caching, throttling,
+// access logs, client certificates, documentation and GetExport are not
+// implemented; API keys are only required to be present. Authorizer
+// policies' Conditions are not evaluated. Header names reach functions in
+// Go's canonical form (x-custom arrives as X-Custom), since net/http does
+// not keep the case a client sent.
+package apigateway

@@ -1,0 +1,297 @@
+package apigateway
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/store"
+)
+
+// stageNamePattern is what a stage may be called: AWS allows letters,
+// digits, hyphens and underscores, up to 128 characters.
+var stageNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
+
+func checkStageName(name string) error {
+	if !stageNamePattern.MatchString(name) {
+		return badRequest(msgInvalidStageName)
+	}
+	return nil
+}
+
+func (s *Service) createStage(ctx context.Context, in *CreateStageRequest) (*Stage, error) {
+	if err := checkStageName(*in.StageName); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) > maxTags {
+		return nil, badRequest("Too many tags: a resource can have at most %d", maxTags)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.api(in.RestApiId)
+	if err != nil {
+		return nil, err
+	}
+	if st.stages[*in.StageName] != nil {
+		return nil, ErrConflict.WithMessage(msgStageExists)
+	}
+	if st.deployments[*in.DeploymentId] == nil {
+		return nil, notFound(msgDeploymentNotFound)
+	}
+	now := s.clock.Now().UTC().Truncate(time.Second)
+	g := &stage{
+		Name:                 *in.StageName,
+		DeploymentID:         *in.DeploymentId,
+		Description:          deref(in.Description),
+		Variables:            maps.Clone(in.Variables),
+		DocumentationVersion: deref(in.DocumentationVersion),
+		Tags:                 maps.Clone(in.Tags),
+		Created:              now,
+		Updated:              now,
+	}
+	if in.CacheClusterEnabled != nil {
+		g.CacheClusterEnabled = *in.CacheClusterEnabled
+	}
+	if in.CacheClusterSize != nil {
+		g.CacheClusterSize = string(*in.CacheClusterSize)
+	}
+	if in.TracingEnabled != nil {
+		g.TracingEnabled = *in.TracingEnabled
+	}
+	if err := s.putStage(st, g); err != nil {
+		return nil, err
+	}
+	return stageOutput(g), nil
+}
+
+// putStage commits a stage and makes it the API's. The caller holds s.mu.
+func (s *Service) putStage(st *apiState, g *stage) error {
+	err := s.commit(func(b store.Batch) error { return putJSON(b, stageKey(s.account, st.def.ID, g.Name), g) })
+	if err != nil {
+		return err
+	}
+	st.stages[g.Name] = g
+	return nil
+}
+
+func (s *Service) getStage(ctx context.Context, in *GetStageRequest) (*Stage, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, err := s.api(in.RestApiId)
+	if err != nil {
+		return nil, err
+	}
+	g := st.stages[*in.StageName]
+	if g == nil {
+		return nil, notFound(msgStageNotFound)
+	}
+	return stageOutput(g), nil
+}
+
+func (s *Service) getStages(ctx context.Context, in *GetStagesRequest) (*Stages, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, err := s.api(in.RestApiId)
+	if err != nil {
+		return nil, err
+	}
+	all := slices.SortedFunc(maps.Values(st.stages), func(x, y *stage) int { return cmp.Compare(x.Name, y.Name) })
+	out := &Stages{Item: []Stage{}}
+	for _, g := range all {
+		if in.DeploymentId == nil || g.DeploymentID == *in.DeploymentId {
+			out.Item = append(out.Item, *stageOutput(g))
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) updateStage(ctx context.Context, in *UpdateStageRequest) (*Stage, error) {
+	patches, err := parsePatches(in.PatchOperations)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.api(in.RestApiId)
+	if err != nil {
+		return nil, err
+	}
+	old := st.stages[*in.StageName]
+	if old == nil {
+		return nil, notFound(msgStageNotFound)
+	}
+	g := *old
+	g.Variables = maps.Clone(old.Variables)
+	g.MethodSettings = maps.Clone(old.MethodSettings)
+	for _, p := range patches {
+		if err := patchStage(st, &g, p); err != nil {
+			return nil, err
+		}
+	}
+	g.Updated = s.clock.Now().UTC().Truncate(time.Second)
+	if err := s.putStage(st, &g); err != nil {
+		return nil, err
+	}
+	return stageOutput(&g), nil
+}
+
+// patchStage applies one patch operation to a stage.
+func patchStage(st *apiState, g *stage, p patch) error {
+	if name, ok := p.under("variables"); ok {
+		return applyMapPatch(&g.Variables, p, name)
+	}
+	if p.op == "remove" && len(p.segs) == 2 && (p.segs[1] == "*" || slices.Contains(httpMethods, p.segs[1])) {
+		delete(g.MethodSettings, strings.TrimPrefix(p.segs[0]+"/"+p.segs[1], "/"))
+		return nil
+	}
+	if len(p.segs) >= 3 && !slices.Contains([]string{"accessLogSettings", "canarySettings"}, p.segs[0]) {
+		return patchMethodSetting(g, p)
+	}
+	if p.op != "replace" {
+		return p.invalid()
+	}
+	switch {
+	case p.is("deploymentId"):
+		if st.deployments[p.str()] == nil {
+			return badRequest("Deployment id does not exist")
+		}
+		g.DeploymentID = p.str()
+	case p.is("description"):
+		g.Description = p.str()
+	case p.is("documentationVersion"):
+		g.DocumentationVersion = p.str()
+	case p.is("clientCertificateId"):
+		g.ClientCertificateID = p.str()
+	case p.is("cacheClusterSize"):
+		g.CacheClusterSize = p.str()
+	case p.is("cacheClusterEnabled"), p.is("tracingEnabled"):
+		v, err := p.boolValue()
+		if err != nil {
+			return err
+		}
+		if p.segs[0] == "tracingEnabled" {
+			g.TracingEnabled = v
+		} else {
+			g.CacheClusterEnabled = v
+		}
+	default:
+		return p.invalid()
+	}
+	return nil
+}
+
+// patchMethodSetting records a method setting
+// ("/{resourcePath}/{httpMethod}/throttling/burstLimit", "/*/*/...").
+// The resource path's own slashes are escaped as "~1".
+func patchMethodSetting(g *stage, p patch) error {
+	n := len(p.segs)
+	key := strings.Join(p.segs[:n-2], "/")
+	key = strings.TrimPrefix(key, "/")
+	setting := p.segs[n-2] + "/" + p.segs[n-1]
+	if p.op != "replace" {
+		return p.invalid()
+	}
+	if g.MethodSettings == nil {
+		g.MethodSettings = map[string]MethodSetting{}
+	}
+	ms := g.MethodSettings[key]
+	var err error
+	boolean := func(dst **bool) {
+		var v bool
+		if v, err = p.boolValue(); err == nil {
+			*dst = &v
+		}
+	}
+	integer := func(dst **int32) {
+		var v int32
+		if v, err = p.intValue(); err == nil {
+			*dst = &v
+		}
+	}
+	switch setting {
+	case "metrics/enabled":
+		boolean(&ms.MetricsEnabled)
+	case "logging/dataTrace":
+		boolean(&ms.DataTraceEnabled)
+	case "logging/loglevel":
+		ms.LoggingLevel = ptr(p.str())
+	case "throttling/burstLimit":
+		integer(&ms.ThrottlingBurstLimit)
+	case "throttling/rateLimit":
+		v, e := strconv.ParseFloat(p.str(), 64)
+		if e != nil {
+			return badRequest("Invalid value specified for %s: %q", p.path, p.str())
+		}
+		ms.ThrottlingRateLimit = &v
+	case "caching/enabled":
+		boolean(&ms.CachingEnabled)
+	case "caching/ttlInSeconds":
+		integer(&ms.CacheTtlInSeconds)
+	case "caching/dataEncrypted":
+		boolean(&ms.CacheDataEncrypted)
+	case "caching/requireAuthorizationForCacheControl":
+		boolean(&ms.RequireAuthorizationForCacheControl)
+	case "caching/unauthorizedCacheControlHeaderStrategy":
+		ms.UnauthorizedCacheControlHeaderStrategy = ptr(UnauthorizedCacheControlHeaderStrategy(p.str()))
+	default:
+		return badRequest("Invalid method setting path: %s", p.path)
+	}
+	if err != nil {
+		return err
+	}
+	g.MethodSettings[key] = ms
+	return nil
+}
+
+func (s *Service) deleteStage(ctx context.Context, in *DeleteStageRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.api(in.RestApiId)
+	if err != nil {
+		return nil, err
+	}
+	g := st.stages[*in.StageName]
+	if g == nil {
+		return nil, notFound(msgStageNotFound)
+	}
+	err = s.commit(func(b store.Batch) error {
+		b.Delete(stageKey(s.account, st.def.ID, g.Name))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	delete(st.stages, g.Name)
+	return nil, nil
+}
+
+// stageOutput is a stage as GetStage answers it.
+func stageOutput(g *stage) *Stage {
+	out := &Stage{
+		DeploymentId:         ptr(g.DeploymentID),
+		StageName:            ptr(g.Name),
+		Description:          optional(g.Description),
+		ClientCertificateId:  optional(g.ClientCertificateID),
+		CacheClusterEnabled:  ptr(g.CacheClusterEnabled),
+		CacheClusterStatus:   ptr(CacheClusterStatus("NOT_AVAILABLE")),
+		MethodSettings:       maps.Clone(g.MethodSettings),
+		Variables:            maps.Clone(g.Variables),
+		DocumentationVersion: optional(g.DocumentationVersion),
+		TracingEnabled:       ptr(g.TracingEnabled),
+		Tags:                 maps.Clone(g.Tags),
+		CreatedDate:          ptr(g.Created),
+		LastUpdatedDate:      ptr(g.Updated),
+	}
+	if out.MethodSettings == nil {
+		out.MethodSettings = map[string]MethodSetting{}
+	}
+	if g.CacheClusterSize != "" {
+		out.CacheClusterSize = ptr(CacheClusterSize(g.CacheClusterSize))
+	}
+	return out
+}

@@ -1,0 +1,483 @@
+package apigateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+)
+
+// ImportRestApi and PutRestApi read an OpenAPI 3 or Swagger 2 document,
+// in JSON or YAML, with API Gateway's extensions:
+//
+//	x-amazon-apigateway-integration         a method's integration (type aws_proxy, mock, ...)
+//	x-amazon-apigateway-any-method          the ANY method of a path
+//	x-amazon-apigateway-binary-media-types  the API's binary media types
+//	x-amazon-apigateway-authorizer          a security scheme that is a Lambda or Cognito authorizer
+//	x-amazon-apigateway-authtype            awsSigv4 (AWS_IAM), or the authorizer's authType
+//	x-amazon-apigateway-api-key-source      HEADER or AUTHORIZER
+//	x-amazon-apigateway-minimum-compression-size, -policy, -endpoint-configuration
+//
+// parseDefinition turns a document into a definition; applyDefinition
+// (op_import.go) builds it into an API. Request validators, models,
+// gateway responses and documentation parts are not imported; each is
+// reported as a warning.
+
+// definition is what an OpenAPI document defines for API Gateway.
+type definition struct {
+	title, description, version string
+	basePath                    string
+	binaryMediaTypes            []string
+	minimumCompressionSize      *int32
+	apiKeySource                string
+	policy                      string
+	disableExecuteAPIEndpoint   *bool
+	vpcEndpointIDs              []string
+	// paths are sorted by path; a method's AuthorizerID holds its
+	// authorizer's name until the definition is applied.
+	paths       []definedPath
+	authorizers []*authorizer // ID empty, sorted by name
+	warnings    []string
+}
+
+// definedPath is one path of a document with its methods.
+type definedPath struct {
+	path    string
+	methods map[string]*method
+}
+
+// importError is BadRequestException for a document API Gateway cannot
+// import.
+func importError(format string, args ...any) error {
+	return ErrBadRequest.WithMessage("Errors found during import:\n\t" + fmt.Sprintf(format, args...))
+}
+
+// parseDefinition reads an OpenAPI document.
+func parseDefinition(body []byte) (*definition, error) {
+	root, err := decodeDocument(body)
+	if err != nil {
+		return nil, badRequest("Invalid OpenAPI input.")
+	}
+	isV3 := strings.HasPrefix(str(root["openapi"]), "3.")
+	if !isV3 && str(root["swagger"]) != "2.0" {
+		return nil, badRequest("Invalid OpenAPI input.")
+	}
+	p := &parser{root: root}
+	d := &definition{}
+	info := obj(root["info"])
+	d.title, d.description, d.version = str(info["title"]), str(info["description"]), str(info["version"])
+	if isV3 {
+		if servers := list(root["servers"]); len(servers) > 0 {
+			d.basePath = serverBasePath(obj(servers[0]))
+		}
+	} else {
+		d.basePath = str(root["basePath"])
+	}
+	for _, t := range list(root["x-amazon-apigateway-binary-media-types"]) {
+		d.binaryMediaTypes = append(d.binaryMediaTypes, str(t))
+	}
+	if v, ok := root["x-amazon-apigateway-minimum-compression-size"]; ok {
+		n, ok := integer(v)
+		if !ok || n < 0 || n > maxCompressionSize {
+			return nil, badRequest(msgInvalidMinimumCompression)
+		}
+		d.minimumCompressionSize = ptr(int32(n))
+	}
+	if v := str(root["x-amazon-apigateway-api-key-source"]); v != "" {
+		d.apiKeySource = strings.ToUpper(v)
+	}
+	if pol, ok := root["x-amazon-apigateway-policy"]; ok {
+		b, err := json.Marshal(pol)
+		if err != nil {
+			return nil, importError("Invalid policy")
+		}
+		d.policy = string(b)
+	}
+	if ec := obj(root["x-amazon-apigateway-endpoint-configuration"]); ec != nil {
+		if b, ok := ec["disableExecuteApiEndpoint"].(bool); ok {
+			d.disableExecuteAPIEndpoint = &b
+		}
+		for _, id := range list(ec["vpcEndpointIds"]) {
+			d.vpcEndpointIDs = append(d.vpcEndpointIDs, str(id))
+		}
+	}
+	schemes := obj(root["securityDefinitions"])
+	if isV3 {
+		schemes = obj(obj(root["components"])["securitySchemes"])
+	}
+	if err := p.readSchemes(schemes, d); err != nil {
+		return nil, err
+	}
+	for _, ext := range []string{"x-amazon-apigateway-request-validators", "x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-documentation"} {
+		if _, ok := root[ext]; ok {
+			d.warnings = append(d.warnings, "Ignoring "+ext+": not supported by virga yet")
+		}
+	}
+	globalSecurity, hasGlobal := root["security"]
+	paths := obj(root["paths"])
+	for _, route := range slices.Sorted(maps.Keys(paths)) {
+		if !strings.HasPrefix(route, "/") {
+			return nil, importError("Invalid path %q: a path must begin with '/'", route)
+		}
+		item := obj(p.resolve(paths[route]))
+		dp := definedPath{path: route, methods: map[string]*method{}}
+		for _, key := range slices.Sorted(maps.Keys(item)) {
+			verb := operationVerb(key)
+			if verb == "" {
+				continue
+			}
+			op := obj(item[key])
+			security, hasSecurity := op["security"]
+			if !hasSecurity && hasGlobal {
+				security = globalSecurity
+			}
+			m, err := p.readOperation(verb, op, list(item["parameters"]), security, d)
+			if err != nil {
+				return nil, err
+			}
+			if m.Integration == nil {
+				d.warnings = append(d.warnings, fmt.Sprintf("No integration defined for method %s %s", verb, route))
+			}
+			dp.methods[verb] = m
+		}
+		d.paths = append(d.paths, dp)
+	}
+	return d, nil
+}
+
+// operationVerb is the HTTP method a path item's key stands for, "" for
+// keys that are not operations (parameters, summary, extensions).
+func operationVerb(key string) string {
+	switch key {
+	case "get", "put", "post", "delete", "options", "head", "patch":
+		return strings.ToUpper(key)
+	case "x-amazon-apigateway-any-method":
+		return "ANY"
+	}
+	return ""
+}
+
+// serverBasePath is the path of an OpenAPI 3 server URL, with its
+// variables' defaults substituted.
+func serverBasePath(server map[string]any) string {
+	u := str(server["url"])
+	vars := obj(server["variables"])
+	for name, v := range vars {
+		u = strings.ReplaceAll(u, "{"+name+"}", str(obj(v)["default"]))
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			u = ""
+		}
+	}
+	if u == "" {
+		return ""
+	}
+	return path.Clean("/" + u)
+}
+
+// parser reads one document, resolving its local $refs.
+type parser struct {
+	root map[string]any
+	// apiKeySchemes and sigv4Schemes are the security schemes that stand
+	// for an API key and for IAM authorization.
+	apiKeySchemes, sigv4Schemes map[string]bool
+}
+
+// maxRefDepth bounds chains of $ref, which could otherwise loop.
+const maxRefDepth = 16
+
+// resolve follows a {"$ref": "#/a/b"} to what it points at.
+func (p *parser) resolve(v any) any {
+	for range maxRefDepth {
+		ref := str(obj(v)["$ref"])
+		if !strings.HasPrefix(ref, "#/") {
+			return v
+		}
+		var cur any = p.root
+		for _, seg := range strings.Split(ref[2:], "/") {
+			seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+			cur = obj(cur)[seg]
+		}
+		v = cur
+	}
+	return nil
+}
+
+// readSchemes reads the security schemes: authorizers, API keys and
+// SigV4.
+func (p *parser) readSchemes(schemes map[string]any, d *definition) error {
+	p.apiKeySchemes, p.sigv4Schemes = map[string]bool{}, map[string]bool{}
+	for _, name := range slices.Sorted(maps.Keys(schemes)) {
+		sc := obj(p.resolve(schemes[name]))
+		authType := str(sc["x-amazon-apigateway-authtype"])
+		ext := obj(sc["x-amazon-apigateway-authorizer"])
+		switch {
+		case ext != nil:
+			au := &authorizer{
+				Name:                         name,
+				Type:                         strings.ToUpper(str(ext["type"])),
+				AuthType:                     authType,
+				AuthorizerURI:                str(ext["authorizerUri"]),
+				AuthorizerCredentials:        str(ext["authorizerCredentials"]),
+				IdentitySource:               str(ext["identitySource"]),
+				IdentityValidationExpression: str(ext["identityValidationExpression"]),
+				ResultTTLSeconds:             defaultAuthorizerTTL,
+			}
+			if v, ok := ext["authorizerResultTtlInSeconds"]; ok {
+				n, ok := integer(v)
+				if !ok {
+					return importError("Invalid authorizerResultTtlInSeconds for authorizer %s", name)
+				}
+				au.ResultTTLSeconds = int32(n)
+			}
+			for _, arn := range list(ext["providerARNs"]) {
+				au.ProviderARNs = append(au.ProviderARNs, str(arn))
+			}
+			if au.Type == "TOKEN" && au.IdentitySource == "" && str(sc["in"]) == "header" && str(sc["name"]) != "" {
+				au.IdentitySource = "method.request.header." + str(sc["name"])
+			}
+			if err := checkAuthorizer(au); err != nil {
+				return importError("Invalid authorizer definition %s: %s", name, apiMessage(err))
+			}
+			d.authorizers = append(d.authorizers, au)
+		case strings.EqualFold(authType, "awsSigv4"):
+			p.sigv4Schemes[name] = true
+		case str(sc["type"]) == "apiKey":
+			p.apiKeySchemes[name] = true
+		}
+	}
+	return nil
+}
+
+// readOperation reads one operation of a path into a method.
+func (p *parser) readOperation(verb string, op map[string]any, pathParams []any, security any, d *definition) (*method, error) {
+	m := &method{HTTPMethod: verb, AuthorizationType: "NONE", OperationName: str(op["operationId"])}
+	for _, req := range list(security) {
+		for _, name := range slices.Sorted(maps.Keys(obj(req))) {
+			switch {
+			case p.apiKeySchemes[name]:
+				m.APIKeyRequired = true
+			case p.sigv4Schemes[name]:
+				m.AuthorizationType = "AWS_IAM"
+			default:
+				i := slices.IndexFunc(d.authorizers, func(a *authorizer) bool { return a.Name == name })
+				if i < 0 {
+					return nil, importError("Unable to find a security scheme named %s for method %s", name, verb)
+				}
+				m.AuthorizerID = name
+				m.AuthorizationType = "CUSTOM"
+				if d.authorizers[i].Type == "COGNITO_USER_POOLS" {
+					m.AuthorizationType = "COGNITO_USER_POOLS"
+					for _, scope := range list(obj(req)[name]) {
+						m.AuthorizationScopes = append(m.AuthorizationScopes, str(scope))
+					}
+				}
+			}
+		}
+	}
+	for _, raw := range append(slices.Clone(pathParams), list(op["parameters"])...) {
+		prm := obj(p.resolve(raw))
+		in := map[string]string{"path": "path", "query": "querystring", "header": "header"}[str(prm["in"])]
+		if in == "" || str(prm["name"]) == "" {
+			continue
+		}
+		if m.RequestParameters == nil {
+			m.RequestParameters = map[string]bool{}
+		}
+		required, _ := prm["required"].(bool)
+		m.RequestParameters["method.request."+in+"."+str(prm["name"])] = required
+	}
+	responses := obj(op["responses"])
+	for _, code := range slices.Sorted(maps.Keys(responses)) {
+		if parseStatus(code) == 0 {
+			continue
+		}
+		mr := &methodResponse{StatusCode: code}
+		for _, h := range slices.Sorted(maps.Keys(obj(obj(p.resolve(responses[code]))["headers"]))) {
+			if mr.ResponseParameters == nil {
+				mr.ResponseParameters = map[string]bool{}
+			}
+			mr.ResponseParameters["method.response.header."+h] = false
+		}
+		if m.Responses == nil {
+			m.Responses = map[string]*methodResponse{}
+		}
+		m.Responses[code] = mr
+	}
+	if x, ok := op["x-amazon-apigateway-integration"]; ok {
+		ig, err := readIntegration(obj(x))
+		if err != nil {
+			return nil, err
+		}
+		m.Integration = ig
+	}
+	return m, nil
+}
+
+// readIntegration reads an x-amazon-apigateway-integration object.
+func readIntegration(x map[string]any) (*integration, error) {
+	ig := &integration{
+		Type:                strings.ToUpper(str(x["type"])),
+		HTTPMethod:          strings.ToUpper(str(x["httpMethod"])),
+		URI:                 str(x["uri"]),
+		Credentials:         str(x["credentials"]),
+		ConnectionType:      strings.ToUpper(str(x["connectionType"])),
+		ConnectionID:        str(x["connectionId"]),
+		PassthroughBehavior: strings.ToUpper(str(x["passthroughBehavior"])),
+		ContentHandling:     strings.ToUpper(str(x["contentHandling"])),
+		CacheNamespace:      str(x["cacheNamespace"]),
+		RequestTemplates:    stringMap(x["requestTemplates"]),
+		RequestParameters:   stringMap(x["requestParameters"]),
+	}
+	for _, k := range list(x["cacheKeyParameters"]) {
+		ig.CacheKeyParameters = append(ig.CacheKeyParameters, str(k))
+	}
+	if v, ok := x["timeoutInMillis"]; ok {
+		n, ok := integer(v)
+		if !ok {
+			return nil, importError("Invalid timeoutInMillis: %v", v)
+		}
+		ig.TimeoutMillis = int32(n)
+	}
+	if ig.Type == "" {
+		return nil, importError("An integration is missing its type")
+	}
+	responses := obj(x["responses"])
+	for _, pattern := range slices.Sorted(maps.Keys(responses)) {
+		r := obj(responses[pattern])
+		ir := &integrationResponse{
+			StatusCode:         str(r["statusCode"]),
+			ResponseParameters: stringMap(r["responseParameters"]),
+			ResponseTemplates:  stringMap(r["responseTemplates"]),
+			ContentHandling:    strings.ToUpper(str(r["contentHandling"])),
+		}
+		if pattern != "default" {
+			ir.SelectionPattern = pattern
+		}
+		if parseStatus(ir.StatusCode) == 0 {
+			return nil, importError("Invalid status code %q in integration response %q", ir.StatusCode, pattern)
+		}
+		if ig.Responses == nil {
+			ig.Responses = map[string]*integrationResponse{}
+		}
+		ig.Responses[ir.StatusCode] = ir
+	}
+	return ig, nil
+}
+
+// decodeDocument parses a JSON or YAML document into maps with string
+// keys, lists and scalars.
+func decodeDocument(body []byte) (map[string]any, error) {
+	var v any
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+	} else if err := yaml.Unmarshal(body, &v); err != nil {
+		return nil, err
+	}
+	m, ok := normalize(v, 0).(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("not an object")
+	}
+	return m, nil
+}
+
+// maxDocumentDepth bounds a document's nesting.
+const maxDocumentDepth = 64
+
+// normalize turns YAML's maps with non-string keys (status codes written
+// as numbers) into maps with string keys.
+func normalize(v any, depth int) any {
+	if depth > maxDocumentDepth {
+		return nil
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = normalize(e, depth+1)
+		}
+		return t
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[fmt.Sprint(k)] = normalize(e, depth+1)
+		}
+		return m
+	case []any:
+		for i, e := range t {
+			t[i] = normalize(e, depth+1)
+		}
+		return t
+	}
+	return v
+}
+
+func obj(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// str renders a scalar as a string ("" for anything else).
+func str(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case json.Number:
+		return t.String()
+	case int:
+		return strconv.Itoa(t)
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(t)
+	}
+	return ""
+}
+
+// integer reads a whole number written as a number or a string.
+func integer(v any) (int64, bool) {
+	n, err := strconv.ParseInt(str(v), 10, 64)
+	return n, err == nil
+}
+
+// stringMap reads an object of scalars.
+func stringMap(v any) map[string]string {
+	m := obj(v)
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, e := range m {
+		out[k] = str(e)
+	}
+	return out
+}
+
+// apiMessage is an API error's message without its code.
+func apiMessage(err error) string {
+	if e := apierr.As(err); e != nil {
+		return e.Message
+	}
+	return err.Error()
+}

@@ -1,0 +1,74 @@
+package apigateway
+
+import (
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+)
+
+// operations is API Gateway's operation table, with each operation's REST
+// binding and success status from AWS's model. IAM authorizes API
+// Gateway's control plane by HTTP verb ("apigateway:GET",
+// "apigateway:PATCH"), so each operation's action is its verb.
+func (s *Service) operations() []awsproto.Operation {
+	ops := []awsproto.Operation{
+		{Name: "CreateRestApi", HTTP: "POST /restapis", Status: 201, Handler: awsproto.Handle(s.createRestAPI)},
+		{Name: "ImportRestApi", HTTP: "POST /restapis?mode=import", Status: 201, Handler: awsproto.Handle(s.importRestAPI)},
+		{Name: "GetRestApis", HTTP: "GET /restapis", Handler: awsproto.Handle(s.getRestAPIs)},
+		{Name: "GetRestApi", HTTP: "GET /restapis/{restapi_id}", Handler: awsproto.Handle(s.getRestAPI)},
+		{Name: "UpdateRestApi", HTTP: "PATCH /restapis/{restapi_id}", Handler: awsproto.Handle(s.updateRestAPI)},
+		{Name: "PutRestApi", HTTP: "PUT /restapis/{restapi_id}", Handler: awsproto.Handle(s.putRestAPI)},
+		{Name: "DeleteRestApi", HTTP: "DELETE /restapis/{restapi_id}", Status: 202, Handler: awsproto.Handle(s.deleteRestAPI)},
+
+		{Name: "GetResources", HTTP: "GET /restapis/{restapi_id}/resources", Handler: awsproto.Handle(s.getResources)},
+		{Name: "GetResource", HTTP: "GET /restapis/{restapi_id}/resources/{resource_id}", Handler: awsproto.Handle(s.getResource)},
+		{Name: "CreateResource", HTTP: "POST /restapis/{restapi_id}/resources/{parent_id}", Status: 201, Handler: awsproto.Handle(s.createResource)},
+		{Name: "UpdateResource", HTTP: "PATCH /restapis/{restapi_id}/resources/{resource_id}", Handler: awsproto.Handle(s.updateResource)},
+		{Name: "DeleteResource", HTTP: "DELETE /restapis/{restapi_id}/resources/{resource_id}", Status: 202, Handler: awsproto.Handle(s.deleteResource)},
+
+		{Name: "PutMethod", HTTP: "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", Status: 201, Handler: awsproto.Handle(s.putMethod)},
+		{Name: "GetMethod", HTTP: "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", Handler: awsproto.Handle(s.getMethod)},
+		{Name: "UpdateMethod", HTTP: "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", Handler: awsproto.Handle(s.updateMethod)},
+		{Name: "DeleteMethod", HTTP: "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", Status: 204, Handler: awsproto.Handle(s.deleteMethod)},
+		{Name: "PutMethodResponse", HTTP: "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", Status: 201, Handler: awsproto.Handle(s.putMethodResponse)},
+		{Name: "GetMethodResponse", HTTP: "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", Handler: awsproto.Handle(s.getMethodResponse)},
+		{Name: "DeleteMethodResponse", HTTP: "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/responses/{status_code}", Status: 204, Handler: awsproto.Handle(s.deleteMethodResponse)},
+
+		{Name: "PutIntegration", HTTP: "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", Status: 201, Handler: awsproto.Handle(s.putIntegration)},
+		{Name: "GetIntegration", HTTP: "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", Handler: awsproto.Handle(s.getIntegration)},
+		{Name: "UpdateIntegration", HTTP: "PATCH /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", Handler: awsproto.Handle(s.updateIntegration)},
+		{Name: "DeleteIntegration", HTTP: "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration", Status: 204, Handler: awsproto.Handle(s.deleteIntegration)},
+		{Name: "PutIntegrationResponse", HTTP: "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", Status: 201, Handler: awsproto.Handle(s.putIntegrationResponse)},
+		{Name: "GetIntegrationResponse", HTTP: "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", Handler: awsproto.Handle(s.getIntegrationResponse)},
+		{Name: "DeleteIntegrationResponse", HTTP: "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", Status: 204, Handler: awsproto.Handle(s.deleteIntegrationResponse)},
+
+		{Name: "CreateDeployment", HTTP: "POST /restapis/{restapi_id}/deployments", Status: 201, Handler: awsproto.Handle(s.createDeployment)},
+		{Name: "GetDeployments", HTTP: "GET /restapis/{restapi_id}/deployments", Handler: awsproto.Handle(s.getDeployments)},
+		{Name: "GetDeployment", HTTP: "GET /restapis/{restapi_id}/deployments/{deployment_id}", Handler: awsproto.Handle(s.getDeployment)},
+		{Name: "DeleteDeployment", HTTP: "DELETE /restapis/{restapi_id}/deployments/{deployment_id}", Status: 202, Handler: awsproto.Handle(s.deleteDeployment)},
+
+		{Name: "CreateStage", HTTP: "POST /restapis/{restapi_id}/stages", Status: 201, Handler: awsproto.Handle(s.createStage)},
+		{Name: "GetStages", HTTP: "GET /restapis/{restapi_id}/stages", Handler: awsproto.Handle(s.getStages)},
+		{Name: "GetStage", HTTP: "GET /restapis/{restapi_id}/stages/{stage_name}", Handler: awsproto.Handle(s.getStage)},
+		{Name: "UpdateStage", HTTP: "PATCH /restapis/{restapi_id}/stages/{stage_name}", Handler: awsproto.Handle(s.updateStage)},
+		{Name: "DeleteStage", HTTP: "DELETE /restapis/{restapi_id}/stages/{stage_name}", Status: 202, Handler: awsproto.Handle(s.deleteStage)},
+
+		{Name: "CreateAuthorizer", HTTP: "POST /restapis/{restapi_id}/authorizers", Status: 201, Handler: awsproto.Handle(s.createAuthorizer)},
+		{Name: "GetAuthorizers", HTTP: "GET /restapis/{restapi_id}/authorizers", Handler: awsproto.Handle(s.getAuthorizers)},
+		{Name: "GetAuthorizer", HTTP: "GET /restapis/{restapi_id}/authorizers/{authorizer_id}", Handler: awsproto.Handle(s.getAuthorizer)},
+		{Name: "UpdateAuthorizer", HTTP: "PATCH /restapis/{restapi_id}/authorizers/{authorizer_id}", Handler: awsproto.Handle(s.updateAuthorizer)},
+		{Name: "DeleteAuthorizer", HTTP: "DELETE /restapis/{restapi_id}/authorizers/{authorizer_id}", Status: 202, Handler: awsproto.Handle(s.deleteAuthorizer)},
+
+		{Name: "TagResource", HTTP: "PUT /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
+		{Name: "UntagResource", HTTP: "DELETE /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
+		{Name: "GetTags", HTTP: "GET /tags/{resource_arn}", Handler: awsproto.Handle(s.getTags)},
+	}
+	for i := range ops {
+		verb, _, _ := strings.Cut(ops[i].HTTP, " ")
+		ops[i].Action = "apigateway:" + verb
+	}
+	return ops
+}
+
+// noOutput is the output of operations whose model has none.
+type noOutput struct{}

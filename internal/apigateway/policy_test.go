@@ -1,0 +1,89 @@
+package apigateway
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestRestAPIPolicyEvaluation(t *testing.T) {
+	t.Parallel()
+	const arn = "arn:aws:execute-api:us-east-1:000000000000:abc123defg/prod/GET/pets/42"
+	cases := []struct {
+		name, doc string
+		want      decision
+	}{
+		{"allow exact", `{"Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"` + arn + `"}]}`, allow},
+		{"allow wildcard stage", `{"Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:000000000000:abc123defg/*/GET/*"}]}`, allow},
+		{"allow everything", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, allow},
+		{"action lists and case", `{"Statement":[{"Effect":"Allow","Action":["s3:Get*","EXECUTE-API:*"],"Resource":["x","arn:aws:execute-api:*"]}]}`, allow},
+		{"other method", `{"Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:000000000000:abc123defg/prod/POST/*"}]}`, implicitDeny},
+		{"question mark", `{"Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:000000000000:abc123defg/prod/GET/pets/4?"}]}`, allow},
+		{"deny wins", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:*/*/GET/pets/*"}]}`, explicitDeny},
+		{"deny elsewhere", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:*/*/DELETE/*"}]}`, allow},
+		{"not resource", `{"Statement":[{"Effect":"Deny","Action":"*","NotResource":"arn:aws:execute-api:*:*:*/*/GET/*"},{"Effect":"Allow","Action":"*","Resource":"*"}]}`, allow},
+		{"not action", `{"Statement":[{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}]}`, allow},
+		{"other action", `{"Statement":[{"Effect":"Allow","Action":"execute-api:ManageConnections","Resource":"*"}]}`, implicitDeny},
+	}
+	for _, c := range cases {
+		p, err := parsePolicy([]byte(c.doc))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := p.evaluate(arn); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	for _, bad := range []string{`{}`, `{"Statement":[]}`, `{"Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}`, `[1]`, `{"Statement":[{"Effect":"Allow","Action":{"a":1}}]}`} {
+		if _, err := parsePolicy([]byte(bad)); err == nil {
+			t.Errorf("parsePolicy(%s) accepted it", bad)
+		}
+	}
+}
+
+// FuzzGlobMatch compares globMatch with a regular expression built from
+// the same pattern.
+func FuzzRestAPIGlobMatch(f *testing.F) {
+	f.Add("arn:*:GET/*", "arn:aws:execute-api:x/prod/GET/a/b")
+	f.Add("a?c*", "abcdef")
+	f.Add("**a", "bbba")
+	f.Add("*", "")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		var b strings.Builder
+		b.WriteString(`^`)
+		for _, r := range pattern {
+			switch r {
+			case '*':
+				b.WriteString(`(?s:.*)`)
+			case '?':
+				b.WriteString(`(?s:.)`)
+			default:
+				b.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		b.WriteString(`$`)
+		re, err := regexp.Compile(b.String())
+		if err != nil {
+			return
+		}
+		// globMatch works on bytes, the reference on runes: compare only
+		// where they agree on what a character is.
+		if !utf8.ValidString(pattern) || !utf8.ValidString(s) || (strings.ContainsRune(pattern, '?') && !isASCII(s)) {
+			return
+		}
+		if got, want := globMatch(pattern, s), re.MatchString(s); got != want {
+			t.Fatalf("globMatch(%q, %q) = %v, want %v", pattern, s, got, want)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

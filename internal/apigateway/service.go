@@ -1,0 +1,165 @@
+package apigateway
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/restjson"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+)
+
+// Functions runs Lambda functions synchronously, for proxy integrations
+// and Lambda authorizers. Lambda's (*Service).InvokeSync implements it:
+// response is the function's payload, functionError its error type ("" on
+// success), err Lambda's own failure to run it.
+type Functions interface {
+	InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error)
+}
+
+// Deps are what API Gateway needs.
+type Deps struct {
+	Store   store.Store
+	Clock   clock.Clock
+	IDs     *ids.Generator
+	Account string
+	Region  string
+	// Functions runs Lambda integrations and authorizers; nil answers
+	// every Lambda integration with 500 Internal server error.
+	Functions Functions
+}
+
+// Service is Amazon API Gateway's REST APIs: the control plane and the
+// data plane that serves deployed stages.
+type Service struct {
+	store   store.Store
+	clock   clock.Clock
+	ids     *ids.Generator
+	account string
+	region  string
+	fns     Functions
+
+	// mu guards apis and everything they hold, and serializes writes: a
+	// handler holds it from reading what it changes until its commit.
+	// Definitions, deployments and stages are replaced, never changed in
+	// place, so the data plane may keep one after unlocking.
+	mu   sync.RWMutex
+	apis map[string]*apiState
+
+	auth authCache
+}
+
+// apiState is one REST API with its deployments and stages.
+type apiState struct {
+	def         *restAPI
+	deployments map[string]*deployment
+	stages      map[string]*stage
+}
+
+// New returns API Gateway over the store, with the APIs it holds.
+func New(d Deps) (*Service, error) {
+	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
+		fns: d.Functions, apis: map[string]*apiState{}}
+	s.auth.init()
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	for _, st := range s.apis {
+		for _, dep := range st.deployments {
+			dep.compile()
+		}
+	}
+	return s, nil
+}
+
+// API returns API Gateway as the edge serves it. Its signing name is
+// "apigateway", which HTTP APIs (apigatewayv2) share; the edge tells the
+// two apart by their REST paths.
+func (s *Service) API() *awsproto.Service {
+	return (&awsproto.Service{
+		Name:            "apigateway",
+		Protocol:        restjson.New(),
+		ValidationError: ErrBadRequest,
+		ViolationError:  violations,
+		Operations:      s.operations(),
+		// ImportRestApi's limit: an OpenAPI definition of up to 6 MB.
+		MaxBodyBytes: maxDefinitionBytes,
+	}).Init()
+}
+
+// idAlphabet is the alphabet of API Gateway's identifiers.
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// Identifier lengths, as AWS's: APIs and root resources have ten
+// characters, other resources, deployments and authorizers six.
+const (
+	longIDLength  = 10
+	shortIDLength = 6
+)
+
+// newID returns a random identifier of n lowercase letters and digits
+// for which taken is false.
+func (s *Service) newID(n int, taken func(string) bool) string {
+	for {
+		raw, _ := hex.DecodeString(s.ids.Hex(n))
+		for i, b := range raw {
+			raw[i] = idAlphabet[int(b)%len(idAlphabet)]
+		}
+		if id := string(raw); !taken(id) {
+			return id
+		}
+	}
+}
+
+// extendedRequestID returns an id in the form of API Gateway's
+// x-amz-apigw-id: eleven random bytes in base64 ("TWegAcC4EowCHnA=").
+func (s *Service) extendedRequestID() string {
+	raw, _ := hex.DecodeString(s.ids.Hex(11))
+	return base64.StdEncoding.EncodeToString(raw)
+}
+
+// Paging: AWS's default page is 25 items and the largest 500.
+const (
+	defaultPageSize = 25
+	maxPageSize     = 500
+)
+
+// page returns the page of items (sorted by key) that starts at the
+// position token, which is the key of its first item, and the token of
+// the next page (nil on the last).
+func page[T any](items []T, key func(T) string, position *string, limit *int32) ([]T, *string) {
+	n := defaultPageSize
+	if limit != nil && *limit > 0 {
+		n = min(int(*limit), maxPageSize)
+	}
+	start := 0
+	if position != nil && *position != "" {
+		start = sort.Search(len(items), func(i int) bool { return key(items[i]) >= *position })
+	}
+	end := min(start+n, len(items))
+	var next *string
+	if end < len(items) {
+		k := key(items[end])
+		next = &k
+	}
+	return slices.Clip(items[start:end]), next
+}
+
+// api returns the state of the API with the given id, or NotFoundException.
+// The caller holds s.mu.
+func (s *Service) api(id *string) (*apiState, error) {
+	if id == nil {
+		return nil, s.apiNotFound("")
+	}
+	st := s.apis[*id]
+	if st == nil {
+		return nil, s.apiNotFound(*id)
+	}
+	return st, nil
+}

@@ -1,0 +1,249 @@
+package apigatewayv2
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// maxPayload is the largest request body an HTTP API accepts: "Maximum
+// payload size 10 MB".
+const maxPayload = 10 << 20
+
+// RESTAPIs finds the data plane of an API Gateway REST API (version 1) by
+// its id: the handler that serves the API's stages, or nil when no REST
+// API has the id. It is how the version 1 service joins the execute-api
+// host names, which both versions share.
+type RESTAPIs func(apiID string) http.Handler
+
+// DataPlane returns the handler of the execute-api host names,
+// ID.execute-api.localhost (and AWS's ID.execute-api.REGION.amazonaws.com,
+// which the edge maps to it): the HTTP API with the id serves the request
+// if there is one, else the REST API restAPIs finds (restAPIs may be nil),
+// else the answer is 404 {"message":"Not Found"}. The edge registers it
+// under ".execute-api.localhost" and rewrites the path form,
+// /_aws/execute-api/ID/..., into the host form.
+func DataPlane(httpAPIs *Service, restAPIs RESTAPIs) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := apiIDFromHost(r.Host)
+		if httpAPIs != nil && httpAPIs.Serve(w, r, id) {
+			return
+		}
+		if restAPIs != nil {
+			if h := restAPIs(id); h != nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		writeGatewayError(w, r, http.StatusNotFound)
+	})
+}
+
+// apiIDFromHost returns the API id an execute-api host name starts with.
+func apiIDFromHost(host string) string { return idFromHost(host, "execute-api.") }
+
+// idFromHost returns the first label of a data plane host name whose
+// next label is kind ("execute-api.", "lambda-url.").
+func idFromHost(host, kind string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	id, rest, ok := strings.Cut(strings.ToLower(host), ".")
+	if !ok || !strings.HasPrefix(rest, kind) {
+		return ""
+	}
+	return id
+}
+
+// gatewayMessages are the bodies of the answers API Gateway gives itself,
+// by status.
+var gatewayMessages = map[int]string{
+	http.StatusUnauthorized:          "Unauthorized",
+	http.StatusForbidden:             "Forbidden",
+	http.StatusNotFound:              "Not Found",
+	http.StatusRequestEntityTooLarge: "Request Entity Too Large",
+	http.StatusInternalServerError:   "Internal Server Error",
+	http.StatusServiceUnavailable:    "Service Unavailable",
+}
+
+// gatewayResponse is an answer of API Gateway's own: {"message":"..."}.
+func gatewayResponse(status int) *response {
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	return &response{status: status, header: h, body: []byte(`{"message":"` + gatewayMessages[status] + `"}`)}
+}
+
+func writeGatewayError(w http.ResponseWriter, r *http.Request, status int) {
+	gatewayResponse(status).write(w, r)
+}
+
+// response is what the data plane answers a request with.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// write sends the response. A response without Content-Type gets none:
+// API Gateway passes on what the integration said.
+func (res *response) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, vs := range res.header {
+		// The length is the server's to set, from the body it sends.
+		ck := http.CanonicalHeaderKey(k)
+		if ck == "Content-Length" || hopHeaders[strings.ToLower(k)] {
+			continue
+		}
+		h[ck] = vs
+	}
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = nil // no sniffing by net/http
+	}
+	w.WriteHeader(res.status)
+	if r.Method != http.MethodHead {
+		w.Write(res.body)
+	}
+}
+
+// invocation is one request to an HTTP API, as the data plane works on
+// it.
+type invocation struct {
+	r         *http.Request
+	api       *apiRecord
+	stage     *stageRecord
+	d         *deployment
+	requestID string
+	traceID   string
+	received  time.Time
+	// rawPath is the request's path as it was sent, escaped, with the
+	// stage's name for a named stage; stagePath is the part within the
+	// stage, which routes match.
+	rawPath   string
+	stagePath string
+	body      []byte
+	sourceIP  string
+	// route and params are the route the request matched and its path
+	// variables.
+	route  *routeRecord
+	params map[string]string
+	// auth is what the route's authorizer said, for the integration.
+	auth *authorization
+}
+
+// Serve answers a request to the HTTP API with the given id, and reports
+// false without answering when there is none. DataPlane calls it; it is
+// exported for handlers that find the id some other way.
+func (s *Service) Serve(w http.ResponseWriter, r *http.Request, id string) bool {
+	s.mu.RLock()
+	a := s.apis[id]
+	s.mu.RUnlock()
+	if a == nil {
+		return false
+	}
+	inv := &invocation{r: r, api: a, requestID: s.requestID(), received: s.clock.Now(), rawPath: r.URL.EscapedPath()}
+	h := w.Header()
+	// HTTP APIs identify a request by apigw-requestid alone.
+	h.Del("X-Amzn-Requestid")
+	h.Del("X-Amz-Request-Id")
+	h.Set("Apigw-Requestid", inv.requestID)
+	res := s.handle(inv)
+	if inv.d != nil && inv.d.cors != nil {
+		inv.d.cors.apply(res, r)
+	}
+	res.write(w, r)
+	return true
+}
+
+// handle runs the request through the stage, CORS, the route, its
+// authorizer and its integration.
+func (s *Service) handle(inv *invocation) *response {
+	r, a := inv.r, inv.api
+	if a.DisableExecuteAPIEndpoint {
+		return gatewayResponse(http.StatusForbidden)
+	}
+	inv.stage, inv.stagePath = selectStage(a, inv.rawPath)
+	if inv.stage == nil {
+		return gatewayResponse(http.StatusNotFound)
+	}
+	s.mu.RLock()
+	inv.d = s.deployed[deployedKey(a.ID, inv.stage.DeploymentID)]
+	s.mu.RUnlock()
+	if inv.d == nil {
+		return gatewayResponse(http.StatusNotFound)
+	}
+	if inv.d.cors != nil && isPreflight(r) {
+		return inv.d.cors.preflight(r)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
+	if err != nil {
+		return gatewayResponse(http.StatusInternalServerError)
+	}
+	if len(body) > maxPayload {
+		return gatewayResponse(http.StatusRequestEntityTooLarge)
+	}
+	inv.body = body
+	inv.sourceIP = sourceIP(r)
+	inv.traceID = r.Header.Get("X-Amzn-Trace-Id")
+	if inv.traceID == "" {
+		inv.traceID = s.newTraceID(inv.received)
+	}
+	inv.route, inv.params = inv.d.routes.match(r.Method, inv.stagePath)
+	if inv.route == nil {
+		return gatewayResponse(http.StatusNotFound)
+	}
+	if res := s.authorize(inv); res != nil {
+		return res
+	}
+	integ := inv.d.integrations[strings.TrimPrefix(inv.route.Target, "integrations/")]
+	if inv.route.Target == "" || integ == nil {
+		return gatewayResponse(http.StatusNotFound)
+	}
+	switch integ.Type {
+	case "AWS_PROXY":
+		return s.invokeLambda(inv, integ)
+	case "HTTP_PROXY":
+		return s.proxyHTTP(inv, integ)
+	}
+	return gatewayResponse(http.StatusInternalServerError)
+}
+
+// selectStage picks the stage a request path addresses: a named stage by
+// its first segment, else the $default stage with the whole path. It
+// returns the stage (nil when there is none) and the escaped path within
+// it.
+func selectStage(a *apiRecord, escapedPath string) (*stageRecord, string) {
+	first, rest, _ := strings.Cut(strings.TrimPrefix(escapedPath, "/"), "/")
+	if name, err := url.PathUnescape(first); err == nil && name != defaultStage {
+		if st := a.Stages[name]; st != nil {
+			return st, "/" + rest
+		}
+	}
+	if st := a.Stages[defaultStage]; st != nil {
+		if escapedPath == "" {
+			escapedPath = "/"
+		}
+		return st, escapedPath
+	}
+	return nil, ""
+}
+
+// sourceIP is the address the request came from.
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// requestID is a new request id in the shape of AWS's apigw-requestid.
+func (s *Service) requestID() string { return s.ids.Token(15) + "=" }
+
+// newTraceID is an X-Ray trace header for a request that came without one.
+func (s *Service) newTraceID(t time.Time) string {
+	return fmt.Sprintf("Root=1-%08x-%s", t.Unix(), s.ids.Hex(12))
+}

@@ -1,0 +1,65 @@
+// Package apigatewayv2 is Amazon API Gateway's HTTP APIs: the control
+// plane (the apigatewayv2 operations, restJson1 under /v2/, signed as
+// "apigateway" like the REST APIs of package apigateway, which the edge
+// tells apart by path) and the data plane that serves the APIs' stages at
+// http://ID.execute-api.localhost:PORT/ (or
+// http://127.0.0.1:PORT/_aws/execute-api/ID/). See README.md beside this
+// file for the path of a request through the data plane.
+//
+// # What it owns
+//
+// HTTP APIs with their routes, integrations, authorizers, stages,
+// deployments and tags, in the store under "apigatewayv2/" (storage.go):
+// one record per API, and one snapshot per deployment. The data plane
+// serves a stage from its deployment's snapshot, so a change reaches
+// clients when it is deployed: by CreateDeployment, or at once on stages
+// with AutoDeploy, which get a new deployment in the same commit as the
+// change. Quick create (CreateApi with Target) makes an integration, a
+// route (RouteKey, $default by default) and the auto-deploying $default
+// stage, all marked ApiGatewayManaged.
+//
+// It does not run functions: Lambda proxy integrations and Lambda
+// authorizers go through the Functions interface (the lambda service in
+// the app). It does not check that API Gateway may invoke a function
+// (Lambda resource policies), as IAM is not enforced on functions yet.
+//
+// # The data plane
+//
+// A request picks its stage (a named stage by the path's first segment,
+// else $default), is answered from the CORS configuration if it is a
+// preflight, matches a route (exact paths over {variables} over greedy
+// {proxy+}; a method over ANY; $default last), passes the route's
+// authorizer (Lambda REQUEST authorizers with payload 1.0 or 2.0, simple
+// or IAM policy responses, cached by identity sources for their TTL; JWT
+// authorizers, with keys from the issuer's OpenID configuration), and
+// reaches its integration: AWS_PROXY to a Lambda function with the 1.0 or
+// 2.0 event, or HTTP_PROXY to a URL. API Gateway's own answers are
+// {"message": "..."}: 404 Not Found (no stage, route or integration), 401
+// Unauthorized (an identity source missing, a bad JWT), 403 Forbidden (an
+// authorizer said no), 413 (a body over 10 MB), 500 Internal Server Error
+// (the function failed or answered what API Gateway cannot read) and 503
+// Service Unavailable (the integration's timeout passed). Every response
+// carries apigw-requestid, which is also the events' requestId.
+//
+// REST APIs share the execute-api host names: DataPlane dispatches on the
+// API id, to this package's APIs first and then to the REST APIs'
+// handler the app passes in.
+//
+// # Not supported yet
+//
+// WebSocket APIs (CreateApi with ProtocolType WEBSOCKET), IAM authorization
+// of routes (AWS_IAM), AWS service integrations (IntegrationSubtype),
+// private integrations (VPC links), parameter mapping, mutual TLS and
+// TlsConfig, custom domain names and API mappings, models, route and
+// integration responses, access log settings, throttling (RouteSettings
+// are stored, not enforced), and OpenAPI import and export. Their
+// operations and parameters answer NotImplementedException (501).
+//
+// # Concurrency
+//
+// Service.mu guards the APIs and the compiled deployments. Operations
+// hold it across their store commit; records are replaced, never changed
+// in place, so the data plane reads one under RLock and uses it after
+// unlocking. The authorizer cache and the JWKS cache have locks of their
+// own, taken without Service.mu held.
+package apigatewayv2

@@ -1,0 +1,108 @@
+package apigatewayv2
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// invokeLambda runs a Lambda proxy integration.
+func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *response {
+	fn, ok := lambdaFunction(withStageVariables(integ.URI, inv.stage.Variables))
+	if !ok {
+		s.log.Warn("apigatewayv2: integration URI names no function", "api", inv.api.ID, "integration", integ.ID,
+			"uri", integ.URI, "requestId", inv.requestID)
+		return gatewayResponse(http.StatusInternalServerError)
+	}
+	var event any
+	if integ.PayloadFormatVersion == "1.0" {
+		event = s.buildEventV1(inv)
+	} else {
+		event = s.buildEventV2(inv)
+	}
+	payload, err := marshalEvent(event)
+	if err != nil {
+		return gatewayResponse(http.StatusInternalServerError)
+	}
+	timeout := time.Duration(integ.TimeoutMillis) * time.Millisecond
+	out, err := s.callFunction(inv.r.Context(), fn, payload, timeout)
+	if err == errIntegrationTimeout {
+		s.log.Info("apigatewayv2: Lambda integration timed out", "api", inv.api.ID, "function", fn,
+			"timeout", timeout, "requestId", inv.requestID)
+		return gatewayResponse(http.StatusServiceUnavailable)
+	}
+	if err != nil {
+		s.log.Warn("apigatewayv2: Lambda integration failed", "api", inv.api.ID, "function", fn,
+			"err", err, "requestId", inv.requestID)
+		return gatewayResponse(http.StatusInternalServerError)
+	}
+	res, err := lambdaResponse(integ.PayloadFormatVersion, out)
+	if err != nil {
+		s.log.Warn("apigatewayv2: Lambda integration's response", "api", inv.api.ID, "function", fn,
+			"err", err, "requestId", inv.requestID)
+		return gatewayResponse(http.StatusInternalServerError)
+	}
+	return res
+}
+
+// errIntegrationTimeout is an integration that did not answer within its
+// TimeoutInMillis.
+var errIntegrationTimeout = errors.New("integration timed out")
+
+// marshalEvent encodes an event as API Gateway does, without escaping
+// HTML's special characters.
+func marshalEvent(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// functionError is a function that ran and failed.
+type functionError struct{ kind, payload string }
+
+func (e *functionError) Error() string {
+	return fmt.Sprintf("function error %s: %s", e.kind, e.payload)
+}
+
+// callFunction invokes a function and waits up to timeout for its result.
+// A function still running then goes on (as it does on AWS, where the
+// integration's timeout does not stop the function); the caller gets
+// errIntegrationTimeout. A function's own error is a *functionError.
+func (s *Service) callFunction(ctx context.Context, fn string, payload []byte, timeout time.Duration) ([]byte, error) {
+	type result struct {
+		out  []byte
+		kind string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		// The invocation outlives the request when it times out, so it
+		// does not take the request's cancellation.
+		out, kind, err := s.functions.InvokeSync(context.WithoutCancel(ctx), fn, payload)
+		done <- result{out, kind, err}
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.kind != "" {
+			return nil, &functionError{kind: r.kind, payload: string(r.out)}
+		}
+		return r.out, nil
+	case <-timer.C:
+		return nil, errIntegrationTimeout
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

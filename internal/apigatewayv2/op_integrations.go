@@ -1,0 +1,228 @@
+package apigatewayv2
+
+import (
+	"context"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// maxIntegrationTimeout is HTTP APIs' integration timeout, and its
+// default: "50-30,000 milliseconds for HTTP APIs".
+const maxIntegrationTimeout = 30000
+
+// integrationMethods are the methods an HTTP proxy integration may send.
+var integrationMethods = map[string]bool{
+	"ANY": true, "GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true, "OPTIONS": true,
+}
+
+func (s *Service) createIntegration(ctx context.Context, in *CreateIntegrationRequest) (*CreateIntegrationResult, error) {
+	var integ *integrationRecord
+	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
+		integ = &integrationRecord{
+			Type: string(*in.IntegrationType), Subtype: deref(in.IntegrationSubtype, ""),
+			URI: deref(in.IntegrationUri, ""), Method: deref(in.IntegrationMethod, ""),
+			PayloadFormatVersion: deref(in.PayloadFormatVersion, ""),
+			TimeoutMillis:        deref(in.TimeoutInMillis, maxIntegrationTimeout),
+			ConnectionType:       string(deref(in.ConnectionType, "INTERNET")),
+			ConnectionID:         deref(in.ConnectionId, ""),
+			CredentialsArn:       deref(in.CredentialsArn, ""),
+			Description:          deref(in.Description, ""),
+			RequestParameters:    in.RequestParameters,
+			ResponseParameters:   in.ResponseParameters,
+		}
+		if in.TlsConfig != nil {
+			integ.TLSServerName = deref(in.TlsConfig.ServerNameToVerify, "")
+		}
+		if err := checkIntegration(integ, in.PayloadFormatVersion == nil); err != nil {
+			return err
+		}
+		integ.ID = newID(s.ids, a.Integrations, 7)
+		a.Integrations[integ.ID] = integ
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := CreateIntegrationResult(integrationShape(integ))
+	return &out, nil
+}
+
+// checkIntegration checks an integration as HTTP APIs do and fills in
+// the defaults its type has. noVersion says the request gave no payload
+// format version.
+func checkIntegration(integ *integrationRecord, noVersion bool) error {
+	switch integ.Type {
+	case "AWS_PROXY":
+		if integ.Subtype != "" {
+			return ErrNotImplemented.Withf("AWS service integrations (IntegrationSubtype %s) are not implemented by virga yet.", integ.Subtype)
+		}
+		if integ.URI == "" {
+			return badRequest("IntegrationUri is required for integration type AWS_PROXY.")
+		}
+		if !isLambdaTarget(integ.URI) {
+			return badRequest("Invalid IntegrationUri %s: an AWS_PROXY integration's URI is a Lambda function ARN or its API Gateway invocation ARN.", integ.URI)
+		}
+		if noVersion && integ.PayloadFormatVersion == "" {
+			return badRequest("PayloadFormatVersion is required for Lambda proxy integrations; use 1.0 or 2.0.")
+		}
+		if integ.Method == "" {
+			integ.Method = "POST"
+		}
+	case "HTTP_PROXY":
+		u, err := url.Parse(integ.URI)
+		if integ.URI == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			if !strings.Contains(integ.URI, "${stageVariables.") {
+				return badRequest("Invalid IntegrationUri %q: an HTTP_PROXY integration's URI is an http or https URL.", integ.URI)
+			}
+		}
+		if integ.Method == "" {
+			return badRequest("IntegrationMethod is required for integration type HTTP_PROXY.")
+		}
+		if integ.PayloadFormatVersion == "" {
+			integ.PayloadFormatVersion = "1.0"
+		}
+		if integ.PayloadFormatVersion != "1.0" {
+			return badRequest("HTTP_PROXY integrations support payload format version 1.0 only.")
+		}
+	case "AWS", "HTTP", "MOCK":
+		return badRequest("Integration type %s is only supported for WebSocket APIs; HTTP APIs use AWS_PROXY or HTTP_PROXY.", integ.Type)
+	}
+	if !integrationMethods[integ.Method] {
+		return badRequest("Invalid IntegrationMethod %s.", integ.Method)
+	}
+	switch integ.PayloadFormatVersion {
+	case "1.0", "2.0":
+	default:
+		return badRequest("Invalid PayloadFormatVersion %s: use 1.0 or 2.0.", integ.PayloadFormatVersion)
+	}
+	switch {
+	case integ.ConnectionType == "VPC_LINK":
+		return ErrNotImplemented.WithMessage("Private integrations (ConnectionType VPC_LINK) are not implemented by virga yet.")
+	case integ.ConnectionType != "INTERNET":
+		return badRequest("Invalid ConnectionType %s.", integ.ConnectionType)
+	case len(integ.RequestParameters) > 0 || len(integ.ResponseParameters) > 0:
+		return ErrNotImplemented.WithMessage("Parameter mapping (RequestParameters, ResponseParameters) is not implemented by virga yet.")
+	}
+	return nil
+}
+
+func (s *Service) getIntegration(ctx context.Context, in *GetIntegrationRequest) (*GetIntegrationResult, error) {
+	a, err := s.get(*in.ApiId)
+	if err != nil {
+		return nil, err
+	}
+	integ := a.Integrations[*in.IntegrationId]
+	if integ == nil {
+		return nil, integrationNotFound(*in.IntegrationId)
+	}
+	out := GetIntegrationResult(integrationShape(integ))
+	return &out, nil
+}
+
+func (s *Service) getIntegrations(ctx context.Context, in *GetIntegrationsRequest) (*GetIntegrationsResponse, error) {
+	a, err := s.get(*in.ApiId)
+	if err != nil {
+		return nil, err
+	}
+	all := slices.SortedFunc(maps.Values(a.Integrations), func(x, y *integrationRecord) int { return strings.Compare(x.ID, y.ID) })
+	items, next, err := page(all, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &GetIntegrationsResponse{Items: make([]Integration, 0, len(items)), NextToken: next}
+	for _, integ := range items {
+		out.Items = append(out.Items, integrationShape(integ))
+	}
+	return out, nil
+}
+
+func (s *Service) updateIntegration(ctx context.Context, in *UpdateIntegrationRequest) (*UpdateIntegrationResult, error) {
+	var integ *integrationRecord
+	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
+		integ = a.Integrations[*in.IntegrationId]
+		if integ == nil {
+			return integrationNotFound(*in.IntegrationId)
+		}
+		if in.IntegrationType != nil {
+			integ.Type = string(*in.IntegrationType)
+		}
+		if in.ConnectionType != nil {
+			integ.ConnectionType = string(*in.ConnectionType)
+		}
+		setIf(&integ.Subtype, in.IntegrationSubtype)
+		setIf(&integ.URI, in.IntegrationUri)
+		setIf(&integ.Method, in.IntegrationMethod)
+		setIf(&integ.PayloadFormatVersion, in.PayloadFormatVersion)
+		setIf(&integ.TimeoutMillis, in.TimeoutInMillis)
+		setIf(&integ.ConnectionID, in.ConnectionId)
+		setIf(&integ.CredentialsArn, in.CredentialsArn)
+		setIf(&integ.Description, in.Description)
+		if in.RequestParameters != nil {
+			integ.RequestParameters = in.RequestParameters
+		}
+		if in.ResponseParameters != nil {
+			integ.ResponseParameters = in.ResponseParameters
+		}
+		if in.TlsConfig != nil {
+			integ.TLSServerName = deref(in.TlsConfig.ServerNameToVerify, "")
+		}
+		return checkIntegration(integ, false)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := UpdateIntegrationResult(integrationShape(integ))
+	return &out, nil
+}
+
+func (s *Service) deleteIntegration(ctx context.Context, in *DeleteIntegrationRequest) (*noOutput, error) {
+	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
+		id := *in.IntegrationId
+		if a.Integrations[id] == nil {
+			return integrationNotFound(id)
+		}
+		var users []string
+		for _, r := range a.Routes {
+			if r.Target == "integrations/"+id {
+				users = append(users, r.ID)
+			}
+		}
+		if len(users) > 0 {
+			slices.Sort(users)
+			return referencedBy("Integration", users)
+		}
+		delete(a.Integrations, id)
+		if a.QuickIntegration == id {
+			a.QuickIntegration = ""
+		}
+		return nil
+	})
+	return nil, err
+}
+
+// integrationShape renders an integration as the operations return it.
+func integrationShape(integ *integrationRecord) Integration {
+	t, ct := IntegrationType(integ.Type), ConnectionType(integ.ConnectionType)
+	out := Integration{
+		ApiGatewayManaged:    ptrIf(integ.Managed),
+		ConnectionId:         ptrNonEmpty(integ.ConnectionID),
+		ConnectionType:       &ct,
+		CredentialsArn:       ptrNonEmpty(integ.CredentialsArn),
+		Description:          ptrNonEmpty(integ.Description),
+		IntegrationId:        ptr(integ.ID),
+		IntegrationMethod:    ptrNonEmpty(integ.Method),
+		IntegrationSubtype:   ptrNonEmpty(integ.Subtype),
+		IntegrationType:      &t,
+		IntegrationUri:       ptrNonEmpty(integ.URI),
+		PayloadFormatVersion: ptr(integ.PayloadFormatVersion),
+		RequestParameters:    integ.RequestParameters,
+		ResponseParameters:   integ.ResponseParameters,
+		TimeoutInMillis:      ptr(integ.TimeoutMillis),
+	}
+	if integ.TLSServerName != "" {
+		out.TlsConfig = &TlsConfig{ServerNameToVerify: &integ.TLSServerName}
+	}
+	return out
+}

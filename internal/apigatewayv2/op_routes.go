@@ -1,0 +1,238 @@
+package apigatewayv2
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// routeAuthorizationTypes are the authorization types an HTTP API route
+// may have.
+var routeAuthorizationTypes = map[string]bool{"NONE": true, "AWS_IAM": true, "CUSTOM": true, "JWT": true}
+
+func (s *Service) createRoute(ctx context.Context, in *CreateRouteRequest) (*CreateRouteResult, error) {
+	var r *routeRecord
+	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
+		k, err := parseRouteKey(*in.RouteKey)
+		if err != nil {
+			return badRequest("%s", routeKeyMessage(err))
+		}
+		if routeByKey(a, k.String()) != nil {
+			return routeKeyTaken(*in.RouteKey)
+		}
+		r = &routeRecord{ID: newID(s.ids, a.Routes, 7), Key: *in.RouteKey, AuthorizationType: "NONE",
+			APIKeyRequired: deref(in.ApiKeyRequired, false), OperationName: deref(in.OperationName, ""),
+			RequestParameters: in.RequestParameters, RequestModels: in.RequestModels}
+		if err := setRouteTarget(a, r, in.Target); err != nil {
+			return err
+		}
+		if err := setRouteAuth(a, r, in.AuthorizationType, in.AuthorizerId, in.AuthorizationScopes); err != nil {
+			return err
+		}
+		a.Routes[r.ID] = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := CreateRouteResult(routeShape(r))
+	return &out, nil
+}
+
+func (s *Service) getRoute(ctx context.Context, in *GetRouteRequest) (*GetRouteResult, error) {
+	a, err := s.get(*in.ApiId)
+	if err != nil {
+		return nil, err
+	}
+	r := a.Routes[*in.RouteId]
+	if r == nil {
+		return nil, routeNotFound(*in.RouteId)
+	}
+	out := GetRouteResult(routeShape(r))
+	return &out, nil
+}
+
+func (s *Service) getRoutes(ctx context.Context, in *GetRoutesRequest) (*GetRoutesResponse, error) {
+	a, err := s.get(*in.ApiId)
+	if err != nil {
+		return nil, err
+	}
+	all := slices.SortedFunc(maps.Values(a.Routes), func(x, y *routeRecord) int { return strings.Compare(x.Key, y.Key) })
+	items, next, err := page(all, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &GetRoutesResponse{Items: make([]Route, 0, len(items)), NextToken: next}
+	for _, r := range items {
+		out.Items = append(out.Items, routeShape(r))
+	}
+	return out, nil
+}
+
+func (s *Service) updateRoute(ctx context.Context, in *UpdateRouteRequest) (*UpdateRouteResult, error) {
+	var r *routeRecord
+	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
+		r = a.Routes[*in.RouteId]
+		if r == nil {
+			return routeNotFound(*in.RouteId)
+		}
+		if in.RouteKey != nil {
+			k, err := parseRouteKey(*in.RouteKey)
+			if err != nil {
+				return badRequest("%s", routeKeyMessage(err))
+			}
+			if other := routeByKey(a, k.String()); other != nil && other.ID != r.ID {
+				return routeKeyTaken(*in.RouteKey)
+			}
+			r.Key = *in.RouteKey
+		}
+		if in.Target != nil {
+			if err := setRouteTarget(a, r, in.Target); err != nil {
+				return err
+			}
+		}
+		setIf(&r.APIKeyRequired, in.ApiKeyRequired)
+		setIf(&r.OperationName, in.OperationName)
+		if in.RequestParameters != nil {
+			r.RequestParameters = in.RequestParameters
+		}
+		if in.RequestModels != nil {
+			r.RequestModels = in.RequestModels
+		}
+		authType := in.AuthorizationType
+		if authType == nil {
+			t := AuthorizationType(r.AuthorizationType)
+			authType = &t
+		}
+		authorizer, scopes := in.AuthorizerId, in.AuthorizationScopes
+		if authorizer == nil && *authType == AuthorizationType(r.AuthorizationType) && r.AuthorizerID != "" {
+			authorizer = &r.AuthorizerID
+		}
+		if scopes == nil && *authType == "JWT" {
+			scopes = r.AuthorizationScopes
+		}
+		return setRouteAuth(a, r, authType, authorizer, scopes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := UpdateRouteResult(routeShape(r))
+	return &out, nil
+}
+
+func (s *Service) deleteRoute(ctx context.Context, in *DeleteRouteRequest) (*noOutput, error) {
+	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
+		if a.Routes[*in.RouteId] == nil {
+			return routeNotFound(*in.RouteId)
+		}
+		delete(a.Routes, *in.RouteId)
+		if a.QuickRoute == *in.RouteId {
+			a.QuickRoute = ""
+		}
+		return nil
+	})
+	return nil, err
+}
+
+// setRouteTarget checks and sets a route's target, "integrations/ID" of
+// an integration of the API; an empty target detaches the route.
+func setRouteTarget(a *apiRecord, r *routeRecord, target *string) error {
+	if target == nil || *target == "" {
+		r.Target = ""
+		return nil
+	}
+	id, ok := strings.CutPrefix(*target, "integrations/")
+	if !ok || id == "" || strings.Contains(id, "/") {
+		return badRequest("Invalid target %s: a route's target is integrations/ followed by an integration id.", *target)
+	}
+	if a.Integrations[id] == nil {
+		return integrationNotFound(id)
+	}
+	r.Target = *target
+	return nil
+}
+
+// setRouteAuth checks and sets how a route authorizes requests.
+func setRouteAuth(a *apiRecord, r *routeRecord, authType *AuthorizationType, authorizerID *string, scopes []string) error {
+	t := "NONE"
+	if authType != nil {
+		t = string(*authType)
+	}
+	if !routeAuthorizationTypes[t] {
+		return badRequest("Invalid authorization type %s: HTTP API routes use NONE, AWS_IAM, CUSTOM or JWT.", t)
+	}
+	if t == "AWS_IAM" {
+		return ErrNotImplemented.WithMessage("IAM authorization (AWS_IAM) of HTTP API routes is not implemented by virga yet.")
+	}
+	id := deref(authorizerID, "")
+	switch t {
+	case "CUSTOM", "JWT":
+		if id == "" {
+			return badRequest("An authorizer id is required for authorization type %s.", t)
+		}
+		au := a.Authorizers[id]
+		if au == nil {
+			return authorizerNotFound(id)
+		}
+		want := "REQUEST"
+		if t == "JWT" {
+			want = "JWT"
+		}
+		if au.Type != want {
+			return badRequest("Authorization type %s needs a %s authorizer; authorizer %s is of type %s.", t, want, id, au.Type)
+		}
+	default:
+		if id != "" {
+			return badRequest("An authorizer id is only allowed for authorization types CUSTOM and JWT.")
+		}
+	}
+	if len(scopes) > 0 && t != "JWT" {
+		return badRequest("Authorization scopes are only supported for authorization type JWT.")
+	}
+	r.AuthorizationType, r.AuthorizerID, r.AuthorizationScopes = t, id, scopes
+	return nil
+}
+
+// routeByKey returns the API's route whose key is the same as key (in
+// canonical form), or nil.
+func routeByKey(a *apiRecord, key string) *routeRecord {
+	for _, r := range a.Routes {
+		if k, err := parseRouteKey(r.Key); err == nil && k.String() == key {
+			return r
+		}
+	}
+	return nil
+}
+
+func routeKeyTaken(key string) error {
+	return ErrConflict.Withf("Route with key %s already exists for this API", key)
+}
+
+// routeKeyMessage words a route key's parse error for BadRequestException.
+func routeKeyMessage(err error) string {
+	if errors.Is(err, errRouteKey) {
+		return "Invalid route key: " + strings.TrimPrefix(err.Error(), errRouteKey.Error()+": ")
+	}
+	return err.Error()
+}
+
+// routeShape renders a route as the operations return it.
+func routeShape(r *routeRecord) Route {
+	t := AuthorizationType(r.AuthorizationType)
+	out := Route{
+		ApiGatewayManaged:   ptrIf(r.Managed),
+		ApiKeyRequired:      ptr(r.APIKeyRequired),
+		AuthorizationScopes: r.AuthorizationScopes,
+		AuthorizationType:   &t,
+		AuthorizerId:        ptrNonEmpty(r.AuthorizerID),
+		OperationName:       ptrNonEmpty(r.OperationName),
+		RequestModels:       r.RequestModels,
+		RequestParameters:   r.RequestParameters,
+		RouteId:             ptr(r.ID),
+		RouteKey:            ptr(r.Key),
+		Target:              ptrNonEmpty(r.Target),
+	}
+	return out
+}

@@ -1,0 +1,117 @@
+package apigatewayv2
+
+import (
+	"context"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+)
+
+// operations is the operation table, with each operation's REST binding
+// and success status from AWS's model. IAM authorizes API Gateway's
+// management calls by HTTP method (apigateway:GET, apigateway:POST, ...),
+// not by operation name; op sets the action from the binding.
+func (s *Service) operations() []awsproto.Operation {
+	return []awsproto.Operation{
+		op("CreateApi", "POST /v2/apis", 201, awsproto.Handle(s.createAPI)),
+		op("GetApi", "GET /v2/apis/{apiId}", 200, awsproto.Handle(s.getAPI)),
+		op("GetApis", "GET /v2/apis", 200, awsproto.Handle(s.getAPIs)),
+		op("UpdateApi", "PATCH /v2/apis/{apiId}", 200, awsproto.Handle(s.updateAPI)),
+		op("DeleteApi", "DELETE /v2/apis/{apiId}", 204, awsproto.Handle(s.deleteAPIOp)),
+		op("DeleteCorsConfiguration", "DELETE /v2/apis/{apiId}/cors", 204, awsproto.Handle(s.deleteCorsConfiguration)),
+
+		op("CreateRoute", "POST /v2/apis/{apiId}/routes", 201, awsproto.Handle(s.createRoute)),
+		op("GetRoute", "GET /v2/apis/{apiId}/routes/{routeId}", 200, awsproto.Handle(s.getRoute)),
+		op("GetRoutes", "GET /v2/apis/{apiId}/routes", 200, awsproto.Handle(s.getRoutes)),
+		op("UpdateRoute", "PATCH /v2/apis/{apiId}/routes/{routeId}", 200, awsproto.Handle(s.updateRoute)),
+		op("DeleteRoute", "DELETE /v2/apis/{apiId}/routes/{routeId}", 204, awsproto.Handle(s.deleteRoute)),
+
+		op("CreateIntegration", "POST /v2/apis/{apiId}/integrations", 201, awsproto.Handle(s.createIntegration)),
+		op("GetIntegration", "GET /v2/apis/{apiId}/integrations/{integrationId}", 200, awsproto.Handle(s.getIntegration)),
+		op("GetIntegrations", "GET /v2/apis/{apiId}/integrations", 200, awsproto.Handle(s.getIntegrations)),
+		op("UpdateIntegration", "PATCH /v2/apis/{apiId}/integrations/{integrationId}", 200, awsproto.Handle(s.updateIntegration)),
+		op("DeleteIntegration", "DELETE /v2/apis/{apiId}/integrations/{integrationId}", 204, awsproto.Handle(s.deleteIntegration)),
+
+		op("CreateStage", "POST /v2/apis/{apiId}/stages", 201, awsproto.Handle(s.createStage)),
+		op("GetStage", "GET /v2/apis/{apiId}/stages/{stageName}", 200, awsproto.Handle(s.getStage)),
+		op("GetStages", "GET /v2/apis/{apiId}/stages", 200, awsproto.Handle(s.getStages)),
+		op("UpdateStage", "PATCH /v2/apis/{apiId}/stages/{stageName}", 200, awsproto.Handle(s.updateStage)),
+		op("DeleteStage", "DELETE /v2/apis/{apiId}/stages/{stageName}", 204, awsproto.Handle(s.deleteStage)),
+		op("ResetAuthorizersCache", "DELETE /v2/apis/{apiId}/stages/{stageName}/cache/authorizers", 204, awsproto.Handle(s.resetAuthorizersCache)),
+
+		op("CreateDeployment", "POST /v2/apis/{apiId}/deployments", 201, awsproto.Handle(s.createDeployment)),
+		op("GetDeployment", "GET /v2/apis/{apiId}/deployments/{deploymentId}", 200, awsproto.Handle(s.getDeployment)),
+		op("GetDeployments", "GET /v2/apis/{apiId}/deployments", 200, awsproto.Handle(s.getDeployments)),
+		op("UpdateDeployment", "PATCH /v2/apis/{apiId}/deployments/{deploymentId}", 200, awsproto.Handle(s.updateDeployment)),
+		op("DeleteDeployment", "DELETE /v2/apis/{apiId}/deployments/{deploymentId}", 204, awsproto.Handle(s.deleteDeployment)),
+
+		op("CreateAuthorizer", "POST /v2/apis/{apiId}/authorizers", 201, awsproto.Handle(s.createAuthorizer)),
+		op("GetAuthorizer", "GET /v2/apis/{apiId}/authorizers/{authorizerId}", 200, awsproto.Handle(s.getAuthorizer)),
+		op("GetAuthorizers", "GET /v2/apis/{apiId}/authorizers", 200, awsproto.Handle(s.getAuthorizers)),
+		op("UpdateAuthorizer", "PATCH /v2/apis/{apiId}/authorizers/{authorizerId}", 200, awsproto.Handle(s.updateAuthorizer)),
+		op("DeleteAuthorizer", "DELETE /v2/apis/{apiId}/authorizers/{authorizerId}", 204, awsproto.Handle(s.deleteAuthorizer)),
+
+		op("TagResource", "POST /v2/tags/{resource-arn}", 201, awsproto.Handle(s.tagResource)),
+		op("UntagResource", "DELETE /v2/tags/{resource-arn}", 204, awsproto.Handle(s.untagResource)),
+		op("GetTags", "GET /v2/tags/{resource-arn}", 200, awsproto.Handle(s.getTags)),
+
+		// Not implemented yet: each answers NotImplementedException (501).
+		notImplemented("CreateApiMapping", "POST /v2/domainnames/{domainName}/apimappings"),
+		notImplemented("GetApiMapping", "GET /v2/domainnames/{domainName}/apimappings/{apiMappingId}"),
+		notImplemented("GetApiMappings", "GET /v2/domainnames/{domainName}/apimappings"),
+		notImplemented("UpdateApiMapping", "PATCH /v2/domainnames/{domainName}/apimappings/{apiMappingId}"),
+		notImplemented("DeleteApiMapping", "DELETE /v2/domainnames/{domainName}/apimappings/{apiMappingId}"),
+		notImplemented("CreateDomainName", "POST /v2/domainnames"),
+		notImplemented("GetDomainName", "GET /v2/domainnames/{domainName}"),
+		notImplemented("GetDomainNames", "GET /v2/domainnames"),
+		notImplemented("UpdateDomainName", "PATCH /v2/domainnames/{domainName}"),
+		notImplemented("DeleteDomainName", "DELETE /v2/domainnames/{domainName}"),
+		notImplemented("CreateVpcLink", "POST /v2/vpclinks"),
+		notImplemented("GetVpcLink", "GET /v2/vpclinks/{vpcLinkId}"),
+		notImplemented("GetVpcLinks", "GET /v2/vpclinks"),
+		notImplemented("UpdateVpcLink", "PATCH /v2/vpclinks/{vpcLinkId}"),
+		notImplemented("DeleteVpcLink", "DELETE /v2/vpclinks/{vpcLinkId}"),
+		notImplemented("CreateModel", "POST /v2/apis/{apiId}/models"),
+		notImplemented("GetModel", "GET /v2/apis/{apiId}/models/{modelId}"),
+		notImplemented("GetModels", "GET /v2/apis/{apiId}/models"),
+		notImplemented("GetModelTemplate", "GET /v2/apis/{apiId}/models/{modelId}/template"),
+		notImplemented("UpdateModel", "PATCH /v2/apis/{apiId}/models/{modelId}"),
+		notImplemented("DeleteModel", "DELETE /v2/apis/{apiId}/models/{modelId}"),
+		notImplemented("CreateRouteResponse", "POST /v2/apis/{apiId}/routes/{routeId}/routeresponses"),
+		notImplemented("GetRouteResponse", "GET /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}"),
+		notImplemented("GetRouteResponses", "GET /v2/apis/{apiId}/routes/{routeId}/routeresponses"),
+		notImplemented("UpdateRouteResponse", "PATCH /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}"),
+		notImplemented("DeleteRouteResponse", "DELETE /v2/apis/{apiId}/routes/{routeId}/routeresponses/{routeResponseId}"),
+		notImplemented("DeleteRouteRequestParameter", "DELETE /v2/apis/{apiId}/routes/{routeId}/requestparameters/{requestParameterKey}"),
+		notImplemented("CreateIntegrationResponse", "POST /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses"),
+		notImplemented("GetIntegrationResponse", "GET /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}"),
+		notImplemented("GetIntegrationResponses", "GET /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses"),
+		notImplemented("UpdateIntegrationResponse", "PATCH /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}"),
+		notImplemented("DeleteIntegrationResponse", "DELETE /v2/apis/{apiId}/integrations/{integrationId}/integrationresponses/{integrationResponseId}"),
+		notImplemented("DeleteAccessLogSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings"),
+		notImplemented("DeleteRouteSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}"),
+		notImplemented("ExportApi", "GET /v2/apis/{apiId}/exports/{specification}"),
+		notImplemented("ImportApi", "PUT /v2/apis"),
+		notImplemented("ReimportApi", "PUT /v2/apis/{apiId}"),
+	}
+}
+
+// op is one operation, authorized by IAM as apigateway:METHOD.
+func op(name, binding string, status int, h awsproto.Handler) awsproto.Operation {
+	method, _, _ := strings.Cut(binding, " ")
+	return awsproto.Operation{Name: name, Action: SigningName + ":" + method, HTTP: binding, Status: status, Handler: h}
+}
+
+// noInput and noOutput stand for shapes an operation does not read or
+// write.
+type (
+	noInput  struct{}
+	noOutput struct{}
+)
+
+// notImplemented is an operation virga routes but does not implement.
+func notImplemented(name, binding string) awsproto.Operation {
+	return op(name, binding, 200, awsproto.Handle(func(context.Context, *noInput) (*noOutput, error) {
+		return nil, ErrNotImplemented.Withf("API Gateway's %s is not implemented by virga yet.", name)
+	}))
+}

@@ -1,0 +1,326 @@
+package apigatewayv2
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/restjson"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// SigningName is the SigV4 service name HTTP APIs are managed under. API
+// Gateway's REST APIs (version 1) share it; the edge tells the two apart
+// by their REST routes (version 2's all start with /v2/).
+const SigningName = "apigateway"
+
+// Functions invokes Lambda functions, for proxy integrations and Lambda
+// authorizers. *lambda.Service implements it.
+type Functions interface {
+	// InvokeSync runs a synchronous invocation of the function (or
+	// version or alias) the ARN names and returns its response payload
+	// and its error type ("" when it succeeded, "Unhandled" when it
+	// failed). err is Lambda's own failure to invoke it.
+	InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error)
+}
+
+// Service is API Gateway's HTTP APIs: the control plane (the apigatewayv2
+// operations) and the data plane that serves the APIs' stages.
+type Service struct {
+	store     store.Store
+	clock     clock.Clock
+	ids       *ids.Generator
+	account   string
+	region    string
+	functions Functions
+	log       *slog.Logger
+	// client sends HTTP_PROXY integrations' requests.
+	client *http.Client
+
+	// mu guards apis and deployed. Operations hold it across their store
+	// commit; the data plane reads under RLock. Records are replaced,
+	// never changed, so a reader may keep one after unlocking.
+	mu   sync.RWMutex
+	apis map[string]*apiRecord
+	// deployed holds the compiled deployment of every stage, by
+	// deployedKey(api, deployment).
+	deployed map[string]*deployment
+
+	authCache *authorizerCache
+	jwks      *jwksCache
+}
+
+// Deps are what the service needs.
+type Deps struct {
+	Store   store.Store
+	Clock   clock.Clock
+	IDs     *ids.Generator
+	Account string
+	Region  string
+	// Functions runs Lambda proxy integrations and Lambda authorizers.
+	Functions Functions
+	// HTTPClient sends HTTP_PROXY integrations' requests and fetches JWT
+	// issuers' keys; nil is a client of its own.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+// New returns the service over the store, with the APIs it holds.
+func New(d Deps) (*Service, error) {
+	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
+		functions: d.Functions, log: d.Logger, client: d.HTTPClient,
+		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.client == nil {
+		s.client = &http.Client{
+			// A proxy integration passes redirects to its client.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	s.authCache = newAuthorizerCache(s.clock)
+	s.jwks = newJWKSCache(s.client, s.clock)
+	err := scan(s.store, rootKey(s.account, "a"), func(v []byte) error {
+		var a apiRecord
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("apigatewayv2: API record: %w", err)
+		}
+		a.ensureMaps()
+		s.apis[a.ID] = &a
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range s.apis {
+		if err := s.compileStages(a, nil); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// API returns the control plane as the edge serves it: restJson1, signed
+// as "apigateway".
+func (s *Service) API() *awsproto.Service {
+	return (&awsproto.Service{
+		Name:            SigningName,
+		Protocol:        restjson.New(),
+		ValidationError: ErrBadRequest,
+		Operations:      s.operations(),
+	}).Init()
+}
+
+// update changes an API: fn works on a copy of its record, which is
+// committed and then replaces it. When redeploy is set the change is to
+// the API's configuration, and every stage with AutoDeploy gets a new
+// deployment of it in the same commit.
+func (s *Service) update(apiID string, redeploy bool, fn func(a *apiRecord) error) (*apiRecord, error) {
+	return s.change(apiID, func(a *apiRecord) ([]*stageRecord, error) {
+		if err := fn(a); err != nil || !redeploy {
+			return nil, err
+		}
+		return autoDeployStages(a), nil
+	})
+}
+
+// change changes an API as update does; fn returns the stages that get a
+// new deployment of the API's configuration.
+func (s *Service) change(apiID string, fn func(a *apiRecord) (deployTo []*stageRecord, err error)) (*apiRecord, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.apis[apiID]
+	if old == nil {
+		return nil, s.apiNotFound(apiID)
+	}
+	a, err := old.clone()
+	if err != nil {
+		return nil, err
+	}
+	stages, err := fn(a)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.commit(a, s.deploy(a, stages), nil); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// commit writes a's record and new deployments' snapshots, deletes the
+// snapshots of gone deployments, and then publishes a: its record, and
+// its stages' compiled deployments. The caller holds s.mu.
+func (s *Service) commit(a *apiRecord, snaps map[string]*snapshot, goneDeployments []string) error {
+	b := s.store.NewBatch()
+	defer b.Close()
+	if err := putAPI(b, s.account, a); err != nil {
+		return err
+	}
+	for id, snap := range snaps {
+		if err := putSnapshot(b, s.account, a.ID, id, snap); err != nil {
+			return err
+		}
+	}
+	for _, id := range goneDeployments {
+		b.Delete(snapshotKey(s.account, a.ID, id))
+	}
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	s.apis[a.ID] = a
+	return s.compileStages(a, snaps)
+}
+
+// compileStages makes sure every stage of a has its deployment compiled,
+// from snaps or the store, and forgets compiled deployments no stage of
+// a uses any more. The caller holds s.mu (or owns s, in New).
+func (s *Service) compileStages(a *apiRecord, snaps map[string]*snapshot) error {
+	used := map[string]bool{}
+	for _, st := range a.Stages {
+		if st.DeploymentID == "" {
+			continue
+		}
+		k := deployedKey(a.ID, st.DeploymentID)
+		used[k] = true
+		if s.deployed[k] != nil {
+			continue
+		}
+		snap := snaps[st.DeploymentID]
+		if snap == nil {
+			var err error
+			if snap, err = loadSnapshot(s.store, s.account, a.ID, st.DeploymentID); err != nil {
+				return err
+			}
+		}
+		s.deployed[k] = compile(snap)
+	}
+	prefix := a.ID + "/"
+	for k := range s.deployed {
+		if strings.HasPrefix(k, prefix) && !used[k] {
+			delete(s.deployed, k)
+		}
+	}
+	return nil
+}
+
+func deployedKey(apiID, deploymentID string) string { return apiID + "/" + deploymentID }
+
+// autoDeployStages returns a's stages with AutoDeploy.
+func autoDeployStages(a *apiRecord) []*stageRecord {
+	var out []*stageRecord
+	for _, st := range a.Stages {
+		if st.AutoDeploy {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// deploy makes an automatic deployment of a's configuration for the
+// stages, and returns its snapshot by id (nil without stages).
+func (s *Service) deploy(a *apiRecord, stages []*stageRecord) map[string]*snapshot {
+	if len(stages) == 0 {
+		return nil
+	}
+	d := s.newDeployment(a, "Automatic deployment triggered by changes to the Api configuration", true)
+	for _, st := range stages {
+		s.pointStage(st, d.ID)
+	}
+	return map[string]*snapshot{d.ID: a.snapshot()}
+}
+
+// newDeployment adds a deployment to a.
+func (s *Service) newDeployment(a *apiRecord, description string, auto bool) *deploymentRecord {
+	d := &deploymentRecord{ID: newID(s.ids, a.Deployments, 6), Description: description, AutoDeployed: auto, Created: s.now()}
+	a.Deployments[d.ID] = d
+	return d
+}
+
+// pointStage makes a stage serve a deployment.
+func (s *Service) pointStage(st *stageRecord, deploymentID string) {
+	st.DeploymentID = deploymentID
+	st.Updated = s.now()
+	st.LastDeploymentStatus = fmt.Sprintf("Successfully deployed stage with deployment ID '%s'", deploymentID)
+}
+
+// now is the clock's time, to the millisecond, as AWS reports times.
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// idAlphabet is what AWS's API Gateway ids are made of.
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// newID returns a random id of n lowercase letters and digits that is not
+// a key of taken.
+func newID[V any](g *ids.Generator, taken map[string]V, n int) string {
+	for {
+		raw, _ := hex.DecodeString(g.Hex(n))
+		for i := range raw {
+			raw[i] = idAlphabet[int(raw[i])%len(idAlphabet)]
+		}
+		if _, ok := taken[string(raw)]; !ok {
+			return string(raw)
+		}
+	}
+}
+
+// endpoint is an API's invoke URL for the call in ctx: the execute-api
+// host name on the port the call came in on, which the edge routes to the
+// data plane (clients that do not resolve *.localhost can use
+// http://127.0.0.1:PORT/_aws/execute-api/ID/ instead).
+func (s *Service) endpoint(ctx context.Context, apiID string) string {
+	port := ""
+	if c := awsproto.CallFrom(ctx); c != nil {
+		if _, p, err := net.SplitHostPort(c.Request.Host); err == nil {
+			port = ":" + p
+		}
+	}
+	return "http://" + apiID + ".execute-api.localhost" + port
+}
+
+// get returns an API's record, for reading.
+func (s *Service) get(apiID string) (*apiRecord, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a := s.apis[apiID]
+	if a == nil {
+		return nil, s.apiNotFound(apiID)
+	}
+	return a, nil
+}
+
+// deleteAPI removes an API and its snapshots.
+func (s *Service) deleteAPI(apiID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.apis[apiID] == nil {
+		return s.apiNotFound(apiID)
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	b.Delete(apiKey(s.account, apiID))
+	p := snapshotsPrefix(s.account, apiID)
+	b.DeleteRange(p, keys.PrefixEnd(p))
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	delete(s.apis, apiID)
+	for k := range s.deployed {
+		if strings.HasPrefix(k, apiID+"/") {
+			delete(s.deployed, k)
+		}
+	}
+	s.authCache.resetAPI(apiID)
+	return nil
+}
