@@ -21,6 +21,7 @@ import (
 	"github.com/virga/virga/internal/artifacts"
 	"github.com/virga/virga/internal/awsproto"
 	_ "github.com/virga/virga/internal/cfn/providers" // CloudFormation's resource types
+	"github.com/virga/virga/internal/cfn/sam"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/cloudformation"
 	"github.com/virga/virga/internal/config"
@@ -191,7 +192,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.services = append(a.services, restAPIs.API())
 
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger})
+		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,
+		Transform: func(ctx context.Context, name string, tree map[string]any, stackName string, params map[string]string) (map[string]any, []string, error) {
+			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})
+		}})
 	if err != nil {
 		fns.Close()
 		db.Close()

@@ -76,6 +76,19 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 	if err != nil {
 		return nil, templateError(err)
 	}
+	overrides := map[string]string{}
+	for _, p := range params {
+		key := deref(p.ParameterKey)
+		if p.UsePreviousValue != nil && *p.UsePreviousValue {
+			for _, prev := range previous {
+				if prev.Key == key {
+					overrides[key] = prev.Value
+				}
+			}
+			continue
+		}
+		overrides[key] = deref(p.ParameterValue)
+	}
 	if len(t.Transforms) > 0 {
 		if !changeSet && !slices.Contains(caps, "CAPABILITY_AUTO_EXPAND") {
 			return nil, ErrCapabilities.WithMessage("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
@@ -85,7 +98,7 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 			if name != samTransform || s.d.Transform == nil {
 				return nil, ErrValidation.Withf("Template format error: Unsupported transform %s. virga supports %s.", name, samTransform)
 			}
-			out, _, err := s.d.Transform(ctx, name, tree, stackName)
+			out, _, err := s.d.Transform(ctx, name, tree, stackName, overrides)
 			if err != nil {
 				return nil, ErrValidation.WithMessage(err.Error())
 			}
@@ -102,19 +115,6 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 	if need := iamCapability(t); need != "" && !slices.Contains(caps, need) &&
 		!(need == "CAPABILITY_IAM" && slices.Contains(caps, "CAPABILITY_NAMED_IAM")) {
 		return nil, ErrCapabilities.Withf("Requires capabilities : [%s]", need)
-	}
-	overrides := map[string]string{}
-	for _, p := range params {
-		key := deref(p.ParameterKey)
-		if p.UsePreviousValue != nil && *p.UsePreviousValue {
-			for _, prev := range previous {
-				if prev.Key == key {
-					overrides[key] = prev.Value
-				}
-			}
-			continue
-		}
-		overrides[key] = deref(p.ParameterValue)
 	}
 	values, err := t.ResolveParameters(overrides, template.Pseudo{Region: s.d.Region, AccountID: s.d.Account, StackName: stackName, StackID: stackID})
 	if err != nil {

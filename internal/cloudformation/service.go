@@ -50,7 +50,7 @@ var (
 
 // TransformFunc expands a template's transform (the SAM transform) into
 // plain CloudFormation; warnings are reported as stack events.
-type TransformFunc func(ctx context.Context, name string, tree map[string]any, stackName string) (map[string]any, []string, error)
+type TransformFunc func(ctx context.Context, name string, tree map[string]any, stackName string, params map[string]string) (map[string]any, []string, error)
 
 // Deps are what CloudFormation needs.
 type Deps struct {

@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -169,5 +171,106 @@ func TestCloudFormationDeployCLI(t *testing.T) {
 	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "bad", "--template-file", bad)
 	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "Unresolved resource dependencies [Nowhere]") {
 		t.Errorf("a bad template: exit %d\n%s", res.ExitCode, res.Stderr)
+	}
+}
+
+const samTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 5
+Resources:
+  Table:
+    Type: AWS::Serverless::SimpleTable
+  Inbox:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 30
+  Writer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+      Policies:
+        - DynamoDBCrudPolicy:
+            TableName: !Ref Table
+      FunctionUrlConfig:
+        AuthType: NONE
+      Events:
+        Incoming:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Inbox.Arn
+            BatchSize: 5
+      InlineCode: |
+        import os, boto3
+        table = boto3.resource('dynamodb').Table(os.environ['TABLE'])
+        def handler(event, context):
+            for r in event.get('Records', []):
+                table.put_item(Item={'id': r['body']})
+            return {'statusCode': 200, 'body': 'stored %d' % len(event.get('Records', []))}
+Outputs:
+  TableName:
+    Value: !Ref Table
+  QueueUrl:
+    Value: !Ref Inbox
+  WriterUrl:
+    Value: !GetAtt WriterUrl.FunctionUrl
+`
+
+// TestSAMDeployCLI deploys a SAM template (a table, a queue feeding a
+// function, a function URL) with the Debian aws CLI and checks that the
+// pieces work together: a message sent to the queue becomes an item.
+func TestSAMDeployCLI(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(file, []byte(samTemplate), 0o644)
+	res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "sam-app", "--template-file", file, "--capabilities", "CAPABILITY_IAM")
+	if res.ExitCode != 0 {
+		cf := cloudformation.NewFromConfig(env.Config)
+		evs, _ := cf.DescribeStackEvents(context.Background(), &cloudformation.DescribeStackEventsInput{StackName: aws.String("sam-app")})
+		for _, e := range evs.StackEvents {
+			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+		}
+		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	cf := cloudformation.NewFromConfig(env.Config)
+	ctx := context.Background()
+	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("sam-app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	qc := sqs.NewFromConfig(env.Config)
+	if _, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(outs["QueueUrl"]), MessageBody: aws.String("from-the-queue")}); err != nil {
+		t.Fatal(err)
+	}
+	dc := dynamodb.NewFromConfig(env.Config)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got, err := dc.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(outs["TableName"]),
+			Key: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "from-the-queue"}}})
+		if err == nil && got.Item != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the queue's message never reached the table: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(outs["WriterUrl"], ".lambda-url.localhost") {
+		t.Errorf("function URL output: %q", outs["WriterUrl"])
+	}
+	res = env.CLI(t, "cloudformation", "delete-stack", "--stack-name", "sam-app")
+	if res.ExitCode != 0 {
+		t.Errorf("delete-stack: %s", res.Stderr)
 	}
 }

@@ -1,0 +1,83 @@
+// Package sam is the AWS::Serverless-2016-10-31 transform: it turns a
+// template written with the AWS Serverless Application Model (SAM) into
+// the plain CloudFormation template it stands for, as AWS's translator
+// does when CloudFormation processes the transform. It is written from
+// the SAM specification (the developer guide's resource, event source,
+// Globals, policy template and generated-resource pages), not from the
+// translator's code.
+//
+// # What it owns and what it must not do
+//
+// The package is pure: a tree in (template.Template.Tree), a tree out,
+// with the warnings about what was skipped. It calls no AWS API, reads
+// no file and keeps no state; packaging local code is the caller's
+// business, through Options.Code, Options.LayerContent and
+// Options.Definition. The input tree is never modified and the output
+// shares no node with it. Output is deterministic: the same input gives
+// the same tree, hashes included.
+//
+// # What it does
+//
+// Globals (Function, Api, HttpApi, SimpleTable) are merged into every
+// resource of their type, implicit APIs included: a resource's scalar
+// replaces the global one, maps merge key by key with the resource
+// winning, and lists are the global entries followed by the resource's
+// (Architectures excepted: the resource's replaces it).
+//
+//	AWS::Serverless::Function   FUNCTION (AWS::Lambda::Function)
+//	                            FUNCTIONRole unless Role is given
+//	                            FUNCTIONVersionHASH, FUNCTIONAliasNAME (AutoPublishAlias)
+//	                            FUNCTIONEventInvokeConfig, FUNCTIONUrl,
+//	                            FUNCTIONUrlPublicPermissions, FUNCTIONURLInvokeAllowPublicAccess
+//	  event Api                 operation in the REST API's document, FUNCTIONEVENTPermissionSTAGE
+//	  event HttpApi             route of the HTTP API, FUNCTIONEVENTPermission
+//	  event SQS, DynamoDB       FUNCTIONEVENT (AWS::Lambda::EventSourceMapping)
+//	  event SNS                 FUNCTIONEVENT (AWS::SNS::Subscription), FUNCTIONEVENTPermission
+//	  event Schedule,
+//	  EventBridgeRule,
+//	  CloudWatchEvent           FUNCTIONEVENT (AWS::Events::Rule), FUNCTIONEVENTPermission
+//	  event ScheduleV2          FUNCTIONEVENT (AWS::Scheduler::Schedule), FUNCTIONEVENTRole
+//	AWS::Serverless::Api        API (RestApi with an OpenAPI Body), APIDeploymentHASH, APISTAGEStage
+//	(implicit)                  ServerlessRestApi, ServerlessRestApiDeploymentHASH, ServerlessRestApiProdStage
+//	AWS::Serverless::HttpApi    API (AWS::ApiGatewayV2::Api), APIApiGatewayDefaultStage or APISTAGEStage
+//	(implicit)                  ServerlessHttpApi, ServerlessHttpApiApiGatewayDefaultStage
+//	AWS::Serverless::SimpleTable  TABLE (AWS::DynamoDB::Table)
+//	AWS::Serverless::LayerVersion LAYERHASH (AWS::Lambda::LayerVersion)
+//
+// HASH is the first ten hexadecimal digits of a SHA-1 of what the
+// resource is made from (the API's document, the function's code, the
+// layer's content), so that a change makes a new deployment or version.
+// The digests cannot equal AWS's, which hash SAM's own serialisation;
+// only their form and their stability are kept.
+//
+// An HTTP API without a document of the template's is written as
+// resources (Integration and Route per event, Authorizer per authorizer)
+// rather than as a generated document, because virga's API Gateway v2
+// does not import OpenAPI; see httpapi.go.
+//
+// SAM's referenceable properties work in Ref, Fn::GetAtt and Fn::Sub:
+// FUNCTION.Alias, FUNCTION.Version, FUNCTION.DestinationQueue,
+// FUNCTION.DestinationTopic, API.Stage, API.Deployment. References to a
+// layer follow its hashed logical ID.
+//
+// # What it does not do
+//
+// AWS::Serverless::Application, StateMachine, Connector, GraphQLApi,
+// WebSocketApi and CapacityProvider give an *Error that wraps
+// template.ErrNotSupported. Event sources for services virga lacks (S3,
+// Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
+// Cognito, CloudWatchLogs) are accepted and skipped: the function's
+// Metadata records them under Virga.SkippedEvents, and a warning says
+// so. DeploymentPreference, custom domains, usage plans, resource
+// policies, gateway responses and request models are likewise ignored
+// with a warning, as are the policy templates virga has no statements
+// for.
+//
+// # Errors
+//
+// A template SAM would reject gives an *Error listing every problem in
+// SAM's wording, for example "Resource with id [Fn] is invalid. Event with
+// id [Get] is invalid. Resource dict has missing or invalid value for key
+// Type. Event Type is: API.". Where AWS's wording could not be confirmed
+// a comment at the message says so and SAM's style is kept.
+package sam

@@ -1,0 +1,399 @@
+package sam
+
+import (
+	"fmt"
+	"strings"
+)
+
+// role is the execution role SAM generates for a function that names
+// none, FUNCTIONRole. Event sources and properties add to it as the
+// function is built; it is emitted last.
+type role struct {
+	id string
+	// managed are the managed policy ARNs, strings or intrinsics, in the
+	// order they were added and without repeats.
+	managed []any
+	// inline are the inline policies, {PolicyName, PolicyDocument}.
+	inline []any
+}
+
+// addManaged adds a managed policy unless it is there already.
+func (r *role) addManaged(arn any) {
+	key := fmt.Sprint(arn)
+	for _, m := range r.managed {
+		if fmt.Sprint(m) == key {
+			return
+		}
+	}
+	r.managed = append(r.managed, arn)
+}
+
+// addInline adds an inline policy made of statements.
+func (r *role) addInline(name string, statements []any) {
+	r.inline = append(r.inline, map[string]any{
+		"PolicyName": name,
+		"PolicyDocument": map[string]any{
+			"Version":   "2012-10-17",
+			"Statement": statements,
+		},
+	})
+}
+
+// allow is an Allow statement.
+func allow(actions []string, resource any) map[string]any {
+	a := make([]any, len(actions))
+	for i, s := range actions {
+		a[i] = s
+	}
+	return map[string]any{"Effect": "Allow", "Action": a, "Resource": resource}
+}
+
+// serviceRolePolicies are the AWS managed policies whose ARN has the
+// service-role/ path; others are directly under policy/.
+var serviceRolePolicies = set(
+	"AWSLambdaBasicExecutionRole", "AWSLambdaDynamoDBExecutionRole",
+	"AWSLambdaKinesisExecutionRole", "AWSLambdaMSKExecutionRole", "AWSLambdaRole",
+	"AWSLambdaSQSQueueExecutionRole", "AWSLambdaVPCAccessExecutionRole",
+	"AWSLambdaENIManagementAccess", "AWSLambdaReplicator",
+)
+
+// managedPolicyARN is the ARN of an AWS managed policy named by name,
+// in the partition of the stack's region, as SAM writes it.
+func (t *transformer) managedPolicyARN(name string) string {
+	path := ""
+	if serviceRolePolicies[name] {
+		path = "service-role/"
+	}
+	return "arn:" + t.partition + ":iam::aws:policy/" + path + name
+}
+
+// addPolicies adds a function's Policies to its role: AWS managed policy
+// names and ARNs, intrinsics (taken to be managed policy ARNs, as SAM
+// does), inline policy documents and SAM policy templates. Inline
+// documents and templates become inline policies named
+// ROLEPolicyINDEX, INDEX being the position in Policies.
+func (t *transformer) addPolicies(fn string, r *role, v any) error {
+	var list []any
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		list = v
+	default:
+		list = []any{v}
+	}
+	for i, p := range list {
+		name := fmt.Sprintf("%sPolicy%d", r.id, i)
+		switch p := p.(type) {
+		case string:
+			if strings.HasPrefix(p, "arn:") {
+				r.addManaged(p)
+			} else {
+				r.addManaged(t.managedPolicyARN(p))
+			}
+			continue
+		case map[string]any:
+			if isIntrinsic(p) {
+				r.addManaged(clone(p))
+				continue
+			}
+			if st, ok := p["Statement"]; ok {
+				doc := cloneMap(p)
+				if _, ok := doc["Version"]; !ok {
+					doc["Version"] = "2012-10-17"
+				}
+				if _, isList := st.([]any); !isList {
+					doc["Statement"] = []any{clone(st)}
+				}
+				r.inline = append(r.inline, map[string]any{"PolicyName": name, "PolicyDocument": doc})
+				continue
+			}
+			if len(p) == 1 {
+				for tmpl, params := range p {
+					statements, err := t.policyTemplate(fn, tmpl, params)
+					if err != nil {
+						return err
+					}
+					if statements != nil {
+						r.addInline(name, statements)
+					}
+				}
+				continue
+			}
+		}
+		// Wording unconfirmed.
+		return resourceError(fn, "Policy at index %d in the 'Policies' property is not valid.", i)
+	}
+	return nil
+}
+
+// policyTemplate expands a SAM policy template into its statements.
+// A template virga has no statements for gives a warning and nil.
+func (t *transformer) policyTemplate(fn, name string, params any) ([]any, error) {
+	tmpl, ok := policyTemplates[name]
+	if !ok {
+		if otherPolicyTemplates[name] {
+			t.warn(fn, "the policy template %s is not modelled by virga; the role was created without its permissions", name)
+			return nil, nil
+		}
+		// Wording unconfirmed.
+		return nil, resourceError(fn, "Policy template '%s' is not a known SAM policy template.", name)
+	}
+	values, _ := params.(map[string]any)
+	if params != nil && values == nil && !isEmptyList(params) {
+		return nil, resourceError(fn, "Parameters of policy template '%s' must be a dictionary.", name)
+	}
+	var missing []string
+	for _, p := range tmpl.params {
+		if _, ok := values[p]; !ok {
+			missing = append(missing, "'"+p+"'")
+		}
+	}
+	if len(missing) > 0 {
+		// Wording unconfirmed; modelled on SAM's InsufficientParameterValues.
+		return nil, resourceError(fn, "Following required parameters of template '%s' don't have values: [%s]", name, strings.Join(missing, ", "))
+	}
+	statements := make([]any, 0, len(tmpl.statements))
+	for _, s := range tmpl.statements {
+		var resources []any
+		for _, pattern := range s.resources {
+			resources = append(resources, templateResource(pattern, tmpl.params, values))
+		}
+		var resource any = resources
+		if len(resources) == 1 && !s.resourceList {
+			resource = resources[0]
+		}
+		statements = append(statements, allow(s.actions, resource))
+	}
+	return statements, nil
+}
+
+// isEmptyList reports whether v is [] (some templates are written with
+// an empty list for "no parameters").
+func isEmptyList(v any) bool {
+	l, ok := v.([]any)
+	return ok && len(l) == 0
+}
+
+// templateResource builds a statement's resource from its pattern: "*"
+// stays literal; a pattern naming template parameters, as ${tableName},
+// becomes Fn::Sub with those parameters' values; any other pattern is a
+// plain Fn::Sub of pseudo parameters.
+func templateResource(pattern string, params []string, values map[string]any) any {
+	if !strings.Contains(pattern, "${") {
+		return pattern
+	}
+	vars := map[string]any{}
+	for _, p := range params {
+		v := lowerFirst(p)
+		if strings.Contains(pattern, "${"+v+"}") {
+			vars[v] = clone(values[p])
+		}
+	}
+	if len(vars) == 0 {
+		return sub(pattern)
+	}
+	return subVars(pattern, vars)
+}
+
+// lowerFirst is a parameter's name as a Fn::Sub variable: TableName
+// becomes tableName.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// samPolicyTemplate describes one SAM policy template: its parameters and
+// statements, from "AWS SAM policy template list". A resource pattern
+// refers to parameter P as ${p} (lower-case first letter).
+type samPolicyTemplate struct {
+	params     []string
+	statements []templateStatement
+}
+
+type templateStatement struct {
+	actions   []string
+	resources []string
+	// resourceList writes a single resource as a one-element list, as
+	// the template does.
+	resourceList bool
+}
+
+// Common ARN patterns of the templates.
+const (
+	arnPrefix    = "arn:${AWS::Partition}:"
+	regionAcct   = ":${AWS::Region}:${AWS::AccountId}:"
+	ddbTable     = arnPrefix + "dynamodb" + regionAcct + "table/${tableName}"
+	ddbTableIdx  = ddbTable + "/index/*"
+	s3Bucket     = arnPrefix + "s3:::${bucketName}"
+	s3Objects    = s3Bucket + "/*"
+	sqsQueue     = arnPrefix + "sqs" + regionAcct + "${queueName}"
+	kinesisStrm  = arnPrefix + "kinesis" + regionAcct + "stream/${streamName}"
+	kmsKey       = arnPrefix + "kms" + regionAcct + "key/${keyId}"
+	ssmParameter = arnPrefix + "ssm" + regionAcct + "parameter"
+)
+
+var (
+	dynamoDBRead  = []string{"dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"}
+	dynamoDBWrite = []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
+	dynamoDBCrud  = []string{
+		"dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan",
+		"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem",
+		"dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem",
+	}
+	ssmGet = []string{"ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"}
+)
+
+// policyTemplates are the templates virga expands: those for the services
+// virga emulates, and the commonest others.
+var policyTemplates = map[string]samPolicyTemplate{
+	"AMIDescribePolicy": {statements: []templateStatement{
+		{actions: []string{"ec2:DescribeImages"}, resources: []string{"*"}},
+	}},
+	"AWSSecretsManagerGetSecretValuePolicy": {params: []string{"SecretArn"}, statements: []templateStatement{
+		{actions: []string{"secretsmanager:GetSecretValue"}, resources: []string{"${secretArn}"}},
+	}},
+	"CloudFormationDescribeStacksPolicy": {statements: []templateStatement{
+		{actions: []string{"cloudformation:DescribeStacks"}, resources: []string{arnPrefix + "cloudformation" + regionAcct + "stack/*"}},
+	}},
+	"CloudWatchDashboardPolicy": {statements: []templateStatement{
+		{actions: []string{"cloudwatch:GetDashboard", "cloudwatch:ListDashboards", "cloudwatch:PutDashboard", "cloudwatch:ListMetrics"}, resources: []string{"*"}},
+	}},
+	"CloudWatchDescribeAlarmHistoryPolicy": {statements: []templateStatement{
+		{actions: []string{"cloudwatch:DescribeAlarmHistory"}, resources: []string{"*"}},
+	}},
+	"CloudWatchPutMetricPolicy": {statements: []templateStatement{
+		{actions: []string{"cloudwatch:PutMetricData"}, resources: []string{"*"}},
+	}},
+	"DynamoDBCrudPolicy": {params: []string{"TableName"}, statements: []templateStatement{
+		{actions: dynamoDBCrud, resources: []string{ddbTable, ddbTableIdx}},
+	}},
+	"DynamoDBReadPolicy": {params: []string{"TableName"}, statements: []templateStatement{
+		{actions: dynamoDBRead, resources: []string{ddbTable, ddbTableIdx}},
+	}},
+	"DynamoDBReconfigurePolicy": {params: []string{"TableName"}, statements: []templateStatement{
+		{actions: []string{"dynamodb:UpdateTable"}, resources: []string{ddbTable}},
+	}},
+	"DynamoDBStreamReadPolicy": {params: []string{"TableName", "StreamName"}, statements: []templateStatement{
+		{actions: []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, resources: []string{ddbTable + "/stream/${streamName}"}},
+		{actions: []string{"dynamodb:ListStreams"}, resources: []string{ddbTable + "/stream/*"}},
+	}},
+	"DynamoDBWritePolicy": {params: []string{"TableName"}, statements: []templateStatement{
+		{actions: dynamoDBWrite, resources: []string{ddbTable, ddbTableIdx}},
+	}},
+	"EC2DescribePolicy": {statements: []templateStatement{
+		{actions: []string{"ec2:DescribeRegions", "ec2:DescribeInstances"}, resources: []string{"*"}},
+	}},
+	"EventBridgePutEventsPolicy": {params: []string{"EventBusName"}, statements: []templateStatement{
+		{actions: []string{"events:PutEvents"}, resources: []string{arnPrefix + "events" + regionAcct + "event-bus/${eventBusName}"}},
+	}},
+	"FilterLogEventsPolicy": {params: []string{"LogGroupName"}, statements: []templateStatement{
+		{actions: []string{"logs:FilterLogEvents"}, resources: []string{arnPrefix + "logs" + regionAcct + "log-group:${logGroupName}:log-stream:*"}},
+	}},
+	"KinesisCrudPolicy": {params: []string{"StreamName"}, statements: []templateStatement{
+		{actions: []string{
+			"kinesis:AddTagsToStream", "kinesis:CreateStream", "kinesis:DecreaseStreamRetentionPeriod",
+			"kinesis:DeleteStream", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary",
+			"kinesis:GetShardIterator", "kinesis:IncreaseStreamRetentionPeriod",
+			"kinesis:ListTagsForStream", "kinesis:MergeShards", "kinesis:PutRecord",
+			"kinesis:PutRecords", "kinesis:SplitShard", "kinesis:RemoveTagsFromStream",
+		}, resources: []string{kinesisStrm}},
+	}},
+	"KinesisStreamReadPolicy": {params: []string{"StreamName"}, statements: []templateStatement{
+		{actions: []string{"kinesis:ListStreams", "kinesis:DescribeLimits"}, resources: []string{arnPrefix + "kinesis" + regionAcct + "stream/*"}},
+		{actions: []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator"}, resources: []string{kinesisStrm}},
+	}},
+	"KMSDecryptPolicy": {params: []string{"KeyId"}, statements: []templateStatement{
+		{actions: []string{"kms:Decrypt"}, resources: []string{kmsKey}},
+	}},
+	"KMSEncryptPolicy": {params: []string{"KeyId"}, statements: []templateStatement{
+		{actions: []string{"kms:Encrypt"}, resources: []string{kmsKey}},
+	}},
+	"LambdaInvokePolicy": {params: []string{"FunctionName"}, statements: []templateStatement{
+		{actions: []string{"lambda:InvokeFunction"}, resources: []string{arnPrefix + "lambda" + regionAcct + "function:${functionName}*"}},
+	}},
+	"S3CrudPolicy": {params: []string{"BucketName"}, statements: []templateStatement{
+		{actions: []string{
+			"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion",
+			"s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration",
+			"s3:PutLifecycleConfiguration", "s3:DeleteObject",
+		}, resources: []string{s3Bucket, s3Objects}},
+	}},
+	"S3FullAccessPolicy": {params: []string{"BucketName"}, statements: []templateStatement{
+		{actions: []string{
+			"s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectVersion", "s3:PutObject",
+			"s3:PutObjectAcl", "s3:DeleteObject", "s3:DeleteObjectTagging",
+			"s3:DeleteObjectVersionTagging", "s3:GetObjectTagging",
+			"s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging",
+		}, resources: []string{s3Objects}, resourceList: true},
+		{actions: []string{
+			"s3:ListBucket", "s3:GetBucketLocation", "s3:GetLifecycleConfiguration",
+			"s3:PutLifecycleConfiguration",
+		}, resources: []string{s3Bucket}, resourceList: true},
+	}},
+	"S3ReadPolicy": {params: []string{"BucketName"}, statements: []templateStatement{
+		{actions: []string{
+			"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion",
+			"s3:GetLifecycleConfiguration",
+		}, resources: []string{s3Bucket, s3Objects}},
+	}},
+	"S3WritePolicy": {params: []string{"BucketName"}, statements: []templateStatement{
+		{actions: []string{"s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"}, resources: []string{s3Bucket, s3Objects}},
+	}},
+	"SNSCrudPolicy": {params: []string{"TopicName"}, statements: []templateStatement{
+		{actions: []string{"sns:ListSubscriptionsByTopic", "sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish"},
+			resources: []string{arnPrefix + "sns" + regionAcct + "${topicName}*"}},
+	}},
+	"SNSPublishMessagePolicy": {params: []string{"TopicName"}, statements: []templateStatement{
+		{actions: []string{"sns:Publish"}, resources: []string{arnPrefix + "sns" + regionAcct + "${topicName}"}},
+	}},
+	"SQSPollerPolicy": {params: []string{"QueueName"}, statements: []templateStatement{
+		{actions: []string{
+			"sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage",
+			"sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+		}, resources: []string{sqsQueue}},
+	}},
+	"SQSSendMessagePolicy": {params: []string{"QueueName"}, statements: []templateStatement{
+		{actions: []string{"sqs:SendMessage*"}, resources: []string{sqsQueue}},
+	}},
+	"SSMParameterReadPolicy": {params: []string{"ParameterName"}, statements: []templateStatement{
+		{actions: []string{"ssm:DescribeParameters"}, resources: []string{"*"}},
+		{actions: ssmGet, resources: []string{ssmParameter + "/${parameterName}"}},
+	}},
+	"SSMParameterWithSlashPrefixReadPolicy": {params: []string{"ParameterName"}, statements: []templateStatement{
+		{actions: []string{"ssm:DescribeParameters"}, resources: []string{"*"}},
+		{actions: ssmGet, resources: []string{ssmParameter + "${parameterName}"}},
+	}},
+	"StepFunctionsExecutionPolicy": {params: []string{"StateMachineName"}, statements: []templateStatement{
+		{actions: []string{"states:StartExecution"}, resources: []string{arnPrefix + "states" + regionAcct + "stateMachine:${stateMachineName}"}},
+	}},
+	"VPCAccessPolicy": {statements: []templateStatement{
+		{actions: []string{"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface"}, resources: []string{"*"}},
+	}},
+}
+
+// otherPolicyTemplates are SAM's templates that virga does not expand:
+// a function that uses one is built with a warning, without the
+// template's permissions.
+var otherPolicyTemplates = set(
+	"AcmGetCertificatePolicy", "AthenaQueryPolicy", "AWSSecretsManagerRotationPolicy",
+	"CodeCommitCrudPolicy", "CodeCommitReadPolicy", "CodePipelineLambdaExecutionPolicy",
+	"CodePipelineReadOnlyPolicy", "ComprehendBasicAccessPolicy", "CostExplorerReadOnlyPolicy",
+	"DynamoDBBackupFullAccessPolicy", "DynamoDBRestoreFromBackupPolicy", "EC2CopyImagePolicy",
+	"EcsRunTaskPolicy", "EFSWriteAccessPolicy", "EKSDescribePolicy",
+	"ElasticMapReduceAddJobFlowStepsPolicy", "ElasticMapReduceCancelStepsPolicy",
+	"ElasticMapReduceModifyInstanceFleetPolicy", "ElasticMapReduceModifyInstanceGroupsPolicy",
+	"ElasticMapReduceSetTerminationProtectionPolicy", "ElasticMapReduceTerminateJobFlowsPolicy",
+	"ElasticsearchHttpPostPolicy", "FirehoseCrudPolicy", "FirehoseWritePolicy",
+	"MobileAnalyticsWriteOnlyAccessPolicy", "OrganizationsListAccountsPolicy",
+	"PinpointEndpointAccessPolicy", "PollyFullAccessPolicy", "RekognitionDetectOnlyPolicy",
+	"RekognitionFacesManagementPolicy", "RekognitionFacesPolicy", "RekognitionLabelsPolicy",
+	"RekognitionNoDataAccessPolicy", "RekognitionReadPolicy", "RekognitionWriteOnlyAccessPolicy",
+	"Route53ChangeResourceRecordSetsPolicy", "SageMakerCreateEndpointConfigPolicy",
+	"SageMakerCreateEndpointPolicy", "ServerlessRepoReadWriteAccessPolicy",
+	"SESBulkTemplatedCrudPolicy", "SESCrudPolicy", "SESEmailTemplateCrudPolicy",
+	"SESSendBouncePolicy", "TextractDetectAnalyzePolicy", "TextractGetResultPolicy",
+	"TextractPolicy",
+)

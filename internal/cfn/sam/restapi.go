@@ -1,0 +1,761 @@
+package sam
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// implicitRestAPI is the REST API SAM makes for the Api events that name
+// no RestApiId, and its stage.
+const (
+	implicitRestAPI      = "ServerlessRestApi"
+	implicitRestAPIStage = "Prod"
+)
+
+// anyMethod is the OpenAPI key of API Gateway's ANY method.
+const anyMethod = "x-amazon-apigateway-any-method"
+
+// restAPI is an AWS::Serverless::Api, declared or implicit, being built.
+type restAPI struct {
+	id       string
+	raw      map[string]any // the declaration; nil when implicit
+	props    map[string]any // with Globals merged
+	attrs    attributes
+	implicit bool
+
+	stageName   any    // the Stage's StageName
+	stageSuffix string // the stage name as part of logical IDs
+	// body is the OpenAPI document, or nil when the definition is in S3
+	// (bodyS3). userBody is set when the template wrote it.
+	body     map[string]any
+	bodyS3   map[string]any
+	userBody bool
+	v3       bool
+	// methods are the operations function events added.
+	methods []*apiMethod
+}
+
+// apiMethod is an operation a function event added to a REST API.
+type apiMethod struct {
+	path, key string // key is the lower-case method or anyMethod
+	auth      map[string]any
+	condition any
+	function  string
+	event     string
+}
+
+// declareRestAPI reads an explicit AWS::Serverless::Api.
+func (t *transformer) declareRestAPI(id string, raw map[string]any) error {
+	props, err := properties(id, typeAPI, raw)
+	if err != nil {
+		return err
+	}
+	stage, ok := props["StageName"]
+	if !ok {
+		return missingProperty(id, "StageName")
+	}
+	api := &restAPI{id: id, raw: raw, props: t.globals.apply("Api", props), attrs: attributesOf(raw), stageName: clone(stage)}
+	if err := t.initRestAPI(api); err != nil {
+		return err
+	}
+	t.restAPIs[id] = api
+	return nil
+}
+
+// implicitRest returns ServerlessRestApi, creating it on first use.
+func (t *transformer) implicitRest() *restAPI {
+	if api, ok := t.restAPIs[implicitRestAPI]; ok {
+		return api
+	}
+	api := &restAPI{id: implicitRestAPI, implicit: true, props: t.globals.apply("Api", nil), stageName: implicitRestAPIStage}
+	// Globals were checked against the Api properties; the document is
+	// generated, so initialisation cannot fail on DefinitionBody.
+	if err := t.initRestAPI(api); err != nil {
+		t.fail(err)
+	}
+	t.restAPIs[implicitRestAPI] = api
+	return api
+}
+
+// initRestAPI sets up an API's stage and OpenAPI document.
+func (t *transformer) initRestAPI(api *restAPI) error {
+	if s, ok := t.resolve(api.stageName); ok {
+		api.stageSuffix = alphanumeric(s)
+	}
+	if v, ok := t.resolve(api.props["OpenApiVersion"]); ok && strings.HasPrefix(v, "3") {
+		api.v3 = true
+	}
+	body, s3, user, err := t.definition(api.id, api.props, api.v3, nil)
+	if err != nil {
+		return err
+	}
+	api.body, api.bodyS3, api.userBody = body, s3, user
+	if user {
+		_, api.v3 = body["openapi"]
+	}
+	return nil
+}
+
+// definition returns an API's OpenAPI document: DefinitionBody, the
+// document Options.Definition reads from DefinitionUri, or a generated
+// one; or, for a DefinitionUri in S3, its location.
+func (t *transformer) definition(id string, props map[string]any, v3 bool, tags []any) (body, s3 map[string]any, user bool, err error) {
+	if b, ok := props["DefinitionBody"]; ok {
+		body = asMap(b)
+		if body == nil {
+			return nil, nil, false, invalidType(id, "DefinitionBody")
+		}
+		return cloneMap(body), nil, true, nil
+	}
+	if uri, ok := props["DefinitionUri"]; ok {
+		if t.opts.Definition != nil {
+			doc, err := t.opts.Definition(id, clone(uri))
+			if err != nil {
+				return nil, nil, false, resourceError(id, "DefinitionUri could not be read: %v.", err)
+			}
+			if doc != nil {
+				return doc, nil, true, nil
+			}
+		}
+		loc, err := t.location(id, "DefinitionUri", uri, nil, "Bucket", "Key", "Version")
+		if err != nil {
+			return nil, nil, false, err
+		}
+		return nil, loc, false, nil
+	}
+	body = map[string]any{
+		"info":  map[string]any{"version": "1.0", "title": ref("AWS::StackName")},
+		"paths": map[string]any{},
+	}
+	if v3 {
+		body["openapi"] = "3.0.1"
+	} else {
+		body["swagger"] = "2.0"
+	}
+	if d, ok := props["Description"]; ok {
+		body["info"].(map[string]any)["description"] = clone(d)
+	}
+	if tags != nil {
+		body["tags"] = tags
+	}
+	return body, nil, false, nil
+}
+
+// apiEvent adds an Api event's operation to its REST API and lets API
+// Gateway invoke the function for it: FUNCTIONEVENTPermissionSTAGE.
+func (t *transformer) apiEvent(f *function, name string, p map[string]any) error {
+	var api *restAPI
+	if v, ok := p["RestApiId"]; ok {
+		target, _ := refTarget(v)
+		api = t.restAPIs[target]
+		if api == nil && target == implicitRestAPI && t.samTypes[target] == "" && t.out[target] == nil {
+			api = t.implicitRest()
+		}
+		if api == nil {
+			return eventError(f.id, name, "RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template.")
+		}
+	} else {
+		api = t.implicitRest()
+	}
+	// Wording of these two unconfirmed.
+	path, ok := p["Path"].(string)
+	if !ok || !strings.HasPrefix(path, "/") {
+		return eventError(f.id, name, "Path must be a string that starts with '/'.")
+	}
+	method, ok := p["Method"].(string)
+	if !ok || method == "" {
+		return eventError(f.id, name, "Method must be a string.")
+	}
+	method = strings.ToLower(method)
+	key := method
+	if method == "any" {
+		key = anyMethod
+	}
+	for _, k := range []string{"RequestModel", "RequestParameters"} {
+		if _, ok := p[k]; ok {
+			t.warn(f.id, "event %s: %s is not supported by virga yet and was ignored", name, k)
+		}
+	}
+	if api.body != nil {
+		if err := api.addMethod(f, name, path, key, p); err != nil {
+			return err
+		}
+	}
+	verb := strings.ToUpper(method)
+	if method == "any" {
+		verb = "*"
+	}
+	arn := subVars("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/"+verb+permissionPath(path),
+		map[string]any{"__ApiId__": ref(api.id), "__Stage__": "*"})
+	perm := f.resource("AWS::Lambda::Permission", map[string]any{
+		"Action":       "lambda:InvokeFunction",
+		"FunctionName": f.name(),
+		"Principal":    "apigateway.amazonaws.com",
+		"SourceArn":    arn,
+	})
+	return t.add(f.id, f.id+name+"Permission"+api.stageSuffix, perm)
+}
+
+// pathParameter matches a path parameter, {id} or {proxy+}.
+var pathParameter = regexp.MustCompile(`\{[^}]*\}`)
+
+// permissionPath is a resource path as it appears in an execute-api ARN:
+// path parameters match anything.
+func permissionPath(path string) string {
+	return pathParameter.ReplaceAllString(path, "*")
+}
+
+// addMethod adds an aws_proxy operation for the function to the API's
+// document. A document the template wrote keeps an operation it already
+// defines.
+func (api *restAPI) addMethod(f *function, event, path, key string, p map[string]any) error {
+	item, err := pathItem(api.body, path)
+	if err != nil {
+		return eventError(f.id, event, "%s", err.Error())
+	}
+	m := &apiMethod{path: path, key: key, auth: asMap(p["Auth"]), condition: f.attrs.condition, function: f.id, event: event}
+	if _, exists := item[key]; exists {
+		if !api.userBody {
+			// Wording unconfirmed.
+			return eventError(f.id, event, "API method [%s] defined multiple times for path [%s].", methodName(key), path)
+		}
+		// The template's own operation is not made conditional.
+		m.condition = nil
+		api.methods = append(api.methods, m)
+		return nil
+	}
+	integration := map[string]any{
+		"type":       "aws_proxy",
+		"httpMethod": "POST",
+		"uri":        lambdaInvocationURI(f.subARN()),
+	}
+	if v, ok := p["TimeoutInMillis"]; ok {
+		integration["timeoutInMillis"] = clone(v)
+	}
+	item[key] = map[string]any{"x-amazon-apigateway-integration": integration, "responses": map[string]any{}}
+	api.methods = append(api.methods, m)
+	return nil
+}
+
+// pathItem returns the item of a path in an OpenAPI document, adding
+// the paths and the item when they are missing. A document whose paths
+// or item is not a plain map (an intrinsic function, say) cannot be
+// added to.
+func pathItem(doc map[string]any, path string) (map[string]any, error) {
+	v, ok := doc["paths"]
+	if !ok {
+		v = map[string]any{}
+		doc["paths"] = v
+	}
+	paths := asMap(v)
+	if paths == nil {
+		// Wording unconfirmed.
+		return nil, errors.New("The 'paths' of the API definition must be a dictionary.")
+	}
+	v, ok = paths[path]
+	if !ok {
+		v = map[string]any{}
+		paths[path] = v
+	}
+	item := asMap(v)
+	if item == nil {
+		// Wording unconfirmed.
+		return nil, fmt.Errorf("The path %s of the API definition must be a dictionary.", path)
+	}
+	return item, nil
+}
+
+// methodName is how SAM's messages name a method: "get", or "any".
+func methodName(key string) string {
+	if key == anyMethod {
+		return "any"
+	}
+	return key
+}
+
+// emitRestAPI adds the REST API, its deployment and its stage:
+// API, APIDeploymentHASH and APISTAGEStage.
+func (t *transformer) emitRestAPI(api *restAPI) error {
+	props := api.props
+	for _, p := range []string{"Domain", "GatewayResponses", "Models", "MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
+		if _, ok := props[p]; ok {
+			t.warn(api.id, "%s is not supported by virga yet and was ignored", p)
+		}
+	}
+	if api.body != nil {
+		if err := t.restCors(api); err != nil {
+			return err
+		}
+		if err := t.restAuth(api); err != nil {
+			return err
+		}
+		api.wrapConditional()
+	} else if _, ok := props["Cors"]; ok {
+		return resourceError(api.id, "Cors works only with inline Swagger specified in 'DefinitionBody' property.")
+	} else if _, ok := props["Auth"]; ok {
+		// Wording unconfirmed.
+		return resourceError(api.id, "Auth works only with inline Swagger specified in 'DefinitionBody' property.")
+	}
+
+	rest := map[string]any{}
+	if api.body != nil {
+		rest["Body"] = api.body
+	} else {
+		rest["BodyS3Location"] = api.bodyS3
+	}
+	copyKeys(rest, props, "Name", "MinimumCompressionSize", "ApiKeySourceType",
+		"DisableExecuteApiEndpoint", "FailOnWarnings", "Mode", "Policy")
+	if bmt, ok := props["BinaryMediaTypes"]; ok {
+		types := binaryMediaTypes(bmt)
+		rest["BinaryMediaTypes"] = types
+		if api.body != nil {
+			api.body["x-amazon-apigateway-binary-media-types"] = clone(types)
+		}
+	}
+	if ec, ok := props["EndpointConfiguration"]; ok {
+		rest["EndpointConfiguration"] = endpointConfiguration(ec)
+	}
+	var r map[string]any
+	if api.implicit {
+		r = api.attrs.resource("AWS::ApiGateway::RestApi", rest)
+	} else {
+		r = api.attrs.mainResource(api.raw, "AWS::ApiGateway::RestApi", rest)
+	}
+	if err := t.add(api.id, api.id, r); err != nil {
+		return err
+	}
+
+	digest := hashOf(rest, props["OpenApiVersion"])
+	deployment := api.id + "Deployment" + digest[:logicalIDHashLength]
+	depProps := map[string]any{
+		"Description": "RestApi deployment id: " + digest,
+		"RestApiId":   ref(api.id),
+	}
+	if _, ok := props["OpenApiVersion"]; !ok {
+		// SAM's deployment also creates a stage named Stage, unless
+		// OpenApiVersion is set.
+		depProps["StageName"] = "Stage"
+	}
+	if err := t.add(api.id, deployment, api.attrs.resource("AWS::ApiGateway::Deployment", depProps)); err != nil {
+		return err
+	}
+
+	stageID := api.id + api.stageSuffix + "Stage"
+	stage := map[string]any{
+		"DeploymentId": ref(deployment),
+		"RestApiId":    ref(api.id),
+		"StageName":    clone(api.stageName),
+	}
+	copyKeys(stage, props, "Variables", "MethodSettings", "AccessLogSetting",
+		"CacheClusterEnabled", "CacheClusterSize", "TracingEnabled", "CanarySetting")
+	if tags := asMap(props["Tags"]); tags != nil {
+		stage["Tags"] = tagList(nil, cloneMap(tags))
+	}
+	if err := t.add(api.id, stageID, api.attrs.resource("AWS::ApiGateway::Stage", stage)); err != nil {
+		return err
+	}
+	t.refs[api.id+".Stage"] = stageID
+	t.refs[api.id+".Deployment"] = deployment
+	return t.authorizerPermissions(api.id, api.attrs, asMap(asMap(props["Auth"])["Authorizers"]), false)
+}
+
+// binaryMediaTypes converts SAM's binary media types, which write "/" as
+// "~1", to API Gateway's.
+func binaryMediaTypes(v any) any {
+	list := asList(v)
+	if list == nil {
+		return clone(v)
+	}
+	out := make([]any, len(list))
+	for i, e := range list {
+		if s, ok := e.(string); ok {
+			out[i] = strings.ReplaceAll(s, "~1", "/")
+		} else {
+			out[i] = clone(e)
+		}
+	}
+	return out
+}
+
+// endpointConfiguration turns SAM's EndpointConfiguration, a type name or
+// {Type, VpcEndpointIds}, into the RestApi property.
+func endpointConfiguration(v any) any {
+	if m := asMap(v); m != nil {
+		out := map[string]any{}
+		if typ, ok := m["Type"]; ok {
+			out["Types"] = []any{clone(typ)}
+		}
+		copyKeys(out, m, "VpcEndpointIds", "IpAddressType")
+		return out
+	}
+	return map[string]any{"Types": []any{clone(v)}}
+}
+
+// wrapConditional makes the operations of functions under a condition
+// exist only when it holds, as SAM does with Fn::If.
+func (api *restAPI) wrapConditional() {
+	paths, _ := api.body["paths"].(map[string]any)
+	for _, m := range api.methods {
+		cond, ok := m.condition.(string)
+		if !ok {
+			continue
+		}
+		item, _ := paths[m.path].(map[string]any)
+		if op, ok := item[m.key]; ok && !isIntrinsic(op) {
+			item[m.key] = map[string]any{"Fn::If": []any{cond, op, ref("AWS::NoValue")}}
+		}
+	}
+}
+
+// restCors adds an OPTIONS operation answering CORS preflight requests,
+// a MOCK integration, to every path of the document, as SAM's Cors does.
+func (t *transformer) restCors(api *restAPI) error {
+	v, ok := api.props["Cors"]
+	if !ok {
+		return nil
+	}
+	var origin, methods, headers, maxAge any
+	credentials := false
+	if m := asMap(v); m != nil {
+		if err := checkProperties(api.id, "Cors", m, set("AllowOrigin", "AllowMethods", "AllowHeaders", "MaxAge", "AllowCredentials")); err != nil {
+			return err
+		}
+		if origin, ok = m["AllowOrigin"]; !ok {
+			return missingProperty(api.id, "Cors.AllowOrigin")
+		}
+		methods, headers, maxAge = m["AllowMethods"], m["AllowHeaders"], m["MaxAge"]
+		credentials = truthy(m["AllowCredentials"])
+	} else {
+		origin = v
+	}
+	paths, _ := api.body["paths"].(map[string]any)
+	for _, path := range sortedKeys(paths) {
+		item := asMap(paths[path])
+		if item == nil {
+			continue
+		}
+		if _, ok := item["options"]; ok {
+			continue
+		}
+		params := map[string]any{"Access-Control-Allow-Origin": clone(origin)}
+		if methods != nil {
+			params["Access-Control-Allow-Methods"] = clone(methods)
+		} else {
+			params["Access-Control-Allow-Methods"] = "'" + strings.Join(allowedMethods(item), ",") + "'"
+		}
+		if headers != nil {
+			params["Access-Control-Allow-Headers"] = clone(headers)
+		}
+		if maxAge != nil {
+			params["Access-Control-Max-Age"] = clone(maxAge)
+		}
+		if credentials {
+			params["Access-Control-Allow-Credentials"] = "'true'"
+		}
+		item["options"] = corsOperation(params, api.v3)
+	}
+	return nil
+}
+
+// allowedMethods are the methods a path answers, for a preflight
+// response: its operations and OPTIONS, in order.
+func allowedMethods(item map[string]any) []string {
+	all := []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
+	if _, ok := item[anyMethod]; ok {
+		return all
+	}
+	var out []string
+	for _, m := range all {
+		if _, ok := item[strings.ToLower(m)]; ok || m == "OPTIONS" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// corsOperation is the OPTIONS operation SAM generates for CORS.
+func corsOperation(headers map[string]any, v3 bool) map[string]any {
+	params := map[string]any{}
+	declared := map[string]any{}
+	for _, h := range sortedKeys(headers) {
+		params["method.response.header."+h] = headers[h]
+		if v3 {
+			declared[h] = map[string]any{"schema": map[string]any{"type": "string"}}
+		} else {
+			declared[h] = map[string]any{"type": "string"}
+		}
+	}
+	op := map[string]any{
+		"summary": "CORS support",
+		"x-amazon-apigateway-integration": map[string]any{
+			"type":             "mock",
+			"requestTemplates": map[string]any{"application/json": "{\n  \"statusCode\" : 200\n}\n"},
+			"responses": map[string]any{"default": map[string]any{
+				"statusCode":         "200",
+				"responseParameters": params,
+				"responseTemplates":  map[string]any{"application/json": "{}\n"},
+			}},
+		},
+		"responses": map[string]any{"200": map[string]any{
+			"description": "Default response for CORS method",
+			"headers":     declared,
+		}},
+	}
+	if !v3 {
+		op["consumes"] = []any{"application/json"}
+		op["produces"] = []any{"application/json"}
+	}
+	return op
+}
+
+// operationKeys are the keys of a path item that are operations.
+var operationKeys = set("get", "put", "post", "delete", "options", "head", "patch", anyMethod)
+
+// restAuth writes the API's authorizers into the document as security
+// schemes and puts each operation under its authorizer: the one its
+// event names, or the API's DefaultAuthorizer. An event's Authorizer
+// NONE leaves its operation open.
+func (t *transformer) restAuth(api *restAPI) error {
+	auth := asMap(api.props["Auth"])
+	eventAuth := map[string]*apiMethod{}
+	for _, m := range api.methods {
+		if m.auth != nil {
+			eventAuth[m.path+" "+m.key] = m
+		}
+	}
+	if auth == nil && len(eventAuth) == 0 {
+		return nil
+	}
+	for _, p := range []string{"UsagePlan", "ResourcePolicy"} {
+		if _, ok := auth[p]; ok {
+			t.warn(api.id, "Auth.%s is not supported by virga yet and was ignored", p)
+		}
+	}
+	authorizers := asMap(auth["Authorizers"])
+	schemes := map[string]any{}
+	for _, name := range sortedKeys(authorizers) {
+		s, err := t.restAuthorizer(api.id, name, authorizers[name])
+		if err != nil {
+			return err
+		}
+		schemes[name] = s
+	}
+	defaultAuth, _ := auth["DefaultAuthorizer"].(string)
+	if defaultAuth == "AWS_IAM" {
+		schemes["AWS_IAM"] = iamScheme()
+	} else if defaultAuth != "" && schemes[defaultAuth] == nil {
+		return resourceError(api.id, "Unable to set DefaultAuthorizer because '%s' was not defined in 'Authorizers'.", defaultAuth)
+	}
+	preflight := !isFalse(auth["AddDefaultAuthorizerToCorsPreflight"])
+	apiKeyDefault := truthy(auth["ApiKeyRequired"])
+
+	paths, _ := api.body["paths"].(map[string]any)
+	for _, path := range sortedKeys(paths) {
+		item := asMap(paths[path])
+		for _, key := range sortedKeys(item) {
+			op := asMap(item[key])
+			if !operationKeys[key] || op == nil {
+				continue
+			}
+			if _, has := op["security"]; has {
+				continue
+			}
+			name := defaultAuth
+			if key == "options" && !preflight {
+				name = ""
+			}
+			apiKey := apiKeyDefault && key != "options"
+			var scopes any
+			if m := eventAuth[path+" "+key]; m != nil {
+				if a, ok := m.auth["Authorizer"].(string); ok {
+					name = a
+				}
+				if v, ok := m.auth["ApiKeyRequired"]; ok {
+					apiKey = truthy(v)
+				}
+				scopes = m.auth["AuthorizationScopes"]
+				if name == "AWS_IAM" {
+					schemes["AWS_IAM"] = iamScheme()
+				}
+				if name != "" && name != "NONE" && schemes[name] == nil {
+					if len(authorizers) == 0 {
+						return eventError(m.function, m.event, "Unable to set Authorizer [%s] on API method [%s] for path [%s] because the related API does not define any Authorizers.", name, methodName(key), path)
+					}
+					// Wording unconfirmed.
+					return eventError(m.function, m.event, "Unable to set Authorizer [%s] on API method [%s] for path [%s] because it wasn't defined in the API's Authorizers.", name, methodName(key), path)
+				}
+			}
+			requirement := map[string]any{}
+			if name != "" && name != "NONE" {
+				if l := asList(scopes); l != nil {
+					requirement[name] = clone(l)
+				} else {
+					requirement[name] = []any{}
+				}
+			}
+			if apiKey {
+				requirement["api_key"] = []any{}
+				schemes["api_key"] = map[string]any{"type": "apiKey", "name": "x-api-key", "in": "header"}
+			}
+			if len(requirement) > 0 {
+				op["security"] = []any{requirement}
+			}
+		}
+	}
+	if len(schemes) == 0 {
+		return nil
+	}
+	if api.v3 {
+		components, _ := api.body["components"].(map[string]any)
+		if components == nil {
+			components = map[string]any{}
+			api.body["components"] = components
+		}
+		existing, _ := components["securitySchemes"].(map[string]any)
+		components["securitySchemes"] = mergeSchemes(existing, schemes)
+	} else {
+		existing, _ := api.body["securityDefinitions"].(map[string]any)
+		api.body["securityDefinitions"] = mergeSchemes(existing, schemes)
+	}
+	return nil
+}
+
+// mergeSchemes adds schemes to those a document defines.
+func mergeSchemes(existing, schemes map[string]any) map[string]any {
+	if existing == nil {
+		return schemes
+	}
+	for k, v := range schemes {
+		existing[k] = v
+	}
+	return existing
+}
+
+// iamScheme is the security scheme of IAM (SigV4) authorization.
+func iamScheme() map[string]any {
+	return map[string]any{
+		"type": "apiKey", "name": "Authorization", "in": "header",
+		"x-amazon-apigateway-authtype": "awsSigv4",
+	}
+}
+
+// restAuthorizer is the security scheme of one REST API authorizer: a
+// Lambda TOKEN or REQUEST authorizer, or a Cognito user pool.
+func (t *transformer) restAuthorizer(apiID, name string, v any) (map[string]any, error) {
+	a := asMap(v)
+	if a == nil {
+		return nil, invalidType(apiID, "Auth.Authorizers."+name)
+	}
+	identity := asMap(a["Identity"])
+	header := "Authorization"
+	if h, ok := identity["Header"].(string); ok {
+		header = h
+	}
+	if pools, ok := a["UserPoolArn"]; ok {
+		arns := pools
+		if _, isList := pools.([]any); !isList {
+			arns = []any{pools}
+		}
+		ext := map[string]any{"type": "cognito_user_pools", "providerARNs": clone(arns)}
+		if ve, ok := identity["ValidationExpression"]; ok {
+			ext["identityValidationExpression"] = clone(ve)
+		}
+		return map[string]any{
+			"type": "apiKey", "name": header, "in": "header",
+			"x-amazon-apigateway-authtype":   "cognito_user_pools",
+			"x-amazon-apigateway-authorizer": ext,
+		}, nil
+	}
+	fn, ok := a["FunctionArn"]
+	if !ok {
+		// Wording unconfirmed.
+		return nil, resourceError(apiID, "Authorizer %s must have either 'FunctionArn' or 'UserPoolArn'.", name)
+	}
+	payload := "TOKEN"
+	if p, ok := t.resolve(a["FunctionPayloadType"]); ok {
+		payload = p
+	}
+	ext := map[string]any{
+		"authorizerUri": subVars("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations",
+			map[string]any{"__FunctionArn__": clone(fn)}),
+	}
+	if role, ok := a["FunctionInvokeRole"]; ok {
+		ext["authorizerCredentials"] = clone(role)
+	}
+	if ttl, ok := identity["ReauthorizeEvery"]; ok {
+		ext["authorizerResultTtlInSeconds"] = clone(ttl)
+	}
+	scheme := map[string]any{"type": "apiKey", "in": "header", "x-amazon-apigateway-authtype": "custom"}
+	switch payload {
+	case "TOKEN":
+		ext["type"] = "token"
+		scheme["name"] = header
+		if ve, ok := identity["ValidationExpression"]; ok {
+			ext["identityValidationExpression"] = clone(ve)
+		}
+	case "REQUEST":
+		ext["type"] = "request"
+		scheme["name"] = "Unused"
+		if src := requestIdentitySource(identity); src != "" {
+			ext["identitySource"] = src
+		}
+	default:
+		// Wording unconfirmed.
+		return nil, resourceError(apiID, "Authorizer %s has an invalid FunctionPayloadType; it must be TOKEN or REQUEST.", name)
+	}
+	scheme["x-amazon-apigateway-authorizer"] = ext
+	return scheme, nil
+}
+
+// requestIdentitySource is a REQUEST authorizer's identity source, from
+// its Identity's headers, query strings, stage variables and context.
+func requestIdentitySource(identity map[string]any) string {
+	var src []string
+	for _, part := range []struct{ key, prefix string }{
+		{"Headers", "method.request.header."},
+		{"QueryStrings", "method.request.querystring."},
+		{"StageVariables", "stageVariables."},
+		{"Context", "context."},
+	} {
+		for _, v := range asList(identity[part.key]) {
+			if s, ok := v.(string); ok {
+				src = append(src, part.prefix+s)
+			}
+		}
+	}
+	return strings.Join(src, ", ")
+}
+
+// authorizerPermissions lets API Gateway invoke the Lambda authorizers of
+// an API: APIAUTHORIZERAuthorizerPermission. An authorizer with a
+// FunctionInvokeRole is invoked through that role instead. For HTTP
+// APIs SAM adds them only when the authorizer asks, with
+// EnableFunctionDefaultPermissions.
+func (t *transformer) authorizerPermissions(apiID string, attrs attributes, authorizers map[string]any, optIn bool) error {
+	for _, name := range sortedKeys(authorizers) {
+		a := asMap(authorizers[name])
+		fn, ok := a["FunctionArn"]
+		if !ok {
+			continue
+		}
+		if _, ok := a["FunctionInvokeRole"]; ok {
+			continue
+		}
+		if optIn && !truthy(a["EnableFunctionDefaultPermissions"]) {
+			continue
+		}
+		perm := attrs.resource("AWS::Lambda::Permission", map[string]any{
+			"Action":       "lambda:InvokeFunction",
+			"FunctionName": clone(fn),
+			"Principal":    "apigateway.amazonaws.com",
+			"SourceArn": subVars("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*",
+				map[string]any{"__ApiId__": ref(apiID)}),
+		})
+		if err := t.add(apiID, apiID+alphanumeric(name)+"AuthorizerPermission", perm); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,262 @@
+package sam
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/virga/virga/internal/cfn/template"
+)
+
+func TestMergeGlobal(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name                string
+		global, local, want any
+	}{
+		{"scalar replaced", "nodejs20.x", "python3.13", "python3.13"},
+		{"maps merged", map[string]any{"A": "1", "B": "2"}, map[string]any{"B": "3", "C": "4"}, map[string]any{"A": "1", "B": "3", "C": "4"}},
+		{"nested maps merged",
+			map[string]any{"Variables": map[string]any{"A": "1"}},
+			map[string]any{"Variables": map[string]any{"B": "2"}},
+			map[string]any{"Variables": map[string]any{"A": "1", "B": "2"}}},
+		{"lists prepended", []any{"g1", "g2"}, []any{"l1"}, []any{"g1", "g2", "l1"}},
+		{"intrinsic replaces a map",
+			map[string]any{"Variables": map[string]any{"A": "1"}},
+			map[string]any{"Fn::If": []any{"C", map[string]any{}, map[string]any{}}},
+			map[string]any{"Fn::If": []any{"C", map[string]any{}, map[string]any{}}}},
+		{"map replaced by a different shape", map[string]any{"A": "1"}, "x", "x"},
+		{"list replaced by a scalar", []any{"a"}, "b", "b"},
+	}
+	for _, c := range cases {
+		if got := mergeGlobal(c.global, c.local); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestS3Location(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in                   any
+		bucket, key, version any
+		ok                   bool
+	}{
+		{"s3://bucket/path/to/code.zip", "bucket", "path/to/code.zip", nil, true},
+		{"s3://bucket/code.zip?versionId=abc", "bucket", "code.zip", "abc", true},
+		{map[string]any{"Bucket": "b", "Key": "k", "Version": "v"}, "b", "k", "v", true},
+		{map[string]any{"Bucket": map[string]any{"Ref": "B"}, "Key": "k"}, map[string]any{"Ref": "B"}, "k", nil, true},
+		{"s3://bucket", nil, nil, nil, false},
+		{"./src", nil, nil, nil, false},
+		{map[string]any{"Key": "k"}, nil, nil, nil, false},
+		{map[string]any{"Ref": "CodeUri"}, nil, nil, nil, false},
+		{json.Number("3"), nil, nil, nil, false},
+	}
+	for _, c := range cases {
+		b, k, v, ok := s3Location(c.in)
+		if ok != c.ok || !reflect.DeepEqual([]any{b, k, v}, []any{c.bucket, c.key, c.version}) {
+			t.Errorf("s3Location(%v) = %v %v %v %v", c.in, b, k, v, ok)
+		}
+	}
+}
+
+func TestRewriteSub(t *testing.T) {
+	t.Parallel()
+	tr := &transformer{
+		refs:    map[string]string{"Fn.Alias": "FnAliaslive", "Api.Stage": "ApiProdStage"},
+		renames: map[string]string{"Layer": "Layer0123456789"},
+	}
+	cases := []struct {
+		in   string
+		vars map[string]any
+		want string
+	}{
+		{"${Fn.Alias}", nil, "${FnAliaslive}"},
+		{"${Fn.Alias.Name}", nil, "${FnAliaslive.Name}"},
+		{"x-${Api.Stage}-${AWS::Region}", nil, "x-${ApiProdStage}-${AWS::Region}"},
+		{"${Layer} ${Layer.Arn}", nil, "${Layer0123456789} ${Layer0123456789.Arn}"},
+		{"${!Fn.Alias}", nil, "${!Fn.Alias}"},
+		{"${Layer}", map[string]any{"Layer": "x"}, "${Layer}"},
+		{"no variables", nil, "no variables"},
+		{"unterminated ${Fn.Alias", nil, "unterminated ${Fn.Alias"},
+	}
+	for _, c := range cases {
+		if got := tr.rewriteSub(c.in, c.vars); got != c.want {
+			t.Errorf("rewriteSub(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// parse parses a template for a test.
+func parse(t *testing.T, body string) map[string]any {
+	t.Helper()
+	in, err := template.Parse([]byte(body))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return in.Tree
+}
+
+func TestTransformIsPureAndDeterministic(t *testing.T) {
+	t.Parallel()
+	for _, f := range []string{"hello-world.yaml", "explicit-api.yaml", "event-sources.yaml", "alias.yaml", "layer.yaml"} {
+		tree := parse(t, string(readTestdata(t, f)))
+		before := clone(tree)
+		first, _, err := Transform(tree, testOptions)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !reflect.DeepEqual(tree, before) {
+			t.Errorf("%s: Transform changed its input", f)
+		}
+		second, _, _ := Transform(tree, testOptions)
+		if !reflect.DeepEqual(first, second) {
+			t.Errorf("%s: two transforms differ", f)
+		}
+	}
+}
+
+func TestVersionFollowsCode(t *testing.T) {
+	t.Parallel()
+	tree := parse(t, string(readTestdata(t, "alias.yaml")))
+	version := func(code string) string {
+		opts := testOptions
+		opts.Code = func(string, any) (map[string]any, error) {
+			return map[string]any{"S3Bucket": "b", "S3Key": code}, nil
+		}
+		out, _, err := Transform(tree, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range out["Resources"].(map[string]any) {
+			if strings.HasPrefix(id, "CheckoutVersion") {
+				return id
+			}
+		}
+		t.Fatal("no version")
+		return ""
+	}
+	a, b, a2 := version("v1.zip"), version("v2.zip"), version("v1.zip")
+	if a == b || a != a2 {
+		t.Errorf("versions %s, %s, %s: want a new version for new code only", a, b, a2)
+	}
+}
+
+func TestConditionalFunctionOnImplicitAPI(t *testing.T) {
+	t.Parallel()
+	body := `
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Env:
+    Type: String
+    Default: dev
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Always:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: "exports.handler = async () => 'a';"
+      Handler: index.handler
+      Runtime: nodejs22.x
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /always, Method: get}
+  ProdOnly:
+    Type: AWS::Serverless::Function
+    Condition: IsProd
+    Properties:
+      InlineCode: "exports.handler = async () => 'p';"
+      Handler: index.handler
+      Runtime: nodejs22.x
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /prod, Method: get}
+`
+	r := transformBody(t, []byte(body))
+	for id, typ := range map[string]string{"ProdOnly": tFunction, "ProdOnlyRole": tRole, "ProdOnlyGetPermissionProd": tPermission} {
+		want(t, id+" condition", r.resource(t, id, typ)["Condition"], "IsProd")
+	}
+	op := get(r.props(t, "ServerlessRestApi", tRestAPI), "Body", "paths", "/prod", "get")
+	want(t, "conditional operation", get(op, "Fn::If", 0), "IsProd")
+	want(t, "otherwise nothing", get(op, "Fn::If", 2), map[string]any{"Ref": "AWS::NoValue"})
+	if r.conds["IsProd"] {
+		t.Fatal("IsProd should be false with the default Env")
+	}
+	// With the condition false the API does not refer to the function
+	// that will not exist (transformBody built the graph).
+	for _, dep := range r.graph.DependsOn("ServerlessRestApi") {
+		if dep == "ProdOnly" {
+			t.Error("the API depends on a function whose condition is false")
+		}
+	}
+}
+
+func TestOtherTransformsAreKept(t *testing.T) {
+	t.Parallel()
+	tree := parse(t, "Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\nResources:"+fn)
+	out, _, err := Transform(tree, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, "Transform", out["Transform"], []any{"AWS::LanguageExtensions"})
+}
+
+func TestLocalCodeNeedsTheHook(t *testing.T) {
+	t.Parallel()
+	tree := parse(t, "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: a.b\n      Runtime: python3.13\n")
+	_, _, err := Transform(tree, Options{Region: "us-east-1"})
+	if err == nil || !strings.Contains(err.Error(), "'CodeUri' is not a valid S3 Uri") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestPartitionFollowsRegion(t *testing.T) {
+	t.Parallel()
+	tree := parse(t, "Transform: AWS::Serverless-2016-10-31\nResources:"+fn)
+	opts := testOptions
+	opts.Region = "cn-north-1"
+	out, _, err := Transform(tree, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, "China managed policy", get(out, "Resources", "FnRole", "Properties", "ManagedPolicyArns"),
+		[]any{"arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"})
+}
+
+func TestStageNameFromParameter(t *testing.T) {
+	t.Parallel()
+	body := `
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage:
+    Type: String
+    Default: beta
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: !Ref Stage
+` + fn + `
+      Events:
+        Get:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /, Method: get}
+`
+	r := transformBody(t, []byte(body))
+	want(t, "stage", get(r.props(t, "ApibetaStage", tStage), "StageName"), map[string]any{"Ref": "Stage"})
+	r.props(t, "FnGetPermissionbeta", tPermission)
+
+	opts := testOptions
+	opts.Parameters = map[string]string{"Stage": "gamma"}
+	out, _, err := Transform(parse(t, body), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if get(out, "Resources", "ApigammaStage") == nil {
+		t.Error("the parameter value given does not name the stage")
+	}
+}
