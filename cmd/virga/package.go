@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // Packaging: virga deploy turns each local code location of a template
@@ -137,7 +138,7 @@ func build(ctx context.Context, c codeLocation, log io.Writer) ([]byte, error) {
 		fmt.Fprintf(log, "Building %s with go build\n", c.logicalID)
 		env := []string{"GOOS=linux", "GOARCH=" + runtime.GOARCH, "CGO_ENABLED=0"}
 		out := filepath.Join(work, "bootstrap")
-		if err := runIn(ctx, c.dir, env, log, "go", "build", "-tags", "lambda.norpc", "-o", out, "."); err != nil {
+		if err := runIn(ctx, c.dir, env, log, "go", "build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-o", out, "."); err != nil {
 			return nil, fmt.Errorf("%s: go build: %w", c.logicalID, err)
 		}
 		if c.runtime == "go1.x" && c.handler != "" && c.handler != "bootstrap" {
@@ -227,6 +228,9 @@ func zipDir(dir string) ([]byte, error) {
 		}
 		h.Name = filepath.ToSlash(rel)
 		h.Method = zip.Deflate
+		// A fixed time: the same files make the same package, so a
+		// deploy without changes changes nothing.
+		h.Modified = packageTime
 		w, err := zw.CreateHeader(h)
 		if err != nil {
 			return err
@@ -247,6 +251,9 @@ func zipDir(dir string) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// packageTime is every packaged file's modification time.
+var packageTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // upload stores a zip in virga's artifact store and returns its key.
 func upload(ctx context.Context, endpoint string, data []byte) (string, error) {

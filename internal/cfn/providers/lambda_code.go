@@ -50,7 +50,7 @@ func functionCode(p props) (map[string]any, error) {
 	case code.has("ImageUri"):
 		return nil, errImageCode
 	case code.has("S3Bucket"), code.has("S3Key"):
-		return nil, errS3Code
+		return s3Location(code), nil
 	}
 	return nil, errors.New("AWS::Lambda::Function: Code must give ZipFile, S3Bucket and S3Key, or ImageUri")
 }
@@ -64,8 +64,23 @@ func layerContent(p props) (map[string]any, error) {
 		return nil, errors.New("AWS::Lambda::LayerVersion: the Content property is required")
 	case content.has("ZipFileBytes"):
 		return packageBytes(content.str("ZipFileBytes"))
+	case content.has("S3Bucket"), content.has("S3Key"):
+		return s3Location(content), nil
 	}
 	return nil, errS3Code
+}
+
+// s3Location passes an S3 location on to Lambda, which reads the
+// packages virga deploy stores (bucket virga-artifacts) and refuses other
+// buckets until virga has S3.
+func s3Location(p props) map[string]any {
+	out := map[string]any{}
+	for _, k := range []string{"S3Bucket", "S3Key", "S3ObjectVersion"} {
+		if p.has(k) {
+			out[k] = p.str(k)
+		}
+	}
+	return out
 }
 
 // packageBytes checks a base64-encoded package and returns it as the

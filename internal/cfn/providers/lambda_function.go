@@ -118,7 +118,10 @@ func (function) Update(ctx context.Context, r *resource.Request) (*resource.Resu
 		if err != nil {
 			return nil, err
 		}
-		in := map[string]any{"FunctionName": name, "ZipFile": code["ZipFile"]}
+		in := map[string]any{"FunctionName": name}
+		for k, v := range code { // ZipFile, or S3Bucket and S3Key
+			in[k] = v
+		}
 		p.pick(in, "Architectures")
 		if _, err := call(ctx, r, "lambda", "UpdateFunctionCode", in); err != nil {
 			return nil, err

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+const deployTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Greeting:
+    Type: String
+    Default: hello
+Resources:
+  PyFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          GREETING: !Ref Greeting
+  GoFunction:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: go1.x
+    Properties:
+      CodeUri: gofn/
+      Handler: bootstrap
+      Runtime: provided.al2023
+Outputs:
+  PyArn:
+    Value: !GetAtt PyFunction.Arn
+  GoArn:
+    Value: !GetAtt GoFunction.Arn
+`
+
+const goFunction = `package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	lambda.Start(func(ctx context.Context, in map[string]any) (map[string]any, error) {
+		return map[string]any{"go": true, "got": in}, nil
+	})
+}
+`
+
+// TestDeployBuildsPackagesAndDeploys runs virga deploy on a SAM template
+// with a Python function from a directory and a Go function it builds,
+// then deploys a change, and a second time with nothing to change.
+func TestDeployBuildsPackagesAndDeploys(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "py"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "gofn"), 0o755)
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(deployTemplate), 0o644)
+	os.WriteFile(filepath.Join(dir, "py", "app.py"), []byte("import os\ndef handler(event, context):\n    return {'greeting': os.environ['GREETING']}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "gofn", "main.go"), []byte(goFunction), 0o644)
+	// The Go function builds inside this module, which has aws-lambda-go.
+	wd, _ := os.Getwd()
+	root := filepath.Dir(filepath.Dir(wd))
+	gomod, _ := os.ReadFile(filepath.Join(root, "go.mod"))
+	gosum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
+	os.WriteFile(filepath.Join(dir, "gofn", "go.mod"), bytes.Replace(gomod, []byte("module github.com/virga/virga"), []byte("module example.com/gofn"), 1), 0o644)
+	os.WriteFile(filepath.Join(dir, "gofn", "go.sum"), gosum, 0o644)
+
+	deploy := func(args ...string) string {
+		t.Helper()
+		cmd := newRootCommand()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(append([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "built", "--endpoint-url", env.Endpoint}, args...))
+		if err := cmd.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("virga deploy: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	out := deploy()
+	if !strings.Contains(out, "CREATE_COMPLETE") || !strings.Contains(out, "PyArn: arn:aws:lambda:us-east-1:000000000000:function:built-PyFunction-") ||
+		!strings.Contains(out, "Packaged GoFunction") {
+		t.Fatalf("virga deploy printed:\n%s", out)
+	}
+	lc := lambda.NewFromConfig(env.Config)
+	invoke := func(arnPrefix string) string {
+		t.Helper()
+		for _, line := range strings.Split(out, "\n") {
+			if _, arn, ok := strings.Cut(line, arnPrefix+": "); ok {
+				res, err := lc.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(strings.TrimSpace(arn)), Payload: []byte(`{"n":1}`)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(res.Payload)
+			}
+		}
+		t.Fatalf("no %s in the output", arnPrefix)
+		return ""
+	}
+	if got := invoke("PyArn"); got != `{"greeting": "hello"}` {
+		t.Errorf("Python function: %s", got)
+	}
+	if got := invoke("GoArn"); got != `{"go":true,"got":{"n":1}}` {
+		t.Errorf("Go function: %s", got)
+	}
+	out = deploy("--parameter-overrides", "Greeting=hi")
+	if !strings.Contains(out, "UPDATE_COMPLETE") {
+		t.Fatalf("update printed:\n%s", out)
+	}
+	if got := invoke("PyArn"); got != `{"greeting": "hi"}` {
+		t.Errorf("after the update: %s", got)
+	}
+	if out = deploy("--parameter-overrides", "Greeting=hi"); !strings.Contains(out, "No changes to deploy") {
+		t.Errorf("a deploy with nothing new printed:\n%s", out)
+	}
+}
