@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -239,13 +238,14 @@ func follow(ctx context.Context, cf *cloudformation.Client, stackID string, sinc
 		if err != nil {
 			return "", apiError(err)
 		}
+		// Events come newest first; print the new ones oldest first.
 		var fresh []cftypes.StackEvent
-		for _, e := range evs.StackEvents {
-			if !seen[aws.ToString(e.EventId)] && e.Timestamp != nil && e.Timestamp.After(since) {
+		for i := len(evs.StackEvents) - 1; i >= 0; i-- {
+			e := evs.StackEvents[i]
+			if !seen[aws.ToString(e.EventId)] && e.Timestamp != nil && !e.Timestamp.Before(since.Truncate(time.Second)) {
 				fresh = append(fresh, e)
 			}
 		}
-		sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].Timestamp.Before(*fresh[j].Timestamp) })
 		for _, e := range fresh {
 			seen[aws.ToString(e.EventId)] = true
 			reason := aws.ToString(e.ResourceStatusReason)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -128,4 +129,67 @@ func TestDeployBuildsPackagesAndDeploys(t *testing.T) {
 	if out = deploy("--parameter-overrides", "Greeting=hi"); !strings.Contains(out, "No changes to deploy") {
 		t.Errorf("a deploy with nothing new printed:\n%s", out)
 	}
+}
+
+// TestWatchRedeploysChangedCode runs virga up -t's loop: after the first
+// deploy, editing a function's source updates the function, and the next
+// invocation runs the new code within two seconds.
+func TestWatchRedeploysChangedCode(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	tmpl := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+`
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(tmpl), 0o644)
+	os.WriteFile(filepath.Join(dir, "src", "app.py"), []byte("def handler(e, c):\n    return 'one'\n"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- watch(ctx, deployFlags{template: filepath.Join(dir, "template.yaml"), stack: "hot", endpoint: env.Endpoint, region: "us-east-1"}, &out, 100*time.Millisecond)
+	}()
+	lc := lambda.NewFromConfig(env.Config)
+	answer := func() string {
+		res, err := lc.ListFunctions(context.Background(), &lambda.ListFunctionsInput{})
+		if err != nil || len(res.Functions) == 0 {
+			return ""
+		}
+		got, err := lc.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: res.Functions[0].FunctionName})
+		if err != nil {
+			return ""
+		}
+		return string(got.Payload)
+	}
+	waitFor := func(want string, within time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for answer() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("the function never answered %s; virga up -t printed:\n%s", want, out.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFor(`"one"`, 30*time.Second)
+	time.Sleep(20 * time.Millisecond) // a later modification time than the first build's
+	os.WriteFile(filepath.Join(dir, "src", "app.py"), []byte("def handler(e, c):\n    return 'two'\n"), 0o644)
+	edited := time.Now()
+	waitFor(`"two"`, 10*time.Second)
+	if took := time.Since(edited); took > 2*time.Second {
+		t.Errorf("the new code ran %v after the edit; want within 2 s", took)
+	}
+	if !strings.Contains(out.String(), "updated Fn") {
+		t.Errorf("virga up -t printed:\n%s", out.String())
+	}
+	cancel()
+	<-done
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -38,6 +39,7 @@ func newVersionCommand() *cobra.Command {
 func newUpCommand() *cobra.Command {
 	cfg := config.Default()
 	var creds []string
+	var tmpl, stack string
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Serve the AWS APIs",
@@ -64,8 +66,20 @@ environment. Point the aws CLI or an SDK at virga with
 			if err != nil {
 				return err
 			}
+			opts := app.Options{Logger: log}
+			if tmpl != "" {
+				// Deploy the template once virga serves, then keep its
+				// functions' code up to date.
+				opts.Ready = func(endpoint string) {
+					err := watch(cmd.Context(), deployFlags{template: tmpl, stack: stack, endpoint: endpoint, region: cfg.Region},
+						cmd.OutOrStdout(), 500*time.Millisecond)
+					if err != nil && cmd.Context().Err() == nil {
+						log.Error("virga up -t: " + err.Error())
+					}
+				}
+			}
 			// main's context is cancelled by SIGINT and SIGTERM.
-			return app.Run(cmd.Context(), cfg, app.Options{Logger: log})
+			return app.Run(cmd.Context(), cfg, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -81,6 +95,8 @@ environment. Point the aws CLI or an SDK at virga with
 	f.IntVar(&cfg.LambdaConcurrency, "lambda-concurrency", cfg.LambdaConcurrency, "the account's concurrent executions limit for Lambda functions")
 	f.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "serve Go's profiler under /_virga/debug/pprof/")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may run after SIGINT or SIGTERM")
+	f.StringVarP(&tmpl, "template-file", "t", "", "deploy this SAM or CloudFormation template at start, then redeploy functions whose code changes")
+	f.StringVar(&stack, "stack-name", "", "the stack name for -t (default: the template directory's name)")
 	return cmd
 }
 

@@ -76,6 +76,9 @@ type Options struct {
 	Clock  clock.Clock
 	// Random is the source of randomness for ids; nil is crypto/rand.
 	Random io.Reader
+	// Ready, when set, is called by Run once virga serves, with its
+	// endpoint (virga up -t deploys a template then).
+	Ready func(endpoint string)
 }
 
 // New builds virga from its configuration: the store is opened (and
@@ -240,34 +243,44 @@ func New(cfg config.Config, o Options) (*App, error) {
 func (a *App) Handler() http.Handler { return a.handler }
 
 // call runs an operation of a service in-process, for CloudFormation's
-// resource providers. "apigatewayv2" names the HTTP API service, which
-// shares the signing name "apigateway" with REST APIs.
+// resource providers, which name services as Service does.
 func (a *App) call(ctx context.Context, service, op string, input map[string]any) (map[string]any, error) {
-	var svc *awsproto.Service
-	for _, s := range a.services {
-		if s.Name == service && s.Operation(op) != nil ||
-			service == "apigatewayv2" && s.Name == "apigateway" && s.Operation(op) != nil && strings.Contains(s.Operation(op).HTTP, "/v2/") {
-			svc = s
-			break
-		}
-	}
-	if svc == nil {
+	svc := a.Service(service)
+	if svc == nil || svc.Operation(op) == nil {
 		return nil, fmt.Errorf("no service %s with operation %s", service, op)
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
 	return svc.Call(ctx, awsproto.CallOptions{Host: host}, op, input)
 }
 
-// Service returns the AWS service with the given signing name
-// ("dynamodb", "sqs"), or nil; in-process callers run its operations
-// with awsproto's Service.Call.
+// Service returns the AWS service with the given name, or nil;
+// in-process callers run its operations with awsproto's Service.Call.
+// The name is the signing name ("dynamodb", "sqs"), except that HTTP
+// APIs, which share the signing name "apigateway" with REST APIs, are
+// "apigatewayv2" here, as in the SDKs: "apigateway" is REST APIs only,
+// even for the operations both define (CreateStage, GetStages, ...).
 func (a *App) Service(name string) *awsproto.Service {
 	for _, s := range a.services {
-		if s.Name == name {
+		if inProcessName(s) == name {
 			return s
 		}
 	}
 	return nil
+}
+
+// inProcessName is the name Service knows s by: "apigatewayv2" for the
+// "apigateway" service whose operations are bound under /v2/ (HTTP
+// APIs), the signing name for every other.
+func inProcessName(s *awsproto.Service) string {
+	if s.Name != apigatewayv2.SigningName {
+		return s.Name
+	}
+	for _, o := range s.Operations {
+		if _, path, _ := strings.Cut(o.HTTP, " "); strings.HasPrefix(path, "/v2/") {
+			return "apigatewayv2"
+		}
+	}
+	return s.Name
 }
 
 // Start listens on the configured address and serves in the background.
@@ -349,6 +362,9 @@ func Run(ctx context.Context, cfg config.Config, o Options) error {
 	}
 	if err := a.Start(); err != nil {
 		return err
+	}
+	if o.Ready != nil {
+		go o.Ready(a.endpoint())
 	}
 	select {
 	case <-ctx.Done():
