@@ -269,19 +269,10 @@ func (s *Service) setQueueAttributes(ctx context.Context, in *SetQueueAttributes
 	if err != nil {
 		return nil, err
 	}
-	rec := q.rec
-	rec.Attributes = maps.Clone(q.rec.Attributes)
-	if rec.Attributes == nil {
-		rec.Attributes = map[string]string{}
-	}
-	maps.Copy(rec.Attributes, attrs)
-	rec.Modified = s.clock.Now().Unix()
-	if err := s.saveQueue(rec); err != nil {
-		return nil, err
-	}
-	q.rec = rec
-	q.cfg = parseConfig(rec.Attributes, q.cfg.FIFO)
-	return &noOutput{}, nil
+	return &noOutput{}, s.change(q, true, func(rec *queueRecord) error {
+		maps.Copy(rec.Attributes, attrs)
+		return nil
+	})
 }
 
 // saveQueue writes a queue's record; the caller holds s.mu.
@@ -315,20 +306,10 @@ func (s *Service) tagQueue(ctx context.Context, in *TagQueueRequest) (*noOutput,
 	if err != nil {
 		return nil, err
 	}
-	rec := q.rec
-	rec.Tags = maps.Clone(q.rec.Tags)
-	if rec.Tags == nil {
-		rec.Tags = map[string]string{}
-	}
-	maps.Copy(rec.Tags, in.Tags)
-	if err := checkTags(rec.Tags); err != nil {
-		return nil, err
-	}
-	if err := s.saveQueue(rec); err != nil {
-		return nil, err
-	}
-	q.rec = rec
-	return &noOutput{}, nil
+	return &noOutput{}, s.change(q, false, func(rec *queueRecord) error {
+		maps.Copy(rec.Tags, in.Tags)
+		return checkTags(rec.Tags)
+	})
 }
 
 func (s *Service) untagQueue(ctx context.Context, in *UntagQueueRequest) (*noOutput, error) {
@@ -338,16 +319,12 @@ func (s *Service) untagQueue(ctx context.Context, in *UntagQueueRequest) (*noOut
 	if err != nil {
 		return nil, err
 	}
-	rec := q.rec
-	rec.Tags = maps.Clone(q.rec.Tags)
-	for _, k := range in.TagKeys {
-		delete(rec.Tags, k)
-	}
-	if err := s.saveQueue(rec); err != nil {
-		return nil, err
-	}
-	q.rec = rec
-	return &noOutput{}, nil
+	return &noOutput{}, s.change(q, false, func(rec *queueRecord) error {
+		for _, k := range in.TagKeys {
+			delete(rec.Tags, k)
+		}
+		return nil
+	})
 }
 
 func (s *Service) listQueueTags(ctx context.Context, in *ListQueueTagsRequest) (*ListQueueTagsResult, error) {
@@ -457,20 +434,38 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 }
 
 func (s *Service) setPolicy(q *queue, pol policy) error {
+	return s.change(q, true, func(rec *queueRecord) error {
+		if len(pol.Statement) == 0 {
+			delete(rec.Attributes, "Policy")
+		} else {
+			rec.Attributes["Policy"] = string(mustJSON(pol))
+		}
+		return nil
+	})
+}
+
+// change applies f to a copy of q's record (its maps copied too), saves
+// the copy and makes it q's; modified says whether it changes the
+// queue's attributes (and LastModifiedTimestamp). The caller holds s.mu.
+func (s *Service) change(q *queue, modified bool, f func(rec *queueRecord) error) error {
 	rec := q.rec
-	rec.Attributes = maps.Clone(q.rec.Attributes)
+	rec.Attributes, rec.Tags = maps.Clone(q.rec.Attributes), maps.Clone(q.rec.Tags)
 	if rec.Attributes == nil {
 		rec.Attributes = map[string]string{}
 	}
-	if len(pol.Statement) == 0 {
-		delete(rec.Attributes, "Policy")
-	} else {
-		rec.Attributes["Policy"] = string(mustJSON(pol))
+	if rec.Tags == nil {
+		rec.Tags = map[string]string{}
 	}
-	rec.Modified = s.clock.Now().Unix()
+	if err := f(&rec); err != nil {
+		return err
+	}
+	if modified {
+		rec.Modified = s.clock.Now().Unix()
+	}
 	if err := s.saveQueue(rec); err != nil {
 		return err
 	}
 	q.rec = rec
+	q.cfg = parseConfig(rec.Attributes, q.cfg.FIFO)
 	return nil
 }
