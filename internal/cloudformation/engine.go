@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -390,7 +391,7 @@ func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
 		if err != nil {
 			return nil, err
 		}
-		rec := outputRecord{Key: name, Value: text(v)}
+		rec := outputRecord{Key: name, Value: s.localURLs(text(v))}
 		if o.Description != nil {
 			d, _ := template.Eval(o.Description, s.evalContext(st, p, path+"/Description"))
 			rec.Description = text(d)
@@ -405,6 +406,24 @@ func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
 		out = append(out, rec)
 	}
 	return out, nil
+}
+
+// awsDataPlaneURL matches the URLs templates build by hand for API
+// Gateway stages and function URLs on AWS's host names.
+var awsDataPlaneURL = regexp.MustCompile(`https?://([a-z0-9]+)\.(execute-api|lambda-url)\.[a-z0-9-]+\.(?:amazonaws\.com|on\.aws)/?`)
+
+// localURLs rewrites, in an output's value, the URLs a template builds by
+// hand for AWS's host names (!Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/")
+// into the path form that reaches virga from this machine without any
+// name resolution: http://ENDPOINT/_aws/execute-api/ID/Prod/. (virga also
+// answers requests sent with AWS's host names, for clients that send
+// them here.)
+func (s *Service) localURLs(v string) string {
+	if !strings.Contains(v, "://") {
+		return v
+	}
+	ep := strings.TrimSuffix(s.env().Endpoint, "/")
+	return awsDataPlaneURL.ReplaceAllString(v, ep+"/_aws/$2/$1/")
 }
 
 // text renders an evaluated value as CloudFormation shows it: lists
