@@ -20,7 +20,26 @@
 // Each Type lists the top-level properties whose change replaces the
 // resource, from CloudFormation's resource schemas ("Update requires:
 // Replacement", the schemas' createOnlyProperties). Where virga must
-// replace although AWS updates in place, the Type says why.
+// replace although AWS updates in place, the Type says why (an
+// AWS::ApiGateway::Deployment's Description: virga has no
+// UpdateDeployment for REST APIs).
+//
+// # API Gateway
+//
+// REST APIs (AWS::ApiGateway::*) are service "apigateway" and HTTP APIs
+// (AWS::ApiGatewayV2::*) service "apigatewayv2", as the app names them
+// for Env.Call, although both sign as "apigateway". A RestApi with a
+// Body (an OpenAPI or Swagger document, an object or JSON or YAML text)
+// is CreateRestApi and PutRestApi (Mode, overwrite by default), then
+// UpdateRestApi to put the template's Name, Description and other
+// settings over the document's, as AWS does; one without a Name is
+// named by the document's title. Methods are PutMethod, their responses,
+// PutIntegration and the integration's responses, and are put again
+// whole on an update; a method's Ref is a generated name, since API
+// Gateway names methods by API, resource and verb. A Deployment with
+// StageName makes or moves that stage and deletes it with itself if the
+// stage still shows it. An HTTP API's ApiEndpoint is
+// http://ID.execute-api.localhost:PORT, on the port of virga's endpoint.
 //
 // # Names
 //
@@ -58,16 +77,26 @@
 // that templates wire them into functions and schedules, but no identity
 // or permission exists anywhere. AWS::CloudFormation::WaitConditionHandle
 // is a no-op whose Ref is a URL nothing answers yet.
+// AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
+// which virga does not write), AWS::ApiGateway::UsagePlan and
+// AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's
+// form: virga has no usage plans, throttling or API keys (a method that
+// requires a key only requires the x-api-key header to be present).
 //
 // Some properties have no effect in virga and are accepted without
 // one: a table's PointInTimeRecoverySpecification and
 // ContributorInsightsSpecification, a function's or alias's provisioned
 // concurrency, a log group's LogGroupClass and DataProtectionPolicy, an
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
-// Policy. Properties that would change what a resource does, and that
-// virga cannot honour, fail instead: a table's
+// Policy, a REST API stage's AccessLogSetting, an HTTP API stage's
+// AccessPolicyId. Properties that would change what a resource does, and
+// that virga cannot honour, fail instead: a table's
 // KinesisStreamSpecification and ImportSourceSpecification, a function's
 // ImageUri, a change of a log group's KmsKeyId, nested stacks
-// (AWS::CloudFormation::Stack). An SNS subscription's Region is ignored:
+// (AWS::CloudFormation::Stack), API definitions in S3 (BodyS3Location),
+// a RestApi's import Parameters other than ignore and basepath=ignore
+// (in-process calls carry no query map), canary settings of REST API
+// deployments and stages, and an AWS::ApiGatewayV2::Api with a Body
+// (virga's API Gateway has no ImportApi yet). An SNS subscription's Region is ignored:
 // virga is one region.
 package providers

@@ -174,6 +174,7 @@ var notFoundCodes = map[string]bool{
 	"ResourceNotFoundException":               true, // DynamoDB, Lambda, EventBridge, Scheduler, Logs
 	"NotFound":                                true, // SNS topics and subscriptions
 	"ResourceNotFound":                        true, // SNS tagging
+	"NotFoundException":                       true, // API Gateway
 	"QueueDoesNotExist":                       true, // SQS (awsJson)
 	"AWS.SimpleQueueService.NonExistentQueue": true, // SQS (awsQuery)
 }

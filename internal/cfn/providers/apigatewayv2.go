@@ -1,0 +1,579 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/virga/virga/internal/cfn/resource"
+)
+
+// API Gateway's HTTP APIs (service "apigatewayv2"). Their update
+// operations take the members that change, so a change of properties is
+// the members that differ, with the defaults of those a template drops.
+
+func init() {
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::Api",
+		Provider:   httpAPI{},
+		Replace:    []string{"ProtocolType"},
+		Attributes: []string{"ApiEndpoint", "ApiId"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::Route",
+		Provider:   httpRoute{},
+		Replace:    []string{"ApiId"},
+		Attributes: []string{"RouteId"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::Integration",
+		Provider:   httpIntegration{},
+		Replace:    []string{"ApiId"},
+		Attributes: []string{"IntegrationId"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::Stage",
+		Provider:   httpStage{},
+		Replace:    []string{"ApiId", "StageName"},
+		Attributes: []string{},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::Deployment",
+		Provider:   httpDeployment{},
+		Replace:    []string{"ApiId"},
+		Attributes: []string{"DeploymentId"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::Authorizer",
+		Provider:   httpAuthorizer{},
+		Replace:    []string{"ApiId"},
+		Attributes: []string{"AuthorizerId"},
+	})
+}
+
+var httpAPIKinds = map[string]kind{
+	"TimeoutInMillis": number, "AuthorizerResultTtlInSeconds": number, "MaxAge": number,
+	"ThrottlingBurstLimit": number, "ThrottlingRateLimit": number,
+	"AutoDeploy": boolean, "AllowCredentials": boolean, "EnableSimpleResponses": boolean, "ApiKeyRequired": boolean,
+	"DisableExecuteApiEndpoint": boolean, "DisableSchemaValidation": boolean, "FailOnWarnings": boolean,
+	"DataTraceEnabled": boolean, "DetailedMetricsEnabled": boolean, "Required": boolean,
+}
+
+// HTTP APIs' defaults, which an update puts back when a template drops
+// the property.
+const (
+	defaultRouteSelection  = "$request.method $request.path"
+	defaultAPIKeySelection = "$request.header.x-api-key"
+	defaultHTTPTimeout     = 30000 // milliseconds, also the largest
+)
+
+// httpAPI is AWS::ApiGatewayV2::Api: CreateApi (quick create included:
+// Target, RouteKey, CredentialsArn), UpdateApi, DeleteCorsConfiguration
+// and the tagging operations. An API defined by an OpenAPI document
+// (Body) would be ImportApi's, which virga's API Gateway does not
+// implement yet: it fails saying so. Its physical ID and Ref are the
+// API's id; ApiEndpoint is where virga serves it.
+type httpAPI struct{}
+
+// httpAPIMembers are the members CreateApi and UpdateApi take.
+var httpAPIMembers = memberList{
+	{prop: "Name"},
+	{prop: "Description", reset: ""},
+	{prop: "Version", reset: ""},
+	{prop: "RouteSelectionExpression", reset: defaultRouteSelection},
+	{prop: "ApiKeySelectionExpression", reset: defaultAPIKeySelection},
+	{prop: "DisableExecuteApiEndpoint", reset: false},
+	{prop: "DisableSchemaValidation", reset: false},
+	{prop: "CorsConfiguration", conv: lowerKeys},
+	{prop: "CredentialsArn"},
+	{prop: "RouteKey"},
+	{prop: "Target"},
+}
+
+func (httpAPI) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	if p.has("Body") || p.has("BodyS3Location") {
+		return importHTTPAPI(ctx, r, p)
+	}
+	in := map[string]any{}
+	if p.has("ProtocolType") {
+		in["protocolType"] = p.str("ProtocolType")
+	}
+	if err := httpAPIMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	if tags := tagsOf(p["Tags"]); len(tags) > 0 {
+		in["tags"] = anyMap(tags)
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateApi", in)
+	if err != nil {
+		return nil, err
+	}
+	return httpAPIResult(r, outStr(out, "apiId")), nil
+}
+
+// importHTTPAPI makes an API from its OpenAPI document with ImportApi,
+// then gives it the template's settings over the document's.
+func importHTTPAPI(ctx context.Context, r *resource.Request, p props) (*resource.Result, error) {
+	in, err := httpDefinitionInput(p)
+	if err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, httpAPIs, "ImportApi", in)
+	if err != nil {
+		return nil, importError(err)
+	}
+	id := outStr(out, "apiId")
+	upd := map[string]any{"ApiId": id}
+	if n, err := httpAPIMembers.changes(upd, nil, p); err != nil || n > 0 {
+		if err == nil {
+			_, err = call(ctx, r, httpAPIs, "UpdateApi", upd)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := retagAPIGateway(ctx, r, httpAPIs, httpAPIARN(r, id), nil, tagsOf(p["Tags"])); err != nil {
+		return nil, err
+	}
+	return httpAPIResult(r, id), nil
+}
+
+// httpDefinitionInput is the input of ImportApi and ReimportApi.
+func httpDefinitionInput(p props) (map[string]any, error) {
+	if !p.has("Body") {
+		return nil, fmt.Errorf("AWS::ApiGatewayV2::Api: %w", errNoS3Definition)
+	}
+	body, err := jsonText(p["Body"])
+	if err != nil {
+		return nil, err
+	}
+	in := map[string]any{"body": body}
+	if p.has("BasePath") {
+		in["Basepath"] = p.str("BasePath")
+	}
+	if p.has("FailOnWarnings") {
+		in["FailOnWarnings"] = p.flag("FailOnWarnings")
+	}
+	return in, nil
+}
+
+// importError explains an import that virga cannot do.
+func importError(err error) error {
+	if isNotImplemented(err) {
+		return fmt.Errorf("AWS::ApiGatewayV2::Api: an API defined by an OpenAPI document (Body) is not supported by virga yet, "+
+			"whose API Gateway has no ImportApi; define its routes as AWS::ApiGatewayV2::Route and Integration resources instead (%w)", err)
+	}
+	return err
+}
+
+func (httpAPI) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	id := r.PhysicalID
+	if (p.has("Body") || p.has("BodyS3Location")) && changed(old, p, "Body", "BodyS3Location", "BasePath", "FailOnWarnings") {
+		in, err := httpDefinitionInput(p)
+		if err != nil {
+			return nil, err
+		}
+		in["ApiId"] = id
+		if _, err := call(ctx, r, httpAPIs, "ReimportApi", in); err != nil {
+			return nil, importError(err)
+		}
+	}
+	in := map[string]any{"ApiId": id}
+	n, err := httpAPIMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateApi", in); err != nil {
+			return nil, err
+		}
+	}
+	if old.has("CorsConfiguration") && !p.has("CorsConfiguration") {
+		if _, err := call(ctx, r, httpAPIs, "DeleteCorsConfiguration", map[string]any{"ApiId": id}); err != nil {
+			return nil, err
+		}
+	}
+	if err := retagAPIGateway(ctx, r, httpAPIs, httpAPIARN(r, id), tagsOf(old["Tags"]), tagsOf(p["Tags"])); err != nil {
+		return nil, err
+	}
+	return httpAPIResult(r, id), nil
+}
+
+func (httpAPI) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteApi", map[string]any{"ApiId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+func httpAPIResult(r *resource.Request, id string) *resource.Result {
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"ApiId": id, "ApiEndpoint": httpAPIEndpoint(r, id)}}
+}
+
+// httpAPIEndpoint is where virga serves an API's $default stage:
+// http://ID.execute-api.localhost:PORT, on the port of virga's endpoint.
+func httpAPIEndpoint(r *resource.Request, id string) string {
+	host := id + ".execute-api.localhost"
+	if u, err := url.Parse(r.Env.Endpoint); err == nil && u.Port() != "" {
+		host += ":" + u.Port()
+	}
+	return "http://" + host
+}
+
+// httpAPIARN is the ARN API Gateway tags an HTTP API by.
+func httpAPIARN(r *resource.Request, id string) string {
+	return "arn:aws:apigateway:" + r.Env.Region + "::/apis/" + id
+}
+
+// httpRoute is AWS::ApiGatewayV2::Route: CreateRoute and UpdateRoute.
+// Its physical ID and Ref are the route's id.
+type httpRoute struct{}
+
+var routeMembers = memberList{
+	{prop: "RouteKey"},
+	{prop: "Target", reset: ""},
+	{prop: "ApiKeyRequired", reset: false},
+	{prop: "OperationName", reset: ""},
+	{prop: "RequestModels", conv: stringMapValue, reset: map[string]any{}},
+	{prop: "RequestParameters", conv: routeParameters, reset: map[string]any{}},
+	{prop: "ModelSelectionExpression", reset: ""},
+	{prop: "RouteResponseSelectionExpression", reset: ""},
+}
+
+// routeAuthMembers are a route's authorization, which an update gives
+// whole when any part of it changes, since UpdateRoute checks the
+// authorizer against the type.
+var routeAuthMembers = memberList{
+	{prop: "AuthorizationType"},
+	{prop: "AuthorizerId"},
+	{prop: "AuthorizationScopes"},
+}
+
+func (httpRoute) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId")}
+	if err := routeMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	if err := routeAuthMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateRoute", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "routeId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"RouteId": id}}, nil
+}
+
+func (httpRoute) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "RouteId": r.PhysicalID}
+	n, err := routeMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if changed(old, p, "AuthorizationType", "AuthorizerId", "AuthorizationScopes") {
+		if err := routeAuthMembers.add(in, p); err != nil {
+			return nil, err
+		}
+		if !p.has("AuthorizationType") {
+			in["authorizationType"] = "NONE"
+		}
+		if !p.has("AuthorizationScopes") {
+			in["authorizationScopes"] = []any{} // else UpdateRoute keeps a JWT route's scopes
+		}
+		n++
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateRoute", in); err != nil {
+			return nil, err
+		}
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"RouteId": r.PhysicalID}}, nil
+}
+
+func (httpRoute) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteRoute", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "RouteId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// httpIntegration is AWS::ApiGatewayV2::Integration: CreateIntegration
+// and UpdateIntegration. Its physical ID and Ref are the integration's
+// id.
+type httpIntegration struct{}
+
+var httpIntegrationMembers = memberList{
+	{prop: "IntegrationType"},
+	{prop: "IntegrationUri"},
+	{prop: "IntegrationMethod"},
+	{prop: "IntegrationSubtype"},
+	{prop: "PayloadFormatVersion"},
+	{prop: "TimeoutInMillis", reset: defaultHTTPTimeout},
+	{prop: "ConnectionType"},
+	{prop: "ConnectionId"},
+	{prop: "CredentialsArn", reset: ""},
+	{prop: "Description", reset: ""},
+	{prop: "PassthroughBehavior"},
+	{prop: "ContentHandlingStrategy"},
+	{prop: "RequestParameters", conv: stringMapValue},
+	{prop: "RequestTemplates", conv: stringMapValue},
+	{prop: "ResponseParameters", conv: responseParameters},
+	{prop: "TemplateSelectionExpression"},
+	{prop: "TlsConfig", conv: lowerKeys},
+}
+
+func (httpIntegration) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId")}
+	if err := httpIntegrationMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateIntegration", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "integrationId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"IntegrationId": id}}, nil
+}
+
+func (httpIntegration) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "IntegrationId": r.PhysicalID}
+	n, err := httpIntegrationMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateIntegration", in); err != nil {
+			return nil, err
+		}
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"IntegrationId": r.PhysicalID}}, nil
+}
+
+func (httpIntegration) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteIntegration", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "IntegrationId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// httpStage is AWS::ApiGatewayV2::Stage: CreateStage, UpdateStage and
+// the tagging operations. Its physical ID and Ref are the stage's name.
+// AccessPolicyId (for WebSocket APIs) is accepted without effect.
+type httpStage struct{}
+
+var httpStageMembers = memberList{
+	{prop: "AutoDeploy", reset: false},
+	{prop: "DeploymentId"},
+	{prop: "Description", reset: ""},
+	{prop: "StageVariables", conv: stringMapValue, reset: map[string]any{}},
+	{prop: "AccessLogSettings", conv: lowerKeys, reset: map[string]any{}},
+	{prop: "DefaultRouteSettings", conv: lowerKeys, reset: map[string]any{}},
+	{prop: "RouteSettings", conv: routeSettings, reset: map[string]any{}},
+	{prop: "ClientCertificateId", reset: ""},
+}
+
+func (httpStage) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	name := p.str("StageName")
+	in := map[string]any{"ApiId": p.str("ApiId"), "stageName": name}
+	if err := httpStageMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	if tags := tagsOf(p["Tags"]); len(tags) > 0 {
+		in["tags"] = anyMap(tags)
+	}
+	if _, err := call(ctx, r, httpAPIs, "CreateStage", in); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{}}, nil
+}
+
+func (httpStage) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	api, name := p.str("ApiId"), r.PhysicalID
+	in := map[string]any{"ApiId": api, "StageName": name}
+	n, err := httpStageMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateStage", in); err != nil {
+			return nil, err
+		}
+	}
+	if err := retagAPIGateway(ctx, r, httpAPIs, httpAPIARN(r, api)+"/stages/"+name, tagsOf(old["Tags"]), tagsOf(p["Tags"])); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{}}, nil
+}
+
+func (httpStage) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteStage", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "StageName": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// httpDeployment is AWS::ApiGatewayV2::Deployment: CreateDeployment,
+// which with StageName also points that stage at it; updates change its
+// description (UpdateDeployment) or point another stage at it. Its
+// physical ID and Ref are the deployment's id.
+type httpDeployment struct{}
+
+func (httpDeployment) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	in := map[string]any{"ApiId": p.str("ApiId")}
+	if p.has("Description") {
+		in["description"] = p.str("Description")
+	}
+	if p.has("StageName") {
+		in["stageName"] = p.str("StageName")
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateDeployment", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "deploymentId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"DeploymentId": id}}, nil
+}
+
+func (httpDeployment) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := props(r.Properties), props(r.OldProperties)
+	api, id := p.str("ApiId"), r.PhysicalID
+	if changed(old, p, "Description") {
+		if _, err := call(ctx, r, httpAPIs, "UpdateDeployment", map[string]any{
+			"ApiId": api, "DeploymentId": id, "description": p.str("Description"),
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if name := p.str("StageName"); name != "" && changed(old, p, "StageName") {
+		if _, err := call(ctx, r, httpAPIs, "UpdateStage", map[string]any{"ApiId": api, "StageName": name, "deploymentId": id}); err != nil {
+			return nil, err
+		}
+	}
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"DeploymentId": id}}, nil
+}
+
+func (httpDeployment) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteDeployment", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "DeploymentId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// httpAuthorizer is AWS::ApiGatewayV2::Authorizer: CreateAuthorizer and
+// UpdateAuthorizer. Its physical ID and Ref are the authorizer's id.
+type httpAuthorizer struct{}
+
+var httpAuthorizerMembers = memberList{
+	{prop: "Name"},
+	{prop: "AuthorizerType"},
+	{prop: "AuthorizerUri"},
+	{prop: "AuthorizerCredentialsArn", reset: ""},
+	{prop: "AuthorizerPayloadFormatVersion"},
+	{prop: "AuthorizerResultTtlInSeconds"},
+	{prop: "EnableSimpleResponses", reset: false},
+	{prop: "IdentitySource"},
+	{prop: "IdentityValidationExpression", reset: ""},
+	{prop: "JwtConfiguration", conv: lowerKeys},
+}
+
+func (httpAuthorizer) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId")}
+	if err := httpAuthorizerMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateAuthorizer", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "authorizerId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"AuthorizerId": id}}, nil
+}
+
+func (httpAuthorizer) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "AuthorizerId": r.PhysicalID}
+	n, err := httpAuthorizerMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateAuthorizer", in); err != nil {
+			return nil, err
+		}
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"AuthorizerId": r.PhysicalID}}, nil
+}
+
+func (httpAuthorizer) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteAuthorizer", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "AuthorizerId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// tagsOf reads tags given as CloudFormation's list of {Key, Value} or,
+// as AWS::ApiGatewayV2's types take them, as an object.
+func tagsOf(v any) map[string]string {
+	if _, ok := v.([]any); ok {
+		return tagMap(v)
+	}
+	m := stringMap(jsonObject(v))
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, e := range m {
+		out[k] = fmt.Sprint(e)
+	}
+	return out
+}
+
+// routeParameters converts a route's RequestParameters, whose values are
+// {Required: bool}, to the API's ({required: bool}).
+func routeParameters(v any) (any, error) { return mapOfObjects(v) }
+
+// routeSettings converts a stage's RouteSettings, by route key, to the
+// API's; templates may give them as JSON text.
+func routeSettings(v any) (any, error) { return mapOfObjects(v) }
+
+// mapOfObjects converts a map whose values are objects with
+// CloudFormation's property names to the API's members.
+func mapOfObjects(v any) (any, error) {
+	m, ok := jsonObject(v).(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("expected an object, not %T", v)
+	}
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		o, err := lowerKeys(e)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		out[k] = o
+	}
+	return out, nil
+}
+
+// responseParameters converts an integration's ResponseParameters, by
+// status code: CloudFormation's {ResponseParameters: [{Destination,
+// Source}]} or the API's map of destinations to sources.
+func responseParameters(v any) (any, error) {
+	m, ok := jsonObject(v).(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("expected an object, not %T", v)
+	}
+	out := make(map[string]any, len(m))
+	for code, e := range m {
+		params := props(asMap(jsonObject(e)))
+		if list := params.list("ResponseParameters"); list != nil {
+			dst := map[string]any{}
+			for _, x := range list {
+				rp := props(asMap(x))
+				dst[rp.str("Destination")] = rp.str("Source")
+			}
+			out[code] = dst
+			continue
+		}
+		out[code] = stringMap(params)
+	}
+	return out, nil
+}
