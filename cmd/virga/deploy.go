@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/virga/virga/internal/cfn/template"
+	"github.com/virga/virga/internal/lambda"
 )
 
 // artifactBucket is where virga deploy's packages live (internal/artifacts).
@@ -85,6 +87,9 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	abs, _ := filepath.Abs(f.template)
 	if f.stack == "" {
 		f.stack = sanitizeStackName(filepath.Base(filepath.Dir(abs)))
+	}
+	for _, n := range modernizeRuntimes(t.Tree) {
+		fmt.Fprintln(log, "notice:", n)
 	}
 	for _, c := range findCode(t.Tree, filepath.Dir(abs)) {
 		zip, err := build(ctx, c, log)
@@ -174,6 +179,47 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	}
 	fmt.Fprintf(out, "Successfully created/updated stack - %s\n", f.stack)
 	return nil
+}
+
+// modernizeRuntimes replaces, in a template's functions (and Globals),
+// runtimes AWS Lambda has retired with the ones it recommends instead,
+// and says so: such templates, AWS's own SAM hello world among them,
+// still deploy with virga deploy. aws cloudformation deploy refuses them,
+// as AWS does.
+func modernizeRuntimes(tree map[string]any) []string {
+	var notes []string
+	fix := func(where string, props map[string]any) {
+		rt, _ := props["Runtime"].(string)
+		if next, retired := lambda.Successor(rt); retired {
+			props["Runtime"] = next
+			notes = append(notes, fmt.Sprintf("%s: runtime %s is retired on AWS Lambda; virga deploy runs it as %s", where, rt, next))
+		}
+	}
+	if g, ok := tree["Globals"].(map[string]any); ok {
+		if fn, ok := g["Function"].(map[string]any); ok {
+			fix("Globals.Function", fn)
+		}
+	}
+	resources, _ := tree["Resources"].(map[string]any)
+	for _, id := range sortedIDs(resources) {
+		res, _ := resources[id].(map[string]any)
+		switch res["Type"] {
+		case "AWS::Serverless::Function", "AWS::Lambda::Function":
+			if props, ok := res["Properties"].(map[string]any); ok {
+				fix(id, props)
+			}
+		}
+	}
+	return notes
+}
+
+func sortedIDs(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // sanitizeStackName makes a directory name a valid stack name.

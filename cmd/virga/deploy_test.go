@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,4 +194,82 @@ Resources:
 	}
 	cancel()
 	<-done
+}
+
+// helloWorld is the SAM template of AWS's documentation.
+const helloWorld = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Description: Hello World SAM Template
+Globals:
+  Function:
+    Timeout: 3
+Resources:
+  HelloWorldFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: hello_world/
+      Handler: app.lambda_handler
+      Runtime: python3.8
+      Events:
+        HelloWorld:
+          Type: Api
+          Properties:
+            Path: /hello
+            Method: get
+Outputs:
+  HelloWorldApi:
+    Description: "API Gateway endpoint URL for Prod stage for Hello World function"
+    Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/hello/"
+  HelloWorldFunction:
+    Description: "Hello World Lambda Function ARN"
+    Value: !GetAtt HelloWorldFunction.Arn
+`
+
+const helloWorldApp = `import json
+
+def lambda_handler(event, context):
+    return {"statusCode": 200, "body": json.dumps({"message": "hello world"})}
+`
+
+// TestDeployHelloWorld deploys AWS's SAM hello world with virga deploy and
+// calls GET /hello through the API the template's output names.
+func TestDeployHelloWorld(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "hello_world"), 0o755)
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(helloWorld), 0o644)
+	os.WriteFile(filepath.Join(dir, "hello_world", "app.py"), []byte(helloWorldApp), 0o644)
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "sam-app", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "notice: HelloWorldFunction: runtime python3.8 is retired on AWS Lambda; virga deploy runs it as python3.13") {
+		t.Errorf("no notice of the retired runtime:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "HelloWorldFunction: arn:aws:lambda:us-east-1:000000000000:function:sam-app-HelloWorldFunction-") {
+		t.Errorf("the function's ARN is not among the outputs:\n%s", out.String())
+	}
+	api := ""
+	for _, line := range strings.Split(out.String(), "\n") {
+		if _, v, ok := strings.Cut(line, "HelloWorldApi: "); ok {
+			api = strings.TrimSpace(v)
+		}
+	}
+	if !strings.HasPrefix(api, env.Endpoint+"/_aws/execute-api/") || !strings.HasSuffix(api, "/Prod/hello/") {
+		t.Fatalf("the API's output: %q\n%s", api, out.String())
+	}
+	res, err := http.Get(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || string(body) != `{"message": "hello world"}` {
+		t.Errorf("GET /hello: %d %s", res.StatusCode, body)
+	}
 }

@@ -67,3 +67,11 @@ func (s *Service) checkHostRuntime(r *Runtime) error {
 	}
 	return err
 }
+
+// Successor returns the runtime Lambda recommends instead of a retired
+// one, and whether runtime is retired; virga deploy uses it to run old
+// templates (AWS's own SAM hello world names python3.8) with a notice.
+func Successor(runtime string) (string, bool) {
+	next, ok := retiredRuntimes[Runtime(runtime)]
+	return string(next), ok
+}
