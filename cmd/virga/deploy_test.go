@@ -273,3 +273,134 @@ func TestDeployHelloWorld(t *testing.T) {
 		t.Errorf("GET /hello: %d %s", res.StatusCode, body)
 	}
 }
+
+const threeTier = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Timeout: 10
+    Environment:
+      Variables:
+        TABLE: !Ref Items
+Resources:
+  Items:
+    Type: AWS::Serverless::SimpleTable
+  PyItems:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - DynamoDBCrudPolicy:
+            TableName: !Ref Items
+      Events:
+        Create:
+          Type: Api
+          Properties:
+            Path: /items
+            Method: post
+        Read:
+          Type: Api
+          Properties:
+            Path: /items/{id}
+            Method: get
+  NodeItems:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: node/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Policies:
+        - DynamoDBReadPolicy:
+            TableName: !Ref Items
+      Events:
+        Read:
+          Type: HttpApi
+          Properties:
+            Path: /items/{id}
+            Method: get
+Outputs:
+  RestUrl:
+    Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod"
+  HttpUrl:
+    Value: !Sub "https://${ServerlessHttpApi}.execute-api.${AWS::Region}.amazonaws.com"
+`
+
+const threeTierPy = `import json, os
+import boto3
+
+table = boto3.resource('dynamodb').Table(os.environ['TABLE'])
+
+def handler(event, context):
+    if event['httpMethod'] == 'POST':
+        item = json.loads(event['body'])
+        table.put_item(Item=item)
+        return {'statusCode': 201, 'body': json.dumps(item)}
+    got = table.get_item(Key={'id': event['pathParameters']['id']}).get('Item')
+    return {'statusCode': 200 if got else 404, 'body': json.dumps(dict(got or {}, via='python'))}
+`
+
+const threeTierNode = `const { DynamoDBClient, GetItemCommand } = require("@aws-sdk/client-dynamodb");
+const db = new DynamoDBClient({});
+exports.handler = async (event) => {
+  const out = await db.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { id: { S: event.pathParameters.id } } }));
+  if (!out.Item) return { statusCode: 404, body: "{}" };
+  return { statusCode: 200, body: JSON.stringify({ id: out.Item.id.S, name: out.Item.name.S, via: "node" }) };
+};
+`
+
+// TestDeployThreeTier deploys a REST API and an HTTP API in front of a
+// Python (boto3) and a Node.js (AWS SDK v3) function over one table, from
+// one template: POST through the REST API creates an item, GET through
+// either API reads it back.
+func TestDeployThreeTier(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/node")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	for path, body := range map[string]string{"template.yaml": threeTier, "py/app.py": threeTierPy, "node/index.js": threeTierNode} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
+		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
+	}
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "tiers", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	urls := map[string]string{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		for _, k := range []string{"RestUrl", "HttpUrl"} {
+			if _, v, ok := strings.Cut(line, k+": "); ok {
+				urls[k] = strings.TrimSuffix(strings.TrimSpace(v), "/")
+			}
+		}
+	}
+	call := func(method, url, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := call("POST", urls["RestUrl"]+"/items", `{"id":"42","name":"answer"}`); code != 201 {
+		t.Fatalf("POST through the REST API: %d %s\n%s", code, body, out.String())
+	}
+	if code, body := call("GET", urls["RestUrl"]+"/items/42", ""); code != 200 || !strings.Contains(body, `"name": "answer"`) || !strings.Contains(body, `"via": "python"`) {
+		t.Errorf("GET through the REST API: %d %s", code, body)
+	}
+	if code, body := call("GET", urls["HttpUrl"]+"/items/42", ""); code != 200 || body != `{"id":"42","name":"answer","via":"node"}` {
+		t.Errorf("GET through the HTTP API: %d %s", code, body)
+	}
+	if code, _ := call("GET", urls["HttpUrl"]+"/items/nope", ""); code != 404 {
+		t.Errorf("a missing item: %d", code)
+	}
+}
