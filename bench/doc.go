@@ -7,8 +7,9 @@
 //	go run ./bench -only '^(get|put)/virga-disk/'
 //	go run ./bench -only '^lambda/'
 //	go run ./bench -only '^sqs/'
+//	go run ./bench -only '^apigw/'
 //
-// Four suites run. STS GetCallerIdentity, called by the same aws-sdk-go-v2
+// Five suites run. STS GetCallerIdentity, called by the same aws-sdk-go-v2
 // STS client for every row, so the rows differ only in what answers:
 //
 //	bare         a net/http handler that returns a fixed GetCallerIdentity
@@ -101,6 +102,38 @@
 // to a collector the bench serves on loopback (BENCH_COLLECTOR_URL). The
 // table shows p50 and p99 (nearest rank) of handler start − send.
 //
+// API Gateway (cells apigw/WORKLOAD/TARGET/c16, so -only '^apigw/' runs
+// it alone): plain net/http GETs of /ping at concurrency 16 (one
+// keep-alive transport per target, like the ceiling's; -concurrency does
+// not apply) through one of virga's front doors to a warm Go function,
+// ./apigwfn (aws-lambda-go, built and zipped like the echo function,
+// 128 MB), which decodes the proxy event and answers
+// {"statusCode":200,"body":PATH}; every answer must be 200 with the body
+// /ping, so no row is fast because API Gateway answered it. The
+// workloads, each created through virga's API with aws-sdk-go-v2:
+//
+//	rest  a REST API: resource {proxy+}, method GET (authorization
+//	      NONE), an AWS_PROXY integration with the function, a
+//	      deployment to stage "bench"; requested at
+//	      /_aws/execute-api/ID/bench/ping (payload format 1.0)
+//	http  an HTTP API by quick create (CreateApi with Target = the
+//	      function's ARN: route $default, auto-deployed stage
+//	      $default); requested at /_aws/execute-api/ID/ping (2.0)
+//	url   the function's URL (CreateFunctionUrlConfig, AuthType NONE);
+//	      requested at /_aws/lambda-url/ID/ping (2.0)
+//
+// and the targets, in the same rounds:
+//
+//	ceiling     the plain HTTP ceiling: a net/http server answering "ok"
+//	virga-mem   virga in-process with an in-memory store
+//	virga-disk  virga in-process on a temporary data directory
+//
+// Each virga's function gets 16 environments before any run (a burst of
+// 16 callers), which the three workloads share. "fn CPU/req" is the part
+// of CPU/req the environments used (read from /proc, in 10 ms ticks per
+// process). The target: through API Gateway, at least 0.25 of
+// the ceiling's requests/s.
+//
 // Every cell (workload × target × concurrency) is warmed up, then run for a
 // fixed duration, several times. Runs are interleaved: each round runs
 // every target of a workload and concurrency once, one after the other,
@@ -110,8 +143,8 @@
 // "vs const", "vs rie") is the median over rounds of a row's req/s divided by the
 // baseline's req/s in the same round, and "CPU/req" the CPU time per
 // request of this process plus, for dynalite, the server's process,
-// for the emulator its process and runtime, for virga's Lambda rows its
-// function environments.
+// for the emulator its process and runtime, for virga's Lambda and API
+// Gateway rows its function environments.
 //
 // Client and servers share the machine's cores: the figures include the
 // SDK's own cost (signing, encoding, decoding), which is the same for every

@@ -25,6 +25,10 @@ type result struct {
 	// servers) used, plus that of the server's own process when it runs
 	// in one (dynalite).
 	cpu time.Duration
+	// serverCPU is the part of cpu the target's own processes used
+	// (dynalite, the emulator, virga's function environments); 0 when
+	// the server is wholly in-process.
+	serverCPU time.Duration
 	// errors counts the failed calls of a cell that tolerates them (the
 	// Lambda suite's); firstErr is the first. Failed calls are not in
 	// requests or the latencies.
@@ -69,6 +73,12 @@ func (r result) cpuPerReq() float64 {
 	return float64(r.cpu.Microseconds()) / float64(max(r.requests, 1))
 }
 
+// serverCPUPerReq is the part of cpuPerReq, in µs, the target's own
+// processes used.
+func (r result) serverCPUPerReq() float64 {
+	return float64(r.serverCPU.Microseconds()) / float64(max(r.requests, 1))
+}
+
 // load runs cl with cl.c concurrent callers, each one call after another,
 // for d, and measures every call. Any failed call fails the run, so that
 // a row is not fast because it answers errors, unless the cell counts
@@ -81,7 +91,7 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	errs := make([]error, cl.c)
 	failed := make([]callErrors, cl.c)
 	var wg sync.WaitGroup
-	cpu0 := cl.cpuNow()
+	cpu0, srv0 := cl.cpuNow()
 	calls0, msgs0 := cl.tally.read()
 	start := time.Now()
 	deadline := start.Add(d)
@@ -102,7 +112,8 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := cl.cpuNow() - cpu0
+	cpu1, srv1 := cl.cpuNow()
+	cpu, srv := cpu1-cpu0, srv1-srv0
 	calls1, msgs1 := cl.tally.read()
 	for _, err := range errs {
 		if err != nil {
@@ -113,7 +124,7 @@ func load(ctx context.Context, cl *cell, d time.Duration) (result, error) {
 	for _, l := range lat {
 		all = append(all, l...)
 	}
-	r := result{requests: len(all), elapsed: elapsed, cpu: cpu, calls: calls1 - calls0, messages: msgs1 - msgs0}
+	r := result{requests: len(all), elapsed: elapsed, cpu: cpu, serverCPU: srv, calls: calls1 - calls0, messages: msgs1 - msgs0}
 	for _, f := range failed {
 		r.errors += f.n
 		if r.firstErr == nil {

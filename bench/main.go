@@ -42,8 +42,8 @@ func parseFlags() (flags, error) {
 	flag.DurationVar(&f.duration, "duration", time.Second, "measured time per cell and run")
 	flag.DurationVar(&f.warmup, "warmup", 200*time.Millisecond, "unmeasured time before each run of a cell")
 	flag.IntVar(&f.repeat, "repeat", 3, "runs per cell; the median run is reported")
-	flag.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent callers (STS and DynamoDB; Lambda's are the issue's, 1 and 8, SQS's 1 and 16)")
-	flag.StringVar(&only, "only", "", "run only the cells whose name matches this `regexp`: target/cN for STS (e.g. virga-sigv4/c16), workload/target/cN for DynamoDB (e.g. get/virga-disk/c16), lambda/invoke/target/cN and lambda/cold/target for Lambda (e.g. '^lambda/' for all of it), sqs/workload/target/cN and sqs/esm/target for SQS (e.g. '^sqs/')")
+	flag.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent callers (STS and DynamoDB; Lambda's are the issue's, 1 and 8, SQS's 1 and 16, API Gateway's 16)")
+	flag.StringVar(&only, "only", "", "run only the cells whose name matches this `regexp`: target/cN for STS (e.g. virga-sigv4/c16), workload/target/cN for DynamoDB (e.g. get/virga-disk/c16), lambda/invoke/target/cN and lambda/cold/target for Lambda (e.g. '^lambda/' for all of it), sqs/workload/target/cN and sqs/esm/target for SQS (e.g. '^sqs/'), apigw/workload/target/cN for API Gateway (e.g. '^apigw/')")
 	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	flag.StringVar(&f.blockprofile, "blockprofile", "", "write a profile of where goroutines waited (channels, select, locks; sampled, about one event per 10 µs of waiting) during the measured runs to this file: for rows that leave the cores idle")
 	flag.Parse()
@@ -69,7 +69,8 @@ func parseFlags() (flags, error) {
 const (
 	suiteSTS      = "sts"
 	suiteDynamoDB = "dynamodb"
-	// suiteLambda is in lambda.go, suiteSQS in sqs.go.
+	// suiteLambda is in lambda.go, suiteSQS in sqs.go, suiteAPIGW in
+	// apigw.go.
 )
 
 // cell is one target at one concurrency, for one workload, and its runs.
@@ -94,7 +95,7 @@ type cell struct {
 
 // name is what -only matches and the progress lines show.
 func (cl *cell) name() string {
-	if cl.suite == suiteLambda || cl.suite == suiteSQS {
+	if cl.suite == suiteLambda || cl.suite == suiteSQS || cl.suite == suiteAPIGW {
 		return fmt.Sprintf("%s/%s/%s/c%d", cl.suite, cl.workload, cl.target, cl.c)
 	}
 	if cl.workload == "" {
@@ -106,12 +107,13 @@ func (cl *cell) name() string {
 // group is what cells run interleaved with, and compare to.
 func (cl *cell) group() string { return fmt.Sprintf("%s/%s/%d", cl.suite, cl.workload, cl.c) }
 
-func (cl *cell) cpuNow() time.Duration {
-	d := processCPU()
+// cpuNow is the CPU time used so far by this process and the target's own
+// processes (total), and by the latter alone (server).
+func (cl *cell) cpuNow() (total, server time.Duration) {
 	if cl.serverCPU != nil {
-		d += cl.serverCPU()
+		server = cl.serverCPU()
 	}
-	return d
+	return processCPU() + server, server
 }
 
 // plan lists every cell the flags select, before any server starts, so
@@ -154,6 +156,11 @@ func plan(f flags) ([]*cell, []*coldCell, []*esmCell) {
 	}
 	for _, sc := range sqsCells {
 		add(&cell{suite: suiteSQS, workload: sc.workload, target: sc.target, c: sc.c, tally: &tally{}})
+	}
+	for _, w := range apigwWorkloads {
+		for _, t := range apigwTargetNames {
+			add(&cell{suite: suiteAPIGW, workload: w, target: t, c: apigwConcurrency})
+		}
 	}
 	var esm []*esmCell
 	for _, t := range esmTargets {
@@ -279,6 +286,14 @@ func run() error {
 		printSQSChecks(os.Stdout, sqsRows, esm)
 		fmt.Println()
 	}
+	if apigwRows := rowsOf(cells, suiteAPIGW, ceilingName); len(apigwRows) > 0 {
+		fmt.Printf("API Gateway: plain net/http GET %s through each front door to a warm Go function (./apigwfn, aws-lambda-go, provided.al2023, 128 MB) answering a proxy response; %d runs of %v per cell, each after %v warm-up; median run shown.\n\n",
+			apigwPath, f.repeat, f.duration, f.warmup)
+		printAPIGWTable(os.Stdout, apigwRows)
+		fmt.Println()
+		printAPIGWChecks(os.Stdout, apigwRows)
+		fmt.Println()
+	}
 	for _, n := range notes {
 		fmt.Println("Note:", n)
 	}
@@ -376,6 +391,20 @@ func bindTargets(ctx context.Context, f flags, cells []*cell, cold []*coldCell, 
 			ec.send = t.esm[ec.target]
 		}
 		b.sqs = t
+	}
+	if len(need[suiteAPIGW]) > 0 {
+		t, s, n, err := startAPIGWTargets(ctx, need[suiteAPIGW])
+		stops = append(stops, s)
+		notes = append(notes, n...)
+		if err != nil {
+			return stop, notes, b, err
+		}
+		for _, cl := range cells {
+			if cl.suite == suiteAPIGW {
+				cl.call = t.calls[cl.workload+"/"+cl.target]
+				cl.serverCPU = t.serverCPU[cl.target]
+			}
+		}
 	}
 	return stop, notes, b, nil
 }

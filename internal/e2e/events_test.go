@@ -275,3 +275,35 @@ func TestEventBridgeToSNS(t *testing.T) {
 		t.Errorf("SNS envelope: %s", aws.ToString(m.Body))
 	}
 }
+
+// TestEventBridgeCronRule checks that a cron rule fires at its instants:
+// every quarter hour, on a fake clock.
+func TestEventBridgeCronRule(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	eb := eventbridge.NewFromConfig(env.Config)
+	qc := sqs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	q := newQueue(t, qc, "quarters")
+	// Start just after a quarter hour.
+	now := env.Clock.Now().UTC()
+	next := now.Truncate(15 * time.Minute).Add(15 * time.Minute)
+	env.Clock.Set(next.Add(-14 * time.Minute))
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("quarterly"), ScheduleExpression: aws.String("cron(0/15 * * * ? *)")}); err != nil {
+		t.Fatal(err)
+	}
+	eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("quarterly"), Targets: []ebtypes.Target{
+		{Id: aws.String("q"), Arn: aws.String(queueARN("quarters")), InputPath: aws.String("$.time")}}})
+	env.Clock.Set(next.Add(-time.Second))
+	noMessage(t, qc, q)
+	env.Clock.Set(next.Add(time.Second))
+	if m := receiveOne(t, qc, q); aws.ToString(m.Body) != `"`+next.Format("2006-01-02T15:04:05Z")+`"` {
+		t.Errorf("fired for %s, want %s", aws.ToString(m.Body), next.Format(time.RFC3339))
+	}
+	env.Clock.Set(next.Add(14 * time.Minute))
+	noMessage(t, qc, q)
+	env.Clock.Set(next.Add(15*time.Minute + time.Second))
+	if m := receiveOne(t, qc, q); aws.ToString(m.Body) != `"`+next.Add(15*time.Minute).Format("2006-01-02T15:04:05Z")+`"` {
+		t.Errorf("second firing: %s", aws.ToString(m.Body))
+	}
+}
