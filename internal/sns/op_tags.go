@@ -38,7 +38,7 @@ func (s *Service) taggedTopic(arn string) (*topic, error) {
 	return t, err
 }
 
-func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*emptyResult, error) {
+func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error) {
 	tags, err := checkTags(in.Tags)
 	if err != nil {
 		return nil, err
@@ -62,10 +62,10 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*emp
 		return nil, err
 	}
 	t.rec = rec
-	return &emptyResult{}, nil
+	return &TagResourceResponse{}, nil
 }
 
-func (s *Service) untagResource(ctx context.Context, in *UntagResourceRequest) (*emptyResult, error) {
+func (s *Service) untagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.taggedTopic(*in.ResourceArn)
@@ -81,7 +81,7 @@ func (s *Service) untagResource(ctx context.Context, in *UntagResourceRequest) (
 		return nil, err
 	}
 	t.rec = rec
-	return &emptyResult{}, nil
+	return &UntagResourceResponse{}, nil
 }
 
 func (s *Service) listTagsForResource(ctx context.Context, in *ListTagsForResourceRequest) (*ListTagsForResourceResponse, error) {

@@ -29,11 +29,3 @@ func (s *Service) operations() []awsproto.Operation {
 
 // noOutput is the empty result of operations that return nothing.
 type noOutput struct{}
-
-// emptyResult is the output of TagResource and UntagResource, whose
-// result AWS's model declares with no members. SDKs look for its element
-// (<TagResourceResult/>) in the response, and awsQuery writes the element
-// only around members, so emptyResult has one that is never set.
-type emptyResult struct {
-	Unset *string
-}
