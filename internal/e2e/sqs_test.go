@@ -144,6 +144,13 @@ func TestSQSQueueLifecycle(t *testing.T) {
 	if !errors.As(err, &dne) {
 		t.Errorf("SendMessage to a deleted queue: %v", err)
 	}
+	_, err = c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("orders")})
+	var recently *types.QueueDeletedRecently
+	if !errors.As(err, &recently) {
+		t.Errorf("recreating a queue at once: %v", err)
+	}
+	wantSQSError(t, "recreating a queue at once", err, "AWS.SimpleQueueService.QueueDeletedRecently",
+		"You must wait 60 seconds after deleting a queue before you can create another queue with the same name.")
 }
 
 func TestSQSSendReceiveDelete(t *testing.T) {

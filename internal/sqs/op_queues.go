@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/awsproto"
 )
@@ -39,6 +40,11 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "CancelMessageMoveTask", Handler: awsproto.Handle(s.cancelMessageMoveTask)},
 	}
 }
+
+// queueNameCooldown is how long a deleted queue's name stays taken: "you
+// must wait at least 60 seconds before creating a queue with the same
+// name".
+const queueNameCooldown = 60 * time.Second
 
 // validQueueName applies SQS's naming rule: 1 to 80 alphanumeric
 // characters, hyphens or underscores, and ".fifo" at the end of a FIFO
@@ -77,6 +83,9 @@ func (s *Service) createQueue(ctx context.Context, in *CreateQueueRequest) (*Cre
 	attrs, err := checkAttributes(in.Attributes, fifo, true, func(arn string) bool { return s.queueByARN(arn) != nil })
 	if err != nil {
 		return nil, err
+	}
+	if at, ok := s.deletedAt[name]; ok && s.clock.Now().Sub(at) < queueNameCooldown {
+		return nil, ErrQueueDeletedRecently
 	}
 	if q := s.queues[name]; q != nil {
 		if diff := sameAttributes(q.rec.Attributes, attrs, fifo); diff != "" {
@@ -170,6 +179,7 @@ func (s *Service) deleteQueue(ctx context.Context, in *DeleteQueueRequest) (*noO
 		return nil, err
 	}
 	delete(s.queues, q.rec.Name)
+	s.deletedAt[q.rec.Name] = s.clock.Now()
 	q.deleted = true
 	q.notify()
 	return &noOutput{}, nil

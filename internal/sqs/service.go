@@ -47,8 +47,11 @@ type Service struct {
 	// that waits for another call.
 	mu     sync.Mutex
 	queues map[string]*queue // by name
-	nextID uint64
-	tasks  []*moveTask
+	// deletedAt remembers when each queue name was last deleted: SQS
+	// refuses the name for 60 seconds after.
+	deletedAt map[string]time.Time
+	nextID    uint64
+	tasks     []*moveTask
 }
 
 // Deps are what SQS needs.
@@ -63,7 +66,7 @@ type Deps struct {
 // New returns SQS over the store, with the queues and messages it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		queues: map[string]*queue{}}
+		queues: map[string]*queue{}, deletedAt: map[string]time.Time{}}
 	if v, err := s.store.Get(queueSeqKey()); err == nil && len(v) == 8 {
 		s.nextID = binary.BigEndian.Uint64(v)
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
