@@ -404,3 +404,62 @@ func TestDeployThreeTier(t *testing.T) {
 		t.Errorf("a missing item: %d", code)
 	}
 }
+
+// TestDeployInstallsDependencies covers the Python and Node.js build
+// steps: requirements.txt (pip, falling back with a warning to the
+// host's packages when it cannot install) and package.json (npm).
+func TestDeployInstallsDependencies(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/npm")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Handler: app.handler
+      Runtime: python3.12
+  Node:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: node/
+      Handler: index.handler
+      Runtime: nodejs20.x
+Outputs:
+  Node:
+    Value: !Ref Node
+`,
+		"py/app.py":           "import json\ndef handler(e, c):\n    return json.dumps({'ok': True})\n",
+		"py/requirements.txt": "virga-no-such-package==0.0.0\n",
+		"node/index.js":       "exports.handler = async () => ({ node: require('./package.json').name });\n",
+		"node/package.json":   `{"name": "tiny", "version": "1.0.0", "dependencies": {}}`,
+	}
+	for path, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
+		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
+	}
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "deps", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "warning: Py: pip install failed") || !strings.Contains(out.String(), "Installing Node's production dependencies") {
+		t.Errorf("virga deploy printed:\n%s", out.String())
+	}
+	name := ""
+	for _, line := range strings.Split(out.String(), "\n") {
+		if _, v, ok := strings.Cut(line, "  Node: "); ok {
+			name = strings.TrimSpace(v)
+		}
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name)})
+	if err != nil || string(res.Payload) != `{"node":"tiny"}` {
+		t.Errorf("the Node.js function: %s %v", res.Payload, err)
+	}
+}

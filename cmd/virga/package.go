@@ -154,7 +154,7 @@ func build(ctx context.Context, c codeLocation, log io.Writer) ([]byte, error) {
 		switch {
 		case strings.HasPrefix(c.runtime, "python") && hasFile(work, "requirements.txt"):
 			fmt.Fprintf(log, "Installing %s's requirements.txt\n", c.logicalID)
-			if err := runIn(ctx, work, nil, log, "python3", "-m", "pip", "install", "-q", "-r", "requirements.txt", "-t", "."); err != nil {
+			if err := runIn(ctx, work, nil, log, "python3", "-m", "pip", "install", "-q", "--retries", "1", "--timeout", "10", "-r", "requirements.txt", "-t", "."); err != nil {
 				fmt.Fprintf(log, "warning: %s: pip install failed (%v); the function will use the packages installed on this host\n", c.logicalID, err)
 			}
 		case strings.HasPrefix(c.runtime, "nodejs") && hasFile(work, "package.json"):
