@@ -12,8 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
@@ -275,5 +278,130 @@ func TestSAMDeployCLI(t *testing.T) {
 	res = env.CLI(t, "cloudformation", "delete-stack", "--stack-name", "sam-app")
 	if res.ExitCode != 0 {
 		t.Errorf("delete-stack: %s", res.Stderr)
+	}
+}
+
+const samEvents = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  Out:
+    Type: AWS::SQS::Queue
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+      StreamSpecification:
+        StreamViewType: NEW_IMAGE
+  Reporter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Timeout: 10
+      Environment:
+        Variables:
+          OUT: !Ref Out
+      Events:
+        FromTopic:
+          Type: SNS
+          Properties:
+            Topic: !Ref Topic
+        FromTable:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Table.StreamArn
+            StartingPosition: LATEST
+        FromBus:
+          Type: EventBridgeRule
+          Properties:
+            Pattern:
+              source: [app.orders]
+        EveryMinute:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 minute)
+      InlineCode: |
+        import os, boto3
+        sqs = boto3.client('sqs')
+        def handler(event, context):
+            if 'Records' in event:
+                r = event['Records'][0]
+                src = r.get('eventSource') or r.get('EventSource')
+            elif event.get('detail-type') == 'Scheduled Event':
+                src = 'schedule'
+            else:
+                src = 'eventbridge:' + event.get('source', '?')
+            sqs.send_message(QueueUrl=os.environ['OUT'], MessageBody=src)
+Outputs:
+  Out:
+    Value: !Ref Out
+  Topic:
+    Value: !Ref Topic
+  Table:
+    Value: !Ref Table
+`
+
+// TestSAMEventSources deploys a SAM function with SNS, DynamoDB,
+// EventBridgeRule and Schedule events through aws cloudformation deploy,
+// and checks that each source invokes it.
+func TestSAMEventSources(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t, e2e.WithFakeClock())
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(file, []byte(samEvents), 0o644)
+	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "events", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
+		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	ctx := context.Background()
+	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("events")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	if _, err := sns.NewFromConfig(env.Config).Publish(ctx, &sns.PublishInput{TopicArn: aws.String(outs["Topic"]), Message: aws.String("hi")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dynamodb.NewFromConfig(env.Config).PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(outs["Table"]),
+		Item: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eventbridge.NewFromConfig(env.Config).PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
+		{Source: aws.String("app.orders"), DetailType: aws.String("Placed"), Detail: aws.String(`{}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(61 * time.Second)
+	qc := sqs.NewFromConfig(env.Config)
+	seen := map[string]bool{}
+	want := []string{"aws:sns", "aws:dynamodb", "eventbridge:app.orders", "schedule"}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(seen) < len(want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sources seen: %v, want %v", seen, want)
+		}
+		out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(outs["Out"]), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range out.Messages {
+			seen[aws.ToString(m.Body)] = true
+			qc.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(outs["Out"]), ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	for _, w := range want {
+		if !seen[w] {
+			t.Errorf("no invocation from %s (seen %v)", w, seen)
+		}
 	}
 }
