@@ -165,12 +165,27 @@ func checkAttributeName(name string) error {
 	return nil
 }
 
-// checkNumber checks a Number attribute: up to 38 significant digits,
-// from -10^128 to 10^126.
+// checkNumber checks a Number attribute as SQS documents it: up to 38
+// digits of precision (leading and trailing zeros do not count), and a
+// magnitude from 10^-128 to 10^126.
 func checkNumber(name, s string) error {
+	bad := ErrInvalidParameterValue.Withf("Can't cast the value of message (user) attribute '%s' to a number.", name)
 	d, _, err := apd.NewFromString(strings.TrimSpace(s))
 	if err != nil || d.Form != apd.Finite {
-		return ErrInvalidParameterValue.Withf("Can't cast the value of message (user) attribute '%s' to a number.", name)
+		return bad
+	}
+	if d.IsZero() {
+		return nil
+	}
+	var r apd.Decimal
+	r.Reduce(d)
+	digits := r.NumDigits()
+	if digits > 38 {
+		return bad
+	}
+	// The magnitude is about 10^(exponent + digits - 1).
+	if mag := int64(r.Exponent) + digits - 1; mag > 126 || mag < -128 {
+		return bad
 	}
 	return nil
 }

@@ -226,3 +226,16 @@ func TestSQSReceiveRequestAttemptID(t *testing.T) {
 		t.Fatalf("after five minutes the id should start a new receive: %+v", third)
 	}
 }
+
+func TestSQSNumberAttributes(t *testing.T) {
+	for v, ok := range map[string]bool{
+		"0": true, "-1.5": true, "1e126": true, "9.99e126": true, "1e127": false, "1e-128": true, "1e-129": false,
+		"12345678901234567890123456789012345678": true, "123456789012345678901234567890123456789": false,
+		"1000000000000000000000000000000000000000000": true, // trailing zeros do not count
+		"0.000100": true, "abc": false, "NaN": false, "Infinity": false, "": false,
+	} {
+		if err := checkNumber("n", v); (err == nil) != ok {
+			t.Errorf("%q: %v, want ok=%v", v, err, ok)
+		}
+	}
+}
