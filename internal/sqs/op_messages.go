@@ -499,7 +499,14 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 	}
 	s.mu.Unlock()
 	if b.Len() > 0 {
-		if err := b.Commit(); err != nil {
+		// Receive state only counts receives and defers visibility: if a
+		// crash loses it, the message comes back sooner, as at-least-once
+		// delivery allows. A move to a dead-letter queue waits for its sync.
+		commit := b.CommitNoWait
+		if len(moves) > 0 {
+			commit = b.Commit
+		}
+		if err := commit(); err != nil {
 			return nil, err
 		}
 	}
@@ -727,7 +734,9 @@ func (s *Service) deleteHandles(q *queue, handles []string) (errs []error, err e
 	if len(gone) == 0 {
 		return errs, nil
 	}
-	if err := b.Commit(); err != nil {
+	// A delete lost in a crash is a redelivery, which at-least-once
+	// delivery allows: it need not wait for its sync.
+	if err := b.CommitNoWait(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

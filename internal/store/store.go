@@ -76,6 +76,17 @@ type Batch interface {
 	// be called.
 	Commit() error
 
+	// CommitNoWait applies the batch atomically, as Commit does, and asks
+	// for it to be synced, but returns without waiting for the sync. It is
+	// for writes whose loss the caller's semantics already allow (an SQS
+	// delete or receive that is lost means a redelivery, which
+	// at-least-once delivery permits). The write reaches the log within
+	// moments; a crash before it is synced may lose it, and then every
+	// commit after it too, but never an earlier one: what a restart finds is
+	// always a prefix of the commits, in order. The same once-only rule as
+	// Commit applies.
+	CommitNoWait() error
+
 	// Close releases the batch, discarding its writes if it was not
 	// committed. It is safe to call after Commit and more than once.
 	Close()

@@ -16,6 +16,7 @@ type batch struct {
 	err       error // first error from adding an operation
 	committed bool
 	closed    bool
+	syncing   bool // committed by CommitNoWait; Pebble may still hold it
 }
 
 var _ store.Batch = (*batch)(nil)
@@ -76,10 +77,38 @@ func (b *batch) Commit() error {
 	return b.b.Commit(pebbledb.Sync)
 }
 
+// CommitNoWait applies the batch and enqueues its WAL sync without waiting
+// for it. Pebble's log writer flushes and syncs the record promptly, in log
+// order, so a crash keeps a prefix of the commits.
+func (b *batch) CommitNoWait() error {
+	if !b.live() || b.db.closed.Load() {
+		return store.ErrClosed
+	}
+	b.committed = true
+	if b.err != nil {
+		return b.err
+	}
+	if err := b.db.db.ApplyNoSyncWait(b.b, pebbledb.Sync); err != nil {
+		return err
+	}
+	b.syncing = true
+	return nil
+}
+
 func (b *batch) Close() {
 	if b.closed {
 		return
 	}
 	b.closed = true
+	if b.syncing {
+		// Pebble signals the batch when its sync is done and must not
+		// see it recycled before then; wait off the caller's path.
+		pb := b.b
+		go func() {
+			_ = pb.SyncWait() // a failed WAL sync is fatal in Pebble
+			pb.Close()
+		}()
+		return
+	}
 	b.b.Close()
 }

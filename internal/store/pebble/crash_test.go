@@ -87,3 +87,72 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	t.Logf("%d batches acknowledged; in-flight batch applied: %v", last+1, present > 0)
 }
+
+// TestCrashRecoveryNoWait kills a writer whose every other batch is
+// committed with CommitNoWait: every batch acknowledged by a waiting Commit
+// survives, with every batch before it, and what survives is a prefix of
+// the batches, each whole.
+func TestCrashRecoveryNoWait(t *testing.T) {
+	t.Parallel()
+	const acksBeforeKill = 300
+	dir := t.TempDir()
+	h := startHelper(t, "mixed", dir, 20*time.Second)
+	last := -1
+	for h.lines.Scan() {
+		s, ok := strings.CutPrefix(h.lines.Text(), "ack ")
+		if !ok {
+			t.Fatalf("writer printed %q\nstderr:\n%s", h.lines.Text(), h.stderr.String())
+		}
+		i, err := strconv.Atoi(s)
+		if err != nil || i != last+1 {
+			t.Fatalf("writer acked %q after %d", s, last)
+		}
+		last = i
+		if last+1 == acksBeforeKill {
+			if err := h.cmd.Process.Kill(); err != nil {
+				t.Fatalf("kill: %v", err)
+			}
+		}
+	}
+	h.cmd.Wait()
+	if last+1 < acksBeforeKill {
+		t.Fatalf("writer stopped after %d acks, before the kill\nstderr:\n%s", last+1, h.stderr.String())
+	}
+	lastSynced := last
+	if lastSynced%2 == 1 {
+		lastSynced--
+	}
+
+	db, err := Open(Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("Open after crash: %v", err)
+	}
+	defer db.Close()
+	// Find the surviving prefix: batch i present means 0..i all are.
+	end := 0
+	for ; ; end++ {
+		n := 0
+		for _, k := range crashKeys(end) {
+			if v := getString(t, db, k); v != "<absent>" {
+				if v != crashValue(k) {
+					t.Fatalf("key %s = %q", k, v)
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			break
+		}
+		if n != len(crashKeys(end)) {
+			t.Fatalf("batch %d partly applied: %d keys", end, n)
+		}
+	}
+	if end <= lastSynced {
+		t.Fatalf("batches 0..%d survived; batch %d was acknowledged by a synced Commit", end-1, lastSynced)
+	}
+	upper := []byte(fmt.Sprintf("k%08d", end))
+	if n := len(scan(t, db, nil, upper, false)); n != len(scan(t, db, nil, nil, false)) {
+		t.Errorf("batches beyond the surviving prefix 0..%d exist", end-1)
+	}
+	t.Logf("%d batches acknowledged, %d survived", last+1, end)
+}

@@ -3,6 +3,7 @@ package pebble
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -384,6 +385,62 @@ func TestReopen(t *testing.T) {
 	want := []kv{{"a", "1"}, {"c", "3"}, {"d", "4"}}
 	if got := scan(t, db, nil, nil, false); !equalKVs(got, want) {
 		t.Errorf("after reopen = %q, want %q", got, want)
+	}
+}
+
+// TestCommitNoWait checks that a batch committed without waiting is visible
+// when the call returns, is spent like a committed batch, and is on disk
+// after a clean close.
+func TestCommitNoWait(t *testing.T) {
+	t.Parallel()
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			db := openBackend(t, backend)
+			for i := 0; i < 100; i++ {
+				bt := db.NewBatch()
+				addOps(bt, []op{set(fmt.Sprintf("k%03d", i), "v"), del(fmt.Sprintf("k%03d", i-1))})
+				if err := bt.CommitNoWait(); err != nil {
+					t.Fatalf("CommitNoWait: %v", err)
+				}
+				if got := getString(t, db, fmt.Sprintf("k%03d", i)); got != "v" {
+					t.Fatalf("after CommitNoWait, Get = %q, want v", got)
+				}
+				if err := bt.CommitNoWait(); !errors.Is(err, store.ErrClosed) {
+					t.Errorf("second CommitNoWait = %v, want ErrClosed", err)
+				}
+				bt.Close()
+				bt.Close()
+			}
+			bad := db.NewBatch()
+			addOps(bad, []op{set("e", "1"), set("", "x")})
+			if err := bad.CommitNoWait(); !errors.Is(err, store.ErrEmptyKey) {
+				t.Errorf("CommitNoWait with an empty key = %v, want ErrEmptyKey", err)
+			}
+			bad.Close()
+		})
+	}
+
+	dir := t.TempDir()
+	db, err := Open(Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt := db.NewBatch()
+	addOps(bt, []op{set("a", "1")})
+	if err := bt.CommitNoWait(); err != nil {
+		t.Fatal(err)
+	}
+	bt.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = Open(Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := getString(t, db, "a"); got != "1" {
+		t.Errorf("after reopen, Get(a) = %q, want 1", got)
 	}
 }
 

@@ -24,7 +24,9 @@
 // # Invariants
 //
 //   - Every Batch.Commit uses pebble.Sync: it returns only after the WAL is
-//     fsynced, so an acknowledged write survives a crash.
+//     fsynced, so an acknowledged write survives a crash. CommitNoWait
+//     requests the same sync through pebble's ApplyNoSyncWait and returns
+//     once the batch is visible; the batch is closed only after its sync.
 //   - Pebble never sees an empty key: its columnar sstables cannot hold one
 //     (it asserts so only when built with -race or the invariants tag;
 //     otherwise the flush panics). Batches reject empty keys with store.ErrEmptyKey, and empty
@@ -41,5 +43,5 @@
 // # What this package must not do
 //
 // It must not know about services or key layouts; callers build keys with
-// internal/store/keys. It offers no unsynced writes.
+// internal/store/keys. It offers no writes that are never synced.
 package pebble

@@ -23,7 +23,8 @@ const (
 // In mode "open" it opens the store, prints "result: ok" or
 // "result: <error>", and exits. In mode "writer" it commits batch after
 // batch, each setting the keys of crashKeys(i), and prints "ack i" only once
-// Commit has returned; it runs until killed.
+// Commit has returned; it runs until killed. Mode "mixed" is "writer" with
+// every odd batch committed by CommitNoWait.
 func TestHelperProcess(t *testing.T) {
 	mode := os.Getenv(helperModeEnv)
 	if mode == "" {
@@ -40,7 +41,7 @@ func TestHelperProcess(t *testing.T) {
 			db.Close()
 		}
 		os.Exit(0)
-	case "writer":
+	case "writer", "mixed":
 		if err != nil {
 			fmt.Printf("result: %v\n", err)
 			os.Exit(1)
@@ -50,7 +51,11 @@ func TestHelperProcess(t *testing.T) {
 			for _, k := range crashKeys(i) {
 				bt.Set([]byte(k), []byte(crashValue(k)))
 			}
-			if err := bt.Commit(); err != nil {
+			commit := bt.Commit
+			if mode == "mixed" && i%2 == 1 {
+				commit = bt.CommitNoWait
+			}
+			if err := commit(); err != nil {
 				fmt.Printf("result: commit %d: %v\n", i, err)
 				os.Exit(1)
 			}
