@@ -192,9 +192,12 @@ type Event struct {
 	Message   string
 }
 
-// Append stores events in a stream, in one synced batch. With create, a
-// missing group and stream are created (as Lambda's log writer does);
-// otherwise they must exist. Events too old, too new or past the group's
+// Append stores events in a stream, in one batch. With create, a missing
+// group and stream are created, as Lambda's log writer does, and the batch
+// does not wait for its sync: a function's output acknowledges nothing to
+// anyone, and waiting would hold s.mu, and every function's log writer,
+// through an fsync. Without create (PutLogEvents) the group and stream must
+// exist and the batch is synced before the call answers. Events too old, too new or past the group's
 // retention are rejected as PutLogEvents rejects them.
 func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLogEventsInfo, error) {
 	s.mu.Lock()
@@ -267,6 +270,9 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 	meta.LastIngestion = nowMs
 	if err := setJSON(b, streamKey(g, st), meta); err != nil {
 		return nil, err
+	}
+	if create {
+		return rejected, b.CommitNoWait()
 	}
 	return rejected, b.Commit()
 }

@@ -8,8 +8,8 @@ import (
 // Sink is where functions write their output: one log stream per
 // execution environment, created with its group on first use, as Lambda
 // writes to CloudWatch Logs. Writes are buffered briefly and appended in
-// batches, so a chatty function costs one synced store write per batch,
-// not per line.
+// batches, so a chatty function costs one store write per batch, not per
+// line; the writes do not wait for their sync (see Service.Append).
 type Sink struct{ s *Service }
 
 // Sink returns the writer functions log through.
