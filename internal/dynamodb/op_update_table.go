@@ -12,6 +12,16 @@ import (
 // returns (item writes wait for it), so it is ACTIVE on the next
 // DescribeTable; the response reports it CREATING, as DynamoDB does.
 func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
+	// A request that changes nothing is refused before the table is looked
+	// up; AttributeDefinitions alone, or an empty list of index updates,
+	// change nothing.
+	if in.BillingMode == nil && in.ProvisionedThroughput == nil && len(in.GlobalSecondaryIndexUpdates) == 0 &&
+		in.StreamSpecification == nil && in.SSESpecification == nil && in.ReplicaUpdates == nil &&
+		in.TableClass == nil && in.DeletionProtectionEnabled == nil && in.OnDemandThroughput == nil {
+		return nil, invalid("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, " +
+			"SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, " +
+			"DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur := s.tables[*in.TableName]
@@ -121,12 +131,15 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				}
 				return nil
 			}
+			// An index of that name is refused before its definition is read.
+			if names[*u.Create.IndexName] {
+				return nil, invalid("Attempting to create an index which already exists")
+			}
 			g := GlobalSecondaryIndex{IndexName: u.Create.IndexName, KeySchema: u.Create.KeySchema, Projection: u.Create.Projection, ProvisionedThroughput: u.Create.ProvisionedThroughput}
-			ix, err := newGSI(&g, t, names, checkDefined)
+			ix, err := newGSI(&g, t, names, checkDefined, func(name string) error {
+				return invalid("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", name)
+			})
 			if err != nil {
-				if names[*u.Create.IndexName] {
-					return nil, invalid("One or more parameter values were invalid: Index already exists: %s", *u.Create.IndexName)
-				}
 				return nil, err
 			}
 			t.GSIs = append(t.GSIs, *ix)
@@ -144,7 +157,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				}
 			}
 			if !found {
-				return nil, ErrResourceNotFound.Withf("Requested resource not found: Index: %s not found", *u.Delete.IndexName)
+				return nil, indexNotFound(*u.Delete.IndexName, t.Name)
 			}
 		case u.Update != nil:
 			found := false
@@ -159,7 +172,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				}
 			}
 			if !found {
-				return nil, ErrResourceNotFound.Withf("Requested resource not found: Index: %s not found", *u.Update.IndexName)
+				return nil, indexNotFound(*u.Update.IndexName, t.Name)
 			}
 		}
 	}
@@ -252,4 +265,10 @@ func attrNames(t *table) string {
 		s += a.Name
 	}
 	return s
+}
+
+// indexNotFound is UpdateTable's ResourceNotFoundException for an index
+// the table does not have.
+func indexNotFound(index, table string) error {
+	return ErrResourceNotFound.Withf("Requested resource not found: Index %s for table %s", index, table)
 }

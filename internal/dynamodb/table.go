@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf16"
 )
 
 // table is a table's definition as stored (JSON) and cached.
@@ -195,9 +196,10 @@ func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err e
 
 // parseProjection checks an index projection.
 func parseProjection(p *Projection, indexName string) (string, []string, error) {
+	// ProjectionType has no default: a Projection without it is refused.
 	pt := string(deref(p.ProjectionType))
 	if pt == "" {
-		pt = "ALL" // DynamoDB's default when ProjectionType is omitted
+		return "", nil, invalid("One or more parameter values were invalid: Unknown ProjectionType: null")
 	}
 	switch pt {
 	case "INCLUDE":
@@ -208,6 +210,13 @@ func parseProjection(p *Projection, indexName string) (string, []string, error) 
 		if len(p.NonKeyAttributes) > 0 {
 			return "", nil, invalid("One or more parameter values were invalid: ProjectionType is %s, but NonKeyAttributes is specified", pt)
 		}
+	}
+	seen := map[string]bool{}
+	for _, a := range p.NonKeyAttributes {
+		if seen[a] {
+			return "", nil, invalid("One or more parameter values were invalid: Duplicate element in NonKeyAttributes: %s", a)
+		}
+		seen[a] = true
 	}
 	return pt, p.NonKeyAttributes, nil
 }
@@ -254,6 +263,48 @@ func newTable(in *CreateTableInput) (*table, error) {
 		return nil, err
 	}
 
+	// Index lists, when sent, are not empty; and every definition backs a
+	// key, which DynamoDB checks before any other rule of the indexes.
+	if in.LocalSecondaryIndexes != nil && len(in.LocalSecondaryIndexes) == 0 {
+		return nil, invalid("One or more parameter values were invalid: List of LocalSecondaryIndexes is empty")
+	}
+	if in.GlobalSecondaryIndexes != nil && len(in.GlobalSecondaryIndexes) == 0 {
+		return nil, invalid("One or more parameter values were invalid: List of GlobalSecondaryIndexes is empty")
+	}
+	keysUsed := []string{t.Hash}
+	if t.Range != "" {
+		keysUsed = append(keysUsed, t.Range)
+	}
+	indexKeys := func(ks []KeySchemaElement) error {
+		var names []string
+		for _, k := range ks {
+			names = append(names, deref(k.AttributeName))
+		}
+		keysUsed = append(keysUsed, names...)
+		return checkDefined(names...)
+	}
+	for _, l := range in.LocalSecondaryIndexes {
+		if err := indexKeys(l.KeySchema); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range in.GlobalSecondaryIndexes {
+		if err := indexKeys(g.KeySchema); err != nil {
+			return nil, err
+		}
+	}
+	if len(used) != len(defined) {
+		if in.LocalSecondaryIndexes == nil && in.GlobalSecondaryIndexes == nil {
+			return nil, invalid("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+		}
+		var defs []string
+		for _, ad := range t.Attributes {
+			defs = append(defs, ad.Name)
+		}
+		return nil, invalid("One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [%s], keys used: [%s]",
+			strings.Join(defs, ", "), strings.Join(javaHashSetOrder(keysUsed), ", "))
+	}
+
 	// Billing.
 	t.Billing = string(deref(in.BillingMode))
 	if t.Billing == "" {
@@ -285,7 +336,8 @@ func newTable(in *CreateTableInput) (*table, error) {
 		return nil, invalid("One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of %d", maxLSIs)
 	}
 	if len(in.GlobalSecondaryIndexes) > maxGSIs {
-		return nil, ErrLimitExceeded.Withf("Subscriber limit exceeded: The number of global secondary indexes for this table exceeds the maximum allowed (%d).", maxGSIs)
+		// UpdateTable reports the same limit as LimitExceededException.
+		return nil, invalid("One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of %d", maxGSIs)
 	}
 	if len(in.LocalSecondaryIndexes) > 0 && t.Range == "" {
 		return nil, invalid("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex")
@@ -317,7 +369,9 @@ func newTable(in *CreateTableInput) (*table, error) {
 		t.LSIs = append(t.LSIs, index{Name: name, Hash: h, Range: r, Projection: pt, NonKey: nk, Status: statusActive})
 	}
 	for _, g := range in.GlobalSecondaryIndexes {
-		ix, err := newGSI(&g, t, names, checkDefined)
+		ix, err := newGSI(&g, t, names, checkDefined, func(name string) error {
+			return invalid("One or more parameter values were invalid: ProvisionedThroughput is not specified for index: %s", name)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -326,9 +380,6 @@ func newTable(in *CreateTableInput) (*table, error) {
 	}
 	if nonKey > maxProjectedNonKey {
 		return nil, invalid("One or more parameter values were invalid: Number of projected attributes in all indexes exceeds limit of %d, number of projected attributes:%d", maxProjectedNonKey, nonKey)
-	}
-	if len(used) != len(defined) {
-		return nil, invalid("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 
 	if ss := in.StreamSpecification; ss != nil && !deref(ss.StreamEnabled) && ss.StreamViewType != nil {
@@ -362,7 +413,9 @@ func newTable(in *CreateTableInput) (*table, error) {
 }
 
 // newGSI checks a global secondary index definition against its table.
-func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefined func(...string) error) (*index, error) {
+// noThroughput is the error for an index of a provisioned table that
+// names no throughput, which CreateTable and UpdateTable word apart.
+func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefined func(...string) error, noThroughput func(index string) error) (*index, error) {
 	name := *g.IndexName
 	if names[name] {
 		return nil, invalid("One or more parameter values were invalid: Duplicate index name: %s", name)
@@ -382,7 +435,7 @@ func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefin
 	ix := &index{Name: name, Hash: h, Range: r, Projection: pt, NonKey: nk, Status: statusActive}
 	if t.Billing == billingProvisioned {
 		if g.ProvisionedThroughput == nil {
-			return nil, invalid("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", name)
+			return nil, noThroughput(name)
 		}
 		ix.RCU, ix.WCU = deref(g.ProvisionedThroughput.ReadCapacityUnits), deref(g.ProvisionedThroughput.WriteCapacityUnits)
 		if err := checkThroughput(ix.RCU, ix.WCU); err != nil {
@@ -502,4 +555,34 @@ func (ix *index) projection() *Projection {
 		p.NonKeyAttributes = ix.NonKey
 	}
 	return p
+}
+
+// javaHashSetOrder orders names as a java.util.HashSet of them iterates,
+// which is the order DynamoDB lists a set of attribute names in some of
+// its messages: by the bucket of each name's String.hashCode, spread as
+// HashMap spreads it, in a table sized for the set; names that share a
+// bucket keep the order they were added in. Duplicates are dropped.
+func javaHashSetOrder(names []string) []string {
+	var uniq []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			uniq = append(uniq, n)
+		}
+	}
+	capacity := 16
+	for len(uniq) > capacity*3/4 {
+		capacity *= 2
+	}
+	bucket := func(s string) int {
+		var h int32
+		for _, r := range utf16.Encode([]rune(s)) {
+			h = 31*h + int32(r)
+		}
+		u := uint32(h)
+		return int((u ^ u>>16) & uint32(capacity-1))
+	}
+	sort.SliceStable(uniq, func(i, j int) bool { return bucket(uniq[i]) < bucket(uniq[j]) })
+	return uniq
 }

@@ -1,0 +1,125 @@
+package e2e
+
+// CreateTable's and UpdateTable's checks of secondary indexes and
+// attribute definitions, with real DynamoDB's codes and messages.
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+func TestDynamoDBConformanceCreateTableIndexes(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	def := func(names ...string) []types.AttributeDefinition {
+		var out []types.AttributeDefinition
+		for _, n := range names {
+			out = append(out, types.AttributeDefinition{AttributeName: aws.String(n), AttributeType: types.ScalarAttributeTypeS})
+		}
+		return out
+	}
+	gsi := func(name, hash string, p *types.Projection) types.GlobalSecondaryIndex {
+		return types.GlobalSecondaryIndex{IndexName: aws.String(name), KeySchema: keySchema(hash, ""), Projection: p}
+	}
+	all := &types.Projection{ProjectionType: types.ProjectionTypeAll}
+	var many []types.GlobalSecondaryIndex
+	for i := range 21 {
+		many = append(many, gsi(fmt.Sprintf("g%02d", i), "g", all))
+	}
+	const prefix = "One or more parameter values were invalid: "
+	cases := []struct {
+		what string
+		in   dynamodb.CreateTableInput
+		msg  string
+	}{
+		{"an empty list of GSIs",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("pk"), KeySchema: keySchema("pk", ""), GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{}},
+			prefix + "List of GlobalSecondaryIndexes is empty"},
+		{"an empty list of LSIs",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("pk", "sk"), KeySchema: keySchema("pk", "sk"), LocalSecondaryIndexes: []types.LocalSecondaryIndex{}},
+			prefix + "List of LocalSecondaryIndexes is empty"},
+		{"21 GSIs",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("pk", "g"), KeySchema: keySchema("pk", ""), GlobalSecondaryIndexes: many},
+			prefix + "GlobalSecondaryIndex count exceeds the per-table limit of 20"},
+		{"a projection without a type",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("pk", "g"), KeySchema: keySchema("pk", ""),
+				GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{gsi("byg", "g", &types.Projection{})}},
+			prefix + "Unknown ProjectionType: null"},
+		{"a non-key attribute named twice",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("pk", "g"), KeySchema: keySchema("pk", ""),
+				GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{gsi("byg", "g", &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: []string{"x", "y", "x"}})}},
+			prefix + "Duplicate element in NonKeyAttributes: x"},
+		// Listed as given, and the keys as DynamoDB's hash set of them
+		// iterates (g, sk, pk), not sorted and not in request order.
+		{"a definition no key uses, with an index",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("sk", "g", "extra", "pk"), KeySchema: keySchema("pk", "sk"),
+				GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{gsi("byg", "g", all)}},
+			prefix + "Some AttributeDefinitions are not used. AttributeDefinitions: [sk, g, extra, pk], keys used: [g, sk, pk]"},
+		{"an unused definition masks a bad projection",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("pk", "g", "extra"), KeySchema: keySchema("pk", ""),
+				GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{gsi("byg", "g", &types.Projection{})}},
+			prefix + "Some AttributeDefinitions are not used. AttributeDefinitions: [pk, g, extra], keys used: [g, pk]"},
+	}
+	for i, tc := range cases {
+		in := tc.in
+		in.TableName = aws.String(fmt.Sprintf("ct%d", i))
+		in.BillingMode = types.BillingModePayPerRequest
+		_, err := c.CreateTable(ctx, &in)
+		wantDDBError(t, tc.what, err, "ValidationException", tc.msg)
+	}
+
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("provisioned"), AttributeDefinitions: def("pk", "g"), KeySchema: keySchema("pk", ""),
+		ProvisionedThroughput:  &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(1)},
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{gsi("byg", "g", all)},
+	})
+	wantDDBError(t, "a provisioned table's GSI without throughput", err, "ValidationException",
+		prefix+"ProvisionedThroughput is not specified for index: byg")
+}
+
+func TestDynamoDBConformanceUpdateTableIndexes(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "gsis", false)
+	gDef := []types.AttributeDefinition{{AttributeName: aws.String("g"), AttributeType: types.ScalarAttributeTypeS}}
+	create := func(defs []types.AttributeDefinition) error {
+		_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+			TableName: aws.String("gsis"), AttributeDefinitions: defs,
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
+				IndexName: aws.String("byg"), KeySchema: keySchema("g", ""), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+			}}},
+		})
+		return err
+	}
+
+	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("gsis")})
+	wantDDBError(t, "an update that changes nothing", err, "ValidationException",
+		"At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, "+
+			"ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, "+
+			"OnDemandThroughput, WarmThroughput or TableClass is required")
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("missing"), AttributeDefinitions: gDef})
+	wantDDBErrorContains(t, "an update that changes nothing, of a missing table", err, "ValidationException", "At least one of")
+
+	wantDDBError(t, "a GSI on an undefined attribute", create(nil), "ValidationException",
+		"One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [g], AttributeDefinitions: [pk]")
+	mustOK(t, "create the GSI", create(gDef))
+	wantDDBError(t, "a GSI that exists", create(gDef), "ValidationException", "Attempting to create an index which already exists")
+
+	for _, u := range []types.GlobalSecondaryIndexUpdate{
+		{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("nope")}},
+		{Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("nope"),
+			ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(1)}}},
+	} {
+		_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("gsis"), GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{u}})
+		wantDDBError(t, "an action on a missing GSI", err, "ResourceNotFoundException", "Requested resource not found: Index nope for table gsis")
+	}
+}
