@@ -139,6 +139,15 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 	if err != nil {
 		return nil, validationError(err)
 	}
+	// Key values are held to the rules of keys: not empty, not too long.
+	if err := attr.CheckKey(schema.HashName, kq.HashValue, false); err != nil {
+		return nil, validationError(err)
+	}
+	if kq.Range != nil && kq.Range.Op == expr.KeyEQ {
+		if err := attr.CheckKey(schema.RangeName, kq.Range.Values[0], true); err != nil {
+			return nil, validationError(err)
+		}
+	}
 	if filter != nil {
 		for _, p := range filter.Paths() {
 			if p.Top() == schema.HashName || p.Top() == schema.RangeName {
@@ -151,6 +160,16 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 	if kq.Range != nil {
 		term, name := *kq.Range, schema.RangeName
 		p.match = func(it attr.Item) bool { return term.Match(it[name]) }
+	}
+	// A query resumes only from a key inside what it asks for.
+	p.checkStart = func(esk attr.Item) error {
+		if !attr.Equal(esk[schema.HashName], kq.HashValue) {
+			return invalid("The provided starting key is outside query boundaries based on provided conditions")
+		}
+		if kq.Range != nil && !kq.Range.Match(esk[schema.RangeName]) {
+			return invalid("The provided starting key does not match the range key predicate")
+		}
+		return nil
 	}
 	r, err := s.runPage(p, pageParams{in.Limit, in.ExclusiveStartKey, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
 	if err != nil {
@@ -241,6 +260,15 @@ func (s *Service) runPage(p *page, pp pageParams) (*pageOutput, error) {
 	var err error
 	if p.start, err = startKey(p.t, p.ix, pp.startKey); err != nil {
 		return nil, err
+	}
+	if p.start != nil && p.checkStart != nil {
+		esk, err := itemFromWire(pp.startKey)
+		if err != nil {
+			return nil, requestErr(err)
+		}
+		if err := p.checkStart(esk); err != nil {
+			return nil, err
+		}
 	}
 	if err := selection(p, pp.sel, pp.proj, pp.legacyProj); err != nil {
 		return nil, err

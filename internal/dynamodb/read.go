@@ -25,6 +25,9 @@ type page struct {
 	// start, when set, is the store key of ExclusiveStartKey: reading
 	// begins after it (before it, backwards).
 	start []byte
+	// checkStart, when set, checks an ExclusiveStartKey that has the
+	// schema's attributes against the request (a Query's key condition).
+	checkStart func(esk attr.Item) error
 	// limit is the most items evaluated (0: no limit).
 	limit int
 	// match, when set, must hold for an item to be evaluated at all (the

@@ -61,8 +61,9 @@ func joinSorted(keys []string) string {
 
 // CheckPlaceholders applies DynamoDB's checks on the keys of
 // ExpressionAttributeNames and ExpressionAttributeValues themselves, before
-// any expression is parsed: a map that is present must not be empty, and
-// each key must be '#' or ':' followed by letters, digits or underscores.
+// any expression is parsed: a map that is present must not be empty, each
+// key must be '#' or ':' followed by letters, digits or underscores, and no
+// name may be empty.
 // nil maps (parameters not sent) pass.
 func CheckPlaceholders(names map[string]string, values map[string]attr.Value) error {
 	if names != nil {
@@ -72,6 +73,9 @@ func CheckPlaceholders(names map[string]string, values map[string]attr.Value) er
 		for _, k := range sortedKeys(names) {
 			if !validPlaceholder(k, '#') {
 				return &Error{Message: `ExpressionAttributeNames contains invalid key: Syntax error; key: "` + k + `"`}
+			}
+			if names[k] == "" {
+				return &Error{Message: "ExpressionAttributeNames contains invalid value: Empty attribute name for key " + k}
 			}
 		}
 	}

@@ -70,6 +70,7 @@ func TestCheckPlaceholders(t *testing.T) {
 		{map[string]string{"#a-b": "a"}, nil, `ExpressionAttributeNames contains invalid key: Syntax error; key: "#a-b"`},
 		{nil, map[string]attr.Value{"b": attr.S("b")}, `ExpressionAttributeValues contains invalid key: Syntax error; key: "b"`},
 		{nil, map[string]attr.Value{":": attr.S("b")}, `ExpressionAttributeValues contains invalid key: Syntax error; key: ":"`},
+		{map[string]string{"#a": "a", "#b": ""}, nil, "ExpressionAttributeNames contains invalid value: Empty attribute name for key #b"},
 	}
 	for _, c := range cases {
 		if got := errMessage(CheckPlaceholders(c.names, c.values)); got != c.want {

@@ -1,0 +1,73 @@
+package e2e
+
+// Query's checks of its key values and of ExclusiveStartKey against the
+// key condition, and the check of ExpressionAttributeNames' values, with
+// real DynamoDB's messages.
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+func TestDynamoDBConformanceQueryKeys(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "ranged", true)
+	for _, sk := range []string{"1", "2", "3", "4"} {
+		putItem(t, c, "ranged", ddbItem{"pk": avS("a"), "sk": avN(sk)})
+	}
+	query := func(cond string, values ddbItem, start ddbItem) (*dynamodb.QueryOutput, error) {
+		return c.Query(ctx, &dynamodb.QueryInput{
+			TableName: aws.String("ranged"), KeyConditionExpression: aws.String(cond),
+			ExpressionAttributeValues: values, ExclusiveStartKey: start,
+		})
+	}
+
+	_, err := query("pk = :p", ddbItem{":p": avS("")}, nil)
+	wantDDBError(t, "an empty partition key value", err, "ValidationException",
+		"One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk")
+
+	cases := []struct {
+		what   string
+		cond   string
+		values ddbItem
+		start  ddbItem
+		msg    string
+	}{
+		{"a start key of another partition", "pk = :p", ddbItem{":p": avS("b")}, ddbItem{"pk": avS("a"), "sk": avN("1")},
+			"The provided starting key is outside query boundaries based on provided conditions"},
+		{"a start key below the range", "pk = :p AND sk > :s", ddbItem{":p": avS("a"), ":s": avN("2")}, ddbItem{"pk": avS("a"), "sk": avN("1")},
+			"The provided starting key does not match the range key predicate"},
+		{"a start key outside BETWEEN", "pk = :p AND sk BETWEEN :lo AND :hi", ddbItem{":p": avS("a"), ":lo": avN("2"), ":hi": avN("3")}, ddbItem{"pk": avS("a"), "sk": avN("4")},
+			"The provided starting key does not match the range key predicate"},
+	}
+	for _, tc := range cases {
+		_, err := query(tc.cond, tc.values, tc.start)
+		wantDDBError(t, tc.what, err, "ValidationException", tc.msg)
+	}
+
+	// A start key inside the condition resumes after it; a number key
+	// written another way is the same key.
+	out, err := query("pk = :p AND sk >= :s", ddbItem{":p": avS("a"), ":s": avN("2")}, ddbItem{"pk": avS("a"), "sk": avN("2.0")})
+	mustOK(t, "a start key inside the range", err)
+	wantItems(t, "after sk 2", out.Items, []ddbItem{{"pk": avS("a"), "sk": avN("3")}, {"pk": avS("a"), "sk": avN("4")}})
+
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String("ranged"), Key: ddbItem{"pk": avS("a"), "sk": avN("1")},
+		ProjectionExpression: aws.String("#n"), ExpressionAttributeNames: map[string]string{"#n": ""},
+	})
+	wantDDBError(t, "an empty name in ExpressionAttributeNames", err, "ValidationException",
+		"ExpressionAttributeNames contains invalid value: Empty attribute name for key #n")
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{
+		TableName: aws.String("ranged"), FilterExpression: aws.String("attribute_exists(#n)"), ExpressionAttributeNames: map[string]string{"#n": ""},
+		Select: types.SelectCount,
+	})
+	wantDDBErrorContains(t, "an empty name in a Scan's ExpressionAttributeNames", err, "ValidationException",
+		"Empty attribute name for key #n")
+}
