@@ -48,7 +48,9 @@ Go functions are built with go build (GOOS=linux, CGO_ENABLED=0) into a
 bootstrap, or with the Makefile's build-LOGICALID target for BuildMethod
 makefile; Python functions get requirements.txt installed with pip (or, when
 the package index cannot be reached, use the host's packages); Node.js
-functions get their production dependencies with npm.`,
+functions get their production dependencies with npm, or, for BuildMethod
+esbuild, are bundled by esbuild (the project's, from npm, or the host's) with
+the options of Metadata.BuildProperties.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return deploy(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())

@@ -31,8 +31,10 @@ type codeLocation struct {
 	logicalID string
 	runtime   string
 	method    string // Metadata.BuildMethod
-	handler   string
-	dir       string // absolute
+	// props is Metadata.BuildProperties (esbuild's options).
+	props   map[string]any
+	handler string
+	dir     string // absolute
 	// set replaces the location in the template with an artifact's URI.
 	set func(bucket, key string)
 }
@@ -67,6 +69,7 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 		}
 		meta, _ := res["Metadata"].(map[string]any)
 		method, _ := meta["BuildMethod"].(string)
+		bprops, _ := meta["BuildProperties"].(map[string]any)
 		rt, _ := props["Runtime"].(string)
 		if rt == "" {
 			rt, _ = gfn["Runtime"].(string)
@@ -88,7 +91,7 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 				uri = "."
 			}
 			if dir, ok := local(uri); ok {
-				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, handler: handler, dir: dir,
+				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, props: bprops, handler: handler, dir: dir,
 					set: func(b, k string) { props["CodeUri"] = "s3://" + b + "/" + k }})
 			}
 		case "AWS::Serverless::LayerVersion":
@@ -98,7 +101,7 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 			}
 		case "AWS::Lambda::Function":
 			if dir, ok := local(props["Code"]); ok {
-				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, handler: handler, dir: dir,
+				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, props: bprops, handler: handler, dir: dir,
 					set: func(b, k string) { props["Code"] = map[string]any{"S3Bucket": b, "S3Key": k} }})
 			}
 		case "AWS::Lambda::LayerVersion":
@@ -146,6 +149,10 @@ func build(ctx context.Context, c codeLocation, log io.Writer) ([]byte, error) {
 			if err := os.Rename(out, filepath.Join(work, filepath.Base(c.handler))); err != nil {
 				return nil, err
 			}
+		}
+	case c.method == "esbuild":
+		if err := buildEsbuild(ctx, c, work, log); err != nil {
+			return nil, err
 		}
 	default:
 		if err := copyTree(c.dir, work); err != nil {

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+func TestEsbuildArgs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "app.ts"), []byte("export const h = 1\n"), 0o644)
+	tests := []struct {
+		name    string
+		props   map[string]any
+		handler string
+		want    []string
+		wantErr string
+	}{
+		{
+			name: "sam init's TypeScript hello world",
+			props: map[string]any{"Minify": true, "Target": "es2020", "Sourcemap": true,
+				"EntryPoints": []any{"app.ts"}},
+			want: []string{"app.ts", "--bundle", "--platform=node", "--target=es2020", "--outdir=/out", "--minify", "--sourcemap"},
+		},
+		{
+			name:    "entry point from the handler",
+			handler: "app.lambdaHandler",
+			want:    []string{"app.ts", "--bundle", "--platform=node", "--target=es2020", "--outdir=/out"},
+		},
+		{
+			name: "ESM with externals",
+			props: map[string]any{"EntryPoints": "src/a.ts, src/b.ts", "Format": "esm", "Minify": "false",
+				"OutExtension": []any{".js=.mjs"}, "External": []any{"@aws-sdk/*"}, "MainFields": []any{"module", "main"}},
+			want: []string{"src/a.ts", "src/b.ts", "--bundle", "--platform=node", "--target=es2020", "--outdir=/out",
+				"--format=esm", "--external:@aws-sdk/*", "--out-extension:.js=.mjs", "--main-fields=module,main"},
+		},
+		{name: "no file for the handler", handler: "nope.handler", wantErr: "no nope.ts or nope.js"},
+		{name: "an option virga does not know", props: map[string]any{"Splitting": true}, handler: "app.h", wantErr: "does not know Splitting"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := esbuildArgs(tc.props, tc.handler, dir, "/out")
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("esbuildArgs = %q, %v\nwant %q", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestDeployEsbuild deploys a function with BuildMethod esbuild. The
+// project's own esbuild (node_modules/.bin) is a stand-in script that
+// writes the bundle from the entry point, so that the test needs no
+// package registry; it checks the arguments sam build would give.
+func TestDeployEsbuild(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/node")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: hello/
+      Handler: app.lambdaHandler
+      Runtime: nodejs20.x
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        Minify: true
+        Target: es2020
+        EntryPoints:
+          - app.ts
+Outputs:
+  Name:
+    Value: !Ref Hello
+`,
+		"hello/app.ts": "export const lambdaHandler = async (): Promise<object> => ({ bundled: true });\n",
+		"hello/node_modules/.bin/esbuild": `#!/bin/sh
+# A stand-in for esbuild: checks the options and writes the bundle.
+[ "$1" = app.ts ] && [ "$2" = --bundle ] && [ "$3" = --platform=node ] && [ "$4" = --target=es2020 ] && [ "$6" = --minify ] || { echo "unexpected arguments: $*" >&2; exit 2; }
+out=${5#--outdir=}
+echo 'exports.lambdaHandler = async () => ({ bundled: true });' > "$out/app.js"
+echo "bundled into $out"
+`,
+	}
+	for path, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
+		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o755)
+	}
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "esb", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Bundling Hello with esbuild") || !strings.Contains(out.String(), "bundled into") {
+		t.Errorf("virga deploy printed:\n%s", out.String())
+	}
+	name := ""
+	for _, line := range strings.Split(out.String(), "\n") {
+		if _, v, ok := strings.Cut(line, "  Name: "); ok {
+			name = strings.TrimSpace(v)
+		}
+	}
+	fn, err := lambda.NewFromConfig(env.Config).GetFunction(context.Background(), &lambda.GetFunctionInput{FunctionName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name)})
+	if err != nil || string(res.Payload) != `{"bundled":true}` {
+		t.Errorf("the bundled function: %s %v", res.Payload, err)
+	}
+	// The package holds the bundle, not the sources.
+	if size := fn.Configuration.CodeSize; size > 400 {
+		t.Errorf("the package is %d bytes; want only the bundle", size)
+	}
+}
+
+// TestDeployEsbuildMissing: without esbuild, the deploy stops and says
+// where esbuild is looked for.
+func TestDeployEsbuildMissing(t *testing.T) {
+	t.Parallel()
+	if _, err := findEsbuild(t.TempDir()); err == nil {
+		t.Skip("this host has esbuild on PATH")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "app.js"), []byte("exports.h = async () => 1\n"), 0o644)
+	c := codeLocation{logicalID: "Fn", method: "esbuild", handler: "app.h", dir: dir}
+	_, err := build(context.Background(), c, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "Fn: BuildMethod esbuild needs esbuild") {
+		t.Errorf("build = %v", err)
+	}
+}
