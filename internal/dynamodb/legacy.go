@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/virga/virga/internal/dynamodb/attr"
@@ -362,6 +363,9 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 			if err != nil {
 				return nil, err
 			}
+			if typ := b.values[v].Type(); !typ.IsSet() {
+				return nil, badRequest("One or more parameter values were invalid: DELETE action with value is not supported for the type %s", typ)
+			}
 			del = append(del, p+" "+v)
 		case "ADD":
 			if u.Value == nil {
@@ -371,7 +375,17 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 			if err != nil {
 				return nil, err
 			}
-			add = append(add, p+" "+v)
+			switch typ := b.values[v].Type(); {
+			case typ == attr.TypeL:
+				// ADD of a list appends it to the attribute's list.
+				empty := ":l" + strconv.Itoa(len(b.values))
+				b.values[empty] = attr.L()
+				set = append(set, p+" = list_append(if_not_exists("+p+", "+empty+"), "+v+")")
+			case typ == attr.TypeN || typ.IsSet():
+				add = append(add, p+" "+v)
+			default:
+				return nil, badRequest("One or more parameter values were invalid: ADD action is not supported for the type %s", typ)
+			}
 		}
 	}
 	var clauses []string

@@ -1,0 +1,45 @@
+package e2e
+
+// The legacy AttributeUpdates' rules for the types ADD and DELETE take,
+// with real DynamoDB's messages, and ADD of a list.
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+func TestDynamoDBConformanceAttributeUpdatesTypes(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "legacyup", false)
+	key := ddbItem{"pk": avS("a")}
+	update := func(action types.AttributeAction, v types.AttributeValue) (*dynamodb.UpdateItemOutput, error) {
+		return c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String("legacyup"), Key: key, ReturnValues: types.ReturnValueUpdatedNew,
+			AttributeUpdates: map[string]types.AttributeValueUpdate{"x": {Action: action, Value: v}},
+		})
+	}
+	const invalid = oneViolation + "One or more parameter values were invalid: "
+	for typ, v := range map[string]types.AttributeValue{"S": avS("s"), "B": avB(1), "NULL": avNull(), "BOOL": avBool(true), "M": avM(ddbItem{})} {
+		_, err := update(types.AttributeActionAdd, v)
+		wantDDBError(t, "ADD of "+typ, err, "ValidationException", invalid+"ADD action is not supported for the type "+typ)
+	}
+	for typ, v := range map[string]types.AttributeValue{"S": avS("s"), "N": avN("1"), "L": avL(), "M": avM(ddbItem{})} {
+		_, err := update(types.AttributeActionDelete, v)
+		wantDDBError(t, "DELETE of "+typ, err, "ValidationException", invalid+"DELETE action with value is not supported for the type "+typ)
+	}
+
+	// ADD of a list appends it, to an empty list when there is none.
+	out, err := update(types.AttributeActionAdd, avL(avN("1")))
+	mustOK(t, "ADD of a list to nothing", err)
+	wantItem(t, "after the first ADD", out.Attributes, ddbItem{"x": avL(avN("1"))})
+	out, err = update(types.AttributeActionAdd, avL(avS("two")))
+	mustOK(t, "ADD of a list to a list", err)
+	wantItem(t, "after the second ADD", out.Attributes, ddbItem{"x": avL(avN("1"), avS("two"))})
+}
