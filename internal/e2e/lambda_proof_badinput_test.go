@@ -219,7 +219,8 @@ func TestLambdaProofBadFunctions(t *testing.T) {
 		// A request over 6 MB never reaches the function.
 		_, err := c.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("big"),
 			Payload: []byte(`"` + strings.Repeat("x", 6<<20) + `"`)})
-		if e := wantAPIError(t, err); e.Code != "RequestTooLargeException" || e.Status != 413 {
+		if e := wantAPIError(t, err); e.Code != "RequestEntityTooLargeException" || e.Status != 413 ||
+			e.Message != "Request must be smaller than 6291456 bytes for the InvokeFunction operation" {
 			t.Errorf("a request over 6 MB: %s (HTTP %d) %q", e.Code, e.Status, e.Message)
 		}
 	})

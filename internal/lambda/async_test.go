@@ -95,10 +95,13 @@ func TestAsyncInvokeSucceedsAndThrottles(t *testing.T) {
 	if countKeys(t, f, lambdaKey("queue")) != 0 {
 		t.Error("a delivered invocation stayed queued")
 	}
-	// Too large for the Event type.
+	// An Event payload may have up to 1 MB (256 KB before Lambda raised
+	// the limit); one byte more is refused.
+	f.ok(202, nil, "POST", "/2015-03-31/functions/a/invocations",
+		[]byte(`"`+strings.Repeat("x", maxAsyncPayload-2)+`"`), "X-Amz-Invocation-Type", "Event")
 	msg := f.fails("RequestEntityTooLargeException", 413, "POST", "/2015-03-31/functions/a/invocations",
-		[]byte(`"`+strings.Repeat("x", maxAsyncPayload)+`"`), "X-Amz-Invocation-Type", "Event")
-	if msg != "262146 byte payload is too large for the Event invocation type (limit 262144 bytes)" {
+		[]byte(`"`+strings.Repeat("x", maxAsyncPayload-1)+`"`), "X-Amz-Invocation-Type", "Event")
+	if msg != "1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)" {
 		t.Errorf("message %q", msg)
 	}
 }

@@ -28,8 +28,11 @@ var (
 	// ErrInvalidRequestContent is returned for an Invoke payload that is
 	// not JSON.
 	ErrInvalidRequestContent = apierr.New("InvalidRequestContentException", 400, "")
-	// ErrRequestTooLarge is returned for an Invoke payload over 6 MB.
-	ErrRequestTooLarge = apierr.New("RequestTooLargeException", 413,
+	// ErrRequestTooLarge is returned for a synchronous Invoke payload over
+	// 6 MB. The API reference lists RequestTooLargeException for this, but
+	// Lambda answers RequestEntityTooLargeException, as for an oversized
+	// deployment package, and clients see that code.
+	ErrRequestTooLarge = apierr.New("RequestEntityTooLargeException", 413,
 		fmt.Sprintf("Request must be smaller than %d bytes for the InvokeFunction operation", maxSyncPayload))
 	// ErrRequestEntityTooLarge is returned for a deployment package or an
 	// asynchronous payload over its limit.

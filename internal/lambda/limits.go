@@ -25,8 +25,9 @@ const (
 	// ("Response payload size exceeded maximum allowed payload size
 	// (6291556 bytes).").
 	maxSyncResponse = 6<<20 + 100
-	// maxAsyncPayload: "256 KB (asynchronous)".
-	maxAsyncPayload = 256 << 10
+	// maxAsyncPayload: "For asynchronous invocations, the maximum payload
+	// size is 1 MB" (Invoke; it was 256 KB until Lambda raised it).
+	maxAsyncPayload = 1 << 20
 	// maxClientContext: "Up to 3,583 bytes of base64-encoded data about
 	// the invoking client".
 	maxClientContext = 3583

@@ -135,7 +135,7 @@ func TestInvokeResults(t *testing.T) {
 	f.fails("InvalidParameterValueException", 400, "POST", "/2015-03-31/functions/fn/invocations", []byte(`{}`), "X-Amz-Client-Context", "not base64!")
 
 	// Request errors.
-	msg := f.fails("RequestTooLargeException", 413, "POST", "/2015-03-31/functions/fn/invocations", []byte(`"`+strings.Repeat("x", maxSyncPayload)+`"`))
+	msg := f.fails("RequestEntityTooLargeException", 413, "POST", "/2015-03-31/functions/fn/invocations", []byte(`"`+strings.Repeat("x", maxSyncPayload)+`"`))
 	if msg != "Request must be smaller than 6291456 bytes for the InvokeFunction operation" {
 		t.Errorf("message %q", msg)
 	}

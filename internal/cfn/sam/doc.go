@@ -43,6 +43,9 @@
 //	(implicit)                  ServerlessHttpApi, ServerlessHttpApiApiGatewayDefaultStage
 //	AWS::Serverless::SimpleTable  TABLE (AWS::DynamoDB::Table)
 //	AWS::Serverless::LayerVersion LAYERHASH (AWS::Lambda::LayerVersion)
+//	AWS::Serverless::Connector  CONNECTORPolicy (AWS::IAM::ManagedPolicy on the source's role),
+//	(and Connectors attributes) or CONNECTORWriteLambdaPermission, CONNECTORQueuePolicy,
+//	                            CONNECTORTopicPolicy for sources without a role
 //
 // HASH is the first ten hexadecimal digits of a SHA-1 of what the
 // resource is made from (the API's document, the function's code, the
@@ -62,7 +65,7 @@
 //
 // # What it does not do
 //
-// AWS::Serverless::Application, StateMachine, Connector, GraphQLApi,
+// AWS::Serverless::Application, StateMachine, GraphQLApi,
 // WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks (S3,
 // Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,

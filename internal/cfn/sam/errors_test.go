@@ -230,9 +230,41 @@ func TestTransformErrors(t *testing.T) {
   A:
     Type: AWS::Serverless::Function
   B:
-    Type: AWS::Serverless::Connector`,
-			want:         "Number of errors found: 2. Resource with id [A] is invalid. Only one of 'InlineCode' or 'CodeUri' can be set. Resource with id [B] is invalid. Resource type AWS::Serverless::Connector is not supported by virga.",
+    Type: AWS::Serverless::StateMachine`,
+			want:         "Number of errors found: 2. Resource with id [A] is invalid. Only one of 'InlineCode' or 'CodeUri' can be set. Resource with id [B] is invalid. Resource type AWS::Serverless::StateMachine is not supported by virga.",
 			notSupported: true,
+		},
+		{
+			name: "connector without permissions",
+			body: fn + `
+  C:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: {Id: Fn}
+      Destination: {Id: Fn}`,
+			want: "Number of errors found: 1. Resource with id [C] is invalid. Missing required property 'Permissions'.",
+		},
+		{
+			name: "connector permission neither Read nor Write",
+			body: fn + `
+  C:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: {Id: Fn}
+      Destination: {Id: Fn}
+      Permissions: [Invoke]`,
+			want: "Number of errors found: 1. Resource with id [C] is invalid. Unsupported 'Permissions' provided; valid values are: Read, Write.",
+		},
+		{
+			name: "connector to a resource that is not there",
+			body: fn + `
+  C:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: {Id: Fn}
+      Destination: {Id: Nope}
+      Permissions: [Read]`,
+			want: "Number of errors found: 1. Resource with id [C] is invalid. Unable to find resource with logical ID 'Nope'.",
 		},
 		{
 			name: "generated ID taken",

@@ -50,6 +50,7 @@ var resourceProperties = map[string]map[string]bool{
 		"PointInTimeRecoverySpecification", "PrimaryKey", "ProvisionedThroughput",
 		"SSESpecification", "TableName", "Tags",
 	),
+	typeConnector: set("Destination", "Permissions", "Source"),
 	typeLayer: set(
 		"CompatibleArchitectures", "CompatibleRuntimes", "ContentUri", "Description",
 		"LayerName", "LicenseInfo", "PublishLambdaVersion", "RetentionPolicy",

@@ -124,8 +124,13 @@ func (t *transformer) run() (map[string]any, []string, error) {
 			t.samTypes[id] = typ
 			continue
 		}
-		// Resources that are plain CloudFormation pass through.
-		t.out[id] = clone(resources[id])
+		// Resources that are plain CloudFormation pass through, but for
+		// the Connectors attribute, which the transform consumes.
+		out := clone(resources[id])
+		if m, ok := out.(map[string]any); ok {
+			delete(m, "Connectors")
+		}
+		t.out[id] = out
 	}
 
 	// APIs first, so that function events can add their routes; layers
@@ -148,8 +153,15 @@ func (t *transformer) run() (map[string]any, []string, error) {
 			t.fail(t.function(id, r))
 		case typeSimpleTable:
 			t.fail(t.simpleTable(id, r))
+		case typeConnector:
+			t.fail(t.connectorResource(id, r))
 		default:
 			t.fail(notSupported(id, "Resource type %s is not supported by virga.", typ))
+		}
+	}
+	for _, id := range ids {
+		if r, ok := resources[id].(map[string]any); ok && r["Connectors"] != nil {
+			t.fail(t.embeddedConnectors(id, r["Connectors"]))
 		}
 	}
 	for _, id := range sortedKeys(t.restAPIs) {

@@ -116,6 +116,19 @@ func TestTransform(t *testing.T) {
 			check: checkEventSources,
 		},
 		{
+			file: "connectors.yaml",
+			resources: map[string]string{
+				"Reader": tFunction, "ReaderRole": tRole, "Writer": tFunction, "WriterRole": tRole,
+				"Items": tTable, "Jobs": tQueue, "Alerts": tTopic, "Nightly": tRule,
+				"ReaderToItemsPolicy":                 "AWS::IAM::ManagedPolicy",
+				"WriterToOutputsPolicyDestination0":   "AWS::IAM::ManagedPolicy",
+				"WriterToOutputsPolicyDestination1":   "AWS::IAM::ManagedPolicy",
+				"AlertsToReaderWriteLambdaPermission": tPermission,
+				"NightlyToJobsQueuePolicy":            "AWS::SQS::QueuePolicy",
+			},
+			check: checkConnectors,
+		},
+		{
 			file: "globals.yaml",
 			resources: map[string]string{
 				"Inherits":      tFunction,
@@ -822,4 +835,39 @@ func checkDefinitionBody(t *testing.T, r *result) {
 		"EventSourceArn": map[string]any{"Fn::GetAtt": []any{"PetsAlertsQueue", "Arn"}},
 		"FunctionName":   map[string]any{"Ref": "Pets"},
 	})
+}
+
+func checkConnectors(t *testing.T, r *result) {
+	items := r.props(t, "ReaderToItemsPolicy", "AWS::IAM::ManagedPolicy")
+	want(t, "the reader's role", items["Roles"], []any{map[string]any{"Ref": "ReaderRole"}})
+	stmt := get(items, "PolicyDocument", "Statement", 0)
+	want(t, "read and write actions", get(stmt, "Action"), []any{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
+		"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PartiQLSelect", "dynamodb:PutItem",
+		"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete",
+		"dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"})
+	want(t, "the table and its indexes", get(stmt, "Resource"), []any{
+		map[string]any{"Fn::GetAtt": []any{"Items", "Arn"}},
+		map[string]any{"Fn::Sub": []any{"${DestinationArn}/index/*", map[string]any{"DestinationArn": map[string]any{"Fn::GetAtt": []any{"Items", "Arn"}}}}},
+	})
+	want(t, "connector metadata", get(r.resource(t, "ReaderToItemsPolicy", "AWS::IAM::ManagedPolicy"), "Metadata", "aws:sam:connectors", "ReaderToItems", "Destination", "Type"), "AWS::DynamoDB::Table")
+
+	want(t, "an explicit role by name", r.props(t, "WriterToOutputsPolicyDestination0", "AWS::IAM::ManagedPolicy")["Roles"], []any{map[string]any{"Ref": "WriterRole"}})
+	want(t, "queue write", get(r.props(t, "WriterToOutputsPolicyDestination0", "AWS::IAM::ManagedPolicy"), "PolicyDocument", "Statement", 0, "Action", 1), "sqs:SendMessage")
+	want(t, "topic write", get(r.props(t, "WriterToOutputsPolicyDestination1", "AWS::IAM::ManagedPolicy"), "PolicyDocument", "Statement", 0), map[string]any{
+		"Effect": "Allow", "Action": []any{"sns:Publish"}, "Resource": []any{map[string]any{"Ref": "Alerts"}},
+	})
+
+	want(t, "a topic invokes the reader", r.props(t, "AlertsToReaderWriteLambdaPermission", tPermission), map[string]any{
+		"Action": "lambda:InvokeFunction", "FunctionName": map[string]any{"Fn::GetAtt": []any{"Reader", "Arn"}},
+		"Principal": "sns.amazonaws.com", "SourceArn": map[string]any{"Ref": "Alerts"},
+	})
+	qp := r.props(t, "NightlyToJobsQueuePolicy", "AWS::SQS::QueuePolicy")
+	want(t, "queue policy queues", qp["Queues"], []any{map[string]any{"Ref": "Jobs"}})
+	want(t, "queue policy principal", get(qp, "PolicyDocument", "Statement", 0, "Principal", "Service"), "events.amazonaws.com")
+	want(t, "queue policy source", get(qp, "PolicyDocument", "Statement", 0, "Condition", "ArnEquals", "aws:SourceArn"), map[string]any{"Fn::GetAtt": []any{"Nightly", "Arn"}})
+
+	if _, ok := r.resource(t, "Alerts", tTopic)["Connectors"]; ok {
+		t.Error("the Connectors attribute is left on the topic")
+	}
+	r.wantWarning(t, "ReaderToElsewhere", "AWS::Kinesis::Stream")
 }
