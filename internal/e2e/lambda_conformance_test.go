@@ -2,11 +2,13 @@ package e2e_test
 
 // Lambda answers compared with what AWS answers, where a first check of
 // virga against AWS's documentation and observed behaviour found them
-// apart: payload limits.
+// apart: payload limits, ListFunctions' fields.
 
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,4 +86,56 @@ func TestLambdaEventPayloadLimit(t *testing.T) {
 		t.Errorf("a RequestResponse invocation of 6 MB + 1 byte: %s (HTTP %d) %q", e.Code, e.Status, e.Message)
 	}
 	decodeWhoami(t, invokeJSON(t, c, "events", map[string]string{"op": "whoami"}))
+}
+
+// TestLambdaCLIListAndPayloadErrors drives Debian's aws CLI: list-functions
+// shows the subset of fields ListFunctions returns (no State or
+// LastUpdateStatus: "To get the additional fields ... use GetFunction"),
+// and invoke with a payload over 6 MB prints Lambda's error.
+func TestLambdaCLIListAndPayloadErrors(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	createGoFunction(t, c, "listed", hostileZip(t))
+
+	var list struct{ Functions []map[string]any }
+	res := env.CLI(t, "lambda", "list-functions")
+	if res.ExitCode != 0 {
+		t.Fatalf("list-functions: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	cliJSON(t, res, &list)
+	if len(list.Functions) != 1 {
+		t.Fatalf("list-functions: %s", res.Stdout)
+	}
+	fn := list.Functions[0]
+	for _, field := range []string{"State", "StateReason", "StateReasonCode", "LastUpdateStatus", "LastUpdateStatusReason", "LastUpdateStatusReasonCode"} {
+		if _, ok := fn[field]; ok {
+			t.Errorf("list-functions shows %s: %s", field, res.Stdout)
+		}
+	}
+	for _, field := range []string{"FunctionName", "FunctionArn", "Runtime", "CodeSha256", "LastModified", "Version", "PackageType"} {
+		if _, ok := fn[field]; !ok {
+			t.Errorf("list-functions lacks %s: %s", field, res.Stdout)
+		}
+	}
+	var cfg struct{ State, LastUpdateStatus string }
+	res = env.CLI(t, "lambda", "get-function-configuration", "--function-name", "listed")
+	cliJSON(t, res, &cfg)
+	if cfg.State != "Active" || cfg.LastUpdateStatus != "Successful" {
+		t.Errorf("get-function-configuration: %s", res.Stdout)
+	}
+
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, []byte(`"`+strings.Repeat("x", 6<<20)+`"`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = env.CLI(t, "lambda", "invoke", "--function-name", "listed", "--payload", "fileb://"+big, filepath.Join(dir, "out.json"))
+	// (The CLI's retry count, set to one attempt here, sits between the
+	// operation and the message.)
+	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "An error occurred (RequestEntityTooLargeException) when calling the Invoke operation") ||
+		!strings.Contains(res.Stderr, ": Request must be smaller than 6291456 bytes for the InvokeFunction operation") {
+		t.Errorf("invoke with 6 MB + 2 bytes: exit %d, stderr %s", res.ExitCode, res.Stderr)
+	}
 }

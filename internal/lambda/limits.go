@@ -56,6 +56,10 @@ const (
 	// defaultListItems is how many items a List operation returns when
 	// MaxItems is not given.
 	defaultListItems = 50
+	// maxListItems: ListFunctions and ListVersionsByFunction return "a
+	// maximum of 50 items in each response, even if you set the number
+	// higher".
+	maxListItems = 50
 	// codeURLLifetime is how long a Code.Location URL works; AWS's
 	// presigned URLs expire after 10 minutes.
 	codeURLLifetime = 10 * time.Minute

@@ -86,11 +86,11 @@ func (s *Service) listFunctions(ctx context.Context, in *ListFunctionsRequest) (
 			versions = append(versions, fn.Versions...)
 		}
 		for _, v := range versions {
-			cfg := copyConfig(&v.Config)
+			cfg := listedConfig(&v.Config)
 			items = append(items, item{key: fn.Name + "\x00" + versionSortKey(v.Number), cfg: &cfg})
 		}
 	}
-	page, next, err := paginate(items, func(i item) string { return i.key }, in.Marker, in.MaxItems, defaultListItems)
+	page, next, err := paginate(items, func(i item) string { return i.key }, in.Marker, capItems(in.MaxItems, maxListItems), defaultListItems)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +99,27 @@ func (s *Service) listFunctions(ctx context.Context, in *ListFunctionsRequest) (
 		out.Functions = append(out.Functions, *i.cfg)
 	}
 	return out, nil
+}
+
+// listedConfig is a version's configuration as ListFunctions shows it:
+// "a subset of the FunctionConfiguration fields", without the state
+// fields (State, StateReason, StateReasonCode, LastUpdateStatus,
+// LastUpdateStatusReason, LastUpdateStatusReasonCode), which only
+// GetFunction and GetFunctionConfiguration report.
+func listedConfig(c *FunctionConfiguration) FunctionConfiguration {
+	cfg := copyConfig(c)
+	cfg.State, cfg.StateReason, cfg.StateReasonCode = nil, nil, nil
+	cfg.LastUpdateStatus, cfg.LastUpdateStatusReason, cfg.LastUpdateStatusReasonCode = nil, nil, nil
+	return cfg
+}
+
+// capItems bounds a request's MaxItems by what the operation returns in
+// one response at most, whatever the caller asks for.
+func capItems(maxItems *int32, limit int32) *int32 {
+	if maxItems != nil && *maxItems > limit {
+		return &limit
+	}
+	return maxItems
 }
 
 // versionSortKey orders versions by number as strings.

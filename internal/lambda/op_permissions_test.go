@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -152,6 +153,19 @@ func TestListFunctions(t *testing.T) {
 	if len(all.Functions) != 6 || all.Functions[2].FunctionArn != "arn:aws:lambda:us-east-1:000000000000:function:b:1" {
 		t.Errorf("ListFunctions ALL: %d functions", len(all.Functions))
 	}
+	// ListFunctions leaves out the state fields, which GetFunction and
+	// GetFunctionConfiguration report.
+	for _, fn := range all.Functions {
+		if fn.State != "" || fn.StateReason != "" || fn.StateReasonCode != "" || fn.LastUpdateStatus != "" ||
+			fn.LastUpdateStatusReason != "" || fn.LastUpdateStatusReasonCode != "" || fn.CodeSha256 == "" || fn.Runtime == "" {
+			t.Errorf("ListFunctions item %s:%s: %+v", fn.FunctionName, fn.Version, fn)
+		}
+	}
+	var got functionConfig
+	f.ok(200, &got, "GET", "/2015-03-31/functions/a/configuration", nil)
+	if got.State != "Active" || got.LastUpdateStatus != "Successful" {
+		t.Errorf("GetFunctionConfiguration after the list: State %q, LastUpdateStatus %q", got.State, got.LastUpdateStatus)
+	}
 	f.fails("InvalidParameterValueException", 400, "GET", "/2015-03-31/functions/?Marker=***", nil)
 	empty := newFixture(t)
 	r := empty.ok(200, nil, "GET", "/2015-03-31/functions/", nil)
@@ -190,5 +204,34 @@ func TestStatePersists(t *testing.T) {
 	r := f.ok(200, nil, "POST", "/2015-03-31/functions/keep:live/invocations", []byte(`{}`))
 	if r.Header.Get("X-Amz-Executed-Version") != "1" {
 		t.Errorf("executed %s", r.Header.Get("X-Amz-Executed-Version"))
+	}
+}
+
+func TestListFunctionsReturnsAtMost50(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for i := range maxListItems + 2 {
+		f.create(fmt.Sprintf("fn-%02d", i))
+	}
+	f.ok(201, nil, "POST", "/2015-03-31/functions/fn-00/versions", map[string]any{})
+	for _, target := range []string{"/2015-03-31/functions/?MaxItems=1000", "/2015-03-31/functions/"} {
+		var page struct {
+			Functions  []functionConfig
+			NextMarker string
+		}
+		f.ok(200, &page, "GET", target, nil)
+		if len(page.Functions) != maxListItems || page.NextMarker == "" {
+			t.Errorf("GET %s: %d functions, NextMarker %q", target, len(page.Functions), page.NextMarker)
+		}
+		var rest struct{ Functions []functionConfig }
+		f.ok(200, &rest, "GET", "/2015-03-31/functions/?Marker="+page.NextMarker, nil)
+		if len(rest.Functions) != 2 || rest.Functions[1].FunctionName != fmt.Sprintf("fn-%02d", maxListItems+1) {
+			t.Errorf("after GET %s: %d functions", target, len(rest.Functions))
+		}
+	}
+	var small struct{ Functions []functionConfig }
+	f.ok(200, &small, "GET", "/2015-03-31/functions/?MaxItems=3", nil)
+	if len(small.Functions) != 3 {
+		t.Errorf("MaxItems=3: %d functions", len(small.Functions))
 	}
 }

@@ -84,7 +84,7 @@ func (s *Service) listVersionsByFunction(ctx context.Context, in *ListVersionsBy
 		return nil, functionNotFound(s.functionARN(t.Name))
 	}
 	versions := append([]*version{fn.Latest}, fn.Versions...)
-	page, next, err := paginate(versions, func(v *version) string { return versionSortKey(v.Number) }, in.Marker, in.MaxItems, defaultListItems)
+	page, next, err := paginate(versions, func(v *version) string { return versionSortKey(v.Number) }, in.Marker, capItems(in.MaxItems, maxListItems), defaultListItems)
 	if err != nil {
 		return nil, err
 	}
