@@ -29,6 +29,10 @@
 // parsed by package partiql and runs on the same item writes and pages as
 // the item API (partiql_exec.go).
 //
+// Point-in-time recovery is a setting a table keeps and reports
+// (DescribeContinuousBackups, UpdateContinuousBackups); restoring from it
+// is not supported.
+//
 // Not supported yet (the operation answers UnknownOperationException):
 // backups and restores, global tables, exports and imports, Kinesis
 // streaming destinations, contributor insights, resource policies.

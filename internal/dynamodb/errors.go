@@ -30,6 +30,9 @@ var (
 	// ErrIdempotentParameterMismatch is returned when a ClientRequestToken
 	// is reused with a different request within its ten minutes.
 	ErrIdempotentParameterMismatch = apierr.New("IdempotentParameterMismatchException", 400, "")
+	// ErrTableNotFound is the backup operations' error for a table that
+	// does not exist.
+	ErrTableNotFound = apierr.New("TableNotFoundException", 400, "")
 	// ErrLimitExceeded is returned beyond DynamoDB's account limits.
 	ErrLimitExceeded = apierr.New("LimitExceededException", 400, "")
 	// ErrInternal is DynamoDB's spelling of a server failure.

@@ -34,6 +34,9 @@ type table struct {
 	Protected  bool         `json:"protected,omitempty"`
 	MaxRead    int64        `json:"maxRead,omitempty"`
 	MaxWrite   int64        `json:"maxWrite,omitempty"`
+	// PITRSince is when point-in-time recovery was enabled (zero: it is
+	// disabled).
+	PITRSince time.Time `json:"pitrSince,omitzero"`
 }
 
 type attrDef struct {
