@@ -49,3 +49,77 @@ func TestLogsCommandPrintsAFunctionsLog(t *testing.T) {
 		t.Errorf("virga logs --filter-pattern ERROR printed:\n%s", out)
 	}
 }
+
+// TestLogsCommandFormatAndFollow: virga logs prints times to the
+// millisecond as aws logs tail does, trims the trailing tab of Lambda's
+// REPORT lines, says what a missing log group means, and with --follow
+// waits for a function that has not logged yet.
+func TestLogsCommandFormatAndFollow(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	put := func(group string, ts int64, msg string) {
+		t.Helper()
+		c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)})
+		c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String("s")})
+		if _, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String("s"),
+			LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(ts), Message: aws.String(msg)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 620 ms past a whole second: printed as .620, not .62.
+	at := time.Now().Add(-time.Minute).Truncate(time.Second).Add(620 * time.Millisecond)
+	put("/aws/lambda/fmt", at.UnixMilli(), "REPORT RequestId: r\tDuration: 1.00 ms\t")
+	run := func(args ...string) (string, error) {
+		cmd := newRootCommand()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(args)
+		err := cmd.ExecuteContext(ctx)
+		return out.String(), err
+	}
+	out, err := run("logs", "fmt", "--endpoint", env.Endpoint)
+	want := at.UTC().Format("2006-01-02T15:04:05") + ".620Z s REPORT RequestId: r\tDuration: 1.00 ms\n"
+	if err != nil || out != want {
+		t.Errorf("virga logs fmt: %v\n got %q\nwant %q", err, out, want)
+	}
+	_, err = run("logs", "nothing-yet", "--endpoint", env.Endpoint)
+	if err == nil || !strings.Contains(err.Error(), "log group /aws/lambda/nothing-yet does not exist") {
+		t.Errorf("virga logs of a function that never logged: %v", err)
+	}
+
+	// --follow before the function's first log line.
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var followed syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		cmd := newRootCommand()
+		cmd.SetOut(&followed)
+		cmd.SetErr(&followed)
+		cmd.SetArgs([]string{"logs", "later", "-f", "--endpoint", env.Endpoint})
+		done <- cmd.ExecuteContext(fctx)
+	}()
+	put("/aws/lambda/later", time.Now().UnixMilli(), "first line")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(followed.String(), " s first line\n") {
+		select {
+		case err := <-done:
+			t.Fatalf("virga logs -f ended before the first line: %v; printed %q", err, followed.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("virga logs -f printed %q after 20 s", followed.String())
+		}
+		time.Sleep(50 * time.Millisecond) // polling the command's output, not timing it
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("virga logs -f after interruption: %v", err)
+	}
+	if n := strings.Count(followed.String(), "first line"); n != 1 {
+		t.Errorf("virga logs -f printed the line %d times: %q", n, followed.String())
+	}
+}
