@@ -103,7 +103,9 @@ func (s *Service) commitChanges(changes []change) error {
 			continue
 		}
 		stage(b, c.t, c.key, c.old, c.new)
-		if !c.t.Stream.Enabled {
+		// A write that leaves the item as it was is not a change a
+		// stream records.
+		if !c.t.Stream.Enabled || sameItem(c.old, c.new) {
 			continue
 		}
 		st := s.streams[c.t.ID]
@@ -254,3 +256,18 @@ func (s *Service) trimStreams() error {
 // seqString renders a sequence number as DynamoDB Streams does: a decimal
 // string of at least 21 digits.
 func seqString(seq uint64) string { return fmt.Sprintf("%021d", seq) }
+
+// sameItem reports whether two items, both present, hold the same
+// attributes with equal values.
+func sameItem(a, b attr.Item) bool {
+	if a == nil || b == nil || len(a) != len(b) {
+		return false
+	}
+	for k, av := range a {
+		bv, ok := b[k]
+		if !ok || !attr.Equal(av, bv) {
+			return false
+		}
+	}
+	return true
+}

@@ -54,6 +54,13 @@ func TestDynamoDBStreamsRecords(t *testing.T) {
 	}
 	put("a")
 	put("b")
+	// Writes that leave the item as it was leave no record.
+	put("b")
+	if _, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("orders"), Key: key,
+		UpdateExpression:          aws.String("SET v = :v"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: "b"}}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"), Key: key}); err != nil {
 		t.Fatal(err)
 	}
