@@ -71,10 +71,13 @@
 // Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
 // Cognito, CloudWatchLogs) are accepted and skipped: the function's
 // Metadata records them under Virga.SkippedEvents, and a warning says
-// so. DeploymentPreference, custom domains, usage plans, resource
-// policies, gateway responses and request models are likewise ignored
-// with a warning, as are the policy templates virga has no statements
-// for.
+// so. A DeploymentPreference is recorded under Virga.DeploymentPreference
+// with a warning: no CodeDeploy resources are made, the alias moves at
+// once and hooks are not run, but references to
+// ServerlessDeploymentApplication resolve to the name AWS would give it
+// (deployment.go). Custom domains, usage plans, resource policies,
+// gateway responses and request models are ignored with a warning, as
+// are the policy templates virga has no statements for.
 //
 // # Errors
 //

@@ -18,6 +18,8 @@ type function struct {
 	alias, aliasName string
 	// skipped notes the events virga did not build, for Metadata.
 	skipped map[string]any
+	// deployment is the DeploymentPreference recorded in Metadata.
+	deployment any
 	// pullEvents is set when an event source mapping reads for the
 	// function, which then waits for its role (and the policies that
 	// let it read).
@@ -63,11 +65,10 @@ func (t *transformer) function(id string, raw map[string]any) error {
 	}
 	f := &function{id: id, props: t.globals.apply("Function", props), attrs: attributesOf(raw)}
 	props = f.props
-	for _, p := range []string{"DeploymentPreference", "CapacityProviderConfig"} {
-		if _, ok := props[p]; ok {
-			t.warn(id, "%s is not supported by virga yet and was ignored", p)
-		}
+	if _, ok := props["CapacityProviderConfig"]; ok {
+		t.warn(id, "CapacityProviderConfig is not supported by virga yet and was ignored")
 	}
+	t.deploymentPreference(f)
 	if _, ok := props["PropagateTags"]; ok {
 		t.warn(id, "PropagateTags is not supported by virga yet; only the function and its role are tagged")
 	}
@@ -122,12 +123,19 @@ func (t *transformer) function(id string, raw map[string]any) error {
 	}
 
 	res := f.attrs.mainResource(raw, "AWS::Lambda::Function", lambda)
-	if len(f.skipped) > 0 {
+	if len(f.skipped) > 0 || f.deployment != nil {
 		md, _ := res["Metadata"].(map[string]any)
 		if md == nil {
 			md = map[string]any{}
 		}
-		md["Virga"] = map[string]any{"SkippedEvents": f.skipped}
+		virga := map[string]any{}
+		if len(f.skipped) > 0 {
+			virga["SkippedEvents"] = f.skipped
+		}
+		if f.deployment != nil {
+			virga["DeploymentPreference"] = f.deployment
+		}
+		md["Virga"] = virga
 		res["Metadata"] = md
 	}
 	if f.role != nil {

@@ -18,6 +18,9 @@ func (t *transformer) rewrite(v any) any {
 	case map[string]any:
 		if len(v) == 1 {
 			if r, ok := v["Ref"].(string); ok {
+				if lit, ok := t.literals[r]; ok {
+					return lit
+				}
 				if id, ok := t.target(r); ok {
 					return ref(id)
 				}
@@ -95,10 +98,14 @@ func (t *transformer) rewriteSub(s string, vars map[string]any) string {
 		}
 		name := s[i+2 : i+j]
 		b.WriteString(s[:i])
+		s = s[i+j+1:]
+		if lit, ok := t.literals[name]; ok && vars[name] == nil {
+			b.WriteString(lit)
+			continue
+		}
 		b.WriteString("${")
 		b.WriteString(t.rewriteSubName(name, vars))
 		b.WriteString("}")
-		s = s[i+j+1:]
 	}
 }
 

@@ -71,6 +71,7 @@ func Transform(tree map[string]any, opts Options) (map[string]any, []string, err
 		samTypes:  map[string]string{},
 		refs:      map[string]string{},
 		renames:   map[string]string{},
+		literals:  map[string]string{},
 		restAPIs:  map[string]*restAPI{},
 		httpAPIs:  map[string]*httpAPI{},
 	}
@@ -94,6 +95,10 @@ type transformer struct {
 	// renames maps a resource whose logical ID the transform changes (a
 	// layer version) to its new ID; references to it follow.
 	renames map[string]string
+	// literals maps the names of resources SAM would generate but virga
+	// does not (ServerlessDeploymentApplication) to the value a Ref to
+	// them gives; references to them become that text.
+	literals map[string]string
 	// restAPIs and httpAPIs are the APIs being built, explicit and
 	// implicit, by logical ID.
 	restAPIs map[string]*restAPI

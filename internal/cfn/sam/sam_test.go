@@ -129,6 +129,14 @@ func TestTransform(t *testing.T) {
 			check: checkConnectors,
 		},
 		{
+			file: "deployment-preference.yaml",
+			resources: map[string]string{
+				"Base": tFunction, "BaseRole": tRole, "BaseVersion*": tVersion, "BaseAliaslive": tAlias,
+				"PreHook": tFunction, "PreHookRole": tRole,
+			},
+			check: checkDeploymentPreference,
+		},
+		{
 			file: "globals.yaml",
 			resources: map[string]string{
 				"Inherits":      tFunction,
@@ -870,4 +878,20 @@ func checkConnectors(t *testing.T, r *result) {
 		t.Error("the Connectors attribute is left on the topic")
 	}
 	r.wantWarning(t, "ReaderToElsewhere", "AWS::Kinesis::Stream")
+}
+
+func checkDeploymentPreference(t *testing.T, r *result) {
+	app := "sam-app-ServerlessDeploymentApplication-" + strings.ToUpper(hashOf("sam-app", "ServerlessDeploymentApplication"))
+	want(t, "recorded preference", get(r.resource(t, "Base", tFunction), "Metadata", "Virga", "DeploymentPreference"),
+		`{"Hooks":{"PreTraffic":{"Ref":"PreHook"}},"Type":"Linear10PercentEvery1Minute"}`)
+	want(t, "a disabled one is recorded too", get(r.resource(t, "PreHook", tFunction), "Metadata", "Virga", "DeploymentPreference"), `{"Enabled":false}`)
+	want(t, "the application in a Sub", get(r.props(t, "PreHookRole", tRole), "Policies", 0, "PolicyDocument", "Statement", 0, "Resource"),
+		map[string]any{"Fn::Sub": "arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:" + app + "/*"})
+	want(t, "the application's Ref", r.output(t, "Application", nil), app)
+	r.wantWarning(t, "Base", "DeploymentPreference is recorded only")
+	for _, w := range r.warnings {
+		if strings.HasPrefix(w, "PreHook:") {
+			t.Errorf("a disabled preference warns: %s", w)
+		}
+	}
 }
