@@ -66,6 +66,9 @@ type plan struct {
 	values    *template.Values
 	conds     map[string]bool
 	params    []paramRecord
+	// warnings are what the transforms skipped or only recorded; the
+	// operation reports them as stack events.
+	warnings []string
 }
 
 const samTransform = "AWS::Serverless-2016-10-31"
@@ -90,6 +93,7 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 		}
 		overrides[key] = deref(p.ParameterValue)
 	}
+	var warnings []string
 	if len(t.Transforms) > 0 {
 		if !changeSet && !slices.Contains(caps, "CAPABILITY_AUTO_EXPAND") {
 			return nil, ErrCapabilities.WithMessage("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
@@ -99,12 +103,16 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 			if name != samTransform || s.d.Transform == nil {
 				return nil, ErrValidation.Withf("Template format error: Unsupported transform %s. virga supports %s.", name, samTransform)
 			}
-			out, _, err := s.d.Transform(ctx, name, tree, stackName, overrides)
+			out, warns, err := s.d.Transform(ctx, name, tree, stackName, overrides)
 			if err != nil {
 				return nil, ErrValidation.WithMessage(err.Error())
 			}
+			for _, w := range warns {
+				warnings = append(warnings, "Transform "+name+": "+w)
+			}
 			tree = out
 		}
+
 		delete(tree, "Transform")
 		if t, err = template.FromTree(tree); err != nil {
 			return nil, templateError(err)
@@ -129,12 +137,22 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{tmpl: t, processed: string(processed), values: values, conds: conds}
+	p := &plan{tmpl: t, processed: string(processed), values: values, conds: conds, warnings: warnings}
 	for _, name := range t.ParameterNames {
 		v := values.Params[name]
 		p.params = append(p.params, paramRecord{Key: name, Value: v.Value, NoEcho: v.NoEcho})
 	}
 	return p, nil
+}
+
+// transformWarnings records a plan's transform warnings as events of
+// the stack, in the status its operation starts with, so that whoever
+// follows the events (virga deploy, aws cloudformation
+// describe-stack-events) sees what was skipped; the caller holds s.mu.
+func (s *Service) transformWarnings(st *stack, p *plan, status string) {
+	for _, w := range p.warnings {
+		s.record(st, st.rec.Name, st.rec.ID, "AWS::CloudFormation::Stack", status, w, nil)
+	}
 }
 
 // iamCapability is the capability a template's IAM resources need: IAM

@@ -105,6 +105,7 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	}
 	s.stacks[name] = st
 	s.stackEvent(st, createInProgress, "User Initiated")
+	s.transformWarnings(st, p, createInProgress)
 	s.start(st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
 	return &CreateStackOutput{StackId: &id}, nil
 }
@@ -161,6 +162,7 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 		st.rec.Tags = tagMap(in.Tags)
 	}
 	s.stackEvent(st, updateInProgress, "User Initiated")
+	s.transformWarnings(st, p, updateInProgress)
 	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
 	return &UpdateStackOutput{StackId: &st.rec.ID}, nil
 }

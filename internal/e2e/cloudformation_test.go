@@ -12,9 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -403,5 +403,90 @@ func TestSAMEventSources(t *testing.T) {
 		if !seen[w] {
 			t.Errorf("no invocation from %s (seen %v)", w, seen)
 		}
+	}
+}
+
+const samDeploymentPreference = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Handler: index.handler
+    InlineCode: |
+      def handler(event, context):
+          return {"ok": True}
+Resources:
+  Base:
+    Type: AWS::Serverless::Function
+    Properties:
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: AllAtOnce
+        Hooks:
+          PreTraffic: !Ref PreHook
+  PreHook:
+    Type: AWS::Serverless::Function
+    Properties:
+      DeploymentPreference:
+        Enabled: false
+      Environment:
+        Variables:
+          VERSION: !Ref Base.Version
+      Policies:
+        - Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Action: codedeploy:PutLifecycleEventHookExecutionStatus
+              Resource: !Sub arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/*
+Outputs:
+  Application:
+    Value: !Ref ServerlessDeploymentApplication
+  Alias:
+    Value: !Ref Base.Alias
+`
+
+// TestSAMDeploymentPreference deploys, with the aws CLI, functions with a
+// DeploymentPreference whose hooks name the CodeDeploy application SAM
+// generates: the stack completes, the alias points at the new version,
+// and a stack event says what virga recorded instead of deploying
+// gradually.
+func TestSAMDeploymentPreference(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(file, []byte(samDeploymentPreference), 0o644)
+	res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "gradual", "--template-file", file, "--capabilities", "CAPABILITY_IAM")
+	if res.ExitCode != 0 {
+		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("gradual")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	if !strings.HasPrefix(outs["Application"], "gradual-ServerlessDeploymentApplication-") {
+		t.Errorf("Application output: %q", outs["Application"])
+	}
+	alias, err := lambda.NewFromConfig(env.Config).GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String(strings.TrimSuffix(outs["Alias"], ":live")), Name: aws.String("live")})
+	if err != nil || aws.ToString(alias.FunctionVersion) != "1" {
+		t.Errorf("the alias: %+v %v", alias, err)
+	}
+	evs, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("gradual")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range evs.StackEvents {
+		if strings.Contains(aws.ToString(e.ResourceStatusReason), "Base: DeploymentPreference is recorded only") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no stack event reports the recorded DeploymentPreference")
 	}
 }
