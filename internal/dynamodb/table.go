@@ -529,6 +529,9 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 	}
 	if t.Stream.Enabled {
 		d.StreamSpecification = &StreamSpecification{StreamEnabled: ptr(true), StreamViewType: ptr(StreamViewType(t.Stream.ViewType))}
+	}
+	// A disabled stream stays readable, and DescribeTable still names it.
+	if t.Stream.Label != "" {
 		d.LatestStreamLabel = ptr(t.Stream.Label)
 		d.LatestStreamArn = ptr(arn + "/stream/" + t.Stream.Label)
 	}

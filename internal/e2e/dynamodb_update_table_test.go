@@ -121,4 +121,8 @@ func TestDynamoDBUpdateTableBillingAndStream(t *testing.T) {
 	if out.TableDescription.StreamSpecification != nil {
 		t.Errorf("stream still enabled: %+v", out.TableDescription.StreamSpecification)
 	}
+	// The disabled stream stays readable, and the table still names it.
+	if got := aws.ToString(out.TableDescription.LatestStreamArn); got != aws.ToString(d.LatestStreamArn) {
+		t.Errorf("LatestStreamArn after disabling = %q, want %q", got, aws.ToString(d.LatestStreamArn))
+	}
 }
