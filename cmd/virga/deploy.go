@@ -93,7 +93,15 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	for _, n := range modernizeRuntimes(t.Tree) {
 		fmt.Fprintln(log, "notice:", n)
 	}
+	// Functions that share their code and its build share one package,
+	// as sam build builds them once.
+	built := map[string]string{}
 	for _, c := range findCode(t.Tree, filepath.Dir(abs)) {
+		if key, ok := built[c.buildKey()]; ok {
+			c.set(artifactBucket, key)
+			fmt.Fprintf(log, "Packaged %s (the same package as a function before it)\n", c.logicalID)
+			continue
+		}
 		zip, err := build(ctx, c, log)
 		if err != nil {
 			return err
@@ -102,6 +110,7 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.logicalID, err)
 		}
+		built[c.buildKey()] = key
 		c.set(artifactBucket, key)
 		fmt.Fprintf(log, "Packaged %s (%d bytes)\n", c.logicalID, len(zip))
 	}

@@ -463,3 +463,58 @@ Outputs:
 		t.Errorf("the Node.js function: %s %v", res.Payload, err)
 	}
 }
+
+// TestDeploySharedCodeBuildsOnce: functions with the same CodeUri, runtime
+// and build are built and uploaded once, as sam build does; each still
+// runs its own handler.
+func TestDeploySharedCodeBuildsOnce(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    CodeUri: src/
+    Runtime: python3.12
+Resources:
+  One:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.one
+  Two:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.two
+Outputs:
+  Two:
+    Value: !Ref Two
+`,
+		"src/app.py": "def one(e, c):\n    return 1\n\ndef two(e, c):\n    return 2\n",
+	}
+	for path, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
+		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
+	}
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "shared", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	if n := strings.Count(out.String(), "(the same package as a function before it)"); n != 1 {
+		t.Errorf("%d functions reused a package, want 1:\n%s", n, out.String())
+	}
+	name := ""
+	for _, line := range strings.Split(out.String(), "\n") {
+		if _, v, ok := strings.Cut(line, "  Two: "); ok {
+			name = strings.TrimSpace(v)
+		}
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name)})
+	if err != nil || string(res.Payload) != "2" {
+		t.Errorf("Two: %s %v", res.Payload, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -35,8 +36,25 @@ type codeLocation struct {
 	props   map[string]any
 	handler string
 	dir     string // absolute
+	layer   bool   // a layer's content, not a function's code
 	// set replaces the location in the template with an artifact's URI.
 	set func(bucket, key string)
+}
+
+// buildKey is the same for two code locations whose builds make the same
+// package: the same directory, runtime and build method and options, and,
+// where the build depends on it (a go1.x executable's name, esbuild's
+// entry point), the same handler. Layers never share a key with functions.
+func (c codeLocation) buildKey() string {
+	props, _ := json.Marshal(c.props)
+	key := strings.Join([]string{c.dir, c.runtime, c.method, string(props)}, "\x00")
+	if c.runtime == "go1.x" || c.method == "esbuild" {
+		key += "\x00" + c.handler
+	}
+	if c.layer {
+		key += "\x00layer"
+	}
+	return key
 }
 
 // findCode lists the local code locations of a template's resources:
@@ -96,7 +114,7 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 			}
 		case "AWS::Serverless::LayerVersion":
 			if dir, ok := local(props["ContentUri"]); ok {
-				out = append(out, codeLocation{logicalID: id, method: method, dir: dir,
+				out = append(out, codeLocation{logicalID: id, method: method, dir: dir, layer: true,
 					set: func(b, k string) { props["ContentUri"] = "s3://" + b + "/" + k }})
 			}
 		case "AWS::Lambda::Function":
@@ -106,7 +124,7 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 			}
 		case "AWS::Lambda::LayerVersion":
 			if dir, ok := local(props["Content"]); ok {
-				out = append(out, codeLocation{logicalID: id, method: method, dir: dir,
+				out = append(out, codeLocation{logicalID: id, method: method, dir: dir, layer: true,
 					set: func(b, k string) { props["Content"] = map[string]any{"S3Bucket": b, "S3Key": k} }})
 			}
 		}
