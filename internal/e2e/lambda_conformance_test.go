@@ -139,3 +139,44 @@ func TestLambdaCLIListAndPayloadErrors(t *testing.T) {
 		t.Errorf("invoke with 6 MB + 2 bytes: exit %d, stderr %s", res.ExitCode, res.Stderr)
 	}
 }
+
+// TestLambdaCLIFilterPatterns: filter-log-events through Debian's aws CLI
+// with the regular-expression and space-delimited filter patterns
+// CloudWatch Logs documents, on a function's own log lines (REPORT lines
+// are tab-separated, and match space-delimited patterns as on AWS).
+func TestLambdaCLIFilterPatterns(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	createGoFunction(t, c, "patterns", hostileZip(t))
+	for _, m := range []string{"order-17 shipped", "order-18 failed"} {
+		decodeWhoami(t, invokeJSON(t, c, "patterns", map[string]string{"op": "log", "message": m}))
+	}
+	waitForLogMessage(t, cwl, "/aws/lambda/patterns", "order-18")
+	filter := func(pattern string) []string {
+		t.Helper()
+		var out struct{ Events []struct{ Message string } }
+		cliJSON(t, env.CLI(t, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/patterns", "--filter-pattern", pattern), &out)
+		var msgs []string
+		for _, e := range out.Events {
+			msgs = append(msgs, e.Message)
+		}
+		return msgs
+	}
+	if got := filter("%order-[0-9]+ f%"); len(got) != 1 || got[0] != "order-18 failed" {
+		t.Errorf("%%order-[0-9]+ f%%: %q", got)
+	}
+	if got := filter("[id=order-*, status=shipped]"); len(got) != 1 || got[0] != "order-17 shipped" {
+		t.Errorf("[id=order-*, status=shipped]: %q", got)
+	}
+	reports := filter(`[type=REPORT, rid_label="RequestId:", rid, duration_label="Duration:", duration>=0, unit=ms, ...]`)
+	if len(reports) != 2 || !strings.HasPrefix(reports[0], "REPORT RequestId: ") || !strings.HasPrefix(reports[1], "REPORT RequestId: ") {
+		t.Errorf("REPORT lines by a space-delimited pattern: %q", reports)
+	}
+	res := env.CLI(t, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/patterns", "--filter-pattern", "[a, b")
+	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "InvalidParameterException") {
+		t.Errorf("an unterminated pattern: exit %d, %s", res.ExitCode, res.Stderr)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -19,14 +20,18 @@ import (
 //	                         JSON: =, !=, <, <=, >, >= on fields, && and ||,
 //	                         parentheses, IS NULL, NOT EXISTS, * wildcards
 //
-// Matching is case-sensitive. An empty pattern matches every event. The
-// space-delimited form ([ip, user, ...]) is not supported yet and is
-// reported as invalid.
+// Matching is case-sensitive. An empty pattern matches every event.
+// Regular expressions (%...%) and space-delimited patterns ([ip, user,
+// ...]) are in filter_delimited.go; regular expressions inside JSON and
+// space-delimited patterns are not supported yet and are reported as
+// invalid.
 
 // FilterPattern is a parsed filter pattern.
 type FilterPattern struct {
 	all, any, none []string
 	json           jsonExpr
+	regex          *regexp.Regexp
+	delimited      *delimitedPattern
 }
 
 // ParseFilterPattern parses a filter pattern.
@@ -51,7 +56,22 @@ func ParseFilterPattern(s string) (*FilterPattern, error) {
 		p.json = e
 		return p, nil
 	case strings.HasPrefix(s, "["):
-		return nil, errors.New("space-delimited filter patterns are not supported")
+		if strings.Contains(s, "%") {
+			return nil, errors.New("regular expressions in space-delimited patterns are not supported")
+		}
+		d, err := parseDelimitedPattern(s)
+		if err != nil {
+			return nil, err
+		}
+		p.delimited = d
+		return p, nil
+	case len(s) >= 2 && s[0] == '%' && s[len(s)-1] == '%':
+		re, err := parseRegexPattern(s)
+		if err != nil {
+			return nil, err
+		}
+		p.regex = re
+		return p, nil
 	}
 	for _, t := range splitTerms(s) {
 		switch {
@@ -100,6 +120,12 @@ func unquote(t string) string {
 
 // Match reports whether a message matches.
 func (p *FilterPattern) Match(msg string) bool {
+	if p.regex != nil {
+		return p.regex.MatchString(msg)
+	}
+	if p.delimited != nil {
+		return p.delimited.match(msg)
+	}
 	if p.json != nil {
 		var doc any
 		if json.Unmarshal([]byte(msg), &doc) != nil {
@@ -360,6 +386,9 @@ func (p *jsonParser) primary() (jsonExpr, error) {
 	v := p.next()
 	if v == "" {
 		return nil, errors.New("missing value")
+	}
+	if v[0] == '%' {
+		return nil, errors.New("regular expressions in JSON patterns are not supported")
 	}
 	c := jsonCmp{path: segs, op: op, value: v}
 	if len(v) >= 2 && v[0] == '"' {

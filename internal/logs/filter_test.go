@@ -46,7 +46,7 @@ func TestFilterPattern(t *testing.T) {
 			t.Errorf("%q on %q = %v, want %v", c.pattern, c.msg, got, c.want)
 		}
 	}
-	for _, bad := range []string{"{ $.a = }", "{ $.a ~ 1 }", "{ a = 1 }", "{ $.a = 1", "[ip, user]", "{ ($.a = 1 }"} {
+	for _, bad := range []string{"{ $.a = }", "{ $.a ~ 1 }", "{ a = 1 }", "{ $.a = 1", "[ip, user", "{ ($.a = 1 }"} {
 		if _, err := ParseFilterPattern(bad); err == nil {
 			t.Errorf("ParseFilterPattern(%q) accepted", bad)
 		}
@@ -54,7 +54,7 @@ func TestFilterPattern(t *testing.T) {
 }
 
 func FuzzParseFilterPattern(f *testing.F) {
-	for _, s := range []string{"", "ERROR", `"a b" ?c -d`, `{ $.a = "x" && ($.b > 1 || $.c IS NULL) }`, `{ $.a[0].b NOT EXISTS }`, "{", "{ ( }", "[a,b]", `{ $.a = "unterminated }`} {
+	for _, s := range []string{"", "ERROR", `"a b" ?c -d`, `{ $.a = "x" && ($.b > 1 || $.c IS NULL) }`, `{ $.a[0].b NOT EXISTS }`, "{", "{ ( }", "[a,b]", `{ $.a = "unterminated }`, "[..., a=x*, b>1 || b<0, ...]", "%a.b|c$%"} {
 		f.Add(s, `{"a":"x","b":2}`)
 	}
 	f.Fuzz(func(t *testing.T, pattern, msg string) {
@@ -97,5 +97,59 @@ func TestSinkWritesBatchedStreams(t *testing.T) {
 	}
 	if len(out.Events) != 301 {
 		t.Fatalf("%d events stored, want 301", len(out.Events))
+	}
+}
+
+func TestFilterPatternRegexAndSpaceDelimited(t *testing.T) {
+	t.Parallel()
+	const report = "REPORT RequestId: 3f9c\tDuration: 1503.25 ms\tBilled Duration: 1504 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\t"
+	const access = `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 404 1534`
+	cases := []struct {
+		pattern, msg string
+		want         bool
+	}{
+		// Regular expressions, between % signs.
+		{"%AUTHORIZED%", "[ERROR 401] UNAUTHORIZED REQUEST", true},
+		{"%hel+o%", "hello from python", true},
+		{"%hel+o%", "help", false},
+		{"%^[hc]at%", "cat food", true},
+		{"%^[hc]at%", "a cat", false},
+		{`%\d{3}\.\d%`, "took 123.4 ms", true},
+		{"%[Ee]rror|[Ff]ail%", "it failed", true},
+		{"%[Ee]rror|[Ff]ail%", "all good", false},
+		// Space-delimited: fields by position, tabs separate too.
+		{`[type=REPORT, ...]`, report, true},
+		{`[type=START, ...]`, report, false},
+		{`[type=REPORT, rid_label, rid, duration_label="Duration:", duration>1000, ...]`, report, true},
+		{`[type=REPORT, rid_label, rid, duration_label="Duration:", duration>2000, ...]`, report, false},
+		{`[..., used_label="Used:", used, unit=MB]`, report, true},
+		{`[ip, user, username, timestamp, request="GET *", status_code=4*, bytes]`, access, true},
+		{`[ip, user, username, timestamp, request, status_code=5* || status_code=4*, bytes>1000]`, access, true},
+		{`[ip, user, username, timestamp, request, status_code!=404, bytes]`, access, false},
+		{`[ip, user, username, timestamp, request, status_code>=400 && status_code<500, bytes]`, access, true},
+		{`[ip, user, username=frank, timestamp="10/Oct/2000*", ...]`, access, true},
+		{`[ip, user]`, access, false}, // without ..., the field count must match
+		{`[a, b, c]`, "one two three", true},
+		{`[a, b, c]`, "one two", false},
+		{`[..., last=three]`, "one two three", true},
+	}
+	for _, c := range cases {
+		p, err := ParseFilterPattern(c.pattern)
+		if err != nil {
+			t.Errorf("ParseFilterPattern(%q): %v", c.pattern, err)
+			continue
+		}
+		if got := p.Match(c.msg); got != c.want {
+			t.Errorf("%q on %q = %v, want %v", c.pattern, c.msg, got, c.want)
+		}
+	}
+	for _, bad := range []string{
+		"%%", "%a(b)c%", "%bad!%", "%é%", // regex: empty, parentheses, unsupported characters
+		"[a, b", "[]", "[a b, c]", "[a=, b]", "[a>x, b]", "[a, %b%]", // space-delimited
+		`{ $.level = %ERROR% }`, // regex inside JSON
+	} {
+		if _, err := ParseFilterPattern(bad); err == nil {
+			t.Errorf("ParseFilterPattern(%q) accepted", bad)
+		}
 	}
 }

@@ -1,0 +1,302 @@
+package logs
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Two further forms of filter pattern, as CloudWatch Logs' documentation
+// defines them:
+//
+//	%ERROR|WARN%               a regular expression, searched for in the
+//	                           message (the whole pattern, between % signs)
+//	[ip, user, ..., status=5*, bytes>1000]
+//	                           space-delimited: the message is cut into
+//	                           fields at spaces and tabs ("quoted" and
+//	                           [bracketed] fields are one field each), and
+//	                           fields are matched by position; ... stands for
+//	                           any number of fields; conditions are =, != with
+//	                           * wildcards, and =, !=, <, <=, >, >= on
+//	                           numbers, joined with && and || per field
+
+// regexSymbols are the characters besides letters and digits a filter
+// pattern's regular expression may hold: the symbols ":_#=@/;,-" and
+// the operators "^$?[]{}|\*+." the documentation lists, and the space,
+// which it does not list but phrases need. Parentheses are not
+// supported, nor multibyte characters ("%something!% is rejected").
+const regexSymbols = ":_#=@/;,-^$?[]{}|\\*+. "
+
+// parseRegexPattern compiles %regex%.
+func parseRegexPattern(s string) (*regexp.Regexp, error) {
+	body := s[1 : len(s)-1]
+	if body == "" {
+		return nil, errors.New("empty regular expression")
+	}
+	for _, r := range body {
+		ok := r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(regexSymbols, r))
+		if !ok {
+			return nil, fmt.Errorf("%q is not allowed in a filter pattern's regular expression", r)
+		}
+	}
+	return regexp.Compile(body)
+}
+
+// delimitedPattern is a parsed [field, ...] pattern.
+type delimitedPattern struct {
+	fields []delimitedField
+}
+
+// delimitedField is one position of a space-delimited pattern: the
+// ellipsis, or a named field with conditions (any, in alternatives, all
+// of whose conditions must hold; none means any value).
+type delimitedField struct {
+	ellipsis bool
+	any      [][]fieldCond
+}
+
+// fieldCond is one condition on a field's value.
+type fieldCond struct {
+	op    string // = != < <= > >=
+	value string
+}
+
+// parseDelimitedPattern parses [field, field=value, ...].
+func parseDelimitedPattern(s string) (*delimitedPattern, error) {
+	if !strings.HasSuffix(s, "]") {
+		return nil, errors.New("unterminated space-delimited pattern")
+	}
+	body := strings.TrimSpace(s[1 : len(s)-1])
+	if body == "" {
+		return nil, errors.New("empty space-delimited pattern")
+	}
+	p := &delimitedPattern{}
+	for _, part := range splitOutsideQuotes(body, ",") {
+		part = strings.TrimSpace(part)
+		if part == "..." {
+			p.fields = append(p.fields, delimitedField{ellipsis: true})
+			continue
+		}
+		var f delimitedField
+		for _, alt := range splitOutsideQuotes(part, "||") {
+			var all []fieldCond
+			for _, c := range splitOutsideQuotes(alt, "&&") {
+				cond, named, err := parseFieldCond(strings.TrimSpace(c))
+				if err != nil {
+					return nil, err
+				}
+				if named {
+					all = append(all, cond)
+				}
+			}
+			if len(all) > 0 {
+				f.any = append(f.any, all)
+			}
+		}
+		p.fields = append(p.fields, f)
+	}
+	return p, nil
+}
+
+// parseFieldCond parses name, or name OP value; named is false for a bare
+// name (a field without condition).
+func parseFieldCond(s string) (c fieldCond, named bool, err error) {
+	i := strings.IndexAny(s, "=!<>")
+	if i < 0 {
+		if !validFieldName(s) {
+			return c, false, fmt.Errorf("bad field name %q", s)
+		}
+		return c, false, nil
+	}
+	name, rest := strings.TrimSpace(s[:i]), s[i:]
+	if !validFieldName(name) {
+		return c, false, fmt.Errorf("bad field name %q", name)
+	}
+	for _, op := range []string{"!=", "<=", ">=", "=", "<", ">"} {
+		if strings.HasPrefix(rest, op) {
+			c.op = op
+			c.value = strings.TrimSpace(rest[len(op):])
+			break
+		}
+	}
+	if c.op == "" || c.value == "" {
+		return c, false, fmt.Errorf("bad condition %q", s)
+	}
+	if len(c.value) >= 2 && c.value[0] == '"' && c.value[len(c.value)-1] == '"' {
+		c.value = c.value[1 : len(c.value)-1]
+	}
+	if c.op != "=" && c.op != "!=" {
+		if _, err := strconv.ParseFloat(c.value, 64); err != nil {
+			return c, false, fmt.Errorf("%s needs a number, got %q", c.op, c.value)
+		}
+	}
+	return c, true, nil
+}
+
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// splitOutsideQuotes splits s at sep where sep is not inside double
+// quotes.
+func splitOutsideQuotes(s, sep string) []string {
+	var out []string
+	quoted, start := false, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case !quoted && strings.HasPrefix(s[i:], sep):
+			out = append(out, s[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// messageFields cuts a message into the fields a space-delimited pattern
+// matches: runs of spaces and tabs separate them; a field in double
+// quotes or square brackets is one field, without them.
+func messageFields(msg string) []string {
+	var out []string
+	for i := 0; i < len(msg); {
+		switch c := msg[i]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			i++
+		case c == '"' || c == '[':
+			end := byte('"')
+			if c == '[' {
+				end = ']'
+			}
+			j := strings.IndexByte(msg[i+1:], end)
+			if j < 0 {
+				out = append(out, msg[i:])
+				return out
+			}
+			out = append(out, msg[i+1:i+1+j])
+			i += j + 2
+		default:
+			j := i
+			for j < len(msg) && !strings.ContainsRune(" \t\r\n", rune(msg[j])) {
+				j++
+			}
+			out = append(out, msg[i:j])
+			i = j
+		}
+	}
+	return out
+}
+
+// match reports whether a message's fields match the pattern.
+func (p *delimitedPattern) match(msg string) bool {
+	return matchFields(p.fields, messageFields(msg))
+}
+
+// matchFields reports whether vals match pat, where an ellipsis takes any
+// number of values: a table over (pattern position, value position), so
+// that patterns with several ellipses stay linear in each dimension.
+func matchFields(pat []delimitedField, vals []string) bool {
+	// ok[j] holds whether pat[i:] matches vals[j:], for the i at hand,
+	// computed from the last pattern position backwards.
+	ok := make([]bool, len(vals)+1)
+	ok[len(vals)] = true
+	for i := len(pat) - 1; i >= 0; i-- {
+		next := make([]bool, len(vals)+1)
+		if pat[i].ellipsis {
+			// pat[i:] matches vals[j:] if pat[i+1:] matches some vals[k:], k >= j.
+			found := false
+			for j := len(vals); j >= 0; j-- {
+				found = found || ok[j]
+				next[j] = found
+			}
+		} else {
+			for j := len(vals) - 1; j >= 0; j-- {
+				next[j] = ok[j+1] && pat[i].matches(vals[j])
+			}
+		}
+		ok = next
+	}
+	return ok[0]
+}
+
+func (f delimitedField) matches(v string) bool {
+	if len(f.any) == 0 {
+		return true
+	}
+	for _, all := range f.any {
+		ok := true
+		for _, c := range all {
+			if !c.holds(v) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (c fieldCond) holds(v string) bool {
+	want, wantErr := strconv.ParseFloat(c.value, 64)
+	got, gotErr := strconv.ParseFloat(v, 64)
+	numeric := wantErr == nil && gotErr == nil
+	switch c.op {
+	case "=", "!=":
+		eq := false
+		if numeric {
+			eq = got == want
+		} else {
+			eq = wildcardMatch(c.value, v)
+		}
+		return eq == (c.op == "=")
+	}
+	if !numeric {
+		return false
+	}
+	switch c.op {
+	case "<":
+		return got < want
+	case "<=":
+		return got <= want
+	case ">":
+		return got > want
+	case ">=":
+		return got >= want
+	}
+	return false
+}
+
+// wildcardMatch reports whether s matches pattern, where * stands for any
+// run of characters and every other character for itself.
+func wildcardMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, mid := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, mid)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(mid):]
+	}
+	return len(s) >= len(last) && strings.HasSuffix(s, last)
+}
