@@ -14,7 +14,8 @@ import (
 //
 //   - The item operations take a table name or ARN, so their TableName is
 //     checked as 1 to 255 characters (CreateTable's 3 is a control-plane
-//     rule), with the pattern only on a name that is not empty; and a
+//     rule), with the pattern only on a name that is not empty, and
+//     neither the pattern nor the length on an ARN (up to 1024); and a
 //     missing member is the plain "Value null at 'key'" violation, never
 //     the control plane's "The parameter 'TableName' is required".
 //   - Most item operations stop at a bad table name and report nothing
@@ -52,6 +53,8 @@ func dataPlaneTableNames(vs []shape.Violation) []shape.Violation {
 	for _, v := range vs {
 		if lastPathElem(v.Path) == "tableName" {
 			switch {
+			case strings.HasPrefix(v.Value, "'arn:") && !strings.Contains(v.Constraint, "greater than or equal"):
+				continue // a table's ARN, which the item operations take
 			case strings.HasSuffix(v.Constraint, "greater than or equal to 3"):
 				if v.Value != "''" {
 					continue // 1 or 2 characters: a valid name here
@@ -174,8 +177,11 @@ func (in *TransactGetItemsInput) ReviseViolations(vs []shape.Violation) ([]shape
 }
 
 // validTableName reports whether a name satisfies CreateTable's rules,
-// which a batch's RequestItems keys are held to.
+// which a batch's RequestItems keys are held to, or is a table's ARN.
 func validTableName(name string) bool {
+	if isTableARN(name) {
+		return true
+	}
 	if len(name) < 3 || len(name) > 255 {
 		return false
 	}

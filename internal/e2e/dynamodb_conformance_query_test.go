@@ -71,3 +71,38 @@ func TestDynamoDBConformanceQueryKeys(t *testing.T) {
 	wantDDBErrorContains(t, "an empty name in a Scan's ExpressionAttributeNames", err, "ValidationException",
 		"Empty attribute name for key #n")
 }
+
+// TestDynamoDBConformanceTableARNs names a table by its ARN in the item
+// operations, which DynamoDB accepts wherever they take a TableName.
+func TestDynamoDBConformanceTableARNs(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	arn := aws.ToString(createSimpleTable(t, c, "byarn", false).TableArn)
+	key := ddbItem{"pk": avS("a")}
+
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(arn), Item: ddbItem{"pk": avS("a"), "v": avS("x")}})
+	mustOK(t, "PutItem by ARN", err)
+	got, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(arn), Key: key})
+	mustOK(t, "GetItem by ARN", err)
+	wantItem(t, "GetItem by ARN", got.Item, ddbItem{"pk": avS("a"), "v": avS("x")})
+	q, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(arn), KeyConditionExpression: aws.String("pk = :p"),
+		ExpressionAttributeValues: ddbItem{":p": avS("a")}, Select: types.SelectCount})
+	mustOK(t, "Query by ARN", err)
+	if q.Count != 1 {
+		t.Errorf("Query by ARN: Count %d", q.Count)
+	}
+	bg, err := c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{arn: {Keys: []ddbItem{key}}}})
+	mustOK(t, "BatchGetItem by ARN", err)
+	if len(bg.Responses[arn]) != 1 {
+		t.Errorf("BatchGetItem by ARN: %v", bg.Responses)
+	}
+	_, err = c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Delete: &types.Delete{TableName: aws.String(arn), Key: key}},
+	}})
+	mustOK(t, "TransactWriteItems by ARN", err)
+
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(arn + "x"), Key: key})
+	wantDDBError(t, "GetItem by the ARN of a missing table", err, "ResourceNotFoundException", "Requested resource not found")
+}
