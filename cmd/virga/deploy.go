@@ -82,9 +82,14 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t, err := template.Parse(body)
+	// As sam deploy, take a key given twice with its last value (the SAM
+	// CLI's YAML reader does); aws cloudformation deploy refuses it.
+	t, dups, err := template.ParseKeepingLastKey(body)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.template, err)
+	}
+	for _, d := range dups {
+		fmt.Fprintf(log, "notice: %s %s\n", f.template, d)
 	}
 	abs, _ := filepath.Abs(f.template)
 	if f.stack == "" {

@@ -70,7 +70,7 @@ func watched(templatePath string) ([]codeLocation, []string) {
 	if err != nil {
 		return nil, nil
 	}
-	t, err := template.Parse(body)
+	t, _, err := template.ParseKeepingLastKey(body)
 	if err != nil {
 		return nil, nil
 	}

@@ -124,7 +124,7 @@ func FuzzEval(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
-		node, _, err := decodeYAML([]byte(expr))
+		node, _, err := decodeYAML([]byte(expr), nil)
 		if err != nil {
 			return
 		}

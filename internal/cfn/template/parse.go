@@ -28,6 +28,23 @@ const (
 // types (a DependsOn must be a string or a list of strings, for example);
 // references, cycles and parameter rules are Validate's business.
 func Parse(body []byte) (*Template, error) {
+	return parse(body, nil)
+}
+
+// ParseKeepingLastKey is Parse for templates written for the SAM CLI,
+// whose YAML and JSON readers accept a key given twice in one mapping and
+// keep its last value; sam deploy then uploads the template without the
+// duplicate. It does the same, and returns a note for each such key.
+// CloudFormation refuses these templates, as Parse does.
+func ParseKeepingLastKey(body []byte) (*Template, []string, error) {
+	var dups []string
+	t, err := parse(body, &dups)
+	return t, dups, err
+}
+
+// parse is Parse; dups, when not nil, collects duplicate keys instead of
+// refusing them.
+func parse(body []byte, dups *[]string) (*Template, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	var (
 		tree any
@@ -37,10 +54,10 @@ func Parse(body []byte) (*Template, error) {
 	)
 	if isJSON(body) {
 		kind = FormatJSON
-		tree, pos, err = decodeJSON(body)
+		tree, pos, err = decodeJSON(body, dups)
 	} else {
 		kind = FormatYAML
-		tree, pos, err = decodeYAML(body)
+		tree, pos, err = decodeYAML(body, dups)
 	}
 	if err != nil {
 		return nil, err
@@ -103,16 +120,20 @@ type jsonDecoder struct {
 	dec   *json.Decoder
 	lines lineIndex
 	pos   map[string]Pos
+	// dups, when not nil, collects duplicate keys, the last value
+	// winning, instead of refusing them.
+	dups *[]string
 }
 
 // decodeJSON parses a JSON template into plain values: objects become
 // map[string]any, arrays []any, numbers json.Number.
-func decodeJSON(body []byte) (any, map[string]Pos, error) {
+func decodeJSON(body []byte, dups *[]string) (any, map[string]Pos, error) {
 	d := &jsonDecoder{
 		body:  body,
 		dec:   json.NewDecoder(bytes.NewReader(body)),
 		lines: newLineIndex(body),
 		pos:   map[string]Pos{},
+		dups:  dups,
 	}
 	d.dec.UseNumber()
 	v, err := d.value("", 0)
@@ -179,7 +200,10 @@ func (d *jsonDecoder) object(path string, depth int) (any, error) {
 			return nil, d.wellFormedErr(at, "an object key must be a string")
 		}
 		if first, dup := keyAt[key]; dup {
-			return nil, d.wellFormedErr(at, "duplicate key "+quote(key)+" (first at "+where(first)+")")
+			if d.dups == nil {
+				return nil, d.wellFormedErr(at, "duplicate key "+quote(key)+" (first at "+where(first)+")")
+			}
+			*d.dups = append(*d.dups, duplicateNote(key, d.lines.pos(at), first))
 		}
 		keyAt[key] = d.lines.pos(at)
 		v, err := d.value(childPath(path, key), depth+1)
@@ -242,6 +266,11 @@ func (d *jsonDecoder) wellFormedErr(off int64, detail string) *Error {
 		Column:  p.Column,
 		located: true,
 	}
+}
+
+// duplicateNote says which value of a duplicate key is kept.
+func duplicateNote(key string, at, first Pos) string {
+	return where(at) + ": key " + quote(key) + " is given again (first at " + where(first) + "); the last value is kept"
 }
 
 // quote renders a key for a message, in double quotes.

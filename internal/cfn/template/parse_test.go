@@ -407,3 +407,43 @@ func TestPositionsOfKeysWithSlashes(t *testing.T) {
 		t.Errorf("Pos = %+v, %v", p, ok)
 	}
 }
+
+// TestParseKeepingLastKey: the SAM CLI's reading of a key given twice,
+// the last value kept and each repeat noted, in YAML and JSON; Parse
+// still refuses it.
+func TestParseKeepingLastKey(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, body string
+		notes      []string
+	}{
+		{
+			name:  "yaml",
+			body:  "Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  Name:\n    Description:\n    Description: the queue's name\n    Value: !GetAtt Q.QueueName\n",
+			notes: []string{`line 7, column 5: key "Description" is given again (first at line 6, column 5); the last value is kept`},
+		},
+		{
+			name:  "json",
+			body:  `{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}, "Outputs": {"Name": {"Description": "", "Description": "the queue's name", "Value": {"Fn::GetAtt": ["Q", "QueueName"]}}}}`,
+			notes: []string{`line 1, column 91: key "Description" is given again (first at line 1, column 72); the last value is kept`},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tmpl, notes, err := ParseKeepingLastKey([]byte(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(notes, c.notes) {
+				t.Errorf("notes = %q\nwant %q", notes, c.notes)
+			}
+			out := tmpl.Tree["Outputs"].(map[string]any)["Name"].(map[string]any)
+			if out["Description"] != "the queue's name" {
+				t.Errorf("Description = %#v, want the last one", out["Description"])
+			}
+			if _, err := Parse([]byte(c.body)); err == nil {
+				t.Error("Parse accepted the duplicate key")
+			}
+		})
+	}
+}

@@ -40,11 +40,14 @@ var shortForms = map[string]string{
 type yamlDecoder struct {
 	pos       map[string]Pos
 	nodesLeft int
+	// dups, when not nil, collects duplicate keys, the last value
+	// winning, instead of refusing them.
+	dups *[]string
 }
 
 // decodeYAML parses a YAML template into the same plain values decodeJSON
 // produces, with CloudFormation's YAML 1.1 reading of plain scalars.
-func decodeYAML(body []byte) (any, map[string]Pos, error) {
+func decodeYAML(body []byte, dups *[]string) (any, map[string]Pos, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(body, &doc); err != nil {
 		return nil, nil, yamlSyntaxErr(body, err)
@@ -52,7 +55,7 @@ func decodeYAML(body []byte) (any, map[string]Pos, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, map[string]Pos{}, nil
 	}
-	d := &yamlDecoder{pos: map[string]Pos{}, nodesLeft: maxNodes}
+	d := &yamlDecoder{pos: map[string]Pos{}, nodesLeft: maxNodes, dups: dups}
 	v, err := d.value(doc.Content[0], "", 0)
 	if err != nil {
 		return nil, nil, err
@@ -179,7 +182,10 @@ func (d *yamlDecoder) mapping(n *yaml.Node, path string, depth int) (any, error)
 			return nil, err
 		}
 		if first, dup := keys[key]; dup {
-			return nil, nodeErr(kn, "duplicate key "+quote(key)+" (first at "+where(Pos{first.Line, first.Column})+")")
+			if d.dups == nil {
+				return nil, nodeErr(kn, "duplicate key "+quote(key)+" (first at "+where(Pos{first.Line, first.Column})+")")
+			}
+			*d.dups = append(*d.dups, duplicateNote(key, Pos{kn.Line, kn.Column}, Pos{first.Line, first.Column}))
 		}
 		keys[key] = kn
 		v, err := d.value(vn, childPath(path, key), depth+1)
