@@ -352,6 +352,9 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 				break wait
 			case <-timer.C:
 				state = outcomeDead
+				// Read the peak while the cgroup is there: killing removes
+				// it, and REPORT would say "Max Memory Used: 0 MB".
+				e.maxMemoryMB()
 				e.kill()
 				now := m.clock.Now()
 				msg := now.UTC().Format(timeFormat) + " " + inv.RequestID + " Task timed out after " + seconds(timeout) + " seconds"

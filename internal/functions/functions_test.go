@@ -459,9 +459,36 @@ func TestTimeoutThenHealthy(t *testing.T) {
 	if !strings.Contains(string(res.LogTail), "Task timed out after 1.00 seconds") {
 		t.Errorf("tail: %s", res.LogTail)
 	}
+	// The killed environment's peak memory is reported, not 0 MB.
+	if res.MaxMemoryUsedMB <= 0 || strings.Contains(string(res.LogTail), "Max Memory Used: 0 MB") {
+		t.Errorf("timeout: MaxMemoryUsedMB %d, tail %s", res.MaxMemoryUsedMB, res.LogTail)
+	}
 	res = invoke(t, m, s, `{"after":"timeout"}`)
 	if string(res.Payload) != `{"after":"timeout"}` || res.InitDuration == 0 {
 		t.Fatalf("after timeout: %s, init %v", res.Payload, res.InitDuration)
+	}
+}
+
+// TestColdTimeoutReportsMemory: an environment whose first invocation
+// times out reports its peak memory in REPORT, read before the kill ends
+// the process (a plain process's /proc entry goes with it) and removes
+// its cgroup, not 0 MB.
+func TestColdTimeoutReportsMemory(t *testing.T) {
+	t.Parallel()
+	for name, opt := range map[string]func(*Options){"default": nil, "plain": func(o *Options) { o.Plain = true }} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			m := newPools(t, opt)
+			s := goSpec(t)
+			s.Timeout = 500 * time.Millisecond
+			res := invoke(t, m, s, `{"action":"sleep","ms":5000}`)
+			if res.FunctionError != "Unhandled" || res.InitDuration == 0 {
+				t.Fatalf("a cold invocation that times out: %s, init %v", res.Payload, res.InitDuration)
+			}
+			if res.MaxMemoryUsedMB <= 0 || strings.Contains(string(res.LogTail), "Max Memory Used: 0 MB") {
+				t.Errorf("MaxMemoryUsedMB %d, tail %s", res.MaxMemoryUsedMB, res.LogTail)
+			}
+		})
 	}
 }
 
