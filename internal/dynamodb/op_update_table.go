@@ -110,6 +110,9 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		t.Attributes = append(t.Attributes, attrDef{Name: name, Type: typ})
 	}
 
+	if err := checkIndexUpdates(t, in.GlobalSecondaryIndexUpdates); err != nil {
+		return nil, err
+	}
 	var created, deleted *index
 	structural := 0
 	for _, u := range in.GlobalSecondaryIndexUpdates {
@@ -164,6 +167,9 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			for i := range t.GSIs {
 				if t.GSIs[i].Name == *u.Update.IndexName {
 					pt := u.Update.ProvisionedThroughput
+					if t.Billing == billingPayPerRequest {
+						return nil, invalid("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: %s when BillingMode is PAY_PER_REQUEST", t.GSIs[i].Name)
+					}
 					t.GSIs[i].RCU, t.GSIs[i].WCU = deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
 					if err := checkThroughput(t.GSIs[i].RCU, t.GSIs[i].WCU); err != nil {
 						return nil, err
@@ -271,4 +277,40 @@ func attrNames(t *table) string {
 // the table does not have.
 func indexNotFound(index, table string) error {
 	return ErrResourceNotFound.Withf("Requested resource not found: Index %s for table %s", index, table)
+}
+
+// checkIndexUpdates applies UpdateTable's rules on the shape of
+// GlobalSecondaryIndexUpdates before any is applied: one action per
+// entry, one entry per index, and no action on a local index.
+func checkIndexUpdates(t *table, updates []GlobalSecondaryIndexUpdate) error {
+	seen := map[string]bool{}
+	for _, u := range updates {
+		var name, verb string
+		actions := 0
+		if u.Create != nil {
+			actions++
+			name = deref(u.Create.IndexName)
+		}
+		if u.Update != nil {
+			actions++
+			name, verb = deref(u.Update.IndexName), "update"
+		}
+		if u.Delete != nil {
+			actions++
+			name, verb = deref(u.Delete.IndexName), "delete"
+		}
+		switch {
+		case actions == 0:
+			return invalid("One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null")
+		case actions > 1:
+			return invalid("One or more parameter values were invalid: Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object")
+		case seen[name]:
+			return invalid("One or more parameter values were invalid: Only one global secondary index update per index is allowed simultaneously. Index: %s", name)
+		}
+		seen[name] = true
+		if verb != "" && t.isLSI(name) {
+			return invalid("Cannot %s an index that is not a GlobalSecondaryIndex: %s", verb, name)
+		}
+	}
+	return nil
 }

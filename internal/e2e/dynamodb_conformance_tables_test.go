@@ -122,4 +122,39 @@ func TestDynamoDBConformanceUpdateTableIndexes(t *testing.T) {
 		_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("gsis"), GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{u}})
 		wantDDBError(t, "an action on a missing GSI", err, "ResourceNotFoundException", "Requested resource not found: Index nope for table gsis")
 	}
+
+	// The shape of the list of updates, checked before any applies.
+	createTable(t, c, tableSpec{Name: "withlsi", Hash: "pk", Range: "sk",
+		Attrs: map[string]types.ScalarAttributeType{"pk": "S", "sk": "S", "l": "S"},
+		LSIs:  []indexSpec{{Name: "byl", Hash: "pk", Range: "l", Projection: types.ProjectionTypeKeysOnly}}})
+	pt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(1)}
+	del := func(name string) *types.DeleteGlobalSecondaryIndexAction {
+		return &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String(name)}
+	}
+	const invalid = "One or more parameter values were invalid: "
+	for _, tc := range []struct {
+		what    string
+		table   string
+		updates []types.GlobalSecondaryIndexUpdate
+		msg     string
+	}{
+		{"an entry without an action", "gsis", []types.GlobalSecondaryIndexUpdate{{}},
+			invalid + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null"},
+		{"an entry with two actions", "gsis", []types.GlobalSecondaryIndexUpdate{{Delete: del("byg"), Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("byg"), ProvisionedThroughput: pt}}},
+			invalid + "Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object"},
+		{"two entries for one index", "gsis", []types.GlobalSecondaryIndexUpdate{{Delete: del("byg")}, {Delete: del("byg")}},
+			invalid + "Only one global secondary index update per index is allowed simultaneously. Index: byg"},
+		{"deleting a local index", "withlsi", []types.GlobalSecondaryIndexUpdate{{Delete: del("byl")}},
+			"Cannot delete an index that is not a GlobalSecondaryIndex: byl"},
+		{"throughput for an on-demand table's GSI", "gsis", []types.GlobalSecondaryIndexUpdate{{Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("byg"), ProvisionedThroughput: pt}}},
+			invalid + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: byg when BillingMode is PAY_PER_REQUEST"},
+	} {
+		_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(tc.table), GlobalSecondaryIndexUpdates: tc.updates})
+		wantDDBError(t, tc.what, err, "ValidationException", tc.msg)
+	}
+	d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("gsis")})
+	mustOK(t, "DescribeTable", err)
+	if len(d.Table.GlobalSecondaryIndexes) != 1 {
+		t.Errorf("refused updates changed the indexes: %+v", d.Table.GlobalSecondaryIndexes)
+	}
 }
