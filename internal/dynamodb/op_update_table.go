@@ -182,6 +182,15 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			}
 		}
 	}
+	// An on-demand table switched to provisioned gives every GSI its
+	// throughput in the same call.
+	if cur.Billing == billingPayPerRequest && t.Billing == billingProvisioned {
+		for _, ix := range t.GSIs {
+			if ix.RCU == 0 {
+				return nil, invalid("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", ix.Name)
+			}
+		}
+	}
 	if structural > 1 {
 		return nil, ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}

@@ -157,4 +157,15 @@ func TestDynamoDBConformanceUpdateTableIndexes(t *testing.T) {
 	if len(d.Table.GlobalSecondaryIndexes) != 1 {
 		t.Errorf("refused updates changed the indexes: %+v", d.Table.GlobalSecondaryIndexes)
 	}
+
+	// Switched to provisioned, every GSI gets its throughput in the call.
+	toProvisioned := func(updates []types.GlobalSecondaryIndexUpdate) error {
+		_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("gsis"), BillingMode: types.BillingModeProvisioned,
+			ProvisionedThroughput: pt, GlobalSecondaryIndexUpdates: updates})
+		return err
+	}
+	wantDDBError(t, "provisioned without the GSI's throughput", toProvisioned(nil), "ValidationException",
+		invalid+"ProvisionedThroughput must be specified for index: byg")
+	mustOK(t, "provisioned with the GSI's throughput", toProvisioned([]types.GlobalSecondaryIndexUpdate{
+		{Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("byg"), ProvisionedThroughput: pt}}}))
 }
