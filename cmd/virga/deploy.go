@@ -181,6 +181,9 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 		return err
 	}
 	if status != cftypes.StackStatusCreateComplete && status != cftypes.StackStatusUpdateComplete {
+		if why := firstFailure(ctx, cf, aws.ToString(created.StackId), started); why != "" {
+			return fmt.Errorf("stack %s: %s: %s", f.stack, status, why)
+		}
 		return fmt.Errorf("stack %s: %s", f.stack, status)
 	}
 	final, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId})
@@ -330,6 +333,27 @@ func follow(ctx context.Context, cf *cloudformation.Client, stackID string, sinc
 		case <-time.After(300 * time.Millisecond):
 		}
 	}
+}
+
+// firstFailure is the first resource failure of the operation that
+// started at since, "LOGICALID (TYPE): REASON", or "" when there is none:
+// the cause, where the stack's own status only says it rolled back.
+func firstFailure(ctx context.Context, cf *cloudformation.Client, stackID string, since time.Time) string {
+	evs, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: &stackID})
+	if err != nil {
+		return ""
+	}
+	why := ""
+	// Events come newest first; the last failure found is the first made.
+	for _, e := range evs.StackEvents {
+		if e.Timestamp == nil || e.Timestamp.Before(since.Truncate(time.Second)) {
+			break
+		}
+		if strings.HasSuffix(string(e.ResourceStatus), "_FAILED") && aws.ToString(e.ResourceType) != "AWS::CloudFormation::Stack" {
+			why = fmt.Sprintf("%s (%s): %s", aws.ToString(e.LogicalResourceId), aws.ToString(e.ResourceType), aws.ToString(e.ResourceStatusReason))
+		}
+	}
+	return why
 }
 
 // apiError words an SDK error briefly.

@@ -518,3 +518,33 @@ Outputs:
 		t.Errorf("Two: %s %v", res.Payload, err)
 	}
 }
+
+// TestDeployFailureNamesTheCause: when the stack rolls back, virga deploy's
+// error names the resource that failed and why, not only the stack's
+// status.
+func TestDeployFailureNamesTheCause(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(file, []byte(`Resources:
+  Good:
+    Type: AWS::SNS::Topic
+  Bad:
+    Type: AWS::SQS::Queue
+    DependsOn: Good
+    Properties:
+      MessageRetentionPeriod: 10
+`), 0o644)
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", file, "--stack-name", "fails", "--endpoint-url", env.Endpoint})
+	err := cmd.ExecuteContext(context.Background())
+	if err == nil {
+		t.Fatalf("virga deploy succeeded:\n%s", out.String())
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "stack fails: ROLLBACK_COMPLETE: Bad (AWS::SQS::Queue): Resource handler returned message:") {
+		t.Errorf("error = %q", msg)
+	}
+}
