@@ -149,9 +149,13 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		}
 	}
 	if filter != nil {
+		what := "Filter Expression"
+		if in.QueryFilter != nil {
+			what = "QueryFilter"
+		}
 		for _, p := range filter.Paths() {
 			if p.Top() == schema.HashName || p.Top() == schema.RangeName {
-				return nil, invalid("Filter Expression can only contain non-primary key attributes: Primary key attribute: %s", p.Top())
+				return nil, invalid("%s can only contain non-primary key attributes: Primary key attribute: %s", what, p.Top())
 			}
 		}
 	}

@@ -43,3 +43,25 @@ func TestDynamoDBConformanceAttributeUpdatesTypes(t *testing.T) {
 	mustOK(t, "ADD of a list to a list", err)
 	wantItem(t, "after the second ADD", out.Attributes, ddbItem{"x": avL(avN("1"), avS("two"))})
 }
+
+// TestDynamoDBConformanceQueryFilterOnKey: a legacy QueryFilter on a key
+// attribute is refused naming QueryFilter, not a filter expression.
+func TestDynamoDBConformanceQueryFilterOnKey(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "qfkey", true)
+	eq := func(v types.AttributeValue) types.Condition {
+		return types.Condition{ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{v}}
+	}
+	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("qfkey"),
+		KeyConditions: map[string]types.Condition{"pk": eq(avS("a"))},
+		QueryFilter:   map[string]types.Condition{"sk": eq(avN("1"))}})
+	wantDDBError(t, "QueryFilter on the sort key", err, "ValidationException",
+		"QueryFilter can only contain non-primary key attributes: Primary key attribute: sk")
+	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("qfkey"), KeyConditionExpression: aws.String("pk = :p"),
+		FilterExpression: aws.String("sk = :s"), ExpressionAttributeValues: ddbItem{":p": avS("a"), ":s": avN("1")}})
+	wantDDBError(t, "FilterExpression on the sort key", err, "ValidationException",
+		"Filter Expression can only contain non-primary key attributes: Primary key attribute: sk")
+}
