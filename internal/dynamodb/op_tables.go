@@ -277,6 +277,9 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*noOut
 	if err != nil {
 		return nil, err
 	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := cur.clone()
@@ -293,7 +296,7 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*noOut
 		}
 	}
 	if len(t.Tags) > maxTagsPerResource {
-		return nil, ErrLimitExceeded.Withf("Subscriber limit exceeded: The number of tags for this resource exceeds the maximum allowed (%d).", maxTagsPerResource)
+		return nil, errTooManyTags
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
@@ -304,6 +307,9 @@ func (s *Service) untagResource(ctx context.Context, in *UntagResourceInput) (*n
 	cur, err := s.tableForARN(*in.ResourceArn)
 	if err != nil {
 		return nil, err
+	}
+	if len(in.TagKeys) > maxTagsPerResource {
+		return nil, errTooManyTags
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -363,4 +369,26 @@ func isTableARN(arn string) bool {
 	}
 	name, ok := strings.CutPrefix(parts[5], "table/")
 	return ok && name != "" && !strings.Contains(name, "/")
+}
+
+// errTooManyTags is DynamoDB's answer to more than 50 tags on a table, or
+// in one request: a ValidationException, not LimitExceededException.
+var errTooManyTags = ErrValidation.WithMessage("Number of Tags exceed the current limit for the provided ResourceArn")
+
+// checkTags applies the rules on the tags of one request: no key twice,
+// and none in the aws: namespace. A request that breaks them changes
+// nothing.
+func checkTags(tags []Tag) error {
+	seen := map[string]bool{}
+	for _, tg := range tags {
+		k := deref(tg.Key)
+		if seen[k] {
+			return invalid("Duplicate Tag Keys provided as input: Duplicate Tag Key found %s", k)
+		}
+		seen[k] = true
+		if strings.HasPrefix(k, "aws:") {
+			return invalid("Tag Key cannot be prefixed with aws:, Key: %s", k)
+		}
+	}
+	return nil
 }

@@ -407,7 +407,10 @@ func newTable(in *CreateTableInput) (*table, error) {
 	}
 	t.Protected = deref(in.DeletionProtectionEnabled)
 	if len(in.Tags) > maxTagsPerResource {
-		return nil, invalid("One or more parameter values were invalid: Too many tags")
+		return nil, errTooManyTags
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
 	}
 	for _, tg := range in.Tags {
 		t.Tags = append(t.Tags, tagPair{Key: deref(tg.Key), Value: deref(tg.Value)})

@@ -169,3 +169,47 @@ func TestDynamoDBConformanceUpdateTableIndexes(t *testing.T) {
 	mustOK(t, "provisioned with the GSI's throughput", toProvisioned([]types.GlobalSecondaryIndexUpdate{
 		{Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("byg"), ProvisionedThroughput: pt}}}))
 }
+
+func TestDynamoDBConformanceTagLimits(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	arn := createSimpleTable(t, c, "tagged", false).TableArn
+	tags := func(from, to int) []types.Tag {
+		var out []types.Tag
+		for i := from; i < to; i++ {
+			out = append(out, types.Tag{Key: aws.String(fmt.Sprintf("k%02d", i)), Value: aws.String("v")})
+		}
+		return out
+	}
+	tag := func(ts []types.Tag) error {
+		_, err := c.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: arn, Tags: ts})
+		return err
+	}
+	const tooMany = "Number of Tags exceed the current limit for the provided ResourceArn"
+
+	mustOK(t, "50 tags", tag(tags(0, 50)))
+	wantDDBError(t, "a 51st tag", tag(tags(50, 51)), "ValidationException", tooMany)
+	mustOK(t, "a new value for a tag the table has", tag(tags(0, 1)))
+	wantDDBError(t, "a key twice", tag([]types.Tag{{Key: aws.String("dup"), Value: aws.String("a")}, {Key: aws.String("dup"), Value: aws.String("b")}}),
+		"ValidationException", "Duplicate Tag Keys provided as input: Duplicate Tag Key found dup")
+	wantDDBError(t, "an aws: key", tag([]types.Tag{{Key: aws.String("aws:zzz"), Value: aws.String("a")}}),
+		"ValidationException", "Tag Key cannot be prefixed with aws:, Key: aws:zzz")
+	var keys []string
+	for i := range 51 {
+		keys = append(keys, fmt.Sprintf("k%02d", i))
+	}
+	_, err := c.UntagResource(ctx, &dynamodb.UntagResourceInput{ResourceArn: arn, TagKeys: keys})
+	wantDDBError(t, "untagging 51 keys", err, "ValidationException", tooMany)
+
+	_, err = c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("overtagged"), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            keySchema("pk", ""), Tags: tags(0, 51)})
+	wantDDBError(t, "CreateTable with 51 tags", err, "ValidationException", tooMany)
+	list, err := c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: arn})
+	mustOK(t, "ListTagsOfResource", err)
+	if len(list.Tags) != 50 {
+		t.Errorf("%d tags after the refused requests, want 50", len(list.Tags))
+	}
+}
