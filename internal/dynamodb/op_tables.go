@@ -211,8 +211,12 @@ func (s *Service) deleteTable(ctx context.Context, in *DeleteTableInput) (*Delet
 	}
 	delete(s.tables, t.Name)
 	delete(s.streams, t.ID)
+	// DeleteTable's description leaves out the table's schema and its
+	// creation time, which DescribeTable gives.
 	d := s.describe(t, counts)
 	d.TableStatus = ptr(TableStatus(statusDeleting))
+	d.KeySchema, d.AttributeDefinitions, d.CreationDateTime = nil, nil, nil
+	d.GlobalSecondaryIndexes, d.LocalSecondaryIndexes = nil, nil
 	return &DeleteTableOutput{TableDescription: d}, nil
 }
 

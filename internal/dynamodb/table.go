@@ -235,7 +235,7 @@ func newTable(in *CreateTableInput) (*table, error) {
 	for _, ad := range in.AttributeDefinitions {
 		name, typ := deref(ad.AttributeName), string(deref(ad.AttributeType))
 		if _, dup := defined[name]; dup {
-			return nil, invalid("Cannot have two attributes with the same name")
+			return nil, invalid("Attribute Name is duplicated: %s", name)
 		}
 		defined[name] = typ
 		t.Attributes = append(t.Attributes, attrDef{Name: name, Type: typ})

@@ -92,6 +92,11 @@ func TestDynamoDBTableLifecycle(t *testing.T) {
 	if del.TableDescription.TableStatus != types.TableStatusDeleting {
 		t.Errorf("DeleteTable status = %s", del.TableDescription.TableStatus)
 	}
+	// DeleteTable describes the table without its schema, as DynamoDB does.
+	if dd := del.TableDescription; dd.KeySchema != nil || dd.AttributeDefinitions != nil || dd.CreationDateTime != nil ||
+		aws.ToString(dd.TableName) != "orders" || dd.TableArn == nil || dd.TableId == nil {
+		t.Errorf("DeleteTable description = %+v", dd)
+	}
 	_, err = c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})
 	if code, msg := apiCode(t, err); code != "ResourceNotFoundException" || msg != "Requested resource not found: Table: orders not found" {
 		t.Errorf("DescribeTable after delete: %s: %s", code, msg)
