@@ -261,9 +261,15 @@ func (s *Service) describeTimeToLive(ctx context.Context, in *DescribeTimeToLive
 }
 
 // tableForARN finds the table a tagging call names by ARN. What is not a
-// table's ARN at all (an index's, or no ARN) is refused as invalid.
+// table's ARN is refused as invalid, in words that depend on what it is:
+// no ARN at all, an index's ARN, or another malformed one.
 func (s *Service) tableForARN(arn string) (*table, error) {
-	if !isTableARN(arn) {
+	switch {
+	case !strings.HasPrefix(arn, "arn:"):
+		return nil, invalid("One or more parameter values were invalid: ARNs must start with 'arn:': %s", arn)
+	case isIndexARN(arn):
+		return nil, invalid("One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: %s", arn)
+	case !isTableARN(arn):
 		return nil, invalid("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
 	}
 	s.mu.RLock()
@@ -395,4 +401,15 @@ func checkTags(tags []Tag) error {
 		}
 	}
 	return nil
+}
+
+// isIndexARN reports whether arn has the form of an index's ARN:
+// arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME/index/INDEX.
+func isIndexARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "dynamodb" {
+		return false
+	}
+	res := strings.Split(parts[5], "/")
+	return len(res) == 4 && res[0] == "table" && res[2] == "index" && res[1] != "" && res[3] != ""
 }

@@ -185,8 +185,12 @@ func TestDynamoDBConformanceTableUpdatesAndTags(t *testing.T) {
 	mustOK(t, "UpdateTable to other throughput", err)
 
 	_, err = c.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: aws.String("not-a-valid-arn"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
-	wantDDBError(t, "TagResource on no ARN", err, "ValidationException", "Invalid TableArn: Invalid ResourceArn provided as input not-a-valid-arn")
+	wantDDBError(t, "TagResource on no ARN", err, "ValidationException", "One or more parameter values were invalid: ARNs must start with 'arn:': not-a-valid-arn")
 	indexARN := "arn:aws:dynamodb:us-east-1:000000000000:table/prov/index/gsi"
 	_, err = c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(indexARN)})
-	wantDDBError(t, "ListTagsOfResource on an index ARN", err, "ValidationException", "Invalid TableArn: Invalid ResourceArn provided as input "+indexARN)
+	wantDDBError(t, "ListTagsOfResource on an index ARN", err, "ValidationException",
+		"One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: "+indexARN)
+	_, err = c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:prov")})
+	wantDDBError(t, "ListTagsOfResource on a malformed ARN", err, "ValidationException",
+		"Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:us-east-1:000000000000:prov")
 }
