@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/store"
@@ -396,11 +397,41 @@ func checkTags(tags []Tag) error {
 			return invalid("Duplicate Tag Keys provided as input: Duplicate Tag Key found %s", k)
 		}
 		seen[k] = true
+		if !validTagText(k, 1, maxTagKeyLen) {
+			return invalid("The Tag Key provided is invalid, Key: %s", k)
+		}
+		if tg.Value == nil || !validTagText(*tg.Value, 0, maxTagValueLen) {
+			v := "null"
+			if tg.Value != nil {
+				v = *tg.Value
+			}
+			return invalid("The Tag Value provided is invalid, Value: %s", v)
+		}
 		if strings.HasPrefix(k, "aws:") {
 			return invalid("Tag Key cannot be prefixed with aws:, Key: %s", k)
 		}
 	}
 	return nil
+}
+
+// Limits of a tag, from DynamoDB's tagging restrictions.
+const (
+	maxTagKeyLen   = 128 // "Maximum key length: 128 Unicode characters in UTF-8"
+	maxTagValueLen = 256 // "Maximum value length: 256 Unicode characters in UTF-8"
+)
+
+// validTagText reports whether a tag key or value has an allowed length
+// and only the allowed characters: letters, numbers, spaces and
+// _ . : / = + - @.
+func validTagText(s string, minLen, maxLen int) bool {
+	n := 0
+	for _, r := range s {
+		n++
+		if !(unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.In(r, unicode.Z) || strings.ContainsRune("_.:/=+-@", r)) {
+			return false
+		}
+	}
+	return n >= minLen && n <= maxLen
 }
 
 // isIndexARN reports whether arn has the form of an index's ARN:

@@ -200,6 +200,11 @@ func TestDynamoDBConformanceTagLimits(t *testing.T) {
 		"ValidationException", "Duplicate Tag Keys provided as input: Duplicate Tag Key found dup")
 	wantDDBError(t, "an aws: key", tag([]types.Tag{{Key: aws.String("aws:zzz"), Value: aws.String("a")}}),
 		"ValidationException", "Tag Key cannot be prefixed with aws:, Key: aws:zzz")
+	wantDDBError(t, "a key with a character tags do not take", tag([]types.Tag{{Key: aws.String("->>;-)"), Value: aws.String("ok")}}),
+		"ValidationException", "The Tag Key provided is invalid, Key: ->>;-)")
+	wantDDBError(t, "a value with a character tags do not take", tag([]types.Tag{{Key: aws.String("ok"), Value: aws.String("#!%^")}}),
+		"ValidationException", "The Tag Value provided is invalid, Value: #!%^")
+	mustOK(t, "a key and a value of every kind tags take", tag([]types.Tag{{Key: aws.String("k00"), Value: aws.String("Grüße 1 _.:/=+-@")}}))
 	var keys []string
 	for i := range 51 {
 		keys = append(keys, fmt.Sprintf("k%02d", i))
