@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -630,5 +632,45 @@ func TestSQSConcurrentConsumers(t *testing.T) {
 	}
 	if len(seen) != senders*each {
 		t.Errorf("received %d of %d", len(seen), senders*each)
+	}
+}
+
+// TestSQSQueryAtQueueURL sends awsQuery requests to a queue's URL without
+// a QueueUrl parameter, as older clients do (and API Gateway's SQS
+// integrations with a path-style URI).
+func TestSQSQueryAtQueueURL(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	ctx := context.Background()
+	c := sqs.NewFromConfig(env.Config)
+	q, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("by-url")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path, form string) (int, string) {
+		t.Helper()
+		res, err := http.Post(env.Endpoint+path, "application/x-www-form-urlencoded", strings.NewReader(form))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	status, body := post("/"+"000000000000"+"/by-url", "Action=SendMessage&MessageBody=hello")
+	if status != 200 || !strings.Contains(body, "<SendMessageResponse") {
+		t.Fatalf("SendMessage at the queue URL: %d %s", status, body)
+	}
+	got, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl})
+	if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != "hello" {
+		t.Fatalf("ReceiveMessage: %+v %v", got, err)
+	}
+	status, body = post("/"+"000000000000"+"/missing", "Action=SendMessage&MessageBody=x")
+	if status != 400 || !strings.Contains(body, "AWS.SimpleQueueService.NonExistentQueue") {
+		t.Errorf("a missing queue's URL: %d %s", status, body)
+	}
+	status, body = post("/", "Action=SendMessage&MessageBody=x")
+	if status != 400 || !strings.Contains(body, "<Code>MissingParameter</Code>") {
+		t.Errorf("no queue at all: %d %s", status, body)
 	}
 }

@@ -217,9 +217,11 @@ func (s *Service) arn(name string) string {
 func (s *Service) API() *awsproto.Service {
 	j := awsjson.New("1.0", TargetPrefix)
 	j.ErrorNamespace = errorNamespace
+	q := query.New(APIVersion, Namespace)
+	q.PathParam = "QueueUrl" // awsQuery requests may be POSTed to the queue's URL
 	return (&awsproto.Service{
 		Name:           "sqs",
-		Protocol:       querycompat.New(j, query.New(APIVersion, Namespace)),
+		Protocol:       querycompat.New(j, q),
 		ViolationError: violationError,
 		Operations:     s.operations(),
 	}).Init()
@@ -333,18 +335,12 @@ func parseQueueURL(raw string) (account, name string, ok bool) {
 	return parts[0], parts[1], true
 }
 
-// lookup finds the queue a QueueUrl names. An awsQuery request that
-// leaves QueueUrl out may be addressed to the queue's URL instead. The
-// caller holds s.mu.
+// lookup finds the queue a QueueUrl names (an awsQuery request POSTed to
+// the queue's URL names it by its path: see API). The caller holds s.mu.
 func (s *Service) lookup(ctx context.Context, queueURL *string) (*queue, error) {
 	raw := ""
 	if queueURL != nil {
 		raw = *queueURL
-	}
-	if raw == "" {
-		if c := awsproto.CallFrom(ctx); c != nil && c.Request.URL.Path != "/" {
-			raw = c.Request.URL.Path
-		}
 	}
 	if raw == "" {
 		return nil, ErrMissingParameter.WithMessage("The request must contain the parameter QueueUrl.")

@@ -21,6 +21,11 @@ type Protocol struct {
 	APIVersion string
 	// Namespace is the XML namespace of responses.
 	Namespace string
+	// PathParam, when set, is the parameter a request addressed to a
+	// path other than "/" stands for when it leaves the parameter out:
+	// SQS's QueueUrl, since clients may POST to the queue's URL instead
+	// of naming it. The parameter gets the request's URL.
+	PathParam string
 }
 
 var _ awsproto.Protocol = (*Protocol)(nil)
@@ -76,6 +81,11 @@ func (p *Protocol) Resolve(c *awsproto.Call) error {
 	for k, v := range vals {
 		if len(v) > 0 {
 			c.Params[k] = v[0]
+		}
+	}
+	if path := c.Request.URL.Path; p.PathParam != "" && path != "/" && path != "" {
+		if _, ok := c.Params[p.PathParam]; !ok {
+			c.Params[p.PathParam] = "http://" + c.Request.Host + path
 		}
 	}
 	return nil
