@@ -151,11 +151,10 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	switch ig.Type {
 	case "AWS_PROXY":
 		return s.lambdaProxy(req, w)
-	case "MOCK":
-		return s.mock(req, w)
+	case "HTTP_PROXY":
+		return s.httpProxy(req, w)
 	}
-	// AWS, HTTP and HTTP_PROXY integrations are not supported yet.
-	return errIntegration
+	return s.nonProxy(req, w)
 }
 
 // authorize applies the method's authorization (a Lambda authorizer, or

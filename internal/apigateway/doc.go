@@ -40,7 +40,13 @@
 // for the request); the method's authorizer runs (authorizer.go, with the
 // IAM policy evaluation of policy.go and result caching); then its
 // integration: AWS_PROXY to Lambda with the payload format 1.0 event
-// (proxy.go), or MOCK (mock.go). API Gateway's own answers keep AWS's
+// (proxy.go); HTTP_PROXY, passing the request through to an endpoint; or
+// MOCK, AWS (Lambda without the proxy event, or another service's API
+// through AWSServices, which internal/app serves with virga's own
+// services) and HTTP, which map the request and the answer with Velocity
+// mapping templates (integration.go, mapping.go, package velocity) and
+// integration responses chosen by selectionPattern. API Gateway's own
+// answers keep AWS's
 // statuses, bodies and x-amzn-ErrorType: 403 Missing Authentication
 // Token, 403 Forbidden (unknown stage, missing API key), 401
 // Unauthorized, 403 AccessDeniedException, 500 AuthorizerConfiguration,
@@ -70,10 +76,9 @@
 //
 // # Not supported yet
 //
-// Integrations of type AWS (non-proxy), HTTP and HTTP_PROXY are accepted
-// and deployed but answered 500 Internal server error; VPC links. Mapping
-// templates are not evaluated as Velocity: a MOCK request template is read
-// for its statusCode and response templates are sent as written. AWS_IAM
+// VPC links; contentHandling (binary conversions) in mapping templates;
+// AWS integrations with services virga does not have (Step Functions,
+// Kinesis, S3) answer 500 Internal server error. AWS_IAM
 // methods require a SigV4 Authorization header but do not verify it;
 // COGNITO_USER_POOLS methods answer 500 (there is no Cognito). API keys,
 // usage plans, request validators, models, gateway responses, custom

@@ -33,6 +33,9 @@ type Deps struct {
 	// Functions runs Lambda integrations and authorizers; nil answers
 	// every Lambda integration with 500 Internal server error.
 	Functions Functions
+	// AWS carries AWS service integrations (other than Lambda) to
+	// virga's services; nil answers them with 500 Internal server error.
+	AWS AWSServices
 }
 
 // Service is Amazon API Gateway's REST APIs: the control plane and the
@@ -44,6 +47,7 @@ type Service struct {
 	account string
 	region  string
 	fns     Functions
+	aws     AWSServices
 
 	// mu guards apis and everything they hold, and serializes writes: a
 	// handler holds it from reading what it changes until its commit.
@@ -65,7 +69,7 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, apis: map[string]*apiState{}}
+		fns: d.Functions, aws: d.AWS, apis: map[string]*apiState{}}
 	s.auth.init()
 	if err := s.load(); err != nil {
 		return nil, err

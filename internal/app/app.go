@@ -123,12 +123,13 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
 	lam, err := lambda.New(lambda.Deps{
 		Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Endpoint:           a.endpoint,
 		DataDir:            dataDirOrEmpty(cfg),
 		Functions:          fns,
-		Roles:              &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}},
+		Roles:              roles,
 		Logs:               logSink{cwl.Sink()},
 		AccountConcurrency: cfg.LambdaConcurrency,
 		Queues:             queueSource{queues},
@@ -186,7 +187,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.services = append(a.services, httpAPIs.API())
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam})
+		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}})
 	if err != nil {
 		fns.Close()
 		db.Close()

@@ -121,11 +121,11 @@ func (p *parser) errorf(format string, args ...any) error {
 }
 
 func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
-func isIdent(c byte) bool      { return isIdentStart(c) || c >= '0' && c <= '9' }
+func isIdent(c byte) bool      { return isIdentStart(c) || c >= '0' && c <= '9' || c == '-' }
 
-// identAt reads an identifier at i. Velocity 1.7 also allowed '-' in
-// names; templates write "$a-$b" far more often than they name a
-// variable with a dash, so a dash ends a name here.
+// identAt reads an identifier at i. As in Velocity 1.7, which API Gateway
+// runs, a name may hold dashes: $context.responseOverride.header.X-Trace
+// is one reference, and "$a-$b" is not $a then "-" (write ${a}-$b).
 func identAt(s string, i int) int {
 	if i >= len(s) || !isIdentStart(s[i]) {
 		return i

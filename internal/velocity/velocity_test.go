@@ -61,6 +61,7 @@ func TestExecute(t *testing.T) {
 		{"unknown method is empty", "$s.noSuchMethod()", ""},
 		{"equals and toString", "$n.toString() $s.equals('Hello, World') $body.age.equals(41)", "7 true true"},
 		{"negative numbers", "#set($m = -3)$m #set($k = 5 - -2)$k", "-3 7"},
+		{"names with dashes", "#set($m = {})#set($m.X-Trace = 'a')$m ${s}-$n $m.X-Trace", "{X-Trace=a} Hello, World-7 a"},
 		{"foreach restores variable", "#set($i = 'outer')#foreach($i in [1..2])$i#end$i", "12outer"},
 	}
 	for _, c := range cases {
@@ -177,5 +178,45 @@ func FuzzTemplate(f *testing.F) {
 		if _, err := tm.Execute(vars); err != nil && !errors.Is(err, errTooLarge) {
 			t.Fatalf("Execute(%q): %v", src, err)
 		}
+	})
+}
+
+func TestJSONPath(t *testing.T) {
+	doc := mustJSON(t, `{"a":{"b":[10,20,{"c":"x"}]},"list":[{"id":1},{"id":2}],"k.y":true}`)
+	for path, want := range map[string]string{
+		"$":              `{"a":{"b":[10,20,{"c":"x"}]},"list":[{"id":1},{"id":2}],"k.y":true}`,
+		"$.a.b[1]":       `20`,
+		"$.a.b[-1].c":    `"x"`,
+		"$['a']['b'][0]": `10`,
+		"$.list[*].id":   `[1,2]`,
+		"$..id":          `[1,2]`,
+		"$.a.*":          `[[10,20,{"c":"x"}]]`,
+		"$['k.y']":       `true`,
+		"$.missing":      `null`,
+		"$.a.b[7]":       `null`,
+	} {
+		got, err := JSONPath(doc, path)
+		if err != nil {
+			t.Errorf("JSONPath(%s): %v", path, err)
+			continue
+		}
+		if s := ToJSON(got); s != want {
+			t.Errorf("JSONPath(%s) = %s, want %s", path, s, want)
+		}
+	}
+	for _, bad := range []string{"a.b", "$.", "$[1", "$[?(@.x)]", "$..", "$x"} {
+		if _, err := JSONPath(doc, bad); err == nil {
+			t.Errorf("JSONPath(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzJSONPath(f *testing.F) {
+	for _, s := range []string{"$", "$.a.b[0]", "$..x", "$['a'][*]", "$.a.*", "$[-1]"} {
+		f.Add(s)
+	}
+	doc := mustJSON(f, `{"a":{"b":[1,{"x":2}]},"x":[{"x":3}]}`)
+	f.Fuzz(func(t *testing.T, path string) {
+		JSONPath(doc, path)
 	})
 }
