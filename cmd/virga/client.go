@@ -14,8 +14,13 @@ type clientFlags struct {
 	region   string
 }
 
+// register adds --endpoint-url (as the aws CLI and virga deploy name it;
+// --endpoint is an older spelling kept working) and --region.
 func (c *clientFlags) register(cmd *cobra.Command) {
-	endpoint := os.Getenv("VIRGA_ENDPOINT")
+	endpoint := os.Getenv("AWS_ENDPOINT_URL")
+	if endpoint == "" {
+		endpoint = os.Getenv("VIRGA_ENDPOINT")
+	}
 	if endpoint == "" {
 		endpoint = "http://127.0.0.1:4566"
 	}
@@ -23,7 +28,9 @@ func (c *clientFlags) register(cmd *cobra.Command) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	cmd.Flags().StringVar(&c.endpoint, "endpoint", endpoint, "virga's URL (VIRGA_ENDPOINT)")
+	cmd.Flags().StringVar(&c.endpoint, "endpoint-url", endpoint, "virga's URL (AWS_ENDPOINT_URL)")
+	cmd.Flags().StringVar(&c.endpoint, "endpoint", endpoint, "the same as --endpoint-url")
+	cmd.Flags().MarkHidden("endpoint")
 	cmd.Flags().StringVar(&c.region, "region", region, "region (AWS_REGION)")
 }
 

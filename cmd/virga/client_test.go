@@ -40,7 +40,7 @@ func TestLogsCommandPrintsAFunctionsLog(t *testing.T) {
 		}
 		return out.String()
 	}
-	out := run("logs", "hello", "--endpoint", env.Endpoint)
+	out := run("logs", "hello", "--endpoint-url", env.Endpoint)
 	if !strings.Contains(out, "hello from the function") || !strings.Contains(out, "ERROR something") {
 		t.Errorf("virga logs printed:\n%s", out)
 	}
@@ -80,7 +80,7 @@ func TestLogsCommandFormatAndFollow(t *testing.T) {
 		err := cmd.ExecuteContext(ctx)
 		return out.String(), err
 	}
-	out, err := run("logs", "fmt", "--endpoint", env.Endpoint)
+	out, err := run("logs", "fmt", "--endpoint-url", env.Endpoint)
 	want := at.UTC().Format("2006-01-02T15:04:05") + ".620Z s REPORT RequestId: r\tDuration: 1.00 ms\n"
 	if err != nil || out != want {
 		t.Errorf("virga logs fmt: %v\n got %q\nwant %q", err, out, want)
