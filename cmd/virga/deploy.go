@@ -136,7 +136,16 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 
 	typ := cftypes.ChangeSetTypeUpdate
 	existing, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &f.stack})
-	if err != nil || len(existing.Stacks) == 0 || existing.Stacks[0].StackStatus == cftypes.StackStatusReviewInProgress {
+	if err == nil && len(existing.Stacks) > 0 && existing.Stacks[0].StackStatus == cftypes.StackStatusRollbackComplete {
+		// A stack whose creation failed cannot be updated, only deleted;
+		// nothing of it is left, so deploying again means starting over.
+		fmt.Fprintf(out, "Stack %s is in ROLLBACK_COMPLETE (its creation failed): deleting it to deploy again\n", f.stack)
+		if err := deleteFailedStack(ctx, cf, existing.Stacks[0].StackId); err != nil {
+			return err
+		}
+		existing = nil
+	}
+	if err != nil || existing == nil || len(existing.Stacks) == 0 || existing.Stacks[0].StackStatus == cftypes.StackStatusReviewInProgress {
 		typ = cftypes.ChangeSetTypeCreate
 	}
 	csName := fmt.Sprintf("virga-deploy-%d", time.Now().Unix())
@@ -296,6 +305,30 @@ func waitChangeSet(ctx context.Context, cf *cloudformation.Client, id string) (*
 
 // follow prints the stack's events as they come until its status is no
 // longer in progress, and returns that status.
+// deleteFailedStack deletes a stack and waits until it is gone.
+func deleteFailedStack(ctx context.Context, cf *cloudformation.Client, id *string) error {
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: id}); err != nil {
+		return err
+	}
+	for {
+		st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: id})
+		if err != nil {
+			return err
+		}
+		switch status := st.Stacks[0].StackStatus; status {
+		case cftypes.StackStatusDeleteComplete:
+			return nil
+		case cftypes.StackStatusDeleteFailed:
+			return fmt.Errorf("deleting the failed stack: %s", aws.ToString(st.Stacks[0].StackStatusReason))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
 func follow(ctx context.Context, cf *cloudformation.Client, stackID string, since time.Time, out io.Writer) (cftypes.StackStatus, error) {
 	seen := map[string]bool{}
 	for {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/virga/virga/internal/e2e"
@@ -546,5 +547,25 @@ func TestDeployFailureNamesTheCause(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.HasPrefix(msg, "stack fails: ROLLBACK_COMPLETE: Bad (AWS::SQS::Queue): Resource handler returned message:") {
 		t.Errorf("error = %q", msg)
+	}
+
+	// The stack cannot be updated, as on AWS; virga deploy starts over.
+	cf := cloudformation.NewFromConfig(env.Config)
+	_, err = cf.CreateChangeSet(context.Background(), &cloudformation.CreateChangeSetInput{StackName: aws.String("fails"),
+		ChangeSetName: aws.String("again"), TemplateBody: aws.String("Resources:\n  T:\n    Type: AWS::SNS::Topic\n")})
+	if err == nil || !strings.Contains(err.Error(), "is in ROLLBACK_COMPLETE state and can not be updated.") {
+		t.Errorf("CreateChangeSet on a ROLLBACK_COMPLETE stack: %v", err)
+	}
+	os.WriteFile(file, []byte("Resources:\n  Good:\n    Type: AWS::SNS::Topic\n"), 0o644)
+	out.Reset()
+	cmd = newRootCommand()
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", file, "--stack-name", "fails", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("deploying again after a failed creation: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "is in ROLLBACK_COMPLETE (its creation failed): deleting it to deploy again") {
+		t.Errorf("no notice of the deletion:\n%s", out.String())
 	}
 }

@@ -128,7 +128,7 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	case typ == "UPDATE" && st == nil:
 		s.mu.Unlock()
 		return nil, ErrValidation.Withf("Stack [%s] does not exist", name)
-	case typ == "UPDATE" && (st.busy || isInProgress(st.rec.Status)):
+	case typ == "UPDATE" && (st.busy || isInProgress(st.rec.Status) || !updatableStatus(st.rec.Status)):
 		s.mu.Unlock()
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
 	}

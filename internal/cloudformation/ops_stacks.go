@@ -119,11 +119,21 @@ func (s *Service) updatable(name string) (*stack, error) {
 	if st.busy || isInProgress(st.rec.Status) {
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
 	}
-	switch st.rec.Status {
-	case rollbackComplete, rollbackFailed, createFailed, deleteFailed:
+	if !updatableStatus(st.rec.Status) {
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
 	}
 	return st, nil
+}
+
+// updatableStatus reports whether a stack that is not in progress may be
+// updated: not one whose creation failed (it can only be deleted) nor one
+// whose deletion failed.
+func updatableStatus(status string) bool {
+	switch status {
+	case rollbackComplete, rollbackFailed, createFailed, deleteFailed:
+		return false
+	}
+	return true
 }
 
 func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*UpdateStackOutput, error) {
