@@ -130,12 +130,13 @@ func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 		return err
 	}
 
-	if in := billingUpdate(old, p); in != nil {
+	in, throughputSet := billingUpdate(old, p)
+	if in != nil {
 		if err := update(in); err != nil {
 			return nil, err
 		}
 	}
-	if err := updateGSIs(old, p, update); err != nil {
+	if err := updateGSIs(old, p, throughputSet, update); err != nil {
 		return nil, err
 	}
 	if changed(old, p, "StreamSpecification") {
@@ -204,32 +205,50 @@ func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 
 // billingUpdate is the UpdateTable input that changes a table's billing
 // mode and throughput, or nil when neither changes. A table without
-// BillingMode is provisioned, as CloudFormation documents.
-func billingUpdate(old, new props) map[string]any {
+// BillingMode is provisioned, as CloudFormation documents. A switch to
+// provisioned carries the throughput of every global secondary index the
+// table keeps, as DynamoDB requires; set names them.
+func billingUpdate(old, new props) (in map[string]any, set map[string]bool) {
 	mode := func(p props) string {
 		if m := p.str("BillingMode"); m != "" {
 			return m
 		}
 		return billingProvisioned
 	}
-	in := map[string]any{}
+	in = map[string]any{}
+	set = map[string]bool{}
 	if mode(old) != mode(new) {
 		in["BillingMode"] = mode(new)
 	}
 	if mode(new) == billingProvisioned && (mode(old) != mode(new) || changed(old, new, "ProvisionedThroughput")) && new.has("ProvisionedThroughput") {
 		in["ProvisionedThroughput"] = new["ProvisionedThroughput"]
 	}
-	if len(in) == 0 {
-		return nil
+	if mode(new) == billingProvisioned && mode(old) != mode(new) {
+		was, now := indexesByName(old.list("GlobalSecondaryIndexes")), indexesByName(new.list("GlobalSecondaryIndexes"))
+		var updates []any
+		for _, name := range sortedKeys(now) {
+			if was[name] != nil && now[name].has("ProvisionedThroughput") {
+				updates = append(updates, map[string]any{"Update": map[string]any{"IndexName": name,
+					"ProvisionedThroughput": now[name]["ProvisionedThroughput"]}})
+				set[name] = true
+			}
+		}
+		if len(updates) > 0 {
+			in["GlobalSecondaryIndexUpdates"] = updates
+		}
 	}
-	return in
+	if len(in) == 0 {
+		return nil, nil
+	}
+	return in, set
 }
 
 // updateGSIs deletes, creates and changes the throughput of global
 // secondary indexes, one UpdateTable each. An index whose key schema or
 // projection changes cannot be updated (DynamoDB cannot), as
-// CloudFormation reports; renaming it replaces it.
-func updateGSIs(old, new props, update func(map[string]any) error) error {
+// CloudFormation reports; renaming it replaces it. The indexes in
+// throughputSet had their throughput set with the billing mode.
+func updateGSIs(old, new props, throughputSet map[string]bool, update func(map[string]any) error) error {
 	was, now := indexesByName(old.list("GlobalSecondaryIndexes")), indexesByName(new.list("GlobalSecondaryIndexes"))
 	for _, name := range sortedKeys(was) {
 		if _, ok := now[name]; !ok {
@@ -254,7 +273,7 @@ func updateGSIs(old, new props, update func(map[string]any) error) error {
 		case changed(before, ix, "KeySchema", "Projection"):
 			return errors.New("AWS::DynamoDB::Table: cannot update the KeySchema or Projection of global secondary index " + name +
 				"; give the index a new name to replace it")
-		case changed(before, ix, "ProvisionedThroughput") && ix.has("ProvisionedThroughput"):
+		case changed(before, ix, "ProvisionedThroughput") && ix.has("ProvisionedThroughput") && !throughputSet[name]:
 			if err := update(map[string]any{"GlobalSecondaryIndexUpdates": []any{
 				map[string]any{"Update": map[string]any{"IndexName": name, "ProvisionedThroughput": ix["ProvisionedThroughput"]}},
 			}}); err != nil {

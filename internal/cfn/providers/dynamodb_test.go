@@ -170,6 +170,41 @@ func TestProvisionedTable(t *testing.T) {
 	tbl.delete()
 }
 
+// TestTableToProvisionedWithIndex switches an on-demand table with a
+// global secondary index to provisioned: DynamoDB wants the index's
+// throughput in the same UpdateTable.
+func TestTableToProvisionedWithIndex(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := func(provisioned bool) map[string]any {
+		gsi := map[string]any{"IndexName": "byOwner", "KeySchema": []any{keyElem("owner", "HASH")},
+			"Projection": map[string]any{"ProjectionType": "KEYS_ONLY"}}
+		p := map[string]any{
+			"TableName":              "accounts",
+			"AttributeDefinitions":   []any{attrDef("id", "S"), attrDef("owner", "S")},
+			"KeySchema":              []any{keyElem("id", "HASH")},
+			"BillingMode":            "PAY_PER_REQUEST",
+			"GlobalSecondaryIndexes": []any{gsi},
+		}
+		if provisioned {
+			p["BillingMode"] = "PROVISIONED"
+			p["ProvisionedThroughput"] = map[string]any{"ReadCapacityUnits": num("4"), "WriteCapacityUnits": num("2")}
+			gsi["ProvisionedThroughput"] = map[string]any{"ReadCapacityUnits": num("3"), "WriteCapacityUnits": num("1")}
+		}
+		return p
+	}
+	tbl := s.create("AWS::DynamoDB::Table", "Accounts", props(false))
+	tbl.update(props(true))
+	desc := s.call("dynamodb", "DescribeTable", map[string]any{"TableName": "accounts"})
+	gsis := get(desc, "Table", "GlobalSecondaryIndexes").([]any)
+	if str(desc, "Table", "ProvisionedThroughput", "ReadCapacityUnits") != "4" || len(gsis) != 1 ||
+		str(gsis[0].(map[string]any), "ProvisionedThroughput", "ReadCapacityUnits") != "3" {
+		t.Errorf("after switching to provisioned: %v", desc)
+	}
+	tbl.update(props(false))
+	tbl.delete()
+}
+
 func TestTableUnsupported(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
