@@ -33,8 +33,8 @@
 // # Rate
 //
 // value is a positive integer and unit one of minute, minutes, hour, hours,
-// day, days: singular for 1, plural otherwise, lower case, one space, no
-// space inside the parentheses. A rate has no time of day: it fires at
+// day, days: for rules singular for 1 and plural otherwise (Scheduler
+// takes either), lower case, one space, no space inside the parentheses. A rate has no time of day: it fires at
 // Options.Start (rounded up to a whole minute) and every interval after
 // it, in elapsed time, so "rate(1 day)" stays 24 hours apart across a
 // daylight saving change, as Scheduler documents.
@@ -79,8 +79,9 @@
 // Some behaviour is not documented and could not be checked against AWS;
 // the package chooses as follows:
 //
-//   - Scheduler is held to the rules' singular/plural rate units; its API
-//     reference lists both forms but does not state the rule.
+//   - Scheduler is not held to the rules' singular/plural rate units: its
+//     API reference lists both forms without the rule, and AWS's published
+//     Scheduler examples write "rate(5 minute)".
 //   - The largest rate value is the one whose period fits a time.Duration
 //     (about 292 years).
 //   - Runs of spaces between cron fields are accepted.

@@ -31,11 +31,11 @@ func Example() {
 func ExampleParse_errors() {
 	_, err := schedexpr.Parse("rate(1 minutes)", schedexpr.Options{Dialect: schedexpr.DialectRule})
 	fmt.Println(err)
-	_, err = schedexpr.Parse("rate(1 minutes)", schedexpr.Options{Dialect: schedexpr.DialectScheduler})
+	_, err = schedexpr.Parse("rate(10 seconds)", schedexpr.Options{Dialect: schedexpr.DialectScheduler})
 	fmt.Println(err)
 	// Output:
 	// Parameter ScheduleExpression is not valid.
-	// Invalid Schedule Expression rate(1 minutes).
+	// Invalid Schedule Expression rate(10 seconds).
 }
 
 func ExampleOptions_start() {

@@ -7,10 +7,13 @@ import (
 	"time"
 )
 
-// rateUnits maps a rate unit to its length. AWS requires the singular for
-// a value of 1 and the plural otherwise: "rate(1 minutes)" and
-// "rate(5 minute)" are both rejected ("Rate expressions", EventBridge user
-// guide). Units are case-sensitive ("rate(10 MINUTES)" is rejected).
+// rateUnits maps a rate unit to its length. EventBridge rules require the
+// singular for a value of 1 and the plural otherwise: "rate(1 minutes)"
+// and "rate(5 minute)" are both rejected ("Rate expressions", EventBridge
+// user guide). Scheduler's reference lists the units without that rule,
+// and AWS's own published Scheduler examples use "rate(5 minute)", so
+// Scheduler takes either form. Units are case-sensitive ("rate(10
+// MINUTES)" is rejected).
 var rateUnits = map[string]struct {
 	length time.Duration
 	plural bool
@@ -24,8 +27,9 @@ var rateUnits = map[string]struct {
 }
 
 // parseRate parses the inside of rate(...): a positive integer, one space
-// and a unit. It returns the period, or a reason the body is invalid.
-func parseRate(body string) (time.Duration, string) {
+// and a unit, which must agree in number with the value when strict. It
+// returns the period, or a reason the body is invalid.
+func parseRate(body string, strict bool) (time.Duration, string) {
 	value, unit, ok := strings.Cut(body, " ")
 	if !ok {
 		return 0, "rate needs a value and a unit separated by one space"
@@ -45,9 +49,9 @@ func parseRate(body string) (time.Duration, string) {
 	switch {
 	case n == 0:
 		return 0, "rate value must be positive"
-	case n == 1 && u.plural:
+	case strict && n == 1 && u.plural:
 		return 0, "rate value 1 needs a singular unit"
-	case n > 1 && !u.plural:
+	case strict && n > 1 && !u.plural:
 		return 0, "rate value " + value + " needs a plural unit"
 	}
 	return time.Duration(n) * u.length, ""

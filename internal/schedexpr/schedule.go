@@ -98,7 +98,7 @@ func Parse(expr string, opts Options) (Schedule, error) {
 	}
 	switch {
 	case strings.HasPrefix(body, "rate("):
-		every, reason := parseRate(body[len("rate("):])
+		every, reason := parseRate(body[len("rate("):], opts.Dialect != DialectScheduler)
 		if reason != "" {
 			return fail(reason)
 		}

@@ -38,8 +38,8 @@ func TestSchedulerDefinitionValidation(t *testing.T) {
 		change  func(*definition)
 		message string // "" accepts the definition
 	}{
-		{"invalid expression", func(d *definition) { d.Expression = ptr("rate(1 minutes)") },
-			"Invalid Schedule Expression rate(1 minutes)."},
+		{"invalid expression", func(d *definition) { d.Expression = ptr("rate(10 seconds)") },
+			"Invalid Schedule Expression rate(10 seconds)."},
 		{"rule-only spacing", func(d *definition) { d.Expression = ptr(" rate(5 minutes)") },
 			"Invalid Schedule Expression  rate(5 minutes)."},
 		{"unknown time zone", func(d *definition) { d.Timezone = ptr("Mars/Olympus_Mons") },
