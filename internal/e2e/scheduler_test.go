@@ -358,8 +358,8 @@ func TestSchedulerValidationErrors(t *testing.T) {
 		message    string
 		messageHas string
 	}{
-		{"expression", func(in *scheduler.CreateScheduleInput) { in.ScheduleExpression = aws.String("rate(1 hours)") },
-			"ValidationException", 400, "Invalid Schedule Expression rate(1 hours).", ""},
+		{"expression", func(in *scheduler.CreateScheduleInput) { in.ScheduleExpression = aws.String("rate(1 fortnight)") },
+			"ValidationException", 400, "Invalid Schedule Expression rate(1 fortnight).", ""},
 		{"cron with both days", func(in *scheduler.CreateScheduleInput) { in.ScheduleExpression = aws.String("cron(0 12 * * MON *)") },
 			"ValidationException", 400, "Invalid Schedule Expression cron(0 12 * * MON *).", ""},
 		{"time zone", func(in *scheduler.CreateScheduleInput) { in.ScheduleExpressionTimezone = aws.String("Mars/Olympus") },
