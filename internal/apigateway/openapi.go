@@ -1,18 +1,15 @@
 package apigateway
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/openapi"
 )
 
 // ImportRestApi and PutRestApi read an OpenAPI 3 or Swagger 2 document,
@@ -195,25 +192,8 @@ type parser struct {
 	apiKeySchemes, sigv4Schemes map[string]bool
 }
 
-// maxRefDepth bounds chains of $ref, which could otherwise loop.
-const maxRefDepth = 16
-
 // resolve follows a {"$ref": "#/a/b"} to what it points at.
-func (p *parser) resolve(v any) any {
-	for range maxRefDepth {
-		ref := str(obj(v)["$ref"])
-		if !strings.HasPrefix(ref, "#/") {
-			return v
-		}
-		var cur any = p.root
-		for _, seg := range strings.Split(ref[2:], "/") {
-			seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-			cur = obj(cur)[seg]
-		}
-		v = cur
-	}
-	return nil
-}
+func (p *parser) resolve(v any) any { return openapi.Resolve(p.root, v) }
 
 // readSchemes reads the security schemes: authorizers, API keys and
 // SigV4.
@@ -377,102 +357,15 @@ func readIntegration(x map[string]any) (*integration, error) {
 	return ig, nil
 }
 
-// decodeDocument parses a JSON or YAML document into maps with string
-// keys, lists and scalars.
-func decodeDocument(body []byte) (map[string]any, error) {
-	var v any
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-	} else if err := yaml.Unmarshal(body, &v); err != nil {
-		return nil, err
-	}
-	m, ok := normalize(v, 0).(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("not an object")
-	}
-	return m, nil
-}
+// The document readers are package openapi's, under the names this
+// package's code has always used.
 
-// maxDocumentDepth bounds a document's nesting.
-const maxDocumentDepth = 64
-
-// normalize turns YAML's maps with non-string keys (status codes written
-// as numbers) into maps with string keys.
-func normalize(v any, depth int) any {
-	if depth > maxDocumentDepth {
-		return nil
-	}
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = normalize(e, depth+1)
-		}
-		return t
-	case map[any]any:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[fmt.Sprint(k)] = normalize(e, depth+1)
-		}
-		return m
-	case []any:
-		for i, e := range t {
-			t[i] = normalize(e, depth+1)
-		}
-		return t
-	}
-	return v
-}
-
-func obj(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-func list(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
-// str renders a scalar as a string ("" for anything else).
-func str(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case json.Number:
-		return t.String()
-	case int:
-		return strconv.Itoa(t)
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(t)
-	}
-	return ""
-}
-
-// integer reads a whole number written as a number or a string.
-func integer(v any) (int64, bool) {
-	n, err := strconv.ParseInt(str(v), 10, 64)
-	return n, err == nil
-}
-
-// stringMap reads an object of scalars.
-func stringMap(v any) map[string]string {
-	m := obj(v)
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, e := range m {
-		out[k] = str(e)
-	}
-	return out
-}
+func decodeDocument(body []byte) (map[string]any, error) { return openapi.Decode(body) }
+func obj(v any) map[string]any                           { return openapi.Obj(v) }
+func list(v any) []any                                   { return openapi.List(v) }
+func str(v any) string                                   { return openapi.Str(v) }
+func integer(v any) (int64, bool)                        { return openapi.Int(v) }
+func stringMap(v any) map[string]string                  { return openapi.StringMap(v) }
 
 // apiMessage is an API error's message without its code.
 func apiMessage(err error) string {
