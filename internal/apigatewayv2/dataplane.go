@@ -204,6 +204,9 @@ func (s *Service) handle(inv *invocation) *response {
 	}
 	switch integ.Type {
 	case "AWS_PROXY":
+		if integ.Subtype != "" {
+			return s.callService(inv, integ)
+		}
 		return s.invokeLambda(inv, integ)
 	case "HTTP_PROXY":
 		return s.proxyHTTP(inv, integ)

@@ -45,14 +45,24 @@
 // API id, to this package's APIs first and then to the REST APIs'
 // handler the app passes in.
 //
+// # AWS service integrations and OpenAPI import
+//
+// An AWS_PROXY integration with an IntegrationSubtype calls an AWS service
+// with parameters mapped from the request (service_integration.go):
+// SQS-SendMessage, -ReceiveMessage, -DeleteMessage, -PurgeQueue and
+// EventBridge-PutEvents, through Services, which internal/app serves with
+// virga's own services in process. ImportApi and ReimportApi build an API
+// from an OpenAPI 3 document with API Gateway's extensions (op_import.go).
+//
 // # Not supported yet
 //
 // WebSocket APIs (CreateApi with ProtocolType WEBSOCKET), IAM authorization
-// of routes (AWS_IAM), AWS service integrations (IntegrationSubtype),
-// private integrations (VPC links), parameter mapping, mutual TLS and
-// TlsConfig, custom domain names and API mappings, models, route and
-// integration responses, access log settings, throttling (RouteSettings
-// are stored, not enforced), and OpenAPI import and export. Their
+// of routes (AWS_IAM), service integrations with services virga does not
+// have (Step Functions, Kinesis, AppConfig), private integrations (VPC
+// links), parameter mapping for HTTP_PROXY and Lambda integrations, mutual
+// TLS and TlsConfig, custom domain names and API mappings, models, route
+// and integration responses, access log settings, throttling
+// (RouteSettings are stored, not enforced), and OpenAPI export. Their
 // operations and parameters answer NotImplementedException (501).
 //
 // # Concurrency

@@ -56,7 +56,10 @@ func checkIntegration(integ *integrationRecord, noVersion bool) error {
 	switch integ.Type {
 	case "AWS_PROXY":
 		if integ.Subtype != "" {
-			return ErrNotImplemented.Withf("AWS service integrations (IntegrationSubtype %s) are not implemented by virga yet.", integ.Subtype)
+			if err := checkSubtype(integ); err != nil {
+				return err
+			}
+			break
 		}
 		if integ.URI == "" {
 			return badRequest("IntegrationUri is required for integration type AWS_PROXY.")
@@ -102,7 +105,7 @@ func checkIntegration(integ *integrationRecord, noVersion bool) error {
 		return ErrNotImplemented.WithMessage("Private integrations (ConnectionType VPC_LINK) are not implemented by virga yet.")
 	case integ.ConnectionType != "INTERNET":
 		return badRequest("Invalid ConnectionType %s.", integ.ConnectionType)
-	case len(integ.RequestParameters) > 0 || len(integ.ResponseParameters) > 0:
+	case integ.Subtype == "" && len(integ.RequestParameters) > 0 || len(integ.ResponseParameters) > 0:
 		return ErrNotImplemented.WithMessage("Parameter mapping (RequestParameters, ResponseParameters) is not implemented by virga yet.")
 	}
 	return nil

@@ -95,7 +95,11 @@ func TestHTTPAPIIntegrations(t *testing.T) {
 		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("https://example.com")}, "BadRequestException", "IntegrationMethod is required"},
 		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("ftp://example.com"), IntegrationMethod: ptr("GET")}, "BadRequestException", "http or https"},
 		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("MOCK"))}, "BadRequestException", "WebSocket"},
-		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("AWS_PROXY")), IntegrationSubtype: ptr("SQS-SendMessage")}, "NotImplementedException", "SQS-SendMessage"},
+		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("AWS_PROXY")), IntegrationSubtype: ptr("SQS-SendMessage")}, "BadRequestException", "Parameter QueueUrl is required for IntegrationSubtype SQS-SendMessage."},
+		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("AWS_PROXY")), IntegrationSubtype: ptr("SQS-SendMessage"),
+			RequestParameters: map[string]string{"QueueUrl": "q", "MessageBody": "b", "Color": "red"}}, "BadRequestException", "Invalid request parameter Color"},
+		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("AWS_PROXY")), IntegrationSubtype: ptr("StepFunctions-StartExecution"),
+			RequestParameters: map[string]string{"StateMachineArn": "x"}}, "NotImplementedException", "StepFunctions-StartExecution"},
 		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("https://example.com"), IntegrationMethod: ptr("GET"), ConnectionType: ptr(ConnectionType("VPC_LINK"))}, "NotImplementedException", "VPC_LINK"},
 		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("https://example.com"), IntegrationMethod: ptr("GET"), RequestParameters: map[string]string{"append:header.x": "y"}}, "NotImplementedException", "Parameter mapping"},
 	} {

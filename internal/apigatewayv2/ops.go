@@ -91,8 +91,8 @@ func (s *Service) operations() []awsproto.Operation {
 		notImplemented("DeleteAccessLogSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings"),
 		notImplemented("DeleteRouteSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}"),
 		notImplemented("ExportApi", "GET /v2/apis/{apiId}/exports/{specification}"),
-		notImplemented("ImportApi", "PUT /v2/apis"),
-		notImplemented("ReimportApi", "PUT /v2/apis/{apiId}"),
+		op("ImportApi", "PUT /v2/apis", 201, awsproto.Handle(s.importAPI)),
+		op("ReimportApi", "PUT /v2/apis/{apiId}", 201, awsproto.Handle(s.reimportAPI)),
 	}
 }
 

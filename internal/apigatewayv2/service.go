@@ -44,6 +44,7 @@ type Service struct {
 	account   string
 	region    string
 	functions Functions
+	services  Services
 	log       *slog.Logger
 	// client sends HTTP_PROXY integrations' requests.
 	client *http.Client
@@ -70,6 +71,9 @@ type Deps struct {
 	Region  string
 	// Functions runs Lambda proxy integrations and Lambda authorizers.
 	Functions Functions
+	// Services runs AWS service integrations (IntegrationSubtype); nil
+	// answers them 500.
+	Services Services
 	// HTTPClient sends HTTP_PROXY integrations' requests and fetches JWT
 	// issuers' keys; nil is a client of its own.
 	HTTPClient *http.Client
@@ -79,7 +83,7 @@ type Deps struct {
 // New returns the service over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		functions: d.Functions, log: d.Logger, client: d.HTTPClient,
+		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

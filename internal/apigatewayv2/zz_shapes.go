@@ -529,6 +529,33 @@ type GetTagsResponse struct {
 	Tags map[string]string `aws:"name=tags"`
 }
 
+// ImportApiRequest is the ImportApiRequest shape of AWS's model.
+type ImportApiRequest struct {
+	Basepath       *string `aws:"loc=query,locname=basepath"`
+	Body           *string `aws:"name=body,required"`
+	FailOnWarnings *bool   `aws:"loc=query,locname=failOnWarnings"`
+}
+
+// ImportApiResponse is the ImportApiResponse shape of AWS's model.
+type ImportApiResponse struct {
+	ApiEndpoint               *string           `aws:"name=apiEndpoint"`
+	ApiGatewayManaged         *bool             `aws:"name=apiGatewayManaged"`
+	ApiId                     *string           `aws:"name=apiId"`
+	ApiKeySelectionExpression *string           `aws:"name=apiKeySelectionExpression"`
+	CorsConfiguration         *Cors             `aws:"name=corsConfiguration"`
+	CreatedDate               *time.Time        `aws:"name=createdDate,ts=iso8601"`
+	Description               *string           `aws:"name=description"`
+	DisableSchemaValidation   *bool             `aws:"name=disableSchemaValidation"`
+	DisableExecuteApiEndpoint *bool             `aws:"name=disableExecuteApiEndpoint"`
+	ImportInfo                []string          `aws:"name=importInfo"`
+	Name                      *string           `aws:"name=name"`
+	ProtocolType              *ProtocolType     `aws:"name=protocolType"`
+	RouteSelectionExpression  *string           `aws:"name=routeSelectionExpression"`
+	Tags                      map[string]string `aws:"name=tags"`
+	Version                   *string           `aws:"name=version"`
+	Warnings                  []string          `aws:"name=warnings"`
+}
+
 // Integration is the Integration shape of AWS's model.
 type Integration struct {
 	ApiGatewayManaged                      *bool                        `aws:"name=apiGatewayManaged"`
@@ -562,6 +589,34 @@ type JWTConfiguration struct {
 // ParameterConstraints is the ParameterConstraints shape of AWS's model.
 type ParameterConstraints struct {
 	Required *bool `aws:"name=required"`
+}
+
+// ReimportApiRequest is the ReimportApiRequest shape of AWS's model.
+type ReimportApiRequest struct {
+	ApiId          *string `aws:"loc=uri,locname=apiId,required"`
+	Basepath       *string `aws:"loc=query,locname=basepath"`
+	Body           *string `aws:"name=body,required"`
+	FailOnWarnings *bool   `aws:"loc=query,locname=failOnWarnings"`
+}
+
+// ReimportApiResponse is the ReimportApiResponse shape of AWS's model.
+type ReimportApiResponse struct {
+	ApiEndpoint               *string           `aws:"name=apiEndpoint"`
+	ApiGatewayManaged         *bool             `aws:"name=apiGatewayManaged"`
+	ApiId                     *string           `aws:"name=apiId"`
+	ApiKeySelectionExpression *string           `aws:"name=apiKeySelectionExpression"`
+	CorsConfiguration         *Cors             `aws:"name=corsConfiguration"`
+	CreatedDate               *time.Time        `aws:"name=createdDate,ts=iso8601"`
+	Description               *string           `aws:"name=description"`
+	DisableSchemaValidation   *bool             `aws:"name=disableSchemaValidation"`
+	DisableExecuteApiEndpoint *bool             `aws:"name=disableExecuteApiEndpoint"`
+	ImportInfo                []string          `aws:"name=importInfo"`
+	Name                      *string           `aws:"name=name"`
+	ProtocolType              *ProtocolType     `aws:"name=protocolType"`
+	RouteSelectionExpression  *string           `aws:"name=routeSelectionExpression"`
+	Tags                      map[string]string `aws:"name=tags"`
+	Version                   *string           `aws:"name=version"`
+	Warnings                  []string          `aws:"name=warnings"`
 }
 
 // ResetAuthorizersCacheRequest is the ResetAuthorizersCacheRequest shape of AWS's model.

@@ -179,7 +179,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam, Logger: o.Logger})
+		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -252,6 +252,14 @@ func (a *App) call(ctx context.Context, service, op string, input map[string]any
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
 	return svc.Call(ctx, awsproto.CallOptions{Host: host}, op, input)
+}
+
+// inProcessServices runs HTTP APIs' AWS service integrations with
+// virga's services, in process.
+type inProcessServices struct{ a *App }
+
+func (s inProcessServices) Call(ctx context.Context, service, op string, input map[string]any) (map[string]any, error) {
+	return s.a.call(ctx, service, op, input)
 }
 
 // Service returns the AWS service with the given name, or nil;

@@ -490,3 +490,105 @@ func TestSAMDeploymentPreference(t *testing.T) {
 		t.Error("no stack event reports the recorded DeploymentPreference")
 	}
 }
+
+// samHTTPAPIDefinition is the shape of AWS's "HTTP API to SQS" pattern:
+// an HttpApi whose OpenAPI body sends the request to a queue through an
+// SQS-SendMessage service integration, beside a function route SAM adds
+// from an HttpApi event.
+const samHTTPAPIDefinition = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  ApiRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: apigateway.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: send
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: !GetAtt Queue.Arn
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        openapi: "3.0.1"
+        info:
+          title: sqs-api
+        paths:
+          /send:
+            post:
+              responses:
+                default:
+                  description: sent
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                integrationSubtype: SQS-SendMessage
+                credentials: !GetAtt ApiRole.Arn
+                connectionType: INTERNET
+                payloadFormatVersion: "1.0"
+                requestParameters:
+                  QueueUrl: !Ref Queue
+                  MessageBody: $request.body.message
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: |
+        def handler(event, context):
+            return {"statusCode": 200, "body": "hello " + event["routeKey"]}
+      Events:
+        Get:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /hello
+            Method: get
+Outputs:
+  ApiId:
+    Value: !Ref Api
+  QueueUrl:
+    Value: !Ref Queue
+`
+
+// TestSAMHTTPAPIDefinitionBody deploys an HttpApi defined by an OpenAPI
+// body, with the Debian aws CLI, and uses both of its routes.
+func TestSAMHTTPAPIDefinitionBody(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(file, []byte(samHTTPAPIDefinition), 0o644)
+	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "httpsqs", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
+		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	ctx := context.Background()
+	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("httpsqs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	r := callHTTPAPI(t, env, outs["ApiId"], "POST", "/send", []byte(`{"message": "from the API"}`), map[string]string{"Content-Type": "application/json"}, true)
+	if r.Status != 200 {
+		t.Fatalf("POST /send: %d %s", r.Status, r.Body)
+	}
+	got, err := sqs.NewFromConfig(env.Config).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(outs["QueueUrl"]), WaitTimeSeconds: 2})
+	if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != "from the API" {
+		t.Fatalf("queue: %+v %v", got, err)
+	}
+	if r := callHTTPAPI(t, env, outs["ApiId"], "GET", "/hello", nil, nil, true); r.Status != 200 || string(r.Body) != "hello GET /hello" {
+		t.Errorf("GET /hello: %d %s", r.Status, r.Body)
+	}
+}

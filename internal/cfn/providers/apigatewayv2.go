@@ -69,10 +69,10 @@ const (
 
 // httpAPI is AWS::ApiGatewayV2::Api: CreateApi (quick create included:
 // Target, RouteKey, CredentialsArn), UpdateApi, DeleteCorsConfiguration
-// and the tagging operations. An API defined by an OpenAPI document
-// (Body) would be ImportApi's, which virga's API Gateway does not
-// implement yet: it fails saying so. Its physical ID and Ref are the
-// API's id; ApiEndpoint is where virga serves it.
+// and the tagging operations; an API defined by an OpenAPI document
+// (Body) is ImportApi's, and a change of the document ReimportApi's. A
+// document in S3 (BodyS3Location) fails: virga has no S3. Its physical ID
+// and Ref are the API's id; ApiEndpoint is where virga serves it.
 type httpAPI struct{}
 
 // httpAPIMembers are the members CreateApi and UpdateApi take.
@@ -121,7 +121,7 @@ func importHTTPAPI(ctx context.Context, r *resource.Request, p props) (*resource
 	}
 	out, err := call(ctx, r, httpAPIs, "ImportApi", in)
 	if err != nil {
-		return nil, importError(err)
+		return nil, err
 	}
 	id := outStr(out, "apiId")
 	upd := map[string]any{"ApiId": id}
@@ -158,15 +158,6 @@ func httpDefinitionInput(p props) (map[string]any, error) {
 	return in, nil
 }
 
-// importError explains an import that virga cannot do.
-func importError(err error) error {
-	if isNotImplemented(err) {
-		return fmt.Errorf("AWS::ApiGatewayV2::Api: an API defined by an OpenAPI document (Body) is not supported by virga yet, "+
-			"whose API Gateway has no ImportApi; define its routes as AWS::ApiGatewayV2::Route and Integration resources instead (%w)", err)
-	}
-	return err
-}
-
 func (httpAPI) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := coerced(r, httpAPIKinds)
 	id := r.PhysicalID
@@ -177,7 +168,7 @@ func (httpAPI) Update(ctx context.Context, r *resource.Request) (*resource.Resul
 		}
 		in["ApiId"] = id
 		if _, err := call(ctx, r, httpAPIs, "ReimportApi", in); err != nil {
-			return nil, importError(err)
+			return nil, err
 		}
 	}
 	in := map[string]any{"ApiId": id}

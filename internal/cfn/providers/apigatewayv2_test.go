@@ -148,12 +148,23 @@ func TestHTTPAPIQuickCreateAndDefinitions(t *testing.T) {
 	}
 	quick.delete()
 
-	body := map[string]any{"openapi": "3.0.1", "info": map[string]any{"title": "doc", "version": "1"}, "paths": map[string]any{}}
-	_, err := s.tryCreate("AWS::ApiGatewayV2::Api", "Imported", map[string]any{"Body": body})
-	if err == nil || !strings.Contains(err.Error(), "OpenAPI document (Body) is not supported by virga") {
-		t.Errorf("an API from an OpenAPI document: %v", err)
+	route := func(path string) map[string]any {
+		return map[string]any{path: map[string]any{"get": map[string]any{"x-amazon-apigateway-integration": map[string]any{
+			"type": "aws_proxy", "uri": fn, "payloadFormatVersion": "2.0"}}}}
 	}
-	_, err = s.tryCreate("AWS::ApiGatewayV2::Api", "InS3", map[string]any{"BodyS3Location": map[string]any{"Bucket": "b", "Key": "k"}})
+	doc := func(path string) map[string]any {
+		return map[string]any{"openapi": "3.0.1", "info": map[string]any{"title": "doc", "version": "1"}, "paths": route(path)}
+	}
+	imported := s.create("AWS::ApiGatewayV2::Api", "Imported", map[string]any{"Body": doc("/first")})
+	s.create("AWS::ApiGatewayV2::Stage", "ImportedStage", map[string]any{"ApiId": imported.ref(), "StageName": "$default", "AutoDeploy": true})
+	if status, body, _ := s.fetch("GET", "/_aws/execute-api/"+imported.ref()+"/first"); status != 200 || body["routeKey"] != "GET /first" {
+		t.Errorf("GET a route of the imported document: %d %v", status, body)
+	}
+	imported.update(map[string]any{"Body": doc("/second")})
+	if status, body, _ := s.fetch("GET", "/_aws/execute-api/"+imported.ref()+"/second"); status != 200 || body["routeKey"] != "GET /second" {
+		t.Errorf("GET a route of the reimported document: %d %v", status, body)
+	}
+	_, err := s.tryCreate("AWS::ApiGatewayV2::Api", "InS3", map[string]any{"BodyS3Location": map[string]any{"Bucket": "b", "Key": "k"}})
 	if err == nil || !strings.Contains(err.Error(), "S3") {
 		t.Errorf("an API from a document in S3: %v", err)
 	}

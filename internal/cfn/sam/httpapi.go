@@ -16,9 +16,9 @@ const defaultRoute = "$default"
 // OpenAPI document (DefinitionBody, or DefinitionUri), SAM's way is kept:
 // the events' routes are added to the document and the API is imported
 // from it (Body or BodyS3Location). Otherwise SAM would generate a
-// document too, but virga's API Gateway v2 does not import documents
-// (ImportApi is not implemented), so the transform writes the routes as
-// resources instead: one AWS::ApiGatewayV2::Integration and
+// document too; the transform writes the routes as resources instead,
+// which is the same API with each route visible as a stack resource: one
+// AWS::ApiGatewayV2::Integration and
 // AWS::ApiGatewayV2::Route per event (FUNCTIONEVENTIntegration,
 // FUNCTIONEVENTRoute) and one AWS::ApiGatewayV2::Authorizer per
 // authorizer (APINAMEAuthorizer). The API, its stage and the permissions

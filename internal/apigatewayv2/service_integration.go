@@ -1,0 +1,264 @@
+package apigatewayv2
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+)
+
+// AWS service integrations (integration type AWS_PROXY with an
+// IntegrationSubtype) call one operation of an AWS service with
+// parameters mapped from the request: {"QueueUrl": "$request.header.q",
+// "MessageBody": "$request.body"}. The service's answer is the
+// response: its output as JSON with status 200, or its error with the
+// error's status.
+
+// Services runs AWS service operations in process for service
+// integrations; internal/app serves it with virga's own services.
+type Services interface {
+	Call(ctx context.Context, service, operation string, input map[string]any) (map[string]any, error)
+}
+
+// subtype is what an IntegrationSubtype calls, and its parameters.
+type subtype struct {
+	service, operation string
+	required, optional []string
+	// build turns the parameters into the operation's input; nil passes
+	// them as they are.
+	build func(p map[string]any) map[string]any
+}
+
+// subtypes are the integration subtypes of services virga has ("AWS
+// service integration reference" in API Gateway's HTTP API guide).
+var subtypes = map[string]subtype{
+	"SQS-SendMessage": {service: "sqs", operation: "SendMessage",
+		required: []string{"QueueUrl", "MessageBody"},
+		optional: []string{"DelaySeconds", "MessageAttributes", "MessageDeduplicationId", "MessageGroupId", "MessageSystemAttributes", "Region"}},
+	"SQS-ReceiveMessage": {service: "sqs", operation: "ReceiveMessage",
+		required: []string{"QueueUrl"},
+		optional: []string{"AttributeNames", "MaxNumberOfMessages", "MessageAttributeNames", "ReceiveRequestAttemptId", "VisibilityTimeout", "WaitTimeSeconds", "Region"}},
+	"SQS-DeleteMessage": {service: "sqs", operation: "DeleteMessage",
+		required: []string{"QueueUrl", "ReceiptHandle"}, optional: []string{"Region"}},
+	"SQS-PurgeQueue": {service: "sqs", operation: "PurgeQueue",
+		required: []string{"QueueUrl"}, optional: []string{"Region"}},
+	"EventBridge-PutEvents": {service: "events", operation: "PutEvents",
+		required: []string{"Detail", "DetailType", "Source"},
+		optional: []string{"Time", "EventBusName", "Resources", "Region", "TraceHeader"},
+		build: func(p map[string]any) map[string]any {
+			return map[string]any{"Entries": []any{p}}
+		}},
+}
+
+// integerParams and listParams are parameters whose values are numbers
+// or lists; a mapping yields text, which is converted.
+var (
+	integerParams = map[string]bool{"DelaySeconds": true, "MaxNumberOfMessages": true, "VisibilityTimeout": true, "WaitTimeSeconds": true}
+	listParams    = map[string]bool{"AttributeNames": true, "MessageAttributeNames": true, "Resources": true}
+	objectParams  = map[string]bool{"MessageAttributes": true, "MessageSystemAttributes": true}
+)
+
+// checkSubtype checks a service integration's subtype and parameters as
+// CreateIntegration does.
+func checkSubtype(integ *integrationRecord) error {
+	st, ok := subtypes[integ.Subtype]
+	if !ok {
+		if strings.Contains(integ.Subtype, "-") {
+			return ErrNotImplemented.Withf("AWS service integrations with IntegrationSubtype %s are not implemented by virga: it has no such service.", integ.Subtype)
+		}
+		return badRequest("Invalid IntegrationSubtype %s.", integ.Subtype)
+	}
+	for _, name := range st.required {
+		if integ.RequestParameters[name] == "" {
+			return badRequest("Parameter %s is required for IntegrationSubtype %s.", name, integ.Subtype)
+		}
+	}
+	for name := range integ.RequestParameters {
+		if !contains(st.required, name) && !contains(st.optional, name) {
+			return badRequest("Invalid request parameter %s for IntegrationSubtype %s.", name, integ.Subtype)
+		}
+	}
+	if integ.PayloadFormatVersion == "" {
+		integ.PayloadFormatVersion = "1.0"
+	}
+	if integ.PayloadFormatVersion != "1.0" {
+		return badRequest("AWS service integrations support payload format version 1.0 only.")
+	}
+	if integ.Method == "" {
+		integ.Method = "POST"
+	}
+	return nil
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// callService runs a service integration.
+func (s *Service) callService(inv *invocation, integ *integrationRecord) *response {
+	st, ok := subtypes[integ.Subtype]
+	if !ok || s.services == nil {
+		return gatewayResponse(http.StatusInternalServerError)
+	}
+	params := map[string]any{}
+	for name, expr := range integ.RequestParameters {
+		v, ok := inv.mappingValue(expr)
+		if !ok || name == "Region" {
+			continue
+		}
+		params[name] = typedParam(name, v)
+	}
+	for _, name := range st.required {
+		if _, ok := params[name]; !ok {
+			return jsonResponse(http.StatusBadRequest, map[string]any{"message": "Parameter " + name + " is missing from the request."})
+		}
+	}
+	input := params
+	if st.build != nil {
+		input = st.build(params)
+	}
+	ctx, cancel := context.WithTimeout(inv.r.Context(), time.Duration(integ.TimeoutMillis)*time.Millisecond)
+	defer cancel()
+	out, err := s.services.Call(ctx, st.service, st.operation, input)
+	if err != nil {
+		if ctx.Err() != nil {
+			return gatewayResponse(http.StatusGatewayTimeout)
+		}
+		if e := apierr.As(err); e != nil {
+			return jsonResponse(e.Status, map[string]any{"__type": e.Code, "message": e.Message})
+		}
+		s.log.Warn("apigatewayv2: service integration", "api", inv.api.ID, "integration", integ.ID, "err", err, "requestId", inv.requestID)
+		return gatewayResponse(http.StatusInternalServerError)
+	}
+	if out == nil {
+		out = map[string]any{}
+	}
+	return jsonResponse(http.StatusOK, out)
+}
+
+func jsonResponse(status int, v any) *response {
+	body, _ := json.Marshal(v)
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	return &response{status: status, header: h, body: body}
+}
+
+// typedParam converts a mapped value to the type its parameter has.
+func typedParam(name, v string) any {
+	switch {
+	case integerParams[name]:
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	case listParams[name]:
+		var l []any
+		if json.Unmarshal([]byte(v), &l) == nil {
+			return l
+		}
+		return strings.Split(v, ",")
+	case objectParams[name]:
+		var m map[string]any
+		if json.Unmarshal([]byte(v), &m) == nil {
+			return m
+		}
+	}
+	return v
+}
+
+// mappingValue evaluates a parameter mapping: $request.body (or a path
+// into it, $request.body.a.b), $request.header.NAME,
+// $request.querystring.NAME, $request.path.NAME, $context.requestId and
+// the like, $stageVariables.NAME; ${...} forms of these inside static
+// text; or static text.
+func (inv *invocation) mappingValue(expr string) (string, bool) {
+	if strings.HasPrefix(expr, "$") && !strings.HasPrefix(expr, "${") {
+		return inv.variable(expr[1:])
+	}
+	if !strings.Contains(expr, "${") {
+		return expr, true
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(expr, "${")
+		j := strings.IndexByte(expr[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(expr)
+			return b.String(), true
+		}
+		j += i
+		b.WriteString(expr[:i])
+		v, _ := inv.variable(expr[i+2 : j])
+		b.WriteString(v)
+		expr = expr[j+1:]
+	}
+}
+
+// variable is the value of request.body..., request.header.NAME, ....
+func (inv *invocation) variable(name string) (string, bool) {
+	r := inv.r
+	switch {
+	case name == "request.body":
+		return string(inv.body), true
+	case strings.HasPrefix(name, "request.body."):
+		var doc any
+		if json.Unmarshal(inv.body, &doc) != nil {
+			return "", false
+		}
+		for _, seg := range strings.Split(strings.TrimPrefix(name, "request.body."), ".") {
+			m, ok := doc.(map[string]any)
+			if !ok {
+				return "", false
+			}
+			if doc, ok = m[seg]; !ok {
+				return "", false
+			}
+		}
+		if s, ok := doc.(string); ok {
+			return s, true
+		}
+		b, _ := json.Marshal(doc)
+		return string(b), true
+	case strings.HasPrefix(name, "request.header."):
+		vs := r.Header.Values(strings.TrimPrefix(name, "request.header."))
+		return strings.Join(vs, ","), len(vs) > 0
+	case strings.HasPrefix(name, "request.querystring."):
+		vs, ok := r.URL.Query()[strings.TrimPrefix(name, "request.querystring.")]
+		return strings.Join(vs, ","), ok
+	case strings.HasPrefix(name, "request.path."):
+		v, ok := inv.params[strings.TrimPrefix(name, "request.path.")]
+		return v, ok
+	case strings.HasPrefix(name, "stageVariables."):
+		v, ok := inv.stage.Variables[strings.TrimPrefix(name, "stageVariables.")]
+		return v, ok
+	case name == "context.requestId":
+		return inv.requestID, true
+	case name == "context.apiId":
+		return inv.api.ID, true
+	case name == "context.stage":
+		return inv.stage.Name, true
+	case name == "context.httpMethod":
+		return r.Method, true
+	case name == "context.path":
+		return inv.rawPath, true
+	case name == "context.routeKey":
+		return inv.route.Key, true
+	case name == "context.identity.sourceIp":
+		return inv.sourceIP, true
+	case name == "context.identity.userAgent":
+		return r.UserAgent(), true
+	case name == "context.requestTimeEpoch":
+		return strconv.FormatInt(inv.received.UnixMilli(), 10), true
+	case name == "context.requestTime":
+		return inv.received.UTC().Format("02/Jan/2006:15:04:05 -0700"), true
+	}
+	return "", false
+}
