@@ -80,6 +80,13 @@ func (s *Service) authorize(inv *invocation) *response {
 		return s.authorizeLambda(inv)
 	case "JWT":
 		return s.authorizeJWT(inv)
+	case "AWS_IAM":
+		// A request must be signed; the signature is not verified against
+		// IAM policies, which virga does not enforce yet.
+		if !strings.HasPrefix(inv.r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+			return gatewayResponse(http.StatusForbidden)
+		}
+		return nil
 	}
 	return gatewayResponse(http.StatusInternalServerError)
 }

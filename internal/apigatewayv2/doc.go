@@ -56,8 +56,9 @@
 //
 // # Not supported yet
 //
-// WebSocket APIs (CreateApi with ProtocolType WEBSOCKET), IAM authorization
-// of routes (AWS_IAM), service integrations with services virga does not
+// WebSocket APIs (CreateApi with ProtocolType WEBSOCKET), IAM policies for
+// routes (an AWS_IAM route requires a SigV4-signed request but does not
+// check the signature against IAM), service integrations with services virga does not
 // have (Step Functions, Kinesis, AppConfig), private integrations (VPC
 // links), parameter mapping for HTTP_PROXY and Lambda integrations, mutual
 // TLS and TlsConfig, custom domain names and API mappings, models, route

@@ -163,9 +163,6 @@ func setRouteAuth(a *apiRecord, r *routeRecord, authType *AuthorizationType, aut
 	if !routeAuthorizationTypes[t] {
 		return badRequest("Invalid authorization type %s: HTTP API routes use NONE, AWS_IAM, CUSTOM or JWT.", t)
 	}
-	if t == "AWS_IAM" {
-		return ErrNotImplemented.WithMessage("IAM authorization (AWS_IAM) of HTTP API routes is not implemented by virga yet.")
-	}
 	id := deref(authorizerID, "")
 	switch t {
 	case "CUSTOM", "JWT":

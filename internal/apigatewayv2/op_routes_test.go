@@ -25,7 +25,7 @@ func TestHTTPAPIRoutes(t *testing.T) {
 		{&CreateRouteRequest{RouteKey: ptr("GET /x"), Target: ptr("lambda")}, "BadRequestException", "Invalid target"},
 		{&CreateRouteRequest{RouteKey: ptr("GET /x"), AuthorizationType: ptr(AuthorizationType("CUSTOM"))}, "BadRequestException", "authorizer id is required"},
 		{&CreateRouteRequest{RouteKey: ptr("GET /x"), AuthorizationType: ptr(AuthorizationType("CUSTOM")), AuthorizerId: ptr("nope")}, "NotFoundException", "Invalid Authorizer identifier"},
-		{&CreateRouteRequest{RouteKey: ptr("GET /x"), AuthorizationType: ptr(AuthorizationType("AWS_IAM"))}, "NotImplementedException", "AWS_IAM"},
+		{&CreateRouteRequest{RouteKey: ptr("GET /x"), AuthorizationType: ptr(AuthorizationType("AWS_IAM")), AuthorizerId: ptr("abc")}, "BadRequestException", "only allowed"},
 		{&CreateRouteRequest{RouteKey: ptr("GET /x"), AuthorizerId: ptr("abc")}, "BadRequestException", "only allowed"},
 		{&CreateRouteRequest{RouteKey: ptr("GET /x"), AuthorizationScopes: []string{"read"}}, "BadRequestException", "scopes"},
 	} {

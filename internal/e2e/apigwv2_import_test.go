@@ -51,11 +51,22 @@ paths:
           Detail: $request.body
           DetailType: order-${request.path.kind}
           Source: $request.header.x-source
+  /private:
+    get:
+      security: [{sigv4: []}]
+      x-amazon-apigateway-integration:
+        $ref: '#/components/x-amazon-apigateway-integrations/echo'
   /$default:
     x-amazon-apigateway-any-method:
       x-amazon-apigateway-integration:
         $ref: '#/components/x-amazon-apigateway-integrations/echo'
 components:
+  securitySchemes:
+    sigv4:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: awsSigv4
   x-amazon-apigateway-integrations:
     echo:
       type: aws_proxy
@@ -101,7 +112,7 @@ func TestAPIGWv2ImportAndServiceIntegrations(t *testing.T) {
 		t.Errorf("imported API: %+v", api)
 	}
 	routes, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: &id})
-	if err != nil || len(routes.Items) != 4 {
+	if err != nil || len(routes.Items) != 5 {
 		t.Fatalf("routes: %+v %v", routes, err)
 	}
 	if _, err := c.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: &id, StageName: aws.String("$default"), AutoDeploy: aws.Bool(true)}); err != nil {
@@ -114,6 +125,15 @@ func TestAPIGWv2ImportAndServiceIntegrations(t *testing.T) {
 	}
 	if ev := callHTTPAPI(t, env, id, "DELETE", "/anything", nil, nil, true).event(t); ev["routeKey"] != "$default" {
 		t.Errorf("$default route: %v", ev["routeKey"])
+	}
+
+	// An AWS_IAM route takes signed requests only.
+	if r := callHTTPAPI(t, env, id, "GET", "/private", nil, nil, true); r.Status != 403 || string(r.Body) != `{"message":"Forbidden"}` {
+		t.Errorf("unsigned request to an AWS_IAM route: %d %s", r.Status, r.Body)
+	}
+	signed := map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00"}
+	if ev := callHTTPAPI(t, env, id, "GET", "/private", nil, signed, true).event(t); ev["routeKey"] != "GET /private" {
+		t.Errorf("signed request to an AWS_IAM route: %v", ev["routeKey"])
 	}
 
 	r := callHTTPAPI(t, env, id, "POST", "/orders", []byte(`{"item":"book"}`), map[string]string{"Content-Type": "application/json"}, true)
