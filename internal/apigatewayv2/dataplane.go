@@ -74,7 +74,7 @@ var gatewayMessages = map[int]string{
 func gatewayResponse(status int) *response {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	return &response{status: status, header: h, body: []byte(`{"message":"` + gatewayMessages[status] + `"}`)}
+	return &response{status: status, header: h, body: []byte(`{"message":"` + gatewayMessages[status] + `"}`), gateway: true}
 }
 
 func writeGatewayError(w http.ResponseWriter, r *http.Request, status int) {
@@ -86,6 +86,9 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// gateway marks API Gateway's own answers, which response parameter
+	// mapping leaves alone.
+	gateway bool
 }
 
 // write sends the response. A response without Content-Type gets none:
@@ -205,11 +208,11 @@ func (s *Service) handle(inv *invocation) *response {
 	switch integ.Type {
 	case "AWS_PROXY":
 		if integ.Subtype != "" {
-			return s.callService(inv, integ)
+			return inv.mapResponse(integ, s.callService(inv, integ))
 		}
-		return s.invokeLambda(inv, integ)
+		return inv.mapResponse(integ, s.invokeLambda(inv, integ))
 	case "HTTP_PROXY":
-		return s.proxyHTTP(inv, integ)
+		return inv.mapResponse(integ, s.proxyHTTP(inv, integ))
 	}
 	return gatewayResponse(http.StatusInternalServerError)
 }

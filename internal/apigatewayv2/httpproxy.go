@@ -40,6 +40,7 @@ func (s *Service) proxyHTTP(inv *invocation, integ *integrationRecord) *response
 		}
 		req.Header[http.CanonicalHeaderKey(h.name)] = h.values
 	}
+	inv.mapRequest(integ, req)
 	resp, err := s.client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {

@@ -105,10 +105,8 @@ func checkIntegration(integ *integrationRecord, noVersion bool) error {
 		return ErrNotImplemented.WithMessage("Private integrations (ConnectionType VPC_LINK) are not implemented by virga yet.")
 	case integ.ConnectionType != "INTERNET":
 		return badRequest("Invalid ConnectionType %s.", integ.ConnectionType)
-	case integ.Subtype == "" && len(integ.RequestParameters) > 0 || len(integ.ResponseParameters) > 0:
-		return ErrNotImplemented.WithMessage("Parameter mapping (RequestParameters, ResponseParameters) is not implemented by virga yet.")
 	}
-	return nil
+	return checkParameterMapping(integ)
 }
 
 func (s *Service) getIntegration(ctx context.Context, in *GetIntegrationRequest) (*GetIntegrationResult, error) {

@@ -101,7 +101,9 @@ func TestHTTPAPIIntegrations(t *testing.T) {
 		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("AWS_PROXY")), IntegrationSubtype: ptr("StepFunctions-StartExecution"),
 			RequestParameters: map[string]string{"StateMachineArn": "x"}}, "NotImplementedException", "StepFunctions-StartExecution"},
 		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("https://example.com"), IntegrationMethod: ptr("GET"), ConnectionType: ptr(ConnectionType("VPC_LINK"))}, "NotImplementedException", "VPC_LINK"},
-		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("https://example.com"), IntegrationMethod: ptr("GET"), RequestParameters: map[string]string{"append:header.x": "y"}}, "NotImplementedException", "Parameter mapping"},
+		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("https://example.com"), IntegrationMethod: ptr("GET"), RequestParameters: map[string]string{"rename:header.x": "y"}}, "BadRequestException", "Invalid mapping expression specified: rename:header.x"},
+		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("HTTP_PROXY")), IntegrationUri: ptr("https://example.com"), IntegrationMethod: ptr("GET"), ResponseParameters: map[string]map[string]string{"200": {"overwrite:body": "x"}}}, "BadRequestException", "Invalid mapping expression specified: overwrite:body"},
+		{&CreateIntegrationRequest{IntegrationType: ptr(IntegrationType("AWS_PROXY")), IntegrationUri: ptr(testFn), PayloadFormatVersion: ptr("2.0"), RequestParameters: map[string]string{"append:header.x": "y"}}, "NotImplementedException", "Lambda proxy"},
 	} {
 		tc.in.ApiId = &api
 		_, err := h.s.createIntegration(h.ctx, tc.in)

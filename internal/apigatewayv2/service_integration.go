@@ -177,29 +177,73 @@ func typedParam(name, v string) any {
 // mappingValue evaluates a parameter mapping: $request.body (or a path
 // into it, $request.body.a.b), $request.header.NAME,
 // $request.querystring.NAME, $request.path.NAME, $context.requestId and
-// the like, $stageVariables.NAME; ${...} forms of these inside static
-// text; or static text.
+// the like, $stageVariables.NAME, each alone, inside static text
+// ("/v2/$request.path.id") or braced ("${request.path.id}"); or static
+// text.
 func (inv *invocation) mappingValue(expr string) (string, bool) {
-	if strings.HasPrefix(expr, "$") && !strings.HasPrefix(expr, "${") {
-		return inv.variable(expr[1:])
-	}
-	if !strings.Contains(expr, "${") {
-		return expr, true
-	}
+	return interpolate(expr, inv.variable)
+}
+
+// mappingPrefixes start the variables a mapping expression may hold.
+var mappingPrefixes = []string{"request.", "context.", "stageVariables.", "response."}
+
+// interpolate replaces the variables in expr with what lookup finds. ok is
+// false only when expr is a single variable that has no value, which
+// leaves the mapped parameter unset.
+func interpolate(expr string, lookup func(name string) (string, bool)) (string, bool) {
 	var b strings.Builder
+	vars, missing := 0, 0
 	for {
-		i := strings.Index(expr, "${")
-		j := strings.IndexByte(expr[max(i, 0):], '}')
-		if i < 0 || j < 0 {
+		i := strings.IndexByte(expr, '$')
+		if i < 0 || i+1 >= len(expr) {
 			b.WriteString(expr)
-			return b.String(), true
+			break
 		}
-		j += i
 		b.WriteString(expr[:i])
-		v, _ := inv.variable(expr[i+2 : j])
+		rest := expr[i+1:]
+		var name string
+		switch {
+		case rest[0] == '{':
+			j := strings.IndexByte(rest, '}')
+			if j < 0 {
+				b.WriteString(expr[i:])
+				expr = ""
+				continue
+			}
+			name, expr = rest[1:j], rest[j+1:]
+		case hasMappingPrefix(rest):
+			j := 0
+			for j < len(rest) && (isNameByte(rest[j]) || rest[j] == '.') {
+				j++
+			}
+			name, expr = strings.TrimRight(rest[:j], "."), rest[len(strings.TrimRight(rest[:j], ".")):]
+		default:
+			b.WriteByte('$')
+			expr = rest
+			continue
+		}
+		vars++
+		v, ok := lookup(name)
+		if !ok {
+			missing++
+		}
 		b.WriteString(v)
-		expr = expr[j+1:]
 	}
+	out := b.String()
+	return out, !(vars == 1 && missing == 1 && out == "")
+}
+
+func hasMappingPrefix(s string) bool {
+	for _, p := range mappingPrefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 // variable is the value of request.body..., request.header.NAME, ....
@@ -209,24 +253,7 @@ func (inv *invocation) variable(name string) (string, bool) {
 	case name == "request.body":
 		return string(inv.body), true
 	case strings.HasPrefix(name, "request.body."):
-		var doc any
-		if json.Unmarshal(inv.body, &doc) != nil {
-			return "", false
-		}
-		for _, seg := range strings.Split(strings.TrimPrefix(name, "request.body."), ".") {
-			m, ok := doc.(map[string]any)
-			if !ok {
-				return "", false
-			}
-			if doc, ok = m[seg]; !ok {
-				return "", false
-			}
-		}
-		if s, ok := doc.(string); ok {
-			return s, true
-		}
-		b, _ := json.Marshal(doc)
-		return string(b), true
+		return jsonMember(inv.body, strings.TrimPrefix(name, "request.body."))
 	case strings.HasPrefix(name, "request.header."):
 		vs := r.Header.Values(strings.TrimPrefix(name, "request.header."))
 		return strings.Join(vs, ","), len(vs) > 0

@@ -634,3 +634,60 @@ func TestAPIGWv2HTTPProxy(t *testing.T) {
 		t.Errorf("the backend saw %q", seen)
 	}
 }
+
+// TestAPIGWv2ParameterMapping changes what an HTTP proxy integration is
+// sent and what its answer becomes.
+func TestAPIGWv2ParameterMapping(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	var seen *http.Request
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = r
+		w.Header().Set("X-Internal", "secret")
+		w.Header().Set("X-Version", "7")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"order": {"id": "o-1"}}`)
+	}))
+	defer backend.Close()
+	c := apigatewayv2.NewFromConfig(env.Config)
+	api := mustGW(c.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("mapped"), ProtocolType: gwtypes.ProtocolTypeHttp}))(t)
+	id := aws.ToString(api.ApiId)
+	integ, err := c.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: &id, IntegrationType: gwtypes.IntegrationTypeHttpProxy,
+		IntegrationUri: aws.String(backend.URL + "/v1/orders"), IntegrationMethod: aws.String("ANY"), PayloadFormatVersion: aws.String("1.0"),
+		RequestParameters: map[string]string{
+			"overwrite:path":               "/v2/orders/$request.path.id",
+			"append:header.X-Caller":       "$request.header.user-agent",
+			"overwrite:header.X-Stage":     "$context.stage",
+			"remove:header.X-Debug":        "''",
+			"overwrite:querystring.tenant": "acme",
+			"remove:querystring.trace":     "''",
+		},
+		ResponseParameters: map[string]map[string]string{"201": {
+			"overwrite:statuscode":     "200",
+			"remove:header.X-Internal": "''",
+			"append:header.X-Order":    "$response.body.order.id",
+			"overwrite:header.X-Ver":   "v$response.header.X-Version",
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustGW(c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: &id, RouteKey: aws.String("GET /orders/{id}"),
+		Target: aws.String("integrations/" + aws.ToString(integ.IntegrationId))}))(t)
+	mustGW(c.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: &id, StageName: aws.String("$default"), AutoDeploy: aws.Bool(true)}))(t)
+
+	r := callHTTPAPI(t, env, id, "GET", "/orders/42?trace=1&q=x", nil, map[string]string{"User-Agent": "mapper", "X-Debug": "1"}, true)
+	if r.Status != 200 || r.Header.Get("X-Internal") != "" || r.Header.Get("X-Order") != "o-1" || r.Header.Get("X-Ver") != "v7" {
+		t.Errorf("mapped response: %d %v", r.Status, r.Header)
+	}
+	if seen == nil {
+		t.Fatal("the backend got nothing")
+	}
+	q := seen.URL.Query()
+	if seen.URL.Path != "/v2/orders/42" || q.Get("tenant") != "acme" || q.Has("trace") || q.Get("q") != "x" ||
+		seen.Header.Get("X-Debug") != "" || seen.Header.Get("X-Stage") != "$default" || seen.Header.Values("X-Caller")[0] != "mapper" {
+		t.Errorf("the backend saw %s %v", seen.URL, seen.Header)
+	}
+}
