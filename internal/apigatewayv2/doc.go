@@ -58,15 +58,15 @@
 //
 // WebSocket APIs (CreateApi with ProtocolType WEBSOCKET), IAM policies for
 // routes (an AWS_IAM route requires a SigV4-signed request but does not
-// check the signature against IAM), service integrations with services virga does not
-// have (Step Functions, Kinesis, AppConfig), private integrations (VPC
-// links), request parameter mapping for Lambda integrations (HTTP_PROXY
-// and service integrations take it, and responses of all of them:
-// parameter_mapping.go), mutual
-// TLS and TlsConfig, custom domain names and API mappings, models, route
-// and integration responses, access log settings, throttling
-// (RouteSettings are stored, not enforced), and OpenAPI export. Their
-// operations and parameters answer NotImplementedException (501).
+// check the signature against IAM), service integrations with services
+// virga does not have (Step Functions, Kinesis, AppConfig), private
+// integrations (VPC links), request parameter mapping for Lambda
+// integrations (HTTP_PROXY and service integrations take it, and responses
+// of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
+// domain names and API mappings, models, route and integration responses,
+// access log settings, throttling (RouteSettings are stored, not
+// enforced), and OpenAPI export. Their operations and parameters answer
+// NotImplementedException (501).
 //
 // # Concurrency
 //
