@@ -303,8 +303,6 @@ func waitChangeSet(ctx context.Context, cf *cloudformation.Client, id string) (*
 	}
 }
 
-// follow prints the stack's events as they come until its status is no
-// longer in progress, and returns that status.
 // deleteFailedStack deletes a stack and waits until it is gone.
 func deleteFailedStack(ctx context.Context, cf *cloudformation.Client, id *string) error {
 	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: id}); err != nil {
@@ -329,6 +327,8 @@ func deleteFailedStack(ctx context.Context, cf *cloudformation.Client, id *strin
 	}
 }
 
+// follow prints the stack's events as they come until its status is no
+// longer in progress, and returns that status.
 func follow(ctx context.Context, cf *cloudformation.Client, stackID string, since time.Time, out io.Writer) (cftypes.StackStatus, error) {
 	seen := map[string]bool{}
 	for {
