@@ -18,6 +18,7 @@ import (
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/virga/virga/internal/cfn/template"
 	"github.com/virga/virga/internal/lambda"
@@ -33,6 +34,11 @@ type deployFlags struct {
 	endpoint  string
 	region    string
 	noExecute bool
+	// configFile and configEnv name the SAM configuration (samconfig.toml)
+	// and its environment; set records the flags given on the command
+	// line, which win over it.
+	configFile, configEnv string
+	set                   map[string]bool
 }
 
 func newDeployCommand() *cobra.Command {
@@ -53,6 +59,8 @@ esbuild, are bundled by esbuild (the project's, from npm, or the host's) with
 the options of Metadata.BuildProperties.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.set = map[string]bool{}
+			cmd.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
 			return deploy(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -74,10 +82,50 @@ the options of Metadata.BuildProperties.`,
 	fl.StringVar(&f.endpoint, "endpoint-url", endpoint, "virga's URL (AWS_ENDPOINT_URL)")
 	fl.StringVar(&f.region, "region", region, "region (AWS_REGION)")
 	fl.BoolVar(&f.noExecute, "no-execute-changeset", false, "create the change set and show it, without executing it")
+	fl.StringVar(&f.configFile, "config-file", "", "SAM configuration file (default: samconfig.toml, .yaml or .yml beside the template)")
+	fl.StringVar(&f.configEnv, "config-env", "default", "environment in the SAM configuration file")
 	return cmd
 }
 
+// applySAMConfig fills in what the command line left out from the SAM
+// project's configuration file, as sam deploy does.
+func applySAMConfig(f *deployFlags, log io.Writer) error {
+	dir := "."
+	if f.set["template-file"] {
+		dir = filepath.Dir(f.template)
+	}
+	c, err := loadSAMConfig(dir, f.configFile, f.configEnv)
+	if err != nil || c == nil {
+		return err
+	}
+	fmt.Fprintf(log, "Reading %s (environment %s)\n", c.path, f.configEnv)
+	if !f.set["template-file"] && c.template != "" {
+		f.template = filepath.Join(dir, c.template)
+	}
+	if !f.set["stack-name"] && c.stackName != "" {
+		f.stack = c.stackName
+	}
+	if !f.set["region"] && c.region != "" {
+		f.region = c.region
+	}
+	if !f.set["parameter-overrides"] && len(c.parameterOverrides) > 0 {
+		f.params = c.parameterOverrides
+	}
+	return nil
+}
+
 func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
+	if err := applySAMConfig(&f, log); err != nil {
+		return err
+	}
+	if !f.set["template-file"] {
+		// As sam does, take template.yml when there is no template.yaml.
+		if _, err := os.Stat(f.template); errors.Is(err, os.ErrNotExist) {
+			if alt := strings.TrimSuffix(f.template, ".yaml") + ".yml"; fileExists(alt) {
+				f.template = alt
+			}
+		}
+	}
 	body, err := os.ReadFile(f.template)
 	if err != nil {
 		return err
@@ -269,20 +317,25 @@ func sanitizeStackName(s string) string {
 
 // parseOverrides reads KEY=VALUE overrides; an argument may hold several
 // separated by spaces, as sam deploy takes them.
+// parseOverrides reads parameter overrides, each argument holding one or
+// more (see splitOverrides).
 func parseOverrides(args []string) ([]cftypes.Parameter, error) {
 	var out []cftypes.Parameter
 	for _, a := range args {
-		for _, kv := range strings.Fields(a) {
-			k, v, ok := strings.Cut(kv, "=")
-			if !ok || k == "" {
-				return nil, fmt.Errorf("--parameter-overrides %q: want KEY=VALUE", kv)
-			}
-			k = strings.TrimPrefix(k, "ParameterKey=")
-			v = strings.TrimPrefix(v, "ParameterValue=")
-			out = append(out, cftypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(v)})
+		kvs, err := splitOverrides(a)
+		if err != nil {
+			return nil, err
+		}
+		for _, kv := range kvs {
+			out = append(out, cftypes.Parameter{ParameterKey: aws.String(kv[0]), ParameterValue: aws.String(kv[1])})
 		}
 	}
 	return out, nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func waitChangeSet(ctx context.Context, cf *cloudformation.Client, id string) (*cloudformation.DescribeChangeSetOutput, error) {

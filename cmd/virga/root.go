@@ -71,7 +71,9 @@ environment. Point the aws CLI or an SDK at virga with
 				// Deploy the template once virga serves, then keep its
 				// functions' code up to date.
 				opts.Ready = func(endpoint string) {
-					err := watch(cmd.Context(), deployFlags{template: tmpl, stack: stack, endpoint: endpoint, region: cfg.Region},
+					given := map[string]bool{"template-file": true, "region": true, "stack-name": stack != ""}
+					err := watch(cmd.Context(), deployFlags{template: tmpl, stack: stack, endpoint: endpoint, region: cfg.Region,
+						configEnv: "default", set: given},
 						cmd.OutOrStdout(), 500*time.Millisecond)
 					if err != nil && cmd.Context().Err() == nil {
 						log.Error("virga up -t: " + err.Error())

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"gopkg.in/yaml.v3"
+)
+
+// samConfig is what virga deploy takes from a SAM project's configuration
+// file (samconfig.toml, or .yaml/.yml), as sam deploy does: the
+// environment's deploy parameters, then its global ones.
+//
+//	version = 0.1
+//	[default.deploy.parameters]
+//	stack_name = "orders"
+//	parameter_overrides = "Stage=\"dev\" Table=\"orders\""
+//	region = "us-east-1"
+//
+// Flags given on the command line win over the file.
+type samConfig struct {
+	path                   string
+	stackName, region      string
+	template               string
+	parameterOverrides     []string
+	executeChangeSetOption *bool
+}
+
+// samConfigNames are the files sam looks for, in its order.
+var samConfigNames = []string{"samconfig.toml", "samconfig.yaml", "samconfig.yml"}
+
+// loadSAMConfig reads the configuration file: file when given (relative to
+// dir), else the first of samConfigNames in dir. No file is no
+// configuration; a file that does not parse is an error.
+func loadSAMConfig(dir, file, env string) (*samConfig, error) {
+	candidates := samConfigNames
+	if file != "" {
+		candidates = []string{file}
+	}
+	for _, name := range candidates {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, name)
+		}
+		data, err := os.ReadFile(path)
+		if errors.Is(err, os.ErrNotExist) && file == "" {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return parseSAMConfig(path, data, env)
+	}
+	return nil, nil
+}
+
+// parseSAMConfig reads one configuration file.
+func parseSAMConfig(path string, data []byte, env string) (*samConfig, error) {
+	var doc map[string]any
+	var err error
+	if strings.HasSuffix(path, ".toml") {
+		_, err = toml.Decode(string(data), &doc)
+	} else {
+		err = yaml.Unmarshal(data, &doc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c := &samConfig{path: path}
+	section := func(name string) map[string]any {
+		e, _ := doc[env].(map[string]any)
+		s, _ := e[name].(map[string]any)
+		p, _ := s["parameters"].(map[string]any)
+		return p
+	}
+	// Deploy's parameters first, then the global ones under them.
+	for _, params := range []map[string]any{section("deploy"), section("global")} {
+		str := func(key string) string {
+			s, _ := params[key].(string)
+			return s
+		}
+		if c.stackName == "" {
+			c.stackName = str("stack_name")
+		}
+		if c.region == "" {
+			c.region = str("region")
+		}
+		if c.template == "" {
+			c.template = str("template_file")
+		}
+		if c.template == "" {
+			c.template = str("template")
+		}
+		if c.parameterOverrides == nil {
+			switch v := params["parameter_overrides"].(type) {
+			case string:
+				c.parameterOverrides = []string{v}
+			case []any:
+				for _, e := range v {
+					if s, ok := e.(string); ok {
+						c.parameterOverrides = append(c.parameterOverrides, s)
+					}
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// splitOverrides splits parameter overrides as sam deploy reads them:
+// KEY=VALUE pairs separated by spaces, a value possibly in double quotes
+// (with spaces or \" inside), or the aws CLI's
+// ParameterKey=K,ParameterValue=V.
+func splitOverrides(s string) ([][2]string, error) {
+	var out [][2]string
+	i := 0
+	for {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n') {
+			i++
+		}
+		if i >= len(s) {
+			return out, nil
+		}
+		var tok strings.Builder
+		quoted := false
+	token:
+		for ; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == '\\' && quoted && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\'):
+				i++
+				tok.WriteByte(s[i])
+			case c == '"':
+				quoted = !quoted
+			case !quoted && (c == ' ' || c == '\t' || c == '\n'):
+				break token
+			default:
+				tok.WriteByte(c)
+			}
+		}
+		if quoted {
+			return nil, fmt.Errorf("parameter overrides %q: a quote is not closed", s)
+		}
+		t := tok.String()
+		if k, rest, ok := strings.Cut(t, "ParameterKey="); ok && k == "" {
+			key, value, _ := strings.Cut(rest, ",ParameterValue=")
+			if key == "" {
+				return nil, fmt.Errorf("parameter override %q: ParameterKey is empty", t)
+			}
+			out = append(out, [2]string{key, value})
+			continue
+		}
+		k, v, ok := strings.Cut(t, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("parameter override %q: want KEY=VALUE", t)
+		}
+		out = append(out, [2]string{k, v})
+	}
+}
