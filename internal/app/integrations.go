@@ -48,6 +48,11 @@ func (si serviceIntegrations) Do(ctx context.Context, r apigateway.AWSRequest) (
 		q[k] = vs
 	}
 	header := r.Header.Clone()
+	if header.Get("Accept") == "" {
+		// API Gateway asks awsQuery services (SQS, SNS) for JSON, which
+		// response templates read with $input.path.
+		header.Set("Accept", "application/json")
+	}
 	if r.Action != "" {
 		switch p := svc.Protocol.(type) {
 		case *awsjson.Protocol:

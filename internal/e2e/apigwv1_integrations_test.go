@@ -44,7 +44,7 @@ const apigwv1IntegrationsAPI = `{
       "requestParameters": {"integration.request.header.Content-Type": "'application/x-www-form-urlencoded'"},
       "requestTemplates": {"application/json": "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"},
       "passthroughBehavior": "never",
-      "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": "{\"queued\": true}"}}}}}},
+      "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": "{\"id\": \"$input.path('$.SendMessageResponse.SendMessageResult.MessageId')\"}"}}}}}},
     "/items": {"post": {"x-amazon-apigateway-integration": {
       "type": "aws", "httpMethod": "POST",
       "uri": "arn:aws:apigateway:us-east-1:dynamodb:action/PutItem",
@@ -144,11 +144,13 @@ func TestAPIGWv1Integrations(t *testing.T) {
 	}
 
 	t.Run("SQS", func(t *testing.T) {
-		call("POST", "/orders", `{"order": 1, "note": "a&b=c"}`, nil).want(t, 200, `{"queued": true}`)
+		r := call("POST", "/orders", `{"order": 1, "note": "a&b=c"}`, nil)
 		got, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 2})
 		if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != `{"order": 1, "note": "a&b=c"}` {
 			t.Fatalf("queue holds %+v (%v), want the request body", got, err)
 		}
+		// SQS answered API Gateway in JSON, which the template read.
+		r.want(t, 200, `{"id": "`+aws.ToString(got.Messages[0].MessageId)+`"}`)
 		// passthroughBehavior NEVER: a content type without a template.
 		call("POST", "/orders", "x", map[string]string{"Content-Type": "text/plain"}).want(t, 415, `{"message": "Unsupported Media Type"}`)
 	})

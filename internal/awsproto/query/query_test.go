@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -249,6 +250,30 @@ func TestEncode(t *testing.T) {
 				}
 			}
 			golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), dump(w))
+		})
+	}
+}
+
+// TestEncodeJSON: a request that asks for JSON (as API Gateway's AWS
+// integrations do) gets the result and errors in awsQuery's JSON form.
+func TestEncodeJSON(t *testing.T) {
+	t.Parallel()
+	out := &assumeOutput{Credentials: &credentials{AccessKeyID: ptr("ASIA")}, PackedPolicySize: ptr[int32](6)}
+	for name, o := range map[string]awsproto.Operation{
+		"result": {Name: "AssumeRole", Handler: anyHandler{out}},
+		"empty":  {Name: "AssumeRole", Handler: anyHandler{&struct{}{}}},
+		"error":  op[struct{}, struct{}]("AssumeRole", "", 200, nil, apierr.New("ExpiredToken", 400, "The token is expired")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			svc := newService(New("2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"), o)
+			req := form("Action=AssumeRole")
+			req.header["Accept"] = "application/json"
+			w := serve(svc, req)
+			if !json.Valid(w.Body.Bytes()) || w.Header().Get("Content-Type") != "application/json" {
+				t.Fatalf("not JSON: %s %s", w.Header(), w.Body)
+			}
+			golden(t, "encode_json/"+name, dump(w))
 		})
 	}
 }
