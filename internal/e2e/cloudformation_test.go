@@ -592,3 +592,92 @@ func TestSAMHTTPAPIDefinitionBody(t *testing.T) {
 		t.Errorf("GET /hello: %d %s", r.Status, r.Body)
 	}
 }
+
+// restAPIToSQS is the shape of AWS's "REST API to SQS" pattern: plain
+// API Gateway resources whose POST method sends the body to a queue
+// through an AWS integration with a mapping template.
+const restAPIToSQS = `Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: apigateway.amazonaws.com}
+            Action: sts:AssumeRole
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: to-sqs
+  Resource:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref Api
+      ParentId: !GetAtt Api.RootResourceId
+      PathPart: enqueue
+  Post:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Resource
+      HttpMethod: POST
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS
+        IntegrationHttpMethod: POST
+        Credentials: !GetAtt Role.Arn
+        Uri: !Sub "arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${Queue.QueueName}"
+        PassthroughBehavior: NEVER
+        RequestParameters:
+          integration.request.header.Content-Type: "'application/x-www-form-urlencoded'"
+        RequestTemplates:
+          application/json: "Action=SendMessage&MessageBody=$input.body"
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseTemplates:
+              application/json: '{"messageId": "$input.path(''$.SendMessageResponse.SendMessageResult.MessageId'')"}'
+      MethodResponses:
+        - StatusCode: "200"
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Post
+    Properties:
+      RestApiId: !Ref Api
+      StageName: prod
+Outputs:
+  ApiId:
+    Value: !Ref Api
+  QueueUrl:
+    Value: !Ref Queue
+`
+
+// TestCloudFormationRESTAPIToSQS deploys the REST API to SQS pattern with
+// the Debian aws CLI and sends a message through it.
+func TestCloudFormationRESTAPIToSQS(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(file, []byte(restAPIToSQS), 0o644)
+	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "tosqs", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
+		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	ctx := context.Background()
+	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("tosqs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	r := apigwv1Call(t, env, outs["ApiId"], "POST", "/prod/enqueue", []byte(`{"order": 7}`), map[string]string{"Content-Type": "application/json"}, true)
+	got, err := sqs.NewFromConfig(env.Config).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(outs["QueueUrl"]), WaitTimeSeconds: 2})
+	if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != `{"order": 7}` {
+		t.Fatalf("queue: %+v %v (API answered %d %s)", got, err, r.Status, r.Body)
+	}
+	r.want(t, 200, `{"messageId": "`+aws.ToString(got.Messages[0].MessageId)+`"}`)
+}
