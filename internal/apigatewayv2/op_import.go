@@ -155,7 +155,7 @@ func parseHTTPDefinition(body string) (*httpDefinition, error) {
 			au.Type, au.JWTIssuer, au.JWTAudience = "JWT", openapi.Str(jwt["issuer"]), openapi.Strings(jwt["audience"])
 		case "request":
 			au.Type, au.URI = "REQUEST", openapi.Str(x["authorizerUri"])
-			au.PayloadFormatVersion = openapi.Str(x["authorizerPayloadFormatVersion"])
+			au.PayloadFormatVersion = formatVersion(x["authorizerPayloadFormatVersion"])
 			au.SimpleResponses = openapi.Str(x["enableSimpleResponses"]) == "true"
 			au.CredentialsArn = openapi.Str(x["authorizerCredentials"])
 			if n, ok := openapi.Int(x["authorizerResultTtlInSeconds"]); ok {
@@ -211,12 +211,23 @@ func parseHTTPDefinition(body string) (*httpDefinition, error) {
 	return d, nil
 }
 
+// formatVersion reads a payload format version, which YAML documents
+// often write unquoted (1.0 reads as the number 1).
+func formatVersion(v any) string {
+	switch s := openapi.Str(v); s {
+	case "1", "2":
+		return s + ".0"
+	default:
+		return s
+	}
+}
+
 // readHTTPIntegration reads an x-amazon-apigateway-integration object.
 func readHTTPIntegration(x map[string]any) (*integrationRecord, error) {
 	integ := &integrationRecord{
 		Type: strings.ToUpper(openapi.Str(x["type"])), Subtype: openapi.Str(x["integrationSubtype"]),
 		URI: openapi.Str(x["uri"]), Method: strings.ToUpper(openapi.Str(x["httpMethod"])),
-		PayloadFormatVersion: openapi.Str(x["payloadFormatVersion"]), ConnectionType: strings.ToUpper(openapi.Str(x["connectionType"])),
+		PayloadFormatVersion: formatVersion(x["payloadFormatVersion"]), ConnectionType: strings.ToUpper(openapi.Str(x["connectionType"])),
 		ConnectionID: openapi.Str(x["connectionId"]), CredentialsArn: openapi.Str(x["credentials"]),
 		RequestParameters: openapi.StringMap(x["requestParameters"]), TimeoutMillis: maxIntegrationTimeout,
 	}

@@ -72,7 +72,7 @@ components:
       type: aws_proxy
       httpMethod: POST
       uri: FUNCTION_ARN
-      payloadFormatVersion: "2.0"
+      payloadFormatVersion: 2.0
 `
 
 // TestAPIGWv2ImportAndServiceIntegrations imports an HTTP API from
