@@ -2,6 +2,7 @@ package velocity
 
 import (
 	"errors"
+	"math"
 	"strings"
 )
 
@@ -321,7 +322,8 @@ func (x *execution) eval(e expr) (any, error) {
 		if to < from {
 			step = -1
 		}
-		if (to-from)*step >= maxListItems {
+		// In floats: the ends may be as far apart as int64 allows.
+		if math.Abs(float64(to)-float64(from)) >= maxListItems {
 			return nil, errTooLarge
 		}
 		l := NewList()

@@ -769,21 +769,19 @@ func (p *parser) primary(depth int) (expr, error) {
 		}
 		return r, nil
 	case c == '\'':
-		e := strings.IndexByte(s[p.pos+1:], '\'')
-		if e < 0 {
+		v, end, ok := stringLiteral(s, p.pos)
+		if !ok {
 			return nil, p.errorf("unterminated string")
 		}
-		v := s[p.pos+1 : p.pos+1+e]
-		p.pos += e + 2
+		p.pos = end
 		return litExpr{v}, nil
 	case c == '"':
-		e := strings.IndexByte(s[p.pos+1:], '"')
-		if e < 0 {
+		raw, after, ok := stringLiteral(s, p.pos)
+		if !ok {
 			return nil, p.errorf("unterminated string")
 		}
-		raw := s[p.pos+1 : p.pos+1+e]
 		line := p.pos
-		p.pos += e + 2
+		p.pos = after
 		if !strings.ContainsAny(raw, "$#") {
 			return litExpr{raw}, nil
 		}
@@ -909,4 +907,31 @@ func (p *parser) primary(depth int) (expr, error) {
 		return litExpr{nil}, nil
 	}
 	return nil, p.errorf("unexpected %q", s[p.pos])
+}
+
+// stringLiteral reads the quoted string at i and returns its text and the
+// position after it. As in Velocity 1.7, a quote written twice inside a
+// string stands for one, and in a double-quoted string a backslash keeps
+// the character after it from ending the string: "\"" is the two
+// characters \", which a regular expression ($s.replaceAll("\"", ""))
+// reads as a quote.
+func stringLiteral(s string, i int) (string, int, bool) {
+	q := s[i]
+	var b strings.Builder
+	for j := i + 1; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == q && j+1 < len(s) && s[j+1] == q:
+			b.WriteByte(q)
+			j++
+		case c == q:
+			return b.String(), j + 1, true
+		case c == '\\' && q == '"' && j+1 < len(s):
+			b.WriteByte(c)
+			b.WriteByte(s[j+1])
+			j++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", 0, false
 }

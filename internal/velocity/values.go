@@ -152,14 +152,40 @@ func decodeJSON(dec *json.Decoder, depth int) (any, error) {
 	}
 }
 
-// ToJSON renders a template value as JSON.
+// ToJSON renders a template value as JSON. A list or map inside itself
+// renders as null there.
 func ToJSON(v any) string {
 	var b strings.Builder
-	writeJSON(&b, v)
+	writeJSON(&b, v, nil)
 	return b.String()
 }
 
-func writeJSON(b *strings.Builder, v any) {
+// within reports whether the list or map v is one of open, the
+// containers being rendered around it: a template can put a list into
+// itself ($l.add($l)), and rendering must not follow it forever.
+func within(open []any, v any) bool {
+	switch v.(type) {
+	case *List, *Map:
+		for _, o := range open {
+			if o == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writeJSON writes v's JSON to b. It stops early once b holds more than
+// maxOutput, which no template may write: nested references to one list
+// can make a value whose text doubles with every level.
+func writeJSON(b *strings.Builder, v any, open []any) {
+	if b.Len() > maxOutput {
+		return
+	}
+	if within(open, v) {
+		b.WriteString("null")
+		return
+	}
 	switch v := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -175,7 +201,7 @@ func writeJSON(b *strings.Builder, v any) {
 			q, _ := json.Marshal(k)
 			b.Write(q)
 			b.WriteByte(':')
-			writeJSON(b, v.m[k])
+			writeJSON(b, v.m[k], append(open, v))
 		}
 		b.WriteByte('}')
 	case *List:
@@ -184,7 +210,7 @@ func writeJSON(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJSON(b, x)
+			writeJSON(b, x, append(open, v))
 		}
 		b.WriteByte(']')
 	case float64:
@@ -205,11 +231,67 @@ func writeJSON(b *strings.Builder, v any) {
 	}
 }
 
-// String renders a value as a template renders it (Java's toString).
+// String renders a value as a template renders it (Java's toString). A
+// list or map inside itself renders as Java renders one: (this
+// Collection), (this Map).
 func String(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
+	case string:
+		return v
+	}
+	var b strings.Builder
+	writeString(&b, v, nil)
+	return b.String()
+}
+
+// writeString writes v's text to b, stopping early as writeJSON does.
+func writeString(b *strings.Builder, v any, open []any) {
+	if b.Len() > maxOutput {
+		return
+	}
+	switch v := v.(type) {
+	case *List:
+		if within(open, v) {
+			b.WriteString("(this Collection)")
+			return
+		}
+		b.WriteByte('[')
+		for i, x := range v.Items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeString(b, x, append(open, v))
+		}
+		b.WriteByte(']')
+	case *Map:
+		if within(open, v) {
+			b.WriteString("(this Map)")
+			return
+		}
+		b.WriteByte('{')
+		for i, k := range v.keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			writeString(b, v.m[k], append(open, v))
+		}
+		b.WriteByte('}')
+	case entry:
+		b.WriteString(v.key)
+		b.WriteByte('=')
+		writeString(b, v.val, open)
+	default:
+		b.WriteString(scalarString(v))
+	}
+}
+
+// scalarString is the text of a value that holds no other values.
+func scalarString(v any) string {
+	switch v := v.(type) {
 	case string:
 		return v
 	case bool:
@@ -218,20 +300,6 @@ func String(v any) string {
 		return strconv.FormatInt(v, 10)
 	case float64:
 		return javaDouble(v)
-	case *List:
-		parts := make([]string, len(v.Items))
-		for i, x := range v.Items {
-			parts[i] = String(x)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case *Map:
-		parts := make([]string, len(v.keys))
-		for i, k := range v.keys {
-			parts[i] = k + "=" + String(v.m[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case entry:
-		return v.key + "=" + String(v.val)
 	case fmt.Stringer:
 		return v.String()
 	}
@@ -342,9 +410,15 @@ func compare(a, b any) (int, bool) {
 }
 
 // arith applies + - * / % to two numbers: integers stay integers (Java's
-// division truncates); a float makes a float. Anything else, or a division
-// by zero, is null.
+// division truncates); a float makes a float. A + with a string on either
+// side joins the two as text, as Velocity 1.7 does ("$a" + "&"). Anything
+// else, or a division by zero, is null.
 func arith(op string, a, b any) any {
+	_, as := a.(string)
+	_, bs := b.(string)
+	if op == "+" && (as || bs) {
+		return String(a) + String(b)
+	}
 	x, xi := a.(int64)
 	y, yi := b.(int64)
 	if xi && yi {

@@ -36,6 +36,8 @@ func TestExecute(t *testing.T) {
 		{"split", "#foreach($p in $s.split(', '))[$p]#end", "[Hello][World]"},
 		{"replaceAll", `$s.replaceAll("(\w+), (\w+)", '$2 $1')`, "World Hello"},
 		{"set and arithmetic", "#set($x = $n * 3 + 1)$x #set($y = $n / 2)$y #set($z = $n / 2.0)$z #set($r = $n % 4)$r", "22 3 3.5 3"},
+		{"plus joins strings", `#set($q = "a=1" + "&")$q #set($r = $s + 1)$r #set($t = 2 + $body.name)$t #set($u = $s + $nope)$u`, "a=1& Hello, World1 2Ann Hello, World"},
+		{"quotes in strings", `#set($q = 'it''s')$q #set($d = "say ""hi""")$d $body.name.replaceAll("\"", "") #set($e = "")[$e]`, `it's say "hi" Ann []`},
 		{"set null keeps value", "#set($v = 'a')#set($v = $nope)$v", "a"},
 		{"if", "#if($n > 5)big#elseif($n > 2)mid#else small#end", "big"},
 		{"elseif", "#if($n > 10)big#elseif($n == 7)seven#{else}small#{end}", "seven"},
@@ -127,9 +129,56 @@ func TestLimits(t *testing.T) {
 	if _, err := tm.Execute(nil); !errors.Is(err, errTooLarge) {
 		t.Errorf("a billion empty iterations: %v, want errTooLarge", err)
 	}
-	tm, _ = Parse("#set($l = [1..999999999])")
-	if _, err := tm.Execute(nil); !errors.Is(err, errTooLarge) {
-		t.Errorf("a huge range: %v, want errTooLarge", err)
+	for _, src := range []string{
+		"#set($l = [1..999999999])",
+		"#set($l = [-9223372036854775807..9223372036854775807])",
+		"#set($f = 1.0)#foreach($i in [1..300])#set($f = $f * 10.0)#end#set($l = [0..$f])",
+		// Each list holds the one before twice: rendering the last
+		// would write 2^40 numbers.
+		"#set($l = [1])#foreach($i in [1..40])#set($l = [$l, $l])#end$l",
+		"#set($l = [1])#foreach($i in [1..40])#set($l = [$l, $l])#end$input.json($l)",
+	} {
+		tm, err := Parse(src)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		vars := map[string]any{"input": jsonObject{}}
+		if _, err := tm.Execute(vars); !errors.Is(err, errTooLarge) {
+			t.Errorf("%s: %v, want errTooLarge", src, err)
+		}
+	}
+}
+
+// jsonObject is a host object whose json(v) renders v as JSON.
+type jsonObject struct{}
+
+func (jsonObject) Property(string) (any, bool) { return nil, false }
+
+func (jsonObject) Method(name string, args []any) (any, error) {
+	if name == "json" && len(args) == 1 {
+		return ToJSON(args[0]), nil
+	}
+	return nil, ErrNoMethod
+}
+
+// A list or map can be put inside itself; rendering it stops there, as
+// Java's toString does, instead of recursing until the stack overflows.
+func TestSelfReference(t *testing.T) {
+	src := "#set($l = [1])#set($d = $l.add($l))$l " +
+		"#set($m = {'a': 1})#set($m.self = $m)$m " +
+		"#set($x = [])#set($y = [$x])#set($d = $x.add($y))$x " +
+		"$j.json($l) $j.json($m) #if($l == $m)eq#{else}ne#end $l.contains($m)"
+	tm, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tm.Execute(map[string]any{"j": jsonObject{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[1, (this Collection)] {a=1, self=(this Map)} [[(this Collection)]] [1,null] {"a":1,"self":null} ne false`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
