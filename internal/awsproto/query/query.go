@@ -43,7 +43,8 @@ func New(apiVersion, namespace string) *Protocol {
 func (p *Protocol) Name() string { return "awsQuery" }
 
 // Params returns a request's parameters: the URL query, and the body when
-// it is a form.
+// it is a form. A body that is not a form is an error, unless the URL
+// names the Action.
 func Params(r *http.Request, body []byte) (url.Values, error) {
 	vals, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
@@ -52,6 +53,12 @@ func Params(r *http.Request, body []byte) (url.Values, error) {
 	if r.Method == http.MethodPost && len(body) > 0 {
 		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if ct != "application/x-www-form-urlencoded" {
+			if vals.Get("Action") != "" {
+				// The parameters are all in the URL (as an API Gateway
+				// integration mapping them to the query string sends
+				// them); a body that is not a form carries none.
+				return vals, nil
+			}
 			return nil, fmt.Errorf("unsupported content type %q", ct)
 		}
 		form, err := url.ParseQuery(string(body))

@@ -254,6 +254,21 @@ func TestEncode(t *testing.T) {
 	}
 }
 
+func TestParamsInTheURL(t *testing.T) {
+	t.Parallel()
+	r := httptest.NewRequest("POST", "/?Action=Publish&Message=hi", strings.NewReader(`{"json": true}`))
+	r.Header.Set("Content-Type", "application/json")
+	vals, err := Params(r, []byte(`{"json": true}`))
+	if err != nil || vals.Get("Action") != "Publish" || vals.Get("Message") != "hi" || len(vals) != 2 {
+		t.Errorf("Params = %v, %v", vals, err)
+	}
+	r = httptest.NewRequest("POST", "/", strings.NewReader(`{"json": true}`))
+	r.Header.Set("Content-Type", "application/json")
+	if _, err := Params(r, []byte(`{"json": true}`)); err == nil {
+		t.Error("a JSON body without an Action in the URL was accepted")
+	}
+}
+
 // TestEncodeJSON: a request that asks for JSON (as API Gateway's AWS
 // integrations do) gets the result and errors in awsQuery's JSON form.
 func TestEncodeJSON(t *testing.T) {
