@@ -67,7 +67,6 @@ const defaultIntegrationTimeout = 29 * time.Second
 // backendAnswer is what an integration's backend answered.
 type backendAnswer struct {
 	selector string // what selection patterns are matched against
-	useDef   bool   // take the default response whatever the patterns
 	header   http.Header
 	body     []byte
 }
@@ -185,7 +184,9 @@ func (s *Service) awsBackend(req *request, ir *integrationRequest) (backendAnswe
 		}
 		ans := backendAnswer{body: out, header: http.Header{"Content-Type": {"application/json"}}}
 		if fnErr == "" {
-			ans.useDef = true
+			// A success has no error message: the patterns are matched
+			// against nothing, so ".+" picks errors only and ".*"
+			// picks successes too, as on AWS.
 			return ans, nil
 		}
 		var e struct {
@@ -394,12 +395,7 @@ func (s *Service) httpProxy(req *request, w http.ResponseWriter) *gatewayError {
 // response it selects.
 func (s *Service) methodResponse(req *request, w http.ResponseWriter, ans backendAnswer) *gatewayError {
 	ig := req.match.method.Integration
-	var ir *integrationResponse
-	if ans.useDef {
-		ir = defaultIntegrationResponse(ig)
-	} else {
-		ir = selectIntegrationResponse(ig, ans.selector)
-	}
+	ir := selectIntegrationResponse(ig, ans.selector)
 	if ir == nil {
 		return errIntegration
 	}
@@ -468,17 +464,6 @@ func applyOverride(vars map[string]any, h http.Header, code int) int {
 		}
 	}
 	return code
-}
-
-// defaultIntegrationResponse is the integration response without a
-// selection pattern.
-func defaultIntegrationResponse(ig *integration) *integrationResponse {
-	for _, code := range slices.Sorted(maps.Keys(ig.Responses)) {
-		if ig.Responses[code].SelectionPattern == "" {
-			return ig.Responses[code]
-		}
-	}
-	return nil
 }
 
 // responseValue evaluates a response parameter mapping: the integration

@@ -65,9 +65,8 @@ type input struct {
 	req  *request
 	body []byte
 
-	parsed    any
-	parsedErr error
-	didParse  bool
+	parsed   any
+	didParse bool
 }
 
 var _ velocity.Object = (*input)(nil)
@@ -80,27 +79,28 @@ func (in *input) Property(name string) (any, bool) {
 }
 
 // doc is the payload as JSON; an empty payload is an empty object, as
-// $input.json('$') answers {} for it.
-func (in *input) doc() (any, error) {
+// $input.json('$') answers {} for it. A payload that is not JSON (a form
+// post, plain text) is one string, as API Gateway's lenient JSON reader
+// takes it: $input.path('$') is the payload's text, which is how AWS's
+// form-to-JSON templates read a form post.
+func (in *input) doc() any {
 	if !in.didParse {
 		in.didParse = true
 		if len(strings.TrimSpace(string(in.body))) == 0 {
 			in.parsed = velocity.NewMap()
+		} else if v, err := velocity.ParseJSON(in.body); err == nil {
+			in.parsed = v
 		} else {
-			in.parsed, in.parsedErr = velocity.ParseJSON(in.body)
+			in.parsed = string(in.body)
 		}
 	}
-	return in.parsed, in.parsedErr
+	return in.parsed
 }
 
 func (in *input) Method(name string, args []any) (any, error) {
 	switch {
 	case (name == "json" || name == "path") && len(args) == 1:
-		doc, err := in.doc()
-		if err != nil {
-			return nil, nil
-		}
-		v, err := velocity.JSONPath(doc, velocity.String(args[0]))
+		v, err := velocity.JSONPath(in.doc(), velocity.String(args[0]))
 		if err != nil {
 			return nil, nil
 		}
@@ -219,7 +219,7 @@ func escapeJavaScript(s string) string {
 			b.WriteString(`\t`)
 		default:
 			switch {
-			case r < 0x20 || r > 0x7e && r <= 0xffff:
+			case r < 0x20 || r > 0x7f && r <= 0xffff:
 				b.WriteString(`\u`)
 				b.WriteString(strings.ToUpper(hex4(r)))
 			case r > 0xffff:

@@ -61,7 +61,12 @@ func (req *request) mappingValue(expr string) (string, bool) {
 	}
 	switch {
 	case strings.HasPrefix(expr, "method.request.header."):
-		return req.r.Header.Get(strings.TrimPrefix(expr, "method.request.header.")), true
+		// A header the client did not send maps to nothing, not to "".
+		vs := req.r.Header.Values(strings.TrimPrefix(expr, "method.request.header."))
+		if len(vs) == 0 {
+			return "", false
+		}
+		return vs[0], true
 	case strings.HasPrefix(expr, "method.request.querystring."):
 		single, _ := eventQuery(req.r.URL.RawQuery)
 		v, ok := single[strings.TrimPrefix(expr, "method.request.querystring.")]

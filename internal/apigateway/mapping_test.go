@@ -1,0 +1,154 @@
+package apigateway
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+)
+
+// echoPayload answers a non-proxy Lambda integration with the payload it
+// was given, which passes through to the client when the integration
+// response has no template.
+func echoPayload(_ context.Context, payload []byte) ([]byte, string, error) {
+	return payload, "", nil
+}
+
+// lambdaCustom is an AWS (non-proxy) integration of testFn with a
+// request template for application/json and a default 200 response.
+func lambdaCustom(tmpl string) *integration {
+	return &integration{Type: "AWS", HTTPMethod: "POST", URI: testURI,
+		RequestTemplates: map[string]string{"application/json": tmpl},
+		Responses:        map[string]*integrationResponse{"200": {StatusCode: "200"}}}
+}
+
+// AWS's own example templates, end to end: what the function is sent.
+func TestRestAPIDocumentedRequestTemplates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.fns.on(testFn, echoPayload)
+	// "Pass all request parameters to the integration endpoint through a
+	// JSON payload", from the variables examples.
+	allParams := `#set($allParams = $input.params())
+{
+  "params" : {
+    #foreach($type in $allParams.keySet())
+    #set($params = $allParams.get($type))
+    "$type" : {
+      #foreach($paramName in $params.keySet())
+      "$paramName" : "$util.escapeJavaScript($params.get($paramName))"
+      #if($foreach.hasNext),#end
+      #end
+    }
+    #if($foreach.hasNext),#end
+    #end
+  }
+}`
+	// The form post to JSON pattern: the raw body through
+	// $input.path('$'), split and joined with string methods and +.
+	form := `#set($raw = $input.path('$'))
+#set($raw = $raw + "&")
+{
+#foreach($kv in $raw.split("&"))
+#set($pair = $kv.split("="))
+  "$util.urlDecode($pair[0])": "$util.urlDecode($pair[1])"#if($foreach.hasNext),#end
+#end
+}`
+	a := e.api(map[string]map[string]*integration{
+		"/all/{id}": {"POST": lambdaCustom(allParams)},
+		"/form": {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI,
+			RequestTemplates: map[string]string{"application/x-www-form-urlencoded": form},
+			Responses:        map[string]*integrationResponse{"200": {StatusCode: "200"}}}},
+		"/whole": {"POST": lambdaCustom(`{"json": $input.json('$'), "path": "$input.path('$')", "body": "$input.body"}`)},
+	})
+	e.deploy(a, "prod", nil)
+
+	r := e.call(a, "POST", "/prod/all/42?q=a%22b", "", map[string]string{"X-Quote": `say "hi"`})
+	r.want(t, 200, "")
+	var got struct{ Params map[string]map[string]string }
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil {
+		t.Fatalf("the all-parameters template made %s: %v", r.body, err)
+	}
+	if got.Params["path"]["id"] != "42" || got.Params["querystring"]["q"] != `a"b` || got.Params["header"]["X-Quote"] != `say "hi"` {
+		t.Errorf("params %v", got.Params)
+	}
+
+	r = e.call(a, "POST", "/prod/form", "name=Ann+Lee&city=Z%C3%BCrich", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	r.want(t, 200, "")
+	var fields map[string]string
+	if err := json.Unmarshal([]byte(r.body), &fields); err != nil || fields["name"] != "Ann Lee" || fields["city"] != "Zürich" {
+		t.Errorf("the form template made %s (%v)", r.body, err)
+	}
+
+	// An empty body is {} to $input.json('$'); a body that is not JSON
+	// is its text to $input.path('$') and a JSON string to
+	// $input.json('$').
+	e.call(a, "POST", "/prod/whole", "", nil).want(t, 200, `{"json": {}, "path": "{}", "body": ""}`)
+	e.call(a, "POST", "/prod/whole", "plain", nil).want(t, 200, `{"json": "plain", "path": "plain", "body": "plain"}`)
+}
+
+// For Lambda, selection patterns are matched against the error's
+// errorMessage, and against nothing when the function succeeds.
+func TestRestAPILambdaSelectionPatterns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.fns.on(testFn, func(_ context.Context, payload []byte) ([]byte, string, error) {
+		if string(payload) == `"fail"` {
+			return []byte(`{"errorMessage":"Bad input: x","errorType":"Error"}`), "Unhandled", nil
+		}
+		return []byte(`{"ok":true}`), "", nil
+	})
+	responses := func(pattern string) map[string]*integrationResponse {
+		return map[string]*integrationResponse{
+			"200": {StatusCode: "200"},
+			"400": {StatusCode: "400", SelectionPattern: pattern,
+				ResponseTemplates: map[string]string{"application/json": `{"error": "$input.path('$.errorMessage')"}`}},
+		}
+	}
+	a := e.api(map[string]map[string]*integration{
+		"/plus":  {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI, Responses: responses(".+")}},
+		"/star":  {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI, Responses: responses(".*")}},
+		"/exact": {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI, Responses: responses("Bad input.*")}},
+	})
+	e.deploy(a, "prod", nil)
+	e.call(a, "POST", "/prod/plus", `"ok"`, nil).want(t, 200, `{"ok":true}`)
+	e.call(a, "POST", "/prod/plus", `"fail"`, nil).want(t, 400, `{"error": "Bad input: x"}`)
+	e.call(a, "POST", "/prod/star", `"ok"`, nil).want(t, 400, `{"error": ""}`)
+	e.call(a, "POST", "/prod/exact", `"ok"`, nil).want(t, 200, `{"ok":true}`)
+	e.call(a, "POST", "/prod/exact", `"fail"`, nil).want(t, 400, `{"error": "Bad input: x"}`)
+}
+
+// A header mapped from a request header the client did not send is not
+// set.
+func TestRestAPIMissingHeaderMapping(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.api(map[string]map[string]*integration{"/m": {"GET": {Type: "MOCK",
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses: map[string]*integrationResponse{"200": {StatusCode: "200",
+			ResponseParameters: map[string]string{"method.response.header.X-Echo": "method.request.header.X-In"}}}}}})
+	e.deploy(a, "prod", nil)
+	r := e.call(a, "GET", "/prod/m", "", map[string]string{"X-In": ""})
+	r.want(t, 200, "")
+	if _, ok := r.header["X-Echo"]; !ok {
+		t.Errorf("an empty X-In was not mapped: %v", r.header)
+	}
+	r = e.call(a, "GET", "/prod/m", "", nil)
+	r.want(t, 200, "")
+	if v, ok := r.header["X-Echo"]; ok {
+		t.Errorf("X-Echo %q set from a header that was not sent", v)
+	}
+}
+
+func TestEscapeJavaScript(t *testing.T) {
+	for in, want := range map[string]string{
+		`He said "it's" \ /`:    `He said \"it\'s\" \\ \/`,
+		"tab\tnl\ncr\rbs\bff\f": `tab\tnl\ncr\rbs\bff\f`,
+		"\x01\x1f\x7f":          `\u0001\u001F` + "\x7f",
+		"é€":                    `\u00E9\u20AC`,
+		"😀":                     `\uD83D\uDE00`,
+	} {
+		if got := escapeJavaScript(in); got != want {
+			t.Errorf("escapeJavaScript(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
