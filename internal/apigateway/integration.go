@@ -24,11 +24,12 @@ import (
 // All but HTTP_PROXY go the same way. The request template for the
 // request's content type makes the integration request's body (or, with
 // none, the body passes through as passthroughBehavior allows) and
-// requestParameters its headers, query string and path parameters. The
+// requestParameters its headers, query string and path parameters, which
+// the template may override through $context.requestOverride. The
 // backend answers; its answer selects an integration response — by the
 // status code for AWS services and HTTP, by the function's errorMessage
-// for Lambda (success takes the default response), by the statusCode
-// the request template wrote for MOCK. That response's statusCode,
+// for Lambda (empty when it succeeded), by the statusCode the request
+// template wrote for MOCK. That response's statusCode,
 // responseParameters and response template (chosen by the Accept header)
 // make the method response, and a template may override the status and
 // headers through $context.responseOverride. HTTP_PROXY passes the
@@ -114,12 +115,13 @@ func (s *Service) buildIntegrationRequest(req *request) (*integrationRequest, *g
 		mt = "application/json"
 	}
 	out := &integrationRequest{contentType: mt, header: http.Header{}, query: url.Values{}, path: map[string]string{}}
+	var vars map[string]any
 	if tmpl, ok := ig.RequestTemplates[mt]; ok {
-		body, _, e := s.renderTemplate(req, tmpl, req.body)
+		body, v, e := s.renderTemplate(req, tmpl, req.body)
 		if e != nil {
 			return nil, e
 		}
-		out.body = []byte(body)
+		out.body, vars = []byte(body), v
 	} else {
 		switch {
 		case ig.PassthroughBehavior == "NEVER",
@@ -145,7 +147,36 @@ func (s *Service) buildIntegrationRequest(req *request) (*integrationRequest, *g
 			out.path[strings.TrimPrefix(target, "integration.request.path.")] = v
 		}
 	}
+	applyRequestOverride(vars, out)
 	return out, nil
+}
+
+// applyRequestOverride applies $context.requestOverride after a request
+// template ran: its header, querystring and path values replace what
+// requestParameters mapped ("Override parameters after standard API
+// Gateway mappings have been applied").
+func applyRequestOverride(vars map[string]any, out *integrationRequest) {
+	ctx, _ := vars["context"].(*velocity.Map)
+	if ctx == nil {
+		return
+	}
+	o, _ := ctx.Get("requestOverride")
+	override, _ := o.(*velocity.Map)
+	if override == nil {
+		return
+	}
+	each := func(kind string, set func(k, v string)) {
+		m, _ := override.Get(kind)
+		if m, ok := m.(*velocity.Map); ok {
+			for _, k := range m.Keys() {
+				v, _ := m.Get(k)
+				set(k, velocity.String(v))
+			}
+		}
+	}
+	each("header", out.header.Set)
+	each("querystring", out.query.Set)
+	each("path", func(k, v string) { out.path[k] = v })
 }
 
 // mockStatus is the statusCode a MOCK integration's request template

@@ -16,7 +16,7 @@ import (
 // $input (the payload: body, json(path), path(path), params()), $util
 // (escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode,
 // base64Decode), $context (what the proxy event's requestContext holds,
-// plus responseOverride) and $stageVariables.
+// plus requestOverride and responseOverride) and $stageVariables.
 
 // templateVars are a template's variables for req, with payload as
 // $input's body: the method request's body in a request template, the
@@ -33,6 +33,11 @@ func (s *Service) templateVars(req *request, payload []byte) map[string]any {
 	override := velocity.NewMap()
 	override.Put("header", velocity.NewMap())
 	ctx.Put("responseOverride", override)
+	reqOverride := velocity.NewMap()
+	for _, k := range []string{"header", "querystring", "path"} {
+		reqOverride.Put(k, velocity.NewMap())
+	}
+	ctx.Put("requestOverride", reqOverride)
 	stageVars := velocity.NewMap()
 	for _, k := range slices.Sorted(maps.Keys(req.stageVars)) {
 		stageVars.Put(k, req.stageVars[k])

@@ -3,6 +3,8 @@ package apigateway
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -150,5 +152,34 @@ func TestEscapeJavaScript(t *testing.T) {
 		if got := escapeJavaScript(in); got != want {
 			t.Errorf("escapeJavaScript(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A request template's $context.requestOverride sets the integration
+// request's headers, query string and path parameters, over what
+// requestParameters mapped.
+func TestRestAPIRequestOverride(t *testing.T) {
+	t.Parallel()
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]string{"path": r.URL.Path, "query": r.URL.RawQuery,
+			"who": r.Header.Get("X-Who"), "kept": r.Header.Get("X-Kept")})
+	}))
+	t.Cleanup(backend.Close)
+	e := newEnv(t)
+	a := e.api(map[string]map[string]*integration{"/items/{id}": {"GET": {Type: "HTTP", HTTPMethod: "GET",
+		URI: backend.URL + "/backend/{id}",
+		RequestParameters: map[string]string{"integration.request.header.X-Who": "'mapped'",
+			"integration.request.header.X-Kept": "'kept'", "integration.request.path.id": "method.request.path.id"},
+		RequestTemplates: map[string]string{"application/json": `#set($context.requestOverride.header.X-Who = "ann")
+#set($context.requestOverride.querystring['filter[0]'] = "a b")
+#set($context.requestOverride.path.id = "over-$input.params('id')")`},
+		Responses: map[string]*integrationResponse{"200": {StatusCode: "200"}}}}})
+	e.deploy(a, "prod", nil)
+	r := e.call(a, "GET", "/prod/items/7", "", nil)
+	r.want(t, 200, "")
+	var got map[string]string
+	json.Unmarshal([]byte(r.body), &got)
+	if got["path"] != "/backend/over-7" || got["query"] != "filter%5B0%5D=a+b" || got["who"] != "ann" || got["kept"] != "kept" {
+		t.Errorf("the backend was sent %v", got)
 	}
 }
