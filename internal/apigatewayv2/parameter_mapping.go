@@ -1,13 +1,14 @@
 package apigatewayv2
 
 import (
-	"encoding/json"
 	"maps"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/virga/virga/internal/velocity"
 )
 
 // Parameter mapping changes what an HTTP proxy integration is sent
@@ -107,8 +108,8 @@ func (inv *invocation) mapResponse(integ *integrationRecord, res *response) *res
 				return v, v != ""
 			case name == "response.body":
 				return string(res.body), true
-			case strings.HasPrefix(name, "response.body."):
-				return jsonMember(res.body, strings.TrimPrefix(name, "response.body."))
+			case isBodyPath(name) && strings.HasPrefix(name, "response.body"):
+				return jsonMember(res.body, strings.TrimPrefix(name, "response.body"))
 			}
 			return inv.variable(name)
 		})
@@ -141,25 +142,19 @@ func (inv *invocation) mapResponse(integ *integrationRecord, res *response) *res
 	return out
 }
 
-// jsonMember is the member at a dotted path of a JSON body: a string as it
-// is, anything else as JSON.
+// jsonMember is what a JSON path (".a.b", ".items[0]", "['a b']") selects
+// in a JSON body: a string as it is, anything else as JSON.
 func jsonMember(body []byte, path string) (string, bool) {
-	var doc any
-	if json.Unmarshal(body, &doc) != nil {
+	doc, err := velocity.ParseJSON(body)
+	if err != nil {
 		return "", false
 	}
-	for _, seg := range strings.Split(path, ".") {
-		m, ok := doc.(map[string]any)
-		if !ok {
-			return "", false
-		}
-		if doc, ok = m[seg]; !ok {
-			return "", false
-		}
+	v, err := velocity.JSONPath(doc, "$"+path)
+	if err != nil || v == nil {
+		return "", false
 	}
-	if s, ok := doc.(string); ok {
+	if s, ok := v.(string); ok {
 		return s, true
 	}
-	b, _ := json.Marshal(doc)
-	return string(b), true
+	return velocity.ToJSON(v), true
 }

@@ -1,6 +1,7 @@
 package apigatewayv2
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -8,6 +9,9 @@ import (
 func TestInterpolate(t *testing.T) {
 	vars := map[string]string{"request.path.id": "42", "context.stage": "prod", "request.header.x": ""}
 	lookup := func(name string) (string, bool) {
+		if p, ok := strings.CutPrefix(name, "request.body."); ok {
+			return "<" + p + ">", true
+		}
 		v, ok := vars[name]
 		return v, ok
 	}
@@ -25,6 +29,8 @@ func TestInterpolate(t *testing.T) {
 		"a-$request.header.missing":           {"a-", true},
 		"$request.header.x":                   {"", true},
 		"${unterminated":                      {"${unterminated", true},
+		"id=$request.body.items[0].id;":       {"id=<items[0].id>;", true},
+		"$request.header.x[0]":                {"[0]", true},
 	} {
 		out, ok := interpolate(expr, lookup)
 		if out != want.out || ok != want.ok {
@@ -43,4 +49,29 @@ func FuzzInterpolate(f *testing.F) {
 			t.Fatalf("interpolate(%q) = %q: text without variables changed", expr, out)
 		}
 	})
+}
+
+// Body values are JSON paths, with indexes and quoted names; $request.path
+// is the path within the stage.
+func TestMappingVariables(t *testing.T) {
+	inv := &invocation{r: httptest.NewRequest("POST", "/prod/a%20b/c", nil), stagePath: "/a%20b/c",
+		body: []byte(`{"items":[{"id":"i-1","n":2},{"id":"i-2"}],"odd key":{"x":true},"s":"text"}`)}
+	for expr, want := range map[string]string{
+		"$request.path":               "/a b/c",
+		"$request.body.s":             "text",
+		"$request.body.items[0].id":   "i-1",
+		"${request.body.items[1].id}": "i-2",
+		"$request.body.items[0]":      `{"id":"i-1","n":2}`,
+		"$request.body['odd key'].x":  "true",
+		"n=$request.body.items[0].n;": "n=2;",
+		"$request.body.items[5].id|":  "|",
+		"${request.body}":             string(inv.body),
+	} {
+		if got, _ := inv.mappingValue(expr); got != want {
+			t.Errorf("mappingValue(%q) = %q, want %q", expr, got, want)
+		}
+	}
+	if _, ok := inv.mappingValue("$request.body.items[7]"); ok {
+		t.Error("a path that selects nothing has a value")
+	}
 }

@@ -213,8 +213,19 @@ func interpolate(expr string, lookup func(name string) (string, bool)) (string, 
 			name, expr = rest[1:j], rest[j+1:]
 		case hasMappingPrefix(rest):
 			j := 0
-			for j < len(rest) && (isNameByte(rest[j]) || rest[j] == '.') {
-				j++
+			for j < len(rest) {
+				if isNameByte(rest[j]) || rest[j] == '.' {
+					j++
+					continue
+				}
+				// A JSON path into a body may index: $request.body.items[0].
+				if rest[j] == '[' && isBodyPath(rest[:j]) {
+					if k := strings.IndexByte(rest[j:], ']'); k > 0 {
+						j += k + 1
+						continue
+					}
+				}
+				break
 			}
 			name, expr = strings.TrimRight(rest[:j], "."), rest[len(strings.TrimRight(rest[:j], ".")):]
 		default:
@@ -231,6 +242,17 @@ func interpolate(expr string, lookup func(name string) (string, bool)) (string, 
 	}
 	out := b.String()
 	return out, !(vars == 1 && missing == 1 && out == "")
+}
+
+// isBodyPath reports whether a variable name is a body or a JSON path
+// into one.
+func isBodyPath(name string) bool {
+	for _, p := range []string{"request.body", "response.body"} {
+		if rest, ok := strings.CutPrefix(name, p); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
+			return true
+		}
+	}
+	return false
 }
 
 func hasMappingPrefix(s string) bool {
@@ -252,14 +274,17 @@ func (inv *invocation) variable(name string) (string, bool) {
 	switch {
 	case name == "request.body":
 		return string(inv.body), true
-	case strings.HasPrefix(name, "request.body."):
-		return jsonMember(inv.body, strings.TrimPrefix(name, "request.body."))
+	case isBodyPath(name) && strings.HasPrefix(name, "request.body"):
+		return jsonMember(inv.body, strings.TrimPrefix(name, "request.body"))
 	case strings.HasPrefix(name, "request.header."):
 		vs := r.Header.Values(strings.TrimPrefix(name, "request.header."))
 		return strings.Join(vs, ","), len(vs) > 0
 	case strings.HasPrefix(name, "request.querystring."):
 		vs, ok := r.URL.Query()[strings.TrimPrefix(name, "request.querystring.")]
 		return strings.Join(vs, ","), ok
+	case name == "request.path":
+		// The request's path within its stage, decoded.
+		return decodedPath(inv.stagePath), true
 	case strings.HasPrefix(name, "request.path."):
 		v, ok := inv.params[strings.TrimPrefix(name, "request.path.")]
 		return v, ok
