@@ -15,7 +15,8 @@ import (
 // with API Gateway's HTTP API extensions:
 //
 //	x-amazon-apigateway-integration    an operation's integration (aws_proxy, with an
-//	                                   integrationSubtype for AWS services, or http_proxy),
+//	                                   integrationSubtype for AWS services, or http_proxy)
+//	                                   with its requestParameters and responseParameters,
 //	                                   inline or a $ref to components.x-amazon-apigateway-integrations
 //	x-amazon-apigateway-any-method     the ANY method of a path; the path /$default is the $default route
 //	x-amazon-apigateway-cors           the API's CORS configuration
@@ -239,6 +240,13 @@ func readHTTPIntegration(x map[string]any) (*integrationRecord, error) {
 	}
 	if tls := openapi.Obj(x["tlsConfig"]); tls != nil {
 		integ.TLSServerName = openapi.Str(tls["serverNameToVerify"])
+	}
+	// responseParameters maps status codes to their response mappings.
+	if rp := openapi.Obj(x["responseParameters"]); len(rp) > 0 {
+		integ.ResponseParameters = map[string]map[string]string{}
+		for status, m := range rp {
+			integ.ResponseParameters[status] = openapi.StringMap(m)
+		}
 	}
 	if err := checkIntegration(integ, integ.PayloadFormatVersion == ""); err != nil {
 		return nil, err

@@ -33,3 +33,28 @@ func FuzzParseHTTPDefinition(f *testing.F) {
 		}
 	})
 }
+
+// An integration's requestParameters and responseParameters are imported.
+func TestImportParameterMappings(t *testing.T) {
+	d, err := parseHTTPDefinition(`{"openapi":"3.0.1","info":{"title":"t"},"paths":{"/p":{"get":{
+	  "x-amazon-apigateway-integration":{"type":"http_proxy","httpMethod":"GET","uri":"https://example.com/",
+	    "requestParameters":{"append:header.x-a":"$request.path"},
+	    "responseParameters":{"200":{"overwrite:header.x-b":"$response.header.y","overwrite:statuscode":"204"},
+	                          "404":{"remove:header.server":"''"}}}}}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	integ := d.routes[0].integ
+	if integ.RequestParameters["append:header.x-a"] != "$request.path" ||
+		integ.ResponseParameters["200"]["overwrite:header.x-b"] != "$response.header.y" ||
+		integ.ResponseParameters["200"]["overwrite:statuscode"] != "204" ||
+		len(integ.ResponseParameters["404"]) != 1 {
+		t.Errorf("imported %+v %+v", integ.RequestParameters, integ.ResponseParameters)
+	}
+	_, err = parseHTTPDefinition(`{"openapi":"3.0.1","info":{"title":"t"},"paths":{"/p":{"get":{
+	  "x-amazon-apigateway-integration":{"type":"http_proxy","httpMethod":"GET","uri":"https://example.com/",
+	    "responseParameters":{"700":{"overwrite:statuscode":"204"}}}}}}}`)
+	if err == nil {
+		t.Error("a response mapping for status 700 was imported")
+	}
+}
