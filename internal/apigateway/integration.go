@@ -448,12 +448,16 @@ func (s *Service) methodResponse(req *request, w http.ResponseWriter, ans backen
 	if len(ir.ResponseTemplates) > 0 {
 		var tmpl string
 		contentType, tmpl = responseTemplate(ir, req.r.Header.Get("Accept"))
-		out, vars, e := s.renderTemplate(req, tmpl, ans.body)
-		if e != nil {
-			return e
+		// An empty template (the console's default, which the API shows
+		// as null) passes the answer through.
+		if tmpl != "" {
+			out, vars, e := s.renderTemplate(req, tmpl, ans.body)
+			if e != nil {
+				return e
+			}
+			body = []byte(out)
+			code = applyOverride(vars, h, code)
 		}
-		body = []byte(out)
-		code = applyOverride(vars, h, code)
 	} else if ans.header != nil {
 		contentType = ans.header.Get("Content-Type")
 	}

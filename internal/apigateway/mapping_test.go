@@ -110,6 +110,8 @@ func TestRestAPILambdaSelectionPatterns(t *testing.T) {
 		"/plus":  {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI, Responses: responses(".+")}},
 		"/star":  {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI, Responses: responses(".*")}},
 		"/exact": {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI, Responses: responses("Bad input.*")}},
+		"/empty": {"POST": {Type: "AWS", HTTPMethod: "POST", URI: testURI, Responses: map[string]*integrationResponse{
+			"200": {StatusCode: "200", ResponseTemplates: map[string]string{"application/json": ""}}}}},
 	})
 	e.deploy(a, "prod", nil)
 	e.call(a, "POST", "/prod/plus", `"ok"`, nil).want(t, 200, `{"ok":true}`)
@@ -117,6 +119,8 @@ func TestRestAPILambdaSelectionPatterns(t *testing.T) {
 	e.call(a, "POST", "/prod/star", `"ok"`, nil).want(t, 400, `{"error": ""}`)
 	e.call(a, "POST", "/prod/exact", `"ok"`, nil).want(t, 200, `{"ok":true}`)
 	e.call(a, "POST", "/prod/exact", `"fail"`, nil).want(t, 400, `{"error": "Bad input: x"}`)
+	// An empty response template passes the function's answer through.
+	e.call(a, "POST", "/prod/empty", `"ok"`, nil).want(t, 200, `{"ok":true}`)
 }
 
 // A header mapped from a request header the client did not send is not
