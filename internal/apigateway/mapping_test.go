@@ -187,3 +187,36 @@ func TestRestAPIRequestOverride(t *testing.T) {
 		t.Errorf("the backend was sent %v", got)
 	}
 }
+
+// TestRestAPIContextMappings maps $context values, multi-value headers and
+// query strings into response headers.
+func TestRestAPIContextMappings(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	params := map[string]string{
+		"method.response.header.X-Stage":  "context.stage",
+		"method.response.header.X-Method": "context.httpMethod",
+		"method.response.header.X-Res":    "context.resourcePath",
+		"method.response.header.X-Path":   "context.path",
+		"method.response.header.X-Agent":  "context.identity.userAgent",
+		"method.response.header.X-Tags":   "method.request.multivaluequerystring.tag",
+		"method.response.header.X-All":    "method.request.multivalueheader.X-Multi",
+		"method.response.header.X-None":   "context.nothing",
+	}
+	a := e.api(map[string]map[string]*integration{"/m/{id}": {"GET": {Type: "MOCK",
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses:        map[string]*integrationResponse{"200": {StatusCode: "200", ResponseParameters: params}}}}})
+	e.deploy(a, "prod", nil)
+	r := e.call(a, "GET", "/prod/m/1?tag=a&tag=b", "", map[string]string{"User-Agent": "tester", "X-Multi": "one"})
+	r.want(t, 200, "")
+	want := map[string]string{"X-Stage": "prod", "X-Method": "GET", "X-Res": "/m/{id}", "X-Path": "/prod/m/1", "X-Agent": "tester",
+		"X-Tags": "a,b", "X-All": "one"}
+	for k, v := range want {
+		if got := r.header.Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if _, ok := r.header["X-None"]; ok {
+		t.Errorf("an unknown context variable was mapped: %v", r.header)
+	}
+}

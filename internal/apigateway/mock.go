@@ -1,10 +1,12 @@
 package apigateway
 
 import (
+	"fmt"
 	"maps"
 	"mime"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -52,9 +54,10 @@ func responseTemplate(ir *integrationResponse, accept string) (string, string) {
 }
 
 // mappingValue evaluates a parameter mapping expression: a 'static value',
-// method.request.{header,querystring,path}.NAME, method.request.body (or
-// a JSONPath into it: method.request.body.a.b), stageVariables.NAME or
-// context.requestId.
+// method.request.{header,querystring,path}.NAME,
+// method.request.multivalue{header,querystring}.NAME (the values joined
+// by commas), method.request.body (or a JSONPath into it:
+// method.request.body.a.b), stageVariables.NAME or context.VARIABLE.
 func (req *request) mappingValue(expr string) (string, bool) {
 	if len(expr) >= 2 && expr[0] == '\'' && expr[len(expr)-1] == '\'' {
 		return expr[1 : len(expr)-1], true
@@ -77,12 +80,54 @@ func (req *request) mappingValue(expr string) (string, bool) {
 	case strings.HasPrefix(expr, "stageVariables."):
 		v, ok := req.stageVars[strings.TrimPrefix(expr, "stageVariables.")]
 		return v, ok
-	case expr == "context.requestId":
-		return req.requestID, true
+	case strings.HasPrefix(expr, "method.request.multivalueheader."):
+		vs := req.r.Header.Values(strings.TrimPrefix(expr, "method.request.multivalueheader."))
+		return strings.Join(vs, ","), len(vs) > 0
+	case strings.HasPrefix(expr, "method.request.multivaluequerystring."):
+		_, multi := eventQuery(req.r.URL.RawQuery)
+		vs, ok := multi[strings.TrimPrefix(expr, "method.request.multivaluequerystring.")]
+		return strings.Join(vs, ","), ok
+	case strings.HasPrefix(expr, "context."):
+		return req.contextValue(strings.TrimPrefix(expr, "context."))
 	case expr == "method.request.body":
 		return string(req.body), true
 	case strings.HasPrefix(expr, "method.request.body."):
 		return jsonPathValue(req.body, "$"+strings.TrimPrefix(expr, "method.request.body"))
+	}
+	return "", false
+}
+
+// contextValue is $context.NAME of a parameter mapping: the request's
+// own values, and what a Lambda authorizer returned.
+func (req *request) contextValue(name string) (string, bool) {
+	switch name {
+	case "requestId":
+		return req.requestID, true
+	case "extendedRequestId":
+		return req.extendedID, true
+	case "apiId":
+		return req.apiID, true
+	case "stage":
+		return req.stage, true
+	case "httpMethod":
+		return req.r.Method, true
+	case "path":
+		return "/" + req.stage + req.path, true
+	case "resourcePath":
+		return req.match.node.template, true
+	case "resourceId":
+		return req.match.node.res.ID, true
+	case "identity.sourceIp":
+		return sourceIP(req.r), true
+	case "identity.userAgent":
+		return req.r.UserAgent(), true
+	case "requestTimeEpoch":
+		return strconv.FormatInt(req.started.UnixMilli(), 10), true
+	}
+	if key, ok := strings.CutPrefix(name, "authorizer."); ok {
+		if v, ok := req.authorizer[key]; ok && v != nil {
+			return fmt.Sprint(v), true
+		}
 	}
 	return "", false
 }
