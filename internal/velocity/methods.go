@@ -167,8 +167,22 @@ func stringMethod(s, name string, args []any) (any, error) {
 		if err != nil {
 			return nil, nil
 		}
+		// Java's split(regex, limit): at most limit parts when it is
+		// positive; all of them when negative; and with no limit (0),
+		// all but the trailing empty ones.
+		limit := 0
+		if n == 2 {
+			l, ok := toInt(args[1])
+			if !ok {
+				return nil, nil
+			}
+			limit = l
+		}
 		parts := re.Split(s, -1)
-		for len(parts) > 0 && parts[len(parts)-1] == "" { // Java drops trailing empties
+		if limit > 0 {
+			parts = re.Split(s, limit)
+		}
+		for limit == 0 && len(parts) > 0 && parts[len(parts)-1] == "" {
 			parts = parts[:len(parts)-1]
 		}
 		if s == "" {

@@ -34,6 +34,7 @@ func TestExecute(t *testing.T) {
 		{"escapes", `\$s \#set`, `$s #set`},
 		{"string methods", "$s.length() $s.substring(7) $s.toUpperCase() $s.replace('l', 'L') $s.indexOf('W') $s.contains('World')", "12 World HELLO, WORLD HeLLo, WorLd 7 true"},
 		{"split", "#foreach($p in $s.split(', '))[$p]#end", "[Hello][World]"},
+		{"split with a limit", "#set($c = 'a,b,,c,,')$c.split(',') $c.split(',', 2) $c.split(',', -1)", "[a, b, , c] [a, b,,c,,] [a, b, , c, , ]"},
 		{"replaceAll", `$s.replaceAll("(\w+), (\w+)", '$2 $1')`, "World Hello"},
 		{"set and arithmetic", "#set($x = $n * 3 + 1)$x #set($y = $n / 2)$y #set($z = $n / 2.0)$z #set($r = $n % 4)$r", "22 3 3.5 3"},
 		{"plus joins strings", `#set($q = "a=1" + "&")$q #set($r = $s + 1)$r #set($t = 2 + $body.name)$t #set($u = $s + $nope)$u`, "a=1& Hello, World1 2Ann Hello, World"},
