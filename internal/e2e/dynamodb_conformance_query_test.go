@@ -105,4 +105,25 @@ func TestDynamoDBConformanceTableARNs(t *testing.T) {
 
 	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(arn + "x"), Key: key})
 	wantDDBError(t, "GetItem by the ARN of a missing table", err, "ResourceNotFoundException", "Requested resource not found")
+
+	// The control plane takes the ARN too.
+	desc, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(arn)})
+	mustOK(t, "DescribeTable by ARN", err)
+	if aws.ToString(desc.Table.TableName) != "byarn" {
+		t.Errorf("DescribeTable by ARN: %+v", desc.Table)
+	}
+	_, err = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String(arn),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String("ttl"), Enabled: aws.Bool(true)}})
+	mustOK(t, "UpdateTimeToLive by ARN", err)
+	ttl, err := c.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(arn)})
+	mustOK(t, "DescribeTimeToLive by ARN", err)
+	if aws.ToString(ttl.TimeToLiveDescription.AttributeName) != "ttl" {
+		t.Errorf("DescribeTimeToLive by ARN: %+v", ttl.TimeToLiveDescription)
+	}
+	_, err = c.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(arn)})
+	mustOK(t, "DescribeContinuousBackups by ARN", err)
+	_, err = c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(arn + "x")})
+	wantDDBErrorContains(t, "DescribeTable by the ARN of a missing table", err, "ResourceNotFoundException", "Requested resource not found")
+	_, err = c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(arn)})
+	mustOK(t, "DeleteTable by ARN", err)
 }
