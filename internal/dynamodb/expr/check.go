@@ -204,7 +204,7 @@ func (c *checker) reservedInPath(pn *pathNode) error {
 
 // ---- conditions ----
 
-func (c *checker) condition(root any, p *parser, keyCondition bool) error {
+func (c *checker) condition(root any, p *parser) error {
 	if err := c.limits(p, root); err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (c *checker) condition(root any, p *parser, keyCondition bool) error {
 		return err
 	}
 	for _, l := range leaves(root) {
-		if msg := c.leaf(l, keyCondition); msg != "" {
+		if msg := c.leaf(l); msg != "" {
 			return c.kind.errorf(msg)
 		}
 	}
@@ -317,7 +317,7 @@ func immediateType(op any) attr.Type {
 
 // leaf checks one comparison or function and returns DynamoDB's message for
 // its first problem, or "".
-func (c *checker) leaf(leaf any, keyCondition bool) string {
+func (c *checker) leaf(leaf any) string {
 	// Problems by priority: undefined placeholder, operand count,
 	// non-distinct operands, operand type.
 	var found [4]string
@@ -371,7 +371,9 @@ func (c *checker) leaf(leaf any, keyCondition bool) string {
 		if msg := distinct(compareText[n.op], n.l, n.r); msg != "" {
 			note(2, msg)
 		}
-		if keyCondition && n.op != tEq && n.op != tNe {
+		// Only S, N and B order: an ordering comparison with a value of
+		// another type is refused, whatever the item holds.
+		if n.op != tEq && n.op != tNe {
 			for _, o := range []any{n.l, n.r} {
 				if t := immediateType(o); t != attr.TypeInvalid && !t.IsScalar() {
 					note(3, operandType(compareText[n.op], t.String()))
@@ -382,11 +384,9 @@ func (c *checker) leaf(leaf any, keyCondition bool) string {
 		funcs(n.x)
 		funcs(n.lo)
 		funcs(n.hi)
-		if keyCondition {
-			for _, o := range []any{n.x, n.lo, n.hi} {
-				if t := immediateType(o); t != attr.TypeInvalid && !t.IsScalar() {
-					note(3, operandType("BETWEEN", t.String()))
-				}
+		for _, o := range []any{n.x, n.lo, n.hi} {
+			if t := immediateType(o); t != attr.TypeInvalid && !t.IsScalar() {
+				note(3, operandType("BETWEEN", t.String()))
 			}
 		}
 		lo, okLo := n.lo.(*opValue)
@@ -617,7 +617,9 @@ func (c *checker) update(actions []updateAction, clauses []string, p *parser) er
 		if t.IsSet() || (a.clause == "ADD" && t == attr.TypeN) {
 			continue
 		}
-		return c.kind.errorf("Incorrect operand type for operator or function; operator: " + a.clause + ", operand type: " + t.LongName())
+		// DynamoDB names the set of types the action allows after the
+		// operand's type.
+		return c.kind.errorf("Incorrect operand type for operator or function; operator: " + a.clause + ", operand type: " + t.LongName() + ", typeSet: ALLOWED_FOR_" + a.clause + "_OPERAND")
 	}
 	for _, a := range actions {
 		if a.clause == "SET" {

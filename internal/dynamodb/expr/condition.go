@@ -25,7 +25,7 @@ func ParseFilter(expr string, names map[string]string, values map[string]attr.Va
 }
 
 func parseCondition(kind Kind, src string, names map[string]string, values map[string]attr.Value) (*Condition, error) {
-	root, c, err := parseChecked(kind, src, names, values, false)
+	root, c, err := parseChecked(kind, src, names, values)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func parseCondition(kind Kind, src string, names map[string]string, values map[s
 }
 
 // parseChecked parses and checks a condition-grammar expression.
-func parseChecked(kind Kind, src string, names map[string]string, values map[string]attr.Value, keyCondition bool) (any, *checker, error) {
+func parseChecked(kind Kind, src string, names map[string]string, values map[string]attr.Value) (any, *checker, error) {
 	if err := kind.checkLength(src); err != nil {
 		return nil, nil, err
 	}
@@ -42,7 +42,7 @@ func parseChecked(kind Kind, src string, names map[string]string, values map[str
 		return nil, nil, kind.errorf(err.Error())
 	}
 	c := newChecker(kind, names, values)
-	if err := c.condition(root, p, keyCondition); err != nil {
+	if err := c.condition(root, p); err != nil {
 		return nil, nil, err
 	}
 	return root, c, nil

@@ -90,7 +90,7 @@ type KeyCondition struct {
 // compared with values); Resolve then checks it against a key schema. Errors
 // are *Error values with DynamoDB's messages.
 func ParseKeyCondition(expr string, names map[string]string, values map[string]attr.Value) (*KeyCondition, error) {
-	root, c, err := parseChecked(KindKeyCondition, expr, names, values, true)
+	root, c, err := parseChecked(KindKeyCondition, expr, names, values)
 	if err != nil {
 		return nil, err
 	}
