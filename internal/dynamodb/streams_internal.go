@@ -66,9 +66,17 @@ func (s *Service) StreamRead(arn string, after uint64, limit int) ([]EventRecord
 		if err != nil {
 			return nil, nil, err
 		}
+		// The event record is the API's with the stream's ARN beside it,
+		// and a TTL deletion's userIdentity spelled as Lambda events spell
+		// it (principalId, type), not as the Streams API's Identity shape.
+		ttl := r.UserIdentity != nil
+		r.UserIdentity = nil
 		b := jsoncodec.Marshal(nil, &r)
-		// The event record is the API's with the stream's ARN beside it.
-		b = append(b[:len(b)-1], `,"eventSourceARN":`...)
+		b = b[:len(b)-1]
+		if ttl {
+			b = append(b, `,"userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com"}`...)
+		}
+		b = append(b, `,"eventSourceARN":`...)
 		b = jsoncodec.AppendString(b, arn)
 		b = append(b, '}')
 		out = append(out, EventRecord{Seq: evs[i].Seq, JSON: b, Created: evs[i].Created.Unix(), Shard: shard})

@@ -1,0 +1,222 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// The events functions get, compared member by member with the samples
+// and field descriptions of AWS's documentation: which members are
+// there, in which order, of which JSON type, and how values are written.
+
+// eventDumper logs each event it gets as one line of JSON. Python keeps
+// the members' order and writes integers and floats apart, so the line
+// shows what virga sent.
+const eventDumper = `import json
+
+def handler(event, context):
+    print('EVENT ' + json.dumps(event))
+`
+
+// dumpedEvents waits until the function logged at least n events and
+// returns them.
+func dumpedEvents(t testing.TB, cwl *cloudwatchlogs.Client, function string, n int) []json.RawMessage {
+	t.Helper()
+	lines := groupLines(t, cwl, "/aws/lambda/"+function, "EVENT ", func(l []string) bool { return len(l) >= n })
+	out := make([]json.RawMessage, len(lines))
+	for i, l := range lines {
+		out[i] = json.RawMessage(strings.TrimPrefix(l, "EVENT "))
+		if !json.Valid(out[i]) {
+			t.Fatalf("event is not JSON: %s", l)
+		}
+	}
+	return out
+}
+
+// members returns a JSON object's member names in order.
+func members(t testing.TB, raw json.RawMessage) []string {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %s", raw)
+	}
+	var names []string
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, tok.(string))
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return names
+}
+
+// member returns one member of a JSON object, raw.
+func member(t testing.TB, raw json.RawMessage, path ...string) json.RawMessage {
+	t.Helper()
+	for _, name := range path {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			t.Fatalf("%s is not an object: %s", name, raw)
+		}
+		v, ok := obj[name]
+		if !ok {
+			t.Fatalf("no member %q in %s", name, raw)
+		}
+		raw = v
+	}
+	return raw
+}
+
+// wantMembers checks an object's member names and their order.
+func wantMembers(t testing.TB, what string, raw json.RawMessage, want ...string) {
+	t.Helper()
+	if got := members(t, raw); !slices.Equal(got, want) {
+		t.Errorf("%s members:\n got %q\nwant %q", what, got, want)
+	}
+}
+
+// wantString checks that a member is a JSON string with the value.
+func wantString(t testing.TB, raw json.RawMessage, want string, path ...string) {
+	t.Helper()
+	var s string
+	if v := member(t, raw, path...); json.Unmarshal(v, &s) != nil || s != want {
+		t.Errorf("%s = %s, want the string %q", strings.Join(path, "."), v, want)
+	}
+}
+
+// wantMatch checks that a member is a JSON string the expression matches.
+func wantMatch(t testing.TB, raw json.RawMessage, re string, path ...string) string {
+	t.Helper()
+	var s string
+	if v := member(t, raw, path...); json.Unmarshal(v, &s) != nil || !regexp.MustCompile(`^(?:`+re+`)$`).MatchString(s) {
+		t.Errorf("%s = %s, want a string matching %s", strings.Join(path, "."), v, re)
+	}
+	return s
+}
+
+// wantRaw checks a member's JSON text.
+func wantRaw(t testing.TB, raw json.RawMessage, want string, path ...string) {
+	t.Helper()
+	if v := member(t, raw, path...); string(v) != want {
+		t.Errorf("%s = %s, want %s", strings.Join(path, "."), v, want)
+	}
+}
+
+// wantSameJSON checks that a member is the JSON value, whatever the
+// order of its members.
+func wantSameJSON(t testing.TB, raw json.RawMessage, want string, path ...string) {
+	t.Helper()
+	if v := member(t, raw, path...); !sameJSON(v, want) {
+		t.Errorf("%s = %s, want %s", strings.Join(path, "."), v, want)
+	}
+}
+
+// TestDynamoDBStreamEventShape checks a stream mapping's records for an
+// insert, a change, a delete and a Time to Live deletion.
+func TestDynamoDBStreamEventShape(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	dc := dynamodb.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "ddb-dump", eventDumper, 3)
+	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("shapes"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewAndOldImages},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dc.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("shapes"),
+		TimeToLiveSpecification: &ddbtypes.TimeToLiveSpecification{AttributeName: aws.String("expires"), Enabled: aws.Bool(true)}}); err != nil {
+		t.Fatal(err)
+	}
+	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
+	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("ddb-dump"),
+		EventSourceArn: &streamARN, StartingPosition: lambdatypes.EventSourcePositionTrimHorizon, BatchSize: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
+	key := map[string]ddbtypes.AttributeValue{"pk": s("k")}
+	start := time.Now().Unix()
+	dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("shapes"), Item: map[string]ddbtypes.AttributeValue{"pk": s("k"), "v": s("one")}})
+	dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("shapes"), Item: map[string]ddbtypes.AttributeValue{"pk": s("k"), "v": s("two")}})
+	dc.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("shapes"), Key: key})
+	// Expired a minute ago: the Time to Live sweeper deletes it.
+	expired := &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(time.Now().Add(-time.Minute).Unix(), 10)}
+	dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("shapes"), Item: map[string]ddbtypes.AttributeValue{"pk": s("ttl"), "expires": expired}})
+	events := dumpedEvents(t, cwl, "ddb-dump", 5)
+
+	names := []string{"INSERT", "MODIFY", "REMOVE", "INSERT", "REMOVE"}
+	for i, ev := range events[:5] {
+		var recs []json.RawMessage
+		json.Unmarshal(member(t, ev, "Records"), &recs)
+		if len(recs) != 1 {
+			t.Fatalf("event %d: %s", i, ev)
+		}
+		r := recs[0]
+		ttl := i == 4
+		want := []string{"eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb", "eventSourceARN"}
+		if ttl {
+			want = []string{"eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb", "userIdentity", "eventSourceARN"}
+		}
+		wantMembers(t, names[i]+" record", r, want...)
+		wantMatch(t, r, `[0-9a-f]{32}`, "eventID")
+		wantString(t, r, names[i], "eventName")
+		wantString(t, r, "1.1", "eventVersion")
+		wantString(t, r, "aws:dynamodb", "eventSource")
+		wantString(t, r, "us-east-1", "awsRegion")
+		wantString(t, r, streamARN, "eventSourceARN")
+		if ttl {
+			wantRaw(t, r, `{"type": "Service", "principalId": "dynamodb.amazonaws.com"}`, "userIdentity")
+		}
+		d := member(t, r, "dynamodb")
+		images := map[string][]string{"INSERT": {"NewImage"}, "MODIFY": {"NewImage", "OldImage"}, "REMOVE": {"OldImage"}}[names[i]]
+		want = append(append([]string{"ApproximateCreationDateTime", "Keys"}, images...), "SequenceNumber", "SizeBytes", "StreamViewType")
+		wantMembers(t, names[i]+" dynamodb", d, want...)
+		// Whole seconds since the epoch, a JSON number.
+		created := string(member(t, d, "ApproximateCreationDateTime"))
+		if n, err := strconv.ParseInt(created, 10, 64); err != nil || n < start-1 || n > time.Now().Unix()+1 {
+			t.Errorf("ApproximateCreationDateTime = %s, want whole seconds since the epoch", created)
+		}
+		if size := string(member(t, d, "SizeBytes")); !regexp.MustCompile(`^[1-9][0-9]*$`).MatchString(size) {
+			t.Errorf("SizeBytes = %s, want a positive integer", size)
+		}
+		wantMatch(t, d, `[0-9]{21,40}`, "SequenceNumber")
+		wantString(t, d, "NEW_AND_OLD_IMAGES", "StreamViewType")
+		if i < 3 {
+			wantSameJSON(t, d, `{"pk":{"S":"k"}}`, "Keys")
+		} else {
+			wantSameJSON(t, d, `{"pk":{"S":"ttl"}}`, "Keys")
+		}
+		if names[i] == "MODIFY" {
+			wantSameJSON(t, d, `{"pk":{"S":"k"},"v":{"S":"one"}}`, "OldImage")
+			wantSameJSON(t, d, `{"pk":{"S":"k"},"v":{"S":"two"}}`, "NewImage")
+		}
+	}
+}
