@@ -17,6 +17,8 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -130,6 +132,95 @@ func wantSameJSON(t testing.TB, raw json.RawMessage, want string, path ...string
 	if v := member(t, raw, path...); !sameJSON(v, want) {
 		t.Errorf("%s = %s, want %s", strings.Join(path, "."), v, want)
 	}
+}
+
+const (
+	uuidRE        = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+	epochMillisRE = `1[0-9]{12}`
+)
+
+// TestSQSEventShape checks an SQS event source mapping's records, from a
+// standard queue with each kind of message attribute and from a FIFO
+// queue, against the documented sample events.
+func TestSQSEventShape(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "sqs-dump", eventDumper, 3)
+	std := newQueue(t, qc, "shape-std")
+	fifo, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("shape.fifo"), Attributes: map[string]string{"FifoQueue": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"shape-std", "shape.fifo"} {
+		if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("sqs-dump"),
+			EventSourceArn: aws.String(queueARN(q))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sent, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &std, MessageBody: aws.String("hello"),
+		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
+			"s": {DataType: aws.String("String"), StringValue: aws.String("v")},
+			"n": {DataType: aws.String("Number"), StringValue: aws.String("12")},
+			"b": {DataType: aws.String("Binary"), BinaryValue: []byte("hi")},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := dumpedEvents(t, cwl, "sqs-dump", 1)
+	sentFIFO, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: fifo.QueueUrl, MessageBody: aws.String("in order"),
+		MessageGroupId: aws.String("g1"), MessageDeduplicationId: aws.String("d1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events = dumpedEvents(t, cwl, "sqs-dump", 2)
+
+	ev := events[0]
+	wantMembers(t, "event", ev, "Records")
+	rec := member(t, ev, "Records")
+	var recs []json.RawMessage
+	if json.Unmarshal(rec, &recs) != nil || len(recs) != 1 {
+		t.Fatalf("Records = %s", rec)
+	}
+	r := recs[0]
+	wantMembers(t, "record", r, "messageId", "receiptHandle", "body", "attributes", "messageAttributes",
+		"md5OfBody", "md5OfMessageAttributes", "eventSource", "eventSourceARN", "awsRegion")
+	wantString(t, r, aws.ToString(sent.MessageId), "messageId")
+	wantMatch(t, r, `.+`, "receiptHandle")
+	wantString(t, r, "hello", "body")
+	wantString(t, r, aws.ToString(sent.MD5OfMessageBody), "md5OfBody")
+	wantString(t, r, aws.ToString(sent.MD5OfMessageAttributes), "md5OfMessageAttributes")
+	wantString(t, r, "aws:sqs", "eventSource")
+	wantString(t, r, queueARN("shape-std"), "eventSourceARN")
+	wantString(t, r, "us-east-1", "awsRegion")
+	attrs := member(t, r, "attributes")
+	wantMembers(t, "attributes", attrs, "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")
+	wantString(t, attrs, "1", "ApproximateReceiveCount")
+	wantMatch(t, attrs, epochMillisRE, "SentTimestamp")
+	wantMatch(t, attrs, epochMillisRE, "ApproximateFirstReceiveTimestamp")
+	wantMatch(t, attrs, `.+`, "SenderId")
+	ma := member(t, r, "messageAttributes")
+	wantRaw(t, ma, `{"stringValue": "v", "stringListValues": [], "binaryListValues": [], "dataType": "String"}`, "s")
+	wantRaw(t, ma, `{"stringValue": "12", "stringListValues": [], "binaryListValues": [], "dataType": "Number"}`, "n")
+	wantRaw(t, ma, `{"binaryValue": "aGk=", "stringListValues": [], "binaryListValues": [], "dataType": "Binary"}`, "b")
+
+	// A FIFO message: its group, deduplication id and sequence number are
+	// attributes; without message attributes there is no MD5 of them.
+	json.Unmarshal(member(t, events[1], "Records"), &recs)
+	r = recs[0]
+	wantMembers(t, "FIFO record", r, "messageId", "receiptHandle", "body", "attributes", "messageAttributes",
+		"md5OfBody", "eventSource", "eventSourceARN", "awsRegion")
+	wantRaw(t, r, `{}`, "messageAttributes")
+	attrs = member(t, r, "attributes")
+	wantMembers(t, "FIFO attributes", attrs, "ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId",
+		"SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp")
+	wantString(t, attrs, aws.ToString(sentFIFO.SequenceNumber), "SequenceNumber")
+	wantString(t, attrs, "g1", "MessageGroupId")
+	wantString(t, attrs, "d1", "MessageDeduplicationId")
+	wantString(t, r, queueARN("shape.fifo"), "eventSourceARN")
 }
 
 // TestDynamoDBStreamEventShape checks a stream mapping's records for an

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -44,7 +46,7 @@ func (s *Service) pollQueue(ctx context.Context, m *mapping, cfg EventSourceMapp
 		}
 		var keep, drop []QueueMessage
 		for _, msg := range batch {
-			if matchesAny(filters, sqsRecord(msg, arn, s.region)) {
+			if len(filters) == 0 || matchesAny(filters, recordDoc(sqsRecord(msg, arn, s.region))) {
 				keep = append(keep, msg)
 			} else {
 				drop = append(drop, msg)
@@ -109,11 +111,13 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 	if err != nil {
 		return nil, "PROBLEM: Function does not exist"
 	}
-	records := make([]map[string]any, len(batch))
+	records := make([]sqsEventRecord, len(batch))
 	for i, msg := range batch {
 		records[i] = sqsRecord(msg, *cfg.EventSourceArn, s.region)
 	}
-	payload, _ := json.Marshal(map[string]any{"Records": records})
+	payload, _ := json.Marshal(struct {
+		Records []sqsEventRecord `json:"Records"`
+	}{records})
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
 		RequestID: s.ids.UUID(), InvokedARN: *cfg.FunctionArn, Payload: payload,
 	})
@@ -172,37 +176,96 @@ func batchItemFailures(payload []byte, batch []QueueMessage) (map[string]bool, b
 	return failed, true
 }
 
+// sqsEventRecord is a message as an SQS event record, members in the
+// order Lambda writes them.
+type sqsEventRecord struct {
+	MessageID              string                       `json:"messageId"`
+	ReceiptHandle          string                       `json:"receiptHandle"`
+	Body                   string                       `json:"body"`
+	Attributes             sqsSystemAttributes          `json:"attributes"`
+	MessageAttributes      map[string]sqsEventAttribute `json:"messageAttributes"`
+	MD5OfBody              string                       `json:"md5OfBody"`
+	MD5OfMessageAttributes string                       `json:"md5OfMessageAttributes,omitempty"`
+	EventSource            string                       `json:"eventSource"`
+	EventSourceARN         string                       `json:"eventSourceARN"`
+	AWSRegion              string                       `json:"awsRegion"`
+}
+
+// sqsEventAttribute is a message attribute in an SQS event: a value
+// (stringValue or binaryValue, base64), the list members SQS reserves
+// (always empty) and the data type.
+type sqsEventAttribute struct {
+	StringValue      *string  `json:"stringValue,omitempty"`
+	BinaryValue      *string  `json:"binaryValue,omitempty"`
+	StringListValues []string `json:"stringListValues"`
+	BinaryListValues []string `json:"binaryListValues"`
+	DataType         string   `json:"dataType"`
+}
+
+// sqsAttributeOrder is the order of a record's system attributes in
+// Lambda's events; any others follow, sorted.
+var sqsAttributeOrder = []string{"ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId",
+	"SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp"}
+
+// sqsSystemAttributes are a message's system attributes, all strings.
+type sqsSystemAttributes map[string]string
+
+// MarshalJSON writes the attributes in Lambda's order.
+func (a sqsSystemAttributes) MarshalJSON() ([]byte, error) {
+	names := make([]string, 0, len(a))
+	for _, n := range sqsAttributeOrder {
+		if _, ok := a[n]; ok {
+			names = append(names, n)
+		}
+	}
+	var rest []string
+	for n := range a {
+		if !slices.Contains(sqsAttributeOrder, n) {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	b := []byte{'{'}
+	for i, n := range append(names, rest...) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		k, _ := json.Marshal(n)
+		v, _ := json.Marshal(a[n])
+		b = append(append(append(b, k...), ':'), v...)
+	}
+	return append(b, '}'), nil
+}
+
 // sqsRecord is a message as an SQS event record.
-func sqsRecord(m QueueMessage, arn, region string) map[string]any {
-	attrs := map[string]any{}
+func sqsRecord(m QueueMessage, arn, region string) sqsEventRecord {
+	attrs := make(map[string]sqsEventAttribute, len(m.MessageAttributes))
 	for k, v := range m.MessageAttributes {
-		a := map[string]any{"dataType": v.DataType, "stringListValues": []string{}, "binaryListValues": []string{}}
+		a := sqsEventAttribute{DataType: v.DataType, StringListValues: []string{}, BinaryListValues: []string{}}
 		if v.BinaryValue != nil {
-			a["binaryValue"] = base64.StdEncoding.EncodeToString(v.BinaryValue)
+			a.BinaryValue = ptr(base64.StdEncoding.EncodeToString(v.BinaryValue))
 		} else {
-			a["stringValue"] = v.StringValue
+			a.StringValue = ptr(v.StringValue)
 		}
 		attrs[k] = a
 	}
-	sys := m.Attributes
+	sys := sqsSystemAttributes(m.Attributes)
 	if sys == nil {
-		sys = map[string]string{}
+		sys = sqsSystemAttributes{}
 	}
-	r := map[string]any{
-		"messageId":         m.MessageID,
-		"receiptHandle":     m.ReceiptHandle,
-		"body":              m.Body,
-		"attributes":        sys,
-		"messageAttributes": attrs,
-		"md5OfBody":         m.MD5OfBody,
-		"eventSource":       sqsEventSource,
-		"eventSourceARN":    arn,
-		"awsRegion":         region,
+	return sqsEventRecord{
+		MessageID: m.MessageID, ReceiptHandle: m.ReceiptHandle, Body: m.Body, Attributes: sys, MessageAttributes: attrs,
+		MD5OfBody: m.MD5OfBody, MD5OfMessageAttributes: m.MD5OfMessageAttributes,
+		EventSource: sqsEventSource, EventSourceARN: arn, AWSRegion: region,
 	}
-	if m.MD5OfMessageAttributes != "" {
-		r["md5OfMessageAttributes"] = m.MD5OfMessageAttributes
-	}
-	return r
+}
+
+// recordDoc is an event record as a mapping's filters see it.
+func recordDoc(record any) map[string]any {
+	b, _ := json.Marshal(record)
+	var doc map[string]any
+	json.Unmarshal(b, &doc)
+	return doc
 }
 
 // compileFilter compiles one filter pattern of a mapping.
