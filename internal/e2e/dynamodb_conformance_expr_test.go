@@ -72,3 +72,27 @@ func TestDynamoDBConformanceAddDeleteOperandTypes(t *testing.T) {
 	wantDDBError(t, "DELETE a list", update("DELETE a :v", avL(avS("x"))), "ValidationException",
 		bad+"operator: DELETE, operand type: LIST, typeSet: ALLOWED_FOR_DELETE_OPERAND")
 }
+
+func TestDynamoDBConformanceNameTokens(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "tokens", false)
+	update := func(expr string, names map[string]string, values ddbItem) error {
+		_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("tokens"), Key: ddbItem{"pk": avS("a")},
+			UpdateExpression: aws.String(expr), ExpressionAttributeNames: names, ExpressionAttributeValues: values})
+		return err
+	}
+	one := ddbItem{":v": avN("1")}
+	// A name written in an expression starts with a letter; an underscore
+	// or a digit may follow, and placeholders take either first.
+	mustOK(t, "underscores after a letter", update("SET Alpha_Numeric_1 = :v, A1_ = :v", nil, one))
+	mustOK(t, "placeholders starting with an underscore or a digit", update("SET #_ = :_, #1a = :1", map[string]string{"#_": "u", "#1a": "d"},
+		ddbItem{":_": avN("1"), ":1": avN("2")}))
+	wantDDBError(t, "a name starting with an underscore", update("SET _123 = :v", nil, one), "ValidationException",
+		`1 validation error detected: Invalid UpdateExpression: Syntax error; token: "_", near: "SET _123"`)
+	_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("tokens"), FilterExpression: aws.String("_hidden = :v"), ExpressionAttributeValues: one})
+	wantDDBError(t, "a filter on a name starting with an underscore", err, "ValidationException",
+		`Invalid FilterExpression: Syntax error; token: "_", near: "_hidden"`)
+}

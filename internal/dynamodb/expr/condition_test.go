@@ -34,6 +34,8 @@ func TestConditionErrors(t *testing.T) {
 		{"#$.b > a", p + `Syntax error; token: "#", near: "#$"`},
 		{"b[:a] > a", p + `Syntax error; token: ":a", near: "[:a]"`},
 		{"ü > a", p + `Syntax error; token: "ü", near: "ü >"`},
+		{"_under = :s", p + `Syntax error; token: "_", near: "_under"`},
+		{"a = :s AND _1 = :s", p + `Syntax error; token: "_", near: "AND _1"`},
 		{"size(a).b > a", p + `Syntax error; token: ".", near: ").b"`},
 		{"(size(a))[0] > a", p + `Syntax error; token: "[", near: ")[0"`},
 		{"a = :s AND", p + `Syntax error; token: "<EOF>", near: "AND"`},
@@ -152,7 +154,6 @@ func TestConditionAccepts(t *testing.T) {
 		"a = :s and ((b = :s) or (c = :s))",
 		"((a=a1) OR (a=a2))",
 		":s > :s",
-		"_under = :s",
 		"a1_b2.c3[10][2] = :s",
 		"a\t=\n:s",
 	} {

@@ -11,7 +11,7 @@ type tokKind uint8
 
 const (
 	tEOF     tokKind = iota
-	tIdent           // attribute or function name: [A-Za-z_][A-Za-z0-9_]*
+	tIdent           // attribute or function name: [A-Za-z][A-Za-z0-9_]*
 	tName            // expression attribute name: #[A-Za-z0-9_]+
 	tValue           // expression attribute value: :[A-Za-z0-9_]+
 	tNumber          // digits, valid only as a list index
@@ -39,11 +39,13 @@ type token struct {
 	pos, end int
 }
 
+// isIdentStart reports whether c may begin a name written in an expression:
+// DynamoDB takes a letter only, so "_a" is a syntax error at "_".
 func isIdentStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+func isIdentPart(c byte) bool { return isIdentStart(c) || c == '_' || c >= '0' && c <= '9' }
 
 // lex splits an expression into tokens, ending with a tEOF token placed at
 // the end of the last real token. It never fails: characters the grammar
