@@ -107,6 +107,12 @@ func TestDynamoDBStreamEventSourceMapping(t *testing.T) {
 	if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &rec); err != nil {
 		t.Fatal(err)
 	}
+	body := json.RawMessage(aws.ToString(m.Body))
+	wantMembers(t, "failure record", body, "requestContext", "responseContext", "version", "timestamp", "DDBStreamBatchInfo")
+	wantMembers(t, "DDBStreamBatchInfo", member(t, body, "DDBStreamBatchInfo"), "shardId", "startSequenceNumber", "endSequenceNumber",
+		"approximateArrivalOfFirstRecord", "approximateArrivalOfLastRecord", "batchSize", "streamArn")
+	wantMatch(t, body, recordTimeRE, "timestamp")
+	wantMatch(t, body, eventTimeRE, "DDBStreamBatchInfo", "approximateArrivalOfFirstRecord")
 	if rec.RequestContext.Condition != "RetryAttemptsExhausted" || rec.RequestContext.ApproximateInvokeCount != 2 ||
 		rec.ResponseContext.FunctionError != "Unhandled" || rec.Info.BatchSize != 1 || rec.Info.StreamArn != streamARN || len(rec.Info.StartSequenceNumber) != 21 {
 		t.Errorf("failure record: %s", aws.ToString(m.Body))

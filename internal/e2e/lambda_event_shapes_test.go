@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -310,4 +312,110 @@ func TestDynamoDBStreamEventShape(t *testing.T) {
 			wantSameJSON(t, d, `{"pk":{"S":"k"},"v":{"S":"two"}}`, "NewImage")
 		}
 	}
+}
+
+// recordTimeRE is a destination record's timestamp: milliseconds, UTC.
+const recordTimeRE = `[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z`
+
+// eventTimeRE is an EventBridge event's time: whole seconds, UTC.
+const eventTimeRE = `[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z`
+
+// TestLambdaDestinationRecordShape checks the invocation records of
+// asynchronous invocations: a success sent to a queue, a failure sent to
+// an event bus as an event's detail.
+func TestLambdaDestinationRecordShape(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	eb := eventbridge.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "dest-shape", failsOnDemand, 3)
+	okq, events := newQueue(t, qc, "dest-ok"), newQueue(t, qc, "dest-events")
+	const bus = "arn:aws:events:us-east-1:000000000000:event-bus/default"
+	const fn = "arn:aws:lambda:us-east-1:000000000000:function:dest-shape:$LATEST"
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("results"), EventPattern: aws.String(`{"source":["lambda"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("results"),
+		Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(queueARN("dest-events"))}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("dest-shape"),
+		MaximumRetryAttempts: aws.Int32(0), DestinationConfig: &lambdatypes.DestinationConfig{
+			OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("dest-ok"))},
+			OnFailure: &lambdatypes.OnFailure{Destination: aws.String(bus)},
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	invoke := func(payload string) {
+		t.Helper()
+		if _, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("dest-shape"),
+			InvocationType: lambdatypes.InvocationTypeEvent, Payload: []byte(payload)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	invoke(`{"n":1}`)
+	rec := json.RawMessage(aws.ToString(receiveOne(t, qc, okq).Body))
+	wantMembers(t, "success record", rec, "version", "timestamp", "requestContext", "requestPayload", "responseContext", "responsePayload")
+	wantString(t, rec, "1.0", "version")
+	wantMatch(t, rec, recordTimeRE, "timestamp")
+	wantMembers(t, "requestContext", member(t, rec, "requestContext"), "requestId", "functionArn", "condition", "approximateInvokeCount")
+	wantMatch(t, rec, uuidRE, "requestContext", "requestId")
+	wantString(t, rec, fn, "requestContext", "functionArn")
+	wantString(t, rec, "Success", "requestContext", "condition")
+	wantRaw(t, rec, `1`, "requestContext", "approximateInvokeCount")
+	wantRaw(t, rec, `{"n":1}`, "requestPayload")
+	wantRaw(t, rec, `{"statusCode":200,"executedVersion":"$LATEST"}`, "responseContext")
+	wantSameJSON(t, rec, `{"ok":{"n":1}}`, "responsePayload")
+
+	invoke(`{"fail":true}`)
+	ev := json.RawMessage(aws.ToString(receiveOne(t, qc, events).Body))
+	wantMembers(t, "destination event", ev, "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
+	wantString(t, ev, "Lambda Function Invocation Result - Failure", "detail-type")
+	wantString(t, ev, "lambda", "source")
+	wantMatch(t, ev, eventTimeRE, "time")
+	wantRaw(t, ev, `["`+bus+`","`+fn+`"]`, "resources")
+	rec = member(t, ev, "detail")
+	wantMembers(t, "failure record", rec, "version", "timestamp", "requestContext", "requestPayload", "responseContext", "responsePayload")
+	wantString(t, rec, "RetriesExhausted", "requestContext", "condition")
+	wantRaw(t, rec, `{"statusCode":200,"executedVersion":"$LATEST","functionError":"Unhandled"}`, "responseContext")
+	wantString(t, rec, "asked to fail", "responsePayload", "errorMessage")
+	wantString(t, rec, "ValueError", "responsePayload", "errorType")
+}
+
+// TestEventBridgeEventShape checks the event a rule's Lambda target gets.
+func TestEventBridgeEventShape(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	eb := eventbridge.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "eb-dump", eventDumper, 3)
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("shop"), EventPattern: aws.String(`{"source":["shop"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("shop"), Targets: []ebtypes.Target{
+		{Id: aws.String("fn"), Arn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:eb-dump")}}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
+		{Source: aws.String("shop"), DetailType: aws.String("Order Placed"), Detail: aws.String(`{ "id" : "o-1", "n": [1, 2.5] }`)}}})
+	if err != nil || out.FailedEntryCount != 0 {
+		t.Fatalf("PutEvents: %+v %v", out, err)
+	}
+	ev := dumpedEvents(t, cwl, "eb-dump", 1)[0]
+	wantMembers(t, "event", ev, "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
+	wantString(t, ev, "0", "version")
+	wantString(t, ev, aws.ToString(out.Entries[0].EventId), "id")
+	wantMatch(t, ev, uuidRE, "id")
+	wantString(t, ev, "Order Placed", "detail-type")
+	wantString(t, ev, "shop", "source")
+	wantString(t, ev, "000000000000", "account")
+	wantMatch(t, ev, eventTimeRE, "time")
+	wantString(t, ev, "us-east-1", "region")
+	wantRaw(t, ev, `[]`, "resources")
+	wantSameJSON(t, ev, `{"id":"o-1","n":[1,2.5]}`, "detail")
 }

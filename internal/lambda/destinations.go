@@ -263,26 +263,58 @@ type outcome struct {
 	response        []byte
 }
 
-// invocationRecord is the JSON record Lambda sends to destinations.
-func invocationRecord(e *asyncInvocation, functionARN string, o outcome, now time.Time) []byte {
-	rec := map[string]any{
-		"version":   "1.0",
-		"timestamp": now.UTC().Format("2006-01-02T15:04:05.000Z"),
-		"requestContext": map[string]any{
-			"requestId":              e.ID,
-			"functionArn":            functionARN,
-			"condition":              o.condition,
-			"approximateInvokeCount": o.attempts,
-		},
-		"requestPayload": rawOrString(e.Payload),
+// The records Lambda sends to destinations, members in the order AWS
+// writes them.
+type (
+	invocationRecord struct {
+		Version         string                 `json:"version"`
+		Timestamp       string                 `json:"timestamp"`
+		RequestContext  recordRequestContext   `json:"requestContext"`
+		RequestPayload  any                    `json:"requestPayload"`
+		ResponseContext *recordResponseContext `json:"responseContext,omitempty"`
+		ResponsePayload any                    `json:"responsePayload,omitempty"`
 	}
-	if o.statusCode != 0 {
-		rc := map[string]any{"statusCode": o.statusCode, "executedVersion": o.executedVersion}
-		if o.functionError != "" {
-			rc["functionError"] = o.functionError
+	recordRequestContext struct {
+		RequestID              string `json:"requestId"`
+		FunctionArn            string `json:"functionArn"`
+		Condition              string `json:"condition"`
+		ApproximateInvokeCount int    `json:"approximateInvokeCount"`
+	}
+	recordResponseContext struct {
+		StatusCode      int    `json:"statusCode"`
+		ExecutedVersion string `json:"executedVersion"`
+		FunctionError   string `json:"functionError,omitempty"`
+	}
+)
+
+// recordTimeLayout is a record's timestamp: 2019-11-14T18:16:05.568Z.
+const recordTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// responseContext is an outcome's responseContext, nil when the function
+// never ran.
+func (o outcome) responseContext() *recordResponseContext {
+	if o.statusCode == 0 {
+		return nil
+	}
+	return &recordResponseContext{StatusCode: o.statusCode, ExecutedVersion: o.executedVersion, FunctionError: o.functionError}
+}
+
+// invocationRecordFor is the JSON record of an asynchronous invocation.
+func invocationRecordFor(e *asyncInvocation, functionARN string, o outcome, now time.Time) []byte {
+	rec := invocationRecord{
+		Version:   "1.0",
+		Timestamp: now.UTC().Format(recordTimeLayout),
+		RequestContext: recordRequestContext{RequestID: e.ID, FunctionArn: functionARN,
+			Condition: o.condition, ApproximateInvokeCount: o.attempts},
+		RequestPayload:  rawOrString(e.Payload),
+		ResponseContext: o.responseContext(),
+	}
+	if rec.ResponseContext != nil {
+		// A function that returned nothing has a null responsePayload.
+		rec.ResponsePayload = rawOrString(o.response)
+		if rec.ResponsePayload == nil {
+			rec.ResponsePayload = json.RawMessage("null")
 		}
-		rec["responseContext"] = rc
-		rec["responsePayload"] = rawOrString(o.response)
 	}
 	b, _ := json.Marshal(rec)
 	return b
@@ -311,11 +343,13 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 			return nil
 		}
 		return s.destinations.Deliver(ctx, p.onSuccess, deliver.Message{
-			Body: invocationRecord(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Success"})
+			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Success",
+			Resources: []string{p.onSuccess, functionARN}})
 	}
 	if p.onFailure != "" {
 		return s.destinations.Deliver(ctx, p.onFailure, deliver.Message{
-			Body: invocationRecord(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
+			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure",
+			Resources: []string{p.onFailure, functionARN}})
 	}
 	if p.dlq == "" {
 		return nil

@@ -310,30 +310,44 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 	}
 	now := s.clock.Now()
 	first, last := batch[0], batch[len(batch)-1]
-	rc := map[string]any{"statusCode": o.statusCode, "executedVersion": o.executedVersion}
-	if o.functionError != "" {
-		rc["functionError"] = o.functionError
-	}
-	rec := map[string]any{
-		"version":   "1.0",
-		"timestamp": now.UTC().Format("2006-01-02T15:04:05.000Z"),
-		"requestContext": map[string]any{
-			"requestId": s.ids.UUID(), "functionArn": *cfg.FunctionArn,
-			"condition": o.condition, "approximateInvokeCount": o.attempts,
-		},
-		"responseContext": rc,
-		"DDBStreamBatchInfo": map[string]any{
-			"shardId":                         first.Shard,
-			"startSequenceNumber":             seqDecimal(first.Seq),
-			"endSequenceNumber":               seqDecimal(last.Seq),
-			"approximateArrivalOfFirstRecord": time.Unix(first.Created, 0).UTC().Format("2006-01-02T15:04:05Z"),
-			"approximateArrivalOfLastRecord":  time.Unix(last.Created, 0).UTC().Format("2006-01-02T15:04:05Z"),
-			"batchSize":                       len(batch),
-			"streamArn":                       *cfg.EventSourceArn,
+	rec := streamFailureRecord{
+		RequestContext: recordRequestContext{RequestID: s.ids.UUID(), FunctionArn: *cfg.FunctionArn,
+			Condition: o.condition, ApproximateInvokeCount: o.attempts},
+		ResponseContext: recordResponseContext{StatusCode: o.statusCode, ExecutedVersion: o.executedVersion, FunctionError: o.functionError},
+		Version:         "1.0",
+		Timestamp:       now.UTC().Format(recordTimeLayout),
+		DDBStreamBatchInfo: streamBatchInfo{
+			ShardID:                         first.Shard,
+			StartSequenceNumber:             seqDecimal(first.Seq),
+			EndSequenceNumber:               seqDecimal(last.Seq),
+			ApproximateArrivalOfFirstRecord: time.Unix(first.Created, 0).UTC().Format(time.RFC3339),
+			ApproximateArrivalOfLastRecord:  time.Unix(last.Created, 0).UTC().Format(time.RFC3339),
+			BatchSize:                       len(batch),
+			StreamArn:                       *cfg.EventSourceArn,
 		},
 	}
 	body, _ := json.Marshal(rec)
 	s.destinations.Deliver(ctx, dest, deliver.Message{Body: body, Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
+}
+
+// streamFailureRecord describes a discarded stream batch to an OnFailure
+// destination, members in the order AWS writes them.
+type streamFailureRecord struct {
+	RequestContext     recordRequestContext  `json:"requestContext"`
+	ResponseContext    recordResponseContext `json:"responseContext"`
+	Version            string                `json:"version"`
+	Timestamp          string                `json:"timestamp"`
+	DDBStreamBatchInfo streamBatchInfo       `json:"DDBStreamBatchInfo"`
+}
+
+type streamBatchInfo struct {
+	ShardID                         string `json:"shardId"`
+	StartSequenceNumber             string `json:"startSequenceNumber"`
+	EndSequenceNumber               string `json:"endSequenceNumber"`
+	ApproximateArrivalOfFirstRecord string `json:"approximateArrivalOfFirstRecord"`
+	ApproximateArrivalOfLastRecord  string `json:"approximateArrivalOfLastRecord"`
+	BatchSize                       int    `json:"batchSize"`
+	StreamArn                       string `json:"streamArn"`
 }
 
 // seqDecimal renders a sequence number as DynamoDB Streams does.
