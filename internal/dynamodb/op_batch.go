@@ -6,6 +6,11 @@ import (
 	"github.com/virga/virga/internal/dynamodb/attr"
 )
 
+// maxBatchGetBytes is the most one BatchGetItem returns: "A single
+// operation can retrieve up to 16 MB of data, which can contain as many as
+// 100 items." The keys past it come back in UnprocessedKeys.
+const maxBatchGetBytes = 16 << 20
+
 func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
 	// The key count was checked by ReviseViolations.
 	out := &BatchGetItemOutput{
@@ -22,6 +27,10 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 	if legacy && expression {
 		return nil, mixed([]string{"AttributesToGet"}, []string{"ProjectionExpression"})
 	}
+	// returned counts the bytes of the items read so far, across tables;
+	// once the next item would take it past maxBatchGetBytes, that key and
+	// every later one are left unprocessed (still checked).
+	returned, full := 0, false
 	for _, name := range sortedNames(in.RequestItems) {
 		ka := in.RequestItems[name]
 		t, err := s.tableByNameOrARN(name)
@@ -41,6 +50,7 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 		}
 		seen := map[string]bool{}
 		items := []map[string]AttributeValue{}
+		var unprocessed []map[string]AttributeValue
 		var bytes int
 		for _, wk := range ka.Keys {
 			key, err := keyFromRequest(t, wk)
@@ -52,6 +62,10 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 				return nil, invalid("Provided list of item keys contains duplicates")
 			}
 			seen[string(k)] = true
+			if full {
+				unprocessed = append(unprocessed, wk)
+				continue
+			}
 			it, err := s.readItem(s.store, k)
 			if err != nil {
 				return nil, err
@@ -59,13 +73,25 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 			if it == nil {
 				continue
 			}
-			bytes += attr.ItemSize(it)
+			size := attr.ItemSize(it)
+			if returned+size > maxBatchGetBytes {
+				full = true
+				unprocessed = append(unprocessed, wk)
+				continue
+			}
+			returned += size
+			bytes += size
 			if proj != nil {
 				it = proj.Project(it)
 			}
 			items = append(items, itemToWire(it))
 		}
 		out.Responses[name] = items
+		if len(unprocessed) > 0 {
+			left := ka
+			left.Keys = unprocessed
+			out.UnprocessedKeys[name] = left
+		}
 		if c := consumed(t, in.ReturnConsumedCapacity, readUnits(bytes, deref(ka.ConsistentRead)), false); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}

@@ -7,6 +7,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -193,4 +194,40 @@ func TestDynamoDBConformanceTableUpdatesAndTags(t *testing.T) {
 	_, err = c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:prov")})
 	wantDDBError(t, "ListTagsOfResource on a malformed ARN", err, "ValidationException",
 		"Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:us-east-1:000000000000:prov")
+}
+
+func TestDynamoDBConformanceBatchGetSizeLimit(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "bulky", false)
+	const maxItem = 400 * 1024
+	const n = 42
+	keys := make([]ddbItem, n)
+	for i := range keys {
+		keys[i] = ddbItem{"pk": avS(fmt.Sprintf("k%02d", i))}
+		// pk (2) + kNN (3) + d (1) + the value: exactly 400 KB.
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("bulky"),
+			Item: withAttrs(keys[i], ddbItem{"d": avS(strings.Repeat("x", maxItem-6))})})
+		mustOK(t, "PutItem", err)
+	}
+	out, err := c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		"bulky": {Keys: keys, ProjectionExpression: aws.String("pk")},
+	}})
+	mustOK(t, "BatchGetItem of 42 items of 400 KB", err)
+	// 40 items of 400 KB fit in 16 MB; the other keys come back unprocessed,
+	// with the projection they were asked with.
+	left := out.UnprocessedKeys["bulky"]
+	if got := len(out.Responses["bulky"]); got != 40 {
+		t.Errorf("items returned = %d, want 40", got)
+	}
+	if len(left.Keys) != n-40 || aws.ToString(left.ProjectionExpression) != "pk" {
+		t.Fatalf("UnprocessedKeys = %d keys, projection %q; want %d keys, projection pk", len(left.Keys), aws.ToString(left.ProjectionExpression), n-40)
+	}
+	again, err := c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"bulky": left}})
+	mustOK(t, "BatchGetItem of the unprocessed keys", err)
+	if got := len(again.Responses["bulky"]); got != n-40 || len(again.UnprocessedKeys) != 0 {
+		t.Errorf("retry returned %d items and %d unprocessed tables, want %d and 0", got, len(again.UnprocessedKeys), n-40)
+	}
 }
