@@ -3,10 +3,12 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -151,7 +153,7 @@ func TestLambdaDeadLetterQueue(t *testing.T) {
 		FunctionName: aws.String("dl"), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"),
 		Role: aws.String(lambdaRole), Timeout: aws.Int32(3),
 		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String("arn:aws:sqs:us-east-1:000000000000:fn-dlq")},
-		Code:             &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "app.py", body: []byte(failsOnDemand)})},
+		Code:             &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "app.py", body: []byte(failsWith)})},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -163,14 +165,49 @@ func TestLambdaDeadLetterQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = out
+	requestID, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 	m := receiveOne(t, qc, *dlq.QueueUrl)
 	if aws.ToString(m.Body) != `{"fail":true,"id":7}` {
 		t.Errorf("dead letter body: %s", aws.ToString(m.Body))
 	}
-	a := m.MessageAttributes
-	if aws.ToString(a["ErrorMessage"].StringValue) != "asked to fail" || aws.ToString(a["ErrorCode"].DataType) != "Number" ||
-		aws.ToString(a["RequestID"].StringValue) == "" {
-		t.Errorf("dead letter attributes: %+v", a)
+	// "RequestID (String) – The ID of the invocation request. ErrorCode
+	// (Number) – The 3-digit HTTP status code. ErrorMessage (String) – The
+	// first 1 KB of the error message."
+	want := map[string][2]string{
+		"RequestID":    {"String", requestID},
+		"ErrorCode":    {"Number", "200"},
+		"ErrorMessage": {"String", "asked to fail"},
 	}
+	wantAttrs := func(a map[string]sqstypes.MessageAttributeValue) {
+		t.Helper()
+		if len(a) != len(want) {
+			t.Errorf("dead letter attributes: %d, want %d", len(a), len(want))
+		}
+		for name, w := range want {
+			if got := [2]string{aws.ToString(a[name].DataType), aws.ToString(a[name].StringValue)}; got != w {
+				t.Errorf("dead letter attribute %s = %q, want %q", name, got, w)
+			}
+		}
+	}
+	wantAttrs(m.MessageAttributes)
+
+	// A long error message is cut to its first kilobyte.
+	long := strings.Repeat("é", 600)
+	out, err = lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("dl"), InvocationType: lambdatypes.InvocationTypeEvent,
+		Payload: []byte(`{"fail":"` + long + `"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requestID, _ = awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+	want["RequestID"] = [2]string{"String", requestID}
+	want["ErrorMessage"] = [2]string{"String", long[:1024]}
+	wantAttrs(receiveOne(t, qc, *dlq.QueueUrl).MessageAttributes)
 }
+
+// failsWith raises the error its event's "fail" member names.
+const failsWith = `def handler(event, context):
+    fail = event.get('fail')
+    if fail:
+        raise ValueError(fail if isinstance(fail, str) else 'asked to fail')
+    return {'ok': event}
+`

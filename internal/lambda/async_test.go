@@ -145,3 +145,23 @@ func TestAsyncInvocationsSurviveRestart(t *testing.T) {
 		t.Errorf("%d queued for a deleted function", n)
 	}
 }
+
+func TestTruncateUTF8(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exact", 5, "exact"},
+		{"abcdef", 3, "abc"},
+		{"aé", 2, "a"}, // é is two bytes: not split
+		{"éé", 3, "é"},
+		{"", 0, ""},
+	} {
+		if got := truncateUTF8(c.in, c.n); got != c.want {
+			t.Errorf("truncateUTF8(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

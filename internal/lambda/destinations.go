@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Asynchronous invocations end somewhere: a function's event invoke
@@ -370,6 +371,17 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 	return s.destinations.Deliver(ctx, p.dlq, deliver.Message{Body: e.Payload, Attributes: map[string]deliver.Attribute{
 		"RequestID":    {DataType: "String", StringValue: e.ID},
 		"ErrorCode":    {DataType: "Number", StringValue: code},
-		"ErrorMessage": {DataType: "String", StringValue: msg},
+		"ErrorMessage": {DataType: "String", StringValue: truncateUTF8(msg, maxDLQErrorMessage)},
 	}})
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -28,6 +28,9 @@ const (
 	// maxAsyncPayload: "For asynchronous invocations, the maximum payload
 	// size is 1 MB" (Invoke; it was 256 KB until Lambda raised it).
 	maxAsyncPayload = 1 << 20
+	// maxDLQErrorMessage: a dead-letter message's ErrorMessage attribute
+	// is "the first 1 KB of the error message".
+	maxDLQErrorMessage = 1 << 10
 	// maxClientContext: "Up to 3,583 bytes of base64-encoded data about
 	// the invoking client".
 	maxClientContext = 3583
