@@ -201,6 +201,13 @@ func TestEventBridgeScheduleAndDeadLetters(t *testing.T) {
 		len(ev.Resources) != 1 || ev.Resources[0] != "arn:aws:events:us-east-1:000000000000:rule/every-minute" {
 		t.Errorf("scheduled event: %s", aws.ToString(m.Body))
 	}
+	body := json.RawMessage(aws.ToString(m.Body))
+	wantMembers(t, "scheduled event", body, "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
+	wantString(t, body, "0", "version")
+	wantMatch(t, body, uuidRE, "id")
+	wantString(t, body, "000000000000", "account")
+	wantString(t, body, "us-east-1", "region")
+	wantMatch(t, body, eventTimeRE, "time")
 	// A target that does not exist sends the event to its dead-letter queue.
 	d := receiveOne(t, qc, dlq)
 	a := d.MessageAttributes
