@@ -254,6 +254,14 @@ func TestDynamoDBStreamEventShape(t *testing.T) {
 		EventSourceArn: &streamARN, StartingPosition: lambdatypes.EventSourcePositionTrimHorizon, BatchSize: aws.Int32(1)}); err != nil {
 		t.Fatal(err)
 	}
+	// The documented filter for Time to Live deletions.
+	createPythonFunction(t, lc, "ttl-dump", eventDumper, 3)
+	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("ttl-dump"),
+		EventSourceArn: &streamARN, StartingPosition: lambdatypes.EventSourcePositionTrimHorizon,
+		FilterCriteria: &lambdatypes.FilterCriteria{Filters: []lambdatypes.Filter{{
+			Pattern: aws.String(`{"userIdentity":{"type":["Service"],"principalId":["dynamodb.amazonaws.com"]}}`)}}}}); err != nil {
+		t.Fatal(err)
+	}
 	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
 	key := map[string]ddbtypes.AttributeValue{"pk": s("k")}
 	start := time.Now().Unix()
@@ -264,6 +272,9 @@ func TestDynamoDBStreamEventShape(t *testing.T) {
 	expired := &ddbtypes.AttributeValueMemberN{Value: strconv.FormatInt(time.Now().Add(-time.Minute).Unix(), 10)}
 	dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("shapes"), Item: map[string]ddbtypes.AttributeValue{"pk": s("ttl"), "expires": expired}})
 	events := dumpedEvents(t, cwl, "ddb-dump", 5)
+	if ttl := dumpedEvents(t, cwl, "ttl-dump", 1); len(ttl) != 1 || !bytes.Contains(ttl[0], []byte(`"REMOVE"`)) {
+		t.Errorf("the TTL filter let through %s", ttl)
+	}
 
 	names := []string{"INSERT", "MODIFY", "REMOVE", "INSERT", "REMOVE"}
 	for i, ev := range events[:5] {
