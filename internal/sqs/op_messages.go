@@ -383,6 +383,12 @@ func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest,
 	// is the clock's.
 	deadline := time.Now().Add(wait)
 	for {
+		if ctx.Err() != nil {
+			// The caller is gone (a client that hung up, a poller that
+			// was stopped): take nothing it would not process, even when
+			// a send woke it at the same moment.
+			return nil, false, nil
+		}
 		msgs, err := s.receive(ctx, q, in, max)
 		if err != nil || len(msgs) > 0 {
 			return msgs, false, err
