@@ -173,6 +173,15 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	limit := max(m.opts.InitTimeout, spec.Timeout)
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
+	initError := func(ev runtimeapi.Event) *Result {
+		e.kill()
+		<-e.proc.Done()
+		doc := ev.Body
+		if !json.Valid(doc) {
+			doc = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))
+		}
+		return e.failInit(inv, doc, "", started)
+	}
 	for {
 		select {
 		case ev := <-e.api.Events():
@@ -181,15 +190,19 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 				e.initDuration = m.clock.Now().Sub(started)
 				return e, nil, nil
 			case runtimeapi.EventInitError:
-				e.kill()
-				<-e.proc.Done()
-				doc := ev.Body
-				if !json.Valid(doc) {
-					doc = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))
-				}
-				return nil, e.failInit(inv, doc, "", started), nil
+				return nil, initError(ev), nil
 			}
 		case <-e.proc.Done():
+			// A runtime that reports its init error and exits at once can
+			// be seen exiting first; the report, made before the runtime
+			// was answered, is already waiting and wins.
+			select {
+			case ev := <-e.api.Events():
+				if ev.Kind == runtimeapi.EventInitError {
+					return nil, initError(ev), nil
+				}
+			default:
+			}
 			typ, msg := e.exitError(inv.RequestID)
 			return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started), nil
 		case <-timer.C:
