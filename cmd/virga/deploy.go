@@ -56,7 +56,10 @@ makefile; Python functions get requirements.txt installed with pip (or, when
 the package index cannot be reached, use the host's packages); Node.js
 functions get their production dependencies with npm, or, for BuildMethod
 esbuild, are bundled by esbuild (the project's, from npm, or the host's) with
-the options of Metadata.BuildProperties.`,
+the options of Metadata.BuildProperties. Functions that run an executable
+(provided.*, go1.x) are built for this machine and deployed with its
+architecture, whatever Architectures the template declares, since virga runs
+them natively; a Makefile's go commands build for it too.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
@@ -148,14 +151,21 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	}
 	// Functions that share their code and its build share one package,
 	// as sam build builds them once.
-	built := map[string]string{}
+	type pkg struct {
+		key    string
+		native bool
+	}
+	built := map[string]pkg{}
 	for _, c := range findCode(t.Tree, filepath.Dir(abs)) {
-		if key, ok := built[c.buildKey()]; ok {
-			c.set(artifactBucket, key)
+		if p, ok := built[c.buildKey()]; ok {
+			c.set(artifactBucket, p.key)
+			if p.native {
+				useHostArchitecture(c, log)
+			}
 			fmt.Fprintf(log, "Packaged %s (the same package as a function before it)\n", c.logicalID)
 			continue
 		}
-		zip, err := build(ctx, c, log)
+		zip, native, err := build(ctx, c, log)
 		if err != nil {
 			return err
 		}
@@ -163,8 +173,11 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.logicalID, err)
 		}
-		built[c.buildKey()] = key
+		built[c.buildKey()] = pkg{key, native}
 		c.set(artifactBucket, key)
+		if native {
+			useHostArchitecture(c, log)
+		}
 		fmt.Fprintf(log, "Packaged %s (%d bytes)\n", c.logicalID, len(zip))
 	}
 	processed, err := json.Marshal(t.Tree)

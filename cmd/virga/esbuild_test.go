@@ -146,7 +146,7 @@ func TestDeployEsbuildMissing(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "app.js"), []byte("exports.h = async () => 1\n"), 0o644)
 	c := codeLocation{logicalID: "Fn", method: "esbuild", handler: "app.h", dir: dir}
-	_, err := build(context.Background(), c, &bytes.Buffer{})
+	_, _, err := build(context.Background(), c, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "Fn: BuildMethod esbuild needs esbuild") {
 		t.Errorf("build = %v", err)
 	}

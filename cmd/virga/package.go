@@ -37,6 +37,12 @@ type codeLocation struct {
 	handler string
 	dir     string // absolute
 	layer   bool   // a layer's content, not a function's code
+	// function is the function's Properties (nil for a layer), and
+	// architecture the first of the Architectures it declares, itself or
+	// through Globals ("" when it declares none, "?" when an expression
+	// declares them).
+	function     map[string]any
+	architecture string
 	// set replaces the location in the template with an artifact's URI.
 	set func(bucket, key string)
 }
@@ -96,6 +102,19 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 		if handler == "" {
 			handler, _ = gfn["Handler"].(string)
 		}
+		archs, declared := props["Architectures"]
+		if !declared && res["Type"] == "AWS::Serverless::Function" {
+			archs, declared = gfn["Architectures"]
+		}
+		arch := ""
+		if declared {
+			arch = "?"
+			if l, ok := archs.([]any); ok && len(l) == 1 {
+				if s, ok := l[0].(string); ok {
+					arch = s
+				}
+			}
+		}
 		switch res["Type"] {
 		case "AWS::Serverless::Function":
 			if _, inline := props["InlineCode"]; inline {
@@ -110,6 +129,7 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 			}
 			if dir, ok := local(uri); ok {
 				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, props: bprops, handler: handler, dir: dir,
+					function: props, architecture: arch,
 					set: func(b, k string) { props["CodeUri"] = "s3://" + b + "/" + k }})
 			}
 		case "AWS::Serverless::LayerVersion":
@@ -120,6 +140,7 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 		case "AWS::Lambda::Function":
 			if dir, ok := local(props["Code"]); ok {
 				out = append(out, codeLocation{logicalID: id, runtime: rt, method: method, props: bprops, handler: handler, dir: dir,
+					function: props, architecture: arch,
 					set: func(b, k string) { props["Code"] = map[string]any{"S3Bucket": b, "S3Key": k} }})
 			}
 		case "AWS::Lambda::LayerVersion":
@@ -133,48 +154,78 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 }
 
 // build makes the zip of one code location, reporting steps to log.
-func build(ctx context.Context, c codeLocation, log io.Writer) ([]byte, error) {
+// native reports a function whose build left an executable for this
+// machine (see arch.go).
+func build(ctx context.Context, c codeLocation, log io.Writer) (zip []byte, native bool, err error) {
 	info, err := os.Stat(c.dir)
 	if err != nil {
-		return nil, fmt.Errorf("%s: code at %s: %w", c.logicalID, c.dir, err)
+		return nil, false, fmt.Errorf("%s: code at %s: %w", c.logicalID, c.dir, err)
 	}
 	if !info.IsDir() {
 		if strings.HasSuffix(c.dir, ".zip") {
-			return os.ReadFile(c.dir)
+			zip, err := os.ReadFile(c.dir)
+			return zip, false, err
 		}
-		return nil, fmt.Errorf("%s: %s is neither a directory nor a .zip", c.logicalID, c.dir)
+		return nil, false, fmt.Errorf("%s: %s is neither a directory nor a .zip", c.logicalID, c.dir)
 	}
 	work, err := os.MkdirTemp("", "virga-build-")
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer os.RemoveAll(work)
+	if err := buildInto(ctx, c, work, log); err != nil {
+		return nil, false, err
+	}
+	if native, err = checkExecutable(c, work); err != nil {
+		return nil, false, err
+	}
+	zip, err = zipDir(work)
+	return zip, native, err
+}
+
+// buildInto builds one code location into the directory work.
+func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) error {
 	switch {
 	case c.method == "makefile":
 		fmt.Fprintf(log, "Building %s with make build-%s\n", c.logicalID, c.logicalID)
-		if err := runIn(ctx, c.dir, nil, log, "make", "build-"+c.logicalID, "ARTIFACTS_DIR="+work); err != nil {
-			return nil, fmt.Errorf("%s: make: %w", c.logicalID, err)
+		var env []string
+		if nativeExecutable(c) != "" {
+			tools, err := os.MkdirTemp("", "virga-go-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tools)
+			dir, err := hostGoCommand(tools)
+			if err != nil {
+				return err
+			}
+			if dir != "" {
+				env = append(env, "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+			}
+		}
+		if err := runIn(ctx, c.dir, env, log, "make", "build-"+c.logicalID, "ARTIFACTS_DIR="+work); err != nil {
+			return fmt.Errorf("%s: make: %w", c.logicalID, err)
 		}
 	case c.method == "go1.x" || c.runtime == "go1.x" || (strings.HasPrefix(c.runtime, "provided") && hasFile(c.dir, "go.mod")):
 		fmt.Fprintf(log, "Building %s with go build\n", c.logicalID)
 		env := []string{"GOOS=linux", "GOARCH=" + runtime.GOARCH, "CGO_ENABLED=0"}
 		out := filepath.Join(work, "bootstrap")
 		if err := runIn(ctx, c.dir, env, log, "go", "build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-o", out, "."); err != nil {
-			return nil, fmt.Errorf("%s: go build: %w", c.logicalID, err)
+			return fmt.Errorf("%s: go build: %w", c.logicalID, err)
 		}
 		if c.runtime == "go1.x" && c.handler != "" && c.handler != "bootstrap" {
 			// go1.x runs the executable its Handler names.
 			if err := os.Rename(out, filepath.Join(work, filepath.Base(c.handler))); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	case c.method == "esbuild":
 		if err := buildEsbuild(ctx, c, work, log); err != nil {
-			return nil, err
+			return err
 		}
 	default:
 		if err := copyTree(c.dir, work); err != nil {
-			return nil, err
+			return err
 		}
 		switch {
 		case strings.HasPrefix(c.runtime, "python") && hasFile(work, "requirements.txt"):
@@ -185,11 +236,11 @@ func build(ctx context.Context, c codeLocation, log io.Writer) ([]byte, error) {
 		case strings.HasPrefix(c.runtime, "nodejs") && hasFile(work, "package.json"):
 			fmt.Fprintf(log, "Installing %s's production dependencies\n", c.logicalID)
 			if err := runIn(ctx, work, nil, log, "npm", "install", "--omit=dev", "--no-audit", "--no-fund"); err != nil {
-				return nil, fmt.Errorf("%s: npm install: %w", c.logicalID, err)
+				return fmt.Errorf("%s: npm install: %w", c.logicalID, err)
 			}
 		}
 	}
-	return zipDir(work)
+	return nil
 }
 
 func hasFile(dir, name string) bool {

@@ -92,7 +92,7 @@ func reload(ctx context.Context, f deployFlags, c codeLocation, cf *cloudformati
 	if err != nil {
 		return apiError(err)
 	}
-	zip, err := build(ctx, c, out)
+	zip, _, err := build(ctx, c, out)
 	if err != nil {
 		return err
 	}
