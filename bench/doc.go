@@ -29,8 +29,11 @@
 //	const          a net/http server answering each operation with the
 //	               bytes virga answered it with once: the SDK client's own
 //	               cost, the most any server can reach with this client
-//	virga-disk     virga in-process on a temporary data directory: every
-//	               acknowledged write is synced
+//	virga-disk     virga in-process on a temporary data directory, as
+//	               `virga up` runs: every acknowledged write has been
+//	               written to the OS (it survives kill -9)
+//	virga-fsync    the same with --fsync: every acknowledged write has
+//	               been fsynced (it survives a power loss)
 //	virga-mem      virga in-process with an in-memory store
 //	dynalite-disk  dynalite 4 (node, LevelDB) in its own process, when
 //	dynalite-mem   node is installed; bench/node_modules is installed from
@@ -87,8 +90,10 @@
 //	            virga answered it with once (ReceiveMessage by the
 //	            number of messages asked for); the body is fixed, so the
 //	            recorded MD5 digests match what the client sends
-//	virga-disk  virga in-process on a temporary data directory: every
-//	            acknowledged send, receive and delete is synced
+//	virga-disk  virga in-process on a temporary data directory, as
+//	            `virga up` runs: every acknowledged send is written to the
+//	            OS (it survives kill -9)
+//	virga-fsync the same with --fsync: every acknowledged send is fsynced
 //	virga-mem   virga in-process with an in-memory store
 //
 // The esm rows measure an event source mapping: ./esmfn (aws-lambda-go,

@@ -25,13 +25,14 @@ const (
 	constName        = "const"
 	virgaDiskName    = "virga-disk"
 	virgaMemName     = "virga-mem"
+	virgaFsyncName   = "virga-fsync"
 	dynaliteDiskName = "dynalite-disk"
 	dynaliteMemName  = "dynalite-mem"
 )
 
 // ddbTargetNames are the targets of every workload, in the order the table
 // prints them.
-var ddbTargetNames = []string{ceilingName, constName, virgaDiskName, virgaMemName, dynaliteDiskName, dynaliteMemName}
+var ddbTargetNames = []string{ceilingName, constName, virgaDiskName, virgaFsyncName, virgaMemName, dynaliteDiskName, dynaliteMemName}
 
 // ddbTarget is one running server and how to call it.
 type ddbTarget struct {
@@ -107,7 +108,13 @@ func startDDBTargets(ctx context.Context, concurrency []int, need map[string]boo
 		}
 		targets[ceilingName] = &ddbTarget{callFor: func(string) callFunc { return call }}
 	}
-	if need[virgaDiskName] {
+	for _, v := range []struct {
+		name  string
+		fsync bool
+	}{{virgaDiskName, false}, {virgaFsyncName, true}} {
+		if !need[v.name] {
+			continue
+		}
 		t0 := time.Now()
 		dir, err := os.MkdirTemp("", "virga-bench-")
 		if err != nil {
@@ -115,19 +122,19 @@ func startDDBTargets(ctx context.Context, concurrency []int, need map[string]boo
 		}
 		stops = append(stops, func() { os.RemoveAll(dir) })
 		if inMemoryFS(dir) {
-			notes = append(notes, fmt.Sprintf("%s's data directory %s is on a tmpfs: its syncs cost nothing; set TMPDIR to a disk.", virgaDiskName, dir))
+			notes = append(notes, fmt.Sprintf("%s's data directory %s is on a tmpfs: its syncs cost nothing; set TMPDIR to a disk.", v.name, dir))
 		}
-		endpoint, shutdown, err := startVirga(config.AuthAccept, filepath.Join(dir, "data"))
+		endpoint, shutdown, err := startVirga(config.AuthAccept, filepath.Join(dir, "data"), v.fsync)
 		if err != nil {
-			return nil, stop, notes, fmt.Errorf("starting %s: %w", virgaDiskName, err)
+			return nil, stop, notes, fmt.Errorf("starting %s: %w", v.name, err)
 		}
 		stops = append(stops, shutdown)
 		c := newDDBClient(endpoint, newHTTPClient())
 		if err := setUpTable(ctx, c); err != nil {
-			return nil, stop, notes, fmt.Errorf("%s: %w", virgaDiskName, err)
+			return nil, stop, notes, fmt.Errorf("%s: %w", v.name, err)
 		}
-		progress(virgaDiskName, t0)
-		targets[virgaDiskName] = &ddbTarget{callFor: ddbCalls{c}.callFor}
+		progress(v.name, t0)
+		targets[v.name] = &ddbTarget{callFor: ddbCalls{c}.callFor}
 	}
 	if need[dynaliteDiskName] || need[dynaliteMemName] {
 		cli, note := dynaliteCLI()

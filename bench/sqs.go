@@ -55,9 +55,9 @@ var sqsCells = []struct {
 	workload, target string
 	c                int
 }{
-	{workSingle, constName, 1}, {workSingle, virgaDiskName, 1}, {workSingle, virgaMemName, 1},
-	{workSingle, ceilingName, 16}, {workSingle, constName, 16}, {workSingle, virgaDiskName, 16}, {workSingle, virgaMemName, 16},
-	{workBatch, ceilingName, 16}, {workBatch, constName, 16}, {workBatch, virgaDiskName, 16}, {workBatch, virgaMemName, 16},
+	{workSingle, constName, 1}, {workSingle, virgaDiskName, 1}, {workSingle, virgaFsyncName, 1}, {workSingle, virgaMemName, 1},
+	{workSingle, ceilingName, 16}, {workSingle, constName, 16}, {workSingle, virgaDiskName, 16}, {workSingle, virgaFsyncName, 16}, {workSingle, virgaMemName, 16},
+	{workBatch, ceilingName, 16}, {workBatch, constName, 16}, {workBatch, virgaDiskName, 16}, {workBatch, virgaFsyncName, 16}, {workBatch, virgaMemName, 16},
 }
 
 // sqsBody is every message's body: fixed, so that the const server's

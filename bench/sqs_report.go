@@ -102,7 +102,7 @@ const (
 func printSQSChecks(w io.Writer, rows []sqsRow, esm []*esmCell) {
 	fmt.Fprintln(w, "The issue's targets, in this run:")
 	for _, r := range rows {
-		if r.target != virgaDiskName && r.target != virgaMemName || r.c != 16 {
+		if r.target == ceilingName || r.target == constName || r.c != 16 {
 			continue
 		}
 		switch r.workload {

@@ -86,9 +86,9 @@ func startSQSTargets(ctx context.Context, need, esm map[string]bool) (t *sqsTarg
 	// virga in memory also provides the bytes the const server answers.
 	var answers map[string]*recorded
 	for _, v := range []struct {
-		name string
-		disk bool
-	}{{virgaMemName, false}, {virgaDiskName, true}} {
+		name        string
+		disk, fsync bool
+	}{{virgaMemName, false, false}, {virgaDiskName, true, false}, {virgaFsyncName, true, true}} {
 		if !need[v.name] && !esm[v.name] && !(v.name == virgaMemName && need[constName]) {
 			continue
 		}
@@ -104,7 +104,7 @@ func startSQSTargets(ctx context.Context, need, esm map[string]bool) (t *sqsTarg
 			}
 			dataDir = filepath.Join(dir, "data")
 		}
-		endpoint, shutdown, err := startVirga(config.AuthAccept, dataDir)
+		endpoint, shutdown, err := startVirga(config.AuthAccept, dataDir, v.fsync)
 		if err != nil {
 			return nil, stop, notes, fmt.Errorf("starting %s: %w", v.name, err)
 		}

@@ -124,13 +124,15 @@ func stsCall(c *sts.Client) callFunc {
 
 // startVirga runs virga in-process on a free loopback port, as e2e.Start
 // does: with an in-memory store when dataDir is "", else on disk in
-// dataDir, where every acknowledged write is synced.
-func startVirga(auth, dataDir string) (endpoint string, stop func(), err error) {
+// dataDir, where every acknowledged write has been written to the
+// operating system (and fsynced, with fsync).
+func startVirga(auth, dataDir string, fsync ...bool) (endpoint string, stop func(), err error) {
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.InMemory = dataDir == ""
 	cfg.DataDir = dataDir
 	cfg.Auth = auth
+	cfg.Fsync = len(fsync) > 0 && fsync[0]
 	a, err := app.New(cfg, app.Options{})
 	if err != nil {
 		return "", nil, err

@@ -88,6 +88,7 @@ environment. Point the aws CLI or an SDK at virga with
 	f.StringVar(&cfg.Listen, "listen", cfg.Listen, "address to serve on (loopback by default; anything else exposes virga to the network)")
 	f.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory for virga's data")
 	f.BoolVar(&cfg.InMemory, "in-memory", cfg.InMemory, "keep all data in memory; nothing is written to disk")
+	f.BoolVar(&cfg.Fsync, "fsync", cfg.Fsync, "acknowledge a write only once it is fsynced, so that it survives a power loss too (by default it survives any crash or kill of virga and reaches the disk within 100 ms)")
 	f.StringVar(&cfg.Region, "region", cfg.Region, "AWS region virga presents itself as")
 	f.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "AWS account id resources belong to")
 	f.StringVar(&cfg.Auth, "auth", cfg.Auth, "authentication: accept (any or no signature) or sigv4 (verify signatures)")

@@ -93,7 +93,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
 	}
-	db, err := pebblestore.Open(pebblestore.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Logger: o.Logger})
+	db, err := pebblestore.Open(pebblestore.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Fsync: cfg.Fsync, Logger: o.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,11 @@ type Config struct {
 	// InMemory keeps all data in memory: nothing is written to disk and
 	// everything is gone when virga stops.
 	InMemory bool `json:"inMemory"`
+	// Fsync acknowledges a write only once it is fsynced, so it survives a
+	// crash of the machine or a power loss. Without it a write is
+	// acknowledged once it is written to the operating system: it survives
+	// any crash or kill of virga, and reaches the disk within 100 ms.
+	Fsync bool `json:"fsync"`
 	// Region is the AWS region virga presents itself as.
 	Region string `json:"region"`
 	// AccountID is the 12-digit AWS account id resources belong to.

@@ -15,7 +15,9 @@
 // which sees the state at the moment it was taken). Writes go through a
 // Batch: nothing a batch holds is visible to any reader until Commit returns,
 // and then all of it is. Commit is durable: when it returns without error the
-// batch survives a crash of the process or the machine. CommitNoWait is for
+// batch survives a crash of the process; an implementation may also promise
+// that it survives a crash of the machine (internal/store/pebble does when
+// asked to fsync every commit). CommitNoWait is for
 // writes a caller can afford to lose in a crash: it returns once the batch is
 // visible and its sync is requested, not done.
 //

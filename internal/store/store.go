@@ -71,7 +71,9 @@ type Batch interface {
 	Len() int
 
 	// Commit applies the batch atomically and returns only once it is
-	// durable (synced to stable storage). If it returns an error, nothing
+	// durable: it survives a crash of the process, and of the machine if
+	// the implementation promises that (see the package documentation).
+	// If it returns an error, nothing
 	// was applied. A batch can be committed once; afterwards only Close may
 	// be called.
 	Commit() error

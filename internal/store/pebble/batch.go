@@ -64,7 +64,9 @@ func (b *batch) Len() int {
 	return int(b.b.Count())
 }
 
-// Commit applies the batch with pebble.Sync. A batch is committed at most
+// Commit applies the batch with pebble.Sync: it returns once the WAL
+// record is written and synced, as Options.Fsync says a sync is done (see
+// the package documentation). A batch is committed at most
 // once, even if Commit fails: Pebble does not allow retrying a batch.
 func (b *batch) Commit() error {
 	if !b.live() || b.db.closed.Load() {

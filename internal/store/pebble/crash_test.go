@@ -21,12 +21,27 @@ func crashValue(key string) string {
 
 // TestCrashRecovery kills a writer process with SIGKILL in the middle of a
 // stream of commits and checks that every batch whose Commit had returned
-// survives, and that the one batch possibly in flight is all or nothing.
+// survives, and that the one batch possibly in flight is all or nothing:
+// with commits that wait for an fsync, and with the default, commits that
+// return once the WAL record is written to the operating system.
 func TestCrashRecovery(t *testing.T) {
 	t.Parallel()
+	for _, fsync := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fsync=%v", fsync), func(t *testing.T) {
+			t.Parallel()
+			testCrashRecovery(t, fsync)
+		})
+	}
+}
+
+func testCrashRecovery(t *testing.T, fsync bool) {
 	const acksBeforeKill = 300
 	dir := t.TempDir()
-	h := startHelper(t, "writer", dir, 20*time.Second)
+	var env []string
+	if fsync {
+		env = append(env, helperSyncEnv+"=1")
+	}
+	h := startHelper(t, "writer", dir, 20*time.Second, env...)
 
 	last := -1
 	killed := false

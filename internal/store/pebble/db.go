@@ -25,6 +25,7 @@ const pebbleFormat = pebbledb.FormatTableFormatV6
 type DB struct {
 	db     *pebbledb.DB
 	lock   *dirLock // nil for in-memory stores
+	wal    *walFS   // nil unless WAL syncs happen in the background
 	closed atomic.Bool
 
 	closeMu sync.Mutex // serializes Close
@@ -76,12 +77,24 @@ func Open(opts Options) (*DB, error) {
 		lock.unlock()
 		return nil, err
 	}
+	var wal *walFS
+	if !opts.Fsync {
+		interval := opts.WALSyncInterval
+		if interval <= 0 {
+			interval = DefaultWALSyncInterval
+		}
+		wal = newWALFS(vfs.Default, interval, popts.Logger.Fatalf)
+		popts.FS = wal
+	}
 	pdb, err := pebbledb.Open(filepath.Join(opts.Dir, pebbleDirName), popts)
 	if err != nil {
+		if wal != nil {
+			wal.Close()
+		}
 		lock.unlock()
 		return nil, fmt.Errorf("data directory %s: opening store: %w", opts.Dir, err)
 	}
-	return &DB{db: pdb, lock: lock}, nil
+	return &DB{db: pdb, lock: lock, wal: wal}, nil
 }
 
 // Get returns a copy of the value stored under key, or store.ErrNotFound.
@@ -101,7 +114,8 @@ func (d *DB) NewIter(lower, upper []byte) (store.Iterator, error) {
 	return newIter(d.db, lower, upper)
 }
 
-// NewBatch returns an empty batch whose Commit syncs to disk.
+// NewBatch returns an empty batch whose Commit is durable as the package
+// documentation describes.
 func (d *DB) NewBatch() store.Batch {
 	return &batch{b: d.db.NewBatch(), db: d}
 }
@@ -125,6 +139,9 @@ func (d *DB) Close() error {
 	}
 	d.closed.Store(true)
 	err := d.db.Close()
+	if d.wal != nil {
+		d.wal.Close()
+	}
 	if d.lock != nil {
 		if lerr := d.lock.unlock(); err == nil {
 			err = lerr

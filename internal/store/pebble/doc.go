@@ -23,10 +23,20 @@
 //
 // # Invariants
 //
-//   - Every Batch.Commit uses pebble.Sync: it returns only after the WAL is
-//     fsynced, so an acknowledged write survives a crash. CommitNoWait
-//     requests the same sync through pebble's ApplyNoSyncWait and returns
-//     once the batch is visible; the batch is closed only after its sync.
+//   - Every Batch.Commit uses pebble.Sync: it returns only after the WAL
+//     record has been written and synced. With Options.Fsync that sync is
+//     an fsync, so an acknowledged write survives a crash of the machine.
+//     By default the WAL's files are opened through walFS, whose sync
+//     returns at once: the record has been written with write(2), so an
+//     acknowledged write survives any crash or kill of the process, and
+//     walFS fsyncs the WAL every Options.WALSyncInterval and when Pebble
+//     closes a WAL file. Every other file (sstables, the MANIFEST) syncs
+//     for real, so Pebble never relies on a flush or compaction that is
+//     not on disk; a crash of the machine can lose only the WAL's last
+//     interval, and Pebble's recovery takes what survived as a prefix.
+//   - CommitNoWait requests the same sync through pebble's ApplyNoSyncWait
+//     and returns once the batch is visible; the batch is closed only after
+//     its sync.
 //   - Pebble never sees an empty key: its columnar sstables cannot hold one
 //     (it asserts so only when built with -race or the invariants tag;
 //     otherwise the flush panics). Batches reject empty keys with store.ErrEmptyKey, and empty

@@ -13,8 +13,9 @@ import (
 
 // Environment variables that turn the test binary into a helper process.
 const (
-	helperModeEnv = "VIRGA_STORE_HELPER"     // "writer" or "open"
-	helperDirEnv  = "VIRGA_STORE_HELPER_DIR" // the data directory
+	helperModeEnv = "VIRGA_STORE_HELPER"       // "writer" or "open"
+	helperDirEnv  = "VIRGA_STORE_HELPER_DIR"   // the data directory
+	helperSyncEnv = "VIRGA_STORE_HELPER_FSYNC" // "1" opens with Options.Fsync
 )
 
 // TestHelperProcess is not a test: tests re-execute the test binary to run
@@ -23,7 +24,8 @@ const (
 // In mode "open" it opens the store, prints "result: ok" or
 // "result: <error>", and exits. In mode "writer" it commits batch after
 // batch, each setting the keys of crashKeys(i), and prints "ack i" only once
-// Commit has returned; it runs until killed. Mode "mixed" is "writer" with
+// Commit has returned; it runs until killed. With VIRGA_STORE_HELPER_FSYNC=1
+// it opens the store with Options.Fsync. Mode "mixed" is "writer" with
 // every odd batch committed by CommitNoWait.
 func TestHelperProcess(t *testing.T) {
 	mode := os.Getenv(helperModeEnv)
@@ -31,7 +33,7 @@ func TestHelperProcess(t *testing.T) {
 		t.Skip("helper process for TestCrashRecovery and TestLockAcrossProcesses; runs only when re-executed")
 	}
 	dir := os.Getenv(helperDirEnv)
-	db, err := Open(Options{Dir: dir})
+	db, err := Open(Options{Dir: dir, Fsync: os.Getenv(helperSyncEnv) == "1"})
 	switch mode {
 	case "open":
 		if err != nil {
@@ -75,12 +77,13 @@ type helper struct {
 
 // startHelper starts the test binary as a helper process in mode on dir.
 // The process is killed if it outlives timeout or the test.
-func startHelper(t *testing.T, mode, dir string, timeout time.Duration) *helper {
+func startHelper(t *testing.T, mode, dir string, timeout time.Duration, env ...string) *helper {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), helperModeEnv+"="+mode, helperDirEnv+"="+dir)
+	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

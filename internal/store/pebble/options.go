@@ -1,6 +1,9 @@
 package pebble
 
-import "log/slog"
+import (
+	"log/slog"
+	"time"
+)
 
 // Options configures Open.
 type Options struct {
@@ -12,6 +15,19 @@ type Options struct {
 	// Nothing is written to disk and everything is lost on Close. Tests and
 	// throwaway environments use it.
 	InMemory bool
+
+	// Fsync makes Commit return only once the batch's WAL record is
+	// fsynced, so an acknowledged batch survives a crash of the machine as
+	// well as of the process. Without it Commit returns once the record is
+	// written to the operating system, which keeps it through any crash or
+	// kill of the process, and the WAL is fsynced in the background every
+	// WALSyncInterval: that bounds what a crash of the machine can take.
+	// An fsync per commit costs about as much as the rest of a small write.
+	Fsync bool
+
+	// WALSyncInterval is how often the WAL is fsynced in the background
+	// when Fsync is off. Zero means DefaultWALSyncInterval.
+	WALSyncInterval time.Duration
 
 	// Logger receives Pebble's log lines: informational ones at Debug
 	// level, errors at Error. Nil discards them.
