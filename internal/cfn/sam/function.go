@@ -1,6 +1,8 @@
 package sam
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
@@ -456,33 +458,115 @@ func (t *transformer) destination(f *function, when string, v any) (any, error) 
 		// Wording unconfirmed.
 		return nil, resourceError(f.id, "'Type: %s' must be one of %s", typ, quotedList(sortedKeys(destinationActions)))
 	}
-	dest, ok := d["Destination"]
-	switch {
-	case ok:
+	dest, given := d["Destination"]
+	cond, other := t.destinationCondition(f, dest)
+	if given && cond == "" {
 		dest = clone(dest)
-	case typ == "SQS":
-		id := f.id + when + "Queue"
-		if err := t.add(f.id, id, f.resource("AWS::SQS::Queue", map[string]any{})); err != nil {
+	} else {
+		auto, ok := autoDestinations[typ]
+		if !ok {
+			// Wording unconfirmed.
+			return nil, resourceError(f.id, "Destination is required if Type is not SQS or SNS")
+		}
+		id := f.id + when + auto.suffix
+		made := auto.arn(id)
+		r := f.resource(auto.resourceType, map[string]any{})
+		if c := t.andCondition(f, cond); c != "" {
+			r["Condition"] = c
+		}
+		if err := t.add(f.id, id, r); err != nil {
 			return nil, err
 		}
-		t.refs[f.id+".DestinationQueue"] = id
-		dest = getAtt(id, "Arn")
-	case typ == "SNS":
-		id := f.id + when + "Topic"
-		if err := t.add(f.id, id, f.resource("AWS::SNS::Topic", map[string]any{})); err != nil {
-			return nil, err
+		t.refs[f.id+".Destination"+auto.suffix] = id
+		dest = made
+		if cond != "" {
+			dest = map[string]any{"Fn::If": []any{cond, made, other}}
 		}
-		t.refs[f.id+".DestinationTopic"] = id
-		dest = ref(id)
-	default:
-		// Wording unconfirmed.
-		return nil, resourceError(f.id, "Destination is required if Type is not SQS or SNS")
 	}
 	if f.role != nil {
 		// Policy name unconfirmed.
 		f.role.addInline(fmt.Sprintf("%sEventInvokeConfig%s%sPolicy", f.id, when, typ), []any{allow([]string{action}, clone(dest))})
 	}
 	return dest, nil
+}
+
+// autoDestinations are the destination types for which SAM creates the
+// destination when none is given: the resource's type, the suffix of its
+// logical ID (FUNCTIONOnFailureQueue) and of the reference to it
+// (FUNCTION.DestinationQueue), and how its ARN is obtained.
+var autoDestinations = map[string]struct {
+	resourceType, suffix string
+	arn                  func(id string) any
+}{
+	"SQS": {"AWS::SQS::Queue", "Queue", func(id string) any { return getAtt(id, "Arn") }},
+	"SNS": {"AWS::SNS::Topic", "Topic", func(id string) any { return ref(id) }},
+}
+
+// maxConditionNameLength is the longest condition name SAM generates,
+// CloudFormation's limit on a logical ID.
+const maxConditionNameLength = 255
+
+// destinationCondition reads a Destination given as Fn::If with
+// AWS::NoValue in one branch, as SAM does: the queue or topic SAM creates
+// takes the place of the missing branch, under the condition that picks
+// it. It returns that condition, named as SAM names the negation it adds
+// for a missing second branch, and the other branch; or "" when the
+// destination is not such a choice.
+func (t *transformer) destinationCondition(f *function, dest any) (string, any) {
+	m, _ := dest.(map[string]any)
+	args, ok := m["Fn::If"].([]any)
+	if !ok || len(args) != 3 {
+		return "", nil
+	}
+	name, ok := args[0].(string)
+	if !ok {
+		return "", nil
+	}
+	switch first, second := isNoValue(args[1]), isNoValue(args[2]); {
+	case first && second:
+		return "", nil
+	case first:
+		return name, clone(args[2])
+	case second:
+		not := generatedConditionName("NOT"+name, f.id)
+		t.conditions[not] = map[string]any{"Fn::Not": []any{map[string]any{"Condition": name}}}
+		return not, clone(args[1])
+	}
+	return "", nil
+}
+
+// andCondition is the condition a resource generated for a destination
+// takes: the function's own and cond together, in a condition SAM adds,
+// or whichever of the two there is.
+func (t *transformer) andCondition(f *function, cond string) string {
+	own := f.attrs.conditionName()
+	switch {
+	case own == "":
+		return cond
+	case cond == "":
+		return own
+	}
+	name := generatedConditionName(own+"AND"+cond, f.id)
+	t.conditions[name] = map[string]any{"Fn::And": []any{map[string]any{"Condition": own}, map[string]any{"Condition": cond}}}
+	return name
+}
+
+// generatedConditionName names a condition the transform adds as SAM
+// does: the name, then the first digits of the SHA-1 of the resource's
+// logical ID, within CloudFormation's limit on a condition's name.
+func generatedConditionName(name, logicalID string) string {
+	sum := sha1.Sum([]byte(logicalID))
+	name += hex.EncodeToString(sum[:])[:logicalIDHashLength]
+	if len(name) > maxConditionNameLength {
+		name = name[:maxConditionNameLength]
+	}
+	return name
+}
+
+// isNoValue reports whether v is a Ref to AWS::NoValue.
+func isNoValue(v any) bool {
+	m, _ := v.(map[string]any)
+	return len(m) == 1 && m["Ref"] == "AWS::NoValue"
 }
 
 // functionURL builds FUNCTIONUrl from FunctionUrlConfig and, for a public

@@ -64,16 +64,17 @@ type Options struct {
 // warning says. A template SAM would reject gives an *Error.
 func Transform(tree map[string]any, opts Options) (map[string]any, []string, error) {
 	t := &transformer{
-		opts:      opts,
-		partition: partitionOf(opts.Region),
-		tree:      tree,
-		out:       map[string]any{},
-		samTypes:  map[string]string{},
-		refs:      map[string]string{},
-		renames:   map[string]string{},
-		literals:  map[string]string{},
-		restAPIs:  map[string]*restAPI{},
-		httpAPIs:  map[string]*httpAPI{},
+		opts:       opts,
+		partition:  partitionOf(opts.Region),
+		tree:       tree,
+		out:        map[string]any{},
+		samTypes:   map[string]string{},
+		refs:       map[string]string{},
+		renames:    map[string]string{},
+		literals:   map[string]string{},
+		conditions: map[string]any{},
+		restAPIs:   map[string]*restAPI{},
+		httpAPIs:   map[string]*httpAPI{},
 	}
 	return t.run()
 }
@@ -99,9 +100,15 @@ type transformer struct {
 	// does not (ServerlessDeploymentApplication) to the value a Ref to
 	// them gives; references to them become that text.
 	literals map[string]string
+	// conditions are the conditions the transform adds to the
+	// template's, by name.
+	conditions map[string]any
 	// restAPIs and httpAPIs are the APIs being built, explicit and
 	// implicit, by logical ID.
 	restAPIs map[string]*restAPI
+	// shared is the usage plan of the REST APIs with CreateUsagePlan
+	// SHARED, or nil.
+	shared *sharedPlan
 	httpAPIs map[string]*httpAPI
 
 	problems []*invalid
@@ -172,6 +179,7 @@ func (t *transformer) run() (map[string]any, []string, error) {
 	for _, id := range sortedKeys(t.restAPIs) {
 		t.fail(t.emitRestAPI(t.restAPIs[id]))
 	}
+	t.fail(t.emitSharedUsagePlan())
 	for _, id := range sortedKeys(t.httpAPIs) {
 		t.fail(t.emitHTTPAPI(t.httpAPIs[id]))
 	}
@@ -192,6 +200,16 @@ func (t *transformer) run() (map[string]any, []string, error) {
 		}
 	}
 	out["Resources"] = t.out
+	if len(t.conditions) > 0 {
+		conds, _ := out["Conditions"].(map[string]any)
+		if conds == nil {
+			conds = map[string]any{}
+		}
+		for name, c := range t.conditions {
+			conds[name] = c
+		}
+		out["Conditions"] = conds
+	}
 	for _, id := range sortedKeys(t.out) {
 		if r, ok := t.out[id].(map[string]any); ok {
 			t.rewriteDependsOn(r)

@@ -1,6 +1,8 @@
 package sam
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -259,4 +261,87 @@ Resources:
 	if get(out, "Resources", "ApigammaStage") == nil {
 		t.Error("the parameter value given does not name the stage")
 	}
+}
+
+// TestConditionalDestination follows SAM's handling of a destination
+// given as Fn::If with AWS::NoValue in one branch: the queue or topic SAM
+// creates fills the empty branch, exists only under the condition that
+// picks it (a negation SAM adds when the second branch is empty, combined
+// with the function's own condition), and FUNCTION.DestinationQueue
+// names it.
+func TestConditionalDestination(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`Transform: AWS::Serverless-2016-10-31
+Parameters:
+  UseOwnQueue: {Type: String, Default: "false"}
+  Enabled: {Type: String, Default: "true"}
+Conditions:
+  OwnQueue: !Equals [!Ref UseOwnQueue, "true"]
+  Deployed: !Equals [!Ref Enabled, "true"]
+Resources:
+  Mine:
+    Type: AWS::SQS::Queue
+    Condition: OwnQueue
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(e, c): pass"
+      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess:
+            Type: SQS
+            Destination: !If [OwnQueue, !GetAtt Mine.Arn, !Ref AWS::NoValue]
+          OnFailure:
+            Type: SNS
+            Destination: !If [OwnQueue, !Ref AWS::NoValue, arn:aws:sns:us-east-1:123456789012:theirs]
+  Guarded:
+    Type: AWS::Serverless::Function
+    Condition: Deployed
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(e, c): pass"
+      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure:
+            Type: SQS
+            Destination: !If [OwnQueue, !GetAtt Mine.Arn, !Ref AWS::NoValue]
+Outputs:
+  Successes:
+    Value: !Ref Worker.DestinationQueue
+`))
+	// SAM names a generated condition after what it says and the SHA-1 of
+	// the function's logical ID.
+	notOwn := "NOTOwnQueue" + sha1Prefix("Worker")
+	guardedNot := "NOTOwnQueue" + sha1Prefix("Guarded")
+	guardedAnd := "DeployedAND" + guardedNot + sha1Prefix("Guarded")
+	conds := r.tree["Conditions"].(map[string]any)
+	want(t, "negation", conds[notOwn], map[string]any{"Fn::Not": []any{map[string]any{"Condition": "OwnQueue"}}})
+	want(t, "conjunction", conds[guardedAnd], map[string]any{"Fn::And": []any{
+		map[string]any{"Condition": "Deployed"}, map[string]any{"Condition": guardedNot}}})
+
+	want(t, "queue's condition", r.resource(t, "WorkerOnSuccessQueue", tQueue)["Condition"], notOwn)
+	want(t, "topic's condition", r.resource(t, "WorkerOnFailureTopic", tTopic)["Condition"], "OwnQueue")
+	want(t, "guarded queue's condition", r.resource(t, "GuardedOnFailureQueue", tQueue)["Condition"], guardedAnd)
+	want(t, "destinations", get(r.props(t, "WorkerEventInvokeConfig", tInvokeConfig), "DestinationConfig"), map[string]any{
+		"OnSuccess": map[string]any{"Destination": map[string]any{"Fn::If": []any{notOwn,
+			map[string]any{"Fn::GetAtt": []any{"WorkerOnSuccessQueue", "Arn"}},
+			map[string]any{"Fn::GetAtt": []any{"Mine", "Arn"}}}}},
+		"OnFailure": map[string]any{"Destination": map[string]any{"Fn::If": []any{"OwnQueue",
+			map[string]any{"Ref": "WorkerOnFailureTopic"},
+			"arn:aws:sns:us-east-1:123456789012:theirs"}}},
+	})
+	want(t, "Worker.DestinationQueue", get(r.tree, "Outputs", "Successes", "Value"), map[string]any{"Ref": "WorkerOnSuccessQueue"})
+	if !r.conds[notOwn] || r.conds["OwnQueue"] {
+		t.Errorf("with the defaults SAM's queue is created: %v", r.conds)
+	}
+}
+
+// sha1Prefix is the part of a SHA-1 digest SAM appends to the names it
+// generates.
+func sha1Prefix(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])[:logicalIDHashLength]
 }
