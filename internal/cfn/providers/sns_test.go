@@ -157,3 +157,29 @@ func TestTopicPolicy(t *testing.T) {
 	a.delete()
 	b.delete()
 }
+
+// TestJSONPropertiesAsWritten checks that an object a template gives for
+// a JSON text property reads back with its comparison operators as
+// written: a numeric filter's ">" is not the \u003e Go's encoder would
+// make of it.
+func TestJSONPropertiesAsWritten(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	q := s.create("AWS::SQS::Queue", "Q", map[string]any{})
+	topic := s.create("AWS::SNS::Topic", "T", map[string]any{})
+	sub := s.create("AWS::SNS::Subscription", "Sub", map[string]any{
+		"TopicArn": topic.ref(), "Protocol": "sqs", "Endpoint": q.attr("Arn"),
+		"FilterPolicy": map[string]any{"price": []any{map[string]any{"numeric": []any{">", 100, "<=", 200}}}},
+	})
+	attrs := s.call("sns", "GetSubscriptionAttributes", map[string]any{"SubscriptionArn": sub.ref()})["Attributes"].(map[string]any)
+	if got := attrs["FilterPolicy"]; got != `{"price":[{"numeric":[">",100,"<=",200]}]}` {
+		t.Errorf("FilterPolicy %v", got)
+	}
+	rule := s.create("AWS::Events::Rule", "R", map[string]any{
+		"EventPattern": map[string]any{"detail": map[string]any{"total": []any{map[string]any{"numeric": []any{">=", 5}}}}},
+		"Targets":      []any{map[string]any{"Id": "q", "Arn": q.attr("Arn")}},
+	})
+	if got := str(s.call("events", "DescribeRule", map[string]any{"Name": rule.ref()}), "EventPattern"); got != `{"detail":{"total":[{"numeric":[">=",5]}]}}` {
+		t.Errorf("EventPattern %v", got)
+	}
+}

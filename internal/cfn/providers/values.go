@@ -100,11 +100,15 @@ func jsonText(v any) (string, error) {
 	if s, ok := v.(string); ok {
 		return s, nil
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	// CloudFormation writes <, > and & as they are: a numeric filter
+	// (">", 100) reads back as written, not as \u003e.
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return "", fmt.Errorf("encoding a JSON property: %w", err)
 	}
-	return string(b), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // kind is the type a member takes, for coerce.

@@ -208,11 +208,14 @@ func (e *evaluator) call(fn string, arg any, path string, depth int) (any, error
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
+		// <, > and & stay as they are, as CloudFormation writes them.
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
 			return nil, templateErr("Fn::ToJsonString cannot encode its argument")
 		}
-		return string(b), nil
+		return strings.TrimSuffix(b.String(), "\n"), nil
 	case "Fn::Transform":
 		return nil, unsupportedErr("Fn::Transform runs macros, which virga's evaluator does not: transform the template first")
 	}

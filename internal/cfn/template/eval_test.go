@@ -218,6 +218,7 @@ func TestEvalOtherFunctions(t *testing.T) {
 		{yaml: `!Cidr [10.0.0.0/16, 2, 8]`, want: []any{"10.0.0.0/24", "10.0.1.0/24"}},
 		{yaml: `!Length [a, b, !Ref AWS::NoValue]`, want: json.Number("2")},
 		{yaml: `!ToJsonString {a: [b, 1]}`, want: `{"a":["b",1]}`},
+		{yaml: `!ToJsonString {n: [{numeric: [">", 1, "<", 2]}], s: "a&b"}`, want: `{"n":[{"numeric":[">",1,"<",2]}],"s":"a&b"}`},
 		{yaml: `{"Fn::Bogus": x}`, err: "Template format error: Encountered unsupported function: Fn::Bogus"},
 	})
 }
