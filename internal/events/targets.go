@@ -211,39 +211,38 @@ func (pathError) Error() string { return "invalid JSON path" }
 
 var errBadPath = pathError{}
 
-// selectPath returns the JSON a path selects in doc.
+// selectPath returns the JSON a path selects in doc, as its text there:
+// the members of an object keep their order and their characters, as
+// they do in what EventBridge delivers.
 func selectPath(doc []byte, path string) ([]byte, bool) {
 	steps, err := parsePath(path)
 	if err != nil {
 		return nil, false
 	}
-	var v any
-	d := json.NewDecoder(bytes.NewReader(doc))
-	d.UseNumber()
-	if d.Decode(&v) != nil {
+	cur := json.RawMessage(bytes.TrimSpace(doc))
+	if !json.Valid(cur) {
 		return nil, false
 	}
 	for _, st := range steps {
-		switch x := v.(type) {
-		case map[string]any:
-			if st.index >= 0 {
+		if st.index < 0 {
+			var m map[string]json.RawMessage
+			if json.Unmarshal(cur, &m) != nil || m == nil {
 				return nil, false
 			}
-			var ok bool
-			if v, ok = x[st.name]; !ok {
+			v, ok := m[st.name]
+			if !ok {
 				return nil, false
 			}
-		case []any:
-			if st.index < 0 || st.index >= len(x) {
-				return nil, false
-			}
-			v = x[st.index]
-		default:
+			cur = v
+			continue
+		}
+		var l []json.RawMessage
+		if json.Unmarshal(cur, &l) != nil || st.index >= len(l) {
 			return nil, false
 		}
+		cur = l[st.index]
 	}
-	out, err := json.Marshal(v)
-	return out, err == nil
+	return cur, true
 }
 
 // transform fills an InputTemplate: each <name> becomes the value its
@@ -315,11 +314,20 @@ func appendValue(out, v []byte, inString bool) []byte {
 	if !inString {
 		return append(out, v...)
 	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		b, _ := json.Marshal(s)
-		return append(out, b[1:len(b)-1]...) // escaped, without its quotes
+	s := string(v)
+	if json.Unmarshal(v, &s) != nil {
+		s = string(v)
 	}
-	b, _ := json.Marshal(string(v))
-	return append(out, b[1:len(b)-1]...)
+	return append(out, quoted(s)...) // escaped, without its quotes
+}
+
+// quoted is s escaped as inside a JSON string, without its quotes; <, >
+// and & stay as they are.
+func quoted(s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	out := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	return out[1 : len(out)-1]
 }
