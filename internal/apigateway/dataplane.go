@@ -55,6 +55,9 @@ type request struct {
 	// let the request through, and usageKey its usageIdentifierKey.
 	authorizer map[string]any
 	usageKey   string
+	// apiKeyID is the id of the API key a method that requires one was
+	// called with.
+	apiKeyID string
 }
 
 // gatewayError is one of API Gateway's own answers (a "gateway
@@ -163,16 +166,21 @@ func (s *Service) authorize(req *request) *gatewayError {
 	if e := s.authorizeCaller(req); e != nil {
 		return e
 	}
-	if req.match.method.APIKeyRequired && req.apiKey() == "" {
-		return errForbidden
+	if req.match.method.APIKeyRequired {
+		id, ok := s.keyForRequest(req.apiKey(), req.apiID, req.stage)
+		if !ok {
+			return errForbidden
+		}
+		req.apiKeyID = id
 	}
 	return nil
 }
 
 // apiKey is the request's API key: the x-api-key header, or what the
 // Lambda authorizer answered as usageIdentifierKey when the API takes
-// keys from its authorizer. Keys are not checked against usage plans,
-// which virga does not have yet.
+// keys from its authorizer. A method that requires a key takes an
+// enabled one that a usage plan lets call the stage (keyForRequest);
+// the plan's throttle and quota are not enforced.
 func (req *request) apiKey() string {
 	if req.deployment.API.APIKeySource == "AUTHORIZER" {
 		return req.usageKey

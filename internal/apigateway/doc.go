@@ -21,7 +21,9 @@
 // and Put (OpenAPI 3 or Swagger 2, JSON or YAML; see openapi.go).
 // Resource, Method, MethodResponse, Integration, IntegrationResponse,
 // Deployment, Stage, Authorizer: create or put, get, list, update (JSON
-// Patch, patch.go) and delete. TagResource, UntagResource, GetTags for
+// Patch, patch.go) and delete. The account's API keys and usage plans,
+// with the keys of each plan (op_apikeys.go, op_usageplans.go): create,
+// get, list, update and delete. TagResource, UntagResource, GetTags for
 // APIs and stages. Identifiers look like AWS's: ten lowercase letters and
 // digits for APIs and root resources, six for the rest. IAM authorizes the
 // control plane by HTTP verb (apigateway:GET, apigateway:POST, ...), as
@@ -80,11 +82,14 @@
 // AWS integrations with services virga does not have (Step Functions,
 // Kinesis, S3) answer 500 Internal server error. AWS_IAM
 // methods require a SigV4 Authorization header but do not verify it;
-// COGNITO_USER_POOLS methods answer 500 (there is no Cognito). API keys,
-// usage plans, request validators, models, gateway responses, custom
-// domain names, base path mappings, canary settings, caching, throttling,
-// access logs, client certificates, documentation and GetExport are not
-// implemented; API keys are only required to be present. Authorizer
+// COGNITO_USER_POOLS methods answer 500 (there is no Cognito). A method
+// that requires an API key takes an enabled key of a usage plan that
+// names its stage, and answers 403 Forbidden otherwise; usage plans'
+// throttle and quota settings are kept, not enforced, and GetUsage and
+// UpdateUsage are missing. Request validators, models, gateway
+// responses, custom domain names, base path mappings, canary settings,
+// caching, throttling, access logs, client certificates, documentation
+// and GetExport are not implemented. Authorizer
 // policies' Conditions are not evaluated. Header names reach functions in
 // Go's canonical form (x-custom arrives as X-Custom), since net/http does
 // not keep the case a client sent.

@@ -43,6 +43,8 @@ const (
 	msgDescriptionEmpty           = "Description cannot be an empty string"
 	msgInvalidMinimumCompression  = "Invalid minimum compression size, must be between 0 and 10485760"
 	msgInvalidIntegrationURI      = "Invalid integration URI specified"
+	msgAPIKeyNotFound             = "Invalid API Key identifier specified"
+	msgUsagePlanNotFound          = "Invalid Usage Plan ID specified"
 )
 
 // Messages whose AWS wording is not known; the codes are AWS's.
@@ -57,6 +59,11 @@ const (
 	msgAuthorizerInUse          = "Cannot delete authorizer '%s', is referenced in method: %s:%s"
 	msgInvalidHTTPMethod        = "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY"
 	msgInvalidTimeout           = "Timeout should be between 50 ms and 29000 ms"
+	msgAPIKeyValueLength        = "API Key value should be at least 20 characters"
+	msgAPIKeyValueExists        = "API Key already exists"
+	msgUsagePlanStage           = "Invalid stage identifier specified for usage plan: %s:%s"
+	msgUsagePlanKeyExists       = "Usage Plan Key already exists"
+	msgUsagePlanKeyNotFound     = "Invalid Usage Plan Key identifier specified"
 )
 
 func notFound(msg string) error { return ErrNotFound.WithMessage(msg) }

@@ -59,6 +59,22 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UpdateAuthorizer", HTTP: "PATCH /restapis/{restapi_id}/authorizers/{authorizer_id}", Handler: awsproto.Handle(s.updateAuthorizer)},
 		{Name: "DeleteAuthorizer", HTTP: "DELETE /restapis/{restapi_id}/authorizers/{authorizer_id}", Status: 202, Handler: awsproto.Handle(s.deleteAuthorizer)},
 
+		{Name: "CreateApiKey", HTTP: "POST /apikeys", Status: 201, Handler: awsproto.Handle(s.createAPIKey)},
+		{Name: "GetApiKeys", HTTP: "GET /apikeys", Handler: awsproto.Handle(s.getAPIKeys)},
+		{Name: "GetApiKey", HTTP: "GET /apikeys/{api_Key}", Handler: awsproto.Handle(s.getAPIKey)},
+		{Name: "UpdateApiKey", HTTP: "PATCH /apikeys/{api_Key}", Handler: awsproto.Handle(s.updateAPIKey)},
+		{Name: "DeleteApiKey", HTTP: "DELETE /apikeys/{api_Key}", Status: 202, Handler: awsproto.Handle(s.deleteAPIKey)},
+
+		{Name: "CreateUsagePlan", HTTP: "POST /usageplans", Status: 201, Handler: awsproto.Handle(s.createUsagePlan)},
+		{Name: "GetUsagePlans", HTTP: "GET /usageplans", Handler: awsproto.Handle(s.getUsagePlans)},
+		{Name: "GetUsagePlan", HTTP: "GET /usageplans/{usageplanId}", Handler: awsproto.Handle(s.getUsagePlan)},
+		{Name: "UpdateUsagePlan", HTTP: "PATCH /usageplans/{usageplanId}", Handler: awsproto.Handle(s.updateUsagePlan)},
+		{Name: "DeleteUsagePlan", HTTP: "DELETE /usageplans/{usageplanId}", Status: 202, Handler: awsproto.Handle(s.deleteUsagePlan)},
+		{Name: "CreateUsagePlanKey", HTTP: "POST /usageplans/{usageplanId}/keys", Status: 201, Handler: awsproto.Handle(s.createUsagePlanKey)},
+		{Name: "GetUsagePlanKeys", HTTP: "GET /usageplans/{usageplanId}/keys", Handler: awsproto.Handle(s.getUsagePlanKeys)},
+		{Name: "GetUsagePlanKey", HTTP: "GET /usageplans/{usageplanId}/keys/{keyId}", Handler: awsproto.Handle(s.getUsagePlanKey)},
+		{Name: "DeleteUsagePlanKey", HTTP: "DELETE /usageplans/{usageplanId}/keys/{keyId}", Status: 202, Handler: awsproto.Handle(s.deleteUsagePlanKey)},
+
 		{Name: "TagResource", HTTP: "PUT /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
 		{Name: "GetTags", HTTP: "GET /tags/{resource_arn}", Handler: awsproto.Handle(s.getTags)},

@@ -78,6 +78,7 @@ type identity struct {
 	UserAgent                     string  `json:"userAgent"`
 	User                          *string `json:"user"`
 	APIKey                        *string `json:"apiKey,omitempty"`
+	APIKeyID                      *string `json:"apiKeyId,omitempty"`
 }
 
 // requestTimeLayout is requestContext.requestTime's format.
@@ -137,6 +138,7 @@ func (s *Service) event(req *request) *proxyEvent {
 	if m.method.APIKeyRequired {
 		key := req.apiKey()
 		ev.RequestContext.Identity.APIKey = &key
+		ev.RequestContext.Identity.APIKeyID = &req.apiKeyID
 	}
 	return ev
 }

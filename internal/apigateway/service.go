@@ -55,6 +55,9 @@ type Service struct {
 	// place, so the data plane may keep one after unlocking.
 	mu   sync.RWMutex
 	apis map[string]*apiState
+	// keys and plans are the account's API keys and usage plans, by id.
+	keys  map[string]*apiKeyRecord
+	plans map[string]*usagePlanRecord
 
 	auth authCache
 }
@@ -69,7 +72,8 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, aws: d.AWS, apis: map[string]*apiState{}}
+		fns: d.Functions, aws: d.AWS, apis: map[string]*apiState{},
+		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}}
 	s.auth.init()
 	if err := s.load(); err != nil {
 		return nil, err

@@ -13,6 +13,8 @@ import (
 //	a/API          restAPI (JSON): the definition the control plane edits
 //	d/API/DEPLOY   deployment (JSON): a snapshot of the definition
 //	s/API/STAGE    stage (JSON)
+//	k/KEY          apiKeyRecord (JSON): an API key
+//	u/PLAN         usagePlanRecord (JSON): a usage plan with its keys' ids
 //
 // An API's deployments and stages sort under its id, so deleting the API
 // is three range deletions in one batch.
@@ -82,6 +84,12 @@ func (s *Service) load() error {
 		s.apis[a.ID] = &apiState{def: a, deployments: map[string]*deployment{}, stages: map[string]*stage{}}
 	})
 	if err != nil {
+		return err
+	}
+	if err := scan(s.store, rootKey("k", s.account), func(k *apiKeyRecord) { s.keys[k.ID] = k }); err != nil {
+		return err
+	}
+	if err := scan(s.store, rootKey("u", s.account), func(p *usagePlanRecord) { s.plans[p.ID] = p }); err != nil {
 		return err
 	}
 	for id, st := range s.apis {

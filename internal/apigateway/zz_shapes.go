@@ -12,6 +12,34 @@ type AccessLogSettings struct {
 	DestinationArn *string `aws:"name=destinationArn"`
 }
 
+// ApiKey is the ApiKey shape of AWS's model.
+type ApiKey struct {
+	Id              *string           `aws:"name=id"`
+	Value           *string           `aws:"name=value"`
+	Name            *string           `aws:"name=name"`
+	CustomerId      *string           `aws:"name=customerId"`
+	Description     *string           `aws:"name=description"`
+	Enabled         *bool             `aws:"name=enabled"`
+	CreatedDate     *time.Time        `aws:"name=createdDate"`
+	LastUpdatedDate *time.Time        `aws:"name=lastUpdatedDate"`
+	StageKeys       []string          `aws:"name=stageKeys"`
+	Tags            map[string]string `aws:"name=tags"`
+}
+
+// ApiKeys is the ApiKeys shape of AWS's model.
+type ApiKeys struct {
+	Warnings []string `aws:"name=warnings"`
+	Position *string  `aws:"name=position"`
+	Items    []ApiKey `aws:"name=item"`
+}
+
+// ApiStage is the ApiStage shape of AWS's model.
+type ApiStage struct {
+	ApiId    *string                     `aws:"name=apiId"`
+	Stage    *string                     `aws:"name=stage"`
+	Throttle map[string]ThrottleSettings `aws:"name=throttle"`
+}
+
 // Authorizer is the Authorizer shape of AWS's model.
 type Authorizer struct {
 	Id                           *string         `aws:"name=id"`
@@ -38,6 +66,18 @@ type CanarySettings struct {
 	DeploymentId           *string           `aws:"name=deploymentId"`
 	StageVariableOverrides map[string]string `aws:"name=stageVariableOverrides"`
 	UseStageCache          *bool             `aws:"name=useStageCache"`
+}
+
+// CreateApiKeyRequest is the CreateApiKeyRequest shape of AWS's model.
+type CreateApiKeyRequest struct {
+	Name               *string           `aws:"name=name"`
+	Description        *string           `aws:"name=description"`
+	Enabled            *bool             `aws:"name=enabled"`
+	GenerateDistinctId *bool             `aws:"name=generateDistinctId"`
+	Value              *string           `aws:"name=value"`
+	StageKeys          []StageKey        `aws:"name=stageKeys"`
+	CustomerId         *string           `aws:"name=customerId"`
+	Tags               map[string]string `aws:"name=tags"`
 }
 
 // CreateAuthorizerRequest is the CreateAuthorizerRequest shape of AWS's model.
@@ -104,6 +144,28 @@ type CreateStageRequest struct {
 	Tags                 map[string]string `aws:"name=tags"`
 }
 
+// CreateUsagePlanKeyRequest is the CreateUsagePlanKeyRequest shape of AWS's model.
+type CreateUsagePlanKeyRequest struct {
+	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+	KeyId       *string `aws:"name=keyId,required"`
+	KeyType     *string `aws:"name=keyType,required"`
+}
+
+// CreateUsagePlanRequest is the CreateUsagePlanRequest shape of AWS's model.
+type CreateUsagePlanRequest struct {
+	Name        *string           `aws:"name=name,required"`
+	Description *string           `aws:"name=description"`
+	ApiStages   []ApiStage        `aws:"name=apiStages"`
+	Throttle    *ThrottleSettings `aws:"name=throttle"`
+	Quota       *QuotaSettings    `aws:"name=quota"`
+	Tags        map[string]string `aws:"name=tags"`
+}
+
+// DeleteApiKeyRequest is the DeleteApiKeyRequest shape of AWS's model.
+type DeleteApiKeyRequest struct {
+	ApiKey *string `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
+}
+
 // DeleteAuthorizerRequest is the DeleteAuthorizerRequest shape of AWS's model.
 type DeleteAuthorizerRequest struct {
 	RestApiId    *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -163,6 +225,17 @@ type DeleteStageRequest struct {
 	StageName *string `aws:"name=stageName,loc=uri,locname=stage_name,required"`
 }
 
+// DeleteUsagePlanKeyRequest is the DeleteUsagePlanKeyRequest shape of AWS's model.
+type DeleteUsagePlanKeyRequest struct {
+	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+	KeyId       *string `aws:"name=keyId,loc=uri,locname=keyId,required"`
+}
+
+// DeleteUsagePlanRequest is the DeleteUsagePlanRequest shape of AWS's model.
+type DeleteUsagePlanRequest struct {
+	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+}
+
 // Deployment is the Deployment shape of AWS's model.
 type Deployment struct {
 	Id          *string                              `aws:"name=id"`
@@ -188,6 +261,21 @@ type Deployments struct {
 type EndpointConfiguration struct {
 	Types          []EndpointType `aws:"name=types"`
 	VpcEndpointIds []string       `aws:"name=vpcEndpointIds"`
+}
+
+// GetApiKeyRequest is the GetApiKeyRequest shape of AWS's model.
+type GetApiKeyRequest struct {
+	ApiKey       *string `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
+	IncludeValue *bool   `aws:"name=includeValue,loc=query,locname=includeValue"`
+}
+
+// GetApiKeysRequest is the GetApiKeysRequest shape of AWS's model.
+type GetApiKeysRequest struct {
+	Position      *string `aws:"name=position,loc=query,locname=position"`
+	Limit         *int32  `aws:"name=limit,loc=query,locname=limit"`
+	NameQuery     *string `aws:"name=nameQuery,loc=query,locname=name"`
+	CustomerId    *string `aws:"name=customerId,loc=query,locname=customerId"`
+	IncludeValues *bool   `aws:"name=includeValues,loc=query,locname=includeValues"`
 }
 
 // GetAuthorizerRequest is the GetAuthorizerRequest shape of AWS's model.
@@ -290,6 +378,32 @@ type GetTagsRequest struct {
 	ResourceArn *string `aws:"name=resourceArn,loc=uri,locname=resource_arn,required"`
 	Position    *string `aws:"name=position,loc=query,locname=position"`
 	Limit       *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetUsagePlanKeyRequest is the GetUsagePlanKeyRequest shape of AWS's model.
+type GetUsagePlanKeyRequest struct {
+	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+	KeyId       *string `aws:"name=keyId,loc=uri,locname=keyId,required"`
+}
+
+// GetUsagePlanKeysRequest is the GetUsagePlanKeysRequest shape of AWS's model.
+type GetUsagePlanKeysRequest struct {
+	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+	Position    *string `aws:"name=position,loc=query,locname=position"`
+	Limit       *int32  `aws:"name=limit,loc=query,locname=limit"`
+	NameQuery   *string `aws:"name=nameQuery,loc=query,locname=name"`
+}
+
+// GetUsagePlanRequest is the GetUsagePlanRequest shape of AWS's model.
+type GetUsagePlanRequest struct {
+	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+}
+
+// GetUsagePlansRequest is the GetUsagePlansRequest shape of AWS's model.
+type GetUsagePlansRequest struct {
+	Position *string `aws:"name=position,loc=query,locname=position"`
+	KeyId    *string `aws:"name=keyId,loc=query,locname=keyId"`
+	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
 // ImportRestApiRequest is the ImportRestApiRequest shape of AWS's model.
@@ -444,6 +558,13 @@ type PutRestApiRequest struct {
 	Body           []byte            `aws:"name=body,loc=payload,required"`
 }
 
+// QuotaSettings is the QuotaSettings shape of AWS's model.
+type QuotaSettings struct {
+	Limit  *int32           `aws:"name=limit"`
+	Offset *int32           `aws:"name=offset"`
+	Period *QuotaPeriodType `aws:"name=period"`
+}
+
 // Resource is the Resource shape of AWS's model.
 type Resource struct {
 	Id              *string           `aws:"name=id"`
@@ -504,6 +625,12 @@ type Stage struct {
 	LastUpdatedDate      *time.Time               `aws:"name=lastUpdatedDate"`
 }
 
+// StageKey is the StageKey shape of AWS's model.
+type StageKey struct {
+	RestApiId *string `aws:"name=restApiId"`
+	StageName *string `aws:"name=stageName"`
+}
+
 // Stages is the Stages shape of AWS's model.
 type Stages struct {
 	Item []Stage `aws:"name=item"`
@@ -520,6 +647,12 @@ type Tags struct {
 	Tags map[string]string `aws:"name=tags"`
 }
 
+// ThrottleSettings is the ThrottleSettings shape of AWS's model.
+type ThrottleSettings struct {
+	BurstLimit *int32   `aws:"name=burstLimit"`
+	RateLimit  *float64 `aws:"name=rateLimit"`
+}
+
 // TlsConfig is the TlsConfig shape of AWS's model.
 type TlsConfig struct {
 	InsecureSkipVerification *bool `aws:"name=insecureSkipVerification"`
@@ -529,6 +662,12 @@ type TlsConfig struct {
 type UntagResourceRequest struct {
 	ResourceArn *string  `aws:"name=resourceArn,loc=uri,locname=resource_arn,required"`
 	TagKeys     []string `aws:"name=tagKeys,loc=query,locname=tagKeys,required"`
+}
+
+// UpdateApiKeyRequest is the UpdateApiKeyRequest shape of AWS's model.
+type UpdateApiKeyRequest struct {
+	ApiKey          *string          `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
 }
 
 // UpdateAuthorizerRequest is the UpdateAuthorizerRequest shape of AWS's model.
@@ -572,6 +711,44 @@ type UpdateStageRequest struct {
 	RestApiId       *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	StageName       *string          `aws:"name=stageName,loc=uri,locname=stage_name,required"`
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateUsagePlanRequest is the UpdateUsagePlanRequest shape of AWS's model.
+type UpdateUsagePlanRequest struct {
+	UsagePlanId     *string          `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UsagePlan is the UsagePlan shape of AWS's model.
+type UsagePlan struct {
+	Id          *string           `aws:"name=id"`
+	Name        *string           `aws:"name=name"`
+	Description *string           `aws:"name=description"`
+	ApiStages   []ApiStage        `aws:"name=apiStages"`
+	Throttle    *ThrottleSettings `aws:"name=throttle"`
+	Quota       *QuotaSettings    `aws:"name=quota"`
+	ProductCode *string           `aws:"name=productCode"`
+	Tags        map[string]string `aws:"name=tags"`
+}
+
+// UsagePlanKey is the UsagePlanKey shape of AWS's model.
+type UsagePlanKey struct {
+	Id    *string `aws:"name=id"`
+	Type  *string `aws:"name=type"`
+	Value *string `aws:"name=value"`
+	Name  *string `aws:"name=name"`
+}
+
+// UsagePlanKeys is the UsagePlanKeys shape of AWS's model.
+type UsagePlanKeys struct {
+	Position *string        `aws:"name=position"`
+	Items    []UsagePlanKey `aws:"name=item"`
+}
+
+// UsagePlans is the UsagePlans shape of AWS's model.
+type UsagePlans struct {
+	Position *string     `aws:"name=position"`
+	Items    []UsagePlan `aws:"name=item"`
 }
 
 // ApiKeySourceType is the ApiKeySourceType enum of AWS's model.
@@ -652,6 +829,14 @@ type PutMode string
 // Values lists the values AWS accepts for PutMode.
 func (PutMode) Values() []string {
 	return []string{"merge", "overwrite"}
+}
+
+// QuotaPeriodType is the QuotaPeriodType enum of AWS's model.
+type QuotaPeriodType string
+
+// Values lists the values AWS accepts for QuotaPeriodType.
+func (QuotaPeriodType) Values() []string {
+	return []string{"DAY", "WEEK", "MONTH"}
 }
 
 // UnauthorizedCacheControlHeaderStrategy is the UnauthorizedCacheControlHeaderStrategy enum of AWS's model.

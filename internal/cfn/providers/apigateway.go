@@ -2,7 +2,6 @@ package providers
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -65,17 +64,6 @@ func init() {
 		Provider:   recordedAPIGateway{id: func(r *resource.Request) string { return physicalName(r, maxRecordedID) }, attr: "Id"},
 		Attributes: []string{"Id"},
 	})
-	resource.Register(&resource.Type{
-		Name:       "AWS::ApiGateway::UsagePlan",
-		Provider:   recordedAPIGateway{id: func(*resource.Request) string { return apiGatewayID(shortAPIGatewayID) }, attr: "Id"},
-		Attributes: []string{"Id"},
-	})
-	resource.Register(&resource.Type{
-		Name:       "AWS::ApiGateway::ApiKey",
-		Provider:   recordedAPIGateway{id: func(*resource.Request) string { return apiGatewayID(longAPIGatewayID) }, attr: "APIKeyId"},
-		Replace:    []string{"GenerateDistinctId", "Name", "Value"},
-		Attributes: []string{"APIKeyId"},
-	})
 }
 
 // Service names for Env.Call: REST APIs and HTTP APIs share the signing
@@ -85,14 +73,12 @@ const (
 	httpAPIs = "apigatewayv2"
 )
 
-// Identifier lengths of API Gateway, and the bound of the generated
-// physical IDs of the types that have no identifier of their own.
+// The bound of the generated physical IDs of the types that have no
+// identifier of their own, and of names.
 const (
-	shortAPIGatewayID = 6  // usage plans, resources, deployments: "abc123"
-	longAPIGatewayID  = 10 // APIs and API keys: "a1b2c3d4e5"
-	maxRecordedID     = 255
-	maxStageName      = 128 // "Maximum length is 128 characters"
-	maxMethodID       = 255
+	maxRecordedID = 255
+	maxStageName  = 128 // "Maximum length is 128 characters"
+	maxMethodID   = 255
 )
 
 // defaultAuthorizerTTL is what a REST API authorizer caches results for
@@ -956,11 +942,8 @@ func (restAuthorizer) Delete(ctx context.Context, r *resource.Request) error {
 
 // recordedAPIGateway is a type virga records without making anything:
 // AWS::ApiGateway::Account (the account's CloudWatch role for logs,
-// which virga does not write), AWS::ApiGateway::UsagePlan and
-// AWS::ApiGateway::ApiKey (virga has no usage plans or API keys; methods
-// that require a key only require the x-api-key header to be present).
-// Each gets an identifier in the form AWS gives, as its physical ID, Ref
-// and attr attribute.
+// which virga does not write). It gets an identifier in the form AWS
+// gives, as its physical ID, Ref and attr attribute.
 type recordedAPIGateway struct {
 	id   func(*resource.Request) string
 	attr string
@@ -976,12 +959,6 @@ func (t recordedAPIGateway) Update(ctx context.Context, r *resource.Request) (*r
 }
 
 func (recordedAPIGateway) Delete(ctx context.Context, r *resource.Request) error { return nil }
-
-// apiGatewayID is a random identifier of n lowercase letters and digits,
-// as API Gateway's are.
-func apiGatewayID(n int) string {
-	return strings.ToLower(rand.Text()[:n])
-}
 
 // retagAPIGateway changes the tags of what an API Gateway ARN names from
 // old to new. REST APIs name the members resourceArn and tagKeys, HTTP

@@ -368,21 +368,51 @@ func TestAPIGatewayRecordedTypes(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	account := s.create("AWS::ApiGateway::Account", "Account", map[string]any{"CloudWatchRoleArn": testRole})
-	plan := s.create("AWS::ApiGateway::UsagePlan", "Plan", map[string]any{"UsagePlanName": "gold"})
-	key := s.create("AWS::ApiGateway::ApiKey", "Key", map[string]any{"Name": "k", "Enabled": true})
 	if !generated(account.ref(), "Account") || account.attr("Id") != account.ref() {
 		t.Errorf("account Ref %s", account.ref())
 	}
+	account.delete()
+}
+
+// TestAPIGatewayUsagePlans makes a usage plan, an API key and the key's
+// membership of the plan, changes them in place and deletes them.
+func TestAPIGatewayUsagePlans(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	plan := s.create("AWS::ApiGateway::UsagePlan", "Plan", map[string]any{"UsagePlanName": "gold",
+		"Quota": map[string]any{"Limit": "1000", "Period": "DAY"}, "Throttle": map[string]any{"BurstLimit": 20, "RateLimit": 10}})
+	key := s.create("AWS::ApiGateway::ApiKey", "Key", map[string]any{"Name": "k", "Enabled": "true", "Value": "abcdefghijklmnopqrstuvwxyz"})
+	member := s.create("AWS::ApiGateway::UsagePlanKey", "Member", map[string]any{"KeyId": key.ref(), "KeyType": "API_KEY", "UsagePlanId": plan.ref()})
 	if len(plan.ref()) != 6 || plan.attr("Id") != plan.ref() || strings.ToLower(plan.ref()) != plan.ref() {
 		t.Errorf("usage plan Ref %s", plan.ref())
 	}
 	if len(key.ref()) != 10 || key.attr("APIKeyId") != key.ref() {
 		t.Errorf("API key Ref %s", key.ref())
 	}
+	if member.ref() != key.ref()+":"+plan.ref() || member.attr("Id") != key.ref() {
+		t.Errorf("usage plan key Ref %s, Id %s", member.ref(), member.attr("Id"))
+	}
+	got := s.call("apigateway", "GetUsagePlan", map[string]any{"usagePlanId": plan.ref()})
+	if str(got, "name") != "gold" || str(got, "quota", "limit") != "1000" || str(got, "quota", "period") != "DAY" ||
+		str(got, "throttle", "burstLimit") != "20" {
+		t.Errorf("GetUsagePlan: %v", got)
+	}
+	keys := s.call("apigateway", "GetUsagePlanKeys", map[string]any{"usagePlanId": plan.ref()})
+	if items, _ := keys["item"].([]any); len(items) != 1 || str(items[0].(map[string]any), "value") != "abcdefghijklmnopqrstuvwxyz" {
+		t.Errorf("GetUsagePlanKeys: %v", keys)
+	}
 	key.checkReplacement(map[string]map[string]any{"Name": {"Name": "other"}, "Enabled": {"Enabled": false}}, "Name")
-	plan.update(map[string]any{"UsagePlanName": "silver"})
-	key.update(map[string]any{"Name": "k", "Enabled": false})
-	for _, r := range []*res{account, plan, key} {
+	plan.update(map[string]any{"UsagePlanName": "silver", "Quota": map[string]any{"Limit": 5, "Period": "WEEK"}})
+	key.update(map[string]any{"Name": "k", "Enabled": false, "Value": "abcdefghijklmnopqrstuvwxyz", "Description": "off"})
+	got = s.call("apigateway", "GetUsagePlan", map[string]any{"usagePlanId": plan.ref()})
+	if str(got, "name") != "silver" || str(got, "quota", "limit") != "5" || str(got, "quota", "period") != "WEEK" {
+		t.Errorf("GetUsagePlan after the update: %v", got)
+	}
+	k := s.call("apigateway", "GetApiKey", map[string]any{"apiKey": key.ref()})
+	if str(k, "enabled") != "false" || str(k, "description") != "off" || k["value"] != nil {
+		t.Errorf("GetApiKey after the update: %v", k)
+	}
+	for _, r := range []*res{member, key, plan} {
 		r.delete()
 	}
 }
@@ -394,7 +424,7 @@ func TestAPIGatewayRegistered(t *testing.T) {
 	for _, name := range []string{
 		"AWS::ApiGateway::Account", "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::Deployment",
 		"AWS::ApiGateway::Method", "AWS::ApiGateway::Resource", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage",
-		"AWS::ApiGateway::UsagePlan",
+		"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey",
 		"AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::Deployment",
 		"AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Stage",
 	} {

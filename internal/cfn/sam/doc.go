@@ -38,6 +38,8 @@
 //	  CloudWatchEvent           FUNCTIONEVENT (AWS::Events::Rule), FUNCTIONEVENTPermission
 //	  event ScheduleV2          FUNCTIONEVENT (AWS::Scheduler::Schedule), FUNCTIONEVENTRole
 //	AWS::Serverless::Api        API (RestApi with an OpenAPI Body), APIDeploymentHASH, APISTAGEStage
+//	  Auth.UsagePlan            APIUsagePlan, APIApiKey, APIUsagePlanKey (PER_API), or
+//	                            ServerlessUsagePlan, ServerlessApiKey, ServerlessUsagePlanKey (SHARED)
 //	(implicit)                  ServerlessRestApi, ServerlessRestApiDeploymentHASH, ServerlessRestApiProdStage
 //	AWS::Serverless::HttpApi    API (AWS::ApiGatewayV2::Api), APIApiGatewayDefaultStage or APISTAGEStage
 //	(implicit)                  ServerlessHttpApi, ServerlessHttpApiApiGatewayDefaultStage
@@ -75,9 +77,9 @@
 // with a warning: no CodeDeploy resources are made, the alias moves at
 // once and hooks are not run, but references to
 // ServerlessDeploymentApplication resolve to the name AWS would give it
-// (deployment.go). Custom domains, usage plans, resource policies,
-// gateway responses and request models are ignored with a warning, as
-// are the policy templates virga has no statements for.
+// (deployment.go). Custom domains, resource policies, gateway responses
+// and request models are ignored with a warning, as are the policy
+// templates virga has no statements for.
 //
 // # Errors
 //

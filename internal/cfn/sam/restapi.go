@@ -358,6 +358,9 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 	}
 	t.refs[api.id+".Stage"] = stageID
 	t.refs[api.id+".Deployment"] = deployment
+	if err := t.usagePlan(api, stageID); err != nil {
+		return err
+	}
 	return t.authorizerPermissions(api.id, api.attrs, asMap(asMap(props["Auth"])["Authorizers"]), false)
 }
 
@@ -528,10 +531,8 @@ func (t *transformer) restAuth(api *restAPI) error {
 	if auth == nil && len(eventAuth) == 0 {
 		return nil
 	}
-	for _, p := range []string{"UsagePlan", "ResourcePolicy"} {
-		if _, ok := auth[p]; ok {
-			t.warn(api.id, "Auth.%s is not supported by virga yet and was ignored", p)
-		}
+	if _, ok := auth["ResourcePolicy"]; ok {
+		t.warn(api.id, "Auth.ResourcePolicy is not supported by virga yet and was ignored")
 	}
 	authorizers := asMap(auth["Authorizers"])
 	schemes := map[string]any{}

@@ -108,7 +108,7 @@ type transformer struct {
 	restAPIs map[string]*restAPI
 	// shared is the usage plan of the REST APIs with CreateUsagePlan
 	// SHARED, or nil.
-	shared *sharedPlan
+	shared   *sharedPlan
 	httpAPIs map[string]*httpAPI
 
 	problems []*invalid

@@ -30,6 +30,9 @@ const (
 	tQueue        = "AWS::SQS::Queue"
 	tTopic        = "AWS::SNS::Topic"
 	tTable        = "AWS::DynamoDB::Table"
+	tUsagePlan    = "AWS::ApiGateway::UsagePlan"
+	tAPIKey       = "AWS::ApiGateway::ApiKey"
+	tUsagePlanKey = "AWS::ApiGateway::UsagePlanKey"
 )
 
 // basicRole is the managed policy every generated role has.
@@ -206,6 +209,28 @@ func TestTransform(t *testing.T) {
 				"OrdersFunctionAnyOrderPermissiondev":    tPermission,
 			},
 			check: checkExplicitAPI,
+		},
+		{
+			file: "usage-plan.yaml",
+			resources: map[string]string{
+				"Products": tRestAPI, "ProductsDeployment*": tDeployment, "Productsv1Stage": tStage,
+				"Orders": tRestAPI, "OrdersDeployment*": tDeployment, "Ordersv2Stage": tStage,
+				"Reports": tRestAPI, "ReportsDeployment*": tDeployment, "Reportsv3Stage": tStage,
+				"Open": tRestAPI, "OpenDeployment*": tDeployment, "Openv4Stage": tStage,
+				"ProductsUsagePlan":           tUsagePlan,
+				"ProductsApiKey":              tAPIKey,
+				"ProductsUsagePlanKey":        tUsagePlanKey,
+				"ServerlessUsagePlan":         tUsagePlan,
+				"ServerlessApiKey":            tAPIKey,
+				"ServerlessUsagePlanKey":      tUsagePlanKey,
+				"Handler":                     tFunction,
+				"HandlerRole":                 tRole,
+				"HandlerProductsPermissionv1": tPermission,
+				"HandlerOrdersPermissionv2":   tPermission,
+				"HandlerReportsPermissionv3":  tPermission,
+				"HandlerOpenPermissionv4":     tPermission,
+			},
+			check: checkUsagePlan,
 		},
 		{
 			file: "layer.yaml",
@@ -893,5 +918,50 @@ func checkDeploymentPreference(t *testing.T, r *result) {
 		if strings.HasPrefix(w, "PreHook:") {
 			t.Errorf("a disabled preference warns: %s", w)
 		}
+	}
+}
+
+func checkUsagePlan(t *testing.T, r *result) {
+	want(t, "per-API plan", r.props(t, "ProductsUsagePlan", tUsagePlan), map[string]any{
+		"ApiStages":     []any{map[string]any{"ApiId": map[string]any{"Ref": "Products"}, "Stage": map[string]any{"Ref": "Productsv1Stage"}}},
+		"UsagePlanName": "products",
+		"Quota":         map[string]any{"Limit": 1000, "Period": "DAY"},
+		"Throttle":      map[string]any{"BurstLimit": 20, "RateLimit": 10},
+	})
+	want(t, "per-API key", r.props(t, "ProductsApiKey", tAPIKey), map[string]any{
+		"Enabled":   true,
+		"StageKeys": []any{map[string]any{"RestApiId": map[string]any{"Ref": "Products"}, "StageName": map[string]any{"Ref": "Productsv1Stage"}}},
+	})
+	want(t, "per-API plan key", r.props(t, "ProductsUsagePlanKey", tUsagePlanKey), map[string]any{
+		"KeyId": map[string]any{"Ref": "ProductsApiKey"}, "KeyType": "API_KEY", "UsagePlanId": map[string]any{"Ref": "ProductsUsagePlan"},
+	})
+	r.dependsOn(t, "ProductsUsagePlan", "Products", "Productsv1Stage")
+	r.dependsOn(t, "ProductsApiKey", "ProductsUsagePlan")
+	r.dependsOn(t, "ProductsUsagePlanKey", "ProductsApiKey", "ProductsUsagePlan")
+
+	// Orders and Reports (through Globals) share one plan; Open has none.
+	want(t, "shared plan", r.props(t, "ServerlessUsagePlan", tUsagePlan), map[string]any{
+		"ApiStages": []any{
+			map[string]any{"ApiId": map[string]any{"Ref": "Orders"}, "Stage": map[string]any{"Ref": "Ordersv2Stage"}},
+			map[string]any{"ApiId": map[string]any{"Ref": "Reports"}, "Stage": map[string]any{"Ref": "Reportsv3Stage"}},
+		},
+		"Description": "shared by orders and reports",
+	})
+	want(t, "shared key stages", get(r.props(t, "ServerlessApiKey", tAPIKey), "StageKeys"), []any{
+		map[string]any{"RestApiId": map[string]any{"Ref": "Orders"}, "StageName": map[string]any{"Ref": "Ordersv2Stage"}},
+		map[string]any{"RestApiId": map[string]any{"Ref": "Reports"}, "StageName": map[string]any{"Ref": "Reportsv3Stage"}},
+	})
+	r.dependsOn(t, "ServerlessUsagePlan", "Orders", "Reports")
+	for _, w := range r.warnings {
+		if strings.Contains(w, "UsagePlan") {
+			t.Errorf("warning: %s", w)
+		}
+	}
+	// ApiKeyRequired from Globals puts every operation but Open's under
+	// the API key scheme.
+	want(t, "key required", get(r.props(t, "Reports", tRestAPI), "Body", "paths", "/reports", "get", "security"),
+		[]any{map[string]any{"api_key": []any{}}})
+	if sec := get(r.props(t, "Open", tRestAPI), "Body", "paths", "/open", "get", "security"); sec != nil {
+		t.Errorf("Open's operation: security %s", indent(sec))
 	}
 }
