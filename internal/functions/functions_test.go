@@ -802,3 +802,41 @@ func TestCloseEndsBusyEnvironments(t *testing.T) {
 		t.Error("Invoke after Close worked")
 	}
 }
+
+// TestCloseDrainsLogs: Close returns only once every environment's log
+// stream has its last lines and is closed, so that an app can close the
+// store they are written to right after.
+func TestCloseDrainsLogs(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := goSpec(t)
+	for range 3 {
+		invoke(t, m, s, `{"hello":"world"}`)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sink := s.Logs.(*memSink)
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.streams) == 0 {
+		t.Fatal("no log stream")
+	}
+	for name, st := range sink.streams {
+		if !st.closed {
+			t.Errorf("stream %s is still open after Close", name)
+		}
+		reports := 0
+		for _, ev := range st.events {
+			if strings.HasPrefix(ev, "REPORT RequestId: ") {
+				reports++
+			}
+			if !strings.HasSuffix(ev, "\n") {
+				t.Errorf("event %q does not end in a newline, as Lambda's do", ev)
+			}
+		}
+		if reports != 3 {
+			t.Errorf("stream %s has %d REPORT lines for 3 invocations", name, reports)
+		}
+	}
+}

@@ -283,7 +283,8 @@ func (m *Pools) Retire(prefix string) {
 }
 
 // Close implements Manager: it ends every environment, busy or not, and
-// waits (briefly) for their processes.
+// waits (briefly) for their processes and for their last log lines to
+// reach their streams, so that nothing writes to the store after it.
 func (m *Pools) Close() error {
 	m.mu.Lock()
 	if m.closed {
@@ -304,6 +305,13 @@ func (m *Pools) Close() error {
 	for _, e := range envs {
 		select {
 		case <-e.proc.Done():
+		case <-deadline:
+			return nil
+		}
+	}
+	for _, e := range envs {
+		select {
+		case <-e.logs.done:
 		case <-deadline:
 			return nil
 		}
