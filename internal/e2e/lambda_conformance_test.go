@@ -69,7 +69,7 @@ func TestLambdaEventPayloadLimit(t *testing.T) {
 	if err != nil || out.StatusCode != 202 {
 		t.Fatalf("an Event invocation of 1 MB: %v (status %d)", err, out.StatusCode)
 	}
-	if msg := waitForLogMessage(t, cwl, "/aws/lambda/events", marker); msg != marker {
+	if msg := waitForLogMessage(t, cwl, "/aws/lambda/events", marker); msg != marker+"\n" {
 		t.Errorf("the function logged %q", msg)
 	}
 
@@ -165,10 +165,10 @@ func TestLambdaCLIFilterPatterns(t *testing.T) {
 		}
 		return msgs
 	}
-	if got := filter("%order-[0-9]+ f%"); len(got) != 1 || got[0] != "order-18 failed" {
+	if got := filter("%order-[0-9]+ f%"); len(got) != 1 || got[0] != "order-18 failed\n" {
 		t.Errorf("%%order-[0-9]+ f%%: %q", got)
 	}
-	if got := filter("[id=order-*, status=shipped]"); len(got) != 1 || got[0] != "order-17 shipped" {
+	if got := filter("[id=order-*, status=shipped]"); len(got) != 1 || got[0] != "order-17 shipped\n" {
 		t.Errorf("[id=order-*, status=shipped]: %q", got)
 	}
 	reports := filter(`[type=REPORT, rid_label="RequestId:", rid, duration_label="Duration:", duration>=0, unit=ms, ...]`)

@@ -88,8 +88,9 @@ func TestLambdaProofLogs(t *testing.T) {
 	// Each request's lines, by stream.
 	where := map[string]string{}
 	reportsSeen, lineSeen := 0, false
-	startRE := regexp.MustCompile(`^START RequestId: ([0-9a-f-]{36}) Version: \$LATEST$`)
-	endRE := regexp.MustCompile(`^END RequestId: ([0-9a-f-]{36})$`)
+	// Each event ends in its line's newline, as Lambda's do.
+	startRE := regexp.MustCompile(`^START RequestId: ([0-9a-f-]{36}) Version: \$LATEST\n$`)
+	endRE := regexp.MustCompile(`^END RequestId: ([0-9a-f-]{36})\n$`)
 	durationRE := regexp.MustCompile(`Duration: (\d+\.\d\d) ms\tBilled Duration: (\d+) ms\tMemory Size: 128 MB\tMax Memory Used: (\d+) MB\t`)
 	for _, s := range streams.LogStreams {
 		name := aws.ToString(s.LogStreamName)
@@ -127,7 +128,7 @@ func TestLambdaProofLogs(t *testing.T) {
 				}
 				reports++
 				open = ""
-			case m == "first line to find":
+			case m == "first line to find\n":
 				lineSeen = true
 				if open != ids[0] {
 					t.Errorf("%s: the function's line is outside its invocation (open: %q)", name, open)

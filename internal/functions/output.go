@@ -135,12 +135,15 @@ func (o *output) lineLocked(at time.Time, line []byte) {
 	if o.written >= o.maxBytes {
 		if !o.cut {
 			o.cut = true
-			o.logs.push(at, "[virga] this invocation's output exceeded "+humanBytes(o.maxBytes)+"; the rest of it is not logged")
+			o.logs.push(at, "[virga] this invocation's output exceeded "+humanBytes(o.maxBytes)+"; the rest of it is not logged\n")
 		}
 		return
 	}
 	o.written += int64(len(line)) + 1
-	o.logs.push(at, string(line))
+	// Lambda's events end in the newline that ended the line, as
+	// "START RequestId: ... Version: $LATEST\n" does; the conversion in a
+	// concatenation makes one string, not two.
+	o.logs.push(at, string(line)+"\n")
 }
 
 // platform writes a line of Lambda's own (START, END, REPORT, errors):
@@ -151,7 +154,7 @@ func (o *output) platform(at time.Time, line string) {
 	if o.tail != nil {
 		o.tail.line([]byte(line))
 	}
-	o.logs.push(at, line)
+	o.logs.push(at, line+"\n")
 }
 
 // begin starts an invocation's log: its START line, and its tail when
