@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -44,6 +45,16 @@ type envelope struct {
 	Region     string          `json:"region"`
 	Resources  []string        `json:"resources"`
 	Detail     json.RawMessage `json:"detail"`
+}
+
+// encode is the event as targets receive it: compact JSON in which the
+// detail's text keeps <, > and & as they were put.
+func (ev *envelope) encode() []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(ev)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEventsResponse, error) {
@@ -106,7 +117,7 @@ func (s *Service) envelopeOf(e PutEventsRequestEntry) (*envelope, string, string
 // route delivers an event to the targets of the bus's matching rules. An
 // event for a bus that does not exist is dropped, as EventBridge does.
 func (s *Service) route(ctx context.Context, busName string, ev *envelope, trace string) {
-	raw, _ := json.Marshal(ev)
+	raw := ev.encode()
 	type job struct {
 		ruleARN, ruleName string
 		t                 Target
@@ -349,7 +360,7 @@ func (s *Service) fireSchedules(ctx context.Context, log *slog.Logger) {
 		ev := &envelope{Version: eventVersion, ID: s.ids.UUID(), DetailType: scheduledDetailType, Source: "aws.events",
 			Account: s.account, Time: f.when.UTC().Format(eventTimeLayout), Region: s.region,
 			Resources: []string{s.ruleARN(defaultBus, f.name)}, Detail: json.RawMessage("{}")}
-		raw, _ := json.Marshal(ev)
+		raw := ev.encode()
 		for _, t := range f.targets {
 			s.dispatch(ctx, s.ruleARN(defaultBus, f.name), f.name, t, ev, raw, "")
 		}
