@@ -29,6 +29,9 @@ type restAPI struct {
 	RootID                    string
 	Resources                 map[string]*resource   // by id
 	Authorizers               map[string]*authorizer `json:",omitempty"` // by id
+	// GatewayResponses are the API's customized gateway responses, by
+	// response type.
+	GatewayResponses map[string]*gatewayResponse `json:",omitempty"`
 }
 
 // resource is one node of an API's path tree. The root has no parent and

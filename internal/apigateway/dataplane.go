@@ -67,20 +67,24 @@ type gatewayError struct {
 	status int
 	kind   string
 	body   string
+	// responseType is the gateway response type an API may customize
+	// (gatewayresponses.go); "" falls to DEFAULT_4XX or DEFAULT_5XX.
+	responseType string
 }
 
 // API Gateway's answers for requests it does not pass on.
 var (
-	errMissingToken     = &gatewayError{403, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`}
-	errForbidden        = &gatewayError{403, "ForbiddenException", `{"message":"Forbidden"}`}
-	errUnauthorized     = &gatewayError{401, "UnauthorizedException", `{"message":"Unauthorized"}`}
-	errExplicitDeny     = &gatewayError{403, "AccessDeniedException", `{"Message":"User is not authorized to access this resource with an explicit deny"}`}
-	errImplicitDeny     = &gatewayError{403, "AccessDeniedException", `{"Message":"User is not authorized to access this resource"}`}
-	errAuthorizerConfig = &gatewayError{500, "AuthorizerConfigurationException", `{"message": null}`}
-	errIntegration      = &gatewayError{500, "InternalServerErrorException", `{"message": "Internal server error"}`}
-	errBadResponse      = &gatewayError{502, "InternalServerErrorException", `{"message": "Internal server error"}`}
-	errTimeout          = &gatewayError{504, "", `{"message": "Endpoint request timed out"}`}
-	errTooLarge         = &gatewayError{413, "RequestTooLargeException", `{"message":"Request Too Long"}`}
+	errMissingToken     = &gatewayError{403, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`, "MISSING_AUTHENTICATION_TOKEN"}
+	errForbidden        = &gatewayError{403, "ForbiddenException", `{"message":"Forbidden"}`, ""}
+	errInvalidAPIKey    = &gatewayError{403, "ForbiddenException", `{"message":"Forbidden"}`, "INVALID_API_KEY"}
+	errUnauthorized     = &gatewayError{401, "UnauthorizedException", `{"message":"Unauthorized"}`, "UNAUTHORIZED"}
+	errExplicitDeny     = &gatewayError{403, "AccessDeniedException", `{"Message":"User is not authorized to access this resource with an explicit deny"}`, "ACCESS_DENIED"}
+	errImplicitDeny     = &gatewayError{403, "AccessDeniedException", `{"Message":"User is not authorized to access this resource"}`, "ACCESS_DENIED"}
+	errAuthorizerConfig = &gatewayError{500, "AuthorizerConfigurationException", `{"message": null}`, "AUTHORIZER_CONFIGURATION_ERROR"}
+	errIntegration      = &gatewayError{500, "InternalServerErrorException", `{"message": "Internal server error"}`, ""}
+	errBadResponse      = &gatewayError{502, "InternalServerErrorException", `{"message": "Internal server error"}`, ""}
+	errTimeout          = &gatewayError{504, "", `{"message": "Endpoint request timed out"}`, "INTEGRATION_TIMEOUT"}
+	errTooLarge         = &gatewayError{413, "RequestTooLargeException", `{"message":"Request Too Long"}`, "REQUEST_TOO_LARGE"}
 )
 
 func (e *gatewayError) write(w http.ResponseWriter) {
@@ -106,7 +110,7 @@ func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Amz-Apigw-Id", req.extendedID)
 	hdr.Set("X-Amzn-Trace-Id", req.traceID)
 	if e := s.serve(req, w); e != nil {
-		e.write(w)
+		s.writeGatewayError(req, w, e)
 	}
 }
 
@@ -169,7 +173,7 @@ func (s *Service) authorize(req *request) *gatewayError {
 	if req.match.method.APIKeyRequired {
 		id, ok := s.keyForRequest(req.apiKey(), req.apiID, req.stage)
 		if !ok {
-			return errForbidden
+			return errInvalidAPIKey
 		}
 		req.apiKeyID = id
 	}

@@ -23,7 +23,8 @@
 // Deployment, Stage, Authorizer: create or put, get, list, update (JSON
 // Patch, patch.go) and delete. The account's API keys and usage plans,
 // with the keys of each plan (op_apikeys.go, op_usageplans.go): create,
-// get, list, update and delete. TagResource, UntagResource, GetTags for
+// get, list, update and delete. Gateway responses (gatewayresponses.go):
+// put, get, list and delete. TagResource, UntagResource, GetTags for
 // APIs and stages. Identifiers look like AWS's: ten lowercase letters and
 // digits for APIs and root resources, six for the rest. IAM authorizes the
 // control plane by HTTP verb (apigateway:GET, apigateway:POST, ...), as
@@ -48,7 +49,7 @@
 // services) and HTTP, which map the request and the answer with Velocity
 // mapping templates (integration.go, mapping.go, package velocity) and
 // integration responses chosen by selectionPattern. API Gateway's own
-// answers keep AWS's
+// answers, unless the API's gateway responses customize them, keep AWS's
 // statuses, bodies and x-amzn-ErrorType: 403 Missing Authentication
 // Token, 403 Forbidden (unknown stage, missing API key), 401
 // Unauthorized, 403 AccessDeniedException, 500 AuthorizerConfiguration,
@@ -86,10 +87,12 @@
 // that requires an API key takes an enabled key of a usage plan that
 // names its stage, and answers 403 Forbidden otherwise; usage plans'
 // throttle and quota settings are kept, not enforced, and GetUsage and
-// UpdateUsage are missing. Request validators, models, gateway
-// responses, custom domain names, base path mappings, canary settings,
-// caching, throttling, access logs, client certificates, documentation
-// and GetExport are not implemented. Authorizer
+// UpdateUsage are missing. Gateway responses map static values, request
+// headers, query strings, path parameters and stage variables into
+// headers, but not $context variables. Request validators, models,
+// custom domain names, base path mappings, canary settings, caching,
+// throttling, access logs, client certificates, documentation and
+// GetExport are not implemented. Authorizer
 // policies' Conditions are not evaluated. Header names reach functions in
 // Go's canonical form (x-custom arrives as X-Custom), since net/http does
 // not keep the case a client sent.

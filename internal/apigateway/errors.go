@@ -64,6 +64,7 @@ const (
 	msgUsagePlanStage           = "Invalid stage identifier specified for usage plan: %s:%s"
 	msgUsagePlanKeyExists       = "Usage Plan Key already exists"
 	msgUsagePlanKeyNotFound     = "Invalid Usage Plan Key identifier specified"
+	msgGatewayResponseNotFound  = "Invalid Gateway Response identifier specified"
 )
 
 func notFound(msg string) error { return ErrNotFound.WithMessage(msg) }

@@ -59,7 +59,7 @@ type AWSRequest struct {
 
 // errUnsupportedMediaType is the answer when no request template matches
 // and the passthrough behaviour forbids passing the body.
-var errUnsupportedMediaType = &gatewayError{415, "UnsupportedMediaTypeException", `{"message": "Unsupported Media Type"}`}
+var errUnsupportedMediaType = &gatewayError{415, "UnsupportedMediaTypeException", `{"message": "Unsupported Media Type"}`, "UNSUPPORTED_MEDIA_TYPE"}
 
 // defaultIntegrationTimeout is API Gateway's default and maximum
 // integration timeout, 29 seconds.

@@ -84,6 +84,7 @@ func (s *Service) applyDefinition(a *restAPI, d *definition, overwrite bool, bas
 		root.Methods = nil
 		a.Resources = map[string]*resource{a.RootID: root}
 		a.Authorizers = nil
+		a.GatewayResponses = maps.Clone(d.gatewayResponses)
 		a.Name, a.Description, a.Version = d.title, d.description, d.version
 		a.BinaryMediaTypes = slices.Clone(d.binaryMediaTypes)
 		a.MinimumCompressionSize = d.minimumCompressionSize
@@ -100,6 +101,12 @@ func (s *Service) applyDefinition(a *restAPI, d *definition, overwrite bool, bas
 		}
 		if d.title != "" {
 			a.Name = d.title
+		}
+		for typ, gr := range d.gatewayResponses {
+			if a.GatewayResponses == nil {
+				a.GatewayResponses = map[string]*gatewayResponse{}
+			}
+			a.GatewayResponses[typ] = gr
 		}
 	}
 	if d.disableExecuteAPIEndpoint != nil {

@@ -21,12 +21,12 @@ import (
 //	x-amazon-apigateway-authorizer          a security scheme that is a Lambda or Cognito authorizer
 //	x-amazon-apigateway-authtype            awsSigv4 (AWS_IAM), or the authorizer's authType
 //	x-amazon-apigateway-api-key-source      HEADER or AUTHORIZER
+//	x-amazon-apigateway-gateway-responses   the API's customized gateway responses
 //	x-amazon-apigateway-minimum-compression-size, -policy, -endpoint-configuration
 //
 // parseDefinition turns a document into a definition; applyDefinition
-// (op_import.go) builds it into an API. Request validators, models,
-// gateway responses and documentation parts are not imported; each is
-// reported as a warning.
+// (op_import.go) builds it into an API. Request validators, models and
+// documentation parts are not imported; each is reported as a warning.
 
 // definition is what an OpenAPI document defines for API Gateway.
 type definition struct {
@@ -42,7 +42,9 @@ type definition struct {
 	// authorizer's name until the definition is applied.
 	paths       []definedPath
 	authorizers []*authorizer // ID empty, sorted by name
-	warnings    []string
+	// gatewayResponses are x-amazon-apigateway-gateway-responses.
+	gatewayResponses map[string]*gatewayResponse
+	warnings         []string
 }
 
 // definedPath is one path of a document with its methods.
@@ -113,7 +115,10 @@ func parseDefinition(body []byte) (*definition, error) {
 	if err := p.readSchemes(schemes, d); err != nil {
 		return nil, err
 	}
-	for _, ext := range []string{"x-amazon-apigateway-request-validators", "x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-documentation"} {
+	if err := readGatewayResponses(obj(root["x-amazon-apigateway-gateway-responses"]), d); err != nil {
+		return nil, err
+	}
+	for _, ext := range []string{"x-amazon-apigateway-request-validators", "x-amazon-apigateway-documentation"} {
 		if _, ok := root[ext]; ok {
 			d.warnings = append(d.warnings, "Ignoring "+ext+": not supported by virga yet")
 		}
@@ -373,4 +378,25 @@ func apiMessage(err error) string {
 		return e.Message
 	}
 	return err.Error()
+}
+
+// readGatewayResponses reads x-amazon-apigateway-gateway-responses: by
+// response type, a statusCode, responseParameters and responseTemplates.
+func readGatewayResponses(ext map[string]any, d *definition) error {
+	for _, typ := range slices.Sorted(maps.Keys(ext)) {
+		if _, known := gatewayResponseStatus[typ]; !known {
+			return importError("Invalid gateway response type specified: %s", typ)
+		}
+		v := obj(ext[typ])
+		gr := &gatewayResponse{StatusCode: str(v["statusCode"]), ResponseParameters: stringMap(v["responseParameters"]),
+			ResponseTemplates: stringMap(v["responseTemplates"])}
+		if err := checkGatewayResponse(gr); err != nil {
+			return err
+		}
+		if d.gatewayResponses == nil {
+			d.gatewayResponses = map[string]*gatewayResponse{}
+		}
+		d.gatewayResponses[typ] = gr
+	}
+	return nil
 }

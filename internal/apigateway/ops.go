@@ -75,6 +75,11 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetUsagePlanKey", HTTP: "GET /usageplans/{usageplanId}/keys/{keyId}", Handler: awsproto.Handle(s.getUsagePlanKey)},
 		{Name: "DeleteUsagePlanKey", HTTP: "DELETE /usageplans/{usageplanId}/keys/{keyId}", Status: 202, Handler: awsproto.Handle(s.deleteUsagePlanKey)},
 
+		{Name: "PutGatewayResponse", HTTP: "PUT /restapis/{restapi_id}/gatewayresponses/{response_type}", Status: 201, Handler: awsproto.Handle(s.putGatewayResponse)},
+		{Name: "GetGatewayResponse", HTTP: "GET /restapis/{restapi_id}/gatewayresponses/{response_type}", Handler: awsproto.Handle(s.getGatewayResponse)},
+		{Name: "GetGatewayResponses", HTTP: "GET /restapis/{restapi_id}/gatewayresponses", Handler: awsproto.Handle(s.getGatewayResponses)},
+		{Name: "DeleteGatewayResponse", HTTP: "DELETE /restapis/{restapi_id}/gatewayresponses/{response_type}", Status: 202, Handler: awsproto.Handle(s.deleteGatewayResponse)},
+
 		{Name: "TagResource", HTTP: "PUT /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
 		{Name: "GetTags", HTTP: "GET /tags/{resource_arn}", Handler: awsproto.Handle(s.getTags)},

@@ -178,6 +178,12 @@ type DeleteDeploymentRequest struct {
 	DeploymentId *string `aws:"name=deploymentId,loc=uri,locname=deployment_id,required"`
 }
 
+// DeleteGatewayResponseRequest is the DeleteGatewayResponseRequest shape of AWS's model.
+type DeleteGatewayResponseRequest struct {
+	RestApiId    *string              `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ResponseType *GatewayResponseType `aws:"name=responseType,loc=uri,locname=response_type,required"`
+}
+
 // DeleteIntegrationRequest is the DeleteIntegrationRequest shape of AWS's model.
 type DeleteIntegrationRequest struct {
 	RestApiId  *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -263,6 +269,21 @@ type EndpointConfiguration struct {
 	VpcEndpointIds []string       `aws:"name=vpcEndpointIds"`
 }
 
+// GatewayResponse is the GatewayResponse shape of AWS's model.
+type GatewayResponse struct {
+	ResponseType       *GatewayResponseType `aws:"name=responseType"`
+	StatusCode         *string              `aws:"name=statusCode" pattern:"[1-5]\\d\\d"`
+	ResponseParameters map[string]string    `aws:"name=responseParameters"`
+	ResponseTemplates  map[string]string    `aws:"name=responseTemplates"`
+	DefaultResponse    *bool                `aws:"name=defaultResponse"`
+}
+
+// GatewayResponses is the GatewayResponses shape of AWS's model.
+type GatewayResponses struct {
+	Position *string           `aws:"name=position"`
+	Items    []GatewayResponse `aws:"name=item"`
+}
+
 // GetApiKeyRequest is the GetApiKeyRequest shape of AWS's model.
 type GetApiKeyRequest struct {
 	ApiKey       *string `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
@@ -300,6 +321,19 @@ type GetDeploymentRequest struct {
 
 // GetDeploymentsRequest is the GetDeploymentsRequest shape of AWS's model.
 type GetDeploymentsRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Position  *string `aws:"name=position,loc=query,locname=position"`
+	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetGatewayResponseRequest is the GetGatewayResponseRequest shape of AWS's model.
+type GetGatewayResponseRequest struct {
+	RestApiId    *string              `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ResponseType *GatewayResponseType `aws:"name=responseType,loc=uri,locname=response_type,required"`
+}
+
+// GetGatewayResponsesRequest is the GetGatewayResponsesRequest shape of AWS's model.
+type GetGatewayResponsesRequest struct {
 	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	Position  *string `aws:"name=position,loc=query,locname=position"`
 	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
@@ -489,6 +523,15 @@ type PatchOperation struct {
 	Path  *string `aws:"name=path"`
 	Value *string `aws:"name=value"`
 	From  *string `aws:"name=from"`
+}
+
+// PutGatewayResponseRequest is the PutGatewayResponseRequest shape of AWS's model.
+type PutGatewayResponseRequest struct {
+	RestApiId          *string              `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ResponseType       *GatewayResponseType `aws:"name=responseType,loc=uri,locname=response_type,required"`
+	StatusCode         *string              `aws:"name=statusCode" pattern:"[1-5]\\d\\d"`
+	ResponseParameters map[string]string    `aws:"name=responseParameters"`
+	ResponseTemplates  map[string]string    `aws:"name=responseTemplates"`
 }
 
 // PutIntegrationRequest is the PutIntegrationRequest shape of AWS's model.
@@ -805,6 +848,14 @@ type EndpointType string
 // Values lists the values AWS accepts for EndpointType.
 func (EndpointType) Values() []string {
 	return []string{"REGIONAL", "EDGE", "PRIVATE"}
+}
+
+// GatewayResponseType is the GatewayResponseType enum of AWS's model.
+type GatewayResponseType string
+
+// Values lists the values AWS accepts for GatewayResponseType.
+func (GatewayResponseType) Values() []string {
+	return []string{"DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_FOUND", "UNAUTHORIZED", "INVALID_API_KEY", "ACCESS_DENIED", "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR", "INVALID_SIGNATURE", "EXPIRED_TOKEN", "MISSING_AUTHENTICATION_TOKEN", "INTEGRATION_FAILURE", "INTEGRATION_TIMEOUT", "API_CONFIGURATION_ERROR", "UNSUPPORTED_MEDIA_TYPE", "BAD_REQUEST_PARAMETERS", "BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED", "QUOTA_EXCEEDED", "WAF_FILTERED"}
 }
 
 // IntegrationType is the IntegrationType enum of AWS's model.

@@ -10,7 +10,8 @@ import (
 // API keys and usage plans of REST APIs: AWS::ApiGateway::ApiKey,
 // AWS::ApiGateway::UsagePlan and AWS::ApiGateway::UsagePlanKey, which
 // SAM's Auth.UsagePlan makes. A method that requires an API key takes
-// the keys of the usage plans that name its stage.
+// the keys of the usage plans that name its stage. And the API's
+// customized gateway responses, AWS::ApiGateway::GatewayResponse.
 
 func init() {
 	resource.Register(&resource.Type{
@@ -23,6 +24,12 @@ func init() {
 		Provider:   apiKey{},
 		Replace:    []string{"GenerateDistinctId", "Name", "Value", "StageKeys", "Tags"},
 		Attributes: []string{"APIKeyId"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGateway::GatewayResponse",
+		Provider:   gatewayResponse{},
+		Replace:    []string{"RestApiId", "ResponseType"},
+		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::UsagePlanKey",
@@ -248,5 +255,44 @@ func (usagePlanKey) Update(ctx context.Context, r *resource.Request) (*resource.
 func (usagePlanKey) Delete(ctx context.Context, r *resource.Request) error {
 	p := props(r.Properties)
 	_, err := call(ctx, r, restAPIs, "DeleteUsagePlanKey", map[string]any{"usagePlanId": p.str("UsagePlanId"), "keyId": p.str("KeyId")})
+	return ignoreGone(err)
+}
+
+// gatewayResponse is AWS::ApiGateway::GatewayResponse: PutGatewayResponse
+// on create and update (it replaces the response type's customization),
+// DeleteGatewayResponse on delete. Its physical ID and Ref are the API's
+// id and the response type joined by ":"; an update to another API or
+// type replaces it.
+type gatewayResponse struct{}
+
+func (gatewayResponse) put(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	in := map[string]any{"restApiId": p.str("RestApiId"), "responseType": p.str("ResponseType")}
+	if p.has("StatusCode") {
+		in["statusCode"] = p.str("StatusCode")
+	}
+	if m := stringMap(p["ResponseParameters"]); m != nil {
+		in["responseParameters"] = m
+	}
+	if m := stringMap(p["ResponseTemplates"]); m != nil {
+		in["responseTemplates"] = m
+	}
+	if _, err := call(ctx, r, restAPIs, "PutGatewayResponse", in); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: p.str("RestApiId") + ":" + p.str("ResponseType"), Attributes: map[string]any{}}, nil
+}
+
+func (g gatewayResponse) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return g.put(ctx, r)
+}
+
+func (g gatewayResponse) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return g.put(ctx, r)
+}
+
+func (gatewayResponse) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	_, err := call(ctx, r, restAPIs, "DeleteGatewayResponse", map[string]any{"restApiId": p.str("RestApiId"), "responseType": p.str("ResponseType")})
 	return ignoreGone(err)
 }

@@ -417,6 +417,39 @@ func TestAPIGatewayUsagePlans(t *testing.T) {
 	}
 }
 
+// TestAPIGatewayGatewayResponse customizes a response type, changes the
+// customization in place and removes it.
+func TestAPIGatewayGatewayResponse(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	api := s.create("AWS::ApiGateway::RestApi", "Api", map[string]any{"Name": "gr"})
+	gr := s.create("AWS::ApiGateway::GatewayResponse", "Cors4xx", map[string]any{
+		"RestApiId": api.ref(), "ResponseType": "DEFAULT_4XX",
+		"ResponseParameters": map[string]any{"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
+	})
+	if gr.ref() != api.ref()+":DEFAULT_4XX" {
+		t.Errorf("Ref %s", gr.ref())
+	}
+	read := func() map[string]any {
+		return s.call("apigateway", "GetGatewayResponse", map[string]any{"restApiId": api.ref(), "responseType": "DEFAULT_4XX"})
+	}
+	if got := read(); str(got, "defaultResponse") != "false" || str(got, "responseParameters", "gatewayresponse.header.Access-Control-Allow-Origin") != "'*'" {
+		t.Errorf("after create: %v", got)
+	}
+	gr.update(map[string]any{"RestApiId": api.ref(), "ResponseType": "DEFAULT_4XX", "StatusCode": 400,
+		"ResponseTemplates": map[string]any{"application/json": `{"m":$context.error.messageString}`}})
+	if got := read(); str(got, "statusCode") != "400" || len(got["responseParameters"].(map[string]any)) != 0 ||
+		str(got, "responseTemplates", "application/json") != `{"m":$context.error.messageString}` {
+		t.Errorf("after update: %v", got)
+	}
+	gr.checkReplacement(map[string]map[string]any{"ResponseType": {"ResponseType": "DEFAULT_5XX"}, "StatusCode": {"StatusCode": "401"}}, "ResponseType")
+	gr.delete()
+	if got := read(); str(got, "defaultResponse") != "true" {
+		t.Errorf("after delete: %v", got)
+	}
+	api.delete()
+}
+
 // TestAPIGatewayRegistered checks that the API Gateway types are
 // registered.
 func TestAPIGatewayRegistered(t *testing.T) {
@@ -424,7 +457,7 @@ func TestAPIGatewayRegistered(t *testing.T) {
 	for _, name := range []string{
 		"AWS::ApiGateway::Account", "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::Deployment",
 		"AWS::ApiGateway::Method", "AWS::ApiGateway::Resource", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage",
-		"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey",
+		"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::GatewayResponse",
 		"AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::Deployment",
 		"AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Stage",
 	} {

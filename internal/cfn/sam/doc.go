@@ -77,9 +77,10 @@
 // with a warning: no CodeDeploy resources are made, the alias moves at
 // once and hooks are not run, but references to
 // ServerlessDeploymentApplication resolve to the name AWS would give it
-// (deployment.go). Custom domains, resource policies, gateway responses
-// and request models are ignored with a warning, as are the policy
-// templates virga has no statements for.
+// (deployment.go). GatewayResponses go into the API's document as
+// x-amazon-apigateway-gateway-responses. Custom domains, resource
+// policies and request models are ignored with a warning, as are the
+// policy templates virga has no statements for.
 //
 // # Errors
 //

@@ -279,7 +279,7 @@ func methodName(key string) string {
 // API, APIDeploymentHASH and APISTAGEStage.
 func (t *transformer) emitRestAPI(api *restAPI) error {
 	props := api.props
-	for _, p := range []string{"Domain", "GatewayResponses", "Models", "MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
+	for _, p := range []string{"Domain", "Models", "MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
 		if _, ok := props[p]; ok {
 			t.warn(api.id, "%s is not supported by virga yet and was ignored", p)
 		}
@@ -291,12 +291,17 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 		if err := t.restAuth(api); err != nil {
 			return err
 		}
+		if err := gatewayResponses(api); err != nil {
+			return err
+		}
 		api.wrapConditional()
 	} else if _, ok := props["Cors"]; ok {
 		return resourceError(api.id, "Cors works only with inline Swagger specified in 'DefinitionBody' property.")
 	} else if _, ok := props["Auth"]; ok {
 		// Wording unconfirmed.
 		return resourceError(api.id, "Auth works only with inline Swagger specified in 'DefinitionBody' property.")
+	} else if _, ok := props["GatewayResponses"]; ok {
+		return resourceError(api.id, "GatewayResponses works only with inline Swagger specified in 'DefinitionBody' property.")
 	}
 
 	rest := map[string]any{}
@@ -758,5 +763,66 @@ func (t *transformer) authorizerPermissions(apiID string, attrs attributes, auth
 			return err
 		}
 	}
+	return nil
+}
+
+// gatewayResponseLocations are where a gateway response's
+// ResponseParameters put their values, with the prefix of their names in
+// the document.
+var gatewayResponseLocations = map[string]string{
+	"Headers":      "gatewayresponse.header.",
+	"Paths":        "gatewayresponse.path.",
+	"QueryStrings": "gatewayresponse.querystring.",
+}
+
+// gatewayResponses writes the API's GatewayResponses into its document
+// as x-amazon-apigateway-gateway-responses, as SAM does: each response
+// type's StatusCode, its ResponseParameters (Headers, Paths,
+// QueryStrings) named with their prefixes, and its ResponseTemplates.
+func gatewayResponses(api *restAPI) error {
+	v, ok := api.props["GatewayResponses"]
+	if !ok {
+		return nil
+	}
+	all := asMap(v)
+	if all == nil {
+		return invalidType(api.id, "GatewayResponses")
+	}
+	out := map[string]any{}
+	for _, typ := range sortedKeys(all) {
+		gr := asMap(all[typ])
+		if gr == nil {
+			return resourceError(api.id, "Invalid property type 'GatewayResponses.%s'.", typ)
+		}
+		for k := range gr {
+			if k != "StatusCode" && k != "ResponseParameters" && k != "ResponseTemplates" {
+				return resourceError(api.id, "Invalid property '%s' in 'GatewayResponses' property '%s'.", k, typ)
+			}
+		}
+		params := map[string]any{}
+		rp := asMap(gr["ResponseParameters"])
+		for _, loc := range sortedKeys(rp) {
+			prefix, ok := gatewayResponseLocations[loc]
+			if !ok {
+				return resourceError(api.id, "Invalid gateway response parameter '%s'", loc)
+			}
+			for name, value := range asMap(rp[loc]) {
+				params[prefix+name] = clone(value)
+			}
+		}
+		doc := map[string]any{"responseParameters": params, "responseTemplates": map[string]any{}}
+		if rt := asMap(gr["ResponseTemplates"]); rt != nil {
+			doc["responseTemplates"] = cloneMap(rt)
+		}
+		if code, ok := gr["StatusCode"]; ok {
+			if s, ok := scalarString(code); ok {
+				doc["statusCode"] = s
+			} else {
+				doc["statusCode"] = clone(code)
+			}
+		}
+		out[typ] = doc
+	}
+	api.body["x-amazon-apigateway-gateway-responses"] = out
 	return nil
 }

@@ -71,6 +71,24 @@ func isFalse(v any) bool {
 	return false
 }
 
+// scalarString is a number or text as text, as SAM writes the status
+// codes it passes on; false for anything else (an intrinsic function).
+func scalarString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case json.Number:
+		return v.String(), true
+	case int:
+		return strconv.Itoa(v), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	}
+	return "", false
+}
+
 // number makes a template number.
 func number(n int) json.Number { return json.Number(strconv.Itoa(n)) }
 
