@@ -25,6 +25,12 @@ func init() {
 		Provider:   topicPolicy{},
 		Attributes: []string{"Id"},
 	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::SNS::TopicInlinePolicy",
+		Provider:   topicInlinePolicy{},
+		Replace:    []string{"TopicArn"},
+		Attributes: []string{},
+	})
 }
 
 // topic is AWS::SNS::Topic: CreateTopic, then Subscribe for each of its
@@ -420,4 +426,34 @@ func (topicPolicy) Delete(ctx context.Context, r *resource.Request) error {
 		}
 	}
 	return nil
+}
+
+// topicInlinePolicy is AWS::SNS::TopicInlinePolicy: the Policy attribute
+// of the one topic it names by ARN. Its physical ID and Ref are that
+// ARN; deleting it removes the topic's policy.
+type topicInlinePolicy struct{}
+
+func (topicInlinePolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	doc, err := jsonText(p["PolicyDocument"])
+	if err != nil {
+		return nil, err
+	}
+	if err := setTopicAttribute(ctx, r, p.str("TopicArn"), "Policy", doc); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: p.str("TopicArn")}, nil
+}
+
+func (t topicInlinePolicy) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	res, err := t.Create(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	res.PhysicalID = r.PhysicalID
+	return res, nil
+}
+
+func (topicInlinePolicy) Delete(ctx context.Context, r *resource.Request) error {
+	return ignoreGone(setTopicAttribute(ctx, r, props(r.Properties).str("TopicArn"), "Policy", ""))
 }

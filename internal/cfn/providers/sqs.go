@@ -18,6 +18,12 @@ func init() {
 		Provider:   queuePolicy{},
 		Attributes: []string{"Id"},
 	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::SQS::QueueInlinePolicy",
+		Provider:   queueInlinePolicy{},
+		Replace:    []string{"Queue"},
+		Attributes: []string{},
+	})
 }
 
 // queue is AWS::SQS::Queue: CreateQueue with the queue's attributes,
@@ -203,4 +209,37 @@ func (queuePolicy) Delete(ctx context.Context, r *resource.Request) error {
 		}
 	}
 	return nil
+}
+
+// queueInlinePolicy is AWS::SQS::QueueInlinePolicy: the Policy attribute
+// of the one queue it names by URL. Its physical ID and Ref are that URL;
+// deleting it removes the queue's policy.
+type queueInlinePolicy struct{}
+
+// asQueuePolicy is an inline policy's properties as AWS::SQS::QueuePolicy
+// has them, a list of one queue.
+func asQueuePolicy(m map[string]any) props {
+	if m == nil {
+		return nil
+	}
+	return props{"PolicyDocument": m["PolicyDocument"], "Queues": []any{m["Queue"]}}
+}
+
+func (queueInlinePolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := asQueuePolicy(r.Properties)
+	if err := setQueuePolicies(ctx, r, p, nil); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: props(r.Properties).str("Queue")}, nil
+}
+
+func (queueInlinePolicy) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	if err := setQueuePolicies(ctx, r, asQueuePolicy(r.Properties), nil); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID}, nil
+}
+
+func (queueInlinePolicy) Delete(ctx context.Context, r *resource.Request) error {
+	return clearQueuePolicy(ctx, r, props(r.Properties).str("Queue"))
 }

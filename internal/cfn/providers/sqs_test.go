@@ -118,3 +118,42 @@ func TestQueuePolicy(t *testing.T) {
 	}
 	b.delete()
 }
+
+// TestInlinePolicies checks AWS::SQS::QueueInlinePolicy and
+// AWS::SNS::TopicInlinePolicy: each sets the policy of the one queue or
+// topic it names, whose URL or ARN is its Ref, and removes it when
+// deleted.
+func TestInlinePolicies(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	q := s.create("AWS::SQS::Queue", "Q", map[string]any{})
+	topic := s.create("AWS::SNS::Topic", "T", map[string]any{})
+	doc := func(action string) map[string]any {
+		return map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": action, "Resource": "*"}}}
+	}
+	qp := s.create("AWS::SQS::QueueInlinePolicy", "QP", map[string]any{"Queue": q.ref(), "PolicyDocument": doc("sqs:SendMessage")})
+	tp := s.create("AWS::SNS::TopicInlinePolicy", "TP", map[string]any{"TopicArn": topic.ref(), "PolicyDocument": doc("sns:Publish")})
+	if qp.ref() != q.ref() || tp.ref() != topic.ref() {
+		t.Errorf("Refs %s and %s", qp.ref(), tp.ref())
+	}
+	if p, _ := s.queueAttrs(q.ref())["Policy"].(string); !sameJSON(t, p, `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}`) {
+		t.Errorf("queue policy %q", p)
+	}
+	if p, _ := s.topicAttrs(topic.ref())["Policy"].(string); !strings.Contains(p, `"sns:Publish"`) {
+		t.Errorf("topic policy %q", p)
+	}
+	qp.checkReplacement(map[string]map[string]any{"Queue": {"Queue": "other"}, "PolicyDocument": {"PolicyDocument": doc("sqs:*")}}, "Queue")
+	tp.checkReplacement(map[string]map[string]any{"TopicArn": {"TopicArn": "other"}, "PolicyDocument": {"PolicyDocument": doc("sns:*")}}, "TopicArn")
+	qp.update(map[string]any{"Queue": q.ref(), "PolicyDocument": doc("sqs:ReceiveMessage")})
+	if p, _ := s.queueAttrs(q.ref())["Policy"].(string); !strings.Contains(p, `"sqs:ReceiveMessage"`) {
+		t.Errorf("queue policy after the update %q", p)
+	}
+	qp.delete()
+	tp.delete()
+	if p := s.queueAttrs(q.ref())["Policy"]; p != nil {
+		t.Errorf("queue policy after the delete: %v", p)
+	}
+	if p, _ := s.topicAttrs(topic.ref())["Policy"].(string); strings.Contains(p, `"sns:Publish"`) {
+		t.Errorf("topic policy after the delete: %v", p)
+	}
+}
