@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
 )
 
@@ -42,10 +43,47 @@ type authorization struct {
 	jwt       bool
 	jwtClaims map[string]string
 	jwtScopes []string
+	// iam is the signer of a request to an AWS_IAM route or function URL.
+	iam *iamIdentity
+}
+
+// iamIdentity is requestContext.authorizer.iam of a 2.0 event: who
+// signed the request, in the order of AWS's example.
+type iamIdentity struct {
+	AccessKey       string  `json:"accessKey"`
+	AccountID       string  `json:"accountId"`
+	CallerID        string  `json:"callerId"`
+	CognitoIdentity any     `json:"cognitoIdentity"`
+	PrincipalOrgID  *string `json:"principalOrgId"`
+	UserARN         string  `json:"userArn"`
+	UserID          string  `json:"userId"`
+}
+
+// iamAuthorization is the authorization of a SigV4-signed request (whose
+// signature is not verified), or nil for an unsigned one.
+func (s *Service) iamAuthorization(r *http.Request) *authorization {
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+		return nil
+	}
+	var c awsproto.Caller
+	ok := false
+	if s.identify != nil {
+		c, ok = s.identify(r)
+	}
+	if !ok {
+		_, rest, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+		key, _, _ := strings.Cut(rest, "/")
+		c = awsproto.Caller{AccessKeyID: key, Account: s.account, ARN: "arn:aws:iam::" + s.account + ":root", UserID: s.account}
+	}
+	return &authorization{iam: &iamIdentity{AccessKey: c.AccessKeyID, AccountID: c.Account, CallerID: c.UserID,
+		UserARN: c.ARN, UserID: c.UserID}}
 }
 
 // forEventV2 is requestContext.authorizer of a 2.0 event.
 func (a *authorization) forEventV2() map[string]any {
+	if a.iam != nil {
+		return map[string]any{"iam": a.iam}
+	}
 	if a.jwt {
 		return map[string]any{"jwt": map[string]any{"claims": a.jwtClaims, "scopes": a.jwtScopes}}
 	}
@@ -83,7 +121,8 @@ func (s *Service) authorize(inv *invocation) *response {
 	case "AWS_IAM":
 		// A request must be signed; the signature is not verified against
 		// IAM policies, which virga does not enforce yet.
-		if !strings.HasPrefix(inv.r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+		inv.auth = s.iamAuthorization(inv.r)
+		if inv.auth == nil {
 			return gatewayResponse(http.StatusForbidden)
 		}
 		return nil

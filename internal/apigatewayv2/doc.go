@@ -57,8 +57,10 @@
 // # Not supported yet
 //
 // WebSocket APIs (CreateApi with ProtocolType WEBSOCKET), IAM policies for
-// routes (an AWS_IAM route requires a SigV4-signed request but does not
-// check the signature against IAM), service integrations with services
+// routes (an AWS_IAM route, or function URL, requires a SigV4-signed
+// request and passes its signer to the function, as
+// requestContext.authorizer.iam in 2.0 events and requestContext.identity
+// in 1.0 events, but does not check the signature against IAM), service integrations with services
 // virga does not have (Step Functions, Kinesis, AppConfig), private
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses

@@ -90,8 +90,8 @@ type contextV1 struct {
 	Stage             string         `json:"stage"`
 }
 
-// identityV1 is the caller as a 1.0 event describes it; HTTP APIs know
-// only its address and user agent.
+// identityV1 is the caller as a 1.0 event describes it: its address and
+// user agent, and who signed the request to an AWS_IAM route.
 type identityV1 struct {
 	AccessKey                     *string `json:"accessKey"`
 	AccountID                     *string `json:"accountId"`
@@ -355,7 +355,11 @@ func (s *Service) buildEventV1(inv *invocation) *eventV1 {
 		e.StageVariables = inv.stage.Variables
 	}
 	e.Body, e.IsBase64Encoded = inv.eventBody()
-	if inv.auth != nil {
+	if inv.auth != nil && inv.auth.iam != nil {
+		// The signer of a request to an AWS_IAM route is the caller.
+		id, iam := &e.RequestContext.Identity, inv.auth.iam
+		id.AccessKey, id.AccountID, id.Caller, id.User, id.UserArn = &iam.AccessKey, &iam.AccountID, &iam.CallerID, &iam.UserID, &iam.UserARN
+	} else if inv.auth != nil {
 		e.RequestContext.Authorizer = inv.auth.forEventV1()
 	}
 	return e

@@ -3,7 +3,6 @@ package apigatewayv2
 import (
 	"io"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -58,9 +57,12 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 	if u.Cors != nil && isPreflight(r) {
 		return u.Cors.preflight(r)
 	}
-	if u.AuthType == "AWS_IAM" && !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
-		return &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"}},
-			body: []byte(`{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}`)}
+	var auth *authorization
+	if u.AuthType == "AWS_IAM" {
+		if auth = s.iamAuthorization(r); auth == nil {
+			return &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"}},
+				body: []byte(`{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}`)}
+		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
 	if err != nil {
@@ -71,7 +73,7 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 	}
 	inv := &invocation{r: r, api: &apiRecord{ID: id}, stage: &stageRecord{Name: "$default"},
 		route: &routeRecord{Key: "$default"}, requestID: s.requestID(), received: s.clock.Now(),
-		rawPath: r.URL.EscapedPath(), body: body, sourceIP: sourceIP(r)}
+		rawPath: r.URL.EscapedPath(), body: body, sourceIP: sourceIP(r), auth: auth}
 	e := s.buildEventV2(inv)
 	e.RequestContext.DomainName = id + ".lambda-url." + s.region + ".on.aws"
 	if u.AuthType != "AWS_IAM" {

@@ -48,6 +48,8 @@ type Service struct {
 	log       *slog.Logger
 	// client sends HTTP_PROXY integrations' requests.
 	client *http.Client
+	// identify names who signed a request, for AWS_IAM authorization.
+	identify func(*http.Request) (awsproto.Caller, bool)
 
 	// mu guards apis and deployed. Operations hold it across their store
 	// commit; the data plane reads under RLock. Records are replaced,
@@ -78,12 +80,17 @@ type Deps struct {
 	// issuers' keys; nil is a client of its own.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Identify names who signed a request (the edge's
+	// Authenticator.Identify), for the caller an AWS_IAM route or
+	// function URL passes to its function; nil passes the access key
+	// alone, as the account root's.
+	Identify func(*http.Request) (awsproto.Caller, bool)
 }
 
 // New returns the service over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient,
+		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

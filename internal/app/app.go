@@ -178,8 +178,22 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.services = append(a.services, sched.API())
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
+	static := map[string]awsproto.Credential{}
+	for _, c := range cfg.Credentials {
+		static[c.AccessKeyID] = awsproto.Credential{
+			AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
+			Caller: awsproto.Caller{Account: cfg.AccountID},
+		}
+	}
+	auth := &edge.Authenticator{
+		Verify:    cfg.Auth == config.AuthSigV4,
+		Static:    static,
+		Temporary: stsSvc,
+		Account:   cfg.AccountID,
+		Clock:     o.Clock,
+	}
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger})
+		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger, Identify: auth.Identify})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -209,22 +223,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Stack operations drive the other services: they stop first.
 	a.closers = append([]func() error{stacks.Close}, a.closers...)
 
-	static := map[string]awsproto.Credential{}
-	for _, c := range cfg.Credentials {
-		static[c.AccessKeyID] = awsproto.Credential{
-			AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
-			Caller: awsproto.Caller{Account: cfg.AccountID},
-		}
-	}
 	a.handler = edge.New(edge.Options{
 		Services: a.services,
-		Auth: &edge.Authenticator{
-			Verify:    cfg.Auth == config.AuthSigV4,
-			Static:    static,
-			Temporary: stsSvc,
-			Account:   cfg.AccountID,
-			Clock:     o.Clock,
-		},
+		Auth:     auth,
 		// HTTP APIs and REST APIs share the execute-api host names: the
 		// second argument finds REST APIs (apigateway.Service.Handler).
 		DataPlanes: map[string]http.Handler{

@@ -134,6 +134,10 @@ func TestAPIGWv2ImportAndServiceIntegrations(t *testing.T) {
 	signed := map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00"}
 	if ev := callHTTPAPI(t, env, id, "GET", "/private", nil, signed, true).event(t); ev["routeKey"] != "GET /private" {
 		t.Errorf("signed request to an AWS_IAM route: %v", ev["routeKey"])
+	} else if got, _ := json.Marshal(ev["requestContext"].(map[string]any)["authorizer"]); string(got) !=
+		`{"iam":{"accessKey":"test","accountId":"000000000000","callerId":"000000000000","cognitoIdentity":null,"principalOrgId":null,"userArn":"arn:aws:iam::000000000000:root","userId":"000000000000"}}` {
+		// The signer, as GetCallerIdentity names the account root's key.
+		t.Errorf("signed request to an AWS_IAM route: authorizer %s", got)
 	}
 
 	r := callHTTPAPI(t, env, id, "POST", "/orders", []byte(`{"item":"book"}`), map[string]string{"Content-Type": "application/json"}, true)

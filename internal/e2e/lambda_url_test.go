@@ -9,10 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -105,5 +108,66 @@ def handler(event, context):
 	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/nosuchid/")
 	if err != nil || res.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown URL id: %v %v", res, err)
+	}
+}
+
+// TestFunctionURLIAMCaller calls a function URL with AuthType AWS_IAM:
+// unsigned, it is refused; signed, the function learns who signed, as
+// the account root for a long-term key and as the role session for
+// AssumeRole's credentials.
+func TestFunctionURLIAMCaller(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "whoami", `import json
+def handler(event, context):
+    rc = event['requestContext']
+    return {'statusCode': 200, 'body': json.dumps({'account': rc['accountId'], 'authorizer': rc.get('authorizer')})}
+`, 3)
+	created, err := lc.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("whoami"),
+		AuthType: lambdatypes.FunctionUrlAuthTypeAwsIam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(aws.ToString(created.FunctionUrl))
+	target := env.Endpoint + "/_aws/lambda-url/" + strings.Split(u.Hostname(), ".")[0] + "/"
+	call := func(creds *aws.Credentials) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, target, nil)
+		if creds != nil {
+			if err := v4.NewSigner().SignHTTP(ctx, *creds, req, sha256Hex(nil), "lambda", "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var got map[string]any
+		b, _ := io.ReadAll(res.Body)
+		json.Unmarshal(b, &got)
+		return res.StatusCode, got
+	}
+	if status, got := call(nil); status != 403 || !strings.HasPrefix(got["Message"].(string), "Forbidden.") {
+		t.Errorf("unsigned: %d %v", status, got)
+	}
+	status, got := call(&aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"})
+	if b, _ := json.Marshal(got); status != 200 || string(b) !=
+		`{"account":"000000000000","authorizer":{"iam":{"accessKey":"test","accountId":"000000000000","callerId":"000000000000","cognitoIdentity":null,"principalOrgId":null,"userArn":"arn:aws:iam::000000000000:root","userId":"000000000000"}}}` {
+		t.Errorf("signed with a long-term key: %d %s", status, b)
+	}
+	role, err := stsClient(env, "test", "test", "").AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::000000000000:role/caller"), RoleSessionName: aws.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := role.Credentials
+	status, got = call(&aws.Credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey), SessionToken: aws.ToString(c.SessionToken)})
+	iam, _ := got["authorizer"].(map[string]any)["iam"].(map[string]any)
+	if status != 200 || iam["accessKey"] != aws.ToString(c.AccessKeyId) || iam["userArn"] != aws.ToString(role.AssumedRoleUser.Arn) ||
+		iam["userId"] != aws.ToString(role.AssumedRoleUser.AssumedRoleId) || iam["callerId"] != iam["userId"] {
+		t.Errorf("signed with a role session's key: %d %v", status, got)
 	}
 }

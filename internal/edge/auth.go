@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"net/http"
+
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/sigv4"
 	"github.com/virga/virga/internal/clock"
@@ -76,6 +78,31 @@ func (a *Authenticator) Authenticate(c *awsproto.Call) error {
 		return apiError(err, dialect)
 	}
 	return nil
+}
+
+// Identify returns who signed r, as GetCallerIdentity would name them,
+// without verifying the signature; false for an unsigned request. Data
+// planes that pass the caller to a function (function URLs and HTTP API
+// routes with AWS_IAM authorization) use it.
+func (a *Authenticator) Identify(r *http.Request) (awsproto.Caller, bool) {
+	auth, err := sigv4.Parse(r)
+	if err != nil || auth == nil {
+		return awsproto.Caller{}, false
+	}
+	c := awsproto.Caller{Account: a.Account}
+	if cred, err := a.lookup(auth.AccessKeyID); err == nil && cred != nil {
+		c = cred.Caller
+		if c.Account == "" {
+			c.Account = a.Account
+		}
+	}
+	c.AccessKeyID = auth.AccessKeyID
+	if c.ARN == "" {
+		// A long-term key is the account root's (IAM users come with IAM).
+		c.ARN = "arn:aws:iam::" + c.Account + ":root"
+		c.UserID = c.Account
+	}
+	return c, true
 }
 
 func (a *Authenticator) lookup(accessKeyID string) (*awsproto.Credential, error) {
