@@ -2,18 +2,15 @@ package query
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
-	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
-	"github.com/virga/virga/internal/awsproto/jsoncodec"
 	"github.com/virga/virga/internal/awsproto/shape"
 	"github.com/virga/virga/internal/awsproto/xmlcodec"
 )
@@ -269,60 +266,6 @@ func (p *Protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apier
 		return
 	}
 	WriteError(w, p.Namespace, c.RequestID, e)
-}
-
-// awsQuery services answer in JSON a request whose Accept header asks for
-// application/json, as API Gateway's AWS integrations do:
-//
-//	{"PublishResponse": {"PublishResult": {...}, "ResponseMetadata": {"RequestId": "..."}}}
-//	{"Error": {"Type": "Sender", "Code": "...", "Message": "..."}, "RequestId": "..."}
-//
-// The result's members have their model names.
-
-func wantsJSON(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/json" {
-			return true
-		}
-	}
-	return false
-}
-
-func encodeJSON(c *awsproto.Call, w http.ResponseWriter, out any) {
-	name := c.Op.Name
-	b := []byte(`{"` + name + `Response":{`)
-	if t := reflect.TypeOf(out); !shape.Of(t).IsEmptyStruct() || exported(t) {
-		b = append(b, `"`+name+`Result":`...)
-		b = jsoncodec.Marshal(b, out)
-		b = append(b, ',')
-	}
-	b = append(b, `"ResponseMetadata":{"RequestId":`...)
-	b = strconv.AppendQuote(b, c.RequestID)
-	b = append(b, "}}}"...)
-	writeJSON(w, c.Status, b)
-}
-
-func encodeJSONError(c *awsproto.Call, w http.ResponseWriter, e *apierr.Error) {
-	typ := "Sender"
-	if e.Fault {
-		typ = "Receiver"
-	}
-	doc, _ := json.Marshal(map[string]any{
-		"Error":     map[string]string{"Type": typ, "Code": e.CodeForQuery(), "Message": e.Message},
-		"RequestId": c.RequestID,
-	})
-	for k, v := range e.Headers {
-		w.Header().Set(k, v)
-	}
-	writeJSON(w, e.Status, doc)
-}
-
-func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	w.Write(body)
 }
 
 // WriteError writes e in the awsQuery error shape. It is shared with code
