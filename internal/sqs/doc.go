@@ -14,8 +14,9 @@
 //
 // # Durability
 //
-// A send is acknowledged only once its message is synced to disk, so a
-// crash never loses an acknowledged message. Receives and deletes are
+// A send is acknowledged only once its message is committed (Batch.Commit:
+// written to the operating system, or fsynced with --fsync), so a crash of
+// virga never loses an acknowledged message. Receives and deletes are
 // written without waiting for the sync (store.Batch.CommitNoWait): a crash
 // in the moments before it completes can only bring a message back early or
 // again, which SQS's at-least-once delivery allows. A receive that moves a
