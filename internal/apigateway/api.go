@@ -32,6 +32,10 @@ type restAPI struct {
 	// GatewayResponses are the API's customized gateway responses, by
 	// response type.
 	GatewayResponses map[string]*gatewayResponse `json:",omitempty"`
+	// Models are the API's models, by name, and RequestValidators its
+	// request validators, by id (requestvalidation.go).
+	Models            map[string]*model            `json:",omitempty"`
+	RequestValidators map[string]*requestValidator `json:",omitempty"`
 }
 
 // resource is one node of an API's path tree. The root has no parent and

@@ -154,6 +154,9 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	if e := s.authorize(req); e != nil {
 		return e
 	}
+	if e := s.validateRequest(req); e != nil {
+		return e
+	}
 	ig := m.method.Integration
 	switch ig.Type {
 	case "AWS_PROXY":

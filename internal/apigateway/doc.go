@@ -89,8 +89,12 @@
 // throttle and quota settings are kept, not enforced, and GetUsage and
 // UpdateUsage are missing. Gateway responses map static values, request
 // headers, query strings, path parameters and stage variables into
-// headers, but not $context variables. Request validators, models,
-// custom domain names, base path mappings, canary settings, caching,
+// headers, but not $context variables. Request validators check required
+// parameters and bodies against their JSON Schema draft 4 models
+// (requestvalidation.go, jsonschema.go); models and validators come from
+// an OpenAPI document and are read by GetModel(s) and
+// GetRequestValidator(s), but have no Create, Update or Delete
+// operations yet. Custom domain names, base path mappings, canary settings, caching,
 // throttling, access logs, client certificates, documentation and
 // GetExport are not implemented. Authorizer
 // policies' Conditions are not evaluated. Header names reach functions in

@@ -65,6 +65,8 @@ const (
 	msgUsagePlanKeyExists       = "Usage Plan Key already exists"
 	msgUsagePlanKeyNotFound     = "Invalid Usage Plan Key identifier specified"
 	msgGatewayResponseNotFound  = "Invalid Gateway Response identifier specified"
+	msgModelNotFound            = "Invalid model name specified"
+	msgValidatorNotFound        = "Invalid Request Validator identifier specified"
 )
 
 func notFound(msg string) error { return ErrNotFound.WithMessage(msg) }

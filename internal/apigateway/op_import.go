@@ -84,6 +84,7 @@ func (s *Service) applyDefinition(a *restAPI, d *definition, overwrite bool, bas
 		root.Methods = nil
 		a.Resources = map[string]*resource{a.RootID: root}
 		a.Authorizers = nil
+		a.Models, a.RequestValidators = nil, nil
 		a.GatewayResponses = maps.Clone(d.gatewayResponses)
 		a.Name, a.Description, a.Version = d.title, d.description, d.version
 		a.BinaryMediaTypes = slices.Clone(d.binaryMediaTypes)
@@ -131,6 +132,42 @@ func (s *Service) applyDefinition(a *restAPI, d *definition, overwrite bool, bas
 		a.Authorizers[c.ID] = &c
 		authIDs[c.Name] = c.ID
 	}
+	for _, name := range slices.Sorted(maps.Keys(d.models)) {
+		c := *d.models[name]
+		if old := a.Models[name]; old != nil {
+			c.ID = old.ID
+		} else {
+			c.ID = s.newID(shortIDLength, func(id string) bool {
+				for _, m := range a.Models {
+					if m.ID == id {
+						return true
+					}
+				}
+				return false
+			})
+		}
+		if a.Models == nil {
+			a.Models = map[string]*model{}
+		}
+		a.Models[name] = &c
+	}
+	validatorIDs := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(d.validators)) {
+		c := *d.validators[name]
+		for id, old := range a.RequestValidators {
+			if old.Name == name {
+				c.ID = id
+			}
+		}
+		if c.ID == "" {
+			c.ID = s.newID(shortIDLength, func(id string) bool { return a.RequestValidators[id] != nil })
+		}
+		if a.RequestValidators == nil {
+			a.RequestValidators = map[string]*requestValidator{}
+		}
+		a.RequestValidators[c.ID] = &c
+		validatorIDs[name] = c.ID
+	}
 	prefix := importBasePath(d.basePath, basePathMode)
 	for _, p := range d.paths {
 		path := strings.TrimSuffix(prefix+p.path, "/")
@@ -142,6 +179,9 @@ func (s *Service) applyDefinition(a *restAPI, d *definition, overwrite bool, bas
 			m := *p.methods[verb]
 			if m.AuthorizerID != "" {
 				m.AuthorizerID = authIDs[m.AuthorizerID]
+			}
+			if m.RequestValidatorID != "" {
+				m.RequestValidatorID = validatorIDs[m.RequestValidatorID]
 			}
 			if ig := m.Integration; ig != nil {
 				c := *ig

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -22,11 +23,15 @@ import (
 //	x-amazon-apigateway-authtype            awsSigv4 (AWS_IAM), or the authorizer's authType
 //	x-amazon-apigateway-api-key-source      HEADER or AUTHORIZER
 //	x-amazon-apigateway-gateway-responses   the API's customized gateway responses
+//	x-amazon-apigateway-request-validators  the API's request validators, and
+//	x-amazon-apigateway-request-validator   the document's or an operation's validator
+//	definitions, components.schemas         the API's models, which body parameters and
+//	                                        requestBody content refer to
 //	x-amazon-apigateway-minimum-compression-size, -policy, -endpoint-configuration
 //
 // parseDefinition turns a document into a definition; applyDefinition
-// (op_import.go) builds it into an API. Request validators, models and
-// documentation parts are not imported; each is reported as a warning.
+// (op_import.go) builds it into an API. Documentation parts are not
+// imported, and are reported as a warning.
 
 // definition is what an OpenAPI document defines for API Gateway.
 type definition struct {
@@ -44,7 +49,13 @@ type definition struct {
 	authorizers []*authorizer // ID empty, sorted by name
 	// gatewayResponses are x-amazon-apigateway-gateway-responses.
 	gatewayResponses map[string]*gatewayResponse
-	warnings         []string
+	// models are the document's schemas (ID empty), by name; validators
+	// its x-amazon-apigateway-request-validators (ID empty), by name. A
+	// method's RequestValidatorID holds its validator's name until the
+	// definition is applied.
+	models     map[string]*model
+	validators map[string]*requestValidator
+	warnings   []string
 }
 
 // definedPath is one path of a document with its methods.
@@ -118,11 +129,28 @@ func parseDefinition(body []byte) (*definition, error) {
 	if err := readGatewayResponses(obj(root["x-amazon-apigateway-gateway-responses"]), d); err != nil {
 		return nil, err
 	}
-	for _, ext := range []string{"x-amazon-apigateway-request-validators", "x-amazon-apigateway-documentation"} {
-		if _, ok := root[ext]; ok {
-			d.warnings = append(d.warnings, "Ignoring "+ext+": not supported by virga yet")
-		}
+	if _, ok := root["x-amazon-apigateway-documentation"]; ok {
+		d.warnings = append(d.warnings, "Ignoring x-amazon-apigateway-documentation: not supported by virga yet")
 	}
+	schemas := obj(root["definitions"])
+	if isV3 {
+		schemas = obj(obj(root["components"])["schemas"])
+	}
+	if err := readModels(schemas, d); err != nil {
+		return nil, err
+	}
+	validators := obj(root["x-amazon-apigateway-request-validators"])
+	for _, name := range slices.Sorted(maps.Keys(validators)) {
+		v := obj(validators[name])
+		body, _ := v["validateRequestBody"].(bool)
+		params, _ := v["validateRequestParameters"].(bool)
+		if d.validators == nil {
+			d.validators = map[string]*requestValidator{}
+		}
+		d.validators[name] = &requestValidator{Name: name, ValidateRequestBody: body, ValidateRequestParameters: params}
+	}
+	p.defaultValidator = str(root["x-amazon-apigateway-request-validator"])
+	p.consumes = list(root["consumes"])
 	globalSecurity, hasGlobal := root["security"]
 	paths := obj(root["paths"])
 	for _, route := range slices.Sorted(maps.Keys(paths)) {
@@ -195,6 +223,10 @@ type parser struct {
 	// apiKeySchemes and sigv4Schemes are the security schemes that stand
 	// for an API key and for IAM authorization.
 	apiKeySchemes, sigv4Schemes map[string]bool
+	// defaultValidator is the document's x-amazon-apigateway-request-validator;
+	// consumes its Swagger 2 content types.
+	defaultValidator string
+	consumes         []any
 }
 
 // resolve follows a {"$ref": "#/a/b"} to what it points at.
@@ -271,6 +303,17 @@ func (p *parser) readOperation(verb string, op map[string]any, pathParams []any,
 				}
 			}
 		}
+	}
+	if err := p.readRequestModels(m, op, append(slices.Clone(pathParams), list(op["parameters"])...), d); err != nil {
+		return nil, err
+	}
+	if v, ok := op["x-amazon-apigateway-request-validator"]; ok {
+		m.RequestValidatorID = str(v)
+	} else {
+		m.RequestValidatorID = p.defaultValidator
+	}
+	if m.RequestValidatorID != "" && d.validators[m.RequestValidatorID] == nil {
+		return nil, importError("Invalid request validator %s for method %s", m.RequestValidatorID, verb)
 	}
 	for _, raw := range append(slices.Clone(pathParams), list(op["parameters"])...) {
 		prm := obj(p.resolve(raw))
@@ -397,6 +440,81 @@ func readGatewayResponses(ext map[string]any, d *definition) error {
 			d.gatewayResponses = map[string]*gatewayResponse{}
 		}
 		d.gatewayResponses[typ] = gr
+	}
+	return nil
+}
+
+// readModels reads a document's schemas as models: JSON Schema documents
+// for application/json, references to other schemas left as written.
+func readModels(schemas map[string]any, d *definition) error {
+	for _, name := range slices.Sorted(maps.Keys(schemas)) {
+		if !modelName.MatchString(name) {
+			return importError("Model name must be alphanumeric: %s", name)
+		}
+		b, err := json.Marshal(schemas[name])
+		if err != nil {
+			return importError("Invalid model schema specified: %s", name)
+		}
+		if d.models == nil {
+			d.models = map[string]*model{}
+		}
+		d.models[name] = &model{Name: name, ContentType: "application/json", Schema: string(b),
+			Description: str(obj(schemas[name])["description"])}
+	}
+	return nil
+}
+
+// modelName is what API Gateway accepts as a model's name.
+var modelName = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+
+// readRequestModels reads the models of an operation's request body: a
+// Swagger 2 body parameter's schema, for each content type the
+// operation consumes, or an OpenAPI 3 requestBody's content. A schema
+// must refer to one of the document's models.
+func (p *parser) readRequestModels(m *method, op map[string]any, params []any, d *definition) error {
+	add := func(contentType string, schema any) error {
+		ref := str(obj(schema)["$ref"])
+		if ref == "" {
+			if schema != nil {
+				d.warnings = append(d.warnings, "Ignoring an inline request schema: request models must refer to the document's models in virga")
+			}
+			return nil
+		}
+		name := modelRef(ref)
+		if d.models[name] == nil {
+			return importError("Invalid model specified: %s", ref)
+		}
+		if m.RequestModels == nil {
+			m.RequestModels = map[string]string{}
+		}
+		m.RequestModels[contentType] = name
+		return nil
+	}
+	for _, raw := range params {
+		prm := obj(p.resolve(raw))
+		if str(prm["in"]) != "body" {
+			continue
+		}
+		types := list(op["consumes"])
+		if types == nil {
+			types = p.consumes
+		}
+		if len(types) == 0 {
+			types = []any{"application/json"}
+		}
+		for _, t := range types {
+			if err := add(str(t), prm["schema"]); err != nil {
+				return err
+			}
+		}
+	}
+	if rb := obj(p.resolve(op["requestBody"])); rb != nil {
+		content := obj(rb["content"])
+		for _, t := range slices.Sorted(maps.Keys(content)) {
+			if err := add(t, obj(content[t])["schema"]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

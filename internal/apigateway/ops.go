@@ -80,6 +80,11 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetGatewayResponses", HTTP: "GET /restapis/{restapi_id}/gatewayresponses", Handler: awsproto.Handle(s.getGatewayResponses)},
 		{Name: "DeleteGatewayResponse", HTTP: "DELETE /restapis/{restapi_id}/gatewayresponses/{response_type}", Status: 202, Handler: awsproto.Handle(s.deleteGatewayResponse)},
 
+		{Name: "GetModels", HTTP: "GET /restapis/{restapi_id}/models", Handler: awsproto.Handle(s.getModels)},
+		{Name: "GetModel", HTTP: "GET /restapis/{restapi_id}/models/{model_name}", Handler: awsproto.Handle(s.getModel)},
+		{Name: "GetRequestValidators", HTTP: "GET /restapis/{restapi_id}/requestvalidators", Handler: awsproto.Handle(s.getRequestValidators)},
+		{Name: "GetRequestValidator", HTTP: "GET /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Handler: awsproto.Handle(s.getRequestValidator)},
+
 		{Name: "TagResource", HTTP: "PUT /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
 		{Name: "GetTags", HTTP: "GET /tags/{resource_arn}", Handler: awsproto.Handle(s.getTags)},

@@ -369,6 +369,33 @@ type GetMethodResponseRequest struct {
 	StatusCode *string `aws:"name=statusCode,loc=uri,locname=status_code,required" pattern:"[1-5]\\d\\d"`
 }
 
+// GetModelRequest is the GetModelRequest shape of AWS's model.
+type GetModelRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ModelName *string `aws:"name=modelName,loc=uri,locname=model_name,required"`
+	Flatten   *bool   `aws:"name=flatten,loc=query,locname=flatten"`
+}
+
+// GetModelsRequest is the GetModelsRequest shape of AWS's model.
+type GetModelsRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Position  *string `aws:"name=position,loc=query,locname=position"`
+	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetRequestValidatorRequest is the GetRequestValidatorRequest shape of AWS's model.
+type GetRequestValidatorRequest struct {
+	RestApiId          *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	RequestValidatorId *string `aws:"name=requestValidatorId,loc=uri,locname=requestvalidator_id,required"`
+}
+
+// GetRequestValidatorsRequest is the GetRequestValidatorsRequest shape of AWS's model.
+type GetRequestValidatorsRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Position  *string `aws:"name=position,loc=query,locname=position"`
+	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
 // GetResourceRequest is the GetResourceRequest shape of AWS's model.
 type GetResourceRequest struct {
 	RestApiId  *string  `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -517,6 +544,21 @@ type MethodSnapshot struct {
 	ApiKeyRequired    *bool   `aws:"name=apiKeyRequired"`
 }
 
+// Model is the Model shape of AWS's model.
+type Model struct {
+	Id          *string `aws:"name=id"`
+	Name        *string `aws:"name=name"`
+	Description *string `aws:"name=description"`
+	Schema      *string `aws:"name=schema"`
+	ContentType *string `aws:"name=contentType"`
+}
+
+// Models is the Models shape of AWS's model.
+type Models struct {
+	Position *string `aws:"name=position"`
+	Items    []Model `aws:"name=item"`
+}
+
 // PatchOperation is the PatchOperation shape of AWS's model.
 type PatchOperation struct {
 	Op    *Op     `aws:"name=op"`
@@ -606,6 +648,20 @@ type QuotaSettings struct {
 	Limit  *int32           `aws:"name=limit"`
 	Offset *int32           `aws:"name=offset"`
 	Period *QuotaPeriodType `aws:"name=period"`
+}
+
+// RequestValidator is the RequestValidator shape of AWS's model.
+type RequestValidator struct {
+	Id                        *string `aws:"name=id"`
+	Name                      *string `aws:"name=name"`
+	ValidateRequestBody       *bool   `aws:"name=validateRequestBody"`
+	ValidateRequestParameters *bool   `aws:"name=validateRequestParameters"`
+}
+
+// RequestValidators is the RequestValidators shape of AWS's model.
+type RequestValidators struct {
+	Position *string            `aws:"name=position"`
+	Items    []RequestValidator `aws:"name=item"`
 }
 
 // Resource is the Resource shape of AWS's model.

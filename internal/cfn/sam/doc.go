@@ -78,9 +78,11 @@
 // once and hooks are not run, but references to
 // ServerlessDeploymentApplication resolve to the name AWS would give it
 // (deployment.go). GatewayResponses go into the API's document as
-// x-amazon-apigateway-gateway-responses. Custom domains, resource
-// policies and request models are ignored with a warning, as are the
-// policy templates virga has no statements for.
+// x-amazon-apigateway-gateway-responses; Models, and an Api event's
+// RequestModel and RequestParameters, become the document's definitions,
+// the operation's parameters and its request validator. Custom domains
+// and resource policies are ignored with a warning, as are the policy
+// templates virga has no statements for.
 //
 // # Errors
 //

@@ -173,13 +173,11 @@ func (t *transformer) apiEvent(f *function, name string, p map[string]any) error
 	if method == "any" {
 		key = anyMethod
 	}
-	for _, k := range []string{"RequestModel", "RequestParameters"} {
-		if _, ok := p[k]; ok {
-			t.warn(f.id, "event %s: %s is not supported by virga yet and was ignored", name, k)
-		}
-	}
 	if api.body != nil {
 		if err := api.addMethod(f, name, path, key, p); err != nil {
+			return err
+		}
+		if err := api.addRequestChecks(f, name, path, key, p); err != nil {
 			return err
 		}
 	}
@@ -279,7 +277,7 @@ func methodName(key string) string {
 // API, APIDeploymentHASH and APISTAGEStage.
 func (t *transformer) emitRestAPI(api *restAPI) error {
 	props := api.props
-	for _, p := range []string{"Domain", "Models", "MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
+	for _, p := range []string{"Domain", "MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
 		if _, ok := props[p]; ok {
 			t.warn(api.id, "%s is not supported by virga yet and was ignored", p)
 		}
@@ -292,6 +290,9 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 			return err
 		}
 		if err := gatewayResponses(api); err != nil {
+			return err
+		}
+		if err := api.models(); err != nil {
 			return err
 		}
 		api.wrapConditional()
@@ -825,4 +826,151 @@ func gatewayResponses(api *restAPI) error {
 	}
 	api.body["x-amazon-apigateway-gateway-responses"] = out
 	return nil
+}
+
+// models writes the API's Models into its document, as SAM does: under
+// definitions (components.schemas in OpenAPI 3), by their names in lower
+// case, which RequestModel's references use.
+func (api *restAPI) models() error {
+	v, ok := api.props["Models"]
+	if !ok {
+		return nil
+	}
+	all := asMap(v)
+	if all == nil {
+		return invalidType(api.id, "Models")
+	}
+	var defs map[string]any
+	if api.v3 {
+		components := asMap(api.body["components"])
+		if components == nil {
+			components = map[string]any{}
+			api.body["components"] = components
+		}
+		defs = asMap(components["schemas"])
+		if defs == nil {
+			defs = map[string]any{}
+			components["schemas"] = defs
+		}
+	} else {
+		defs = asMap(api.body["definitions"])
+		if defs == nil {
+			defs = map[string]any{}
+			api.body["definitions"] = defs
+		}
+	}
+	for _, name := range sortedKeys(all) {
+		schema := asMap(all[name])
+		if _, ok := schema["type"]; !ok {
+			return resourceError(api.id, "'Models' schema is missing 'type'.")
+		}
+		defs[strings.ToLower(name)] = cloneMap(schema)
+	}
+	return nil
+}
+
+// requestParameter matches the names RequestParameters takes.
+var requestParameter = regexp.MustCompile(`^method\.request\.(querystring|path|header)\.(.+)$`)
+
+// addRequestChecks writes an Api event's RequestModel and
+// RequestParameters into its operation, as SAM does: the model as the
+// body parameter (OpenAPI 3: the requestBody), ValidateBody and
+// ValidateParameters as the request validator body-and-params,
+// body-only or params-only, the parameters with whether they are
+// required, and those cached as the integration's cache key parameters.
+func (api *restAPI) addRequestChecks(f *function, event, path, key string, p map[string]any) error {
+	op := asMap(asMap(asMap(api.body["paths"])[path])[key])
+	if op == nil {
+		return nil
+	}
+	if rm, ok := p["RequestModel"]; ok {
+		req := asMap(rm)
+		name, _ := req["Model"].(string)
+		if req == nil || name == "" {
+			return eventError(f.id, event, "Invalid value for 'RequestModel' property.")
+		}
+		models := asMap(api.props["Models"])
+		if models == nil {
+			return eventError(f.id, event, "Unable to set RequestModel [%s] on API method [%s] for path [%s] because the related API does not define any 'Models'.", name, methodName(key), path)
+		}
+		if _, ok := models[name]; !ok {
+			return eventError(f.id, event, "Unable to set RequestModel [%s] on API method [%s] for path [%s] because it wasn't defined in the API's Models.", name, methodName(key), path)
+		}
+		lower := strings.ToLower(name)
+		required, hasRequired := req["Required"]
+		if api.v3 {
+			body := map[string]any{"content": map[string]any{"application/json": map[string]any{
+				"schema": map[string]any{"$ref": "#/components/schemas/" + lower}}}}
+			if hasRequired {
+				body["required"] = clone(required)
+			}
+			op["requestBody"] = body
+		} else {
+			prm := map[string]any{"in": "body", "name": lower, "schema": map[string]any{"$ref": "#/definitions/" + lower}}
+			if hasRequired {
+				prm["required"] = clone(required)
+			}
+			op["parameters"] = append(asList(op["parameters"]), prm)
+		}
+		vb, hasBody := req["ValidateBody"]
+		vp, hasParams := req["ValidateParameters"]
+		if hasBody || hasParams {
+			api.addValidator(op, truthy(vb), truthy(vp))
+		}
+	}
+	if rp, ok := p["RequestParameters"]; ok {
+		for _, e := range asList(rp) {
+			name, settings := "", map[string]any{}
+			if s, ok := e.(string); ok {
+				name = s
+			} else if m := asMap(e); len(m) == 1 {
+				for k, v := range m {
+					name, settings = k, asMap(v)
+				}
+			}
+			parts := requestParameter.FindStringSubmatch(name)
+			if parts == nil {
+				return eventError(f.id, event, "Invalid value for 'RequestParameters' property. Keys must be in the format 'method.request.[querystring|path|header].{value}', e.g 'method.request.header.Authorization'.")
+			}
+			in := parts[1]
+			if in == "querystring" {
+				in = "query"
+			}
+			prm := map[string]any{"in": in, "name": parts[2], "required": truthy(settings["Required"])}
+			if api.v3 {
+				prm["schema"] = map[string]any{"type": "string"}
+			} else {
+				prm["type"] = "string"
+			}
+			op["parameters"] = append(asList(op["parameters"]), prm)
+			if truthy(settings["Caching"]) {
+				ig := asMap(op["x-amazon-apigateway-integration"])
+				ig["cacheKeyParameters"] = append(asList(ig["cacheKeyParameters"]), name)
+			}
+		}
+	}
+	return nil
+}
+
+// addValidator puts an operation under the request validator SAM names
+// after what it validates, adding the validator to the document.
+func (api *restAPI) addValidator(op map[string]any, body, params bool) {
+	name := "no-validation"
+	switch {
+	case body && params:
+		name = "body-and-params"
+	case body:
+		name = "body-only"
+	case params:
+		name = "params-only"
+	}
+	validators := asMap(api.body["x-amazon-apigateway-request-validators"])
+	if validators == nil {
+		validators = map[string]any{}
+		api.body["x-amazon-apigateway-request-validators"] = validators
+	}
+	if _, ok := validators[name]; !ok {
+		validators[name] = map[string]any{"validateRequestBody": body, "validateRequestParameters": params}
+	}
+	op["x-amazon-apigateway-request-validator"] = name
 }
