@@ -1,6 +1,8 @@
 package apigatewayv2
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"time"
@@ -21,6 +23,10 @@ type FunctionURL struct {
 	AuthType string
 	// Cors is the URL's CORS configuration, or nil.
 	Cors *corsConfig
+	// Streaming is InvokeMode RESPONSE_STREAM: the function's answer is
+	// the response's bytes (streamedResponse), not a 2.0 response
+	// document.
+	Streaming bool
 }
 
 // FunctionURLCors builds a FunctionURL's CORS configuration.
@@ -89,6 +95,11 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 		return &response{status: http.StatusBadGateway, header: http.Header{"Content-Type": {"application/json"}},
 			body: []byte(`{"Message":"Internal Server Error"}`)}
 	}
+	if u.Streaming {
+		res := streamedResponse(out)
+		res.header.Set("X-Amzn-Requestid", inv.requestID)
+		return res
+	}
 	res, err := lambdaResponse("2.0", out)
 	if err != nil {
 		return &response{status: http.StatusBadGateway, header: http.Header{"Content-Type": {"application/json"}},
@@ -98,5 +109,43 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 		res.header = http.Header{}
 	}
 	res.header.Set("X-Amzn-Requestid", inv.requestID)
+	return res
+}
+
+// preludeDelimiter ends the prelude of a streamed HTTP response: eight
+// zero bytes.
+var preludeDelimiter = make([]byte, 8)
+
+// streamedResponse is the response of a URL in RESPONSE_STREAM mode: the
+// bytes the function wrote, after the prelude that
+// awslambda.HttpResponseStream.from puts first (a JSON object with
+// statusCode, headers and cookies, then eight zero bytes), if there is
+// one. Without a prelude the status is 200 and the type
+// application/octet-stream, as Lambda answers. virga delivers the bytes
+// once the function has finished, not as it writes them.
+func streamedResponse(out []byte) *response {
+	res := &response{status: http.StatusOK, header: http.Header{}, body: out}
+	if i := bytes.Index(out, preludeDelimiter); i > 0 && out[0] == '{' {
+		var prelude struct {
+			StatusCode int               `json:"statusCode"`
+			Headers    map[string]string `json:"headers"`
+			Cookies    []string          `json:"cookies"`
+		}
+		if json.Unmarshal(out[:i], &prelude) == nil {
+			res.body = out[i+len(preludeDelimiter):]
+			if prelude.StatusCode != 0 {
+				res.status = prelude.StatusCode
+			}
+			for k, v := range prelude.Headers {
+				res.header.Set(k, v)
+			}
+			for _, c := range prelude.Cookies {
+				res.header.Add("Set-Cookie", c)
+			}
+		}
+	}
+	if res.header.Get("Content-Type") == "" {
+		res.header.Set("Content-Type", "application/octet-stream")
+	}
 	return res
 }

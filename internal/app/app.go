@@ -474,7 +474,7 @@ func functionURLs(lam *lambda.Service) apigatewayv2.FunctionURLs {
 		if !ok {
 			return apigatewayv2.FunctionURL{}, false
 		}
-		u := apigatewayv2.FunctionURL{Function: t.Function, AuthType: t.AuthType}
+		u := apigatewayv2.FunctionURL{Function: t.Function, AuthType: t.AuthType, Streaming: t.InvokeMode == "RESPONSE_STREAM"}
 		if c := t.Cors; c != nil {
 			u.Cors = apigatewayv2.FunctionURLCors(c.AllowCredentials != nil && *c.AllowCredentials, c.AllowHeaders,
 				c.AllowMethods, c.AllowOrigins, c.ExposeHeaders, c.MaxAge)

@@ -171,3 +171,70 @@ def handler(event, context):
 		t.Errorf("signed with a role session's key: %d %v", status, got)
 	}
 }
+
+// streamingHandler is a Node.js function that streams its answer, as
+// AWS's response streaming examples do: with a status, headers and a
+// cookie for ?http=1, with setContentType alone otherwise.
+const streamingHandler = `export const handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+  if (event.rawQueryString === 'http=1') {
+    responseStream = awslambda.HttpResponseStream.from(responseStream, {
+      statusCode: 201, headers: {'content-type': 'application/json', 'x-stream': 'yes'}, cookies: ['seen=1'] });
+    responseStream.write('{"parts": [');
+    for (let i = 0; i < 3; i++) {
+      responseStream.write((i ? ',' : '') + i);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    responseStream.end(']}');
+    return;
+  }
+  responseStream.setContentType('text/plain');
+  responseStream.write('hello ');
+  responseStream.end(context.functionName);
+});
+`
+
+// TestFunctionURLResponseStream serves a streaming Node.js function
+// through a URL with InvokeMode RESPONSE_STREAM: the prelude's status,
+// headers and cookies, the content type it set, and the bytes it wrote.
+func TestFunctionURLResponseStream(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	ctx := context.Background()
+	if _, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("streamer"), Runtime: lambdatypes.RuntimeNodejs22x, Handler: aws.String("index.handler"),
+		Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "index.mjs", body: []byte(streamingHandler)})},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	created, err := lc.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("streamer"),
+		AuthType: lambdatypes.FunctionUrlAuthTypeNone, InvokeMode: lambdatypes.InvokeModeResponseStream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := lc.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("streamer")}); err != nil ||
+		got.InvokeMode != lambdatypes.InvokeModeResponseStream {
+		t.Fatalf("GetFunctionUrlConfig: %+v %v", got, err)
+	}
+	u, _ := url.Parse(aws.ToString(created.FunctionUrl))
+	base := env.Endpoint + "/_aws/lambda-url/" + strings.Split(u.Hostname(), ".")[0] + "/"
+	get := func(query string) (*http.Response, string) {
+		t.Helper()
+		res, err := http.Get(base + query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	res, body := get("?http=1")
+	if res.StatusCode != 201 || body != `{"parts": [0,1,2]}` || res.Header.Get("Content-Type") != "application/json" ||
+		res.Header.Get("X-Stream") != "yes" || res.Header.Get("Set-Cookie") != "seen=1" {
+		t.Errorf("with a prelude: %d %v %q", res.StatusCode, res.Header, body)
+	}
+	res, body = get("")
+	if res.StatusCode != 200 || body != "hello streamer" || res.Header.Get("Content-Type") != "text/plain" {
+		t.Errorf("with setContentType: %d %v %q", res.StatusCode, res.Header, body)
+	}
+}

@@ -12,7 +12,9 @@ import (
 // one URL, http://URLID.lambda-url.localhost:PORT/ (or, for clients that
 // cannot resolve that name, http://127.0.0.1:PORT/_aws/lambda-url/URLID/).
 // The configuration lives with the function; the data plane that serves
-// the URLs finds the function by its URL id (URLTarget).
+// the URLs finds the function by its URL id (URLTarget). InvokeMode
+// RESPONSE_STREAM serves what a streaming function writes, delivered
+// once it has finished (apigatewayv2's streamedResponse).
 
 // urlConfig is a function URL as the store keeps it.
 type urlConfig struct {
@@ -65,9 +67,6 @@ func (s *Service) functionURL(id string) string {
 func checkURLConfig(authType *FunctionUrlAuthType, cors *Cors, mode *InvokeMode) error {
 	if authType != nil && *authType != "NONE" && *authType != "AWS_IAM" {
 		return invalidParameter("1 validation error detected: Value '%s' at 'authType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]", *authType)
-	}
-	if mode != nil && *mode == "RESPONSE_STREAM" {
-		return invalidParameter("InvokeMode RESPONSE_STREAM is not supported in this version of virga.")
 	}
 	if cors != nil {
 		for _, m := range cors.AllowMethods {
@@ -240,6 +239,8 @@ type URLTarget struct {
 	Function string
 	AuthType string
 	Cors     *Cors
+	// InvokeMode is BUFFERED or RESPONSE_STREAM.
+	InvokeMode string
 }
 
 // URLTarget finds the function a URL id belongs to.
@@ -258,5 +259,5 @@ func (s *Service) URLTarget(id string) (URLTarget, bool) {
 	if c.ID != id {
 		return URLTarget{}, false // the id of a URL since deleted
 	}
-	return URLTarget{Function: s.qualifiedARN(t.Name, t.Qualifier), AuthType: c.AuthType, Cors: c.Cors}, true
+	return URLTarget{Function: s.qualifiedARN(t.Name, t.Qualifier), AuthType: c.AuthType, Cors: c.Cors, InvokeMode: c.InvokeMode}, true
 }

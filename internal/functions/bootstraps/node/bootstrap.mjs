@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import util from 'node:util';
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -237,6 +238,69 @@ function invoke(fn, event, context) {
   });
 }
 
+// Response streaming: awslambda.streamifyResponse marks a handler that
+// writes its answer to a stream (handler(event, responseStream,
+// context)); awslambda.HttpResponseStream.from puts a function URL's
+// status and headers (the prelude, then eight zero bytes) before the
+// body. virga collects what the handler writes and answers with it when
+// the stream ends: the bytes are AWS's, delivered at once. A content
+// type set with setContentType, which AWS sends as the response's
+// Content-Type, travels as a prelude, so that a function URL answers
+// with it.
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
+
+class ResponseStream extends Writable {
+  constructor() {
+    super();
+    this.chunks = [];
+    this.contentType = undefined;
+  }
+  _write(chunk, encoding, callback) {
+    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
+    callback();
+  }
+  setContentType(type) {
+    this.contentType = type;
+  }
+  body() {
+    const bytes = Buffer.concat(this.chunks);
+    if (this.contentType === undefined || this.contentType === HTTP_INTEGRATION_TYPE) return bytes;
+    const prelude = Buffer.from(JSON.stringify({ headers: { 'content-type': this.contentType } }));
+    return Buffer.concat([prelude, Buffer.alloc(8), bytes]);
+  }
+}
+
+globalThis.awslambda = {
+  streamifyResponse(fn) {
+    fn[STREAMING] = 'response';
+    return fn;
+  },
+  HttpResponseStream: {
+    from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION_TYPE);
+      stream.write(JSON.stringify(prelude || {}));
+      stream.write(Buffer.alloc(8));
+      return stream;
+    },
+  },
+};
+
+// invokeStreaming runs a streaming handler and returns what it wrote,
+// once it has ended the stream (or, if it does not, once its promise
+// settles).
+async function invokeStreaming(fn, event, context) {
+  const stream = new ResponseStream();
+  const finished = new Promise((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  await fn(event, stream, context);
+  if (!stream.writableEnded) stream.end();
+  await finished;
+  return stream.body();
+}
+
 let inInvocation = null;
 let initialized = false;
 
@@ -286,8 +350,12 @@ async function main() {
       } catch (e) {
         throw new Fault('Runtime.UnmarshalError', `Unable to parse input as JSON: ${e.message}`, e);
       }
-      const value = await invoke(fn, event, makeContext(headers));
-      result = JSON.stringify(value === undefined ? null : value);
+      if (fn[STREAMING] === 'response') {
+        result = await invokeStreaming(fn, event, makeContext(headers));
+      } else {
+        const value = await invoke(fn, event, makeContext(headers));
+        result = JSON.stringify(value === undefined ? null : value);
+      }
     } catch (err) {
       doc = errorDoc(err);
     }
