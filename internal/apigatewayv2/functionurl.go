@@ -78,7 +78,7 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 		return gatewayResponse(http.StatusRequestEntityTooLarge)
 	}
 	inv := &invocation{r: r, api: &apiRecord{ID: id}, stage: &stageRecord{Name: "$default"},
-		route: &routeRecord{Key: "$default"}, requestID: s.requestID(), received: s.clock.Now(),
+		route: &routeRecord{Key: "$default"}, requestID: s.ids.UUID(), received: s.clock.Now(),
 		rawPath: r.URL.EscapedPath(), body: body, sourceIP: sourceIP(r), auth: auth}
 	e := s.buildEventV2(inv)
 	e.RequestContext.DomainName = id + ".lambda-url." + s.region + ".on.aws"

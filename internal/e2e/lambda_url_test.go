@@ -104,6 +104,10 @@ def handler(event, context):
 			got["domain"] != id+".lambda-url.us-east-1.on.aws" || res.Header.Get("Access-Control-Allow-Origin") != "https://app.example" {
 			t.Errorf("%s: %d %v %s", target, res.StatusCode, res.Header, body)
 		}
+		// Lambda's request id, as Lambda spells them.
+		if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(res.Header.Get("X-Amzn-Requestid")) {
+			t.Errorf("%s: x-amzn-RequestId %q", target, res.Header.Get("X-Amzn-Requestid"))
+		}
 	}
 	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/nosuchid/")
 	if err != nil || res.StatusCode != http.StatusNotFound {
