@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -176,4 +177,29 @@ func decodeEnvStream(t testing.TB, out *lambda.InvokeOutput) string {
 		t.Fatalf("env: %v %s", err, out.Payload)
 	}
 	return s.Env["AWS_LAMBDA_LOG_STREAM_NAME"]
+}
+
+// TestLambdaLogGroupFromLoggingConfig: a function whose LoggingConfig
+// names a log group writes there, not to /aws/lambda/NAME, and says so in
+// AWS_LAMBDA_LOG_GROUP_NAME.
+func TestLambdaLogGroupFromLoggingConfig(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	const group = "/app/orders"
+	createGoFunction(t, c, "grouped", goFunctionZip(t, "bootstrap"), func(in *lambda.CreateFunctionInput) {
+		in.LoggingConfig = &lambdatypes.LoggingConfig{LogGroup: aws.String(group)}
+	})
+	invokeJSON(t, c, "grouped", map[string]string{"op": "log", "message": "line for the group"})
+	out := invokeJSON(t, c, "grouped", map[string]any{"op": "env", "names": []string{"AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_LOG_GROUP_NAME"}})
+	var seen envSeen
+	if err := json.Unmarshal(out.Payload, &seen); err != nil || seen.Env["AWS_LAMBDA_LOG_GROUP_NAME"] != group {
+		t.Errorf("AWS_LAMBDA_LOG_GROUP_NAME: %s %v", out.Payload, err)
+	}
+	logEvents(t, cwl, group, decodeEnvStream(t, out), func(msgs []string) bool { return containsLine(msgs, "line for the group") })
+	groups, err := cwl.DescribeLogGroups(context.Background(), &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/grouped")})
+	if err != nil || len(groups.LogGroups) != 0 {
+		t.Errorf("/aws/lambda/grouped: %v %v", groups, err)
+	}
 }

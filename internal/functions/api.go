@@ -52,6 +52,9 @@ type Spec struct {
 	Credentials func(ctx context.Context) (Credentials, error)
 	// Logs receives each environment's output; nil discards it.
 	Logs LogSink
+	// LogGroup is the log group the output goes to (LoggingConfig's
+	// LogGroup); empty means /aws/lambda/FunctionName.
+	LogGroup string
 }
 
 // Credentials are an environment's AWS credentials.

@@ -194,7 +194,7 @@ func (m *Pools) poolFor(spec *Spec) (*pool, error) {
 		spec:    *spec,
 		rt:      rt,
 		version: orString(spec.Version, "$LATEST"),
-		group:   "/aws/lambda/" + spec.FunctionName,
+		group:   orString(spec.LogGroup, "/aws/lambda/"+spec.FunctionName),
 		limit:   spec.Concurrency,
 		all:     map[*environment]struct{}{},
 	}

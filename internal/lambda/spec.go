@@ -92,6 +92,9 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 		},
 		Logs: s.logs,
 	}
+	if c.LoggingConfig != nil {
+		spec.LogGroup = deref(c.LoggingConfig.LogGroup)
+	}
 	s.specs.mu.Lock()
 	if s.specs.entries == nil {
 		s.specs.entries = map[string]*specEntry{}
