@@ -59,7 +59,9 @@ esbuild, are bundled by esbuild (the project's, from npm, or the host's) with
 the options of Metadata.BuildProperties. Functions that run an executable
 (provided.*, go1.x) are built for this machine and deployed with its
 architecture, whatever Architectures the template declares, since virga runs
-them natively; a Makefile's go commands build for it too.`,
+them natively; a Makefile's go commands build for it too. AWS::Include
+transforms whose Location is a local file are replaced by the file's content,
+as sam deploy uploads it and CloudFormation includes it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
@@ -145,6 +147,9 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	abs, _ := filepath.Abs(f.template)
 	if f.stack == "" {
 		f.stack = sanitizeStackName(filepath.Base(filepath.Dir(abs)))
+	}
+	if _, err := includeLocalFiles(t.Tree, filepath.Dir(abs), 0, func(n string) { fmt.Fprintln(log, n) }); err != nil {
+		return fmt.Errorf("%s: %w", f.template, err)
 	}
 	for _, n := range modernizeRuntimes(t.Tree) {
 		fmt.Fprintln(log, "notice:", n)

@@ -42,6 +42,20 @@ func ParseKeepingLastKey(body []byte) (*Template, []string, error) {
 	return t, dups, err
 }
 
+// ParseSnippet reads a JSON or YAML document that is part of a template
+// rather than a template (what AWS::Include brings in, an OpenAPI
+// definition), short-form tags turned into the long form as Parse turns
+// them.
+func ParseSnippet(body []byte) (any, error) {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	if isJSON(body) {
+		v, _, err := decodeJSON(body, nil)
+		return v, err
+	}
+	v, _, err := decodeYAML(body, nil)
+	return v, err
+}
+
 // parse is Parse; dups, when not nil, collects duplicate keys instead of
 // refusing them.
 func parse(body []byte, dups *[]string) (*Template, error) {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// TestIncludeLocalFiles: a transform alone is replaced by the snippet, one
+// beside other keys merges its keys in, snippets may include others, and
+// locations that are not local files are left to the server.
+func TestIncludeLocalFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "specs"), 0o755)
+	os.WriteFile(filepath.Join(dir, "specs", "api.yaml"), []byte("openapi: 3.0.1\npaths:\n  Fn::Transform:\n    Name: AWS::Include\n    Parameters:\n      Location: paths.json\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "specs", "paths.json"), []byte(`{"/a": {"get": {"x": {"Fn::Sub": "${AWS::Region}"}}}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "extra.yaml"), []byte("Extra: !Ref AWS::StackName\n"), 0o644)
+	include := func(loc string) map[string]any {
+		return map[string]any{"Fn::Transform": map[string]any{"Name": "AWS::Include", "Parameters": map[string]any{"Location": loc}}}
+	}
+	merged := include("extra.yaml")
+	merged["Own"] = "kept"
+	tree := map[string]any{
+		"Body":   include("specs/api.yaml"),
+		"Merged": merged,
+		"Remote": include("s3://bucket/api.yaml"),
+	}
+	var notes []string
+	got, err := includeLocalFiles(tree, dir, 0, func(n string) { notes = append(notes, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"Body": map[string]any{"openapi": "3.0.1", "paths": map[string]any{
+			"/a": map[string]any{"get": map[string]any{"x": map[string]any{"Fn::Sub": "${AWS::Region}"}}}}},
+		"Merged": map[string]any{"Own": "kept", "Extra": map[string]any{"Ref": "AWS::StackName"}},
+		"Remote": include("s3://bucket/api.yaml"),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v", got)
+	}
+	if len(notes) != 3 {
+		t.Errorf("notes: %v", notes)
+	}
+	if _, err := includeLocalFiles(include("missing.yaml"), dir, 0, func(string) {}); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("a missing file: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "loop.yaml"), []byte("Fn::Transform:\n  Name: AWS::Include\n  Parameters:\n    Location: loop.yaml\n"), 0o644)
+	if _, err := includeLocalFiles(include("loop.yaml"), dir, 0, func(string) {}); err == nil {
+		t.Error("a snippet that includes itself")
+	}
+}
+
+// TestDeployIncludesOpenAPIFile deploys a SAM API whose DefinitionBody
+// is an OpenAPI file included with AWS::Include, as templates that keep
+// their API definition beside them do, and calls it.
+func TestDeployIncludesOpenAPIFile(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: ./openapi.yaml
+Outputs:
+  Url:
+    Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/v1/health"
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "openapi.yaml"), []byte(`openapi: 3.0.1
+info:
+  title: included
+  version: "1"
+paths:
+  /health:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": 200}'
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: '{"ok": true, "stage": "$context.stage"}'
+      responses:
+        "200":
+          description: ok
+`), 0o644)
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "included", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	_, url, _ := strings.Cut(out.String(), "Url: ")
+	url, _, _ = strings.Cut(url, "\n")
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("%v (virga deploy printed:\n%s)", err, out.String())
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || string(body) != `{"ok": true, "stage": "v1"}` || !strings.Contains(out.String(), "Included "+filepath.Join(dir, "openapi.yaml")) {
+		t.Errorf("GET %s: %d %s\n%s", url, res.StatusCode, body, out.String())
+	}
+}
