@@ -61,7 +61,8 @@ the options of Metadata.BuildProperties. Functions that run an executable
 architecture, whatever Architectures the template declares, since virga runs
 them natively; a Makefile's go commands build for it too. AWS::Include
 transforms whose Location is a local file are replaced by the file's content,
-as sam deploy uploads it and CloudFormation includes it.`,
+as sam deploy uploads it and CloudFormation includes it; a SAM API's local
+DefinitionUri becomes its DefinitionBody.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
@@ -148,7 +149,11 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if f.stack == "" {
 		f.stack = sanitizeStackName(filepath.Base(filepath.Dir(abs)))
 	}
-	if _, err := includeLocalFiles(t.Tree, filepath.Dir(abs), 0, func(n string) { fmt.Fprintln(log, n) }); err != nil {
+	note := func(n string) { fmt.Fprintln(log, n) }
+	if _, err := includeLocalFiles(t.Tree, filepath.Dir(abs), 0, note); err != nil {
+		return fmt.Errorf("%s: %w", f.template, err)
+	}
+	if err := inlineDefinitionURIs(t.Tree, filepath.Dir(abs), note); err != nil {
 		return fmt.Errorf("%s: %w", f.template, err)
 	}
 	for _, n := range modernizeRuntimes(t.Tree) {

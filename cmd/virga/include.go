@@ -92,3 +92,41 @@ func localInclude(v any) (string, bool) {
 	}
 	return loc, true
 }
+
+// inlineDefinitionURIs gives the SAM APIs whose DefinitionUri is a local
+// file (relative to dir) that file's document as DefinitionBody: sam
+// deploy uploads the file and the SAM transform reads it back, and
+// virga's transform, which runs in virga, cannot read the files of the
+// machine virga deploy runs on.
+func inlineDefinitionURIs(tree map[string]any, dir string, log func(string)) error {
+	resources, _ := tree["Resources"].(map[string]any)
+	for _, id := range sortedIDs(resources) {
+		res, _ := resources[id].(map[string]any)
+		if res["Type"] != "AWS::Serverless::Api" && res["Type"] != "AWS::Serverless::HttpApi" {
+			continue
+		}
+		props, _ := res["Properties"].(map[string]any)
+		path, ok := props["DefinitionUri"].(string)
+		if !ok || path == "" || strings.Contains(path, "://") {
+			continue
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("%s: DefinitionUri: %w", id, err)
+		}
+		doc, err := template.ParseSnippet(body)
+		if err != nil {
+			return fmt.Errorf("%s: DefinitionUri: %s: %w", id, path, err)
+		}
+		if _, ok := doc.(map[string]any); !ok {
+			return fmt.Errorf("%s: DefinitionUri: %s is not an OpenAPI document", id, path)
+		}
+		delete(props, "DefinitionUri")
+		props["DefinitionBody"] = doc
+		log(fmt.Sprintf("Read %s's definition from %s", id, path))
+	}
+	return nil
+}

@@ -61,8 +61,9 @@ func TestIncludeLocalFiles(t *testing.T) {
 }
 
 // TestDeployIncludesOpenAPIFile deploys a SAM API whose DefinitionBody
-// is an OpenAPI file included with AWS::Include, as templates that keep
-// their API definition beside them do, and calls it.
+// is an OpenAPI file included with AWS::Include, and one whose
+// DefinitionUri names the file, as templates that keep their API
+// definition beside them do, and calls both.
 func TestDeployIncludesOpenAPIFile(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -78,9 +79,16 @@ Resources:
           Name: AWS::Include
           Parameters:
             Location: ./openapi.yaml
+  UriApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v2
+      DefinitionUri: openapi.yaml
 Outputs:
   Url:
     Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/v1/health"
+  UriUrl:
+    Value: !Sub "https://${UriApi}.execute-api.${AWS::Region}.amazonaws.com/v2/health"
 `), 0o644)
 	os.WriteFile(filepath.Join(dir, "openapi.yaml"), []byte(`openapi: 3.0.1
 info:
@@ -110,15 +118,21 @@ paths:
 	if err := cmd.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("virga deploy: %v\n%s", err, out.String())
 	}
-	_, url, _ := strings.Cut(out.String(), "Url: ")
-	url, _, _ = strings.Cut(url, "\n")
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("%v (virga deploy printed:\n%s)", err, out.String())
+	if !strings.Contains(out.String(), "Included "+filepath.Join(dir, "openapi.yaml")) ||
+		!strings.Contains(out.String(), "Read UriApi's definition from "+filepath.Join(dir, "openapi.yaml")) {
+		t.Errorf("virga deploy printed:\n%s", out.String())
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || string(body) != `{"ok": true, "stage": "v1"}` || !strings.Contains(out.String(), "Included "+filepath.Join(dir, "openapi.yaml")) {
-		t.Errorf("GET %s: %d %s\n%s", url, res.StatusCode, body, out.String())
+	for output, stage := range map[string]string{"  Url: ": "v1", "UriUrl: ": "v2"} {
+		_, url, _ := strings.Cut(out.String(), output)
+		url, _, _ = strings.Cut(url, "\n")
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatalf("%v (virga deploy printed:\n%s)", err, out.String())
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || string(body) != `{"ok": true, "stage": "`+stage+`"}` {
+			t.Errorf("GET %s: %d %s", url, res.StatusCode, body)
+		}
 	}
 }
