@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The issue's check, reproduced: ../shared/tools/loadgen (aws-sdk-go-v2,
 # 1 KB items, 10 per partition, concurrency 16) against virga on disk
-# (bin/virga up), dynalite on disk, the loopback ceiling (okserver) and
+# (bin/virga up, and bin/virga up --fsync for PutItem), dynalite on disk,
+# the loopback ceiling (okserver) and
 # bench/constddb (constant answers: loadgen's own client-bound maximum), in
 # interleaved rounds, then a table of medians and ratios.
 #
 #   make build && bash bench/loadgen.sh        # RUNS=3 DUR=5s WARM=1s
 #   VIRGA_ARGS=--pprof bash bench/loadgen.sh   # extra flags for virga up
 #
-# Servers run on fixed loopback ports 18566 (virga), 18567 (dynalite),
-# 18568 (constddb) and 18099 (okserver) and are ended by PID on exit.
+# Servers run on fixed loopback ports 18566 (virga), 18569 (virga --fsync),
+# 18567 (dynalite), 18568 (constddb) and 18099 (okserver) and are ended by
+# PID on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +26,7 @@ cleanup() {
     kill "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
-  rm -rf "$WORK/virga" "$WORK/dynalite" "$WORK/loadgen" "$WORK/okserver" "$WORK/constddb"
+  rm -rf "$WORK/virga" "$WORK/virga-fsync" "$WORK/dynalite" "$WORK/loadgen" "$WORK/okserver" "$WORK/constddb"
   echo "results: $OUT" >&2
 }
 trap cleanup EXIT
@@ -40,8 +42,9 @@ wait_port() { for _ in $(seq 200); do (echo >/dev/tcp/127.0.0.1/$1) 2>/dev/null 
 "$WORK/okserver" -addr 127.0.0.1:18099 & PIDS+=($!)
 "$WORK/constddb" -addr 127.0.0.1:18568 -size 1024 -per-pk 10 & PIDS+=($!)
 "$ROOT/bin/virga" up --listen 127.0.0.1:18566 --data-dir "$WORK/virga" --log-level warn ${VIRGA_ARGS:-} & PIDS+=($!)
+"$ROOT/bin/virga" up --listen 127.0.0.1:18569 --data-dir "$WORK/virga-fsync" --fsync --log-level warn ${VIRGA_ARGS:-} & PIDS+=($!)
 node "$ROOT/bench/node_modules/dynalite/cli.js" --host 127.0.0.1 --port 18567 --createTableMs 0 --path "$WORK/dynalite" >/dev/null & PIDS+=($!)
-for p in 18099 18566 18567 18568; do wait_port $p; done
+for p in 18099 18566 18567 18568 18569; do wait_port $p; done
 
 # record TAG ARGS...: one loadgen run, its JSON line tagged and appended to $OUT.
 record() {
@@ -57,11 +60,11 @@ ddb() { # ddb NAME PORT OP [loadgen flags]
 }
 
 # Create and preload the tables once (not recorded as measurements).
-for t in virga:18566 dynalite:18567; do
+for t in virga:18566 virga-fsync:18569 dynalite:18567; do
   "$WORK/loadgen" ddb --endpoint "http://127.0.0.1:${t#*:}" --op get --items "$ITEMS" --size 1024 --concurrency 16 --duration 1s --warmup 0s >/dev/null
 done
 
-cells=("ceiling -" "const get" "const put" "const query" "virga get" "virga put" "virga query" "dynalite get" "dynalite put" "dynalite query")
+cells=("ceiling -" "const get" "const put" "const query" "virga get" "virga put" "virga query" "virga-fsync put" "dynalite get" "dynalite put" "dynalite query")
 for r in $(seq "$RUNS"); do
   echo "round $r/$RUNS" >&2
   for i in "${!cells[@]}"; do
@@ -71,6 +74,7 @@ for r in $(seq "$RUNS"); do
       ceiling) record "ceiling" http --url http://127.0.0.1:18099/ --concurrency "$C" --duration "$DUR" --warmup "$WARM" ;;
       const) ddb const 18568 "$op" --preload=false --duration "$DUR" --warmup "$WARM" ;;
       virga) ddb virga 18566 "$op" --preload=false --duration "$DUR" --warmup "$WARM" ;;
+      virga-fsync) ddb virga-fsync 18569 "$op" --preload=false --duration "$DUR" --warmup "$WARM" ;;
       dynalite) ddb dynalite-disk 18567 "$op" --preload=false --duration "$DUR" --warmup "$WARM" ;;
     esac
   done
@@ -102,5 +106,6 @@ line("ceiling", "okserver (ceiling)", "GET")
 for op in ("get", "put", "query"):
     line("const " + op, "constddb", op)
     line("virga " + op, "virga (disk)", op)
+    line("virga-fsync " + op, "virga (disk, --fsync)", op)
     line("dynalite-disk " + op, "dynalite (disk)", op)
 PY
