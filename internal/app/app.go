@@ -321,7 +321,7 @@ func (a *App) Start() error {
 			run(bgCtx)
 		}()
 	}
-	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "auth", a.cfg.Auth)
+	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "writes", a.durabilityForLog(), "auth", a.cfg.Auth)
 	return nil
 }
 
@@ -330,6 +330,17 @@ func (a *App) dataDirForLog() string {
 		return "(in memory)"
 	}
 	return a.cfg.DataDir
+}
+
+// durabilityForLog says what an acknowledged write survives.
+func (a *App) durabilityForLog() string {
+	switch {
+	case a.cfg.InMemory:
+		return "kept until virga stops"
+	case a.cfg.Fsync:
+		return "fsynced before they are acknowledged"
+	}
+	return "survive a crash of virga; fsynced within 100ms (--fsync to wait for it)"
 }
 
 // Addr is the address virga listens on (with the port chosen, if the
