@@ -96,7 +96,8 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		return nil, nil, &RuntimeError{Type: TypeService, Message: "creating the output pipe: " + err.Error()}
 	}
 	e.logs = newLogQueue(p.openStream(e.stream))
-	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes)
+	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+	e.logInitStart(started)
 
 	cfg := &sandbox.Config{
 		ID:          id,
@@ -124,7 +125,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	fail := func(typ, msg string) (*environment, *Result, error) {
 		w.Close()
 		msg = "RequestId: " + inv.RequestID + " Error: " + msg
-		return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started), nil
+		return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started, statusError, typ), nil
 	}
 	switch p.rt.kind {
 	case kindProvided, kindGo:
@@ -180,7 +181,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		if !json.Valid(doc) {
 			doc = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))
 		}
-		return e.failInit(inv, doc, "", started)
+		return e.failInit(inv, doc, "", started, statusError, orString(ev.ErrorType, errorTypeOf(doc, "Runtime.Unknown")))
 	}
 	for {
 		select {
@@ -204,12 +205,12 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			default:
 			}
 			typ, msg := e.exitError(inv.RequestID)
-			return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started), nil
+			return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started, statusError, typ), nil
 		case <-timer.C:
 			e.kill()
 			<-e.proc.Done()
 			msg := m.clock.Now().UTC().Format(timeFormat) + " " + inv.RequestID + " Task timed out after " + seconds(limit) + " seconds"
-			return nil, e.failInit(inv, timeoutDoc(msg), msg, started), nil
+			return nil, e.failInit(inv, timeoutDoc(msg), msg, started, statusTimeout, ""), nil
 		}
 	}
 }
@@ -232,23 +233,26 @@ func timeoutDoc(msg string) []byte {
 }
 
 // failInit logs and returns the Result of an invocation whose
-// environment could not start; the environment is gone.
-func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, started time.Time) *Result {
+// environment could not start (the init's status and error type); the
+// environment is gone.
+func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, started time.Time, status, errorType string) *Result {
 	m := e.pool.m
 	now := m.clock.Now()
 	init := now.Sub(started)
 	if e.proc != nil {
 		e.out.flush() // the init output comes before START
 	}
-	e.out.begin(now, inv.RequestID, e.pool.version, inv.Tail)
+	e.logInitDone(now, init, status, errorType)
+	e.out.begin(inv.Tail)
+	e.logStart(now, inv)
 	if logLine != "" {
-		e.out.platform(now, logLine)
+		e.logFault(now, logLine)
 	}
 	res := &Result{Payload: doc, FunctionError: "Unhandled", InitDuration: init}
 	if e.proc != nil {
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
-	e.report(now, inv, res)
+	e.report(now, inv, res, status, errorType)
 	res.LogTail = e.out.end()
 	if e.proc == nil {
 		e.discard()
@@ -256,21 +260,6 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		e.close()
 	}
 	return res
-}
-
-// report writes an invocation's END and REPORT lines.
-func (e *environment) report(at time.Time, inv *Invocation, res *Result) {
-	e.out.platform(at, "END RequestId: "+inv.RequestID)
-	spec := &e.pool.spec
-	line := "REPORT RequestId: " + inv.RequestID +
-		"\tDuration: " + strconv.FormatFloat(float64(res.Duration.Microseconds())/1000, 'f', 2, 64) + " ms" +
-		"\tBilled Duration: " + strconv.FormatInt(billedMS(res.Duration), 10) + " ms" +
-		"\tMemory Size: " + strconv.Itoa(orInt(spec.MemoryMB, 128)) + " MB" +
-		"\tMax Memory Used: " + strconv.Itoa(res.MaxMemoryUsedMB) + " MB\t"
-	if res.InitDuration > 0 {
-		line += "Init Duration: " + strconv.FormatFloat(float64(res.InitDuration.Microseconds())/1000, 'f', 2, 64) + " ms\t"
-	}
-	e.out.platform(at, line)
 }
 
 // billedMS is the duration billed: whole milliseconds, rounded up.
@@ -306,13 +295,15 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 	spec := &e.pool.spec
 	if cold {
 		e.out.flush() // the init output comes before START
+		e.logInitDone(e.started.Add(e.initDuration), e.initDuration, statusSuccess, "")
 	}
 	start := m.clock.Now()
 	timeout := spec.Timeout
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	e.out.begin(start, inv.RequestID, e.pool.version, inv.Tail)
+	e.out.begin(inv.Tail)
+	e.logStart(start, inv)
 	res := &Result{}
 	if cold {
 		res.InitDuration = e.initDuration
@@ -328,14 +319,16 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 		CognitoIdentity: inv.CognitoIdentity,
 	})
 	var logLine string
+	status, errorType := statusSuccess, ""
 	if err != nil {
 		state = outcomeRetry
 	} else {
 		timer := time.NewTimer(timeout)
+		events := e.api.Events()
 	wait:
 		for {
 			select {
-			case ev := <-e.api.Events():
+			case ev := <-events:
 				switch ev.Kind {
 				case runtimeapi.EventResponse:
 					res.Payload = ev.Body
@@ -345,14 +338,23 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 					if !json.Valid(ev.Body) {
 						res.Payload = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))
 					}
+					status, errorType = statusError, orString(ev.ErrorType, errorTypeOf(res.Payload, "Runtime.Unknown"))
 				case runtimeapi.EventResponseTooLarge:
 					res.FunctionError = "Unhandled"
+					status, errorType = statusError, typeResponseTooLarge
 					res.Payload = errorDoc(typeResponseTooLarge, "Response payload size exceeded maximum allowed payload size ("+strconv.Itoa(runtimeapi.MaxResponseBytes)+" bytes).")
 				default:
 					continue // stray: the runtime cannot report init events now
 				}
 				break wait
 			case <-e.proc.Done():
+				// A runtime that reports the invocation's outcome and
+				// exits at once (aws-lambda-go after a panic) can be seen
+				// exiting first; the report, made before the runtime was
+				// answered, is already waiting and wins.
+				if len(events) > 0 {
+					continue
+				}
 				if !cold && !e.api.Delivered(inv.RequestID) {
 					state = outcomeRetry
 					break wait
@@ -362,6 +364,7 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 				res.FunctionError = "Unhandled"
 				res.Payload = errorDoc(typ, msg)
 				logLine = msg + "\n" + typ
+				status, errorType = statusError, typ
 				break wait
 			case <-timer.C:
 				state = outcomeDead
@@ -374,6 +377,7 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 				res.FunctionError = "Unhandled"
 				res.Payload = timeoutDoc(msg)
 				logLine = msg
+				status = statusTimeout
 				break wait
 			}
 		}
@@ -389,10 +393,10 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 	}
 	e.out.flush()
 	if logLine != "" {
-		e.out.platform(end, logLine)
+		e.logFault(end, logLine)
 	}
 	res.MaxMemoryUsedMB = e.maxMemoryMB()
-	e.report(end, inv, res)
+	e.report(end, inv, res, status, errorType)
 	res.LogTail = e.out.end()
 	return res, state
 }
