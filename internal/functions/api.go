@@ -55,6 +55,15 @@ type Spec struct {
 	// LogGroup is the log group the output goes to (LoggingConfig's
 	// LogGroup); empty means /aws/lambda/FunctionName.
 	LogGroup string
+	// LogFormat is LoggingConfig's LogFormat: LogFormatText (also when
+	// empty) or LogFormatJSON. In JSON, Lambda's own lines are JSON
+	// records filtered by SystemLogLevel (DEBUG, INFO or WARN), the
+	// runtimes log JSON objects, and the function's output is filtered by
+	// ApplicationLogLevel (TRACE, DEBUG, INFO, WARN, ERROR or FATAL);
+	// empty levels are INFO.
+	LogFormat           string
+	ApplicationLogLevel string
+	SystemLogLevel      string
 }
 
 // Credentials are an environment's AWS credentials.

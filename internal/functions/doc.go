@@ -23,7 +23,10 @@
 // runtime identifiers and entrypoints (runtimes.go), and each
 // environment's output: lines to its CloudWatch log stream with START,
 // END and REPORT, the invocation's 4 KB tail, a cap on what one
-// environment may log (output.go). Subpackages: runtimeapi (the HTTP
+// environment may log (output.go), and LoggingConfig's JSON format:
+// Lambda's lines as platform.* records filtered by the system log level,
+// the function's output filtered by the application log level
+// (logformat.go, platformlog.go). Subpackages: runtimeapi (the HTTP
 // Runtime API and its state machine), sandbox (namespaces, cgroups,
 // plain processes), bootstraps (our Python and Node.js runtimes).
 //
@@ -49,7 +52,8 @@
 // Logs APIs, SnapStart, provisioned concurrency, container-image
 // functions (they will run through the container agent), the Java, .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
-// naming the runtime), JSON log format (AWS_LAMBDA_LOG_FORMAT), and
-// callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
+// naming the runtime), the timestamp condition of JSON log-level
+// filtering (a line's "level" counts with or without a valid timestamp),
+// and callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
 // the callback is called" in Node.js.
 package functions

@@ -60,6 +60,13 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 		"LD_LIBRARY_PATH=" + joinNonEmpty(ldPath),
 		"AWS_XRAY_CONTEXT_MISSING=LOG_ERROR",
 	}
+	// With JSON logs Lambda tells the runtime the format and the
+	// application log level, which the runtimes (and libraries such as
+	// Powertools for AWS Lambda) configure their loggers from.
+	if spec.LogFormat == LogFormatJSON {
+		env = append(env, "AWS_LAMBDA_LOG_FORMAT="+LogFormatJSON,
+			"AWS_LAMBDA_LOG_LEVEL="+strings.ToUpper(orString(spec.ApplicationLogLevel, "INFO")))
+	}
 	// Custom runtimes (provided*) have no AWS_EXECUTION_ENV on AWS.
 	if rt.kind != kindProvided {
 		env = append(env, "AWS_EXECUTION_ENV=AWS_Lambda_"+rt.id)

@@ -33,6 +33,7 @@ type output struct {
 	now      func() time.Time
 	logs     *logQueue
 	maxBytes int64
+	cfg      logConfig
 
 	// inflight is set while the reader holds bytes taken from the pipe
 	// that are not yet delivered; flush waits for it and an empty pipe.
@@ -48,8 +49,8 @@ type output struct {
 	cut      bool
 }
 
-func newOutput(r *os.File, now func() time.Time, logs *logQueue, maxBytes int64) *output {
-	o := &output{r: r, now: now, logs: logs, maxBytes: maxBytes, eof: make(chan struct{})}
+func newOutput(r *os.File, now func() time.Time, logs *logQueue, maxBytes int64, cfg logConfig) *output {
+	o := &output{r: r, now: now, logs: logs, maxBytes: maxBytes, cfg: cfg, eof: make(chan struct{})}
 	go o.read()
 	return o
 }
@@ -125,8 +126,12 @@ func (o *output) consume(b []byte) {
 	}
 }
 
-// lineLocked delivers one line of the function's output.
+// lineLocked delivers one line of the function's output, unless its
+// level is filtered out.
 func (o *output) lineLocked(at time.Time, line []byte) {
+	if !o.cfg.keepLine(line) {
+		return
+	}
 	if o.tail != nil {
 		o.tail.line(line)
 	} else if !o.started {
@@ -146,8 +151,8 @@ func (o *output) lineLocked(at time.Time, line []byte) {
 	o.logs.push(at, string(line)+"\n")
 }
 
-// platform writes a line of Lambda's own (START, END, REPORT, errors):
-// never cut, always in the tail.
+// platform writes a line of Lambda's own (START, END, REPORT, errors,
+// or their JSON records): never cut, always in the tail.
 func (o *output) platform(at time.Time, line string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -157,9 +162,19 @@ func (o *output) platform(at time.Time, line string) {
 	o.logs.push(at, line+"\n")
 }
 
-// begin starts an invocation's log: its START line, and its tail when
-// asked for (the first invocation's tail starts with the init output).
-func (o *output) begin(at time.Time, requestID, version string, tail bool) {
+// event writes a JSON system log record, when the system log level lets
+// it through.
+func (o *output) event(at time.Time, level logLevel, typ string, record any) {
+	if level < o.cfg.system {
+		return
+	}
+	o.platform(at, platformJSON(at, typ, record))
+}
+
+// begin starts an invocation's log: its tail when asked for (the first
+// invocation's tail starts with the init output). The environment writes
+// the START line or record.
+func (o *output) begin(tail bool) {
 	o.mu.Lock()
 	if tail {
 		o.tail = &tailBuffer{}
@@ -171,7 +186,6 @@ func (o *output) begin(at time.Time, requestID, version string, tail bool) {
 	o.initTail = tailBuffer{}
 	o.written, o.cut = 0, false // the cap is per invocation
 	o.mu.Unlock()
-	o.platform(at, "START RequestId: "+requestID+" Version: "+version)
 }
 
 // end stops collecting the invocation's tail and returns it.

@@ -8,4 +8,14 @@
 // as AWS's runtimes do (Python: errorMessage, errorType, requestId,
 // stackTrace; Node.js: errorType, errorMessage, trace), with AWS's
 // Runtime.* types for import, syntax and handler-name failures.
+//
+// Logging follows AWS_LAMBDA_LOG_FORMAT. In text, Python's logging and
+// Node.js's console write AWS's tab-separated lines. In JSON they write
+// one JSON object a line, below AWS_LAMBDA_LOG_LEVEL nothing: Python's
+// timestamp, level, message, logger, requestId, an exception's
+// errorType, errorMessage and stackTrace, location and `extra` fields;
+// Node.js's timestamp, level, requestId, message (a lone object or error
+// as a value), and the errorType, errorMessage and stackTrace of an error
+// among several arguments. print and process.stdout.write stay plain
+// text in both formats.
 package bootstraps

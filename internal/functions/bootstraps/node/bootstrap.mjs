@@ -72,16 +72,61 @@ async function post(p, doc, errorType) {
 }
 
 // Logging: console methods write one line per call, as AWS's runtime
-// formats them (newlines become carriage returns: one log event each).
+// formats them. In text format: time, request id, level and message
+// (newlines become carriage returns: one log event each). In JSON format
+// (AWS_LAMBDA_LOG_FORMAT=JSON): an object with timestamp, level,
+// requestId and message, and an error's errorType, errorMessage and
+// stackTrace; methods below AWS_LAMBDA_LOG_LEVEL do nothing.
 let currentRequestId;
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+const jsonLogs = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+const minLevel = jsonLogs ? Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL || 'INFO').toUpperCase())) : 0;
+
+// errorFields are an error's members as JSON logs show them.
+const errorFields = (err) => ({
+  errorType: (err.constructor && err.constructor.name) || err.name || 'Error',
+  errorMessage: err.message,
+  stackTrace: typeof err.stack === 'string' ? err.stack.split('\n') : [],
+});
+
+// The JSON form of a logged value: errors (also nested) as their fields
+// and own members.
+const jsonReplacer = (key, value) => (value instanceof Error ? { ...errorFields(value), ...value } : value);
+
+function jsonRecord(level, args) {
+  const rec = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  if (args.length === 1) {
+    rec.message = args[0];
+    try {
+      return JSON.stringify(rec, jsonReplacer);
+    } catch {
+      rec.message = util.format(args[0]);
+      return JSON.stringify(rec);
+    }
+  }
+  rec.message = util.format(...args);
+  const err = args.slice(1).find((a) => a instanceof Error);
+  if (err) Object.assign(rec, errorFields(err));
+  return JSON.stringify(rec);
+}
+
 const writeLog = (level, args) => {
+  if (jsonLogs) {
+    if (LEVELS.indexOf(level) < minLevel) return;
+    process.stdout.write(jsonRecord(level, args) + '\n');
+    return;
+  }
   const msg = util.format(...args).replace(/\n/g, '\r');
   process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${msg}\n`);
 };
-for (const [method, level] of Object.entries({ log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG' })) {
+for (const [method, level] of Object.entries({ log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', fatal: 'FATAL' })) {
   console[method] = (...args) => writeLog(level, args);
 }
 console.trace = (...args) => {
+  if (jsonLogs) {
+    writeLog('TRACE', args);
+    return;
+  }
   const err = new Error(util.format(...args));
   err.name = 'Trace';
   writeLog('TRACE', [err.stack]);
@@ -110,6 +155,11 @@ function errorDoc(err) {
 
 function logError(label, doc) {
   const { trace, ...rest } = doc;
+  if (jsonLogs) {
+    const rec = { timestamp: new Date().toISOString(), level: 'ERROR', requestId: currentRequestId, message: label };
+    process.stdout.write(JSON.stringify({ ...rec, ...rest, stackTrace: trace }) + '\n');
+    return;
+  }
   writeLog('ERROR', [`${label} \t${JSON.stringify({ ...rest, stack: trace })}`]);
 }
 

@@ -175,22 +175,77 @@ class _LambdaFormatter(logging.Formatter):
         return super().format(record).replace("\n", "\r")
 
 
+# The attributes every LogRecord has: the others came from `extra` and
+# are logged as fields of their own in JSON format.
+_RECORD_ATTRS = frozenset((
+    "args", "asctime", "created", "exc_info", "exc_text", "filename", "funcName", "levelname", "levelno",
+    "lineno", "module", "msecs", "message", "msg", "name", "pathname", "process", "processName",
+    "relativeCreated", "stack_info", "taskName", "thread", "threadName", "aws_request_id"))
+
+
+class _JsonFormatter(logging.Formatter):
+    """A record as the JSON object Lambda's Python runtime writes in JSON
+    log format: timestamp, level, message, logger, requestId, the
+    exception's errorType, errorMessage and stackTrace, location, and the
+    fields given with `extra`."""
+
+    def format(self, record):
+        doc = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            import traceback
+            doc["stackTrace"] = traceback.format_tb(record.exc_info[2])
+            doc["errorType"] = record.exc_info[0].__name__
+            doc["errorMessage"] = str(record.exc_info[1])
+        if getattr(record, "aws_request_id", None):
+            doc["requestId"] = record.aws_request_id
+        doc["location"] = "%s:%s:%d" % (record.pathname, record.funcName, record.lineno)
+        for k, v in record.__dict__.items():
+            if k not in _RECORD_ATTRS and k not in doc:
+                doc[k] = v
+        return json.dumps(doc, default=str, ensure_ascii=False)
+
+
+# Lambda's log levels as Python's: it has no TRACE, and calls WARN and
+# FATAL WARNING and CRITICAL.
+_PYTHON_LEVELS = {"TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARN": logging.WARNING,
+                  "WARNING": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL,
+                  "CRITICAL": logging.CRITICAL}
+
+_JSON_LOGS = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
 def _setup_logging():
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(_LambdaFormatter(
-        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
-    handler.formatter.converter = time.gmtime
+    if _JSON_LOGS:
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(_LambdaFormatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
+        handler.formatter.converter = time.gmtime
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
     for h in list(root.handlers):
         root.removeHandler(h)
     root.addHandler(handler)
-    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
-    if level:
-        root.setLevel(level.upper())
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    if level in _PYTHON_LEVELS:
+        root.setLevel(_PYTHON_LEVELS[level])
 
 
-def _log_error(error_type, message, trace):
+def _log_error(error_type, message, trace, request_id=None):
+    if _JSON_LOGS:
+        doc = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "ERROR",
+               "errorMessage": message, "errorType": error_type, "stackTrace": trace}
+        if request_id:
+            doc["requestId"] = request_id
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
     lines = ["[ERROR] %s: %s" % (error_type, message)]
     if trace:
         lines.append("Traceback (most recent call last):")
@@ -284,7 +339,7 @@ def serve(client, handler):
             error = (type(e).__name__, str(e), traceback.format_list(tb))
         if error is not None:
             error_type, message, trace = error
-            _log_error(error_type, message, trace)
+            _log_error(error_type, message, trace, request_id)
             _flush()
             doc = _error_doc(error_type, message, trace, request_id)
             client.post("/invocation/%s/error" % request_id, json.dumps(doc).encode(),

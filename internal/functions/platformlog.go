@@ -1,0 +1,103 @@
+package functions
+
+import (
+	"strconv"
+	"time"
+)
+
+// Lambda's own log lines, in the function's LogFormat. Text is START,
+// END and REPORT, and a line for a crash or a timeout. JSON is the
+// records Lambda writes instead ("Configuring JSON and plain text log
+// formats"), each at the system log level of the event mapping in
+// "Log-level filtering": platform.start and platform.report at INFO,
+// platform.initStart, platform.initRuntimeDone, platform.initReport (of
+// an on-demand init) and platform.runtimeDone at DEBUG, or at WARN when
+// their phase failed. A failure's text line has no record of its own:
+// the records' status and errorType carry it.
+
+const (
+	initOnDemand = "on-demand"
+	phaseInit    = "init"
+)
+
+// logInitStart marks the start of the environment's init (JSON only).
+func (e *environment) logInitStart(at time.Time) {
+	if !e.out.cfg.json {
+		return
+	}
+	e.out.event(at, levelDebug, "platform.initStart", initStartRecord{
+		InitializationType: initOnDemand, Phase: phaseInit,
+		FunctionName: e.pool.spec.FunctionName, FunctionVersion: e.pool.version,
+	})
+}
+
+// logInitDone reports the end of the init, which took d (JSON only).
+func (e *environment) logInitDone(at time.Time, d time.Duration, status, errorType string) {
+	if !e.out.cfg.json {
+		return
+	}
+	level := phaseLevel(status)
+	e.out.event(at, level, "platform.initRuntimeDone", initRuntimeDoneRecord{
+		InitializationType: initOnDemand, Phase: phaseInit, Status: status, ErrorType: errorType,
+	})
+	e.out.event(at, level, "platform.initReport", initReportRecord{
+		InitializationType: initOnDemand, Phase: phaseInit, Status: status, ErrorType: errorType,
+		Metrics: initReportMetrics{DurationMs: millis(d)},
+	})
+}
+
+// logStart writes an invocation's START line or platform.start record.
+func (e *environment) logStart(at time.Time, inv *Invocation) {
+	if !e.out.cfg.json {
+		e.out.platform(at, "START RequestId: "+inv.RequestID+" Version: "+e.pool.version)
+		return
+	}
+	e.out.event(at, levelInfo, "platform.start", startRecord{
+		RequestID: inv.RequestID, FunctionArn: invokedARN(&e.pool.spec, inv), Version: e.pool.version,
+	})
+}
+
+// logFault writes the text line of a crash or a timeout (text only).
+func (e *environment) logFault(at time.Time, line string) {
+	if !e.out.cfg.json {
+		e.out.platform(at, line)
+	}
+}
+
+// report writes an invocation's END and REPORT lines, or its
+// platform.runtimeDone and platform.report records.
+func (e *environment) report(at time.Time, inv *Invocation, res *Result, status, errorType string) {
+	memory := orInt(e.pool.spec.MemoryMB, 128)
+	if e.out.cfg.json {
+		produced := 0
+		if status == statusSuccess {
+			produced = len(res.Payload)
+		}
+		e.out.event(at, phaseLevel(status), "platform.runtimeDone", runtimeDoneRecord{
+			RequestID: inv.RequestID, Status: status, ErrorType: errorType,
+			Metrics: runtimeDoneMetrics{DurationMs: millis(res.Duration), ProducedBytes: produced},
+		})
+		m := reportMetrics{
+			DurationMs: millis(res.Duration), BilledDurationMs: billedMS(res.Duration),
+			MemorySizeMB: memory, MaxMemoryUsedMB: res.MaxMemoryUsedMB,
+		}
+		if res.InitDuration > 0 {
+			init := millis(res.InitDuration)
+			m.InitDurationMs = &init
+		}
+		e.out.event(at, levelInfo, "platform.report", reportRecord{
+			RequestID: inv.RequestID, Metrics: m, Status: status, ErrorType: errorType,
+		})
+		return
+	}
+	e.out.platform(at, "END RequestId: "+inv.RequestID)
+	line := "REPORT RequestId: " + inv.RequestID +
+		"\tDuration: " + strconv.FormatFloat(float64(res.Duration.Microseconds())/1000, 'f', 2, 64) + " ms" +
+		"\tBilled Duration: " + strconv.FormatInt(billedMS(res.Duration), 10) + " ms" +
+		"\tMemory Size: " + strconv.Itoa(memory) + " MB" +
+		"\tMax Memory Used: " + strconv.Itoa(res.MaxMemoryUsedMB) + " MB\t"
+	if res.InitDuration > 0 {
+		line += "Init Duration: " + strconv.FormatFloat(float64(res.InitDuration.Microseconds())/1000, 'f', 2, 64) + " ms\t"
+	}
+	e.out.platform(at, line)
+}
