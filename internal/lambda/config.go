@@ -144,7 +144,7 @@ func (s *Service) apply(c *FunctionConfiguration, st settings) error {
 				out.SystemLogLevel = ptr(SystemLogLevel("INFO"))
 			}
 		} else if lc.ApplicationLogLevel != nil || lc.SystemLogLevel != nil {
-			return invalidParameter("LogLevel is not supported when LogFormat is set to \"Text\". Remove ApplicationLogLevel and SystemLogLevel from your request or change the LogFormat to \"JSON\" and try again.")
+			return invalidParameter("LogLevel is not supported when LogFormat is set to \"Text\". Remove LogLevel from your request or change the LogFormat to \"JSON\" and try again.")
 		} else {
 			out.ApplicationLogLevel, out.SystemLogLevel = nil, nil
 		}

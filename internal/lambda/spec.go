@@ -92,8 +92,11 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 		},
 		Logs: s.logs,
 	}
-	if c.LoggingConfig != nil {
-		spec.LogGroup = deref(c.LoggingConfig.LogGroup)
+	if lc := c.LoggingConfig; lc != nil {
+		spec.LogGroup = deref(lc.LogGroup)
+		spec.LogFormat = string(deref(lc.LogFormat))
+		spec.ApplicationLogLevel = string(deref(lc.ApplicationLogLevel))
+		spec.SystemLogLevel = string(deref(lc.SystemLogLevel))
 	}
 	s.specs.mu.Lock()
 	if s.specs.entries == nil {
