@@ -19,8 +19,9 @@ func newInvokeCommand() *cobra.Command {
 		Use:   "invoke FUNCTION",
 		Short: "Invoke a function and print its result and REPORT line",
 		Long: `Invoke a function synchronously on a running virga and print the result
-on standard output, then the invocation's REPORT line (from its log tail)
-on standard error. --payload takes JSON, or @FILE to read it from a file.`,
+on standard output, then the invocation's REPORT line (from its log tail;
+its platform.report record for a function that logs in JSON format) on
+standard error. --payload takes JSON, or @FILE to read it from a file.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			body := []byte(payload)
@@ -41,7 +42,7 @@ on standard error. --payload takes JSON, or @FILE to read it from a file.`,
 			fmt.Fprintln(cmd.OutOrStdout(), string(out.Payload))
 			if tail, err := base64.StdEncoding.DecodeString(aws.ToString(out.LogResult)); err == nil {
 				for _, line := range strings.Split(string(tail), "\n") {
-					if strings.HasPrefix(line, "REPORT ") {
+					if strings.HasPrefix(line, "REPORT ") || strings.HasPrefix(line, `{"time":`) && strings.Contains(line, `"type":"platform.report"`) {
 						fmt.Fprintln(cmd.ErrOrStderr(), line)
 					}
 				}
