@@ -45,6 +45,8 @@ type envelope struct {
 	Region     string          `json:"region"`
 	Resources  []string        `json:"resources"`
 	Detail     json.RawMessage `json:"detail"`
+	// ReplayName names the replay that sends the event again.
+	ReplayName string `json:"replay-name,omitempty"`
 }
 
 // encode is the event as targets receive it: compact JSON in which the
@@ -80,7 +82,11 @@ func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEven
 			failed++
 			continue
 		}
-		s.route(ctx, s.busName(e.EventBusName), ev, deref(e.TraceHeader))
+		if err := s.route(ctx, s.busName(e.EventBusName), ev, deref(e.TraceHeader)); err != nil {
+			out.Entries[i] = PutEventsResultEntry{ErrorCode: ptr("InternalFailure"), ErrorMessage: ptr("The event could not be archived: " + err.Error())}
+			failed++
+			continue
+		}
 		out.Entries[i] = PutEventsResultEntry{EventId: ptr(ev.ID)}
 	}
 	out.FailedEntryCount = ptr(int32(failed))
@@ -114,10 +120,28 @@ func (s *Service) envelopeOf(e PutEventsRequestEntry) (*envelope, string, string
 	return ev, "", ""
 }
 
-// route delivers an event to the targets of the bus's matching rules. An
-// event for a bus that does not exist is dropped, as EventBridge does.
-func (s *Service) route(ctx context.Context, busName string, ev *envelope, trace string) {
+// route archives an event that reached a bus in the bus's matching
+// archives (archives.go), then delivers it to the targets of the bus's
+// matching rules. An event for a bus that does not exist is dropped, as
+// EventBridge does; a replayed event is never archived.
+func (s *Service) route(ctx context.Context, busName string, ev *envelope, trace string) error {
 	raw := ev.encode()
+	if ev.ReplayName == "" {
+		s.mu.Lock()
+		err := s.archiveEvent(busName, ev, raw)
+		s.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	s.deliverMatches(ctx, busName, ev, raw, trace, nil)
+	return nil
+}
+
+// deliverMatches delivers an event to the targets of the bus's enabled
+// rules whose pattern matches it; when only is not empty, to those of
+// the rules whose ARN it holds.
+func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelope, raw []byte, trace string, only map[string]bool) {
 	type job struct {
 		ruleARN, ruleName string
 		t                 Target
@@ -130,8 +154,12 @@ func (s *Service) route(ctx context.Context, busName string, ev *envelope, trace
 			if r.rec.State != stateEnabled || r.pattern == nil || !r.pattern.Match(raw) {
 				continue
 			}
+			arn := s.ruleARN(busName, name)
+			if len(only) > 0 && !only[arn] {
+				continue
+			}
 			for _, t := range r.rec.Targets {
-				jobs = append(jobs, job{s.ruleARN(busName, name), name, t})
+				jobs = append(jobs, job{arn, name, t})
 			}
 		}
 	}
@@ -294,8 +322,7 @@ func (s *Service) PutEvent(ctx context.Context, busARN string, m deliver.Message
 			return ErrValidation.WithMessage(msg)
 		}
 	}
-	s.route(ctx, name, ev, m.TraceHeader)
-	return nil
+	return s.route(ctx, name, ev, m.TraceHeader)
 }
 
 // parseTestEvent checks TestEventPattern's event as EventBridge does: a

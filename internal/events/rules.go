@@ -60,10 +60,11 @@ func (s *Service) describeEventBus(ctx context.Context, in *DescribeEventBusRequ
 	name := s.busName(in.Name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.lookupBus(name); err != nil {
+	b, err := s.lookupBus(name)
+	if err != nil {
 		return nil, err
 	}
-	return &DescribeEventBusResponse{Name: ptr(name), Arn: ptr(s.busARN(name))}, nil
+	return &DescribeEventBusResponse{Name: ptr(name), Arn: ptr(s.busARN(name)), Policy: optional(b.rec.Policy)}, nil
 }
 
 func (s *Service) listEventBuses(ctx context.Context, in *ListEventBusesRequest) (*ListEventBusesResponse, error) {

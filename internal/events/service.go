@@ -52,8 +52,12 @@ type Service struct {
 	region  string
 	targets deliver.Deliverer
 
-	mu    sync.Mutex
-	buses map[string]*bus
+	mu       sync.Mutex
+	buses    map[string]*bus
+	archives map[string]*archive
+	replays  map[string]*replayRecord
+	// lastSweep is when expireArchives last ran.
+	lastSweep time.Time
 
 	// retries are deliveries waiting for another attempt.
 	retryMu sync.Mutex
@@ -82,6 +86,8 @@ type busRecord struct {
 	Name    string            `json:"name"`
 	Created time.Time         `json:"created"`
 	Tags    map[string]string `json:"tags,omitempty"`
+	// Policy is the bus's resource policy (permissions.go), "" for none.
+	Policy string `json:"policy,omitempty"`
 }
 
 // rule is a rule with its compiled pattern or schedule.
@@ -131,10 +137,12 @@ func eventsKey(parts ...string) []byte {
 // holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		targets: d.Targets, buses: map[string]*bus{}}
+		targets: d.Targets, buses: map[string]*bus{}, archives: map[string]*archive{}, replays: map[string]*replayRecord{}}
 	s.buses[defaultBus] = &bus{rec: busRecord{Name: defaultBus}, rules: map[string]*rule{}}
-	if err := s.load(); err != nil {
-		return nil, err
+	for _, load := range []func() error{s.load, s.loadArchives, s.loadReplays} {
+		if err := load(); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -245,6 +253,17 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "TagResource", Handler: awsproto.Handle(s.tagResource)},
 			{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
 			{Name: "ListTagsForResource", Handler: awsproto.Handle(s.listTagsForResource)},
+			{Name: "PutPermission", Handler: awsproto.Handle(s.putPermission)},
+			{Name: "RemovePermission", Handler: awsproto.Handle(s.removePermission)},
+			{Name: "CreateArchive", Handler: awsproto.Handle(s.createArchive)},
+			{Name: "DescribeArchive", Handler: awsproto.Handle(s.describeArchive)},
+			{Name: "ListArchives", Handler: awsproto.Handle(s.listArchives)},
+			{Name: "UpdateArchive", Handler: awsproto.Handle(s.updateArchive)},
+			{Name: "DeleteArchive", Handler: awsproto.Handle(s.deleteArchive)},
+			{Name: "StartReplay", Handler: awsproto.Handle(s.startReplay)},
+			{Name: "DescribeReplay", Handler: awsproto.Handle(s.describeReplay)},
+			{Name: "ListReplays", Handler: awsproto.Handle(s.listReplays)},
+			{Name: "CancelReplay", Handler: awsproto.Handle(s.cancelReplay)},
 		},
 	}).Init()
 }
@@ -317,8 +336,8 @@ func (s *Service) del(keys ...[]byte) error {
 	return b.Commit()
 }
 
-// Run fires schedule rules and retries failed deliveries until ctx is
-// done.
+// Run fires schedule rules, retries failed deliveries, moves replays
+// along and expires archived events until ctx is done.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -332,6 +351,8 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		case <-tick.C:
 			s.fireSchedules(ctx, log)
 			s.retryDue(ctx, log)
+			s.advanceReplays(ctx, log)
+			s.expireArchives(log)
 		}
 	}
 }

@@ -6,6 +6,18 @@ import (
 	"time"
 )
 
+// Archive is the Archive shape of AWS's model.
+type Archive struct {
+	ArchiveName    *string `aws:"min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	EventSourceArn *string `aws:"min=1,max=1600"`
+	State          *string
+	StateReason    *string `aws:"max=512" pattern:".*"`
+	RetentionDays  *int32  `aws:"min=0"`
+	SizeBytes      *int64
+	EventCount     *int64
+	CreationTime   *time.Time
+}
+
 // AwsVpcConfiguration is the AwsVpcConfiguration shape of AWS's model.
 type AwsVpcConfiguration struct {
 	Subnets        []string `aws:"required"`
@@ -31,11 +43,47 @@ type BatchRetryStrategy struct {
 	Attempts *int32
 }
 
+// CancelReplayRequest is the CancelReplayRequest shape of AWS's model.
+type CancelReplayRequest struct {
+	ReplayName *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// CancelReplayResponse is the CancelReplayResponse shape of AWS's model.
+type CancelReplayResponse struct {
+	ReplayArn   *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/[\\.\\-_A-Za-z0-9]+$"`
+	State       *string
+	StateReason *string `aws:"max=512" pattern:".*"`
+}
+
 // CapacityProviderStrategyItem is the CapacityProviderStrategyItem shape of AWS's model.
 type CapacityProviderStrategyItem struct {
 	CapacityProvider *string `aws:"name=capacityProvider,required,min=1,max=255"`
 	Weight           *int32  `aws:"name=weight,min=0,max=1000"`
 	Base             *int32  `aws:"name=base,min=0,max=100000"`
+}
+
+// Condition is the Condition shape of AWS's model.
+type Condition struct {
+	Type  *string `aws:"required"`
+	Key   *string `aws:"required"`
+	Value *string `aws:"required"`
+}
+
+// CreateArchiveRequest is the CreateArchiveRequest shape of AWS's model.
+type CreateArchiveRequest struct {
+	ArchiveName    *string `aws:"required,min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	EventSourceArn *string `aws:"required,min=1,max=1600"`
+	Description    *string `aws:"max=512" pattern:".*"`
+	EventPattern   *string `aws:"max=4096"`
+	RetentionDays  *int32  `aws:"min=0"`
+}
+
+// CreateArchiveResponse is the CreateArchiveResponse shape of AWS's model.
+type CreateArchiveResponse struct {
+	ArchiveArn   *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/.+$"`
+	State        *string
+	StateReason  *string `aws:"max=512" pattern:".*"`
+	CreationTime *time.Time
 }
 
 // CreateEventBusRequest is the CreateEventBusRequest shape of AWS's model.
@@ -55,6 +103,15 @@ type DeadLetterConfig struct {
 	Arn *string `aws:"min=1,max=1600"`
 }
 
+// DeleteArchiveRequest is the DeleteArchiveRequest shape of AWS's model.
+type DeleteArchiveRequest struct {
+	ArchiveName *string `aws:"required,min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DeleteArchiveResponse is the DeleteArchiveResponse shape of AWS's model.
+type DeleteArchiveResponse struct {
+}
+
 // DeleteEventBusRequest is the DeleteEventBusRequest shape of AWS's model.
 type DeleteEventBusRequest struct {
 	Name *string `aws:"required,min=1,max=256" pattern:"[/\\.\\-_A-Za-z0-9]+"`
@@ -67,6 +124,26 @@ type DeleteRuleRequest struct {
 	Force        *bool
 }
 
+// DescribeArchiveRequest is the DescribeArchiveRequest shape of AWS's model.
+type DescribeArchiveRequest struct {
+	ArchiveName *string `aws:"required,min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DescribeArchiveResponse is the DescribeArchiveResponse shape of AWS's model.
+type DescribeArchiveResponse struct {
+	ArchiveArn     *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/.+$"`
+	ArchiveName    *string `aws:"min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	EventSourceArn *string `aws:"min=1,max=1600"`
+	Description    *string `aws:"max=512" pattern:".*"`
+	EventPattern   *string `aws:"max=4096"`
+	State          *string
+	StateReason    *string `aws:"max=512" pattern:".*"`
+	RetentionDays  *int32  `aws:"min=0"`
+	SizeBytes      *int64
+	EventCount     *int64
+	CreationTime   *time.Time
+}
+
 // DescribeEventBusRequest is the DescribeEventBusRequest shape of AWS's model.
 type DescribeEventBusRequest struct {
 	Name *string `aws:"min=1,max=1600" pattern:"(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+"`
@@ -77,6 +154,27 @@ type DescribeEventBusResponse struct {
 	Name   *string
 	Arn    *string
 	Policy *string
+}
+
+// DescribeReplayRequest is the DescribeReplayRequest shape of AWS's model.
+type DescribeReplayRequest struct {
+	ReplayName *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DescribeReplayResponse is the DescribeReplayResponse shape of AWS's model.
+type DescribeReplayResponse struct {
+	ReplayName            *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	ReplayArn             *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/[\\.\\-_A-Za-z0-9]+$"`
+	Description           *string `aws:"max=512" pattern:".*"`
+	State                 *string
+	StateReason           *string `aws:"max=512" pattern:".*"`
+	EventSourceArn        *string `aws:"min=1,max=1600"`
+	Destination           *ReplayDestination
+	EventStartTime        *time.Time
+	EventEndTime          *time.Time
+	EventLastReplayedTime *time.Time
+	ReplayStartTime       *time.Time
+	ReplayEndTime         *time.Time
 }
 
 // DescribeRuleRequest is the DescribeRuleRequest shape of AWS's model.
@@ -154,6 +252,21 @@ type KinesisParameters struct {
 	PartitionKeyPath *string `aws:"required,max=256"`
 }
 
+// ListArchivesRequest is the ListArchivesRequest shape of AWS's model.
+type ListArchivesRequest struct {
+	NamePrefix     *string `aws:"min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	EventSourceArn *string `aws:"min=1,max=1600"`
+	State          *string
+	NextToken      *string `aws:"min=1,max=2048"`
+	Limit          *int32  `aws:"min=1,max=100"`
+}
+
+// ListArchivesResponse is the ListArchivesResponse shape of AWS's model.
+type ListArchivesResponse struct {
+	Archives  []Archive
+	NextToken *string `aws:"min=1,max=2048"`
+}
+
 // ListEventBusesRequest is the ListEventBusesRequest shape of AWS's model.
 type ListEventBusesRequest struct {
 	NamePrefix *string `aws:"min=1,max=256" pattern:"[/\\.\\-_A-Za-z0-9]+"`
@@ -165,6 +278,21 @@ type ListEventBusesRequest struct {
 type ListEventBusesResponse struct {
 	EventBuses []EventBus
 	NextToken  *string `aws:"min=1,max=2048"`
+}
+
+// ListReplaysRequest is the ListReplaysRequest shape of AWS's model.
+type ListReplaysRequest struct {
+	NamePrefix     *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	State          *string
+	EventSourceArn *string `aws:"min=1,max=1600"`
+	NextToken      *string `aws:"min=1,max=2048"`
+	Limit          *int32  `aws:"min=1,max=100"`
+}
+
+// ListReplaysResponse is the ListReplaysResponse shape of AWS's model.
+type ListReplaysResponse struct {
+	Replays   []Replay
+	NextToken *string `aws:"min=1,max=2048"`
 }
 
 // ListRuleNamesByTargetRequest is the ListRuleNamesByTargetRequest shape of AWS's model.
@@ -266,6 +394,16 @@ type PutEventsResultEntry struct {
 	ErrorMessage *string
 }
 
+// PutPermissionRequest is the PutPermissionRequest shape of AWS's model.
+type PutPermissionRequest struct {
+	EventBusName *string `aws:"min=1,max=256" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Action       *string `aws:"min=1,max=64" pattern:"events:[a-zA-Z]+"`
+	Principal    *string `aws:"min=1,max=12" pattern:"(\\d{12}|\\*)"`
+	StatementId  *string `aws:"min=1,max=64" pattern:"[a-zA-Z0-9-_]+"`
+	Condition    *Condition
+	Policy       *string
+}
+
 // PutRuleRequest is the PutRuleRequest shape of AWS's model.
 type PutRuleRequest struct {
 	Name               *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
@@ -313,6 +451,13 @@ type RedshiftDataParameters struct {
 	WithEvent        *bool
 }
 
+// RemovePermissionRequest is the RemovePermissionRequest shape of AWS's model.
+type RemovePermissionRequest struct {
+	StatementId          *string `aws:"min=1,max=64" pattern:"[a-zA-Z0-9-_]+"`
+	RemoveAllPermissions *bool
+	EventBusName         *string `aws:"min=1,max=256" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
 // RemoveTargetsRequest is the RemoveTargetsRequest shape of AWS's model.
 type RemoveTargetsRequest struct {
 	Rule         *string  `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
@@ -332,6 +477,25 @@ type RemoveTargetsResultEntry struct {
 	TargetId     *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
 	ErrorCode    *string
 	ErrorMessage *string
+}
+
+// Replay is the Replay shape of AWS's model.
+type Replay struct {
+	ReplayName            *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	EventSourceArn        *string `aws:"min=1,max=1600"`
+	State                 *string
+	StateReason           *string `aws:"max=512" pattern:".*"`
+	EventStartTime        *time.Time
+	EventEndTime          *time.Time
+	EventLastReplayedTime *time.Time
+	ReplayStartTime       *time.Time
+	ReplayEndTime         *time.Time
+}
+
+// ReplayDestination is the ReplayDestination shape of AWS's model.
+type ReplayDestination struct {
+	Arn        *string `aws:"required,min=1,max=1600"`
+	FilterArns []string
 }
 
 // RetryPolicy is the RetryPolicy shape of AWS's model.
@@ -378,6 +542,24 @@ type SageMakerPipelineParameters struct {
 // SqsParameters is the SqsParameters shape of AWS's model.
 type SqsParameters struct {
 	MessageGroupId *string `aws:"max=100"`
+}
+
+// StartReplayRequest is the StartReplayRequest shape of AWS's model.
+type StartReplayRequest struct {
+	ReplayName     *string            `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description    *string            `aws:"max=512" pattern:".*"`
+	EventSourceArn *string            `aws:"required,min=1,max=1600"`
+	EventStartTime *time.Time         `aws:"required"`
+	EventEndTime   *time.Time         `aws:"required"`
+	Destination    *ReplayDestination `aws:"required"`
+}
+
+// StartReplayResponse is the StartReplayResponse shape of AWS's model.
+type StartReplayResponse struct {
+	ReplayArn       *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/[\\.\\-_A-Za-z0-9]+$"`
+	State           *string
+	StateReason     *string `aws:"max=512" pattern:".*"`
+	ReplayStartTime *time.Time
 }
 
 // Tag is the Tag shape of AWS's model.
@@ -435,4 +617,20 @@ type UntagResourceRequest struct {
 
 // UntagResourceResponse is the UntagResourceResponse shape of AWS's model.
 type UntagResourceResponse struct {
+}
+
+// UpdateArchiveRequest is the UpdateArchiveRequest shape of AWS's model.
+type UpdateArchiveRequest struct {
+	ArchiveName   *string `aws:"required,min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description   *string `aws:"max=512" pattern:".*"`
+	EventPattern  *string `aws:"max=4096"`
+	RetentionDays *int32  `aws:"min=0"`
+}
+
+// UpdateArchiveResponse is the UpdateArchiveResponse shape of AWS's model.
+type UpdateArchiveResponse struct {
+	ArchiveArn   *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/.+$"`
+	State        *string
+	StateReason  *string `aws:"max=512" pattern:".*"`
+	CreationTime *time.Time
 }

@@ -1,0 +1,54 @@
+// Package events is Amazon EventBridge (awsJson 1.1, target prefix
+// AWSEvents): event buses and their resource policies, rules (event
+// patterns and schedules) and their targets, PutEvents, archives and
+// replays.
+//
+// # What it owns
+//
+// Buses, rules with their targets, schedule rules' fired marks, archives
+// with their archived events, and replays, in the store under "events/"
+// (the layouts are beside busKey, archiveKey and replayKey). The default
+// bus always exists. Targets are reached through a deliver.Deliverer, the
+// app's router: the package imports no other service.
+//
+// # An event's way
+//
+//	PutEvents / PutEvent ─► envelope ─► route
+//	    ├ archives of the bus whose pattern matches (not replayed events):
+//	    │     stored and counted in one commit, before any target sees it
+//	    └ enabled rules whose pattern matches ─► each target's input
+//	          (Input, InputPath, InputTransformer) ─► Deliverer
+//	              failure ─► retries with backoff ─► dead-letter queue
+//	Run, every 100 ms: schedule rules fire, retries fall due, replays
+//	    advance (replays.go), archives expire (archives.go)
+//
+// # Resource policies are recorded, not enforced
+//
+// PutPermission and RemovePermission keep a bus's policy document as
+// EventBridge builds it, and DescribeEventBus returns it; nothing reads it
+// to allow or deny. virga enforces no IAM policy yet, so every caller may
+// put events on every bus whatever its policy says.
+//
+// # Invariants
+//
+// Every change a client is told about is committed before the answer. An
+// event PutEvents acknowledges is in every archive it matched; if that
+// commit fails the entry fails with InternalFailure and no target gets
+// it. Archived events are keyed by the event's time, so a replay reads its
+// window in order and retention counts from the event's time. A replay's
+// position is committed after each batch it sends, so a restart resends
+// at most one batch.
+//
+// # Lock order
+//
+// s.mu guards the buses, rules, archives and replays; s.retryMu guards
+// the retry queue and is never held with s.mu. Deliveries happen with
+// neither held, because a target may be a bus of this same service.
+//
+// # Not supported
+//
+// Partner event sources, API destinations and connections, global
+// endpoints, archive encryption with a customer managed key, and targets
+// other than SQS, Lambda, SNS and event buses. Replays do not pace
+// themselves a minute of events at a time as AWS's do.
+package events
