@@ -219,9 +219,10 @@ func (rule) Delete(ctx context.Context, r *resource.Request) error {
 }
 
 // eventBus is AWS::Events::EventBus: CreateEventBus, with the tagging
-// operations for updates. Its physical ID and Ref are its name. virga's
-// buses have no description, encryption key, dead-letter queue or
-// resource policy: those properties are accepted without effect.
+// operations for updates, and PutPermission's Policy (RemovePermission's
+// RemoveAllPermissions once it goes) for its Policy. Its physical ID and
+// Ref are its name. virga's buses have no description, encryption key or
+// dead-letter queue: those properties are accepted without effect.
 type eventBus struct{}
 
 func (eventBus) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
@@ -238,7 +239,26 @@ func (eventBus) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 	if err != nil {
 		return nil, err
 	}
+	if p.has("Policy") {
+		if err := setBusPolicy(ctx, r, name, p); err != nil {
+			return nil, err
+		}
+	}
 	return busResult(name, outStr(out, "EventBusArn"), p)
+}
+
+// setBusPolicy gives a bus the template's Policy, or none.
+func setBusPolicy(ctx context.Context, r *resource.Request, name string, p props) error {
+	if !p.has("Policy") {
+		_, err := call(ctx, r, "events", "RemovePermission", map[string]any{"EventBusName": name, "RemoveAllPermissions": true})
+		return err
+	}
+	policy, err := jsonText(p["Policy"])
+	if err != nil {
+		return err
+	}
+	_, err = call(ctx, r, "events", "PutPermission", map[string]any{"EventBusName": name, "Policy": policy})
+	return err
 }
 
 func busResult(name, arn string, p props) (*resource.Result, error) {
@@ -264,6 +284,11 @@ func (eventBus) Update(ctx context.Context, r *resource.Request) (*resource.Resu
 	}
 	if len(set) > 0 {
 		if _, err := call(ctx, r, "events", "TagResource", map[string]any{"ResourceARN": arn, "Tags": tagList(set)}); err != nil {
+			return nil, err
+		}
+	}
+	if changed(old, p, "Policy") {
+		if err := setBusPolicy(ctx, r, r.PhysicalID, p); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package providers_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -106,4 +107,125 @@ func TestScheduledRule(t *testing.T) {
 		t.Errorf("rule after the update: %v", got)
 	}
 	rule.delete()
+}
+
+func TestArchive(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	busARN := "arn:aws:events:us-east-1:" + testAccount + ":event-bus/default"
+	props := map[string]any{
+		"SourceArn": busARN, "Description": "orders", "RetentionDays": "3",
+		"EventPattern": map[string]any{"detail": map[string]any{"total": []any{map[string]any{"numeric": []any{">", 100}}}}},
+	}
+	a := s.create("AWS::Events::Archive", "Orders", props)
+	if !generated(a.ref(), "Orders") || a.attr("Arn") != "arn:aws:events:us-east-1:"+testAccount+":archive/"+a.ref() {
+		t.Errorf("archive Ref %s, Arn %s", a.ref(), a.attr("Arn"))
+	}
+	got := s.call("events", "DescribeArchive", map[string]any{"ArchiveName": a.ref()})
+	if str(got, "EventPattern") != `{"detail":{"total":[{"numeric":[">",100]}]}}` || str(got, "RetentionDays") != "3" ||
+		str(got, "Description") != "orders" || str(got, "EventSourceArn") != busARN {
+		t.Errorf("archive as created: %v", got)
+	}
+	a.checkReplacement(map[string]map[string]any{
+		"ArchiveName":   {"ArchiveName": "other"},
+		"SourceArn":     {"SourceArn": "arn:aws:events:us-east-1:" + testAccount + ":event-bus/other"},
+		"Description":   {"Description": "x"},
+		"EventPattern":  {"EventPattern": nil},
+		"RetentionDays": {"RetentionDays": 9},
+	}, "ArchiveName", "SourceArn")
+
+	// An update without the pattern and the retention takes every event,
+	// for ever.
+	a.update(map[string]any{"SourceArn": busARN, "Description": "all events"})
+	got = s.call("events", "DescribeArchive", map[string]any{"ArchiveName": a.ref()})
+	if str(got, "EventPattern") != "" || str(got, "RetentionDays") != "0" || str(got, "Description") != "all events" {
+		t.Errorf("archive after the update: %v", got)
+	}
+	s.call("events", "PutEvents", map[string]any{"Entries": []any{map[string]any{"Source": "shop", "DetailType": "x", "Detail": `{"total":1}`}}})
+	if got := s.call("events", "DescribeArchive", map[string]any{"ArchiveName": a.ref()}); str(got, "EventCount") != "1" {
+		t.Errorf("archive after an event: %v", got)
+	}
+
+	named := s.create("AWS::Events::Archive", "Named", map[string]any{"ArchiveName": "named", "SourceArn": busARN})
+	if named.ref() != "named" {
+		t.Errorf("named archive Ref %s", named.ref())
+	}
+	if _, err := s.tryCreate("AWS::Events::Archive", "Again", map[string]any{"ArchiveName": "named", "SourceArn": busARN}); err == nil {
+		t.Error("a second archive with the same name was created")
+	}
+	a.delete()
+	named.delete()
+	if code := s.callErr("events", "DescribeArchive", map[string]any{"ArchiveName": "named"}); code != "ResourceNotFoundException" {
+		t.Errorf("DescribeArchive after the delete: %q", code)
+	}
+}
+
+func TestEventBusPolicy(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	policy := func(bus string) string {
+		return str(s.call("events", "DescribeEventBus", map[string]any{"Name": bus}), "Policy")
+	}
+	// A bus's own Policy property.
+	busPolicy := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+		"Sid": "own", "Effect": "Allow", "Principal": "*", "Action": "events:PutEvents", "Resource": "*"}}}
+	bus := s.create("AWS::Events::EventBus", "Bus", map[string]any{"Name": "shared", "Policy": busPolicy})
+	if !sameJSON(t, policy("shared"), `{"Version":"2012-10-17","Statement":[{"Sid":"own","Effect":"Allow","Principal":"*","Action":"events:PutEvents","Resource":"*"}]}`) {
+		t.Errorf("bus policy as created: %s", policy("shared"))
+	}
+
+	byParts := s.create("AWS::Events::EventBusPolicy", "Dev", map[string]any{
+		"EventBusName": "shared", "StatementId": "dev", "Action": "events:PutEvents", "Principal": "111122223333"})
+	if byParts.ref() != "shared|dev" || byParts.attr("Id") != "shared|dev" {
+		t.Errorf("EventBusPolicy Ref %s", byParts.ref())
+	}
+	withStatement := s.create("AWS::Events::EventBusPolicy", "Org", map[string]any{
+		"EventBusName": "shared", "StatementId": "org",
+		"Statement": map[string]any{"Effect": "Allow", "Principal": "*", "Action": "events:PutEvents",
+			"Resource":  "arn:aws:events:us-east-1:" + testAccount + ":event-bus/shared",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": "o-1234567890"}}},
+	})
+	var doc struct {
+		Statement []map[string]any
+	}
+	if err := json.Unmarshal([]byte(policy("shared")), &doc); err != nil || len(doc.Statement) != 3 ||
+		doc.Statement[1]["Sid"] != "dev" || doc.Statement[2]["Sid"] != "org" || doc.Statement[2]["Condition"] == nil {
+		t.Fatalf("bus policy with two statements more: %s", policy("shared"))
+	}
+	byParts.checkReplacement(map[string]map[string]any{
+		"EventBusName": {"EventBusName": "default"},
+		"StatementId":  {"StatementId": "x"},
+		"Principal":    {"Principal": "*"},
+		"Statement":    {"Statement": map[string]any{}},
+	}, "EventBusName", "StatementId")
+
+	byParts.update(map[string]any{"EventBusName": "shared", "StatementId": "dev", "Action": "events:PutEvents", "Principal": "444455556666"})
+	if p := policy("shared"); !strings.Contains(p, "444455556666") || strings.Contains(p, "111122223333") {
+		t.Errorf("bus policy after the update: %s", p)
+	}
+	byParts.delete()
+	if p := policy("shared"); strings.Contains(p, `"dev"`) || !strings.Contains(p, `"org"`) {
+		t.Errorf("bus policy after deleting dev: %s", p)
+	}
+	withStatement.delete()
+
+	onDefault := s.create("AWS::Events::EventBusPolicy", "Default", map[string]any{
+		"StatementId": "any", "Action": "events:PutEvents", "Principal": "*"})
+	if onDefault.ref() != "default|any" || !strings.Contains(policy("default"), `"Sid":"any"`) {
+		t.Errorf("policy on the default bus: Ref %s, policy %s", onDefault.ref(), policy("default"))
+	}
+	onDefault.delete()
+	if p := policy("default"); p != "" {
+		t.Errorf("default bus policy after the delete: %s", p)
+	}
+
+	// Dropping the bus's Policy property removes its policy.
+	bus.update(map[string]any{"Name": "shared"})
+	if p := policy("shared"); p != "" {
+		t.Errorf("bus policy after the Policy property went: %s", p)
+	}
+	if _, err := s.tryCreate("AWS::Events::EventBusPolicy", "Nowhere", map[string]any{
+		"EventBusName": "nope", "StatementId": "x", "Action": "events:PutEvents", "Principal": "*"}); err == nil {
+		t.Error("a policy on a missing bus was created")
+	}
 }

@@ -21,6 +21,7 @@ const (
 	maxTopicName       = 256 // SNS topic names, .fifo included
 	maxRuleName        = 64  // EventBridge rule names
 	maxEventBusName    = 256 // EventBridge event bus names
+	maxArchiveName     = 48  // EventBridge archive names
 	maxScheduleName    = 64  // EventBridge Scheduler schedule and group names
 	maxLogGroupName    = 512 // CloudWatch Logs log group names
 	maxRoleName        = 64  // IAM role names
