@@ -147,6 +147,10 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, id string) bool 
 	if a == nil {
 		return false
 	}
+	if a.ProtocolType == protocolWebSocket {
+		s.serveWebSocket(w, r, a)
+		return true
+	}
 	inv := &invocation{r: r, api: a, requestID: s.requestID(), received: s.clock.Now(), rawPath: r.URL.EscapedPath()}
 	h := w.Header()
 	// HTTP APIs identify a request by apigw-requestid alone.

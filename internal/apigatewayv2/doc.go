@@ -45,6 +45,29 @@
 // API id, to this package's APIs first and then to the REST APIs'
 // handler the app passes in.
 //
+// # WebSocket APIs
+//
+// CreateApi with ProtocolType WEBSOCKET makes an API whose stages are
+// served at ws://ID.execute-api.localhost:PORT/STAGE (and
+// ws://127.0.0.1:PORT/_aws/execute-api/ID/STAGE). Its routes are
+// $connect, $disconnect, $default and the values of its route selection
+// expression ($request.body.NAME); their integrations are Lambda proxy
+// integrations, which get AWS's WebSocket event (eventType CONNECT,
+// MESSAGE or DISCONNECT), or MOCK integrations. The $connect route runs
+// before the handshake is answered: a status other than 2xx refuses the
+// connection with that status (502 when the function failed). A text
+// message goes to the route its route selection expression picks, else
+// $default, else the client is told {"message": "Forbidden", ...}; the
+// function's body goes back to the client when the route has a route
+// response (two-way). $disconnect runs after the connection is gone.
+// AWS's limits hold: frames of 32 KB, messages of 128 KB (close code
+// 1009), no binary frames (1003), 10 minutes idle and 2 hours in all
+// (1001; Deps makes both shorter for tests). Backends reach clients with
+// the @connections API at /STAGE/@connections/ID on the same host
+// (wsconnections.go), signed for execute-api; a function finds it at
+// $AWS_ENDPOINT_URL/_aws/execute-api/ID/STAGE, as virga's host names do
+// not resolve inside functions.
+//
 // # AWS service integrations and OpenAPI import
 //
 // An AWS_PROXY integration with an IntegrationSubtype calls an AWS service
@@ -56,7 +79,9 @@
 //
 // # Not supported yet
 //
-// WebSocket APIs (CreateApi with ProtocolType WEBSOCKET), IAM policies for
+// For WebSocket APIs: Lambda authorizers, HTTP and AWS (non-proxy)
+// integrations, mapping templates (a MOCK integration answers its
+// integration response's template as written), models and API keys. IAM policies for
 // routes (an AWS_IAM route, or function URL, requires a SigV4-signed
 // request and passes its signer to the function, as
 // requestContext.authorizer.iam in 2.0 events and requestContext.identity
@@ -65,8 +90,7 @@
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, models, route and integration responses,
-// access log settings, throttling (RouteSettings are stored, not
+// domain names and API mappings, models, access log settings, throttling (RouteSettings are stored, not
 // enforced), and OpenAPI export. Their operations and parameters answer
 // NotImplementedException (501).
 //

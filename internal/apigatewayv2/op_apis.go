@@ -19,10 +19,23 @@ const (
 )
 
 func (s *Service) createAPI(ctx context.Context, in *CreateApiRequest) (*CreateApiResponse, error) {
-	if *in.ProtocolType != "HTTP" {
-		return nil, ErrNotImplemented.WithMessage("WebSocket APIs are not implemented by virga yet; only ProtocolType HTTP is.")
+	websocket := *in.ProtocolType == protocolWebSocket
+	var rse string
+	var err error
+	if websocket {
+		if in.Target != nil || in.RouteKey != nil || in.CredentialsArn != nil {
+			return nil, badRequest("Target, RouteKey and CredentialsArn (quick create) are only supported for HTTP APIs.")
+		}
+		if in.CorsConfiguration != nil {
+			return nil, badRequest("CorsConfiguration is only supported for HTTP APIs.")
+		}
+		if in.RouteSelectionExpression == nil {
+			return nil, badRequest("RouteSelectionExpression is required for WebSocket APIs.")
+		}
+		rse, err = webSocketRouteSelection(*in.RouteSelectionExpression)
+	} else {
+		rse, err = routeSelection(in.RouteSelectionExpression)
 	}
-	rse, err := routeSelection(in.RouteSelectionExpression)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +51,7 @@ func (s *Service) createAPI(ctx context.Context, in *CreateApiRequest) (*CreateA
 		Name:                      *in.Name,
 		Description:               in.Description,
 		Version:                   in.Version,
-		ProtocolType:              "HTTP",
+		ProtocolType:              string(*in.ProtocolType),
 		RouteSelectionExpression:  rse,
 		APIKeySelectionExpression: deref(in.ApiKeySelectionExpression, defaultAPIKeySelection),
 		Cors:                      cors,
@@ -149,10 +162,18 @@ func (s *Service) getAPIs(ctx context.Context, in *GetApisRequest) (*GetApisResp
 }
 
 func (s *Service) updateAPI(ctx context.Context, in *UpdateApiRequest) (*UpdateApiResponse, error) {
+	cur, err := s.get(*in.ApiId)
+	if err != nil {
+		return nil, err
+	}
 	var rse string
 	if in.RouteSelectionExpression != nil {
-		var err error
-		if rse, err = routeSelection(in.RouteSelectionExpression); err != nil {
+		if cur.ProtocolType == protocolWebSocket {
+			rse, err = webSocketRouteSelection(*in.RouteSelectionExpression)
+		} else {
+			rse, err = routeSelection(in.RouteSelectionExpression)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -164,6 +185,9 @@ func (s *Service) updateAPI(ctx context.Context, in *UpdateApiRequest) (*UpdateA
 		}
 	}
 	a, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
+		if a.ProtocolType == protocolWebSocket && in.CorsConfiguration != nil {
+			return badRequest("CorsConfiguration is only supported for HTTP APIs.")
+		}
 		setIf(&a.Name, in.Name)
 		if in.Description != nil {
 			a.Description = in.Description
@@ -236,7 +260,7 @@ func (s *Service) deleteCorsConfiguration(ctx context.Context, in *DeleteCorsCon
 func (s *Service) apiShape(ctx context.Context, a *apiRecord) Api {
 	pt := ProtocolType(a.ProtocolType)
 	return Api{
-		ApiEndpoint:               ptr(s.endpoint(ctx, a.ID)),
+		ApiEndpoint:               ptr(s.apiEndpoint(ctx, a)),
 		ApiId:                     ptr(a.ID),
 		ApiKeySelectionExpression: ptr(a.APIKeySelectionExpression),
 		CorsConfiguration:         a.Cors.shape(),

@@ -77,7 +77,12 @@ func TestHTTPAPICreateAPIErrors(t *testing.T) {
 		in        *CreateApiRequest
 		code, msg string
 	}{
-		{"websocket", &CreateApiRequest{Name: ptr("w"), ProtocolType: ptr(ProtocolType("WEBSOCKET"))}, "NotImplementedException", "WebSocket"},
+		{"websocket without a route selection expression", &CreateApiRequest{Name: ptr("w"), ProtocolType: ptr(ProtocolType("WEBSOCKET"))},
+			"BadRequestException", "RouteSelectionExpression is required"},
+		{"websocket routing by method and path", &CreateApiRequest{Name: ptr("w"), ProtocolType: ptr(ProtocolType("WEBSOCKET")),
+			RouteSelectionExpression: ptr("$request.method $request.path")}, "BadRequestException", "Invalid route selection expression"},
+		{"websocket quick create", &CreateApiRequest{Name: ptr("w"), ProtocolType: ptr(ProtocolType("WEBSOCKET")),
+			RouteSelectionExpression: ptr("$request.body.action"), Target: ptr(testFn)}, "BadRequestException", "only supported for HTTP APIs"},
 		{"credentials with any origin", &CreateApiRequest{Name: ptr("c"), ProtocolType: http,
 			CorsConfiguration: &Cors{AllowOrigins: []string{"*"}, AllowCredentials: ptr(true)}},
 			"BadRequestException", "allow-credentials is not supported if 'allow-origin' is *"},

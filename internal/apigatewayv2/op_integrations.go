@@ -35,7 +35,18 @@ func (s *Service) createIntegration(ctx context.Context, in *CreateIntegrationRe
 		if in.TlsConfig != nil {
 			integ.TLSServerName = deref(in.TlsConfig.ServerNameToVerify, "")
 		}
-		if err := checkIntegration(integ, in.PayloadFormatVersion == nil); err != nil {
+		integ.ContentHandlingStrategy = string(deref(in.ContentHandlingStrategy, ""))
+		integ.PassthroughBehavior = string(deref(in.PassthroughBehavior, ""))
+		integ.RequestTemplates = in.RequestTemplates
+		integ.TemplateSelection = deref(in.TemplateSelectionExpression, "")
+		if a.ProtocolType == protocolWebSocket {
+			if in.TimeoutInMillis == nil {
+				integ.TimeoutMillis = maxWebSocketIntegrationTimeout
+			}
+			if err := checkWebSocketIntegration(integ); err != nil {
+				return err
+			}
+		} else if err := checkIntegration(integ, in.PayloadFormatVersion == nil); err != nil {
 			return err
 		}
 		integ.ID = newID(s.ids, a.Integrations, 7)
@@ -109,6 +120,61 @@ func checkIntegration(integ *integrationRecord, noVersion bool) error {
 	return checkParameterMapping(integ)
 }
 
+// maxWebSocketIntegrationTimeout is WebSocket APIs' integration timeout,
+// and its default: "50 milliseconds - 29 seconds for all integration
+// types".
+const maxWebSocketIntegrationTimeout = 29000
+
+// checkWebSocketIntegration checks an integration of a WebSocket API and
+// fills in the defaults its type has. virga runs Lambda proxy
+// integrations (AWS_PROXY) and MOCK integrations for WebSocket APIs.
+func checkWebSocketIntegration(integ *integrationRecord) error {
+	switch integ.Type {
+	case "AWS_PROXY":
+		if integ.Subtype != "" {
+			return badRequest("IntegrationSubtype is only supported for HTTP APIs.")
+		}
+		if integ.URI == "" {
+			return badRequest("IntegrationUri is required for integration type AWS_PROXY.")
+		}
+		if !isLambdaTarget(integ.URI) {
+			return badRequest("Invalid IntegrationUri %s: an AWS_PROXY integration's URI is a Lambda function ARN or its API Gateway invocation ARN.", integ.URI)
+		}
+		if integ.Method == "" {
+			integ.Method = "POST"
+		}
+	case "MOCK":
+	case "AWS", "HTTP", "HTTP_PROXY":
+		return ErrNotImplemented.Withf("Integration type %s is not implemented by virga yet for WebSocket APIs; use AWS_PROXY or MOCK.", integ.Type)
+	default:
+		return badRequest("Invalid integration type %s.", integ.Type)
+	}
+	if integ.PayloadFormatVersion == "" {
+		integ.PayloadFormatVersion = "1.0"
+	}
+	if integ.PayloadFormatVersion != "1.0" {
+		return badRequest("WebSocket APIs support payload format version 1.0 only.")
+	}
+	if integ.TimeoutMillis < 50 || integ.TimeoutMillis > maxWebSocketIntegrationTimeout {
+		return badRequest("Invalid TimeoutInMillis %d: WebSocket integrations time out after 50 to %d milliseconds.", integ.TimeoutMillis, maxWebSocketIntegrationTimeout)
+	}
+	switch {
+	case integ.ConnectionType == "VPC_LINK":
+		return ErrNotImplemented.WithMessage("Private integrations (ConnectionType VPC_LINK) are not implemented by virga yet.")
+	case integ.ConnectionType != "INTERNET":
+		return badRequest("Invalid ConnectionType %s.", integ.ConnectionType)
+	}
+	switch integ.ContentHandlingStrategy {
+	case "", "CONVERT_TO_BINARY", "CONVERT_TO_TEXT":
+	default:
+		return badRequest("Invalid ContentHandlingStrategy %s.", integ.ContentHandlingStrategy)
+	}
+	if len(integ.RequestParameters) > 0 || len(integ.ResponseParameters) > 0 {
+		return ErrNotImplemented.WithMessage("Parameter mapping of WebSocket integrations is not implemented by virga yet.")
+	}
+	return nil
+}
+
 func (s *Service) getIntegration(ctx context.Context, in *GetIntegrationRequest) (*GetIntegrationResult, error) {
 	a, err := s.get(*in.ApiId)
 	if err != nil {
@@ -169,6 +235,19 @@ func (s *Service) updateIntegration(ctx context.Context, in *UpdateIntegrationRe
 		if in.TlsConfig != nil {
 			integ.TLSServerName = deref(in.TlsConfig.ServerNameToVerify, "")
 		}
+		if in.ContentHandlingStrategy != nil {
+			integ.ContentHandlingStrategy = string(*in.ContentHandlingStrategy)
+		}
+		if in.PassthroughBehavior != nil {
+			integ.PassthroughBehavior = string(*in.PassthroughBehavior)
+		}
+		if in.RequestTemplates != nil {
+			integ.RequestTemplates = in.RequestTemplates
+		}
+		setIf(&integ.TemplateSelection, in.TemplateSelectionExpression)
+		if a.ProtocolType == protocolWebSocket {
+			return checkWebSocketIntegration(integ)
+		}
 		return checkIntegration(integ, false)
 	})
 	if err != nil {
@@ -225,5 +304,14 @@ func integrationShape(integ *integrationRecord) Integration {
 	if integ.TLSServerName != "" {
 		out.TlsConfig = &TlsConfig{ServerNameToVerify: &integ.TLSServerName}
 	}
+	if integ.ContentHandlingStrategy != "" {
+		out.ContentHandlingStrategy = ptr(ContentHandlingStrategy(integ.ContentHandlingStrategy))
+	}
+	if integ.PassthroughBehavior != "" {
+		out.PassthroughBehavior = ptr(PassthroughBehavior(integ.PassthroughBehavior))
+	}
+	out.RequestTemplates = integ.RequestTemplates
+	out.TemplateSelectionExpression = ptrNonEmpty(integ.TemplateSelection)
+	out.IntegrationResponseSelectionExpression = ptrNonEmpty(integ.ResponseSelection)
 	return out
 }

@@ -15,16 +15,21 @@ var routeAuthorizationTypes = map[string]bool{"NONE": true, "AWS_IAM": true, "CU
 func (s *Service) createRoute(ctx context.Context, in *CreateRouteRequest) (*CreateRouteResult, error) {
 	var r *routeRecord
 	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
-		k, err := parseRouteKey(*in.RouteKey)
+		k, err := checkRouteKey(a, *in.RouteKey)
 		if err != nil {
-			return badRequest("%s", routeKeyMessage(err))
+			return err
 		}
-		if routeByKey(a, k.String()) != nil {
+		if routeByKey(a, k) != nil {
 			return routeKeyTaken(*in.RouteKey)
 		}
 		r = &routeRecord{ID: newID(s.ids, a.Routes, 7), Key: *in.RouteKey, AuthorizationType: "NONE",
 			APIKeyRequired: deref(in.ApiKeyRequired, false), OperationName: deref(in.OperationName, ""),
-			RequestParameters: in.RequestParameters, RequestModels: in.RequestModels}
+			RequestParameters: in.RequestParameters, RequestModels: in.RequestModels,
+			RouteResponseSelection: deref(in.RouteResponseSelectionExpression, ""),
+			ModelSelection:         deref(in.ModelSelectionExpression, "")}
+		if err := checkWebSocketRoute(a, r); err != nil {
+			return err
+		}
 		if err := setRouteTarget(a, r, in.Target); err != nil {
 			return err
 		}
@@ -79,14 +84,19 @@ func (s *Service) updateRoute(ctx context.Context, in *UpdateRouteRequest) (*Upd
 			return routeNotFound(*in.RouteId)
 		}
 		if in.RouteKey != nil {
-			k, err := parseRouteKey(*in.RouteKey)
+			k, err := checkRouteKey(a, *in.RouteKey)
 			if err != nil {
-				return badRequest("%s", routeKeyMessage(err))
+				return err
 			}
-			if other := routeByKey(a, k.String()); other != nil && other.ID != r.ID {
+			if other := routeByKey(a, k); other != nil && other.ID != r.ID {
 				return routeKeyTaken(*in.RouteKey)
 			}
 			r.Key = *in.RouteKey
+		}
+		setIf(&r.RouteResponseSelection, in.RouteResponseSelectionExpression)
+		setIf(&r.ModelSelection, in.ModelSelectionExpression)
+		if err := checkWebSocketRoute(a, r); err != nil {
+			return err
 		}
 		if in.Target != nil {
 			if err := setRouteTarget(a, r, in.Target); err != nil {
@@ -160,6 +170,16 @@ func setRouteAuth(a *apiRecord, r *routeRecord, authType *AuthorizationType, aut
 	if authType != nil {
 		t = string(*authType)
 	}
+	if a.ProtocolType == protocolWebSocket {
+		switch {
+		case t != "NONE" && r.Key != routeConnect:
+			return badRequest("Currently, authorization is restricted to the $connect route only")
+		case t == "CUSTOM":
+			return ErrNotImplemented.WithMessage("Lambda authorizers of WebSocket APIs are not implemented by virga yet.")
+		case t != "NONE" && t != "AWS_IAM":
+			return badRequest("Invalid authorization type %s: WebSocket API routes use NONE, AWS_IAM or CUSTOM.", t)
+		}
+	}
 	if !routeAuthorizationTypes[t] {
 		return badRequest("Invalid authorization type %s: HTTP API routes use NONE, AWS_IAM, CUSTOM or JWT.", t)
 	}
@@ -192,9 +212,52 @@ func setRouteAuth(a *apiRecord, r *routeRecord, authType *AuthorizationType, aut
 	return nil
 }
 
+// checkRouteKey checks a route key for an API and returns it in
+// canonical form: for an HTTP API "METHOD /path" or $default, for a
+// WebSocket API $connect, $disconnect, $default or any value the route
+// selection expression may select.
+func checkRouteKey(a *apiRecord, key string) (string, error) {
+	if a.ProtocolType == protocolWebSocket {
+		reserved := strings.HasPrefix(key, "$") && key != routeConnect && key != routeDisconnect && key != defaultRouteKey
+		if key == "" || reserved {
+			return "", badRequest("Invalid route key %s: a WebSocket route key is $connect, $disconnect, $default or a value the route selection expression selects.", key)
+		}
+		return key, nil
+	}
+	k, err := parseRouteKey(key)
+	if err != nil {
+		return "", badRequest("%s", routeKeyMessage(err))
+	}
+	return k.String(), nil
+}
+
+// checkWebSocketRoute checks the members only WebSocket routes have:
+// route response selection expressions are $default, the only route
+// response key.
+func checkWebSocketRoute(a *apiRecord, r *routeRecord) error {
+	if a.ProtocolType != protocolWebSocket {
+		if r.RouteResponseSelection != "" || r.ModelSelection != "" {
+			return badRequest("RouteResponseSelectionExpression and ModelSelectionExpression are only supported for WebSocket APIs.")
+		}
+		return nil
+	}
+	if r.RouteResponseSelection != "" && r.RouteResponseSelection != defaultRouteKey {
+		return badRequest("Invalid route response selection expression %s: only $default is supported.", r.RouteResponseSelection)
+	}
+	return nil
+}
+
 // routeByKey returns the API's route whose key is the same as key (in
 // canonical form), or nil.
 func routeByKey(a *apiRecord, key string) *routeRecord {
+	if a.ProtocolType == protocolWebSocket {
+		for _, r := range a.Routes {
+			if r.Key == key {
+				return r
+			}
+		}
+		return nil
+	}
 	for _, r := range a.Routes {
 		if k, err := parseRouteKey(r.Key); err == nil && k.String() == key {
 			return r
@@ -230,6 +293,9 @@ func routeShape(r *routeRecord) Route {
 		RouteId:             ptr(r.ID),
 		RouteKey:            ptr(r.Key),
 		Target:              ptrNonEmpty(r.Target),
+
+		RouteResponseSelectionExpression: ptrNonEmpty(r.RouteResponseSelection),
+		ModelSelectionExpression:         ptrNonEmpty(r.ModelSelection),
 	}
 	return out
 }

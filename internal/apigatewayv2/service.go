@@ -62,6 +62,8 @@ type Service struct {
 
 	authCache *authorizerCache
 	jwks      *jwksCache
+	// ws holds WebSocket APIs' open connections.
+	ws *wsHub
 }
 
 // Deps are what the service needs.
@@ -85,6 +87,11 @@ type Deps struct {
 	// function URL passes to its function; nil passes the access key
 	// alone, as the account root's.
 	Identify func(*http.Request) (awsproto.Caller, bool)
+	// WebSocketIdleTimeout and WebSocketMaxDuration close WebSocket
+	// connections that have been idle, or open, that long (on Clock);
+	// zero is AWS's 10 minutes and 2 hours.
+	WebSocketIdleTimeout time.Duration
+	WebSocketMaxDuration time.Duration
 }
 
 // New returns the service over the store, with the APIs it holds.
@@ -101,6 +108,7 @@ func New(d Deps) (*Service, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}
+	s.ws = newWSHub(d.WebSocketIdleTimeout, d.WebSocketMaxDuration)
 	s.authCache = newAuthorizerCache(s.clock)
 	s.jwks = newJWKSCache(s.client, s.clock)
 	err := scan(s.store, rootKey(s.account, "a"), func(v []byte) error {
@@ -300,6 +308,17 @@ func (s *Service) endpoint(ctx context.Context, apiID string) string {
 	return "http://" + apiID + ".execute-api.localhost" + port
 }
 
+// apiEndpoint is an API's ApiEndpoint: its invoke URL, with the ws
+// scheme for a WebSocket API, whose clients connect to
+// ws://ID.execute-api.localhost:PORT/STAGE.
+func (s *Service) apiEndpoint(ctx context.Context, a *apiRecord) string {
+	u := s.endpoint(ctx, a.ID)
+	if a.ProtocolType == protocolWebSocket {
+		return "ws" + strings.TrimPrefix(u, "http")
+	}
+	return u
+}
+
 // get returns an API's record, for reading.
 func (s *Service) get(apiID string) (*apiRecord, error) {
 	s.mu.RLock()
@@ -309,6 +328,15 @@ func (s *Service) get(apiID string) (*apiRecord, error) {
 		return nil, s.apiNotFound(apiID)
 	}
 	return a, nil
+}
+
+// Close closes every open WebSocket connection, as a stopping server
+// does (close code 1001), and runs their $disconnect routes.
+func (s *Service) Close() error {
+	for _, c := range s.ws.connections() {
+		s.closeConnection(c, closeGoingAway, "Going away", true)
+	}
+	return nil
 }
 
 // deleteAPI removes an API and its snapshots.

@@ -89,6 +89,33 @@ type routeRecord struct {
 	RequestParameters map[string]ParameterConstraints `json:",omitempty"`
 	RequestModels     map[string]string               `json:",omitempty"`
 	Managed           bool                            `json:",omitempty"`
+	// RouteResponseSelection and ModelSelection are WebSocket routes'
+	// selection expressions; Responses are a WebSocket route's route
+	// responses by id: with one, the integration's answer goes back to
+	// the client (two-way communication).
+	RouteResponseSelection string                          `json:",omitempty"`
+	ModelSelection         string                          `json:",omitempty"`
+	Responses              map[string]*routeResponseRecord `json:",omitempty"`
+}
+
+// routeResponseRecord is a WebSocket route's route response.
+type routeResponseRecord struct {
+	ID                 string
+	Key                string
+	ModelSelection     string                          `json:",omitempty"`
+	ResponseModels     map[string]string               `json:",omitempty"`
+	ResponseParameters map[string]ParameterConstraints `json:",omitempty"`
+}
+
+// integrationResponseRecord is a WebSocket integration's integration
+// response.
+type integrationResponseRecord struct {
+	ID                      string
+	Key                     string
+	ContentHandlingStrategy string            `json:",omitempty"`
+	ResponseParameters      map[string]string `json:",omitempty"`
+	ResponseTemplates       map[string]string `json:",omitempty"`
+	TemplateSelection       string            `json:",omitempty"`
 }
 
 // integrationRecord is an integration.
@@ -108,6 +135,15 @@ type integrationRecord struct {
 	ResponseParameters   map[string]map[string]string `json:",omitempty"`
 	TLSServerName        string                       `json:",omitempty"`
 	Managed              bool                         `json:",omitempty"`
+	// The members below are WebSocket APIs': request templates and how
+	// they are picked, which virga keeps and returns, and the
+	// integration responses by id.
+	ContentHandlingStrategy string                                `json:",omitempty"`
+	PassthroughBehavior     string                                `json:",omitempty"`
+	RequestTemplates        map[string]string                     `json:",omitempty"`
+	TemplateSelection       string                                `json:",omitempty"`
+	ResponseSelection       string                                `json:",omitempty"`
+	Responses               map[string]*integrationResponseRecord `json:",omitempty"`
 }
 
 // authorizerRecord is an authorizer.

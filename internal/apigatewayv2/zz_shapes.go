@@ -163,6 +163,27 @@ type CreateIntegrationRequest struct {
 	TlsConfig                   *TlsConfigInput              `aws:"name=tlsConfig"`
 }
 
+// CreateIntegrationResponseRequest is the CreateIntegrationResponseRequest shape of AWS's model.
+type CreateIntegrationResponseRequest struct {
+	ApiId                       *string                  `aws:"loc=uri,locname=apiId,required"`
+	ContentHandlingStrategy     *ContentHandlingStrategy `aws:"name=contentHandlingStrategy"`
+	IntegrationId               *string                  `aws:"loc=uri,locname=integrationId,required"`
+	IntegrationResponseKey      *string                  `aws:"name=integrationResponseKey,required"`
+	ResponseParameters          map[string]string        `aws:"name=responseParameters"`
+	ResponseTemplates           map[string]string        `aws:"name=responseTemplates"`
+	TemplateSelectionExpression *string                  `aws:"name=templateSelectionExpression"`
+}
+
+// CreateIntegrationResponseResponse is the CreateIntegrationResponseResponse shape of AWS's model.
+type CreateIntegrationResponseResponse struct {
+	ContentHandlingStrategy     *ContentHandlingStrategy `aws:"name=contentHandlingStrategy"`
+	IntegrationResponseId       *string                  `aws:"name=integrationResponseId"`
+	IntegrationResponseKey      *string                  `aws:"name=integrationResponseKey"`
+	ResponseParameters          map[string]string        `aws:"name=responseParameters"`
+	ResponseTemplates           map[string]string        `aws:"name=responseTemplates"`
+	TemplateSelectionExpression *string                  `aws:"name=templateSelectionExpression"`
+}
+
 // CreateIntegrationResult is the CreateIntegrationResult shape of AWS's model.
 type CreateIntegrationResult struct {
 	ApiGatewayManaged                      *bool                        `aws:"name=apiGatewayManaged"`
@@ -201,6 +222,25 @@ type CreateRouteRequest struct {
 	RouteKey                         *string                         `aws:"name=routeKey,required"`
 	RouteResponseSelectionExpression *string                         `aws:"name=routeResponseSelectionExpression"`
 	Target                           *string                         `aws:"name=target"`
+}
+
+// CreateRouteResponseRequest is the CreateRouteResponseRequest shape of AWS's model.
+type CreateRouteResponseRequest struct {
+	ApiId                    *string                         `aws:"loc=uri,locname=apiId,required"`
+	ModelSelectionExpression *string                         `aws:"name=modelSelectionExpression"`
+	ResponseModels           map[string]string               `aws:"name=responseModels"`
+	ResponseParameters       map[string]ParameterConstraints `aws:"name=responseParameters"`
+	RouteId                  *string                         `aws:"loc=uri,locname=routeId,required"`
+	RouteResponseKey         *string                         `aws:"name=routeResponseKey,required"`
+}
+
+// CreateRouteResponseResponse is the CreateRouteResponseResponse shape of AWS's model.
+type CreateRouteResponseResponse struct {
+	ModelSelectionExpression *string                         `aws:"name=modelSelectionExpression"`
+	ResponseModels           map[string]string               `aws:"name=responseModels"`
+	ResponseParameters       map[string]ParameterConstraints `aws:"name=responseParameters"`
+	RouteResponseId          *string                         `aws:"name=routeResponseId"`
+	RouteResponseKey         *string                         `aws:"name=routeResponseKey"`
 }
 
 // CreateRouteResult is the CreateRouteResult shape of AWS's model.
@@ -281,10 +321,24 @@ type DeleteIntegrationRequest struct {
 	IntegrationId *string `aws:"loc=uri,locname=integrationId,required"`
 }
 
+// DeleteIntegrationResponseRequest is the DeleteIntegrationResponseRequest shape of AWS's model.
+type DeleteIntegrationResponseRequest struct {
+	ApiId                 *string `aws:"loc=uri,locname=apiId,required"`
+	IntegrationId         *string `aws:"loc=uri,locname=integrationId,required"`
+	IntegrationResponseId *string `aws:"loc=uri,locname=integrationResponseId,required"`
+}
+
 // DeleteRouteRequest is the DeleteRouteRequest shape of AWS's model.
 type DeleteRouteRequest struct {
 	ApiId   *string `aws:"loc=uri,locname=apiId,required"`
 	RouteId *string `aws:"loc=uri,locname=routeId,required"`
+}
+
+// DeleteRouteResponseRequest is the DeleteRouteResponseRequest shape of AWS's model.
+type DeleteRouteResponseRequest struct {
+	ApiId           *string `aws:"loc=uri,locname=apiId,required"`
+	RouteId         *string `aws:"loc=uri,locname=routeId,required"`
+	RouteResponseId *string `aws:"loc=uri,locname=routeResponseId,required"`
 }
 
 // DeleteStageRequest is the DeleteStageRequest shape of AWS's model.
@@ -409,6 +463,37 @@ type GetIntegrationRequest struct {
 	IntegrationId *string `aws:"loc=uri,locname=integrationId,required"`
 }
 
+// GetIntegrationResponseRequest is the GetIntegrationResponseRequest shape of AWS's model.
+type GetIntegrationResponseRequest struct {
+	ApiId                 *string `aws:"loc=uri,locname=apiId,required"`
+	IntegrationId         *string `aws:"loc=uri,locname=integrationId,required"`
+	IntegrationResponseId *string `aws:"loc=uri,locname=integrationResponseId,required"`
+}
+
+// GetIntegrationResponseResponse is the GetIntegrationResponseResponse shape of AWS's model.
+type GetIntegrationResponseResponse struct {
+	ContentHandlingStrategy     *ContentHandlingStrategy `aws:"name=contentHandlingStrategy"`
+	IntegrationResponseId       *string                  `aws:"name=integrationResponseId"`
+	IntegrationResponseKey      *string                  `aws:"name=integrationResponseKey"`
+	ResponseParameters          map[string]string        `aws:"name=responseParameters"`
+	ResponseTemplates           map[string]string        `aws:"name=responseTemplates"`
+	TemplateSelectionExpression *string                  `aws:"name=templateSelectionExpression"`
+}
+
+// GetIntegrationResponsesRequest is the GetIntegrationResponsesRequest shape of AWS's model.
+type GetIntegrationResponsesRequest struct {
+	ApiId         *string `aws:"loc=uri,locname=apiId,required"`
+	IntegrationId *string `aws:"loc=uri,locname=integrationId,required"`
+	MaxResults    *string `aws:"loc=query,locname=maxResults"`
+	NextToken     *string `aws:"loc=query,locname=nextToken"`
+}
+
+// GetIntegrationResponsesResponse is the GetIntegrationResponsesResponse shape of AWS's model.
+type GetIntegrationResponsesResponse struct {
+	Items     []IntegrationResponse `aws:"name=items"`
+	NextToken *string               `aws:"name=nextToken"`
+}
+
 // GetIntegrationResult is the GetIntegrationResult shape of AWS's model.
 type GetIntegrationResult struct {
 	ApiGatewayManaged                      *bool                        `aws:"name=apiGatewayManaged"`
@@ -450,6 +535,36 @@ type GetIntegrationsResponse struct {
 type GetRouteRequest struct {
 	ApiId   *string `aws:"loc=uri,locname=apiId,required"`
 	RouteId *string `aws:"loc=uri,locname=routeId,required"`
+}
+
+// GetRouteResponseRequest is the GetRouteResponseRequest shape of AWS's model.
+type GetRouteResponseRequest struct {
+	ApiId           *string `aws:"loc=uri,locname=apiId,required"`
+	RouteId         *string `aws:"loc=uri,locname=routeId,required"`
+	RouteResponseId *string `aws:"loc=uri,locname=routeResponseId,required"`
+}
+
+// GetRouteResponseResponse is the GetRouteResponseResponse shape of AWS's model.
+type GetRouteResponseResponse struct {
+	ModelSelectionExpression *string                         `aws:"name=modelSelectionExpression"`
+	ResponseModels           map[string]string               `aws:"name=responseModels"`
+	ResponseParameters       map[string]ParameterConstraints `aws:"name=responseParameters"`
+	RouteResponseId          *string                         `aws:"name=routeResponseId"`
+	RouteResponseKey         *string                         `aws:"name=routeResponseKey"`
+}
+
+// GetRouteResponsesRequest is the GetRouteResponsesRequest shape of AWS's model.
+type GetRouteResponsesRequest struct {
+	ApiId      *string `aws:"loc=uri,locname=apiId,required"`
+	MaxResults *string `aws:"loc=query,locname=maxResults"`
+	NextToken  *string `aws:"loc=query,locname=nextToken"`
+	RouteId    *string `aws:"loc=uri,locname=routeId,required"`
+}
+
+// GetRouteResponsesResponse is the GetRouteResponsesResponse shape of AWS's model.
+type GetRouteResponsesResponse struct {
+	Items     []RouteResponse `aws:"name=items"`
+	NextToken *string         `aws:"name=nextToken"`
 }
 
 // GetRouteResult is the GetRouteResult shape of AWS's model.
@@ -580,6 +695,16 @@ type Integration struct {
 	TlsConfig                              *TlsConfig                   `aws:"name=tlsConfig"`
 }
 
+// IntegrationResponse is the IntegrationResponse shape of AWS's model.
+type IntegrationResponse struct {
+	ContentHandlingStrategy     *ContentHandlingStrategy `aws:"name=contentHandlingStrategy"`
+	IntegrationResponseId       *string                  `aws:"name=integrationResponseId"`
+	IntegrationResponseKey      *string                  `aws:"name=integrationResponseKey,required"`
+	ResponseParameters          map[string]string        `aws:"name=responseParameters"`
+	ResponseTemplates           map[string]string        `aws:"name=responseTemplates"`
+	TemplateSelectionExpression *string                  `aws:"name=templateSelectionExpression"`
+}
+
 // JWTConfiguration is the JWTConfiguration shape of AWS's model.
 type JWTConfiguration struct {
 	Audience []string `aws:"name=audience"`
@@ -640,6 +765,15 @@ type Route struct {
 	RouteKey                         *string                         `aws:"name=routeKey,required"`
 	RouteResponseSelectionExpression *string                         `aws:"name=routeResponseSelectionExpression"`
 	Target                           *string                         `aws:"name=target"`
+}
+
+// RouteResponse is the RouteResponse shape of AWS's model.
+type RouteResponse struct {
+	ModelSelectionExpression *string                         `aws:"name=modelSelectionExpression"`
+	ResponseModels           map[string]string               `aws:"name=responseModels"`
+	ResponseParameters       map[string]ParameterConstraints `aws:"name=responseParameters"`
+	RouteResponseId          *string                         `aws:"name=routeResponseId"`
+	RouteResponseKey         *string                         `aws:"name=routeResponseKey,required"`
 }
 
 // RouteSettings is the RouteSettings shape of AWS's model.
@@ -802,6 +936,28 @@ type UpdateIntegrationRequest struct {
 	TlsConfig                   *TlsConfigInput              `aws:"name=tlsConfig"`
 }
 
+// UpdateIntegrationResponseRequest is the UpdateIntegrationResponseRequest shape of AWS's model.
+type UpdateIntegrationResponseRequest struct {
+	ApiId                       *string                  `aws:"loc=uri,locname=apiId,required"`
+	ContentHandlingStrategy     *ContentHandlingStrategy `aws:"name=contentHandlingStrategy"`
+	IntegrationId               *string                  `aws:"loc=uri,locname=integrationId,required"`
+	IntegrationResponseId       *string                  `aws:"loc=uri,locname=integrationResponseId,required"`
+	IntegrationResponseKey      *string                  `aws:"name=integrationResponseKey"`
+	ResponseParameters          map[string]string        `aws:"name=responseParameters"`
+	ResponseTemplates           map[string]string        `aws:"name=responseTemplates"`
+	TemplateSelectionExpression *string                  `aws:"name=templateSelectionExpression"`
+}
+
+// UpdateIntegrationResponseResponse is the UpdateIntegrationResponseResponse shape of AWS's model.
+type UpdateIntegrationResponseResponse struct {
+	ContentHandlingStrategy     *ContentHandlingStrategy `aws:"name=contentHandlingStrategy"`
+	IntegrationResponseId       *string                  `aws:"name=integrationResponseId"`
+	IntegrationResponseKey      *string                  `aws:"name=integrationResponseKey"`
+	ResponseParameters          map[string]string        `aws:"name=responseParameters"`
+	ResponseTemplates           map[string]string        `aws:"name=responseTemplates"`
+	TemplateSelectionExpression *string                  `aws:"name=templateSelectionExpression"`
+}
+
 // UpdateIntegrationResult is the UpdateIntegrationResult shape of AWS's model.
 type UpdateIntegrationResult struct {
 	ApiGatewayManaged                      *bool                        `aws:"name=apiGatewayManaged"`
@@ -841,6 +997,26 @@ type UpdateRouteRequest struct {
 	RouteKey                         *string                         `aws:"name=routeKey"`
 	RouteResponseSelectionExpression *string                         `aws:"name=routeResponseSelectionExpression"`
 	Target                           *string                         `aws:"name=target"`
+}
+
+// UpdateRouteResponseRequest is the UpdateRouteResponseRequest shape of AWS's model.
+type UpdateRouteResponseRequest struct {
+	ApiId                    *string                         `aws:"loc=uri,locname=apiId,required"`
+	ModelSelectionExpression *string                         `aws:"name=modelSelectionExpression"`
+	ResponseModels           map[string]string               `aws:"name=responseModels"`
+	ResponseParameters       map[string]ParameterConstraints `aws:"name=responseParameters"`
+	RouteId                  *string                         `aws:"loc=uri,locname=routeId,required"`
+	RouteResponseId          *string                         `aws:"loc=uri,locname=routeResponseId,required"`
+	RouteResponseKey         *string                         `aws:"name=routeResponseKey"`
+}
+
+// UpdateRouteResponseResponse is the UpdateRouteResponseResponse shape of AWS's model.
+type UpdateRouteResponseResponse struct {
+	ModelSelectionExpression *string                         `aws:"name=modelSelectionExpression"`
+	ResponseModels           map[string]string               `aws:"name=responseModels"`
+	ResponseParameters       map[string]ParameterConstraints `aws:"name=responseParameters"`
+	RouteResponseId          *string                         `aws:"name=routeResponseId"`
+	RouteResponseKey         *string                         `aws:"name=routeResponseKey"`
 }
 
 // UpdateRouteResult is the UpdateRouteResult shape of AWS's model.

@@ -200,6 +200,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, httpAPIs.API())
+	// WebSocket connections are closed before the functions their
+	// $disconnect routes run stop.
+	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}})
 	if err != nil {
