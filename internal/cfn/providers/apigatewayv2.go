@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
 
-// API Gateway's HTTP APIs (service "apigatewayv2"). Their update
+// API Gateway's HTTP and WebSocket APIs (service "apigatewayv2"). Their update
 // operations take the members that change, so a change of properties is
 // the members that differ, with the defaults of those a template drops.
 
@@ -42,6 +43,18 @@ func init() {
 		Provider:   httpDeployment{},
 		Replace:    []string{"ApiId"},
 		Attributes: []string{"DeploymentId"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::RouteResponse",
+		Provider:   routeResponse{},
+		Replace:    []string{"ApiId", "RouteId"},
+		Attributes: []string{"RouteResponseId"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::IntegrationResponse",
+		Provider:   integrationResponse{},
+		Replace:    []string{"ApiId", "IntegrationId"},
+		Attributes: []string{"IntegrationResponseId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Authorizer",
@@ -109,7 +122,7 @@ func (httpAPI) Create(ctx context.Context, r *resource.Request) (*resource.Resul
 	if err != nil {
 		return nil, err
 	}
-	return httpAPIResult(r, outStr(out, "apiId")), nil
+	return httpAPIResult(r, outStr(out, "apiId"), p), nil
 }
 
 // importHTTPAPI makes an API from its OpenAPI document with ImportApi,
@@ -136,7 +149,7 @@ func importHTTPAPI(ctx context.Context, r *resource.Request, p props) (*resource
 	if err := retagAPIGateway(ctx, r, httpAPIs, httpAPIARN(r, id), nil, tagsOf(p["Tags"])); err != nil {
 		return nil, err
 	}
-	return httpAPIResult(r, id), nil
+	return httpAPIResult(r, id, p), nil
 }
 
 // httpDefinitionInput is the input of ImportApi and ReimportApi.
@@ -189,7 +202,7 @@ func (httpAPI) Update(ctx context.Context, r *resource.Request) (*resource.Resul
 	if err := retagAPIGateway(ctx, r, httpAPIs, httpAPIARN(r, id), tagsOf(old["Tags"]), tagsOf(p["Tags"])); err != nil {
 		return nil, err
 	}
-	return httpAPIResult(r, id), nil
+	return httpAPIResult(r, id, p), nil
 }
 
 func (httpAPI) Delete(ctx context.Context, r *resource.Request) error {
@@ -197,12 +210,17 @@ func (httpAPI) Delete(ctx context.Context, r *resource.Request) error {
 	return ignoreGone(err)
 }
 
-func httpAPIResult(r *resource.Request, id string) *resource.Result {
-	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"ApiId": id, "ApiEndpoint": httpAPIEndpoint(r, id)}}
+func httpAPIResult(r *resource.Request, id string, p props) *resource.Result {
+	endpoint := httpAPIEndpoint(r, id)
+	if p.str("ProtocolType") == "WEBSOCKET" {
+		endpoint = "ws" + strings.TrimPrefix(endpoint, "http")
+	}
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"ApiId": id, "ApiEndpoint": endpoint}}
 }
 
 // httpAPIEndpoint is where virga serves an API's $default stage:
-// http://ID.execute-api.localhost:PORT, on the port of virga's endpoint.
+// http://ID.execute-api.localhost:PORT, on the port of virga's endpoint
+// (ws://... for a WebSocket API, whose clients add the stage's name).
 func httpAPIEndpoint(r *resource.Request, id string) string {
 	host := id + ".execute-api.localhost"
 	if u, err := url.Parse(r.Env.Endpoint); err == nil && u.Port() != "" {
@@ -447,6 +465,102 @@ func (httpDeployment) Update(ctx context.Context, r *resource.Request) (*resourc
 
 func (httpDeployment) Delete(ctx context.Context, r *resource.Request) error {
 	_, err := call(ctx, r, httpAPIs, "DeleteDeployment", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "DeploymentId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// routeResponse is AWS::ApiGatewayV2::RouteResponse: CreateRouteResponse
+// and UpdateRouteResponse. A WebSocket route with one is two-way. Its
+// physical ID and Ref are the route response's id.
+type routeResponse struct{}
+
+var routeResponseMembers = memberList{
+	{prop: "RouteResponseKey"},
+	{prop: "ModelSelectionExpression", reset: ""},
+	{prop: "ResponseModels", conv: stringMapValue, reset: map[string]any{}},
+	{prop: "ResponseParameters", conv: routeParameters, reset: map[string]any{}},
+}
+
+func (routeResponse) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "RouteId": p.str("RouteId")}
+	if err := routeResponseMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateRouteResponse", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "routeResponseId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"RouteResponseId": id}}, nil
+}
+
+func (routeResponse) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "RouteId": p.str("RouteId"), "RouteResponseId": r.PhysicalID}
+	n, err := routeResponseMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateRouteResponse", in); err != nil {
+			return nil, err
+		}
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"RouteResponseId": r.PhysicalID}}, nil
+}
+
+func (routeResponse) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	_, err := call(ctx, r, httpAPIs, "DeleteRouteResponse", map[string]any{"ApiId": p.str("ApiId"), "RouteId": p.str("RouteId"), "RouteResponseId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// integrationResponse is AWS::ApiGatewayV2::IntegrationResponse:
+// CreateIntegrationResponse and UpdateIntegrationResponse. Its physical
+// ID and Ref are the integration response's id.
+type integrationResponse struct{}
+
+var wsIntegrationResponseMembers = memberList{
+	{prop: "IntegrationResponseKey"},
+	{prop: "ContentHandlingStrategy"},
+	{prop: "ResponseParameters", conv: stringMapValue, reset: map[string]any{}},
+	{prop: "ResponseTemplates", conv: stringMapValue, reset: map[string]any{}},
+	{prop: "TemplateSelectionExpression", reset: ""},
+}
+
+func (integrationResponse) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "IntegrationId": p.str("IntegrationId")}
+	if err := wsIntegrationResponseMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateIntegrationResponse", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "integrationResponseId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"IntegrationResponseId": id}}, nil
+}
+
+func (integrationResponse) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "IntegrationId": p.str("IntegrationId"), "IntegrationResponseId": r.PhysicalID}
+	n, err := wsIntegrationResponseMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateIntegrationResponse", in); err != nil {
+			return nil, err
+		}
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"IntegrationResponseId": r.PhysicalID}}, nil
+}
+
+func (integrationResponse) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	_, err := call(ctx, r, httpAPIs, "DeleteIntegrationResponse", map[string]any{
+		"ApiId": p.str("ApiId"), "IntegrationId": p.str("IntegrationId"), "IntegrationResponseId": r.PhysicalID})
 	return ignoreGone(err)
 }
 
