@@ -64,6 +64,13 @@ func TestSQSQueueLifecycle(t *testing.T) {
 	}
 	wantSQSError(t, "CreateQueue with other attributes", err, "QueueAlreadyExists",
 		"A queue already exists with the same name and a different value for attribute VisibilityTimeout")
+	// Attributes the request leaves out are not compared: naming only the
+	// queue, or only attributes it has, returns its URL.
+	for _, attrs := range []map[string]string{nil, {"DelaySeconds": "0"}} {
+		if again := createQueue(t, c, "orders", attrs); again != url {
+			t.Errorf("CreateQueue with %v = %s", attrs, again)
+		}
+	}
 
 	got, err := c.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("orders")})
 	if err != nil || *got.QueueUrl != url {

@@ -253,31 +253,25 @@ func parseConfig(attrs map[string]string, fifo bool) config {
 	return c
 }
 
-// sameAttributes reports the first attribute whose value differs between
-// an existing queue's attributes and a CreateQueue request's (which
-// counts unset attributes as their defaults), or "".
+// sameAttributes reports the first attribute (in name order) that a
+// CreateQueue request gives a value other than the existing queue's, or
+// "". Attributes the request leaves out are not compared: "Amazon SQS
+// returns this error only if the request includes attributes whose values
+// differ from those of the existing queue" (QueueNameExists), so a
+// CreateQueue that names only the queue returns its URL.
 func sameAttributes(have, want map[string]string, fifo bool) string {
 	d := defaults(fifo)
-	value := func(m map[string]string, k string) string {
-		if v, ok := m[k]; ok {
-			return v
-		}
-		return d[k]
-	}
-	names := map[string]bool{}
-	for k := range have {
-		names[k] = true
-	}
+	names := make([]string, 0, len(want))
 	for k := range want {
-		names[k] = true
+		names = append(names, k)
 	}
-	sorted := make([]string, 0, len(names))
-	for k := range names {
-		sorted = append(sorted, k)
-	}
-	sortStrings(sorted)
-	for _, k := range sorted {
-		if value(have, k) != value(want, k) {
+	sortStrings(names)
+	for _, k := range names {
+		cur, ok := have[k]
+		if !ok {
+			cur = d[k]
+		}
+		if want[k] != cur {
 			return k
 		}
 	}
