@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/virga/virga/internal/store/keys"
@@ -125,11 +126,21 @@ func (s *Service) storedBytes(g string) int64 {
 	return n
 }
 
+// retentionDaysList is retentionDays as AWS lists an enum's values in a
+// validation message: "[1, 3, 5, ...]".
+var retentionDaysList = func() string {
+	parts := make([]string, len(retentionDays))
+	for i, d := range retentionDays {
+		parts[i] = strconv.FormatInt(int64(d), 10)
+	}
+	return strings.Join(parts, ", ")
+}()
+
 func (s *Service) putRetentionPolicy(ctx context.Context, in *PutRetentionPolicyRequest) (*noOutput, error) {
 	days := deref(in.RetentionInDays)
 	i := sort.Search(len(retentionDays), func(i int) bool { return retentionDays[i] >= days })
 	if i == len(retentionDays) || retentionDays[i] != days {
-		return nil, ErrInvalidParameter.Withf("1 validation error detected: Value '%d' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: %v", days, retentionDays)
+		return nil, ErrInvalidParameter.Withf("1 validation error detected: Value '%d' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [%s]", days, retentionDaysList)
 	}
 	return &noOutput{}, s.updateGroup(*in.LogGroupName, func(g *group) { g.RetentionDays = days })
 }
