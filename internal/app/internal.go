@@ -46,10 +46,16 @@ func (a *App) internalHandler() http.Handler {
 		writeJSON(w, out)
 	})
 	mux.HandleFunc("GET /_virga/info", func(w http.ResponseWriter, r *http.Request) {
+		// The configuration as its flags are written: a duration as
+		// "10s", not as nanoseconds.
+		var cfg map[string]any
+		b, _ := json.Marshal(a.cfg)
+		json.Unmarshal(b, &cfg)
+		cfg["shutdownTimeout"] = a.cfg.ShutdownTimeout.String()
 		writeJSON(w, struct {
-			Version string `json:"version"`
-			Config  any    `json:"config"`
-		}{version.Version, a.cfg})
+			Version string         `json:"version"`
+			Config  map[string]any `json:"config"`
+		}{version.Version, cfg})
 	})
 	if a.codeHandler != nil {
 		mux.Handle("GET "+lambda.CodePath, a.codeHandler)

@@ -442,7 +442,8 @@ func TestInfoHasNoSecrets(t *testing.T) {
 			c := info.Config
 			for k, want := range map[string]any{
 				"listen": "127.0.0.1:0", "region": "us-east-1", "accountId": testAccount,
-				"inMemory": true, "auth": env.Cfg.Auth,
+				"inMemory": true, "auth": env.Cfg.Auth, "fsync": false,
+				"shutdownTimeout": env.Cfg.ShutdownTimeout.String(),
 			} {
 				if c[k] != want {
 					t.Errorf("config.%s = %v, want %v", k, c[k], want)
