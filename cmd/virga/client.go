@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -46,4 +49,14 @@ func (c *clientFlags) config() aws.Config {
 		BaseEndpoint: aws.String(c.endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN")),
 	}
+}
+
+// explain words an error from a call to virga: a refused connection says
+// where virga was looked for and how to point elsewhere, rather than the
+// SDK's retry chain.
+func explain(endpoint string, err error) error {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("cannot reach virga at %s: is `virga up` running there? (set --endpoint-url or AWS_ENDPOINT_URL to point elsewhere)", endpoint)
+	}
+	return err
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +124,36 @@ func TestLogsCommandFormatAndFollow(t *testing.T) {
 	}
 	if n := strings.Count(followed.String(), "first line"); n != 1 {
 		t.Errorf("virga logs -f printed the line %d times: %q", n, followed.String())
+	}
+}
+
+// TestClientCommandsWithoutVirga: invoke, logs and deploy, pointed at an
+// address where nothing listens, say so and how to point elsewhere,
+// instead of the SDK's retry chain.
+func TestClientCommandsWithoutVirga(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + ln.Addr().String()
+	ln.Close()
+	template := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(template, []byte("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"), 0o644)
+	for _, args := range [][]string{
+		{"invoke", "hello"},
+		{"logs", "hello"},
+		{"deploy", "-t", template, "--stack-name", "q"},
+	} {
+		cmd := newRootCommand()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(append(args, "--endpoint-url", endpoint))
+		err := cmd.ExecuteContext(context.Background())
+		want := "cannot reach virga at " + endpoint + ": is `virga up` running there?"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("virga %s: %v, want %q", args[0], err, want)
+		}
 	}
 }

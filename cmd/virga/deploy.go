@@ -67,7 +67,7 @@ DefinitionUri becomes its DefinitionBody.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
 			cmd.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
-			return deploy(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return explain(f.endpoint, deploy(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
 	endpoint := os.Getenv("AWS_ENDPOINT_URL")

@@ -37,7 +37,7 @@ standard error. --payload takes JSON, or @FILE to read it from a file.`,
 			}
 			out, err := lambda.NewFromConfig(cf.config()).Invoke(cmd.Context(), in)
 			if err != nil {
-				return err
+				return explain(cf.endpoint, err)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), string(out.Payload))
 			if tail, err := base64.StdEncoding.DecodeString(aws.ToString(out.LogResult)); err == nil {

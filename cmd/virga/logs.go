@@ -52,7 +52,7 @@ with / is taken as a log group name.`,
 						return fmt.Errorf("log group %s does not exist: the function has not been invoked yet, or there is no such function", group)
 					}
 					if err != nil {
-						return err
+						return explain(cf.endpoint, err)
 					}
 					for _, e := range out.Events {
 						id, ts := aws.ToString(e.EventId), aws.ToInt64(e.Timestamp)
