@@ -484,6 +484,10 @@ func TestSQSRedriveMoveTask(t *testing.T) {
 			if list.Results[0].ApproximateNumberOfMessagesMoved != 3 {
 				t.Errorf("moved %d", list.Results[0].ApproximateNumberOfMessagesMoved)
 			}
+			// The rate is listed only if the request gave one.
+			if r := list.Results[0].MaxNumberOfMessagesPerSecond; r != nil {
+				t.Errorf("MaxNumberOfMessagesPerSecond = %d for a task started without one", *r)
+			}
 			break
 		}
 		if time.Now().After(deadline) {

@@ -19,6 +19,7 @@ type moveTask struct {
 	source      string
 	destination string
 	rate        int
+	rateGiven   bool // the request named the rate; only then is it listed
 	started     time.Time
 	status      string // RUNNING, CANCELLING, CANCELLED, COMPLETED, FAILED
 	failure     string
@@ -66,7 +67,8 @@ func (s *Service) startMessageMoveTask(ctx context.Context, in *StartMessageMove
 	}
 	t := &moveTask{
 		handle: base64.StdEncoding.EncodeToString(mustJSON(map[string]string{"taskId": s.ids.UUID(), "sourceArn": src.arn})),
-		source: src.arn, destination: dest, rate: rate, started: s.clock.Now(), status: "RUNNING",
+		source: src.arn, destination: dest, rate: rate, rateGiven: in.MaxNumberOfMessagesPerSecond != nil,
+		started: s.clock.Now(), status: "RUNNING",
 		toMove: len(src.messages), lastSeq: src.nextSeq - 1,
 	}
 	s.tasks = append(s.tasks, t)
@@ -94,12 +96,16 @@ func (s *Service) listMessageMoveTasks(ctx context.Context, in *ListMessageMoveT
 		}
 		e := ListMessageMoveTasksResultEntry{
 			Status: ptr(t.status), SourceArn: ptr(t.source),
-			MaxNumberOfMessagesPerSecond:      ptr(int32(t.rate)),
 			ApproximateNumberOfMessagesMoved:  ptr(int64(t.moved)),
 			ApproximateNumberOfMessagesToMove: ptr(int64(t.toMove)),
 			StartedTimestamp:                  ptr(t.started.UnixMilli()),
 			FailureReason:                     optional(t.failure),
 			DestinationArn:                    optional(t.destination),
+		}
+		if t.rateGiven {
+			// "If it has been specified in the StartMessageMoveTask
+			// request"; otherwise the field is null.
+			e.MaxNumberOfMessagesPerSecond = ptr(int32(t.rate))
 		}
 		if t.status == "RUNNING" {
 			e.TaskHandle = ptr(t.handle)
