@@ -1,9 +1,11 @@
 package edge
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -68,8 +70,8 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
 		r = dataPlanePath(r)
 	}
-	if dp := e.dataPlane(r.Host); dp != nil {
-		dp.ServeHTTP(w, r)
+	if dp, name := e.dataPlane(r.Host); dp != nil {
+		e.serveDataPlane(name, dp, w, r)
 		return
 	}
 	started := e.opts.Clock.Now()
@@ -206,14 +208,20 @@ func awsDataPlaneHost(host string) string {
 	return host
 }
 
-func (e *Edge) dataPlane(host string) http.Handler {
+func (e *Edge) dataPlane(host string) (h http.Handler, name string) {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
 		host = host[:i]
 	}
 	host = awsDataPlaneHost(strings.ToLower(host))
+	// A suffix's first label names the data plane: ".execute-api.localhost"
+	// is execute-api.
+	label := func(suffix string) string {
+		name, _, _ := strings.Cut(strings.TrimPrefix(suffix, "."), ".")
+		return name
+	}
 	for suffix, h := range e.opts.DataPlanes {
 		if strings.HasSuffix(host, suffix) {
-			return h
+			return h, label(suffix)
 		}
 	}
 	for _, suffix := range reservedHosts {
@@ -222,10 +230,38 @@ func (e *Edge) dataPlane(host string) http.Handler {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusNotFound)
 				io.WriteString(w, `{"message":"No data plane serves `+suffix[1:]+` in this version of virga"}`)
-			})
+			}), label(suffix)
 		}
 	}
-	return nil
+	return nil, ""
+}
+
+// serveDataPlane runs a request to an API or a function URL and logs it
+// as the API's own requests are logged: the service is the data plane
+// (execute-api, lambda-url), the operation the method and path, the
+// request id the one the data plane answered with.
+func (e *Edge) serveDataPlane(service string, dp http.Handler, w http.ResponseWriter, r *http.Request) {
+	started := e.opts.Clock.Now()
+	rw := &responseWriter{ResponseWriter: w}
+	dp.ServeHTTP(rw, r)
+	if !e.log.Enabled(r.Context(), slog.LevelInfo) {
+		return
+	}
+	h := w.Header()
+	requestID := h.Get("Apigw-Requestid")
+	if requestID == "" {
+		requestID = h.Get("X-Amzn-Requestid")
+	}
+	status := rw.status
+	if rw.hijacked {
+		status = http.StatusSwitchingProtocols
+	}
+	e.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("service", service),
+		slog.String("operation", r.Method+" "+r.URL.Path),
+		slog.Int("status", status),
+		slog.Duration("latency", e.opts.Clock.Now().Sub(started)),
+		slog.String("requestId", requestID))
 }
 
 // finish writes the request log line.
@@ -264,8 +300,9 @@ func (e *Edge) finish(c *awsproto.Call, w *responseWriter) {
 // handler (which can only answer if nothing was written yet).
 type responseWriter struct {
 	http.ResponseWriter
-	status int
-	wrote  bool
+	status   int
+	wrote    bool
+	hijacked bool
 }
 
 func (w *responseWriter) WriteHeader(status int) {
@@ -280,6 +317,16 @@ func (w *responseWriter) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// Hijack hands the connection over (WebSocket APIs' upgrade).
+func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the connection cannot be taken over")
+	}
+	w.hijacked = true
+	return hj.Hijack()
 }
 
 // Flush lets streaming responses through.

@@ -440,6 +440,7 @@ func TestRoutingToInternalAndDataPlanes(t *testing.T) {
 		o.Internal = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "internal "+r.URL.Path) })
 		o.DataPlanes = map[string]http.Handler{
 			".execute-api.localhost": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Apigw-Requestid", "api-request-1")
 				io.WriteString(w, "api "+r.Host+" "+r.URL.Path)
 			}),
 		}
@@ -455,6 +456,12 @@ func TestRoutingToInternalAndDataPlanes(t *testing.T) {
 	}
 	if s, b := get("abc.execute-api.localhost:4566", "/prod/pets"); s != 200 || b != "api abc.execute-api.localhost:4566 /prod/pets" {
 		t.Errorf("registered data plane: %d %q", s, b)
+	}
+	// A data plane's requests are logged as the APIs' are, with the id
+	// the data plane answered with.
+	rec := f.logs.record(t, "request", "api-request-1")
+	if rec["service"] != "execute-api" || rec["operation"] != "GET /prod/pets" || rec["status"] != float64(200) {
+		t.Errorf("data plane request log record = %v", rec)
 	}
 	// Reserved names without a data plane are 404 JSON, never an AWS API.
 	if s, b := get("fn.lambda-url.localhost", "/"); s != 404 || !json.Valid([]byte(b)) {
