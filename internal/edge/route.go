@@ -130,11 +130,15 @@ func (rt *router) byBody(c *awsproto.Call) *awsproto.Service {
 // unknownService is the error for a request no service claims.
 func unknownService(c *awsproto.Call) error {
 	r := c.Request
-	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		return apierr.ErrUnknownOperation.WithMessage("")
-	}
+	// No service of virga's owns the request: say which one it was for,
+	// so that a call to a service virga lacks (SSM, Secrets Manager) is
+	// not mistaken for a fault of the caller's code.
 	if name, _, ok := sigv4.Scope(r); ok {
 		return apierr.ErrUnknownOperation.Withf("The service %q is not available in this version of virga.", name)
+	}
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		prefix, _, _ := strings.Cut(target, ".")
+		return apierr.ErrUnknownOperation.Withf("No service in this version of virga answers X-Amz-Target %s.", prefix)
 	}
 	if action, version := query.Action(r, c.Body); action != "" {
 		return apierr.ErrInvalidAction.Withf("Could not find operation %s for version %s", action, version)
