@@ -56,6 +56,8 @@ type App struct {
 	codeHandler http.Handler
 	// artifacts keeps the packages virga deploy uploads.
 	artifacts *artifacts.Store
+	// queues is SQS, whose long polls Shutdown ends first.
+	queues *sqs.Service
 
 	// background are the loops that run while virga serves (TTL sweeps);
 	// Shutdown stops them before closing the store.
@@ -116,6 +118,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	a.queues = queues
 	route := &targets{sqs: queues}
 	a.artifacts = artifacts.New(db)
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
@@ -355,6 +358,11 @@ func (a *App) Addr() string { return a.listener.Addr().String() }
 func (a *App) Shutdown(ctx context.Context) error {
 	var err error
 	a.stopOnce.Do(func() {
+		// Long polls would hold the server's shutdown for up to 20 s;
+		// they answer empty at once instead, as when their wait ends.
+		if a.queues != nil {
+			a.queues.EndWaits()
+		}
 		if a.server != nil {
 			if e := a.server.Shutdown(ctx); e != nil {
 				err = fmt.Errorf("stopping the edge: %w", e)

@@ -685,3 +685,36 @@ func TestSQSQueryAtQueueURL(t *testing.T) {
 		t.Errorf("no queue at all: %d %s", status, body)
 	}
 }
+
+// TestSQSShutdownEndsLongPolls: stopping virga while a client long-polls
+// answers the poll at once, empty, as when its wait runs out, and the
+// shutdown is clean instead of waiting out the poll.
+func TestSQSShutdownEndsLongPolls(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := sqsClient(env)
+	url := createQueue(t, c, "idle", nil)
+	type result struct {
+		out *sqs.ReceiveMessageOutput
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: &url, WaitTimeSeconds: 20})
+		done <- result{out, err}
+	}()
+	time.Sleep(200 * time.Millisecond) // let the poll start waiting
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := env.App.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown with a long poll in flight: %v", err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil || len(r.out.Messages) != 0 {
+			t.Errorf("the long poll got %v, %v; want an empty answer", r.out, r.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the long poll was not answered")
+	}
+}

@@ -405,6 +405,9 @@ func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest,
 		case <-ctx.Done():
 			t.Stop()
 			return nil, false, nil
+		case <-s.ending:
+			t.Stop()
+			return nil, false, nil
 		case <-wake:
 		case <-t.C:
 		}

@@ -52,6 +52,17 @@ type Service struct {
 	deletedAt map[string]time.Time
 	nextID    uint64
 	tasks     []*moveTask
+
+	// ending is closed by EndWaits: long polls answer at once.
+	ending     chan struct{}
+	endingOnce sync.Once
+}
+
+// EndWaits ends every long poll now and every later one at once, each with
+// the empty answer a poll gets when its wait runs out: virga is stopping,
+// and its HTTP server waits for the requests in flight.
+func (s *Service) EndWaits() {
+	s.endingOnce.Do(func() { close(s.ending) })
 }
 
 // Deps are what SQS needs.
@@ -66,7 +77,7 @@ type Deps struct {
 // New returns SQS over the store, with the queues and messages it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		queues: map[string]*queue{}, deletedAt: map[string]time.Time{}}
+		queues: map[string]*queue{}, deletedAt: map[string]time.Time{}, ending: make(chan struct{})}
 	if v, err := s.store.Get(queueSeqKey()); err == nil && len(v) == 8 {
 		s.nextID = binary.BigEndian.Uint64(v)
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
