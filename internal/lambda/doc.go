@@ -41,11 +41,13 @@
 // reported InProgress by the update and Successful afterwards, because
 // virga finishes both before answering.
 //
+// Function URLs, event source mappings (SQS, DynamoDB Streams) and event
+// invoke configs (retries, destinations, dead-letter queues) are served
+// here too; see their files.
+//
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image
-// functions (PackageType Image), code from S3, function URLs, event
-// source mappings, event invoke configs (destinations, DLQ delivery),
-// provisioned concurrency, code signing, layer permissions
-// (AddLayerVersionPermission), InvokeWithResponseStream and the
-// deprecated InvokeAsync.
+// functions (PackageType Image), code from S3, provisioned concurrency,
+// code signing, layer permissions (AddLayerVersionPermission),
+// InvokeWithResponseStream and the deprecated InvokeAsync.
 package lambda
