@@ -64,6 +64,9 @@ type Service struct {
 	jwks      *jwksCache
 	// ws holds WebSocket APIs' open connections.
 	ws *wsHub
+	// wsDisconnects counts the $disconnect routes running, which Close
+	// waits for.
+	wsDisconnects sync.WaitGroup
 }
 
 // Deps are what the service needs.
@@ -335,6 +338,17 @@ func (s *Service) get(apiID string) (*apiRecord, error) {
 func (s *Service) Close() error {
 	for _, c := range s.ws.connections() {
 		s.closeConnection(c, closeGoingAway, "Going away", true)
+	}
+	// The routes run functions, which the app stops after this: wait
+	// for them, for at most an integration's timeout.
+	done := make(chan struct{})
+	go func() {
+		s.wsDisconnects.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(maxWebSocketIntegrationTimeout * time.Millisecond):
 	}
 	return nil
 }

@@ -15,6 +15,12 @@ const (
 	// sweepInterval is how often open connections are checked against
 	// the limits, on the service's clock.
 	sweepInterval = time.Second
+	// wsWriteTimeout bounds a write to a client, in real time: a client
+	// that stops reading would otherwise hold its connection's writers
+	// (posts, replies, the closing frame) for ever.
+	wsWriteTimeout = 10 * time.Second
+	// wsCloseFrameTimeout bounds the closing frame's write.
+	wsCloseFrameTimeout = time.Second
 )
 
 // wsConn is one open connection to a WebSocket API's stage.
@@ -52,13 +58,36 @@ func (c *wsConn) send(data []byte) error {
 	return c.write(appendFrames(nil, opText, data))
 }
 
+// write writes b to the client within wsWriteTimeout. A write that fails
+// or times out leaves the stream cut mid-frame: the connection is closed,
+// and its read loop reports it gone.
 func (c *wsConn) write(b []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if _, err := c.rw.Write(b); err != nil {
-		return err
+	return c.writeLocked(b, wsWriteTimeout)
+}
+
+func (c *wsConn) writeLocked(b []byte, timeout time.Duration) error {
+	c.netConn.SetWriteDeadline(time.Now().Add(timeout))
+	_, err := c.rw.Write(b)
+	if err == nil {
+		err = c.rw.Flush()
 	}
-	return c.rw.Flush()
+	if err != nil {
+		c.netConn.Close()
+	}
+	return err
+}
+
+// writeClose writes the closing frame if no other write is under way,
+// within wsCloseFrameTimeout; a connection busy with a stalled write is
+// closed without one.
+func (c *wsConn) writeClose(b []byte) {
+	if !c.wmu.TryLock() {
+		return
+	}
+	defer c.wmu.Unlock()
+	c.writeLocked(b, wsCloseFrameTimeout)
 }
 
 // wsHub holds the open connections of every WebSocket API, by id.

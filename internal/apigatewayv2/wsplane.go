@@ -447,10 +447,14 @@ func (s *Service) finish(c *wsConn, code int, reason string, payload []byte, sen
 	c.mu.Unlock()
 	s.ws.remove(c)
 	if sendFrame {
-		c.write(appendFrames(nil, opClose, payload))
+		c.writeClose(appendFrames(nil, opClose, payload))
 	}
-	c.netConn.Close()
-	go s.disconnected(c, code, reason)
+	c.netConn.Close() // also ends a write stalled on a client that does not read
+	s.wsDisconnects.Add(1)
+	go func() {
+		defer s.wsDisconnects.Done()
+		s.disconnected(c, code, reason)
+	}()
 }
 
 // disconnected runs the $disconnect route of a closed connection.

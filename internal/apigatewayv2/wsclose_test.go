@@ -1,0 +1,99 @@
+package apigatewayv2
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestWebSocketStalledClient: a client that stops reading fills its
+// connection's buffers until posts to it stall; the sweeper still closes
+// it when it goes idle (and so every other expired connection), instead
+// of waiting behind the stalled write for ever.
+func TestWebSocketStalledClient(t *testing.T) {
+	h := newHarness(t, "")
+	api := h.wsAPI(defaultRouteKey)
+	srv := httptest.NewServer(DataPlane(h.s, nil))
+	defer srv.Close()
+	if _, err := dialWS(t, srv, api, "prod"); err != nil { // never read from
+		t.Fatal(err)
+	}
+	var conns []*wsConn
+	for deadline := time.Now().Add(5 * time.Second); len(conns) == 0; conns = h.s.ws.connections() {
+		if time.Now().After(deadline) {
+			t.Fatal("no connection")
+		}
+		time.Sleep(time.Millisecond) // the server registers it after the handshake
+	}
+	id := conns[0].id
+	body := bytes.Repeat([]byte("x"), 100<<10)
+	posted := make(chan int, 1000)
+	go func() {
+		for {
+			req, _ := http.NewRequest("POST", srv.URL+"/prod/@connections/"+id, bytes.NewReader(body))
+			req.Host = api + ".execute-api.localhost"
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=x")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return
+			}
+			res.Body.Close()
+			posted <- res.StatusCode
+			if res.StatusCode != http.StatusOK {
+				return
+			}
+		}
+	}()
+	for stalled := false; !stalled; { // until the posts stall
+		select {
+		case <-posted:
+		case <-time.After(time.Second):
+			stalled = true
+		}
+	}
+	h.clock.Advance(defaultIdleTimeout + time.Second)
+	done := make(chan bool)
+	go func() { done <- h.s.sweepOnce() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the sweeper is blocked behind a write to a client that does not read")
+	}
+	if h.s.ws.get(id) != nil {
+		t.Error("the idle connection is still open")
+	}
+	select {
+	case code := <-posted:
+		if code != http.StatusGone {
+			t.Errorf("the stalled post answered %d, want 410", code)
+		}
+	case <-time.After(wsWriteTimeout + 5*time.Second):
+		t.Error("the stalled post was never answered")
+	}
+}
+
+// TestWebSocketCloseRunsDisconnect: Close returns only once the
+// $disconnect routes of the connections it closed have run, since the app
+// stops the functions they call right after.
+func TestWebSocketCloseRunsDisconnect(t *testing.T) {
+	h := newHarness(t, "")
+	api := h.wsAPI(routeDisconnect)
+	srv := httptest.NewServer(DataPlane(h.s, nil))
+	defer srv.Close()
+	if _, err := dialWS(t, srv, api, "prod"); err != nil {
+		t.Fatal(err)
+	}
+	var done atomic.Bool
+	h.fns.set(testFn, func(map[string]any) ([]byte, string, error) {
+		time.Sleep(50 * time.Millisecond) // a $disconnect handler at work
+		done.Store(true)
+		return []byte(`{"statusCode":200}`), "", nil
+	})
+	h.s.Close()
+	if !done.Load() {
+		t.Fatal("Close returned before the $disconnect route ran")
+	}
+}
