@@ -89,6 +89,10 @@ func TestEventBridgeRulesAndTargets(t *testing.T) {
 	_, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("big-orders"), EventBusName: aws.String("orders"), Targets: []ebtypes.Target{
 		{Id: aws.String("bad id!"), Arn: aws.String(queueARN("whole"))}}})
 	wantLambdaError(t, "bad target id", err, "ValidationException", "")
+	// A FIFO queue takes its message group from SqsParameters.
+	_, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("big-orders"), EventBusName: aws.String("orders"), Targets: []ebtypes.Target{
+		{Id: aws.String("fifo"), Arn: aws.String(queueARN("jobs.fifo"))}}})
+	wantLambdaError(t, "a FIFO queue without SqsParameters", err, "ValidationException", "Parameter(s) SqsParameters must be specified for target: fifo.")
 	_, err = eb.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String("big-orders"), EventBusName: aws.String("orders")})
 	wantLambdaError(t, "delete a rule with targets", err, "ValidationException", "Rule can't be deleted since it has targets.")
 

@@ -181,7 +181,7 @@ func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Targ
 		}
 	}
 	d := &delivery{ruleARN: ruleARN, target: t, msg: m, first: s.clock.Now()}
-	s.attempt(ctx, d, nil)
+	s.attempt(ctx, d, s.log.Load())
 }
 
 // delivery is one event on its way to one target.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -45,6 +46,10 @@ var (
 // Service is Amazon EventBridge: event buses, rules (event patterns and
 // schedules), targets and PutEvents.
 type Service struct {
+	// log is Run's logger, which first deliveries (made by PutEvents)
+	// report dropped events to as retries do; nil until Run starts.
+	log atomic.Pointer[slog.Logger]
+
 	store   store.Store
 	clock   clock.Clock
 	ids     *ids.Generator
@@ -342,6 +347,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	s.log.Store(log)
 	tick := time.NewTicker(runTick)
 	defer tick.Stop()
 	for {

@@ -22,6 +22,14 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 	if err != nil {
 		return nil, err
 	}
+	for _, t := range in.Targets {
+		// "If you specify an SQS FIFO queue as a target", the message
+		// group comes from SqsParameters, which is then required.
+		if arn := deref(t.Arn); deliver.Service(arn) == "sqs" && strings.HasSuffix(arn, ".fifo") &&
+			(t.SqsParameters == nil || deref(t.SqsParameters.MessageGroupId) == "") {
+			return nil, ErrValidation.Withf("Parameter(s) SqsParameters must be specified for target: %s.", deref(t.Id))
+		}
+	}
 	out := &PutTargetsResponse{FailedEntries: []PutTargetsResultEntry{}}
 	targets := slices.Clone(r.rec.Targets)
 	for _, t := range in.Targets {
