@@ -74,7 +74,78 @@ func (t *Template) Validate() error {
 	if _, err := t.buildGraph(all, nil); err != nil {
 		return err
 	}
-	return t.validateOutputs()
+	if err := t.validateOutputs(); err != nil {
+		return err
+	}
+	return t.validateDynamicReferences()
+}
+
+// dynamicReferenceServices names the services dynamic references read
+// from ("{{resolve:ssm:NAME}}"), none of which virga has yet.
+var dynamicReferenceServices = map[string]string{
+	"ssm":            "Systems Manager Parameter Store",
+	"ssm-secure":     "Systems Manager Parameter Store",
+	"secretsmanager": "Secrets Manager",
+}
+
+// validateDynamicReferences refuses a template with a dynamic reference
+// ("{{resolve:ssm:/app/name}}") in a resource or an output: virga cannot
+// resolve it, and passing the text on would fail later in a way that
+// blames the property, or not at all.
+func (t *Template) validateDynamicReferences() error {
+	var found, where string
+	var walk func(node any) bool
+	walk = func(node any) bool {
+		switch n := node.(type) {
+		case string:
+			if i := strings.Index(n, "{{resolve:"); i >= 0 {
+				ref := n[i:]
+				if j := strings.Index(ref, "}}"); j >= 0 {
+					ref = ref[:j+2]
+				}
+				found = ref
+				return true
+			}
+		case map[string]any:
+			for _, k := range sortedKeys(n) {
+				if walk(n[k]) {
+					return true
+				}
+			}
+		case []any:
+			for _, v := range n {
+				if walk(v) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, name := range t.ResourceNames {
+		if walk(t.Resources[name].Properties) {
+			where = "Resource " + name
+			break
+		}
+	}
+	if found == "" {
+		if outputs, ok := t.Tree["Outputs"].(map[string]any); ok {
+			for _, name := range sortedKeys(outputs) {
+				if walk(outputs[name]) {
+					where = "Output " + name
+					break
+				}
+			}
+		}
+	}
+	if found == "" {
+		return nil
+	}
+	kind, _, _ := strings.Cut(strings.TrimPrefix(found, "{{resolve:"), ":")
+	service, ok := dynamicReferenceServices[kind]
+	if !ok {
+		return templateErr("%s: %s is not a valid dynamic reference", where, found)
+	}
+	return unsupportedErr("%s: the dynamic reference %s reads from %s, which virga does not support", where, found, service)
 }
 
 func (t *Template) validateStructure() error {

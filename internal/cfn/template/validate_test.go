@@ -167,3 +167,25 @@ func TestValidateSAMTemplateBeforeTransform(t *testing.T) {
 	err := mustParse(t, "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn: {Properties: {}}\n").Validate()
 	wantError(t, err, "Template format error: [/Resources/Fn] Every Resources object must contain a Type member.")
 }
+
+// TestValidateDynamicReferences: a dynamic reference, which virga cannot
+// resolve, is refused up front, naming the reference, where it is and the
+// service it reads from.
+func TestValidateDynamicReferences(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: '{{resolve:ssm:/app/name}}'\n":                     "Resource Q: the dynamic reference {{resolve:ssm:/app/name}} reads from Systems Manager Parameter Store, which virga does not support",
+		"Resources:\n  F:\n    Type: T\n    Properties:\n      Env: {Vars: {K: !Sub 'x-{{resolve:secretsmanager:db:SecretString:pw}}'}}\n": "Resource F: the dynamic reference {{resolve:secretsmanager:db:SecretString:pw}} reads from Secrets Manager, which virga does not support",
+		"Resources:\n  R: {Type: T}\nOutputs:\n  O: {Value: '{{resolve:ssm-secure:k}}'}\n":                                                 "Output O: the dynamic reference {{resolve:ssm-secure:k}} reads from Systems Manager Parameter Store, which virga does not support",
+		"Resources:\n  R:\n    Type: T\n    Properties: {A: '{{resolve:nope:k}}'}\n":                                                       "Template error: Resource R: {{resolve:nope:k}} is not a valid dynamic reference",
+	} {
+		err := mustParse(t, body).Validate()
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: %v, want %q", body, err, want)
+		}
+	}
+	// Braces that are not a dynamic reference are text.
+	if err := mustParse(t, "Resources:\n  R:\n    Type: T\n    Properties: {A: '{{name}}'}\n").Validate(); err != nil {
+		t.Errorf("{{name}}: %v", err)
+	}
+}
