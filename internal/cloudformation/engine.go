@@ -261,13 +261,60 @@ func (f *failures) list() string {
 }
 
 // reason words a provider's error as CloudFormation's resource failure
-// reason.
-func reason(err error) string {
-	if e := apierr.As(err); e != nil {
-		return fmt.Sprintf("Resource handler returned message: \"%s\" (Service: %s, Status Code: %d, Request ID: 00000000-0000-0000-0000-000000000000)",
-			e.Message, e.Code, e.Status)
+// reason for a resource of type typ:
+//
+//	Resource handler returned message: "Invalid value for the parameter
+//	VisibilityTimeout. (Service: Sqs, Status Code: 400, Request ID: ...)"
+//	(RequestToken: ..., HandlerErrorCode: InvalidRequest)
+func (s *Service) reason(typ string, err error) string {
+	e := apierr.As(err)
+	if e == nil {
+		return err.Error()
 	}
-	return err.Error()
+	return fmt.Sprintf("Resource handler returned message: \"%s (Service: %s, Status Code: %d, Request ID: %s)\" (RequestToken: %s, HandlerErrorCode: %s)",
+		e.Message, handlerService(typ), e.Status, s.d.IDs.UUID(), s.d.IDs.UUID(), handlerErrorCode(e))
+}
+
+// handlerService is the name the resource handler's SDK gives the service
+// behind a resource type: "Sqs" for AWS::SQS::Queue.
+func handlerService(typ string) string {
+	parts := strings.Split(typ, "::")
+	if len(parts) < 2 {
+		return typ
+	}
+	switch ns := parts[1]; ns {
+	case "DynamoDB":
+		return "DynamoDb"
+	case "Events":
+		return "EventBridge"
+	case "Logs":
+		return "CloudWatchLogs"
+	case "ApiGateway", "ApiGatewayV2", "Lambda", "Scheduler":
+		return ns
+	default: // SQS, SNS, IAM, ...
+		return ns[:1] + strings.ToLower(ns[1:])
+	}
+}
+
+// handlerErrorCode is the resource handler's error code for an API error,
+// from the handler contract's codes.
+func handlerErrorCode(e *apierr.Error) string {
+	code := e.Code
+	switch {
+	case strings.Contains(code, "AlreadyExists") || strings.Contains(code, "ResourceInUse") || strings.Contains(code, "Conflict"):
+		return "AlreadyExists"
+	case strings.Contains(code, "NotFound") || strings.Contains(code, "NonExistent") || strings.Contains(code, "DoesNotExist"):
+		return "NotFound"
+	case strings.Contains(code, "LimitExceeded"):
+		return "ServiceLimitExceeded"
+	case strings.Contains(code, "AccessDenied") || strings.Contains(code, "Unauthorized"):
+		return "AccessDenied"
+	case strings.Contains(code, "Throttl") || strings.Contains(code, "TooManyRequests"):
+		return "Throttling"
+	case e.Status >= 500:
+		return "ServiceInternalError"
+	}
+	return "InvalidRequest"
 }
 
 // inWaves runs f on every resource of every wave, a wave's resources in
@@ -339,7 +386,7 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 	res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 		Properties: props, Env: s.env()})
 	if err != nil {
-		s.setResource(st, id, r.Type, createFailed, reason(err), nil, nil)
+		s.setResource(st, id, r.Type, createFailed, s.reason(r.Type, err), nil, nil)
 		return false
 	}
 	s.setResource(st, id, r.Type, createComplete, "", func(rs *resourceState) {
@@ -387,7 +434,7 @@ func (s *Service) remove(ctx context.Context, st *stack, id string) bool {
 		err := typ.Delete(ctx, &resource.Request{LogicalID: id, Type: cp.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 			Properties: cp.Properties, PhysicalID: cp.PhysicalID, Attributes: cp.Attributes, Env: s.env()})
 		if err != nil && !errors.Is(err, resource.ErrNotFound) {
-			s.setResource(st, id, cp.Type, deleteFailed, reason(err), nil, nil)
+			s.setResource(st, id, cp.Type, deleteFailed, s.reason(cp.Type, err), nil, nil)
 			return false
 		}
 	}
@@ -640,7 +687,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			s.setResource(st, id, r.Type, updateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.", nil, nil)
 			res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: props, Env: s.env()})
 			if err != nil {
-				s.setResource(st, id, r.Type, updateFailed, reason(err), nil, nil)
+				s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
 				failed.add(id)
 				return false
 			}
@@ -656,7 +703,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 		res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 			Properties: props, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
 		if err != nil {
-			s.setResource(st, id, r.Type, updateFailed, reason(err), nil, nil)
+			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
 			failed.add(id)
 			return false
 		}
@@ -775,7 +822,7 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 			res, err := typ.Update(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 				Properties: prev.Properties, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
 			if err != nil {
-				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, reason(err), nil, nil)
+				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
 				ok = false
 				continue
 			}

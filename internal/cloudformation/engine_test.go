@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -292,5 +293,32 @@ func TestLocalURLs(t *testing.T) {
 		if got := s.localURLs(in); got != want {
 			t.Errorf("%s: got %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestFailureReason: a provider's API error becomes CloudFormation's
+// resource failure reason, with the handler's service name and error code.
+func TestFailureReason(t *testing.T) {
+	s := newTestService(t)
+	for _, c := range []struct {
+		typ  string
+		err  *apierr.Error
+		want *regexp.Regexp
+	}{
+		{"AWS::SQS::Queue", apierr.New("InvalidAttributeValue", 400, "Invalid value for the parameter VisibilityTimeout."),
+			regexp.MustCompile(`^Resource handler returned message: "Invalid value for the parameter VisibilityTimeout\. \(Service: Sqs, Status Code: 400, Request ID: [0-9a-f-]{36}\)" \(RequestToken: [0-9a-f-]{36}, HandlerErrorCode: InvalidRequest\)$`)},
+		{"AWS::DynamoDB::Table", apierr.New("ResourceInUseException", 400, "Table already exists: t"),
+			regexp.MustCompile(`\(Service: DynamoDb, .*HandlerErrorCode: AlreadyExists\)$`)},
+		{"AWS::Events::Rule", apierr.New("ResourceNotFoundException", 400, "Event bus b does not exist."),
+			regexp.MustCompile(`\(Service: EventBridge, .*HandlerErrorCode: NotFound\)$`)},
+		{"AWS::Lambda::Function", apierr.New("ServiceException", 500, "boom"),
+			regexp.MustCompile(`\(Service: Lambda, Status Code: 500, .*HandlerErrorCode: ServiceInternalError\)$`)},
+	} {
+		if got := s.reason(c.typ, c.err); !c.want.MatchString(got) {
+			t.Errorf("%s, %s: %q", c.typ, c.err.Code, got)
+		}
+	}
+	if got := s.reason("AWS::SQS::Queue", errors.New("plain")); got != "plain" {
+		t.Errorf("a plain error: %q", got)
 	}
 }
