@@ -197,50 +197,16 @@ Resources:
 	<-done
 }
 
-// helloWorld is the SAM template of AWS's documentation.
-const helloWorld = `AWSTemplateFormatVersion: '2010-09-09'
-Transform: AWS::Serverless-2016-10-31
-Description: Hello World SAM Template
-Globals:
-  Function:
-    Timeout: 3
-Resources:
-  HelloWorldFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: hello_world/
-      Handler: app.lambda_handler
-      Runtime: python3.8
-      Events:
-        HelloWorld:
-          Type: Api
-          Properties:
-            Path: /hello
-            Method: get
-Outputs:
-  HelloWorldApi:
-    Description: "API Gateway endpoint URL for Prod stage for Hello World function"
-    Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/hello/"
-  HelloWorldFunction:
-    Description: "Hello World Lambda Function ARN"
-    Value: !GetAtt HelloWorldFunction.Arn
-`
-
-const helloWorldApp = `import json
-
-def lambda_handler(event, context):
-    return {"statusCode": 200, "body": json.dumps({"message": "hello world"})}
-`
-
-// TestDeployHelloWorld deploys AWS's SAM hello world with virga deploy and
-// calls GET /hello through the API the template's output names.
+// TestDeployHelloWorld deploys AWS's SAM hello world, as the README's tour
+// does from examples/hello-sam, and calls GET /hello through the API the
+// template's output names.
 func TestDeployHelloWorld(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "hello_world"), 0o755)
-	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(helloWorld), 0o644)
-	os.WriteFile(filepath.Join(dir, "hello_world", "app.py"), []byte(helloWorldApp), 0o644)
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "examples", "hello-sam"))); err != nil {
+		t.Fatal(err)
+	}
 	cmd := newRootCommand()
 	var out bytes.Buffer
 	cmd.SetOut(&out)
