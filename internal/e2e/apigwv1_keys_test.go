@@ -2,8 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -79,19 +77,7 @@ func TestAPIGWv1APIKeys(t *testing.T) {
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t)
 	ctx := context.Background()
-	file := filepath.Join(t.TempDir(), "template.yaml")
-	os.WriteFile(file, []byte(apiKeyTemplate), 0o644)
-	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "keyed", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
-		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-	}
-	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("keyed")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Stacks[0].Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
+	outs := deployWithCLI(t, env, "keyed", apiKeyTemplate)
 	apiID, keyID, planID := outs["ApiId"], outs["ApiKeyId"], outs["UsagePlanId"]
 
 	// The aws CLI reads the key, its value only when asked, and the plan.
@@ -162,13 +148,17 @@ func TestAPIGWv1APIKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	apigwv1Call(t, env, apiID, "GET", "/v1/products", nil, withKey, false).want(t, 403, forbidden)
-	_, err = ag.GetUsagePlanKey(ctx, &apigateway.GetUsagePlanKeyInput{UsagePlanId: aws.String(planID), KeyId: aws.String(keyID)})
+	_, err := ag.GetUsagePlanKey(ctx, &apigateway.GetUsagePlanKeyInput{UsagePlanId: aws.String(planID), KeyId: aws.String(keyID)})
 	expectAPIError(t, err, "NotFoundException", 404)
 	_, err = ag.GetApiKey(ctx, &apigateway.GetApiKeyInput{ApiKey: aws.String("nosuchkey0")})
 	if e := expectAPIError(t, err, "NotFoundException", 404); e.Message != "Invalid API Key identifier specified" {
 		t.Errorf("GetApiKey of an unknown key: %q", e.Message)
 	}
 
+	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("keyed")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if res := env.CLI(t, "cloudformation", "delete-stack", "--stack-name", "keyed"); res.ExitCode != 0 {
 		t.Fatalf("delete-stack: %s", res.Stderr)
 	}

@@ -1,13 +1,7 @@
 package e2e_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -87,16 +81,7 @@ func TestAPIGWv1RequestValidation(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t)
-	file := filepath.Join(t.TempDir(), "template.yaml")
-	os.WriteFile(file, []byte(validationTemplate), 0o644)
-	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "validated", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
-		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-	}
-	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String("validated")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	apiID := aws.ToString(st.Stacks[0].Outputs[0].OutputValue)
+	apiID := deployWithCLI(t, env, "validated", validationTemplate)["ApiId"]
 	jsonType := map[string]string{"Content-Type": "application/json"}
 	post := func(body string, header map[string]string) apigwv1Response {
 		return apigwv1Call(t, env, apiID, "POST", "/Prod/vehicle", []byte(body), header, false)

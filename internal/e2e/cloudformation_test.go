@@ -356,20 +356,8 @@ func TestSAMEventSources(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t, e2e.WithFakeClock())
-	file := filepath.Join(t.TempDir(), "template.yaml")
-	os.WriteFile(file, []byte(samEvents), 0o644)
-	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "events", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
-		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-	}
+	outs := deployWithCLI(t, env, "events", samEvents)
 	ctx := context.Background()
-	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("events")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Stacks[0].Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
 	if _, err := sns.NewFromConfig(env.Config).Publish(ctx, &sns.PublishInput{TopicArn: aws.String(outs["Topic"]), Message: aws.String("hi")}); err != nil {
 		t.Fatal(err)
 	}
@@ -453,22 +441,9 @@ func TestSAMDeploymentPreference(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t)
-	file := filepath.Join(t.TempDir(), "template.yaml")
-	os.WriteFile(file, []byte(samDeploymentPreference), 0o644)
-	res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "gradual", "--template-file", file, "--capabilities", "CAPABILITY_IAM")
-	if res.ExitCode != 0 {
-		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-	}
+	outs := deployWithCLI(t, env, "gradual", samDeploymentPreference)
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(env.Config)
-	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("gradual")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Stacks[0].Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
 	if !strings.HasPrefix(outs["Application"], "gradual-ServerlessDeploymentApplication-") {
 		t.Errorf("Application output: %q", outs["Application"])
 	}
@@ -566,20 +541,8 @@ func TestSAMHTTPAPIDefinitionBody(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t)
-	file := filepath.Join(t.TempDir(), "template.yaml")
-	os.WriteFile(file, []byte(samHTTPAPIDefinition), 0o644)
-	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "httpsqs", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
-		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-	}
+	outs := deployWithCLI(t, env, "httpsqs", samHTTPAPIDefinition)
 	ctx := context.Background()
-	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("httpsqs")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Stacks[0].Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
 	r := callHTTPAPI(t, env, outs["ApiId"], "POST", "/send", []byte(`{"message": "from the API"}`), map[string]string{"Content-Type": "application/json"}, true)
 	if r.Status != 200 {
 		t.Fatalf("POST /send: %d %s", r.Status, r.Body)
@@ -660,20 +623,8 @@ func TestCloudFormationRESTAPIToSQS(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t)
-	file := filepath.Join(t.TempDir(), "template.yaml")
-	os.WriteFile(file, []byte(restAPIToSQS), 0o644)
-	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "tosqs", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
-		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-	}
+	outs := deployWithCLI(t, env, "tosqs", restAPIToSQS)
 	ctx := context.Background()
-	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("tosqs")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Stacks[0].Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
 	r := apigwv1Call(t, env, outs["ApiId"], "POST", "/prod/enqueue", []byte(`{"order": 7}`), map[string]string{"Content-Type": "application/json"}, true)
 	got, err := sqs.NewFromConfig(env.Config).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(outs["QueueUrl"]), WaitTimeSeconds: 2})
 	if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != `{"order": 7}` {

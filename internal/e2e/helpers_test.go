@@ -10,6 +10,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -243,4 +246,35 @@ func within(t testing.TB, what string, got, want time.Time, tolerance time.Durat
 	if d := got.Sub(want); d < -tolerance || d > tolerance {
 		t.Errorf("%s = %v, want %v ± %v", what, got, want, tolerance)
 	}
+}
+
+// deployWithCLI deploys template as stack with Debian's aws CLI
+// (cloudformation deploy, CAPABILITY_IAM) and returns the stack's outputs.
+// A failed deploy fails the test, with the stack's events in its log.
+func deployWithCLI(t testing.TB, env *e2e.Env, stack, template string) map[string]string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(file, []byte(template), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cf := cloudformation.NewFromConfig(env.Config)
+	ctx := context.Background()
+	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", stack, "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
+		evs, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stack)})
+		if evs != nil {
+			for _, e := range evs.StackEvents {
+				t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+			}
+		}
+		t.Fatalf("deploy %s: exit %d\n%s\n%s", stack, res.ExitCode, res.Stdout, res.Stderr)
+	}
+	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	return outs
 }

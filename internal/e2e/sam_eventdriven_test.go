@@ -1,15 +1,12 @@
 package e2e_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
@@ -100,22 +97,7 @@ func TestSAMEventDrivenApp(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t)
-	file := filepath.Join(t.TempDir(), "template.yaml")
-	if err := os.WriteFile(file, []byte(samEventDriven), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "shop", "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
-		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-	}
-	ctx := context.Background()
-	st, err := cloudformation.NewFromConfig(env.Config).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("shop")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Stacks[0].Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
+	outs := deployWithCLI(t, env, "shop", samEventDriven)
 	if !strings.Contains(outs["Successes"], "/shop-WorkerOnSuccessQueue-") {
 		t.Fatalf("Worker.DestinationQueue: %v", outs)
 	}
