@@ -9,8 +9,12 @@
 //     /var/task, the runtime's files at /var/runtime, its layers at /opt
 //     (one bound read-only, several merged by a read-only overlay, later
 //     layers winning), the host's /var entries bound back under a
-//     read-only tmpfs /var, and a private tmpfs /tmp of EphemeralMB.
-//     The network is the host's, so functions reach virga on loopback.
+//     read-only tmpfs /var, and a private tmpfs /tmp of EphemeralMB;
+//     the root mount is remounted read-only in the namespace, so /tmp
+//     is the only place a function writes to, as on Lambda (mounts of
+//     their own, such as /dev and /proc, stay as they are). The process
+//     still runs as root, and /proc is the host's. The network is the
+//     host's, so functions reach virga on loopback.
 //   - a cgroup (v2 when its memory, pids and cpu controllers are
 //     available, v1 otherwise) under a "virga" directory beside virga's
 //     own cgroup: memory limit = MemoryMB (no swap), a pids limit, and

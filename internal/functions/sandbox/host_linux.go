@@ -49,7 +49,7 @@ func New(opts Options) *Host {
 		return h
 	}
 	if err := probeNamespaces(); err != nil {
-		h.warn.warn("functions run without namespaces: unsharing a mount namespace failed", "err", err)
+		h.warn.warn("functions run without namespaces: a private, read-only mount namespace failed", "err", err)
 	} else if vars, err := readVar(); err != nil {
 		h.warn.warn("functions run without namespaces: reading /var failed", "err", err)
 	} else if err := os.MkdirAll("/opt", 0o755); err != nil {
@@ -92,9 +92,30 @@ func probeNamespaces() error {
 		// Locked and never unlocked: the thread, with its namespace, ends
 		// with this goroutine.
 		runtime.LockOSThread()
-		errc <- syscall.Unshare(syscall.CLONE_NEWNS)
+		if err := syscall.Unshare(syscall.CLONE_NEWNS); err != nil {
+			errc <- err
+			return
+		}
+		// An environment's view of the host's files is read-only, as
+		// Lambda's is outside /tmp: the root mount, remounted read-only
+		// in the environment's own mount namespace, which the probe's
+		// namespace stands for.
+		if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
+			errc <- fmt.Errorf("making / private: %w", err)
+			return
+		}
+		errc <- remountRootReadOnly()
 	}()
 	return <-errc
+}
+
+// remountRootReadOnly makes this mount namespace's root mount read-only.
+// Its own mounts (/proc, /dev, the environment's /tmp) are not affected.
+func remountRootReadOnly() error {
+	if err := syscall.Mount("", "/", "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
+		return fmt.Errorf("remounting / read-only: %w", err)
+	}
+	return nil
 }
 
 func readVar() ([]varEntry, error) {
@@ -391,7 +412,10 @@ func (h *Host) mount(cfg *Config) error {
 	if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", nosuid, size); err != nil {
 		return fmt.Errorf("mounting /tmp: %w", err)
 	}
-	return nil
+	// The rest of the host's files: read-only, so that a function that
+	// writes outside /tmp fails here as it fails on AWS, and cannot change
+	// the developer's machine.
+	return remountRootReadOnly()
 }
 
 func bindReadOnly(src, dst string) error {

@@ -66,6 +66,14 @@ func TestSandboxView(t *testing.T) {
 	h := newHost(t)
 	t.Logf("isolation: %s", h.Isolation())
 	l1, l2 := t.TempDir(), t.TempDir()
+	// A directory of the host's outside /tmp, which the function must not
+	// be able to write to.
+	hostDir, err := os.MkdirTemp(".", "hostdir-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostDir, _ = filepath.Abs(hostDir)
+	t.Cleanup(func() { os.RemoveAll(hostDir) })
 	os.WriteFile(filepath.Join(l1, "who"), []byte("one"), 0o644)
 	os.WriteFile(filepath.Join(l1, "only1"), []byte("first"), 0o644)
 	os.WriteFile(filepath.Join(l2, "who"), []byte("two"), 0o644)
@@ -74,12 +82,13 @@ echo "pwd=$(pwd)"
 echo "pid=$$"
 echo "who=$(cat $OPT/who) only1=$(cat $OPT/only1)"
 touch $TASK/x 2>/dev/null && echo task=writable || echo task=readonly
+touch $HOSTDIR/x 2>/dev/null && echo host=writable || echo host=readonly
 echo hi > $TMP/x && echo tmp=$(cat $TMP/x)
 exit 3
 `, func(c *Config) {
 		c.LayerDirs = []string{l1, l2}
 		l := h.Layout(c)
-		c.Env = append(c.Env, "OPT="+l.OptDir, "TASK="+l.TaskRoot, "TMP="+l.TmpDir)
+		c.Env = append(c.Env, "OPT="+l.OptDir, "TASK="+l.TaskRoot, "TMP="+l.TmpDir, "HOSTDIR="+hostDir)
 	})
 	if ex.Code != 3 || ex.Status != "exit status 3" || ex.OOM {
 		t.Fatalf("exit %+v, output %s", ex, out)
@@ -90,7 +99,7 @@ exit 3
 		}
 	}
 	if h.namespaces.Load() {
-		for _, want := range []string{"pwd=/var/task", "pid=1\n", "task=readonly"} {
+		for _, want := range []string{"pwd=/var/task", "pid=1\n", "task=readonly", "host=readonly"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
