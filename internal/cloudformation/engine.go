@@ -69,6 +69,9 @@ type plan struct {
 	// warnings are what the transforms skipped or only recorded; the
 	// operation reports them as stack events.
 	warnings []string
+	// imports are the exports Fn::ImportValue resolved while the plan
+	// was carried out (guarded by the service's mu).
+	imports map[string]bool
 }
 
 const samTransform = "AWS::Serverless-2016-10-31"
@@ -186,6 +189,7 @@ func templateError(err error) error {
 type resolver struct {
 	s  *Service
 	st *stack
+	p  *plan
 }
 
 func (r resolver) Ref(id string) (string, error) {
@@ -216,14 +220,69 @@ func (r resolver) ImportValue(name string) (string, error) {
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
 	if e, ok := r.s.exports()[name]; ok {
+		if r.p != nil {
+			if r.p.imports == nil {
+				r.p.imports = map[string]bool{}
+			}
+			r.p.imports[name] = true
+		}
 		return *e.Value, nil
 	}
 	return "", ErrValidation.Withf("No export named %s found", name)
 }
 
+// importers names the live stacks other than except that import export,
+// in order; the caller holds s.mu.
+func (s *Service) importers(export, except string) []string {
+	var out []string
+	for _, st := range s.stacks {
+		if st.rec.ID != except && slices.Contains(st.rec.Imports, export) {
+			out = append(out, st.rec.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// exportInUse reports the first export of st that other stacks import
+// and that outs no longer carries with the same value ("" for none), with
+// its importers; the caller holds s.mu. "After another stack imports an
+// output value, you can't delete the stack that is exporting the output
+// value or modify the exported output value."
+func (s *Service) exportInUse(st *stack, outs []outputRecord) (string, []string) {
+	kept := map[string]string{}
+	for _, o := range outs {
+		if o.ExportName != "" {
+			kept[o.ExportName] = o.Value
+		}
+	}
+	for _, o := range st.rec.Outputs {
+		if o.ExportName == "" {
+			continue
+		}
+		if v, ok := kept[o.ExportName]; ok && v == o.Value {
+			continue
+		}
+		if users := s.importers(o.ExportName, st.rec.ID); len(users) > 0 {
+			return o.ExportName, users
+		}
+	}
+	return "", nil
+}
+
+// importList is a plan's imports, sorted.
+func importList(p *plan) []string {
+	out := make([]string, 0, len(p.imports))
+	for n := range p.imports {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // evalContext evaluates values of p's template for stack st.
 func (s *Service) evalContext(st *stack, p *plan, path string) *template.EvalContext {
-	return &template.EvalContext{Template: p.tmpl, Values: p.values, Conditions: p.conds, Resolver: resolver{s, st}, Path: path}
+	return &template.EvalContext{Template: p.tmpl, Values: p.values, Conditions: p.conds, Resolver: resolver{s, st, p}, Path: path}
 }
 
 // properties evaluates a resource's properties.
@@ -533,6 +592,7 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		if err == nil {
 			s.mu.Lock()
 			st.rec.Outputs = outs
+			st.rec.Imports = importList(p)
 			s.mu.Unlock()
 			s.finish(st, createComplete, "")
 			return
@@ -593,6 +653,11 @@ func (s *Service) finish(st *stack, status, why string) {
 // runDelete deletes every resource of the stack.
 func (s *Service) runDelete(ctx context.Context, st *stack, retain []string) {
 	s.mu.Lock()
+	if name, users := s.exportInUse(st, nil); name != "" {
+		s.mu.Unlock()
+		s.finish(st, deleteFailed, "Export "+name+" cannot be deleted as it is in use by "+strings.Join(users, ", "))
+		return
+	}
 	for _, id := range retain {
 		if rs := st.rec.Resources[id]; rs != nil {
 			rs.DeletionPolicy = "Retain"
@@ -723,10 +788,16 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 		}
 	}
 	if !ok {
-		s.rollbackUpdate(ctx, st, p, old, saved, failed.list())
+		s.rollbackUpdate(ctx, st, p, old, saved, "The following resource(s) failed to update: "+failed.list()+". ")
 		return
 	}
 	s.mu.Lock()
+	if name, users := s.exportInUse(st, outs); name != "" {
+		s.mu.Unlock()
+		s.rollbackUpdate(ctx, st, p, old, saved, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
+		return
+	}
+	st.rec.Imports = importList(p)
 	st.rec.Outputs, st.rec.Processed, st.rec.Parameters = outs, p.processed, p.params
 	s.stackEvent(st, updateCleanup, "")
 	s.mu.Unlock()
@@ -795,9 +866,9 @@ type savedState map[string]resourceState
 
 // rollbackUpdate undoes a failed update: resources it created are
 // deleted, resources it changed get their previous properties back.
-func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, saved savedState, failedList string) {
+func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, saved savedState, why string) {
 	s.mu.Lock()
-	s.stackEvent(st, updateRollbackInProgress, "The following resource(s) failed to update: "+failedList+". ")
+	s.stackEvent(st, updateRollbackInProgress, why)
 	var current []resourceState
 	for _, rs := range st.rec.Resources {
 		current = append(current, *rs)

@@ -132,6 +132,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "DeleteChangeSet", Handler: awsproto.Handle(s.deleteChangeSet)},
 			{Name: "ListChangeSets", Handler: awsproto.Handle(s.listChangeSets)},
 			{Name: "ListExports", Handler: awsproto.Handle(s.listExports)},
+			{Name: "ListImports", Handler: awsproto.Handle(s.listImports)},
 		},
 	}).Init()
 }
@@ -144,24 +145,27 @@ type stack struct {
 
 // stackRecord is a stack as the store keeps it.
 type stackRecord struct {
-	ID           string                    `json:"id"`
-	Name         string                    `json:"name"`
-	Description  string                    `json:"description,omitempty"`
-	Status       string                    `json:"status"`
-	StatusReason string                    `json:"reason,omitempty"`
-	Created      time.Time                 `json:"created"`
-	Updated      time.Time                 `json:"updated,omitempty"`
-	Deleted      time.Time                 `json:"deleted,omitempty"`
-	Template     string                    `json:"template"`  // as submitted
-	Processed    string                    `json:"processed"` // after transforms, JSON
-	Parameters   []paramRecord             `json:"params,omitempty"`
-	Capabilities []string                  `json:"capabilities,omitempty"`
-	Tags         map[string]string         `json:"tags,omitempty"`
-	NoRollback   bool                      `json:"noRollback,omitempty"`
-	Outputs      []outputRecord            `json:"outputs,omitempty"`
-	Resources    map[string]*resourceState `json:"resources,omitempty"`
-	ChangeSetID  string                    `json:"changeSet,omitempty"`
-	ChangeSets   map[string]*changeSet     `json:"changeSets,omitempty"`
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	Description  string            `json:"description,omitempty"`
+	Status       string            `json:"status"`
+	StatusReason string            `json:"reason,omitempty"`
+	Created      time.Time         `json:"created"`
+	Updated      time.Time         `json:"updated,omitempty"`
+	Deleted      time.Time         `json:"deleted,omitempty"`
+	Template     string            `json:"template"`  // as submitted
+	Processed    string            `json:"processed"` // after transforms, JSON
+	Parameters   []paramRecord     `json:"params,omitempty"`
+	Capabilities []string          `json:"capabilities,omitempty"`
+	Tags         map[string]string `json:"tags,omitempty"`
+	NoRollback   bool              `json:"noRollback,omitempty"`
+	Outputs      []outputRecord    `json:"outputs,omitempty"`
+	// Imports are the exports the stack's template imported when it was
+	// last created or updated.
+	Imports     []string                  `json:"imports,omitempty"`
+	Resources   map[string]*resourceState `json:"resources,omitempty"`
+	ChangeSetID string                    `json:"changeSet,omitempty"`
+	ChangeSets  map[string]*changeSet     `json:"changeSets,omitempty"`
 }
 
 type paramRecord struct {
@@ -378,6 +382,17 @@ func (s *Service) listExports(ctx context.Context, in *ListExportsInput) (*ListE
 		out.Exports = append(out.Exports, ex[n])
 	}
 	return out, nil
+}
+
+// listImports names the stacks that import an export.
+func (s *Service) listImports(ctx context.Context, in *ListImportsInput) (*ListImportsOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	users := s.importers(deref(in.ExportName), "")
+	if len(users) == 0 {
+		return nil, ErrValidation.Withf("Export '%s' is not imported by any stack.", deref(in.ExportName))
+	}
+	return &ListImportsOutput{Imports: users}, nil
 }
 
 // env is what providers reach services through.
