@@ -749,6 +749,12 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			return false
 		}
 		if typ.NeedsReplacement(b.Properties, props) {
+			if n := typ.NameProperty; n != "" && props[n] != nil && resource.Equal(props[n], b.Properties[n]) {
+				s.setResource(st, id, r.Type, updateFailed, fmt.Sprintf("CloudFormation cannot update a stack when a custom-named resource requires replacing. "+
+					"Rename %s and update the stack again.", text(props[n])), nil, nil)
+				failed.add(id)
+				return false
+			}
 			s.setResource(st, id, r.Type, updateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.", nil, nil)
 			res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: props, Env: s.env()})
 			if err != nil {

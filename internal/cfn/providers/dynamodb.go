@@ -16,8 +16,9 @@ func init() {
 		// create-only properties; a table's key schema and its local
 		// secondary indexes are fixed when it is created, so their
 		// changes replace it too ("Update requires: Replacement").
-		Replace:    []string{"TableName", "KeySchema", "LocalSecondaryIndexes", "ImportSourceSpecification"},
-		Attributes: []string{"Arn", "StreamArn"},
+		Replace:      []string{"TableName", "KeySchema", "LocalSecondaryIndexes", "ImportSourceSpecification"},
+		NameProperty: "TableName",
+		Attributes:   []string{"Arn", "StreamArn"},
 	})
 }
 

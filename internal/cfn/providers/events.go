@@ -15,14 +15,16 @@ func init() {
 		// A rule belongs to its event bus: PutRule with another bus makes
 		// another rule (the schema's conditionally create-only
 		// EventBusName).
-		Replace:    []string{"Name", "EventBusName"},
-		Attributes: []string{"Arn"},
+		Replace:      []string{"Name", "EventBusName"},
+		NameProperty: "Name",
+		Attributes:   []string{"Arn"},
 	})
 	resource.Register(&resource.Type{
-		Name:       "AWS::Events::EventBus",
-		Provider:   eventBus{},
-		Replace:    []string{"Name", "EventSourceName"},
-		Attributes: []string{"Arn", "Name", "Policy"},
+		Name:         "AWS::Events::EventBus",
+		Provider:     eventBus{},
+		Replace:      []string{"Name", "EventSourceName"},
+		NameProperty: "Name",
+		Attributes:   []string{"Arn", "Name", "Policy"},
 	})
 }
 

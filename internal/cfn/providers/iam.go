@@ -19,10 +19,11 @@ import (
 
 func init() {
 	resource.Register(&resource.Type{
-		Name:       "AWS::IAM::Role",
-		Provider:   role{},
-		Replace:    []string{"RoleName", "Path"},
-		Attributes: []string{"Arn", "RoleId"},
+		Name:         "AWS::IAM::Role",
+		Provider:     role{},
+		Replace:      []string{"RoleName", "Path"},
+		NameProperty: "RoleName",
+		Attributes:   []string{"Arn", "RoleId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::Policy",
@@ -30,9 +31,10 @@ func init() {
 		Attributes: []string{"Id"},
 	})
 	resource.Register(&resource.Type{
-		Name:     "AWS::IAM::ManagedPolicy",
-		Provider: managedPolicy{},
-		Replace:  []string{"ManagedPolicyName", "Description", "Path"},
+		Name:         "AWS::IAM::ManagedPolicy",
+		Provider:     managedPolicy{},
+		Replace:      []string{"ManagedPolicyName", "Description", "Path"},
+		NameProperty: "ManagedPolicyName",
 		Attributes: []string{"PolicyArn", "PolicyId", "DefaultVersionId", "AttachmentCount", "IsAttachable",
 			"PermissionsBoundaryUsageCount", "CreateDate", "UpdateDate"},
 	})

@@ -8,10 +8,11 @@ import (
 
 func init() {
 	resource.Register(&resource.Type{
-		Name:       "AWS::Lambda::Function",
-		Provider:   function{},
-		Replace:    []string{"FunctionName"},
-		Attributes: []string{"Arn", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"},
+		Name:         "AWS::Lambda::Function",
+		Provider:     function{},
+		Replace:      []string{"FunctionName"},
+		NameProperty: "FunctionName",
+		Attributes:   []string{"Arn", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"},
 	})
 }
 

@@ -9,10 +9,11 @@ import (
 
 func init() {
 	resource.Register(&resource.Type{
-		Name:       "AWS::Logs::LogGroup",
-		Provider:   logGroup{},
-		Replace:    []string{"LogGroupName"},
-		Attributes: []string{"Arn"},
+		Name:         "AWS::Logs::LogGroup",
+		Provider:     logGroup{},
+		Replace:      []string{"LogGroupName"},
+		NameProperty: "LogGroupName",
+		Attributes:   []string{"Arn"},
 	})
 }
 

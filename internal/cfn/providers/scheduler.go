@@ -16,14 +16,16 @@ func init() {
 		// AWS updates GroupName in place; virga's UpdateSchedule, like
 		// AWS's, finds the schedule by name in its group and cannot move
 		// it, so a new group means a new schedule.
-		Replace:    []string{"Name", "GroupName"},
-		Attributes: []string{"Arn"},
+		Replace:      []string{"Name", "GroupName"},
+		NameProperty: "Name",
+		Attributes:   []string{"Arn"},
 	})
 	resource.Register(&resource.Type{
-		Name:       "AWS::Scheduler::ScheduleGroup",
-		Provider:   scheduleGroup{},
-		Replace:    []string{"Name"},
-		Attributes: []string{"Arn", "CreationDate", "LastModificationDate", "State"},
+		Name:         "AWS::Scheduler::ScheduleGroup",
+		Provider:     scheduleGroup{},
+		Replace:      []string{"Name"},
+		NameProperty: "Name",
+		Attributes:   []string{"Arn", "CreationDate", "LastModificationDate", "State"},
 	})
 }
 

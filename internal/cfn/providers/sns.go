@@ -9,10 +9,11 @@ import (
 
 func init() {
 	resource.Register(&resource.Type{
-		Name:       "AWS::SNS::Topic",
-		Provider:   topic{},
-		Replace:    []string{"TopicName", "FifoTopic"},
-		Attributes: []string{"TopicArn", "TopicName"},
+		Name:         "AWS::SNS::Topic",
+		Provider:     topic{},
+		Replace:      []string{"TopicName", "FifoTopic"},
+		NameProperty: "TopicName",
+		Attributes:   []string{"TopicArn", "TopicName"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::SNS::Subscription",

@@ -8,10 +8,11 @@ import (
 
 func init() {
 	resource.Register(&resource.Type{
-		Name:       "AWS::SQS::Queue",
-		Provider:   queue{},
-		Replace:    []string{"QueueName", "FifoQueue"},
-		Attributes: []string{"Arn", "QueueName", "QueueUrl"},
+		Name:         "AWS::SQS::Queue",
+		Provider:     queue{},
+		Replace:      []string{"QueueName", "FifoQueue"},
+		NameProperty: "QueueName",
+		Attributes:   []string{"Arn", "QueueName", "QueueUrl"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::SQS::QueuePolicy",

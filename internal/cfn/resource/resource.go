@@ -86,6 +86,11 @@ type Type struct {
 	// Attributes lists the attributes Fn::GetAtt may read, for
 	// validation; nil accepts any.
 	Attributes []string
+	// NameProperty is the property that gives the resource a name that
+	// must be unique (TableName, QueueName), if the type has one: a
+	// replacement under the same name cannot create the new resource
+	// while the old one exists, and CloudFormation refuses it.
+	NameProperty string
 }
 
 // NeedsReplacement reports whether changing old into new replaces the
