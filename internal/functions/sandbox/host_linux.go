@@ -412,6 +412,17 @@ func (h *Host) mount(cfg *Config) error {
 	if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", nosuid, size); err != nil {
 		return fmt.Errorf("mounting /tmp: %w", err)
 	}
+	// /bin/sh: bash, as on Amazon Linux, which Lambda's environments run
+	// on and whose scripts (AWS's own custom runtime tutorial) use bash's
+	// "set -o pipefail"; the host's may be dash. The bind covers the file
+	// /bin/sh leads to, in this namespace only.
+	if sh, err := filepath.EvalSymlinks("/bin/sh"); err == nil && filepath.Base(sh) != "bash" {
+		if fi, err := os.Stat("/bin/bash"); err == nil && fi.Mode().IsRegular() {
+			if err := syscall.Mount("/bin/bash", sh, "", syscall.MS_BIND, ""); err != nil {
+				return fmt.Errorf("binding bash as /bin/sh: %w", err)
+			}
+		}
+	}
 	// The rest of the host's files: read-only, so that a function that
 	// writes outside /tmp fails here as it fails on AWS, and cannot change
 	// the developer's machine.

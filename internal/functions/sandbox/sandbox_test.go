@@ -83,6 +83,7 @@ echo "pid=$$"
 echo "who=$(cat $OPT/who) only1=$(cat $OPT/only1)"
 touch $TASK/x 2>/dev/null && echo task=writable || echo task=readonly
 touch $HOSTDIR/x 2>/dev/null && echo host=writable || echo host=readonly
+(set -o pipefail 2>/dev/null) && echo sh=pipefail || echo sh=posix
 echo hi > $TMP/x && echo tmp=$(cat $TMP/x)
 exit 3
 `, func(c *Config) {
@@ -99,7 +100,8 @@ exit 3
 		}
 	}
 	if h.namespaces.Load() {
-		for _, want := range []string{"pwd=/var/task", "pid=1\n", "task=readonly", "host=readonly"} {
+		// /bin/sh is bash, as on Amazon Linux.
+		for _, want := range []string{"pwd=/var/task", "pid=1\n", "task=readonly", "host=readonly", "sh=pipefail"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
