@@ -12,7 +12,8 @@
 //     read-only tmpfs /var, and a private tmpfs /tmp of EphemeralMB;
 //     the root mount is remounted read-only in the namespace, so /tmp
 //     is the only place a function writes to, as on Lambda (mounts of
-//     their own, such as /dev and /proc, stay as they are). The process
+//     their own, such as /dev and /proc, stay as they are); /bin/sh is
+//     bash, as on Amazon Linux, whatever the host's is. The process
 //     still runs as root, and /proc is the host's. The network is the
 //     host's, so functions reach virga on loopback.
 //   - a cgroup (v2 when its memory, pids and cpu controllers are
