@@ -209,6 +209,11 @@ func TestSQSSendReceiveDelete(t *testing.T) {
 	if m.Attributes["ApproximateReceiveCount"] != "1" || m.Attributes["SentTimestamp"] == "" || m.Attributes["SenderId"] == "" {
 		t.Errorf("system attributes: %v", m.Attributes)
 	}
+	// A long-term key is the account root's: SenderId is the account id,
+	// as GetCallerIdentity's UserId, never the access key.
+	if m.Attributes["SenderId"] != "000000000000" {
+		t.Errorf("SenderId = %q, want the account id", m.Attributes["SenderId"])
+	}
 
 	// Selecting some attributes digests only those.
 	c.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: &url, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0})

@@ -128,16 +128,13 @@ func validGroupID(id string) bool {
 	return true
 }
 
-// senderID is SenderId for the caller: its user id, or access key, or the
-// account.
+// senderID is SenderId for the caller: its user id as GetCallerIdentity
+// reports it (an assumed role's "AROA...:session"), or, for a long-term
+// key, which is the account root's, the account id, as AWS gives for the
+// root user. Never the access key.
 func senderID(ctx context.Context, account string) string {
-	if c := awsproto.CallFrom(ctx); c != nil {
-		if c.Caller.UserID != "" {
-			return c.Caller.UserID
-		}
-		if c.Caller.AccessKeyID != "" {
-			return c.Caller.AccessKeyID
-		}
+	if c := awsproto.CallFrom(ctx); c != nil && c.Caller.UserID != "" {
+		return c.Caller.UserID
 	}
 	return account
 }
