@@ -55,6 +55,10 @@ func FunctionURLPlane(s *Service, urls FunctionURLs) http.Handler {
 		if u.Cors != nil {
 			u.Cors.apply(res, r)
 		}
+		// A function URL's answer names its request by x-amzn-RequestId
+		// alone (set by serveFunctionURL); the edge's id would be a
+		// second, different one.
+		w.Header().Del("X-Amz-Request-Id")
 		res.write(w, r)
 	})
 }

@@ -108,6 +108,9 @@ def handler(event, context):
 		if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(res.Header.Get("X-Amzn-Requestid")) {
 			t.Errorf("%s: x-amzn-RequestId %q", target, res.Header.Get("X-Amzn-Requestid"))
 		}
+		if v := res.Header.Get("X-Amz-Request-Id"); v != "" {
+			t.Errorf("%s: a second request id, x-amz-request-id %q", target, v)
+		}
 	}
 	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/nosuchid/")
 	if err != nil || res.StatusCode != http.StatusNotFound {
