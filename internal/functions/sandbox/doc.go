@@ -9,11 +9,13 @@
 //     /var/task, the runtime's files at /var/runtime, its layers at /opt
 //     (one bound read-only, several merged by a read-only overlay, later
 //     layers winning), the host's /var entries bound back under a
-//     read-only tmpfs /var, and a private tmpfs /tmp of EphemeralMB;
-//     the root mount is remounted read-only in the namespace, so /tmp
-//     is the only place a function writes to, as on Lambda (mounts of
-//     their own, such as /dev and /proc, stay as they are); /bin/sh is
-//     bash, as on Amazon Linux, whatever the host's is. The process
+//     read-only tmpfs /var, and a private tmpfs /tmp of EphemeralMB.
+//     Every other mount of the namespace is made read-only
+//     (mount_setattr, recursively; cgroupfs excepted, which the thread
+//     joins the environment's cgroup through), so /tmp is the only place
+//     a function writes to, as on Lambda; devices such as /dev/null
+//     still work. Where the host's /bin/sh is dash, bash is bound over
+//     it, read-only, as on Amazon Linux. The process
 //     still runs as root, and /proc is the host's. The network is the
 //     host's, so functions reach virga on loopback.
 //   - a cgroup (v2 when its memory, pids and cpu controllers are

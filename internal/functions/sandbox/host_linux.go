@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Host starts sandboxed processes. It is safe for concurrent use.
@@ -20,6 +22,7 @@ type Host struct {
 	cg         *cgroupRoot
 	cpus       *cpuSet    // nil: no binding
 	vars       []varEntry // the host's /var, rebuilt in each sandbox
+	readOnly   bool       // the host's files are read-only in a sandbox
 	warn       warnOnce
 }
 
@@ -48,8 +51,9 @@ func New(opts Options) *Host {
 		h.warn.warn("functions run as plain processes, without namespaces or cgroup limits: virga is not running as root")
 		return h
 	}
-	if err := probeNamespaces(); err != nil {
-		h.warn.warn("functions run without namespaces: a private, read-only mount namespace failed", "err", err)
+	readOnly, err := probeNamespaces()
+	if err != nil {
+		h.warn.warn("functions run without namespaces: unsharing a mount namespace failed", "err", err)
 	} else if vars, err := readVar(); err != nil {
 		h.warn.warn("functions run without namespaces: reading /var failed", "err", err)
 	} else if err := os.MkdirAll("/opt", 0o755); err != nil {
@@ -57,6 +61,11 @@ func New(opts Options) *Host {
 	} else {
 		h.vars = vars
 		h.namespaces.Store(true)
+		// Isolation without a read-only view of the host is still worth
+		// having: say so, and go on.
+		if h.readOnly = readOnly == nil; !h.readOnly && opts.Logger != nil {
+			opts.Logger.Warn("functions can write to the host's files", "err", readOnly)
+		}
 	}
 	mountinfo, err1 := os.ReadFile("/proc/self/mountinfo")
 	proccg, err2 := os.ReadFile("/proc/self/cgroup")
@@ -86,34 +95,41 @@ func (h *Host) Isolation() string {
 	return strings.Join(parts, ", ")
 }
 
-func probeNamespaces() error {
-	errc := make(chan error, 1)
+func probeNamespaces() (readOnly error, err error) {
+	type result struct{ readOnly, err error }
+	done := make(chan result, 1)
 	go func() {
 		// Locked and never unlocked: the thread, with its namespace, ends
 		// with this goroutine.
 		runtime.LockOSThread()
 		if err := syscall.Unshare(syscall.CLONE_NEWNS); err != nil {
-			errc <- err
+			done <- result{err: err}
 			return
 		}
-		// An environment's view of the host's files is read-only, as
-		// Lambda's is outside /tmp: the root mount, remounted read-only
-		// in the environment's own mount namespace, which the probe's
-		// namespace stands for.
 		if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
-			errc <- fmt.Errorf("making / private: %w", err)
+			done <- result{err: fmt.Errorf("making / private: %w", err)}
 			return
 		}
-		errc <- remountRootReadOnly()
+		// Whether an environment's view of the host can be made
+		// read-only, tried in the probe's own namespace.
+		done <- result{readOnly: makeReadOnly()}
 	}()
-	return <-errc
+	r := <-done
+	return r.readOnly, r.err
 }
 
-// remountRootReadOnly makes this mount namespace's root mount read-only.
-// Its own mounts (/proc, /dev, the environment's /tmp) are not affected.
-func remountRootReadOnly() error {
-	if err := syscall.Mount("", "/", "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
-		return fmt.Errorf("remounting / read-only: %w", err)
+// makeReadOnly makes every mount of this mount namespace read-only,
+// keeping their other flags: an environment's view of the host's files,
+// as Lambda's is outside /tmp. Kernels before 5.12 lack mount_setattr;
+// there the root mount alone is remounted read-only.
+func makeReadOnly() error {
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+	err := unix.MountSetattr(unix.AT_FDCWD, "/", unix.AT_RECURSIVE, &attr)
+	if errors.Is(err, unix.ENOSYS) {
+		err = syscall.Mount("", "/", "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, "")
+	}
+	if err != nil {
+		return fmt.Errorf("making the host's files read-only: %w", err)
 	}
 	return nil
 }
@@ -407,26 +423,43 @@ func (h *Host) mount(cfg *Config) error {
 		return fmt.Errorf("remounting /var: %w", err)
 	}
 
-	// /tmp: private, sized by the ephemeral storage setting.
-	size := "size=" + strconv.Itoa(orDefault(cfg.EphemeralMB, 512)) + "m,mode=1777"
-	if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", nosuid, size); err != nil {
-		return fmt.Errorf("mounting /tmp: %w", err)
-	}
 	// /bin/sh: bash, as on Amazon Linux, which Lambda's environments run
 	// on and whose scripts (AWS's own custom runtime tutorial) use bash's
-	// "set -o pipefail"; the host's may be dash. The bind covers the file
-	// /bin/sh leads to, in this namespace only.
-	if sh, err := filepath.EvalSymlinks("/bin/sh"); err == nil && filepath.Base(sh) != "bash" {
+	// "set -o pipefail", where the host's is dash. The bind covers the
+	// file /bin/sh leads to, read-only, in this namespace only; a
+	// multi-call binary such as busybox, which other commands lead to as
+	// well, is left alone.
+	if sh, err := filepath.EvalSymlinks("/bin/sh"); err == nil && filepath.Base(sh) == "dash" {
 		if fi, err := os.Stat("/bin/bash"); err == nil && fi.Mode().IsRegular() {
-			if err := syscall.Mount("/bin/bash", sh, "", syscall.MS_BIND, ""); err != nil {
+			if err := bindReadOnly("/bin/bash", sh); err != nil {
 				return fmt.Errorf("binding bash as /bin/sh: %w", err)
 			}
 		}
 	}
-	// The rest of the host's files: read-only, so that a function that
-	// writes outside /tmp fails here as it fails on AWS, and cannot change
-	// the developer's machine.
-	return remountRootReadOnly()
+	// The host's files, every mount of them: read-only, so that a
+	// function that writes outside /tmp fails here as it fails on AWS,
+	// and cannot change the developer's machine.
+	if h.readOnly {
+		if err := makeReadOnly(); err != nil {
+			return err
+		}
+		// Except cgroupfs, through which this thread joins and leaves the
+		// environment's cgroup and removes it when the process ends.
+		if h.cg != nil {
+			attr := unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_RDONLY}
+			err := unix.MountSetattr(unix.AT_FDCWD, "/sys/fs/cgroup", unix.AT_RECURSIVE, &attr)
+			if err != nil && !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.ENOENT) {
+				return fmt.Errorf("keeping cgroupfs writable: %w", err)
+			}
+		}
+	}
+	// /tmp: private, sized by the ephemeral storage setting, and the one
+	// writable place.
+	size := "size=" + strconv.Itoa(orDefault(cfg.EphemeralMB, 512)) + "m,mode=1777"
+	if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", nosuid, size); err != nil {
+		return fmt.Errorf("mounting /tmp: %w", err)
+	}
+	return nil
 }
 
 func bindReadOnly(src, dst string) error {
