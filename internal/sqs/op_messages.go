@@ -375,7 +375,15 @@ func (s *Service) receiveMessage(ctx context.Context, in *ReceiveMessageRequest)
 
 // poll receives up to max messages, waiting up to wait for the first to
 // arrive (a long poll). gone reports that the queue was deleted meanwhile.
+//
+// ending (EndWaits) ends the waits of API calls, which virga's HTTP server
+// waits for when it stops; internal pollers (event source mappings) wait
+// on until their own context ends, rather than spin on empty answers.
 func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest, max int, wait time.Duration) (msgs []Message, gone bool, err error) {
+	ending := s.ending
+	if awsproto.CallFrom(ctx) == nil {
+		ending = nil // blocks for ever in the select below
+	}
 	// The wait is the caller's, in real time; what becomes visible when
 	// is the clock's.
 	deadline := time.Now().Add(wait)
@@ -402,7 +410,7 @@ func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest,
 		case <-ctx.Done():
 			t.Stop()
 			return nil, false, nil
-		case <-s.ending:
+		case <-ending:
 			t.Stop()
 			return nil, false, nil
 		case <-wake:
