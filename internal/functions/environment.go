@@ -95,7 +95,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		e.api.Close()
 		return nil, nil, &RuntimeError{Type: TypeService, Message: "creating the output pipe: " + err.Error()}
 	}
-	e.logs = newLogQueue(p.openStream(e.stream))
+	e.logs = newLogQueue(p.openStream(e.stream), &m.liveLogs)
 	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
 	e.logInitStart(started)
 

@@ -74,6 +74,11 @@ type Pools struct {
 	closed bool
 	stop   chan struct{}
 	done   chan struct{}
+
+	// liveLogs counts the log queues of every environment, in a pool or
+	// retired from one, until each has closed its stream: Close waits
+	// for them.
+	liveLogs sync.WaitGroup
 }
 
 var _ Manager = (*Pools)(nil)
@@ -309,12 +314,16 @@ func (m *Pools) Close() error {
 			return nil
 		}
 	}
-	for _, e := range envs {
-		select {
-		case <-e.logs.done:
-		case <-deadline:
-			return nil
-		}
+	// Every environment's last log lines, those of pools retired before
+	// (whose busy environments ran on) included.
+	logged := make(chan struct{})
+	go func() {
+		m.liveLogs.Wait()
+		close(logged)
+	}()
+	select {
+	case <-logged:
+	case <-deadline:
 	}
 	return nil
 }

@@ -288,9 +288,15 @@ type logEvent struct {
 	msg string
 }
 
-func newLogQueue(open func() (LogStream, error)) *logQueue {
+// newLogQueue starts a queue; live counts it until it has closed its
+// stream.
+func newLogQueue(open func() (LogStream, error), live *sync.WaitGroup) *logQueue {
 	q := &logQueue{open: open, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go q.run()
+	live.Add(1)
+	go func() {
+		defer live.Done()
+		q.run()
+	}()
 	return q
 }
 
