@@ -360,7 +360,9 @@ func handlerService(typ string) string {
 func handlerErrorCode(e *apierr.Error) string {
 	code := e.Code
 	switch {
-	case strings.Contains(code, "AlreadyExists") || strings.Contains(code, "ResourceInUse") || strings.Contains(code, "Conflict"):
+	case strings.Contains(code, "Conflict"):
+		return "ResourceConflict"
+	case strings.Contains(code, "AlreadyExists") || strings.Contains(code, "ResourceInUse"):
 		return "AlreadyExists"
 	case strings.Contains(code, "NotFound") || strings.Contains(code, "NonExistent") || strings.Contains(code, "DoesNotExist"):
 		return "NotFound"

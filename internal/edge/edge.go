@@ -253,8 +253,11 @@ func (e *Edge) serveDataPlane(service string, dp http.Handler, w http.ResponseWr
 		requestID = h.Get("X-Amzn-Requestid")
 	}
 	status := rw.status
-	if rw.hijacked {
+	switch {
+	case rw.hijacked:
 		status = http.StatusSwitchingProtocols
+	case status == 0: // nothing written: net/http answers 200
+		status = http.StatusOK
 	}
 	e.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("service", service),
@@ -325,8 +328,9 @@ func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if !ok {
 		return nil, nil, errors.New("the connection cannot be taken over")
 	}
-	w.hijacked = true
-	return hj.Hijack()
+	conn, rw, err := hj.Hijack()
+	w.hijacked = err == nil
+	return conn, rw, err
 }
 
 // Flush lets streaming responses through.
