@@ -322,3 +322,15 @@ func TestFailureReason(t *testing.T) {
 		t.Errorf("a plain error: %q", got)
 	}
 }
+
+// TestLiteralImports: the exports a stored template imports by name.
+func TestLiteralImports(t *testing.T) {
+	got := literalImports(`{"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"A": {"Fn::ImportValue": "b-url"},
+		"B": [{"Fn::ImportValue": "a-arn"}, {"Fn::ImportValue": {"Fn::Sub": "${X}-y"}}]}}}}`)
+	if strings.Join(got, ",") != "a-arn,b-url" {
+		t.Errorf("literalImports = %q", got)
+	}
+	if literalImports(`not json`) != nil {
+		t.Error("literalImports of a broken template")
+	}
+}

@@ -256,6 +256,11 @@ func (s *Service) load() error {
 			st.rec.Status = interruptedStatus(r.Status)
 			st.rec.StatusReason = "The operation was interrupted when virga stopped."
 		}
+		if r.Imports == nil {
+			// A stack kept by a virga that did not record imports: the
+			// export names its template imports literally.
+			st.rec.Imports = literalImports(r.Processed)
+		}
 		s.stacks[r.Name] = st
 	}
 	pe := cfnKey("event")
@@ -411,4 +416,40 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// literalImports is the export names a processed template (JSON) imports
+// with a literal Fn::ImportValue, in order.
+func literalImports(processed string) []string {
+	var tree any
+	if json.Unmarshal([]byte(processed), &tree) != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var walk func(any)
+	walk = func(n any) {
+		switch n := n.(type) {
+		case map[string]any:
+			if name, ok := n["Fn::ImportValue"].(string); ok && len(n) == 1 {
+				seen[name] = true
+			}
+			for _, v := range n {
+				walk(v)
+			}
+		case []any:
+			for _, v := range n {
+				walk(v)
+			}
+		}
+	}
+	walk(tree)
+	if len(seen) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }
