@@ -23,7 +23,9 @@ func (c *conn) invocationError(req *request, id string) bool {
 		s.emit(Event{Kind: EventResponseTooLarge, RequestID: id})
 		return c.tooLarge()
 	}
-	ok := c.accepted()
+	// The event goes first: a runtime may exit as soon as it has its
+	// 202 (aws-lambda-go after a panic), and its exit must not be seen
+	// before what it posted.
 	s.emit(Event{Kind: EventError, RequestID: id, Body: body, ErrorType: req.errorType})
-	return ok
+	return c.accepted()
 }

@@ -22,9 +22,11 @@ func (c *conn) response(req *request, id string) bool {
 		s.emit(Event{Kind: EventResponseTooLarge, RequestID: id})
 		return c.tooLarge()
 	}
-	ok := c.accepted()
+	// The event goes first: a runtime may exit as soon as it has its
+	// 202 (aws-lambda-go after a panic), and its exit must not be seen
+	// before what it posted.
 	s.emit(Event{Kind: EventResponse, RequestID: id, Body: body})
-	return ok
+	return c.accepted()
 }
 
 // readBody reads at most limit bytes of the body; tooLarge reports a body
