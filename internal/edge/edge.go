@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -260,11 +261,18 @@ func (e *Edge) serveDataPlane(service string, dp http.Handler, w http.ResponseWr
 		status = http.StatusOK
 	}
 	e.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		requestAttrs(service, r.Method+" "+r.URL.Path, status, e.opts.Clock.Now().Sub(started), requestID)...)
+}
+
+// requestAttrs are the attributes every request log line starts with.
+func requestAttrs(service, operation string, status int, latency time.Duration, requestID string) []slog.Attr {
+	return []slog.Attr{
 		slog.String("service", service),
-		slog.String("operation", r.Method+" "+r.URL.Path),
+		slog.String("operation", operation),
 		slog.Int("status", status),
-		slog.Duration("latency", e.opts.Clock.Now().Sub(started)),
-		slog.String("requestId", requestID))
+		slog.Duration("latency", latency),
+		slog.String("requestId", requestID),
+	}
 }
 
 // finish writes the request log line.
@@ -280,14 +288,7 @@ func (e *Edge) finish(c *awsproto.Call, w *responseWriter) {
 	if c.Op != nil {
 		op = c.Op.Name
 	}
-	attrs := []slog.Attr{
-		slog.String("service", service),
-		slog.String("operation", op),
-		slog.Int("status", w.status),
-		slog.Duration("latency", latency),
-		slog.String("requestId", c.RequestID),
-		slog.String("traceId", c.TraceID),
-	}
+	attrs := append(requestAttrs(service, op, w.status, latency, c.RequestID), slog.String("traceId", c.TraceID))
 	if c.ErrorCode != "" {
 		attrs = append(attrs, slog.String("error", c.ErrorCode))
 	}
