@@ -220,12 +220,10 @@ func (r resolver) ImportValue(name string) (string, error) {
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
 	if e, ok := r.s.exports()[name]; ok {
-		if r.p != nil {
-			if r.p.imports == nil {
-				r.p.imports = map[string]bool{}
-			}
-			r.p.imports[name] = true
+		if r.p.imports == nil {
+			r.p.imports = map[string]bool{}
 		}
+		r.p.imports[name] = true
 		return *e.Value, nil
 	}
 	return "", ErrValidation.Withf("No export named %s found", name)
@@ -268,16 +266,6 @@ func (s *Service) exportInUse(st *stack, outs []outputRecord) (string, []string)
 		}
 	}
 	return "", nil
-}
-
-// importList is a plan's imports, sorted.
-func importList(p *plan) []string {
-	out := make([]string, 0, len(p.imports))
-	for n := range p.imports {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // evalContext evaluates values of p's template for stack st.
@@ -594,7 +582,7 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		if err == nil {
 			s.mu.Lock()
 			st.rec.Outputs = outs
-			st.rec.Imports = importList(p)
+			st.rec.Imports = sortedKeys(p.imports)
 			s.mu.Unlock()
 			s.finish(st, createComplete, "")
 			return
@@ -805,7 +793,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 		s.rollbackUpdate(ctx, st, p, old, saved, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
 		return
 	}
-	st.rec.Imports = importList(p)
+	st.rec.Imports = sortedKeys(p.imports)
 	st.rec.Outputs, st.rec.Processed, st.rec.Parameters = outs, p.processed, p.params
 	s.stackEvent(st, updateCleanup, "")
 	s.mu.Unlock()

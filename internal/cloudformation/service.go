@@ -446,10 +446,5 @@ func literalImports(processed string) []string {
 	if len(seen) == 0 {
 		return nil
 	}
-	out := make([]string, 0, len(seen))
-	for name := range seen {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
+	return sortedKeys(seen)
 }
