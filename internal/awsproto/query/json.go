@@ -44,9 +44,9 @@ func encodeJSON(c *awsproto.Call, w http.ResponseWriter, out any) {
 	name := c.Op.Name
 	meta := jsonMember{key: "ResponseMetadata", raw: []byte(`{"RequestId":` + strconv.Quote(c.RequestID) + `}`)}
 	members := []jsonMember{meta}
+	// shape.Of looks through the pointer out is.
 	if t := reflect.TypeOf(out); !shape.Of(t).IsEmptyStruct() || exported(t) {
-		rv := reflect.ValueOf(out)
-		members = append(members, jsonMember{key: name + "Result", raw: appendJSON(nil, rv, shape.Of(derefType(rv.Type())), nil)})
+		members = append(members, jsonMember{key: name + "Result", raw: appendJSON(nil, reflect.ValueOf(out), shape.Of(t), nil)})
 	}
 	b := []byte(`{"` + name + `Response":`)
 	b = appendMembers(b, members)
@@ -76,13 +76,6 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	w.Write(body)
-}
-
-func derefType(t reflect.Type) reflect.Type {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t
 }
 
 // jsonMember is a key and its encoded value.
