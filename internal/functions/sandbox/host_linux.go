@@ -23,6 +23,7 @@ type Host struct {
 	cpus       *cpuSet    // nil: no binding
 	vars       []varEntry // the host's /var, rebuilt in each sandbox
 	readOnly   bool       // the host's files are read-only in a sandbox
+	dash       string     // the file /bin/sh leads to, if it is dash and bash is there: bash is bound over it
 	warn       warnOnce
 }
 
@@ -60,6 +61,7 @@ func New(opts Options) *Host {
 		h.warn.warn("functions run without namespaces: /opt is missing", "err", err)
 	} else {
 		h.vars = vars
+		h.dash = dashShell()
 		h.namespaces.Store(true)
 		// Isolation without a read-only view of the host is still worth
 		// having: say so, and go on.
@@ -132,6 +134,23 @@ func makeReadOnly() error {
 		return fmt.Errorf("making the host's files read-only: %w", err)
 	}
 	return nil
+}
+
+// dashShell is the file /bin/sh leads to when it is dash and the host has
+// bash, else "". Environments bind bash over it: Lambda's run on Amazon
+// Linux, whose /bin/sh is bash, and scripts written for it (AWS's own
+// custom runtime tutorial) use bash's "set -o pipefail". A multi-call
+// binary such as busybox, which other commands lead to as well, is left
+// alone.
+func dashShell() string {
+	sh, err := filepath.EvalSymlinks("/bin/sh")
+	if err != nil || filepath.Base(sh) != "dash" {
+		return ""
+	}
+	if fi, err := os.Stat("/bin/bash"); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return sh
 }
 
 func readVar() ([]varEntry, error) {
@@ -423,17 +442,10 @@ func (h *Host) mount(cfg *Config) error {
 		return fmt.Errorf("remounting /var: %w", err)
 	}
 
-	// /bin/sh: bash, as on Amazon Linux, which Lambda's environments run
-	// on and whose scripts (AWS's own custom runtime tutorial) use bash's
-	// "set -o pipefail", where the host's is dash. The bind covers the
-	// file /bin/sh leads to, read-only, in this namespace only; a
-	// multi-call binary such as busybox, which other commands lead to as
-	// well, is left alone.
-	if sh, err := filepath.EvalSymlinks("/bin/sh"); err == nil && filepath.Base(sh) == "dash" {
-		if fi, err := os.Stat("/bin/bash"); err == nil && fi.Mode().IsRegular() {
-			if err := bindReadOnly("/bin/bash", sh); err != nil {
-				return fmt.Errorf("binding bash as /bin/sh: %w", err)
-			}
+	// /bin/sh: bash (see dashShell), read-only, in this namespace only.
+	if h.dash != "" {
+		if err := bindReadOnly("/bin/bash", h.dash); err != nil {
+			return fmt.Errorf("binding bash as /bin/sh: %w", err)
 		}
 	}
 	// The host's files, every mount of them: read-only, so that a
