@@ -63,18 +63,11 @@ Outputs:
 	os.WriteFile(filepath.Join(dir, "go.mod"), bytes.Replace(gomod, []byte("module github.com/virga/virga"), []byte("module example.com/fn"), 1), 0o644)
 	os.WriteFile(filepath.Join(dir, "go.sum"), gosum, 0o644)
 
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "graviton", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "graviton")
+	if !strings.Contains(out, "notice: Function: declared for "+lambdaArch+"; virga runs functions natively, so it is built and deployed for "+hostArchitecture()) {
+		t.Errorf("virga deploy printed:\n%s", out)
 	}
-	if !strings.Contains(out.String(), "notice: Function: declared for "+lambdaArch+"; virga runs functions natively, so it is built and deployed for "+hostArchitecture()) {
-		t.Errorf("virga deploy printed:\n%s", out.String())
-	}
-	_, name, _ := strings.Cut(out.String(), "Name: ")
+	_, name, _ := strings.Cut(out, "Name: ")
 	name, _, _ = strings.Cut(name, "\n")
 	lc := lambda.NewFromConfig(env.Config)
 	fn, err := lc.GetFunction(context.Background(), &lambda.GetFunctionInput{FunctionName: aws.String(name)})

@@ -86,15 +86,7 @@ func TestDeployBuildsPackagesAndDeploys(t *testing.T) {
 
 	deploy := func(args ...string) string {
 		t.Helper()
-		cmd := newRootCommand()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(append([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "built", "--endpoint-url", env.Endpoint}, args...))
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("virga deploy: %v\n%s", err, out.String())
-		}
-		return out.String()
+		return deployOK(t, env, filepath.Join(dir, "template.yaml"), "built", args...)
 	}
 	out := deploy()
 	if !strings.Contains(out, "CREATE_COMPLETE") || !strings.Contains(out, "PyArn: arn:aws:lambda:us-east-1:000000000000:function:built-PyFunction-") ||
@@ -207,28 +199,16 @@ func TestDeployHelloWorld(t *testing.T) {
 	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "examples", "hello-sam"))); err != nil {
 		t.Fatal(err)
 	}
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "sam-app", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "sam-app")
+	if !strings.Contains(out, "notice: HelloWorldFunction: runtime python3.8 is retired on AWS Lambda; virga deploy runs it as python3.13") {
+		t.Errorf("no notice of the retired runtime:\n%s", out)
 	}
-	if !strings.Contains(out.String(), "notice: HelloWorldFunction: runtime python3.8 is retired on AWS Lambda; virga deploy runs it as python3.13") {
-		t.Errorf("no notice of the retired runtime:\n%s", out.String())
+	if !strings.Contains(out, "HelloWorldFunction: arn:aws:lambda:us-east-1:000000000000:function:sam-app-HelloWorldFunction-") {
+		t.Errorf("the function's ARN is not among the outputs:\n%s", out)
 	}
-	if !strings.Contains(out.String(), "HelloWorldFunction: arn:aws:lambda:us-east-1:000000000000:function:sam-app-HelloWorldFunction-") {
-		t.Errorf("the function's ARN is not among the outputs:\n%s", out.String())
-	}
-	api := ""
-	for _, line := range strings.Split(out.String(), "\n") {
-		if _, v, ok := strings.Cut(line, "HelloWorldApi: "); ok {
-			api = strings.TrimSpace(v)
-		}
-	}
+	api := outputValue(out, "HelloWorldApi")
 	if !strings.HasPrefix(api, env.Endpoint+"/_aws/execute-api/") || !strings.HasSuffix(api, "/Prod/hello/") {
-		t.Fatalf("the API's output: %q\n%s", api, out.String())
+		t.Fatalf("the API's output: %q\n%s", api, out)
 	}
 	res, err := http.Get(api)
 	if err != nil {
@@ -330,16 +310,9 @@ func TestDeployThreeTier(t *testing.T) {
 		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
 		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
 	}
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "tiers", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
-	}
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "tiers")
 	urls := map[string]string{}
-	for _, line := range strings.Split(out.String(), "\n") {
+	for _, line := range strings.Split(out, "\n") {
 		for _, k := range []string{"RestUrl", "HttpUrl"} {
 			if _, v, ok := strings.Cut(line, k+": "); ok {
 				urls[k] = strings.TrimSuffix(strings.TrimSpace(v), "/")
@@ -359,7 +332,7 @@ func TestDeployThreeTier(t *testing.T) {
 		return res.StatusCode, string(b)
 	}
 	if code, body := call("POST", urls["RestUrl"]+"/items", `{"id":"42","name":"answer"}`); code != 201 {
-		t.Fatalf("POST through the REST API: %d %s\n%s", code, body, out.String())
+		t.Fatalf("POST through the REST API: %d %s\n%s", code, body, out)
 	}
 	if code, body := call("GET", urls["RestUrl"]+"/items/42", ""); code != 200 || !strings.Contains(body, `"name": "answer"`) || !strings.Contains(body, `"via": "python"`) {
 		t.Errorf("GET through the REST API: %d %s", code, body)
@@ -408,23 +381,11 @@ Outputs:
 		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
 		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
 	}
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "deps", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "deps")
+	if !strings.Contains(out, "warning: Py: pip install failed") || !strings.Contains(out, "Installing Node's production dependencies") {
+		t.Errorf("virga deploy printed:\n%s", out)
 	}
-	if !strings.Contains(out.String(), "warning: Py: pip install failed") || !strings.Contains(out.String(), "Installing Node's production dependencies") {
-		t.Errorf("virga deploy printed:\n%s", out.String())
-	}
-	name := ""
-	for _, line := range strings.Split(out.String(), "\n") {
-		if _, v, ok := strings.Cut(line, "  Node: "); ok {
-			name = strings.TrimSpace(v)
-		}
-	}
+	name := outputValue(out, "Node")
 	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name)})
 	if err != nil || string(res.Payload) != `{"node":"tiny"}` {
 		t.Errorf("the Node.js function: %s %v", res.Payload, err)
@@ -463,23 +424,11 @@ Outputs:
 		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
 		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
 	}
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "shared", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "shared")
+	if n := strings.Count(out, "(the same package as a function before it)"); n != 1 {
+		t.Errorf("%d functions reused a package, want 1:\n%s", n, out)
 	}
-	if n := strings.Count(out.String(), "(the same package as a function before it)"); n != 1 {
-		t.Errorf("%d functions reused a package, want 1:\n%s", n, out.String())
-	}
-	name := ""
-	for _, line := range strings.Split(out.String(), "\n") {
-		if _, v, ok := strings.Cut(line, "  Two: "); ok {
-			name = strings.TrimSpace(v)
-		}
-	}
+	name := outputValue(out, "Two")
 	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name)})
 	if err != nil || string(res.Payload) != "2" {
 		t.Errorf("Two: %s %v", res.Payload, err)
@@ -534,4 +483,32 @@ func TestDeployFailureNamesTheCause(t *testing.T) {
 	if !strings.Contains(out.String(), "is in ROLLBACK_COMPLETE (its creation failed): deleting it to deploy again") {
 		t.Errorf("no notice of the deletion:\n%s", out.String())
 	}
+}
+
+// deployOK runs virga deploy of template as stack against env, with any
+// further flags, and returns what it printed; a failed deploy fails the
+// test.
+func deployOK(t *testing.T, env *e2e.Env, template, stack string, args ...string) string {
+	t.Helper()
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(append([]string{"deploy", "-t", template, "--stack-name", stack, "--endpoint-url", env.Endpoint}, args...))
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
+// outputValue is the value virga deploy printed for the stack output key
+// (the last line that names it).
+func outputValue(printed, key string) string {
+	value := ""
+	for _, line := range strings.Split(printed, "\n") {
+		if _, v, ok := strings.Cut(line, "  "+key+": "); ok {
+			value = strings.TrimSpace(v)
+		}
+	}
+	return value
 }

@@ -105,23 +105,11 @@ echo "bundled into $out"
 		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
 		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o755)
 	}
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "esb", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "esb")
+	if !strings.Contains(out, "Bundling Hello with esbuild") || !strings.Contains(out, "bundled into") {
+		t.Errorf("virga deploy printed:\n%s", out)
 	}
-	if !strings.Contains(out.String(), "Bundling Hello with esbuild") || !strings.Contains(out.String(), "bundled into") {
-		t.Errorf("virga deploy printed:\n%s", out.String())
-	}
-	name := ""
-	for _, line := range strings.Split(out.String(), "\n") {
-		if _, v, ok := strings.Cut(line, "  Name: "); ok {
-			name = strings.TrimSpace(v)
-		}
-	}
+	name := outputValue(out, "Name")
 	fn, err := lambda.NewFromConfig(env.Config).GetFunction(context.Background(), &lambda.GetFunctionInput{FunctionName: aws.String(name)})
 	if err != nil {
 		t.Fatal(err)

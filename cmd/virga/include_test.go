@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -110,24 +108,17 @@ paths:
         "200":
           description: ok
 `), 0o644)
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--stack-name", "included", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "Included "+filepath.Join(dir, "openapi.yaml")) ||
-		!strings.Contains(out.String(), "Read UriApi's definition from "+filepath.Join(dir, "openapi.yaml")) {
-		t.Errorf("virga deploy printed:\n%s", out.String())
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "included")
+	if !strings.Contains(out, "Included "+filepath.Join(dir, "openapi.yaml")) ||
+		!strings.Contains(out, "Read UriApi's definition from "+filepath.Join(dir, "openapi.yaml")) {
+		t.Errorf("virga deploy printed:\n%s", out)
 	}
 	for output, stage := range map[string]string{"  Url: ": "v1", "UriUrl: ": "v2"} {
-		_, url, _ := strings.Cut(out.String(), output)
+		_, url, _ := strings.Cut(out, output)
 		url, _, _ = strings.Cut(url, "\n")
 		res, err := http.Get(url)
 		if err != nil {
-			t.Fatalf("%v (virga deploy printed:\n%s)", err, out.String())
+			t.Fatalf("%v (virga deploy printed:\n%s)", err, out)
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
