@@ -176,6 +176,13 @@ func (o *output) event(at time.Time, level logLevel, typ string, record any) {
 // the START line or record.
 func (o *output) begin(tail bool) {
 	o.mu.Lock()
+	// A last line without its newline that arrived after the previous
+	// invocation ended is that invocation's: it is its own event, not the
+	// start of this invocation's first line.
+	if len(o.partial) > 0 {
+		o.lineLocked(o.now(), o.partial)
+		o.partial = o.partial[:0]
+	}
 	if tail {
 		o.tail = &tailBuffer{}
 		if !o.started {
