@@ -49,6 +49,11 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 		compute: func(old attr.Item) (attr.Item, error) {
 			base := old
 			if base == nil {
+				if upd != nil && upd.OnlyRemoves() {
+					// Nothing to take away from a missing item: DynamoDB
+					// neither creates it nor checks the paths.
+					return nil, nil
+				}
 				base = key
 			}
 			if upd == nil {
