@@ -13,6 +13,12 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 	if err != nil {
 		return nil, err
 	}
+	if err := mixedStyles(
+		[]styleParam{{"UpdateExpression", in.UpdateExpression != nil}, {"ConditionExpression", in.ConditionExpression != nil}},
+		[]styleParam{{"AttributeUpdates", in.AttributeUpdates != nil}, {"Expected", in.Expected != nil}},
+	); err != nil {
+		return nil, err
+	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,4 +56,46 @@ func TestDynamoDBConformanceRemoveOnlyUpdates(t *testing.T) {
 	update(&dynamodb.UpdateItemInput{Key: key("there")})
 	_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("removes"), Key: key("there"), UpdateExpression: aws.String("REMOVE a.b")})
 	wantDDBError(t, "nested REMOVE on an existing item", err, "ValidationException", "The document path provided in the update expression is invalid for update")
+}
+
+// DynamoDB looks at a request's two styles before it reads either: when any
+// expression parameter is set, every legacy parameter beside it is named,
+// in one error, whichever expression it would pair with. KeyConditions
+// alone may go with a FilterExpression or ProjectionExpression.
+func TestDynamoDBConformanceMixedStyles(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "styles", true)
+	for i, x := range []string{"1", "2", "1"} {
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("styles"), Item: ddbItem{"pk": avS("a"), "sk": avN(fmt.Sprint(i)), "x": avN(x)}})
+		mustOK(t, "PutItem", err)
+	}
+	mixed := func(legacy, expression string) string {
+		return "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {" +
+			legacy + "} Expression parameters: {" + expression + "}"
+	}
+	eq := map[string]types.Condition{"pk": legacyCond("EQ", avS("a"))}
+	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("styles"), KeyConditionExpression: aws.String("pk = :p"),
+		ExpressionAttributeValues: ddbItem{":p": avS("a")}, QueryFilter: map[string]types.Condition{"x": legacyCond("NOT_NULL")}})
+	wantDDBError(t, "QueryFilter with KeyConditionExpression", err, "ValidationException", mixed("QueryFilter", "KeyConditionExpression"))
+	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("styles"), KeyConditionExpression: aws.String("pk = :p"), ProjectionExpression: aws.String("x"),
+		ExpressionAttributeValues: ddbItem{":p": avS("a")}, QueryFilter: map[string]types.Condition{"x": legacyCond("NOT_NULL")}, AttributesToGet: []string{"x"}})
+	wantDDBError(t, "two of each", err, "ValidationException", mixed("AttributesToGet, QueryFilter", "ProjectionExpression, KeyConditionExpression"))
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("styles"), FilterExpression: aws.String("attribute_exists(x)"), ConditionalOperator: types.ConditionalOperatorAnd})
+	wantDDBError(t, "ConditionalOperator with FilterExpression", err, "ValidationException", mixed("ConditionalOperator", "FilterExpression"))
+	_, err = c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("styles"), Key: ddbItem{"pk": avS("a"), "sk": avN("0")},
+		UpdateExpression: aws.String("SET y = :v"), ExpressionAttributeValues: ddbItem{":v": avN("1")},
+		Expected: map[string]types.ExpectedAttributeValue{"x": {Exists: aws.Bool(true), Value: avN("1")}}})
+	wantDDBError(t, "Expected with UpdateExpression", err, "ValidationException", "1 validation error detected: "+mixed("Expected", "UpdateExpression"))
+
+	out, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("styles"), KeyConditions: eq,
+		FilterExpression: aws.String("x = :one"), ExpressionAttributeValues: ddbItem{":one": avN("1")}, ProjectionExpression: aws.String("sk")})
+	mustOK(t, "KeyConditions with FilterExpression", err)
+	if got, want := itemsText(out.Items), itemsText([]ddbItem{{"sk": avN("0")}, {"sk": avN("2")}}); got != want {
+		t.Errorf("KeyConditions with FilterExpression: %s, want %s", got, want)
+	}
+	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("styles"), KeyConditions: eq, ExpressionAttributeValues: ddbItem{":one": avN("1")}})
+	wantDDBError(t, "KeyConditions with values alone", err, "ValidationException", "ExpressionAttributeValues can only be specified when using expressions")
 }
