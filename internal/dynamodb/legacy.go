@@ -48,6 +48,42 @@ func mixed(legacy, expression []string) error {
 		strings.Join(legacy, ", "), strings.Join(expression, ", "))
 }
 
+// styleParam is one parameter of a request that may come in either style,
+// by its name, and whether the request sets it.
+type styleParam struct {
+	name string
+	set  bool
+}
+
+// mixedStyles is DynamoDB's first look at a request's expression and
+// legacy parameters, before it reads either: if any expression parameter
+// is set, every legacy parameter set beside it is named in one error, each
+// list in the order the operation declares it. KeyConditions is the
+// exception: without a KeyConditionExpression, it may go with a
+// FilterExpression or ProjectionExpression.
+func mixedStyles(expression, legacy []styleParam) error {
+	var exprs, olds []string
+	kce := false
+	for _, p := range expression {
+		if p.set {
+			exprs = append(exprs, p.name)
+			kce = kce || p.name == "KeyConditionExpression"
+		}
+	}
+	if len(exprs) == 0 {
+		return nil
+	}
+	for _, p := range legacy {
+		if p.set && (p.name != "KeyConditions" || kce) {
+			olds = append(olds, p.name)
+		}
+	}
+	if len(olds) == 0 {
+		return nil
+	}
+	return mixed(olds, exprs)
+}
+
 // legacyOnly checks that a request using legacy parameters does not also
 // send expression attribute names or values.
 func legacyOnly(x *exprContext) error {
@@ -273,7 +309,10 @@ func (s *Service) projectionOf(x *exprContext, projExpr *string, attributesToGet
 
 // keyConditionOf returns a Query's key condition from
 // KeyConditionExpression or the legacy KeyConditions.
-func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]Condition) (*expr.KeyCondition, error) {
+//
+// withExpressions says whether the request also has a FilterExpression or
+// ProjectionExpression, which DynamoDB lets KeyConditions go with.
+func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]Condition, withExpressions bool) (*expr.KeyCondition, error) {
 	if legacy == nil {
 		if kce == nil {
 			return nil, badRequest("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
@@ -288,8 +327,12 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 	if kce != nil {
 		return nil, mixed([]string{"KeyConditions"}, []string{"KeyConditionExpression"})
 	}
-	if err := legacyOnly(x); err != nil {
-		return nil, err
+	// Beside a FilterExpression or ProjectionExpression, the placeholders
+	// are theirs; those expressions check them.
+	if !withExpressions {
+		if err := legacyOnly(x); err != nil {
+			return nil, err
+		}
 	}
 	b := newLegacyBuilder()
 	var terms []string

@@ -104,11 +104,17 @@ func notProjected(t *table, ix *index, proj *expr.Projection) []string {
 // query and scan read the whole request (expressions, placeholders,
 // values) before they look the table up, as DynamoDB does.
 func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	if err := mixedStyles(
+		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}, {"FilterExpression", in.FilterExpression != nil}, {"KeyConditionExpression", in.KeyConditionExpression != nil}},
+		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}, {"QueryFilter", in.QueryFilter != nil}, {"ConditionalOperator", in.ConditionalOperator != nil}, {"KeyConditions", in.KeyConditions != nil}},
+	); err != nil {
+		return nil, err
+	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err
 	}
-	kc, err := s.keyConditionOf(x, in.KeyConditionExpression, in.KeyConditions)
+	kc, err := s.keyConditionOf(x, in.KeyConditionExpression, in.KeyConditions, in.FilterExpression != nil || in.ProjectionExpression != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +196,12 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 		return nil, invalid("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
 	case in.Segment != nil && *in.Segment >= *in.TotalSegments:
 		return nil, invalid("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *in.Segment, *in.TotalSegments)
+	}
+	if err := mixedStyles(
+		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}, {"FilterExpression", in.FilterExpression != nil}},
+		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}, {"ScanFilter", in.ScanFilter != nil}, {"ConditionalOperator", in.ConditionalOperator != nil}},
+	); err != nil {
+		return nil, err
 	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {

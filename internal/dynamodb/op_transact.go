@@ -395,6 +395,9 @@ func (s *Service) bindTransactAction(a *transactAction) (*itemWrite, error) {
 		w.isUpdate = true
 		w.compute = func(old attr.Item) (attr.Item, error) {
 			if old == nil {
+				if upd.OnlyRemoves() {
+					return nil, nil // as UpdateItem: no item to remove from
+				}
 				old = key
 			}
 			n, _, err := upd.Apply(old)

@@ -13,6 +13,12 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 	if err != nil {
 		return nil, err
 	}
+	if err := mixedStyles(
+		[]styleParam{{"UpdateExpression", in.UpdateExpression != nil}, {"ConditionExpression", in.ConditionExpression != nil}},
+		[]styleParam{{"AttributeUpdates", in.AttributeUpdates != nil}, {"Expected", in.Expected != nil}},
+	); err != nil {
+		return nil, err
+	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	if err != nil {
 		return nil, err
@@ -49,6 +55,11 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 		compute: func(old attr.Item) (attr.Item, error) {
 			base := old
 			if base == nil {
+				if upd != nil && upd.OnlyRemoves() {
+					// Nothing to take away from a missing item: DynamoDB
+					// neither creates it nor checks the paths.
+					return nil, nil
+				}
 				base = key
 			}
 			if upd == nil {

@@ -386,6 +386,14 @@ func (m *modelRun) updateExpr(safe bool) *mUpdate {
 	u.apply = func(k mKey, old mItem) (mItem, bool) {
 		base := old
 		if base == nil {
+			// An update that only removes does not create the item.
+			onlyRemoves := true
+			for _, a := range acts {
+				onlyRemoves = onlyRemoves && a.clause == "REMOVE"
+			}
+			if onlyRemoves {
+				return nil, true
+			}
 			base = k.item()
 		}
 		n := base.clone()
@@ -430,7 +438,11 @@ func (m *modelRun) update() {
 		m.fail("%s: %v", what, err)
 		return
 	}
-	m.items[k] = newItem
+	if newItem == nil {
+		delete(m.items, k)
+	} else {
+		m.items[k] = newItem
+	}
 	var want ddbItem
 	switch rv {
 	case types.ReturnValueAllOld:

@@ -179,6 +179,34 @@ func (c *checker) unknownFunction(known map[string]int, roots ...any) error {
 	return err
 }
 
+// updateFunctionNames is unknownFunction for update expressions, where
+// DynamoDB tells a condition function (size, contains, ...) from a name it
+// does not know.
+func (c *checker) updateFunctionNames(roots ...any) error {
+	var err error
+	for _, r := range roots {
+		walk(r, func(n any) bool {
+			f, ok := n.(*opFunc)
+			if !ok {
+				return true
+			}
+			if _, ok := updateFunctions[f.name]; ok {
+				return true
+			}
+			if _, ok := conditionFunctions[f.name]; ok {
+				err = c.kind.errorf("The function is not allowed in an update expression; function: " + f.name)
+			} else {
+				err = c.kind.errorf("Invalid function name; function: " + f.name)
+			}
+			return false
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // reservedWord reports the first bare attribute name that is reserved.
 func (c *checker) reservedWord(roots ...any) error {
 	var err error
@@ -567,7 +595,7 @@ func (c *checker) update(actions []updateAction, clauses []string, p *parser) er
 	if err := c.reservedWord(roots...); err != nil {
 		return err
 	}
-	if err := c.unknownFunction(updateFunctions, roots...); err != nil {
+	if err := c.updateFunctionNames(roots...); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -654,6 +682,15 @@ func updateFunctionChecks(n any) string {
 		for _, a := range n.args {
 			if msg := updateFunctionChecks(a); msg != "" {
 				return msg
+			}
+		}
+		if n.name == "list_append" {
+			// DynamoDB takes if_not_exists inside list_append, but not
+			// list_append itself.
+			for _, a := range n.args {
+				if f, ok := a.(*opFunc); ok && f.name == "list_append" {
+					return "The function is not allowed to be used this way in an expression; function: list_append"
+				}
 			}
 		}
 		if len(n.args) != updateFunctions[n.name] {

@@ -57,6 +57,18 @@ func (u *Update) Clauses() []string {
 	return out
 }
 
+// OnlyRemoves reports whether every action of the update takes something
+// away (REMOVE, or DELETE from a set). DynamoDB does not create a missing
+// item for such an update: there is nothing to remove from it.
+func (u *Update) OnlyRemoves() bool {
+	for _, a := range u.actions {
+		if a.clause != "REMOVE" && a.clause != "DELETE" {
+			return false
+		}
+	}
+	return len(u.actions) > 0
+}
+
 // ReadPaths returns the document paths the update's SET values read.
 func (u *Update) ReadPaths() []Path {
 	var out []Path
