@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
@@ -221,6 +223,10 @@ func logEvents(t testing.TB, cwl *cloudwatchlogs.Client, group, stream string, d
 		for {
 			out, err := cwl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{
 				LogGroupName: aws.String(group), LogStreamName: aws.String(stream), StartFromHead: aws.Bool(true), NextToken: token})
+			var notYet *cwltypes.ResourceNotFoundException
+			if errors.As(err, &notYet) {
+				break // the group or stream comes with the first delivered event
+			}
 			if err != nil {
 				t.Fatalf("GetLogEvents(%s, %s): %v", group, stream, err)
 			}
