@@ -46,8 +46,18 @@ func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *respo
 			"err", err, "requestId", inv.requestID)
 		return gatewayResponse(http.StatusInternalServerError)
 	}
+	if res.header.Get("Content-Type") == "" {
+		// A function's response object that names no type is sent as
+		// text: HTTP APIs (either payload format) answer it with
+		// text/plain; charset=utf-8.
+		res.header.Set("Content-Type", defaultProxyContentType)
+	}
 	return res
 }
+
+// defaultProxyContentType is the Content-Type an HTTP API gives a Lambda
+// proxy response that sets none.
+const defaultProxyContentType = "text/plain; charset=utf-8"
 
 // errIntegrationTimeout is an integration that did not answer within its
 // TimeoutInMillis.
