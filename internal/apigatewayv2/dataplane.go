@@ -162,6 +162,7 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, id string) bool 
 		inv.d.cors.apply(res, r)
 	}
 	res.write(w, r)
+	s.writeAccessLog(inv, res)
 	return true
 }
 
