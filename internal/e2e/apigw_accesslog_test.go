@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -55,5 +57,65 @@ func TestAPIGWv2AccessLogs(t *testing.T) {
 	}
 	if len(line["time"]) != len("02/Jan/2006:15:04:05 +0000") {
 		t.Errorf("time = %q", line["time"])
+	}
+}
+
+// TestAPIGWv1AccessLogs: a REST API stage's access log settings, set and
+// removed with UpdateStage's patches, are returned by GetStage, and while
+// they are set every request to the stage writes its line to the log
+// group, API Gateway's own answers (403 Missing Authentication Token) as
+// well as the integration's.
+func TestAPIGWv1AccessLogs(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	if _, err := cwl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("rest-access")}); err != nil {
+		t.Fatal(err)
+	}
+	c := apigateway.NewFromConfig(env.Config)
+	doc := `{"openapi":"3.0.1","info":{"title":"logged"},"paths":{"/ok":{"get":{"x-amazon-apigateway-integration":{"type":"mock",` +
+		`"requestTemplates":{"application/json":"{\"statusCode\": 200}"},` +
+		`"responses":{"default":{"statusCode":"200","responseTemplates":{"application/json":"{\"ok\":true}"}}}}}}}}`
+	api, err := c.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: []byte(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:logs:us-east-1:" + testAccount + ":log-group:rest-access"
+	format := `$context.requestId $context.extendedRequestId $context.httpMethod $context.resourcePath $context.status ` +
+		`$context.responseLength $context.error.responseType $context.authorizer.principalId`
+	st, err := c.UpdateStage(ctx, &apigateway.UpdateStageInput{RestApiId: api.Id, StageName: aws.String("prod"), PatchOperations: []agtypes.PatchOperation{
+		{Op: agtypes.OpReplace, Path: aws.String("/accessLogSettings/destinationArn"), Value: aws.String(arn)},
+		{Op: agtypes.OpReplace, Path: aws.String("/accessLogSettings/format"), Value: aws.String(format)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.AccessLogSettings == nil || aws.ToString(st.AccessLogSettings.DestinationArn) != arn || aws.ToString(st.AccessLogSettings.Format) != format {
+		t.Fatalf("UpdateStage: accessLogSettings %+v", st.AccessLogSettings)
+	}
+
+	r := apigwv1Call(t, env, *api.Id, "GET", "/prod/ok", nil, nil, false)
+	r.want(t, 200, `{"ok":true}`)
+	id, ext := r.Header.Get("X-Amzn-Requestid"), r.Header.Get("X-Amz-Apigw-Id")
+	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" GET /ok 200 11 - -"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+	r = apigwv1Call(t, env, *api.Id, "POST", "/prod/elsewhere", nil, nil, false)
+	r.want(t, 403, "")
+	id, ext = r.Header.Get("X-Amzn-Requestid"), r.Header.Get("X-Amz-Apigw-Id")
+	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" POST - 403 42 MISSING_AUTHENTICATION_TOKEN -"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+
+	if _, err := c.UpdateStage(ctx, &apigateway.UpdateStageInput{RestApiId: api.Id, StageName: aws.String("prod"), PatchOperations: []agtypes.PatchOperation{
+		{Op: agtypes.OpRemove, Path: aws.String("/accessLogSettings")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.GetStage(ctx, &apigateway.GetStageInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil || st.AccessLogSettings != nil {
+		t.Fatalf("GetStage after the removal: %+v, %v", st, err)
 	}
 }
