@@ -66,6 +66,26 @@ func (s *Service) writeAccessLog(req *request, rec *responseRecorder, e *gateway
 			return req.r.Host
 		case "accountId":
 			return s.account
+		case "integration.latency", "integrationLatency":
+			if req.integrated {
+				return strconv.FormatInt(req.integrationLatency.Milliseconds(), 10)
+			}
+			return ""
+		case "integration.status":
+			if req.integrationStatus != 0 {
+				return strconv.Itoa(req.integrationStatus)
+			}
+			return ""
+		case "integrationStatus", "integration.integrationStatus":
+			// For a Lambda proxy integration, Lambda's status, not
+			// the function's.
+			if req.lambdaStatus != 0 {
+				return strconv.Itoa(req.lambdaStatus)
+			}
+			if req.integrationStatus != 0 {
+				return strconv.Itoa(req.integrationStatus)
+			}
+			return ""
 		case "error.responseType":
 			return errorResponseType(e)
 		case "error.message":

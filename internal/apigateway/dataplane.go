@@ -61,6 +61,23 @@ type request struct {
 	// accessLog is the stage's access log settings, nil when it has
 	// none.
 	accessLog *AccessLogSettings
+	// integrated tells that the integration's backend was called; it
+	// took integrationLatency and answered integrationStatus (0 when it
+	// answered no HTTP status: for a Lambda proxy integration, the
+	// function's statusCode), for the access log. lambdaStatus is
+	// Lambda's own status for a Lambda proxy integration.
+	integrated         bool
+	integrationLatency time.Duration
+	integrationStatus  int
+	lambdaStatus       int
+}
+
+// integrationDone notes that the integration's backend, called at start,
+// has answered with status (0 if none).
+func (s *Service) integrationDone(req *request, start time.Time, status int) {
+	req.integrated = true
+	req.integrationLatency = s.clock.Now().Sub(start)
+	req.integrationStatus = status
 }
 
 // gatewayError is one of API Gateway's own answers (a "gateway

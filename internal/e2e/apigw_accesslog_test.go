@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,7 +65,7 @@ func TestAPIGWv2AccessLogs(t *testing.T) {
 // removed with UpdateStage's patches, are returned by GetStage, and while
 // they are set every request to the stage writes its line to the log
 // group, API Gateway's own answers (403 Missing Authentication Token) as
-// well as the integration's.
+// well as the integration's, with the integration's status.
 func TestAPIGWv1AccessLogs(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -73,10 +74,15 @@ func TestAPIGWv1AccessLogs(t *testing.T) {
 	if _, err := cwl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("rest-access")}); err != nil {
 		t.Fatal(err)
 	}
+	createPythonFunction(t, lambdaClient(t, env), "created", "def handler(event, context):\n    return {'statusCode': 201, 'body': 'made'}\n", 10)
 	c := apigateway.NewFromConfig(env.Config)
 	doc := `{"openapi":"3.0.1","info":{"title":"logged"},"paths":{"/ok":{"get":{"x-amazon-apigateway-integration":{"type":"mock",` +
 		`"requestTemplates":{"application/json":"{\"statusCode\": 200}"},` +
-		`"responses":{"default":{"statusCode":"200","responseTemplates":{"application/json":"{\"ok\":true}"}}}}}}}}`
+		`"responses":{"default":{"statusCode":"200","responseTemplates":{"application/json":"{\"ok\":true}"}}}}}},` +
+		`"/make":{"post":{"x-amazon-apigateway-integration":{"type":"aws_proxy","httpMethod":"POST","uri":"` + apigwv1LambdaURI("created") + `"}}},` +
+		`"/tables":{"get":{"x-amazon-apigateway-integration":{"type":"aws","httpMethod":"POST",` +
+		`"uri":"arn:aws:apigateway:us-east-1:dynamodb:action/ListTables","requestTemplates":{"application/json":"{}"},` +
+		`"responses":{"default":{"statusCode":"200"}}}}}}}`
 	api, err := c.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: []byte(doc)})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +92,8 @@ func TestAPIGWv1AccessLogs(t *testing.T) {
 	}
 	arn := "arn:aws:logs:us-east-1:" + testAccount + ":log-group:rest-access"
 	format := `$context.requestId $context.extendedRequestId $context.httpMethod $context.resourcePath $context.status ` +
-		`$context.responseLength $context.error.responseType $context.authorizer.principalId`
+		`$context.responseLength $context.error.responseType $context.authorizer.principalId ` +
+		`$context.integration.status $context.integrationStatus`
 	st, err := c.UpdateStage(ctx, &apigateway.UpdateStageInput{RestApiId: api.Id, StageName: aws.String("prod"), PatchOperations: []agtypes.PatchOperation{
 		{Op: agtypes.OpReplace, Path: aws.String("/accessLogSettings/destinationArn"), Value: aws.String(arn)},
 		{Op: agtypes.OpReplace, Path: aws.String("/accessLogSettings/format"), Value: aws.String(format)},
@@ -101,13 +108,28 @@ func TestAPIGWv1AccessLogs(t *testing.T) {
 	r := apigwv1Call(t, env, *api.Id, "GET", "/prod/ok", nil, nil, false)
 	r.want(t, 200, `{"ok":true}`)
 	id, ext := r.Header.Get("X-Amzn-Requestid"), r.Header.Get("X-Amz-Apigw-Id")
-	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" GET /ok 200 11 - -"; got != want {
+	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" GET /ok 200 11 - - - -"; got != want {
 		t.Errorf("line %q, want %q", got, want)
 	}
 	r = apigwv1Call(t, env, *api.Id, "POST", "/prod/elsewhere", nil, nil, false)
 	r.want(t, 403, "")
 	id, ext = r.Header.Get("X-Amzn-Requestid"), r.Header.Get("X-Amz-Apigw-Id")
-	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" POST - 403 42 MISSING_AUTHENTICATION_TOKEN -"; got != want {
+	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" POST - 403 42 MISSING_AUTHENTICATION_TOKEN - - -"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+
+	// A Lambda proxy integration's status is the function's statusCode;
+	// its integrationStatus is Lambda's own.
+	r = apigwv1Call(t, env, *api.Id, "POST", "/prod/make", nil, nil, false)
+	r.want(t, 201, "made")
+	id, ext = r.Header.Get("X-Amzn-Requestid"), r.Header.Get("X-Amz-Apigw-Id")
+	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" POST /make 201 4 - - 201 200"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+	r = apigwv1Call(t, env, *api.Id, "GET", "/prod/tables", nil, nil, false)
+	r.want(t, 200, "")
+	id, ext = r.Header.Get("X-Amzn-Requestid"), r.Header.Get("X-Amz-Apigw-Id")
+	if got, want := waitForLogMessage(t, cwl, "rest-access", id), id+" "+ext+" GET /tables 200 "+strconv.Itoa(len(r.Body))+" - - 200 200"; got != want {
 		t.Errorf("line %q, want %q", got, want)
 	}
 
