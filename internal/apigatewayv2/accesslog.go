@@ -2,6 +2,7 @@ package apigatewayv2
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/virga/virga/internal/accesslog"
 )
@@ -27,6 +28,22 @@ func (s *Service) writeAccessLog(inv *invocation, res *response) {
 	if err := s.accessLogs.Write(group, accesslog.Stream(inv.api.ID, inv.stage.Name), now, line); err != nil {
 		s.log.Warn("apigatewayv2: access log", "api", inv.api.ID, "stage", inv.stage.Name, "group", group, "err", err)
 	}
+}
+
+// integrationCall is an integration's call of its backend: whether it
+// happened, how long it took, and the backend's status (0 when it gave
+// none; for a Lambda proxy integration, the function's statusCode), with
+// Lambda's own status for a Lambda proxy integration.
+type integrationCall struct {
+	done         bool
+	latency      time.Duration
+	status       int
+	lambdaStatus int
+}
+
+// integrationDone notes that the backend, called at start, answered.
+func (s *Service) integrationDone(inv *invocation, start time.Time, status int) {
+	inv.integration = integrationCall{done: true, latency: s.clock.Now().Sub(start), status: status}
 }
 
 // accessLogValue is $context.NAME in an access log line: the request's
@@ -69,6 +86,21 @@ func (s *Service) accessLogValue(inv *invocation, res *response, name string, la
 		return strconv.Itoa(len(res.body))
 	case "responseLatency":
 		return strconv.FormatInt(latencyMs, 10)
+	case "integration.latency", "integrationLatency":
+		if inv.integration.done {
+			return strconv.FormatInt(inv.integration.latency.Milliseconds(), 10)
+		}
+	case "integration.status":
+		if inv.integration.status != 0 {
+			return strconv.Itoa(inv.integration.status)
+		}
+	case "integrationStatus", "integration.integrationStatus":
+		if inv.integration.lambdaStatus != 0 {
+			return strconv.Itoa(inv.integration.lambdaStatus)
+		}
+		if inv.integration.status != 0 {
+			return strconv.Itoa(inv.integration.status)
+		}
 	case "error.message":
 		if res.gateway {
 			return gatewayMessages[res.status]

@@ -29,7 +29,14 @@ func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *respo
 		return gatewayResponse(http.StatusInternalServerError)
 	}
 	timeout := time.Duration(integ.TimeoutMillis) * time.Millisecond
+	start := s.clock.Now()
 	out, err := s.callFunction(inv.r.Context(), fn, payload, timeout)
+	s.integrationDone(inv, start, 0)
+	var fe *functionError
+	if err == nil || errors.As(err, &fe) {
+		// Lambda ran the function: its own status is 200.
+		inv.integration.lambdaStatus = http.StatusOK
+	}
 	if err == errIntegrationTimeout {
 		s.log.Info("apigatewayv2: Lambda integration timed out", "api", inv.api.ID, "function", fn,
 			"timeout", timeout, "requestId", inv.requestID)
@@ -46,6 +53,7 @@ func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *respo
 			"err", err, "requestId", inv.requestID)
 		return gatewayResponse(http.StatusInternalServerError)
 	}
+	inv.integration.status = res.status
 	if res.header.Get("Content-Type") == "" {
 		// A function's response object that names no type is sent as
 		// text: HTTP APIs (either payload format) answer it with

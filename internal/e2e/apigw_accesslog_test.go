@@ -20,7 +20,8 @@ import (
 // kinds: the request's, the response's, and one without a value.
 const accessLogFormat = `{"requestId":"$context.requestId","method":"$context.httpMethod","status":"$context.status",` +
 	`"length":"$context.responseLength","ip":"$context.identity.sourceIp","waf":"$context.waf.error",` +
-	`"route":"$context.routeKey","path":"$context.path","time":"$context.requestTime"}`
+	`"route":"$context.routeKey","path":"$context.path","time":"$context.requestTime",` +
+	`"integrationStatus":"$context.integration.status","integrationLatency":"$context.integrationLatency"}`
 
 // TestAPIGWv2AccessLogs: an HTTP API stage with AccessLogSettings writes
 // one line per request, in its format, to the log group it names, even
@@ -50,7 +51,7 @@ func TestAPIGWv2AccessLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"requestId": reqID, "method": "GET", "status": "404", "length": "23", "ip": "127.0.0.1",
-		"waf": "-", "route": "-", "path": "/nowhere"}
+		"waf": "-", "route": "-", "path": "/nowhere", "integrationStatus": "-", "integrationLatency": "-"}
 	for k, v := range want {
 		if line[k] != v {
 			t.Errorf("%s = %q, want %q (line %v)", k, line[k], v, line)
@@ -58,6 +59,30 @@ func TestAPIGWv2AccessLogs(t *testing.T) {
 	}
 	if len(line["time"]) != len("02/Jan/2006:15:04:05 +0000") {
 		t.Errorf("time = %q", line["time"])
+	}
+
+	// A route to a service integration logs the service's status and
+	// how long the call took.
+	integ := mustGW(c.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: &id, IntegrationType: gwtypes.IntegrationTypeAwsProxy,
+		IntegrationSubtype: aws.String("EventBridge-PutEvents"), PayloadFormatVersion: aws.String("1.0"),
+		CredentialsArn: aws.String("arn:aws:iam::" + testAccount + ":role/apigw"),
+		RequestParameters: map[string]string{"Detail": "$request.body", "DetailType": "logged", "Source": "access.test"}}))(t)
+	mustGW(c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: &id, RouteKey: aws.String("POST /events"),
+		Target: aws.String("integrations/" + aws.ToString(integ.IntegrationId))}))(t)
+	r = callHTTPAPI(t, env, id, "POST", "/events", []byte(`{"n":1}`), nil, false)
+	if r.Status != 200 {
+		t.Fatalf("POST /events: HTTP %d %s", r.Status, r.Body)
+	}
+	reqID = r.Header.Get("Apigw-Requestid")
+	line = nil
+	if err := json.Unmarshal([]byte(waitForLogMessage(t, cwl, "http-access", reqID)), &line); err != nil {
+		t.Fatal(err)
+	}
+	if line["route"] != "POST /events" || line["status"] != "200" || line["integrationStatus"] != "200" {
+		t.Errorf("service integration line %v", line)
+	}
+	if _, err := strconv.Atoi(line["integrationLatency"]); err != nil {
+		t.Errorf("integrationLatency = %q", line["integrationLatency"])
 	}
 }
 
