@@ -65,7 +65,7 @@ func TestAPIGWv2AccessLogs(t *testing.T) {
 	// how long the call took.
 	integ := mustGW(c.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: &id, IntegrationType: gwtypes.IntegrationTypeAwsProxy,
 		IntegrationSubtype: aws.String("EventBridge-PutEvents"), PayloadFormatVersion: aws.String("1.0"),
-		CredentialsArn: aws.String("arn:aws:iam::" + testAccount + ":role/apigw"),
+		CredentialsArn:    aws.String("arn:aws:iam::" + testAccount + ":role/apigw"),
 		RequestParameters: map[string]string{"Detail": "$request.body", "DetailType": "logged", "Source": "access.test"}}))(t)
 	mustGW(c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: &id, RouteKey: aws.String("POST /events"),
 		Target: aws.String("integrations/" + aws.ToString(integ.IntegrationId))}))(t)
