@@ -95,9 +95,9 @@
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, models, DeleteAccessLogSettings,
-// throttling (RouteSettings are stored, not enforced), and OpenAPI export. Their operations and parameters answer
-// NotImplementedException (501).
+// domain names and API mappings, models, throttling (RouteSettings are
+// stored, not enforced), and OpenAPI export. Their operations and
+// parameters answer NotImplementedException (501).
 //
 // # Concurrency
 //

@@ -25,7 +25,7 @@ const accessLogFormat = `{"requestId":"$context.requestId","method":"$context.ht
 
 // TestAPIGWv2AccessLogs: an HTTP API stage with AccessLogSettings writes
 // one line per request, in its format, to the log group it names, even
-// for a request no route matches.
+// for a request no route matches, until DeleteAccessLogSettings.
 func TestAPIGWv2AccessLogs(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -84,6 +84,14 @@ func TestAPIGWv2AccessLogs(t *testing.T) {
 	if _, err := strconv.Atoi(line["integrationLatency"]); err != nil {
 		t.Errorf("integrationLatency = %q", line["integrationLatency"])
 	}
+
+	// DeleteAccessLogSettings turns the logging off.
+	mustGW(c.DeleteAccessLogSettings(ctx, &apigatewayv2.DeleteAccessLogSettingsInput{ApiId: &id, StageName: aws.String("$default")}))(t)
+	if st := mustGW(c.GetStage(ctx, &apigatewayv2.GetStageInput{ApiId: &id, StageName: aws.String("$default")}))(t); st.AccessLogSettings != nil {
+		t.Errorf("AccessLogSettings after DeleteAccessLogSettings: %+v", st.AccessLogSettings)
+	}
+	_, err := c.DeleteAccessLogSettings(ctx, &apigatewayv2.DeleteAccessLogSettingsInput{ApiId: &id, StageName: aws.String("nope")})
+	expectAPIError(t, err, "NotFoundException", 404)
 }
 
 // TestAPIGWv1AccessLogs: a REST API stage's access log settings, set and
