@@ -291,7 +291,11 @@ func modernizeRuntimes(tree map[string]any) []string {
 		rt, _ := props["Runtime"].(string)
 		if next, retired := lambda.Successor(rt); retired {
 			props["Runtime"] = next
-			notes = append(notes, fmt.Sprintf("%s: runtime %s is retired on AWS Lambda; virga deploy runs it as %s", where, rt, next))
+			note := fmt.Sprintf("%s: runtime %s is retired on AWS Lambda; virga deploy runs it as %s", where, rt, next)
+			if withSDKv2[rt] {
+				note += " (which, unlike " + rt + ", has no AWS SDK for JavaScript v2: code that requires 'aws-sdk' must bundle it or use the v3 @aws-sdk/* clients)"
+			}
+			notes = append(notes, note)
 		}
 	}
 	if g, ok := tree["Globals"].(map[string]any); ok {
@@ -311,6 +315,11 @@ func modernizeRuntimes(tree map[string]any) []string {
 	}
 	return notes
 }
+
+// withSDKv2 are the retired Node.js runtimes whose images included the
+// AWS SDK for JavaScript v2 (require('aws-sdk')); nodejs18.x and later
+// include v3 only.
+var withSDKv2 = map[string]bool{"nodejs10.x": true, "nodejs12.x": true, "nodejs14.x": true, "nodejs16.x": true}
 
 func sortedIDs(m map[string]any) []string {
 	out := make([]string, 0, len(m))

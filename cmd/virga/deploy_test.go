@@ -512,3 +512,31 @@ func outputValue(printed, key string) string {
 	}
 	return value
 }
+
+// TestModernizeRuntimesSDKv2: a retired Node.js runtime that shipped the
+// AWS SDK for JavaScript v2 is replaced with a note that says the new one
+// lacks it; other runtimes get the plain note.
+func TestModernizeRuntimesSDKv2(t *testing.T) {
+	t.Parallel()
+	tree := map[string]any{
+		"Globals": map[string]any{"Function": map[string]any{"Runtime": "nodejs16.x"}},
+		"Resources": map[string]any{
+			"Old": map[string]any{"Type": "AWS::Serverless::Function", "Properties": map[string]any{"Runtime": "python3.8"}},
+			"New": map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{"Runtime": "nodejs20.x"}},
+		},
+	}
+	notes := modernizeRuntimes(tree)
+	if len(notes) != 2 {
+		t.Fatalf("notes %q", notes)
+	}
+	if !strings.HasPrefix(notes[0], "Globals.Function: runtime nodejs16.x is retired on AWS Lambda; virga deploy runs it as nodejs22.x (") ||
+		!strings.Contains(notes[0], "no AWS SDK for JavaScript v2: code that requires 'aws-sdk'") {
+		t.Errorf("nodejs16.x note %q", notes[0])
+	}
+	if notes[1] != "Old: runtime python3.8 is retired on AWS Lambda; virga deploy runs it as python3.13" {
+		t.Errorf("python3.8 note %q", notes[1])
+	}
+	if g := tree["Globals"].(map[string]any)["Function"].(map[string]any)["Runtime"]; g != "nodejs22.x" {
+		t.Errorf("Globals runtime %v", g)
+	}
+}

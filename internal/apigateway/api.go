@@ -138,9 +138,12 @@ type stage struct {
 	// MethodSettings are kept as recorded, keyed "resourcePath/METHOD"
 	// ("*/*" for every method); the data plane does not apply them.
 	MethodSettings map[string]MethodSetting `json:",omitempty"`
-	Tags           map[string]string        `json:",omitempty"`
-	Created        time.Time
-	Updated        time.Time
+	// AccessLog is where and how the data plane writes the stage's
+	// access logs; nil writes none.
+	AccessLog *AccessLogSettings `json:",omitempty"`
+	Tags      map[string]string  `json:",omitempty"`
+	Created   time.Time
+	Updated   time.Time
 }
 
 // clone returns a deep copy of the API, for a handler to change and

@@ -58,6 +58,26 @@ type request struct {
 	// apiKeyID is the id of the API key a method that requires one was
 	// called with.
 	apiKeyID string
+	// accessLog is the stage's access log settings, nil when it has
+	// none.
+	accessLog *AccessLogSettings
+	// integrated tells that the integration's backend was called; it
+	// took integrationLatency and answered integrationStatus (0 when it
+	// answered no HTTP status: for a Lambda proxy integration, the
+	// function's statusCode), for the access log. lambdaStatus is
+	// Lambda's own status for a Lambda proxy integration.
+	integrated         bool
+	integrationLatency time.Duration
+	integrationStatus  int
+	lambdaStatus       int
+}
+
+// integrationDone notes that the integration's backend, called at start,
+// has answered with status (0 if none).
+func (s *Service) integrationDone(req *request, start time.Time, status int) {
+	req.integrated = true
+	req.integrationLatency = s.clock.Now().Sub(start)
+	req.integrationStatus = status
 }
 
 // gatewayError is one of API Gateway's own answers (a "gateway
@@ -109,9 +129,12 @@ func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Amzn-Requestid", req.requestID)
 	hdr.Set("X-Amz-Apigw-Id", req.extendedID)
 	hdr.Set("X-Amzn-Trace-Id", req.traceID)
-	if e := s.serve(req, w); e != nil {
-		s.writeGatewayError(req, w, e)
+	rec := &responseRecorder{ResponseWriter: w}
+	e := s.serve(req, rec)
+	if e != nil {
+		s.writeGatewayError(req, rec, e)
 	}
+	s.writeAccessLog(req, rec, e)
 }
 
 // serve runs a request through its stage: route, authorize, integrate.
@@ -123,6 +146,7 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 		if g := st.stages[stageName]; g != nil {
 			req.deployment = st.deployments[g.DeploymentID]
 			req.stageVars = maps.Clone(g.Variables)
+			req.accessLog = g.AccessLog
 		}
 	}
 	s.mu.RUnlock()

@@ -95,8 +95,12 @@
 // an OpenAPI document and are read by GetModel(s) and
 // GetRequestValidator(s), but have no Create, Update or Delete
 // operations yet. Custom domain names, base path mappings, canary settings, caching,
-// throttling, access logs, client certificates, documentation and
-// GetExport are not implemented. Authorizer
+// throttling, execution logs, client certificates, documentation and
+// GetExport are not implemented. Access logs are: a stage whose
+// accessLogSettings name a CloudWatch Logs group writes each request's
+// line, its format's $context variables replaced ("-" for those without
+// a value), to one stream of that group (accesslog.go, package
+// accesslog); a Firehose destination writes nothing. Authorizer
 // policies' Conditions are not evaluated. Header names reach functions in
 // Go's canonical form (x-custom arrives as X-Custom), since net/http does
 // not keep the case a client sent.

@@ -206,7 +206,12 @@ func (s *Service) awsBackend(req *request, ir *integrationRequest) (backendAnswe
 	ig := req.match.method.Integration
 	if fn, ok := lambdaFunctionOf(ig.URI); ok {
 		fn = substituteStageVariables(fn, req.stageVars)
+		start := s.clock.Now()
 		out, fnErr, err := s.invokeFunction(req.r.Context(), fn, ir.body, integrationTimeout(ig))
+		s.integrationDone(req, start, 0)
+		if err == nil {
+			req.integrationStatus = http.StatusOK
+		}
 		switch {
 		case errors.Is(err, errTimedOut):
 			return backendAnswer{}, errTimeout
@@ -242,8 +247,13 @@ func (s *Service) awsBackend(req *request, ir *integrationRequest) (backendAnswe
 	if method == "" || method == "ANY" {
 		method = req.r.Method
 	}
+	start := s.clock.Now()
 	res, err := s.aws.Do(ctx, AWSRequest{Service: service, Action: action, Path: path, Method: method,
 		Query: ir.query, Header: header, Body: ir.body, Role: ig.Credentials})
+	s.integrationDone(req, start, 0)
+	if err == nil {
+		req.integrationStatus = res.StatusCode
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return backendAnswer{}, errTimeout
@@ -351,7 +361,12 @@ func (s *Service) sendHTTP(req *request, ig *integration, method string, target 
 		return nil, errIntegration
 	}
 	out.Header = header
+	start := s.clock.Now()
 	res, err := integrationClient.Do(out)
+	s.integrationDone(req, start, 0)
+	if err == nil {
+		req.integrationStatus = res.StatusCode
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, errTimeout

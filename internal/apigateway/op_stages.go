@@ -152,6 +152,10 @@ func patchStage(st *apiState, g *stage, p patch) error {
 	if len(p.segs) >= 3 && !slices.Contains([]string{"accessLogSettings", "canarySettings"}, p.segs[0]) {
 		return patchMethodSetting(g, p)
 	}
+	if p.op == "remove" && p.is("accessLogSettings") {
+		g.AccessLog = nil
+		return nil
+	}
 	if p.op != "replace" {
 		return p.invalid()
 	}
@@ -169,6 +173,19 @@ func patchStage(st *apiState, g *stage, p patch) error {
 		g.ClientCertificateID = p.str()
 	case p.is("cacheClusterSize"):
 		g.CacheClusterSize = p.str()
+	case p.is("accessLogSettings", "destinationArn"), p.is("accessLogSettings", "format"):
+		// The settings are replaced, never changed: the data plane
+		// may be reading the old ones.
+		next := AccessLogSettings{}
+		if g.AccessLog != nil {
+			next = *g.AccessLog
+		}
+		if p.segs[1] == "format" {
+			next.Format = ptr(p.str())
+		} else {
+			next.DestinationArn = ptr(p.str())
+		}
+		g.AccessLog = &next
 	case p.is("cacheClusterEnabled"), p.is("tracingEnabled"):
 		v, err := p.boolValue()
 		if err != nil {
@@ -292,6 +309,10 @@ func stageOutput(g *stage) *Stage {
 	}
 	if g.CacheClusterSize != "" {
 		out.CacheClusterSize = ptr(CacheClusterSize(g.CacheClusterSize))
+	}
+	if g.AccessLog != nil {
+		al := *g.AccessLog
+		out.AccessLogSettings = &al
 	}
 	return out
 }

@@ -244,7 +244,12 @@ func (s *Service) lambdaProxy(req *request, w http.ResponseWriter) *gatewayError
 		return errIntegration
 	}
 	timeout := time.Duration(ig.TimeoutMillis) * time.Millisecond
+	start := s.clock.Now()
 	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, payload, timeout)
+	s.integrationDone(req, start, 0)
+	if err == nil {
+		req.lambdaStatus = http.StatusOK
+	}
 	switch {
 	case errors.Is(err, errTimedOut):
 		return errTimeout
@@ -257,6 +262,7 @@ func (s *Service) lambdaProxy(req *request, w http.ResponseWriter) *gatewayError
 	if err != nil {
 		return errBadResponse
 	}
+	req.integrationStatus = res.status
 	body := []byte(res.body)
 	if res.base64 && isBinary(req.deployment.API.BinaryMediaTypes, firstAccept(req.r.Header.Get("Accept"))) {
 		if body, err = base64.StdEncoding.DecodeString(res.body); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"github.com/virga/virga/internal/accesslog"
 	"slices"
 	"sort"
 	"sync"
@@ -36,6 +37,9 @@ type Deps struct {
 	// AWS carries AWS service integrations (other than Lambda) to
 	// virga's services; nil answers them with 500 Internal server error.
 	AWS AWSServices
+	// AccessLogs receives the access log lines of stages with access log
+	// settings (accesslog.go); nil writes none.
+	AccessLogs accesslog.Sink
 }
 
 // Service is Amazon API Gateway's REST APIs: the control plane and the
@@ -48,6 +52,7 @@ type Service struct {
 	region  string
 	fns     Functions
 	aws     AWSServices
+	logs    accesslog.Sink
 
 	// mu guards apis and everything they hold, and serializes writes: a
 	// handler holds it from reading what it changes until its commit.
@@ -72,7 +77,7 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, aws: d.AWS, apis: map[string]*apiState{},
+		fns: d.Functions, aws: d.AWS, logs: d.AccessLogs, apis: map[string]*apiState{},
 		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}}
 	s.auth.init()
 	if err := s.load(); err != nil {

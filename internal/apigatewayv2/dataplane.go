@@ -135,6 +135,9 @@ type invocation struct {
 	params map[string]string
 	// auth is what the route's authorizer said, for the integration.
 	auth *authorization
+	// integration is what the access log tells of the integration's
+	// backend call.
+	integration integrationCall
 }
 
 // Serve answers a request to the HTTP API with the given id, and reports
@@ -162,6 +165,7 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, id string) bool 
 		inv.d.cors.apply(res, r)
 	}
 	res.write(w, r)
+	s.writeAccessLog(inv, res)
 	return true
 }
 

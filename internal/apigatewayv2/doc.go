@@ -39,7 +39,12 @@
 // authorizer said no), 413 (a body over 10 MB), 500 Internal Server Error
 // (the function failed or answered what API Gateway cannot read) and 503
 // Service Unavailable (the integration's timeout passed). Every response
-// carries apigw-requestid, which is also the events' requestId.
+// carries apigw-requestid, which is also the events' requestId. A Lambda
+// proxy response that names no Content-Type gets text/plain;
+// charset=utf-8. A stage with AccessLogSettings naming a log group
+// writes each request's line in its format to that group (accesslog.go,
+// package accesslog), in one stream per stage, with "-" for variables
+// that have no value.
 //
 // REST APIs share the execute-api host names: DataPlane dispatches on the
 // API id, to this package's APIs first and then to the REST APIs'
@@ -90,9 +95,9 @@
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, models, access log settings, throttling (RouteSettings are stored, not
-// enforced), and OpenAPI export. Their operations and parameters answer
-// NotImplementedException (501).
+// domain names and API mappings, models, throttling (RouteSettings are
+// stored, not enforced), and OpenAPI export. Their operations and
+// parameters answer NotImplementedException (501).
 //
 // # Concurrency
 //

@@ -41,7 +41,12 @@ func (s *Service) proxyHTTP(inv *invocation, integ *integrationRecord) *response
 		req.Header[http.CanonicalHeaderKey(h.name)] = h.values
 	}
 	inv.mapRequest(integ, req)
+	start := s.clock.Now()
 	resp, err := s.client.Do(req)
+	s.integrationDone(inv, start, 0)
+	if err == nil {
+		inv.integration.status = resp.StatusCode
+	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return gatewayResponse(http.StatusServiceUnavailable)

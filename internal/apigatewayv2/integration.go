@@ -29,7 +29,14 @@ func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *respo
 		return gatewayResponse(http.StatusInternalServerError)
 	}
 	timeout := time.Duration(integ.TimeoutMillis) * time.Millisecond
+	start := s.clock.Now()
 	out, err := s.callFunction(inv.r.Context(), fn, payload, timeout)
+	s.integrationDone(inv, start, 0)
+	var fe *functionError
+	if err == nil || errors.As(err, &fe) {
+		// Lambda ran the function: its own status is 200.
+		inv.integration.lambdaStatus = http.StatusOK
+	}
 	if err == errIntegrationTimeout {
 		s.log.Info("apigatewayv2: Lambda integration timed out", "api", inv.api.ID, "function", fn,
 			"timeout", timeout, "requestId", inv.requestID)
@@ -46,8 +53,19 @@ func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *respo
 			"err", err, "requestId", inv.requestID)
 		return gatewayResponse(http.StatusInternalServerError)
 	}
+	inv.integration.status = res.status
+	if res.header.Get("Content-Type") == "" {
+		// A function's response object that names no type is sent as
+		// text: HTTP APIs (either payload format) answer it with
+		// text/plain; charset=utf-8.
+		res.header.Set("Content-Type", defaultProxyContentType)
+	}
 	return res
 }
+
+// defaultProxyContentType is the Content-Type an HTTP API gives a Lambda
+// proxy response that sets none.
+const defaultProxyContentType = "text/plain; charset=utf-8"
 
 // errIntegrationTimeout is an integration that did not answer within its
 // TimeoutInMillis.

@@ -165,6 +165,21 @@ func (s *Service) deleteStage(ctx context.Context, in *DeleteStageRequest) (*noO
 	return nil, err
 }
 
+// deleteAccessLogSettings turns a stage's access logging off.
+func (s *Service) deleteAccessLogSettings(ctx context.Context, in *DeleteAccessLogSettingsRequest) (*noOutput, error) {
+	name := *in.StageName
+	_, err := s.updateStages(*in.ApiId, name, func(a *apiRecord) (bool, error) {
+		st := a.Stages[name]
+		if st == nil {
+			return false, stageNotFound(name)
+		}
+		st.AccessLog = nil
+		st.Updated = s.now()
+		return false, nil
+	})
+	return nil, err
+}
+
 func (s *Service) resetAuthorizersCache(ctx context.Context, in *ResetAuthorizersCacheRequest) (*noOutput, error) {
 	a, err := s.get(*in.ApiId)
 	if err != nil {

@@ -90,7 +90,7 @@ func (s *Service) operations() []awsproto.Operation {
 		notImplemented("UpdateModel", "PATCH /v2/apis/{apiId}/models/{modelId}"),
 		notImplemented("DeleteModel", "DELETE /v2/apis/{apiId}/models/{modelId}"),
 		notImplemented("DeleteRouteRequestParameter", "DELETE /v2/apis/{apiId}/routes/{routeId}/requestparameters/{requestParameterKey}"),
-		notImplemented("DeleteAccessLogSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings"),
+		op("DeleteAccessLogSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings", 204, awsproto.Handle(s.deleteAccessLogSettings)),
 		notImplemented("DeleteRouteSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}"),
 		notImplemented("ExportApi", "GET /v2/apis/{apiId}/exports/{specification}"),
 		op("ImportApi", "PUT /v2/apis", 201, awsproto.Handle(s.importAPI)),

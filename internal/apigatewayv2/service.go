@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/virga/virga/internal/accesslog"
 	"log/slog"
 	"net"
 	"net/http"
@@ -50,6 +51,9 @@ type Service struct {
 	client *http.Client
 	// identify names who signed a request, for AWS_IAM authorization.
 	identify func(*http.Request) (awsproto.Caller, bool)
+	// accessLogs receives the access log lines of stages that have
+	// access log settings; nil writes none.
+	accessLogs accesslog.Sink
 
 	// mu guards apis and deployed. Operations hold it across their store
 	// commit; the data plane reads under RLock. Records are replaced,
@@ -95,13 +99,17 @@ type Deps struct {
 	// zero is AWS's 10 minutes and 2 hours.
 	WebSocketIdleTimeout time.Duration
 	WebSocketMaxDuration time.Duration
+	// AccessLogs receives the access log lines of HTTP API stages with
+	// AccessLogSettings (accesslog.go); nil writes none.
+	AccessLogs accesslog.Sink
 }
 
 // New returns the service over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
-		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
+		accessLogs: d.AccessLogs,
+		apis:       map[string]*apiRecord{}, deployed: map[string]*deployment{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -128,8 +128,15 @@ func (s *Service) callService(inv *invocation, integ *integrationRecord) *respon
 	}
 	ctx, cancel := context.WithTimeout(inv.r.Context(), time.Duration(integ.TimeoutMillis)*time.Millisecond)
 	defer cancel()
+	start := s.clock.Now()
 	out, err := s.services.Call(ctx, st.service, st.operation, input)
+	s.integrationDone(inv, start, http.StatusOK)
 	if err != nil {
+		if e := apierr.As(err); e != nil {
+			inv.integration.status = e.Status
+		} else {
+			inv.integration.status = 0
+		}
 		if ctx.Err() != nil {
 			return gatewayResponse(http.StatusGatewayTimeout)
 		}

@@ -293,6 +293,12 @@ type CreateStageResponse struct {
 	Tags                        map[string]string        `aws:"name=tags"`
 }
 
+// DeleteAccessLogSettingsRequest is the DeleteAccessLogSettingsRequest shape of AWS's model.
+type DeleteAccessLogSettingsRequest struct {
+	ApiId     *string `aws:"loc=uri,locname=apiId,required"`
+	StageName *string `aws:"loc=uri,locname=stageName,required"`
+}
+
 // DeleteApiRequest is the DeleteApiRequest shape of AWS's model.
 type DeleteApiRequest struct {
 	ApiId *string `aws:"loc=uri,locname=apiId,required"`

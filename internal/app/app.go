@@ -195,8 +195,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Account:   cfg.AccountID,
 		Clock:     o.Clock,
 	}
+	accessLogs := &accessLogSink{s: cwl.Sink(), streams: map[[2]string]*logs.StreamWriter{}}
+	a.closers = append(a.closers, accessLogs.Close)
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger, Identify: auth.Identify})
+		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger, Identify: auth.Identify,
+		AccessLogs: accessLogs})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -207,7 +210,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// $disconnect routes run stop.
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}})
+		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -470,6 +473,41 @@ type logSink struct{ s *logs.Sink }
 
 func (l logSink) Stream(group, stream string) (functions.LogStream, error) {
 	return l.s.Stream(group, stream)
+}
+
+// accessLogSink writes API Gateway's access logs to CloudWatch Logs,
+// keeping one buffered writer per stream, as function logs do.
+type accessLogSink struct {
+	s *logs.Sink
+
+	mu      sync.Mutex
+	streams map[[2]string]*logs.StreamWriter
+}
+
+func (k *accessLogSink) Write(group, stream string, at time.Time, line string) error {
+	k.mu.Lock()
+	w := k.streams[[2]string{group, stream}]
+	if w == nil {
+		var err error
+		if w, err = k.s.Stream(group, stream); err != nil {
+			k.mu.Unlock()
+			return err
+		}
+		k.streams[[2]string{group, stream}] = w
+	}
+	k.mu.Unlock()
+	return w.Write(at, line)
+}
+
+// Close flushes what the writers hold.
+func (k *accessLogSink) Close() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for key, w := range k.streams {
+		w.Close()
+		delete(k.streams, key)
+	}
+	return nil
 }
 
 // streamSource adapts DynamoDB Streams to what Lambda's event source

@@ -523,21 +523,33 @@ func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
 }
 
 // awsDataPlaneURL matches the URLs templates build by hand for API
-// Gateway stages and function URLs on AWS's host names.
-var awsDataPlaneURL = regexp.MustCompile(`https?://([a-z0-9]+)\.(execute-api|lambda-url)\.[a-z0-9-]+\.(?:amazonaws\.com|on\.aws)/?`)
+// Gateway stages and function URLs on AWS's host names, WebSocket
+// APIs' wss:// URLs included.
+var awsDataPlaneURL = regexp.MustCompile(`(https?|wss?)://([a-z0-9]+)\.(execute-api|lambda-url)\.[a-z0-9-]+\.(?:amazonaws\.com|on\.aws)`)
 
 // localURLs rewrites, in an output's value, the URLs a template builds by
 // hand for AWS's host names (!Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/")
 // into the path form that reaches virga from this machine without any
-// name resolution: http://ENDPOINT/_aws/execute-api/ID/Prod/. (virga also
-// answers requests sent with AWS's host names, for clients that send
-// them here.)
+// name resolution: http://ENDPOINT/_aws/execute-api/ID/Prod/. The rest of
+// the URL is kept as written, so a URL without a trailing slash
+// ("https://${HttpApi}.execute-api.${AWS::Region}.amazonaws.com", to
+// which a README appends "/submit") gets none. (virga also answers
+// requests sent with AWS's host names, for clients that send them here.)
+// A WebSocket API's wss://ID.execute-api... becomes ws://ENDPOINT/_aws/...,
+// which WebSocket clients connect to.
 func (s *Service) localURLs(v string) string {
 	if !strings.Contains(v, "://") {
 		return v
 	}
 	ep := strings.TrimSuffix(s.env().Endpoint, "/")
-	return awsDataPlaneURL.ReplaceAllString(v, ep+"/_aws/$2/$1/")
+	return awsDataPlaneURL.ReplaceAllStringFunc(v, func(u string) string {
+		m := awsDataPlaneURL.FindStringSubmatch(u)
+		local := ep
+		if strings.HasPrefix(m[1], "ws") {
+			local = "ws" + strings.TrimPrefix(strings.TrimPrefix(ep, "https"), "http")
+		}
+		return local + "/_aws/" + m[3] + "/" + m[2]
+	})
 }
 
 // text renders an evaluated value as CloudFormation shows it: lists

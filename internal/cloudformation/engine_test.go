@@ -286,7 +286,10 @@ func TestLocalURLs(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://abc123defg.execute-api.us-east-1.amazonaws.com/Prod/hello/": "http://127.0.0.1:4566/_aws/execute-api/abc123defg/Prod/hello/",
 		"https://u1.lambda-url.eu-west-1.on.aws/":                            "http://127.0.0.1:4566/_aws/lambda-url/u1/",
-		"https://abc.execute-api.us-east-1.amazonaws.com":                    "http://127.0.0.1:4566/_aws/execute-api/abc/",
+		"https://abc.execute-api.us-east-1.amazonaws.com":                    "http://127.0.0.1:4566/_aws/execute-api/abc",
+		"https://abc.execute-api.us-east-1.amazonaws.com/":                   "http://127.0.0.1:4566/_aws/execute-api/abc/",
+		"https://abc.execute-api.us-east-1.amazonaws.com/Prod":               "http://127.0.0.1:4566/_aws/execute-api/abc/Prod",
+		"wss://ws1.execute-api.us-east-1.amazonaws.com/prod":                 "ws://127.0.0.1:4566/_aws/execute-api/ws1/prod",
 		"arn:aws:lambda:us-east-1:000000000000:function:f":                   "arn:aws:lambda:us-east-1:000000000000:function:f",
 		"https://example.com/x":                                              "https://example.com/x",
 	} {

@@ -424,7 +424,7 @@ func TestAPIGWv2Responses(t *testing.T) {
 		{"string", 200, "application/json", "hello from lambda"},
 		{"object", 200, "application/json", `{"message": "inferred"}`},
 		{"binary", 200, "image/png", "\x00\x01\x02\xff"},
-		{"cookies", 201, "", "with cookies"},
+		{"cookies", 201, "text/plain; charset=utf-8", "with cookies"},
 		{"error", 500, "application/json", `{"message":"Internal Server Error"}`},
 		{"malformed", 500, "application/json", `{"message":"Internal Server Error"}`},
 		{"sleep", 503, "application/json", `{"message":"Service Unavailable"}`},

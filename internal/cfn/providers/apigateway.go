@@ -698,8 +698,8 @@ func stageOfDescription(sd props) props {
 // restStage is AWS::ApiGateway::Stage: CreateStage, then UpdateStage for
 // what CreateStage does not take (method settings, the client
 // certificate); updates are UpdateStage's patches and the tagging
-// operations. AccessLogSetting is accepted without effect: virga writes
-// no access logs. Its physical ID and Ref are the stage's name.
+// operations; AccessLogSetting becomes the /accessLogSettings/...
+// patches, or its removal. Its physical ID and Ref are the stage's name.
 type restStage struct{}
 
 func (restStage) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
@@ -826,6 +826,17 @@ func stagePatches(old, p props) []any {
 	for _, k := range sortedKeys(vars) {
 		if was, ok := oldVars[k]; !ok || !resource.Equal(was, vars[k]) {
 			ops = append(ops, replaceOp(patchPath("variables", k), fmt.Sprint(vars[k])))
+		}
+	}
+	if changed(old, p, "AccessLogSetting") {
+		al := props(asMap(p["AccessLogSetting"]))
+		if al.str("DestinationArn") == "" {
+			if old.has("AccessLogSetting") {
+				ops = append(ops, patchOp("remove", "/accessLogSettings", nil))
+			}
+		} else {
+			ops = append(ops, replaceOp("/accessLogSettings/destinationArn", al.str("DestinationArn")),
+				replaceOp("/accessLogSettings/format", al.str("Format")))
 		}
 	}
 	if changed(old, p, "MethodSettings") {

@@ -130,14 +130,17 @@ func TestRestAPIFromOpenAPI(t *testing.T) {
 	}
 	stageProps := map[string]any{
 		"RestApiId": id, "StageName": "prod", "DeploymentId": dep.ref(),
-		"Variables":      map[string]any{"color": "blue"},
-		"MethodSettings": []any{map[string]any{"ResourcePath": "/*", "HttpMethod": "*", "ThrottlingBurstLimit": "10"}},
+		"Variables":        map[string]any{"color": "blue"},
+		"MethodSettings":   []any{map[string]any{"ResourcePath": "/*", "HttpMethod": "*", "ThrottlingBurstLimit": "10"}},
+		"AccessLogSetting": map[string]any{"DestinationArn": "arn:aws:logs:us-east-1:000000000000:log-group:access:*", "Format": "$context.requestId"},
 	}
 	stage := s.create("AWS::ApiGateway::Stage", "Prod", stageProps)
 	if stage.ref() != "prod" {
 		t.Errorf("stage Ref %s", stage.ref())
 	}
-	if got := s.call("apigateway", "GetStage", map[string]any{"restApiId": id, "stageName": "prod"}); str(got, "methodSettings", "*/*", "throttlingBurstLimit") != "10" {
+	if got := s.call("apigateway", "GetStage", map[string]any{"restApiId": id, "stageName": "prod"}); str(got, "methodSettings", "*/*", "throttlingBurstLimit") != "10" ||
+		str(got, "accessLogSettings", "destinationArn") != "arn:aws:logs:us-east-1:000000000000:log-group:access:*" ||
+		str(got, "accessLogSettings", "format") != "$context.requestId" {
 		t.Errorf("stage as created: %v", got)
 	}
 	status, body, _ := s.fetch("GET", "/_aws/execute-api/"+id+"/prod/hello")
@@ -162,13 +165,14 @@ func TestRestAPIFromOpenAPI(t *testing.T) {
 	stage.checkReplacement(map[string]map[string]any{
 		"StageName": {"StageName": "other"}, "DeploymentId": {"DeploymentId": dep2.ref()}, "Variables": {"Variables": nil},
 	}, "StageName")
-	stage.update(with(stageProps, map[string]any{"DeploymentId": dep2.ref(), "Variables": map[string]any{"color": "green", "size": "L"}, "MethodSettings": nil}))
+	stage.update(with(stageProps, map[string]any{"DeploymentId": dep2.ref(), "Variables": map[string]any{"color": "green", "size": "L"}, "MethodSettings": nil, "AccessLogSetting": nil}))
 	status, body, _ = s.fetch("GET", "/_aws/execute-api/"+id+"/prod/bye")
 	if status != 200 || body["path"] != "/bye" || str(body, "vars", "color") != "green" || str(body, "vars", "size") != "L" {
 		t.Errorf("GET prod/bye after the update: %d %v", status, body)
 	}
-	if got := s.call("apigateway", "GetStage", map[string]any{"restApiId": id, "stageName": "prod"}); get(got, "methodSettings", "*/*") != nil {
-		t.Errorf("method settings after they were dropped: %v", got)
+	if got := s.call("apigateway", "GetStage", map[string]any{"restApiId": id, "stageName": "prod"}); get(got, "methodSettings", "*/*") != nil ||
+		get(got, "accessLogSettings") != nil {
+		t.Errorf("method settings and access log settings after they were dropped: %v", got)
 	}
 	if status, _, _ := s.fetch("GET", "/_aws/execute-api/"+id+"/Stage/bye"); status == 200 {
 		t.Error("the first deployment serves a path it did not have")

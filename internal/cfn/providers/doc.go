@@ -89,8 +89,7 @@
 // ContributorInsightsSpecification, a function's or alias's provisioned
 // concurrency, a log group's LogGroupClass and DataProtectionPolicy, an
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
-// Policy, a REST API stage's AccessLogSetting, an HTTP API stage's
-// AccessPolicyId. Properties that would change what a resource does, and
+// Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's
 // KinesisStreamSpecification and ImportSourceSpecification, a function's
 // ImageUri, a change of a log group's KmsKeyId, nested stacks
