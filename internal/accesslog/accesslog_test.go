@@ -1,6 +1,7 @@
 package accesslog
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,4 +50,33 @@ func TestStreamAndTime(t *testing.T) {
 	if got := RequestTime(at); got != "04/Mar/2026:05:06:07 +0000" {
 		t.Errorf("RequestTime = %q", got)
 	}
+}
+
+// FuzzRender: any format renders without a panic, text without a
+// variable is copied as written, and a value never leaks into a format
+// that names no variable.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"$context.requestId",
+		`{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp" }`,
+		"$context.",
+		"$context.$context.x.",
+		"$$context.a..b $context",
+		"$context.status.",
+		"\xff$context.a\x00",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, format string) {
+		got := Render(format, func(name string) string {
+			if name == "" || strings.HasSuffix(name, ".") {
+				t.Fatalf("variable name %q", name)
+			}
+			return "<" + name + ">"
+		})
+		if !strings.Contains(format, contextPrefix) && got != format {
+			t.Fatalf("Render(%q) = %q, want it unchanged", format, got)
+		}
+	})
 }
