@@ -165,20 +165,20 @@ func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelo
 	}
 	s.mu.Unlock()
 	for _, j := range jobs {
-		s.dispatch(ctx, j.ruleARN, j.ruleName, j.t, ev, raw, trace)
+		s.dispatch(ctx, j.ruleARN, j.ruleName, j.t, raw, trace)
 	}
 }
 
 // dispatch makes the first attempt at one target and queues a retry if
 // it fails.
-func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, ev *envelope, raw []byte, trace string) {
+func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, raw []byte, trace string) {
 	arn := deref(t.Arn)
 	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace}
-	if deliver.Service(arn) == "sqs" {
-		m.DeduplicationID = ev.ID
-		if t.SqsParameters != nil {
-			m.GroupID = deref(t.SqsParameters.MessageGroupId)
-		}
+	// A FIFO queue gets the target's message group and no deduplication
+	// id: EventBridge requires such a queue to have content-based
+	// deduplication, and a send to one without it fails.
+	if deliver.Service(arn) == "sqs" && t.SqsParameters != nil {
+		m.GroupID = deref(t.SqsParameters.MessageGroupId)
 	}
 	d := &delivery{ruleARN: ruleARN, target: t, msg: m, first: s.clock.Now()}
 	s.attempt(ctx, d, s.log.Load())
@@ -389,7 +389,7 @@ func (s *Service) fireSchedules(ctx context.Context, log *slog.Logger) {
 			Resources: []string{s.ruleARN(defaultBus, f.name)}, Detail: json.RawMessage("{}")}
 		raw := ev.encode()
 		for _, t := range f.targets {
-			s.dispatch(ctx, s.ruleARN(defaultBus, f.name), f.name, t, ev, raw, "")
+			s.dispatch(ctx, s.ruleARN(defaultBus, f.name), f.name, t, raw, "")
 		}
 	}
 }
