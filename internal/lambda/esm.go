@@ -197,6 +197,9 @@ func (s *Service) checkQueueMapping(c *EventSourceMappingConfiguration, fn *func
 	if fifo && batch > sqsMaxBatchNoWindow {
 		return invalidParameter("Batch size must be between 1 and 10 for FIFO queues.")
 	}
+	if fifo && window > 0 {
+		return invalidParameter("Batching window is not supported for FIFO queues")
+	}
 	if batch > sqsMaxBatchNoWindow && window == 0 {
 		return invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
 	}
