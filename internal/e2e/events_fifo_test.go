@@ -18,7 +18,8 @@ import (
 // A rule sends to a FIFO queue with the target's message group and no
 // deduplication id of its own: a queue with content-based deduplication
 // takes the event (deduplicated on its body), and one without it refuses
-// the send, so the event goes to the target's dead-letter queue.
+// the send, a client error EventBridge does not retry, so the event goes
+// to the target's dead-letter queue at once.
 func TestEventBridgeToFIFOQueueNeedsContentDeduplication(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -43,11 +44,10 @@ func TestEventBridgeToFIFOQueueNeedsContentDeduplication(t *testing.T) {
 		EventPattern: aws.String(`{"source":["shop"]}`)}); err != nil {
 		t.Fatal(err)
 	}
-	noRetries := &ebtypes.RetryPolicy{MaximumRetryAttempts: aws.Int32(0)}
 	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("to-fifo"), Targets: []ebtypes.Target{
 		{Id: aws.String("content"), Arn: aws.String(queueARN("by-content.fifo")),
 			SqsParameters: &ebtypes.SqsParameters{MessageGroupId: aws.String("orders")}},
-		{Id: aws.String("plain"), Arn: aws.String(queueARN("by-id.fifo")), RetryPolicy: noRetries,
+		{Id: aws.String("plain"), Arn: aws.String(queueARN("by-id.fifo")),
 			SqsParameters:    &ebtypes.SqsParameters{MessageGroupId: aws.String("orders")},
 			DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(queueARN("fifo-dlq"))}},
 	}}); err != nil {
@@ -69,9 +69,15 @@ func TestEventBridgeToFIFOQueueNeedsContentDeduplication(t *testing.T) {
 		t.Errorf("group %q, deduplication id %q; want orders and the body's SHA-256", g, d)
 	}
 
+	// A client error is not retried (the default policy would retry for a
+	// day): the event is in the dead-letter queue at once.
 	d := receiveOne(t, qc, dlq)
-	if code := aws.ToString(d.MessageAttributes["ERROR_CODE"].StringValue); code != "InvalidParameterValue" {
-		t.Errorf("dead letter ERROR_CODE %q, want InvalidParameterValue: %+v", code, d.MessageAttributes)
+	a := d.MessageAttributes
+	if code := aws.ToString(a["ERROR_CODE"].StringValue); code != "InvalidParameterValue" {
+		t.Errorf("dead letter ERROR_CODE %q, want InvalidParameterValue: %+v", code, a)
+	}
+	if n, ok := a["EXHAUSTED_RETRY_CONDITION"]; ok || aws.ToString(a["RETRY_ATTEMPTS"].StringValue) != "0" {
+		t.Errorf("dead letter after retries (%v, RETRY_ATTEMPTS %q), want none", aws.ToString(n.StringValue), aws.ToString(a["RETRY_ATTEMPTS"].StringValue))
 	}
 	noMessage(t, qc, bad)
 }

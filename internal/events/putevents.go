@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -234,10 +235,15 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 	}
 }
 
-// permanent reports an error retrying cannot mend: the target is gone.
+// permanent reports an error retrying cannot mend: the target answered
+// with a client error other than throttling (a queue or function that does
+// not exist, a message it refuses). EventBridge retries throttling (429)
+// and the target's faults (5xx) and sends the rest to the dead-letter
+// queue at once. A failure that is not an AWS error (a target kind virga
+// cannot reach yet) is retried.
 func permanent(err error) bool {
 	e := apierr.As(err)
-	return e != nil && (strings.Contains(e.Code, "NotFound") || strings.Contains(e.Code, "DoesNotExist"))
+	return e != nil && !e.Fault && e.Status != http.StatusTooManyRequests && e.Status < 500
 }
 
 // retryDue retries the deliveries whose time has come.
