@@ -152,7 +152,7 @@ func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelo
 	if b := s.buses[busName]; b != nil {
 		for _, name := range sortedNames(b.rules) {
 			r := b.rules[name]
-			if r.rec.State != stateEnabled || r.pattern == nil || !r.pattern.Match(raw) {
+			if !enabled(r.rec.State) || r.pattern == nil || !r.pattern.Match(raw) {
 				continue
 			}
 			arn := s.ruleARN(busName, name)
@@ -362,7 +362,7 @@ func (s *Service) fireSchedules(ctx context.Context, log *slog.Logger) {
 	b := s.buses[defaultBus]
 	for _, name := range sortedNames(b.rules) {
 		r := b.rules[name]
-		if r.schedule == nil || r.rec.State != stateEnabled {
+		if r.schedule == nil || !enabled(r.rec.State) {
 			continue
 		}
 		from := r.lastFired

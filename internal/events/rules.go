@@ -14,8 +14,17 @@ import (
 const (
 	stateEnabled  = "ENABLED"
 	stateDisabled = "DISABLED"
-	maxTargets    = 5
+	// stateEnabledCloudTrail is a rule that also matches AWS's read-only
+	// CloudTrail management events (which virga does not produce); for
+	// everything else it is enabled.
+	stateEnabledCloudTrail = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+	maxTargets             = 5
 )
+
+// enabled reports whether a rule in state sends events to its targets.
+func enabled(state string) bool {
+	return state == stateEnabled || state == stateEnabledCloudTrail
+}
 
 func (s *Service) createEventBus(ctx context.Context, in *CreateEventBusRequest) (*CreateEventBusResponse, error) {
 	name := *in.Name
@@ -124,10 +133,10 @@ func (s *Service) putRule(ctx context.Context, in *PutRuleRequest) (*PutRuleResp
 	state := stateEnabled
 	if in.State != nil {
 		switch *in.State {
-		case stateEnabled, stateDisabled:
+		case stateEnabled, stateDisabled, stateEnabledCloudTrail:
 			state = *in.State
 		default:
-			return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]", *in.State)
+			return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]", *in.State)
 		}
 	}
 	now := s.clock.Now()
