@@ -50,5 +50,7 @@
 // Partner event sources, API destinations and connections, global
 // endpoints, archive encryption with a customer managed key, and targets
 // other than SQS, Lambda, SNS and event buses. Replays do not pace
-// themselves a minute of events at a time as AWS's do.
+// themselves a minute of events at a time as AWS's do. UpdateEventBus,
+// and a bus's KmsKeyIdentifier, DeadLetterConfig and LogConfig (a bus
+// keeps only its Description and policy).
 package events
