@@ -18,7 +18,8 @@
 //	    │     stored and counted in one commit, before any target sees it
 //	    └ enabled rules whose pattern matches ─► each target's input
 //	          (Input, InputPath, InputTransformer) ─► Deliverer
-//	              failure ─► retries with backoff ─► dead-letter queue
+//	              throttling, 5xx ─► retries with backoff ─► dead-letter queue
+//	              other client errors ─► dead-letter queue at once
 //	Run, every 100 ms: schedule rules fire, retries fall due, replays
 //	    advance (replays.go), archives expire (archives.go)
 //
