@@ -113,6 +113,17 @@ func TestSQSEventSourceMapping(t *testing.T) {
 	wantLambdaError(t, "visibility below the function's timeout", err, "InvalidParameterValueException", "Queue visibility timeout: 2 seconds is less than Function timeout: 3 seconds")
 	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("consumer"), EventSourceArn: aws.String(inARN), BatchSize: aws.Int32(50)})
 	wantLambdaError(t, "batch over 10 without a window", err, "InvalidParameterValueException", "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+	// A FIFO queue takes batches of up to 10 and no batching window.
+	if _, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("ordered.fifo"), Attributes: map[string]string{"FifoQueue": "true"}}); err != nil {
+		t.Fatal(err)
+	}
+	const fifoARN = "arn:aws:sqs:us-east-1:000000000000:ordered.fifo"
+	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("consumer"), EventSourceArn: aws.String(fifoARN),
+		BatchSize: aws.Int32(11), MaximumBatchingWindowInSeconds: aws.Int32(1)})
+	wantLambdaError(t, "FIFO batch over 10", err, "InvalidParameterValueException", "Batch size must be between 1 and 10 for FIFO queues.")
+	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("consumer"), EventSourceArn: aws.String(fifoARN),
+		MaximumBatchingWindowInSeconds: aws.Int32(5)})
+	wantLambdaError(t, "FIFO batching window", err, "InvalidParameterValueException", "Batching window is not supported for FIFO queues")
 	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("consumer"), EventSourceArn: aws.String("arn:aws:sqs:us-east-1:000000000000:nope")})
 	wantLambdaError(t, "missing queue", err, "InvalidParameterValueException", "")
 	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("nobody"), EventSourceArn: aws.String(inARN)})

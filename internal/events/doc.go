@@ -18,7 +18,8 @@
 //	    │     stored and counted in one commit, before any target sees it
 //	    └ enabled rules whose pattern matches ─► each target's input
 //	          (Input, InputPath, InputTransformer) ─► Deliverer
-//	              failure ─► retries with backoff ─► dead-letter queue
+//	              throttling, 5xx ─► retries with backoff ─► dead-letter queue
+//	              other client errors ─► dead-letter queue at once
 //	Run, every 100 ms: schedule rules fire, retries fall due, replays
 //	    advance (replays.go), archives expire (archives.go)
 //
@@ -50,5 +51,7 @@
 // Partner event sources, API destinations and connections, global
 // endpoints, archive encryption with a customer managed key, and targets
 // other than SQS, Lambda, SNS and event buses. Replays do not pace
-// themselves a minute of events at a time as AWS's do.
+// themselves a minute of events at a time as AWS's do. UpdateEventBus,
+// and a bus's KmsKeyIdentifier, DeadLetterConfig and LogConfig (a bus
+// keeps only its Description and policy).
 package events

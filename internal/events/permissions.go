@@ -256,6 +256,7 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 func (s *Service) setPolicy(b *bus, text string) error {
 	rec := b.rec
 	rec.Policy = text
+	rec.Modified = s.clock.Now()
 	if err := s.put(busKey(rec.Name), rec); err != nil {
 		return err
 	}

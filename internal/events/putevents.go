@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -151,7 +152,7 @@ func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelo
 	if b := s.buses[busName]; b != nil {
 		for _, name := range sortedNames(b.rules) {
 			r := b.rules[name]
-			if r.rec.State != stateEnabled || r.pattern == nil || !r.pattern.Match(raw) {
+			if !enabled(r.rec.State) || r.pattern == nil || !r.pattern.Match(raw) {
 				continue
 			}
 			arn := s.ruleARN(busName, name)
@@ -165,20 +166,20 @@ func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelo
 	}
 	s.mu.Unlock()
 	for _, j := range jobs {
-		s.dispatch(ctx, j.ruleARN, j.ruleName, j.t, ev, raw, trace)
+		s.dispatch(ctx, j.ruleARN, j.ruleName, j.t, raw, trace)
 	}
 }
 
 // dispatch makes the first attempt at one target and queues a retry if
 // it fails.
-func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, ev *envelope, raw []byte, trace string) {
+func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, raw []byte, trace string) {
 	arn := deref(t.Arn)
 	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace}
-	if deliver.Service(arn) == "sqs" {
-		m.DeduplicationID = ev.ID
-		if t.SqsParameters != nil {
-			m.GroupID = deref(t.SqsParameters.MessageGroupId)
-		}
+	// A FIFO queue gets the target's message group and no deduplication
+	// id: EventBridge requires such a queue to have content-based
+	// deduplication, and a send to one without it fails.
+	if deliver.Service(arn) == "sqs" && t.SqsParameters != nil {
+		m.GroupID = deref(t.SqsParameters.MessageGroupId)
 	}
 	d := &delivery{ruleARN: ruleARN, target: t, msg: m, first: s.clock.Now()}
 	s.attempt(ctx, d, s.log.Load())
@@ -234,10 +235,15 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 	}
 }
 
-// permanent reports an error retrying cannot mend: the target is gone.
+// permanent reports an error retrying cannot mend: the target answered
+// with a client error other than throttling (a queue or function that does
+// not exist, a message it refuses). EventBridge retries throttling (429)
+// and the target's faults (5xx) and sends the rest to the dead-letter
+// queue at once. A failure that is not an AWS error (a target kind virga
+// cannot reach yet) is retried.
 func permanent(err error) bool {
 	e := apierr.As(err)
-	return e != nil && (strings.Contains(e.Code, "NotFound") || strings.Contains(e.Code, "DoesNotExist"))
+	return e != nil && !e.Fault && e.Status != http.StatusTooManyRequests && e.Status < 500
 }
 
 // retryDue retries the deliveries whose time has come.
@@ -356,7 +362,7 @@ func (s *Service) fireSchedules(ctx context.Context, log *slog.Logger) {
 	b := s.buses[defaultBus]
 	for _, name := range sortedNames(b.rules) {
 		r := b.rules[name]
-		if r.schedule == nil || r.rec.State != stateEnabled {
+		if r.schedule == nil || !enabled(r.rec.State) {
 			continue
 		}
 		from := r.lastFired
@@ -389,7 +395,7 @@ func (s *Service) fireSchedules(ctx context.Context, log *slog.Logger) {
 			Resources: []string{s.ruleARN(defaultBus, f.name)}, Detail: json.RawMessage("{}")}
 		raw := ev.encode()
 		for _, t := range f.targets {
-			s.dispatch(ctx, s.ruleARN(defaultBus, f.name), f.name, t, ev, raw, "")
+			s.dispatch(ctx, s.ruleARN(defaultBus, f.name), f.name, t, raw, "")
 		}
 	}
 }

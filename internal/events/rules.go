@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/eventpattern"
 	"github.com/virga/virga/internal/schedexpr"
@@ -14,8 +15,17 @@ import (
 const (
 	stateEnabled  = "ENABLED"
 	stateDisabled = "DISABLED"
-	maxTargets    = 5
+	// stateEnabledCloudTrail is a rule that also matches AWS's read-only
+	// CloudTrail management events (which virga does not produce); for
+	// everything else it is enabled.
+	stateEnabledCloudTrail = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+	maxTargets             = 5
 )
+
+// enabled reports whether a rule in state sends events to its targets.
+func enabled(state string) bool {
+	return state == stateEnabled || state == stateEnabledCloudTrail
+}
 
 func (s *Service) createEventBus(ctx context.Context, in *CreateEventBusRequest) (*CreateEventBusResponse, error) {
 	name := *in.Name
@@ -27,12 +37,25 @@ func (s *Service) createEventBus(ctx context.Context, in *CreateEventBusRequest)
 	if s.buses[name] != nil {
 		return nil, ErrAlreadyExists.Withf("Event bus %s already exists.", name)
 	}
-	rec := busRecord{Name: name, Created: s.clock.Now(), Tags: tagMap(in.Tags)}
+	rec := busRecord{Name: name, Created: s.clock.Now(), Tags: tagMap(in.Tags), Description: deref(in.Description)}
 	if err := s.put(busKey(name), rec); err != nil {
 		return nil, err
 	}
 	s.buses[name] = &bus{rec: rec, rules: map[string]*rule{}}
-	return &CreateEventBusResponse{EventBusArn: ptr(s.busARN(name))}, nil
+	return &CreateEventBusResponse{EventBusArn: ptr(s.busARN(name)), Description: optional(rec.Description)}, nil
+}
+
+// times are a bus's CreationTime and LastModifiedTime, nil when unknown
+// (the default bus, which was there before virga).
+func (r busRecord) times() (created, modified *time.Time) {
+	if r.Created.IsZero() {
+		return nil, nil
+	}
+	m := r.Created
+	if !r.Modified.IsZero() {
+		m = r.Modified
+	}
+	return &r.Created, &m
 }
 
 func (s *Service) deleteEventBus(ctx context.Context, in *DeleteEventBusRequest) (*noOutput, error) {
@@ -64,7 +87,9 @@ func (s *Service) describeEventBus(ctx context.Context, in *DescribeEventBusRequ
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeEventBusResponse{Name: ptr(name), Arn: ptr(s.busARN(name)), Policy: optional(b.rec.Policy)}, nil
+	created, modified := b.rec.times()
+	return &DescribeEventBusResponse{Name: ptr(name), Arn: ptr(s.busARN(name)), Policy: optional(b.rec.Policy),
+		Description: optional(b.rec.Description), CreationTime: created, LastModifiedTime: modified}, nil
 }
 
 func (s *Service) listEventBuses(ctx context.Context, in *ListEventBusesRequest) (*ListEventBusesResponse, error) {
@@ -82,7 +107,10 @@ func (s *Service) listEventBuses(ctx context.Context, in *ListEventBusesRequest)
 	}
 	out := &ListEventBusesResponse{EventBuses: []EventBus{}, NextToken: next}
 	for _, n := range page {
-		out.EventBuses = append(out.EventBuses, EventBus{Name: ptr(n), Arn: ptr(s.busARN(n))})
+		rec := s.buses[n].rec
+		created, modified := rec.times()
+		out.EventBuses = append(out.EventBuses, EventBus{Name: ptr(n), Arn: ptr(s.busARN(n)), Policy: optional(rec.Policy),
+			Description: optional(rec.Description), CreationTime: created, LastModifiedTime: modified})
 	}
 	return out, nil
 }
@@ -124,10 +152,10 @@ func (s *Service) putRule(ctx context.Context, in *PutRuleRequest) (*PutRuleResp
 	state := stateEnabled
 	if in.State != nil {
 		switch *in.State {
-		case stateEnabled, stateDisabled:
+		case stateEnabled, stateDisabled, stateEnabledCloudTrail:
 			state = *in.State
 		default:
-			return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]", *in.State)
+			return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS]", *in.State)
 		}
 	}
 	now := s.clock.Now()

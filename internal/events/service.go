@@ -91,6 +91,10 @@ type busRecord struct {
 	Name    string            `json:"name"`
 	Created time.Time         `json:"created"`
 	Tags    map[string]string `json:"tags,omitempty"`
+	// Description is the bus's own, "" for none; Modified is when its
+	// description or policy last changed (zero: never since Created).
+	Description string    `json:"description,omitempty"`
+	Modified    time.Time `json:"modified,omitzero"`
 	// Policy is the bus's resource policy (permissions.go), "" for none.
 	Policy string `json:"policy,omitempty"`
 }

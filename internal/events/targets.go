@@ -267,7 +267,8 @@ func transform(tr *InputTransformer, event []byte, ruleARN, ruleName string) []b
 	}
 	vals["aws.events.rule-arn"], _ = json.Marshal(ruleARN)
 	vals["aws.events.rule-name"], _ = json.Marshal(ruleName)
-	vals["aws.events.event"] = event
+	// aws.events.event is the event without its detail; .json is all of it.
+	vals["aws.events.event"] = withoutMember(event, "detail")
 	vals["aws.events.event.json"] = event
 	if t, ok := selectPath(event, "$.time"); ok {
 		vals["aws.events.event.ingestion-time"] = t
@@ -297,6 +298,38 @@ func transform(tr *InputTransformer, event []byte, ruleARN, ruleName string) []b
 		out = append(out, c)
 	}
 	return out
+}
+
+// withoutMember is a JSON object without one member, the others as they
+// were and in their order; anything but an object comes back as it is.
+func withoutMember(obj []byte, name string) []byte {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return obj
+	}
+	out := []byte{'{'}
+	for dec.More() {
+		key, err := dec.Token()
+		var v json.RawMessage
+		if err != nil || dec.Decode(&v) != nil {
+			return obj
+		}
+		if key == name {
+			continue
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, quote(key.(string))...)
+		out = append(out, ':')
+		out = append(out, v...)
+	}
+	return append(out, '}')
+}
+
+// quote is s as a JSON string; <, > and & stay as they are.
+func quote(s string) []byte {
+	return append(append([]byte{'"'}, quoted(s)...), '"')
 }
 
 func isVarName(s string) bool {

@@ -11,6 +11,9 @@ const sampleDetail = `{"id":"o-1","total":250,"items":[{"sku":"a\"b"}],"note":nu
 
 const sampleEvent = `{"version":"0","id":"e-1","detail-type":"OrderPlaced","source":"shop","account":"000000000000","time":"2026-01-02T03:04:05Z","region":"us-east-1","resources":[],"detail":` + sampleDetail + `}`
 
+// sampleEnvelope is sampleEvent without its detail: <aws.events.event>.
+const sampleEnvelope = `{"version":"0","id":"e-1","detail-type":"OrderPlaced","source":"shop","account":"000000000000","time":"2026-01-02T03:04:05Z","region":"us-east-1","resources":[]}`
+
 func TestInputTransformer(t *testing.T) {
 	cases := []struct {
 		paths map[string]string
@@ -25,7 +28,8 @@ func TestInputTransformer(t *testing.T) {
 		{map[string]string{"missing": "$.detail.nope"}, `{"m":<missing>,"s":"<missing>"}`, `{"m":null,"s":""}`},
 		{nil, `{"rule":"<aws.events.rule-name>","arn":"<aws.events.rule-arn>","at":"<aws.events.event.ingestion-time>"}`,
 			`{"rule":"r","arn":"arn:aws:events:us-east-1:000000000000:rule/r","at":"2026-01-02T03:04:05Z"}`},
-		{nil, `{"event":<aws.events.event>}`, `{"event":` + sampleEvent + `}`},
+		{nil, `{"event":<aws.events.event>}`, `{"event":` + sampleEnvelope + `}`},
+		{nil, `{"event":<aws.events.event.json>}`, `{"event":` + sampleEvent + `}`},
 		{nil, `{"lt":"a < b"}`, `{"lt":"a < b"}`},
 		{map[string]string{"note": "$.detail.memo"}, `{"memo":"<note>"}`, `{"memo":"x < y & z"}`},
 		{map[string]string{"d": "$.detail"}, `{"d":<d>}`, `{"d":` + sampleDetail + `}`},

@@ -1,14 +1,15 @@
 package lambda
 
 import (
+	"bytes"
 	"context"
-
 	"encoding/json"
-	"github.com/virga/virga/internal/deliver"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/virga/virga/internal/deliver"
 )
 
 // Asynchronous invocations end somewhere: a function's event invoke
@@ -317,8 +318,13 @@ func invocationRecordFor(e *asyncInvocation, functionARN string, o outcome, now 
 			rec.ResponsePayload = json.RawMessage("null")
 		}
 	}
-	b, _ := json.Marshal(rec)
-	return b
+	// Payloads reach the destination as the function and its caller wrote
+	// them: json.Marshal would rewrite <, > and & inside them as \u003c...
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(rec)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // rawOrString embeds JSON as it is, and anything else as a string.

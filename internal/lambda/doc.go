@@ -49,5 +49,10 @@
 // InvalidParameterValueException for the parameter): container image
 // functions (PackageType Image), code from S3, provisioned concurrency,
 // code signing, layer permissions (AddLayerVersionPermission),
-// InvokeWithResponseStream and the deprecated InvokeAsync.
+// InvokeWithResponseStream and the deprecated InvokeAsync. An event source
+// mapping's MetricsConfig and ProvisionedPollerConfig are kept and
+// returned, but virga publishes no mapping metrics and its pollers do not
+// follow the provisioned minimum and maximum. A stream mapping's
+// TumblingWindowInSeconds is kept and returned, but batches are not
+// grouped into windows: no window, state or final invocation.
 package lambda

@@ -197,6 +197,9 @@ func (s *Service) checkQueueMapping(c *EventSourceMappingConfiguration, fn *func
 	if fifo && batch > sqsMaxBatchNoWindow {
 		return invalidParameter("Batch size must be between 1 and 10 for FIFO queues.")
 	}
+	if fifo && window > 0 {
+		return invalidParameter("Batching window is not supported for FIFO queues")
+	}
 	if batch > sqsMaxBatchNoWindow && window == 0 {
 		return invalidParameter("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
 	}
@@ -235,7 +238,8 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 		UUID: ptr(s.ids.UUID()), EventSourceArn: in.EventSourceArn, FunctionArn: ptr(s.arn(t)),
 		BatchSize: in.BatchSize, MaximumBatchingWindowInSeconds: in.MaximumBatchingWindowInSeconds,
 		FilterCriteria: in.FilterCriteria, FunctionResponseTypes: in.FunctionResponseTypes,
-		ScalingConfig: in.ScalingConfig, StartingPosition: in.StartingPosition,
+		ScalingConfig: in.ScalingConfig, MetricsConfig: in.MetricsConfig, ProvisionedPollerConfig: in.ProvisionedPollerConfig,
+		StartingPosition:          in.StartingPosition,
 		StartingPositionTimestamp: in.StartingPositionTimestamp,
 		MaximumRetryAttempts:      in.MaximumRetryAttempts, MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds,
 		BisectBatchOnFunctionError: in.BisectBatchOnFunctionError, DestinationConfig: in.DestinationConfig,
@@ -392,6 +396,12 @@ func (s *Service) updateEventSourceMapping(ctx context.Context, in *UpdateEventS
 	}
 	if in.ScalingConfig != nil {
 		c.ScalingConfig = in.ScalingConfig
+	}
+	if in.MetricsConfig != nil {
+		c.MetricsConfig = in.MetricsConfig
+	}
+	if in.ProvisionedPollerConfig != nil {
+		c.ProvisionedPollerConfig = in.ProvisionedPollerConfig
 	}
 	if in.MaximumRetryAttempts != nil {
 		c.MaximumRetryAttempts = in.MaximumRetryAttempts

@@ -109,6 +109,8 @@ type CreateEventSourceMappingRequest struct {
 	AmazonManagedKafkaEventSourceConfig *AmazonManagedKafkaEventSourceConfig
 	SelfManagedKafkaEventSourceConfig   *SelfManagedKafkaEventSourceConfig
 	ScalingConfig                       *ScalingConfig
+	MetricsConfig                       *EventSourceMappingMetricsConfig
+	ProvisionedPollerConfig             *ProvisionedPollerConfig
 }
 
 // CreateFunctionRequest is the CreateFunctionRequest shape of AWS's model.
@@ -260,6 +262,13 @@ type EventSourceMappingConfiguration struct {
 	SelfManagedKafkaEventSourceConfig   *SelfManagedKafkaEventSourceConfig
 	ScalingConfig                       *ScalingConfig
 	EventSourceMappingArn               *string
+	MetricsConfig                       *EventSourceMappingMetricsConfig
+	ProvisionedPollerConfig             *ProvisionedPollerConfig
+}
+
+// EventSourceMappingMetricsConfig is the EventSourceMappingMetricsConfig shape of AWS's model.
+type EventSourceMappingMetricsConfig struct {
+	Metrics []EventSourceMappingMetric `aws:"min=0,max=3"`
 }
 
 // FileSystemConfig is the FileSystemConfig shape of AWS's model.
@@ -684,6 +693,13 @@ type OnSuccess struct {
 	Destination *string `aws:"max=350" pattern:"^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
 }
 
+// ProvisionedPollerConfig is the ProvisionedPollerConfig shape of AWS's model.
+type ProvisionedPollerConfig struct {
+	MinimumPollers  *int32  `aws:"min=1,max=200"`
+	MaximumPollers  *int32  `aws:"min=1,max=2000"`
+	PollerGroupName *string `aws:"max=128" pattern:"[a-zA-Z0-9-_]*"`
+}
+
 // PublishLayerVersionRequest is the PublishLayerVersionRequest shape of AWS's model.
 type PublishLayerVersionRequest struct {
 	LayerName               *string                   `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
@@ -819,6 +835,8 @@ type UpdateEventSourceMappingRequest struct {
 	TumblingWindowInSeconds        *int32                      `aws:"min=0,max=900"`
 	FunctionResponseTypes          []FunctionResponseType      `aws:"min=0,max=1"`
 	ScalingConfig                  *ScalingConfig
+	MetricsConfig                  *EventSourceMappingMetricsConfig
+	ProvisionedPollerConfig        *ProvisionedPollerConfig
 }
 
 // UpdateFunctionCodeRequest is the UpdateFunctionCodeRequest shape of AWS's model.
@@ -922,6 +940,14 @@ type EndPointType string
 // Values lists the values AWS accepts for EndPointType.
 func (EndPointType) Values() []string {
 	return []string{"KAFKA_BOOTSTRAP_SERVERS"}
+}
+
+// EventSourceMappingMetric is the EventSourceMappingMetric enum of AWS's model.
+type EventSourceMappingMetric string
+
+// Values lists the values AWS accepts for EventSourceMappingMetric.
+func (EventSourceMappingMetric) Values() []string {
+	return []string{"EventCount", "ErrorCount", "KafkaMetrics"}
 }
 
 // EventSourcePosition is the EventSourcePosition enum of AWS's model.

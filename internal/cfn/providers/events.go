@@ -223,8 +223,10 @@ func (rule) Delete(ctx context.Context, r *resource.Request) error {
 // eventBus is AWS::Events::EventBus: CreateEventBus, with the tagging
 // operations for updates, and PutPermission's Policy (RemovePermission's
 // RemoveAllPermissions once it goes) for its Policy. Its physical ID and
-// Ref are its name. virga's buses have no description, encryption key or
-// dead-letter queue: those properties are accepted without effect.
+// Ref are its name. A bus keeps the Description it was created with
+// (virga has no UpdateEventBus yet, so a changed one is not applied); it
+// has no encryption key or dead-letter queue: those properties are
+// accepted without effect.
 type eventBus struct{}
 
 func (eventBus) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {

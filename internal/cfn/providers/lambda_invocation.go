@@ -125,7 +125,7 @@ type eventSourceMapping struct{}
 var mappingKinds = map[string]kind{
 	"BatchSize": number, "MaximumBatchingWindowInSeconds": number, "ParallelizationFactor": number,
 	"MaximumRecordAgeInSeconds": number, "MaximumRetryAttempts": number, "TumblingWindowInSeconds": number,
-	"MaximumConcurrency": number, "StartingPositionTimestamp": number,
+	"MaximumConcurrency": number, "StartingPositionTimestamp": number, "MinimumPollers": number, "MaximumPollers": number,
 	"Enabled": boolean, "BisectBatchOnFunctionError": boolean,
 }
 
@@ -134,7 +134,7 @@ var mappingSettings = []string{
 	"FunctionName", "Enabled", "BatchSize", "FilterCriteria", "MaximumBatchingWindowInSeconds", "DestinationConfig",
 	"MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "MaximumRetryAttempts", "ParallelizationFactor",
 	"SourceAccessConfigurations", "TumblingWindowInSeconds", "FunctionResponseTypes", "ScalingConfig",
-	"DocumentDBEventSourceConfig", "KmsKeyArn",
+	"DocumentDBEventSourceConfig", "KmsKeyArn", "MetricsConfig", "ProvisionedPollerConfig",
 }
 
 func (eventSourceMapping) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
