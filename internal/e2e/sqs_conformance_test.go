@@ -175,3 +175,39 @@ func TestSQSMessageAttributeSelection(t *testing.T) {
 	wantSQSError(t, "empty String attribute", err, "InvalidParameterValue",
 		"Message (user) attribute 'ErrorDetails' must contain a non-empty value of type 'String'.")
 }
+
+// TestSQSBatchRules: a FIFO batch with an entry that has no group id, or
+// no deduplication id on a queue without content-based deduplication,
+// fails as a whole; an empty batch in awsQuery ("Entries=", as botocore
+// sends it) is EmptyBatchRequest, not a missing parameter.
+func TestSQSBatchRules(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := sqsClient(env)
+	ctx := context.Background()
+	fifo := createQueue(t, c, "batch.fifo", map[string]string{"FifoQueue": "true"})
+
+	_, err := c.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: &fifo, Entries: []types.SendMessageBatchRequestEntry{
+		{Id: aws.String("a"), MessageBody: aws.String("m"), MessageGroupId: aws.String("g"), MessageDeduplicationId: aws.String("d1")},
+		{Id: aws.String("b"), MessageBody: aws.String("m"), MessageDeduplicationId: aws.String("d2")},
+	}})
+	wantSQSError(t, "entry without a group id", err, "InvalidParameterValue", "The request must contain the parameter MessageGroupId.")
+	_, err = c.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: &fifo, Entries: []types.SendMessageBatchRequestEntry{
+		{Id: aws.String("a"), MessageBody: aws.String("m"), MessageGroupId: aws.String("g"), MessageDeduplicationId: aws.String("d1")},
+		{Id: aws.String("b"), MessageBody: aws.String("m"), MessageGroupId: aws.String("g")},
+	}})
+	wantSQSError(t, "entry without a deduplication id", err, "InvalidParameterValue",
+		"The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+	attrs, err := c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &fifo,
+		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameApproximateNumberOfMessages}})
+	if err != nil || attrs.Attributes["ApproximateNumberOfMessages"] != "0" {
+		t.Errorf("a refused batch sent something: %v %v", attrs, err)
+	}
+
+	for _, op := range []string{"SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch"} {
+		status, xml := sqsForm(t, env, "Action="+op+"&QueueUrl="+fifo+"&Entries=")
+		if status != 400 || !strings.Contains(xml, "<Code>AWS.SimpleQueueService.EmptyBatchRequest</Code>") {
+			t.Errorf("%s with Entries=: %d %s", op, status, xml)
+		}
+	}
+}
