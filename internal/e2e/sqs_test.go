@@ -159,7 +159,7 @@ func TestSQSQueueLifecycle(t *testing.T) {
 		t.Errorf("recreating a queue at once: %v", err)
 	}
 	wantSQSError(t, "recreating a queue at once", err, "AWS.SimpleQueueService.QueueDeletedRecently",
-		"You must wait 60 seconds after deleting a queue before you can create another queue with the same name.")
+		"You must wait 60 seconds after deleting a queue before you can create another with the same name.")
 }
 
 func TestSQSSendReceiveDelete(t *testing.T) {

@@ -493,6 +493,15 @@ func (c *compiler) checkSNSLimits(doc *jsonNode) error {
 		return c.fail(reasonSNSTooManyKeys)
 	}
 	if !c.nesting && nestsObjects(doc) {
+		// SNS reads the whole policy before it looks at its scope: a
+		// nested policy with a malformed member ({"key": {"suffix":
+		// "value"}}) is refused for that member, and only a well-formed
+		// one for its nesting.
+		whole := *c
+		whole.nesting = true
+		if _, err := whole.object(doc, ""); err != nil {
+			return err
+		}
 		return &Error{Dialect: c.dialect, Reason: reasonSNSNested, bare: true}
 	}
 	if combinations(doc, 1) > snsMaxCombinations {

@@ -177,6 +177,9 @@ func TestCompileSNSErrors(t *testing.T) {
 	runCompileErrorCases(t, SNSMessageAttributes, append(shared,
 		compileErrorCase{"nested", `{"store":{"name":["x"]}}`, "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy"},
 		compileErrorCase{"nested in $or", `{"$or":[{"a":["x"]},{"b":{"c":["y"]}}]}`, "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy"},
+		// A malformed member is reported before the nesting (AWS's answers).
+		compileErrorCase{"operator as a nested key", `{"key":{"suffix":"value"}}`, p + `"suffix" must be an object or an array`},
+		compileErrorCase{"bare value in a nested object", `{"key":{"not-an-operator":"value"}}`, p + `"not-an-operator" must be an object or an array`},
 	))
 	runCompileErrorCases(t, SNSMessageBody, append(shared,
 		// AWS multiplies each array's count by its depth: (6 x 3) x (5 x 3).

@@ -44,6 +44,16 @@ func checkEndpoint(protocol, endpoint string) error {
 	return nil
 }
 
+// callerARN is the ARN of the identity making the call in ctx, or the
+// account's root when there is no call (CloudFormation subscribing
+// through the Go API).
+func callerARN(ctx context.Context, account string) string {
+	if c := awsproto.CallFrom(ctx); c != nil && c.Caller.ARN != "" {
+		return c.Caller.ARN
+	}
+	return "arn:aws:iam::" + account + ":root"
+}
+
 func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*SubscribeResponse, error) {
 	protocol, endpoint := *in.Protocol, deref(in.Endpoint)
 	s.mu.Lock()
@@ -97,7 +107,7 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 		return s.subscribeResponse(sub, returnARN), nil
 	}
 	rec := subscriptionRecord{ID: s.ids.UUID(), Topic: t.name, Protocol: protocol, Endpoint: endpoint,
-		Owner: s.account, Attributes: attrs, Created: now.UnixNano()}
+		Owner: s.account, Principal: callerARN(ctx, s.account), Attributes: attrs, Created: now.UnixNano()}
 	switch protocol {
 	case "http", "https", "email", "email-json":
 		rec.Pending = true

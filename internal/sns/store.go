@@ -39,6 +39,9 @@ type subscriptionRecord struct {
 	Protocol string `json:"protocol"`
 	Endpoint string `json:"endpoint"`
 	Owner    string `json:"owner"`
+	// Principal is the ARN of who subscribed (SubscriptionPrincipal);
+	// empty for records written before virga kept it.
+	Principal string `json:"principal,omitempty"`
 	// Attributes are the attributes set by Subscribe and
 	// SetSubscriptionAttributes, as given (RawMessageDelivery lower-cased).
 	Attributes map[string]string `json:"attrs,omitempty"`

@@ -220,6 +220,10 @@ func (s *Service) subscriptionAttributes(t *topic, sub *subscription) map[string
 		"ConfirmationWasAuthenticated": strconv.FormatBool(sub.rec.Authenticated),
 		"PendingConfirmation":          strconv.FormatBool(sub.rec.Pending),
 		"RawMessageDelivery":           strconv.FormatBool(sub.raw),
+		"SubscriptionPrincipal":        sub.rec.Principal,
+	}
+	if out["SubscriptionPrincipal"] == "" {
+		out["SubscriptionPrincipal"] = "arn:aws:iam::" + sub.rec.Owner + ":root"
 	}
 	for k, v := range sub.rec.Attributes {
 		out[k] = v

@@ -134,7 +134,15 @@ func checkAttributes(in map[string]string, fifo, creating bool, arnExists func(s
 			}
 		case "FifoQueue":
 			if !creating {
-				return nil, ErrInvalidAttributeName.Withf("Unknown Attribute %s.", name)
+				// A standard queue has no FifoQueue attribute; a FIFO
+				// queue's may be set to what it is, never changed.
+				if !fifo {
+					return nil, ErrInvalidAttributeName.Withf("Unknown Attribute %s.", name)
+				}
+				if v != "true" {
+					return nil, ErrInvalidAttributeValue.Withf("Invalid value for the parameter %s. Reason: Modifying queue type is not supported.", name)
+				}
+				continue
 			}
 			if v != "true" && v != "false" {
 				return nil, bad
@@ -164,6 +172,11 @@ func checkAttributes(in map[string]string, fifo, creating bool, arnExists func(s
 			p, err := parseRedrive(v)
 			if err != nil {
 				return nil, err
+			}
+			if !isQueueARN(p.DeadLetterTargetArn) {
+				// SQS rejects what is no queue ARN before it looks
+				// for the queue.
+				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Invalid value for deadLetterTargetArn.", v)
 			}
 			if !arnExists(p.DeadLetterTargetArn) {
 				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.", v)
@@ -219,6 +232,14 @@ func parseRedrive(v string) (*redrivePolicy, error) {
 	}
 	p.MaxReceiveCount = n
 	return p, nil
+}
+
+// isQueueARN reports whether s has the shape of a queue's ARN:
+// arn:partition:sqs:region:account:name.
+func isQueueARN(s string) bool {
+	parts := strings.Split(s, ":")
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] == "sqs" &&
+		parts[3] != "" && parts[4] != "" && parts[5] != ""
 }
 
 func inRange(v string, lo, hi int) bool {

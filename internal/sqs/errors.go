@@ -19,6 +19,11 @@ func sqsError(code, queryCode, message string) *apierr.Error {
 	return e
 }
 
+func withStatus(e *apierr.Error, status int) *apierr.Error {
+	e.Status = status
+	return e
+}
+
 // SQS's errors. Messages are the awsJson ones; queryMessages below holds
 // the few that awsQuery words differently.
 var (
@@ -27,9 +32,12 @@ var (
 	ErrQueueNameExists = sqsError("QueueNameExists", "QueueAlreadyExists",
 		"A queue already exists with the same name and a different value for attribute %s")
 	ErrQueueDeletedRecently = sqsError("QueueDeletedRecently", "AWS.SimpleQueueService.QueueDeletedRecently",
-		"You must wait 60 seconds after deleting a queue before you can create another queue with the same name.")
-	ErrInvalidParameterValue = sqsError("InvalidParameterValue", "InvalidParameterValue", "")
-	ErrMissingParameter      = sqsError("MissingParameter", "MissingParameter", "")
+		"You must wait 60 seconds after deleting a queue before you can create another with the same name.")
+	// InvalidParameterValue and MissingParameter are not in SQS's model:
+	// awsJson names them by the exception SQS throws (what botocore
+	// reports as QueryErrorCode), clients by X-Amzn-Query-Error's code.
+	ErrInvalidParameterValue = sqsError("InvalidParameterValueException", "InvalidParameterValue", "")
+	ErrMissingParameter      = sqsError("MissingRequiredParameterException", "MissingParameter", "")
 	ErrInvalidAttributeName  = sqsError("InvalidAttributeName", "InvalidAttributeName", "")
 	ErrInvalidAttributeValue = sqsError("InvalidAttributeValue", "InvalidAttributeValue", "")
 	ErrInvalidAddress        = sqsError("InvalidAddress", "InvalidAddress", "")
@@ -46,8 +54,9 @@ var (
 		"A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")
 	ErrBatchRequestTooLong = sqsError("BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong",
 		"Batch requests cannot be longer than %d bytes. You have sent %d bytes.")
-	ErrPurgeInProgress = sqsError("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress",
-		"Only one PurgeQueue operation on %s is allowed every 60 seconds.")
+	// SQS answers a second PurgeQueue within 60 seconds with 403, not 400.
+	ErrPurgeInProgress = withStatus(sqsError("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress",
+		"Only one PurgeQueue operation on %s is allowed every 60 seconds."), 403)
 	ErrOverLimit        = sqsError("OverLimit", "OverLimit", "")
 	ErrUnsupported      = sqsError("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", "")
 	ErrResourceNotFound = sqsError("ResourceNotFoundException", "ResourceNotFoundException", "")

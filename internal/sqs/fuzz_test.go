@@ -13,11 +13,12 @@ import (
 )
 
 // wantAPIError fails the test unless err is one of SQS's table errors
-// with the given code and a message: what a client would be shown.
+// with the given code (the awsQuery one, which X-Amzn-Query-Error also
+// carries) and a message: what a client would be shown.
 func wantAPIError(t *testing.T, what string, err error, code string) {
 	t.Helper()
 	var e *apierr.Error
-	if !errors.As(err, &e) || e.Code != code || e.Message == "" {
+	if !errors.As(err, &e) || e.CodeForQuery() != code || e.Message == "" {
 		t.Fatalf("%s: got %T %v, want %s with a message", what, err, err, code)
 	}
 }

@@ -107,7 +107,7 @@ func checkMessageAttributes(in map[string]MessageAttributeValue) (map[string]att
 		switch base {
 		case "Binary":
 			if len(v.BinaryValue) == 0 {
-				return nil, 0, ErrInvalidParameterValue.Withf("Message (user) attribute '%s' must contain a non-empty value of message attribute type '%s'.", name, dt)
+				return nil, 0, ErrInvalidParameterValue.Withf("Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, dt)
 			}
 			if v.StringValue != nil {
 				return nil, 0, ErrInvalidParameterValue.Withf("Message (user) attribute '%s' with type 'Binary' must use field 'Binary'.", name)
@@ -116,7 +116,7 @@ func checkMessageAttributes(in map[string]MessageAttributeValue) (map[string]att
 			size += len(v.BinaryValue)
 		default:
 			if v.StringValue == nil || *v.StringValue == "" {
-				return nil, 0, ErrInvalidParameterValue.Withf("Message (user) attribute '%s' must contain a non-empty value of message attribute type '%s'.", name, dt)
+				return nil, 0, ErrInvalidParameterValue.Withf("Message (user) attribute '%s' must contain a non-empty value of type '%s'.", name, dt)
 			}
 			if v.BinaryValue != nil {
 				return nil, 0, ErrInvalidParameterValue.Withf("Message (user) attribute '%s' with type '%s' must use field 'String'.", name, base)
@@ -213,7 +213,9 @@ func validContent(s string) bool {
 }
 
 // selectAttributes returns the attributes a ReceiveMessage's
-// MessageAttributeNames ask for: "All" or ".*", names, and "prefix.*".
+// MessageAttributeNames ask for: "All", "*" or ".*", names, and
+// "prefix.*", which SQS matches against the names that start with
+// prefix ("Hel.*" selects both "Hello" and "Help.Me").
 func selectAttributes(attrs map[string]attributeValue, names []string) map[string]attributeValue {
 	if len(attrs) == 0 || len(names) == 0 {
 		return nil
@@ -221,8 +223,8 @@ func selectAttributes(attrs map[string]attributeValue, names []string) map[strin
 	out := map[string]attributeValue{}
 	for name, v := range attrs {
 		for _, want := range names {
-			if want == "All" || want == ".*" || want == name ||
-				strings.HasSuffix(want, ".*") && strings.HasPrefix(name, want[:len(want)-1]) {
+			if want == "All" || want == "*" || want == ".*" || want == name ||
+				strings.HasSuffix(want, ".*") && strings.HasPrefix(name, strings.TrimSuffix(want, ".*")) {
 				out[name] = v
 				break
 			}

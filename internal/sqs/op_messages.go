@@ -304,6 +304,9 @@ func (s *Service) sendMessageBatch(ctx context.Context, in *SendMessageBatchRequ
 	if total > maxBatchPayload {
 		return nil, ErrBatchRequestTooLong.Withf("Batch requests cannot be longer than %d bytes. You have sent %d bytes.", maxBatchPayload, total)
 	}
+	if err := checkFIFOBatch(q, in.Entries); err != nil {
+		return nil, err
+	}
 	now := s.clock.Now()
 	out := &SendMessageBatchResult{Successful: []SendMessageBatchResultEntry{}, Failed: []BatchResultErrorEntry{}}
 	var recs []*messageRecord
@@ -331,6 +334,31 @@ func (s *Service) sendMessageBatch(ctx context.Context, in *SendMessageBatchRequ
 		}
 	}
 	return out, nil
+}
+
+// checkFIFOBatch refuses a whole batch to a FIFO queue when an entry has
+// no MessageGroupId, or no MessageDeduplicationId while the queue does
+// not deduplicate by content: SQS fails the call (InvalidParameterValue,
+// even for the group id that SendMessage reports as MissingParameter)
+// rather than the entry.
+func checkFIFOBatch(q *queue, entries []SendMessageBatchRequestEntry) error {
+	if !q.cfg.FIFO {
+		return nil
+	}
+	for _, e := range entries {
+		if e.MessageGroupId == nil {
+			return ErrInvalidParameterValue.WithMessage("The request must contain the parameter MessageGroupId.")
+		}
+	}
+	if q.cfg.ContentBasedDedup {
+		return nil
+	}
+	for _, e := range entries {
+		if e.MessageDeduplicationId == nil {
+			return ErrInvalidParameterValue.WithMessage("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+		}
+	}
+	return nil
 }
 
 func deref(p *string) string {

@@ -137,6 +137,16 @@ func (d *decoder) structure(v reflect.Value, t *shape.Type, prefix string) error
 	for _, f := range t.Fields {
 		key := join(prefix, f.XMLName)
 		if !d.has(key) {
+			// An empty list is sent as "Name=" under the member's own
+			// name, which a flattened list's entries do not carry
+			// (botocore sends "Entries=" for SQS's flattened
+			// SendMessageBatchRequestEntry.N): it is there, and empty.
+			if f.Shape.Kind == shape.List && f.Name != f.XMLName {
+				if s, ok := d.params[join(prefix, f.Name)]; ok && s == "" {
+					fv := v.Field(f.Index)
+					fv.Set(reflect.MakeSlice(fv.Type(), 0, 0))
+				}
+			}
 			continue
 		}
 		if err := d.value(v.Field(f.Index), f.Shape, f, key); err != nil {
