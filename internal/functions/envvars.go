@@ -79,6 +79,15 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 			"NODE_PATH="+joinNonEmpty([]string{opt("/nodejs/node" + rt.version + "/node_modules"), opt("/nodejs/node_modules"),
 				under(p.runtimeDir, "/node_modules"), p.runtimeDir, p.taskRoot}),
 			"AWS_NODEJS_CONNECTION_REUSE_ENABLED=1")
+		// The AWS SDK for JavaScript warns, at a function's first client,
+		// when node is older than the versions it will support; on AWS a
+		// nodejs22.x function runs node 22 and never sees that warning.
+		// When the host's node is older than the runtime the function
+		// names, the warning is virga's doing, not the function's: it
+		// is turned off.
+		if olderMajor(rt.host, rt.version) {
+			env = append(env, "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true")
+		}
 	}
 	if creds.AccessKeyID != "" {
 		env = append(env, "AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey)
@@ -154,4 +163,12 @@ func interpreterDir(path string) string {
 		return ""
 	}
 	return filepath.Dir(path)
+}
+
+// olderMajor says whether the major version host is below want's ("20"
+// and "22"; "20.1" and "22"): false when either is not a number.
+func olderMajor(host, want string) bool {
+	h, err1 := strconv.Atoi(strings.SplitN(host, ".", 2)[0])
+	w, err2 := strconv.Atoi(strings.SplitN(want, ".", 2)[0])
+	return err1 == nil && err2 == nil && h < w
 }

@@ -169,6 +169,7 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		return rt, &RuntimeError{Type: TypeInvalidRuntime,
 			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + ")."}
 	}
+	rt.host = version
 	if version != rt.version {
 		if _, told := m.notices.LoadOrStore(id, struct{}{}); !told {
 			m.log.Info("runtime runs on the host's interpreter", "runtime", id, "interpreter", in.name, "version", version)

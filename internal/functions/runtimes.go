@@ -26,6 +26,9 @@ type runtimeInfo struct {
 	id      string
 	kind    runtimeKind
 	version string // "3.12" for python3.12, "20" for nodejs20.x
+	// host is the version of the host interpreter that runs it ("3.11",
+	// "20"), for Python and Node.
+	host string
 }
 
 // Runtime identifiers AWS accepts that virga cannot run yet: their

@@ -1,0 +1,33 @@
+package functions
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestNodeSDKVersionWarning: the SDK's node version warning is turned off
+// only when the host's node is older than the runtime the function names.
+func TestNodeSDKVersionWarning(t *testing.T) {
+	t.Parallel()
+	const off = "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true"
+	for _, tc := range []struct {
+		runtime, host string
+		want          bool
+	}{
+		{"nodejs22.x", "20", true},
+		{"nodejs24.x", "22", true},
+		{"nodejs20.x", "20", false},
+		{"nodejs18.x", "20", false},
+		{"nodejs22.x", "", false},
+	} {
+		rt, err := resolveRuntime(tc.runtime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt.host = tc.host
+		env := environ(&Spec{FunctionName: "f", Handler: "index.handler"}, rt, envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime"}, "127.0.0.1:1", "g", "s", Credentials{})
+		if got := slices.Contains(env, off); got != tc.want {
+			t.Errorf("%s on node %q: warning off %v, want %v", tc.runtime, tc.host, got, tc.want)
+		}
+	}
+}
