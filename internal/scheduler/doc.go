@@ -52,8 +52,8 @@
 // # Targets
 //
 // Templated targets: SQS SendMessage (the Input as the body;
-// SqsParameters.MessageGroupId and a deduplication id derived from the
-// schedule and the occurrence for FIFO queues), Lambda Invoke
+// SqsParameters.MessageGroupId for FIFO queues, which must have
+// content-based deduplication, as AWS requires), Lambda Invoke
 // (asynchronous, the Input as the event), SNS Publish and EventBridge
 // PutEvents (EventBridgeParameters as the event's source and detail type,
 // the Input as its detail). The last two are delivered as far as the

@@ -1,8 +1,6 @@
 package scheduler
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -97,12 +95,11 @@ func (v invocation) message() deliver.Message {
 	m := deliver.Message{Body: []byte(v.input())}
 	switch {
 	case v.target.MessageGroupID != "":
-		// A FIFO queue: every attempt at one occurrence carries the same
-		// deduplication id, so that a retry after a send that did arrive
-		// is not a second message.
+		// A FIFO queue gets the message group and no deduplication id:
+		// as on AWS, the queue must deduplicate on content, or it
+		// refuses the send and the occurrence goes to the dead-letter
+		// queue.
 		m.GroupID = v.target.MessageGroupID
-		sum := sha256.Sum256([]byte(v.scheduleARN + "|" + v.scheduled.UTC().Format(time.RFC3339Nano)))
-		m.DeduplicationID = hex.EncodeToString(sum[:])
 	case v.target.Source != "":
 		m.Source, m.DetailType = v.target.Source, v.target.DetailType
 		m.Resources = []string{v.scheduleARN}
