@@ -73,8 +73,8 @@ func TestEventBridgeToFIFOQueueNeedsContentDeduplication(t *testing.T) {
 	// day): the event is in the dead-letter queue at once.
 	d := receiveOne(t, qc, dlq)
 	a := d.MessageAttributes
-	if code := aws.ToString(a["ERROR_CODE"].StringValue); code != "InvalidParameterValue" {
-		t.Errorf("dead letter ERROR_CODE %q, want InvalidParameterValue: %+v", code, a)
+	if code := aws.ToString(a["ERROR_CODE"].StringValue); code != "InvalidParameterValueException" {
+		t.Errorf("dead letter ERROR_CODE %q, want InvalidParameterValueException: %+v", code, a)
 	}
 	if n, ok := a["EXHAUSTED_RETRY_CONDITION"]; ok || aws.ToString(a["RETRY_ATTEMPTS"].StringValue) != "0" {
 		t.Errorf("dead letter after retries (%v, RETRY_ATTEMPTS %q), want none", aws.ToString(n.StringValue), aws.ToString(a["RETRY_ATTEMPTS"].StringValue))
