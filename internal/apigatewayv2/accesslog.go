@@ -47,35 +47,22 @@ func (s *Service) integrationDone(inv *invocation, start time.Time, status int) 
 }
 
 // accessLogValue is $context.NAME in an access log line: the request's
-// own values and its response's; "" (written as "-") for the rest.
+// own values (those an identity source may use too, and more) and its
+// response's; "" (written as "-") for the rest.
 func (s *Service) accessLogValue(inv *invocation, res *response, name string, latencyMs int64) string {
 	switch name {
-	case "requestId", "extendedRequestId":
+	case "extendedRequestId":
 		return inv.requestID
-	case "apiId":
-		return inv.api.ID
-	case "accountId":
-		return s.account
-	case "stage":
-		return inv.stage.Name
 	case "routeKey":
-		if inv.route != nil {
+		if inv.route != nil { // not yet chosen when no route matched
 			return inv.route.Key
 		}
-	case "httpMethod":
-		return inv.r.Method
-	case "path":
-		return decodedPath(inv.rawPath)
 	case "protocol":
 		return inv.r.Proto
-	case "domainName":
-		return domainName(inv.r)
 	case "domainPrefix":
 		return inv.api.ID
 	case "identity.sourceIp":
-		return sourceIP(inv.r)
-	case "identity.userAgent":
-		return inv.r.UserAgent()
+		return sourceIP(inv.r) // also for answers given before inv.sourceIP is set
 	case "requestTime":
 		return accesslog.RequestTime(inv.received)
 	case "requestTimeEpoch":
@@ -105,6 +92,8 @@ func (s *Service) accessLogValue(inv *invocation, res *response, name string, la
 		if res.gateway {
 			return gatewayMessages[res.status]
 		}
+	default:
+		return s.contextVariable(inv, name)
 	}
 	return ""
 }
