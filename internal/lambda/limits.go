@@ -37,6 +37,9 @@ const (
 	// logTailBytes: LogType Tail returns "the last 4 KB of the execution
 	// log".
 	logTailBytes = 4 << 10
+	// maxFunctionName: a function's name is "1 to 64 characters in
+	// length"; FunctionName may be a longer ARN.
+	maxFunctionName = 64
 	// maxLayers: "Function layers: five layers".
 	maxLayers = 5
 	// maxEnvBytes: "Function environment variables: 4 KB, for all

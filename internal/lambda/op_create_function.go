@@ -17,6 +17,12 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if t.Qualifier != "" {
 		return nil, invalidParameter("Invalid function name: %s. A function name cannot have a qualifier when creating a function.", *in.FunctionName)
 	}
+	if len(t.Name) > maxFunctionName {
+		// The model allows 140 characters, for an ARN; the name in it is
+		// held to 64, by the service, hence not a ValidationException.
+		return nil, invalidParameter("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: "+
+			"Member must have length less than or equal to %d", *in.FunctionName, maxFunctionName)
+	}
 	if deref(in.PackageType) == "Image" {
 		return nil, invalidParameter("PackageType Image (container image functions) is not supported by virga yet; use PackageType Zip.")
 	}

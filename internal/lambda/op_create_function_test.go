@@ -144,8 +144,10 @@ func TestCreateFunctionErrors(t *testing.T) {
 		{"no handler", createBody("nh", zip, "Handler", nil), "InvalidParameterValueException", 400, "Runtime and Handler are mandatory"},
 		{"retired runtime", createBody("old", zip, "Runtime", "python2.7"), "InvalidParameterValueException", 400,
 			"The runtime parameter of python2.7 is no longer supported for creating or updating AWS Lambda functions. We recommend you use the new runtime (python3.13) while creating or updating functions."},
-		{"unknown runtime", createBody("unk", zip, "Runtime", "cobol85"), "ValidationException", 400,
-			"1 validation error detected: Value 'cobol85' at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: ["},
+		// Lambda checks the runtime itself: InvalidParameterValueException,
+		// the value unquoted, and "or be a valid ARN" after the set.
+		{"unknown runtime", createBody("unk", zip, "Runtime", "cobol85"), "InvalidParameterValueException", 400,
+			"Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: ["},
 		{"memory low", createBody("m", zip, "MemorySize", 64), "ValidationException", 400,
 			"1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128"},
 		{"memory high", createBody("m", zip, "MemorySize", 10241), "ValidationException", 400, "Member must have value less than or equal to 10240"},
