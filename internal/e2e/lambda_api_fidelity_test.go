@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -65,5 +66,61 @@ func TestLambdaCreateFunctionServiceChecks(t *testing.T) {
 	}
 	if _, err := c.CreateFunction(ctx, base(long[:64])); err != nil {
 		t.Errorf("a 64-character name: %v", err)
+	}
+}
+
+// TestLambdaVersionAliasURLMessages covers the wording of PublishVersion's
+// CodeSha256 mismatch, GetAlias's missing alias (unlike UpdateAlias's),
+// a function URL on a version, and the RuntimeVersionConfig every
+// function on a managed runtime reports.
+func TestLambdaVersionAliasURLMessages(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("fid"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:lambda:us-east-1:" + testAccount + ":function:fid"
+
+	runtimeARN := regexp.MustCompile(`^arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$`)
+	if created.RuntimeVersionConfig == nil || !runtimeARN.MatchString(aws.ToString(created.RuntimeVersionConfig.RuntimeVersionArn)) {
+		t.Errorf("RuntimeVersionConfig = %+v", created.RuntimeVersionConfig)
+	}
+	got, err := c.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("fid")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RuntimeVersionConfig == nil || aws.ToString(got.RuntimeVersionConfig.RuntimeVersionArn) != aws.ToString(created.RuntimeVersionConfig.RuntimeVersionArn) {
+		t.Errorf("GetFunctionConfiguration RuntimeVersionConfig = %+v", got.RuntimeVersionConfig)
+	}
+
+	_, err = c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("fid"), CodeSha256: aws.String("abc")})
+	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message !=
+		"CodeSHA256 (abc) is different from current CodeSHA256 in $LATEST ("+aws.ToString(created.CodeSha256)+"). Please try again with the CodeSHA256 in $LATEST." {
+		t.Errorf("PublishVersion: message %q", e.Message)
+	}
+	if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("fid")}); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = c.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String("fid"), Name: aws.String("live")})
+	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Cannot find alias arn: "+arn+":live" {
+		t.Errorf("GetAlias: message %q", e.Message)
+	}
+	_, err = c.UpdateAlias(ctx, &lambda.UpdateAliasInput{FunctionName: aws.String("fid"), Name: aws.String("live"), FunctionVersion: aws.String("1")})
+	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Alias not found: "+arn+":live" {
+		t.Errorf("UpdateAlias: message %q", e.Message)
+	}
+
+	// A URL belongs to the function or an alias; a version number is
+	// refused by the qualifier's pattern, a ValidationException.
+	_, err = c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("fid"), Qualifier: aws.String("1"),
+		AuthType: lambdatypes.FunctionUrlAuthTypeNone})
+	if e := expectAPIError(t, err, "ValidationException", 400); e.Message !=
+		`1 validation error detected: Value '1' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (^\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))` {
+		t.Errorf("URL on a version: message %q", e.Message)
 	}
 }

@@ -56,6 +56,7 @@ func (s *Service) apply(c *FunctionConfiguration, st settings) error {
 			return err
 		}
 		c.Runtime = st.Runtime
+		c.RuntimeVersionConfig = &RuntimeVersionConfig{RuntimeVersionArn: ptr(s.runtimeVersionARN(*st.Runtime))}
 	}
 	if st.Environment != nil {
 		if err := checkEnvironment(st.Environment.Variables); err != nil {

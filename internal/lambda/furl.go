@@ -43,7 +43,7 @@ func (s *Service) urlTarget(name string, qualifier *string) (*function, string, 
 		return nil, "", err
 	}
 	if numericQualifier.MatchString(t.Qualifier) {
-		return nil, "", invalidParameter("1 validation error detected: Value '%s' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (^\\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))", t.Qualifier)
+		return nil, "", ErrValidation.Withf("1 validation error detected: Value '%s' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (^\\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))", t.Qualifier)
 	}
 	fn := s.functions[t.Name]
 	if fn == nil {

@@ -33,7 +33,16 @@ func checkAliasName(name string) error {
 	return nil
 }
 
+// aliasNotFound is UpdateAlias's and DeleteAlias's answer for an alias
+// that does not exist.
 func aliasNotFound(arn string) error { return ErrResourceNotFound.Withf("Alias not found: %s", arn) }
+
+// aliasNotFoundByGet is GetAlias's answer for an alias that does not
+// exist, which Lambda words differently from UpdateAlias's ("Cannot find
+// alias arn: arn:aws:lambda:...:function:name:alias").
+func aliasNotFoundByGet(arn string) error {
+	return ErrResourceNotFound.Withf("Cannot find alias arn: %s", arn)
+}
 
 // checkRouting checks an alias's version and routing: the version exists;
 // additional versions are published versions other than it, weighted
@@ -132,7 +141,7 @@ func (s *Service) getAlias(ctx context.Context, in *GetAliasRequest) (*AliasConf
 	}
 	a := fn.Aliases[*in.Name]
 	if a == nil {
-		return nil, aliasNotFound(s.qualifiedARN(fn.Name, *in.Name))
+		return nil, aliasNotFoundByGet(s.qualifiedARN(fn.Name, *in.Name))
 	}
 	return copyAlias(a), nil
 }

@@ -51,7 +51,7 @@ func (s *Service) publishVersion(ctx context.Context, in *PublishVersionRequest)
 		return nil, err
 	}
 	if in.CodeSha256 != nil && *in.CodeSha256 != deref(fn.Latest.Config.CodeSha256) {
-		return nil, invalidParameter("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the current CodeSHA256.",
+		return nil, invalidParameter("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST.",
 			*in.CodeSha256, deref(fn.Latest.Config.CodeSha256))
 	}
 	if n := len(fn.Versions); n > 0 && fn.Versions[n-1].Published == fingerprint(fn.Latest) {
