@@ -124,3 +124,87 @@ func TestLambdaVersionAliasURLMessages(t *testing.T) {
 		t.Errorf("URL on a version: message %q", e.Message)
 	}
 }
+
+// TestLambdaRoutingAndLayerMessages covers an alias's routing refusals
+// and a function's layer refusals, each with Lambda's code and wording.
+func TestLambdaRoutingAndLayerMessages(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	base := func(name string) *lambda.CreateFunctionInput {
+		return &lambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: lambdatypes.RuntimeProvidedal2023,
+			Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}}
+	}
+	if _, err := c.CreateFunction(ctx, base("route")); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("route"),
+			Description: aws.String(strings.Repeat("v", i))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("route")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arn := "arn:aws:lambda:us-east-1:" + testAccount + ":function:route"
+	for _, tc := range []struct {
+		name, primary string
+		weights       map[string]float64
+		code          string
+		status        int
+		message       string
+	}{
+		{"weight", "1", map[string]float64{"2": 1.5}, "ValidationException", 400,
+			"1 validation error detected: Value '{2=1.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: " +
+				"Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]"},
+		{"key", "1", map[string]float64{"live": 0.5}, "ValidationException", 400,
+			"1 validation error detected: Value '{live=0.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: " +
+				"Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, " +
+				"Member must satisfy regular expression pattern: [0-9]+, Member must not be null]"},
+		{"two", "1", map[string]float64{"2": 0.1, "3": 0.1}, "InvalidParameterValueException", 400,
+			"Number of items in AdditionalVersionWeights cannot be greater than 1"},
+		{"itself", "1", map[string]float64{"1": 0.5}, "InvalidParameterValueException", 400,
+			"Invalid function version 1. Function version 1 is already included in routing configuration."},
+		{"latest", "$LATEST", map[string]float64{"2": 0.5}, "InvalidParameterValueException", 400,
+			"$LATEST is not supported for an alias pointing to more than 1 version"},
+		{"missing", "1", map[string]float64{"9": 0.5}, "ResourceNotFoundException", 404, "Function not found: " + arn + ":9"},
+	} {
+		_, err := c.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("route"), Name: aws.String(tc.name),
+			FunctionVersion: aws.String(tc.primary), RoutingConfig: &lambdatypes.AliasRoutingConfiguration{AdditionalVersionWeights: tc.weights}})
+		if e := expectAPIError(t, err, tc.code, tc.status); e.Message != tc.message {
+			t.Errorf("%s: message %q", tc.name, e.Message)
+		}
+	}
+
+	var arns []string
+	for range 2 {
+		out, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("lib"),
+			Content: &lambdatypes.LayerVersionContentInput{ZipFile: scriptZip(t, "layer")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, aws.ToString(out.LayerVersionArn))
+	}
+	in := base("twolayers")
+	in.Layers = arns
+	_, err := c.CreateFunction(ctx, in)
+	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message != "Two different versions of the same layer are not allowed "+
+		"to be referenced in the same function. "+arns[0]+" and "+arns[1]+" are versions of the same layer." {
+		t.Errorf("two versions: message %q", e.Message)
+	}
+	in = base("badlayer")
+	in.Layers = []string{"lib:1"}
+	_, err = c.CreateFunction(ctx, in)
+	if e := expectAPIError(t, err, "ValidationException", 400); e.Message != "1 validation error detected: Value '[lib:1]' at 'layers' failed to satisfy constraint: "+
+		"Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, "+
+		`Member must satisfy regular expression pattern: (arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+), `+
+		"Member must not be null]" {
+		t.Errorf("bad layer ARN: message %q", e.Message)
+	}
+	_, err = c.GetLayerVersion(ctx, &lambda.GetLayerVersionInput{LayerName: aws.String("lib"), VersionNumber: aws.Int64(0)})
+	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message != "Layer Version Cannot be less than 1" {
+		t.Errorf("layer version 0: message %q", e.Message)
+	}
+}

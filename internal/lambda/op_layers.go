@@ -140,6 +140,9 @@ func (s *Service) findLayerVersion(name string, n int64) (*layerVersion, error) 
 
 // getLayerVersion describes a layer version, with a link to download it.
 func (s *Service) getLayerVersion(ctx context.Context, in *GetLayerVersionRequest) (*GetLayerVersionResponse, error) {
+	if *in.VersionNumber < 1 {
+		return nil, errLayerVersionBelowOne
+	}
 	name, ok := s.parseLayerName(*in.LayerName)
 	if !ok {
 		return nil, ErrResourceNotFound
@@ -150,6 +153,10 @@ func (s *Service) getLayerVersion(ctx context.Context, in *GetLayerVersionReques
 	}
 	return s.layerVersionOutput(ctx, name, v), nil
 }
+
+// errLayerVersionBelowOne is Lambda's answer to a layer version number
+// of 0 or less, which the model does not bound.
+var errLayerVersionBelowOne = invalidParameter("Layer Version Cannot be less than 1")
 
 // getLayerVersionByArn is GetLayerVersion with the version's ARN.
 func (s *Service) getLayerVersionByArn(ctx context.Context, in *GetLayerVersionByArnRequest) (*GetLayerVersionResponse, error) {
@@ -224,6 +231,9 @@ func (s *Service) listLayerVersions(ctx context.Context, in *ListLayerVersionsRe
 // their copy, as on AWS; deleting a version that does not exist
 // succeeds.
 func (s *Service) deleteLayerVersion(ctx context.Context, in *DeleteLayerVersionRequest) (*noOutput, error) {
+	if *in.VersionNumber < 1 {
+		return nil, errLayerVersionBelowOne
+	}
 	name, ok := s.parseLayerName(*in.LayerName)
 	if !ok {
 		return nil, nil
