@@ -19,7 +19,9 @@ const (
 	MessageErrors ErrorStyle = iota
 	// LambdaErrors is {"Type": "User", "Message": "..."}, as Lambda
 	// answers: Type is "Service" for server faults, and Message is
-	// capitalised as Lambda's error shapes model it.
+	// capitalised as Lambda's error shapes model it. A ValidationException,
+	// which comes from the request validation in front of Lambda and is
+	// not one of Lambda's modelled errors, is {"message": "..."}.
 	LambdaErrors
 )
 
@@ -130,7 +132,7 @@ func WriteError(w http.ResponseWriter, method string, style ErrorStyle, e *apier
 	}
 	body := make([]byte, 0, 128)
 	body = append(body, '{')
-	if style == LambdaErrors {
+	if style == LambdaErrors && e.Code != "ValidationException" {
 		body = append(body, `"Type":`...)
 		if e.Fault {
 			body = append(body, `"Service"`...)
