@@ -96,6 +96,14 @@ func TestLambdaVersionAliasURLMessages(t *testing.T) {
 	if got.RuntimeVersionConfig == nil || aws.ToString(got.RuntimeVersionConfig.RuntimeVersionArn) != aws.ToString(created.RuntimeVersionConfig.RuntimeVersionArn) {
 		t.Errorf("GetFunctionConfiguration RuntimeVersionConfig = %+v", got.RuntimeVersionConfig)
 	}
+	// ListFunctions leaves it out, with the state fields.
+	list, err := c.ListFunctions(ctx, &lambda.ListFunctionsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Functions) != 1 || list.Functions[0].RuntimeVersionConfig != nil || list.Functions[0].State != "" {
+		t.Errorf("ListFunctions = %+v", list.Functions)
+	}
 
 	_, err = c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("fid"), CodeSha256: aws.String("abc")})
 	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message !=

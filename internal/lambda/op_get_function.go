@@ -104,10 +104,12 @@ func (s *Service) listFunctions(ctx context.Context, in *ListFunctionsRequest) (
 // listedConfig is a version's configuration as ListFunctions shows it:
 // "a subset of the FunctionConfiguration fields", without the state
 // fields (State, StateReason, StateReasonCode, LastUpdateStatus,
-// LastUpdateStatusReason, LastUpdateStatusReasonCode), which only
-// GetFunction and GetFunctionConfiguration report.
+// LastUpdateStatusReason, LastUpdateStatusReasonCode) and
+// RuntimeVersionConfig, which only GetFunction and
+// GetFunctionConfiguration report.
 func listedConfig(c *FunctionConfiguration) FunctionConfiguration {
 	cfg := copyConfig(c)
+	cfg.RuntimeVersionConfig = nil
 	cfg.State, cfg.StateReason, cfg.StateReasonCode = nil, nil, nil
 	cfg.LastUpdateStatus, cfg.LastUpdateStatusReason, cfg.LastUpdateStatusReasonCode = nil, nil, nil
 	return cfg
