@@ -216,3 +216,74 @@ func TestLambdaRoutingAndLayerMessages(t *testing.T) {
 		t.Errorf("layer version 0: message %q", e.Message)
 	}
 }
+
+// TestLambdaPolicyRevision covers the RevisionId of resource-based
+// policies: a policy's revision is that of the version or alias it
+// belongs to, and adding or removing a statement gives that version or
+// alias a new one; publishing a version gives $LATEST a new one.
+func TestLambdaPolicyRevision(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("rev"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	revision := func(qualifier string) string {
+		in := &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("rev")}
+		if qualifier != "" {
+			in.Qualifier = aws.String(qualifier)
+		}
+		out, err := c.GetFunctionConfiguration(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.RevisionId)
+	}
+	add := func(sid, rev string) error {
+		_, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("rev"), StatementId: aws.String(sid),
+			Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("sns.amazonaws.com"), RevisionId: aws.String(rev)})
+		return err
+	}
+	if err := add("a", aws.ToString(created.RevisionId)); err != nil {
+		t.Fatal(err)
+	}
+	afterAdd := revision("")
+	if afterAdd == aws.ToString(created.RevisionId) {
+		t.Error("AddPermission left the function's RevisionId as it was")
+	}
+	pol, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String("rev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(pol.RevisionId) != afterAdd {
+		t.Errorf("GetPolicy RevisionId %s, function's %s", aws.ToString(pol.RevisionId), afterAdd)
+	}
+	err = add("b", aws.ToString(created.RevisionId))
+	expectAPIError(t, err, "PreconditionFailedException", 412)
+	if _, err := c.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String("rev"), StatementId: aws.String("a"),
+		RevisionId: aws.String(afterAdd)}); err != nil {
+		t.Fatal(err)
+	}
+	afterRemove := revision("")
+	if afterRemove == afterAdd {
+		t.Error("RemovePermission left the function's RevisionId as it was")
+	}
+	if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("rev")}); err != nil {
+		t.Fatal(err)
+	}
+	if revision("") == afterRemove {
+		t.Error("PublishVersion left $LATEST's RevisionId as it was")
+	}
+	// A version's own policy moves the version's revision, not $LATEST's.
+	latestBefore, versionBefore := revision(""), revision("1")
+	if _, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("rev"), Qualifier: aws.String("1"), StatementId: aws.String("v"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("sns.amazonaws.com"), RevisionId: aws.String(versionBefore)}); err != nil {
+		t.Fatal(err)
+	}
+	if revision("") != latestBefore || revision("1") == versionBefore {
+		t.Errorf("a version's policy: $LATEST %s → %s, version %s → %s", latestBefore, revision(""), versionBefore, revision("1"))
+	}
+}

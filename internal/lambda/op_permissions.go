@@ -66,8 +66,10 @@ func (s *Service) policyTarget(fn *function, q string, adding bool) (string, str
 	return "", "", functionNotFound(s.qualifiedARN(fn.Name, q))
 }
 
-// targetRevision is the revision a policy's first statement must name
-// when a RevisionId is given: the version's or alias's.
+// targetRevision is the RevisionId of what a policy belongs to, the
+// version's or the alias's: Lambda reports it as the policy's revision,
+// and AddPermission and RemovePermission check a given RevisionId
+// against it.
 func (fn *function) targetRevision(q string) string {
 	if a := fn.Aliases[q]; a != nil {
 		return deref(a.RevisionId)
@@ -76,6 +78,36 @@ func (fn *function) targetRevision(q string) string {
 		return deref(v.Config.RevisionId)
 	}
 	return ""
+}
+
+// bumpRevision gives what the policy of qualifier q belongs to (a version
+// or an alias of fn, a clone) a new RevisionId, as a change to its policy
+// does in Lambda, and records the change in w. It returns the new
+// revision.
+func (s *Service) bumpRevision(fn *function, w *writes, q string) string {
+	rev := s.ids.UUID()
+	if a := fn.Aliases[q]; a != nil {
+		c := copyAlias(a)
+		c.RevisionId = ptr(rev)
+		fn.Aliases[q] = c
+		w.put(aliasKey(fn.Name, q), c)
+		return rev
+	}
+	v := fn.versionNamed(cmp.Or(q, latest))
+	if v == nil {
+		return rev
+	}
+	nv := *v
+	nv.Config = copyConfig(&v.Config)
+	nv.Config.RevisionId = ptr(rev)
+	if nv.Number == 0 {
+		fn.Latest = &nv
+	} else {
+		i := slices.Index(fn.Versions, v)
+		fn.Versions[i] = &nv
+	}
+	w.putVersion(fn.Name, &nv)
+	return rev
 }
 
 // addPermission adds a statement to the resource-based policy of a
@@ -97,14 +129,8 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 		return nil, err
 	}
 	cur := fn.Policies[key]
-	if in.RevisionId != nil {
-		want := fn.targetRevision(key)
-		if cur != nil {
-			want = cur.RevisionID
-		}
-		if *in.RevisionId != want {
-			return nil, errPolicyPrecondition
-		}
+	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
+		return nil, errPolicyPrecondition
 	}
 	st := policyStatement{
 		Sid: *in.StatementId, Effect: "Allow", Principal: principal(*in.Principal),
@@ -133,7 +159,7 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	if err != nil {
 		return nil, err
 	}
-	p := &policy{RevisionID: s.ids.UUID()}
+	p := &policy{}
 	if cur != nil {
 		for _, raw := range cur.Statements {
 			var existing struct{ Sid string }
@@ -150,6 +176,7 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	fn = fn.clone()
 	fn.Policies[key] = p
 	w := s.newWrites()
+	p.RevisionID = s.bumpRevision(fn, w, key)
 	w.put(policyKey(fn.Name, key), p)
 	if err := s.commitFunction(w, fn); err != nil {
 		return nil, err
@@ -182,10 +209,10 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 	if cur == nil {
 		return nil, ErrResourceNotFound.WithMessage("No policy is associated with the given resource.")
 	}
-	if in.RevisionId != nil && *in.RevisionId != cur.RevisionID {
+	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
 		return nil, errPolicyPrecondition
 	}
-	p := &policy{RevisionID: s.ids.UUID()}
+	p := &policy{}
 	found := false
 	for _, raw := range cur.Statements {
 		var existing struct{ Sid string }
@@ -200,6 +227,7 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 	}
 	fn = fn.clone()
 	w := s.newWrites()
+	p.RevisionID = s.bumpRevision(fn, w, key)
 	if len(p.Statements) == 0 {
 		delete(fn.Policies, key)
 		w.del(policyKey(fn.Name, key))
@@ -231,5 +259,5 @@ func (s *Service) getPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPoli
 	if p == nil {
 		return nil, ErrResourceNotFound
 	}
-	return &GetPolicyResponse{Policy: ptr(renderPolicy(p)), RevisionId: ptr(p.RevisionID)}, nil
+	return &GetPolicyResponse{Policy: ptr(renderPolicy(p)), RevisionId: ptr(fn.targetRevision(key))}, nil
 }

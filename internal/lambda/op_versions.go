@@ -63,6 +63,8 @@ func (s *Service) publishVersion(ctx context.Context, in *PublishVersionRequest)
 	fn.Versions = append(fn.Versions, v)
 	w := s.newWrites()
 	w.putVersion(fn.Name, v)
+	// Publishing gives $LATEST a new revision too, as Lambda does.
+	s.bumpRevision(fn, w, "")
 	w.putMeta(fn)
 	if err := s.commitFunction(w, fn); err != nil {
 		return nil, err
