@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -285,5 +286,24 @@ func TestLambdaPolicyRevision(t *testing.T) {
 	}
 	if revision("") != latestBefore || revision("1") == versionBefore {
 		t.Errorf("a version's policy: $LATEST %s → %s, version %s → %s", latestBefore, revision(""), versionBefore, revision("1"))
+	}
+}
+
+// TestLambdaRequestTooLarge covers a CreateFunction whose request is over
+// Lambda's 69905067 bytes (a 50 MB package in base64): the error names
+// the limit and the operation.
+func TestLambdaRequestTooLarge(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	big := make([]byte, 52<<20)
+	if _, err := rand.NewChaCha8([32]byte{}).Read(big); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.CreateFunction(context.Background(), &lambda.CreateFunctionInput{FunctionName: aws.String("huge"),
+		Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole),
+		Code: &lambdatypes.FunctionCode{ZipFile: big}})
+	if e := expectAPIError(t, err, "RequestEntityTooLargeException", 413); e.Message != "Request must be smaller than 69905067 bytes for the CreateFunction operation" {
+		t.Errorf("message %q", e.Message)
 	}
 }

@@ -1,6 +1,10 @@
 package lambda
 
-import "time"
+import (
+	"net/http"
+	"strings"
+	"time"
+)
 
 // Lambda's quotas and defaults, with the documentation's wording.
 const (
@@ -79,3 +83,24 @@ const (
 	// waits before the next try (throttles do not count as attempts).
 	asyncThrottleRetry = time.Second
 )
+
+// bodyTooLarge is Lambda's answer to a request body over maxRequestBody:
+// RequestEntityTooLargeException naming the limit and the operation, for
+// the operations that upload a package, and Invoke's own for Invoke.
+func bodyTooLarge(r *http.Request) error {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	op := ""
+	switch {
+	case r.Method == http.MethodPost && strings.HasSuffix(path, "/invocations"):
+		return ErrRequestTooLarge
+	case r.Method == http.MethodPost && path == "/2015-03-31/functions":
+		op = "CreateFunction"
+	case r.Method == http.MethodPut && strings.HasPrefix(path, "/2015-03-31/functions/") && strings.HasSuffix(path, "/code"):
+		op = "UpdateFunctionCode"
+	case r.Method == http.MethodPost && strings.HasPrefix(path, "/2018-10-31/layers/") && strings.HasSuffix(path, "/versions"):
+		op = "PublishLayerVersion"
+	default:
+		return ErrRequestEntityTooLarge.WithMessage("Request must be smaller than the size limit for this operation.")
+	}
+	return ErrRequestEntityTooLarge.Withf("Request must be smaller than %d bytes for the %s operation", maxRequestBody, op)
+}

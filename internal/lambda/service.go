@@ -166,6 +166,7 @@ func (s *Service) API() *awsproto.Service {
 		Operations:      s.operations(),
 		// CreateFunction's limit: a 50 MB package, base64-encoded, in JSON.
 		MaxBodyBytes: maxRequestBody,
+		BodyTooLarge: bodyTooLarge,
 	}).Init()
 }
 
