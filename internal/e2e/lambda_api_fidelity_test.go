@@ -102,7 +102,8 @@ func TestLambdaVersionAliasURLMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list.Functions) != 1 || list.Functions[0].RuntimeVersionConfig != nil || list.Functions[0].State != "" {
+	if len(list.Functions) != 1 || list.Functions[0].RuntimeVersionConfig != nil || list.Functions[0].State != "" ||
+		aws.ToString(list.Functions[0].FunctionArn) != arn {
 		t.Errorf("ListFunctions = %+v", list.Functions)
 	}
 
@@ -113,6 +114,18 @@ func TestLambdaVersionAliasURLMessages(t *testing.T) {
 	}
 	if _, err := c.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("fid")}); err != nil {
 		t.Fatal(err)
+	}
+	// With FunctionVersion ALL, $LATEST is listed under its qualified ARN.
+	all, err := c.ListFunctions(ctx, &lambda.ListFunctionsInput{FunctionVersion: lambdatypes.FunctionVersionAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arns []string
+	for _, f := range all.Functions {
+		arns = append(arns, aws.ToString(f.FunctionArn))
+	}
+	if strings.Join(arns, " ") != arn+":$LATEST "+arn+":1" {
+		t.Errorf("ListFunctions ALL ARNs = %v", arns)
 	}
 
 	_, err = c.GetAlias(ctx, &lambda.GetAliasInput{FunctionName: aws.String("fid"), Name: aws.String("live")})

@@ -87,6 +87,11 @@ func (s *Service) listFunctions(ctx context.Context, in *ListFunctionsRequest) (
 		}
 		for _, v := range versions {
 			cfg := listedConfig(&v.Config)
+			if v.Number == 0 && deref(in.FunctionVersion) == "ALL" {
+				// Listed beside its versions, $LATEST is named by its
+				// qualified ARN, as ListVersionsByFunction names it.
+				cfg.FunctionArn = ptr(s.qualifiedARN(fn.Name, latest))
+			}
 			items = append(items, item{key: fn.Name + "\x00" + versionSortKey(v.Number), cfg: &cfg})
 		}
 	}
