@@ -137,13 +137,15 @@ func TestLambdaVersionAliasURLMessages(t *testing.T) {
 		t.Errorf("UpdateAlias: message %q", e.Message)
 	}
 
-	// A URL belongs to the function or an alias; a version number is
-	// refused by the qualifier's pattern, a ValidationException.
-	_, err = c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("fid"), Qualifier: aws.String("1"),
-		AuthType: lambdatypes.FunctionUrlAuthTypeNone})
-	if e := expectAPIError(t, err, "ValidationException", 400); e.Message !=
-		`1 validation error detected: Value '1' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (^\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))` {
-		t.Errorf("URL on a version: message %q", e.Message)
+	// A URL belongs to the function or an alias; a version number or
+	// $LATEST is refused by the qualifier's pattern, a ValidationException.
+	for _, q := range []string{"1", "$LATEST"} {
+		_, err = c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("fid"), Qualifier: aws.String(q),
+			AuthType: lambdatypes.FunctionUrlAuthTypeNone})
+		if e := expectAPIError(t, err, "ValidationException", 400); e.Message != "1 validation error detected: Value '"+q+
+			`' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)` {
+			t.Errorf("URL on %s: message %q", q, e.Message)
+		}
 	}
 }
 
@@ -319,4 +321,52 @@ func TestLambdaRequestTooLarge(t *testing.T) {
 	if e := expectAPIError(t, err, "RequestEntityTooLargeException", 413); e.Message != "Request must be smaller than 69905067 bytes for the CreateFunction operation" {
 		t.Errorf("message %q", e.Message)
 	}
+}
+
+// TestLambdaURLAndPolicyWording covers the function URL and policy
+// operations' answers for what does not exist, as recorded from AWS.
+func TestLambdaURLAndPolicyWording(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("up"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}, Publish: true}); err != nil {
+		t.Fatal(err)
+	}
+	prefix := "arn:aws:lambda:us-east-1:" + testAccount + ":function:"
+	check := func(what string, err error, code string, status int, message string) {
+		t.Helper()
+		if e := expectAPIError(t, err, code, status); e.Message != message {
+			t.Errorf("%s: message %q, want %q", what, e.Message, message)
+		}
+	}
+
+	_, err := c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("gone"), AuthType: lambdatypes.FunctionUrlAuthTypeNone})
+	check("CreateFunctionUrlConfig, no function", err, "ResourceNotFoundException", 404, "Function does not exist")
+	_, err = c.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("up"), Qualifier: aws.String("ghost"),
+		AuthType: lambdatypes.FunctionUrlAuthTypeNone})
+	check("CreateFunctionUrlConfig, no alias", err, "ResourceNotFoundException", 404, "Function does not exist")
+	_, err = c.UpdateFunctionUrlConfig(ctx, &lambda.UpdateFunctionUrlConfigInput{FunctionName: aws.String("gone"), AuthType: lambdatypes.FunctionUrlAuthTypeNone})
+	check("UpdateFunctionUrlConfig, no function", err, "ResourceNotFoundException", 404, "Function does not exist")
+	_, err = c.ListFunctionUrlConfigs(ctx, &lambda.ListFunctionUrlConfigsInput{FunctionName: aws.String("gone")})
+	check("ListFunctionUrlConfigs, no function", err, "ResourceNotFoundException", 404, "Function does not exist")
+	_, err = c.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("gone")})
+	check("GetFunctionUrlConfig, no function", err, "ResourceNotFoundException", 404, "The resource you requested does not exist.")
+	_, err = c.DeleteFunctionUrlConfig(ctx, &lambda.DeleteFunctionUrlConfigInput{FunctionName: aws.String("gone")})
+	check("DeleteFunctionUrlConfig, no function", err, "ResourceNotFoundException", 404, "The resource you requested does not exist.")
+
+	add := func(q string) error {
+		_, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("up"), Qualifier: aws.String(q), StatementId: aws.String("s"),
+			Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("sns.amazonaws.com")})
+		return err
+	}
+	check("AddPermission, no alias", add("ghost"), "ResourceNotFoundException", 404, "Cannot find alias arn: "+prefix+"up:ghost")
+	check("AddPermission, no version", add("42"), "ResourceNotFoundException", 404, "Function not found: "+prefix+"up:42")
+	_, err = c.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String("up"), Qualifier: aws.String("ghost"), StatementId: aws.String("s")})
+	check("RemovePermission, no alias", err, "ResourceNotFoundException", 404, "Cannot find alias arn: "+prefix+"up:ghost")
+	_, err = c.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String("gone"), StatementId: aws.String("s")})
+	check("RemovePermission, no function", err, "ResourceNotFoundException", 404, "No policy found for: "+prefix+"gone")
+	_, err = c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String("up"), Qualifier: aws.String("42")})
+	check("GetPolicy, no version", err, "ResourceNotFoundException", 404, "The resource you requested does not exist.")
 }

@@ -48,20 +48,39 @@ func principal(p string) any {
 	return map[string]string{"Service": p}
 }
 
-// policyTarget checks that the qualifier of a policy operation names
-// something that exists and returns the key of its policy ("" for the
-// function) and the ARN statements name.
-func (s *Service) policyTarget(fn *function, q string, adding bool) (string, string, error) {
+// Policy operations, for policyTarget.
+const (
+	policyAdd = iota
+	policyRemove
+	policyGet
+)
+
+// aliasLike matches what may be an alias name: not a number, nothing
+// but letters, digits, - and _.
+var aliasLike = regexp.MustCompile(`^[a-zA-Z0-9_-]*[a-zA-Z_-][a-zA-Z0-9_-]*$`)
+
+// policyTarget checks that the qualifier of a policy operation (policyAdd,
+// policyRemove, policyGet) names something that exists and returns the
+// key of its policy ("" for the function) and the ARN statements name.
+// A qualifier naming nothing is, for AddPermission and RemovePermission,
+// "Cannot find alias arn: ..." when it could be an alias name and
+// "Function not found: ..." otherwise; GetPolicy answers as for a
+// missing policy.
+func (s *Service) policyTarget(fn *function, q string, op int) (string, string, error) {
 	switch {
 	case q == "":
 		return "", s.functionARN(fn.Name), nil
 	case q == latest:
-		if adding {
+		if op == policyAdd {
 			return "", "", invalidParameter("We currently do not support adding policies for $LATEST.")
 		}
 		return "", s.functionARN(fn.Name), nil
 	case isVersionNumber(q) && fn.versionNamed(q) != nil, fn.Aliases[q] != nil:
 		return q, s.qualifiedARN(fn.Name, q), nil
+	case op == policyGet:
+		return "", "", ErrResourceNotFound
+	case aliasLike.MatchString(q):
+		return "", "", aliasNotFoundByGet(s.qualifiedARN(fn.Name, q))
 	}
 	return "", "", functionNotFound(s.qualifiedARN(fn.Name, q))
 }
@@ -124,7 +143,7 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	if fn == nil {
 		return nil, functionNotFound(s.arn(t))
 	}
-	key, resource, err := s.policyTarget(fn, t.Qualifier, true)
+	key, resource, err := s.policyTarget(fn, t.Qualifier, policyAdd)
 	if err != nil {
 		return nil, err
 	}
@@ -199,9 +218,9 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 	defer s.mu.Unlock()
 	fn := s.functions[t.Name]
 	if fn == nil {
-		return nil, functionNotFound(s.arn(t))
+		return nil, ErrResourceNotFound.Withf("No policy found for: %s", s.functionARN(t.Name))
 	}
-	key, _, err := s.policyTarget(fn, t.Qualifier, false)
+	key, _, err := s.policyTarget(fn, t.Qualifier, policyRemove)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +270,7 @@ func (s *Service) getPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPoli
 	if fn == nil {
 		return nil, functionNotFound(s.arn(t))
 	}
-	key, _, err := s.policyTarget(fn, t.Qualifier, false)
+	key, _, err := s.policyTarget(fn, t.Qualifier, policyGet)
 	if err != nil {
 		return nil, err
 	}
