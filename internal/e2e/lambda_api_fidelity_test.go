@@ -323,6 +323,62 @@ func TestLambdaRequestTooLarge(t *testing.T) {
 	}
 }
 
+// TestLambdaNotFoundWording covers how Lambda names what is missing, as
+// recorded from AWS: another region's function, PutFunctionConcurrency's
+// $LATEST ARN, DeleteFunction's unqualified ARN, and the wording of
+// tagging a version; and what ListVersionsByFunction leaves out.
+func TestLambdaNotFoundWording(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("nf"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}, Publish: true}); err != nil {
+		t.Fatal(err)
+	}
+	prefix := "arn:aws:lambda:us-east-1:" + testAccount + ":function:"
+
+	_, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("arn:aws:lambda:eu-west-1:" + testAccount + ":function:nf")})
+	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')" {
+		t.Errorf("other region: message %q", e.Message)
+	}
+	_, err = c.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String("gone"), ReservedConcurrentExecutions: aws.Int32(1)})
+	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Function not found: "+prefix+"gone:$LATEST" {
+		t.Errorf("PutFunctionConcurrency: message %q", e.Message)
+	}
+	_, err = c.GetFunctionConcurrency(ctx, &lambda.GetFunctionConcurrencyInput{FunctionName: aws.String("gone")})
+	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Function not found: "+prefix+"gone" {
+		t.Errorf("GetFunctionConcurrency: message %q", e.Message)
+	}
+	_, err = c.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String(prefix + "nf:1"), ReservedConcurrentExecutions: aws.Int32(1)})
+	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message != "This operation is permitted on Lambda functions only. "+
+		"Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN." {
+		t.Errorf("PutFunctionConcurrency on a version: message %q", e.Message)
+	}
+	_, err = c.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("gone"), Qualifier: aws.String("1")})
+	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Function not found: "+prefix+"gone" {
+		t.Errorf("DeleteFunction: message %q", e.Message)
+	}
+	_, err = c.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(prefix + "nf:1"), Tags: map[string]string{"a": "b"}})
+	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message != "Tags on function aliases and versions are not supported. Please specify a function ARN." {
+		t.Errorf("tagging a version: message %q", e.Message)
+	}
+	_, err = c.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(prefix + "nf"), Tags: map[string]string{}})
+	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message != "An error occurred and the request cannot be processed." {
+		t.Errorf("no tags: message %q", e.Message)
+	}
+
+	versions, err := c.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: aws.String("nf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range versions.Versions {
+		if v.State != "" || v.LastUpdateStatus != "" || v.RuntimeVersionConfig != nil {
+			t.Errorf("ListVersionsByFunction %s: State %q LastUpdateStatus %q RuntimeVersionConfig %v", aws.ToString(v.Version), v.State, v.LastUpdateStatus, v.RuntimeVersionConfig)
+		}
+	}
+}
+
 // TestLambdaURLAndPolicyWording covers the function URL and policy
 // operations' answers for what does not exist, as recorded from AWS.
 func TestLambdaURLAndPolicyWording(t *testing.T) {

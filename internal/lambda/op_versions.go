@@ -92,7 +92,7 @@ func (s *Service) listVersionsByFunction(ctx context.Context, in *ListVersionsBy
 	}
 	out := &ListVersionsByFunctionResponse{Versions: []FunctionConfiguration{}, NextMarker: next}
 	for _, v := range page {
-		cfg := copyConfig(&v.Config)
+		cfg := listedConfig(&v.Config)
 		if v.Number == 0 {
 			cfg.FunctionArn = ptr(s.qualifiedARN(fn.Name, latest))
 		}
@@ -113,7 +113,8 @@ func (s *Service) deleteFunction(ctx context.Context, in *DeleteFunctionRequest)
 	defer s.mu.Unlock()
 	fn := s.functions[t.Name]
 	if fn == nil {
-		return nil, functionNotFound(s.arn(t))
+		// Lambda names the function, whatever the qualifier.
+		return nil, functionNotFound(s.functionARN(t.Name))
 	}
 	switch q := t.Qualifier; {
 	case q == "":
