@@ -134,7 +134,7 @@ type Service struct {
 	MaxBodyBytes int64
 	// BodyTooLarge, when set, is the error for a body over MaxBodyBytes,
 	// for services that name the operation in it (Lambda: "Request must
-	// be smaller than 69905067 bytes for the CreateFunction operation").
+	// be smaller than 70167211 bytes for the CreateFunction operation").
 	// It sees the request line and headers only: the body is not read.
 	BodyTooLarge func(r *http.Request) error
 

@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -305,7 +307,7 @@ func TestLambdaPolicyRevision(t *testing.T) {
 }
 
 // TestLambdaRequestTooLarge covers a CreateFunction whose request is over
-// Lambda's 69905067 bytes (a 50 MB package in base64): the error names
+// Lambda's 70167211 bytes (a 50 MB package in base64): the error names
 // the limit and the operation.
 func TestLambdaRequestTooLarge(t *testing.T) {
 	t.Parallel()
@@ -318,7 +320,7 @@ func TestLambdaRequestTooLarge(t *testing.T) {
 	_, err := c.CreateFunction(context.Background(), &lambda.CreateFunctionInput{FunctionName: aws.String("huge"),
 		Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole),
 		Code: &lambdatypes.FunctionCode{ZipFile: big}})
-	if e := expectAPIError(t, err, "RequestEntityTooLargeException", 413); e.Message != "Request must be smaller than 69905067 bytes for the CreateFunction operation" {
+	if e := expectAPIError(t, err, "RequestEntityTooLargeException", 413); e.Message != "Request must be smaller than 70167211 bytes for the CreateFunction operation" {
 		t.Errorf("message %q", e.Message)
 	}
 }
@@ -375,6 +377,38 @@ func TestLambdaNotFoundWording(t *testing.T) {
 	for _, v := range versions.Versions {
 		if v.State != "" || v.LastUpdateStatus != "" || v.RuntimeVersionConfig != nil {
 			t.Errorf("ListVersionsByFunction %s: State %q LastUpdateStatus %q RuntimeVersionConfig %v", aws.ToString(v.Version), v.State, v.LastUpdateStatus, v.RuntimeVersionConfig)
+		}
+	}
+}
+
+// TestLambdaLayerPublishWording covers PublishLayerVersion's answers as
+// recorded from AWS: both bad lists reported, each in its own wording,
+// and empty compatibility lists given as [].
+func TestLambdaLayerPublishWording(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	_, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("lib"),
+		Content:            &lambdatypes.LayerVersionContentInput{ZipFile: scriptZip(t, "layer")},
+		CompatibleRuntimes: []lambdatypes.Runtime{"invalidruntime"}, CompatibleArchitectures: []lambdatypes.Architecture{"invalidarch", "x86_64"}})
+	e := expectAPIError(t, err, "ValidationException", 400)
+	want := regexp.MustCompile(`^2 validation errors detected: Value '\[invalidruntime\]' at 'compatibleRuntimes' failed to satisfy constraint: ` +
+		`Member must satisfy enum value set: \[[^\]]+\]; Value '\[invalidarch, x86_64\]' at 'compatibleArchitectures' failed to satisfy constraint: ` +
+		`Member must satisfy constraint: \[Member must satisfy enum value set: \[x86_64, arm64\]\]$`)
+	if !want.MatchString(e.Message) {
+		t.Errorf("message %q", e.Message)
+	}
+	resp := do(t, env, rawRequest{Method: "POST", Path: "/2018-10-31/layers/bare/versions",
+		Body:    `{"Content":{"ZipFile":"` + base64.StdEncoding.EncodeToString(scriptZip(t, "layer")) + `"}}`,
+		Headers: map[string]string{"Content-Type": "application/json"}})
+	var out map[string]any
+	if err := json.Unmarshal(resp.Body, &out); err != nil || resp.Status != 201 {
+		t.Fatalf("PublishLayerVersion: %d %s", resp.Status, resp.Body)
+	}
+	for _, k := range []string{"CompatibleRuntimes", "CompatibleArchitectures"} {
+		if l, ok := out[k].([]any); !ok || len(l) != 0 {
+			t.Errorf("%s = %#v, want []", k, out[k])
 		}
 	}
 }

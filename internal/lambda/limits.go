@@ -12,9 +12,10 @@ const (
 	// (zipped, for direct upload)".
 	maxZipped = 50 << 20
 	// maxRequestBody is the request size Lambda accepts for CreateFunction
-	// and UpdateFunctionCode ("Request must be smaller than 69905067 bytes
-	// for the CreateFunction operation"): the 50 MB package in base64.
-	maxRequestBody = 69905067
+	// and UpdateFunctionCode ("Request must be smaller than 70167211 bytes
+	// for the CreateFunction operation"; it was 69905067 until 2023): the
+	// 50 MB package in base64, and some room.
+	maxRequestBody = 70167211
 	// maxUnzipped: "250 MB (unzipped, including layers)", in bytes as the
 	// error message prints it.
 	maxUnzipped = 262144000

@@ -115,15 +115,24 @@ func (s *Service) layerVersionOutput(ctx context.Context, name string, v *layerV
 			CodeSha256: ptr(v.CodeSha256),
 			CodeSize:   ptr(v.Code.Size),
 		},
-		LayerArn:                ptr(s.layerARN(name)),
-		LayerVersionArn:         ptr(s.layerVersionARN(name, v.Number)),
-		Description:             ptr(v.Description),
-		CreatedDate:             ptr(v.CreatedDate),
-		Version:                 ptr(v.Number),
-		CompatibleRuntimes:      v.CompatibleRuntimes,
+		LayerArn:        ptr(s.layerARN(name)),
+		LayerVersionArn: ptr(s.layerVersionARN(name, v.Number)),
+		Description:     ptr(v.Description),
+		CreatedDate:     ptr(v.CreatedDate),
+		Version:         ptr(v.Number),
+		// Lambda answers [] for lists the layer was published without.
+		CompatibleRuntimes:      orEmpty(v.CompatibleRuntimes),
 		LicenseInfo:             v.LicenseInfo,
-		CompatibleArchitectures: v.CompatibleArchitectures,
+		CompatibleArchitectures: orEmpty(v.CompatibleArchitectures),
 	}
+}
+
+// orEmpty is s, or an empty (not nil) slice, which is encoded as [].
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // findLayerVersion returns a layer version, or ResourceNotFoundException.
@@ -173,13 +182,14 @@ func (s *Service) getLayerVersionByArn(ctx context.Context, in *GetLayerVersionB
 
 func listItem(s *Service, name string, v *layerVersion) *LayerVersionsListItem {
 	return &LayerVersionsListItem{
-		LayerVersionArn:         ptr(s.layerVersionARN(name, v.Number)),
-		Version:                 ptr(v.Number),
-		Description:             ptr(v.Description),
-		CreatedDate:             ptr(v.CreatedDate),
-		CompatibleRuntimes:      v.CompatibleRuntimes,
+		LayerVersionArn: ptr(s.layerVersionARN(name, v.Number)),
+		Version:         ptr(v.Number),
+		Description:     ptr(v.Description),
+		CreatedDate:     ptr(v.CreatedDate),
+		// Lambda answers [] for lists the layer was published without.
+		CompatibleRuntimes:      orEmpty(v.CompatibleRuntimes),
 		LicenseInfo:             v.LicenseInfo,
-		CompatibleArchitectures: v.CompatibleArchitectures,
+		CompatibleArchitectures: orEmpty(v.CompatibleArchitectures),
 	}
 }
 

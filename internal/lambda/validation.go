@@ -23,10 +23,10 @@ var listMemberPath = regexp.MustCompile(`^([A-Za-z0-9]+)\.[0-9]+\.member$`)
 //     Member must satisfy enum value set: [...] or be a valid ARN", and
 //     only when nothing else in the request failed validation.
 //   - A bad element of a list is reported on the list, with the list's
-//     value and the element's constraints in brackets: "Value '[mips]'
-//     at 'architectures' failed to satisfy constraint: Member must
-//     satisfy constraint: [Member must satisfy enum value set: [x86_64,
-//     arm64], Member must not be null]".
+//     value: "Value '[mips]' at 'architectures' failed to satisfy
+//     constraint: Member must satisfy constraint: [Member must satisfy
+//     enum value set: [x86_64, arm64], Member must not be null]", each
+//     list worded its own way (listWording).
 func violationError(in any, vs []shape.Violation) error {
 	var out []shape.Violation
 	var runtime *shape.Violation
@@ -36,7 +36,7 @@ func violationError(in any, vs []shape.Violation) error {
 			runtime = &vs[i]
 			continue
 		}
-		if m := listMemberPath.FindStringSubmatch(v.Path); m != nil {
+		if m := listMemberPath.FindStringSubmatch(v.Path); m != nil && listWording[m[1]] != nil {
 			if seen[m[1]] {
 				continue
 			}
@@ -44,7 +44,7 @@ func violationError(in any, vs []shape.Violation) error {
 			out = append(out, shape.Violation{
 				Path:       m[1],
 				Value:      "'" + topLevelJava(in, m[1]) + "'",
-				Constraint: "Member must satisfy constraint: [" + v.Constraint + ", Member must not be null]",
+				Constraint: listWording[m[1]](v.Constraint),
 			})
 			continue
 		}
@@ -55,6 +55,21 @@ func violationError(in any, vs []shape.Violation) error {
 			strings.Trim(runtime.Value, "'"), runtime.Constraint)
 	}
 	return ErrValidation.WithMessage(shape.Message(out))
+}
+
+// listWording words, for the lists whose wording AWS's answers show, the
+// constraint a bad element of the list broke, reported on the list as a
+// whole. The wording differs from list to list.
+var listWording = map[string]func(element string) string{
+	// CreateFunction, UpdateFunctionCode: "Member must satisfy
+	// constraint: [Member must satisfy enum value set: [x86_64, arm64],
+	// Member must not be null]".
+	"architectures": func(c string) string { return "Member must satisfy constraint: [" + c + ", Member must not be null]" },
+	// PublishLayerVersion: "Member must satisfy constraint: [Member must
+	// satisfy enum value set: [x86_64, arm64]]".
+	"compatibleArchitectures": func(c string) string { return "Member must satisfy constraint: [" + c + "]" },
+	// PublishLayerVersion: "Member must satisfy enum value set: [...]".
+	"compatibleRuntimes": func(c string) string { return c },
 }
 
 // topLevelJava prints the request member named (in lowerCamel) path as
