@@ -460,3 +460,43 @@ func TestLambdaURLAndPolicyWording(t *testing.T) {
 	_, err = c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String("up"), Qualifier: aws.String("42")})
 	check("GetPolicy, no version", err, "ResourceNotFoundException", 404, "The resource you requested does not exist.")
 }
+
+// TestLambdaEventInvokeConfigWording covers the event invoke
+// configuration operations' refusals, as recorded from AWS.
+func TestLambdaEventInvokeConfigWording(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("eic"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}}); err != nil {
+		t.Fatal(err)
+	}
+	prefix := "arn:aws:lambda:us-east-1:" + testAccount + ":function:"
+	check := func(what string, err error, code string, status int, message string) {
+		t.Helper()
+		if e := expectAPIError(t, err, code, status); e.Message != message {
+			t.Errorf("%s: message %q, want %q", what, e.Message, message)
+		}
+	}
+	_, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("gone"), MaximumRetryAttempts: aws.Int32(1)})
+	check("Put, no function", err, "ResourceNotFoundException", 404, "The function doesn't exist.")
+	_, err = c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("eic"), Qualifier: aws.String("ghost"),
+		MaximumRetryAttempts: aws.Int32(1)})
+	check("Put, no alias", err, "ResourceNotFoundException", 404, "The function doesn't exist.")
+	_, err = c.ListFunctionEventInvokeConfigs(ctx, &lambda.ListFunctionEventInvokeConfigsInput{FunctionName: aws.String("gone")})
+	check("List, no function", err, "ResourceNotFoundException", 404, "The function doesn't exist.")
+	_, err = c.GetFunctionEventInvokeConfig(ctx, &lambda.GetFunctionEventInvokeConfigInput{FunctionName: aws.String("gone")})
+	check("Get, no function", err, "ResourceNotFoundException", 404, "The function "+prefix+"gone:$LATEST doesn't have an EventInvokeConfig")
+	_, err = c.DeleteFunctionEventInvokeConfig(ctx, &lambda.DeleteFunctionEventInvokeConfigInput{FunctionName: aws.String("gone")})
+	check("Delete, no function", err, "ResourceNotFoundException", 404, "The function "+prefix+"gone:$LATEST doesn't have an EventInvokeConfig")
+	_, err = c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("eic")})
+	check("Put, nothing", err, "InvalidParameterValueException", 400, "You must specify at least one of error handling or destination setting.")
+	dest := func(arn string) error {
+		_, err := c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("eic"),
+			DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(arn)}}})
+		return err
+	}
+	check("itself", dest(prefix+"eic"), "InvalidParameterValueException", 400, "You can't specify the function as a destination for itself.")
+	check("missing function", dest(prefix+"gone"), "InvalidParameterValueException", 400, "The destination ARN "+prefix+"gone is invalid.")
+}
