@@ -307,8 +307,9 @@ func TestLambdaPolicyRevision(t *testing.T) {
 }
 
 // TestLambdaRequestTooLarge covers a CreateFunction whose request is over
-// Lambda's 70167211 bytes (a 50 MB package in base64): the error names
-// the limit and the operation.
+// Lambda's 70167211 bytes (a 50 MB package in base64, and some room): the
+// error names the limit and the operation; and an uploaded package over
+// 50 MB in a request under that limit.
 func TestLambdaRequestTooLarge(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -321,6 +322,13 @@ func TestLambdaRequestTooLarge(t *testing.T) {
 		Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole),
 		Code: &lambdatypes.FunctionCode{ZipFile: big}})
 	if e := expectAPIError(t, err, "RequestEntityTooLargeException", 413); e.Message != "Request must be smaller than 70167211 bytes for the CreateFunction operation" {
+		t.Errorf("message %q", e.Message)
+	}
+	// A request under the limit can still carry a package over 50 MB.
+	_, err = c.CreateFunction(context.Background(), &lambda.CreateFunctionInput{FunctionName: aws.String("huge"),
+		Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole),
+		Code: &lambdatypes.FunctionCode{ZipFile: big[:50<<20+100<<10]}})
+	if e := expectAPIError(t, err, "RequestEntityTooLargeException", 413); e.Message != "Zipped size must be smaller than 52428800 bytes" {
 		t.Errorf("message %q", e.Message)
 	}
 }

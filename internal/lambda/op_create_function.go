@@ -52,7 +52,7 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if s.exists(t.Name) {
 		return nil, functionExists(t.Name)
 	}
-	code, sha, err := s.packageCode(zip, "CreateFunction")
+	code, sha, err := s.packageCode(zip, len(in.Code.ZipFile) > 0)
 	if err != nil {
 		return nil, err
 	}

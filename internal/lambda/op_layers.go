@@ -65,7 +65,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, in *PublishLayerVersi
 	if err != nil {
 		return nil, err
 	}
-	code, sha, err := s.packageCode(zip, "PublishLayerVersion")
+	code, sha, err := s.packageCode(zip, len(c.ZipFile) > 0)
 	if err != nil {
 		return nil, err
 	}

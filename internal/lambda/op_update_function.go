@@ -50,7 +50,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 	if err != nil {
 		return nil, err
 	}
-	code, sha, err := s.packageCode(zip, "UpdateFunctionCode")
+	code, sha, err := s.packageCode(zip, len(in.ZipFile) > 0)
 	if err != nil {
 		return nil, err
 	}
