@@ -229,6 +229,13 @@ func TestLambdaRoutingAndLayerMessages(t *testing.T) {
 		"Member must not be null]" {
 		t.Errorf("bad layer ARN: message %q", e.Message)
 	}
+	in = base("otherregion")
+	in.Layers = []string{"arn:aws:lambda:eu-west-1:" + testAccount + ":layer:lib:1"}
+	_, err = c.CreateFunction(ctx, in)
+	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message !=
+		"Layers are not in the same region as the function. Layers are expected to be in region us-east-1." {
+		t.Errorf("layer in another region: message %q", e.Message)
+	}
 	_, err = c.GetLayerVersion(ctx, &lambda.GetLayerVersionInput{LayerName: aws.String("lib"), VersionNumber: aws.Int64(0)})
 	if e := expectAPIError(t, err, "InvalidParameterValueException", 400); e.Message != "Layer Version Cannot be less than 1" {
 		t.Errorf("layer version 0: message %q", e.Message)

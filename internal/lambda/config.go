@@ -208,6 +208,9 @@ func (s *Service) resolveLayers(arns []string) ([]Layer, []codeRef, error) {
 	var refs []codeRef
 	byLayer := map[string]string{}
 	for _, arn := range arns {
+		if parts := strings.Split(arn, ":"); len(parts) > 3 && parts[3] != s.region && parts[3] != "" {
+			return nil, nil, invalidParameter("Layers are not in the same region as the function. Layers are expected to be in region %s.", s.region)
+		}
 		name, n, ok := s.parseLayerVersionARN(arn)
 		var lv *layerVersion
 		if ok {
