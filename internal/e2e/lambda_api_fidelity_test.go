@@ -515,3 +515,29 @@ func TestLambdaEventInvokeConfigWording(t *testing.T) {
 	check("itself", dest(prefix+"eic"), "InvalidParameterValueException", 400, "You can't specify the function as a destination for itself.")
 	check("missing function", dest(prefix+"gone"), "InvalidParameterValueException", 400, "The destination ARN "+prefix+"gone is invalid.")
 }
+
+// TestLambdaPermissionStatementOrder covers the statement AddPermission
+// answers with, as recorded from AWS: StringEquals before ArnLike, and
+// within it the function URL auth type, the organization, the account.
+func TestLambdaPermissionStatementOrder(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("st"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("st"), StatementId: aws.String("urlPermission"),
+		Action: aws.String("lambda:InvokeFunctionUrl"), Principal: aws.String("*"), SourceArn: aws.String("arn:aws:s3:::bucket"),
+		SourceAccount: aws.String(testAccount), PrincipalOrgID: aws.String("o-1234567890"), FunctionUrlAuthType: lambdatypes.FunctionUrlAuthTypeNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Sid":"urlPermission","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl",` +
+		`"Resource":"arn:aws:lambda:us-east-1:` + testAccount + `:function:st","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE",` +
+		`"aws:PrincipalOrgID":"o-1234567890","AWS:SourceAccount":"` + testAccount + `"},"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::bucket"}}}`
+	if aws.ToString(out.Statement) != want {
+		t.Errorf("Statement =\n%s\nwant\n%s", aws.ToString(out.Statement), want)
+	}
+}

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -17,12 +18,64 @@ var errPolicyPrecondition = ErrPreconditionFailed.WithMessage(
 // policyStatement is one statement of a function's resource-based policy,
 // its members in the order Lambda renders them.
 type policyStatement struct {
-	Sid       string                       `json:"Sid"`
-	Effect    string                       `json:"Effect"`
-	Principal any                          `json:"Principal"`
-	Action    string                       `json:"Action"`
-	Resource  string                       `json:"Resource"`
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
+	Sid       string           `json:"Sid"`
+	Effect    string           `json:"Effect"`
+	Principal any              `json:"Principal"`
+	Action    string           `json:"Action"`
+	Resource  string           `json:"Resource"`
+	Condition *policyCondition `json:"Condition,omitempty"`
+}
+
+// policyCondition is a statement's Condition, its operators and keys in
+// the order Lambda renders them (StringEquals before ArnLike; within
+// StringEquals, lambda:FunctionUrlAuthType, aws:PrincipalOrgID,
+// AWS:SourceAccount), not in a JSON map's sorted order.
+type policyCondition struct {
+	ops []conditionOp
+}
+
+type conditionOp struct {
+	name string
+	keys [][2]string
+}
+
+// add sets key to value under operator op, keeping the order of first
+// use.
+func (c *policyCondition) add(op, key, value string) {
+	for i := range c.ops {
+		if c.ops[i].name == op {
+			c.ops[i].keys = append(c.ops[i].keys, [2]string{key, value})
+			return
+		}
+	}
+	c.ops = append(c.ops, conditionOp{name: op, keys: [][2]string{{key, value}}})
+}
+
+// MarshalJSON renders the condition in its order.
+func (c *policyCondition) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, op := range c.ops {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(op.name)
+		b.Write(name)
+		b.WriteString(":{")
+		for j, kv := range op.keys {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(kv[0])
+			v, _ := json.Marshal(kv[1])
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(v)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // policyDocument is a resource-based policy as GetPolicy returns it.
@@ -160,19 +213,16 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 			return
 		}
 		if st.Condition == nil {
-			st.Condition = map[string]map[string]string{}
+			st.Condition = &policyCondition{}
 		}
-		if st.Condition[op] == nil {
-			st.Condition[op] = map[string]string{}
-		}
-		st.Condition[op][k] = *v
+		st.Condition.add(op, k, *v)
 	}
-	cond("StringEquals", "AWS:SourceAccount", in.SourceAccount)
-	cond("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
-	cond("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
 	if in.FunctionUrlAuthType != nil {
 		cond("StringEquals", "lambda:FunctionUrlAuthType", ptr(string(*in.FunctionUrlAuthType)))
 	}
+	cond("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
+	cond("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
+	cond("StringEquals", "AWS:SourceAccount", in.SourceAccount)
 	cond("ArnLike", "AWS:SourceArn", in.SourceArn)
 	rendered, err := json.Marshal(st)
 	if err != nil {
