@@ -349,13 +349,19 @@ func TestLambdaNotFoundWording(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("nf"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}, Publish: true}); err != nil {
+	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("nf"), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}, Publish: true})
+	if err != nil {
 		t.Fatal(err)
 	}
 	prefix := "arn:aws:lambda:us-east-1:" + testAccount + ":function:"
+	// Published at creation, version 1 is answered Pending, under the
+	// unqualified ARN.
+	if aws.ToString(created.Version) != "1" || aws.ToString(created.FunctionArn) != prefix+"nf" || created.State != lambdatypes.StatePending {
+		t.Errorf("CreateFunction with Publish: Version %s FunctionArn %s State %s", aws.ToString(created.Version), aws.ToString(created.FunctionArn), created.State)
+	}
 
-	_, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("arn:aws:lambda:eu-west-1:" + testAccount + ":function:nf")})
+	_, err = c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("arn:aws:lambda:eu-west-1:" + testAccount + ":function:nf")})
 	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')" {
 		t.Errorf("other region: message %q", e.Message)
 	}
