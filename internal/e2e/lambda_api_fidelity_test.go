@@ -361,6 +361,17 @@ func TestLambdaNotFoundWording(t *testing.T) {
 		t.Errorf("CreateFunction with Publish: Version %s FunctionArn %s State %s", aws.ToString(created.Version), aws.ToString(created.FunctionArn), created.State)
 	}
 
+	// Published by UpdateFunctionCode, version 2 is answered Pending too,
+	// under its own ARN, without a last update.
+	updated, err := c.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("nf"), ZipFile: scriptZip(t, "y"), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(updated.Version) != "2" || aws.ToString(updated.FunctionArn) != prefix+"nf:2" || updated.State != lambdatypes.StatePending ||
+		updated.LastUpdateStatus != "" {
+		t.Errorf("UpdateFunctionCode with Publish: Version %s FunctionArn %s State %s LastUpdateStatus %s", aws.ToString(updated.Version),
+			aws.ToString(updated.FunctionArn), updated.State, updated.LastUpdateStatus)
+	}
 	_, err = c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("arn:aws:lambda:eu-west-1:" + testAccount + ":function:nf")})
 	if e := expectAPIError(t, err, "ResourceNotFoundException", 404); e.Message != "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')" {
 		t.Errorf("other region: message %q", e.Message)
