@@ -132,6 +132,11 @@ type Service struct {
 	Operations []Operation
 	// MaxBodyBytes bounds a request body; zero means DefaultMaxBody.
 	MaxBodyBytes int64
+	// BodyTooLarge, when set, is the error for a body over MaxBodyBytes,
+	// for services that name the operation in it (Lambda: "Request must
+	// be smaller than 70167211 bytes for the CreateFunction operation").
+	// It sees the request line and headers only: the body is not read.
+	BodyTooLarge func(r *http.Request) error
 
 	byName map[string]*Operation
 }

@@ -34,13 +34,13 @@ func TestFunctionURLConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`^http://[a-z0-9]{32}\.lambda-url\.localhost:\d+/$`).MatchString(aws.ToString(created.FunctionUrl)) ||
-		aws.ToString(created.FunctionArn) != "arn:aws:lambda:us-east-1:000000000000:function:web" || created.InvokeMode != lambdatypes.InvokeModeBuffered {
+		aws.ToString(created.FunctionArn) != "arn:aws:lambda:us-east-1:000000000000:function:web" || created.InvokeMode != "" {
 		t.Errorf("CreateFunctionUrlConfig: %+v", created)
 	}
 	_, err = lc.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), AuthType: lambdatypes.FunctionUrlAuthTypeNone})
 	wantLambdaError(t, "second URL", err, "ResourceConflictException", "")
 	_, err = lc.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), Qualifier: aws.String("1"), AuthType: lambdatypes.FunctionUrlAuthTypeNone})
-	wantLambdaError(t, "a version's URL", err, "InvalidParameterValueException", "")
+	wantLambdaError(t, "a version's URL", err, "ValidationException", "")
 	_, err = lc.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("web"), Qualifier: aws.String("live"), AuthType: lambdatypes.FunctionUrlAuthTypeNone})
 	wantLambdaError(t, "a missing alias's URL", err, "ResourceNotFoundException", "")
 

@@ -94,6 +94,9 @@ func (e *Edge) serve(c *awsproto.Call, w *responseWriter) {
 	}
 	body, err := readBody(r, limit)
 	if err != nil {
+		if err == errBodyTooLarge && svc != nil && svc.BodyTooLarge != nil {
+			err = svc.BodyTooLarge(r)
+		}
 		e.fail(c, w, svc, err)
 		return
 	}

@@ -37,14 +37,17 @@ func (l *extractLocks) lock(hex string) func() {
 // codeDir is where the archive with the given hash is extracted.
 func (s *Service) codeDir(hex string) string { return filepath.Join(s.codeRoot, hex) }
 
-// packageCode checks a deployment package or layer archive uploaded as
-// ZipFile and extracts it into the cache, returning its reference and
-// its CodeSha256 (base64, as Lambda reports it). The archive is not
-// stored yet: the caller adds it (putCode) to the writes that make a
-// version or layer use it.
-func (s *Service) packageCode(zip []byte, operation string) (codeRef, string, error) {
-	if len(zip) > maxZipped {
-		return codeRef{}, "", ErrRequestEntityTooLarge.Withf("Request must be smaller than %d bytes for the %s operation", maxRequestBody, operation)
+// packageCode checks a deployment package or layer archive and extracts
+// it into the cache, returning its reference and its CodeSha256 (base64,
+// as Lambda reports it). The archive is not stored yet: the caller adds it
+// (putCode) to the writes that make a version or layer use it. uploaded
+// says the archive came as ZipFile, which is held to 50 MB; one from S3
+// is not ("Upload larger files with Amazon S3"), only its unzipped size.
+func (s *Service) packageCode(zip []byte, uploaded bool) (codeRef, string, error) {
+	if uploaded && len(zip) > maxZipped {
+		// A request under maxRequestBody can still carry a package over
+		// 50 MB (the limit leaves some room beyond 50 MB in base64).
+		return codeRef{}, "", ErrRequestEntityTooLarge.Withf("Zipped size must be smaller than %d bytes", maxZipped)
 	}
 	sum := sha256.Sum256(zip)
 	ref := codeRef{Hex: hex.EncodeToString(sum[:]), Size: int64(len(zip))}

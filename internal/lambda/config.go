@@ -56,6 +56,7 @@ func (s *Service) apply(c *FunctionConfiguration, st settings) error {
 			return err
 		}
 		c.Runtime = st.Runtime
+		c.RuntimeVersionConfig = &RuntimeVersionConfig{RuntimeVersionArn: ptr(s.runtimeVersionARN(*st.Runtime))}
 	}
 	if st.Environment != nil {
 		if err := checkEnvironment(st.Environment.Variables); err != nil {
@@ -197,6 +198,9 @@ func checkEnvironment(vars map[string]string) error {
 // resolveLayers finds the layer versions a function names, in order.
 // It runs under s.mu.
 func (s *Service) resolveLayers(arns []string) ([]Layer, []codeRef, error) {
+	if err := checkLayerARNs(arns); err != nil {
+		return nil, nil, err
+	}
 	if len(arns) > maxLayers {
 		return nil, nil, invalidParameter("Cannot reference more than %d layers.", maxLayers)
 	}
@@ -204,6 +208,9 @@ func (s *Service) resolveLayers(arns []string) ([]Layer, []codeRef, error) {
 	var refs []codeRef
 	byLayer := map[string]string{}
 	for _, arn := range arns {
+		if parts := strings.Split(arn, ":"); len(parts) > 3 && parts[3] != s.region && parts[3] != "" {
+			return nil, nil, invalidParameter("Layers are not in the same region as the function. Layers are expected to be in region %s.", s.region)
+		}
 		name, n, ok := s.parseLayerVersionARN(arn)
 		var lv *layerVersion
 		if ok {
@@ -215,13 +222,34 @@ func (s *Service) resolveLayers(arns []string) ([]Layer, []codeRef, error) {
 			return nil, nil, invalidParameter("Layer version %s does not exist.", arn)
 		}
 		if prev, dup := byLayer[name]; dup {
-			return nil, nil, invalidParameter("Two different versions of the same layer are not allowed to be referenced in the same function. %s and %s", prev, arn)
+			return nil, nil, invalidParameter("Two different versions of the same layer are not allowed to be referenced in the same function. %s and %s are versions of the same layer.", prev, arn)
 		}
 		byLayer[name] = arn
 		out = append(out, Layer{Arn: ptr(arn), CodeSize: ptr(lv.Code.Size)})
 		refs = append(refs, lv.Code)
 	}
 	return out, refs, nil
+}
+
+// layerVersionARNPattern is the model's pattern for an element of a
+// function's Layers, which Lambda's request validation applies (Go's
+// validation of the generated shapes checks members, not list elements).
+const layerVersionARNPattern = `(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)`
+
+var layerVersionARN = regexp.MustCompile(`^(?:` + layerVersionARNPattern + `)$`)
+
+// checkLayerARNs refuses a Layers list with an element that is not a
+// layer version ARN, worded as Lambda's validation reports a list
+// element: on the list, with all the element's constraints.
+func checkLayerARNs(arns []string) error {
+	for _, a := range arns {
+		if len(a) < 1 || len(a) > 140 || !layerVersionARN.MatchString(a) {
+			return ErrValidation.Withf("1 validation error detected: Value '[%s]' at 'layers' failed to satisfy constraint: "+
+				"Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, "+
+				"Member must satisfy regular expression pattern: %s, Member must not be null]", strings.Join(arns, ", "), layerVersionARNPattern)
+		}
+	}
+	return nil
 }
 
 // checkUnzipped refuses code whose package and layers together are too

@@ -62,26 +62,45 @@ func (s *Service) checkDestination(arn *string) error {
 	return invalidParameter("The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=%s), onFailure=null) is invalid.", *arn)
 }
 
+// errNoSuchFunction is what PutFunctionEventInvokeConfig,
+// UpdateFunctionEventInvokeConfig and ListFunctionEventInvokeConfigs
+// answer for a function, version or alias that does not exist.
+var errNoSuchFunction = ErrResourceNotFound.WithMessage("The function doesn't exist.")
+
+// noEventInvokeConfig is Get's and Delete's answer for a configuration
+// that does not exist, whether or not its function does.
+func (s *Service) noEventInvokeConfig(name, q string) error {
+	return ErrResourceNotFound.Withf("The function %s doesn't have an EventInvokeConfig", s.qualifiedARN(name, eicQualifier(q)))
+}
+
 // eventInvokeTarget resolves FunctionName and Qualifier for the event
-// invoke configuration operations; the caller holds s.mu.
-func (s *Service) eventInvokeTarget(name string, qualifier *string) (*function, string, error) {
+// invoke configuration operations; the caller holds s.mu. writing is set
+// for Put and Update, which word a missing function differently from Get
+// and Delete.
+func (s *Service) eventInvokeTarget(name string, qualifier *string, writing bool) (*function, string, error) {
 	t, err := s.parseTarget(name, qualifier)
 	if err != nil {
 		return nil, "", err
 	}
 	fn := s.functions[t.Name]
-	if fn == nil {
-		return nil, "", functionNotFound(s.arn(t))
-	}
-	if t.Qualifier != "" {
+	if fn != nil && t.Qualifier != "" {
 		if _, err := s.resolveInvocation(fn, t); err != nil {
-			return nil, "", err
+			fn = nil
 		}
+	}
+	if fn == nil {
+		if writing {
+			return nil, "", errNoSuchFunction
+		}
+		return nil, "", s.noEventInvokeConfig(t.Name, t.Qualifier)
 	}
 	return fn, eicQualifier(t.Qualifier), nil
 }
 
 func (s *Service) putFunctionEventInvokeConfig(ctx context.Context, in *PutFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error) {
+	if in.MaximumRetryAttempts == nil && in.MaximumEventAgeInSeconds == nil && in.DestinationConfig == nil {
+		return nil, errNothingToConfigure
+	}
 	return s.writeEventInvokeConfig(*in.FunctionName, in.Qualifier, func(*FunctionEventInvokeConfig) FunctionEventInvokeConfig {
 		return FunctionEventInvokeConfig{MaximumRetryAttempts: in.MaximumRetryAttempts, MaximumEventAgeInSeconds: in.MaximumEventAgeInSeconds,
 			DestinationConfig: in.DestinationConfig}
@@ -89,6 +108,9 @@ func (s *Service) putFunctionEventInvokeConfig(ctx context.Context, in *PutFunct
 }
 
 func (s *Service) updateFunctionEventInvokeConfig(ctx context.Context, in *UpdateFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error) {
+	if in.MaximumRetryAttempts == nil && in.MaximumEventAgeInSeconds == nil && in.DestinationConfig == nil {
+		return nil, errNothingToConfigure
+	}
 	return s.writeEventInvokeConfig(*in.FunctionName, in.Qualifier, func(old *FunctionEventInvokeConfig) FunctionEventInvokeConfig {
 		c := FunctionEventInvokeConfig{}
 		if old != nil {
@@ -117,12 +139,33 @@ func (s *Service) updateFunctionEventInvokeConfig(ctx context.Context, in *Updat
 	}, true)
 }
 
+// checkInvokeDestination is checkDestination for an event invoke
+// configuration of the function self: a function destination must exist
+// and be another function. The caller holds s.mu.
+func (s *Service) checkInvokeDestination(arn *string, self string) error {
+	if err := s.checkDestination(arn); err != nil || arn == nil || !strings.HasPrefix(*arn, "arn:aws:lambda:") {
+		return err
+	}
+	t, err := s.parseTarget(*arn, nil)
+	if err != nil || s.functions[t.Name] == nil {
+		return invalidParameter("The destination ARN %s is invalid.", *arn)
+	}
+	if t.Name == self {
+		return invalidParameter("You can't specify the function as a destination for itself.")
+	}
+	return nil
+}
+
+// errNothingToConfigure is Put's and Update's answer to a request that
+// sets nothing.
+var errNothingToConfigure = invalidParameter("You must specify at least one of error handling or destination setting.")
+
 // writeEventInvokeConfig stores the configuration build makes from the
 // current one; update requires that one exists.
 func (s *Service) writeEventInvokeConfig(name string, qualifier *string, build func(*FunctionEventInvokeConfig) FunctionEventInvokeConfig, update bool) (*FunctionEventInvokeConfig, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, q, err := s.eventInvokeTarget(name, qualifier)
+	fn, q, err := s.eventInvokeTarget(name, qualifier, true)
 	if err != nil {
 		return nil, err
 	}
@@ -133,12 +176,12 @@ func (s *Service) writeEventInvokeConfig(name string, qualifier *string, build f
 	c := build(old)
 	if c.DestinationConfig != nil {
 		if c.DestinationConfig.OnSuccess != nil {
-			if err := s.checkDestination(c.DestinationConfig.OnSuccess.Destination); err != nil {
+			if err := s.checkInvokeDestination(c.DestinationConfig.OnSuccess.Destination, fn.Name); err != nil {
 				return nil, err
 			}
 		}
 		if c.DestinationConfig.OnFailure != nil {
-			if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination); err != nil {
+			if err := s.checkInvokeDestination(c.DestinationConfig.OnFailure.Destination, fn.Name); err != nil {
 				return nil, err
 			}
 		}
@@ -170,7 +213,7 @@ func (s *Service) writeEventInvokeConfig(name string, qualifier *string, build f
 func (s *Service) getFunctionEventInvokeConfig(ctx context.Context, in *GetFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	fn, q, err := s.eventInvokeTarget(*in.FunctionName, in.Qualifier)
+	fn, q, err := s.eventInvokeTarget(*in.FunctionName, in.Qualifier, false)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +227,7 @@ func (s *Service) getFunctionEventInvokeConfig(ctx context.Context, in *GetFunct
 func (s *Service) deleteFunctionEventInvokeConfig(ctx context.Context, in *DeleteFunctionEventInvokeConfigRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, q, err := s.eventInvokeTarget(*in.FunctionName, in.Qualifier)
+	fn, q, err := s.eventInvokeTarget(*in.FunctionName, in.Qualifier, false)
 	if err != nil {
 		return nil, err
 	}
@@ -201,9 +244,13 @@ func (s *Service) deleteFunctionEventInvokeConfig(ctx context.Context, in *Delet
 func (s *Service) listFunctionEventInvokeConfigs(ctx context.Context, in *ListFunctionEventInvokeConfigsRequest) (*ListFunctionEventInvokeConfigsResponse, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	fn, err := s.functionNamed(*in.FunctionName)
+	t, err := s.parseTarget(*in.FunctionName, nil)
 	if err != nil {
 		return nil, err
+	}
+	fn := s.functions[t.Name]
+	if fn == nil {
+		return nil, errNoSuchFunction
 	}
 	qs := sortedKeys(fn.EventInvokeConfigs)
 	page, next, err := paginate(qs, func(q string) string { return q }, in.Marker, in.MaxItems, 50)

@@ -63,7 +63,9 @@ type codeRef struct {
 }
 
 // policy is a resource-based policy: its statements, as rendered JSON in
-// the order they were added, and its revision.
+// the order they were added. Its revision is that of the version or alias
+// it belongs to (see targetRevision); RevisionID records the one its last
+// change gave them.
 type policy struct {
 	Statements []json.RawMessage
 	RevisionID string

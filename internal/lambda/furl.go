@@ -34,23 +34,35 @@ const urlIDLength = 32
 
 var numericQualifier = regexp.MustCompile(`^[0-9]+$`)
 
+// errURLFunctionMissing is what CreateFunctionUrlConfig,
+// UpdateFunctionUrlConfig and ListFunctionUrlConfigs answer for a
+// function or alias that does not exist; GetFunctionUrlConfig and
+// DeleteFunctionUrlConfig answer ErrResourceNotFound's plain sentence.
+var errURLFunctionMissing = ErrResourceNotFound.WithMessage("Function does not exist")
+
 // urlTarget resolves FunctionName and Qualifier for the URL operations;
-// a URL belongs to the function, $LATEST or an alias, never a version.
-// The caller holds s.mu.
-func (s *Service) urlTarget(name string, qualifier *string) (*function, string, error) {
+// a URL belongs to the function or an alias, never a version or $LATEST.
+// changing is set for Create and Update, which word a missing function or
+// alias their own way. The caller holds s.mu.
+func (s *Service) urlTarget(name string, qualifier *string, changing bool) (*function, string, error) {
 	t, err := s.parseTarget(name, qualifier)
 	if err != nil {
 		return nil, "", err
 	}
-	if numericQualifier.MatchString(t.Qualifier) {
-		return nil, "", invalidParameter("1 validation error detected: Value '%s' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (^\\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))", t.Qualifier)
+	if t.Qualifier == latest || numericQualifier.MatchString(t.Qualifier) {
+		return nil, "", ErrValidation.Withf("1 validation error detected: Value '%s' at 'qualifier' failed to satisfy constraint: "+
+			"Member must satisfy regular expression pattern: ((?!^\\d+$)^[0-9a-zA-Z-_]+$)", t.Qualifier)
+	}
+	missing := ErrResourceNotFound
+	if changing {
+		missing = errURLFunctionMissing
 	}
 	fn := s.functions[t.Name]
 	if fn == nil {
-		return nil, "", functionNotFound(s.arn(t))
+		return nil, "", missing
 	}
-	if t.Qualifier != "" && t.Qualifier != latest && fn.Aliases[t.Qualifier] == nil {
-		return nil, "", functionNotFound(s.arn(t))
+	if t.Qualifier != "" && fn.Aliases[t.Qualifier] == nil {
+		return nil, "", missing
 	}
 	return fn, t.Qualifier, nil
 }
@@ -86,7 +98,7 @@ func (s *Service) createFunctionUrlConfig(ctx context.Context, in *CreateFunctio
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier)
+	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier, true)
 	if err != nil {
 		return nil, err
 	}
@@ -103,9 +115,11 @@ func (s *Service) createFunctionUrlConfig(ctx context.Context, in *CreateFunctio
 	if err := s.putURL(fn, q, c); err != nil {
 		return nil, err
 	}
+	// Lambda's answer names InvokeMode only when the request did;
+	// GetFunctionUrlConfig always gives it.
 	return &CreateFunctionUrlConfigResponse{FunctionUrl: ptr(s.functionURL(c.ID)), FunctionArn: &arn,
 		AuthType: ptr(FunctionUrlAuthType(c.AuthType)), Cors: c.Cors, CreationTime: ptr(urlTime(c.Created)),
-		InvokeMode: ptr(InvokeMode(c.InvokeMode))}, nil
+		InvokeMode: in.InvokeMode}, nil
 }
 
 // newURLID returns an unused URL id; the caller holds s.mu.
@@ -145,7 +159,7 @@ func (s *Service) urlConfigOut(fn *function, q string, c *urlConfig) FunctionUrl
 func (s *Service) getFunctionUrlConfig(ctx context.Context, in *GetFunctionUrlConfigRequest) (*GetFunctionUrlConfigResponse, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier)
+	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier, false)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +178,7 @@ func (s *Service) updateFunctionUrlConfig(ctx context.Context, in *UpdateFunctio
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier)
+	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier, true)
 	if err != nil {
 		return nil, err
 	}
@@ -187,14 +201,15 @@ func (s *Service) updateFunctionUrlConfig(ctx context.Context, in *UpdateFunctio
 		return nil, err
 	}
 	o := s.urlConfigOut(fn, q, &c)
+	// As CreateFunctionUrlConfig, InvokeMode only when the request named it.
 	return &UpdateFunctionUrlConfigResponse{FunctionUrl: o.FunctionUrl, FunctionArn: o.FunctionArn, AuthType: o.AuthType,
-		Cors: o.Cors, CreationTime: o.CreationTime, LastModifiedTime: o.LastModifiedTime, InvokeMode: o.InvokeMode}, nil
+		Cors: o.Cors, CreationTime: o.CreationTime, LastModifiedTime: o.LastModifiedTime, InvokeMode: in.InvokeMode}, nil
 }
 
 func (s *Service) deleteFunctionUrlConfig(ctx context.Context, in *DeleteFunctionUrlConfigRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier)
+	fn, q, err := s.urlTarget(*in.FunctionName, in.Qualifier, false)
 	if err != nil {
 		return nil, err
 	}
@@ -216,9 +231,13 @@ func (s *Service) deleteFunctionUrlConfig(ctx context.Context, in *DeleteFunctio
 func (s *Service) listFunctionUrlConfigs(ctx context.Context, in *ListFunctionUrlConfigsRequest) (*ListFunctionUrlConfigsResponse, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	fn, err := s.functionNamed(*in.FunctionName)
+	t, err := s.parseTarget(*in.FunctionName, nil)
 	if err != nil {
 		return nil, err
+	}
+	fn := s.functions[t.Name]
+	if fn == nil {
+		return nil, errURLFunctionMissing
 	}
 	page, next, err := paginate(sortedKeys(fn.URLs), func(q string) string { return q }, in.Marker, in.MaxItems, 50)
 	if err != nil {

@@ -1,6 +1,10 @@
 package lambda
 
-import "time"
+import (
+	"net/http"
+	"strings"
+	"time"
+)
 
 // Lambda's quotas and defaults, with the documentation's wording.
 const (
@@ -8,9 +12,10 @@ const (
 	// (zipped, for direct upload)".
 	maxZipped = 50 << 20
 	// maxRequestBody is the request size Lambda accepts for CreateFunction
-	// and UpdateFunctionCode ("Request must be smaller than 69905067 bytes
-	// for the CreateFunction operation"): the 50 MB package in base64.
-	maxRequestBody = 69905067
+	// and UpdateFunctionCode ("Request must be smaller than 70167211 bytes
+	// for the CreateFunction operation"; it was 69905067 until 2023): the
+	// 50 MB package in base64, and some room.
+	maxRequestBody = 70167211
 	// maxUnzipped: "250 MB (unzipped, including layers)", in bytes as the
 	// error message prints it.
 	maxUnzipped = 262144000
@@ -37,6 +42,9 @@ const (
 	// logTailBytes: LogType Tail returns "the last 4 KB of the execution
 	// log".
 	logTailBytes = 4 << 10
+	// maxFunctionName: a function's name is "1 to 64 characters in
+	// length"; FunctionName may be a longer ARN.
+	maxFunctionName = 64
 	// maxLayers: "Function layers: five layers".
 	maxLayers = 5
 	// maxEnvBytes: "Function environment variables: 4 KB, for all
@@ -76,3 +84,24 @@ const (
 	// waits before the next try (throttles do not count as attempts).
 	asyncThrottleRetry = time.Second
 )
+
+// bodyTooLarge is Lambda's answer to a request body over maxRequestBody:
+// RequestEntityTooLargeException naming the limit and the operation, for
+// the operations that upload a package, and Invoke's own for Invoke.
+func bodyTooLarge(r *http.Request) error {
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	op := ""
+	switch {
+	case r.Method == http.MethodPost && strings.HasSuffix(path, "/invocations"):
+		return ErrRequestTooLarge
+	case r.Method == http.MethodPost && path == "/2015-03-31/functions":
+		op = "CreateFunction"
+	case r.Method == http.MethodPut && strings.HasPrefix(path, "/2015-03-31/functions/") && strings.HasSuffix(path, "/code"):
+		op = "UpdateFunctionCode"
+	case r.Method == http.MethodPost && strings.HasPrefix(path, "/2018-10-31/layers/") && strings.HasSuffix(path, "/versions"):
+		op = "PublishLayerVersion"
+	default:
+		return ErrRequestEntityTooLarge.WithMessage("Request must be smaller than the size limit for this operation.")
+	}
+	return ErrRequestEntityTooLarge.Withf("Request must be smaller than %d bytes for the %s operation", maxRequestBody, op)
+}

@@ -29,7 +29,11 @@ func (s *Service) parseTarget(name string, qualifier *string) (target, error) {
 		if len(parts) > 8 || parts[2] != "lambda" || parts[5] != "function" {
 			return t, invalidParameter("Invalid function name: %s", name)
 		}
-		if parts[3] != s.region || parts[4] != s.account {
+		if parts[3] != s.region {
+			// Lambda names both regions rather than the function.
+			return t, ErrResourceNotFound.Withf("Functions from '%s' are not reachable in this region ('%s')", parts[3], s.region)
+		}
+		if parts[4] != s.account {
 			return t, functionNotFound(name)
 		}
 		t.Name = parts[6]

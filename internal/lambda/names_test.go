@@ -23,7 +23,7 @@ func TestParseTarget(t *testing.T) {
 		{name: "arn:aws:lambda:us-east-1:000000000000:function:f", want: target{Name: "f"}},
 		{name: "arn:aws:lambda:us-east-1:000000000000:function:f:prod", want: target{Name: "f", Qualifier: "prod"}},
 		{name: "f:1", qualifier: q("2"), err: "InvalidParameterValueException: The derived qualifier from the function name does not match the specified qualifier."},
-		{name: "arn:aws:lambda:eu-west-1:000000000000:function:f", err: "ResourceNotFoundException: Function not found: arn:aws:lambda:eu-west-1:000000000000:function:f"},
+		{name: "arn:aws:lambda:eu-west-1:000000000000:function:f", err: "ResourceNotFoundException: Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"},
 		{name: "111111111111:function:f", err: "ResourceNotFoundException: Function not found: 111111111111:function:f"},
 		{name: "f:", err: "InvalidParameterValueException: Invalid function name: f:"},
 		{name: "a:b:c", err: "InvalidParameterValueException: Invalid function name: a:b:c"},

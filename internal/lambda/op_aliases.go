@@ -3,6 +3,9 @@ package lambda
 import (
 	"context"
 	"maps"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // functionNamed returns the function an alias, concurrency, policy
@@ -33,43 +36,72 @@ func checkAliasName(name string) error {
 	return nil
 }
 
+// aliasNotFound is UpdateAlias's and DeleteAlias's answer for an alias
+// that does not exist.
 func aliasNotFound(arn string) error { return ErrResourceNotFound.Withf("Alias not found: %s", arn) }
 
+// aliasNotFoundByGet is GetAlias's answer for an alias that does not
+// exist, which Lambda words differently from UpdateAlias's ("Cannot find
+// alias arn: arn:aws:lambda:...:function:name:alias").
+func aliasNotFoundByGet(arn string) error {
+	return ErrResourceNotFound.Withf("Cannot find alias arn: %s", arn)
+}
+
 // checkRouting checks an alias's version and routing: the version exists;
-// additional versions are published versions other than it, weighted
-// between 0 and 1 in all.
+// one additional version at most, a published version other than it,
+// weighted between 0 and 1. The weights' and keys' constraints are
+// request validation, worded on the map as Lambda's validation words
+// them ("Value '{2=1.5}' at 'routingConfig.additionalVersionWeights'").
 func (s *Service) checkRouting(fn *function, primary string, rc *AliasRoutingConfiguration) error {
+	weights := rc.weights()
+	for name, w := range weights {
+		if w < 0 || w > 1 {
+			return ErrValidation.Withf("1 validation error detected: Value '%s' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: "+
+				"Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]",
+				javaWeights(weights))
+		}
+		if !isVersionNumber(name) {
+			return ErrValidation.Withf("1 validation error detected: Value '%s' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: "+
+				"Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, "+
+				"Member must satisfy regular expression pattern: [0-9]+, Member must not be null]", javaWeights(weights))
+		}
+	}
 	if fn.versionNamed(primary) == nil {
 		return functionNotFound(s.qualifiedARN(fn.Name, primary))
 	}
-	weights := rc.weights()
 	if len(weights) == 0 {
 		return nil
 	}
 	if len(weights) > 1 {
-		return invalidParameter("Number of items in AdditionalVersionWeights must be less than or equal to 1.")
+		return invalidParameter("Number of items in AdditionalVersionWeights cannot be greater than 1")
 	}
-	if primary == latest {
-		return invalidParameter("$LATEST is not supported for an alias pointing to more than 1 version")
-	}
-	total := 0.0
-	for name, w := range weights {
-		if !isVersionNumber(name) || fn.versionNamed(name) == nil {
-			return invalidParameter("Function version %s in AdditionalVersionWeights does not exist or is not a published version.", name)
-		}
+	for name := range weights {
 		if name == primary {
-			return invalidParameter("Invalid function version %s. Function version %s is already included in the routing configuration.", name, name)
+			return invalidParameter("Invalid function version %s. Function version %s is already included in routing configuration.", name, name)
 		}
-		if w < 0 || w > 1 {
-			return ErrValidation.Withf("1 validation error detected: Value '%v' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: "+
-				"Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]", w)
+		if primary == latest {
+			return invalidParameter("$LATEST is not supported for an alias pointing to more than 1 version")
 		}
-		total += w
-	}
-	if total > 1 {
-		return invalidParameter("The sum of the weights in AdditionalVersionWeights must not exceed 1.")
+		if fn.versionNamed(name) == nil {
+			return functionNotFound(s.qualifiedARN(fn.Name, name))
+		}
 	}
 	return nil
+}
+
+// javaWeights prints AdditionalVersionWeights as Java prints a map of
+// doubles: {2=0.5, 3=1.0}.
+func javaWeights(weights map[string]float64) string {
+	keys := slices.Sorted(maps.Keys(weights))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		v := strconv.FormatFloat(weights[k], 'f', -1, 64)
+		if !strings.ContainsAny(v, ".eE") {
+			v += ".0"
+		}
+		parts[i] = k + "=" + v
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 // createAlias makes an alias for a version, with optional weighted
@@ -132,7 +164,7 @@ func (s *Service) getAlias(ctx context.Context, in *GetAliasRequest) (*AliasConf
 	}
 	a := fn.Aliases[*in.Name]
 	if a == nil {
-		return nil, aliasNotFound(s.qualifiedARN(fn.Name, *in.Name))
+		return nil, aliasNotFoundByGet(s.qualifiedARN(fn.Name, *in.Name))
 	}
 	return copyAlias(a), nil
 }

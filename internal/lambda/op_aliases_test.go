@@ -74,7 +74,7 @@ func TestAliases(t *testing.T) {
 	}
 	f.ok(204, nil, "DELETE", "/2015-03-31/functions/al/aliases/live", nil)
 	msg = f.fails("ResourceNotFoundException", 404, "GET", "/2015-03-31/functions/al/aliases/live", nil)
-	if msg != "Alias not found: arn:aws:lambda:us-east-1:000000000000:function:al:live" {
+	if msg != "Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:al:live" {
 		t.Errorf("message %q", msg)
 	}
 	f.fails("ResourceNotFoundException", 404, "DELETE", "/2015-03-31/functions/al/aliases/live", nil)

@@ -4,13 +4,37 @@ import (
 	"context"
 )
 
+// concurrencyFunction returns the function a reserved concurrency
+// operation names, under s.mu. Reserved concurrency belongs to the
+// function: a version or alias is refused with Lambda's sentence.
+// PutFunctionConcurrency names a missing function by its $LATEST ARN,
+// the other operations by its unqualified one.
+func (s *Service) concurrencyFunction(name string, put bool) (*function, error) {
+	t, err := s.parseTarget(name, nil)
+	if err != nil {
+		return nil, err
+	}
+	if t.Qualifier != "" {
+		return nil, invalidParameter("This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. " +
+			"Please specify either a function name or an unqualified function ARN.")
+	}
+	fn := s.functions[t.Name]
+	if fn == nil {
+		if put {
+			return nil, functionNotFound(s.qualifiedARN(t.Name, latest))
+		}
+		return nil, functionNotFound(s.functionARN(t.Name))
+	}
+	return fn, nil
+}
+
 // putFunctionConcurrency reserves concurrency for a function: at most
 // that many of its invocations run at once, and the rest of the account
 // cannot use it. The account keeps minUnreserved unreserved.
 func (s *Service) putFunctionConcurrency(ctx context.Context, in *PutFunctionConcurrencyRequest) (*Concurrency, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, err := s.functionNamed(*in.FunctionName)
+	fn, err := s.concurrencyFunction(*in.FunctionName, true)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +62,7 @@ func (s *Service) putFunctionConcurrency(ctx context.Context, in *PutFunctionCon
 func (s *Service) getFunctionConcurrency(ctx context.Context, in *GetFunctionConcurrencyRequest) (*GetFunctionConcurrencyResponse, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	fn, err := s.functionNamed(*in.FunctionName)
+	fn, err := s.concurrencyFunction(*in.FunctionName, false)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +73,7 @@ func (s *Service) getFunctionConcurrency(ctx context.Context, in *GetFunctionCon
 func (s *Service) deleteFunctionConcurrency(ctx context.Context, in *DeleteFunctionConcurrencyRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fn, err := s.functionNamed(*in.FunctionName)
+	fn, err := s.concurrencyFunction(*in.FunctionName, false)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,12 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if t.Qualifier != "" {
 		return nil, invalidParameter("Invalid function name: %s. A function name cannot have a qualifier when creating a function.", *in.FunctionName)
 	}
+	if len(t.Name) > maxFunctionName {
+		// The model allows 140 characters, for an ARN; the name in it is
+		// held to 64, by the service, hence not a ValidationException.
+		return nil, invalidParameter("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: "+
+			"Member must have length less than or equal to %d", *in.FunctionName, maxFunctionName)
+	}
 	if deref(in.PackageType) == "Image" {
 		return nil, invalidParameter("PackageType Image (container image functions) is not supported by virga yet; use PackageType Zip.")
 	}
@@ -46,7 +52,7 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if s.exists(t.Name) {
 		return nil, functionExists(t.Name)
 	}
-	code, sha, err := s.packageCode(zip, "CreateFunction")
+	code, sha, err := s.packageCode(zip, len(in.Code.ZipFile) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -98,11 +104,12 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	s.functions[t.Name] = fn
 	committed = true
 	resp := copyConfig(&out.Config)
-	if out == fn.Latest {
-		// A function being created is Pending, without a last update.
-		resp.State, resp.StateReason, resp.StateReasonCode = ptr(State("Pending")), ptr("The function is being created."), ptr(StateReasonCode("Creating"))
-		resp.LastUpdateStatus = nil
-	}
+	// A function being created is Pending, without a last update, even
+	// with Publish: Lambda answers with version 1's configuration under
+	// the function's unqualified ARN.
+	resp.FunctionArn = ptr(s.functionARN(fn.Name))
+	resp.State, resp.StateReason, resp.StateReasonCode = ptr(State("Pending")), ptr("The function is being created."), ptr(StateReasonCode("Creating"))
+	resp.LastUpdateStatus = nil
 	return &resp, nil
 }
 

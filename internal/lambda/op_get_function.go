@@ -87,6 +87,11 @@ func (s *Service) listFunctions(ctx context.Context, in *ListFunctionsRequest) (
 		}
 		for _, v := range versions {
 			cfg := listedConfig(&v.Config)
+			if v.Number == 0 && deref(in.FunctionVersion) == "ALL" {
+				// Listed beside its versions, $LATEST is named by its
+				// qualified ARN, as ListVersionsByFunction names it.
+				cfg.FunctionArn = ptr(s.qualifiedARN(fn.Name, latest))
+			}
 			items = append(items, item{key: fn.Name + "\x00" + versionSortKey(v.Number), cfg: &cfg})
 		}
 	}
@@ -104,10 +109,12 @@ func (s *Service) listFunctions(ctx context.Context, in *ListFunctionsRequest) (
 // listedConfig is a version's configuration as ListFunctions shows it:
 // "a subset of the FunctionConfiguration fields", without the state
 // fields (State, StateReason, StateReasonCode, LastUpdateStatus,
-// LastUpdateStatusReason, LastUpdateStatusReasonCode), which only
-// GetFunction and GetFunctionConfiguration report.
+// LastUpdateStatusReason, LastUpdateStatusReasonCode) and
+// RuntimeVersionConfig, which only GetFunction and
+// GetFunctionConfiguration report.
 func listedConfig(c *FunctionConfiguration) FunctionConfiguration {
 	cfg := copyConfig(c)
+	cfg.RuntimeVersionConfig = nil
 	cfg.State, cfg.StateReason, cfg.StateReasonCode = nil, nil, nil
 	cfg.LastUpdateStatus, cfg.LastUpdateStatusReason, cfg.LastUpdateStatusReasonCode = nil, nil, nil
 	return cfg

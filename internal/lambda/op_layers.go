@@ -65,7 +65,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, in *PublishLayerVersi
 	if err != nil {
 		return nil, err
 	}
-	code, sha, err := s.packageCode(zip, "PublishLayerVersion")
+	code, sha, err := s.packageCode(zip, len(c.ZipFile) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -115,15 +115,24 @@ func (s *Service) layerVersionOutput(ctx context.Context, name string, v *layerV
 			CodeSha256: ptr(v.CodeSha256),
 			CodeSize:   ptr(v.Code.Size),
 		},
-		LayerArn:                ptr(s.layerARN(name)),
-		LayerVersionArn:         ptr(s.layerVersionARN(name, v.Number)),
-		Description:             ptr(v.Description),
-		CreatedDate:             ptr(v.CreatedDate),
-		Version:                 ptr(v.Number),
-		CompatibleRuntimes:      v.CompatibleRuntimes,
+		LayerArn:        ptr(s.layerARN(name)),
+		LayerVersionArn: ptr(s.layerVersionARN(name, v.Number)),
+		Description:     ptr(v.Description),
+		CreatedDate:     ptr(v.CreatedDate),
+		Version:         ptr(v.Number),
+		// Lambda answers [] for lists the layer was published without.
+		CompatibleRuntimes:      orEmpty(v.CompatibleRuntimes),
 		LicenseInfo:             v.LicenseInfo,
-		CompatibleArchitectures: v.CompatibleArchitectures,
+		CompatibleArchitectures: orEmpty(v.CompatibleArchitectures),
 	}
+}
+
+// orEmpty is s, or an empty (not nil) slice, which is encoded as [].
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // findLayerVersion returns a layer version, or ResourceNotFoundException.
@@ -140,6 +149,9 @@ func (s *Service) findLayerVersion(name string, n int64) (*layerVersion, error) 
 
 // getLayerVersion describes a layer version, with a link to download it.
 func (s *Service) getLayerVersion(ctx context.Context, in *GetLayerVersionRequest) (*GetLayerVersionResponse, error) {
+	if *in.VersionNumber < 1 {
+		return nil, errLayerVersionBelowOne
+	}
 	name, ok := s.parseLayerName(*in.LayerName)
 	if !ok {
 		return nil, ErrResourceNotFound
@@ -150,6 +162,10 @@ func (s *Service) getLayerVersion(ctx context.Context, in *GetLayerVersionReques
 	}
 	return s.layerVersionOutput(ctx, name, v), nil
 }
+
+// errLayerVersionBelowOne is Lambda's answer to a layer version number
+// of 0 or less, which the model does not bound.
+var errLayerVersionBelowOne = invalidParameter("Layer Version Cannot be less than 1")
 
 // getLayerVersionByArn is GetLayerVersion with the version's ARN.
 func (s *Service) getLayerVersionByArn(ctx context.Context, in *GetLayerVersionByArnRequest) (*GetLayerVersionResponse, error) {
@@ -166,13 +182,14 @@ func (s *Service) getLayerVersionByArn(ctx context.Context, in *GetLayerVersionB
 
 func listItem(s *Service, name string, v *layerVersion) *LayerVersionsListItem {
 	return &LayerVersionsListItem{
-		LayerVersionArn:         ptr(s.layerVersionARN(name, v.Number)),
-		Version:                 ptr(v.Number),
-		Description:             ptr(v.Description),
-		CreatedDate:             ptr(v.CreatedDate),
-		CompatibleRuntimes:      v.CompatibleRuntimes,
+		LayerVersionArn: ptr(s.layerVersionARN(name, v.Number)),
+		Version:         ptr(v.Number),
+		Description:     ptr(v.Description),
+		CreatedDate:     ptr(v.CreatedDate),
+		// Lambda answers [] for lists the layer was published without.
+		CompatibleRuntimes:      orEmpty(v.CompatibleRuntimes),
 		LicenseInfo:             v.LicenseInfo,
-		CompatibleArchitectures: v.CompatibleArchitectures,
+		CompatibleArchitectures: orEmpty(v.CompatibleArchitectures),
 	}
 }
 
@@ -224,6 +241,9 @@ func (s *Service) listLayerVersions(ctx context.Context, in *ListLayerVersionsRe
 // their copy, as on AWS; deleting a version that does not exist
 // succeeds.
 func (s *Service) deleteLayerVersion(ctx context.Context, in *DeleteLayerVersionRequest) (*noOutput, error) {
+	if *in.VersionNumber < 1 {
+		return nil, errLayerVersionBelowOne
+	}
 	name, ok := s.parseLayerName(*in.LayerName)
 	if !ok {
 		return nil, nil

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -17,12 +18,64 @@ var errPolicyPrecondition = ErrPreconditionFailed.WithMessage(
 // policyStatement is one statement of a function's resource-based policy,
 // its members in the order Lambda renders them.
 type policyStatement struct {
-	Sid       string                       `json:"Sid"`
-	Effect    string                       `json:"Effect"`
-	Principal any                          `json:"Principal"`
-	Action    string                       `json:"Action"`
-	Resource  string                       `json:"Resource"`
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
+	Sid       string           `json:"Sid"`
+	Effect    string           `json:"Effect"`
+	Principal any              `json:"Principal"`
+	Action    string           `json:"Action"`
+	Resource  string           `json:"Resource"`
+	Condition *policyCondition `json:"Condition,omitempty"`
+}
+
+// policyCondition is a statement's Condition, its operators and keys in
+// the order Lambda renders them (StringEquals before ArnLike; within
+// StringEquals, lambda:FunctionUrlAuthType, aws:PrincipalOrgID,
+// AWS:SourceAccount), not in a JSON map's sorted order.
+type policyCondition struct {
+	ops []conditionOp
+}
+
+type conditionOp struct {
+	name string
+	keys [][2]string
+}
+
+// add sets key to value under operator op, keeping the order of first
+// use.
+func (c *policyCondition) add(op, key, value string) {
+	for i := range c.ops {
+		if c.ops[i].name == op {
+			c.ops[i].keys = append(c.ops[i].keys, [2]string{key, value})
+			return
+		}
+	}
+	c.ops = append(c.ops, conditionOp{name: op, keys: [][2]string{{key, value}}})
+}
+
+// MarshalJSON renders the condition in its order.
+func (c *policyCondition) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, op := range c.ops {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(op.name)
+		b.Write(name)
+		b.WriteString(":{")
+		for j, kv := range op.keys {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(kv[0])
+			v, _ := json.Marshal(kv[1])
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(v)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // policyDocument is a resource-based policy as GetPolicy returns it.
@@ -48,26 +101,47 @@ func principal(p string) any {
 	return map[string]string{"Service": p}
 }
 
-// policyTarget checks that the qualifier of a policy operation names
-// something that exists and returns the key of its policy ("" for the
-// function) and the ARN statements name.
-func (s *Service) policyTarget(fn *function, q string, adding bool) (string, string, error) {
+// Policy operations, for policyTarget.
+const (
+	policyAdd = iota
+	policyRemove
+	policyGet
+)
+
+// aliasLike matches what may be an alias name: not a number, nothing
+// but letters, digits, - and _.
+var aliasLike = regexp.MustCompile(`^[a-zA-Z0-9_-]*[a-zA-Z_-][a-zA-Z0-9_-]*$`)
+
+// policyTarget checks that the qualifier of a policy operation (policyAdd,
+// policyRemove, policyGet) names something that exists and returns the
+// key of its policy ("" for the function) and the ARN statements name.
+// A qualifier naming nothing is, for AddPermission and RemovePermission,
+// "Cannot find alias arn: ..." when it could be an alias name and
+// "Function not found: ..." otherwise; GetPolicy answers as for a
+// missing policy.
+func (s *Service) policyTarget(fn *function, q string, op int) (string, string, error) {
 	switch {
 	case q == "":
 		return "", s.functionARN(fn.Name), nil
 	case q == latest:
-		if adding {
+		if op == policyAdd {
 			return "", "", invalidParameter("We currently do not support adding policies for $LATEST.")
 		}
 		return "", s.functionARN(fn.Name), nil
 	case isVersionNumber(q) && fn.versionNamed(q) != nil, fn.Aliases[q] != nil:
 		return q, s.qualifiedARN(fn.Name, q), nil
+	case op == policyGet:
+		return "", "", ErrResourceNotFound
+	case aliasLike.MatchString(q):
+		return "", "", aliasNotFoundByGet(s.qualifiedARN(fn.Name, q))
 	}
 	return "", "", functionNotFound(s.qualifiedARN(fn.Name, q))
 }
 
-// targetRevision is the revision a policy's first statement must name
-// when a RevisionId is given: the version's or alias's.
+// targetRevision is the RevisionId of what a policy belongs to, the
+// version's or the alias's: Lambda reports it as the policy's revision,
+// and AddPermission and RemovePermission check a given RevisionId
+// against it.
 func (fn *function) targetRevision(q string) string {
 	if a := fn.Aliases[q]; a != nil {
 		return deref(a.RevisionId)
@@ -76,6 +150,36 @@ func (fn *function) targetRevision(q string) string {
 		return deref(v.Config.RevisionId)
 	}
 	return ""
+}
+
+// bumpRevision gives what the policy of qualifier q belongs to (a version
+// or an alias of fn, a clone) a new RevisionId, as a change to its policy
+// does in Lambda, and records the change in w. It returns the new
+// revision.
+func (s *Service) bumpRevision(fn *function, w *writes, q string) string {
+	rev := s.ids.UUID()
+	if a := fn.Aliases[q]; a != nil {
+		c := copyAlias(a)
+		c.RevisionId = ptr(rev)
+		fn.Aliases[q] = c
+		w.put(aliasKey(fn.Name, q), c)
+		return rev
+	}
+	v := fn.versionNamed(cmp.Or(q, latest))
+	if v == nil {
+		return rev
+	}
+	nv := *v
+	nv.Config = copyConfig(&v.Config)
+	nv.Config.RevisionId = ptr(rev)
+	if nv.Number == 0 {
+		fn.Latest = &nv
+	} else {
+		i := slices.Index(fn.Versions, v)
+		fn.Versions[i] = &nv
+	}
+	w.putVersion(fn.Name, &nv)
+	return rev
 }
 
 // addPermission adds a statement to the resource-based policy of a
@@ -92,19 +196,13 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	if fn == nil {
 		return nil, functionNotFound(s.arn(t))
 	}
-	key, resource, err := s.policyTarget(fn, t.Qualifier, true)
+	key, resource, err := s.policyTarget(fn, t.Qualifier, policyAdd)
 	if err != nil {
 		return nil, err
 	}
 	cur := fn.Policies[key]
-	if in.RevisionId != nil {
-		want := fn.targetRevision(key)
-		if cur != nil {
-			want = cur.RevisionID
-		}
-		if *in.RevisionId != want {
-			return nil, errPolicyPrecondition
-		}
+	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
+		return nil, errPolicyPrecondition
 	}
 	st := policyStatement{
 		Sid: *in.StatementId, Effect: "Allow", Principal: principal(*in.Principal),
@@ -115,25 +213,22 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 			return
 		}
 		if st.Condition == nil {
-			st.Condition = map[string]map[string]string{}
+			st.Condition = &policyCondition{}
 		}
-		if st.Condition[op] == nil {
-			st.Condition[op] = map[string]string{}
-		}
-		st.Condition[op][k] = *v
+		st.Condition.add(op, k, *v)
 	}
-	cond("StringEquals", "AWS:SourceAccount", in.SourceAccount)
-	cond("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
-	cond("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
 	if in.FunctionUrlAuthType != nil {
 		cond("StringEquals", "lambda:FunctionUrlAuthType", ptr(string(*in.FunctionUrlAuthType)))
 	}
+	cond("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
+	cond("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
+	cond("StringEquals", "AWS:SourceAccount", in.SourceAccount)
 	cond("ArnLike", "AWS:SourceArn", in.SourceArn)
 	rendered, err := json.Marshal(st)
 	if err != nil {
 		return nil, err
 	}
-	p := &policy{RevisionID: s.ids.UUID()}
+	p := &policy{}
 	if cur != nil {
 		for _, raw := range cur.Statements {
 			var existing struct{ Sid string }
@@ -150,6 +245,7 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	fn = fn.clone()
 	fn.Policies[key] = p
 	w := s.newWrites()
+	p.RevisionID = s.bumpRevision(fn, w, key)
 	w.put(policyKey(fn.Name, key), p)
 	if err := s.commitFunction(w, fn); err != nil {
 		return nil, err
@@ -172,9 +268,9 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 	defer s.mu.Unlock()
 	fn := s.functions[t.Name]
 	if fn == nil {
-		return nil, functionNotFound(s.arn(t))
+		return nil, ErrResourceNotFound.Withf("No policy found for: %s", s.functionARN(t.Name))
 	}
-	key, _, err := s.policyTarget(fn, t.Qualifier, false)
+	key, _, err := s.policyTarget(fn, t.Qualifier, policyRemove)
 	if err != nil {
 		return nil, err
 	}
@@ -182,10 +278,10 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 	if cur == nil {
 		return nil, ErrResourceNotFound.WithMessage("No policy is associated with the given resource.")
 	}
-	if in.RevisionId != nil && *in.RevisionId != cur.RevisionID {
+	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
 		return nil, errPolicyPrecondition
 	}
-	p := &policy{RevisionID: s.ids.UUID()}
+	p := &policy{}
 	found := false
 	for _, raw := range cur.Statements {
 		var existing struct{ Sid string }
@@ -200,6 +296,7 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 	}
 	fn = fn.clone()
 	w := s.newWrites()
+	p.RevisionID = s.bumpRevision(fn, w, key)
 	if len(p.Statements) == 0 {
 		delete(fn.Policies, key)
 		w.del(policyKey(fn.Name, key))
@@ -223,7 +320,7 @@ func (s *Service) getPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPoli
 	if fn == nil {
 		return nil, functionNotFound(s.arn(t))
 	}
-	key, _, err := s.policyTarget(fn, t.Qualifier, false)
+	key, _, err := s.policyTarget(fn, t.Qualifier, policyGet)
 	if err != nil {
 		return nil, err
 	}
@@ -231,5 +328,5 @@ func (s *Service) getPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPoli
 	if p == nil {
 		return nil, ErrResourceNotFound
 	}
-	return &GetPolicyResponse{Policy: ptr(renderPolicy(p)), RevisionId: ptr(p.RevisionID)}, nil
+	return &GetPolicyResponse{Policy: ptr(renderPolicy(p)), RevisionId: ptr(fn.targetRevision(key))}, nil
 }

@@ -21,7 +21,7 @@ func TestPermissions(t *testing.T) {
 	})
 	want := `{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction",` +
 		`"Resource":"arn:aws:lambda:us-east-1:000000000000:function:p",` +
-		`"Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::bucket"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}}`
+		`"Condition":{"StringEquals":{"AWS:SourceAccount":"123456789012"},"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::bucket"}}}`
 	if added.Statement != want {
 		t.Errorf("Statement =\n%s\nwant\n%s", added.Statement, want)
 	}

@@ -17,7 +17,7 @@ func (s *Service) taggedFunction(arn string) (*function, error) {
 		return nil, err
 	}
 	if t.Qualifier != "" {
-		return nil, invalidParameter("Tags are not supported on function versions or aliases: %s", arn)
+		return nil, invalidParameter("Tags on function aliases and versions are not supported. Please specify a function ARN.")
 	}
 	fn := s.functions[t.Name]
 	if fn == nil {
@@ -28,6 +28,10 @@ func (s *Service) taggedFunction(arn string) (*function, error) {
 
 // tagResource adds or replaces a function's tags.
 func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*noOutput, error) {
+	if len(in.Tags) == 0 {
+		// Lambda's answer to an empty Tags, odd as its wording is.
+		return nil, invalidParameter("An error occurred and the request cannot be processed.")
+	}
 	for k := range in.Tags {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			return nil, invalidParameter("Tag keys prefixed with 'aws:' are reserved for AWS use: %s", k)

@@ -50,7 +50,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 	if err != nil {
 		return nil, err
 	}
-	code, sha, err := s.packageCode(zip, "UpdateFunctionCode")
+	code, sha, err := s.packageCode(zip, len(in.ZipFile) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +100,14 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 	}
 	committed = true
 	s.retireVersion(s.qualifiedARN(fn.Name, latest))
+	if out != fn.Latest {
+		// The version published is answered as one being created:
+		// Pending, without a last update (as Lambda answers).
+		resp := copyConfig(&out.Config)
+		resp.State, resp.StateReason, resp.StateReasonCode = ptr(State("Pending")), ptr("The function is being created."), ptr(StateReasonCode("Creating"))
+		resp.LastUpdateStatus, resp.LastUpdateStatusReason, resp.LastUpdateStatusReasonCode = nil, nil, nil
+		return &resp, nil
+	}
 	return updating(&out.Config), nil
 }
 

@@ -51,7 +51,7 @@ func (s *Service) publishVersion(ctx context.Context, in *PublishVersionRequest)
 		return nil, err
 	}
 	if in.CodeSha256 != nil && *in.CodeSha256 != deref(fn.Latest.Config.CodeSha256) {
-		return nil, invalidParameter("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the current CodeSHA256.",
+		return nil, invalidParameter("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again with the CodeSHA256 in $LATEST.",
 			*in.CodeSha256, deref(fn.Latest.Config.CodeSha256))
 	}
 	if n := len(fn.Versions); n > 0 && fn.Versions[n-1].Published == fingerprint(fn.Latest) {
@@ -63,6 +63,8 @@ func (s *Service) publishVersion(ctx context.Context, in *PublishVersionRequest)
 	fn.Versions = append(fn.Versions, v)
 	w := s.newWrites()
 	w.putVersion(fn.Name, v)
+	// Publishing gives $LATEST a new revision too, as Lambda does.
+	s.bumpRevision(fn, w, "")
 	w.putMeta(fn)
 	if err := s.commitFunction(w, fn); err != nil {
 		return nil, err
@@ -90,7 +92,7 @@ func (s *Service) listVersionsByFunction(ctx context.Context, in *ListVersionsBy
 	}
 	out := &ListVersionsByFunctionResponse{Versions: []FunctionConfiguration{}, NextMarker: next}
 	for _, v := range page {
-		cfg := copyConfig(&v.Config)
+		cfg := listedConfig(&v.Config)
 		if v.Number == 0 {
 			cfg.FunctionArn = ptr(s.qualifiedARN(fn.Name, latest))
 		}
@@ -111,7 +113,8 @@ func (s *Service) deleteFunction(ctx context.Context, in *DeleteFunctionRequest)
 	defer s.mu.Unlock()
 	fn := s.functions[t.Name]
 	if fn == nil {
-		return nil, functionNotFound(s.arn(t))
+		// Lambda names the function, whatever the qualifier.
+		return nil, functionNotFound(s.functionARN(t.Name))
 	}
 	switch q := t.Qualifier; {
 	case q == "":

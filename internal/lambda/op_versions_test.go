@@ -28,7 +28,7 @@ func TestPublishAndListVersions(t *testing.T) {
 	}
 	// Preconditions.
 	msg := f.fails("InvalidParameterValueException", 400, "POST", "/2015-03-31/functions/v/versions", map[string]any{"CodeSha256": "nope"})
-	if want := "CodeSHA256 (nope) is different from current CodeSHA256 in $LATEST (" + created.CodeSha256 + "). Please try again with the current CodeSHA256."; msg != want {
+	if want := "CodeSHA256 (nope) is different from current CodeSHA256 in $LATEST (" + created.CodeSha256 + "). Please try again with the CodeSHA256 in $LATEST."; msg != want {
 		t.Errorf("message %q, want %q", msg, want)
 	}
 	f.fails("PreconditionFailedException", 412, "POST", "/2015-03-31/functions/v/versions", map[string]any{"RevisionId": "old"})

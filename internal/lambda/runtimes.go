@@ -1,6 +1,8 @@
 package lambda
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 
@@ -74,4 +76,15 @@ func (s *Service) checkHostRuntime(r *Runtime) error {
 func Successor(runtime string) (string, bool) {
 	next, ok := retiredRuntimes[Runtime(runtime)]
 	return string(next), ok
+}
+
+// runtimeVersionARN is the RuntimeVersionConfig.RuntimeVersionArn Lambda
+// reports for a function on a managed runtime:
+// arn:aws:lambda:REGION::runtime:<64 hex digits> naming the runtime's
+// build. virga has one build of each runtime, named by a hash of the
+// runtime's identifier, so that a function moved to another runtime
+// reports another version and one left alone keeps its own.
+func (s *Service) runtimeVersionARN(r Runtime) string {
+	sum := sha256.Sum256([]byte("virga runtime " + string(r)))
+	return "arn:aws:lambda:" + s.region + "::runtime:" + hex.EncodeToString(sum[:])
 }

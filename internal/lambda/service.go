@@ -162,9 +162,11 @@ func (s *Service) API() *awsproto.Service {
 		Name:            "lambda",
 		Protocol:        restjson.New(restjson.WithErrorStyle(restjson.LambdaErrors)),
 		ValidationError: ErrValidation,
+		ViolationError:  violationError,
 		Operations:      s.operations(),
 		// CreateFunction's limit: a 50 MB package, base64-encoded, in JSON.
 		MaxBodyBytes: maxRequestBody,
+		BodyTooLarge: bodyTooLarge,
 	}).Init()
 }
 

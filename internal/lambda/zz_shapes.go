@@ -341,6 +341,7 @@ type FunctionConfiguration struct {
 	EphemeralStorage           *EphemeralStorage
 	SnapStart                  *SnapStartResponse
 	LoggingConfig              *LoggingConfig
+	RuntimeVersionConfig       *RuntimeVersionConfig
 }
 
 // FunctionEventInvokeConfig is the FunctionEventInvokeConfig shape of AWS's model.
@@ -752,6 +753,18 @@ type RemovePermissionRequest struct {
 	StatementId  *string `aws:"loc=uri,locname=StatementId,required,min=1,max=100" pattern:"([a-zA-Z0-9-_.]+)"`
 	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
 	RevisionId   *string `aws:"loc=query,locname=RevisionId"`
+}
+
+// RuntimeVersionConfig is the RuntimeVersionConfig shape of AWS's model.
+type RuntimeVersionConfig struct {
+	RuntimeVersionArn *string
+	Error             *RuntimeVersionError
+}
+
+// RuntimeVersionError is the RuntimeVersionError shape of AWS's model.
+type RuntimeVersionError struct {
+	ErrorCode *string
+	Message   *string
 }
 
 // ScalingConfig is the ScalingConfig shape of AWS's model.

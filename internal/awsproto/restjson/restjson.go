@@ -18,10 +18,34 @@ const (
 	// Scheduler and most restJson1 services answer.
 	MessageErrors ErrorStyle = iota
 	// LambdaErrors is {"Type": "User", "Message": "..."}, as Lambda
-	// answers: Type is "Service" for server faults, and Message is
-	// capitalised as Lambda's error shapes model it.
+	// answers: Type is "Service" for server faults, and the message's
+	// key is spelled as Lambda's error shape for the code models it,
+	// "Message" for most, "message" for some (lambdaLowerMessage). A
+	// ValidationException, which comes from the request validation in
+	// front of Lambda and is not one of Lambda's modelled errors, is
+	// {"message": "..."}.
 	LambdaErrors
 )
+
+// lambdaLowerMessage are the Lambda errors whose shapes in Lambda's
+// model name the message member "message"; the others name it
+// "Message", and the wire follows the model.
+var lambdaLowerMessage = map[string]bool{
+	"CapacityProviderLimitExceededException":                    true,
+	"CodeStorageExceededException":                              true,
+	"FunctionVersionsPerCapacityProviderLimitExceededException": true,
+	"InvalidParameterValueException":                            true,
+	"InvalidRequestContentException":                            true,
+	"PolicyLengthExceededException":                             true,
+	"PreconditionFailedException":                               true,
+	"ProvisionedConcurrencyConfigNotFoundException":             true,
+	"RequestTooLargeException":                                  true,
+	"ResourceConflictException":                                 true,
+	"ResourceNotReadyException":                                 true,
+	"SerializedRequestEntityTooLargeException":                  true,
+	"TooManyRequestsException":                                  true,
+	"UnsupportedMediaTypeException":                             true,
+}
 
 // Protocol is restJson1 for one service.
 type Protocol struct {
@@ -130,14 +154,18 @@ func WriteError(w http.ResponseWriter, method string, style ErrorStyle, e *apier
 	}
 	body := make([]byte, 0, 128)
 	body = append(body, '{')
-	if style == LambdaErrors {
+	if style == LambdaErrors && e.Code != "ValidationException" {
 		body = append(body, `"Type":`...)
 		if e.Fault {
 			body = append(body, `"Service"`...)
 		} else {
 			body = append(body, `"User"`...)
 		}
-		body = append(body, `,"Message":`...)
+		if lambdaLowerMessage[e.Code] {
+			body = append(body, `,"message":`...)
+		} else {
+			body = append(body, `,"Message":`...)
+		}
 	} else {
 		body = append(body, `"message":`...)
 	}

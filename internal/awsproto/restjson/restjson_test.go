@@ -442,6 +442,11 @@ func TestEncode(t *testing.T) {
 			apierr.New("ResourceNotFoundException", 404, `Function not found: arn:aws:lambda:us-east-1:000000000000:function:"f"`))},
 		{name: "error lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			apierr.New("ResourceNotFoundException", 404, "Function not found: arn:aws:lambda:us-east-1:000000000000:function:f"))},
+		{name: "validation lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+			apierr.New("ValidationException", 400, "1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: "+
+				"Member must have value greater than or equal to 128"))},
+		{name: "conflict lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+			apierr.New("ResourceConflictException", 409, "Function already exist: f"))},
 		{name: "fault lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			&apierr.Error{Code: "ServiceException", Status: 500, Message: "boom", Fault: true})},
 		{name: "error with details and headers", op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
