@@ -52,7 +52,7 @@ func TestInProcessCalls(t *testing.T) {
 	}
 
 	lam := a.Service("lambda")
-	_, err = lam.Call(ctx, opts, "GetFunctionUrlConfig", map[string]any{"FunctionName": "nope"})
+	_, err = lam.Call(ctx, opts, "GetFunctionConfiguration", map[string]any{"FunctionName": "nope"})
 	if e := apierr.As(err); e == nil || e.Code != "ResourceNotFoundException" || !strings.Contains(e.Message, "nope") {
 		t.Errorf("a URI-bound member: %v", err)
 	}
