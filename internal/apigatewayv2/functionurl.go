@@ -112,6 +112,11 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 	if res.header == nil {
 		res.header = http.Header{}
 	}
+	if res.header.Get("Content-Type") == "" {
+		// A function URL types an answer that names no type as JSON
+		// (even an empty one), where an HTTP API would say text/plain.
+		res.header.Set("Content-Type", "application/json")
+	}
 	res.header.Set("X-Amzn-Requestid", inv.requestID)
 	return res
 }

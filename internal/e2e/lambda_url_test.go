@@ -99,7 +99,9 @@ def handler(event, context):
 		res.Body.Close()
 		var got map[string]any
 		json.Unmarshal(body, &got)
-		if res.StatusCode != 201 || res.Header.Get("X-Seen") != "POST" || got["version"] != "2.0" || got["routeKey"] != "$default" ||
+		// The function names no type: a function URL answers JSON.
+		if res.StatusCode != 201 || res.Header.Get("X-Seen") != "POST" || res.Header.Get("Content-Type") != "application/json" ||
+			got["version"] != "2.0" || got["routeKey"] != "$default" ||
 			got["rawPath"] != "/items/7" || got["body"] != `{"a":1}` || got["account"] != "anonymous" ||
 			got["domain"] != id+".lambda-url.us-east-1.on.aws" || res.Header.Get("Access-Control-Allow-Origin") != "https://app.example" {
 			t.Errorf("%s: %d %v %s", target, res.StatusCode, res.Header, body)
