@@ -129,8 +129,10 @@ func (s *Service) describeLogStreams(ctx context.Context, in *DescribeLogStreams
 		if !strings.HasPrefix(st.Name, deref(in.LogStreamNamePrefix)) {
 			continue
 		}
+		// A stream's storedBytes has been reported as zero since June
+		// 2019; only the group's counts (DescribeLogGroups).
 		ls := LogStream{
-			LogStreamName: ptr(st.Name), CreationTime: ptr(st.Created), StoredBytes: ptr(st.StoredBytes),
+			LogStreamName: ptr(st.Name), CreationTime: ptr(st.Created), StoredBytes: ptr(int64(0)),
 			Arn: ptr(s.groupARN(g) + ":log-stream:" + st.Name),
 		}
 		if st.FirstEvent != 0 {
@@ -226,10 +228,14 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 		meta = &stream{Name: st, Created: now.UnixMilli()}
 	}
 	nowMs := now.UnixMilli()
+	// Events past 14 days are too old; younger ones that precede the
+	// group's retention period are expired. Both are reported by the
+	// end (exclusive) of their run at the batch's start.
 	oldest := now.Add(-maxPastAge).UnixMilli()
+	expiry := oldest
 	if grp.RetentionDays > 0 {
-		if r := now.AddDate(0, 0, -int(grp.RetentionDays)).UnixMilli(); r > oldest {
-			oldest = r
+		if r := now.AddDate(0, 0, -int(grp.RetentionDays)).UnixMilli(); r > expiry {
+			expiry = r
 		}
 	}
 	newest := now.Add(maxFutureSkew).UnixMilli()
@@ -244,6 +250,12 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 				rejected = &RejectedLogEventsInfo{}
 			}
 			rejected.TooOldLogEventEndIndex = ptr(int32(i + 1))
+			continue
+		case e.Timestamp < expiry:
+			if rejected == nil {
+				rejected = &RejectedLogEventsInfo{}
+			}
+			rejected.ExpiredLogEventEndIndex = ptr(int32(i + 1))
 			continue
 		case e.Timestamp > newest:
 			if rejected == nil {
