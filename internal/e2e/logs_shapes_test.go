@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +132,48 @@ func TestLogsPutExpiredEvents(t *testing.T) {
 	}
 	if len(got.Events) != 1 {
 		t.Errorf("stored %d events, want the one inside the retention period", len(got.Events))
+	}
+}
+
+// The 24-hour span of a PutLogEvents batch counts only the events that
+// can be stored: a batch whose too-old and too-new events lie further
+// apart is accepted, and those events are reported. A single event may
+// be up to 1 MB.
+func TestLogsPutSpanCountsValidEvents(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	g, s := "/app/span", "s"
+	c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(g)})
+	c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s)})
+	now := time.Now()
+	ev := func(at time.Time, m string) types.InputLogEvent {
+		return types.InputLogEvent{Timestamp: aws.Int64(at.UnixMilli()), Message: aws.String(m)}
+	}
+	old := now.Add(-15 * 24 * time.Hour)
+	out, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s), LogEvents: []types.InputLogEvent{
+		ev(old, "old"), ev(old.Add(time.Millisecond), "old"), ev(now, strings.Repeat("x", 300*1024)), ev(now.Add(3*time.Hour), "new"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.RejectedLogEventsInfo
+	if r == nil || aws.ToInt32(r.TooOldLogEventEndIndex) != 2 || aws.ToInt32(r.TooNewLogEventStartIndex) != 3 {
+		t.Errorf("rejected = %+v", r)
+	}
+	// Two storable events more than 24 hours apart still fail the batch.
+	_, err = c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s), LogEvents: []types.InputLogEvent{
+		ev(now.Add(-25*time.Hour), "a"), ev(now, "b"),
+	}})
+	if e := wantAPIError(t, err); e.Code != "InvalidParameterException" {
+		t.Errorf("a 25-hour batch: %v", err)
+	}
+	got, err := c.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Events) != 1 || len(aws.ToString(got.Events[0].Message)) != 300*1024 {
+		t.Errorf("stored %d events", len(got.Events))
 	}
 }
