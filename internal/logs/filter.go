@@ -18,7 +18,8 @@ import (
 //	ERROR -Retrying          a -term must not appear
 //	{ $.level = "error" && $.latency > 100 }
 //	                         JSON: =, !=, <, <=, >, >= on fields, && and ||,
-//	                         parentheses, IS NULL, NOT EXISTS, * wildcards
+//	                         parentheses, IS NULL, IS TRUE, IS FALSE, NOT EXISTS,
+//	                         * wildcards; "$.field = *" matches any value
 //
 // Matching is case-sensitive. An empty pattern matches every event.
 // Regular expressions (%...%) and space-delimited patterns ([ip, user,
@@ -160,7 +161,7 @@ type jsonAnd struct{ l, r jsonExpr }
 type jsonOr struct{ l, r jsonExpr }
 type jsonCmp struct {
 	path  []string
-	op    string // = != < <= > >= null notexists
+	op    string // = != < <= > >= null notexists is (IS TRUE/FALSE)
 	value string
 	isStr bool
 }
@@ -175,9 +176,15 @@ func (e jsonCmp) eval(d any) bool {
 		return !found
 	case "null":
 		return found && v == nil
+	case "is":
+		b, ok := v.(bool)
+		return found && ok && strconv.FormatBool(b) == e.value
 	}
 	if !found {
 		return false
+	}
+	if e.op == "=" && e.value == "*" {
+		return true // "$.field = *" says only that the field exists
 	}
 	switch x := v.(type) {
 	case string:
@@ -370,10 +377,13 @@ func (p *jsonParser) primary() (jsonExpr, error) {
 	op := p.next()
 	switch strings.ToUpper(op) {
 	case "IS":
-		if strings.ToUpper(p.next()) != "NULL" {
-			return nil, errors.New("expected NULL")
+		switch w := strings.ToUpper(p.next()); w {
+		case "NULL":
+			return jsonCmp{path: segs, op: "null"}, nil
+		case "TRUE", "FALSE":
+			return jsonCmp{path: segs, op: "is", value: strings.ToLower(w)}, nil
 		}
-		return jsonCmp{path: segs, op: "null"}, nil
+		return nil, errors.New("expected NULL, TRUE or FALSE")
 	case "NOT":
 		if strings.ToUpper(p.next()) != "EXISTS" {
 			return nil, errors.New("expected EXISTS")

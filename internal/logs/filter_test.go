@@ -35,6 +35,17 @@ func TestFilterPattern(t *testing.T) {
 		{`{ $.x != 1 }`, `{"x":1}`, false},
 		{`{ $.name = "ab*" }`, `{"name":"abc"}`, true},
 		{`{ $.flag = true }`, `{"flag":true}`, true},
+		// IS TRUE / IS FALSE test a boolean; "= *" (quoted or not) only
+		// that the field exists, whatever its type: the forms AWS CDK's
+		// FilterPattern.booleanValue and exists generate.
+		{`{ $.flag IS TRUE }`, `{"flag":true}`, true},
+		{`{ $.flag IS TRUE }`, `{"flag":"true"}`, false},
+		{`{ $.flag IS FALSE }`, `{"flag":false}`, true},
+		{`{ $.flag IS FALSE }`, `{}`, false},
+		{`{ $.latency = "*" }`, `{"latency":12}`, true},
+		{`{ $.latency = * }`, `{"latency":{"p99":3}}`, true},
+		{`{ $.latency = "*" }`, `{"other":1}`, false},
+		{`{ ($.comp = "Http") && (($.ok IS TRUE) || ($.latency > 1000)) }`, `{"comp":"Http","ok":false,"latency":1500}`, true},
 	}
 	for _, c := range cases {
 		p, err := ParseFilterPattern(c.pattern)
@@ -46,7 +57,7 @@ func TestFilterPattern(t *testing.T) {
 			t.Errorf("%q on %q = %v, want %v", c.pattern, c.msg, got, c.want)
 		}
 	}
-	for _, bad := range []string{"{ $.a = }", "{ $.a ~ 1 }", "{ a = 1 }", "{ $.a = 1", "[ip, user", "{ ($.a = 1 }"} {
+	for _, bad := range []string{"{ $.a = }", "{ $.a ~ 1 }", "{ a = 1 }", "{ $.a = 1", "[ip, user", "{ ($.a = 1 }", "{ $.a IS MAYBE }"} {
 		if _, err := ParseFilterPattern(bad); err == nil {
 			t.Errorf("ParseFilterPattern(%q) accepted", bad)
 		}
