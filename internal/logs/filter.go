@@ -23,9 +23,10 @@ import (
 //
 // Matching is case-sensitive. An empty pattern matches every event.
 // Regular expressions (%...%) and space-delimited patterns ([ip, user,
-// ...]) are in filter_delimited.go; regular expressions inside JSON and
-// space-delimited patterns are not supported yet and are reported as
-// invalid.
+// ...]) are in filter_delimited.go. A JSON pattern compares a string
+// field with a regular expression as { $.message = %refused|timed out% };
+// regular expressions inside space-delimited patterns are not supported
+// yet and are reported as invalid.
 
 // FilterPattern is a parsed filter pattern.
 type FilterPattern struct {
@@ -164,6 +165,7 @@ type jsonCmp struct {
 	op    string // = != < <= > >= null notexists is (IS TRUE/FALSE)
 	value string
 	isStr bool
+	re    *regexp.Regexp // = %regex% and != %regex% on string values
 }
 
 func (e jsonAnd) eval(d any) bool { return e.l.eval(d) && e.r.eval(d) }
@@ -188,6 +190,9 @@ func (e jsonCmp) eval(d any) bool {
 	}
 	switch x := v.(type) {
 	case string:
+		if e.re != nil {
+			return e.re.MatchString(x) == (e.op == "=")
+		}
 		if e.op != "=" && e.op != "!=" {
 			return false
 		}
@@ -267,6 +272,15 @@ func tokenizeJSONPattern(s string) []string {
 		case c == '=' || c == '<' || c == '>':
 			toks = append(toks, string(c))
 			i++
+		case c == '%':
+			// A regular expression runs to the next %, spaces and all.
+			j := strings.IndexByte(s[i+1:], '%')
+			if j < 0 {
+				toks = append(toks, s[i:])
+				return toks
+			}
+			toks = append(toks, s[i:i+j+2])
+			i += j + 2
 		case c == '"':
 			j := i + 1
 			for j < len(s) && s[j] != '"' {
@@ -397,10 +411,18 @@ func (p *jsonParser) primary() (jsonExpr, error) {
 	if v == "" {
 		return nil, errors.New("missing value")
 	}
-	if v[0] == '%' {
-		return nil, errors.New("regular expressions in JSON patterns are not supported")
-	}
 	c := jsonCmp{path: segs, op: op, value: v}
+	if v[0] == '%' {
+		if op != "=" && op != "!=" || len(v) < 2 || v[len(v)-1] != '%' {
+			return nil, errors.New("a regular expression needs = or != and a closing %")
+		}
+		re, err := parseRegexPattern(v)
+		if err != nil {
+			return nil, err
+		}
+		c.re = re
+		return c, nil
+	}
 	if len(v) >= 2 && v[0] == '"' {
 		c.value, c.isStr = v[1:len(v)-1], true
 	}
