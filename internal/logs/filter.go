@@ -18,13 +18,15 @@ import (
 //	ERROR -Retrying          a -term must not appear
 //	{ $.level = "error" && $.latency > 100 }
 //	                         JSON: =, !=, <, <=, >, >= on fields, && and ||,
-//	                         parentheses, IS NULL, NOT EXISTS, * wildcards
+//	                         parentheses, IS NULL, IS TRUE, IS FALSE, NOT EXISTS,
+//	                         * wildcards; "$.field = *" matches any value
 //
 // Matching is case-sensitive. An empty pattern matches every event.
 // Regular expressions (%...%) and space-delimited patterns ([ip, user,
-// ...]) are in filter_delimited.go; regular expressions inside JSON and
-// space-delimited patterns are not supported yet and are reported as
-// invalid.
+// ...]) are in filter_delimited.go. A JSON pattern compares a string
+// field with a regular expression as { $.message = %refused|timed out% };
+// regular expressions inside space-delimited patterns are not supported
+// yet and are reported as invalid.
 
 // FilterPattern is a parsed filter pattern.
 type FilterPattern struct {
@@ -160,9 +162,10 @@ type jsonAnd struct{ l, r jsonExpr }
 type jsonOr struct{ l, r jsonExpr }
 type jsonCmp struct {
 	path  []string
-	op    string // = != < <= > >= null notexists
+	op    string // = != < <= > >= null notexists is (IS TRUE/FALSE)
 	value string
 	isStr bool
+	re    *regexp.Regexp // = %regex% and != %regex% on string values
 }
 
 func (e jsonAnd) eval(d any) bool { return e.l.eval(d) && e.r.eval(d) }
@@ -175,12 +178,21 @@ func (e jsonCmp) eval(d any) bool {
 		return !found
 	case "null":
 		return found && v == nil
+	case "is":
+		b, ok := v.(bool)
+		return found && ok && strconv.FormatBool(b) == e.value
 	}
 	if !found {
 		return false
 	}
+	if e.op == "=" && e.value == "*" {
+		return true // "$.field = *" says only that the field exists
+	}
 	switch x := v.(type) {
 	case string:
+		if e.re != nil {
+			return e.re.MatchString(x) == (e.op == "=")
+		}
 		if e.op != "=" && e.op != "!=" {
 			return false
 		}
@@ -260,6 +272,15 @@ func tokenizeJSONPattern(s string) []string {
 		case c == '=' || c == '<' || c == '>':
 			toks = append(toks, string(c))
 			i++
+		case c == '%':
+			// A regular expression runs to the next %, spaces and all.
+			j := strings.IndexByte(s[i+1:], '%')
+			if j < 0 {
+				toks = append(toks, s[i:])
+				return toks
+			}
+			toks = append(toks, s[i:i+j+2])
+			i += j + 2
 		case c == '"':
 			j := i + 1
 			for j < len(s) && s[j] != '"' {
@@ -370,10 +391,13 @@ func (p *jsonParser) primary() (jsonExpr, error) {
 	op := p.next()
 	switch strings.ToUpper(op) {
 	case "IS":
-		if strings.ToUpper(p.next()) != "NULL" {
-			return nil, errors.New("expected NULL")
+		switch w := strings.ToUpper(p.next()); w {
+		case "NULL":
+			return jsonCmp{path: segs, op: "null"}, nil
+		case "TRUE", "FALSE":
+			return jsonCmp{path: segs, op: "is", value: strings.ToLower(w)}, nil
 		}
-		return jsonCmp{path: segs, op: "null"}, nil
+		return nil, errors.New("expected NULL, TRUE or FALSE")
 	case "NOT":
 		if strings.ToUpper(p.next()) != "EXISTS" {
 			return nil, errors.New("expected EXISTS")
@@ -387,10 +411,18 @@ func (p *jsonParser) primary() (jsonExpr, error) {
 	if v == "" {
 		return nil, errors.New("missing value")
 	}
-	if v[0] == '%' {
-		return nil, errors.New("regular expressions in JSON patterns are not supported")
-	}
 	c := jsonCmp{path: segs, op: op, value: v}
+	if v[0] == '%' {
+		if op != "=" && op != "!=" || len(v) < 2 || v[len(v)-1] != '%' {
+			return nil, errors.New("a regular expression needs = or != and a closing %")
+		}
+		re, err := parseRegexPattern(v)
+		if err != nil {
+			return nil, err
+		}
+		c.re = re
+		return c, nil
+	}
 	if len(v) >= 2 && v[0] == '"' {
 		c.value, c.isStr = v[1:len(v)-1], true
 	}

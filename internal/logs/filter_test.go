@@ -35,6 +35,23 @@ func TestFilterPattern(t *testing.T) {
 		{`{ $.x != 1 }`, `{"x":1}`, false},
 		{`{ $.name = "ab*" }`, `{"name":"abc"}`, true},
 		{`{ $.flag = true }`, `{"flag":true}`, true},
+		// IS TRUE / IS FALSE test a boolean; "= *" (quoted or not) only
+		// that the field exists, whatever its type: the forms AWS CDK's
+		// FilterPattern.booleanValue and exists generate.
+		{`{ $.flag IS TRUE }`, `{"flag":true}`, true},
+		{`{ $.flag IS TRUE }`, `{"flag":"true"}`, false},
+		{`{ $.flag IS FALSE }`, `{"flag":false}`, true},
+		{`{ $.flag IS FALSE }`, `{}`, false},
+		{`{ $.latency = "*" }`, `{"latency":12}`, true},
+		{`{ $.latency = * }`, `{"latency":{"p99":3}}`, true},
+		{`{ $.latency = "*" }`, `{"other":1}`, false},
+		{`{ ($.comp = "Http") && (($.ok IS TRUE) || ($.latency > 1000)) }`, `{"comp":"Http","ok":false,"latency":1500}`, true},
+		// A regular expression on a JSON string field, as AWS CDK's
+		// FilterPattern.regexValue writes it.
+		{`{ $.message = %bind: address already in use% }`, `{"message":"listen: bind: address already in use"}`, true},
+		{`{ $.message = %^refused|timed out$% }`, `{"message":"it timed out"}`, true},
+		{`{ $.message != %refused% }`, `{"message":"connection refused"}`, false},
+		{`{ $.message = %refused% && $.code = 7 }`, `{"message":"refused","code":7}`, true},
 	}
 	for _, c := range cases {
 		p, err := ParseFilterPattern(c.pattern)
@@ -46,7 +63,7 @@ func TestFilterPattern(t *testing.T) {
 			t.Errorf("%q on %q = %v, want %v", c.pattern, c.msg, got, c.want)
 		}
 	}
-	for _, bad := range []string{"{ $.a = }", "{ $.a ~ 1 }", "{ a = 1 }", "{ $.a = 1", "[ip, user", "{ ($.a = 1 }"} {
+	for _, bad := range []string{"{ $.a = }", "{ $.a ~ 1 }", "{ a = 1 }", "{ $.a = 1", "[ip, user", "{ ($.a = 1 }", "{ $.a IS MAYBE }", "{ $.a > %x% }", "{ $.a = %x }"} {
 		if _, err := ParseFilterPattern(bad); err == nil {
 			t.Errorf("ParseFilterPattern(%q) accepted", bad)
 		}
@@ -146,7 +163,7 @@ func TestFilterPatternRegexAndSpaceDelimited(t *testing.T) {
 	for _, bad := range []string{
 		"%%", "%a(b)c%", "%bad!%", "%é%", // regex: empty, parentheses, unsupported characters
 		"[a, b", "[]", "[a b, c]", "[a=, b]", "[a>x, b]", "[a, %b%]", // space-delimited
-		`{ $.level = %ERROR% }`, // regex inside JSON
+		`{ $.level = %ERR(OR)% }`, // regex inside JSON, with parentheses
 	} {
 		if _, err := ParseFilterPattern(bad); err == nil {
 			t.Errorf("ParseFilterPattern(%q) accepted", bad)

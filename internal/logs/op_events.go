@@ -14,9 +14,9 @@ import (
 
 // Limits of PutLogEvents, from CloudWatch Logs' quotas.
 const (
-	maxBatchBytes  = 1048576    // "The maximum batch size is 1,048,576 bytes."
-	eventOverhead  = 26         // bytes counted per event beside its message
-	maxEventBytes  = 256 * 1024 // a single event's message
+	maxBatchBytes  = 1048576 // "The maximum batch size is 1,048,576 bytes."
+	eventOverhead  = 26      // bytes counted per event beside its message
+	maxEventBytes  = 1048576 // a single event's message (1 MB since April 2025)
 	maxPastAge     = 14 * 24 * time.Hour
 	maxFutureSkew  = 2 * time.Hour
 	maxBatchSpan   = 24 * time.Hour
@@ -129,8 +129,10 @@ func (s *Service) describeLogStreams(ctx context.Context, in *DescribeLogStreams
 		if !strings.HasPrefix(st.Name, deref(in.LogStreamNamePrefix)) {
 			continue
 		}
+		// A stream's storedBytes has been reported as zero since June
+		// 2019; only the group's counts (DescribeLogGroups).
 		ls := LogStream{
-			LogStreamName: ptr(st.Name), CreationTime: ptr(st.Created), StoredBytes: ptr(st.StoredBytes),
+			LogStreamName: ptr(st.Name), CreationTime: ptr(st.Created), StoredBytes: ptr(int64(0)),
 			Arn: ptr(s.groupARN(g) + ":log-stream:" + st.Name),
 		}
 		if st.FirstEvent != 0 {
@@ -158,7 +160,7 @@ func (s *Service) putLogEvents(ctx context.Context, in *PutLogEventsRequest) (*P
 	for i, e := range in.LogEvents {
 		size += len(*e.Message) + eventOverhead
 		if len(*e.Message) > maxEventBytes {
-			return nil, ErrInvalidParameter.WithMessage("Log event too large")
+			return nil, ErrInvalidParameter.Withf("Log event too large: %d bytes exceeds limit of %d", len(*e.Message), maxEventBytes)
 		}
 		if i > 0 && *e.Timestamp < *in.LogEvents[i-1].Timestamp {
 			return nil, ErrInvalidParameter.WithMessage("Log events in a single PutLogEvents request must be in chronological order.")
@@ -167,8 +169,21 @@ func (s *Service) putLogEvents(ctx context.Context, in *PutLogEventsRequest) (*P
 	if size > maxBatchBytes {
 		return nil, ErrInvalidParameter.WithMessage("Upload too large: " + strconv.Itoa(size) + " bytes exceeds limit of " + strconv.Itoa(maxBatchBytes))
 	}
-	first, last := *in.LogEvents[0].Timestamp, *in.LogEvents[len(in.LogEvents)-1].Timestamp
-	if time.Duration(last-first)*time.Millisecond > maxBatchSpan {
+	// The 24-hour span counts only the events that can be stored (within
+	// 14 days in the past and 2 hours in the future); the others are
+	// rejected one by one in rejectedLogEventsInfo.
+	now := s.clock.Now()
+	oldest, newest := now.Add(-maxPastAge).UnixMilli(), now.Add(maxFutureSkew).UnixMilli()
+	first, last := int64(-1), int64(-1)
+	for _, e := range in.LogEvents {
+		if ts := *e.Timestamp; ts >= oldest && ts <= newest {
+			if first < 0 {
+				first = ts
+			}
+			last = ts
+		}
+	}
+	if first >= 0 && time.Duration(last-first)*time.Millisecond > maxBatchSpan {
 		return nil, ErrInvalidParameter.WithMessage("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
 	}
 	events := make([]Event, 0, len(in.LogEvents))
@@ -226,10 +241,14 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 		meta = &stream{Name: st, Created: now.UnixMilli()}
 	}
 	nowMs := now.UnixMilli()
+	// Events past 14 days are too old; younger ones that precede the
+	// group's retention period are expired. Both are reported by the
+	// end (exclusive) of their run at the batch's start.
 	oldest := now.Add(-maxPastAge).UnixMilli()
+	expiry := oldest
 	if grp.RetentionDays > 0 {
-		if r := now.AddDate(0, 0, -int(grp.RetentionDays)).UnixMilli(); r > oldest {
-			oldest = r
+		if r := now.AddDate(0, 0, -int(grp.RetentionDays)).UnixMilli(); r > expiry {
+			expiry = r
 		}
 	}
 	newest := now.Add(maxFutureSkew).UnixMilli()
@@ -244,6 +263,12 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 				rejected = &RejectedLogEventsInfo{}
 			}
 			rejected.TooOldLogEventEndIndex = ptr(int32(i + 1))
+			continue
+		case e.Timestamp < expiry:
+			if rejected == nil {
+				rejected = &RejectedLogEventsInfo{}
+			}
+			rejected.ExpiredLogEventEndIndex = ptr(int32(i + 1))
 			continue
 		case e.Timestamp > newest:
 			if rejected == nil {

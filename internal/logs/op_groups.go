@@ -13,6 +13,10 @@ import (
 // retentionDays are the values PutRetentionPolicy accepts.
 var retentionDays = []int32{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
+// classStandard is the log group class a group has unless created with
+// another.
+const classStandard = LogGroupClass("STANDARD")
+
 func (s *Service) groupARN(name string) string {
 	return "arn:aws:logs:" + s.region + ":" + s.account + ":log-group:" + name
 }
@@ -20,8 +24,17 @@ func (s *Service) groupARN(name string) string {
 func (s *Service) createLogGroup(ctx context.Context, in *CreateLogGroupRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, err := s.ensureGroup(*in.LogGroupName, false, in.Tags, deref(in.KmsKeyId))
-	return &noOutput{}, err
+	g, err := s.ensureGroup(*in.LogGroupName, false, in.Tags, deref(in.KmsKeyId))
+	if err != nil || in.LogGroupClass == nil || *in.LogGroupClass == classStandard {
+		return &noOutput{}, err
+	}
+	g.Class = string(*in.LogGroupClass)
+	b := s.store.NewBatch()
+	defer b.Close()
+	if err := setJSON(b, groupKey(g.Name), g); err != nil {
+		return nil, err
+	}
+	return &noOutput{}, b.Commit()
 }
 
 // ensureGroup creates a group; an existing one is an error unless quiet.
@@ -95,7 +108,12 @@ func (s *Service) describeLogGroups(ctx context.Context, in *DescribeLogGroupsRe
 		if err := json.Unmarshal(it.Value(), g); err != nil {
 			return nil, err
 		}
-		if !strings.HasPrefix(g.Name, prefix) || (pattern != "" && !strings.Contains(strings.ToLower(g.Name), pattern)) || (after != "" && g.Name <= after) {
+		class := classStandard
+		if g.Class != "" {
+			class = LogGroupClass(g.Class)
+		}
+		if !strings.HasPrefix(g.Name, prefix) || (pattern != "" && !strings.Contains(strings.ToLower(g.Name), pattern)) || (after != "" && g.Name <= after) ||
+			(in.LogGroupClass != nil && *in.LogGroupClass != class) {
 			continue
 		}
 		if len(out.LogGroups) == limit {
@@ -104,7 +122,11 @@ func (s *Service) describeLogGroups(ctx context.Context, in *DescribeLogGroupsRe
 		}
 		lg := LogGroup{
 			LogGroupName: ptr(g.Name), CreationTime: ptr(g.Created), MetricFilterCount: ptr(int32(0)),
-			Arn: ptr(s.groupARN(g.Name) + ":*"), StoredBytes: ptr(s.storedBytes(g.Name)),
+			// arn carries a trailing :* (the form IAM policies use);
+			// logGroupArn does not (the form tagging and
+			// logGroupIdentifier take).
+			Arn: ptr(s.groupARN(g.Name) + ":*"), LogGroupArn: ptr(s.groupARN(g.Name)),
+			StoredBytes: ptr(s.storedBytes(g.Name)), LogGroupClass: ptr(class),
 		}
 		if g.RetentionDays != 0 {
 			lg.RetentionInDays = ptr(g.RetentionDays)

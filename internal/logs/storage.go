@@ -14,6 +14,7 @@ type group struct {
 	Created       int64             `json:"created"` // epoch ms
 	RetentionDays int32             `json:"retentionDays,omitempty"`
 	KMSKeyID      string            `json:"kmsKeyId,omitempty"`
+	Class         string            `json:"class,omitempty"` // "" is STANDARD
 	Tags          map[string]string `json:"tags,omitempty"`
 }
 

@@ -87,7 +87,7 @@
 // Some properties have no effect in virga and are accepted without
 // one: a table's PointInTimeRecoverySpecification and
 // ContributorInsightsSpecification, a function's or alias's provisioned
-// concurrency, a log group's LogGroupClass and DataProtectionPolicy, an
+// concurrency, a log group's DataProtectionPolicy, an
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's

@@ -21,8 +21,8 @@ func init() {
 // PutRetentionPolicy; updates go through PutRetentionPolicy,
 // DeleteRetentionPolicy, TagLogGroup and UntagLogGroup. Its physical ID
 // and Ref are its name; its Arn is DescribeLogGroups' (ending ":*", as
-// AWS's). LogGroupClass and DataProtectionPolicy are accepted without
-// effect.
+// AWS's). LogGroupClass is given to CreateLogGroup (DescribeLogGroups
+// shows it); DataProtectionPolicy is accepted without effect.
 type logGroup struct{}
 
 var logGroupKinds = map[string]kind{"RetentionInDays": number}
@@ -43,6 +43,9 @@ func (logGroup) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 	}
 	if tags := tagMap(p["Tags"]); len(tags) > 0 {
 		in["tags"] = anyMap(tags)
+	}
+	if c := p.str("LogGroupClass"); c != "" {
+		in["logGroupClass"] = c
 	}
 	if _, err := call(ctx, r, "logs", "CreateLogGroup", in); err != nil {
 		return nil, err

@@ -57,9 +57,12 @@ func TestLogGroup(t *testing.T) {
 		t.Errorf("log group after the delete: %v", g)
 	}
 
-	named := s.create("AWS::Logs::LogGroup", "Named", map[string]any{"LogGroupName": "/aws/lambda/worker"})
+	named := s.create("AWS::Logs::LogGroup", "Named", map[string]any{"LogGroupName": "/aws/lambda/worker", "LogGroupClass": "INFREQUENT_ACCESS"})
 	if named.ref() != "/aws/lambda/worker" {
 		t.Errorf("Ref %q", named.ref())
+	}
+	if g := s.logGroup("/aws/lambda/worker"); str(g, "logGroupClass") != "INFREQUENT_ACCESS" {
+		t.Errorf("log group class: %v", g)
 	}
 	named.delete()
 }
