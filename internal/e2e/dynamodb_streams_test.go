@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -126,5 +128,107 @@ func TestDynamoDBStreamsRecords(t *testing.T) {
 	}
 	if len(list.Streams) != 1 || aws.ToString(list.Streams[0].StreamArn) != aws.ToString(arn) {
 		t.Errorf("ListStreams = %+v", list.Streams)
+	}
+}
+
+// A stream that is disabled and then replaced by a new one stays readable
+// under its own ARN for 24 hours after it was disabled: ListStreams names
+// both, and the old one describes as DISABLED with a closed shard.
+func TestDynamoDBStreamsReplacedStreamStaysReadable(t *testing.T) {
+	t.Parallel()
+	env := Start(t, WithFakeClock())
+	c := ddbClient(env)
+	sc := dynamodbstreams.NewFromConfig(env.Config)
+	ctx := context.Background()
+	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("ledger"),
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewImage},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := aws.ToString(out.TableDescription.LatestStreamArn)
+	put := func(v string) {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("ledger"),
+			Item: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: v}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setStream := func(on bool, view types.StreamViewType) {
+		if _, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
+			StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(on), StreamViewType: view}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a")
+	put("b")
+	setStream(false, "")
+	env.Clock.Advance(time.Second)
+	setStream(true, types.StreamViewTypeKeysOnly)
+	put("c")
+
+	d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := aws.ToString(d.Table.LatestStreamArn)
+	if second == first {
+		t.Fatalf("re-enabled stream kept the ARN %s", first)
+	}
+	ls, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("ledger")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arns []string
+	for _, s := range ls.Streams {
+		arns = append(arns, aws.ToString(s.StreamArn))
+	}
+	if len(arns) != 2 || !slices.Contains(arns, first) || !slices.Contains(arns, second) {
+		t.Fatalf("ListStreams = %v, want %s and %s", arns, first, second)
+	}
+
+	// The old stream: DISABLED, its own view type, a closed shard, and
+	// its two records only.
+	read := func(arn string) (*stypes.StreamDescription, []string) {
+		t.Helper()
+		ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd := ds.StreamDescription
+		it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn),
+			ShardId: sd.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, r := range recs.Records {
+			keys = append(keys, r.Dynamodb.Keys["pk"].(*stypes.AttributeValueMemberS).Value)
+		}
+		return sd, keys
+	}
+	sd, keys := read(first)
+	if sd.StreamStatus != stypes.StreamStatusDisabled || sd.StreamViewType != stypes.StreamViewTypeNewImage ||
+		sd.Shards[0].SequenceNumberRange.EndingSequenceNumber == nil || !slices.Equal(keys, []string{"a", "b"}) {
+		t.Fatalf("old stream: %+v, records %v", sd, keys)
+	}
+	sd, keys = read(second)
+	if sd.StreamStatus != stypes.StreamStatusEnabled || sd.StreamViewType != stypes.StreamViewTypeKeysOnly ||
+		sd.Shards[0].SequenceNumberRange.EndingSequenceNumber != nil || !slices.Equal(keys, []string{"c"}) {
+		t.Fatalf("new stream: %+v, records %v", sd, keys)
+	}
+
+	// A day after it was disabled, the old stream is gone.
+	env.Clock.Advance(24 * time.Hour)
+	_, err = sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(first)})
+	if code, _ := apiCode(t, err); code != "ResourceNotFoundException" {
+		t.Fatalf("DescribeStream of the expired stream: %v", err)
 	}
 }
