@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
@@ -20,6 +21,8 @@ const StreamsTargetPrefix = "DynamoDBStreams_20120810"
 const (
 	maxGetRecords      = 1000 // GetRecords returns at most 1,000 records.
 	defaultListStreams = 100
+	// A shard iterator expires 15 minutes after it is handed out.
+	iteratorLifetime = 15 * time.Minute
 )
 
 // StreamsAPI returns DynamoDB Streams as the edge serves it: its own
@@ -180,6 +183,8 @@ type shardIterator struct {
 	ARN   string `json:"a"`
 	Shard string `json:"s"`
 	After uint64 `json:"n"` // the last sequence number already read
+	// Issued is when the iterator was handed out, in Unix milliseconds.
+	Issued int64 `json:"t,omitempty"`
 }
 
 func (it shardIterator) token() string {
@@ -195,7 +200,7 @@ func (s *Service) getShardIterator(ctx context.Context, in *GetShardIteratorInpu
 	if *in.ShardId != shardID(t, sc.Label) {
 		return nil, ErrResourceNotFound.Withf("Requested resource not found: Shard does not exist")
 	}
-	it := shardIterator{ARN: *in.StreamArn, Shard: *in.ShardId}
+	it := shardIterator{ARN: *in.StreamArn, Shard: *in.ShardId, Issued: s.clock.Now().UnixMilli()}
 	seq := func() (uint64, error) {
 		if in.SequenceNumber == nil {
 			return 0, invalid("SequenceNumber must be provided for ShardIteratorType: %s", *in.ShardIteratorType)
@@ -234,6 +239,11 @@ func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if err != nil || json.Unmarshal(raw, &it) != nil || it.ARN == "" {
 		return nil, invalid("Invalid ShardIterator")
 	}
+	now := s.clock.Now()
+	if it.Issued != 0 && now.Sub(time.UnixMilli(it.Issued)) > iteratorLifetime {
+		return nil, ErrExpiredIterator
+	}
+	it.Issued = now.UnixMilli()
 	t, sc, err := s.tableForStream(it.ARN)
 	if err != nil {
 		return nil, err

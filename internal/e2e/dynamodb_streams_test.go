@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -230,5 +231,50 @@ func TestDynamoDBStreamsReplacedStreamStaysReadable(t *testing.T) {
 	_, err = sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(first)})
 	if code, _ := apiCode(t, err); code != "ResourceNotFoundException" {
 		t.Fatalf("DescribeStream of the expired stream: %v", err)
+	}
+}
+
+// A shard iterator expires 15 minutes after it is handed out, whether by
+// GetShardIterator or as a NextShardIterator.
+func TestDynamoDBStreamsIteratorExpires(t *testing.T) {
+	t.Parallel()
+	env := Start(t, WithFakeClock())
+	c := ddbClient(env)
+	sc := dynamodbstreams.NewFromConfig(env.Config)
+	ctx := context.Background()
+	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("clicks"),
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.TableDescription.LatestStreamArn
+	ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: arn,
+		ShardId: ds.StreamDescription.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(14 * time.Minute)
+	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+	if err != nil {
+		t.Fatalf("GetRecords within 15 minutes: %v", err)
+	}
+	// The next iterator counts from when it was handed out.
+	env.Clock.Advance(14 * time.Minute)
+	if _, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: recs.NextShardIterator}); err != nil {
+		t.Fatalf("GetRecords with a fresh NextShardIterator: %v", err)
+	}
+	_, err = sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+	var expired *stypes.ExpiredIteratorException
+	if !errors.As(err, &expired) {
+		t.Fatalf("GetRecords with a 28-minute-old iterator: %v, want ExpiredIteratorException", err)
 	}
 }
