@@ -69,6 +69,31 @@ func (s *Service) livePastStreams(t *table) []streamConfig {
 	return out
 }
 
+// dropTable returns what is kept of t, being deleted, for its streams:
+// t with every stream disabled and ended, or nil if it has none readable.
+// The caller holds s.mu.
+func (s *Service) dropTable(t *table) *table {
+	gone := t.clone()
+	gone.PastStreams = s.livePastStreams(t)
+	if sc := t.Stream; sc.Label != "" {
+		sc.Enabled = false
+		if sc.Disabled.IsZero() {
+			sc.Disabled = s.clock.Now().UTC()
+		}
+		if st := s.streams[t.ID]; st != nil {
+			st.mu.Lock()
+			sc.End = st.last
+			st.mu.Unlock()
+		}
+		gone.PastStreams = append(gone.PastStreams, sc)
+	}
+	gone.Stream = streamConfig{}
+	if len(gone.PastStreams) == 0 {
+		return nil
+	}
+	return gone
+}
+
 // tableStreams lists t's readable streams, the current one last.
 func (s *Service) tableStreams(t *table) []streamConfig {
 	past := s.livePastStreams(t)
@@ -78,13 +103,26 @@ func (s *Service) tableStreams(t *table) []streamConfig {
 	return append(past, t.Stream)
 }
 
+// allTables is the tables and the deleted tables whose streams are kept.
+// The caller holds s.mu.
+func (s *Service) allTables() []*table {
+	all := make([]*table, 0, len(s.tables)+len(s.dropped))
+	for _, t := range s.tables {
+		all = append(all, t)
+	}
+	for _, t := range s.dropped {
+		all = append(all, t)
+	}
+	return all
+}
+
 // tableForStream finds the table with the stream of the ARN, and that
 // stream: the table's current (or last) stream, or a replaced one still
 // within retention.
 func (s *Service) tableForStream(arn string) (*table, streamConfig, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, t := range s.tables {
+	for _, t := range s.allTables() {
 		for _, sc := range s.tableStreams(t) {
 			if s.streamARN(t, sc.Label) == arn {
 				return t, sc, nil
@@ -114,7 +152,7 @@ func (s *Service) streamEnd(t *table, sc streamConfig) uint64 {
 func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
 	s.mu.RLock()
 	var all []Stream
-	for _, t := range s.tables {
+	for _, t := range s.allTables() {
 		if in.TableName != nil && *in.TableName != t.Name {
 			continue
 		}

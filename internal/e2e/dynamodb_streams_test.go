@@ -278,3 +278,68 @@ func TestDynamoDBStreamsIteratorExpires(t *testing.T) {
 		t.Fatalf("GetRecords with a 28-minute-old iterator: %v, want ExpiredIteratorException", err)
 	}
 }
+
+// Deleting a table leaves its stream DISABLED and readable for 24 hours.
+func TestDynamoDBStreamsOutliveTheirTable(t *testing.T) {
+	t.Parallel()
+	env := Start(t, WithFakeClock())
+	c := ddbClient(env)
+	sc := dynamodbstreams.NewFromConfig(env.Config)
+	ctx := context.Background()
+	create := func() string {
+		out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+			TableName:            aws.String("scratch"),
+			BillingMode:          types.BillingModePayPerRequest,
+			AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+			KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+			StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.TableDescription.LatestStreamArn)
+	}
+	arn := create()
+	if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("scratch"),
+		Item: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("scratch")}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+	if err != nil {
+		t.Fatalf("DescribeStream after DeleteTable: %v", err)
+	}
+	sd := ds.StreamDescription
+	if sd.StreamStatus != stypes.StreamStatusDisabled || sd.Shards[0].SequenceNumberRange.EndingSequenceNumber == nil {
+		t.Fatalf("stream of the deleted table: %+v", sd)
+	}
+	it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn),
+		ShardId: sd.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs.Records) != 1 || recs.Records[0].EventName != stypes.OperationTypeInsert {
+		t.Fatalf("GetRecords of the deleted table's stream: %+v", recs)
+	}
+	// A new table of the same name has a stream of its own beside it.
+	env.Clock.Advance(time.Second)
+	fresh := create()
+	ls, err := sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("scratch")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls.Streams) != 2 || fresh == arn {
+		t.Fatalf("ListStreams = %+v", ls.Streams)
+	}
+	env.Clock.Advance(24 * time.Hour)
+	_, err = sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+	if code, _ := apiCode(t, err); code != "ResourceNotFoundException" {
+		t.Fatalf("DescribeStream a day after DeleteTable: %v", err)
+	}
+}
