@@ -35,6 +35,9 @@ var (
 	ErrTableNotFound = apierr.New("TableNotFoundException", 400, "")
 	// ErrLimitExceeded is returned beyond DynamoDB's account limits.
 	ErrLimitExceeded = apierr.New("LimitExceededException", 400, "")
+	// ErrExpiredIterator is GetRecords' error for a shard iterator more
+	// than 15 minutes old.
+	ErrExpiredIterator = apierr.New("ExpiredIteratorException", 400, "The shard iterator has expired and can no longer be used to retrieve stream records.")
 	// ErrInternal is DynamoDB's spelling of a server failure.
 	ErrInternal = &apierr.Error{Code: "InternalServerError", Status: 500, Message: "Internal server error", Fault: true}
 )

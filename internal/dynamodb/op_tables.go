@@ -205,13 +205,26 @@ func (s *Service) deleteTable(ctx context.Context, in *DeleteTableInput) (*Delet
 		p := indexPrefix(t.ID, ix.Name)
 		b.DeleteRange(p, keys.PrefixEnd(p))
 	}
-	sp := streamPrefix(t.ID)
-	b.DeleteRange(sp, keys.PrefixEnd(sp))
+	// The table's streams go DISABLED and stay readable for 24 hours.
+	gone := s.dropTable(t)
+	if gone != nil {
+		v, err := json.Marshal(gone)
+		if err != nil {
+			return nil, err
+		}
+		b.Set(droppedKey(t.ID), v)
+	} else {
+		sp := streamPrefix(t.ID)
+		b.DeleteRange(sp, keys.PrefixEnd(sp))
+	}
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
 	delete(s.tables, t.Name)
 	delete(s.streams, t.ID)
+	if gone != nil {
+		s.dropped[t.ID] = gone
+	}
 	// DeleteTable's description leaves out the table's schema and its
 	// creation time, which DescribeTable gives.
 	d := s.describe(t, counts)

@@ -92,9 +92,21 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			if ss.StreamViewType == nil {
 				return nil, invalid("One or more parameter values were invalid: StreamViewType is required when StreamEnabled is true")
 			}
+			// The disabled stream this one replaces stays readable
+			// until its retention ends, under its own ARN.
+			if t.Stream.Label != "" {
+				old := t.Stream
+				if st := s.streams[t.ID]; st != nil {
+					st.mu.Lock()
+					old.End = st.last
+					st.mu.Unlock()
+				}
+				t.PastStreams = append(s.livePastStreams(t), old)
+			}
 			t.Stream = streamConfig{Enabled: true, ViewType: string(*ss.StreamViewType), Label: streamLabel(s.clock.Now())}
 		default:
 			t.Stream.Enabled = false
+			t.Stream.Disabled = s.clock.Now().UTC()
 		}
 	}
 

@@ -29,6 +29,9 @@ type Service struct {
 	tables map[string]*table // by name; values are replaced, never changed in place
 	// streams orders each table's stream records, by table id.
 	streams map[uint64]*streamState
+	// dropped are deleted tables whose streams stay readable for 24
+	// hours, by table id.
+	dropped map[uint64]*table
 
 	itemLocks [256]sync.Mutex
 	lockSeed  maphash.Seed
@@ -49,6 +52,7 @@ func New(d Deps) (*Service, error) {
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		tables:   map[string]*table{},
 		streams:  map[uint64]*streamState{},
+		dropped:  map[uint64]*table{},
 		lockSeed: maphash.MakeSeed(),
 	}
 	prefix := tablesPrefix()
@@ -65,6 +69,22 @@ func New(d Deps) (*Service, error) {
 		s.tables[t.Name] = &t
 	}
 	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	dp := droppedPrefix()
+	dit, err := s.store.NewIter(dp, keys.PrefixEnd(dp))
+	if err != nil {
+		return nil, err
+	}
+	defer dit.Close()
+	for dit.First(); dit.Valid(); dit.Next() {
+		var t table
+		if err := json.Unmarshal(dit.Value(), &t); err != nil {
+			return nil, fmt.Errorf("dynamodb: stored deleted table: %w", err)
+		}
+		s.dropped[t.ID] = &t
+	}
+	if err := dit.Error(); err != nil {
 		return nil, err
 	}
 	for _, t := range s.tables {

@@ -32,6 +32,16 @@ func tablesPrefix() []byte {
 	return keys.AppendString(keys.AppendString(nil, "ddb"), "table")
 }
 
+// droppedKey holds a deleted table whose streams are still readable, by
+// the table's id.
+func droppedKey(id uint64) []byte {
+	return keys.AppendUint(droppedPrefix(), id)
+}
+
+func droppedPrefix() []byte {
+	return keys.AppendString(keys.AppendString(nil, "ddb"), "dropped")
+}
+
 func seqKey() []byte {
 	return keys.AppendString(keys.AppendString(nil, "ddb"), "seq")
 }

@@ -215,9 +215,12 @@ func (s *Service) streamEvents(r store.Reader, tableID uint64, label string, aft
 
 // trimStreams deletes records past retention. It runs with TTL's sweeper.
 func (s *Service) trimStreams() error {
+	if err := s.forgetDropped(); err != nil {
+		return err
+	}
 	s.mu.RLock()
-	ids := make([]uint64, 0, len(s.tables))
-	for _, t := range s.tables {
+	ids := make([]uint64, 0, len(s.tables)+len(s.dropped))
+	for _, t := range s.allTables() {
 		ids = append(ids, t.ID)
 	}
 	s.mu.RUnlock()
@@ -249,6 +252,29 @@ func (s *Service) trimStreams() error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// forgetDropped removes the deleted tables whose streams are past
+// retention, with their records.
+func (s *Service) forgetDropped() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, t := range s.dropped {
+		if len(s.livePastStreams(t)) > 0 {
+			continue
+		}
+		b := s.store.NewBatch()
+		b.Delete(droppedKey(id))
+		p := streamPrefix(id)
+		b.DeleteRange(p, keys.PrefixEnd(p))
+		err := b.Commit()
+		b.Close()
+		if err != nil {
+			return err
+		}
+		delete(s.dropped, id)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
@@ -20,6 +21,8 @@ const StreamsTargetPrefix = "DynamoDBStreams_20120810"
 const (
 	maxGetRecords      = 1000 // GetRecords returns at most 1,000 records.
 	defaultListStreams = 100
+	// A shard iterator expires 15 minutes after it is handed out.
+	iteratorLifetime = 15 * time.Minute
 )
 
 // StreamsAPI returns DynamoDB Streams as the edge serves it: its own
@@ -41,37 +44,121 @@ func (s *Service) StreamsAPI() *awsproto.Service {
 	}).Init()
 }
 
-func (s *Service) streamARN(t *table) string {
-	return t.arn(s.account, s.region) + "/stream/" + t.Stream.Label
+func (s *Service) streamARN(t *table, label string) string {
+	return t.arn(s.account, s.region) + "/stream/" + label
 }
 
-// shardID names a stream's one shard.
-func shardID(t *table) string {
+// shardID names the one shard of t's stream with the label.
+func shardID(t *table, label string) string {
 	h := fnv.New32a()
-	h.Write([]byte(t.Stream.Label))
+	h.Write([]byte(label))
 	return "shardId-" + strconv.FormatInt(t.Created.UnixMilli(), 10) + strings.Repeat("0", 7) + "-" + strconv.FormatUint(uint64(h.Sum32()), 16)
 }
 
-// tableForStream finds the table whose current (or last) stream has the ARN.
-func (s *Service) tableForStream(arn string) (*table, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for _, t := range s.tables {
-		if t.Stream.Label != "" && s.streamARN(t) == arn {
-			return t, nil
+// livePastStreams is t's replaced streams whose records are still within
+// retention: a disabled stream stays readable for 24 hours after it was
+// disabled, even once a new stream replaces it.
+func (s *Service) livePastStreams(t *table) []streamConfig {
+	cutoff := s.clock.Now().Add(-streamRetention)
+	var out []streamConfig
+	for _, p := range t.PastStreams {
+		if p.Disabled.After(cutoff) {
+			out = append(out, p)
 		}
 	}
-	return nil, ErrResourceNotFound.Withf("Requested resource not found: Stream: %s not found", arn)
+	return out
+}
+
+// dropTable returns what is kept of t, being deleted, for its streams:
+// t with every stream disabled and ended, or nil if it has none readable.
+// The caller holds s.mu.
+func (s *Service) dropTable(t *table) *table {
+	gone := t.clone()
+	gone.PastStreams = s.livePastStreams(t)
+	if sc := t.Stream; sc.Label != "" {
+		sc.Enabled = false
+		if sc.Disabled.IsZero() {
+			sc.Disabled = s.clock.Now().UTC()
+		}
+		if st := s.streams[t.ID]; st != nil {
+			st.mu.Lock()
+			sc.End = st.last
+			st.mu.Unlock()
+		}
+		gone.PastStreams = append(gone.PastStreams, sc)
+	}
+	gone.Stream = streamConfig{}
+	if len(gone.PastStreams) == 0 {
+		return nil
+	}
+	return gone
+}
+
+// tableStreams lists t's readable streams, the current one last.
+func (s *Service) tableStreams(t *table) []streamConfig {
+	past := s.livePastStreams(t)
+	if t.Stream.Label == "" {
+		return past
+	}
+	return append(past, t.Stream)
+}
+
+// allTables is the tables and the deleted tables whose streams are kept.
+// The caller holds s.mu.
+func (s *Service) allTables() []*table {
+	all := make([]*table, 0, len(s.tables)+len(s.dropped))
+	for _, t := range s.tables {
+		all = append(all, t)
+	}
+	for _, t := range s.dropped {
+		all = append(all, t)
+	}
+	return all
+}
+
+// tableForStream finds the table with the stream of the ARN, and that
+// stream: the table's current (or last) stream, or a replaced one still
+// within retention.
+func (s *Service) tableForStream(arn string) (*table, streamConfig, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, t := range s.allTables() {
+		for _, sc := range s.tableStreams(t) {
+			if s.streamARN(t, sc.Label) == arn {
+				return t, sc, nil
+			}
+		}
+	}
+	return nil, streamConfig{}, ErrResourceNotFound.Withf("Requested resource not found: Stream: %s not found", arn)
+}
+
+// streamEnd is the last sequence number of t's stream sc, which is
+// disabled: a replaced stream's recorded end, or the table's last.
+func (s *Service) streamEnd(t *table, sc streamConfig) uint64 {
+	if sc.Label != t.Stream.Label {
+		return sc.End
+	}
+	s.mu.RLock()
+	st := s.streams[t.ID]
+	s.mu.RUnlock()
+	if st == nil {
+		return 0
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.last
 }
 
 func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
 	s.mu.RLock()
 	var all []Stream
-	for _, t := range s.tables {
-		if t.Stream.Label == "" || (in.TableName != nil && *in.TableName != t.Name) {
+	for _, t := range s.allTables() {
+		if in.TableName != nil && *in.TableName != t.Name {
 			continue
 		}
-		all = append(all, Stream{StreamArn: ptr(s.streamARN(t)), TableName: ptr(t.Name), StreamLabel: ptr(t.Stream.Label)})
+		for _, sc := range s.tableStreams(t) {
+			all = append(all, Stream{StreamArn: ptr(s.streamARN(t, sc.Label)), TableName: ptr(t.Name), StreamLabel: ptr(sc.Label)})
+		}
 	}
 	s.mu.RUnlock()
 	sort.Slice(all, func(i, j int) bool { return *all[i].StreamArn < *all[j].StreamArn })
@@ -92,45 +179,38 @@ func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListS
 }
 
 func (s *Service) describeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
-	t, err := s.tableForStream(*in.StreamArn)
+	t, sc, err := s.tableForStream(*in.StreamArn)
 	if err != nil {
 		return nil, err
 	}
 	status := "ENABLED"
-	if !t.Stream.Enabled {
+	if !sc.Enabled {
 		status = "DISABLED"
 	}
-	s.mu.RLock()
-	st := s.streams[t.ID]
-	s.mu.RUnlock()
-	first, err := s.streamEvents(s.store, t.ID, t.Stream.Label, 0, 1)
+	first, err := s.streamEvents(s.store, t.ID, sc.Label, 0, 1)
 	if err != nil {
 		return nil, err
 	}
 	rng := &SequenceNumberRange{}
 	if len(first) > 0 {
 		rng.StartingSequenceNumber = ptr(seqString(first[0].Seq))
-	} else if st != nil {
-		st.mu.Lock()
-		rng.StartingSequenceNumber = ptr(seqString(st.last + 1))
-		st.mu.Unlock()
+	} else {
+		rng.StartingSequenceNumber = ptr(seqString(s.streamEnd(t, sc) + 1))
 	}
-	if !t.Stream.Enabled && st != nil {
-		st.mu.Lock()
-		rng.EndingSequenceNumber = ptr(seqString(st.last))
-		st.mu.Unlock()
+	if !sc.Enabled {
+		rng.EndingSequenceNumber = ptr(seqString(s.streamEnd(t, sc)))
 	}
 	d := &StreamDescription{
-		StreamArn:               ptr(s.streamARN(t)),
-		StreamLabel:             ptr(t.Stream.Label),
+		StreamArn:               ptr(s.streamARN(t, sc.Label)),
+		StreamLabel:             ptr(sc.Label),
 		StreamStatus:            ptr(StreamStatus(status)),
-		StreamViewType:          ptr(StreamViewType(t.Stream.ViewType)),
+		StreamViewType:          ptr(StreamViewType(sc.ViewType)),
 		CreationRequestDateTime: ptr(t.Created),
 		TableName:               ptr(t.Name),
 		KeySchema:               keySchema(t.Hash, t.Range),
-		Shards:                  []Shard{{ShardId: ptr(shardID(t)), SequenceNumberRange: rng}},
+		Shards:                  []Shard{{ShardId: ptr(shardID(t, sc.Label)), SequenceNumberRange: rng}},
 	}
-	if in.ExclusiveStartShardId != nil && *in.ExclusiveStartShardId >= shardID(t) {
+	if in.ExclusiveStartShardId != nil && *in.ExclusiveStartShardId >= shardID(t, sc.Label) {
 		d.Shards = []Shard{}
 	}
 	return &DescribeStreamOutput{StreamDescription: d}, nil
@@ -141,6 +221,8 @@ type shardIterator struct {
 	ARN   string `json:"a"`
 	Shard string `json:"s"`
 	After uint64 `json:"n"` // the last sequence number already read
+	// Issued is when the iterator was handed out, in Unix milliseconds.
+	Issued int64 `json:"t,omitempty"`
 }
 
 func (it shardIterator) token() string {
@@ -149,14 +231,14 @@ func (it shardIterator) token() string {
 }
 
 func (s *Service) getShardIterator(ctx context.Context, in *GetShardIteratorInput) (*GetShardIteratorOutput, error) {
-	t, err := s.tableForStream(*in.StreamArn)
+	t, sc, err := s.tableForStream(*in.StreamArn)
 	if err != nil {
 		return nil, err
 	}
-	if *in.ShardId != shardID(t) {
+	if *in.ShardId != shardID(t, sc.Label) {
 		return nil, ErrResourceNotFound.Withf("Requested resource not found: Shard does not exist")
 	}
-	it := shardIterator{ARN: *in.StreamArn, Shard: *in.ShardId}
+	it := shardIterator{ARN: *in.StreamArn, Shard: *in.ShardId, Issued: s.clock.Now().UnixMilli()}
 	seq := func() (uint64, error) {
 		if in.SequenceNumber == nil {
 			return 0, invalid("SequenceNumber must be provided for ShardIteratorType: %s", *in.ShardIteratorType)
@@ -170,14 +252,7 @@ func (s *Service) getShardIterator(ctx context.Context, in *GetShardIteratorInpu
 	switch *in.ShardIteratorType {
 	case "TRIM_HORIZON":
 	case "LATEST":
-		s.mu.RLock()
-		st := s.streams[t.ID]
-		s.mu.RUnlock()
-		if st != nil {
-			st.mu.Lock()
-			it.After = st.last
-			st.mu.Unlock()
-		}
+		it.After = s.streamEnd(t, sc)
 	case "AT_SEQUENCE_NUMBER":
 		n, err := seq()
 		if err != nil {
@@ -202,7 +277,12 @@ func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if err != nil || json.Unmarshal(raw, &it) != nil || it.ARN == "" {
 		return nil, invalid("Invalid ShardIterator")
 	}
-	t, err := s.tableForStream(it.ARN)
+	now := s.clock.Now()
+	if it.Issued != 0 && now.Sub(time.UnixMilli(it.Issued)) > iteratorLifetime {
+		return nil, ErrExpiredIterator
+	}
+	it.Issued = now.UnixMilli()
+	t, sc, err := s.tableForStream(it.ARN)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +293,7 @@ func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 		}
 		limit = int(*in.Limit)
 	}
-	evs, err := s.streamEvents(s.store, t.ID, t.Stream.Label, it.After, limit)
+	evs, err := s.streamEvents(s.store, t.ID, sc.Label, it.After, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +308,7 @@ func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	}
 	// A disabled stream's shard is closed: once read to its end, there is
 	// no next iterator.
-	if t.Stream.Enabled || len(evs) > 0 {
+	if sc.Enabled || len(evs) > 0 {
 		out.NextShardIterator = ptr(it.token())
 	}
 	return out, nil

@@ -26,40 +26,32 @@ type EventRecord struct {
 // StreamExists reports whether the stream with the ARN exists and is
 // enabled.
 func (s *Service) StreamExists(arn string) bool {
-	t, err := s.tableForStream(arn)
-	return err == nil && t.Stream.Enabled
+	_, sc, err := s.tableForStream(arn)
+	return err == nil && sc.Enabled
 }
 
 // StreamLatest returns the position after the stream's last record.
 func (s *Service) StreamLatest(arn string) (uint64, error) {
-	t, err := s.tableForStream(arn)
+	t, sc, err := s.tableForStream(arn)
 	if err != nil {
 		return 0, err
 	}
-	s.mu.RLock()
-	st := s.streams[t.ID]
-	s.mu.RUnlock()
-	if st == nil {
-		return 0, nil
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.last, nil
+	return s.streamEnd(t, sc), nil
 }
 
 // StreamRead returns up to limit records after position after, and a
 // channel that is closed when records arrive after the call.
 func (s *Service) StreamRead(arn string, after uint64, limit int) ([]EventRecord, <-chan struct{}, error) {
-	t, err := s.tableForStream(arn)
+	t, sc, err := s.tableForStream(arn)
 	if err != nil {
 		return nil, nil, err
 	}
 	changed := s.StreamChanged(t.Name)
-	evs, err := s.streamEvents(s.store, t.ID, t.Stream.Label, after, limit)
+	evs, err := s.streamEvents(s.store, t.ID, sc.Label, after, limit)
 	if err != nil {
 		return nil, nil, err
 	}
-	shard := shardID(t)
+	shard := shardID(t, sc.Label)
 	out := make([]EventRecord, 0, len(evs))
 	for i := range evs {
 		r, err := s.renderRecord(&evs[i])

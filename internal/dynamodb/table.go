@@ -25,15 +25,18 @@ type table struct {
 	GSIs       []index      `json:"gsis,omitempty"`
 	LSIs       []index      `json:"lsis,omitempty"`
 	Stream     streamConfig `json:"stream"`
-	SSE        bool         `json:"sse,omitempty"`
-	SSEType    string       `json:"sseType,omitempty"`
-	KMSKey     string       `json:"kmsKey,omitempty"`
-	TTL        ttlConfig    `json:"ttl"`
-	Tags       []tagPair    `json:"tags,omitempty"`
-	Class      string       `json:"class"`
-	Protected  bool         `json:"protected,omitempty"`
-	MaxRead    int64        `json:"maxRead,omitempty"`
-	MaxWrite   int64        `json:"maxWrite,omitempty"`
+	// PastStreams are the disabled streams that a later stream replaced,
+	// readable until their retention ends.
+	PastStreams []streamConfig `json:"pastStreams,omitempty"`
+	SSE         bool           `json:"sse,omitempty"`
+	SSEType     string         `json:"sseType,omitempty"`
+	KMSKey      string         `json:"kmsKey,omitempty"`
+	TTL         ttlConfig      `json:"ttl"`
+	Tags        []tagPair      `json:"tags,omitempty"`
+	Class       string         `json:"class"`
+	Protected   bool           `json:"protected,omitempty"`
+	MaxRead     int64          `json:"maxRead,omitempty"`
+	MaxWrite    int64          `json:"maxWrite,omitempty"`
 	// PITRSince is when point-in-time recovery was enabled (zero: it is
 	// disabled).
 	PITRSince time.Time `json:"pitrSince,omitzero"`
@@ -60,6 +63,11 @@ type streamConfig struct {
 	Enabled  bool   `json:"enabled"`
 	ViewType string `json:"viewType,omitempty"`
 	Label    string `json:"label,omitempty"`
+	// Disabled is when the stream was disabled; its records stay
+	// readable for the retention period after.
+	Disabled time.Time `json:"disabled,omitzero"`
+	// End is a replaced stream's last sequence number.
+	End uint64 `json:"end,omitempty"`
 }
 
 type ttlConfig struct {
@@ -149,6 +157,7 @@ func (t *table) clone() *table {
 	c.GSIs = append([]index(nil), t.GSIs...)
 	c.LSIs = append([]index(nil), t.LSIs...)
 	c.Tags = append([]tagPair(nil), t.Tags...)
+	c.PastStreams = append([]streamConfig(nil), t.PastStreams...)
 	return &c
 }
 

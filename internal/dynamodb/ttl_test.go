@@ -126,6 +126,11 @@ func TestTTLSweepDeletesExpiredItemsIntoTheStream(t *testing.T) {
 	if err := s.Sweep(); err != nil {
 		t.Fatal(err)
 	}
+	// (The first iterator has expired by now: take a new one.)
+	it, err = s.getShardIterator(ctx, &GetShardIteratorInput{StreamArn: arn, ShardId: d.StreamDescription.Shards[0].ShardId, ShardIteratorType: ptr(ShardIteratorType("TRIM_HORIZON"))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	recs, err = s.getRecords(ctx, &GetRecordsInput{ShardIterator: it.ShardIterator})
 	if err != nil {
 		t.Fatal(err)

@@ -78,6 +78,11 @@ func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEven
 	failed := 0
 	for i, e := range in.Entries {
 		ev, code, msg := s.envelopeOf(e)
+		// Sources beginning "aws." are AWS services' own: a caller may
+		// not publish them.
+		if code == "" && strings.HasPrefix(*e.Source, "aws.") {
+			code, msg = "NotAuthorizedForSourceException", "Not authorized for the source."
+		}
 		if code != "" {
 			out.Entries[i] = PutEventsResultEntry{ErrorCode: &code, ErrorMessage: &msg}
 			failed++

@@ -193,6 +193,23 @@ func (s *Service) checkQueueMapping(c *EventSourceMappingConfiguration, fn *func
 	if !ok {
 		return invalidParameter("Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.")
 	}
+	// The stream-only settings are refused by their wire names.
+	for _, p := range []struct {
+		name string
+		set  bool
+	}{
+		{"parallelizationFactor", c.ParallelizationFactor != nil},
+		{"maximumRetryAttempts", c.MaximumRetryAttempts != nil},
+		{"maximumRecordAgeInSeconds", c.MaximumRecordAgeInSeconds != nil},
+		{"bisectBatchOnFunctionError", c.BisectBatchOnFunctionError != nil},
+		{"tumblingWindowInSeconds", c.TumblingWindowInSeconds != nil},
+		{"destinationConfig", c.DestinationConfig != nil},
+		{"startingPositionTimestamp", c.StartingPositionTimestamp != nil},
+	} {
+		if p.set {
+			return invalidParameter("Unsupported '%s' parameter for given event source mapping type.", p.name)
+		}
+	}
 	batch, window := *c.BatchSize, *c.MaximumBatchingWindowInSeconds
 	if fifo && batch > sqsMaxBatchNoWindow {
 		return invalidParameter("Batch size must be between 1 and 10 for FIFO queues.")
@@ -283,12 +300,12 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	defer s.esm.mu.Unlock()
 	for _, m := range s.esm.byUUID {
 		if *m.cfg.EventSourceArn == *c.EventSourceArn && *m.cfg.FunctionArn == *c.FunctionArn {
-			source := "SQS"
 			if kind == "dynamodb" {
-				source = "DynamoDB Stream"
+				return nil, ErrResourceConflict.Withf("The event source arn (\" %s \") and function (\" %s \") provided mapping already exists. Please update or delete the existing mapping with UUID %s",
+					*c.EventSourceArn, t.Name, *m.cfg.UUID)
 			}
-			return nil, ErrResourceConflict.Withf("An event source mapping with %s arn (\" %s \") and function (\" %s \") already exists. Please update or delete the existing mapping with UUID %s",
-				source, *c.EventSourceArn, t.Name, *m.cfg.UUID)
+			return nil, ErrResourceConflict.Withf("An event source mapping with SQS arn (\" %s \") and function (\" %s \") already exists. Please update or delete the existing mapping with UUID %s",
+				*c.EventSourceArn, t.Name, *m.cfg.UUID)
 		}
 	}
 	if err := s.saveMapping(&c); err != nil {
