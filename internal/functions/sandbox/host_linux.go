@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -281,7 +282,7 @@ func (h *Host) run(cfg *Config, namespaces bool, cg *cgroup, p *Process, started
 			h.cpus.bindThread(cpus) // best effort: unbound is only slower
 		}
 	}
-	err := cmd.Start()
+	err := startRetryingBusy(cmd)
 	if cg != nil && cg.fd < 0 {
 		// Out again at once: a thread of virga inside the memory cgroup
 		// would make virga a candidate for the cgroup's OOM killer.
@@ -509,3 +510,21 @@ func vmHWM(pid int) int64 {
 // oPath is O_PATH, which package syscall does not name: a descriptor
 // that only locates a directory.
 const oPath = 0x200000
+
+// startRetryingBusy starts cmd, trying again a few times while the
+// executable is "text file busy": a file written by this process (a
+// function's code, just unzipped) can be held open for writing for a
+// moment by a child that another goroutine forked in the meantime and
+// that has not yet reached its own exec (golang.org/issue/22315). A fresh
+// copy of cmd is started each time, since a Cmd is started only once.
+func startRetryingBusy(cmd *exec.Cmd) error {
+	for attempt := 1; ; attempt++ {
+		try := *cmd
+		err := try.Start()
+		if err == nil || !errors.Is(err, syscall.ETXTBSY) || attempt == 5 {
+			*cmd = try
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
+	}
+}
