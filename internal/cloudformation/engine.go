@@ -177,10 +177,18 @@ func iamCapability(t *template.Template) string {
 }
 
 // templateError words a template package error as CloudFormation's
-// ValidationError.
+// ValidationError, in AWS's words alone: CloudFormation does not add
+// where in the template the problem is ("Template format error:
+// Unresolved resource dependencies [X] in the Resources block of the
+// template"), except where its own message carries it, as "YAML not
+// well-formed. (line 3, column 7)" does.
 func templateError(err error) error {
 	if e := apierr.As(err); e != nil {
 		return e
+	}
+	var te *template.Error
+	if errors.As(err, &te) {
+		return ErrValidation.WithMessage(te.Message)
 	}
 	return ErrValidation.WithMessage(err.Error())
 }
@@ -438,9 +446,13 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 		s.setResource(st, id, r.Type, createFailed, s.reason(r.Type, err), nil, nil)
 		return false
 	}
-	s.setResource(st, id, r.Type, createComplete, "", func(rs *resourceState) {
+	// AWS reports the resource's physical id as soon as the service
+	// accepted the creation, with a second CREATE_IN_PROGRESS event,
+	// then CREATE_COMPLETE once it is ready.
+	s.setResource(st, id, r.Type, createInProgress, "Resource creation Initiated", func(rs *resourceState) {
 		rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
 	}, nil)
+	s.setResource(st, id, r.Type, createComplete, "", nil, nil)
 	return true
 }
 

@@ -43,7 +43,10 @@ var (
 	ErrValidation    = apierr.New("ValidationError", 400, "")
 	ErrAlreadyExists = apierr.New("AlreadyExistsException", 400, "")
 	ErrCapabilities  = apierr.New("InsufficientCapabilitiesException", 400, "")
-	ErrChangeSetGone = apierr.New("ChangeSetNotFoundException", 404, "")
+	// ErrChangeSetGone's code is ChangeSetNotFound, as AWS's model
+	// gives it (the shape is ChangeSetNotFoundException); SDKs map the
+	// code to their exception type.
+	ErrChangeSetGone = apierr.New("ChangeSetNotFound", 404, "")
 	ErrInvalidState  = apierr.New("InvalidChangeSetStatus", 400, "")
 	ErrTokenExists   = apierr.New("TokenAlreadyExistsException", 400, "")
 )
@@ -133,6 +136,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "ListChangeSets", Handler: awsproto.Handle(s.listChangeSets)},
 			{Name: "ListExports", Handler: awsproto.Handle(s.listExports)},
 			{Name: "ListImports", Handler: awsproto.Handle(s.listImports)},
+			{Name: "UpdateTerminationProtection", Handler: awsproto.Handle(s.updateTerminationProtection)},
 		},
 	}).Init()
 }
@@ -159,7 +163,10 @@ type stackRecord struct {
 	Capabilities []string          `json:"capabilities,omitempty"`
 	Tags         map[string]string `json:"tags,omitempty"`
 	NoRollback   bool              `json:"noRollback,omitempty"`
-	Outputs      []outputRecord    `json:"outputs,omitempty"`
+	// Protected is termination protection: DeleteStack refuses the
+	// stack while it is set.
+	Protected bool           `json:"protected,omitempty"`
+	Outputs   []outputRecord `json:"outputs,omitempty"`
 	// Imports are the exports the stack's template imported when it was
 	// last created or updated.
 	Imports     []string                  `json:"imports,omitempty"`
@@ -355,8 +362,17 @@ func (s *Service) find(nameOrID string) *stack {
 	return nil
 }
 
+// notFound is DescribeStacks' (and the read operations') answer for a
+// stack that does not exist.
 func (s *Service) notFound(nameOrID string) error {
 	return ErrValidation.Withf("Stack with id %s does not exist", nameOrID)
+}
+
+// missing is the answer of the operations that act on a stack
+// (UpdateStack, DescribeStackEvents, UpdateTerminationProtection) for
+// one that does not exist: "Stack [name] does not exist".
+func missing(nameOrID string) error {
+	return ErrValidation.Withf("Stack [%s] does not exist", nameOrID)
 }
 
 // exports returns every live stack's exports by name; the caller holds
