@@ -3,6 +3,8 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +167,85 @@ func TestCloudFormationTemplateErrorWording(t *testing.T) {
 	if len(sum.Capabilities) != 1 || sum.Capabilities[0] != cftypes.CapabilityCapabilityIam ||
 		aws.ToString(sum.CapabilitiesReason) != "The following resource(s) require capabilities: [AWS::IAM::Role]" {
 		t.Errorf("GetTemplateSummary: %v %q", sum.Capabilities, aws.ToString(sum.CapabilitiesReason))
+	}
+}
+
+const tunedQueue = `
+Parameters:
+  Visibility:
+    Type: Number
+    Default: 30
+Resources:
+  Box:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: !Ref Visibility
+      Tags:
+        - {Key: team, Value: red}
+`
+
+// TestCloudFormationChangeSetDetails: a Modify names each property that
+// changes, whether that recreates the resource, and its cause: the
+// template (DirectModification) or a parameter's new value
+// (ParameterReference, with the parameter as CausingEntity); Tags are
+// their own scope.
+func TestCloudFormationChangeSetDetails(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, settle := cfnClient(t)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("tuned"), TemplateBody: aws.String(tunedQueue)}); err != nil {
+		t.Fatal(err)
+	}
+	settle("tuned")
+	changed := strings.Replace(tunedQueue, "Value: red}", "Value: blue}\n      MessageRetentionPeriod: 3600\n      QueueName: tuned-box", 1)
+	if _, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("tuned"), ChangeSetName: aws.String("retune"),
+		TemplateBody: aws.String(changed), Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Visibility"), ParameterValue: aws.String("60")}}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := cf.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String("tuned"), ChangeSetName: aws.String("retune")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Changes) != 1 {
+		t.Fatalf("changes: %+v", d.Changes)
+	}
+	rc := d.Changes[0].ResourceChange
+	if rc.Action != cftypes.ChangeActionModify || rc.Replacement != cftypes.ReplacementTrue {
+		t.Errorf("action %s replacement %s, want Modify True (QueueName replaces)", rc.Action, rc.Replacement)
+	}
+	if len(rc.Scope) != 2 || rc.Scope[0] != cftypes.ResourceAttributeProperties || rc.Scope[1] != cftypes.ResourceAttributeTags {
+		t.Errorf("scope %v", rc.Scope)
+	}
+	got := map[string]bool{}
+	for _, det := range rc.Details {
+		got[fmt.Sprintf("%s/%s/%s/%s/%s/%s", det.Target.Attribute, aws.ToString(det.Target.Name), det.Target.RequiresRecreation,
+			det.Evaluation, det.ChangeSource, aws.ToString(det.CausingEntity))] = true
+	}
+	for _, want := range []string{
+		"Properties/MessageRetentionPeriod/Never/Static/DirectModification/",
+		"Properties/QueueName/Always/Static/DirectModification/",
+		"Tags//Never/Static/DirectModification/",
+		"Properties/VisibilityTimeout/Never/Static/ParameterReference/Visibility",
+	} {
+		if !got[want] {
+			t.Errorf("no detail %s among %v", want, got)
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("details %v, want 4", got)
+	}
+
+	// A parameter's new value alone modifies the resources that use it.
+	if _, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("tuned"), ChangeSetName: aws.String("slower"),
+		UsePreviousTemplate: aws.Bool(true), Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Visibility"), ParameterValue: aws.String("90")}}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err = cf.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String("tuned"), ChangeSetName: aws.String("slower")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Changes) != 1 || d.Changes[0].ResourceChange.Replacement != cftypes.ReplacementFalse || len(d.Changes[0].ResourceChange.Details) != 1 ||
+		aws.ToString(d.Changes[0].ResourceChange.Details[0].CausingEntity) != "Visibility" {
+		t.Errorf("parameter-only change set: %+v", d.Changes)
 	}
 }
