@@ -14,6 +14,7 @@ package cloudformation
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -399,11 +400,32 @@ func (s *Service) listExports(ctx context.Context, in *ListExportsInput) (*ListE
 	}
 	sort.Strings(names)
 	out := &ListExportsOutput{Exports: []Export{}}
+	// The token is the last name of the page before, so that a page
+	// follows the one before even when exports come and go between calls.
+	after := ""
+	if tok := deref(in.NextToken); tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		if err != nil || len(b) == 0 {
+			return nil, ErrValidation.WithMessage("Invalid NextToken")
+		}
+		after = string(b)
+	}
 	for _, n := range names {
+		if after != "" && n <= after {
+			continue
+		}
+		if len(out.Exports) == exportsPage {
+			out.NextToken = ptr(base64.RawURLEncoding.EncodeToString([]byte(*out.Exports[len(out.Exports)-1].Name)))
+			break
+		}
 		out.Exports = append(out.Exports, ex[n])
 	}
 	return out, nil
 }
+
+// exportsPage is how many exports ListExports answers at most; AWS
+// pages "if the output exceeds 100 exported output values".
+const exportsPage = 100
 
 // listImports names the stacks that import an export.
 func (s *Service) listImports(ctx context.Context, in *ListImportsInput) (*ListImportsOutput, error) {

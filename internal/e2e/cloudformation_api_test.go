@@ -249,3 +249,48 @@ func TestCloudFormationChangeSetDetails(t *testing.T) {
 		t.Errorf("parameter-only change set: %+v", d.Changes)
 	}
 }
+
+// TestCloudFormationListExportsPages: ListExports answers 100 exports a
+// page with a NextToken for the rest, and the SDK's paginator reads
+// them all, each once.
+func TestCloudFormationListExportsPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, settle := cfnClient(t)
+	var b strings.Builder
+	b.WriteString(oneQueue + "Outputs:\n")
+	for i := range 130 {
+		fmt.Fprintf(&b, "  Out%d:\n    Value: v%d\n    Export:\n      Name: shared-%03d\n", i, i, i)
+	}
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("many"), TemplateBody: aws.String(b.String())}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settle("many"); st.StackStatus != cftypes.StackStatusCreateComplete {
+		t.Fatalf("stack: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	first, err := cf.ListExports(ctx, &cloudformation.ListExportsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Exports) != 100 || first.NextToken == nil {
+		t.Errorf("first page: %d exports, NextToken %v", len(first.Exports), first.NextToken)
+	}
+	seen := map[string]bool{}
+	pages := 0
+	for p := cloudformation.NewListExportsPaginator(cf, &cloudformation.ListExportsInput{}); p.HasMorePages(); {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, e := range out.Exports {
+			if seen[aws.ToString(e.Name)] {
+				t.Errorf("export %s twice", aws.ToString(e.Name))
+			}
+			seen[aws.ToString(e.Name)] = true
+		}
+	}
+	if len(seen) != 130 || pages != 2 {
+		t.Errorf("%d exports in %d pages, want 130 in 2", len(seen), pages)
+	}
+}
