@@ -652,7 +652,17 @@ func (s *Service) removeAll(ctx context.Context, st *stack, waves [][]string) bo
 func (s *Service) finish(st *stack, status, why string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st.rec.Updated = s.d.Clock.Now()
+	// LastUpdatedTime is "only returned if the stack has been updated at
+	// least once": CreateStack's creation leaves it unset, while a
+	// creation by change set (from REVIEW_IN_PROGRESS) sets it.
+	switch status {
+	case createComplete, createFailed, rollbackComplete, rollbackFailed:
+		if st.rec.ChangeSetID != "" {
+			st.rec.Updated = s.d.Clock.Now()
+		}
+	default:
+		st.rec.Updated = s.d.Clock.Now()
+	}
 	if status == deleteComplete {
 		st.rec.Deleted = st.rec.Updated
 	}

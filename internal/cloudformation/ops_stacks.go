@@ -265,7 +265,9 @@ func (s *Service) describe(st *stack) Stack {
 	out := Stack{StackId: ptr(r.ID), StackName: ptr(r.Name), CreationTime: ptr(r.Created), StackStatus: ptr(r.Status),
 		StackStatusReason: optional(r.StatusReason), Description: optional(r.Description), Capabilities: r.Capabilities,
 		DisableRollback: ptr(r.NoRollback), EnableTerminationProtection: ptr(r.Protected), ChangeSetId: optional(r.ChangeSetID),
-		DriftInformation: &StackDriftInformation{StackDriftStatus: ptr("NOT_CHECKED")}}
+		DriftInformation: &StackDriftInformation{StackDriftStatus: ptr("NOT_CHECKED")},
+		// AWS answers these empty rather than leave them out.
+		NotificationARNs: []string{}, RollbackConfiguration: &RollbackConfiguration{}, Tags: []Tag{}}
 	if !r.Updated.IsZero() && r.Updated != r.Created {
 		out.LastUpdatedTime = ptr(r.Updated)
 	}

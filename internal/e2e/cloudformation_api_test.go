@@ -294,3 +294,41 @@ func TestCloudFormationListExportsPages(t *testing.T) {
 		t.Errorf("%d exports in %d pages, want 130 in 2", len(seen), pages)
 	}
 }
+
+// TestCloudFormationDescribeStacksShape: a stack only created has no
+// LastUpdatedTime (AWS returns it once the stack was updated, and for a
+// stack created by change set); NotificationARNs, RollbackConfiguration
+// and Tags come back empty rather than missing, as AWS answers them.
+func TestCloudFormationDescribeStacksShape(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, settle := cfnClient(t)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("plain"), TemplateBody: aws.String(oneQueue)}); err != nil {
+		t.Fatal(err)
+	}
+	st := settle("plain")
+	if st.LastUpdatedTime != nil {
+		t.Errorf("LastUpdatedTime %v after a creation", st.LastUpdatedTime)
+	}
+	if st.NotificationARNs == nil || st.RollbackConfiguration == nil || st.Tags == nil {
+		t.Errorf("NotificationARNs %v, RollbackConfiguration %v, Tags %v: want them present and empty", st.NotificationARNs, st.RollbackConfiguration, st.Tags)
+	}
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("plain"),
+		TemplateBody: aws.String(oneQueue + "    Properties:\n      DelaySeconds: 5\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settle("plain"); st.StackStatus != cftypes.StackStatusUpdateComplete || st.LastUpdatedTime == nil || st.LastUpdatedTime.Before(*st.CreationTime) {
+		t.Errorf("after an update: %s, LastUpdatedTime %v", st.StackStatus, st.LastUpdatedTime)
+	}
+
+	if _, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("staged"), ChangeSetName: aws.String("first"),
+		ChangeSetType: cftypes.ChangeSetTypeCreate, TemplateBody: aws.String(oneQueue)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String("staged"), ChangeSetName: aws.String("first")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settle("staged"); st.StackStatus != cftypes.StackStatusCreateComplete || st.LastUpdatedTime == nil {
+		t.Errorf("created by change set: %s, LastUpdatedTime %v", st.StackStatus, st.LastUpdatedTime)
+	}
+}
