@@ -666,6 +666,15 @@ func (s *Service) finish(st *stack, status, why string) {
 	if status == deleteComplete {
 		st.rec.Deleted = st.rec.Updated
 	}
+	// The change set the operation executes says how it ended.
+	for _, cs := range st.rec.ChangeSets {
+		if cs.ExecutionStatus == "EXECUTE_IN_PROGRESS" {
+			cs.ExecutionStatus = "EXECUTE_FAILED"
+			if status == createComplete || status == updateComplete {
+				cs.ExecutionStatus = "EXECUTE_COMPLETE"
+			}
+		}
+	}
 	s.stackEvent(st, status, why)
 	st.busy = false
 	if status == deleteComplete {

@@ -363,7 +363,13 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	if cs == nil {
 		return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
 	}
-	if cs.ExecutionStatus != "AVAILABLE" || st.busy {
+	switch {
+	case cs.Status != "CREATE_COMPLETE":
+		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
+	case cs.ExecutionStatus != "AVAILABLE":
+		// AWS names the stack in this one.
+		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current execution status of [%s]", st.rec.ID, cs.ExecutionStatus)
+	case st.busy:
 		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
 	}
 	s.mu.Unlock()
@@ -377,7 +383,10 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 		return nil, err
 	}
 	st.busy = true
-	st.rec.ChangeSets = nil
+	// Executing a change set deletes the stack's other change sets; the
+	// one executed stays, its ExecutionStatus following the operation.
+	st.rec.ChangeSets = map[string]*changeSet{cs.Name: cs}
+	cs.ExecutionStatus = "EXECUTE_IN_PROGRESS"
 	st.rec.ChangeSetID = cs.ID
 	st.rec.Template, st.rec.Capabilities = cs.Template, cs.Capabilities
 	if cs.Tags != nil {

@@ -263,6 +263,11 @@ func (s *Service) load() error {
 		if isInProgress(r.Status) {
 			st.rec.Status = interruptedStatus(r.Status)
 			st.rec.StatusReason = "The operation was interrupted when virga stopped."
+			for _, cs := range st.rec.ChangeSets {
+				if cs.ExecutionStatus == "EXECUTE_IN_PROGRESS" {
+					cs.ExecutionStatus = "EXECUTE_FAILED"
+				}
+			}
 		}
 		if r.Imports == nil {
 			// A stack kept by a virga that did not record imports: the

@@ -332,3 +332,48 @@ func TestCloudFormationDescribeStacksShape(t *testing.T) {
 		t.Errorf("created by change set: %s, LastUpdatedTime %v", st.StackStatus, st.LastUpdatedTime)
 	}
 }
+
+// TestCloudFormationExecutedChangeSet: executing a change set deletes
+// the stack's other change sets and keeps the one executed, Status
+// CREATE_COMPLETE and ExecutionStatus EXECUTE_COMPLETE; executing it
+// again is refused for its execution status, and a failed (empty)
+// change set for its status.
+func TestCloudFormationExecutedChangeSet(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, settle := cfnClient(t)
+	for _, name := range []string{"go", "other"} {
+		if _, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("run"), ChangeSetName: aws.String(name),
+			ChangeSetType: cftypes.ChangeSetTypeCreate, TemplateBody: aws.String(oneQueue)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String("run"), ChangeSetName: aws.String("go")}); err != nil {
+		t.Fatal(err)
+	}
+	st := settle("run")
+	list, err := cf.ListChangeSets(ctx, &cloudformation.ListChangeSetsInput{StackName: aws.String("run")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Summaries) != 1 || aws.ToString(list.Summaries[0].ChangeSetName) != "go" ||
+		list.Summaries[0].Status != cftypes.ChangeSetStatusCreateComplete || list.Summaries[0].ExecutionStatus != cftypes.ExecutionStatusExecuteComplete {
+		t.Errorf("change sets after execution: %+v", list.Summaries)
+	}
+	_, err = cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String("run"), ChangeSetName: aws.String("go")})
+	want := "ChangeSet [" + aws.ToString(st.StackId) + "] cannot be executed in its current execution status of [EXECUTE_COMPLETE]"
+	if e := wantAPIError(t, err); e.Code != "InvalidChangeSetStatus" || e.Message != want {
+		t.Errorf("executing it again: %s %q", e.Code, e.Message)
+	}
+
+	empty, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("run"), ChangeSetName: aws.String("same"),
+		TemplateBody: aws.String(oneQueue)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String("run"), ChangeSetName: aws.String("same")})
+	want = "ChangeSet [" + aws.ToString(empty.Id) + "] cannot be executed in its current status of [FAILED]"
+	if e := wantAPIError(t, err); e.Code != "InvalidChangeSetStatus" || e.Message != want {
+		t.Errorf("executing an empty change set: %s %q", e.Code, e.Message)
+	}
+}
