@@ -329,7 +329,11 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 		Description: optional(cs.Description), CreationTime: ptr(cs.Created), ExecutionStatus: ptr(cs.ExecutionStatus), Status: ptr(cs.Status),
 		StatusReason: optional(cs.StatusReason), Capabilities: cs.Capabilities, Changes: []Change{}, IncludeNestedStacks: ptr(false)}
 	for _, p := range cs.Params {
-		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(p.Value)})
+		v := p.Value
+		if p.NoEcho {
+			v = "****" // masked, as DescribeStacks masks it
+		}
+		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v)})
 	}
 	for _, k := range sortedKeys(cs.Tags) {
 		out.Tags = append(out.Tags, Tag{Key: ptr(k), Value: ptr(cs.Tags[k])})

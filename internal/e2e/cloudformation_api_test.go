@@ -377,3 +377,35 @@ func TestCloudFormationExecutedChangeSet(t *testing.T) {
 		t.Errorf("executing an empty change set: %s %q", e.Code, e.Message)
 	}
 }
+
+// TestCloudFormationNoEchoMasked: a NoEcho parameter's value is masked
+// wherever a stack or change set is described.
+func TestCloudFormationNoEchoMasked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, settle := cfnClient(t)
+	body := "Parameters:\n  Secret:\n    Type: String\n    NoEcho: true\n  Open:\n    Type: String\n" + oneQueue
+	params := []cftypes.Parameter{{ParameterKey: aws.String("Secret"), ParameterValue: aws.String("hunter2")},
+		{ParameterKey: aws.String("Open"), ParameterValue: aws.String("plain")}}
+	if _, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("hush"), ChangeSetName: aws.String("first"),
+		ChangeSetType: cftypes.ChangeSetTypeCreate, TemplateBody: aws.String(body), Parameters: params}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := cf.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String("hush"), ChangeSetName: aws.String("first")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String("hush"), ChangeSetName: aws.String("first")}); err != nil {
+		t.Fatal(err)
+	}
+	st := settle("hush")
+	for what, ps := range map[string][]cftypes.Parameter{"DescribeChangeSet": d.Parameters, "DescribeStacks": st.Parameters} {
+		got := map[string]string{}
+		for _, p := range ps {
+			got[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
+		}
+		if got["Secret"] != "****" || got["Open"] != "plain" {
+			t.Errorf("%s parameters: %v", what, got)
+		}
+	}
+}
