@@ -54,6 +54,9 @@ func validStackName(name string) bool {
 
 // body returns a request's template body; TemplateURL needs S3.
 func body(b, url *string) (string, error) {
+	if b != nil && *b != "" && url != nil && *url != "" {
+		return "", ErrValidation.WithMessage("You cannot specify both Template URL and Template Body.")
+	}
 	if b != nil && *b != "" {
 		return *b, nil
 	}
@@ -78,6 +81,9 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	name := *in.StackName
 	if !validStackName(name) {
 		return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*", name)
+	}
+	if in.DisableRollback != nil && in.OnFailure != nil {
+		return nil, ErrValidation.WithMessage("Either DisableRollback or OnFailure can be specified, not both.")
 	}
 	b, err := body(in.TemplateBody, in.TemplateURL)
 	if err != nil {

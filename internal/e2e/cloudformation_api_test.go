@@ -409,3 +409,26 @@ func TestCloudFormationNoEchoMasked(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudFormationRequestConflicts: the argument conflicts CreateStack
+// and ValidateTemplate refuse, in AWS's words.
+func TestCloudFormationRequestConflicts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, _ := cfnClient(t)
+	_, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("both"), TemplateBody: aws.String(oneQueue),
+		DisableRollback: aws.Bool(true), OnFailure: cftypes.OnFailureDelete})
+	if e := wantAPIError(t, err); e.Code != "ValidationError" || e.Message != "Either DisableRollback or OnFailure can be specified, not both." {
+		t.Errorf("DisableRollback with OnFailure: %s %q", e.Code, e.Message)
+	}
+	_, err = cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("both"), TemplateBody: aws.String(oneQueue),
+		TemplateURL: aws.String("https://s3.amazonaws.com/bucket/template.yaml")})
+	if e := wantAPIError(t, err); e.Code != "ValidationError" || e.Message != "You cannot specify both Template URL and Template Body." {
+		t.Errorf("TemplateBody with TemplateURL: %s %q", e.Code, e.Message)
+	}
+	// A file name where the template belongs, as --template-body without file://.
+	_, err = cf.ValidateTemplate(ctx, &cloudformation.ValidateTemplateInput{TemplateBody: aws.String("template.yaml")})
+	if e := wantAPIError(t, err); e.Code != "ValidationError" || e.Message != "Template format error: unsupported structure." {
+		t.Errorf("a bare string: %s %q", e.Code, e.Message)
+	}
+}
