@@ -53,6 +53,9 @@ type detailRecord struct {
 	Recreation string `json:"recreation"` // Never, Always
 	Source     string `json:"source"`
 	Causing    string `json:"causing,omitempty"`
+	// Dynamic marks a value known only once the change runs: the
+	// property a changed parameter feeds is such a direct modification.
+	Dynamic bool `json:"dynamic,omitempty"`
 }
 
 // modification compares a resource's old and new definitions, property
@@ -79,8 +82,8 @@ func modification(typ string, o, r *template.Resource, oldVals, newVals *templat
 		keys[k] = true
 	}
 	scopes := map[string]bool{}
-	add := func(name, source, causing string) {
-		d := detailRecord{Attribute: "Properties", Name: name, Recreation: recreation(name), Source: source, Causing: causing}
+	add := func(name, source, causing string, dynamic bool) {
+		d := detailRecord{Attribute: "Properties", Name: name, Recreation: recreation(name), Source: source, Causing: causing, Dynamic: dynamic}
 		if name == "Tags" {
 			d.Attribute, d.Name = "Tags", ""
 		}
@@ -89,12 +92,20 @@ func modification(typ string, o, r *template.Resource, oldVals, newVals *templat
 	}
 	for _, k := range sortedKeys(keys) {
 		if !resource.Equal(o.Properties[k], r.Properties[k]) {
-			add(k, "DirectModification", "")
+			add(k, "DirectModification", "", false)
 			continue
 		}
+		// As AWS reports a parameter's new value: the property's
+		// modification, Dynamic, then one Static ParameterReference
+		// detail for each parameter that changed.
+		first := true
 		for _, name := range paramRefs(r.Properties[k], params) {
 			if oldVals != nil && newVals != nil && oldVals.Params[name].Value != newVals.Params[name].Value {
-				add(k, "ParameterReference", name)
+				if first {
+					add(k, "DirectModification", "", true)
+					first = false
+				}
+				add(k, "ParameterReference", name, false)
 			}
 		}
 	}
@@ -104,6 +115,13 @@ func modification(typ string, o, r *template.Resource, oldVals, newVals *templat
 		}
 	}
 	return scope, details
+}
+
+func evaluation(dynamic bool) string {
+	if dynamic {
+		return "Dynamic"
+	}
+	return "Static"
 }
 
 // paramRefs names the parameters a property's definition refers to,
@@ -348,7 +366,7 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 		}
 		for _, d := range c.Details {
 			rc.Details = append(rc.Details, ResourceChangeDetail{Target: &ResourceTargetDefinition{Attribute: ptr(d.Attribute),
-				Name: optional(d.Name), RequiresRecreation: ptr(d.Recreation)}, Evaluation: ptr("Static"),
+				Name: optional(d.Name), RequiresRecreation: ptr(d.Recreation)}, Evaluation: ptr(evaluation(d.Dynamic)),
 				ChangeSource: ptr(d.Source), CausingEntity: optional(d.Causing)})
 		}
 		out.Changes = append(out.Changes, Change{Type: ptr("Resource"), ResourceChange: rc})

@@ -186,9 +186,10 @@ Resources:
 
 // TestCloudFormationChangeSetDetails: a Modify names each property that
 // changes, whether that recreates the resource, and its cause: the
-// template (DirectModification) or a parameter's new value
-// (ParameterReference, with the parameter as CausingEntity); Tags are
-// their own scope.
+// template (DirectModification, Static) or a parameter's new value (a
+// Dynamic DirectModification with a Static ParameterReference naming
+// the parameter, as AWS's documented example shows); Tags are their
+// own scope.
 func TestCloudFormationChangeSetDetails(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -225,14 +226,15 @@ func TestCloudFormationChangeSetDetails(t *testing.T) {
 		"Properties/MessageRetentionPeriod/Never/Static/DirectModification/",
 		"Properties/QueueName/Always/Static/DirectModification/",
 		"Tags//Never/Static/DirectModification/",
+		"Properties/VisibilityTimeout/Never/Dynamic/DirectModification/",
 		"Properties/VisibilityTimeout/Never/Static/ParameterReference/Visibility",
 	} {
 		if !got[want] {
 			t.Errorf("no detail %s among %v", want, got)
 		}
 	}
-	if len(got) != 4 {
-		t.Errorf("details %v, want 4", got)
+	if len(got) != 5 {
+		t.Errorf("details %v, want 5", got)
 	}
 
 	// A parameter's new value alone modifies the resources that use it.
@@ -244,8 +246,9 @@ func TestCloudFormationChangeSetDetails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Changes) != 1 || d.Changes[0].ResourceChange.Replacement != cftypes.ReplacementFalse || len(d.Changes[0].ResourceChange.Details) != 1 ||
-		aws.ToString(d.Changes[0].ResourceChange.Details[0].CausingEntity) != "Visibility" {
+	if len(d.Changes) != 1 || d.Changes[0].ResourceChange.Replacement != cftypes.ReplacementFalse || len(d.Changes[0].ResourceChange.Details) != 2 ||
+		d.Changes[0].ResourceChange.Details[0].Evaluation != cftypes.EvaluationTypeDynamic ||
+		aws.ToString(d.Changes[0].ResourceChange.Details[1].CausingEntity) != "Visibility" {
 		t.Errorf("parameter-only change set: %+v", d.Changes)
 	}
 }
