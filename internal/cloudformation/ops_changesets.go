@@ -82,14 +82,22 @@ func modification(typ string, o, r *template.Resource, oldVals, newVals *templat
 		keys[k] = true
 	}
 	scopes := map[string]bool{}
+	var byParams []detailRecord
 	add := func(name, source, causing string, dynamic bool) {
 		d := detailRecord{Attribute: "Properties", Name: name, Recreation: recreation(name), Source: source, Causing: causing, Dynamic: dynamic}
 		if name == "Tags" {
 			d.Attribute, d.Name = "Tags", ""
 		}
 		scopes[d.Attribute] = true
+		if source == "ParameterReference" {
+			byParams = append(byParams, d)
+			return
+		}
 		details = append(details, d)
 	}
+	// The modifications come first, then what the parameters caused,
+	// in the order of AWS's examples.
+	defer func() { details = append(details, byParams...) }()
 	for _, k := range sortedKeys(keys) {
 		if !resource.Equal(o.Properties[k], r.Properties[k]) {
 			add(k, "DirectModification", "", false)
@@ -345,7 +353,8 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 	}
 	out := &DescribeChangeSetOutput{ChangeSetName: ptr(cs.Name), ChangeSetId: ptr(cs.ID), StackId: ptr(st.rec.ID), StackName: ptr(st.rec.Name),
 		Description: optional(cs.Description), CreationTime: ptr(cs.Created), ExecutionStatus: ptr(cs.ExecutionStatus), Status: ptr(cs.Status),
-		StatusReason: optional(cs.StatusReason), Capabilities: cs.Capabilities, Changes: []Change{}, IncludeNestedStacks: ptr(false)}
+		StatusReason: optional(cs.StatusReason), Capabilities: append([]string{}, cs.Capabilities...), Changes: []Change{}, IncludeNestedStacks: ptr(false),
+		NotificationARNs: []string{}}
 	for _, p := range cs.Params {
 		v := p.Value
 		if p.NoEcho {

@@ -236,6 +236,12 @@ func TestCloudFormationChangeSetDetails(t *testing.T) {
 	if len(got) != 5 {
 		t.Errorf("details %v, want 5", got)
 	}
+	if n := len(rc.Details); n == 0 || rc.Details[n-1].ChangeSource != cftypes.ChangeSourceParameterReference {
+		t.Errorf("the parameter's detail is not last: %+v", rc.Details)
+	}
+	if d.NotificationARNs == nil || d.Capabilities == nil {
+		t.Errorf("NotificationARNs %v, Capabilities %v: want them present and empty", d.NotificationARNs, d.Capabilities)
+	}
 
 	// A parameter's new value alone modifies the resources that use it.
 	if _, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("tuned"), ChangeSetName: aws.String("slower"),
