@@ -377,10 +377,32 @@ func (s *Service) describeStackResource(ctx context.Context, in *DescribeStackRe
 			return &DescribeStackResourceOutput{StackResourceDetail: &StackResourceDetail{StackName: ptr(st.rec.Name), StackId: ptr(st.rec.ID),
 				LogicalResourceId: ptr(r.LogicalID), PhysicalResourceId: optional(r.PhysicalID), ResourceType: ptr(r.Type),
 				LastUpdatedTimestamp: ptr(r.Updated), ResourceStatus: ptr(r.Status), ResourceStatusReason: optional(r.StatusReason),
-				Metadata: ptr("{}"), DriftInformation: &StackResourceDriftInformation{StackResourceDriftStatus: ptr("NOT_CHECKED")}}}, nil
+				Metadata: ptr(resourceMetadata(st.rec.Processed, r.LogicalID)), DriftInformation: &StackResourceDriftInformation{StackResourceDriftStatus: ptr("NOT_CHECKED")}}}, nil
 		}
 	}
 	return nil, ErrValidation.Withf("Resource %s does not exist for stack %s", *in.LogicalResourceId, *in.StackName)
+}
+
+// resourceMetadata is the JSON of a resource's Metadata attribute in a
+// processed template, "{}" when it has none, as DescribeStackResource
+// answers it.
+func resourceMetadata(processed, id string) string {
+	var tree struct {
+		Resources map[string]struct {
+			Metadata json.RawMessage
+		}
+	}
+	if json.Unmarshal([]byte(processed), &tree) != nil {
+		return "{}"
+	}
+	if md := tree.Resources[id].Metadata; len(md) > 0 && string(md) != "null" {
+		var v any
+		if json.Unmarshal(md, &v) == nil {
+			b, _ := json.Marshal(v) // compact
+			return string(b)
+		}
+	}
+	return "{}"
 }
 
 func (s *Service) describeStackResources(ctx context.Context, in *DescribeStackResourcesInput) (*DescribeStackResourcesOutput, error) {

@@ -441,3 +441,25 @@ func TestCloudFormationRequestConflicts(t *testing.T) {
 		t.Errorf("a bare string: %s %q", e.Code, e.Message)
 	}
 }
+
+// TestCloudFormationResourceMetadata: DescribeStackResource answers the
+// resource's Metadata attribute as JSON, "{}" for one without.
+func TestCloudFormationResourceMetadata(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, settle := cfnClient(t)
+	body := oneQueue + "  Noted:\n    Type: AWS::SQS::Queue\n    Metadata:\n      Owner: {Team: blue}\n"
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("meta"), TemplateBody: aws.String(body)}); err != nil {
+		t.Fatal(err)
+	}
+	settle("meta")
+	for id, want := range map[string]string{"Box": "{}", "Noted": `{"Owner":{"Team":"blue"}}`} {
+		out, err := cf.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("meta"), LogicalResourceId: aws.String(id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(out.StackResourceDetail.Metadata); got != want {
+			t.Errorf("%s Metadata %s, want %s", id, got, want)
+		}
+	}
+}
