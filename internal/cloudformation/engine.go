@@ -250,6 +250,28 @@ func (s *Service) importers(export, except string) []string {
 	return out
 }
 
+// exportTaken reports the first export of outs that another stack
+// already exports ("" for none), with that stack's name; the caller
+// holds s.mu. Export names are unique in an account and region.
+func (s *Service) exportTaken(st *stack, outs []outputRecord) (string, string) {
+	for _, o := range outs {
+		if o.ExportName == "" {
+			continue
+		}
+		for _, other := range s.stacks {
+			if other == st {
+				continue
+			}
+			for _, x := range other.rec.Outputs {
+				if x.ExportName == o.ExportName {
+					return o.ExportName, other.rec.Name
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
 // exportInUse reports the first export of st that other stacks import
 // and that outs no longer carries with the same value ("" for none), with
 // its importers; the caller holds s.mu. "After another stack imports an
@@ -601,20 +623,30 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		}
 		return true
 	})
+	why := ""
 	if ok {
 		outs, err := s.outputs(st, p)
 		if err == nil {
 			s.mu.Lock()
-			st.rec.Outputs = outs
-			st.rec.Imports = sortedKeys(p.imports)
+			name, owner := s.exportTaken(st, outs)
+			if name == "" {
+				st.rec.Outputs = outs
+				st.rec.Imports = sortedKeys(p.imports)
+			}
 			s.mu.Unlock()
-			s.finish(st, createComplete, "")
-			return
+			if name == "" {
+				s.finish(st, createComplete, "")
+				return
+			}
+			why = "Export with name " + name + " is already exported by stack " + owner + ". "
+		} else {
+			failed.add("Outputs: " + err.Error())
 		}
 		ok = false
-		failed.add("Outputs: " + err.Error())
 	}
-	why := "The following resource(s) failed to create: " + failed.list() + ". "
+	if why == "" {
+		why = "The following resource(s) failed to create: " + failed.list() + ". "
+	}
 	s.mu.Lock()
 	noRollback := st.rec.NoRollback
 	s.mu.Unlock()
@@ -834,6 +866,11 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 	if name, users := s.exportInUse(st, outs); name != "" {
 		s.mu.Unlock()
 		s.rollbackUpdate(ctx, st, p, old, saved, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
+		return
+	}
+	if name, owner := s.exportTaken(st, outs); name != "" {
+		s.mu.Unlock()
+		s.rollbackUpdate(ctx, st, p, old, saved, "Export with name "+name+" is already exported by stack "+owner+".")
 		return
 	}
 	st.rec.Imports = sortedKeys(p.imports)

@@ -463,3 +463,60 @@ func TestCloudFormationResourceMetadata(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudFormationDuplicateExport: an export name is unique in the
+// account and region; a stack that exports a name another stack
+// exports fails and rolls back, and the export stays the first stack's.
+func TestCloudFormationDuplicateExport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cf, settle := cfnClient(t)
+	exporting := oneQueue + "Outputs:\n  Url:\n    Value: !Ref Box\n    Export:\n      Name: shared-url\n"
+	for _, name := range []string{"owner", "rival"} {
+		if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(exporting)}); err != nil {
+			t.Fatal(err)
+		}
+		settle(name)
+	}
+	if st := settle("rival"); st.StackStatus != cftypes.StackStatusRollbackComplete {
+		t.Errorf("rival: %s", st.StackStatus)
+	}
+	reasonOf := func(stack string, status cftypes.ResourceStatus) string {
+		t.Helper()
+		evs, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stack)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs.StackEvents {
+			if e.ResourceStatus == status && aws.ToString(e.LogicalResourceId) == stack {
+				return aws.ToString(e.ResourceStatusReason)
+			}
+		}
+		return ""
+	}
+	if why := reasonOf("rival", cftypes.ResourceStatusRollbackInProgress); why != "Export with name shared-url is already exported by stack owner. Rollback requested by user." {
+		t.Errorf("ROLLBACK_IN_PROGRESS reason %q", why)
+	}
+	// An update that adds the name rolls back too.
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("later"), TemplateBody: aws.String(oneQueue)}); err != nil {
+		t.Fatal(err)
+	}
+	settle("later")
+	changed := strings.Replace(exporting, "AWS::SQS::Queue\n", "AWS::SQS::Queue\n    Properties:\n      DelaySeconds: 5\n", 1)
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("later"), TemplateBody: aws.String(changed)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settle("later"); st.StackStatus != cftypes.StackStatusUpdateRollbackComplete {
+		t.Errorf("later: %s", st.StackStatus)
+	}
+	if why := reasonOf("later", cftypes.ResourceStatusUpdateRollbackInProgress); why != "Export with name shared-url is already exported by stack owner." {
+		t.Errorf("UPDATE_ROLLBACK_IN_PROGRESS reason %q", why)
+	}
+	ex, err := cf.ListExports(ctx, &cloudformation.ListExportsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Exports) != 1 || !strings.Contains(aws.ToString(ex.Exports[0].ExportingStackId), ":stack/owner/") {
+		t.Errorf("exports: %+v", ex.Exports)
+	}
+}
