@@ -177,10 +177,18 @@ func iamCapability(t *template.Template) string {
 }
 
 // templateError words a template package error as CloudFormation's
-// ValidationError.
+// ValidationError, in AWS's words alone: CloudFormation does not add
+// where in the template the problem is ("Template format error:
+// Unresolved resource dependencies [X] in the Resources block of the
+// template"), except where its own message carries it, as "YAML not
+// well-formed. (line 3, column 7)" does.
 func templateError(err error) error {
 	if e := apierr.As(err); e != nil {
 		return e
+	}
+	var te *template.Error
+	if errors.As(err, &te) {
+		return ErrValidation.WithMessage(te.Message)
 	}
 	return ErrValidation.WithMessage(err.Error())
 }
@@ -240,6 +248,28 @@ func (s *Service) importers(export, except string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// exportTaken reports the first export of outs that another stack
+// already exports ("" for none), with that stack's name; the caller
+// holds s.mu. Export names are unique in an account and region.
+func (s *Service) exportTaken(st *stack, outs []outputRecord) (string, string) {
+	for _, o := range outs {
+		if o.ExportName == "" {
+			continue
+		}
+		for _, other := range s.stacks {
+			if other == st {
+				continue
+			}
+			for _, x := range other.rec.Outputs {
+				if x.ExportName == o.ExportName {
+					return o.ExportName, other.rec.Name
+				}
+			}
+		}
+	}
+	return "", ""
 }
 
 // exportInUse reports the first export of st that other stacks import
@@ -438,9 +468,13 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 		s.setResource(st, id, r.Type, createFailed, s.reason(r.Type, err), nil, nil)
 		return false
 	}
-	s.setResource(st, id, r.Type, createComplete, "", func(rs *resourceState) {
+	// AWS reports the resource's physical id as soon as the service
+	// accepted the creation, with a second CREATE_IN_PROGRESS event,
+	// then CREATE_COMPLETE once it is ready.
+	s.setResource(st, id, r.Type, createInProgress, "Resource creation Initiated", func(rs *resourceState) {
 		rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
 	}, nil)
+	s.setResource(st, id, r.Type, createComplete, "", nil, nil)
 	return true
 }
 
@@ -589,20 +623,30 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		}
 		return true
 	})
+	why := ""
 	if ok {
 		outs, err := s.outputs(st, p)
 		if err == nil {
 			s.mu.Lock()
-			st.rec.Outputs = outs
-			st.rec.Imports = sortedKeys(p.imports)
+			name, owner := s.exportTaken(st, outs)
+			if name == "" {
+				st.rec.Outputs = outs
+				st.rec.Imports = sortedKeys(p.imports)
+			}
 			s.mu.Unlock()
-			s.finish(st, createComplete, "")
-			return
+			if name == "" {
+				s.finish(st, createComplete, "")
+				return
+			}
+			why = "Export with name " + name + " is already exported by stack " + owner + ". "
+		} else {
+			failed.add("Outputs: " + err.Error())
 		}
 		ok = false
-		failed.add("Outputs: " + err.Error())
 	}
-	why := "The following resource(s) failed to create: " + failed.list() + ". "
+	if why == "" {
+		why = "The following resource(s) failed to create: " + failed.list() + ". "
+	}
 	s.mu.Lock()
 	noRollback := st.rec.NoRollback
 	s.mu.Unlock()
@@ -640,9 +684,28 @@ func (s *Service) removeAll(ctx context.Context, st *stack, waves [][]string) bo
 func (s *Service) finish(st *stack, status, why string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st.rec.Updated = s.d.Clock.Now()
+	// LastUpdatedTime is "only returned if the stack has been updated at
+	// least once": CreateStack's creation leaves it unset, while a
+	// creation by change set (from REVIEW_IN_PROGRESS) sets it.
+	switch status {
+	case createComplete, createFailed, rollbackComplete, rollbackFailed:
+		if st.rec.ChangeSetID != "" {
+			st.rec.Updated = s.d.Clock.Now()
+		}
+	default:
+		st.rec.Updated = s.d.Clock.Now()
+	}
 	if status == deleteComplete {
 		st.rec.Deleted = st.rec.Updated
+	}
+	// The change set the operation executes says how it ended.
+	for _, cs := range st.rec.ChangeSets {
+		if cs.ExecutionStatus == "EXECUTE_IN_PROGRESS" {
+			cs.ExecutionStatus = "EXECUTE_FAILED"
+			if status == createComplete || status == updateComplete {
+				cs.ExecutionStatus = "EXECUTE_COMPLETE"
+			}
+		}
 	}
 	s.stackEvent(st, status, why)
 	st.busy = false
@@ -803,6 +866,11 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 	if name, users := s.exportInUse(st, outs); name != "" {
 		s.mu.Unlock()
 		s.rollbackUpdate(ctx, st, p, old, saved, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
+		return
+	}
+	if name, owner := s.exportTaken(st, outs); name != "" {
+		s.mu.Unlock()
+		s.rollbackUpdate(ctx, st, p, old, saved, "Export with name "+name+" is already exported by stack "+owner+".")
 		return
 	}
 	st.rec.Imports = sortedKeys(p.imports)

@@ -2,10 +2,13 @@ package cloudformation
 
 import (
 	"context"
+	"regexp"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/cfn/template"
 )
 
 // A change set is a stack operation described before it runs: what the
@@ -35,7 +38,142 @@ type changeRecord struct {
 	PhysicalID  string `json:"physicalId,omitempty"`
 	Type        string `json:"type"`
 	Replacement string `json:"replacement,omitempty"` // True, False, Conditional
+	// Scope and Details say what of a modified resource changes.
+	Scope   []string       `json:"scope,omitempty"`
+	Details []detailRecord `json:"details,omitempty"`
 }
+
+// detailRecord is one of a Modify's details: the attribute (Properties
+// or Tags) and property that change, whether that recreates the
+// resource, and what caused it: the template itself
+// (DirectModification) or a parameter's new value (ParameterReference).
+type detailRecord struct {
+	Attribute  string `json:"attribute"`
+	Name       string `json:"name,omitempty"`
+	Recreation string `json:"recreation"` // Never, Always
+	Source     string `json:"source"`
+	Causing    string `json:"causing,omitempty"`
+	// Dynamic marks a value known only once the change runs: the
+	// property a changed parameter feeds is such a direct modification.
+	Dynamic bool `json:"dynamic,omitempty"`
+}
+
+// modification compares a resource's old and new definitions, property
+// by property: a property written differently is a direct
+// modification; one written the same that refers to a parameter whose
+// value changed is modified by that parameter. Tags are their own
+// attribute, as CloudFormation reports them.
+func modification(typ string, o, r *template.Resource, oldVals, newVals *template.Values, params map[string]bool) (scope []string, details []detailRecord) {
+	var replace []string
+	if t := resource.Lookup(typ); t != nil {
+		replace = t.Replace
+	}
+	recreation := func(name string) string {
+		if slices.Contains(replace, "*") || slices.Contains(replace, name) {
+			return "Always"
+		}
+		return "Never"
+	}
+	keys := map[string]bool{}
+	for k := range o.Properties {
+		keys[k] = true
+	}
+	for k := range r.Properties {
+		keys[k] = true
+	}
+	scopes := map[string]bool{}
+	var byParams []detailRecord
+	add := func(name, source, causing string, dynamic bool) {
+		d := detailRecord{Attribute: "Properties", Name: name, Recreation: recreation(name), Source: source, Causing: causing, Dynamic: dynamic}
+		if name == "Tags" {
+			d.Attribute, d.Name = "Tags", ""
+		}
+		scopes[d.Attribute] = true
+		if source == "ParameterReference" {
+			byParams = append(byParams, d)
+			return
+		}
+		details = append(details, d)
+	}
+	// The modifications come first, then what the parameters caused,
+	// in the order of AWS's examples.
+	defer func() { details = append(details, byParams...) }()
+	for _, k := range sortedKeys(keys) {
+		if !resource.Equal(o.Properties[k], r.Properties[k]) {
+			add(k, "DirectModification", "", false)
+			continue
+		}
+		// As AWS reports a parameter's new value: the property's
+		// modification, Dynamic, then one Static ParameterReference
+		// detail for each parameter that changed.
+		first := true
+		for _, name := range paramRefs(r.Properties[k], params) {
+			if oldVals != nil && newVals != nil && oldVals.Params[name].Value != newVals.Params[name].Value {
+				if first {
+					add(k, "DirectModification", "", true)
+					first = false
+				}
+				add(k, "ParameterReference", name, false)
+			}
+		}
+	}
+	for _, a := range []string{"Properties", "Tags"} {
+		if scopes[a] {
+			scope = append(scope, a)
+		}
+	}
+	return scope, details
+}
+
+func evaluation(dynamic bool) string {
+	if dynamic {
+		return "Dynamic"
+	}
+	return "Static"
+}
+
+// paramRefs names the parameters a property's definition refers to,
+// with Ref or in an Fn::Sub string, in order of first use.
+func paramRefs(node any, params map[string]bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	use := func(name string) {
+		if params[name] && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	var walk func(any)
+	walk = func(n any) {
+		switch n := n.(type) {
+		case map[string]any:
+			if name, ok := n["Ref"].(string); ok && len(n) == 1 {
+				use(name)
+			}
+			if sub, ok := n["Fn::Sub"]; ok && len(n) == 1 {
+				str, _ := sub.(string)
+				if l, ok := sub.([]any); ok && len(l) > 0 {
+					str, _ = l[0].(string)
+				}
+				for _, m := range subVar.FindAllStringSubmatch(str, -1) {
+					use(m[1])
+				}
+			}
+			for _, k := range sortedKeys(n) {
+				walk(n[k])
+			}
+		case []any:
+			for _, v := range n {
+				walk(v)
+			}
+		}
+	}
+	walk(node)
+	return out
+}
+
+// subVar matches an Fn::Sub variable, ${Name} but not ${!Literal}.
+var subVar = regexp.MustCompile(`\$\{([^!}][^}.]*)\}`)
 
 // noChanges is CloudFormation's reason for a change set with nothing to
 // do; `aws cloudformation deploy` recognises it.
@@ -46,6 +184,10 @@ const noChanges = "The submitted information didn't contain changes. Submit diff
 // definitions.
 func changes(old, p *plan, current map[string]*resourceState) []changeRecord {
 	var out []changeRecord
+	params := map[string]bool{}
+	for name := range p.tmpl.Parameters {
+		params[name] = true
+	}
 	for _, id := range p.tmpl.ResourceNames {
 		r := p.tmpl.Resources[id]
 		if r.Condition != "" && !p.conds[r.Condition] {
@@ -57,7 +199,12 @@ func changes(old, p *plan, current map[string]*resourceState) []changeRecord {
 			continue
 		}
 		o := old.tmpl.Resources[id]
-		if o.Type == r.Type && resource.Equal(o.Properties, r.Properties) && resource.Equal(o.Raw["DependsOn"], r.Raw["DependsOn"]) {
+		var scope []string
+		var details []detailRecord
+		if o.Type == r.Type {
+			scope, details = modification(r.Type, o, r, old.values, p.values, params)
+		}
+		if o.Type == r.Type && resource.Equal(o.Properties, r.Properties) && resource.Equal(o.Raw["DependsOn"], r.Raw["DependsOn"]) && len(details) == 0 {
 			continue
 		}
 		rep := "False"
@@ -66,7 +213,13 @@ func changes(old, p *plan, current map[string]*resourceState) []changeRecord {
 		} else if t := resource.Lookup(r.Type); t != nil && t.NeedsReplacement(o.Properties, r.Properties) {
 			rep = "True"
 		}
-		out = append(out, changeRecord{Action: "Modify", LogicalID: id, PhysicalID: cur.PhysicalID, Type: r.Type, Replacement: rep})
+		for _, d := range details {
+			if d.Recreation == "Always" {
+				rep = "True"
+			}
+		}
+		out = append(out, changeRecord{Action: "Modify", LogicalID: id, PhysicalID: cur.PhysicalID, Type: r.Type, Replacement: rep,
+			Scope: scope, Details: details})
 	}
 	for id, cur := range current {
 		if r := p.tmpl.Resources[id]; r == nil || r.Condition != "" && !p.conds[r.Condition] {
@@ -200,9 +353,14 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 	}
 	out := &DescribeChangeSetOutput{ChangeSetName: ptr(cs.Name), ChangeSetId: ptr(cs.ID), StackId: ptr(st.rec.ID), StackName: ptr(st.rec.Name),
 		Description: optional(cs.Description), CreationTime: ptr(cs.Created), ExecutionStatus: ptr(cs.ExecutionStatus), Status: ptr(cs.Status),
-		StatusReason: optional(cs.StatusReason), Capabilities: cs.Capabilities, Changes: []Change{}, IncludeNestedStacks: ptr(false)}
+		StatusReason: optional(cs.StatusReason), Capabilities: append([]string{}, cs.Capabilities...), Changes: []Change{}, IncludeNestedStacks: ptr(false),
+		NotificationARNs: []string{}}
 	for _, p := range cs.Params {
-		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(p.Value)})
+		v := p.Value
+		if p.NoEcho {
+			v = "****" // masked, as DescribeStacks masks it
+		}
+		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v)})
 	}
 	for _, k := range sortedKeys(cs.Tags) {
 		out.Tags = append(out.Tags, Tag{Key: ptr(k), Value: ptr(cs.Tags[k])})
@@ -210,8 +368,15 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 	for _, c := range cs.Changes {
 		rc := &ResourceChange{Action: ptr(c.Action), LogicalResourceId: ptr(c.LogicalID), PhysicalResourceId: optional(c.PhysicalID),
 			ResourceType: ptr(c.Type), Replacement: optional(c.Replacement), Scope: []string{}, Details: []ResourceChangeDetail{}}
-		if c.Action == "Modify" {
+		if c.Scope != nil {
+			rc.Scope = c.Scope
+		} else if c.Action == "Modify" {
 			rc.Scope = []string{"Properties"}
+		}
+		for _, d := range c.Details {
+			rc.Details = append(rc.Details, ResourceChangeDetail{Target: &ResourceTargetDefinition{Attribute: ptr(d.Attribute),
+				Name: optional(d.Name), RequiresRecreation: ptr(d.Recreation)}, Evaluation: ptr(evaluation(d.Dynamic)),
+				ChangeSource: ptr(d.Source), CausingEntity: optional(d.Causing)})
 		}
 		out.Changes = append(out.Changes, Change{Type: ptr("Resource"), ResourceChange: rc})
 	}
@@ -229,7 +394,13 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	if cs == nil {
 		return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
 	}
-	if cs.ExecutionStatus != "AVAILABLE" || st.busy {
+	switch {
+	case cs.Status != "CREATE_COMPLETE":
+		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
+	case cs.ExecutionStatus != "AVAILABLE":
+		// AWS names the stack in this one.
+		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current execution status of [%s]", st.rec.ID, cs.ExecutionStatus)
+	case st.busy:
 		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
 	}
 	s.mu.Unlock()
@@ -243,7 +414,10 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 		return nil, err
 	}
 	st.busy = true
-	st.rec.ChangeSets = nil
+	// Executing a change set deletes the stack's other change sets; the
+	// one executed stays, its ExecutionStatus following the operation.
+	st.rec.ChangeSets = map[string]*changeSet{cs.Name: cs}
+	cs.ExecutionStatus = "EXECUTE_IN_PROGRESS"
 	st.rec.ChangeSetID = cs.ID
 	st.rec.Template, st.rec.Capabilities = cs.Template, cs.Capabilities
 	if cs.Tags != nil {

@@ -54,6 +54,9 @@ func validStackName(name string) bool {
 
 // body returns a request's template body; TemplateURL needs S3.
 func body(b, url *string) (string, error) {
+	if b != nil && *b != "" && url != nil && *url != "" {
+		return "", ErrValidation.WithMessage("You cannot specify both Template URL and Template Body.")
+	}
 	if b != nil && *b != "" {
 		return *b, nil
 	}
@@ -79,6 +82,9 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	if !validStackName(name) {
 		return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*", name)
 	}
+	if in.DisableRollback != nil && in.OnFailure != nil {
+		return nil, ErrValidation.WithMessage("Either DisableRollback or OnFailure can be specified, not both.")
+	}
 	b, err := body(in.TemplateBody, in.TemplateURL)
 	if err != nil {
 		return nil, err
@@ -97,7 +103,8 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	now := s.d.Clock.Now()
 	st := &stack{busy: true, rec: stackRecord{ID: id, Name: name, Created: now, Template: b, Processed: p.processed,
 		Parameters: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags), Description: p.tmpl.Description,
-		NoRollback: in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING"}}
+		NoRollback: in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING",
+		Protected:  in.EnableTerminationProtection != nil && *in.EnableTerminationProtection}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stacks[name] != nil {
@@ -114,7 +121,7 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 func (s *Service) updatable(name string) (*stack, error) {
 	st := s.find(name)
 	if st == nil || !st.rec.Deleted.IsZero() {
-		return nil, s.notFound(name)
+		return nil, missing(name)
 	}
 	if st.busy || isInProgress(st.rec.Status) {
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
@@ -226,10 +233,33 @@ func (s *Service) deleteStack(ctx context.Context, in *DeleteStackInput) (*noOut
 		}
 		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while in status %s", st.rec.Name, st.rec.Status)
 	}
+	if st.rec.Protected {
+		// Whatever the stack's status, a failed creation's included.
+		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while TerminationProtection is enabled", st.rec.Name)
+	}
 	st.busy = true
 	s.stackEvent(st, deleteInProgress, "User Initiated")
 	s.start(st, func(ctx context.Context) { s.runDelete(ctx, st, in.RetainResources) })
 	return &noOutput{}, nil
+}
+
+// updateTerminationProtection sets or clears a stack's termination
+// protection, in any status but a deletion's.
+func (s *Service) updateTerminationProtection(ctx context.Context, in *UpdateTerminationProtectionInput) (*UpdateTerminationProtectionOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.find(*in.StackName)
+	if st == nil || !st.rec.Deleted.IsZero() {
+		return nil, missing(*in.StackName)
+	}
+	if st.rec.Status == deleteInProgress {
+		return nil, ErrValidation.Withf("Stack [%s] cannot be updated while in status %s", st.rec.Name, st.rec.Status)
+	}
+	st.rec.Protected = *in.EnableTerminationProtection
+	if err := s.save(st); err != nil {
+		return nil, err
+	}
+	return &UpdateTerminationProtectionOutput{StackId: ptr(st.rec.ID)}, nil
 }
 
 // noOutput is the output of operations that return nothing.
@@ -240,8 +270,10 @@ func (s *Service) describe(st *stack) Stack {
 	r := st.rec
 	out := Stack{StackId: ptr(r.ID), StackName: ptr(r.Name), CreationTime: ptr(r.Created), StackStatus: ptr(r.Status),
 		StackStatusReason: optional(r.StatusReason), Description: optional(r.Description), Capabilities: r.Capabilities,
-		DisableRollback: ptr(r.NoRollback), EnableTerminationProtection: ptr(false), ChangeSetId: optional(r.ChangeSetID),
-		DriftInformation: &StackDriftInformation{StackDriftStatus: ptr("NOT_CHECKED")}}
+		DisableRollback: ptr(r.NoRollback), EnableTerminationProtection: ptr(r.Protected), ChangeSetId: optional(r.ChangeSetID),
+		DriftInformation: &StackDriftInformation{StackDriftStatus: ptr("NOT_CHECKED")},
+		// AWS answers these empty rather than leave them out.
+		NotificationARNs: []string{}, RollbackConfiguration: &RollbackConfiguration{}, Tags: []Tag{}}
 	if !r.Updated.IsZero() && r.Updated != r.Created {
 		out.LastUpdatedTime = ptr(r.Updated)
 	}
@@ -304,7 +336,7 @@ func (s *Service) describeStackEvents(ctx context.Context, in *DescribeStackEven
 	st := s.find(deref(in.StackName))
 	s.mu.Unlock()
 	if st == nil {
-		return nil, s.notFound(deref(in.StackName))
+		return nil, missing(deref(in.StackName))
 	}
 	evs, err := s.events(st.rec.ID)
 	if err != nil {
@@ -345,10 +377,32 @@ func (s *Service) describeStackResource(ctx context.Context, in *DescribeStackRe
 			return &DescribeStackResourceOutput{StackResourceDetail: &StackResourceDetail{StackName: ptr(st.rec.Name), StackId: ptr(st.rec.ID),
 				LogicalResourceId: ptr(r.LogicalID), PhysicalResourceId: optional(r.PhysicalID), ResourceType: ptr(r.Type),
 				LastUpdatedTimestamp: ptr(r.Updated), ResourceStatus: ptr(r.Status), ResourceStatusReason: optional(r.StatusReason),
-				Metadata: ptr("{}"), DriftInformation: &StackResourceDriftInformation{StackResourceDriftStatus: ptr("NOT_CHECKED")}}}, nil
+				Metadata: ptr(resourceMetadata(st.rec.Processed, r.LogicalID)), DriftInformation: &StackResourceDriftInformation{StackResourceDriftStatus: ptr("NOT_CHECKED")}}}, nil
 		}
 	}
 	return nil, ErrValidation.Withf("Resource %s does not exist for stack %s", *in.LogicalResourceId, *in.StackName)
+}
+
+// resourceMetadata is the JSON of a resource's Metadata attribute in a
+// processed template, "{}" when it has none, as DescribeStackResource
+// answers it.
+func resourceMetadata(processed, id string) string {
+	var tree struct {
+		Resources map[string]struct {
+			Metadata json.RawMessage
+		}
+	}
+	if json.Unmarshal([]byte(processed), &tree) != nil {
+		return "{}"
+	}
+	if md := tree.Resources[id].Metadata; len(md) > 0 && string(md) != "null" {
+		var v any
+		if json.Unmarshal(md, &v) == nil {
+			b, _ := json.Marshal(v) // compact
+			return string(b)
+		}
+	}
+	return "{}"
 }
 
 func (s *Service) describeStackResources(ctx context.Context, in *DescribeStackResourcesInput) (*DescribeStackResourcesOutput, error) {
@@ -539,6 +593,7 @@ func (s *Service) getTemplateSummary(ctx context.Context, in *GetTemplateSummary
 	}
 	if need := iamCapability(t); need != "" {
 		out.Capabilities = []string{need}
+		out.CapabilitiesReason = ptr("The following resource(s) require capabilities: " + iamTypes(t))
 	}
 	if len(t.Transforms) > 0 {
 		out.Capabilities = append(out.Capabilities, "CAPABILITY_AUTO_EXPAND")

@@ -14,6 +14,7 @@ package cloudformation
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -43,7 +44,10 @@ var (
 	ErrValidation    = apierr.New("ValidationError", 400, "")
 	ErrAlreadyExists = apierr.New("AlreadyExistsException", 400, "")
 	ErrCapabilities  = apierr.New("InsufficientCapabilitiesException", 400, "")
-	ErrChangeSetGone = apierr.New("ChangeSetNotFoundException", 404, "")
+	// ErrChangeSetGone's code is ChangeSetNotFound, as AWS's model
+	// gives it (the shape is ChangeSetNotFoundException); SDKs map the
+	// code to their exception type.
+	ErrChangeSetGone = apierr.New("ChangeSetNotFound", 404, "")
 	ErrInvalidState  = apierr.New("InvalidChangeSetStatus", 400, "")
 	ErrTokenExists   = apierr.New("TokenAlreadyExistsException", 400, "")
 )
@@ -133,6 +137,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "ListChangeSets", Handler: awsproto.Handle(s.listChangeSets)},
 			{Name: "ListExports", Handler: awsproto.Handle(s.listExports)},
 			{Name: "ListImports", Handler: awsproto.Handle(s.listImports)},
+			{Name: "UpdateTerminationProtection", Handler: awsproto.Handle(s.updateTerminationProtection)},
 		},
 	}).Init()
 }
@@ -159,7 +164,10 @@ type stackRecord struct {
 	Capabilities []string          `json:"capabilities,omitempty"`
 	Tags         map[string]string `json:"tags,omitempty"`
 	NoRollback   bool              `json:"noRollback,omitempty"`
-	Outputs      []outputRecord    `json:"outputs,omitempty"`
+	// Protected is termination protection: DeleteStack refuses the
+	// stack while it is set.
+	Protected bool           `json:"protected,omitempty"`
+	Outputs   []outputRecord `json:"outputs,omitempty"`
 	// Imports are the exports the stack's template imported when it was
 	// last created or updated.
 	Imports     []string                  `json:"imports,omitempty"`
@@ -255,6 +263,11 @@ func (s *Service) load() error {
 		if isInProgress(r.Status) {
 			st.rec.Status = interruptedStatus(r.Status)
 			st.rec.StatusReason = "The operation was interrupted when virga stopped."
+			for _, cs := range st.rec.ChangeSets {
+				if cs.ExecutionStatus == "EXECUTE_IN_PROGRESS" {
+					cs.ExecutionStatus = "EXECUTE_FAILED"
+				}
+			}
 		}
 		if r.Imports == nil {
 			// A stack kept by a virga that did not record imports: the
@@ -355,8 +368,17 @@ func (s *Service) find(nameOrID string) *stack {
 	return nil
 }
 
+// notFound is DescribeStacks' (and the read operations') answer for a
+// stack that does not exist.
 func (s *Service) notFound(nameOrID string) error {
 	return ErrValidation.Withf("Stack with id %s does not exist", nameOrID)
+}
+
+// missing is the answer of the operations that act on a stack
+// (UpdateStack, DescribeStackEvents, UpdateTerminationProtection) for
+// one that does not exist: "Stack [name] does not exist".
+func missing(nameOrID string) error {
+	return ErrValidation.Withf("Stack [%s] does not exist", nameOrID)
 }
 
 // exports returns every live stack's exports by name; the caller holds
@@ -383,11 +405,32 @@ func (s *Service) listExports(ctx context.Context, in *ListExportsInput) (*ListE
 	}
 	sort.Strings(names)
 	out := &ListExportsOutput{Exports: []Export{}}
+	// The token is the last name of the page before, so that a page
+	// follows the one before even when exports come and go between calls.
+	after := ""
+	if tok := deref(in.NextToken); tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		if err != nil || len(b) == 0 {
+			return nil, ErrValidation.WithMessage("Invalid NextToken")
+		}
+		after = string(b)
+	}
 	for _, n := range names {
+		if after != "" && n <= after {
+			continue
+		}
+		if len(out.Exports) == exportsPage {
+			out.NextToken = ptr(base64.RawURLEncoding.EncodeToString([]byte(*out.Exports[len(out.Exports)-1].Name)))
+			break
+		}
 		out.Exports = append(out.Exports, ex[n])
 	}
 	return out, nil
 }
+
+// exportsPage is how many exports ListExports answers at most; AWS
+// pages "if the output exceeds 100 exported output values".
+const exportsPage = 100
 
 // listImports names the stacks that import an export.
 func (s *Service) listImports(ctx context.Context, in *ListImportsInput) (*ListImportsOutput, error) {

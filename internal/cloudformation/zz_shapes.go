@@ -561,6 +561,17 @@ type UpdateStackOutput struct {
 	StackId *string
 }
 
+// UpdateTerminationProtectionInput is the UpdateTerminationProtectionInput shape of AWS's model.
+type UpdateTerminationProtectionInput struct {
+	EnableTerminationProtection *bool   `aws:"required"`
+	StackName                   *string `aws:"required,min=1" pattern:"([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)"`
+}
+
+// UpdateTerminationProtectionOutput is the UpdateTerminationProtectionOutput shape of AWS's model.
+type UpdateTerminationProtectionOutput struct {
+	StackId *string
+}
+
 // ValidateTemplateInput is the ValidateTemplateInput shape of AWS's model.
 type ValidateTemplateInput struct {
 	TemplateBody *string `aws:"min=1"`

@@ -78,9 +78,10 @@ func parse(body []byte, dups *[]string) (*Template, error) {
 	}
 	m, ok := tree.(map[string]any)
 	if !ok {
-		// Virga's wording: AWS's answer to a body that is not a mapping
-		// could not be confirmed.
-		return nil, formatErr("the template must be a JSON object or a YAML mapping")
+		// AWS's answer to a body that is a bare string (a file name
+		// passed as --template-body, for example) is "unsupported
+		// structure"; virga gives it for any body that is not a mapping.
+		return nil, formatErr("unsupported structure.")
 	}
 	t, err := fromTree(m, pos)
 	if err != nil {

@@ -223,14 +223,19 @@ func TestParseErrors(t *testing.T) {
 			line:    1, col: 19,
 		},
 		{
+			name:    "a file name instead of a template",
+			body:    "template.yaml",
+			message: "Template format error: unsupported structure.",
+		},
+		{
 			name:    "not a mapping",
 			body:    "- a\n- b\n",
-			message: "Template format error: the template must be a JSON object or a YAML mapping",
+			message: "Template format error: unsupported structure.",
 		},
 		{
 			name:    "empty",
 			body:    "   \n# only a comment\n",
-			message: "Template format error: the template must be a JSON object or a YAML mapping",
+			message: "Template format error: unsupported structure.",
 		},
 		{
 			name:    "bad DependsOn",
