@@ -177,18 +177,15 @@ func iamCapability(t *template.Template) string {
 }
 
 // templateError words a template package error as CloudFormation's
-// ValidationError, in AWS's words alone: CloudFormation does not add
-// where in the template the problem is ("Template format error:
-// Unresolved resource dependencies [X] in the Resources block of the
-// template"), except where its own message carries it, as "YAML not
-// well-formed. (line 3, column 7)" does.
+// ValidationError: AWS's words first, then where in the template the
+// problem is ("Template format error: Unresolved resource dependencies
+// [X] in the Resources block of the template (line 5, column 18)").
+// CloudFormation names no line for most errors; virga does, because a
+// developer fixing a template needs it, and a client that matches AWS's
+// words finds them whole at the start of the message.
 func templateError(err error) error {
 	if e := apierr.As(err); e != nil {
 		return e
-	}
-	var te *template.Error
-	if errors.As(err, &te) {
-		return ErrValidation.WithMessage(te.Message)
 	}
 	return ErrValidation.WithMessage(err.Error())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -150,13 +151,15 @@ func TestCloudFormationTemplateErrorWording(t *testing.T) {
 		{"Resources:\n  A:\n    Type: AWS::SQS::Queue\n    DependsOn: B\n  B:\n    Type: AWS::SQS::Queue\n    DependsOn: A\n",
 			"Circular dependency between resources: [A, B]"},
 	} {
+		// AWS's words, then the line virga adds for the template's author.
+		located := regexp.MustCompile("^" + regexp.QuoteMeta(c.want) + ` \(line \d+, column \d+\)$`)
 		_, err := cf.ValidateTemplate(ctx, &cloudformation.ValidateTemplateInput{TemplateBody: aws.String(c.body)})
-		if e := wantAPIError(t, err); e.Code != "ValidationError" || e.Message != c.want {
-			t.Errorf("ValidateTemplate: %s %q, want %q", e.Code, e.Message, c.want)
+		if e := wantAPIError(t, err); e.Code != "ValidationError" || !located.MatchString(e.Message) {
+			t.Errorf("ValidateTemplate: %s %q, want %q and its line", e.Code, e.Message, c.want)
 		}
 		_, err = cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("bad"), TemplateBody: aws.String(c.body)})
-		if e := wantAPIError(t, err); e.Code != "ValidationError" || e.Message != c.want {
-			t.Errorf("CreateStack: %s %q, want %q", e.Code, e.Message, c.want)
+		if e := wantAPIError(t, err); e.Code != "ValidationError" || !located.MatchString(e.Message) {
+			t.Errorf("CreateStack: %s %q, want %q and its line", e.Code, e.Message, c.want)
 		}
 	}
 	role := "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n"
