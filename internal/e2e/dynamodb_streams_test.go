@@ -20,16 +20,7 @@ func TestDynamoDBStreamsRecords(t *testing.T) {
 	c := ddbClient(env)
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
-	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("orders"),
-		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := createStreamTable(t, c, "orders", types.StreamViewTypeNewAndOldImages)
 	arn := out.TableDescription.LatestStreamArn
 
 	// A LATEST iterator taken before any write sees every later record.
@@ -141,16 +132,7 @@ func TestDynamoDBStreamsReplacedStreamStaysReadable(t *testing.T) {
 	c := ddbClient(env)
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
-	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("ledger"),
-		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewImage},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := createStreamTable(t, c, "ledger", types.StreamViewTypeNewImage)
 	first := aws.ToString(out.TableDescription.LatestStreamArn)
 	put := func(v string) {
 		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("ledger"),
@@ -242,16 +224,7 @@ func TestDynamoDBStreamsIteratorExpires(t *testing.T) {
 	c := ddbClient(env)
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
-	out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("clicks"),
-		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := createStreamTable(t, c, "clicks", types.StreamViewTypeKeysOnly)
 	arn := out.TableDescription.LatestStreamArn
 	ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: arn})
 	if err != nil {
@@ -287,16 +260,7 @@ func TestDynamoDBStreamsOutliveTheirTable(t *testing.T) {
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
 	create := func() string {
-		out, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-			TableName:            aws.String("scratch"),
-			BillingMode:          types.BillingModePayPerRequest,
-			AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-			KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-			StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		out := createStreamTable(t, c, "scratch", types.StreamViewTypeKeysOnly)
 		return aws.ToString(out.TableDescription.LatestStreamArn)
 	}
 	arn := create()
@@ -342,4 +306,21 @@ func TestDynamoDBStreamsOutliveTheirTable(t *testing.T) {
 	if code, _ := apiCode(t, err); code != "ResourceNotFoundException" {
 		t.Fatalf("DescribeStream a day after DeleteTable: %v", err)
 	}
+}
+
+// createStreamTable creates an on-demand table keyed by the string pk,
+// with a stream of the given view.
+func createStreamTable(t *testing.T, c *dynamodb.Client, name string, view types.StreamViewType) *dynamodb.CreateTableOutput {
+	t.Helper()
+	out, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
+		TableName:            aws.String(name),
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: view},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
