@@ -285,6 +285,17 @@ func TestRestAPIDeploymentsAndStages(t *testing.T) {
 		{Op: ptr(Op("replace")), Path: ptr("/deploymentId"), Value: d1.Id},
 	}}))
 	e.call(*a.Id, "GET", "/prod", "", nil).want(t, 200, `{"v":1}`)
+	// A path the stage has no member at is refused with the list of the
+	// paths it has, in AWS's words.
+	for _, p := range []string{"/bogus", "/*/*/bogus/setting"} {
+		_, err = e.s.updateStage(ctx, &UpdateStageRequest{RestApiId: a.Id, StageName: ptr("prod"), PatchOperations: []PatchOperation{
+			{Op: ptr(Op("replace")), Path: ptr(p), Value: ptr("x")},
+		}})
+		wantErr(t, err, "BadRequestException", "Invalid method setting path: "+p+". Must be one of: "+stagePathList)
+		if !strings.HasPrefix(stagePathList, "[/deploymentId, /description, /cacheClusterEnabled, ") {
+			t.Errorf("path list %s", stagePathList)
+		}
+	}
 	_, err = e.s.deleteDeployment(ctx, &DeleteDeploymentRequest{RestApiId: a.Id, DeploymentId: d1.Id})
 	wantErr(t, err, "BadRequestException", msgDeploymentInUse)
 	must[*noOutput](t)(e.s.deleteDeployment(ctx, &DeleteDeploymentRequest{RestApiId: a.Id, DeploymentId: d2.Id}))

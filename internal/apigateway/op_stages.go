@@ -157,6 +157,9 @@ func patchStage(st *apiState, g *stage, p patch) error {
 		return nil
 	}
 	if p.op != "replace" {
+		if !stagePaths[p.path] {
+			return errStagePath(p)
+		}
 		return p.invalid()
 	}
 	switch {
@@ -197,9 +200,36 @@ func patchStage(st *apiState, g *stage, p patch) error {
 			g.CacheClusterEnabled = v
 		}
 	default:
-		return p.invalid()
+		return errStagePath(p)
 	}
 	return nil
+}
+
+// stagePaths are the stage's own members UpdateStage patches (method
+// settings and variables aside).
+var stagePaths = map[string]bool{"/deploymentId": true, "/description": true, "/cacheClusterEnabled": true,
+	"/cacheClusterSize": true, "/clientCertificateId": true, "/accessLogSettings": true,
+	"/accessLogSettings/destinationArn": true, "/accessLogSettings/format": true, "/tracingEnabled": true,
+	"/documentationVersion": true}
+
+// stagePathList is the list of paths UpdateStage accepts, as AWS's
+// message words it (some entries run together, as AWS prints them).
+const stagePathList = "[/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, /clientCertificateId, " +
+	"/accessLogSettings, /accessLogSettings/destinationArn, /accessLogSettings/format, " +
+	"/{resourcePath}/{httpMethod}/metrics/enabled, /{resourcePath}/{httpMethod}/logging/dataTrace, " +
+	"/{resourcePath}/{httpMethod}/logging/loglevel, /{resourcePath}/{httpMethod}/throttling/burstLimit" +
+	"/{resourcePath}/{httpMethod}/throttling/rateLimit/{resourcePath}/{httpMethod}/caching/ttlInSeconds, " +
+	"/{resourcePath}/{httpMethod}/caching/enabled, /{resourcePath}/{httpMethod}/caching/dataEncrypted, " +
+	"/{resourcePath}/{httpMethod}/caching/requireAuthorizationForCacheControl, " +
+	"/{resourcePath}/{httpMethod}/caching/unauthorizedCacheControlHeaderStrategy, /*/*/metrics/enabled, " +
+	"/*/*/logging/dataTrace, /*/*/logging/loglevel, /*/*/throttling/burstLimit /*/*/throttling/rateLimit " +
+	"/*/*/caching/ttlInSeconds, /*/*/caching/enabled, /*/*/caching/dataEncrypted, " +
+	"/*/*/caching/requireAuthorizationForCacheControl, /*/*/caching/unauthorizedCacheControlHeaderStrategy, " +
+	"/variables/{variable_name}, /tracingEnabled]"
+
+// errStagePath is UpdateStage's answer to a path it has no member at.
+func errStagePath(p patch) error {
+	return badRequest("Invalid method setting path: %s. Must be one of: %s", p.path, stagePathList)
 }
 
 // patchMethodSetting records a method setting
@@ -256,7 +286,7 @@ func patchMethodSetting(g *stage, p patch) error {
 	case "caching/unauthorizedCacheControlHeaderStrategy":
 		ms.UnauthorizedCacheControlHeaderStrategy = ptr(UnauthorizedCacheControlHeaderStrategy(p.str()))
 	default:
-		return badRequest("Invalid method setting path: %s", p.path)
+		return errStagePath(p)
 	}
 	if err != nil {
 		return err
