@@ -211,6 +211,25 @@ func (s *Service) deleteAccessLogSettings(ctx context.Context, in *DeleteAccessL
 	return nil, err
 }
 
+// deleteRouteSettings removes a stage's settings for one route, which
+// is how a setting outlives its route's deletion no longer.
+func (s *Service) deleteRouteSettings(ctx context.Context, in *DeleteRouteSettingsRequest) (*noOutput, error) {
+	name, key := *in.StageName, *in.RouteKey
+	_, err := s.updateStages(*in.ApiId, name, func(a *apiRecord) (bool, error) {
+		st := a.Stages[name]
+		if st == nil {
+			return false, stageNotFound(name)
+		}
+		if _, ok := st.RouteSettings[key]; !ok {
+			return false, ErrNotFound.Withf("Unable to find Route by key %s within the provided RouteSettings", key)
+		}
+		delete(st.RouteSettings, key)
+		st.Updated = s.now()
+		return false, nil
+	})
+	return nil, err
+}
+
 func (s *Service) resetAuthorizersCache(ctx context.Context, in *ResetAuthorizersCacheRequest) (*noOutput, error) {
 	a, err := s.get(*in.ApiId)
 	if err != nil {
