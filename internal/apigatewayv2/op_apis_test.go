@@ -171,3 +171,28 @@ func TestHTTPAPIRestart(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestHTTPAPIQuickCreateManaged checks what API Gateway documents of the
+// route and integration quick create manages: the route's key cannot be
+// modified with UpdateRoute (UpdateApi's RouteKey changes it), and the
+// integration can be updated but not deleted.
+func TestHTTPAPIQuickCreateManaged(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "")
+	api := h.quickAPI("")
+	route := must(h.s.getRoutes(h.ctx, &GetRoutesRequest{ApiId: &api}))(t).Items[0]
+	integ := must(h.s.getIntegrations(h.ctx, &GetIntegrationsRequest{ApiId: &api}))(t).Items[0]
+	_, err := h.s.updateRoute(h.ctx, &UpdateRouteRequest{ApiId: &api, RouteId: route.RouteId, RouteKey: ptr("GET /other")})
+	wantErr(t, err, "BadRequestException", "managed by API Gateway")
+	must(h.s.updateRoute(h.ctx, &UpdateRouteRequest{ApiId: &api, RouteId: route.RouteId, RouteKey: ptr("$default"),
+		OperationName: ptr("op")}))(t)
+	must(h.s.updateAPI(h.ctx, &UpdateApiRequest{ApiId: &api, RouteKey: ptr("GET /other")}))(t)
+	if got := must(h.s.getRoute(h.ctx, &GetRouteRequest{ApiId: &api, RouteId: route.RouteId}))(t); *got.RouteKey != "GET /other" {
+		t.Errorf("after UpdateApi RouteKey: route key %s", *got.RouteKey)
+	}
+	must(h.s.updateIntegration(h.ctx, &UpdateIntegrationRequest{ApiId: &api, IntegrationId: integ.IntegrationId,
+		TimeoutInMillis: ptr(int32(5000))}))(t)
+	must(h.s.deleteRoute(h.ctx, &DeleteRouteRequest{ApiId: &api, RouteId: route.RouteId}))(t)
+	_, err = h.s.deleteIntegration(h.ctx, &DeleteIntegrationRequest{ApiId: &api, IntegrationId: integ.IntegrationId})
+	wantErr(t, err, "BadRequestException", "managed by API Gateway")
+}

@@ -260,8 +260,14 @@ func (s *Service) updateIntegration(ctx context.Context, in *UpdateIntegrationRe
 func (s *Service) deleteIntegration(ctx context.Context, in *DeleteIntegrationRequest) (*noOutput, error) {
 	_, err := s.update(*in.ApiId, true, func(a *apiRecord) error {
 		id := *in.IntegrationId
-		if a.Integrations[id] == nil {
+		integ := a.Integrations[id]
+		if integ == nil {
 			return integrationNotFound(id)
+		}
+		if integ.Managed {
+			// "You can update a managed integration, but you can't
+			// delete it": it goes with its API.
+			return badRequest("Integration %s is managed by API Gateway (quick create) and cannot be deleted; delete the API instead.", id)
 		}
 		var users []string
 		for _, r := range a.Routes {
@@ -274,9 +280,6 @@ func (s *Service) deleteIntegration(ctx context.Context, in *DeleteIntegrationRe
 			return referencedBy("Integration", users)
 		}
 		delete(a.Integrations, id)
-		if a.QuickIntegration == id {
-			a.QuickIntegration = ""
-		}
 		return nil
 	})
 	return nil, err

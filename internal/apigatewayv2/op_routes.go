@@ -91,6 +91,11 @@ func (s *Service) updateRoute(ctx context.Context, in *UpdateRouteRequest) (*Upd
 			if other := routeByKey(a, k); other != nil && other.ID != r.ID {
 				return routeKeyTaken(*in.RouteKey)
 			}
+			if r.Managed && *in.RouteKey != r.Key {
+				// A managed route's key changes only through UpdateApi's
+				// RouteKey.
+				return badRequest("Route %s is managed by API Gateway (quick create); its route key cannot be modified. Use UpdateApi's RouteKey instead.", r.ID)
+			}
 			r.Key = *in.RouteKey
 		}
 		setIf(&r.RouteResponseSelection, in.RouteResponseSelectionExpression)

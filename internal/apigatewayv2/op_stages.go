@@ -30,6 +30,9 @@ func (s *Service) createStage(ctx context.Context, in *CreateStageRequest) (*Cre
 		if a.Stages[name] != nil {
 			return false, ErrConflict.WithMessage("Stage already exists")
 		}
+		if err := checkRouteSettings(a, in.RouteSettings); err != nil {
+			return false, err
+		}
 		now := s.now()
 		st := &stageRecord{Name: name, Description: deref(in.Description, ""), AutoDeploy: deref(in.AutoDeploy, false),
 			Variables: in.StageVariables, AccessLog: in.AccessLogSettings, DefaultRouteSettings: in.DefaultRouteSettings,
@@ -77,6 +80,31 @@ func checkStageVariables(vars map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// checkRouteSettings checks that each key of a stage's RouteSettings is
+// the key of one of the API's routes, which API Gateway requires: a
+// setting for a route that does not exist (say, one since deleted) is
+// NotFoundException.
+func checkRouteSettings(a *apiRecord, settings map[string]RouteSettings) error {
+	for _, key := range slices.Sorted(maps.Keys(settings)) {
+		if routeBySettingsKey(a, key) == nil {
+			return ErrNotFound.Withf("Unable to find Route by key %s within the provided RouteSettings", key)
+		}
+	}
+	return nil
+}
+
+// routeBySettingsKey is the route a RouteSettings key names, or nil.
+func routeBySettingsKey(a *apiRecord, key string) *routeRecord {
+	if a.ProtocolType == protocolWebSocket {
+		return routeByKey(a, key)
+	}
+	k, err := parseRouteKey(key)
+	if err != nil {
+		return nil
+	}
+	return routeByKey(a, k.String())
 }
 
 func (s *Service) getStage(ctx context.Context, in *GetStageRequest) (*GetStageResponse, error) {
@@ -133,6 +161,9 @@ func (s *Service) updateStage(ctx context.Context, in *UpdateStageRequest) (*Upd
 			st.DefaultRouteSettings = in.DefaultRouteSettings
 		}
 		if in.RouteSettings != nil {
+			if err := checkRouteSettings(a, in.RouteSettings); err != nil {
+				return false, err
+			}
 			st.RouteSettings = in.RouteSettings
 		}
 		if id := deref(in.DeploymentId, ""); id != "" {
@@ -174,6 +205,25 @@ func (s *Service) deleteAccessLogSettings(ctx context.Context, in *DeleteAccessL
 			return false, stageNotFound(name)
 		}
 		st.AccessLog = nil
+		st.Updated = s.now()
+		return false, nil
+	})
+	return nil, err
+}
+
+// deleteRouteSettings removes a stage's settings for one route, which
+// is how a setting outlives its route's deletion no longer.
+func (s *Service) deleteRouteSettings(ctx context.Context, in *DeleteRouteSettingsRequest) (*noOutput, error) {
+	name, key := *in.StageName, *in.RouteKey
+	_, err := s.updateStages(*in.ApiId, name, func(a *apiRecord) (bool, error) {
+		st := a.Stages[name]
+		if st == nil {
+			return false, stageNotFound(name)
+		}
+		if _, ok := st.RouteSettings[key]; !ok {
+			return false, ErrNotFound.Withf("Unable to find Route by key %s within the provided RouteSettings", key)
+		}
+		delete(st.RouteSettings, key)
 		st.Updated = s.now()
 		return false, nil
 	})

@@ -119,3 +119,54 @@ func TestHTTPAPIStageVariablesInIntegrationURI(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPAPIStageRouteSettingsNameRoutes checks that a stage's
+// RouteSettings may only name routes the API has, as API Gateway answers
+// a setting for a missing (or since deleted) route with NotFoundException.
+func TestHTTPAPIStageRouteSettingsNameRoutes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "")
+	api := h.api(nil)
+	integ := h.lambdaIntegration(api, "arn:aws:lambda:us-east-1:000000000000:function:f", "2.0")
+	route := h.route(api, "GET /items", integ)
+	limit := RouteSettings{ThrottlingBurstLimit: ptr(int32(5))}
+	_, err := h.s.createStage(h.ctx, &CreateStageRequest{ApiId: &api, StageName: ptr("dev"),
+		RouteSettings: map[string]RouteSettings{"GET /nothere": limit}})
+	wantErr(t, err, "NotFoundException", "Unable to find Route by key GET /nothere within the provided RouteSettings")
+	st := must(h.s.createStage(h.ctx, &CreateStageRequest{ApiId: &api, StageName: ptr("dev"),
+		RouteSettings: map[string]RouteSettings{"GET /items": limit}}))(t)
+	if *st.RouteSettings["GET /items"].ThrottlingBurstLimit != 5 {
+		t.Errorf("CreateStage RouteSettings = %+v", st.RouteSettings)
+	}
+	must(h.s.deleteRoute(h.ctx, &DeleteRouteRequest{ApiId: &api, RouteId: &route}))(t)
+	_, err = h.s.updateStage(h.ctx, &UpdateStageRequest{ApiId: &api, StageName: ptr("dev"), Description: ptr("d"),
+		RouteSettings: map[string]RouteSettings{"GET /items": limit}})
+	wantErr(t, err, "NotFoundException", "Unable to find Route by key GET /items within the provided RouteSettings")
+	if got := must(h.s.getStage(h.ctx, &GetStageRequest{ApiId: &api, StageName: ptr("dev")}))(t); got.Description != nil {
+		t.Errorf("a refused UpdateStage changed the stage: %+v", got)
+	}
+}
+
+// TestHTTPAPIDeleteRouteSettings checks DeleteRouteSettings, which takes a
+// route's settings off a stage, including those of a route deleted since.
+func TestHTTPAPIDeleteRouteSettings(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "")
+	api := h.api(nil)
+	integ := h.lambdaIntegration(api, "arn:aws:lambda:us-east-1:000000000000:function:f", "2.0")
+	route := h.route(api, "GET /items", integ)
+	h.route(api, "POST /items", integ)
+	limit := RouteSettings{ThrottlingRateLimit: ptr(10.0)}
+	must(h.s.createStage(h.ctx, &CreateStageRequest{ApiId: &api, StageName: ptr("dev"),
+		RouteSettings: map[string]RouteSettings{"GET /items": limit, "POST /items": limit}}))(t)
+	must(h.s.deleteRoute(h.ctx, &DeleteRouteRequest{ApiId: &api, RouteId: &route}))(t)
+	must(h.s.deleteRouteSettings(h.ctx, &DeleteRouteSettingsRequest{ApiId: &api, StageName: ptr("dev"), RouteKey: ptr("GET /items")}))(t)
+	st := must(h.s.getStage(h.ctx, &GetStageRequest{ApiId: &api, StageName: ptr("dev")}))(t)
+	if _, ok := st.RouteSettings["GET /items"]; ok || len(st.RouteSettings) != 1 {
+		t.Errorf("RouteSettings after DeleteRouteSettings = %v", st.RouteSettings)
+	}
+	_, err := h.s.deleteRouteSettings(h.ctx, &DeleteRouteSettingsRequest{ApiId: &api, StageName: ptr("dev"), RouteKey: ptr("GET /items")})
+	wantErr(t, err, "NotFoundException", "Unable to find Route by key GET /items")
+	_, err = h.s.deleteRouteSettings(h.ctx, &DeleteRouteSettingsRequest{ApiId: &api, StageName: ptr("nope"), RouteKey: ptr("POST /items")})
+	wantErr(t, err, "NotFoundException", "Invalid stage identifier specified nope")
+}

@@ -347,6 +347,13 @@ type DeleteRouteResponseRequest struct {
 	RouteResponseId *string `aws:"loc=uri,locname=routeResponseId,required"`
 }
 
+// DeleteRouteSettingsRequest is the DeleteRouteSettingsRequest shape of AWS's model.
+type DeleteRouteSettingsRequest struct {
+	ApiId     *string `aws:"loc=uri,locname=apiId,required"`
+	RouteKey  *string `aws:"loc=uri,locname=routeKey,required"`
+	StageName *string `aws:"loc=uri,locname=stageName,required"`
+}
+
 // DeleteStageRequest is the DeleteStageRequest shape of AWS's model.
 type DeleteStageRequest struct {
 	ApiId     *string `aws:"loc=uri,locname=apiId,required"`
