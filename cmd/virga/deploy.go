@@ -159,6 +159,9 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	for _, n := range modernizeRuntimes(t.Tree) {
 		fmt.Fprintln(log, "notice:", n)
 	}
+	for _, n := range esbuildSourceMaps(t.Tree) {
+		fmt.Fprintln(log, "notice:", n)
+	}
 	// Functions that share their code and its build share one package,
 	// as sam build builds them once.
 	type pkg struct {

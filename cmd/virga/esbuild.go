@@ -108,7 +108,8 @@ func esbuildArgs(props map[string]any, handler, dir, outdir string) ([]string, e
 	}
 	args := append([]string{}, entries...)
 	args = append(args, "--bundle", "--platform=node", "--target="+target, "--outdir="+outdir)
-	if truthy(props["Minify"]) {
+	// sam build minifies unless Minify is given (and not true).
+	if m, given := props["Minify"]; !given || truthy(m) {
 		args = append(args, "--minify")
 	}
 	if truthy(props["Sourcemap"]) {
@@ -192,4 +193,78 @@ func truthy(v any) bool {
 		return strings.EqualFold(v, "true")
 	}
 	return false
+}
+
+// esbuildSourceMaps does what sam build does between a function's
+// Sourcemap build property and Node.js's --enable-source-maps: a function
+// bundled with source maps gets --enable-source-maps added to its
+// NODE_OPTIONS (else the maps would go unused in stack traces), and one
+// whose NODE_OPTIONS (or the Globals') already has it is bundled with
+// source maps when its BuildProperties do not say otherwise. It returns
+// what it changed.
+func esbuildSourceMaps(tree map[string]any) []string {
+	nodeOptions := func(props map[string]any) (string, bool) {
+		env, _ := props["Environment"].(map[string]any)
+		vars, _ := env["Variables"].(map[string]any)
+		s, ok := vars["NODE_OPTIONS"].(string)
+		return s, ok
+	}
+	hasFlag := func(s string) bool {
+		for _, f := range strings.Fields(s) {
+			if f == "--enable-source-maps" {
+				return true
+			}
+		}
+		return false
+	}
+	var globalOpts string
+	if g, ok := tree["Globals"].(map[string]any); ok {
+		if fn, ok := g["Function"].(map[string]any); ok {
+			globalOpts, _ = nodeOptions(fn)
+		}
+	}
+	var notes []string
+	resources, _ := tree["Resources"].(map[string]any)
+	for _, id := range sortedIDs(resources) {
+		res, _ := resources[id].(map[string]any)
+		meta, _ := res["Metadata"].(map[string]any)
+		if meta["BuildMethod"] != "esbuild" {
+			continue
+		}
+		props, _ := res["Properties"].(map[string]any)
+		if props == nil {
+			continue
+		}
+		own, hasOwn := nodeOptions(props)
+		// A SAM function's variables are merged over the Globals'.
+		effective := own
+		if !hasOwn && res["Type"] == "AWS::Serverless::Function" {
+			effective = globalOpts
+		}
+		bprops, _ := meta["BuildProperties"].(map[string]any)
+		sourcemap, given := bprops["Sourcemap"]
+		switch {
+		case !given && hasFlag(effective):
+			if bprops == nil {
+				bprops = map[string]any{}
+				meta["BuildProperties"] = bprops
+			}
+			bprops["Sourcemap"] = true
+			notes = append(notes, id+": NODE_OPTIONS has --enable-source-maps: bundling it with source maps, as sam build does")
+		case truthy(sourcemap) && !hasFlag(effective):
+			env, _ := props["Environment"].(map[string]any)
+			if env == nil {
+				env = map[string]any{}
+				props["Environment"] = env
+			}
+			vars, _ := env["Variables"].(map[string]any)
+			if vars == nil {
+				vars = map[string]any{}
+				env["Variables"] = vars
+			}
+			vars["NODE_OPTIONS"] = strings.TrimSpace(effective + " --enable-source-maps")
+			notes = append(notes, id+": Sourcemap is set: adding --enable-source-maps to its NODE_OPTIONS, as sam build does")
+		}
+	}
+	return notes
 }

@@ -33,7 +33,13 @@ func TestEsbuildArgs(t *testing.T) {
 			want: []string{"app.ts", "--bundle", "--platform=node", "--target=es2020", "--outdir=/out", "--minify", "--sourcemap"},
 		},
 		{
-			name:    "entry point from the handler",
+			name:    "entry point from the handler, minified when Minify is not given",
+			handler: "app.lambdaHandler",
+			want:    []string{"app.ts", "--bundle", "--platform=node", "--target=es2020", "--outdir=/out", "--minify"},
+		},
+		{
+			name:    "Minify false",
+			props:   map[string]any{"Minify": false},
 			handler: "app.lambdaHandler",
 			want:    []string{"app.ts", "--bundle", "--platform=node", "--target=es2020", "--outdir=/out"},
 		},
@@ -60,6 +66,66 @@ func TestEsbuildArgs(t *testing.T) {
 				t.Errorf("esbuildArgs = %q, %v\nwant %q", got, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestEsbuildSourceMaps: as sam build, Sourcemap adds --enable-source-maps
+// to NODE_OPTIONS (keeping what the function or Globals had), and
+// --enable-source-maps without Sourcemap turns source maps on.
+func TestEsbuildSourceMaps(t *testing.T) {
+	t.Parallel()
+	esb := func(bprops map[string]any, props map[string]any) map[string]any {
+		m := map[string]any{"BuildMethod": "esbuild"}
+		if bprops != nil {
+			m["BuildProperties"] = bprops
+		}
+		return map[string]any{"Type": "AWS::Serverless::Function", "Metadata": m, "Properties": props}
+	}
+	vars := func(kv ...string) map[string]any {
+		v := map[string]any{}
+		for i := 0; i < len(kv); i += 2 {
+			v[kv[i]] = kv[i+1]
+		}
+		return map[string]any{"Environment": map[string]any{"Variables": v}}
+	}
+	tree := map[string]any{
+		"Globals": map[string]any{"Function": vars("NODE_OPTIONS", "--max-old-space-size=100")},
+		"Resources": map[string]any{
+			"Maps":     esb(map[string]any{"Sourcemap": true}, map[string]any{}),
+			"Own":      esb(map[string]any{"Sourcemap": "true"}, vars("NODE_OPTIONS", "--no-warnings", "A", "b")),
+			"Already":  esb(map[string]any{"Sourcemap": true}, vars("NODE_OPTIONS", "--enable-source-maps")),
+			"FromEnv":  esb(nil, vars("NODE_OPTIONS", "--enable-source-maps")),
+			"Off":      esb(map[string]any{"Sourcemap": false}, vars("NODE_OPTIONS", "--enable-source-maps")),
+			"NotBuilt": map[string]any{"Type": "AWS::Serverless::Function", "Properties": vars("NODE_OPTIONS", "--enable-source-maps")},
+		},
+	}
+	notes := esbuildSourceMaps(tree)
+	if len(notes) != 3 {
+		t.Errorf("notes = %q, want 3", notes)
+	}
+	res := tree["Resources"].(map[string]any)
+	opts := func(id string) any {
+		p := res[id].(map[string]any)["Properties"].(map[string]any)
+		env, _ := p["Environment"].(map[string]any)
+		v, _ := env["Variables"].(map[string]any)
+		return v["NODE_OPTIONS"]
+	}
+	for id, want := range map[string]any{
+		"Maps":    "--max-old-space-size=100 --enable-source-maps",
+		"Own":     "--no-warnings --enable-source-maps",
+		"Already": "--enable-source-maps",
+	} {
+		if got := opts(id); got != want {
+			t.Errorf("%s NODE_OPTIONS = %v, want %q", id, got, want)
+		}
+	}
+	bp := func(id string) any {
+		m := res[id].(map[string]any)["Metadata"].(map[string]any)
+		b, _ := m["BuildProperties"].(map[string]any)
+		return b["Sourcemap"]
+	}
+	if bp("FromEnv") != true || bp("Off") != false {
+		t.Errorf("Sourcemap: FromEnv %v, Off %v; want true, false", bp("FromEnv"), bp("Off"))
 	}
 }
 
