@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,6 +35,13 @@ type deployFlags struct {
 	endpoint  string
 	region    string
 	noExecute bool
+	tags      []string
+	// confirm asks before executing the change set, as sam deploy's
+	// --confirm-changeset; in answers, interactive when it is a terminal
+	// (or a reader a test gives).
+	confirm, disableRollback bool
+	in                       io.Reader
+	interactive              bool
 	// configFile and configEnv name the SAM configuration (samconfig.toml)
 	// and its environment; set records the flags given on the command
 	// line, which win over it.
@@ -67,6 +75,11 @@ DefinitionUri becomes its DefinitionBody.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
 			cmd.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
+			f.in, f.interactive = cmd.InOrStdin(), true
+			if fh, ok := f.in.(*os.File); ok {
+				st, err := fh.Stat()
+				f.interactive = err == nil && st.Mode()&os.ModeCharDevice != 0
+			}
 			return explain(f.endpoint, deploy(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
@@ -88,6 +101,9 @@ DefinitionUri becomes its DefinitionBody.`,
 	fl.StringVar(&f.endpoint, "endpoint-url", endpoint, "virga's URL (AWS_ENDPOINT_URL)")
 	fl.StringVar(&f.region, "region", region, "region (AWS_REGION)")
 	fl.BoolVar(&f.noExecute, "no-execute-changeset", false, "create the change set and show it, without executing it")
+	fl.BoolVar(&f.confirm, "confirm-changeset", false, "show the change set and ask before executing it")
+	fl.BoolVar(&f.disableRollback, "disable-rollback", false, "keep the resources made when the deployment fails")
+	fl.StringArrayVar(&f.tags, "tags", nil, "the stack's tags, KEY=VALUE (repeatable, or several separated by spaces)")
 	fl.StringVar(&f.configFile, "config-file", "", "SAM configuration file (default: samconfig.toml, .yaml or .yml beside the template)")
 	fl.StringVar(&f.configEnv, "config-env", "default", "environment in the SAM configuration file")
 	return cmd
@@ -116,6 +132,22 @@ func applySAMConfig(f *deployFlags, log io.Writer) error {
 	}
 	if !f.set["parameter-overrides"] && len(c.parameterOverrides) > 0 {
 		f.params = c.parameterOverrides
+	}
+	if !f.set["tags"] && len(c.tags) > 0 {
+		f.tags = c.tags
+	}
+	for _, b := range []struct {
+		flag string
+		into *bool
+		from *bool
+	}{{"no-execute-changeset", &f.noExecute, c.noExecute}, {"confirm-changeset", &f.confirm, c.confirm},
+		{"disable-rollback", &f.disableRollback, c.disableRollback}} {
+		if !f.set[b.flag] && b.from != nil {
+			*b.into = *b.from
+		}
+	}
+	for _, k := range c.unused {
+		fmt.Fprintf(log, "notice: %s: virga deploy does not use the deploy parameter %s\n", c.path, k)
 	}
 	return nil
 }
@@ -201,6 +233,14 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tagKVs, err := parseOverrides(f.tags)
+	if err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	var tags []cftypes.Tag
+	for _, p := range tagKVs {
+		tags = append(tags, cftypes.Tag{Key: p.ParameterKey, Value: p.ParameterValue})
+	}
 	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
 	if key == "" || secret == "" {
 		key, secret = "test", "test"
@@ -222,10 +262,11 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if err != nil || existing == nil || len(existing.Stacks) == 0 || existing.Stacks[0].StackStatus == cftypes.StackStatusReviewInProgress {
 		typ = cftypes.ChangeSetTypeCreate
 	}
-	csName := fmt.Sprintf("virga-deploy-%d", time.Now().Unix())
+	csName := fmt.Sprintf("virga-deploy-%d", time.Now().UnixMilli())
 	created, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
 		StackName: &f.stack, ChangeSetName: &csName, ChangeSetType: typ, TemplateBody: aws.String(string(processed)),
 		Parameters:   params,
+		Tags:         tags,
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityNamedIam, cftypes.CapabilityCapabilityAutoExpand},
 	})
 	if err != nil {
@@ -251,12 +292,26 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 		}
 		fmt.Fprintf(out, "  %-8s %-40s %s%s\n", rc.Action, aws.ToString(rc.LogicalResourceId), aws.ToString(rc.ResourceType), rep)
 	}
+	if !f.noExecute && f.confirm {
+		if f.interactive {
+			fmt.Fprint(out, "Deploy this changeset? [y/N]: ")
+			answer, _ := bufio.NewReader(f.in).ReadString('\n')
+			answer = strings.ToLower(strings.TrimSpace(answer))
+			if answer != "y" && answer != "yes" {
+				fmt.Fprintf(out, "Change set %s created; not executed.\n", csName)
+				return nil
+			}
+		} else {
+			fmt.Fprintln(log, "notice: confirm_changeset is set but there is no terminal to ask on: deploying the change set")
+		}
+	}
 	if f.noExecute {
 		fmt.Fprintf(out, "Change set %s created; not executed.\n", csName)
 		return nil
 	}
 	started := time.Now().Add(-time.Second)
-	if _, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: created.Id}); err != nil {
+	if _, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: created.Id,
+		DisableRollback: aws.Bool(f.disableRollback)}); err != nil {
 		return apiError(err)
 	}
 	status, err := follow(ctx, cf, aws.ToString(created.StackId), started, out)

@@ -23,11 +23,31 @@ import (
 //
 // Flags given on the command line win over the file.
 type samConfig struct {
-	path                   string
-	stackName, region      string
-	template               string
-	parameterOverrides     []string
-	executeChangeSetOption *bool
+	path               string
+	stackName, region  string
+	template           string
+	parameterOverrides []string
+	tags               []string
+	// noExecute, confirm and disableRollback are nil when the file does
+	// not say.
+	noExecute, confirm, disableRollback *bool
+	// unused are the deploy parameters virga deploy does not act on and
+	// does not know to be irrelevant to it.
+	unused []string
+}
+
+// samConfigIgnored are deploy parameters that matter to sam deploy on AWS
+// but not to virga: where packages are uploaded (virga keeps them
+// itself), capabilities (virga deploy acknowledges them all), and
+// credentials, signing and output options.
+var samConfigIgnored = map[string]bool{
+	"capabilities": true, "resolve_s3": true, "s3_bucket": true, "s3_prefix": true, "kms_key_id": true,
+	"image_repositories": true, "image_repository": true, "resolve_image_repos": true, "force_upload": true,
+	"profile": true, "role_arn": true, "notification_arns": true, "signing_profiles": true, "use_json": true,
+	"debug": true, "beta_features": true, "fail_on_empty_changeset": true, "metadata": true,
+	"stack_name": true, "region": true, "template_file": true, "template": true, "parameter_overrides": true,
+	"tags": true, "no_execute_changeset": true, "confirm_changeset": true, "disable_rollback": true,
+	"on_failure": true, "max_wait_duration": true,
 }
 
 // samConfigNames are the files sam looks for, in its order.
@@ -77,8 +97,28 @@ func parseSAMConfig(path string, data []byte, env string) (*samConfig, error) {
 		p, _ := s["parameters"].(map[string]any)
 		return p
 	}
+	for _, k := range sortedIDs(section("deploy")) {
+		if !samConfigIgnored[k] {
+			c.unused = append(c.unused, k)
+		}
+	}
 	// Deploy's parameters first, then the global ones under them.
 	for _, params := range []map[string]any{section("deploy"), section("global")} {
+		flag := func(key string, into **bool) {
+			if *into != nil {
+				return
+			}
+			switch v := params[key].(type) {
+			case bool:
+				*into = &v
+			case string:
+				b := strings.EqualFold(v, "true")
+				*into = &b
+			}
+		}
+		flag("no_execute_changeset", &c.noExecute)
+		flag("confirm_changeset", &c.confirm)
+		flag("disable_rollback", &c.disableRollback)
 		str := func(key string) string {
 			s, _ := params[key].(string)
 			return s
@@ -96,19 +136,30 @@ func parseSAMConfig(path string, data []byte, env string) (*samConfig, error) {
 			c.template = str("template")
 		}
 		if c.parameterOverrides == nil {
-			switch v := params["parameter_overrides"].(type) {
-			case string:
-				c.parameterOverrides = []string{v}
-			case []any:
-				for _, e := range v {
-					if s, ok := e.(string); ok {
-						c.parameterOverrides = append(c.parameterOverrides, s)
-					}
-				}
-			}
+			c.parameterOverrides = strings1(params["parameter_overrides"])
+		}
+		if c.tags == nil {
+			c.tags = strings1(params["tags"])
 		}
 	}
 	return c, nil
+}
+
+// strings1 reads a string, or a list of strings, as a list.
+func strings1(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // splitOverrides splits parameter overrides as sam deploy reads them:

@@ -59,16 +59,25 @@ region = "eu-west-1"
 [default.deploy.parameters]
 stack_name = "orders"
 parameter_overrides = "Stage=\"dev\""
+confirm_changeset = true
+tags = "a=1"
 [prod.deploy.parameters]
 parameter_overrides = ["Stage=prod", "Size=large"]
+no_execute_changeset = "true"
 `
 	c, err := parseSAMConfig("samconfig.toml", []byte(toml), "default")
 	if err != nil || c.stackName != "orders" || c.region != "eu-west-1" || !reflect.DeepEqual(c.parameterOverrides, []string{`Stage="dev"`}) {
 		t.Errorf("default: %+v %v", c, err)
 	}
+	if c.confirm == nil || !*c.confirm || c.noExecute != nil || !reflect.DeepEqual(c.tags, []string{"a=1"}) {
+		t.Errorf("default's flags and tags: %+v", c)
+	}
 	c, err = parseSAMConfig("samconfig.toml", []byte(toml), "prod")
 	if err != nil || c.stackName != "" || len(c.parameterOverrides) != 2 {
 		t.Errorf("prod: %+v %v", c, err)
+	}
+	if c.noExecute == nil || !*c.noExecute || c.confirm != nil {
+		t.Errorf("prod's flags: %+v", c)
 	}
 	c, err = parseSAMConfig("samconfig.yaml", []byte("version: 0.1\ndefault:\n  deploy:\n    parameters:\n      stack_name: y\n"), "default")
 	if err != nil || c.stackName != "y" {
@@ -132,5 +141,68 @@ parameter_overrides = "Stage=\"dev stage\" Owner=\"team a\""
 	run("--stack-name", "flagged", "--parameter-overrides", "Stage=prod")
 	if got := said("flagged"); got != "prod/nobody" {
 		t.Errorf("outputs with the command line's overrides: %q", got)
+	}
+}
+
+// TestDeploySAMConfigAsGuidedWritesIt: the deploy parameters sam deploy
+// --guided saves are understood: confirm_changeset asks before executing
+// (no answer leaves the change set unexecuted, y executes it), tags tag
+// the stack, and a parameter virga deploy does not use is named.
+func TestDeploySAMConfigAsGuidedWritesIt(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "samconfig.toml"), []byte(`version = 0.1
+[default.global.parameters]
+stack_name = "guided"
+[default.deploy.parameters]
+capabilities = "CAPABILITY_IAM"
+confirm_changeset = true
+resolve_s3 = true
+s3_prefix = "guided"
+region = "us-east-1"
+image_repositories = []
+tags = "team=\"a b\" cost=1"
+watch_dog = 3
+`), 0o644)
+	run := func(answer string) string {
+		t.Helper()
+		cmd := newRootCommand()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetIn(strings.NewReader(answer))
+		cmd.SetArgs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--endpoint-url", env.Endpoint})
+		if err := cmd.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("virga deploy: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	cf := cloudformation.NewFromConfig(env.Config)
+	out := run("\n")
+	if !strings.Contains(out, "Deploy this changeset? [y/N]") || !strings.Contains(out, "not executed") {
+		t.Errorf("no question, or executed anyway:\n%s", out)
+	}
+	if !strings.Contains(out, "does not use the deploy parameter watch_dog") || strings.Contains(out, "s3_prefix") {
+		t.Errorf("unused parameters not named as such:\n%s", out)
+	}
+	st, err := cf.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String("guided")})
+	if err != nil || st.Stacks[0].StackStatus != "REVIEW_IN_PROGRESS" {
+		t.Fatalf("after no: %v %v", st, err)
+	}
+	if out := run("y\n"); !strings.Contains(out, "Successfully created") {
+		t.Errorf("y did not deploy:\n%s", out)
+	}
+	st, err = cf.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String("guided")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string]string{}
+	for _, tg := range st.Stacks[0].Tags {
+		tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	if st.Stacks[0].StackStatus != "CREATE_COMPLETE" || !reflect.DeepEqual(tags, map[string]string{"team": "a b", "cost": "1"}) {
+		t.Errorf("stack %s, tags %v", st.Stacks[0].StackStatus, tags)
 	}
 }
