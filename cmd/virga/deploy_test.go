@@ -540,3 +540,37 @@ func TestModernizeRuntimesSDKv2(t *testing.T) {
 		t.Errorf("Globals runtime %v", g)
 	}
 }
+
+// TestDeployMakefileLeavesTheProjectAlone: a Makefile's recipe runs in a
+// copy of the code, as sam build runs it, so files it makes on the way
+// (here the handler itself) do not land in the project.
+func TestDeployMakefileLeavesTheProjectAlone(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/node")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Made:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: makefile
+    Properties:
+      CodeUri: src/
+      Handler: made.handler
+      Runtime: nodejs22.x
+Outputs:
+  Name:
+    Value: !Ref Made
+`), 0o644)
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.WriteFile(filepath.Join(dir, "src", "Makefile"), []byte("build-Made:\n\techo 'exports.handler = async () => \"made in \" + process.env.AWS_LAMBDA_FUNCTION_NAME.length' > made.js\n\tcp made.js $(ARTIFACTS_DIR)/\n"), 0o644)
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "made")
+	if _, err := os.Stat(filepath.Join(dir, "src", "made.js")); err == nil {
+		t.Error("the recipe's made.js was left in the project")
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Name"))})
+	if err != nil || res.FunctionError != nil || !strings.HasPrefix(string(res.Payload), `"made in `) {
+		t.Errorf("invoke: %v %s", err, res.Payload)
+	}
+}

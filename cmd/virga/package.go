@@ -203,7 +203,18 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 				env = append(env, "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 			}
 		}
-		if err := runIn(ctx, c.dir, env, log, "make", "build-"+c.logicalID, "ARTIFACTS_DIR="+work); err != nil {
+		// As sam build, make runs in a copy of the code: what the recipe
+		// leaves behind (a go build's executable, object files) stays out
+		// of the project, where virga up -t would take it for an edit.
+		scratch, err := os.MkdirTemp("", "virga-make-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(scratch)
+		if err := copyTree(c.dir, scratch); err != nil {
+			return err
+		}
+		if err := runIn(ctx, scratch, env, log, "make", "build-"+c.logicalID, "ARTIFACTS_DIR="+work); err != nil {
 			return fmt.Errorf("%s: make: %w", c.logicalID, err)
 		}
 	case c.method == "go1.x" || c.runtime == "go1.x" || (strings.HasPrefix(c.runtime, "provided") && hasFile(c.dir, "go.mod")):
