@@ -163,7 +163,10 @@ func TestSQSEventShape(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
 	sent, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &std, MessageBody: aws.String("hello"),
+		MessageSystemAttributes: map[string]sqstypes.MessageSystemAttributeValue{
+			"AWSTraceHeader": {DataType: aws.String("String"), StringValue: aws.String(trace)}},
 		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
 			"s": {DataType: aws.String("String"), StringValue: aws.String("v")},
 			"n": {DataType: aws.String("Number"), StringValue: aws.String("12")},
@@ -189,7 +192,7 @@ func TestSQSEventShape(t *testing.T) {
 	}
 	r := recs[0]
 	wantMembers(t, "record", r, "messageId", "receiptHandle", "body", "attributes", "messageAttributes",
-		"md5OfBody", "md5OfMessageAttributes", "eventSource", "eventSourceARN", "awsRegion")
+		"md5OfMessageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion")
 	wantString(t, r, aws.ToString(sent.MessageId), "messageId")
 	wantMatch(t, r, `.+`, "receiptHandle")
 	wantString(t, r, "hello", "body")
@@ -199,7 +202,8 @@ func TestSQSEventShape(t *testing.T) {
 	wantString(t, r, queueARN("shape-std"), "eventSourceARN")
 	wantString(t, r, "us-east-1", "awsRegion")
 	attrs := member(t, r, "attributes")
-	wantMembers(t, "attributes", attrs, "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")
+	wantMembers(t, "attributes", attrs, "ApproximateReceiveCount", "AWSTraceHeader", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")
+	wantString(t, attrs, trace, "AWSTraceHeader")
 	wantString(t, attrs, "1", "ApproximateReceiveCount")
 	wantMatch(t, attrs, epochMillisRE, "SentTimestamp")
 	wantMatch(t, attrs, epochMillisRE, "ApproximateFirstReceiveTimestamp")
@@ -210,12 +214,13 @@ func TestSQSEventShape(t *testing.T) {
 	wantRaw(t, ma, `{"binaryValue": "aGk=", "stringListValues": [], "binaryListValues": [], "dataType": "Binary"}`, "b")
 
 	// A FIFO message: its group, deduplication id and sequence number are
-	// attributes; without message attributes there is no MD5 of them.
+	// attributes; without message attributes their MD5 is null.
 	json.Unmarshal(member(t, events[1], "Records"), &recs)
 	r = recs[0]
 	wantMembers(t, "FIFO record", r, "messageId", "receiptHandle", "body", "attributes", "messageAttributes",
-		"md5OfBody", "eventSource", "eventSourceARN", "awsRegion")
+		"md5OfMessageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion")
 	wantRaw(t, r, `{}`, "messageAttributes")
+	wantRaw(t, r, `null`, "md5OfMessageAttributes")
 	attrs = member(t, r, "attributes")
 	wantMembers(t, "FIFO attributes", attrs, "ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId",
 		"SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp")
