@@ -19,6 +19,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -434,4 +436,37 @@ func TestEventBridgeEventShape(t *testing.T) {
 	wantString(t, ev, "us-east-1", "region")
 	wantRaw(t, ev, `[]`, "resources")
 	wantSameJSON(t, ev, `{"id":"o-1","n":[1,2.5]}`, "detail")
+}
+
+// TestSchedulerDefaultNotificationShape checks what a schedule's Lambda
+// target gets when the target has no Input: EventBridge Scheduler's
+// default notification, shaped like a scheduled event with its detail
+// the string "{}".
+func TestSchedulerDefaultNotificationShape(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	lc := lambdaClient(t, env)
+	sc := scheduler.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "sched-dump", eventDumper, 3)
+	at := nextMinute(env.Clock.Now()).Add(time.Minute).UTC()
+	out, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("bare"), FlexibleTimeWindow: schedOff,
+		ScheduleExpression: aws.String("at(" + at.Format("2006-01-02T15:04:05") + ")"),
+		Target:             &schedtypes.Target{Arn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:sched-dump"), RoleArn: aws.String(schedRole)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Set(at.Add(5 * time.Second))
+	ev := dumpedEvents(t, cwl, "sched-dump", 1)[0]
+	wantMembers(t, "event", ev, "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
+	wantString(t, ev, "0", "version")
+	wantMatch(t, ev, uuidRE, "id")
+	wantString(t, ev, "Scheduled Event", "detail-type")
+	wantString(t, ev, "aws.scheduler", "source")
+	wantString(t, ev, "000000000000", "account")
+	wantString(t, ev, at.Format(schedTimeLayout), "time")
+	wantString(t, ev, "us-east-1", "region")
+	wantRaw(t, ev, `["`+aws.ToString(out.ScheduleArn)+`"]`, "resources")
+	wantString(t, ev, "{}", "detail")
 }
