@@ -19,6 +19,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -163,7 +165,10 @@ func TestSQSEventShape(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
 	sent, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &std, MessageBody: aws.String("hello"),
+		MessageSystemAttributes: map[string]sqstypes.MessageSystemAttributeValue{
+			"AWSTraceHeader": {DataType: aws.String("String"), StringValue: aws.String(trace)}},
 		MessageAttributes: map[string]sqstypes.MessageAttributeValue{
 			"s": {DataType: aws.String("String"), StringValue: aws.String("v")},
 			"n": {DataType: aws.String("Number"), StringValue: aws.String("12")},
@@ -189,7 +194,7 @@ func TestSQSEventShape(t *testing.T) {
 	}
 	r := recs[0]
 	wantMembers(t, "record", r, "messageId", "receiptHandle", "body", "attributes", "messageAttributes",
-		"md5OfBody", "md5OfMessageAttributes", "eventSource", "eventSourceARN", "awsRegion")
+		"md5OfMessageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion")
 	wantString(t, r, aws.ToString(sent.MessageId), "messageId")
 	wantMatch(t, r, `.+`, "receiptHandle")
 	wantString(t, r, "hello", "body")
@@ -199,7 +204,8 @@ func TestSQSEventShape(t *testing.T) {
 	wantString(t, r, queueARN("shape-std"), "eventSourceARN")
 	wantString(t, r, "us-east-1", "awsRegion")
 	attrs := member(t, r, "attributes")
-	wantMembers(t, "attributes", attrs, "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")
+	wantMembers(t, "attributes", attrs, "ApproximateReceiveCount", "AWSTraceHeader", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")
+	wantString(t, attrs, trace, "AWSTraceHeader")
 	wantString(t, attrs, "1", "ApproximateReceiveCount")
 	wantMatch(t, attrs, epochMillisRE, "SentTimestamp")
 	wantMatch(t, attrs, epochMillisRE, "ApproximateFirstReceiveTimestamp")
@@ -210,12 +216,13 @@ func TestSQSEventShape(t *testing.T) {
 	wantRaw(t, ma, `{"binaryValue": "aGk=", "stringListValues": [], "binaryListValues": [], "dataType": "Binary"}`, "b")
 
 	// A FIFO message: its group, deduplication id and sequence number are
-	// attributes; without message attributes there is no MD5 of them.
+	// attributes; without message attributes their MD5 is null.
 	json.Unmarshal(member(t, events[1], "Records"), &recs)
 	r = recs[0]
 	wantMembers(t, "FIFO record", r, "messageId", "receiptHandle", "body", "attributes", "messageAttributes",
-		"md5OfBody", "eventSource", "eventSourceARN", "awsRegion")
+		"md5OfMessageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion")
 	wantRaw(t, r, `{}`, "messageAttributes")
+	wantRaw(t, r, `null`, "md5OfMessageAttributes")
 	attrs = member(t, r, "attributes")
 	wantMembers(t, "FIFO attributes", attrs, "ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId",
 		"SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp")
@@ -429,4 +436,37 @@ func TestEventBridgeEventShape(t *testing.T) {
 	wantString(t, ev, "us-east-1", "region")
 	wantRaw(t, ev, `[]`, "resources")
 	wantSameJSON(t, ev, `{"id":"o-1","n":[1,2.5]}`, "detail")
+}
+
+// TestSchedulerDefaultNotificationShape checks what a schedule's Lambda
+// target gets when the target has no Input: EventBridge Scheduler's
+// default notification, shaped like a scheduled event with its detail
+// the string "{}".
+func TestSchedulerDefaultNotificationShape(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	lc := lambdaClient(t, env)
+	sc := scheduler.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "sched-dump", eventDumper, 3)
+	at := nextMinute(env.Clock.Now()).Add(time.Minute).UTC()
+	out, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("bare"), FlexibleTimeWindow: schedOff,
+		ScheduleExpression: aws.String("at(" + at.Format("2006-01-02T15:04:05") + ")"),
+		Target:             &schedtypes.Target{Arn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:sched-dump"), RoleArn: aws.String(schedRole)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Set(at.Add(5 * time.Second))
+	ev := dumpedEvents(t, cwl, "sched-dump", 1)[0]
+	wantMembers(t, "event", ev, "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail")
+	wantString(t, ev, "0", "version")
+	wantMatch(t, ev, uuidRE, "id")
+	wantString(t, ev, "Scheduled Event", "detail-type")
+	wantString(t, ev, "aws.scheduler", "source")
+	wantString(t, ev, "000000000000", "account")
+	wantString(t, ev, at.Format(schedTimeLayout), "time")
+	wantString(t, ev, "us-east-1", "region")
+	wantRaw(t, ev, `["`+aws.ToString(out.ScheduleArn)+`"]`, "resources")
+	wantString(t, ev, "{}", "detail")
 }

@@ -346,7 +346,7 @@ func TestSNSToSQS(t *testing.T) {
 			t.Errorf("envelope %s = %v, want %v", k, e[k], want)
 		}
 	}
-	if !strings.Contains(aws.ToString(got.Body), `"Message":"hello <world> & \"you\""`) {
+	if !strings.Contains(aws.ToString(got.Body), `"Message" : "hello <world> & \"you\""`) {
 		t.Errorf("the envelope escapes HTML characters: %s", aws.ToString(got.Body))
 	}
 	ts, _ := e["Timestamp"].(string)

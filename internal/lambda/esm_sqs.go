@@ -177,15 +177,16 @@ func batchItemFailures(payload []byte, batch []QueueMessage) (map[string]bool, b
 }
 
 // sqsEventRecord is a message as an SQS event record, members in the
-// order Lambda writes them.
+// order Lambda writes them: md5OfMessageAttributes comes before
+// md5OfBody and is null for a message without attributes.
 type sqsEventRecord struct {
 	MessageID              string                       `json:"messageId"`
 	ReceiptHandle          string                       `json:"receiptHandle"`
 	Body                   string                       `json:"body"`
 	Attributes             sqsSystemAttributes          `json:"attributes"`
 	MessageAttributes      map[string]sqsEventAttribute `json:"messageAttributes"`
+	MD5OfMessageAttributes *string                      `json:"md5OfMessageAttributes"`
 	MD5OfBody              string                       `json:"md5OfBody"`
-	MD5OfMessageAttributes string                       `json:"md5OfMessageAttributes,omitempty"`
 	EventSource            string                       `json:"eventSource"`
 	EventSourceARN         string                       `json:"eventSourceARN"`
 	AWSRegion              string                       `json:"awsRegion"`
@@ -204,7 +205,7 @@ type sqsEventAttribute struct {
 
 // sqsAttributeOrder is the order of a record's system attributes in
 // Lambda's events; any others follow, sorted.
-var sqsAttributeOrder = []string{"ApproximateReceiveCount", "SentTimestamp", "SequenceNumber", "MessageGroupId",
+var sqsAttributeOrder = []string{"ApproximateReceiveCount", "AWSTraceHeader", "SentTimestamp", "SequenceNumber", "MessageGroupId",
 	"SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp"}
 
 // sqsSystemAttributes are a message's system attributes, all strings.
@@ -253,11 +254,14 @@ func sqsRecord(m QueueMessage, arn, region string) sqsEventRecord {
 	if sys == nil {
 		sys = sqsSystemAttributes{}
 	}
-	return sqsEventRecord{
+	rec := sqsEventRecord{
 		MessageID: m.MessageID, ReceiptHandle: m.ReceiptHandle, Body: m.Body, Attributes: sys, MessageAttributes: attrs,
-		MD5OfBody: m.MD5OfBody, MD5OfMessageAttributes: m.MD5OfMessageAttributes,
-		EventSource: sqsEventSource, EventSourceARN: arn, AWSRegion: region,
+		MD5OfBody: m.MD5OfBody, EventSource: sqsEventSource, EventSourceARN: arn, AWSRegion: region,
 	}
+	if m.MD5OfMessageAttributes != "" {
+		rec.MD5OfMessageAttributes = ptr(m.MD5OfMessageAttributes)
+	}
+	return rec
 }
 
 // recordDoc is an event record as a mapping's filters see it.

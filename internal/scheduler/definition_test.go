@@ -110,17 +110,21 @@ func TestSchedulerInvocationInput(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2022, 3, 22, 18, 59, 43, 0, time.UTC)
 	for _, tc := range []struct{ input, want string }{
-		{"", "{}"},
+		// No Input: the default notification, its detail a string.
+		{"", `{"version":"0","id":"7f2a9c1e-0b6d-4e3a-9f1c-2d8e5b4a6c30","detail-type":"Scheduled Event","source":"aws.scheduler",` +
+			`"account":"111122223333","time":"2022-03-22T18:59:43Z","region":"eu-west-1",` +
+			`"resources":["arn:aws:scheduler:eu-west-1:111122223333:schedule/default/s"],"detail":"{}"}`},
 		{`{"k":1}`, `{"k":1}`},
 		{`<aws.scheduler.schedule-arn>|<aws.scheduler.scheduled-time>|<aws.scheduler.execution-id>|<aws.scheduler.attempt-number>`,
-			"arn:s|2022-03-22T18:59:43Z|d32c5kddcf5bb8c3|2"},
+			"arn:aws:scheduler:eu-west-1:111122223333:schedule/default/s|2022-03-22T18:59:43Z|d32c5kddcf5bb8c3|2"},
 		{`<aws.scheduler.unknown> <aws.scheduler.attempt-number`, `<aws.scheduler.unknown> <aws.scheduler.attempt-number`},
 	} {
 		tr := targetRecord{Arn: testQueue}
 		if tc.input != "" {
 			tr.Input = ptr(tc.input)
 		}
-		inv := invocation{scheduleARN: "arn:s", target: tr, scheduled: at, executionID: "d32c5kddcf5bb8c3", attempt: 2}
+		inv := invocation{scheduleARN: "arn:aws:scheduler:eu-west-1:111122223333:schedule/default/s", target: tr, scheduled: at,
+			executionID: "d32c5kddcf5bb8c3", attempt: 2, eventID: "7f2a9c1e-0b6d-4e3a-9f1c-2d8e5b4a6c30"}
 		if got := inv.input(); got != tc.want {
 			t.Errorf("input %q: %q; want %q", tc.input, got, tc.want)
 		}
@@ -136,7 +140,7 @@ func TestSchedulerInvocationMessage(t *testing.T) {
 	if m := fifo.message(); m.GroupID != "g" || m.DeduplicationID != "" {
 		t.Fatalf("FIFO message %+v", m)
 	}
-	bus := invocation{scheduleARN: "arn:s", target: targetRecord{Arn: "arn:aws:events:us-east-1:000000000000:event-bus/b", Source: "app", DetailType: "tick"}, scheduled: at}
+	bus := invocation{scheduleARN: "arn:s", target: targetRecord{Arn: "arn:aws:events:us-east-1:000000000000:event-bus/b", Source: "app", DetailType: "tick", Input: ptr("{}")}, scheduled: at}
 	if m := bus.message(); m.Source != "app" || m.DetailType != "tick" || len(m.Resources) != 1 || m.Resources[0] != "arn:s" || string(m.Body) != "{}" {
 		t.Fatalf("event %+v", m)
 	}

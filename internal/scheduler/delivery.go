@@ -99,7 +99,7 @@ func (s *Service) dispatch(ctx context.Context, log *slog.Logger) {
 func (s *Service) attempt(ctx context.Context, p *pending, log *slog.Logger) {
 	p.attempts++
 	inv := invocation{scheduleARN: p.scheduleARN, target: p.target, scheduled: p.scheduled,
-		executionID: s.ids.Hex(8), attempt: p.attempts}
+		executionID: s.ids.Hex(8), attempt: p.attempts, eventID: s.ids.UUID()}
 	err := s.targets.Deliver(ctx, p.target.Arn, inv.message())
 	if err == nil {
 		return

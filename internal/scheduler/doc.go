@@ -57,8 +57,10 @@
 // (asynchronous, the Input as the event), SNS Publish and EventBridge
 // PutEvents (EventBridgeParameters as the event's source and detail type,
 // the Input as its detail). The last two are delivered as far as the
-// app's router reaches. The Input defaults to "{}", and its context
-// attributes (<aws.scheduler.schedule-arn>, <aws.scheduler.scheduled-time>,
+// app's router reaches. A target without Input gets AWS's default
+// notification (a scheduled event from aws.scheduler whose detail is the
+// string "{}"); an Input's context attributes
+// (<aws.scheduler.schedule-arn>, <aws.scheduler.scheduled-time>,
 // <aws.scheduler.execution-id>, <aws.scheduler.attempt-number>) are
 // replaced in every attempt. Throttling and target faults are retried;
 // client errors (a deleted queue or function) go to the dead-letter queue

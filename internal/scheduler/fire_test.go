@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -194,7 +195,9 @@ func TestSchedulerUpdateReplacesTheScheduleAndKeepsWhatFired(t *testing.T) {
 	// The rate stays anchored at the creation: 10:01, 10:06, ...
 	h.at(minute(2))
 	h.at(minute(6))
-	if got := h.bodies(testDLQ); !slices.Equal(got, []string{"{}"}) {
+	// Without Input the target gets the default notification.
+	if got := h.bodies(testDLQ); len(got) != 1 || !strings.Contains(got[0], `"source":"aws.scheduler"`) ||
+		!strings.Contains(got[0], `"time":"`+minute(6).UTC().Format(scheduledTimeLayout)+`"`) {
 		t.Fatalf("after the update: %q", got)
 	}
 	if got := h.bodies(testQueue); len(got) != 0 {

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -70,15 +71,18 @@ type invocation struct {
 	scheduled   time.Time
 	executionID string
 	attempt     int
+	// eventID is the id of the default notification.
+	eventID string
 }
 
-// input is the payload the target receives: the target's Input ("{}"
-// when it has none) with the context attributes replaced.
+// input is the payload the target receives: the target's Input with the
+// context attributes replaced, or the default notification when it has
+// none.
 func (v invocation) input() string {
-	in := "{}"
-	if v.target.Input != nil {
-		in = *v.target.Input
+	if v.target.Input == nil {
+		return v.defaultNotification()
 	}
+	in := *v.target.Input
 	if !strings.Contains(in, "<aws.scheduler.") {
 		return in
 	}
@@ -88,6 +92,33 @@ func (v invocation) input() string {
 		attrExecutionID, v.executionID,
 		attrAttempt, strconv.Itoa(v.attempt),
 	).Replace(in)
+}
+
+// defaultNotification is what a target without Input gets: an event
+// shaped like EventBridge's scheduled events, whose detail is the string
+// "{}" rather than an object:
+//
+//	{"version":"0","id":"…","detail-type":"Scheduled Event","source":"aws.scheduler",
+//	 "account":"…","time":"2024-11-07T22:05:00Z","region":"…",
+//	 "resources":["arn:aws:scheduler:…:schedule/default/s"],"detail":"{}"}
+func (v invocation) defaultNotification() string {
+	var region, account string
+	if parts := strings.SplitN(v.scheduleARN, ":", 6); len(parts) == 6 {
+		region, account = parts[3], parts[4]
+	}
+	b, _ := json.Marshal(struct {
+		Version    string   `json:"version"`
+		ID         string   `json:"id"`
+		DetailType string   `json:"detail-type"`
+		Source     string   `json:"source"`
+		Account    string   `json:"account"`
+		Time       string   `json:"time"`
+		Region     string   `json:"region"`
+		Resources  []string `json:"resources"`
+		Detail     string   `json:"detail"`
+	}{"0", v.eventID, "Scheduled Event", "aws.scheduler", account, v.scheduled.UTC().Format(scheduledTimeLayout),
+		region, []string{v.scheduleARN}, "{}"})
+	return string(b)
 }
 
 // message is what the app's router delivers to the target.

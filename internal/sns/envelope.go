@@ -1,9 +1,11 @@
 package sns
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -61,7 +63,8 @@ func (m *message) deliveredAttributes() map[string]attribute {
 	return m.Attributes
 }
 
-// notification is the JSON envelope of a message, in AWS's member order.
+// notification is the JSON envelope of a message, in AWS's member order
+// (written by envelopeJSON, one member a line).
 type notification struct {
 	Type              string                       `json:"Type"`
 	MessageID         string                       `json:"MessageId"`
@@ -166,7 +169,7 @@ func (s *Service) envelopeFor(m *message, sub *subscription, signatureVersion st
 			[2]string{"Timestamp", n.Timestamp}, [2]string{"TopicArn", n.TopicArn}, [2]string{"Type", n.Type}))
 		n.SigningCertURL = s.signingCertURL()
 	}
-	return compactJSON(n)
+	return envelopeJSON(n)
 }
 
 // lambdaEventFor is the event a Lambda subscription's function gets.
@@ -201,7 +204,52 @@ func (s *Service) confirmationFor(sub *subscription, topicARN, messageID, signat
 		[2]string{"Message", c.Message}, [2]string{"MessageId", c.MessageID}, [2]string{"SubscribeURL", c.SubscribeURL},
 		[2]string{"Timestamp", c.Timestamp}, [2]string{"Token", c.Token}, [2]string{"TopicArn", c.TopicArn},
 		[2]string{"Type", c.Type}))
-	return compactJSON(c)
+	return envelopeJSON(c)
+}
+
+// envelopeJSON writes an envelope as SNS does for SQS queues, HTTP/S
+// endpoints and email-json: one member a line, indented by two spaces,
+// with " : " between name and value and "\n}" at the end. An object
+// member (MessageAttributes) has one attribute a line, indented by four,
+// each attribute's value written compact:
+//
+//	{
+//	  "Type" : "Notification",
+//	  ...
+//	  "MessageAttributes" : {
+//	    "color" : {"Type":"String","Value":"blue"}
+//	  }
+//	}
+func envelopeJSON(v any) string {
+	var b strings.Builder
+	writePrettyObject(&b, []byte(compactJSON(v)), "", 2)
+	return b.String()
+}
+
+// writePrettyObject writes a compact JSON object one member a line,
+// levels deep; deeper values stay compact. Members keep their order.
+func writePrettyObject(b *strings.Builder, obj []byte, indent string, levels int) {
+	d := json.NewDecoder(bytes.NewReader(obj))
+	d.Token() // {
+	b.WriteString("{")
+	first := true
+	for d.More() {
+		name, _ := d.Token()
+		var value json.RawMessage
+		d.Decode(&value)
+		if !first {
+			b.WriteString(",")
+		}
+		first = false
+		key := compactJSON(name)
+		b.WriteString("\n" + indent + "  " + key + " : ")
+		if levels > 1 && len(value) > 0 && value[0] == '{' {
+			writePrettyObject(b, value, indent+"  ", levels-1)
+		} else {
+			b.Write(value)
+		}
+	}
+	b.WriteString("\n" + indent + "}")
 }
 
 // baseURL is virga's endpoint, where the URLs in messages point.

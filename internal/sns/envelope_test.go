@@ -21,12 +21,24 @@ func TestEnvelopes(t *testing.T) {
 			"b": {DataType: "Binary", Binary: []byte("hi")},
 		}}
 
-	const unsubscribe = `"UnsubscribeURL":"http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:11111111-2222-4333-8444-555555555555"`
-	want := `{"Type":"Notification","MessageId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","TopicArn":"arn:aws:sns:us-east-1:000000000000:t",` +
-		`"Subject":"Hi & bye","Message":"<b>bold</b>","Timestamp":"2024-05-06T06:08:09.120Z","SignatureVersion":"1",` +
-		`"Signature":"` + digest("1", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nSubject\nHi & bye\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` +
-		`"SigningCertURL":"http://127.0.0.1:4566/SimpleNotificationService-virga.pem",` + unsubscribe + `,` +
-		`"MessageAttributes":{"b":{"Type":"Binary","Value":"aGk="},"n":{"Type":"Number","Value":"1"}}}`
+	// SQS queues, HTTP/S endpoints and email-json get the envelope one
+	// member a line, as AWS writes it.
+	const unsubscribe = `  "UnsubscribeURL" : "http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:11111111-2222-4333-8444-555555555555"`
+	want := "{\n" +
+		`  "Type" : "Notification",` + "\n" +
+		`  "MessageId" : "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",` + "\n" +
+		`  "TopicArn" : "arn:aws:sns:us-east-1:000000000000:t",` + "\n" +
+		`  "Subject" : "Hi & bye",` + "\n" +
+		`  "Message" : "<b>bold</b>",` + "\n" +
+		`  "Timestamp" : "2024-05-06T06:08:09.120Z",` + "\n" +
+		`  "SignatureVersion" : "1",` + "\n" +
+		`  "Signature" : "` + digest("1", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nSubject\nHi & bye\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` + "\n" +
+		`  "SigningCertURL" : "http://127.0.0.1:4566/SimpleNotificationService-virga.pem",` + "\n" +
+		unsubscribe + ",\n" +
+		`  "MessageAttributes" : {` + "\n" +
+		`    "b" : {"Type":"Binary","Value":"aGk="},` + "\n" +
+		`    "n" : {"Type":"Number","Value":"1"}` + "\n" +
+		"  }\n}"
 	if got := s.envelopeFor(m, sub, "1", false); got != want {
 		t.Errorf("notification:\n got %s\nwant %s", got, want)
 	}
@@ -34,8 +46,14 @@ func TestEnvelopes(t *testing.T) {
 	// A FIFO topic's envelope carries the sequence number and no signature.
 	fifo := *m
 	fifo.Subject, fifo.Attributes, fifo.Sequence = "", nil, "00000000000000000042"
-	want = `{"Type":"Notification","MessageId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","SequenceNumber":"00000000000000000042",` +
-		`"TopicArn":"arn:aws:sns:us-east-1:000000000000:t","Message":"<b>bold</b>","Timestamp":"2024-05-06T06:08:09.120Z",` + unsubscribe + `}`
+	want = "{\n" +
+		`  "Type" : "Notification",` + "\n" +
+		`  "MessageId" : "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",` + "\n" +
+		`  "SequenceNumber" : "00000000000000000042",` + "\n" +
+		`  "TopicArn" : "arn:aws:sns:us-east-1:000000000000:t",` + "\n" +
+		`  "Message" : "<b>bold</b>",` + "\n" +
+		`  "Timestamp" : "2024-05-06T06:08:09.120Z",` + "\n" +
+		unsubscribe + "\n}"
 	if got := s.envelopeFor(&fifo, sub, "1", true); got != want {
 		t.Errorf("FIFO notification:\n got %s\nwant %s", got, want)
 	}
@@ -58,16 +76,22 @@ func TestEnvelopes(t *testing.T) {
 	structured := *m
 	structured.ByProtocol = map[string]string{"default": "d", "sqs": "q"}
 	structured.Text = "d"
-	if got := s.envelopeFor(&structured, sub, "1", false); !strings.Contains(got, `"Message":"q"`) || strings.Contains(got, "MessageAttributes") {
+	if got := s.envelopeFor(&structured, sub, "1", false); !strings.Contains(got, `"Message" : "q"`) || strings.Contains(got, "MessageAttributes") {
 		t.Errorf("structured notification: %s", got)
 	}
 
-	const confirm = `{"Type":"SubscriptionConfirmation","MessageId":"m-1","Token":"abc123","TopicArn":"arn:aws:sns:us-east-1:000000000000:t",` +
-		`"Message":"You have chosen to subscribe to the topic arn:aws:sns:us-east-1:000000000000:t.\nTo confirm the subscription, visit the SubscribeURL included in this message.",` +
-		`"SubscribeURL":"http://127.0.0.1:4566/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:t&Token=abc123",` +
-		`"Timestamp":"2024-05-06T06:08:09.120Z","SignatureVersion":"1","Signature":"`
-	if got := s.confirmationFor(sub, topic.arn, "m-1", "1", published); !strings.Contains(got, confirm) ||
-		!strings.Contains(got, `"SigningCertURL":"http://127.0.0.1:4566/SimpleNotificationService-virga.pem"}`) {
+	const confirm = "{\n" +
+		`  "Type" : "SubscriptionConfirmation",` + "\n" +
+		`  "MessageId" : "m-1",` + "\n" +
+		`  "Token" : "abc123",` + "\n" +
+		`  "TopicArn" : "arn:aws:sns:us-east-1:000000000000:t",` + "\n" +
+		`  "Message" : "You have chosen to subscribe to the topic arn:aws:sns:us-east-1:000000000000:t.\nTo confirm the subscription, visit the SubscribeURL included in this message.",` + "\n" +
+		`  "SubscribeURL" : "http://127.0.0.1:4566/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:t&Token=abc123",` + "\n" +
+		`  "Timestamp" : "2024-05-06T06:08:09.120Z",` + "\n" +
+		`  "SignatureVersion" : "1",` + "\n" +
+		`  "Signature" : "`
+	if got := s.confirmationFor(sub, topic.arn, "m-1", "1", published); !strings.HasPrefix(got, confirm) ||
+		!strings.HasSuffix(got, `",`+"\n"+`  "SigningCertURL" : "http://127.0.0.1:4566/SimpleNotificationService-virga.pem"`+"\n}") {
 		t.Errorf("confirmation: %s", got)
 	}
 }

@@ -50,7 +50,9 @@ func (s *Service) newMessage(ctx context.Context, e publishEntry) (m *message, s
 		}
 		m.Text, m.ByProtocol = texts["default"], texts
 	}
-	if c := awsproto.CallFrom(ctx); c != nil {
+	// With the topics' default tracing (PassThrough) a message carries
+	// the trace header only when its publisher sent one.
+	if c := awsproto.CallFrom(ctx); c != nil && c.Request != nil && c.Request.Header.Get("X-Amzn-Trace-Id") != "" {
 		m.TraceHeader = c.TraceID
 	}
 	return m, size, nil

@@ -225,7 +225,7 @@ func TestOutboxRetriesByTheClockAndSurvivesRestart(t *testing.T) {
 		time.Sleep(5 * time.Millisecond) // waiting for the background attempt, not timing it
 	}
 	dead := queues.messages(dlq)[0]
-	if !strings.Contains(dead.Body, `"MessageId":"`+*out.MessageId+`"`) || dead.Attributes["ErrorCode"].StringValue != "EndpointUnavailable" ||
+	if !strings.Contains(dead.Body, `"MessageId" : "`+*out.MessageId+`"`) || dead.Attributes["ErrorCode"].StringValue != "EndpointUnavailable" ||
 		dead.Attributes["ErrorMessage"].StringValue != "HTTP 500" {
 		t.Errorf("dead letter: %+v", dead)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/store"
 )
@@ -34,6 +35,10 @@ import (
 // first message with the same deduplication id, when this one repeats it
 // within five minutes).
 func (s *Service) publishOne(ctx context.Context, t *topic, m *message) (string, string, error) {
+	// A topic with active tracing traces every message it gets.
+	if c := awsproto.CallFrom(ctx); c != nil && m.TraceHeader == "" && t.rec.Attributes["TracingConfig"] == "Active" {
+		m.TraceHeader = c.TraceID
+	}
 	var dedup *dedupEntry
 	if t.fifo {
 		t.publishMu.Lock()
