@@ -153,13 +153,14 @@ func TestCloudFormationDeployCLI(t *testing.T) {
 	if res.ExitCode != 0 || !strings.Contains(res.Stdout, "Successfully created/updated stack - cli-app") {
 		t.Fatalf("deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
+	// The CLI names change sets by the second, and an executed or empty
+	// change set stays (as on AWS): each deploy waits for a new second.
+	awaitNextSecond()
 	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file)
 	if res.ExitCode != 0 || !strings.Contains(res.Stdout+res.Stderr, "No changes to deploy") {
 		t.Errorf("a second deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
-	// The CLI names change sets by the second; the empty one just made
-	// stays (as on AWS), so the next deploy waits for another second.
-	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+	awaitNextSecond()
 	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file, "--parameter-overrides", "Stage=prod")
 	if res.ExitCode != 0 {
 		t.Fatalf("an update: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
@@ -631,4 +632,10 @@ func TestCloudFormationRESTAPIToSQS(t *testing.T) {
 		t.Fatalf("queue: %+v %v (API answered %d %s)", got, err, r.Status, r.Body)
 	}
 	r.want(t, 200, `{"messageId": "`+aws.ToString(got.Messages[0].MessageId)+`"}`)
+}
+
+// awaitNextSecond waits for the wall clock's next second: the aws CLI's
+// cloudformation deploy names its change set by the second it starts in.
+func awaitNextSecond() {
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 }
