@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -175,5 +177,49 @@ func TestLogsPutSpanCountsValidEvents(t *testing.T) {
 	}
 	if len(got.Events) != 1 || len(aws.ToString(got.Events[0].Message)) != 300*1024 {
 		t.Errorf("stored %d events", len(got.Events))
+	}
+}
+
+// DescribeLogStreams, GetLogEvents and FilterLogEvents take the group by
+// logGroupIdentifier (its name or its ARN without :*, which the model's
+// pattern refuses) instead of logGroupName; both together are refused.
+func TestLogsGroupIdentifier(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	const group, stream = "/app/by-id", "s1"
+	if _, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream),
+		LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(time.Now().UnixMilli()), Message: aws.String("hello by id")}}}); err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:logs:us-east-1:" + testAccount + ":log-group:" + group
+	for _, id := range []string{group, arn} {
+		ds, err := c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupIdentifier: aws.String(id)})
+		if err != nil || len(ds.LogStreams) != 1 {
+			t.Errorf("DescribeLogStreams(%s) = %v, %v", id, ds, err)
+		}
+		ge, err := c.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupIdentifier: aws.String(id), LogStreamName: aws.String(stream), StartFromHead: aws.Bool(true)})
+		if err != nil || len(ge.Events) != 1 {
+			t.Errorf("GetLogEvents(%s) = %v, %v", id, ge, err)
+		}
+		fe, err := c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupIdentifier: aws.String(id), FilterPattern: aws.String("hello")})
+		if err != nil || len(fe.Events) != 1 {
+			t.Errorf("FilterLogEvents(%s) = %v, %v", id, fe, err)
+		}
+	}
+	_, err := c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(group), LogGroupIdentifier: aws.String(arn)})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ValidationException" || ae.ErrorMessage() != "LogGroup name and LogGroup ARN are mutually exclusive parameters." {
+		t.Errorf("both name and identifier: %v", err)
+	}
+	if _, err := c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupIdentifier: aws.String(arn + "-missing")}); !errors.As(err, &ae) || ae.ErrorCode() != "ResourceNotFoundException" {
+		t.Errorf("a missing group by ARN: %v", err)
 	}
 }

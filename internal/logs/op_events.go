@@ -90,7 +90,10 @@ func (s *Service) streams(g string) ([]stream, error) {
 }
 
 func (s *Service) describeLogStreams(ctx context.Context, in *DescribeLogStreamsRequest) (*DescribeLogStreamsResponse, error) {
-	g := *in.LogGroupName
+	g, err := logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.group(g); err != nil {
 		return nil, err
 	}
@@ -317,7 +320,11 @@ func decodeToken(tok string) (dir byte, key []byte, err error) {
 }
 
 func (s *Service) getLogEvents(ctx context.Context, in *GetLogEventsRequest) (*GetLogEventsResponse, error) {
-	g, st := *in.LogGroupName, *in.LogStreamName
+	g, err := logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
+	st := *in.LogStreamName
 	if _, err := s.group(g); err != nil {
 		return nil, err
 	}
@@ -436,7 +443,10 @@ func outputEvent(key, value []byte) OutputLogEvent {
 }
 
 func (s *Service) filterLogEvents(ctx context.Context, in *FilterLogEventsRequest) (*FilterLogEventsResponse, error) {
-	g := *in.LogGroupName
+	g, err := logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.group(g); err != nil {
 		return nil, err
 	}

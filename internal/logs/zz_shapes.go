@@ -51,7 +51,7 @@ type DescribeLogGroupsResponse struct {
 
 // DescribeLogStreamsRequest is the DescribeLogStreamsRequest shape of AWS's model.
 type DescribeLogStreamsRequest struct {
-	LogGroupName        *string  `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	LogGroupName        *string  `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
 	LogGroupIdentifier  *string  `aws:"name=logGroupIdentifier,min=1,max=2048" pattern:"[\\w#+=/:,.@-]*"`
 	LogStreamNamePrefix *string  `aws:"name=logStreamNamePrefix,min=1,max=512" pattern:"[^:*]*"`
 	OrderBy             *OrderBy `aws:"name=orderBy"`
@@ -68,7 +68,7 @@ type DescribeLogStreamsResponse struct {
 
 // FilterLogEventsRequest is the FilterLogEventsRequest shape of AWS's model.
 type FilterLogEventsRequest struct {
-	LogGroupName        *string  `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	LogGroupName        *string  `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
 	LogGroupIdentifier  *string  `aws:"name=logGroupIdentifier,min=1,max=2048" pattern:"[\\w#+=/:,.@-]*"`
 	LogStreamNames      []string `aws:"name=logStreamNames,min=1,max=100"`
 	LogStreamNamePrefix *string  `aws:"name=logStreamNamePrefix,min=1,max=512" pattern:"[^:*]*"`
@@ -99,7 +99,7 @@ type FilteredLogEvent struct {
 
 // GetLogEventsRequest is the GetLogEventsRequest shape of AWS's model.
 type GetLogEventsRequest struct {
-	LogGroupName       *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	LogGroupName       *string `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
 	LogGroupIdentifier *string `aws:"name=logGroupIdentifier,min=1,max=2048" pattern:"[\\w#+=/:,.@-]*"`
 	LogStreamName      *string `aws:"name=logStreamName,required,min=1,max=512" pattern:"[^:*]*"`
 	StartTime          *int64  `aws:"name=startTime,min=0"`

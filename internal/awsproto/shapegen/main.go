@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +57,9 @@ type shapeDef struct {
 	Streaming       bool            `json:"streaming"`
 	Document        bool            `json:"document"`
 	Exception       bool            `json:"exception"`
+	// Optional, in an overlay only, lists members the model requires
+	// that AWS has since made optional.
+	Optional []string `json:"optional"`
 	// LocationName names the shape's members in XML and awsQuery where a
 	// member's own reference does not (SQS's TagMap travels as "Tag").
 	LocationName string `json:"locationName"`
@@ -130,8 +134,9 @@ func splitList(s string) []string {
 
 // load reads the model and merges the overlay into it: an overlay shape
 // that exists gains the overlay's members (appended in the overlay's
-// order), required list and enum values, and takes the pattern, min and
-// max the overlay gives; a new shape is added whole.
+// order), required list and enum values, loses the required members its
+// optional list names, and takes the pattern, min and max the overlay
+// gives; a new shape is added whole.
 func load(path, overlayPath string) (*model, error) {
 	m, err := readModel(path)
 	if err != nil {
@@ -157,6 +162,7 @@ func load(path, overlayPath string) (*model, error) {
 			cur.Members[mn] = os.Members[mn]
 		}
 		cur.Required = append(cur.Required, os.Required...)
+		cur.Required = slices.DeleteFunc(cur.Required, func(r string) bool { return slices.Contains(os.Optional, r) })
 		cur.Enum = append(cur.Enum, os.Enum...)
 		// A constraint the overlay restates replaces the model's (a
 		// pattern Go's regular expressions cannot express, say).

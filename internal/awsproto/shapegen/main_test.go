@@ -541,3 +541,21 @@ func TestGenerateImportsOnlyWhatIsUsed(t *testing.T) {
 	}
 	typeCheck(t, "imports", src)
 }
+
+// TestLoadOptional: an overlay's optional list takes members off an
+// existing shape's required list (CloudWatch Logs' logGroupName, which
+// logGroupIdentifier may now replace), and leaves the others.
+func TestLoadOptional(t *testing.T) {
+	t.Parallel()
+	overlay := filepath.Join(t.TempDir(), "overlay.json")
+	if err := os.WriteFile(overlay, []byte(`{"shapes": {"PutThingRequest": {"type": "structure", "optional": ["Name"]}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := load("testdata/tiny/service-2.json", overlay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Shapes["PutThingRequest"].Required; !slices.Equal(got, []string{"Bucket"}) {
+		t.Errorf("required = %v, want [Bucket]", got)
+	}
+}
