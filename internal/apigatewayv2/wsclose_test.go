@@ -21,14 +21,7 @@ func TestWebSocketStalledClient(t *testing.T) {
 	if _, err := dialWS(t, srv, api, "prod"); err != nil { // never read from
 		t.Fatal(err)
 	}
-	var conns []*wsConn
-	for deadline := time.Now().Add(5 * time.Second); len(conns) == 0; conns = h.s.ws.connections() {
-		if time.Now().After(deadline) {
-			t.Fatal("no connection")
-		}
-		time.Sleep(time.Millisecond) // the server registers it after the handshake
-	}
-	id := conns[0].id
+	id := waitConnection(t, h).id
 	body := bytes.Repeat([]byte("x"), 100<<10)
 	posted := make(chan int, 1000)
 	go func() {
@@ -86,6 +79,7 @@ func TestWebSocketCloseRunsDisconnect(t *testing.T) {
 	if _, err := dialWS(t, srv, api, "prod"); err != nil {
 		t.Fatal(err)
 	}
+	waitConnection(t, h)
 	var done atomic.Bool
 	h.fns.set(testFn, func(map[string]any) ([]byte, string, error) {
 		time.Sleep(50 * time.Millisecond) // a $disconnect handler at work
@@ -95,5 +89,20 @@ func TestWebSocketCloseRunsDisconnect(t *testing.T) {
 	h.s.Close()
 	if !done.Load() {
 		t.Fatal("Close returned before the $disconnect route ran")
+	}
+}
+
+// waitConnection waits for the service to have registered the connection
+// just dialled, which it does after the handshake, and returns it.
+func waitConnection(t *testing.T, h *harness) *wsConn {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if conns := h.s.ws.connections(); len(conns) > 0 {
+			return conns[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no connection")
+		}
+		time.Sleep(time.Millisecond) // the server registers it after the handshake
 	}
 }

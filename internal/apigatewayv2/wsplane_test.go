@@ -78,6 +78,7 @@ func TestWebSocketIdleAndMaxDuration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitConnection(t, h)
 	h.clock.Advance(defaultIdleTimeout - time.Second)
 	if h.s.sweepOnce() {
 		t.Fatal("no connection open after 9:59 idle")
@@ -108,6 +109,7 @@ func TestWebSocketIdleAndMaxDuration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitConnection(t, h)
 	for i := range 12 {
 		h.clock.Advance(defaultMaxDuration / 12)
 		open := h.s.ws.connections()
