@@ -90,7 +90,7 @@ func (s *Service) streams(g string) ([]stream, error) {
 }
 
 func (s *Service) describeLogStreams(ctx context.Context, in *DescribeLogStreamsRequest) (*DescribeLogStreamsResponse, error) {
-	g, err := logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
+	g, err := s.logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +320,7 @@ func decodeToken(tok string) (dir byte, key []byte, err error) {
 }
 
 func (s *Service) getLogEvents(ctx context.Context, in *GetLogEventsRequest) (*GetLogEventsResponse, error) {
-	g, err := logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
+	g, err := s.logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +443,7 @@ func outputEvent(key, value []byte) OutputLogEvent {
 }
 
 func (s *Service) filterLogEvents(ctx context.Context, in *FilterLogEventsRequest) (*FilterLogEventsResponse, error) {
-	g, err := logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
+	g, err := s.logGroupOf(in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
 	}

@@ -203,6 +203,24 @@ func (s *Service) listTagsLogGroup(ctx context.Context, in *ListTagsLogGroupRequ
 	return &ListTagsLogGroupResponse{Tags: orEmpty(g.Tags)}, nil
 }
 
+// logGroupOf is the log group a request names, by logGroupName or by
+// logGroupIdentifier (the group's name or this account's ARN for it;
+// another account's ARN names no group here); the two exclude each other.
+func (s *Service) logGroupOf(name, identifier *string) (string, error) {
+	switch {
+	case name != nil && identifier != nil:
+		return "", ErrValidation.WithMessage("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+	case name != nil:
+		return *name, nil
+	case identifier != nil:
+		if g, err := s.groupFromARN(*identifier); err == nil {
+			return g, nil
+		}
+		return *identifier, nil
+	}
+	return "", ErrInvalidParameter.WithMessage("Either logGroupName or logGroupIdentifier must be specified.")
+}
+
 // groupFromARN reads a log group ARN (with or without the trailing :*).
 func (s *Service) groupFromARN(arn string) (string, error) {
 	p := "arn:aws:logs:" + s.region + ":" + s.account + ":log-group:"
