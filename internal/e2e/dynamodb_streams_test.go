@@ -177,17 +177,8 @@ func TestDynamoDBStreamsReplacedStreamStaysReadable(t *testing.T) {
 	// its two records only.
 	read := func(arn string) (*stypes.StreamDescription, []string) {
 		t.Helper()
-		ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sd := ds.StreamDescription
-		it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn),
-			ShardId: sd.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+		sd, it := trimHorizon(t, sc, arn)
+		recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,18 +216,9 @@ func TestDynamoDBStreamsIteratorExpires(t *testing.T) {
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
 	out := createStreamTable(t, c, "clicks", types.StreamViewTypeKeysOnly)
-	arn := out.TableDescription.LatestStreamArn
-	ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: arn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: arn,
-		ShardId: ds.StreamDescription.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, it := trimHorizon(t, sc, aws.ToString(out.TableDescription.LatestStreamArn))
 	env.Clock.Advance(14 * time.Minute)
-	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
 	if err != nil {
 		t.Fatalf("GetRecords within 15 minutes: %v", err)
 	}
@@ -245,7 +227,7 @@ func TestDynamoDBStreamsIteratorExpires(t *testing.T) {
 	if _, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: recs.NextShardIterator}); err != nil {
 		t.Fatalf("GetRecords with a fresh NextShardIterator: %v", err)
 	}
-	_, err = sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+	_, err = sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
 	var expired *stypes.ExpiredIteratorException
 	if !errors.As(err, &expired) {
 		t.Fatalf("GetRecords with a 28-minute-old iterator: %v, want ExpiredIteratorException", err)
@@ -271,20 +253,11 @@ func TestDynamoDBStreamsOutliveTheirTable(t *testing.T) {
 	if _, err := c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("scratch")}); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
-	if err != nil {
-		t.Fatalf("DescribeStream after DeleteTable: %v", err)
-	}
-	sd := ds.StreamDescription
+	sd, it := trimHorizon(t, sc, arn) // after DeleteTable
 	if sd.StreamStatus != stypes.StreamStatusDisabled || sd.Shards[0].SequenceNumberRange.EndingSequenceNumber == nil {
 		t.Fatalf("stream of the deleted table: %+v", sd)
 	}
-	it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn),
-		ShardId: sd.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it.ShardIterator})
+	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,4 +296,22 @@ func createStreamTable(t *testing.T, c *dynamodb.Client, name string, view types
 		t.Fatal(err)
 	}
 	return out
+}
+
+// trimHorizon describes a stream and hands out a TRIM_HORIZON iterator of
+// its first shard.
+func trimHorizon(t *testing.T, sc *dynamodbstreams.Client, arn string) (*stypes.StreamDescription, *string) {
+	t.Helper()
+	ctx := context.Background()
+	ds, err := sc.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn)})
+	if err != nil {
+		t.Fatalf("DescribeStream %s: %v", arn, err)
+	}
+	sd := ds.StreamDescription
+	it, err := sc.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn),
+		ShardId: sd.Shards[0].ShardId, ShardIteratorType: stypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sd, it.ShardIterator
 }
