@@ -69,8 +69,7 @@ func TestLogsStreamStoredBytesIsZero(t *testing.T) {
 	c := cloudwatchlogs.NewFromConfig(env.Config)
 	ctx := context.Background()
 	g, s := "/app/bytes", "s"
-	c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(g)})
-	c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s)})
+	createLogStream(t, c, g, s)
 	if _, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s),
 		LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(time.Now().UnixMilli()), Message: aws.String("some bytes")}}}); err != nil {
 		t.Fatal(err)
@@ -100,8 +99,7 @@ func TestLogsPutExpiredEvents(t *testing.T) {
 	c := cloudwatchlogs.NewFromConfig(env.Config)
 	ctx := context.Background()
 	g, s := "/app/retained", "s"
-	c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(g)})
-	c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s)})
+	createLogStream(t, c, g, s)
 	if _, err := c.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(g), RetentionInDays: aws.Int32(1)}); err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +145,7 @@ func TestLogsPutSpanCountsValidEvents(t *testing.T) {
 	c := cloudwatchlogs.NewFromConfig(env.Config)
 	ctx := context.Background()
 	g, s := "/app/span", "s"
-	c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(g)})
-	c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(g), LogStreamName: aws.String(s)})
+	createLogStream(t, c, g, s)
 	now := time.Now()
 	ev := func(at time.Time, m string) types.InputLogEvent {
 		return types.InputLogEvent{Timestamp: aws.Int64(at.UnixMilli()), Message: aws.String(m)}
@@ -189,12 +186,7 @@ func TestLogsGroupIdentifier(t *testing.T) {
 	c := cloudwatchlogs.NewFromConfig(env.Config)
 	ctx := context.Background()
 	const group, stream = "/app/by-id", "s1"
-	if _, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream)}); err != nil {
-		t.Fatal(err)
-	}
+	createLogStream(t, c, group, stream)
 	if _, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream),
 		LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(time.Now().UnixMilli()), Message: aws.String("hello by id")}}}); err != nil {
 		t.Fatal(err)
@@ -221,5 +213,17 @@ func TestLogsGroupIdentifier(t *testing.T) {
 	}
 	if _, err := c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupIdentifier: aws.String(arn + "-missing")}); !errors.As(err, &ae) || ae.ErrorCode() != "ResourceNotFoundException" {
 		t.Errorf("a missing group by ARN: %v", err)
+	}
+}
+
+// createLogStream creates a log group and a stream in it.
+func createLogStream(t *testing.T, c *cloudwatchlogs.Client, group, stream string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := c.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream)}); err != nil {
+		t.Fatal(err)
 	}
 }
