@@ -81,11 +81,7 @@ func TestLambdaVersionAliasURLMessages(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("fid"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	created := createStub(t, c, "fid", false)
 	arn := "arn:aws:lambda:us-east-1:" + testAccount + ":function:fid"
 
 	runtimeARN := regexp.MustCompile(`^arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$`)
@@ -251,11 +247,7 @@ func TestLambdaPolicyRevision(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("rev"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	created := createStub(t, c, "rev", false)
 	revision := func(qualifier string) string {
 		in := &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("rev")}
 		if qualifier != "" {
@@ -349,11 +341,7 @@ func TestLambdaNotFoundWording(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	created, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("nf"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}, Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	created := createStub(t, c, "nf", true)
 	prefix := "arn:aws:lambda:us-east-1:" + testAccount + ":function:"
 	// Published at creation, version 1 is answered Pending, under the
 	// unqualified ARN.
@@ -452,10 +440,7 @@ func TestLambdaURLAndPolicyWording(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("up"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}, Publish: true}); err != nil {
-		t.Fatal(err)
-	}
+	createStub(t, c, "up", true)
 	prefix := "arn:aws:lambda:us-east-1:" + testAccount + ":function:"
 	check := func(what string, err error, code string, status int, message string) {
 		t.Helper()
@@ -500,10 +485,7 @@ func TestLambdaEventInvokeConfigWording(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("eic"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}}); err != nil {
-		t.Fatal(err)
-	}
+	createStub(t, c, "eic", false)
 	prefix := "arn:aws:lambda:us-east-1:" + testAccount + ":function:"
 	check := func(what string, err error, code string, status int, message string) {
 		t.Helper()
@@ -541,10 +523,7 @@ func TestLambdaPermissionStatementOrder(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("st"), Runtime: lambdatypes.RuntimeProvidedal2023,
-		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}}); err != nil {
-		t.Fatal(err)
-	}
+	createStub(t, c, "st", false)
 	out, err := c.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("st"), StatementId: aws.String("urlPermission"),
 		Action: aws.String("lambda:InvokeFunctionUrl"), Principal: aws.String("*"), SourceArn: aws.String("arn:aws:s3:::bucket"),
 		SourceAccount: aws.String(testAccount), PrincipalOrgID: aws.String("o-1234567890"), FunctionUrlAuthType: lambdatypes.FunctionUrlAuthTypeNone})
@@ -557,4 +536,16 @@ func TestLambdaPermissionStatementOrder(t *testing.T) {
 	if aws.ToString(out.Statement) != want {
 		t.Errorf("Statement =\n%s\nwant\n%s", aws.ToString(out.Statement), want)
 	}
+}
+
+// createStub creates a provided.al2023 function that is never invoked,
+// with Lambda's defaults, published as version 1 when publish is set.
+func createStub(t *testing.T, c *lambda.Client, name string, publish bool) *lambda.CreateFunctionOutput {
+	t.Helper()
+	out, err := c.CreateFunction(context.Background(), &lambda.CreateFunctionInput{FunctionName: aws.String(name), Runtime: lambdatypes.RuntimeProvidedal2023,
+		Handler: aws.String("bootstrap"), Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "x")}, Publish: publish})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
