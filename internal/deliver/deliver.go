@@ -9,6 +9,7 @@ package deliver
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 )
 
@@ -27,6 +28,21 @@ type Message struct {
 	Resources []string
 	// TraceHeader is the X-Ray trace header, if any.
 	TraceHeader string
+}
+
+// Event is an EventBridge event as rules and targets see it: what
+// EventBridge sends for PutEvents and rule schedules, and what Scheduler
+// sends as its default notification.
+type Event struct {
+	Version    string          `json:"version"`
+	ID         string          `json:"id"`
+	DetailType string          `json:"detail-type"`
+	Source     string          `json:"source"`
+	Account    string          `json:"account"`
+	Time       string          `json:"time"`
+	Region     string          `json:"region"`
+	Resources  []string        `json:"resources"`
+	Detail     json.RawMessage `json:"detail"`
 }
 
 // Attribute is a message attribute: DataType String, Number or Binary

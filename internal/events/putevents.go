@@ -37,15 +37,7 @@ const (
 
 // envelope is an event as rules and targets see it.
 type envelope struct {
-	Version    string          `json:"version"`
-	ID         string          `json:"id"`
-	DetailType string          `json:"detail-type"`
-	Source     string          `json:"source"`
-	Account    string          `json:"account"`
-	Time       string          `json:"time"`
-	Region     string          `json:"region"`
-	Resources  []string        `json:"resources"`
-	Detail     json.RawMessage `json:"detail"`
+	deliver.Event
 	// ReplayName names the replay that sends the event again.
 	ReplayName string `json:"replay-name,omitempty"`
 }
@@ -117,9 +109,9 @@ func (s *Service) envelopeOf(e PutEventsRequestEntry) (*envelope, string, string
 	if e.Time != nil {
 		t = *e.Time
 	}
-	ev := &envelope{Version: eventVersion, ID: s.ids.UUID(), DetailType: *e.DetailType, Source: *e.Source,
+	ev := &envelope{Event: deliver.Event{Version: eventVersion, ID: s.ids.UUID(), DetailType: *e.DetailType, Source: *e.Source,
 		Account: s.account, Time: t.UTC().Format(eventTimeLayout), Region: s.region,
-		Resources: e.Resources, Detail: json.RawMessage(detail)}
+		Resources: e.Resources, Detail: json.RawMessage(detail)}}
 	if ev.Resources == nil {
 		ev.Resources = []string{}
 	}
@@ -395,9 +387,9 @@ func (s *Service) fireSchedules(ctx context.Context, log *slog.Logger) {
 	}
 	s.mu.Unlock()
 	for _, f := range due {
-		ev := &envelope{Version: eventVersion, ID: s.ids.UUID(), DetailType: scheduledDetailType, Source: "aws.events",
+		ev := &envelope{Event: deliver.Event{Version: eventVersion, ID: s.ids.UUID(), DetailType: scheduledDetailType, Source: "aws.events",
 			Account: s.account, Time: f.when.UTC().Format(eventTimeLayout), Region: s.region,
-			Resources: []string{s.ruleARN(defaultBus, f.name)}, Detail: json.RawMessage("{}")}
+			Resources: []string{s.ruleARN(defaultBus, f.name)}, Detail: json.RawMessage("{}")}}
 		raw := ev.encode()
 		for _, t := range f.targets {
 			s.dispatch(ctx, s.ruleARN(defaultBus, f.name), f.name, t, raw, "")

@@ -106,18 +106,9 @@ func (v invocation) defaultNotification() string {
 	if parts := strings.SplitN(v.scheduleARN, ":", 6); len(parts) == 6 {
 		region, account = parts[3], parts[4]
 	}
-	b, _ := json.Marshal(struct {
-		Version    string   `json:"version"`
-		ID         string   `json:"id"`
-		DetailType string   `json:"detail-type"`
-		Source     string   `json:"source"`
-		Account    string   `json:"account"`
-		Time       string   `json:"time"`
-		Region     string   `json:"region"`
-		Resources  []string `json:"resources"`
-		Detail     string   `json:"detail"`
-	}{"0", v.eventID, "Scheduled Event", "aws.scheduler", account, v.scheduled.UTC().Format(scheduledTimeLayout),
-		region, []string{v.scheduleARN}, "{}"})
+	b, _ := json.Marshal(deliver.Event{Version: "0", ID: v.eventID, DetailType: "Scheduled Event", Source: "aws.scheduler",
+		Account: account, Time: v.scheduled.UTC().Format(scheduledTimeLayout), Region: region,
+		Resources: []string{v.scheduleARN}, Detail: json.RawMessage(`"{}"`)}) // the detail is the string "{}"
 	return string(b)
 }
 
