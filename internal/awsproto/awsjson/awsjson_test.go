@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/virga/virga/internal/awsproto/prototest"
 	"math"
 	"net/http/httptest"
 	"reflect"
@@ -83,9 +84,9 @@ var (
 )
 
 func testService(got *any) *awsproto.Service {
-	return newService(New("1.0", "DynamoDB_20120810"),
-		capture[createInput]("CreateTable", "", got),
-		capture[struct{}]("ListTables", "", got),
+	return prototest.NewService(New("1.0", "DynamoDB_20120810"),
+		prototest.Capture[createInput]("CreateTable", "", got),
+		prototest.Capture[struct{}]("ListTables", "", got),
 	)
 }
 
@@ -105,7 +106,7 @@ func TestDecode(t *testing.T) {
 	}{
 		{
 			name: "everything",
-			req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{
+			req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{
 				"TableName":"users","Mode":"PAY_PER_REQUEST",
 				"Keys":[{"Name":"pkey","Type":"HASH"},{"Name":"skey"}],
 				"Item":{"a":{"S":"x"},"b":{"L":[{"N":"1"},{"M":{"c":{"B":"aGk="}}}]},"c":{"BS":["AA==","AQ=="]}},
@@ -124,65 +125,65 @@ func TestDecode(t *testing.T) {
 				Enabled: ptr(false), Raw: json.RawMessage(`{"any":["json",1,null]}`), Big: ptr[int64](9007199254740993), Small: ptr[uint8](255),
 			},
 		},
-		{name: "empty body is an empty object", req: request{method: "POST", target: "/", header: target("ListTables")}, want: &struct{}{}},
-		{name: "null members are absent", req: request{method: "POST", target: "/", header: target("CreateTable"),
-			body: `{"TableName":"abc","Keys":null,"Item":{"a":null},"Matrix":[null,[1]]}`},
+		{name: "empty body is an empty object", req: request{Method: "POST", Target: "/", Header: target("ListTables")}, want: &struct{}{}},
+		{name: "null members are absent", req: request{Method: "POST", Target: "/", Header: target("CreateTable"),
+			Body: `{"TableName":"abc","Keys":null,"Item":{"a":null},"Matrix":[null,[1]]}`},
 			want: &createInput{TableName: ptr("abc"), Item: map[string]*attr{}, Matrix: [][]int32{nil, {1}}}},
 
-		{name: "not JSON", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"TableName":`},
+		{name: "not JSON", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"TableName":`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "not an object", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `"x"`},
+		{name: "not an object", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `"x"`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "two documents", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{}{}`},
+		{name: "two documents", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{}{}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "number for a string", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"TableName":5}`},
+		{name: "number for a string", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"TableName":5}`},
 			wantCode: "SerializationException", wantStatus: 400, wantMsg: "NUMBER_VALUE cannot be converted to String"},
-		{name: "string for an integer", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Limit":"5"}`},
+		{name: "string for an integer", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Limit":"5"}`},
 			wantCode: "SerializationException", wantStatus: 400, wantMsg: "STRING_VALUE cannot be converted to Integer"},
-		{name: "object for a list", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Keys":{}}`},
+		{name: "object for a list", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Keys":{}}`},
 			wantCode: "SerializationException", wantStatus: 400, wantMsg: "Start of structure or map found where not expected."},
-		{name: "list for a map", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Tags":[]}`},
+		{name: "list for a map", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Tags":[]}`},
 			wantCode: "SerializationException", wantStatus: 400, wantMsg: "Start of list found where not expected."},
-		{name: "deep type error", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Item":{"a":{"L":[{"S":true}]}}}`},
+		{name: "deep type error", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Item":{"a":{"L":[{"S":true}]}}}`},
 			wantCode: "SerializationException", wantStatus: 400, wantMsg: "TRUE_VALUE cannot be converted to String"},
-		{name: "integer overflow", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Small":256}`},
+		{name: "integer overflow", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Small":256}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "int64 overflow", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Big":9223372036854775808}`},
+		{name: "int64 overflow", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Big":9223372036854775808}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad base64", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Secret":"abc"}`},
+		{name: "bad base64", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Secret":"abc"}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad timestamp", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"WhenISO":"today"}`},
+		{name: "bad timestamp", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"WhenISO":"today"}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "string for a float", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{"Ratio":"1.5"}`},
+		{name: "string for a float", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{"Ratio":"1.5"}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "nested too deeply", req: request{method: "POST", target: "/", header: target("CreateTable"),
-			body: `{"Item":{"a":` + strings.Repeat(`{"L":[`, 70) + strings.Repeat(`]}`, 70) + `}}`},
+		{name: "nested too deeply", req: request{Method: "POST", Target: "/", Header: target("CreateTable"),
+			Body: `{"Item":{"a":` + strings.Repeat(`{"L":[`, 70) + strings.Repeat(`]}`, 70) + `}}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "missing required", req: request{method: "POST", target: "/", header: target("CreateTable"), body: `{}`},
+		{name: "missing required", req: request{Method: "POST", Target: "/", Header: target("CreateTable"), Body: `{}`},
 			wantCode: "ValidationException", wantStatus: 400,
 			wantMsg: "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"},
-		{name: "enum, pattern, range and length", req: request{method: "POST", target: "/", header: target("CreateTable"),
-			body: `{"TableName":"a b","Mode":"FREE","Limit":0,"Keys":[{"Name":"x"}]}`},
+		{name: "enum, pattern, range and length", req: request{Method: "POST", Target: "/", Header: target("CreateTable"),
+			Body: `{"TableName":"a b","Mode":"FREE","Limit":0,"Keys":[{"Name":"x"}]}`},
 			wantCode: "ValidationException", wantStatus: 400,
 			wantMsg: "4 validation errors detected: " +
 				"Value 'a b' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; " +
 				"Value 'FREE' at 'mode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]; " +
 				"Value 'x' at 'keys.1.member.name' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
 				"Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"},
-		{name: "unknown operation", req: request{method: "POST", target: "/", header: target("DropEverything")},
+		{name: "unknown operation", req: request{Method: "POST", Target: "/", Header: target("DropEverything")},
 			wantCode: "UnknownOperationException", wantStatus: 400},
-		{name: "other service's target", req: request{method: "POST", target: "/", header: map[string]string{"X-Amz-Target": "Kinesis_20131202.ListTables"}},
+		{name: "other service's target", req: request{Method: "POST", Target: "/", Header: map[string]string{"X-Amz-Target": "Kinesis_20131202.ListTables"}},
 			wantCode: "UnknownOperationException", wantStatus: 400},
-		{name: "no target", req: request{method: "POST", target: "/"},
+		{name: "no target", req: request{Method: "POST", Target: "/"},
 			wantCode: "UnknownOperationException", wantStatus: 400},
-		{name: "GET", req: request{method: "GET", target: "/", header: target("ListTables")},
+		{name: "GET", req: request{Method: "GET", Target: "/", Header: target("ListTables")},
 			wantCode: "UnknownOperationException", wantStatus: 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var got any
-			w := serve(testService(&got), tt.req)
+			w := prototest.Serve(testService(&got), tt.req)
 			if tt.wantCode != "" {
 				var e struct {
 					Type    string `json:"__type"`
@@ -241,13 +242,13 @@ func TestEncode(t *testing.T) {
 			t.Parallel()
 			var o awsproto.Operation
 			if tt.err != nil {
-				o = op[struct{}, struct{}]("Op", "", 200, nil, tt.err)
+				o = prototest.Op[struct{}, struct{}]("Op", "", 200, nil, tt.err)
 			} else {
 				o = awsproto.Operation{Name: "Op", Handler: anyHandler{tt.out}}
 			}
-			svc := newService(New("1.0", "DynamoDB_20120810"), o)
-			w := serve(svc, request{method: "POST", target: "/", header: target("Op"), body: "{}"})
-			golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), dump(w))
+			svc := prototest.NewService(New("1.0", "DynamoDB_20120810"), o)
+			w := prototest.Serve(svc, request{Method: "POST", Target: "/", Header: target("Op"), Body: "{}"})
+			prototest.Golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), prototest.Dump(w))
 		})
 	}
 }
@@ -256,9 +257,9 @@ func TestErrorNamespace(t *testing.T) {
 	t.Parallel()
 	p := New("1.1", "AWSEvents")
 	p.ErrorNamespace = "com.amazonaws.events#"
-	svc := newService(p, op[struct{}, struct{}]("Op", "", 200, nil, apierr.New("ResourceNotFoundException", 400, "gone")))
-	w := serve(svc, request{method: "POST", target: "/", header: map[string]string{"X-Amz-Target": "AWSEvents.Op"}})
-	golden(t, "encode/error_namespace_1.1", dump(w))
+	svc := prototest.NewService(p, prototest.Op[struct{}, struct{}]("Op", "", 200, nil, apierr.New("ResourceNotFoundException", 400, "gone")))
+	w := prototest.Serve(svc, request{Method: "POST", Target: "/", Header: map[string]string{"X-Amz-Target": "AWSEvents.Op"}})
+	prototest.Golden(t, "encode/error_namespace_1.1", prototest.Dump(w))
 }
 
 // anyHandler answers with a fixed output of any type.

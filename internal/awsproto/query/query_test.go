@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/virga/virga/internal/awsproto/prototest"
 	"io"
 	"math"
 	"net/http/httptest"
@@ -58,8 +59,8 @@ func testService(got *any) *awsproto.Service {
 		Protocol:        New("2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"),
 		ValidationError: errValidation,
 		Operations: []awsproto.Operation{
-			capture[assumeInput]("AssumeRole", "", got),
-			capture[struct{}]("GetCallerIdentity", "", got),
+			prototest.Capture[assumeInput]("AssumeRole", "", got),
+			prototest.Capture[struct{}]("GetCallerIdentity", "", got),
 		},
 	}).Init()
 }
@@ -70,7 +71,7 @@ var (
 )
 
 func form(body string) request {
-	return request{method: "POST", target: "/", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}, body: body}
+	return request{Method: "POST", Target: "/", Header: map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}, Body: body}
 }
 
 const arn = "arn:aws:iam::000000000000:role/r"
@@ -108,7 +109,7 @@ func TestDecode(t *testing.T) {
 		},
 		{
 			name: "parameters in the URL query",
-			req:  request{method: "GET", target: "/?Action=AssumeRole&RoleArn=" + arn + "&Tags.member.1.Key=k"},
+			req:  request{Method: "GET", Target: "/?Action=AssumeRole&RoleArn=" + arn + "&Tags.member.1.Key=k"},
 			want: &assumeInput{RoleArn: ptr(arn), Tags: []tag{{Key: ptr("k")}}},
 		},
 		{
@@ -148,14 +149,14 @@ func TestDecode(t *testing.T) {
 		{name: "unknown action", req: form("Action=Nope"), wantCode: "InvalidAction", wantStatus: 400,
 			wantMsg: "Could not find operation Nope for version 2011-06-15"},
 		{name: "malformed form", req: form("Action=AssumeRole&%zz=1"), wantCode: "MalformedQueryString", wantStatus: 400},
-		{name: "JSON body", req: request{method: "POST", target: "/", header: map[string]string{"Content-Type": "application/json"}, body: `{"Action":"AssumeRole"}`},
+		{name: "JSON body", req: request{Method: "POST", Target: "/", Header: map[string]string{"Content-Type": "application/json"}, Body: `{"Action":"AssumeRole"}`},
 			wantCode: "MalformedQueryString", wantStatus: 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var got any
-			w := serve(testService(&got), tt.req)
+			w := prototest.Serve(testService(&got), tt.req)
 			if tt.wantCode != "" {
 				var e struct {
 					Type      string `xml:"Error>Type"`
@@ -235,12 +236,12 @@ func TestEncode(t *testing.T) {
 			t.Parallel()
 			var o awsproto.Operation
 			if tt.err != nil {
-				o = op[struct{}, struct{}]("AssumeRole", "", 200, nil, tt.err)
+				o = prototest.Op[struct{}, struct{}]("AssumeRole", "", 200, nil, tt.err)
 			} else {
 				o = awsproto.Operation{Name: "AssumeRole", Handler: anyHandler{tt.out}}
 			}
-			svc := newService(New("2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"), o)
-			w := serve(svc, form("Action=AssumeRole"))
+			svc := prototest.NewService(New("2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"), o)
+			w := prototest.Serve(svc, form("Action=AssumeRole"))
 			d := xml.NewDecoder(strings.NewReader(w.Body.String()))
 			for {
 				if _, err := d.Token(); err == io.EOF {
@@ -249,7 +250,7 @@ func TestEncode(t *testing.T) {
 					t.Fatalf("not well-formed: %v\n%s", err, w.Body)
 				}
 			}
-			golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), dump(w))
+			prototest.Golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), prototest.Dump(w))
 		})
 	}
 }
@@ -277,18 +278,18 @@ func TestEncodeJSON(t *testing.T) {
 	for name, o := range map[string]awsproto.Operation{
 		"result": {Name: "AssumeRole", Handler: anyHandler{out}},
 		"empty":  {Name: "AssumeRole", Handler: anyHandler{&struct{}{}}},
-		"error":  op[struct{}, struct{}]("AssumeRole", "", 200, nil, apierr.New("ExpiredToken", 400, "The token is expired")),
+		"error":  prototest.Op[struct{}, struct{}]("AssumeRole", "", 200, nil, apierr.New("ExpiredToken", 400, "The token is expired")),
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			svc := newService(New("2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"), o)
+			svc := prototest.NewService(New("2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/"), o)
 			req := form("Action=AssumeRole")
-			req.header["Accept"] = "application/json"
-			w := serve(svc, req)
+			req.Header["Accept"] = "application/json"
+			w := prototest.Serve(svc, req)
 			if !json.Valid(w.Body.Bytes()) || w.Header().Get("Content-Type") != "application/json" {
 				t.Fatalf("not JSON: %s %s", w.Header(), w.Body)
 			}
-			golden(t, "encode_json/"+name, dump(w))
+			prototest.Golden(t, "encode_json/"+name, prototest.Dump(w))
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/virga/virga/internal/awsproto/prototest"
 	"io"
 	"math"
 	"net/http"
@@ -106,13 +107,13 @@ func TestDecode(t *testing.T) {
 	}{
 		{
 			name: "every binding",
-			req: request{method: "PUT", target: "/things/my%20thing/a/b%2Fc/d?limit=10&since=2019-12-16T23:48:18Z&id=1&id=2&unbound=x",
-				header: map[string]string{
+			req: request{Method: "PUT", Target: "/things/my%20thing/a/b%2Fc/d?limit=10&since=2019-12-16T23:48:18Z&id=1&id=2&unbound=x",
+				Header: map[string]string{
 					"X-Flag": "true", "X-Stamp": "Mon, 16 Dec 2019 23:48:18 GMT", "X-Epoch": "1576540098.5",
 					"X-List": `a, "b,c", "\"d\""`, "X-Dates": "Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT",
 					"X-Meta-Owner": "me", "x-meta-color": "blue",
 				},
-				body: `{"Color":"red","Blob":"aGk=","When":1576540098,"WhenISO":"2019-12-16T23:48:18.5Z","Ratio":"NaN","Count":-3,
+				Body: `{"Color":"red","Blob":"aGk=","When":1576540098,"WhenISO":"2019-12-16T23:48:18.5Z","Ratio":"NaN","Count":-3,
 					"Nested":{"Name":"n","Tags":{"k":"v"},"Items":[{"Id":1,"When":1576540098.5},{}],"Matrix":[[1,2],[3]],"Ptrs":{"p":{"Id":7}}},
 					"Unknown":{"deep":[1,2,3]}}`},
 			want: &thingInput{
@@ -127,106 +128,106 @@ func TestDecode(t *testing.T) {
 		},
 		{
 			name: "empty body and nulls",
-			req:  request{method: "PUT", target: "/things/x/y", body: `{"Nested":null,"Blob":null}`},
+			req:  request{Method: "PUT", Target: "/things/x/y", Body: `{"Nested":null,"Blob":null}`},
 			want: &thingInput{Name: ptr("x"), Path: ptr("y")},
 		},
 		{
 			name: "no body at all",
-			req:  request{method: "PUT", target: "/things/x/y"},
+			req:  request{Method: "PUT", Target: "/things/x/y"},
 			want: &thingInput{Name: ptr("x"), Path: ptr("y")},
 		},
 		{
 			name: "empty string header is a string, empty header of another type is absent",
-			req:  request{method: "PUT", target: "/things/x/y", header: map[string]string{"X-Flag": "", "X-List": ""}},
+			req:  request{Method: "PUT", Target: "/things/x/y", Header: map[string]string{"X-Flag": "", "X-List": ""}},
 			want: &thingInput{Name: ptr("x"), Path: ptr("y"), List: []string{}},
 		},
 		{
 			name: "labels in their formats",
-			req:  request{method: "GET", target: "/labels/2019-12-16T23%3A48%3A18Z/-7/false"},
+			req:  request{Method: "GET", Target: "/labels/2019-12-16T23%3A48%3A18Z/-7/false"},
 			want: &labelsInput{When: &t0, N: ptr[int32](-7), Ok: ptr(false)},
 		},
 		{
 			name: "query map holds every parameter",
-			req:  request{method: "GET", target: "/qmap?named=n&a=1&a=2&b="},
+			req:  request{Method: "GET", Target: "/qmap?named=n&a=1&a=2&b="},
 			want: &queryMapInput{Named: ptr("n"), All: map[string]string{"named": "n", "a": "1", "b": ""}},
 		},
 		{
 			name: "query map of lists",
-			req:  request{method: "GET", target: "/qmaplist?a=1&a=2&b="},
+			req:  request{Method: "GET", Target: "/qmaplist?a=1&a=2&b="},
 			want: &queryMapListInput{All: map[string][]string{"a": {"1", "2"}, "b": {""}}},
 		},
 		{
 			name: "blob payload",
-			req:  request{method: "POST", target: "/blobs/b", header: map[string]string{"Content-Type": "image/png"}, body: "\x00\x01raw"},
+			req:  request{Method: "POST", Target: "/blobs/b", Header: map[string]string{"Content-Type": "image/png"}, Body: "\x00\x01raw"},
 			want: &blobPayloadInput{Name: ptr("b"), ContentType: ptr("image/png"), Data: []byte("\x00\x01raw")},
 		},
 		{
 			name: "empty blob payload is absent",
-			req:  request{method: "POST", target: "/blobs/b"},
+			req:  request{Method: "POST", Target: "/blobs/b"},
 			want: &blobPayloadInput{Name: ptr("b")},
 		},
 		{
 			name: "structure payload",
-			req:  request{method: "PUT", target: "/docs", body: `{"Name":"n","Items":[{"Id":3}]}`},
+			req:  request{Method: "PUT", Target: "/docs", Body: `{"Name":"n","Items":[{"Id":3}]}`},
 			want: &structPayloadInput{Doc: &nested{Name: ptr("n"), Items: []item{{ID: ptr[int64](3)}}}},
 		},
 		{
 			name: "string payload",
-			req:  request{method: "PUT", target: "/text", body: "plain text"},
+			req:  request{Method: "PUT", Target: "/text", Body: "plain text"},
 			want: &stringPayloadInput{Text: ptr("plain text")},
 		},
 
-		{name: "body not JSON", req: request{method: "PUT", target: "/things/x/y", body: `{"Color":`},
+		{name: "body not JSON", req: request{Method: "PUT", Target: "/things/x/y", Body: `{"Color":`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "body not an object", req: request{method: "PUT", target: "/things/x/y", body: `[1]`},
+		{name: "body not an object", req: request{Method: "PUT", Target: "/things/x/y", Body: `[1]`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "trailing garbage", req: request{method: "PUT", target: "/things/x/y", body: `{} {}`},
+		{name: "trailing garbage", req: request{Method: "PUT", Target: "/things/x/y", Body: `{} {}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "string for a number", req: request{method: "PUT", target: "/things/x/y", body: `{"Count":"3"}`},
+		{name: "string for a number", req: request{Method: "PUT", Target: "/things/x/y", Body: `{"Count":"3"}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "number for a string", req: request{method: "PUT", target: "/things/x/y", body: `{"Nested":{"Name":1}}`},
+		{name: "number for a string", req: request{Method: "PUT", Target: "/things/x/y", Body: `{"Nested":{"Name":1}}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad base64", req: request{method: "PUT", target: "/things/x/y", body: `{"Blob":"!!"}`},
+		{name: "bad base64", req: request{Method: "PUT", Target: "/things/x/y", Body: `{"Blob":"!!"}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad timestamp", req: request{method: "PUT", target: "/things/x/y", body: `{"WhenISO":"yesterday"}`},
+		{name: "bad timestamp", req: request{Method: "PUT", Target: "/things/x/y", Body: `{"WhenISO":"yesterday"}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad query integer", req: request{method: "PUT", target: "/things/x/y?limit=ten"},
+		{name: "bad query integer", req: request{Method: "PUT", Target: "/things/x/y?limit=ten"},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "query integer overflow", req: request{method: "PUT", target: "/things/x/y?limit=9223372000000000000"},
+		{name: "query integer overflow", req: request{Method: "PUT", Target: "/things/x/y?limit=9223372000000000000"},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad query list item", req: request{method: "PUT", target: "/things/x/y?id=1&id=x"},
+		{name: "bad query list item", req: request{Method: "PUT", Target: "/things/x/y?id=1&id=x"},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad query timestamp", req: request{method: "PUT", target: "/things/x/y?since=Mon,%2016%20Dec%202019%2023:48:18%20GMT"},
+		{name: "bad query timestamp", req: request{Method: "PUT", Target: "/things/x/y?since=Mon,%2016%20Dec%202019%2023:48:18%20GMT"},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad header boolean", req: request{method: "PUT", target: "/things/x/y", header: map[string]string{"X-Flag": "yes"}},
+		{name: "bad header boolean", req: request{Method: "PUT", Target: "/things/x/y", Header: map[string]string{"X-Flag": "yes"}},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad header timestamp", req: request{method: "PUT", target: "/things/x/y", header: map[string]string{"X-Stamp": "2019-12-16T23:48:18Z"}},
+		{name: "bad header timestamp", req: request{Method: "PUT", Target: "/things/x/y", Header: map[string]string{"X-Stamp": "2019-12-16T23:48:18Z"}},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad label integer", req: request{method: "GET", target: "/labels/2019-12-16T23%3A48%3A18Z/1.5/true"},
+		{name: "bad label integer", req: request{Method: "GET", Target: "/labels/2019-12-16T23%3A48%3A18Z/1.5/true"},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad label boolean", req: request{method: "GET", target: "/labels/2019-12-16T23%3A48%3A18Z/1/TRUE"},
+		{name: "bad label boolean", req: request{Method: "GET", Target: "/labels/2019-12-16T23%3A48%3A18Z/1/TRUE"},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "enum outside its set", req: request{method: "PUT", target: "/things/x/y", body: `{"Color":"blue"}`},
+		{name: "enum outside its set", req: request{Method: "PUT", Target: "/things/x/y", Body: `{"Color":"blue"}`},
 			wantCode: "ValidationException", wantStatus: 400},
-		{name: "unknown route", req: request{method: "GET", target: "/nowhere"},
+		{name: "unknown route", req: request{Method: "GET", Target: "/nowhere"},
 			wantCode: "UnknownOperationException", wantStatus: 404},
-		{name: "known path, other method", req: request{method: "DELETE", target: "/things/x/y"},
+		{name: "known path, other method", req: request{Method: "DELETE", Target: "/things/x/y"},
 			wantCode: "UnknownOperationException", wantStatus: 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var got any
-			svc := newService(New(),
-				capture[thingInput]("PutThing", "PUT /things/{Name}/{Path+}", &got),
-				capture[labelsInput]("Labels", "GET /labels/{When}/{N}/{Ok}", &got),
-				capture[queryMapInput]("QueryMap", "GET /qmap", &got),
-				capture[queryMapListInput]("QueryMapList", "GET /qmaplist", &got),
-				capture[blobPayloadInput]("Blob", "POST /blobs/{Name}", &got),
-				capture[structPayloadInput]("Doc", "PUT /docs", &got),
-				capture[stringPayloadInput]("Text", "PUT /text", &got),
+			svc := prototest.NewService(New(),
+				prototest.Capture[thingInput]("PutThing", "PUT /things/{Name}/{Path+}", &got),
+				prototest.Capture[labelsInput]("Labels", "GET /labels/{When}/{N}/{Ok}", &got),
+				prototest.Capture[queryMapInput]("QueryMap", "GET /qmap", &got),
+				prototest.Capture[queryMapListInput]("QueryMapList", "GET /qmaplist", &got),
+				prototest.Capture[blobPayloadInput]("Blob", "POST /blobs/{Name}", &got),
+				prototest.Capture[structPayloadInput]("Doc", "PUT /docs", &got),
+				prototest.Capture[stringPayloadInput]("Text", "PUT /text", &got),
 			)
-			w := serve(svc, tt.req)
+			w := prototest.Serve(svc, tt.req)
 			if tt.wantCode != "" {
 				if code := w.Header().Get("X-Amzn-ErrorType"); code != tt.wantCode || w.Code != tt.wantStatus {
 					t.Fatalf("got %d %q (%s), want %d %q", w.Code, code, w.Body, tt.wantStatus, tt.wantCode)
@@ -249,9 +250,9 @@ func TestDecode(t *testing.T) {
 func TestDecodeStreamPayload(t *testing.T) {
 	t.Parallel()
 	var got any
-	svc := newService(New(), capture[streamPayloadInput]("Stream", "PUT /stream", &got))
+	svc := prototest.NewService(New(), prototest.Capture[streamPayloadInput]("Stream", "PUT /stream", &got))
 	for _, body := range []string{"streamed bytes", ""} {
-		w := serve(svc, request{method: "PUT", target: "/stream", body: body})
+		w := prototest.Serve(svc, request{Method: "PUT", Target: "/stream", Body: body})
 		if w.Code != 200 {
 			t.Fatalf("status %d: %s", w.Code, w.Body)
 		}
@@ -419,56 +420,56 @@ func TestEncode(t *testing.T) {
 		op    awsproto.Operation
 		style ErrorStyle
 	}{
-		{name: "full", op: op[struct{}]("Full", "GET /x", 200, full, nil)},
-		{name: "status from operation", op: op[struct{}]("Created", "POST /x", 202, &thingOutput{Count2: 1}, nil)},
-		{name: "empty output is an empty object", op: op[struct{}]("Empty", "GET /x", 200, &struct{}{}, nil)},
-		{name: "nil output", op: op[struct{}]("Nil", "GET /x", 200, (*thingOutput)(nil), nil)},
-		{name: "headers only", op: op[struct{}]("HeadersOnly", "GET /x", 200, &headersOnlyOutput{Version: ptr("1")}, nil)},
-		{name: "no content", op: op[struct{}]("Delete", "DELETE /x", 204, &struct{}{}, nil)},
-		{name: "head", op: op[struct{}]("Head", "HEAD /x", 200, &thingOutput{Name: ptr("n"), Count2: 1}, nil)},
-		{name: "blob payload with content type", op: op[struct{}]("Invoke", "POST /x", 200,
+		{name: "full", op: prototest.Op[struct{}]("Full", "GET /x", 200, full, nil)},
+		{name: "status from operation", op: prototest.Op[struct{}]("Created", "POST /x", 202, &thingOutput{Count2: 1}, nil)},
+		{name: "empty output is an empty object", op: prototest.Op[struct{}]("Empty", "GET /x", 200, &struct{}{}, nil)},
+		{name: "nil output", op: prototest.Op[struct{}]("Nil", "GET /x", 200, (*thingOutput)(nil), nil)},
+		{name: "headers only", op: prototest.Op[struct{}]("HeadersOnly", "GET /x", 200, &headersOnlyOutput{Version: ptr("1")}, nil)},
+		{name: "no content", op: prototest.Op[struct{}]("Delete", "DELETE /x", 204, &struct{}{}, nil)},
+		{name: "head", op: prototest.Op[struct{}]("Head", "HEAD /x", 200, &thingOutput{Name: ptr("n"), Count2: 1}, nil)},
+		{name: "blob payload with content type", op: prototest.Op[struct{}]("Invoke", "POST /x", 200,
 			&blobOutput{ContentType: ptr("application/json"), Version: ptr("$LATEST"), Payload: []byte(`{"ok":true}`)}, nil)},
-		{name: "blob payload", op: op[struct{}]("Octets", "GET /x", 200, &octetOutput{Payload: []byte{0, 1, 2}}, nil)},
-		{name: "absent blob payload", op: op[struct{}]("NoOctets", "GET /x", 200, &octetOutput{}, nil)},
-		{name: "string payload", op: op[struct{}]("Text", "GET /x", 200, &stringOutput{Text: ptr("héllo")}, nil)},
-		{name: "stream payload", op: op[struct{}]("Stream", "GET /x", 200, &streamOutput{Body: tracker}, nil)},
-		{name: "stream payload to head", op: op[struct{}]("HeadStream", "HEAD /x", 200,
+		{name: "blob payload", op: prototest.Op[struct{}]("Octets", "GET /x", 200, &octetOutput{Payload: []byte{0, 1, 2}}, nil)},
+		{name: "absent blob payload", op: prototest.Op[struct{}]("NoOctets", "GET /x", 200, &octetOutput{}, nil)},
+		{name: "string payload", op: prototest.Op[struct{}]("Text", "GET /x", 200, &stringOutput{Text: ptr("héllo")}, nil)},
+		{name: "stream payload", op: prototest.Op[struct{}]("Stream", "GET /x", 200, &streamOutput{Body: tracker}, nil)},
+		{name: "stream payload to head", op: prototest.Op[struct{}]("HeadStream", "HEAD /x", 200,
 			&streamOutput{Length: ptr[int64](10), Body: headTracker}, nil)},
-		{name: "structure payload", op: op[struct{}]("Doc", "GET /x", 200,
+		{name: "structure payload", op: prototest.Op[struct{}]("Doc", "GET /x", 200,
 			&structOutput{ETag: ptr(`"abc"`), Doc: &nested{Name: ptr("n"), Items: []item{{ID: ptr[int64](1)}}}}, nil)},
-		{name: "absent structure payload", op: op[struct{}]("NoDoc", "GET /x", 200, &structOutput{}, nil)},
+		{name: "absent structure payload", op: prototest.Op[struct{}]("NoDoc", "GET /x", 200, &structOutput{}, nil)},
 
-		{name: "error", op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+		{name: "error", op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			apierr.New("ResourceNotFoundException", 404, `Function not found: arn:aws:lambda:us-east-1:000000000000:function:"f"`))},
-		{name: "error lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+		{name: "error lambda style", style: LambdaErrors, op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			apierr.New("ResourceNotFoundException", 404, "Function not found: arn:aws:lambda:us-east-1:000000000000:function:f"))},
-		{name: "validation lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+		{name: "validation lambda style", style: LambdaErrors, op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			apierr.New("ValidationException", 400, "1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: "+
 				"Member must have value greater than or equal to 128"))},
-		{name: "conflict lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+		{name: "conflict lambda style", style: LambdaErrors, op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			apierr.New("ResourceConflictException", 409, "Function already exist: f"))},
-		{name: "fault lambda style", style: LambdaErrors, op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+		{name: "fault lambda style", style: LambdaErrors, op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			&apierr.Error{Code: "ServiceException", Status: 500, Message: "boom", Fault: true})},
-		{name: "error with details and headers", op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+		{name: "error with details and headers", op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			(&apierr.Error{Code: "ConflictException", Status: 409, Message: "in use",
 				Headers: map[string]string{"X-Amz-Function-Error": "Unhandled"}}).
 				WithDetails(&conflictDetails{Reason: ptr("busy"), Resource: ptr("r"), Codes: []string{"a"}}))},
-		{name: "internal error", op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil, errors.New("disk on fire"))},
-		{name: "error to head", op: op[struct{}, struct{}]("Fail", "HEAD /x", 200, nil,
+		{name: "internal error", op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil, errors.New("disk on fire"))},
+		{name: "error to head", op: prototest.Op[struct{}, struct{}]("Fail", "HEAD /x", 200, nil,
 			apierr.New("ResourceNotFoundException", 404, "gone"))},
-		{name: "serialization error", op: op[thingInput, struct{}]("Bad", "PUT /things/{Name}/{Path+}", 200, &struct{}{}, nil)},
+		{name: "serialization error", op: prototest.Op[thingInput, struct{}]("Bad", "PUT /things/{Name}/{Path+}", 200, &struct{}{}, nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			svc := newService(New(WithErrorStyle(tt.style)), tt.op)
+			svc := prototest.NewService(New(WithErrorStyle(tt.style)), tt.op)
 			method, _, _ := strings.Cut(tt.op.HTTP, " ")
-			req := request{method: method, target: "/x"}
+			req := request{Method: method, Target: "/x"}
 			if tt.op.Name == "Bad" {
-				req = request{method: "PUT", target: "/things/a/b", body: `{"Count":"x"}`}
+				req = request{Method: "PUT", Target: "/things/a/b", Body: `{"Count":"x"}`}
 			}
-			w := serve(svc, req)
-			golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), dump(w))
+			w := prototest.Serve(svc, req)
+			prototest.Golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), prototest.Dump(w))
 		})
 	}
 	// The subtests are parallel: check once they are done.
@@ -481,12 +482,12 @@ func TestEncode(t *testing.T) {
 
 func TestUnknownOperation(t *testing.T) {
 	t.Parallel()
-	svc := newService(New(WithErrorStyle(LambdaErrors)), op[struct{}]("Get", "GET /2015-03-31/functions/{F}", 200, &struct{}{}, nil))
-	w := serve(svc, request{method: "GET", target: "/2015-03-31/nothing"})
-	golden(t, "encode/unknown_operation", dump(w))
+	svc := prototest.NewService(New(WithErrorStyle(LambdaErrors)), prototest.Op[struct{}]("Get", "GET /2015-03-31/functions/{F}", 200, &struct{}{}, nil))
+	w := prototest.Serve(svc, request{Method: "GET", Target: "/2015-03-31/nothing"})
+	prototest.Golden(t, "encode/unknown_operation", prototest.Dump(w))
 
-	other := newService(New(WithUnknownOperation(apierr.New("NotFoundException", 404, "Invalid path"))))
-	w = serve(other, request{method: "GET", target: "/anything"})
+	other := prototest.NewService(New(WithUnknownOperation(apierr.New("NotFoundException", 404, "Invalid path"))))
+	w = prototest.Serve(other, request{Method: "GET", Target: "/anything"})
 	if w.Code != 404 || w.Header().Get("X-Amzn-ErrorType") != "NotFoundException" {
 		t.Errorf("custom unknown operation error: %d %s", w.Code, w.Header())
 	}
@@ -506,11 +507,11 @@ func TestInitPanics(t *testing.T) {
 		A *string `aws:"loc=uri,locname=Missing"`
 	}
 	for name, op := range map[string]awsproto.Operation{
-		"no binding":         op[struct{}]("A", "", 200, &struct{}{}, nil),
-		"malformed binding":  op[struct{}]("A", "GET nowhere", 200, &struct{}{}, nil),
-		"two payloads":       op[twoPayloads]("A", "GET /", 200, &struct{}{}, nil),
-		"payload and body":   op[struct{}]("A", "GET /", 200, &payloadAndBody{}, nil),
-		"label not in route": op[stray]("A", "GET /{Other}", 200, &struct{}{}, nil),
+		"no binding":         prototest.Op[struct{}]("A", "", 200, &struct{}{}, nil),
+		"malformed binding":  prototest.Op[struct{}]("A", "GET nowhere", 200, &struct{}{}, nil),
+		"two payloads":       prototest.Op[twoPayloads]("A", "GET /", 200, &struct{}{}, nil),
+		"payload and body":   prototest.Op[struct{}]("A", "GET /", 200, &payloadAndBody{}, nil),
+		"label not in route": prototest.Op[stray]("A", "GET /{Other}", 200, &struct{}{}, nil),
 	} {
 		func() {
 			defer func() {
@@ -518,7 +519,7 @@ func TestInitPanics(t *testing.T) {
 					t.Errorf("%s: Init did not panic", name)
 				}
 			}()
-			newService(New(), op)
+			prototest.NewService(New(), op)
 		}()
 	}
 	func() {
@@ -528,8 +529,8 @@ func TestInitPanics(t *testing.T) {
 			}
 		}()
 		p := New()
-		newService(p, op[struct{}]("A", "GET /a", 200, &struct{}{}, nil))
-		newService(p, op[struct{}]("A", "GET /a", 200, &struct{}{}, nil))
+		prototest.NewService(p, prototest.Op[struct{}]("A", "GET /a", 200, &struct{}{}, nil))
+		prototest.NewService(p, prototest.Op[struct{}]("A", "GET /a", 200, &struct{}{}, nil))
 	}()
 }
 
@@ -546,12 +547,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add("PUT", "/things/x/y", "X-Epoch", "NaN", `{"Ratio":"Infinity","Count":1.5e300}`)
 	f.Fuzz(func(t *testing.T, method, target, hname, hvalue, body string) {
 		var got any
-		svc := newService(New(),
-			capture[thingInput]("PutThing", "PUT /things/{Name}/{Path+}", &got),
-			capture[labelsInput]("Labels", "GET /labels/{When}/{N}/{Ok}", &got),
-			capture[queryMapInput]("QueryMap", "GET /qmap", &got),
-			capture[blobPayloadInput]("Blob", "POST /blobs/{Name}", &got),
-			capture[structPayloadInput]("Doc", "PUT /docs", &got),
+		svc := prototest.NewService(New(),
+			prototest.Capture[thingInput]("PutThing", "PUT /things/{Name}/{Path+}", &got),
+			prototest.Capture[labelsInput]("Labels", "GET /labels/{When}/{N}/{Ok}", &got),
+			prototest.Capture[queryMapInput]("QueryMap", "GET /qmap", &got),
+			prototest.Capture[blobPayloadInput]("Blob", "POST /blobs/{Name}", &got),
+			prototest.Capture[structPayloadInput]("Doc", "PUT /docs", &got),
 		)
 		u, err := url.Parse(target)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/virga/virga/internal/awsproto/prototest"
 	"io"
 	"math"
 	"net/http"
@@ -74,10 +75,10 @@ var (
 )
 
 func testService(got *any, opts ...Option) *awsproto.Service {
-	return newService(New(opts...),
-		capture[thingInput]("PutThing", "PUT /things/{Name}/{Path+}", got),
-		capture[blobPayloadInput]("PutObject", "PUT /{Bucket}/{Key+}", got),
-		capture[structPayloadInput]("PutBucketTagging", "PUT /{Bucket}?tagging", got),
+	return prototest.NewService(New(opts...),
+		prototest.Capture[thingInput]("PutThing", "PUT /things/{Name}/{Path+}", got),
+		prototest.Capture[blobPayloadInput]("PutObject", "PUT /{Bucket}/{Key+}", got),
+		prototest.Capture[structPayloadInput]("PutBucketTagging", "PUT /{Bucket}?tagging", got),
 	)
 }
 
@@ -93,10 +94,10 @@ func TestDecode(t *testing.T) {
 	}{
 		{
 			name: "every binding",
-			req: request{method: "PUT", target: "/things/t%201/a/b%2Fc?max-keys=10&since=2019-12-16T23:48:18.5Z&id=1&id=2",
-				header: map[string]string{"x-amz-flag": "false", "If-Modified-Since": "Mon, 16 Dec 2019 23:48:18 GMT",
+			req: request{Method: "PUT", Target: "/things/t%201/a/b%2Fc?max-keys=10&since=2019-12-16T23:48:18.5Z&id=1&id=2",
+				Header: map[string]string{"x-amz-flag": "false", "If-Modified-Since": "Mon, 16 Dec 2019 23:48:18 GMT",
 					"X-List": `a, "b,c"`, "X-Amz-Meta-Owner": "me"},
-				body: `<?xml version="1.0" encoding="UTF-8"?>
+				Body: `<?xml version="1.0" encoding="UTF-8"?>
 <PutThingRequest xmlns="http://example.com/" version="v2">
   <Color>green</Color><Blob>aGk=</Blob><When>2019-12-16T23:48:18Z</When><Epoch>1576540098.5</Epoch>
   <Ratio>-Infinity</Ratio><Count>-3</Count>
@@ -113,54 +114,54 @@ func TestDecode(t *testing.T) {
 		},
 		{
 			name: "no body",
-			req:  request{method: "PUT", target: "/things/x/y"},
+			req:  request{Method: "PUT", Target: "/things/x/y"},
 			want: &thingInput{Name: ptr("x"), Path: ptr("y")},
 		},
 		{
 			name: "blob payload",
-			req:  request{method: "PUT", target: "/b/dir/k%3F.bin", header: map[string]string{"Content-Type": "application/x-thing"}, body: "<not xml>"},
+			req:  request{Method: "PUT", Target: "/b/dir/k%3F.bin", Header: map[string]string{"Content-Type": "application/x-thing"}, Body: "<not xml>"},
 			want: &blobPayloadInput{Bucket: ptr("b"), Key: ptr("dir/k?.bin"), ContentType: ptr("application/x-thing"), Body: []byte("<not xml>")},
 		},
 		{
 			name: "structure payload",
-			req: request{method: "PUT", target: "/b?tagging",
-				body: `<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Tags><Tag><Key>k</Key><Value>v</Value></Tag></Tags></Tagging>`},
+			req: request{Method: "PUT", Target: "/b?tagging",
+				Body: `<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Tags><Tag><Key>k</Key><Value>v</Value></Tag></Tags></Tagging>`},
 			want: &structPayloadInput{Bucket: ptr("b"), Tagging: &nested{Tags: []tag{{Key: ptr("k"), Value: ptr("v")}}}},
 		},
 		{
 			name: "empty structure payload",
-			req:  request{method: "PUT", target: "/b?tagging"},
+			req:  request{Method: "PUT", Target: "/b?tagging"},
 			want: &structPayloadInput{Bucket: ptr("b")},
 		},
 
-		{name: "not XML", req: request{method: "PUT", target: "/things/x/y", body: `{"Color":"red"}`},
+		{name: "not XML", req: request{Method: "PUT", Target: "/things/x/y", Body: `{"Color":"red"}`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "unclosed", req: request{method: "PUT", target: "/things/x/y", body: `<a><Color>red</Color>`},
+		{name: "unclosed", req: request{Method: "PUT", Target: "/things/x/y", Body: `<a><Color>red</Color>`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad integer", req: request{method: "PUT", target: "/things/x/y", body: `<a><Count>1.5</Count></a>`},
+		{name: "bad integer", req: request{Method: "PUT", Target: "/things/x/y", Body: `<a><Count>1.5</Count></a>`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "bad payload", req: request{method: "PUT", target: "/b?tagging", body: `<Tagging><Tags><Tag>`},
+		{name: "bad payload", req: request{Method: "PUT", Target: "/b?tagging", Body: `<Tagging><Tags><Tag>`},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "S3 MalformedXML", opts: s3Options(), req: request{method: "PUT", target: "/b?tagging", body: `<Tagging><Tags>`},
+		{name: "S3 MalformedXML", opts: s3Options(), req: request{Method: "PUT", Target: "/b?tagging", Body: `<Tagging><Tags>`},
 			wantCode: "MalformedXML", wantStatus: 400},
-		{name: "bad query integer", req: request{method: "PUT", target: "/things/x/y?max-keys=ten"},
+		{name: "bad query integer", req: request{Method: "PUT", Target: "/things/x/y?max-keys=ten"},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "S3 InvalidArgument", opts: s3Options(), req: request{method: "PUT", target: "/things/x/y?max-keys=ten"},
+		{name: "S3 InvalidArgument", opts: s3Options(), req: request{Method: "PUT", Target: "/things/x/y?max-keys=ten"},
 			wantCode: "InvalidArgument", wantStatus: 400},
-		{name: "bad header timestamp", req: request{method: "PUT", target: "/things/x/y", header: map[string]string{"If-Modified-Since": "yesterday"}},
+		{name: "bad header timestamp", req: request{Method: "PUT", Target: "/things/x/y", Header: map[string]string{"If-Modified-Since": "yesterday"}},
 			wantCode: "SerializationException", wantStatus: 400},
-		{name: "enum outside its set", req: request{method: "PUT", target: "/things/x/y", body: `<a><Color>blue</Color></a>`},
+		{name: "enum outside its set", req: request{Method: "PUT", Target: "/things/x/y", Body: `<a><Color>blue</Color></a>`},
 			wantCode: "ValidationException", wantStatus: 400},
-		{name: "unknown route", req: request{method: "GET", target: "/"},
+		{name: "unknown route", req: request{Method: "GET", Target: "/"},
 			wantCode: "UnknownOperationException", wantStatus: 404},
-		{name: "S3 method not allowed", opts: s3Options(), req: request{method: "POST", target: "/b/k"},
+		{name: "S3 method not allowed", opts: s3Options(), req: request{Method: "POST", Target: "/b/k"},
 			wantCode: "MethodNotAllowed", wantStatus: 405},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var got any
-			w := serve(testService(&got, tt.opts...), tt.req)
+			w := prototest.Serve(testService(&got, tt.opts...), tt.req)
 			if tt.wantCode != "" {
 				var e struct {
 					Code string `xml:"Error>Code"`
@@ -370,42 +371,42 @@ func TestEncode(t *testing.T) {
 		op   awsproto.Operation
 		opts []Option
 	}{
-		{name: "full", op: op[struct{}]("Thing", "GET /x", 200, full, nil)},
-		{name: "root from tag and namespace from protocol", opts: s3Options(), op: op[struct{}]("ListBuckets", "GET /x", 200,
+		{name: "full", op: prototest.Op[struct{}]("Thing", "GET /x", 200, full, nil)},
+		{name: "root from tag and namespace from protocol", opts: s3Options(), op: prototest.Op[struct{}]("ListBuckets", "GET /x", 200,
 			&listBucketsOutput{Buckets: []bucket{{Name: ptr("a"), CreationDate: &t0}, {Name: ptr("b"), CreationDate: &t1}},
 				Owner: &owner{ID: ptr("o")}}, nil)},
-		{name: "empty list result", opts: s3Options(), op: op[struct{}]("ListBuckets", "GET /x", 200, &listBucketsOutput{}, nil)},
-		{name: "root from type name", op: op[struct{}]("Untagged", "GET /x", 200, &untaggedOutput{Name: ptr("n")}, nil)},
-		{name: "no body members", op: op[struct{}]("Put", "PUT /x", 200, &headersOnlyOutput{ETag: ptr(`"e"`)}, nil)},
-		{name: "empty output", op: op[struct{}]("Nothing", "POST /x", 200, &struct{}{}, nil)},
-		{name: "no content", op: op[struct{}]("Delete", "DELETE /x", 204, &struct{}{}, nil)},
-		{name: "head", op: op[struct{}]("Head", "HEAD /x", 200, &streamOutput{ContentLength: ptr[int64](5), ContentType: ptr("text/plain")}, nil)},
-		{name: "structure payload", op: op[struct{}]("GetTagging", "GET /x", 200,
+		{name: "empty list result", opts: s3Options(), op: prototest.Op[struct{}]("ListBuckets", "GET /x", 200, &listBucketsOutput{}, nil)},
+		{name: "root from type name", op: prototest.Op[struct{}]("Untagged", "GET /x", 200, &untaggedOutput{Name: ptr("n")}, nil)},
+		{name: "no body members", op: prototest.Op[struct{}]("Put", "PUT /x", 200, &headersOnlyOutput{ETag: ptr(`"e"`)}, nil)},
+		{name: "empty output", op: prototest.Op[struct{}]("Nothing", "POST /x", 200, &struct{}{}, nil)},
+		{name: "no content", op: prototest.Op[struct{}]("Delete", "DELETE /x", 204, &struct{}{}, nil)},
+		{name: "head", op: prototest.Op[struct{}]("Head", "HEAD /x", 200, &streamOutput{ContentLength: ptr[int64](5), ContentType: ptr("text/plain")}, nil)},
+		{name: "structure payload", op: prototest.Op[struct{}]("GetTagging", "GET /x", 200,
 			&payloadOutput{ETag: ptr("e"), Tagging: &nested{Tags: []tag{{Key: ptr("k")}}}}, nil)},
-		{name: "structure payload named by its type", opts: s3Options(), op: op[struct{}]("CopyObject", "PUT /x", 200,
+		{name: "structure payload named by its type", opts: s3Options(), op: prototest.Op[struct{}]("CopyObject", "PUT /x", 200,
 			&rootedPayloadOutput{Result: &rootedPayload{ETag: ptr("e")}}, nil)},
-		{name: "absent structure payload", op: op[struct{}]("GetTagging", "GET /x", 200, &payloadOutput{}, nil)},
-		{name: "stream payload", op: op[struct{}]("GetObject", "GET /x", 200,
+		{name: "absent structure payload", op: prototest.Op[struct{}]("GetTagging", "GET /x", 200, &payloadOutput{}, nil)},
+		{name: "stream payload", op: prototest.Op[struct{}]("GetObject", "GET /x", 200,
 			&streamOutput{ContentLength: ptr[int64](5), ContentType: ptr("text/plain"), Body: io.NopCloser(strings.NewReader("hello"))}, nil)},
 
 		{name: "error wrapped", opts: []Option{WithNamespace("https://route53.amazonaws.com/doc/2013-04-01/")},
-			op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil, apierr.New("NoSuchHostedZone", 404, "No hosted zone found with ID: Z1"))},
-		{name: "error S3", opts: s3Options(), op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+			op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil, apierr.New("NoSuchHostedZone", 404, "No hosted zone found with ID: Z1"))},
+		{name: "error S3", opts: s3Options(), op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			apierr.New("NoSuchKey", 404, "The specified key does not exist.").WithDetails(&noSuchKey{Key: ptr("a&b")}))},
-		{name: "error with bindings", op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
+		{name: "error with bindings", op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil,
 			apierr.New("ComplexError", 403, "Hi").WithDetails(&complexError{Header: ptr("Header"), TopLevel: ptr("Top level"),
 				Nested: &nested{Name: ptr("bar")}}))},
-		{name: "fault", op: op[struct{}, struct{}]("Fail", "GET /x", 200, nil, errors.New("disk on fire"))},
-		{name: "error to head", opts: s3Options(), op: op[struct{}, struct{}]("Fail", "HEAD /x", 200, nil,
+		{name: "fault", op: prototest.Op[struct{}, struct{}]("Fail", "GET /x", 200, nil, errors.New("disk on fire"))},
+		{name: "error to head", opts: s3Options(), op: prototest.Op[struct{}, struct{}]("Fail", "HEAD /x", 200, nil,
 			apierr.New("NoSuchKey", 404, "The specified key does not exist."))},
-		{name: "text xml content type", opts: []Option{WithContentType("text/xml")}, op: op[struct{}]("Untagged", "GET /x", 200, &untaggedOutput{Name: ptr("n")}, nil)},
+		{name: "text xml content type", opts: []Option{WithContentType("text/xml")}, op: prototest.Op[struct{}]("Untagged", "GET /x", 200, &untaggedOutput{Name: ptr("n")}, nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			svc := newService(New(tt.opts...), tt.op)
+			svc := prototest.NewService(New(tt.opts...), tt.op)
 			method, _, _ := strings.Cut(tt.op.HTTP, " ")
-			w := serve(svc, request{method: method, target: "/x"})
+			w := prototest.Serve(svc, request{Method: method, Target: "/x"})
 			body := w.Body.Bytes()
 			if len(body) > 0 && strings.HasPrefix(w.Header().Get("Content-Type"), "application/xml") {
 				// Every XML body is well-formed.
@@ -418,16 +419,16 @@ func TestEncode(t *testing.T) {
 					}
 				}
 			}
-			golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), dump(w))
+			prototest.Golden(t, "encode/"+strings.ReplaceAll(tt.name, " ", "_"), prototest.Dump(w))
 		})
 	}
 }
 
 func TestUnknownOperationGolden(t *testing.T) {
 	t.Parallel()
-	svc := newService(New(s3Options()...), op[struct{}]("Get", "GET /{B}", 200, &struct{}{}, nil))
-	golden(t, "encode/method_not_allowed", dump(serve(svc, request{method: "DELETE", target: "/b"})))
-	golden(t, "encode/unknown_operation", dump(serve(svc, request{method: "GET", target: "/b/k"})))
+	svc := prototest.NewService(New(s3Options()...), prototest.Op[struct{}]("Get", "GET /{B}", 200, &struct{}{}, nil))
+	prototest.Golden(t, "encode/method_not_allowed", prototest.Dump(prototest.Serve(svc, request{Method: "DELETE", Target: "/b"})))
+	prototest.Golden(t, "encode/unknown_operation", prototest.Dump(prototest.Serve(svc, request{Method: "GET", Target: "/b/k"})))
 }
 
 func TestInitPanicsOnRootTag(t *testing.T) {
@@ -440,7 +441,7 @@ func TestInitPanicsOnRootTag(t *testing.T) {
 			t.Error("a root tag with an unknown key did not panic")
 		}
 	}()
-	newService(New(), op[struct{}]("A", "GET /", 200, &badRoot{}, nil))
+	prototest.NewService(New(), prototest.Op[struct{}]("A", "GET /", 200, &badRoot{}, nil))
 }
 
 // FuzzDecode proves that no request, however malformed its path, query,
