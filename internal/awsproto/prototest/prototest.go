@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -107,4 +108,72 @@ func Capture[In any](name, binding string, got *any) awsproto.Operation {
 // NewService is a service of the given protocol serving ops.
 func NewService(p awsproto.Protocol, ops ...awsproto.Operation) *awsproto.Service {
 	return (&awsproto.Service{Name: "test", Protocol: p, Operations: ops}).Init()
+}
+
+// Show prints a decoded value deterministically, for comparing what a
+// decoder produced with what a test expects: NaN equals itself, maps are
+// in key order, times are in UTC, unexported fields are left out.
+func Show(v any) string {
+	var b strings.Builder
+	show(&b, reflect.ValueOf(v))
+	return b.String()
+}
+
+func show(b *strings.Builder, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Invalid:
+		b.WriteString("invalid")
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		b.WriteString("&")
+		show(b, v.Elem())
+	case reflect.Struct:
+		if tm, ok := v.Interface().(time.Time); ok {
+			b.WriteString(tm.UTC().Format(time.RFC3339Nano))
+			return
+		}
+		b.WriteString("{")
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				fmt.Fprintf(b, "%s:", v.Type().Field(i).Name)
+				show(b, v.Field(i))
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString("}")
+	case reflect.Slice:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			fmt.Fprintf(b, "%q", v.Bytes())
+			return
+		}
+		b.WriteString("[")
+		for i := 0; i < v.Len(); i++ {
+			show(b, v.Index(i))
+			b.WriteString(" ")
+		}
+		b.WriteString("]")
+	case reflect.Map:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		var parts []string
+		iter := v.MapRange()
+		for iter.Next() {
+			var e strings.Builder
+			show(&e, iter.Value())
+			parts = append(parts, iter.Key().String()+":"+e.String())
+		}
+		sort.Strings(parts)
+		b.WriteString("map[" + strings.Join(parts, " ") + "]")
+	default:
+		fmt.Fprintf(b, "%v", v.Interface())
+	}
 }

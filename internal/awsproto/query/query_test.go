@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"github.com/virga/virga/internal/awsproto/prototest"
 	"io"
 	"math"
@@ -178,8 +177,8 @@ func TestDecode(t *testing.T) {
 			if w.Code != 200 {
 				t.Fatalf("status %d: %s", w.Code, w.Body)
 			}
-			if show(got) != show(tt.want) {
-				t.Errorf("decoded\n%s\nwant\n%s", show(got), show(tt.want))
+			if prototest.Show(got) != prototest.Show(tt.want) {
+				t.Errorf("decoded\n%s\nwant\n%s", prototest.Show(got), prototest.Show(tt.want))
 			}
 		})
 	}
@@ -331,78 +330,4 @@ func FuzzDecode(f *testing.F) {
 		}
 		svc.Serve(c, httptest.NewRecorder())
 	})
-}
-
-// show prints a decoded value deterministically, NaN included.
-func show(v any) string {
-	var b strings.Builder
-	write(&b, reflect.ValueOf(v))
-	return b.String()
-}
-
-func write(b *strings.Builder, v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Invalid:
-		b.WriteString("invalid")
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		b.WriteString("&")
-		write(b, v.Elem())
-	case reflect.Struct:
-		if tm, ok := v.Interface().(time.Time); ok {
-			b.WriteString(tm.UTC().Format(time.RFC3339Nano))
-			return
-		}
-		b.WriteString("{")
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				fmt.Fprintf(b, "%s:", v.Type().Field(i).Name)
-				write(b, v.Field(i))
-				b.WriteString(" ")
-			}
-		}
-		b.WriteString("}")
-	case reflect.Slice:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			fmt.Fprintf(b, "%q", v.Bytes())
-			return
-		}
-		b.WriteString("[")
-		for i := 0; i < v.Len(); i++ {
-			write(b, v.Index(i))
-			b.WriteString(" ")
-		}
-		b.WriteString("]")
-	case reflect.Map:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		var parts []string
-		iter := v.MapRange()
-		for iter.Next() {
-			var e strings.Builder
-			write(&e, iter.Value())
-			parts = append(parts, iter.Key().String()+":"+e.String())
-		}
-		sortStrings(parts)
-		b.WriteString("map[" + strings.Join(parts, " ") + "]")
-	default:
-		fmt.Fprintf(b, "%v", v.Interface())
-	}
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }

@@ -3,14 +3,12 @@ package restxml
 import (
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"github.com/virga/virga/internal/awsproto/prototest"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -179,8 +177,8 @@ func TestDecode(t *testing.T) {
 			if w.Code != 200 {
 				t.Fatalf("status %d: %s", w.Code, w.Body)
 			}
-			if show(got) != show(tt.want) {
-				t.Errorf("decoded\n%s\nwant\n%s", show(got), show(tt.want))
+			if prototest.Show(got) != prototest.Show(tt.want) {
+				t.Errorf("decoded\n%s\nwant\n%s", prototest.Show(got), prototest.Show(tt.want))
 			}
 		})
 	}
@@ -194,78 +192,6 @@ func s3Options() []Option {
 		WithMethodNotAllowed(apierr.New("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")),
 		WithMalformedXML(apierr.New("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")),
 		WithInvalidArgument(apierr.New("InvalidArgument", 400, "")),
-	}
-}
-
-// show prints a decoded value deterministically, NaN included.
-func show(v any) string {
-	var b strings.Builder
-	write(&b, reflect.ValueOf(v))
-	return b.String()
-}
-
-func write(b *strings.Builder, v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Invalid:
-		b.WriteString("invalid")
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		b.WriteString("&")
-		write(b, v.Elem())
-	case reflect.Struct:
-		if tm, ok := v.Interface().(time.Time); ok {
-			b.WriteString(tm.UTC().Format(time.RFC3339Nano))
-			return
-		}
-		b.WriteString("{")
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				fmt.Fprintf(b, "%s:", v.Type().Field(i).Name)
-				write(b, v.Field(i))
-				b.WriteString(" ")
-			}
-		}
-		b.WriteString("}")
-	case reflect.Slice:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		b.WriteString("[")
-		for i := 0; i < v.Len(); i++ {
-			write(b, v.Index(i))
-			b.WriteString(" ")
-		}
-		b.WriteString("]")
-	case reflect.Map:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		b.WriteString("map[")
-		iter := v.MapRange()
-		var parts []string
-		for iter.Next() {
-			var e strings.Builder
-			write(&e, iter.Value())
-			parts = append(parts, iter.Key().String()+":"+e.String())
-		}
-		sortStrings(parts)
-		b.WriteString(strings.Join(parts, " "))
-		b.WriteString("]")
-	default:
-		fmt.Fprintf(b, "%v", v.Interface())
-	}
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
 	}
 }
 

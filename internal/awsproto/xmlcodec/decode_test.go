@@ -3,9 +3,8 @@ package xmlcodec
 import (
 	"bytes"
 	"errors"
-	"fmt"
+	"github.com/virga/virga/internal/awsproto/prototest"
 	"math"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -149,8 +148,8 @@ func TestUnmarshal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if show(&got) != show(tt.want) {
-				t.Errorf("got\n%s\nwant\n%s", show(&got), show(tt.want))
+			if prototest.Show(&got) != prototest.Show(tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", prototest.Show(&got), prototest.Show(tt.want))
 			}
 		})
 	}
@@ -178,8 +177,8 @@ func TestRoundTrip(t *testing.T) {
 	if err := Unmarshal(b.Bytes(), &out); err != nil {
 		t.Fatalf("%v\n%s", err, b.String())
 	}
-	if show(&out) != show(in) {
-		t.Errorf("round trip through\n%s\ngot\n%s\nwant\n%s", b.String(), show(&out), show(in))
+	if prototest.Show(&out) != prototest.Show(in) {
+		t.Errorf("round trip through\n%s\ngot\n%s\nwant\n%s", b.String(), prototest.Show(&out), prototest.Show(in))
 	}
 }
 
@@ -226,74 +225,4 @@ func FuzzUnmarshal(f *testing.F) {
 		var b bytes.Buffer
 		WriteMembers(&b, &v)
 	})
-}
-
-// show prints a decoded doc deterministically, NaN included.
-func show(v any) string {
-	var b strings.Builder
-	write(&b, reflect.ValueOf(v))
-	return b.String()
-}
-
-func write(b *strings.Builder, v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		b.WriteString("&")
-		write(b, v.Elem())
-	case reflect.Struct:
-		if tm, ok := v.Interface().(time.Time); ok {
-			b.WriteString(tm.UTC().Format(time.RFC3339Nano))
-			return
-		}
-		b.WriteString("{")
-		for i := 0; i < v.NumField(); i++ {
-			fmt.Fprintf(b, "%s:", v.Type().Field(i).Name)
-			write(b, v.Field(i))
-			b.WriteString(" ")
-		}
-		b.WriteString("}")
-	case reflect.Slice:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		b.WriteString("[")
-		for i := 0; i < v.Len(); i++ {
-			write(b, v.Index(i))
-			b.WriteString(" ")
-		}
-		b.WriteString("]")
-	case reflect.Map:
-		if v.IsNil() {
-			b.WriteString("nil")
-			return
-		}
-		keys := v.MapKeys()
-		ks := make([]string, len(keys))
-		for i, k := range keys {
-			ks[i] = k.String()
-		}
-		sortStrings(ks)
-		b.WriteString("map[")
-		for _, k := range ks {
-			fmt.Fprintf(b, "%s:", k)
-			write(b, v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())))
-			b.WriteString(" ")
-		}
-		b.WriteString("]")
-	default:
-		fmt.Fprintf(b, "%v", v.Interface())
-	}
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
