@@ -68,7 +68,7 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 		reported = s.functionARN(name)
 	}
 	spec := &functions.Spec{
-		Key:          arn + "#" + deref(c.RevisionId),
+		Key:          specKey(arn, v),
 		FunctionName: name,
 		Version:      v.name(),
 		ARN:          reported,
@@ -107,8 +107,16 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 	s.specs.mu.Unlock()
 	if old != nil && old.spec.Key != spec.Key {
 		s.fns.Retire(old.spec.Key)
+		if n := provisionedFor(fn, v.name()); n > 0 && v.Number > 0 {
+			s.fns.Provision(spec, n)
+		}
 	}
 	return spec, nil
+}
+
+// specKey is the pool Key of version v, whose ARN is arn.
+func specKey(arn string, v *version) string {
+	return arn + "#" + deref(v.Config.RevisionId)
 }
 
 // retireVersion forgets the Spec of the version with the given ARN and
