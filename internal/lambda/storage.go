@@ -54,8 +54,8 @@ func policyKey(name, qualifier string) []byte { return lambdaKey("fn", name, "po
 func provisionedKey(name, qualifier string) []byte {
 	return lambdaKey("fn", name, "pc", qualifier)
 }
-func layerKey(name string) []byte             { return lambdaKey("layer", name) }
-func layerMetaKey(name string) []byte         { return lambdaKey("layer", name, "meta") }
+func layerKey(name string) []byte     { return lambdaKey("layer", name) }
+func layerMetaKey(name string) []byte { return lambdaKey("layer", name, "meta") }
 func layerVersionKey(name string, n int64) []byte {
 	return keys.AppendInt(lambdaKey("layer", name, "v"), n)
 }
