@@ -41,7 +41,9 @@ type Spec struct {
 	// (reserved concurrency, or what the account's pool allows); zero or
 	// less means Options.DefaultConcurrency. (A reserved concurrency of
 	// zero throttles every invocation: the lambda service answers those
-	// itself, without calling Invoke.)
+	// itself, without calling Invoke.) It is the one field that is not
+	// part of Key: each Invoke or Provision sets its pool's limit, so
+	// that a new limit keeps the environments.
 	Concurrency int
 	// Region and Endpoint are where SDK calls from inside the function
 	// go (AWS_REGION, AWS_ENDPOINT_URL).
@@ -153,11 +155,37 @@ type Manager interface {
 	// a runtime identifier this host cannot run (for CreateFunction and
 	// UpdateFunctionConfiguration to refuse early).
 	CheckRuntime(runtime string) error
+	// Provision keeps n environments of spec's pool initialized ahead of
+	// invocations (provisioned concurrency): they start now, each
+	// running its init without an invocation
+	// (AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency), are used
+	// before on-demand environments, are never reaped for idleness, and
+	// are replaced when they end. A smaller n ends the extra ones (idle
+	// ones now, busy ones when their invocation ends); zero releases them
+	// all. It returns only when the pool cannot be made (a runtime this
+	// host cannot run): environments that fail to start are reported by
+	// Provisioned.
+	Provision(spec *Spec, n int) error
+	// Provisioned reports the provisioned environments of the pool with
+	// the given Key.
+	Provisioned(key string) Provisioning
 	// Retire stops the pools whose Key starts with prefix (a function
-	// deleted or updated); in-flight invocations finish first.
+	// deleted or updated); in-flight invocations finish first, and
+	// provisioned environments end with the pool.
 	Retire(prefix string)
 	// Close stops every environment.
 	Close() error
+}
+
+// Provisioning is the state of a pool's provisioned environments.
+type Provisioning struct {
+	// Allocated is how many provisioned environments are initialized
+	// (idle or serving), at most the number asked for.
+	Allocated int
+	// Failure says why the last provisioned environment to start could
+	// not ("Runtime.ExitError: Error: Runtime exited with error: exit
+	// status 1"), until one starts or Provision is called again.
+	Failure string
 }
 
 // RuntimeError is an invocation that did not reach an environment, with

@@ -3,13 +3,18 @@
 //
 //	lambda service ─► Manager.Invoke(spec, invocation)
 //	                    pool of the version (spec.Key)
+//	                      idle provisioned environment? ─ yes ─► hand it the invocation
 //	                      warm, idle environment? ─ yes ─► hand it the invocation
 //	                      no: below the concurrency limit? start one (cold start:
 //	                          sandboxed process + runtime init), else 429
 //	                    environment ◄─► Runtime API (/2018-06-01/runtime/...)
 //	                      next → invocation; response / error → Result
 //	                    timeout / crash / out of memory → error Result, environment replaced
-//	                    idle too long → reaped
+//	                    idle too long → reaped (never a provisioned one)
+//	lambda service ─► Manager.Provision(spec, n)
+//	                    n environments start and run their init now, with
+//	                    AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency;
+//	                    one that ends is replaced; Provisioned reports them
 //
 // One environment serves one invocation at a time. The sandbox is a
 // process in its own namespaces and cgroup when virga runs as root
@@ -30,13 +35,27 @@
 // Runtime API and its state machine), sandbox (namespaces, cgroups,
 // plain processes), bootstraps (our Python and Node.js runtimes).
 //
+// Provisioned concurrency: a pool keeps Provision's number of
+// environments initialized ahead of invocations, in a stack of their own
+// that invocations take from first; an invocation finding none idle
+// spills to an on-demand environment (a cold start, within the pool's
+// limit), as on AWS. A provisioned environment's first invocation has
+// no init in its REPORT: the init ran when it started. An environment
+// that fails to start is not retried until Provision is called again;
+// Provisioned reports why. Spec.Concurrency is not part of a pool's
+// Key: each Invoke and Provision sets the pool's limit, so that a new
+// concurrency keeps the environments.
+//
 // Invariants:
 //   - An environment is in exactly one of: busy (starting or serving, held
-//     by one Invoke), idle (in its pool's LIFO stack), dead. Only the
+//     by one Invoke, or starting for provisioned concurrency), idle (in its
+//     pool's LIFO stack: the provisioned or the on-demand one), dead. Only the
 //     holder of a busy environment dispatches to it; only pool.mu moves it
 //     between states.
 //   - A pool never holds more than its limit of environments, counting
-//     those starting.
+//     those starting (provisioned ones included).
+//   - A pool with provisioned environments wanted is never reaped; an
+//     environment keeps the initialization type it started with.
 //   - An environment whose process ended is never handed out again; an
 //     invocation that an environment ended before its runtime took it is
 //     retried on a fresh one (the function never saw it).
@@ -49,7 +68,7 @@
 //
 // Not supported yet: response streaming (the Runtime API's streaming
 // response mode), Lambda extensions and the Extensions, Telemetry and
-// Logs APIs, SnapStart, provisioned concurrency, container-image
+// Logs APIs, SnapStart, container-image
 // functions (they will run through the container agent), the Java, .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
 // naming the runtime), the timestamp condition of JSON log-level

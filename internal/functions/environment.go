@@ -40,6 +40,11 @@ type environment struct {
 
 	started      time.Time
 	initDuration time.Duration
+	// initType is AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, or
+	// provisioned-concurrency for an environment started ahead of
+	// invocations (which it keeps for life: see pool.provision).
+	initType    string
+	provisioned bool
 
 	// The log queue closes when both the output has ended (the process
 	// and its pipe are gone) and the environment is out of service (no
@@ -71,19 +76,24 @@ func errorDoc(typ, message string) []byte {
 }
 
 // start makes a new environment for spec's pool and waits for its
-// runtime to initialize, as the cold start of inv. When the environment
-// cannot start, the Result says why (as AWS answers) and the environment
-// is gone.
+// runtime to initialize, as the cold start of inv, or, when inv is nil,
+// ahead of any invocation for provisioned concurrency. When the
+// environment cannot start, the Result says why (as AWS answers) and the
+// environment is gone.
 func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
 	m := p.m
 	spec := &p.spec
 	started := m.clock.Now()
 	id := m.ids.Hex(16)
 	e := &environment{
-		pool:    p,
-		id:      id,
-		stream:  started.UTC().Format("2006/01/02") + "/[" + p.version + "]" + id,
-		started: started,
+		pool:     p,
+		id:       id,
+		stream:   started.UTC().Format("2006/01/02") + "/[" + p.version + "]" + id,
+		started:  started,
+		initType: initOnDemand,
+	}
+	if inv == nil {
+		e.initType, e.provisioned = initProvisioned, true
 	}
 	e.pending.Store(2)
 	var err error
@@ -124,7 +134,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	layout := m.host.Layout(cfg)
 	fail := func(typ, msg string) (*environment, *Result, error) {
 		w.Close()
-		msg = "RequestId: " + inv.RequestID + " Error: " + msg
+		msg = requestPrefix(inv) + "Error: " + msg
 		return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started, statusError, typ), nil
 	}
 	switch p.rt.kind {
@@ -150,7 +160,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	cfg.Env = environ(spec, p.rt, envPaths{
 		taskRoot: layout.TaskRoot, runtimeDir: layout.RuntimeDir, optDir: layout.OptDir,
 		interpreterDir: interpreterDir(interp),
-	}, e.api.Addr(), p.group, e.stream, creds)
+	}, e.api.Addr(), p.group, e.stream, e.initType, creds)
 	if layout.TmpDir != "/tmp" {
 		cfg.Env = append(cfg.Env, "TMPDIR="+layout.TmpDir)
 	}
@@ -204,21 +214,34 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 				}
 			default:
 			}
-			typ, msg := e.exitError(inv.RequestID)
+			typ, msg := e.exitError(inv)
 			return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started, statusError, typ), nil
 		case <-timer.C:
 			e.kill()
 			<-e.proc.Done()
-			msg := m.clock.Now().UTC().Format(timeFormat) + " " + inv.RequestID + " Task timed out after " + seconds(limit) + " seconds"
+			msg := m.clock.Now().UTC().Format(timeFormat) + " "
+			if inv != nil {
+				msg += inv.RequestID + " "
+			}
+			msg += "Task timed out after " + seconds(limit) + " seconds"
 			return nil, e.failInit(inv, timeoutDoc(msg), msg, started, statusTimeout, ""), nil
 		}
 	}
 }
 
+// requestPrefix is "RequestId: ID " for inv, or nothing for an
+// environment's init ahead of invocations.
+func requestPrefix(inv *Invocation) string {
+	if inv == nil {
+		return ""
+	}
+	return "RequestId: " + inv.RequestID + " "
+}
+
 // exitError words a runtime's exit as AWS does.
-func (e *environment) exitError(requestID string) (typ, msg string) {
+func (e *environment) exitError(inv *Invocation) (typ, msg string) {
 	ex := e.proc.Exit()
-	msg = "RequestId: " + requestID + " Error: Runtime exited with error: " + ex.Status
+	msg = requestPrefix(inv) + "Error: Runtime exited with error: " + ex.Status
 	if ex.OOM {
 		return typeOutOfMemory, msg
 	}
@@ -234,7 +257,8 @@ func timeoutDoc(msg string) []byte {
 
 // failInit logs and returns the Result of an invocation whose
 // environment could not start (the init's status and error type); the
-// environment is gone.
+// environment is gone. Without an invocation (provisioned concurrency)
+// there is no START, END or REPORT: the Result only carries the error.
 func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, started time.Time, status, errorType string) *Result {
 	m := e.pool.m
 	now := m.clock.Now()
@@ -243,6 +267,17 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		e.out.flush() // the init output comes before START
 	}
 	e.logInitDone(now, init, status, errorType)
+	if inv == nil {
+		if logLine != "" {
+			e.logFault(now, logLine)
+		}
+		if e.proc == nil {
+			e.discard()
+		} else {
+			e.close()
+		}
+		return &Result{Payload: doc, FunctionError: "Unhandled", InitDuration: init}
+	}
 	e.out.begin(inv.Tail)
 	e.logStart(now, inv)
 	if logLine != "" {
@@ -360,7 +395,7 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 					break wait
 				}
 				state = outcomeDead
-				typ, msg := e.exitError(inv.RequestID)
+				typ, msg := e.exitError(inv)
 				res.FunctionError = "Unhandled"
 				res.Payload = errorDoc(typ, msg)
 				logLine = msg + "\n" + typ

@@ -27,7 +27,7 @@ type envPaths struct {
 // environ builds the environment as Lambda sets it, then the user's
 // variables (which may override the unreserved ones: PATH, LANG, TZ,
 // LD_LIBRARY_PATH, NODE_PATH, PYTHONPATH, ...).
-func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStream string, creds Credentials) []string {
+func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStream, initType string, creds Credentials) []string {
 	region := spec.Region
 	if region == "" {
 		region = "us-east-1"
@@ -47,7 +47,7 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(orInt(spec.MemoryMB, 128)),
 		"AWS_LAMBDA_LOG_GROUP_NAME=" + logGroup,
 		"AWS_LAMBDA_LOG_STREAM_NAME=" + logStream,
-		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_LAMBDA_INITIALIZATION_TYPE=" + initType,
 		"AWS_REGION=" + region,
 		"AWS_DEFAULT_REGION=" + region,
 		"_HANDLER=" + spec.Handler,

@@ -25,7 +25,7 @@ func TestNodeSDKVersionWarning(t *testing.T) {
 			t.Fatal(err)
 		}
 		rt.host = tc.host
-		env := environ(&Spec{FunctionName: "f", Handler: "index.handler"}, rt, envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime"}, "127.0.0.1:1", "g", "s", Credentials{})
+		env := environ(&Spec{FunctionName: "f", Handler: "index.handler"}, rt, envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime"}, "127.0.0.1:1", "g", "s", initOnDemand, Credentials{})
 		if got := slices.Contains(env, off); got != tc.want {
 			t.Errorf("%s on node %q: warning off %v, want %v", tc.runtime, tc.host, got, tc.want)
 		}

@@ -238,7 +238,11 @@ func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Resul
 		if err != nil {
 			return nil, err
 		}
-		e, cold, err := p.acquire()
+		limit := spec.Concurrency
+		if limit <= 0 {
+			limit = m.opts.DefaultConcurrency
+		}
+		e, cold, err := p.acquire(limit)
 		if err == errRetired {
 			m.mu.Lock()
 			if m.pools[spec.Key] == p {
@@ -270,6 +274,47 @@ func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Resul
 			return &Result{FunctionError: "Unhandled", Payload: errorDoc(typeExitError, msg)}, nil
 		}
 	}
+}
+
+// Provision implements Manager.
+func (m *Pools) Provision(spec *Spec, n int) error {
+	limit := spec.Concurrency
+	if limit <= 0 {
+		limit = m.opts.DefaultConcurrency
+	}
+	for {
+		p, err := m.poolFor(spec)
+		if err != nil {
+			return err
+		}
+		victims, start, err := p.provision(max(n, 0), limit)
+		if err == errRetired {
+			m.mu.Lock()
+			if m.pools[spec.Key] == p {
+				delete(m.pools, spec.Key)
+			}
+			m.mu.Unlock()
+			continue
+		}
+		for _, e := range victims {
+			e.close()
+		}
+		p.spawn(start)
+		return nil
+	}
+}
+
+// Provisioned implements Manager.
+func (m *Pools) Provisioned(key string) Provisioning {
+	m.mu.Lock()
+	p := m.pools[key]
+	m.mu.Unlock()
+	if p == nil {
+		return Provisioning{}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Provisioning{Allocated: min(p.provLive, p.provisioned), Failure: p.provFailure}
 }
 
 // Retire implements Manager.

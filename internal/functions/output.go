@@ -195,6 +195,16 @@ func (o *output) begin(tail bool) {
 	o.mu.Unlock()
 }
 
+// settleInit ends the init's share of the output without an
+// invocation (an environment initialized ahead for provisioned
+// concurrency): the first invocation's tail does not repeat it.
+func (o *output) settleInit() {
+	o.mu.Lock()
+	o.started = true
+	o.initTail = tailBuffer{}
+	o.mu.Unlock()
+}
+
 // end stops collecting the invocation's tail and returns it.
 func (o *output) end() []byte {
 	o.mu.Lock()

@@ -11,13 +11,17 @@ import (
 // formats"), each at the system log level of the event mapping in
 // "Log-level filtering": platform.start and platform.report at INFO,
 // platform.initStart, platform.initRuntimeDone, platform.initReport (of
-// an on-demand init) and platform.runtimeDone at DEBUG, or at WARN when
+// an init, on demand or ahead for provisioned concurrency) and platform.runtimeDone at DEBUG, or at WARN when
 // their phase failed. A failure's text line has no record of its own:
 // the records' status and errorType carry it.
 
 const (
 	initOnDemand = "on-demand"
-	phaseInit    = "init"
+	// initProvisioned is the initialization type of an environment
+	// started ahead of invocations for a provisioned concurrency
+	// configuration.
+	initProvisioned = "provisioned-concurrency"
+	phaseInit       = "init"
 )
 
 // logInitStart marks the start of the environment's init (JSON only).
@@ -26,7 +30,7 @@ func (e *environment) logInitStart(at time.Time) {
 		return
 	}
 	e.out.event(at, levelDebug, "platform.initStart", initStartRecord{
-		InitializationType: initOnDemand, Phase: phaseInit,
+		InitializationType: e.initType, Phase: phaseInit,
 		FunctionName: e.pool.spec.FunctionName, FunctionVersion: e.pool.version,
 	})
 }
@@ -38,10 +42,10 @@ func (e *environment) logInitDone(at time.Time, d time.Duration, status, errorTy
 	}
 	level := phaseLevel(status)
 	e.out.event(at, level, "platform.initRuntimeDone", initRuntimeDoneRecord{
-		InitializationType: initOnDemand, Phase: phaseInit, Status: status, ErrorType: errorType,
+		InitializationType: e.initType, Phase: phaseInit, Status: status, ErrorType: errorType,
 	})
 	e.out.event(at, level, "platform.initReport", initReportRecord{
-		InitializationType: initOnDemand, Phase: phaseInit, Status: status, ErrorType: errorType,
+		InitializationType: e.initType, Phase: phaseInit, Status: status, ErrorType: errorType,
 		Metrics: initReportMetrics{DurationMs: millis(d)},
 	})
 }

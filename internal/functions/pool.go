@@ -1,6 +1,8 @@
 package functions
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"time"
@@ -10,6 +12,11 @@ import (
 // Spec.Key): it scales out on demand up to its limit, reuses the most
 // recently used idle environment first (LIFO keeps few environments warm
 // and lets the others age out), and replaces environments that end.
+//
+// With provisioned concurrency it also keeps that many environments
+// initialized ahead of invocations (started without one, never reaped,
+// replaced when they end): an invocation takes an idle provisioned
+// environment first, and an on-demand one only when none is idle.
 type pool struct {
 	m       *Pools
 	key     string
@@ -20,26 +27,47 @@ type pool struct {
 	limit   int
 
 	mu       sync.Mutex
-	idle     []*environment // LIFO
+	idle     []*environment // on-demand, LIFO
+	warm     []*environment // provisioned, LIFO; used before idle
 	all      map[*environment]struct{}
 	starting int
 	retired  bool
 	lastUsed time.Time
+
+	// provisioned is how many environments are wanted ahead of
+	// invocations; provLive how many provisioned environments are
+	// initialized (idle in warm, or busy), provStarting how many are
+	// initializing (counted in starting too). provFailure is why the last
+	// provisioned init failed, until one succeeds or Provision is called
+	// again.
+	provisioned  int
+	provLive     int
+	provStarting int
+	provFailure  string
 }
 
 // errRetired sends Invoke to a fresh pool: this one was retired between
 // lookup and acquire.
 var errRetired = errors.New("functions: pool retired")
 
-// acquire takes the most recently used idle environment, or reserves a
-// slot for a new one (cold), or refuses at the limit.
-func (p *pool) acquire() (e *environment, cold bool, err error) {
+// acquire takes the most recently used idle provisioned environment,
+// else the most recently used idle on-demand one, or reserves a slot for
+// a new one (cold), or refuses at limit, which becomes the pool's limit.
+func (p *pool) acquire(limit int) (e *environment, cold bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.retired {
 		return nil, false, errRetired
 	}
+	p.limit = limit
 	p.lastUsed = p.m.clock.Now()
+	if n := len(p.warm); n > 0 {
+		e = p.warm[n-1]
+		p.warm[n-1] = nil
+		p.warm = p.warm[:n-1]
+		e.state = envBusy
+		return e, false, nil
+	}
 	if n := len(p.idle); n > 0 {
 		e = p.idle[n-1]
 		p.idle[n-1] = nil
@@ -66,8 +94,8 @@ func (p *pool) started(e *environment) {
 	}
 }
 
-// release returns an environment after an invocation: to the idle stack
-// if it serves on, else it is closed.
+// release returns an environment after an invocation: to its idle stack
+// if it serves on, else it is closed (and a provisioned one replaced).
 func (p *pool) release(e *environment, out outcome) {
 	select {
 	case <-e.proc.Done():
@@ -75,17 +103,34 @@ func (p *pool) release(e *environment, out outcome) {
 	default:
 	}
 	p.mu.Lock()
-	if out != outcomeHealthy || p.retired {
-		e.state = envDead
-		delete(p.all, e)
+	if out != outcomeHealthy || p.retired || e.provisioned && p.provLive > p.provisioned {
+		start := p.removeLocked(e)
 		p.mu.Unlock()
 		e.close()
+		p.spawn(start)
 		return
 	}
 	e.state = envIdle
 	e.lastUsed = p.m.clock.Now()
-	p.idle = append(p.idle, e)
+	if e.provisioned {
+		p.warm = append(p.warm, e)
+	} else {
+		p.idle = append(p.idle, e)
+	}
 	p.mu.Unlock()
+}
+
+// removeLocked takes e, which is not in an idle stack, out of the pool
+// for good, and returns how many provisioned environments to start to
+// make up for it.
+func (p *pool) removeLocked(e *environment) (start int) {
+	e.state = envDead
+	delete(p.all, e)
+	if !e.provisioned {
+		return 0
+	}
+	p.provLive--
+	return p.fillLocked()
 }
 
 // ended takes an idle environment whose process has ended out of the
@@ -96,16 +141,115 @@ func (p *pool) ended(e *environment) {
 		p.mu.Unlock()
 		return
 	}
-	for i, x := range p.idle {
+	stack := &p.idle
+	if e.provisioned {
+		stack = &p.warm
+	}
+	for i, x := range *stack {
 		if x == e {
-			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			*stack = append((*stack)[:i], (*stack)[i+1:]...)
 			break
 		}
 	}
-	e.state = envDead
-	delete(p.all, e)
+	start := p.removeLocked(e)
 	p.mu.Unlock()
 	e.close()
+	p.spawn(start)
+}
+
+// fillLocked reserves slots for the provisioned environments missing,
+// within the pool's limit, and returns how many to start (see spawn).
+func (p *pool) fillLocked() int {
+	if p.retired {
+		return 0
+	}
+	n := min(p.provisioned-p.provLive-p.provStarting, p.limit-len(p.all)-p.starting)
+	if n <= 0 {
+		return 0
+	}
+	p.provStarting += n
+	p.starting += n
+	return n
+}
+
+// spawn starts n provisioned environments, whose slots fillLocked
+// reserved, each in its own goroutine.
+func (p *pool) spawn(n int) {
+	for range n {
+		go p.startProvisioned()
+	}
+}
+
+// startProvisioned initializes one environment ahead of invocations and
+// puts it in the warm stack, or records why it could not start.
+func (p *pool) startProvisioned() {
+	e, res, err := p.start(context.Background(), nil)
+	if e != nil {
+		e.out.flush()
+		e.logInitDone(e.started.Add(e.initDuration), e.initDuration, statusSuccess, "")
+		e.out.settleInit()
+	}
+	p.mu.Lock()
+	p.starting--
+	p.provStarting--
+	if e == nil {
+		p.provFailure = initFailure(res, err)
+		p.mu.Unlock()
+		return
+	}
+	if p.retired || p.provLive >= p.provisioned {
+		e.state = envDead
+		p.mu.Unlock()
+		e.close()
+		return
+	}
+	e.state = envIdle
+	e.lastUsed = p.m.clock.Now()
+	p.all[e] = struct{}{}
+	p.provLive++
+	p.provFailure = ""
+	p.warm = append(p.warm, e)
+	p.mu.Unlock()
+}
+
+// initFailure is why an environment could not start, in a sentence.
+func initFailure(res *Result, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	var doc struct {
+		ErrorMessage string `json:"errorMessage"`
+		ErrorType    string `json:"errorType"`
+	}
+	if json.Unmarshal(res.Payload, &doc) != nil || doc.ErrorMessage == "" {
+		return string(res.Payload)
+	}
+	if doc.ErrorType == "" {
+		return doc.ErrorMessage
+	}
+	return doc.ErrorType + ": " + doc.ErrorMessage
+}
+
+// provision sets how many environments the pool keeps initialized ahead
+// of invocations: idle provisioned environments beyond n end now (busy
+// ones when released), and missing ones start.
+func (p *pool) provision(n, limit int) (victims []*environment, start int, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.retired {
+		return nil, 0, errRetired
+	}
+	p.limit = limit
+	p.provisioned = n
+	p.provFailure = ""
+	for p.provLive > n && len(p.warm) > 0 {
+		e := p.warm[len(p.warm)-1]
+		p.warm[len(p.warm)-1] = nil
+		p.warm = p.warm[:len(p.warm)-1]
+		p.removeLocked(e)
+		victims = append(victims, e)
+	}
+	return victims, p.fillLocked(), nil
 }
 
 // reap closes environments idle since before cutoff, and reports
@@ -126,7 +270,7 @@ func (p *pool) reap(cutoff time.Time) (empty bool) {
 	}
 	clear(p.idle[len(keep):])
 	p.idle = keep
-	empty = len(p.all) == 0 && p.starting == 0 && p.lastUsed.Before(cutoff)
+	empty = len(p.all) == 0 && p.starting == 0 && p.provisioned == 0 && p.lastUsed.Before(cutoff)
 	if empty {
 		p.retired = true
 	}
@@ -143,8 +287,9 @@ func (p *pool) reap(cutoff time.Time) (empty bool) {
 func (p *pool) retire(force bool) []*environment {
 	p.mu.Lock()
 	p.retired = true
-	idle := p.idle
-	p.idle = nil
+	idle := append(p.idle, p.warm...)
+	p.idle, p.warm = nil, nil
+	p.provisioned, p.provLive = 0, 0
 	var busy []*environment
 	for _, e := range idle {
 		e.state = envDead
@@ -165,9 +310,10 @@ func (p *pool) retire(force bool) []*environment {
 	return append(idle, busy...)
 }
 
-// size is how many environments the pool has, and how many are idle.
+// size is how many environments the pool has, and how many are idle
+// (provisioned or not).
 func (p *pool) size() (live, idle int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.all) + p.starting, len(p.idle)
+	return len(p.all) + p.starting, len(p.idle) + len(p.warm)
 }

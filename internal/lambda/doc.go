@@ -45,10 +45,24 @@
 // invoke configs (retries, destinations, dead-letter queues) are served
 // here too; see their files.
 //
+// Provisioned concurrency (provisioned.go): a published version or an
+// alias (not $LATEST, nor an alias of it) keeps that many environments
+// initialized, through Manager.Provision on the version's Spec (an
+// alias's, on its version; several configurations of one version add
+// up). A version is configured directly or through its aliases, not
+// both. The amount fits in the function's reserved concurrency or, for a
+// function without, leaves the account's unreserved pool (which
+// GetAccountSettings reports net of it) at its minimum. Put answers 202
+// IN_PROGRESS; Get reports READY when the environments have all
+// initialized, FAILED with the init's error as StatusReason when one
+// could not. Deleting the configuration, the alias, the version or the
+// function releases the environments; moving the alias moves them. The
+// configurations are stored with the function and start their
+// environments again when virga starts.
+//
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image
-// functions (PackageType Image), code from S3, provisioned concurrency,
-// code signing, layer permissions (AddLayerVersionPermission),
+// functions (PackageType Image), code from S3, code signing, layer permissions (AddLayerVersionPermission),
 // InvokeWithResponseStream and the deprecated InvokeAsync. An event source
 // mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not

@@ -19,6 +19,10 @@ var (
 	// ErrResourceConflict is returned when creating what exists, or
 	// deleting what something else still uses.
 	ErrResourceConflict = apierr.New("ResourceConflictException", 409, "")
+	// ErrProvisionedConcurrencyConfigNotFound is returned for a version
+	// or alias without a provisioned concurrency configuration.
+	ErrProvisionedConcurrencyConfigNotFound = apierr.New("ProvisionedConcurrencyConfigNotFoundException", 404,
+		"No Provisioned Concurrency Config found for this function")
 	// ErrPreconditionFailed is returned when a RevisionId does not match.
 	ErrPreconditionFailed = apierr.New("PreconditionFailedException", 412,
 		"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")

@@ -33,6 +33,9 @@ type function struct {
 	// URLs are the function URLs, by qualifier ("" for the unqualified
 	// function).
 	URLs map[string]*urlConfig
+	// Provisioned are the provisioned concurrency configurations, by
+	// qualifier (a version number or an alias).
+	Provisioned map[string]*provisionedConfig
 }
 
 // version is one version of a function: $LATEST (Number 0) or a
@@ -81,6 +84,10 @@ func (f *function) clone() *function {
 	c.Policies = maps.Clone(f.Policies)
 	c.EventInvokeConfigs = maps.Clone(f.EventInvokeConfigs)
 	c.URLs = maps.Clone(f.URLs)
+	c.Provisioned = maps.Clone(f.Provisioned)
+	if c.Provisioned == nil {
+		c.Provisioned = map[string]*provisionedConfig{}
+	}
 	if c.Aliases == nil {
 		c.Aliases = map[string]*AliasConfiguration{}
 	}

@@ -35,6 +35,9 @@ type fakeManager struct {
 	mu      sync.Mutex
 	calls   []fakeCall
 	retired []string
+	// provisioned is what Provision last asked of each pool Key; the
+	// fake reports it allocated at once.
+	provisioned map[string]int
 	// missing are the runtimes CheckRuntime reports the host cannot run.
 	missing map[string]bool
 	// handle answers an invocation; nil echoes the payload.
@@ -64,6 +67,22 @@ func (m *fakeManager) CheckRuntime(runtime string) error {
 		return &functions.RuntimeError{Type: functions.TypeInvalidRuntime, Message: runtime + " is not installed on this host."}
 	}
 	return nil
+}
+
+func (m *fakeManager) Provision(spec *functions.Spec, n int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.provisioned == nil {
+		m.provisioned = map[string]int{}
+	}
+	m.provisioned[spec.Key] = n
+	return nil
+}
+
+func (m *fakeManager) Provisioned(key string) functions.Provisioning {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return functions.Provisioning{Allocated: m.provisioned[key]}
 }
 
 func (m *fakeManager) Retire(prefix string) {

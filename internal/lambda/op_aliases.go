@@ -197,6 +197,10 @@ func (s *Service) updateAlias(ctx context.Context, in *UpdateAliasRequest) (*Ali
 	if err := s.checkRouting(fn, *a.FunctionVersion, a.RoutingConfig); err != nil {
 		return nil, err
 	}
+	configured := fn.Provisioned[*in.Name] != nil
+	if configured && *a.FunctionVersion == latest {
+		return nil, errUnpublishedProvisioned
+	}
 	a.RevisionId = ptr(s.ids.UUID())
 	fn = fn.clone()
 	fn.Aliases[*in.Name] = a
@@ -204,6 +208,11 @@ func (s *Service) updateAlias(ctx context.Context, in *UpdateAliasRequest) (*Ali
 	w.put(aliasKey(fn.Name, *in.Name), a)
 	if err := s.commitFunction(w, fn); err != nil {
 		return nil, err
+	}
+	// The alias's provisioned environments move with it.
+	if configured && *a.FunctionVersion != *cur.FunctionVersion {
+		s.provision(fn, *cur.FunctionVersion)
+		s.provision(fn, *a.FunctionVersion)
 	}
 	return copyAlias(a), nil
 }
@@ -219,13 +228,22 @@ func (s *Service) deleteAlias(ctx context.Context, in *DeleteAliasRequest) (*noO
 	if fn.Aliases[*in.Name] == nil {
 		return nil, aliasNotFound(s.qualifiedARN(fn.Name, *in.Name))
 	}
+	vname, configured := *fn.Aliases[*in.Name].FunctionVersion, fn.Provisioned[*in.Name] != nil
 	fn = fn.clone()
 	delete(fn.Aliases, *in.Name)
 	delete(fn.Policies, *in.Name)
+	delete(fn.Provisioned, *in.Name)
 	w := s.newWrites()
 	w.del(aliasKey(fn.Name, *in.Name))
 	w.del(policyKey(fn.Name, *in.Name))
-	return nil, s.commitFunction(w, fn)
+	w.del(provisionedKey(fn.Name, *in.Name))
+	if err := s.commitFunction(w, fn); err != nil {
+		return nil, err
+	}
+	if configured {
+		s.provision(fn, vname) // its provisioned environments end
+	}
+	return nil, nil
 }
 
 // listAliases lists a function's aliases by name, those pointing at

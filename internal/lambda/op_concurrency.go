@@ -110,11 +110,13 @@ func (s *Service) getAccountSettings(ctx context.Context, in *GetAccountSettings
 	}
 	return &GetAccountSettingsResponse{
 		AccountLimit: &AccountLimit{
-			TotalCodeSize:                  ptr(int64(totalCodeSizeLimit)),
-			CodeSizeUnzipped:               ptr(int64(maxUnzipped)),
-			CodeSizeZipped:                 ptr(int64(maxZipped)),
-			ConcurrentExecutions:           ptr(int32(s.accountMax)),
-			UnreservedConcurrentExecutions: ptr(int32(s.unreservedPool())),
+			TotalCodeSize:        ptr(int64(totalCodeSizeLimit)),
+			CodeSizeUnzipped:     ptr(int64(maxUnzipped)),
+			CodeSizeZipped:       ptr(int64(maxZipped)),
+			ConcurrentExecutions: ptr(int32(s.accountMax)),
+			// Provisioned concurrency of functions without reserved
+			// concurrency comes out of the unreserved pool too.
+			UnreservedConcurrentExecutions: ptr(int32(s.unreservedPool() - s.provisionedUnreserved("", ""))),
 		},
 		AccountUsage: &AccountUsage{TotalCodeSize: &total, FunctionCount: ptr(int64(len(s.functions)))},
 	}, nil

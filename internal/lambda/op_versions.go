@@ -147,9 +147,11 @@ func (s *Service) deleteFunction(ctx context.Context, in *DeleteFunctionRequest)
 		}
 	}
 	delete(fn.Policies, t.Qualifier)
+	delete(fn.Provisioned, t.Qualifier)
 	w := s.newWrites()
 	w.del(versionKey(fn.Name, v.Number))
 	w.del(policyKey(fn.Name, t.Qualifier))
+	w.del(provisionedKey(fn.Name, t.Qualifier))
 	if err := s.commitFunction(w, fn, append([]codeRef{v.Code}, v.Layers...)...); err != nil {
 		return nil, err
 	}

@@ -38,6 +38,10 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "PutFunctionConcurrency", HTTP: "PUT /2017-10-31/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.putFunctionConcurrency)},
 		{Name: "GetFunctionConcurrency", HTTP: "GET /2019-09-30/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.getFunctionConcurrency)},
 		{Name: "DeleteFunctionConcurrency", HTTP: "DELETE /2017-10-31/functions/{FunctionName}/concurrency", Status: 204, Handler: awsproto.Handle(s.deleteFunctionConcurrency)},
+		{Name: "PutProvisionedConcurrencyConfig", HTTP: "PUT /2019-09-30/functions/{FunctionName}/provisioned-concurrency", Status: 202, Handler: awsproto.Handle(s.putProvisionedConcurrencyConfig)},
+		{Name: "GetProvisionedConcurrencyConfig", HTTP: "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency", Handler: awsproto.Handle(s.getProvisionedConcurrencyConfig)},
+		{Name: "DeleteProvisionedConcurrencyConfig", HTTP: "DELETE /2019-09-30/functions/{FunctionName}/provisioned-concurrency", Status: 204, Handler: awsproto.Handle(s.deleteProvisionedConcurrencyConfig)},
+		{Name: "ListProvisionedConcurrencyConfigs", HTTP: "GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", Handler: awsproto.Handle(s.listProvisionedConcurrencyConfigs)},
 		{Name: "GetAccountSettings", HTTP: "GET /2016-08-19/account-settings/", Handler: awsproto.Handle(s.getAccountSettings)},
 
 		{Name: "AddPermission", HTTP: "POST /2015-03-31/functions/{FunctionName}/policy", Status: 201, Handler: awsproto.Handle(s.addPermission)},

@@ -153,6 +153,9 @@ func New(d Deps) (*Service, error) {
 	}
 	s.urlKey = key
 	s.async.init()
+	// Stored provisioned concurrency configurations start their
+	// environments again.
+	s.provisionAll()
 	return s, nil
 }
 

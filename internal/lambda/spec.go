@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,9 +25,10 @@ type specEntry struct {
 
 // spec returns the Spec of v, a version of fn, with the given
 // concurrency, building it (and extracting the code) if needed. A
-// version's Key is its ARN, its revision and its concurrency, so that a
-// new configuration or concurrency starts a new pool; the previous pool
-// is retired.
+// version's Key is its ARN and its revision, so that a new configuration
+// starts a new pool; the previous pool is retired, and the version's
+// provisioned concurrency moves to the new one. A new concurrency keeps
+// the pool (package functions takes the limit from each Spec).
 func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Spec, error) {
 	arn := s.qualifiedARN(fn.Name, v.name())
 	s.specs.mu.Lock()
@@ -68,7 +68,7 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 		reported = s.functionARN(name)
 	}
 	spec := &functions.Spec{
-		Key:          arn + "#" + deref(c.RevisionId) + "#" + strconv.Itoa(concurrency),
+		Key:          specKey(arn, v),
 		FunctionName: name,
 		Version:      v.name(),
 		ARN:          reported,
@@ -107,8 +107,16 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 	s.specs.mu.Unlock()
 	if old != nil && old.spec.Key != spec.Key {
 		s.fns.Retire(old.spec.Key)
+		if n := provisionedFor(fn, v.name()); n > 0 && v.Number > 0 {
+			s.fns.Provision(spec, n)
+		}
 	}
 	return spec, nil
+}
+
+// specKey is the pool Key of version v, whose ARN is arn.
+func specKey(arn string, v *version) string {
+	return arn + "#" + deref(v.Config.RevisionId)
 }
 
 // retireVersion forgets the Spec of the version with the given ARN and

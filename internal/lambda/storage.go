@@ -20,6 +20,7 @@ import (
 //	("lambda", "fn", NAME, "policy", QUALIFIER)  policy ("" is the function's)
 //	("lambda", "fn", NAME, "eic", QUALIFIER)     FunctionEventInvokeConfig ($LATEST is the function's)
 //	("lambda", "fn", NAME, "url", QUALIFIER)     urlConfig, a function URL ("" is the function's)
+//	("lambda", "fn", NAME, "pc", QUALIFIER)      provisionedConfig, provisioned concurrency of a version or alias
 //	("lambda", "layer", NAME, "meta")            layerMeta: last version
 //	("lambda", "layer", NAME, "v", N)            layerVersion N
 //	("lambda", "code", SHA256HEX, "meta")        codeMeta: sizes of a stored archive
@@ -50,8 +51,11 @@ func versionKey(name string, n int64) []byte {
 }
 func aliasKey(name, alias string) []byte      { return lambdaKey("fn", name, "alias", alias) }
 func policyKey(name, qualifier string) []byte { return lambdaKey("fn", name, "policy", qualifier) }
-func layerKey(name string) []byte             { return lambdaKey("layer", name) }
-func layerMetaKey(name string) []byte         { return lambdaKey("layer", name, "meta") }
+func provisionedKey(name, qualifier string) []byte {
+	return lambdaKey("fn", name, "pc", qualifier)
+}
+func layerKey(name string) []byte     { return lambdaKey("layer", name) }
+func layerMetaKey(name string) []byte { return lambdaKey("layer", name, "meta") }
 func layerVersionKey(name string, n int64) []byte {
 	return keys.AppendInt(lambdaKey("layer", name, "v"), n)
 }
@@ -181,6 +185,15 @@ func (s *Service) load() error {
 			q := parts[4].(string)
 			f.URLs[q] = &c
 			s.urlIndex[c.ID] = target{Name: name, Qualifier: q}
+		case "pc":
+			var c provisionedConfig
+			if err := json.Unmarshal(it.Value(), &c); err != nil {
+				return fmt.Errorf("lambda: function %s: %w", name, err)
+			}
+			if f.Provisioned == nil {
+				f.Provisioned = map[string]*provisionedConfig{}
+			}
+			f.Provisioned[parts[4].(string)] = &c
 		}
 	}
 	if err := it.Error(); err != nil {

@@ -205,6 +205,12 @@ type DeleteLayerVersionRequest struct {
 	VersionNumber *int64  `aws:"loc=uri,locname=VersionNumber,required"`
 }
 
+// DeleteProvisionedConcurrencyConfigRequest is the DeleteProvisionedConcurrencyConfigRequest shape of AWS's model.
+type DeleteProvisionedConcurrencyConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string `aws:"loc=query,locname=Qualifier,required,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+}
+
 // DestinationConfig is the DestinationConfig shape of AWS's model.
 type DestinationConfig struct {
 	OnSuccess *OnSuccess
@@ -474,6 +480,22 @@ type GetPolicyResponse struct {
 	RevisionId *string
 }
 
+// GetProvisionedConcurrencyConfigRequest is the GetProvisionedConcurrencyConfigRequest shape of AWS's model.
+type GetProvisionedConcurrencyConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier    *string `aws:"loc=query,locname=Qualifier,required,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+}
+
+// GetProvisionedConcurrencyConfigResponse is the GetProvisionedConcurrencyConfigResponse shape of AWS's model.
+type GetProvisionedConcurrencyConfigResponse struct {
+	RequestedProvisionedConcurrentExecutions *int32 `aws:"min=1"`
+	AvailableProvisionedConcurrentExecutions *int32 `aws:"min=0"`
+	AllocatedProvisionedConcurrentExecutions *int32 `aws:"min=0"`
+	Status                                   *ProvisionedConcurrencyStatusEnum
+	StatusReason                             *string
+	LastModified                             *string
+}
+
 // ImageConfig is the ImageConfig shape of AWS's model.
 type ImageConfig struct {
 	EntryPoint       []string `aws:"max=1500"`
@@ -653,6 +675,19 @@ type ListLayersResponse struct {
 	Layers     []LayersListItem
 }
 
+// ListProvisionedConcurrencyConfigsRequest is the ListProvisionedConcurrencyConfigsRequest shape of AWS's model.
+type ListProvisionedConcurrencyConfigsRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Marker       *string `aws:"loc=query,locname=Marker"`
+	MaxItems     *int32  `aws:"loc=query,locname=MaxItems,min=1,max=50"`
+}
+
+// ListProvisionedConcurrencyConfigsResponse is the ListProvisionedConcurrencyConfigsResponse shape of AWS's model.
+type ListProvisionedConcurrencyConfigsResponse struct {
+	ProvisionedConcurrencyConfigs []ProvisionedConcurrencyConfigListItem
+	NextMarker                    *string
+}
+
 // ListTagsRequest is the ListTagsRequest shape of AWS's model.
 type ListTagsRequest struct {
 	Resource *string `aws:"loc=uri,locname=ARN,required" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -692,6 +727,17 @@ type OnFailure struct {
 // OnSuccess is the OnSuccess shape of AWS's model.
 type OnSuccess struct {
 	Destination *string `aws:"max=350" pattern:"^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
+}
+
+// ProvisionedConcurrencyConfigListItem is the ProvisionedConcurrencyConfigListItem shape of AWS's model.
+type ProvisionedConcurrencyConfigListItem struct {
+	FunctionArn                              *string `pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	RequestedProvisionedConcurrentExecutions *int32  `aws:"min=1"`
+	AvailableProvisionedConcurrentExecutions *int32  `aws:"min=0"`
+	AllocatedProvisionedConcurrentExecutions *int32  `aws:"min=0"`
+	Status                                   *ProvisionedConcurrencyStatusEnum
+	StatusReason                             *string
+	LastModified                             *string
 }
 
 // ProvisionedPollerConfig is the ProvisionedPollerConfig shape of AWS's model.
@@ -745,6 +791,23 @@ type PutFunctionEventInvokeConfigRequest struct {
 	MaximumRetryAttempts     *int32  `aws:"min=0,max=2"`
 	MaximumEventAgeInSeconds *int32  `aws:"min=60,max=21600"`
 	DestinationConfig        *DestinationConfig
+}
+
+// PutProvisionedConcurrencyConfigRequest is the PutProvisionedConcurrencyConfigRequest shape of AWS's model.
+type PutProvisionedConcurrencyConfigRequest struct {
+	FunctionName                    *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	Qualifier                       *string `aws:"loc=query,locname=Qualifier,required,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+	ProvisionedConcurrentExecutions *int32  `aws:"required,min=1"`
+}
+
+// PutProvisionedConcurrencyConfigResponse is the PutProvisionedConcurrencyConfigResponse shape of AWS's model.
+type PutProvisionedConcurrencyConfigResponse struct {
+	RequestedProvisionedConcurrentExecutions *int32 `aws:"min=1"`
+	AvailableProvisionedConcurrentExecutions *int32 `aws:"min=0"`
+	AllocatedProvisionedConcurrentExecutions *int32 `aws:"min=0"`
+	Status                                   *ProvisionedConcurrencyStatusEnum
+	StatusReason                             *string
+	LastModified                             *string
 }
 
 // RemovePermissionRequest is the RemovePermissionRequest shape of AWS's model.
@@ -1049,6 +1112,14 @@ type PackageType string
 // Values lists the values AWS accepts for PackageType.
 func (PackageType) Values() []string {
 	return []string{"Zip", "Image"}
+}
+
+// ProvisionedConcurrencyStatusEnum is the ProvisionedConcurrencyStatusEnum enum of AWS's model.
+type ProvisionedConcurrencyStatusEnum string
+
+// Values lists the values AWS accepts for ProvisionedConcurrencyStatusEnum.
+func (ProvisionedConcurrencyStatusEnum) Values() []string {
+	return []string{"IN_PROGRESS", "READY", "FAILED"}
 }
 
 // Runtime is the Runtime enum of AWS's model.

@@ -84,10 +84,15 @@
 // form: virga has no usage plans, throttling or API keys (a method that
 // requires a key only requires the x-api-key header to be present).
 //
+// A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
+// AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with
+// PutProvisionedConcurrencyConfig, and the resource is ready once its
+// environments are (FAILED fails it); an alias updated without it loses
+// it, and deleting the version or alias releases the environments.
+//
 // Some properties have no effect in virga and are accepted without
 // one: a table's PointInTimeRecoverySpecification and
-// ContributorInsightsSpecification, a function's or alias's provisioned
-// concurrency, a log group's DataProtectionPolicy, an
+// ContributorInsightsSpecification, a log group's DataProtectionPolicy, an
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's

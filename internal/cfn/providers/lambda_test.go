@@ -370,3 +370,46 @@ func TestPermissionURLMappingInvokeConfig(t *testing.T) {
 	q.delete()
 	fn.delete()
 }
+
+func TestVersionAliasProvisionedConcurrency(t *testing.T) {
+	t.Parallel()
+	needs(t, "python3")
+	s := newStack(t)
+	fn := s.create("AWS::Lambda::Function", "Fn", map[string]any{
+		"FunctionName": "warm", "Runtime": "python3.12", "Handler": "index.handler", "Role": testRole,
+		"Code": map[string]any{"ZipFile": "import os\ndef handler(e, c):\n    return {'init': os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']}\n"},
+	})
+	status := func(q string) string {
+		out, err := s.env.Call(context.Background(), "lambda", "GetProvisionedConcurrencyConfig", map[string]any{"FunctionName": "warm", "Qualifier": q})
+		if err != nil {
+			return s.callErr("lambda", "GetProvisionedConcurrencyConfig", map[string]any{"FunctionName": "warm", "Qualifier": q})
+		}
+		return str(out, "Status")
+	}
+	// Created only once the environments are READY.
+	ver := s.create("AWS::Lambda::Version", "V1", map[string]any{
+		"FunctionName": fn.ref(), "ProvisionedConcurrencyConfig": map[string]any{"ProvisionedConcurrentExecutions": "1"},
+	})
+	if got := status("1"); got != "READY" {
+		t.Errorf("version 1 after create: %s", got)
+	}
+	if got := s.invoke("warm:1", map[string]any{}); got["init"] != "provisioned-concurrency" {
+		t.Errorf("version 1 invoked: %v", got)
+	}
+	ver.delete()
+
+	v2 := s.create("AWS::Lambda::Version", "V2", map[string]any{"FunctionName": fn.ref()})
+	al := s.create("AWS::Lambda::Alias", "Live", map[string]any{
+		"FunctionName": fn.ref(), "Name": "live", "FunctionVersion": v2.attr("Version"),
+		"ProvisionedConcurrencyConfig": map[string]any{"ProvisionedConcurrentExecutions": 1},
+	})
+	if got := status("live"); got != "READY" {
+		t.Errorf("alias after create: %s", got)
+	}
+	al.update(map[string]any{"FunctionName": fn.ref(), "Name": "live", "FunctionVersion": v2.attr("Version")})
+	if got := status("live"); got != "ProvisionedConcurrencyConfigNotFoundException" {
+		t.Errorf("alias after the update without it: %s", got)
+	}
+	al.delete()
+	fn.delete()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
@@ -31,19 +32,25 @@ func init() {
 	})
 }
 
-// version is AWS::Lambda::Version: PublishVersion. Its physical ID and
-// Ref are the version's ARN. ProvisionedConcurrencyConfig is accepted
-// without effect: virga starts environments on demand.
+// version is AWS::Lambda::Version: PublishVersion, and
+// PutProvisionedConcurrencyConfig for its ProvisionedConcurrencyConfig
+// (the resource is ready once the environments are). Its physical ID and
+// Ref are the version's ARN.
 type version struct{}
 
+var provisionedKinds = map[string]kind{"ProvisionedConcurrentExecutions": number}
+
 func (version) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	p := props(r.Properties)
+	p, _ := coerced(r, provisionedKinds)
 	in := p.pick(map[string]any{}, "FunctionName", "CodeSha256", "Description")
 	out, err := call(ctx, r, "lambda", "PublishVersion", in)
 	if err != nil {
 		return nil, err
 	}
 	arn := outStr(out, "FunctionArn")
+	if err := provisionedConcurrency(ctx, r, arn, p.obj("ProvisionedConcurrencyConfig")); err != nil {
+		return nil, err
+	}
 	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"Version": outStr(out, "Version"), "FunctionArn": arn}}, nil
 }
 
@@ -73,9 +80,55 @@ func splitQualifiedARN(arn string) (fn, qualifier string, ok bool) {
 	return arn[:i], arn[i+1:], true
 }
 
-// alias is AWS::Lambda::Alias: CreateAlias, UpdateAlias, DeleteAlias.
-// Its physical ID and Ref are the alias's ARN. ProvisionedConcurrencyConfig
-// is accepted without effect, as for versions.
+// provisionedConcurrency applies a ProvisionedConcurrencyConfig to the
+// version or alias with the given ARN and waits until its environments
+// are READY, as CloudFormation does; without one (an update that
+// removed it) the configuration is deleted.
+func provisionedConcurrency(ctx context.Context, r *resource.Request, arn string, pc props) error {
+	fn, qualifier, ok := splitQualifiedARN(arn)
+	if !ok {
+		return fmt.Errorf("%q is not a version or alias ARN", arn)
+	}
+	target := map[string]any{"FunctionName": fn, "Qualifier": qualifier}
+	if pc == nil {
+		_, err := call(ctx, r, "lambda", "DeleteProvisionedConcurrencyConfig", target)
+		return ignoreGone(err)
+	}
+	in := map[string]any{"FunctionName": fn, "Qualifier": qualifier, "ProvisionedConcurrentExecutions": pc["ProvisionedConcurrentExecutions"]}
+	if _, err := call(ctx, r, "lambda", "PutProvisionedConcurrencyConfig", in); err != nil {
+		return err
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(provisionedWait)
+	for {
+		out, err := call(ctx, r, "lambda", "GetProvisionedConcurrencyConfig", target)
+		if err != nil {
+			return err
+		}
+		switch outStr(out, "Status") {
+		case "READY":
+			return nil
+		case "FAILED":
+			return fmt.Errorf("provisioned concurrency of %s failed: %s", arn, outStr(out, "StatusReason"))
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			return fmt.Errorf("provisioned concurrency of %s not ready after %v", arn, provisionedWait)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// provisionedWait bounds the wait for provisioned environments, each of
+// which has Lambda's 10 s init limit (or the function's timeout).
+const provisionedWait = 15 * time.Minute
+
+// alias is AWS::Lambda::Alias: CreateAlias, UpdateAlias, DeleteAlias,
+// and its ProvisionedConcurrencyConfig as for versions (an update puts,
+// changes or deletes it). Its physical ID and Ref are the alias's ARN.
 type alias struct{}
 
 var aliasKinds = map[string]kind{"FunctionWeight": number, "ProvisionedConcurrentExecutions": number}
@@ -91,6 +144,11 @@ func (alias) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 		return nil, err
 	}
 	arn := outStr(out, "AliasArn")
+	if pc := p.obj("ProvisionedConcurrencyConfig"); pc != nil {
+		if err := provisionedConcurrency(ctx, r, arn, pc); err != nil {
+			return nil, err
+		}
+	}
 	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"AliasArn": arn}}, nil
 }
 
@@ -112,6 +170,9 @@ func (alias) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 	in["Description"] = p.str("Description")
 	in["RoutingConfig"] = routingConfig(p.obj("RoutingConfig"))
 	if _, err := call(ctx, r, "lambda", "UpdateAlias", in); err != nil {
+		return nil, err
+	}
+	if err := provisionedConcurrency(ctx, r, r.PhysicalID, p.obj("ProvisionedConcurrencyConfig")); err != nil {
 		return nil, err
 	}
 	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"AliasArn": r.PhysicalID}}, nil
