@@ -15,6 +15,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -255,5 +256,69 @@ func TestEventSourceMappingTumblingWindowValidation(t *testing.T) {
 	_, err = lc.UpdateEventSourceMapping(ctx, &lambda.UpdateEventSourceMappingInput{UUID: q.UUID, TumblingWindowInSeconds: aws.Int32(30)})
 	if got := expectAPIError(t, err, "InvalidParameterValueException", 400); got.Message != fmt.Sprintf("Unsupported '%s' parameter for given event source mapping type.", "tumblingWindowInSeconds") {
 		t.Errorf("queue update: message %q", got.Message)
+	}
+}
+
+// The open window's state is kept with the mapping's checkpoint: after a
+// restart the window goes on from the state the function last returned.
+func TestDynamoDBStreamTumblingWindowRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	// Function logs carry the real time, which CloudWatch Logs refuses
+	// far from its own clock: the fake one starts at the real time.
+	base := time.Now().UTC().Truncate(5 * time.Minute).Add(5 * time.Minute)
+	clk := clock.NewFake(base.Add(5 * time.Second))
+	v := startSchedVirga(t, dir, clk)
+	clients := func() (*lambda.Client, *dynamodb.Client, *cloudwatchlogs.Client) {
+		c := e2e.ClientConfig("http://"+v.app.Addr(), "us-east-1", "test", "test", "")
+		return lambda.NewFromConfig(c), dynamodb.NewFromConfig(c), cloudwatchlogs.NewFromConfig(c)
+	}
+	lc, dc, cwl := clients()
+	createPythonFunction(t, lc, "windower", windowCounter, 10)
+	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("tally"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewImage},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
+	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{
+		FunctionName: aws.String("windower"), EventSourceArn: &streamARN,
+		StartingPosition: lambdatypes.EventSourcePositionTrimHorizon, TumblingWindowInSeconds: aws.Int32(300),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(dc *dynamodb.Client, pk string) {
+		t.Helper()
+		if _, err := dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("tally"),
+			Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: pk}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := "WIN " + base.Format(time.RFC3339) + " " + base.Add(5*time.Minute).Format(time.RFC3339) + " "
+	tail := " shard=True src=" + streamARN
+	put(dc, "a")
+	groupLines(t, cwl, "/aws/lambda/windower", "WIN ", func(l []string) bool { return len(l) >= 1 })
+	v.stop(t)
+
+	clk.Set(base.Add(time.Minute))
+	v = startSchedVirga(t, dir, clk)
+	lc, dc, cwl = clients()
+	put(dc, "b")
+	groupLines(t, cwl, "/aws/lambda/windower", "WIN ", func(l []string) bool { return len(l) >= 2 })
+	clk.Set(base.Add(5*time.Minute + 5*time.Second))
+	lines := groupLines(t, cwl, "/aws/lambda/windower", "WIN ", func(l []string) bool { return len(l) >= 3 })
+	want := []string{
+		w + "final=False early=False in=0 out=1 keys=a" + tail,
+		w + "final=False early=False in=1 out=2 keys=b" + tail,
+		w + "final=True early=False in=2 out=2 keys=" + tail,
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("invocations:\n got %q\nwant %q", lines, want)
 	}
 }
