@@ -322,3 +322,66 @@ func TestDynamoDBStreamTumblingWindowRestart(t *testing.T) {
 		t.Errorf("invocations:\n got %q\nwant %q", lines, want)
 	}
 }
+
+// With ReportBatchItemFailures, the state answered beside the failures
+// is the window's state from the first failed record on, which is
+// retried with it.
+func TestDynamoDBStreamTumblingWindowPartialBatch(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	base := nextMinute(env.Clock.Now()).UTC()
+	env.Clock.Set(base.Add(5 * time.Second))
+	lc := lambdaClient(t, env)
+	dc := dynamodb.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	// The first time it sees "b" it counts the records before it and
+	// reports "b" failed.
+	createPythonFunction(t, lc, "partial", `seen = set()
+def handler(event, context):
+    state = event['state']
+    n = state.get('count', 0)
+    failures = []
+    keys = []
+    for r in event['Records']:
+        k = r['dynamodb']['Keys']['pk']['S']
+        keys.append(k)
+        if k == 'b' and k not in seen:
+            seen.add(k)
+            failures.append({'itemIdentifier': r['dynamodb']['SequenceNumber']})
+            break
+        n += 1
+    print('PART final=%s in=%d out=%d keys=%s' % (event['isFinalInvokeForWindow'], state.get('count', 0), n, ','.join(keys)))
+    return {'state': {'count': n}, 'batchItemFailures': failures}
+`, 10)
+	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("partial"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeKeysOnly},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pk := range []string{"a", "b", "c"} {
+		if _, err := dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("partial"),
+			Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: pk}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{
+		FunctionName: aws.String("partial"), EventSourceArn: table.TableDescription.LatestStreamArn,
+		StartingPosition: lambdatypes.EventSourcePositionTrimHorizon, TumblingWindowInSeconds: aws.Int32(60),
+		FunctionResponseTypes: []lambdatypes.FunctionResponseType{lambdatypes.FunctionResponseTypeReportBatchItemFailures},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	groupLines(t, cwl, "/aws/lambda/partial", "PART ", func(l []string) bool { return len(l) >= 2 })
+	env.Clock.Set(base.Add(time.Minute + 5*time.Second))
+	lines := groupLines(t, cwl, "/aws/lambda/partial", "PART ", func(l []string) bool { return len(l) >= 3 })
+	want := []string{"PART final=False in=0 out=1 keys=a,b", "PART final=False in=1 out=3 keys=b,c", "PART final=True in=3 out=3 keys="}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("invocations:\n got %q\nwant %q", lines, want)
+	}
+}
