@@ -66,7 +66,12 @@
 // InvokeWithResponseStream and the deprecated InvokeAsync. An event source
 // mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not
-// follow the provisioned minimum and maximum. A stream mapping's
-// TumblingWindowInSeconds is kept and returned, but batches are not
-// grouped into windows: no window, state or final invocation.
+// follow the provisioned minimum and maximum.
+//
+// A stream mapping's TumblingWindowInSeconds groups its batches into
+// windows that carry the function's state from one invocation to the
+// next and end with a final invocation (esm_window.go). A window ends
+// when its end has passed and the stream is read to its end, at once:
+// virga's stream has no lagging shards to wait for, where AWS waits for
+// up to two minutes for late records of Kinesis streams.
 package lambda

@@ -312,7 +312,7 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 		return nil, err
 	}
 	if kind == "dynamodb" {
-		if err := s.saveCheckpoint(*c.UUID, start); err != nil {
+		if err := s.saveCheckpoint(*c.UUID, start, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -435,6 +435,9 @@ func (s *Service) updateEventSourceMapping(ctx context.Context, in *UpdateEventS
 	if in.ParallelizationFactor != nil {
 		c.ParallelizationFactor = in.ParallelizationFactor
 	}
+	if in.TumblingWindowInSeconds != nil {
+		c.TumblingWindowInSeconds = in.TumblingWindowInSeconds
+	}
 	if err := s.checkFilters(c.FilterCriteria); err != nil {
 		return nil, err
 	}
@@ -485,6 +488,7 @@ func (s *Service) deleteEventSourceMapping(ctx context.Context, in *DeleteEventS
 	w := s.newWrites()
 	w.del(mappingKey(*in.UUID))
 	w.del(checkpointKey(*in.UUID))
+	w.del(windowKey(*in.UUID))
 	if err := w.commit(); err != nil {
 		return nil, err
 	}

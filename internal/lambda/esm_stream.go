@@ -20,7 +20,9 @@ import (
 // runs out of MaximumRetryAttempts or its records out of
 // MaximumRecordAgeInSeconds; then its description goes to the OnFailure
 // destination and the poller moves past it. With ReportBatchItemFailures
-// the function names the first record to retry from.
+// the function names the first record to retry from. With
+// TumblingWindowInSeconds, batches are grouped into windows that carry
+// state from one invocation to the next (esm_window.go).
 
 // StreamSource is DynamoDB Streams as event source mappings read them.
 // The app wires virga's DynamoDB in.
@@ -64,12 +66,23 @@ func (s *Service) checkpoint(uuid string) (uint64, error) {
 	return binary.BigEndian.Uint64(v), nil
 }
 
-func (s *Service) saveCheckpoint(uuid string, pos uint64) error {
+// saveCheckpoint stores a mapping's position in its stream and, in the
+// same batch, its open tumbling window (none when w is nil).
+func (s *Service) saveCheckpoint(uuid string, pos uint64, w *streamWindow) error {
 	var v [8]byte
 	binary.BigEndian.PutUint64(v[:], pos)
 	b := s.store.NewBatch()
 	defer b.Close()
 	b.Set(checkpointKey(uuid), v[:])
+	if w == nil {
+		b.Delete(windowKey(uuid))
+	} else {
+		data, err := json.Marshal(w)
+		if err != nil {
+			return err
+		}
+		b.Set(windowKey(uuid), data)
+	}
 	return b.Commit()
 }
 
@@ -130,6 +143,26 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 		s.setResult(m, "PROBLEM: "+err.Error())
 		return
 	}
+	win, err := s.loadWindow(uuid)
+	if err != nil {
+		s.setResult(m, "PROBLEM: "+err.Error())
+		return
+	}
+	save := func() { s.saveCheckpoint(uuid, pos, win) }
+	// closeWindow ends the open window with its final invocation.
+	closeWindow := func() bool {
+		if !s.endWindow(ctx, m, cfg, win, false) {
+			return false
+		}
+		win = nil
+		save()
+		return true
+	}
+	tumbling := int64(deref(cfg.TumblingWindowInSeconds))
+	// A window opened under another TumblingWindowInSeconds is over.
+	if win != nil && win.End-win.Start != tumbling && !closeWindow() {
+		return
+	}
 	filters := compileFilters(cfg.FilterCriteria)
 	size := int(*cfg.BatchSize)
 	window := time.Duration(*cfg.MaximumBatchingWindowInSeconds) * time.Second
@@ -142,7 +175,20 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 			continue
 		}
 		if len(recs) == 0 {
-			waitFor(ctx, changed, streamIdlePoll)
+			wait := streamIdlePoll
+			if win != nil {
+				// The stream is read to its end: the window is over
+				// once the clock passes its end.
+				left := time.Unix(win.End, 0).Sub(s.clock.Now())
+				if left <= 0 {
+					if !closeWindow() {
+						return
+					}
+					continue
+				}
+				wait = min(wait, left)
+			}
+			waitFor(ctx, changed, wait)
 			continue
 		}
 		if window > 0 && len(recs) < limit && attempts == 0 {
@@ -150,6 +196,26 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 			pause(ctx, window)
 			if recs, _, err = s.streams.StreamRead(arn, pos, limit); err != nil || len(recs) == 0 {
 				continue
+			}
+		}
+		if tumbling > 0 {
+			start, end := windowOf(recs[0].Created, tumbling)
+			if win != nil && start >= win.End {
+				// A record of a later window: the open one is over.
+				if !closeWindow() {
+					return
+				}
+				continue
+			}
+			if win == nil {
+				win = &streamWindow{Start: start, End: end, Shard: recs[0].Shard, State: emptyState}
+			}
+			// A batch holds the records of one window only.
+			for i, r := range recs {
+				if r.Created >= win.End {
+					recs = recs[:i]
+					break
+				}
 			}
 		}
 		var batch []StreamRecord
@@ -161,26 +227,37 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 		last := recs[len(recs)-1].Seq
 		if len(batch) == 0 {
 			pos = last
-			s.saveCheckpoint(uuid, pos)
+			save()
 			continue
 		}
-		done, o := s.deliverStreamBatch(ctx, cfg, batch)
+		done, o, state := s.deliverStreamBatch(ctx, cfg, batch, win)
 		if ctx.Err() != nil {
 			return
 		}
+		if done > 0 {
+			pos = batch[done-1].Seq
+			if done == len(batch) {
+				pos, limit, attempts = last, size, 0
+			}
+			if win != nil {
+				win.State = state
+			}
+			save()
+			if win != nil && len(win.State) > maxWindowState {
+				// The state outgrew its limit: the window ends early and
+				// goes on from a fresh state.
+				if !s.endWindow(ctx, m, cfg, win, true) {
+					return
+				}
+				win.State = emptyState
+				save()
+			}
+		}
+		s.setResult(m, "OK")
 		if done == len(batch) {
-			pos, limit, attempts = last, size, 0
-			s.saveCheckpoint(uuid, pos)
-			s.setResult(m, "OK")
 			continue
 		}
-		if done > 0 {
-			// A partial batch response: go on from the first failure.
-			pos = batch[done-1].Seq
-			s.saveCheckpoint(uuid, pos)
-		}
 		attempts++
-		s.setResult(m, "OK")
 		tooOld := *cfg.MaximumRecordAgeInSeconds != -1 &&
 			s.clock.Now().Unix()-batch[done].Created > int64(*cfg.MaximumRecordAgeInSeconds)
 		outOfRetries := *cfg.MaximumRetryAttempts != -1 && attempts > int(*cfg.MaximumRetryAttempts)
@@ -195,7 +272,7 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 			if len(batch) == len(recs) {
 				pos = last
 			}
-			s.saveCheckpoint(uuid, pos)
+			save()
 			continue
 		}
 		if *cfg.BisectBatchOnFunctionError && len(batch)-done > 1 {
@@ -222,45 +299,69 @@ func waitFor(ctx context.Context, ch <-chan struct{}, d time.Duration) {
 	}
 }
 
-// deliverStreamBatch invokes the function with a batch and returns how
-// many records from the start of the batch were processed, and the
-// invocation's outcome for a failure record.
-func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord) (int, outcome) {
+// invokeStream invokes a stream mapping's function with payload; the
+// result is nil when the invocation failed, and the outcome describes it
+// for a failure record.
+func (s *Service) invokeStream(ctx context.Context, cfg EventSourceMappingConfiguration, payload []byte) (*functions.Result, outcome) {
 	o := outcome{statusCode: 200}
 	t, err := s.parseTarget(*cfg.FunctionArn, nil)
 	if err != nil {
-		return 0, o
+		return nil, o
 	}
 	s.mu.RLock()
 	fn := s.functions[t.Name]
 	s.mu.RUnlock()
 	if fn == nil {
-		return 0, o
+		return nil, o
 	}
 	v, err := s.resolveInvocation(fn, t)
 	if err != nil {
-		return 0, o
+		return nil, o
 	}
 	o.executedVersion = v.name()
-	payload := []byte(`{"Records":[`)
-	for i, r := range batch {
-		if i > 0 {
-			payload = append(payload, ',')
-		}
-		payload = append(payload, r.JSON...)
-	}
-	payload = append(payload, "]}"...)
 	res, err := s.run(ctx, fn, v, &functions.Invocation{RequestID: s.ids.UUID(), InvokedARN: *cfg.FunctionArn, Payload: payload})
 	if err != nil {
 		o.statusCode, o.functionError = 500, "Unhandled"
-		return 0, o
+		return nil, o
 	}
 	if res.FunctionError != "" {
 		o.functionError = res.FunctionError
-		return 0, o
+		return nil, o
+	}
+	return res, o
+}
+
+// deliverStreamBatch invokes the function with a batch, in the tumbling
+// window win when there is one, and returns how many records from the
+// start of the batch were processed, the invocation's outcome for a
+// failure record, and in a window the state the function answered.
+func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+	var payload []byte
+	if win != nil {
+		payload = win.event(*cfg.EventSourceArn, batch, false, false)
+	} else {
+		payload = []byte(`{"Records":[`)
+		for i, r := range batch {
+			if i > 0 {
+				payload = append(payload, ',')
+			}
+			payload = append(payload, r.JSON...)
+		}
+		payload = append(payload, "]}"...)
+	}
+	res, o := s.invokeStream(ctx, cfg, payload)
+	if res == nil {
+		return 0, o, nil
+	}
+	var state json.RawMessage
+	if win != nil {
+		var ok bool
+		if state, ok = windowState(res.Payload); !ok {
+			return 0, o, nil // an answer without a state fails the batch
+		}
 	}
 	if len(cfg.FunctionResponseTypes) == 0 {
-		return len(batch), o
+		return len(batch), o, state
 	}
 	var resp struct {
 		BatchItemFailures []struct {
@@ -268,24 +369,24 @@ func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMapping
 		} `json:"batchItemFailures"`
 	}
 	if json.Unmarshal(res.Payload, &resp) != nil || len(resp.BatchItemFailures) == 0 {
-		return len(batch), o
+		return len(batch), o, state
 	}
 	first := len(batch)
 	for _, f := range resp.BatchItemFailures {
 		if f.ItemIdentifier == nil {
-			return 0, o
+			return 0, o, nil
 		}
 		seq, err := strconv.ParseUint(*f.ItemIdentifier, 10, 64)
 		if err != nil {
-			return 0, o // an identifier that is no sequence number fails the batch
+			return 0, o, nil // an identifier that is no sequence number fails the batch
 		}
 		i := indexOfSeq(batch, seq)
 		if i < 0 {
-			return 0, o
+			return 0, o, nil
 		}
 		first = min(first, i)
 	}
-	return first, o
+	return first, o, state
 }
 
 func indexOfSeq(batch []StreamRecord, seq uint64) int {
