@@ -1,8 +1,7 @@
 package apigatewayv2
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"io"
 	"net/http"
 	"time"
@@ -24,8 +23,8 @@ type FunctionURL struct {
 	// Cors is the URL's CORS configuration, or nil.
 	Cors *corsConfig
 	// Streaming is InvokeMode RESPONSE_STREAM: the function's answer is
-	// the response's bytes (streamedResponse), not a 2.0 response
-	// document.
+	// the response's bytes, sent as the function writes them
+	// (functionurl_stream.go), not a 2.0 response document.
 	Streaming bool
 }
 
@@ -42,6 +41,18 @@ type FunctionURLs func(id string) (FunctionURL, bool)
 // own timeout (at most 15 minutes) applies first.
 const functionURLTimeout = 15 * time.Minute
 
+// StreamingFunctions is implemented by a Functions that can stream a
+// function's response (*lambda.Service does); without it, a URL in
+// RESPONSE_STREAM mode answers once the function has finished.
+type StreamingFunctions interface {
+	// InvokeStream runs a synchronous invocation whose response goes to
+	// write as the function streams it (begin is called first, with the
+	// runtime's Content-Type). A function that does not stream returns
+	// its whole response as response instead; functionError and err are
+	// InvokeSync's.
+	InvokeStream(ctx context.Context, function string, payload []byte, begin func(contentType string), write func([]byte) error) (response []byte, functionError string, err error)
+}
+
 // FunctionURLPlane returns the handler of the lambda-url host names.
 func FunctionURLPlane(s *Service, urls FunctionURLs) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,35 +62,44 @@ func FunctionURLPlane(s *Service, urls FunctionURLs) http.Handler {
 			writeGatewayError(w, r, http.StatusNotFound)
 			return
 		}
-		res := s.serveFunctionURL(r, id, u)
+		// A function URL's answer names its request by x-amzn-RequestId
+		// alone (set below); the edge's id would be a second, different one.
+		w.Header().Del("X-Amz-Request-Id")
+		payload, requestID, res := s.functionURLEvent(r, id, u)
+		if res == nil {
+			if sf, ok := s.functions.(StreamingFunctions); ok && u.Streaming {
+				s.streamFunctionURL(w, r, sf, u, payload, requestID)
+				return
+			}
+			res = s.callFunctionURL(r, u, payload, requestID)
+		}
 		if u.Cors != nil {
 			u.Cors.apply(res, r)
 		}
-		// A function URL's answer names its request by x-amzn-RequestId
-		// alone (set by serveFunctionURL); the edge's id would be a
-		// second, different one.
-		w.Header().Del("X-Amz-Request-Id")
 		res.write(w, r)
 	})
 }
 
-func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *response {
+// functionURLEvent answers a request that needs no invocation (a CORS
+// preflight, a refused signature, a body too large) with res, or returns
+// the invocation's payload (format 2.0) and request id.
+func (s *Service) functionURLEvent(r *http.Request, id string, u FunctionURL) (payload []byte, requestID string, res *response) {
 	if u.Cors != nil && isPreflight(r) {
-		return u.Cors.preflight(r)
+		return nil, "", u.Cors.preflight(r)
 	}
 	var auth *authorization
 	if u.AuthType == "AWS_IAM" {
 		if auth = s.iamAuthorization(r); auth == nil {
-			return &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"}},
+			return nil, "", &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"}},
 				body: []byte(`{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}`)}
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
 	if err != nil {
-		return gatewayResponse(http.StatusInternalServerError)
+		return nil, "", gatewayResponse(http.StatusInternalServerError)
 	}
 	if len(body) > maxPayload {
-		return gatewayResponse(http.StatusRequestEntityTooLarge)
+		return nil, "", gatewayResponse(http.StatusRequestEntityTooLarge)
 	}
 	inv := &invocation{r: r, api: &apiRecord{ID: id}, stage: &stageRecord{Name: "$default"},
 		route: &routeRecord{Key: "$default"}, requestID: s.ids.UUID(), received: s.clock.Now(),
@@ -89,25 +109,35 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 	if u.AuthType != "AWS_IAM" {
 		e.RequestContext.AccountID = "anonymous"
 	}
-	payload, err := marshalEvent(e)
+	payload, err = marshalEvent(e)
 	if err != nil {
-		return gatewayResponse(http.StatusInternalServerError)
+		return nil, "", gatewayResponse(http.StatusInternalServerError)
 	}
+	return payload, inv.requestID, nil
+}
+
+// errFunctionURL is a URL's answer when the function failed or could not
+// be invoked.
+func errFunctionURL() *response {
+	return &response{status: http.StatusBadGateway, header: http.Header{"Content-Type": {"application/json"}},
+		body: []byte(`{"Message":"Internal Server Error"}`)}
+}
+
+// callFunctionURL invokes the function and maps its whole answer.
+func (s *Service) callFunctionURL(r *http.Request, u FunctionURL, payload []byte, requestID string) *response {
 	out, err := s.callFunction(r.Context(), u.Function, payload, functionURLTimeout)
 	if err != nil {
-		s.log.Warn("function URL: invocation failed", "function", u.Function, "err", err, "requestId", inv.requestID)
-		return &response{status: http.StatusBadGateway, header: http.Header{"Content-Type": {"application/json"}},
-			body: []byte(`{"Message":"Internal Server Error"}`)}
+		s.log.Warn("function URL: invocation failed", "function", u.Function, "err", err, "requestId", requestID)
+		return errFunctionURL()
 	}
 	if u.Streaming {
 		res := streamedResponse(out)
-		res.header.Set("X-Amzn-Requestid", inv.requestID)
+		res.header.Set("X-Amzn-Requestid", requestID)
 		return res
 	}
 	res, err := lambdaResponse("2.0", out)
 	if err != nil {
-		return &response{status: http.StatusBadGateway, header: http.Header{"Content-Type": {"application/json"}},
-			body: []byte(`{"Message":"Internal Server Error"}`)}
+		return errFunctionURL()
 	}
 	if res.header == nil {
 		res.header = http.Header{}
@@ -117,41 +147,20 @@ func (s *Service) serveFunctionURL(r *http.Request, id string, u FunctionURL) *r
 		// (even an empty one), where an HTTP API would say text/plain.
 		res.header.Set("Content-Type", "application/json")
 	}
-	res.header.Set("X-Amzn-Requestid", inv.requestID)
+	res.header.Set("X-Amzn-Requestid", requestID)
 	return res
 }
 
-// preludeDelimiter ends the prelude of a streamed HTTP response: eight
-// zero bytes.
-var preludeDelimiter = make([]byte, 8)
-
-// streamedResponse is the response of a URL in RESPONSE_STREAM mode: the
-// bytes the function wrote, after the prelude that
-// awslambda.HttpResponseStream.from puts first (a JSON object with
-// statusCode, headers and cookies, then eight zero bytes), if there is
+// streamedResponse is the response of a URL in RESPONSE_STREAM mode
+// whose function answered at once (it did not stream): its bytes, after
+// the prelude awslambda.HttpResponseStream.from puts first, if there is
 // one. Without a prelude the status is 200 and the type
-// application/octet-stream, as Lambda answers. virga delivers the bytes
-// once the function has finished, not as it writes them.
+// application/octet-stream, as Lambda answers.
 func streamedResponse(out []byte) *response {
 	res := &response{status: http.StatusOK, header: http.Header{}, body: out}
-	if i := bytes.Index(out, preludeDelimiter); i > 0 && out[0] == '{' {
-		var prelude struct {
-			StatusCode int               `json:"statusCode"`
-			Headers    map[string]string `json:"headers"`
-			Cookies    []string          `json:"cookies"`
-		}
-		if json.Unmarshal(out[:i], &prelude) == nil {
-			res.body = out[i+len(preludeDelimiter):]
-			if prelude.StatusCode != 0 {
-				res.status = prelude.StatusCode
-			}
-			for k, v := range prelude.Headers {
-				res.header.Set(k, v)
-			}
-			for _, c := range prelude.Cookies {
-				res.header.Add("Set-Cookie", c)
-			}
-		}
+	if p, body, state := splitPrelude(out, len(out)); state == preludeFound {
+		res.body = body
+		p.apply(res)
 	}
 	if res.header.Get("Content-Type") == "" {
 		res.header.Set("Content-Type", "application/octet-stream")

@@ -1,6 +1,8 @@
 package apigatewayv2
 
 import (
+	"bytes"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -112,6 +114,42 @@ func FuzzHTTPAPIQueryParams(f *testing.F) {
 				t.Fatalf("%q: parameter %q repeated or without values", raw, q.name)
 			}
 			seen[q.name] = true
+		}
+	})
+}
+
+// FuzzSplitPrelude splits streamed function URL responses: a prelude is
+// found only before eight zero bytes, within the limit, and what is not
+// a prelude is served whole.
+func FuzzSplitPrelude(f *testing.F) {
+	f.Add([]byte(`{"statusCode":201,"headers":{"a":"b"},"cookies":["c=1"]}`+"\x00\x00\x00\x00\x00\x00\x00\x00body"), 100)
+	f.Add([]byte("\x00\x00\x00\x00\x00\x00\x00\x00"), 8)
+	f.Add([]byte(`{"statusCode":`), 16384)
+	f.Add([]byte(`not json`+"\x00\x00\x00\x00\x00\x00\x00\x00\x00"), 3)
+	f.Add([]byte(`{"headers":{"x":1}}`+"\x00\x00\x00\x00\x00\x00\x00\x00"), 0)
+	f.Fuzz(func(t *testing.T, b []byte, limit int) {
+		p, body, state := splitPrelude(b, limit)
+		switch state {
+		case preludeIncomplete:
+			if bytes.Contains(b, preludeDelimiter) || len(b) >= limit || body != nil {
+				t.Fatalf("incomplete with a delimiter or past the limit: %q", b)
+			}
+		case preludeNone:
+			if !bytes.Equal(body, b) {
+				t.Fatalf("not a prelude, yet the body %q is not the input %q", body, b)
+			}
+		case preludeFound:
+			i := bytes.Index(b, preludeDelimiter)
+			if i < 0 || !bytes.Equal(body, b[i+8:]) {
+				t.Fatalf("prelude body %q of %q", body, b)
+			}
+			res := &response{status: 200, header: http.Header{}}
+			p.apply(res)
+			if res.status < 100 || res.status > 599 {
+				t.Fatalf("status %d", res.status)
+			}
+		default:
+			t.Fatalf("state %d", state)
 		}
 	})
 }

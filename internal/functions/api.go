@@ -106,6 +106,24 @@ type Invocation struct {
 	CognitoIdentity string
 	// Tail asks for the last 4 KB of the invocation's log in the Result.
 	Tail bool
+	// Stream, when set, receives a streamed response as the runtime
+	// sends it (Lambda-Runtime-Function-Response-Mode: streaming), and
+	// the Result's Payload stays empty unless the function failed. Without
+	// it, a streamed response is collected into the Result's Payload, up
+	// to runtimeapi.MaxResponseBytes (Function.ResponseSizeTooLarge past
+	// it), as Invoke answers it.
+	Stream ResponseStream
+}
+
+// ResponseStream receives a function's streamed response.
+type ResponseStream interface {
+	// Begin is called once, when the runtime begins the response, with
+	// the Content-Type it gave.
+	Begin(contentType string)
+	// Write receives the response's bytes, in order, as they arrive. An
+	// error stops the forwarding (the client went away); the function
+	// runs on to its end, as on AWS.
+	Write(p []byte) error
 }
 
 // Result is the outcome of an invocation that reached an environment.
@@ -117,6 +135,13 @@ type Result struct {
 	// FunctionError is "Unhandled" when the function (or its runtime)
 	// failed, "" otherwise.
 	FunctionError string
+	// ErrorType is the failure's error type when FunctionError is set
+	// ("Runtime.ExitError", "Sandbox.Timedout", the function's own).
+	ErrorType string
+	// Streamed reports a streamed response, of ContentType (the
+	// runtime's Content-Type header).
+	Streamed    bool
+	ContentType string
 	// LogTail is the end of the invocation's log, when Tail was asked.
 	LogTail []byte
 	// Duration, InitDuration (zero on a warm start) and MaxMemoryUsedMB

@@ -66,8 +66,15 @@
 // Lock order: Pools.mu before pool.mu; neither is held while a process
 // starts, an invocation runs or a log line is written.
 //
-// Not supported yet: response streaming (the Runtime API's streaming
-// response mode), Lambda extensions and the Extensions, Telemetry and
+// Response streaming: a runtime that answers in the Runtime API's
+// streaming mode has its bytes handed to the Invocation's ResponseStream
+// as they arrive (InvokeWithResponseStream, function URLs in
+// RESPONSE_STREAM mode), or collected up to 6 MB when the caller wants
+// the whole response (Invoke); an error in the stream's trailers is the
+// invocation's function error. The Node.js bootstrap streams
+// awslambda.streamifyResponse handlers this way.
+//
+// Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, container-image
 // functions (they will run through the container agent), the Java, .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException

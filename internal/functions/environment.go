@@ -63,6 +63,7 @@ const (
 	typeInvalidEntrypoint = "Runtime.InvalidEntrypoint"
 	typeOutOfMemory       = "Runtime.OutOfMemory"
 	typeResponseTooLarge  = "Function.ResponseSizeTooLarge"
+	typeTimedOut          = "Sandbox.Timedout"
 	timeFormat            = "2006-01-02T15:04:05.000Z"
 )
 
@@ -283,7 +284,7 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 	if logLine != "" {
 		e.logFault(now, logLine)
 	}
-	res := &Result{Payload: doc, FunctionError: "Unhandled", InitDuration: init}
+	res := &Result{Payload: doc, FunctionError: "Unhandled", ErrorType: orString(errorType, typeTimedOut), InitDuration: init}
 	if e.proc != nil {
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
@@ -355,6 +356,7 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 	})
 	var logLine string
 	status, errorType := statusSuccess, ""
+	var streamed streamSink
 	if err != nil {
 		state = outcomeRetry
 	} else {
@@ -378,6 +380,28 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 					res.FunctionError = "Unhandled"
 					status, errorType = statusError, typeResponseTooLarge
 					res.Payload = errorDoc(typeResponseTooLarge, "Response payload size exceeded maximum allowed payload size ("+strconv.Itoa(runtimeapi.MaxResponseBytes)+" bytes).")
+				case runtimeapi.EventStreamStart:
+					res.Streamed, res.ContentType = true, ev.ContentType
+					streamed.begin(inv.Stream, ev.ContentType)
+					continue
+				case runtimeapi.EventStreamChunk:
+					streamed.write(ev.Body)
+					continue
+				case runtimeapi.EventStreamEnd:
+					res.Payload = streamed.body
+					switch {
+					case ev.ErrorType != "":
+						res.FunctionError = "Unhandled"
+						res.Payload = ev.Body
+						if !json.Valid(ev.Body) {
+							res.Payload = errorDoc(ev.ErrorType, string(ev.Body))
+						}
+						status, errorType = statusError, ev.ErrorType
+					case streamed.tooLarge:
+						res.FunctionError = "Unhandled"
+						status, errorType = statusError, typeResponseTooLarge
+						res.Payload = errorDoc(typeResponseTooLarge, "Response payload size exceeded maximum allowed payload size ("+strconv.Itoa(runtimeapi.MaxResponseBytes)+" bytes).")
+					}
 				default:
 					continue // stray: the runtime cannot report init events now
 				}
@@ -411,6 +435,7 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 				msg := now.UTC().Format(timeFormat) + " " + inv.RequestID + " Task timed out after " + seconds(timeout) + " seconds"
 				res.FunctionError = "Unhandled"
 				res.Payload = timeoutDoc(msg)
+				errorType = typeTimedOut
 				logLine = msg
 				status = statusTimeout
 				break wait
@@ -430,10 +455,46 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 	if logLine != "" {
 		e.logFault(end, logLine)
 	}
+	if res.FunctionError != "" {
+		res.ErrorType = orString(errorType, errorTypeOf(res.Payload, "Runtime.Unknown"))
+	}
+	if status == statusTimeout {
+		errorType = "" // REPORT says "Status: timeout" without a type
+	}
 	res.MaxMemoryUsedMB = e.maxMemoryMB()
 	e.report(end, inv, res, status, errorType)
 	res.LogTail = e.out.end()
 	return res, state
+}
+
+// streamSink takes a streamed response: to the invocation's
+// ResponseStream, or collected up to the buffered response limit.
+type streamSink struct {
+	to       ResponseStream
+	failed   bool // the ResponseStream refused a write
+	body     []byte
+	tooLarge bool
+}
+
+func (s *streamSink) begin(to ResponseStream, contentType string) {
+	s.to = to
+	if to != nil {
+		to.Begin(contentType)
+	}
+}
+
+func (s *streamSink) write(p []byte) {
+	switch {
+	case s.to != nil:
+		if !s.failed && s.to.Write(p) != nil {
+			s.failed = true
+		}
+	case s.tooLarge:
+	case len(s.body)+len(p) > runtimeapi.MaxResponseBytes:
+		s.tooLarge, s.body = true, nil
+	default:
+		s.body = append(s.body, p...)
+	}
 }
 
 // kill ends the environment's processes; watch cleans up.

@@ -271,7 +271,7 @@ func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Resul
 			// Environment after environment ended before its runtime took
 			// the invocation.
 			msg := "RequestId: " + inv.RequestID + " Error: Runtime exited without providing a reason"
-			return &Result{FunctionError: "Unhandled", Payload: errorDoc(typeExitError, msg)}, nil
+			return &Result{FunctionError: "Unhandled", ErrorType: typeExitError, Payload: errorDoc(typeExitError, msg)}, nil
 		}
 	}
 }

@@ -15,6 +15,12 @@
 //	                  account's unreserved pool; 429 beyond) ─► Spec
 //	                  (spec.go) ─► Manager.Invoke ─► payload, X-Amz-Function-Error,
 //	                  X-Amz-Log-Result, X-Amz-Executed-Version
+//	InvokeWithResponseStream ─► as RequestResponse, with a functions.ResponseStream
+//	         (op_invoke_stream.go): 200 application/vnd.amazon.eventstream, a
+//	         PayloadChunk event per piece as the function streams it (the whole
+//	         response of one that does not), then InvokeComplete (ErrorCode,
+//	         ErrorDetails, LogResult); DryRun: 204. Events are written with
+//	         package awsproto/eventstream and flushed one by one.
 //
 // Deployment packages are content-addressed: a zip is stored once, by
 // its SHA-256, however many versions and layers use it, and extracted
@@ -62,8 +68,8 @@
 //
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image
-// functions (PackageType Image), code from S3, code signing, layer permissions (AddLayerVersionPermission),
-// InvokeWithResponseStream and the deprecated InvokeAsync. An event source
+// functions (PackageType Image), code from S3, code signing, layer permissions (AddLayerVersionPermission) and the
+// deprecated InvokeAsync. An event source
 // mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not
 // follow the provisioned minimum and maximum.

@@ -13,8 +13,8 @@ import (
 // cannot resolve that name, http://127.0.0.1:PORT/_aws/lambda-url/URLID/).
 // The configuration lives with the function; the data plane that serves
 // the URLs finds the function by its URL id (URLTarget). InvokeMode
-// RESPONSE_STREAM serves what a streaming function writes, delivered
-// once it has finished (apigatewayv2's streamedResponse).
+// RESPONSE_STREAM sends what a streaming function writes to the client as
+// it comes (apigatewayv2's urlStream, through InvokeStream).
 
 // urlConfig is a function URL as the store keeps it.
 type urlConfig struct {

@@ -95,3 +95,49 @@ func (s *Service) InvokeSync(ctx context.Context, function string, payload []byt
 	}
 	return res.Payload, res.FunctionError, nil
 }
+
+// InvokeStream runs a RequestResponse invocation for a function URL in
+// RESPONSE_STREAM mode: a function that streams its response has it
+// passed to begin and write as it comes; one that does not returns its
+// whole response, as InvokeSync does.
+func (s *Service) InvokeStream(ctx context.Context, function string, payload []byte, begin func(contentType string), write func([]byte) error) (response []byte, functionError string, err error) {
+	t, err := s.parseTarget(function, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(payload) > maxSyncPayload {
+		return nil, "", ErrRequestTooLarge
+	}
+	s.mu.RLock()
+	fn := s.functions[t.Name]
+	s.mu.RUnlock()
+	if fn == nil {
+		return nil, "", functionNotFound(s.arn(t))
+	}
+	v, err := s.resolveInvocation(fn, t)
+	if err != nil {
+		return nil, "", err
+	}
+	requestID, traceID := s.ids.UUID(), ""
+	if c := awsproto.CallFrom(ctx); c != nil && c.TraceID != "" {
+		traceID = c.TraceID
+	}
+	res, err := s.run(context.WithoutCancel(ctx), fn, v, &functions.Invocation{RequestID: requestID, InvokedARN: s.arn(t), Payload: payload,
+		TraceID: traceID, Stream: streamFuncs{begin, write}})
+	if err != nil {
+		return nil, "", err
+	}
+	if !res.Streamed && len(res.Payload) > maxSyncResponse {
+		return []byte(fmt.Sprintf(`{"errorMessage":"Response payload size exceeded maximum allowed payload size (%d bytes).","errorType":"Function.ResponseSizeTooLarge"}`, maxSyncResponse)), "Unhandled", nil
+	}
+	return res.Payload, res.FunctionError, nil
+}
+
+// streamFuncs is a functions.ResponseStream of two functions.
+type streamFuncs struct {
+	begin func(contentType string)
+	write func([]byte) error
+}
+
+func (f streamFuncs) Begin(contentType string) { f.begin(contentType) }
+func (f streamFuncs) Write(p []byte) error     { return f.write(p) }

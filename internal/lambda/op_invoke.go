@@ -89,6 +89,11 @@ func (s *Service) invoke(ctx context.Context, in *InvocationRequest) (*Invocatio
 		ContentType:     ptr("application/json"),
 		Payload:         res.Payload,
 	}
+	if res.Streamed && res.ContentType != "" && res.FunctionError == "" {
+		// A streaming function's whole response, of the type its runtime
+		// gave.
+		out.ContentType = ptr(res.ContentType)
+	}
 	functionError := res.FunctionError
 	if len(out.Payload) > maxSyncResponse {
 		out.Payload = []byte(fmt.Sprintf(`{"errorMessage":"Response payload size exceeded maximum allowed payload size (%d bytes).","errorType":"Function.ResponseSizeTooLarge"}`, maxSyncResponse))

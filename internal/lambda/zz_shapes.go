@@ -3,6 +3,7 @@
 package lambda
 
 import (
+	"io"
 	"time"
 )
 
@@ -533,6 +534,24 @@ type InvocationResponse struct {
 	Payload         []byte  `aws:"loc=payload"`
 	ExecutedVersion *string `aws:"loc=header,locname=X-Amz-Executed-Version,min=1,max=1024" pattern:"(\\$LATEST|[0-9]+)"`
 	ContentType     *string `aws:"loc=header,locname=Content-Type"`
+}
+
+// InvokeWithResponseStreamRequest is the InvokeWithResponseStreamRequest shape of AWS's model.
+type InvokeWithResponseStreamRequest struct {
+	FunctionName   *string                          `aws:"loc=uri,locname=FunctionName,required,min=1,max=170" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	InvocationType *ResponseStreamingInvocationType `aws:"loc=header,locname=X-Amz-Invocation-Type"`
+	LogType        *LogType                         `aws:"loc=header,locname=X-Amz-Log-Type"`
+	ClientContext  *string                          `aws:"loc=header,locname=X-Amz-Client-Context"`
+	Qualifier      *string                          `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+	Payload        []byte                           `aws:"loc=payload"`
+}
+
+// InvokeWithResponseStreamResponse is the InvokeWithResponseStreamResponse shape of AWS's model.
+type InvokeWithResponseStreamResponse struct {
+	StatusCode                *int32        `aws:"loc=status"`
+	ExecutedVersion           *string       `aws:"loc=header,locname=X-Amz-Executed-Version,min=1,max=1024" pattern:"(\\$LATEST|[0-9]+)"`
+	EventStream               io.ReadCloser `aws:"loc=payload"`
+	ResponseStreamContentType *string       `aws:"loc=header,locname=Content-Type"`
 }
 
 // Layer is the Layer shape of AWS's model.
@@ -1120,6 +1139,14 @@ type ProvisionedConcurrencyStatusEnum string
 // Values lists the values AWS accepts for ProvisionedConcurrencyStatusEnum.
 func (ProvisionedConcurrencyStatusEnum) Values() []string {
 	return []string{"IN_PROGRESS", "READY", "FAILED"}
+}
+
+// ResponseStreamingInvocationType is the ResponseStreamingInvocationType enum of AWS's model.
+type ResponseStreamingInvocationType string
+
+// Values lists the values AWS accepts for ResponseStreamingInvocationType.
+func (ResponseStreamingInvocationType) Values() []string {
+	return []string{"RequestResponse", "DryRun"}
 }
 
 // Runtime is the Runtime enum of AWS's model.

@@ -18,4 +18,16 @@
 // as a value), and the errorType, errorMessage and stackTrace of an error
 // among several arguments. print and process.stdout.write stay plain
 // text in both formats.
+//
+// Node.js response streaming: awslambda.streamifyResponse(handler) makes
+// handler(event, responseStream, context) write its answer to a stream
+// that is posted to the Runtime API as it is written (chunked, with
+// Lambda-Runtime-Function-Response-Mode: streaming; content type
+// application/octet-stream unless setContentType says otherwise). An
+// error after the first byte ends the post with the
+// Lambda-Runtime-Function-Error-Type and -Body trailers; one before it
+// goes to /error as for any handler. awslambda.HttpResponseStream.from
+// writes a function URL's prelude (JSON, then eight zero bytes) under
+// application/vnd.awslambda.http-integration-response. Python has no
+// streaming handlers, as on AWS.
 package bootstraps

@@ -5,6 +5,7 @@
 //
 //	GET  /2018-06-01/runtime/invocation/next              long poll → payload + Lambda-Runtime-* headers
 //	POST /2018-06-01/runtime/invocation/{id}/response     202 {"status":"OK"}
+//	     (Lambda-Runtime-Function-Response-Mode: streaming: chunked, read as it comes; stream.go)
 //	POST /2018-06-01/runtime/invocation/{id}/error        202 {"status":"OK"}
 //	POST /2018-06-01/runtime/init/error                   202 {"status":"OK"}
 //
@@ -23,6 +24,17 @@
 //	Ready ──next (a new poll supersedes an abandoned one)──► Ready
 //	Invoking ──answer could not be written──► Idle (the invocation waits for the next poll)
 //	any ──Close──► Closed
+//
+// A streamed response (stream.go) moves the state to Idle when it begins,
+// so that a later /error is refused; the environment dispatches the next
+// invocation only after EventStreamEnd. Its chunks are events as they
+// are read (EventStreamStart, EventStreamChunk..., EventStreamEnd), at
+// Lambda's bandwidth: the first 6 MB uncapped, then 2 MB a second; past
+// 200 MB the stream ends with Function.ResponseSizeTooLarge and a 413.
+// The trailers Lambda-Runtime-Function-Error-Type and
+// Lambda-Runtime-Function-Error-Body (base64) report an error that
+// happened after the response began; a runtime that breaks off ends
+// the stream with Runtime.TruncatedResponse.
 //
 // A request that does not fit the state is refused as AWS refuses it: 400
 // InvalidRequestID for an id that is not the current invocation's, 403

@@ -55,6 +55,9 @@ func FuzzReadRequest(f *testing.F) {
 	f.Add([]byte("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nTrailer: 1\r\n\r\nGET / HTTP/1.0\r\n\r\n"))
 	f.Add([]byte("POST /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"))
 	f.Add([]byte("POST http://h/2018-06-01/runtime/init/error?x HTTP/1.1\r\nExpect: 100-continue\r\nLambda-Runtime-Function-Error-Type: E\r\n\r\n"))
+	f.Add([]byte("POST /2018-06-01/runtime/invocation/r/response HTTP/1.1\r\nLambda-Runtime-Function-Response-Mode: streaming\r\n" +
+		"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nLambda-Runtime-Function-Error-Type: E\r\n" +
+		"Lambda-Runtime-Function-Error-Body: e30=\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		br := bufio.NewReaderSize(bytes.NewReader(data), readBufferSize)
 		for range 4 {

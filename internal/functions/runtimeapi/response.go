@@ -8,6 +8,9 @@ func (c *conn) response(req *request, id string) bool {
 	if status, typ, msg := s.check(actResponse, id); status != 0 {
 		return c.refuseWith(req, status, typ, msg)
 	}
+	if req.streaming {
+		return c.streamResponse(req, id)
+	}
 	if !c.continue100(req) {
 		return false
 	}

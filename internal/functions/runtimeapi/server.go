@@ -47,6 +47,17 @@ const (
 	// EventResponseTooLarge: the runtime's response exceeded
 	// MaxResponseBytes and was refused with 413.
 	EventResponseTooLarge
+	// EventStreamStart: the runtime began a streamed response
+	// (Lambda-Runtime-Function-Response-Mode: streaming), of ContentType.
+	// EventStreamChunk events (Body) follow as its bytes arrive, then one
+	// EventStreamEnd: ErrorType and Body (the decoded error body) are set
+	// when the runtime reported an error in its trailers, when the
+	// response went past MaxStreamedResponseBytes
+	// (Function.ResponseSizeTooLarge), or when it broke off
+	// (Runtime.TruncatedResponse).
+	EventStreamStart
+	EventStreamChunk
+	EventStreamEnd
 )
 
 // Event is one thing the runtime did that the environment must know.
@@ -54,8 +65,11 @@ type Event struct {
 	Kind      EventKind
 	RequestID string
 	Body      []byte
-	// ErrorType is the Lambda-Runtime-Function-Error-Type header.
+	// ErrorType is the Lambda-Runtime-Function-Error-Type header (or
+	// trailer, for a streamed response).
 	ErrorType string
+	// ContentType is the Content-Type of a streamed response.
+	ContentType string
 }
 
 // ErrClosed is returned by Dispatch once the Server is closed.
@@ -74,6 +88,9 @@ type Server struct {
 	events      chan Event
 	closed      chan struct{}
 	closeOnce   sync.Once
+
+	// maxStreamed is MaxStreamedResponseBytes (smaller in tests).
+	maxStreamed int64
 
 	mu      sync.Mutex
 	state   State
@@ -94,9 +111,10 @@ func New() (*Server, error) {
 		invocations: make(chan *Invocation, 1),
 		// Events per invocation cycle are few (ready, one outcome); the
 		// environment drains them, and sends also watch closed.
-		events: make(chan Event, 4),
-		closed: make(chan struct{}),
-		conns:  map[net.Conn]struct{}{},
+		events:      make(chan Event, 4),
+		closed:      make(chan struct{}),
+		conns:       map[net.Conn]struct{}{},
+		maxStreamed: MaxStreamedResponseBytes,
 	}
 	go s.accept()
 	return s, nil

@@ -35,9 +35,21 @@ type request struct {
 	// contentLength is -1 when the body is chunked.
 	contentLength  int64
 	errorType      string // Lambda-Runtime-Function-Error-Type
-	close          bool   // the client asked to close after this exchange
+	contentType    string
+	streaming      bool // Lambda-Runtime-Function-Response-Mode: streaming
+	close          bool // the client asked to close after this exchange
 	expectContinue bool
 	body           io.Reader
+	// trailers are the Lambda-Runtime-Function-Error-* trailers of a
+	// chunked body, set once the body has been read to its end.
+	trailers trailers
+}
+
+// trailers are what a streamed response reports after its body: the
+// error that ended it, if any.
+type trailers struct {
+	errorType string // Lambda-Runtime-Function-Error-Type
+	errorBody string // Lambda-Runtime-Function-Error-Body, base64
 }
 
 // readRequest reads one request's line and headers from br; the body is
@@ -73,7 +85,7 @@ func readRequest(br *bufio.Reader) (*request, error) {
 			target = "/"
 		}
 	}
-	if strings.IndexByte(target, '%') >= 0 {
+	if target == "" || strings.IndexByte(target, '%') >= 0 {
 		return nil, errMalformed // request ids and paths never need escapes
 	}
 	req.path = target
@@ -117,10 +129,14 @@ func readRequest(br *bufio.Reader) (*request, error) {
 			req.expectContinue = strings.EqualFold(value, "100-continue")
 		case strings.EqualFold(name, "Lambda-Runtime-Function-Error-Type"):
 			req.errorType = value
+		case strings.EqualFold(name, "Content-Type"):
+			req.contentType = value
+		case strings.EqualFold(name, "Lambda-Runtime-Function-Response-Mode"):
+			req.streaming = strings.EqualFold(value, "streaming")
 		}
 	}
 	if req.contentLength == -1 {
-		req.body = &chunkedBody{r: httputil.NewChunkedReader(br), br: br}
+		req.body = &chunkedBody{r: httputil.NewChunkedReader(br), br: br, trailers: &req.trailers}
 	} else {
 		req.body = io.LimitReader(br, req.contentLength)
 	}
@@ -178,11 +194,13 @@ func appendResponseHead(b []byte, status int, contentType string, length int, cl
 }
 
 // chunkedBody reads a chunked body and, at its end, the trailer section,
-// so that the next request starts where it should.
+// so that the next request starts where it should; the error trailers
+// of a streamed response are kept.
 type chunkedBody struct {
-	r    io.Reader
-	br   *bufio.Reader
-	done bool
+	r        io.Reader
+	br       *bufio.Reader
+	done     bool
+	trailers *trailers
 }
 
 func (c *chunkedBody) Read(p []byte) (int, error) {
@@ -200,6 +218,14 @@ func (c *chunkedBody) Read(p []byte) (int, error) {
 			}
 			if line == "" {
 				break
+			}
+			name, value, _ := strings.Cut(line, ":")
+			value = strings.TrimSpace(value)
+			switch {
+			case strings.EqualFold(name, "Lambda-Runtime-Function-Error-Type"):
+				c.trailers.errorType = value
+			case strings.EqualFold(name, "Lambda-Runtime-Function-Error-Body"):
+				c.trailers.errorBody = value
 			}
 		}
 	}

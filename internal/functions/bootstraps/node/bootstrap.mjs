@@ -290,34 +290,80 @@ function invoke(fn, event, context) {
 
 // Response streaming: awslambda.streamifyResponse marks a handler that
 // writes its answer to a stream (handler(event, responseStream,
-// context)); awslambda.HttpResponseStream.from puts a function URL's
-// status and headers (the prelude, then eight zero bytes) before the
-// body. virga collects what the handler writes and answers with it when
-// the stream ends: the bytes are AWS's, delivered at once. A content
-// type set with setContentType, which AWS sends as the response's
-// Content-Type, travels as a prelude, so that a function URL answers
-// with it.
+// context)). What it writes goes to the Runtime API as it is written: a
+// chunked POST to /response with Lambda-Runtime-Function-Response-Mode:
+// streaming, opened at the first write (so that setContentType still
+// counts) and closed when the stream ends. An error after the response
+// began travels in the Lambda-Runtime-Function-Error-Type and
+// Lambda-Runtime-Function-Error-Body (base64) trailers.
+// awslambda.HttpResponseStream.from puts a function URL's status,
+// headers and cookies first: the JSON prelude, then eight zero bytes,
+// with the content type application/vnd.awslambda.http-integration-response.
 const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
+const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
 
 class ResponseStream extends Writable {
-  constructor() {
+  constructor(requestId) {
     super();
-    this.chunks = [];
-    this.contentType = undefined;
-  }
-  _write(chunk, encoding, callback) {
-    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
-    callback();
+    this.requestId = requestId;
+    this.contentType = 'application/octet-stream';
+    this.req = null;
+    this.answered = null;
   }
   setContentType(type) {
+    if (this.req) throw new Error('The content type must be set before the response begins.');
     this.contentType = type;
   }
-  body() {
-    const bytes = Buffer.concat(this.chunks);
-    if (this.contentType === undefined || this.contentType === HTTP_INTEGRATION_TYPE) return bytes;
-    const prelude = Buffer.from(JSON.stringify({ headers: { 'content-type': this.contentType } }));
-    return Buffer.concat([prelude, Buffer.alloc(8), bytes]);
+  get opened() {
+    return this.req !== null;
+  }
+  open() {
+    if (this.req) return;
+    this.req = http.request({
+      host: apiHost,
+      port: apiPort,
+      method: 'POST',
+      path: `${API_PREFIX}/invocation/${this.requestId}/response`,
+      agent: false,
+      headers: {
+        'Content-Type': this.contentType,
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Transfer-Encoding': 'chunked',
+        Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
+        Connection: 'close',
+      },
+    });
+    this.req.on('socket', (socket) => socket.setNoDelay(true));
+    this.answered = new Promise((resolve, reject) => {
+      this.req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`Runtime API /response answered ${res.statusCode}`))));
+      });
+      this.req.on('error', reject);
+    });
+    this.answered.catch(() => {});
+    this.req.flushHeaders();
+  }
+  _write(chunk, encoding, callback) {
+    this.open();
+    this.req.write(chunk, encoding, (err) => callback(err || null));
+  }
+  _final(callback) {
+    this.open();
+    this.req.end();
+    this.answered.then(() => callback(), callback);
+  }
+  // fail ends a begun response with the error's trailers.
+  async fail(doc) {
+    this.open();
+    this.req.addTrailers({
+      [ERROR_TYPE_TRAILER]: doc.errorType,
+      [ERROR_BODY_TRAILER]: Buffer.from(JSON.stringify(doc)).toString('base64'),
+    });
+    this.req.end();
+    await this.answered;
   }
 }
 
@@ -336,11 +382,9 @@ globalThis.awslambda = {
   },
 };
 
-// invokeStreaming runs a streaming handler and returns what it wrote,
-// once it has ended the stream (or, if it does not, once its promise
-// settles).
-async function invokeStreaming(fn, event, context) {
-  const stream = new ResponseStream();
+// invokeStreaming runs a streaming handler on stream, until it has ended
+// the stream (or, if it does not, until its promise settles).
+async function invokeStreaming(fn, event, context, stream) {
   const finished = new Promise((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
@@ -348,7 +392,6 @@ async function invokeStreaming(fn, event, context) {
   await fn(event, stream, context);
   if (!stream.writableEnded) stream.end();
   await finished;
-  return stream.body();
 }
 
 let inInvocation = null;
@@ -393,6 +436,7 @@ async function main() {
     else delete process.env._X_AMZN_TRACE_ID;
     let doc;
     let result;
+    let stream = null;
     try {
       let event;
       try {
@@ -401,7 +445,8 @@ async function main() {
         throw new Fault('Runtime.UnmarshalError', `Unable to parse input as JSON: ${e.message}`, e);
       }
       if (fn[STREAMING] === 'response') {
-        result = await invokeStreaming(fn, event, makeContext(headers));
+        stream = new ResponseStream(requestId);
+        await invokeStreaming(fn, event, makeContext(headers), stream);
       } else {
         const value = await invoke(fn, event, makeContext(headers));
         result = JSON.stringify(value === undefined ? null : value);
@@ -411,8 +456,9 @@ async function main() {
     }
     if (doc) {
       logError('Invoke Error', doc);
-      await post(`/invocation/${requestId}/error`, JSON.stringify(doc), doc.errorType);
-    } else {
+      if (stream && stream.opened) await stream.fail(doc);
+      else await post(`/invocation/${requestId}/error`, JSON.stringify(doc), doc.errorType);
+    } else if (!stream) {
       await post(`/invocation/${requestId}/response`, result);
     }
     inInvocation = null;
