@@ -30,6 +30,17 @@
 // to allow or deny. virga enforces no IAM policy yet, so every caller may
 // put events on every bus whatever its policy says.
 //
+// # A bus's key, dead-letter queue and logs are recorded
+//
+// CreateEventBus and UpdateEventBus keep a bus's KmsKeyIdentifier,
+// DeadLetterConfig and LogConfig, and DescribeEventBus returns them. AWS
+// sends an event to a bus's dead-letter queue only when a non-retriable
+// error (its customer managed key disabled or missing) stops the event on
+// the bus itself; a failed delivery to a target goes to that target's
+// dead-letter queue, never the bus's. virga encrypts nothing with a
+// customer managed key, so no event reaches a bus's queue, and it writes
+// no event bus logs.
+//
 // # Invariants
 //
 // Every change a client is told about is committed before the answer. An
@@ -51,7 +62,6 @@
 // Partner event sources, API destinations and connections, global
 // endpoints, archive encryption with a customer managed key, and targets
 // other than SQS, Lambda, SNS and event buses. Replays do not pace
-// themselves a minute of events at a time as AWS's do. UpdateEventBus,
-// and a bus's KmsKeyIdentifier, DeadLetterConfig and LogConfig (a bus
-// keeps only its Description and policy).
+// themselves a minute of events at a time as AWS's do. Encryption with a
+// bus's KmsKeyIdentifier, and event bus logs.
 package events

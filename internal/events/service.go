@@ -97,6 +97,13 @@ type busRecord struct {
 	Modified    time.Time `json:"modified,omitzero"`
 	// Policy is the bus's resource policy (permissions.go), "" for none.
 	Policy string `json:"policy,omitempty"`
+	// KmsKeyIdentifier, DeadLetterConfig and LogConfig are recorded as
+	// given and returned: virga encrypts no event with a customer managed
+	// key, so no event fails on one and reaches the bus's dead-letter
+	// queue, and it writes no event bus logs.
+	KmsKeyIdentifier string            `json:"kmsKey,omitempty"`
+	DeadLetterConfig *DeadLetterConfig `json:"dlq,omitempty"`
+	LogConfig        *LogConfig        `json:"logConfig,omitempty"`
 }
 
 // rule is a rule with its compiled pattern or schedule.
@@ -246,6 +253,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "CreateEventBus", Handler: awsproto.Handle(s.createEventBus)},
 			{Name: "DeleteEventBus", Handler: awsproto.Handle(s.deleteEventBus)},
 			{Name: "DescribeEventBus", Handler: awsproto.Handle(s.describeEventBus)},
+			{Name: "UpdateEventBus", Handler: awsproto.Handle(s.updateEventBus)},
 			{Name: "ListEventBuses", Handler: awsproto.Handle(s.listEventBuses)},
 			{Name: "PutRule", Handler: awsproto.Handle(s.putRule)},
 			{Name: "DescribeRule", Handler: awsproto.Handle(s.describeRule)},
