@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -326,5 +328,112 @@ func TestAPIDestinationOAuth(t *testing.T) {
 	}
 	if n := len(hooks.got("token")); n != 1 {
 		t.Errorf("the token was fetched %d times, want once", n)
+	}
+}
+
+const apiDestTemplate = `
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  HookURL:
+    Type: String
+Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: hooks
+      DeadLetterConfig: {Arn: arn:aws:sqs:us-east-1:000000000000:bus-dlq}
+      LogConfig: {IncludeDetail: FULL, Level: ERROR}
+  Conn:
+    Type: AWS::Events::Connection
+    Properties:
+      AuthorizationType: API_KEY
+      AuthParameters:
+        ApiKeyAuthParameters: {ApiKeyName: x-api-key, ApiKeyValue: from-template}
+        InvocationHttpParameters:
+          HeaderParameters:
+            - {Key: X-Stack, Value: hooks, IsValueSecret: "false"}
+  Dest:
+    Type: AWS::Events::ApiDestination
+    Properties:
+      ConnectionArn: !GetAtt Conn.Arn
+      InvocationEndpoint: !Sub "${HookURL}/stacked/*"
+      HttpMethod: POST
+      InvocationRateLimitPerSecond: "5"
+  ToHook:
+    Type: AWS::Events::Rule
+    Properties:
+      EventBusName: !Ref Bus
+      EventPattern: {source: [stack]}
+      Targets:
+        - Id: hook
+          Arn: !GetAtt Dest.Arn
+          RoleArn: arn:aws:iam::000000000000:role/invoke
+          HttpParameters:
+            PathParameterValues: [from-rule]
+Outputs:
+  ConnRef: {Value: !Ref Conn}
+  ConnArn: {Value: !GetAtt Conn.Arn}
+  SecretArn: {Value: !GetAtt Conn.SecretArn}
+  DestRef: {Value: !Ref Dest}
+  DestArn: {Value: !GetAtt Dest.Arn}
+`
+
+// A stack's connection, API destination and rule deliver to the endpoint,
+// and its bus keeps its dead-letter queue and log settings.
+func TestCloudFormationAPIDestination(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	eb := eventbridge.NewFromConfig(env.Config)
+	ctx := context.Background()
+	hooks := newHookServer(t)
+	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("hooks"), TemplateBody: aws.String(apiDestTemplate),
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("HookURL"), ParameterValue: aws.String(hooks.URL)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, time.Minute); err != nil {
+		evs, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: created.StackId})
+		for _, e := range evs.StackEvents {
+			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+		}
+		t.Fatal(err)
+	}
+	st, _ := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("hooks")})
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	conn, dest := outs["ConnRef"], outs["DestRef"]
+	if !strings.HasPrefix(conn, "hooks-Conn-") || !strings.HasPrefix(outs["ConnArn"], ebPrefix+"connection/"+conn+"/") ||
+		!strings.Contains(outs["SecretArn"], ":secret:events!connection/"+conn+"/") ||
+		!strings.HasPrefix(dest, "hooks-Dest-") || !strings.HasPrefix(outs["DestArn"], ebPrefix+"api-destination/"+dest+"/") {
+		t.Fatalf("outputs: %v", outs)
+	}
+	d, err := eb.DescribeApiDestination(ctx, &eventbridge.DescribeApiDestinationInput{Name: aws.String(dest)})
+	if err != nil || aws.ToInt32(d.InvocationRateLimitPerSecond) != 5 {
+		t.Fatalf("DescribeApiDestination: %+v %v", d, err)
+	}
+	bus, err := eb.DescribeEventBus(ctx, &eventbridge.DescribeEventBusInput{Name: aws.String("hooks")})
+	if err != nil || bus.DeadLetterConfig == nil || aws.ToString(bus.DeadLetterConfig.Arn) != "arn:aws:sqs:us-east-1:000000000000:bus-dlq" ||
+		bus.LogConfig == nil || bus.LogConfig.Level != ebtypes.LevelError {
+		t.Fatalf("DescribeEventBus: %+v %v", bus, err)
+	}
+	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{EventBusName: aws.String("hooks"),
+		Source: aws.String("stack"), DetailType: aws.String("built"), Detail: aws.String(`{}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	r := waitHook(t, hooks, nil, "stacked", 1)[0]
+	if r.RawPath != "/stacked/from-rule" || r.Header.Get("X-Api-Key") != "from-template" || r.Header.Get("X-Stack") != "hooks" {
+		t.Errorf("request: %s %v", r.RawPath, r.Header)
+	}
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("hooks")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := eb.ListConnections(ctx, &eventbridge.ListConnectionsInput{}); len(l.Connections) != 0 {
+		t.Errorf("connections left: %+v", l.Connections)
 	}
 }
