@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -57,9 +58,16 @@ func newHookServer(t *testing.T) *hookServer {
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}
+			h.mu.Lock()
+			n := len(h.requests["token"])
+			h.mu.Unlock()
 			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}`)
+			fmt.Fprintf(w, `{"access_token":"tok-%d","token_type":"Bearer","expires_in":3600}`, n)
 			return
+		}
+		// "flaky" refuses its first request's credentials.
+		if key == "flaky" && len(h.got("flaky")) == 1 {
+			status = http.StatusUnauthorized
 		}
 		if status == 0 {
 			status = http.StatusOK
@@ -328,6 +336,25 @@ func TestAPIDestinationOAuth(t *testing.T) {
 	}
 	if n := len(hooks.got("token")); n != 1 {
 		t.Errorf("the token was fetched %d times, want once", n)
+	}
+
+	// A 401 drops the token: the retry fetches a new one and succeeds.
+	flaky, err := eb.CreateApiDestination(ctx, &eventbridge.CreateApiDestinationInput{Name: aws.String("flaky"), ConnectionArn: conn.ConnectionArn,
+		InvocationEndpoint: aws.String(hooks.URL + "/flaky"), HttpMethod: ebtypes.ApiDestinationHttpMethodPost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("secured"), Targets: []ebtypes.Target{
+		{Id: aws.String("s"), Arn: flaky.ApiDestinationArn, RoleArn: aws.String("arn:aws:iam::000000000000:role/r")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
+		Source: aws.String("shop"), DetailType: aws.String("order"), Detail: aws.String(`{}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := waitHook(t, hooks, nil, "flaky", 2)
+	if a, b := got[0].Header.Get("Authorization"), got[1].Header.Get("Authorization"); a != "Bearer tok-1" || b != "Bearer tok-2" {
+		t.Errorf("tokens before and after the 401: %q, %q", a, b)
 	}
 }
 

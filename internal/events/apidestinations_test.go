@@ -1,11 +1,13 @@
 package events
 
 import (
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestFillPath(t *testing.T) {
@@ -118,6 +120,91 @@ func FuzzFillPath(f *testing.F) {
 		}
 		if _, err := parseEndpoint(got); err != nil {
 			t.Fatalf("fillPath(%q) = %q, which parseEndpoint refuses: %v", endpoint, got, err)
+		}
+	})
+}
+
+func TestParseTokenAnswer(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for in, want := range map[string]oauthToken{
+		`{"access_token":"a","expires_in":3600}`:   {"a", now.Add(time.Hour)},
+		`{"access_token":"a","expires_in":"60"}`:   {"a", now.Add(time.Minute)},
+		`{"access_token":"a"}`:                     {"a", time.Time{}},
+		`{"access_token":"a","expires_in":-5}`:     {"a", time.Time{}},
+		`{"access_token":"a","expires_in":1e300}`:  {"a", time.Time{}},
+		`{"access_token":"a","expires_in":"soon"}`: {"a", time.Time{}},
+	} {
+		got, err := parseTokenAnswer([]byte(in), now)
+		if err != nil || got != want {
+			t.Errorf("parseTokenAnswer(%s) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{``, `{}`, `{"access_token":""}`, `[]`, `{"access_token":1}`} {
+		if _, err := parseTokenAnswer([]byte(in), now); err == nil {
+			t.Errorf("parseTokenAnswer(%s) took it", in)
+		}
+	}
+}
+
+// FuzzParseTokenAnswer checks that any answer gives a token with a value
+// and an expiry that is none or after now, or an error.
+func FuzzParseTokenAnswer(f *testing.F) {
+	for _, seed := range []string{`{"access_token":"a","expires_in":3600}`, `{"access_token":"a","expires_in":"60"}`, `{"expires_in":1}`, `null`} {
+		f.Add(seed)
+	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, in string) {
+		tok, err := parseTokenAnswer([]byte(in), now)
+		if err != nil {
+			return
+		}
+		if tok.value == "" || !tok.expires.IsZero() && !tok.expires.After(now) {
+			t.Fatalf("parseTokenAnswer(%q) = %+v", in, tok)
+		}
+	})
+}
+
+// FuzzRetryAfter checks that a Retry-After header never gives a negative
+// delay or one past the longest a retry may wait.
+func FuzzRetryAfter(f *testing.F) {
+	for _, seed := range []string{"30", "-1", "Fri, 02 Jan 2026 03:05:05 GMT", "", "99999999999999999999"} {
+		f.Add(seed)
+	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, v string) {
+		d, stop := retryAfter(v, now)
+		if d < 0 || d > maxRetryAfter || stop && d != 0 {
+			t.Fatalf("retryAfter(%q) = %v, %v", v, d, stop)
+		}
+	})
+}
+
+// FuzzAddBodyParameters checks that a JSON object body stays a JSON
+// object with the connection's parameters in it, and that any other body
+// is left alone.
+func FuzzAddBodyParameters(f *testing.F) {
+	for _, seed := range [][3]string{{`{"a":1}`, "a", "x"}, {`{}`, "k", "v"}, {`[1]`, "k", "v"}, {`{"a":{"b":[1,2]}, "c":"<&>"}`, "c", "\u2028"}} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, body, key, value string) {
+		params := []ConnectionBodyParameter{{Key: &key, Value: &value}}
+		out := addBodyParameters([]byte(body), params)
+		var obj map[string]any
+		if json.Unmarshal([]byte(body), &obj) != nil || obj == nil {
+			if string(out) != body {
+				t.Fatalf("addBodyParameters(%q) changed a body that is no JSON object: %q", body, out)
+			}
+			return
+		}
+		var got map[string]any
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("addBodyParameters(%q) = %q: %v", body, out, err)
+		}
+		if !utf8.ValidString(key) || !utf8.ValidString(value) {
+			return // JSON replaces invalid UTF-8
+		}
+		if got[key] != value {
+			t.Fatalf("addBodyParameters(%q) = %q, want %q=%q", body, out, key, value)
 		}
 	})
 }

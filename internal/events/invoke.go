@@ -48,6 +48,10 @@ const (
 )
 
 // errAPIDest is a failed invocation; its Status is the endpoint's answer.
+// Its code is the ERROR_CODE a dead-lettered event carries: AWS does not
+// document the codes it uses for API destinations, so this one is
+// virga's, and the message says what happened (the status the endpoint
+// answered, or why the request could not be made).
 var errAPIDest = apierr.New("ApiDestinationInvocationFailure", 400, "")
 
 func newHTTPClient() *http.Client {
@@ -103,7 +107,10 @@ func (s *Service) invokeAPIDestination(ctx context.Context, d *delivery) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	e := errAPIDest.Withf("The API destination endpoint answered with HTTP status %d: %s", resp.StatusCode, excerpt(body))
+	e := errAPIDest.Withf("The API destination endpoint answered with HTTP status %d.", resp.StatusCode)
+	if b := excerpt(body); b != "" {
+		e = errAPIDest.Withf("The API destination endpoint answered with HTTP status %d: %s", resp.StatusCode, b)
+	}
 	e.Status = resp.StatusCode
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -125,6 +126,13 @@ func (s *Service) fetchToken(ctx context.Context, c *connectionRecord) (oauthTok
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		return oauthToken{}, fmt.Errorf("the authorization endpoint answered with HTTP status %d", resp.StatusCode)
 	}
+	return parseTokenAnswer(data, s.clock.Now())
+}
+
+// parseTokenAnswer reads an authorization server's JSON answer:
+// access_token, and expires_in in seconds (a number, or a string some
+// servers send) counted from now.
+func parseTokenAnswer(data []byte, now time.Time) (oauthToken, error) {
 	var answer struct {
 		AccessToken string          `json:"access_token"`
 		ExpiresIn   json.RawMessage `json:"expires_in"`
@@ -134,18 +142,27 @@ func (s *Service) fetchToken(ctx context.Context, c *connectionRecord) (oauthTok
 	}
 	t := oauthToken{value: answer.AccessToken}
 	var secs float64
-	if json.Unmarshal(answer.ExpiresIn, &secs) == nil && secs > 0 {
-		t.expires = s.clock.Now().Add(time.Duration(secs * float64(time.Second)))
-	} else {
+	if json.Unmarshal(answer.ExpiresIn, &secs) != nil {
 		var str string
-		if json.Unmarshal(answer.ExpiresIn, &str) == nil {
-			if _, err := fmt.Sscanf(str, "%g", &secs); err == nil && secs > 0 {
-				t.expires = s.clock.Now().Add(time.Duration(secs * float64(time.Second)))
-			}
+		if json.Unmarshal(answer.ExpiresIn, &str) != nil {
+			return t, nil
 		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(str), 64)
+		if err != nil {
+			return t, nil
+		}
+		secs = n
+	}
+	// A token that says it lasts less than a second, or longer than
+	// anyone could wait, is taken as having no known expiry.
+	if secs >= 1 && secs < maxTokenLifetime.Seconds() {
+		t.expires = now.Add(time.Duration(secs * float64(time.Second)))
 	}
 	return t, nil
 }
+
+// maxTokenLifetime bounds expires_in so the expiry stays a valid time.
+const maxTokenLifetime = 100 * 365 * 24 * time.Hour
 
 // authorizeOAuth fetches an AUTHORIZING connection's first token and
 // settles its state: AUTHORIZED, or DEAUTHORIZED with the reason. It
