@@ -183,6 +183,9 @@ func TestAPIDestinationTargets(t *testing.T) {
 	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("to-hooks"), EventPattern: aws.String(`{"source":["shop"]}`)}); err != nil {
 		t.Fatal(err)
 	}
+	_, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("to-hooks"), Targets: []ebtypes.Target{
+		{Id: aws.String("no-role"), Arn: aws.String(ordersARN)}}})
+	wantLambdaError(t, "API destination without a role", err, "ValidationException", "RoleArn is required for target "+ordersARN+".")
 	one := &ebtypes.RetryPolicy{MaximumRetryAttempts: aws.Int32(2)}
 	dl := &ebtypes.DeadLetterConfig{Arn: aws.String(queueARN("hook-dlq"))}
 	role := aws.String("arn:aws:iam::000000000000:role/invoke-api-destinations")

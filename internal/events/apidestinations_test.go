@@ -208,3 +208,27 @@ func FuzzAddBodyParameters(f *testing.F) {
 		}
 	})
 }
+
+// An API destination takes at most InvocationRateLimitPerSecond
+// invocations in each second; the next waits for the next window.
+func TestAdmitRateLimit(t *testing.T) {
+	arn := "arn:aws:events:us-east-1:000000000000:api-destination/slow/id-1"
+	s := &Service{apiDests: map[string]*apiDestRecord{"slow": {Name: "slow", ID: "id-1", Rate: 2}}, windows: map[string]*rateWindow{}}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range 2 {
+		if _, ok := s.admit(arn, now.Add(time.Duration(i)*100*time.Millisecond)); !ok {
+			t.Fatalf("invocation %d refused", i)
+		}
+	}
+	at, ok := s.admit(arn, now.Add(500*time.Millisecond))
+	if ok || !at.Equal(now.Add(time.Second)) {
+		t.Fatalf("third invocation: %v %v, want to wait until %v", at, ok, now.Add(time.Second))
+	}
+	if _, ok := s.admit(arn, now.Add(time.Second)); !ok {
+		t.Fatal("the next second's first invocation was refused")
+	}
+	// Another destination has its own window.
+	if _, ok := s.admit(arn+"x", now.Add(500*time.Millisecond)); !ok {
+		t.Fatal("another destination was refused")
+	}
+}

@@ -82,8 +82,8 @@
 // buses and API destinations (so no API Gateway targets and their
 // HttpParameters). Connections to private APIs
 // (InvocationConnectivityParameters), a connection's KmsKeyIdentifier,
-// and the events a connection's state changes send. A target's RoleArn
-// is not required or checked for API destinations. Replays do not pace
+// and the events a connection's state changes send. An API destination
+// target must name a RoleArn, as on AWS, but the role is not checked. Replays do not pace
 // themselves a minute of events at a time as AWS's do. Encryption with a
 // bus's KmsKeyIdentifier, and event bus logs.
 package events
