@@ -1,13 +1,15 @@
 // Package events is Amazon EventBridge (awsJson 1.1, target prefix
 // AWSEvents): event buses and their resource policies, rules (event
 // patterns and schedules) and their targets, PutEvents, archives and
-// replays.
+// replays, connections and API destinations.
 //
 // # What it owns
 //
 // Buses, rules with their targets, schedule rules' fired marks, archives
-// with their archived events, and replays, in the store under "events/"
-// (the layouts are beside busKey, archiveKey and replayKey). The default
+// with their archived events, replays, connections (their credentials
+// included) and API destinations, in the store under "events/" (the
+// layouts are beside busKey, archiveKey, replayKey, connectionKey and
+// apiDestKey). The default
 // bus always exists. Targets are reached through a deliver.Deliverer, the
 // app's router: the package imports no other service.
 //
@@ -17,11 +19,24 @@
 //	    ├ archives of the bus whose pattern matches (not replayed events):
 //	    │     stored and counted in one commit, before any target sees it
 //	    └ enabled rules whose pattern matches ─► each target's input
-//	          (Input, InputPath, InputTransformer) ─► Deliverer
-//	              throttling, 5xx ─► retries with backoff ─► dead-letter queue
+//	          (Input, InputPath, InputTransformer) ─► Deliverer, or for an
+//	          API destination an HTTP request (invoke.go), within its
+//	          InvocationRateLimitPerSecond
+//	              throttling, 5xx, timeouts ─► retries with backoff ─► dead-letter queue
 //	              other client errors ─► dead-letter queue at once
 //	Run, every 100 ms: schedule rules fire, retries fall due, replays
 //	    advance (replays.go), archives expire (archives.go)
+//
+// # Connections keep their secrets in virga's store
+//
+// AWS keeps a connection's credentials in a Secrets Manager secret and
+// returns its ARN as SecretArn. virga has no Secrets Manager: the
+// credentials are in the connection's record, and SecretArn has the
+// shape of AWS's (secret:events!connection/NAME/ID-XXXXXX) but names no
+// secret. DescribeConnection hides the secrets as AWS does. An API
+// destination's InvocationEndpoint must be HTTPS, as on AWS, except that
+// plain HTTP to a loopback address is accepted so local servers can be
+// targets. How an OAuth token is fetched is in oauth.go.
 //
 // # Resource policies are recorded, not enforced
 //
@@ -29,6 +44,17 @@
 // EventBridge builds it, and DescribeEventBus returns it; nothing reads it
 // to allow or deny. virga enforces no IAM policy yet, so every caller may
 // put events on every bus whatever its policy says.
+//
+// # A bus's key, dead-letter queue and logs are recorded
+//
+// CreateEventBus and UpdateEventBus keep a bus's KmsKeyIdentifier,
+// DeadLetterConfig and LogConfig, and DescribeEventBus returns them. AWS
+// sends an event to a bus's dead-letter queue only when a non-retriable
+// error (its customer managed key disabled or missing) stops the event on
+// the bus itself; a failed delivery to a target goes to that target's
+// dead-letter queue, never the bus's. virga encrypts nothing with a
+// customer managed key, so no event reaches a bus's queue, and it writes
+// no event bus logs.
 //
 // # Invariants
 //
@@ -43,15 +69,21 @@
 // # Lock order
 //
 // s.mu guards the buses, rules, archives and replays; s.retryMu guards
-// the retry queue and is never held with s.mu. Deliveries happen with
-// neither held, because a target may be a bus of this same service.
+// the retry queue and is never held with s.mu. s.tokenMu (OAuth tokens)
+// may be taken while s.mu is held, never the reverse; s.limitMu (rate
+// windows) is taken alone. Deliveries happen with none held, because a
+// target may be a bus of this same service; an API destination's
+// request runs in its own goroutine.
 //
 // # Not supported
 //
-// Partner event sources, API destinations and connections, global
-// endpoints, archive encryption with a customer managed key, and targets
-// other than SQS, Lambda, SNS and event buses. Replays do not pace
-// themselves a minute of events at a time as AWS's do. UpdateEventBus,
-// and a bus's KmsKeyIdentifier, DeadLetterConfig and LogConfig (a bus
-// keeps only its Description and policy).
+// Partner event sources, global endpoints, archive encryption with a
+// customer managed key, and targets other than SQS, Lambda, SNS, event
+// buses and API destinations (so no API Gateway targets and their
+// HttpParameters). Connections to private APIs
+// (InvocationConnectivityParameters), a connection's KmsKeyIdentifier,
+// and the events a connection's state changes send. An API destination
+// target must name a RoleArn, as on AWS, but the role is not checked. Replays do not pace
+// themselves a minute of events at a time as AWS's do. Encryption with a
+// bus's KmsKeyIdentifier, and event bus logs.
 package events

@@ -191,16 +191,38 @@ type delivery struct {
 	attempts int
 	next     time.Time
 	lastErr  error
+	// retryAfter is the least delay an API destination's Retry-After
+	// header asked for; stop is set by a negative one.
+	retryAfter time.Duration
+	stop       bool
 }
 
 // attempt tries a delivery once; on failure it queues a retry or, out of
 // retries (or for an error no retry mends), sends it to the dead-letter
-// queue.
+// queue. An API destination's attempt waits for its rate limit's next
+// window when this one is full (without counting as an attempt), and
+// runs in its own goroutine: its endpoint may take seconds to answer.
 func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
+	arn := deref(d.target.Arn)
+	if isAPIDestination(arn) {
+		if at, ok := s.admit(arn, s.clock.Now()); !ok {
+			d.next = at
+			s.queueRetry(d)
+			return
+		}
+		ctx = context.WithoutCancel(ctx)
+		go func() { s.settle(ctx, d, s.invokeAPIDestination(ctx, d), log) }()
+		return
+	}
 	if s.targets == nil {
 		return
 	}
-	err := s.targets.Deliver(ctx, deref(d.target.Arn), d.msg)
+	s.settle(ctx, d, s.targets.Deliver(ctx, arn, d.msg), log)
+}
+
+// settle counts an attempt and, when it failed, queues a retry or sends
+// the event to the dead-letter queue.
+func (s *Service) settle(ctx context.Context, d *delivery, err error, log *slog.Logger) {
 	d.attempts++
 	if err == nil {
 		return
@@ -216,9 +238,9 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 		}
 	}
 	now := s.clock.Now()
-	delay := min(firstRetryDelay<<min(d.attempts-1, 10), maxRetryDelay)
+	delay := max(min(firstRetryDelay<<min(d.attempts-1, 10), maxRetryDelay), d.retryAfter)
 	switch {
-	case permanent(err):
+	case permanent(err) || d.stop:
 		s.deadLetter(ctx, d, "", log)
 	case d.attempts > retries:
 		s.deadLetter(ctx, d, "MaximumRetryAttemptsExhausted", log)
@@ -226,10 +248,14 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 		s.deadLetter(ctx, d, "MaximumEventAgeExhausted", log)
 	default:
 		d.next = now.Add(delay)
-		s.retryMu.Lock()
-		s.retries = append(s.retries, d)
-		s.retryMu.Unlock()
+		s.queueRetry(d)
 	}
+}
+
+func (s *Service) queueRetry(d *delivery) {
+	s.retryMu.Lock()
+	s.retries = append(s.retries, d)
+	s.retryMu.Unlock()
 }
 
 // permanent reports an error retrying cannot mend: the target answered
@@ -266,7 +292,7 @@ func (s *Service) retryDue(ctx context.Context, log *slog.Logger) {
 // deadLetter sends a failed delivery's event to the target's dead-letter
 // queue, with EventBridge's attributes.
 func (s *Service) deadLetter(ctx context.Context, d *delivery, condition string, log *slog.Logger) {
-	if d.target.DeadLetterConfig == nil || deref(d.target.DeadLetterConfig.Arn) == "" {
+	if s.targets == nil || d.target.DeadLetterConfig == nil || deref(d.target.DeadLetterConfig.Arn) == "" {
 		if log != nil {
 			log.Warn("events: delivery failed; the target has no dead-letter queue", "target", deref(d.target.Arn), "err", d.lastErr)
 		}

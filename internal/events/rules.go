@@ -5,9 +5,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/eventpattern"
 	"github.com/virga/virga/internal/schedexpr"
 )
@@ -37,12 +39,73 @@ func (s *Service) createEventBus(ctx context.Context, in *CreateEventBusRequest)
 	if s.buses[name] != nil {
 		return nil, ErrAlreadyExists.Withf("Event bus %s already exists.", name)
 	}
-	rec := busRecord{Name: name, Created: s.clock.Now(), Tags: tagMap(in.Tags), Description: deref(in.Description)}
+	if err := checkBusSettings(in.DeadLetterConfig, in.LogConfig); err != nil {
+		return nil, err
+	}
+	rec := busRecord{Name: name, Created: s.clock.Now(), Tags: tagMap(in.Tags), Description: deref(in.Description),
+		KmsKeyIdentifier: deref(in.KmsKeyIdentifier), DeadLetterConfig: in.DeadLetterConfig, LogConfig: in.LogConfig}
 	if err := s.put(busKey(name), rec); err != nil {
 		return nil, err
 	}
 	s.buses[name] = &bus{rec: rec, rules: map[string]*rule{}}
-	return &CreateEventBusResponse{EventBusArn: ptr(s.busARN(name)), Description: optional(rec.Description)}, nil
+	return &CreateEventBusResponse{EventBusArn: ptr(s.busARN(name)), Description: optional(rec.Description),
+		KmsKeyIdentifier: optional(rec.KmsKeyIdentifier), DeadLetterConfig: rec.DeadLetterConfig, LogConfig: rec.LogConfig}, nil
+}
+
+// checkBusSettings checks a bus's dead-letter queue and log settings: the
+// queue must be an SQS queue, as for a target, and the log settings take
+// the model's values.
+func checkBusSettings(dlq *DeadLetterConfig, logs *LogConfig) error {
+	if dlq != nil && dlq.Arn != nil && deliver.Service(*dlq.Arn) != "sqs" {
+		return ErrValidation.Withf("Parameter DeadLetterConfig.Arn is not valid. Reason: %s is not an Amazon SQS queue ARN.", *dlq.Arn)
+	}
+	if logs != nil {
+		if v := deref(logs.IncludeDetail); v != "" && v != "NONE" && v != "FULL" {
+			return ErrValidation.Withf("1 validation error detected: Value '%s' at 'logConfig.includeDetail' failed to satisfy constraint: Member must satisfy enum value set: [NONE, FULL]", v)
+		}
+		if v := deref(logs.Level); v != "" && !slices.Contains([]string{"OFF", "ERROR", "INFO", "TRACE"}, v) {
+			return ErrValidation.Withf("1 validation error detected: Value '%s' at 'logConfig.level' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ERROR, INFO, TRACE]", v)
+		}
+	}
+	return nil
+}
+
+// updateEventBus changes a bus's description, key, dead-letter queue and
+// log settings; a member the request leaves out keeps its value.
+func (s *Service) updateEventBus(ctx context.Context, in *UpdateEventBusRequest) (*UpdateEventBusResponse, error) {
+	name := s.busName(in.Name)
+	if err := checkBusSettings(in.DeadLetterConfig, in.LogConfig); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.lookupBus(name)
+	if err != nil {
+		return nil, err
+	}
+	rec := b.rec
+	if in.Description != nil {
+		rec.Description = *in.Description
+	}
+	if in.KmsKeyIdentifier != nil {
+		rec.KmsKeyIdentifier = *in.KmsKeyIdentifier
+	}
+	if in.DeadLetterConfig != nil {
+		rec.DeadLetterConfig = in.DeadLetterConfig
+		if deref(in.DeadLetterConfig.Arn) == "" {
+			rec.DeadLetterConfig = nil
+		}
+	}
+	if in.LogConfig != nil {
+		rec.LogConfig = in.LogConfig
+	}
+	rec.Modified = s.clock.Now()
+	if err := s.put(busKey(name), rec); err != nil {
+		return nil, err
+	}
+	b.rec = rec
+	return &UpdateEventBusResponse{Arn: ptr(s.busARN(name)), Name: ptr(name), Description: optional(rec.Description),
+		KmsKeyIdentifier: optional(rec.KmsKeyIdentifier), DeadLetterConfig: rec.DeadLetterConfig, LogConfig: rec.LogConfig}, nil
 }
 
 // times are a bus's CreationTime and LastModifiedTime, nil when unknown
@@ -89,7 +152,8 @@ func (s *Service) describeEventBus(ctx context.Context, in *DescribeEventBusRequ
 	}
 	created, modified := b.rec.times()
 	return &DescribeEventBusResponse{Name: ptr(name), Arn: ptr(s.busARN(name)), Policy: optional(b.rec.Policy),
-		Description: optional(b.rec.Description), CreationTime: created, LastModifiedTime: modified}, nil
+		Description: optional(b.rec.Description), CreationTime: created, LastModifiedTime: modified,
+		KmsKeyIdentifier: optional(b.rec.KmsKeyIdentifier), DeadLetterConfig: b.rec.DeadLetterConfig, LogConfig: b.rec.LogConfig}, nil
 }
 
 func (s *Service) listEventBuses(ctx context.Context, in *ListEventBusesRequest) (*ListEventBusesResponse, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -64,9 +65,22 @@ type Service struct {
 	// lastSweep is when expireArchives last ran.
 	lastSweep time.Time
 
+	// connections and apiDests are guarded by s.mu, with the rest.
+	connections map[string]*connectionRecord
+	apiDests    map[string]*apiDestRecord
+
 	// retries are deliveries waiting for another attempt.
 	retryMu sync.Mutex
 	retries []*delivery
+
+	// http makes API destinations' requests and fetches OAuth tokens.
+	http *http.Client
+	// tokens are OAuth connections' access tokens (oauth.go).
+	tokenMu sync.Mutex
+	tokens  map[string]oauthToken
+	// windows count API destinations' invocations per second (invoke.go).
+	limitMu sync.Mutex
+	windows map[string]*rateWindow
 }
 
 // Deps are what EventBridge needs.
@@ -97,6 +111,13 @@ type busRecord struct {
 	Modified    time.Time `json:"modified,omitzero"`
 	// Policy is the bus's resource policy (permissions.go), "" for none.
 	Policy string `json:"policy,omitempty"`
+	// KmsKeyIdentifier, DeadLetterConfig and LogConfig are recorded as
+	// given and returned: virga encrypts no event with a customer managed
+	// key, so no event fails on one and reaches the bus's dead-letter
+	// queue, and it writes no event bus logs.
+	KmsKeyIdentifier string            `json:"kmsKey,omitempty"`
+	DeadLetterConfig *DeadLetterConfig `json:"dlq,omitempty"`
+	LogConfig        *LogConfig        `json:"logConfig,omitempty"`
 }
 
 // rule is a rule with its compiled pattern or schedule.
@@ -146,14 +167,42 @@ func eventsKey(parts ...string) []byte {
 // holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		targets: d.Targets, buses: map[string]*bus{}, archives: map[string]*archive{}, replays: map[string]*replayRecord{}}
+		targets: d.Targets, buses: map[string]*bus{}, archives: map[string]*archive{}, replays: map[string]*replayRecord{},
+		connections: map[string]*connectionRecord{}, apiDests: map[string]*apiDestRecord{},
+		http: newHTTPClient(), tokens: map[string]oauthToken{}, windows: map[string]*rateWindow{}}
 	s.buses[defaultBus] = &bus{rec: busRecord{Name: defaultBus}, rules: map[string]*rule{}}
-	for _, load := range []func() error{s.load, s.loadArchives, s.loadReplays} {
+	for _, load := range []func() error{s.load, s.loadArchives, s.loadReplays, s.loadConnections} {
 		if err := load(); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// loadConnections reads connections and API destinations; a connection
+// that was being authorized when virga stopped is authorized again.
+func (s *Service) loadConnections() error {
+	if err := s.scan(eventsKey("connection"), func(k, v []byte) error {
+		var c connectionRecord
+		if err := json.Unmarshal(v, &c); err != nil {
+			return err
+		}
+		s.connections[c.Name] = &c
+		if c.State == connAuthorizing {
+			go s.authorizeOAuth(c.Name, c.Modified)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return s.scan(eventsKey("api-destination"), func(k, v []byte) error {
+		var d apiDestRecord
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		s.apiDests[d.Name] = &d
+		return nil
+	})
 }
 
 func (s *Service) load() error {
@@ -246,6 +295,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "CreateEventBus", Handler: awsproto.Handle(s.createEventBus)},
 			{Name: "DeleteEventBus", Handler: awsproto.Handle(s.deleteEventBus)},
 			{Name: "DescribeEventBus", Handler: awsproto.Handle(s.describeEventBus)},
+			{Name: "UpdateEventBus", Handler: awsproto.Handle(s.updateEventBus)},
 			{Name: "ListEventBuses", Handler: awsproto.Handle(s.listEventBuses)},
 			{Name: "PutRule", Handler: awsproto.Handle(s.putRule)},
 			{Name: "DescribeRule", Handler: awsproto.Handle(s.describeRule)},
@@ -273,6 +323,17 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "DescribeReplay", Handler: awsproto.Handle(s.describeReplay)},
 			{Name: "ListReplays", Handler: awsproto.Handle(s.listReplays)},
 			{Name: "CancelReplay", Handler: awsproto.Handle(s.cancelReplay)},
+			{Name: "CreateConnection", Handler: awsproto.Handle(s.createConnection)},
+			{Name: "DescribeConnection", Handler: awsproto.Handle(s.describeConnection)},
+			{Name: "UpdateConnection", Handler: awsproto.Handle(s.updateConnection)},
+			{Name: "DeleteConnection", Handler: awsproto.Handle(s.deleteConnection)},
+			{Name: "ListConnections", Handler: awsproto.Handle(s.listConnections)},
+			{Name: "DeauthorizeConnection", Handler: awsproto.Handle(s.deauthorizeConnection)},
+			{Name: "CreateApiDestination", Handler: awsproto.Handle(s.createApiDestination)},
+			{Name: "DescribeApiDestination", Handler: awsproto.Handle(s.describeApiDestination)},
+			{Name: "UpdateApiDestination", Handler: awsproto.Handle(s.updateApiDestination)},
+			{Name: "DeleteApiDestination", Handler: awsproto.Handle(s.deleteApiDestination)},
+			{Name: "ListApiDestinations", Handler: awsproto.Handle(s.listApiDestinations)},
 		},
 	}).Init()
 }

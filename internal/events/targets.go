@@ -29,6 +29,10 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 			(t.SqsParameters == nil || deref(t.SqsParameters.MessageGroupId) == "") {
 			return nil, ErrValidation.Withf("Parameter(s) SqsParameters must be specified for target: %s.", deref(t.Id))
 		}
+		// EventBridge invokes an API destination with the target's role.
+		if arn := deref(t.Arn); isAPIDestination(arn) && deref(t.RoleArn) == "" {
+			return nil, ErrValidation.Withf("RoleArn is required for target %s.", arn)
+		}
 	}
 	out := &PutTargetsResponse{FailedEntries: []PutTargetsResultEntry{}}
 	targets := slices.Clone(r.rec.Targets)

@@ -6,6 +6,19 @@ import (
 	"time"
 )
 
+// ApiDestination is the ApiDestination shape of AWS's model.
+type ApiDestination struct {
+	ApiDestinationArn            *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:api-destination\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	Name                         *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	ApiDestinationState          *string
+	ConnectionArn                *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	InvocationEndpoint           *string `aws:"min=1,max=2048" pattern:"^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$"`
+	HttpMethod                   *string
+	InvocationRateLimitPerSecond *int32 `aws:"min=1"`
+	CreationTime                 *time.Time
+	LastModifiedTime             *time.Time
+}
+
 // Archive is the Archive shape of AWS's model.
 type Archive struct {
 	ArchiveName    *string `aws:"min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
@@ -69,6 +82,95 @@ type Condition struct {
 	Value *string `aws:"required"`
 }
 
+// Connection is the Connection shape of AWS's model.
+type Connection struct {
+	ConnectionArn      *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	Name               *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	ConnectionState    *string
+	StateReason        *string `aws:"max=512" pattern:".*"`
+	AuthorizationType  *string
+	CreationTime       *time.Time
+	LastModifiedTime   *time.Time
+	LastAuthorizedTime *time.Time
+}
+
+// ConnectionApiKeyAuthResponseParameters is the ConnectionApiKeyAuthResponseParameters shape of AWS's model.
+type ConnectionApiKeyAuthResponseParameters struct {
+	ApiKeyName *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// ConnectionAuthResponseParameters is the ConnectionAuthResponseParameters shape of AWS's model.
+type ConnectionAuthResponseParameters struct {
+	BasicAuthParameters      *ConnectionBasicAuthResponseParameters
+	OAuthParameters          *ConnectionOAuthResponseParameters
+	ApiKeyAuthParameters     *ConnectionApiKeyAuthResponseParameters
+	InvocationHttpParameters *ConnectionHttpParameters
+}
+
+// ConnectionBasicAuthResponseParameters is the ConnectionBasicAuthResponseParameters shape of AWS's model.
+type ConnectionBasicAuthResponseParameters struct {
+	Username *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// ConnectionBodyParameter is the ConnectionBodyParameter shape of AWS's model.
+type ConnectionBodyParameter struct {
+	Key           *string
+	Value         *string
+	IsValueSecret *bool
+}
+
+// ConnectionHeaderParameter is the ConnectionHeaderParameter shape of AWS's model.
+type ConnectionHeaderParameter struct {
+	Key           *string `aws:"max=512" pattern:"^[!#$%&'*+-.^_\\x60|~0-9a-zA-Z]+$"`
+	Value         *string `aws:"max=512" pattern:"^[ \\t]*[\\x20-\\x7E]+([ \\t]+[\\x20-\\x7E]+)*[ \\t]*$"`
+	IsValueSecret *bool
+}
+
+// ConnectionHttpParameters is the ConnectionHttpParameters shape of AWS's model.
+type ConnectionHttpParameters struct {
+	HeaderParameters      []ConnectionHeaderParameter      `aws:"min=0,max=100"`
+	QueryStringParameters []ConnectionQueryStringParameter `aws:"min=0,max=100"`
+	BodyParameters        []ConnectionBodyParameter        `aws:"min=0,max=100"`
+}
+
+// ConnectionOAuthClientResponseParameters is the ConnectionOAuthClientResponseParameters shape of AWS's model.
+type ConnectionOAuthClientResponseParameters struct {
+	ClientID *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// ConnectionOAuthResponseParameters is the ConnectionOAuthResponseParameters shape of AWS's model.
+type ConnectionOAuthResponseParameters struct {
+	ClientParameters      *ConnectionOAuthClientResponseParameters
+	AuthorizationEndpoint *string `aws:"min=1,max=2048" pattern:"^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$"`
+	HttpMethod            *string
+	OAuthHttpParameters   *ConnectionHttpParameters
+}
+
+// ConnectionQueryStringParameter is the ConnectionQueryStringParameter shape of AWS's model.
+type ConnectionQueryStringParameter struct {
+	Key           *string `aws:"max=512" pattern:"[^\\x00-\\x1F\\x7F]+"`
+	Value         *string `aws:"max=512" pattern:"[^\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F]+"`
+	IsValueSecret *bool
+}
+
+// CreateApiDestinationRequest is the CreateApiDestinationRequest shape of AWS's model.
+type CreateApiDestinationRequest struct {
+	Name                         *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description                  *string `aws:"max=512" pattern:".*"`
+	ConnectionArn                *string `aws:"required,min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	InvocationEndpoint           *string `aws:"required,min=1,max=2048" pattern:"^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$"`
+	HttpMethod                   *string `aws:"required"`
+	InvocationRateLimitPerSecond *int32  `aws:"min=1"`
+}
+
+// CreateApiDestinationResponse is the CreateApiDestinationResponse shape of AWS's model.
+type CreateApiDestinationResponse struct {
+	ApiDestinationArn   *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:api-destination\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	ApiDestinationState *string
+	CreationTime        *time.Time
+	LastModifiedTime    *time.Time
+}
+
 // CreateArchiveRequest is the CreateArchiveRequest shape of AWS's model.
 type CreateArchiveRequest struct {
 	ArchiveName    *string `aws:"required,min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
@@ -86,23 +188,102 @@ type CreateArchiveResponse struct {
 	CreationTime *time.Time
 }
 
+// CreateConnectionApiKeyAuthRequestParameters is the CreateConnectionApiKeyAuthRequestParameters shape of AWS's model.
+type CreateConnectionApiKeyAuthRequestParameters struct {
+	ApiKeyName  *string `aws:"required,min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+	ApiKeyValue *string `aws:"required,min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// CreateConnectionAuthRequestParameters is the CreateConnectionAuthRequestParameters shape of AWS's model.
+type CreateConnectionAuthRequestParameters struct {
+	BasicAuthParameters      *CreateConnectionBasicAuthRequestParameters
+	OAuthParameters          *CreateConnectionOAuthRequestParameters
+	ApiKeyAuthParameters     *CreateConnectionApiKeyAuthRequestParameters
+	InvocationHttpParameters *ConnectionHttpParameters
+}
+
+// CreateConnectionBasicAuthRequestParameters is the CreateConnectionBasicAuthRequestParameters shape of AWS's model.
+type CreateConnectionBasicAuthRequestParameters struct {
+	Username *string `aws:"required,min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+	Password *string `aws:"required,min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// CreateConnectionOAuthClientRequestParameters is the CreateConnectionOAuthClientRequestParameters shape of AWS's model.
+type CreateConnectionOAuthClientRequestParameters struct {
+	ClientID     *string `aws:"required,min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+	ClientSecret *string `aws:"required,min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// CreateConnectionOAuthRequestParameters is the CreateConnectionOAuthRequestParameters shape of AWS's model.
+type CreateConnectionOAuthRequestParameters struct {
+	ClientParameters      *CreateConnectionOAuthClientRequestParameters `aws:"required"`
+	AuthorizationEndpoint *string                                       `aws:"required,min=1,max=2048" pattern:"^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$"`
+	HttpMethod            *string                                       `aws:"required"`
+	OAuthHttpParameters   *ConnectionHttpParameters
+}
+
+// CreateConnectionRequest is the CreateConnectionRequest shape of AWS's model.
+type CreateConnectionRequest struct {
+	Name              *string                                `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description       *string                                `aws:"max=512" pattern:".*"`
+	AuthorizationType *string                                `aws:"required"`
+	AuthParameters    *CreateConnectionAuthRequestParameters `aws:"required"`
+}
+
+// CreateConnectionResponse is the CreateConnectionResponse shape of AWS's model.
+type CreateConnectionResponse struct {
+	ConnectionArn    *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	ConnectionState  *string
+	CreationTime     *time.Time
+	LastModifiedTime *time.Time
+}
+
 // CreateEventBusRequest is the CreateEventBusRequest shape of AWS's model.
 type CreateEventBusRequest struct {
-	Name            *string `aws:"required,min=1,max=256" pattern:"[/\\.\\-_A-Za-z0-9]+"`
-	EventSourceName *string `aws:"min=1,max=256" pattern:"aws\\.partner(/[\\.\\-_A-Za-z0-9]+){2,}"`
-	Tags            []Tag
-	Description     *string `aws:"max=512"`
+	Name             *string `aws:"required,min=1,max=256" pattern:"[/\\.\\-_A-Za-z0-9]+"`
+	EventSourceName  *string `aws:"min=1,max=256" pattern:"aws\\.partner(/[\\.\\-_A-Za-z0-9]+){2,}"`
+	Tags             []Tag
+	Description      *string `aws:"max=512"`
+	KmsKeyIdentifier *string `aws:"max=2048"`
+	DeadLetterConfig *DeadLetterConfig
+	LogConfig        *LogConfig
 }
 
 // CreateEventBusResponse is the CreateEventBusResponse shape of AWS's model.
 type CreateEventBusResponse struct {
-	EventBusArn *string
-	Description *string `aws:"max=512"`
+	EventBusArn      *string
+	Description      *string `aws:"max=512"`
+	KmsKeyIdentifier *string `aws:"max=2048"`
+	DeadLetterConfig *DeadLetterConfig
+	LogConfig        *LogConfig
 }
 
 // DeadLetterConfig is the DeadLetterConfig shape of AWS's model.
 type DeadLetterConfig struct {
 	Arn *string `aws:"min=1,max=1600"`
+}
+
+// DeauthorizeConnectionRequest is the DeauthorizeConnectionRequest shape of AWS's model.
+type DeauthorizeConnectionRequest struct {
+	Name *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DeauthorizeConnectionResponse is the DeauthorizeConnectionResponse shape of AWS's model.
+type DeauthorizeConnectionResponse struct {
+	ConnectionArn      *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	ConnectionState    *string
+	CreationTime       *time.Time
+	LastModifiedTime   *time.Time
+	LastAuthorizedTime *time.Time
+}
+
+// DeleteApiDestinationRequest is the DeleteApiDestinationRequest shape of AWS's model.
+type DeleteApiDestinationRequest struct {
+	Name *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DeleteApiDestinationResponse is the DeleteApiDestinationResponse shape of AWS's model.
+type DeleteApiDestinationResponse struct {
 }
 
 // DeleteArchiveRequest is the DeleteArchiveRequest shape of AWS's model.
@@ -112,6 +293,20 @@ type DeleteArchiveRequest struct {
 
 // DeleteArchiveResponse is the DeleteArchiveResponse shape of AWS's model.
 type DeleteArchiveResponse struct {
+}
+
+// DeleteConnectionRequest is the DeleteConnectionRequest shape of AWS's model.
+type DeleteConnectionRequest struct {
+	Name *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DeleteConnectionResponse is the DeleteConnectionResponse shape of AWS's model.
+type DeleteConnectionResponse struct {
+	ConnectionArn      *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	ConnectionState    *string
+	CreationTime       *time.Time
+	LastModifiedTime   *time.Time
+	LastAuthorizedTime *time.Time
 }
 
 // DeleteEventBusRequest is the DeleteEventBusRequest shape of AWS's model.
@@ -124,6 +319,25 @@ type DeleteRuleRequest struct {
 	Name         *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
 	EventBusName *string `aws:"min=1,max=1600" pattern:"(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+"`
 	Force        *bool
+}
+
+// DescribeApiDestinationRequest is the DescribeApiDestinationRequest shape of AWS's model.
+type DescribeApiDestinationRequest struct {
+	Name *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DescribeApiDestinationResponse is the DescribeApiDestinationResponse shape of AWS's model.
+type DescribeApiDestinationResponse struct {
+	ApiDestinationArn            *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:api-destination\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	Name                         *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description                  *string `aws:"max=512" pattern:".*"`
+	ApiDestinationState          *string
+	ConnectionArn                *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	InvocationEndpoint           *string `aws:"min=1,max=2048" pattern:"^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$"`
+	HttpMethod                   *string
+	InvocationRateLimitPerSecond *int32 `aws:"min=1"`
+	CreationTime                 *time.Time
+	LastModifiedTime             *time.Time
 }
 
 // DescribeArchiveRequest is the DescribeArchiveRequest shape of AWS's model.
@@ -146,6 +360,26 @@ type DescribeArchiveResponse struct {
 	CreationTime   *time.Time
 }
 
+// DescribeConnectionRequest is the DescribeConnectionRequest shape of AWS's model.
+type DescribeConnectionRequest struct {
+	Name *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+}
+
+// DescribeConnectionResponse is the DescribeConnectionResponse shape of AWS's model.
+type DescribeConnectionResponse struct {
+	ConnectionArn      *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	Name               *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description        *string `aws:"max=512" pattern:".*"`
+	ConnectionState    *string
+	StateReason        *string `aws:"max=512" pattern:".*"`
+	AuthorizationType  *string
+	SecretArn          *string `aws:"min=20,max=2048" pattern:"^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]|\\d|\\-)*:([0-9]{12})?:secret:[\\/_+=\\.@\\-A-Za-z0-9]+$"`
+	AuthParameters     *ConnectionAuthResponseParameters
+	CreationTime       *time.Time
+	LastModifiedTime   *time.Time
+	LastAuthorizedTime *time.Time
+}
+
 // DescribeEventBusRequest is the DescribeEventBusRequest shape of AWS's model.
 type DescribeEventBusRequest struct {
 	Name *string `aws:"min=1,max=1600" pattern:"(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+"`
@@ -159,6 +393,9 @@ type DescribeEventBusResponse struct {
 	Description      *string `aws:"max=512"`
 	CreationTime     *time.Time
 	LastModifiedTime *time.Time
+	KmsKeyIdentifier *string `aws:"max=2048"`
+	DeadLetterConfig *DeadLetterConfig
+	LogConfig        *LogConfig
 }
 
 // DescribeReplayRequest is the DescribeReplayRequest shape of AWS's model.
@@ -260,6 +497,20 @@ type KinesisParameters struct {
 	PartitionKeyPath *string `aws:"required,max=256"`
 }
 
+// ListApiDestinationsRequest is the ListApiDestinationsRequest shape of AWS's model.
+type ListApiDestinationsRequest struct {
+	NamePrefix    *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	ConnectionArn *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	NextToken     *string `aws:"min=1,max=2048"`
+	Limit         *int32  `aws:"min=1,max=100"`
+}
+
+// ListApiDestinationsResponse is the ListApiDestinationsResponse shape of AWS's model.
+type ListApiDestinationsResponse struct {
+	ApiDestinations []ApiDestination
+	NextToken       *string `aws:"min=1,max=2048"`
+}
+
 // ListArchivesRequest is the ListArchivesRequest shape of AWS's model.
 type ListArchivesRequest struct {
 	NamePrefix     *string `aws:"min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
@@ -273,6 +524,20 @@ type ListArchivesRequest struct {
 type ListArchivesResponse struct {
 	Archives  []Archive
 	NextToken *string `aws:"min=1,max=2048"`
+}
+
+// ListConnectionsRequest is the ListConnectionsRequest shape of AWS's model.
+type ListConnectionsRequest struct {
+	NamePrefix      *string `aws:"min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	ConnectionState *string
+	NextToken       *string `aws:"min=1,max=2048"`
+	Limit           *int32  `aws:"min=1,max=100"`
+}
+
+// ListConnectionsResponse is the ListConnectionsResponse shape of AWS's model.
+type ListConnectionsResponse struct {
+	Connections []Connection
+	NextToken   *string `aws:"min=1,max=2048"`
 }
 
 // ListEventBusesRequest is the ListEventBusesRequest shape of AWS's model.
@@ -353,6 +618,12 @@ type ListTargetsByRuleRequest struct {
 type ListTargetsByRuleResponse struct {
 	Targets   []Target `aws:"min=1,max=100"`
 	NextToken *string  `aws:"min=1,max=2048"`
+}
+
+// LogConfig is the LogConfig shape of AWS's model.
+type LogConfig struct {
+	IncludeDetail *string
+	Level         *string
 }
 
 // NetworkConfiguration is the NetworkConfiguration shape of AWS's model.
@@ -627,6 +898,24 @@ type UntagResourceRequest struct {
 type UntagResourceResponse struct {
 }
 
+// UpdateApiDestinationRequest is the UpdateApiDestinationRequest shape of AWS's model.
+type UpdateApiDestinationRequest struct {
+	Name                         *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description                  *string `aws:"max=512" pattern:".*"`
+	ConnectionArn                *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	InvocationEndpoint           *string `aws:"min=1,max=2048" pattern:"^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$"`
+	HttpMethod                   *string
+	InvocationRateLimitPerSecond *int32 `aws:"min=1"`
+}
+
+// UpdateApiDestinationResponse is the UpdateApiDestinationResponse shape of AWS's model.
+type UpdateApiDestinationResponse struct {
+	ApiDestinationArn   *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:api-destination\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	ApiDestinationState *string
+	CreationTime        *time.Time
+	LastModifiedTime    *time.Time
+}
+
 // UpdateArchiveRequest is the UpdateArchiveRequest shape of AWS's model.
 type UpdateArchiveRequest struct {
 	ArchiveName   *string `aws:"required,min=1,max=48" pattern:"[\\.\\-_A-Za-z0-9]+"`
@@ -641,4 +930,74 @@ type UpdateArchiveResponse struct {
 	State        *string
 	StateReason  *string `aws:"max=512" pattern:".*"`
 	CreationTime *time.Time
+}
+
+// UpdateConnectionApiKeyAuthRequestParameters is the UpdateConnectionApiKeyAuthRequestParameters shape of AWS's model.
+type UpdateConnectionApiKeyAuthRequestParameters struct {
+	ApiKeyName  *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+	ApiKeyValue *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// UpdateConnectionAuthRequestParameters is the UpdateConnectionAuthRequestParameters shape of AWS's model.
+type UpdateConnectionAuthRequestParameters struct {
+	BasicAuthParameters      *UpdateConnectionBasicAuthRequestParameters
+	OAuthParameters          *UpdateConnectionOAuthRequestParameters
+	ApiKeyAuthParameters     *UpdateConnectionApiKeyAuthRequestParameters
+	InvocationHttpParameters *ConnectionHttpParameters
+}
+
+// UpdateConnectionBasicAuthRequestParameters is the UpdateConnectionBasicAuthRequestParameters shape of AWS's model.
+type UpdateConnectionBasicAuthRequestParameters struct {
+	Username *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+	Password *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// UpdateConnectionOAuthClientRequestParameters is the UpdateConnectionOAuthClientRequestParameters shape of AWS's model.
+type UpdateConnectionOAuthClientRequestParameters struct {
+	ClientID     *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+	ClientSecret *string `aws:"min=1,max=512" pattern:"^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$"`
+}
+
+// UpdateConnectionOAuthRequestParameters is the UpdateConnectionOAuthRequestParameters shape of AWS's model.
+type UpdateConnectionOAuthRequestParameters struct {
+	ClientParameters      *UpdateConnectionOAuthClientRequestParameters
+	AuthorizationEndpoint *string `aws:"min=1,max=2048" pattern:"^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$"`
+	HttpMethod            *string
+	OAuthHttpParameters   *ConnectionHttpParameters
+}
+
+// UpdateConnectionRequest is the UpdateConnectionRequest shape of AWS's model.
+type UpdateConnectionRequest struct {
+	Name              *string `aws:"required,min=1,max=64" pattern:"[\\.\\-_A-Za-z0-9]+"`
+	Description       *string `aws:"max=512" pattern:".*"`
+	AuthorizationType *string
+	AuthParameters    *UpdateConnectionAuthRequestParameters
+}
+
+// UpdateConnectionResponse is the UpdateConnectionResponse shape of AWS's model.
+type UpdateConnectionResponse struct {
+	ConnectionArn      *string `aws:"min=1,max=1600" pattern:"^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$"`
+	ConnectionState    *string
+	CreationTime       *time.Time
+	LastModifiedTime   *time.Time
+	LastAuthorizedTime *time.Time
+}
+
+// UpdateEventBusRequest is the UpdateEventBusRequest shape of AWS's model.
+type UpdateEventBusRequest struct {
+	Name             *string `aws:"min=1,max=256" pattern:"[/\\.\\-_A-Za-z0-9]+"`
+	KmsKeyIdentifier *string `aws:"max=2048"`
+	Description      *string `aws:"max=512"`
+	DeadLetterConfig *DeadLetterConfig
+	LogConfig        *LogConfig
+}
+
+// UpdateEventBusResponse is the UpdateEventBusResponse shape of AWS's model.
+type UpdateEventBusResponse struct {
+	Arn              *string
+	Name             *string `aws:"min=1,max=256" pattern:"[/\\.\\-_A-Za-z0-9]+"`
+	KmsKeyIdentifier *string `aws:"max=2048"`
+	Description      *string `aws:"max=512"`
+	DeadLetterConfig *DeadLetterConfig
+	LogConfig        *LogConfig
 }

@@ -222,11 +222,9 @@ func (rule) Delete(ctx context.Context, r *resource.Request) error {
 
 // eventBus is AWS::Events::EventBus: CreateEventBus, with the tagging
 // operations for updates, and PutPermission's Policy (RemovePermission's
-// RemoveAllPermissions once it goes) for its Policy. Its physical ID and
-// Ref are its name. A bus keeps the Description it was created with
-// (virga has no UpdateEventBus yet, so a changed one is not applied); it
-// has no encryption key or dead-letter queue: those properties are
-// accepted without effect.
+// RemoveAllPermissions once it goes) for its Policy, and UpdateEventBus
+// for a changed Description, KmsKeyIdentifier, DeadLetterConfig or
+// LogConfig. Its physical ID and Ref are its name.
 type eventBus struct{}
 
 func (eventBus) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
@@ -235,7 +233,7 @@ func (eventBus) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 	if name == "" {
 		name = physicalName(r, maxEventBusName)
 	}
-	in := p.pick(map[string]any{"Name": name}, "EventSourceName", "Description", "KmsKeyIdentifier", "DeadLetterConfig")
+	in := p.pick(map[string]any{"Name": name}, "EventSourceName", "Description", "KmsKeyIdentifier", "DeadLetterConfig", "LogConfig")
 	if tags := tagMap(p["Tags"]); len(tags) > 0 {
 		in["Tags"] = tagList(tags)
 	}
@@ -293,6 +291,20 @@ func (eventBus) Update(ctx context.Context, r *resource.Request) (*resource.Resu
 	}
 	if changed(old, p, "Policy") {
 		if err := setBusPolicy(ctx, r, r.PhysicalID, p); err != nil {
+			return nil, err
+		}
+	}
+	if changed(old, p, "Description", "KmsKeyIdentifier", "DeadLetterConfig", "LogConfig") {
+		// A property the template no longer sets goes back to none.
+		in := map[string]any{"Name": r.PhysicalID, "Description": p.str("Description"), "KmsKeyIdentifier": p.str("KmsKeyIdentifier"),
+			"DeadLetterConfig": map[string]any{}}
+		if p.has("DeadLetterConfig") {
+			in["DeadLetterConfig"] = p["DeadLetterConfig"]
+		}
+		if p.has("LogConfig") {
+			in["LogConfig"] = p["LogConfig"]
+		}
+		if _, err := call(ctx, r, "events", "UpdateEventBus", in); err != nil {
 			return nil, err
 		}
 	}
