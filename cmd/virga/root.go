@@ -54,6 +54,7 @@ environment. Point the aws CLI or an SDK at virga with
 			if err := applyEnv(cmd.Flags()); err != nil {
 				return err
 			}
+			tuneGC()
 			cfg.Credentials = nil
 			for _, c := range creds {
 				cred, err := config.ParseCredential(c)
