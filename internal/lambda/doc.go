@@ -35,8 +35,9 @@
 // an extraction lock; never the reverse. Extraction of a new package
 // runs before Service.mu is taken.
 //
-// Resource-based policies are stored and rendered as AWS renders them;
-// they are enforced when IAM is. Function states: a new function is
+// Resource-based policies (a function's, a version's or alias's, a layer
+// version's) are stored and rendered as AWS renders them; they are
+// enforced when IAM is. Function states: a new function is
 // reported Pending by CreateFunction and Active afterwards; an update is
 // reported InProgress by the update and Successful afterwards, because
 // virga finishes both before answering.
@@ -48,8 +49,7 @@
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image
 // functions (PackageType Image), code from S3, provisioned concurrency,
-// code signing, layer permissions (AddLayerVersionPermission),
-// InvokeWithResponseStream and the deprecated InvokeAsync. An event source
+// code signing, InvokeWithResponseStream and the deprecated InvokeAsync. An event source
 // mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not
 // follow the provisioned minimum and maximum. A stream mapping's

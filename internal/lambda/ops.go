@@ -33,6 +33,9 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetLayerVersionByArn", HTTP: "GET /2018-10-31/layers?find=LayerVersion", Handler: awsproto.Handle(s.getLayerVersionByArn)},
 		{Name: "ListLayers", HTTP: "GET /2018-10-31/layers", Handler: awsproto.Handle(s.listLayers)},
 		{Name: "ListLayerVersions", HTTP: "GET /2018-10-31/layers/{LayerName}/versions", Handler: awsproto.Handle(s.listLayerVersions)},
+		{Name: "AddLayerVersionPermission", HTTP: "POST /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", Status: 201, Handler: awsproto.Handle(s.addLayerVersionPermission)},
+		{Name: "GetLayerVersionPolicy", HTTP: "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", Handler: awsproto.Handle(s.getLayerVersionPolicy)},
+		{Name: "RemoveLayerVersionPermission", HTTP: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}", Status: 204, Handler: awsproto.Handle(s.removeLayerVersionPermission)},
 		{Name: "DeleteLayerVersion", HTTP: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", Status: 204, Handler: awsproto.Handle(s.deleteLayerVersion)},
 
 		{Name: "PutFunctionConcurrency", HTTP: "PUT /2017-10-31/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.putFunctionConcurrency)},

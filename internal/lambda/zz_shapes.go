@@ -21,6 +21,23 @@ type AccountUsage struct {
 	FunctionCount *int64
 }
 
+// AddLayerVersionPermissionRequest is the AddLayerVersionPermissionRequest shape of AWS's model.
+type AddLayerVersionPermissionRequest struct {
+	LayerName      *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
+	VersionNumber  *int64  `aws:"loc=uri,locname=VersionNumber,required"`
+	StatementId    *string `aws:"required,min=1,max=100" pattern:"([a-zA-Z0-9-_]+)"`
+	Action         *string `aws:"required,max=22" pattern:"lambda:GetLayerVersion"`
+	Principal      *string `aws:"required" pattern:"\\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root"`
+	OrganizationId *string `aws:"max=34" pattern:"o-[a-z0-9]{10,32}"`
+	RevisionId     *string `aws:"loc=query,locname=RevisionId"`
+}
+
+// AddLayerVersionPermissionResponse is the AddLayerVersionPermissionResponse shape of AWS's model.
+type AddLayerVersionPermissionResponse struct {
+	Statement  *string
+	RevisionId *string
+}
+
 // AddPermissionRequest is the AddPermissionRequest shape of AWS's model.
 type AddPermissionRequest struct {
 	FunctionName        *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -443,6 +460,18 @@ type GetLayerVersionByArnRequest struct {
 	Arn *string `aws:"loc=query,locname=Arn,required,min=1,max=140" pattern:"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+"`
 }
 
+// GetLayerVersionPolicyRequest is the GetLayerVersionPolicyRequest shape of AWS's model.
+type GetLayerVersionPolicyRequest struct {
+	LayerName     *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
+	VersionNumber *int64  `aws:"loc=uri,locname=VersionNumber,required"`
+}
+
+// GetLayerVersionPolicyResponse is the GetLayerVersionPolicyResponse shape of AWS's model.
+type GetLayerVersionPolicyResponse struct {
+	Policy     *string
+	RevisionId *string
+}
+
 // GetLayerVersionRequest is the GetLayerVersionRequest shape of AWS's model.
 type GetLayerVersionRequest struct {
 	LayerName     *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
@@ -745,6 +774,14 @@ type PutFunctionEventInvokeConfigRequest struct {
 	MaximumRetryAttempts     *int32  `aws:"min=0,max=2"`
 	MaximumEventAgeInSeconds *int32  `aws:"min=60,max=21600"`
 	DestinationConfig        *DestinationConfig
+}
+
+// RemoveLayerVersionPermissionRequest is the RemoveLayerVersionPermissionRequest shape of AWS's model.
+type RemoveLayerVersionPermissionRequest struct {
+	LayerName     *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
+	VersionNumber *int64  `aws:"loc=uri,locname=VersionNumber,required"`
+	StatementId   *string `aws:"loc=uri,locname=StatementId,required,min=1,max=100" pattern:"([a-zA-Z0-9-_]+)"`
+	RevisionId    *string `aws:"loc=query,locname=RevisionId"`
 }
 
 // RemovePermissionRequest is the RemovePermissionRequest shape of AWS's model.
