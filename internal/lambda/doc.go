@@ -40,7 +40,10 @@
 // enforced when IAM is. Function states: a new function is
 // reported Pending by CreateFunction and Active afterwards; an update is
 // reported InProgress by the update and Successful afterwards, because
-// virga finishes both before answering.
+// virga finishes both before answering. As in Lambda, each change of
+// state gives the function a new RevisionId: the one in CreateFunction's
+// or an update's answer is not the one GetFunction reports afterwards,
+// and a RevisionId precondition needs the latter.
 //
 // Function URLs, event source mappings (SQS, DynamoDB Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served

@@ -19,7 +19,10 @@ var (
 	// ErrResourceConflict is returned when creating what exists, or
 	// deleting what something else still uses.
 	ErrResourceConflict = apierr.New("ResourceConflictException", 409, "")
-	// ErrPreconditionFailed is returned when a RevisionId does not match.
+	// ErrPreconditionFailed is returned when a RevisionId does not match
+	// that of the function version or alias the operation changes;
+	// Lambda words it so for every such operation, AddPermission and
+	// RemovePermission included.
 	ErrPreconditionFailed = apierr.New("PreconditionFailedException", 412,
 		"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 	// ErrPolicyLengthExceeded is returned when a resource policy would

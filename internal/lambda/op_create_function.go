@@ -103,14 +103,12 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	}
 	s.functions[t.Name] = fn
 	committed = true
-	resp := copyConfig(&out.Config)
 	// A function being created is Pending, without a last update, even
 	// with Publish: Lambda answers with version 1's configuration under
 	// the function's unqualified ARN.
+	resp := s.creating(&out.Config)
 	resp.FunctionArn = ptr(s.functionARN(fn.Name))
-	resp.State, resp.StateReason, resp.StateReasonCode = ptr(State("Pending")), ptr("The function is being created."), ptr(StateReasonCode("Creating"))
-	resp.LastUpdateStatus = nil
-	return &resp, nil
+	return resp, nil
 }
 
 // ArtifactBucket is the bucket `virga deploy` puts packages in (see

@@ -10,11 +10,6 @@ import (
 	"strings"
 )
 
-// errPolicyPrecondition is PreconditionFailedException as the policy
-// operations word it.
-var errPolicyPrecondition = ErrPreconditionFailed.WithMessage(
-	"The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id")
-
 // policyStatement is one statement of a function's resource-based policy,
 // its members in the order Lambda renders them.
 type policyStatement struct {
@@ -214,7 +209,7 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	}
 	cur := fn.Policies[key]
 	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
-		return nil, errPolicyPrecondition
+		return nil, ErrPreconditionFailed
 	}
 	st := policyStatement{
 		Sid: *in.StatementId, Effect: "Allow", Principal: principal(*in.Principal),
@@ -323,7 +318,7 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 		return nil, errNoPolicy
 	}
 	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
-		return nil, errPolicyPrecondition
+		return nil, ErrPreconditionFailed
 	}
 	p, ok := cur.without(*in.StatementId)
 	if !ok {
