@@ -45,6 +45,11 @@
 // or an update's answer is not the one GetFunction reports afterwards,
 // and a RevisionId precondition needs the latter.
 //
+// virga holds one account. A function named by an ARN of another
+// account is answered as Lambda answers a caller that account grants
+// nothing: AccessDeniedException, worded as IAM words the denial
+// (CreateFunction's has no message, as Lambda's has none).
+//
 // Function URLs, event source mappings (SQS, DynamoDB Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served
 // here too; see their files.

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"errors"
 )
 
 // createFunction makes a function from a zip deployment package: it
@@ -11,6 +12,11 @@ import (
 // prepares a function (virga is done by then: GetFunction says Active).
 func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest) (*FunctionConfiguration, error) {
 	t, err := s.parseTarget(*in.FunctionName, nil)
+	if errors.Is(err, ErrAccessDenied) {
+		// Creating a function in another account is refused with no
+		// message (recorded from Lambda).
+		return nil, ErrAccessDenied
+	}
 	if err != nil {
 		return nil, err
 	}

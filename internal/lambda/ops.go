@@ -8,9 +8,10 @@ import (
 )
 
 // operations is Lambda's operation table, with each operation's REST
-// binding and success status from AWS's model.
+// binding and success status from AWS's model. Every handler answers a
+// function in another account as Lambda does (denyOtherAccounts).
 func (s *Service) operations() []awsproto.Operation {
-	return []awsproto.Operation{
+	ops := []awsproto.Operation{
 		{Name: "CreateFunction", HTTP: "POST /2015-03-31/functions", Status: 201, Handler: awsproto.Handle(s.createFunction)},
 		{Name: "GetFunction", HTTP: "GET /2015-03-31/functions/{FunctionName}", Handler: awsproto.Handle(s.getFunction)},
 		{Name: "GetFunctionConfiguration", HTTP: "GET /2015-03-31/functions/{FunctionName}/configuration", Handler: awsproto.Handle(s.getFunctionConfiguration)},
@@ -72,6 +73,10 @@ func (s *Service) operations() []awsproto.Operation {
 		// IAM names Invoke's action lambda:InvokeFunction.
 		{Name: "Invoke", Action: "lambda:InvokeFunction", HTTP: "POST /2015-03-31/functions/{FunctionName}/invocations", Handler: awsproto.Handle(s.invoke)},
 	}
+	for i := range ops {
+		ops[i].Handler = denyOtherAccounts{Handler: ops[i].Handler, account: s.account}
+	}
+	return ops
 }
 
 // noOutput is the output of operations whose model has none.
