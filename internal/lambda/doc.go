@@ -57,7 +57,9 @@
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image
 // functions (PackageType Image), code from S3, provisioned concurrency,
-// code signing, InvokeWithResponseStream and the deprecated InvokeAsync. An event source
+// code signing configurations (GetFunctionCodeSigningConfig and
+// ListCodeSigningConfigs answer that there are none),
+// InvokeWithResponseStream and the deprecated InvokeAsync. An event source
 // mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not
 // follow the provisioned minimum and maximum. A stream mapping's

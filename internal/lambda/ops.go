@@ -48,6 +48,9 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "RemovePermission", HTTP: "DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}", Status: 204, Handler: awsproto.Handle(s.removePermission)},
 		{Name: "GetPolicy", HTTP: "GET /2015-03-31/functions/{FunctionName}/policy", Handler: awsproto.Handle(s.getPolicy)},
 
+		{Name: "GetFunctionCodeSigningConfig", HTTP: "GET /2020-06-30/functions/{FunctionName}/code-signing-config", Handler: awsproto.Handle(s.getFunctionCodeSigningConfig)},
+		{Name: "ListCodeSigningConfigs", HTTP: "GET /2020-04-22/code-signing-configs/", Handler: awsproto.Handle(s.listCodeSigningConfigs)},
+
 		{Name: "TagResource", HTTP: "POST /2017-03-31/tags/{ARN}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /2017-03-31/tags/{ARN}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
 		{Name: "ListTags", HTTP: "GET /2017-03-31/tags/{ARN}", Handler: awsproto.Handle(s.listTags)},

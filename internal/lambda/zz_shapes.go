@@ -73,9 +73,29 @@ type AliasRoutingConfiguration struct {
 	AdditionalVersionWeights map[string]float64
 }
 
+// AllowedPublishers is the AllowedPublishers shape of AWS's model.
+type AllowedPublishers struct {
+	SigningProfileVersionArns []string `aws:"required,min=1,max=20"`
+}
+
 // AmazonManagedKafkaEventSourceConfig is the AmazonManagedKafkaEventSourceConfig shape of AWS's model.
 type AmazonManagedKafkaEventSourceConfig struct {
 	ConsumerGroupId *string `aws:"min=1,max=200" pattern:"[a-zA-Z0-9-\\/*:_+=.@-]*"`
+}
+
+// CodeSigningConfig is the CodeSigningConfig shape of AWS's model.
+type CodeSigningConfig struct {
+	CodeSigningConfigId  *string              `aws:"required" pattern:"csc-[a-zA-Z0-9-_\\.]{17}"`
+	CodeSigningConfigArn *string              `aws:"required,max=200" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}"`
+	Description          *string              `aws:"max=256"`
+	AllowedPublishers    *AllowedPublishers   `aws:"required"`
+	CodeSigningPolicies  *CodeSigningPolicies `aws:"required"`
+	LastModified         *string              `aws:"required"`
+}
+
+// CodeSigningPolicies is the CodeSigningPolicies shape of AWS's model.
+type CodeSigningPolicies struct {
+	UntrustedArtifactOnDeployment *CodeSigningPolicy
 }
 
 // Concurrency is the Concurrency shape of AWS's model.
@@ -402,6 +422,17 @@ type GetEventSourceMappingRequest struct {
 	UUID *string `aws:"loc=uri,locname=UUID,required"`
 }
 
+// GetFunctionCodeSigningConfigRequest is the GetFunctionCodeSigningConfigRequest shape of AWS's model.
+type GetFunctionCodeSigningConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+}
+
+// GetFunctionCodeSigningConfigResponse is the GetFunctionCodeSigningConfigResponse shape of AWS's model.
+type GetFunctionCodeSigningConfigResponse struct {
+	CodeSigningConfigArn *string `aws:"required,max=200" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}"`
+	FunctionName         *string `aws:"required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+}
+
 // GetFunctionConcurrencyRequest is the GetFunctionConcurrencyRequest shape of AWS's model.
 type GetFunctionConcurrencyRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -597,6 +628,18 @@ type ListAliasesRequest struct {
 type ListAliasesResponse struct {
 	NextMarker *string
 	Aliases    []AliasConfiguration
+}
+
+// ListCodeSigningConfigsRequest is the ListCodeSigningConfigsRequest shape of AWS's model.
+type ListCodeSigningConfigsRequest struct {
+	Marker   *string `aws:"loc=query,locname=Marker"`
+	MaxItems *int32  `aws:"loc=query,locname=MaxItems,min=1,max=10000"`
+}
+
+// ListCodeSigningConfigsResponse is the ListCodeSigningConfigsResponse shape of AWS's model.
+type ListCodeSigningConfigsResponse struct {
+	NextMarker         *string
+	CodeSigningConfigs []CodeSigningConfig
 }
 
 // ListEventSourceMappingsRequest is the ListEventSourceMappingsRequest shape of AWS's model.
@@ -982,6 +1025,14 @@ type Architecture string
 // Values lists the values AWS accepts for Architecture.
 func (Architecture) Values() []string {
 	return []string{"x86_64", "arm64"}
+}
+
+// CodeSigningPolicy is the CodeSigningPolicy enum of AWS's model.
+type CodeSigningPolicy string
+
+// Values lists the values AWS accepts for CodeSigningPolicy.
+func (CodeSigningPolicy) Values() []string {
+	return []string{"Warn", "Enforce"}
 }
 
 // EndPointType is the EndPointType enum of AWS's model.
