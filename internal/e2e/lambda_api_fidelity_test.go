@@ -247,7 +247,7 @@ func TestLambdaPolicyRevision(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
-	created := createStub(t, c, "rev", false)
+	createStub(t, c, "rev", false)
 	revision := func(qualifier string) string {
 		in := &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("rev")}
 		if qualifier != "" {
@@ -264,11 +264,12 @@ func TestLambdaPolicyRevision(t *testing.T) {
 			Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("sns.amazonaws.com"), RevisionId: aws.String(rev)})
 		return err
 	}
-	if err := add("a", aws.ToString(created.RevisionId)); err != nil {
+	active := revision("")
+	if err := add("a", active); err != nil {
 		t.Fatal(err)
 	}
 	afterAdd := revision("")
-	if afterAdd == aws.ToString(created.RevisionId) {
+	if afterAdd == active {
 		t.Error("AddPermission left the function's RevisionId as it was")
 	}
 	pol, err := c.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String("rev")})
@@ -278,8 +279,14 @@ func TestLambdaPolicyRevision(t *testing.T) {
 	if aws.ToString(pol.RevisionId) != afterAdd {
 		t.Errorf("GetPolicy RevisionId %s, function's %s", aws.ToString(pol.RevisionId), afterAdd)
 	}
-	err = add("b", aws.ToString(created.RevisionId))
-	expectAPIError(t, err, "PreconditionFailedException", 412)
+	err = add("b", active)
+	if e := expectAPIError(t, err, "PreconditionFailedException", 412); e.Message != revisionMismatch {
+		t.Errorf("AddPermission with a stale revision: %q", e.Message)
+	}
+	_, err = c.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String("rev"), StatementId: aws.String("a"), RevisionId: aws.String(active)})
+	if e := expectAPIError(t, err, "PreconditionFailedException", 412); e.Message != revisionMismatch {
+		t.Errorf("RemovePermission with a stale revision: %q", e.Message)
+	}
 	if _, err := c.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: aws.String("rev"), StatementId: aws.String("a"),
 		RevisionId: aws.String(afterAdd)}); err != nil {
 		t.Fatal(err)

@@ -41,11 +41,20 @@
 // an extraction lock; never the reverse. Extraction of a new package
 // runs before Service.mu is taken.
 //
-// Resource-based policies are stored and rendered as AWS renders them;
-// they are enforced when IAM is. Function states: a new function is
+// Resource-based policies (a function's, a version's or alias's, a layer
+// version's) are stored and rendered as AWS renders them; they are
+// enforced when IAM is. Function states: a new function is
 // reported Pending by CreateFunction and Active afterwards; an update is
 // reported InProgress by the update and Successful afterwards, because
-// virga finishes both before answering.
+// virga finishes both before answering. As in Lambda, each change of
+// state gives the function a new RevisionId: the one in CreateFunction's
+// or an update's answer is not the one GetFunction reports afterwards,
+// and a RevisionId precondition needs the latter.
+//
+// virga holds one account. A function named by an ARN of another
+// account is answered as Lambda answers a caller that account grants
+// nothing: AccessDeniedException, worded as IAM words the denial
+// (CreateFunction's has no message, as Lambda's has none).
 //
 // Function URLs, event source mappings (SQS, DynamoDB Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served
@@ -68,8 +77,10 @@
 //
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image
-// functions (PackageType Image), code from S3, code signing, layer permissions (AddLayerVersionPermission) and the
-// deprecated InvokeAsync. An event source
+// functions (PackageType Image), code from S3, code signing
+// configurations (GetFunctionCodeSigningConfig and ListCodeSigningConfigs
+// answer that there are none) and the deprecated InvokeAsync. An event
+// source
 // mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not
 // follow the provisioned minimum and maximum.

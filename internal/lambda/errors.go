@@ -1,8 +1,11 @@
 package lambda
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
@@ -23,7 +26,10 @@ var (
 	// or alias without a provisioned concurrency configuration.
 	ErrProvisionedConcurrencyConfigNotFound = apierr.New("ProvisionedConcurrencyConfigNotFoundException", 404,
 		"No Provisioned Concurrency Config found for this function")
-	// ErrPreconditionFailed is returned when a RevisionId does not match.
+	// ErrPreconditionFailed is returned when a RevisionId does not match
+	// that of the function version or alias the operation changes;
+	// Lambda words it so for every such operation, AddPermission and
+	// RemovePermission included.
 	ErrPreconditionFailed = apierr.New("PreconditionFailedException", 412,
 		"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 	// ErrPolicyLengthExceeded is returned when a resource policy would
@@ -49,6 +55,12 @@ var (
 	// cannot run.
 	ErrInvalidRuntime = &apierr.Error{Code: "InvalidRuntimeException", Status: 502, Fault: true,
 		Message: "The runtime or runtime version specified is not supported."}
+	// ErrAccessDenied is returned for a function in another account:
+	// virga holds one account, and no resource-based policy there grants
+	// this one anything. Lambda answers CreateFunction so without a
+	// message; the other operations answer as IAM words a denial (see
+	// otherAccountError).
+	ErrAccessDenied = apierr.New("AccessDeniedException", 403, "")
 	// ErrService is Lambda's own failure.
 	ErrService = &apierr.Error{Code: "ServiceException", Status: 500, Fault: true,
 		Message: "An error occurred and the request cannot be processed."}
@@ -88,3 +100,46 @@ func invalidParameter(format string, args ...any) error {
 // extract, whatever the reason (not a zip, a path escaping the package, a
 // link escaping it, ...).
 var errCouldNotUnzip = ErrInvalidParameterValue.WithMessage("Could not unzip uploaded file. Please check your file, then try to upload again.")
+
+// otherAccountError is what a function name in another account leads to.
+// The operation table turns it into AccessDeniedException worded as IAM
+// words a cross-account call no resource-based policy allows (see
+// denyOtherAccounts); elsewhere it is ErrAccessDenied.
+type otherAccountError struct {
+	// arn is the function's ARN, qualified when the request named a
+	// version or alias.
+	arn string
+}
+
+func (e *otherAccountError) Error() string { return "lambda: " + e.arn + " is in another account" }
+
+func (e *otherAccountError) Unwrap() error { return ErrAccessDenied }
+
+// denyOtherAccounts is an operation's handler whose otherAccountError is
+// answered as Lambda answers a caller reaching into an account that
+// grants it nothing: "User: CALLER is not authorized to perform: ACTION
+// on resource: ARN because no resource-based policy allows the ACTION
+// action".
+type denyOtherAccounts struct {
+	awsproto.Handler
+	account string
+}
+
+func (h denyOtherAccounts) Serve(ctx context.Context, in any) (any, error) {
+	out, err := h.Handler.Serve(ctx, in)
+	var other *otherAccountError
+	if !errors.As(err, &other) {
+		return out, err
+	}
+	caller, action := "arn:aws:iam::"+h.account+":root", ""
+	if call := awsproto.CallFrom(ctx); call != nil {
+		if call.Caller.ARN != "" {
+			caller = call.Caller.ARN
+		}
+		if call.Op != nil {
+			action = call.Op.Action
+		}
+	}
+	return nil, ErrAccessDenied.Withf("User: %s is not authorized to perform: %s on resource: %s because no resource-based policy allows the %s action",
+		caller, action, other.arn, action)
+}

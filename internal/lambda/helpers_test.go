@@ -314,6 +314,15 @@ func (f *fixture) create(name string, more ...any) functionConfig {
 	return out
 }
 
+// revision returns the RevisionId GetFunctionConfiguration reports for
+// name (a function, perhaps qualified).
+func (f *fixture) revision(name string) string {
+	f.t.Helper()
+	var out functionConfig
+	f.ok(200, &out, "GET", "/2015-03-31/functions/"+name+"/configuration", nil)
+	return out.RevisionId
+}
+
 // functionConfig is the part of FunctionConfiguration tests read.
 type functionConfig struct {
 	FunctionName, FunctionArn, Runtime, Role, Handler, Description string

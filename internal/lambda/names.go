@@ -19,8 +19,9 @@ type target struct {
 // parseTarget reads a FunctionName in any of the forms Lambda accepts —
 // name, name:qualifier, 123456789012:function:name[:qualifier],
 // arn:aws:lambda:region:123456789012:function:name[:qualifier] — with
-// the Qualifier parameter, if any. A function in another account or
-// region is one that does not exist here.
+// the Qualifier parameter, if any. A function in another region is one
+// that does not exist here; one in another account is one the caller
+// may not reach (an *otherAccountError).
 func (s *Service) parseTarget(name string, qualifier *string) (target, error) {
 	parts := strings.Split(name, ":")
 	var t target
@@ -34,7 +35,7 @@ func (s *Service) parseTarget(name string, qualifier *string) (target, error) {
 			return t, ErrResourceNotFound.Withf("Functions from '%s' are not reachable in this region ('%s')", parts[3], s.region)
 		}
 		if parts[4] != s.account {
-			return t, functionNotFound(name)
+			return t, &otherAccountError{arn: withQualifier(name, qualifier)}
 		}
 		t.Name = parts[6]
 		if len(parts) == 8 {
@@ -45,7 +46,7 @@ func (s *Service) parseTarget(name string, qualifier *string) (target, error) {
 			return t, invalidParameter("Invalid function name: %s", name)
 		}
 		if parts[0] != s.account {
-			return t, functionNotFound(name)
+			return t, &otherAccountError{arn: withQualifier("arn:aws:lambda:"+s.region+":"+name, qualifier)}
 		}
 		t.Name = parts[2]
 		if len(parts) == 4 {
@@ -69,6 +70,15 @@ func (s *Service) parseTarget(name string, qualifier *string) (target, error) {
 		t.Qualifier = *qualifier
 	}
 	return t, nil
+}
+
+// withQualifier appends the Qualifier parameter, if any, to a function
+// ARN that has none.
+func withQualifier(arn string, qualifier *string) string {
+	if qualifier == nil || strings.Count(arn, ":") > 6 {
+		return arn
+	}
+	return arn + ":" + *qualifier
 }
 
 // functionARN is the unqualified ARN of the function name.

@@ -24,7 +24,10 @@ func TestParseTarget(t *testing.T) {
 		{name: "arn:aws:lambda:us-east-1:000000000000:function:f:prod", want: target{Name: "f", Qualifier: "prod"}},
 		{name: "f:1", qualifier: q("2"), err: "InvalidParameterValueException: The derived qualifier from the function name does not match the specified qualifier."},
 		{name: "arn:aws:lambda:eu-west-1:000000000000:function:f", err: "ResourceNotFoundException: Functions from 'eu-west-1' are not reachable in this region ('us-east-1')"},
-		{name: "111111111111:function:f", err: "ResourceNotFoundException: Function not found: 111111111111:function:f"},
+		{name: "111111111111:function:f", err: "lambda: arn:aws:lambda:us-east-1:111111111111:function:f is in another account"},
+		{name: "111111111111:function:f:2", err: "lambda: arn:aws:lambda:us-east-1:111111111111:function:f:2 is in another account"},
+		{name: "arn:aws:lambda:us-east-1:111111111111:function:f", qualifier: q("live"),
+			err: "lambda: arn:aws:lambda:us-east-1:111111111111:function:f:live is in another account"},
 		{name: "f:", err: "InvalidParameterValueException: Invalid function name: f:"},
 		{name: "a:b:c", err: "InvalidParameterValueException: Invalid function name: a:b:c"},
 	} {

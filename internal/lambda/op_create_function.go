@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"errors"
 )
 
 // createFunction makes a function from a zip deployment package: it
@@ -11,6 +12,11 @@ import (
 // prepares a function (virga is done by then: GetFunction says Active).
 func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest) (*FunctionConfiguration, error) {
 	t, err := s.parseTarget(*in.FunctionName, nil)
+	if errors.Is(err, ErrAccessDenied) {
+		// Creating a function in another account is refused with no
+		// message (recorded from Lambda).
+		return nil, ErrAccessDenied
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -103,14 +109,12 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	}
 	s.functions[t.Name] = fn
 	committed = true
-	resp := copyConfig(&out.Config)
 	// A function being created is Pending, without a last update, even
 	// with Publish: Lambda answers with version 1's configuration under
 	// the function's unqualified ARN.
+	resp := s.creating(&out.Config)
 	resp.FunctionArn = ptr(s.functionARN(fn.Name))
-	resp.State, resp.StateReason, resp.StateReasonCode = ptr(State("Pending")), ptr("The function is being created."), ptr(StateReasonCode("Creating"))
-	resp.LastUpdateStatus = nil
-	return &resp, nil
+	return resp, nil
 }
 
 // ArtifactBucket is the bucket `virga deploy` puts packages in (see

@@ -36,14 +36,15 @@ func TestCreateFunctionDefaultsAndStates(t *testing.T) {
 		t.Errorf("CreateFunction =\n%+v\nwant\n%+v", created, want)
 	}
 
-	// Once created, the function is Active, and its last update Successful.
+	// Once created, the function is Active, and its last update
+	// Successful; the change of state gave it a new revision.
 	var got struct {
 		Configuration functionConfig
 		Code          struct{ RepositoryType, Location string }
 		Tags          map[string]string
 	}
 	f.ok(200, &got, "GET", "/2015-03-31/functions/hello", nil)
-	if c := got.Configuration; c.State != "Active" || c.StateReason != "" || c.LastUpdateStatus != "Successful" || c.RevisionId != created.RevisionId {
+	if c := got.Configuration; c.State != "Active" || c.StateReason != "" || c.LastUpdateStatus != "Successful" || c.RevisionId == created.RevisionId || c.RevisionId == "" {
 		t.Errorf("GetFunction configuration: %+v", c)
 	}
 	if got.Code.RepositoryType != "S3" || !strings.HasPrefix(got.Code.Location, "http://localhost.test:4566"+CodePath) {

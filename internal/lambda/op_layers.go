@@ -27,6 +27,9 @@ type layerVersion struct {
 	CompatibleArchitectures []Architecture
 	Code                    codeRef
 	CodeSha256              string
+	// Policy is the version's resource-based policy, if it has one; its
+	// RevisionID is the policy's own revision.
+	Policy *policy `json:",omitempty"`
 }
 
 func (l *layer) version(n int64) *layerVersion {

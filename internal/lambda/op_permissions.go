@@ -10,11 +10,6 @@ import (
 	"strings"
 )
 
-// errPolicyPrecondition is PreconditionFailedException as the policy
-// operations word it.
-var errPolicyPrecondition = ErrPreconditionFailed.WithMessage(
-	"The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id")
-
 // policyStatement is one statement of a function's resource-based policy,
 // its members in the order Lambda renders them.
 type policyStatement struct {
@@ -24,6 +19,18 @@ type policyStatement struct {
 	Action    string           `json:"Action"`
 	Resource  string           `json:"Resource"`
 	Condition *policyCondition `json:"Condition,omitempty"`
+}
+
+// condition adds key = *value under operator op to the statement's
+// Condition when value is given.
+func (st *policyStatement) condition(op, key string, value *string) {
+	if value == nil {
+		return
+	}
+	if st.Condition == nil {
+		st.Condition = &policyCondition{}
+	}
+	st.Condition.add(op, key, *value)
 }
 
 // policyCondition is a statement's Condition, its operators and keys in
@@ -202,45 +209,22 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	}
 	cur := fn.Policies[key]
 	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
-		return nil, errPolicyPrecondition
+		return nil, ErrPreconditionFailed
 	}
 	st := policyStatement{
 		Sid: *in.StatementId, Effect: "Allow", Principal: principal(*in.Principal),
 		Action: *in.Action, Resource: resource,
 	}
-	cond := func(op, k string, v *string) {
-		if v == nil {
-			return
-		}
-		if st.Condition == nil {
-			st.Condition = &policyCondition{}
-		}
-		st.Condition.add(op, k, *v)
-	}
 	if in.FunctionUrlAuthType != nil {
-		cond("StringEquals", "lambda:FunctionUrlAuthType", ptr(string(*in.FunctionUrlAuthType)))
+		st.condition("StringEquals", "lambda:FunctionUrlAuthType", ptr(string(*in.FunctionUrlAuthType)))
 	}
-	cond("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
-	cond("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
-	cond("StringEquals", "AWS:SourceAccount", in.SourceAccount)
-	cond("ArnLike", "AWS:SourceArn", in.SourceArn)
-	rendered, err := json.Marshal(st)
+	st.condition("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
+	st.condition("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
+	st.condition("StringEquals", "AWS:SourceAccount", in.SourceAccount)
+	st.condition("ArnLike", "AWS:SourceArn", in.SourceArn)
+	p, rendered, err := cur.with(st)
 	if err != nil {
 		return nil, err
-	}
-	p := &policy{}
-	if cur != nil {
-		for _, raw := range cur.Statements {
-			var existing struct{ Sid string }
-			if json.Unmarshal(raw, &existing) == nil && existing.Sid == st.Sid {
-				return nil, ErrResourceConflict.Withf("The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", st.Sid)
-			}
-		}
-		p.Statements = slices.Clone(cur.Statements)
-	}
-	p.Statements = append(p.Statements, rendered)
-	if doc := renderPolicy(p); len(doc) > maxPolicyBytes {
-		return nil, ErrPolicyLengthExceeded.Withf("The final policy size (%d) is bigger than the limit (%d).", len(doc), maxPolicyBytes)
 	}
 	fn = fn.clone()
 	fn.Policies[key] = p
@@ -252,6 +236,61 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	}
 	return &AddPermissionResponse{Statement: ptr(string(rendered))}, nil
 }
+
+// with returns a copy of p (nil for no policy yet) with st added, and
+// st as rendered: a statement id may be used once, and the document
+// must stay within the policy size limit.
+func (p *policy) with(st policyStatement) (*policy, []byte, error) {
+	rendered, err := json.Marshal(st)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := &policy{}
+	if p != nil {
+		if slices.ContainsFunc(p.Statements, func(raw json.RawMessage) bool { return statementID(raw) == st.Sid }) {
+			return nil, nil, ErrResourceConflict.Withf("The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", st.Sid)
+		}
+		out.Statements = slices.Clone(p.Statements)
+	}
+	out.Statements = append(out.Statements, rendered)
+	if doc := renderPolicy(out); len(doc) > maxPolicyBytes {
+		return nil, nil, ErrPolicyLengthExceeded.Withf("The final policy size (%d) is bigger than the limit (%d).", len(doc), maxPolicyBytes)
+	}
+	return out, rendered, nil
+}
+
+// without returns a copy of p without the statement sid, and whether p
+// had it.
+func (p *policy) without(sid string) (*policy, bool) {
+	out := &policy{}
+	found := false
+	for _, raw := range p.Statements {
+		if statementID(raw) == sid {
+			found = true
+			continue
+		}
+		out.Statements = append(out.Statements, raw)
+	}
+	return out, found
+}
+
+// statementID is the Sid of a rendered statement.
+func statementID(raw json.RawMessage) string {
+	var st struct{ Sid string }
+	_ = json.Unmarshal(raw, &st)
+	return st.Sid
+}
+
+// statementNotFound is RemovePermission's and
+// RemoveLayerVersionPermission's answer for a statement id the policy
+// does not have.
+func statementNotFound(sid string) error {
+	return ErrResourceNotFound.Withf("Statement %s is not found in resource policy.", sid)
+}
+
+// errNoPolicy is the answer for removing from a policy that does not
+// exist.
+var errNoPolicy = ErrResourceNotFound.WithMessage("No policy is associated with the given resource.")
 
 func renderPolicy(p *policy) string {
 	b, _ := json.Marshal(policyDocument{Version: "2012-10-17", ID: "default", Statement: p.Statements})
@@ -276,23 +315,14 @@ func (s *Service) removePermission(ctx context.Context, in *RemovePermissionRequ
 	}
 	cur := fn.Policies[key]
 	if cur == nil {
-		return nil, ErrResourceNotFound.WithMessage("No policy is associated with the given resource.")
+		return nil, errNoPolicy
 	}
 	if in.RevisionId != nil && *in.RevisionId != fn.targetRevision(key) {
-		return nil, errPolicyPrecondition
+		return nil, ErrPreconditionFailed
 	}
-	p := &policy{}
-	found := false
-	for _, raw := range cur.Statements {
-		var existing struct{ Sid string }
-		if json.Unmarshal(raw, &existing) == nil && existing.Sid == *in.StatementId {
-			found = true
-			continue
-		}
-		p.Statements = append(p.Statements, raw)
-	}
-	if !found {
-		return nil, ErrResourceNotFound.Withf("Statement %s is not found in resource policy.", *in.StatementId)
+	p, ok := cur.without(*in.StatementId)
+	if !ok {
+		return nil, statementNotFound(*in.StatementId)
 	}
 	fn = fn.clone()
 	w := s.newWrites()

@@ -27,12 +27,27 @@ func (s *Service) latestForUpdate(name string, revisionID *string) (*function, e
 
 // updating is how UpdateFunctionCode and UpdateFunctionConfiguration
 // answer: the update is in progress (it is done by the time anyone asks
-// GetFunction again).
-func updating(c *FunctionConfiguration) *FunctionConfiguration {
+// GetFunction again). The answer carries a revision of its own: Lambda
+// gives the function a new RevisionId when the update completes, so the
+// one in the answer is never the one GetFunction reports afterwards.
+func (s *Service) updating(c *FunctionConfiguration) *FunctionConfiguration {
 	out := copyConfig(c)
 	out.LastUpdateStatus = ptr(LastUpdateStatus("InProgress"))
 	out.LastUpdateStatusReason = ptr("The function is being created.")
 	out.LastUpdateStatusReasonCode = ptr(LastUpdateStatusReasonCode("Creating"))
+	out.RevisionId = ptr(s.ids.UUID())
+	return &out
+}
+
+// creating is how CreateFunction, and an update that publishes a
+// version, answer for the configuration being created: Pending, without
+// a last update, and with a revision of its own, as the configuration
+// gets a new one when it becomes Active.
+func (s *Service) creating(c *FunctionConfiguration) *FunctionConfiguration {
+	out := copyConfig(c)
+	out.State, out.StateReason, out.StateReasonCode = ptr(State("Pending")), ptr("The function is being created."), ptr(StateReasonCode("Creating"))
+	out.LastUpdateStatus, out.LastUpdateStatusReason, out.LastUpdateStatusReasonCode = nil, nil, nil
+	out.RevisionId = ptr(s.ids.UUID())
 	return &out
 }
 
@@ -79,7 +94,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 	cfg.LastModified = ptr(lambdaTime(s.clock.Now()))
 	cfg.RevisionId = ptr(s.ids.UUID())
 	if deref(in.DryRun) {
-		return updating(&cfg), nil
+		return s.updating(&cfg), nil
 	}
 	fn = fn.clone()
 	fn.Latest = &version{Config: cfg, Code: code, Layers: old.Layers}
@@ -101,14 +116,11 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 	committed = true
 	s.retireVersion(s.qualifiedARN(fn.Name, latest))
 	if out != fn.Latest {
-		// The version published is answered as one being created:
-		// Pending, without a last update (as Lambda answers).
-		resp := copyConfig(&out.Config)
-		resp.State, resp.StateReason, resp.StateReasonCode = ptr(State("Pending")), ptr("The function is being created."), ptr(StateReasonCode("Creating"))
-		resp.LastUpdateStatus, resp.LastUpdateStatusReason, resp.LastUpdateStatusReasonCode = nil, nil, nil
-		return &resp, nil
+		// The version published is answered as one being created (as
+		// Lambda answers).
+		return s.creating(&out.Config), nil
 	}
-	return updating(&out.Config), nil
+	return s.updating(&out.Config), nil
 }
 
 // updateFunctionConfiguration changes $LATEST's configuration.
@@ -154,7 +166,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, in *UpdateFun
 		return nil, err
 	}
 	s.retireVersion(s.qualifiedARN(fn.Name, latest))
-	return updating(&fn.Latest.Config), nil
+	return s.updating(&fn.Latest.Config), nil
 }
 
 // commitFunction commits w, which changes fn, and makes fn the

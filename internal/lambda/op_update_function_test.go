@@ -26,10 +26,15 @@ func TestUpdateFunctionCode(t *testing.T) {
 		t.Errorf("DryRun changed the code (%s → %s) or reported none (%s)", created.CodeSha256, still.CodeSha256, dry.CodeSha256)
 	}
 
+	// CreateFunction's revision is the Pending function's, stale once it
+	// is Active.
+	f.fails("PreconditionFailedException", 412, "PUT", "/2015-03-31/functions/fn/code",
+		map[string]any{"ZipFile": b64(newZip), "RevisionId": created.RevisionId})
+	active := f.revision("fn")
 	var updated functionConfig
 	f.ok(200, &updated, "PUT", "/2015-03-31/functions/fn/code",
-		map[string]any{"ZipFile": b64(newZip), "RevisionId": created.RevisionId, "Architectures": []string{"arm64"}})
-	if updated.CodeSha256 == created.CodeSha256 || updated.CodeSize != int64(len(newZip)) || updated.RevisionId == created.RevisionId ||
+		map[string]any{"ZipFile": b64(newZip), "RevisionId": active, "Architectures": []string{"arm64"}})
+	if updated.CodeSha256 == created.CodeSha256 || updated.CodeSize != int64(len(newZip)) || updated.RevisionId == active ||
 		updated.LastModified != "2024-03-04T05:07:07.890+0000" || updated.Architectures[0] != "arm64" {
 		t.Errorf("UpdateFunctionCode = %+v", updated)
 	}
@@ -38,7 +43,9 @@ func TestUpdateFunctionCode(t *testing.T) {
 	}
 	var after functionConfig
 	f.ok(200, &after, "GET", "/2015-03-31/functions/fn/configuration", nil)
-	if after.LastUpdateStatus != "Successful" || after.CodeSha256 != updated.CodeSha256 || after.RevisionId != updated.RevisionId {
+	// The update's completion gave the function another revision.
+	if after.LastUpdateStatus != "Successful" || after.CodeSha256 != updated.CodeSha256 || after.RevisionId == updated.RevisionId ||
+		after.RevisionId == active {
 		t.Errorf("after the update: %+v", after)
 	}
 	// The first package is no longer used: it is gone from the store and
@@ -70,14 +77,15 @@ func TestUpdateFunctionConfiguration(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	created := f.create("cfg", "Environment", map[string]any{"Variables": map[string]string{"AA": "1"}})
+	active := f.revision("cfg")
 	var updated functionConfig
 	f.ok(200, &updated, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{
 		"MemorySize": 512, "Timeout": 30, "Description": "new", "Handler": "other",
-		"Environment": map[string]any{"Variables": map[string]string{"BB": "2"}}, "RevisionId": created.RevisionId,
+		"Environment": map[string]any{"Variables": map[string]string{"BB": "2"}}, "RevisionId": active,
 	})
 	if updated.MemorySize != 512 || updated.Timeout != 30 || updated.Description != "new" || updated.Handler != "other" ||
 		updated.Environment.Variables["BB"] != "2" || updated.Environment.Variables["AA"] != "" ||
-		updated.RevisionId == created.RevisionId || updated.LastUpdateStatus != "InProgress" || updated.CodeSha256 != created.CodeSha256 {
+		updated.RevisionId == active || updated.LastUpdateStatus != "InProgress" || updated.CodeSha256 != created.CodeSha256 {
 		t.Errorf("UpdateFunctionConfiguration = %+v", updated)
 	}
 	// Unset members are kept; an empty environment removes it.
@@ -86,7 +94,12 @@ func TestUpdateFunctionConfiguration(t *testing.T) {
 	if again.MemorySize != 512 || again.Environment != nil {
 		t.Errorf("second update = %+v", again)
 	}
-	f.fails("PreconditionFailedException", 412, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"RevisionId": created.RevisionId})
+	// Neither the revision the update answered with nor the one it
+	// replaced is the function's now.
+	for _, rev := range []string{active, updated.RevisionId} {
+		f.fails("PreconditionFailedException", 412, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"RevisionId": rev})
+	}
+	f.ok(200, nil, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"RevisionId": f.revision("cfg")})
 	f.fails("ValidationException", 400, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"MemorySize": 99999})
 	f.fails("InvalidParameterValueException", 400, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"Runtime": "nodejs12.x"})
 	f.fails("ResourceNotFoundException", 404, "PUT", "/2015-03-31/functions/none/configuration", map[string]any{})

@@ -8,9 +8,10 @@ import (
 )
 
 // operations is Lambda's operation table, with each operation's REST
-// binding and success status from AWS's model.
+// binding and success status from AWS's model. Every handler answers a
+// function in another account as Lambda does (denyOtherAccounts).
 func (s *Service) operations() []awsproto.Operation {
-	return []awsproto.Operation{
+	ops := []awsproto.Operation{
 		{Name: "CreateFunction", HTTP: "POST /2015-03-31/functions", Status: 201, Handler: awsproto.Handle(s.createFunction)},
 		{Name: "GetFunction", HTTP: "GET /2015-03-31/functions/{FunctionName}", Handler: awsproto.Handle(s.getFunction)},
 		{Name: "GetFunctionConfiguration", HTTP: "GET /2015-03-31/functions/{FunctionName}/configuration", Handler: awsproto.Handle(s.getFunctionConfiguration)},
@@ -33,6 +34,9 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetLayerVersionByArn", HTTP: "GET /2018-10-31/layers?find=LayerVersion", Handler: awsproto.Handle(s.getLayerVersionByArn)},
 		{Name: "ListLayers", HTTP: "GET /2018-10-31/layers", Handler: awsproto.Handle(s.listLayers)},
 		{Name: "ListLayerVersions", HTTP: "GET /2018-10-31/layers/{LayerName}/versions", Handler: awsproto.Handle(s.listLayerVersions)},
+		{Name: "AddLayerVersionPermission", HTTP: "POST /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", Status: 201, Handler: awsproto.Handle(s.addLayerVersionPermission)},
+		{Name: "GetLayerVersionPolicy", HTTP: "GET /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", Handler: awsproto.Handle(s.getLayerVersionPolicy)},
+		{Name: "RemoveLayerVersionPermission", HTTP: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}", Status: 204, Handler: awsproto.Handle(s.removeLayerVersionPermission)},
 		{Name: "DeleteLayerVersion", HTTP: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", Status: 204, Handler: awsproto.Handle(s.deleteLayerVersion)},
 
 		{Name: "PutFunctionConcurrency", HTTP: "PUT /2017-10-31/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.putFunctionConcurrency)},
@@ -47,6 +51,9 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "AddPermission", HTTP: "POST /2015-03-31/functions/{FunctionName}/policy", Status: 201, Handler: awsproto.Handle(s.addPermission)},
 		{Name: "RemovePermission", HTTP: "DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}", Status: 204, Handler: awsproto.Handle(s.removePermission)},
 		{Name: "GetPolicy", HTTP: "GET /2015-03-31/functions/{FunctionName}/policy", Handler: awsproto.Handle(s.getPolicy)},
+
+		{Name: "GetFunctionCodeSigningConfig", HTTP: "GET /2020-06-30/functions/{FunctionName}/code-signing-config", Handler: awsproto.Handle(s.getFunctionCodeSigningConfig)},
+		{Name: "ListCodeSigningConfigs", HTTP: "GET /2020-04-22/code-signing-configs/", Handler: awsproto.Handle(s.listCodeSigningConfigs)},
 
 		{Name: "TagResource", HTTP: "POST /2017-03-31/tags/{ARN}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /2017-03-31/tags/{ARN}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
@@ -74,6 +81,10 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "Invoke", Action: "lambda:InvokeFunction", HTTP: "POST /2015-03-31/functions/{FunctionName}/invocations", Handler: awsproto.Handle(s.invoke)},
 		{Name: "InvokeWithResponseStream", Action: "lambda:InvokeFunction", HTTP: "POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations", Handler: awsproto.Handle(s.invokeWithResponseStream)},
 	}
+	for i := range ops {
+		ops[i].Handler = denyOtherAccounts{Handler: ops[i].Handler, account: s.account}
+	}
+	return ops
 }
 
 // noOutput is the output of operations whose model has none.

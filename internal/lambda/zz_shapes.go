@@ -22,6 +22,23 @@ type AccountUsage struct {
 	FunctionCount *int64
 }
 
+// AddLayerVersionPermissionRequest is the AddLayerVersionPermissionRequest shape of AWS's model.
+type AddLayerVersionPermissionRequest struct {
+	LayerName      *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
+	VersionNumber  *int64  `aws:"loc=uri,locname=VersionNumber,required"`
+	StatementId    *string `aws:"required,min=1,max=100" pattern:"([a-zA-Z0-9-_]+)"`
+	Action         *string `aws:"required,max=22" pattern:"lambda:GetLayerVersion"`
+	Principal      *string `aws:"required" pattern:"\\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root"`
+	OrganizationId *string `aws:"max=34" pattern:"o-[a-z0-9]{10,32}"`
+	RevisionId     *string `aws:"loc=query,locname=RevisionId"`
+}
+
+// AddLayerVersionPermissionResponse is the AddLayerVersionPermissionResponse shape of AWS's model.
+type AddLayerVersionPermissionResponse struct {
+	Statement  *string
+	RevisionId *string
+}
+
 // AddPermissionRequest is the AddPermissionRequest shape of AWS's model.
 type AddPermissionRequest struct {
 	FunctionName        *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -57,9 +74,29 @@ type AliasRoutingConfiguration struct {
 	AdditionalVersionWeights map[string]float64
 }
 
+// AllowedPublishers is the AllowedPublishers shape of AWS's model.
+type AllowedPublishers struct {
+	SigningProfileVersionArns []string `aws:"required,min=1,max=20"`
+}
+
 // AmazonManagedKafkaEventSourceConfig is the AmazonManagedKafkaEventSourceConfig shape of AWS's model.
 type AmazonManagedKafkaEventSourceConfig struct {
 	ConsumerGroupId *string `aws:"min=1,max=200" pattern:"[a-zA-Z0-9-\\/*:_+=.@-]*"`
+}
+
+// CodeSigningConfig is the CodeSigningConfig shape of AWS's model.
+type CodeSigningConfig struct {
+	CodeSigningConfigId  *string              `aws:"required" pattern:"csc-[a-zA-Z0-9-_\\.]{17}"`
+	CodeSigningConfigArn *string              `aws:"required,max=200" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}"`
+	Description          *string              `aws:"max=256"`
+	AllowedPublishers    *AllowedPublishers   `aws:"required"`
+	CodeSigningPolicies  *CodeSigningPolicies `aws:"required"`
+	LastModified         *string              `aws:"required"`
+}
+
+// CodeSigningPolicies is the CodeSigningPolicies shape of AWS's model.
+type CodeSigningPolicies struct {
+	UntrustedArtifactOnDeployment *CodeSigningPolicy
 }
 
 // Concurrency is the Concurrency shape of AWS's model.
@@ -392,6 +429,17 @@ type GetEventSourceMappingRequest struct {
 	UUID *string `aws:"loc=uri,locname=UUID,required"`
 }
 
+// GetFunctionCodeSigningConfigRequest is the GetFunctionCodeSigningConfigRequest shape of AWS's model.
+type GetFunctionCodeSigningConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+}
+
+// GetFunctionCodeSigningConfigResponse is the GetFunctionCodeSigningConfigResponse shape of AWS's model.
+type GetFunctionCodeSigningConfigResponse struct {
+	CodeSigningConfigArn *string `aws:"required,max=200" pattern:"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}"`
+	FunctionName         *string `aws:"required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+}
+
 // GetFunctionConcurrencyRequest is the GetFunctionConcurrencyRequest shape of AWS's model.
 type GetFunctionConcurrencyRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -448,6 +496,18 @@ type GetFunctionUrlConfigResponse struct {
 // GetLayerVersionByArnRequest is the GetLayerVersionByArnRequest shape of AWS's model.
 type GetLayerVersionByArnRequest struct {
 	Arn *string `aws:"loc=query,locname=Arn,required,min=1,max=140" pattern:"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+"`
+}
+
+// GetLayerVersionPolicyRequest is the GetLayerVersionPolicyRequest shape of AWS's model.
+type GetLayerVersionPolicyRequest struct {
+	LayerName     *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
+	VersionNumber *int64  `aws:"loc=uri,locname=VersionNumber,required"`
+}
+
+// GetLayerVersionPolicyResponse is the GetLayerVersionPolicyResponse shape of AWS's model.
+type GetLayerVersionPolicyResponse struct {
+	Policy     *string
+	RevisionId *string
 }
 
 // GetLayerVersionRequest is the GetLayerVersionRequest shape of AWS's model.
@@ -609,6 +669,18 @@ type ListAliasesRequest struct {
 type ListAliasesResponse struct {
 	NextMarker *string
 	Aliases    []AliasConfiguration
+}
+
+// ListCodeSigningConfigsRequest is the ListCodeSigningConfigsRequest shape of AWS's model.
+type ListCodeSigningConfigsRequest struct {
+	Marker   *string `aws:"loc=query,locname=Marker"`
+	MaxItems *int32  `aws:"loc=query,locname=MaxItems,min=1,max=10000"`
+}
+
+// ListCodeSigningConfigsResponse is the ListCodeSigningConfigsResponse shape of AWS's model.
+type ListCodeSigningConfigsResponse struct {
+	NextMarker         *string
+	CodeSigningConfigs []CodeSigningConfig
 }
 
 // ListEventSourceMappingsRequest is the ListEventSourceMappingsRequest shape of AWS's model.
@@ -829,6 +901,14 @@ type PutProvisionedConcurrencyConfigResponse struct {
 	LastModified                             *string
 }
 
+// RemoveLayerVersionPermissionRequest is the RemoveLayerVersionPermissionRequest shape of AWS's model.
+type RemoveLayerVersionPermissionRequest struct {
+	LayerName     *string `aws:"loc=uri,locname=LayerName,required,min=1,max=140" pattern:"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"`
+	VersionNumber *int64  `aws:"loc=uri,locname=VersionNumber,required"`
+	StatementId   *string `aws:"loc=uri,locname=StatementId,required,min=1,max=100" pattern:"([a-zA-Z0-9-_]+)"`
+	RevisionId    *string `aws:"loc=query,locname=RevisionId"`
+}
+
 // RemovePermissionRequest is the RemovePermissionRequest shape of AWS's model.
 type RemovePermissionRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -1027,6 +1107,14 @@ type Architecture string
 // Values lists the values AWS accepts for Architecture.
 func (Architecture) Values() []string {
 	return []string{"x86_64", "arm64"}
+}
+
+// CodeSigningPolicy is the CodeSigningPolicy enum of AWS's model.
+type CodeSigningPolicy string
+
+// Values lists the values AWS accepts for CodeSigningPolicy.
+func (CodeSigningPolicy) Values() []string {
+	return []string{"Warn", "Enforce"}
 }
 
 // EndPointType is the EndPointType enum of AWS's model.

@@ -37,7 +37,7 @@ func TestRegistered(t *testing.T) {
 		"AWS::Events::EventBus", "AWS::Events::Rule",
 		"AWS::IAM::InstanceProfile", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role",
 		"AWS::Lambda::Alias", "AWS::Lambda::EventInvokeConfig", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function",
-		"AWS::Lambda::LayerVersion", "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::Lambda::Version",
+		"AWS::Lambda::LayerVersion", "AWS::Lambda::LayerVersionPermission", "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::Lambda::Version",
 		"AWS::Logs::LogGroup",
 		"AWS::SNS::Subscription", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy",
 		"AWS::SQS::Queue", "AWS::SQS::QueuePolicy",

@@ -266,6 +266,22 @@ func TestVersionAliasLayer(t *testing.T) {
 	}); err == nil {
 		t.Error("a layer from S3 was published")
 	}
+	perm := s.create("AWS::Lambda::LayerVersionPermission", "LayerPerm", map[string]any{
+		"LayerVersionArn": layer.ref(), "Action": "lambda:GetLayerVersion", "Principal": "*", "OrganizationId": "o-t194hfs8cz",
+	})
+	arn, sid, _ := strings.Cut(perm.ref(), "#")
+	if arn != layer.ref() || !generated(sid, "LayerPerm") || perm.attr("Id") != perm.ref() {
+		t.Errorf("layer version permission Ref %s", perm.ref())
+	}
+	policy := s.call("lambda", "GetLayerVersionPolicy", map[string]any{"LayerName": layer.ref()[:strings.LastIndex(layer.ref(), ":")], "VersionNumber": 1})
+	if !strings.Contains(str(policy, "Policy"), `"Sid":"`+sid+`"`) || !strings.Contains(str(policy, "Policy"), `"aws:PrincipalOrgID":"o-t194hfs8cz"`) {
+		t.Errorf("layer version policy: %v", policy)
+	}
+	perm.checkReplacement(map[string]map[string]any{"Principal": {"Principal": "123456789012"}}, "Principal")
+	perm.delete()
+	if code := s.callErr("lambda", "GetLayerVersionPolicy", map[string]any{"LayerName": layer.ref()[:strings.LastIndex(layer.ref(), ":")], "VersionNumber": 1}); code != "ResourceNotFoundException" {
+		t.Errorf("the layer version policy after the delete: %q", code)
+	}
 	layer.delete()
 	if code := s.callErr("lambda", "GetLayerVersionByArn", map[string]any{"Arn": layer.ref()}); code != "ResourceNotFoundException" {
 		t.Errorf("the layer version after the delete: %q", code)

@@ -30,6 +30,12 @@ func init() {
 		Replace:    []string{"*"}, // every property is create-only: a layer version is immutable
 		Attributes: []string{"LayerVersionArn"},
 	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::Lambda::LayerVersionPermission",
+		Provider:   layerVersionPermission{},
+		Replace:    []string{"*"}, // every property is create-only
+		Attributes: []string{"Id"},
+	})
 }
 
 // version is AWS::Lambda::Version: PublishVersion, and
@@ -219,14 +225,69 @@ func (layerVersion) Update(ctx context.Context, r *resource.Request) (*resource.
 
 func (layerVersion) Delete(ctx context.Context, r *resource.Request) error {
 	// arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION
-	layer, number, ok := splitQualifiedARN(r.PhysicalID)
+	if _, _, ok := splitQualifiedARN(r.PhysicalID); !ok {
+		return nil
+	}
+	layer, n, err := splitLayerVersionARN(r.PhysicalID)
+	if err != nil {
+		return fmt.Errorf("AWS::Lambda::LayerVersion: %w", err)
+	}
+	_, err = call(ctx, r, "lambda", "DeleteLayerVersion", map[string]any{"LayerName": layer, "VersionNumber": n})
+	return ignoreGone(err)
+}
+
+// layerVersionPermission is AWS::Lambda::LayerVersionPermission:
+// AddLayerVersionPermission with a statement id CloudFormation makes
+// (STACK-LOGICALID-RANDOM). Its physical ID, Ref and Id are the layer
+// version's ARN and the statement id joined by "#", as the type's schema
+// identifies it.
+type layerVersionPermission struct{}
+
+func (layerVersionPermission) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	arn := p.str("LayerVersionArn")
+	layer, n, err := splitLayerVersionARN(arn)
+	if err != nil {
+		return nil, err
+	}
+	sid := physicalName(r, maxStatementID)
+	in := p.pick(map[string]any{"LayerName": layer, "VersionNumber": n, "StatementId": sid}, "Action", "Principal", "OrganizationId")
+	if _, err := call(ctx, r, "lambda", "AddLayerVersionPermission", in); err != nil {
+		return nil, err
+	}
+	id := arn + "#" + sid
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"Id": id}}, nil
+}
+
+// Update has nothing to change: every property replaces the permission.
+func (layerVersionPermission) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (layerVersionPermission) Delete(ctx context.Context, r *resource.Request) error {
+	arn, sid, ok := strings.Cut(r.PhysicalID, "#")
 	if !ok {
 		return nil
 	}
-	var n int64
-	if _, err := fmt.Sscan(number, &n); err != nil {
-		return fmt.Errorf("AWS::Lambda::LayerVersion: %q is not a layer version ARN", r.PhysicalID)
+	layer, n, err := splitLayerVersionARN(arn)
+	if err != nil {
+		return err
 	}
-	_, err := call(ctx, r, "lambda", "DeleteLayerVersion", map[string]any{"LayerName": layer, "VersionNumber": n})
+	_, err = call(ctx, r, "lambda", "RemoveLayerVersionPermission", map[string]any{"LayerName": layer, "VersionNumber": n, "StatementId": sid})
 	return ignoreGone(err)
+}
+
+// splitLayerVersionARN splits arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION
+// into the layer's ARN and the version number.
+func splitLayerVersionARN(arn string) (string, int64, error) {
+	layer, number, ok := splitQualifiedARN(arn)
+	var n int64
+	if ok {
+		_, err := fmt.Sscan(number, &n)
+		ok = err == nil
+	}
+	if !ok {
+		return "", 0, fmt.Errorf("%q is not a layer version ARN", arn)
+	}
+	return layer, n, nil
 }
