@@ -11,8 +11,10 @@
 //	         ├ DryRun: 204
 //	         ├ Event: stored in the function's queue, 202; Run delivers it,
 //	         │        retrying function errors twice (after 1 and 2 minutes)
-//	         └ RequestResponse: admit (reserved concurrency, or the
-//	                  account's unreserved pool; 429 beyond) ─► Spec
+//	         └ RequestResponse: admit (the version's provisioned
+//	                  concurrency, then the function's on-demand share of
+//	                  its reservation or the account's shared pool; 429
+//	                  beyond, concurrency.go) ─► Spec
 //	                  (spec.go) ─► Manager.Invoke ─► payload, X-Amz-Function-Error,
 //	                  X-Amz-Log-Result, X-Amz-Executed-Version
 //
@@ -52,7 +54,15 @@
 // up). A version is configured directly or through its aliases, not
 // both. The amount fits in the function's reserved concurrency or, for a
 // function without, leaves the account's unreserved pool (which
-// GetAccountSettings reports net of it) at its minimum. Put answers 202
+// GetAccountSettings reports net of it) at its minimum; a reservation
+// may not be made smaller than the function's provisioned concurrency,
+// and the minimum a reservation must leave counts the provisioned
+// concurrency of functions without one. Invocations are admitted by the
+// same numbers (concurrency.go): a version runs up to its provisioned
+// concurrency on it, and beyond on demand, from its function's
+// reservation less what is provisioned (so $LATEST is throttled when
+// provisioned concurrency takes the whole reservation) or from the
+// shared pool that GetAccountSettings reports. Put answers 202
 // IN_PROGRESS; Get reports READY when the environments have all
 // initialized, FAILED with the init's error as StatusReason when one
 // could not. Deleting the configuration, the alias, the version or the

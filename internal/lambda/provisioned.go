@@ -52,31 +52,22 @@ func provisionedFor(fn *function, vname string) int {
 	return n
 }
 
-// provisionedUnreserved is the provisioned concurrency of the functions
-// without reserved concurrency, which comes out of the account's
-// unreserved pool; except, if given, is left out. It runs under s.mu.
-func (s *Service) provisionedUnreserved(exceptFn, exceptQ string) int {
-	n := 0
-	for _, fn := range s.functions {
-		if fn.Reserved != nil {
-			continue
-		}
-		for q, c := range fn.Provisioned {
-			if fn.Name != exceptFn || q != exceptQ {
-				n += int(c.Requested)
-			}
-		}
+// requested is a configuration's amount, zero for none.
+func requested(c *provisionedConfig) int {
+	if c == nil {
+		return 0
 	}
-	return n
+	return int(c.Requested)
 }
 
-// concurrencyLimit is the concurrency fn's pools may use: its reserved
-// concurrency, or the account's unreserved pool (as admit gives it).
-func (s *Service) concurrencyLimit(fn *function) int {
-	if fn.Reserved != nil {
-		return int(*fn.Reserved)
+// provisionedTotal is the provisioned concurrency of all fn's versions
+// and aliases.
+func provisionedTotal(fn *function) int {
+	n := 0
+	for _, c := range fn.Provisioned {
+		n += int(c.Requested)
 	}
-	return s.unreservedPool()
+	return n
 }
 
 // provision asks package functions to keep the provisioned concurrency
@@ -89,7 +80,7 @@ func (s *Service) provision(fn *function, vname string) {
 		return
 	}
 	n := provisionedFor(fn, vname)
-	spec, err := s.spec(fn, v, s.concurrencyLimit(fn))
+	spec, err := s.spec(fn, v, s.versionLimit(fn, vname))
 	if err != nil {
 		return
 	}
@@ -221,7 +212,7 @@ func (s *Service) putProvisionedConcurrencyConfig(ctx context.Context, in *PutPr
 		if others+int(n) > int(*fn.Reserved) {
 			return nil, invalidParameter("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function")
 		}
-	} else if s.unreservedPool()-s.provisionedUnreserved(fn.Name, q)-int(n) < s.minUnreservedPool() {
+	} else if mine := fn.Provisioned[q]; s.sharedPool()+requested(mine)-int(n) < s.minUnreservedPool() {
 		return nil, invalidParameter("Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", s.minUnreservedPool())
 	}
 	c := &provisionedConfig{Requested: n, LastModified: provisionedTime(s.clock.Now())}
