@@ -65,10 +65,25 @@
 // shared pool that GetAccountSettings reports. Put answers 202
 // IN_PROGRESS; Get reports READY when the environments have all
 // initialized, FAILED with the init's error as StatusReason when one
-// could not. Deleting the configuration, the alias, the version or the
+// could not. A version has one configuration, on itself or on one alias:
+// Put refuses a second, and UpdateAlias refuses to move a configured
+// alias onto a configured version (with Put's sentence). An alias with a
+// routing configuration cannot be configured; one that is configured may
+// be given a routing configuration afterwards. Deleting the configuration, the alias, the version or the
 // function releases the environments; moving the alias moves them. The
 // configurations are stored with the function and start their
 // environments again when virga starts.
+//
+// Not supported yet: a configured alias with a routing configuration
+// keeps all its provisioned environments on its primary version, and the
+// additional version's share of invocations runs on demand; AWS
+// allocates provisioned concurrency to both versions while the alias
+// routes (AllocatedProvisionedConcurrentExecutions "fluctuates depending
+// on the amount of concurrency that is provisioned for the function
+// versions"), by a rule it does not document. Nor does virga shift a
+// configured alias's traffic gradually when it moves to a new version,
+// as Lambda does until the new version's environments are ready: it
+// moves at once, and the new version's environments start then.
 //
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image

@@ -172,6 +172,23 @@ func (s *Service) provisionedTarget(name string, qualifier *string, put bool) (*
 	return fn, q, nil
 }
 
+// provisionedElsewhere reports whether fn's version vname has a
+// provisioned concurrency configuration other than the one of qualifier
+// q: on the version itself or on an alias pointing at it.
+func provisionedElsewhere(fn *function, vname, q string) bool {
+	for other := range fn.Provisioned {
+		if other != q && provisionedVersion(fn, other) == vname {
+			return true
+		}
+	}
+	return false
+}
+
+// errVersionProvisioned refuses a second configuration of a version
+// through an alias (Lambda's sentence for PutProvisionedConcurrencyConfig,
+// which UpdateAlias moving a configured alias answers too).
+var errVersionProvisioned = ErrResourceConflict.WithMessage("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+
 // errUnpublishedProvisioned refuses provisioned concurrency for $LATEST,
 // directly or through an alias.
 var errUnpublishedProvisioned = invalidParameter("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
@@ -192,15 +209,18 @@ func (s *Service) putProvisionedConcurrencyConfig(ctx context.Context, in *PutPr
 	if vname == latest {
 		return nil, errUnpublishedProvisioned
 	}
-	// A version is configured directly or through its aliases, not both.
+	// A version has one configuration: on itself or on one alias.
 	if isVersionNumber(q) {
-		for other := range fn.Provisioned {
-			if !isVersionNumber(other) && provisionedVersion(fn, other) == q {
-				return nil, ErrResourceConflict.WithMessage("Version is pointed by a Provisioned Concurrency alias")
-			}
+		if provisionedElsewhere(fn, q, q) {
+			return nil, ErrResourceConflict.WithMessage("Version is pointed by a Provisioned Concurrency alias")
 		}
-	} else if fn.Provisioned[vname] != nil {
-		return nil, ErrResourceConflict.WithMessage("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+	} else {
+		if a := fn.Aliases[q]; len(a.RoutingConfig.weights()) > 0 {
+			return nil, invalidParameter("Alias with weights can not be used with Provisioned Concurrency")
+		}
+		if provisionedElsewhere(fn, vname, q) {
+			return nil, errVersionProvisioned
+		}
 	}
 	others := 0
 	for other, c := range fn.Provisioned {
