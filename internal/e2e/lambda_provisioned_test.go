@@ -199,6 +199,27 @@ func TestLambdaProvisionedConcurrency(t *testing.T) {
 	if got.Message != "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function" {
 		t.Errorf("beyond reserved: %q", got.Message)
 	}
+	// Provisioned concurrency that takes the whole reservation leaves
+	// $LATEST none: it is throttled, version 1 runs provisioned, and the
+	// reservation cannot shrink below it.
+	if _, err := c.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String("pcr"), ReservedConcurrentExecutions: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutProvisionedConcurrencyConfig(ctx, &lambda.PutProvisionedConcurrencyConfigInput{
+		FunctionName: aws.String("pcr"), Qualifier: aws.String("1"), ProvisionedConcurrentExecutions: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String("pcr"), ReservedConcurrentExecutions: aws.Int32(1)})
+	got = expectAPIError(t, err, "InvalidParameterValueException", 400)
+	if got.Message != "ReservedConcurrentExecutions for function cannot be lower than the sum of its Provisioned Concurrency configurations." {
+		t.Errorf("reservation below provisioned: %q", got.Message)
+	}
+	_, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("pcr"), Payload: []byte(`{}`)})
+	expectAPIError(t, err, "TooManyRequestsException", 429)
+	waitProvisionedReady(t, c, "pcr", "1")
+	if typ, version, _ := initTypeOf(t, c, "pcr:1"); typ != "provisioned-concurrency" || version != "1" {
+		t.Errorf("pcr:1: %q version %q", typ, version)
+	}
 }
 
 // TestLambdaProvisionedConcurrencyRestart stops virga with a configured

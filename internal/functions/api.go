@@ -37,9 +37,10 @@ type Spec struct {
 	Architecture string
 	// Env are the user's environment variables, set after AWS's own.
 	Env map[string]string
-	// Concurrency is the most environments the pool runs at once
-	// (reserved concurrency, or what the account's pool allows); zero or
-	// less means Options.DefaultConcurrency. (A reserved concurrency of
+	// Concurrency is the most environments the pool runs at once: the
+	// version's provisioned concurrency and the on-demand concurrency its
+	// function may use, the same limit by which the lambda service admits
+	// its invocations; zero or less means Options.DefaultConcurrency. (A reserved concurrency of
 	// zero throttles every invocation: the lambda service answers those
 	// itself, without calling Invoke.) It is the one field that is not
 	// part of Key: each Invoke or Provision sets its pool's limit, so

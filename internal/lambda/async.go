@@ -135,9 +135,9 @@ func (s *Service) dispatchDue(ctx context.Context, log *slog.Logger) {
 		s.mu.RLock()
 		fn := s.functions[e.Function]
 		s.mu.RUnlock()
-		limit := s.unreservedPool()
-		if fn != nil && fn.Reserved != nil {
-			limit = int(*fn.Reserved)
+		limit := 0
+		if fn != nil {
+			limit = s.functionLimit(fn)
 		}
 		s.async.mu.Lock()
 		if s.async.running[key] || (fn != nil && s.async.perFn[e.Function] >= limit) {

@@ -11,8 +11,10 @@
 //	         ├ DryRun: 204
 //	         ├ Event: stored in the function's queue, 202; Run delivers it,
 //	         │        retrying function errors twice (after 1 and 2 minutes)
-//	         └ RequestResponse: admit (reserved concurrency, or the
-//	                  account's unreserved pool; 429 beyond) ─► Spec
+//	         └ RequestResponse: admit (the version's provisioned
+//	                  concurrency, then the function's on-demand share of
+//	                  its reservation or the account's shared pool; 429
+//	                  beyond, concurrency.go) ─► Spec
 //	                  (spec.go) ─► Manager.Invoke ─► payload, X-Amz-Function-Error,
 //	                  X-Amz-Log-Result, X-Amz-Executed-Version
 //	InvokeWithResponseStream ─► as RequestResponse, with a functions.ResponseStream
@@ -67,13 +69,36 @@
 // up). A version is configured directly or through its aliases, not
 // both. The amount fits in the function's reserved concurrency or, for a
 // function without, leaves the account's unreserved pool (which
-// GetAccountSettings reports net of it) at its minimum. Put answers 202
+// GetAccountSettings reports net of it) at its minimum; a reservation
+// may not be made smaller than the function's provisioned concurrency,
+// and the minimum a reservation must leave counts the provisioned
+// concurrency of functions without one. Invocations are admitted by the
+// same numbers (concurrency.go): a version runs up to its provisioned
+// concurrency on it, and beyond on demand, from its function's
+// reservation less what is provisioned (so $LATEST is throttled when
+// provisioned concurrency takes the whole reservation) or from the
+// shared pool that GetAccountSettings reports. Put answers 202
 // IN_PROGRESS; Get reports READY when the environments have all
 // initialized, FAILED with the init's error as StatusReason when one
-// could not. Deleting the configuration, the alias, the version or the
+// could not. A version has one configuration, on itself or on one alias:
+// Put refuses a second, and UpdateAlias refuses to move a configured
+// alias onto a configured version (with Put's sentence). An alias with a
+// routing configuration cannot be configured; one that is configured may
+// be given a routing configuration afterwards. Deleting the configuration, the alias, the version or the
 // function releases the environments; moving the alias moves them. The
 // configurations are stored with the function and start their
 // environments again when virga starts.
+//
+// Not supported yet: a configured alias with a routing configuration
+// keeps all its provisioned environments on its primary version, and the
+// additional version's share of invocations runs on demand; AWS
+// allocates provisioned concurrency to both versions while the alias
+// routes (AllocatedProvisionedConcurrentExecutions "fluctuates depending
+// on the amount of concurrency that is provisioned for the function
+// versions"), by a rule it does not document. Nor does virga shift a
+// configured alias's traffic gradually when it moves to a new version,
+// as Lambda does until the new version's environments are ready: it
+// moves at once, and the new version's environments start then.
 //
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image

@@ -201,6 +201,12 @@ func (s *Service) updateAlias(ctx context.Context, in *UpdateAliasRequest) (*Ali
 	if configured && *a.FunctionVersion == latest {
 		return nil, errUnpublishedProvisioned
 	}
+	// A version has one provisioned concurrency configuration: an alias
+	// that has one cannot move onto a version configured directly or
+	// through another alias.
+	if configured && *a.FunctionVersion != *cur.FunctionVersion && provisionedElsewhere(fn, *a.FunctionVersion, *in.Name) {
+		return nil, errVersionProvisioned
+	}
 	a.RevisionId = ptr(s.ids.UUID())
 	fn = fn.clone()
 	fn.Aliases[*in.Name] = a

@@ -28,6 +28,10 @@ func (s *Service) concurrencyFunction(name string, put bool) (*function, error) 
 	return fn, nil
 }
 
+// errReservedBelowProvisioned refuses a reservation smaller than the
+// function's provisioned concurrency, which counts towards it.
+const errReservedBelowProvisioned = "ReservedConcurrentExecutions for function cannot be lower than the sum of its Provisioned Concurrency configurations."
+
 // putFunctionConcurrency reserves concurrency for a function: at most
 // that many of its invocations run at once, and the rest of the account
 // cannot use it. The account keeps minUnreserved unreserved.
@@ -39,11 +43,21 @@ func (s *Service) putFunctionConcurrency(ctx context.Context, in *PutFunctionCon
 		return nil, err
 	}
 	n := *in.ReservedConcurrentExecutions
-	delta := int64(n)
-	if fn.Reserved != nil {
-		delta -= int64(*fn.Reserved)
+	// Provisioned concurrency counts towards the reservation: it may not
+	// be reserved away.
+	if int(n) < provisionedTotal(fn) {
+		return nil, invalidParameter(errReservedBelowProvisioned)
 	}
-	if s.accountMax-int(s.reservedTotal.Load()+delta) < s.minUnreservedPool() {
+	// What the shared pool would keep: the reservation comes out of it,
+	// and the function's provisioned concurrency, which it held while
+	// unreserved, goes back in.
+	left := s.sharedPool() - int(n)
+	if fn.Reserved != nil {
+		left += int(*fn.Reserved)
+	} else {
+		left += provisionedTotal(fn)
+	}
+	if left < s.minUnreservedPool() {
 		return nil, invalidParameter("Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", s.minUnreservedPool())
 	}
 	fn = fn.clone()
@@ -53,7 +67,6 @@ func (s *Service) putFunctionConcurrency(ctx context.Context, in *PutFunctionCon
 	if err := s.commitFunction(w, fn); err != nil {
 		return nil, err
 	}
-	s.reservedTotal.Add(delta)
 	return &Concurrency{ReservedConcurrentExecutions: &n}, nil
 }
 
@@ -80,7 +93,6 @@ func (s *Service) deleteFunctionConcurrency(ctx context.Context, in *DeleteFunct
 	if fn.Reserved == nil {
 		return nil, nil
 	}
-	old := *fn.Reserved
 	fn = fn.clone()
 	fn.Reserved = nil
 	w := s.newWrites()
@@ -88,7 +100,6 @@ func (s *Service) deleteFunctionConcurrency(ctx context.Context, in *DeleteFunct
 	if err := s.commitFunction(w, fn); err != nil {
 		return nil, err
 	}
-	s.reservedTotal.Add(-int64(old))
 	return nil, nil
 }
 
@@ -116,7 +127,7 @@ func (s *Service) getAccountSettings(ctx context.Context, in *GetAccountSettings
 			ConcurrentExecutions: ptr(int32(s.accountMax)),
 			// Provisioned concurrency of functions without reserved
 			// concurrency comes out of the unreserved pool too.
-			UnreservedConcurrentExecutions: ptr(int32(s.unreservedPool() - s.provisionedUnreserved("", ""))),
+			UnreservedConcurrentExecutions: ptr(int32(s.sharedPool())),
 		},
 		AccountUsage: &AccountUsage{TotalCodeSize: &total, FunctionCount: ptr(int64(len(s.functions)))},
 	}, nil

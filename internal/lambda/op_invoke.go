@@ -190,7 +190,7 @@ func (s *Service) random() float64 {
 // them (200, X-Amz-Function-Error: Unhandled); an invocation that never
 // reached an environment is an API error.
 func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functions.Invocation) (*functions.Result, error) {
-	concurrency, release, err := s.admit(fn)
+	concurrency, release, err := s.admit(fn, v)
 	if err != nil {
 		return nil, err
 	}

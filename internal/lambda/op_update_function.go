@@ -182,8 +182,10 @@ func (s *Service) commitFunction(w *writes, fn *function, released ...codeRef) e
 		} else {
 			delete(s.functions, fn.Name)
 		}
+		s.tally()
 		return err
 	}
+	s.tally()
 	s.removeExtracted(gone)
 	return nil
 }

@@ -176,9 +176,7 @@ func (s *Service) deleteWholeFunction(fn *function) error {
 		s.functions[fn.Name] = fn
 		return err
 	}
-	if fn.Reserved != nil {
-		s.reservedTotal.Add(-int64(*fn.Reserved))
-	}
+	s.tally()
 	s.removeExtracted(gone)
 	s.retireFunction(fn.Name)
 	return nil

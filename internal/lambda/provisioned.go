@@ -52,31 +52,22 @@ func provisionedFor(fn *function, vname string) int {
 	return n
 }
 
-// provisionedUnreserved is the provisioned concurrency of the functions
-// without reserved concurrency, which comes out of the account's
-// unreserved pool; except, if given, is left out. It runs under s.mu.
-func (s *Service) provisionedUnreserved(exceptFn, exceptQ string) int {
-	n := 0
-	for _, fn := range s.functions {
-		if fn.Reserved != nil {
-			continue
-		}
-		for q, c := range fn.Provisioned {
-			if fn.Name != exceptFn || q != exceptQ {
-				n += int(c.Requested)
-			}
-		}
+// requested is a configuration's amount, zero for none.
+func requested(c *provisionedConfig) int {
+	if c == nil {
+		return 0
 	}
-	return n
+	return int(c.Requested)
 }
 
-// concurrencyLimit is the concurrency fn's pools may use: its reserved
-// concurrency, or the account's unreserved pool (as admit gives it).
-func (s *Service) concurrencyLimit(fn *function) int {
-	if fn.Reserved != nil {
-		return int(*fn.Reserved)
+// provisionedTotal is the provisioned concurrency of all fn's versions
+// and aliases.
+func provisionedTotal(fn *function) int {
+	n := 0
+	for _, c := range fn.Provisioned {
+		n += int(c.Requested)
 	}
-	return s.unreservedPool()
+	return n
 }
 
 // provision asks package functions to keep the provisioned concurrency
@@ -89,7 +80,7 @@ func (s *Service) provision(fn *function, vname string) {
 		return
 	}
 	n := provisionedFor(fn, vname)
-	spec, err := s.spec(fn, v, s.concurrencyLimit(fn))
+	spec, err := s.spec(fn, v, s.versionLimit(fn, vname))
 	if err != nil {
 		return
 	}
@@ -181,6 +172,23 @@ func (s *Service) provisionedTarget(name string, qualifier *string, put bool) (*
 	return fn, q, nil
 }
 
+// provisionedElsewhere reports whether fn's version vname has a
+// provisioned concurrency configuration other than the one of qualifier
+// q: on the version itself or on an alias pointing at it.
+func provisionedElsewhere(fn *function, vname, q string) bool {
+	for other := range fn.Provisioned {
+		if other != q && provisionedVersion(fn, other) == vname {
+			return true
+		}
+	}
+	return false
+}
+
+// errVersionProvisioned refuses a second configuration of a version
+// through an alias (Lambda's sentence for PutProvisionedConcurrencyConfig,
+// which UpdateAlias moving a configured alias answers too).
+var errVersionProvisioned = ErrResourceConflict.WithMessage("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+
 // errUnpublishedProvisioned refuses provisioned concurrency for $LATEST,
 // directly or through an alias.
 var errUnpublishedProvisioned = invalidParameter("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
@@ -201,15 +209,18 @@ func (s *Service) putProvisionedConcurrencyConfig(ctx context.Context, in *PutPr
 	if vname == latest {
 		return nil, errUnpublishedProvisioned
 	}
-	// A version is configured directly or through its aliases, not both.
+	// A version has one configuration: on itself or on one alias.
 	if isVersionNumber(q) {
-		for other := range fn.Provisioned {
-			if !isVersionNumber(other) && provisionedVersion(fn, other) == q {
-				return nil, ErrResourceConflict.WithMessage("Version is pointed by a Provisioned Concurrency alias")
-			}
+		if provisionedElsewhere(fn, q, q) {
+			return nil, ErrResourceConflict.WithMessage("Version is pointed by a Provisioned Concurrency alias")
 		}
-	} else if fn.Provisioned[vname] != nil {
-		return nil, ErrResourceConflict.WithMessage("Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+	} else {
+		if a := fn.Aliases[q]; len(a.RoutingConfig.weights()) > 0 {
+			return nil, invalidParameter("Alias with weights can not be used with Provisioned Concurrency")
+		}
+		if provisionedElsewhere(fn, vname, q) {
+			return nil, errVersionProvisioned
+		}
 	}
 	others := 0
 	for other, c := range fn.Provisioned {
@@ -221,7 +232,7 @@ func (s *Service) putProvisionedConcurrencyConfig(ctx context.Context, in *PutPr
 		if others+int(n) > int(*fn.Reserved) {
 			return nil, invalidParameter("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function")
 		}
-	} else if s.unreservedPool()-s.provisionedUnreserved(fn.Name, q)-int(n) < s.minUnreservedPool() {
+	} else if mine := fn.Provisioned[q]; s.sharedPool()+requested(mine)-int(n) < s.minUnreservedPool() {
 		return nil, invalidParameter("Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", s.minUnreservedPool())
 	}
 	c := &provisionedConfig{Requested: n, LastModified: provisionedTime(s.clock.Now())}

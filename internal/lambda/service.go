@@ -94,15 +94,20 @@ type Service struct {
 	accountMax   int
 	urlKey       []byte // signs Code.Location URLs
 
-	// mu guards functions, layers and reservedTotal, and serializes
+	// mu guards functions and layers, and serializes
 	// writes: a handler that changes a function holds it from reading the
 	// function to replacing it. Values in the maps are replaced, never
 	// changed in place, so a reader may keep one after unlocking.
-	mu            sync.RWMutex
-	functions     map[string]*function
-	layers        map[string]*layer
-	urlIndex      map[string]target // function URL id → function and qualifier
-	reservedTotal atomic.Int64
+	mu        sync.RWMutex
+	functions map[string]*function
+	layers    map[string]*layer
+	urlIndex  map[string]target // function URL id → function and qualifier
+	// reservedTotal and provisionedShared are the account's reserved
+	// concurrency and the provisioned concurrency of functions without
+	// any, recomputed (tally) under mu after every change and read
+	// without it by admit.
+	reservedTotal     atomic.Int64
+	provisionedShared atomic.Int64
 
 	inflight inflight
 	specs    specCache

@@ -203,10 +203,8 @@ func (s *Service) load() error {
 		if f.Latest == nil {
 			return fmt.Errorf("lambda: function %s has no $LATEST version in the store", name)
 		}
-		if f.Reserved != nil {
-			s.reservedTotal.Add(int64(*f.Reserved))
-		}
 	}
+	s.tally()
 	return s.loadLayers()
 }
 
