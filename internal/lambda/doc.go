@@ -45,10 +45,10 @@
 //
 // Resource-based policies (a function's, a version's or alias's, a layer
 // version's) are stored and rendered as AWS renders them; they are
-// enforced when IAM is. Function states: a new function is
-// reported Pending by CreateFunction and Active afterwards; an update is
-// reported InProgress by the update and Successful afterwards, because
-// virga finishes both before answering. As in Lambda, each change of
+// enforced when IAM is. Function states: a new function is reported
+// Pending by CreateFunction and Active afterwards; an update is reported
+// InProgress by the update and Successful afterwards, because virga
+// finishes both before answering. As in Lambda, each change of
 // state gives the function a new RevisionId: the one in CreateFunction's
 // or an update's answer is not the one GetFunction reports afterwards,
 // and a RevisionId precondition needs the latter.
@@ -65,9 +65,7 @@
 // Provisioned concurrency (provisioned.go): a published version or an
 // alias (not $LATEST, nor an alias of it) keeps that many environments
 // initialized, through Manager.Provision on the version's Spec (an
-// alias's, on its version; several configurations of one version add
-// up). A version is configured directly or through its aliases, not
-// both. The amount fits in the function's reserved concurrency or, for a
+// alias's, on its version). The amount fits in the function's reserved concurrency or, for a
 // function without, leaves the account's unreserved pool (which
 // GetAccountSettings reports net of it) at its minimum; a reservation
 // may not be made smaller than the function's provisioned concurrency,
@@ -84,10 +82,11 @@
 // Put refuses a second, and UpdateAlias refuses to move a configured
 // alias onto a configured version (with Put's sentence). An alias with a
 // routing configuration cannot be configured; one that is configured may
-// be given a routing configuration afterwards. Deleting the configuration, the alias, the version or the
-// function releases the environments; moving the alias moves them. The
-// configurations are stored with the function and start their
-// environments again when virga starts.
+// be given a routing configuration afterwards. Deleting the
+// configuration, the alias, the version or the function releases the
+// environments; moving the alias moves them. The configurations are
+// stored with the function and start their environments again when virga
+// starts.
 //
 // Not supported yet: a configured alias with a routing configuration
 // keeps all its provisioned environments on its primary version, and the
@@ -105,8 +104,7 @@
 // functions (PackageType Image), code from S3, code signing
 // configurations (GetFunctionCodeSigningConfig and ListCodeSigningConfigs
 // answer that there are none) and the deprecated InvokeAsync. An event
-// source
-// mapping's MetricsConfig and ProvisionedPollerConfig are kept and
+// source mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not
 // follow the provisioned minimum and maximum.
 //
