@@ -20,7 +20,7 @@ func TestDynamoDBStreamsRecords(t *testing.T) {
 	c := ddbClient(env)
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
-	out := createStreamTable(t, c, "orders", types.StreamViewTypeNewAndOldImages)
+	out := CreateStreamTable(t, c, "orders", types.StreamViewTypeNewAndOldImages)
 	arn := out.TableDescription.LatestStreamArn
 
 	// A LATEST iterator taken before any write sees every later record.
@@ -132,7 +132,7 @@ func TestDynamoDBStreamsReplacedStreamStaysReadable(t *testing.T) {
 	c := ddbClient(env)
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
-	out := createStreamTable(t, c, "ledger", types.StreamViewTypeNewImage)
+	out := CreateStreamTable(t, c, "ledger", types.StreamViewTypeNewImage)
 	first := aws.ToString(out.TableDescription.LatestStreamArn)
 	put := func(v string) {
 		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("ledger"),
@@ -215,7 +215,7 @@ func TestDynamoDBStreamsIteratorExpires(t *testing.T) {
 	c := ddbClient(env)
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
-	out := createStreamTable(t, c, "clicks", types.StreamViewTypeKeysOnly)
+	out := CreateStreamTable(t, c, "clicks", types.StreamViewTypeKeysOnly)
 	_, it := trimHorizon(t, sc, aws.ToString(out.TableDescription.LatestStreamArn))
 	env.Clock.Advance(14 * time.Minute)
 	recs, err := sc.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
@@ -242,7 +242,7 @@ func TestDynamoDBStreamsOutliveTheirTable(t *testing.T) {
 	sc := dynamodbstreams.NewFromConfig(env.Config)
 	ctx := context.Background()
 	create := func() string {
-		out := createStreamTable(t, c, "scratch", types.StreamViewTypeKeysOnly)
+		out := CreateStreamTable(t, c, "scratch", types.StreamViewTypeKeysOnly)
 		return aws.ToString(out.TableDescription.LatestStreamArn)
 	}
 	arn := create()
@@ -279,23 +279,6 @@ func TestDynamoDBStreamsOutliveTheirTable(t *testing.T) {
 	if code, _ := apiCode(t, err); code != "ResourceNotFoundException" {
 		t.Fatalf("DescribeStream a day after DeleteTable: %v", err)
 	}
-}
-
-// createStreamTable creates an on-demand table keyed by the string pk,
-// with a stream of the given view.
-func createStreamTable(t *testing.T, c *dynamodb.Client, name string, view types.StreamViewType) *dynamodb.CreateTableOutput {
-	t.Helper()
-	out, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
-		TableName:            aws.String(name),
-		BillingMode:          types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
-		StreamSpecification:  &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: view},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // trimHorizon describes a stream and hands out a TRIM_HORIZON iterator of

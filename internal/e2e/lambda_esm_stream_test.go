@@ -37,16 +37,7 @@ func TestDynamoDBStreamEventSourceMapping(t *testing.T) {
 	createPythonFunction(t, lc, "streamer", streamConsumer, 3)
 	failq, _ := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("stream-failures")})
 
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("events"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewAndOldImages},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "events", ddbtypes.StreamViewTypeNewAndOldImages)
 	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
 	put := func(item map[string]ddbtypes.AttributeValue) {
 		t.Helper()
@@ -57,7 +48,7 @@ func TestDynamoDBStreamEventSourceMapping(t *testing.T) {
 	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
 	put(map[string]ddbtypes.AttributeValue{"pk": s("before"), "v": s("old")})
 
-	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("streamer"), EventSourceArn: &streamARN})
+	_, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("streamer"), EventSourceArn: &streamARN})
 	wantLambdaError(t, "no starting position", err, "InvalidParameterValueException", "")
 	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("streamer"),
 		EventSourceArn: aws.String(streamARN + "x"), StartingPosition: lambdatypes.EventSourcePositionLatest})

@@ -56,16 +56,7 @@ func TestEventSourceMappingSourceSpecificValidation(t *testing.T) {
 		t.Errorf("update: message %q", got.Message)
 	}
 
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("feed"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewImage},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "feed", ddbtypes.StreamViewTypeNewImage)
 	stream := table.TableDescription.LatestStreamArn
 	first, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("worker"),
 		EventSourceArn: stream, StartingPosition: lambdatypes.EventSourcePositionLatest})

@@ -52,16 +52,7 @@ func TestDynamoDBStreamTumblingWindow(t *testing.T) {
 	ctx := context.Background()
 	createPythonFunction(t, lc, "windower", windowCounter, 10)
 
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("tally"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewImage},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "tally", ddbtypes.StreamViewTypeNewImage)
 	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
 	put := func(pk string) {
 		t.Helper()
@@ -163,16 +154,7 @@ def handler(event, context):
         return {'batchItemFailures': []}
     return {'state': {'count': n}}
 `, 10)
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("tries"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeKeysOnly},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "tries", ddbtypes.StreamViewTypeKeysOnly)
 	for _, pk := range []string{"a", "b"} {
 		if _, err := dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("tries"),
 			Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: pk}}}); err != nil {
@@ -204,16 +186,7 @@ func TestEventSourceMappingTumblingWindowValidation(t *testing.T) {
 	qc := sqs.NewFromConfig(env.Config)
 	ctx := context.Background()
 	createPythonFunction(t, lc, "windows", sqsConsumer, 3)
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("bounds"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeKeysOnly},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "bounds", ddbtypes.StreamViewTypeKeysOnly)
 	stream := table.TableDescription.LatestStreamArn
 	for _, c := range []struct {
 		value int32
@@ -276,16 +249,7 @@ func TestDynamoDBStreamTumblingWindowRestart(t *testing.T) {
 	}
 	lc, dc, cwl := clients()
 	createPythonFunction(t, lc, "windower", windowCounter, 10)
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("tally"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewImage},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "tally", ddbtypes.StreamViewTypeNewImage)
 	streamARN := aws.ToString(table.TableDescription.LatestStreamArn)
 	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{
 		FunctionName: aws.String("windower"), EventSourceArn: &streamARN,
@@ -354,16 +318,7 @@ def handler(event, context):
     print('PART final=%s in=%d out=%d keys=%s' % (event['isFinalInvokeForWindow'], state.get('count', 0), n, ','.join(keys)))
     return {'state': {'count': n}, 'batchItemFailures': failures}
 `, 10)
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("partial"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeKeysOnly},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "partial", ddbtypes.StreamViewTypeKeysOnly)
 	for _, pk := range []string{"a", "b", "c"} {
 		if _, err := dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("partial"),
 			Item: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: pk}}}); err != nil {

@@ -242,16 +242,7 @@ func TestDynamoDBStreamEventShape(t *testing.T) {
 	cwl := cloudwatchlogs.NewFromConfig(env.Config)
 	ctx := context.Background()
 	createPythonFunction(t, lc, "ddb-dump", eventDumper, 3)
-	table, err := dc.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:            aws.String("shapes"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest,
-		StreamSpecification:  &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewTypeNewAndOldImages},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	table := e2e.CreateStreamTable(t, dc, "shapes", ddbtypes.StreamViewTypeNewAndOldImages)
 	if _, err := dc.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("shapes"),
 		TimeToLiveSpecification: &ddbtypes.TimeToLiveSpecification{AttributeName: aws.String("expires"), Enabled: aws.Bool(true)}}); err != nil {
 		t.Fatal(err)
