@@ -353,4 +353,3 @@ func (a *acc) result(c *Call, args []Value) Value {
 	}
 	return a.best
 }
-

@@ -27,12 +27,12 @@ type Value struct {
 }
 
 // Str, Num, TimeMs and Boolean make values.
-func Str(s string) Value      { return Value{Kind: String, S: s} }
-func Num(n float64) Value     { return Value{Kind: Number, N: n} }
-func TimeMs(ms int64) Value   { return Value{Kind: Time, N: float64(ms)} }
-func Boolean(b bool) Value    { return Value{Kind: Bool, N: b2f(b)} }
-func (v Value) IsNull() bool  { return v.Kind == Null }
-func (v Value) truthy() bool  { return v.Kind == Bool && v.N != 0 || v.Kind == Number && v.N != 0 }
+func Str(s string) Value     { return Value{Kind: String, S: s} }
+func Num(n float64) Value    { return Value{Kind: Number, N: n} }
+func TimeMs(ms int64) Value  { return Value{Kind: Time, N: float64(ms)} }
+func Boolean(b bool) Value   { return Value{Kind: Bool, N: b2f(b)} }
+func (v Value) IsNull() bool { return v.Kind == Null }
+func (v Value) truthy() bool { return v.Kind == Bool && v.N != 0 || v.Kind == Number && v.N != 0 }
 func b2f(b bool) float64 {
 	if b {
 		return 1
