@@ -246,7 +246,7 @@ func (p *parser) parseCmd() (Command, error) {
 				b.WriteString("(.*?)")
 			}
 		}
-		re, err := regexp.Compile("(?s)" + b.String())
+		re, err := regexp.Compile(b.String())
 		if err != nil {
 			return nil, errorAt(t.start, t.end, "invalid pattern")
 		}
