@@ -42,7 +42,7 @@ func (q *Query) Start(limit int) *Exec {
 
 // Add feeds one record.
 func (e *Exec) Add(rec *Record) {
-	r := &Row{rec: rec}
+	r := &Row{rec: rec, seq: e.matched}
 	for _, c := range e.q.Commands[:e.head] {
 		if !rowCommand(c, r) {
 			return
@@ -240,7 +240,12 @@ func sortRows(rows []*Row, c SortCmd) {
 			}
 			return d < 0
 		}
-		return false
+		// Equal rows keep their arrival order, reversed by a descending
+		// sort: of two events in one millisecond the later one is newer.
+		if len(c.Keys) > 0 && c.Keys[0].Desc {
+			return rows[i].seq > rows[j].seq
+		}
+		return rows[i].seq < rows[j].seq
 	})
 }
 

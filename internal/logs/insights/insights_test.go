@@ -174,8 +174,8 @@ func TestRun(t *testing.T) {
 		q, want string
 		matched int
 	}{
-		{"fields @timestamp, @message | sort @timestamp desc | limit 2", "@timestamp=2026-03-01 12:06:03.000 @message=END RequestId: r2 @ptr=p8\n" +
-			"@timestamp=2026-03-01 12:06:03.000 @message=REPORT RequestId: r2\tDuration: 7.50 ms\tBilled Duration: 8 ms\tMemory Size: 128 MB\tMax Memory Used: 44 MB\t @ptr=p9", 10},
+		{"fields @timestamp, @message | sort @timestamp desc | limit 2", "@timestamp=2026-03-01 12:06:03.000 @message=REPORT RequestId: r2\tDuration: 7.50 ms\tBilled Duration: 8 ms\tMemory Size: 128 MB\tMax Memory Used: 44 MB\t @ptr=p9\n" +
+			"@timestamp=2026-03-01 12:06:03.000 @message=END RequestId: r2 @ptr=p8", 10},
 		{`filter @type = "REPORT" | stats avg(@duration), max(@maxMemoryUsed) by bin(5m)`,
 			"bin(5m)=2026-03-01 12:00:00.000 avg(@duration)=12.5 max(@maxMemoryUsed)=40000000\n" +
 				"bin(5m)=2026-03-01 12:05:00.000 avg(@duration)=7.5 max(@maxMemoryUsed)=44000000", 2},

@@ -148,6 +148,7 @@ type Row struct {
 	rec  *Record
 	disc map[string]Value // discovered fields, found on first use
 	set  map[string]Value // fields that fields, parse and stats assigned
+	seq  int              // arrival order, which breaks ties in sorts
 }
 
 // Get returns a field's value, Null when the row has no such field.
