@@ -18,6 +18,17 @@
 // Concurrency: Service.mu serializes writes to stream metadata; reads
 // use store iterators.
 //
-// Not supported yet: metric filters, subscription filters, Logs Insights
-// queries, StartLiveTail, data protection, exports, deliveries.
+// Logs Insights (op_queries.go, the language in package insights):
+// StartQuery parses the query (MalformedQueryException with
+// queryCompileError's offsets) and runs it in the background over each
+// group's time index between startTime and endTime (seconds, both
+// inclusive); GetQueryResults, StopQuery, DescribeQueries and
+// GetLogRecord (whose @ptr is the event's key) follow. Queries and their
+// results live in memory (Service.queries, its own mutex, taken after
+// nothing else), not in the store: a restart forgets them. Up to 30 run
+// at once; one times out after 60 minutes.
+//
+// Not supported yet: metric filters, subscription filters, query
+// definitions, queryLanguage SQL and PPL, StartLiveTail, data protection,
+// exports, deliveries.
 package logs

@@ -22,6 +22,12 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "TagResource", Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagLogGroup", Handler: awsproto.Handle(s.untagLogGroup)},
 		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
+
+		{Name: "StartQuery", Handler: awsproto.Handle(s.startQuery)},
+		{Name: "GetQueryResults", Handler: awsproto.Handle(s.getQueryResults)},
+		{Name: "StopQuery", Handler: awsproto.Handle(s.stopQuery)},
+		{Name: "DescribeQueries", Handler: awsproto.Handle(s.describeQueries)},
+		{Name: "GetLogRecord", Handler: awsproto.Handle(s.getLogRecord)},
 	}
 }
 

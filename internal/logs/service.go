@@ -27,6 +27,8 @@ type Service struct {
 
 	mu  sync.Mutex // serializes stream and group metadata updates
 	seq atomic.Uint64
+
+	queries queryTable // Logs Insights queries (op_queries.go)
 }
 
 // Deps are what CloudWatch Logs needs.
