@@ -32,6 +32,12 @@ type DeleteRetentionPolicyRequest struct {
 	LogGroupName *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
 }
 
+// DeleteSubscriptionFilterRequest is the DeleteSubscriptionFilterRequest shape of AWS's model.
+type DeleteSubscriptionFilterRequest struct {
+	LogGroupName *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterName   *string `aws:"name=filterName,required,min=1,max=512" pattern:"[^:*]*"`
+}
+
 // DescribeLogGroupsRequest is the DescribeLogGroupsRequest shape of AWS's model.
 type DescribeLogGroupsRequest struct {
 	AccountIdentifiers    []string       `aws:"name=accountIdentifiers,min=0,max=20"`
@@ -64,6 +70,20 @@ type DescribeLogStreamsRequest struct {
 type DescribeLogStreamsResponse struct {
 	LogStreams []LogStream `aws:"name=logStreams"`
 	NextToken  *string     `aws:"name=nextToken,min=1"`
+}
+
+// DescribeSubscriptionFiltersRequest is the DescribeSubscriptionFiltersRequest shape of AWS's model.
+type DescribeSubscriptionFiltersRequest struct {
+	LogGroupName     *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterNamePrefix *string `aws:"name=filterNamePrefix,min=1,max=512" pattern:"[^:*]*"`
+	NextToken        *string `aws:"name=nextToken,min=1"`
+	Limit            *int32  `aws:"name=limit,min=1,max=50"`
+}
+
+// DescribeSubscriptionFiltersResponse is the DescribeSubscriptionFiltersResponse shape of AWS's model.
+type DescribeSubscriptionFiltersResponse struct {
+	SubscriptionFilters []SubscriptionFilter `aws:"name=subscriptionFilters"`
+	NextToken           *string              `aws:"name=nextToken,min=1"`
 }
 
 // FilterLogEventsRequest is the FilterLogEventsRequest shape of AWS's model.
@@ -196,6 +216,17 @@ type PutRetentionPolicyRequest struct {
 	RetentionInDays *int32  `aws:"name=retentionInDays,required"`
 }
 
+// PutSubscriptionFilterRequest is the PutSubscriptionFilterRequest shape of AWS's model.
+type PutSubscriptionFilterRequest struct {
+	LogGroupName           *string       `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterName             *string       `aws:"name=filterName,required,min=1,max=512" pattern:"[^:*]*"`
+	FilterPattern          *string       `aws:"name=filterPattern,required,max=1024"`
+	DestinationArn         *string       `aws:"name=destinationArn,required,min=1"`
+	RoleArn                *string       `aws:"name=roleArn,min=1"`
+	Distribution           *Distribution `aws:"name=distribution"`
+	ApplyOnTransformedLogs *bool         `aws:"name=applyOnTransformedLogs"`
+}
+
 // RejectedLogEventsInfo is the RejectedLogEventsInfo shape of AWS's model.
 type RejectedLogEventsInfo struct {
 	TooNewLogEventStartIndex *int32 `aws:"name=tooNewLogEventStartIndex"`
@@ -207,6 +238,18 @@ type RejectedLogEventsInfo struct {
 type SearchedLogStream struct {
 	LogStreamName      *string `aws:"name=logStreamName,min=1,max=512" pattern:"[^:*]*"`
 	SearchedCompletely *bool   `aws:"name=searchedCompletely"`
+}
+
+// SubscriptionFilter is the SubscriptionFilter shape of AWS's model.
+type SubscriptionFilter struct {
+	FilterName             *string       `aws:"name=filterName,min=1,max=512" pattern:"[^:*]*"`
+	LogGroupName           *string       `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterPattern          *string       `aws:"name=filterPattern,max=1024"`
+	DestinationArn         *string       `aws:"name=destinationArn,min=1"`
+	RoleArn                *string       `aws:"name=roleArn,min=1"`
+	Distribution           *Distribution `aws:"name=distribution"`
+	CreationTime           *int64        `aws:"name=creationTime,min=0"`
+	ApplyOnTransformedLogs *bool         `aws:"name=applyOnTransformedLogs"`
 }
 
 // TagLogGroupRequest is the TagLogGroupRequest shape of AWS's model.
@@ -239,6 +282,14 @@ type DataProtectionStatus string
 // Values lists the values AWS accepts for DataProtectionStatus.
 func (DataProtectionStatus) Values() []string {
 	return []string{"ACTIVATED", "DELETED", "ARCHIVED", "DISABLED"}
+}
+
+// Distribution is the Distribution enum of AWS's model.
+type Distribution string
+
+// Values lists the values AWS accepts for Distribution.
+func (Distribution) Values() []string {
+	return []string{"Random", "ByLogStream"}
 }
 
 // LogGroupClass is the LogGroupClass enum of AWS's model.
