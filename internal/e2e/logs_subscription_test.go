@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -234,4 +236,124 @@ func TestLogsSubscriptionOwnGroup(t *testing.T) {
 	if _, err := cwl.DeleteSubscriptionFilter(ctx, &cloudwatchlogs.DeleteSubscriptionFilterInput{LogGroupName: aws.String(group), FilterName: aws.String("self")}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// samLogsSubscription subscribes a function to an application's log
+// group with SAM's CloudWatchLogs event, and a second, plain
+// AWS::Logs::SubscriptionFilter, with its own permission, to the same
+// group.
+const samLogsSubscription = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  AppLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: /app/billing
+  Alerts:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: |
+        import base64, gzip, json
+        def handler(event, context):
+            doc = json.loads(gzip.decompress(base64.b64decode(event['awslogs']['data'])))
+            print('CWL ' + json.dumps({'eventKeys': sorted(event.keys()), 'awslogsKeys': sorted(event['awslogs'].keys()), 'doc': doc}, sort_keys=True))
+      Events:
+        Errors:
+          Type: CloudWatchLogs
+          Properties:
+            LogGroupName: !Ref AppLogs
+            FilterPattern: ERROR
+  AuditPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Alerts
+      Principal: logs.amazonaws.com
+      SourceArn: !GetAtt AppLogs.Arn
+  Audit:
+    Type: AWS::Logs::SubscriptionFilter
+    DependsOn: AuditPermission
+    Properties:
+      FilterName: audit
+      LogGroupName: !Ref AppLogs
+      FilterPattern: '{ $.audit IS TRUE }'
+      DestinationArn: !GetAtt Alerts.Arn
+Outputs:
+  Function:
+    Value: !Ref Alerts
+  Filter:
+    Value: !Ref Audit
+`
+
+func TestLogsSubscriptionFromSAM(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	outs := deployWithCLI(t, env, "billing", samLogsSubscription)
+	fn := outs["Function"]
+	if outs["Filter"] != "audit" {
+		t.Errorf("Ref of the filter = %q", outs["Filter"])
+	}
+
+	d, err := cwl.DescribeSubscriptionFilters(ctx, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String("/app/billing")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.SubscriptionFilters) != 2 {
+		t.Fatalf("filters = %+v", d.SubscriptionFilters)
+	}
+	for _, f := range d.SubscriptionFilters {
+		if !strings.HasSuffix(aws.ToString(f.DestinationArn), ":function:"+fn) {
+			t.Errorf("filter %s goes to %s, not %s", aws.ToString(f.FilterName), aws.ToString(f.DestinationArn), fn)
+		}
+	}
+	// The SAM event's filter has a generated name (STACK-LOGICALID-...).
+	if n := aws.ToString(d.SubscriptionFilters[1].FilterName); !strings.HasPrefix(n, "billing-AlertsErrors-") {
+		t.Errorf("generated filter name %q", n)
+	}
+	pol, err := lambdaClient(t, env).GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: aws.String(fn)})
+	if err != nil || !strings.Contains(aws.ToString(pol.Policy), `"Service":"logs.amazonaws.com"`) ||
+		!strings.Contains(aws.ToString(pol.Policy), "log-group:/app/billing:*") {
+		t.Errorf("function policy = %v, %v", aws.ToString(pol.Policy), err)
+	}
+
+	// Events put with the aws CLI reach the function through both filters.
+	now := time.Now().UnixMilli()
+	if res := env.CLI(t, "logs", "create-log-stream", "--log-group-name", "/app/billing", "--log-stream-name", "web"); res.ExitCode != 0 {
+		t.Fatalf("create-log-stream: %s", res.Stderr)
+	}
+	events := `[{"timestamp":` + strconv.FormatInt(now, 10) + `,"message":"ERROR card declined"},` +
+		`{"timestamp":` + strconv.FormatInt(now+1, 10) + `,"message":"{\"audit\":true,\"user\":\"ann\"}"},` +
+		`{"timestamp":` + strconv.FormatInt(now+2, 10) + `,"message":"INFO paid"}]`
+	if res := env.CLI(t, "logs", "put-log-events", "--log-group-name", "/app/billing", "--log-stream-name", "web", "--log-events", events); res.ExitCode != 0 {
+		t.Fatalf("put-log-events: %s", res.Stderr)
+	}
+	lines := cwlLines(t, cwl, "/aws/lambda/"+fn, func(l []cwlLine) bool { return len(l) >= 2 })
+	got := map[string]string{}
+	for _, l := range lines {
+		for _, e := range l.Doc.LogEvents {
+			got[strings.Join(l.Doc.SubscriptionFilters, ",")] += e.Message
+		}
+	}
+	if got["audit"] != `{"audit":true,"user":"ann"}` || len(got) != 2 {
+		t.Errorf("deliveries by filter = %q", got)
+	}
+	for name, msgs := range got {
+		if name != "audit" && msgs != "ERROR card declined" {
+			t.Errorf("filter %s delivered %q", name, msgs)
+		}
+	}
+
+	// Deleting the stack deletes the filters.
+	if res := env.CLI(t, "cloudformation", "delete-stack", "--stack-name", "billing"); res.ExitCode != 0 {
+		t.Fatalf("delete-stack: %s", res.Stderr)
+	}
+	if res := env.CLI(t, "cloudformation", "wait", "stack-delete-complete", "--stack-name", "billing"); res.ExitCode != 0 {
+		t.Fatalf("wait: %s", res.Stderr)
+	}
+	_, err = cwl.DescribeSubscriptionFilters(ctx, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String("/app/billing")})
+	expectAPIError(t, err, "ResourceNotFoundException", 400)
 }
