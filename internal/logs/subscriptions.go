@@ -260,6 +260,10 @@ func (s *Service) deliverPending(ctx context.Context, log *slog.Logger) (int, er
 		}
 	}
 	for _, k := range order {
+		if s.dests == nil {
+			log.Warn("logs: no destinations to deliver subscription filters to", "group", k.group, "filter", k.filter)
+			continue
+		}
 		payloads, dropped := DataMessages(s.account, k.group, k.stream, []string{k.filter}, batches[k])
 		if dropped > 0 {
 			log.Warn("logs: events too large for a subscription delivery were dropped", "group", k.group, "filter", k.filter, "events", dropped)

@@ -1,10 +1,18 @@
 package logs
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
+	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
 
 func TestExtractedFields(t *testing.T) {
@@ -131,5 +139,88 @@ func TestDataMessagesSplit(t *testing.T) {
 	}
 	if n != 40 {
 		t.Errorf("%d events delivered, want 40", n)
+	}
+}
+
+// recordingDestinations accepts every function and records deliveries.
+type recordingDestinations struct {
+	mu  sync.Mutex
+	got []deliver.Message
+}
+
+func (d *recordingDestinations) FunctionExists(string) bool { return true }
+
+func (d *recordingDestinations) Deliver(ctx context.Context, arn string, m deliver.Message) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.got = append(d.got, m)
+	return nil
+}
+
+// TestSubscriptionPendingSurvivesRestart checks that an event
+// PutLogEvents acknowledged is delivered by the next run when virga
+// stopped before delivering it, and only once.
+func TestSubscriptionPendingSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	open := func(d Destinations) (*Service, func()) {
+		db, err := pebblestore.Open(pebblestore.Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(Deps{Store: db, Clock: clock.Real{}, Account: "000000000000", Region: "us-east-1", Destinations: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, func() { db.Close() }
+	}
+	s, closeDB := open(&recordingDestinations{})
+	if _, err := s.createLogGroup(ctx, &CreateLogGroupRequest{LogGroupName: ptr("/g")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.createLogStream(ctx, &CreateLogStreamRequest{LogGroupName: ptr("/g"), LogStreamName: ptr("s")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.putSubscriptionFilter(ctx, &PutSubscriptionFilterRequest{LogGroupName: ptr("/g"), FilterName: ptr("f"),
+		FilterPattern: ptr("ERROR"), DestinationArn: ptr("arn:aws:lambda:us-east-1:000000000000:function:fn")}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UnixMilli()
+	if _, err := s.putLogEvents(ctx, &PutLogEventsRequest{LogGroupName: ptr("/g"), LogStreamName: ptr("s"), LogEvents: []InputLogEvent{
+		{Timestamp: ptr(now), Message: ptr("ERROR one")}, {Timestamp: ptr(now + 1), Message: ptr("INFO two")},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	closeDB() // stopped before the delivery loop ran
+
+	rec := &recordingDestinations{}
+	s, closeDB = open(rec)
+	defer closeDB()
+	log := slog.New(slog.DiscardHandler)
+	if n, err := s.deliverPending(ctx, log); err != nil || n != 2 {
+		t.Fatalf("deliverPending read %d, %v; want the 2 pending events", n, err)
+	}
+	if len(rec.got) != 1 {
+		t.Fatalf("%d deliveries, want 1", len(rec.got))
+	}
+	m, err := DecodeDataMessage(rec.got[0].Body)
+	if err != nil || len(m.LogEvents) != 1 || m.LogEvents[0].Message != "ERROR one" || m.SubscriptionFilters[0] != "f" {
+		t.Fatalf("delivery %+v, %v", m, err)
+	}
+	if n, err := s.deliverPending(ctx, log); err != nil || n != 0 || len(rec.got) != 1 {
+		t.Fatalf("a second round read %d (%v) and made %d deliveries; want nothing more", n, err, len(rec.got))
+	}
+	// Deleting the group drops its filters and what it still had pending.
+	if _, err := s.putLogEvents(ctx, &PutLogEventsRequest{LogGroupName: ptr("/g"), LogStreamName: ptr("s"), LogEvents: []InputLogEvent{
+		{Timestamp: ptr(now + 2), Message: ptr("ERROR three")},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.deleteLogGroup(ctx, &DeleteLogGroupRequest{LogGroupName: ptr("/g")}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.deliverPending(ctx, log); n != 0 || len(rec.got) != 1 {
+		t.Fatalf("after DeleteLogGroup: read %d, %d deliveries", n, len(rec.got))
 	}
 }
