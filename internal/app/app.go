@@ -108,11 +108,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
 	queues, err := sqs.New(sqs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
 	if err != nil {
 		db.Close()
@@ -120,6 +115,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.queues = queues
 	route := &targets{sqs: queues}
+	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
+		Destinations: subscriptionTargets{route}})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.artifacts = artifacts.New(db)
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
 	if err != nil {

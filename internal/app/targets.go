@@ -52,3 +52,12 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
 }
+
+// subscriptionTargets are CloudWatch Logs' subscription destinations:
+// the targets, and whether a function exists (PutSubscriptionFilter
+// checks it before it accepts the filter).
+type subscriptionTargets struct{ *targets }
+
+func (t subscriptionTargets) FunctionExists(arn string) bool {
+	return t.lambda != nil && t.lambda.FunctionExists(arn)
+}

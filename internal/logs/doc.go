@@ -28,7 +28,35 @@
 // nothing else), not in the store: a restart forgets them. Up to 30 run
 // at once; one times out after 60 minutes.
 //
-// Not supported yet: metric filters, subscription filters, query
-// definitions, queryLanguage SQL and PPL, StartLiveTail, data protection,
-// exports, deliveries.
+// Subscription filters (subscriptions.go) deliver matching events to
+// Lambda functions, asynchronously, as {"awslogs":{"data":...}}: at most
+// two per group; events are batched per filter and log stream, with the
+// named fields of a space-delimited pattern as extractedFields. They add
+//
+//	("logs", "subscription", group, filter)          → filter (JSON)
+//	("logs", "pending", group, seq)                  → event awaiting delivery
+//
+// where, while a group has filters, Append writes each event's pending
+// entry in the batch that stores the event; the delivery loop hands a
+// batch to Lambda's durable asynchronous queue before it deletes its
+// pending entries, so an event PutLogEvents acknowledged is delivered at least
+// once, even across a crash (a crash between the two delivers that batch
+// twice). A function's own output is not synced (Append), so what a
+// crash loses of it is not delivered either. Filters are kept in memory
+// (under Service.mu) for Append; the delivery loop copies them and never
+// holds the lock while it delivers. A function subscribed to its own log
+// group is invoked over and over, as on AWS, but at most once per stream
+// per flush interval, and its logging never waits for a delivery.
+//
+// Not supported yet: metric filters, query definitions, queryLanguage
+// SQL and PPL, StartLiveTail, data protection, exports, deliveries.
+// Subscription filters deliver only to Lambda functions: Kinesis Data Streams,
+// Firehose and cross-account destinations (PutDestination) are refused
+// as AWS refuses destinations it cannot reach; account-level
+// subscription policies, emitSystemFields and fieldSelectionCriteria
+// are not modelled; applyOnTransformedLogs is stored and shown but has
+// no effect (there are no transformers); PutSubscriptionFilter checks
+// that the function exists but not that its resource policy lets
+// CloudWatch Logs invoke it; no CONTROL_MESSAGE is sent; a delivery that
+// Lambda refuses (the function was deleted) is dropped and logged.
 package logs

@@ -156,6 +156,16 @@ func (p *FilterPattern) Match(msg string) bool {
 	return true
 }
 
+// ExtractedFields returns the named fields of a message matched by a
+// space-delimited pattern, by name, as subscription filters deliver them;
+// nil for other patterns and for messages that do not match.
+func (p *FilterPattern) ExtractedFields(msg string) map[string]string {
+	if p.delimited == nil {
+		return nil
+	}
+	return p.delimited.extract(msg)
+}
+
 type jsonExpr interface{ eval(doc any) bool }
 
 type jsonAnd struct{ l, r jsonExpr }

@@ -54,6 +54,7 @@ type delimitedPattern struct {
 // of whose conditions must hold; none means any value).
 type delimitedField struct {
 	ellipsis bool
+	name     string // the field's name, reported in extractedFields
 	any      [][]fieldCond
 }
 
@@ -86,6 +87,9 @@ func parseDelimitedPattern(s string) (*delimitedPattern, error) {
 				cond, named, err := parseFieldCond(strings.TrimSpace(c))
 				if err != nil {
 					return nil, err
+				}
+				if f.name == "" {
+					f.name = fieldName(c)
 				}
 				if named {
 					all = append(all, cond)
@@ -133,6 +137,16 @@ func parseFieldCond(s string) (c fieldCond, named bool, err error) {
 		}
 	}
 	return c, true, nil
+}
+
+// fieldName is the name a field condition (name, or name OP value)
+// is about.
+func fieldName(c string) string {
+	c = strings.TrimSpace(c)
+	if i := strings.IndexAny(c, "=!<>"); i >= 0 {
+		c = c[:i]
+	}
+	return strings.TrimSpace(c)
 }
 
 func validFieldName(s string) bool {
@@ -201,6 +215,55 @@ func messageFields(msg string) []string {
 // match reports whether a message's fields match the pattern.
 func (p *delimitedPattern) match(msg string) bool {
 	return matchFields(p.fields, messageFields(msg))
+}
+
+// extract returns the message's value of each named field, as
+// subscription filters report them (extractedFields), or nil when the
+// message does not match. With several ellipses, each takes as few
+// values as it can.
+func (p *delimitedPattern) extract(msg string) map[string]string {
+	vals := messageFields(msg)
+	tab := matchTable(p.fields, vals)
+	if !tab[0][0] {
+		return nil
+	}
+	out := map[string]string{}
+	j := 0
+	for i, f := range p.fields {
+		if f.ellipsis {
+			for !tab[i+1][j] {
+				j++
+			}
+			continue
+		}
+		out[f.name] = vals[j]
+		j++
+	}
+	return out
+}
+
+// matchTable is matchFields' table kept whole: t[i][j] holds whether
+// pat[i:] matches vals[j:].
+func matchTable(pat []delimitedField, vals []string) [][]bool {
+	t := make([][]bool, len(pat)+1)
+	t[len(pat)] = make([]bool, len(vals)+1)
+	t[len(pat)][len(vals)] = true
+	for i := len(pat) - 1; i >= 0; i-- {
+		ok, next := t[i+1], make([]bool, len(vals)+1)
+		if pat[i].ellipsis {
+			found := false
+			for j := len(vals); j >= 0; j-- {
+				found = found || ok[j]
+				next[j] = found
+			}
+		} else {
+			for j := len(vals) - 1; j >= 0; j-- {
+				next[j] = ok[j+1] && pat[i].matches(vals[j])
+			}
+		}
+		t[i] = next
+	}
+	return t
 }
 
 // matchFields reports whether vals match pat, where an ellipsis takes any

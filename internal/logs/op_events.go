@@ -287,6 +287,9 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 			return nil, err
 		}
 		b.Set(timeKey(g, e.Timestamp, st, n), nil)
+		if err := s.markPending(b, g, st, e.Timestamp, n, e.Message); err != nil {
+			return nil, err
+		}
 		if meta.FirstEvent == 0 || e.Timestamp < meta.FirstEvent {
 			meta.FirstEvent = e.Timestamp
 		}
@@ -300,9 +303,14 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 		return nil, err
 	}
 	if create {
-		return rejected, b.CommitNoWait()
+		err = b.CommitNoWait()
+	} else {
+		err = b.Commit()
 	}
-	return rejected, b.Commit()
+	if err == nil && len(s.subs.filters[g]) > 0 {
+		s.subs.nudge()
+	}
+	return rejected, err
 }
 
 // position is a place in a stream's events: the key after which (or

@@ -29,6 +29,8 @@ type Service struct {
 	seq atomic.Uint64
 
 	queries queryTable // Logs Insights queries (op_queries.go)
+	dests   Destinations
+	subs    subscriptions // filters guarded by mu
 }
 
 // Deps are what CloudWatch Logs needs.
@@ -37,16 +39,22 @@ type Deps struct {
 	Clock   clock.Clock
 	Account string
 	Region  string
+	// Destinations are where subscription filters deliver; nil refuses
+	// every destination.
+	Destinations Destinations
 }
 
 // New returns CloudWatch Logs over the store.
 func New(d Deps) (*Service, error) {
-	s := &Service{store: d.Store, clock: d.Clock, account: d.Account, region: d.Region}
+	s := &Service{store: d.Store, clock: d.Clock, account: d.Account, region: d.Region, dests: d.Destinations}
 	v, err := s.store.Get(seqKey())
 	switch {
 	case err == nil && len(v) == 8:
 		s.seq.Store(binary.BigEndian.Uint64(v))
 	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	if err := s.loadSubscriptions(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -68,6 +76,7 @@ const SweepInterval = time.Minute
 
 // Run applies retention in the background until ctx is done.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
+	go s.runSubscriptions(ctx, log)
 	tick := time.NewTicker(SweepInterval)
 	defer tick.Stop()
 	for {

@@ -32,6 +32,12 @@ type DeleteRetentionPolicyRequest struct {
 	LogGroupName *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
 }
 
+// DeleteSubscriptionFilterRequest is the DeleteSubscriptionFilterRequest shape of AWS's model.
+type DeleteSubscriptionFilterRequest struct {
+	LogGroupName *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterName   *string `aws:"name=filterName,required,min=1,max=512" pattern:"[^:*]*"`
+}
+
 // DescribeLogGroupsRequest is the DescribeLogGroupsRequest shape of AWS's model.
 type DescribeLogGroupsRequest struct {
 	AccountIdentifiers    []string       `aws:"name=accountIdentifiers,min=0,max=20"`
@@ -64,6 +70,34 @@ type DescribeLogStreamsRequest struct {
 type DescribeLogStreamsResponse struct {
 	LogStreams []LogStream `aws:"name=logStreams"`
 	NextToken  *string     `aws:"name=nextToken,min=1"`
+}
+
+// DescribeQueriesRequest is the DescribeQueriesRequest shape of AWS's model.
+type DescribeQueriesRequest struct {
+	LogGroupName *string      `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	Status       *QueryStatus `aws:"name=status"`
+	MaxResults   *int32       `aws:"name=maxResults,min=1,max=1000"`
+	NextToken    *string      `aws:"name=nextToken,min=1"`
+}
+
+// DescribeQueriesResponse is the DescribeQueriesResponse shape of AWS's model.
+type DescribeQueriesResponse struct {
+	Queries   []QueryInfo `aws:"name=queries"`
+	NextToken *string     `aws:"name=nextToken,min=1"`
+}
+
+// DescribeSubscriptionFiltersRequest is the DescribeSubscriptionFiltersRequest shape of AWS's model.
+type DescribeSubscriptionFiltersRequest struct {
+	LogGroupName     *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterNamePrefix *string `aws:"name=filterNamePrefix,min=1,max=512" pattern:"[^:*]*"`
+	NextToken        *string `aws:"name=nextToken,min=1"`
+	Limit            *int32  `aws:"name=limit,min=1,max=50"`
+}
+
+// DescribeSubscriptionFiltersResponse is the DescribeSubscriptionFiltersResponse shape of AWS's model.
+type DescribeSubscriptionFiltersResponse struct {
+	SubscriptionFilters []SubscriptionFilter `aws:"name=subscriptionFilters"`
+	NextToken           *string              `aws:"name=nextToken,min=1"`
 }
 
 // FilterLogEventsRequest is the FilterLogEventsRequest shape of AWS's model.
@@ -115,6 +149,29 @@ type GetLogEventsResponse struct {
 	Events            []OutputLogEvent `aws:"name=events"`
 	NextForwardToken  *string          `aws:"name=nextForwardToken,min=1"`
 	NextBackwardToken *string          `aws:"name=nextBackwardToken,min=1"`
+}
+
+// GetLogRecordRequest is the GetLogRecordRequest shape of AWS's model.
+type GetLogRecordRequest struct {
+	LogRecordPointer *string `aws:"name=logRecordPointer,required"`
+	Unmask           *bool   `aws:"name=unmask"`
+}
+
+// GetLogRecordResponse is the GetLogRecordResponse shape of AWS's model.
+type GetLogRecordResponse struct {
+	LogRecord map[string]string `aws:"name=logRecord"`
+}
+
+// GetQueryResultsRequest is the GetQueryResultsRequest shape of AWS's model.
+type GetQueryResultsRequest struct {
+	QueryId *string `aws:"name=queryId,required,max=256"`
+}
+
+// GetQueryResultsResponse is the GetQueryResultsResponse shape of AWS's model.
+type GetQueryResultsResponse struct {
+	Results    [][]ResultField  `aws:"name=results"`
+	Statistics *QueryStatistics `aws:"name=statistics"`
+	Status     *QueryStatus     `aws:"name=status"`
 }
 
 // InputLogEvent is the InputLogEvent shape of AWS's model.
@@ -196,6 +253,45 @@ type PutRetentionPolicyRequest struct {
 	RetentionInDays *int32  `aws:"name=retentionInDays,required"`
 }
 
+// PutSubscriptionFilterRequest is the PutSubscriptionFilterRequest shape of AWS's model.
+type PutSubscriptionFilterRequest struct {
+	LogGroupName           *string       `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterName             *string       `aws:"name=filterName,required,min=1,max=512" pattern:"[^:*]*"`
+	FilterPattern          *string       `aws:"name=filterPattern,required,max=1024"`
+	DestinationArn         *string       `aws:"name=destinationArn,required,min=1"`
+	RoleArn                *string       `aws:"name=roleArn,min=1"`
+	Distribution           *Distribution `aws:"name=distribution"`
+	ApplyOnTransformedLogs *bool         `aws:"name=applyOnTransformedLogs"`
+}
+
+// QueryCompileError is the QueryCompileError shape of AWS's model.
+type QueryCompileError struct {
+	Location *QueryCompileErrorLocation `aws:"name=location"`
+	Message  *string                    `aws:"name=message"`
+}
+
+// QueryCompileErrorLocation is the QueryCompileErrorLocation shape of AWS's model.
+type QueryCompileErrorLocation struct {
+	StartCharOffset *int32 `aws:"name=startCharOffset"`
+	EndCharOffset   *int32 `aws:"name=endCharOffset"`
+}
+
+// QueryInfo is the QueryInfo shape of AWS's model.
+type QueryInfo struct {
+	QueryId      *string      `aws:"name=queryId,max=256"`
+	QueryString  *string      `aws:"name=queryString,max=10000"`
+	Status       *QueryStatus `aws:"name=status"`
+	CreateTime   *int64       `aws:"name=createTime,min=0"`
+	LogGroupName *string      `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+}
+
+// QueryStatistics is the QueryStatistics shape of AWS's model.
+type QueryStatistics struct {
+	RecordsMatched *float64 `aws:"name=recordsMatched"`
+	RecordsScanned *float64 `aws:"name=recordsScanned"`
+	BytesScanned   *float64 `aws:"name=bytesScanned"`
+}
+
 // RejectedLogEventsInfo is the RejectedLogEventsInfo shape of AWS's model.
 type RejectedLogEventsInfo struct {
 	TooNewLogEventStartIndex *int32 `aws:"name=tooNewLogEventStartIndex"`
@@ -203,10 +299,54 @@ type RejectedLogEventsInfo struct {
 	ExpiredLogEventEndIndex  *int32 `aws:"name=expiredLogEventEndIndex"`
 }
 
+// ResultField is the ResultField shape of AWS's model.
+type ResultField struct {
+	Field *string `aws:"name=field"`
+	Value *string `aws:"name=value"`
+}
+
 // SearchedLogStream is the SearchedLogStream shape of AWS's model.
 type SearchedLogStream struct {
 	LogStreamName      *string `aws:"name=logStreamName,min=1,max=512" pattern:"[^:*]*"`
 	SearchedCompletely *bool   `aws:"name=searchedCompletely"`
+}
+
+// StartQueryRequest is the StartQueryRequest shape of AWS's model.
+type StartQueryRequest struct {
+	LogGroupName        *string  `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	LogGroupNames       []string `aws:"name=logGroupNames"`
+	LogGroupIdentifiers []string `aws:"name=logGroupIdentifiers"`
+	StartTime           *int64   `aws:"name=startTime,required,min=0"`
+	EndTime             *int64   `aws:"name=endTime,required,min=0"`
+	QueryString         *string  `aws:"name=queryString,required,max=10000"`
+	Limit               *int32   `aws:"name=limit,min=1,max=10000"`
+}
+
+// StartQueryResponse is the StartQueryResponse shape of AWS's model.
+type StartQueryResponse struct {
+	QueryId *string `aws:"name=queryId,max=256"`
+}
+
+// StopQueryRequest is the StopQueryRequest shape of AWS's model.
+type StopQueryRequest struct {
+	QueryId *string `aws:"name=queryId,required,max=256"`
+}
+
+// StopQueryResponse is the StopQueryResponse shape of AWS's model.
+type StopQueryResponse struct {
+	Success *bool `aws:"name=success"`
+}
+
+// SubscriptionFilter is the SubscriptionFilter shape of AWS's model.
+type SubscriptionFilter struct {
+	FilterName             *string       `aws:"name=filterName,min=1,max=512" pattern:"[^:*]*"`
+	LogGroupName           *string       `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterPattern          *string       `aws:"name=filterPattern,max=1024"`
+	DestinationArn         *string       `aws:"name=destinationArn,min=1"`
+	RoleArn                *string       `aws:"name=roleArn,min=1"`
+	Distribution           *Distribution `aws:"name=distribution"`
+	CreationTime           *int64        `aws:"name=creationTime,min=0"`
+	ApplyOnTransformedLogs *bool         `aws:"name=applyOnTransformedLogs"`
 }
 
 // TagLogGroupRequest is the TagLogGroupRequest shape of AWS's model.
@@ -241,6 +381,14 @@ func (DataProtectionStatus) Values() []string {
 	return []string{"ACTIVATED", "DELETED", "ARCHIVED", "DISABLED"}
 }
 
+// Distribution is the Distribution enum of AWS's model.
+type Distribution string
+
+// Values lists the values AWS accepts for Distribution.
+func (Distribution) Values() []string {
+	return []string{"Random", "ByLogStream"}
+}
+
 // LogGroupClass is the LogGroupClass enum of AWS's model.
 type LogGroupClass string
 
@@ -255,4 +403,12 @@ type OrderBy string
 // Values lists the values AWS accepts for OrderBy.
 func (OrderBy) Values() []string {
 	return []string{"LogStreamName", "LastEventTime"}
+}
+
+// QueryStatus is the QueryStatus enum of AWS's model.
+type QueryStatus string
+
+// Values lists the values AWS accepts for QueryStatus.
+func (QueryStatus) Values() []string {
+	return []string{"Scheduled", "Running", "Complete", "Failed", "Cancelled", "Timeout", "Unknown"}
 }

@@ -71,7 +71,7 @@
 // WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks (S3,
 // Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
-// Cognito, CloudWatchLogs) are accepted and skipped: the function's
+// Cognito) are accepted and skipped: the function's
 // Metadata records them under Virga.SkippedEvents, and a warning says
 // so. A DeploymentPreference is recorded under Virga.DeploymentPreference
 // with a warning: no CodeDeploy resources are made, the alias moves at

@@ -75,7 +75,11 @@ var eventSpecs = map[string]eventSpec{
 	"IoTRule":          {},
 	"AlexaSkill":       {},
 	"Cognito":          {},
-	"CloudWatchLogs":   {},
+	"CloudWatchLogs": {
+		properties: set("LogGroupName", "FilterPattern"),
+		required:   []string{"LogGroupName", "FilterPattern"},
+		build:      (*transformer).cloudWatchLogsEvent,
+	},
 }
 
 // events builds the function's event sources, in name order.
