@@ -66,6 +66,7 @@ var gatewayMessages = map[int]string{
 	http.StatusForbidden:             "Forbidden",
 	http.StatusNotFound:              "Not Found",
 	http.StatusRequestEntityTooLarge: "Request Entity Too Large",
+	http.StatusTooManyRequests:       "Too Many Requests",
 	http.StatusInternalServerError:   "Internal Server Error",
 	http.StatusServiceUnavailable:    "Service Unavailable",
 }
@@ -205,6 +206,9 @@ func (s *Service) handle(inv *invocation) *response {
 	inv.route, inv.params = inv.d.routes.match(r.Method, inv.stagePath)
 	if inv.route == nil {
 		return gatewayResponse(http.StatusNotFound)
+	}
+	if !s.allowRoute(a.ID, inv.stage, inv.route.Key, inv.received) {
+		return throttledResponse()
 	}
 	if res := s.authorize(inv); res != nil {
 		return res

@@ -41,7 +41,12 @@
 // Service Unavailable (the integration's timeout passed). Every response
 // carries apigw-requestid, which is also the events' requestId. A Lambda
 // proxy response that names no Content-Type gets text/plain;
-// charset=utf-8. A stage with AccessLogSettings naming a log group
+// charset=utf-8. A stage's DefaultRouteSettings and RouteSettings
+// throttle its routes, each route with a token bucket of its own (the
+// route's settings over the default ones, an unset one taking the
+// account's value), and the account's bucket (10,000 requests a second,
+// burst 5,000), shared with REST APIs, throttles every request
+// (throttling.go): 429 {"message":"Too Many Requests"}. A stage with AccessLogSettings naming a log group
 // writes each request's line in its format to that group (accesslog.go,
 // package accesslog), in one stream per stage, with "-" for variables
 // that have no value.
@@ -95,8 +100,8 @@
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, models, throttling (RouteSettings are
-// stored, not enforced), and OpenAPI export. Their operations and
+// domain names and API mappings, models, throttling of WebSocket APIs
+// (their RouteSettings are stored, not enforced), and OpenAPI export. Their operations and
 // parameters answer NotImplementedException (501).
 //
 // # Concurrency

@@ -19,6 +19,7 @@ import (
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
+	"github.com/virga/virga/internal/throttle"
 )
 
 // SigningName is the SigV4 service name HTTP APIs are managed under. API
@@ -64,6 +65,11 @@ type Service struct {
 	// deployedKey(api, deployment).
 	deployed map[string]*deployment
 
+	// accountBucket and buckets throttle requests (throttling.go); they
+	// synchronize themselves and are used without mu.
+	accountBucket *throttle.Bucket
+	buckets       throttle.Buckets
+
 	authCache *authorizerCache
 	jwks      *jwksCache
 	// ws holds WebSocket APIs' open connections.
@@ -102,14 +108,21 @@ type Deps struct {
 	// AccessLogs receives the access log lines of HTTP API stages with
 	// AccessLogSettings (accesslog.go); nil writes none.
 	AccessLogs accesslog.Sink
+	// AccountThrottle is the account's token bucket, which REST APIs
+	// share; nil gives HTTP and WebSocket APIs one of their own at AWS's
+	// default account limits.
+	AccountThrottle *throttle.Bucket
 }
 
 // New returns the service over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
-		accessLogs: d.AccessLogs,
-		apis:       map[string]*apiRecord{}, deployed: map[string]*deployment{}}
+		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle,
+		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
+	if s.accountBucket == nil {
+		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
