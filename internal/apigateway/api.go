@@ -136,7 +136,8 @@ type stage struct {
 	DocumentationVersion string            `json:",omitempty"`
 	ClientCertificateID  string            `json:",omitempty"`
 	// MethodSettings are kept as recorded, keyed "resourcePath/METHOD"
-	// ("*/*" for every method); the data plane does not apply them.
+	// ("*/*" for every method); the data plane applies their throttling
+	// settings (throttling.go).
 	MethodSettings map[string]MethodSetting `json:",omitempty"`
 	// AccessLog is where and how the data plane writes the stage's
 	// access logs; nil writes none.

@@ -56,8 +56,11 @@ type request struct {
 	authorizer map[string]any
 	usageKey   string
 	// apiKeyID is the id of the API key a method that requires one was
-	// called with.
+	// called with, and plan the usage plan that lets it call the stage.
 	apiKeyID string
+	plan     *usagePlanRecord
+	// methodSettings are the stage's, for throttling.
+	methodSettings map[string]MethodSetting
 	// accessLog is the stage's access log settings, nil when it has
 	// none.
 	accessLog *AccessLogSettings
@@ -147,6 +150,7 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 			req.deployment = st.deployments[g.DeploymentID]
 			req.stageVars = maps.Clone(g.Variables)
 			req.accessLog = g.AccessLog
+			req.methodSettings = g.MethodSettings
 		}
 	}
 	s.mu.RUnlock()
@@ -178,6 +182,9 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	if e := s.authorize(req); e != nil {
 		return e
 	}
+	if e := s.throttleRequest(req); e != nil {
+		return e
+	}
 	if e := s.validateRequest(req); e != nil {
 		return e
 	}
@@ -198,11 +205,11 @@ func (s *Service) authorize(req *request) *gatewayError {
 		return e
 	}
 	if req.match.method.APIKeyRequired {
-		id, ok := s.keyForRequest(req.apiKey(), req.apiID, req.stage)
+		id, plan, ok := s.keyForRequest(req.apiKey(), req.apiID, req.stage)
 		if !ok {
 			return errInvalidAPIKey
 		}
-		req.apiKeyID = id
+		req.apiKeyID, req.plan = id, plan
 	}
 	return nil
 }
@@ -210,8 +217,8 @@ func (s *Service) authorize(req *request) *gatewayError {
 // apiKey is the request's API key: the x-api-key header, or what the
 // Lambda authorizer answered as usageIdentifierKey when the API takes
 // keys from its authorizer. A method that requires a key takes an
-// enabled one that a usage plan lets call the stage (keyForRequest);
-// the plan's throttle and quota are not enforced.
+// enabled one that a usage plan lets call the stage (keyForRequest),
+// whose throttle and quota then apply (throttling.go).
 func (req *request) apiKey() string {
 	if req.deployment.API.APIKeySource == "AUTHORIZER" {
 		return req.usageKey

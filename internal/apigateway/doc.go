@@ -24,7 +24,8 @@
 // Patch, patch.go) and delete. The account's API keys and usage plans,
 // with the keys of each plan (op_apikeys.go, op_usageplans.go): create,
 // get, list, update and delete. Gateway responses (gatewayresponses.go):
-// put, get, list and delete. TagResource, UntagResource, GetTags for
+// put, get, list and delete. GetUsage and UpdateUsage of a plan's keys
+// (usage.go). TagResource, UntagResource, GetTags for
 // APIs and stages. Identifiers look like AWS's: ten lowercase letters and
 // digits for APIs and root resources, six for the rest. IAM authorizes the
 // control plane by HTTP verb (apigateway:GET, apigateway:POST, ...), as
@@ -55,7 +56,36 @@
 // Unauthorized, 403 AccessDeniedException, 500 AuthorizerConfiguration,
 // 502 Internal server error (function error, malformed answer), 504
 // Endpoint request timed out (the integration's timeoutInMillis, 29 s by
-// default).
+// default), 429 Too Many Requests (THROTTLED, x-amzn-ErrorType
+// TooManyRequestsException) and 429 Limit Exceeded (QUOTA_EXCEEDED,
+// LimitExceededException).
+//
+// # Throttling and quotas
+//
+// Once a request is authorized (its API key known), it takes a token
+// from each token bucket (package throttle) AWS applies, in AWS's order
+// (throttling.go): its key's per-method throttle from the usage plan's
+// apiStages, the plan's throttle for the key, the stage's method
+// settings (the method's own throttlingRateLimit/throttlingBurstLimit
+// over "*/*", a bucket per method), and the account's 10,000 requests a
+// second with a burst of 5,000, which HTTP APIs share (the app passes
+// one bucket to both packages). A setting left unset takes the
+// account's value, a negative one throttles nothing, and changed
+// settings start a full bucket. Then the request counts against its
+// key's quota in the plan (usage.go): DAY, WEEK or MONTH periods from
+// midnight UTC, a week starting on the quota's offset as a weekday (0
+// Sunday) and a month on its first day plus offset days (kept within
+// the month); offset is not subtracted from the first period's limit.
+// GetUsage reports each day's [used, remaining] per key of a plan with
+// a quota (a plan without one reports no items); UpdateUsage's
+// "replace /remaining" sets what is left of the current period.
+//
+// Counts are kept in memory, a record and a lock per key and plan, so a
+// request writes nothing to the store; Run writes the records that
+// changed every five seconds (one batch) and Close writes them when
+// virga stops, so a crash forgets at most the last five seconds of
+// requests. UpdateUsage writes at once. The buckets themselves are not
+// stored: a restart starts them full, as their state is seconds long.
 //
 // # CORS and SAM
 //
@@ -76,6 +106,9 @@
 // handlers hold it across their commits, and replace what they change,
 // so the data plane reads a stage's deployment under the read lock and
 // serves it unlocked. authCache.mu is taken alone, never with Service.mu.
+// The throttle buckets synchronize themselves (atomics, sync.Map); a
+// quota record's lock is taken alone by the data plane, and under
+// Service.mu's read lock by GetUsage and UpdateUsage.
 //
 // # Not supported yet
 //
@@ -85,9 +118,10 @@
 // methods require a SigV4 Authorization header but do not verify it;
 // COGNITO_USER_POOLS methods answer 500 (there is no Cognito). A method
 // that requires an API key takes an enabled key of a usage plan that
-// names its stage, and answers 403 Forbidden otherwise; usage plans'
-// throttle and quota settings are kept, not enforced, and GetUsage and
-// UpdateUsage are missing. Gateway responses map static values, request
+// names its stage, and answers 403 Forbidden otherwise. GetUsage's and
+// UpdateUsage's errors for bad dates or a plan without a quota are
+// BadRequestException in virga's words, AWS's not being known. Gateway
+// responses map static values, request
 // headers, query strings, path parameters and stage variables into
 // headers, but not $context variables. Request validators check required
 // parameters and bodies against their JSON Schema draft 4 models
@@ -95,7 +129,7 @@
 // an OpenAPI document and are read by GetModel(s) and
 // GetRequestValidator(s), but have no Create, Update or Delete
 // operations yet. Custom domain names, base path mappings, canary settings, caching,
-// throttling, execution logs, client certificates, documentation and
+// execution logs, client certificates, documentation and
 // GetExport are not implemented. Access logs are: a stage whose
 // accessLogSettings name a CloudWatch Logs group writes each request's
 // line, its format's $context variables replaced ("-" for those without

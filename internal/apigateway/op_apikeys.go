@@ -249,8 +249,8 @@ func apiKeyOutput(k *apiKeyRecord, withValue bool) *ApiKey {
 }
 
 // keyForRequest finds the enabled key with the given value that a usage
-// plan lets call the API's stage, and its id.
-func (s *Service) keyForRequest(value, apiID, stage string) (string, bool) {
+// plan lets call the API's stage: its id and the plan.
+func (s *Service) keyForRequest(value, apiID, stage string) (string, *usagePlanRecord, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, k := range s.keys {
@@ -258,14 +258,14 @@ func (s *Service) keyForRequest(value, apiID, stage string) (string, bool) {
 			continue
 		}
 		if !k.Enabled {
-			return "", false
+			return "", nil, false
 		}
 		for _, p := range s.plans {
 			if slices.Contains(p.Keys, k.ID) && p.allows(apiID, stage) {
-				return k.ID, true
+				return k.ID, p, true
 			}
 		}
-		return "", false
+		return "", nil, false
 	}
-	return "", false
+	return "", nil, false
 }

@@ -5,14 +5,16 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
 
-// Usage plans say which API stages the keys they hold may call. Their
-// throttle and quota settings are kept and reported, not enforced.
+// Usage plans say which API stages the keys they hold may call, how fast
+// (throttle, and per method of a stage, apiStages[].throttle:
+// throttling.go) and how much (quota: usage.go).
 
 // usagePlanRecord is a usage plan as the store keeps it, with the ids of
 // its keys.
@@ -166,8 +168,24 @@ func (s *Service) patchUsagePlan(p *usagePlanRecord, pt patch) error {
 		}
 		p.APIStages = slices.DeleteFunc(p.APIStages, func(x ApiStage) bool { return deref(x.ApiId) == apiID && deref(x.Stage) == stage })
 		return nil
+	case len(pt.segs) == 6 && pt.segs[0] == "apiStages" && pt.segs[2] == "throttle" &&
+		(pt.segs[5] == "rateLimit" || pt.segs[5] == "burstLimit"):
+		return patchStageThrottle(p, pt)
+	case pt.op == "remove" && (pt.is("throttle") || pt.is("quota")):
+		if pt.segs[0] == "throttle" {
+			p.Throttle = nil
+		} else {
+			p.Quota = nil
+		}
 	case pt.op != "replace":
 		return pt.invalid()
+	case pt.is("throttle", "rateLimit"):
+		v, err := strconv.ParseFloat(pt.str(), 64)
+		if err != nil {
+			return badRequest("Invalid value specified for %s: %q", pt.path, pt.str())
+		}
+		p.Throttle = cloneOr(p.Throttle)
+		p.Throttle.RateLimit = ptr(v)
 	case pt.is("name"):
 		p.Name = pt.str()
 	case pt.is("description"):
@@ -198,6 +216,54 @@ func (s *Service) patchUsagePlan(p *usagePlanRecord, pt patch) error {
 	return nil
 }
 
+// patchStageThrottle sets, or removes, the plan's throttle for one method
+// of one of its stages:
+// /apiStages/{apiId}:{stage}/throttle/{resourcePath}/{httpMethod}/rateLimit
+// (or burstLimit), the resource path's slashes escaped as ~1.
+func patchStageThrottle(p *usagePlanRecord, pt patch) error {
+	apiID, stage, _ := strings.Cut(pt.segs[1], ":")
+	i := slices.IndexFunc(p.APIStages, func(as ApiStage) bool { return deref(as.ApiId) == apiID && deref(as.Stage) == stage })
+	if i < 0 {
+		return badRequest("Invalid API Stage specified: %s", pt.segs[1])
+	}
+	method := pt.segs[3] + "/" + pt.segs[4]
+	as := p.APIStages[i]
+	as.Throttle = maps.Clone(as.Throttle)
+	if as.Throttle == nil {
+		as.Throttle = map[string]ThrottleSettings{}
+	}
+	th := as.Throttle[method]
+	switch {
+	case pt.op == "remove":
+		if pt.segs[5] == "rateLimit" {
+			th.RateLimit = nil
+		} else {
+			th.BurstLimit = nil
+		}
+	case pt.op != "replace" && pt.op != "add":
+		return pt.invalid()
+	case pt.segs[5] == "rateLimit":
+		v, err := strconv.ParseFloat(pt.str(), 64)
+		if err != nil {
+			return badRequest("Invalid value specified for %s: %q", pt.path, pt.str())
+		}
+		th.RateLimit = ptr(v)
+	default:
+		n, err := pt.intValue()
+		if err != nil {
+			return err
+		}
+		th.BurstLimit = ptr(n)
+	}
+	if th.RateLimit == nil && th.BurstLimit == nil {
+		delete(as.Throttle, method)
+	} else {
+		as.Throttle[method] = th
+	}
+	p.APIStages[i] = as
+	return nil
+}
+
 // cloneOr is a copy of *v, or a new T when v is nil.
 func cloneOr[T any](v *T) *T {
 	out := new(T)
@@ -213,7 +279,12 @@ func (s *Service) deleteUsagePlan(ctx context.Context, in *DeleteUsagePlanReques
 	if _, err := s.plan(*in.UsagePlanId); err != nil {
 		return nil, err
 	}
-	if err := s.commit(func(b store.Batch) error { b.Delete(usagePlanRecordKey(s.account, *in.UsagePlanId)); return nil }); err != nil {
+	err := s.commit(func(b store.Batch) error {
+		b.Delete(usagePlanRecordKey(s.account, *in.UsagePlanId))
+		s.forgetUsage(b, *in.UsagePlanId)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	delete(s.plans, *in.UsagePlanId)

@@ -73,6 +73,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "CreateUsagePlanKey", HTTP: "POST /usageplans/{usageplanId}/keys", Status: 201, Handler: awsproto.Handle(s.createUsagePlanKey)},
 		{Name: "GetUsagePlanKeys", HTTP: "GET /usageplans/{usageplanId}/keys", Handler: awsproto.Handle(s.getUsagePlanKeys)},
 		{Name: "GetUsagePlanKey", HTTP: "GET /usageplans/{usageplanId}/keys/{keyId}", Handler: awsproto.Handle(s.getUsagePlanKey)},
+		{Name: "GetUsage", HTTP: "GET /usageplans/{usageplanId}/usage", Handler: awsproto.Handle(s.getUsage)},
+		{Name: "UpdateUsage", HTTP: "PATCH /usageplans/{usageplanId}/keys/{keyId}/usage", Handler: awsproto.Handle(s.updateUsage)},
 		{Name: "DeleteUsagePlanKey", HTTP: "DELETE /usageplans/{usageplanId}/keys/{keyId}", Status: 202, Handler: awsproto.Handle(s.deleteUsagePlanKey)},
 
 		{Name: "PutGatewayResponse", HTTP: "PUT /restapis/{restapi_id}/gatewayresponses/{response_type}", Status: 201, Handler: awsproto.Handle(s.putGatewayResponse)},

@@ -14,6 +14,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/throttle"
 )
 
 // Functions runs Lambda functions synchronously, for proxy integrations
@@ -40,6 +41,10 @@ type Deps struct {
 	// AccessLogs receives the access log lines of stages with access log
 	// settings (accesslog.go); nil writes none.
 	AccessLogs accesslog.Sink
+	// AccountThrottle is the account's token bucket, which HTTP and
+	// WebSocket APIs share; nil gives the REST APIs one of their own at
+	// AWS's default account limits.
+	AccountThrottle *throttle.Bucket
 }
 
 // Service is Amazon API Gateway's REST APIs: the control plane and the
@@ -65,6 +70,14 @@ type Service struct {
 	plans map[string]*usagePlanRecord
 
 	auth authCache
+
+	// accountBucket is the account-level token bucket every request takes a
+	// token from; buckets are the per-client and per-method ones
+	// (throttling.go); usage counts requests against quotas (usage.go).
+	// Each has its own synchronization and is used without s.mu.
+	accountBucket *throttle.Bucket
+	buckets       throttle.Buckets
+	usage         usageTable
 }
 
 // apiState is one REST API with its deployments and stages.
@@ -78,9 +91,15 @@ type apiState struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		fns: d.Functions, aws: d.AWS, logs: d.AccessLogs, apis: map[string]*apiState{},
-		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}}
+		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, accountBucket: d.AccountThrottle}
+	if s.accountBucket == nil {
+		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)
+	}
 	s.auth.init()
 	if err := s.load(); err != nil {
+		return nil, err
+	}
+	if err := s.loadUsage(); err != nil {
 		return nil, err
 	}
 	for _, st := range s.apis {

@@ -15,6 +15,8 @@ import (
 //	s/API/STAGE    stage (JSON)
 //	k/KEY          apiKeyRecord (JSON): an API key
 //	u/PLAN         usagePlanRecord (JSON): a usage plan with its keys' ids
+//	q/PLAN/KEY     usageRecord (JSON): a key's daily request counts in a
+//	               plan with a quota (usage.go)
 //
 // An API's deployments and stages sort under its id, so deleting the API
 // is three range deletions in one batch.

@@ -467,6 +467,16 @@ type GetUsagePlansRequest struct {
 	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
+// GetUsageRequest is the GetUsageRequest shape of AWS's model.
+type GetUsageRequest struct {
+	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+	KeyId       *string `aws:"name=keyId,loc=query,locname=keyId"`
+	StartDate   *string `aws:"name=startDate,loc=query,locname=startDate,required"`
+	EndDate     *string `aws:"name=endDate,loc=query,locname=endDate,required"`
+	Position    *string `aws:"name=position,loc=query,locname=position"`
+	Limit       *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
 // ImportRestApiRequest is the ImportRestApiRequest shape of AWS's model.
 type ImportRestApiRequest struct {
 	FailOnWarnings *bool             `aws:"name=failOnWarnings,loc=query,locname=failonwarnings"`
@@ -816,6 +826,22 @@ type UpdateStageRequest struct {
 type UpdateUsagePlanRequest struct {
 	UsagePlanId     *string          `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateUsageRequest is the UpdateUsageRequest shape of AWS's model.
+type UpdateUsageRequest struct {
+	UsagePlanId     *string          `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+	KeyId           *string          `aws:"name=keyId,loc=uri,locname=keyId,required"`
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// Usage is the Usage shape of AWS's model.
+type Usage struct {
+	UsagePlanId *string              `aws:"name=usagePlanId"`
+	StartDate   *string              `aws:"name=startDate"`
+	EndDate     *string              `aws:"name=endDate"`
+	Position    *string              `aws:"name=position"`
+	Items       map[string][][]int64 `aws:"name=values"`
 }
 
 // UsagePlan is the UsagePlan shape of AWS's model.

@@ -38,6 +38,7 @@ import (
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
+	"github.com/virga/virga/internal/throttle"
 )
 
 // App is a running virga.
@@ -198,9 +199,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	accessLogs := &accessLogSink{s: cwl.Sink(), streams: map[[2]string]*logs.StreamWriter{}}
 	a.closers = append(a.closers, accessLogs.Close)
+	// API Gateway throttles all of an account's APIs, REST, HTTP and
+	// WebSocket, with one account-level token bucket.
+	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger, Identify: auth.Identify,
-		AccessLogs: accessLogs})
+		AccessLogs: accessLogs, AccountThrottle: accountThrottle})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -211,13 +215,18 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// $disconnect routes run stop.
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs})
+		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
+		AccountThrottle: accountThrottle})
 	if err != nil {
 		fns.Close()
 		db.Close()
 		return nil, err
 	}
 	a.services = append(a.services, restAPIs.API())
+	// Usage counts reach the store every few seconds, and when virga
+	// stops.
+	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })
+	a.closers = append(a.closers, restAPIs.Close)
 
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,

@@ -3,6 +3,7 @@ package providers
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
@@ -130,6 +131,29 @@ func usagePlanStages(p props) []any {
 	return out
 }
 
+// stageThrottlePatches are the UpdateUsagePlan operations that set a
+// plan's throttle for each method of one of its stages ("API:STAGE"):
+// /apiStages/API:STAGE/throttle/{resourcePath}/{httpMethod}/rateLimit,
+// the resource path's slashes escaped as ~1.
+func stageThrottlePatches(stage string, throttle map[string]any) []any {
+	var ops []any
+	for _, method := range sortedKeys(throttle) {
+		i := strings.LastIndex(method, "/")
+		if i < 0 {
+			continue
+		}
+		base := "/apiStages/" + escapePointer(stage) + "/throttle/" + escapePointer(method[:i]) + "/" + method[i+1:]
+		t := props(asMap(throttle[method]))
+		if t.has("RateLimit") {
+			ops = append(ops, replaceOp(base+"/rateLimit", t.str("RateLimit")))
+		}
+		if t.has("BurstLimit") {
+			ops = append(ops, replaceOp(base+"/burstLimit", t.str("BurstLimit")))
+		}
+	}
+	return ops
+}
+
 func throttleMembers(t props) map[string]any {
 	out := map[string]any{}
 	if t.has("BurstLimit") {
@@ -206,10 +230,11 @@ func (usagePlan) Update(ctx context.Context, r *resource.Request) (*resource.Res
 		for _, e := range p.list("ApiStages") {
 			v := stageKey(e)
 			ops = append(ops, patchOp("add", "/apiStages", &v))
+			ops = append(ops, stageThrottlePatches(v, asMap(props(asMap(e))["Throttle"]))...)
 		}
 	}
 	for _, m := range []struct{ prop, member, path string }{
-		{"Throttle", "BurstLimit", "/throttle/burstLimit"},
+		{"Throttle", "BurstLimit", "/throttle/burstLimit"}, {"Throttle", "RateLimit", "/throttle/rateLimit"},
 		{"Quota", "Limit", "/quota/limit"}, {"Quota", "Offset", "/quota/offset"}, {"Quota", "Period", "/quota/period"},
 	} {
 		if !resource.Equal(old.obj(m.prop)[m.member], p.obj(m.prop)[m.member]) && p.obj(m.prop).has(m.member) {
