@@ -195,7 +195,7 @@ func TestAPIGWv1Throttling(t *testing.T) {
 
 	t.Run("GatewayResponse", func(t *testing.T) {
 		if _, err := c.PutGatewayResponse(ctx, &apigateway.PutGatewayResponseInput{RestApiId: &apiID, ResponseType: agtypes.GatewayResponseTypeQuotaExceeded,
-			ResponseTemplates: map[string]string{"application/json": `{"error":"$context.error.message","type":"$context.error.responseType"}`},
+			ResponseTemplates:  map[string]string{"application/json": `{"error":"$context.error.message","type":"$context.error.responseType"}`},
 			ResponseParameters: map[string]string{"gatewayresponse.header.Retry-After": "'3600'"}}); err != nil {
 			t.Fatal(err)
 		}
