@@ -35,6 +35,7 @@ import (
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
+	"github.com/virga/virga/internal/ssm"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
@@ -180,6 +181,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, sched.API())
+
+	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, params.API())
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
