@@ -33,6 +33,7 @@ import (
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/scheduler"
+	"github.com/virga/virga/internal/secretsmanager"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/ssm"
@@ -189,6 +190,13 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, params.API())
+	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, secrets.API())
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
