@@ -183,20 +183,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.services = append(a.services, sched.API())
 
-	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
-	if err != nil {
-		fns.Close()
-		db.Close()
-		return nil, err
-	}
-	a.services = append(a.services, params.API())
-	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
-	if err != nil {
-		fns.Close()
-		db.Close()
-		return nil, err
-	}
-	a.services = append(a.services, secrets.API())
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
@@ -236,8 +222,24 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.services = append(a.services, restAPIs.API())
 
+	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, params.API())
+	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, secrets.API())
+
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,
+		DynamicReferences: dynamicReferences(params, secrets), SSMParameters: ssmParameterLookup(params),
 		Transform: func(ctx context.Context, name string, tree map[string]any, stackName string, params map[string]string) (map[string]any, []string, error) {
 			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})
 		}})
