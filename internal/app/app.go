@@ -229,13 +229,16 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, params.API())
-	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Functions: lam})
 	if err != nil {
 		fns.Close()
 		db.Close()
 		return nil, err
 	}
 	a.services = append(a.services, secrets.API())
+	// Rotations invoke functions: they end first.
+	a.closers = append([]func() error{secrets.Close}, a.closers...)
 
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,

@@ -34,10 +34,24 @@
 // until it is gone; a secret past its deletion date is removed when next
 // read (the clock decides, so a fake clock tests it).
 //
-// Concurrency: Service.mu serializes read-modify-write of secrets.
+// Rotation: RotateSecret records the function and rules, adds an empty
+// version (the request's token) labelled AWSPENDING, and invokes the
+// function, in the background, with the steps createSecret, setSecret,
+// testSecret and finishSecret (SecretId, ClientRequestToken,
+// RotationToken), stopping at the first that fails; the function fills
+// the version with PutSecretValue and moves AWSCURRENT. When AWSCURRENT
+// ends on the new version, AWSPENDING comes off it and LastRotatedDate
+// is set. A rotation whose AWSPENDING version never became current
+// blocks the next ("A previous rotation isn't complete").
+// CancelRotateSecret turns rotation off and leaves the labels as they
+// are, as AWS does. Service.Close waits for rotations in progress.
 //
-// Not supported: rotation (RotateSecret, CancelRotateSecret; secrets
-// report RotationEnabled false), resource policies, replication to other
+// Concurrency: Service.mu serializes read-modify-write of secrets; it is
+// never held while a rotation function runs (the function calls back).
+//
+// Not supported: scheduled rotation (RotationRules are stored and shown,
+// but rotation runs only when RotateSecret asks for it), checking that
+// the function lets Secrets Manager invoke it, resource policies, replication to other
 // regions, BatchGetSecretValue (not in the model this package is
 // generated from), the owning-service filter, and KMS keys. ListSecrets
 // sorts by creation date, oldest first unless SortOrder is desc, and

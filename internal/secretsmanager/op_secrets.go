@@ -129,10 +129,13 @@ func (s *Service) describeSecret(_ context.Context, in *DescribeSecretRequest) (
 		return nil, err
 	}
 	out := &DescribeSecretResponse{ARN: ptr(sec.ARN), Name: ptr(sec.Name), Description: sec.Description,
-		RotationEnabled: ptr(false), LastChangedDate: millis(sec.Changed), LastAccessedDate: millis(sec.Accessed),
+		RotationEnabled: ptr(sec.RotationOn), RotationRules: sec.RotationRules, LastRotatedDate: millis(sec.Rotated), LastChangedDate: millis(sec.Changed), LastAccessedDate: millis(sec.Accessed),
 		DeletedDate: millis(sec.DeletionAt), Tags: sec.tags(), VersionIdsToStages: sec.stages(), CreatedDate: millis(sec.Created)}
 	if sec.KmsKeyID != "" {
 		out.KmsKeyId = ptr(sec.KmsKeyID)
+	}
+	if sec.RotationLambda != "" {
+		out.RotationLambdaARN = ptr(sec.RotationLambda)
 	}
 	return out, nil
 }
@@ -204,10 +207,13 @@ func (s *Service) listSecrets(_ context.Context, in *ListSecretsRequest) (*ListS
 			continue
 		}
 		e := SecretListEntry{ARN: ptr(sec.ARN), Name: ptr(sec.Name), Description: sec.Description,
-			RotationEnabled: ptr(false), LastChangedDate: millis(sec.Changed), LastAccessedDate: millis(sec.Accessed),
+			RotationEnabled: ptr(sec.RotationOn), RotationRules: sec.RotationRules, LastRotatedDate: millis(sec.Rotated), LastChangedDate: millis(sec.Changed), LastAccessedDate: millis(sec.Accessed),
 			DeletedDate: millis(sec.DeletionAt), Tags: sec.tags(), SecretVersionsToStages: sec.stages(), CreatedDate: millis(sec.Created)}
 		if sec.KmsKeyID != "" {
 			e.KmsKeyId = ptr(sec.KmsKeyID)
+		}
+		if sec.RotationLambda != "" {
+			e.RotationLambdaARN = ptr(sec.RotationLambda)
 		}
 		entries = append(entries, e)
 		created = append(created, sec.Created)

@@ -63,6 +63,17 @@ func (s *Service) same(ver *secretVersion, v value) bool {
 	return str == nil && bytes.Equal(bin, v.binary)
 }
 
+// fill seals v into ver.
+func (s *Service) fill(ver *secretVersion, v value) {
+	ver.Empty = false
+	if v.str != nil {
+		ver.IsString = true
+		ver.String = s.box.Seal([]byte(*v.str))
+	} else {
+		ver.Binary = s.box.Seal(v.binary)
+	}
+}
+
 func (s *Service) open(ver *secretVersion) (*string, []byte, error) {
 	if ver.IsString {
 		raw, err := s.box.Open(ver.String)
@@ -84,8 +95,20 @@ func (s *Service) open(ver *secretVersion) (*string, []byte, error) {
 // the same value makes it a retry, which changes nothing; another value
 // is an error.
 func (s *Service) addVersion(sec *secret, token string, v value, stages []string) (*secretVersion, bool, error) {
+	if len(stages) == 0 {
+		stages = []string{stageCurrent}
+	}
 	if token != "" {
 		if old := sec.version(token); old != nil {
+			if old.Empty {
+				// The rotation function fills the version RotateSecret made.
+				s.fill(old, v)
+				for _, st := range stages {
+					sec.moveStage(st, old)
+				}
+				sec.Changed = s.clock.Now().UnixMilli()
+				return old, true, nil
+			}
 			if s.same(old, v) {
 				return old, false, nil
 			}
@@ -96,16 +119,8 @@ func (s *Service) addVersion(sec *secret, token string, v value, stages []string
 	}
 	now := s.clock.Now().UnixMilli()
 	ver := &secretVersion{ID: token, Created: now}
-	if v.str != nil {
-		ver.IsString = true
-		ver.String = s.box.Seal([]byte(*v.str))
-	} else {
-		ver.Binary = s.box.Seal(v.binary)
-	}
+	s.fill(ver, v)
 	sec.Versions = append(sec.Versions, ver)
-	if len(stages) == 0 {
-		stages = []string{stageCurrent}
-	}
 	for _, st := range stages {
 		sec.moveStage(st, ver)
 	}
@@ -139,6 +154,12 @@ func (s *Service) getSecretValue(_ context.Context, in *GetSecretValueRequest) (
 		if ver = sec.staged(stage); ver == nil {
 			return nil, ErrResourceNotFound.WithMessage("Secrets Manager can't find the specified secret value for staging label: " + stage)
 		}
+	}
+	if ver.Empty {
+		if in.VersionId != nil {
+			return nil, ErrResourceNotFound.WithMessage("Secrets Manager can't find the specified secret value for VersionId: " + ver.ID)
+		}
+		return nil, ErrResourceNotFound.WithMessage("Secrets Manager can't find the specified secret value for staging label: " + deref(in.VersionStage))
 	}
 	str, bin, err := s.open(ver)
 	if err != nil {

@@ -18,6 +18,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
 		{Name: "GetRandomPassword", Handler: awsproto.Handle(s.getRandomPassword)},
 		{Name: "UpdateSecretVersionStage", Handler: awsproto.Handle(s.updateSecretVersionStage)},
+		{Name: "RotateSecret", Handler: awsproto.Handle(s.rotateSecret)},
+		{Name: "CancelRotateSecret", Handler: awsproto.Handle(s.cancelRotateSecret)},
 	}
 }
 

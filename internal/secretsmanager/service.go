@@ -28,6 +28,16 @@ type Service struct {
 	region  string
 
 	mu sync.Mutex // serializes read-modify-write of secrets
+
+	functions Functions
+	rotations sync.WaitGroup // rotations running in the background
+}
+
+// Functions runs rotation functions.
+type Functions interface {
+	// InvokeSync invokes the function the ARN names and returns its
+	// response; functionError is set when the function failed.
+	InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error)
 }
 
 // Deps are what Secrets Manager needs.
@@ -40,6 +50,8 @@ type Deps struct {
 	// Random is where passwords, ARN suffixes and the data key come
 	// from; nil is crypto/rand.
 	Random io.Reader
+	// Functions invokes rotation functions; nil refuses RotateSecret.
+	Functions Functions
 }
 
 // New returns Secrets Manager over the store, loading (or making) the
@@ -52,7 +64,13 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account, region: d.Region}, nil
+	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account, region: d.Region, functions: d.Functions}, nil
+}
+
+// Close waits for the rotations in progress.
+func (s *Service) Close() error {
+	s.rotations.Wait()
+	return nil
 }
 
 // API returns Secrets Manager as the edge serves it.

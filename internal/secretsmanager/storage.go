@@ -23,6 +23,12 @@ type secret struct {
 	Deleted     int64            `json:"deleted,omitempty"`  // when DeleteSecret was called
 	DeletionAt  int64            `json:"deletionAt,omitempty"`
 	Versions    []*secretVersion `json:"versions,omitempty"` // oldest first
+	// Rotation: the function, its rules, whether it is on, and when the
+	// secret was last rotated.
+	RotationLambda string             `json:"rotationLambda,omitempty"`
+	RotationRules  *RotationRulesType `json:"rotationRules,omitempty"`
+	RotationOn     bool               `json:"rotationOn,omitempty"`
+	Rotated        int64              `json:"rotated,omitempty"`
 }
 
 type tag struct {
@@ -31,10 +37,13 @@ type tag struct {
 }
 
 type secretVersion struct {
-	ID       string   `json:"id"`
-	String   []byte   `json:"s,omitempty"` // sealed SecretString
-	Binary   []byte   `json:"b,omitempty"` // sealed SecretBinary
-	IsString bool     `json:"isString"`
+	ID       string `json:"id"`
+	String   []byte `json:"s,omitempty"` // sealed SecretString
+	Binary   []byte `json:"b,omitempty"` // sealed SecretBinary
+	IsString bool   `json:"isString"`
+	// Empty marks the version RotateSecret makes for the rotation
+	// function to fill with PutSecretValue.
+	Empty    bool     `json:"empty,omitempty"`
 	Stages   []string `json:"stages,omitempty"`
 	Created  int64    `json:"created"`
 	Accessed int64    `json:"accessed,omitempty"`

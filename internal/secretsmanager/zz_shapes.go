@@ -6,6 +6,18 @@ import (
 	"time"
 )
 
+// CancelRotateSecretRequest is the CancelRotateSecretRequest shape of AWS's model.
+type CancelRotateSecretRequest struct {
+	SecretId *string `aws:"required,min=1,max=2048"`
+}
+
+// CancelRotateSecretResponse is the CancelRotateSecretResponse shape of AWS's model.
+type CancelRotateSecretResponse struct {
+	ARN       *string `aws:"min=20,max=2048"`
+	Name      *string `aws:"min=1,max=256"`
+	VersionId *string `aws:"min=32,max=64"`
+}
+
 // CreateSecretRequest is the CreateSecretRequest shape of AWS's model.
 type CreateSecretRequest struct {
 	Name                        *string `aws:"required,min=1,max=512"`
@@ -180,6 +192,22 @@ type RestoreSecretRequest struct {
 type RestoreSecretResponse struct {
 	ARN  *string `aws:"min=20,max=2048"`
 	Name *string `aws:"min=1,max=256"`
+}
+
+// RotateSecretRequest is the RotateSecretRequest shape of AWS's model.
+type RotateSecretRequest struct {
+	SecretId           *string `aws:"required,min=1,max=2048"`
+	ClientRequestToken *string `aws:"min=32,max=64"`
+	RotationLambdaARN  *string `aws:"max=2048"`
+	RotationRules      *RotationRulesType
+	RotateImmediately  *bool
+}
+
+// RotateSecretResponse is the RotateSecretResponse shape of AWS's model.
+type RotateSecretResponse struct {
+	ARN       *string `aws:"min=20,max=2048"`
+	Name      *string `aws:"min=1,max=256"`
+	VersionId *string `aws:"min=32,max=64"`
 }
 
 // RotationRulesType is the RotationRulesType shape of AWS's model.
