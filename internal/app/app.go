@@ -33,8 +33,10 @@ import (
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/scheduler"
+	"github.com/virga/virga/internal/secretsmanager"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
+	"github.com/virga/virga/internal/ssm"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
@@ -181,6 +183,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, sched.API())
+
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
 	static := map[string]awsproto.Credential{}
@@ -228,8 +231,27 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })
 	a.closers = append(a.closers, restAPIs.Close)
 
+	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, params.API())
+	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Functions: lam})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, secrets.API())
+	// Rotations invoke functions: they end first.
+	a.closers = append([]func() error{secrets.Close}, a.closers...)
+
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,
+		DynamicReferences: dynamicReferences(params, secrets), SSMParameters: ssmParameterLookup(params),
 		Transform: func(ctx context.Context, name string, tree map[string]any, stackName string, params map[string]string) (map[string]any, []string, error) {
 			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})
 		}})

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/cfn/dynref"
 	"github.com/virga/virga/internal/cfn/resource"
 	"github.com/virga/virga/internal/cfn/template"
 )
@@ -128,7 +129,7 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 		!(need == "CAPABILITY_IAM" && slices.Contains(caps, "CAPABILITY_NAMED_IAM")) {
 		return nil, ErrCapabilities.Withf("Requires capabilities : [%s]", need)
 	}
-	values, err := t.ResolveParameters(overrides, template.Pseudo{Region: s.d.Region, AccountID: s.d.Account, StackName: stackName, StackID: stackID})
+	values, err := t.ResolveParametersWith(overrides, template.Pseudo{Region: s.d.Region, AccountID: s.d.Account, StackName: stackName, StackID: stackID}, s.d.SSMParameters)
 	if err != nil {
 		return nil, templateError(err)
 	}
@@ -143,7 +144,7 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 	p := &plan{tmpl: t, processed: string(processed), values: values, conds: conds, warnings: warnings}
 	for _, name := range t.ParameterNames {
 		v := values.Params[name]
-		p.params = append(p.params, paramRecord{Key: name, Value: v.Value, NoEcho: v.NoEcho})
+		p.params = append(p.params, paramRecord{Key: name, Value: v.Value, NoEcho: v.NoEcho, Resolved: v.Resolved})
 	}
 	return p, nil
 }
@@ -314,6 +315,16 @@ func (s *Service) properties(st *stack, p *plan, id string) (map[string]any, err
 	return props, nil
 }
 
+// dynamic resolves the dynamic references in a resource's properties,
+// for the provider only: the stack keeps the properties as written.
+func (s *Service) dynamic(ctx context.Context, typ string, props map[string]any) (map[string]any, error) {
+	v, err := dynref.Resolve(ctx, props, typ, s.d.DynamicReferences)
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]any), nil
+}
+
 // failure is one resource that failed, for the stack's status reason.
 type failures struct {
 	mu  sync.Mutex
@@ -459,8 +470,13 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
 		return false
 	}
+	resolved, err := s.dynamic(ctx, r.Type, props)
+	if err != nil {
+		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
+		return false
+	}
 	res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-		Properties: props, Env: s.env()})
+		Properties: resolved, Env: s.env()})
 	if err != nil {
 		s.setResource(st, id, r.Type, createFailed, s.reason(r.Type, err), nil, nil)
 		return false
@@ -818,7 +834,13 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 				return false
 			}
 			s.setResource(st, id, r.Type, updateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.", nil, nil)
-			res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: props, Env: s.env()})
+			resolved, err := s.dynamic(ctx, r.Type, props)
+			if err != nil {
+				s.setResource(st, id, r.Type, updateFailed, err.Error(), nil, nil)
+				failed.add(id)
+				return false
+			}
+			res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: resolved, Env: s.env()})
 			if err != nil {
 				s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
 				failed.add(id)
@@ -833,8 +855,14 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			return true
 		}
 		s.setResource(st, id, r.Type, updateInProgress, "", nil, nil)
+		resolved, err := s.dynamic(ctx, r.Type, props)
+		if err != nil {
+			s.setResource(st, id, r.Type, updateFailed, err.Error(), nil, nil)
+			failed.add(id)
+			return false
+		}
 		res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-			Properties: props, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
+			Properties: resolved, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
 		if err != nil {
 			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
 			failed.add(id)

@@ -360,7 +360,7 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 		if p.NoEcho {
 			v = "****" // masked, as DescribeStacks masks it
 		}
-		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v)})
+		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v), ResolvedValue: resolvedValue(p)})
 	}
 	for _, k := range sortedKeys(cs.Tags) {
 		out.Tags = append(out.Tags, Tag{Key: ptr(k), Value: ptr(cs.Tags[k])})

@@ -285,7 +285,7 @@ func (s *Service) describe(st *stack) Stack {
 		if p.NoEcho {
 			v = "****"
 		}
-		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v)})
+		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v), ResolvedValue: resolvedValue(p)})
 	}
 	for _, o := range r.Outputs {
 		out.Outputs = append(out.Outputs, Output{OutputKey: ptr(o.Key), OutputValue: ptr(o.Value),
@@ -603,4 +603,13 @@ func (s *Service) getTemplateSummary(ctx context.Context, in *GetTemplateSummary
 		out.Metadata = ptr(string(b))
 	}
 	return out, nil
+}
+
+// resolvedValue is what DescribeStacks shows as an SSM-typed parameter's
+// ResolvedValue: the value it read, masked for NoEcho.
+func resolvedValue(p paramRecord) *string {
+	if p.Resolved == nil || !p.NoEcho {
+		return p.Resolved
+	}
+	return ptr("****")
 }

@@ -10,6 +10,17 @@
 // internal/cfn/resource; a failure rolls back what the operation did.
 // Templates with the AWS::Serverless-2016-10-31 transform are expanded
 // first (Deps.Transform).
+//
+// Systems Manager parameters and secrets: AWS::SSM::Parameter::Value<...>
+// template parameters are read when the stack is created or updated
+// (Deps.SSMParameters) and DescribeStacks shows what they read as
+// ResolvedValue. Dynamic references ({{resolve:ssm:...}},
+// {{resolve:ssm-secure:...}}, {{resolve:secretsmanager:...}}) are
+// resolved by package dynref with Deps.DynamicReferences just before a
+// provider creates or updates the resource; the stack keeps, compares
+// and shows the properties as the template wrote them, so a resolved
+// value is neither stored nor shown in events, and a changed parameter
+// or secret does not by itself update a resource, as on AWS.
 package cloudformation
 
 import (
@@ -25,7 +36,9 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/query"
+	"github.com/virga/virga/internal/cfn/dynref"
 	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/cfn/template"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
@@ -71,7 +84,15 @@ type Deps struct {
 	// Transform expands transforms; nil refuses templates that declare
 	// one.
 	Transform TransformFunc
-	Logger    *slog.Logger
+	// DynamicReferences resolve {{resolve:SERVICE:...}} in resource
+	// properties, by service (package dynref); a service with none
+	// fails the resource that refers to it.
+	DynamicReferences map[string]dynref.Resolver
+	// SSMParameters reads the Systems Manager parameters that
+	// AWS::SSM::Parameter::Value<...> template parameters name; nil
+	// refuses such parameters.
+	SSMParameters template.SSMLookup
+	Logger        *slog.Logger
 }
 
 // Service is CloudFormation.
@@ -180,6 +201,9 @@ type paramRecord struct {
 	Key    string `json:"key"`
 	Value  string `json:"value"`
 	NoEcho bool   `json:"noEcho,omitempty"`
+	// Resolved is an SSM-typed parameter's value, which DescribeStacks
+	// shows as ResolvedValue.
+	Resolved *string `json:"resolved,omitempty"`
 }
 
 type outputRecord struct {

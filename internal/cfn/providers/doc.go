@@ -70,6 +70,16 @@
 // sets ZipFileBytes, which then wins over S3Bucket and S3Key. Without it
 // S3 locations fail with a clear error, as do container images (ImageUri).
 //
+// # Parameters and secrets
+//
+// AWS::SSM::Parameter makes String and StringList parameters only, as
+// CloudFormation does (SecureString is refused); its Tags are an object
+// of keys to values. AWS::SecretsManager::Secret takes SecretString or
+// GenerateSecretString, whose password comes from GetRandomPassword with
+// the same options, put under GenerateStringKey in the JSON
+// SecretStringTemplate when both are given; its Ref and Id are the ARN,
+// and deleting it skips the recovery window.
+//
 // # What is recorded but not made
 //
 // virga has no IAM yet. AWS::IAM::Role, AWS::IAM::Policy,

@@ -181,6 +181,7 @@ var notFoundCodes = map[string]bool{
 	"NotFoundException":                       true, // API Gateway
 	"QueueDoesNotExist":                       true, // SQS (awsJson)
 	"AWS.SimpleQueueService.NonExistentQueue": true, // SQS (awsQuery)
+	"ParameterNotFound":                       true, // Systems Manager Parameter Store
 }
 
 // gone reports whether err says that the resource does not exist, which

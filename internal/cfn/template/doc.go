@@ -56,8 +56,23 @@
 // AllowedValues". Error() adds the position and detail. Where AWS's
 // wording could not be confirmed a comment at the message says so and the
 // same style is kept. Features virga does not implement give errors that
-// wrap ErrNotSupported: parameters of type AWS::SSM::Parameter::Value<...>
-// and Fn::Transform left in a tree.
+// wrap ErrNotSupported: Fn::Transform left in a tree, dynamic references
+// in Outputs, and AWS::SSM::Parameter::Value<...> parameters when the
+// caller gives no SSMLookup.
+//
+// # Systems Manager parameters and dynamic references
+//
+// ResolveParametersWith reads AWS::SSM::Parameter::Value<...>
+// parameters through the caller's SSMLookup: the value given (or the
+// Default) is a parameter name, ParamValue.Resolved holds what the
+// parameter holds, and Ref gives that (a list for List<String>,
+// CommaDelimitedList and List<AWS-specific> inner types). Names that do
+// not exist are reported together ("Unable to fetch parameters [...]
+// from parameter store for this account."); SecureString parameters are
+// refused, as AWS refuses them. Validate checks that the dynamic
+// references ({{resolve:...}}, package dynref) in resource properties
+// parse, that there are at most 60, and that custom resources read no
+// secure values; the engine resolves them.
 //
 // # Evaluation
 //

@@ -8,9 +8,8 @@ import (
 )
 
 // ErrNotSupported is wrapped by every *Error about a template feature that
-// CloudFormation accepts but virga does not implement, such as parameters
-// of type AWS::SSM::Parameter::Value<String> or an Fn::Transform macro left
-// in a tree. A service answers these with its not-implemented error rather
+// CloudFormation accepts but virga does not implement, such as an
+// Fn::Transform macro left in a tree or a dynamic reference in an output. A service answers these with its not-implemented error rather
 // than a ValidationError; test with errors.Is.
 var ErrNotSupported = errors.New("not supported by virga")
 

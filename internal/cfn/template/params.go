@@ -98,12 +98,20 @@ type ParamValue struct {
 	// FromDefault reports that the value came from the template's
 	// Default, not from the caller.
 	FromDefault bool
+	// Resolved is, for an AWS::SSM::Parameter::Value<...> parameter, the
+	// Systems Manager parameter's value that Value names; DescribeStacks
+	// shows it as ResolvedValue. Ref gives it (List holds its elements
+	// for list types).
+	Resolved *string
 }
 
 // Ref is what Ref gives for the parameter: the text, or for list types a
 // list of strings. A Number parameter gives its text too, as in AWS.
 func (v ParamValue) Ref() any {
 	if v.List == nil {
+		if v.Resolved != nil {
+			return *v.Resolved
+		}
 		return v.Value
 	}
 	l := make([]any, len(v.List))
@@ -146,6 +154,22 @@ func (v *Values) Ref(name string) (any, bool) {
 // the override. Parameters of type AWS::SSM::Parameter::Value<...> need
 // Systems Manager and give an error wrapping ErrNotSupported.
 func (t *Template) ResolveParameters(overrides map[string]string, pseudo Pseudo) (*Values, error) {
+	return t.ResolveParametersWith(overrides, pseudo, nil)
+}
+
+// SSMLookup reads a Systems Manager parameter for an
+// AWS::SSM::Parameter::Value<...> template parameter: its type (String,
+// StringList or SecureString) and value; found is false when there is
+// no such parameter.
+type SSMLookup func(name string) (typ, value string, found bool, err error)
+
+// ResolveParametersWith is ResolveParameters with Systems Manager
+// parameters read through lookup: an AWS::SSM::Parameter::Value<...>
+// parameter's value is a parameter name, and its Ref is that
+// parameter's value. A nil lookup refuses such parameters
+// (ErrNotSupported). Every name that does not exist is reported in one
+// error, as AWS does; a SecureString is refused, as AWS refuses it.
+func (t *Template) ResolveParametersWith(overrides map[string]string, pseudo Pseudo, lookup SSMLookup) (*Values, error) {
 	var unknown []string
 	for name := range overrides {
 		if _, ok := t.Parameters[name]; !ok {
@@ -182,7 +206,58 @@ func (t *Template) ResolveParameters(overrides map[string]string, pseudo Pseudo)
 	if len(missing) > 0 {
 		return nil, plainErr("Parameters: %s must have values", bracketList(missing))
 	}
-	return vals, nil
+	return vals, resolveSSM(t, vals, lookup)
+}
+
+// resolveSSM looks up the values of the SSM-typed parameters.
+func resolveSSM(t *Template, vals *Values, lookup SSMLookup) error {
+	var unfetched, unsupported []string
+	for _, name := range t.ParameterNames {
+		pv, ok := vals.Params[name]
+		if !ok {
+			continue
+		}
+		inner, isSSM := ssmInner(pv.Type)
+		if !isSSM {
+			continue
+		}
+		if lookup == nil {
+			return unsupportedErr("Parameter %s: type %s needs Systems Manager parameter lookup, which this stack has not", name, pv.Type)
+		}
+		typ, value, found, err := lookup(pv.Value)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !found:
+			unfetched = append(unfetched, pv.Value)
+			continue
+		case typ == "SecureString":
+			unsupported = append(unsupported, pv.Value)
+			continue
+		}
+		pv.Resolved = &value
+		if kind, _ := parameterKind(inner); kind == kindStringList || inner == "List<String>" {
+			pv.List = strings.Split(value, ",")
+		}
+		vals.Params[name] = pv
+	}
+	if len(unfetched) > 0 {
+		return plainErr("Unable to fetch parameters %s from parameter store for this account.", bracketList(unfetched))
+	}
+	if len(unsupported) > 0 {
+		return plainErr("Parameters %s referenced by template have types not supported by CloudFormation.", bracketList(unsupported))
+	}
+	return nil
+}
+
+// ssmInner returns X of AWS::SSM::Parameter::Value<X>.
+func ssmInner(typ string) (string, bool) {
+	const prefix = "AWS::SSM::Parameter::Value<"
+	if !strings.HasPrefix(typ, prefix) || !strings.HasSuffix(typ, ">") {
+		return "", false
+	}
+	return typ[len(prefix) : len(typ)-1], true
 }
 
 // paramKind is how a parameter type treats its value.
@@ -193,7 +268,7 @@ const (
 	kindNumber
 	kindNumberList
 	kindStringList
-	kindSSM // AWS::SSM::Parameter::Value<...>, not supported
+	kindSSM // AWS::SSM::Parameter::Value<...>: the value names a parameter
 )
 
 // awsSpecificTypes are the AWS-specific parameter types, which virga
@@ -226,6 +301,14 @@ func parameterKind(typ string) (paramKind, bool) {
 	case strings.HasPrefix(typ, "List<") && strings.HasSuffix(typ, ">") && awsSpecificTypes[typ[5:len(typ)-1]]:
 		return kindStringList, true
 	case strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") && strings.HasSuffix(typ, ">"):
+		// The value types AWS allows: String, List<String>,
+		// CommaDelimitedList and the AWS-specific types and their lists.
+		inner := typ[len("AWS::SSM::Parameter::Value<") : len(typ)-1]
+		if k, ok := parameterKind(inner); !ok || k == kindNumber || k == kindNumberList || k == kindSSM || inner == "AWS::SSM::Parameter::Name" {
+			if inner != "List<String>" {
+				return 0, false
+			}
+		}
 		return kindSSM, true
 	}
 	return 0, false
@@ -307,7 +390,8 @@ func (p *Parameter) value(v string) (ParamValue, error) {
 	pv := ParamValue{Type: p.Type, Value: v, NoEcho: p.NoEcho}
 	switch kind {
 	case kindSSM:
-		return pv, unsupportedErr("Parameter %s: type %s needs Systems Manager parameter lookup, which virga does not support", p.Name, p.Type)
+		// The value is a parameter name, looked up by resolveSSM.
+		return pv, nil
 	case kindString:
 		return pv, p.checkString(v)
 	case kindNumber:

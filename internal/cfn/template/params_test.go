@@ -3,6 +3,7 @@ package template
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -166,5 +167,45 @@ func TestSSMParameterTypesAreNotSupported(t *testing.T) {
 	vals, err := tmpl.ResolveParameters(nil, testPseudo)
 	if err != nil || vals.Params["Name"].Value != "/my/param" {
 		t.Fatalf("Name = %+v, %v", vals.Params["Name"], err)
+	}
+}
+
+func TestSSMParameterTypes(t *testing.T) {
+	t.Parallel()
+	store := map[string][2]string{
+		"/app/name":   {"String", "orders"},
+		"/app/azs":    {"StringList", "us-east-1a,us-east-1b"},
+		"/app/secret": {"SecureString", "x"},
+	}
+	lookup := func(name string) (string, string, bool, error) {
+		v, ok := store[name]
+		return v[0], v[1], ok, nil
+	}
+	tmpl := mustParse(t, yamlDoc(
+		"Parameters:",
+		"  Name: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /app/name}",
+		"  Azs: {Type: 'AWS::SSM::Parameter::Value<List<String>>', Default: /app/azs}",
+		"  Ami: {Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: /app/name}",
+		"Resources:",
+		"  R: {Type: T}",
+	))
+	vals, err := tmpl.ResolveParametersWith(nil, testPseudo, lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := vals.Params["Name"]; got.Value != "/app/name" || got.Ref() != "orders" {
+		t.Errorf("Name = %+v (Ref %v)", got, got.Ref())
+	}
+	if got := vals.Params["Azs"].Ref(); !reflect.DeepEqual(got, []any{"us-east-1a", "us-east-1b"}) {
+		t.Errorf("Azs Ref = %v", got)
+	}
+	_, err = tmpl.ResolveParametersWith(map[string]string{"Name": "/nope", "Azs": "/gone"}, testPseudo, lookup)
+	wantError(t, err, "Unable to fetch parameters [/nope, /gone] from parameter store for this account.")
+	_, err = tmpl.ResolveParametersWith(map[string]string{"Name": "/app/secret"}, testPseudo, lookup)
+	wantError(t, err, "Parameters [/app/secret] referenced by template have types not supported by CloudFormation.")
+
+	bad := mustParse(t, "Parameters:\n  N: {Type: 'AWS::SSM::Parameter::Value<Number>'}\nResources:\n  R: {Type: T}\n")
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "Unrecognized parameter type") {
+		t.Errorf("Value<Number>: %v", err)
 	}
 }

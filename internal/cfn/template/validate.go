@@ -1,6 +1,7 @@
 package template
 
 import (
+	"github.com/virga/virga/internal/cfn/dynref"
 	"slices"
 	"sort"
 	"strings"
@@ -80,72 +81,74 @@ func (t *Template) Validate() error {
 	return t.validateDynamicReferences()
 }
 
-// dynamicReferenceServices names the services dynamic references read
-// from ("{{resolve:ssm:NAME}}"), none of which virga has yet.
-var dynamicReferenceServices = map[string]string{
-	"ssm":            "Systems Manager Parameter Store",
-	"ssm-secure":     "Systems Manager Parameter Store",
-	"secretsmanager": "Secrets Manager",
-}
+// maxDynamicReferences: "You can include up to 60 dynamic references
+// in a stack template."
+const maxDynamicReferences = 60
 
-// validateDynamicReferences refuses a template with a dynamic reference
-// ("{{resolve:ssm:/app/name}}") in a resource or an output: virga cannot
-// resolve it, and passing the text on would fail later in a way that
-// blames the property, or not at all.
+// validateDynamicReferences checks the dynamic references
+// ("{{resolve:ssm:/app/name}}") in resource properties: each must parse,
+// there may be at most 60, and custom resources may not read secure
+// values (ssm-secure, secretsmanager). The engine resolves them when it
+// creates or updates the resource. A reference in an output is refused:
+// virga resolves references in resource properties only.
 func (t *Template) validateDynamicReferences() error {
-	var found, where string
-	var walk func(node any) bool
-	walk = func(node any) bool {
+	count := 0
+	var walk func(node any, where string, custom bool) error
+	walk = func(node any, where string, custom bool) error {
 		switch n := node.(type) {
 		case string:
-			if i := strings.Index(n, "{{resolve:"); i >= 0 {
-				ref := n[i:]
-				if j := strings.Index(ref, "}}"); j >= 0 {
-					ref = ref[:j+2]
-				}
-				found = ref
-				return true
+			if !dynref.Contains(n) {
+				return nil
 			}
+			refs, _, err := dynref.Find(n)
+			if err != nil {
+				return templateErr("%s: %s", where, err.Error())
+			}
+			for _, r := range refs {
+				if custom && r.Service != dynref.SSM {
+					// Wording unconfirmed.
+					return templateErr("%s: the dynamic reference %s reads a secure value, which custom resources cannot use", where, r.Text)
+				}
+			}
+			count += len(refs)
 		case map[string]any:
 			for _, k := range sortedKeys(n) {
-				if walk(n[k]) {
-					return true
+				if err := walk(n[k], where, custom); err != nil {
+					return err
 				}
 			}
 		case []any:
 			for _, v := range n {
-				if walk(v) {
-					return true
+				if err := walk(v, where, custom); err != nil {
+					return err
 				}
 			}
 		}
-		return false
-	}
-	for _, name := range t.ResourceNames {
-		if walk(t.Resources[name].Properties) {
-			where = "Resource " + name
-			break
-		}
-	}
-	if found == "" {
-		if outputs, ok := t.Tree["Outputs"].(map[string]any); ok {
-			for _, name := range sortedKeys(outputs) {
-				if walk(outputs[name]) {
-					where = "Output " + name
-					break
-				}
-			}
-		}
-	}
-	if found == "" {
 		return nil
 	}
-	kind, _, _ := strings.Cut(strings.TrimPrefix(found, "{{resolve:"), ":")
-	service, ok := dynamicReferenceServices[kind]
-	if !ok {
-		return templateErr("%s: %s is not a valid dynamic reference", where, found)
+	for _, name := range t.ResourceNames {
+		r := t.Resources[name]
+		custom := r.Type == "AWS::CloudFormation::CustomResource" || strings.HasPrefix(r.Type, "Custom::")
+		if err := walk(r.Properties, "Resource "+name, custom); err != nil {
+			return err
+		}
 	}
-	return unsupportedErr("%s: the dynamic reference %s reads from %s, which virga does not support", where, found, service)
+	if count > maxDynamicReferences {
+		// Wording unconfirmed.
+		return templateErr("The template has %d dynamic references; a template may have at most %d", count, maxDynamicReferences)
+	}
+	if outputs, ok := t.Tree["Outputs"].(map[string]any); ok {
+		for _, name := range sortedKeys(outputs) {
+			before := count
+			if err := walk(outputs[name], "Output "+name, false); err != nil {
+				return err
+			}
+			if count > before {
+				return unsupportedErr("Output %s: dynamic references are resolved in resource properties only", name)
+			}
+		}
+	}
+	return nil
 }
 
 func (t *Template) validateStructure() error {

@@ -168,21 +168,26 @@ func TestValidateSAMTemplateBeforeTransform(t *testing.T) {
 	wantError(t, err, "Template format error: [/Resources/Fn] Every Resources object must contain a Type member.")
 }
 
-// TestValidateDynamicReferences: a dynamic reference, which virga cannot
-// resolve, is refused up front, naming the reference, where it is and the
-// service it reads from.
+// TestValidateDynamicReferences: dynamic references in resource
+// properties must parse; custom resources read no secure values; outputs
+// hold none.
 func TestValidateDynamicReferences(t *testing.T) {
 	t.Parallel()
 	for body, want := range map[string]string{
-		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: '{{resolve:ssm:/app/name}}'\n":                     "Resource Q: the dynamic reference {{resolve:ssm:/app/name}} reads from Systems Manager Parameter Store, which virga does not support",
-		"Resources:\n  F:\n    Type: T\n    Properties:\n      Env: {Vars: {K: !Sub 'x-{{resolve:secretsmanager:db:SecretString:pw}}'}}\n": "Resource F: the dynamic reference {{resolve:secretsmanager:db:SecretString:pw}} reads from Secrets Manager, which virga does not support",
-		"Resources:\n  R: {Type: T}\nOutputs:\n  O: {Value: '{{resolve:ssm-secure:k}}'}\n":                                                 "Output O: the dynamic reference {{resolve:ssm-secure:k}} reads from Systems Manager Parameter Store, which virga does not support",
-		"Resources:\n  R:\n    Type: T\n    Properties: {A: '{{resolve:nope:k}}'}\n":                                                       "Template error: Resource R: {{resolve:nope:k}} is not a valid dynamic reference",
+		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: '{{resolve:ssm:/app/name}}'\n":                     "",
+		"Resources:\n  F:\n    Type: T\n    Properties:\n      Env: {Vars: {K: !Sub 'x-{{resolve:secretsmanager:db:SecretString:pw}}'}}\n": "",
+		"Resources:\n  R: {Type: T}\nOutputs:\n  O: {Value: '{{resolve:ssm-secure:k}}'}\n":                                                 "Output O: dynamic references are resolved in resource properties only",
+		"Resources:\n  R:\n    Type: T\n    Properties: {A: '{{resolve:nope:k}}'}\n":                                                       "Template error: Resource R: Dynamic reference {{resolve:nope:k}} names service nope; supported services are ssm, ssm-secure and secretsmanager",
+		"Resources:\n  R:\n    Type: Custom::Thing\n    Properties: {ServiceToken: x, A: '{{resolve:secretsmanager:s}}'}\n":                "Template error: Resource R: the dynamic reference {{resolve:secretsmanager:s}} reads a secure value, which custom resources cannot use",
 	} {
 		err := mustParse(t, body).Validate()
-		if err == nil || err.Error() != want {
+		if (err == nil && want != "") || (err != nil && err.Error() != want) {
 			t.Errorf("%q: %v, want %q", body, err, want)
 		}
+	}
+	many := "Resources:\n  R:\n    Type: T\n    Properties:\n      A: '" + strings.Repeat("{{resolve:ssm:/p}}", 61) + "'\n"
+	if err := mustParse(t, many).Validate(); err == nil {
+		t.Error("61 dynamic references validated")
 	}
 	// Braces that are not a dynamic reference are text.
 	if err := mustParse(t, "Resources:\n  R:\n    Type: T\n    Properties: {A: '{{name}}'}\n").Validate(); err != nil {

@@ -1,0 +1,115 @@
+package ssm
+
+import (
+	"context"
+	"slices"
+)
+
+// legacyFilters turns DescribeParameters' older Filters (Name, Type,
+// KeyId; Equals on any value, Name by prefix) into ParameterFilters.
+func legacyFilters(in []ParametersFilter) filterSet {
+	var out filterSet
+	for _, f := range in {
+		key := string(deref(f.Key))
+		option := "Equals"
+		if key == "Name" {
+			option = "BeginsWith"
+		}
+		out = append(out, filter{key: key, option: option, values: f.Values})
+	}
+	return out
+}
+
+func (s *Service) describeParameters(_ context.Context, in *DescribeParametersRequest) (*DescribeParametersResult, error) {
+	if len(in.Filters) > 0 && len(in.ParameterFilters) > 0 {
+		return nil, ErrValidation.WithMessage("You can use either Filters or ParameterFilters in a single request.")
+	}
+	filters, err := parseFilters(in.ParameterFilters, filtersDescribe)
+	if err != nil {
+		return nil, err
+	}
+	filters = append(filters, legacyFilters(in.Filters)...)
+	after, err := decodeToken(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := int(deref(in.MaxResults))
+	if limit == 0 {
+		limit = defaultDescribePage
+	}
+	out := &DescribeParametersResult{Parameters: []ParameterMetadata{}}
+	var last string
+	err = s.each("", after, func(p *param) bool {
+		if !filters.match(p) {
+			return true
+		}
+		if len(out.Parameters) == limit {
+			out.NextToken = encodeToken(last)
+			return false
+		}
+		out.Parameters = append(out.Parameters, metadata(p))
+		last = p.Name
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func metadata(p *param) ParameterMetadata {
+	v := p.current()
+	m := ParameterMetadata{Name: ptr(p.Name), Type: ptr(ParameterType(v.Type)), LastModifiedDate: modified(v.Modified),
+		LastModifiedUser: ptr(v.User), Version: ptr(v.Version), Tier: ptr(ParameterTier(v.Tier)),
+		Policies: []ParameterInlinePolicy{}, DataType: ptr(v.DataType)}
+	if v.KeyID != "" {
+		m.KeyId = ptr(v.KeyID)
+	}
+	if v.Description != "" {
+		m.Description = ptr(v.Description)
+	}
+	if v.AllowedPattern != "" {
+		m.AllowedPattern = ptr(v.AllowedPattern)
+	}
+	return m
+}
+
+func (s *Service) deleteParameter(_ context.Context, in *DeleteParameterRequest) (*DeleteParameterResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := deref(in.Name)
+	p, err := s.load(name)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, ErrParameterNotFound.WithMessage("Parameter " + name + " not found.")
+	}
+	return &DeleteParameterResult{}, s.remove(name)
+}
+
+func (s *Service) deleteParameters(_ context.Context, in *DeleteParametersRequest) (*DeleteParametersResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := &DeleteParametersResult{DeletedParameters: []string{}, InvalidParameters: []string{}}
+	for _, name := range in.Names {
+		if slices.Contains(out.DeletedParameters, name) || slices.Contains(out.InvalidParameters, name) {
+			continue
+		}
+		p, err := s.load(name)
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			out.InvalidParameters = append(out.InvalidParameters, name)
+			continue
+		}
+		out.DeletedParameters = append(out.DeletedParameters, name)
+	}
+	if len(out.DeletedParameters) > 0 {
+		if err := s.remove(out.DeletedParameters...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
