@@ -2,6 +2,7 @@ package awsproto
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 )
@@ -13,6 +14,11 @@ type Call struct {
 	// Request is the HTTP request; Body is its body, read in full.
 	Request *http.Request
 	Body    []byte
+	// BodyStream is the body of a request to an operation that streams
+	// its input (Operation.StreamBody), which the edge leaves unread:
+	// Body is nil then, and the operation's stream payload reads from
+	// BodyStream.
+	BodyStream io.Reader
 	// Service and Op are what the request calls, once resolved.
 	Service *Service
 	Op      *Operation

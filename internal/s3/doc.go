@@ -1,0 +1,74 @@
+// Package s3 is Amazon S3: buckets, objects, listings, multipart uploads
+// and presigned URLs, over the restXml protocol.
+//
+// # What it owns
+//
+// Buckets and their configuration (tags, versioning status, ACL, policy,
+// CORS rules), objects (bytes, system and user metadata, tags, checksums)
+// and multipart uploads in progress. It does not own event delivery: every
+// object created or removed is reported once committed to Deps.Notify
+// (bucket, key, size, ETag, sequencer, event name), where S3 event
+// notifications attach.
+//
+// # Addressing
+//
+// The edge routes a request to S3 by its SigV4 scope ("s3", from the
+// Authorization header or a presigned URL's X-Amz-Credential), by a
+// bucket's virtual host (BUCKET.s3.localhost, BUCKET.s3.REGION.localhost,
+// BUCKET.s3.amazonaws.com, BUCKET.s3.REGION.amazonaws.com, which it turns
+// into the path-style /BUCKET/KEY), or, for an unsigned path-style
+// request, by S3's routes, tried after every other service's. An unsigned
+// (anonymous) path-style request is S3's only when it names a bucket that
+// exists and carries no awsQuery Action, so that unsigned calls to other
+// services and unknown paths keep their answers.
+//
+// Anonymous requests: with --auth accept (the default) they are served
+// like signed ones, since virga enforces no bucket policies or ACLs yet
+// (on AWS an anonymous read of a private object is AccessDenied); with
+// --auth sigv4 they are refused as every unsigned request is.
+//
+// # Store layout
+//
+// Metadata is in the store (see meta.go for the keys): one JSON record per
+// bucket, object, upload and part, objects ordered by key within their
+// bucket so that listings are range scans. Object bytes are blobs in
+// files under DATA_DIR/s3/blobs/XX/ID, named by random ids, never by
+// keys, so no key can name a path outside the directory. With
+// --in-memory the blobs are in memory.
+//
+// # Invariants
+//
+//   - A record never refers to a blob that is not complete: bytes are
+//     written to DATA_DIR/s3/tmp, fsynced when the store syncs its
+//     commits (--fsync), renamed into place, and only then is the record
+//     committed. An acknowledged PutObject or CompleteMultipartUpload
+//     survives kill -9.
+//   - Start-up removes what interrupted writes left: temporary files, and
+//     blobs no record refers to (written, or orphaned by a delete, just
+//     before a crash).
+//   - A multipart object's bytes are its parts' blobs, in order (no copy
+//     at completion); its ETag is the MD5 of the parts' MD5s and "-N".
+//   - Bodies of PutObject and UploadPart are streamed to their blob
+//     (Operation.StreamBody), never held in memory; GetObject streams
+//     from the blobs.
+//
+// # Lock order
+//
+// One mutex, Service.mu, serializes every change to the metadata (read,
+// check, commit). Reads of committed metadata take no lock. Blobs are
+// written before mu is taken and removed after it is released; nothing
+// else is locked while it is held.
+//
+// # Not supported
+//
+// Object versioning (the status is recorded, but every bucket keeps one
+// version per key and versionId other than "null" is NoSuchVersion),
+// object lock, lifecycle, replication, website hosting, SSE-C and KMS
+// (SSE headers are recorded and echoed), POST object (browser form
+// uploads), SelectObjectContent, access points, directory buckets, bucket
+// policies and ACLs are recorded but not enforced, and the chunk
+// signatures of STREAMING-AWS4-HMAC-SHA256-PAYLOAD uploads are decoded but
+// not verified (the request's own signature is). Operations outside the
+// table answer MethodNotAllowed, as S3 does for a method a resource does
+// not allow.
+package s3
