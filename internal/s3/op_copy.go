@@ -152,7 +152,7 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 		}
 		o.ContentType, o.ContentEncoding = strDeref(in.ContentType), contentEncoding(in.ContentEncoding)
 		o.ContentDisposition, o.ContentLanguage = strDeref(in.ContentDisposition), strDeref(in.ContentLanguage)
-		o.CacheControl, o.Metadata = strDeref(in.CacheControl), in.Metadata
+		o.CacheControl, o.Metadata = strDeref(in.CacheControl), lowerKeys(in.Metadata)
 		if in.Expires != nil {
 			o.Expires = in.Expires.UTC().Format(httpTime)
 		}

@@ -103,7 +103,7 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 		Initiated: s.clock.Now().UTC().Truncate(1e6),
 		Object: objectRecord{Key: key, ContentType: strDeref(in.ContentType), ContentEncoding: contentEncoding(in.ContentEncoding),
 			ContentDisposition: strDeref(in.ContentDisposition), ContentLanguage: strDeref(in.ContentLanguage),
-			CacheControl: strDeref(in.CacheControl), Metadata: in.Metadata, Tags: tags, StorageClass: strDeref(in.StorageClass),
+			CacheControl: strDeref(in.CacheControl), Metadata: lowerKeys(in.Metadata), Tags: tags, StorageClass: strDeref(in.StorageClass),
 			WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption),
 			Checksum: objectChecksum{Algorithm: alg, Type: ctype}}}
 	if in.Expires != nil {

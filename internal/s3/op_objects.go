@@ -52,6 +52,19 @@ func contentEncoding(v *string) string {
 	return strings.Join(keep, ",")
 }
 
+// lowerKeys returns user metadata with its keys in lower case: "Amazon
+// S3 stores user-defined metadata keys in lowercase."
+func lowerKeys(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}
+
 // checkMetadata enforces the 2 KB limit on user-defined metadata.
 func checkMetadata(m map[string]string) error {
 	n := 0
@@ -106,7 +119,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 		Key: key, Size: got.size, ETag: got.etag(),
 		ContentType: strDeref(in.ContentType), ContentEncoding: contentEncoding(in.ContentEncoding),
 		ContentDisposition: strDeref(in.ContentDisposition), ContentLanguage: strDeref(in.ContentLanguage),
-		CacheControl: strDeref(in.CacheControl), Metadata: in.Metadata, Tags: tags,
+		CacheControl: strDeref(in.CacheControl), Metadata: lowerKeys(in.Metadata), Tags: tags,
 		StorageClass: strDeref(in.StorageClass), WebsiteRedirect: strDeref(in.WebsiteRedirectLocation),
 		SSE: strDeref(in.ServerSideEncryption), Checksum: got.checksum,
 		Segments: []segment{{Blob: got.blob, Size: got.size}},
