@@ -2,8 +2,11 @@ package s3
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -95,5 +98,72 @@ func TestServeStreamsPut(t *testing.T) {
 	}
 	if w := serve(s, "GET", "/bk1/k", nil); w.Code != http.StatusOK || w.Body.String() != "data" {
 		t.Fatalf("GetObject: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestStartRemovesLeftovers: what a crash can leave (a temporary file, a
+// blob no record refers to) is gone after New; referenced blobs stay.
+func TestStartRemovesLeftovers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	deps := Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Dir: dir}
+	s, err := New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(s, "PUT", "/keep", nil)
+	if w := serve(s, "PUT", "/keep/k", []byte("kept")); w.Code != 200 {
+		t.Fatalf("PutObject: %d %s", w.Code, w.Body)
+	}
+	orphan := "0123456789abcdef0123456789abcdef"
+	if _, err := s.blobs.write(orphan, bytes.NewReader([]byte("orphan"))); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "tmp", "x-123")
+	os.WriteFile(tmp, []byte("partial"), 0o644)
+
+	s2, err := New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("temporary file survived start: %v", err)
+	}
+	if _, err := s2.blobs.open(orphan); err != errBlobNotFound {
+		t.Errorf("orphan blob survived start: %v", err)
+	}
+	if w := serve(s2, "GET", "/keep/k", nil); w.Code != 200 || w.Body.String() != "kept" {
+		t.Errorf("object after start: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestNotify: every object created or removed is reported once
+// committed, with increasing sequencers.
+func TestNotify(t *testing.T) {
+	t.Parallel()
+	db, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var events []Event
+	s, err := New(Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1",
+		Notify: func(_ context.Context, e Event) { events = append(events, e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(s, "PUT", "/events", nil)
+	serve(s, "PUT", "/events/a", []byte("12345"))
+	serve(s, "DELETE", "/events/a", nil)
+	serve(s, "DELETE", "/events/a", nil) // already gone: no event
+	if len(events) != 2 || events[0].Name != "ObjectCreated:Put" || events[0].Key != "a" || events[0].Size != 5 ||
+		events[0].ETag != "827ccb0eea8a706c4c34a16891f84e7b" || events[1].Name != "ObjectRemoved:Delete" ||
+		!(events[0].Sequencer < events[1].Sequencer) {
+		t.Errorf("events = %+v", events)
 	}
 }
