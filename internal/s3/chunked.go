@@ -56,7 +56,10 @@ type chunkedReader struct {
 	// TrailerSignature is x-amz-trailer-signature's value.
 	Signatures       []string
 	TrailerSignature string
-	// chunkSize is each chunk's size, in order, for signature checks.
+	// trailerText is the trailing headers as "name:value\n" lines in
+	// the order sent, which the trailer signature covers.
+	trailerText string
+	// chunkSizes is each chunk's size, in order.
 	chunkSizes []int64
 	// onChunk, when set, sees each chunk's data as it is read and is told
 	// when the chunk ends (data == nil), for signature verification.
@@ -139,6 +142,7 @@ func (c *chunkedReader) trailer() error {
 			continue
 		}
 		c.Trailers[k] = v
+		c.trailerText += k + ":" + v + "\n"
 	}
 }
 

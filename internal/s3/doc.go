@@ -48,6 +48,12 @@
 //     before a crash).
 //   - A multipart object's bytes are its parts' blobs, in order (no copy
 //     at completion); its ETag is the MD5 of the parts' MD5s and "-N".
+//   - aws-chunked bodies (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER],
+//     STREAMING-UNSIGNED-PAYLOAD-TRAILER) are decoded as they stream;
+//     with --auth sigv4 each chunk's and the trailer's signature is
+//     checked (awsproto.Call.ChunkSigner), and a checksum trailer is
+//     checked like an x-amz-checksum-* header. Nothing is committed
+//     until the whole body has been checked.
 //   - Bodies of PutObject and UploadPart are streamed to their blob
 //     (Operation.StreamBody), never held in memory; GetObject streams
 //     from the blobs.
@@ -66,9 +72,7 @@
 // object lock, lifecycle, replication, website hosting, SSE-C and KMS
 // (SSE headers are recorded and echoed), POST object (browser form
 // uploads), SelectObjectContent, access points, directory buckets, bucket
-// policies and ACLs are recorded but not enforced, and the chunk
-// signatures of STREAMING-AWS4-HMAC-SHA256-PAYLOAD uploads are decoded but
-// not verified (the request's own signature is). Operations outside the
+// policies and ACLs are recorded but not enforced. Operations outside the
 // table answer MethodNotAllowed, as S3 does for a method a resource does
 // not allow.
 package s3

@@ -15,6 +15,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/sigv4"
 )
 
 // received is an upload's bytes, stored as a blob and checked.
@@ -88,6 +89,9 @@ func (s *Service) receive(ctx context.Context, body io.Reader, limit int64) (*re
 	if chunked {
 		cr = newChunkedReader(body)
 		src = cr
+		if c.ChunkSigner != nil {
+			cr.onChunk = verifyChunks(cr, c.ChunkSigner)
+		}
 	}
 	md := md5.New()
 	writers := []io.Writer{md}
@@ -133,6 +137,10 @@ func (s *Service) receive(ctx context.Context, body io.Reader, limit int64) (*re
 	if sha != nil && !strings.EqualFold(hex.EncodeToString(sha.Sum(nil)), contentSHA) {
 		return fail(ErrContentSHA256Mismatch.WithDetails(&shaDetails{ClientComputedContentSHA256: &contentSHA,
 			S3ComputedContentSHA256: strptr(hex.EncodeToString(sha.Sum(nil)))}))
+	}
+	if cr != nil && c.ChunkSigner != nil && contentSHA == streamingSignedTrailer &&
+		!sigv4.Equal(cr.TrailerSignature, c.ChunkSigner.Trailer(cr.trailerText)) {
+		return fail(errChunkSignature)
 	}
 	rec := &received{blob: id, size: n, md5: got}
 	if sum != nil {
@@ -211,6 +219,27 @@ func requestedChecksum(h http.Header) (alg, want string, fromTrailer bool, err e
 		}
 	}
 	return alg, want, false, nil
+}
+
+// errChunkSignature is a chunk or trailer whose signature is not the one
+// the request's signing key gives.
+var errChunkSignature = (&sigv4.Error{Kind: sigv4.SignatureMismatch}).APIError(sigv4.S3)
+
+// verifyChunks checks each chunk's signature once the chunk is read.
+func verifyChunks(cr *chunkedReader, signer awsproto.ChunkSigner) func(data []byte, end bool) error {
+	h := sha256.New()
+	return func(data []byte, end bool) error {
+		if !end {
+			h.Write(data)
+			return nil
+		}
+		want := signer.Chunk(h.Sum(nil))
+		h.Reset()
+		if len(cr.Signatures) != len(cr.chunkSizes) || !sigv4.Equal(cr.Signatures[len(cr.Signatures)-1], want) {
+			return errChunkSignature
+		}
+		return nil
+	}
 }
 
 // errTooLarge is a body longer than its operation takes.
