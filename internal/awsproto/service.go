@@ -109,6 +109,10 @@ type Operation struct {
 	// signature is then verified over the X-Amz-Content-Sha256 header,
 	// and the operation checks the body against that hash as it reads.
 	StreamBody bool
+	// Anonymous operations are served without a signature even when the
+	// edge verifies signatures (S3's CORS preflights, which browsers never
+	// sign). A signature, if the request has one, is still checked.
+	Anonymous bool
 }
 
 // Service is an AWS service as the edge sees it: a name, a protocol and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/sigv4"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 )
@@ -145,11 +146,17 @@ func (e *Edge) serve(c *awsproto.Call, w *responseWriter, svc *awsproto.Service)
 			}
 		}
 	}()
-	if err := e.opts.Auth.Authenticate(c); err != nil {
+	if err := e.opts.Auth.Authenticate(c); err != nil && !(c.Op != nil && c.Op.Anonymous && unsigned(r)) {
 		svc.WriteError(c, w, err)
 		return
 	}
 	svc.Serve(c, w)
+}
+
+// unsigned reports whether r carries no SigV4 authentication at all.
+func unsigned(r *http.Request) bool {
+	auth, err := sigv4.Parse(r)
+	return err == nil && auth == nil
 }
 
 // errBodyTooLarge is a body over its service's limit.

@@ -27,6 +27,11 @@
 // (on AWS an anonymous read of a private object is AccessDenied); with
 // --auth sigv4 they are refused as every unsigned request is.
 //
+// CORS: a bucket's rules (PutBucketCors) answer browsers' OPTIONS
+// preflights, unsigned even with --auth sigv4, and add the
+// Access-Control-* headers to the responses of requests with an Origin
+// that a rule allows.
+//
 // # Store layout
 //
 // Metadata is in the store (see meta.go for the keys): one JSON record per

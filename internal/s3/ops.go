@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/restxml"
 )
 
@@ -22,6 +23,7 @@ type protocol struct {
 	*restxml.Protocol
 	svc    *awsproto.Service
 	exists func(bucket string) bool
+	cors   func(c *awsproto.Call, h http.Header)
 }
 
 func (p *protocol) Resolve(c *awsproto.Call) error {
@@ -66,7 +68,17 @@ func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	if o, ok := out.(*GetObjectOutput); ok && o.ContentRange != nil {
 		c.Status = http.StatusPartialContent
 	}
+	p.cors(c, w.Header())
 	p.Protocol.Encode(c, w, out)
+}
+
+// EncodeError adds the CORS headers to errors too, as S3 does, so that a
+// browser can read them.
+func (p *protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apierr.Error) {
+	if c.Request.Method != http.MethodOptions {
+		p.cors(c, w.Header())
+	}
+	p.Protocol.EncodeError(c, w, e)
 }
 
 // newAPI is S3's operation table. The HTTP bindings are the model's, with
@@ -125,9 +137,13 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "CompleteMultipartUpload", Action: "s3:PutObject", HTTP: "POST /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.completeMultipartUpload)},
 			{Name: "AbortMultipartUpload", HTTP: "DELETE /{Bucket}/{Key+}?uploadId", Status: 204, Handler: awsproto.Handle(s.abortMultipartUpload)},
 			{Name: "ListParts", Action: "s3:ListMultipartUploadParts", HTTP: "GET /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.listParts)},
+			// Browsers' CORS preflights, which are never signed.
+			{Name: "PreflightBucket", HTTP: "OPTIONS /{Bucket}", Anonymous: true, Handler: awsproto.Handle(s.preflight)},
+			{Name: "PreflightObject", HTTP: "OPTIONS /{Bucket}/{Key+}", Anonymous: true, Handler: awsproto.Handle(s.preflightObject)},
 		},
 	}
 	p.svc = svc
 	p.exists = s.BucketExists
+	p.cors = s.corsResponse
 	return svc.Init()
 }
