@@ -167,6 +167,13 @@ func TestS3Buckets(t *testing.T) {
 		t.Errorf("GetBucketCors = %+v, %v", cors, err)
 	}
 
+	// Subresources virga does not serve are NotImplemented, not another
+	// operation on the same path.
+	_, err = c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("photos")})
+	expectAPIError(t, err, "NotImplemented", 501)
+	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("photos")})
+	expectAPIError(t, err, "NotImplemented", 501)
+
 	// DeleteBucket refuses a bucket with objects.
 	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("k"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
@@ -300,6 +307,8 @@ func TestS3Objects(t *testing.T) {
 	}
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("docs"), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
 	expectAPIError(t, err, "KeyTooLongError", 400)
+	_, err = c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("docs"), Key: aws.String("a b/c+d ü.txt")})
+	expectAPIError(t, err, "NotImplemented", 501)
 
 	// Object tagging.
 	tg, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("docs"), Key: aws.String("a b/c+d ü.txt")})

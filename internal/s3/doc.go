@@ -77,7 +77,10 @@
 // object lock, lifecycle, replication, website hosting, SSE-C and KMS
 // (SSE headers are recorded and echoed), POST object (browser form
 // uploads), SelectObjectContent, access points, directory buckets, bucket
-// policies and ACLs are recorded but not enforced. Operations outside the
-// table answer MethodNotAllowed, as S3 does for a method a resource does
-// not allow.
+// policies and ACLs are recorded but not enforced, object ACLs. A request
+// for a subresource virga does not serve (?lifecycle, ?encryption,
+// ?website, ?notification, ?publicAccessBlock, an object's ?acl, and
+// the others in unsupportedSubresources) answers NotImplemented (501);
+// other requests no route takes answer MethodNotAllowed, as S3 does for a
+// method a resource does not allow.
 package s3

@@ -1,6 +1,8 @@
 package s3
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"strings"
 
@@ -30,6 +32,18 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 	if err := p.Protocol.Resolve(c); err != nil {
 		return err
 	}
+	if q := c.Request.URL.Query(); len(q) > 0 {
+		for _, sub := range unsupportedSubresources {
+			if q.Has(sub) {
+				c.Op, c.Params = nil, nil
+				return ErrNotImplemented
+			}
+		}
+		if q.Has("acl") && c.Params["Key"] != "" {
+			c.Op, c.Params = nil, nil
+			return ErrNotImplemented
+		}
+	}
 	if r := c.Request; anonymous(r) && !virtualHosted(r, c.Params["Bucket"]) {
 		if b := c.Params["Bucket"]; b == "" || r.URL.Query().Has("Action") || !p.exists(b) {
 			c.Op, c.Params = nil, nil
@@ -46,6 +60,16 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 	}
 	return nil
 }
+
+// unsupportedSubresources are the query parameters that name S3
+// subresources virga does not serve. A request for one would otherwise
+// match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
+// path), so it is answered NotImplemented, as S3 answers a feature it
+// does not implement. ("acl" on an object is one too.)
+var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "logging", "notification", "replication",
+	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
+	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
+	"versions", "policyStatus", "session", "metadataTable"}
 
 // anonymous reports whether r carries no SigV4 authentication.
 func anonymous(r *http.Request) bool {
@@ -69,7 +93,15 @@ func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 		c.Status = http.StatusPartialContent
 	}
 	p.cors(c, w.Header())
+	setHostID(c, w.Header())
 	p.Protocol.Encode(c, w, out)
+}
+
+// setHostID sets x-amz-id-2, the second request id S3 puts on every
+// response (SDKs report it as the host id), derived from the request id.
+func setHostID(c *awsproto.Call, h http.Header) {
+	sum := sha256.Sum256([]byte(c.RequestID))
+	h.Set("X-Amz-Id-2", base64.StdEncoding.EncodeToString(sum[:]))
 }
 
 // EncodeError adds the CORS headers to errors too, as S3 does, so that a
@@ -78,6 +110,7 @@ func (p *protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apier
 	if c.Request.Method != http.MethodOptions {
 		p.cors(c, w.Header())
 	}
+	setHostID(c, w.Header())
 	p.Protocol.EncodeError(c, w, e)
 }
 
