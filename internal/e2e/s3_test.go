@@ -175,13 +175,23 @@ func TestS3Buckets(t *testing.T) {
 	expectAPIError(t, err, "NotImplemented", 501)
 
 	// DeleteBucket refuses a bucket with objects.
-	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("k"), Body: strings.NewReader("x")}); err != nil {
+	// (The bucket is versioned: its versions and delete markers count.)
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "BucketNotEmpty", 409)
-	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("photos"), Key: aws.String("k")}); err != nil {
+	del, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("photos"), Key: aws.String("k")})
+	if err != nil {
 		t.Fatal(err)
+	}
+	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("photos")})
+	expectAPIError(t, err, "BucketNotEmpty", 409)
+	for _, v := range []*string{put.VersionId, del.VersionId} {
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("photos"), Key: aws.String("k"), VersionId: v}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("photos")}); err != nil {
 		t.Fatal(err)

@@ -32,11 +32,19 @@
 // Access-Control-* headers to the responses of requests with an Origin
 // that a rule allows.
 //
+// Versioning: once a bucket's versioning is Enabled every write makes a
+// version with its own id and keeps the previous one, a delete without a
+// version id adds a delete marker and one with a version id removes that
+// version; Suspended, writes and deletes make the "null" version (see
+// versions.go). ListObjectVersions lists them.
+//
 // # Store layout
 //
-// Metadata is in the store (see meta.go for the keys): one JSON record per
-// bucket, object, upload and part, objects ordered by key within their
-// bucket so that listings are range scans. Object bytes are blobs in
+// Metadata is in the store (see meta.go and versions.go for the keys):
+// one JSON record per bucket, object version, upload and part; a key's
+// current version is its ("s3", "o", bucket, key) record, ordered by key
+// within the bucket so that listings are range scans, and its older
+// versions are ("s3", "v", bucket, key, ^order), newest first. Object bytes are blobs in
 // files under DATA_DIR/s3/blobs/XX/ID, named by random ids, never by
 // keys, so no key can name a path outside the directory. With
 // --in-memory the blobs are in memory.
@@ -72,15 +80,16 @@
 //
 // # Not supported
 //
-// Object versioning (the status is recorded, but every bucket keeps one
-// version per key and versionId other than "null" is NoSuchVersion),
-// object lock, lifecycle, replication, website hosting, SSE-C and KMS
+// Object lock, lifecycle, replication, website hosting, SSE-C and KMS
 // (SSE headers are recorded and echoed), POST object (browser form
-// uploads), SelectObjectContent, access points, directory buckets, bucket
-// policies and ACLs are recorded but not enforced, object ACLs. A request
-// for a subresource virga does not serve (?lifecycle, ?encryption,
-// ?website, ?notification, ?publicAccessBlock, an object's ?acl, and
-// the others in unsupportedSubresources) answers NotImplemented (501);
-// other requests no route takes answer MethodNotAllowed, as S3 does for a
+// uploads), SelectObjectContent, access points, directory buckets and
+// object ACLs. Bucket policies and ACLs are recorded but not enforced.
+// Tagging operations act on the current version only (their versionId
+// is ignored). A multipart upload without a checksum algorithm gets no
+// checksum (S3 gives it a full-object CRC64NVME). A request for a
+// subresource virga does not serve (?lifecycle, ?encryption, ?website,
+// ?notification, ?publicAccessBlock, an object's ?acl, and the others
+// in unsupportedSubresources) answers NotImplemented (501); other
+// requests no route takes answer MethodNotAllowed, as S3 does for a
 // method a resource does not allow.
 package s3

@@ -71,7 +71,7 @@ func (s *Service) list(bucket, prefix, delimiter string, from position, max int)
 		if err := json.Unmarshal(it.Value(), &o); err != nil {
 			return nil, err
 		}
-		if !from.isPrefix && from.after != "" && o.Key <= from.after {
+		if !from.isPrefix && from.after != "" && o.Key <= from.after || o.DeleteMarker {
 			continue
 		}
 		if delimiter != "" {

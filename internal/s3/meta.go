@@ -91,6 +91,11 @@ type objectRecord struct {
 	Checksum           objectChecksum    `json:"checksum,omitempty"`
 	PartsCount         int               `json:"parts,omitempty"`
 	Segments           []segment         `json:"segments"`
+	// VersionID is the version's id, "" for the null version;
+	// DeleteMarker marks a delete marker; Order orders a key's versions.
+	VersionID    string `json:"vid,omitempty"`
+	DeleteMarker bool   `json:"marker,omitempty"`
+	Order        uint64 `json:"order,omitempty"`
 }
 
 // uploadRecord is a multipart upload in progress.

@@ -138,6 +138,8 @@ func (s *Service) deleteBucket(_ context.Context, in *DeleteBucketRequest) (*str
 	}
 	up := uploadsPrefix(name)
 	batch.DeleteRange(up, keys.PrefixEnd(up))
+	vp := bucketVersionsPrefix(name)
+	batch.DeleteRange(vp, keys.PrefixEnd(vp))
 	batch.Delete(bucketKey(name))
 	err = batch.Commit()
 	s.mu.Unlock()

@@ -2,8 +2,10 @@ package s3
 
 import (
 	"context"
+
 	"crypto/md5"
 	"errors"
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"io"
 	"net/url"
 	"strings"
@@ -47,14 +49,19 @@ func (s *Service) copySourceObject(source string, ifMatch, ifNoneMatch *string, 
 	if err != nil {
 		return nil, "", "", err
 	}
-	if versionID != "" && versionID != "null" {
-		return nil, "", "", ErrNoSuchVersion.WithDetails(&versionDetails{Key: &key, VersionId: &versionID})
-	}
-	if _, err := s.bucket(s.store, bucket); err != nil {
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
 		return nil, "", "", err
 	}
-	o, err := s.object(s.store, bucket, key)
+	var vid *string
+	if versionID != "" {
+		vid = &versionID
+	}
+	o, err := s.lookup(b, key, vid)
 	if err != nil {
+		if e := apierr.As(err); e != nil && e.Code == ErrMethodNotAllowed.Code {
+			return nil, "", "", ErrInvalidRequest.WithMessage("The source of a copy request may not specifically refer to a delete marker by version id.")
+		}
 		return nil, "", "", err
 	}
 	modified := o.LastModified.Truncate(time.Second)
@@ -175,8 +182,17 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	return &CopyObjectOutput{
 		CopyObjectResult: &CopyObjectResult{ETag: &o.ETag, LastModified: &o.LastModified, ChecksumCRC32: cs.CRC32,
 			ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME, ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type},
-		ServerSideEncryption: strptr(sseOf(o)),
+		ServerSideEncryption: strptr(sseOf(o)), VersionId: s.versionOut(bucket, o), CopySourceVersionId: copySourceVersion(src),
 	}, nil
+}
+
+// copySourceVersion is x-amz-copy-source-version-id: the source's
+// version, unless it is the null version of an unversioned bucket.
+func copySourceVersion(src *objectRecord) *string {
+	if src.VersionID == "" {
+		return nil
+	}
+	return &src.VersionID
 }
 
 // httpTime is the HTTP date format.

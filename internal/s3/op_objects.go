@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
 // checksums are the checksum members outputs share.
@@ -134,8 +135,18 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 		return nil, err
 	}
 	cs := o.Checksum.members()
-	return &PutObjectOutput{ETag: &o.ETag, ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME,
+	return &PutObjectOutput{ETag: &o.ETag, VersionId: s.versionOut(bucket, o), ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME,
 		ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: optStr(sseOf(o))}, nil
+}
+
+// versionOut is the x-amz-version-id of a write's response: none in a
+// bucket that never had versioning.
+func (s *Service) versionOut(bucket string, o *objectRecord) *string {
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
+		return nil
+	}
+	return versionHeader(b, o)
 }
 
 // sseOf is the server-side encryption an object reports: S3 encrypts
@@ -166,53 +177,6 @@ func writeConditions(old *objectRecord, ifMatch, ifNoneMatch *string) error {
 			return precondition("If-Match")
 		}
 	}
-	return nil
-}
-
-// commitObject stores o's record in bucket under mu, replacing the
-// object of the same key, whose blobs it removes once committed, and
-// reports the event. check, when set, sees the object being replaced (nil
-// if none) before anything is written.
-func (s *Service) commitObject(ctx context.Context, bucket string, o *objectRecord, event string, check func(old *objectRecord) error, extra ...func(batchSetter) error) error {
-	s.mu.Lock()
-	if _, err := s.bucket(s.store, bucket); err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	var old *objectRecord
-	if prev, err := s.object(s.store, bucket, o.Key); err == nil {
-		old = prev
-	}
-	if check != nil {
-		if err := check(old); err != nil {
-			s.mu.Unlock()
-			return err
-		}
-	}
-	o.LastModified = s.clock.Now().UTC().Truncate(time.Millisecond)
-	b := s.store.NewBatch()
-	defer b.Close()
-	if err := setJSON(b, objectKey(bucket, o.Key), o); err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	for _, f := range extra {
-		if err := f(b); err != nil {
-			s.mu.Unlock()
-			return err
-		}
-	}
-	if err := b.Commit(); err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	seq := s.sequencer()
-	s.mu.Unlock()
-	if old != nil {
-		s.removeBlobs(old, o)
-	}
-	s.emit(ctx, Event{Name: event, Bucket: bucket, Key: o.Key, Size: o.Size, ETag: strings.Trim(o.ETag, `"`),
-		Sequencer: seq, Time: o.LastModified})
 	return nil
 }
 
@@ -332,10 +296,11 @@ type partNumberDetails struct {
 }
 
 func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObjectOutput, error) {
-	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
+	b, err := s.bucket(s.store, *in.Bucket)
+	if err != nil {
 		return nil, err
 	}
-	o, err := s.object(s.store, *in.Bucket, *in.Key)
+	o, err := s.lookup(b, *in.Key, in.VersionId)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +313,7 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObje
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		TagCount: tagCount(o), WebsiteRedirectLocation: optStr(o.WebsiteRedirect),
-		ServerSideEncryption: strptr(sseOf(o)),
+		ServerSideEncryption: strptr(sseOf(o)), VersionId: versionHeader(b, o),
 	}
 	if o.StorageClass != "" && o.StorageClass != "STANDARD" {
 		out.StorageClass = &o.StorageClass
@@ -417,10 +382,11 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObje
 }
 
 func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObjectOutput, error) {
-	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
+	b, err := s.bucket(s.store, *in.Bucket)
+	if err != nil {
 		return nil, err
 	}
-	o, err := s.object(s.store, *in.Bucket, *in.Key)
+	o, err := s.lookup(b, *in.Key, in.VersionId)
 	if err != nil {
 		return nil, err
 	}
@@ -433,6 +399,7 @@ func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObj
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		WebsiteRedirectLocation: optStr(o.WebsiteRedirect), ServerSideEncryption: strptr(sseOf(o)),
+		VersionId: versionHeader(b, o),
 	}
 	if o.StorageClass != "" && o.StorageClass != "STANDARD" {
 		out.StorageClass = &o.StorageClass
@@ -456,38 +423,25 @@ func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObj
 	return out, nil
 }
 
-// deleteKey removes an object if it exists and reports whether it did.
-func (s *Service) deleteKey(ctx context.Context, bucket, key string) (bool, error) {
-	s.mu.Lock()
-	if _, err := s.bucket(s.store, bucket); err != nil {
-		s.mu.Unlock()
-		return false, err
-	}
-	old, err := s.object(s.store, bucket, key)
-	if err != nil {
-		s.mu.Unlock()
-		return false, nil // deleting a missing key succeeds
-	}
-	b := s.store.NewBatch()
-	defer b.Close()
-	b.Delete(objectKey(bucket, key))
-	if err := b.Commit(); err != nil {
-		s.mu.Unlock()
-		return false, err
-	}
-	seq := s.sequencer()
-	s.mu.Unlock()
-	s.removeBlobs(old, nil)
-	s.emit(ctx, Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, Sequencer: seq, Time: s.clock.Now().UTC()})
-	return true, nil
-}
-
 func (s *Service) deleteObject(ctx context.Context, in *DeleteObjectRequest) (*DeleteObjectOutput, error) {
 	if err := checkKey(*in.Key); err != nil {
 		return nil, err
 	}
-	_, err := s.deleteKey(ctx, *in.Bucket, *in.Key)
-	return nil, err
+	var d deleted
+	var err error
+	if in.VersionId != nil {
+		d, err = s.deleteVersion(ctx, *in.Bucket, *in.Key, *in.VersionId)
+	} else {
+		d, err = s.deleteKey(ctx, *in.Bucket, *in.Key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &DeleteObjectOutput{VersionId: optStr(d.versionID)}
+	if d.deleteMarker {
+		out.DeleteMarker = &d.deleteMarker
+	}
+	return out, nil
 }
 
 // maxDeleteKeys: DeleteObjects takes "up to 1,000 keys".
@@ -508,13 +462,32 @@ func (s *Service) deleteObjects(ctx context.Context, in *DeleteObjectsRequest) (
 			out.Errors = append(out.Errors, Error{Key: obj.Key, Code: strptr("KeyTooLongError"), Message: strptr("Your key is too long")})
 			continue
 		}
-		if _, err := s.deleteKey(ctx, *in.Bucket, key); err != nil {
-			out.Errors = append(out.Errors, Error{Key: obj.Key, Code: strptr("InternalError"), Message: strptr("We encountered an internal error. Please try again.")})
+		var d deleted
+		var err error
+		if obj.VersionId != nil {
+			d, err = s.deleteVersion(ctx, *in.Bucket, key, *obj.VersionId)
+		} else {
+			d, err = s.deleteKey(ctx, *in.Bucket, key)
+		}
+		if err != nil {
+			e := apierr.As(err)
+			if e == nil {
+				e = apierr.ErrInternal
+			}
+			out.Errors = append(out.Errors, Error{Key: obj.Key, VersionId: obj.VersionId, Code: strptr(e.Code), Message: strptr(e.Message)})
 			continue
 		}
-		if !quiet {
-			out.Deleted = append(out.Deleted, DeletedObject{Key: obj.Key, VersionId: obj.VersionId})
+		if quiet {
+			continue
 		}
+		entry := DeletedObject{Key: obj.Key, VersionId: obj.VersionId}
+		if d.deleteMarker {
+			entry.DeleteMarker = &d.deleteMarker
+			if obj.VersionId == nil {
+				entry.DeleteMarkerVersionId = strptr(d.versionID)
+			}
+		}
+		out.Deleted = append(out.Deleted, entry)
 	}
 	return out, nil
 }

@@ -10,6 +10,9 @@ func (s *Service) getObjectTagging(_ context.Context, in *GetObjectTaggingReques
 	if err != nil {
 		return nil, err
 	}
+	if o.DeleteMarker {
+		return nil, noSuchKey(*in.Key)
+	}
 	return &GetObjectTaggingOutput{TagSet: tagSet(o.Tags)}, nil
 }
 
@@ -24,6 +27,9 @@ func (s *Service) updateObject(bucket, key string, f func(o *objectRecord) error
 	o, err := s.object(s.store, bucket, key)
 	if err != nil {
 		return err
+	}
+	if o.DeleteMarker {
+		return noSuchKey(key)
 	}
 	if err := f(o); err != nil {
 		return err

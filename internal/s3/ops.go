@@ -69,7 +69,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "logging", "notification", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
-	"versions", "policyStatus", "session", "metadataTable"}
+	"policyStatus", "session", "metadataTable"}
 
 // anonymous reports whether r carries no SigV4 authentication.
 func anonymous(r *http.Request) bool {
@@ -154,6 +154,7 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", HTTP: "DELETE /{Bucket}?cors", Status: 204, Handler: awsproto.Handle(s.deleteBucketCors)},
 			{Name: "ListObjectsV2", Action: "s3:ListBucket", HTTP: "GET /{Bucket}?list-type=2", Handler: awsproto.Handle(s.listObjectsV2)},
 			{Name: "ListObjects", Action: "s3:ListBucket", HTTP: "GET /{Bucket}", Handler: awsproto.Handle(s.listObjects)},
+			{Name: "ListObjectVersions", Action: "s3:ListBucketVersions", HTTP: "GET /{Bucket}?versions", Handler: awsproto.Handle(s.listObjectVersions)},
 			{Name: "ListMultipartUploads", Action: "s3:ListBucketMultipartUploads", HTTP: "GET /{Bucket}?uploads", Handler: awsproto.Handle(s.listMultipartUploads)},
 			{Name: "DeleteObjects", Action: "s3:DeleteObject", HTTP: "POST /{Bucket}?delete", Handler: awsproto.Handle(s.deleteObjects)},
 			{Name: "PutObject", HTTP: "PUT /{Bucket}/{Key+}", StreamBody: true, Handler: awsproto.Handle(s.putObject)},

@@ -62,8 +62,9 @@ type Service struct {
 	// mu serializes every change to the metadata (a read, a check and a
 	// commit); reads of committed metadata do not take it. Object bytes are
 	// written before it is taken and removed after it is released.
-	mu  sync.Mutex
-	seq uint64 // event sequencer, under mu
+	mu        sync.Mutex
+	seq       uint64 // event sequencer, under mu
+	lastOrder uint64 // the last version order given, under mu
 
 	api *awsproto.Service
 }

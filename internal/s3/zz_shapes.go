@@ -303,6 +303,15 @@ type DeleteBucketTaggingRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// DeleteMarkerEntry is the DeleteMarkerEntry shape of AWS's model.
+type DeleteMarkerEntry struct {
+	Owner        *Owner
+	Key          *string `aws:"min=1"`
+	VersionId    *string
+	IsLatest     *bool
+	LastModified *time.Time
+}
+
 // DeleteObjectOutput is the DeleteObjectOutput shape of AWS's model.
 type DeleteObjectOutput struct {
 	DeleteMarker   *bool   `aws:"loc=header,locname=x-amz-delete-marker"`
@@ -656,6 +665,36 @@ type ListMultipartUploadsRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// ListObjectVersionsOutput is the ListObjectVersionsOutput shape of AWS's model.
+type ListObjectVersionsOutput struct {
+	_                   struct{} `aws:"name=ListVersionsResult"`
+	IsTruncated         *bool
+	KeyMarker           *string
+	VersionIdMarker     *string
+	NextKeyMarker       *string
+	NextVersionIdMarker *string
+	Versions            []ObjectVersion     `aws:"xmlname=Version,flat"`
+	DeleteMarkers       []DeleteMarkerEntry `aws:"xmlname=DeleteMarker,flat"`
+	Name                *string
+	Prefix              *string
+	Delimiter           *string
+	MaxKeys             *int32
+	CommonPrefixes      []CommonPrefix `aws:"flat"`
+	EncodingType        *string
+}
+
+// ListObjectVersionsRequest is the ListObjectVersionsRequest shape of AWS's model.
+type ListObjectVersionsRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Delimiter           *string `aws:"loc=query,locname=delimiter"`
+	EncodingType        *string `aws:"loc=query,locname=encoding-type"`
+	KeyMarker           *string `aws:"loc=query,locname=key-marker"`
+	MaxKeys             *int32  `aws:"loc=query,locname=max-keys"`
+	Prefix              *string `aws:"loc=query,locname=prefix"`
+	VersionIdMarker     *string `aws:"loc=query,locname=version-id-marker"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // ListObjectsOutput is the ListObjectsOutput shape of AWS's model.
 type ListObjectsOutput struct {
 	_              struct{} `aws:"name=ListBucketResult"`
@@ -787,6 +826,19 @@ type Object struct {
 type ObjectIdentifier struct {
 	Key       *string `aws:"required,min=1"`
 	VersionId *string
+}
+
+// ObjectVersion is the ObjectVersion shape of AWS's model.
+type ObjectVersion struct {
+	ETag              *string
+	ChecksumAlgorithm []string `aws:"flat"`
+	Size              *int64
+	StorageClass      *string
+	Key               *string `aws:"min=1"`
+	VersionId         *string
+	IsLatest          *bool
+	LastModified      *time.Time
+	Owner             *Owner
 }
 
 // Owner is the Owner shape of AWS's model.
