@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc64"
 	"io"
 	"net"
 	"net/http"
@@ -539,6 +541,14 @@ func TestS3Multipart(t *testing.T) {
 	if !bytes.Equal(data, append(append([]byte(nil), part1...), part2...)) || aws.ToString(out.ContentType) != "application/x-big" ||
 		aws.ToInt32(out.PartsCount) != 2 {
 		t.Errorf("completed object: %d bytes, %+v", len(data), out)
+	}
+	// An upload that names no checksum gets S3's full-object CRC64NVME,
+	// which the SDK checks as it reads.
+	h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("mpu"), Key: aws.String("big"), ChecksumMode: types.ChecksumModeEnabled})
+	crc := crc64.New(crc64.MakeTable(0x9A6C9329AC4BC9B5))
+	crc.Write(data)
+	if err != nil || aws.ToString(h.ChecksumCRC64NVME) != base64.StdEncoding.EncodeToString(crc.Sum(nil)) || h.ChecksumType != types.ChecksumTypeFullObject {
+		t.Errorf("multipart CRC64NVME = %q (%s), %v", aws.ToString(h.ChecksumCRC64NVME), h.ChecksumType, err)
 	}
 	// A range across the parts' boundary.
 	rng, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("mpu"), Key: aws.String("big"), Range: aws.String(fmt.Sprintf("bytes=%d-%d", 5<<20-2, 5<<20+1))})

@@ -76,3 +76,62 @@ type objectChecksum struct {
 	Value     string `json:"value,omitempty"`
 	Type      string `json:"type,omitempty"`
 }
+
+// crc64NVMEPoly is CRC-64/NVME's polynomial, reflected.
+const crc64NVMEPoly = 0x9A6C9329AC4BC9B5
+
+// gf2Times multiplies the GF(2) 64×64 matrix mat by vec.
+func gf2Times(mat *[64]uint64, vec uint64) uint64 {
+	var sum uint64
+	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+		if vec&1 != 0 {
+			sum ^= mat[i]
+		}
+	}
+	return sum
+}
+
+func gf2Square(square, mat *[64]uint64) {
+	for n := range 64 {
+		square[n] = gf2Times(mat, mat[n])
+	}
+}
+
+// combineCRC64NVME returns the CRC64NVME of A followed by B from crcA,
+// crcB and B's length, by applying len2 zero bytes to crcA in GF(2) (the
+// method zlib's crc32_combine uses, for the 64-bit polynomial). It lets
+// a multipart object have a full-object checksum without reading it
+// back.
+func combineCRC64NVME(crcA, crcB uint64, lenB int64) uint64 {
+	if lenB <= 0 {
+		return crcA
+	}
+	var even, odd [64]uint64
+	odd[0] = crc64NVMEPoly // the operator for one zero bit
+	row := uint64(1)
+	for n := 1; n < 64; n++ {
+		odd[n] = row
+		row <<= 1
+	}
+	gf2Square(&even, &odd) // two zero bits
+	gf2Square(&odd, &even) // four zero bits
+	for {
+		gf2Square(&even, &odd)
+		if lenB&1 != 0 {
+			crcA = gf2Times(&even, crcA)
+		}
+		lenB >>= 1
+		if lenB == 0 {
+			break
+		}
+		gf2Square(&odd, &even)
+		if lenB&1 != 0 {
+			crcA = gf2Times(&odd, crcA)
+		}
+		lenB >>= 1
+		if lenB == 0 {
+			break
+		}
+	}
+	return crcA ^ crcB
+}

@@ -85,8 +85,7 @@
 // uploads), SelectObjectContent, access points, directory buckets and
 // object ACLs. Bucket policies and ACLs are recorded but not enforced.
 // Tagging operations act on the current version only (their versionId
-// is ignored). A multipart upload without a checksum algorithm gets no
-// checksum (S3 gives it a full-object CRC64NVME). A request for a
+// is ignored). A request for a
 // subresource virga does not serve (?lifecycle, ?encryption, ?website,
 // ?notification, ?publicAccessBlock, an object's ?acl, and the others
 // in unsupportedSubresources) answers NotImplemented (501); other

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -177,18 +178,20 @@ func (s *Service) uploadPart(ctx context.Context, in *UploadPartRequest) (*Uploa
 	if err != nil {
 		return nil, err
 	}
-	got, err := s.receive(ctx, in.Body, maxPutSize)
+	// A part carries the upload's checksum (S3 computes it when the part
+	// sends none), or the default CRC64NVME in an upload without one, so
+	// that the object's checksum can be made from its parts'.
+	want := u.Object.Checksum.Algorithm
+	if want == "" {
+		want = algCRC64NVME
+	}
+	got, err := s.receive(ctx, in.Body, maxPutSize, want)
 	if err != nil {
 		return nil, err
 	}
 	if alg := u.Object.Checksum.Algorithm; alg != "" && got.checksum.Algorithm != alg {
-		// The upload names an algorithm: S3 keeps each part's checksum of
-		// it, computing it if the client did not send one.
 		s.blobs.remove(got.blob)
-		if got.checksum.Algorithm != "" {
-			return nil, ErrInvalidRequest.WithMessage("Checksum Type mismatch occurred, expected checksum Type: " + strings.ToLower(alg) + ", actual checksum Type: " + strings.ToLower(got.checksum.Algorithm))
-		}
-		return nil, ErrInvalidRequest.WithMessage("The upload was created using a " + strings.ToLower(alg) + " checksum. The part must carry a checksum of the same type.")
+		return nil, ErrInvalidRequest.WithMessage("Checksum Type mismatch occurred, expected checksum Type: " + strings.ToLower(alg) + ", actual checksum Type: " + strings.ToLower(got.checksum.Algorithm))
 	}
 	p := &partRecord{Number: n, Blob: got.blob, Size: got.size, ETag: got.etag(), Checksum: got.checksum}
 	if err := s.commitPart(*in.Bucket, *in.Key, *in.UploadId, p); err != nil {
@@ -226,7 +229,11 @@ func (s *Service) uploadPartCopy(_ context.Context, in *UploadPartCopyRequest) (
 	if rng.length > maxCopySize {
 		return nil, ErrInvalidRequest.WithMessage("The specified copy source is larger than the maximum allowable size for a copy source: 5368709120")
 	}
-	got, err := s.copyBytes(src, rng, u.Object.Checksum.Algorithm)
+	want := u.Object.Checksum.Algorithm
+	if want == "" {
+		want = algCRC64NVME
+	}
+	got, err := s.copyBytes(src, rng, want)
 	if err != nil {
 		return nil, err
 	}
@@ -348,12 +355,33 @@ type smallPartDetails struct {
 }
 
 // multipartChecksum sets a completed upload's checksum: for COMPOSITE,
-// the checksum of the parts' checksums with "-N"; for FULL_OBJECT, the
-// checksum of the whole object, computed by reading it back.
+// the checksum of the parts' checksums with "-N"; for CRC64NVME, and for
+// an upload that names no algorithm, the whole object's CRC64NVME,
+// combined from the parts'; for other FULL_OBJECT checksums, the whole
+// object's, computed by reading it back.
 func (s *Service) multipartChecksum(o *objectRecord, parts []partRecord) error {
 	alg, typ := o.Checksum.Algorithm, o.Checksum.Type
-	if alg == "" {
-		o.Checksum = objectChecksum{}
+	if alg == "" || alg == algCRC64NVME {
+		// CRC64NVME is a full-object checksum, made from the parts'
+		// without reading the object: S3's own default for uploads that
+		// name no algorithm.
+		var crc uint64
+		for i, p := range parts {
+			raw, err := base64.StdEncoding.DecodeString(p.Checksum.Value)
+			if err != nil || p.Checksum.Algorithm != algCRC64NVME || len(raw) != 8 {
+				o.Checksum = objectChecksum{}
+				return nil
+			}
+			v := binary.BigEndian.Uint64(raw)
+			if i == 0 {
+				crc = v
+			} else {
+				crc = combineCRC64NVME(crc, v, p.Size)
+			}
+		}
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], crc)
+		o.Checksum = objectChecksum{Algorithm: algCRC64NVME, Value: base64.StdEncoding.EncodeToString(b[:]), Type: checksumFullObject}
 		return nil
 	}
 	h := newChecksum(alg)

@@ -112,7 +112,9 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 	if err != nil {
 		return nil, err
 	}
-	got, err := s.receive(ctx, in.Body, maxPutSize)
+	// S3 gives every object uploaded without a checksum a full-object
+	// CRC64NVME ("default data integrity protections").
+	got, err := s.receive(ctx, in.Body, maxPutSize, algCRC64NVME)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package s3
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -223,6 +224,22 @@ func TestChecksums(t *testing.T) {
 		h.Write([]byte("123456789"))
 		if got := fmt.Sprintf("%x", h.Sum(nil)); got != want {
 			t.Errorf("%s check value = %s, want %s", alg, got, want)
+		}
+	}
+}
+
+func TestCombineCRC64NVME(t *testing.T) {
+	t.Parallel()
+	sum := func(b []byte) uint64 {
+		h := newChecksum(algCRC64NVME)
+		h.Write(b)
+		return binary.BigEndian.Uint64(h.Sum(nil))
+	}
+	for _, split := range [][2]int{{0, 5}, {5, 0}, {1, 1}, {3, 1000}, {5 << 20, 12345}, {7, 1 << 16}} {
+		a, b := bytes.Repeat([]byte("ab"), split[0]/2+1)[:split[0]], bytes.Repeat([]byte("xyz"), split[1]/3+1)[:split[1]]
+		want := sum(append(bytes.Clone(a), b...))
+		if got := combineCRC64NVME(sum(a), sum(b), int64(len(b))); got != want {
+			t.Errorf("combine(%d, %d bytes) = %x, want %x", len(a), len(b), got, want)
 		}
 	}
 }

@@ -34,8 +34,9 @@ func (r *received) etag() string { return `"` + hex.EncodeToString(r.md5) + `"` 
 // blob, decoding the aws-chunked framing if the request uses it, and
 // checks it against what the request claims: its length, Content-MD5,
 // X-Amz-Content-Sha256, and an x-amz-checksum-* header or trailer. limit
-// is the most bytes the operation takes. On error nothing is stored.
-func (s *Service) receive(ctx context.Context, body io.Reader, limit int64) (*received, error) {
+// is the most bytes the operation takes; defaultAlg is the checksum S3
+// computes when the request names none. On error nothing is stored.
+func (s *Service) receive(ctx context.Context, body io.Reader, limit int64, defaultAlg string) (*received, error) {
 	c := awsproto.CallFrom(ctx)
 	if c == nil {
 		return nil, errors.New("s3: no call")
@@ -79,9 +80,7 @@ func (s *Service) receive(ctx context.Context, body io.Reader, limit int64) (*re
 		return nil, err
 	}
 	if alg == "" {
-		// S3 gives every object uploaded without a checksum a full-object
-		// CRC64NVME ("default data integrity protections").
-		alg = algCRC64NVME
+		alg = defaultAlg
 	}
 
 	var src io.Reader = body
