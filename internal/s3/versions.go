@@ -388,7 +388,9 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 		if delim != "" {
 			if i := strings.Index(key[len(prefix):], delim); i >= 0 {
 				cp := key[:len(prefix)+i+len(delim)]
-				if cp == lastPrefix || keyMarker != "" && strings.HasPrefix(keyMarker, cp) && keyMarker != cp[:len(cp)] && idMarker == "" {
+				// A common prefix is returned once; a key marker that is one
+				// (a NextKeyMarker) resumes after it.
+				if cp == lastPrefix || cp == keyMarker {
 					continue
 				}
 				if full() {
