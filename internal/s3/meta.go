@@ -50,6 +50,7 @@ type bucketRecord struct {
 	Name       string               `json:"name"`
 	Created    time.Time            `json:"created"`
 	Region     string               `json:"region"`
+	Owner      string               `json:"owner,omitempty"` // the account that created it
 	Tags       []tag                `json:"tags,omitempty"`
 	Versioning string               `json:"versioning,omitempty"` // Enabled | Suspended
 	MFADelete  string               `json:"mfaDelete,omitempty"`

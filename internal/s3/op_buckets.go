@@ -45,15 +45,24 @@ func (s *Service) createBucket(ctx context.Context, in *CreateBucketRequest) (*C
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	account := s.account
+	if c := awsproto.CallFrom(ctx); c != nil && c.Caller.Account != "" {
+		account = c.Caller.Account
+	}
 	if b, err := s.bucket(s.store, name); err == nil {
-		// S3 answers 200 to a repeated CreateBucket of one's own bucket in
-		// us-east-1 (keeping the bucket as it is), and 409 elsewhere.
+		// Bucket names are global: another account's bucket is
+		// BucketAlreadyExists. S3 answers 200 to a repeated CreateBucket
+		// of one's own bucket in us-east-1 (keeping the bucket as it is),
+		// and 409 BucketAlreadyOwnedByYou elsewhere.
+		if b.Owner != "" && b.Owner != account {
+			return nil, ErrBucketAlreadyExists.WithDetails(&bucketDetails{BucketName: &name})
+		}
 		if b.Region == "us-east-1" && region == "us-east-1" {
 			return &CreateBucketOutput{Location: strptr("/" + name)}, nil
 		}
 		return nil, ErrBucketAlreadyOwnedByYou.WithDetails(&bucketDetails{BucketName: &name})
 	}
-	b := &bucketRecord{Name: name, Created: s.clock.Now().UTC().Truncate(1e6), Region: constraint,
+	b := &bucketRecord{Name: name, Created: s.clock.Now().UTC().Truncate(1e6), Region: constraint, Owner: account,
 		Ownership: strDeref(in.ObjectOwnership), ObjectLock: in.ObjectLockEnabledForBucket != nil && *in.ObjectLockEnabledForBucket}
 	if acl := strDeref(in.ACL); acl != "" {
 		b.ACL = s.cannedACL(acl)

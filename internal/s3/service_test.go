@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +166,35 @@ func TestNotify(t *testing.T) {
 		events[0].ETag != "827ccb0eea8a706c4c34a16891f84e7b" || events[1].Name != "ObjectRemoved:Delete" ||
 		!(events[0].Sequencer < events[1].Sequencer) {
 		t.Errorf("events = %+v", events)
+	}
+}
+
+// TestBucketNamesAreGlobal: a bucket another account owns is
+// BucketAlreadyExists; one's own is BucketAlreadyOwnedByYou outside
+// us-east-1 (and 200 in it).
+func TestBucketNamesAreGlobal(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t, "")
+	create := func(account, region, body string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("PUT", "/shared-name", bytes.NewReader([]byte(body)))
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20250102/"+region+"/s3/aws4_request, SignedHeaders=host, Signature=x")
+		c := awsproto.NewCall(r, "REQ", time.Now())
+		c.Caller.Account, c.Region, c.Body = account, region, []byte(body)
+		w := httptest.NewRecorder()
+		s.API().Serve(c, w)
+		return w
+	}
+	if w := create("111111111111", "us-east-1", ""); w.Code != 200 {
+		t.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+	if w := create("111111111111", "us-east-1", ""); w.Code != 200 {
+		t.Errorf("again in us-east-1: %d %s", w.Code, w.Body)
+	}
+	if w := create("222222222222", "us-east-1", ""); w.Code != 409 || !strings.Contains(w.Body.String(), "<Code>BucketAlreadyExists</Code>") {
+		t.Errorf("another account: %d %s", w.Code, w.Body)
+	}
+	cfg := `<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`
+	if w := create("111111111111", "eu-west-1", cfg); w.Code != 409 || !strings.Contains(w.Body.String(), "<Code>BucketAlreadyOwnedByYou</Code>") {
+		t.Errorf("own bucket from eu-west-1: %d %s", w.Code, w.Body)
 	}
 }
