@@ -7,8 +7,10 @@
 // CORS rules), objects (bytes, system and user metadata, tags, checksums)
 // and multipart uploads in progress. It does not own event delivery: every
 // object created or removed is reported once committed to Deps.Notify
-// (bucket, key, size, ETag, sequencer, event name), where S3 event
-// notifications attach.
+// (an Event: name such as ObjectCreated:Put, ObjectCreated:Copy,
+// ObjectCreated:CompleteMultipartUpload, ObjectRemoved:Delete or
+// ObjectRemoved:DeleteMarkerCreated; bucket, key, size, ETag, version id
+// and sequencer), where S3 event notifications attach.
 //
 // # Addressing
 //
@@ -38,16 +40,24 @@
 // version; Suspended, writes and deletes make the "null" version (see
 // versions.go). ListObjectVersions lists them.
 //
+// Checksums: every object has an ETag (the MD5 of a single upload, the
+// MD5 of the parts' MD5s and "-N" for a multipart one) and an additional
+// checksum: the one the client sent or named (CRC32, CRC32C, CRC64NVME,
+// SHA1, SHA256; in a header or an aws-chunked trailer), checked before
+// anything is committed (BadDigest), or else S3's default full-object
+// CRC64NVME, which a multipart object gets by combining its parts'.
+// GetObject and HeadObject return it with x-amz-checksum-mode: ENABLED.
+//
 // # Store layout
 //
 // Metadata is in the store (see meta.go and versions.go for the keys):
 // one JSON record per bucket, object version, upload and part; a key's
 // current version is its ("s3", "o", bucket, key) record, ordered by key
 // within the bucket so that listings are range scans, and its older
-// versions are ("s3", "v", bucket, key, ^order), newest first. Object bytes are blobs in
-// files under DATA_DIR/s3/blobs/XX/ID, named by random ids, never by
-// keys, so no key can name a path outside the directory. With
-// --in-memory the blobs are in memory.
+// versions are ("s3", "v", bucket, key, ^order), newest first. Object
+// bytes are blobs in files under DATA_DIR/s3/blobs/XX/ID, named by random
+// ids, never by keys, so no key can name a path outside the directory.
+// With --in-memory the blobs are in memory.
 //
 // # Invariants
 //
@@ -75,8 +85,9 @@
 //
 // One mutex, Service.mu, serializes every change to the metadata (read,
 // check, commit). Reads of committed metadata take no lock. Blobs are
-// written before mu is taken and removed after it is released; nothing
-// else is locked while it is held.
+// written before mu is taken and removed after it is released. The only
+// other lock, blobStore.mu (the in-memory blobs), is a leaf: nothing is
+// locked while it is held.
 //
 // # Not supported
 //
@@ -85,10 +96,11 @@
 // uploads), SelectObjectContent, access points, directory buckets and
 // object ACLs. Bucket policies and ACLs are recorded but not enforced.
 // Tagging operations act on the current version only (their versionId
-// is ignored). A request for a
-// subresource virga does not serve (?lifecycle, ?encryption, ?website,
-// ?notification, ?publicAccessBlock, an object's ?acl, and the others
-// in unsupportedSubresources) answers NotImplemented (501); other
-// requests no route takes answer MethodNotAllowed, as S3 does for a
-// method a resource does not allow.
+// is ignored). Every caller is virga's one account, so
+// BucketAlreadyExists arises only for buckets recorded with another
+// owner. A request for a subresource virga does not serve (?lifecycle,
+// ?encryption, ?website, ?notification, ?publicAccessBlock, an object's
+// ?acl, and the others in unsupportedSubresources) answers
+// NotImplemented (501); other requests no route takes answer
+// MethodNotAllowed, as S3 does for a method a resource does not allow.
 package s3
