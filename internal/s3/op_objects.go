@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -446,6 +447,67 @@ func (s *Service) deleteObject(ctx context.Context, in *DeleteObjectRequest) (*D
 	return out, nil
 }
 
+// errVersioned is a batch delete that found the bucket versioned by the
+// time it held the lock.
+var errVersioned = errors.New("s3: bucket is versioned")
+
+// deleteKeys deletes the objects of an unversioned bucket in one commit.
+// Keys that are too long, or that do not exist, are left alone.
+func (s *Service) deleteKeys(ctx context.Context, bucket string, objs []ObjectIdentifier) error {
+	s.mu.Lock()
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	if b.Versioning != "" {
+		s.mu.Unlock()
+		return errVersioned
+	}
+	for _, obj := range objs {
+		if obj.VersionId != nil && *obj.VersionId != nullVersion {
+			s.mu.Unlock()
+			return errVersioned // a named version takes the version path (NoSuchVersion)
+		}
+	}
+	batch := s.store.NewBatch()
+	defer batch.Close()
+	var gone []*objectRecord
+	seen := map[string]bool{}
+	for _, obj := range objs {
+		key := strDeref(obj.Key)
+		if checkKey(key) != nil || seen[key] {
+			continue
+		}
+		seen[key] = true
+		o, err := s.object(s.store, bucket, key)
+		if err != nil {
+			continue
+		}
+		batch.Delete(objectKey(bucket, key))
+		gone = append(gone, o)
+	}
+	if len(gone) == 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	if err := batch.Commit(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	seqs := make([]string, len(gone))
+	for i := range gone {
+		seqs[i] = s.sequencer()
+	}
+	s.mu.Unlock()
+	now := s.clock.Now().UTC()
+	for i, o := range gone {
+		s.removeBlobs(o, nil)
+		s.emit(ctx, Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: o.Key, Sequencer: seqs[i], Time: now})
+	}
+	return nil
+}
+
 // maxDeleteKeys: DeleteObjects takes "up to 1,000 keys".
 const maxDeleteKeys = 1000
 
@@ -453,11 +515,30 @@ func (s *Service) deleteObjects(ctx context.Context, in *DeleteObjectsRequest) (
 	if in.Delete == nil || len(in.Delete.Objects) == 0 || len(in.Delete.Objects) > maxDeleteKeys {
 		return nil, ErrMalformedXML
 	}
-	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
+	b, err := s.bucket(s.store, *in.Bucket)
+	if err != nil {
 		return nil, err
 	}
 	quiet := in.Delete.Quiet != nil && *in.Delete.Quiet
 	out := &DeleteObjectsOutput{}
+	if b.Versioning == "" {
+		// An unversioned bucket's keys go in one commit: one sync for up
+		// to 1,000 keys (aws s3 rm --recursive, rb --force).
+		err := s.deleteKeys(ctx, *in.Bucket, in.Delete.Objects)
+		if err == nil {
+			for _, obj := range in.Delete.Objects {
+				if checkKey(strDeref(obj.Key)) != nil {
+					out.Errors = append(out.Errors, Error{Key: obj.Key, Code: strptr("KeyTooLongError"), Message: strptr("Your key is too long")})
+				} else if !quiet {
+					out.Deleted = append(out.Deleted, DeletedObject{Key: obj.Key, VersionId: obj.VersionId})
+				}
+			}
+			return out, nil
+		}
+		if !errors.Is(err, errVersioned) {
+			return nil, err
+		}
+	}
 	for _, obj := range in.Delete.Objects {
 		key := strDeref(obj.Key)
 		if err := checkKey(key); err != nil {
