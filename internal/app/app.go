@@ -32,6 +32,7 @@ import (
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
+	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
 	"github.com/virga/virga/internal/sns"
@@ -61,6 +62,8 @@ type App struct {
 	artifacts *artifacts.Store
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
+	// buckets is S3.
+	buckets *s3.Service
 
 	// background are the loops that run while virga serves (TTL sweeps);
 	// Shutdown stops them before closing the store.
@@ -261,6 +264,18 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, stacks.API())
+
+	// S3 comes last: its routes (GET /{Bucket}/{Key+}) would claim any
+	// unsigned REST request another service's routes do not.
+	buckets, err := s3.New(s3.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Dir: s3Dir(cfg), Fsync: cfg.Fsync})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.buckets = buckets
+	a.services = append(a.services, buckets.API())
 	// Stack operations drive the other services: they stop first.
 	a.closers = append([]func() error{stacks.Close}, a.closers...)
 
@@ -489,6 +504,14 @@ func dataDirOrEmpty(cfg config.Config) string {
 		return ""
 	}
 	return cfg.DataDir
+}
+
+// s3Dir is where S3 keeps object bytes; empty keeps them in memory.
+func s3Dir(cfg config.Config) string {
+	if cfg.InMemory {
+		return ""
+	}
+	return filepath.Join(cfg.DataDir, "s3")
 }
 
 // functionsDir is where runtimes' bootstraps and sandbox scratch

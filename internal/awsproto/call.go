@@ -2,6 +2,7 @@ package awsproto
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 )
@@ -13,6 +14,16 @@ type Call struct {
 	// Request is the HTTP request; Body is its body, read in full.
 	Request *http.Request
 	Body    []byte
+	// BodyStream is the body of a request to an operation that streams
+	// its input (Operation.StreamBody), which the edge leaves unread:
+	// Body is nil then, and the operation's stream payload reads from
+	// BodyStream.
+	BodyStream io.Reader
+	// ChunkSigner, set by the edge when it verified the signature of a
+	// request whose body is signed chunk by chunk
+	// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), gives each chunk's expected
+	// signature, for the operation to check as it reads the body.
+	ChunkSigner ChunkSigner
 	// Service and Op are what the request calls, once resolved.
 	Service *Service
 	Op      *Operation
@@ -37,6 +48,13 @@ type Call struct {
 	Err       error
 
 	ctx context.Context
+}
+
+// ChunkSigner computes the signatures of a chunked upload's chunks and
+// trailer, in order (sigv4.ChunkSigner).
+type ChunkSigner interface {
+	Chunk(dataSHA256 []byte) string
+	Trailer(headers string) string
 }
 
 // Caller is the identity a request was made with.

@@ -16,6 +16,12 @@
 // reflection. Errors are *apierr.Error values. SigV4 parsing and
 // verification is package sigv4; the edge runs it before Serve.
 //
+// The edge reads a request's body into Call.Body before Serve, except for
+// operations marked StreamBody (S3's uploads), whose stream payload reads
+// Call.BodyStream as the handler consumes it; and it authenticates every
+// call, except that an Anonymous operation (S3's CORS preflights) may be
+// unsigned.
+//
 // Adding an operation: write its input and output structs and its
 // handler, and add one Operation to the service's table.
 package awsproto

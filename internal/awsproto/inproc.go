@@ -160,7 +160,20 @@ func decodeParams(params map[string]any, in any) error {
 			}
 			fv.Set(list)
 		case map[string]any:
-			return fmt.Errorf("member %s takes a single value", f.Name)
+			if f.Loc != shape.Payload || f.Shape.Kind != shape.Structure {
+				return fmt.Errorf("member %s takes a single value", f.Name)
+			}
+			// A structure payload (S3's Tagging, CORSConfiguration) is
+			// decoded as a body would be.
+			b, err := json.Marshal(x)
+			if err != nil {
+				return err
+			}
+			pv := reflect.New(rv.Field(f.Index).Type().Elem())
+			if err := jsoncodec.Unmarshal(b, pv.Interface()); err != nil {
+				return fmt.Errorf("member %s: %w", f.Name, err)
+			}
+			rv.Field(f.Index).Set(pv)
 		default:
 			text := fmt.Sprint(x)
 			if err := shape.SetText(shape.Settable(rv.Field(f.Index)), f.Shape, text, f.TimestampFormat); err != nil {

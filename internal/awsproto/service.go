@@ -102,6 +102,17 @@ type Operation struct {
 	Status int
 	// Handler runs the operation.
 	Handler Handler
+	// StreamBody, for an operation whose input payload is a stream (S3's
+	// PutObject and UploadPart), has the edge hand the body over unread
+	// (Call.BodyStream) instead of reading it into memory, so that its
+	// size is bounded by the operation, not by MaxBodyBytes. A SigV4
+	// signature is then verified over the X-Amz-Content-Sha256 header,
+	// and the operation checks the body against that hash as it reads.
+	StreamBody bool
+	// Anonymous operations are served without a signature even when the
+	// edge verifies signatures (S3's CORS preflights, which browsers never
+	// sign). A signature, if the request has one, is still checked.
+	Anonymous bool
 }
 
 // Service is an AWS service as the edge sees it: a name, a protocol and
@@ -138,7 +149,8 @@ type Service struct {
 	// It sees the request line and headers only: the body is not read.
 	BodyTooLarge func(r *http.Request) error
 
-	byName map[string]*Operation
+	byName    map[string]*Operation
+	streaming bool
 }
 
 // DefaultMaxBody bounds request bodies of services that set no limit of
@@ -158,6 +170,7 @@ func (s *Service) Init() *Service {
 			op.Status = http.StatusOK
 		}
 		s.byName[op.Name] = op
+		s.streaming = s.streaming || op.StreamBody
 	}
 	if s.ValidationError == nil {
 		s.ValidationError = apierr.New("ValidationException", 400, "")
@@ -170,6 +183,11 @@ func (s *Service) Init() *Service {
 	}
 	return s
 }
+
+// StreamsBodies reports whether some operation of the service streams its
+// input (Operation.StreamBody): the edge resolves the operation of a
+// request to such a service before it reads the body.
+func (s *Service) StreamsBodies() bool { return s.streaming }
 
 // Operation returns the operation with the given name, or nil.
 func (s *Service) Operation(name string) *Operation { return s.byName[name] }

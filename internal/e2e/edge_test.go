@@ -169,7 +169,7 @@ func TestEdgeReservedDataPlaneHosts(t *testing.T) {
 	env := e2e.Start(t)
 	for _, host := range []string{
 		"abc.execute-api.localhost", "abc.execute-api.localhost:4566", "ABC.Execute-API.Localhost",
-		"xyz.lambda-url.localhost", "bucket.s3.localhost",
+		"xyz.lambda-url.localhost",
 	} {
 		// Even a request that is a perfectly good STS call is not routed
 		// to STS when it is addressed to a data plane's host.

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/sigv4"
@@ -76,6 +77,9 @@ func (a *Authenticator) Authenticate(c *awsproto.Call) error {
 	}
 	if err := sigv4.Verify(c.Request, c.Body, auth, cred.SecretAccessKey, a.Clock.Now()); err != nil {
 		return apiError(err, dialect)
+	}
+	if strings.HasPrefix(c.Request.Header.Get("X-Amz-Content-Sha256"), "STREAMING-AWS4-HMAC-SHA256-PAYLOAD") {
+		c.ChunkSigner = sigv4.NewChunkSigner(auth, cred.SecretAccessKey)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/sigv4"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 )
@@ -47,9 +48,9 @@ type Edge struct {
 }
 
 // reservedHosts are host name suffixes kept for data planes (API Gateway
-// stages, function URLs, S3 virtual hosts). A request to one with no data
-// plane registered yet is answered 404, never routed to an AWS API.
-var reservedHosts = []string{".execute-api.localhost", ".lambda-url.localhost", ".s3.localhost"}
+// stages, function URLs). A request to one with no data plane registered
+// yet is answered 404, never routed to an AWS API.
+var reservedHosts = []string{".execute-api.localhost", ".lambda-url.localhost"}
 
 // New builds the edge.
 func New(o Options) *Edge {
@@ -71,7 +72,13 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
 		r = dataPlanePath(r)
 	}
-	if dp, name := e.dataPlane(r.Host); dp != nil {
+	var svc *awsproto.Service
+	if bucket, ok := s3VirtualHost(r.Host); ok {
+		if s3 := e.router.byName["s3"]; len(s3) > 0 {
+			svc, r = s3[0], bucketPath(r, bucket)
+		}
+	}
+	if dp, name := e.dataPlane(r.Host); dp != nil && svc == nil {
 		e.serveDataPlane(name, dp, w, r)
 		return
 	}
@@ -81,26 +88,43 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.Region = e.opts.Region
 	rw := &responseWriter{ResponseWriter: w}
 	defer e.finish(c, rw)
-	e.serve(c, rw)
+	e.serve(c, rw, svc)
 }
 
-// serve finds the service, reads the body, authenticates and runs the call.
-func (e *Edge) serve(c *awsproto.Call, w *responseWriter) {
+// serve finds the service (unless the host named it), reads the body,
+// authenticates and runs the call.
+func (e *Edge) serve(c *awsproto.Call, w *responseWriter, svc *awsproto.Service) {
 	r := c.Request
-	svc := e.router.byHeaders(c)
-	limit := int64(awsproto.DefaultMaxBody)
-	if svc != nil {
-		limit = svc.MaxBodyBytes
+	if svc == nil {
+		svc = e.router.byHeaders(c)
 	}
-	body, err := readBody(r, limit)
-	if err != nil {
-		if err == errBodyTooLarge && svc != nil && svc.BodyTooLarge != nil {
-			err = svc.BodyTooLarge(r)
+	if svc != nil && svc.StreamsBodies() && c.Op == nil {
+		c.Service = svc
+		if svc.Protocol.Resolve(c) != nil {
+			c.Op, c.Params = nil, nil // Serve resolves again and answers the error
 		}
-		e.fail(c, w, svc, err)
-		return
 	}
-	c.Body = body
+	if c.Op != nil && c.Op.StreamBody {
+		if r.Body != nil && r.Body != http.NoBody {
+			c.BodyStream = r.Body
+		} else {
+			c.BodyStream = http.NoBody
+		}
+	} else {
+		limit := int64(awsproto.DefaultMaxBody)
+		if svc != nil {
+			limit = svc.MaxBodyBytes
+		}
+		body, err := readBody(r, limit)
+		if err != nil {
+			if err == errBodyTooLarge && svc != nil && svc.BodyTooLarge != nil {
+				err = svc.BodyTooLarge(r)
+			}
+			e.fail(c, w, svc, err)
+			return
+		}
+		c.Body = body
+	}
 	if svc == nil && r.Header.Get("X-Amz-Target") == "" {
 		svc = e.router.byBody(c)
 	}
@@ -122,11 +146,17 @@ func (e *Edge) serve(c *awsproto.Call, w *responseWriter) {
 			}
 		}
 	}()
-	if err := e.opts.Auth.Authenticate(c); err != nil {
+	if err := e.opts.Auth.Authenticate(c); err != nil && !(c.Op != nil && c.Op.Anonymous && unsigned(r)) {
 		svc.WriteError(c, w, err)
 		return
 	}
 	svc.Serve(c, w)
+}
+
+// unsigned reports whether r carries no SigV4 authentication at all.
+func unsigned(r *http.Request) bool {
+	auth, err := sigv4.Parse(r)
+	return err == nil && auth == nil
 }
 
 // errBodyTooLarge is a body over its service's limit.
@@ -210,6 +240,49 @@ func awsDataPlaneHost(host string) string {
 		}
 	}
 	return host
+}
+
+// s3VirtualHost reports whether host addresses an S3 bucket in the
+// virtual-hosted style, and which: BUCKET.s3.localhost,
+// BUCKET.s3.REGION.localhost, and AWS's own BUCKET.s3.amazonaws.com and
+// BUCKET.s3.REGION.amazonaws.com. A bucket name may contain dots. The
+// service's own host names (s3.localhost, s3.REGION.amazonaws.com) are
+// path-style and routed like any other request.
+func s3VirtualHost(host string) (bucket string, ok bool) {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	host = strings.ToLower(host)
+	rest, ok := strings.CutSuffix(host, ".localhost")
+	if !ok {
+		if rest, ok = strings.CutSuffix(host, ".amazonaws.com"); !ok {
+			return "", false
+		}
+	}
+	if b, ok := strings.CutSuffix(rest, ".s3"); ok && b != "" {
+		return b, true
+	}
+	i := strings.LastIndex(rest, ".s3.")
+	if i <= 0 || strings.Contains(rest[i+len(".s3."):], ".") {
+		return "", false
+	}
+	return rest[:i], true
+}
+
+// bucketPath turns a virtual-hosted request into the path-style one S3's
+// routes serve: /KEY at BUCKET's host is /BUCKET/KEY. The request line
+// (RequestURI) and Host stay as the client sent them, for SigV4.
+func bucketPath(r *http.Request, bucket string) *http.Request {
+	r2 := r.Clone(r.Context())
+	if r.URL.Path == "" || r.URL.Path == "/" {
+		r2.URL.Path, r2.URL.RawPath = "/"+bucket, ""
+		return r2
+	}
+	r2.URL.Path = "/" + bucket + r.URL.Path
+	if r.URL.RawPath != "" {
+		r2.URL.RawPath = "/" + bucket + r.URL.RawPath
+	}
+	return r2
 }
 
 func (e *Edge) dataPlane(host string) (h http.Handler, name string) {

@@ -46,7 +46,10 @@ func WriteHeaders(h http.Header, rv reflect.Value, p *Plan, status int) int {
 			if !ok {
 				continue
 			}
-			h.Set(f.LocName+iter.Key().String(), ev.String())
+			// The name goes on the wire as the service spells it (S3
+			// sends x-amz-meta-* in lower case, and clients keep the
+			// suffix's case), not in Go's canonical form.
+			h[strings.ToLower(f.LocName+iter.Key().String())] = []string{ev.String()}
 		}
 	}
 	if f := p.Status; f != nil {

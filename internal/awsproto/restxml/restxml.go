@@ -2,6 +2,7 @@ package restxml
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -128,9 +129,16 @@ func (p *Protocol) Resolve(c *awsproto.Call) error {
 
 // Decode fills in from the URI labels, query, headers and XML body.
 func (p *Protocol) Decode(c *awsproto.Call, in any) error {
-	target, err := httpbinding.DecodeRequest(c.Request, c.Body, c.Params, reflect.ValueOf(in).Elem())
+	v := reflect.ValueOf(in).Elem()
+	target, err := httpbinding.DecodeRequest(c.Request, c.Body, c.Params, v)
 	if err != nil {
 		return p.invalidArgument.WithMessage(err.Error())
+	}
+	if c.BodyStream != nil {
+		// The edge left the body unread: the stream payload reads it.
+		if f := httpbinding.PlanOf(v.Type()).Payload; f != nil && f.Shape.Kind == shape.Stream {
+			v.Field(f.Index).Set(reflect.ValueOf(io.NopCloser(c.BodyStream)))
+		}
 	}
 	if !target.IsValid() {
 		return nil

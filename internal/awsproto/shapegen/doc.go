@@ -12,6 +12,12 @@
 //	    -package dynamodb -overlay internal/dynamodb/model_overlay.json \
 //	    -out internal/dynamodb/zz_shapes.go -ops all
 //
+// An overlay shape may also carry "xmlRoot", the root element of a
+// restXml output document (S3's ListObjectsV2Output is
+// ListBucketResult), which botocore's models leave out; it becomes the
+// struct's root tag, a blank field tagged aws:"name=..." (see package
+// restxml).
+//
 // Each service package has a go:generate line with its own arguments. The
 // model's documentation is not copied; a generated type says only which
 // AWS shape it is.

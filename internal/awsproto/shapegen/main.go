@@ -63,6 +63,10 @@ type shapeDef struct {
 	// LocationName names the shape's members in XML and awsQuery where a
 	// member's own reference does not (SQS's TagMap travels as "Tag").
 	LocationName string `json:"locationName"`
+	// XMLRoot, in an overlay only, names the root element of a restXml
+	// output document (S3's ListObjectsV2Output is ListBucketResult),
+	// which botocore's models leave out.
+	XMLRoot string `json:"xmlRoot"`
 
 	// memberOrder keeps the model's member order, which encoders follow.
 	memberOrder []string
@@ -174,6 +178,9 @@ func load(path, overlayPath string) (*model, error) {
 		}
 		if os.Max != nil {
 			cur.Max = os.Max
+		}
+		if os.XMLRoot != "" {
+			cur.XMLRoot = os.XMLRoot
 		}
 	}
 	for name, op := range o.Operations {
@@ -420,6 +427,9 @@ func (g *gen) goType(name string, r *ref, inStruct bool) string {
 func (g *gen) writeStruct(b *bytes.Buffer, name string) error {
 	s := g.m.Shapes[name]
 	fmt.Fprintf(b, "// %s is the %s shape of AWS's model.\ntype %s struct {\n", g.goName(name), name, g.goName(name))
+	if s.XMLRoot != "" {
+		fmt.Fprintf(b, "\t_ struct{} `aws:\"name=%s\"`\n", s.XMLRoot)
+	}
 	required := map[string]bool{}
 	for _, r := range s.Required {
 		required[r] = true

@@ -229,6 +229,10 @@ func TestLoadOverlay(t *testing.T) {
 	if m.Operations["NewOp"] == nil || m.Operations["NewOp"].Input.Shape != "NewOpInput" || m.Operations["PutThing"] == nil {
 		t.Errorf("operations = %v", slices.Sorted(maps.Keys(m.Operations)))
 	}
+	// An overlay names a restXml output's root element.
+	if got := m.Shapes["PutThingOutput"].XMLRoot; got != "ThingResult" {
+		t.Errorf("overlay xmlRoot = %q", got)
+	}
 	// The model without the overlay is untouched by it.
 	if base.Shapes["NewShape"] != nil || base.Operations["NewOp"] != nil || base.Shapes["PutThingRequest"].Members["Alpha"].Shape != "String" {
 		t.Error("load without an overlay merged one")
@@ -312,6 +316,8 @@ func TestGenerateTags(t *testing.T) {
 		{"PutThingRequest.Config", "*Config", `aws:"loc=payload,xmlns=http://example.com/doc/"`},
 		{"PutThingRequest.Alpha", "*int32", ``},
 		{"PutThingRequest.NewMember", "*NewShape", `aws:"required"`},
+		// The overlay's xmlRoot names the output's XML root element.
+		{"PutThingOutput._", "struct{}", `aws:"name=ThingResult"`},
 		{"PutThingOutput.Status", "*int32", `aws:"loc=status"`},
 		{"PutThingOutput.Created", "*time.Time", `aws:"name=created,xmlname=createdAt"`},
 		{"PutThingOutput.Expires", "*time.Time", `aws:"loc=header,locname=Expires,ts=rfc822"`},

@@ -47,7 +47,8 @@
 // A resource whose template gives it no name gets the name CloudFormation
 // makes, STACK-LOGICALID-RANDOM (physicalName): the stack's name and the
 // logical ID, shortened evenly to fit the service's length limit, and 13
-// random upper-case letters and digits.
+// random upper-case letters and digits. S3 bucket names, which must be
+// lower case, are the same in lower case.
 //
 // # Values
 //

@@ -181,6 +181,7 @@ var notFoundCodes = map[string]bool{
 	"NotFoundException":                       true, // API Gateway
 	"QueueDoesNotExist":                       true, // SQS (awsJson)
 	"AWS.SimpleQueueService.NonExistentQueue": true, // SQS (awsQuery)
+	"NoSuchBucket":                            true, // S3
 	"ParameterNotFound":                       true, // Systems Manager Parameter Store
 }
 

@@ -1,0 +1,177 @@
+package providers
+
+import (
+	"context"
+	"strings"
+
+	"github.com/virga/virga/internal/cfn/resource"
+)
+
+func init() {
+	resource.Register(&resource.Type{
+		Name:         "AWS::S3::Bucket",
+		Provider:     bucket{},
+		Replace:      []string{"BucketName", "ObjectLockEnabled"},
+		NameProperty: "BucketName",
+		Attributes:   []string{"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::S3::BucketPolicy",
+		Provider:   bucketPolicy{},
+		Replace:    []string{"Bucket"},
+		Attributes: []string{},
+	})
+}
+
+// maxBucketName: "Bucket names must be between 3 (min) and 63 (max)
+// characters long."
+const maxBucketName = 63
+
+// bucket is AWS::S3::Bucket: CreateBucket, then the configuration the
+// template gives (tags, versioning, CORS). Its physical ID and Ref are
+// the bucket's name. Deleting a bucket that still holds objects fails
+// with S3's BucketNotEmpty, as on AWS.
+type bucket struct{}
+
+// bucketName is the name CloudFormation gives a bucket a template does
+// not name: STACK-LOGICALID-RANDOM, in lower case, as bucket names must
+// be.
+func bucketName(r *resource.Request) string {
+	return strings.ToLower(physicalName(r, maxBucketName))
+}
+
+func (bucket) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	name := p.str("BucketName")
+	if name == "" {
+		name = bucketName(r)
+	}
+	in := map[string]any{"Bucket": name}
+	region := ""
+	if r.Env != nil {
+		region = r.Env.Region
+	}
+	if region != "" && region != "us-east-1" {
+		in["CreateBucketConfiguration"] = map[string]any{"LocationConstraint": region}
+	}
+	if p.flag("ObjectLockEnabled") {
+		in["ObjectLockEnabledForBucket"] = true
+	}
+	if _, err := call(ctx, r, "s3", "CreateBucket", in); err != nil {
+		return nil, err
+	}
+	if err := configureBucket(ctx, r, name, props{}, p); err != nil {
+		return nil, err
+	}
+	return bucketResult(name, region), nil
+}
+
+// configureBucket puts the configuration that changed between old and p.
+func configureBucket(ctx context.Context, r *resource.Request, name string, old, p props) error {
+	if changed(old, p, "Tags") {
+		tags := tagMap(p["Tags"])
+		var err error
+		if len(tags) == 0 {
+			_, err = call(ctx, r, "s3", "DeleteBucketTagging", map[string]any{"Bucket": name})
+		} else {
+			_, err = call(ctx, r, "s3", "PutBucketTagging", map[string]any{"Bucket": name,
+				"Tagging": map[string]any{"TagSet": tagList(tags)}})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if changed(old, p, "VersioningConfiguration") && p.has("VersioningConfiguration") {
+		if _, err := call(ctx, r, "s3", "PutBucketVersioning", map[string]any{"Bucket": name,
+			"VersioningConfiguration": map[string]any{"Status": p.obj("VersioningConfiguration").str("Status")}}); err != nil {
+			return err
+		}
+	}
+	if changed(old, p, "CorsConfiguration") {
+		rules := p.obj("CorsConfiguration").list("CorsRules")
+		if len(rules) == 0 {
+			_, err := call(ctx, r, "s3", "DeleteBucketCors", map[string]any{"Bucket": name})
+			return err
+		}
+		var out []any
+		for _, e := range rules {
+			rule := props(asMap(e))
+			m := map[string]any{}
+			for from, to := range map[string]string{"AllowedHeaders": "AllowedHeaders", "AllowedMethods": "AllowedMethods",
+				"AllowedOrigins": "AllowedOrigins", "ExposedHeaders": "ExposeHeaders"} {
+				if rule.has(from) {
+					m[to] = rule.list(from)
+				}
+			}
+			if rule.has("Id") {
+				m["ID"] = rule.str("Id")
+			}
+			if rule.has("MaxAge") {
+				m["MaxAgeSeconds"] = rule["MaxAge"]
+			}
+			out = append(out, m)
+		}
+		if _, err := call(ctx, r, "s3", "PutBucketCors", map[string]any{"Bucket": name,
+			"CORSConfiguration": map[string]any{"CORSRules": out}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bucketResult is a bucket's Ref and attributes, as the
+// AWS::S3::Bucket documentation gives them.
+func bucketResult(name, region string) *resource.Result {
+	if region == "" {
+		region = "us-east-1"
+	}
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{
+		"Arn":                 "arn:aws:s3:::" + name,
+		"DomainName":          name + ".s3.amazonaws.com",
+		"DualStackDomainName": name + ".s3.dualstack." + region + ".amazonaws.com",
+		"RegionalDomainName":  name + ".s3." + region + ".amazonaws.com",
+		"WebsiteURL":          "http://" + name + ".s3-website-" + region + ".amazonaws.com",
+	}}
+}
+
+func (bucket) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	if err := configureBucket(ctx, r, r.PhysicalID, props(r.OldProperties), props(r.Properties)); err != nil {
+		return nil, err
+	}
+	region := ""
+	if r.Env != nil {
+		region = r.Env.Region
+	}
+	return bucketResult(r.PhysicalID, region), nil
+}
+
+func (bucket) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "s3", "DeleteBucket", map[string]any{"Bucket": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// bucketPolicy is AWS::S3::BucketPolicy: PutBucketPolicy with the
+// document as JSON text. Its physical ID is the bucket's name.
+type bucketPolicy struct{}
+
+func (bucketPolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	doc, err := jsonText(p["PolicyDocument"])
+	if err != nil {
+		return nil, err
+	}
+	name := p.str("Bucket")
+	if _, err := call(ctx, r, "s3", "PutBucketPolicy", map[string]any{"Bucket": name, "Policy": doc}); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name}, nil
+}
+
+func (b bucketPolicy) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return b.Create(ctx, r)
+}
+
+func (bucketPolicy) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "s3", "DeleteBucketPolicy", map[string]any{"Bucket": r.PhysicalID})
+	return ignoreGone(err)
+}

@@ -1,0 +1,106 @@
+// Package s3 is Amazon S3: buckets, objects, listings, multipart uploads
+// and presigned URLs, over the restXml protocol.
+//
+// # What it owns
+//
+// Buckets and their configuration (tags, versioning status, ACL, policy,
+// CORS rules), objects (bytes, system and user metadata, tags, checksums)
+// and multipart uploads in progress. It does not own event delivery: every
+// object created or removed is reported once committed to Deps.Notify
+// (an Event: name such as ObjectCreated:Put, ObjectCreated:Copy,
+// ObjectCreated:CompleteMultipartUpload, ObjectRemoved:Delete or
+// ObjectRemoved:DeleteMarkerCreated; bucket, key, size, ETag, version id
+// and sequencer), where S3 event notifications attach.
+//
+// # Addressing
+//
+// The edge routes a request to S3 by its SigV4 scope ("s3", from the
+// Authorization header or a presigned URL's X-Amz-Credential), by a
+// bucket's virtual host (BUCKET.s3.localhost, BUCKET.s3.REGION.localhost,
+// BUCKET.s3.amazonaws.com, BUCKET.s3.REGION.amazonaws.com, which it turns
+// into the path-style /BUCKET/KEY), or, for an unsigned path-style
+// request, by S3's routes, tried after every other service's. An unsigned
+// (anonymous) path-style request is S3's only when it names a bucket that
+// exists and carries no awsQuery Action, so that unsigned calls to other
+// services and unknown paths keep their answers.
+//
+// Anonymous requests: with --auth accept (the default) they are served
+// like signed ones, since virga enforces no bucket policies or ACLs yet
+// (on AWS an anonymous read of a private object is AccessDenied); with
+// --auth sigv4 they are refused as every unsigned request is.
+//
+// CORS: a bucket's rules (PutBucketCors) answer browsers' OPTIONS
+// preflights, unsigned even with --auth sigv4, and add the
+// Access-Control-* headers to the responses of requests with an Origin
+// that a rule allows.
+//
+// Versioning: once a bucket's versioning is Enabled every write makes a
+// version with its own id and keeps the previous one, a delete without a
+// version id adds a delete marker and one with a version id removes that
+// version; Suspended, writes and deletes make the "null" version (see
+// versions.go). ListObjectVersions lists them.
+//
+// Checksums: every object has an ETag (the MD5 of a single upload, the
+// MD5 of the parts' MD5s and "-N" for a multipart one) and an additional
+// checksum: the one the client sent or named (CRC32, CRC32C, CRC64NVME,
+// SHA1, SHA256; in a header or an aws-chunked trailer), checked before
+// anything is committed (BadDigest), or else S3's default full-object
+// CRC64NVME, which a multipart object gets by combining its parts'.
+// GetObject and HeadObject return it with x-amz-checksum-mode: ENABLED.
+//
+// # Store layout
+//
+// Metadata is in the store (see meta.go and versions.go for the keys):
+// one JSON record per bucket, object version, upload and part; a key's
+// current version is its ("s3", "o", bucket, key) record, ordered by key
+// within the bucket so that listings are range scans, and its older
+// versions are ("s3", "v", bucket, key, ^order), newest first. Object
+// bytes are blobs in files under DATA_DIR/s3/blobs/XX/ID, named by random
+// ids, never by keys, so no key can name a path outside the directory.
+// With --in-memory the blobs are in memory.
+//
+// # Invariants
+//
+//   - A record never refers to a blob that is not complete: bytes are
+//     written to DATA_DIR/s3/tmp, fsynced when the store syncs its
+//     commits (--fsync), renamed into place, and only then is the record
+//     committed. An acknowledged PutObject or CompleteMultipartUpload
+//     survives kill -9.
+//   - Start-up removes what interrupted writes left: temporary files, and
+//     blobs no record refers to (written, or orphaned by a delete, just
+//     before a crash).
+//   - A multipart object's bytes are its parts' blobs, in order (no copy
+//     at completion); its ETag is the MD5 of the parts' MD5s and "-N".
+//   - aws-chunked bodies (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER],
+//     STREAMING-UNSIGNED-PAYLOAD-TRAILER) are decoded as they stream;
+//     with --auth sigv4 each chunk's and the trailer's signature is
+//     checked (awsproto.Call.ChunkSigner), and a checksum trailer is
+//     checked like an x-amz-checksum-* header. Nothing is committed
+//     until the whole body has been checked.
+//   - Bodies of PutObject and UploadPart are streamed to their blob
+//     (Operation.StreamBody), never held in memory; GetObject streams
+//     from the blobs.
+//
+// # Lock order
+//
+// One mutex, Service.mu, serializes every change to the metadata (read,
+// check, commit). Reads of committed metadata take no lock. Blobs are
+// written before mu is taken and removed after it is released. The only
+// other lock, blobStore.mu (the in-memory blobs), is a leaf: nothing is
+// locked while it is held.
+//
+// # Not supported
+//
+// Object lock, lifecycle, replication, website hosting, SSE-C and KMS
+// (SSE headers are recorded and echoed), POST object (browser form
+// uploads), SelectObjectContent, access points, directory buckets and
+// object ACLs. Bucket policies and ACLs are recorded but not enforced.
+// Tagging operations act on the current version only (their versionId
+// is ignored). Every caller is virga's one account, so
+// BucketAlreadyExists arises only for buckets recorded with another
+// owner. A request for a subresource virga does not serve (?lifecycle,
+// ?encryption, ?website, ?notification, ?publicAccessBlock, an object's
+// ?acl, and the others in unsupportedSubresources) answers
+// NotImplemented (501); other requests no route takes answer
+// MethodNotAllowed, as S3 does for a method a resource does not allow.
+package s3

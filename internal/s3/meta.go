@@ -1,0 +1,139 @@
+package s3
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// Store layout (package keys tuples, values JSON):
+//
+//	("s3", "b", bucket)                    bucketRecord
+//	("s3", "o", bucket, key)               objectRecord
+//	("s3", "u", bucket, key, uploadID)     uploadRecord
+//	("s3", "p", uploadID, partNumber)      partRecord
+//
+// Objects sort by key within their bucket, so listings are range scans.
+// Object bytes are blobs (blobStore), named by the ids the records hold.
+
+func bucketKey(name string) []byte {
+	return keys.AppendString(keys.AppendString(keys.AppendString(nil, "s3"), "b"), name)
+}
+
+func bucketsPrefix() []byte { return keys.AppendString(keys.AppendString(nil, "s3"), "b") }
+
+func objectsPrefix(bucket string) []byte {
+	return keys.AppendString(keys.AppendString(keys.AppendString(nil, "s3"), "o"), bucket)
+}
+
+func objectKey(bucket, key string) []byte { return keys.AppendString(objectsPrefix(bucket), key) }
+
+func uploadsPrefix(bucket string) []byte {
+	return keys.AppendString(keys.AppendString(keys.AppendString(nil, "s3"), "u"), bucket)
+}
+
+func uploadKey(bucket, key, id string) []byte {
+	return keys.AppendString(keys.AppendString(uploadsPrefix(bucket), key), id)
+}
+
+func partsPrefix(uploadID string) []byte {
+	return keys.AppendString(keys.AppendString(keys.AppendString(nil, "s3"), "p"), uploadID)
+}
+
+func partKey(uploadID string, n int) []byte { return keys.AppendInt(partsPrefix(uploadID), int64(n)) }
+
+// bucketRecord is a bucket and its configuration.
+type bucketRecord struct {
+	Name       string               `json:"name"`
+	Created    time.Time            `json:"created"`
+	Region     string               `json:"region"`
+	Owner      string               `json:"owner,omitempty"` // the account that created it
+	Tags       []tag                `json:"tags,omitempty"`
+	Versioning string               `json:"versioning,omitempty"` // Enabled | Suspended
+	MFADelete  string               `json:"mfaDelete,omitempty"`
+	ACL        *AccessControlPolicy `json:"acl,omitempty"`
+	Policy     string               `json:"policy,omitempty"`
+	CORS       []CORSRule           `json:"cors,omitempty"`
+	Ownership  string               `json:"ownership,omitempty"`
+	ObjectLock bool                 `json:"objectLock,omitempty"`
+}
+
+type tag struct {
+	Key   string `json:"k"`
+	Value string `json:"v"`
+}
+
+// segment is a run of an object's bytes kept in one blob.
+type segment struct {
+	Blob string `json:"blob"`
+	Size int64  `json:"size"`
+}
+
+// objectRecord is an object's metadata.
+type objectRecord struct {
+	Key                string            `json:"key"`
+	Size               int64             `json:"size"`
+	ETag               string            `json:"etag"` // quoted
+	LastModified       time.Time         `json:"modified"`
+	ContentType        string            `json:"contentType,omitempty"`
+	ContentEncoding    string            `json:"contentEncoding,omitempty"`
+	ContentDisposition string            `json:"contentDisposition,omitempty"`
+	ContentLanguage    string            `json:"contentLanguage,omitempty"`
+	CacheControl       string            `json:"cacheControl,omitempty"`
+	Expires            string            `json:"expires,omitempty"` // as sent
+	Metadata           map[string]string `json:"meta,omitempty"`
+	Tags               []tag             `json:"tags,omitempty"`
+	StorageClass       string            `json:"storageClass,omitempty"`
+	WebsiteRedirect    string            `json:"redirect,omitempty"`
+	SSE                string            `json:"sse,omitempty"`
+	Checksum           objectChecksum    `json:"checksum,omitempty"`
+	PartsCount         int               `json:"parts,omitempty"`
+	Segments           []segment         `json:"segments"`
+	// VersionID is the version's id, "" for the null version;
+	// DeleteMarker marks a delete marker; Order orders a key's versions.
+	VersionID    string `json:"vid,omitempty"`
+	DeleteMarker bool   `json:"marker,omitempty"`
+	Order        uint64 `json:"order,omitempty"`
+}
+
+// uploadRecord is a multipart upload in progress.
+type uploadRecord struct {
+	ID        string       `json:"id"`
+	Key       string       `json:"key"`
+	Initiated time.Time    `json:"initiated"`
+	Object    objectRecord `json:"object"` // the metadata the object will have
+}
+
+// partRecord is an uploaded part.
+type partRecord struct {
+	Number       int            `json:"n"`
+	Blob         string         `json:"blob"`
+	Size         int64          `json:"size"`
+	ETag         string         `json:"etag"`
+	LastModified time.Time      `json:"modified"`
+	Checksum     objectChecksum `json:"checksum,omitempty"`
+}
+
+// getJSON reads the record at key into v; found is false if there is none.
+func getJSON(r store.Reader, key []byte, v any) (found bool, err error) {
+	data, err := r.Get(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, json.Unmarshal(data, v)
+}
+
+func setJSON(b store.Batch, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b.Set(key, data)
+	return nil
+}

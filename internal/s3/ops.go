@@ -1,0 +1,183 @@
+package s3
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/restxml"
+)
+
+// protocol is restXml with S3's one routing rule the HTTP bindings cannot
+// express: a PUT to an object with an x-amz-copy-source header is a copy
+// (CopyObject, or UploadPartCopy for a part), whatever its query says.
+//
+// It also keeps anonymous path-style requests to what S3 can answer: the
+// edge serves every service on one endpoint and tries S3's routes last
+// for an unsigned request, so an unsigned request claims S3 only when it
+// names a bucket that exists and is no awsQuery call (no Action
+// parameter). A signed request, or one to a bucket's virtual host, is
+// S3's whatever it names.
+type protocol struct {
+	*restxml.Protocol
+	svc    *awsproto.Service
+	exists func(bucket string) bool
+	cors   func(c *awsproto.Call, h http.Header)
+}
+
+func (p *protocol) Resolve(c *awsproto.Call) error {
+	if err := p.Protocol.Resolve(c); err != nil {
+		return err
+	}
+	if q := c.Request.URL.Query(); len(q) > 0 {
+		for _, sub := range unsupportedSubresources {
+			if q.Has(sub) {
+				c.Op, c.Params = nil, nil
+				return ErrNotImplemented
+			}
+		}
+		if q.Has("acl") && c.Params["Key"] != "" {
+			c.Op, c.Params = nil, nil
+			return ErrNotImplemented
+		}
+	}
+	if r := c.Request; anonymous(r) && !virtualHosted(r, c.Params["Bucket"]) {
+		if b := c.Params["Bucket"]; b == "" || r.URL.Query().Has("Action") || !p.exists(b) {
+			c.Op, c.Params = nil, nil
+			return ErrMethodNotAllowed
+		}
+	}
+	if c.Request.Header.Get("X-Amz-Copy-Source") != "" {
+		switch c.Op.Name {
+		case "PutObject":
+			c.Op = p.svc.Operation("CopyObject")
+		case "UploadPart":
+			c.Op = p.svc.Operation("UploadPartCopy")
+		}
+	}
+	return nil
+}
+
+// unsupportedSubresources are the query parameters that name S3
+// subresources virga does not serve. A request for one would otherwise
+// match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
+// path), so it is answered NotImplemented, as S3 answers a feature it
+// does not implement. ("acl" on an object is one too.)
+var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "logging", "notification", "replication",
+	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
+	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
+	"policyStatus", "session", "metadataTable"}
+
+// anonymous reports whether r carries no SigV4 authentication.
+func anonymous(r *http.Request) bool {
+	return r.Header.Get("Authorization") == "" && !r.URL.Query().Has("X-Amz-Credential")
+}
+
+// virtualHosted reports whether r addressed bucket by its host name: the
+// edge turned /KEY at BUCKET's host into /BUCKET/KEY, which the request
+// line (RequestURI) does not start with.
+func virtualHosted(r *http.Request, bucket string) bool {
+	line := r.RequestURI
+	if i := strings.IndexByte(line, '?'); i >= 0 {
+		line = line[:i]
+	}
+	return bucket != "" && line != "" && line != "/"+bucket && !strings.HasPrefix(line, "/"+bucket+"/")
+}
+
+// Encode answers a GetObject of a range with 206 Partial Content.
+func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
+	if o, ok := out.(*GetObjectOutput); ok && o.ContentRange != nil {
+		c.Status = http.StatusPartialContent
+	}
+	p.cors(c, w.Header())
+	setHostID(c, w.Header())
+	p.Protocol.Encode(c, w, out)
+}
+
+// setHostID sets x-amz-id-2, the second request id S3 puts on every
+// response (SDKs report it as the host id), derived from the request id.
+func setHostID(c *awsproto.Call, h http.Header) {
+	sum := sha256.Sum256([]byte(c.RequestID))
+	h.Set("X-Amz-Id-2", base64.StdEncoding.EncodeToString(sum[:]))
+}
+
+// EncodeError adds the CORS headers to errors too, as S3 does, so that a
+// browser can read them.
+func (p *protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apierr.Error) {
+	if c.Request.Method != http.MethodOptions {
+		p.cors(c, w.Header())
+	}
+	setHostID(c, w.Header())
+	p.Protocol.EncodeError(c, w, e)
+}
+
+// newAPI is S3's operation table. The HTTP bindings are the model's, with
+// the query parameters that tell operations on one path apart; the
+// ?x-id= forms are the ones aws-sdk-go-v2 sends.
+func (s *Service) newAPI() *awsproto.Service {
+	p := &protocol{Protocol: restxml.New(
+		restxml.WithNamespace(Namespace),
+		restxml.WithNoErrorWrapping(),
+		restxml.WithUnknownOperation(ErrMethodNotAllowed),
+		restxml.WithMethodNotAllowed(ErrMethodNotAllowed),
+		restxml.WithMalformedXML(ErrMalformedXML),
+		restxml.WithInvalidArgument(ErrInvalidArgument),
+	)}
+	svc := &awsproto.Service{
+		Name:            "s3",
+		Protocol:        p,
+		ValidationError: ErrInvalidArgument,
+		// Bodies other than uploads are XML documents (DeleteObjects
+		// takes up to 1,000 keys of up to 1,024 bytes each).
+		MaxBodyBytes: 20 << 20,
+		Operations: []awsproto.Operation{
+			{Name: "ListBuckets", Action: "s3:ListAllMyBuckets", HTTP: "GET /", Handler: awsproto.Handle(s.listBuckets)},
+			{Name: "CreateBucket", HTTP: "PUT /{Bucket}", Handler: awsproto.Handle(s.createBucket)},
+			{Name: "HeadBucket", Action: "s3:ListBucket", HTTP: "HEAD /{Bucket}", Handler: awsproto.Handle(s.headBucket)},
+			{Name: "DeleteBucket", HTTP: "DELETE /{Bucket}", Status: 204, Handler: awsproto.Handle(s.deleteBucket)},
+			{Name: "GetBucketLocation", HTTP: "GET /{Bucket}?location", Handler: awsproto.Handle(s.getBucketLocation)},
+			{Name: "GetBucketTagging", HTTP: "GET /{Bucket}?tagging", Handler: awsproto.Handle(s.getBucketTagging)},
+			{Name: "PutBucketTagging", HTTP: "PUT /{Bucket}?tagging", Status: 204, Handler: awsproto.Handle(s.putBucketTagging)},
+			{Name: "DeleteBucketTagging", Action: "s3:PutBucketTagging", HTTP: "DELETE /{Bucket}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteBucketTagging)},
+			{Name: "GetBucketVersioning", HTTP: "GET /{Bucket}?versioning", Handler: awsproto.Handle(s.getBucketVersioning)},
+			{Name: "PutBucketVersioning", HTTP: "PUT /{Bucket}?versioning", Handler: awsproto.Handle(s.putBucketVersioning)},
+			{Name: "GetBucketAcl", HTTP: "GET /{Bucket}?acl", Handler: awsproto.Handle(s.getBucketAcl)},
+			{Name: "PutBucketAcl", HTTP: "PUT /{Bucket}?acl", Handler: awsproto.Handle(s.putBucketAcl)},
+			{Name: "GetBucketPolicy", HTTP: "GET /{Bucket}?policy", Handler: awsproto.Handle(s.getBucketPolicy)},
+			{Name: "PutBucketPolicy", HTTP: "PUT /{Bucket}?policy", Status: 204, Handler: awsproto.Handle(s.putBucketPolicy)},
+			{Name: "DeleteBucketPolicy", HTTP: "DELETE /{Bucket}?policy", Status: 204, Handler: awsproto.Handle(s.deleteBucketPolicy)},
+			{Name: "GetBucketCors", Action: "s3:GetBucketCORS", HTTP: "GET /{Bucket}?cors", Handler: awsproto.Handle(s.getBucketCors)},
+			{Name: "PutBucketCors", Action: "s3:PutBucketCORS", HTTP: "PUT /{Bucket}?cors", Handler: awsproto.Handle(s.putBucketCors)},
+			{Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", HTTP: "DELETE /{Bucket}?cors", Status: 204, Handler: awsproto.Handle(s.deleteBucketCors)},
+			{Name: "ListObjectsV2", Action: "s3:ListBucket", HTTP: "GET /{Bucket}?list-type=2", Handler: awsproto.Handle(s.listObjectsV2)},
+			{Name: "ListObjects", Action: "s3:ListBucket", HTTP: "GET /{Bucket}", Handler: awsproto.Handle(s.listObjects)},
+			{Name: "ListObjectVersions", Action: "s3:ListBucketVersions", HTTP: "GET /{Bucket}?versions", Handler: awsproto.Handle(s.listObjectVersions)},
+			{Name: "ListMultipartUploads", Action: "s3:ListBucketMultipartUploads", HTTP: "GET /{Bucket}?uploads", Handler: awsproto.Handle(s.listMultipartUploads)},
+			{Name: "DeleteObjects", Action: "s3:DeleteObject", HTTP: "POST /{Bucket}?delete", Handler: awsproto.Handle(s.deleteObjects)},
+			{Name: "PutObject", HTTP: "PUT /{Bucket}/{Key+}", StreamBody: true, Handler: awsproto.Handle(s.putObject)},
+			{Name: "CopyObject", Action: "s3:PutObject", HTTP: "PUT /{Bucket}/{Key+}?x-id=CopyObject", Handler: awsproto.Handle(s.copyObject)},
+			{Name: "GetObject", HTTP: "GET /{Bucket}/{Key+}", Handler: awsproto.Handle(s.getObject)},
+			{Name: "HeadObject", Action: "s3:GetObject", HTTP: "HEAD /{Bucket}/{Key+}", Handler: awsproto.Handle(s.headObject)},
+			{Name: "DeleteObject", HTTP: "DELETE /{Bucket}/{Key+}", Status: 204, Handler: awsproto.Handle(s.deleteObject)},
+			{Name: "GetObjectTagging", HTTP: "GET /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.getObjectTagging)},
+			{Name: "PutObjectTagging", HTTP: "PUT /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.putObjectTagging)},
+			{Name: "DeleteObjectTagging", HTTP: "DELETE /{Bucket}/{Key+}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteObjectTagging)},
+			{Name: "CreateMultipartUpload", Action: "s3:PutObject", HTTP: "POST /{Bucket}/{Key+}?uploads", Handler: awsproto.Handle(s.createMultipartUpload)},
+			{Name: "UploadPart", Action: "s3:PutObject", HTTP: "PUT /{Bucket}/{Key+}?partNumber&uploadId", StreamBody: true, Handler: awsproto.Handle(s.uploadPart)},
+			{Name: "UploadPartCopy", Action: "s3:PutObject", HTTP: "PUT /{Bucket}/{Key+}?partNumber&uploadId&x-id=UploadPartCopy", Handler: awsproto.Handle(s.uploadPartCopy)},
+			{Name: "CompleteMultipartUpload", Action: "s3:PutObject", HTTP: "POST /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.completeMultipartUpload)},
+			{Name: "AbortMultipartUpload", HTTP: "DELETE /{Bucket}/{Key+}?uploadId", Status: 204, Handler: awsproto.Handle(s.abortMultipartUpload)},
+			{Name: "ListParts", Action: "s3:ListMultipartUploadParts", HTTP: "GET /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.listParts)},
+			// Browsers' CORS preflights, which are never signed.
+			{Name: "PreflightBucket", HTTP: "OPTIONS /{Bucket}", Anonymous: true, Handler: awsproto.Handle(s.preflight)},
+			{Name: "PreflightObject", HTTP: "OPTIONS /{Bucket}/{Key+}", Anonymous: true, Handler: awsproto.Handle(s.preflightObject)},
+		},
+	}
+	p.svc = svc
+	p.exists = s.BucketExists
+	p.cors = s.corsResponse
+	return svc.Init()
+}

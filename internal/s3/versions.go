@@ -1,0 +1,488 @@
+package s3
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// Versioning. A bucket that never had versioning enabled keeps one
+// object per key, replaced by each write (its version is "null"). Once
+// enabled, every write makes a new version with its own id and keeps the
+// previous one; a delete without a version id adds a delete marker; a
+// delete with one removes that version for good. Suspended, writes and
+// deletes make the "null" version, replacing the previous "null" one.
+//
+// The current version of a key (an object or a delete marker) is its
+// ("s3", "o", bucket, key) record, so that listings are a scan of
+// current versions; older versions are ("s3", "v", bucket, key, ^order)
+// records, newest first. A key has older versions only if it has a
+// current one.
+
+const (
+	versioningEnabled   = "Enabled"
+	versioningSuspended = "Suspended"
+	nullVersion         = "null"
+)
+
+func versionsPrefix(bucket, key string) []byte {
+	return keys.AppendString(keys.AppendString(keys.AppendString(keys.AppendString(nil, "s3"), "v"), bucket), key)
+}
+
+func bucketVersionsPrefix(bucket string) []byte {
+	return keys.AppendString(keys.AppendString(keys.AppendString(nil, "s3"), "v"), bucket)
+}
+
+func versionKey(bucket, key string, order uint64) []byte {
+	return keys.AppendUint(versionsPrefix(bucket, key), ^order)
+}
+
+// versionIDOf is how S3 names a record's version: "null" for the null
+// version.
+func versionIDOf(o *objectRecord) string {
+	if o.VersionID == "" {
+		return nullVersion
+	}
+	return o.VersionID
+}
+
+// validVersionID reports whether id has the form of the version ids S3
+// makes here (or is "null").
+func validVersionID(id string) bool {
+	return id == nullVersion || validID(id) && len(id) == 32
+}
+
+// nextOrder orders a new version after every earlier one. Call with mu
+// held.
+func (s *Service) nextOrder(now time.Time) uint64 {
+	o := uint64(now.UnixNano())
+	if o <= s.lastOrder {
+		o = s.lastOrder + 1
+	}
+	s.lastOrder = o
+	return o
+}
+
+// olderVersions reads a key's older versions, newest first.
+func (s *Service) olderVersions(r store.Reader, bucket, key string) ([]objectRecord, error) {
+	p := versionsPrefix(bucket, key)
+	it, err := r.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []objectRecord
+	for it.First(); it.Valid(); it.Next() {
+		var o objectRecord
+		if err := json.Unmarshal(it.Value(), &o); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, it.Error()
+}
+
+// version finds a version of a key by id (current or older).
+func (s *Service) version(bucket, key, id string) (*objectRecord, error) {
+	if !validVersionID(id) {
+		return nil, invalidArgument("versionId", id, "Invalid version id specified")
+	}
+	want := id
+	if want == nullVersion {
+		want = ""
+	}
+	if cur, err := s.object(s.store, bucket, key); err == nil {
+		if cur.VersionID == want {
+			return cur, nil
+		}
+		older, err := s.olderVersions(s.store, bucket, key)
+		if err != nil {
+			return nil, err
+		}
+		for i := range older {
+			if older[i].VersionID == want {
+				return &older[i], nil
+			}
+		}
+	}
+	return nil, ErrNoSuchVersion.WithDetails(&versionDetails{Key: &key, VersionId: &id})
+}
+
+// commitObject makes o the current version of its key in bucket, under
+// mu, as the bucket's versioning says: the previous current version is
+// replaced (unversioned, or a "null" one while suspended) or kept as an
+// older version. Replaced versions' blobs are removed once committed, and
+// the event is reported. check, when set, sees the visible object being
+// written over (nil if none, or if a delete marker is current) before
+// anything is written; extra adds writes to the same batch.
+func (s *Service) commitObject(ctx context.Context, bucket string, o *objectRecord, event string, check func(old *objectRecord) error, extra ...func(batchSetter) error) error {
+	s.mu.Lock()
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	var old *objectRecord
+	if prev, err := s.object(s.store, bucket, o.Key); err == nil {
+		old = prev
+	}
+	if check != nil {
+		visible := old
+		if visible != nil && visible.DeleteMarker {
+			visible = nil
+		}
+		if err := check(visible); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	now := s.clock.Now().UTC()
+	if !o.DeleteMarker {
+		o.LastModified = now.Truncate(time.Millisecond)
+	}
+	o.Order = s.nextOrder(now)
+	batch := s.store.NewBatch()
+	defer batch.Close()
+	replaced, err := s.retire(batch, b, old, o)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	if err := setJSON(batch, objectKey(bucket, o.Key), o); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	for _, f := range extra {
+		if err := f(batch); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	if err := batch.Commit(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	seq := s.sequencer()
+	s.mu.Unlock()
+	for _, r := range replaced {
+		s.removeBlobs(&r, o)
+	}
+	e := Event{Name: event, Bucket: bucket, Key: o.Key, Size: o.Size, ETag: strings.Trim(o.ETag, `"`), Sequencer: seq, Time: now}
+	if b.Versioning != "" {
+		e.VersionID = versionIDOf(o)
+	}
+	s.emit(ctx, e)
+	return nil
+}
+
+// retire deals with the current version old (nil if none) as o becomes
+// current, and gives o its version id: it returns the versions that are
+// gone for good (their blobs are to be removed).
+func (s *Service) retire(batch store.Batch, b *bucketRecord, old, o *objectRecord) ([]objectRecord, error) {
+	switch b.Versioning {
+	case versioningEnabled:
+		o.VersionID = s.ids.Hex(16)
+	default:
+		o.VersionID = ""
+	}
+	if old == nil {
+		return nil, nil
+	}
+	if b.Versioning == "" || b.Versioning == versioningSuspended && old.VersionID == "" {
+		return []objectRecord{*old}, nil
+	}
+	var gone []objectRecord
+	if b.Versioning == versioningSuspended {
+		// The null version, wherever it is, gives way to the new one.
+		older, err := s.olderVersions(s.store, b.Name, o.Key)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range older {
+			if v.VersionID == "" {
+				batch.Delete(versionKey(b.Name, o.Key, v.Order))
+				gone = append(gone, v)
+			}
+		}
+	}
+	if err := setJSON(batch, versionKey(b.Name, o.Key, old.Order), old); err != nil {
+		return nil, err
+	}
+	return gone, nil
+}
+
+// deleted is what a delete did.
+type deleted struct {
+	existed      bool
+	deleteMarker bool   // the version deleted, or made, is a delete marker
+	versionID    string // of the version deleted or the marker made; "" unversioned
+}
+
+// deleteKey deletes a key without naming a version: in an unversioned
+// bucket the object goes; otherwise a delete marker becomes current.
+func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, error) {
+	s.mu.Lock()
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
+		s.mu.Unlock()
+		return deleted{}, err
+	}
+	old, oerr := s.object(s.store, bucket, key)
+	if oerr != nil {
+		old = nil
+	}
+	if b.Versioning == "" {
+		if old == nil {
+			s.mu.Unlock()
+			return deleted{}, nil // deleting a missing key succeeds
+		}
+		batch := s.store.NewBatch()
+		defer batch.Close()
+		batch.Delete(objectKey(bucket, key))
+		if err := batch.Commit(); err != nil {
+			s.mu.Unlock()
+			return deleted{}, err
+		}
+		seq := s.sequencer()
+		s.mu.Unlock()
+		s.removeBlobs(old, nil)
+		s.emit(ctx, Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, Sequencer: seq, Time: s.clock.Now().UTC()})
+		return deleted{existed: true}, nil
+	}
+	s.mu.Unlock()
+	// A versioned bucket gets a delete marker, whether or not the key
+	// exists.
+	marker := &objectRecord{Key: key, DeleteMarker: true}
+	if err := s.commitObject(ctx, bucket, marker, "ObjectRemoved:DeleteMarkerCreated", nil); err != nil {
+		return deleted{}, err
+	}
+	marker.LastModified = s.clock.Now().UTC().Truncate(time.Millisecond)
+	return deleted{existed: old != nil, deleteMarker: true, versionID: versionIDOf(marker)}, nil
+}
+
+// deleteVersion removes one version of a key for good. If it was the
+// current one, the newest older version becomes current.
+func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (deleted, error) {
+	if !validVersionID(id) {
+		return deleted{}, invalidArgument("versionId", id, "Invalid version id specified")
+	}
+	want := id
+	if want == nullVersion {
+		want = ""
+	}
+	s.mu.Lock()
+	if _, err := s.bucket(s.store, bucket); err != nil {
+		s.mu.Unlock()
+		return deleted{}, err
+	}
+	cur, err := s.object(s.store, bucket, key)
+	if err != nil {
+		s.mu.Unlock()
+		return deleted{versionID: id}, nil // nothing to delete
+	}
+	older, err := s.olderVersions(s.store, bucket, key)
+	if err != nil {
+		s.mu.Unlock()
+		return deleted{}, err
+	}
+	batch := s.store.NewBatch()
+	defer batch.Close()
+	var gone *objectRecord
+	if cur.VersionID == want {
+		gone = cur
+		if len(older) > 0 {
+			next := older[0]
+			batch.Delete(versionKey(bucket, key, next.Order))
+			if err := setJSON(batch, objectKey(bucket, key), &next); err != nil {
+				s.mu.Unlock()
+				return deleted{}, err
+			}
+		} else {
+			batch.Delete(objectKey(bucket, key))
+		}
+	} else {
+		for i := range older {
+			if older[i].VersionID == want {
+				gone = &older[i]
+				batch.Delete(versionKey(bucket, key, gone.Order))
+				break
+			}
+		}
+	}
+	if gone == nil {
+		s.mu.Unlock()
+		return deleted{versionID: id}, nil
+	}
+	if err := batch.Commit(); err != nil {
+		s.mu.Unlock()
+		return deleted{}, err
+	}
+	seq := s.sequencer()
+	s.mu.Unlock()
+	s.removeBlobs(gone, nil)
+	if !gone.DeleteMarker {
+		s.emit(ctx, Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, VersionID: id, Sequencer: seq, Time: s.clock.Now().UTC()})
+	}
+	return deleted{existed: true, deleteMarker: gone.DeleteMarker, versionID: id}, nil
+}
+
+// versionHeader is the x-amz-version-id a response about o carries: none
+// in a bucket that never had versioning.
+func versionHeader(b *bucketRecord, o *objectRecord) *string {
+	if b.Versioning == "" && o.VersionID == "" {
+		return nil
+	}
+	return strptr(versionIDOf(o))
+}
+
+func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRequest) (*ListObjectVersionsOutput, error) {
+	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
+		return nil, err
+	}
+	enc, err := checkEncodingType(in.EncodingType)
+	if err != nil {
+		return nil, err
+	}
+	max, err := pageSize(in.MaxKeys)
+	if err != nil {
+		return nil, err
+	}
+	bucket, prefix, delim := *in.Bucket, strDeref(in.Prefix), strDeref(in.Delimiter)
+	keyMarker, idMarker := strDeref(in.KeyMarker), strDeref(in.VersionIdMarker)
+	n := int32(max)
+	truncated := false
+	out := &ListObjectVersionsOutput{Name: in.Bucket, Prefix: enc.s(prefix), Delimiter: enc.opt(in.Delimiter), MaxKeys: &n,
+		KeyMarker: enc.s(keyMarker), VersionIdMarker: &idMarker, IsTruncated: &truncated, EncodingType: in.EncodingType}
+	snap := s.store.NewSnapshot()
+	defer snap.Close()
+	base := objectsPrefix(bucket)
+	lower := keys.AppendStringPrefix(append([]byte(nil), base...), prefix)
+	it, err := snap.NewIter(lower, keys.PrefixEnd(lower))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	count := 0
+	owner := s.owner()
+	var lastPrefix, lastKey, lastID string
+	full := func() bool {
+		if count >= max {
+			truncated = true
+			return true
+		}
+		return false
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		var cur objectRecord
+		if err := json.Unmarshal(it.Value(), &cur); err != nil {
+			return nil, err
+		}
+		key := cur.Key
+		if keyMarker != "" && key < keyMarker {
+			continue
+		}
+		if delim != "" {
+			if i := strings.Index(key[len(prefix):], delim); i >= 0 {
+				cp := key[:len(prefix)+i+len(delim)]
+				// A common prefix is returned once; a key marker that is one
+				// (a NextKeyMarker) resumes after it.
+				if cp == lastPrefix || cp == keyMarker {
+					continue
+				}
+				if full() {
+					break
+				}
+				out.CommonPrefixes = append(out.CommonPrefixes, CommonPrefix{Prefix: enc.s(cp)})
+				lastPrefix, lastKey, lastID = cp, cp, ""
+				count++
+				continue
+			}
+		}
+		versions := []objectRecord{cur}
+		older, err := s.olderVersions(snap, bucket, key)
+		if err != nil {
+			return nil, err
+		}
+		versions = append(versions, older...)
+		skipping := key == keyMarker
+		if key == keyMarker && idMarker == "" {
+			continue // key-marker alone resumes after the key
+		}
+		stop := false
+		for i := range versions {
+			v := &versions[i]
+			if skipping {
+				if versionIDOf(v) == idMarker {
+					skipping = false
+				}
+				continue
+			}
+			if full() {
+				stop = true
+				break
+			}
+			latest := i == 0
+			if v.DeleteMarker {
+				out.DeleteMarkers = append(out.DeleteMarkers, DeleteMarkerEntry{Key: enc.s(key), VersionId: strptr(versionIDOf(v)),
+					IsLatest: &latest, LastModified: timePtr(v.LastModified), Owner: owner})
+			} else {
+				e := ObjectVersion{Key: enc.s(key), VersionId: strptr(versionIDOf(v)), IsLatest: &latest, LastModified: timePtr(v.LastModified),
+					ETag: strptr(v.ETag), Size: int64ptr(v.Size), StorageClass: strptr("STANDARD"), Owner: owner}
+				if v.Checksum.Algorithm != "" {
+					e.ChecksumAlgorithm = []string{v.Checksum.Algorithm}
+				}
+				out.Versions = append(out.Versions, e)
+			}
+			lastKey, lastID = key, versionIDOf(v)
+			count++
+		}
+		if stop {
+			break
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	if truncated {
+		out.NextKeyMarker = enc.s(lastKey)
+		if lastID != "" {
+			out.NextVersionIdMarker = &lastID
+		}
+	}
+	return out, nil
+}
+
+func timePtr(t time.Time) *time.Time { return &t }
+
+// lookup finds the version a read names: the given version id, or the
+// current version, which must not be a delete marker. A delete marker
+// answers as S3 answers it: 404 NoSuchKey when current, 405
+// MethodNotAllowed when named, both with x-amz-delete-marker.
+func (s *Service) lookup(b *bucketRecord, key string, versionID *string) (*objectRecord, error) {
+	if versionID != nil {
+		o, err := s.version(b.Name, key, *versionID)
+		if err != nil {
+			return nil, err
+		}
+		if o.DeleteMarker {
+			e := ErrMethodNotAllowed.WithMessage("The specified method is not allowed against this resource.")
+			e.Headers = map[string]string{"X-Amz-Delete-Marker": "true", "X-Amz-Version-Id": versionIDOf(o)}
+			return nil, e
+		}
+		return o, nil
+	}
+	o, err := s.object(s.store, b.Name, key)
+	if err != nil {
+		return nil, err
+	}
+	if o.DeleteMarker {
+		e := ErrNoSuchKey.WithDetails(&keyDetails{Key: &key})
+		e.Headers = map[string]string{"X-Amz-Delete-Marker": "true", "X-Amz-Version-Id": versionIDOf(o)}
+		return nil, e
+	}
+	return o, nil
+}
