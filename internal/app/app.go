@@ -268,7 +268,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// S3 comes last: its routes (GET /{Bucket}/{Key+}) would claim any
 	// unsigned REST request another service's routes do not.
 	buckets, err := s3.New(s3.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Dir: s3Dir(cfg), Fsync: cfg.Fsync})
+		Dir: s3Dir(cfg), Fsync: cfg.Fsync, Targets: route, FunctionExists: lam.FunctionExists})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -276,6 +276,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.buckets = buckets
 	a.services = append(a.services, buckets.API())
+	a.background = append(a.background, func(ctx context.Context) { buckets.Run(ctx, o.Logger) })
 	// Stack operations drive the other services: they stop first.
 	a.closers = append([]func() error{stacks.Close}, a.closers...)
 

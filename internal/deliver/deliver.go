@@ -21,6 +21,8 @@ type Message struct {
 	Attributes map[string]Attribute
 	// GroupID and DeduplicationID are for FIFO queues and topics.
 	GroupID, DeduplicationID string
+	// Subject is the subject of an SNS message.
+	Subject string
 	// Source and DetailType describe the message as an EventBridge event
 	// when it goes to an event bus; Body is then the event's detail.
 	Source, DetailType string

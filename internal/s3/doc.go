@@ -4,13 +4,43 @@
 // # What it owns
 //
 // Buckets and their configuration (tags, versioning status, ACL, policy,
-// CORS rules), objects (bytes, system and user metadata, tags, checksums)
-// and multipart uploads in progress. It does not own event delivery: every
-// object created or removed is reported once committed to Deps.Notify
-// (an Event: name such as ObjectCreated:Put, ObjectCreated:Copy,
+// CORS rules, event notifications), objects (bytes, system and user
+// metadata, tags, checksums), multipart uploads in progress, and the
+// outbox of event notifications not yet delivered. Every object created
+// or removed is also reported once committed to Deps.Notify (an Event:
+// name such as ObjectCreated:Put, ObjectCreated:Copy,
 // ObjectCreated:CompleteMultipartUpload, ObjectRemoved:Delete or
-// ObjectRemoved:DeleteMarkerCreated; bucket, key, size, ETag, version id
-// and sequencer), where S3 event notifications attach.
+// ObjectRemoved:DeleteMarkerCreated; bucket, key, size, ETag, version id,
+// sequencer, and the request's id, source IP and caller).
+//
+// # Event notifications
+//
+// PutBucketNotificationConfiguration takes Lambda function, SQS queue and
+// SNS topic configurations (Events with wildcards such as
+// s3:ObjectCreated:*, Filter.Key.FilterRules prefix and suffix, an Id
+// generated when absent) and EventBridgeConfiguration, and checks them as
+// S3 does (notification_config.go): known event types, at most one
+// prefix and one suffix rule, no two configurations sharing an event type
+// with overlapping filters ("Configurations overlap..."), and destinations
+// that exist: a function must exist, and each queue and topic is sent
+// S3's s3:TestEvent then; a destination that fails is refused with
+// InvalidArgument "Unable to validate the following destination
+// configurations", unless x-amz-skip-destination-validation is true.
+//
+// When an object is created or removed, the commit that changes it also
+// writes the messages of the matching configurations to an outbox
+// (notify.go): AWS's event message (eventVersion 2.1, the key
+// form-encoded) as an SQS message body, an SNS message with subject
+// "Amazon S3 Notification", or an asynchronous Lambda invocation's event;
+// and, with EventBridgeConfiguration, an "Object Created" or "Object
+// Deleted" event from aws.s3 on the default bus. Run delivers the outbox
+// through Deps.Targets in commit order and removes each message once its
+// destination took it. What is guaranteed is what AWS promises: every
+// acknowledged change's notifications are delivered at least once (they
+// survive a crash and are sent after a restart; one taken just before a
+// crash may be sent again), usually within a second. A destination that
+// refuses a message is tried 8 times over about 2 minutes, then the
+// message is dropped, as S3 drops notifications it cannot deliver.
 //
 // # Addressing
 //
@@ -85,9 +115,11 @@
 //
 // One mutex, Service.mu, serializes every change to the metadata (read,
 // check, commit). Reads of committed metadata take no lock. Blobs are
-// written before mu is taken and removed after it is released. The only
-// other lock, blobStore.mu (the in-memory blobs), is a leaf: nothing is
-// locked while it is held.
+// written before mu is taken and removed after it is released, and
+// messages to other services (test events, the outbox's) are sent
+// without it. The only other lock, blobStore.mu (the in-memory blobs),
+// is a leaf: nothing is locked while it is held. The outbox's retry
+// state is Run's alone.
 //
 // # Not supported
 //
@@ -95,11 +127,17 @@
 // (SSE headers are recorded and echoed), POST object (browser form
 // uploads), SelectObjectContent, access points, directory buckets and
 // object ACLs. Bucket policies and ACLs are recorded but not enforced.
+// Event notifications: only ObjectCreated and ObjectRemoved events are
+// raised (restore, replication, lifecycle, tagging and ACL event types
+// are accepted and never happen); a Lambda destination's resource
+// policy is not checked for s3.amazonaws.com (S3 refuses a function
+// that does not allow it); the legacy PutBucketNotification and
+// GetBucketNotification are not served.
 // Tagging operations act on the current version only (their versionId
 // is ignored). Every caller is virga's one account, so
 // BucketAlreadyExists arises only for buckets recorded with another
 // owner. A request for a subresource virga does not serve (?lifecycle,
-// ?encryption, ?website, ?notification, ?publicAccessBlock, an object's
+// ?encryption, ?website, ?publicAccessBlock, an object's
 // ?acl, and the others in unsupportedSubresources) answers
 // NotImplemented (501); other requests no route takes answer
 // MethodNotAllowed, as S3 does for a method a resource does not allow.

@@ -15,6 +15,7 @@ import (
 //	("s3", "o", bucket, key)               objectRecord
 //	("s3", "u", bucket, key, uploadID)     uploadRecord
 //	("s3", "p", uploadID, partNumber)      partRecord
+//	("s3", "n", sequencer, n)              outboxRecord (notify.go)
 //
 // Objects sort by key within their bucket, so listings are range scans.
 // Object bytes are blobs (blobStore), named by the ids the records hold.
@@ -59,6 +60,8 @@ type bucketRecord struct {
 	CORS       []CORSRule           `json:"cors,omitempty"`
 	Ownership  string               `json:"ownership,omitempty"`
 	ObjectLock bool                 `json:"objectLock,omitempty"`
+	// Notification is the bucket's event notification configuration.
+	Notification *NotificationConfiguration `json:"notification,omitempty"`
 }
 
 type tag struct {

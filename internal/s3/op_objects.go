@@ -491,19 +491,23 @@ func (s *Service) deleteKeys(ctx context.Context, bucket string, objs []ObjectId
 		s.mu.Unlock()
 		return nil
 	}
+	now := s.clock.Now().UTC()
+	evs := make([]Event, len(gone))
+	for i, o := range gone {
+		evs[i] = Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: o.Key, Time: now}
+		if err := s.queueNotifications(ctx, batch, b, &evs[i]); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
 	if err := batch.Commit(); err != nil {
 		s.mu.Unlock()
 		return err
 	}
-	seqs := make([]string, len(gone))
-	for i := range gone {
-		seqs[i] = s.sequencer()
-	}
 	s.mu.Unlock()
-	now := s.clock.Now().UTC()
 	for i, o := range gone {
 		s.removeBlobs(o, nil)
-		s.emit(ctx, Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: o.Key, Sequencer: seqs[i], Time: now})
+		s.emit(ctx, evs[i])
 	}
 	return nil
 }

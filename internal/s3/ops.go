@@ -66,7 +66,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement. ("acl" on an object is one too.)
-var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "logging", "notification", "replication",
+var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "logging", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
 	"policyStatus", "session", "metadataTable"}
@@ -149,6 +149,8 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketPolicy", HTTP: "GET /{Bucket}?policy", Handler: awsproto.Handle(s.getBucketPolicy)},
 			{Name: "PutBucketPolicy", HTTP: "PUT /{Bucket}?policy", Status: 204, Handler: awsproto.Handle(s.putBucketPolicy)},
 			{Name: "DeleteBucketPolicy", HTTP: "DELETE /{Bucket}?policy", Status: 204, Handler: awsproto.Handle(s.deleteBucketPolicy)},
+			{Name: "GetBucketNotificationConfiguration", Action: "s3:GetBucketNotification", HTTP: "GET /{Bucket}?notification", Handler: awsproto.Handle(s.getBucketNotificationConfiguration)},
+			{Name: "PutBucketNotificationConfiguration", Action: "s3:PutBucketNotification", HTTP: "PUT /{Bucket}?notification", Handler: awsproto.Handle(s.putBucketNotificationConfiguration)},
 			{Name: "GetBucketCors", Action: "s3:GetBucketCORS", HTTP: "GET /{Bucket}?cors", Handler: awsproto.Handle(s.getBucketCors)},
 			{Name: "PutBucketCors", Action: "s3:PutBucketCORS", HTTP: "PUT /{Bucket}?cors", Handler: awsproto.Handle(s.putBucketCors)},
 			{Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", HTTP: "DELETE /{Bucket}?cors", Status: 204, Handler: awsproto.Handle(s.deleteBucketCors)},

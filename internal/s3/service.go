@@ -10,6 +10,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
@@ -30,6 +31,11 @@ type Event struct {
 	VersionID string
 	Sequencer string
 	Time      time.Time
+	// RequestID and HostID are the request's x-amz-request-id and
+	// x-amz-id-2, SourceIP the client's address, Principal and Account
+	// the caller's user id and account ("" outside a request).
+	RequestID, HostID, SourceIP string
+	Principal, Account          string
 }
 
 // Deps are what S3 needs.
@@ -47,6 +53,12 @@ type Deps struct {
 	// Notify, when set, is called after every object is created or
 	// removed, once the change is committed, in commit order per key.
 	Notify func(ctx context.Context, e Event)
+	// Targets receives event notifications (SQS queues, SNS topics,
+	// Lambda functions, the default event bus) and the test events
+	// PutBucketNotificationConfiguration sends; FunctionExists checks a
+	// notification's function when it is configured.
+	Targets        deliver.Deliverer
+	FunctionExists func(arn string) bool
 }
 
 // Service is S3.
@@ -58,6 +70,13 @@ type Service struct {
 	region  string
 	blobs   *blobStore
 	notify  func(context.Context, Event)
+
+	targets        deliver.Deliverer
+	functionExists func(string) bool
+	// wake tells Run that messages were queued; retries are the outbox
+	// messages whose delivery failed, by key (Run's alone).
+	wake    chan struct{}
+	retries map[string]retry
 
 	// mu serializes every change to the metadata (a read, a check and a
 	// commit); reads of committed metadata do not take it. Object bytes are
@@ -77,7 +96,8 @@ func New(d Deps) (*Service, error) {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		blobs: blobs, notify: d.Notify}
+		blobs: blobs, notify: d.Notify, targets: d.Targets, functionExists: d.FunctionExists,
+		wake: make(chan struct{}, 1), retries: map[string]retry{}}
 	if err := s.sweep(); err != nil {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
@@ -130,8 +150,10 @@ func (s *Service) sequencer() string {
 	return fmt.Sprintf("%016X%04X", uint64(s.clock.Now().UnixNano()), s.seq&0xffff)
 }
 
-// emit reports an event, after its change is committed.
+// emit reports an event, after its change (and its notifications, see
+// queueNotifications) is committed.
 func (s *Service) emit(ctx context.Context, e Event) {
+	s.nudge()
 	if s.notify != nil {
 		s.notify(ctx, e)
 	}

@@ -61,6 +61,9 @@ func FuzzXMLBodies(f *testing.F) {
 		`<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`,
 		`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`,
 		`<AccessControlPolicy><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>u</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>`,
+		`<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:000000000000:q</Queue><Event>s3:ObjectCreated:*</Event><Filter><S3Key><FilterRule><Name>prefix</Name><Value>a/</Value></FilterRule></S3Key></Filter></QueueConfiguration><EventBridgeConfiguration/></NotificationConfiguration>`,
+		`<NotificationConfiguration><CloudFunctionConfiguration><CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:f</CloudFunction><Event>s3:ObjectRemoved:*</Event></CloudFunctionConfiguration></NotificationConfiguration>`,
+		`<NotificationConfiguration/>`,
 		`<Delete>`, `<<>>`, ``,
 	} {
 		f.Add([]byte(s))
@@ -77,7 +80,7 @@ func FuzzXMLBodies(f *testing.F) {
 		for _, target := range []struct{ method, path string }{
 			{"POST", "/fuzz?delete"}, {"POST", "/fuzz/k?uploadId=none"}, {"PUT", "/fuzz?tagging"}, {"PUT", "/fuzz?cors"},
 			{"PUT", "/other-bucket"}, {"PUT", "/fuzz?versioning"}, {"PUT", "/fuzz?acl"}, {"PUT", "/fuzz/k?tagging"},
-			{"PUT", "/fuzz/obj"},
+			{"PUT", "/fuzz/obj"}, {"PUT", "/fuzz?notification"},
 		} {
 			w := serve(s, target.method, target.path, body)
 			if w.Code >= 500 {

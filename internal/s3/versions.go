@@ -162,18 +162,21 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 			return err
 		}
 	}
+	e := Event{Name: event, Bucket: bucket, Key: o.Key, Size: o.Size, ETag: strings.Trim(o.ETag, `"`), Time: now}
+	if b.Versioning != "" {
+		e.VersionID = versionIDOf(o)
+	}
+	if err := s.queueNotifications(ctx, batch, b, &e); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	if err := batch.Commit(); err != nil {
 		s.mu.Unlock()
 		return err
 	}
-	seq := s.sequencer()
 	s.mu.Unlock()
 	for _, r := range replaced {
 		s.removeBlobs(&r, o)
-	}
-	e := Event{Name: event, Bucket: bucket, Key: o.Key, Size: o.Size, ETag: strings.Trim(o.ETag, `"`), Sequencer: seq, Time: now}
-	if b.Versioning != "" {
-		e.VersionID = versionIDOf(o)
 	}
 	s.emit(ctx, e)
 	return nil
@@ -243,14 +246,18 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 		batch := s.store.NewBatch()
 		defer batch.Close()
 		batch.Delete(objectKey(bucket, key))
+		e := Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, Time: s.clock.Now().UTC()}
+		if err := s.queueNotifications(ctx, batch, b, &e); err != nil {
+			s.mu.Unlock()
+			return deleted{}, err
+		}
 		if err := batch.Commit(); err != nil {
 			s.mu.Unlock()
 			return deleted{}, err
 		}
-		seq := s.sequencer()
 		s.mu.Unlock()
 		s.removeBlobs(old, nil)
-		s.emit(ctx, Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, Sequencer: seq, Time: s.clock.Now().UTC()})
+		s.emit(ctx, e)
 		return deleted{existed: true}, nil
 	}
 	s.mu.Unlock()
@@ -275,7 +282,8 @@ func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (de
 		want = ""
 	}
 	s.mu.Lock()
-	if _, err := s.bucket(s.store, bucket); err != nil {
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
 		s.mu.Unlock()
 		return deleted{}, err
 	}
@@ -317,15 +325,22 @@ func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (de
 		s.mu.Unlock()
 		return deleted{versionID: id}, nil
 	}
+	// Removing a delete marker for good raises no event.
+	e := Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, VersionID: id, Time: s.clock.Now().UTC()}
+	if !gone.DeleteMarker {
+		if err := s.queueNotifications(ctx, batch, b, &e); err != nil {
+			s.mu.Unlock()
+			return deleted{}, err
+		}
+	}
 	if err := batch.Commit(); err != nil {
 		s.mu.Unlock()
 		return deleted{}, err
 	}
-	seq := s.sequencer()
 	s.mu.Unlock()
 	s.removeBlobs(gone, nil)
 	if !gone.DeleteMarker {
-		s.emit(ctx, Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, VersionID: id, Sequencer: seq, Time: s.clock.Now().UTC()})
+		s.emit(ctx, e)
 	}
 	return deleted{existed: true, deleteMarker: gone.DeleteMarker, versionID: id}, nil
 }

@@ -378,6 +378,16 @@ type Error struct {
 	Message   *string
 }
 
+// EventBridgeConfiguration is the EventBridgeConfiguration shape of AWS's model.
+type EventBridgeConfiguration struct {
+}
+
+// FilterRule is the FilterRule shape of AWS's model.
+type FilterRule struct {
+	Name  *string
+	Value *string
+}
+
 // GetBucketAclOutput is the GetBucketAclOutput shape of AWS's model.
 type GetBucketAclOutput struct {
 	_      struct{} `aws:"name=AccessControlPolicy"`
@@ -410,6 +420,12 @@ type GetBucketLocationOutput struct {
 
 // GetBucketLocationRequest is the GetBucketLocationRequest shape of AWS's model.
 type GetBucketLocationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketNotificationConfigurationRequest is the GetBucketNotificationConfigurationRequest shape of AWS's model.
+type GetBucketNotificationConfigurationRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -619,6 +635,14 @@ type Initiator struct {
 	DisplayName *string
 }
 
+// LambdaFunctionConfiguration is the LambdaFunctionConfiguration shape of AWS's model.
+type LambdaFunctionConfiguration struct {
+	Id                *string
+	LambdaFunctionArn *string  `aws:"xmlname=CloudFunction,required"`
+	Events            []string `aws:"xmlname=Event,required,flat"`
+	Filter            *NotificationConfigurationFilter
+}
+
 // ListBucketsOutput is the ListBucketsOutput shape of AWS's model.
 type ListBucketsOutput struct {
 	_                 struct{} `aws:"name=ListAllMyBucketsResult"`
@@ -810,6 +834,20 @@ type NoSuchKey struct {
 type NoSuchUpload struct {
 }
 
+// NotificationConfiguration is the NotificationConfiguration shape of AWS's model.
+type NotificationConfiguration struct {
+	_                            struct{}                      `aws:"name=NotificationConfiguration"`
+	TopicConfigurations          []TopicConfiguration          `aws:"xmlname=TopicConfiguration,flat"`
+	QueueConfigurations          []QueueConfiguration          `aws:"xmlname=QueueConfiguration,flat"`
+	LambdaFunctionConfigurations []LambdaFunctionConfiguration `aws:"xmlname=CloudFunctionConfiguration,flat"`
+	EventBridgeConfiguration     *EventBridgeConfiguration
+}
+
+// NotificationConfigurationFilter is the NotificationConfigurationFilter shape of AWS's model.
+type NotificationConfigurationFilter struct {
+	Key *S3KeyFilter `aws:"xmlname=S3Key"`
+}
+
 // Object is the Object shape of AWS's model.
 type Object struct {
 	Key               *string `aws:"min=1"`
@@ -882,6 +920,14 @@ type PutBucketCorsRequest struct {
 	ContentMD5          *string            `aws:"loc=header,locname=Content-MD5"`
 	ChecksumAlgorithm   *string            `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
 	ExpectedBucketOwner *string            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutBucketNotificationConfigurationRequest is the PutBucketNotificationConfigurationRequest shape of AWS's model.
+type PutBucketNotificationConfigurationRequest struct {
+	Bucket                    *string                    `aws:"loc=uri,locname=Bucket,required"`
+	NotificationConfiguration *NotificationConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner       *string                    `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+	SkipDestinationValidation *bool                      `aws:"loc=header,locname=x-amz-skip-destination-validation"`
 }
 
 // PutBucketPolicyRequest is the PutBucketPolicyRequest shape of AWS's model.
@@ -995,6 +1041,19 @@ type PutObjectTaggingRequest struct {
 	RequestPayer        *string  `aws:"loc=header,locname=x-amz-request-payer"`
 }
 
+// QueueConfiguration is the QueueConfiguration shape of AWS's model.
+type QueueConfiguration struct {
+	Id       *string
+	QueueArn *string  `aws:"xmlname=Queue,required"`
+	Events   []string `aws:"xmlname=Event,required,flat"`
+	Filter   *NotificationConfigurationFilter
+}
+
+// S3KeyFilter is the S3KeyFilter shape of AWS's model.
+type S3KeyFilter struct {
+	FilterRules []FilterRule `aws:"xmlname=FilterRule,flat"`
+}
+
 // Tag is the Tag shape of AWS's model.
 type Tag struct {
 	Key   *string `aws:"required,min=1"`
@@ -1004,6 +1063,14 @@ type Tag struct {
 // Tagging is the Tagging shape of AWS's model.
 type Tagging struct {
 	TagSet []Tag `aws:"required,member=Tag"`
+}
+
+// TopicConfiguration is the TopicConfiguration shape of AWS's model.
+type TopicConfiguration struct {
+	Id       *string
+	TopicArn *string  `aws:"xmlname=Topic,required"`
+	Events   []string `aws:"xmlname=Event,required,flat"`
+	Filter   *NotificationConfigurationFilter
 }
 
 // UploadPartCopyOutput is the UploadPartCopyOutput shape of AWS's model.
