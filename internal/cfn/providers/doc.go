@@ -101,6 +101,13 @@
 // environments are (FAILED fails it); an alias updated without it loses
 // it, and deleting the version or alias releases the environments.
 //
+// An AWS::S3::Bucket's NotificationConfiguration (LambdaConfigurations,
+// QueueConfigurations and TopicConfigurations with one Event each and
+// Filter.S3Key.Rules; EventBridgeConfiguration.EventBridgeEnabled) is
+// applied with PutBucketNotificationConfiguration, which checks the
+// destinations as S3 does, so the function or queue must exist first:
+// templates make the bucket depend on its AWS::Lambda::Permission.
+//
 // Some properties have no effect in virga and are accepted without
 // one: a table's PointInTimeRecoverySpecification and
 // ContributorInsightsSpecification, a log group's DataProtectionPolicy, an

@@ -28,7 +28,7 @@ func init() {
 const maxBucketName = 63
 
 // bucket is AWS::S3::Bucket: CreateBucket, then the configuration the
-// template gives (tags, versioning, CORS). Its physical ID and Ref are
+// template gives (tags, versioning, CORS, event notifications). Its physical ID and Ref are
 // the bucket's name. Deleting a bucket that still holds objects fails
 // with S3's BucketNotEmpty, as on AWS.
 type bucket struct{}
@@ -87,6 +87,12 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 			return err
 		}
 	}
+	if changed(old, p, "NotificationConfiguration") {
+		if _, err := call(ctx, r, "s3", "PutBucketNotificationConfiguration", map[string]any{"Bucket": name,
+			"NotificationConfiguration": notificationConfiguration(p.obj("NotificationConfiguration"))}); err != nil {
+			return err
+		}
+	}
 	if changed(old, p, "CorsConfiguration") {
 		rules := p.obj("CorsConfiguration").list("CorsRules")
 		if len(rules) == 0 {
@@ -117,6 +123,41 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 		}
 	}
 	return nil
+}
+
+// notificationConfiguration turns the template's NotificationConfiguration
+// (LambdaConfigurations, QueueConfigurations, TopicConfigurations with
+// one Event each and Filter.S3Key.Rules; EventBridgeConfiguration's
+// EventBridgeEnabled) into PutBucketNotificationConfiguration's.
+func notificationConfiguration(p props) map[string]any {
+	out := map[string]any{}
+	for _, kind := range []struct{ from, to, arnFrom, arnTo string }{
+		{"LambdaConfigurations", "LambdaFunctionConfigurations", "Function", "LambdaFunctionArn"},
+		{"QueueConfigurations", "QueueConfigurations", "Queue", "QueueArn"},
+		{"TopicConfigurations", "TopicConfigurations", "Topic", "TopicArn"},
+	} {
+		var list []any
+		for _, e := range p.list(kind.from) {
+			c := props(asMap(e))
+			m := map[string]any{kind.arnTo: c.str(kind.arnFrom), "Events": []any{c.str("Event")}}
+			if rules := c.obj("Filter").obj("S3Key").list("Rules"); len(rules) > 0 {
+				var fr []any
+				for _, rule := range rules {
+					rp := props(asMap(rule))
+					fr = append(fr, map[string]any{"Name": rp.str("Name"), "Value": rp.str("Value")})
+				}
+				m["Filter"] = map[string]any{"Key": map[string]any{"FilterRules": fr}}
+			}
+			list = append(list, m)
+		}
+		if len(list) > 0 {
+			out[kind.to] = list
+		}
+	}
+	if p.obj("EventBridgeConfiguration").flag("EventBridgeEnabled") {
+		out["EventBridgeConfiguration"] = map[string]any{}
+	}
+	return out
 }
 
 // bucketResult is a bucket's Ref and attributes, as the

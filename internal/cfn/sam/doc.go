@@ -69,8 +69,8 @@
 //
 // AWS::Serverless::Application, StateMachine, GraphQLApi,
 // WebSocketApi and CapacityProvider give an *Error that wraps
-// template.ErrNotSupported. Event sources for services virga lacks (S3,
-// Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
+// template.ErrNotSupported. Event sources for services virga lacks
+// (Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
 // Cognito) are accepted and skipped: the function's
 // Metadata records them under Virga.SkippedEvents, and a warning says
 // so. A DeploymentPreference is recorded under Virga.DeploymentPreference

@@ -65,8 +65,12 @@ var eventSpecs = map[string]eventSpec{
 		required:   []string{"Pattern"},
 		build:      (*transformer).ruleEvent,
 	},
+	"S3": {
+		properties: set("Bucket", "Events", "Filter"),
+		required:   []string{"Bucket", "Events"},
+		build:      (*transformer).s3Event,
+	},
 	// Accepted and skipped until virga has the service behind them.
-	"S3":               {},
 	"Kinesis":          {},
 	"MSK":              {},
 	"MQ":               {},

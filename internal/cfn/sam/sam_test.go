@@ -115,6 +115,7 @@ func TestTransform(t *testing.T) {
 				"WorkerOrderShippedPermission": tPermission,
 				"WorkerLegacyEvent":            tRule,
 				"WorkerLegacyEventPermission":  tPermission,
+				"WorkerUploadPermission":       tPermission,
 			},
 			check: checkEventSources,
 		},
@@ -425,9 +426,24 @@ func checkEventSources(t *testing.T, r *result) {
 	})
 	want(t, "function waits for its role", fn["DependsOn"], []any{"WorkerRole"})
 	want(t, "skipped events", get(fn, "Metadata", "Virga", "SkippedEvents"), map[string]any{
-		"Upload": "S3 events are not supported by virga yet",
+		"Clicks": "Kinesis events are not supported by virga yet",
 	})
-	r.wantWarning(t, "Worker", "Upload", "S3")
+	r.wantWarning(t, "Worker", "Clicks", "Kinesis")
+
+	// The S3 event configures the bucket, which waits for the permission.
+	bucket := r.resource(t, "Uploads", "AWS::S3::Bucket")
+	want(t, "bucket notification", get(bucket, "Properties", "NotificationConfiguration"), map[string]any{
+		"LambdaConfigurations": []any{map[string]any{
+			"Event":    "s3:ObjectCreated:*",
+			"Function": map[string]any{"Fn::GetAtt": []any{"Worker", "Arn"}},
+			"Filter":   map[string]any{"S3Key": map[string]any{"Rules": []any{map[string]any{"Name": "suffix", "Value": ".csv"}}}},
+		}},
+	})
+	want(t, "bucket waits for the permission", bucket["DependsOn"], []any{"WorkerUploadPermission"})
+	want(t, "S3 permission", r.props(t, "WorkerUploadPermission", tPermission), map[string]any{
+		"Action": "lambda:InvokeFunction", "FunctionName": map[string]any{"Ref": "Worker"},
+		"Principal": "s3.amazonaws.com", "SourceAccount": map[string]any{"Ref": "AWS::AccountId"},
+	})
 
 	role := r.props(t, "WorkerRole", tRole)
 	want(t, "managed policies", role["ManagedPolicyArns"], []any{
