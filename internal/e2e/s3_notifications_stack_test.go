@@ -144,4 +144,13 @@ func TestS3NotificationsFromStack(t *testing.T) {
 	if len(seen) != 2 || !want[seen[0]] || !want[seen[1]] {
 		t.Errorf("function records %q", seen)
 	}
+
+	// The aws CLI: its --skip-destination-validation travels as "True".
+	missing := `{"QueueConfigurations":[{"QueueArn":"arn:aws:sqs:us-east-1:` + testAccount + `:missing","Events":["s3:ObjectCreated:*"]}]}`
+	res := env.CLI(t, "s3api", "put-bucket-notification-configuration", "--bucket", "cfn-raw", "--notification-configuration", missing)
+	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "Unable to validate the following destination configurations") {
+		t.Errorf("missing queue through the CLI: exit %d, %s", res.ExitCode, res.Stderr)
+	}
+	cliOK(t, env.CLI(t, "s3api", "put-bucket-notification-configuration", "--bucket", "cfn-raw", "--notification-configuration", missing,
+		"--skip-destination-validation"), "skip-destination-validation")
 }

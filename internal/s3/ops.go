@@ -71,6 +71,12 @@ var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "lo
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
 	"policyStatus", "session", "metadataTable"}
 
+// booleanHeaders are S3's request headers of boolean type, which S3
+// reads whatever their case: the aws CLI sends a flag such as
+// --skip-destination-validation as "True".
+var booleanHeaders = []string{"X-Amz-Bucket-Object-Lock-Enabled", "X-Amz-Bypass-Governance-Retention",
+	"X-Amz-Server-Side-Encryption-Bucket-Key-Enabled", "X-Amz-Skip-Destination-Validation"}
+
 // anonymous reports whether r carries no SigV4 authentication.
 func anonymous(r *http.Request) bool {
 	return r.Header.Get("Authorization") == "" && !r.URL.Query().Has("X-Amz-Credential")
@@ -85,6 +91,17 @@ func virtualHosted(r *http.Request, bucket string) bool {
 		line = line[:i]
 	}
 	return bucket != "" && line != "" && line != "/"+bucket && !strings.HasPrefix(line, "/"+bucket+"/")
+}
+
+// Decode reads S3's boolean headers whatever their case (the request's
+// signature has been checked by now).
+func (p *protocol) Decode(c *awsproto.Call, in any) error {
+	for _, h := range booleanHeaders {
+		if v := c.Request.Header.Get(h); v != "" && (strings.EqualFold(v, "true") || strings.EqualFold(v, "false")) {
+			c.Request.Header.Set(h, strings.ToLower(v))
+		}
+	}
+	return p.Protocol.Decode(c, in)
 }
 
 // Encode answers a GetObject of a range with 206 Partial Content.
