@@ -37,6 +37,9 @@
 //	  EventBridgeRule,
 //	  CloudWatchEvent           FUNCTIONEVENT (AWS::Events::Rule), FUNCTIONEVENTPermission
 //	  event ScheduleV2          FUNCTIONEVENT (AWS::Scheduler::Schedule), FUNCTIONEVENTRole
+//	  event CloudWatchLogs      FUNCTIONEVENT (AWS::Logs::SubscriptionFilter), FUNCTIONEVENTPermission
+//	  event S3                  FUNCTIONEVENTPermission; the template's bucket gets the
+//	                            LambdaConfigurations and depends on the permission
 //	AWS::Serverless::Api        API (RestApi with an OpenAPI Body), APIDeploymentHASH, APISTAGEStage
 //	  Auth.UsagePlan            APIUsagePlan, APIApiKey, APIUsagePlanKey (PER_API), or
 //	                            ServerlessUsagePlan, ServerlessApiKey, ServerlessUsagePlanKey (SHARED)
