@@ -26,6 +26,9 @@
 // S3's s3:TestEvent then; a destination that fails is refused with
 // InvalidArgument "Unable to validate the following destination
 // configurations", unless x-amz-skip-destination-validation is true.
+// The legacy PutBucketNotification and GetBucketNotification share the
+// ?notification resource and their documents' elements (a configuration
+// with one Event reads as one with Events), so they are served too.
 //
 // When an object is created or removed, the commit that changes it also
 // writes the messages of the matching configurations to an outbox
@@ -131,8 +134,7 @@
 // raised (restore, replication, lifecycle, tagging and ACL event types
 // are accepted and never happen); a Lambda destination's resource
 // policy is not checked for s3.amazonaws.com (S3 refuses a function
-// that does not allow it); the legacy PutBucketNotification and
-// GetBucketNotification are not served.
+// that does not allow it), nor an SQS queue's or SNS topic's policy.
 // Tagging operations act on the current version only (their versionId
 // is ignored). Every caller is virga's one account, so
 // BucketAlreadyExists arises only for buckets recorded with another
