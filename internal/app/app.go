@@ -146,6 +146,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Streams:            streamSource{ddb},
 		Destinations:       route,
 		Artifacts:          a.artifacts,
+		Objects:            objects{a},
 	})
 	if err != nil {
 		fns.Close()
