@@ -11,6 +11,13 @@
 // Templates with the AWS::Serverless-2016-10-31 transform are expanded
 // first (Deps.Transform).
 //
+// Templates: a request gives its template inline (TemplateBody, at most
+// 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
+// 1,000,000 bytes), read once when the call is made (templateurl.go;
+// package s3url lists the URL forms taken, virga's own endpoint among
+// them). S3's refusals are CloudFormation's ValidationErrors ("S3 error:
+// The specified key does not exist.").
+//
 // Systems Manager parameters and secrets: AWS::SSM::Parameter::Value<...>
 // template parameters are read when the stack is created or updated
 // (Deps.SSMParameters) and DescribeStacks shows what they read as
@@ -92,7 +99,10 @@ type Deps struct {
 	// AWS::SSM::Parameter::Value<...> template parameters name; nil
 	// refuses such parameters.
 	SSMParameters template.SSMLookup
-	Logger        *slog.Logger
+	// Objects is S3, where TemplateURL is read; nil refuses TemplateURL
+	// as naming a bucket that does not exist.
+	Objects Objects
+	Logger  *slog.Logger
 }
 
 // Service is CloudFormation.
