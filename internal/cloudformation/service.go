@@ -48,6 +48,7 @@ import (
 	"github.com/virga/virga/internal/cfn/template"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/s3url"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -483,7 +484,10 @@ func (s *Service) env() *resource.Env {
 	if s.d.Endpoint != nil {
 		ep = s.d.Endpoint()
 	}
-	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep}
+	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep,
+		ReadObject: func(ctx context.Context, bucket, key, version string) ([]byte, error) {
+			return s.readObject(ctx, s3url.Object{Bucket: bucket, Key: key, VersionID: version}, maxTemplateURL)
+		}}
 }
 
 func ptr[T any](v T) *T { return &v }
