@@ -70,7 +70,10 @@ architecture, whatever Architectures the template declares, since virga runs
 them natively; a Makefile's go commands build for it too. AWS::Include
 transforms whose Location is a local file are replaced by the file's content,
 as sam deploy uploads it and CloudFormation includes it; a SAM API's local
-DefinitionUri becomes its DefinitionBody.`,
+DefinitionUri becomes its DefinitionBody. A template over CloudFormation's
+51,200-byte TemplateBody limit is stored in virga's S3 (bucket
+virga-artifacts) and passed as a TemplateURL, as sam deploy does with its
+bucket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
@@ -263,12 +266,25 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 		typ = cftypes.ChangeSetTypeCreate
 	}
 	csName := fmt.Sprintf("virga-deploy-%d", time.Now().UnixMilli())
-	created, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{
-		StackName: &f.stack, ChangeSetName: &csName, ChangeSetType: typ, TemplateBody: aws.String(string(processed)),
+	in := &cloudformation.CreateChangeSetInput{
+		StackName: &f.stack, ChangeSetName: &csName, ChangeSetType: typ,
 		Parameters:   params,
 		Tags:         tags,
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityNamedIam, cftypes.CapabilityCapabilityAutoExpand},
-	})
+	}
+	if len(processed) > maxTemplateBody {
+		// CloudFormation takes at most 51,200 bytes inline; sam deploy
+		// uploads a larger template to S3 and passes its TemplateURL.
+		u, err := uploadTemplate(ctx, s3Client(f.endpoint, f.region, key, secret), f.endpoint, processed)
+		if err != nil {
+			return explain(f.endpoint, err)
+		}
+		fmt.Fprintf(log, "Uploaded the template (%d bytes, over CloudFormation's %d-byte TemplateBody limit) to %s\n", len(processed), maxTemplateBody, u)
+		in.TemplateURL = &u
+	} else {
+		in.TemplateBody = aws.String(string(processed))
+	}
+	created, err := cf.CreateChangeSet(ctx, in)
 	if err != nil {
 		return apiError(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -572,5 +573,36 @@ Outputs:
 	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Name"))})
 	if err != nil || res.FunctionError != nil || !strings.HasPrefix(string(res.Payload), `"made in `) {
 		t.Errorf("invoke: %v %s", err, res.Payload)
+	}
+}
+
+// TestDeployLargeTemplate deploys a template over CloudFormation's
+// 51,200-byte TemplateBody limit: virga deploy puts it in virga's S3 and
+// passes its TemplateURL, as sam deploy does.
+func TestDeployLargeTemplate(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	var b strings.Builder
+	b.WriteString("Resources:\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "  Topic%d:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: %s\n", i, strings.Repeat("d", 250))
+	}
+	os.WriteFile(file, []byte(b.String()), 0o644)
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs([]string{"deploy", "-t", file, "--stack-name", "large", "--endpoint-url", env.Endpoint})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "over CloudFormation's 51200-byte TemplateBody limit) to "+env.Endpoint+"/virga-artifacts/templates/") {
+		t.Errorf("output does not say where the template went:\n%s", out.String())
+	}
+	cf := cloudformation.NewFromConfig(env.Config)
+	res, err := cf.ListStackResources(context.Background(), &cloudformation.ListStackResourcesInput{StackName: aws.String("large")})
+	if err != nil || len(res.StackResourceSummaries) == 0 {
+		t.Fatalf("resources: %v %v", res, err)
 	}
 }

@@ -146,6 +146,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Streams:            streamSource{ddb},
 		Destinations:       route,
 		Artifacts:          a.artifacts,
+		Objects:            objects{a},
 	})
 	if err != nil {
 		fns.Close()
@@ -254,7 +255,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,
-		DynamicReferences: dynamicReferences(params, secrets), SSMParameters: ssmParameterLookup(params),
+		DynamicReferences: dynamicReferences(params, secrets), SSMParameters: ssmParameterLookup(params), Objects: objects{a},
 		Transform: func(ctx context.Context, name string, tree map[string]any, stackName string, params map[string]string) (map[string]any, []string, error) {
 			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})
 		}})

@@ -1,9 +1,11 @@
 // Package artifacts keeps deployment artifacts — the zips `virga deploy`
 // builds from a template's local code — until the resources made from
-// them take their copy. It stands where `sam deploy` and
-// `aws cloudformation package` put artifacts on AWS, an S3 bucket: a
-// template refers to one as s3://virga-artifacts/SHA256.zip, and Lambda
-// reads Code.S3Bucket "virga-artifacts" from here.
+// them take their copy. It stands where `sam deploy` puts artifacts on
+// AWS, an S3 bucket: a template refers to one as
+// s3://virga-artifacts/SHA256.zip, and Lambda reads Code.S3Bucket
+// "virga-artifacts" from here first, then from virga's S3. Artifacts
+// that `aws cloudformation package` uploads go to virga's S3 itself, as
+// does a template virga deploy finds too large to pass inline.
 //
 // Artifacts are content-addressed: PUT /_virga/artifacts/SHA256.zip
 // stores a body whose SHA-256 is SHA256, GET reads it back.

@@ -265,7 +265,7 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	b := ""
 	if in.UsePreviousTemplate == nil || !*in.UsePreviousTemplate {
 		var err error
-		if b, err = body(in.TemplateBody, in.TemplateURL); err != nil {
+		if b, err = s.body(ctx, in.TemplateBody, in.TemplateURL); err != nil {
 			return nil, err
 		}
 	}

@@ -52,20 +52,6 @@ func validStackName(name string) bool {
 	return true
 }
 
-// body returns a request's template body; TemplateURL needs S3.
-func body(b, url *string) (string, error) {
-	if b != nil && *b != "" && url != nil && *url != "" {
-		return "", ErrValidation.WithMessage("You cannot specify both Template URL and Template Body.")
-	}
-	if b != nil && *b != "" {
-		return *b, nil
-	}
-	if url != nil && *url != "" {
-		return "", ErrValidation.WithMessage("TemplateURL needs S3, which this version of virga does not have; pass TemplateBody.")
-	}
-	return "", ErrValidation.WithMessage("Either Template URL or Template Body must be specified.")
-}
-
 func tagMap(tags []Tag) map[string]string {
 	if len(tags) == 0 {
 		return nil
@@ -85,7 +71,7 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	if in.DisableRollback != nil && in.OnFailure != nil {
 		return nil, ErrValidation.WithMessage("Either DisableRollback or OnFailure can be specified, not both.")
 	}
-	b, err := body(in.TemplateBody, in.TemplateURL)
+	b, err := s.body(ctx, in.TemplateBody, in.TemplateURL)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +140,7 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	s.mu.Unlock()
 	b := rec.Template
 	if in.UsePreviousTemplate == nil || !*in.UsePreviousTemplate {
-		if b, err = body(in.TemplateBody, in.TemplateURL); err != nil {
+		if b, err = s.body(ctx, in.TemplateBody, in.TemplateURL); err != nil {
 			return nil, err
 		}
 	}
@@ -515,7 +501,7 @@ func (s *Service) getTemplate(ctx context.Context, in *GetTemplateInput) (*GetTe
 }
 
 func (s *Service) validateTemplate(ctx context.Context, in *ValidateTemplateInput) (*ValidateTemplateOutput, error) {
-	b, err := body(in.TemplateBody, in.TemplateURL)
+	b, err := s.body(ctx, in.TemplateBody, in.TemplateURL)
 	if err != nil {
 		return nil, err
 	}
@@ -565,7 +551,7 @@ func (s *Service) getTemplateSummary(ctx context.Context, in *GetTemplateSummary
 		}
 	} else {
 		var err error
-		if b, err = body(in.TemplateBody, in.TemplateURL); err != nil {
+		if b, err = s.body(ctx, in.TemplateBody, in.TemplateURL); err != nil {
 			return nil, err
 		}
 	}

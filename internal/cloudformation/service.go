@@ -11,6 +11,13 @@
 // Templates with the AWS::Serverless-2016-10-31 transform are expanded
 // first (Deps.Transform).
 //
+// Templates: a request gives its template inline (TemplateBody, at most
+// 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
+// 1,000,000 bytes), read once when the call is made (templateurl.go;
+// package s3url lists the URL forms taken, virga's own endpoint among
+// them). S3's refusals are CloudFormation's ValidationErrors ("S3 error:
+// The specified key does not exist.").
+//
 // Systems Manager parameters and secrets: AWS::SSM::Parameter::Value<...>
 // template parameters are read when the stack is created or updated
 // (Deps.SSMParameters) and DescribeStacks shows what they read as
@@ -41,6 +48,7 @@ import (
 	"github.com/virga/virga/internal/cfn/template"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/s3url"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -92,7 +100,10 @@ type Deps struct {
 	// AWS::SSM::Parameter::Value<...> template parameters name; nil
 	// refuses such parameters.
 	SSMParameters template.SSMLookup
-	Logger        *slog.Logger
+	// Objects is S3, where TemplateURL is read; nil refuses TemplateURL
+	// as naming a bucket that does not exist.
+	Objects Objects
+	Logger  *slog.Logger
 }
 
 // Service is CloudFormation.
@@ -473,7 +484,10 @@ func (s *Service) env() *resource.Env {
 	if s.d.Endpoint != nil {
 		ep = s.d.Endpoint()
 	}
-	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep}
+	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep,
+		ReadObject: func(ctx context.Context, bucket, key, version string) ([]byte, error) {
+			return s.readObject(ctx, s3url.Object{Bucket: bucket, Key: key, VersionID: version}, maxTemplateURL)
+		}}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -30,6 +30,16 @@
 // refuses absolute paths, paths and links that leave the package, and
 // more than 250 MB unzipped, and keeps execute bits.
 //
+// A package may be given inline (ZipFile) or in S3 (S3Bucket, S3Key and
+// S3ObjectVersion, for CreateFunction, UpdateFunctionCode and
+// PublishLayerVersion): it is read from virga's S3 (Deps.Objects) once,
+// when the call is made, and kept as an uploaded one is, so later changes
+// to the object do not change the function. S3's errors are worded as
+// Lambda words them ("Error occurred while GetObject. S3 Error Code:
+// NoSuchKey. S3 Error Message: The specified key does not exist.").
+// Packages `virga deploy` stored in its artifact store (bucket
+// virga-artifacts) are read from there first.
+//
 // GetFunction's Code.Location and GetLayerVersion's Content.Location are
 // URLs of CodeHandler, which the app mounts at CodePath (under /_virga/,
 // outside the AWS APIs): signed, credential-free and valid for ten
@@ -101,7 +111,7 @@
 //
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): container image
-// functions (PackageType Image), code from S3, code signing
+// functions (PackageType Image), code signing
 // configurations (GetFunctionCodeSigningConfig and ListCodeSigningConfigs
 // answer that there are none) and the deprecated InvokeAsync. An event
 // source mapping's MetricsConfig and ProvisionedPollerConfig are kept and

@@ -3,6 +3,9 @@ package lambda
 import (
 	"context"
 	"errors"
+	"io"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
 // createFunction makes a function from a zip deployment package: it
@@ -32,7 +35,7 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if deref(in.PackageType) == "Image" {
 		return nil, invalidParameter("PackageType Image (container image functions) is not supported by virga yet; use PackageType Zip.")
 	}
-	zip, err := s.zipSource(in.Code.ZipFile, in.Code.S3Bucket, in.Code.S3Key, in.Code.ImageUri)
+	zip, err := s.zipSource(ctx, in.Code.ZipFile, s3Code{in.Code.S3Bucket, in.Code.S3Key, in.Code.S3ObjectVersion}, in.Code.ImageUri)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +121,8 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 }
 
 // ArtifactBucket is the bucket `virga deploy` puts packages in (see
-// internal/artifacts); Code from it is read through Deps.Artifacts.
+// internal/artifacts); Code from it is read through Deps.Artifacts when
+// the artifact is there, and from S3 otherwise.
 const ArtifactBucket = "virga-artifacts"
 
 // Artifacts reads deployment artifacts by key.
@@ -126,25 +130,73 @@ type Artifacts interface {
 	Get(key string) ([]byte, error)
 }
 
+// Objects reads objects from virga's S3, as Lambda reads a package from
+// S3Bucket and S3Key. Errors are S3's (*apierr.Error with S3's code and
+// message).
+type Objects interface {
+	Object(ctx context.Context, bucket, key, versionID string) (io.ReadCloser, int64, error)
+}
+
+// s3Code is where a Code or Content structure says a package is in S3.
+type s3Code struct {
+	bucket, key, version *string
+}
+
 // zipSource returns the package a Code structure uploads: the ZipFile,
-// or an artifact virga deploy stored. Other S3 locations and images
-// come later.
-func (s *Service) zipSource(zip []byte, bucket, key, image *string) ([]byte, error) {
+// or the object S3Bucket, S3Key and S3ObjectVersion name (an artifact
+// virga deploy stored, or an object in virga's S3).
+func (s *Service) zipSource(ctx context.Context, zip []byte, loc s3Code, image *string) ([]byte, error) {
 	switch {
 	case image != nil:
 		return nil, invalidParameter("Container images (ImageUri) are not supported by virga yet; upload the package as ZipFile.")
-	case bucket != nil && *bucket == ArtifactBucket && key != nil && s.artifacts != nil:
-		data, err := s.artifacts.Get(*key)
-		if err != nil {
-			return nil, invalidParameter("Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
+	case loc.bucket != nil || loc.key != nil:
+		if loc.bucket == nil || loc.key == nil {
+			// Lambda's wording for half an S3 location is unconfirmed;
+			// this is its sentence for a Code without a package.
+			return nil, invalidParameter("Please provide a source for function code.")
 		}
-		return data, nil
-	case bucket != nil || key != nil:
-		return nil, invalidParameter("Code from S3 (S3Bucket, S3Key) is not supported by virga yet; upload the package as ZipFile, or deploy with virga deploy.")
+		return s.s3Package(ctx, *loc.bucket, *loc.key, deref(loc.version))
 	case len(zip) == 0:
 		return nil, invalidParameter("Please provide a source for function code.")
 	}
 	return zip, nil
+}
+
+// s3Package reads a package from S3 as Lambda does, with Lambda's
+// wording of S3's errors: "Error occurred while GetObject. S3 Error
+// Code: NoSuchKey. S3 Error Message: The specified key does not exist."
+func (s *Service) s3Package(ctx context.Context, bucket, key, version string) ([]byte, error) {
+	if bucket == ArtifactBucket && s.artifacts != nil && version == "" {
+		if data, err := s.artifacts.Get(key); err == nil {
+			return data, nil
+		}
+	}
+	if s.objects == nil {
+		return nil, getObjectError(s3NoSuchBucket)
+	}
+	rc, size, err := s.objects.Object(ctx, bucket, key, version)
+	if err != nil {
+		if e := apierr.As(err); e != nil && e.Status < 500 {
+			return nil, getObjectError(e)
+		}
+		return nil, err
+	}
+	defer rc.Close()
+	if size > maxUnzipped {
+		return nil, invalidParameter("Unzipped size must be smaller than %d bytes", maxUnzipped)
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, size))
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// s3NoSuchBucket is S3's answer for a bucket that does not exist.
+var s3NoSuchBucket = apierr.New("NoSuchBucket", 404, "The specified bucket does not exist")
+
+func getObjectError(e *apierr.Error) error {
+	return invalidParameter("Error occurred while GetObject. S3 Error Code: %s. S3 Error Message: %s", e.Code, e.Message)
 }
 
 func (s *Service) exists(name string) bool {

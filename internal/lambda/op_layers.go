@@ -64,7 +64,7 @@ func (s *Service) publishLayerVersion(ctx context.Context, in *PublishLayerVersi
 		return nil, invalidParameter("Invalid layer name: %s", *in.LayerName)
 	}
 	c := in.Content
-	zip, err := s.zipSource(c.ZipFile, c.S3Bucket, c.S3Key, nil)
+	zip, err := s.zipSource(ctx, c.ZipFile, s3Code{c.S3Bucket, c.S3Key, c.S3ObjectVersion}, nil)
 	if err != nil {
 		return nil, err
 	}

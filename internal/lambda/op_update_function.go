@@ -61,7 +61,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 	if err != nil {
 		return nil, err
 	}
-	zip, err := s.zipSource(in.ZipFile, in.S3Bucket, in.S3Key, in.ImageUri)
+	zip, err := s.zipSource(ctx, in.ZipFile, s3Code{in.S3Bucket, in.S3Key, in.S3ObjectVersion}, in.ImageUri)
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,9 @@ type Deps struct {
 	// Artifacts holds packages virga deploy uploaded; nil refuses Code
 	// from the artifact bucket.
 	Artifacts Artifacts
+	// Objects is S3, where Code.S3Bucket and S3Key are read; nil answers
+	// every S3 location as a bucket that does not exist.
+	Objects Objects
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -91,6 +94,7 @@ type Service struct {
 	streams      StreamSource
 	destinations Destinations
 	artifacts    Artifacts
+	objects      Objects
 	accountMax   int
 	urlKey       []byte // signs Code.Location URLs
 
@@ -122,7 +126,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams,
-		destinations: d.Destinations, artifacts: d.Artifacts,
+		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects,
 		accountMax: d.AccountConcurrency,
 		functions:  map[string]*function{},
 		layers:     map[string]*layer{},

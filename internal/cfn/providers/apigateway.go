@@ -14,6 +14,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/cfn/template"
 )
 
 // API Gateway's REST APIs (service "apigateway"). Their operations take
@@ -93,9 +94,27 @@ var restAPIKinds = map[string]kind{
 	"DataTraceEnabled": boolean, "CachingEnabled": boolean, "CacheDataEncrypted": boolean,
 }
 
-// errNoS3Definition is what an API defined in Amazon S3 fails with.
-var errNoS3Definition = errors.New("API definitions in Amazon S3 (BodyS3Location) cannot be read: virga has no S3 yet; " +
-	"give the definition inline in Body")
+// s3Definition reads the OpenAPI or Swagger document a BodyS3Location
+// ({Bucket, Key, Version}) names in virga's S3 and returns it as JSON
+// text. As on AWS, the document is taken as it is: intrinsic functions in
+// it are not evaluated (that takes the AWS::Include transform).
+func s3Definition(ctx context.Context, r *resource.Request, typ string, loc props) (string, error) {
+	if r.Env == nil || r.Env.ReadObject == nil {
+		return "", fmt.Errorf("%s: BodyS3Location cannot be read: the engine has no S3", typ)
+	}
+	if loc.str("Bucket") == "" || loc.str("Key") == "" {
+		return "", fmt.Errorf("%s: BodyS3Location must give Bucket and Key", typ)
+	}
+	data, err := r.Env.ReadObject(ctx, loc.str("Bucket"), loc.str("Key"), loc.str("Version"))
+	if err != nil {
+		return "", err
+	}
+	doc, err := template.ParseSnippet(data)
+	if err != nil {
+		return "", fmt.Errorf("%s: the document at BodyS3Location is not JSON or YAML: %w", typ, err)
+	}
+	return jsonText(doc)
+}
 
 // restAPI is AWS::ApiGateway::RestApi: CreateRestApi, then, for an API
 // defined by an OpenAPI or Swagger document (Body), PutRestApi with it
@@ -120,7 +139,7 @@ var restAPISettings = []struct{ prop, path string }{
 
 func (restAPI) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, _ := coerced(r, restAPIKinds)
-	body, err := restAPIBody(p)
+	body, err := restAPIBody(ctx, r, p)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +203,7 @@ var restAPIMembers = memberList{
 
 func (restAPI) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := coerced(r, restAPIKinds)
-	body, err := restAPIBody(p)
+	body, err := restAPIBody(ctx, r, p)
 	if err != nil {
 		return nil, err
 	}
@@ -224,12 +243,12 @@ func restAPIARN(r *resource.Request, id string) string {
 
 // restAPIBody returns a RestApi's definition as JSON text ("" when it
 // has none), after checking that virga can read it.
-func restAPIBody(p props) (string, error) {
-	if p.has("BodyS3Location") && !p.has("Body") {
-		return "", fmt.Errorf("AWS::ApiGateway::RestApi: %w", errNoS3Definition)
-	}
+func restAPIBody(ctx context.Context, r *resource.Request, p props) (string, error) {
 	if err := checkDefinitionParameters(p); err != nil {
 		return "", err
+	}
+	if p.has("BodyS3Location") && !p.has("Body") {
+		return s3Definition(ctx, r, "AWS::ApiGateway::RestApi", p.obj("BodyS3Location"))
 	}
 	if !p.has("Body") {
 		return "", nil

@@ -356,8 +356,10 @@ func TestRestAPIDefinitionForms(t *testing.T) {
 	if str(got, "name") != "yaml-api" || str(got, "tags", "k") != "v" || !slices.Equal(s.resourcePaths(b.ref()), []string{"/", "/y"}) {
 		t.Errorf("API imported from YAML: %v", got)
 	}
+	if _, err := s.tryCreate("AWS::ApiGateway::RestApi", "C", map[string]any{"Name": "x", "BodyS3Location": map[string]any{"Bucket": "b", "Key": "k"}}); err == nil || !strings.Contains(err.Error(), "no S3") {
+		t.Errorf("an API in S3 without an engine that reads S3: %v", err)
+	}
 	for name, p := range map[string]map[string]any{
-		"in S3":       {"Name": "x", "BodyS3Location": map[string]any{"Bucket": "b", "Key": "k"}},
 		"a base path": {"Body": yaml, "Parameters": map[string]any{"basepath": "prepend"}},
 	} {
 		if _, err := s.tryCreate("AWS::ApiGateway::RestApi", "C", p); err == nil || !strings.Contains(err.Error(), "virga") {

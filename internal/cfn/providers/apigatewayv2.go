@@ -83,8 +83,8 @@ const (
 // httpAPI is AWS::ApiGatewayV2::Api: CreateApi (quick create included:
 // Target, RouteKey, CredentialsArn), UpdateApi, DeleteCorsConfiguration
 // and the tagging operations; an API defined by an OpenAPI document
-// (Body) is ImportApi's, and a change of the document ReimportApi's. A
-// document in S3 (BodyS3Location) fails: virga has no S3. Its physical ID
+// (Body, or BodyS3Location in virga's S3) is ImportApi's, and a change of
+// the document ReimportApi's. Its physical ID
 // and Ref are the API's id; ApiEndpoint is where virga serves it.
 type httpAPI struct{}
 
@@ -128,7 +128,7 @@ func (httpAPI) Create(ctx context.Context, r *resource.Request) (*resource.Resul
 // importHTTPAPI makes an API from its OpenAPI document with ImportApi,
 // then gives it the template's settings over the document's.
 func importHTTPAPI(ctx context.Context, r *resource.Request, p props) (*resource.Result, error) {
-	in, err := httpDefinitionInput(p)
+	in, err := httpDefinitionInput(ctx, r, p)
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +153,14 @@ func importHTTPAPI(ctx context.Context, r *resource.Request, p props) (*resource
 }
 
 // httpDefinitionInput is the input of ImportApi and ReimportApi.
-func httpDefinitionInput(p props) (map[string]any, error) {
-	if !p.has("Body") {
-		return nil, fmt.Errorf("AWS::ApiGatewayV2::Api: %w", errNoS3Definition)
+func httpDefinitionInput(ctx context.Context, r *resource.Request, p props) (map[string]any, error) {
+	var body string
+	var err error
+	if p.has("Body") {
+		body, err = jsonText(p["Body"])
+	} else {
+		body, err = s3Definition(ctx, r, "AWS::ApiGatewayV2::Api", p.obj("BodyS3Location"))
 	}
-	body, err := jsonText(p["Body"])
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +178,7 @@ func (httpAPI) Update(ctx context.Context, r *resource.Request) (*resource.Resul
 	p, old := coerced(r, httpAPIKinds)
 	id := r.PhysicalID
 	if (p.has("Body") || p.has("BodyS3Location")) && changed(old, p, "Body", "BodyS3Location", "BasePath", "FailOnWarnings") {
-		in, err := httpDefinitionInput(p)
+		in, err := httpDefinitionInput(ctx, r, p)
 		if err != nil {
 			return nil, err
 		}

@@ -3,8 +3,10 @@ package providers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
@@ -18,7 +20,8 @@ func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::CloudFormation::Stack",
 		Provider: nestedStack{},
-		Replace:  []string{"*"},
+		// Every property of a nested stack updates it in place.
+		Replace: []string{},
 	})
 }
 
@@ -44,20 +47,176 @@ func (waitConditionHandle) Update(ctx context.Context, r *resource.Request) (*re
 
 func (waitConditionHandle) Delete(ctx context.Context, r *resource.Request) error { return nil }
 
-// errNestedStacks is what a nested stack fails with.
-var errNestedStacks = errors.New("AWS::CloudFormation::Stack (nested stacks) is not supported by virga yet")
-
-// nestedStack is AWS::CloudFormation::Stack, which virga cannot make yet:
-// creating or updating one fails with errNestedStacks, and deleting one
-// (which was never made) succeeds.
+// nestedStack is AWS::CloudFormation::Stack: a stack made by
+// CloudFormation's own CreateStack from the template at TemplateURL
+// (read from virga's S3), named as AWS names nested stacks
+// (PARENT-LOGICALID-RANDOM), with the parent's capabilities. The
+// resource waits for the nested stack's operation to end, as
+// CloudFormation does, and fails with the nested stack's reason when it
+// does not complete. Its physical ID and Ref are the nested stack's ID;
+// Fn::GetAtt reads Outputs.NAME (the nested stack's outputs). Every
+// property updates in place (UpdateStack); deleting it deletes the
+// nested stack.
 type nestedStack struct{}
 
+// nestedCapabilities are what a nested stack is created with: the parent
+// stack was allowed them all to get this far (its template's IAM
+// resources are the nested stack's).
+var nestedCapabilities = []any{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
+
+// maxStackName bounds a stack name.
+const maxStackName = 128
+
+// nestedPoll is how often a nested stack's status is read while its
+// operation runs.
+const nestedPoll = 50 * time.Millisecond
+
+func nestedInput(p props) map[string]any {
+	in := map[string]any{"TemplateURL": p.str("TemplateURL"), "Capabilities": nestedCapabilities}
+	params := []any{}
+	for _, k := range sortedKeys(asMap(p["Parameters"])) {
+		v, _ := text(asMap(p["Parameters"])[k])
+		params = append(params, map[string]any{"ParameterKey": k, "ParameterValue": v})
+	}
+	in["Parameters"] = params
+	if l := p.list("NotificationARNs"); l != nil {
+		in["NotificationARNs"] = l
+	}
+	if tags := tagsOf(p["Tags"]); len(tags) > 0 {
+		list := []any{}
+		for _, k := range sortedKeys(tags) {
+			list = append(list, map[string]any{"Key": k, "Value": tags[k]})
+		}
+		in["Tags"] = list
+	}
+	return in
+}
+
 func (nestedStack) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return nil, errNestedStacks
+	p := props(r.Properties)
+	if !p.has("TemplateURL") {
+		return nil, errors.New("AWS::CloudFormation::Stack: the TemplateURL property is required")
+	}
+	in := nestedInput(p)
+	in["StackName"] = physicalName(r, maxStackName)
+	if p.has("TimeoutInMinutes") {
+		in["TimeoutInMinutes"] = p["TimeoutInMinutes"]
+	}
+	out, err := call(ctx, r, "cloudformation", "CreateStack", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "StackId")
+	st, err := settleStack(ctx, r, id)
+	if err != nil {
+		return nil, err
+	}
+	if status, _ := st["StackStatus"].(string); status != "CREATE_COMPLETE" {
+		reason := failureReason(ctx, r, id, st)
+		// The nested stack has rolled back; it goes, as the parent's
+		// rollback would delete it.
+		if _, err := call(ctx, r, "cloudformation", "DeleteStack", map[string]any{"StackName": id}); err == nil {
+			settleStack(ctx, r, id)
+		}
+		return nil, fmt.Errorf("Embedded stack %s was not successfully created: %s", id, reason)
+	}
+	return &resource.Result{PhysicalID: id, Attributes: stackOutputs(st)}, nil
 }
 
 func (nestedStack) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return nil, errNestedStacks
+	in := nestedInput(props(r.Properties))
+	in["StackName"] = r.PhysicalID
+	if _, err := call(ctx, r, "cloudformation", "UpdateStack", in); err != nil {
+		if !strings.Contains(err.Error(), "No updates are to be performed") {
+			return nil, err
+		}
+	}
+	st, err := settleStack(ctx, r, r.PhysicalID)
+	if err != nil {
+		return nil, err
+	}
+	if status, _ := st["StackStatus"].(string); status != "UPDATE_COMPLETE" && status != "CREATE_COMPLETE" {
+		return nil, fmt.Errorf("Embedded stack %s was not successfully updated. Currently in %s with reason: %s", r.PhysicalID, status, failureReason(ctx, r, r.PhysicalID, st))
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: stackOutputs(st)}, nil
 }
 
-func (nestedStack) Delete(ctx context.Context, r *resource.Request) error { return nil }
+func (nestedStack) Delete(ctx context.Context, r *resource.Request) error {
+	if r.PhysicalID == "" {
+		return nil
+	}
+	if _, err := call(ctx, r, "cloudformation", "DeleteStack", map[string]any{"StackName": r.PhysicalID}); err != nil {
+		return ignoreGone(err)
+	}
+	st, err := settleStack(ctx, r, r.PhysicalID)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	if status, _ := st["StackStatus"].(string); status != "DELETE_COMPLETE" {
+		reason, _ := st["StackStatusReason"].(string)
+		return fmt.Errorf("Embedded stack %s was not successfully deleted: %s", r.PhysicalID, strings.TrimSpace(reason))
+	}
+	return nil
+}
+
+// settleStack waits for a stack's operation to end and returns the stack
+// as DescribeStacks describes it.
+func settleStack(ctx context.Context, r *resource.Request, id string) (map[string]any, error) {
+	for {
+		out, err := call(ctx, r, "cloudformation", "DescribeStacks", map[string]any{"StackName": id})
+		if err != nil {
+			return nil, err
+		}
+		stacks, _ := out["Stacks"].([]any)
+		if len(stacks) == 0 {
+			return nil, fmt.Errorf("stack %s: %w", id, resource.ErrNotFound)
+		}
+		st, _ := stacks[0].(map[string]any)
+		if status, _ := st["StackStatus"].(string); !strings.HasSuffix(status, "_IN_PROGRESS") {
+			return st, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(nestedPoll):
+		}
+	}
+}
+
+// failureReason is why a stack's operation failed: its status reason or,
+// once it has rolled back (which leaves none), the reason its rollback
+// started with ("The following resource(s) failed to create: [Q]. "),
+// without "Rollback requested by user.".
+func failureReason(ctx context.Context, r *resource.Request, id string, st map[string]any) string {
+	if reason, _ := st["StackStatusReason"].(string); reason != "" {
+		return reason
+	}
+	out, err := call(ctx, r, "cloudformation", "DescribeStackEvents", map[string]any{"StackName": id})
+	if err != nil {
+		return ""
+	}
+	evs, _ := out["StackEvents"].([]any)
+	for _, e := range evs { // newest first
+		ev, _ := e.(map[string]any)
+		status, _ := ev["ResourceStatus"].(string)
+		if ev["PhysicalResourceId"] != id || !strings.HasSuffix(status, "ROLLBACK_IN_PROGRESS") {
+			continue
+		}
+		reason, _ := ev["ResourceStatusReason"].(string)
+		return strings.TrimSuffix(reason, "Rollback requested by user.")
+	}
+	return ""
+}
+
+// stackOutputs are a nested stack's outputs as the attributes
+// Outputs.NAME.
+func stackOutputs(st map[string]any) map[string]any {
+	attrs := map[string]any{}
+	outs, _ := st["Outputs"].([]any)
+	for _, o := range outs {
+		m, _ := o.(map[string]any)
+		k, _ := m["OutputKey"].(string)
+		attrs["Outputs."+k] = m["OutputValue"]
+	}
+	return attrs
+}

@@ -65,11 +65,16 @@
 //
 // AWS::Lambda::Function's Code and AWS::Lambda::LayerVersion's Content
 // accept a member AWS does not have, ZipFileBytes: the deployment
-// package, a zip archive, base64-encoded. virga has no S3 yet, so a
-// template's S3Bucket and S3Key cannot be read here; an engine that has
-// the package (a local path packaged by the CLI, an asset of a CDK app)
-// sets ZipFileBytes, which then wins over S3Bucket and S3Key. Without it
-// S3 locations fail with a clear error, as do container images (ImageUri).
+// package, a zip archive, base64-encoded. An engine that has the package
+// (a local path packaged by the CLI, an asset of a CDK app) sets
+// ZipFileBytes, which then wins over S3Bucket and S3Key; without it
+// Lambda reads S3Bucket, S3Key and S3ObjectVersion from virga's S3.
+// Container images (ImageUri) fail with a clear error.
+//
+// S3: API definitions in S3 (AWS::ApiGateway::RestApi's and
+// AWS::ApiGatewayV2::Api's BodyS3Location) are read through Env.ReadObject;
+// nested stacks (AWS::CloudFormation::Stack) are made by CloudFormation's
+// own CreateStack from their TemplateURL (cloudformation.go).
 //
 // # Parameters and secrets
 //
@@ -115,8 +120,7 @@
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's
 // KinesisStreamSpecification and ImportSourceSpecification, a function's
-// ImageUri, a change of a log group's KmsKeyId, nested stacks
-// (AWS::CloudFormation::Stack), API definitions in S3 (BodyS3Location),
+// ImageUri, a change of a log group's KmsKeyId,
 // a RestApi's import Parameters other than ignore and basepath=ignore
 // (in-process calls carry no query map), canary settings of REST API
 // deployments and stages, and an AWS::ApiGatewayV2::Api with a Body

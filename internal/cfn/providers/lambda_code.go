@@ -25,8 +25,6 @@ var inlineModTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 var (
 	errImageCode = errors.New("container images (Code.ImageUri) are not supported by virga yet: " +
 		"give the function's code inline (Code.ZipFile) or as a package (Code.ZipFileBytes)")
-	errS3Code = errors.New("code in Amazon S3 (S3Bucket, S3Key) cannot be read: virga has no S3 yet; " +
-		"give the code inline (ZipFile), or let the deployment tool set ZipFileBytes (the package, a zip archive, base64-encoded)")
 )
 
 // functionCode returns CreateFunction's Code member for an
@@ -67,12 +65,12 @@ func layerContent(p props) (map[string]any, error) {
 	case content.has("S3Bucket"), content.has("S3Key"):
 		return s3Location(content), nil
 	}
-	return nil, errS3Code
+	return nil, errors.New("AWS::Lambda::LayerVersion: Content must give S3Bucket and S3Key")
 }
 
-// s3Location passes an S3 location on to Lambda, which reads the
-// packages virga deploy stores (bucket virga-artifacts) and refuses other
-// buckets until virga has S3.
+// s3Location passes an S3 location on to Lambda, which reads it from
+// virga's S3 (or, for bucket virga-artifacts, from the packages virga
+// deploy stores).
 func s3Location(p props) map[string]any {
 	out := map[string]any{}
 	for _, k := range []string{"S3Bucket", "S3Key", "S3ObjectVersion"} {

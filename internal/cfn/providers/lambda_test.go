@@ -172,18 +172,20 @@ func TestFunctionPackages(t *testing.T) {
 	}
 	fn.delete()
 
-	for name, code := range map[string]map[string]any{
-		"S3":    {"S3Bucket": "bucket", "S3Key": "app.zip"},
-		"image": {"ImageUri": "000000000000.dkr.ecr.us-east-1.amazonaws.com/app:latest"},
-	} {
-		_, err := s.tryCreate("AWS::Lambda::Function", "Fn", map[string]any{
-			"Runtime": "python3.12", "Handler": "index.handler", "Role": testRole, "Code": code,
-		})
-		if err == nil || !strings.Contains(err.Error(), "virga") {
-			t.Errorf("code in %s: %v", name, err)
-		}
-	}
 	_, err := s.tryCreate("AWS::Lambda::Function", "Fn", map[string]any{
+		"Runtime": "python3.12", "Handler": "index.handler", "Role": testRole, "Code": map[string]any{"S3Bucket": "bucket", "S3Key": "app.zip"},
+	})
+	if err == nil || !strings.Contains(err.Error(), "S3 Error Code: NoSuchBucket") {
+		t.Errorf("code in a bucket that does not exist: %v", err)
+	}
+	_, err = s.tryCreate("AWS::Lambda::Function", "Fn", map[string]any{
+		"Runtime": "python3.12", "Handler": "index.handler", "Role": testRole,
+		"Code": map[string]any{"ImageUri": "000000000000.dkr.ecr.us-east-1.amazonaws.com/app:latest"},
+	})
+	if err == nil || !strings.Contains(err.Error(), "virga") {
+		t.Errorf("code in an image: %v", err)
+	}
+	_, err = s.tryCreate("AWS::Lambda::Function", "Fn", map[string]any{
 		"Runtime": "java21", "Handler": "app.Handler", "Role": testRole, "Code": map[string]any{"ZipFile": "class App {}"},
 	})
 	if err == nil || !strings.Contains(err.Error(), "only for Node.js and Python") {

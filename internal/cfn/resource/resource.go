@@ -30,6 +30,10 @@ type Env struct {
 	Region, Account string
 	// Endpoint is virga's base URL (http://127.0.0.1:4566).
 	Endpoint string
+	// ReadObject reads an object from virga's S3 (an API definition's
+	// BodyS3Location), with CloudFormation's wording of S3's errors; nil
+	// when the engine has no S3.
+	ReadObject func(ctx context.Context, bucket, key, version string) ([]byte, error)
 }
 
 // Request is one operation on one resource.

@@ -70,8 +70,10 @@
 //
 // # What it does not do
 //
-// AWS::Serverless::Application, StateMachine, GraphQLApi,
-// WebSocketApi and CapacityProvider give an *Error that wraps
+// AWS::Serverless::Application becomes an AWS::CloudFormation::Stack
+// when its Location is a template's URL (application.go); one from the
+// Serverless Application Repository (ApplicationId), StateMachine,
+// GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks
 // (Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
 // Cognito) are accepted and skipped: the function's

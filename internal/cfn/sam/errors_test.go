@@ -30,14 +30,25 @@ func TestTransformErrors(t *testing.T) {
 		notSupported bool
 	}{
 		{
-			name: "application",
+			name: "application from the repository",
 			body: `
   App:
     Type: AWS::Serverless::Application
     Properties:
-      Location: https://example.com/app.yaml`,
-			want:         "Number of errors found: 1. Resource with id [App] is invalid. Resource type AWS::Serverless::Application is not supported by virga.",
+      Location:
+        ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/app
+        SemanticVersion: 1.0.0`,
+			want:         "Number of errors found: 1. Resource with id [App] is invalid. Applications of the AWS Serverless Application Repository (Location with ApplicationId) are not supported by virga; give Location as the URL of a template in S3.",
 			notSupported: true,
+		},
+		{
+			name: "application without a location",
+			body: `
+  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Parameters: {}`,
+			want: "Number of errors found: 1. Resource with id [App] is invalid. Missing required property 'Location'.",
 		},
 		{
 			name: "state machine",

@@ -51,6 +51,9 @@ var resourceProperties = map[string]map[string]bool{
 		"SSESpecification", "TableName", "Tags",
 	),
 	typeConnector: set("Destination", "Permissions", "Source"),
+	typeApplication: set(
+		"Location", "NotificationARNs", "Parameters", "Tags", "TimeoutInMinutes",
+	),
 	typeLayer: set(
 		"CompatibleArchitectures", "CompatibleRuntimes", "ContentUri", "Description",
 		"LayerName", "LicenseInfo", "PublishLambdaVersion", "RetentionPolicy",

@@ -165,6 +165,8 @@ func (t *transformer) run() (map[string]any, []string, error) {
 			t.fail(t.function(id, r))
 		case typeSimpleTable:
 			t.fail(t.simpleTable(id, r))
+		case typeApplication:
+			t.fail(t.application(id, r))
 		case typeConnector:
 			t.fail(t.connectorResource(id, r))
 		default:

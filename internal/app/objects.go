@@ -1,0 +1,20 @@
+package app
+
+import (
+	"context"
+	"io"
+
+	"github.com/virga/virga/internal/s3"
+)
+
+// objects reads S3 objects for the services that take S3 locations
+// (Lambda's Code.S3Bucket, CloudFormation's TemplateURL). S3 is built
+// after them, so it is looked up at each call.
+type objects struct{ a *App }
+
+func (o objects) Object(ctx context.Context, bucket, key, versionID string) (io.ReadCloser, int64, error) {
+	if o.a.buckets == nil {
+		return nil, 0, s3.ErrNoSuchBucket
+	}
+	return o.a.buckets.Object(ctx, bucket, key, versionID)
+}
