@@ -1,10 +1,7 @@
 package e2e_test
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -133,33 +130,8 @@ print(json.dumps({"me": me["Arn"], "assumed": assumed["Arn"], "account": assumed
 
 func TestBoto3STS(t *testing.T) {
 	t.Parallel()
-	const python = "/usr/bin/python3"
-	e2e.RequireTool(t, python)
-	if err := exec.Command(python, "-c", "import boto3").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("boto3 is missing for %s; `make test` installs it (Debian package python3-boto3)", python)
-		}
-		t.Skipf("boto3 is missing for %s; run `make test`, which installs it", python)
-	}
 	env := e2e.Start(t, sigv4Mode)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "-c", boto3Script)
-	home := t.TempDir()
-	cmd.Env = []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
-		"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials",
-		"AWS_MAX_ATTEMPTS=1",
-		"VIRGA_ENDPOINT=" + env.Endpoint, "ROLE_ARN=" + testRole,
-	}
-	out, err := cmd.Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("boto3: %v\n%s\n%s", err, out, stderr)
-	}
+	out := env.Boto3(t, boto3Script, "ROLE_ARN="+testRole)
 	var got struct{ Me, Assumed, Account, Denied string }
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, out)

@@ -1,12 +1,8 @@
 package e2e_test
 
 import (
-	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"testing"
-	"time"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -45,32 +41,8 @@ print(json.dumps({"plain": plain, "sealedDiffers": sealed != plain, "names": nam
 
 func TestBoto3ParametersAndSecrets(t *testing.T) {
 	t.Parallel()
-	const python = "/usr/bin/python3"
-	e2e.RequireTool(t, python)
-	if err := exec.Command(python, "-c", "import boto3").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("boto3 is missing for %s; `make test` installs it (Debian package python3-boto3)", python)
-		}
-		t.Skipf("boto3 is missing for %s; run `make test`, which installs it", python)
-	}
 	env := e2e.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "-c", configBoto3Script)
-	home := t.TempDir()
-	cmd.Env = []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
-		"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials",
-		"AWS_MAX_ATTEMPTS=1", "VIRGA_ENDPOINT=" + env.Endpoint,
-	}
-	out, err := cmd.Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("boto3: %v\n%s\n%s", err, out, stderr)
-	}
+	out := env.Boto3(t, configBoto3Script)
 	var got struct {
 		Plain, Missing, Current, Previous, NoSecret string
 		SealedDiffers                               bool

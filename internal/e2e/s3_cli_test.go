@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,26 +197,8 @@ print(json.dumps({
 // parts, against S3.
 func TestS3Boto3(t *testing.T) {
 	t.Parallel()
-	const python = "/usr/bin/python3"
-	e2e.RequireTool(t, python)
-	if err := exec.Command(python, "-c", "import boto3").Run(); err != nil {
-		t.Skipf("boto3 is missing for %s (Debian package python3-boto3)", python)
-	}
 	env := e2e.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "-c", boto3S3Script)
-	home := t.TempDir()
-	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_CONFIG_FILE=" + home + "/config",
-		"AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials", "AWS_MAX_ATTEMPTS=1", "VIRGA_ENDPOINT=" + env.Endpoint}
-	out, err := cmd.Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("boto3: %v\n%s\n%s", err, out, stderr)
-	}
+	out := env.Boto3(t, boto3S3Script)
 	var got struct {
 		Body     string
 		Meta     map[string]string

@@ -1,19 +1,15 @@
 package e2e
 
 import (
-	"context"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 )
 
 // cliMessageAttribute is a message attribute as the aws CLI prints and
@@ -410,32 +406,8 @@ print(json.dumps({
 // checks the attribute digest by AWS's algorithm, as boto3 users do.
 func TestSQSBoto3(t *testing.T) {
 	t.Parallel()
-	const python = "/usr/bin/python3"
-	RequireTool(t, python)
-	if err := exec.Command(python, "-c", "import boto3").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("boto3 is missing for %s; `make test` installs it (Debian package python3-boto3)", python)
-		}
-		t.Skipf("boto3 is missing for %s; run `make test`, which installs it", python)
-	}
 	env := Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "-c", boto3SQSScript)
-	home := t.TempDir()
-	cmd.Env = []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
-		"AWS_CONFIG_FILE=" + home + "/config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/credentials",
-		"AWS_MAX_ATTEMPTS=1", "VIRGA_ENDPOINT=" + env.Endpoint,
-	}
-	out, err := cmd.Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("boto3: %v\n%s\n%s", err, out, stderr)
-	}
+	out := env.Boto3(t, boto3SQSScript)
 	var got struct {
 		URL                                        string
 		Received                                   int
