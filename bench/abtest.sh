@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Two virga binaries side by side under ../shared/tools/loadgen (DynamoDB,
-# 1 KB items, c=16; A and B alternate cell by cell, so both see the same
-# noise): requests/s, p50, p99 and each server's CPU per request (from
-# /proc). For telling a change's cost from the machine's noise.
+# Two virgas side by side under ../shared/tools/loadgen (DynamoDB, 1 KB
+# items, c=16; A and B alternate cell by cell, so both see the same noise):
+# requests/s, p50, p99 and each server's CPU per request (from /proc), then
+# both peak RSS. For telling a change's cost from the machine's noise. A
+# and B are commands that run virga (each is given `up --listen ...`):
 #
 #   git worktree add /tmp/old REV && (cd /tmp/old && go build -o /tmp/virga-old ./cmd/virga)
 #   make build && bash bench/abtest.sh /tmp/virga-old bin/virga
+#   make build && bash bench/abtest.sh "env GOGC=100 bin/virga" bin/virga
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS=${TOOLS:-$ROOT/../shared/tools}
@@ -15,8 +17,8 @@ WORK=$(mktemp -d /tmp/virga-abtest.XXXXXX)
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 (cd "$TOOLS/loadgen" && go build -o "$WORK/loadgen" .)
-"$A" up --listen 127.0.0.1:18611 --data-dir "$WORK/a" --log-level warn & PIDS+=($!)
-"$B" up --listen 127.0.0.1:18612 --data-dir "$WORK/b" --log-level warn & PIDS+=($!)
+$A up --listen 127.0.0.1:18611 --data-dir "$WORK/a" --log-level warn & PIDS+=($!)
+$B up --listen 127.0.0.1:18612 --data-dir "$WORK/b" --log-level warn & PIDS+=($!)
 sleep 2
 for p in 18611 18612; do
   "$WORK/loadgen" ddb --endpoint "http://127.0.0.1:$p" --op get --items 10000 --size 1024 --concurrency 16 --duration 1s --warmup 0s >/dev/null 2>&1
@@ -35,3 +37,4 @@ for r in $(seq "$ROUNDS"); do
     done
   done
 done
+grep VmHWM "/proc/${PIDS[0]}/status" "/proc/${PIDS[1]}/status"
