@@ -54,7 +54,10 @@ if (process.env.AWS_ENDPOINT_URL) {
   const load = Module._load;
   Module._load = function (request, parent, isMain) {
     const m = load.apply(this, arguments);
-    const cfg = m && typeof m === 'object' && typeof m.VERSION === 'string' && m.Service && m.config;
+    // Own properties only: reading a missing one from a module that is
+    // still loading (a circular require) makes node print a warning.
+    const own = (k) => Object.prototype.hasOwnProperty.call(m, k);
+    const cfg = m && typeof m === 'object' && own('VERSION') && own('Service') && own('config') && m.config;
     if (cfg && typeof cfg.update === 'function' && !seen.has(cfg)) {
       seen.add(cfg);
       cfg.update({ endpoint, s3ForcePathStyle: true });
