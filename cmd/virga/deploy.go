@@ -188,7 +188,8 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if err := inlineDefinitionURIs(t.Tree, filepath.Dir(abs), note); err != nil {
 		return fmt.Errorf("%s: %w", f.template, err)
 	}
-	for _, n := range modernizeRuntimes(t.Tree) {
+	notes, sdkV2 := modernizeRuntimes(t.Tree)
+	for _, n := range notes {
 		fmt.Fprintln(log, "notice:", n)
 	}
 	for _, n := range esbuildSourceMaps(t.Tree) {
@@ -202,6 +203,7 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	}
 	built := map[string]pkg{}
 	for _, c := range findCode(t.Tree, filepath.Dir(abs)) {
+		c.sdkV2 = sdkV2[c.logicalID]
 		if p, ok := built[c.buildKey()]; ok {
 			c.set(artifactBucket, p.key)
 			if p.native {
@@ -342,23 +344,30 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 // runtimes AWS Lambda has retired with the ones it recommends instead,
 // and says so: such templates, AWS's own SAM hello world among them,
 // still deploy with virga deploy. aws cloudformation deploy refuses them,
-// as AWS does.
-func modernizeRuntimes(tree map[string]any) []string {
-	var notes []string
-	fix := func(where string, props map[string]any) {
+// as AWS does. sdkV2 names the functions moved off a Node.js runtime
+// that included the AWS SDK for JavaScript v2: their build bundles it
+// (see bundleSDKv2), as AWS advises for code that keeps using it on a
+// newer runtime.
+func modernizeRuntimes(tree map[string]any) (notes []string, sdkV2 map[string]bool) {
+	sdkV2 = map[string]bool{}
+	fix := func(where string, props map[string]any) bool {
 		rt, _ := props["Runtime"].(string)
-		if next, retired := lambda.Successor(rt); retired {
-			props["Runtime"] = next
-			note := fmt.Sprintf("%s: runtime %s is retired on AWS Lambda; virga deploy runs it as %s", where, rt, next)
-			if withSDKv2[rt] {
-				note += " (which, unlike " + rt + ", has no AWS SDK for JavaScript v2: code that requires 'aws-sdk' must bundle it or use the v3 @aws-sdk/* clients)"
-			}
-			notes = append(notes, note)
+		next, retired := lambda.Successor(rt)
+		if !retired {
+			return false
 		}
+		props["Runtime"] = next
+		note := fmt.Sprintf("%s: runtime %s is retired on AWS Lambda; virga deploy runs it as %s", where, rt, next)
+		if withSDKv2[rt] {
+			note += " (which, unlike " + rt + ", has no AWS SDK for JavaScript v2: virga deploy bundles aws-sdk@2 with code that requires 'aws-sdk' and does not bundle it)"
+		}
+		notes = append(notes, note)
+		return withSDKv2[rt]
 	}
+	globalV2 := false
 	if g, ok := tree["Globals"].(map[string]any); ok {
 		if fn, ok := g["Function"].(map[string]any); ok {
-			fix("Globals.Function", fn)
+			globalV2 = fix("Globals.Function", fn)
 		}
 	}
 	resources, _ := tree["Resources"].(map[string]any)
@@ -366,12 +375,18 @@ func modernizeRuntimes(tree map[string]any) []string {
 		res, _ := resources[id].(map[string]any)
 		switch res["Type"] {
 		case "AWS::Serverless::Function", "AWS::Lambda::Function":
-			if props, ok := res["Properties"].(map[string]any); ok {
-				fix(id, props)
+			props, _ := res["Properties"].(map[string]any)
+			if props == nil {
+				props = map[string]any{}
+			}
+			if _, own := props["Runtime"]; own {
+				sdkV2[id] = fix(id, props)
+			} else if res["Type"] == "AWS::Serverless::Function" {
+				sdkV2[id] = globalV2
 			}
 		}
 	}
-	return notes
+	return notes, sdkV2
 }
 
 // withSDKv2 are the retired Node.js runtimes whose images included the

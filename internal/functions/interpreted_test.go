@@ -233,7 +233,7 @@ module.exports = AWS;`,
 const AWS = require('./core');
 AWS.config = new AWS.Config({ fromLoader: true });
 module.exports = AWS;`,
-	"node_modules/aws-sdk/lib/aws.js": `require('./node_loader'); module.exports = require('./core');`,
+	"node_modules/aws-sdk/lib/aws.js":    `require('./node_loader'); module.exports = require('./core');`,
 	"node_modules/aws-sdk/clients/s3.js": `require('../lib/node_loader'); const AWS = require('../lib/core'); module.exports = class S3 { constructor(o) { this.config = new AWS.Config(Object.assign({}, AWS.config, o)); } };`,
 }
 
