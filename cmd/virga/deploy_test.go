@@ -554,8 +554,9 @@ func TestModernizeRuntimesSDKv2(t *testing.T) {
 
 // TestDeployBundlesSDKv2: a function whose template names a retired
 // Node.js runtime that included the AWS SDK for JavaScript v2, and whose
-// code requires it without bundling it, gets aws-sdk@2 in its package;
-// it runs on the newer runtime and its SDK calls reach virga.
+// code requires it without bundling it (here it is only a devDependency),
+// gets aws-sdk@2 in its package; it runs on the newer runtime and its SDK
+// calls reach virga.
 func TestDeployBundlesSDKv2(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, "/usr/bin/npm")
@@ -583,6 +584,7 @@ Outputs:
 		"src/lib/reader.js": `const SSM = require("aws-sdk/clients/ssm");
 exports.read = async () => (await new SSM().getParameter({ Name: "/legacy/greeting" }).promise()).Parameter.Value;
 `,
+		"src/package.json": `{"name": "legacy", "version": "1.0.0", "devDependencies": {"aws-sdk": "^2.1000.0"}}`,
 	}
 	for path, body := range files {
 		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)

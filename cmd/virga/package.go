@@ -273,16 +273,67 @@ var sdkV2Import = regexp.MustCompile(`["']aws-sdk(?:/[^"']*)?["']`)
 // function's template named a Node.js runtime whose image included that
 // SDK, and virga deploy runs it on a newer one, which includes only v3.
 // AWS's advice for such code on a newer runtime is to deploy the SDK v2
-// with it. Without npm or the registry the function is deployed as it is
-// and its require fails, as it would on the newer runtime.
+// with it. npm installs it apart, so that neither the package's own
+// dependency tree (where aws-sdk is often a devDependency) nor its
+// devDependencies get in the way; the SDK then goes to node_modules/aws-sdk
+// and its dependencies under it, where only it looks for them. Without
+// npm or the registry the function is deployed as it is and its require
+// fails, as it would on the newer runtime.
 func bundleSDKv2(ctx context.Context, c codeLocation, work string, log io.Writer) {
 	if hasFile(work, filepath.Join("node_modules", "aws-sdk", "package.json")) || !requiresSDKv2(work) {
 		return
 	}
 	fmt.Fprintf(log, "Bundling the AWS SDK for JavaScript v2 (aws-sdk@2) with %s, whose code requires it\n", c.logicalID)
-	if err := runIn(ctx, work, nil, log, "npm", "install", "--prefix", work, "--no-save", "--no-package-lock", "--omit=dev", "--no-audit", "--no-fund", "aws-sdk@2"); err != nil {
-		fmt.Fprintf(log, "warning: %s: npm install aws-sdk@2 failed (%v); its require('aws-sdk') will fail\n", c.logicalID, err)
+	if err := installSDKv2(ctx, work, log); err != nil {
+		fmt.Fprintf(log, "warning: %s: installing aws-sdk@2 failed (%v); its require('aws-sdk') will fail\n", c.logicalID, err)
 	}
+}
+
+func installSDKv2(ctx context.Context, work string, log io.Writer) error {
+	apart, err := os.MkdirTemp("", "virga-sdk-v2-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(apart)
+	if err := runIn(ctx, apart, nil, log, "npm", "install", "--prefix", apart, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "aws-sdk@2"); err != nil {
+		return fmt.Errorf("npm install: %w", err)
+	}
+	from := filepath.Join(apart, "node_modules")
+	sdk := filepath.Join(work, "node_modules", "aws-sdk")
+	if err := os.MkdirAll(filepath.Dir(sdk), 0o755); err != nil {
+		return err
+	}
+	if err := moveTree(filepath.Join(from, "aws-sdk"), sdk); err != nil {
+		return err
+	}
+	deps, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		if d.Name() == "aws-sdk" || strings.HasPrefix(d.Name(), ".") {
+			continue
+		}
+		to := filepath.Join(sdk, "node_modules", d.Name())
+		if _, err := os.Stat(to); err == nil {
+			continue // npm nested its own copy already
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return err
+		}
+		if err := moveTree(filepath.Join(from, d.Name()), to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveTree renames a directory, or copies it where it cannot.
+func moveTree(from, to string) error {
+	if os.Rename(from, to) == nil {
+		return nil
+	}
+	return copyTree(from, to)
 }
 
 // requiresSDKv2 reports whether a JavaScript or TypeScript file under dir,
