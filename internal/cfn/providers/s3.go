@@ -61,7 +61,7 @@ func (bucket) Create(ctx context.Context, r *resource.Request) (*resource.Result
 		return nil, err
 	}
 	if err := configureBucket(ctx, r, name, props{}, p); err != nil {
-		return nil, err
+		return bucketResult(name, region), err // made: the rollback deletes it
 	}
 	return bucketResult(name, region), nil
 }
