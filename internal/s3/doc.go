@@ -1,5 +1,6 @@
-// Package s3 is Amazon S3: buckets, objects, listings, multipart uploads
-// and presigned URLs, over the restXml protocol.
+// Package s3 is Amazon S3: buckets, objects, listings, multipart uploads,
+// presigned URLs and browser form uploads (POST Object, what presigned
+// POST helpers prepare; op_post_object.go), over the restXml protocol.
 //
 // # What it owns
 //
@@ -8,7 +9,7 @@
 // metadata, tags, checksums), multipart uploads in progress, and the
 // outbox of event notifications not yet delivered. Every object created
 // or removed is also reported once committed to Deps.Notify (an Event:
-// name such as ObjectCreated:Put, ObjectCreated:Copy,
+// name such as ObjectCreated:Put, ObjectCreated:Post, ObjectCreated:Copy,
 // ObjectCreated:CompleteMultipartUpload, ObjectRemoved:Delete or
 // ObjectRemoved:DeleteMarkerCreated; bucket, key, size, ETag, version id,
 // sequencer, and the request's id, source IP and caller).

@@ -109,6 +109,9 @@ func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	if o, ok := out.(*GetObjectOutput); ok && o.ContentRange != nil {
 		c.Status = http.StatusPartialContent
 	}
+	if o, ok := out.(*postObjectOutput); ok {
+		c.Status = o.status
+	}
 	p.cors(c, w.Header())
 	setHostID(c, w.Header())
 	p.Protocol.Encode(c, w, out)
@@ -190,6 +193,9 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "CompleteMultipartUpload", Action: "s3:PutObject", HTTP: "POST /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.completeMultipartUpload)},
 			{Name: "AbortMultipartUpload", HTTP: "DELETE /{Bucket}/{Key+}?uploadId", Status: 204, Handler: awsproto.Handle(s.abortMultipartUpload)},
 			{Name: "ListParts", Action: "s3:ListMultipartUploadParts", HTTP: "GET /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.listParts)},
+			// Browser form uploads (presigned POST): the signature is in
+			// the form, not on the request.
+			{Name: "PostObject", Action: "s3:PutObject", HTTP: "POST /{Bucket}", StreamBody: true, Anonymous: true, Handler: awsproto.Handle(s.postObject)},
 			// Browsers' CORS preflights, which are never signed.
 			{Name: "PreflightBucket", HTTP: "OPTIONS /{Bucket}", Anonymous: true, Handler: awsproto.Handle(s.preflight)},
 			{Name: "PreflightObject", HTTP: "OPTIONS /{Bucket}/{Key+}", Anonymous: true, Handler: awsproto.Handle(s.preflightObject)},
