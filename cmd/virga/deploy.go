@@ -555,3 +555,48 @@ func apiError(err error) error {
 	}
 	return err
 }
+
+// nargsFlags are the deploy flags that, as in sam deploy, take every
+// argument up to the next flag: --parameter-overrides A=1 B=2.
+var nargsFlags = []string{"--parameter-overrides", "--tags"}
+
+// gatherNargs rewrites a command line so that the arguments following a
+// nargs flag, up to the next flag, become that flag's one value: the
+// first as it is (it may hold several, separated by spaces), the others
+// quoted as splitOverrides reads quotes. Other arguments are left alone.
+func gatherNargs(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var values []string
+		name := ""
+		for _, f := range nargsFlags {
+			switch {
+			case a == f && i+1 < len(args):
+				name, values = f, []string{args[i+1]}
+				i++
+			case strings.HasPrefix(a, f+"="):
+				name, values = f, []string{strings.TrimPrefix(a, f+"=")}
+			}
+		}
+		if name == "" {
+			out = append(out, a)
+			continue
+		}
+		for i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			values = append(values, quoteOverride(args[i+1]))
+			i++
+		}
+		out = append(out, name, strings.Join(values, " "))
+	}
+	return out
+}
+
+// quoteOverride quotes one KEY=VALUE argument that holds a space or a
+// quote, so that splitOverrides reads it back as one.
+func quoteOverride(s string) string {
+	if !strings.ContainsAny(s, " \t\n\"") {
+		return s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
