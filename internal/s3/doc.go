@@ -139,8 +139,10 @@
 // Tagging operations act on the current version only (their versionId
 // is ignored). Every caller is virga's one account, so
 // BucketAlreadyExists arises only for buckets recorded with another
-// owner. A request for a subresource virga does not serve (?lifecycle,
-// ?encryption, ?website, ?publicAccessBlock, an object's
+// owner. Default encryption (?encryption) is recorded and reported
+// (SSE-S3 until set otherwise; op_encryption.go), not applied to the
+// objects' reported encryption. A request for a subresource virga does
+// not serve (?lifecycle, ?website, ?publicAccessBlock, an object's
 // ?acl, and the others in unsupportedSubresources) answers
 // NotImplemented (501); other requests no route takes answer
 // MethodNotAllowed, as S3 does for a method a resource does not allow.

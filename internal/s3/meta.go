@@ -62,6 +62,9 @@ type bucketRecord struct {
 	ObjectLock bool                 `json:"objectLock,omitempty"`
 	// Notification is the bucket's event notification configuration.
 	Notification *NotificationConfiguration `json:"notification,omitempty"`
+	// Encryption is the default encryption configuration PutBucketEncryption
+	// set; nil is S3's SSE-S3 default.
+	Encryption *ServerSideEncryptionConfiguration `json:"encryption,omitempty"`
 }
 
 type tag struct {

@@ -66,7 +66,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement. ("acl" on an object is one too.)
-var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "logging", "replication",
+var unsupportedSubresources = []string{"lifecycle", "website", "logging", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
 	"policyStatus", "session", "metadataTable"}
@@ -171,6 +171,9 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "DeleteBucketPolicy", HTTP: "DELETE /{Bucket}?policy", Status: 204, Handler: awsproto.Handle(s.deleteBucketPolicy)},
 			{Name: "GetBucketNotificationConfiguration", Action: "s3:GetBucketNotification", HTTP: "GET /{Bucket}?notification", Handler: awsproto.Handle(s.getBucketNotificationConfiguration)},
 			{Name: "PutBucketNotificationConfiguration", Action: "s3:PutBucketNotification", HTTP: "PUT /{Bucket}?notification", Handler: awsproto.Handle(s.putBucketNotificationConfiguration)},
+			{Name: "GetBucketEncryption", Action: "s3:GetEncryptionConfiguration", HTTP: "GET /{Bucket}?encryption", Handler: awsproto.Handle(s.getBucketEncryption)},
+			{Name: "PutBucketEncryption", Action: "s3:PutEncryptionConfiguration", HTTP: "PUT /{Bucket}?encryption", Handler: awsproto.Handle(s.putBucketEncryption)},
+			{Name: "DeleteBucketEncryption", Action: "s3:PutEncryptionConfiguration", HTTP: "DELETE /{Bucket}?encryption", Status: 204, Handler: awsproto.Handle(s.deleteBucketEncryption)},
 			{Name: "GetBucketCors", Action: "s3:GetBucketCORS", HTTP: "GET /{Bucket}?cors", Handler: awsproto.Handle(s.getBucketCors)},
 			{Name: "PutBucketCors", Action: "s3:PutBucketCORS", HTTP: "PUT /{Bucket}?cors", Handler: awsproto.Handle(s.putBucketCors)},
 			{Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", HTTP: "DELETE /{Bucket}?cors", Status: 204, Handler: awsproto.Handle(s.deleteBucketCors)},

@@ -285,6 +285,12 @@ type DeleteBucketCorsRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// DeleteBucketEncryptionRequest is the DeleteBucketEncryptionRequest shape of AWS's model.
+type DeleteBucketEncryptionRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // DeleteBucketPolicyRequest is the DeleteBucketPolicyRequest shape of AWS's model.
 type DeleteBucketPolicyRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
@@ -409,6 +415,18 @@ type GetBucketCorsOutput struct {
 
 // GetBucketCorsRequest is the GetBucketCorsRequest shape of AWS's model.
 type GetBucketCorsRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketEncryptionOutput is the GetBucketEncryptionOutput shape of AWS's model.
+type GetBucketEncryptionOutput struct {
+	_                                 struct{}                           `aws:"name=ServerSideEncryptionConfiguration"`
+	ServerSideEncryptionConfiguration *ServerSideEncryptionConfiguration `aws:"loc=payload"`
+}
+
+// GetBucketEncryptionRequest is the GetBucketEncryptionRequest shape of AWS's model.
+type GetBucketEncryptionRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -922,6 +940,15 @@ type PutBucketCorsRequest struct {
 	ExpectedBucketOwner *string            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// PutBucketEncryptionRequest is the PutBucketEncryptionRequest shape of AWS's model.
+type PutBucketEncryptionRequest struct {
+	Bucket                            *string                            `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5                        *string                            `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm                 *string                            `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ServerSideEncryptionConfiguration *ServerSideEncryptionConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner               *string                            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // PutBucketNotificationConfigurationRequest is the PutBucketNotificationConfigurationRequest shape of AWS's model.
 type PutBucketNotificationConfigurationRequest struct {
 	Bucket                    *string                    `aws:"loc=uri,locname=Bucket,required"`
@@ -1052,6 +1079,23 @@ type QueueConfiguration struct {
 // S3KeyFilter is the S3KeyFilter shape of AWS's model.
 type S3KeyFilter struct {
 	FilterRules []FilterRule `aws:"xmlname=FilterRule,flat"`
+}
+
+// ServerSideEncryptionByDefault is the ServerSideEncryptionByDefault shape of AWS's model.
+type ServerSideEncryptionByDefault struct {
+	SSEAlgorithm   *string `aws:"required"`
+	KMSMasterKeyID *string
+}
+
+// ServerSideEncryptionConfiguration is the ServerSideEncryptionConfiguration shape of AWS's model.
+type ServerSideEncryptionConfiguration struct {
+	Rules []ServerSideEncryptionRule `aws:"xmlname=Rule,required,flat"`
+}
+
+// ServerSideEncryptionRule is the ServerSideEncryptionRule shape of AWS's model.
+type ServerSideEncryptionRule struct {
+	ApplyServerSideEncryptionByDefault *ServerSideEncryptionByDefault
+	BucketKeyEnabled                   *bool
 }
 
 // Tag is the Tag shape of AWS's model.
