@@ -142,8 +142,8 @@
 // owner. Default encryption (?encryption) is recorded and reported
 // (SSE-S3 until set otherwise; op_encryption.go), not applied to the
 // objects' reported encryption. A request for a subresource virga does
-// not serve (?lifecycle, ?website, ?publicAccessBlock, an object's
-// ?acl, and the others in unsupportedSubresources) answers
+// not serve (?lifecycle, ?website, ?publicAccessBlock and the others in
+// unsupportedSubresources) answers
 // NotImplemented (501); other requests no route takes answer
 // MethodNotAllowed, as S3 does for a method a resource does not allow.
 package s3

@@ -100,9 +100,11 @@ type objectRecord struct {
 	Segments           []segment         `json:"segments"`
 	// VersionID is the version's id, "" for the null version;
 	// DeleteMarker marks a delete marker; Order orders a key's versions.
-	VersionID    string `json:"vid,omitempty"`
-	DeleteMarker bool   `json:"marker,omitempty"`
-	Order        uint64 `json:"order,omitempty"`
+	// ACL is the object's access control list; nil is private.
+	ACL          *AccessControlPolicy `json:"acl,omitempty"`
+	VersionID    string               `json:"vid,omitempty"`
+	DeleteMarker bool                 `json:"marker,omitempty"`
+	Order        uint64               `json:"order,omitempty"`
 }
 
 // uploadRecord is a multipart upload in progress.

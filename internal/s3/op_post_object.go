@@ -132,8 +132,11 @@ func (s *Service) postObject(ctx context.Context, in *postObjectInput) (*postObj
 	if err := checkMetadata(meta); err != nil {
 		return nil, err
 	}
-	if acl, ok := fields["acl"]; ok && !containsString(cannedACLs, acl) {
-		return nil, invalidArgument("x-amz-acl", acl, "")
+	var acl *AccessControlPolicy
+	if v, ok := fields["acl"]; ok {
+		if acl, err = s.objectACL(&v); err != nil {
+			return nil, err
+		}
 	}
 
 	// The file, with the MD5 for its ETag and S3's default CRC64NVME.
@@ -168,7 +171,7 @@ func (s *Service) postObject(ctx context.Context, in *postObjectInput) (*postObj
 		Expires: fields["expires"], Metadata: meta, StorageClass: fields["x-amz-storage-class"],
 		WebsiteRedirect: fields["x-amz-website-redirect-location"], SSE: fields["x-amz-server-side-encryption"],
 		Checksum: objectChecksum{Algorithm: algCRC64NVME, Value: checksumValue(sum), Type: checksumFullObject},
-		Segments: []segment{{Blob: id, Size: n}},
+		Segments: []segment{{Blob: id, Size: n}}, ACL: acl,
 	}
 	if err := s.commitObject(ctx, bucket, o, "ObjectCreated:Post", func(*objectRecord) error { return nil }); err != nil {
 		s.blobs.remove(id)
@@ -219,15 +222,6 @@ func objectURL(ctx context.Context, bucket, key string) string {
 func xmlText(s string) string {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 	return r.Replace(s)
-}
-
-func containsString(l []string, s string) bool {
-	for _, v := range l {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // postPolicy is a POST form's policy document: its expiration and its

@@ -39,10 +39,6 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 				return ErrNotImplemented
 			}
 		}
-		if q.Has("acl") && c.Params["Key"] != "" {
-			c.Op, c.Params = nil, nil
-			return ErrNotImplemented
-		}
 	}
 	if r := c.Request; anonymous(r) && !virtualHosted(r, c.Params["Bucket"]) {
 		if b := c.Params["Bucket"]; b == "" || r.URL.Query().Has("Action") || !p.exists(b) {
@@ -65,7 +61,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // subresources virga does not serve. A request for one would otherwise
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
-// does not implement. ("acl" on an object is one too.)
+// does not implement.
 var unsupportedSubresources = []string{"lifecycle", "website", "logging", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
@@ -187,6 +183,8 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetObject", HTTP: "GET /{Bucket}/{Key+}", Handler: awsproto.Handle(s.getObject)},
 			{Name: "HeadObject", Action: "s3:GetObject", HTTP: "HEAD /{Bucket}/{Key+}", Handler: awsproto.Handle(s.headObject)},
 			{Name: "DeleteObject", HTTP: "DELETE /{Bucket}/{Key+}", Status: 204, Handler: awsproto.Handle(s.deleteObject)},
+			{Name: "GetObjectAcl", HTTP: "GET /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.getObjectAcl)},
+			{Name: "PutObjectAcl", HTTP: "PUT /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.putObjectAcl)},
 			{Name: "GetObjectTagging", HTTP: "GET /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.getObjectTagging)},
 			{Name: "PutObjectTagging", HTTP: "PUT /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.putObjectTagging)},
 			{Name: "DeleteObjectTagging", HTTP: "DELETE /{Bucket}/{Key+}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteObjectTagging)},

@@ -484,6 +484,23 @@ type GetBucketVersioningRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetObjectAclOutput is the GetObjectAclOutput shape of AWS's model.
+type GetObjectAclOutput struct {
+	_              struct{} `aws:"name=AccessControlPolicy"`
+	Owner          *Owner
+	Grants         []Grant `aws:"xmlname=AccessControlList,member=Grant"`
+	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
+}
+
+// GetObjectAclRequest is the GetObjectAclRequest shape of AWS's model.
+type GetObjectAclRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Key                 *string `aws:"loc=uri,locname=Key,required,min=1"`
+	VersionId           *string `aws:"loc=query,locname=versionId"`
+	RequestPayer        *string `aws:"loc=header,locname=x-amz-request-payer"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetObjectOutput is the GetObjectOutput shape of AWS's model.
 type GetObjectOutput struct {
 	Body                      io.ReadCloser     `aws:"loc=payload"`
@@ -984,6 +1001,29 @@ type PutBucketVersioningRequest struct {
 	MFA                     *string                  `aws:"loc=header,locname=x-amz-mfa"`
 	VersioningConfiguration *VersioningConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
 	ExpectedBucketOwner     *string                  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutObjectAclOutput is the PutObjectAclOutput shape of AWS's model.
+type PutObjectAclOutput struct {
+	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
+}
+
+// PutObjectAclRequest is the PutObjectAclRequest shape of AWS's model.
+type PutObjectAclRequest struct {
+	ACL                 *string              `aws:"loc=header,locname=x-amz-acl"`
+	AccessControlPolicy *AccessControlPolicy `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	Bucket              *string              `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5          *string              `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm   *string              `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	GrantFullControl    *string              `aws:"loc=header,locname=x-amz-grant-full-control"`
+	GrantRead           *string              `aws:"loc=header,locname=x-amz-grant-read"`
+	GrantReadACP        *string              `aws:"loc=header,locname=x-amz-grant-read-acp"`
+	GrantWrite          *string              `aws:"loc=header,locname=x-amz-grant-write"`
+	GrantWriteACP       *string              `aws:"loc=header,locname=x-amz-grant-write-acp"`
+	Key                 *string              `aws:"loc=uri,locname=Key,required,min=1"`
+	RequestPayer        *string              `aws:"loc=header,locname=x-amz-request-payer"`
+	VersionId           *string              `aws:"loc=query,locname=versionId"`
+	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutObjectOutput is the PutObjectOutput shape of AWS's model.
