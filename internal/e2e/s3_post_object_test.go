@@ -3,7 +3,11 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -124,5 +128,53 @@ func TestS3PostObject(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 412 {
 		t.Errorf("a form that is not multipart: %d, want 412", resp.StatusCode)
+	}
+}
+
+// TestS3PostObjectSigned: when virga verifies signatures, a form upload
+// needs a policy signed by a known key, with SigV4's x-amz-credential and
+// x-amz-signature or SigV2's AWSAccessKeyId and signature; a wrong
+// signature, an unknown key or a form without a policy is refused.
+func TestS3PostObjectSigned(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, sigv4Mode)
+	c := s3Client(env)
+	s3Bucket(t, c, "signed-forms")
+	policy := policyField(time.Now().Add(time.Hour), map[string]string{"bucket": "signed-forms"}, []string{"starts-with", "$key", ""},
+		[]string{"starts-with", "$x-amz-credential", ""}, map[string]string{"x-amz-algorithm": "AWS4-HMAC-SHA256"}, []string{"starts-with", "$x-amz-date", ""})
+	hmacOf := func(key []byte, data string) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(data))
+		return m.Sum(nil)
+	}
+	day := time.Now().UTC().Format("20060102")
+	v4 := func(key, secret string) []formField {
+		k := hmacOf([]byte("AWS4"+secret), day)
+		for _, s := range []string{"us-east-1", "s3", "aws4_request"} {
+			k = hmacOf(k, s)
+		}
+		return []formField{{"key", "doc.txt"}, {"x-amz-algorithm", "AWS4-HMAC-SHA256"},
+			{"x-amz-credential", key + "/" + day + "/us-east-1/s3/aws4_request"}, {"x-amz-date", day + "T000000Z"}, policy,
+			{"x-amz-signature", hex.EncodeToString(hmacOf(k, policy.value))}}
+	}
+	v2Policy := policyField(time.Now().Add(time.Hour), map[string]string{"bucket": "signed-forms"}, []string{"starts-with", "$key", ""})
+	v2 := hmac.New(sha1.New, []byte("test"))
+	v2.Write([]byte(v2Policy.value))
+	for _, tc := range []struct {
+		name   string
+		fields []formField
+		status int
+		code   string
+	}{
+		{"sigv4", v4("test", "test"), 204, ""},
+		{"sigv2", []formField{{"key", "doc2.txt"}, {"AWSAccessKeyId", "test"}, v2Policy, {"signature", base64.StdEncoding.EncodeToString(v2.Sum(nil))}}, 204, ""},
+		{"wrong secret", v4("test", "guess"), 403, "SignatureDoesNotMatch"},
+		{"unknown key", v4("AKIDNOBODY", "test"), 403, "InvalidAccessKeyId"},
+		{"no policy", []formField{{"key", "open.txt"}}, 403, "AccessDenied"},
+	} {
+		resp, text := postForm(t, env, "signed-forms", tc.fields, "f", "signed")
+		if resp.StatusCode != tc.status || !strings.Contains(text, tc.code) {
+			t.Errorf("%s: %d %s", tc.name, resp.StatusCode, text)
+		}
 	}
 }

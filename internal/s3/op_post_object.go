@@ -25,9 +25,11 @@ import (
 // ${filename}; the file is the last field, and fields after it are
 // ignored. A form with a policy is held to it: the policy must not have
 // expired, every condition must hold, and every field but the exempt ones
-// must be named by a condition. The policy's signature (x-amz-signature,
-// or signature for SigV2) is not verified, as virga's default --auth
-// accept verifies no signature.
+// must be named by a condition. When virga verifies signatures (--auth
+// sigv4), the form must carry a policy signed by a known key: SigV4's
+// x-amz-credential and x-amz-signature, or SigV2's AWSAccessKeyId and
+// signature; with the default --auth accept, as for any request, the
+// signature is not checked.
 
 type postObjectInput struct {
 	Bucket      *string       `aws:"loc=uri,locname=Bucket,required"`
@@ -113,6 +115,11 @@ func (s *Service) postObject(ctx context.Context, in *postObjectInput) (*postObj
 	fields["key"] = key
 	if err := checkKey(key); err != nil {
 		return nil, err
+	}
+	if c := awsproto.CallFrom(ctx); c != nil && c.PolicySigner != nil {
+		if err := checkFormSignature(c.PolicySigner, fields); err != nil {
+			return nil, err
+		}
 	}
 	var pol *postPolicy
 	if raw, ok := fields["policy"]; ok {
@@ -342,4 +349,21 @@ func (p *postPolicy) checkLength(n int64) error {
 		return ErrEntityTooSmall.WithDetails(&sizeDetails{ProposedSize: itoa(n), MinSizeAllowed: itoa(p.minLen)})
 	}
 	return nil
+}
+
+// checkFormSignature holds a form to a signed policy: a form without one
+// is an anonymous write, which virga, enforcing no bucket policies, does
+// not allow when it verifies signatures.
+func checkFormSignature(ps awsproto.PolicySigner, fields map[string]string) error {
+	policy, ok := fields["policy"]
+	if !ok {
+		return ErrAccessDenied
+	}
+	if sig, ok := fields["x-amz-signature"]; ok {
+		return ps.CheckPolicy(fields["x-amz-credential"], policy, sig, false)
+	}
+	if sig, ok := fields["signature"]; ok {
+		return ps.CheckPolicy(fields["awsaccesskeyid"], policy, sig, true)
+	}
+	return ErrAccessDenied
 }
