@@ -46,6 +46,14 @@ func TestS3BucketEncryption(t *testing.T) {
 	if got := rule("sealed"); got != "aws:kms/alias/data/key" {
 		t.Errorf("after PutBucketEncryption: %s", got)
 	}
+	// An object written without asking for an encryption reports the
+	// bucket's default one.
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sealed"), Key: aws.String("k"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("sealed"), Key: aws.String("k")}); err != nil || h.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms {
+		t.Errorf("an object in a KMS bucket: %v %v", h.ServerSideEncryption, err)
+	}
 	if _, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String("sealed")}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,9 +9,10 @@ import (
 // Amazon S3 managed keys (SSE-S3) as the base level of encryption for
 // every bucket": GetBucketEncryption answers SSE-S3 (AES256) for a bucket
 // that was never given a configuration, or whose configuration was
-// deleted, and PutBucketEncryption replaces it. The configuration is
-// recorded and reported; virga keeps object bytes as they are whatever
-// it says.
+// deleted, and PutBucketEncryption replaces it. An object written
+// without its own x-amz-server-side-encryption reports the bucket's
+// default algorithm (not its KMS key id); virga keeps object bytes as
+// they are whatever either says.
 
 // sseAlgorithms are the SSEAlgorithm values S3 takes.
 var sseAlgorithms = []string{"AES256", "aws:kms", "aws:kms:dsse"}
@@ -25,6 +26,19 @@ func defaultEncryption() *ServerSideEncryptionConfiguration {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+// defaultSSE is the encryption an object written without asking for one
+// reports: the bucket's default algorithm when it is not SSE-S3, "" (which
+// reads as AES256) otherwise.
+func defaultSSE(b *bucketRecord) string {
+	if b.Encryption == nil || len(b.Encryption.Rules) == 0 || b.Encryption.Rules[0].ApplyServerSideEncryptionByDefault == nil {
+		return ""
+	}
+	if alg := strDeref(b.Encryption.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm); alg != "AES256" {
+		return alg
+	}
+	return ""
+}
 
 func (s *Service) getBucketEncryption(_ context.Context, in *GetBucketEncryptionRequest) (*GetBucketEncryptionOutput, error) {
 	b, err := s.bucket(s.store, *in.Bucket)
