@@ -191,7 +191,8 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if err := inlineDefinitionURIs(t.Tree, filepath.Dir(abs), note); err != nil {
 		return fmt.Errorf("%s: %w", f.template, err)
 	}
-	for _, n := range modernizeRuntimes(t.Tree) {
+	notes, sdkV2 := modernizeRuntimes(t.Tree)
+	for _, n := range notes {
 		fmt.Fprintln(log, "notice:", n)
 	}
 	for _, n := range esbuildSourceMaps(t.Tree) {
@@ -205,6 +206,7 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	}
 	built := map[string]pkg{}
 	for _, c := range findCode(t.Tree, filepath.Dir(abs)) {
+		c.sdkV2 = sdkV2[c.logicalID]
 		if p, ok := built[c.buildKey()]; ok {
 			c.set(artifactBucket, p.key)
 			if p.native {
@@ -358,23 +360,30 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 // runtimes AWS Lambda has retired with the ones it recommends instead,
 // and says so: such templates, AWS's own SAM hello world among them,
 // still deploy with virga deploy. aws cloudformation deploy refuses them,
-// as AWS does.
-func modernizeRuntimes(tree map[string]any) []string {
-	var notes []string
-	fix := func(where string, props map[string]any) {
+// as AWS does. sdkV2 names the functions moved off a Node.js runtime
+// that included the AWS SDK for JavaScript v2: their build bundles it
+// (see bundleSDKv2), as AWS advises for code that keeps using it on a
+// newer runtime.
+func modernizeRuntimes(tree map[string]any) (notes []string, sdkV2 map[string]bool) {
+	sdkV2 = map[string]bool{}
+	fix := func(where string, props map[string]any) bool {
 		rt, _ := props["Runtime"].(string)
-		if next, retired := lambda.Successor(rt); retired {
-			props["Runtime"] = next
-			note := fmt.Sprintf("%s: runtime %s is retired on AWS Lambda; virga deploy runs it as %s", where, rt, next)
-			if withSDKv2[rt] {
-				note += " (which, unlike " + rt + ", has no AWS SDK for JavaScript v2: code that requires 'aws-sdk' must bundle it or use the v3 @aws-sdk/* clients)"
-			}
-			notes = append(notes, note)
+		next, retired := lambda.Successor(rt)
+		if !retired {
+			return false
 		}
+		props["Runtime"] = next
+		note := fmt.Sprintf("%s: runtime %s is retired on AWS Lambda; virga deploy runs it as %s", where, rt, next)
+		if withSDKv2[rt] {
+			note += " (which, unlike " + rt + ", has no AWS SDK for JavaScript v2: virga deploy bundles aws-sdk@2 with code that requires 'aws-sdk' and does not bundle it)"
+		}
+		notes = append(notes, note)
+		return withSDKv2[rt]
 	}
+	globalV2 := false
 	if g, ok := tree["Globals"].(map[string]any); ok {
 		if fn, ok := g["Function"].(map[string]any); ok {
-			fix("Globals.Function", fn)
+			globalV2 = fix("Globals.Function", fn)
 		}
 	}
 	resources, _ := tree["Resources"].(map[string]any)
@@ -382,12 +391,18 @@ func modernizeRuntimes(tree map[string]any) []string {
 		res, _ := resources[id].(map[string]any)
 		switch res["Type"] {
 		case "AWS::Serverless::Function", "AWS::Lambda::Function":
-			if props, ok := res["Properties"].(map[string]any); ok {
-				fix(id, props)
+			props, _ := res["Properties"].(map[string]any)
+			if props == nil {
+				props = map[string]any{}
+			}
+			if _, own := props["Runtime"]; own {
+				sdkV2[id] = fix(id, props)
+			} else if res["Type"] == "AWS::Serverless::Function" {
+				sdkV2[id] = globalV2
 			}
 		}
 	}
-	return notes
+	return notes, sdkV2
 }
 
 // withSDKv2 are the retired Node.js runtimes whose images included the
@@ -555,4 +570,49 @@ func apiError(err error) error {
 		return fmt.Errorf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
 	}
 	return err
+}
+
+// nargsFlags are the deploy flags that, as in sam deploy, take every
+// argument up to the next flag: --parameter-overrides A=1 B=2.
+var nargsFlags = []string{"--parameter-overrides", "--tags"}
+
+// gatherNargs rewrites a command line so that the arguments following a
+// nargs flag, up to the next flag, become that flag's one value: the
+// first as it is (it may hold several, separated by spaces), the others
+// quoted as splitOverrides reads quotes. Other arguments are left alone.
+func gatherNargs(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var values []string
+		name := ""
+		for _, f := range nargsFlags {
+			switch {
+			case a == f && i+1 < len(args):
+				name, values = f, []string{args[i+1]}
+				i++
+			case strings.HasPrefix(a, f+"="):
+				name, values = f, []string{strings.TrimPrefix(a, f+"=")}
+			}
+		}
+		if name == "" {
+			out = append(out, a)
+			continue
+		}
+		for i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			values = append(values, quoteOverride(args[i+1]))
+			i++
+		}
+		out = append(out, name, strings.Join(values, " "))
+	}
+	return out
+}
+
+// quoteOverride quotes one KEY=VALUE argument that holds a space or a
+// quote, so that splitOverrides reads it back as one.
+func quoteOverride(s string) string {
+	if !strings.ContainsAny(s, " \t\n\"") {
+		return s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }

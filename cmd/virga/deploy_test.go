@@ -516,22 +516,27 @@ func outputValue(printed, key string) string {
 
 // TestModernizeRuntimesSDKv2: a retired Node.js runtime that shipped the
 // AWS SDK for JavaScript v2 is replaced with a note that says the new one
-// lacks it; other runtimes get the plain note.
+// lacks it and virga deploy bundles it, and the functions that had it,
+// themselves or through Globals, are named; other runtimes get the plain
+// note.
 func TestModernizeRuntimesSDKv2(t *testing.T) {
 	t.Parallel()
 	tree := map[string]any{
 		"Globals": map[string]any{"Function": map[string]any{"Runtime": "nodejs16.x"}},
 		"Resources": map[string]any{
-			"Old": map[string]any{"Type": "AWS::Serverless::Function", "Properties": map[string]any{"Runtime": "python3.8"}},
-			"New": map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{"Runtime": "nodejs20.x"}},
+			"Old":      map[string]any{"Type": "AWS::Serverless::Function", "Properties": map[string]any{"Runtime": "python3.8"}},
+			"New":      map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{"Runtime": "nodejs20.x"}},
+			"Inherits": map[string]any{"Type": "AWS::Serverless::Function", "Properties": map[string]any{"Handler": "a.b"}},
+			"PlainOld": map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{"Runtime": "nodejs12.x"}},
+			"NotAFunc": map[string]any{"Type": "AWS::SQS::Queue"},
 		},
 	}
-	notes := modernizeRuntimes(tree)
-	if len(notes) != 2 {
+	notes, sdkV2 := modernizeRuntimes(tree)
+	if len(notes) != 3 {
 		t.Fatalf("notes %q", notes)
 	}
 	if !strings.HasPrefix(notes[0], "Globals.Function: runtime nodejs16.x is retired on AWS Lambda; virga deploy runs it as nodejs22.x (") ||
-		!strings.Contains(notes[0], "no AWS SDK for JavaScript v2: code that requires 'aws-sdk'") {
+		!strings.Contains(notes[0], "no AWS SDK for JavaScript v2: virga deploy bundles aws-sdk@2") {
 		t.Errorf("nodejs16.x note %q", notes[0])
 	}
 	if notes[1] != "Old: runtime python3.8 is retired on AWS Lambda; virga deploy runs it as python3.13" {
@@ -539,6 +544,63 @@ func TestModernizeRuntimesSDKv2(t *testing.T) {
 	}
 	if g := tree["Globals"].(map[string]any)["Function"].(map[string]any)["Runtime"]; g != "nodejs22.x" {
 		t.Errorf("Globals runtime %v", g)
+	}
+	want := map[string]bool{"Old": false, "New": false, "Inherits": true, "PlainOld": true}
+	for id, v := range want {
+		if sdkV2[id] != v {
+			t.Errorf("sdkV2[%s] = %v, want %v", id, sdkV2[id], v)
+		}
+	}
+}
+
+// TestDeployBundlesSDKv2: a function whose template names a retired
+// Node.js runtime that included the AWS SDK for JavaScript v2, and whose
+// code requires it without bundling it (here it is only a devDependency),
+// gets aws-sdk@2 in its package; it runs on the newer runtime and its SDK
+// calls reach virga.
+func TestDeployBundlesSDKv2(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/npm")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Setting:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /legacy/greeting
+      Type: String
+      Value: hello from v2
+  Legacy:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: lib/reader.read
+      Runtime: nodejs14.x
+Outputs:
+  Legacy:
+    Value: !Ref Legacy
+`,
+		"src/lib/reader.js": `const SSM = require("aws-sdk/clients/ssm");
+exports.read = async () => (await new SSM().getParameter({ Name: "/legacy/greeting" }).promise()).Parameter.Value;
+`,
+		"src/package.json": `{"name": "legacy", "version": "1.0.0", "devDependencies": {"aws-sdk": "^2.1000.0"}}`,
+	}
+	for path, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
+		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
+	}
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "legacy")
+	if !strings.Contains(out, "Bundling the AWS SDK for JavaScript v2 (aws-sdk@2) with Legacy") {
+		t.Errorf("virga deploy printed:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "src", "node_modules")); err == nil {
+		t.Error("the SDK was installed into the project, not the package")
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Legacy"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `"hello from v2"` {
+		t.Errorf("the function: %s %v", res.Payload, err)
 	}
 }
 

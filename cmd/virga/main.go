@@ -11,7 +11,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := newRootCommand().ExecuteContext(ctx); err != nil {
+	root := newRootCommand()
+	// As sam deploy, --parameter-overrides and --tags take every argument
+	// up to the next flag.
+	root.SetArgs(gatherNargs(os.Args[1:]))
+	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "virga:", err)
 		os.Exit(1)
 	}

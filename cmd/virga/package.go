@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -43,6 +44,9 @@ type codeLocation struct {
 	// declares them).
 	function     map[string]any
 	architecture string
+	// sdkV2: the function's template named a retired Node.js runtime
+	// that included the AWS SDK for JavaScript v2 (see bundleSDKv2).
+	sdkV2 bool
 	// set replaces the location in the template with an artifact's URI.
 	set func(bucket, key string)
 }
@@ -59,6 +63,9 @@ func (c codeLocation) buildKey() string {
 	}
 	if c.layer {
 		key += "\x00layer"
+	}
+	if c.sdkV2 {
+		key += "\x00sdk-v2"
 	}
 	return key
 }
@@ -250,8 +257,108 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 				return fmt.Errorf("%s: npm install: %w", c.logicalID, err)
 			}
 		}
+		if c.sdkV2 && strings.HasPrefix(c.runtime, "nodejs") {
+			bundleSDKv2(ctx, c, work, log)
+		}
 	}
 	return nil
+}
+
+// sdkV2Import finds the AWS SDK for JavaScript v2 package, aws-sdk, or a
+// path in it ("aws-sdk/clients/s3"), in source text.
+var sdkV2Import = regexp.MustCompile(`["']aws-sdk(?:/[^"']*)?["']`)
+
+// bundleSDKv2 installs aws-sdk@2 into a function's package when its code
+// (outside node_modules) requires it and does not bundle it: the
+// function's template named a Node.js runtime whose image included that
+// SDK, and virga deploy runs it on a newer one, which includes only v3.
+// AWS's advice for such code on a newer runtime is to deploy the SDK v2
+// with it. npm installs it apart, so that neither the package's own
+// dependency tree (where aws-sdk is often a devDependency) nor its
+// devDependencies get in the way; the SDK then goes to node_modules/aws-sdk
+// and its dependencies under it, where only it looks for them. Without
+// npm or the registry the function is deployed as it is and its require
+// fails, as it would on the newer runtime.
+func bundleSDKv2(ctx context.Context, c codeLocation, work string, log io.Writer) {
+	if hasFile(work, filepath.Join("node_modules", "aws-sdk", "package.json")) || !requiresSDKv2(work) {
+		return
+	}
+	fmt.Fprintf(log, "Bundling the AWS SDK for JavaScript v2 (aws-sdk@2) with %s, whose code requires it\n", c.logicalID)
+	if err := installSDKv2(ctx, work, log); err != nil {
+		fmt.Fprintf(log, "warning: %s: installing aws-sdk@2 failed (%v); its require('aws-sdk') will fail\n", c.logicalID, err)
+	}
+}
+
+func installSDKv2(ctx context.Context, work string, log io.Writer) error {
+	apart, err := os.MkdirTemp("", "virga-sdk-v2-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(apart)
+	if err := runIn(ctx, apart, nil, log, "npm", "install", "--prefix", apart, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "aws-sdk@2"); err != nil {
+		return fmt.Errorf("npm install: %w", err)
+	}
+	from := filepath.Join(apart, "node_modules")
+	sdk := filepath.Join(work, "node_modules", "aws-sdk")
+	if err := os.MkdirAll(filepath.Dir(sdk), 0o755); err != nil {
+		return err
+	}
+	if err := moveTree(filepath.Join(from, "aws-sdk"), sdk); err != nil {
+		return err
+	}
+	deps, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		if d.Name() == "aws-sdk" || strings.HasPrefix(d.Name(), ".") {
+			continue
+		}
+		to := filepath.Join(sdk, "node_modules", d.Name())
+		if _, err := os.Stat(to); err == nil {
+			continue // npm nested its own copy already
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return err
+		}
+		if err := moveTree(filepath.Join(from, d.Name()), to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveTree renames a directory, or copies it where it cannot.
+func moveTree(from, to string) error {
+	if os.Rename(from, to) == nil {
+		return nil
+	}
+	return copyTree(from, to)
+}
+
+// requiresSDKv2 reports whether a JavaScript or TypeScript file under dir,
+// outside node_modules, names the aws-sdk package.
+func requiresSDKv2(dir string) bool {
+	found := false
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found {
+			return filepath.SkipAll
+		}
+		if d.IsDir() {
+			if d.Name() == "node_modules" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(p) {
+		case ".js", ".mjs", ".cjs", ".ts":
+			if b, err := os.ReadFile(p); err == nil && sdkV2Import.Match(b) {
+				found = true
+			}
+		}
+		return nil
+	})
+	return found
 }
 
 func hasFile(dir, name string) bool {

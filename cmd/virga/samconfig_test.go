@@ -206,3 +206,31 @@ watch_dog = 3
 		t.Errorf("stack %s, tags %v", st.Stacks[0].StackStatus, tags)
 	}
 }
+
+// TestGatherNargs: as with sam deploy, the words after --parameter-overrides
+// (or --tags), up to the next flag, are all its overrides, a word with a
+// space in it staying one override; other arguments are untouched.
+func TestGatherNargs(t *testing.T) {
+	args := gatherNargs([]string{"deploy", "--parameter-overrides", "Bucket=src", "Queue=q", "Note=two words",
+		"--stack-name", "s", "--tags", "team=a", "ParameterKey=x,ParameterValue=y", "--parameter-overrides=Extra=1", "More=2"})
+	want := []string{"deploy", "--parameter-overrides", `Bucket=src Queue=q "Note=two words"`,
+		"--stack-name", "s", "--tags", "team=a ParameterKey=x,ParameterValue=y", "--parameter-overrides", "Extra=1 More=2"}
+	if !reflect.DeepEqual(args, want) {
+		t.Fatalf("gatherNargs = %q\nwant %q", args, want)
+	}
+	got, err := parseOverrides([]string{args[2], args[8]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairs []string
+	for _, p := range got {
+		pairs = append(pairs, aws.ToString(p.ParameterKey)+"="+aws.ToString(p.ParameterValue))
+	}
+	if strings.Join(pairs, "|") != "Bucket=src|Queue=q|Note=two words|Extra=1|More=2" {
+		t.Errorf("overrides %q", pairs)
+	}
+	// A quoted list in one word, the form virga took before, still works.
+	if a := gatherNargs([]string{"--parameter-overrides", "A=1 B=2", "-t", "x.yaml"}); !reflect.DeepEqual(a, []string{"--parameter-overrides", "A=1 B=2", "-t", "x.yaml"}) {
+		t.Errorf("one quoted word: %q", a)
+	}
+}

@@ -64,6 +64,8 @@ type App struct {
 	queues *sqs.Service
 	// buckets is S3.
 	buckets *s3.Service
+	// ids gives in-process calls their request ids.
+	ids *ids.Generator
 
 	// background are the loops that run while virga serves (TTL sweeps);
 	// Shutdown stops them before closing the store.
@@ -107,6 +109,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a := &App{cfg: cfg, log: o.Logger, clock: o.Clock, store: db, started: o.Clock.Now()}
 	g := ids.New(o.Random)
+	a.ids = g
 
 	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
 	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
@@ -310,7 +313,7 @@ func (a *App) call(ctx context.Context, service, op string, input map[string]any
 		return nil, fmt.Errorf("no service %s with operation %s", service, op)
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
-	return svc.Call(ctx, awsproto.CallOptions{Host: host}, op, input)
+	return svc.Call(ctx, awsproto.CallOptions{Host: host, RequestID: a.ids.UUID()}, op, input)
 }
 
 // inProcessServices runs HTTP APIs' AWS service integrations with

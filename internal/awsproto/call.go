@@ -24,6 +24,11 @@ type Call struct {
 	// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), gives each chunk's expected
 	// signature, for the operation to check as it reads the body.
 	ChunkSigner ChunkSigner
+	// PolicySigner, set by the edge when it verifies signatures (--auth
+	// sigv4), checks the signature a browser form gives its policy (S3's
+	// POST Object, whose request itself is not signed); nil when
+	// signatures are not verified.
+	PolicySigner PolicySigner
 	// Service and Op are what the request calls, once resolved.
 	Service *Service
 	Op      *Operation
@@ -105,4 +110,14 @@ type Credential struct {
 	Expires time.Time
 	// Caller is who requests signed with this key are made by.
 	Caller Caller
+}
+
+// PolicySigner checks the signature of a browser form's policy.
+type PolicySigner interface {
+	// CheckPolicy returns nil when signature signs policy (the form's
+	// base64 text) with the secret of the credential's access key, or
+	// the error the service answers: with SigV4, credential is the form's
+	// x-amz-credential (KEY/DATE/REGION/SERVICE/aws4_request); with SigV2
+	// (v2), the form's AWSAccessKeyId.
+	CheckPolicy(credential, policy, signature string, v2 bool) error
 }

@@ -30,6 +30,10 @@ type CallOptions struct {
 	Host string
 	// Caller is the caller's identity.
 	Caller Caller
+	// RequestID is the call's request id, which operations report where
+	// AWS shows the id of the request that caused something (S3's
+	// s3:TestEvent and event records, for example).
+	RequestID string
 }
 
 // Call runs operation op of s with params, the operation's input as a
@@ -67,7 +71,7 @@ func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params 
 		}
 	}
 	req := &http.Request{Method: http.MethodPost, Host: opts.Host, URL: &url.URL{Path: "/"}, Header: http.Header{}}
-	c := NewCall(req.WithContext(ctx), "", time.Now())
+	c := NewCall(req.WithContext(ctx), opts.RequestID, time.Now())
 	c.Service, c.Op, c.Caller = s, o, opts.Caller
 	out, err := o.Handler.Serve(c.Context(), in)
 	if err != nil {

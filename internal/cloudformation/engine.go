@@ -478,7 +478,13 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 	res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 		Properties: resolved, Env: s.env()})
 	if err != nil {
-		s.setResource(st, id, r.Type, createFailed, s.reason(r.Type, err), nil, nil)
+		// A creation that failed after making the resource keeps its
+		// physical id, so that the rollback deletes it.
+		s.setResource(st, id, r.Type, createFailed, s.reason(r.Type, err), func(rs *resourceState) {
+			if res != nil && res.PhysicalID != "" {
+				rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+			}
+		}, nil)
 		return false
 	}
 	// AWS reports the resource's physical id as soon as the service
@@ -842,6 +848,14 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			}
 			res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: resolved, Env: s.env()})
 			if err != nil {
+				// The old resource stays; a replacement made before
+				// its creation failed is deleted now.
+				if res != nil && res.PhysicalID != "" {
+					if derr := typ.Delete(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+						Properties: resolved, PhysicalID: res.PhysicalID, Attributes: res.Attributes, Env: s.env()}); derr != nil && !errors.Is(derr, resource.ErrNotFound) {
+						s.log.Warn("cloudformation: deleting a failed replacement", "stack", st.rec.Name, "resource", id, "physicalId", res.PhysicalID, "err", derr)
+					}
+				}
 				s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
 				failed.add(id)
 				return false

@@ -111,7 +111,13 @@ func TestS3NotificationsFromStack(t *testing.T) {
 		t.Fatalf("cfn-raw configuration %+v %v", raw, err)
 	}
 	feed := outs["Feed"]
-	receiveN(t, q, feed, 1) // S3's test event
+	// S3's test event, which names the request that set the
+	// configuration, the stack's as much as a client's.
+	var test struct{ Event, RequestId, HostId string }
+	if err := json.Unmarshal([]byte(aws.ToString(receiveN(t, q, feed, 1)[0].Body)), &test); err != nil ||
+		test.Event != "s3:TestEvent" || test.RequestId == "" || test.HostId == "" {
+		t.Errorf("test event %+v %v", test, err)
+	}
 
 	for _, k := range []string{"in/a.txt", "out/b.txt"} {
 		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sam-uploads"), Key: aws.String(k), Body: strings.NewReader("x")}); err != nil {

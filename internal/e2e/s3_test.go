@@ -171,7 +171,7 @@ func TestS3Buckets(t *testing.T) {
 
 	// Subresources virga does not serve are NotImplemented, not another
 	// operation on the same path.
-	_, err = c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("photos")})
+	_, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "NotImplemented", 501)
 	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "NotImplemented", 501)
@@ -319,7 +319,7 @@ func TestS3Objects(t *testing.T) {
 	}
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("docs"), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
 	expectAPIError(t, err, "KeyTooLongError", 400)
-	_, err = c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("docs"), Key: aws.String("a b/c+d ü.txt")})
+	_, err = c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("docs"), Key: aws.String("a b/c+d ü.txt")})
 	expectAPIError(t, err, "NotImplemented", 501)
 
 	// Object tagging.

@@ -40,6 +40,9 @@ func (a *Authenticator) Authenticate(c *awsproto.Call) error {
 		return apiError(err, dialect)
 	}
 	c.Caller.Account = a.Account
+	if a.Verify {
+		c.PolicySigner = policySigner{a, dialect}
+	}
 	if auth == nil {
 		if a.Verify {
 			return (&sigv4.Error{Kind: sigv4.Missing}).APIError(dialect)
@@ -139,4 +142,36 @@ func dialectOf(s *awsproto.Service) sigv4.Dialect {
 	default:
 		return sigv4.JSON
 	}
+}
+
+// policySigner checks browser forms' policy signatures with the
+// credentials the Authenticator knows.
+type policySigner struct {
+	a       *Authenticator
+	dialect sigv4.Dialect
+}
+
+func (p policySigner) CheckPolicy(credential, policy, signature string, v2 bool) error {
+	key, scope, _ := strings.Cut(credential, "/")
+	cred, err := p.a.lookup(key)
+	if err != nil {
+		return err
+	}
+	if cred == nil {
+		return (&sigv4.Error{Kind: sigv4.UnknownAccessKey}).APIError(p.dialect)
+	}
+	var want string
+	if v2 {
+		want = sigv4.PolicySignatureV2(cred.SecretAccessKey, policy)
+	} else {
+		parts := strings.Split(scope, "/")
+		if len(parts) != 4 || parts[3] != "aws4_request" {
+			return (&sigv4.Error{Kind: sigv4.Malformed}).APIError(p.dialect)
+		}
+		want = sigv4.PolicySignature(cred.SecretAccessKey, parts[0], parts[1], parts[2], policy)
+	}
+	if !sigv4.Equal(want, signature) {
+		return (&sigv4.Error{Kind: sigv4.SignatureMismatch}).APIError(p.dialect)
+	}
+	return nil
 }

@@ -218,3 +218,58 @@ func TestNodeRuntime(t *testing.T) {
 		}
 	}
 }
+
+// A stand-in for version 2 of the AWS SDK for JavaScript with its shape:
+// lib/core.js makes the AWS object and a first configuration, and
+// lib/node_loader.js replaces that configuration, as the real package does
+// while it loads.
+var sdkV2StandIn = map[string]string{
+	"node_modules/aws-sdk/package.json": `{"name":"aws-sdk","version":"2.0.0","main":"lib/aws.js"}`,
+	"node_modules/aws-sdk/lib/core.js": `
+class Config { constructor(o) { Object.assign(this, o || {}); } update(o) { Object.assign(this, o); } }
+const AWS = { VERSION: '2.0.0', Config, Service: class {}, config: new Config() };
+module.exports = AWS;`,
+	"node_modules/aws-sdk/lib/node_loader.js": `
+const AWS = require('./core');
+AWS.config = new AWS.Config({ fromLoader: true });
+module.exports = AWS;`,
+	"node_modules/aws-sdk/lib/aws.js":    `require('./node_loader'); module.exports = require('./core');`,
+	"node_modules/aws-sdk/clients/s3.js": `require('../lib/node_loader'); const AWS = require('../lib/core'); module.exports = class S3 { constructor(o) { this.config = new AWS.Config(Object.assign({}, AWS.config, o)); } };`,
+}
+
+// TestNodeSDKv2Endpoint: a function that bundles version 2 of the SDK,
+// which reads no AWS_ENDPOINT_URL, finds the endpoint Lambda gave it in
+// the SDK's global configuration, with path-style S3 addressing, whether
+// it requires the whole SDK, one client, or imports it from an ES module;
+// what the function configures itself wins.
+func TestNodeSDKv2Endpoint(t *testing.T) {
+	t.Parallel()
+	needInterpreter(t, "node")
+	m := newPools(t, nil)
+	files := map[string]string{
+		"whole.js": `const AWS = require('aws-sdk');
+exports.handler = async () => ({ endpoint: AWS.config.endpoint, path: AWS.config.s3ForcePathStyle, loader: AWS.config.fromLoader });`,
+		"client.js": `const S3 = require('aws-sdk/clients/s3');
+exports.handler = async () => ({ endpoint: new S3().config.endpoint, own: new S3({ endpoint: 'http://elsewhere:1' }).config.endpoint });`,
+		"own.js": `const AWS = require('aws-sdk'); AWS.config.update({ endpoint: 'http://mine:2' });
+exports.handler = async () => ({ endpoint: AWS.config.endpoint });`,
+		"esm.mjs": `import AWS from 'aws-sdk';
+export const handler = async () => ({ endpoint: AWS.config.endpoint });`,
+	}
+	for k, v := range sdkV2StandIn {
+		files[k] = v
+	}
+	s := spec(t, "nodejs20.x", "whole.handler", files)
+	for _, c := range []struct{ handler, want string }{
+		{"whole.handler", `{"endpoint":"http://127.0.0.1:4566","path":true,"loader":true}`},
+		{"client.handler", `{"endpoint":"http://127.0.0.1:4566","own":"http://elsewhere:1"}`},
+		{"own.handler", `{"endpoint":"http://mine:2"}`},
+		{"esm.handler", `{"endpoint":"http://127.0.0.1:4566"}`},
+	} {
+		s2 := *s
+		s2.Key, s2.Handler = s.Key+c.handler, c.handler
+		if res := invoke(t, m, &s2, `{}`); res.FunctionError != "" || string(res.Payload) != c.want {
+			t.Errorf("%s: %s, want %s\n%s", c.handler, res.Payload, c.want, res.LogTail)
+		}
+	}
+}

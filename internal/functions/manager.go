@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/functions/bootstraps"
 	"github.com/virga/virga/internal/functions/sandbox"
 	"github.com/virga/virga/internal/ids"
 )
@@ -30,7 +31,8 @@ const (
 type Options struct {
 	// WorkDir holds the runtimes' bootstraps and, for environments
 	// without namespaces, their scratch directories. Default: a
-	// directory under the system's temporary directory.
+	// directory under the system's temporary directory named by the
+	// bootstraps' digest (DefaultWorkDir).
 	WorkDir string
 	// IdleTimeout is how long an environment may stay unused before it
 	// is reaped (DefaultIdleTimeout).
@@ -83,11 +85,20 @@ type Pools struct {
 
 var _ Manager = (*Pools)(nil)
 
+// DefaultWorkDir is the WorkDir of Pools given none (virga --in-memory,
+// tests): shared by every such virga on the machine, so that the Node SDK
+// packages one installed serve the next, and named by the bootstraps'
+// digest, so that virgas of different builds running at once do not
+// replace each other's bootstraps under each other's functions.
+func DefaultWorkDir() string {
+	return filepath.Join(os.TempDir(), "virga-functions", bootstraps.Digest())
+}
+
 // New prepares the host (sandbox probing, bootstraps on disk) and starts
 // the idle reaper.
 func New(opts Options) (*Pools, error) {
 	if opts.WorkDir == "" {
-		opts.WorkDir = filepath.Join(os.TempDir(), "virga-functions")
+		opts.WorkDir = DefaultWorkDir()
 	}
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = DefaultIdleTimeout

@@ -1,5 +1,6 @@
-// Package s3 is Amazon S3: buckets, objects, listings, multipart uploads
-// and presigned URLs, over the restXml protocol.
+// Package s3 is Amazon S3: buckets, objects, listings, multipart uploads,
+// presigned URLs and browser form uploads (POST Object, what presigned
+// POST helpers prepare; op_post_object.go), over the restXml protocol.
 //
 // # What it owns
 //
@@ -8,7 +9,7 @@
 // metadata, tags, checksums), multipart uploads in progress, and the
 // outbox of event notifications not yet delivered. Every object created
 // or removed is also reported once committed to Deps.Notify (an Event:
-// name such as ObjectCreated:Put, ObjectCreated:Copy,
+// name such as ObjectCreated:Put, ObjectCreated:Post, ObjectCreated:Copy,
 // ObjectCreated:CompleteMultipartUpload, ObjectRemoved:Delete or
 // ObjectRemoved:DeleteMarkerCreated; bucket, key, size, ETag, version id,
 // sequencer, and the request's id, source IP and caller).
@@ -138,9 +139,11 @@
 // Tagging operations act on the current version only (their versionId
 // is ignored). Every caller is virga's one account, so
 // BucketAlreadyExists arises only for buckets recorded with another
-// owner. A request for a subresource virga does not serve (?lifecycle,
-// ?encryption, ?website, ?publicAccessBlock, an object's
-// ?acl, and the others in unsupportedSubresources) answers
+// owner. Default encryption (?encryption) is recorded and reported
+// (SSE-S3 until set otherwise; op_encryption.go), not applied to the
+// objects' reported encryption. A request for a subresource virga does
+// not serve (?lifecycle, ?website, ?publicAccessBlock and the others in
+// unsupportedSubresources) answers
 // NotImplemented (501); other requests no route takes answer
 // MethodNotAllowed, as S3 does for a method a resource does not allow.
 package s3

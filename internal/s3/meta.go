@@ -62,6 +62,9 @@ type bucketRecord struct {
 	ObjectLock bool                 `json:"objectLock,omitempty"`
 	// Notification is the bucket's event notification configuration.
 	Notification *NotificationConfiguration `json:"notification,omitempty"`
+	// Encryption is the default encryption configuration PutBucketEncryption
+	// set; nil is S3's SSE-S3 default.
+	Encryption *ServerSideEncryptionConfiguration `json:"encryption,omitempty"`
 }
 
 type tag struct {
@@ -97,9 +100,11 @@ type objectRecord struct {
 	Segments           []segment         `json:"segments"`
 	// VersionID is the version's id, "" for the null version;
 	// DeleteMarker marks a delete marker; Order orders a key's versions.
-	VersionID    string `json:"vid,omitempty"`
-	DeleteMarker bool   `json:"marker,omitempty"`
-	Order        uint64 `json:"order,omitempty"`
+	// ACL is the object's access control list; nil is private.
+	ACL          *AccessControlPolicy `json:"acl,omitempty"`
+	VersionID    string               `json:"vid,omitempty"`
+	DeleteMarker bool                 `json:"marker,omitempty"`
+	Order        uint64               `json:"order,omitempty"`
 }
 
 // uploadRecord is a multipart upload in progress.

@@ -151,8 +151,12 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	} else {
 		tags = src.Tags
 	}
+	acl, err := s.objectACL(in.ACL)
+	if err != nil {
+		return nil, err
+	}
 	o := &objectRecord{Key: key, Tags: tags, StorageClass: strDeref(in.StorageClass),
-		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption)}
+		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), ACL: acl}
 	if directive == "REPLACE" {
 		if err := checkMetadata(in.Metadata); err != nil {
 			return nil, err

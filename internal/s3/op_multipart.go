@@ -100,13 +100,17 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 	case alg != "" && ctype == "":
 		ctype = checksumComposite
 	}
+	acl, err := s.objectACL(in.ACL)
+	if err != nil {
+		return nil, err
+	}
 	u := &uploadRecord{ID: base64.RawURLEncoding.EncodeToString([]byte(s.ids.Hex(32))), Key: key,
 		Initiated: s.clock.Now().UTC().Truncate(1e6),
 		Object: objectRecord{Key: key, ContentType: strDeref(in.ContentType), ContentEncoding: contentEncoding(in.ContentEncoding),
 			ContentDisposition: strDeref(in.ContentDisposition), ContentLanguage: strDeref(in.ContentLanguage),
 			CacheControl: strDeref(in.CacheControl), Metadata: lowerKeys(in.Metadata), Tags: tags, StorageClass: strDeref(in.StorageClass),
 			WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption),
-			Checksum: objectChecksum{Algorithm: alg, Type: ctype}}}
+			Checksum: objectChecksum{Algorithm: alg, Type: ctype}, ACL: acl}}
 	if in.Expires != nil {
 		u.Object.Expires = in.Expires.UTC().Format(httpTime)
 	}

@@ -113,6 +113,10 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 	if err != nil {
 		return nil, err
 	}
+	acl, err := s.objectACL(in.ACL)
+	if err != nil {
+		return nil, err
+	}
 	// S3 gives every object uploaded without a checksum a full-object
 	// CRC64NVME ("default data integrity protections").
 	got, err := s.receive(ctx, in.Body, maxPutSize, algCRC64NVME)
@@ -126,7 +130,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 		CacheControl: strDeref(in.CacheControl), Metadata: lowerKeys(in.Metadata), Tags: tags,
 		StorageClass: strDeref(in.StorageClass), WebsiteRedirect: strDeref(in.WebsiteRedirectLocation),
 		SSE: strDeref(in.ServerSideEncryption), Checksum: got.checksum,
-		Segments: []segment{{Blob: got.blob, Size: got.size}},
+		Segments: []segment{{Blob: got.blob, Size: got.size}}, ACL: acl,
 	}
 	if c := awsproto.CallFrom(ctx); c != nil {
 		o.Expires = c.Request.Header.Get("Expires")

@@ -39,10 +39,6 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 				return ErrNotImplemented
 			}
 		}
-		if q.Has("acl") && c.Params["Key"] != "" {
-			c.Op, c.Params = nil, nil
-			return ErrNotImplemented
-		}
 	}
 	if r := c.Request; anonymous(r) && !virtualHosted(r, c.Params["Bucket"]) {
 		if b := c.Params["Bucket"]; b == "" || r.URL.Query().Has("Action") || !p.exists(b) {
@@ -65,8 +61,8 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // subresources virga does not serve. A request for one would otherwise
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
-// does not implement. ("acl" on an object is one too.)
-var unsupportedSubresources = []string{"lifecycle", "encryption", "website", "logging", "replication",
+// does not implement.
+var unsupportedSubresources = []string{"lifecycle", "website", "logging", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
 	"policyStatus", "session", "metadataTable"}
@@ -108,6 +104,9 @@ func (p *protocol) Decode(c *awsproto.Call, in any) error {
 func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	if o, ok := out.(*GetObjectOutput); ok && o.ContentRange != nil {
 		c.Status = http.StatusPartialContent
+	}
+	if o, ok := out.(*postObjectOutput); ok {
+		c.Status = o.status
 	}
 	p.cors(c, w.Header())
 	setHostID(c, w.Header())
@@ -168,6 +167,9 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "DeleteBucketPolicy", HTTP: "DELETE /{Bucket}?policy", Status: 204, Handler: awsproto.Handle(s.deleteBucketPolicy)},
 			{Name: "GetBucketNotificationConfiguration", Action: "s3:GetBucketNotification", HTTP: "GET /{Bucket}?notification", Handler: awsproto.Handle(s.getBucketNotificationConfiguration)},
 			{Name: "PutBucketNotificationConfiguration", Action: "s3:PutBucketNotification", HTTP: "PUT /{Bucket}?notification", Handler: awsproto.Handle(s.putBucketNotificationConfiguration)},
+			{Name: "GetBucketEncryption", Action: "s3:GetEncryptionConfiguration", HTTP: "GET /{Bucket}?encryption", Handler: awsproto.Handle(s.getBucketEncryption)},
+			{Name: "PutBucketEncryption", Action: "s3:PutEncryptionConfiguration", HTTP: "PUT /{Bucket}?encryption", Handler: awsproto.Handle(s.putBucketEncryption)},
+			{Name: "DeleteBucketEncryption", Action: "s3:PutEncryptionConfiguration", HTTP: "DELETE /{Bucket}?encryption", Status: 204, Handler: awsproto.Handle(s.deleteBucketEncryption)},
 			{Name: "GetBucketCors", Action: "s3:GetBucketCORS", HTTP: "GET /{Bucket}?cors", Handler: awsproto.Handle(s.getBucketCors)},
 			{Name: "PutBucketCors", Action: "s3:PutBucketCORS", HTTP: "PUT /{Bucket}?cors", Handler: awsproto.Handle(s.putBucketCors)},
 			{Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", HTTP: "DELETE /{Bucket}?cors", Status: 204, Handler: awsproto.Handle(s.deleteBucketCors)},
@@ -181,6 +183,8 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetObject", HTTP: "GET /{Bucket}/{Key+}", Handler: awsproto.Handle(s.getObject)},
 			{Name: "HeadObject", Action: "s3:GetObject", HTTP: "HEAD /{Bucket}/{Key+}", Handler: awsproto.Handle(s.headObject)},
 			{Name: "DeleteObject", HTTP: "DELETE /{Bucket}/{Key+}", Status: 204, Handler: awsproto.Handle(s.deleteObject)},
+			{Name: "GetObjectAcl", HTTP: "GET /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.getObjectAcl)},
+			{Name: "PutObjectAcl", HTTP: "PUT /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.putObjectAcl)},
 			{Name: "GetObjectTagging", HTTP: "GET /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.getObjectTagging)},
 			{Name: "PutObjectTagging", HTTP: "PUT /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.putObjectTagging)},
 			{Name: "DeleteObjectTagging", HTTP: "DELETE /{Bucket}/{Key+}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteObjectTagging)},
@@ -190,6 +194,9 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "CompleteMultipartUpload", Action: "s3:PutObject", HTTP: "POST /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.completeMultipartUpload)},
 			{Name: "AbortMultipartUpload", HTTP: "DELETE /{Bucket}/{Key+}?uploadId", Status: 204, Handler: awsproto.Handle(s.abortMultipartUpload)},
 			{Name: "ListParts", Action: "s3:ListMultipartUploadParts", HTTP: "GET /{Bucket}/{Key+}?uploadId", Handler: awsproto.Handle(s.listParts)},
+			// Browser form uploads (presigned POST): the signature is in
+			// the form, not on the request.
+			{Name: "PostObject", Action: "s3:PutObject", HTTP: "POST /{Bucket}", StreamBody: true, Anonymous: true, Handler: awsproto.Handle(s.postObject)},
 			// Browsers' CORS preflights, which are never signed.
 			{Name: "PreflightBucket", HTTP: "OPTIONS /{Bucket}", Anonymous: true, Handler: awsproto.Handle(s.preflight)},
 			{Name: "PreflightObject", HTTP: "OPTIONS /{Bucket}/{Key+}", Anonymous: true, Handler: awsproto.Handle(s.preflightObject)},

@@ -143,6 +143,9 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 	now := s.clock.Now().UTC()
 	if !o.DeleteMarker {
 		o.LastModified = now.Truncate(time.Millisecond)
+		if o.SSE == "" {
+			o.SSE = defaultSSE(b)
+		}
 	}
 	o.Order = s.nextOrder(now)
 	batch := s.store.NewBatch()

@@ -285,6 +285,12 @@ type DeleteBucketCorsRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// DeleteBucketEncryptionRequest is the DeleteBucketEncryptionRequest shape of AWS's model.
+type DeleteBucketEncryptionRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // DeleteBucketPolicyRequest is the DeleteBucketPolicyRequest shape of AWS's model.
 type DeleteBucketPolicyRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
@@ -413,6 +419,18 @@ type GetBucketCorsRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetBucketEncryptionOutput is the GetBucketEncryptionOutput shape of AWS's model.
+type GetBucketEncryptionOutput struct {
+	_                                 struct{}                           `aws:"name=ServerSideEncryptionConfiguration"`
+	ServerSideEncryptionConfiguration *ServerSideEncryptionConfiguration `aws:"loc=payload"`
+}
+
+// GetBucketEncryptionRequest is the GetBucketEncryptionRequest shape of AWS's model.
+type GetBucketEncryptionRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketLocationOutput is the GetBucketLocationOutput shape of AWS's model.
 type GetBucketLocationOutput struct {
 	LocationConstraint *string
@@ -463,6 +481,23 @@ type GetBucketVersioningOutput struct {
 // GetBucketVersioningRequest is the GetBucketVersioningRequest shape of AWS's model.
 type GetBucketVersioningRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetObjectAclOutput is the GetObjectAclOutput shape of AWS's model.
+type GetObjectAclOutput struct {
+	_              struct{} `aws:"name=AccessControlPolicy"`
+	Owner          *Owner
+	Grants         []Grant `aws:"xmlname=AccessControlList,member=Grant"`
+	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
+}
+
+// GetObjectAclRequest is the GetObjectAclRequest shape of AWS's model.
+type GetObjectAclRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Key                 *string `aws:"loc=uri,locname=Key,required,min=1"`
+	VersionId           *string `aws:"loc=query,locname=versionId"`
+	RequestPayer        *string `aws:"loc=header,locname=x-amz-request-payer"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
@@ -922,6 +957,15 @@ type PutBucketCorsRequest struct {
 	ExpectedBucketOwner *string            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// PutBucketEncryptionRequest is the PutBucketEncryptionRequest shape of AWS's model.
+type PutBucketEncryptionRequest struct {
+	Bucket                            *string                            `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5                        *string                            `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm                 *string                            `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ServerSideEncryptionConfiguration *ServerSideEncryptionConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner               *string                            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // PutBucketNotificationConfigurationRequest is the PutBucketNotificationConfigurationRequest shape of AWS's model.
 type PutBucketNotificationConfigurationRequest struct {
 	Bucket                    *string                    `aws:"loc=uri,locname=Bucket,required"`
@@ -957,6 +1001,29 @@ type PutBucketVersioningRequest struct {
 	MFA                     *string                  `aws:"loc=header,locname=x-amz-mfa"`
 	VersioningConfiguration *VersioningConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
 	ExpectedBucketOwner     *string                  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutObjectAclOutput is the PutObjectAclOutput shape of AWS's model.
+type PutObjectAclOutput struct {
+	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
+}
+
+// PutObjectAclRequest is the PutObjectAclRequest shape of AWS's model.
+type PutObjectAclRequest struct {
+	ACL                 *string              `aws:"loc=header,locname=x-amz-acl"`
+	AccessControlPolicy *AccessControlPolicy `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	Bucket              *string              `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5          *string              `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm   *string              `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	GrantFullControl    *string              `aws:"loc=header,locname=x-amz-grant-full-control"`
+	GrantRead           *string              `aws:"loc=header,locname=x-amz-grant-read"`
+	GrantReadACP        *string              `aws:"loc=header,locname=x-amz-grant-read-acp"`
+	GrantWrite          *string              `aws:"loc=header,locname=x-amz-grant-write"`
+	GrantWriteACP       *string              `aws:"loc=header,locname=x-amz-grant-write-acp"`
+	Key                 *string              `aws:"loc=uri,locname=Key,required,min=1"`
+	RequestPayer        *string              `aws:"loc=header,locname=x-amz-request-payer"`
+	VersionId           *string              `aws:"loc=query,locname=versionId"`
+	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutObjectOutput is the PutObjectOutput shape of AWS's model.
@@ -1052,6 +1119,23 @@ type QueueConfiguration struct {
 // S3KeyFilter is the S3KeyFilter shape of AWS's model.
 type S3KeyFilter struct {
 	FilterRules []FilterRule `aws:"xmlname=FilterRule,flat"`
+}
+
+// ServerSideEncryptionByDefault is the ServerSideEncryptionByDefault shape of AWS's model.
+type ServerSideEncryptionByDefault struct {
+	SSEAlgorithm   *string `aws:"required"`
+	KMSMasterKeyID *string
+}
+
+// ServerSideEncryptionConfiguration is the ServerSideEncryptionConfiguration shape of AWS's model.
+type ServerSideEncryptionConfiguration struct {
+	Rules []ServerSideEncryptionRule `aws:"xmlname=Rule,required,flat"`
+}
+
+// ServerSideEncryptionRule is the ServerSideEncryptionRule shape of AWS's model.
+type ServerSideEncryptionRule struct {
+	ApplyServerSideEncryptionByDefault *ServerSideEncryptionByDefault
+	BucketKeyEnabled                   *bool
 }
 
 // Tag is the Tag shape of AWS's model.

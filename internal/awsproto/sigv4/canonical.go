@@ -2,7 +2,9 @@ package sigv4
 
 import (
 	"crypto/hmac"
+	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"net/http"
 	"net/url"
@@ -302,4 +304,19 @@ func hmacSHA256(key []byte, data string) []byte {
 func sha256Hex(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// PolicySignature is the SigV4 signature of a browser form's policy (S3
+// POST Object): the hex HMAC-SHA256 of the base64 policy text with the
+// signing key of the credential scope's day, region and service.
+func PolicySignature(secret, date, region, service, policy string) string {
+	return hex.EncodeToString(hmacSHA256(signingKey(secret, date, region, service), policy))
+}
+
+// PolicySignatureV2 is the SigV2 signature of a form's policy: the
+// base64 HMAC-SHA1 of the base64 policy text with the secret.
+func PolicySignatureV2(secret, policy string) string {
+	m := hmac.New(sha1.New, []byte(secret))
+	m.Write([]byte(policy))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }

@@ -54,10 +54,11 @@ func (version) Create(ctx context.Context, r *resource.Request) (*resource.Resul
 		return nil, err
 	}
 	arn := outStr(out, "FunctionArn")
+	res := &resource.Result{PhysicalID: arn, Attributes: map[string]any{"Version": outStr(out, "Version"), "FunctionArn": arn}}
 	if err := provisionedConcurrency(ctx, r, arn, p.obj("ProvisionedConcurrencyConfig")); err != nil {
-		return nil, err
+		return res, err // published: the rollback deletes it
 	}
-	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"Version": outStr(out, "Version"), "FunctionArn": arn}}, nil
+	return res, nil
 }
 
 // Update has nothing to change: every property that matters replaces
@@ -150,12 +151,13 @@ func (alias) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 		return nil, err
 	}
 	arn := outStr(out, "AliasArn")
+	res := &resource.Result{PhysicalID: arn, Attributes: map[string]any{"AliasArn": arn}}
 	if pc := p.obj("ProvisionedConcurrencyConfig"); pc != nil {
 		if err := provisionedConcurrency(ctx, r, arn, pc); err != nil {
-			return nil, err
+			return res, err // created: the rollback deletes it
 		}
 	}
-	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"AliasArn": arn}}, nil
+	return res, nil
 }
 
 // routingConfig is the API's AliasRoutingConfiguration for

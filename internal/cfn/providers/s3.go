@@ -61,7 +61,7 @@ func (bucket) Create(ctx context.Context, r *resource.Request) (*resource.Result
 		return nil, err
 	}
 	if err := configureBucket(ctx, r, name, props{}, p); err != nil {
-		return nil, err
+		return bucketResult(name, region), err // made: the rollback deletes it
 	}
 	return bucketResult(name, region), nil
 }
@@ -90,6 +90,18 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 	if changed(old, p, "NotificationConfiguration") {
 		if _, err := call(ctx, r, "s3", "PutBucketNotificationConfiguration", map[string]any{"Bucket": name,
 			"NotificationConfiguration": notificationConfiguration(p.obj("NotificationConfiguration"))}); err != nil {
+			return err
+		}
+	}
+	if changed(old, p, "BucketEncryption") {
+		var err error
+		if rules := p.obj("BucketEncryption").list("ServerSideEncryptionConfiguration"); len(rules) == 0 {
+			_, err = call(ctx, r, "s3", "DeleteBucketEncryption", map[string]any{"Bucket": name})
+		} else {
+			_, err = call(ctx, r, "s3", "PutBucketEncryption", map[string]any{"Bucket": name,
+				"ServerSideEncryptionConfiguration": map[string]any{"Rules": encryptionRules(rules)}})
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -123,6 +135,29 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 		}
 	}
 	return nil
+}
+
+// encryptionRules turns the template's ServerSideEncryptionConfiguration
+// rules (ServerSideEncryptionByDefault, BucketKeyEnabled) into
+// PutBucketEncryption's (ApplyServerSideEncryptionByDefault).
+func encryptionRules(rules []any) []any {
+	var out []any
+	for _, e := range rules {
+		rule := props(asMap(e))
+		m := map[string]any{}
+		if d := rule.obj("ServerSideEncryptionByDefault"); d != nil {
+			def := map[string]any{"SSEAlgorithm": d.str("SSEAlgorithm")}
+			if d.has("KMSMasterKeyID") {
+				def["KMSMasterKeyID"] = d.str("KMSMasterKeyID")
+			}
+			m["ApplyServerSideEncryptionByDefault"] = def
+		}
+		if rule.has("BucketKeyEnabled") {
+			m["BucketKeyEnabled"] = rule.flag("BucketKeyEnabled")
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // notificationConfiguration turns the template's NotificationConfiguration

@@ -68,6 +68,9 @@ type Result struct {
 
 // Provider creates, updates and deletes the resources of one type.
 type Provider interface {
+	// Create makes the resource. One that fails after the resource was
+	// made (a setting applied afterwards was refused) returns its Result
+	// with the error, so that the engine can delete it.
 	Create(ctx context.Context, r *Request) (*Result, error)
 	// Update changes a resource in place; it is called only when no
 	// changed property requires replacement (see Type.Replace).

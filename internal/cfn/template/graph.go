@@ -1,6 +1,7 @@
 package template
 
 import (
+	"reflect"
 	"slices"
 )
 
@@ -109,6 +110,7 @@ func (t *Template) buildGraph(active map[string]bool, conds map[string]bool) (*G
 	if len(unresolved) > 0 {
 		return nil, t.locate(unresolvedResources(unresolved, "Resources"), firstPath)
 	}
+	t.orderDeployments(g)
 	for _, name := range g.names {
 		for _, d := range g.deps[name] {
 			g.dependents[d] = append(g.dependents[d], name)
@@ -119,6 +121,71 @@ func (t *Template) buildGraph(active map[string]bool, conds map[string]bool) (*G
 			childPath("/Resources", cycle[0]))
 	}
 	return g, nil
+}
+
+// deploymentMembers maps each API Gateway deployment type to the type of
+// the resources its snapshot holds and the property naming their API.
+var deploymentMembers = map[string]struct{ member, api string }{
+	"AWS::ApiGateway::Deployment":   {"AWS::ApiGateway::Method", "RestApiId"},
+	"AWS::ApiGatewayV2::Deployment": {"AWS::ApiGatewayV2::Route", "ApiId"},
+}
+
+// orderDeployments makes an API Gateway deployment that depends on some
+// of its API's methods (routes, for HTTP and WebSocket APIs) wait for all
+// of them. A deployment snapshots the methods its API has when it is
+// created, and CloudFormation's documentation asks templates to make it
+// depend on them; many name only some, and deploy on AWS all the same,
+// where the methods, waiting together for the roles and functions they
+// refer to, are created side by side and done by the time the one named
+// is. Created in waves, the others could come after the deployment and be
+// missing from it. A deployment that names none of its API's methods is
+// left alone: on AWS it is created before them and fails ("The REST API
+// doesn't contain any methods"). A method that itself depends on a
+// deployment is not waited for, so no cycle is made.
+func (t *Template) orderDeployments(g *Graph) {
+	reaches := map[string]bool{} // resource -> depends on a deployment, transitively
+	var reachesDeployment func(string) bool
+	reachesDeployment = func(n string) bool {
+		if v, ok := reaches[n]; ok {
+			return v
+		}
+		reaches[n] = false // cycles are reported later; stop here meanwhile
+		for _, d := range g.deps[n] {
+			if _, isDeployment := deploymentMembers[t.Resources[d].Type]; isDeployment || reachesDeployment(d) {
+				reaches[n] = true
+				break
+			}
+		}
+		return reaches[n]
+	}
+	for _, d := range g.names {
+		kind, ok := deploymentMembers[t.Resources[d].Type]
+		if !ok {
+			continue
+		}
+		api, ok := t.Resources[d].Properties[kind.api]
+		if !ok {
+			continue
+		}
+		named := false
+		var others []string
+		for _, m := range g.names {
+			r := t.Resources[m]
+			if r.Type != kind.member || !reflect.DeepEqual(r.Properties[kind.api], api) {
+				continue
+			}
+			if slices.Contains(g.deps[d], m) {
+				named = true
+			} else if !reachesDeployment(m) {
+				others = append(others, m)
+			}
+		}
+		if !named || len(others) == 0 {
+			continue
+		}
+		g.deps[d] = append(g.deps[d], others...)
+		slices.SortFunc(g.deps[d], func(a, b string) int { return g.order[a] - g.order[b] })
+	}
 }
 
 // isResourceName reports whether a Ref names a resource rather than a

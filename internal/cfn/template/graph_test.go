@@ -236,3 +236,50 @@ func checkWaves(t *testing.T, g *Graph, waves [][]string, before func(string) []
 		}
 	}
 }
+
+// TestGraphDeploymentWaitsForItsAPIsMethods: a deployment that names one
+// of its API's methods waits for the others too (not for another API's),
+// while one that names none, or a method that depends on a deployment,
+// keeps the order the template gives.
+func TestGraphDeploymentWaitsForItsAPIsMethods(t *testing.T) {
+	t.Parallel()
+	g, err := graphFor(t, yamlDoc(
+		"Resources:",
+		"  Api: {Type: 'AWS::ApiGateway::RestApi'}",
+		"  Other: {Type: 'AWS::ApiGateway::RestApi'}",
+		"  Child: {Type: 'AWS::ApiGateway::Resource', Properties: {RestApiId: !Ref Api}}",
+		"  Grandchild: {Type: 'AWS::ApiGateway::Resource', Properties: {RestApiId: !Ref Api, ParentId: !Ref Child}}",
+		"  Top: {Type: 'AWS::ApiGateway::Method', Properties: {RestApiId: !Ref Api}}",
+		"  Deep: {Type: 'AWS::ApiGateway::Method', Properties: {RestApiId: !Ref Api, ResourceId: !Ref Grandchild}}",
+		"  Elsewhere: {Type: 'AWS::ApiGateway::Method', Properties: {RestApiId: !Ref Other, ResourceId: !Ref Grandchild}}",
+		"  Release: {Type: 'AWS::ApiGateway::Deployment', DependsOn: Top, Properties: {RestApiId: !Ref Api}}",
+		"  Stage: {Type: 'AWS::ApiGateway::Stage', Properties: {RestApiId: !Ref Api, DeploymentId: !Ref Release}}",
+		"  Bare: {Type: 'AWS::ApiGateway::Deployment', Properties: {RestApiId: !Ref Other}}",
+		"  Http: {Type: 'AWS::ApiGatewayV2::Api'}",
+		"  RouteA: {Type: 'AWS::ApiGatewayV2::Route', Properties: {ApiId: !Ref Http}}",
+		"  RouteB: {Type: 'AWS::ApiGatewayV2::Route', Properties: {ApiId: !Ref Http, Target: !Ref Child}}",
+		"  Late: {Type: 'AWS::ApiGatewayV2::Route', Properties: {ApiId: !Ref Http, Target: !Ref HttpRelease}}",
+		"  HttpRelease: {Type: 'AWS::ApiGatewayV2::Deployment', DependsOn: RouteA, Properties: {ApiId: !Ref Http}}",
+	), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string][]string{
+		"Release":     {"Api", "Top", "Deep"},
+		"Bare":        {"Other"},
+		"HttpRelease": {"Http", "RouteA", "RouteB"},
+	} {
+		if got := g.DependsOn(id); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s depends on %v, want %v", id, got, want)
+		}
+	}
+	wave := map[string]int{}
+	for i, w := range g.Waves() {
+		for _, id := range w {
+			wave[id] = i
+		}
+	}
+	if wave["Release"] <= wave["Deep"] || wave["Stage"] <= wave["Release"] || wave["Bare"] != 1 {
+		t.Errorf("waves %v", g.Waves())
+	}
+}

@@ -1,7 +1,9 @@
 package bootstraps
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 )
@@ -21,6 +23,17 @@ const (
 	PythonFile = "bootstrap.py"
 	NodeFile   = "bootstrap.mjs"
 )
+
+// Digest names this build's bootstraps: the first 12 hex digits of the
+// SHA-256 of their content. Two virga builds whose bootstraps differ
+// have different digests.
+func Digest() string {
+	h := sha256.New()
+	h.Write(Python)
+	h.Write([]byte{0})
+	h.Write(Node)
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
 
 // Install writes the bootstraps under dir, as dir/python/bootstrap.py and
 // dir/node/bootstrap.mjs, replacing what is there atomically, and returns

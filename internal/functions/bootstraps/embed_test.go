@@ -53,3 +53,18 @@ func TestSyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestDigest: the digest follows the bootstraps' content, so that builds
+// with different bootstraps keep them apart.
+func TestDigest(t *testing.T) {
+	d := Digest()
+	if len(d) != 12 || d != Digest() {
+		t.Fatalf("Digest() = %q", d)
+	}
+	saved := Node
+	t.Cleanup(func() { Node = saved })
+	Node = append(bytes.Clone(saved), "\n// changed\n"...)
+	if Digest() == d {
+		t.Error("the digest did not change with the Node bootstrap")
+	}
+}

@@ -40,6 +40,32 @@ export async function resolve(specifier, context, next) {
   nodeModule.register('data:text/javascript,' + encodeURIComponent(hook));
 }
 
+// Version 2 of the AWS SDK for JavaScript (aws-sdk), unlike version 3,
+// reads no AWS_ENDPOINT_URL. So that a function using it calls the
+// endpoint Lambda gave it, as with version 3, the SDK's global
+// configuration gets that endpoint (and path-style S3 addressing, which
+// an endpoint given by address needs) whenever a require hands out the
+// SDK with a configuration not yet seen. A client constructed with its
+// own endpoint, or a later AWS.config.update, still wins.
+if (process.env.AWS_ENDPOINT_URL) {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  const Module = createRequire(import.meta.url)('node:module');
+  const seen = new WeakSet();
+  const load = Module._load;
+  Module._load = function (request, parent, isMain) {
+    const m = load.apply(this, arguments);
+    // Own properties only: reading a missing one from a module that is
+    // still loading (a circular require) makes node print a warning.
+    const own = (k) => Object.prototype.hasOwnProperty.call(m, k);
+    const cfg = m && typeof m === 'object' && own('VERSION') && own('Service') && own('config') && m.config;
+    if (cfg && typeof cfg.update === 'function' && !seen.has(cfg)) {
+      seen.add(cfg);
+      cfg.update({ endpoint, s3ForcePathStyle: true });
+    }
+    return m;
+  };
+}
+
 const API_PREFIX = '/2018-06-01/runtime';
 const [apiHost, apiPort] = (() => {
   const addr = process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';

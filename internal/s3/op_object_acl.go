@@ -1,0 +1,63 @@
+package s3
+
+import (
+	"context"
+	"slices"
+)
+
+// Object ACLs are recorded and reported, as buckets' are, not enforced:
+// a write's x-amz-acl (PutObject, CopyObject, CreateMultipartUpload, a
+// form upload's acl field) and PutObjectAcl set an object's list, which
+// GetObjectAcl returns; an object given none is private (its owner has
+// FULL_CONTROL). They act on an object's current version.
+
+// objectACL is the list a write's canned ACL gives an object; nil (none
+// asked) is private.
+func (s *Service) objectACL(canned *string) (*AccessControlPolicy, error) {
+	if canned == nil || *canned == "" {
+		return nil, nil
+	}
+	if !slices.Contains(cannedACLs, *canned) {
+		return nil, invalidArgument("x-amz-acl", *canned, "")
+	}
+	return s.cannedACL(*canned), nil
+}
+
+func (s *Service) getObjectAcl(_ context.Context, in *GetObjectAclRequest) (*GetObjectAclOutput, error) {
+	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
+		return nil, err
+	}
+	o, err := s.object(s.store, *in.Bucket, *in.Key)
+	if err != nil {
+		return nil, err
+	}
+	if o.DeleteMarker {
+		return nil, noSuchKey(*in.Key)
+	}
+	acl := o.ACL
+	if acl == nil {
+		acl = s.cannedACL("private")
+	}
+	return &GetObjectAclOutput{Owner: acl.Owner, Grants: acl.Grants}, nil
+}
+
+func (s *Service) putObjectAcl(_ context.Context, in *PutObjectAclRequest) (*PutObjectAclOutput, error) {
+	var acl *AccessControlPolicy
+	switch {
+	case in.ACL != nil && in.AccessControlPolicy != nil:
+		return nil, ErrInvalidRequest.WithMessage("Specifying both Canned ACLs and Header Grants is not allowed")
+	case in.ACL != nil:
+		var err error
+		if acl, err = s.objectACL(in.ACL); err != nil {
+			return nil, err
+		}
+	case in.AccessControlPolicy != nil:
+		acl = in.AccessControlPolicy
+		if acl.Owner == nil {
+			acl.Owner = s.owner()
+		}
+	default:
+		acl = s.cannedACL("private")
+	}
+	return nil, s.updateObject(*in.Bucket, *in.Key, func(o *objectRecord) error { o.ACL = acl; return nil })
+}
