@@ -23,12 +23,9 @@ type rotationEvent struct {
 func (s *Service) rotateSecret(_ context.Context, in *RotateSecretRequest) (*RotateSecretResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	if in.RotationLambdaARN != nil {
 		sec.RotationLambda = *in.RotationLambdaARN
@@ -104,12 +101,9 @@ func (s *Service) rotate(arn, function, token string) {
 func (s *Service) cancelRotateSecret(_ context.Context, in *CancelRotateSecretRequest) (*CancelRotateSecretResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	sec.RotationOn = false
 	out := &CancelRotateSecretResponse{ARN: ptr(sec.ARN), Name: ptr(sec.Name)}

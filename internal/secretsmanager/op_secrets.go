@@ -88,12 +88,9 @@ func (s *Service) updateSecret(_ context.Context, in *UpdateSecretRequest) (*Upd
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	out := &UpdateSecretResponse{ARN: ptr(sec.ARN), Name: ptr(sec.Name)}
 	if in.Description != nil {
@@ -141,12 +138,9 @@ func (s *Service) describeSecret(_ context.Context, in *DescribeSecretRequest) (
 }
 
 func (s *Service) listSecretVersionIds(_ context.Context, in *ListSecretVersionIdsRequest) (*ListSecretVersionIdsResponse, error) {
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	var all []SecretVersionsListEntry
 	for i := len(sec.Versions) - 1; i >= 0; i-- {
@@ -346,12 +340,9 @@ const maxTags = 50
 func (s *Service) tagResource(_ context.Context, in *TagResourceRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	for _, t := range in.Tags {
 		sec.setTag(deref(t.Key), deref(t.Value))
@@ -365,12 +356,9 @@ func (s *Service) tagResource(_ context.Context, in *TagResourceRequest) (*noOut
 func (s *Service) untagResource(_ context.Context, in *UntagResourceRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	sec.Tags = slices.DeleteFunc(sec.Tags, func(t tag) bool { return slices.Contains(in.TagKeys, t.Key) })
 	return &noOutput{}, s.save(sec)

@@ -132,12 +132,9 @@ func (s *Service) addVersion(sec *secret, token string, v value, stages []string
 func (s *Service) getSecretValue(_ context.Context, in *GetSecretValueRequest) (*GetSecretValueResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	var ver *secretVersion
 	switch {
@@ -185,12 +182,9 @@ func (s *Service) putSecretValue(_ context.Context, in *PutSecretValueRequest) (
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	ver, added, err := s.addVersion(sec, deref(in.ClientRequestToken), v, in.VersionStages)
 	if err != nil {
@@ -207,12 +201,9 @@ func (s *Service) putSecretValue(_ context.Context, in *PutSecretValueRequest) (
 func (s *Service) updateSecretVersionStage(_ context.Context, in *UpdateSecretVersionStageRequest) (*UpdateSecretVersionStageResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sec, err := s.mustFind(deref(in.SecretId))
+	sec, err := s.findLive(deref(in.SecretId))
 	if err != nil {
 		return nil, err
-	}
-	if sec.Deleted != 0 {
-		return nil, errMarkedForDeletion
 	}
 	stage := deref(in.VersionStage)
 	holder := sec.staged(stage)

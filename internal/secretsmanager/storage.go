@@ -173,6 +173,16 @@ func (s *Service) mustFind(id string) (*secret, error) {
 	return sec, err
 }
 
+// findLive is mustFind for the operations a secret marked for deletion
+// refuses.
+func (s *Service) findLive(id string) (*secret, error) {
+	sec, err := s.mustFind(id)
+	if err == nil && sec.Deleted != 0 {
+		err = errMarkedForDeletion
+	}
+	return sec, err
+}
+
 func (s *Service) save(sec *secret) error {
 	raw, err := json.Marshal(sec)
 	if err != nil {
