@@ -72,7 +72,16 @@
 // response (two-way). $disconnect runs after the connection is gone.
 // AWS's limits hold: frames of 32 KB, messages of 128 KB (close code
 // 1009), no binary frames (1003), 10 minutes idle and 2 hours in all
-// (1001; Deps makes both shorter for tests). Backends reach clients with
+// (1001; Deps makes both shorter for tests). A stage's
+// DefaultRouteSettings and RouteSettings throttle WebSocket routes as
+// they do HTTP APIs' (throttling.go), with the account's bucket: the
+// handshake counts as $connect and is answered 429 {"message":"Too Many
+// Requests"} over its limits, before $connect's integration runs; a
+// message counts as the route it selects and, over its limits, is not
+// integrated and the client is told {"message": "Too Many Requests",
+// "connectionId": ..., "requestId": ...}. AWS documents the 429 and the
+// token buckets for WebSocket APIs; the message's wording follows the
+// Forbidden and Internal server error messages and is not sourced. Backends reach clients with
 // the @connections API at /STAGE/@connections/ID on the same host
 // (wsconnections.go), signed for execute-api; a function finds it at
 // $AWS_ENDPOINT_URL/_aws/execute-api/ID/STAGE, as virga's host names do
@@ -100,8 +109,7 @@
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, models, throttling of WebSocket APIs
-// (their RouteSettings are stored, not enforced), and OpenAPI export. Their operations and
+// domain names and API mappings, models, and OpenAPI export. Their operations and
 // parameters answer NotImplementedException (501).
 //
 // # Concurrency

@@ -13,6 +13,11 @@ import (
 // the account's value, as AWS's defaults do), each route with a bucket
 // of its own; then the account's, which REST and WebSocket APIs share.
 // A request over either is answered 429 {"message":"Too Many Requests"}.
+// WebSocket APIs throttle the same way, per route: the handshake as the
+// $connect route (429 on the upgrade, before $connect's integration
+// runs), then each message as the route it selects, which is told
+// {"message": "Too Many Requests", "connectionId": ..., "requestId": ...}
+// on its connection and not sent to the integration.
 
 // routeLimits are the throttle limits a stage gives one of its routes,
 // and whether it sets any.

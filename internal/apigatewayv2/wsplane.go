@@ -147,6 +147,10 @@ func (s *Service) openConnection(w http.ResponseWriter, r *http.Request, a *apiR
 		return
 	}
 	now := s.now()
+	if !s.allowRoute(a.ID, st, routeConnect, s.clock.Now()) {
+		writeGatewayError(w, r, http.StatusTooManyRequests)
+		return
+	}
 	c := &wsConn{id: s.connectionID(), apiID: a.ID, stage: st.Name, connectedAt: now, lastActive: now,
 		domainName: domainName(r), identity: wsIdentity{SourceIP: sourceIP(r), UserAgent: r.UserAgent()}}
 	var reply http.Header
@@ -400,6 +404,10 @@ func (s *Service) handleMessage(c *wsConn, data []byte) {
 		return
 	}
 	ev.RequestContext.RouteKey = route.Key
+	if !s.allowRoute(c.apiID, st, route.Key, s.clock.Now()) {
+		c.send(wsError("Too Many Requests", c.id, ev.RequestContext.RequestID))
+		return
+	}
 	res := s.wsIntegrate(context.Background(), d, route, st, ev)
 	if res.gateway {
 		c.send(wsError("Internal server error", c.id, ev.RequestContext.RequestID))
