@@ -28,6 +28,15 @@
 // nothing else), not in the store: a restart forgets them. Up to 30 run
 // at once; one times out after 60 minutes.
 //
+// Saved query definitions (op_querydefs.go) are kept in the store,
+//
+//	("logs", "querydef", id)                         → definition (JSON)
+//
+// written under Service.mu. PutQueryDefinition compiles the query as
+// StartQuery does and, given a queryDefinitionId, replaces every field
+// (no current value is retained); DescribeQueryDefinitions lists them by
+// name, then id, with an offset as nextToken.
+//
 // Subscription filters (subscriptions.go) deliver matching events to
 // Lambda functions, asynchronously, as {"awslogs":{"data":...}}: at most
 // two per group; events are batched per filter and log stream, with the
@@ -48,8 +57,10 @@
 // group is invoked over and over, as on AWS, but at most once per stream
 // per flush interval, and its logging never waits for a delivery.
 //
-// Not supported yet: metric filters, query definitions, queryLanguage
-// SQL and PPL, StartLiveTail, data protection, exports, deliveries.
+// Not supported yet: metric filters, queryLanguage SQL and PPL,
+// StartLiveTail, data protection, exports, deliveries. Query
+// definitions' queryLanguage, parameters and clientToken are not in the
+// model virga is generated from, so they are ignored.
 // Subscription filters deliver only to Lambda functions: Kinesis Data Streams,
 // Firehose and cross-account destinations (PutDestination) are refused
 // as AWS refuses destinations it cannot reach; account-level

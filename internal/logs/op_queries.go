@@ -85,16 +85,7 @@ func (s *Service) startQuery(ctx context.Context, in *StartQueryRequest) (*Start
 	}
 	parsed, err := insights.Parse(*in.QueryString)
 	if err != nil {
-		var ce *insights.Error
-		if !errors.As(err, &ce) {
-			return nil, err
-		}
-		return nil, ErrMalformedQuery.WithMessage(ce.Message).WithDetails(&struct {
-			QueryCompileError *QueryCompileError `aws:"name=queryCompileError"`
-		}{&QueryCompileError{
-			Message:  ptr(ce.Message),
-			Location: &QueryCompileErrorLocation{StartCharOffset: ptr(int32(ce.Start)), EndCharOffset: ptr(int32(ce.End))},
-		}})
+		return nil, malformed(err)
 	}
 	limit := defaultQueryLimit
 	if in.Limit != nil {
@@ -206,6 +197,30 @@ func (s *Service) runQuery(ctx context.Context, q *query, parsed *insights.Query
 	q.stats = QueryStatistics{
 		RecordsMatched: ptr(float64(ex.Matched())), RecordsScanned: ptr(float64(scanned)), BytesScanned: ptr(float64(bytes)),
 	}
+}
+
+// compileError is the error StartQuery gives a query that does not
+// compile, or nil.
+func compileError(text string) error {
+	if _, err := insights.Parse(text); err != nil {
+		return malformed(err)
+	}
+	return nil
+}
+
+// malformed turns a parse error into MalformedQueryException with
+// queryCompileError's offsets.
+func malformed(err error) error {
+	var ce *insights.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	return ErrMalformedQuery.WithMessage(ce.Message).WithDetails(&struct {
+		QueryCompileError *QueryCompileError `aws:"name=queryCompileError"`
+	}{&QueryCompileError{
+		Message:  ptr(ce.Message),
+		Location: &QueryCompileErrorLocation{StartCharOffset: ptr(int32(ce.Start)), EndCharOffset: ptr(int32(ce.End))},
+	}})
 }
 
 func queryNotFound() error {

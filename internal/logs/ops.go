@@ -31,6 +31,9 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "StopQuery", Handler: awsproto.Handle(s.stopQuery)},
 		{Name: "DescribeQueries", Handler: awsproto.Handle(s.describeQueries)},
 		{Name: "GetLogRecord", Handler: awsproto.Handle(s.getLogRecord)},
+		{Name: "PutQueryDefinition", Handler: awsproto.Handle(s.putQueryDefinition)},
+		{Name: "DescribeQueryDefinitions", Handler: awsproto.Handle(s.describeQueryDefinitions)},
+		{Name: "DeleteQueryDefinition", Handler: awsproto.Handle(s.deleteQueryDefinition)},
 	}
 }
 

@@ -27,6 +27,16 @@ type DeleteLogStreamRequest struct {
 	LogStreamName *string `aws:"name=logStreamName,required,min=1,max=512" pattern:"[^:*]*"`
 }
 
+// DeleteQueryDefinitionRequest is the DeleteQueryDefinitionRequest shape of AWS's model.
+type DeleteQueryDefinitionRequest struct {
+	QueryDefinitionId *string `aws:"name=queryDefinitionId,required,max=256"`
+}
+
+// DeleteQueryDefinitionResponse is the DeleteQueryDefinitionResponse shape of AWS's model.
+type DeleteQueryDefinitionResponse struct {
+	Success *bool `aws:"name=success"`
+}
+
 // DeleteRetentionPolicyRequest is the DeleteRetentionPolicyRequest shape of AWS's model.
 type DeleteRetentionPolicyRequest struct {
 	LogGroupName *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
@@ -84,6 +94,19 @@ type DescribeQueriesRequest struct {
 type DescribeQueriesResponse struct {
 	Queries   []QueryInfo `aws:"name=queries"`
 	NextToken *string     `aws:"name=nextToken,min=1"`
+}
+
+// DescribeQueryDefinitionsRequest is the DescribeQueryDefinitionsRequest shape of AWS's model.
+type DescribeQueryDefinitionsRequest struct {
+	QueryDefinitionNamePrefix *string `aws:"name=queryDefinitionNamePrefix,min=1,max=255" pattern:"^([^:*\\/]+\\/?)*[^:*\\/]+$"`
+	MaxResults                *int32  `aws:"name=maxResults,min=1,max=1000"`
+	NextToken                 *string `aws:"name=nextToken,min=1"`
+}
+
+// DescribeQueryDefinitionsResponse is the DescribeQueryDefinitionsResponse shape of AWS's model.
+type DescribeQueryDefinitionsResponse struct {
+	QueryDefinitions []QueryDefinition `aws:"name=queryDefinitions"`
+	NextToken        *string           `aws:"name=nextToken,min=1"`
 }
 
 // DescribeSubscriptionFiltersRequest is the DescribeSubscriptionFiltersRequest shape of AWS's model.
@@ -247,6 +270,19 @@ type PutLogEventsResponse struct {
 	RejectedLogEventsInfo *RejectedLogEventsInfo `aws:"name=rejectedLogEventsInfo"`
 }
 
+// PutQueryDefinitionRequest is the PutQueryDefinitionRequest shape of AWS's model.
+type PutQueryDefinitionRequest struct {
+	Name              *string  `aws:"name=name,required,min=1,max=255" pattern:"^([^:*\\/]+\\/?)*[^:*\\/]+$"`
+	QueryDefinitionId *string  `aws:"name=queryDefinitionId,max=256"`
+	LogGroupNames     []string `aws:"name=logGroupNames"`
+	QueryString       *string  `aws:"name=queryString,required,min=1,max=10000"`
+}
+
+// PutQueryDefinitionResponse is the PutQueryDefinitionResponse shape of AWS's model.
+type PutQueryDefinitionResponse struct {
+	QueryDefinitionId *string `aws:"name=queryDefinitionId,max=256"`
+}
+
 // PutRetentionPolicyRequest is the PutRetentionPolicyRequest shape of AWS's model.
 type PutRetentionPolicyRequest struct {
 	LogGroupName    *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
@@ -274,6 +310,15 @@ type QueryCompileError struct {
 type QueryCompileErrorLocation struct {
 	StartCharOffset *int32 `aws:"name=startCharOffset"`
 	EndCharOffset   *int32 `aws:"name=endCharOffset"`
+}
+
+// QueryDefinition is the QueryDefinition shape of AWS's model.
+type QueryDefinition struct {
+	QueryDefinitionId *string  `aws:"name=queryDefinitionId,max=256"`
+	Name              *string  `aws:"name=name,min=1,max=255" pattern:"^([^:*\\/]+\\/?)*[^:*\\/]+$"`
+	QueryString       *string  `aws:"name=queryString,min=1,max=10000"`
+	LastModified      *int64   `aws:"name=lastModified,min=0"`
+	LogGroupNames     []string `aws:"name=logGroupNames"`
 }
 
 // QueryInfo is the QueryInfo shape of AWS's model.
