@@ -39,22 +39,7 @@ func (s *Service) invoke(ctx context.Context, in *InvocationRequest) (*Invocatio
 	case len(payload) > maxSyncPayload:
 		return nil, ErrRequestTooLarge
 	}
-	if len(payload) == 0 {
-		payload = []byte("{}")
-	} else if err := checkJSON(payload); err != nil {
-		return nil, err
-	}
-	clientContext, err := decodeClientContext(in.ClientContext)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	fn := s.functions[t.Name]
-	s.mu.RUnlock()
-	if fn == nil {
-		return nil, functionNotFound(s.arn(t))
-	}
-	v, err := s.resolveInvocation(fn, t)
+	payload, clientContext, fn, v, err := s.prepareInvocation(t, payload, in.ClientContext)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +109,33 @@ func checkJSON(payload []byte) error {
 
 // decodeClientContext returns the client context's JSON from its base64
 // header form.
+// prepareInvocation reads what Invoke and InvokeWithResponseStream read
+// alike, once the payload's size is checked: the payload ({} when empty,
+// else JSON), the decoded client context, and the function and version
+// the target names.
+func (s *Service) prepareInvocation(t target, payload []byte, clientContext *string) ([]byte, string, *function, *version, error) {
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	} else if err := checkJSON(payload); err != nil {
+		return nil, "", nil, nil, err
+	}
+	cc, err := decodeClientContext(clientContext)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	s.mu.RLock()
+	fn := s.functions[t.Name]
+	s.mu.RUnlock()
+	if fn == nil {
+		return nil, "", nil, nil, functionNotFound(s.arn(t))
+	}
+	v, err := s.resolveInvocation(fn, t)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	return payload, cc, fn, v, nil
+}
+
 func decodeClientContext(h *string) (string, error) {
 	if h == nil || *h == "" {
 		return "", nil

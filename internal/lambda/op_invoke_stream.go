@@ -37,22 +37,7 @@ func (s *Service) invokeWithResponseStream(ctx context.Context, in *InvokeWithRe
 	if len(payload) > maxSyncPayload {
 		return nil, ErrRequestTooLarge
 	}
-	if len(payload) == 0 {
-		payload = []byte("{}")
-	} else if err := checkJSON(payload); err != nil {
-		return nil, err
-	}
-	clientContext, err := decodeClientContext(in.ClientContext)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	fn := s.functions[t.Name]
-	s.mu.RUnlock()
-	if fn == nil {
-		return nil, functionNotFound(s.arn(t))
-	}
-	v, err := s.resolveInvocation(fn, t)
+	payload, clientContext, fn, v, err := s.prepareInvocation(t, payload, in.ClientContext)
 	if err != nil {
 		return nil, err
 	}
