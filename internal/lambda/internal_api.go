@@ -72,13 +72,7 @@ func (s *Service) InvokeSync(ctx context.Context, function string, payload []byt
 	if len(payload) > maxSyncPayload {
 		return nil, "", ErrRequestTooLarge
 	}
-	s.mu.RLock()
-	fn := s.functions[t.Name]
-	s.mu.RUnlock()
-	if fn == nil {
-		return nil, "", functionNotFound(s.arn(t))
-	}
-	v, err := s.resolveInvocation(fn, t)
+	fn, v, err := s.invocationTarget(t)
 	if err != nil {
 		return nil, "", err
 	}
@@ -108,13 +102,7 @@ func (s *Service) InvokeStream(ctx context.Context, function string, payload []b
 	if len(payload) > maxSyncPayload {
 		return nil, "", ErrRequestTooLarge
 	}
-	s.mu.RLock()
-	fn := s.functions[t.Name]
-	s.mu.RUnlock()
-	if fn == nil {
-		return nil, "", functionNotFound(s.arn(t))
-	}
-	v, err := s.resolveInvocation(fn, t)
+	fn, v, err := s.invocationTarget(t)
 	if err != nil {
 		return nil, "", err
 	}

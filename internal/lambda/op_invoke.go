@@ -123,17 +123,26 @@ func (s *Service) prepareInvocation(t target, payload []byte, clientContext *str
 	if err != nil {
 		return nil, "", nil, nil, err
 	}
-	s.mu.RLock()
-	fn := s.functions[t.Name]
-	s.mu.RUnlock()
-	if fn == nil {
-		return nil, "", nil, nil, functionNotFound(s.arn(t))
-	}
-	v, err := s.resolveInvocation(fn, t)
+	fn, v, err := s.invocationTarget(t)
 	if err != nil {
 		return nil, "", nil, nil, err
 	}
 	return payload, cc, fn, v, nil
+}
+
+// invocationTarget is the function and version an invocation of t runs.
+func (s *Service) invocationTarget(t target) (*function, *version, error) {
+	s.mu.RLock()
+	fn := s.functions[t.Name]
+	s.mu.RUnlock()
+	if fn == nil {
+		return nil, nil, functionNotFound(s.arn(t))
+	}
+	v, err := s.resolveInvocation(fn, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fn, v, nil
 }
 
 func decodeClientContext(h *string) (string, error) {
