@@ -113,13 +113,9 @@ func (s *Service) describeLogStreams(ctx context.Context, in *DescribeLogStreams
 			all[i], all[j] = all[j], all[i]
 		}
 	}
-	start := 0
-	if in.NextToken != nil {
-		n, err := strconv.Atoi(*in.NextToken)
-		if err != nil || n < 0 || n > len(all) {
-			return nil, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
-		}
-		start = n
+	start, err := offsetToken(in.NextToken, len(all))
+	if err != nil {
+		return nil, err
 	}
 	limit := maxStreamsList
 	if in.Limit != nil {
@@ -567,4 +563,17 @@ func (s *Service) ApplyRetention() error {
 		}
 	}
 	return nil
+}
+
+// offsetToken is where a listing of n entries resumes: at 0 without a
+// token, else at the offset the token holds, one virga handed out.
+func offsetToken(token *string, n int) (int, error) {
+	if token == nil {
+		return 0, nil
+	}
+	i, err := strconv.Atoi(*token)
+	if err != nil || i < 0 || i > n {
+		return 0, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
+	}
+	return i, nil
 }

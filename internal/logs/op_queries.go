@@ -289,13 +289,9 @@ func (s *Service) describeQueries(ctx context.Context, in *DescribeQueriesReques
 		})
 	}
 	t.mu.Unlock()
-	start := 0
-	if in.NextToken != nil {
-		n, err := strconv.Atoi(*in.NextToken)
-		if err != nil || n < 0 || n > len(infos) {
-			return nil, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
-		}
-		start = n
+	start, err := offsetToken(in.NextToken, len(infos))
+	if err != nil {
+		return nil, err
 	}
 	limit := maxDescribeQueries
 	if in.MaxResults != nil {

@@ -93,13 +93,9 @@ func (s *Service) describeQueryDefinitions(ctx context.Context, in *DescribeQuer
 		}
 		return defs[i].ID < defs[j].ID
 	})
-	start := 0
-	if in.NextToken != nil {
-		n, err := strconv.Atoi(*in.NextToken)
-		if err != nil || n < 0 || n > len(defs) {
-			return nil, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
-		}
-		start = n
+	start, err := offsetToken(in.NextToken, len(defs))
+	if err != nil {
+		return nil, err
 	}
 	limit := maxQueryDefinitionsPage
 	if in.MaxResults != nil {

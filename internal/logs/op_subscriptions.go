@@ -97,13 +97,9 @@ func (s *Service) describeSubscriptionFilters(ctx context.Context, in *DescribeS
 		}
 	}
 	s.mu.Unlock()
-	start := 0
-	if in.NextToken != nil {
-		n, err := strconv.Atoi(*in.NextToken)
-		if err != nil || n < 0 || n > len(all) {
-			return nil, ErrInvalidParameter.WithMessage("The specified nextToken is invalid.")
-		}
-		start = n
+	start, err := offsetToken(in.NextToken, len(all))
+	if err != nil {
+		return nil, err
 	}
 	limit := maxSubscriptionsList
 	if in.Limit != nil {
