@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -35,38 +36,28 @@ func (s *Service) upload(bucket, key, id string) (*uploadRecord, error) {
 
 // uploadsOf lists a bucket's uploads in progress, by key then id.
 func (s *Service) uploadsOf(bucket string) ([]uploadRecord, error) {
-	p := uploadsPrefix(bucket)
-	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	var out []uploadRecord
-	for it.First(); it.Valid(); it.Next() {
-		var u uploadRecord
-		if err := json.Unmarshal(it.Value(), &u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, it.Error()
+	return recordsUnder[uploadRecord](s.store, uploadsPrefix(bucket))
 }
 
 // partsOf lists an upload's parts by number.
 func (s *Service) partsOf(uploadID string) ([]partRecord, error) {
-	p := partsPrefix(uploadID)
-	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	return recordsUnder[partRecord](s.store, partsPrefix(uploadID))
+}
+
+// recordsUnder decodes the JSON records under prefix, in key order.
+func recordsUnder[T any](r store.Reader, prefix []byte) ([]T, error) {
+	it, err := r.NewIter(prefix, keys.PrefixEnd(prefix))
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
-	var out []partRecord
+	var out []T
 	for it.First(); it.Valid(); it.Next() {
-		var pr partRecord
-		if err := json.Unmarshal(it.Value(), &pr); err != nil {
+		var v T
+		if err := json.Unmarshal(it.Value(), &v); err != nil {
 			return nil, err
 		}
-		out = append(out, pr)
+		out = append(out, v)
 	}
 	return out, it.Error()
 }
