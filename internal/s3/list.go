@@ -120,6 +120,23 @@ func (e encoder) opt(v *string) *string {
 	return e.s(*v)
 }
 
+// listing checks what every listing checks first: that the bucket
+// exists, its encoding-type and its max-keys.
+func (s *Service) listing(bucket string, encodingType *string, maxKeys *int32) (encoder, int, error) {
+	if _, err := s.bucket(s.store, bucket); err != nil {
+		return false, 0, err
+	}
+	enc, err := checkEncodingType(encodingType)
+	if err != nil {
+		return false, 0, err
+	}
+	max, err := pageSize(maxKeys)
+	if err != nil {
+		return false, 0, err
+	}
+	return enc, max, nil
+}
+
 func checkEncodingType(v *string) (encoder, error) {
 	if v == nil {
 		return false, nil

@@ -5,14 +5,7 @@ import (
 )
 
 func (s *Service) listObjectsV2(_ context.Context, in *ListObjectsV2Request) (*ListObjectsV2Output, error) {
-	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
-		return nil, err
-	}
-	enc, err := checkEncodingType(in.EncodingType)
-	if err != nil {
-		return nil, err
-	}
-	max, err := pageSize(in.MaxKeys)
+	enc, max, err := s.listing(*in.Bucket, in.EncodingType, in.MaxKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -51,14 +44,7 @@ func (s *Service) listObjectsV2(_ context.Context, in *ListObjectsV2Request) (*L
 }
 
 func (s *Service) listObjects(_ context.Context, in *ListObjectsRequest) (*ListObjectsOutput, error) {
-	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
-		return nil, err
-	}
-	enc, err := checkEncodingType(in.EncodingType)
-	if err != nil {
-		return nil, err
-	}
-	max, err := pageSize(in.MaxKeys)
+	enc, max, err := s.listing(*in.Bucket, in.EncodingType, in.MaxKeys)
 	if err != nil {
 		return nil, err
 	}

@@ -358,14 +358,7 @@ func versionHeader(b *bucketRecord, o *objectRecord) *string {
 }
 
 func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRequest) (*ListObjectVersionsOutput, error) {
-	if _, err := s.bucket(s.store, *in.Bucket); err != nil {
-		return nil, err
-	}
-	enc, err := checkEncodingType(in.EncodingType)
-	if err != nil {
-		return nil, err
-	}
-	max, err := pageSize(in.MaxKeys)
+	enc, max, err := s.listing(*in.Bucket, in.EncodingType, in.MaxKeys)
 	if err != nil {
 		return nil, err
 	}
