@@ -29,6 +29,7 @@ import (
 	"github.com/virga/virga/internal/edge"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/functions"
+	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
@@ -112,6 +113,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.ids = g
 
 	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
+	iamSvc := iam.New(iam.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
 	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
 	if err != nil {
 		db.Close()
@@ -174,7 +176,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	route.sns = topics
 	a.closers = append(a.closers, fns.Close, lam.Close)
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },

@@ -1,0 +1,51 @@
+package iam
+
+import "time"
+
+// awsPolicy is an AWS managed policy virga knows: the ones serverless
+// applications attach. Facts come from AWS's managed policy reference;
+// where virga does not carry a policy's document (Document empty), its
+// creation date and default version are not given either, and
+// GetPolicyVersion answers that virga lacks it.
+type awsPolicy struct {
+	Name     string
+	Path     string
+	Created  time.Time // minute precision, as the reference gives it
+	Version  string
+	Document string
+}
+
+func (p awsPolicy) arn() string {
+	return "arn:aws:iam::" + awsManagedAccount + ":policy" + p.Path + p.Name
+}
+
+// awsPolicies is the catalogue, by ARN.
+var awsPolicies = func() map[string]awsPolicy {
+	list := []awsPolicy{
+		{Name: "AWSLambdaBasicExecutionRole", Path: "/service-role/",
+			Created: time.Date(2015, 4, 9, 15, 3, 0, 0, time.UTC), Version: "v1",
+			Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`},
+		{Name: "AWSLambdaDynamoDBExecutionRole", Path: "/service-role/",
+			Created: time.Date(2015, 4, 9, 15, 9, 0, 0, time.UTC), Version: "v1",
+			Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:DescribeStream","dynamodb:GetRecords","dynamodb:GetShardIterator","dynamodb:ListStreams","logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`},
+		{Name: "AWSLambdaSQSQueueExecutionRole", Path: "/service-role/"},
+		{Name: "AWSLambdaKinesisExecutionRole", Path: "/service-role/"},
+		{Name: "AWSLambdaVPCAccessExecutionRole", Path: "/service-role/"},
+		{Name: "AWSLambdaRole", Path: "/service-role/"},
+		{Name: "AWSXRayDaemonWriteAccess", Path: "/"},
+		{Name: "AmazonDynamoDBFullAccess", Path: "/"},
+		{Name: "AmazonS3FullAccess", Path: "/"},
+		{Name: "AmazonS3ReadOnlyAccess", Path: "/"},
+		{Name: "AmazonSQSFullAccess", Path: "/"},
+		{Name: "AmazonSNSFullAccess", Path: "/"},
+		{Name: "CloudWatchLogsFullAccess", Path: "/"},
+		{Name: "AdministratorAccess", Path: "/"},
+		{Name: "PowerUserAccess", Path: "/"},
+		{Name: "ReadOnlyAccess", Path: "/"},
+	}
+	m := make(map[string]awsPolicy, len(list))
+	for _, p := range list {
+		m[p.arn()] = p
+	}
+	return m
+}()

@@ -1,0 +1,45 @@
+// Package iam is AWS Identity and Access Management over awsQuery
+// (Version 2010-05-08): roles with their trust policies, tags and inline
+// policies; customer managed policies with their versions; a catalogue
+// of the AWS managed policies serverless applications attach; users with
+// their access keys and policies; and instance profiles.
+//
+// # What it owns
+//
+// Every IAM entity, in the store under "iam/" (see store.go). IAM is
+// global: its ARNs name no region (arn:aws:iam::ACCOUNT:role/PATH/NAME).
+// Names are unique in the account whatever their case, as on AWS. Policy
+// documents are kept as the caller wrote them and returned URL-encoded
+// (RFC 3986), as IAM returns them; the aws CLI and boto3 decode them.
+//
+// # Invariants
+//
+// A role or user record carries its inline policies and the ARNs of the
+// managed policies attached to it, so that one commit changes an entity
+// and all it owns; attachment counts are derived from those records, never
+// stored. Every change a client is told about is committed before the
+// answer.
+//
+// # Locks
+//
+// Service.mu serializes changes: each holds it from reading the records it
+// changes to committing them. Reads take no lock.
+//
+// # Not supported yet
+//
+// Policies are stored, not enforced: no call anywhere in virga is allowed
+// or denied by IAM policies, trust policies or permissions boundaries
+// yet, and STS's AssumeRole does not consult roles' trust policies. AWS
+// managed policies outside the catalogue in awspolicies.go do not exist
+// here; of those in it, only the documents of AWSLambdaBasicExecutionRole
+// and AWSLambdaDynamoDBExecutionRole are carried, and GetPolicyVersion on
+// the others answers NotImplementedException. Not in the operation table,
+// so the edge answers InvalidAction: groups, login profiles and MFA
+// devices, service-linked roles, OpenID Connect and SAML providers,
+// server and signing certificates, SSH public keys, service-specific
+// credentials, account aliases and password policy, credential reports,
+// access advisor and policy simulation, GetAccountAuthorizationDetails,
+// PutRolePermissionsBoundary and its user counterpart, tagging of users,
+// policies and instance profiles, and role last-used tracking (RoleLastUsed
+// is always empty).
+package iam

@@ -1,0 +1,482 @@
+package iam
+
+import (
+	"context"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// managedPolicy finds the managed policy an ARN names: one of the
+// account's (rec) or one of AWS's (aws).
+func (s *Service) managedPolicy(arn string) (rec *policyRecord, aws *awsPolicy, err error) {
+	account, path, name, ok := parsePolicyARN(arn)
+	if !ok {
+		return nil, nil, ErrInvalidInput.Withf("ARN %s is not valid.", arn)
+	}
+	if account == awsManagedAccount {
+		if p, ok := awsPolicies[arn]; ok {
+			return nil, &p, nil
+		}
+		return nil, nil, noSuchPolicy(arn)
+	}
+	if account != s.account {
+		return nil, nil, noSuchPolicy(arn)
+	}
+	var p policyRecord
+	found, err := s.get(kindPolicy, name, &p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !found || p.Path != path || p.Name != name {
+		return nil, nil, noSuchPolicy(arn)
+	}
+	return &p, nil, nil
+}
+
+// attachments are the roles and users each managed policy is attached
+// to, by ARN. IAM accounts are small; counting on demand keeps the
+// records free of counters that could drift.
+type attachments struct {
+	roles map[string][]*roleRecord
+	users map[string][]*userRecord
+}
+
+func (a attachments) count(arn string) int32 { return int32(len(a.roles[arn]) + len(a.users[arn])) }
+
+func (s *Service) attachments() (attachments, error) {
+	a := attachments{roles: map[string][]*roleRecord{}, users: map[string][]*userRecord{}}
+	err := each(s, kindRole, func(r *roleRecord) error {
+		for _, arn := range r.Attached {
+			a.roles[arn] = append(a.roles[arn], r)
+		}
+		return nil
+	})
+	if err != nil {
+		return a, err
+	}
+	err = each(s, kindUser, func(u *userRecord) error {
+		for _, arn := range u.Attached {
+			a.users[arn] = append(a.users[arn], u)
+		}
+		return nil
+	})
+	return a, err
+}
+
+func (s *Service) policyOut(p *policyRecord, count int32, full bool) Policy {
+	out := Policy{
+		PolicyName:                    ptr(p.Name),
+		PolicyId:                      ptr(p.ID),
+		Arn:                           ptr(s.arn("policy", p.Path, p.Name)),
+		Path:                          ptr(p.Path),
+		DefaultVersionId:              ptr(p.Default),
+		AttachmentCount:               ptr(count),
+		PermissionsBoundaryUsageCount: ptr(int32(0)),
+		IsAttachable:                  ptr(true),
+		CreateDate:                    ptr(p.Created),
+		UpdateDate:                    ptr(p.Updated),
+	}
+	if full {
+		if p.Description != "" {
+			out.Description = ptr(p.Description)
+		}
+		out.Tags = tagsOut(p.Tags)
+	}
+	return out
+}
+
+func awsPolicyOut(p *awsPolicy, count int32) Policy {
+	out := Policy{
+		PolicyName:                    ptr(p.Name),
+		Arn:                           ptr(p.arn()),
+		Path:                          ptr(p.Path),
+		AttachmentCount:               ptr(count),
+		PermissionsBoundaryUsageCount: ptr(int32(0)),
+		IsAttachable:                  ptr(true),
+	}
+	if p.Document != "" {
+		out.DefaultVersionId = ptr(p.Version)
+		out.CreateDate = ptr(p.Created)
+		out.UpdateDate = ptr(p.Created)
+	}
+	return out
+}
+
+func (s *Service) createPolicy(ctx context.Context, in *CreatePolicyRequest) (*CreatePolicyResponse, error) {
+	if err := checkPolicyDocument(*in.PolicyDocument, true); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) > maxTagsPerEntity {
+		return nil, tooManyTags()
+	}
+	now := s.clock.Now().UTC().Truncate(1e9)
+	p := &policyRecord{
+		Name: *in.PolicyName, Path: pathOr(in.Path), ID: s.ids.UniqueID(policyPrefix),
+		Description: deref(in.Description), Created: now, Updated: now,
+		Default: "v1", NextVersion: 2,
+		Versions: []versionRecord{{ID: "v1", Document: *in.PolicyDocument, Created: now}},
+		Tags:     mergeTags(nil, in.Tags),
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var have policyRecord
+	if ok, err := s.get(kindPolicy, p.Name, &have); err != nil {
+		return nil, err
+	} else if ok {
+		return nil, ErrEntityAlreadyExists.Withf("A policy called %s already exists. Duplicate names are not allowed.", p.Name)
+	}
+	if err := s.commit(new(change).put(kindPolicy, p.Name, p)); err != nil {
+		return nil, err
+	}
+	out := s.policyOut(p, 0, true)
+	return &CreatePolicyResponse{Policy: &out}, nil
+}
+
+func (s *Service) getPolicy(ctx context.Context, in *GetPolicyRequest) (*GetPolicyResponse, error) {
+	rec, aws, err := s.managedPolicy(*in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.attachments()
+	if err != nil {
+		return nil, err
+	}
+	var out Policy
+	if aws != nil {
+		out = awsPolicyOut(aws, a.count(*in.PolicyArn))
+	} else {
+		out = s.policyOut(rec, a.count(*in.PolicyArn), true)
+	}
+	return &GetPolicyResponse{Policy: &out}, nil
+}
+
+func (s *Service) deletePolicy(ctx context.Context, in *DeletePolicyRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, aws, err := s.managedPolicy(*in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	if aws != nil {
+		return nil, ErrUnmodifiableEntity.Withf("Policy %s is managed by AWS and cannot be deleted.", *in.PolicyArn)
+	}
+	a, err := s.attachments()
+	if err != nil {
+		return nil, err
+	}
+	if a.count(*in.PolicyArn) > 0 {
+		return nil, ErrDeleteConflict.WithMessage("Cannot delete a policy attached to entities.")
+	}
+	if len(rec.Versions) > 1 {
+		return nil, ErrDeleteConflict.WithMessage("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+	}
+	return nil, s.commit(new(change).del(kindPolicy, rec.Name))
+}
+
+func (s *Service) listPolicies(ctx context.Context, in *ListPoliciesRequest) (*ListPoliciesResponse, error) {
+	scope := "All"
+	if in.Scope != nil {
+		scope = *in.Scope
+	}
+	switch scope {
+	case "All", "AWS", "Local":
+	default:
+		return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]", scope)
+	}
+	a, err := s.attachments()
+	if err != nil {
+		return nil, err
+	}
+	onlyAttached := in.OnlyAttached != nil && *in.OnlyAttached
+	var list []Policy
+	keep := func(p Policy) {
+		if hasPathPrefix(*p.Path, in.PathPrefix) && (!onlyAttached || *p.AttachmentCount > 0) {
+			list = append(list, p)
+		}
+	}
+	if scope != "Local" {
+		for _, p := range awsPolicies {
+			keep(awsPolicyOut(&p, a.count(p.arn())))
+		}
+	}
+	if scope != "AWS" {
+		policies, err := all[policyRecord](s, kindPolicy)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range policies {
+			keep(s.policyOut(p, a.count(s.arn("policy", p.Path, p.Name)), false))
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return *list[i].Arn < *list[j].Arn })
+	got, truncated, marker := page(list, func(p Policy) string { return *p.Arn }, in.Marker, in.MaxItems)
+	if got == nil {
+		got = []Policy{}
+	}
+	return &ListPoliciesResponse{Policies: got, IsTruncated: truncated, Marker: marker}, nil
+}
+
+// updatePolicyWith applies f to a customer managed policy and stores it.
+func (s *Service) updatePolicyWith(arn string, f func(*policyRecord) error) (*policyRecord, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, aws, err := s.managedPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	if aws != nil {
+		return nil, ErrUnmodifiableEntity.Withf("Policy %s is managed by AWS and cannot be changed.", arn)
+	}
+	if err := f(rec); err != nil {
+		return nil, err
+	}
+	return rec, s.commit(new(change).put(kindPolicy, rec.Name, rec))
+}
+
+func versionOut(v *versionRecord, isDefault bool) PolicyVersion {
+	return PolicyVersion{Document: encodeDocument(v.Document), VersionId: ptr(v.ID), IsDefaultVersion: ptr(isDefault), CreateDate: ptr(v.Created)}
+}
+
+func (s *Service) createPolicyVersion(ctx context.Context, in *CreatePolicyVersionRequest) (*CreatePolicyVersionResponse, error) {
+	if err := checkPolicyDocument(*in.PolicyDocument, true); err != nil {
+		return nil, err
+	}
+	var made versionRecord
+	setDefault := in.SetAsDefault != nil && *in.SetAsDefault
+	_, err := s.updatePolicyWith(*in.PolicyArn, func(p *policyRecord) error {
+		if len(p.Versions) >= maxPolicyVersions {
+			return ErrLimitExceeded.WithMessage("A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.")
+		}
+		now := s.clock.Now().UTC().Truncate(1e9)
+		made = versionRecord{ID: "v" + strconv.Itoa(p.NextVersion), Document: *in.PolicyDocument, Created: now}
+		p.NextVersion++
+		p.Versions = append(p.Versions, made)
+		if setDefault {
+			p.Default = made.ID
+			p.Updated = now
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := versionOut(&made, setDefault)
+	out.Document = nil
+	return &CreatePolicyVersionResponse{PolicyVersion: &out}, nil
+}
+
+func noSuchVersion(arn, id string) error {
+	return ErrNoSuchEntity.Withf("Policy %s version %s does not exist or is not attachable.", arn, id)
+}
+
+func (s *Service) getPolicyVersion(ctx context.Context, in *GetPolicyVersionRequest) (*GetPolicyVersionResponse, error) {
+	rec, aws, err := s.managedPolicy(*in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	if aws != nil {
+		if aws.Document == "" {
+			return nil, errNoAWSDocument(aws)
+		}
+		if *in.VersionId != aws.Version {
+			return nil, noSuchVersion(*in.PolicyArn, *in.VersionId)
+		}
+		v := versionRecord{ID: aws.Version, Document: aws.Document, Created: aws.Created}
+		out := versionOut(&v, true)
+		return &GetPolicyVersionResponse{PolicyVersion: &out}, nil
+	}
+	for i := range rec.Versions {
+		if rec.Versions[i].ID == *in.VersionId {
+			out := versionOut(&rec.Versions[i], rec.Default == *in.VersionId)
+			return &GetPolicyVersionResponse{PolicyVersion: &out}, nil
+		}
+	}
+	return nil, noSuchVersion(*in.PolicyArn, *in.VersionId)
+}
+
+func (s *Service) listPolicyVersions(ctx context.Context, in *ListPolicyVersionsRequest) (*ListPolicyVersionsResponse, error) {
+	rec, aws, err := s.managedPolicy(*in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	var versions []PolicyVersion
+	if aws != nil {
+		if aws.Document == "" {
+			return nil, errNoAWSDocument(aws)
+		}
+		versions = []PolicyVersion{{VersionId: ptr(aws.Version), IsDefaultVersion: ptr(true), CreateDate: ptr(aws.Created)}}
+	} else {
+		for i := len(rec.Versions) - 1; i >= 0; i-- {
+			v := versionOut(&rec.Versions[i], rec.Versions[i].ID == rec.Default)
+			v.Document = nil
+			versions = append(versions, v)
+		}
+	}
+	got, truncated, marker := page(versions, func(v PolicyVersion) string { return "" }, nil, in.MaxItems)
+	if in.Marker != nil {
+		got, truncated, marker = pageAfter(versions, *in.Marker, in.MaxItems)
+	}
+	return &ListPolicyVersionsResponse{Versions: got, IsTruncated: truncated, Marker: marker}, nil
+}
+
+// pageAfter pages versions, which are listed newest first, by version id.
+func pageAfter(versions []PolicyVersion, marker string, maxItems *int32) ([]PolicyVersion, *bool, *string) {
+	i := slices.IndexFunc(versions, func(v PolicyVersion) bool { return *v.VersionId == marker })
+	rest := versions[i+1:]
+	return page(rest, func(v PolicyVersion) string { return "" }, nil, maxItems)
+}
+
+func (s *Service) deletePolicyVersion(ctx context.Context, in *DeletePolicyVersionRequest) (*noOutput, error) {
+	_, err := s.updatePolicyWith(*in.PolicyArn, func(p *policyRecord) error {
+		i := slices.IndexFunc(p.Versions, func(v versionRecord) bool { return v.ID == *in.VersionId })
+		if i < 0 {
+			return noSuchVersion(*in.PolicyArn, *in.VersionId)
+		}
+		if p.Default == *in.VersionId {
+			return ErrDeleteConflict.WithMessage("Cannot delete the default version of a policy.")
+		}
+		p.Versions = slices.Delete(p.Versions, i, i+1)
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) setDefaultPolicyVersion(ctx context.Context, in *SetDefaultPolicyVersionRequest) (*noOutput, error) {
+	_, err := s.updatePolicyWith(*in.PolicyArn, func(p *policyRecord) error {
+		if !slices.ContainsFunc(p.Versions, func(v versionRecord) bool { return v.ID == *in.VersionId }) {
+			return noSuchVersion(*in.PolicyArn, *in.VersionId)
+		}
+		p.Default = *in.VersionId
+		p.Updated = s.clock.Now().UTC().Truncate(1e9)
+		return nil
+	})
+	return nil, err
+}
+
+// attachable checks that arn names a managed policy that can be attached.
+func (s *Service) attachable(arn string) error {
+	_, _, err := s.managedPolicy(arn)
+	if e := apierr.As(err); e != nil {
+		return notAttachable(arn)
+	}
+	return err
+}
+
+func (p *principal) attach(arn string) {
+	if !slices.Contains(p.Attached, arn) {
+		p.Attached = append(p.Attached, arn)
+	}
+}
+
+func (p *principal) detach(arn string) error {
+	i := slices.Index(p.Attached, arn)
+	if i < 0 {
+		return noSuchPolicy(arn)
+	}
+	p.Attached = slices.Delete(p.Attached, i, i+1)
+	return nil
+}
+
+func (s *Service) attachRolePolicy(ctx context.Context, in *AttachRolePolicyRequest) (*noOutput, error) {
+	_, err := s.updateRoleWith(*in.RoleName, func(r *roleRecord) error {
+		if err := s.attachable(*in.PolicyArn); err != nil {
+			return err
+		}
+		r.attach(*in.PolicyArn)
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) detachRolePolicy(ctx context.Context, in *DetachRolePolicyRequest) (*noOutput, error) {
+	_, err := s.updateRoleWith(*in.RoleName, func(r *roleRecord) error { return r.detach(*in.PolicyArn) })
+	return nil, err
+}
+
+func (s *Service) attachUserPolicy(ctx context.Context, in *AttachUserPolicyRequest) (*noOutput, error) {
+	_, err := s.updateUserWith(*in.UserName, func(u *userRecord) error {
+		if err := s.attachable(*in.PolicyArn); err != nil {
+			return err
+		}
+		u.attach(*in.PolicyArn)
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) detachUserPolicy(ctx context.Context, in *DetachUserPolicyRequest) (*noOutput, error) {
+	_, err := s.updateUserWith(*in.UserName, func(u *userRecord) error { return u.detach(*in.PolicyArn) })
+	return nil, err
+}
+
+// attachedOut lists a principal's managed policies under a path prefix.
+func attachedOut(p *principal, prefix, marker *string, maxItems *int32) ([]AttachedPolicy, *bool, *string) {
+	var list []AttachedPolicy
+	for _, arn := range p.Attached {
+		_, path, name, _ := parsePolicyARN(arn)
+		if hasPathPrefix(path, prefix) {
+			list = append(list, AttachedPolicy{PolicyName: ptr(name), PolicyArn: ptr(arn)})
+		}
+	}
+	got, truncated, next := page(list, func(a AttachedPolicy) string { return *a.PolicyArn }, nil, maxItems)
+	if marker != nil && *marker != "" {
+		i := slices.IndexFunc(list, func(a AttachedPolicy) bool { return *a.PolicyArn == *marker })
+		got, truncated, next = page(list[i+1:], func(a AttachedPolicy) string { return *a.PolicyArn }, nil, maxItems)
+	}
+	if got == nil {
+		got = []AttachedPolicy{}
+	}
+	return got, truncated, next
+}
+
+func (s *Service) listAttachedRolePolicies(ctx context.Context, in *ListAttachedRolePoliciesRequest) (*ListAttachedRolePoliciesResponse, error) {
+	r, err := s.role(*in.RoleName)
+	if err != nil {
+		return nil, err
+	}
+	got, truncated, marker := attachedOut(&r.principal, in.PathPrefix, in.Marker, in.MaxItems)
+	return &ListAttachedRolePoliciesResponse{AttachedPolicies: got, IsTruncated: truncated, Marker: marker}, nil
+}
+
+func (s *Service) listAttachedUserPolicies(ctx context.Context, in *ListAttachedUserPoliciesRequest) (*ListAttachedUserPoliciesResponse, error) {
+	u, err := s.user(*in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	got, truncated, marker := attachedOut(&u.principal, in.PathPrefix, in.Marker, in.MaxItems)
+	return &ListAttachedUserPoliciesResponse{AttachedPolicies: got, IsTruncated: truncated, Marker: marker}, nil
+}
+
+func (s *Service) listEntitiesForPolicy(ctx context.Context, in *ListEntitiesForPolicyRequest) (*ListEntitiesForPolicyResponse, error) {
+	if _, _, err := s.managedPolicy(*in.PolicyArn); err != nil {
+		return nil, err
+	}
+	a, err := s.attachments()
+	if err != nil {
+		return nil, err
+	}
+	filter := deref(in.EntityFilter)
+	out := &ListEntitiesForPolicyResponse{PolicyGroups: []PolicyGroup{}, PolicyUsers: []PolicyUser{}, PolicyRoles: []PolicyRole{}, IsTruncated: ptr(false)}
+	if filter == "" || filter == "Role" {
+		for _, r := range a.roles[*in.PolicyArn] {
+			if hasPathPrefix(r.Path, in.PathPrefix) {
+				out.PolicyRoles = append(out.PolicyRoles, PolicyRole{RoleName: ptr(r.Name), RoleId: ptr(r.ID)})
+			}
+		}
+	}
+	if filter == "" || filter == "User" {
+		for _, u := range a.users[*in.PolicyArn] {
+			if hasPathPrefix(u.Path, in.PathPrefix) {
+				out.PolicyUsers = append(out.PolicyUsers, PolicyUser{UserName: ptr(u.Name), UserId: ptr(u.ID)})
+			}
+		}
+	}
+	return out, nil
+}
+
+func errNoAWSDocument(p *awsPolicy) error {
+	return apierr.ErrNotImplemented.Withf("virga does not carry the document of the AWS managed policy %s.", p.Name)
+}
