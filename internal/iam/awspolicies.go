@@ -42,6 +42,19 @@ var awsPolicies = func() map[string]awsPolicy {
 		{Name: "AdministratorAccess", Path: "/"},
 		{Name: "PowerUserAccess", Path: "/"},
 		{Name: "ReadOnlyAccess", Path: "/"},
+		// Those SAM's transform attaches, and their read-only neighbours.
+		{Name: "AWSXrayWriteOnlyAccess", Path: "/"},
+		{Name: "AWSLambdaExecute", Path: "/"},
+		{Name: "AWSLambdaMSKExecutionRole", Path: "/service-role/"},
+		{Name: "AWSLambdaENIManagementAccess", Path: "/service-role/"},
+		{Name: "AWSLambdaReplicator", Path: "/service-role/"},
+		{Name: "AmazonDynamoDBReadOnlyAccess", Path: "/"},
+		{Name: "AmazonSQSReadOnlyAccess", Path: "/"},
+		{Name: "AmazonSNSReadOnlyAccess", Path: "/"},
+		{Name: "CloudWatchLogsReadOnlyAccess", Path: "/"},
+		{Name: "AmazonAPIGatewayPushToCloudWatchLogs", Path: "/service-role/"},
+		{Name: "SecretsManagerReadWrite", Path: "/"},
+		{Name: "AmazonSSMReadOnlyAccess", Path: "/"},
 	}
 	m := make(map[string]awsPolicy, len(list))
 	for _, p := range list {

@@ -88,12 +88,12 @@
 //
 // # What is recorded but not made
 //
-// virga has no IAM yet. AWS::IAM::Role, AWS::IAM::Policy,
-// AWS::IAM::ManagedPolicy and AWS::IAM::InstanceProfile are recorded
-// only: they get AWS's names, ARNs and ids (a role's RoleId AROA...), so
-// that templates wire them into functions and schedules, but no identity
-// or permission exists anywhere. AWS::CloudFormation::WaitConditionHandle
-// is a no-op whose Ref is a URL nothing answers yet.
+// AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,
+// AWS::IAM::User and AWS::IAM::InstanceProfile are made, not recorded:
+// they are real IAM entities (iam.go), but IAM enforces no policy yet, so
+// no permission is checked against them; IAM groups, users' login
+// profiles and changes of a PermissionsBoundary after creation are not
+// supported. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
 // which virga does not write), AWS::ApiGateway::UsagePlan and
 // AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's

@@ -2,20 +2,22 @@ package providers
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
 
-// virga has no IAM yet. The IAM types here are recorded only: they get
-// the names, ARNs and unique ids AWS would give them, so that templates
-// can wire roles into functions, schedules and rules, but nothing is
-// made anywhere and no permission is checked against them. When virga
-// gets an IAM service these become providers that call it.
+// The IAM types make real IAM entities through virga's IAM service: a
+// role with its inline and managed policies, a policy put on roles and
+// users, a managed policy with its versions and attachments, a user and
+// an instance profile. Their physical IDs are what CloudFormation's are:
+// a role's, user's and instance profile's name, a managed policy's ARN,
+// an AWS::IAM::Policy's generated name.
 
 func init() {
 	resource.Register(&resource.Type{
@@ -39,6 +41,13 @@ func init() {
 			"PermissionsBoundaryUsageCount", "CreateDate", "UpdateDate"},
 	})
 	resource.Register(&resource.Type{
+		Name:         "AWS::IAM::User",
+		Provider:     user{},
+		Replace:      []string{"UserName", "Path"},
+		NameProperty: "UserName",
+		Attributes:   []string{"Arn"},
+	})
+	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::InstanceProfile",
 		Provider:   instanceProfile{},
 		Replace:    []string{"InstanceProfileName", "Path"},
@@ -46,112 +55,475 @@ func init() {
 	})
 }
 
-// Prefixes of IAM's unique ids (a role's RoleId, a policy's PolicyId).
-const (
-	rolePrefix   = "AROA"
-	policyPrefix = "ANPA"
-	uniqueIDLen  = 21 // prefix and 17 upper-case letters and digits
-)
+var iamKinds = map[string]kind{"MaxSessionDuration": number}
 
-// uniqueID is an IAM unique id with the given prefix.
-func uniqueID(prefix string) string {
-	return prefix + rand.Text()[:uniqueIDLen-len(prefix)]
-}
+// errGroups is returned for templates that put policies on IAM groups,
+// which virga's IAM does not have yet.
+var errGroups = errors.New("IAM groups are not supported by virga yet")
 
-// iamARN is arn:aws:iam::ACCOUNT:KIND/PATH/NAME, PATH being "/" when the
-// template gives none.
-func iamARN(r *resource.Request, kind, path, name string) string {
-	if path == "" {
-		path = "/"
-	}
-	account := ""
-	if r.Env != nil {
-		account = r.Env.Account
-	}
-	return fmt.Sprintf("arn:aws:iam::%s:%s%s%s", account, kind, path, name)
-}
-
-// role is AWS::IAM::Role, recorded: its physical ID and Ref are its name.
+// role is AWS::IAM::Role: CreateRole, then its Policies (PutRolePolicy)
+// and ManagedPolicyArns (AttachRolePolicy).
 type role struct{}
 
 func (role) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	p := props(r.Properties)
+	p, _ := coerced(r, iamKinds)
 	name := p.str("RoleName")
 	if name == "" {
 		name = physicalName(r, maxRoleName)
 	}
-	return &resource.Result{PhysicalID: name, Attributes: map[string]any{
-		"Arn": iamARN(r, "role", p.str("Path"), name), "RoleId": uniqueID(rolePrefix),
-	}}, nil
+	trust, err := jsonText(p["AssumeRolePolicyDocument"])
+	if err != nil {
+		return nil, err
+	}
+	in := p.pick(map[string]any{"RoleName": name, "AssumeRolePolicyDocument": trust},
+		"Path", "Description", "MaxSessionDuration", "PermissionsBoundary")
+	if tags := tagMap(p["Tags"]); len(tags) > 0 {
+		in["Tags"] = tagList(tags)
+	}
+	out, err := call(ctx, r, "iam", "CreateRole", in)
+	if err != nil {
+		return nil, err
+	}
+	if err := syncPrincipal(ctx, r, "Role", name, p, nil); err != nil {
+		return nil, err
+	}
+	return roleResult(name, out), nil
 }
 
-// Update keeps the role's id: the role is the same one.
+func roleResult(name string, out map[string]any) *resource.Result {
+	role := props(asMap(out["Role"]))
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": role.str("Arn"), "RoleId": role.str("RoleId")}}
+}
+
+// syncPrincipal puts a role's or user's inline policies and attaches its
+// managed policies, removing those only old has.
+func syncPrincipal(ctx context.Context, r *resource.Request, kind, name string, p, old props) error {
+	nameKey := kind + "Name"
+	now := map[string]bool{}
+	for _, e := range p.list("Policies") {
+		pol := props(asMap(e))
+		doc, err := jsonText(pol["PolicyDocument"])
+		if err != nil {
+			return err
+		}
+		now[pol.str("PolicyName")] = true
+		if _, err := call(ctx, r, "iam", "Put"+kind+"Policy", map[string]any{nameKey: name,
+			"PolicyName": pol.str("PolicyName"), "PolicyDocument": doc}); err != nil {
+			return err
+		}
+	}
+	for _, e := range old.list("Policies") {
+		if n := props(asMap(e)).str("PolicyName"); !now[n] {
+			_, err := call(ctx, r, "iam", "Delete"+kind+"Policy", map[string]any{nameKey: name, "PolicyName": n})
+			if err := ignoreGone(err); err != nil {
+				return err
+			}
+		}
+	}
+	arns, oldARNs := strs(p.list("ManagedPolicyArns")), strs(old.list("ManagedPolicyArns"))
+	for _, arn := range arns {
+		if !slices.Contains(oldARNs, arn) {
+			if _, err := call(ctx, r, "iam", "Attach"+kind+"Policy", map[string]any{nameKey: name, "PolicyArn": arn}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, arn := range oldARNs {
+		if !slices.Contains(arns, arn) {
+			_, err := call(ctx, r, "iam", "Detach"+kind+"Policy", map[string]any{nameKey: name, "PolicyArn": arn})
+			if err := ignoreGone(err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func strs(l []any) []string {
+	var out []string
+	for _, e := range l {
+		if s, ok := text(e); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func (role) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+	p, old := coerced(r, iamKinds)
+	name := r.PhysicalID
+	if changed(old, p, "Description", "MaxSessionDuration") {
+		in := map[string]any{"RoleName": name, "Description": p.str("Description")}
+		if p.has("MaxSessionDuration") {
+			in["MaxSessionDuration"] = p["MaxSessionDuration"]
+		} else {
+			in["MaxSessionDuration"] = 3600
+		}
+		if _, err := call(ctx, r, "iam", "UpdateRole", in); err != nil {
+			return nil, err
+		}
+	}
+	if changed(old, p, "AssumeRolePolicyDocument") {
+		trust, err := jsonText(p["AssumeRolePolicyDocument"])
+		if err != nil {
+			return nil, err
+		}
+		if _, err := call(ctx, r, "iam", "UpdateAssumeRolePolicy", map[string]any{"RoleName": name, "PolicyDocument": trust}); err != nil {
+			return nil, err
+		}
+	}
+	set, removed := tagDiff(tagMap(old["Tags"]), tagMap(p["Tags"]))
+	if len(removed) > 0 {
+		if _, err := call(ctx, r, "iam", "UntagRole", map[string]any{"RoleName": name, "TagKeys": anyStrings(removed)}); err != nil {
+			return nil, err
+		}
+	}
+	if len(set) > 0 {
+		if _, err := call(ctx, r, "iam", "TagRole", map[string]any{"RoleName": name, "Tags": tagList(set)}); err != nil {
+			return nil, err
+		}
+	}
+	if err := syncPrincipal(ctx, r, "Role", name, p, old); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, "iam", "GetRole", map[string]any{"RoleName": name})
+	if err != nil {
+		return nil, err
+	}
+	return roleResult(name, out), nil
 }
 
-func (role) Delete(ctx context.Context, r *resource.Request) error { return nil }
+// Delete removes what the role still holds (its inline policies, its
+// managed policies, its instance profiles), as CloudFormation does, then
+// the role.
+func (role) Delete(ctx context.Context, r *resource.Request) error {
+	name := r.PhysicalID
+	if err := emptyPrincipal(ctx, r, "Role", name); err != nil {
+		return ignoreGone(err)
+	}
+	out, err := call(ctx, r, "iam", "ListInstanceProfilesForRole", map[string]any{"RoleName": name})
+	if err != nil {
+		return ignoreGone(err)
+	}
+	for _, e := range asList(out["InstanceProfiles"]) {
+		profile := props(asMap(e)).str("InstanceProfileName")
+		_, err := call(ctx, r, "iam", "RemoveRoleFromInstanceProfile", map[string]any{"InstanceProfileName": profile, "RoleName": name})
+		if err := ignoreGone(err); err != nil {
+			return err
+		}
+	}
+	_, err = call(ctx, r, "iam", "DeleteRole", map[string]any{"RoleName": name})
+	return ignoreGone(err)
+}
 
-// inlinePolicy is AWS::IAM::Policy, recorded: its physical ID and Ref
-// are a generated name, as AWS CloudFormation's.
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// emptyPrincipal deletes a role's or user's inline policies and detaches
+// its managed policies.
+func emptyPrincipal(ctx context.Context, r *resource.Request, kind, name string) error {
+	nameKey := kind + "Name"
+	out, err := call(ctx, r, "iam", "List"+kind+"Policies", map[string]any{nameKey: name})
+	if err != nil {
+		return err
+	}
+	for _, n := range strs(asList(out["PolicyNames"])) {
+		if _, err := call(ctx, r, "iam", "Delete"+kind+"Policy", map[string]any{nameKey: name, "PolicyName": n}); ignoreGone(err) != nil {
+			return err
+		}
+	}
+	out, err = call(ctx, r, "iam", "ListAttached"+kind+"Policies", map[string]any{nameKey: name})
+	if err != nil {
+		return err
+	}
+	for _, e := range asList(out["AttachedPolicies"]) {
+		arn := props(asMap(e)).str("PolicyArn")
+		if _, err := call(ctx, r, "iam", "Detach"+kind+"Policy", map[string]any{nameKey: name, "PolicyArn": arn}); ignoreGone(err) != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inlinePolicy is AWS::IAM::Policy: the same inline policy put on each
+// of its roles and users. Its physical ID and Ref are a generated name,
+// as AWS CloudFormation's.
 type inlinePolicy struct{}
 
 func (inlinePolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	id := physicalName(r, maxPolicyName)
+	if err := putInline(ctx, r, props(r.Properties), nil); err != nil {
+		return nil, err
+	}
 	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"Id": id}}, nil
 }
 
+// putInline puts p's policy on its roles and users, and deletes old's
+// from those p no longer names (or all of old's when the name changed).
+func putInline(ctx context.Context, r *resource.Request, p, old props) error {
+	if len(p.list("Groups")) > 0 {
+		return errGroups
+	}
+	doc, err := jsonText(p["PolicyDocument"])
+	if err != nil {
+		return err
+	}
+	name := p.str("PolicyName")
+	for _, kind := range []string{"Role", "User"} {
+		targets := strs(p.list(kind + "s"))
+		for _, t := range targets {
+			if _, err := call(ctx, r, "iam", "Put"+kind+"Policy", map[string]any{kind + "Name": t, "PolicyName": name, "PolicyDocument": doc}); err != nil {
+				return err
+			}
+		}
+		if old == nil {
+			continue
+		}
+		for _, t := range strs(old.list(kind + "s")) {
+			if old.str("PolicyName") != name || !slices.Contains(targets, t) {
+				_, err := call(ctx, r, "iam", "Delete"+kind+"Policy", map[string]any{kind + "Name": t, "PolicyName": old.str("PolicyName")})
+				if err := ignoreGone(err); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func (inlinePolicy) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	if err := putInline(ctx, r, props(r.Properties), props(r.OldProperties)); err != nil {
+		return nil, err
+	}
 	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
 }
 
-func (inlinePolicy) Delete(ctx context.Context, r *resource.Request) error { return nil }
+func (inlinePolicy) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	for _, kind := range []string{"Role", "User"} {
+		for _, t := range strs(p.list(kind + "s")) {
+			_, err := call(ctx, r, "iam", "Delete"+kind+"Policy", map[string]any{kind + "Name": t, "PolicyName": p.str("PolicyName")})
+			if err := ignoreGone(err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
-// managedPolicy is AWS::IAM::ManagedPolicy, recorded: its physical ID and
-// Ref are its ARN. A change of its document makes a new default version
-// (v2, v3, ...), as IAM does.
+// managedPolicy is AWS::IAM::ManagedPolicy: CreatePolicy and its
+// attachments to Roles and Users. Its physical ID and Ref are its ARN. A
+// change of its document makes a new default version, deleting the
+// oldest other version first when the policy has IAM's five.
 type managedPolicy struct{}
 
 func (managedPolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p := props(r.Properties)
+	if len(p.list("Groups")) > 0 {
+		return nil, errGroups
+	}
 	name := p.str("ManagedPolicyName")
 	if name == "" {
 		name = physicalName(r, maxPolicyName)
 	}
-	arn := iamARN(r, "policy", p.str("Path"), name)
-	now := time.Now().UTC().Format(time.RFC3339)
-	attrs := map[string]any{
-		"PolicyArn": arn, "PolicyId": uniqueID(policyPrefix), "DefaultVersionId": "v1",
-		"IsAttachable": true, "PermissionsBoundaryUsageCount": 0, "CreateDate": now, "UpdateDate": now,
-		"AttachmentCount": attachments(p),
+	doc, err := jsonText(p["PolicyDocument"])
+	if err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, "iam", "CreatePolicy", p.pick(map[string]any{"PolicyName": name, "PolicyDocument": doc}, "Path", "Description"))
+	if err != nil {
+		return nil, err
+	}
+	arn := props(asMap(out["Policy"])).str("Arn")
+	if err := attachManaged(ctx, r, arn, p, nil); err != nil {
+		return nil, err
+	}
+	return managedResult(ctx, r, arn)
+}
+
+// attachManaged attaches a policy to p's roles and users and detaches it
+// from those only old names.
+func attachManaged(ctx context.Context, r *resource.Request, arn string, p, old props) error {
+	for _, kind := range []string{"Role", "User"} {
+		now, before := strs(p.list(kind+"s")), strs(old.list(kind+"s"))
+		for _, t := range now {
+			if !slices.Contains(before, t) {
+				if _, err := call(ctx, r, "iam", "Attach"+kind+"Policy", map[string]any{kind + "Name": t, "PolicyArn": arn}); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range before {
+			if !slices.Contains(now, t) {
+				_, err := call(ctx, r, "iam", "Detach"+kind+"Policy", map[string]any{kind + "Name": t, "PolicyArn": arn})
+				if err := ignoreGone(err); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func managedResult(ctx context.Context, r *resource.Request, arn string) (*resource.Result, error) {
+	out, err := call(ctx, r, "iam", "GetPolicy", map[string]any{"PolicyArn": arn})
+	if err != nil {
+		return nil, err
+	}
+	pol := asMap(out["Policy"])
+	attrs := map[string]any{"PolicyArn": arn}
+	for _, k := range []string{"PolicyId", "DefaultVersionId", "AttachmentCount", "IsAttachable", "PermissionsBoundaryUsageCount"} {
+		attrs[k] = pol[k]
+	}
+	for _, k := range []string{"CreateDate", "UpdateDate"} {
+		attrs[k] = isoTime(pol[k])
 	}
 	return &resource.Result{PhysicalID: arn, Attributes: attrs}, nil
 }
 
-// attachments counts the groups, roles and users a policy is attached to.
-func attachments(p props) int {
-	return len(p.list("Groups")) + len(p.list("Roles")) + len(p.list("Users"))
-}
-
 func (managedPolicy) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := props(r.Properties), props(r.OldProperties)
-	attrs := map[string]any{}
-	for k, v := range r.Attributes {
-		attrs[k] = v
+	if len(p.list("Groups")) > 0 {
+		return nil, errGroups
 	}
+	arn := r.PhysicalID
 	if changed(old, p, "PolicyDocument") {
-		n, _ := strconv.Atoi(strings.TrimPrefix(fmt.Sprint(attrs["DefaultVersionId"]), "v"))
-		attrs["DefaultVersionId"] = "v" + strconv.Itoa(max(n, 1)+1)
-		attrs["UpdateDate"] = time.Now().UTC().Format(time.RFC3339)
+		doc, err := jsonText(p["PolicyDocument"])
+		if err != nil {
+			return nil, err
+		}
+		if err := makeRoomForVersion(ctx, r, arn); err != nil {
+			return nil, err
+		}
+		if _, err := call(ctx, r, "iam", "CreatePolicyVersion", map[string]any{"PolicyArn": arn, "PolicyDocument": doc, "SetAsDefault": true}); err != nil {
+			return nil, err
+		}
 	}
-	attrs["AttachmentCount"] = attachments(p)
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: attrs}, nil
+	if err := attachManaged(ctx, r, arn, p, old); err != nil {
+		return nil, err
+	}
+	return managedResult(ctx, r, arn)
 }
 
-func (managedPolicy) Delete(ctx context.Context, r *resource.Request) error { return nil }
+// makeRoomForVersion deletes the oldest non-default version of a policy
+// that has IAM's five, so that another can be made.
+func makeRoomForVersion(ctx context.Context, r *resource.Request, arn string) error {
+	versions, err := nonDefaultVersions(ctx, r, arn)
+	if err != nil || len(versions) < 4 {
+		return err
+	}
+	_, err = call(ctx, r, "iam", "DeletePolicyVersion", map[string]any{"PolicyArn": arn, "VersionId": versions[len(versions)-1]})
+	return err
+}
 
-// instanceProfile is AWS::IAM::InstanceProfile, recorded: its physical
-// ID and Ref are its name.
+// nonDefaultVersions lists a policy's other versions, newest first.
+func nonDefaultVersions(ctx context.Context, r *resource.Request, arn string) ([]string, error) {
+	out, err := call(ctx, r, "iam", "ListPolicyVersions", map[string]any{"PolicyArn": arn})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range asList(out["Versions"]) {
+		v := asMap(e)
+		if d, _ := v["IsDefaultVersion"].(bool); !d {
+			ids = append(ids, props(v).str("VersionId"))
+		}
+	}
+	return ids, nil
+}
+
+// Delete detaches the policy from what it is attached to and deletes its
+// other versions, then the policy.
+func (managedPolicy) Delete(ctx context.Context, r *resource.Request) error {
+	arn := r.PhysicalID
+	out, err := call(ctx, r, "iam", "ListEntitiesForPolicy", map[string]any{"PolicyArn": arn})
+	if err != nil {
+		return ignoreGone(err)
+	}
+	for _, kind := range []string{"Role", "User"} {
+		for _, e := range asList(out["Policy"+kind+"s"]) {
+			name := props(asMap(e)).str(kind + "Name")
+			_, err := call(ctx, r, "iam", "Detach"+kind+"Policy", map[string]any{kind + "Name": name, "PolicyArn": arn})
+			if err := ignoreGone(err); err != nil {
+				return err
+			}
+		}
+	}
+	versions, err := nonDefaultVersions(ctx, r, arn)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	for _, v := range versions {
+		if _, err := call(ctx, r, "iam", "DeletePolicyVersion", map[string]any{"PolicyArn": arn, "VersionId": v}); ignoreGone(err) != nil {
+			return err
+		}
+	}
+	_, err = call(ctx, r, "iam", "DeletePolicy", map[string]any{"PolicyArn": arn})
+	return ignoreGone(err)
+}
+
+// user is AWS::IAM::User: CreateUser, its Policies and ManagedPolicyArns.
+// Login profiles and groups are not supported.
+type user struct{}
+
+func (user) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	if len(p.list("Groups")) > 0 {
+		return nil, errGroups
+	}
+	name := p.str("UserName")
+	if name == "" {
+		name = physicalName(r, maxUserName)
+	}
+	in := p.pick(map[string]any{"UserName": name}, "Path", "PermissionsBoundary")
+	if tags := tagMap(p["Tags"]); len(tags) > 0 {
+		in["Tags"] = tagList(tags)
+	}
+	out, err := call(ctx, r, "iam", "CreateUser", in)
+	if err != nil {
+		return nil, err
+	}
+	if err := syncPrincipal(ctx, r, "User", name, p, nil); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["User"])).str("Arn")}}, nil
+}
+
+func (user) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := props(r.Properties), props(r.OldProperties)
+	if len(p.list("Groups")) > 0 {
+		return nil, errGroups
+	}
+	if err := syncPrincipal(ctx, r, "User", r.PhysicalID, p, old); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+// Delete removes the user's policies and access keys, then the user.
+func (user) Delete(ctx context.Context, r *resource.Request) error {
+	name := r.PhysicalID
+	if err := emptyPrincipal(ctx, r, "User", name); err != nil {
+		return ignoreGone(err)
+	}
+	out, err := call(ctx, r, "iam", "ListAccessKeys", map[string]any{"UserName": name})
+	if err != nil {
+		return ignoreGone(err)
+	}
+	for _, e := range asList(out["AccessKeyMetadata"]) {
+		id := props(asMap(e)).str("AccessKeyId")
+		if _, err := call(ctx, r, "iam", "DeleteAccessKey", map[string]any{"UserName": name, "AccessKeyId": id}); ignoreGone(err) != nil {
+			return err
+		}
+	}
+	_, err = call(ctx, r, "iam", "DeleteUser", map[string]any{"UserName": name})
+	return ignoreGone(err)
+}
+
+// instanceProfile is AWS::IAM::InstanceProfile: CreateInstanceProfile
+// and its role. Its physical ID and Ref are its name.
 type instanceProfile struct{}
 
 func (instanceProfile) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
@@ -160,11 +532,74 @@ func (instanceProfile) Create(ctx context.Context, r *resource.Request) (*resour
 	if name == "" {
 		name = physicalName(r, maxInstanceProfile)
 	}
-	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": iamARN(r, "instance-profile", p.str("Path"), name)}}, nil
+	out, err := call(ctx, r, "iam", "CreateInstanceProfile", p.pick(map[string]any{"InstanceProfileName": name}, "Path"))
+	if err != nil {
+		return nil, err
+	}
+	if err := profileRoles(ctx, r, name, p, nil); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["InstanceProfile"])).str("Arn")}}, nil
+}
+
+func profileRoles(ctx context.Context, r *resource.Request, name string, p, old props) error {
+	now, before := strs(p.list("Roles")), strs(old.list("Roles"))
+	for _, role := range before {
+		if !slices.ContainsFunc(now, func(n string) bool { return strings.EqualFold(n, role) }) {
+			_, err := call(ctx, r, "iam", "RemoveRoleFromInstanceProfile", map[string]any{"InstanceProfileName": name, "RoleName": role})
+			if err := ignoreGone(err); err != nil {
+				return err
+			}
+		}
+	}
+	for _, role := range now {
+		if !slices.ContainsFunc(before, func(n string) bool { return strings.EqualFold(n, role) }) {
+			if _, err := call(ctx, r, "iam", "AddRoleToInstanceProfile", map[string]any{"InstanceProfileName": name, "RoleName": role}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (instanceProfile) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	if err := profileRoles(ctx, r, r.PhysicalID, props(r.Properties), props(r.OldProperties)); err != nil {
+		return nil, err
+	}
 	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
 }
 
-func (instanceProfile) Delete(ctx context.Context, r *resource.Request) error { return nil }
+func (instanceProfile) Delete(ctx context.Context, r *resource.Request) error {
+	name := r.PhysicalID
+	out, err := call(ctx, r, "iam", "GetInstanceProfile", map[string]any{"InstanceProfileName": name})
+	if err != nil {
+		return ignoreGone(err)
+	}
+	for _, e := range asList(asMap(out["InstanceProfile"])["Roles"]) {
+		role := props(asMap(e)).str("RoleName")
+		_, err := call(ctx, r, "iam", "RemoveRoleFromInstanceProfile", map[string]any{"InstanceProfileName": name, "RoleName": role})
+		if err := ignoreGone(err); err != nil {
+			return err
+		}
+	}
+	_, err = call(ctx, r, "iam", "DeleteInstanceProfile", map[string]any{"InstanceProfileName": name})
+	return ignoreGone(err)
+}
+
+// isoTime is a timestamp of an in-process output (epoch seconds) in
+// ISO 8601, as CloudFormation gives IAM's dates.
+func isoTime(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC().Format(time.RFC3339)
+	case json.Number:
+		if f, err := t.Float64(); err == nil {
+			return time.Unix(int64(f), 0).UTC().Format(time.RFC3339)
+		}
+	case float64:
+		return time.Unix(int64(t), 0).UTC().Format(time.RFC3339)
+	case int64:
+		return time.Unix(t, 0).UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,19 +1,37 @@
 package providers_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
 	"regexp"
 	"testing"
 )
 
-// The IAM types are recorded only (virga has no IAM): these tests check
-// the names, ARNs and ids they give.
+// The IAM types make real IAM entities: these tests read them back from
+// IAM.
+
+const trustDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+func trust() map[string]any {
+	return map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}}
+}
+
+func allowDoc(action string) map[string]any {
+	return map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": action, "Resource": "*"}}}
+}
 
 func TestRole(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	role := s.create("AWS::IAM::Role", "ExecRole", map[string]any{
 		"Path":                     "/service-role/",
-		"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17"},
+		"AssumeRolePolicyDocument": trust(),
+		"ManagedPolicyArns":        []any{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+		"Policies":                 []any{map[string]any{"PolicyName": "logs", "PolicyDocument": allowDoc("logs:*")}},
+		"MaxSessionDuration":       "7200",
 	})
 	name := role.ref()
 	if !generated(name, "ExecRole") || role.attr("Arn") != "arn:aws:iam::"+testAccount+":role/service-role/"+name {
@@ -23,22 +41,47 @@ func TestRole(t *testing.T) {
 	if !regexp.MustCompile(`^AROA[A-Z2-7]{17}$`).MatchString(id) {
 		t.Errorf("RoleId %q", id)
 	}
+	got := asObj(s.call("iam", "GetRole", map[string]any{"RoleName": name})["Role"])
+	if got["RoleId"] != id || fmt.Sprint(got["MaxSessionDuration"]) != "7200" {
+		t.Errorf("GetRole: %v", got)
+	}
+	doc, _ := url.QueryUnescape(got["AssumeRolePolicyDocument"].(string))
+	var have, want any
+	json.Unmarshal([]byte(doc), &have)
+	json.Unmarshal([]byte(trustDoc), &want)
+	if !reflect.DeepEqual(have, want) {
+		t.Errorf("trust policy %s", doc)
+	}
+	if n := len(asList(s.call("iam", "ListAttachedRolePolicies", map[string]any{"RoleName": name})["AttachedPolicies"])); n != 1 {
+		t.Errorf("%d attached policies", n)
+	}
 	role.checkReplacement(map[string]map[string]any{
 		"RoleName":                 {"RoleName": "x"},
 		"Path":                     {"Path": "/"},
 		"AssumeRolePolicyDocument": {"AssumeRolePolicyDocument": map[string]any{}},
 	}, "RoleName", "Path")
-	role.update(map[string]any{"Path": "/service-role/", "AssumeRolePolicyDocument": map[string]any{}, "Description": "d"})
+	role.update(map[string]any{"Path": "/service-role/", "AssumeRolePolicyDocument": trust(), "Description": "d",
+		"Policies": []any{map[string]any{"PolicyName": "s3", "PolicyDocument": allowDoc("s3:*")}}})
 	if role.attr("RoleId") != id {
 		t.Errorf("an update changed the RoleId from %s to %s", id, role.attr("RoleId"))
 	}
+	names := asList(s.call("iam", "ListRolePolicies", map[string]any{"RoleName": name})["PolicyNames"])
+	if len(names) != 1 || names[0] != "s3" {
+		t.Errorf("inline policies after the update: %v", names)
+	}
+	if n := len(asList(s.call("iam", "ListAttachedRolePolicies", map[string]any{"RoleName": name})["AttachedPolicies"])); n != 0 {
+		t.Errorf("%d attached policies after the update dropped them", n)
+	}
 	role.delete()
+	if code := s.callErr("iam", "GetRole", map[string]any{"RoleName": name}); code != "NoSuchEntity" {
+		t.Errorf("GetRole after the delete: %q", code)
+	}
 
-	long := s.create("AWS::IAM::Role", "AVeryLongLogicalIdentifierForARoleThatGoesOnAndOnAndOn", map[string]any{})
+	long := s.create("AWS::IAM::Role", "AVeryLongLogicalIdentifierForARoleThatGoesOnAndOnAndOn", map[string]any{"AssumeRolePolicyDocument": trust()})
 	if len(long.ref()) != 64 {
 		t.Errorf("a long generated role name: %q (%d)", long.ref(), len(long.ref()))
 	}
-	named := s.create("AWS::IAM::Role", "Named", map[string]any{"RoleName": "app"})
+	named := s.create("AWS::IAM::Role", "Named", map[string]any{"RoleName": "app", "AssumeRolePolicyDocument": trust()})
 	if named.ref() != "app" || named.attr("Arn") != "arn:aws:iam::"+testAccount+":role/app" {
 		t.Errorf("named role: %s %s", named.ref(), named.attr("Arn"))
 	}
@@ -47,19 +90,27 @@ func TestRole(t *testing.T) {
 func TestPolicies(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	doc := map[string]any{"Version": "2012-10-17", "Statement": []any{}}
-	inline := s.create("AWS::IAM::Policy", "Inline", map[string]any{"PolicyName": "p", "PolicyDocument": doc, "Roles": []any{"app"}})
+	s.create("AWS::IAM::Role", "App", map[string]any{"RoleName": "app", "AssumeRolePolicyDocument": trust()})
+	inline := s.create("AWS::IAM::Policy", "Inline", map[string]any{"PolicyName": "p", "PolicyDocument": allowDoc("sqs:*"), "Roles": []any{"app"}})
 	if !generated(inline.ref(), "Inline") || inline.attr("Id") != inline.ref() {
 		t.Errorf("policy Ref %s", inline.ref())
 	}
-	inline.checkReplacement(map[string]map[string]any{"PolicyName": {"PolicyName": "q"}})
-	inline.update(map[string]any{"PolicyName": "q", "PolicyDocument": doc})
+	s.call("iam", "GetRolePolicy", map[string]any{"RoleName": "app", "PolicyName": "p"})
+	inline.update(map[string]any{"PolicyName": "q", "PolicyDocument": allowDoc("sqs:*"), "Roles": []any{"app"}})
+	if code := s.callErr("iam", "GetRolePolicy", map[string]any{"RoleName": "app", "PolicyName": "p"}); code != "NoSuchEntity" {
+		t.Errorf("the renamed policy's old name: %q", code)
+	}
+	s.call("iam", "GetRolePolicy", map[string]any{"RoleName": "app", "PolicyName": "q"})
 	inline.delete()
+	if code := s.callErr("iam", "GetRolePolicy", map[string]any{"RoleName": "app", "PolicyName": "q"}); code != "NoSuchEntity" {
+		t.Errorf("the deleted policy: %q", code)
+	}
 
-	managed := s.create("AWS::IAM::ManagedPolicy", "Managed", map[string]any{"PolicyDocument": doc, "Roles": []any{"app"}})
+	managed := s.create("AWS::IAM::ManagedPolicy", "Managed", map[string]any{"PolicyDocument": allowDoc("s3:*"), "Roles": []any{"app"}})
 	if managed.ref() != "arn:aws:iam::"+testAccount+":policy/"+testStack+"-Managed-"+managed.ref()[len(managed.ref())-13:] ||
 		managed.attr("PolicyArn") != managed.ref() || managed.attr("DefaultVersionId") != "v1" || managed.attr("AttachmentCount") != "1" ||
-		!regexp.MustCompile(`^ANPA[A-Z2-7]{17}$`).MatchString(managed.attr("PolicyId")) {
+		!regexp.MustCompile(`^ANPA[A-Z2-7]{17}$`).MatchString(managed.attr("PolicyId")) ||
+		!regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`).MatchString(managed.attr("CreateDate")) {
 		t.Errorf("managed policy Ref %s, attributes %v", managed.ref(), managed.result.Attributes)
 	}
 	managed.checkReplacement(map[string]map[string]any{
@@ -67,11 +118,22 @@ func TestPolicies(t *testing.T) {
 		"Description":       {"Description": "x"},
 		"PolicyDocument":    {"PolicyDocument": map[string]any{}},
 	}, "ManagedPolicyName", "Description")
-	managed.update(map[string]any{"PolicyDocument": map[string]any{"Version": "2012-10-17"}})
-	if managed.attr("DefaultVersionId") != "v2" || managed.attr("AttachmentCount") != "0" {
-		t.Errorf("managed policy after the update: %v", managed.result.Attributes)
+	for i := 0; i < 5; i++ { // past IAM's five versions
+		managed.update(map[string]any{"PolicyDocument": allowDoc("s3:Get" + string(rune('A'+i)))})
+	}
+	if managed.attr("DefaultVersionId") != "v6" || managed.attr("AttachmentCount") != "0" {
+		t.Errorf("managed policy after the updates: %v", managed.result.Attributes)
 	}
 	managed.delete()
+	if code := s.callErr("iam", "GetPolicy", map[string]any{"PolicyArn": managed.ref()}); code != "NoSuchEntity" {
+		t.Errorf("GetPolicy after the delete: %q", code)
+	}
+
+	user := s.create("AWS::IAM::User", "Dev", map[string]any{"ManagedPolicyArns": []any{"arn:aws:iam::aws:policy/ReadOnlyAccess"}})
+	if !generated(user.ref(), "Dev") || user.attr("Arn") != "arn:aws:iam::"+testAccount+":user/"+user.ref() {
+		t.Errorf("user Ref %s, Arn %s", user.ref(), user.attr("Arn"))
+	}
+	user.delete()
 
 	profile := s.create("AWS::IAM::InstanceProfile", "Profile", map[string]any{"InstanceProfileName": "web", "Roles": []any{"app"}})
 	if profile.ref() != "web" || profile.attr("Arn") != "arn:aws:iam::"+testAccount+":instance-profile/web" {
@@ -79,4 +141,17 @@ func TestPolicies(t *testing.T) {
 	}
 	profile.checkReplacement(map[string]map[string]any{"Roles": {"Roles": []any{"other"}}, "Path": {"Path": "/x/"}}, "Path")
 	profile.delete()
+	if code := s.callErr("iam", "GetInstanceProfile", map[string]any{"InstanceProfileName": "web"}); code != "NoSuchEntity" {
+		t.Errorf("GetInstanceProfile after the delete: %q", code)
+	}
+}
+
+func asObj(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

@@ -20,8 +20,8 @@ func init() {
 // PutFunctionConcurrency; updates go through UpdateFunctionCode,
 // UpdateFunctionConfiguration, the concurrency and the tagging
 // operations. The execution role (Role) is recorded as the API records
-// it: virga runs functions with credentials for it but has no IAM to
-// check it against.
+// it: virga runs functions with credentials for it and enforces no IAM
+// policy yet.
 type function struct{}
 
 var functionKinds = map[string]kind{

@@ -53,7 +53,7 @@ func TestFunction(t *testing.T) {
 	t.Parallel()
 	needs(t, "python3")
 	s := newStack(t)
-	role := s.create("AWS::IAM::Role", "Role", map[string]any{"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17"}})
+	role := s.create("AWS::IAM::Role", "Role", map[string]any{"AssumeRolePolicyDocument": trust()})
 	props := map[string]any{
 		"Runtime":                      "python3.12",
 		"Handler":                      "index.handler",

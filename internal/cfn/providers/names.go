@@ -27,6 +27,7 @@ const (
 	maxRoleName        = 64  // IAM role names
 	maxPolicyName      = 128 // IAM policy and managed policy names
 	maxInstanceProfile = 128 // IAM instance profile names
+	maxUserName        = 64  // IAM user names
 	// maxPolicyID bounds the generated physical IDs of the policy types
 	// that have no name of their own (SQS queue and SNS topic policies).
 	maxPolicyID = 255

@@ -183,6 +183,7 @@ var notFoundCodes = map[string]bool{
 	"AWS.SimpleQueueService.NonExistentQueue": true, // SQS (awsQuery)
 	"NoSuchBucket":                            true, // S3
 	"ParameterNotFound":                       true, // Systems Manager Parameter Store
+	"NoSuchEntity":                            true, // IAM
 }
 
 // gone reports whether err says that the resource does not exist, which

@@ -14,7 +14,7 @@ import (
 // (CONNECTORQueuePolicy) or a topic policy (CONNECTORTopicPolicy). With
 // several destinations, each generated ID ends in DestinationINDEX.
 //
-// virga has no IAM yet, so the policies are recorded, not enforced; the
+// IAM enforces no policy yet, so the policies are stored, not enforced; the
 // statements still name the actions SAM's connector profiles grant, so
 // that the recorded policies read as AWS's would. A source and
 // destination pair virga has no profile for gives a warning instead of
