@@ -205,7 +205,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	auth := &edge.Authenticator{
 		Verify:    cfg.Auth == config.AuthSigV4,
 		Static:    static,
-		Temporary: stsSvc,
+		Temporary: credentialSources{iamSvc, stsSvc},
 		Account:   cfg.AccountID,
 		Clock:     o.Clock,
 	}
@@ -670,4 +670,19 @@ func (q topicQueues) SendMessage(ctx context.Context, queueARN string, m sns.Que
 		}
 	}
 	return q.s.Send(ctx, queueARN, out)
+}
+
+// credentialSources finds a key that is not in the configuration with
+// each source in turn: IAM users' access keys, then STS's temporary
+// credentials.
+type credentialSources []edge.CredentialSource
+
+func (cs credentialSources) LookupCredential(accessKeyID string) (*awsproto.Credential, error) {
+	for _, c := range cs {
+		cred, err := c.LookupCredential(accessKeyID)
+		if err != nil || cred != nil {
+			return cred, err
+		}
+	}
+	return nil, nil
 }

@@ -445,3 +445,34 @@ print(json.dumps({"trust": role["AssumeRolePolicyDocument"], "inline": inline["P
 		t.Errorf("boto3 documents: %s", out)
 	}
 }
+
+// TestIAMAccessKeySigV4 signs requests with a key CreateAccessKey made,
+// under --auth sigv4: they are the user's, until the key is deactivated.
+func TestIAMAccessKeySigV4(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, sigv4Mode)
+	c := iamClient(env)
+	ctx := context.Background()
+	if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ci"), Path: aws.String("/bots/")}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ci")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, secret := aws.ToString(key.AccessKey.AccessKeyId), aws.ToString(key.AccessKey.SecretAccessKey)
+	who, err := stsClient(env, id, secret, "").GetCallerIdentity(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(who.Arn) != "arn:aws:iam::"+testAccount+":user/bots/ci" || !strings.HasPrefix(aws.ToString(who.UserId), "AIDA") {
+		t.Errorf("GetCallerIdentity with the user's key: %s %s", aws.ToString(who.Arn), aws.ToString(who.UserId))
+	}
+	_, err = stsClient(env, id, "wrong"+secret[5:], "").GetCallerIdentity(ctx, nil)
+	wantIAMError(t, "wrong secret", err, "SignatureDoesNotMatch", "")
+	if _, err := c.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("ci"), AccessKeyId: aws.String(id), Status: types.StatusTypeInactive}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = stsClient(env, id, secret, "").GetCallerIdentity(ctx, nil)
+	wantIAMError(t, "inactive key", err, "InvalidClientTokenId", "")
+}

@@ -10,7 +10,7 @@ import (
 )
 
 // CredentialSource finds credentials that are not in the configuration:
-// STS's temporary credentials.
+// IAM users' access keys and STS's temporary credentials.
 type CredentialSource interface {
 	// LookupCredential returns the credential with the access key id, or
 	// nil if it does not know it.
@@ -24,7 +24,8 @@ type Authenticator struct {
 	Verify bool
 	// Static are the long-term credentials from the configuration.
 	Static map[string]awsproto.Credential
-	// Temporary finds STS-issued credentials.
+	// Temporary finds credentials IAM (access keys) and STS (temporary
+	// credentials) issued.
 	Temporary CredentialSource
 	// Account is the account of callers that are not otherwise known.
 	Account string

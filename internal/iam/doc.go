@@ -12,6 +12,12 @@
 // documents are kept as the caller wrote them and returned URL-encoded
 // (RFC 3986), as IAM returns them; the aws CLI and boto3 decode them.
 //
+// Access keys CreateAccessKey issues sign requests like any other
+// (credentials.go): internal/app puts LookupCredential before STS's in
+// the edge's credential sources, and with --auth sigv4 a request signed
+// with an active key is the user's (GetCallerIdentity answers the user's
+// ARN); an inactive one is refused.
+//
 // # Invariants
 //
 // A role or user record carries its inline policies and the ARNs of the
