@@ -98,6 +98,9 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 		overrides[key] = deref(p.ParameterValue)
 	}
 	var warnings []string
+	if !changeSet && !slices.Contains(caps, "CAPABILITY_AUTO_EXPAND") && declaresInclude(t.Tree) {
+		return nil, ErrCapabilities.WithMessage("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
+	}
 	tree, included, err := s.expandIncludes(ctx, t.Tree)
 	if err != nil {
 		return nil, err

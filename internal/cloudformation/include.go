@@ -192,3 +192,14 @@ func includes(node any) bool {
 	}
 	return false
 }
+
+// declaresInclude reports whether a template uses AWS::Include, in its
+// Transform section or embedded, before anything is read for it.
+func declaresInclude(tree map[string]any) bool {
+	for _, tr := range transformList(tree["Transform"]) {
+		if m, ok := tr.(map[string]any); ok && m["Name"] == includeTransform {
+			return true
+		}
+	}
+	return includes(tree)
+}

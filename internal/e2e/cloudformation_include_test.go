@@ -55,6 +55,10 @@ func TestCloudFormationInclude(t *testing.T) {
 	if e := expectAPIError(t, err, "InsufficientCapabilitiesException", 400); e.Message != "Requires capabilities : [CAPABILITY_AUTO_EXPAND]" {
 		t.Errorf("capabilities: %q", e.Message)
 	}
+	// The capability is asked for before any snippet is read.
+	_, err = cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("inc"),
+		TemplateBody: aws.String(strings.Replace(includeTemplate, "LOCATION", "s3://snippets/missing.yaml", 1))})
+	expectAPIError(t, err, "InsufficientCapabilitiesException", 400)
 	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("inc"), TemplateBody: aws.String(body),
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityAutoExpand}}); err != nil {
 		t.Fatal(err)
