@@ -71,7 +71,7 @@ func TestSecretsManagerBatchGetSecretValue(t *testing.T) {
 	pages := 0
 	for {
 		page, err := c.BatchGetSecretValue(ctx, &secretsmanager.BatchGetSecretValueInput{
-			Filters: []types.Filter{{Key: types.FilterNameStringTypeName, Values: []string{"batch/"}}, {Key: types.FilterNameStringTypeTagKey, Values: []string{"even"}}},
+			Filters:    []types.Filter{{Key: types.FilterNameStringTypeName, Values: []string{"batch/"}}, {Key: types.FilterNameStringTypeTagKey, Values: []string{"even"}}},
 			MaxResults: aws.Int32(5), NextToken: token})
 		if err != nil {
 			t.Fatal(err)
