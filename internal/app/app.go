@@ -240,13 +240,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })
 	a.closers = append(a.closers, restAPIs.Close)
 
-	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route})
 	if err != nil {
 		fns.Close()
 		db.Close()
 		return nil, err
 	}
 	a.services = append(a.services, params.API())
+	// Parameter policies act as the clock reaches them.
+	a.background = append(a.background, func(ctx context.Context) { params.Run(ctx, o.Logger) })
 	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Functions: lam})
 	if err != nil {

@@ -98,6 +98,21 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 		overrides[key] = deref(p.ParameterValue)
 	}
 	var warnings []string
+	if !changeSet && !slices.Contains(caps, "CAPABILITY_AUTO_EXPAND") && declaresInclude(t.Tree) {
+		return nil, ErrCapabilities.WithMessage("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
+	}
+	tree, included, err := s.expandIncludes(ctx, t.Tree)
+	if err != nil {
+		return nil, err
+	}
+	if included {
+		if !changeSet && !slices.Contains(caps, "CAPABILITY_AUTO_EXPAND") {
+			return nil, ErrCapabilities.WithMessage("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
+		}
+		if t, err = template.FromTree(tree); err != nil {
+			return nil, templateError(err)
+		}
+	}
 	if len(t.Transforms) > 0 {
 		if !changeSet && !slices.Contains(caps, "CAPABILITY_AUTO_EXPAND") {
 			return nil, ErrCapabilities.WithMessage("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/cfn/resource"
 	"github.com/virga/virga/internal/cfn/template"
 )
 
@@ -96,11 +97,27 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	if s.stacks[name] != nil {
 		return nil, ErrAlreadyExists.Withf("Stack [%s] already exists", name)
 	}
+	s.nest(ctx, st)
 	s.stacks[name] = st
 	s.stackEvent(st, createInProgress, "User Initiated")
 	s.transformWarnings(st, p, createInProgress)
 	s.start(st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
 	return &CreateStackOutput{StackId: &id}, nil
+}
+
+// nest records st as a nested stack when a parent stack's
+// AWS::CloudFormation::Stack resource is creating it: its parent, and
+// the parent's root (the parent itself at the first level); the caller
+// holds s.mu.
+func (s *Service) nest(ctx context.Context, st *stack) {
+	id := resource.ParentStack(ctx)
+	if id == "" {
+		return
+	}
+	st.rec.ParentID, st.rec.RootID = id, id
+	if parent := s.find(id); parent != nil && parent.rec.RootID != "" {
+		st.rec.RootID = parent.rec.RootID
+	}
 }
 
 // updatable finds a stack an update may start on; the caller holds s.mu.
@@ -266,6 +283,7 @@ func (s *Service) describe(st *stack) Stack {
 	if !r.Deleted.IsZero() {
 		out.DeletionTime = ptr(r.Deleted)
 	}
+	out.ParentId, out.RootId = optional(r.ParentID), optional(r.RootID)
 	for _, p := range r.Parameters {
 		v := p.Value
 		if p.NoEcho {
@@ -463,6 +481,7 @@ func (s *Service) listStacks(ctx context.Context, in *ListStacksInput) (*ListSta
 		if !r.Deleted.IsZero() {
 			sum.DeletionTime = ptr(r.Deleted)
 		}
+		sum.ParentId, sum.RootId = optional(r.ParentID), optional(r.RootID)
 		out.StackSummaries = append(out.StackSummaries, sum)
 	}
 	return out, nil

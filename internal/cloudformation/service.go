@@ -18,6 +18,28 @@
 // them). S3's refusals are CloudFormation's ValidationErrors ("S3 error:
 // The specified key does not exist.").
 //
+// Nested stacks: an AWS::CloudFormation::Stack resource creates its
+// stack through CreateStack in-process, with the parent's ID in the
+// context (resource.WithParentStack); the nested stack records it as
+// ParentId and the parent's root (the parent itself at the first level)
+// as RootId, which DescribeStacks and ListStacks show. Nested stacks are
+// listed beside top-level ones, and may be read and operated on by name
+// or ID, as on AWS.
+//
+// AWS::Include (include.go): an Fn::Transform naming AWS::Include, or
+// an AWS::Include entry of the Transform section, is replaced by the
+// snippet (YAML or JSON) its Location names in virga's S3, by s3:// URI
+// or any https form package s3url takes, before any other transform: a
+// whole value becomes the snippet, an Fn::Transform among other keys adds
+// the snippet's keys beside them, and the Transform section's adds them
+// to the template. Like every macro it needs CAPABILITY_AUTO_EXPAND on
+// CreateStack and UpdateStack, not on a change set. Failures are
+// ValidationErrors "Transform AWS::Include failed with: " and the reason:
+// a Location that names no S3 object, S3's message for an object it
+// cannot read, and a snippet that is not YAML or JSON or that has an
+// AWS::Include of its own. Macros other than AWS::Include and the SAM
+// transform are not supported.
+//
 // Systems Manager parameters and secrets: AWS::SSM::Parameter::Value<...>
 // template parameters are read when the stack is created or updated
 // (Deps.SSMParameters) and DescribeStacks shows what they read as
@@ -205,7 +227,13 @@ type stackRecord struct {
 	Imports     []string                  `json:"imports,omitempty"`
 	Resources   map[string]*resourceState `json:"resources,omitempty"`
 	ChangeSetID string                    `json:"changeSet,omitempty"`
-	ChangeSets  map[string]*changeSet     `json:"changeSets,omitempty"`
+	// ParentID and RootID are, for a nested stack, the IDs of the stack
+	// whose AWS::CloudFormation::Stack resource made it and of the
+	// top-level stack it ultimately belongs to (the same for the first
+	// level of nesting).
+	ParentID   string                `json:"parent,omitempty"`
+	RootID     string                `json:"root,omitempty"`
+	ChangeSets map[string]*changeSet `json:"changeSets,omitempty"`
 }
 
 type paramRecord struct {

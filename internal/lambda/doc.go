@@ -92,7 +92,11 @@
 // Put refuses a second, and UpdateAlias refuses to move a configured
 // alias onto a configured version (with Put's sentence). An alias with a
 // routing configuration cannot be configured; one that is configured may
-// be given a routing configuration afterwards. Deleting the
+// be given a routing configuration afterwards. A weighted alias picks a
+// version for each invocation in proportion to AdditionalVersionWeights
+// (the primary takes the rest); the invocation then runs on what that
+// version has, its provisioned environments included, whichever
+// qualifier configured them. Deleting the
 // configuration, the alias, the version or the function releases the
 // environments; moving the alias moves them. The configurations are
 // stored with the function and start their environments again when virga

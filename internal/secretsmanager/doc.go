@@ -46,14 +46,21 @@
 // CancelRotateSecret turns rotation off and leaves the labels as they
 // are, as AWS does. Service.Close waits for rotations in progress.
 //
+// BatchGetSecretValue reads the AWSCURRENT value of up to 20 secrets
+// named by SecretIdList, or chosen by ListSecrets' Filters (oldest
+// first, 20 a page unless MaxResults says fewer, NextToken for the
+// rest); a secret it cannot read goes into Errors with GetSecretValue's
+// code and message, and the call succeeds. MaxResults and NextToken are
+// refused with SecretIdList, as are both or neither of SecretIdList and
+// Filters.
+//
 // Concurrency: Service.mu serializes read-modify-write of secrets; it is
 // never held while a rotation function runs (the function calls back).
 //
 // Not supported: scheduled rotation (RotationRules are stored and shown,
 // but rotation runs only when RotateSecret asks for it), checking that
 // the function lets Secrets Manager invoke it, resource policies, replication to other
-// regions, BatchGetSecretValue (not in the model this package is
-// generated from), the owning-service filter, and KMS keys. ListSecrets
+// regions, the owning-service filter, and KMS keys. ListSecrets
 // sorts by creation date, oldest first unless SortOrder is desc, and
 // its primary-region filter matches nothing (secrets are not replicated).
 package secretsmanager

@@ -20,6 +20,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UpdateSecretVersionStage", Handler: awsproto.Handle(s.updateSecretVersionStage)},
 		{Name: "RotateSecret", Handler: awsproto.Handle(s.rotateSecret)},
 		{Name: "CancelRotateSecret", Handler: awsproto.Handle(s.cancelRotateSecret)},
+		{Name: "BatchGetSecretValue", Handler: awsproto.Handle(s.batchGetSecretValue)},
 	}
 }
 

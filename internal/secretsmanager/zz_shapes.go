@@ -6,6 +6,28 @@ import (
 	"time"
 )
 
+// APIErrorType is the APIErrorType shape of AWS's model.
+type APIErrorType struct {
+	SecretId  *string `aws:"min=1,max=2048"`
+	ErrorCode *string
+	Message   *string
+}
+
+// BatchGetSecretValueRequest is the BatchGetSecretValueRequest shape of AWS's model.
+type BatchGetSecretValueRequest struct {
+	SecretIdList []string `aws:"min=1,max=20"`
+	Filters      []Filter `aws:"max=10"`
+	MaxResults   *int32   `aws:"min=1,max=20"`
+	NextToken    *string  `aws:"min=1,max=4096"`
+}
+
+// BatchGetSecretValueResponse is the BatchGetSecretValueResponse shape of AWS's model.
+type BatchGetSecretValueResponse struct {
+	SecretValues []SecretValueEntry
+	NextToken    *string `aws:"min=1,max=4096"`
+	Errors       []APIErrorType
+}
+
 // CancelRotateSecretRequest is the CancelRotateSecretRequest shape of AWS's model.
 type CancelRotateSecretRequest struct {
 	SecretId *string `aws:"required,min=1,max=2048"`
@@ -235,6 +257,17 @@ type SecretListEntry struct {
 	OwningService          *string `aws:"min=1,max=128"`
 	CreatedDate            *time.Time
 	PrimaryRegion          *string `aws:"min=1,max=128" pattern:"^([a-z]+-)+\\d+$"`
+}
+
+// SecretValueEntry is the SecretValueEntry shape of AWS's model.
+type SecretValueEntry struct {
+	ARN           *string  `aws:"min=20,max=2048"`
+	Name          *string  `aws:"min=1,max=256"`
+	VersionId     *string  `aws:"min=32,max=64"`
+	SecretBinary  []byte   `aws:"min=0,max=65536"`
+	SecretString  *string  `aws:"max=65536"`
+	VersionStages []string `aws:"min=1,max=20"`
+	CreatedDate   *time.Time
 }
 
 // SecretVersionsListEntry is the SecretVersionsListEntry shape of AWS's model.

@@ -32,9 +32,33 @@
 // Concurrency: Service.mu serializes read-modify-write of parameters;
 // reads go to the store without it.
 //
-// Not supported: parameter policies (Expiration, ExpirationNotification,
-// NoChangeNotification; PutParameter with Policies is refused with
-// InvalidPolicyTypeException), AWS's public parameters under /aws/service
+// Parameter policies (policies.go): PutParameter's Policies, a JSON
+// array of up to 10 policies, one of each type, Version "1.0":
+// Expiration (Timestamp in ISO_INSTANT or ISO_OFFSET_DATE_TIME) deletes
+// the parameter at that time; ExpirationNotification (Before, Unit Days
+// or Hours) acts that long before the Expiration; NoChangeNotification
+// (After, Unit) acts that long after the parameter last changed. They
+// are for the Advanced tier only (Intelligent-Tiering picks it for a
+// parameter with policies). A version made without Policies keeps its
+// predecessor's ("All existing policies are preserved until you send new
+// policies or an empty policy"), a change restarting the wait of a
+// NoChangeNotification. Service.Run carries them out as the clock
+// (injected, so a fake clock drives them) reaches them: the policy turns
+// from Pending to Finished, as DescribeParameters and
+// GetParameterHistory show it, and an event from aws.ssm, detail-type
+// "Parameter Store Policy Action", with the parameter's ARN as resource
+// and parameter-name, parameter-type, policy-type and action-status in
+// its detail, goes to the default bus (Deps.Events). Errors are
+// InvalidPolicyTypeException, InvalidPolicyAttributeException,
+// PoliciesLimitExceededException and IncompatiblePolicyException, as
+// AWS's model names them, and ValidationException for policies on a
+// Standard parameter; their messages are virga's, not AWS's verbatim.
+//
+// GetParameter shows no policies: AWS's Parameter shape has none.
+//
+// Not supported: "Parameter Store Change" events (policies' are the only
+// events sent), the Failed and InProgress policy statuses, AWS's public
+// parameters under /aws/service
 // (they answer ParameterNotFound), aws:ec2:image parameters are checked
 // for the AMI id format only (there are no images to look up, so no
 // SourceResult), KMS keys (KeyId is not checked), shared (cross-account)

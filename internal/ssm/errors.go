@@ -26,6 +26,9 @@ var (
 	ErrInvalidResourceID           = apierr.New("InvalidResourceId", 400, "")
 	ErrTooManyTags                 = apierr.New("TooManyTagsError", 400, "")
 	ErrInvalidPolicyType           = apierr.New("InvalidPolicyTypeException", 400, "")
+	ErrInvalidPolicyAttribute      = apierr.New("InvalidPolicyAttributeException", 400, "")
+	ErrPoliciesLimitExceeded       = apierr.New("PoliciesLimitExceededException", 400, "")
+	ErrIncompatiblePolicy          = apierr.New("IncompatiblePolicyException", 400, "")
 )
 
 // nameMessage is how Parameter Store words a parameter name outside its

@@ -1,6 +1,8 @@
 package ssm
 
 import (
+	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,6 +54,49 @@ func FuzzValidName(f *testing.F) {
 		}
 		if strings.Count(strings.TrimPrefix(name, "/"), "/") >= maxLevels {
 			t.Fatalf("%q accepted with more than %d levels", name, maxLevels)
+		}
+	})
+}
+
+// FuzzParsePolicies checks that PutParameter's Policies either parse to
+// at most 10 policies of the three types, each pending, valid JSON and
+// acting at a time, or fail with one of Parameter Store's policy errors.
+func FuzzParsePolicies(f *testing.F) {
+	for _, s := range []string{
+		`[{"Type":"Expiration","Version":"1.0","Attributes":{"Timestamp":"2018-12-02T21:34:33.000Z"}}]`,
+		`[{"Type":"Expiration","Version":"1.0","Attributes":{"Timestamp":"2019-11-01T22:13:48.87+10:30:00"}}]`,
+		`[{"Type":"ExpirationNotification","Version":"1.0","Attributes":{"Before":"15","Unit":"Days"}}]`,
+		`[{"Type":"NoChangeNotification","Version":"1.0","Attributes":{"After":"20","Unit":"Hours"}}]`,
+		`[]`, `{}`, `[{}]`, `[null]`, `[{"Type":"Expiration"}]`, `x`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := parsePolicies(in)
+		if err != nil {
+			for _, want := range []error{ErrInvalidPolicyAttribute, ErrInvalidPolicyType, ErrPoliciesLimitExceeded, ErrIncompatiblePolicy} {
+				if errors.Is(err, want) {
+					return
+				}
+			}
+			t.Fatalf("%q: %v", in, err)
+		}
+		if len(got) > maxPolicies {
+			t.Fatalf("%q: %d policies", in, len(got))
+		}
+		for _, r := range got {
+			if r.Status != policyStatusPending || !json.Valid([]byte(r.Text)) {
+				t.Fatalf("%q: %+v", in, r)
+			}
+			switch r.Type {
+			case policyExpiration:
+			case policyExpirationNotify, policyNoChangeNotify:
+				if r.Offset <= 0 {
+					t.Fatalf("%q: offset %d", in, r.Offset)
+				}
+			default:
+				t.Fatalf("%q: type %q", in, r.Type)
+			}
 		}
 	})
 }

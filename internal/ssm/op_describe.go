@@ -61,7 +61,7 @@ func metadata(p *param) ParameterMetadata {
 	v := p.current()
 	m := ParameterMetadata{Name: ptr(p.Name), Type: ptr(ParameterType(v.Type)), LastModifiedDate: modified(v.Modified),
 		LastModifiedUser: ptr(v.User), Version: ptr(v.Version), Tier: ptr(ParameterTier(v.Tier)),
-		Policies: []ParameterInlinePolicy{}, DataType: ptr(v.DataType)}
+		Policies: inlinePolicies(v), DataType: ptr(v.DataType)}
 	if v.KeyID != "" {
 		m.KeyId = ptr(v.KeyID)
 	}

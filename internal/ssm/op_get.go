@@ -207,7 +207,7 @@ func (s *Service) getParameterHistory(_ context.Context, in *GetParameterHistory
 		}
 		h := ParameterHistory{Name: ptr(p.Name), Type: ptr(ParameterType(v.Type)), LastModifiedDate: modified(v.Modified),
 			LastModifiedUser: ptr(v.User), Value: ptr(val), Version: ptr(v.Version), Tier: ptr(ParameterTier(v.Tier)),
-			Policies: []ParameterInlinePolicy{}, DataType: ptr(v.DataType), Labels: v.Labels}
+			Policies: inlinePolicies(v), DataType: ptr(v.DataType), Labels: v.Labels}
 		if v.KeyID != "" {
 			h.KeyId = ptr(v.KeyID)
 		}

@@ -53,8 +53,12 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 	if in.Tags != nil && deref(in.Overwrite) {
 		return nil, ErrValidation.WithMessage("Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.")
 	}
+	var policies []policyRecord
 	if in.Policies != nil {
-		return nil, ErrInvalidPolicyType.WithMessage("Parameter policies are not supported.")
+		var err error
+		if policies, err = parsePolicies(*in.Policies); err != nil {
+			return nil, err
+		}
 	}
 	if in.DataType != nil {
 		switch dt := *in.DataType; dt {
@@ -100,6 +104,20 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 			return nil, ErrValidation.WithMessage("This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter.")
 		}
 	}
+	switch {
+	case in.Policies != nil:
+		v.Policies = policies
+	case p != nil:
+		// "All existing policies are preserved until you send new
+		// policies or an empty policy"; a change restarts the wait of
+		// a NoChangeNotification.
+		for _, r := range p.current().Policies {
+			if r.Type == policyNoChangeNotify {
+				r.Status = policyStatusPending
+			}
+			v.Policies = append(v.Policies, r)
+		}
+	}
 	if v.Type == "" {
 		return nil, ErrValidation.WithMessage("A parameter type is required when you create a parameter.")
 	}
@@ -120,6 +138,9 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 	}
 	switch v.Tier {
 	case "", "Standard":
+		if len(v.Policies) > 0 {
+			return nil, ErrValidation.WithMessage("Parameter policies are supported only by advanced parameters. Use the Advanced tier (or Intelligent-Tiering) to add policies to " + name + ".")
+		}
 		if len(value) > maxStandardValue {
 			return nil, ErrValidation.WithMessage("Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html")
 		}
@@ -128,7 +149,7 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 	case "Intelligent-Tiering":
 		// Intelligent-Tiering picks Standard when the parameter fits it.
 		v.Tier = "Standard"
-		if len(value) > maxStandardValue || (p != nil && p.current().Tier == "Advanced") {
+		if len(value) > maxStandardValue || len(v.Policies) > 0 || (p != nil && p.current().Tier == "Advanced") {
 			v.Tier = "Advanced"
 		}
 	}
@@ -175,6 +196,12 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 	p.Versions = append(p.Versions, v)
 	if err := s.save(p); err != nil {
 		return nil, err
+	}
+	exp := expirationOf(&v)
+	for i := range v.Policies {
+		if at, ok := v.Policies[i].due(&v, exp); ok {
+			s.schedule(at)
+		}
 	}
 	return &PutParameterResult{Version: ptr(v.Version), Tier: ptr(ParameterTier(v.Tier))}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
@@ -24,6 +25,11 @@ type Service struct {
 	region  string
 
 	mu sync.Mutex // serializes read-modify-write of parameters
+
+	events Events
+	// nextDue is when the earliest pending policy acts (epoch ms), 0
+	// when none is known to; Run looks at the parameters then.
+	nextDue atomic.Int64
 }
 
 // Deps are what Parameter Store needs.
@@ -35,6 +41,9 @@ type Deps struct {
 	// Random seeds SecureString nonces and the data key; nil is
 	// crypto/rand.
 	Random io.Reader
+	// Events receives parameter policies' events, for the default
+	// EventBridge bus; nil drops them.
+	Events Events
 }
 
 // New returns Parameter Store over the store, loading (or making) the
@@ -44,7 +53,7 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: d.Store, clock: d.Clock, box: box, account: d.Account, region: d.Region}, nil
+	return &Service{store: d.Store, clock: d.Clock, box: box, account: d.Account, region: d.Region, events: d.Events}, nil
 }
 
 // API returns Parameter Store as the edge serves it.

@@ -33,6 +33,9 @@ type version struct {
 	Labels         []string `json:"labels,omitempty"`
 	Modified       int64    `json:"modified"` // epoch ms
 	User           string   `json:"user,omitempty"`
+	// Policies are the parameter policies in force from this version;
+	// a version made without Policies keeps its predecessor's.
+	Policies []policyRecord `json:"policies,omitempty"`
 }
 
 func (p *param) current() *version { return &p.Versions[len(p.Versions)-1] }

@@ -56,7 +56,8 @@ func (waitConditionHandle) Delete(ctx context.Context, r *resource.Request) erro
 // does not complete. Its physical ID and Ref are the nested stack's ID;
 // Fn::GetAtt reads Outputs.NAME (the nested stack's outputs). Every
 // property updates in place (UpdateStack); deleting it deletes the
-// nested stack.
+// nested stack. CreateStack learns the parent from the context
+// (resource.WithParentStack), for the nested stack's ParentId and RootId.
 type nestedStack struct{}
 
 // nestedCapabilities are what a nested stack is created with: the parent
@@ -102,7 +103,7 @@ func (nestedStack) Create(ctx context.Context, r *resource.Request) (*resource.R
 	if p.has("TimeoutInMinutes") {
 		in["TimeoutInMinutes"] = p["TimeoutInMinutes"]
 	}
-	out, err := call(ctx, r, "cloudformation", "CreateStack", in)
+	out, err := call(resource.WithParentStack(ctx, r.StackID), r, "cloudformation", "CreateStack", in)
 	if err != nil {
 		return nil, err
 	}

@@ -181,3 +181,21 @@ func Equal(a, b any) bool {
 	}
 	return fmt.Sprint(a) == fmt.Sprint(b)
 }
+
+// parentStackKey is the context key of the stack a nested stack is
+// made for.
+type parentStackKey struct{}
+
+// WithParentStack returns ctx carrying the ID of the stack whose
+// AWS::CloudFormation::Stack resource is creating a nested stack, so
+// that CloudFormation's CreateStack, called in-process, records the
+// nested stack's parent (DescribeStacks' ParentId and RootId).
+func WithParentStack(ctx context.Context, stackID string) context.Context {
+	return context.WithValue(ctx, parentStackKey{}, stackID)
+}
+
+// ParentStack is the stack ID WithParentStack put in ctx, or "".
+func ParentStack(ctx context.Context) string {
+	id, _ := ctx.Value(parentStackKey{}).(string)
+	return id
+}
