@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,8 +89,28 @@ func TestIAMRoles(t *testing.T) {
 	if _, err := c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("lambda-ex"), PolicyArn: aws.String(basicExecution)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("lambda-ex"), PolicyArn: aws.String("arn:aws:iam::aws:policy/NoSuchPolicy")})
-	wantIAMError(t, "attach unknown", err, "NoSuchEntity", "Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.")
+	_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("lambda-ex"), PolicyArn: aws.String("arn:aws:iam::000000000000:policy/NoSuchPolicy")})
+	wantIAMError(t, "attach unknown", err, "NoSuchEntity", "Policy arn:aws:iam::000000000000:policy/NoSuchPolicy does not exist or is not attachable.")
+	// An AWS managed policy outside virga's catalogue is taken to exist,
+	// and listed among the attached ones.
+	outside := "arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess"
+	if _, err := c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("lambda-ex"), PolicyArn: aws.String(outside)}); err != nil {
+		t.Fatal(err)
+	}
+	attached, err := c.ListPolicies(ctx, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeAws, OnlyAttached: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attachedNames []string
+	for _, p := range attached.Policies {
+		attachedNames = append(attachedNames, aws.ToString(p.PolicyName))
+	}
+	if !slices.Contains(attachedNames, "AmazonKinesisReadOnlyAccess") || !slices.Contains(attachedNames, "AWSLambdaBasicExecutionRole") {
+		t.Fatalf("attached AWS policies = %v", attachedNames)
+	}
+	if _, err := c.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String("lambda-ex"), PolicyArn: aws.String(outside)}); err != nil {
+		t.Fatal(err)
+	}
 
 	if _, err := c.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String("lambda-ex"), MaxSessionDuration: aws.Int32(7200)}); err != nil {
 		t.Fatal(err)

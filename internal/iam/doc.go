@@ -35,9 +35,10 @@
 //
 // Policies are stored, not enforced: no call anywhere in virga is allowed
 // or denied by IAM policies, trust policies or permissions boundaries
-// yet, and STS's AssumeRole does not consult roles' trust policies. AWS
-// managed policies outside the catalogue in awspolicies.go do not exist
-// here; of those in it, only the documents of AWSLambdaBasicExecutionRole
+// yet, and STS's AssumeRole does not consult roles' trust policies. An AWS
+// managed policy ARN outside the catalogue in awspolicies.go is taken to
+// name an existing policy (AWS has over a thousand; a misspelt one is
+// therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole
 // and AWSLambdaDynamoDBExecutionRole are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
 // so the edge answers InvalidAction: groups, login profiles and MFA

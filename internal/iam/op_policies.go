@@ -20,7 +20,11 @@ func (s *Service) managedPolicy(arn string) (rec *policyRecord, aws *awsPolicy, 
 		if p, ok := awsPolicies[arn]; ok {
 			return nil, &p, nil
 		}
-		return nil, nil, noSuchPolicy(arn)
+		// AWS manages over a thousand policies and adds more each
+		// month; one outside the catalogue is taken to exist, without
+		// a document, so that templates attaching it deploy here as
+		// they do on AWS.
+		return nil, &awsPolicy{Name: name, Path: path}, nil
 	}
 	if account != s.account {
 		return nil, nil, noSuchPolicy(arn)
@@ -45,6 +49,22 @@ type attachments struct {
 }
 
 func (a attachments) count(arn string) int32 { return int32(len(a.roles[arn]) + len(a.users[arn])) }
+
+// arns are the policies attached to anything, each once.
+func (a attachments) arns() []string {
+	seen := map[string]bool{}
+	var out []string
+	for arn := range a.roles {
+		seen[arn] = true
+		out = append(out, arn)
+	}
+	for arn := range a.users {
+		if !seen[arn] {
+			out = append(out, arn)
+		}
+	}
+	return out
+}
 
 func (s *Service) attachments() (attachments, error) {
 	a := attachments{roles: map[string][]*roleRecord{}, users: map[string][]*userRecord{}}
@@ -200,6 +220,16 @@ func (s *Service) listPolicies(ctx context.Context, in *ListPoliciesRequest) (*L
 	if scope != "Local" {
 		for _, p := range awsPolicies {
 			keep(awsPolicyOut(&p, a.count(p.arn())))
+		}
+		// AWS managed policies outside the catalogue that something
+		// is attached to.
+		for _, arn := range a.arns() {
+			if _, known := awsPolicies[arn]; known {
+				continue
+			}
+			if account, path, name, ok := parsePolicyARN(arn); ok && account == awsManagedAccount {
+				keep(awsPolicyOut(&awsPolicy{Name: name, Path: path}, a.count(arn)))
+			}
 		}
 	}
 	if scope != "AWS" {
