@@ -30,6 +30,7 @@ import (
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/kms"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/s3"
@@ -237,6 +238,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// stops.
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })
 	a.closers = append(a.closers, restAPIs.Close)
+
+	keys, err := kms.New(kms.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, keys.API())
 
 	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
 	if err != nil {
