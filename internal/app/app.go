@@ -247,7 +247,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.services = append(a.services, keys.API())
 
-	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Keys: keys})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -255,7 +255,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.services = append(a.services, params.API())
 	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Functions: lam})
+		Functions: lam, Keys: keys})
 	if err != nil {
 		fns.Close()
 		db.Close()

@@ -62,6 +62,8 @@
 // EXTERNAL), custom key stores, SM2 keys, grants, key agreement,
 // RotateKeyOnDemand and custom rotation periods, and the evaluation of
 // key policies (they are stored and returned as given; only their being
-// JSON is checked). Secrets Manager and Parameter Store do not use KMS
-// keys yet: their KmsKeyId is recorded only.
+// JSON is checked). Secrets Manager and Parameter Store check the key a
+// secret or SecureString names with CheckEncryptionKey (which also makes
+// their AWS managed keys on first use) but seal values with their own
+// data keys, not under the KMS key.
 package kms

@@ -26,6 +26,7 @@ var (
 	ErrInvalidResourceID           = apierr.New("InvalidResourceId", 400, "")
 	ErrTooManyTags                 = apierr.New("TooManyTagsError", 400, "")
 	ErrInvalidPolicyType           = apierr.New("InvalidPolicyTypeException", 400, "")
+	ErrInvalidKeyID                = apierr.New("InvalidKeyId", 400, "The query key ID isn't valid.")
 )
 
 // nameMessage is how Parameter Store words a parameter name outside its

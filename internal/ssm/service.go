@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/sealed"
@@ -23,7 +24,17 @@ type Service struct {
 	account string
 	region  string
 
+	keys Keys
+
 	mu sync.Mutex // serializes read-modify-write of parameters
+}
+
+// Keys checks the KMS keys SecureString values are encrypted with.
+type Keys interface {
+	// CheckEncryptionKey is nil if the key a KeyId names (key id, key
+	// ARN, alias name or alias ARN) can encrypt and decrypt now, and
+	// KMS's error otherwise.
+	CheckEncryptionKey(ref string) error
 }
 
 // Deps are what Parameter Store needs.
@@ -35,6 +46,8 @@ type Deps struct {
 	// Random seeds SecureString nonces and the data key; nil is
 	// crypto/rand.
 	Random io.Reader
+	// Keys checks SecureString parameters' KMS keys; nil checks none.
+	Keys Keys
 }
 
 // New returns Parameter Store over the store, loading (or making) the
@@ -44,7 +57,7 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: d.Store, clock: d.Clock, box: box, account: d.Account, region: d.Region}, nil
+	return &Service{store: d.Store, clock: d.Clock, box: box, account: d.Account, region: d.Region, keys: d.Keys}, nil
 }
 
 // API returns Parameter Store as the edge serves it.
@@ -89,4 +102,21 @@ func (s *Service) Resolve(_ context.Context, ref string) (Value, error) {
 		return Value{}, err
 	}
 	return Value{Name: p.Name, Type: v.Type, Value: plain, Version: v.Version}, nil
+}
+
+// checkKey is InvalidKeyId when the KMS key of a SecureString parameter
+// (alias/aws/ssm, the AWS managed key, by default) cannot be used:
+// missing, disabled, pending deletion, or not a symmetric encryption
+// key.
+func (s *Service) checkKey(ref string) error {
+	if s.keys == nil || ref == "" {
+		return nil
+	}
+	if err := s.keys.CheckEncryptionKey(ref); err != nil {
+		if apierr.As(err) != nil {
+			return ErrInvalidKeyID
+		}
+		return err
+	}
+	return nil
 }
