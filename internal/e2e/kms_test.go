@@ -538,6 +538,12 @@ func TestKMSAliases(t *testing.T) {
 	}
 	_, err = c.DisableKey(ctx, &kms.DisableKeyInput{KeyId: d.KeyMetadata.KeyId})
 	expectAPIError(t, err, "UnsupportedOperationException", 400)
+
+	// Management operations take a key id or key ARN, not an alias.
+	_, err = c.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String("alias/two")})
+	expectAPIError(t, err, "NotFoundException", 400)
+	_, err = c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("arn:aws:kms:eu-west-1:" + testAccount + ":key/" + aws.ToString(a.KeyId))})
+	expectAPIError(t, err, "NotFoundException", 400)
 }
 
 // TestKMSRotation: a rotated key encrypts with new material and still

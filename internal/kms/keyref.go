@@ -75,14 +75,15 @@ func (s *Service) resolve(ref string) (*key, error) {
 	name := ref
 	if strings.HasPrefix(ref, "arn:") {
 		if id := keyIDFromARN(ref); id != "" {
-			if ref != s.keyARN(id) {
-				return nil, ErrNotFound.WithMessage("Invalid arn " + s.region)
-			}
-			return s.keyByID(id)
+			return s.keyByARN(ref, id)
 		}
 		name = aliasFromARN(ref)
-		if name == "" || ref != s.aliasARN(name) {
-			return nil, ErrNotFound.WithMessage("Invalid arn " + s.region)
+		if name == "" {
+			return nil, ErrNotFound.WithMessage("Invalid arn " + ref)
+		}
+		if ref != s.aliasARN(name) {
+			// Another account's or Region's alias.
+			return nil, ErrNotFound.WithMessage("Alias " + ref + " is not found.")
 		}
 	}
 	if strings.HasPrefix(name, "alias/") {
@@ -106,6 +107,25 @@ func (s *Service) resolve(ref string) (*key, error) {
 		return k, nil
 	}
 	return s.keyByID(ref)
+}
+
+// resolveKey returns the key a key id or key ARN names, for the
+// operations that take no alias ("Specify the key ID or key ARN of the
+// KMS key"): an alias is an invalid key id there. The caller holds s.mu.
+func (s *Service) resolveKey(ref string) (*key, error) {
+	if id := keyIDFromARN(ref); id != "" {
+		return s.keyByARN(ref, id)
+	}
+	return s.keyByID(ref)
+}
+
+// keyByARN returns the key of a key ARN; another account's or Region's
+// key does not exist here.
+func (s *Service) keyByARN(arn, id string) (*key, error) {
+	if arn != s.keyARN(id) {
+		return nil, ErrNotFound.WithMessage("Key '" + arn + "' does not exist")
+	}
+	return s.keyByID(id)
 }
 
 func (s *Service) keyByID(id string) (*key, error) {

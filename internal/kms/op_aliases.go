@@ -29,7 +29,7 @@ func (s *Service) aliasTarget(ref string) (*key, error) {
 	if strings.HasPrefix(ref, "alias/") || aliasFromARN(ref) != "" {
 		return nil, ErrValidation.WithMessage("Aliases must refer to keys. Not aliases")
 	}
-	k, err := s.resolve(ref)
+	k, err := s.resolveKey(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (s *Service) listAliases(_ context.Context, in *ListAliasesRequest) (*ListA
 		if strings.HasPrefix(ref, "alias/") || aliasFromARN(ref) != "" {
 			return nil, ErrInvalidArn.WithMessage("KeyId must be a key id or key ARN, not an alias")
 		}
-		k, err := s.resolve(ref)
+		k, err := s.resolveKey(ref)
 		if err != nil {
 			return nil, err
 		}

@@ -55,8 +55,9 @@ func (s *Service) createKey(_ context.Context, in *CreateKeyRequest) (*CreateKey
 	if usage == "" {
 		usage = usageEncrypt
 	}
-	if !slices.Contains(usagesFor(spec), usage) {
-		return nil, ErrValidation.WithMessage(fmt.Sprintf("KeyUsage %s is not compatible with KeySpec %s", usage, spec))
+	if allowed := usagesFor(spec); !slices.Contains(allowed, usage) {
+		// AWS words it as a recorded CreateKey response does.
+		return nil, ErrValidation.WithMessage(fmt.Sprintf("The operation failed because the KeyUsage value of the CMK is %s. To perform this operation, the KeyUsage value must be %s.", usage, allowed[0]))
 	}
 	policy := deref(in.Policy)
 	if policy != "" && !json.Valid([]byte(policy)) {
@@ -145,7 +146,7 @@ func (s *Service) listKeys(_ context.Context, in *ListKeysRequest) (*ListKeysRes
 func (s *Service) update(ref string, f func(k *key) error) (*key, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(ref)
+	k, err := s.resolveKey(ref)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +269,7 @@ func (s *Service) getKeyPolicy(_ context.Context, in *GetKeyPolicyRequest) (*Get
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(deref(in.KeyId))
+	k, err := s.resolveKey(deref(in.KeyId))
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +299,7 @@ func (s *Service) putKeyPolicy(_ context.Context, in *PutKeyPolicyRequest) (*noO
 func (s *Service) listKeyPolicies(_ context.Context, in *ListKeyPoliciesRequest) (*ListKeyPoliciesResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.resolve(deref(in.KeyId)); err != nil {
+	if _, err := s.resolveKey(deref(in.KeyId)); err != nil {
 		return nil, err
 	}
 	return &ListKeyPoliciesResponse{PolicyNames: []string{policyName}, Truncated: ptr(false)}, nil
@@ -346,7 +347,7 @@ func (s *Service) disableKeyRotation(_ context.Context, in *DisableKeyRotationRe
 func (s *Service) getKeyRotationStatus(_ context.Context, in *GetKeyRotationStatusRequest) (*GetKeyRotationStatusResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k, err := s.resolve(deref(in.KeyId))
+	k, err := s.resolveKey(deref(in.KeyId))
 	if err != nil {
 		return nil, err
 	}
@@ -394,7 +395,7 @@ func (s *Service) untagResource(_ context.Context, in *UntagResourceRequest) (*n
 
 func (s *Service) listResourceTags(_ context.Context, in *ListResourceTagsRequest) (*ListResourceTagsResponse, error) {
 	s.mu.Lock()
-	k, err := s.resolve(deref(in.KeyId))
+	k, err := s.resolveKey(deref(in.KeyId))
 	s.mu.Unlock()
 	if err != nil {
 		return nil, err

@@ -57,9 +57,11 @@
 //
 // Not supported: scheduled rotation (RotationRules are stored and shown,
 // but rotation runs only when RotateSecret asks for it), checking that
-// the function lets Secrets Manager invoke it, resource policies, replication to other
-// regions, BatchGetSecretValue (not in the model this package is
-// generated from), the owning-service filter, and encryption under the
-// KMS key itself (nor are key policies evaluated). ListSecrets sorts by creation date, oldest first unless SortOrder is desc, and
-// its primary-region filter matches nothing (secrets are not replicated).
+// the function lets Secrets Manager invoke it, resource policies,
+// replication to other regions, BatchGetSecretValue (not in the model
+// this package is generated from), the owning-service filter, and
+// encryption under the KMS key itself (nor are key policies evaluated).
+// ListSecrets sorts by creation date, oldest first unless SortOrder is
+// desc, and its primary-region filter matches nothing (secrets are not
+// replicated).
 package secretsmanager
