@@ -539,6 +539,28 @@ func TestKMSAliases(t *testing.T) {
 	_, err = c.DisableKey(ctx, &kms.DisableKeyInput{KeyId: d.KeyMetadata.KeyId})
 	expectAPIError(t, err, "UnsupportedOperationException", 400)
 
+	// ListKeys pages: a, b, signing and the AWS managed key.
+	seenKeys := map[string]bool{}
+	pages := 0
+	lk := &kms.ListKeysInput{Limit: aws.Int32(3)}
+	for {
+		out, err := c.ListKeys(ctx, lk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, k := range out.Keys {
+			seenKeys[aws.ToString(k.KeyId)] = true
+		}
+		if !out.Truncated {
+			break
+		}
+		lk.Marker = out.NextMarker
+	}
+	if len(seenKeys) != 4 || pages != 2 {
+		t.Errorf("ListKeys: %d keys in %d pages", len(seenKeys), pages)
+	}
+
 	// Management operations take a key id or key ARN, not an alias.
 	_, err = c.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String("alias/two")})
 	expectAPIError(t, err, "NotFoundException", 400)

@@ -171,10 +171,7 @@ func (s *Service) listAliases(_ context.Context, in *ListAliasesRequest) (*ListA
 		}
 	}
 	sort.Slice(entries, func(i, j int) bool { return *entries[i].AliasName < *entries[j].AliasName })
-	pg, next, err := page(entries, func(e AliasListEntry) string { return *e.AliasName }, in.Marker, in.Limit, defaultListLimit)
-	if err != nil {
-		return nil, err
-	}
+	pg, next := page(entries, func(e AliasListEntry) string { return *e.AliasName }, in.Marker, in.Limit, defaultListLimit)
 	if pg == nil {
 		pg = []AliasListEntry{}
 	}

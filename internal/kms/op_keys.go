@@ -61,7 +61,7 @@ func (s *Service) createKey(_ context.Context, in *CreateKeyRequest) (*CreateKey
 	}
 	policy := deref(in.Policy)
 	if policy != "" && !json.Valid([]byte(policy)) {
-		return nil, ErrMalformedPolicy.WithMessage("The new key policy will not allow you to update the key policy in the future.")
+		return nil, ErrMalformedPolicy.WithMessage("The key policy is not valid JSON.")
 	}
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (s *Service) describeKey(_ context.Context, in *DescribeKeyRequest) (*Descr
 
 // page returns the entries after marker (the name of the last entry of
 // the previous page) up to limit, and the next marker if more remain.
-func page[T any](all []T, name func(T) string, marker *string, limit *int32, def int) ([]T, *string, error) {
+func page[T any](all []T, name func(T) string, marker *string, limit *int32, def int) ([]T, *string) {
 	start := 0
 	if m := deref(marker); m != "" {
 		i := slices.IndexFunc(all, func(v T) bool { return name(v) > m })
@@ -121,7 +121,7 @@ func page[T any](all []T, name func(T) string, marker *string, limit *int32, def
 	if end < len(all) {
 		next = ptr(name(all[end-1]))
 	}
-	return all[start:end], next, nil
+	return all[start:end], next
 }
 
 func (s *Service) listKeys(_ context.Context, in *ListKeysRequest) (*ListKeysResponse, error) {
@@ -131,10 +131,7 @@ func (s *Service) listKeys(_ context.Context, in *ListKeysRequest) (*ListKeysRes
 	if err != nil {
 		return nil, err
 	}
-	pg, next, err := page(ks, func(k *key) string { return k.ID }, in.Marker, in.Limit, defaultListLimit)
-	if err != nil {
-		return nil, err
-	}
+	pg, next := page(ks, func(k *key) string { return k.ID }, in.Marker, in.Limit, defaultListLimit)
 	out := &ListKeysResponse{Keys: []KeyListEntry{}, NextMarker: next, Truncated: ptr(next != nil)}
 	for _, k := range pg {
 		out.Keys = append(out.Keys, KeyListEntry{KeyId: ptr(k.ID), KeyArn: ptr(k.ARN)})
@@ -402,10 +399,7 @@ func (s *Service) listResourceTags(_ context.Context, in *ListResourceTagsReques
 	}
 	tags := slices.Clone(k.Tags)
 	slices.SortFunc(tags, func(a, b tag) int { return strings.Compare(a.Key, b.Key) })
-	pg, next, err := page(tags, func(t tag) string { return t.Key }, in.Marker, in.Limit, defaultTagsLimit)
-	if err != nil {
-		return nil, err
-	}
+	pg, next := page(tags, func(t tag) string { return t.Key }, in.Marker, in.Limit, defaultTagsLimit)
 	out := &ListResourceTagsResponse{Tags: []Tag{}, NextMarker: next, Truncated: ptr(next != nil)}
 	for _, t := range pg {
 		out.Tags = append(out.Tags, Tag{TagKey: ptr(t.Key), TagValue: ptr(t.Value)})
