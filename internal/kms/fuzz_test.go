@@ -2,6 +2,7 @@ package kms
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -61,4 +62,28 @@ func TestBlobRoundTrip(t *testing.T) {
 	if _, err := openBlob(material, tampered, th, ctx); err == nil {
 		t.Error("a changed generation opened the blob")
 	}
+}
+
+// FuzzKeyRefs checks the readers of KeyId values: what keyIDFromARN and
+// aliasFromARN return ends the ARN they read, and a key id validKeyID
+// accepts has the shape of a UUID.
+func FuzzKeyRefs(f *testing.F) {
+	for _, s := range []string{
+		"arn:aws:kms:us-east-1:000000000000:key/0a1b2c3d-0000-4000-8000-123456789abc",
+		"arn:aws:kms:us-east-1:000000000000:alias/app/db",
+		"arn:aws:kms:::key/", "alias/x", "0a1b2c3d-0000-4000-8000-123456789abc", "arn::::::",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ref string) {
+		if id := keyIDFromARN(ref); id != "" && !strings.HasSuffix(ref, ":key/"+id) {
+			t.Fatalf("keyIDFromARN(%q) = %q", ref, id)
+		}
+		if name := aliasFromARN(ref); name != "" && (!strings.HasSuffix(ref, ":"+name) || !strings.HasPrefix(name, "alias/")) {
+			t.Fatalf("aliasFromARN(%q) = %q", ref, name)
+		}
+		if validKeyID(ref) && (len(ref) != keyIDLength || strings.Count(ref, "-") != 4) {
+			t.Fatalf("validKeyID(%q)", ref)
+		}
+	})
 }
