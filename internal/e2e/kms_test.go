@@ -569,44 +569,74 @@ func TestKMSAliases(t *testing.T) {
 }
 
 // TestKMSRotation: a rotated key encrypts with new material and still
-// decrypts what the old material encrypted.
+// decrypts what older material encrypted; automatic rotation follows
+// RotationPeriodInDays, on-demand rotation leaves that schedule alone.
 func TestKMSRotation(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t, e2e.WithFakeClock())
 	c := kms.NewFromConfig(env.Config)
 	ctx := context.Background()
 	md := createKMSKey(t, c, &kms.CreateKeyInput{})
-	old, err := c.Encrypt(ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte("before")})
-	if err != nil {
-		t.Fatal(err)
+	encrypt := func(s string) []byte {
+		t.Helper()
+		out, err := c.Encrypt(ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte(s)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.CiphertextBlob
 	}
-	if _, err := c.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: md.KeyId}); err != nil {
+	blobs := map[string][]byte{"first": encrypt("first")}
+	_, err := c.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: md.KeyId, RotationPeriodInDays: aws.Int32(89)})
+	expectAPIError(t, err, "ValidationException", 400)
+	enabledAt := env.Clock.Now()
+	if _, err := c.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: md.KeyId, RotationPeriodInDays: aws.Int32(90)}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId})
-	if err != nil || !st.KeyRotationEnabled {
+	if err != nil || !st.KeyRotationEnabled || aws.ToInt32(st.RotationPeriodInDays) != 90 || aws.ToString(st.KeyId) != aws.ToString(md.KeyId) ||
+		!st.NextRotationDate.Equal(enabledAt.Add(90*24*time.Hour).Truncate(time.Millisecond)) {
 		t.Fatalf("GetKeyRotationStatus = %+v, %v", st, err)
 	}
-	env.Clock.Advance(366 * 24 * time.Hour)
-	fresh, err := c.Encrypt(ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte("after")})
-	if err != nil {
+
+	// On demand: new material now, the automatic schedule unchanged.
+	if _, err := c.RotateKeyOnDemand(ctx, &kms.RotateKeyOnDemandInput{KeyId: md.KeyId}); err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Equal(old.CiphertextBlob[37:41], fresh.CiphertextBlob[37:41]) {
-		t.Error("the key material did not change after a year of rotation")
+	blobs["second"] = encrypt("second")
+	if st, _ := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId}); !st.NextRotationDate.Equal(enabledAt.Add(90*24*time.Hour).Truncate(time.Millisecond)) {
+		t.Errorf("next rotation after an on-demand one: %v", st.NextRotationDate)
 	}
-	for want, blob := range map[string][]byte{"before": old.CiphertextBlob, "after": fresh.CiphertextBlob} {
+	env.Clock.Advance(91 * 24 * time.Hour)
+	blobs["third"] = encrypt("third")
+	gens := map[string]bool{}
+	for _, b := range blobs {
+		gens[string(b[37:41])] = true
+	}
+	if len(gens) != 3 {
+		t.Errorf("three encryptions used %d generations of key material", len(gens))
+	}
+	for want, blob := range blobs {
 		dec, err := c.Decrypt(ctx, &kms.DecryptInput{CiphertextBlob: blob})
 		if err != nil || string(dec.Plaintext) != want {
 			t.Errorf("Decrypt %s = %v", want, err)
 		}
 	}
+	rots, err := c.ListKeyRotations(ctx, &kms.ListKeyRotationsInput{KeyId: md.KeyId})
+	if err != nil || len(rots.Rotations) != 2 || rots.Rotations[0].RotationType != types.RotationTypeOnDemand || rots.Rotations[1].RotationType != types.RotationTypeAutomatic {
+		t.Errorf("ListKeyRotations = %+v, %v", rots, err)
+	}
+
 	if _, err := c.DisableKeyRotation(ctx, &kms.DisableKeyRotationInput{KeyId: md.KeyId}); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId}); st.KeyRotationEnabled {
-		t.Error("rotation still enabled")
+	if st, _ := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId}); st.KeyRotationEnabled || st.NextRotationDate != nil {
+		t.Errorf("rotation still enabled: %+v", st)
 	}
+	signer := createKMSKey(t, c, &kms.CreateKeyInput{KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeSignVerify})
+	_, err = c.RotateKeyOnDemand(ctx, &kms.RotateKeyOnDemandInput{KeyId: signer.KeyId})
+	expectAPIError(t, err, "UnsupportedOperationException", 400)
+	_, err = c.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: signer.KeyId})
+	expectAPIError(t, err, "UnsupportedOperationException", 400)
 }
 
 // TestKMSRestart stops virga and starts it again on the same data

@@ -22,10 +22,13 @@
 // state and aliases cannot be changed.
 //
 // Rotation: a symmetric key with rotation enabled gets new key material
-// a year after rotation was enabled and every year after; ciphertexts
-// name the generation of material they were made with, so older ones
-// keep decrypting. Rotation happens when the key is next read after the
-// date has passed.
+// RotationPeriodInDays (90-2560, default 365) after rotation was enabled
+// and every period after; RotateKeyOnDemand (at most 25 times a key)
+// rotates at once without moving that schedule, and ListKeyRotations
+// lists both kinds. Ciphertexts name the generation of material they were
+// made with, so older ones keep decrypting. An automatic rotation happens
+// when the key is next read after its date has passed; an on-demand one
+// is complete when the call returns.
 //
 // Ciphertexts: a symmetric ciphertext blob is
 //
@@ -59,8 +62,8 @@
 // after it is released, on a copy of the key.
 //
 // Not supported: multi-Region keys, imported key material (Origin
-// EXTERNAL), custom key stores, SM2 keys, grants, key agreement,
-// RotateKeyOnDemand and custom rotation periods, and the evaluation of
+// EXTERNAL), custom key stores, SM2 keys, grants, key agreement, and
+// the evaluation of
 // key policies (they are stored and returned as given; only their being
 // JSON is checked). Secrets Manager and Parameter Store check the key a
 // secret or SecureString names with CheckEncryptionKey (which also makes

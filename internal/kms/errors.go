@@ -21,4 +21,5 @@ var (
 	ErrMalformedPolicy      = apierr.New("MalformedPolicyDocumentException", 400, "")
 	ErrTag                  = apierr.New("TagException", 400, "")
 	ErrInvalidArn           = apierr.New("InvalidArnException", 400, "")
+	ErrLimitExceeded        = apierr.New("LimitExceededException", 400, "")
 )

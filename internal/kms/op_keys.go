@@ -312,7 +312,7 @@ func (k *key) rotatable() error {
 	return nil
 }
 
-func (s *Service) setRotation(ref string, on bool) error {
+func (s *Service) setRotation(ref string, on bool, days *int32) error {
 	_, err := s.update(ref, func(k *key) error {
 		if err := k.customerOnly(); err != nil {
 			return err
@@ -324,8 +324,11 @@ func (s *Service) setRotation(ref string, on bool) error {
 			return err
 		}
 		if on && !k.Rotation {
-			// The first rotation is a year after rotation is enabled.
+			// The first rotation is a period after rotation is enabled.
 			k.Rotated = s.clock.Now().UnixMilli()
+		}
+		if on && days != nil {
+			k.RotationDays = *days
 		}
 		k.Rotation = on
 		return nil
@@ -334,11 +337,11 @@ func (s *Service) setRotation(ref string, on bool) error {
 }
 
 func (s *Service) enableKeyRotation(_ context.Context, in *EnableKeyRotationRequest) (*noOutput, error) {
-	return &noOutput{}, s.setRotation(deref(in.KeyId), true)
+	return &noOutput{}, s.setRotation(deref(in.KeyId), true, in.RotationPeriodInDays)
 }
 
 func (s *Service) disableKeyRotation(_ context.Context, in *DisableKeyRotationRequest) (*noOutput, error) {
-	return &noOutput{}, s.setRotation(deref(in.KeyId), false)
+	return &noOutput{}, s.setRotation(deref(in.KeyId), false, nil)
 }
 
 func (s *Service) getKeyRotationStatus(_ context.Context, in *GetKeyRotationStatusRequest) (*GetKeyRotationStatusResponse, error) {
@@ -354,7 +357,73 @@ func (s *Service) getKeyRotationStatus(_ context.Context, in *GetKeyRotationStat
 	if err := k.rotatable(); err != nil {
 		return nil, err
 	}
-	return &GetKeyRotationStatusResponse{KeyRotationEnabled: ptr(k.Rotation)}, nil
+	out := &GetKeyRotationStatusResponse{KeyId: ptr(k.ID), KeyRotationEnabled: ptr(k.Rotation)}
+	if k.Rotation {
+		out.RotationPeriodInDays = ptr(int32(k.period() / (24 * time.Hour)))
+		out.NextRotationDate = ptr(msTime(time.UnixMilli(k.Rotated).Add(k.period()).UnixMilli()))
+	}
+	return out, nil
+}
+
+// rotateKeyOnDemand rotates the key material at once (AWS does it in
+// the background; here it is done when the call returns, so
+// OnDemandRotationStartDate never shows).
+func (s *Service) rotateKeyOnDemand(_ context.Context, in *RotateKeyOnDemandRequest) (*RotateKeyOnDemandResponse, error) {
+	k, err := s.update(deref(in.KeyId), func(k *key) error {
+		if err := k.customerOnly(); err != nil {
+			return err
+		}
+		if err := k.usable(); err != nil {
+			return err
+		}
+		if err := k.rotatable(); err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range k.Rotations {
+			if r.OnDemand {
+				n++
+			}
+		}
+		if n >= maxOnDemandRotations {
+			return ErrLimitExceeded.WithMessage(fmt.Sprintf("%s has been rotated on demand %d times, the most a key can be.", k.ARN, maxOnDemandRotations))
+		}
+		return s.rotate(k, s.clock.Now().UnixMilli(), true)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &RotateKeyOnDemandResponse{KeyId: ptr(k.ID)}, nil
+}
+
+func (s *Service) listKeyRotations(_ context.Context, in *ListKeyRotationsRequest) (*ListKeyRotationsResponse, error) {
+	s.mu.Lock()
+	k, err := s.resolveKey(deref(in.KeyId))
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if err := k.rotatable(); err != nil {
+		return nil, err
+	}
+	type indexed struct {
+		name string
+		r    rotation
+	}
+	all := make([]indexed, len(k.Rotations))
+	for i, r := range k.Rotations {
+		all[i] = indexed{fmt.Sprintf("%08d", i), r}
+	}
+	pg, next := page(all, func(e indexed) string { return e.name }, in.Marker, in.Limit, defaultListLimit)
+	out := &ListKeyRotationsResponse{Rotations: []RotationsListEntry{}, NextMarker: next, Truncated: ptr(next != nil)}
+	for _, e := range pg {
+		typ := RotationType("AUTOMATIC")
+		if e.r.OnDemand {
+			typ = "ON_DEMAND"
+		}
+		out.Rotations = append(out.Rotations, RotationsListEntry{KeyId: ptr(k.ID), RotationDate: ptr(msTime(e.r.At)), RotationType: ptr(typ)})
+	}
+	return out, nil
 }
 
 func (s *Service) tagResource(_ context.Context, in *TagResourceRequest) (*noOutput, error) {

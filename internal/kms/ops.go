@@ -19,6 +19,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "EnableKeyRotation", Handler: awsproto.Handle(s.enableKeyRotation)},
 		{Name: "DisableKeyRotation", Handler: awsproto.Handle(s.disableKeyRotation)},
 		{Name: "GetKeyRotationStatus", Handler: awsproto.Handle(s.getKeyRotationStatus)},
+		{Name: "RotateKeyOnDemand", Handler: awsproto.Handle(s.rotateKeyOnDemand)},
+		{Name: "ListKeyRotations", Handler: awsproto.Handle(s.listKeyRotations)},
 		{Name: "TagResource", Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
 		{Name: "ListResourceTags", Handler: awsproto.Handle(s.listResourceTags)},

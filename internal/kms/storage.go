@@ -23,10 +23,13 @@ const (
 	managerAWS      = "AWS"
 )
 
-// rotationPeriod: "AWS KMS rotates the key material ... every year
-// (approximately 365 days) after rotation is enabled" (the default
-// RotationPeriodInDays), and AWS managed keys every year.
-const rotationPeriod = 365 * 24 * time.Hour
+// defaultRotationDays is the default RotationPeriodInDays: "The default
+// value is 365 days", and AWS managed keys rotate every year.
+const defaultRotationDays = 365
+
+// maxOnDemandRotations: "You can perform on-demand key rotation a maximum
+// of 25 times per KMS key."
+const maxOnDemandRotations = 25
 
 // key is a KMS key. Material holds its key material, sealed, one entry
 // per generation: rotation appends a generation, and ciphertexts name
@@ -47,10 +50,41 @@ type key struct {
 	// PendingDays is the window ScheduleKeyDeletion was given.
 	DeletionAt  int64 `json:"deletionAt,omitempty"`
 	PendingDays int32 `json:"pendingDays,omitempty"`
-	// Rotation: whether automatic rotation is on, and when the key
-	// material was last made (creation or rotation, epoch ms).
-	Rotation bool  `json:"rotation,omitempty"`
-	Rotated  int64 `json:"rotated,omitempty"`
+	// Rotation: whether automatic rotation is on, every how many days
+	// (0 is the default), and when the automatic schedule was last
+	// anchored (rotation enabled, or the last automatic rotation; epoch
+	// ms): the next automatic rotation is a period after it. On-demand
+	// rotations leave the schedule alone, as AWS's do.
+	Rotation     bool       `json:"rotation,omitempty"`
+	RotationDays int32      `json:"rotationDays,omitempty"`
+	Rotated      int64      `json:"rotated,omitempty"`
+	Rotations    []rotation `json:"rotations,omitempty"`
+}
+
+// rotation is one completed rotation of a key's material.
+type rotation struct {
+	At       int64 `json:"at"` // epoch ms
+	OnDemand bool  `json:"onDemand,omitempty"`
+}
+
+// period is the key's automatic rotation period.
+func (k *key) period() time.Duration {
+	days := k.RotationDays
+	if days == 0 {
+		days = defaultRotationDays
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
+
+// rotate adds a generation of key material.
+func (s *Service) rotate(k *key, at int64, onDemand bool) error {
+	m, err := newMaterial(k.Spec, s.rand)
+	if err != nil {
+		return err
+	}
+	k.Material = append(k.Material, s.box.Seal(m))
+	k.Rotations = append(k.Rotations, rotation{At: at, OnDemand: onDemand})
+	return nil
 }
 
 type tag struct {
@@ -107,16 +141,14 @@ func (s *Service) loadKey(id string) (*key, error) {
 	if k.State == statePendingDeletion && now.UnixMilli() >= k.DeletionAt {
 		return nil, s.purge(k.ID)
 	}
-	if k.Rotation && k.State != statePendingDeletion && now.Sub(time.UnixMilli(k.Rotated)) >= rotationPeriod {
+	if k.Rotation && k.State != statePendingDeletion && now.Sub(time.UnixMilli(k.Rotated)) >= k.period() {
 		// Rotations the clock has passed since the last one, each a
-		// year after the previous.
-		for now.Sub(time.UnixMilli(k.Rotated)) >= rotationPeriod {
-			m, err := newMaterial(k.Spec, s.rand)
-			if err != nil {
+		// period after the previous.
+		for now.Sub(time.UnixMilli(k.Rotated)) >= k.period() {
+			k.Rotated = time.UnixMilli(k.Rotated).Add(k.period()).UnixMilli()
+			if err := s.rotate(k, k.Rotated, false); err != nil {
 				return nil, err
 			}
-			k.Material = append(k.Material, s.box.Seal(m))
-			k.Rotated = time.UnixMilli(k.Rotated).Add(rotationPeriod).UnixMilli()
 		}
 		if err := s.saveKey(k); err != nil {
 			return nil, err
