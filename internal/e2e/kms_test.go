@@ -603,7 +603,7 @@ func TestKMSRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	blobs["second"] = encrypt("second")
-	if st, _ := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId}); !st.NextRotationDate.Equal(enabledAt.Add(90*24*time.Hour).Truncate(time.Millisecond)) {
+	if st, _ := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId}); !st.NextRotationDate.Equal(enabledAt.Add(90 * 24 * time.Hour).Truncate(time.Millisecond)) {
 		t.Errorf("next rotation after an on-demand one: %v", st.NextRotationDate)
 	}
 	env.Clock.Advance(91 * 24 * time.Hour)

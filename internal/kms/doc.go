@@ -63,9 +63,8 @@
 //
 // Not supported: multi-Region keys, imported key material (Origin
 // EXTERNAL), custom key stores, SM2 keys, grants, key agreement, and
-// the evaluation of
-// key policies (they are stored and returned as given; only their being
-// JSON is checked). Secrets Manager and Parameter Store check the key a
+// the evaluation of key policies (they are stored and returned as given;
+// only their being JSON is checked). Secrets Manager and Parameter Store check the key a
 // secret or SecureString names with CheckEncryptionKey (which also makes
 // their AWS managed keys on first use) but seal values with their own
 // data keys, not under the KMS key.
