@@ -30,6 +30,7 @@ Resources:
       Description: !Ref Description
       Enabled: !Ref Enabled
       EnableKeyRotation: true
+      RotationPeriodInDays: "180"
       PendingWindowInDays: 7
       KeyPolicy:
         Version: "2012-10-17"
@@ -99,7 +100,7 @@ func TestCloudFormationKMS(t *testing.T) {
 	if err != nil || aws.ToString(enc.KeyId) != outs["KeyArn"] {
 		t.Fatalf("Encrypt by the stack's alias: %v", err)
 	}
-	if rot, err := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(keyID)}); err != nil || !rot.KeyRotationEnabled {
+	if rot, err := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(keyID)}); err != nil || !rot.KeyRotationEnabled || aws.ToInt32(rot.RotationPeriodInDays) != 180 {
 		t.Errorf("rotation: %v", err)
 	}
 	if pol, err := c.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default")}); err != nil || !strings.Contains(aws.ToString(pol.Policy), `"Id":"stack-key"`) {

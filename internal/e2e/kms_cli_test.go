@@ -56,3 +56,31 @@ func TestCLIKMS(t *testing.T) {
 		t.Errorf("decrypt with another context: exit %d, %s", res.ExitCode, res.Stderr)
 	}
 }
+
+// TestBoto3KMS drives KMS with Debian's boto3: a data key decrypted
+// back, a context that does not match, and an ECDSA signature that KMS
+// verifies.
+func TestBoto3KMS(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	out := env.Boto3(t, `
+import os, boto3, botocore
+c = boto3.client("kms", endpoint_url=os.environ["VIRGA_ENDPOINT"], region_name="us-east-1",
+                 aws_access_key_id="test", aws_secret_access_key="test")
+key = c.create_key(Description="boto3")["KeyMetadata"]["KeyId"]
+c.create_alias(AliasName="alias/boto3", TargetKeyId=key)
+dk = c.generate_data_key(KeyId="alias/boto3", KeySpec="AES_128", EncryptionContext={"a": "b"})
+back = c.decrypt(CiphertextBlob=dk["CiphertextBlob"], EncryptionContext={"a": "b"})
+print("roundtrip", back["Plaintext"] == dk["Plaintext"], len(dk["Plaintext"]))
+try:
+    c.decrypt(CiphertextBlob=dk["CiphertextBlob"], EncryptionContext={"a": "c"})
+except botocore.exceptions.ClientError as e:
+    print("mismatch", e.response["Error"]["Code"])
+signer = c.create_key(KeySpec="ECC_NIST_P384", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+sig = c.sign(KeyId=signer, Message=b"hello", SigningAlgorithm="ECDSA_SHA_384")["Signature"]
+print("verify", c.verify(KeyId=signer, Message=b"hello", Signature=sig, SigningAlgorithm="ECDSA_SHA_384")["SignatureValid"])
+`)
+	if got, want := string(out), "roundtrip True 16\nmismatch InvalidCiphertextException\nverify True\n"; got != want {
+		t.Errorf("boto3 printed %q, want %q", got, want)
+	}
+}

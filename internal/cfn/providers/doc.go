@@ -90,7 +90,7 @@
 //
 // AWS::KMS::Key is CreateKey (KeySpec, KeyUsage, KeyPolicy as an object
 // or text, Description, Tags), then DisableKey for Enabled false and
-// EnableKeyRotation; its Ref is the key id, GetAtt Arn and KeyId. An
+// EnableKeyRotation with RotationPeriodInDays; its Ref is the key id, GetAtt Arn and KeyId. An
 // update changes description, policy, state, rotation and tags in place
 // and fails on a new KeySpec, KeyUsage, Origin or MultiRegion, as
 // CloudFormation does rather than replace a key. Deleting it schedules

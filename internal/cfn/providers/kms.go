@@ -26,8 +26,8 @@ func init() {
 
 // kmsKey is AWS::KMS::Key: CreateKey with KeySpec, KeyUsage, KeyPolicy
 // (an object or its text; the default policy without one), Description
-// and Tags, then DisableKey for Enabled false and EnableKeyRotation for
-// EnableKeyRotation true. Its physical ID and Ref are the key id; GetAtt
+// and Tags, then DisableKey for Enabled false and EnableKeyRotation (with
+// RotationPeriodInDays) for EnableKeyRotation true. Its physical ID and Ref are the key id; GetAtt
 // Arn and KeyId. An update changes the description, policy, state,
 // rotation and tags in place; a change of KeySpec, KeyUsage, Origin or
 // MultiRegion fails, as CloudFormation refuses it rather than replace
@@ -35,7 +35,13 @@ func init() {
 // PendingWindowInDays (7-30, default 30).
 type kmsKey struct{}
 
-var kmsKeyKinds = map[string]kind{"Enabled": boolean, "EnableKeyRotation": boolean, "PendingWindowInDays": number, "MultiRegion": boolean}
+var kmsKeyKinds = map[string]kind{"Enabled": boolean, "EnableKeyRotation": boolean, "PendingWindowInDays": number, "MultiRegion": boolean,
+	"RotationPeriodInDays": number}
+
+// rotationInput is EnableKeyRotation's input for a key's properties.
+func rotationInput(id string, p props) map[string]any {
+	return p.pick(map[string]any{"KeyId": id}, "RotationPeriodInDays")
+}
 
 // kmsKeyFixed are the properties a key keeps for its life.
 var kmsKeyFixed = []string{"KeySpec", "KeyUsage", "Origin", "MultiRegion"}
@@ -66,7 +72,7 @@ func (kmsKey) Create(ctx context.Context, r *resource.Request) (*resource.Result
 		}
 	}
 	if p.flag("EnableKeyRotation") {
-		if _, err := call(ctx, r, "kms", "EnableKeyRotation", map[string]any{"KeyId": id}); err != nil {
+		if _, err := call(ctx, r, "kms", "EnableKeyRotation", rotationInput(id, p)); err != nil {
 			return res, err
 		}
 	}
@@ -112,12 +118,13 @@ func (kmsKey) Update(ctx context.Context, r *resource.Request) (*resource.Result
 			return nil, err
 		}
 	}
-	if changed(old, p, "EnableKeyRotation") {
-		op := "DisableKeyRotation"
-		if p.flag("EnableKeyRotation") {
-			op = "EnableKeyRotation"
+	switch {
+	case p.flag("EnableKeyRotation") && changed(old, p, "EnableKeyRotation", "RotationPeriodInDays"):
+		if _, err := call(ctx, r, "kms", "EnableKeyRotation", rotationInput(id, p)); err != nil {
+			return nil, err
 		}
-		if _, err := call(ctx, r, "kms", op, map[string]any{"KeyId": id}); err != nil {
+	case !p.flag("EnableKeyRotation") && changed(old, p, "EnableKeyRotation"):
+		if _, err := call(ctx, r, "kms", "DisableKeyRotation", map[string]any{"KeyId": id}); err != nil {
 			return nil, err
 		}
 	}
