@@ -632,6 +632,26 @@ func TestKMSRotation(t *testing.T) {
 	if st, _ := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId}); st.KeyRotationEnabled || st.NextRotationDate != nil {
 		t.Errorf("rotation still enabled: %+v", st)
 	}
+	// A disabled key does not rotate; enabled after its date, it rotates
+	// once, at once.
+	if _, err := c.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: md.KeyId, RotationPeriodInDays: aws.Int32(90)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DisableKey(ctx, &kms.DisableKeyInput{KeyId: md.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(200 * 24 * time.Hour)
+	if _, err := c.EnableKey(ctx, &kms.EnableKeyInput{KeyId: md.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+	rots, _ = c.ListKeyRotations(ctx, &kms.ListKeyRotationsInput{KeyId: md.KeyId})
+	if len(rots.Rotations) != 3 || !rots.Rotations[2].RotationDate.Equal(env.Clock.Now().Truncate(time.Millisecond)) {
+		t.Errorf("rotations after re-enabling: %+v", rots.Rotations)
+	}
+	if st, _ := c.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: md.KeyId}); !st.NextRotationDate.Equal(env.Clock.Now().Add(90 * 24 * time.Hour).Truncate(time.Millisecond)) {
+		t.Errorf("next rotation after re-enabling: %v", st.NextRotationDate)
+	}
+
 	signer := createKMSKey(t, c, &kms.CreateKeyInput{KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeSignVerify})
 	_, err = c.RotateKeyOnDemand(ctx, &kms.RotateKeyOnDemandInput{KeyId: signer.KeyId})
 	expectAPIError(t, err, "UnsupportedOperationException", 400)

@@ -25,7 +25,9 @@
 // RotationPeriodInDays (90-2560, default 365) after rotation was enabled
 // and every period after; RotateKeyOnDemand (at most 25 times a key)
 // rotates at once without moving that schedule, and ListKeyRotations
-// lists both kinds. Ciphertexts name the generation of material they were
+// lists both kinds. A disabled key does not rotate; enabled again after
+// its date, it rotates at once and its schedule starts from then.
+// Ciphertexts name the generation of material they were
 // made with, so older ones keep decrypting. An automatic rotation happens
 // when the key is next read after its date has passed; an on-demand one
 // is complete when the call returns.

@@ -169,6 +169,15 @@ func (s *Service) enableKey(_ context.Context, in *EnableKeyRequest) (*noOutput,
 		if err := k.notPending(); err != nil {
 			return err
 		}
+		// A key whose rotation fell due while it was disabled rotates
+		// as it is enabled, and its schedule starts again from then.
+		now := s.clock.Now().UnixMilli()
+		if k.State == stateDisabled && k.Rotation && time.Duration(now-k.Rotated)*time.Millisecond >= k.period() {
+			k.Rotated = now
+			if err := s.rotate(k, now, false); err != nil {
+				return err
+			}
+		}
 		k.State = stateEnabled
 		return nil
 	})

@@ -141,7 +141,8 @@ func (s *Service) loadKey(id string) (*key, error) {
 	if k.State == statePendingDeletion && now.UnixMilli() >= k.DeletionAt {
 		return nil, s.purge(k.ID)
 	}
-	if k.Rotation && k.State != statePendingDeletion && now.Sub(time.UnixMilli(k.Rotated)) >= k.period() {
+	// A disabled key does not rotate; EnableKey catches up.
+	if k.Rotation && k.State == stateEnabled && now.Sub(time.UnixMilli(k.Rotated)) >= k.period() {
 		// Rotations the clock has passed since the last one, each a
 		// period after the previous.
 		for now.Sub(time.UnixMilli(k.Rotated)) >= k.period() {
