@@ -31,6 +31,7 @@ import (
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/kms"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/s3"
@@ -240,7 +241,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })
 	a.closers = append(a.closers, restAPIs.Close)
 
-	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route})
+	keys, err := kms.New(kms.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, keys.API())
+
+	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route, Keys: keys})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -250,7 +259,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Parameter policies act as the clock reaches them.
 	a.background = append(a.background, func(ctx context.Context) { params.Run(ctx, o.Logger) })
 	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Functions: lam})
+		Functions: lam, Keys: keys})
 	if err != nil {
 		fns.Close()
 		db.Close()

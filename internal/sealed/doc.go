@@ -1,6 +1,6 @@
-// Package sealed keeps secret values encrypted at rest. virga has no
-// KMS: Parameter Store's SecureString values and Secrets Manager's
-// secret values are sealed with AES-256-GCM under one data key per
+// Package sealed keeps secret values encrypted at rest: Parameter
+// Store's SecureString values, Secrets Manager's secret values and KMS's
+// key material are sealed with AES-256-GCM under one data key per
 // service, made at random the first time the service starts and kept in
 // the store (so in the data directory) beside what it protects. It keeps
 // values out of plain sight in the store's files; it is no protection

@@ -14,8 +14,12 @@
 // A secret's ARN is arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX
 // with six random letters and digits, fixed at creation; a SecretId may
 // be the name, the ARN, or the ARN without its suffix. Values are sealed
-// with AES-256-GCM (package sealed) under a data key kept in the store,
-// standing in for KMS: KmsKeyId is recorded but names no key.
+// with AES-256-GCM (package sealed) under a data key kept in the store.
+// KmsKeyId (the AWS managed key alias/aws/secretsmanager when absent)
+// names a KMS key that must be usable (Deps.Keys): storing a value fails
+// with EncryptionFailure and GetSecretValue with DecryptionFailure when it
+// is missing, disabled, pending deletion or not a symmetric encryption
+// key. Values are not encrypted under the KMS key itself.
 //
 // Versions: a new value (CreateSecret, PutSecretValue, UpdateSecret)
 // becomes a version whose id is the request's ClientRequestToken (the
@@ -56,11 +60,15 @@
 //
 // Concurrency: Service.mu serializes read-modify-write of secrets; it is
 // never held while a rotation function runs (the function calls back).
+// KMS is asked about keys with mu held (lock order: Secrets Manager's
+// mu, then KMS's); KMS never calls back.
 //
 // Not supported: scheduled rotation (RotationRules are stored and shown,
 // but rotation runs only when RotateSecret asks for it), checking that
-// the function lets Secrets Manager invoke it, resource policies, replication to other
-// regions, the owning-service filter, and KMS keys. ListSecrets
-// sorts by creation date, oldest first unless SortOrder is desc, and
-// its primary-region filter matches nothing (secrets are not replicated).
+// the function lets Secrets Manager invoke it, resource policies,
+// replication to other regions, the owning-service filter, and
+// encryption under the KMS key itself (nor are key policies evaluated).
+// ListSecrets sorts by creation date, oldest first unless SortOrder is
+// desc, and its primary-region filter matches nothing (secrets are not
+// replicated).
 package secretsmanager

@@ -10,6 +10,11 @@ var (
 	ErrInvalidRequest   = apierr.New("InvalidRequestException", 400, "")
 	ErrResourceExists   = apierr.New("ResourceExistsException", 400, "")
 	ErrLimitExceeded    = apierr.New("LimitExceededException", 400, "")
+	// ErrEncryptionFailure and ErrDecryptionFailure are what Secrets
+	// Manager answers when the secret's KMS key cannot be used, with
+	// the descriptions its API reference gives them.
+	ErrEncryptionFailure = apierr.New("EncryptionFailure", 400, "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.")
+	ErrDecryptionFailure = apierr.New("DecryptionFailure", 400, "Secrets Manager can't decrypt the protected secret text using the provided KMS key.")
 )
 
 // errMarkedForDeletion is what every operation but DescribeSecret,

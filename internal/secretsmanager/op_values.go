@@ -95,6 +95,9 @@ func (s *Service) open(ver *secretVersion) (*string, []byte, error) {
 // the same value makes it a retry, which changes nothing; another value
 // is an error.
 func (s *Service) addVersion(sec *secret, token string, v value, stages []string) (*secretVersion, bool, error) {
+	if err := s.checkKey(sec, ErrEncryptionFailure); err != nil {
+		return nil, false, err
+	}
 	if len(stages) == 0 {
 		stages = []string{stageCurrent}
 	}
@@ -157,6 +160,9 @@ func (s *Service) getSecretValue(_ context.Context, in *GetSecretValueRequest) (
 			return nil, ErrResourceNotFound.WithMessage("Secrets Manager can't find the specified secret value for VersionId: " + ver.ID)
 		}
 		return nil, ErrResourceNotFound.WithMessage("Secrets Manager can't find the specified secret value for staging label: " + deref(in.VersionStage))
+	}
+	if err := s.checkKey(sec, ErrDecryptionFailure); err != nil {
+		return nil, err
 	}
 	str, bin, err := s.open(ver)
 	if err != nil {

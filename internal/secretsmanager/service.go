@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
@@ -30,6 +31,7 @@ type Service struct {
 	mu sync.Mutex // serializes read-modify-write of secrets
 
 	functions Functions
+	keys      Keys
 	rotations sync.WaitGroup // rotations running in the background
 }
 
@@ -38,6 +40,14 @@ type Functions interface {
 	// InvokeSync invokes the function the ARN names and returns its
 	// response; functionError is set when the function failed.
 	InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error)
+}
+
+// Keys checks the KMS keys secret values are encrypted with.
+type Keys interface {
+	// CheckEncryptionKey is nil if the key a KmsKeyId names (key id,
+	// key ARN, alias name or alias ARN) can encrypt and decrypt now, and
+	// KMS's error otherwise.
+	CheckEncryptionKey(ref string) error
 }
 
 // Deps are what Secrets Manager needs.
@@ -52,6 +62,8 @@ type Deps struct {
 	Random io.Reader
 	// Functions invokes rotation functions; nil refuses RotateSecret.
 	Functions Functions
+	// Keys checks secrets' KMS keys; nil checks none.
+	Keys Keys
 }
 
 // New returns Secrets Manager over the store, loading (or making) the
@@ -64,7 +76,7 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account, region: d.Region, functions: d.Functions}, nil
+	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account, region: d.Region, functions: d.Functions, keys: d.Keys}, nil
 }
 
 // Close waits for the rotations in progress.
@@ -107,4 +119,29 @@ func (s *Service) Resolve(ctx context.Context, id, versionID, stage string) (Sec
 		return SecretValue{}, err
 	}
 	return SecretValue{ARN: *out.ARN, Name: *out.Name, VersionID: *out.VersionId, String: out.SecretString, Binary: out.SecretBinary}, nil
+}
+
+// defaultKey is the AWS managed key that encrypts secrets that name no
+// KMS key.
+const defaultKey = "alias/aws/secretsmanager"
+
+// checkKey fails with fail (EncryptionFailure or DecryptionFailure) when
+// the secret's KMS key, or the AWS managed key if it names none, cannot
+// be used: missing, disabled, pending deletion, or not a symmetric
+// encryption key.
+func (s *Service) checkKey(sec *secret, fail *apierr.Error) error {
+	if s.keys == nil {
+		return nil
+	}
+	ref := sec.KmsKeyID
+	if ref == "" {
+		ref = defaultKey
+	}
+	if err := s.keys.CheckEncryptionKey(ref); err != nil {
+		if apierr.As(err) != nil {
+			return fail
+		}
+		return err
+	}
+	return nil
 }

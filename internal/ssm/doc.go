@@ -18,10 +18,13 @@
 // arn:aws:ssm:REGION:ACCOUNT:parameter/x.
 //
 // SecureString values are sealed with AES-256-GCM (package sealed) under
-// a data key kept in the store, standing in for KMS: a read without
-// WithDecryption returns the sealed value base64-encoded, as AWS returns
-// the KMS ciphertext; KeyId is recorded ("alias/aws/ssm" by default) but
-// names no key.
+// a data key kept in the store: a read without WithDecryption returns the
+// sealed value base64-encoded, as AWS returns the KMS ciphertext. KeyId
+// ("alias/aws/ssm", the AWS managed key, by default) names a KMS key that
+// must be usable (Deps.Keys): PutParameter and reads WithDecryption fail
+// with InvalidKeyId when it is missing, disabled, pending deletion or not
+// a symmetric encryption key. The value is not encrypted under the KMS
+// key itself.
 //
 // Names follow "Requirements and constraints for parameter names": a
 // slash-separated path must start with a slash, segments use
@@ -30,7 +33,8 @@
 // name:VERSION and name:LABEL work in GetParameter and GetParameters.
 //
 // Concurrency: Service.mu serializes read-modify-write of parameters;
-// reads go to the store without it.
+// reads go to the store without it. KMS is asked about keys with mu held
+// (lock order: Parameter Store's mu, then KMS's); KMS never calls back.
 //
 // Parameter policies (policies.go): PutParameter's Policies, a JSON
 // array of up to 10 policies, one of each type, Version "1.0":
@@ -61,7 +65,7 @@
 // parameters under /aws/service
 // (they answer ParameterNotFound), aws:ec2:image parameters are checked
 // for the AMI id format only (there are no images to look up, so no
-// SourceResult), KMS keys (KeyId is not checked), shared (cross-account)
+// SourceResult), shared (cross-account)
 // parameters, the other parts of Systems Manager (documents, Run Command,
 // sessions, inventory, ...), and tagging resources other than
 // parameters. GetParameterHistory and DescribeParameters return up to 50

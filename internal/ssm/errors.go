@@ -29,6 +29,7 @@ var (
 	ErrInvalidPolicyAttribute      = apierr.New("InvalidPolicyAttributeException", 400, "")
 	ErrPoliciesLimitExceeded       = apierr.New("PoliciesLimitExceededException", 400, "")
 	ErrIncompatiblePolicy          = apierr.New("IncompatiblePolicyException", 400, "")
+	ErrInvalidKeyID                = apierr.New("InvalidKeyId", 400, "The query key ID isn't valid.")
 )
 
 // nameMessage is how Parameter Store words a parameter name outside its

@@ -136,6 +136,11 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 	if v.Type != "SecureString" {
 		v.KeyID = ""
 	}
+	if v.Type == "SecureString" {
+		if err := s.checkKey(v.KeyID); err != nil {
+			return nil, err
+		}
+	}
 	switch v.Tier {
 	case "", "Standard":
 		if len(v.Policies) > 0 {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/sealed"
@@ -24,12 +25,22 @@ type Service struct {
 	account string
 	region  string
 
+	keys Keys
+
 	mu sync.Mutex // serializes read-modify-write of parameters
 
 	events Events
 	// nextDue is when the earliest pending policy acts (epoch ms), 0
 	// when none is known to; Run looks at the parameters then.
 	nextDue atomic.Int64
+}
+
+// Keys checks the KMS keys SecureString values are encrypted with.
+type Keys interface {
+	// CheckEncryptionKey is nil if the key a KeyId names (key id, key
+	// ARN, alias name or alias ARN) can encrypt and decrypt now, and
+	// KMS's error otherwise.
+	CheckEncryptionKey(ref string) error
 }
 
 // Deps are what Parameter Store needs.
@@ -44,6 +55,8 @@ type Deps struct {
 	// Events receives parameter policies' events, for the default
 	// EventBridge bus; nil drops them.
 	Events Events
+	// Keys checks SecureString parameters' KMS keys; nil checks none.
+	Keys Keys
 }
 
 // New returns Parameter Store over the store, loading (or making) the
@@ -53,7 +66,7 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: d.Store, clock: d.Clock, box: box, account: d.Account, region: d.Region, events: d.Events}, nil
+	return &Service{store: d.Store, clock: d.Clock, box: box, account: d.Account, region: d.Region, events: d.Events, keys: d.Keys}, nil
 }
 
 // API returns Parameter Store as the edge serves it.
@@ -98,4 +111,21 @@ func (s *Service) Resolve(_ context.Context, ref string) (Value, error) {
 		return Value{}, err
 	}
 	return Value{Name: p.Name, Type: v.Type, Value: plain, Version: v.Version}, nil
+}
+
+// checkKey is InvalidKeyId when the KMS key of a SecureString parameter
+// (alias/aws/ssm, the AWS managed key, by default) cannot be used:
+// missing, disabled, pending deletion, or not a symmetric encryption
+// key.
+func (s *Service) checkKey(ref string) error {
+	if s.keys == nil || ref == "" {
+		return nil
+	}
+	if err := s.keys.CheckEncryptionKey(ref); err != nil {
+		if apierr.As(err) != nil {
+			return ErrInvalidKeyID
+		}
+		return err
+	}
+	return nil
 }

@@ -170,5 +170,10 @@ func (s *Service) shown(v *version, decrypt bool) (string, error) {
 	if v.Type == "SecureString" && !decrypt {
 		return v.Value, nil
 	}
+	if v.Type == "SecureString" {
+		if err := s.checkKey(v.KeyID); err != nil {
+			return "", err
+		}
+	}
 	return s.plain(v)
 }

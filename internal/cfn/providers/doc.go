@@ -86,6 +86,18 @@
 // SecretStringTemplate when both are given; its Ref and Id are the ARN,
 // and deleting it skips the recovery window.
 //
+// # Keys
+//
+// AWS::KMS::Key is CreateKey (KeySpec, KeyUsage, KeyPolicy as an object
+// or text, Description, Tags), then DisableKey for Enabled false and
+// EnableKeyRotation with RotationPeriodInDays; its Ref is the key id, GetAtt Arn and KeyId. An
+// update changes description, policy, state, rotation and tags in place
+// and fails on a new KeySpec, KeyUsage, Origin or MultiRegion, as
+// CloudFormation does rather than replace a key. Deleting it schedules
+// the key's deletion after PendingWindowInDays (30 by default);
+// DeletionPolicy Retain keeps it, as for every type. AWS::KMS::Alias's
+// Ref is the alias name; a new TargetKeyId is UpdateAlias.
+//
 // # What is recorded but not made
 //
 // AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,
