@@ -61,3 +61,11 @@ type subscriptionTargets struct{ *targets }
 func (t subscriptionTargets) FunctionExists(arn string) bool {
 	return t.lambda != nil && t.lambda.FunctionExists(arn)
 }
+
+// alarmTopics delivers CloudWatch alarm notifications to SNS topics.
+type alarmTopics struct{ sns *sns.Service }
+
+func (t alarmTopics) Publish(ctx context.Context, topicARN, subject, message string) error {
+	_, err := t.sns.Publish(ctx, topicARN, sns.Outgoing{Message: message, Subject: subject})
+	return err
+}

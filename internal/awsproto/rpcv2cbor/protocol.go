@@ -69,8 +69,12 @@ func (p *Protocol) Resolve(c *awsproto.Call) error {
 	return nil
 }
 
-// Decode reads the CBOR body into in. An empty body is an empty input.
+// Decode reads the CBOR body, inflated if it is gzip-compressed, into
+// in. An empty body is an empty input.
 func (p *Protocol) Decode(c *awsproto.Call, in any) error {
+	if err := awsproto.Inflate(c); err != nil {
+		return err
+	}
 	if len(c.Body) == 0 {
 		return nil
 	}

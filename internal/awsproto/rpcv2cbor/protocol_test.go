@@ -2,6 +2,7 @@ package rpcv2cbor
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -224,4 +225,28 @@ func sameMetric(a, b metric) bool {
 		}
 	}
 	return strings.EqualFold(prototest.Show(a), prototest.Show(b))
+}
+
+// SDKs gzip the bodies of operations with Smithy's requestCompression
+// trait (CloudWatch's PutMetricData).
+func TestGzipBody(t *testing.T) {
+	body := AppendMapHead(nil, 1)
+	body = append(AppendText(body, "Namespace"), AppendText(nil, "zipped")...)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(body)
+	zw.Close()
+	req := cborRequest("Put", z.Bytes())
+	req.Header["Content-Encoding"] = "gzip"
+	var got any
+	if w := prototest.Serve(testService(&got, nil, nil), req); w.Code != 200 {
+		t.Fatalf("status %d", w.Code)
+	}
+	if m, _ := got.(*metric); m == nil || *m.Namespace != "zipped" {
+		t.Errorf("decoded %s", prototest.Show(got))
+	}
+	req.Body = "not gzip"
+	if w := prototest.Serve(testService(&got, nil, nil), req); w.Code != 400 {
+		t.Errorf("bad gzip: status %d", w.Code)
+	}
 }
