@@ -131,6 +131,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// Alarms notify SNS topics through route, whose SNS is set below.
+	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
+		Notifier: alarmTopics{route}, Logger: o.Logger})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	lambdaStats := cloudwatch.NewAggregator(metrics)
 	a.artifacts = artifacts.New(db)
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
 	if err != nil {
@@ -151,6 +159,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Destinations:       route,
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
+		Metrics:            lambdaMetrics{lambdaStats},
 	})
 	if err != nil {
 		fns.Close()
@@ -173,13 +182,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	route.sns = topics
-	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
-		Notifier: alarmTopics{topics}, Logger: o.Logger})
-	if err != nil {
-		fns.Close()
-		db.Close()
-		return nil, err
-	}
 	a.closers = append(a.closers, fns.Close, lam.Close)
 	a.codeHandler = lam.CodeHandler()
 	a.services = []*awsproto.Service{stsSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), metrics.API()}
@@ -190,7 +192,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
 		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
 		func(ctx context.Context) { topics.Run(ctx, o.Logger) },
-		func(ctx context.Context) { metrics.Run(ctx, o.Logger) })
+		func(ctx context.Context) { metrics.Run(ctx, o.Logger) },
+		func(ctx context.Context) { lambdaStats.Run(ctx, o.Logger) })
 
 	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
 	if err != nil {
