@@ -276,11 +276,17 @@ func percentile(s string) (float64, bool) {
 		return 0, false
 	}
 	num := s[1:]
-	if i := strings.IndexByte(num, '.'); i >= 0 && (len(num)-i-1 > 2 || i == len(num)-1) {
+	dot := strings.IndexByte(num, '.')
+	for i, c := range num {
+		if (c < '0' || c > '9') && i != dot {
+			return 0, false
+		}
+	}
+	if dot == 0 || dot == len(num)-1 || dot > 0 && len(num)-dot-1 > 2 {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f < 0 || f > 100 || num[0] == '+' || num[0] == '-' {
+	if err != nil || f > 100 {
 		return 0, false
 	}
 	return f, true

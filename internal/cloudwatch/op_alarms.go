@@ -300,7 +300,14 @@ func (s *Service) describeAlarmHistory(_ context.Context, in *DescribeAlarmHisto
 		}
 	}
 	s.mu.Unlock()
+	// Items of one alarm are in the order they happened; equal times
+	// keep it (or its reverse, newest first).
 	ascending := in.ScanBy != nil && *in.ScanBy == "TimestampAscending"
+	if !ascending {
+		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+			items[i], items[j] = items[j], items[i]
+		}
+	}
 	sort.SliceStable(items, func(i, j int) bool {
 		if ascending {
 			return items[i].Timestamp.Before(*items[j].Timestamp)
