@@ -86,6 +86,15 @@
 // SecretStringTemplate when both are given; its Ref and Id are the ARN,
 // and deleting it skips the recovery window.
 //
+// # CloudWatch
+//
+// AWS::CloudWatch::Alarm is PutMetricAlarm (service "monitoring"), again
+// with its whole configuration on an update, with tags changed through
+// TagResource and UntagResource; a new AlarmName replaces it. Its Ref is
+// the alarm's name and GetAtt Arn its ARN. Alarms on metric math
+// (Metrics) are refused by CloudWatch, which evaluates static thresholds
+// only.
+//
 // # What is recorded but not made
 //
 // virga has no IAM yet. AWS::IAM::Role, AWS::IAM::Policy,
