@@ -197,23 +197,18 @@ func (s *Service) describeAlarmsForMetric(_ context.Context, in *DescribeAlarmsF
 	return out, nil
 }
 
+// deleteAlarms deletes the alarms named. As DeleteAlarms' reference
+// says, names of alarms that do not exist do not keep the others from
+// being deleted.
 func (s *Service) deleteAlarms(_ context.Context, in *DeleteAlarmsInput) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var missing []string
-	for _, n := range in.AlarmNames {
-		if s.alarms[n] == nil {
-			missing = append(missing, n)
-		}
-	}
-	if len(missing) > 0 {
-		// No alarm is deleted when one of them is not found.
-		return nil, ErrAlarmNotFound.Withf("%s", strings.Join(missing, ", ")+" not found")
-	}
 	b := s.store.NewBatch()
 	defer b.Close()
 	for _, n := range in.AlarmNames {
-		b.Delete(alarmKey(n))
+		if s.alarms[n] != nil {
+			b.Delete(alarmKey(n))
+		}
 	}
 	if err := b.Commit(); err != nil {
 		return nil, err
