@@ -11,7 +11,8 @@
 // filters, RecentlyActive, 500 a page), GetMetricStatistics (the five
 // statistics and percentiles pNN.NN, Unit, at most 1,440 datapoints) and
 // GetMetricData (MetricStat queries, Label, ReturnData, ScanBy,
-// MaxDatapoints, NextToken). Services publish their own metrics through
+// MaxDatapoints, NextToken, and metric math's arithmetic: Expressions of
+// numbers, query Ids, + - * / ^ and parentheses, in mathexpr.go). Services publish their own metrics through
 // RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
 // the caller).
 //
@@ -42,9 +43,10 @@
 // Concurrency: Service.mu guards the series index, the alarms and their
 // store writes; notifications are published after it is released.
 //
-// Not supported: metric math (Expression in GetMetricData, Metrics in
-// PutMetricAlarm) and Metrics Insights queries, which answer a
-// ValidationError saying so; anomaly detection (its comparison operators
+// Not supported: metric math functions (SUM, METRICS, FILL, RATE, ...)
+// and Metrics Insights queries in GetMetricData, and alarms on metric
+// math (Metrics in PutMetricAlarm), which answer a ValidationError saying
+// so; anomaly detection (its comparison operators
 // and ThresholdMetricId); composite alarms (DescribeAlarms lists none);
 // alarm actions other than SNS topics (Auto Scaling, EC2, Lambda, SSM
 // are kept but not run); EvaluateLowSampleCountPercentile is kept, not

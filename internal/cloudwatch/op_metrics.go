@@ -326,17 +326,24 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 	if len(in.MetricDataQueries) > maxDataQueries {
 		return nil, ErrValidation.Withf("The collection MetricDataQueries must not contain more than %d items.", maxDataQueries)
 	}
-	ids := map[string]bool{}
+	byID := map[string]int{}
+	exprs := map[string]mathNode{}
 	for i, q := range in.MetricDataQueries {
-		if ids[str(q.Id)] {
-			return nil, ErrValidation.Withf("The value %s for parameter MetricDataQueries.member.%d.Id is already used.", str(q.Id), i+1)
+		id := str(q.Id)
+		if _, dup := byID[id]; dup {
+			return nil, ErrValidation.Withf("The value %s for parameter MetricDataQueries.member.%d.Id is already used.", id, i+1)
 		}
-		ids[str(q.Id)] = true
+		byID[id] = i
+		if (q.Expression == nil) == (q.MetricStat == nil) {
+			return nil, ErrValidation.Withf("Exactly one element of the metricStat or the expression must be specified in MetricDataQueries.member.%d.", i+1)
+		}
 		if q.Expression != nil {
-			return nil, ErrValidation.Withf("Metric math expressions are not supported by this CloudWatch: MetricDataQueries.member.%d.Expression.", i+1)
-		}
-		if q.MetricStat == nil {
-			return nil, ErrValidation.Withf("The parameter MetricDataQueries.member.%d.MetricStat is required.", i+1)
+			n, _, err := parseMath(*q.Expression)
+			if err != nil {
+				return nil, ErrValidation.Withf("Error in expression '%s': %s", id, err.Error())
+			}
+			exprs[id] = n
+			continue
 		}
 		if err := checkPeriod(*q.MetricStat.Period, fmt.Sprintf("MetricDataQueries.member.%d.MetricStat.Period", i+1)); err != nil {
 			return nil, ErrValidation.WithMessage(apierr.As(err).Message)
@@ -350,6 +357,57 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 	if !in.EndTime.After(*in.StartTime) {
 		return nil, ErrValidation.WithMessage("The parameter StartTime must be less than the parameter EndTime.")
 	}
+
+	// Each query's time series, computed once, expressions from the
+	// queries they name.
+	computed := map[string]mathValue{}
+	visiting := map[string]bool{}
+	var compute func(id string) (mathValue, error)
+	compute = func(id string) (mathValue, error) {
+		if v, ok := computed[id]; ok {
+			return v, nil
+		}
+		i, ok := byID[id]
+		if !ok {
+			return mathValue{}, ErrValidation.Withf("The expression refers to %s, which is not the Id of a query of this request.", id)
+		}
+		if visiting[id] {
+			return mathValue{}, ErrValidation.Withf("The expression of %s refers to itself.", id)
+		}
+		visiting[id] = true
+		defer delete(visiting, id)
+		var v mathValue
+		if n := exprs[id]; n != nil {
+			var err error
+			if v, err = n.eval(compute); err != nil {
+				return mathValue{}, err
+			}
+			if v.scalar {
+				return mathValue{}, ErrValidation.Withf("The expression of %s must give a time series.", id)
+			}
+		} else {
+			ms := in.MetricDataQueries[i].MetricStat
+			unit := ""
+			if ms.Unit != nil {
+				unit = string(*ms.Unit)
+			}
+			m := ms.Metric
+			buckets, err := s.aggregate(seriesID(str(m.Namespace), str(m.MetricName), dims(m.Dimensions)),
+				alignStart(*in.StartTime, *ms.Period), *in.EndTime, *ms.Period, unit)
+			if err != nil {
+				return mathValue{}, err
+			}
+			v.series = make(map[int64]float64, len(buckets))
+			for _, k := range buckets {
+				if x, ok := k.stat(*ms.Stat); ok {
+					v.series[k.start.UnixMilli()] = x
+				}
+			}
+		}
+		computed[id] = v
+		return v, nil
+	}
+
 	ascending := in.ScanBy != nil && *in.ScanBy == "TimestampAscending"
 	// The next token is the index of the query to go on with and how many
 	// of its datapoints were already returned.
@@ -373,38 +431,30 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 		if q.ReturnData != nil && !*q.ReturnData {
 			continue
 		}
-		ms := q.MetricStat
-		period := *ms.Period
-		start := alignStart(*in.StartTime, period)
-		unit := ""
-		if ms.Unit != nil {
-			unit = string(*ms.Unit)
-		}
-		m := ms.Metric
-		id := seriesID(str(m.Namespace), str(m.MetricName), dims(m.Dimensions))
-		buckets, err := s.aggregate(id, start, *in.EndTime, period, unit)
+		v, err := compute(str(q.Id))
 		if err != nil {
 			return nil, err
 		}
-		if !ascending {
-			for i, j := 0, len(buckets)-1; i < j; i, j = i+1, j-1 {
-				buckets[i], buckets[j] = buckets[j], buckets[i]
-			}
+		stamps := make([]int64, 0, len(v.series))
+		for ts := range v.series {
+			stamps = append(stamps, ts)
 		}
+		sort.Slice(stamps, func(i, j int) bool {
+			if ascending {
+				return stamps[i] < stamps[j]
+			}
+			return stamps[i] > stamps[j]
+		})
 		label := str(q.Label)
-		if label == "" {
-			label = str(m.MetricName)
+		if label == "" && q.MetricStat != nil {
+			label = str(q.MetricStat.Metric.MetricName)
+		} else if label == "" {
+			label = str(q.Id)
 		}
 		r := MetricDataResult{Id: q.Id, Label: &label, Timestamps: []time.Time{}, Values: []float64{}, Messages: []MessageData{}}
 		status := StatusCode("Complete")
-		n := 0
-		for _, k := range buckets {
-			v, ok := k.stat(*ms.Stat)
-			if !ok {
-				continue
-			}
+		for n, ts := range stamps {
 			if n < skip {
-				n++
 				continue
 			}
 			if budget == 0 {
@@ -412,10 +462,9 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 				out.NextToken = ptr(base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d/%d", qi, n)))
 				break
 			}
-			r.Timestamps = append(r.Timestamps, k.start)
-			r.Values = append(r.Values, v)
+			r.Timestamps = append(r.Timestamps, time.UnixMilli(ts).UTC())
+			r.Values = append(r.Values, v.series[ts])
 			budget--
-			n++
 		}
 		skip = 0
 		r.StatusCode = &status

@@ -92,15 +92,26 @@ func TestCloudWatchMetricsCBORAndQuery(t *testing.T) {
 		StartTime: aws.Time(now.Add(-10 * time.Minute)), EndTime: aws.Time(now),
 		MetricDataQueries: []cwtypes.MetricDataQuery{
 			{Id: aws.String("lat"), MetricStat: &cwtypes.MetricStat{Metric: &cwtypes.Metric{Namespace: aws.String("Shop"), MetricName: aws.String("Latency"), Dimensions: dims}, Period: aws.Int32(60), Stat: aws.String("Maximum")}},
-			{Id: aws.String("hidden"), ReturnData: aws.Bool(false), MetricStat: &cwtypes.MetricStat{Metric: &cwtypes.Metric{Namespace: aws.String("Shop"), MetricName: aws.String("Orders")}, Period: aws.Int32(60), Stat: aws.String("Sum")}},
+			{Id: aws.String("hidden"), ReturnData: aws.Bool(false), MetricStat: &cwtypes.MetricStat{Metric: &cwtypes.Metric{Namespace: aws.String("Shop"), MetricName: aws.String("Latency"), Dimensions: dims}, Period: aws.Int32(60), Stat: aws.String("SampleCount")}},
+			{Id: aws.String("perSample"), Label: aws.String("max per sample"), Expression: aws.String("lat / hidden")},
 		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(data.MetricDataResults) != 1 {
+	if len(data.MetricDataResults) != 2 {
 		t.Fatalf("results %+v", data.MetricDataResults)
 	}
+	// Metric math: the minutes' maxima, 30 and 60, over their sample
+	// counts, 4 and 2.
+	if m := data.MetricDataResults[1]; aws.ToString(m.Label) != "max per sample" || len(m.Values) != 2 || m.Values[0] != 30 || m.Values[1] != 7.5 {
+		t.Errorf("expression result %+v", m)
+	}
+	_, err = cw.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{
+		StartTime: aws.Time(now.Add(-10 * time.Minute)), EndTime: aws.Time(now),
+		MetricDataQueries: []cwtypes.MetricDataQuery{{Id: aws.String("e"), Expression: aws.String("SUM(METRICS())")}},
+	})
+	expectAPIError(t, err, "ValidationError", 400)
 	r := data.MetricDataResults[0]
 	// Newest first (TimestampDescending).
 	if aws.ToString(r.Id) != "lat" || aws.ToString(r.Label) != "Latency" || r.StatusCode != cwtypes.StatusCodeComplete ||
