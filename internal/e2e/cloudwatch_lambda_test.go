@@ -71,8 +71,21 @@ func TestCloudWatchLambdaMetrics(t *testing.T) {
 	if got := sum("Invocations"); got != 3 {
 		t.Errorf("account-wide Invocations = %v, want 3", got)
 	}
-	if got := sum("Throttles", fn); got != 0 {
-		t.Errorf("Throttles = %v, want 0", got)
+	// With no concurrency reserved, an invocation is throttled: it counts
+	// in Throttles, not in Invocations.
+	if _, err := lc.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{FunctionName: aws.String("metered"), ReservedConcurrentExecutions: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("metered"), Payload: []byte(`{}`)})
+	expectAPIError(t, err, "TooManyRequestsException", 429)
+	for sum("Throttles", fn) < 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("Throttles of metered = %v after 20s, want 1", sum("Throttles", fn))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := sum("Invocations", fn); got != 3 {
+		t.Errorf("Invocations after a throttle = %v, want 3", got)
 	}
 	list, err := cw.ListMetrics(ctx, &cloudwatch.ListMetricsInput{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String("Duration"),
 		Dimensions: []cwtypes.DimensionFilter{{Name: aws.String("FunctionName"), Value: aws.String("metered")}}})
