@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -163,6 +164,9 @@ func TestAppendRFCExamples(t *testing.T) {
 		{AppendInt(nil, -1000), "3903e7"},
 		{AppendInt(nil, -9223372036854775808), "3b7fffffffffffffff"},
 		{AppendFloat(nil, 1.1), "fb3ff199999999999a"},
+		{AppendFloat(nil, 100000.0), "fa47c35000"},
+		{AppendFloat(nil, 3.4028234663852886e+38), "fa7f7fffff"},
+		{AppendFloat(nil, math.Inf(1)), "fa7f800000"},
 		{AppendFloat(nil, 1.0e+300), "fb7e37e43c8800759c"},
 		{AppendFloat(nil, -4.1), "fbc010666666666666"},
 		{AppendBool(nil, false), "f4"},

@@ -57,8 +57,14 @@ func AppendInt(dst []byte, i int64) []byte {
 	return appendHead(dst, majorUint, uint64(i))
 }
 
-// AppendFloat appends f as a double-precision float.
+// AppendFloat appends f as a single-precision float when that holds it
+// exactly, a double-precision one otherwise: the protocol asks for the
+// smallest representation, but not half precision, which not every
+// implementation reads.
 func AppendFloat(dst []byte, f float64) []byte {
+	if f32 := float32(f); float64(f32) == f || math.IsNaN(f) {
+		return binary.BigEndian.AppendUint32(append(dst, majorSimple<<5|info32bit), math.Float32bits(f32))
+	}
 	return binary.BigEndian.AppendUint64(append(dst, majorSimple<<5|info64bit), math.Float64bits(f))
 }
 

@@ -50,15 +50,23 @@ func (p *Protocol) Name() string { return "rpcv2Cbor" }
 // it.
 func Is(r *http.Request) bool { return r.Header.Get(HeaderProtocol) == ProtocolID }
 
-// Resolve finds the operation the request path names.
+// Resolve finds the operation the request path names. As the protocol
+// claims requests, the path's last four segments are
+// service/{ServiceName}/operation/{Operation}, whatever prefix comes
+// before them; ServiceName may also be the service's absolute shape id
+// with "." for "#"; and a request with an X-Amz-Target or X-Amzn-Target
+// header is refused.
 func (p *Protocol) Resolve(c *awsproto.Call) error {
 	r := c.Request
-	rest, ok := strings.CutPrefix(r.URL.Path, "/service/")
-	if !ok {
+	segs := strings.Split(strings.TrimSuffix(r.URL.Path, "/"), "/")
+	if len(segs) < 5 || r.Method != http.MethodPost || !Is(r) ||
+		r.Header.Get("X-Amz-Target") != "" || r.Header.Get("X-Amzn-Target") != "" {
 		return apierr.ErrUnknownOperation.WithMessage("")
 	}
-	svc, op, ok := strings.Cut(rest, "/operation/")
-	if !ok || svc != p.ServiceName || r.Method != http.MethodPost || !Is(r) {
+	segs = segs[len(segs)-4:]
+	svc, op := segs[1], segs[3]
+	if segs[0] != "service" || segs[2] != "operation" ||
+		svc != p.ServiceName && svc != strings.TrimSuffix(p.ErrorNamespace, "#")+"."+p.ServiceName {
 		return apierr.ErrUnknownOperation.WithMessage("")
 	}
 	o := c.Service.Operation(op)

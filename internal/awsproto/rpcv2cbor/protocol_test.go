@@ -106,6 +106,17 @@ func TestEncodeOutput(t *testing.T) {
 	}
 }
 
+// The path's last four segments route a request, and the service may be
+// named by its absolute shape id.
+func TestResolvePaths(t *testing.T) {
+	for _, path := range []string{"/service/Granite/operation/Get", "/v1/service/Granite/operation/Get", "/service/com.example.Granite/operation/Get"} {
+		w := prototest.Serve(testService(new(any), &metric{}, nil), prototest.Request{Method: "POST", Target: path, Header: map[string]string{HeaderProtocol: ProtocolID}})
+		if w.Code != 200 {
+			t.Errorf("%s: status %d", path, w.Code)
+		}
+	}
+}
+
 func TestErrors(t *testing.T) {
 	e := &apierr.Error{Code: "InvalidParameterValueException", QueryCode: "InvalidParameterValue", Status: 400, Message: "bad"}
 	svc := testService(new(any), nil, e)
@@ -123,10 +134,12 @@ func TestErrors(t *testing.T) {
 	}
 
 	for name, req := range map[string]prototest.Request{
-		"unknown operation": cborRequest("Nope", nil),
-		"other service":     {Method: "POST", Target: "/service/Other/operation/Get", Header: map[string]string{HeaderProtocol: ProtocolID}},
-		"no protocol":       {Method: "POST", Target: "/service/Granite/operation/Get"},
-		"GET":               {Method: "GET", Target: "/service/Granite/operation/Get", Header: map[string]string{HeaderProtocol: ProtocolID}},
+		"unknown operation":  cborRequest("Nope", nil),
+		"other service":      {Method: "POST", Target: "/service/Other/operation/Get", Header: map[string]string{HeaderProtocol: ProtocolID}},
+		"no protocol":        {Method: "POST", Target: "/service/Granite/operation/Get"},
+		"GET":                {Method: "GET", Target: "/service/Granite/operation/Get", Header: map[string]string{HeaderProtocol: ProtocolID}},
+		"X-Amz-Target":       {Method: "POST", Target: "/service/Granite/operation/Get", Header: map[string]string{HeaderProtocol: ProtocolID, "X-Amz-Target": "Granite.Get"}},
+		"absolute operation": {Method: "POST", Target: "/service/Granite/operation/com.example.Get", Header: map[string]string{HeaderProtocol: ProtocolID}},
 	} {
 		w := prototest.Serve(svc, req)
 		doc, _ := Decode(w.Body.Bytes())
