@@ -1,8 +1,10 @@
 // Package cloudwatch is Amazon CloudWatch's metrics and metric alarms
-// (namespace "monitoring"). Current SDKs speak Smithy's rpcv2Cbor to it
-// and older clients (the aws CLI and boto3 that Debian ships) awsQuery;
-// both serve one operation table (package querycompat), and errors carry
-// their awsQuery codes in X-Amzn-Query-Error for rpcv2Cbor clients.
+// (namespace "monitoring"). aws-sdk-go-v2 speaks Smithy's rpcv2Cbor to
+// it, current botocore awsJson 1.0 (X-Amz-Target
+// GraniteServiceVersion20100801.<Operation>), and older clients (the aws
+// CLI and boto3 that Debian ships) awsQuery; all three serve one
+// operation table (package querycompat), and errors carry their awsQuery
+// codes in X-Amzn-Query-Error for rpcv2Cbor and awsJson clients.
 //
 // Metrics: PutMetricData (Value, Values/Counts, StatisticValues, Unit,
 // Dimensions, Timestamp, StorageResolution; at most 1000 metrics a call,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/awsproto/query"
 	"github.com/virga/virga/internal/awsproto/querycompat"
 	"github.com/virga/virga/internal/awsproto/rpcv2cbor"
@@ -78,12 +79,16 @@ func New(d Deps) (*Service, error) {
 	return s, nil
 }
 
-// API returns CloudWatch as the edge serves it: rpcv2Cbor for current
-// SDKs and awsQuery for older clients, on one operation table.
+// API returns CloudWatch as the edge serves it, on one operation table:
+// rpcv2Cbor (aws-sdk-go-v2 and other current SDKs), awsJson 1.0 with
+// X-Amz-Target GraniteServiceVersion20100801.<Operation> (current
+// botocore), and awsQuery (older clients).
 func (s *Service) API() *awsproto.Service {
+	j := awsjson.New("1.0", ServiceShape)
+	j.ErrorNamespace = ShapeNamespace + "#"
 	return (&awsproto.Service{
 		Name:            "monitoring",
-		Protocol:        querycompat.NewCBOR(rpcv2cbor.New(ServiceShape, ShapeNamespace), query.New(APIVersion, Namespace)),
+		Protocol:        querycompat.NewCBOR(rpcv2cbor.New(ServiceShape, ShapeNamespace), j, query.New(APIVersion, Namespace)),
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
 		MaxBodyBytes:    maxPutPayload + 64<<10,

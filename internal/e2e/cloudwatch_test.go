@@ -153,3 +153,28 @@ func TestCloudWatchMetricsCBORAndQuery(t *testing.T) {
 		t.Errorf("CLI list-metrics %+v", cliList)
 	}
 }
+
+// Current botocore speaks awsJson 1.0 to CloudWatch (X-Amz-Target
+// GraniteServiceVersion20100801.<Operation>), with awsQuery's error codes
+// in X-Amzn-Query-Error.
+func TestCloudWatchAWSJSON(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	creds := aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
+	call := func(op, body string) rawResponse {
+		return do(t, env, rawRequest{Method: "POST", Body: body, Sign: &creds, Service: "monitoring", Headers: map[string]string{
+			"X-Amz-Target": "GraniteServiceVersion20100801." + op, "Content-Type": "application/x-amz-json-1.0", "X-Amzn-Query-Mode": "true"}})
+	}
+	if r := call("PutMetricData", `{"Namespace":"J","MetricData":[{"MetricName":"m","Value":2,"Timestamp":`+strconv.FormatInt(time.Now().Unix(), 10)+`}]}`); r.Status != 200 {
+		t.Fatalf("PutMetricData: %d %s", r.Status, r.Body)
+	}
+	r := call("ListMetrics", `{"Namespace":"J"}`)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"MetricName":"m"`) || r.Header.Get("Content-Type") != "application/x-amz-json-1.0" {
+		t.Errorf("ListMetrics: %d %s %v", r.Status, r.Body, r.Header)
+	}
+	r = call("PutMetricData", `{"Namespace":"AWS/X","MetricData":[{"MetricName":"m","Value":2}]}`)
+	if r.Status != 400 || r.Header.Get("X-Amzn-Query-Error") != "InvalidParameterValue;Sender" ||
+		!strings.Contains(string(r.Body), `"__type":"com.amazonaws.cloudwatch#InvalidParameterValueException"`) {
+		t.Errorf("AWS/ namespace: %d %s %v", r.Status, r.Body, r.Header)
+	}
+}

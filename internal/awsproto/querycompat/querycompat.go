@@ -1,10 +1,11 @@
-// Package querycompat serves a service that speaks awsQuery and a newer
-// protocol on one operation table (Smithy's awsQueryCompatible trait).
+// Package querycompat serves a service that speaks awsQuery and newer
+// protocols on one operation table (Smithy's awsQueryCompatible trait).
 // SQS's current SDKs send awsJson 1.0 (X-Amz-Target:
 // AmazonSQS.SendMessage); CloudWatch's send rpcv2Cbor (Smithy-Protocol:
-// rpc-v2-cbor); older clients, such as the aws CLI and boto3 that Debian
-// ships, still send awsQuery forms to both. Each request is answered in
-// the protocol it was made in.
+// rpc-v2-cbor, aws-sdk-go-v2) or awsJson 1.0 (current botocore); older
+// clients, such as the aws CLI and boto3 that Debian ships, still send
+// awsQuery forms to both. Each request is answered in the protocol it was
+// made in.
 package querycompat
 
 import (
@@ -18,8 +19,8 @@ import (
 	"github.com/virga/virga/internal/awsproto/rpcv2cbor"
 )
 
-// Protocol dispatches each call to JSON (or CBOR) or Query. A service has
-// JSON or CBOR, not both.
+// Protocol dispatches each call to CBOR, JSON or Query; a service may
+// lack CBOR or JSON.
 type Protocol struct {
 	JSON  *awsjson.Protocol
 	CBOR  *rpcv2cbor.Protocol
@@ -35,11 +36,12 @@ func New(j *awsjson.Protocol, q *query.Protocol) *Protocol {
 	return &Protocol{JSON: j, Query: q}
 }
 
-// NewCBOR returns a protocol for a service that speaks rpcv2Cbor and
-// awsQuery. The CBOR form is marked QueryCompatible.
-func NewCBOR(c *rpcv2cbor.Protocol, q *query.Protocol) *Protocol {
+// NewCBOR returns a protocol for a service that speaks rpcv2Cbor, awsJson
+// and awsQuery. The CBOR and JSON forms are marked QueryCompatible.
+func NewCBOR(c *rpcv2cbor.Protocol, j *awsjson.Protocol, q *query.Protocol) *Protocol {
 	c.QueryCompatible = true
-	return &Protocol{CBOR: c, Query: q}
+	j.QueryCompatible = true
+	return &Protocol{CBOR: c, JSON: j, Query: q}
 }
 
 // Name returns the primary protocol's name (awsJson's or rpcv2Cbor's).
@@ -54,14 +56,11 @@ func (p *Protocol) Name() string {
 // Smithy-Protocol header says so, awsJson when it names an X-Amz-Target
 // or sends an awsJson body, awsQuery otherwise.
 func (p *Protocol) For(r *http.Request) awsproto.Protocol {
-	if p.CBOR != nil {
-		if rpcv2cbor.Is(r) {
-			return p.CBOR
-		}
-		return p.Query
+	if p.CBOR != nil && rpcv2cbor.Is(r) {
+		return p.CBOR
 	}
-	if r.Header.Get("X-Amz-Target") != "" ||
-		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-") {
+	if p.JSON != nil && (r.Header.Get("X-Amz-Target") != "" ||
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-")) {
 		return p.JSON
 	}
 	return p.Query
