@@ -220,10 +220,9 @@ func (s *Service) evaluate(ctx context.Context, name string, now time.Time) {
 		s.mu.Unlock()
 		return // deleted or changed meanwhile
 	}
-	a.NextEvaluation = end.Add(time.Minute).UnixMilli()
-	if period > time.Minute {
-		a.NextEvaluation = end.Add(time.Minute).UnixMilli()
-	}
+	// Alarms are evaluated every minute; high-resolution ones (periods of
+	// 10 or 30 seconds) every period.
+	a.NextEvaluation = end.Add(min(period, time.Minute)).UnixMilli()
 	var note *notification
 	if state != "" && state != a.State {
 		note = s.transition(a, state, reason, data, now)

@@ -35,8 +35,9 @@ func (s *Service) putMetricAlarm(_ context.Context, in *PutMetricAlarmInput) (*n
 			return nil, ErrValidation.Withf("The value %s for parameter ExtendedStatistic is not supported.", *in.ExtendedStatistic)
 		}
 	}
-	if err := checkPeriod(*in.Period, "Period"); err != nil {
-		return nil, err
+	// "Valid values are 10, 30, and any multiple of 60" (PutMetricAlarm).
+	if p := *in.Period; p != 10 && p != 30 && p%60 != 0 {
+		return nil, ErrValidation.WithMessage("Period must be 10, 30 or a multiple of 60.")
 	}
 	if _, ok := comparisonWords[string(*in.ComparisonOperator)]; !ok {
 		return nil, ErrValidation.Withf("Comparison operator %s requires ThresholdMetricId, which is not supported by this CloudWatch.", *in.ComparisonOperator)
