@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto/jsoncodec"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -44,14 +45,17 @@ type alarm struct {
 	TreatMissingData        string            `json:"treatMissing,omitempty"`
 	EvaluateLowSampleCount  string            `json:"lowSampleCount,omitempty"`
 	Tags                    map[string]string `json:"tags,omitempty"`
-	State                   string            `json:"state"`
-	StateReason             string            `json:"reason"`
-	StateReasonData         string            `json:"reasonData,omitempty"`
-	StateUpdated            int64             `json:"stateUpdated"`      // epoch ms
-	StateTransitioned       int64             `json:"stateTransitioned"` // epoch ms
-	ConfigUpdated           int64             `json:"configUpdated"`     // epoch ms
-	NextEvaluation          int64             `json:"next"`              // epoch ms
-	History                 []historyItem     `json:"history,omitempty"` // oldest first
+	// Metrics are a metric math alarm's queries; Period is then the
+	// period of the one that returns data.
+	Metrics           []MetricDataQuery `json:"metrics,omitempty"`
+	State             string            `json:"state"`
+	StateReason       string            `json:"reason"`
+	StateReasonData   string            `json:"reasonData,omitempty"`
+	StateUpdated      int64             `json:"stateUpdated"`      // epoch ms
+	StateTransitioned int64             `json:"stateTransitioned"` // epoch ms
+	ConfigUpdated     int64             `json:"configUpdated"`     // epoch ms
+	NextEvaluation    int64             `json:"next"`              // epoch ms
+	History           []historyItem     `json:"history,omitempty"` // oldest first
 }
 
 type historyItem struct {
@@ -116,9 +120,13 @@ func (s *Service) describe(a *alarm) MetricAlarm {
 		InsufficientDataActions: orEmpty(a.InsufficientDataActions),
 		StateValue:              ptr(StateValue(a.State)), StateReason: ptr(a.StateReason),
 		StateUpdatedTimestamp: ptr(time.UnixMilli(a.StateUpdated).UTC()),
-		MetricName:            ptr(a.MetricName), Namespace: ptr(a.Namespace), Dimensions: apiDims(a.Dims),
-		Period: ptr(a.Period), EvaluationPeriods: ptr(a.EvaluationPeriods), Threshold: ptr(a.Threshold),
+		EvaluationPeriods:     ptr(a.EvaluationPeriods), Threshold: ptr(a.Threshold),
 		ComparisonOperator: ptr(ComparisonOperator(a.ComparisonOperator)),
+	}
+	if len(a.Metrics) > 0 {
+		m.Metrics = a.Metrics
+	} else {
+		m.MetricName, m.Namespace, m.Dimensions, m.Period = ptr(a.MetricName), ptr(a.Namespace), apiDims(a.Dims), ptr(a.Period)
 	}
 	if a.StateReasonData != "" {
 		m.StateReasonData = ptr(a.StateReasonData)
@@ -197,20 +205,13 @@ func (s *Service) evaluate(ctx context.Context, name string, now time.Time) {
 	cfg := *a
 	s.mu.Unlock()
 
-	buckets, err := s.aggregate(id, start, end, cfg.Period, cfg.Unit)
-	if err != nil {
-		s.log.Error("cloudwatch: evaluating alarm", "alarm", name, "err", err)
-		return
-	}
 	ws := make([]window, n)
 	for i := range ws {
 		ws[i].start = start.Add(time.Duration(i) * period)
 	}
-	for _, k := range buckets {
-		i := int(k.start.Sub(start) / period)
-		if i >= 0 && i < n {
-			ws[i].value, ws[i].ok = k.stat(stat)
-		}
+	if err := s.fillWindows(&cfg, id, stat, start, end, ws); err != nil {
+		s.log.Error("cloudwatch: evaluating alarm", "alarm", name, "err", err)
+		return
 	}
 	state, reason, data := decide(&cfg, ws, now)
 
@@ -232,6 +233,45 @@ func (s *Service) evaluate(ctx context.Context, name string, now time.Time) {
 	}
 	s.mu.Unlock()
 	s.notify(ctx, note)
+}
+
+// fillWindows puts the alarm's value for each period in ws: its
+// metric's statistic, or the returned query of its metric math.
+func (s *Service) fillWindows(a *alarm, id, stat string, start, end time.Time, ws []window) error {
+	period := time.Duration(a.Period) * time.Second
+	set := func(at time.Time, v float64) {
+		if i := int(at.Sub(start) / period); i >= 0 && i < len(ws) && at.Sub(start) >= 0 {
+			ws[i].value, ws[i].ok = v, true
+		}
+	}
+	if len(a.Metrics) > 0 {
+		qs, err := s.newQuerySet(a.Metrics, "Metrics")
+		if err != nil {
+			return err
+		}
+		ret, _, err := qs.returned()
+		if err != nil {
+			return err
+		}
+		v, err := qs.evaluator(start, end)(ret)
+		if err != nil {
+			return err
+		}
+		for ts, x := range v.series {
+			set(time.UnixMilli(ts), x)
+		}
+		return nil
+	}
+	buckets, err := s.aggregate(id, start, end, a.Period, a.Unit)
+	if err != nil {
+		return err
+	}
+	for _, k := range buckets {
+		if v, ok := k.stat(stat); ok {
+			set(k.start, v)
+		}
+	}
+	return nil
 }
 
 // decide returns the state the windows put the alarm in, with its
@@ -381,7 +421,16 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 		"Period": a.Period, "EvaluationPeriods": a.EvaluationPeriods, "ComparisonOperator": a.ComparisonOperator,
 		"Threshold": a.Threshold, "TreatMissingData": a.TreatMissingData, "EvaluateLowSampleCountPercentile": a.EvaluateLowSampleCount,
 	}
-	if a.ExtendedStatistic != "" {
+	if len(a.Metrics) > 0 {
+		for _, k := range []string{"MetricName", "Namespace", "StatisticType", "Statistic", "Unit", "Dimensions"} {
+			delete(trigger, k)
+		}
+		qs := make([]json.RawMessage, 0, len(a.Metrics))
+		for i := range a.Metrics {
+			qs = append(qs, jsoncodec.Marshal(nil, &a.Metrics[i]))
+		}
+		trigger["Metrics"] = qs
+	} else if a.ExtendedStatistic != "" {
 		trigger["StatisticType"] = "ExtendedStatistic"
 		trigger["ExtendedStatistic"] = a.ExtendedStatistic
 		delete(trigger, "Statistic")

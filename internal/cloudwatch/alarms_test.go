@@ -1,9 +1,12 @@
 package cloudwatch
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/clock"
 )
 
 func TestDecide(t *testing.T) {
@@ -71,6 +74,58 @@ func TestPercentileNames(t *testing.T) {
 		"p99.999": false, "p100.1": false, "p": false, "p-1": false, "p1.": false, "pNaN": false, "p1e2": false, "p.5": false, "tm99": false} {
 		if _, got := percentile(s); got != ok {
 			t.Errorf("percentile(%q) ok = %v, want %v", s, got, ok)
+		}
+	}
+}
+
+type notes struct{ got []string }
+
+func (n *notes) Publish(_ context.Context, topic, subject, message string) error {
+	n.got = append(n.got, message)
+	return nil
+}
+
+// A metric math alarm evaluates the query that returns data.
+func TestMetricMathAlarm(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0.Add(5 * time.Second))
+	s := newTestService(t, clk)
+	n := &notes{}
+	s.notifier = n
+	put(t, s, "errors", 2, clk.Now())
+	put(t, s, "invocations", 10, clk.Now())
+	stat := func(id, name string) MetricDataQuery {
+		return MetricDataQuery{Id: ptr(id), ReturnData: ptr(false), MetricStat: &MetricStat{
+			Metric: &Metric{Namespace: ptr("ns"), MetricName: ptr(name)}, Period: ptr[int32](60), Stat: ptr("Sum")}}
+	}
+	_, err := s.putMetricAlarm(context.Background(), &PutMetricAlarmInput{
+		AlarmName: ptr("error-rate"), EvaluationPeriods: ptr[int32](1), Threshold: ptr(10.0),
+		ComparisonOperator: ptr(ComparisonOperator("GreaterThanThreshold")), AlarmActions: []string{"arn:aws:sns:us-east-1:000000000000:t"},
+		Metrics: []MetricDataQuery{stat("e", "errors"), stat("i", "invocations"), {Id: ptr("rate"), Expression: ptr("100*e/i"), Label: ptr("Error rate")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(t0.Add(65 * time.Second))
+	s.EvaluateAlarms(context.Background(), clk.Now())
+	out, _ := s.describeAlarms(context.Background(), &DescribeAlarmsInput{})
+	if len(out.MetricAlarms) != 1 || *out.MetricAlarms[0].StateValue != stateAlarm || len(out.MetricAlarms[0].Metrics) != 3 || out.MetricAlarms[0].MetricName != nil {
+		t.Fatalf("alarm %+v", out.MetricAlarms)
+	}
+	if !strings.Contains(*out.MetricAlarms[0].StateReason, "[20.0 (01/06/24 12:00:00)]") {
+		t.Errorf("reason %q", *out.MetricAlarms[0].StateReason)
+	}
+	if len(n.got) != 1 || !strings.Contains(n.got[0], `"Expression":"100*e/i"`) {
+		t.Errorf("notifications %q", n.got)
+	}
+	for _, bad := range []*PutMetricAlarmInput{
+		{AlarmName: ptr("x"), EvaluationPeriods: ptr[int32](1), Threshold: ptr(1.0), ComparisonOperator: ptr(ComparisonOperator("GreaterThanThreshold")),
+			Metrics: []MetricDataQuery{{Id: ptr("a"), Expression: ptr("b*2")}, {Id: ptr("b"), Expression: ptr("a*2")}}},
+		{AlarmName: ptr("y"), EvaluationPeriods: ptr[int32](1), Threshold: ptr(1.0), ComparisonOperator: ptr(ComparisonOperator("GreaterThanThreshold")),
+			MetricName: ptr("m"), Metrics: []MetricDataQuery{stat("e", "errors")}},
+	} {
+		if _, err := s.putMetricAlarm(context.Background(), bad); err == nil {
+			t.Errorf("PutMetricAlarm %s accepted", *bad.AlarmName)
 		}
 	}
 }

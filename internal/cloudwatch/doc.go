@@ -31,7 +31,8 @@
 // The series index is also held in memory (for ListMetrics), bounded to
 // maxSeries metrics.
 //
-// Alarms: PutMetricAlarm (Statistic or ExtendedStatistic, Period,
+// Alarms: PutMetricAlarm (Statistic or ExtendedStatistic, or Metrics:
+// metric math queries of which one returns data (queries.go), Period,
 // EvaluationPeriods, DatapointsToAlarm, Threshold, the four static
 // ComparisonOperators, TreatMissingData, the three action lists,
 // ActionsEnabled, Tags), DescribeAlarms, DescribeAlarmsForMetric,
@@ -46,9 +47,8 @@
 // store writes; notifications are published after it is released.
 //
 // Not supported: metric math functions (SUM, METRICS, FILL, RATE, ...)
-// and Metrics Insights queries in GetMetricData, and alarms on metric
-// math (Metrics in PutMetricAlarm), which answer a ValidationError saying
-// so; anomaly detection (its comparison operators
+// and Metrics Insights queries, in GetMetricData and in alarms, which
+// answer a ValidationError saying so; anomaly detection (its comparison operators
 // and ThresholdMetricId); composite alarms (DescribeAlarms lists none);
 // alarm actions other than SNS topics (Auto Scaling, EC2, Lambda, SSM
 // are kept but not run); EvaluateLowSampleCountPercentile is kept, not

@@ -16,18 +16,38 @@ const (
 )
 
 func (s *Service) putMetricAlarm(_ context.Context, in *PutMetricAlarmInput) (*noOutput, error) {
-	if len(in.Metrics) > 0 || in.ThresholdMetricId != nil {
-		return nil, ErrValidation.WithMessage("Alarms on metric math expressions and anomaly detection models are not supported by this CloudWatch: give MetricName, Namespace, Period and Statistic or ExtendedStatistic.")
+	if in.ThresholdMetricId != nil {
+		return nil, ErrValidation.WithMessage("Alarms on anomaly detection models (ThresholdMetricId) are not supported by this CloudWatch.")
+	}
+	if in.Threshold == nil {
+		return nil, ErrValidation.WithMessage("Missing required parameter in input: \"Threshold\"")
+	}
+	var mathQueries *querySet
+	if len(in.Metrics) > 0 {
+		if in.MetricName != nil || in.Namespace != nil || in.Statistic != nil || in.ExtendedStatistic != nil ||
+			in.Period != nil || in.Dimensions != nil || in.Unit != nil {
+			return nil, ErrValidation.WithMessage("With Metrics, MetricName, Namespace, Statistic, ExtendedStatistic, Dimensions, Period and Unit must not be given.")
+		}
+		qs, err := s.newQuerySet(in.Metrics, "Metrics")
+		if err != nil {
+			return nil, err
+		}
+		if _, _, err := qs.returned(); err != nil {
+			return nil, err
+		}
+		mathQueries = qs
 	}
 	for _, p := range []struct {
 		set  bool
 		name string
-	}{{in.MetricName != nil, "MetricName"}, {in.Namespace != nil, "Namespace"}, {in.Period != nil, "Period"}, {in.Threshold != nil, "Threshold"}} {
-		if !p.set {
+	}{{in.MetricName != nil, "MetricName"}, {in.Namespace != nil, "Namespace"}, {in.Period != nil, "Period"}} {
+		if !p.set && mathQueries == nil {
 			return nil, ErrValidation.Withf("Missing required parameter in input: %q", p.name)
 		}
 	}
-	if (in.Statistic == nil) == (in.ExtendedStatistic == nil) {
+	if mathQueries != nil {
+		// the checks of a single metric's alarm do not apply
+	} else if (in.Statistic == nil) == (in.ExtendedStatistic == nil) {
 		return nil, ErrValidation.WithMessage("Exactly one of Statistic or ExtendedStatistic must be specified.")
 	}
 	if in.ExtendedStatistic != nil {
@@ -35,8 +55,14 @@ func (s *Service) putMetricAlarm(_ context.Context, in *PutMetricAlarmInput) (*n
 			return nil, ErrValidation.Withf("The value %s for parameter ExtendedStatistic is not supported.", *in.ExtendedStatistic)
 		}
 	}
+	period := int32(0)
+	if mathQueries != nil {
+		_, period, _ = mathQueries.returned()
+	} else {
+		period = *in.Period
+	}
 	// "Valid values are 10, 30, and any multiple of 60" (PutMetricAlarm).
-	if p := *in.Period; p != 10 && p != 30 && p%60 != 0 {
+	if p := period; p != 10 && p != 30 && p%60 != 0 {
 		return nil, ErrValidation.WithMessage("Period must be 10, 30 or a multiple of 60.")
 	}
 	if _, ok := comparisonWords[string(*in.ComparisonOperator)]; !ok {
@@ -45,7 +71,7 @@ func (s *Service) putMetricAlarm(_ context.Context, in *PutMetricAlarmInput) (*n
 	if in.DatapointsToAlarm != nil && *in.DatapointsToAlarm > *in.EvaluationPeriods {
 		return nil, ErrValidation.WithMessage("DatapointsToAlarm must be less than or equal to EvaluationPeriods.")
 	}
-	if int64(*in.Period)*int64(*in.EvaluationPeriods) > 7*24*3600 {
+	if int64(period)*int64(*in.EvaluationPeriods) > 7*24*3600 {
 		return nil, ErrValidation.WithMessage("The evaluation period (Period * EvaluationPeriods) must not exceed 7 days.")
 	}
 	if in.TreatMissingData != nil {
@@ -70,7 +96,7 @@ func (s *Service) putMetricAlarm(_ context.Context, in *PutMetricAlarmInput) (*n
 	a.Description = in.AlarmDescription
 	a.ActionsEnabled = in.ActionsEnabled == nil || *in.ActionsEnabled
 	a.OKActions, a.AlarmActions, a.InsufficientDataActions = in.OKActions, in.AlarmActions, in.InsufficientDataActions
-	a.Namespace, a.MetricName, a.Dims, a.Period = *in.Namespace, *in.MetricName, dims(in.Dimensions), *in.Period
+	a.Namespace, a.MetricName, a.Dims, a.Period, a.Metrics = str(in.Namespace), str(in.MetricName), dims(in.Dimensions), period, in.Metrics
 	a.Statistic, a.ExtendedStatistic, a.Unit = "", "", ""
 	if in.Statistic != nil {
 		a.Statistic = string(*in.Statistic)

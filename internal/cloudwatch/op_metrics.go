@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
 func str(p *string) string {
@@ -326,87 +324,14 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 	if len(in.MetricDataQueries) > maxDataQueries {
 		return nil, ErrValidation.Withf("The collection MetricDataQueries must not contain more than %d items.", maxDataQueries)
 	}
-	byID := map[string]int{}
-	exprs := map[string]mathNode{}
-	for i, q := range in.MetricDataQueries {
-		id := str(q.Id)
-		if _, dup := byID[id]; dup {
-			return nil, ErrValidation.Withf("The value %s for parameter MetricDataQueries.member.%d.Id is already used.", id, i+1)
-		}
-		byID[id] = i
-		if (q.Expression == nil) == (q.MetricStat == nil) {
-			return nil, ErrValidation.Withf("Exactly one element of the metricStat or the expression must be specified in MetricDataQueries.member.%d.", i+1)
-		}
-		if q.Expression != nil {
-			n, _, err := parseMath(*q.Expression)
-			if err != nil {
-				return nil, ErrValidation.Withf("Error in expression '%s': %s", id, err.Error())
-			}
-			exprs[id] = n
-			continue
-		}
-		if err := checkPeriod(*q.MetricStat.Period, fmt.Sprintf("MetricDataQueries.member.%d.MetricStat.Period", i+1)); err != nil {
-			return nil, ErrValidation.WithMessage(apierr.As(err).Message)
-		}
-		if st := *q.MetricStat.Stat; !isStandard(st) {
-			if _, ok := percentile(st); !ok {
-				return nil, ErrValidation.Withf("The value %s for parameter MetricDataQueries.member.%d.MetricStat.Stat is not supported.", st, i+1)
-			}
-		}
+	qs, err := s.newQuerySet(in.MetricDataQueries, "MetricDataQueries")
+	if err != nil {
+		return nil, err
 	}
 	if !in.EndTime.After(*in.StartTime) {
 		return nil, ErrValidation.WithMessage("The parameter StartTime must be less than the parameter EndTime.")
 	}
-
-	// Each query's time series, computed once, expressions from the
-	// queries they name.
-	computed := map[string]mathValue{}
-	visiting := map[string]bool{}
-	var compute func(id string) (mathValue, error)
-	compute = func(id string) (mathValue, error) {
-		if v, ok := computed[id]; ok {
-			return v, nil
-		}
-		i, ok := byID[id]
-		if !ok {
-			return mathValue{}, ErrValidation.Withf("The expression refers to %s, which is not the Id of a query of this request.", id)
-		}
-		if visiting[id] {
-			return mathValue{}, ErrValidation.Withf("The expression of %s refers to itself.", id)
-		}
-		visiting[id] = true
-		defer delete(visiting, id)
-		var v mathValue
-		if n := exprs[id]; n != nil {
-			var err error
-			if v, err = n.eval(compute); err != nil {
-				return mathValue{}, err
-			}
-			if v.scalar {
-				return mathValue{}, ErrValidation.Withf("The expression of %s must give a time series.", id)
-			}
-		} else {
-			ms := in.MetricDataQueries[i].MetricStat
-			unit := ""
-			if ms.Unit != nil {
-				unit = string(*ms.Unit)
-			}
-			m := ms.Metric
-			buckets, err := s.aggregate(seriesID(str(m.Namespace), str(m.MetricName), dims(m.Dimensions)),
-				alignStart(*in.StartTime, *ms.Period), *in.EndTime, *ms.Period, unit)
-			if err != nil {
-				return mathValue{}, err
-			}
-			v.series = make(map[int64]float64, len(buckets))
-			for _, k := range buckets {
-				if x, ok := k.stat(*ms.Stat); ok {
-					v.series[k.start.UnixMilli()] = x
-				}
-			}
-		}
-		computed[id] = v
-		return v, nil
-	}
+	compute := qs.evaluator(*in.StartTime, *in.EndTime)
 
 	ascending := in.ScanBy != nil && *in.ScanBy == "TimestampAscending"
 	// The next token is the index of the query to go on with and how many

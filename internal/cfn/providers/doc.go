@@ -91,9 +91,8 @@
 // AWS::CloudWatch::Alarm is PutMetricAlarm (service "monitoring"), again
 // with its whole configuration on an update, with tags changed through
 // TagResource and UntagResource; a new AlarmName replaces it. Its Ref is
-// the alarm's name and GetAtt Arn its ARN. Alarms on metric math
-// (Metrics) are refused by CloudWatch, which evaluates static thresholds
-// only.
+// the alarm's name and GetAtt Arn its ARN. Metric math alarms (Metrics)
+// are passed on; CloudWatch evaluates their arithmetic, not functions.
 //
 // # What is recorded but not made
 //
