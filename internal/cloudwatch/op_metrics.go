@@ -186,7 +186,9 @@ func (s *Service) listMetrics(_ context.Context, in *ListMetricsInput) (*ListMet
 		after = string(raw)
 	}
 	now := s.clock.Now()
-	recent := now.Add(-Retention)
+	// "Only the metrics with data points that were published in the past
+	// two weeks are listed" (ListMetrics).
+	recent := now.Add(-14 * 24 * time.Hour)
 	if in.RecentlyActive != nil && *in.RecentlyActive == "PT3H" {
 		recent = now.Add(-3 * time.Hour)
 	}
