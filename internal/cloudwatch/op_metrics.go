@@ -186,8 +186,8 @@ func (s *Service) listMetrics(_ context.Context, in *ListMetricsInput) (*ListMet
 		after = string(raw)
 	}
 	now := s.clock.Now()
-	// "Only the metrics with data points that were published in the past
-	// two weeks are listed" (ListMetrics).
+	// "ListMetrics doesn't return information about metrics if those
+	// metrics haven't reported data in the past two weeks."
 	recent := now.Add(-14 * 24 * time.Hour)
 	if in.RecentlyActive != nil && *in.RecentlyActive == "PT3H" {
 		recent = now.Add(-3 * time.Hour)
