@@ -24,6 +24,7 @@ import (
 	"github.com/virga/virga/internal/cfn/sam"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/cloudformation"
+	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/edge"
@@ -133,6 +134,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// Alarms notify SNS topics through route, whose SNS is set below.
+	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
+		Notifier: alarmTopics{route}, Logger: o.Logger})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	lambdaStats := cloudwatch.NewAggregator(metrics)
 	a.artifacts = artifacts.New(db)
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
 	if err != nil {
@@ -153,6 +162,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Destinations:       route,
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
+		Metrics:            lambdaMetrics{lambdaStats},
 	})
 	if err != nil {
 		fns.Close()
@@ -177,14 +187,16 @@ func New(cfg config.Config, o Options) (*App, error) {
 	route.sns = topics
 	a.closers = append(a.closers, fns.Close, lam.Close)
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), metrics.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
 		func(ctx context.Context) { lam.Run(ctx, o.Logger) },
 		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
 		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
-		func(ctx context.Context) { topics.Run(ctx, o.Logger) })
+		func(ctx context.Context) { topics.Run(ctx, o.Logger) },
+		func(ctx context.Context) { metrics.Run(ctx, o.Logger) },
+		func(ctx context.Context) { lambdaStats.Run(ctx, o.Logger) })
 
 	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
 	if err != nil {

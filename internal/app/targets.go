@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/lambda"
@@ -60,4 +61,45 @@ type subscriptionTargets struct{ *targets }
 
 func (t subscriptionTargets) FunctionExists(arn string) bool {
 	return t.lambda != nil && t.lambda.FunctionExists(arn)
+}
+
+// alarmTopics delivers CloudWatch alarm notifications to SNS topics.
+type alarmTopics struct{ t *targets }
+
+func (a alarmTopics) Publish(ctx context.Context, topicARN, subject, message string) error {
+	_, err := a.t.sns.Publish(ctx, topicARN, sns.Outgoing{Message: message, Subject: subject})
+	return err
+}
+
+// lambdaMetrics turns Lambda's invocations into its AWS/Lambda metrics,
+// gathered per minute in memory by a CloudWatch aggregator.
+type lambdaMetrics struct{ agg *cloudwatch.Aggregator }
+
+func (m lambdaMetrics) Observe(o lambda.Observation) {
+	sets := [][][2]string{nil, {{"FunctionName", o.Function}}}
+	if o.Resource != "" {
+		sets = append(sets, [][2]string{{"FunctionName", o.Function}, {"Resource", o.Resource}})
+	}
+	samples := make([]cloudwatch.Sample, 0, 5*len(sets))
+	for _, d := range sets {
+		if o.Throttled {
+			samples = append(samples, cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Throttles", Dimensions: d, Unit: "Count", Value: 1})
+			continue
+		}
+		errs := 0.0
+		if o.Error {
+			errs = 1
+		}
+		concurrent := o.Concurrent
+		if d == nil {
+			concurrent = o.AccountConcurrent
+		}
+		samples = append(samples,
+			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Invocations", Dimensions: d, Unit: "Count", Value: 1},
+			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Errors", Dimensions: d, Unit: "Count", Value: errs},
+			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Duration", Dimensions: d, Unit: "Milliseconds", Value: float64(o.Duration.Microseconds()) / 1000},
+			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "ConcurrentExecutions", Dimensions: d, Unit: "Count", Value: float64(concurrent)},
+		)
+	}
+	m.agg.Add(samples...)
 }

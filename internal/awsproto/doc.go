@@ -11,7 +11,9 @@
 //	          Protocol.Encode    output struct → wire    (or EncodeError for an *apierr.Error)
 //
 // The protocols live in subpackages, one each: awsjson (awsJson 1.0 and
-// 1.1), query (awsQuery), restjson (restJson1) and restxml (restXml). They
+// 1.1), query (awsQuery), restjson (restJson1), restxml (restXml) and
+// rpcv2cbor (Smithy's rpcv2Cbor); querycompat serves awsQuery beside
+// awsJson or rpcv2Cbor on one operation table. They
 // share package shape, which describes input and output structs by
 // reflection. Errors are *apierr.Error values. SigV4 parsing and
 // verification is package sigv4; the edge runs it before Serve.

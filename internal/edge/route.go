@@ -48,7 +48,9 @@ func newRouter(services []*awsproto.Service) *router {
 			rt.byVersion[p.APIVersion] = s
 			rt.query = append(rt.query, s)
 		case *querycompat.Protocol:
-			rt.byTarget[p.JSON.TargetPrefix] = s
+			if p.JSON != nil {
+				rt.byTarget[p.JSON.TargetPrefix] = s
+			}
 			rt.byVersion[p.Query.APIVersion] = s
 			rt.query = append(rt.query, s)
 		default:

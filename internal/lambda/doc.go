@@ -102,6 +102,17 @@
 // stored with the function and start their environments again when virga
 // starts.
 //
+// Metrics (metrics.go): every invocation that reaches a function, and
+// every throttled one, is handed to Deps.Metrics (Observe) with its
+// function, its Resource ("name:qualifier" when the caller named a
+// version or alias), whether it failed, its duration and the invocations
+// then running of the function and of the account; the app turns these
+// into CloudWatch's AWS/Lambda Invocations, Errors, Throttles, Duration
+// and ConcurrentExecutions. Observe takes no lock of Lambda's and does
+// no I/O. Not counted yet: DeadLetterErrors, DestinationDeliveryFailures,
+// IteratorAge, the ExecutedVersion dimension of alias invocations and the
+// ProvisionedConcurrency metrics.
+//
 // Not supported yet: a configured alias with a routing configuration
 // keeps all its provisioned environments on its primary version, and the
 // additional version's share of invocations runs on demand; AWS

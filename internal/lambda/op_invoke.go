@@ -213,6 +213,7 @@ func (s *Service) random() float64 {
 func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functions.Invocation) (*functions.Result, error) {
 	concurrency, release, err := s.admit(fn, v)
 	if err != nil {
+		s.observeThrottle(fn, inv)
 		return nil, err
 	}
 	defer release()
@@ -220,7 +221,9 @@ func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functi
 	if err != nil {
 		return nil, err
 	}
+	done := s.observe(fn, inv)
 	res, err := s.fns.Invoke(ctx, spec, inv)
+	done(res, err)
 	if err == nil {
 		return res, nil
 	}

@@ -75,6 +75,9 @@ type Deps struct {
 	// Objects is S3, where Code.S3Bucket and S3Key are read; nil answers
 	// every S3 location as a bucket that does not exist.
 	Objects Objects
+	// Metrics receives invocations for Lambda's CloudWatch metrics; nil
+	// keeps none.
+	Metrics Metrics
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -114,6 +117,8 @@ type Service struct {
 	provisionedShared atomic.Int64
 
 	inflight inflight
+	metrics  Metrics
+	running  running
 	specs    specCache
 	extracts extractLocks
 	async    asyncQueue
@@ -126,7 +131,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams,
-		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects,
+		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, metrics: d.Metrics,
 		accountMax: d.AccountConcurrency,
 		functions:  map[string]*function{},
 		layers:     map[string]*layer{},

@@ -69,8 +69,12 @@ func Params(r *http.Request, body []byte) (url.Values, error) {
 	return vals, nil
 }
 
-// Resolve finds the operation named by the Action parameter.
+// Resolve finds the operation named by the Action parameter, in a body
+// inflated first if it is gzip-compressed.
 func (p *Protocol) Resolve(c *awsproto.Call) error {
+	if err := awsproto.Inflate(c); err != nil {
+		return err
+	}
 	vals, err := Params(c.Request, c.Body)
 	if err != nil {
 		return apierr.ErrMalformedQueryString.WithMessage(err.Error())

@@ -1,8 +1,11 @@
-// Package querycompat serves a service that speaks both awsJson and
-// awsQuery on one operation table, as SQS does: current SDKs send awsJson
-// 1.0 (X-Amz-Target: AmazonSQS.SendMessage), while older clients, such as
-// the aws CLI and boto3 that Debian ships, still send awsQuery forms. Each
-// request is answered in the protocol it was made in.
+// Package querycompat serves a service that speaks awsQuery and newer
+// protocols on one operation table (Smithy's awsQueryCompatible trait).
+// SQS's current SDKs send awsJson 1.0 (X-Amz-Target:
+// AmazonSQS.SendMessage); CloudWatch's send rpcv2Cbor (Smithy-Protocol:
+// rpc-v2-cbor, aws-sdk-go-v2) or awsJson 1.0 (current botocore); older
+// clients, such as the aws CLI and boto3 that Debian ships, still send
+// awsQuery forms to both. Each request is answered in the protocol it was
+// made in.
 package querycompat
 
 import (
@@ -13,11 +16,14 @@ import (
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/awsproto/query"
+	"github.com/virga/virga/internal/awsproto/rpcv2cbor"
 )
 
-// Protocol dispatches each call to JSON or Query.
+// Protocol dispatches each call to CBOR, JSON or Query; a service may
+// lack CBOR or JSON.
 type Protocol struct {
 	JSON  *awsjson.Protocol
+	CBOR  *rpcv2cbor.Protocol
 	Query *query.Protocol
 }
 
@@ -30,14 +36,31 @@ func New(j *awsjson.Protocol, q *query.Protocol) *Protocol {
 	return &Protocol{JSON: j, Query: q}
 }
 
-// Name returns the awsJson protocol's name, the service's primary one.
-func (p *Protocol) Name() string { return p.JSON.Name() }
+// NewCBOR returns a protocol for a service that speaks rpcv2Cbor, awsJson
+// and awsQuery. The CBOR and JSON forms are marked QueryCompatible.
+func NewCBOR(c *rpcv2cbor.Protocol, j *awsjson.Protocol, q *query.Protocol) *Protocol {
+	c.QueryCompatible = true
+	j.QueryCompatible = true
+	return &Protocol{CBOR: c, JSON: j, Query: q}
+}
 
-// For returns the protocol r is made in: awsJson when it names an
-// X-Amz-Target or sends an awsJson body, awsQuery otherwise.
+// Name returns the primary protocol's name (awsJson's or rpcv2Cbor's).
+func (p *Protocol) Name() string {
+	if p.CBOR != nil {
+		return p.CBOR.Name()
+	}
+	return p.JSON.Name()
+}
+
+// For returns the protocol r is made in: rpcv2Cbor when its
+// Smithy-Protocol header says so, awsJson when it names an X-Amz-Target
+// or sends an awsJson body, awsQuery otherwise.
 func (p *Protocol) For(r *http.Request) awsproto.Protocol {
-	if r.Header.Get("X-Amz-Target") != "" ||
-		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-") {
+	if p.CBOR != nil && rpcv2cbor.Is(r) {
+		return p.CBOR
+	}
+	if p.JSON != nil && (r.Header.Get("X-Amz-Target") != "" ||
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-")) {
 		return p.JSON
 	}
 	return p.Query

@@ -98,6 +98,14 @@
 // DeletionPolicy Retain keeps it, as for every type. AWS::KMS::Alias's
 // Ref is the alias name; a new TargetKeyId is UpdateAlias.
 //
+// # CloudWatch
+//
+// AWS::CloudWatch::Alarm is PutMetricAlarm (service "monitoring"), again
+// with its whole configuration on an update, with tags changed through
+// TagResource and UntagResource; a new AlarmName replaces it. Its Ref is
+// the alarm's name and GetAtt Arn its ARN. Metric math alarms (Metrics)
+// are passed on; CloudWatch evaluates their arithmetic, not functions.
+//
 // # What is recorded but not made
 //
 // AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,

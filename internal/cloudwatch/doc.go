@@ -1,0 +1,58 @@
+// Package cloudwatch is Amazon CloudWatch's metrics and metric alarms
+// (namespace "monitoring"). aws-sdk-go-v2 speaks Smithy's rpcv2Cbor to
+// it, current botocore awsJson 1.0 (X-Amz-Target
+// GraniteServiceVersion20100801.<Operation>), and older clients (the aws
+// CLI and boto3 that Debian ships) awsQuery; all three serve one
+// operation table (package querycompat), and errors carry their awsQuery
+// codes in X-Amzn-Query-Error for rpcv2Cbor and awsJson clients.
+//
+// Metrics: PutMetricData (Value, Values/Counts, StatisticValues, Unit,
+// Dimensions, Timestamp, StorageResolution; at most 1000 metrics a call,
+// 30 dimensions, 150 values a datum, a 1 MB body; namespaces starting
+// "AWS/" are AWS's), ListMetrics (Namespace, MetricName, dimension
+// filters, RecentlyActive, 500 a page), GetMetricStatistics (the five
+// statistics and percentiles pNN.NN, Unit, at most 1,440 datapoints) and
+// GetMetricData (MetricStat queries, Label, ReturnData, ScanBy,
+// MaxDatapoints, NextToken, and metric math's arithmetic: Expressions of
+// numbers, query Ids, + - * / ^ and parentheses, in mathexpr.go). Services publish their own metrics through
+// RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
+// the caller).
+//
+// Store layout (tuples, package keys):
+//
+//	("cloudwatch", "series", id)            → series (JSON): namespace, name, dimensions, last put
+//	("cloudwatch", "point", id, ms, seq)    → point (JSON): unit, count, sum, min, max, values, counts
+//	("cloudwatch", "alarm", name)           → alarm (JSON), with its history
+//
+// id is the namespace, metric name and sorted dimensions joined by NULs.
+// Every datum is kept as put, with its values for percentiles, for
+// Retention (15 days, AWS's one-minute resolution); queries aggregate
+// the points of each period on read. Run sweeps older points hourly.
+// The series index is also held in memory (for ListMetrics), bounded to
+// maxSeries metrics.
+//
+// Alarms: PutMetricAlarm (Statistic or ExtendedStatistic, or Metrics:
+// metric math queries of which one returns data (queries.go), Period,
+// EvaluationPeriods, DatapointsToAlarm, Threshold, the four static
+// ComparisonOperators, TreatMissingData, the three action lists,
+// ActionsEnabled, Tags), DescribeAlarms, DescribeAlarmsForMetric,
+// DeleteAlarms, SetAlarmState, Enable/DisableAlarmActions,
+// DescribeAlarmHistory and the tag operations. Run evaluates each alarm
+// once a minute on the service's clock over its last EvaluationPeriods
+// periods ending at the minute, moves its state (M out of N, with
+// TreatMissingData) and publishes AWS's alarm notification JSON to the
+// SNS topics among the new state's actions (through Notifier).
+//
+// Concurrency: Service.mu guards the series index, the alarms and their
+// store writes; notifications are published after it is released.
+//
+// Not supported: metric math functions (SUM, METRICS, FILL, RATE, ...)
+// and Metrics Insights queries, in GetMetricData and in alarms, which
+// answer a ValidationError saying so; anomaly detection (its comparison operators
+// and ThresholdMetricId); composite alarms (DescribeAlarms lists none);
+// alarm actions other than SNS topics (Auto Scaling, EC2, Lambda, SSM
+// are kept but not run); EvaluateLowSampleCountPercentile is kept, not
+// applied; dashboards, metric streams, insight rules, Contributor
+// Insights; coarsening of datapoints older than 15 days (they are
+// dropped); cross-account observability (IncludeLinkedAccounts).
+package cloudwatch

@@ -1,0 +1,112 @@
+package cloudwatch
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/clock"
+	pebblestore "github.com/virga/virga/internal/store/pebble"
+)
+
+func newTestService(t *testing.T, clk clock.Clock) *Service {
+	t.Helper()
+	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s, err := New(Deps{Store: st, Clock: clk, Account: "000000000000", Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func put(t *testing.T, s *Service, name string, v float64, at time.Time) {
+	t.Helper()
+	_, err := s.putMetricData(context.Background(), &PutMetricDataInput{Namespace: ptr("ns"),
+		MetricData: []MetricDatum{{MetricName: ptr(name), Value: ptr(v), Timestamp: ptr(at)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Datapoints are kept for 15 days: the sweep drops older ones, and the
+// metrics left with none.
+func TestRetention(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	s := newTestService(t, clk)
+	put(t, s, "old", 1, t0.Add(-time.Hour))
+	put(t, s, "kept", 2, t0.Add(-time.Hour))
+	clk.Set(t0.Add(10 * 24 * time.Hour))
+	put(t, s, "kept", 3, clk.Now())
+
+	clk.Set(t0.Add(Retention + time.Minute))
+	if err := s.sweep(clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.listMetrics(context.Background(), &ListMetricsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Metrics) != 1 || *out.Metrics[0].MetricName != "kept" {
+		t.Fatalf("metrics after the sweep: %+v", out.Metrics)
+	}
+	stats, err := s.getMetricStatistics(context.Background(), &GetMetricStatisticsInput{Namespace: ptr("ns"), MetricName: ptr("kept"),
+		StartTime: ptr(t0.Add(-2 * time.Hour)), EndTime: ptr(clk.Now()), Period: ptr[int32](86400), Statistics: []Statistic{"Sum"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats.Datapoints) != 1 || *stats.Datapoints[0].Sum != 3 {
+		t.Errorf("datapoints after the sweep: %+v", stats.Datapoints)
+	}
+}
+
+// Timestamps more than two weeks old or two hours ahead are refused.
+func TestPutMetricDataTimestamps(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	s := newTestService(t, clock.NewFake(t0))
+	for _, at := range []time.Time{t0.Add(-15 * 24 * time.Hour), t0.Add(3 * time.Hour)} {
+		_, err := s.putMetricData(context.Background(), &PutMetricDataInput{Namespace: ptr("ns"),
+			MetricData: []MetricDatum{{MetricName: ptr("m"), Value: ptr(1.0), Timestamp: ptr(at)}}})
+		if err == nil {
+			t.Errorf("timestamp %v accepted", at)
+		}
+	}
+}
+
+// The aggregator sums each metric per minute and writes on Flush.
+func TestAggregator(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 30, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	s := newTestService(t, clk)
+	a := NewAggregator(s)
+	d := [][2]string{{"FunctionName", "f"}}
+	for _, v := range []float64{1, 2, 3} {
+		a.Add(Sample{Namespace: "AWS/Lambda", Name: "Duration", Dimensions: d, Unit: "Milliseconds", Value: v})
+	}
+	clk.Set(t0.Add(time.Minute))
+	a.Add(Sample{Namespace: "AWS/Lambda", Name: "Duration", Dimensions: d, Unit: "Milliseconds", Value: 10})
+	if err := a.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := s.getMetricStatistics(context.Background(), &GetMetricStatisticsInput{Namespace: ptr("AWS/Lambda"), MetricName: ptr("Duration"),
+		Dimensions: []Dimension{{Name: ptr("FunctionName"), Value: ptr("f")}},
+		StartTime:  ptr(t0.Add(-time.Minute)), EndTime: ptr(t0.Add(2 * time.Minute)), Period: ptr[int32](60),
+		Statistics: []Statistic{"SampleCount", "Sum", "Maximum"}, ExtendedStatistics: []string{"p50"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats.Datapoints) != 2 {
+		t.Fatalf("datapoints %+v", stats.Datapoints)
+	}
+	first := stats.Datapoints[0]
+	if !first.Timestamp.Equal(t0.Truncate(time.Minute)) {
+		first = stats.Datapoints[1]
+	}
+	if *first.SampleCount != 3 || *first.Sum != 6 || *first.Maximum != 3 || first.ExtendedStatistics["p50"] != 2 || *first.Unit != "Milliseconds" {
+		t.Errorf("first minute %+v", first)
+	}
+}
