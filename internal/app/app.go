@@ -42,6 +42,7 @@ import (
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
 	"github.com/virga/virga/internal/throttle"
+	"github.com/virga/virga/internal/xray"
 )
 
 // App is a running virga.
@@ -64,6 +65,8 @@ type App struct {
 	queues *sqs.Service
 	// buckets is S3.
 	buckets *s3.Service
+	// traces is X-Ray.
+	traces *xray.Service
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 
@@ -190,6 +193,16 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, sched.API())
+
+	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.traces = traces
+	a.services = append(a.services, traces.API())
+	a.background = append(a.background, func(ctx context.Context) { traces.Run(ctx, o.Logger) })
 
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
