@@ -65,8 +65,9 @@ type App struct {
 	queues *sqs.Service
 	// buckets is S3.
 	buckets *s3.Service
-	// traces is X-Ray.
+	// traces is X-Ray, and daemon its UDP daemon (nil when off).
 	traces *xray.Service
+	daemon *xray.Daemon
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 
@@ -134,10 +135,36 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.artifacts = artifacts.New(db)
-	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
+	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	a.traces = traces
+	// The daemon's port may be taken (by AWS's own daemon, or another
+	// virga): virga then runs without it, and says so.
+	var daemon *xray.Daemon
+	if cfg.XRayDaemon != "" && cfg.XRayDaemon != "0" {
+		if daemon, err = traces.ListenDaemon(cfg.XRayDaemon, o.Logger); err != nil {
+			o.Logger.Warn("the X-Ray daemon is off: its address is not available (see --xray-daemon)", "addr", cfg.XRayDaemon, "err", err)
+			daemon = nil
+		}
+	}
+	daemonAddr := ""
+	if daemon != nil {
+		daemonAddr = daemon.Addr()
+	}
+	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr})
+	if err != nil {
+		if daemon != nil {
+			daemon.Close()
+		}
+		db.Close()
+		return nil, err
+	}
+	if daemon != nil {
+		a.daemon = daemon
+		a.closers = append(a.closers, daemon.Close)
 	}
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
 	lam, err := lambda.New(lambda.Deps{
@@ -192,16 +219,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.services = append(a.services, sched.API())
-
-	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
-	if err != nil {
-		fns.Close()
-		db.Close()
-		return nil, err
-	}
-	a.traces = traces
-	a.services = append(a.services, traces.API())
+	a.services = append(a.services, sched.API(), traces.API())
 	a.background = append(a.background, func(ctx context.Context) { traces.Run(ctx, o.Logger) })
 
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
@@ -313,6 +331,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 		IDs:      g,
 	})
 	return a, nil
+}
+
+// XRayDaemon returns the UDP address of the X-Ray daemon, or "" when it
+// is off.
+func (a *App) XRayDaemon() string {
+	if a.daemon == nil {
+		return ""
+	}
+	return a.daemon.Addr()
 }
 
 // Handler returns the edge, for serving on a listener of the caller's.

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -222,5 +223,50 @@ func TestXRaySamplingGroupsEncryption(t *testing.T) {
 	}
 	if _, err := c.PutTelemetryRecords(ctx, &xray.PutTelemetryRecordsInput{TelemetryRecords: []xraytypes.TelemetryRecord{{Timestamp: aws.Time(time.Now())}}}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestXRayDaemonUDP sends a segment as a function's X-Ray SDK does: one
+// datagram to AWS_XRAY_DAEMON_ADDRESS, the header line, then the document.
+func TestXRayDaemonUDP(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := xray.NewFromConfig(env.Config)
+	ctx := context.Background()
+	addr := env.App.XRayDaemon()
+	if addr == "" {
+		t.Fatal("the X-Ray daemon is off")
+	}
+	conn, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	now := time.Now()
+	id := xrayTraceID(now, 7)
+	start := float64(now.UnixMilli()) / 1000
+	doc := fmt.Sprintf(`{"name":"from-udp","id":"1234567890abcdef","trace_id":%q,"start_time":%.3f,"end_time":%.3f}`, id, start, start+0.01)
+	// Without the header the datagram is dropped; with it, recorded.
+	for _, p := range []string{doc, `{"format": "json", "version": 1}` + "\n" + doc} {
+		if _, err := conn.Write([]byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := c.BatchGetTraces(ctx, &xray.BatchGetTracesInput{TraceIds: []string{id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Traces) == 1 {
+			if n := len(got.Traces[0].Segments); n != 1 {
+				t.Fatalf("segments = %d; want 1", n)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the segment sent by UDP never arrived")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -25,6 +25,18 @@
 // than 30 days ago are deleted (X-Ray's retention), hourly, and are not
 // returned meanwhile.
 //
+// # The daemon
+//
+// ListenDaemon (daemon.go) receives segments on UDP as AWS's X-Ray daemon
+// does: each datagram is the header line {"format": "json", "version": 1}
+// and one segment document; anything else is dropped. virga listens on
+// --xray-daemon (127.0.0.1:2000 by default; 0 turns it off) and gives
+// functions the address as AWS_XRAY_DAEMON_ADDRESS, with
+// AWS_XRAY_CONTEXT_MISSING=LOG_ERROR, as Lambda does; the runtime clients
+// set _X_AMZN_TRACE_ID from each invocation's Lambda-Runtime-Trace-Id.
+// The daemon's TCP proxy for sampling rules is not run: SDKs that ask it
+// fall back to their local rules.
+//
 // # Reading
 //
 // A trace's root is its earliest segment without a parent; its duration

@@ -1,6 +1,9 @@
 package xray
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 // FuzzParseFilter checks that no expression makes the parser panic or
 // loop, and that an accepted one can be evaluated.
@@ -43,5 +46,23 @@ func FuzzParseSegment(f *testing.F) {
 		tr := newTrace(s.TraceID, []*segmentRecord{{Trace: s.TraceID, ID: s.ID, Doc: doc}})
 		tr.summary(tr.facts())
 		newGraph().add(tr)
+	})
+}
+
+// FuzzDatagram checks the daemon's datagram split: it never panics, and
+// accepts only datagrams that begin with a version 1 JSON header line.
+func FuzzDatagram(f *testing.F) {
+	for _, seed := range []string{
+		"{\"format\": \"json\", \"version\": 1}\n{\"name\":\"a\"}",
+		"{\"format\":\"json\",\"version\":1}\n",
+		"{\"format\": \"json\", \"version\": 2}\n{}",
+		"{\"name\":\"a\"}", "\n", "",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		if _, ok := datagramDocument(p); ok && !bytes.Contains(p, []byte("\n")) {
+			t.Fatalf("accepted %q without a header line", p)
+		}
 	})
 }
