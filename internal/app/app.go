@@ -180,6 +180,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Destinations:       route,
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
+		Traces:             traces,
 	})
 	if err != nil {
 		fns.Close()

@@ -98,6 +98,17 @@
 // stored with the function and start their environments again when virga
 // starts.
 //
+// Tracing (tracing.go): a version with TracingConfig Mode Active has
+// every invocation whose trace header is not Sampled=0 traced by Lambda
+// itself: an AWS::Lambda segment (the service) and an
+// AWS::Lambda::Function segment under it, with Initialization (cold
+// starts), Invocation and Overhead subsegments, handed to X-Ray's
+// asynchronous writer after the invocation. The function's trace header
+// (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID) then names the function
+// segment as Parent. PassThrough functions get the caller's header
+// unchanged and no segments from Lambda; Active tracing does not apply
+// the sampling rule's 5% rate: every sampled request is traced.
+//
 // Not supported yet: a configured alias with a routing configuration
 // keeps all its provisioned environments on its primary version, and the
 // additional version's share of invocations runs on demand; AWS

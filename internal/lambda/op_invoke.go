@@ -220,7 +220,9 @@ func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functi
 	if err != nil {
 		return nil, err
 	}
+	tr := s.startTrace(v, inv)
 	res, err := s.fns.Invoke(ctx, spec, inv)
+	tr.finish(res, err)
 	if err == nil {
 		return res, nil
 	}

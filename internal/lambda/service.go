@@ -75,6 +75,9 @@ type Deps struct {
 	// Objects is S3, where Code.S3Bucket and S3Key are read; nil answers
 	// every S3 location as a bucket that does not exist.
 	Objects Objects
+	// Traces is X-Ray, where functions with Active tracing have their
+	// segments written; nil writes none.
+	Traces Traces
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -95,6 +98,7 @@ type Service struct {
 	destinations Destinations
 	artifacts    Artifacts
 	objects      Objects
+	traces       Traces
 	accountMax   int
 	urlKey       []byte // signs Code.Location URLs
 
@@ -126,7 +130,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams,
-		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects,
+		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, traces: d.Traces,
 		accountMax: d.AccountConcurrency,
 		functions:  map[string]*function{},
 		layers:     map[string]*layer{},
