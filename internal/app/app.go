@@ -258,7 +258,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
-		AccountThrottle: accountThrottle})
+		AccountThrottle: accountThrottle, Traces: traces})
 	if err != nil {
 		fns.Close()
 		db.Close()

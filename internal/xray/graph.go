@@ -118,10 +118,7 @@ func (g *graph) add(t *trace) {
 			byParent[s.ParentID] = append(byParent[s.ParentID], s)
 		}
 	}
-	for _, s := range t.segs {
-		if s == nil || s.isSubsegment() {
-			continue
-		}
+	for _, s := range callOrder(t.segs, owner) {
 		n := g.node(segmentNode(s), s)
 		n.stats.add(s)
 		if s == root || s.ParentID == "" || owner[s.ParentID] == nil {
@@ -138,6 +135,44 @@ func (g *graph) add(t *trace) {
 			n.edge(in.key, x)
 		})
 	}
+}
+
+// callOrder is a trace's segments, callers before callees: by their
+// depth in the chain of parents, then by start time.
+func callOrder(segs []*segment, owner map[string]*segment) []*segment {
+	depth := map[*segment]int{}
+	var depthOf func(s *segment, seen int) int
+	depthOf = func(s *segment, seen int) int {
+		if d, ok := depth[s]; ok {
+			return d
+		}
+		d := 0
+		if p := owner[s.ParentID]; s.ParentID != "" && p != nil && p != s && seen < len(segs) {
+			d = depthOf(p, seen+1) + 1
+		}
+		depth[s] = d
+		return d
+	}
+	var out []*segment
+	for _, s := range segs {
+		if s != nil && !s.isSubsegment() {
+			depthOf(s, 0)
+			out = append(out, s)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *segment) int {
+		if depth[a] != depth[b] {
+			return depth[a] - depth[b]
+		}
+		switch {
+		case a.start() < b.start():
+			return -1
+		case a.start() > b.start():
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 func toTime(f float64) *time.Time {
