@@ -39,10 +39,13 @@ func (s *Service) startTrace(req *request) {
 	}
 	req.segmentID = s.ids.Hex(8)
 	req.traceID = "Root=" + root + ";Parent=" + req.segmentID + ";Sampled=1"
-	// Lambda reads the trace header of the call its context carries.
-	c := awsproto.NewCall(req.r, req.requestID, req.started)
+	// Lambda reads the trace header of the call its context carries, as
+	// the upstream header the stage sent it.
+	r := req.r.Clone(req.r.Context())
+	r.Header.Set("X-Amzn-Trace-Id", req.traceID)
+	c := awsproto.NewCall(r, req.requestID, req.started)
 	c.TraceID = req.traceID
-	req.r = req.r.WithContext(c.Context())
+	req.r = r.WithContext(c.Context())
 }
 
 // writeTrace writes the stage's segment, as API Gateway documents it: named

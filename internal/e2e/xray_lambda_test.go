@@ -19,8 +19,10 @@ import (
 
 // TestXRayActiveLambdaTrace invokes a function with Active tracing and
 // reads back the segments Lambda wrote under the caller's trace: the
-// AWS::Lambda segment, and the AWS::Lambda::Function segment whose id is
-// the Parent of the trace header the function was handed.
+// AWS::Lambda segment under the caller's Parent, and the
+// AWS::Lambda::Function segment whose id is the Parent of the trace
+// header the function was handed. A PassThrough function is traced only
+// when the caller's header says Sampled=1.
 func TestXRayActiveLambdaTrace(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -34,11 +36,13 @@ func TestXRayActiveLambdaTrace(t *testing.T) {
 
 	now := time.Now()
 	root := xrayTraceID(now, 42)
-	invoke := func(name, root string) map[string]string {
+	invoke := func(name, header string) map[string]string {
 		t.Helper()
 		body, _ := json.Marshal(map[string]any{"op": "env", "names": []string{"_X_AMZN_TRACE_ID", "AWS_XRAY_DAEMON_ADDRESS", "AWS_XRAY_CONTEXT_MISSING"}})
 		out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(name), Payload: body}, func(o *lambda.Options) {
-			o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("X-Amzn-Trace-Id", "Root="+root+";Parent=53995c3f42cd8ad8;Sampled=1"))
+			if header != "" {
+				o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("X-Amzn-Trace-Id", header))
+			}
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -49,15 +53,17 @@ func TestXRayActiveLambdaTrace(t *testing.T) {
 		}
 		return res.Env
 	}
-	fnEnv := invoke("traced", root)
+	fnEnv := invoke("traced", "Root="+root+";Parent=53995c3f42cd8ad8;Sampled=1")
 	if fnEnv["AWS_XRAY_DAEMON_ADDRESS"] != env.App.XRayDaemon() || fnEnv["AWS_XRAY_CONTEXT_MISSING"] != "LOG_ERROR" {
 		t.Errorf("function environment = %v", fnEnv)
 	}
 	if !strings.HasPrefix(fnEnv["_X_AMZN_TRACE_ID"], "Root="+root+";Parent=") {
 		t.Fatalf("_X_AMZN_TRACE_ID = %q; want the caller's root", fnEnv["_X_AMZN_TRACE_ID"])
 	}
-	untracedRoot := xrayTraceID(now, 43)
-	invoke("untraced", untracedRoot)
+	// PassThrough traces only what the caller sampled.
+	passRoot, untracedRoot := xrayTraceID(now, 43), xrayTraceID(now, 44)
+	invoke("untraced", "Root="+passRoot+";Parent=53995c3f42cd8ad8;Sampled=1")
+	invoke("untraced", "Root="+untracedRoot+";Parent=53995c3f42cd8ad8")
 
 	var segs []map[string]any
 	deadline := time.Now().Add(10 * time.Second)
@@ -89,9 +95,7 @@ func TestXRayActiveLambdaTrace(t *testing.T) {
 	if svc == nil || fn == nil {
 		t.Fatalf("segments = %v; want AWS::Lambda and AWS::Lambda::Function", segs)
 	}
-	// The AWS::Lambda segment's parent is the edge's Parent for the
-	// request (see edge.traceHeader), which replaces the caller's.
-	if p, _ := svc["parent_id"].(string); len(p) != 16 || fn["parent_id"] != svc["id"] || svc["name"] != "traced" {
+	if svc["parent_id"] != "53995c3f42cd8ad8" || fn["parent_id"] != svc["id"] || svc["name"] != "traced" {
 		t.Errorf("segment links: service %v, function %v", svc, fn)
 	}
 	if want := "Root=" + root + ";Parent=" + fmt.Sprint(fn["id"]) + ";Sampled=1"; fnEnv["_X_AMZN_TRACE_ID"] != want {
@@ -113,8 +117,21 @@ func TestXRayActiveLambdaTrace(t *testing.T) {
 	if len(sums.TraceSummaries) != 1 || aws.ToString(sums.TraceSummaries[0].Id) != root {
 		t.Fatalf("GetTraceSummaries = %+v", sums.TraceSummaries)
 	}
-	got, err := x.BatchGetTraces(ctx, &xray.BatchGetTracesInput{TraceIds: []string{untracedRoot}})
-	if err != nil || len(got.Traces) != 0 {
-		t.Errorf("a PassThrough function's invocation was traced: %+v, %v", got, err)
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		got, err := x.BatchGetTraces(ctx, &xray.BatchGetTracesInput{TraceIds: []string{passRoot, untracedRoot}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Traces) == 1 {
+			if aws.ToString(got.Traces[0].Id) != passRoot || len(got.UnprocessedTraceIds) != 1 {
+				t.Fatalf("PassThrough traces = %s; want only the sampled one", aws.ToString(got.Traces[0].Id))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("PassThrough traces = %d; want the sampled request's", len(got.Traces))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

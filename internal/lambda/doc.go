@@ -98,16 +98,19 @@
 // stored with the function and start their environments again when virga
 // starts.
 //
-// Tracing (tracing.go): a version with TracingConfig Mode Active has
-// every invocation whose trace header is not Sampled=0 traced by Lambda
-// itself: an AWS::Lambda segment (the service) and an
+// Tracing (tracing.go): Lambda traces an invocation itself as
+// TracingConfig documents the modes. PassThrough traces a request whose
+// upstream X-Amzn-Trace-Id says Sampled=1; Active respects the upstream
+// decision and, without one, samples with X-Ray's default rule (the first
+// request each second, then 5%). A traced invocation gets an AWS::Lambda
+// segment (the service, under the caller's Parent) and an
 // AWS::Lambda::Function segment under it, with Initialization (cold
 // starts), Invocation and Overhead subsegments, handed to X-Ray's
-// asynchronous writer after the invocation. The function's trace header
-// (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID) then names the function
-// segment as Parent. PassThrough functions get the caller's header
-// unchanged and no segments from Lambda; Active tracing does not apply
-// the sampling rule's 5% rate: every sampled request is traced.
+// asynchronous writer after the invocation; the function's trace header
+// (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID) names the function segment
+// as Parent. An asynchronous invocation or one from an event source
+// mapping is judged by the header it was queued with, whose Sampled the
+// edge sets to 1 when the caller sent none.
 //
 // Not supported yet: a configured alias with a routing configuration
 // keeps all its provisioned environments on its primary version, and the

@@ -220,7 +220,7 @@ func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functi
 	if err != nil {
 		return nil, err
 	}
-	tr := s.startTrace(v, inv)
+	tr := s.startTrace(ctx, v, inv)
 	res, err := s.fns.Invoke(ctx, spec, inv)
 	tr.finish(res, err)
 	if err == nil {

@@ -99,6 +99,7 @@ type Service struct {
 	artifacts    Artifacts
 	objects      Objects
 	traces       Traces
+	sampler      sampler
 	accountMax   int
 	urlKey       []byte // signs Code.Location URLs
 

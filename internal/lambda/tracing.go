@@ -1,11 +1,16 @@
 package lambda
 
 import (
+	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/functions"
+	"github.com/virga/virga/internal/ids"
 )
 
 // Traces is where the segments of traced invocations go: X-Ray's
@@ -30,25 +35,91 @@ type invocationTrace struct {
 }
 
 // startTrace begins an invocation's trace, or returns nil when Lambda does
-// not trace it: tracing is not Active, or the caller's header says
-// Sampled=0.
-func (s *Service) startTrace(v *version, inv *functions.Invocation) *invocationTrace {
-	if s.traces == nil || v == nil || v.Config.TracingConfig == nil || v.Config.TracingConfig.Mode == nil ||
-		*v.Config.TracingConfig.Mode != "Active" || inv == nil {
+// not trace it. As TracingConfig documents the modes: PassThrough traces
+// only a request whose upstream tracing header says Sampled=1; Active
+// respects the upstream header's decision and, without one, samples with
+// the default rule (the first request each second, then 5%).
+func (s *Service) startTrace(ctx context.Context, v *version, inv *functions.Invocation) *invocationTrace {
+	if s.traces == nil || v == nil || inv == nil || v.Config.TracingConfig == nil || v.Config.TracingConfig.Mode == nil {
 		return nil
 	}
-	root, parent, sampled := parseTraceHeader(inv.TraceID)
-	if sampled == "0" {
+	root, parent, sampled := upstreamTrace(ctx, inv.TraceID)
+	switch *v.Config.TracingConfig.Mode {
+	case "Active":
+		if sampled == "0" || sampled != "1" && !s.sampler.sample(s.clock.Now(), s.ids) {
+			return nil
+		}
+	case "PassThrough":
+		if sampled != "1" {
+			return nil
+		}
+	default:
 		return nil
 	}
 	now := s.clock.Now()
-	if root == "" {
+	if !validTraceRoot(root) {
 		root = "1-" + hex8(now.Unix()) + "-" + s.ids.Hex(12)
 	}
 	t := &invocationTrace{s: s, root: root, parent: parent, serviceID: s.ids.Hex(8), functionID: s.ids.Hex(8),
 		name: deref(v.Config.FunctionName), arn: deref(v.Config.FunctionArn), requestID: inv.RequestID, start: now}
 	inv.TraceID = "Root=" + root + ";Parent=" + t.functionID + ";Sampled=1"
 	return t
+}
+
+// upstreamTrace is the tracing header the invocation came with: the
+// caller's own X-Amzn-Trace-Id when the invocation is an API call (the
+// edge's header keeps its Root and Sampled but names a Parent no segment
+// has), else the header the invocation carries (an asynchronous
+// invocation's, recorded when it was queued).
+func upstreamTrace(ctx context.Context, header string) (root, parent, sampled string) {
+	if c := awsproto.CallFrom(ctx); c != nil && c.Request != nil {
+		if h := c.Request.Header.Get("X-Amzn-Trace-Id"); strings.Contains(h, "Root=") {
+			return parseTraceHeader(h)
+		}
+		root, _, _ = parseTraceHeader(header)
+		return root, "", ""
+	}
+	return parseTraceHeader(header)
+}
+
+// validTraceRoot checks a trace id's form: 1-{8 hex}-{24 hex}.
+func validTraceRoot(id string) bool {
+	if len(id) != 35 || id[:2] != "1-" || id[10] != '-' {
+		return false
+	}
+	for i, c := range id {
+		if i < 2 || i == 10 {
+			continue
+		}
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// sampler is X-Ray's default sampling rule as Lambda applies it to Active
+// functions' requests that come without a decision: a reservoir of one
+// request a second, then a fixed rate of 5%.
+type sampler struct {
+	mu     sync.Mutex
+	second int64
+	used   bool
+}
+
+func (p *sampler) sample(now time.Time, g *ids.Generator) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if sec := now.Unix(); sec != p.second {
+		p.second, p.used = sec, false
+	}
+	if !p.used {
+		p.used = true
+		return true
+	}
+	// 5%: the first two hex digits of a random byte below 13 of 256.
+	b, _ := strconv.ParseUint(g.Hex(1), 16, 8)
+	return b < 13
 }
 
 // finish writes the invocation's segments.
