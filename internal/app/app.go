@@ -414,6 +414,11 @@ func (a *App) Start() error {
 	}
 	a.serveErr = make(chan error, 1)
 	go func() { a.serveErr <- a.server.Serve(ln) }()
+	if a.daemon != nil {
+		if err := a.daemon.ServeTCP(a.handler); err != nil {
+			a.log.Warn("the X-Ray daemon's TCP side is off: its address is not available", "addr", a.daemon.Addr(), "err", err)
+		}
+	}
 	var bgCtx context.Context
 	bgCtx, a.stopBG = context.WithCancel(context.Background())
 	for _, run := range a.background {

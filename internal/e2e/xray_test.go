@@ -2,8 +2,10 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -268,5 +270,31 @@ func TestXRayDaemonUDP(t *testing.T) {
 			t.Fatal("the segment sent by UDP never arrived")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestXRayDaemonSamplingProxy asks the daemon's address for sampling
+// rules over TCP, unsigned, as the X-Ray SDKs' centralized sampling does.
+func TestXRayDaemonSamplingProxy(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	resp, err := http.Post("http://"+env.App.XRayDaemon()+"/GetSamplingRules", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		SamplingRuleRecords []struct {
+			SamplingRule struct {
+				RuleName  string
+				FixedRate float64
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("HTTP %d: %v", resp.StatusCode, err)
+	}
+	if len(out.SamplingRuleRecords) != 1 || out.SamplingRuleRecords[0].SamplingRule.RuleName != "Default" {
+		t.Errorf("rules = %+v", out)
 	}
 }

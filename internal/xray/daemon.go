@@ -6,6 +6,8 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/http"
+	"time"
 )
 
 // maxDatagram is the largest UDP datagram the daemon reads: a segment
@@ -25,6 +27,8 @@ type Daemon struct {
 	xray *Service
 	log  *slog.Logger
 	done chan struct{}
+	// http serves the daemon's TCP side, when ServeTCP started it.
+	http *http.Server
 }
 
 // ListenDaemon listens on addr (host:port, UDP) and receives segments
@@ -46,8 +50,26 @@ func (s *Service) ListenDaemon(addr string, log *slog.Logger) (*Daemon, error) {
 // Addr is the address the daemon listens on.
 func (d *Daemon) Addr() string { return d.conn.LocalAddr().String() }
 
+// ServeTCP serves h on the daemon's address over TCP, as the X-Ray daemon
+// proxies the SDKs' centralized sampling calls (GetSamplingRules,
+// SamplingTargets) to X-Ray there. h is virga's edge, which routes these
+// unsigned calls to X-Ray by their paths. A port taken for TCP is
+// reported, and the UDP side goes on.
+func (d *Daemon) ServeTCP(h http.Handler) error {
+	ln, err := net.Listen("tcp", d.Addr())
+	if err != nil {
+		return err
+	}
+	d.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go d.http.Serve(ln)
+	return nil
+}
+
 // Close stops the daemon.
 func (d *Daemon) Close() error {
+	if d.http != nil {
+		d.http.Close()
+	}
 	err := d.conn.Close()
 	<-d.done
 	return err

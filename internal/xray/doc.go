@@ -34,8 +34,9 @@
 // functions the address as AWS_XRAY_DAEMON_ADDRESS, with
 // AWS_XRAY_CONTEXT_MISSING=LOG_ERROR, as Lambda does; the runtime clients
 // set _X_AMZN_TRACE_ID from each invocation's Lambda-Runtime-Trace-Id.
-// The daemon's TCP proxy for sampling rules is not run: SDKs that ask it
-// fall back to their local rules.
+// On the same address over TCP, virga answers what the daemon proxies for
+// the SDKs' centralized sampling (GetSamplingRules, SamplingTargets),
+// unsigned, through the edge (Daemon.ServeTCP).
 //
 // # Reading
 //
