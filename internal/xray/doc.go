@@ -53,7 +53,9 @@
 // and parentheses. The service graph (graph.go) has a node per segment
 // name and origin, and one per downstream call recorded as a subsegment
 // in the "aws" or "remote" namespace that no segment answers (AWS::NAME
-// or remote); edges go from caller to callee with their statistics.
+// or remote); edges go from caller to callee with their statistics. A
+// subsegment sent on its own (as an instrumented Lambda function's SDK
+// sends them) counts with the segment its parent_id leads to.
 //
 // # Sampling
 //
@@ -76,8 +78,7 @@
 // GetTimeSeriesServiceStatistics. UnprocessedTraceSegments' error codes
 // are virga's own (InvalidSegment, SegmentTooLarge): AWS does not document
 // its codes. Subsegments sent on their own are returned by BatchGetTraces
-// as separate documents, not merged into their parent segment as AWS
-// does. GetTraceSummaries' Sampling and SamplingStrategy are accepted and
+// as the separate documents they were sent as. GetTraceSummaries' Sampling and SamplingStrategy are accepted and
 // ignored (every matching trace is returned); the filter language's
 // edge(), id(), rootcause and json keywords are refused. LimitExceeded is
 // always false; Insights configuration is recorded only. Groups'

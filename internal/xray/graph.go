@@ -118,6 +118,24 @@ func (g *graph) add(t *trace) {
 			byParent[s.ParentID] = append(byParent[s.ParentID], s)
 		}
 	}
+	// Subsegments sent on their own (as an instrumented Lambda function's
+	// SDK sends them) belong to the segment their parent_id leads to.
+	var loose []*segment
+	for _, s := range t.segs {
+		if s != nil && s.isSubsegment() {
+			loose = append(loose, s)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, x := range loose {
+			if owner[x.ID] == nil && owner[x.ParentID] != nil {
+				o := owner[x.ParentID]
+				walk(x, func(y *segment) { owner[y.ID] = o })
+				changed = true
+			}
+		}
+	}
 	for _, s := range callOrder(t.segs, owner) {
 		n := g.node(segmentNode(s), s)
 		n.stats.add(s)
@@ -126,15 +144,27 @@ func (g *graph) add(t *trace) {
 		} else {
 			g.node(segmentNode(owner[s.ParentID]), owner[s.ParentID]).edge(n.key, s)
 		}
-		walk(s, func(x *segment) {
-			if x == s || !inferredNamespace(x.Namespace) || len(byParent[x.ID]) > 0 {
-				return
-			}
-			in := g.node(inferredNode(x), x)
-			in.stats.add(x)
-			n.edge(in.key, x)
-		})
+		g.downstream(n, s, s, byParent)
 	}
+	for _, x := range loose {
+		if o := owner[x.ID]; o != nil {
+			g.downstream(g.node(segmentNode(o), o), x, nil, byParent)
+		}
+	}
+}
+
+// downstream adds the calls that sub and its subsegments record to
+// services no segment of the trace answers, as edges from n; skip is the
+// segment itself, which is no call.
+func (g *graph) downstream(n *graphNode, sub, skip *segment, byParent map[string][]*segment) {
+	walk(sub, func(x *segment) {
+		if x == skip || !inferredNamespace(x.Namespace) || len(byParent[x.ID]) > 0 {
+			return
+		}
+		in := g.node(inferredNode(x), x)
+		in.stats.add(x)
+		n.edge(in.key, x)
+	})
 }
 
 // callOrder is a trace's segments, callers before callees: by their

@@ -39,3 +39,25 @@ func TestGraph(t *testing.T) {
 		t.Errorf("facts = %+v", f)
 	}
 }
+
+// TestGraphLooseSubsegments: subsegments a function's SDK sends on their
+// own, under the function segment Lambda wrote, add its downstream calls.
+func TestGraphLooseSubsegments(t *testing.T) {
+	const id = "1-581cf771-a006649127e371903a2de979"
+	recs := []*segmentRecord{
+		{ID: "1", Doc: `{"name":"fn","origin":"AWS::Lambda::Function","id":"0000000000000001","trace_id":"` + id + `","start_time":10,"end_time":11,
+			"subsegments":[{"name":"Invocation","id":"0000000000000002","start_time":10,"end_time":10.9}]}`},
+		{ID: "3", Doc: `{"type":"subsegment","name":"handler","id":"0000000000000003","parent_id":"0000000000000001","trace_id":"` + id + `","start_time":10.1,"end_time":10.8,
+			"subsegments":[{"name":"DynamoDB","id":"0000000000000004","namespace":"aws","start_time":10.2,"end_time":10.3}]}`},
+		{ID: "5", Doc: `{"type":"subsegment","name":"SQS","namespace":"aws","id":"0000000000000005","parent_id":"0000000000000003","trace_id":"` + id + `","start_time":10.4,"end_time":10.5}`},
+	}
+	g := newGraph()
+	g.add(newTrace(id, recs))
+	svcs := g.services("000000000000")
+	if len(svcs) != 3 || *svcs[0].Name != "fn" || len(svcs[0].Edges) != 2 {
+		t.Fatalf("services = %d, fn's edges = %d; want fn -> DynamoDB, SQS", len(svcs), len(svcs[0].Edges))
+	}
+	if *svcs[1].Type != "AWS::DynamoDB" || *svcs[2].Type != "AWS::SQS" {
+		t.Errorf("inferred = %s, %s", *svcs[1].Type, *svcs[2].Type)
+	}
+}

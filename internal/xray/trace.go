@@ -92,7 +92,7 @@ func (t *trace) facts() *traceFacts {
 			for k, v := range x.Annotations {
 				f.annotations[k] = append(f.annotations[k], v)
 			}
-			if x != s && inferredNamespace(x.Namespace) && !slices.Contains(f.services, x.Name) {
+			if (x != s || s.isSubsegment()) && inferredNamespace(x.Namespace) && !slices.Contains(f.services, x.Name) {
 				f.services = append(f.services, x.Name)
 			}
 		})
