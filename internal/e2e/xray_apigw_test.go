@@ -28,8 +28,17 @@ Resources:
       Runtime: python3.12
       Handler: index.handler
       InlineCode: |
-        import json, os
+        import json, os, socket, time, random
         def handler(event, context):
+            # What an X-Ray SDK does for a DynamoDB call: a subsegment
+            # under the function's segment, sent to the daemon.
+            trace = dict(p.split('=', 1) for p in os.environ['_X_AMZN_TRACE_ID'].split(';'))
+            now = time.time()
+            sub = {'type': 'subsegment', 'name': 'DynamoDB', 'namespace': 'aws', 'id': '%016x' % random.getrandbits(64),
+                   'trace_id': trace['Root'], 'parent_id': trace['Parent'], 'start_time': now, 'end_time': now + 0.01}
+            host, port = os.environ['AWS_XRAY_DAEMON_ADDRESS'].split(':')
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(
+                ('{"format": "json", "version": 1}\n' + json.dumps(sub)).encode(), (host, int(port)))
             return {'statusCode': 200, 'body': json.dumps({'trace': os.environ.get('_X_AMZN_TRACE_ID'),
                 'header': event['headers'].get('X-Amzn-Trace-Id')})}
       Events:
@@ -45,7 +54,8 @@ Outputs:
 
 // TestXRayTracedSAMApi deploys a SAM template with Tracing: Active on its
 // functions and TracingEnabled on its API, calls the API, and reads back
-// one trace: the stage's segment, then Lambda's two, linked by parent.
+// one trace: the stage's segment, Lambda's two, linked by parent, and the
+// subsegment the function sent to the daemon for a DynamoDB call.
 func TestXRayTracedSAMApi(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
@@ -62,16 +72,20 @@ func TestXRayTracedSAMApi(t *testing.T) {
 
 	byOrigin := map[string]map[string]any{}
 	deadline := time.Now().Add(10 * time.Second)
-	for len(byOrigin) < 3 {
+	for len(byOrigin) < 4 {
 		got, err := x.BatchGetTraces(ctx, &xray.BatchGetTracesInput{TraceIds: []string{root}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got.Traces) == 1 && len(got.Traces[0].Segments) == 3 {
+		if len(got.Traces) == 1 && len(got.Traces[0].Segments) == 4 {
 			for _, s := range got.Traces[0].Segments {
 				var m map[string]any
 				json.Unmarshal([]byte(aws.ToString(s.Document)), &m)
-				byOrigin[fmt.Sprint(m["origin"])] = m
+				if m["type"] == "subsegment" {
+					byOrigin["subsegment"] = m
+				} else {
+					byOrigin[fmt.Sprint(m["origin"])] = m
+				}
 			}
 			break
 		}
@@ -81,6 +95,9 @@ func TestXRayTracedSAMApi(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	stage, svc, fn := byOrigin["AWS::ApiGateway::Stage"], byOrigin["AWS::Lambda"], byOrigin["AWS::Lambda::Function"]
+	if sub := byOrigin["subsegment"]; sub == nil || sub["parent_id"] != fn["id"] {
+		t.Errorf("the function's subsegment = %v", sub)
+	}
 	if stage == nil || svc == nil || fn == nil {
 		t.Fatalf("segments by origin: %v", byOrigin)
 	}
@@ -95,8 +112,13 @@ func TestXRayTracedSAMApi(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(graph.Services) != 3 || !aws.ToBool(graph.Services[0].Root) || len(graph.Services[0].Edges) != 1 {
-		t.Errorf("trace graph = %+v", graph.Services)
+	var names []string
+	for _, s := range graph.Services {
+		names = append(names, aws.ToString(s.Type))
+	}
+	if got := strings.Join(names, ","); got != "AWS::ApiGateway::Stage,AWS::Lambda,AWS::Lambda::Function,AWS::DynamoDB" ||
+		!aws.ToBool(graph.Services[0].Root) || len(graph.Services[2].Edges) != 1 || aws.ToInt32(graph.Services[2].Edges[0].ReferenceId) != 3 {
+		t.Errorf("trace graph = %s", got)
 	}
 	sums, err := x.GetTraceSummaries(ctx, &xray.GetTraceSummariesInput{StartTime: aws.Time(time.Now().Add(-time.Minute)),
 		EndTime: aws.Time(time.Now().Add(time.Minute)), FilterExpression: aws.String(`http.status = 200 AND annotation.aws:api_stage = "Prod"`)})
