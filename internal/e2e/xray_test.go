@@ -298,3 +298,31 @@ func TestXRayDaemonSamplingProxy(t *testing.T) {
 		t.Errorf("rules = %+v", out)
 	}
 }
+
+// TestXRayCLI puts a segment and finds it with Debian's aws CLI, which
+// sends the times as epoch seconds and pages GetTraceSummaries itself.
+func TestXRayCLI(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	now := time.Now()
+	id := xrayTraceID(now, 9)
+	doc := fmt.Sprintf(`{"name":"cli","id":"0123456789abcdef","trace_id":%q,"start_time":%d,"end_time":%d.5,"http":{"response":{"status":404}},"error":true}`,
+		id, now.Unix(), now.Unix())
+	var put struct{ UnprocessedTraceSegments []any }
+	cliJSON(t, env.CLI(t, "xray", "put-trace-segments", "--trace-segment-documents", doc), &put)
+	if len(put.UnprocessedTraceSegments) != 0 {
+		t.Fatalf("unprocessed: %v", put.UnprocessedTraceSegments)
+	}
+	var sums struct {
+		TraceSummaries []struct {
+			Id           string
+			HasError     bool
+			ResponseTime float64
+		}
+	}
+	cliJSON(t, env.CLI(t, "xray", "get-trace-summaries", "--start-time", fmt.Sprint(now.Unix()-60), "--end-time", fmt.Sprint(now.Unix()+60),
+		"--filter-expression", `error AND http.status = 404 AND service("cli")`), &sums)
+	if len(sums.TraceSummaries) != 1 || sums.TraceSummaries[0].Id != id || !sums.TraceSummaries[0].HasError || sums.TraceSummaries[0].ResponseTime != 0.5 {
+		t.Fatalf("get-trace-summaries = %+v", sums)
+	}
+}

@@ -81,3 +81,45 @@ func TestRecordBatches(t *testing.T) {
 		t.Fatalf("stored %d segments (%v); want 300", len(recs), err)
 	}
 }
+
+// TestTraceSummariesPages: 150 traces come back in two pages, in trace id
+// order, and a trace's time is the one in its id (TimeRangeType TraceId).
+func TestTraceSummariesPages(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	s := newTestService(t, clk)
+	ctx := context.Background()
+	var docs []string
+	for i := 0; i < 150; i++ {
+		id := fmt.Sprintf("1-%08x-%024x", clk.Now().Unix(), i)
+		docs = append(docs, fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":%q,"start_time":1,"end_time":2}`, i+1, id))
+	}
+	// A trace of an hour ago is out of the range.
+	docs = append(docs, fmt.Sprintf(`{"name":"a","id":"00000000000000ff","trace_id":"1-%08x-%024x","start_time":1,"end_time":2}`, clk.Now().Unix()-3600, 0))
+	if _, err := s.putTraceSegments(ctx, &PutTraceSegmentsRequest{TraceSegmentDocuments: docs}); err != nil {
+		t.Fatal(err)
+	}
+	in := &GetTraceSummariesRequest{StartTime: ptr(clk.Now().Add(-time.Minute)), EndTime: ptr(clk.Now().Add(time.Minute))}
+	var ids []string
+	for page := 0; ; page++ {
+		out, err := s.getTraceSummaries(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sum := range out.TraceSummaries {
+			ids = append(ids, *sum.Id)
+		}
+		if out.NextToken == nil {
+			break
+		}
+		if page > 2 {
+			t.Fatal("too many pages")
+		}
+		in.NextToken = out.NextToken
+	}
+	if len(ids) != 150 || ids[0] != fmt.Sprintf("1-%08x-%024x", clk.Now().Unix(), 0) || ids[149] != fmt.Sprintf("1-%08x-%024x", clk.Now().Unix(), 149) {
+		t.Fatalf("got %d traces, first %s", len(ids), ids[0])
+	}
+	if _, err := s.getTraceSummaries(ctx, &GetTraceSummariesRequest{StartTime: in.StartTime, EndTime: in.EndTime, NextToken: ptr("!!")}); err == nil {
+		t.Error("a bad NextToken was accepted")
+	}
+}
