@@ -108,9 +108,9 @@
 // starts), Invocation and Overhead subsegments, handed to X-Ray's
 // asynchronous writer after the invocation; the function's trace header
 // (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID) names the function segment
-// as Parent. An asynchronous invocation or one from an event source
-// mapping is judged by the header it was queued with, whose Sampled the
-// edge sets to 1 when the caller sent none.
+// as Parent. An asynchronous invocation is judged by the header its
+// caller sent, recorded with it; one from an event source mapping by the
+// header it carries.
 //
 // Not supported yet: a configured alias with a routing configuration
 // keeps all its provisioned environments on its primary version, and the

@@ -54,7 +54,7 @@ func (s *Service) invoke(ctx context.Context, in *InvocationRequest) (*Invocatio
 		now := s.clock.Now()
 		err := s.enqueue(&asyncInvocation{
 			ID: requestID, Function: fn.Name, Qualifier: t.Qualifier, Payload: payload,
-			ClientContext: clientContext, TraceID: traceID, Enqueued: now, NotBefore: now,
+			ClientContext: clientContext, TraceID: traceID, Upstream: callerTraceHeader(ctx), Enqueued: now, NotBefore: now,
 		})
 		if err != nil {
 			return nil, err

@@ -67,19 +67,44 @@ func (s *Service) startTrace(ctx context.Context, v *version, inv *functions.Inv
 }
 
 // upstreamTrace is the tracing header the invocation came with: the
-// caller's own X-Amzn-Trace-Id when the invocation is an API call (the
-// edge's header keeps its Root and Sampled but names a Parent no segment
-// has), else the header the invocation carries (an asynchronous
-// invocation's, recorded when it was queued).
+// caller's own X-Amzn-Trace-Id (the edge's header keeps its Root and
+// Sampled but names a Parent no segment has, and says Sampled=1 when the
+// caller said nothing), as the API call carries it or as an asynchronous
+// invocation recorded it. Without one, only the Root of the invocation's
+// header counts.
 func upstreamTrace(ctx context.Context, header string) (root, parent, sampled string) {
-	if c := awsproto.CallFrom(ctx); c != nil && c.Request != nil {
-		if h := c.Request.Header.Get("X-Amzn-Trace-Id"); strings.Contains(h, "Root=") {
-			return parseTraceHeader(h)
-		}
-		root, _, _ = parseTraceHeader(header)
+	h, known := ctx.Value(upstreamKey{}).(string)
+	if !known {
+		h = callerTraceHeader(ctx)
+		known = awsproto.CallFrom(ctx) != nil
+	}
+	if strings.Contains(h, "Root=") {
+		return parseTraceHeader(h)
+	}
+	root, parent, sampled = parseTraceHeader(header)
+	if known {
 		return root, "", ""
 	}
-	return parseTraceHeader(header)
+	return root, parent, sampled
+}
+
+// callerTraceHeader is the X-Amzn-Trace-Id of the API call ctx belongs
+// to, as its caller sent it ("" when it sent none).
+func callerTraceHeader(ctx context.Context) string {
+	if c := awsproto.CallFrom(ctx); c != nil && c.Request != nil {
+		if h := c.Request.Header.Get("X-Amzn-Trace-Id"); strings.Contains(h, "Root=") {
+			return h
+		}
+	}
+	return ""
+}
+
+type upstreamKey struct{}
+
+// withUpstreamTrace gives an invocation run outside its API call (an
+// asynchronous one) the caller's header it was accepted with.
+func withUpstreamTrace(ctx context.Context, header string) context.Context {
+	return context.WithValue(ctx, upstreamKey{}, header)
 }
 
 // validTraceRoot checks a trace id's form: 1-{8 hex}-{24 hex}.

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -37,5 +38,24 @@ func TestParseTraceHeader(t *testing.T) {
 	}
 	if !validTraceRoot(root) || validTraceRoot("1-5759e988-bd862e3fe1be46a99427279z") || validTraceRoot("") {
 		t.Error("validTraceRoot")
+	}
+}
+
+// TestUpstreamTrace: an asynchronous invocation is judged by the header
+// its caller sent, not by the one the edge made up when it sent none.
+func TestUpstreamTrace(t *testing.T) {
+	const edge = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=1111111111111111;Sampled=1"
+	root, parent, sampled := upstreamTrace(withUpstreamTrace(context.Background(), ""), edge)
+	if root != "1-5759e988-bd862e3fe1be46a994272793" || parent != "" || sampled != "" {
+		t.Errorf("no caller header: %s, %s, %s", root, parent, sampled)
+	}
+	caller := "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0"
+	if _, parent, sampled := upstreamTrace(withUpstreamTrace(context.Background(), caller), edge); parent != "53995c3f42cd8ad8" || sampled != "0" {
+		t.Errorf("caller header: %s, %s", parent, sampled)
+	}
+	// Outside any call (an event source mapping), the invocation's own
+	// header is the upstream one.
+	if _, _, sampled := upstreamTrace(context.Background(), edge); sampled != "1" {
+		t.Errorf("no call: sampled %q", sampled)
 	}
 }
