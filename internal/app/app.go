@@ -316,6 +316,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Stack operations drive the other services: they stop first.
 	a.closers = append([]func() error{stacks.Close}, a.closers...)
 
+	// Segments written while functions and stages stop reach the store
+	// last, after X-Ray's writer has stopped.
+	a.closers = append(a.closers, func() error { traces.Flush(); return nil })
+
 	a.handler = edge.New(edge.Options{
 		Services: a.services,
 		Auth:     auth,
