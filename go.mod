@@ -29,7 +29,9 @@ require (
 	golang.org/x/net v0.62.0
 )
 
-require github.com/aws/aws-sdk-go-v2/service/iam v1.65.0 // indirect
+require github.com/aws/aws-sdk-go-v2/service/iam v1.65.0
+
+require github.com/aws/aws-sdk-go-v2/service/xray v1.36.25
 
 require (
 	github.com/DataDog/zstd v1.5.7 // indirect

@@ -51,6 +51,9 @@ type request struct {
 	extendedID string
 	traceID    string
 	started    time.Time
+	// segmentID is the id of the stage's X-Ray segment, when the stage
+	// traces the request (tracing.go); parentID is the caller's Parent.
+	segmentID, parentID string
 	// authorizer is requestContext.authorizer, when a Lambda authorizer
 	// let the request through, and usageKey its usageIdentifierKey.
 	authorizer map[string]any
@@ -138,12 +141,14 @@ func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeGatewayError(req, rec, e)
 	}
 	s.writeAccessLog(req, rec, e)
+	s.writeTrace(req, rec)
 }
 
 // serve runs a request through its stage: route, authorize, integrate.
 // It returns the gateway's own answer when there is one to give.
 func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	stageName, rest, _ := strings.Cut(strings.TrimPrefix(req.r.URL.EscapedPath(), "/"), "/")
+	tracing := false
 	s.mu.RLock()
 	if st := s.apis[req.apiID]; st != nil {
 		if g := st.stages[stageName]; g != nil {
@@ -151,6 +156,7 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 			req.stageVars = maps.Clone(g.Variables)
 			req.accessLog = g.AccessLog
 			req.methodSettings = g.MethodSettings
+			tracing = g.TracingEnabled
 		}
 	}
 	s.mu.RUnlock()
@@ -161,6 +167,9 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	}
 	req.stage = stageName
 	req.path = "/" + rest
+	if tracing {
+		s.startTrace(req)
+	}
 	m, ok := req.deployment.routes.match(req.r.Method, splitRequestPath(rest))
 	if !ok {
 		return errMissingToken

@@ -100,6 +100,17 @@
 // with it is all it takes; this package serves it as AWS does. Lambda
 // proxy responses must carry their own Access-Control-Allow-Origin.
 //
+// # Tracing
+//
+// A stage with TracingEnabled traces each request whose X-Amzn-Trace-Id
+// is not Sampled=0 (tracing.go): its integration receives the trace
+// header with the stage's segment as Parent, and after the answer the
+// stage's segment (named API/stage, origin AWS::ApiGateway::Stage, with
+// the request, the response status and the aws:api_id and aws:api_stage
+// annotations) goes to X-Ray's asynchronous writer. The stage applies no
+// sampling rule of its own: every sampled request is traced, and the
+// segment has no subsegment for the integration call.
+//
 // # Locks
 //
 // Service.mu guards the APIs, their deployments and stages; control plane

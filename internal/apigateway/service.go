@@ -45,6 +45,9 @@ type Deps struct {
 	// WebSocket APIs share; nil gives the REST APIs one of their own at
 	// AWS's default account limits.
 	AccountThrottle *throttle.Bucket
+	// Traces is X-Ray, where stages with tracing enabled write their
+	// segments; nil writes none.
+	Traces Traces
 }
 
 // Service is Amazon API Gateway's REST APIs: the control plane and the
@@ -58,6 +61,7 @@ type Service struct {
 	fns     Functions
 	aws     AWSServices
 	logs    accesslog.Sink
+	traces  Traces
 
 	// mu guards apis and everything they hold, and serializes writes: a
 	// handler holds it from reading what it changes until its commit.
@@ -90,7 +94,7 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, aws: d.AWS, logs: d.AccessLogs, apis: map[string]*apiState{},
+		fns: d.Functions, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, apis: map[string]*apiState{},
 		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)

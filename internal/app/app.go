@@ -45,6 +45,7 @@ import (
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
 	"github.com/virga/virga/internal/throttle"
+	"github.com/virga/virga/internal/xray"
 )
 
 // App is a running virga.
@@ -67,6 +68,9 @@ type App struct {
 	queues *sqs.Service
 	// buckets is S3.
 	buckets *s3.Service
+	// traces is X-Ray, and daemon its UDP daemon (nil when off).
+	traces *xray.Service
+	daemon *xray.Daemon
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 
@@ -143,10 +147,36 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	lambdaStats := cloudwatch.NewAggregator(metrics)
 	a.artifacts = artifacts.New(db)
-	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger})
+	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	a.traces = traces
+	// The daemon's port may be taken (by AWS's own daemon, or another
+	// virga): virga then runs without it, and says so.
+	var daemon *xray.Daemon
+	if cfg.XRayDaemon != "" && cfg.XRayDaemon != "0" {
+		if daemon, err = traces.ListenDaemon(cfg.XRayDaemon, o.Logger); err != nil {
+			o.Logger.Warn("the X-Ray daemon is off: its address is not available (see --xray-daemon)", "addr", cfg.XRayDaemon, "err", err)
+			daemon = nil
+		}
+	}
+	daemonAddr := ""
+	if daemon != nil {
+		daemonAddr = daemon.Addr()
+	}
+	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr})
+	if err != nil {
+		if daemon != nil {
+			daemon.Close()
+		}
+		db.Close()
+		return nil, err
+	}
+	if daemon != nil {
+		a.daemon = daemon
+		a.closers = append(a.closers, daemon.Close)
 	}
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
 	lam, err := lambda.New(lambda.Deps{
@@ -163,6 +193,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
 		Metrics:            lambdaMetrics{lambdaStats},
+		Traces:             traces,
 	})
 	if err != nil {
 		fns.Close()
@@ -204,7 +235,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.services = append(a.services, sched.API())
+	a.services = append(a.services, sched.API(), traces.API())
+	a.background = append(a.background, func(ctx context.Context) { traces.Run(ctx, o.Logger) })
 
 	a.background = append(a.background, func(ctx context.Context) { sched.Run(ctx, o.Logger) })
 
@@ -241,7 +273,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
-		AccountThrottle: accountThrottle})
+		AccountThrottle: accountThrottle, Traces: traces})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -309,6 +341,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Stack operations drive the other services: they stop first.
 	a.closers = append([]func() error{stacks.Close}, a.closers...)
 
+	// Segments written while functions and stages stop reach the store
+	// last, after X-Ray's writer has stopped.
+	a.closers = append(a.closers, func() error { traces.Flush(); return nil })
+
 	a.handler = edge.New(edge.Options{
 		Services: a.services,
 		Auth:     auth,
@@ -325,6 +361,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 		IDs:      g,
 	})
 	return a, nil
+}
+
+// XRayDaemon returns the UDP address of the X-Ray daemon, or "" when it
+// is off.
+func (a *App) XRayDaemon() string {
+	if a.daemon == nil {
+		return ""
+	}
+	return a.daemon.Addr()
 }
 
 // Handler returns the edge, for serving on a listener of the caller's.
@@ -398,6 +443,11 @@ func (a *App) Start() error {
 	}
 	a.serveErr = make(chan error, 1)
 	go func() { a.serveErr <- a.server.Serve(ln) }()
+	if a.daemon != nil {
+		if err := a.daemon.ServeTCP(a.handler); err != nil {
+			a.log.Warn("the X-Ray daemon's TCP side is off: its address is not available", "addr", a.daemon.Addr(), "err", err)
+		}
+	}
 	var bgCtx context.Context
 	bgCtx, a.stopBG = context.WithCancel(context.Background())
 	for _, run := range a.background {

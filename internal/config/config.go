@@ -41,6 +41,11 @@ type Config struct {
 	// LambdaConcurrency is the account's concurrent executions limit
 	// for Lambda functions (AWS's default is 1,000).
 	LambdaConcurrency int `json:"lambdaConcurrency"`
+	// XRayDaemon is the UDP address (host:port) on which virga receives
+	// X-Ray segments as the X-Ray daemon does; functions are given it as
+	// AWS_XRAY_DAEMON_ADDRESS. The default is loopback only; empty (or
+	// "0") turns the daemon off.
+	XRayDaemon string `json:"xrayDaemon"`
 	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
 	// measuring virga itself.
 	Pprof bool `json:"pprof"`
@@ -74,6 +79,7 @@ func Default() Config {
 		LogFormat:         "text",
 		ShutdownTimeout:   10 * time.Second,
 		LambdaConcurrency: 1000,
+		XRayDaemon:        "127.0.0.1:2000",
 	}
 }
 
@@ -117,6 +123,11 @@ func (c *Config) Validate() error {
 	}
 	if c.LambdaConcurrency < 1 {
 		return fmt.Errorf("--lambda-concurrency %d: must be at least 1", c.LambdaConcurrency)
+	}
+	if c.XRayDaemon != "" && c.XRayDaemon != "0" {
+		if _, _, err := net.SplitHostPort(c.XRayDaemon); err != nil {
+			return fmt.Errorf("--xray-daemon %q: %v", c.XRayDaemon, err)
+		}
 	}
 	if _, err := c.SlogLevel(); err != nil {
 		return err

@@ -59,6 +59,8 @@ func Start(t testing.TB, opts ...Option) *Env {
 	s.cfg.Listen = "127.0.0.1:0"
 	s.cfg.InMemory = true
 	s.cfg.DataDir = ""
+	// Each test's virga has its own X-Ray daemon port.
+	s.cfg.XRayDaemon = "127.0.0.1:0"
 	for _, o := range opts {
 		o(&s)
 	}

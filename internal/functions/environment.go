@@ -160,7 +160,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	}
 	cfg.Env = environ(spec, p.rt, envPaths{
 		taskRoot: layout.TaskRoot, runtimeDir: layout.RuntimeDir, optDir: layout.OptDir,
-		interpreterDir: interpreterDir(interp),
+		interpreterDir: interpreterDir(interp), xrayDaemon: m.opts.XRayDaemon,
 	}, e.api.Addr(), p.group, e.stream, e.initType, creds)
 	if layout.TmpDir != "/tmp" {
 		cfg.Env = append(cfg.Env, "TMPDIR="+layout.TmpDir)

@@ -22,6 +22,8 @@ var reservedEnv = map[string]bool{
 type envPaths struct {
 	taskRoot, runtimeDir, optDir string
 	interpreterDir               string // the host interpreter's bin directory, for PATH
+	// xrayDaemon is the X-Ray daemon's host:port, or empty.
+	xrayDaemon string
 }
 
 // environ builds the environment as Lambda sets it, then the user's
@@ -59,6 +61,11 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 		"PATH=" + joinNonEmpty(path),
 		"LD_LIBRARY_PATH=" + joinNonEmpty(ldPath),
 		"AWS_XRAY_CONTEXT_MISSING=LOG_ERROR",
+	}
+	// The X-Ray SDKs send segments to the daemon Lambda runs beside every
+	// function; like AWS_XRAY_CONTEXT_MISSING, a function may override it.
+	if p.xrayDaemon != "" {
+		env = append(env, "AWS_XRAY_DAEMON_ADDRESS="+p.xrayDaemon)
 	}
 	// With JSON logs Lambda tells the runtime the format and the
 	// application log level, which the runtimes (and libraries such as

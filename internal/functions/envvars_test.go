@@ -31,3 +31,24 @@ func TestNodeSDKVersionWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestXRayDaemonAddress: functions are told the X-Ray daemon's address
+// when virga runs one, before the user's variables, which may override
+// it as on Lambda.
+func TestXRayDaemonAddress(t *testing.T) {
+	t.Parallel()
+	rt, err := resolveRuntime("python3.12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime", xrayDaemon: "127.0.0.1:2000"}
+	env := environ(&Spec{FunctionName: "f", Handler: "app.handler"}, rt, p, "127.0.0.1:1", "g", "s", initOnDemand, Credentials{})
+	if !slices.Contains(env, "AWS_XRAY_DAEMON_ADDRESS=127.0.0.1:2000") || !slices.Contains(env, "AWS_XRAY_CONTEXT_MISSING=LOG_ERROR") {
+		t.Errorf("environment lacks the X-Ray variables: %v", env)
+	}
+	p.xrayDaemon = ""
+	env = environ(&Spec{FunctionName: "f", Handler: "app.handler"}, rt, p, "127.0.0.1:1", "g", "s", initOnDemand, Credentials{})
+	if slices.ContainsFunc(env, func(v string) bool { return len(v) > 24 && v[:24] == "AWS_XRAY_DAEMON_ADDRESS=" }) {
+		t.Errorf("AWS_XRAY_DAEMON_ADDRESS set with the daemon off")
+	}
+}

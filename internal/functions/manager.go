@@ -49,6 +49,9 @@ type Options struct {
 	// Python and Node are the interpreters for python3.x and nodejs*.x
 	// functions; empty means python3 and node from PATH.
 	Python, Node string
+	// XRayDaemon is the address (host:port) of the X-Ray daemon functions
+	// send segments to (AWS_XRAY_DAEMON_ADDRESS); empty sets none.
+	XRayDaemon string
 	// Clock, IDs and Logger default to the real clock, random ids and a
 	// discarding logger.
 	Clock  clock.Clock

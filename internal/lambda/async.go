@@ -22,7 +22,11 @@ type asyncInvocation struct {
 	Payload       []byte
 	ClientContext string
 	TraceID       string
-	Enqueued      time.Time
+	// Upstream is the caller's own X-Amzn-Trace-Id, whose sampling
+	// decision the function's TracingConfig honours (empty: the caller
+	// sent none).
+	Upstream string `json:",omitempty"`
+	Enqueued time.Time
 	// NotBefore is when the next attempt may start; Attempts counts the
 	// attempts that failed.
 	NotBefore time.Time
@@ -200,7 +204,7 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 		end(outcome{condition: conditionEventAgeExceeded, attempts: e.Attempts}, "older than the maximum event age")
 		return
 	}
-	res, err := s.run(ctx, fn, v, &functions.Invocation{
+	res, err := s.run(withUpstreamTrace(ctx, e.Upstream), fn, v, &functions.Invocation{
 		RequestID: e.ID, InvokedARN: s.qualifiedARN(e.Function, e.Qualifier), Payload: e.Payload, TraceID: e.TraceID, ClientContext: e.ClientContext,
 	})
 	if err != nil && ctx.Err() != nil {

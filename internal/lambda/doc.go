@@ -113,6 +113,20 @@
 // IteratorAge, the ExecutedVersion dimension of alias invocations and the
 // ProvisionedConcurrency metrics.
 //
+// Tracing (tracing.go): Lambda traces an invocation itself as
+// TracingConfig documents the modes. PassThrough traces a request whose
+// upstream X-Amzn-Trace-Id says Sampled=1; Active respects the upstream
+// decision and, without one, samples with X-Ray's default rule (the first
+// request each second, then 5%). A traced invocation gets an AWS::Lambda
+// segment (the service, under the caller's Parent) and an
+// AWS::Lambda::Function segment under it, with Initialization (cold
+// starts), Invocation and Overhead subsegments, handed to X-Ray's
+// asynchronous writer after the invocation; the function's trace header
+// (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID) names the function segment
+// as Parent. An asynchronous invocation is judged by the header its
+// caller sent, recorded with it; one from an event source mapping by the
+// header it carries.
+//
 // Not supported yet: a configured alias with a routing configuration
 // keeps all its provisioned environments on its primary version, and the
 // additional version's share of invocations runs on demand; AWS

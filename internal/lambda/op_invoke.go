@@ -54,7 +54,7 @@ func (s *Service) invoke(ctx context.Context, in *InvocationRequest) (*Invocatio
 		now := s.clock.Now()
 		err := s.enqueue(&asyncInvocation{
 			ID: requestID, Function: fn.Name, Qualifier: t.Qualifier, Payload: payload,
-			ClientContext: clientContext, TraceID: traceID, Enqueued: now, NotBefore: now,
+			ClientContext: clientContext, TraceID: traceID, Upstream: callerTraceHeader(ctx), Enqueued: now, NotBefore: now,
 		})
 		if err != nil {
 			return nil, err
@@ -222,7 +222,9 @@ func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functi
 		return nil, err
 	}
 	done := s.observe(fn, inv)
+	tr := s.startTrace(ctx, v, inv)
 	res, err := s.fns.Invoke(ctx, spec, inv)
+	tr.finish(res, err)
 	done(res, err)
 	if err == nil {
 		return res, nil

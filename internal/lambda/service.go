@@ -78,6 +78,9 @@ type Deps struct {
 	// Metrics receives invocations for Lambda's CloudWatch metrics; nil
 	// keeps none.
 	Metrics Metrics
+	// Traces is X-Ray, where functions with Active tracing have their
+	// segments written; nil writes none.
+	Traces Traces
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -98,6 +101,8 @@ type Service struct {
 	destinations Destinations
 	artifacts    Artifacts
 	objects      Objects
+	traces       Traces
+	sampler      sampler
 	accountMax   int
 	urlKey       []byte // signs Code.Location URLs
 
@@ -131,7 +136,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams,
-		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, metrics: d.Metrics,
+		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, metrics: d.Metrics, traces: d.Traces,
 		accountMax: d.AccountConcurrency,
 		functions:  map[string]*function{},
 		layers:     map[string]*layer{},

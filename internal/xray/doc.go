@@ -1,0 +1,87 @@
+// Package xray is AWS X-Ray (restJson1, signing name "xray"): segment
+// documents and the traces, summaries and service graphs made of them,
+// groups, the default sampling rule, and the encryption configuration.
+//
+// # What it owns
+//
+// Segment documents, groups and the encryption configuration, in the
+// store under "xray/" (storage.go). A trace is the segments stored under
+// its id; a document is kept as it was sent and read again for every
+// query, so that what BatchGetTraces returns is what was put.
+//
+// # Segments in
+//
+//	PutTraceSegments ─► parseSegment (segment.go) ─► one synced commit
+//	                       invalid ─► UnprocessedTraceSegments {Id, ErrorCode, Message}
+//	Record (the daemon, Lambda, API Gateway) ─► parseSegment ─► queue
+//	    ─► Run writes up to 256 at a time (CommitNoWait); a full queue drops
+//
+// A document must have what AWS requires: name (at most 200 characters),
+// id (16 hexadecimal digits), trace_id ("1-" 8 hex "-" 24 hex), start_time,
+// and end_time or in_progress; a subsegment sent on its own (type
+// "subsegment") also parent_id. A document is at most 64 kB. A document
+// sent again with the same trace and id replaces the earlier one (an
+// in-progress segment completed). Traces whose newest segment arrived more
+// than 30 days ago are deleted (X-Ray's retention), hourly, and are not
+// returned meanwhile.
+//
+// # The daemon
+//
+// ListenDaemon (daemon.go) receives segments on UDP as AWS's X-Ray daemon
+// does: each datagram is the header line {"format": "json", "version": 1}
+// and one segment document; anything else is dropped. virga listens on
+// --xray-daemon (127.0.0.1:2000 by default; 0 turns it off) and gives
+// functions the address as AWS_XRAY_DAEMON_ADDRESS, with
+// AWS_XRAY_CONTEXT_MISSING=LOG_ERROR, as Lambda does; the runtime clients
+// set _X_AMZN_TRACE_ID from each invocation's Lambda-Runtime-Trace-Id.
+// On the same address over TCP, virga answers what the daemon proxies for
+// the SDKs' centralized sampling (GetSamplingRules, SamplingTargets),
+// unsigned, through the edge (Daemon.ServeTCP).
+//
+// # Reading
+//
+// A trace's root is its earliest segment without a parent; its duration
+// runs from the root's start to the last end of any segment or
+// subsegment; its response time is the root's. GetTraceSummaries walks
+// the traces in id order, 100 summaries a page, with TimeRangeType TraceId
+// (the time in the trace id, the default) or Event (the root's start).
+// Filter expressions (filter.go) support the boolean keywords ok, error,
+// throttle, fault and partial; responsetime, duration and http.status with
+// numeric comparisons; http.url, http.method, http.useragent,
+// http.clientip and user with =, !=, CONTAINS, BEGINSWITH and ENDSWITH;
+// annotation.KEY (presence or comparison); service("name"); AND, OR, !
+// and parentheses. The service graph (graph.go) has a node per segment
+// name and origin, and one per downstream call recorded as a subsegment
+// in the "aws" or "remote" namespace that no segment answers (AWS::NAME
+// or remote); edges go from caller to callee with their statistics. A
+// subsegment sent on its own (as an instrumented Lambda function's SDK
+// sends them) counts with the segment its parent_id leads to.
+//
+// # Sampling
+//
+// The default rule only, as AWS documents it: reservoir 1 a second, fixed
+// rate 0.05, priority 10000. GetSamplingTargets answers that rule's quota
+// for 10 seconds and keeps the reported statistics in memory for
+// GetSamplingStatisticSummaries.
+//
+// # Locks
+//
+// Service.mu guards groups, the encryption configuration and sampling
+// statistics, and is held across their commits. flushMu serializes the
+// writer's batches. Segment writes take neither lock of the other kind.
+//
+// # Not supported yet
+//
+// Sampling rules other than the default (Create/Update/DeleteSamplingRule
+// are not in the operation table); Insights; resource policies; tags on
+// groups beyond recording them at creation (TagResource and friends);
+// GetTimeSeriesServiceStatistics. UnprocessedTraceSegments' error codes
+// are virga's own (InvalidSegment, SegmentTooLarge): AWS does not document
+// its codes. Subsegments sent on their own are returned by BatchGetTraces
+// as the separate documents they were sent as. GetTraceSummaries' Sampling and SamplingStrategy are accepted and
+// ignored (every matching trace is returned); the filter language's
+// edge(), id(), rootcause and json keywords are refused. LimitExceeded is
+// always false; Insights configuration is recorded only. Groups'
+// FilterExpression applies to GetServiceGraph only. Encryption with a KMS
+// key is recorded, and nothing is encrypted.
+package xray

@@ -1,0 +1,116 @@
+package xray
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// The store layout, every key under "xray", a kind and the account:
+//
+//	t/TRACE/SEGMENT   segmentRecord (JSON): a segment document as received
+//	g/NAME            groupRecord (JSON)
+//	e                 the encryption configuration (JSON)
+//
+// A trace is the segments under its id; a document sent again with the
+// same id (an in-progress segment completed) replaces the earlier one.
+
+func rootKey(account, kind string) []byte {
+	k := keys.AppendString(nil, "xray")
+	k = keys.AppendString(k, kind)
+	return keys.AppendString(k, account)
+}
+
+func tracesPrefix(account string) []byte { return rootKey(account, "t") }
+
+func tracePrefix(account, trace string) []byte {
+	return keys.AppendString(tracesPrefix(account), trace)
+}
+
+func segmentKey(account, trace, id string) []byte {
+	return keys.AppendString(tracePrefix(account, trace), id)
+}
+
+func groupKey(account, name string) []byte {
+	return keys.AppendString(rootKey(account, "g"), name)
+}
+
+func encryptionKey(account string) []byte { return rootKey(account, "e") }
+
+// segmentRecord is a segment document as stored, with when it arrived
+// (for retention).
+type segmentRecord struct {
+	Trace    string
+	ID       string
+	Doc      string
+	Received time.Time
+}
+
+// groupRecord is a group as stored.
+type groupRecord struct {
+	Name             string
+	ARN              string
+	FilterExpression string            `json:",omitempty"`
+	InsightsEnabled  bool              `json:",omitempty"`
+	Notifications    bool              `json:",omitempty"`
+	Tags             map[string]string `json:",omitempty"`
+}
+
+// scan calls f with each value under prefix.
+func scan(r store.Reader, prefix []byte, f func(k, v []byte) error) error {
+	it, err := r.NewIter(prefix, keys.PrefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		if err := f(it.Key(), it.Value()); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
+// loadTrace reads a trace's segments; none means no such trace.
+func loadTrace(r store.Reader, account, trace string) ([]*segmentRecord, error) {
+	var out []*segmentRecord
+	err := scan(r, tracePrefix(account, trace), func(_, v []byte) error {
+		var rec segmentRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("xray: segment record: %w", err)
+		}
+		out = append(out, &rec)
+		return nil
+	})
+	return out, err
+}
+
+// eachTrace calls f with every trace's segments, in trace id order.
+func eachTrace(r store.Reader, account string, f func(trace string, segs []*segmentRecord) error) error {
+	var cur string
+	var segs []*segmentRecord
+	err := scan(r, tracesPrefix(account), func(_, v []byte) error {
+		var rec segmentRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("xray: segment record: %w", err)
+		}
+		if rec.Trace != cur && segs != nil {
+			if err := f(cur, segs); err != nil {
+				return err
+			}
+			segs = nil
+		}
+		cur = rec.Trace
+		segs = append(segs, &rec)
+		return nil
+	})
+	if err != nil || segs == nil {
+		return err
+	}
+	return f(cur, segs)
+}
+
+func prefixEnd(p []byte) []byte { return keys.PrefixEnd(p) }
