@@ -171,9 +171,9 @@ func TestS3Buckets(t *testing.T) {
 
 	// Subresources virga does not serve are NotImplemented, not another
 	// operation on the same path.
-	_, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("photos")})
+	_, err = c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "NotImplemented", 501)
-	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("photos")})
+	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "NotImplemented", 501)
 
 	// DeleteBucket refuses a bucket with objects.

@@ -74,6 +74,20 @@
 // version; Suspended, writes and deletes make the "null" version (see
 // versions.go). ListObjectVersions lists them.
 //
+// Lifecycle: PutBucketLifecycleConfiguration takes rules (Filter by
+// prefix, tags, object size or an And of them, or the older rule-level
+// Prefix; Expiration, NoncurrentVersionExpiration,
+// AbortIncompleteMultipartUpload, Transitions) checked as S3 checks them
+// (lifecycle.go), with the body's Content-MD5 or x-amz-checksum-*
+// required. Run applies enabled rules every second on the service's
+// clock (lifecycle_run.go), acting on what is due at midnight UTC after
+// the rule's days, as S3 does: expiring current versions (a delete
+// marker in a versioned bucket), removing noncurrent versions and
+// expired object delete markers, aborting stale multipart uploads, and
+// raising s3:LifecycleExpiration:* notifications. GetObject, HeadObject
+// and PutObject report a matching rule in x-amz-expiration.
+// Transitions are recorded and change nothing.
+//
 // Checksums: every object has an ETag (the MD5 of a single upload, the
 // MD5 of the parts' MD5s and "-N" for a multipart one) and an additional
 // checksum: the one the client sent or named (CRC32, CRC32C, CRC64NVME,
@@ -127,13 +141,13 @@
 //
 // # Not supported
 //
-// Object lock, lifecycle, replication, website hosting, SSE-C and KMS
+// Object lock, replication, website hosting, SSE-C and KMS
 // (SSE headers are recorded and echoed), POST object (browser form
 // uploads), SelectObjectContent, access points, directory buckets and
 // object ACLs. Bucket policies and ACLs are recorded but not enforced.
-// Event notifications: only ObjectCreated and ObjectRemoved events are
-// raised (restore, replication, lifecycle, tagging and ACL event types
-// are accepted and never happen); a Lambda destination's resource
+// Event notifications: only ObjectCreated, ObjectRemoved and
+// LifecycleExpiration events are raised (restore, replication, lifecycle
+// transition, tagging and ACL event types are accepted and never happen); a Lambda destination's resource
 // policy is not checked for s3.amazonaws.com (S3 refuses a function
 // that does not allow it), nor an SQS queue's or SNS topic's policy.
 // Tagging operations act on the current version only (their versionId
@@ -142,7 +156,7 @@
 // owner. Default encryption (?encryption) is recorded and reported
 // (SSE-S3 until set otherwise; op_encryption.go), not applied to the
 // objects' reported encryption. A request for a subresource virga does
-// not serve (?lifecycle, ?website, ?publicAccessBlock and the others in
+// not serve (?website, ?publicAccessBlock and the others in
 // unsupportedSubresources) answers
 // NotImplemented (501); other requests no route takes answer
 // MethodNotAllowed, as S3 does for a method a resource does not allow.

@@ -38,6 +38,7 @@ var (
 	ErrNoSuchBucket                 = apierr.New("NoSuchBucket", http.StatusNotFound, "The specified bucket does not exist")
 	ErrNoSuchBucketPolicy           = apierr.New("NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist")
 	ErrNoSuchCORS                   = apierr.New("NoSuchCORSConfiguration", http.StatusNotFound, "The CORS configuration does not exist")
+	ErrNoSuchLifecycle              = apierr.New("NoSuchLifecycleConfiguration", http.StatusNotFound, "The lifecycle configuration does not exist")
 	ErrNoSuchKey                    = apierr.New("NoSuchKey", http.StatusNotFound, "The specified key does not exist.")
 	ErrNoSuchTagSet                 = apierr.New("NoSuchTagSet", http.StatusNotFound, "The TagSet does not exist")
 	ErrNoSuchUpload                 = apierr.New("NoSuchUpload", http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.")

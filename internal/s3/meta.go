@@ -65,6 +65,8 @@ type bucketRecord struct {
 	// Encryption is the default encryption configuration PutBucketEncryption
 	// set; nil is S3's SSE-S3 default.
 	Encryption *ServerSideEncryptionConfiguration `json:"encryption,omitempty"`
+	// Lifecycle is the bucket's lifecycle configuration (lifecycle.go).
+	Lifecycle *BucketLifecycleConfiguration `json:"lifecycle,omitempty"`
 }
 
 type tag struct {

@@ -208,7 +208,10 @@ func (s *Service) eventBridgeDetail(e *Event) (detailType string, detail []byte)
 		return "Object Created", mustJSON(d)
 	}
 	d["reason"] = "DeleteObject"
-	if e.Name == "ObjectRemoved:DeleteMarkerCreated" {
+	if strings.HasPrefix(e.Name, "LifecycleExpiration:") {
+		d["reason"] = "Lifecycle Expiration"
+	}
+	if strings.HasSuffix(e.Name, ":DeleteMarkerCreated") {
 		d["deletion-type"] = "Delete Marker Created"
 	} else {
 		d["deletion-type"] = "Permanently Deleted"
@@ -273,11 +276,13 @@ func (s *Service) nudge() {
 	}
 }
 
-// Run delivers the outbox's messages until ctx ends.
+// Run delivers the outbox's messages, and applies the buckets' lifecycle
+// rules (lifecycle_run.go), until ctx ends.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	go s.runLifecycle(ctx, log)
 	for {
 		wait := s.deliverOutbox(ctx, log)
 		t := time.NewTimer(wait)

@@ -62,7 +62,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement.
-var unsupportedSubresources = []string{"lifecycle", "website", "logging", "replication",
+var unsupportedSubresources = []string{"website", "logging", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
 	"policyStatus", "session", "metadataTable"}
@@ -173,6 +173,9 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketCors", Action: "s3:GetBucketCORS", HTTP: "GET /{Bucket}?cors", Handler: awsproto.Handle(s.getBucketCors)},
 			{Name: "PutBucketCors", Action: "s3:PutBucketCORS", HTTP: "PUT /{Bucket}?cors", Handler: awsproto.Handle(s.putBucketCors)},
 			{Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", HTTP: "DELETE /{Bucket}?cors", Status: 204, Handler: awsproto.Handle(s.deleteBucketCors)},
+			{Name: "GetBucketLifecycleConfiguration", Action: "s3:GetLifecycleConfiguration", HTTP: "GET /{Bucket}?lifecycle", Handler: awsproto.Handle(s.getBucketLifecycleConfiguration)},
+			{Name: "PutBucketLifecycleConfiguration", Action: "s3:PutLifecycleConfiguration", HTTP: "PUT /{Bucket}?lifecycle", Handler: awsproto.Handle(s.putBucketLifecycleConfiguration)},
+			{Name: "DeleteBucketLifecycle", Action: "s3:PutLifecycleConfiguration", HTTP: "DELETE /{Bucket}?lifecycle", Status: 204, Handler: awsproto.Handle(s.deleteBucketLifecycle)},
 			{Name: "ListObjectsV2", Action: "s3:ListBucket", HTTP: "GET /{Bucket}?list-type=2", Handler: awsproto.Handle(s.listObjectsV2)},
 			{Name: "ListObjects", Action: "s3:ListBucket", HTTP: "GET /{Bucket}", Handler: awsproto.Handle(s.listObjects)},
 			{Name: "ListObjectVersions", Action: "s3:ListBucketVersions", HTTP: "GET /{Bucket}?versions", Handler: awsproto.Handle(s.listObjectVersions)},

@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -228,9 +229,30 @@ type deleted struct {
 	versionID    string // of the version deleted or the marker made; "" unversioned
 }
 
+// removal is who deletes, which names the events a delete raises: a
+// client's request, or a lifecycle rule (lifecycle_run.go).
+type removal struct {
+	deleted, markerCreated string
+	// current, when not zero, is the Order the key's current version
+	// must still have: an expiration acts on the version it found
+	// expired, never on one written since.
+	current uint64
+	// noncurrentOnly leaves alone a version that became current again.
+	noncurrentOnly bool
+}
+
+var byRequest = removal{deleted: "ObjectRemoved:Delete", markerCreated: "ObjectRemoved:DeleteMarkerCreated"}
+
+// errStale is an expiration that found its version changed.
+var errStale = errors.New("s3: the version changed")
+
 // deleteKey deletes a key without naming a version: in an unversioned
 // bucket the object goes; otherwise a delete marker becomes current.
 func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, error) {
+	return s.removeKey(ctx, bucket, key, byRequest)
+}
+
+func (s *Service) removeKey(ctx context.Context, bucket, key string, rm removal) (deleted, error) {
 	s.mu.Lock()
 	b, err := s.bucket(s.store, bucket)
 	if err != nil {
@@ -241,6 +263,10 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 	if oerr != nil {
 		old = nil
 	}
+	if rm.current != 0 && (old == nil || old.Order != rm.current || old.DeleteMarker) {
+		s.mu.Unlock()
+		return deleted{}, nil
+	}
 	if b.Versioning == "" {
 		if old == nil {
 			s.mu.Unlock()
@@ -249,7 +275,7 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 		batch := s.store.NewBatch()
 		defer batch.Close()
 		batch.Delete(objectKey(bucket, key))
-		e := Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, Time: s.clock.Now().UTC()}
+		e := Event{Name: rm.deleted, Bucket: bucket, Key: key, Time: s.clock.Now().UTC()}
 		if err := s.queueNotifications(ctx, batch, b, &e); err != nil {
 			s.mu.Unlock()
 			return deleted{}, err
@@ -267,7 +293,18 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 	// A versioned bucket gets a delete marker, whether or not the key
 	// exists.
 	marker := &objectRecord{Key: key, DeleteMarker: true}
-	if err := s.commitObject(ctx, bucket, marker, "ObjectRemoved:DeleteMarkerCreated", nil); err != nil {
+	var check func(*objectRecord) error
+	if rm.current != 0 {
+		check = func(cur *objectRecord) error {
+			if cur == nil || cur.Order != rm.current {
+				return errStale
+			}
+			return nil
+		}
+	}
+	if err := s.commitObject(ctx, bucket, marker, rm.markerCreated, check); errors.Is(err, errStale) {
+		return deleted{}, nil
+	} else if err != nil {
 		return deleted{}, err
 	}
 	marker.LastModified = s.clock.Now().UTC().Truncate(time.Millisecond)
@@ -277,6 +314,10 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 // deleteVersion removes one version of a key for good. If it was the
 // current one, the newest older version becomes current.
 func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (deleted, error) {
+	return s.removeVersion(ctx, bucket, key, id, byRequest)
+}
+
+func (s *Service) removeVersion(ctx context.Context, bucket, key, id string, rm removal) (deleted, error) {
 	if !validVersionID(id) {
 		return deleted{}, invalidArgument("versionId", id, "Invalid version id specified")
 	}
@@ -303,6 +344,10 @@ func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (de
 	batch := s.store.NewBatch()
 	defer batch.Close()
 	var gone *objectRecord
+	if cur.VersionID == want && rm.noncurrentOnly {
+		s.mu.Unlock()
+		return deleted{versionID: id}, nil
+	}
 	if cur.VersionID == want {
 		gone = cur
 		if len(older) > 0 {
@@ -329,7 +374,7 @@ func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (de
 		return deleted{versionID: id}, nil
 	}
 	// Removing a delete marker for good raises no event.
-	e := Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, VersionID: id, Time: s.clock.Now().UTC()}
+	e := Event{Name: rm.deleted, Bucket: bucket, Key: key, VersionID: id, Time: s.clock.Now().UTC()}
 	if !gone.DeleteMarker {
 		if err := s.queueNotifications(ctx, batch, b, &e); err != nil {
 			s.mu.Unlock()
