@@ -88,6 +88,12 @@
 // and PutObject report a matching rule in x-amz-expiration.
 // Transitions are recorded and change nothing.
 //
+// Website hosting: PutBucketWebsite takes an index document, an error
+// document and routing rules, or RedirectAllRequestsTo, checked as S3
+// checks them, and the edge sends requests for BUCKET.s3-website.localhost
+// (and the -REGION, .REGION and amazonaws.com forms) to Website, which
+// answers them as S3's website endpoints do (website.go).
+//
 // Checksums: every object has an ETag (the MD5 of a single upload, the
 // MD5 of the parts' MD5s and "-N" for a multipart one) and an additional
 // checksum: the one the client sent or named (CRC32, CRC32C, CRC64NVME,
@@ -141,7 +147,7 @@
 //
 // # Not supported
 //
-// Object lock, replication, website hosting, SSE-C and KMS
+// Object lock, replication, SSE-C and KMS
 // (SSE headers are recorded and echoed), POST object (browser form
 // uploads), SelectObjectContent, access points, directory buckets and
 // object ACLs. Bucket policies and ACLs are recorded but not enforced.
@@ -156,7 +162,7 @@
 // owner. Default encryption (?encryption) is recorded and reported
 // (SSE-S3 until set otherwise; op_encryption.go), not applied to the
 // objects' reported encryption. A request for a subresource virga does
-// not serve (?website, ?publicAccessBlock and the others in
+// not serve (?publicAccessBlock and the others in
 // unsupportedSubresources) answers
 // NotImplemented (501); other requests no route takes answer
 // MethodNotAllowed, as S3 does for a method a resource does not allow.

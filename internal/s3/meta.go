@@ -67,6 +67,10 @@ type bucketRecord struct {
 	Encryption *ServerSideEncryptionConfiguration `json:"encryption,omitempty"`
 	// Lifecycle is the bucket's lifecycle configuration (lifecycle.go).
 	Lifecycle *BucketLifecycleConfiguration `json:"lifecycle,omitempty"`
+	// Website is the bucket's website configuration (website.go).
+	Website *WebsiteConfiguration `json:"website,omitempty"`
+	// PublicAccessBlock is the bucket's public access block; nil is none.
+	PublicAccessBlock *PublicAccessBlockConfiguration `json:"publicAccessBlock,omitempty"`
 }
 
 type tag struct {

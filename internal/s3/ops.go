@@ -62,7 +62,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement.
-var unsupportedSubresources = []string{"website", "logging", "replication",
+var unsupportedSubresources = []string{ "logging", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
 	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
 	"policyStatus", "session", "metadataTable"}
@@ -176,6 +176,9 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketLifecycleConfiguration", Action: "s3:GetLifecycleConfiguration", HTTP: "GET /{Bucket}?lifecycle", Handler: awsproto.Handle(s.getBucketLifecycleConfiguration)},
 			{Name: "PutBucketLifecycleConfiguration", Action: "s3:PutLifecycleConfiguration", HTTP: "PUT /{Bucket}?lifecycle", Handler: awsproto.Handle(s.putBucketLifecycleConfiguration)},
 			{Name: "DeleteBucketLifecycle", Action: "s3:PutLifecycleConfiguration", HTTP: "DELETE /{Bucket}?lifecycle", Status: 204, Handler: awsproto.Handle(s.deleteBucketLifecycle)},
+			{Name: "GetBucketWebsite", Action: "s3:GetBucketWebsite", HTTP: "GET /{Bucket}?website", Handler: awsproto.Handle(s.getBucketWebsite)},
+			{Name: "PutBucketWebsite", Action: "s3:PutBucketWebsite", HTTP: "PUT /{Bucket}?website", Handler: awsproto.Handle(s.putBucketWebsite)},
+			{Name: "DeleteBucketWebsite", Action: "s3:DeleteBucketWebsite", HTTP: "DELETE /{Bucket}?website", Status: 204, Handler: awsproto.Handle(s.deleteBucketWebsite)},
 			{Name: "ListObjectsV2", Action: "s3:ListBucket", HTTP: "GET /{Bucket}?list-type=2", Handler: awsproto.Handle(s.listObjectsV2)},
 			{Name: "ListObjects", Action: "s3:ListBucket", HTTP: "GET /{Bucket}", Handler: awsproto.Handle(s.listObjects)},
 			{Name: "ListObjectVersions", Action: "s3:ListBucketVersions", HTTP: "GET /{Bucket}?versions", Handler: awsproto.Handle(s.listObjectVersions)},
