@@ -61,7 +61,9 @@
 // Anonymous requests: with --auth accept (the default) they are served
 // like signed ones, since virga enforces no bucket policies or ACLs yet
 // (on AWS an anonymous read of a private object is AccessDenied); with
-// --auth sigv4 they are refused as every unsigned request is.
+// --auth sigv4 they are refused as every unsigned request is. The
+// website endpoint serves a bucket's objects anonymously whatever its
+// policy, as if the policy granted public read (website.go).
 //
 // CORS: a bucket's rules (PutBucketCors) answer browsers' OPTIONS
 // preflights, unsigned even with --auth sigv4, and add the
@@ -93,6 +95,15 @@
 // checks them, and the edge sends requests for BUCKET.s3-website.localhost
 // (and the -REGION, .REGION and amazonaws.com forms) to Website, which
 // answers them as S3's website endpoints do (website.go).
+//
+// Public access and ownership (op_access.go): PutPublicAccessBlock and
+// PutBucketOwnershipControls are kept and reported, and
+// GetBucketPolicyStatus judges the policy. New buckets have ACLs
+// disabled (BucketOwnerEnforced) as on AWS since April 2023: a request
+// that sets an ACL other than the bucket owner's full control is
+// AccessControlListNotSupported (InvalidBucketAclWithObjectOwnership at
+// CreateBucket). BlockPublicPolicy refuses a public bucket policy, and
+// with it or RestrictPublicBuckets the website endpoint answers 403.
 //
 // Checksums: every object has an ETag (the MD5 of a single upload, the
 // MD5 of the parts' MD5s and "-N" for a multipart one) and an additional
@@ -147,23 +158,27 @@
 //
 // # Not supported
 //
-// Object lock, replication, SSE-C and KMS
-// (SSE headers are recorded and echoed), POST object (browser form
-// uploads), SelectObjectContent, access points, directory buckets and
-// object ACLs. Bucket policies and ACLs are recorded but not enforced.
+// Object lock, replication, SSE-C and KMS (SSE headers are recorded and
+// echoed), SelectObjectContent, access points and directory buckets.
+// Bucket policies and ACLs are recorded but not enforced. New buckets get
+// no public access block (AWS gives them one with all four settings on
+// since April 2023); BlockPublicAcls and IgnorePublicAcls have no
+// effect. Lifecycle transitions and NoncurrentVersionTransitions are
+// recorded and change nothing (one storage class); expired object delete
+// markers are removed only by a rule with ExpiredObjectDeleteMarker.
 // Event notifications: only ObjectCreated, ObjectRemoved and
 // LifecycleExpiration events are raised (restore, replication, lifecycle
-// transition, tagging and ACL event types are accepted and never happen); a Lambda destination's resource
-// policy is not checked for s3.amazonaws.com (S3 refuses a function
-// that does not allow it), nor an SQS queue's or SNS topic's policy.
-// Tagging operations act on the current version only (their versionId
-// is ignored). Every caller is virga's one account, so
-// BucketAlreadyExists arises only for buckets recorded with another
-// owner. Default encryption (?encryption) is recorded and reported
-// (SSE-S3 until set otherwise; op_encryption.go), not applied to the
-// objects' reported encryption. A request for a subresource virga does
-// not serve (?publicAccessBlock and the others in
-// unsupportedSubresources) answers
-// NotImplemented (501); other requests no route takes answer
-// MethodNotAllowed, as S3 does for a method a resource does not allow.
+// transition, tagging and ACL event types are accepted and never
+// happen); a Lambda destination's resource policy is not checked for
+// s3.amazonaws.com (S3 refuses a function that does not allow it), nor
+// an SQS queue's or SNS topic's policy. Tagging operations act on the
+// current version only (their versionId is ignored). Every caller is
+// virga's one account, so BucketAlreadyExists arises only for buckets
+// recorded with another owner. Default encryption (?encryption) is
+// recorded and reported (SSE-S3 until set otherwise; op_encryption.go),
+// not applied to the objects' reported encryption. A request for a
+// subresource virga does not serve (?logging, ?replication and the
+// others in unsupportedSubresources) answers NotImplemented (501); other
+// requests no route takes answer MethodNotAllowed, as S3 does for a
+// method a resource does not allow.
 package s3

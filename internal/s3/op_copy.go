@@ -151,7 +151,7 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	} else {
 		tags = src.Tags
 	}
-	acl, err := s.objectACL(in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL)
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 	case alg != "" && ctype == "":
 		ctype = checksumComposite
 	}
-	acl, err := s.objectACL(in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL)
 	if err != nil {
 		return nil, err
 	}

@@ -62,10 +62,10 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement.
-var unsupportedSubresources = []string{ "logging", "replication",
-	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
-	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
-	"policyStatus", "session", "metadataTable"}
+var unsupportedSubresources = []string{"logging", "replication",
+	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics",
+	"object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
+	"session", "metadataTable"}
 
 // booleanHeaders are S3's request headers of boolean type, which S3
 // reads whatever their case: the aws CLI sends a flag such as
@@ -179,6 +179,13 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketWebsite", Action: "s3:GetBucketWebsite", HTTP: "GET /{Bucket}?website", Handler: awsproto.Handle(s.getBucketWebsite)},
 			{Name: "PutBucketWebsite", Action: "s3:PutBucketWebsite", HTTP: "PUT /{Bucket}?website", Handler: awsproto.Handle(s.putBucketWebsite)},
 			{Name: "DeleteBucketWebsite", Action: "s3:DeleteBucketWebsite", HTTP: "DELETE /{Bucket}?website", Status: 204, Handler: awsproto.Handle(s.deleteBucketWebsite)},
+			{Name: "GetPublicAccessBlock", Action: "s3:GetBucketPublicAccessBlock", HTTP: "GET /{Bucket}?publicAccessBlock", Handler: awsproto.Handle(s.getPublicAccessBlock)},
+			{Name: "PutPublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", HTTP: "PUT /{Bucket}?publicAccessBlock", Handler: awsproto.Handle(s.putPublicAccessBlock)},
+			{Name: "DeletePublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", HTTP: "DELETE /{Bucket}?publicAccessBlock", Status: 204, Handler: awsproto.Handle(s.deletePublicAccessBlock)},
+			{Name: "GetBucketOwnershipControls", Action: "s3:GetBucketOwnershipControls", HTTP: "GET /{Bucket}?ownershipControls", Handler: awsproto.Handle(s.getBucketOwnershipControls)},
+			{Name: "PutBucketOwnershipControls", Action: "s3:PutBucketOwnershipControls", HTTP: "PUT /{Bucket}?ownershipControls", Handler: awsproto.Handle(s.putBucketOwnershipControls)},
+			{Name: "DeleteBucketOwnershipControls", Action: "s3:PutBucketOwnershipControls", HTTP: "DELETE /{Bucket}?ownershipControls", Status: 204, Handler: awsproto.Handle(s.deleteBucketOwnershipControls)},
+			{Name: "GetBucketPolicyStatus", Action: "s3:GetBucketPolicyStatus", HTTP: "GET /{Bucket}?policyStatus", Handler: awsproto.Handle(s.getBucketPolicyStatus)},
 			{Name: "ListObjectsV2", Action: "s3:ListBucket", HTTP: "GET /{Bucket}?list-type=2", Handler: awsproto.Handle(s.listObjectsV2)},
 			{Name: "ListObjects", Action: "s3:ListBucket", HTTP: "GET /{Bucket}", Handler: awsproto.Handle(s.listObjects)},
 			{Name: "ListObjectVersions", Action: "s3:ListBucketVersions", HTTP: "GET /{Bucket}?versions", Handler: awsproto.Handle(s.listObjectVersions)},
