@@ -142,8 +142,9 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		}
 	}
 	now := s.clock.Now().UTC()
+	// A delete marker has a LastModified too: when it was made.
+	o.LastModified = now.Truncate(time.Millisecond)
 	if !o.DeleteMarker {
-		o.LastModified = now.Truncate(time.Millisecond)
 		if o.SSE == "" {
 			o.SSE = defaultSSE(b)
 		}
@@ -307,7 +308,6 @@ func (s *Service) removeKey(ctx context.Context, bucket, key string, rm removal)
 	} else if err != nil {
 		return deleted{}, err
 	}
-	marker.LastModified = s.clock.Now().UTC().Truncate(time.Millisecond)
 	return deleted{existed: old != nil, deleteMarker: true, versionID: versionIDOf(marker)}, nil
 }
 
@@ -409,6 +409,16 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 	}
 	bucket, prefix, delim := *in.Bucket, strDeref(in.Prefix), strDeref(in.Delimiter)
 	keyMarker, idMarker := strDeref(in.KeyMarker), strDeref(in.VersionIdMarker)
+	if in.VersionIdMarker != nil {
+		switch {
+		case keyMarker == "":
+			return nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be specified without a key marker.")
+		case idMarker == "":
+			return nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be empty.")
+		case !validVersionID(idMarker):
+			return nil, invalidArgument("version-id-marker", idMarker, "Invalid version id specified")
+		}
+	}
 	n := int32(max)
 	truncated := false
 	out := &ListObjectVersionsOutput{Name: in.Bucket, Prefix: enc.s(prefix), Delimiter: enc.opt(in.Delimiter), MaxKeys: &n,
