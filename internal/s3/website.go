@@ -2,6 +2,8 @@ package s3
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"html"
 	"io"
@@ -153,6 +155,10 @@ type websiteError struct {
 
 func (s *Service) serveWebsite(w http.ResponseWriter, r *http.Request) {
 	name := websiteBucket(r.Host)
+	if id := w.Header().Get("X-Amz-Request-Id"); id != "" {
+		sum := sha256.Sum256([]byte(id))
+		w.Header().Set("X-Amz-Id-2", base64.StdEncoding.EncodeToString(sum[:]))
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		s.websiteFail(w, r, &websiteError{status: http.StatusMethodNotAllowed, code: "MethodNotAllowed",
 			message: "The specified method is not allowed against this resource.",
