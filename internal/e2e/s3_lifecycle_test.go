@@ -51,6 +51,19 @@ func TestS3LifecycleConfiguration(t *testing.T) {
 		t.Fatalf("rules read back: %+v", got.Rules)
 	}
 
+	// Writes report the rule that will expire what they wrote.
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lifecycle"), Key: aws.String("logs/x"), Body: strings.NewReader("x")})
+	if err != nil || !strings.HasSuffix(aws.ToString(put.Expiration), `, rule-id="logs"`) {
+		t.Errorf("PutObject Expiration = %q, %v", aws.ToString(put.Expiration), err)
+	}
+	cp, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("lifecycle"), Key: aws.String("logs/y"), CopySource: aws.String("lifecycle/logs/x")})
+	if err != nil || !strings.HasSuffix(aws.ToString(cp.Expiration), `, rule-id="logs"`) {
+		t.Errorf("CopyObject Expiration = %q, %v", aws.ToString(cp.Expiration), err)
+	}
+	if put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lifecycle"), Key: aws.String("other"), Body: strings.NewReader("x")}); err != nil || put.Expiration != nil {
+		t.Errorf("PutObject outside every rule: Expiration = %q, %v", aws.ToString(put.Expiration), err)
+	}
+
 	bad := func(r types.LifecycleRule) error {
 		_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("lifecycle"),
 			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{r}}})

@@ -86,8 +86,9 @@
 // the rule's days, as S3 does: expiring current versions (a delete
 // marker in a versioned bucket), removing noncurrent versions and
 // expired object delete markers, aborting stale multipart uploads, and
-// raising s3:LifecycleExpiration:* notifications. GetObject, HeadObject
-// and PutObject report a matching rule in x-amz-expiration.
+// raising s3:LifecycleExpiration:* notifications. GetObject, HeadObject,
+// PutObject, CopyObject and CompleteMultipartUpload report a matching
+// rule in x-amz-expiration.
 // Transitions are recorded and change nothing.
 //
 // Website hosting: PutBucketWebsite takes an index document, an error

@@ -334,7 +334,8 @@ func expirationHeader(b *bucketRecord, o *objectRecord) *string {
 
 const http1123 = "Mon, 02 Jan 2006 15:04:05 GMT"
 
-// expirationOut is the x-amz-expiration of a write's response.
+// expirationOut is the x-amz-expiration of a write's response
+// (PutObject, CopyObject, CompleteMultipartUpload).
 func (s *Service) expirationOut(bucket string, o *objectRecord) *string {
 	b, err := s.bucket(s.store, bucket)
 	if err != nil {

@@ -339,7 +339,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, in *CompleteMulti
 	}
 	cs := o.Checksum.members()
 	loc := "/" + bucket + "/" + key
-	return &CompleteMultipartUploadOutput{Location: &loc, Bucket: &bucket, Key: &key, ETag: &o.ETag, VersionId: s.versionOut(bucket, &o),
+	return &CompleteMultipartUploadOutput{Location: &loc, Bucket: &bucket, Key: &key, ETag: &o.ETag, VersionId: s.versionOut(bucket, &o), Expiration: s.expirationOut(bucket, &o),
 		ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME, ChecksumSHA1: cs.SHA1,
 		ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: strptr(sseOf(&o))}, nil
 }
