@@ -250,4 +250,7 @@ func TestS3LifecycleExpiration(t *testing.T) {
 	eventually(t, "v1 removed", func() bool { n, _ := versions(); return n == 1 })
 	env.Clock.Advance(3 * 24 * time.Hour)
 	eventually(t, "v2 removed", func() bool { n, _ := versions(); return n == 0 })
+	// The marker, now an expired object delete marker older than the
+	// rule's days, goes too.
+	eventually(t, "expired delete marker removed", func() bool { _, m := versions(); return m == 0 })
 }

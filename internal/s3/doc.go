@@ -165,8 +165,7 @@
 // no public access block (AWS gives them one with all four settings on
 // since April 2023); BlockPublicAcls and IgnorePublicAcls have no
 // effect. Lifecycle transitions and NoncurrentVersionTransitions are
-// recorded and change nothing (one storage class); expired object delete
-// markers are removed only by a rule with ExpiredObjectDeleteMarker.
+// recorded and change nothing (one storage class).
 // Event notifications: only ObjectCreated, ObjectRemoved and
 // LifecycleExpiration events are raised (restore, replication, lifecycle
 // transition, tagging and ACL event types are accepted and never

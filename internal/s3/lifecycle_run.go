@@ -16,8 +16,9 @@ import (
 //     bucket the object is deleted (s3:LifecycleExpiration:Delete); in a
 //     versioned or suspended one a delete marker becomes current
 //     (s3:LifecycleExpiration:DeleteMarkerCreated).
-//   - Expiration with ExpiredObjectDeleteMarker: a delete marker that is
-//     current and has no older versions is removed.
+//   - An expired object delete marker (current, with no older versions)
+//     is removed by a rule with ExpiredObjectDeleteMarker, and by an
+//     Expiration Days or Date rule once the marker is old enough.
 //   - NoncurrentVersionExpiration: a version NoncurrentDays after it
 //     stopped being current (when the next version was written) is
 //     removed for good, keeping the NewerNoncurrentVersions newest ones
@@ -93,7 +94,7 @@ func (s *Service) expireCurrent(ctx context.Context, b *bucketRecord, rules []Li
 	for i := range objs {
 		o := &objs[i]
 		if o.DeleteMarker {
-			if !removesMarker(rules, o) {
+			if !markerDue(rules, o, now) {
 				continue
 			}
 			older, err := s.olderVersions(s.store, b.Name, o.Key)
@@ -118,13 +119,22 @@ func (s *Service) expireCurrent(ctx context.Context, b *bucketRecord, rules []Li
 	return nil
 }
 
-// removesMarker reports whether an enabled rule with
-// ExpiredObjectDeleteMarker applies to a delete marker's key.
-func removesMarker(rules []LifecycleRule, o *objectRecord) bool {
+// markerDue reports whether a rule removes a current delete marker once
+// it is an expired object delete marker (the key has no other version):
+// one with ExpiredObjectDeleteMarker does at once; "when you specify the
+// Days tag, Amazon S3 automatically performs ExpiredObjectDeleteMarker
+// cleanup when the delete markers are old enough to satisfy the age
+// criteria", and a Date rule once its date has come.
+func markerDue(rules []LifecycleRule, o *objectRecord, now time.Time) bool {
 	for i := range rules {
 		e := rules[i].Expiration
-		if e != nil && e.ExpiredObjectDeleteMarker != nil && *e.ExpiredObjectDeleteMarker &&
-			strings.HasPrefix(o.Key, scopeOf(&rules[i]).prefix) {
+		if e == nil || !scopeOf(&rules[i]).matches(o) {
+			continue
+		}
+		switch {
+		case e.ExpiredObjectDeleteMarker != nil && *e.ExpiredObjectDeleteMarker,
+			e.Days != nil && !now.Before(nextMidnight(o.LastModified, *e.Days)),
+			e.Date != nil && !now.Before(*e.Date):
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,4 +125,28 @@ func FuzzLifecycleConfiguration(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLifecycleRemovesExpiredDeleteMarker: a delete marker with no
+// other version goes under ExpiredObjectDeleteMarker at once; one with
+// versions behind it stays.
+func TestLifecycleRemovesExpiredDeleteMarker(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t, "")
+	serve(s, "PUT", "/dmb", nil)
+	serve(s, "PUT", "/dmb?versioning", []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`))
+	serve(s, "PUT", "/dmb/kept", []byte("x"))
+	serve(s, "DELETE", "/dmb/kept", nil)
+	serve(s, "DELETE", "/dmb/alone", nil)
+	cfg := `<LifecycleConfiguration><Rule><Filter/><Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration></Rule></LifecycleConfiguration>`
+	if w := serveWithMD5(s, "PUT", "/dmb?lifecycle", []byte(cfg)); w.Code != http.StatusOK {
+		t.Fatalf("PutBucketLifecycleConfiguration: %d %s", w.Code, w.Body)
+	}
+	if err := s.ApplyLifecycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	body := serve(s, "GET", "/dmb?versions", nil).Body.String()
+	if strings.Contains(body, "<Key>alone</Key>") || strings.Count(body, "<Key>kept</Key>") != 2 {
+		t.Errorf("after the sweep: %s", body)
+	}
 }
