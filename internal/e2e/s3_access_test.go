@@ -89,6 +89,11 @@ func TestS3OwnershipControls(t *testing.T) {
 	}
 	_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("owned"), Key: aws.String("k"), ACL: types.ObjectCannedACLPublicRead})
 	expectAPIError(t, err, "AccessControlListNotSupported", 400)
+	// Even private, which tools send by default, is refused.
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("owned"), Key: aws.String("p"), Body: strings.NewReader("x"), ACL: types.ObjectCannedACLPrivate})
+	expectAPIError(t, err, "AccessControlListNotSupported", 400)
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("owned"), ACL: types.BucketCannedACLPrivate})
+	expectAPIError(t, err, "AccessControlListNotSupported", 400)
 	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("acl-bucket"), ACL: types.BucketCannedACLPublicRead})
 	expectAPIError(t, err, "InvalidBucketAclWithObjectOwnership", 400)
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("acl-bucket"), ACL: types.BucketCannedACLPublicRead,

@@ -155,8 +155,8 @@ func publicPolicy(doc string) bool {
 }
 
 // checkACL refuses an ACL a bucket does not take: with ACLs disabled,
-// only the bucket owner's full control (canned
-// bucket-owner-full-control for an object, private for the bucket).
+// only the canned ACL allowed ("bucket-owner-full-control" for an
+// object; none for the bucket itself, not even private).
 func checkACL(b *bucketRecord, canned string, grants bool, allowed string) error {
 	if !aclsDisabled(b) || !grants && (canned == "" || canned == allowed) {
 		return nil

@@ -392,7 +392,8 @@ func (s *Service) putBucketAcl(_ context.Context, in *PutBucketAclRequest) (*str
 			return nil, invalidArgument("x-amz-acl", *in.ACL, "")
 		}
 		if b, err := s.bucket(s.store, *in.Bucket); err == nil {
-			if err := checkACL(b, *in.ACL, false, "private"); err != nil {
+			// Even private is refused: S3 takes no bucket ACL then.
+			if err := checkACL(b, *in.ACL, false, ""); err != nil {
 				return nil, err
 			}
 		}
