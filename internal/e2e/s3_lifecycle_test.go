@@ -226,7 +226,8 @@ func TestS3LifecycleExpiration(t *testing.T) {
 	_, err = c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("plain"), Key: aws.String("big"), UploadId: up.UploadId})
 	expectAPIError(t, err, "NoSuchUpload", 404)
 	msgs := receiveN(t, q, queueURL, 1)
-	if b := aws.ToString(msgs[0].Body); !strings.Contains(b, `"eventName":"LifecycleExpiration:Delete"`) || !strings.Contains(b, `"key":"tmp/a"`) {
+	if b := aws.ToString(msgs[0].Body); !strings.Contains(b, `"eventName":"LifecycleExpiration:Delete"`) || !strings.Contains(b, `"key":"tmp/a"`) ||
+		!strings.Contains(b, `"userIdentity":{"principalId":"s3.amazonaws.com"}`) || !strings.Contains(b, `"sourceIPAddress":"s3.amazonaws.com"`) {
 		t.Errorf("notification: %s", b)
 	}
 
@@ -243,6 +244,15 @@ func TestS3LifecycleExpiration(t *testing.T) {
 	}
 	if n, m := versions(); n != 2 || m != 1 {
 		t.Fatalf("after expiration: %d versions, %d delete markers", n, m)
+	}
+	// "S3 Lifecycle sets the delete marker's creation time to 00:00 UTC
+	// (midnight) of the current day."
+	lv, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("versioned")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := aws.ToTime(lv.DeleteMarkers[0].LastModified).UTC(); !at.Equal(env.Clock.Now().UTC().Truncate(24 * time.Hour)) {
+		t.Errorf("lifecycle delete marker LastModified %v, want midnight of %v", at, env.Clock.Now().UTC())
 	}
 	// v1 went noncurrent at 1h, v2 when the marker came (day 3): four
 	// more days take v1, three more v2.

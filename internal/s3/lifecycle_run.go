@@ -31,7 +31,8 @@ import (
 // lifecycleInterval is how often Run applies lifecycle rules.
 const lifecycleInterval = time.Second
 
-var byLifecycle = removal{deleted: "LifecycleExpiration:Delete", markerCreated: "LifecycleExpiration:DeleteMarkerCreated"}
+var byLifecycle = removal{deleted: "LifecycleExpiration:Delete", markerCreated: "LifecycleExpiration:DeleteMarkerCreated",
+	markerAtMidnight: true}
 
 // runLifecycle applies the buckets' lifecycle rules until ctx ends.
 func (s *Service) runLifecycle(ctx context.Context, log *slog.Logger) {

@@ -142,8 +142,11 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		}
 	}
 	now := s.clock.Now().UTC()
-	// A delete marker has a LastModified too: when it was made.
-	o.LastModified = now.Truncate(time.Millisecond)
+	// A delete marker has a LastModified too: when it was made (or the
+	// midnight a lifecycle rule gives it).
+	if !o.DeleteMarker || o.LastModified.IsZero() {
+		o.LastModified = now.Truncate(time.Millisecond)
+	}
 	if !o.DeleteMarker {
 		if o.SSE == "" {
 			o.SSE = defaultSSE(b)
@@ -240,6 +243,10 @@ type removal struct {
 	current uint64
 	// noncurrentOnly leaves alone a version that became current again.
 	noncurrentOnly bool
+	// markerAtMidnight dates a delete marker at 00:00 UTC of the day:
+	// "S3 Lifecycle sets the delete marker's creation time to 00:00 UTC
+	// (midnight) of the current day."
+	markerAtMidnight bool
 }
 
 var byRequest = removal{deleted: "ObjectRemoved:Delete", markerCreated: "ObjectRemoved:DeleteMarkerCreated"}
@@ -294,6 +301,9 @@ func (s *Service) removeKey(ctx context.Context, bucket, key string, rm removal)
 	// A versioned bucket gets a delete marker, whether or not the key
 	// exists.
 	marker := &objectRecord{Key: key, DeleteMarker: true}
+	if rm.markerAtMidnight {
+		marker.LastModified = s.clock.Now().UTC().Truncate(24 * time.Hour)
+	}
 	var check func(*objectRecord) error
 	if rm.current != 0 {
 		check = func(cur *objectRecord) error {
