@@ -1,9 +1,11 @@
 package s3
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -107,6 +109,21 @@ func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	}
 	if o, ok := out.(*postObjectOutput); ok {
 		c.Status = o.status
+	}
+	if o, ok := out.(*listVersionsOutput); ok {
+		p.cors(c, w.Header())
+		setHostID(c, w.Header())
+		// Render the model's document without the entries, then put
+		// them in listing order.
+		list := *o.out
+		list.Versions, list.DeleteMarkers = nil, nil
+		rec := &bufferedResponse{header: w.Header()}
+		p.Protocol.Encode(c, rec, &list)
+		body := versionsDocument(o, rec.body.Bytes())
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.status)
+		w.Write(body)
+		return
 	}
 	p.cors(c, w.Header())
 	setHostID(c, w.Header())
@@ -219,4 +236,22 @@ func (s *Service) newAPI() *awsproto.Service {
 	p.exists = s.BucketExists
 	p.cors = s.corsResponse
 	return svc.Init()
+}
+
+// bufferedResponse keeps a response's body, for Encode to finish it.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *bufferedResponse) Header() http.Header { return r.header }
+
+func (r *bufferedResponse) WriteHeader(status int) { r.status = status }
+
+func (r *bufferedResponse) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
 }

@@ -1,12 +1,16 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto/shape"
+	"github.com/virga/virga/internal/awsproto/xmlcodec"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -412,21 +416,64 @@ func versionHeader(b *bucketRecord, o *objectRecord) *string {
 	return strptr(versionIDOf(o))
 }
 
-func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRequest) (*ListObjectVersionsOutput, error) {
-	enc, max, err := s.listing(*in.Bucket, in.EncodingType, in.MaxKeys)
+// listVersionsOutput is ListObjectVersions' output and the order of its
+// entries: S3 lists versions and delete markers as one sequence (keys in
+// order, each key's versions newest first), which the model's two lists
+// cannot say; markers[i] tells whether the i-th entry is a delete marker.
+// The protocol's Encode writes them in that order (versionsDocument).
+type listVersionsOutput struct {
+	out     *ListObjectVersionsOutput
+	markers []bool
+}
+
+func (s *Service) listObjectVersions(ctx context.Context, in *ListObjectVersionsRequest) (*listVersionsOutput, error) {
+	out, markers, err := s.listVersions(ctx, in)
 	if err != nil {
 		return nil, err
+	}
+	return &listVersionsOutput{out: out, markers: markers}, nil
+}
+
+// versionsDocument is the XML body of a ListObjectVersions response, with
+// its versions and delete markers in listing order: the document the
+// model's shape gives, with the entries where its two lists would be.
+func versionsDocument(o *listVersionsOutput, body []byte) []byte {
+	at := bytes.Index(body, []byte("<Name>"))
+	if at < 0 {
+		return body
+	}
+	var b bytes.Buffer
+	b.Write(body[:at])
+	vt, mt := shape.Of(reflect.TypeFor[ObjectVersion]()), shape.Of(reflect.TypeFor[DeleteMarkerEntry]())
+	v, m := 0, 0
+	for _, marker := range o.markers {
+		if marker {
+			xmlcodec.WriteElement(&b, "DeleteMarker", reflect.ValueOf(o.out.DeleteMarkers[m]), mt, nil)
+			m++
+		} else {
+			xmlcodec.WriteElement(&b, "Version", reflect.ValueOf(o.out.Versions[v]), vt, nil)
+			v++
+		}
+	}
+	b.Write(body[at:])
+	return b.Bytes()
+}
+
+func (s *Service) listVersions(_ context.Context, in *ListObjectVersionsRequest) (*ListObjectVersionsOutput, []bool, error) {
+	enc, max, err := s.listing(*in.Bucket, in.EncodingType, in.MaxKeys)
+	if err != nil {
+		return nil, nil, err
 	}
 	bucket, prefix, delim := *in.Bucket, strDeref(in.Prefix), strDeref(in.Delimiter)
 	keyMarker, idMarker := strDeref(in.KeyMarker), strDeref(in.VersionIdMarker)
 	if in.VersionIdMarker != nil {
 		switch {
 		case keyMarker == "":
-			return nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be specified without a key marker.")
+			return nil, nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be specified without a key marker.")
 		case idMarker == "":
-			return nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be empty.")
+			return nil, nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be empty.")
 		case !validVersionID(idMarker):
-			return nil, invalidArgument("version-id-marker", idMarker, "Invalid version id specified")
+			return nil, nil, invalidArgument("version-id-marker", idMarker, "Invalid version id specified")
 		}
 	}
 	n := int32(max)
@@ -439,11 +486,12 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 	lower := keys.AppendStringPrefix(append([]byte(nil), base...), prefix)
 	it, err := snap.NewIter(lower, keys.PrefixEnd(lower))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer it.Close()
 	count := 0
 	owner := s.owner()
+	var markers []bool
 	var lastPrefix, lastKey, lastID string
 	full := func() bool {
 		if count >= max {
@@ -455,7 +503,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 	for ok := it.First(); ok; ok = it.Next() {
 		var cur objectRecord
 		if err := json.Unmarshal(it.Value(), &cur); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		key := cur.Key
 		if keyMarker != "" && key < keyMarker {
@@ -481,7 +529,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 		versions := []objectRecord{cur}
 		older, err := s.olderVersions(snap, bucket, key)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		versions = append(versions, older...)
 		skipping := key == keyMarker
@@ -503,6 +551,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 			}
 			latest := i == 0
 			if v.DeleteMarker {
+				markers = append(markers, true)
 				out.DeleteMarkers = append(out.DeleteMarkers, DeleteMarkerEntry{Key: enc.s(key), VersionId: strptr(versionIDOf(v)),
 					IsLatest: &latest, LastModified: timePtr(v.LastModified), Owner: owner})
 			} else {
@@ -511,6 +560,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 				if v.Checksum.Algorithm != "" {
 					e.ChecksumAlgorithm = []string{v.Checksum.Algorithm}
 				}
+				markers = append(markers, false)
 				out.Versions = append(out.Versions, e)
 			}
 			lastKey, lastID = key, versionIDOf(v)
@@ -521,7 +571,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 		}
 	}
 	if err := it.Error(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if truncated {
 		out.NextKeyMarker = enc.s(lastKey)
@@ -529,7 +579,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 			out.NextVersionIdMarker = &lastID
 		}
 	}
-	return out, nil
+	return out, markers, nil
 }
 
 func timePtr(t time.Time) *time.Time { return &t }
