@@ -74,7 +74,9 @@
 // version with its own id and keeps the previous one, a delete without a
 // version id adds a delete marker and one with a version id removes that
 // version; Suspended, writes and deletes make the "null" version (see
-// versions.go). ListObjectVersions lists them.
+// versions.go). ListObjectVersions lists them: keys in UTF-8 binary
+// order, each key's versions and delete markers newest first, as one
+// sequence in the document, paged by KeyMarker and VersionIdMarker.
 //
 // Lifecycle: PutBucketLifecycleConfiguration takes rules (Filter by
 // prefix, tags, object size or an And of them, or the older rule-level
