@@ -353,6 +353,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		DataPlanes: map[string]http.Handler{
 			".execute-api.localhost": apigatewayv2.DataPlane(httpAPIs, restAPIs.Handler),
 			".lambda-url.localhost":  apigatewayv2.FunctionURLPlane(httpAPIs, functionURLs(lam)),
+			".s3-website.localhost":  buckets.Website(),
 		},
 		Internal: a.internalHandler(),
 		Region:   cfg.Region,

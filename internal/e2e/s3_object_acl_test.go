@@ -21,7 +21,10 @@ func TestS3ObjectACL(t *testing.T) {
 	env := e2e.Start(t)
 	ctx := context.Background()
 	c := s3Client(env)
-	s3Bucket(t, c, "shared")
+	// ACLs need ObjectWriter (or BucketOwnerPreferred) ownership.
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("shared"), ObjectOwnership: s3types.ObjectOwnershipObjectWriter}); err != nil {
+		t.Fatal(err)
+	}
 	grants := func(key string) string {
 		t.Helper()
 		out, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("shared"), Key: aws.String(key)})

@@ -139,6 +139,14 @@ func TestS3Buckets(t *testing.T) {
 	if err != nil || len(acl.Grants) != 1 || acl.Grants[0].Permission != types.PermissionFullControl {
 		t.Errorf("GetBucketAcl = %+v, %v", acl, err)
 	}
+	// New buckets have ACLs disabled (BucketOwnerEnforced), as on AWS
+	// since April 2023; ObjectWriter enables them.
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("photos"), ACL: types.BucketCannedACLPublicRead})
+	expectAPIError(t, err, "AccessControlListNotSupported", 400)
+	if _, err := c.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String("photos"),
+		OwnershipControls: &types.OwnershipControls{Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipObjectWriter}}}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("photos"), ACL: types.BucketCannedACLPublicRead}); err != nil {
 		t.Fatal(err)
 	}
@@ -171,9 +179,9 @@ func TestS3Buckets(t *testing.T) {
 
 	// Subresources virga does not serve are NotImplemented, not another
 	// operation on the same path.
-	_, err = c.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String("photos")})
+	_, err = c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "NotImplemented", 501)
-	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("photos")})
+	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "NotImplemented", 501)
 
 	// DeleteBucket refuses a bucket with objects.

@@ -226,7 +226,8 @@ func dataPlanePath(r *http.Request) *http.Request {
 // awsDataPlaneHost maps AWS's own data plane host names to the local
 // ones, so that a URL a template builds by hand
 // (https://ID.execute-api.REGION.amazonaws.com/Prod/, a function URL's
-// https://ID.lambda-url.REGION.on.aws/) reaches virga when a client sends
+// https://ID.lambda-url.REGION.on.aws/, a bucket's website endpoint
+// http://BUCKET.s3-website-REGION.amazonaws.com/) reaches virga when a client sends
 // it here (with curl --resolve, or a proxy).
 func awsDataPlaneHost(host string) string {
 	if rest, ok := strings.CutSuffix(host, ".amazonaws.com"); ok {
@@ -234,12 +235,34 @@ func awsDataPlaneHost(host string) string {
 			return id + ".execute-api.localhost"
 		}
 	}
+	if i := strings.LastIndex(host, ".s3-website"); i > 0 && s3WebsiteSuffix(host[i+len(".s3-website"):]) {
+		return host[:i] + ".s3-website.localhost"
+	}
 	if rest, ok := strings.CutSuffix(host, ".on.aws"); ok {
 		if id, region, ok := strings.Cut(rest, ".lambda-url."); ok && !strings.Contains(region, ".") {
 			return id + ".lambda-url.localhost"
 		}
 	}
 	return host
+}
+
+// s3WebsiteSuffix reports whether what follows ".s3-website" in a host
+// name is one of the forms of S3's website endpoints: ".localhost" or
+// ".amazonaws.com", after "-REGION" or ".REGION".
+func s3WebsiteSuffix(rest string) bool {
+	for _, domain := range []string{".localhost", ".amazonaws.com"} {
+		r, ok := strings.CutSuffix(rest, domain)
+		if !ok {
+			continue
+		}
+		if r == "" {
+			return true
+		}
+		if (r[0] == '-' || r[0] == '.') && len(r) > 1 && !strings.Contains(r[1:], ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // s3VirtualHost reports whether host addresses an S3 bucket in the

@@ -638,6 +638,12 @@ func TestAWSDataPlaneHost(t *testing.T) {
 		"sqs.us-east-1.amazonaws.com":             "sqs.us-east-1.amazonaws.com",
 		"a.b.execute-api.x.y.amazonaws.com":       "a.b.execute-api.x.y.amazonaws.com",
 		"abc.execute-api.localhost":               "abc.execute-api.localhost",
+		"site.s3-website-us-east-1.amazonaws.com": "site.s3-website.localhost",
+		"a.b.s3-website.eu-west-1.amazonaws.com":  "a.b.s3-website.localhost",
+		"site.s3-website-us-east-1.localhost":     "site.s3-website.localhost",
+		"site.s3-website.us-east-1.localhost":     "site.s3-website.localhost",
+		"site.s3-website.localhost":               "site.s3-website.localhost",
+		"site.s3-website.a.b.localhost":           "site.s3-website.a.b.localhost",
 	} {
 		if got := awsDataPlaneHost(in); got != want {
 			t.Errorf("%s: got %s, want %s", in, got, want)

@@ -61,7 +61,9 @@
 // Anonymous requests: with --auth accept (the default) they are served
 // like signed ones, since virga enforces no bucket policies or ACLs yet
 // (on AWS an anonymous read of a private object is AccessDenied); with
-// --auth sigv4 they are refused as every unsigned request is.
+// --auth sigv4 they are refused as every unsigned request is. The
+// website endpoint serves a bucket's objects anonymously whatever its
+// policy, as if the policy granted public read (website.go).
 //
 // CORS: a bucket's rules (PutBucketCors) answer browsers' OPTIONS
 // preflights, unsigned even with --auth sigv4, and add the
@@ -72,7 +74,39 @@
 // version with its own id and keeps the previous one, a delete without a
 // version id adds a delete marker and one with a version id removes that
 // version; Suspended, writes and deletes make the "null" version (see
-// versions.go). ListObjectVersions lists them.
+// versions.go). ListObjectVersions lists them: keys in UTF-8 binary
+// order, each key's versions and delete markers newest first, as one
+// sequence in the document, paged by KeyMarker and VersionIdMarker.
+//
+// Lifecycle: PutBucketLifecycleConfiguration takes rules (Filter by
+// prefix, tags, object size or an And of them, or the older rule-level
+// Prefix; Expiration, NoncurrentVersionExpiration,
+// AbortIncompleteMultipartUpload, Transitions) checked as S3 checks them
+// (lifecycle.go), with the body's Content-MD5 or x-amz-checksum-*
+// required. Run applies enabled rules every second on the service's
+// clock (lifecycle_run.go), acting on what is due at midnight UTC after
+// the rule's days, as S3 does: expiring current versions (a delete
+// marker in a versioned bucket), removing noncurrent versions and
+// expired object delete markers, aborting stale multipart uploads, and
+// raising s3:LifecycleExpiration:* notifications. GetObject, HeadObject,
+// PutObject, CopyObject and CompleteMultipartUpload report a matching
+// rule in x-amz-expiration.
+// Transitions are recorded and change nothing.
+//
+// Website hosting: PutBucketWebsite takes an index document, an error
+// document and routing rules, or RedirectAllRequestsTo, checked as S3
+// checks them, and the edge sends requests for BUCKET.s3-website.localhost
+// (and the -REGION, .REGION and amazonaws.com forms) to Website, which
+// answers them as S3's website endpoints do (website.go).
+//
+// Public access and ownership (op_access.go): PutPublicAccessBlock and
+// PutBucketOwnershipControls are kept and reported, and
+// GetBucketPolicyStatus judges the policy. New buckets have ACLs
+// disabled (BucketOwnerEnforced) as on AWS since April 2023: a request
+// that sets an ACL other than the bucket owner's full control is
+// AccessControlListNotSupported (InvalidBucketAclWithObjectOwnership at
+// CreateBucket). BlockPublicPolicy refuses a public bucket policy, and
+// with it or RestrictPublicBuckets the website endpoint answers 403.
 //
 // Checksums: every object has an ETag (the MD5 of a single upload, the
 // MD5 of the parts' MD5s and "-N" for a multipart one) and an additional
@@ -127,23 +161,26 @@
 //
 // # Not supported
 //
-// Object lock, lifecycle, replication, website hosting, SSE-C and KMS
-// (SSE headers are recorded and echoed), POST object (browser form
-// uploads), SelectObjectContent, access points, directory buckets and
-// object ACLs. Bucket policies and ACLs are recorded but not enforced.
-// Event notifications: only ObjectCreated and ObjectRemoved events are
-// raised (restore, replication, lifecycle, tagging and ACL event types
-// are accepted and never happen); a Lambda destination's resource
-// policy is not checked for s3.amazonaws.com (S3 refuses a function
-// that does not allow it), nor an SQS queue's or SNS topic's policy.
-// Tagging operations act on the current version only (their versionId
-// is ignored). Every caller is virga's one account, so
-// BucketAlreadyExists arises only for buckets recorded with another
-// owner. Default encryption (?encryption) is recorded and reported
-// (SSE-S3 until set otherwise; op_encryption.go), not applied to the
-// objects' reported encryption. A request for a subresource virga does
-// not serve (?lifecycle, ?website, ?publicAccessBlock and the others in
-// unsupportedSubresources) answers
-// NotImplemented (501); other requests no route takes answer
-// MethodNotAllowed, as S3 does for a method a resource does not allow.
+// Object lock, replication, SSE-C and KMS (SSE headers are recorded and
+// echoed), SelectObjectContent, access points and directory buckets.
+// Bucket policies and ACLs are recorded but not enforced. New buckets get
+// no public access block (AWS gives them one with all four settings on
+// since April 2023); BlockPublicAcls and IgnorePublicAcls have no
+// effect. Lifecycle transitions and NoncurrentVersionTransitions are
+// recorded and change nothing (one storage class).
+// Event notifications: only ObjectCreated, ObjectRemoved and
+// LifecycleExpiration events are raised (restore, replication, lifecycle
+// transition, tagging and ACL event types are accepted and never
+// happen); a Lambda destination's resource policy is not checked for
+// s3.amazonaws.com (S3 refuses a function that does not allow it), nor
+// an SQS queue's or SNS topic's policy. Tagging operations act on the
+// current version only (their versionId is ignored). Every caller is
+// virga's one account, so BucketAlreadyExists arises only for buckets
+// recorded with another owner. Default encryption (?encryption) is
+// recorded and reported (SSE-S3 until set otherwise; op_encryption.go),
+// not applied to the objects' reported encryption. A request for a
+// subresource virga does not serve (?logging, ?replication and the
+// others in unsupportedSubresources) answers NotImplemented (501); other
+// requests no route takes answer MethodNotAllowed, as S3 does for a
+// method a resource does not allow.
 package s3

@@ -65,6 +65,12 @@ type bucketRecord struct {
 	// Encryption is the default encryption configuration PutBucketEncryption
 	// set; nil is S3's SSE-S3 default.
 	Encryption *ServerSideEncryptionConfiguration `json:"encryption,omitempty"`
+	// Lifecycle is the bucket's lifecycle configuration (lifecycle.go).
+	Lifecycle *BucketLifecycleConfiguration `json:"lifecycle,omitempty"`
+	// Website is the bucket's website configuration (website.go).
+	Website *WebsiteConfiguration `json:"website,omitempty"`
+	// PublicAccessBlock is the bucket's public access block; nil is none.
+	PublicAccessBlock *PublicAccessBlockConfiguration `json:"publicAccessBlock,omitempty"`
 }
 
 type tag struct {

@@ -154,18 +154,28 @@ func formEncode(key string) string {
 	return b.String()
 }
 
+// s3Principal is who acts when a lifecycle rule does.
+const s3Principal = "s3.amazonaws.com"
+
+// lifecycleEvent reports whether a lifecycle rule, not a request, caused e.
+func lifecycleEvent(e *Event) bool { return strings.HasPrefix(e.Name, "Lifecycle") }
+
 // record builds the message of event e for a configuration.
 func (s *Service) record(e *Event, configurationID string) []byte {
-	user := customerID(s.account)
+	user, sourceIP := customerID(s.account), e.SourceIP
 	if e.Principal != "" && e.Principal != e.Account {
 		user = "AWS:" + e.Principal
+	}
+	if lifecycleEvent(e) {
+		// S3 itself acted: "principalId":"s3.amazonaws.com".
+		user, sourceIP = s3Principal, s3Principal
 	}
 	r := eventRecord{
 		EventVersion: "2.1", EventSource: "aws:s3", AWSRegion: s.region,
 		EventTime:         e.Time.UTC().Format(eventTimeLayout),
 		EventName:         e.Name,
 		UserIdentity:      principal{user},
-		RequestParameters: map[string]string{"sourceIPAddress": e.SourceIP},
+		RequestParameters: map[string]string{"sourceIPAddress": sourceIP},
 		ResponseElements:  map[string]string{"x-amz-request-id": e.RequestID, "x-amz-id-2": e.HostID},
 		S3: eventS3{SchemaVersion: "1.0", ConfigurationID: configurationID,
 			Bucket: eventBucket{Name: e.Bucket, OwnerIdentity: principal{customerID(s.account)}, ARN: "arn:aws:s3:::" + e.Bucket},
@@ -208,7 +218,10 @@ func (s *Service) eventBridgeDetail(e *Event) (detailType string, detail []byte)
 		return "Object Created", mustJSON(d)
 	}
 	d["reason"] = "DeleteObject"
-	if e.Name == "ObjectRemoved:DeleteMarkerCreated" {
+	if lifecycleEvent(e) {
+		d["reason"], d["requester"] = "Lifecycle Expiration", s3Principal
+	}
+	if strings.HasSuffix(e.Name, ":DeleteMarkerCreated") {
 		d["deletion-type"] = "Delete Marker Created"
 	} else {
 		d["deletion-type"] = "Permanently Deleted"
@@ -273,11 +286,13 @@ func (s *Service) nudge() {
 	}
 }
 
-// Run delivers the outbox's messages until ctx ends.
+// Run delivers the outbox's messages, and applies the buckets' lifecycle
+// rules (lifecycle_run.go), until ctx ends.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	go s.runLifecycle(ctx, log)
 	for {
 		wait := s.deliverOutbox(ctx, log)
 		t := time.NewTimer(wait)

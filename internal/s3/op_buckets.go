@@ -64,6 +64,14 @@ func (s *Service) createBucket(ctx context.Context, in *CreateBucketRequest) (*C
 	}
 	b := &bucketRecord{Name: name, Created: s.clock.Now().UTC().Truncate(1e6), Region: constraint, Owner: account,
 		Ownership: strDeref(in.ObjectOwnership), ObjectLock: in.ObjectLockEnabledForBucket != nil && *in.ObjectLockEnabledForBucket}
+	if b.Ownership == "" {
+		// "By default, ACLs are disabled for new buckets."
+		b.Ownership = ownershipEnforced
+	}
+	if aclsDisabled(b) && (strDeref(in.ACL) != "" && *in.ACL != "private" || in.GrantFullControl != nil || in.GrantRead != nil ||
+		in.GrantReadACP != nil || in.GrantWrite != nil || in.GrantWriteACP != nil) {
+		return nil, ErrInvalidBucketACLWithOwnership
+	}
 	if acl := strDeref(in.ACL); acl != "" {
 		b.ACL = s.cannedACL(acl)
 	}
@@ -383,8 +391,17 @@ func (s *Service) putBucketAcl(_ context.Context, in *PutBucketAclRequest) (*str
 		if !slices.Contains(cannedACLs, *in.ACL) {
 			return nil, invalidArgument("x-amz-acl", *in.ACL, "")
 		}
+		if b, err := s.bucket(s.store, *in.Bucket); err == nil {
+			// Even private is refused: S3 takes no bucket ACL then.
+			if err := checkACL(b, *in.ACL, false, ""); err != nil {
+				return nil, err
+			}
+		}
 		acl = s.cannedACL(*in.ACL)
 	case in.AccessControlPolicy != nil:
+		if b, err := s.bucket(s.store, *in.Bucket); err == nil && aclsDisabled(b) {
+			return nil, errACLNotSupported
+		}
 		acl = in.AccessControlPolicy
 		if acl.Owner == nil {
 			acl.Owner = s.owner()
@@ -411,7 +428,15 @@ func (s *Service) putBucketPolicy(_ context.Context, in *PutBucketPolicyRequest)
 	if !strings.HasPrefix(policy, "{") || !json.Valid([]byte(policy)) {
 		return nil, ErrMalformedPolicy
 	}
-	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error { b.Policy = strDeref(in.Policy); return nil })
+	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error {
+		// With BlockPublicPolicy, "PUT Bucket policy calls fail if the
+		// specified bucket policy allows public access."
+		if p := b.PublicAccessBlock; p != nil && isTrue(p.BlockPublicPolicy) && publicPolicy(policy) {
+			return ErrAccessDenied.WithDetails(&bucketDetails{BucketName: in.Bucket})
+		}
+		b.Policy = strDeref(in.Policy)
+		return nil
+	})
 }
 
 func (s *Service) deleteBucketPolicy(_ context.Context, in *DeleteBucketPolicyRequest) (*struct{}, error) {

@@ -151,7 +151,7 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	} else {
 		tags = src.Tags
 	}
-	acl, err := s.objectACL(in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +187,7 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 		CopyObjectResult: &CopyObjectResult{ETag: &o.ETag, LastModified: &o.LastModified, ChecksumCRC32: cs.CRC32,
 			ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME, ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type},
 		ServerSideEncryption: strptr(sseOf(o)), VersionId: s.versionOut(bucket, o), CopySourceVersionId: copySourceVersion(src),
+		Expiration: s.expirationOut(bucket, o),
 	}, nil
 }
 

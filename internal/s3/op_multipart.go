@@ -7,10 +7,12 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -91,7 +93,7 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 	case alg != "" && ctype == "":
 		ctype = checksumComposite
 	}
-	acl, err := s.objectACL(in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +339,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, in *CompleteMulti
 	}
 	cs := o.Checksum.members()
 	loc := "/" + bucket + "/" + key
-	return &CompleteMultipartUploadOutput{Location: &loc, Bucket: &bucket, Key: &key, ETag: &o.ETag, VersionId: s.versionOut(bucket, &o),
+	return &CompleteMultipartUploadOutput{Location: &loc, Bucket: &bucket, Key: &key, ETag: &o.ETag, VersionId: s.versionOut(bucket, &o), Expiration: s.expirationOut(bucket, &o),
 		ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME, ChecksumSHA1: cs.SHA1,
 		ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: strptr(sseOf(&o))}, nil
 }
@@ -402,16 +404,26 @@ func (s *Service) multipartChecksum(o *objectRecord, parts []partRecord) error {
 }
 
 func (s *Service) abortMultipartUpload(_ context.Context, in *AbortMultipartUploadRequest) (*AbortMultipartUploadOutput, error) {
-	bucket, key, id := *in.Bucket, *in.Key, *in.UploadId
+	return nil, s.abortUpload(*in.Bucket, *in.Key, *in.UploadId)
+}
+
+// isNoSuchUpload reports whether err is NoSuchUpload.
+func isNoSuchUpload(err error) bool {
+	var e *apierr.Error
+	return errors.As(err, &e) && e.Code == ErrNoSuchUpload.Code
+}
+
+// abortUpload removes an upload in progress and its parts.
+func (s *Service) abortUpload(bucket, key, id string) error {
 	s.mu.Lock()
 	if _, err := s.upload(bucket, key, id); err != nil {
 		s.mu.Unlock()
-		return nil, err
+		return err
 	}
 	parts, err := s.partsOf(id)
 	if err != nil {
 		s.mu.Unlock()
-		return nil, err
+		return err
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
@@ -420,12 +432,12 @@ func (s *Service) abortMultipartUpload(_ context.Context, in *AbortMultipartUplo
 	err = b.Commit()
 	s.mu.Unlock()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range parts {
 		s.blobs.remove(p.Blob)
 	}
-	return nil, nil
+	return nil
 }
 
 func (s *Service) listParts(_ context.Context, in *ListPartsRequest) (*ListPartsOutput, error) {

@@ -13,12 +13,17 @@ import (
 
 // objectACL is the list a write's canned ACL gives an object; nil (none
 // asked) is private.
-func (s *Service) objectACL(canned *string) (*AccessControlPolicy, error) {
+func (s *Service) objectACL(bucket string, canned *string) (*AccessControlPolicy, error) {
 	if canned == nil || *canned == "" {
 		return nil, nil
 	}
 	if !slices.Contains(cannedACLs, *canned) {
 		return nil, invalidArgument("x-amz-acl", *canned, "")
+	}
+	if b, err := s.bucket(s.store, bucket); err == nil {
+		if err := checkACL(b, *canned, false, "bucket-owner-full-control"); err != nil {
+			return nil, err
+		}
 	}
 	return s.cannedACL(*canned), nil
 }
@@ -48,10 +53,13 @@ func (s *Service) putObjectAcl(_ context.Context, in *PutObjectAclRequest) (*Put
 		return nil, ErrInvalidRequest.WithMessage("Specifying both Canned ACLs and Header Grants is not allowed")
 	case in.ACL != nil:
 		var err error
-		if acl, err = s.objectACL(in.ACL); err != nil {
+		if acl, err = s.objectACL(*in.Bucket, in.ACL); err != nil {
 			return nil, err
 		}
 	case in.AccessControlPolicy != nil:
+		if b, err := s.bucket(s.store, *in.Bucket); err == nil && aclsDisabled(b) {
+			return nil, errACLNotSupported
+		}
 		acl = in.AccessControlPolicy
 		if acl.Owner == nil {
 			acl.Owner = s.owner()

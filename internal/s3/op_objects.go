@@ -113,7 +113,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 	if err != nil {
 		return nil, err
 	}
-	acl, err := s.objectACL(in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 		return nil, err
 	}
 	cs := o.Checksum.members()
-	return &PutObjectOutput{ETag: &o.ETag, VersionId: s.versionOut(bucket, o), ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME,
+	return &PutObjectOutput{ETag: &o.ETag, VersionId: s.versionOut(bucket, o), Expiration: s.expirationOut(bucket, o), ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME,
 		ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: optStr(sseOf(o))}, nil
 }
 
@@ -322,6 +322,9 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObje
 		TagCount: tagCount(o), WebsiteRedirectLocation: optStr(o.WebsiteRedirect),
 		ServerSideEncryption: strptr(sseOf(o)), VersionId: versionHeader(b, o),
 	}
+	if in.VersionId == nil {
+		out.Expiration = expirationHeader(b, o)
+	}
 	if o.StorageClass != "" && o.StorageClass != "STANDARD" {
 		out.StorageClass = &o.StorageClass
 	}
@@ -407,6 +410,9 @@ func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObj
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		WebsiteRedirectLocation: optStr(o.WebsiteRedirect), ServerSideEncryption: strptr(sseOf(o)),
 		VersionId: versionHeader(b, o),
+	}
+	if in.VersionId == nil {
+		out.Expiration = expirationHeader(b, o)
 	}
 	if o.StorageClass != "" && o.StorageClass != "STANDARD" {
 		out.StorageClass = &o.StorageClass

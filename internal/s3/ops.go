@@ -1,9 +1,11 @@
 package s3
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -62,10 +64,10 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement.
-var unsupportedSubresources = []string{"lifecycle", "website", "logging", "replication",
-	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
-	"publicAccessBlock", "object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
-	"policyStatus", "session", "metadataTable"}
+var unsupportedSubresources = []string{"logging", "replication",
+	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics",
+	"object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
+	"session", "metadataTable"}
 
 // booleanHeaders are S3's request headers of boolean type, which S3
 // reads whatever their case: the aws CLI sends a flag such as
@@ -107,6 +109,21 @@ func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	}
 	if o, ok := out.(*postObjectOutput); ok {
 		c.Status = o.status
+	}
+	if o, ok := out.(*listVersionsOutput); ok {
+		p.cors(c, w.Header())
+		setHostID(c, w.Header())
+		// Render the model's document without the entries, then put
+		// them in listing order.
+		list := *o.out
+		list.Versions, list.DeleteMarkers = nil, nil
+		rec := &bufferedResponse{header: w.Header()}
+		p.Protocol.Encode(c, rec, &list)
+		body := versionsDocument(o, rec.body.Bytes())
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.status)
+		w.Write(body)
+		return
 	}
 	p.cors(c, w.Header())
 	setHostID(c, w.Header())
@@ -173,6 +190,19 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketCors", Action: "s3:GetBucketCORS", HTTP: "GET /{Bucket}?cors", Handler: awsproto.Handle(s.getBucketCors)},
 			{Name: "PutBucketCors", Action: "s3:PutBucketCORS", HTTP: "PUT /{Bucket}?cors", Handler: awsproto.Handle(s.putBucketCors)},
 			{Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", HTTP: "DELETE /{Bucket}?cors", Status: 204, Handler: awsproto.Handle(s.deleteBucketCors)},
+			{Name: "GetBucketLifecycleConfiguration", Action: "s3:GetLifecycleConfiguration", HTTP: "GET /{Bucket}?lifecycle", Handler: awsproto.Handle(s.getBucketLifecycleConfiguration)},
+			{Name: "PutBucketLifecycleConfiguration", Action: "s3:PutLifecycleConfiguration", HTTP: "PUT /{Bucket}?lifecycle", Handler: awsproto.Handle(s.putBucketLifecycleConfiguration)},
+			{Name: "DeleteBucketLifecycle", Action: "s3:PutLifecycleConfiguration", HTTP: "DELETE /{Bucket}?lifecycle", Status: 204, Handler: awsproto.Handle(s.deleteBucketLifecycle)},
+			{Name: "GetBucketWebsite", Action: "s3:GetBucketWebsite", HTTP: "GET /{Bucket}?website", Handler: awsproto.Handle(s.getBucketWebsite)},
+			{Name: "PutBucketWebsite", Action: "s3:PutBucketWebsite", HTTP: "PUT /{Bucket}?website", Handler: awsproto.Handle(s.putBucketWebsite)},
+			{Name: "DeleteBucketWebsite", Action: "s3:DeleteBucketWebsite", HTTP: "DELETE /{Bucket}?website", Status: 204, Handler: awsproto.Handle(s.deleteBucketWebsite)},
+			{Name: "GetPublicAccessBlock", Action: "s3:GetBucketPublicAccessBlock", HTTP: "GET /{Bucket}?publicAccessBlock", Handler: awsproto.Handle(s.getPublicAccessBlock)},
+			{Name: "PutPublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", HTTP: "PUT /{Bucket}?publicAccessBlock", Handler: awsproto.Handle(s.putPublicAccessBlock)},
+			{Name: "DeletePublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", HTTP: "DELETE /{Bucket}?publicAccessBlock", Status: 204, Handler: awsproto.Handle(s.deletePublicAccessBlock)},
+			{Name: "GetBucketOwnershipControls", Action: "s3:GetBucketOwnershipControls", HTTP: "GET /{Bucket}?ownershipControls", Handler: awsproto.Handle(s.getBucketOwnershipControls)},
+			{Name: "PutBucketOwnershipControls", Action: "s3:PutBucketOwnershipControls", HTTP: "PUT /{Bucket}?ownershipControls", Handler: awsproto.Handle(s.putBucketOwnershipControls)},
+			{Name: "DeleteBucketOwnershipControls", Action: "s3:PutBucketOwnershipControls", HTTP: "DELETE /{Bucket}?ownershipControls", Status: 204, Handler: awsproto.Handle(s.deleteBucketOwnershipControls)},
+			{Name: "GetBucketPolicyStatus", Action: "s3:GetBucketPolicyStatus", HTTP: "GET /{Bucket}?policyStatus", Handler: awsproto.Handle(s.getBucketPolicyStatus)},
 			{Name: "ListObjectsV2", Action: "s3:ListBucket", HTTP: "GET /{Bucket}?list-type=2", Handler: awsproto.Handle(s.listObjectsV2)},
 			{Name: "ListObjects", Action: "s3:ListBucket", HTTP: "GET /{Bucket}", Handler: awsproto.Handle(s.listObjects)},
 			{Name: "ListObjectVersions", Action: "s3:ListBucketVersions", HTTP: "GET /{Bucket}?versions", Handler: awsproto.Handle(s.listObjectVersions)},
@@ -206,4 +236,22 @@ func (s *Service) newAPI() *awsproto.Service {
 	p.exists = s.BucketExists
 	p.cors = s.corsResponse
 	return svc.Init()
+}
+
+// bufferedResponse keeps a response's body, for Encode to finish it.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *bufferedResponse) Header() http.Header { return r.header }
+
+func (r *bufferedResponse) WriteHeader(status int) { r.status = status }
+
+func (r *bufferedResponse) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
 }

@@ -64,6 +64,8 @@ func FuzzXMLBodies(f *testing.F) {
 		`<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:000000000000:q</Queue><Event>s3:ObjectCreated:*</Event><Filter><S3Key><FilterRule><Name>prefix</Name><Value>a/</Value></FilterRule></S3Key></Filter></QueueConfiguration><EventBridgeConfiguration/></NotificationConfiguration>`,
 		`<NotificationConfiguration><CloudFunctionConfiguration><CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:f</CloudFunction><Event>s3:ObjectRemoved:*</Event></CloudFunctionConfiguration></NotificationConfiguration>`,
 		`<NotificationConfiguration/>`,
+		`<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>`,
+		`<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>`,
 		`<Delete>`, `<<>>`, ``,
 	} {
 		f.Add([]byte(s))
@@ -80,7 +82,8 @@ func FuzzXMLBodies(f *testing.F) {
 		for _, target := range []struct{ method, path string }{
 			{"POST", "/fuzz?delete"}, {"POST", "/fuzz/k?uploadId=none"}, {"PUT", "/fuzz?tagging"}, {"PUT", "/fuzz?cors"},
 			{"PUT", "/other-bucket"}, {"PUT", "/fuzz?versioning"}, {"PUT", "/fuzz?acl"}, {"PUT", "/fuzz/k?tagging"},
-			{"PUT", "/fuzz/obj"}, {"PUT", "/fuzz?notification"},
+			{"PUT", "/fuzz/obj"}, {"PUT", "/fuzz?notification"}, {"PUT", "/fuzz?lifecycle"}, {"PUT", "/fuzz?website"},
+			{"PUT", "/fuzz?publicAccessBlock"}, {"PUT", "/fuzz?ownershipControls"},
 		} {
 			w := serve(s, target.method, target.path, body)
 			if w.Code >= 500 {

@@ -1,11 +1,16 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"reflect"
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto/shape"
+	"github.com/virga/virga/internal/awsproto/xmlcodec"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -141,8 +146,12 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		}
 	}
 	now := s.clock.Now().UTC()
-	if !o.DeleteMarker {
+	// A delete marker has a LastModified too: when it was made (or the
+	// midnight a lifecycle rule gives it).
+	if !o.DeleteMarker || o.LastModified.IsZero() {
 		o.LastModified = now.Truncate(time.Millisecond)
+	}
+	if !o.DeleteMarker {
 		if o.SSE == "" {
 			o.SSE = defaultSSE(b)
 		}
@@ -228,9 +237,34 @@ type deleted struct {
 	versionID    string // of the version deleted or the marker made; "" unversioned
 }
 
+// removal is who deletes, which names the events a delete raises: a
+// client's request, or a lifecycle rule (lifecycle_run.go).
+type removal struct {
+	deleted, markerCreated string
+	// current, when not zero, is the Order the key's current version
+	// must still have: an expiration acts on the version it found
+	// expired, never on one written since.
+	current uint64
+	// noncurrentOnly leaves alone a version that became current again.
+	noncurrentOnly bool
+	// markerAtMidnight dates a delete marker at 00:00 UTC of the day:
+	// "S3 Lifecycle sets the delete marker's creation time to 00:00 UTC
+	// (midnight) of the current day."
+	markerAtMidnight bool
+}
+
+var byRequest = removal{deleted: "ObjectRemoved:Delete", markerCreated: "ObjectRemoved:DeleteMarkerCreated"}
+
+// errStale is an expiration that found its version changed.
+var errStale = errors.New("s3: the version changed")
+
 // deleteKey deletes a key without naming a version: in an unversioned
 // bucket the object goes; otherwise a delete marker becomes current.
 func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, error) {
+	return s.removeKey(ctx, bucket, key, byRequest)
+}
+
+func (s *Service) removeKey(ctx context.Context, bucket, key string, rm removal) (deleted, error) {
 	s.mu.Lock()
 	b, err := s.bucket(s.store, bucket)
 	if err != nil {
@@ -241,6 +275,10 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 	if oerr != nil {
 		old = nil
 	}
+	if rm.current != 0 && (old == nil || old.Order != rm.current || old.DeleteMarker) {
+		s.mu.Unlock()
+		return deleted{}, nil
+	}
 	if b.Versioning == "" {
 		if old == nil {
 			s.mu.Unlock()
@@ -249,7 +287,7 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 		batch := s.store.NewBatch()
 		defer batch.Close()
 		batch.Delete(objectKey(bucket, key))
-		e := Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, Time: s.clock.Now().UTC()}
+		e := Event{Name: rm.deleted, Bucket: bucket, Key: key, Time: s.clock.Now().UTC()}
 		if err := s.queueNotifications(ctx, batch, b, &e); err != nil {
 			s.mu.Unlock()
 			return deleted{}, err
@@ -267,16 +305,33 @@ func (s *Service) deleteKey(ctx context.Context, bucket, key string) (deleted, e
 	// A versioned bucket gets a delete marker, whether or not the key
 	// exists.
 	marker := &objectRecord{Key: key, DeleteMarker: true}
-	if err := s.commitObject(ctx, bucket, marker, "ObjectRemoved:DeleteMarkerCreated", nil); err != nil {
+	if rm.markerAtMidnight {
+		marker.LastModified = s.clock.Now().UTC().Truncate(24 * time.Hour)
+	}
+	var check func(*objectRecord) error
+	if rm.current != 0 {
+		check = func(cur *objectRecord) error {
+			if cur == nil || cur.Order != rm.current {
+				return errStale
+			}
+			return nil
+		}
+	}
+	if err := s.commitObject(ctx, bucket, marker, rm.markerCreated, check); errors.Is(err, errStale) {
+		return deleted{}, nil
+	} else if err != nil {
 		return deleted{}, err
 	}
-	marker.LastModified = s.clock.Now().UTC().Truncate(time.Millisecond)
 	return deleted{existed: old != nil, deleteMarker: true, versionID: versionIDOf(marker)}, nil
 }
 
 // deleteVersion removes one version of a key for good. If it was the
 // current one, the newest older version becomes current.
 func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (deleted, error) {
+	return s.removeVersion(ctx, bucket, key, id, byRequest)
+}
+
+func (s *Service) removeVersion(ctx context.Context, bucket, key, id string, rm removal) (deleted, error) {
 	if !validVersionID(id) {
 		return deleted{}, invalidArgument("versionId", id, "Invalid version id specified")
 	}
@@ -303,6 +358,10 @@ func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (de
 	batch := s.store.NewBatch()
 	defer batch.Close()
 	var gone *objectRecord
+	if cur.VersionID == want && rm.noncurrentOnly {
+		s.mu.Unlock()
+		return deleted{versionID: id}, nil
+	}
 	if cur.VersionID == want {
 		gone = cur
 		if len(older) > 0 {
@@ -329,7 +388,7 @@ func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (de
 		return deleted{versionID: id}, nil
 	}
 	// Removing a delete marker for good raises no event.
-	e := Event{Name: "ObjectRemoved:Delete", Bucket: bucket, Key: key, VersionID: id, Time: s.clock.Now().UTC()}
+	e := Event{Name: rm.deleted, Bucket: bucket, Key: key, VersionID: id, Time: s.clock.Now().UTC()}
 	if !gone.DeleteMarker {
 		if err := s.queueNotifications(ctx, batch, b, &e); err != nil {
 			s.mu.Unlock()
@@ -357,13 +416,66 @@ func versionHeader(b *bucketRecord, o *objectRecord) *string {
 	return strptr(versionIDOf(o))
 }
 
-func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRequest) (*ListObjectVersionsOutput, error) {
-	enc, max, err := s.listing(*in.Bucket, in.EncodingType, in.MaxKeys)
+// listVersionsOutput is ListObjectVersions' output and the order of its
+// entries: S3 lists versions and delete markers as one sequence (keys in
+// order, each key's versions newest first), which the model's two lists
+// cannot say; markers[i] tells whether the i-th entry is a delete marker.
+// The protocol's Encode writes them in that order (versionsDocument).
+type listVersionsOutput struct {
+	out     *ListObjectVersionsOutput
+	markers []bool
+}
+
+func (s *Service) listObjectVersions(ctx context.Context, in *ListObjectVersionsRequest) (*listVersionsOutput, error) {
+	out, markers, err := s.listVersions(ctx, in)
 	if err != nil {
 		return nil, err
 	}
+	return &listVersionsOutput{out: out, markers: markers}, nil
+}
+
+// versionsDocument is the XML body of a ListObjectVersions response, with
+// its versions and delete markers in listing order: the document the
+// model's shape gives, with the entries where its two lists would be.
+func versionsDocument(o *listVersionsOutput, body []byte) []byte {
+	at := bytes.Index(body, []byte("<Name>"))
+	if at < 0 {
+		return body
+	}
+	var b bytes.Buffer
+	b.Write(body[:at])
+	vt, mt := shape.Of(reflect.TypeFor[ObjectVersion]()), shape.Of(reflect.TypeFor[DeleteMarkerEntry]())
+	v, m := 0, 0
+	for _, marker := range o.markers {
+		if marker {
+			xmlcodec.WriteElement(&b, "DeleteMarker", reflect.ValueOf(o.out.DeleteMarkers[m]), mt, nil)
+			m++
+		} else {
+			xmlcodec.WriteElement(&b, "Version", reflect.ValueOf(o.out.Versions[v]), vt, nil)
+			v++
+		}
+	}
+	b.Write(body[at:])
+	return b.Bytes()
+}
+
+func (s *Service) listVersions(_ context.Context, in *ListObjectVersionsRequest) (*ListObjectVersionsOutput, []bool, error) {
+	enc, max, err := s.listing(*in.Bucket, in.EncodingType, in.MaxKeys)
+	if err != nil {
+		return nil, nil, err
+	}
 	bucket, prefix, delim := *in.Bucket, strDeref(in.Prefix), strDeref(in.Delimiter)
 	keyMarker, idMarker := strDeref(in.KeyMarker), strDeref(in.VersionIdMarker)
+	if in.VersionIdMarker != nil {
+		switch {
+		case keyMarker == "":
+			return nil, nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be specified without a key marker.")
+		case idMarker == "":
+			return nil, nil, invalidArgument("version-id-marker", idMarker, "A version-id marker cannot be empty.")
+		case !validVersionID(idMarker):
+			return nil, nil, invalidArgument("version-id-marker", idMarker, "Invalid version id specified")
+		}
+	}
 	n := int32(max)
 	truncated := false
 	out := &ListObjectVersionsOutput{Name: in.Bucket, Prefix: enc.s(prefix), Delimiter: enc.opt(in.Delimiter), MaxKeys: &n,
@@ -374,11 +486,12 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 	lower := keys.AppendStringPrefix(append([]byte(nil), base...), prefix)
 	it, err := snap.NewIter(lower, keys.PrefixEnd(lower))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer it.Close()
 	count := 0
 	owner := s.owner()
+	var markers []bool
 	var lastPrefix, lastKey, lastID string
 	full := func() bool {
 		if count >= max {
@@ -390,7 +503,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 	for ok := it.First(); ok; ok = it.Next() {
 		var cur objectRecord
 		if err := json.Unmarshal(it.Value(), &cur); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		key := cur.Key
 		if keyMarker != "" && key < keyMarker {
@@ -416,7 +529,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 		versions := []objectRecord{cur}
 		older, err := s.olderVersions(snap, bucket, key)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		versions = append(versions, older...)
 		skipping := key == keyMarker
@@ -438,6 +551,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 			}
 			latest := i == 0
 			if v.DeleteMarker {
+				markers = append(markers, true)
 				out.DeleteMarkers = append(out.DeleteMarkers, DeleteMarkerEntry{Key: enc.s(key), VersionId: strptr(versionIDOf(v)),
 					IsLatest: &latest, LastModified: timePtr(v.LastModified), Owner: owner})
 			} else {
@@ -446,6 +560,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 				if v.Checksum.Algorithm != "" {
 					e.ChecksumAlgorithm = []string{v.Checksum.Algorithm}
 				}
+				markers = append(markers, false)
 				out.Versions = append(out.Versions, e)
 			}
 			lastKey, lastID = key, versionIDOf(v)
@@ -456,7 +571,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 		}
 	}
 	if err := it.Error(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if truncated {
 		out.NextKeyMarker = enc.s(lastKey)
@@ -464,7 +579,7 @@ func (s *Service) listObjectVersions(_ context.Context, in *ListObjectVersionsRe
 			out.NextVersionIdMarker = &lastID
 		}
 	}
-	return out, nil
+	return out, markers, nil
 }
 
 func timePtr(t time.Time) *time.Time { return &t }

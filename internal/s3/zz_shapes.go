@@ -7,6 +7,11 @@ import (
 	"time"
 )
 
+// AbortIncompleteMultipartUpload is the AbortIncompleteMultipartUpload shape of AWS's model.
+type AbortIncompleteMultipartUpload struct {
+	DaysAfterInitiation *int32
+}
+
 // AbortMultipartUploadOutput is the AbortMultipartUploadOutput shape of AWS's model.
 type AbortMultipartUploadOutput struct {
 	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
@@ -32,6 +37,11 @@ type Bucket struct {
 	Name         *string
 	CreationDate *time.Time
 	BucketRegion *string
+}
+
+// BucketLifecycleConfiguration is the BucketLifecycleConfiguration shape of AWS's model.
+type BucketLifecycleConfiguration struct {
+	Rules []LifecycleRule `aws:"xmlname=Rule,required,flat"`
 }
 
 // CORSConfiguration is the CORSConfiguration shape of AWS's model.
@@ -111,6 +121,12 @@ type CompletedPart struct {
 	ChecksumSHA256    *string
 	PartNumber        *int32
 	ChecksumCRC64NVME *string
+}
+
+// Condition is the Condition shape of AWS's model.
+type Condition struct {
+	HttpErrorCodeReturnedEquals *string
+	KeyPrefixEquals             *string
 }
 
 // CopyObjectOutput is the CopyObjectOutput shape of AWS's model.
@@ -291,6 +307,18 @@ type DeleteBucketEncryptionRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// DeleteBucketLifecycleRequest is the DeleteBucketLifecycleRequest shape of AWS's model.
+type DeleteBucketLifecycleRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// DeleteBucketOwnershipControlsRequest is the DeleteBucketOwnershipControlsRequest shape of AWS's model.
+type DeleteBucketOwnershipControlsRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // DeleteBucketPolicyRequest is the DeleteBucketPolicyRequest shape of AWS's model.
 type DeleteBucketPolicyRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
@@ -305,6 +333,12 @@ type DeleteBucketRequest struct {
 
 // DeleteBucketTaggingRequest is the DeleteBucketTaggingRequest shape of AWS's model.
 type DeleteBucketTaggingRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// DeleteBucketWebsiteRequest is the DeleteBucketWebsiteRequest shape of AWS's model.
+type DeleteBucketWebsiteRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -368,6 +402,12 @@ type DeleteObjectsRequest struct {
 	ChecksumAlgorithm         *string `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
 }
 
+// DeletePublicAccessBlockRequest is the DeletePublicAccessBlockRequest shape of AWS's model.
+type DeletePublicAccessBlockRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // DeletedObject is the DeletedObject shape of AWS's model.
 type DeletedObject struct {
 	Key                   *string `aws:"min=1"`
@@ -382,6 +422,11 @@ type Error struct {
 	VersionId *string
 	Code      *string
 	Message   *string
+}
+
+// ErrorDocument is the ErrorDocument shape of AWS's model.
+type ErrorDocument struct {
+	Key *string `aws:"required,min=1"`
 }
 
 // EventBridgeConfiguration is the EventBridgeConfiguration shape of AWS's model.
@@ -431,6 +476,18 @@ type GetBucketEncryptionRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetBucketLifecycleConfigurationOutput is the GetBucketLifecycleConfigurationOutput shape of AWS's model.
+type GetBucketLifecycleConfigurationOutput struct {
+	_     struct{}        `aws:"name=LifecycleConfiguration"`
+	Rules []LifecycleRule `aws:"xmlname=Rule,flat"`
+}
+
+// GetBucketLifecycleConfigurationRequest is the GetBucketLifecycleConfigurationRequest shape of AWS's model.
+type GetBucketLifecycleConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketLocationOutput is the GetBucketLocationOutput shape of AWS's model.
 type GetBucketLocationOutput struct {
 	LocationConstraint *string
@@ -448,6 +505,17 @@ type GetBucketNotificationConfigurationRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetBucketOwnershipControlsOutput is the GetBucketOwnershipControlsOutput shape of AWS's model.
+type GetBucketOwnershipControlsOutput struct {
+	OwnershipControls *OwnershipControls `aws:"loc=payload"`
+}
+
+// GetBucketOwnershipControlsRequest is the GetBucketOwnershipControlsRequest shape of AWS's model.
+type GetBucketOwnershipControlsRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketPolicyOutput is the GetBucketPolicyOutput shape of AWS's model.
 type GetBucketPolicyOutput struct {
 	Policy *string `aws:"loc=payload"`
@@ -455,6 +523,17 @@ type GetBucketPolicyOutput struct {
 
 // GetBucketPolicyRequest is the GetBucketPolicyRequest shape of AWS's model.
 type GetBucketPolicyRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketPolicyStatusOutput is the GetBucketPolicyStatusOutput shape of AWS's model.
+type GetBucketPolicyStatusOutput struct {
+	PolicyStatus *PolicyStatus `aws:"loc=payload"`
+}
+
+// GetBucketPolicyStatusRequest is the GetBucketPolicyStatusRequest shape of AWS's model.
+type GetBucketPolicyStatusRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -480,6 +559,21 @@ type GetBucketVersioningOutput struct {
 
 // GetBucketVersioningRequest is the GetBucketVersioningRequest shape of AWS's model.
 type GetBucketVersioningRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketWebsiteOutput is the GetBucketWebsiteOutput shape of AWS's model.
+type GetBucketWebsiteOutput struct {
+	_                     struct{} `aws:"name=WebsiteConfiguration"`
+	RedirectAllRequestsTo *RedirectAllRequestsTo
+	IndexDocument         *IndexDocument
+	ErrorDocument         *ErrorDocument
+	RoutingRules          []RoutingRule `aws:"member=RoutingRule"`
+}
+
+// GetBucketWebsiteRequest is the GetBucketWebsiteRequest shape of AWS's model.
+type GetBucketWebsiteRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -584,6 +678,17 @@ type GetObjectTaggingRequest struct {
 	RequestPayer        *string `aws:"loc=header,locname=x-amz-request-payer"`
 }
 
+// GetPublicAccessBlockOutput is the GetPublicAccessBlockOutput shape of AWS's model.
+type GetPublicAccessBlockOutput struct {
+	PublicAccessBlockConfiguration *PublicAccessBlockConfiguration `aws:"loc=payload"`
+}
+
+// GetPublicAccessBlockRequest is the GetPublicAccessBlockRequest shape of AWS's model.
+type GetPublicAccessBlockRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // Grant is the Grant shape of AWS's model.
 type Grant struct {
 	Grantee    *Grantee
@@ -664,6 +769,11 @@ type HeadObjectRequest struct {
 	ChecksumMode         *string    `aws:"loc=header,locname=x-amz-checksum-mode"`
 }
 
+// IndexDocument is the IndexDocument shape of AWS's model.
+type IndexDocument struct {
+	Suffix *string `aws:"required"`
+}
+
 // Initiator is the Initiator shape of AWS's model.
 type Initiator struct {
 	ID          *string
@@ -676,6 +786,43 @@ type LambdaFunctionConfiguration struct {
 	LambdaFunctionArn *string  `aws:"xmlname=CloudFunction,required"`
 	Events            []string `aws:"xmlname=Event,required,flat"`
 	Filter            *NotificationConfigurationFilter
+}
+
+// LifecycleExpiration is the LifecycleExpiration shape of AWS's model.
+type LifecycleExpiration struct {
+	Date                      *time.Time `aws:"ts=iso8601"`
+	Days                      *int32
+	ExpiredObjectDeleteMarker *bool
+}
+
+// LifecycleRule is the LifecycleRule shape of AWS's model.
+type LifecycleRule struct {
+	Expiration                     *LifecycleExpiration
+	ID                             *string
+	Prefix                         *string
+	Filter                         *LifecycleRuleFilter
+	Status                         *string                       `aws:"required"`
+	Transitions                    []Transition                  `aws:"xmlname=Transition,flat"`
+	NoncurrentVersionTransitions   []NoncurrentVersionTransition `aws:"xmlname=NoncurrentVersionTransition,flat"`
+	NoncurrentVersionExpiration    *NoncurrentVersionExpiration
+	AbortIncompleteMultipartUpload *AbortIncompleteMultipartUpload
+}
+
+// LifecycleRuleAndOperator is the LifecycleRuleAndOperator shape of AWS's model.
+type LifecycleRuleAndOperator struct {
+	Prefix                *string
+	Tags                  []Tag `aws:"xmlname=Tag,flat"`
+	ObjectSizeGreaterThan *int64
+	ObjectSizeLessThan    *int64
+}
+
+// LifecycleRuleFilter is the LifecycleRuleFilter shape of AWS's model.
+type LifecycleRuleFilter struct {
+	Prefix                *string
+	Tag                   *Tag
+	ObjectSizeGreaterThan *int64
+	ObjectSizeLessThan    *int64
+	And                   *LifecycleRuleAndOperator
 }
 
 // ListBucketsOutput is the ListBucketsOutput shape of AWS's model.
@@ -869,6 +1016,19 @@ type NoSuchKey struct {
 type NoSuchUpload struct {
 }
 
+// NoncurrentVersionExpiration is the NoncurrentVersionExpiration shape of AWS's model.
+type NoncurrentVersionExpiration struct {
+	NoncurrentDays          *int32
+	NewerNoncurrentVersions *int32
+}
+
+// NoncurrentVersionTransition is the NoncurrentVersionTransition shape of AWS's model.
+type NoncurrentVersionTransition struct {
+	NoncurrentDays          *int32
+	StorageClass            *string
+	NewerNoncurrentVersions *int32
+}
+
 // NotificationConfiguration is the NotificationConfiguration shape of AWS's model.
 type NotificationConfiguration struct {
 	_                            struct{}                      `aws:"name=NotificationConfiguration"`
@@ -920,6 +1080,16 @@ type Owner struct {
 	ID          *string
 }
 
+// OwnershipControls is the OwnershipControls shape of AWS's model.
+type OwnershipControls struct {
+	Rules []OwnershipControlsRule `aws:"xmlname=Rule,required,flat"`
+}
+
+// OwnershipControlsRule is the OwnershipControlsRule shape of AWS's model.
+type OwnershipControlsRule struct {
+	ObjectOwnership *string `aws:"required"`
+}
+
 // Part is the Part shape of AWS's model.
 type Part struct {
 	PartNumber        *int32
@@ -931,6 +1101,19 @@ type Part struct {
 	ChecksumSHA1      *string
 	ChecksumSHA256    *string
 	ChecksumCRC64NVME *string
+}
+
+// PolicyStatus is the PolicyStatus shape of AWS's model.
+type PolicyStatus struct {
+	IsPublic *bool
+}
+
+// PublicAccessBlockConfiguration is the PublicAccessBlockConfiguration shape of AWS's model.
+type PublicAccessBlockConfiguration struct {
+	BlockPublicAcls       *bool
+	IgnorePublicAcls      *bool
+	BlockPublicPolicy     *bool
+	RestrictPublicBuckets *bool
 }
 
 // PutBucketAclRequest is the PutBucketAclRequest shape of AWS's model.
@@ -966,12 +1149,28 @@ type PutBucketEncryptionRequest struct {
 	ExpectedBucketOwner               *string                            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// PutBucketLifecycleConfigurationRequest is the PutBucketLifecycleConfigurationRequest shape of AWS's model.
+type PutBucketLifecycleConfigurationRequest struct {
+	Bucket                 *string                       `aws:"loc=uri,locname=Bucket,required"`
+	ChecksumAlgorithm      *string                       `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	LifecycleConfiguration *BucketLifecycleConfiguration `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner    *string                       `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // PutBucketNotificationConfigurationRequest is the PutBucketNotificationConfigurationRequest shape of AWS's model.
 type PutBucketNotificationConfigurationRequest struct {
 	Bucket                    *string                    `aws:"loc=uri,locname=Bucket,required"`
 	NotificationConfiguration *NotificationConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
 	ExpectedBucketOwner       *string                    `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 	SkipDestinationValidation *bool                      `aws:"loc=header,locname=x-amz-skip-destination-validation"`
+}
+
+// PutBucketOwnershipControlsRequest is the PutBucketOwnershipControlsRequest shape of AWS's model.
+type PutBucketOwnershipControlsRequest struct {
+	Bucket              *string            `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5          *string            `aws:"loc=header,locname=Content-MD5"`
+	ExpectedBucketOwner *string            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+	OwnershipControls   *OwnershipControls `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
 }
 
 // PutBucketPolicyRequest is the PutBucketPolicyRequest shape of AWS's model.
@@ -1001,6 +1200,15 @@ type PutBucketVersioningRequest struct {
 	MFA                     *string                  `aws:"loc=header,locname=x-amz-mfa"`
 	VersioningConfiguration *VersioningConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
 	ExpectedBucketOwner     *string                  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutBucketWebsiteRequest is the PutBucketWebsiteRequest shape of AWS's model.
+type PutBucketWebsiteRequest struct {
+	Bucket               *string               `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5           *string               `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm    *string               `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	WebsiteConfiguration *WebsiteConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner  *string               `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutObjectAclOutput is the PutObjectAclOutput shape of AWS's model.
@@ -1108,12 +1316,42 @@ type PutObjectTaggingRequest struct {
 	RequestPayer        *string  `aws:"loc=header,locname=x-amz-request-payer"`
 }
 
+// PutPublicAccessBlockRequest is the PutPublicAccessBlockRequest shape of AWS's model.
+type PutPublicAccessBlockRequest struct {
+	Bucket                         *string                         `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5                     *string                         `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm              *string                         `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	PublicAccessBlockConfiguration *PublicAccessBlockConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner            *string                         `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // QueueConfiguration is the QueueConfiguration shape of AWS's model.
 type QueueConfiguration struct {
 	Id       *string
 	QueueArn *string  `aws:"xmlname=Queue,required"`
 	Events   []string `aws:"xmlname=Event,required,flat"`
 	Filter   *NotificationConfigurationFilter
+}
+
+// Redirect is the Redirect shape of AWS's model.
+type Redirect struct {
+	HostName             *string
+	HttpRedirectCode     *string
+	Protocol             *string
+	ReplaceKeyPrefixWith *string
+	ReplaceKeyWith       *string
+}
+
+// RedirectAllRequestsTo is the RedirectAllRequestsTo shape of AWS's model.
+type RedirectAllRequestsTo struct {
+	HostName *string `aws:"required"`
+	Protocol *string
+}
+
+// RoutingRule is the RoutingRule shape of AWS's model.
+type RoutingRule struct {
+	Condition *Condition
+	Redirect  *Redirect `aws:"required"`
 }
 
 // S3KeyFilter is the S3KeyFilter shape of AWS's model.
@@ -1155,6 +1393,13 @@ type TopicConfiguration struct {
 	TopicArn *string  `aws:"xmlname=Topic,required"`
 	Events   []string `aws:"xmlname=Event,required,flat"`
 	Filter   *NotificationConfigurationFilter
+}
+
+// Transition is the Transition shape of AWS's model.
+type Transition struct {
+	Date         *time.Time `aws:"ts=iso8601"`
+	Days         *int32
+	StorageClass *string
 }
 
 // UploadPartCopyOutput is the UploadPartCopyOutput shape of AWS's model.
@@ -1234,4 +1479,12 @@ type UploadPartRequest struct {
 type VersioningConfiguration struct {
 	MFADelete *string `aws:"xmlname=MfaDelete"`
 	Status    *string
+}
+
+// WebsiteConfiguration is the WebsiteConfiguration shape of AWS's model.
+type WebsiteConfiguration struct {
+	ErrorDocument         *ErrorDocument
+	IndexDocument         *IndexDocument
+	RedirectAllRequestsTo *RedirectAllRequestsTo
+	RoutingRules          []RoutingRule `aws:"member=RoutingRule"`
 }

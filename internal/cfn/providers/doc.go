@@ -131,7 +131,17 @@
 // Filter.S3Key.Rules; EventBridgeConfiguration.EventBridgeEnabled) is
 // applied with PutBucketNotificationConfiguration, which checks the
 // destinations as S3 does, so the function or queue must exist first:
-// templates make the bucket depend on its AWS::Lambda::Permission.
+// templates make the bucket depend on its AWS::Lambda::Permission. Its
+// OwnershipControls, PublicAccessBlockConfiguration,
+// LifecycleConfiguration (rules' Prefix, TagFilters and object sizes
+// become a Filter; ExpirationInDays, ExpirationDate and the
+// Transition(s) properties become S3's actions) and WebsiteConfiguration
+// (IndexDocument and ErrorDocument names, RedirectAllRequestsTo,
+// RoutingRules of RoutingRuleCondition and RedirectRule) are applied with
+// S3's Put operations, and removed with its Delete ones when a stack
+// update drops them. WebsiteURL is AWS's
+// http://BUCKET.s3-website-REGION.amazonaws.com, which virga's edge
+// serves.
 //
 // Some properties have no effect in virga and are accepted without
 // one: a table's PointInTimeRecoverySpecification and

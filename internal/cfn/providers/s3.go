@@ -108,8 +108,9 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 	if changed(old, p, "CorsConfiguration") {
 		rules := p.obj("CorsConfiguration").list("CorsRules")
 		if len(rules) == 0 {
-			_, err := call(ctx, r, "s3", "DeleteBucketCors", map[string]any{"Bucket": name})
-			return err
+			if _, err := call(ctx, r, "s3", "DeleteBucketCors", map[string]any{"Bucket": name}); err != nil {
+				return err
+			}
 		}
 		var out []any
 		for _, e := range rules {
@@ -129,12 +130,216 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 			}
 			out = append(out, m)
 		}
-		if _, err := call(ctx, r, "s3", "PutBucketCors", map[string]any{"Bucket": name,
-			"CORSConfiguration": map[string]any{"CORSRules": out}}); err != nil {
+		if len(out) > 0 {
+			if _, err := call(ctx, r, "s3", "PutBucketCors", map[string]any{"Bucket": name,
+				"CORSConfiguration": map[string]any{"CORSRules": out}}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range []struct {
+		property, put, del, field string
+		convert                   func(props) map[string]any
+	}{
+		{"OwnershipControls", "PutBucketOwnershipControls", "DeleteBucketOwnershipControls", "OwnershipControls", ownershipControls},
+		{"PublicAccessBlockConfiguration", "PutPublicAccessBlock", "DeletePublicAccessBlock", "PublicAccessBlockConfiguration", publicAccessBlock},
+		{"LifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle", "LifecycleConfiguration", lifecycleConfiguration},
+		{"WebsiteConfiguration", "PutBucketWebsite", "DeleteBucketWebsite", "WebsiteConfiguration", websiteConfiguration},
+	} {
+		if !changed(old, p, c.property) {
+			continue
+		}
+		var err error
+		if p.has(c.property) {
+			_, err = call(ctx, r, "s3", c.put, map[string]any{"Bucket": name, c.field: c.convert(p.obj(c.property))})
+		} else {
+			_, err = call(ctx, r, "s3", c.del, map[string]any{"Bucket": name})
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ownershipControls turns the template's OwnershipControls (Rules of
+// ObjectOwnership) into PutBucketOwnershipControls'.
+func ownershipControls(p props) map[string]any {
+	var rules []any
+	for _, e := range p.list("Rules") {
+		rules = append(rules, map[string]any{"ObjectOwnership": props(asMap(e)).str("ObjectOwnership")})
+	}
+	return map[string]any{"Rules": rules}
+}
+
+// publicAccessBlock is the template's PublicAccessBlockConfiguration,
+// whose names are PutPublicAccessBlock's.
+func publicAccessBlock(p props) map[string]any {
+	out := map[string]any{}
+	for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		if p.has(k) {
+			out[k] = p.flag(k)
+		}
+	}
+	return out
+}
+
+// lifecycleConfiguration turns the template's LifecycleConfiguration
+// (Rules with Id, Status, Prefix, TagFilters, ObjectSizeGreaterThan and
+// ObjectSizeLessThan, ExpirationInDays, ExpirationDate,
+// ExpiredObjectDeleteMarker, NoncurrentVersionExpiration or
+// NoncurrentVersionExpirationInDays, AbortIncompleteMultipartUpload,
+// Transitions and NoncurrentVersionTransitions) into
+// PutBucketLifecycleConfiguration's rules, each with a Filter.
+func lifecycleConfiguration(p props) map[string]any {
+	var rules []any
+	for _, e := range p.list("Rules") {
+		rp := props(asMap(e))
+		m := map[string]any{"Status": rp.str("Status")}
+		if rp.has("Id") {
+			m["ID"] = rp.str("Id")
+		}
+		var preds []map[string]any
+		if rp.has("Prefix") {
+			preds = append(preds, map[string]any{"Prefix": rp.str("Prefix")})
+		}
+		var tags []any
+		for _, t := range rp.list("TagFilters") {
+			tp := props(asMap(t))
+			tags = append(tags, map[string]any{"Key": tp.str("Key"), "Value": tp.str("Value")})
+		}
+		if len(tags) == 1 {
+			preds = append(preds, map[string]any{"Tag": tags[0]})
+		} else if len(tags) > 1 {
+			preds = append(preds, map[string]any{"Tags": tags})
+		}
+		for _, k := range []string{"ObjectSizeGreaterThan", "ObjectSizeLessThan"} {
+			if rp.has(k) {
+				preds = append(preds, map[string]any{k: rp[k]})
+			}
+		}
+		filter := map[string]any{}
+		switch {
+		case len(preds) == 1 && preds[0]["Tags"] == nil:
+			filter = preds[0]
+		case len(preds) > 0:
+			and := map[string]any{}
+			for _, pr := range preds {
+				for k, v := range pr {
+					if k == "Tag" {
+						k, v = "Tags", []any{v}
+					}
+					and[k] = v
+				}
+			}
+			filter["And"] = and
+		default:
+			filter["Prefix"] = ""
+		}
+		m["Filter"] = filter
+		exp := map[string]any{}
+		if rp.has("ExpirationInDays") {
+			exp["Days"] = rp["ExpirationInDays"]
+		}
+		if rp.has("ExpirationDate") {
+			exp["Date"] = rp["ExpirationDate"]
+		}
+		if rp.has("ExpiredObjectDeleteMarker") {
+			exp["ExpiredObjectDeleteMarker"] = rp.flag("ExpiredObjectDeleteMarker")
+		}
+		if len(exp) > 0 {
+			m["Expiration"] = exp
+		}
+		if n := rp.obj("NoncurrentVersionExpiration"); n != nil {
+			ne := map[string]any{"NoncurrentDays": n["NoncurrentDays"]}
+			if n.has("NewerNoncurrentVersions") {
+				ne["NewerNoncurrentVersions"] = n["NewerNoncurrentVersions"]
+			}
+			m["NoncurrentVersionExpiration"] = ne
+		} else if rp.has("NoncurrentVersionExpirationInDays") {
+			m["NoncurrentVersionExpiration"] = map[string]any{"NoncurrentDays": rp["NoncurrentVersionExpirationInDays"]}
+		}
+		if a := rp.obj("AbortIncompleteMultipartUpload"); a != nil {
+			m["AbortIncompleteMultipartUpload"] = map[string]any{"DaysAfterInitiation": a["DaysAfterInitiation"]}
+		}
+		var transitions []any
+		for _, t := range append(rp.list("Transitions"), single(rp.obj("Transition"))...) {
+			tp := props(asMap(t))
+			tr := map[string]any{"StorageClass": tp.str("StorageClass")}
+			if tp.has("TransitionInDays") {
+				tr["Days"] = tp["TransitionInDays"]
+			}
+			if tp.has("TransitionDate") {
+				tr["Date"] = tp["TransitionDate"]
+			}
+			transitions = append(transitions, tr)
+		}
+		if len(transitions) > 0 {
+			m["Transitions"] = transitions
+		}
+		var nts []any
+		for _, t := range append(rp.list("NoncurrentVersionTransitions"), single(rp.obj("NoncurrentVersionTransition"))...) {
+			tp := props(asMap(t))
+			tr := map[string]any{"StorageClass": tp.str("StorageClass"), "NoncurrentDays": tp["TransitionInDays"]}
+			if tp.has("NewerNoncurrentVersions") {
+				tr["NewerNoncurrentVersions"] = tp["NewerNoncurrentVersions"]
+			}
+			nts = append(nts, tr)
+		}
+		if len(nts) > 0 {
+			m["NoncurrentVersionTransitions"] = nts
+		}
+		rules = append(rules, m)
+	}
+	return map[string]any{"Rules": rules}
+}
+
+// websiteConfiguration turns the template's WebsiteConfiguration
+// (IndexDocument and ErrorDocument as names, RedirectAllRequestsTo,
+// RoutingRules of RoutingRuleCondition and RedirectRule) into
+// PutBucketWebsite's.
+func websiteConfiguration(p props) map[string]any {
+	out := map[string]any{}
+	if p.has("IndexDocument") {
+		out["IndexDocument"] = map[string]any{"Suffix": p.str("IndexDocument")}
+	}
+	if p.has("ErrorDocument") {
+		out["ErrorDocument"] = map[string]any{"Key": p.str("ErrorDocument")}
+	}
+	if ra := p.obj("RedirectAllRequestsTo"); ra != nil {
+		m := map[string]any{"HostName": ra.str("HostName")}
+		if ra.has("Protocol") {
+			m["Protocol"] = ra.str("Protocol")
+		}
+		out["RedirectAllRequestsTo"] = m
+	}
+	var rules []any
+	for _, e := range p.list("RoutingRules") {
+		rp := props(asMap(e))
+		rule := map[string]any{}
+		if c := rp.obj("RoutingRuleCondition"); c != nil {
+			cond := map[string]any{}
+			for _, k := range []string{"HttpErrorCodeReturnedEquals", "KeyPrefixEquals"} {
+				if c.has(k) {
+					cond[k] = c.str(k)
+				}
+			}
+			rule["Condition"] = cond
+		}
+		red := map[string]any{}
+		rr := rp.obj("RedirectRule")
+		for _, k := range []string{"HostName", "HttpRedirectCode", "Protocol", "ReplaceKeyPrefixWith", "ReplaceKeyWith"} {
+			if rr.has(k) {
+				red[k] = rr.str(k)
+			}
+		}
+		rule["Redirect"] = red
+		rules = append(rules, rule)
+	}
+	if len(rules) > 0 {
+		out["RoutingRules"] = rules
+	}
+	return out
 }
 
 // encryptionRules turns the template's ServerSideEncryptionConfiguration
@@ -250,4 +455,12 @@ func (b bucketPolicy) Update(ctx context.Context, r *resource.Request) (*resourc
 func (bucketPolicy) Delete(ctx context.Context, r *resource.Request) error {
 	_, err := call(ctx, r, "s3", "DeleteBucketPolicy", map[string]any{"Bucket": r.PhysicalID})
 	return ignoreGone(err)
+}
+
+// single is a list of one object, or none.
+func single(p props) []any {
+	if p == nil {
+		return nil
+	}
+	return []any{map[string]any(p)}
 }
