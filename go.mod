@@ -26,6 +26,8 @@ require (
 	golang.org/x/net v0.62.0
 )
 
+require github.com/aws/aws-sdk-go-v2/service/sfn v1.41.2
+
 require (
 	github.com/DataDog/zstd v1.5.7 // indirect
 	github.com/RaduBerinde/axisds v0.1.0 // indirect

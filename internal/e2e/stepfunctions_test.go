@@ -1,0 +1,190 @@
+package e2e_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+const sfnRole = "arn:aws:iam::000000000000:role/states"
+
+// waitExecution polls an execution until it is no longer RUNNING.
+func waitExecution(t testing.TB, c *sfn.Client, arn string) *sfn.DescribeExecutionOutput {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &arn})
+		if err != nil {
+			t.Fatalf("DescribeExecution: %v", err)
+		}
+		if out.Status != sfntypes.ExecutionStatusRunning {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("execution %s still running", arn)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestStepFunctionsLambdaAndDynamoDB runs a standard state machine that
+// invokes a real function through lambda:invoke and writes its answer
+// to a table through dynamodb:putItem.
+func TestStepFunctionsLambdaAndDynamoDB(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	db := dynamodb.NewFromConfig(env.Config)
+	c := sfn.NewFromConfig(env.Config)
+	createPythonFunction(t, lc, "worker", failsOnDemand, 10)
+	if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("results"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest}); err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"Work","States":{
+		"Work":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"worker","Payload.$":"$"},
+			"ResultSelector":{"answer.$":"$.Payload.ok","status.$":"$.StatusCode"},"ResultPath":"$.work",
+			"Catch":[{"ErrorEquals":["ValueError"],"ResultPath":"$.error","Next":"Failed"}],"Next":"Save"},
+		"Save":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem",
+			"Parameters":{"TableName":"results","Item":{"pk":{"S.$":"$.id"},"answer":{"S.$":"States.JsonToString($.work.answer)"}}},
+			"ResultPath":null,"Next":"Done"},
+		"Failed":{"Type":"Fail","ErrorPath":"$.error.Error","CausePath":"$.error.Cause"},
+		"Done":{"Type":"Succeed"}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("pipeline"), Definition: aws.String(def),
+		RoleArn: aws.String(sfnRole), Tags: []sfntypes.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:aws:states:us-east-1:000000000000:stateMachine:pipeline"; aws.ToString(sm.StateMachineArn) != want {
+		t.Errorf("arn = %s", aws.ToString(sm.StateMachineArn))
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("run-1"),
+		Input: aws.String(`{"id":"k1","n":2}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same name and input while it runs (or not) is answered: the
+	// same request again, or ExecutionAlreadyExists once it has ended.
+	done := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	if done.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Fatalf("status %s: %s %s", done.Status, aws.ToString(done.Error), aws.ToString(done.Cause))
+	}
+	if got := aws.ToString(done.Output); got != `{"id":"k1","n":2,"work":{"answer":{"id":"k1","n":2},"status":200}}` {
+		t.Errorf("output = %s", got)
+	}
+	item, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("results"), Key: map[string]ddbtypes.AttributeValue{"pk": &ddbtypes.AttributeValueMemberS{Value: "k1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := item.Item["answer"].(*ddbtypes.AttributeValueMemberS); !ok || a.Value != `{"id":"k1","n":2}` {
+		t.Errorf("item = %#v", item.Item)
+	}
+	hist, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for i, e := range hist.Events {
+		types = append(types, string(e.Type))
+		if e.Id != int64(i+1) || (i > 0 && e.PreviousEventId != int64(i)) {
+			t.Errorf("event %d: id %d previous %d", i, e.Id, e.PreviousEventId)
+		}
+	}
+	want := "ExecutionStarted TaskStateEntered TaskScheduled TaskStarted TaskSucceeded TaskStateExited TaskStateEntered TaskScheduled TaskStarted TaskSucceeded TaskStateExited SucceedStateEntered SucceedStateExited ExecutionSucceeded"
+	if got := strings.Join(types, " "); got != want {
+		t.Errorf("history:\n got %s\nwant %s", got, want)
+	}
+	if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("run-1"),
+		Input: aws.String(`{"id":"k1","n":2}`)}); err == nil {
+		t.Error("a finished execution's name was reused")
+	} else {
+		expectAPIError(t, err, "ExecutionAlreadyExists", 400)
+	}
+
+	// A function error is caught by name, and the Fail state reports it.
+	failed, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"id":"k2","fail":true}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd := waitExecution(t, c, aws.ToString(failed.ExecutionArn))
+	if fd.Status != sfntypes.ExecutionStatusFailed || aws.ToString(fd.Error) != "ValueError" || !strings.Contains(aws.ToString(fd.Cause), `"errorMessage": "asked to fail"`) && !strings.Contains(aws.ToString(fd.Cause), `"errorMessage":"asked to fail"`) {
+		t.Errorf("failed execution: %s %s %s", fd.Status, aws.ToString(fd.Error), aws.ToString(fd.Cause))
+	}
+
+	list, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: sm.StateMachineArn, StatusFilter: sfntypes.ExecutionStatusSucceeded})
+	if err != nil || len(list.Executions) != 1 || aws.ToString(list.Executions[0].Name) != "run-1" {
+		t.Errorf("ListExecutions: %v %+v", err, list)
+	}
+	tags, err := c.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: sm.StateMachineArn})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" {
+		t.Errorf("tags: %v %+v", err, tags)
+	}
+}
+
+// TestStepFunctionsDefinitionErrors checks InvalidDefinition's wording.
+func TestStepFunctionsDefinitionErrors(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := sfn.NewFromConfig(env.Config)
+	_, err := c.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("bad"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(`{"StartAt":"pass1","States":{"pass1":{"Type":"Pass","Next":"pass3"},"pass2":{"Type":"Pass","End":true}}}`)})
+	ae := expectAPIError(t, err, "InvalidDefinition", 400)
+	if want := `Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3 at /States/pass1/Next, MISSING_TRANSITION_TARGET: State "pass2" is not reachable. at /States/pass2'`; ae.Message != want {
+		t.Errorf("message = %s", ae.Message)
+	}
+	_, err = c.DescribeStateMachine(context.Background(), &sfn.DescribeStateMachineInput{StateMachineArn: aws.String("arn:aws:states:us-east-1:000000000000:stateMachine:nope")})
+	expectAPIError(t, err, "StateMachineDoesNotExist", 400)
+}
+
+// TestStepFunctionsSyncExpress runs an express machine with
+// StartSyncExecution, which the SDK sends to the sync- host.
+func TestStepFunctionsSyncExpress(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cfg := env.Config.Copy()
+	addr := strings.TrimPrefix(env.Endpoint, "http://")
+	var hosts []string
+	cfg.HTTPClient = &http.Client{Transport: e2e.ReadOnlyBodies{Next: &http.Transport{
+		DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+			hosts = append(hosts, a)
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}}}}
+	c := sfn.NewFromConfig(cfg)
+	ctx := context.Background()
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("quick"), RoleArn: aws.String(sfnRole), Type: sfntypes.StateMachineTypeExpress,
+		Definition: aws.String(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"States.MathAdd($, 1)"},"End":true}}},"End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"xs":[1,2]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != sfntypes.SyncExecutionStatusSucceeded || aws.ToString(out.Output) != `[{"v":2},{"v":3}]` {
+		t.Errorf("sync execution: %s %s %s", out.Status, aws.ToString(out.Output), aws.ToString(out.Cause))
+	}
+	if !strings.HasPrefix(aws.ToString(out.ExecutionArn), "arn:aws:states:us-east-1:000000000000:express:quick:") {
+		t.Errorf("arn = %s", aws.ToString(out.ExecutionArn))
+	}
+	sawSync := false
+	for _, h := range hosts {
+		sawSync = sawSync || strings.HasPrefix(h, "sync-")
+	}
+	if !sawSync {
+		t.Errorf("no request went to the sync- host: %v", hosts)
+	}
+}

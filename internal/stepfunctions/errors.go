@@ -1,0 +1,31 @@
+package stepfunctions
+
+import "github.com/virga/virga/internal/awsproto/apierr"
+
+// Step Functions' errors, as its API reference names them.
+var (
+	ErrValidation                   = apierr.New("ValidationException", 400, "")
+	ErrInvalidDefinition            = apierr.New("InvalidDefinition", 400, "")
+	ErrInvalidArn                   = apierr.New("InvalidArn", 400, "")
+	ErrInvalidName                  = apierr.New("InvalidName", 400, "")
+	ErrInvalidExecutionInput        = apierr.New("InvalidExecutionInput", 400, "")
+	ErrInvalidOutput                = apierr.New("InvalidOutput", 400, "")
+	ErrInvalidToken                 = apierr.New("InvalidToken", 400, "")
+	ErrStateMachineDoesNotExist     = apierr.New("StateMachineDoesNotExist", 400, "")
+	ErrStateMachineAlreadyExists    = apierr.New("StateMachineAlreadyExists", 400, "")
+	ErrStateMachineTypeNotSupported = apierr.New("StateMachineTypeNotSupported", 400, "")
+	ErrExecutionDoesNotExist        = apierr.New("ExecutionDoesNotExist", 400, "")
+	ErrExecutionAlreadyExists       = apierr.New("ExecutionAlreadyExists", 400, "")
+	ErrTaskDoesNotExist             = apierr.New("TaskDoesNotExist", 400, "")
+	ErrTaskTimedOut                 = apierr.New("TaskTimedOut", 400, "")
+	ErrResourceNotFound             = apierr.New("ResourceNotFound", 400, "")
+	ErrTooManyTags                  = apierr.New("TooManyTags", 400, "")
+)
+
+func machineNotFound(arn string) error {
+	return ErrStateMachineDoesNotExist.WithMessage("State Machine Does Not Exist: '" + arn + "'")
+}
+
+func executionNotFound(arn string) error {
+	return ErrExecutionDoesNotExist.WithMessage("Execution Does Not Exist: '" + arn + "'")
+}
