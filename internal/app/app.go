@@ -262,6 +262,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	states := stepfunctions.New(stepfunctions.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Functions: lam, Call: a.call, Logger: o.Logger})
 	a.services = append(a.services, states.API())
+	route.states = states
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
 	a.closers = append([]func() error{states.Close}, a.closers...)
 

@@ -340,3 +340,12 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 
 var _ = strconv.Itoa
 var _ = time.Now
+
+// StartExecution starts an execution of a state machine with a
+// generated name, for the services that target state machines
+// (EventBridge rules).
+func (s *Service) StartExecution(ctx context.Context, machineARN string, input []byte) error {
+	in := string(input)
+	_, err := s.startExecution(ctx, &StartExecutionInput{StateMachineArn: &machineARN, Input: &in})
+	return err
+}

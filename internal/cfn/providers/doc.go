@@ -76,6 +76,13 @@
 // nested stacks (AWS::CloudFormation::Stack) are made by CloudFormation's
 // own CreateStack from their TemplateURL (cloudformation.go).
 //
+// # State machines
+//
+// AWS::StepFunctions::StateMachine takes Definition (an object) or
+// DefinitionString, with DefinitionSubstitutions' ${name} replaced in
+// the definition's text; Ref is its ARN, GetAtt Name and Arn.
+// DefinitionS3Location is refused for now.
+//
 // # Parameters and secrets
 //
 // AWS::SSM::Parameter makes String and StringList parameters only, as

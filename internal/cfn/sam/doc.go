@@ -68,12 +68,21 @@
 // FUNCTION.DestinationTopic, API.Stage, API.Deployment. References to a
 // layer follow its hashed logical ID.
 //
+// AWS::Serverless::StateMachine becomes an
+// AWS::StepFunctions::StateMachine with the same logical ID and, unless
+// Role is given, a role ID+"Role" that states.amazonaws.com assumes with
+// the Policies; its Schedule and EventBridgeRule (or CloudWatchEvent)
+// events become AWS::Events::Rule resources ID+EVENT whose target is
+// the machine (statemachine.go). A DefinitionUri given as an s3:// URL
+// or {Bucket, Key} becomes DefinitionS3Location; a local file is not
+// supported yet, nor are the Api events, AutoPublishAlias and
+// DeploymentPreference, and no role is generated for the rules' targets.
+//
 // # What it does not do
 //
 // AWS::Serverless::Application becomes an AWS::CloudFormation::Stack
 // when its Location is a template's URL (application.go); one from the
-// Serverless Application Repository (ApplicationId), StateMachine,
-// GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
+// Serverless Application Repository (ApplicationId), GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks
 // (Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
 // Cognito) are accepted and skipped: the function's
