@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -186,5 +188,96 @@ func TestStepFunctionsSyncExpress(t *testing.T) {
 	}
 	if !sawSync {
 		t.Errorf("no request went to the sync- host: %v", hosts)
+	}
+}
+
+// TestStepFunctionsTaskToken sends a task token through SQS
+// (sqs:sendMessage.waitForTaskToken): SendTaskSuccess resumes the
+// execution, which then waits an hour on the fake clock; an unanswered
+// token fails the task after HeartbeatSeconds.
+func TestStepFunctionsTaskToken(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	qc := sqs.NewFromConfig(env.Config)
+	c := sfn.NewFromConfig(env.Config)
+	url := newQueue(t, qc, "asks")
+	def := `{"StartAt":"Ask","States":{
+		"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","HeartbeatSeconds":60,"TimeoutSeconds":300,
+			"Parameters":{"QueueUrl":"` + url + `","MessageBody":{"token.$":"$$.Task.Token","n.$":"$.n"}},"Next":"Pause"},
+		"Pause":{"Type":"Wait","Seconds":3600,"End":true}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("asker"), Definition: aws.String(def), RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := func() string {
+		m := receiveOne(t, qc, url)
+		var body struct {
+			Token string `json:"token"`
+			N     int    `json:"n"`
+		}
+		if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &body); err != nil || body.Token == "" || body.N != 7 {
+			t.Fatalf("message %s: %v", aws.ToString(m.Body), err)
+		}
+		return body.Token
+	}
+
+	ok, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"n":7}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := token()
+	if _, err := c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &tok}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &tok, Output: aws.String(`{"answer":42}`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("no-such-token"), Output: aws.String(`{}`)})
+	expectAPIError(t, err, "TaskDoesNotExist", 400)
+	// The execution reaches the Wait state, which ends when the clock
+	// has moved an hour.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: ok.ExecutionArn, ReverseOrder: true, MaxResults: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Events) == 1 && h.Events[0].Type == sfntypes.HistoryEventTypeWaitStateEntered {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the execution did not reach its Wait state")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	env.Clock.Advance(3599 * time.Second)
+	if d, _ := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: ok.ExecutionArn}); d.Status != sfntypes.ExecutionStatusRunning {
+		t.Fatalf("status before the hour = %s", d.Status)
+	}
+	env.Clock.Advance(time.Second)
+	if d := waitExecution(t, c, aws.ToString(ok.ExecutionArn)); d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"answer":42}` {
+		t.Errorf("execution: %s %s", d.Status, aws.ToString(d.Output))
+	}
+
+	late, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"n":7}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token()
+	env.Clock.Advance(61 * time.Second)
+	if d := waitExecution(t, c, aws.ToString(late.ExecutionArn)); d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "States.HeartbeatTimeout" {
+		t.Errorf("unanswered execution: %s %s", d.Status, aws.ToString(d.Error))
+	}
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: late.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range h.Events {
+		types = append(types, string(e.Type))
+	}
+	if got := strings.Join(types, " "); got != "ExecutionStarted TaskStateEntered TaskScheduled TaskStarted TaskSubmitted TaskTimedOut ExecutionFailed" {
+		t.Errorf("history: %s", got)
 	}
 }

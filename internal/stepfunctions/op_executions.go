@@ -3,8 +3,6 @@ package stepfunctions
 import (
 	"context"
 	"sort"
-	"strconv"
-	"time"
 
 	"github.com/virga/virga/internal/stepfunctions/asl"
 )
@@ -337,9 +335,6 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 	}
 	return h
 }
-
-var _ = strconv.Itoa
-var _ = time.Now
 
 // StartExecution starts an execution of a state machine with a
 // generated name, for the services that target state machines

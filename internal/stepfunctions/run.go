@@ -2,7 +2,6 @@ package stepfunctions
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"math/rand/v2"
@@ -79,8 +78,12 @@ func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
 	if from != "" {
 		prev = e.Events
 	}
-	out, err := asl.Run(runCtx, env, m, &asl.Execution{ID: e.ARN, Name: e.Name, RoleArn: e.RoleArn, MachineID: e.MachineARN,
-		MachineName: e.Machine, Start: e.Start, Input: execInput}, from, input, prev)
+	ax := &asl.Execution{ID: e.ARN, Name: e.Name, RoleArn: e.RoleArn, MachineID: e.MachineARN,
+		MachineName: e.Machine, Start: e.Start, Input: execInput}
+	if from != "" {
+		ax.Resumed = e.AtTime
+	}
+	out, err := asl.Run(runCtx, env, m, ax, from, input, prev)
 	r.mu.Lock()
 	to := timedOut
 	r.mu.Unlock()
@@ -243,10 +246,8 @@ func (x *execEnv) Checkpoint(state string, input any) {
 	x.r.mu.Lock()
 	defer x.r.mu.Unlock()
 	e := x.r.exec
-	e.At, e.AtInput = state, asl.Encode(input)
+	e.At, e.AtInput, e.AtTime = state, asl.Encode(input), x.s.clock.Now()
 	if !e.Express && !x.r.stopped {
 		x.s.put(execKey(e.Machine, e.Name), e)
 	}
 }
-
-var _ = json.Marshal

@@ -43,8 +43,9 @@ type execution struct {
 	Trace      string    `json:"trace,omitempty"`
 	// At and AtInput are the top-level state the execution entered last
 	// and that state's input: a resumed execution starts there.
-	At      string `json:"at,omitempty"`
-	AtInput string `json:"atInput,omitempty"`
+	At      string    `json:"at,omitempty"`
+	AtInput string    `json:"atInput,omitempty"`
+	AtTime  time.Time `json:"atTime,omitzero"`
 	// Events is the number of history events.
 	Events int64 `json:"events"`
 }

@@ -215,7 +215,7 @@ func (x *execEnv) lambda(ctx context.Context, fn string, payload []byte) (any, s
 		}
 		json.Unmarshal(resp, &body)
 		name := body.ErrorType
-		if name == "" {
+		if lambdaUnknown[name] {
 			name = "Lambda.Unknown"
 		}
 		return nil, "", &asl.Failure{Name: name, Cause: string(resp)}
@@ -230,6 +230,12 @@ func (x *execEnv) lambda(ctx context.Context, fn string, payload []byte) (any, s
 	}
 	return v, version, nil
 }
+
+// lambdaUnknown are the error types of failures outside the function's
+// code, which Step Functions reports as Lambda.Unknown: "Unhandled
+// errors in Lambda are reported as Lambda.Unknown ... These include
+// out-of-memory errors and function timeouts."
+var lambdaUnknown = map[string]bool{"": true, "Sandbox.Timedout": true, "Runtime.OutOfMemory": true, "Runtime.ExitError": true}
 
 // lambdaError names a Lambda service error as Step Functions does:
 // Lambda.<Code>.

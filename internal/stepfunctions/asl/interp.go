@@ -115,6 +115,9 @@ type Execution struct {
 	MachineName       string
 	Start             time.Time
 	Input             any
+	// Resumed, when not zero, is when the first state run by Run was
+	// entered before: a resumed Wait state's Seconds count from then.
+	Resumed time.Time
 }
 
 // Run runs machine m from state `from` (its StartAt when empty) with
@@ -231,6 +234,9 @@ func runtimeError(s *State, entered int64, detail string) error {
 // name ("" at the end).
 func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, string, error) {
 	enteredAt := t.r.env.Now()
+	if depth == 0 && !t.r.exec.Resumed.IsZero() {
+		enteredAt, t.r.exec.Resumed = t.r.exec.Resumed, time.Time{}
+	}
 	prefix := s.Type
 	enteredID := t.record(Event{Type: prefix + "StateEntered", State: s.Name, Input: encodePtr(raw)})
 	wrap := func(err error) error {
@@ -392,7 +398,7 @@ func (t *thread) attempt(ctx context.Context, s *State, raw any, x *evalContext,
 		var until time.Time
 		switch {
 		case s.Seconds != nil:
-			until = t.r.env.Now().Add(time.Duration(*s.Seconds) * time.Second)
+			until = entered.Add(time.Duration(*s.Seconds) * time.Second)
 		case s.Timestamp != nil:
 			until = *s.Timestamp
 		case s.SecondsPath != nil:
@@ -404,7 +410,7 @@ func (t *thread) attempt(ctx context.Context, s *State, raw any, x *evalContext,
 			if !ok || n < 0 {
 				return nil, "", &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The SecondsPath parameter does not reference a valid non-negative integer: %s", Encode(v))}
 			}
-			until = t.r.env.Now().Add(time.Duration(n) * time.Second)
+			until = entered.Add(time.Duration(n) * time.Second)
 		case s.TimestampPath != nil:
 			v, err := x.resolve(s.TimestampPath)
 			if err != nil {

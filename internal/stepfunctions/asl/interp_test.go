@@ -249,3 +249,24 @@ func TestDefinitionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestResumedWait: a Wait state resumed after a restart counts its
+// Seconds from when it was first entered.
+func TestResumedWait(t *testing.T) {
+	t.Parallel()
+	m, err := Parse(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &testEnv{now: time.Date(2024, 1, 1, 0, 1, 0, 0, time.UTC)}
+	exec := &Execution{Resumed: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if _, err := Run(context.Background(), env, m, exec, "W", map[string]any{}, 4); err != nil {
+		t.Fatal(err)
+	}
+	if len(env.waits) != 1 || env.waits[0] != 40*time.Second {
+		t.Errorf("waits = %v, want [40s]", env.waits)
+	}
+	if env.events[0].Prev != 4 {
+		t.Errorf("first event follows %d, want 4", env.events[0].Prev)
+	}
+}
