@@ -81,7 +81,8 @@
 // AWS::StepFunctions::StateMachine takes Definition (an object) or
 // DefinitionString, with DefinitionSubstitutions' ${name} replaced in
 // the definition's text; Ref is its ARN, GetAtt Name and Arn.
-// DefinitionS3Location is refused for now.
+// DefinitionS3Location in S3 is refused for now (virga deploy puts a
+// local file's content in Definition).
 //
 // # Parameters and secrets
 //

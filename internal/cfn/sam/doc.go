@@ -74,9 +74,10 @@
 // the Policies; its Schedule and EventBridgeRule (or CloudWatchEvent)
 // events become AWS::Events::Rule resources ID+EVENT whose target is
 // the machine (statemachine.go). A DefinitionUri given as an s3:// URL
-// or {Bucket, Key} becomes DefinitionS3Location; a local file is not
-// supported yet, nor are the Api events, AutoPublishAlias and
-// DeploymentPreference, and no role is generated for the rules' targets.
+// or {Bucket, Key} becomes DefinitionS3Location; a local file is read
+// by virga deploy, which puts its content in Definition, and refused
+// here. Api events, AutoPublishAlias and DeploymentPreference are not
+// supported, and no role is generated for the rules' targets.
 //
 // # What it does not do
 //

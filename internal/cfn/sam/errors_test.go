@@ -57,7 +57,7 @@ func TestTransformErrors(t *testing.T) {
     Type: AWS::Serverless::StateMachine
     Properties:
       DefinitionUri: flow.json`,
-			want:         "Number of errors found: 1. Resource with id [Flow] is invalid. DefinitionUri as a local file is not supported by virga yet; give Definition.",
+			want:         "Number of errors found: 1. Resource with id [Flow] is invalid. DefinitionUri as a local file is read by virga deploy only; give Definition, or deploy with virga deploy.",
 			notSupported: true,
 		},
 		{

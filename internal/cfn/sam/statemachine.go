@@ -43,7 +43,7 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 		if m == nil {
 			// A local file is uploaded by `virga deploy` (or sam
 			// package) and becomes {Bucket, Key}.
-			return notSupported(id, "DefinitionUri as a local file is not supported by virga yet; give Definition.")
+			return notSupported(id, "DefinitionUri as a local file is read by virga deploy only; give Definition, or deploy with virga deploy.")
 		}
 		sm["DefinitionS3Location"] = cloneMap(m)
 	default:
