@@ -281,3 +281,75 @@ func TestStepFunctionsTaskToken(t *testing.T) {
 		t.Errorf("history: %s", got)
 	}
 }
+
+// TestStepFunctionsStopAndList stops running executions, lists them a
+// page at a time and checks InvalidArn's wording.
+func TestStepFunctionsStopAndList(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := sfn.NewFromConfig(env.Config)
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("sleeper"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100000,"End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arns []string
+	for _, name := range []string{"a", "b", "c"} {
+		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String(name), Input: aws.String(`{"k":1}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, aws.ToString(out.ExecutionArn))
+	}
+	// The same name and input while it runs is the same request.
+	again, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("a"), Input: aws.String(`{"k":1}`)})
+	if err != nil || aws.ToString(again.ExecutionArn) != arns[0] {
+		t.Errorf("StartExecution again: %v %v", err, again)
+	}
+	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("a"), Input: aws.String(`{"k":2}`)})
+	if ae := expectAPIError(t, err, "ExecutionAlreadyExists", 400); ae.Message != "Execution Already Exists: '"+arns[0]+"'" {
+		t.Errorf("message = %s", ae.Message)
+	}
+	stop, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: &arns[1], Error: aws.String("Manual"), Cause: aws.String("enough")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &arns[1]})
+	if err != nil || d.Status != sfntypes.ExecutionStatusAborted || aws.ToString(d.Error) != "Manual" || !d.StopDate.Equal(aws.ToTime(stop.StopDate)) {
+		t.Errorf("stopped execution: %v %+v", err, d)
+	}
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &arns[1]})
+	if err != nil || len(h.Events) != 3 || h.Events[2].Type != sfntypes.HistoryEventTypeExecutionAborted ||
+		aws.ToString(h.Events[2].ExecutionAbortedEventDetails.Cause) != "enough" {
+		t.Errorf("history: %v %+v", err, h)
+	}
+	var names []string
+	var token *string
+	for {
+		page, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: sm.StateMachineArn, StatusFilter: sfntypes.ExecutionStatusRunning,
+			MaxResults: 1, NextToken: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range page.Executions {
+			names = append(names, aws.ToString(e.Name))
+		}
+		if token = page.NextToken; token == nil {
+			break
+		}
+	}
+	if len(names) != 2 {
+		t.Errorf("running executions: %v", names)
+	}
+	_, err = c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arns[0]})
+	if ae := expectAPIError(t, err, "InvalidArn", 400); ae.Message != "Invalid Arn: 'Resource type not valid in this context: execution'" {
+		t.Errorf("message = %s", ae.Message)
+	}
+	// Deleting the machine stops what still runs.
+	if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: sm.StateMachineArn}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &arns[0]})
+	expectAPIError(t, err, "ExecutionDoesNotExist", 400)
+}

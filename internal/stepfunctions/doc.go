@@ -42,14 +42,22 @@
 // read every 10 ms.
 //
 // StartSyncExecution is served on any host name: the SDKs send it to
-// "sync-" followed by the endpoint's host, which a client must resolve
-// to virga (the aws CLI: --endpoint-url with a host name that has a
-// sync- variant, or inject_host_prefix = false in its configuration).
+// "sync-" followed by the endpoint's host, which the client must reach
+// virga by. boto3 can be told not to (Config(inject_host_prefix=False));
+// the aws CLI always prefixes, so it needs an endpoint host name whose
+// sync- variant resolves to virga too (an /etc/hosts line naming both),
+// since sync-127.0.0.1 resolves nowhere.
 //
 // Concurrency: Service.mu guards the running executions, the task
 // tokens and the read-modify-write of machines and execution names;
 // run.mu guards one execution's record and its event counter. Lock
 // order: Service.mu before run.mu.
+//
+// DeleteStateMachine stops the machine's running executions at once
+// (AWS ends them at their next state transition, the machine showing
+// DELETING until then) and deletes their records and histories with
+// the machine. StopExecution of an execution that has ended answers the
+// time it ended.
 //
 // Not supported: activities (CreateActivity, GetActivityTask), the .sync
 // integration pattern and every integration not listed above (the task

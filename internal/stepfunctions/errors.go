@@ -1,6 +1,10 @@
 package stepfunctions
 
-import "github.com/virga/virga/internal/awsproto/apierr"
+import (
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+)
 
 // Step Functions' errors, as its API reference names them.
 var (
@@ -21,6 +25,18 @@ var (
 	ErrResourceNotFound             = apierr.New("ResourceNotFound", 400, "")
 	ErrTooManyTags                  = apierr.New("TooManyTags", 400, "")
 )
+
+// invalidARN is InvalidArn for arn where a resource of another type was
+// expected: a Step Functions ARN of the wrong type says which type it
+// names ("Invalid Arn: 'Resource type not valid in this context:
+// execution'"), anything else repeats the ARN.
+func invalidARN(arn string) error {
+	parts := strings.Split(arn, ":")
+	if len(parts) >= 7 && parts[0] == "arn" && parts[2] == "states" {
+		return ErrInvalidArn.WithMessage("Invalid Arn: 'Resource type not valid in this context: " + parts[5] + "'")
+	}
+	return ErrInvalidArn.WithMessage("Invalid Arn: '" + arn + "'")
+}
 
 func machineNotFound(arn string) error {
 	return ErrStateMachineDoesNotExist.WithMessage("State Machine Does Not Exist: '" + arn + "'")

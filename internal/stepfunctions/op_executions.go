@@ -127,7 +127,7 @@ func (e *execution) TraceHeader() string { return e.Trace }
 func (s *Service) executionByARN(arn string) (*execution, error) {
 	machine, name, express, ok := executionName(arn)
 	if !ok {
-		return nil, ErrInvalidArn.WithMessage("Invalid Arn: '" + arn + "'")
+		return nil, invalidARN(arn)
 	}
 	s.mu.Lock()
 	r := s.running[arn]
@@ -220,10 +220,13 @@ func (s *Service) stopExecution(_ context.Context, in *StopExecutionInput) (*Sto
 	r := s.running[arn]
 	s.mu.Unlock()
 	if r == nil || e.Status != "RUNNING" {
-		if e.Status != "RUNNING" {
-			return nil, ErrValidation.WithMessage("Execution Does Not Exist: '" + arn + "'")
+		// An execution that has ended stays as it ended; the call
+		// answers when it stopped.
+		stop := e.Stop
+		if stop.IsZero() {
+			stop = s.clock.Now()
 		}
-		return &StopExecutionOutput{StopDate: ptr(s.clock.Now())}, nil
+		return &StopExecutionOutput{StopDate: &stop}, nil
 	}
 	stop := r.abort(s, deref(in.Error), deref(in.Cause))
 	return &StopExecutionOutput{StopDate: &stop}, nil

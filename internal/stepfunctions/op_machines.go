@@ -66,7 +66,7 @@ func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineIn
 func (s *Service) machineByARN(arn string) (*machine, error) {
 	name, ok := machineName(arn)
 	if !ok {
-		return nil, ErrInvalidArn.WithMessage("Invalid Arn: '" + arn + "'")
+		return nil, invalidARN(arn)
 	}
 	m, err := s.loadMachine(name)
 	if err != nil {
@@ -173,7 +173,7 @@ func (s *Service) deleteStateMachine(_ context.Context, in *DeleteStateMachineIn
 	arn := deref(in.StateMachineArn)
 	name, ok := machineName(arn)
 	if !ok {
-		return nil, ErrInvalidArn.WithMessage("Invalid Arn: '" + arn + "'")
+		return nil, invalidARN(arn)
 	}
 	// Deleting a machine stops its running executions.
 	s.mu.Lock()

@@ -24,7 +24,7 @@ func tagMap(into map[string]string, tags []Tag) (map[string]string, error) {
 func (s *Service) taggedMachine(arn string) (*machine, error) {
 	name, ok := machineName(arn)
 	if !ok {
-		return nil, ErrInvalidArn.WithMessage("Invalid Arn: '" + arn + "'")
+		return nil, invalidARN(arn)
 	}
 	m, err := s.loadMachine(name)
 	if err != nil {
