@@ -93,8 +93,10 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 					"Principal": map[string]any{"Service": []any{"states.amazonaws.com"}},
 				}},
 			},
-			"ManagedPolicyArns": r.managed,
-			"Tags":              tagList(nil, map[string]any{"stateMachine:createdBy": "SAM"}),
+			"Tags": tagList(nil, map[string]any{"stateMachine:createdBy": "SAM"}),
+		}
+		if len(r.managed) > 0 {
+			roleProps["ManagedPolicyArns"] = r.managed
 		}
 		if len(r.inline) > 0 {
 			roleProps["Policies"] = r.inline
@@ -119,6 +121,12 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 		p := asMap(ev["Properties"])
 		if p == nil {
 			p = map[string]any{}
+		}
+		if ev["Type"] == "ScheduleV2" {
+			if err := t.stateMachineScheduleV2(id, name, attrs, p); err != nil {
+				return err
+			}
+			continue
 		}
 		rule := map[string]any{}
 		switch ev["Type"] {
@@ -145,4 +153,56 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// stateMachineScheduleV2 is MACHINEEVENT, an EventBridge Scheduler
+// schedule that starts the machine through a role, MACHINEEVENTRole,
+// allowed states:StartExecution, unless the event names one.
+func (t *transformer) stateMachineScheduleV2(id, name string, attrs attributes, p map[string]any) error {
+	eid := id + name
+	sched := map[string]any{"ScheduleExpression": clone(p["ScheduleExpression"])}
+	copyKeys(sched, p, "Description", "EndDate", "GroupName", "KmsKeyArn",
+		"ScheduleExpressionTimezone", "StartDate", "State")
+	if n, ok := p["Name"]; ok {
+		sched["Name"] = clone(n)
+	} else if !truthy(p["OmitName"]) {
+		sched["Name"] = eid
+	}
+	if w, ok := p["FlexibleTimeWindow"]; ok {
+		sched["FlexibleTimeWindow"] = clone(w)
+	} else {
+		sched["FlexibleTimeWindow"] = map[string]any{"Mode": "OFF"}
+	}
+	machine := map[string]any{"Ref": id}
+	target := map[string]any{"Arn": machine}
+	copyKeys(target, p, "Input", "RetryPolicy", "DeadLetterConfig")
+	if r, ok := p["RoleArn"]; ok {
+		target["RoleArn"] = clone(r)
+	} else {
+		roleID := eid + "Role"
+		props := map[string]any{
+			"AssumeRolePolicyDocument": map[string]any{
+				"Version": "2012-10-17",
+				"Statement": []any{map[string]any{
+					"Action":    []any{"sts:AssumeRole"},
+					"Effect":    "Allow",
+					"Principal": map[string]any{"Service": []any{"scheduler.amazonaws.com"}},
+				}},
+			},
+			"Policies": []any{map[string]any{
+				"PolicyName": eid + "StartExecutionPolicy",
+				"PolicyDocument": map[string]any{
+					"Version":   "2012-10-17",
+					"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
+				},
+			}},
+		}
+		copyKeys(props, p, "PermissionsBoundary")
+		if err := t.add(id, roleID, attrs.resource("AWS::IAM::Role", props)); err != nil {
+			return err
+		}
+		target["RoleArn"] = getAtt(roleID, "Arn")
+	}
+	sched["Target"] = target
+	return t.add(id, eid, attrs.resource("AWS::Scheduler::Schedule", sched))
 }
