@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +48,24 @@ Resources:
           Properties:
             Pattern:
               source: [app.orders]
+  Intake:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: intake
+      Definition:
+        StartAt: Echo
+        States:
+          Echo:
+            Type: Pass
+            Parameters:
+              got.$: $.order
+            End: true
+      Events:
+        Post:
+          Type: Api
+          Properties:
+            Path: /orders
+            Method: post
   Plain:
     Type: AWS::StepFunctions::StateMachine
     Properties:
@@ -54,6 +74,8 @@ Resources:
       DefinitionSubstitutions:
         Word: hello
 Outputs:
+  Api:
+    Value: !Ref ServerlessRestApi
   Machine:
     Value: !Ref Recorder
   MachineName:
@@ -86,6 +108,17 @@ func TestSAMStateMachine(t *testing.T) {
 	if _, err := eventbridge.NewFromConfig(env.Config).PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
 		{Source: aws.String("app.orders"), DetailType: aws.String("Placed"), Detail: aws.String(`{"orderId":"o-1"}`)}}}); err != nil {
 		t.Fatal(err)
+	}
+	// The Api event's method starts an execution with the request body.
+	res := apigwv1Call(t, env, outs["Api"], "POST", "/Prod/orders", []byte(`{"order":"o-2"}`), map[string]string{"Content-Type": "application/json"}, false)
+	var started struct {
+		ExecutionArn string `json:"executionArn"`
+	}
+	if err := json.Unmarshal(res.Body, &started); res.Status != 200 || err != nil || !strings.HasPrefix(started.ExecutionArn, "arn:aws:states:us-east-1:000000000000:execution:intake:") {
+		t.Fatalf("POST /orders: %d %s", res.Status, res.Body)
+	}
+	if d := waitExecution(t, c, started.ExecutionArn); aws.ToString(d.Output) != `{"got":"o-2"}` {
+		t.Errorf("Intake output = %s (%s)", aws.ToString(d.Output), aws.ToString(d.Cause))
 	}
 	db := dynamodb.NewFromConfig(env.Config)
 	deadline := time.Now().Add(30 * time.Second)

@@ -71,13 +71,16 @@
 // AWS::Serverless::StateMachine becomes an
 // AWS::StepFunctions::StateMachine with the same logical ID and, unless
 // Role is given, a role ID+"Role" that states.amazonaws.com assumes with
-// the Policies; its Schedule and EventBridgeRule (or CloudWatchEvent)
-// events become AWS::Events::Rule resources ID+EVENT whose target is
-// the machine (statemachine.go). A DefinitionUri given as an s3:// URL
-// or {Bucket, Key} becomes DefinitionS3Location; a local file is read
-// by virga deploy, which puts its content in Definition, and refused
-// here. Api events, AutoPublishAlias and DeploymentPreference are not
-// supported, and no role is generated for the rules' targets.
+// the Policies (statemachine.go). Its events start executions: Schedule
+// and EventBridgeRule (or CloudWatchEvent) become AWS::Events::Rule
+// resources ID+EVENT, ScheduleV2 an AWS::Scheduler::Schedule, and Api a
+// method of the REST API whose AWS integration calls StartExecution with
+// the request body as input; each gets a role ID+EVENT+"Role" allowed
+// states:StartExecution, unless the event names one. A DefinitionUri
+// given as an s3:// URL or {Bucket, Key} becomes DefinitionS3Location; a
+// local file is read by virga deploy, which puts its content in
+// Definition, and refused here. AutoPublishAlias, DeploymentPreference
+// and the other event types are not supported.
 //
 // # What it does not do
 //

@@ -122,36 +122,126 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 		if p == nil {
 			p = map[string]any{}
 		}
-		if ev["Type"] == "ScheduleV2" {
-			if err := t.stateMachineScheduleV2(id, name, attrs, p); err != nil {
-				return err
-			}
-			continue
-		}
-		rule := map[string]any{}
+		var err error
 		switch ev["Type"] {
-		case "Schedule":
-			rule["ScheduleExpression"] = clone(p["Schedule"])
-			copyKeys(rule, p, "Name", "Description")
-		case "EventBridgeRule", "CloudWatchEvent":
-			rule["EventPattern"] = clone(p["Pattern"])
-			copyKeys(rule, p, "EventBusName")
-			if n, ok := p["RuleName"]; ok {
-				rule["Name"] = clone(n)
-			}
+		case "Schedule", "EventBridgeRule", "CloudWatchEvent":
+			err = t.stateMachineRule(id, name, attrs, ev["Type"].(string), p, props["PermissionsBoundary"])
+		case "ScheduleV2":
+			err = t.stateMachineScheduleV2(id, name, attrs, p)
+		case "Api":
+			err = t.stateMachineAPI(id, name, attrs, p, props["PermissionsBoundary"])
 		default:
-			return notSupported(id, "Event with id [%s] is invalid. State machine events of type %v are not supported by virga.", name, ev["Type"])
+			err = notSupported(id, "Event with id [%s] is invalid. State machine events of type %v are not supported by virga.", name, ev["Type"])
 		}
-		if s, ok := state(p); ok {
-			rule["State"] = s
-		}
-		target := map[string]any{"Id": id + name + "StepFunctionsTarget", "Arn": map[string]any{"Ref": id}}
-		copyKeys(target, p, "Input", "InputPath", "InputTransformer", "RetryPolicy")
-		rule["Targets"] = []any{target}
-		if err := t.add(id, id+name, attrs.resource("AWS::Events::Rule", rule)); err != nil {
+		if err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// startExecutionRole is the role SAM makes for an event source of a
+// state machine, EVENTID+"Role": the service principal may assume it and
+// it allows states:StartExecution on the machine.
+func (t *transformer) startExecutionRole(id, eid, principal string, attrs attributes, boundary any) error {
+	roleID := eid + "Role"
+	props := map[string]any{
+		"AssumeRolePolicyDocument": map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []any{map[string]any{
+				"Action":    []any{"sts:AssumeRole"},
+				"Effect":    "Allow",
+				"Principal": map[string]any{"Service": []any{principal}},
+			}},
+		},
+		"Policies": []any{map[string]any{
+			"PolicyName": roleID + "StartExecutionPolicy",
+			"PolicyDocument": map[string]any{
+				"Version":   "2012-10-17",
+				"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
+			},
+		}},
+	}
+	if boundary != nil {
+		props["PermissionsBoundary"] = clone(boundary)
+	}
+	return t.add(id, roleID, attrs.resource("AWS::IAM::Role", props))
+}
+
+// stateMachineRule is MACHINEEVENT, an EventBridge rule (a schedule or
+// a pattern) whose target starts the machine through MACHINEEVENTRole.
+func (t *transformer) stateMachineRule(id, name string, attrs attributes, typ string, p map[string]any, boundary any) error {
+	eid := id + name
+	rule := map[string]any{}
+	if typ == "Schedule" {
+		rule["ScheduleExpression"] = clone(p["Schedule"])
+		copyKeys(rule, p, "Name", "Description")
+	} else {
+		rule["EventPattern"] = clone(p["Pattern"])
+		copyKeys(rule, p, "EventBusName")
+		if n, ok := p["RuleName"]; ok {
+			rule["Name"] = clone(n)
+		}
+	}
+	if s, ok := state(p); ok {
+		rule["State"] = s
+	}
+	targetID := eid + "StepFunctionsTarget"
+	if tg := asMap(p["Target"]); tg != nil {
+		if v, ok := tg["Id"].(string); ok {
+			targetID = v
+		}
+	}
+	target := map[string]any{"Id": targetID, "Arn": map[string]any{"Ref": id}}
+	copyKeys(target, p, "Input", "InputPath", "InputTransformer", "RetryPolicy", "DeadLetterConfig")
+	if r, ok := p["RoleArn"]; ok {
+		target["RoleArn"] = clone(r)
+	} else {
+		if err := t.startExecutionRole(id, eid, "events.amazonaws.com", attrs, boundary); err != nil {
+			return err
+		}
+		target["RoleArn"] = getAtt(eid+"Role", "Arn")
+	}
+	rule["Targets"] = []any{target}
+	return t.add(id, eid, attrs.resource("AWS::Events::Rule", rule))
+}
+
+// stateMachineAPI adds a method to a REST API whose AWS integration
+// calls StartExecution with the request body as the execution's input,
+// signed as MACHINEEVENTRole.
+func (t *transformer) stateMachineAPI(id, name string, attrs attributes, p map[string]any, boundary any) error {
+	eid := id + name
+	api, path, _, key, err := t.eventRoute(id, name, p)
+	if err != nil {
+		return err
+	}
+	if err := t.startExecutionRole(id, eid, "apigateway.amazonaws.com", attrs, boundary); err != nil {
+		return err
+	}
+	if api.body == nil {
+		return nil
+	}
+	item, err := pathItem(api.body, path)
+	if err != nil {
+		return eventError(id, name, "%s", err.Error())
+	}
+	if _, exists := item[key]; exists {
+		return eventError(id, name, "Integration already exists on Path=%s, Method=%s", path, methodName(key))
+	}
+	integration := map[string]any{
+		"type":        "aws",
+		"httpMethod":  "POST",
+		"uri":         map[string]any{"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution"},
+		"responses":   map[string]any{"200": map[string]any{"statusCode": "200"}, "400": map[string]any{"statusCode": "400"}},
+		"credentials": getAtt(eid+"Role", "Arn"),
+		"requestTemplates": map[string]any{"application/json": map[string]any{
+			"Fn::Sub": `{"input": "$util.escapeJavaScript($input.json('$'))", "stateMachineArn": "${` + id + `}"}`}},
+	}
+	item[key] = map[string]any{
+		"x-amazon-apigateway-integration": integration,
+		"responses":                       map[string]any{"200": map[string]any{"description": "OK"}, "400": map[string]any{"description": "Bad Request"}},
+	}
+	api.methods = append(api.methods, &apiMethod{path: path, key: key, auth: asMap(p["Auth"]), condition: attrs.condition, function: id, event: name})
 	return nil
 }
 

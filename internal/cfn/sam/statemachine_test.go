@@ -40,6 +40,11 @@ Resources:
           Type: ScheduleV2
           Properties:
             ScheduleExpression: rate(1 hour)
+        Post:
+          Type: Api
+          Properties:
+            Path: /orders
+            Method: post
 `))
 	res := r.resources()
 	sm := res["Flow"].(map[string]any)
@@ -71,6 +76,17 @@ Resources:
 	if res["FlowNightly"].(map[string]any)["Properties"].(map[string]any)["ScheduleExpression"] != "rate(1 day)" {
 		t.Errorf("FlowNightly: %v", res["FlowNightly"])
 	}
+	for _, id := range []string{"FlowNightlyRole", "FlowPlacedRole", "FlowHourlyRole", "FlowPostRole"} {
+		if !strings.Contains(indent(res[id]), "states:StartExecution") {
+			t.Errorf("%s: %s", id, indent(res[id]))
+		}
+	}
+	body := indent(res["ServerlessRestApi"])
+	for _, want := range []string{"states:action/StartExecution", `\"stateMachineArn\": \"${Flow}\"`, "FlowPostRole"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("ServerlessRestApi lacks %s: %s", want, body)
+		}
+	}
 	sched := res["FlowHourly"].(map[string]any)
 	if sched["Type"] != "AWS::Scheduler::Schedule" || res["FlowHourlyRole"] == nil {
 		t.Errorf("FlowHourly: %v", sched)
@@ -83,7 +99,7 @@ func TestStateMachineErrors(t *testing.T) {
 		"Properties: {Role: r}":                                            "Either 'Definition' or 'DefinitionUri' property must be specified.",
 		"Properties: {Definition: {}, DefinitionUri: s3://b/k}":            "Specify either 'Definition' or 'DefinitionUri' property and not both.",
 		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}": "Specify either 'Role' or 'Policies' property and not both.",
-		"Properties: {Definition: {}, Events: {A: {Type: Api}}}":           "State machine events of type Api are not supported by virga.",
+		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":           "State machine events of type SQS are not supported by virga.",
 	} {
 		in, err := template.Parse([]byte("Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    " + body + "\n"))
 		if err != nil {
