@@ -26,7 +26,16 @@ require (
 	golang.org/x/net v0.62.0
 )
 
-require github.com/aws/aws-sdk-go-v2/service/sfn v1.41.2
+require (
+	github.com/aws/aws-sdk-go-v2/service/sfn v1.41.2
+	github.com/xiatechs/jsonata-go v1.8.8
+)
+
+require (
+	github.com/goccy/go-json v0.10.2 // indirect
+	github.com/ncruces/go-strftime v0.1.9 // indirect
+	github.com/shopspring/decimal v1.3.1 // indirect
+)
 
 require (
 	github.com/DataDog/zstd v1.5.7 // indirect

@@ -353,3 +353,31 @@ func TestStepFunctionsStopAndList(t *testing.T) {
 	_, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &arns[0]})
 	expectAPIError(t, err, "ExecutionDoesNotExist", 400)
 }
+
+// TestStepFunctionsJSONata runs a JSONata machine: Arguments to a real
+// function through lambda:invoke, a variable, Output from the result.
+func TestStepFunctionsJSONata(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	createPythonFunction(t, lambdaClient(t, env), "echo", failsOnDemand, 10)
+	c := sfn.NewFromConfig(env.Config)
+	def := `{"QueryLanguage":"JSONata","StartAt":"Call","States":{
+		"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+			"Arguments":{"FunctionName":"echo","Payload":{"who":"{% $uppercase($states.input.who) %}"}},
+			"Assign":{"status":"{% $states.result.StatusCode %}"},
+			"Output":"{% $states.result.Payload.ok %}","Next":"Done"},
+		"Done":{"Type":"Pass","Output":"{% $merge([$states.input, {'status': $status}]) %}","End":true}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("jsonata"), Definition: aws.String(def), RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"who":"ann"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"status":200,"who":"ANN"}` {
+		t.Errorf("execution: %s %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+}

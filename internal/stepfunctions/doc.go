@@ -63,7 +63,8 @@
 // integration pattern and every integration not listed above (the task
 // fails with States.Runtime), versions and aliases, Map runs and
 // distributed Map, redrive, ValidateStateMachineDefinition, TestState,
-// the JSONata query language and variables, logging to CloudWatch Logs
+// variables in JSONPath states (JSONata states have them, see
+// package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded
 // only). ExecutedVersion is the qualifier of the function's ARN, or
 // $LATEST. Roles are recorded, not assumed: tasks run with virga's own

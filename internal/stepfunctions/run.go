@@ -82,6 +82,9 @@ func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
 		MachineName: e.Machine, Start: e.Start, Input: execInput}
 	if from != "" {
 		ax.Resumed = e.AtTime
+		if vars, err := asl.Decode([]byte(e.AtVars)); err == nil {
+			ax.Vars, _ = vars.(map[string]any)
+		}
 	}
 	out, err := asl.Run(runCtx, env, m, ax, from, input, prev)
 	r.mu.Lock()
@@ -242,11 +245,15 @@ func (x *execEnv) RandomInt(n int64, seed *int64) int64 {
 	return rand.Int64N(n)
 }
 
-func (x *execEnv) Checkpoint(state string, input any) {
+func (x *execEnv) Checkpoint(state string, input any, vars map[string]any) {
 	x.r.mu.Lock()
 	defer x.r.mu.Unlock()
 	e := x.r.exec
 	e.At, e.AtInput, e.AtTime = state, asl.Encode(input), x.s.clock.Now()
+	e.AtVars = ""
+	if len(vars) > 0 {
+		e.AtVars = asl.Encode(vars)
+	}
 	if !e.Express && !x.r.stopped {
 		x.s.put(execKey(e.Machine, e.Name), e)
 	}

@@ -46,6 +46,8 @@ type execution struct {
 	At      string    `json:"at,omitempty"`
 	AtInput string    `json:"atInput,omitempty"`
 	AtTime  time.Time `json:"atTime,omitzero"`
+	// AtVars are the variables then (JSON).
+	AtVars string `json:"atVars,omitempty"`
 	// Events is the number of history events.
 	Events int64 `json:"events"`
 }

@@ -18,6 +18,9 @@ type Rule struct {
 	ValuePath *Path // the *Path operators
 
 	Next string
+
+	// Condition, Output and Assign are a JSONata rule's.
+	Condition, Output, Assign *jvalue
 }
 
 // comparisons are the Choice state's comparison operators, by the type

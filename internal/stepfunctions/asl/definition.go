@@ -60,6 +60,15 @@ type State struct {
 	ItemSelector   *template
 	Processor      *Machine
 	MaxConcurrency int
+
+	// JSONata is set for a state whose QueryLanguage is JSONata; its
+	// fields are then Arguments, Output, Assign and Items, and jfields
+	// holds the other fields given as expressions (Seconds, Timestamp,
+	// TimeoutSeconds, HeartbeatSeconds, Error, Cause, MaxConcurrency,
+	// ItemSelector).
+	JSONata                          bool
+	Arguments, Output, Assign, Items *jvalue
+	jfields                          map[string]*jvalue
 }
 
 // optPath is a path field: absent means "$", JSON null means "discard"
@@ -92,6 +101,8 @@ type Catcher struct {
 	ErrorEquals []string
 	Next        string
 	ResultPath  optPath
+	// Output and Assign are a JSONata state's.
+	Output, Assign *jvalue
 }
 
 // The state types of the States Language.
@@ -145,11 +156,7 @@ func Parse(definition string) (*Machine, error) {
 		return nil, &DefinitionError{Problems: []Problem{{Code: "SCHEMA_VALIDATION_FAILED", Message: "The definition must be a JSON object", Location: "/"}}}
 	}
 	p := &parser{names: map[string]string{}}
-	if ql, ok := top["QueryLanguage"]; ok && ql != "JSONPath" {
-		p.schema("/QueryLanguage", "The QueryLanguage %v is not supported by virga; use JSONPath", ql)
-		return nil, &DefinitionError{Problems: p.problems}
-	}
-	m := p.machine(top, "")
+	m := p.machine(top, "", "JSONPath")
 	if len(p.problems) > 0 {
 		return nil, &DefinitionError{Problems: p.problems}
 	}
@@ -160,8 +167,25 @@ func jsonErrorText(err error) string {
 	return "Cannot parse the definition as JSON: " + err.Error()
 }
 
-func (p *parser) machine(doc map[string]any, loc string) *Machine {
+// The query languages.
+const (
+	jsonPath  = "JSONPath"
+	jsonataQL = "JSONata"
+)
+
+func (p *parser) machine(doc map[string]any, loc string, ql string) *Machine {
 	m := &Machine{States: map[string]*State{}}
+	if v, ok := doc["QueryLanguage"]; ok {
+		switch v {
+		case jsonPath, jsonataQL:
+			if ql == jsonataQL && v == jsonPath {
+				p.schema(loc+"/QueryLanguage", "A state machine whose QueryLanguage is JSONata cannot use JSONPath")
+			}
+			ql = v.(string)
+		default:
+			p.schema(orRoot(loc)+"/QueryLanguage", "The field \"QueryLanguage\" should be one of these values: [JSONPath, JSONata]")
+		}
+	}
 	var missing []string
 	start, ok := doc["StartAt"].(string)
 	if !ok {
@@ -198,7 +222,7 @@ func (p *parser) machine(doc map[string]any, loc string) *Machine {
 			p.schema(sl, "A state must be a JSON object")
 			continue
 		}
-		if s := p.state(name, sd, sl); s != nil {
+		if s := p.state(name, sd, sl, ql); s != nil {
 			m.States[name] = s
 		}
 	}
@@ -286,8 +310,28 @@ func (s *State) targets() []target {
 	return ts
 }
 
-func (p *parser) state(name string, d map[string]any, loc string) *State {
+func (p *parser) state(name string, d map[string]any, loc string, ql string) *State {
 	s := &State{Name: name}
+	if v, ok := d["QueryLanguage"]; ok {
+		switch {
+		case v == jsonPath && ql == jsonataQL:
+			p.schema(loc+"/QueryLanguage", "A state machine whose QueryLanguage is JSONata cannot use JSONPath")
+		case v == jsonPath || v == jsonataQL:
+			ql = v.(string)
+		default:
+			p.schema(loc+"/QueryLanguage", "The field \"QueryLanguage\" should be one of these values: [JSONPath, JSONata]")
+		}
+	}
+	if ql == jsonataQL {
+		s.JSONata = true
+		d = p.jsonataFields(s, d, loc)
+	} else {
+		for _, f := range []string{"Arguments", "Output", "Assign", "Items"} {
+			if _, ok := d[f]; ok {
+				p.schema(loc+"/"+f, "The field %q is supported only with QueryLanguage JSONata", f)
+			}
+		}
+	}
 	typ, _ := d["Type"].(string)
 	if !contains(stateTypes, typ) {
 		if _, ok := d["Type"]; !ok {
@@ -315,7 +359,8 @@ func (p *parser) state(name string, d map[string]any, loc string) *State {
 			p.schema(loc, "Field %q is not supported for state type %q", field, typ)
 		}
 	}
-	for _, f := range []string{"QueryLanguage", "Arguments", "Output", "Assign", "ItemReader", "ResultWriter", "ItemBatcher"} {
+	for _, f := range []string{"ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailurePercentage", "ToleratedFailureCount",
+		"ToleratedFailurePercentagePath", "ToleratedFailureCountPath"} {
 		if _, ok := d[f]; ok {
 			p.schema(loc+"/"+f, "The field %q is not supported by virga", f)
 		}
@@ -347,7 +392,7 @@ func (p *parser) state(name string, d map[string]any, loc string) *State {
 		s.Result, s.HasResult = r, true
 	}
 	s.Retry = p.retriers(d["Retry"], loc+"/Retry")
-	s.Catch = p.catchers(d["Catch"], loc+"/Catch")
+	s.Catch = p.catchers(d["Catch"], loc+"/Catch", s.JSONata)
 	switch typ {
 	case "Task":
 		s.Resource, _ = d["Resource"].(string)
@@ -373,7 +418,12 @@ func (p *parser) state(name string, d map[string]any, loc string) *State {
 				p.schema(rl, "A choice rule must be a JSON object")
 				continue
 			}
-			rule := p.rule(rd, rl, true)
+			var rule *Rule
+			if s.JSONata {
+				rule = p.ruleJ(rd, rl)
+			} else {
+				rule = p.rule(rd, rl, true)
+			}
 			if rule != nil {
 				s.Choices = append(s.Choices, rule)
 			}
@@ -406,6 +456,7 @@ func (p *parser) state(name string, d map[string]any, loc string) *State {
 			n++
 			s.TimestampPath = p.refPath(d, "TimestampPath", loc)
 		}
+		n += len(s.jfields["Seconds"].list()) + len(s.jfields["Timestamp"].list())
 		if n != 1 {
 			p.schema(loc, "Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]")
 		}
@@ -432,11 +483,13 @@ func (p *parser) state(name string, d map[string]any, loc string) *State {
 				p.schema(bl, "A branch must be a JSON object")
 				continue
 			}
-			s.Branches = append(s.Branches, p.machine(bd, bl))
+			s.Branches = append(s.Branches, p.machine(bd, bl, ql))
 		}
 	case "Map":
 		s.ItemsPath = p.refPath(d, "ItemsPath", loc)
-		s.ItemSelector = p.template(d, "ItemSelector", loc)
+		if !s.JSONata {
+			s.ItemSelector = p.template(d, "ItemSelector", loc)
+		}
 		if s.ItemSelector == nil {
 			s.ItemSelector = s.Parameters
 		}
@@ -460,7 +513,7 @@ func (p *parser) state(name string, d map[string]any, loc string) *State {
 		if cfg, ok := proc["ProcessorConfig"].(map[string]any); ok && cfg["Mode"] == "DISTRIBUTED" {
 			p.schema(loc+"/"+field+"/ProcessorConfig/Mode", "Distributed Map is not supported by virga")
 		}
-		s.Processor = p.machine(proc, loc+"/"+field)
+		s.Processor = p.machine(proc, loc+"/"+field, ql)
 	}
 	return s
 }
@@ -603,7 +656,7 @@ func (p *parser) retriers(v any, loc string) []Retrier {
 	return out
 }
 
-func (p *parser) catchers(v any, loc string) []Catcher {
+func (p *parser) catchers(v any, loc string, jsonataState bool) []Catcher {
 	if v == nil {
 		return nil
 	}
@@ -625,7 +678,20 @@ func (p *parser) catchers(v any, loc string) []Catcher {
 		if c.Next == "" {
 			p.schema(el, "These fields are required: [Next]")
 		}
-		c.ResultPath = p.optionalPath(d, "ResultPath", el, true)
+		if jsonataState {
+			if _, ok := d["ResultPath"]; ok {
+				p.schema(el+"/ResultPath", "The field \"ResultPath\" is not supported with QueryLanguage JSONata")
+			}
+			c.Output = p.compileField(d, "Output", el)
+			c.Assign = p.compileField(d, "Assign", el)
+		} else {
+			c.ResultPath = p.optionalPath(d, "ResultPath", el, true)
+			for _, f := range []string{"Output", "Assign"} {
+				if _, ok := d[f]; ok {
+					p.schema(el+"/"+f, "The field %q is supported only with QueryLanguage JSONata", f)
+				}
+			}
+		}
 		out = append(out, c)
 	}
 	return out
@@ -709,4 +775,88 @@ func (p *parser) compile(v any, loc string) *template {
 		return out
 	}
 	return &template{literal: v}
+}
+
+// jsonPathFields are the fields JSONata replaces.
+var jsonPathFields = []string{"InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath",
+	"SecondsPath", "TimestampPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "ErrorPath", "CausePath",
+	"MaxConcurrencyPath", "Result"}
+
+// jsonataFields reads a JSONata state's own fields and returns the
+// definition without the fields given as expressions, for the common
+// parsing to read the rest.
+func (p *parser) jsonataFields(s *State, d map[string]any, loc string) map[string]any {
+	for _, f := range jsonPathFields {
+		if _, ok := d[f]; ok {
+			p.schema(loc+"/"+f, "The field %q is not supported with QueryLanguage JSONata", f)
+		}
+	}
+	s.Arguments = p.compileField(d, "Arguments", loc)
+	s.Output = p.compileField(d, "Output", loc)
+	s.Assign = p.compileField(d, "Assign", loc)
+	s.Items = p.compileField(d, "Items", loc)
+	if s.Assign != nil && s.Assign.kind != 2 {
+		p.schema(loc+"/Assign", "The value for the field 'Assign' must be an object")
+	}
+	rest := make(map[string]any, len(d))
+	for k, v := range d {
+		rest[k] = v
+	}
+	s.jfields = map[string]*jvalue{}
+	for _, f := range []string{"Seconds", "Timestamp", "TimeoutSeconds", "HeartbeatSeconds", "Error", "Cause", "MaxConcurrency"} {
+		if _, ok := jexpr(d[f]); ok {
+			s.jfields[f] = p.compileField(d, f, loc)
+			delete(rest, f)
+		}
+	}
+	if v, ok := d["ItemSelector"]; ok {
+		s.jfields["ItemSelector"] = p.compileField(d, "ItemSelector", loc)
+		_ = v
+		delete(rest, "ItemSelector")
+	}
+	return rest
+}
+
+func (p *parser) compileField(d map[string]any, field, loc string) *jvalue {
+	v, ok := d[field]
+	if !ok {
+		return nil
+	}
+	j, err := compileJ(v)
+	if err != nil {
+		p.schema(loc+"/"+field, "%s", err.Error())
+		return nil
+	}
+	return j
+}
+
+// list is j as a list of one (or none), for counting given fields.
+func (j *jvalue) list() []*jvalue {
+	if j == nil {
+		return nil
+	}
+	return []*jvalue{j}
+}
+
+// ruleJ reads a JSONata Choice rule: Condition, Next, and optionally
+// Output and Assign.
+func (p *parser) ruleJ(d map[string]any, loc string) *Rule {
+	r := &Rule{}
+	r.Next, _ = d["Next"].(string)
+	if r.Next == "" {
+		p.schema(loc, "These fields are required: [Next]")
+	}
+	if _, ok := d["Condition"]; !ok {
+		p.schema(loc, "These fields are required: [Condition]")
+		return nil
+	}
+	r.Condition = p.compileField(d, "Condition", loc)
+	r.Output = p.compileField(d, "Output", loc)
+	r.Assign = p.compileField(d, "Assign", loc)
+	for _, f := range []string{"Variable", "And", "Or", "Not"} {
+		if _, ok := d[f]; ok {
+			p.schema(loc+"/"+f, "The field %q is not supported with QueryLanguage JSONata", f)
+		}
+	}
+	return r
 }

@@ -27,9 +27,22 @@
 // SCHEMA_VALIDATION_FAILED messages are virga's wording, since AWS's
 // could not be confirmed for every case.
 //
-// Not supported: the JSONata query language (QueryLanguage "JSONata",
-// Arguments, Output) and variables (Assign), which Parse refuses;
-// Distributed Map (ItemReader, ResultWriter, ItemBatcher, Mode
-// DISTRIBUTED) and ToleratedFailure*, which Parse refuses; JSONPath
-// filter expressions.
+// JSONata: a machine or a state with QueryLanguage "JSONata" takes
+// Arguments, Output and Assign (and a Map state Items and ItemSelector,
+// a Choice rule Condition) whose "{% expression %}" strings are JSONata
+// expressions over $states.input, $states.result, $states.errorOutput
+// (in Catch), $states.context and the variables; Seconds, Timestamp,
+// TimeoutSeconds, HeartbeatSeconds, Error, Cause and MaxConcurrency may
+// be expressions too. Expressions are evaluated by
+// github.com/xiatechs/jsonata-go (JSONata 1.8), with Step Functions'
+// $partition, $range, $hash, $random, $uuid and $parse added; a failing
+// or undefined expression raises States.QueryEvaluationError. Variables
+// (Assign) are evaluated with the values from before the state and then
+// set; a Parallel branch or Map iteration sees a copy of its parent's.
+//
+// Not supported: variables in JSONPath states ("$name" references and
+// Assign there), the size limits of variables, Distributed Map
+// (ItemReader, ResultWriter, ItemBatcher, Mode DISTRIBUTED) and
+// ToleratedFailure*, which Parse refuses; JSONPath filter expressions;
+// functions JSONata gained after 1.8.
 package asl

@@ -9,6 +9,7 @@ func FuzzParse(f *testing.F) {
 		`{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"x","States":{"x":{"Type":"Pass","End":true}}},"End":true}}}`,
 		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"]}],"Parameters":{"a.$":"States.Format('{}',$.x)"},"End":true}}}`,
 		`{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"2024-01-01T00:00:00Z","End":true}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input %}","Assign":{"a":"{% 1 %}"},"End":true}}}`,
 		`[]`, `{`,
 	} {
 		f.Add(s)

@@ -72,8 +72,9 @@ type Env interface {
 	// repeatable (States.MathRandom).
 	RandomInt(n int64, seed *int64) int64
 	// Checkpoint is called before each top-level state starts, with its
-	// input, so that a resumed execution can start there.
-	Checkpoint(state string, input any)
+	// input and the variables, so that a resumed execution can start
+	// there.
+	Checkpoint(state string, input any, vars map[string]any)
 }
 
 // TaskCall is one run of a Task state's resource.
@@ -118,6 +119,8 @@ type Execution struct {
 	// Resumed, when not zero, is when the first state run by Run was
 	// entered before: a resumed Wait state's Seconds count from then.
 	Resumed time.Time
+	// Vars are the variables a resumed execution had.
+	Vars map[string]any
 }
 
 // Run runs machine m from state `from` (its StartAt when empty) with
@@ -125,7 +128,10 @@ type Execution struct {
 // first state follows.
 func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (any, error) {
 	r := &runner{env: env, exec: exec}
-	t := &thread{r: r, prev: prev}
+	t := &thread{r: r, prev: prev, vars: map[string]any{}}
+	for k, v := range exec.Vars {
+		t.vars[k] = v
+	}
 	if from == "" {
 		from = m.StartAt
 	}
@@ -144,6 +150,10 @@ type thread struct {
 	r       *runner
 	prev    int64
 	mapItem map[string]any
+	// vars are the variables this thread sees: a Parallel branch or a
+	// Map iteration starts with a copy of its parent's, and what it
+	// assigns stays in it.
+	vars map[string]any
 }
 
 func (t *thread) record(e Event) int64 {
@@ -153,7 +163,11 @@ func (t *thread) record(e Event) int64 {
 }
 
 func (t *thread) child() *thread {
-	return &thread{r: t.r, prev: t.prev}
+	c := &thread{r: t.r, prev: t.prev, vars: make(map[string]any, len(t.vars))}
+	for k, v := range t.vars {
+		c.vars[k] = v
+	}
+	return c
 }
 
 func str(s string) *string { return &s }
@@ -167,7 +181,7 @@ func (t *thread) machine(ctx context.Context, m *Machine, name string, input any
 			return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The state %q does not exist", name)}
 		}
 		if depth == 0 {
-			t.r.env.Checkpoint(name, input)
+			t.r.env.Checkpoint(name, input, t.vars)
 		}
 		out, next, err := t.state(ctx, s, input, depth)
 		if err != nil {
@@ -186,6 +200,8 @@ type evalContext struct {
 	env   Env
 	input any
 	ctx   map[string]any
+	// j is what a JSONata state's expressions see.
+	j *jctx
 }
 
 func (x *evalContext) lookup(p *Path, input any) (any, bool) {
@@ -250,6 +266,22 @@ func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, 
 
 	if s.Type == "Fail" {
 		name, cause := s.Error, s.Cause
+		if s.JSONata {
+			jc := &jctx{env: t.r.env, vars: t.vars, states: map[string]any{"input": raw, "context": x.ctx}}
+			for field, out := range map[string]*string{"Error": &name, "Cause": &cause} {
+				if j := s.jfields[field]; j != nil {
+					v, err := j.eval(jc)
+					if err != nil {
+						return nil, "", err
+					}
+					sv, ok := v.(string)
+					if !ok {
+						return nil, "", &Failure{Name: ErrQueryEvaluation, Cause: "The Fail state's " + field + " must evaluate to a string"}
+					}
+					*out = sv
+				}
+			}
+		}
 		if s.ErrorPath != nil || s.CausePath != nil {
 			x.input = raw
 			for _, f := range []struct {
@@ -317,6 +349,15 @@ func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, 
 				continue
 			}
 			errOut := map[string]any{"Error": f.Name, "Cause": f.Cause}
+			if s.JSONata {
+				jc := &jctx{env: t.r.env, vars: t.vars, states: map[string]any{"input": raw, "errorOutput": errOut, "context": x.ctx}}
+				out, err := t.finishJ(jc, errOut, c.Output, c.Assign)
+				if err != nil {
+					return nil, "", err
+				}
+				t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
+				return out, c.Next, nil
+			}
 			out := raw
 			switch {
 			case c.ResultPath.null:
@@ -344,6 +385,9 @@ func (t *thread) attempt(ctx context.Context, s *State, raw any, x *evalContext,
 		token = t.r.env.UUID()
 	}
 	x.ctx = t.contextObject(s, entered, retries, token)
+	if s.JSONata {
+		return t.attemptJ(ctx, s, raw, x, entered, token)
+	}
 	// InputPath.
 	in := raw
 	switch {
@@ -565,6 +609,16 @@ func Integration(resource string) (service, action, pattern string, ok bool) {
 
 func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, token string) (any, error) {
 	timeout, heartbeat := s.TimeoutSeconds, s.HeartbeatSeconds
+	if n, given, err := jsonataLimit(s, x, "TimeoutSeconds"); err != nil {
+		return nil, err
+	} else if given {
+		timeout = n
+	}
+	if n, given, err := jsonataLimit(s, x, "HeartbeatSeconds"); err != nil {
+		return nil, err
+	} else if given {
+		heartbeat = n
+	}
 	if s.TimeoutSecondsPath != nil {
 		v, err := x.resolve(s.TimeoutSecondsPath)
 		if err != nil {
@@ -599,7 +653,7 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 		}
 	}
 	var tmo *int64
-	if s.TimeoutSeconds > 0 || s.TimeoutSecondsPath != nil {
+	if s.TimeoutSeconds > 0 || s.TimeoutSecondsPath != nil || s.jfields["TimeoutSeconds"] != nil {
 		tmo = &timeout
 	}
 	if direct {

@@ -39,9 +39,9 @@ func (e *testEnv) Record(ev Event) int64 {
 	e.events = append(e.events, ev)
 	return int64(len(e.events))
 }
-func (e *testEnv) UUID() string                         { return "uuid-1" }
-func (e *testEnv) RandomInt(n int64, seed *int64) int64 { return n / 2 }
-func (e *testEnv) Checkpoint(string, any)               {}
+func (e *testEnv) UUID() string                           { return "uuid-1" }
+func (e *testEnv) RandomInt(n int64, seed *int64) int64   { return n / 2 }
+func (e *testEnv) Checkpoint(string, any, map[string]any) {}
 
 // waitEnv blocks in WaitUntil until the context ends: a task timeout
 // only fires through ctx then.
