@@ -25,6 +25,12 @@ const (
 	ErrBranchFailed           = "States.BranchFailed"
 )
 
+// maxPayload is the largest state output: "Maximum input or output size
+// for a task, state, or execution: 256 KiB of data as a UTF-8 encoded
+// string". A larger one fails the execution with
+// States.DataLimitExceeded, which no Catch catches.
+const maxPayload = 256 * 1024
+
 // defaultTaskTimeout is a Task state's TimeoutSeconds when the
 // definition gives none ("the default value is 99999999").
 const defaultTaskTimeout = 99999999
@@ -309,6 +315,9 @@ func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, 
 	attempts := make([]int64, len(s.Retry))
 	for {
 		out, next, err := t.attempt(ctx, s, raw, x, enteredAt, retries, enteredID, depth)
+		if err == nil && len(Encode(out)) > maxPayload {
+			return nil, "", &Failure{Name: ErrDataLimitExceeded, Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", s.Name)}
+		}
 		if err == nil {
 			t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
 			return out, next, nil

@@ -270,3 +270,13 @@ func TestResumedWait(t *testing.T) {
 		t.Errorf("first event follows %d, want 4", env.events[0].Prev)
 	}
 }
+
+func TestDataLimit(t *testing.T) {
+	t.Parallel()
+	_, err, _ := run(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"big.$":"States.ArrayRange(1, 1000, 1)","again.$":"States.ArrayRange(1, 1000, 1)"},"Next":"Q"},
+		"Q":{"Type":"Map","ItemsPath":"$.big","ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Pass","Parameters":{"s.$":"States.Format('{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}', $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad, $$.Execution.Input.pad)"},"End":true}}},
+		"Catch":[{"ErrorEquals":["States.ALL"],"Next":"R"}],"End":true},"R":{"Type":"Succeed"}}}`, `{"pad":"0123456789"}`, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), ErrDataLimitExceeded+": The state/task 'Q' returned a result") {
+		t.Errorf("err = %v", err)
+	}
+}
