@@ -381,3 +381,41 @@ func TestStepFunctionsJSONata(t *testing.T) {
 		t.Errorf("execution: %s %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Error), aws.ToString(d.Cause))
 	}
 }
+
+// TestStepFunctionsNameReuse: an execution's name is taken for 90 days;
+// then it may be used again, with a history of its own.
+func TestStepFunctionsNameReuse(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	c := sfn.NewFromConfig(env.Config)
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("m"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("daily")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitExecution(t, c, aws.ToString(first.ExecutionArn))
+	env.Clock.Advance(89 * 24 * time.Hour)
+	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("daily")})
+	expectAPIError(t, err, "ExecutionAlreadyExists", 400)
+	env.Clock.Advance(24 * time.Hour)
+	// A machine whose definition is now shorter: the new history must
+	// not keep the old one's extra events.
+	if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: sm.StateMachineArn,
+		Definition: aws.String(`{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String("daily")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitExecution(t, c, aws.ToString(again.ExecutionArn))
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: again.ExecutionArn})
+	if err != nil || len(h.Events) != 4 {
+		t.Errorf("history of the reused name: %v %d events", err, len(h.Events))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/virga/virga/internal/stepfunctions/asl"
+	"github.com/virga/virga/internal/store/keys"
 )
 
 // maxInput is the largest input or output: "Maximum input or output
@@ -70,6 +71,18 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 				return &StartExecutionOutput{ExecutionArn: &old.ARN, StartDate: &old.Start}, nil
 			}
 			return nil, ErrExecutionAlreadyExists.WithMessage("Execution Already Exists: '" + old.ARN + "'")
+		}
+		if old != nil {
+			// The name is free again after 90 days: the old execution's
+			// history goes with its record.
+			b := s.store.NewBatch()
+			b.DeleteRange(eventPrefix(e.Machine, e.Name), keys.PrefixEnd(eventPrefix(e.Machine, e.Name)))
+			err := b.Commit()
+			b.Close()
+			if err != nil {
+				s.mu.Unlock()
+				return nil, err
+			}
 		}
 		if err := s.put(execKey(e.Machine, e.Name), e); err != nil {
 			s.mu.Unlock()
