@@ -419,3 +419,30 @@ func TestStepFunctionsNameReuse(t *testing.T) {
 		t.Errorf("history of the reused name: %v %d events", err, len(h.Events))
 	}
 }
+
+// TestStepFunctionsExecutionTimeout: a machine's TimeoutSeconds ends a
+// standard execution TIMED_OUT, on the fake clock.
+func TestStepFunctionsExecutionTimeout(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	c := sfn.NewFromConfig(env.Config)
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("slow"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(`{"TimeoutSeconds":10,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(11 * time.Second)
+	d := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	if d.Status != sfntypes.ExecutionStatusTimedOut || aws.ToString(d.Error) != "States.Timeout" {
+		t.Errorf("execution: %s %s", d.Status, aws.ToString(d.Error))
+	}
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn, ReverseOrder: true, MaxResults: 1})
+	if err != nil || len(h.Events) != 1 || h.Events[0].Type != sfntypes.HistoryEventTypeExecutionTimedOut {
+		t.Errorf("last event: %v %+v", err, h)
+	}
+}
