@@ -342,6 +342,14 @@ func (p *parser) state(name string, d map[string]any, loc string, ql string) *St
 		return nil
 	}
 	s.Type = typ
+	// "The following state types support Assign: Pass, Task, Map,
+	// Parallel, Choice, Wait."; a Fail state has no output.
+	if s.Assign != nil && (typ == "Succeed" || typ == "Fail") {
+		p.schema(loc, "Field \"Assign\" is not supported for state type %q", typ)
+	}
+	if s.Output != nil && typ == "Fail" {
+		p.schema(loc, "Field \"Output\" is not supported for state type %q", typ)
+	}
 	allowed := map[string][]string{
 		"InputPath":      {"Task", "Pass", "Choice", "Wait", "Succeed", "Parallel", "Map"},
 		"OutputPath":     {"Task", "Pass", "Choice", "Wait", "Succeed", "Parallel", "Map"},
