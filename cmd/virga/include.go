@@ -94,19 +94,29 @@ func localInclude(v any) (string, bool) {
 }
 
 // inlineDefinitionURIs gives the SAM APIs whose DefinitionUri is a local
-// file (relative to dir) that file's document as DefinitionBody: sam
-// deploy uploads the file and the SAM transform reads it back, and
-// virga's transform, which runs in virga, cannot read the files of the
-// machine virga deploy runs on.
+// file (relative to dir) that file's document as DefinitionBody, and the
+// state machines whose DefinitionUri (AWS::Serverless::StateMachine) or
+// DefinitionS3Location (AWS::StepFunctions::StateMachine) is a local file
+// that file's definition, JSON or YAML, as Definition: sam deploy and
+// aws cloudformation package upload the file and the service reads it
+// back, and virga, which runs the transform and the resources, cannot
+// read the files of the machine virga deploy runs on.
 func inlineDefinitionURIs(tree map[string]any, dir string, log func(string)) error {
 	resources, _ := tree["Resources"].(map[string]any)
 	for _, id := range sortedIDs(resources) {
 		res, _ := resources[id].(map[string]any)
-		if res["Type"] != "AWS::Serverless::Api" && res["Type"] != "AWS::Serverless::HttpApi" {
+		from, to, kind := "DefinitionUri", "DefinitionBody", "an OpenAPI document"
+		switch res["Type"] {
+		case "AWS::Serverless::Api", "AWS::Serverless::HttpApi":
+		case "AWS::Serverless::StateMachine":
+			to, kind = "Definition", "a state machine definition"
+		case "AWS::StepFunctions::StateMachine":
+			from, to, kind = "DefinitionS3Location", "Definition", "a state machine definition"
+		default:
 			continue
 		}
 		props, _ := res["Properties"].(map[string]any)
-		path, ok := props["DefinitionUri"].(string)
+		path, ok := props[from].(string)
 		if !ok || path == "" || strings.Contains(path, "://") {
 			continue
 		}
@@ -115,17 +125,17 @@ func inlineDefinitionURIs(tree map[string]any, dir string, log func(string)) err
 		}
 		body, err := os.ReadFile(path)
 		if err != nil {
-			return fmt.Errorf("%s: DefinitionUri: %w", id, err)
+			return fmt.Errorf("%s: %s: %w", id, from, err)
 		}
 		doc, err := template.ParseSnippet(body)
 		if err != nil {
-			return fmt.Errorf("%s: DefinitionUri: %s: %w", id, path, err)
+			return fmt.Errorf("%s: %s: %s: %w", id, from, path, err)
 		}
 		if _, ok := doc.(map[string]any); !ok {
-			return fmt.Errorf("%s: DefinitionUri: %s is not an OpenAPI document", id, path)
+			return fmt.Errorf("%s: %s: %s is not %s", id, from, path, kind)
 		}
-		delete(props, "DefinitionUri")
-		props["DefinitionBody"] = doc
+		delete(props, from)
+		props[to] = doc
 		log(fmt.Sprintf("Read %s's definition from %s", id, path))
 	}
 	return nil

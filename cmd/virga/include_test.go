@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -8,6 +9,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -124,6 +130,74 @@ paths:
 		res.Body.Close()
 		if res.StatusCode != 200 || string(body) != `{"ok": true, "stage": "`+stage+`"}` {
 			t.Errorf("GET %s: %d %s", url, res.StatusCode, body)
+		}
+	}
+}
+
+// TestDeployStateMachineDefinitionFiles deploys a SAM state machine
+// whose DefinitionUri is a YAML file beside the template, and a
+// CloudFormation one whose DefinitionS3Location is a JSON file, and
+// runs both.
+func TestDeployStateMachineDefinitionFiles(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/flow.asl.yaml
+      DefinitionSubstitutions:
+        Greeting: hello
+  Plain:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: arn:aws:iam::000000000000:role/states
+      DefinitionS3Location: plain.asl.json
+Outputs:
+  Flow:
+    Value: !Ref Flow
+  Plain:
+    Value: !Ref Plain
+`), 0o644)
+	os.Mkdir(filepath.Join(dir, "statemachine"), 0o755)
+	os.WriteFile(filepath.Join(dir, "statemachine", "flow.asl.yaml"), []byte(`StartAt: Say
+States:
+  Say:
+    Type: Pass
+    Result: ${Greeting}
+    End: true
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "plain.asl.json"), []byte(`{"StartAt":"P","States":{"P":{"Type":"Pass","Result":2,"End":true}}}`), 0o644)
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "machines")
+	if !strings.Contains(out, "Read Flow's definition from "+filepath.Join(dir, "statemachine", "flow.asl.yaml")) {
+		t.Errorf("virga deploy printed:\n%s", out)
+	}
+	c := sfn.NewFromConfig(env.Config)
+	for output, want := range map[string]string{"  Flow: ": `"hello"`, "  Plain: ": `2`} {
+		_, arn, _ := strings.Cut(out, output)
+		arn, _, _ = strings.Cut(arn, "\n")
+		res, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(strings.TrimSpace(arn))})
+		if err != nil {
+			t.Fatalf("%s: %v (virga deploy printed:\n%s)", arn, err, out)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			d, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: res.ExecutionArn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Status != sfntypes.ExecutionStatusRunning {
+				if aws.ToString(d.Output) != want {
+					t.Errorf("%s: %s %s", arn, d.Status, aws.ToString(d.Output))
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s still running", arn)
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 	}
 }

@@ -91,8 +91,9 @@
 //
 // An AWS_PROXY integration with an IntegrationSubtype calls an AWS service
 // with parameters mapped from the request (service_integration.go):
-// SQS-SendMessage, -ReceiveMessage, -DeleteMessage, -PurgeQueue and
-// EventBridge-PutEvents, through Services, which internal/app serves with
+// SQS-SendMessage, -ReceiveMessage, -DeleteMessage, -PurgeQueue,
+// EventBridge-PutEvents and StepFunctions-StartExecution,
+// -StartSyncExecution and -StopExecution, through Services, which internal/app serves with
 // virga's own services in process. ImportApi and ReimportApi build an API
 // from an OpenAPI 3 document with API Gateway's extensions (op_import.go).
 //

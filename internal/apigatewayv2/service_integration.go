@@ -52,6 +52,22 @@ var subtypes = map[string]subtype{
 		build: func(p map[string]any) map[string]any {
 			return map[string]any{"Entries": []any{p}}
 		}},
+	"StepFunctions-StartExecution": {service: "states", operation: "StartExecution",
+		required: []string{"StateMachineArn"}, optional: []string{"Name", "Input", "Region"}, build: lowerFirst},
+	"StepFunctions-StartSyncExecution": {service: "states", operation: "StartSyncExecution",
+		required: []string{"StateMachineArn"}, optional: []string{"Name", "Input", "Region", "TraceHeader"}, build: lowerFirst},
+	"StepFunctions-StopExecution": {service: "states", operation: "StopExecution",
+		required: []string{"ExecutionArn"}, optional: []string{"Cause", "Error", "Region"}, build: lowerFirst},
+}
+
+// lowerFirst names the parameters as Step Functions' API does
+// (StateMachineArn is stateMachineArn).
+func lowerFirst(p map[string]any) map[string]any {
+	out := make(map[string]any, len(p))
+	for k, v := range p {
+		out[strings.ToLower(k[:1])+k[1:]] = v
+	}
+	return out
 }
 
 // integerParams and listParams are parameters whose values are numbers

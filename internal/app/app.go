@@ -41,6 +41,7 @@ import (
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/ssm"
+	"github.com/virga/virga/internal/stepfunctions"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/sts"
@@ -312,6 +313,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.services = append(a.services, secrets.API())
 	// Rotations invoke functions: they end first.
 	a.closers = append([]func() error{secrets.Close}, a.closers...)
+
+	// Step Functions' executions run functions and call services in
+	// process: they stop before those do, and resume when virga starts.
+	states := stepfunctions.New(stepfunctions.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Functions: lam, Call: a.call, Logger: o.Logger})
+	a.services = append(a.services, states.API())
+	route.states = states
+	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
+	a.closers = append([]func() error{states.Close}, a.closers...)
 
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,

@@ -10,6 +10,7 @@ import (
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
+	"github.com/virga/virga/internal/stepfunctions"
 )
 
 // targets delivers a message to whatever service an ARN names. It is how
@@ -20,6 +21,7 @@ type targets struct {
 	lambda *lambda.Service
 	events *events.Service
 	sns    *sns.Service
+	states *stepfunctions.Service
 }
 
 // Deliver sends m to the queue, function, event bus or topic arn names.
@@ -50,6 +52,10 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		}
 		_, err := t.sns.Publish(ctx, arn, out)
 		return err
+	case "states":
+		if t.states != nil {
+			return t.states.StartExecution(ctx, arn, m.Body)
+		}
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
 }

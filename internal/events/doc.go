@@ -79,7 +79,9 @@
 //
 // Partner event sources, global endpoints, archive encryption with a
 // customer managed key, and targets other than SQS, Lambda, SNS, event
-// buses and API destinations (so no API Gateway targets and their
+// buses, Step Functions state machines (an execution starts with the
+// event as its input; the target's RoleArn is not checked) and API
+// destinations (so no API Gateway targets and their
 // HttpParameters). Connections to private APIs
 // (InvocationConnectivityParameters), a connection's KmsKeyIdentifier,
 // and the events a connection's state changes send. An API destination

@@ -68,7 +68,7 @@ func checkTarget(t Target) string {
 		return "Target Id is not valid."
 	}
 	switch deliver.Service(deref(t.Arn)) {
-	case "sqs", "lambda", "sns", "events":
+	case "sqs", "lambda", "sns", "events", "states":
 	default:
 		return "Target " + deref(t.Arn) + " is not supported in this version of virga."
 	}

@@ -61,8 +61,9 @@ func TestSchedulerDefinitionValidation(t *testing.T) {
 			"MaximumWindowInMinutes must not be set when the FlexibleTimeWindow Mode is OFF."},
 		{"universal target", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage") },
 			"Universal targets (arn:aws:scheduler:::aws-sdk:sqs:sendMessage) are not supported in this version of virga."},
-		{"other templated target", func(d *definition) { d.Target.Arn = ptr("arn:aws:states:us-east-1:000000000000:stateMachine:m") },
-			"Target arn:aws:states:us-east-1:000000000000:stateMachine:m is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics and EventBridge event buses."},
+		{"other templated target", func(d *definition) { d.Target.Arn = ptr("arn:aws:kinesis:us-east-1:000000000000:stream/s") },
+			"Target arn:aws:kinesis:us-east-1:000000000000:stream/s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses and Step Functions state machines."},
+		{"state machine target", func(d *definition) { d.Target.Arn = ptr("arn:aws:states:us-east-1:000000000000:stateMachine:m") }, ""},
 		{"not an ARN", func(d *definition) { d.Target.Arn = ptr("my-queue") }, "Invalid target ARN my-queue."},
 		{"lambda target", func(d *definition) { d.Target.Arn = ptr("arn:aws:lambda:us-east-1:000000000000:function:f") }, ""},
 		{"sqs parameters on a function", func(d *definition) {

@@ -79,9 +79,10 @@
 // # Not supported yet
 //
 // Universal targets (arn:aws:scheduler:::aws-sdk:service:apiAction) and
-// the other templated targets (ECS RunTask, Kinesis, Firehose, Step
-// Functions, SageMaker, CodeBuild, CodePipeline, Inspector) are refused
-// with ValidationException. RoleArn is recorded but not assumed, and
+// the other templated targets (ECS RunTask, Kinesis, Firehose,
+// SageMaker, CodeBuild, CodePipeline, Inspector) are refused with
+// ValidationException. A Step Functions target starts an execution with
+// the target's Input. RoleArn is recorded but not assumed, and
 // KmsKeyArn is recorded but nothing is encrypted. The ClientToken of
 // DeleteSchedule and DeleteScheduleGroup is not remembered: a repeated
 // delete answers ResourceNotFoundException. A deleted group is gone when

@@ -49,7 +49,7 @@ func FuzzSchedulerTargetARN(f *testing.F) {
 			}
 			return
 		}
-		if kind < kindSQS || kind > kindEventBus || strings.HasPrefix(arn, universalPrefix) {
+		if kind < kindSQS || kind > kindStateMachine || strings.HasPrefix(arn, universalPrefix) {
 			t.Fatalf("classifyTarget(%q) = %d", arn, kind)
 		}
 	})

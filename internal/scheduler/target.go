@@ -14,10 +14,11 @@ type targetKind int
 
 // The templated targets virga invokes.
 const (
-	kindSQS      targetKind = iota + 1 // SQS SendMessage
-	kindLambda                         // Lambda Invoke, asynchronously
-	kindSNS                            // SNS Publish
-	kindEventBus                       // EventBridge PutEvents
+	kindSQS          targetKind = iota + 1 // SQS SendMessage
+	kindLambda                             // Lambda Invoke, asynchronously
+	kindSNS                                // SNS Publish
+	kindEventBus                           // EventBridge PutEvents
+	kindStateMachine                       // Step Functions StartExecution
 )
 
 // universalPrefix starts the ARN of a universal target,
@@ -47,8 +48,12 @@ func classifyTarget(arn string) (targetKind, error) {
 		if strings.HasPrefix(resource, "event-bus/") {
 			return kindEventBus, nil
 		}
+	case "states":
+		if strings.HasPrefix(resource, "stateMachine:") {
+			return kindStateMachine, nil
+		}
 	}
-	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics and EventBridge event buses.", arn)
+	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses and Step Functions state machines.", arn)
 }
 
 // The context attributes Scheduler replaces in a target's input when it

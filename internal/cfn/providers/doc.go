@@ -76,6 +76,14 @@
 // nested stacks (AWS::CloudFormation::Stack) are made by CloudFormation's
 // own CreateStack from their TemplateURL (cloudformation.go).
 //
+// # State machines
+//
+// AWS::StepFunctions::StateMachine takes Definition (an object) or
+// DefinitionString, with DefinitionSubstitutions' ${name} replaced in
+// the definition's text; Ref is its ARN, GetAtt Name and Arn.
+// DefinitionS3Location in S3 is refused for now (virga deploy puts a
+// local file's content in Definition).
+//
 // # Parameters and secrets
 //
 // AWS::SSM::Parameter makes String and StringList parameters only, as

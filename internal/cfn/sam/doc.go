@@ -68,12 +68,25 @@
 // FUNCTION.DestinationTopic, API.Stage, API.Deployment. References to a
 // layer follow its hashed logical ID.
 //
+// AWS::Serverless::StateMachine becomes an
+// AWS::StepFunctions::StateMachine with the same logical ID and, unless
+// Role is given, a role ID+"Role" that states.amazonaws.com assumes with
+// the Policies (statemachine.go). Its events start executions: Schedule
+// and EventBridgeRule (or CloudWatchEvent) become AWS::Events::Rule
+// resources ID+EVENT, ScheduleV2 an AWS::Scheduler::Schedule, and Api a
+// method of the REST API whose AWS integration calls StartExecution with
+// the request body as input; each gets a role ID+EVENT+"Role" allowed
+// states:StartExecution, unless the event names one. A DefinitionUri
+// given as an s3:// URL or {Bucket, Key} becomes DefinitionS3Location; a
+// local file is read by virga deploy, which puts its content in
+// Definition, and refused here. AutoPublishAlias, DeploymentPreference
+// and the other event types are not supported.
+//
 // # What it does not do
 //
 // AWS::Serverless::Application becomes an AWS::CloudFormation::Stack
 // when its Location is a template's URL (application.go); one from the
-// Serverless Application Repository (ApplicationId), StateMachine,
-// GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
+// Serverless Application Repository (ApplicationId), GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks
 // (Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
 // Cognito) are accepted and skipped: the function's

@@ -22,7 +22,7 @@ const TransformName = "AWS::Serverless-2016-10-31"
 //	invalid. Missing required property 'Path'.
 //
 // An Error about a resource type or feature virga does not implement
-// (AWS::Serverless::Application, AWS::Serverless::StateMachine, ...)
+// (AWS::Serverless::GraphQLApi, a StateMachine's local DefinitionUri, ...)
 // wraps template.ErrNotSupported, so that the service answers it as not
 // implemented rather than as a validation error.
 type Error struct {

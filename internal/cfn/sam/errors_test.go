@@ -56,8 +56,8 @@ func TestTransformErrors(t *testing.T) {
   Flow:
     Type: AWS::Serverless::StateMachine
     Properties:
-      DefinitionUri: s3://bucket/flow.json`,
-			want:         "Number of errors found: 1. Resource with id [Flow] is invalid. Resource type AWS::Serverless::StateMachine is not supported by virga.",
+      DefinitionUri: flow.json`,
+			want:         "Number of errors found: 1. Resource with id [Flow] is invalid. DefinitionUri as a local file is read by virga deploy only; give Definition, or deploy with virga deploy.",
 			notSupported: true,
 		},
 		{
@@ -241,8 +241,8 @@ func TestTransformErrors(t *testing.T) {
   A:
     Type: AWS::Serverless::Function
   B:
-    Type: AWS::Serverless::StateMachine`,
-			want:         "Number of errors found: 2. Resource with id [A] is invalid. Only one of 'InlineCode' or 'CodeUri' can be set. Resource with id [B] is invalid. Resource type AWS::Serverless::StateMachine is not supported by virga.",
+    Type: AWS::Serverless::GraphQLApi`,
+			want:         "Number of errors found: 2. Resource with id [A] is invalid. Only one of 'InlineCode' or 'CodeUri' can be set. Resource with id [B] is invalid. Resource type AWS::Serverless::GraphQLApi is not supported by virga.",
 			notSupported: true,
 		},
 		{

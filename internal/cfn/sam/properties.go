@@ -51,6 +51,11 @@ var resourceProperties = map[string]map[string]bool{
 		"SSESpecification", "TableName", "Tags",
 	),
 	typeConnector: set("Destination", "Permissions", "Source"),
+	typeStateMachine: set(
+		"AutoPublishAlias", "Definition", "DefinitionSubstitutions", "DefinitionUri", "DeploymentPreference",
+		"Events", "Logging", "Name", "PermissionsBoundary", "Policies", "PropagateTags", "Role", "RolePath",
+		"Tags", "Tracing", "Type", "UseAliasAsEventTarget",
+	),
 	typeApplication: set(
 		"Location", "NotificationARNs", "Parameters", "Tags", "TimeoutInMinutes",
 	),

@@ -145,8 +145,10 @@ func (t *transformer) definition(id string, props map[string]any, v3 bool, tags 
 
 // apiEvent adds an Api event's operation to its REST API and lets API
 // Gateway invoke the function for it: FUNCTIONEVENTPermissionSTAGE.
-func (t *transformer) apiEvent(f *function, name string, p map[string]any) error {
-	var api *restAPI
+// eventRoute finds the REST API an Api event of resource owner adds to
+// (RestApiId, or the implicit ServerlessRestApi) and reads its Path and
+// Method: method is lower-case, key the OpenAPI key.
+func (t *transformer) eventRoute(owner, name string, p map[string]any) (api *restAPI, path, method, key string, err error) {
 	if v, ok := p["RestApiId"]; ok {
 		target, _ := refTarget(v)
 		api = t.restAPIs[target]
@@ -154,7 +156,7 @@ func (t *transformer) apiEvent(f *function, name string, p map[string]any) error
 			api = t.implicitRest()
 		}
 		if api == nil {
-			return eventError(f.id, name, "RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template.")
+			return nil, "", "", "", eventError(owner, name, "RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template.")
 		}
 	} else {
 		api = t.implicitRest()
@@ -162,16 +164,24 @@ func (t *transformer) apiEvent(f *function, name string, p map[string]any) error
 	// Wording of these two unconfirmed.
 	path, ok := p["Path"].(string)
 	if !ok || !strings.HasPrefix(path, "/") {
-		return eventError(f.id, name, "Path must be a string that starts with '/'.")
+		return nil, "", "", "", eventError(owner, name, "Path must be a string that starts with '/'.")
 	}
-	method, ok := p["Method"].(string)
+	method, ok = p["Method"].(string)
 	if !ok || method == "" {
-		return eventError(f.id, name, "Method must be a string.")
+		return nil, "", "", "", eventError(owner, name, "Method must be a string.")
 	}
 	method = strings.ToLower(method)
-	key := method
+	key = method
 	if method == "any" {
 		key = anyMethod
+	}
+	return api, path, method, key, nil
+}
+
+func (t *transformer) apiEvent(f *function, name string, p map[string]any) error {
+	api, path, method, key, err := t.eventRoute(f.id, name, p)
+	if err != nil {
+		return err
 	}
 	if api.body != nil {
 		if err := api.addMethod(f, name, path, key, p); err != nil {

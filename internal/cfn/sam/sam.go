@@ -169,6 +169,8 @@ func (t *transformer) run() (map[string]any, []string, error) {
 			t.fail(t.application(id, r))
 		case typeConnector:
 			t.fail(t.connectorResource(id, r))
+		case typeStateMachine:
+			t.fail(t.stateMachine(id, r))
 		default:
 			t.fail(notSupported(id, "Resource type %s is not supported by virga.", typ))
 		}

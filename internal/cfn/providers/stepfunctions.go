@@ -1,0 +1,176 @@
+package providers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/virga/virga/internal/cfn/resource"
+)
+
+func init() {
+	resource.Register(&resource.Type{
+		Name:         "AWS::StepFunctions::StateMachine",
+		Provider:     stateMachine{},
+		Replace:      []string{"StateMachineName", "StateMachineType"},
+		NameProperty: "StateMachineName",
+		Attributes:   []string{"Arn", "Name", "StateMachineRevisionId"},
+	})
+}
+
+// maxStateMachineName is Step Functions' name limit: 1-80 characters.
+const maxStateMachineName = 80
+
+// stateMachine is AWS::StepFunctions::StateMachine: CreateStateMachine,
+// UpdateStateMachine on changes, DeleteStateMachine. Its physical ID
+// and Ref are its ARN; GetAtt gives Arn, Name and
+// StateMachineRevisionId (the ARN, as CloudFormation returns it for a
+// machine without versions). The definition is Definition (an object)
+// or DefinitionString, with DefinitionSubstitutions' ${name} replaced.
+type stateMachine struct{}
+
+var errDefinitionS3 = errors.New("AWS::StepFunctions::StateMachine: DefinitionS3Location is not supported by virga yet; give Definition or DefinitionString")
+
+// stateMachineDefinition renders the definition text with its
+// substitutions.
+func stateMachineDefinition(p props) (string, error) {
+	if p["DefinitionS3Location"] != nil {
+		return "", errDefinitionS3
+	}
+	def := p.str("DefinitionString")
+	if d, ok := p["Definition"]; ok {
+		raw, err := json.Marshal(d)
+		if err != nil {
+			return "", err
+		}
+		def = string(raw)
+	}
+	if def == "" {
+		return "", errors.New("AWS::StepFunctions::StateMachine: one of Definition, DefinitionString or DefinitionS3Location is required")
+	}
+	subs, _ := p["DefinitionSubstitutions"].(map[string]any)
+	keys := make([]string, 0, len(subs))
+	for k := range subs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := subs[k]
+		s, ok := v.(string)
+		if !ok {
+			s = fmt.Sprint(v)
+		}
+		def = strings.ReplaceAll(def, "${"+k+"}", s)
+	}
+	return def, nil
+}
+
+func sfnTags(m map[string]string) []any {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]any, 0, len(m))
+	for _, k := range keys {
+		out = append(out, map[string]any{"key": k, "value": m[k]})
+	}
+	return out
+}
+
+// sfnConfig converts LoggingConfiguration and TracingConfiguration,
+// whose CloudFormation members are capitalized, to the API's.
+func sfnConfig(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[strings.ToLower(k[:1])+k[1:]] = sfnConfig(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = sfnConfig(e)
+		}
+		return out
+	}
+	return v
+}
+
+func stateMachineResult(arn string) *resource.Result {
+	name := arn[strings.LastIndexByte(arn, ':')+1:]
+	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"Arn": arn, "Name": name, "StateMachineRevisionId": arn}}
+}
+
+func (stateMachine) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	def, err := stateMachineDefinition(p)
+	if err != nil {
+		return nil, err
+	}
+	name := p.str("StateMachineName")
+	if name == "" {
+		name = physicalName(r, maxStateMachineName)
+	}
+	in := map[string]any{"name": name, "definition": def, "roleArn": p.str("RoleArn")}
+	if t := p.str("StateMachineType"); t != "" {
+		in["type"] = t
+	}
+	if tags := tagsOf(p["Tags"]); len(tags) > 0 {
+		in["tags"] = sfnTags(tags)
+	}
+	if v, ok := p["LoggingConfiguration"]; ok {
+		in["loggingConfiguration"] = sfnConfig(v)
+	}
+	if v, ok := p["TracingConfiguration"]; ok {
+		in["tracingConfiguration"] = sfnConfig(v)
+	}
+	out, err := call(ctx, r, "states", "CreateStateMachine", in)
+	if err != nil {
+		return nil, err
+	}
+	arn, _ := out["stateMachineArn"].(string)
+	return stateMachineResult(arn), nil
+}
+
+func (stateMachine) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := props(r.Properties), props(r.OldProperties)
+	arn := r.PhysicalID
+	if changed(old, p, "Definition", "DefinitionString", "DefinitionSubstitutions", "RoleArn", "LoggingConfiguration", "TracingConfiguration") {
+		def, err := stateMachineDefinition(p)
+		if err != nil {
+			return nil, err
+		}
+		in := map[string]any{"stateMachineArn": arn, "definition": def, "roleArn": p.str("RoleArn")}
+		if v, ok := p["LoggingConfiguration"]; ok {
+			in["loggingConfiguration"] = sfnConfig(v)
+		}
+		if v, ok := p["TracingConfiguration"]; ok {
+			in["tracingConfiguration"] = sfnConfig(v)
+		}
+		if _, err := call(ctx, r, "states", "UpdateStateMachine", in); err != nil {
+			return nil, err
+		}
+	}
+	set, removed := tagDiff(tagsOf(old["Tags"]), tagsOf(p["Tags"]))
+	if len(removed) > 0 {
+		if _, err := call(ctx, r, "states", "UntagResource", map[string]any{"resourceArn": arn, "tagKeys": anyStrings(removed)}); err != nil {
+			return nil, err
+		}
+	}
+	if len(set) > 0 {
+		if _, err := call(ctx, r, "states", "TagResource", map[string]any{"resourceArn": arn, "tags": sfnTags(set)}); err != nil {
+			return nil, err
+		}
+	}
+	return stateMachineResult(arn), nil
+}
+
+func (stateMachine) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "states", "DeleteStateMachine", map[string]any{"stateMachineArn": r.PhysicalID})
+	return ignoreGone(err)
+}

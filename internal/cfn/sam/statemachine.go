@@ -1,0 +1,298 @@
+package sam
+
+import "strings"
+
+const typeStateMachine = "AWS::Serverless::StateMachine"
+
+// stateMachineProperties are the properties virga transforms.
+var stateMachineProperties = set("Definition", "DefinitionUri", "DefinitionSubstitutions", "Role", "Policies", "Name",
+	"Type", "Tags", "Logging", "Tracing", "Events", "PermissionsBoundary", "RolePath", "PropagateTags")
+
+// stateMachine transforms an AWS::Serverless::StateMachine into an
+// AWS::StepFunctions::StateMachine with the same logical ID, an
+// execution role ID+"Role" for Policies unless Role is given, and an
+// EventBridge rule for each Schedule or EventBridgeRule event.
+func (t *transformer) stateMachine(id string, raw map[string]any) error {
+	props, err := properties(id, typeStateMachine, raw)
+	if err != nil {
+		return err
+	}
+	props = t.globals.apply("StateMachine", props)
+	for k := range props {
+		if !stateMachineProperties[k] {
+			if k == "AutoPublishAlias" || k == "DeploymentPreference" || k == "UseAliasAsEventTarget" {
+				return notSupported(id, "Property %s of %s is not supported by virga.", k, typeStateMachine)
+			}
+			return unknownProperty(id, k, typeStateMachine)
+		}
+	}
+	sm := map[string]any{}
+	_, hasDef := props["Definition"]
+	uri, hasURI := props["DefinitionUri"]
+	switch {
+	case hasDef && hasURI:
+		return resourceError(id, "Specify either 'Definition' or 'DefinitionUri' property and not both.")
+	case hasDef:
+		sm["Definition"] = clone(props["Definition"])
+	case hasURI:
+		m := asMap(uri)
+		if s, ok := uri.(string); ok && strings.HasPrefix(s, "s3://") {
+			bucket, key, _ := strings.Cut(strings.TrimPrefix(s, "s3://"), "/")
+			m = map[string]any{"Bucket": bucket, "Key": key}
+		}
+		if m == nil {
+			// A local file is uploaded by `virga deploy` (or sam
+			// package) and becomes {Bucket, Key}.
+			return notSupported(id, "DefinitionUri as a local file is read by virga deploy only; give Definition, or deploy with virga deploy.")
+		}
+		sm["DefinitionS3Location"] = cloneMap(m)
+	default:
+		return resourceError(id, "Either 'Definition' or 'DefinitionUri' property must be specified.")
+	}
+	copyKeys(sm, props, "DefinitionSubstitutions")
+	if n, ok := props["Name"]; ok {
+		sm["StateMachineName"] = clone(n)
+	}
+	if typ, ok := props["Type"]; ok {
+		sm["StateMachineType"] = clone(typ)
+	}
+	if l, ok := props["Logging"]; ok {
+		sm["LoggingConfiguration"] = clone(l)
+	}
+	if tr, ok := props["Tracing"]; ok {
+		sm["TracingConfiguration"] = clone(tr)
+	}
+	tags := map[string]any{"stateMachine:createdBy": "SAM"}
+	if tg, ok := props["Tags"]; ok {
+		m := asMap(tg)
+		if m == nil {
+			return invalidType(id, "Tags")
+		}
+		for k, v := range m {
+			tags[k] = clone(v)
+		}
+	}
+	sm["Tags"] = tagList(nil, tags)
+	attrs := attributesOf(raw)
+	if r, ok := props["Role"]; ok {
+		if _, both := props["Policies"]; both {
+			return resourceError(id, "Specify either 'Role' or 'Policies' property and not both.")
+		}
+		sm["RoleArn"] = clone(r)
+	} else {
+		r := &role{id: id + "Role"}
+		if err := t.addPolicies(id, r, props["Policies"]); err != nil {
+			return err
+		}
+		roleProps := map[string]any{
+			"AssumeRolePolicyDocument": map[string]any{
+				"Version": "2012-10-17",
+				"Statement": []any{map[string]any{
+					"Action":    []any{"sts:AssumeRole"},
+					"Effect":    "Allow",
+					"Principal": map[string]any{"Service": []any{"states.amazonaws.com"}},
+				}},
+			},
+			"Tags": tagList(nil, map[string]any{"stateMachine:createdBy": "SAM"}),
+		}
+		if len(r.managed) > 0 {
+			roleProps["ManagedPolicyArns"] = r.managed
+		}
+		if len(r.inline) > 0 {
+			roleProps["Policies"] = r.inline
+		}
+		if b, ok := props["PermissionsBoundary"]; ok {
+			roleProps["PermissionsBoundary"] = clone(b)
+		}
+		if p, ok := props["RolePath"]; ok {
+			roleProps["Path"] = clone(p)
+		}
+		if err := t.add(id, r.id, attrs.resource("AWS::IAM::Role", roleProps)); err != nil {
+			return err
+		}
+		sm["RoleArn"] = getAtt(r.id, "Arn")
+	}
+	if err := t.add(id, id, attrs.mainResource(raw, "AWS::StepFunctions::StateMachine", sm)); err != nil {
+		return err
+	}
+	events := asMap(props["Events"])
+	for _, name := range sortedKeys(events) {
+		ev := asMap(events[name])
+		p := asMap(ev["Properties"])
+		if p == nil {
+			p = map[string]any{}
+		}
+		var err error
+		switch ev["Type"] {
+		case "Schedule", "EventBridgeRule", "CloudWatchEvent":
+			err = t.stateMachineRule(id, name, attrs, ev["Type"].(string), p, props["PermissionsBoundary"])
+		case "ScheduleV2":
+			err = t.stateMachineScheduleV2(id, name, attrs, p)
+		case "Api":
+			err = t.stateMachineAPI(id, name, attrs, p, props["PermissionsBoundary"])
+		default:
+			err = notSupported(id, "Event with id [%s] is invalid. State machine events of type %v are not supported by virga.", name, ev["Type"])
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startExecutionRole is the role SAM makes for an event source of a
+// state machine, EVENTID+"Role": the service principal may assume it and
+// it allows states:StartExecution on the machine.
+func (t *transformer) startExecutionRole(id, eid, principal string, attrs attributes, boundary any) error {
+	roleID := eid + "Role"
+	props := map[string]any{
+		"AssumeRolePolicyDocument": map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []any{map[string]any{
+				"Action":    []any{"sts:AssumeRole"},
+				"Effect":    "Allow",
+				"Principal": map[string]any{"Service": []any{principal}},
+			}},
+		},
+		"Policies": []any{map[string]any{
+			"PolicyName": roleID + "StartExecutionPolicy",
+			"PolicyDocument": map[string]any{
+				"Version":   "2012-10-17",
+				"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
+			},
+		}},
+	}
+	if boundary != nil {
+		props["PermissionsBoundary"] = clone(boundary)
+	}
+	return t.add(id, roleID, attrs.resource("AWS::IAM::Role", props))
+}
+
+// stateMachineRule is MACHINEEVENT, an EventBridge rule (a schedule or
+// a pattern) whose target starts the machine through MACHINEEVENTRole.
+func (t *transformer) stateMachineRule(id, name string, attrs attributes, typ string, p map[string]any, boundary any) error {
+	eid := id + name
+	rule := map[string]any{}
+	if typ == "Schedule" {
+		rule["ScheduleExpression"] = clone(p["Schedule"])
+		copyKeys(rule, p, "Name", "Description")
+	} else {
+		rule["EventPattern"] = clone(p["Pattern"])
+		copyKeys(rule, p, "EventBusName")
+		if n, ok := p["RuleName"]; ok {
+			rule["Name"] = clone(n)
+		}
+	}
+	if s, ok := state(p); ok {
+		rule["State"] = s
+	}
+	targetID := eid + "StepFunctionsTarget"
+	if tg := asMap(p["Target"]); tg != nil {
+		if v, ok := tg["Id"].(string); ok {
+			targetID = v
+		}
+	}
+	target := map[string]any{"Id": targetID, "Arn": map[string]any{"Ref": id}}
+	copyKeys(target, p, "Input", "InputPath", "InputTransformer", "RetryPolicy", "DeadLetterConfig")
+	if r, ok := p["RoleArn"]; ok {
+		target["RoleArn"] = clone(r)
+	} else {
+		if err := t.startExecutionRole(id, eid, "events.amazonaws.com", attrs, boundary); err != nil {
+			return err
+		}
+		target["RoleArn"] = getAtt(eid+"Role", "Arn")
+	}
+	rule["Targets"] = []any{target}
+	return t.add(id, eid, attrs.resource("AWS::Events::Rule", rule))
+}
+
+// stateMachineAPI adds a method to a REST API whose AWS integration
+// calls StartExecution with the request body as the execution's input,
+// signed as MACHINEEVENTRole.
+func (t *transformer) stateMachineAPI(id, name string, attrs attributes, p map[string]any, boundary any) error {
+	eid := id + name
+	api, path, _, key, err := t.eventRoute(id, name, p)
+	if err != nil {
+		return err
+	}
+	if err := t.startExecutionRole(id, eid, "apigateway.amazonaws.com", attrs, boundary); err != nil {
+		return err
+	}
+	if api.body == nil {
+		return nil
+	}
+	item, err := pathItem(api.body, path)
+	if err != nil {
+		return eventError(id, name, "%s", err.Error())
+	}
+	if _, exists := item[key]; exists {
+		return eventError(id, name, "Integration already exists on Path=%s, Method=%s", path, methodName(key))
+	}
+	integration := map[string]any{
+		"type":        "aws",
+		"httpMethod":  "POST",
+		"uri":         map[string]any{"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution"},
+		"responses":   map[string]any{"200": map[string]any{"statusCode": "200"}, "400": map[string]any{"statusCode": "400"}},
+		"credentials": getAtt(eid+"Role", "Arn"),
+		"requestTemplates": map[string]any{"application/json": map[string]any{
+			"Fn::Sub": `{"input": "$util.escapeJavaScript($input.json('$'))", "stateMachineArn": "${` + id + `}"}`}},
+	}
+	item[key] = map[string]any{
+		"x-amazon-apigateway-integration": integration,
+		"responses":                       map[string]any{"200": map[string]any{"description": "OK"}, "400": map[string]any{"description": "Bad Request"}},
+	}
+	api.methods = append(api.methods, &apiMethod{path: path, key: key, auth: asMap(p["Auth"]), condition: attrs.condition, function: id, event: name})
+	return nil
+}
+
+// stateMachineScheduleV2 is MACHINEEVENT, an EventBridge Scheduler
+// schedule that starts the machine through a role, MACHINEEVENTRole,
+// allowed states:StartExecution, unless the event names one.
+func (t *transformer) stateMachineScheduleV2(id, name string, attrs attributes, p map[string]any) error {
+	eid := id + name
+	sched := map[string]any{"ScheduleExpression": clone(p["ScheduleExpression"])}
+	copyKeys(sched, p, "Description", "EndDate", "GroupName", "KmsKeyArn",
+		"ScheduleExpressionTimezone", "StartDate", "State")
+	if n, ok := p["Name"]; ok {
+		sched["Name"] = clone(n)
+	} else if !truthy(p["OmitName"]) {
+		sched["Name"] = eid
+	}
+	if w, ok := p["FlexibleTimeWindow"]; ok {
+		sched["FlexibleTimeWindow"] = clone(w)
+	} else {
+		sched["FlexibleTimeWindow"] = map[string]any{"Mode": "OFF"}
+	}
+	machine := map[string]any{"Ref": id}
+	target := map[string]any{"Arn": machine}
+	copyKeys(target, p, "Input", "RetryPolicy", "DeadLetterConfig")
+	if r, ok := p["RoleArn"]; ok {
+		target["RoleArn"] = clone(r)
+	} else {
+		roleID := eid + "Role"
+		props := map[string]any{
+			"AssumeRolePolicyDocument": map[string]any{
+				"Version": "2012-10-17",
+				"Statement": []any{map[string]any{
+					"Action":    []any{"sts:AssumeRole"},
+					"Effect":    "Allow",
+					"Principal": map[string]any{"Service": []any{"scheduler.amazonaws.com"}},
+				}},
+			},
+			"Policies": []any{map[string]any{
+				"PolicyName": eid + "StartExecutionPolicy",
+				"PolicyDocument": map[string]any{
+					"Version":   "2012-10-17",
+					"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
+				},
+			}},
+		}
+		copyKeys(props, p, "PermissionsBoundary")
+		if err := t.add(id, roleID, attrs.resource("AWS::IAM::Role", props)); err != nil {
+			return err
+		}
+		target["RoleArn"] = getAtt(roleID, "Arn")
+	}
+	sched["Target"] = target
+	return t.add(id, eid, attrs.resource("AWS::Scheduler::Schedule", sched))
+}

@@ -1,0 +1,113 @@
+package sam
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/virga/virga/internal/cfn/template"
+)
+
+func TestStateMachine(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: flow
+      Type: EXPRESS
+      DefinitionUri: s3://bucket/flow.json
+      DefinitionSubstitutions:
+        Queue: q
+      Policies:
+        - SQSSendMessagePolicy:
+            QueueName: q
+      Tags:
+        team: a
+      Events:
+        Nightly:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 day)
+        Placed:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: {source: [app]}
+            InputPath: $.detail
+        Hourly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 hour)
+        Post:
+          Type: Api
+          Properties:
+            Path: /orders
+            Method: post
+`))
+	res := r.resources()
+	sm := res["Flow"].(map[string]any)
+	if sm["Type"] != "AWS::StepFunctions::StateMachine" {
+		t.Fatalf("Flow: %v", sm)
+	}
+	p := sm["Properties"].(map[string]any)
+	want := map[string]any{
+		"StateMachineName":        "flow",
+		"StateMachineType":        "EXPRESS",
+		"DefinitionS3Location":    map[string]any{"Bucket": "bucket", "Key": "flow.json"},
+		"DefinitionSubstitutions": map[string]any{"Queue": "q"},
+		"RoleArn":                 map[string]any{"Fn::GetAtt": []any{"FlowRole", "Arn"}},
+	}
+	for k, v := range want {
+		if !reflect.DeepEqual(p[k], v) {
+			t.Errorf("%s = %v, want %v", k, p[k], v)
+		}
+	}
+	role := res["FlowRole"].(map[string]any)["Properties"].(map[string]any)
+	if !strings.Contains(indent(role), "states.amazonaws.com") || !strings.Contains(indent(role), "sqs:SendMessage") {
+		t.Errorf("FlowRole: %s", indent(role))
+	}
+	rule := res["FlowPlaced"].(map[string]any)["Properties"].(map[string]any)
+	target := rule["Targets"].([]any)[0].(map[string]any)
+	if !reflect.DeepEqual(target["Arn"], map[string]any{"Ref": "Flow"}) || target["InputPath"] != "$.detail" {
+		t.Errorf("FlowPlaced target: %v", target)
+	}
+	if res["FlowNightly"].(map[string]any)["Properties"].(map[string]any)["ScheduleExpression"] != "rate(1 day)" {
+		t.Errorf("FlowNightly: %v", res["FlowNightly"])
+	}
+	for _, id := range []string{"FlowNightlyRole", "FlowPlacedRole", "FlowHourlyRole", "FlowPostRole"} {
+		if !strings.Contains(indent(res[id]), "states:StartExecution") {
+			t.Errorf("%s: %s", id, indent(res[id]))
+		}
+	}
+	body := indent(res["ServerlessRestApi"])
+	for _, want := range []string{"states:action/StartExecution", `\"stateMachineArn\": \"${Flow}\"`, "FlowPostRole"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("ServerlessRestApi lacks %s: %s", want, body)
+		}
+	}
+	sched := res["FlowHourly"].(map[string]any)
+	if sched["Type"] != "AWS::Scheduler::Schedule" || res["FlowHourlyRole"] == nil {
+		t.Errorf("FlowHourly: %v", sched)
+	}
+}
+
+func TestStateMachineErrors(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		"Properties: {Role: r}":                                            "Either 'Definition' or 'DefinitionUri' property must be specified.",
+		"Properties: {Definition: {}, DefinitionUri: s3://b/k}":            "Specify either 'Definition' or 'DefinitionUri' property and not both.",
+		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}": "Specify either 'Role' or 'Policies' property and not both.",
+		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":           "State machine events of type SQS are not supported by virga.",
+	} {
+		in, err := template.Parse([]byte("Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    " + body + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = Transform(in.Tree, testOptions)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %s", body, err, want)
+		}
+	}
+}

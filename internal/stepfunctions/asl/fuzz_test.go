@@ -1,0 +1,59 @@
+package asl
+
+import "testing"
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`,
+		`{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.a","IsPresent":true}],"Next":"S"}]},"S":{"Type":"Succeed"}}}`,
+		`{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"x","States":{"x":{"Type":"Pass","End":true}}},"End":true}}}`,
+		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"]}],"Parameters":{"a.$":"States.Format('{}',$.x)"},"End":true}}}`,
+		`{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"2024-01-01T00:00:00Z","End":true}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input %}","Assign":{"a":"{% 1 %}"},"End":true}}}`,
+		`[]`, `{`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, def string) {
+		m, err := Parse(def)
+		if err == nil && m == nil {
+			t.Fatal("nil machine without error")
+		}
+	})
+}
+
+func FuzzPath(f *testing.F) {
+	for _, s := range []string{"$", "$.a.b[0]", "$['x y'][*]", "$..name", "$.a[1:3]", "$$.Map.Item.Value", "$.a.*", "$[", "$['"} {
+		f.Add(s)
+	}
+	doc := map[string]any{"a": map[string]any{"b": []any{"x", map[string]any{"name": 1}}}}
+	f.Fuzz(func(t *testing.T, src string) {
+		p, err := ParsePath(src)
+		if err != nil {
+			return
+		}
+		p.Get(doc)
+		if p.IsReference() {
+			p.Set(doc, 1)
+		}
+		_ = p.canonical()
+	})
+}
+
+func FuzzIntrinsic(f *testing.F) {
+	for _, s := range []string{
+		"States.Format('a {} b', $.x)", "States.Array(1, 'two', States.UUID())", "States.ArrayRange(1, 10, 2)",
+		"States.Hash($.x, 'MD5')", "States.Format('\\{\\}')", "States.JsonMerge($.o, $.o, false)", "States.Nope(", "States.Array('",
+	} {
+		f.Add(s)
+	}
+	env := &testEnv{}
+	f.Fuzz(func(t *testing.T, src string) {
+		c, err := parseIntrinsic(src)
+		if err != nil {
+			return
+		}
+		x := &evalContext{env: env, input: map[string]any{"x": "s", "o": map[string]any{}}, ctx: map[string]any{}}
+		c.eval(x)
+	})
+}

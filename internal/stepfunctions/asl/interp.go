@@ -1,0 +1,868 @@
+package asl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The States Language's predefined error names.
+const (
+	ErrALL                    = "States.ALL"
+	ErrRuntime                = "States.Runtime"
+	ErrTimeout                = "States.Timeout"
+	ErrTaskFailed             = "States.TaskFailed"
+	ErrHeartbeatTimeout       = "States.HeartbeatTimeout"
+	ErrNoChoiceMatched        = "States.NoChoiceMatched"
+	ErrIntrinsicFailure       = "States.IntrinsicFailure"
+	ErrResultPathMatchFailure = "States.ResultPathMatchFailure"
+	ErrParameterPathFailure   = "States.ParameterPathFailure"
+	ErrDataLimitExceeded      = "States.DataLimitExceeded"
+	ErrBranchFailed           = "States.BranchFailed"
+)
+
+// maxPayload is the largest state output: "Maximum input or output size
+// for a task, state, or execution: 256 KiB of data as a UTF-8 encoded
+// string". A larger one fails the execution with
+// States.DataLimitExceeded, which no Catch catches.
+const maxPayload = 256 * 1024
+
+// defaultTaskTimeout is a Task state's TimeoutSeconds when the
+// definition gives none ("the default value is 99999999").
+const defaultTaskTimeout = 99999999
+
+// Failure is an error a state raises: a name that Retry and Catch match
+// and a cause.
+type Failure struct {
+	Name  string
+	Cause string
+}
+
+func (f *Failure) Error() string { return f.Name + ": " + f.Cause }
+
+// matches reports whether an ErrorEquals list names err. States.ALL
+// matches every error but States.Runtime and States.DataLimitExceeded;
+// States.TaskFailed every error but States.Timeout (and those two).
+func matches(list []string, err string) bool {
+	terminal := err == ErrRuntime || err == ErrDataLimitExceeded
+	for _, e := range list {
+		switch {
+		case e == err:
+			return true
+		case e == ErrALL && !terminal:
+			return true
+		case e == ErrTaskFailed && !terminal && err != ErrTimeout:
+			return true
+		}
+	}
+	return false
+}
+
+// Env is what the interpreter needs from the service that runs it.
+type Env interface {
+	Now() time.Time
+	// WaitUntil returns when the clock reaches t (nil) or ctx ends
+	// (ctx.Err()).
+	WaitUntil(ctx context.Context, t time.Time) error
+	// Task runs a Task state's resource. A *Failure is the task's error.
+	Task(ctx context.Context, call *TaskCall) (any, error)
+	// Record appends an event to the execution's history and returns
+	// its id.
+	Record(e Event) int64
+	UUID() string
+	// RandomInt returns a number in [0, n); seed, when given, makes it
+	// repeatable (States.MathRandom).
+	RandomInt(n int64, seed *int64) int64
+	// Checkpoint is called before each top-level state starts, with its
+	// input and the variables, so that a resumed execution can start
+	// there.
+	Checkpoint(state string, input any, vars map[string]any)
+}
+
+// TaskCall is one run of a Task state's resource.
+type TaskCall struct {
+	State    string
+	Resource string
+	Input    any
+	// Token is the task token of a .waitForTaskToken resource.
+	Token            string
+	TimeoutSeconds   int64
+	HeartbeatSeconds int64
+	// Submitted is called by a .waitForTaskToken task once the request
+	// was sent, before it waits for the token.
+	Submitted func(output any)
+}
+
+// Event is one history event, in the terms of GetExecutionHistory.
+type Event struct {
+	Type      string
+	Prev      int64
+	State     string
+	Input     *string
+	Output    *string
+	Error     *string
+	Cause     *string
+	Resource  string
+	Kind      string // resourceType of Task* events
+	Params    *string
+	Timeout   int64
+	Heartbeat int64
+	Index     int
+	Length    int
+}
+
+// Execution is what the context object says of the execution.
+type Execution struct {
+	ID, Name, RoleArn string
+	MachineID         string
+	MachineName       string
+	Start             time.Time
+	Input             any
+	// Resumed, when not zero, is when the first state run by Run was
+	// entered before: a resumed Wait state's Seconds count from then.
+	Resumed time.Time
+	// Vars are the variables a resumed execution had.
+	Vars map[string]any
+}
+
+// Run runs machine m from state `from` (its StartAt when empty) with
+// input, recording events through env; prev is the id of the event the
+// first state follows.
+func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (any, error) {
+	r := &runner{env: env, exec: exec}
+	t := &thread{r: r, prev: prev, vars: map[string]any{}}
+	for k, v := range exec.Vars {
+		t.vars[k] = v
+	}
+	if from == "" {
+		from = m.StartAt
+	}
+	return t.machine(ctx, m, from, input, 0)
+}
+
+type runner struct {
+	env  Env
+	exec *Execution
+	mu   sync.Mutex
+}
+
+// thread is one line of events: the execution, a Parallel branch or a
+// Map iteration. Its events follow each other.
+type thread struct {
+	r       *runner
+	prev    int64
+	mapItem map[string]any
+	// vars are the variables this thread sees: a Parallel branch or a
+	// Map iteration starts with a copy of its parent's, and what it
+	// assigns stays in it.
+	vars map[string]any
+}
+
+func (t *thread) record(e Event) int64 {
+	e.Prev = t.prev
+	t.prev = t.r.env.Record(e)
+	return t.prev
+}
+
+func (t *thread) child() *thread {
+	c := &thread{r: t.r, prev: t.prev, vars: make(map[string]any, len(t.vars))}
+	for k, v := range t.vars {
+		c.vars[k] = v
+	}
+	return c
+}
+
+func str(s string) *string { return &s }
+
+func encodePtr(v any) *string { return str(Encode(v)) }
+
+func (t *thread) machine(ctx context.Context, m *Machine, name string, input any, depth int) (any, error) {
+	for {
+		s, ok := m.States[name]
+		if !ok {
+			return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The state %q does not exist", name)}
+		}
+		if depth == 0 {
+			t.r.env.Checkpoint(name, input, t.vars)
+		}
+		out, next, err := t.state(ctx, s, input, depth)
+		if err != nil {
+			return nil, err
+		}
+		if next == "" {
+			return out, nil
+		}
+		name, input = next, out
+	}
+}
+
+// evalContext is what paths and intrinsic functions read: the state's
+// input and the context object.
+type evalContext struct {
+	env   Env
+	input any
+	ctx   map[string]any
+	// j is what a JSONata state's expressions see.
+	j *jctx
+}
+
+func (x *evalContext) lookup(p *Path, input any) (any, bool) {
+	if p.context {
+		return p.Get(x.ctx)
+	}
+	return p.Get(input)
+}
+
+func (x *evalContext) resolve(p *Path) (any, error) {
+	v, ok := x.lookup(p, x.input)
+	if !ok {
+		return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s' : No results for path: %s", p, p.canonical())}
+	}
+	return v, nil
+}
+
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func (t *thread) contextObject(s *State, entered time.Time, retries int64, token string) map[string]any {
+	e := t.r.exec
+	c := map[string]any{
+		"Execution": map[string]any{
+			"Id": e.ID, "Name": e.Name, "RoleArn": e.RoleArn, "Input": e.Input,
+			"StartTime": e.Start.UTC().Format(timeLayout), "RedriveCount": num(0),
+		},
+		"StateMachine": map[string]any{"Id": e.MachineID, "Name": e.MachineName},
+		"State":        map[string]any{"Name": s.Name, "EnteredTime": entered.UTC().Format(timeLayout), "RetryCount": num(float64(retries))},
+	}
+	if token != "" {
+		c["Task"] = map[string]any{"Token": token}
+	}
+	if t.mapItem != nil {
+		c["Map"] = map[string]any{"Item": t.mapItem}
+	}
+	return c
+}
+
+// runtimeError is States.Runtime for a state, worded as Step Functions
+// words it.
+func runtimeError(s *State, entered int64, detail string) error {
+	return &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", s.Name, entered, detail)}
+}
+
+// state runs one state and returns its output and the next state's
+// name ("" at the end).
+func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, string, error) {
+	enteredAt := t.r.env.Now()
+	if depth == 0 && !t.r.exec.Resumed.IsZero() {
+		enteredAt, t.r.exec.Resumed = t.r.exec.Resumed, time.Time{}
+	}
+	prefix := s.Type
+	enteredID := t.record(Event{Type: prefix + "StateEntered", State: s.Name, Input: encodePtr(raw)})
+	wrap := func(err error) error {
+		var f *Failure
+		if errors.As(err, &f) && f.Name == ErrRuntime && !strings.HasPrefix(f.Cause, "An error occurred while executing") {
+			return runtimeError(s, enteredID, f.Cause)
+		}
+		return err
+	}
+	x := &evalContext{env: t.r.env, ctx: t.contextObject(s, enteredAt, 0, "")}
+
+	if s.Type == "Fail" {
+		name, cause := s.Error, s.Cause
+		if s.JSONata {
+			jc := &jctx{env: t.r.env, vars: t.vars, states: map[string]any{"input": raw, "context": x.ctx}}
+			for field, out := range map[string]*string{"Error": &name, "Cause": &cause} {
+				if j := s.jfields[field]; j != nil {
+					v, err := j.eval(jc)
+					if err != nil {
+						return nil, "", err
+					}
+					sv, ok := v.(string)
+					if !ok {
+						return nil, "", &Failure{Name: ErrQueryEvaluation, Cause: "The Fail state's " + field + " must evaluate to a string"}
+					}
+					*out = sv
+				}
+			}
+		}
+		if s.ErrorPath != nil || s.CausePath != nil {
+			x.input = raw
+			for _, f := range []struct {
+				d   *dynamic
+				out *string
+			}{{s.ErrorPath, &name}, {s.CausePath, &cause}} {
+				if f.d == nil {
+					continue
+				}
+				v, err := f.d.eval(x)
+				if err != nil {
+					return nil, "", wrap(err)
+				}
+				sv, ok := v.(string)
+				if !ok {
+					return nil, "", runtimeError(s, enteredID, "The value of ErrorPath or CausePath must be a string")
+				}
+				*f.out = sv
+			}
+		}
+		return nil, "", &Failure{Name: name, Cause: cause}
+	}
+
+	var retries int64
+	attempts := make([]int64, len(s.Retry))
+	for {
+		out, next, err := t.attempt(ctx, s, raw, x, enteredAt, retries, enteredID, depth)
+		if err == nil && len(Encode(out)) > maxPayload {
+			return nil, "", &Failure{Name: ErrDataLimitExceeded, Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", s.Name)}
+		}
+		if err == nil {
+			t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
+			return out, next, nil
+		}
+		err = wrap(err)
+		var f *Failure
+		if !errors.As(err, &f) {
+			return nil, "", err // cancelled
+		}
+		// Retry: the first retrier whose ErrorEquals matches decides.
+		retried := false
+		for i, r := range s.Retry {
+			if !matches(r.ErrorEquals, f.Name) {
+				continue
+			}
+			if attempts[i] < r.MaxAttempts {
+				delay := float64(r.IntervalSeconds) * math.Pow(r.BackoffRate, float64(attempts[i]))
+				if r.MaxDelaySeconds > 0 {
+					delay = math.Min(delay, float64(r.MaxDelaySeconds))
+				}
+				if r.Jitter {
+					delay = float64(t.r.env.RandomInt(int64(delay*1000)+1, nil)) / 1000
+				}
+				attempts[i]++
+				retries++
+				if werr := t.r.env.WaitUntil(ctx, t.r.env.Now().Add(time.Duration(delay*float64(time.Second)))); werr != nil {
+					return nil, "", werr
+				}
+				retried = true
+			}
+			break
+		}
+		if retried {
+			continue
+		}
+		for _, c := range s.Catch {
+			if !matches(c.ErrorEquals, f.Name) {
+				continue
+			}
+			errOut := map[string]any{"Error": f.Name, "Cause": f.Cause}
+			if s.JSONata {
+				jc := &jctx{env: t.r.env, vars: t.vars, states: map[string]any{"input": raw, "errorOutput": errOut, "context": x.ctx}}
+				out, err := t.finishJ(jc, errOut, c.Output, c.Assign)
+				if err != nil {
+					return nil, "", err
+				}
+				t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
+				return out, c.Next, nil
+			}
+			out := raw
+			switch {
+			case c.ResultPath.null:
+			case c.ResultPath.p == nil:
+				out = errOut
+			default:
+				v, serr := c.ResultPath.p.Set(raw, errOut)
+				if serr != nil {
+					return nil, "", &Failure{Name: ErrResultPathMatchFailure, Cause: fmt.Sprintf("Unable to apply ReferencePath %s to input %s", c.ResultPath.p, Encode(raw))}
+				}
+				out = v
+			}
+			t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
+			return out, c.Next, nil
+		}
+		return nil, "", err
+	}
+}
+
+// attempt runs a state once: input processing, its work, output
+// processing.
+func (t *thread) attempt(ctx context.Context, s *State, raw any, x *evalContext, entered time.Time, retries, enteredID int64, depth int) (any, string, error) {
+	token := ""
+	if s.Type == "Task" && strings.HasSuffix(s.Resource, ".waitForTaskToken") {
+		token = t.r.env.UUID()
+	}
+	x.ctx = t.contextObject(s, entered, retries, token)
+	if s.JSONata {
+		return t.attemptJ(ctx, s, raw, x, entered, token)
+	}
+	// InputPath.
+	in := raw
+	switch {
+	case s.InputPath.null:
+		in = map[string]any{}
+	case s.InputPath.p != nil:
+		v, ok := x.lookup(s.InputPath.p, raw)
+		if !ok {
+			return nil, "", &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s' : No results for path: %s", s.InputPath.p, s.InputPath.p.canonical())}
+		}
+		in = v
+	}
+	x.input = in
+	if s.Parameters != nil && s.Type != "Map" {
+		v, err := s.Parameters.apply(x, in)
+		if err != nil {
+			return nil, "", err
+		}
+		in = v
+	}
+	var result any
+	next := s.Next
+	switch s.Type {
+	case "Pass":
+		result = in
+		if s.HasResult {
+			result = s.Result
+		}
+	case "Succeed":
+		next, result = "", in
+		return t.output(s, x, raw, in, next, false)
+	case "Choice":
+		next = ""
+		for _, r := range s.Choices {
+			ok, err := r.eval(x, in)
+			if err != nil {
+				return nil, "", err
+			}
+			if ok {
+				next = r.Next
+				break
+			}
+		}
+		if next == "" {
+			next = s.Default
+		}
+		if next == "" {
+			return nil, "", &Failure{Name: ErrNoChoiceMatched, Cause: "No Matches!"}
+		}
+		return t.output(s, x, raw, in, next, false)
+	case "Wait":
+		var until time.Time
+		switch {
+		case s.Seconds != nil:
+			until = entered.Add(time.Duration(*s.Seconds) * time.Second)
+		case s.Timestamp != nil:
+			until = *s.Timestamp
+		case s.SecondsPath != nil:
+			v, err := x.resolve(s.SecondsPath)
+			if err != nil {
+				return nil, "", err
+			}
+			n, ok := integer(v)
+			if !ok || n < 0 {
+				return nil, "", &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The SecondsPath parameter does not reference a valid non-negative integer: %s", Encode(v))}
+			}
+			until = entered.Add(time.Duration(n) * time.Second)
+		case s.TimestampPath != nil:
+			v, err := x.resolve(s.TimestampPath)
+			if err != nil {
+				return nil, "", err
+			}
+			sv, _ := v.(string)
+			ts, ok := parseTimestamp(sv)
+			if !ok {
+				return nil, "", &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s", Encode(v))}
+			}
+			until = ts
+		}
+		if err := t.r.env.WaitUntil(ctx, until); err != nil {
+			return nil, "", err
+		}
+		return t.output(s, x, raw, in, next, false)
+	case "Task":
+		v, err := t.task(ctx, s, x, in, token)
+		if err != nil {
+			return nil, "", err
+		}
+		result = v
+	case "Parallel":
+		v, err := t.parallel(ctx, s, in)
+		if err != nil {
+			return nil, "", err
+		}
+		result = v
+	case "Map":
+		v, err := t.mapState(ctx, s, x, in)
+		if err != nil {
+			return nil, "", err
+		}
+		result = v
+	}
+	if s.End {
+		next = ""
+	}
+	// ResultSelector, ResultPath.
+	if s.ResultSelector != nil {
+		rx := &evalContext{env: x.env, ctx: x.ctx, input: result}
+		v, err := s.ResultSelector.apply(rx, result)
+		if err != nil {
+			return nil, "", err
+		}
+		result = v
+	}
+	out := result
+	switch {
+	case s.ResultPath.null:
+		out = raw
+	case s.ResultPath.p != nil:
+		v, err := s.ResultPath.p.Set(raw, result)
+		if err != nil {
+			return nil, "", &Failure{Name: ErrResultPathMatchFailure, Cause: fmt.Sprintf("Unable to apply ReferencePath %s to input %s", s.ResultPath.p, Encode(raw))}
+		}
+		out = v
+	}
+	return t.output(s, x, raw, out, next, true)
+}
+
+// output applies OutputPath.
+func (t *thread) output(s *State, x *evalContext, _ any, out any, next string, _ bool) (any, string, error) {
+	switch {
+	case s.OutputPath.null:
+		return map[string]any{}, next, nil
+	case s.OutputPath.p != nil:
+		v, ok := x.lookup(s.OutputPath.p, out)
+		if !ok {
+			return nil, "", &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s' : No results for path: %s", s.OutputPath.p, s.OutputPath.p.canonical())}
+		}
+		return v, next, nil
+	}
+	return out, next, nil
+}
+
+func (d *dynamic) eval(x *evalContext) (any, error) {
+	if d.fn != nil {
+		return d.fn.eval(x)
+	}
+	return x.resolve(d.path)
+}
+
+// apply fills a template from input.
+func (tp *template) apply(x *evalContext, input any) (any, error) {
+	switch tp.kind {
+	case 1:
+		out := make(map[string]any, len(tp.fields))
+		for _, f := range tp.fields {
+			if f.literal != nil {
+				v, err := f.literal.apply(x, input)
+				if err != nil {
+					return nil, err
+				}
+				out[f.name] = v
+				continue
+			}
+			if f.dyn.fn != nil {
+				sub := *x
+				sub.input = input
+				v, err := f.dyn.fn.eval(&sub)
+				if err != nil {
+					return nil, err
+				}
+				out[f.name] = v
+				continue
+			}
+			v, ok := x.lookup(f.dyn.path, input)
+			if !ok {
+				return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The JSONPath '%s' specified for the field '%s.$' could not be found in the input '%s'", f.src, f.name, Encode(input))}
+			}
+			out[f.name] = v
+		}
+		return out, nil
+	case 2:
+		out := make([]any, len(tp.items))
+		for i, it := range tp.items {
+			v, err := it.apply(x, input)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	return tp.literal, nil
+}
+
+// lambdaARN reports whether a Task's Resource is a Lambda function ARN
+// (the function runs with the state's input as its payload).
+func lambdaARN(resource string) bool {
+	return strings.HasPrefix(resource, "arn:aws:lambda:") || strings.HasPrefix(resource, "arn:aws-") && strings.Contains(resource, ":lambda:")
+}
+
+// Integration splits an optimized integration's resource,
+// arn:aws:states:::SERVICE:ACTION[.PATTERN], into its parts; ok is false
+// for other resources.
+func Integration(resource string) (service, action, pattern string, ok bool) {
+	rest, ok := strings.CutPrefix(resource, "arn:aws:states:::")
+	if !ok {
+		return "", "", "", false
+	}
+	service, action, ok = strings.Cut(rest, ":")
+	if !ok {
+		return "", "", "", false
+	}
+	if a, p, found := strings.Cut(action, "."); found {
+		action, pattern = a, p
+	}
+	return service, action, pattern, true
+}
+
+func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, token string) (any, error) {
+	timeout, heartbeat := s.TimeoutSeconds, s.HeartbeatSeconds
+	if n, given, err := jsonataLimit(s, x, "TimeoutSeconds"); err != nil {
+		return nil, err
+	} else if given {
+		timeout = n
+	}
+	if n, given, err := jsonataLimit(s, x, "HeartbeatSeconds"); err != nil {
+		return nil, err
+	} else if given {
+		heartbeat = n
+	}
+	if s.TimeoutSecondsPath != nil {
+		v, err := x.resolve(s.TimeoutSecondsPath)
+		if err != nil {
+			return nil, err
+		}
+		if timeout, _ = integer(v); timeout <= 0 {
+			return nil, &Failure{Name: ErrRuntime, Cause: "The TimeoutSecondsPath parameter does not reference a positive integer"}
+		}
+	}
+	if s.HeartbeatSecondsPath != nil {
+		v, err := x.resolve(s.HeartbeatSecondsPath)
+		if err != nil {
+			return nil, err
+		}
+		if heartbeat, _ = integer(v); heartbeat <= 0 {
+			return nil, &Failure{Name: ErrRuntime, Cause: "The HeartbeatSecondsPath parameter does not reference a positive integer"}
+		}
+	}
+	if timeout == 0 {
+		timeout = defaultTaskTimeout
+	}
+	direct := lambdaARN(s.Resource)
+	kind, action := "", ""
+	if !direct {
+		svc, act, pattern, ok := Integration(s.Resource)
+		if !ok {
+			return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The resource %s is not supported by virga: Task states run Lambda functions and arn:aws:states::: integrations", s.Resource)}
+		}
+		kind, action = svc, act
+		if pattern != "" {
+			action += "." + pattern
+		}
+	}
+	var tmo *int64
+	if s.TimeoutSeconds > 0 || s.TimeoutSecondsPath != nil || s.jfields["TimeoutSeconds"] != nil {
+		tmo = &timeout
+	}
+	if direct {
+		e := Event{Type: "LambdaFunctionScheduled", Resource: s.Resource, Input: encodePtr(in)}
+		if tmo != nil {
+			e.Timeout = *tmo
+		}
+		t.record(e)
+		t.record(Event{Type: "LambdaFunctionStarted"})
+	} else {
+		e := Event{Type: "TaskScheduled", Kind: kind, Resource: action, Params: encodePtr(in)}
+		if tmo != nil {
+			e.Timeout = *tmo
+		}
+		if heartbeat > 0 {
+			e.Heartbeat = heartbeat
+		}
+		t.record(e)
+		t.record(Event{Type: "TaskStarted", Kind: kind, Resource: action})
+	}
+	callCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	timedOut := errors.New("timed out")
+	deadline := t.r.env.Now().Add(time.Duration(timeout) * time.Second)
+	watch := make(chan struct{})
+	go func() {
+		defer close(watch)
+		if t.r.env.WaitUntil(callCtx, deadline) == nil {
+			cancel(timedOut)
+		}
+	}()
+	var submitOnce sync.Once
+	call := &TaskCall{State: s.Name, Resource: s.Resource, Input: in, Token: token, TimeoutSeconds: timeout, HeartbeatSeconds: heartbeat,
+		Submitted: func(out any) {
+			submitOnce.Do(func() {
+				t.r.mu.Lock()
+				defer t.r.mu.Unlock()
+				t.record(Event{Type: "TaskSubmitted", Kind: kind, Resource: action, Output: encodePtr(out)})
+			})
+		}}
+	res, err := t.r.env.Task(callCtx, call)
+	cancel(nil)
+	<-watch
+	if errors.Is(context.Cause(callCtx), timedOut) && ctx.Err() == nil {
+		err = &Failure{Name: ErrTimeout}
+		if direct {
+			t.record(Event{Type: "LambdaFunctionTimedOut", Error: str(ErrTimeout)})
+		} else {
+			t.record(Event{Type: "TaskTimedOut", Kind: kind, Resource: action, Error: str(ErrTimeout), Cause: str("")})
+		}
+		return nil, err
+	}
+	if err != nil {
+		var f *Failure
+		if !errors.As(err, &f) {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			f = &Failure{Name: ErrTaskFailed, Cause: err.Error()}
+		}
+		if direct {
+			t.record(Event{Type: "LambdaFunctionFailed", Error: str(f.Name), Cause: str(f.Cause)})
+		} else if f.Name == ErrHeartbeatTimeout {
+			t.record(Event{Type: "TaskTimedOut", Kind: kind, Resource: action, Error: str(f.Name), Cause: str(f.Cause)})
+		} else {
+			t.record(Event{Type: "TaskFailed", Kind: kind, Resource: action, Error: str(f.Name), Cause: str(f.Cause)})
+		}
+		return nil, f
+	}
+	if direct {
+		t.record(Event{Type: "LambdaFunctionSucceeded", Output: encodePtr(res)})
+	} else {
+		t.record(Event{Type: "TaskSucceeded", Kind: kind, Resource: action, Output: encodePtr(res)})
+	}
+	return res, nil
+}
+
+// fanOut runs n branches with at most limit at a time (0: no limit); the
+// first failure cancels the others.
+func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.Context, i int, th *thread) (any, error)) ([]any, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]any, n)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		lastID   = t.prev
+	)
+	if limit <= 0 || limit > n {
+		limit = n
+	}
+	sem := make(chan struct{}, max(limit, 1))
+	for i := 0; i < n; i++ {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		th := t.child()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			v, err := run(ctx, i, th)
+			mu.Lock()
+			defer mu.Unlock()
+			if th.prev > lastID {
+				lastID = th.prev
+			}
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				return
+			}
+			results[i] = v
+		}()
+	}
+	wg.Wait()
+	t.prev = lastID
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func (t *thread) parallel(ctx context.Context, s *State, in any) (any, error) {
+	t.record(Event{Type: "ParallelStateStarted"})
+	res, err := t.fanOut(ctx, len(s.Branches), 0, func(ctx context.Context, i int, th *thread) (any, error) {
+		return th.machine(ctx, s.Branches[i], s.Branches[i].StartAt, in, 1)
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			t.record(Event{Type: "ParallelStateFailed"})
+		}
+		return nil, err
+	}
+	t.record(Event{Type: "ParallelStateSucceeded"})
+	return res, nil
+}
+
+func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any) (any, error) {
+	items := in
+	if s.ItemsPath != nil {
+		v, err := x.resolve(s.ItemsPath)
+		if err != nil {
+			return nil, err
+		}
+		items = v
+	}
+	list, ok := items.([]any)
+	if !ok {
+		return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s': The ItemsPath must point to a JSON array", pathText(s.ItemsPath))}
+	}
+	t.record(Event{Type: "MapStateStarted", Length: len(list)})
+	res, err := t.fanOut(ctx, len(list), s.MaxConcurrency, func(ctx context.Context, i int, th *thread) (any, error) {
+		th.mapItem = map[string]any{"Index": num(float64(i)), "Value": list[i]}
+		th.record(Event{Type: "MapIterationStarted", State: s.Name, Index: i})
+		item := list[i]
+		if s.ItemSelector != nil {
+			ix := &evalContext{env: x.env, input: in, ctx: th.contextObject(s, t.r.env.Now(), 0, "")}
+			v, err := s.ItemSelector.apply(ix, in)
+			if err != nil {
+				return nil, err
+			}
+			item = v
+		}
+		th.mapItem = nil
+		out, err := th.machine(ctx, s.Processor, s.Processor.StartAt, item, 1)
+		if err != nil {
+			if ctx.Err() == nil {
+				th.record(Event{Type: "MapIterationFailed", State: s.Name, Index: i})
+			} else {
+				th.record(Event{Type: "MapIterationAborted", State: s.Name, Index: i})
+			}
+			return nil, err
+		}
+		th.record(Event{Type: "MapIterationSucceeded", State: s.Name, Index: i})
+		return out, nil
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			t.record(Event{Type: "MapStateFailed"})
+		}
+		return nil, err
+	}
+	t.record(Event{Type: "MapStateSucceeded"})
+	return res, nil
+}
+
+func pathText(p *Path) string {
+	if p == nil {
+		return "$"
+	}
+	return p.String()
+}

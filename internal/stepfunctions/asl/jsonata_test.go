@@ -1,0 +1,82 @@
+package asl
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestJSONataStates(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, def, input, want, wantErr string }{
+		{"pass output and variables", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+			"A":{"Type":"Pass","Assign":{"total":"{% $states.input.a + $states.input.b %}","name":"fixed"},"Output":{"kept":"{% $states.input.a %}"},"Next":"B"},
+			"B":{"Type":"Pass","Output":"{% {'sum': $total, 'name': $name, 'in': $states.input} %}","End":true}}}`,
+			`{"a":2,"b":3}`, `{"in":{"kept":2},"name":"fixed","sum":5}`, ""},
+		{"task arguments and result", `{"QueryLanguage":"JSONata","StartAt":"T","States":{
+			"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","Arguments":{"x":"{% $states.input.n * 10 %}"},
+				"Output":"{% $states.result.x + 1 %}","End":true}}}`, `{"n":4}`, `41`, ""},
+		{"choice condition", `{"QueryLanguage":"JSONata","StartAt":"C","States":{
+			"C":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.n > 5 %}","Next":"Big","Output":"{% 'big ' & $string($states.input.n) %}"}],"Default":"Small"},
+			"Big":{"Type":"Succeed"},"Small":{"Type":"Succeed","Output":"small"}}}`, `{"n":7}`, `"big 7"`, ""},
+		{"choice default", `{"QueryLanguage":"JSONata","StartAt":"C","States":{
+			"C":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.n > 5 %}","Next":"Big"}],"Default":"Small"},
+			"Big":{"Type":"Succeed"},"Small":{"Type":"Succeed","Output":"small"}}}`, `{"n":1}`, `"small"`, ""},
+		{"map items and selector", `{"QueryLanguage":"JSONata","StartAt":"M","States":{
+			"M":{"Type":"Map","Items":"{% $states.input.xs %}","ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}"},
+				"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.v & $string($states.input.i) %}","End":true}}},"End":true}}}`,
+			`{"xs":["a","b"]}`, `["a0","b1"]`, ""},
+		{"parallel arguments", `{"QueryLanguage":"JSONata","StartAt":"P","States":{
+			"P":{"Type":"Parallel","Arguments":{"k":"{% $states.input.k %}"},"Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states.input.k %}","End":true}}}],
+				"Output":"{% $states.result[0] %}","End":true}}}`, `{"k":"v"}`, `"v"`, ""},
+		{"catch error output", `{"QueryLanguage":"JSONata","StartAt":"F","States":{
+			"F":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Fail","Error":"Bad","Cause":"{% 'because ' & $states.input.why %}"}}}],
+				"Catch":[{"ErrorEquals":["Bad"],"Assign":{"err":"{% $states.errorOutput.Error %}"},"Output":"{% $states.errorOutput.Cause %}","Next":"R"}],"End":true},
+			"R":{"Type":"Pass","Output":"{% $err & ': ' & $states.input %}","End":true}}}`, `{"why":"x"}`, `"Bad: because x"`, ""},
+		{"wait seconds expression", `{"QueryLanguage":"JSONata","StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% $states.input.s %}","End":true}}}`, `{"s":5}`, `{"s":5}`, ""},
+		{"functions", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{
+			"p":"{% $partition([1,2,3],2) %}","r":"{% $range(0,4,2) %}","h":"{% $hash('abc','MD5') %}","u":"{% $uuid() %}","j":"{% $parse('{\"a\":[1]}') %}"},"End":true}}}`,
+			`{}`, `{"h":"900150983cd24fb0d6963f7d28e17f72","j":{"a":[1]},"p":[[1,2],[3]],"r":[0,2,4],"u":"uuid-1"}`, ""},
+		{"evaluation error", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.nothing %}","End":true}}}`, `{}`, "",
+			"States.QueryEvaluationError: The JSONata expression '$states.input.nothing' returned nothing (undefined)"},
+		{"mixed per state", `{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"n":"{% 1 + 1 %}"},"Next":"B"},
+			"B":{"Type":"Pass","Parameters":{"m.$":"$.n"},"End":true}}}`, `{}`, `{"m":2}`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err, env := run(t, tc.def, tc.input, nil)
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("err = %v, want %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if got != tc.want {
+				t.Fatalf("output = %s, want %s", got, tc.want)
+			}
+			if tc.name == "wait seconds expression" && fmt.Sprint(env.waits) != fmt.Sprint([]time.Duration{5 * time.Second}) {
+				t.Errorf("waits = %v", env.waits)
+			}
+		})
+	}
+}
+
+func TestJSONataDefinitionErrors(t *testing.T) {
+	t.Parallel()
+	for def, want := range map[string]string{
+		`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.x","End":true}}}`:               `The field "InputPath" is not supported with QueryLanguage JSONata at /States/A/InputPath`,
+		`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states.input. %}","End":true}}}`: `is not a valid JSONata expression`,
+		`{"StartAt":"A","States":{"A":{"Type":"Pass","Output":{},"End":true}}}`:                                               `The field "Output" is supported only with QueryLanguage JSONata`,
+		`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}}`:      `cannot use JSONPath`,
+	} {
+		_, err := Parse(def)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %s", def, err, want)
+		}
+	}
+}

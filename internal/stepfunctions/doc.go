@@ -1,0 +1,72 @@
+// Package stepfunctions is AWS Step Functions (awsJson 1.0, target
+// prefix AWSStepFunctions, signing name "states"): state machines
+// (STANDARD and EXPRESS), their executions and execution histories,
+// task tokens and tags. Package asl parses and runs the definitions.
+//
+// Store layout (tuples, package keys):
+//
+//	("sfn", "machine", name)                → machine (JSON)
+//	("sfn", "exec", machine, execution)      → execution (JSON), standard executions only
+//	("sfn", "event", machine, execution, id) → history event (JSON)
+//
+// An execution's record and each history event are written together in
+// one batch, so the record's event count always matches its history.
+// An execution runs the definition its machine had when it started.
+//
+// Executions run in goroutines under the service's context. Before each
+// top-level state starts, the execution record notes the state and its
+// input. A standard execution still RUNNING when virga stops (or dies)
+// resumes when virga starts again, from the top-level state it had
+// entered last: that state runs again from its beginning (a Task's
+// resource is called again, a Parallel or Map state reruns every
+// branch, a waitForTaskToken task gets a new token), so its effects are
+// at least once. Express executions are kept in memory only, as AWS
+// keeps no history of them: DescribeExecution, ListExecutions and
+// GetExecutionHistory do not show them, and a running one ends with
+// virga.
+//
+// Task resources: a Lambda function ARN (the state's input is the
+// payload), arn:aws:states:::lambda:invoke (FunctionName, Payload,
+// Qualifier, InvocationType; the result is {ExecutedVersion, Payload,
+// SdkHttpMetadata, SdkResponseMetadata, StatusCode}), and the optimized
+// integrations dynamodb:putItem/getItem/updateItem/deleteItem,
+// sqs:sendMessage, sns:publish and events:putEvents, which run virga's
+// services in process. A function error fails the task with the
+// function's errorType as the error name and its error payload as the
+// cause; a service error is named SERVICE.Code (DynamoDB.
+// ConditionalCheckFailedException). Each resource may end in
+// .waitForTaskToken: the task then waits for SendTaskSuccess or
+// SendTaskFailure with the token from $$.Task.Token, and
+// SendTaskHeartbeat keeps it alive within HeartbeatSeconds. Waits,
+// retries and timeouts are measured on the injected clock, which they
+// read every 10 ms.
+//
+// StartSyncExecution is served on any host name: the SDKs send it to
+// "sync-" followed by the endpoint's host, which the client must reach
+// virga by. boto3 can be told not to (Config(inject_host_prefix=False));
+// the aws CLI always prefixes, so it needs an endpoint host name whose
+// sync- variant resolves to virga too (an /etc/hosts line naming both),
+// since sync-127.0.0.1 resolves nowhere.
+//
+// Concurrency: Service.mu guards the running executions, the task
+// tokens and the read-modify-write of machines and execution names;
+// run.mu guards one execution's record and its event counter. Lock
+// order: Service.mu before run.mu.
+//
+// DeleteStateMachine stops the machine's running executions at once
+// (AWS ends them at their next state transition, the machine showing
+// DELETING until then) and deletes their records and histories with
+// the machine. StopExecution of an execution that has ended answers the
+// time it ended.
+//
+// Not supported: activities (CreateActivity, GetActivityTask), the .sync
+// integration pattern and every integration not listed above (the task
+// fails with States.Runtime), versions and aliases, Map runs and
+// distributed Map, redrive, ValidateStateMachineDefinition, TestState,
+// variables in JSONPath states (JSONata states have them, see
+// package asl), logging to CloudWatch Logs
+// (LoggingConfiguration is recorded only) and X-Ray tracing (recorded
+// only). ExecutedVersion is the qualifier of the function's ARN, or
+// $LATEST. Roles are recorded, not assumed: tasks run with virga's own
+// rights.
+package stepfunctions

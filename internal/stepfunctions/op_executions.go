@@ -1,0 +1,362 @@
+package stepfunctions
+
+import (
+	"context"
+	"sort"
+
+	"github.com/virga/virga/internal/stepfunctions/asl"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// maxInput is the largest input or output: "Maximum input or output
+// size for a task, state, or execution: 256 KiB of data as a UTF-8
+// encoded string".
+const maxInput = 256 * 1024
+
+// newExecution checks a StartExecution-like request and makes the
+// execution record.
+func (s *Service) newExecution(arn string, name, input *string, trace *string, express bool) (*machine, *execution, any, error) {
+	m, err := s.machineByARN(arn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	n := deref(name)
+	if name == nil {
+		n = s.ids.UUID()
+	}
+	if !validName(n) {
+		return nil, nil, nil, ErrInvalidName.WithMessage("Invalid Name: '" + n + "'")
+	}
+	text := "{}"
+	if input != nil {
+		text = *input
+	}
+	in, err := asl.Decode([]byte(text))
+	if err != nil {
+		return nil, nil, nil, ErrInvalidExecutionInput.WithMessage("Invalid State Machine Execution Input: '" + err.Error() + "'")
+	}
+	if len(text) > maxInput {
+		return nil, nil, nil, ErrInvalidExecutionInput.WithMessage("The input exceeds the maximum size of 262144 bytes")
+	}
+	e := &execution{MachineARN: m.ARN, Machine: m.Name, Name: n, Definition: m.Definition, RoleArn: m.RoleArn,
+		Status: "RUNNING", Start: s.clock.Now(), Input: text, Trace: deref(trace), Express: express}
+	if express {
+		e.ARN = s.expressARN(m.Name, n, s.ids.UUID())
+	} else {
+		e.ARN = s.executionARN(m.Name, n)
+	}
+	return m, e, in, nil
+}
+
+func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
+	m, e, input, err := s.newExecution(deref(in.StateMachineArn), in.Name, in.Input, in.TraceHeader, false)
+	if err != nil {
+		return nil, err
+	}
+	if m.Type == "EXPRESS" {
+		e.Express = true
+		e.ARN = s.expressARN(m.Name, e.Name, s.ids.UUID())
+	} else {
+		s.mu.Lock()
+		old, err := s.loadExecution(m.Name, e.Name)
+		if err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+		if old != nil && s.clock.Now().Sub(old.Start) < nameReuse {
+			s.mu.Unlock()
+			// The same name and input as a running execution is the same
+			// request again.
+			if old.Status == "RUNNING" && old.Input == e.Input {
+				return &StartExecutionOutput{ExecutionArn: &old.ARN, StartDate: &old.Start}, nil
+			}
+			return nil, ErrExecutionAlreadyExists.WithMessage("Execution Already Exists: '" + old.ARN + "'")
+		}
+		if old != nil {
+			// The name is free again after 90 days: the old execution's
+			// history goes with its record.
+			b := s.store.NewBatch()
+			b.DeleteRange(eventPrefix(e.Machine, e.Name), keys.PrefixEnd(eventPrefix(e.Machine, e.Name)))
+			err := b.Commit()
+			b.Close()
+			if err != nil {
+				s.mu.Unlock()
+				return nil, err
+			}
+		}
+		if err := s.put(execKey(e.Machine, e.Name), e); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+		s.mu.Unlock()
+	}
+	s.begin(e, input)
+	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}, nil
+}
+
+// begin records ExecutionStarted and runs the execution.
+func (s *Service) begin(e *execution, input any) *run {
+	r := &run{exec: e}
+	r.mu.Lock()
+	s.appendEvent(r, event{Type: "ExecutionStarted", Input: &e.Input, RoleArn: e.RoleArn})
+	r.mu.Unlock()
+	return s.start(e, input, "")
+}
+
+func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionInput) (*StartSyncExecutionOutput, error) {
+	m, e, input, err := s.newExecution(deref(in.StateMachineArn), in.Name, in.Input, in.TraceHeader, true)
+	if err != nil {
+		return nil, err
+	}
+	if m.Type != "EXPRESS" {
+		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
+	}
+	r := s.begin(e, input)
+	<-r.done
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := &StartSyncExecutionOutput{ExecutionArn: &e.ARN, StateMachineArn: &e.MachineARN, Name: &e.Name, StartDate: &e.Start,
+		StopDate: &e.Stop, Status: ptr(SyncExecutionStatus(e.Status)), Error: e.Error, Cause: e.Cause, Input: &e.Input,
+		InputDetails: &CloudWatchEventsExecutionDataDetails{Included: ptr(true)}, Output: e.Output,
+		BillingDetails: &BillingDetails{BilledDurationInMilliseconds: ptr(max(100, e.Stop.Sub(e.Start).Milliseconds())), BilledMemoryUsedInMB: ptr(int64(64))}}
+	if e.TraceHeader() != "" {
+		out.TraceHeader = ptr(e.Trace)
+	}
+	if e.Status == "RUNNING" {
+		// virga stopped under it.
+		out.Status = ptr(SyncExecutionStatus("FAILED"))
+		out.StopDate = ptr(s.clock.Now())
+	}
+	if e.Output != nil {
+		out.OutputDetails = &CloudWatchEventsExecutionDataDetails{Included: ptr(true)}
+	}
+	return out, nil
+}
+
+func (e *execution) TraceHeader() string { return e.Trace }
+
+// executionByARN returns the record of a standard execution, the
+// running one's when it runs.
+func (s *Service) executionByARN(arn string) (*execution, error) {
+	machine, name, express, ok := executionName(arn)
+	if !ok {
+		return nil, invalidARN(arn)
+	}
+	s.mu.Lock()
+	r := s.running[arn]
+	s.mu.Unlock()
+	if r != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		c := *r.exec
+		return &c, nil
+	}
+	if express {
+		return nil, executionNotFound(arn)
+	}
+	e, err := s.loadExecution(machine, name)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, executionNotFound(arn)
+	}
+	return e, nil
+}
+
+func (s *Service) describeExecution(_ context.Context, in *DescribeExecutionInput) (*DescribeExecutionOutput, error) {
+	e, err := s.executionByARN(deref(in.ExecutionArn))
+	if err != nil {
+		return nil, err
+	}
+	out := &DescribeExecutionOutput{ExecutionArn: &e.ARN, StateMachineArn: &e.MachineARN, Name: &e.Name,
+		Status: ptr(ExecutionStatus(e.Status)), StartDate: &e.Start, Input: &e.Input,
+		InputDetails: &CloudWatchEventsExecutionDataDetails{Included: ptr(true)}, Output: e.Output, Error: e.Error, Cause: e.Cause}
+	if !e.Stop.IsZero() {
+		out.StopDate = &e.Stop
+	}
+	if e.Output != nil {
+		out.OutputDetails = &CloudWatchEventsExecutionDataDetails{Included: ptr(true)}
+	}
+	if e.Trace != "" {
+		out.TraceHeader = &e.Trace
+	}
+	return out, nil
+}
+
+func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
+	if in.MapRunArn != nil {
+		return nil, ErrValidation.WithMessage("Map runs are not supported by virga")
+	}
+	m, err := s.machineByARN(deref(in.StateMachineArn))
+	if err != nil {
+		return nil, err
+	}
+	if m.Type == "EXPRESS" {
+		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
+	}
+	var all []execution
+	err = scan[execution](s.store, execPrefix(m.Name), func(e *execution) bool {
+		if in.StatusFilter == nil || string(*in.StatusFilter) == e.Status {
+			all = append(all, *e)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Newest first, as AWS lists them.
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Start.After(all[j].Start) })
+	from, to, next, err := page(len(all), in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}, NextToken: next}
+	for _, e := range all[from:to] {
+		item := ExecutionListItem{ExecutionArn: ptr(e.ARN), StateMachineArn: ptr(e.MachineARN), Name: ptr(e.Name),
+			Status: ptr(ExecutionStatus(e.Status)), StartDate: ptr(e.Start)}
+		if !e.Stop.IsZero() {
+			item.StopDate = ptr(e.Stop)
+		}
+		out.Executions = append(out.Executions, item)
+	}
+	return out, nil
+}
+
+func (s *Service) stopExecution(_ context.Context, in *StopExecutionInput) (*StopExecutionOutput, error) {
+	arn := deref(in.ExecutionArn)
+	e, err := s.executionByARN(arn)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	r := s.running[arn]
+	s.mu.Unlock()
+	if r == nil || e.Status != "RUNNING" {
+		// An execution that has ended stays as it ended; the call
+		// answers when it stopped.
+		stop := e.Stop
+		if stop.IsZero() {
+			stop = s.clock.Now()
+		}
+		return &StopExecutionOutput{StopDate: &stop}, nil
+	}
+	stop := r.abort(s, deref(in.Error), deref(in.Cause))
+	return &StopExecutionOutput{StopDate: &stop}, nil
+}
+
+func (s *Service) getExecutionHistory(_ context.Context, in *GetExecutionHistoryInput) (*GetExecutionHistoryOutput, error) {
+	e, err := s.executionByARN(deref(in.ExecutionArn))
+	if err != nil {
+		return nil, err
+	}
+	if e.Express {
+		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
+	}
+	var evs []event
+	if err := scan[event](s.store, eventPrefix(e.Machine, e.Name), func(ev *event) bool { evs = append(evs, *ev); return true }); err != nil {
+		return nil, err
+	}
+	if deref(in.ReverseOrder) {
+		for i, j := 0, len(evs)-1; i < j; i, j = i+1, j-1 {
+			evs[i], evs[j] = evs[j], evs[i]
+		}
+	}
+	from, to, next, err := page(len(evs), in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	withData := in.IncludeExecutionData == nil || *in.IncludeExecutionData
+	out := &GetExecutionHistoryOutput{Events: []HistoryEvent{}, NextToken: next}
+	for _, ev := range evs[from:to] {
+		out.Events = append(out.Events, ev.shape(s.region, withData))
+	}
+	return out, nil
+}
+
+// shape is the event as GetExecutionHistory returns it.
+func (ev event) shape(region string, withData bool) HistoryEvent {
+	h := HistoryEvent{Timestamp: ptr(ev.Time), Type: ptr(HistoryEventType(ev.Type)), Id: ptr(ev.ID)}
+	if ev.Prev > 0 || ev.ID > 1 {
+		h.PreviousEventId = ptr(ev.Prev)
+	}
+	data := func(p *string) *string {
+		if !withData {
+			return nil
+		}
+		return p
+	}
+	det := &HistoryEventExecutionDataDetails{Truncated: ptr(false)}
+	switch ev.Type {
+	case "ExecutionStarted":
+		h.ExecutionStartedEventDetails = &ExecutionStartedEventDetails{Input: data(ev.Input), InputDetails: det, RoleArn: ptr(ev.RoleArn)}
+	case "ExecutionSucceeded":
+		h.ExecutionSucceededEventDetails = &ExecutionSucceededEventDetails{Output: data(ev.Output), OutputDetails: det}
+	case "ExecutionFailed":
+		h.ExecutionFailedEventDetails = &ExecutionFailedEventDetails{Error: ev.Error, Cause: ev.Cause}
+	case "ExecutionAborted":
+		h.ExecutionAbortedEventDetails = &ExecutionAbortedEventDetails{Error: ev.Error, Cause: ev.Cause}
+	case "ExecutionTimedOut":
+		h.ExecutionTimedOutEventDetails = &ExecutionTimedOutEventDetails{Error: ev.Error, Cause: ev.Cause}
+	case "LambdaFunctionScheduled":
+		d := &LambdaFunctionScheduledEventDetails{Resource: ptr(ev.Resource), Input: data(ev.Input), InputDetails: det}
+		if ev.Timeout > 0 {
+			d.TimeoutInSeconds = ptr(ev.Timeout)
+		}
+		h.LambdaFunctionScheduledEventDetails = d
+	case "LambdaFunctionSucceeded":
+		h.LambdaFunctionSucceededEventDetails = &LambdaFunctionSucceededEventDetails{Output: data(ev.Output), OutputDetails: det}
+	case "LambdaFunctionFailed":
+		h.LambdaFunctionFailedEventDetails = &LambdaFunctionFailedEventDetails{Error: ev.Error, Cause: ev.Cause}
+	case "LambdaFunctionTimedOut":
+		h.LambdaFunctionTimedOutEventDetails = &LambdaFunctionTimedOutEventDetails{Error: ev.Error, Cause: ev.Cause}
+	case "TaskScheduled":
+		d := &TaskScheduledEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Region: ptr(region), Parameters: ev.Params}
+		if ev.Timeout > 0 {
+			d.TimeoutInSeconds = ptr(ev.Timeout)
+		}
+		if ev.Heartbeat > 0 {
+			d.HeartbeatInSeconds = ptr(ev.Heartbeat)
+		}
+		if !withData {
+			d.Parameters = ptr("")
+		}
+		h.TaskScheduledEventDetails = d
+	case "TaskStarted":
+		h.TaskStartedEventDetails = &TaskStartedEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource)}
+	case "TaskSubmitted":
+		h.TaskSubmittedEventDetails = &TaskSubmittedEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Output: data(ev.Output), OutputDetails: det}
+	case "TaskSucceeded":
+		h.TaskSucceededEventDetails = &TaskSucceededEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Output: data(ev.Output), OutputDetails: det}
+	case "TaskFailed":
+		h.TaskFailedEventDetails = &TaskFailedEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Error: ev.Error, Cause: ev.Cause}
+	case "TaskTimedOut":
+		h.TaskTimedOutEventDetails = &TaskTimedOutEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Error: ev.Error, Cause: ev.Cause}
+	case "MapStateStarted":
+		h.MapStateStartedEventDetails = &MapStateStartedEventDetails{Length: ptr(int32(ev.Length))}
+	case "MapIterationStarted":
+		h.MapIterationStartedEventDetails = &MapIterationEventDetails{Name: ptr(ev.State), Index: ptr(int32(ev.Index))}
+	case "MapIterationSucceeded":
+		h.MapIterationSucceededEventDetails = &MapIterationEventDetails{Name: ptr(ev.State), Index: ptr(int32(ev.Index))}
+	case "MapIterationFailed":
+		h.MapIterationFailedEventDetails = &MapIterationEventDetails{Name: ptr(ev.State), Index: ptr(int32(ev.Index))}
+	case "MapIterationAborted":
+		h.MapIterationAbortedEventDetails = &MapIterationEventDetails{Name: ptr(ev.State), Index: ptr(int32(ev.Index))}
+	default:
+		if ev.State != "" && ev.Input != nil {
+			h.StateEnteredEventDetails = &StateEnteredEventDetails{Name: ptr(ev.State), Input: data(ev.Input), InputDetails: det}
+		} else if ev.State != "" && ev.Output != nil {
+			h.StateExitedEventDetails = &StateExitedEventDetails{Name: ptr(ev.State), Output: data(ev.Output), OutputDetails: det}
+		}
+	}
+	return h
+}
+
+// StartExecution starts an execution of a state machine with a
+// generated name, for the services that target state machines
+// (EventBridge rules).
+func (s *Service) StartExecution(ctx context.Context, machineARN string, input []byte) error {
+	in := string(input)
+	_, err := s.startExecution(ctx, &StartExecutionInput{StateMachineArn: &machineARN, Input: &in})
+	return err
+}

@@ -1,0 +1,193 @@
+package stepfunctions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+
+	"github.com/virga/virga/internal/stepfunctions/asl"
+)
+
+func definitionError(err error) error {
+	var de *asl.DefinitionError
+	if errors.As(err, &de) {
+		return ErrInvalidDefinition.WithMessage(de.Error())
+	}
+	return err
+}
+
+func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineInput) (*CreateStateMachineOutput, error) {
+	name := deref(in.Name)
+	if !validName(name) {
+		return nil, ErrInvalidName.WithMessage("Invalid Name: '" + name + "'")
+	}
+	typ := "STANDARD"
+	if in.Type != nil {
+		typ = string(*in.Type)
+	}
+	if _, err := asl.Parse(deref(in.Definition)); err != nil {
+		return nil, definitionError(err)
+	}
+	tags, err := tagMap(nil, in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, err := s.loadMachine(name)
+	if err != nil {
+		return nil, err
+	}
+	arn := s.machineARN(name)
+	if old != nil {
+		// CreateStateMachine is idempotent for an identical request.
+		if old.Definition == deref(in.Definition) && old.RoleArn == deref(in.RoleArn) && old.Type == typ {
+			return &CreateStateMachineOutput{StateMachineArn: &arn, CreationDate: ptr(old.Created)}, nil
+		}
+		return nil, ErrStateMachineAlreadyExists.WithMessage("State Machine Already Exists: '" + arn + "'")
+	}
+	now := s.clock.Now()
+	m := &machine{Name: name, ARN: arn, Definition: deref(in.Definition), RoleArn: deref(in.RoleArn), Type: typ,
+		Created: now, Updated: now, Tags: tags}
+	if in.LoggingConfiguration != nil {
+		m.Logging, _ = json.Marshal(in.LoggingConfiguration)
+	}
+	if in.TracingConfiguration != nil {
+		m.Tracing = deref(in.TracingConfiguration.Enabled)
+	}
+	if err := s.put(machineKey(name), m); err != nil {
+		return nil, err
+	}
+	return &CreateStateMachineOutput{StateMachineArn: &arn, CreationDate: &now}, nil
+}
+
+// machineByARN loads the machine an ARN names.
+func (s *Service) machineByARN(arn string) (*machine, error) {
+	name, ok := machineName(arn)
+	if !ok {
+		return nil, invalidARN(arn)
+	}
+	m, err := s.loadMachine(name)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, machineNotFound(arn)
+	}
+	return m, nil
+}
+
+func (m *machine) logging() *LoggingConfiguration {
+	lc := &LoggingConfiguration{Level: ptr(LogLevel("OFF")), IncludeExecutionData: ptr(false)}
+	if len(m.Logging) > 0 {
+		json.Unmarshal(m.Logging, lc)
+	}
+	return lc
+}
+
+func (s *Service) describeStateMachine(_ context.Context, in *DescribeStateMachineInput) (*DescribeStateMachineOutput, error) {
+	m, err := s.machineByARN(deref(in.StateMachineArn))
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeStateMachineOutput{StateMachineArn: &m.ARN, Name: &m.Name, Status: ptr(StateMachineStatus("ACTIVE")),
+		Definition: &m.Definition, RoleArn: &m.RoleArn, Type: ptr(StateMachineType(m.Type)), CreationDate: &m.Created,
+		LoggingConfiguration: m.logging(), TracingConfiguration: &TracingConfiguration{Enabled: &m.Tracing}}, nil
+}
+
+func (s *Service) describeStateMachineForExecution(_ context.Context, in *DescribeStateMachineForExecutionInput) (*DescribeStateMachineForExecutionOutput, error) {
+	e, err := s.executionByARN(deref(in.ExecutionArn))
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.loadMachine(e.Machine)
+	if err != nil {
+		return nil, err
+	}
+	out := &DescribeStateMachineForExecutionOutput{StateMachineArn: &e.MachineARN, Name: &e.Machine, Definition: &e.Definition,
+		RoleArn: &e.RoleArn, UpdateDate: &e.Start}
+	if m != nil {
+		out.LoggingConfiguration = m.logging()
+		out.TracingConfiguration = &TracingConfiguration{Enabled: &m.Tracing}
+		if m.Definition == e.Definition {
+			out.UpdateDate = &m.Updated
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) listStateMachines(_ context.Context, in *ListStateMachinesInput) (*ListStateMachinesOutput, error) {
+	var all []machine
+	if err := scan[machine](s.store, base("machine"), func(m *machine) bool { all = append(all, *m); return true }); err != nil {
+		return nil, err
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	from, to, next, err := page(len(all), in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListStateMachinesOutput{StateMachines: []StateMachineListItem{}, NextToken: next}
+	for _, m := range all[from:to] {
+		out.StateMachines = append(out.StateMachines, StateMachineListItem{StateMachineArn: ptr(m.ARN), Name: ptr(m.Name),
+			Type: ptr(StateMachineType(m.Type)), CreationDate: ptr(m.Created)})
+	}
+	return out, nil
+}
+
+func (s *Service) updateStateMachine(_ context.Context, in *UpdateStateMachineInput) (*UpdateStateMachineOutput, error) {
+	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
+		return nil, ErrValidation.WithMessage("Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
+	}
+	if in.Definition != nil {
+		if _, err := asl.Parse(*in.Definition); err != nil {
+			return nil, definitionError(err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.machineByARN(deref(in.StateMachineArn))
+	if err != nil {
+		return nil, err
+	}
+	if in.Definition != nil {
+		m.Definition = *in.Definition
+	}
+	if in.RoleArn != nil {
+		m.RoleArn = *in.RoleArn
+	}
+	if in.LoggingConfiguration != nil {
+		m.Logging, _ = json.Marshal(in.LoggingConfiguration)
+	}
+	if in.TracingConfiguration != nil {
+		m.Tracing = deref(in.TracingConfiguration.Enabled)
+	}
+	m.Updated = s.clock.Now()
+	if err := s.put(machineKey(m.Name), m); err != nil {
+		return nil, err
+	}
+	return &UpdateStateMachineOutput{UpdateDate: &m.Updated}, nil
+}
+
+func (s *Service) deleteStateMachine(_ context.Context, in *DeleteStateMachineInput) (*DeleteStateMachineOutput, error) {
+	arn := deref(in.StateMachineArn)
+	name, ok := machineName(arn)
+	if !ok {
+		return nil, invalidARN(arn)
+	}
+	// Deleting a machine stops its running executions.
+	s.mu.Lock()
+	var stops []*run
+	for _, r := range s.running {
+		if r.exec.Machine == name {
+			stops = append(stops, r)
+		}
+	}
+	s.mu.Unlock()
+	for _, r := range stops {
+		r.abort(s, "", "")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &DeleteStateMachineOutput{}, s.deleteMachineData(name)
+}

@@ -1,0 +1,61 @@
+package stepfunctions
+
+import (
+	"strconv"
+
+	"github.com/virga/virga/internal/awsproto"
+)
+
+// operations is Step Functions' operation table.
+func (s *Service) operations() []awsproto.Operation {
+	return []awsproto.Operation{
+		{Name: "CreateStateMachine", Handler: awsproto.Handle(s.createStateMachine)},
+		{Name: "DescribeStateMachine", Handler: awsproto.Handle(s.describeStateMachine)},
+		{Name: "DescribeStateMachineForExecution", Handler: awsproto.Handle(s.describeStateMachineForExecution)},
+		{Name: "ListStateMachines", Handler: awsproto.Handle(s.listStateMachines)},
+		{Name: "UpdateStateMachine", Handler: awsproto.Handle(s.updateStateMachine)},
+		{Name: "DeleteStateMachine", Handler: awsproto.Handle(s.deleteStateMachine)},
+		{Name: "StartExecution", Handler: awsproto.Handle(s.startExecution)},
+		{Name: "StartSyncExecution", Handler: awsproto.Handle(s.startSyncExecution)},
+		{Name: "DescribeExecution", Handler: awsproto.Handle(s.describeExecution)},
+		{Name: "ListExecutions", Handler: awsproto.Handle(s.listExecutions)},
+		{Name: "StopExecution", Handler: awsproto.Handle(s.stopExecution)},
+		{Name: "GetExecutionHistory", Handler: awsproto.Handle(s.getExecutionHistory)},
+		{Name: "SendTaskSuccess", Handler: awsproto.Handle(s.sendTaskSuccess)},
+		{Name: "SendTaskFailure", Handler: awsproto.Handle(s.sendTaskFailure)},
+		{Name: "SendTaskHeartbeat", Handler: awsproto.Handle(s.sendTaskHeartbeat)},
+		{Name: "TagResource", Handler: awsproto.Handle(s.tagResource)},
+		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
+		{Name: "ListTagsForResource", Handler: awsproto.Handle(s.listTagsForResource)},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// page cuts a listing at maxResults (100 when absent or 0, as AWS
+// documents) from the offset nextToken holds.
+func page(n int, maxResults *int32, nextToken *string) (from, to int, next *string, err error) {
+	limit := int(deref(maxResults))
+	if limit <= 0 {
+		limit = 100
+	}
+	if nextToken != nil {
+		from, err = strconv.Atoi(*nextToken)
+		if err != nil || from < 0 || from > n {
+			return 0, 0, nil, ErrValidation.WithMessage("Invalid Token: '" + *nextToken + "'")
+		}
+	}
+	to = min(n, from+limit)
+	if to < n {
+		next = ptr(strconv.Itoa(to))
+	}
+	return from, to, next, nil
+}

@@ -1,0 +1,260 @@
+package stepfunctions
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/stepfunctions/asl"
+)
+
+// run is an execution in progress.
+type run struct {
+	exec   *execution
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu      sync.Mutex // guards exec and the event counter
+	stopped bool       // StopExecution (or DeleteStateMachine) ended it
+}
+
+// pollInterval is how often waits look at the clock, which tests fake.
+const pollInterval = 10 * time.Millisecond
+
+// nameReuse is how long an execution name stays taken: "execution
+// names ... can't be reused for 90 days".
+const nameReuse = 90 * 24 * time.Hour
+
+// start runs an execution in the background; persistent ones (standard
+// executions) keep their record and history in the store.
+func (s *Service) start(e *execution, input any, from string) *run {
+	ctx, cancel := context.WithCancel(s.base)
+	r := &run{exec: e, cancel: cancel, done: make(chan struct{})}
+	s.mu.Lock()
+	s.running[e.ARN] = r
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(r.done)
+		defer cancel()
+		s.execute(ctx, r, input, from)
+		s.mu.Lock()
+		delete(s.running, e.ARN)
+		s.mu.Unlock()
+	}()
+	return r
+}
+
+func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
+	e := r.exec
+	m, err := asl.Parse(e.Definition)
+	if err != nil {
+		s.finish(r, "FAILED", nil, &asl.Failure{Name: asl.ErrRuntime, Cause: err.Error()})
+		return
+	}
+	execInput, _ := asl.Decode([]byte(e.Input))
+	env := &execEnv{s: s, r: r}
+	runCtx := ctx
+	var timedOut bool
+	if m.TimeoutSeconds > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		deadline := e.Start.Add(time.Duration(m.TimeoutSeconds) * time.Second)
+		go func() {
+			if env.WaitUntil(runCtx, deadline) == nil {
+				r.mu.Lock()
+				timedOut = true
+				r.mu.Unlock()
+				cancel()
+			}
+		}()
+	}
+	prev := int64(1)
+	if from != "" {
+		prev = e.Events
+	}
+	ax := &asl.Execution{ID: e.ARN, Name: e.Name, RoleArn: e.RoleArn, MachineID: e.MachineARN,
+		MachineName: e.Machine, Start: e.Start, Input: execInput}
+	if from != "" {
+		ax.Resumed = e.AtTime
+		if vars, err := asl.Decode([]byte(e.AtVars)); err == nil {
+			ax.Vars, _ = vars.(map[string]any)
+		}
+	}
+	out, err := asl.Run(runCtx, env, m, ax, from, input, prev)
+	r.mu.Lock()
+	to := timedOut
+	r.mu.Unlock()
+	switch {
+	case to:
+		s.finish(r, "TIMED_OUT", nil, &asl.Failure{Name: asl.ErrTimeout, Cause: "The execution timed out."})
+	case ctx.Err() != nil:
+		// Stopped (its record already says so) or virga is stopping: a
+		// standard execution then stays RUNNING and resumes.
+	case err != nil:
+		var f *asl.Failure
+		if !errors.As(err, &f) {
+			f = &asl.Failure{Name: asl.ErrRuntime, Cause: err.Error()}
+		}
+		s.finish(r, "FAILED", nil, f)
+	default:
+		s.finish(r, "SUCCEEDED", &out, nil)
+	}
+}
+
+// finish records the end of an execution, unless it was stopped.
+func (s *Service) finish(r *run, status string, out *any, f *asl.Failure) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped {
+		return
+	}
+	e := r.exec
+	e.Status, e.Stop = status, s.clock.Now()
+	ev := event{Prev: e.Events}
+	switch status {
+	case "SUCCEEDED":
+		e.Output = ptr(asl.Encode(*out))
+		ev.Type, ev.Output = "ExecutionSucceeded", e.Output
+	case "FAILED":
+		ev.Type = "ExecutionFailed"
+	case "TIMED_OUT":
+		ev.Type = "ExecutionTimedOut"
+	}
+	if f != nil {
+		e.Error, e.Cause = ptr(f.Name), ptr(f.Cause)
+		ev.Error, ev.Cause = e.Error, e.Cause
+	}
+	s.appendEvent(r, ev)
+}
+
+// abort is StopExecution: the execution ends ABORTED now.
+func (r *run) abort(s *Service, errName, cause string) time.Time {
+	r.mu.Lock()
+	if r.stopped {
+		r.mu.Unlock()
+		return r.exec.Stop
+	}
+	r.stopped = true
+	e := r.exec
+	e.Status, e.Stop = "ABORTED", s.clock.Now()
+	ev := event{Type: "ExecutionAborted", Prev: e.Events}
+	if errName != "" {
+		e.Error, ev.Error = ptr(errName), ptr(errName)
+	}
+	if cause != "" {
+		e.Cause, ev.Cause = ptr(cause), ptr(cause)
+	}
+	s.appendEvent(r, ev)
+	r.mu.Unlock()
+	r.cancel()
+	<-r.done
+	return e.Stop
+}
+
+// appendEvent stores the next history event with the execution record;
+// r.mu is held.
+func (s *Service) appendEvent(r *run, ev event) int64 {
+	e := r.exec
+	e.Events++
+	ev.ID, ev.Time = e.Events, s.clock.Now()
+	if e.Express {
+		if m := s.expressHistory(e.ARN); m != nil {
+			*m = append(*m, ev)
+		}
+		return ev.ID
+	}
+	if err := s.put(eventKey(e.Machine, e.Name, ev.ID), ev, execKey(e.Machine, e.Name), e); err != nil {
+		s.log.Error("stepfunctions: recording an event", "execution", e.ARN, "err", err)
+	}
+	return ev.ID
+}
+
+// expressHistory is where an express execution's events go: nowhere
+// kept (AWS sends them to CloudWatch Logs only); nil.
+func (s *Service) expressHistory(string) *[]event { return nil }
+
+// resume restarts the standard executions left RUNNING from their last
+// top-level state.
+func (s *Service) resume(log *slog.Logger) {
+	var left []*execution
+	scan[execution](s.store, base("exec"), func(e *execution) bool {
+		if e.Status == "RUNNING" && !e.Express {
+			left = append(left, e)
+		}
+		return true
+	})
+	for _, e := range left {
+		input, err := asl.Decode([]byte(e.AtInput))
+		if err != nil || e.At == "" {
+			input, _ = asl.Decode([]byte(e.Input))
+			e.At = ""
+		}
+		log.Info("stepfunctions: resuming execution", "execution", e.ARN, "state", e.At)
+		s.start(e, input, e.At)
+	}
+}
+
+// execEnv is the interpreter's view of an execution.
+type execEnv struct {
+	s *Service
+	r *run
+}
+
+func (x *execEnv) Now() time.Time { return x.s.clock.Now() }
+
+func (x *execEnv) WaitUntil(ctx context.Context, t time.Time) error {
+	for {
+		if !x.s.clock.Now().Before(t) {
+			return nil
+		}
+		wait := min(pollInterval, time.Until(time.Now().Add(t.Sub(x.s.clock.Now()))))
+		if wait <= 0 {
+			wait = time.Millisecond
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (x *execEnv) Record(ev asl.Event) int64 {
+	x.r.mu.Lock()
+	defer x.r.mu.Unlock()
+	if x.r.stopped {
+		return x.r.exec.Events
+	}
+	return x.s.appendEvent(x.r, event{Prev: ev.Prev, Type: ev.Type, State: ev.State, Input: ev.Input, Output: ev.Output,
+		Error: ev.Error, Cause: ev.Cause, Resource: ev.Resource, Kind: ev.Kind, Params: ev.Params, Timeout: ev.Timeout,
+		Heartbeat: ev.Heartbeat, Index: ev.Index, Length: ev.Length})
+}
+
+func (x *execEnv) UUID() string { return x.s.ids.UUID() }
+
+func (x *execEnv) RandomInt(n int64, seed *int64) int64 {
+	if seed != nil {
+		return rand.New(rand.NewPCG(uint64(*seed), 0)).Int64N(n)
+	}
+	return rand.Int64N(n)
+}
+
+func (x *execEnv) Checkpoint(state string, input any, vars map[string]any) {
+	x.r.mu.Lock()
+	defer x.r.mu.Unlock()
+	e := x.r.exec
+	e.At, e.AtInput, e.AtTime = state, asl.Encode(input), x.s.clock.Now()
+	e.AtVars = ""
+	if len(vars) > 0 {
+		e.AtVars = asl.Encode(vars)
+	}
+	if !e.Express && !x.r.stopped {
+		x.s.put(execKey(e.Machine, e.Name), e)
+	}
+}

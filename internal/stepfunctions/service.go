@@ -1,0 +1,99 @@
+package stepfunctions
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/awsjson"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+)
+
+// TargetPrefix is Step Functions' X-Amz-Target prefix.
+const TargetPrefix = "AWSStepFunctions"
+
+// SigningName is Step Functions' SigV4 service name.
+const SigningName = "states"
+
+// Functions runs Lambda functions for Task states.
+type Functions interface {
+	InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error)
+	InvokeAsync(ctx context.Context, function string, payload []byte) (string, error)
+}
+
+// Caller runs another service's operation in process, for the
+// optimized integrations (DynamoDB, SQS, SNS, EventBridge). The service
+// is its signing name ("dynamodb"), the input and output are the
+// operation's shapes as JSON.
+type Caller func(ctx context.Context, service, op string, input map[string]any) (map[string]any, error)
+
+// Service is AWS Step Functions.
+type Service struct {
+	store   store.Store
+	clock   clock.Clock
+	ids     *ids.Generator
+	account string
+	region  string
+	fns     Functions
+	call    Caller
+	log     *slog.Logger
+
+	base    context.Context // executions run under it; Close ends it
+	stop    context.CancelFunc
+	wg      sync.WaitGroup
+	mu      sync.Mutex // guards running, tokens and machine/execution read-modify-write
+	running map[string]*run
+	tokens  map[string]*waiter
+}
+
+// Deps are what Step Functions needs.
+type Deps struct {
+	Store     store.Store
+	Clock     clock.Clock
+	IDs       *ids.Generator
+	Account   string
+	Region    string
+	Functions Functions
+	Call      Caller
+	Logger    *slog.Logger
+}
+
+// New returns Step Functions over the store.
+func New(d Deps) *Service {
+	ctx, stop := context.WithCancel(context.Background())
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
+		fns: d.Functions, call: d.Call, log: d.Logger, base: ctx, stop: stop,
+		running: map[string]*run{}, tokens: map[string]*waiter{}}
+}
+
+// API returns Step Functions as the edge serves it.
+func (s *Service) API() *awsproto.Service {
+	return (&awsproto.Service{
+		Name:            SigningName,
+		Protocol:        awsjson.New("1.0", TargetPrefix),
+		ValidationError: ErrValidation,
+		Operations:      s.operations(),
+	}).Init()
+}
+
+// Run resumes the standard executions a previous run of virga left
+// RUNNING, from the state each had entered last, and returns when ctx
+// ends.
+func (s *Service) Run(ctx context.Context, log *slog.Logger) {
+	s.resume(log)
+	<-ctx.Done()
+}
+
+// Close stops the running executions (they stay RUNNING in the store,
+// and resume when virga starts again) and waits for them.
+func (s *Service) Close() error {
+	s.stop()
+	s.wg.Wait()
+	return nil
+}

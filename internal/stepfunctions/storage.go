@@ -1,0 +1,165 @@
+package stepfunctions
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// machine is a state machine as the store keeps it.
+type machine struct {
+	Name       string            `json:"name"`
+	ARN        string            `json:"arn"`
+	Definition string            `json:"definition"`
+	RoleArn    string            `json:"roleArn"`
+	Type       string            `json:"type"`
+	Created    time.Time         `json:"created"`
+	Updated    time.Time         `json:"updated"`
+	Tags       map[string]string `json:"tags,omitempty"`
+	Logging    json.RawMessage   `json:"logging,omitempty"`
+	Tracing    bool              `json:"tracing,omitempty"`
+}
+
+// execution is a standard execution as the store keeps it (express
+// executions live in memory only, as AWS keeps no history of them).
+type execution struct {
+	ARN        string    `json:"arn"`
+	MachineARN string    `json:"machineArn"`
+	Machine    string    `json:"machine"`
+	Name       string    `json:"name"`
+	Express    bool      `json:"express,omitempty"`
+	Definition string    `json:"definition"` // the definition it started with
+	RoleArn    string    `json:"roleArn"`
+	Status     string    `json:"status"`
+	Start      time.Time `json:"start"`
+	Stop       time.Time `json:"stop,omitzero"`
+	Input      string    `json:"input"`
+	Output     *string   `json:"output,omitempty"`
+	Error      *string   `json:"error,omitempty"`
+	Cause      *string   `json:"cause,omitempty"`
+	Trace      string    `json:"trace,omitempty"`
+	// At and AtInput are the top-level state the execution entered last
+	// and that state's input: a resumed execution starts there.
+	At      string    `json:"at,omitempty"`
+	AtInput string    `json:"atInput,omitempty"`
+	AtTime  time.Time `json:"atTime,omitzero"`
+	// AtVars are the variables then (JSON).
+	AtVars string `json:"atVars,omitempty"`
+	// Events is the number of history events.
+	Events int64 `json:"events"`
+}
+
+// event is a history event as the store keeps it.
+type event struct {
+	ID        int64     `json:"id"`
+	Prev      int64     `json:"prev"`
+	Type      string    `json:"type"`
+	Time      time.Time `json:"time"`
+	State     string    `json:"state,omitempty"`
+	Input     *string   `json:"input,omitempty"`
+	Output    *string   `json:"output,omitempty"`
+	Error     *string   `json:"error,omitempty"`
+	Cause     *string   `json:"cause,omitempty"`
+	Resource  string    `json:"resource,omitempty"`
+	Kind      string    `json:"kind,omitempty"`
+	Params    *string   `json:"params,omitempty"`
+	Timeout   int64     `json:"timeout,omitempty"`
+	Heartbeat int64     `json:"heartbeat,omitempty"`
+	Index     int       `json:"index,omitempty"`
+	Length    int       `json:"length,omitempty"`
+	RoleArn   string    `json:"roleArn,omitempty"`
+}
+
+func base(kind string) []byte { return keys.AppendString(keys.AppendString(nil, "sfn"), kind) }
+
+func machineKey(name string) []byte { return keys.AppendString(base("machine"), name) }
+
+func execPrefix(machine string) []byte { return keys.AppendString(base("exec"), machine) }
+
+func execKey(machine, name string) []byte { return keys.AppendString(execPrefix(machine), name) }
+
+func eventPrefix(machine, name string) []byte {
+	return keys.AppendString(keys.AppendString(base("event"), machine), name)
+}
+
+func eventKey(machine, name string, id int64) []byte {
+	return keys.AppendUint(eventPrefix(machine, name), uint64(id))
+}
+
+func getJSON[T any](st store.Store, key []byte) (*T, error) {
+	raw, err := st.Get(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func (s *Service) put(kvs ...any) error {
+	b := s.store.NewBatch()
+	defer b.Close()
+	for i := 0; i < len(kvs); i += 2 {
+		raw, err := json.Marshal(kvs[i+1])
+		if err != nil {
+			return err
+		}
+		b.Set(kvs[i].([]byte), raw)
+	}
+	return b.Commit()
+}
+
+func (s *Service) loadMachine(name string) (*machine, error) {
+	return getJSON[machine](s.store, machineKey(name))
+}
+
+func (s *Service) loadExecution(machine, name string) (*execution, error) {
+	return getJSON[execution](s.store, execKey(machine, name))
+}
+
+// scan calls f with every value under prefix, in key order.
+func scan[T any](st store.Store, prefix []byte, f func(*T) bool) error {
+	it, err := st.NewIter(prefix, keys.PrefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		var v T
+		if err := json.Unmarshal(it.Value(), &v); err != nil {
+			return err
+		}
+		if !f(&v) {
+			break
+		}
+	}
+	return it.Error()
+}
+
+func (s *Service) deleteMachineData(name string) error {
+	b := s.store.NewBatch()
+	defer b.Close()
+	b.Delete(machineKey(name))
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	var execs []string
+	if err := scan[execution](s.store, execPrefix(name), func(e *execution) bool { execs = append(execs, e.Name); return true }); err != nil {
+		return err
+	}
+	b2 := s.store.NewBatch()
+	defer b2.Close()
+	for _, e := range execs {
+		b2.Delete(execKey(name, e))
+		b2.DeleteRange(eventPrefix(name, e), keys.PrefixEnd(eventPrefix(name, e)))
+	}
+	return b2.Commit()
+}

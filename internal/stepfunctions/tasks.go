@@ -1,0 +1,247 @@
+package stepfunctions
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/stepfunctions/asl"
+)
+
+// integrations are the optimized integrations virga runs: resource
+// service and action → the in-process service, operation and the
+// prefix of the error names a failure gets.
+var integrations = map[string]struct{ service, op, errPrefix string }{
+	"dynamodb:putItem":    {"dynamodb", "PutItem", "DynamoDB."},
+	"dynamodb:getItem":    {"dynamodb", "GetItem", "DynamoDB."},
+	"dynamodb:updateItem": {"dynamodb", "UpdateItem", "DynamoDB."},
+	"dynamodb:deleteItem": {"dynamodb", "DeleteItem", "DynamoDB."},
+	"sqs:sendMessage":     {"sqs", "SendMessage", "SQS."},
+	"sns:publish":         {"sns", "Publish", "SNS."},
+	"events:putEvents":    {"events", "PutEvents", "EventBridge."},
+}
+
+// waiter is a task waiting for SendTaskSuccess or SendTaskFailure.
+type waiter struct {
+	result    chan tokenResult
+	heartbeat chan struct{}
+}
+
+type tokenResult struct {
+	output any
+	fail   *asl.Failure
+}
+
+func (x *execEnv) Task(ctx context.Context, c *asl.TaskCall) (any, error) {
+	var w *waiter
+	if c.Token != "" {
+		// Registered before the request goes out: the receiver may answer
+		// at once.
+		w = &waiter{result: make(chan tokenResult, 1), heartbeat: make(chan struct{}, 1)}
+		x.s.mu.Lock()
+		x.s.tokens[c.Token] = w
+		x.s.mu.Unlock()
+		defer func() {
+			x.s.mu.Lock()
+			delete(x.s.tokens, c.Token)
+			x.s.mu.Unlock()
+		}()
+	}
+	out, err := x.invoke(ctx, c)
+	if err != nil || w == nil {
+		return out, err
+	}
+	c.Submitted(out)
+	return x.waitToken(ctx, w, c.HeartbeatSeconds)
+}
+
+func (x *execEnv) waitToken(ctx context.Context, w *waiter, heartbeat int64) (any, error) {
+	for {
+		hbCtx, cancel := context.WithCancel(ctx)
+		expired := make(chan struct{})
+		if heartbeat > 0 {
+			deadline := x.s.clock.Now().Add(time.Duration(heartbeat) * time.Second)
+			go func() {
+				if x.WaitUntil(hbCtx, deadline) == nil {
+					close(expired)
+				}
+			}()
+		}
+		select {
+		case r := <-w.result:
+			cancel()
+			if r.fail != nil {
+				return nil, r.fail
+			}
+			return r.output, nil
+		case <-w.heartbeat:
+			cancel()
+		case <-expired:
+			cancel()
+			return nil, &asl.Failure{Name: asl.ErrHeartbeatTimeout}
+		case <-ctx.Done():
+			cancel()
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
+	if strings.HasPrefix(c.Resource, "arn:aws:lambda:") {
+		payload, _, err := x.lambda(ctx, c.Resource, []byte(asl.Encode(c.Input)))
+		return payload, err
+	}
+	svc, action, pattern, _ := asl.Integration(c.Resource)
+	if pattern != "" && pattern != "waitForTaskToken" {
+		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf("The integration pattern .%s is not supported by virga", pattern)}
+	}
+	if svc == "lambda" && action == "invoke" {
+		params, _ := c.Input.(map[string]any)
+		fn, _ := params["FunctionName"].(string)
+		if fn == "" {
+			return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: "The field \"FunctionName\" is required for lambda:invoke"}
+		}
+		if q, ok := params["Qualifier"].(string); ok && q != "" {
+			fn += ":" + q
+		}
+		var payload []byte
+		switch p := params["Payload"].(type) {
+		case nil:
+			payload = []byte("{}")
+		case string:
+			payload = []byte(p)
+		default:
+			payload = []byte(asl.Encode(p))
+		}
+		if t, _ := params["InvocationType"].(string); t == "Event" {
+			if _, err := x.s.fns.InvokeAsync(ctx, fn, payload); err != nil {
+				return nil, lambdaError(err)
+			}
+			return map[string]any{"Payload": "", "StatusCode": json.Number("202"),
+				"SdkHttpMetadata": map[string]any{"HttpStatusCode": json.Number("202")}}, nil
+		}
+		result, version, err := x.lambda(ctx, fn, payload)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{
+			"ExecutedVersion":     version,
+			"Payload":             result,
+			"SdkHttpMetadata":     map[string]any{"HttpStatusCode": json.Number("200"), "HttpHeaders": map[string]any{"X-Amz-Executed-Version": version}},
+			"SdkResponseMetadata": map[string]any{"RequestId": x.s.ids.UUID()},
+			"StatusCode":          json.Number("200"),
+		}, nil
+	}
+	in, ok := integrations[svc+":"+action]
+	if !ok {
+		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf("The resource %s is not supported by virga", c.Resource)}
+	}
+	if x.s.call == nil {
+		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: "No service integrations in this virga"}
+	}
+	params, ok := c.Input.(map[string]any)
+	if !ok {
+		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: "The parameters of " + c.Resource + " must be a JSON object"}
+	}
+	params = stringified(svc, params)
+	out, err := x.s.call(ctx, in.service, in.op, params)
+	if err != nil {
+		if ae := apierr.As(err); ae != nil {
+			return nil, &asl.Failure{Name: in.errPrefix + ae.Code, Cause: ae.Message + " (Service: " + in.service + ", Status Code: " + fmt.Sprint(ae.Status) + ", Error Code: " + ae.Code + ")"}
+		}
+		return nil, &asl.Failure{Name: in.errPrefix + "SdkClientException", Cause: err.Error()}
+	}
+	return out, nil
+}
+
+// stringified turns the JSON objects Step Functions lets a state give
+// for text fields (SQS's MessageBody, SNS's Message, EventBridge's
+// Detail) into their JSON text, as the integrations do.
+func stringified(svc string, p map[string]any) map[string]any {
+	fix := func(m map[string]any, field string) {
+		if v, ok := m[field]; ok {
+			if _, isString := v.(string); !isString {
+				m[field] = asl.Encode(v)
+			}
+		}
+	}
+	out := make(map[string]any, len(p))
+	for k, v := range p {
+		out[k] = v
+	}
+	switch svc {
+	case "sqs":
+		fix(out, "MessageBody")
+	case "sns":
+		fix(out, "Message")
+	case "events":
+		if entries, ok := out["Entries"].([]any); ok {
+			fixed := make([]any, len(entries))
+			for i, e := range entries {
+				if m, ok := e.(map[string]any); ok {
+					c := make(map[string]any, len(m))
+					for k, v := range m {
+						c[k] = v
+					}
+					fix(c, "Detail")
+					fixed[i] = c
+				} else {
+					fixed[i] = e
+				}
+			}
+			out["Entries"] = fixed
+		}
+	}
+	return out
+}
+
+// lambda runs a function and returns its response (JSON when it is
+// JSON, else the text). A function error is a Failure named by the
+// function's errorType, whose cause is the error payload.
+func (x *execEnv) lambda(ctx context.Context, fn string, payload []byte) (any, string, error) {
+	resp, fnErr, err := x.s.fns.InvokeSync(ctx, fn, payload)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err()
+		}
+		return nil, "", lambdaError(err)
+	}
+	if fnErr != "" {
+		var body struct {
+			ErrorType string `json:"errorType"`
+		}
+		json.Unmarshal(resp, &body)
+		name := body.ErrorType
+		if lambdaUnknown[name] {
+			name = "Lambda.Unknown"
+		}
+		return nil, "", &asl.Failure{Name: name, Cause: string(resp)}
+	}
+	v, err := asl.Decode(resp)
+	if err != nil {
+		v = string(resp)
+	}
+	version := "$LATEST"
+	if parts := strings.Split(fn, ":"); len(parts) == 8 {
+		version = parts[7]
+	}
+	return v, version, nil
+}
+
+// lambdaUnknown are the error types of failures outside the function's
+// code, which Step Functions reports as Lambda.Unknown: "Unhandled
+// errors in Lambda are reported as Lambda.Unknown ... These include
+// out-of-memory errors and function timeouts."
+var lambdaUnknown = map[string]bool{"": true, "Sandbox.Timedout": true, "Runtime.OutOfMemory": true, "Runtime.ExitError": true}
+
+// lambdaError names a Lambda service error as Step Functions does:
+// Lambda.<Code>.
+func lambdaError(err error) error {
+	if ae := apierr.As(err); ae != nil {
+		return &asl.Failure{Name: "Lambda." + ae.Code, Cause: ae.Message}
+	}
+	return &asl.Failure{Name: "Lambda.SdkClientException", Cause: err.Error()}
+}
