@@ -32,6 +32,7 @@ import (
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/kinesis"
 	"github.com/virga/virga/internal/kms"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
@@ -313,6 +314,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.services = append(a.services, secrets.API())
 	// Rotations invoke functions: they end first.
 	a.closers = append([]func() error{secrets.Close}, a.closers...)
+
+	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	a.services = append(a.services, streams.API())
+	// Records past their stream's retention period are dropped as the
+	// clock passes it.
+	a.background = append(a.background, func(ctx context.Context) { streams.Run(ctx, o.Logger) })
 
 	// Step Functions' executions run functions and call services in
 	// process: they stop before those do, and resume when virga starts.

@@ -1,0 +1,43 @@
+// Package kinesis is Amazon Kinesis Data Streams (awsJson 1.1, target
+// prefix Kinesis_20131202, signing name kinesis): streams of shards that
+// split the 2^128 hash key space evenly, records appended to the shard
+// whose range holds the MD5 of their partition key (or their
+// ExplicitHashKey), and reads by shard iterator.
+//
+// Store layout (tuples, package keys):
+//
+//	("kinesis", "stream", name)                 → stream (JSON): mode, creation time, retention, tags, shards
+//	("kinesis", "counter", name, shard)         → the counter the shard's next record gets (uint64, big-endian)
+//	("kinesis", "record", name, shard, counter) → record (JSON): data, partition key, arrival time
+//
+// A record's sequence number is "49", its shard's index in 6 digits and
+// its counter in 28: decimal, of one length, growing within a shard. A
+// put commits its records and the shards' counters in one durable batch
+// before it answers, so an acknowledged record survives kill -9 and a
+// restart never hands out a sequence number twice. PutRecords is all or
+// nothing here: FailedRecordCount is always 0 (AWS fails records one by
+// one only when throttled, which virga does not do).
+//
+// Streams are ACTIVE as soon as CreateStream answers (AWS's CREATING is
+// not observable). ON_DEMAND streams get 4 shards. StreamARN may stand
+// in for StreamName everywhere. A shard iterator (base64url JSON: stream,
+// its creation time, shard, next counter, issue time) expires 5 minutes
+// after it was issued, by the injected clock; one of a stream deleted and
+// created again is ResourceNotFoundException. Records older than the
+// retention period (24 hours by default, 24-8760) are never returned and
+// are deleted by Run's sweep.
+//
+// Concurrency: Service.mu serializes stream changes and appends, so that
+// counters grow in commit order; reads take no lock. Waiters on a
+// stream's records get a channel closed when records next arrive.
+//
+// Not supported: UpdateShardCount, MergeShards and SplitShard (so every
+// shard is open and has no parent), UpdateStreamMode, enhanced fan-out
+// consumers and SubscribeToShard, server-side encryption, enhanced
+// monitoring, resource policies, throughput limits and
+// ProvisionedThroughputExceededException, SequenceNumberForOrdering (the
+// order is commit order regardless), ListShards' ShardFilter, the
+// CBOR encoding the Java SDK can use, and the StreamId, warm throughput
+// and 10 MiB records AWS added in 2025. Event source mappings and
+// CloudFormation's AWS::Kinesis::Stream are not wired to streams yet.
+package kinesis

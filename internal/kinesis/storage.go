@@ -1,0 +1,215 @@
+package kinesis
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
+)
+
+// stream is a stream as the store keeps it.
+type stream struct {
+	Name      string            `json:"name"`
+	Mode      string            `json:"mode"`
+	Created   int64             `json:"created"` // Unix milliseconds; also tells a stream from an earlier one of its name
+	Retention int32             `json:"retention"`
+	Tags      map[string]string `json:"tags,omitempty"`
+	Shards    []shard           `json:"shards"`
+}
+
+// shard is one shard of a stream; Index is its number, in its id and in
+// its records' keys and sequence numbers.
+type shard struct {
+	Index      int    `json:"index"`
+	StartHash  string `json:"start"`
+	EndHash    string `json:"end"`
+	Parent     string `json:"parent,omitempty"`
+	Adjacent   string `json:"adjacent,omitempty"`
+	StartCount uint64 `json:"startCount"`
+}
+
+// record is one data record as the store keeps it.
+type record struct {
+	Data    []byte `json:"d"`
+	Key     string `json:"k"`
+	Arrived int64  `json:"t"` // Unix milliseconds
+}
+
+func shardID(i int) string { return fmt.Sprintf("shardId-%012d", i) }
+
+// shardIndex reads a shard id; ok is false for one no stream could have.
+func shardIndex(id string) (int, bool) {
+	n, ok := strings.CutPrefix(id, "shardId-")
+	if !ok || len(n) != 12 {
+		return 0, false
+	}
+	i, err := strconv.Atoi(n)
+	return i, err == nil && i >= 0
+}
+
+// A sequence number is "49", the shard's index in 6 digits and the
+// record's counter in its shard in 28: decimal, of one length, so that
+// it grows with the counter as a number and as a string.
+const (
+	seqPrefix   = "49"
+	seqShardLen = 6
+	seqCountLen = 28
+	seqLen      = len(seqPrefix) + seqShardLen + seqCountLen
+)
+
+func sequenceNumber(shardIdx int, count uint64) string {
+	return fmt.Sprintf("%s%0*d%0*d", seqPrefix, seqShardLen, shardIdx, seqCountLen, count)
+}
+
+// parseSequenceNumber reads a sequence number; ok is false for one this
+// service did not make.
+func parseSequenceNumber(seq string) (shardIdx int, count uint64, ok bool) {
+	if len(seq) != seqLen || !strings.HasPrefix(seq, seqPrefix) {
+		return 0, 0, false
+	}
+	for _, c := range []byte(seq) {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+	}
+	i, err := strconv.Atoi(seq[len(seqPrefix) : len(seqPrefix)+seqShardLen])
+	if err != nil {
+		return 0, 0, false
+	}
+	c, err := strconv.ParseUint(seq[len(seqPrefix)+seqShardLen:], 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	return i, c, true
+}
+
+func base(kind string) []byte {
+	return keys.AppendString(keys.AppendString(nil, "kinesis"), kind)
+}
+
+func streamKey(name string) []byte { return keys.AppendString(base("stream"), name) }
+
+func streamsPrefix() []byte { return base("stream") }
+
+// counterKey holds the counter of the next record a shard appends.
+func counterKey(name string, idx int) []byte {
+	return keys.AppendUint(keys.AppendString(base("counter"), name), uint64(idx))
+}
+
+func recordsPrefix(name string) []byte { return keys.AppendString(base("record"), name) }
+
+func shardPrefix(name string, idx int) []byte {
+	return keys.AppendUint(recordsPrefix(name), uint64(idx))
+}
+
+func recordKey(name string, idx int, count uint64) []byte {
+	return keys.AppendUint(shardPrefix(name, idx), count)
+}
+
+// countOf is the counter at the end of a record key.
+func countOf(key []byte) uint64 {
+	v, err := keys.Decode(key)
+	if err != nil || len(v) == 0 {
+		return 0
+	}
+	c, _ := v[len(v)-1].(uint64)
+	return c
+}
+
+func (s *Service) arn(name string) string {
+	return fmt.Sprintf("arn:aws:kinesis:%s:%s:stream/%s", s.region, s.account, name)
+}
+
+// load reads a stream; nil when there is none of that name.
+func (s *Service) load(name string) (*stream, error) {
+	raw, err := s.store.Get(streamKey(name))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st stream
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// mustLoad reads a stream, failing with ResourceNotFoundException when
+// there is none.
+func (s *Service) mustLoad(name string) (*stream, error) {
+	st, err := s.load(name)
+	if err == nil && st == nil {
+		err = s.notFound(name)
+	}
+	return st, err
+}
+
+func (s *Service) saveIn(b store.Batch, st *stream) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	b.Set(streamKey(st.Name), raw)
+	return nil
+}
+
+func (s *Service) save(st *stream) error {
+	b := s.store.NewBatch()
+	defer b.Close()
+	if err := s.saveIn(b, st); err != nil {
+		return err
+	}
+	return b.Commit()
+}
+
+// nextCount is the counter the shard's next record gets. mu must be held.
+func (s *Service) nextCount(name string, idx int) (uint64, error) {
+	ref := shardRef{name, idx}
+	if c, ok := s.next[ref]; ok {
+		return c, nil
+	}
+	raw, err := s.store.Get(counterKey(name, idx))
+	var c uint64
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return 0, err
+	case len(raw) == 8:
+		c = binary.BigEndian.Uint64(raw)
+	}
+	s.next[ref] = c
+	return c, nil
+}
+
+// streamName is the stream an operation names by StreamName or
+// StreamARN; when both are given they must agree.
+func (s *Service) streamName(name, arn *string) (string, error) {
+	switch {
+	case name == nil && arn == nil:
+		return "", ErrInvalidArgument.WithMessage("Either StreamName or StreamARN should be provided.")
+	case arn == nil:
+		return *name, nil
+	}
+	parts := strings.SplitN(*arn, ":", 6)
+	n, ok := "", len(parts) == 6
+	if ok {
+		n, ok = strings.CutPrefix(parts[5], "stream/")
+	}
+	if !ok || parts[2] != "kinesis" || n == "" {
+		return "", ErrInvalidArgument.Withf("Invalid StreamARN %s.", *arn)
+	}
+	if parts[3] != s.region || parts[4] != s.account {
+		return "", s.notFound(n)
+	}
+	if name != nil && *name != n {
+		return "", ErrInvalidArgument.WithMessage("StreamARN and StreamName do not match.")
+	}
+	return n, nil
+}
