@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +122,31 @@ func TestTraceSummariesPages(t *testing.T) {
 	}
 	if _, err := s.getTraceSummaries(ctx, &GetTraceSummariesRequest{StartTime: in.StartTime, EndTime: in.EndTime, NextToken: ptr("!!")}); err == nil {
 		t.Error("a bad NextToken was accepted")
+	}
+}
+
+// TestRecordQueueBytes: the documents Record queues are bounded in bytes,
+// as the X-Ray daemon's buffers are, not only in number: a flood of
+// large segments is dropped once maxQueuedBytes are waiting.
+func TestRecordQueueBytes(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	s := newTestService(t, clk)
+	pad := strings.Repeat("x", 60*1024)
+	accepted := 0
+	for i := range maxQueuedBytes/len(pad) + 20 {
+		doc := fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":"1-%08x-%024x","start_time":1,"end_time":2,"metadata":{"default":{"pad":%q}}}`,
+			i+1, clk.Now().Unix(), 1, pad)
+		if s.Record([]byte(doc)) {
+			accepted++
+		}
+	}
+	if got := accepted * (60*1024 + 150); got > maxQueuedBytes+64*1024 {
+		t.Fatalf("accepted %d documents (%d MiB) waiting to be written", accepted, got>>20)
+	}
+	// Writing them frees the room.
+	s.Flush()
+	doc := fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":"1-%08x-%024x","start_time":1,"end_time":2}`, 1, clk.Now().Unix(), 2)
+	if !s.Record([]byte(doc)) {
+		t.Fatal("a segment was dropped after the queue was written")
 	}
 }
