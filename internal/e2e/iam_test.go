@@ -497,3 +497,43 @@ func TestIAMAccessKeySigV4(t *testing.T) {
 	_, err = stsClient(env, id, secret, "").GetCallerIdentity(ctx, nil)
 	wantIAMError(t, "inactive key", err, "InvalidClientTokenId", "")
 }
+
+// TestIAMPolicyVersionPages: ListPolicyVersions pages with MaxItems and
+// Marker, newest version first, every version once.
+func TestIAMPolicyVersionPages(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := iamClient(env)
+	ctx := context.Background()
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	made, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("paged"), PolicyDocument: aws.String(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := made.Policy.Arn
+	for range 4 {
+		if _, err := c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	p := iam.NewListPolicyVersionsPaginator(c, &iam.ListPolicyVersionsInput{PolicyArn: arn, MaxItems: aws.Int32(2)})
+	for pages := 0; p.HasMorePages(); pages++ {
+		if pages == 5 {
+			t.Fatalf("more than 3 pages: %v", got)
+		}
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.IsTruncated == (out.Marker == nil) || out.Marker != nil && *out.Marker == "" {
+			t.Errorf("page %d: IsTruncated %v, Marker %v", pages, out.IsTruncated, out.Marker)
+		}
+		for _, v := range out.Versions {
+			got = append(got, aws.ToString(v.VersionId))
+		}
+	}
+	if strings.Join(got, ",") != "v5,v4,v3,v2,v1" {
+		t.Fatalf("versions over the pages: %v", got)
+	}
+}
