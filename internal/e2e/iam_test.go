@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -535,5 +537,42 @@ func TestIAMPolicyVersionPages(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "v5,v4,v3,v2,v1" {
 		t.Fatalf("versions over the pages: %v", got)
+	}
+}
+
+// TestIAMAccessKeyPages: ListAccessKeys with MaxItems 1 returns each of a
+// user's two keys once, whatever order their ids fall in.
+func TestIAMAccessKeyPages(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := iamClient(env)
+	ctx := context.Background()
+	for u := range 6 {
+		name := aws.String(fmt.Sprintf("u%d", u))
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
+			t.Fatal(err)
+		}
+		made := map[string]bool{}
+		for range 2 {
+			k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			made[aws.ToString(k.AccessKey.AccessKeyId)] = true
+		}
+		seen := map[string]bool{}
+		p := iam.NewListAccessKeysPaginator(c, &iam.ListAccessKeysInput{UserName: name, MaxItems: aws.Int32(1)})
+		for pages := 0; p.HasMorePages() && pages < 4; pages++ {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range out.AccessKeyMetadata {
+				seen[aws.ToString(k.AccessKeyId)] = true
+			}
+		}
+		if len(seen) != 2 || !maps.Equal(seen, made) {
+			t.Fatalf("user %s: made %v, listed %v", *name, made, seen)
+		}
 	}
 }
