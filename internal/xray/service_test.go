@@ -10,6 +10,7 @@ import (
 
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
 
@@ -148,5 +149,77 @@ func TestRecordQueueBytes(t *testing.T) {
 	doc := fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":"1-%08x-%024x","start_time":1,"end_time":2}`, 1, clk.Now().Unix(), 2)
 	if !s.Record([]byte(doc)) {
 		t.Fatal("a segment was dropped after the queue was written")
+	}
+}
+
+// countingStore counts the entries its snapshots' iterators visit.
+type countingStore struct {
+	store.Store
+	visited *int
+}
+
+func (c countingStore) NewSnapshot() store.Snapshot {
+	return countingSnapshot{c.Store.NewSnapshot(), c.visited}
+}
+
+type countingSnapshot struct {
+	store.Snapshot
+	visited *int
+}
+
+func (c countingSnapshot) NewIter(lower, upper []byte) (store.Iterator, error) {
+	it, err := c.Snapshot.NewIter(lower, upper)
+	return countingIter{it, c.visited}, err
+}
+
+type countingIter struct {
+	store.Iterator
+	visited *int
+}
+
+func (c countingIter) First() bool { return c.count(c.Iterator.First()) }
+func (c countingIter) Next() bool  { return c.count(c.Iterator.Next()) }
+func (c countingIter) count(ok bool) bool {
+	if ok {
+		*c.visited++
+	}
+	return ok
+}
+
+// TestTraceSummariesPagesReadOnce: each page of GetTraceSummaries reads
+// from where the previous one ended, not every trace before it again.
+func TestTraceSummariesPagesReadOnce(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	s := newTestService(t, clk)
+	visited := 0
+	s.store = countingStore{s.store, &visited}
+	ctx := context.Background()
+	const traces = 5 * summariesPage
+	var docs []string
+	for i := range traces {
+		id := fmt.Sprintf("1-%08x-%024x", clk.Now().Unix(), i)
+		docs = append(docs, fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":%q,"start_time":1,"end_time":2}`, i+1, id))
+	}
+	if _, err := s.putTraceSegments(ctx, &PutTraceSegmentsRequest{TraceSegmentDocuments: docs}); err != nil {
+		t.Fatal(err)
+	}
+	in := &GetTraceSummariesRequest{StartTime: ptr(clk.Now().Add(-time.Minute)), EndTime: ptr(clk.Now().Add(time.Minute))}
+	got := 0
+	for page := 0; ; page++ {
+		out, err := s.getTraceSummaries(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(out.TraceSummaries)
+		if out.NextToken == nil || page > 6 {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if got != traces {
+		t.Fatalf("%d summaries over the pages, want %d", got, traces)
+	}
+	if visited > 2*traces {
+		t.Fatalf("the pages read %d segments of %d", visited, traces)
 	}
 }
