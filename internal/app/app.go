@@ -73,6 +73,8 @@ type App struct {
 	// traces is X-Ray, and daemon its UDP daemon (nil when off).
 	traces *xray.Service
 	daemon *xray.Daemon
+	// lambdaStats gathers Lambda's own metrics for CloudWatch.
+	lambdaStats *cloudwatch.Aggregator
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 
@@ -148,6 +150,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	lambdaStats := cloudwatch.NewAggregator(metrics)
+	a.lambdaStats = lambdaStats
 	a.artifacts = artifacts.New(db)
 	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
 	if err != nil {
@@ -361,6 +364,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Segments written while functions and stages stop reach the store
 	// last, after X-Ray's writer has stopped.
 	a.closers = append(a.closers, func() error { traces.Flush(); return nil })
+	// So do Lambda's metrics: Lambda's Run waits for the asynchronous
+	// invocations it started, which may end after the aggregator's Run
+	// made its last flush.
+	a.closers = append(a.closers, lambdaStats.Flush)
 
 	a.handler = edge.New(edge.Options{
 		Services: a.services,

@@ -10,7 +10,7 @@ import (
 )
 
 // MaxDecompressedBody bounds a gzip-compressed request body once
-// inflated.
+// inflated, for services whose MaxBodyBytes is larger.
 const MaxDecompressedBody = DefaultMaxBody
 
 // Inflate replaces a gzip-compressed body (Content-Encoding: gzip, which
@@ -40,11 +40,17 @@ func Inflate(c *Call) error {
 	if err != nil {
 		return apierr.ErrSerialization.WithMessage("The request body is not valid gzip: " + err.Error())
 	}
-	body, err := io.ReadAll(io.LimitReader(zr, MaxDecompressedBody+1))
+	// The service's own limit bounds the inflated body as it bounds a
+	// plain one (CloudWatch's PutMetricData: 1 MB).
+	limit := int64(MaxDecompressedBody)
+	if c.Service != nil && c.Service.MaxBodyBytes > 0 && c.Service.MaxBodyBytes < limit {
+		limit = c.Service.MaxBodyBytes
+	}
+	body, err := io.ReadAll(io.LimitReader(zr, limit+1))
 	if err != nil {
 		return apierr.ErrSerialization.WithMessage("The request body is not valid gzip: " + err.Error())
 	}
-	if len(body) > MaxDecompressedBody {
+	if int64(len(body)) > limit {
 		return apierr.New("RequestEntityTooLarge", 413, "Request size exceeded the maximum allowed size once decompressed.")
 	}
 	c.Body = body

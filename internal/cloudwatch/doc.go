@@ -16,7 +16,9 @@
 // MaxDatapoints, NextToken, and metric math's arithmetic: Expressions of
 // numbers, query Ids, + - * / ^ and parentheses, in mathexpr.go). Services publish their own metrics through
 // RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
-// the caller).
+// an Aggregator, which holds them in memory for up to FlushInterval: a
+// crash loses that second, as AWS's own metrics are only eventually
+// visible; a shutdown flushes after the last invocation has ended).
 //
 // Store layout (tuples, package keys):
 //

@@ -92,9 +92,19 @@ func pointKey(id string, ts time.Time, seq uint64) []byte {
 // record adds points to their series in one batch. The caller holds
 // s.mu.
 func (s *Service) record(ps []seriesPoint) error {
+	// Every point is encoded before the index changes: a value JSON
+	// cannot hold fails the call rather than being stored as nothing.
+	raws := make([][]byte, len(ps))
+	for i, p := range ps {
+		raw, err := json.Marshal(p.point)
+		if err != nil {
+			return err
+		}
+		raws[i] = raw
+	}
 	b := s.store.NewBatch()
 	defer b.Close()
-	for _, p := range ps {
+	for i, p := range ps {
 		id := p.series.id()
 		cur := s.series[id]
 		if cur == nil {
@@ -106,12 +116,11 @@ func (s *Service) record(ps []seriesPoint) error {
 		}
 		if ms := p.at.UnixMilli(); ms > cur.Last {
 			cur.Last = ms
-			raw, _ := json.Marshal(cur)
-			b.Set(seriesKey(id), raw)
+			sraw, _ := json.Marshal(cur)
+			b.Set(seriesKey(id), sraw)
 		}
 		s.seq++
-		raw, _ := json.Marshal(p.point)
-		b.Set(pointKey(id, p.at, s.seq), raw)
+		b.Set(pointKey(id, p.at, s.seq), raws[i])
 	}
 	return b.Commit()
 }

@@ -2,6 +2,8 @@ package cloudwatch
 
 import (
 	"context"
+	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -108,5 +110,27 @@ func TestAggregator(t *testing.T) {
 	}
 	if *first.SampleCount != 3 || *first.Sum != 6 || *first.Maximum != 3 || first.ExtendedStatistics["p50"] != 2 || *first.Unit != "Milliseconds" {
 		t.Errorf("first minute %+v", first)
+	}
+}
+
+// Counts are numbers of observations: a NaN, infinite or negative count
+// is refused, as values outside CloudWatch's range are, rather than
+// acknowledged and then lost.
+func TestPutMetricDataRefusesInvalidCounts(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	s := newTestService(t, clock.NewFake(t0))
+	for _, c := range []float64{math.NaN(), math.Inf(1), -1, math.Ldexp(1, 400)} {
+		_, err := s.putMetricData(context.Background(), &PutMetricDataInput{Namespace: ptr("ns"),
+			MetricData: []MetricDatum{{MetricName: ptr("m"), Values: []float64{1, 2}, Counts: []float64{1, c}, Timestamp: ptr(t0)}}})
+		if !errors.Is(err, ErrInvalidParameterValue) {
+			t.Errorf("count %v: err = %v, want InvalidParameterValue", c, err)
+		}
+	}
+	out, err := s.listMetrics(context.Background(), &ListMetricsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Metrics) != 0 {
+		t.Fatalf("a refused datum created metrics: %+v", out.Metrics)
 	}
 }

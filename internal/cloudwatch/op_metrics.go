@@ -118,6 +118,11 @@ func (s *Service) putMetricData(_ context.Context, in *PutMetricDataInput) (*noO
 				if d.Counts != nil {
 					c = d.Counts[j]
 				}
+				// A count is a number of observations: never negative, and
+				// within the range values have.
+				if !validValue(c) || c < 0 {
+					return nil, ErrInvalidParameterValue.Withf("The value %s for parameter %s.Counts is invalid.", strconv.FormatFloat(c, 'g', -1, 64), member)
+				}
 				p.Count += c
 				p.Sum += v * c
 				p.Min, p.Max = math.Min(p.Min, v), math.Max(p.Max, v)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -496,4 +498,81 @@ func TestIAMAccessKeySigV4(t *testing.T) {
 	}
 	_, err = stsClient(env, id, secret, "").GetCallerIdentity(ctx, nil)
 	wantIAMError(t, "inactive key", err, "InvalidClientTokenId", "")
+}
+
+// TestIAMPolicyVersionPages: ListPolicyVersions pages with MaxItems and
+// Marker, newest version first, every version once.
+func TestIAMPolicyVersionPages(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := iamClient(env)
+	ctx := context.Background()
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	made, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("paged"), PolicyDocument: aws.String(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := made.Policy.Arn
+	for range 4 {
+		if _, err := c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	p := iam.NewListPolicyVersionsPaginator(c, &iam.ListPolicyVersionsInput{PolicyArn: arn, MaxItems: aws.Int32(2)})
+	for pages := 0; p.HasMorePages(); pages++ {
+		if pages == 5 {
+			t.Fatalf("more than 3 pages: %v", got)
+		}
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.IsTruncated == (out.Marker == nil) || out.Marker != nil && *out.Marker == "" {
+			t.Errorf("page %d: IsTruncated %v, Marker %v", pages, out.IsTruncated, out.Marker)
+		}
+		for _, v := range out.Versions {
+			got = append(got, aws.ToString(v.VersionId))
+		}
+	}
+	if strings.Join(got, ",") != "v5,v4,v3,v2,v1" {
+		t.Fatalf("versions over the pages: %v", got)
+	}
+}
+
+// TestIAMAccessKeyPages: ListAccessKeys with MaxItems 1 returns each of a
+// user's two keys once, whatever order their ids fall in.
+func TestIAMAccessKeyPages(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := iamClient(env)
+	ctx := context.Background()
+	for u := range 6 {
+		name := aws.String(fmt.Sprintf("u%d", u))
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
+			t.Fatal(err)
+		}
+		made := map[string]bool{}
+		for range 2 {
+			k, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			made[aws.ToString(k.AccessKey.AccessKeyId)] = true
+		}
+		seen := map[string]bool{}
+		p := iam.NewListAccessKeysPaginator(c, &iam.ListAccessKeysInput{UserName: name, MaxItems: aws.Int32(1)})
+		for pages := 0; p.HasMorePages() && pages < 4; pages++ {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range out.AccessKeyMetadata {
+				seen[aws.ToString(k.AccessKeyId)] = true
+			}
+		}
+		if len(seen) != 2 || !maps.Equal(seen, made) {
+			t.Fatalf("user %s: made %v, listed %v", *name, made, seen)
+		}
+	}
 }

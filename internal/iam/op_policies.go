@@ -345,18 +345,21 @@ func (s *Service) listPolicyVersions(ctx context.Context, in *ListPolicyVersions
 			versions = append(versions, v)
 		}
 	}
-	got, truncated, marker := page(versions, func(v PolicyVersion) string { return "" }, nil, in.MaxItems)
+	got, truncated, marker := page(versions, versionKey, nil, in.MaxItems)
 	if in.Marker != nil {
 		got, truncated, marker = pageAfter(versions, *in.Marker, in.MaxItems)
 	}
 	return &ListPolicyVersionsResponse{Versions: got, IsTruncated: truncated, Marker: marker}, nil
 }
 
+// versionKey is a version's marker: its id.
+func versionKey(v PolicyVersion) string { return *v.VersionId }
+
 // pageAfter pages versions, which are listed newest first, by version id.
 func pageAfter(versions []PolicyVersion, marker string, maxItems *int32) ([]PolicyVersion, *bool, *string) {
 	i := slices.IndexFunc(versions, func(v PolicyVersion) bool { return *v.VersionId == marker })
 	rest := versions[i+1:]
-	return page(rest, func(v PolicyVersion) string { return "" }, nil, maxItems)
+	return page(rest, versionKey, nil, maxItems)
 }
 
 func (s *Service) deletePolicyVersion(ctx context.Context, in *DeletePolicyVersionRequest) (*noOutput, error) {

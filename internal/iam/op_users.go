@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -224,6 +225,8 @@ func (s *Service) listAccessKeys(ctx context.Context, in *ListAccessKeysRequest)
 	for _, k := range u.Keys {
 		list = append(list, AccessKeyMetadata{UserName: ptr(u.Name), AccessKeyId: ptr(k.ID), Status: ptr(k.Status), CreateDate: ptr(k.Created)})
 	}
+	// Pages follow the key ids' order, which the marker names.
+	sort.Slice(list, func(i, j int) bool { return *list[i].AccessKeyId < *list[j].AccessKeyId })
 	got, truncated, marker := page(list, func(k AccessKeyMetadata) string { return *k.AccessKeyId }, in.Marker, in.MaxItems)
 	if got == nil {
 		got = []AccessKeyMetadata{}

@@ -16,6 +16,9 @@
 //	Record (the daemon, Lambda, API Gateway) ─► parseSegment ─► queue
 //	    ─► Run writes up to 256 at a time (CommitNoWait); a full queue drops
 //
+// The queue holds at most 4096 documents and 16 MiB of them, as the
+// daemon's buffers are bounded.
+//
 // A document must have what AWS requires: name (at most 200 characters),
 // id (16 hexadecimal digits), trace_id ("1-" 8 hex "-" 24 hex), start_time,
 // and end_time or in_progress; a subsegment sent on its own (type

@@ -125,8 +125,8 @@ func (s *Service) getTraceSummaries(ctx context.Context, in *GetTraceSummariesRe
 	snap := s.store.NewSnapshot()
 	defer snap.Close()
 	errFull := errors.New("page full")
-	err = eachTrace(snap, s.account, func(id string, recs []*segmentRecord) error {
-		if id <= after || s.expired(recs) {
+	err = eachTraceAfter(snap, s.account, after, func(id string, recs []*segmentRecord) error {
+		if s.expired(recs) {
 			return nil
 		}
 		t := newTrace(id, recs)

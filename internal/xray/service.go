@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -24,6 +25,11 @@ const sweepEvery = time.Hour
 // it a segment is dropped, as the X-Ray daemon drops segments its buffer
 // cannot hold.
 const recordQueue = 4096
+
+// maxQueuedBytes bounds the bytes of the documents waiting in the queue,
+// as the X-Ray daemon bounds its buffers' memory: 4096 documents of up to
+// 64 kB would otherwise hold 256 MiB.
+const maxQueuedBytes = 16 << 20
 
 // recordBatch is the most segments written in one commit.
 const recordBatch = 256
@@ -49,6 +55,8 @@ type Service struct {
 	// not committed yet.
 	queue   chan []byte
 	flushMu sync.Mutex
+	// queued is the bytes of the documents in queue.
+	queued atomic.Int64
 }
 
 // Deps are what X-Ray needs.
@@ -107,10 +115,16 @@ func (s *Service) Record(doc []byte) bool {
 	if _, _, err := parseSegment(doc); err != nil {
 		return false
 	}
+	n := int64(len(doc))
+	if s.queued.Add(n) > maxQueuedBytes {
+		s.queued.Add(-n)
+		return false
+	}
 	select {
 	case s.queue <- doc:
 		return true
 	default:
+		s.queued.Add(-n)
 		return false
 	}
 }
@@ -127,6 +141,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 			s.Flush()
 			return
 		case doc := <-s.queue:
+			s.queued.Add(-int64(len(doc)))
 			s.write(doc, log)
 		case <-sweep.C:
 			s.sweep(log)
@@ -141,6 +156,7 @@ func (s *Service) Flush() {
 	for {
 		select {
 		case doc := <-s.queue:
+			s.queued.Add(-int64(len(doc)))
 			s.writeLocked(doc, s.log)
 		default:
 			return
@@ -161,6 +177,7 @@ func (s *Service) writeLocked(first []byte, log *slog.Logger) {
 	for len(docs) < recordBatch {
 		select {
 		case d := <-s.queue:
+			s.queued.Add(-int64(len(d)))
 			docs = append(docs, d)
 			continue
 		default:

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
 
@@ -121,5 +123,103 @@ func TestTraceSummariesPages(t *testing.T) {
 	}
 	if _, err := s.getTraceSummaries(ctx, &GetTraceSummariesRequest{StartTime: in.StartTime, EndTime: in.EndTime, NextToken: ptr("!!")}); err == nil {
 		t.Error("a bad NextToken was accepted")
+	}
+}
+
+// TestRecordQueueBytes: the documents Record queues are bounded in bytes,
+// as the X-Ray daemon's buffers are, not only in number: a flood of
+// large segments is dropped once maxQueuedBytes are waiting.
+func TestRecordQueueBytes(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	s := newTestService(t, clk)
+	pad := strings.Repeat("x", 60*1024)
+	accepted := 0
+	for i := range maxQueuedBytes/len(pad) + 20 {
+		doc := fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":"1-%08x-%024x","start_time":1,"end_time":2,"metadata":{"default":{"pad":%q}}}`,
+			i+1, clk.Now().Unix(), 1, pad)
+		if s.Record([]byte(doc)) {
+			accepted++
+		}
+	}
+	if got := accepted * (60*1024 + 150); got > maxQueuedBytes+64*1024 {
+		t.Fatalf("accepted %d documents (%d MiB) waiting to be written", accepted, got>>20)
+	}
+	// Writing them frees the room.
+	s.Flush()
+	doc := fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":"1-%08x-%024x","start_time":1,"end_time":2}`, 1, clk.Now().Unix(), 2)
+	if !s.Record([]byte(doc)) {
+		t.Fatal("a segment was dropped after the queue was written")
+	}
+}
+
+// countingStore counts the entries its snapshots' iterators visit.
+type countingStore struct {
+	store.Store
+	visited *int
+}
+
+func (c countingStore) NewSnapshot() store.Snapshot {
+	return countingSnapshot{c.Store.NewSnapshot(), c.visited}
+}
+
+type countingSnapshot struct {
+	store.Snapshot
+	visited *int
+}
+
+func (c countingSnapshot) NewIter(lower, upper []byte) (store.Iterator, error) {
+	it, err := c.Snapshot.NewIter(lower, upper)
+	return countingIter{it, c.visited}, err
+}
+
+type countingIter struct {
+	store.Iterator
+	visited *int
+}
+
+func (c countingIter) First() bool { return c.count(c.Iterator.First()) }
+func (c countingIter) Next() bool  { return c.count(c.Iterator.Next()) }
+func (c countingIter) count(ok bool) bool {
+	if ok {
+		*c.visited++
+	}
+	return ok
+}
+
+// TestTraceSummariesPagesReadOnce: each page of GetTraceSummaries reads
+// from where the previous one ended, not every trace before it again.
+func TestTraceSummariesPagesReadOnce(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	s := newTestService(t, clk)
+	visited := 0
+	s.store = countingStore{s.store, &visited}
+	ctx := context.Background()
+	const traces = 5 * summariesPage
+	var docs []string
+	for i := range traces {
+		id := fmt.Sprintf("1-%08x-%024x", clk.Now().Unix(), i)
+		docs = append(docs, fmt.Sprintf(`{"name":"a","id":"%016x","trace_id":%q,"start_time":1,"end_time":2}`, i+1, id))
+	}
+	if _, err := s.putTraceSegments(ctx, &PutTraceSegmentsRequest{TraceSegmentDocuments: docs}); err != nil {
+		t.Fatal(err)
+	}
+	in := &GetTraceSummariesRequest{StartTime: ptr(clk.Now().Add(-time.Minute)), EndTime: ptr(clk.Now().Add(time.Minute))}
+	got := 0
+	for page := 0; ; page++ {
+		out, err := s.getTraceSummaries(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(out.TraceSummaries)
+		if out.NextToken == nil || page > 6 {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if got != traces {
+		t.Fatalf("%d summaries over the pages, want %d", got, traces)
+	}
+	if visited > 2*traces {
+		t.Fatalf("the pages read %d segments of %d", visited, traces)
 	}
 }

@@ -66,6 +66,11 @@ func scan(r store.Reader, prefix []byte, f func(k, v []byte) error) error {
 		return err
 	}
 	defer it.Close()
+	return eachValue(it, f)
+}
+
+// eachValue calls f with each key and value of it.
+func eachValue(it store.Iterator, f func(k, v []byte) error) error {
 	for ok := it.First(); ok; ok = it.Next() {
 		if err := f(it.Key(), it.Value()); err != nil {
 			return err
@@ -90,9 +95,26 @@ func loadTrace(r store.Reader, account, trace string) ([]*segmentRecord, error) 
 
 // eachTrace calls f with every trace's segments, in trace id order.
 func eachTrace(r store.Reader, account string, f func(trace string, segs []*segmentRecord) error) error {
+	return eachTraceAfter(r, account, "", f)
+}
+
+// eachTraceAfter calls f with the segments of every trace whose id sorts
+// after the given one (every trace for ""), in trace id order: a page of
+// summaries reads from where the last one ended.
+func eachTraceAfter(r store.Reader, account, after string, f func(trace string, segs []*segmentRecord) error) error {
 	var cur string
 	var segs []*segmentRecord
-	err := scan(r, tracesPrefix(account), func(_, v []byte) error {
+	prefix := tracesPrefix(account)
+	start := prefix
+	if after != "" {
+		start = keys.PrefixEnd(tracePrefix(account, after))
+	}
+	it, err := r.NewIter(start, keys.PrefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	err = eachValue(it, func(_, v []byte) error {
 		var rec segmentRecord
 		if err := json.Unmarshal(v, &rec); err != nil {
 			return fmt.Errorf("xray: segment record: %w", err)

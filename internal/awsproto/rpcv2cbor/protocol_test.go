@@ -263,3 +263,27 @@ func TestGzipBody(t *testing.T) {
 		t.Errorf("bad gzip: status %d", w.Code)
 	}
 }
+
+// A compressed body is held to the service's body limit once inflated,
+// as an uncompressed one is: CloudWatch's 1 MB does not become 16 MB (and
+// the decoder's far larger generic values) by gzipping it.
+func TestGzipBodyOverServiceLimit(t *testing.T) {
+	body := AppendMapHead(nil, 1)
+	body = append(AppendText(body, "Namespace"), AppendText(nil, strings.Repeat("z", 4000))...)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(body)
+	zw.Close()
+	req := cborRequest("Put", z.Bytes())
+	req.Header["Content-Encoding"] = "gzip"
+	var got any
+	svc := testService(&got, nil, nil)
+	svc.MaxBodyBytes = 1024
+	if w := prototest.Serve(svc, req); w.Code != 413 {
+		t.Fatalf("status %d, want 413", w.Code)
+	}
+	svc.MaxBodyBytes = 8192
+	if w := prototest.Serve(svc, req); w.Code != 200 {
+		t.Fatalf("within the limit: status %d", w.Code)
+	}
+}
