@@ -38,6 +38,8 @@ import (
 	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
+	"github.com/virga/virga/internal/ses"
+	"github.com/virga/virga/internal/ses/sesv2"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/ssm"
@@ -63,6 +65,8 @@ type App struct {
 	// environments), after the background loops and before the store.
 	closers     []func() error
 	codeHandler http.Handler
+	// email is SES, whose mailbox the internal handler serves.
+	email *ses.Service
 	// artifacts keeps the packages virga deploy uploads.
 	artifacts *artifacts.Store
 	// queues is SQS, whose long polls Shutdown ends first.
@@ -335,6 +339,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, stacks.API())
+
+	// SES's two APIs share one core: identities, templates and the
+	// mailbox the internal handler serves.
+	email, err := ses.New(ses.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.email = email
+	a.services = append(a.services, email.API(), sesv2.New(email).API())
 
 	// S3 comes last: its routes (GET /{Bucket}/{Key+}) would claim any
 	// unsigned REST request another service's routes do not.
