@@ -110,7 +110,7 @@ func (s *Service) DeleteIdentity(name string) (deleted bool, err error) {
 func (s *Service) senderVerified(addr string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.identities[identityIndex(addr)] != nil {
+	if r := s.identities[identityIndex(addr)]; r != nil && !r.Domain {
 		return true
 	}
 	_, domain, ok := strings.Cut(addr, "@")

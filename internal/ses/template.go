@@ -139,7 +139,7 @@ func Render(part string, data map[string]any) (string, error) {
 		}
 		end := strings.Index(rest, "}}")
 		if end < 0 {
-			return "", &renderingError{msg: "EmailTemplate is malformed: a tag opened with {{ is not closed."}
+			return "", &renderingError{msg: "Template is malformed: a tag opened with {{ is not closed."}
 		}
 		name := strings.TrimSpace(rest[:end])
 		rest = rest[end+2:]
@@ -147,7 +147,7 @@ func Render(part string, data map[string]any) (string, error) {
 			rest = strings.TrimPrefix(rest, "}")
 		}
 		if name == "" || strings.ContainsAny(name[:1], "#/^>!&") {
-			return "", &renderingError{msg: fmt.Sprintf("EmailTemplate tag {{%s}} is not supported.", name)}
+			return "", &renderingError{msg: fmt.Sprintf("Template tag {{%s}} is not supported.", name)}
 		}
 		v, ok := lookup(data, name)
 		if !ok {
