@@ -342,7 +342,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	// SES's two APIs share one core: identities, templates and the
 	// mailbox the internal handler serves.
-	email, err := ses.New(ses.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
+	email, err := ses.New(ses.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Topics: emailTopics{topics}, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -758,6 +759,14 @@ func (c *roleCache) AssumeRole(ctx context.Context, role, session string) (funct
 }
 
 // topicQueues adapts SQS to what SNS subscriptions deliver to.
+// emailTopics is SNS as SES's configuration sets publish events to it.
+type emailTopics struct{ s *sns.Service }
+
+func (t emailTopics) Publish(ctx context.Context, topicARN, message string) error {
+	_, err := t.s.Publish(ctx, topicARN, sns.Outgoing{Message: message})
+	return err
+}
+
 type topicQueues struct{ s *sqs.Service }
 
 func (q topicQueues) SendMessage(ctx context.Context, queueARN string, m sns.QueueMessage) (string, error) {

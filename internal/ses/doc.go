@@ -55,21 +55,37 @@
 //
 // # Invariants and locks
 //
-// One mutex, Service.mu, guards the identities, the templates and the
-// mailbox's index, and is held across the store commits that change them,
-// so that the store and the maps agree. Reading messages takes it only to
+// One mutex, Service.mu, guards the identities, the templates, the
+// configuration sets and the mailbox's index, and is held across the
+// store commits that change them, so that the store and the maps agree. Reading messages takes it only to
 // copy the index.
+//
+// # Configuration sets and events
+//
+// v1's configuration set operations keep sets and their event
+// destinations. A send that names a set checks it exists
+// (ConfigurationSetDoesNotExist "Configuration set <name> does not
+// exist.") and, once the message is accepted, publishes to each enabled
+// SNS destination the events it matches, as JSON records in SES's shape
+// (eventType, mail with its headers, common headers and tags, and the
+// event's object): Send and Delivery for a message accepted, as nothing
+// leaves the machine and it is delivered at once, and Rendering Failure
+// for a templated message that failed to render. Publishing happens
+// before the send answers; a topic that refuses is logged, and the send
+// stands. Only SNS destinations are accepted: CloudWatch and Kinesis
+// Firehose ones are refused (InvalidSNSDestination), not kept unused.
 //
 // # Not supported
 //
-// Configuration sets and event destinations (a send naming one fails
-// with ConfigurationSetDoesNotExist, since none can be created), receipt
-// rules, custom verification emails, sending authorization policies,
-// identity notification attributes, MAIL FROM domains, DKIM operations,
-// suppression lists, contact lists, dedicated IPs, v2's bulk send and
-// its configuration-set operations, TestRenderTemplate, Handlebars
-// blocks and helpers in templates ({{#if}}, {{#each}}: a template that
-// uses one fails to render), tags on v2 identities (accepted and not
-// kept), and the SES CloudFormation resources. Every such operation
-// answers AWS's unknown-operation error.
+// v2's configuration-set operations, tracking, delivery and reputation
+// options of configuration sets, receipt rules, custom verification
+// emails, sending authorization policies, identity notification
+// attributes, MAIL FROM domains, DKIM operations, suppression lists,
+// contact lists, dedicated IPs, v2's bulk send, TestRenderTemplate,
+// Handlebars blocks and helpers in templates ({{#if}}, {{#each}}: a
+// template that uses one fails to render), ListEmailIdentities filters
+// (refused), tags on v2 identities (accepted and not kept), subdomains
+// sending under a verified parent domain, and the SES CloudFormation
+// resources. Every operation not listed in the operation tables answers
+// AWS's unknown-operation error.
 package ses

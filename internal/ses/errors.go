@@ -21,6 +21,19 @@ var (
 	// ErrConfigurationSetDoesNotExist is a configuration set name with no
 	// configuration set.
 	ErrConfigurationSetDoesNotExist = apierr.New("ConfigurationSetDoesNotExist", 400, "")
+	// ErrConfigurationSetAlreadyExists is a configuration set created
+	// twice.
+	ErrConfigurationSetAlreadyExists = apierr.New("ConfigurationSetAlreadyExists", 400, "")
+	// ErrEventDestinationAlreadyExists and ErrEventDestinationDoesNotExist
+	// name a configuration set's event destination.
+	ErrEventDestinationAlreadyExists = apierr.New("EventDestinationAlreadyExists", 400, "")
+	ErrEventDestinationDoesNotExist  = apierr.New("EventDestinationDoesNotExist", 400, "")
+	// ErrInvalidConfigurationSet is a configuration set name SES will not
+	// take.
+	ErrInvalidConfigurationSet = apierr.New("InvalidConfigurationSet", 400, "")
+	// ErrInvalidSNSDestination is an event destination whose SNS topic
+	// will not do.
+	ErrInvalidSNSDestination = apierr.New("InvalidSNSDestination", 400, "")
 )
 
 // messageRejected is MessageRejected with a message.

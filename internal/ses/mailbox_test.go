@@ -1,6 +1,7 @@
 package ses
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func TestMailboxBounds(t *testing.T) {
 	send := func(s *Service, to, text string) string {
 		t.Helper()
 		clk.Advance(time.Second)
-		id, err := s.Send(Outgoing{API: "SendEmail", Source: "from@example.com", Destination: Recipients{To: []string{to}},
+		id, err := s.Send(context.Background(), Outgoing{API: "SendEmail", Source: "from@example.com", Destination: Recipients{To: []string{to}},
 			Subject: "s", Text: text})
 		if err != nil {
 			t.Fatal(err)
@@ -99,7 +100,7 @@ func TestSenderVerification(t *testing.T) {
 			t.Errorf("senderVerified(%q) = %v; want %v", addr, got, want)
 		}
 	}
-	_, err := s.Send(Outgoing{Source: "Me <you@one.test>", Destination: Recipients{To: []string{"x@y.test"}}, Text: "t", Region: "eu-west-1"})
+	_, err := s.Send(context.Background(), Outgoing{Source: "Me <you@one.test>", Destination: Recipients{To: []string{"x@y.test"}}, Text: "t", Region: "eu-west-1"})
 	if err == nil || !strings.Contains(err.Error(), "failed the check in region EU-WEST-1: Me <you@one.test>, you@one.test") {
 		t.Errorf("Send from an unverified address: %v", err)
 	}

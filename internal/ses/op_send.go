@@ -48,7 +48,7 @@ func (s *Service) sendEmail(ctx context.Context, in *SendEmailRequest) (*SendEma
 			o.HTML = deref(b.Html.Data)
 		}
 	}
-	id, err := s.Send(o)
+	id, err := s.Send(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (s *Service) sendRawEmail(ctx context.Context, in *SendRawEmailRequest) (*S
 	if raw == nil {
 		raw = []byte{}
 	}
-	id, err := s.Send(Outgoing{API: "SendRawEmail", Source: deref(in.Source), Destination: Recipients{To: in.Destinations},
+	id, err := s.Send(ctx, Outgoing{API: "SendRawEmail", Source: deref(in.Source), Destination: Recipients{To: in.Destinations},
 		Raw: raw, MaxRaw: MaxRawMessageV1, Tags: tags(in.Tags), ConfigurationSet: deref(in.ConfigurationSetName),
 		Region: s.callRegion(ctx)})
 	if err != nil {
@@ -70,7 +70,7 @@ func (s *Service) sendRawEmail(ctx context.Context, in *SendRawEmailRequest) (*S
 }
 
 func (s *Service) sendTemplatedEmail(ctx context.Context, in *SendTemplatedEmailRequest) (*SendTemplatedEmailResponse, error) {
-	id, err := s.Send(Outgoing{API: "SendTemplatedEmail", Source: *in.Source, Destination: recipients(in.Destination),
+	id, err := s.Send(ctx, Outgoing{API: "SendTemplatedEmail", Source: *in.Source, Destination: recipients(in.Destination),
 		ReplyTo: in.ReplyToAddresses, Template: *in.Template, TemplateData: *in.TemplateData, Tags: tags(in.Tags),
 		ConfigurationSet: deref(in.ConfigurationSetName), Region: s.callRegion(ctx)})
 	if err != nil {
@@ -118,7 +118,7 @@ func (s *Service) sendBulkTemplatedEmail(ctx context.Context, in *SendBulkTempla
 			}
 			t[k] = v
 		}
-		id, err := s.Send(Outgoing{API: "SendBulkTemplatedEmail", Source: *in.Source, Destination: recipients(d.Destination),
+		id, err := s.Send(ctx, Outgoing{API: "SendBulkTemplatedEmail", Source: *in.Source, Destination: recipients(d.Destination),
 			ReplyTo: in.ReplyToAddresses, Template: *in.Template, TemplateData: string(dataJSON), Tags: t,
 			ConfigurationSet: deref(in.ConfigurationSetName), Region: s.callRegion(ctx)})
 		if err != nil {

@@ -25,6 +25,13 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DeleteTemplate", Handler: awsproto.Handle(s.deleteTemplate)},
 		{Name: "ListTemplates", Handler: awsproto.Handle(s.listTemplates)},
 
+		{Name: "CreateConfigurationSet", Handler: awsproto.Handle(s.createConfigurationSet)},
+		{Name: "DeleteConfigurationSet", Handler: awsproto.Handle(s.deleteConfigurationSet)},
+		{Name: "DescribeConfigurationSet", Handler: awsproto.Handle(s.describeConfigurationSet)},
+		{Name: "ListConfigurationSets", Handler: awsproto.Handle(s.listConfigurationSets)},
+		{Name: "CreateConfigurationSetEventDestination", Handler: awsproto.Handle(s.createConfigurationSetEventDestination)},
+		{Name: "DeleteConfigurationSetEventDestination", Handler: awsproto.Handle(s.deleteConfigurationSetEventDestination)},
+
 		{Name: "GetSendQuota", Handler: awsproto.Handle(s.getSendQuota)},
 		{Name: "GetSendStatistics", Handler: awsproto.Handle(s.getSendStatistics)},
 		{Name: "GetAccountSendingEnabled", Handler: awsproto.Handle(s.getAccountSendingEnabled)},

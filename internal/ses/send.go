@@ -1,6 +1,7 @@
 package ses
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -56,7 +57,7 @@ type Outgoing struct {
 // Send accepts a message: it checks it as SES does, stores it in the
 // mailbox and counts it in the sending statistics, and returns its
 // message id. Nothing leaves the machine.
-func (s *Service) Send(o Outgoing) (string, error) {
+func (s *Service) Send(ctx context.Context, o Outgoing) (string, error) {
 	m := &Mail{API: o.API, Source: o.Source, Destination: o.Destination, ReplyTo: o.ReplyTo,
 		Subject: o.Subject, Text: o.Text, HTML: o.HTML, Template: o.Template, TemplateData: o.TemplateData,
 		Tags: o.Tags, ConfigurationSet: o.ConfigurationSet, Status: "Sent"}
@@ -111,8 +112,12 @@ func (s *Service) Send(o Outgoing) (string, error) {
 			strings.ToUpper(region) + ": " + failed)
 	}
 	if o.ConfigurationSet != "" {
-		// virga has no configuration sets yet: every name is unknown.
-		return "", ErrConfigurationSetDoesNotExist.Withf("Configuration set <%s> does not exist.", o.ConfigurationSet)
+		s.mu.Lock()
+		known := s.configSets[o.ConfigurationSet] != nil
+		s.mu.Unlock()
+		if !known {
+			return "", configSetDoesNotExist(o.ConfigurationSet)
+		}
 	}
 	now := s.clock.Now()
 	m.Timestamp = now.UTC()
@@ -129,6 +134,16 @@ func (s *Service) Send(o Outgoing) (string, error) {
 	if m.Raw == "" && m.Status == "Sent" {
 		m.Raw = string(buildMIME(m.MessageID, now, m.Source, m.Destination.To, m.Destination.Cc, m.ReplyTo, m.Subject, m.Text, m.HTML))
 	}
+	if err := s.record(m, now, len(recipients)); err != nil {
+		return "", err
+	}
+	s.publishEvents(ctx, m, s.clock.Now())
+	return m.MessageID, nil
+}
+
+// record stores an accepted message and counts its recipients in the
+// statistics, in one commit.
+func (s *Service) record(m *Mail, now time.Time, recipients int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	bucket := now.Truncate(statInterval).UnixMilli()
@@ -137,13 +152,9 @@ func (s *Service) Send(o Outgoing) (string, error) {
 		json.Unmarshal(v, &st)
 	}
 	if m.Status == "Sent" {
-		st.DeliveryAttempts += int64(len(recipients))
+		st.DeliveryAttempts += int64(recipients)
 	}
-	err := s.storeMail(m, func(b store.Batch) { b.Set(statKey(bucket), mustJSON(&st)) })
-	if err != nil {
-		return "", err
-	}
-	return m.MessageID, nil
+	return s.storeMail(m, func(b store.Batch) { b.Set(statKey(bucket), mustJSON(&st)) })
 }
 
 // messageID returns an id of the form SES gives its messages: sixteen hex

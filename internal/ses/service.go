@@ -34,7 +34,10 @@ type Deps struct {
 	// default (DefaultMailboxMessages, DefaultMailboxBytes).
 	MailboxMessages int
 	MailboxBytes    int64
-	Logger          *slog.Logger
+	// Topics is where configuration sets publish events; nil publishes
+	// none.
+	Topics Topics
+	Logger *slog.Logger
 }
 
 // Service is SES: identities, templates and the mailbox, which both APIs
@@ -45,22 +48,26 @@ type Service struct {
 	ids     *ids.Generator
 	account string
 	region  string
+	topics  Topics
 	log     *slog.Logger
 
-	// mu guards the identities, the templates and the mailbox's index,
+	// mu guards the identities, the templates, the configuration sets and
+	// the mailbox's index,
 	// and is held across their store commits so that the store and the
 	// maps change together.
 	mu         sync.Mutex
 	identities map[string]*identityRecord // by lower-cased name
 	templates  map[string]*templateRecord
+	configSets map[string]*configSetRecord
 	mailbox    mailbox
 }
 
 // New returns SES over the store, with the identities, templates and
 // messages it holds.
 func New(d Deps) (*Service, error) {
-	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, log: d.Logger,
-		identities: map[string]*identityRecord{}, templates: map[string]*templateRecord{}}
+	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, topics: d.Topics,
+		log: d.Logger, identities: map[string]*identityRecord{}, templates: map[string]*templateRecord{},
+		configSets: map[string]*configSetRecord{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -80,6 +87,13 @@ func New(d Deps) (*Service, error) {
 	}
 	err = scan(s.store, sesKey("t"), func(_ []byte, r *templateRecord) error {
 		s.templates[r.Name] = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(s.store, sesKey("c"), func(_ []byte, r *configSetRecord) error {
+		s.configSets[r.Name] = r
 		return nil
 	})
 	if err != nil {

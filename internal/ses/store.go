@@ -13,6 +13,7 @@ import (
 //
 //	ses/i/NAME             identityRecord
 //	ses/t/NAME             templateRecord
+//	ses/c/NAME             configSetRecord (with its event destinations)
 //	ses/m/MILLIS/ID        Mail (the mailbox, oldest first)
 //	ses/s/BUCKET           statRecord (recipients sent per 15 minutes)
 

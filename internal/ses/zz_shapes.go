@@ -26,10 +26,46 @@ type BulkEmailDestinationStatus struct {
 	MessageId *string
 }
 
+// CloudWatchDestination is the CloudWatchDestination shape of AWS's model.
+type CloudWatchDestination struct {
+	DimensionConfigurations []CloudWatchDimensionConfiguration `aws:"required"`
+}
+
+// CloudWatchDimensionConfiguration is the CloudWatchDimensionConfiguration shape of AWS's model.
+type CloudWatchDimensionConfiguration struct {
+	DimensionName         *string `aws:"required"`
+	DimensionValueSource  *string `aws:"required"`
+	DefaultDimensionValue *string `aws:"required"`
+}
+
+// ConfigurationSet is the ConfigurationSet shape of AWS's model.
+type ConfigurationSet struct {
+	Name *string `aws:"required"`
+}
+
 // Content is the Content shape of AWS's model.
 type Content struct {
 	Data    *string `aws:"required"`
 	Charset *string
+}
+
+// CreateConfigurationSetEventDestinationRequest is the CreateConfigurationSetEventDestinationRequest shape of AWS's model.
+type CreateConfigurationSetEventDestinationRequest struct {
+	ConfigurationSetName *string           `aws:"required"`
+	EventDestination     *EventDestination `aws:"required"`
+}
+
+// CreateConfigurationSetEventDestinationResponse is the CreateConfigurationSetEventDestinationResponse shape of AWS's model.
+type CreateConfigurationSetEventDestinationResponse struct {
+}
+
+// CreateConfigurationSetRequest is the CreateConfigurationSetRequest shape of AWS's model.
+type CreateConfigurationSetRequest struct {
+	ConfigurationSet *ConfigurationSet `aws:"required"`
+}
+
+// CreateConfigurationSetResponse is the CreateConfigurationSetResponse shape of AWS's model.
+type CreateConfigurationSetResponse struct {
 }
 
 // CreateTemplateRequest is the CreateTemplateRequest shape of AWS's model.
@@ -39,6 +75,25 @@ type CreateTemplateRequest struct {
 
 // CreateTemplateResponse is the CreateTemplateResponse shape of AWS's model.
 type CreateTemplateResponse struct {
+}
+
+// DeleteConfigurationSetEventDestinationRequest is the DeleteConfigurationSetEventDestinationRequest shape of AWS's model.
+type DeleteConfigurationSetEventDestinationRequest struct {
+	ConfigurationSetName *string `aws:"required"`
+	EventDestinationName *string `aws:"required"`
+}
+
+// DeleteConfigurationSetEventDestinationResponse is the DeleteConfigurationSetEventDestinationResponse shape of AWS's model.
+type DeleteConfigurationSetEventDestinationResponse struct {
+}
+
+// DeleteConfigurationSetRequest is the DeleteConfigurationSetRequest shape of AWS's model.
+type DeleteConfigurationSetRequest struct {
+	ConfigurationSetName *string `aws:"required"`
+}
+
+// DeleteConfigurationSetResponse is the DeleteConfigurationSetResponse shape of AWS's model.
+type DeleteConfigurationSetResponse struct {
 }
 
 // DeleteIdentityRequest is the DeleteIdentityRequest shape of AWS's model.
@@ -64,11 +119,41 @@ type DeleteVerifiedEmailAddressRequest struct {
 	EmailAddress *string `aws:"required"`
 }
 
+// DeliveryOptions is the DeliveryOptions shape of AWS's model.
+type DeliveryOptions struct {
+	TlsPolicy *string
+}
+
+// DescribeConfigurationSetRequest is the DescribeConfigurationSetRequest shape of AWS's model.
+type DescribeConfigurationSetRequest struct {
+	ConfigurationSetName           *string `aws:"required"`
+	ConfigurationSetAttributeNames []string
+}
+
+// DescribeConfigurationSetResponse is the DescribeConfigurationSetResponse shape of AWS's model.
+type DescribeConfigurationSetResponse struct {
+	ConfigurationSet  *ConfigurationSet
+	EventDestinations []EventDestination
+	TrackingOptions   *TrackingOptions
+	DeliveryOptions   *DeliveryOptions
+	ReputationOptions *ReputationOptions
+}
+
 // Destination is the Destination shape of AWS's model.
 type Destination struct {
 	ToAddresses  []string
 	CcAddresses  []string
 	BccAddresses []string
+}
+
+// EventDestination is the EventDestination shape of AWS's model.
+type EventDestination struct {
+	Name                       *string `aws:"required"`
+	Enabled                    *bool
+	MatchingEventTypes         []string `aws:"required"`
+	KinesisFirehoseDestination *KinesisFirehoseDestination
+	CloudWatchDestination      *CloudWatchDestination
+	SNSDestination             *SNSDestination
 }
 
 // GetAccountSendingEnabledResponse is the GetAccountSendingEnabledResponse shape of AWS's model.
@@ -112,6 +197,24 @@ type GetTemplateResponse struct {
 type IdentityVerificationAttributes struct {
 	VerificationStatus *string `aws:"required"`
 	VerificationToken  *string
+}
+
+// KinesisFirehoseDestination is the KinesisFirehoseDestination shape of AWS's model.
+type KinesisFirehoseDestination struct {
+	IAMRoleARN        *string `aws:"required"`
+	DeliveryStreamARN *string `aws:"required"`
+}
+
+// ListConfigurationSetsRequest is the ListConfigurationSetsRequest shape of AWS's model.
+type ListConfigurationSetsRequest struct {
+	NextToken *string
+	MaxItems  *int32
+}
+
+// ListConfigurationSetsResponse is the ListConfigurationSetsResponse shape of AWS's model.
+type ListConfigurationSetsResponse struct {
+	ConfigurationSets []ConfigurationSet
+	NextToken         *string
 }
 
 // ListIdentitiesRequest is the ListIdentitiesRequest shape of AWS's model.
@@ -159,6 +262,18 @@ type MessageTag struct {
 // RawMessage is the RawMessage shape of AWS's model.
 type RawMessage struct {
 	Data []byte `aws:"required"`
+}
+
+// ReputationOptions is the ReputationOptions shape of AWS's model.
+type ReputationOptions struct {
+	SendingEnabled           *bool
+	ReputationMetricsEnabled *bool
+	LastFreshStart           *time.Time
+}
+
+// SNSDestination is the SNSDestination shape of AWS's model.
+type SNSDestination struct {
+	TopicARN *string `aws:"required"`
 }
 
 // SendBulkTemplatedEmailRequest is the SendBulkTemplatedEmailRequest shape of AWS's model.
@@ -257,6 +372,11 @@ type Template struct {
 type TemplateMetadata struct {
 	Name             *string
 	CreatedTimestamp *time.Time
+}
+
+// TrackingOptions is the TrackingOptions shape of AWS's model.
+type TrackingOptions struct {
+	CustomRedirectDomain *string
 }
 
 // UpdateTemplateRequest is the UpdateTemplateRequest shape of AWS's model.

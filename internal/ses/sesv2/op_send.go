@@ -60,7 +60,7 @@ func (s *Service) sendEmail(ctx context.Context, in *SendEmailRequest) (*SendEma
 			return nil, ErrBadRequest.WithMessage("Missing required parameter TemplateName.")
 		}
 	}
-	id, err := s.core.Send(o)
+	id, err := s.core.Send(ctx, o)
 	if err != nil {
 		return nil, v2Error(err)
 	}
