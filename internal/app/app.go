@@ -427,6 +427,7 @@ func (s inProcessServices) Call(ctx context.Context, service, op string, input m
 // APIs, which share the signing name "apigateway" with REST APIs, are
 // "apigatewayv2" here, as in the SDKs: "apigateway" is REST APIs only,
 // even for the operations both define (CreateStage, GetStages, ...).
+// Likewise SES's v2 API, which signs as "ses" like v1, is "sesv2".
 func (a *App) Service(name string) *awsproto.Service {
 	for _, s := range a.services {
 		if inProcessName(s) == name {
@@ -440,12 +441,12 @@ func (a *App) Service(name string) *awsproto.Service {
 // "apigateway" service whose operations are bound under /v2/ (HTTP
 // APIs), the signing name for every other.
 func inProcessName(s *awsproto.Service) string {
-	if s.Name != apigatewayv2.SigningName {
+	if s.Name != apigatewayv2.SigningName && s.Name != ses.SigningName {
 		return s.Name
 	}
 	for _, o := range s.Operations {
 		if _, path, _ := strings.Cut(o.HTTP, " "); strings.HasPrefix(path, "/v2/") {
-			return "apigatewayv2"
+			return s.Name + "v2"
 		}
 	}
 	return s.Name
