@@ -84,8 +84,10 @@
 // contact lists, dedicated IPs, v2's bulk send, TestRenderTemplate,
 // Handlebars blocks and helpers in templates ({{#if}}, {{#each}}: a
 // template that uses one fails to render), ListEmailIdentities filters
-// (refused), tags on v2 identities (accepted and not kept), subdomains
-// sending under a verified parent domain, and the SES CloudFormation
-// resources. Every operation not listed in the operation tables answers
+// (refused), tags on v2 identities (accepted and not kept), and
+// subdomains sending under a verified parent domain. CloudFormation makes
+// AWS::SES::EmailIdentity, AWS::SES::Template and
+// AWS::SES::ConfigurationSet (package cfn/providers); their other
+// properties are not kept. Every operation not listed in the operation tables answers
 // AWS's unknown-operation error.
 package ses
