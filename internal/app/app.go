@@ -39,6 +39,8 @@ import (
 	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
+	"github.com/virga/virga/internal/ses"
+	"github.com/virga/virga/internal/ses/sesv2"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/ssm"
@@ -64,6 +66,8 @@ type App struct {
 	// environments), after the background loops and before the store.
 	closers     []func() error
 	codeHandler http.Handler
+	// email is SES, whose mailbox the internal handler serves.
+	email *ses.Service
 	// artifacts keeps the packages virga deploy uploads.
 	artifacts *artifacts.Store
 	// queues is SQS, whose long polls Shutdown ends first.
@@ -346,6 +350,18 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.services = append(a.services, stacks.API())
 
+	// SES's two APIs share one core: identities, templates and the
+	// mailbox the internal handler serves.
+	email, err := ses.New(ses.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Topics: emailTopics{topics}, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.email = email
+	a.services = append(a.services, email.API(), sesv2.New(email).API())
+
 	// S3 comes last: its routes (GET /{Bucket}/{Key+}) would claim any
 	// unsigned REST request another service's routes do not.
 	buckets, err := s3.New(s3.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
@@ -425,6 +441,7 @@ func (s inProcessServices) Call(ctx context.Context, service, op string, input m
 // APIs, which share the signing name "apigateway" with REST APIs, are
 // "apigatewayv2" here, as in the SDKs: "apigateway" is REST APIs only,
 // even for the operations both define (CreateStage, GetStages, ...).
+// Likewise SES's v2 API, which signs as "ses" like v1, is "sesv2".
 func (a *App) Service(name string) *awsproto.Service {
 	for _, s := range a.services {
 		if inProcessName(s) == name {
@@ -438,12 +455,12 @@ func (a *App) Service(name string) *awsproto.Service {
 // "apigateway" service whose operations are bound under /v2/ (HTTP
 // APIs), the signing name for every other.
 func inProcessName(s *awsproto.Service) string {
-	if s.Name != apigatewayv2.SigningName {
+	if s.Name != apigatewayv2.SigningName && s.Name != ses.SigningName {
 		return s.Name
 	}
 	for _, o := range s.Operations {
 		if _, path, _ := strings.Cut(o.HTTP, " "); strings.HasPrefix(path, "/v2/") {
-			return "apigatewayv2"
+			return s.Name + "v2"
 		}
 	}
 	return s.Name
@@ -757,6 +774,14 @@ func (c *roleCache) AssumeRole(ctx context.Context, role, session string) (funct
 }
 
 // topicQueues adapts SQS to what SNS subscriptions deliver to.
+// emailTopics is SNS as SES's configuration sets publish events to it.
+type emailTopics struct{ s *sns.Service }
+
+func (t emailTopics) Publish(ctx context.Context, topicARN, message string) error {
+	_, err := t.s.Publish(ctx, topicARN, sns.Outgoing{Message: message})
+	return err
+}
+
 type topicQueues struct{ s *sqs.Service }
 
 func (q topicQueues) SendMessage(ctx context.Context, queueARN string, m sns.QueueMessage) (string, error) {

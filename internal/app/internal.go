@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/ses"
 	"github.com/virga/virga/internal/version"
 )
 
@@ -15,6 +16,7 @@ import (
 //
 //	GET /_virga/health  version, uptime, and each service's state (200 when up)
 //	GET /_virga/info    the effective configuration, without secrets
+//	GET, DELETE /_virga/ses/messages  the messages SES accepted (see package ses)
 func (a *App) internalHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_virga/health", func(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +61,9 @@ func (a *App) internalHandler() http.Handler {
 	})
 	if a.codeHandler != nil {
 		mux.Handle("GET "+lambda.CodePath, a.codeHandler)
+	}
+	if a.email != nil {
+		mux.Handle(ses.MailboxPath, a.email.MailboxHandler())
 	}
 	if a.artifacts != nil {
 		mux.Handle(artifacts.Path, a.artifacts.Handler())

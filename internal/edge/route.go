@@ -17,8 +17,10 @@ import (
 //  1. X-Amz-Target's prefix (awsJson services, and awsQuery-compatible
 //     ones such as SQS);
 //  2. the SigV4 credential scope's service name; services that share
-//     one (API Gateway's REST and HTTP APIs, both "apigateway") are told
-//     apart by their REST routes;
+//     one (API Gateway's REST and HTTP APIs, both "apigateway"; SES's
+//     awsQuery v1 and restJson1 v2 APIs, both "ses") are told apart by
+//     their REST routes, an awsQuery service taking what none of them
+//     resolves;
 //  3. the REST routes of restJson1 and restXml services (unsigned
 //     requests to a REST API);
 //  4. the awsQuery Action and Version parameters, which may be in the
@@ -87,8 +89,11 @@ func (rt *router) byHeaders(c *awsproto.Call) *awsproto.Service {
 }
 
 // bySigningName returns the service with the given signing name. When
-// several share it, the one whose REST routes resolve the request wins
-// (the first, which answers the error, when none does).
+// several share it, the one whose REST routes resolve the request wins.
+// When none does, an awsQuery service among them wins (SES's v1 API
+// beside its restJson1 v2 API): its operation is named in a body not read
+// yet, so its routes cannot be tried here. Failing both, the first
+// answers the error.
 func (rt *router) bySigningName(c *awsproto.Call, name string) *awsproto.Service {
 	services := rt.byName[name]
 	switch len(services) {
@@ -97,7 +102,14 @@ func (rt *router) bySigningName(c *awsproto.Call, name string) *awsproto.Service
 	case 1:
 		return services[0]
 	}
+	var byBody *awsproto.Service
 	for _, s := range services {
+		if routesByBody(s) {
+			if byBody == nil {
+				byBody = s
+			}
+			continue
+		}
 		c.Service = s
 		if err := s.Protocol.Resolve(c); err == nil {
 			return s
@@ -105,7 +117,20 @@ func (rt *router) bySigningName(c *awsproto.Call, name string) *awsproto.Service
 		c.Op, c.Params = nil, nil
 	}
 	c.Service = nil
+	if byBody != nil {
+		return byBody
+	}
 	return services[0]
+}
+
+// routesByBody reports whether a service's operation is named in the
+// request body (awsQuery's Action), not by the request line.
+func routesByBody(s *awsproto.Service) bool {
+	switch s.Protocol.(type) {
+	case *query.Protocol, *querycompat.Protocol:
+		return true
+	}
+	return false
 }
 
 // byBody routes an awsQuery request by its Action and Version.

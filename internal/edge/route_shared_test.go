@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/query"
 	"github.com/virga/virga/internal/awsproto/restjson"
 )
 
@@ -48,3 +49,47 @@ func TestServicesSharingASigningName(t *testing.T) {
 		t.Errorf("GET /nowhere: HTTP %d %v %s", r.status, r.header, r.raw)
 	}
 }
+
+// TestQueryAndRESTServicesSharingASigningName checks that an awsQuery
+// service and a restJson1 service signed with the same name (SES's v1
+// and v2 APIs both sign "ses") are told apart whichever is listed first:
+// the REST routes take what they resolve, the awsQuery service the rest.
+func TestQueryAndRESTServicesSharingASigningName(t *testing.T) {
+	t.Parallel()
+	queryService := func() *awsproto.Service {
+		type in struct{}
+		type out struct{ Served *string }
+		return (&awsproto.Service{
+			Name:     "shared",
+			Protocol: query.New("2010-12-01", "http://shared.example/doc/2010-12-01/"),
+			Operations: []awsproto.Operation{{Name: "GetV1",
+				Handler: awsproto.Handle(func(context.Context, *in) (*out, error) { return &out{Served: ptr("v1")}, nil })}},
+		}).Init()
+	}
+	for _, restFirst := range []bool{false, true} {
+		f := newFixture(t, false, func(o *Options) {
+			if restFirst {
+				o.Services = append(o.Services, sharedNameService("v2", "GET /v2/email/x"), queryService())
+			} else {
+				o.Services = append(o.Services, queryService(), sharedNameService("v2", "GET /v2/email/x"))
+			}
+		})
+		sign := func(req *http.Request) {
+			req.Header.Set("X-Amz-Date", "20240506T070809Z")
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDSTATIC/20240506/us-east-1/shared/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
+		}
+		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/v2/email/x", nil)
+		sign(req)
+		if r := f.do(t, req); r.status != 200 || r.body["Served"] != "v2" {
+			t.Errorf("restFirst=%v: GET /v2/email/x: HTTP %d %s", restFirst, r.status, r.raw)
+		}
+		req, _ = http.NewRequest(http.MethodPost, f.srv.URL+"/", strings.NewReader("Action=GetV1&Version=2010-12-01"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		sign(req)
+		if r := f.do(t, req); r.status != 200 || !strings.Contains(string(r.raw), "<Served>v1</Served>") {
+			t.Errorf("restFirst=%v: POST Action=GetV1: HTTP %d %s", restFirst, r.status, r.raw)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

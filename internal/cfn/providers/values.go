@@ -184,6 +184,7 @@ var notFoundCodes = map[string]bool{
 	"NoSuchBucket":                            true, // S3
 	"ParameterNotFound":                       true, // Systems Manager Parameter Store
 	"NoSuchEntity":                            true, // IAM
+	"ConfigurationSetDoesNotExist":            true, // SES (v1)
 }
 
 // gone reports whether err says that the resource does not exist, which
