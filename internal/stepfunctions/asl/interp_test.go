@@ -39,8 +39,14 @@ func (e *testEnv) Record(ev Event) int64 {
 	e.events = append(e.events, ev)
 	return int64(len(e.events))
 }
-func (e *testEnv) UUID() string                           { return "uuid-1" }
-func (e *testEnv) RandomInt(n int64, seed *int64) int64   { return n / 2 }
+func (e *testEnv) UUID() string { return "uuid-1" }
+func (e *testEnv) RandomInt(n int64, seed *int64) int64 {
+	if n <= 0 {
+		// As math/rand/v2's Int64N, which the service's Env uses.
+		panic("invalid argument to Int64N")
+	}
+	return n / 2
+}
 func (e *testEnv) Checkpoint(string, any, map[string]any) {}
 
 // waitEnv blocks in WaitUntil until the context ends: a task timeout
@@ -193,6 +199,8 @@ func TestIntrinsics(t *testing.T) {
 		{`States.ArrayPartition($.list, 2)`, `[[1,2],[3,4],[5]]`},
 		{`States.ArrayContains($.list, 3)`, `true`},
 		{`States.ArrayRange(1, 9, 3)`, `[1,4,7]`},
+		{`States.ArrayRange(9223372036854774784, 9223372036854774784, 4096)`, `[9223372036854774784]`},
+		{`States.ArrayRange(-9223372036854774784, -9223372036854774784, -4096)`, `[-9223372036854774784]`},
 		{`States.ArrayGetItem($.list, 1)`, `2`},
 		{`States.ArrayLength($.list)`, `5`},
 		{`States.ArrayUnique(States.Array(1, 1, 2))`, `[1,2]`},
@@ -216,9 +224,17 @@ func TestIntrinsics(t *testing.T) {
 			t.Errorf("%s = %s, want %s", tc.expr, got, tc.want)
 		}
 	}
-	_, err, _ := run(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"States.ArrayGetItem($.l, 5)"},"End":true}}}`, `{"l":[]}`, nil)
-	if err == nil || !strings.HasPrefix(err.Error(), ErrIntrinsicFailure) {
-		t.Errorf("err = %v", err)
+	for _, expr := range []string{
+		`States.ArrayGetItem($.l, 5)`,
+		// A range wider than an int64 holds, and numbers beyond one.
+		`States.MathRandom(-9000000000000000000, 9000000000000000000)`,
+		`States.MathRandom(0, 1e300)`,
+		`States.MathRandom(-1e300, 0)`,
+	} {
+		_, err, _ := run(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":`+Encode(expr)+`},"End":true}}}`, `{"l":[]}`, nil)
+		if err == nil || !strings.HasPrefix(err.Error(), ErrIntrinsicFailure) {
+			t.Errorf("%s: err = %v", expr, err)
+		}
 	}
 }
 
