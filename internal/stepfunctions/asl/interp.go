@@ -182,6 +182,11 @@ func encodePtr(v any) *string { return str(Encode(v)) }
 
 func (t *thread) machine(ctx context.Context, m *Machine, name string, input any, depth int) (any, error) {
 	for {
+		// A loop of Pass and Choice states waits on nothing: a stopped
+		// execution ends at its next transition.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		s, ok := m.States[name]
 		if !ok {
 			return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The state %q does not exist", name)}
