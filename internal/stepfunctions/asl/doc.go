@@ -7,7 +7,8 @@
 // comparison operator, their *Path forms, And/Or/Not and the Is*
 // tests, Wait with Seconds/Timestamp/SecondsPath/TimestampPath,
 // Succeed, Fail with Error/Cause/ErrorPath/CausePath, Parallel, inline
-// Map with ItemsPath, ItemSelector or Parameters, MaxConcurrency and
+// Map with ItemsPath, ItemSelector or Parameters, MaxConcurrency (at
+// most 40 iterations run at once, as AWS runs an inline Map) and
 // ItemProcessor or Iterator); input and output processing (InputPath,
 // Parameters with ".$" fields and the context object "$$",
 // ResultSelector, ResultPath, OutputPath, null paths); Retry

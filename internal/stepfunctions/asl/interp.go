@@ -745,6 +745,18 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 	return res, nil
 }
 
+// maxInlineMap is how many iterations an inline Map state runs at once:
+// "In this mode, the Map state supports up to 40 concurrent
+// iterations", whatever MaxConcurrency says.
+const maxInlineMap = 40
+
+func inlineLimit(n int) int {
+	if n <= 0 || n > maxInlineMap {
+		return maxInlineMap
+	}
+	return n
+}
+
 // fanOut runs n branches with at most limit at a time (0: no limit); the
 // first failure cancels the others.
 func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.Context, i int, th *thread) (any, error)) ([]any, error) {
@@ -830,7 +842,7 @@ func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any)
 		return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s': The ItemsPath must point to a JSON array", pathText(s.ItemsPath))}
 	}
 	t.record(Event{Type: "MapStateStarted", Length: len(list)})
-	res, err := t.fanOut(ctx, len(list), s.MaxConcurrency, func(ctx context.Context, i int, th *thread) (any, error) {
+	res, err := t.fanOut(ctx, len(list), inlineLimit(s.MaxConcurrency), func(ctx context.Context, i int, th *thread) (any, error) {
 		th.mapItem = map[string]any{"Index": num(float64(i)), "Value": list[i]}
 		th.record(Event{Type: "MapIterationStarted", State: s.Name, Index: i})
 		item := list[i]

@@ -296,3 +296,66 @@ func TestDataLimit(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestMapConcurrency: an inline Map runs at most 40 iterations at once,
+// MaxConcurrency 0 included.
+func TestMapConcurrency(t *testing.T) {
+	t.Parallel()
+	for _, def := range []string{
+		`{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":0,"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}},"End":true}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":"{% 1000 %}","ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}},"End":true}}}`,
+	} {
+		var mu sync.Mutex
+		active, peak, closed := 0, 0, false
+		full := make(chan struct{})
+		items := make([]string, 200)
+		for i := range items {
+			items[i] = "1"
+		}
+		m, err := Parse(def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := &patientEnv{&testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}}
+		env.task = func(c *TaskCall) (any, error) {
+			mu.Lock()
+			active++
+			peak = max(peak, active)
+			last := active == maxInlineMap && !closed
+			closed = closed || last
+			mu.Unlock()
+			if last {
+				// The first 40 wait while the 40th looks, for a while, for
+				// a 41st.
+				for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+					mu.Lock()
+					over := active > maxInlineMap
+					mu.Unlock()
+					if over {
+						break
+					}
+				}
+				close(full)
+			}
+			<-full
+			mu.Lock()
+			active--
+			mu.Unlock()
+			return c.Input, nil
+		}
+		in, _ := Decode([]byte("[" + strings.Join(items, ",") + "]"))
+		_, err = Run(context.Background(), env, m, &Execution{Start: env.now, Input: in}, "", in, 0)
+		if err != nil || peak != maxInlineMap {
+			t.Errorf("err = %v, peak concurrency = %d, want %d", err, peak, maxInlineMap)
+		}
+	}
+}
+
+// patientEnv is a testEnv on which tasks never time out: its waits last
+// until they are cancelled.
+type patientEnv struct{ *testEnv }
+
+func (e *patientEnv) WaitUntil(ctx context.Context, t time.Time) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
