@@ -486,6 +486,9 @@ func TestStepFunctionsHistoryQuota(t *testing.T) {
 	if err != nil || len(h.Events) != 2 {
 		t.Fatalf("history: %v %+v", err, h)
 	}
+	// A page token virga did not hand out: "HTTP 400 InvalidToken".
+	_, err = c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn, NextToken: aws.String("bogus")})
+	expectAPIError(t, err, "InvalidToken", 400)
 	last, prev := h.Events[0], h.Events[1]
 	if last.Id != 25000 || last.PreviousEventId != 24999 || last.Type != sfntypes.HistoryEventTypeExecutionFailed ||
 		aws.ToString(last.ExecutionFailedEventDetails.Cause) != cause || prev.Id != 24999 {
