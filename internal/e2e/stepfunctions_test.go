@@ -486,6 +486,14 @@ func TestStepFunctionsHistoryQuota(t *testing.T) {
 	if err != nil || len(h.Events) != 2 {
 		t.Fatalf("history: %v %+v", err, h)
 	}
+	// The first event names event 0 as its previous one, as AWS's
+	// histories do (the SDK's int64 cannot tell 0 from absent).
+	creds := aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
+	r := do(t, env, rawRequest{Method: "POST", Body: `{"executionArn":"` + aws.ToString(start.ExecutionArn) + `","maxResults":1}`,
+		Sign: &creds, Service: "states", Headers: map[string]string{"X-Amz-Target": "AWSStepFunctions.GetExecutionHistory", "Content-Type": "application/x-amz-json-1.0"}})
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"previousEventId":0`) {
+		t.Errorf("first event: %d %s", r.Status, r.Body)
+	}
 	// A page token virga did not hand out: "HTTP 400 InvalidToken".
 	_, err = c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn, NextToken: aws.String("bogus")})
 	expectAPIError(t, err, "InvalidToken", 400)
