@@ -132,7 +132,8 @@ type Execution struct {
 // Run runs machine m from state `from` (its StartAt when empty) with
 // input, recording events through env; prev is the id of the event the
 // first state follows.
-func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (any, error) {
+func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (out any, err error) {
+	defer recoverFailure(&err)
 	r := &runner{env: env, exec: exec}
 	t := &thread{r: r, prev: prev, vars: map[string]any{}}
 	for k, v := range exec.Vars {
@@ -142,6 +143,15 @@ func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string,
 		from = m.StartAt
 	}
 	return t.machine(ctx, m, from, input, 0)
+}
+
+// recoverFailure turns a panic in the goroutine running a machine, a
+// branch or an iteration into States.Runtime: one execution fails, not
+// virga.
+func recoverFailure(err *error) {
+	if p := recover(); p != nil {
+		*err = &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("An internal error occurred: %v", p)}
+	}
 }
 
 type runner struct {
@@ -786,7 +796,10 @@ func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			v, err := run(ctx, i, th)
+			v, err := func() (v any, err error) {
+				defer recoverFailure(&err)
+				return run(ctx, i, th)
+			}()
 			mu.Lock()
 			defer mu.Unlock()
 			if th.prev > lastID {

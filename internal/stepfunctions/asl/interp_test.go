@@ -359,3 +359,18 @@ func (e *patientEnv) WaitUntil(ctx context.Context, t time.Time) error {
 	<-ctx.Done()
 	return ctx.Err()
 }
+
+// TestTaskPanic: a panic while running a state, in the execution or in
+// a branch, fails the execution with States.Runtime.
+func TestTaskPanic(t *testing.T) {
+	t.Parallel()
+	for _, def := range []string{
+		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}}`,
+		`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}}],"End":true}}}`,
+	} {
+		_, err, _ := run(t, def, `{}`, func(*TaskCall) (any, error) { panic("boom") })
+		if err == nil || !strings.HasPrefix(err.Error(), ErrRuntime+": ") || !strings.Contains(err.Error(), "An internal error occurred: boom") {
+			t.Errorf("err = %v", err)
+		}
+	}
+}
