@@ -45,5 +45,7 @@
 // Assign there), the size limits of variables, Distributed Map
 // (ItemReader, ResultWriter, ItemBatcher, Mode DISTRIBUTED) and
 // ToleratedFailure*, which Parse refuses; JSONPath filter expressions;
-// functions JSONata gained after 1.8.
+// functions JSONata gained after 1.8; a bound on JSONata's recursion: a
+// JSONata function that calls itself without end overflows the Go stack,
+// which ends virga.
 package asl
