@@ -446,3 +446,60 @@ func TestStepFunctionsExecutionTimeout(t *testing.T) {
 		t.Errorf("last event: %v %+v", err, h)
 	}
 }
+
+// TestStepFunctionsHistoryQuota runs a machine that loops for ever:
+// StopExecution ends it at a transition, and otherwise AWS
+// fails it when its history reaches 25,000 events, the last of them
+// ExecutionFailed.
+func TestStepFunctionsHistoryQuota(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := sfn.NewFromConfig(env.Config)
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("spin"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","Next":"C"},` +
+			`"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"E"}],"Default":"P"},"E":{"Type":"Succeed"}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// StopExecution ends a loop that waits on nothing.
+	spin, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"spin":true}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: spin.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	if d := waitExecution(t, c, aws.ToString(spin.ExecutionArn)); d.Status != sfntypes.ExecutionStatusAborted {
+		t.Errorf("stopped execution: %s", d.Status)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"spin":true}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	const cause = "The execution reached the maximum number of history events (25000)."
+	if d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "States.Runtime" || aws.ToString(d.Cause) != cause {
+		t.Fatalf("execution: %s %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn, ReverseOrder: true, MaxResults: 2})
+	if err != nil || len(h.Events) != 2 {
+		t.Fatalf("history: %v %+v", err, h)
+	}
+	// The first event names event 0 as its previous one, as AWS's
+	// histories do (the SDK's int64 cannot tell 0 from absent).
+	creds := aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}
+	r := do(t, env, rawRequest{Method: "POST", Body: `{"executionArn":"` + aws.ToString(start.ExecutionArn) + `","maxResults":1}`,
+		Sign: &creds, Service: "states", Headers: map[string]string{"X-Amz-Target": "AWSStepFunctions.GetExecutionHistory", "Content-Type": "application/x-amz-json-1.0"}})
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"previousEventId":0`) {
+		t.Errorf("first event: %d %s", r.Status, r.Body)
+	}
+	// A page token virga did not hand out: "HTTP 400 InvalidToken".
+	_, err = c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn, NextToken: aws.String("bogus")})
+	expectAPIError(t, err, "InvalidToken", 400)
+	last, prev := h.Events[0], h.Events[1]
+	if last.Id != 25000 || last.PreviousEventId != 24999 || last.Type != sfntypes.HistoryEventTypeExecutionFailed ||
+		aws.ToString(last.ExecutionFailedEventDetails.Cause) != cause || prev.Id != 24999 {
+		t.Errorf("last events: %+v %+v", last, prev)
+	}
+}

@@ -103,7 +103,9 @@ func (s *Service) expireCurrent(ctx context.Context, b *bucketRecord, rules []Li
 				return err
 			}
 			if len(older) == 0 {
-				if _, err := s.removeVersion(ctx, b.Name, o.Key, versionIDOf(o), byLifecycle); err != nil {
+				rm := byLifecycle
+				rm.current = o.Order
+				if _, err := s.removeVersion(ctx, b.Name, o.Key, versionIDOf(o), rm); err != nil {
 					return err
 				}
 			}

@@ -150,3 +150,29 @@ func TestLifecycleRemovesExpiredDeleteMarker(t *testing.T) {
 		t.Errorf("after the sweep: %s", body)
 	}
 }
+
+// TestLifecycleMarkerRemovalRacesPut: in a versioning-suspended bucket
+// a PUT replaces the key's null delete marker with a null version; a
+// sweep that found the marker expired before the PUT must not remove
+// the object the PUT wrote.
+func TestLifecycleMarkerRemovalRacesPut(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t, "")
+	serve(s, "PUT", "/rmb", nil)
+	serve(s, "PUT", "/rmb?versioning", []byte(`<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>`))
+	serve(s, "DELETE", "/rmb/k", nil)
+	marker, err := s.object(s.store, "rmb", "k")
+	if err != nil || !marker.DeleteMarker {
+		t.Fatalf("marker: %v %+v", err, marker)
+	}
+	// The sweep has decided; the PUT lands before it acts.
+	serve(s, "PUT", "/rmb/k", []byte("new"))
+	rm := byLifecycle
+	rm.current = marker.Order
+	if _, err := s.removeVersion(context.Background(), "rmb", "k", versionIDOf(marker), rm); err != nil {
+		t.Fatal(err)
+	}
+	if w := serve(s, "GET", "/rmb/k", nil); w.Code != http.StatusOK || w.Body.String() != "new" {
+		t.Errorf("GET after the sweep = %d %s", w.Code, w.Body)
+	}
+}

@@ -243,7 +243,9 @@ type removal struct {
 	deleted, markerCreated string
 	// current, when not zero, is the Order the key's current version
 	// must still have: an expiration acts on the version it found
-	// expired, never on one written since.
+	// expired, never on one written since. removeVersion takes it for
+	// an expired delete marker, which must also still have no older
+	// version.
 	current uint64
 	// noncurrentOnly leaves alone a version that became current again.
 	noncurrentOnly bool
@@ -358,6 +360,13 @@ func (s *Service) removeVersion(ctx context.Context, bucket, key, id string, rm 
 	batch := s.store.NewBatch()
 	defer batch.Close()
 	var gone *objectRecord
+	if rm.current != 0 && (cur.Order != rm.current || !cur.DeleteMarker || len(older) > 0) {
+		// The expired delete marker found is no longer one: a write
+		// (which, in a suspended bucket, replaces a null marker) came
+		// first.
+		s.mu.Unlock()
+		return deleted{versionID: id}, nil
+	}
 	if cur.VersionID == want && rm.noncurrentOnly {
 		s.mu.Unlock()
 		return deleted{versionID: id}, nil

@@ -112,7 +112,7 @@ func checkWebsite(w *WebsiteConfiguration) error {
 			return errProtocol
 		}
 		if c := red.HttpRedirectCode; c != nil {
-			if n, err := strconv.Atoi(*c); err != nil || n < 300 || n > 399 {
+			if n, err := strconv.Atoi(*c); err != nil || n <= 300 || n > 399 {
 				return invalidArgument("HttpRedirectCode", *c, "The provided HTTP redirect code ("+*c+") is not valid. Valid codes are 3XX except 300.")
 			}
 		}

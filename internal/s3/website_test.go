@@ -89,3 +89,18 @@ func FuzzAccessConfiguration(f *testing.F) {
 		}
 	})
 }
+
+// TestWebsiteRedirectCode: a routing rule's HttpRedirectCode is a 3XX
+// other than 300.
+func TestWebsiteRedirectCode(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t, "")
+	serve(s, "PUT", "/rcb", nil)
+	for code, want := range map[string]int{"300": http.StatusBadRequest, "299": http.StatusBadRequest, "301": http.StatusOK, "399": http.StatusOK} {
+		cfg := `<WebsiteConfiguration><IndexDocument><Suffix>i.html</Suffix></IndexDocument><RoutingRules><RoutingRule><Redirect><HttpRedirectCode>` +
+			code + `</HttpRedirectCode><ReplaceKeyWith>x</ReplaceKeyWith></Redirect></RoutingRule></RoutingRules></WebsiteConfiguration>`
+		if w := serveWithMD5(s, "PUT", "/rcb?website", []byte(cfg)); w.Code != want {
+			t.Errorf("HttpRedirectCode %s: %d %s", code, w.Code, w.Body)
+		}
+	}
+}

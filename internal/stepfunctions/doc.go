@@ -53,6 +53,12 @@
 // run.mu guards one execution's record and its event counter. Lock
 // order: Service.mu before run.mu.
 //
+// A standard execution's history holds at most 25,000 events, as AWS's:
+// the 25,000th is ExecutionSucceeded or else ExecutionFailed with
+// States.Runtime ("The execution reached the maximum number of history
+// events (25000)."), and the execution ends there. A stopped execution
+// ends at its next state transition or wait.
+//
 // DeleteStateMachine stops the machine's running executions at once
 // (AWS ends them at their next state transition, the machine showing
 // DELETING until then) and deletes their records and histories with

@@ -276,10 +276,8 @@ func (s *Service) getExecutionHistory(_ context.Context, in *GetExecutionHistory
 
 // shape is the event as GetExecutionHistory returns it.
 func (ev event) shape(region string, withData bool) HistoryEvent {
-	h := HistoryEvent{Timestamp: ptr(ev.Time), Type: ptr(HistoryEventType(ev.Type)), Id: ptr(ev.ID)}
-	if ev.Prev > 0 || ev.ID > 1 {
-		h.PreviousEventId = ptr(ev.Prev)
-	}
+	// Every event names its previous one; the first names 0.
+	h := HistoryEvent{Timestamp: ptr(ev.Time), Type: ptr(HistoryEventType(ev.Type)), Id: ptr(ev.ID), PreviousEventId: ptr(ev.Prev)}
 	data := func(p *string) *string {
 		if !withData {
 			return nil

@@ -50,7 +50,7 @@ func page(n int, maxResults *int32, nextToken *string) (from, to int, next *stri
 	if nextToken != nil {
 		from, err = strconv.Atoi(*nextToken)
 		if err != nil || from < 0 || from > n {
-			return 0, 0, nil, ErrValidation.WithMessage("Invalid Token: '" + *nextToken + "'")
+			return 0, 0, nil, ErrInvalidToken.WithMessage("Invalid Token: '" + *nextToken + "'")
 		}
 	}
 	to = min(n, from+limit)

@@ -18,7 +18,7 @@ type run struct {
 	done   chan struct{}
 
 	mu      sync.Mutex // guards exec and the event counter
-	stopped bool       // StopExecution (or DeleteStateMachine) ended it
+	stopped bool       // StopExecution, DeleteStateMachine or the history quota ended it
 }
 
 // pollInterval is how often waits look at the clock, which tests fake.
@@ -157,10 +157,32 @@ func (r *run) abort(s *Service, errName, cause string) time.Time {
 	return e.Stop
 }
 
+// maxHistory is a standard execution's history quota: "25,000 events.
+// If the execution history reaches this quota, the execution will
+// fail". Event 25,000 may still be ExecutionSucceeded; any other event
+// in its place becomes ExecutionFailed (States.Runtime) and ends the
+// execution.
+const maxHistory = 25000
+
+// historyFull is the cause AWS gives an execution ended by maxHistory.
+const historyFull = "The execution reached the maximum number of history events (25000)."
+
 // appendEvent stores the next history event with the execution record;
 // r.mu is held.
 func (s *Service) appendEvent(r *run, ev event) int64 {
 	e := r.exec
+	if !e.Express && e.Events+1 >= maxHistory && ev.Type != "ExecutionSucceeded" && !r.stopped {
+		// The history is full: the execution fails, and whatever still
+		// runs in it stops recording.
+		r.stopped = true
+		e.Status, e.Stop = "FAILED", s.clock.Now()
+		e.Output = nil
+		e.Error, e.Cause = ptr(asl.ErrRuntime), ptr(historyFull)
+		ev = event{Type: "ExecutionFailed", Prev: ev.Prev, Error: e.Error, Cause: e.Cause}
+		if r.cancel != nil {
+			r.cancel()
+		}
+	}
 	e.Events++
 	ev.ID, ev.Time = e.Events, s.clock.Now()
 	if e.Express {

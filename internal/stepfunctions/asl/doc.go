@@ -7,7 +7,8 @@
 // comparison operator, their *Path forms, And/Or/Not and the Is*
 // tests, Wait with Seconds/Timestamp/SecondsPath/TimestampPath,
 // Succeed, Fail with Error/Cause/ErrorPath/CausePath, Parallel, inline
-// Map with ItemsPath, ItemSelector or Parameters, MaxConcurrency and
+// Map with ItemsPath, ItemSelector or Parameters, MaxConcurrency (at
+// most 40 iterations run at once, as AWS runs an inline Map) and
 // ItemProcessor or Iterator); input and output processing (InputPath,
 // Parameters with ".$" fields and the context object "$$",
 // ResultSelector, ResultPath, OutputPath, null paths); Retry
@@ -44,5 +45,7 @@
 // Assign there), the size limits of variables, Distributed Map
 // (ItemReader, ResultWriter, ItemBatcher, Mode DISTRIBUTED) and
 // ToleratedFailure*, which Parse refuses; JSONPath filter expressions;
-// functions JSONata gained after 1.8.
+// functions JSONata gained after 1.8; a bound on JSONata's recursion: a
+// JSONata function that calls itself without end overflows the Go stack,
+// which ends virga.
 package asl

@@ -44,6 +44,8 @@ func FuzzIntrinsic(f *testing.F) {
 	for _, s := range []string{
 		"States.Format('a {} b', $.x)", "States.Array(1, 'two', States.UUID())", "States.ArrayRange(1, 10, 2)",
 		"States.Hash($.x, 'MD5')", "States.Format('\\{\\}')", "States.JsonMerge($.o, $.o, false)", "States.Nope(", "States.Array('",
+		"States.MathRandom(-9000000000000000000, 9000000000000000000)", "States.MathRandom(0, 1e300)",
+		"States.ArrayRange(9223372036854774784, 9223372036854774784, 4096)",
 	} {
 		f.Add(s)
 	}

@@ -132,7 +132,8 @@ type Execution struct {
 // Run runs machine m from state `from` (its StartAt when empty) with
 // input, recording events through env; prev is the id of the event the
 // first state follows.
-func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (any, error) {
+func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (out any, err error) {
+	defer recoverFailure(&err)
 	r := &runner{env: env, exec: exec}
 	t := &thread{r: r, prev: prev, vars: map[string]any{}}
 	for k, v := range exec.Vars {
@@ -142,6 +143,15 @@ func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string,
 		from = m.StartAt
 	}
 	return t.machine(ctx, m, from, input, 0)
+}
+
+// recoverFailure turns a panic in the goroutine running a machine, a
+// branch or an iteration into States.Runtime: one execution fails, not
+// virga.
+func recoverFailure(err *error) {
+	if p := recover(); p != nil {
+		*err = &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("An internal error occurred: %v", p)}
+	}
 }
 
 type runner struct {
@@ -182,6 +192,11 @@ func encodePtr(v any) *string { return str(Encode(v)) }
 
 func (t *thread) machine(ctx context.Context, m *Machine, name string, input any, depth int) (any, error) {
 	for {
+		// A loop of Pass and Choice states waits on nothing: a stopped
+		// execution ends at its next transition.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		s, ok := m.States[name]
 		if !ok {
 			return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The state %q does not exist", name)}
@@ -740,6 +755,18 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 	return res, nil
 }
 
+// maxInlineMap is how many iterations an inline Map state runs at once:
+// "In this mode, the Map state supports up to 40 concurrent
+// iterations", whatever MaxConcurrency says.
+const maxInlineMap = 40
+
+func inlineLimit(n int) int {
+	if n <= 0 || n > maxInlineMap {
+		return maxInlineMap
+	}
+	return n
+}
+
 // fanOut runs n branches with at most limit at a time (0: no limit); the
 // first failure cancels the others.
 func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.Context, i int, th *thread) (any, error)) ([]any, error) {
@@ -769,7 +796,10 @@ func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			v, err := run(ctx, i, th)
+			v, err := func() (v any, err error) {
+				defer recoverFailure(&err)
+				return run(ctx, i, th)
+			}()
 			mu.Lock()
 			defer mu.Unlock()
 			if th.prev > lastID {
@@ -825,7 +855,7 @@ func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any)
 		return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s': The ItemsPath must point to a JSON array", pathText(s.ItemsPath))}
 	}
 	t.record(Event{Type: "MapStateStarted", Length: len(list)})
-	res, err := t.fanOut(ctx, len(list), s.MaxConcurrency, func(ctx context.Context, i int, th *thread) (any, error) {
+	res, err := t.fanOut(ctx, len(list), inlineLimit(s.MaxConcurrency), func(ctx context.Context, i int, th *thread) (any, error) {
 		th.mapItem = map[string]any{"Index": num(float64(i)), "Value": list[i]}
 		th.record(Event{Type: "MapIterationStarted", State: s.Name, Index: i})
 		item := list[i]

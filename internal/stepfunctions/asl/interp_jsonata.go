@@ -194,7 +194,7 @@ func (t *thread) mapJ(ctx context.Context, s *State, jc *jctx, raw any) (any, er
 		limit = int(n)
 	}
 	t.record(Event{Type: "MapStateStarted", Length: len(list)})
-	res, err := t.fanOut(ctx, len(list), limit, func(ctx context.Context, i int, th *thread) (any, error) {
+	res, err := t.fanOut(ctx, len(list), inlineLimit(limit), func(ctx context.Context, i int, th *thread) (any, error) {
 		th.record(Event{Type: "MapIterationStarted", State: s.Name, Index: i})
 		item := list[i]
 		if sel := s.jfields["ItemSelector"]; sel != nil {

@@ -39,8 +39,14 @@ func (e *testEnv) Record(ev Event) int64 {
 	e.events = append(e.events, ev)
 	return int64(len(e.events))
 }
-func (e *testEnv) UUID() string                           { return "uuid-1" }
-func (e *testEnv) RandomInt(n int64, seed *int64) int64   { return n / 2 }
+func (e *testEnv) UUID() string { return "uuid-1" }
+func (e *testEnv) RandomInt(n int64, seed *int64) int64 {
+	if n <= 0 {
+		// As math/rand/v2's Int64N, which the service's Env uses.
+		panic("invalid argument to Int64N")
+	}
+	return n / 2
+}
 func (e *testEnv) Checkpoint(string, any, map[string]any) {}
 
 // waitEnv blocks in WaitUntil until the context ends: a task timeout
@@ -193,6 +199,8 @@ func TestIntrinsics(t *testing.T) {
 		{`States.ArrayPartition($.list, 2)`, `[[1,2],[3,4],[5]]`},
 		{`States.ArrayContains($.list, 3)`, `true`},
 		{`States.ArrayRange(1, 9, 3)`, `[1,4,7]`},
+		{`States.ArrayRange(9223372036854774784, 9223372036854774784, 4096)`, `[9223372036854774784]`},
+		{`States.ArrayRange(-9223372036854774784, -9223372036854774784, -4096)`, `[-9223372036854774784]`},
 		{`States.ArrayGetItem($.list, 1)`, `2`},
 		{`States.ArrayLength($.list)`, `5`},
 		{`States.ArrayUnique(States.Array(1, 1, 2))`, `[1,2]`},
@@ -216,9 +224,17 @@ func TestIntrinsics(t *testing.T) {
 			t.Errorf("%s = %s, want %s", tc.expr, got, tc.want)
 		}
 	}
-	_, err, _ := run(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"States.ArrayGetItem($.l, 5)"},"End":true}}}`, `{"l":[]}`, nil)
-	if err == nil || !strings.HasPrefix(err.Error(), ErrIntrinsicFailure) {
-		t.Errorf("err = %v", err)
+	for _, expr := range []string{
+		`States.ArrayGetItem($.l, 5)`,
+		// A range wider than an int64 holds, and numbers beyond one.
+		`States.MathRandom(-9000000000000000000, 9000000000000000000)`,
+		`States.MathRandom(0, 1e300)`,
+		`States.MathRandom(-1e300, 0)`,
+	} {
+		_, err, _ := run(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":`+Encode(expr)+`},"End":true}}}`, `{"l":[]}`, nil)
+		if err == nil || !strings.HasPrefix(err.Error(), ErrIntrinsicFailure) {
+			t.Errorf("%s: err = %v", expr, err)
+		}
 	}
 }
 
@@ -278,5 +294,83 @@ func TestDataLimit(t *testing.T) {
 		"Catch":[{"ErrorEquals":["States.ALL"],"Next":"R"}],"End":true},"R":{"Type":"Succeed"}}}`, `{"pad":"0123456789"}`, nil)
 	if err == nil || !strings.HasPrefix(err.Error(), ErrDataLimitExceeded+": The state/task 'Q' returned a result") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestMapConcurrency: an inline Map runs at most 40 iterations at once,
+// MaxConcurrency 0 included.
+func TestMapConcurrency(t *testing.T) {
+	t.Parallel()
+	for _, def := range []string{
+		`{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":0,"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}},"End":true}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":"{% 1000 %}","ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}},"End":true}}}`,
+	} {
+		var mu sync.Mutex
+		active, peak, closed := 0, 0, false
+		full := make(chan struct{})
+		items := make([]string, 200)
+		for i := range items {
+			items[i] = "1"
+		}
+		m, err := Parse(def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := &patientEnv{&testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}}
+		env.task = func(c *TaskCall) (any, error) {
+			mu.Lock()
+			active++
+			peak = max(peak, active)
+			last := active == maxInlineMap && !closed
+			closed = closed || last
+			mu.Unlock()
+			if last {
+				// The first 40 wait while the 40th looks, for a while, for
+				// a 41st.
+				for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+					mu.Lock()
+					over := active > maxInlineMap
+					mu.Unlock()
+					if over {
+						break
+					}
+				}
+				close(full)
+			}
+			<-full
+			mu.Lock()
+			active--
+			mu.Unlock()
+			return c.Input, nil
+		}
+		in, _ := Decode([]byte("[" + strings.Join(items, ",") + "]"))
+		_, err = Run(context.Background(), env, m, &Execution{Start: env.now, Input: in}, "", in, 0)
+		if err != nil || peak != maxInlineMap {
+			t.Errorf("err = %v, peak concurrency = %d, want %d", err, peak, maxInlineMap)
+		}
+	}
+}
+
+// patientEnv is a testEnv on which tasks never time out: its waits last
+// until they are cancelled.
+type patientEnv struct{ *testEnv }
+
+func (e *patientEnv) WaitUntil(ctx context.Context, t time.Time) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestTaskPanic: a panic while running a state, in the execution or in
+// a branch, fails the execution with States.Runtime.
+func TestTaskPanic(t *testing.T) {
+	t.Parallel()
+	for _, def := range []string{
+		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}}`,
+		`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}}],"End":true}}}`,
+	} {
+		_, err, _ := run(t, def, `{}`, func(*TaskCall) (any, error) { panic("boom") })
+		if err == nil || !strings.HasPrefix(err.Error(), ErrRuntime+": ") || !strings.Contains(err.Error(), "An internal error occurred: boom") {
+			t.Errorf("err = %v", err)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -370,6 +371,9 @@ func (c *intrinsic) eval(x *evalContext) (any, error) {
 				return nil, intrinsicError("The States.ArrayRange function cannot generate more than %d items", maxArrayRange)
 			}
 			out = append(out, json.Number(strconv.FormatInt(v, 10)))
+			if (n[2] > 0 && v > math.MaxInt64-n[2]) || (n[2] < 0 && v < math.MinInt64-n[2]) {
+				break // the next value would overflow: it is past the end
+			}
 		}
 		return out, nil
 	case "States.ArrayGetItem":
@@ -491,6 +495,10 @@ func (c *intrinsic) eval(x *evalContext) (any, error) {
 		}
 		if hi <= lo {
 			return nil, intrinsicError("The States.MathRandom function's end must be greater than its start")
+		}
+		if hi-lo <= 0 {
+			// The range overflows an int64.
+			return nil, intrinsicError("The States.MathRandom function's range is too large")
 		}
 		var seed *int64
 		if len(args) == 3 {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -218,11 +219,16 @@ func fromJSONata(v any) any {
 func stepFunctionsJSONata(env Env) map[string]jsonata.Extension {
 	return map[string]jsonata.Extension{
 		"partition": {Func: func(a []any, size float64) ([]any, error) {
-			if size <= 0 {
-				return nil, fmt.Errorf("$partition's chunk size must be greater than 0")
+			// A fraction would make chunks of nothing for ever, a size
+			// beyond an int wraps round: a chunk holds at most the array.
+			if size <= 0 || size != math.Trunc(size) {
+				return nil, fmt.Errorf("$partition's chunk size must be a positive integer")
 			}
 			out := []any{}
-			n := int(size)
+			n := len(a)
+			if size < float64(n) {
+				n = int(size)
+			}
 			for i := 0; i < len(a); i += n {
 				out = append(out, append([]any{}, a[i:min(len(a), i+n)]...))
 			}

@@ -38,6 +38,10 @@ func TestJSONataStates(t *testing.T) {
 		{"functions", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{
 			"p":"{% $partition([1,2,3],2) %}","r":"{% $range(0,4,2) %}","h":"{% $hash('abc','MD5') %}","u":"{% $uuid() %}","j":"{% $parse('{\"a\":[1]}') %}"},"End":true}}}`,
 			`{}`, `{"h":"900150983cd24fb0d6963f7d28e17f72","j":{"a":[1]},"p":[[1,2],[3]],"r":[0,2,4],"u":"uuid-1"}`, ""},
+		{"partition beyond the array", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $partition([1,2,3],1e300) %}","End":true}}}`,
+			`{}`, `[[1,2,3]]`, ""},
+		{"partition by a fraction", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $partition([1,2,3],0.5) %}","End":true}}}`,
+			`{}`, "", "States.QueryEvaluationError: $partition's chunk size must be a positive integer, position: 1, arguments: number:0 value:[1 2 3] number:1 value:0.5 "},
 		{"evaluation error", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.nothing %}","End":true}}}`, `{}`, "",
 			"States.QueryEvaluationError: The JSONata expression '$states.input.nothing' returned nothing (undefined)"},
 		{"mixed per state", `{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"n":"{% 1 + 1 %}"},"Next":"B"},

@@ -84,7 +84,8 @@ func number(v any) (float64, bool) {
 // fraction.
 func integer(v any) (int64, bool) {
 	f, ok := number(v)
-	if !ok || f != math.Trunc(f) || math.IsInf(f, 0) {
+	// Beyond ±2^63 a float has no int64 (the conversion is undefined).
+	if !ok || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
 		return 0, false
 	}
 	return int64(f), true
