@@ -133,12 +133,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.queues = queues
 	route := &targets{sqs: queues}
-	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
-		Destinations: subscriptionTargets{route}})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
 	// Alarms notify SNS topics through route, whose SNS is set below.
 	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
 		Notifier: alarmTopics{route}, Logger: o.Logger})
@@ -146,7 +140,13 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	lambdaStats := cloudwatch.NewAggregator(metrics)
+	serviceStats := cloudwatch.NewAggregator(metrics)
+	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
+		Destinations: subscriptionTargets{route}, Metrics: filterMetrics{serviceStats}})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.artifacts = artifacts.New(db)
 	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
 	if err != nil {
@@ -193,7 +193,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Destinations:       route,
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
-		Metrics:            lambdaMetrics{lambdaStats},
+		Metrics:            lambdaMetrics{serviceStats},
 		Traces:             traces,
 	})
 	if err != nil {
@@ -228,7 +228,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
 		func(ctx context.Context) { topics.Run(ctx, o.Logger) },
 		func(ctx context.Context) { metrics.Run(ctx, o.Logger) },
-		func(ctx context.Context) { lambdaStats.Run(ctx, o.Logger) })
+		func(ctx context.Context) { serviceStats.Run(ctx, o.Logger) })
 
 	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
 	if err != nil {

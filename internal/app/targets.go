@@ -8,6 +8,7 @@ import (
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/stepfunctions"
@@ -75,6 +76,16 @@ type alarmTopics struct{ t *targets }
 func (a alarmTopics) Publish(ctx context.Context, topicARN, subject, message string) error {
 	_, err := a.t.sns.Publish(ctx, topicARN, sns.Outgoing{Message: message, Subject: subject})
 	return err
+}
+
+// filterMetrics writes what CloudWatch Logs' metric filters publish to
+// CloudWatch, gathered per minute of the events' timestamps.
+type filterMetrics struct{ agg *cloudwatch.Aggregator }
+
+func (m filterMetrics) PutFilterMetrics(ps []logs.MetricPoint) {
+	for _, p := range ps {
+		m.agg.AddAt(p.Timestamp, cloudwatch.Sample{Namespace: p.Namespace, Name: p.Name, Dimensions: p.Dimensions, Unit: p.Unit, Value: p.Value})
+	}
 }
 
 // lambdaMetrics turns Lambda's invocations into its AWS/Lambda metrics,

@@ -16,7 +16,8 @@
 // MaxDatapoints, NextToken, and metric math's arithmetic: Expressions of
 // numbers, query Ids, + - * / ^ and parentheses, in mathexpr.go). Services publish their own metrics through
 // RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
-// the caller).
+// an Aggregator; CloudWatch Logs' metric filters through AddAt, at
+// their log events' timestamps).
 //
 // Store layout (tuples, package keys):
 //
