@@ -97,7 +97,27 @@ func (m lambdaMetrics) Observe(o lambda.Observation) {
 	if o.Resource != "" {
 		sets = append(sets, [][2]string{{"FunctionName", o.Function}, {"Resource", o.Resource}})
 	}
-	samples := make([]cloudwatch.Sample, 0, 5*len(sets))
+	if o.ExecutedVersion != "" && !o.Throttled {
+		sets = append(sets, [][2]string{{"ExecutedVersion", o.ExecutedVersion}, {"FunctionName", o.Function}, {"Resource", o.Resource}})
+	}
+	samples := make([]cloudwatch.Sample, 0, 5*len(sets)+6)
+	if o.Provisioned || o.Spillover {
+		// Provisioned concurrency's metrics, by function and by the
+		// version or alias that has it.
+		for _, d := range sets[1:] {
+			name := "ProvisionedConcurrencyInvocations"
+			if o.Spillover {
+				name = "ProvisionedConcurrencySpilloverInvocations"
+			}
+			samples = append(samples, cloudwatch.Sample{Namespace: "AWS/Lambda", Name: name, Dimensions: d, Unit: "Count", Value: 1})
+			if len(d) == 2 && o.ProvisionedAllocated > 0 {
+				samples = append(samples,
+					cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "ProvisionedConcurrentExecutions", Dimensions: d, Unit: "Count", Value: float64(o.ProvisionedConcurrent)},
+					cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "ProvisionedConcurrencyUtilization", Dimensions: d, Unit: "None",
+						Value: float64(o.ProvisionedConcurrent) / float64(o.ProvisionedAllocated)})
+			}
+		}
+	}
 	for _, d := range sets {
 		if o.Throttled {
 			samples = append(samples, cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Throttles", Dimensions: d, Unit: "Count", Value: 1})
@@ -117,6 +137,17 @@ func (m lambdaMetrics) Observe(o lambda.Observation) {
 			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Duration", Dimensions: d, Unit: "Milliseconds", Value: float64(o.Duration.Microseconds()) / 1000},
 			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "ConcurrentExecutions", Dimensions: d, Unit: "Count", Value: float64(concurrent)},
 		)
+	}
+	m.agg.Add(samples...)
+}
+
+// Count records Lambda's other metrics by function and, when given, by
+// function and Resource.
+func (m lambdaMetrics) Count(c lambda.Count) {
+	samples := []cloudwatch.Sample{{Namespace: "AWS/Lambda", Name: c.Name, Dimensions: [][2]string{{"FunctionName", c.Function}}, Unit: c.Unit, Value: c.Value}}
+	if c.Resource != "" {
+		samples = append(samples, cloudwatch.Sample{Namespace: "AWS/Lambda", Name: c.Name,
+			Dimensions: [][2]string{{"FunctionName", c.Function}, {"Resource", c.Resource}}, Unit: c.Unit, Value: c.Value})
 	}
 	m.agg.Add(samples...)
 }
