@@ -126,7 +126,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	queues, err := sqs.New(sqs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	// SQS's metrics go to CloudWatch, made below (before SQS runs).
+	queueStats := &queueMetrics{log: o.Logger}
+	queues, err := sqs.New(sqs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Metrics: queueStats})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -141,6 +143,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	serviceStats := cloudwatch.NewAggregator(metrics)
+	queueStats.cw = metrics
 	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
 		Destinations: subscriptionTargets{route}, Metrics: filterMetrics{serviceStats}})
 	if err != nil {

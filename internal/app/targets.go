@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/deliver"
@@ -85,6 +87,41 @@ type filterMetrics struct{ agg *cloudwatch.Aggregator }
 func (m filterMetrics) PutFilterMetrics(ps []logs.MetricPoint) {
 	for _, p := range ps {
 		m.agg.AddAt(p.Timestamp, cloudwatch.Sample{Namespace: p.Namespace, Name: p.Name, Dimensions: p.Dimensions, Unit: p.Unit, Value: p.Value})
+	}
+}
+
+// queueMetrics writes SQS's per-minute metrics to CloudWatch (AWS/SQS,
+// by QueueName).
+type queueMetrics struct {
+	cw  *cloudwatch.Service
+	log *slog.Logger
+}
+
+func (m *queueMetrics) PutQueueMetrics(minute time.Time, qs []sqs.QueueMetrics) {
+	if m.cw == nil {
+		return
+	}
+	ps := make([]cloudwatch.Point, 0, 9*len(qs))
+	one := func(q, name, unit string, v float64) {
+		ps = append(ps, cloudwatch.Point{Namespace: "AWS/SQS", Name: name, Dimensions: [][2]string{{"QueueName", q}}, Time: minute,
+			Unit: unit, Count: 1, Sum: v, Min: v, Max: v})
+	}
+	for _, q := range qs {
+		one(q.Queue, "NumberOfMessagesSent", "Count", float64(q.Sent))
+		one(q.Queue, "NumberOfMessagesReceived", "Count", float64(q.Received))
+		one(q.Queue, "NumberOfMessagesDeleted", "Count", float64(q.Deleted))
+		one(q.Queue, "NumberOfEmptyReceives", "Count", float64(q.EmptyReceives))
+		one(q.Queue, "ApproximateNumberOfMessagesVisible", "Count", float64(q.Visible))
+		one(q.Queue, "ApproximateNumberOfMessagesNotVisible", "Count", float64(q.NotVisible))
+		one(q.Queue, "ApproximateNumberOfMessagesDelayed", "Count", float64(q.Delayed))
+		one(q.Queue, "ApproximateAgeOfOldestMessage", "Seconds", q.OldestAge)
+		if q.Sent > 0 {
+			ps = append(ps, cloudwatch.Point{Namespace: "AWS/SQS", Name: "SentMessageSize", Dimensions: [][2]string{{"QueueName", q.Queue}},
+				Time: minute, Unit: "Bytes", Count: float64(q.Sent), Sum: q.SizeSum, Min: q.SizeMin, Max: q.SizeMax})
+		}
+	}
+	if err := m.cw.RecordPoints(ps); err != nil {
+		m.log.Error("sqs: writing metrics", "err", err)
 	}
 }
 
