@@ -137,7 +137,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	route := &targets{sqs: queues}
 	// Alarms notify SNS topics through route, whose SNS is set below.
 	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
-		Notifier: alarmTopics{route}, Logger: o.Logger})
+		Notifier: alarmTopics{route}, Functions: alarmFunctions{route, cfg.AccountID}, Logger: o.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err

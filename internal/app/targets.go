@@ -80,6 +80,29 @@ func (a alarmTopics) Publish(ctx context.Context, topicARN, subject, message str
 	return err
 }
 
+// alarmFunctions runs CloudWatch alarms' Lambda function actions: an
+// asynchronous invocation, when the function's resource policy lets
+// CloudWatch's alarm principal invoke it for the alarm.
+type alarmFunctions struct {
+	t       *targets
+	account string
+}
+
+// alarmPrincipal is the service principal CloudWatch alarms invoke
+// functions as.
+const alarmPrincipal = "lambda.alarms.cloudwatch.amazonaws.com"
+
+func (a alarmFunctions) InvokeAlarmAction(ctx context.Context, functionARN, alarmARN string, event []byte) error {
+	if a.t.lambda == nil || !a.t.lambda.FunctionExists(functionARN) {
+		return fmt.Errorf("function %s does not exist", functionARN)
+	}
+	if !a.t.lambda.AllowsService(functionARN, alarmPrincipal, alarmARN, a.account) {
+		return fmt.Errorf("the resource policy of %s does not allow %s to invoke it", functionARN, alarmPrincipal)
+	}
+	_, err := a.t.lambda.InvokeAsync(ctx, functionARN, event)
+	return err
+}
+
 // filterMetrics writes what CloudWatch Logs' metric filters publish to
 // CloudWatch, gathered per minute of the events' timestamps.
 type filterMetrics struct{ agg *cloudwatch.Aggregator }

@@ -372,12 +372,17 @@ type notification struct {
 	topics  []string
 	subject string
 	message string
+	// functions are the Lambda functions among the actions, invoked
+	// with event.
+	functions []string
+	alarmARN  string
+	event     []byte
 }
 
 // transition moves a to state, records it in its history and returns
 // the notification its actions get (nil if none). The caller holds s.mu.
 func (s *Service) transition(a *alarm, state, reason, data string, now time.Time) *notification {
-	old, oldReason := a.State, a.StateReason
+	old, oldReason, oldData, oldUpdated := a.State, a.StateReason, a.StateReasonData, a.StateUpdated
 	a.State, a.StateReason, a.StateReasonData = state, reason, data
 	a.StateUpdated, a.StateTransitioned = now.UnixMilli(), now.UnixMilli()
 	hist, _ := json.Marshal(map[string]any{
@@ -398,14 +403,24 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 	default:
 		actions = a.InsufficientDataActions
 	}
-	var topics []string
+	var topics, functions []string
 	for _, arn := range actions {
-		if strings.HasPrefix(arn, "arn:aws:sns:") {
+		switch {
+		case strings.HasPrefix(arn, "arn:aws:sns:"):
 			topics = append(topics, arn)
+		case strings.HasPrefix(arn, "arn:aws:lambda:"):
+			functions = append(functions, arn)
 		}
 	}
-	if len(topics) == 0 {
+	if len(topics) == 0 && len(functions) == 0 {
 		return nil
+	}
+	note := &notification{topics: topics, functions: functions, alarmARN: s.alarmARN(a.Name)}
+	if len(functions) > 0 {
+		note.event = s.lambdaEvent(a, alarmState{old, oldReason, oldData, oldUpdated}, now)
+	}
+	if len(topics) == 0 {
+		return note
 	}
 	region := regionNames[s.region]
 	if region == "" {
@@ -448,7 +463,8 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 		"InsufficientDataActions": orEmpty(a.InsufficientDataActions),
 		"Trigger":                 trigger,
 	})
-	return &notification{topics: topics, subject: fmt.Sprintf("%s: %q in %s", state, a.Name, region), message: string(msg)}
+	note.subject, note.message = fmt.Sprintf("%s: %q in %s", state, a.Name, region), string(msg)
+	return note
 }
 
 func nilIfEmpty(s string) any {
@@ -474,12 +490,23 @@ var regionNames = map[string]string{
 
 // notify publishes a notification to its topics, outside s.mu.
 func (s *Service) notify(ctx context.Context, n *notification) {
-	if n == nil || s.notifier == nil {
+	if n == nil {
 		return
+	}
+	if s.notifier == nil {
+		n.topics = nil
 	}
 	for _, t := range n.topics {
 		if err := s.notifier.Publish(ctx, t, n.subject, n.message); err != nil {
 			s.log.Warn("cloudwatch: alarm action failed", "topic", t, "err", err)
+		}
+	}
+	if s.fns == nil {
+		return
+	}
+	for _, f := range n.functions {
+		if err := s.fns.InvokeAlarmAction(ctx, f, n.alarmARN, n.event); err != nil {
+			s.log.Warn("cloudwatch: alarm action failed", "function", f, "err", err)
 		}
 	}
 }

@@ -42,7 +42,12 @@
 // once a minute on the service's clock over its last EvaluationPeriods
 // periods ending at the minute, moves its state (M out of N, with
 // TreatMissingData) and publishes AWS's alarm notification JSON to the
-// SNS topics among the new state's actions (through Notifier).
+// SNS topics among the new state's actions (through Notifier), and
+// invokes the Lambda functions among them asynchronously with
+// CloudWatch's alarm event (lambda_action.go, through Functions), when
+// the function exists and its resource policy allows the principal
+// lambda.alarms.cloudwatch.amazonaws.com for the alarm (AWS:SourceArn,
+// AWS:SourceAccount); an action that cannot run is logged.
 //
 // Concurrency: Service.mu guards the series index, the alarms and their
 // store writes; notifications are published after it is released.
@@ -51,8 +56,11 @@
 // and Metrics Insights queries, in GetMetricData and in alarms, which
 // answer a ValidationError saying so; anomaly detection (its comparison operators
 // and ThresholdMetricId); composite alarms (DescribeAlarms lists none);
-// alarm actions other than SNS topics (Auto Scaling, EC2, Lambda, SSM
-// are kept but not run); EvaluateLowSampleCountPercentile is kept, not
+// alarm actions other than SNS topics and Lambda functions (Auto
+// Scaling, EC2, SSM are kept but not run), and the retries CloudWatch
+// makes when Lambda cannot be reached (virga's Lambda queues the event
+// at once); an action that fails is not recorded in the alarm's
+// history; EvaluateLowSampleCountPercentile is kept, not
 // applied; dashboards, metric streams, insight rules, Contributor
 // Insights; coarsening of datapoints older than 15 days (they are
 // dropped); cross-account observability (IncludeLinkedAccounts).
