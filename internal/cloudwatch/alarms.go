@@ -56,6 +56,10 @@ type alarm struct {
 	ConfigUpdated     int64             `json:"configUpdated"`     // epoch ms
 	NextEvaluation    int64             `json:"next"`              // epoch ms
 	History           []historyItem     `json:"history,omitempty"` // oldest first
+	// Rule is a composite alarm's AlarmRule (composite.go); rule is it
+	// parsed.
+	Rule string `json:"rule,omitempty"`
+	rule *parsedRule
 }
 
 type historyItem struct {
@@ -83,6 +87,9 @@ func (s *Service) loadAlarms() error {
 	for ok := it.First(); ok; ok = it.Next() {
 		var a alarm
 		if json.Unmarshal(it.Value(), &a) == nil {
+			if a.Rule != "" {
+				a.rule, _ = parseAlarmRule(a.Rule, s.account, s.region)
+			}
 			s.alarms[a.Name] = &a
 		}
 	}
@@ -165,13 +172,16 @@ func (s *Service) EvaluateAlarms(ctx context.Context, now time.Time) {
 	s.mu.Lock()
 	var due []*alarm
 	for _, a := range s.alarms {
-		if a.NextEvaluation <= now.UnixMilli() {
+		if a.Rule == "" && a.NextEvaluation <= now.UnixMilli() {
 			due = append(due, a)
 		}
 	}
 	s.mu.Unlock()
 	for _, a := range due {
 		s.evaluate(ctx, a.Name, now)
+	}
+	if len(due) > 0 {
+		s.evaluateComposites(ctx, now)
 	}
 }
 
@@ -453,7 +463,7 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 	if a.DatapointsToAlarm != 0 {
 		trigger["DatapointsToAlarm"] = a.DatapointsToAlarm
 	}
-	msg, _ := json.Marshal(map[string]any{
+	body := map[string]any{
 		"AlarmName": a.Name, "AlarmDescription": a.Description, "AWSAccountId": s.account,
 		"AlarmConfigurationUpdatedTimestamp": time.UnixMilli(a.ConfigUpdated).UTC().Format("2006-01-02T15:04:05.000+0000"),
 		"NewStateValue":                      state, "NewStateReason": reason,
@@ -462,7 +472,12 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 		"OKActions": orEmpty(a.OKActions), "AlarmActions": orEmpty(a.AlarmActions),
 		"InsufficientDataActions": orEmpty(a.InsufficientDataActions),
 		"Trigger":                 trigger,
-	})
+	}
+	if a.Rule != "" {
+		delete(body, "Trigger")
+		body["AlarmRule"] = a.Rule
+	}
+	msg, _ := json.Marshal(body)
 	note.subject, note.message = fmt.Sprintf("%s: %q in %s", state, a.Name, region), string(msg)
 	return note
 }

@@ -49,13 +49,23 @@
 // lambda.alarms.cloudwatch.amazonaws.com for the alarm (AWS:SourceArn,
 // AWS:SourceAccount); an action that cannot run is logged.
 //
+// Composite alarms (composite.go, the AlarmRule language in
+// alarmrule.go): PutCompositeAlarm stores an alarm among the metric
+// alarms with its rule; it is ALARM while the rule holds and OK
+// otherwise, evaluated on creation, after every SetAlarmState and after
+// every round of metric alarm evaluations (repeatedly, for composites
+// of composites), with the same SNS and Lambda actions (the SNS message
+// carries AlarmRule instead of Trigger). DescribeAlarms lists them
+// under AlarmTypes CompositeAlarm (metric alarms only without
+// AlarmTypes), and answers ChildrenOfAlarmName and ParentsOfAlarmName.
+//
 // Concurrency: Service.mu guards the series index, the alarms and their
 // store writes; notifications are published after it is released.
 //
 // Not supported: metric math functions (SUM, METRICS, FILL, RATE, ...)
 // and Metrics Insights queries, in GetMetricData and in alarms, which
 // answer a ValidationError saying so; anomaly detection (its comparison operators
-// and ThresholdMetricId); composite alarms (DescribeAlarms lists none);
+// and ThresholdMetricId); composite alarms' action suppression (ActionsSuppressor, refused), their AWS state reasons (virga's say which way the rule evaluated), and deleting an alarm a composite alarm names (allowed; the rule then finds it in no state);
 // alarm actions other than SNS topics and Lambda functions (Auto
 // Scaling, EC2, SSM are kept but not run), and the retries CloudWatch
 // makes when Lambda cannot be reached (virga's Lambda queues the event

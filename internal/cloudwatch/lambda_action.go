@@ -35,7 +35,12 @@ func (st alarmState) event() map[string]any {
 // from prev to its current state.
 func (s *Service) lambdaEvent(a *alarm, prev alarmState, now time.Time) []byte {
 	cur := alarmState{a.State, a.StateReason, a.StateReasonData, a.StateUpdated}
-	config := map[string]any{"metrics": s.eventMetrics(a)}
+	config := map[string]any{}
+	if a.Rule != "" {
+		config["alarmRule"] = a.Rule
+	} else {
+		config["metrics"] = s.eventMetrics(a)
+	}
 	if a.Description != nil {
 		config["description"] = *a.Description
 	}
