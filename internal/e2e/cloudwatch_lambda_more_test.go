@@ -78,6 +78,30 @@ func TestCloudWatchLambdaMoreMetrics(t *testing.T) {
 	metricSum(t, cw, "AWS/Lambda", "AsyncEventsReceived", start, end(), 1, fn)
 	metricSum(t, cw, "AWS/Lambda", "AsyncEventsDropped", start, end(), 1, fn)
 	metricSum(t, cw, "AWS/Lambda", "DestinationDeliveryFailures", start, end(), 1, fn)
+
+	// A dead-letter queue that is gone counts in DeadLetterErrors.
+	createPythonFunction(t, lc, "dlq-user", meteredHandler, 10)
+	dq, err := sq.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("dead-letters-gone")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("dlq-user"),
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN("dead-letters-gone"))}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("dlq-user"),
+		MaximumRetryAttempts: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sq.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: dq.QueueUrl}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("dlq-user"), InvocationType: lambdatypes.InvocationTypeEvent,
+		Payload: []byte(`{"fail":true}`)}); err != nil {
+		t.Fatal(err)
+	}
+	metricSum(t, cw, "AWS/Lambda", "DeadLetterErrors", start, end(), 1, dim("FunctionName", "dlq-user"))
+
 	ages, err := cw.GetMetricStatistics(ctx, &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String("AsyncEventAge"),
 		Dimensions: []cwtypes.Dimension{fn}, StartTime: aws.Time(start), EndTime: aws.Time(end()), Period: aws.Int32(60),
 		Statistics: []cwtypes.Statistic{cwtypes.StatisticSampleCount}})
