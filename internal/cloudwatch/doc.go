@@ -53,8 +53,8 @@
 // alarmrule.go): PutCompositeAlarm stores an alarm among the metric
 // alarms with its rule; it is ALARM while the rule holds and OK
 // otherwise, evaluated on creation, after every SetAlarmState and after
-// every round of metric alarm evaluations (repeatedly, for composites
-// of composites), with the same SNS and Lambda actions (the SNS message
+// every round of metric alarm evaluations and after DeleteAlarms
+// (repeatedly, for composites of composites), with the same SNS and Lambda actions (the SNS message
 // carries AlarmRule instead of Trigger). DescribeAlarms lists them
 // under AlarmTypes CompositeAlarm (metric alarms only without
 // AlarmTypes), and answers ChildrenOfAlarmName and ParentsOfAlarmName.

@@ -236,9 +236,8 @@ func (s *Service) describeAlarmsForMetric(_ context.Context, in *DescribeAlarmsF
 // deleteAlarms deletes the alarms named. As DeleteAlarms' reference
 // says, names of alarms that do not exist do not keep the others from
 // being deleted.
-func (s *Service) deleteAlarms(_ context.Context, in *DeleteAlarmsInput) (*noOutput, error) {
+func (s *Service) deleteAlarms(ctx context.Context, in *DeleteAlarmsInput) (*noOutput, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	b := s.store.NewBatch()
 	defer b.Close()
 	for _, n := range in.AlarmNames {
@@ -247,11 +246,16 @@ func (s *Service) deleteAlarms(_ context.Context, in *DeleteAlarmsInput) (*noOut
 		}
 	}
 	if err := b.Commit(); err != nil {
+		s.mu.Unlock()
 		return nil, err
 	}
 	for _, n := range in.AlarmNames {
 		delete(s.alarms, n)
 	}
+	s.mu.Unlock()
+	// A composite alarm whose rule named a deleted alarm finds it in no
+	// state now.
+	s.evaluateComposites(ctx, s.clock.Now())
 	return nil, nil
 }
 
