@@ -77,8 +77,9 @@ type App struct {
 	// traces is X-Ray, and daemon its UDP daemon (nil when off).
 	traces *xray.Service
 	daemon *xray.Daemon
-	// lambdaStats gathers Lambda's own metrics for CloudWatch.
-	lambdaStats *cloudwatch.Aggregator
+	// serviceStats gathers the services' own metrics (AWS/Lambda,
+	// AWS/SQS, metric filters') for CloudWatch.
+	serviceStats *cloudwatch.Aggregator
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 
@@ -133,28 +134,31 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	queues, err := sqs.New(sqs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	// SQS's metrics go to CloudWatch, made below (before SQS runs).
+	queueStats := &queueMetrics{log: o.Logger}
+	queues, err := sqs.New(sqs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Metrics: queueStats})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	a.queues = queues
 	route := &targets{sqs: queues}
-	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
-		Destinations: subscriptionTargets{route}})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
 	// Alarms notify SNS topics through route, whose SNS is set below.
 	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
-		Notifier: alarmTopics{route}, Logger: o.Logger})
+		Notifier: alarmTopics{route}, Functions: alarmFunctions{route, cfg.AccountID}, Logger: o.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	lambdaStats := cloudwatch.NewAggregator(metrics)
-	a.lambdaStats = lambdaStats
+	serviceStats := cloudwatch.NewAggregator(metrics)
+	a.serviceStats = serviceStats
+	queueStats.cw = metrics
+	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
+		Destinations: subscriptionTargets{route}, Metrics: filterMetrics{serviceStats}})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.artifacts = artifacts.New(db)
 	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
 	if err != nil {
@@ -201,7 +205,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Destinations:       route,
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
-		Metrics:            lambdaMetrics{lambdaStats},
+		Metrics:            lambdaMetrics{serviceStats},
 		Traces:             traces,
 	})
 	if err != nil {
@@ -236,7 +240,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
 		func(ctx context.Context) { topics.Run(ctx, o.Logger) },
 		func(ctx context.Context) { metrics.Run(ctx, o.Logger) },
-		func(ctx context.Context) { lambdaStats.Run(ctx, o.Logger) })
+		func(ctx context.Context) { serviceStats.Run(ctx, o.Logger) })
 
 	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
 	if err != nil {
@@ -380,10 +384,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Segments written while functions and stages stop reach the store
 	// last, after X-Ray's writer has stopped.
 	a.closers = append(a.closers, func() error { traces.Flush(); return nil })
-	// So do Lambda's metrics: Lambda's Run waits for the asynchronous
-	// invocations it started, which may end after the aggregator's Run
-	// made its last flush.
-	a.closers = append(a.closers, lambdaStats.Flush)
+	// So do the services' metrics: Lambda's Run waits for the
+	// asynchronous invocations it started, which may end after the
+	// aggregator's Run made its last flush.
+	a.closers = append(a.closers, serviceStats.Flush)
 
 	a.handler = edge.New(edge.Options{
 		Services: a.services,

@@ -30,7 +30,7 @@ func TestShutdownKeepsLateLambdaMetrics(t *testing.T) {
 	// arrives, as from an invocation Lambda's Run waited for.
 	a.stopBG()
 	a.bgDone.Wait()
-	a.lambdaStats.Add(cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Invocations",
+	a.serviceStats.Add(cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Invocations",
 		Dimensions: [][2]string{{"FunctionName", "late"}}, Unit: "Count", Value: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

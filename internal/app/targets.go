@@ -3,11 +3,14 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/stepfunctions"
@@ -77,6 +80,74 @@ func (a alarmTopics) Publish(ctx context.Context, topicARN, subject, message str
 	return err
 }
 
+// alarmFunctions runs CloudWatch alarms' Lambda function actions: an
+// asynchronous invocation, when the function's resource policy lets
+// CloudWatch's alarm principal invoke it for the alarm.
+type alarmFunctions struct {
+	t       *targets
+	account string
+}
+
+// alarmPrincipal is the service principal CloudWatch alarms invoke
+// functions as.
+const alarmPrincipal = "lambda.alarms.cloudwatch.amazonaws.com"
+
+func (a alarmFunctions) InvokeAlarmAction(ctx context.Context, functionARN, alarmARN string, event []byte) error {
+	if a.t.lambda == nil || !a.t.lambda.FunctionExists(functionARN) {
+		return fmt.Errorf("function %s does not exist", functionARN)
+	}
+	if !a.t.lambda.AllowsService(functionARN, alarmPrincipal, alarmARN, a.account) {
+		return fmt.Errorf("the resource policy of %s does not allow %s to invoke it", functionARN, alarmPrincipal)
+	}
+	_, err := a.t.lambda.InvokeAsync(ctx, functionARN, event)
+	return err
+}
+
+// filterMetrics writes what CloudWatch Logs' metric filters publish to
+// CloudWatch, gathered per minute of the events' timestamps.
+type filterMetrics struct{ agg *cloudwatch.Aggregator }
+
+func (m filterMetrics) PutFilterMetrics(ps []logs.MetricPoint) {
+	for _, p := range ps {
+		m.agg.AddAt(p.Timestamp, cloudwatch.Sample{Namespace: p.Namespace, Name: p.Name, Dimensions: p.Dimensions, Unit: p.Unit, Value: p.Value})
+	}
+}
+
+// queueMetrics writes SQS's per-minute metrics to CloudWatch (AWS/SQS,
+// by QueueName).
+type queueMetrics struct {
+	cw  *cloudwatch.Service
+	log *slog.Logger
+}
+
+func (m *queueMetrics) PutQueueMetrics(minute time.Time, qs []sqs.QueueMetrics) {
+	if m.cw == nil {
+		return
+	}
+	ps := make([]cloudwatch.Point, 0, 9*len(qs))
+	one := func(q, name, unit string, v float64) {
+		ps = append(ps, cloudwatch.Point{Namespace: "AWS/SQS", Name: name, Dimensions: [][2]string{{"QueueName", q}}, Time: minute,
+			Unit: unit, Count: 1, Sum: v, Min: v, Max: v})
+	}
+	for _, q := range qs {
+		one(q.Queue, "NumberOfMessagesSent", "Count", float64(q.Sent))
+		one(q.Queue, "NumberOfMessagesReceived", "Count", float64(q.Received))
+		one(q.Queue, "NumberOfMessagesDeleted", "Count", float64(q.Deleted))
+		one(q.Queue, "NumberOfEmptyReceives", "Count", float64(q.EmptyReceives))
+		one(q.Queue, "ApproximateNumberOfMessagesVisible", "Count", float64(q.Visible))
+		one(q.Queue, "ApproximateNumberOfMessagesNotVisible", "Count", float64(q.NotVisible))
+		one(q.Queue, "ApproximateNumberOfMessagesDelayed", "Count", float64(q.Delayed))
+		one(q.Queue, "ApproximateAgeOfOldestMessage", "Seconds", q.OldestAge)
+		if q.Sent > 0 {
+			ps = append(ps, cloudwatch.Point{Namespace: "AWS/SQS", Name: "SentMessageSize", Dimensions: [][2]string{{"QueueName", q.Queue}},
+				Time: minute, Unit: "Bytes", Count: float64(q.Sent), Sum: q.SizeSum, Min: q.SizeMin, Max: q.SizeMax})
+		}
+	}
+	if err := m.cw.RecordPoints(ps); err != nil {
+		m.log.Error("sqs: writing metrics", "err", err)
+	}
+}
+
 // lambdaMetrics turns Lambda's invocations into its AWS/Lambda metrics,
 // gathered per minute in memory by a CloudWatch aggregator.
 type lambdaMetrics struct{ agg *cloudwatch.Aggregator }
@@ -86,7 +157,27 @@ func (m lambdaMetrics) Observe(o lambda.Observation) {
 	if o.Resource != "" {
 		sets = append(sets, [][2]string{{"FunctionName", o.Function}, {"Resource", o.Resource}})
 	}
-	samples := make([]cloudwatch.Sample, 0, 5*len(sets))
+	if o.ExecutedVersion != "" && !o.Throttled {
+		sets = append(sets, [][2]string{{"ExecutedVersion", o.ExecutedVersion}, {"FunctionName", o.Function}, {"Resource", o.Resource}})
+	}
+	samples := make([]cloudwatch.Sample, 0, 5*len(sets)+6)
+	if o.Provisioned || o.Spillover {
+		// Provisioned concurrency's metrics, by function and by the
+		// version or alias that has it.
+		for _, d := range sets[1:] {
+			name := "ProvisionedConcurrencyInvocations"
+			if o.Spillover {
+				name = "ProvisionedConcurrencySpilloverInvocations"
+			}
+			samples = append(samples, cloudwatch.Sample{Namespace: "AWS/Lambda", Name: name, Dimensions: d, Unit: "Count", Value: 1})
+			if len(d) == 2 && o.ProvisionedAllocated > 0 {
+				samples = append(samples,
+					cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "ProvisionedConcurrentExecutions", Dimensions: d, Unit: "Count", Value: float64(o.ProvisionedConcurrent)},
+					cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "ProvisionedConcurrencyUtilization", Dimensions: d, Unit: "None",
+						Value: float64(o.ProvisionedConcurrent) / float64(o.ProvisionedAllocated)})
+			}
+		}
+	}
 	for _, d := range sets {
 		if o.Throttled {
 			samples = append(samples, cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Throttles", Dimensions: d, Unit: "Count", Value: 1})
@@ -106,6 +197,17 @@ func (m lambdaMetrics) Observe(o lambda.Observation) {
 			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "Duration", Dimensions: d, Unit: "Milliseconds", Value: float64(o.Duration.Microseconds()) / 1000},
 			cloudwatch.Sample{Namespace: "AWS/Lambda", Name: "ConcurrentExecutions", Dimensions: d, Unit: "Count", Value: float64(concurrent)},
 		)
+	}
+	m.agg.Add(samples...)
+}
+
+// Count records Lambda's other metrics by function and, when given, by
+// function and Resource.
+func (m lambdaMetrics) Count(c lambda.Count) {
+	samples := []cloudwatch.Sample{{Namespace: "AWS/Lambda", Name: c.Name, Dimensions: [][2]string{{"FunctionName", c.Function}}, Unit: c.Unit, Value: c.Value}}
+	if c.Resource != "" {
+		samples = append(samples, cloudwatch.Sample{Namespace: "AWS/Lambda", Name: c.Name,
+			Dimensions: [][2]string{{"FunctionName", c.Function}, {"Resource", c.Resource}}, Unit: c.Unit, Value: c.Value})
 	}
 	m.agg.Add(samples...)
 }

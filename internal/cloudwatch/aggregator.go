@@ -52,7 +52,13 @@ func NewAggregator(s *Service) *Aggregator {
 // Add records samples observed at the current time of the service's
 // clock.
 func (a *Aggregator) Add(samples ...Sample) {
-	minute := a.cw.clock.Now().Truncate(time.Minute).UnixMilli()
+	a.AddAt(a.cw.clock.Now(), samples...)
+}
+
+// AddAt records samples observed at a given time, such as log events'
+// own timestamps.
+func (a *Aggregator) AddAt(at time.Time, samples ...Sample) {
+	minute := at.Truncate(time.Minute).UnixMilli()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, sm := range samples {

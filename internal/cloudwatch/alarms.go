@@ -56,6 +56,10 @@ type alarm struct {
 	ConfigUpdated     int64             `json:"configUpdated"`     // epoch ms
 	NextEvaluation    int64             `json:"next"`              // epoch ms
 	History           []historyItem     `json:"history,omitempty"` // oldest first
+	// Rule is a composite alarm's AlarmRule (composite.go); rule is it
+	// parsed.
+	Rule string `json:"rule,omitempty"`
+	rule *parsedRule
 }
 
 type historyItem struct {
@@ -83,6 +87,9 @@ func (s *Service) loadAlarms() error {
 	for ok := it.First(); ok; ok = it.Next() {
 		var a alarm
 		if json.Unmarshal(it.Value(), &a) == nil {
+			if a.Rule != "" {
+				a.rule, _ = parseAlarmRule(a.Rule, s.account, s.region)
+			}
 			s.alarms[a.Name] = &a
 		}
 	}
@@ -165,13 +172,16 @@ func (s *Service) EvaluateAlarms(ctx context.Context, now time.Time) {
 	s.mu.Lock()
 	var due []*alarm
 	for _, a := range s.alarms {
-		if a.NextEvaluation <= now.UnixMilli() {
+		if a.Rule == "" && a.NextEvaluation <= now.UnixMilli() {
 			due = append(due, a)
 		}
 	}
 	s.mu.Unlock()
 	for _, a := range due {
 		s.evaluate(ctx, a.Name, now)
+	}
+	if len(due) > 0 {
+		s.evaluateComposites(ctx, now)
 	}
 }
 
@@ -372,12 +382,17 @@ type notification struct {
 	topics  []string
 	subject string
 	message string
+	// functions are the Lambda functions among the actions, invoked
+	// with event.
+	functions []string
+	alarmARN  string
+	event     []byte
 }
 
 // transition moves a to state, records it in its history and returns
 // the notification its actions get (nil if none). The caller holds s.mu.
 func (s *Service) transition(a *alarm, state, reason, data string, now time.Time) *notification {
-	old, oldReason := a.State, a.StateReason
+	old, oldReason, oldData, oldUpdated := a.State, a.StateReason, a.StateReasonData, a.StateUpdated
 	a.State, a.StateReason, a.StateReasonData = state, reason, data
 	a.StateUpdated, a.StateTransitioned = now.UnixMilli(), now.UnixMilli()
 	hist, _ := json.Marshal(map[string]any{
@@ -398,14 +413,24 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 	default:
 		actions = a.InsufficientDataActions
 	}
-	var topics []string
+	var topics, functions []string
 	for _, arn := range actions {
-		if strings.HasPrefix(arn, "arn:aws:sns:") {
+		switch {
+		case strings.HasPrefix(arn, "arn:aws:sns:"):
 			topics = append(topics, arn)
+		case strings.HasPrefix(arn, "arn:aws:lambda:"):
+			functions = append(functions, arn)
 		}
 	}
-	if len(topics) == 0 {
+	if len(topics) == 0 && len(functions) == 0 {
 		return nil
+	}
+	note := &notification{topics: topics, functions: functions, alarmARN: s.alarmARN(a.Name)}
+	if len(functions) > 0 {
+		note.event = s.lambdaEvent(a, alarmState{old, oldReason, oldData, oldUpdated}, now)
+	}
+	if len(topics) == 0 {
+		return note
 	}
 	region := regionNames[s.region]
 	if region == "" {
@@ -438,7 +463,7 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 	if a.DatapointsToAlarm != 0 {
 		trigger["DatapointsToAlarm"] = a.DatapointsToAlarm
 	}
-	msg, _ := json.Marshal(map[string]any{
+	body := map[string]any{
 		"AlarmName": a.Name, "AlarmDescription": a.Description, "AWSAccountId": s.account,
 		"AlarmConfigurationUpdatedTimestamp": time.UnixMilli(a.ConfigUpdated).UTC().Format("2006-01-02T15:04:05.000+0000"),
 		"NewStateValue":                      state, "NewStateReason": reason,
@@ -447,8 +472,14 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 		"OKActions": orEmpty(a.OKActions), "AlarmActions": orEmpty(a.AlarmActions),
 		"InsufficientDataActions": orEmpty(a.InsufficientDataActions),
 		"Trigger":                 trigger,
-	})
-	return &notification{topics: topics, subject: fmt.Sprintf("%s: %q in %s", state, a.Name, region), message: string(msg)}
+	}
+	if a.Rule != "" {
+		delete(body, "Trigger")
+		body["AlarmRule"] = a.Rule
+	}
+	msg, _ := json.Marshal(body)
+	note.subject, note.message = fmt.Sprintf("%s: %q in %s", state, a.Name, region), string(msg)
+	return note
 }
 
 func nilIfEmpty(s string) any {
@@ -474,12 +505,23 @@ var regionNames = map[string]string{
 
 // notify publishes a notification to its topics, outside s.mu.
 func (s *Service) notify(ctx context.Context, n *notification) {
-	if n == nil || s.notifier == nil {
+	if n == nil {
 		return
+	}
+	if s.notifier == nil {
+		n.topics = nil
 	}
 	for _, t := range n.topics {
 		if err := s.notifier.Publish(ctx, t, n.subject, n.message); err != nil {
 			s.log.Warn("cloudwatch: alarm action failed", "topic", t, "err", err)
+		}
+	}
+	if s.fns == nil {
+		return
+	}
+	for _, f := range n.functions {
+		if err := s.fns.InvokeAlarmAction(ctx, f, n.alarmARN, n.event); err != nil {
+			s.log.Warn("cloudwatch: alarm action failed", "function", f, "err", err)
 		}
 	}
 }

@@ -16,9 +16,11 @@
 // MaxDatapoints, NextToken, and metric math's arithmetic: Expressions of
 // numbers, query Ids, + - * / ^ and parentheses, in mathexpr.go). Services publish their own metrics through
 // RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
-// an Aggregator, which holds them in memory for up to FlushInterval: a
-// crash loses that second, as AWS's own metrics are only eventually
-// visible; a shutdown flushes after the last invocation has ended).
+// an Aggregator; CloudWatch Logs' metric filters through AddAt, at
+// their log events' timestamps. The Aggregator holds samples in memory
+// for up to FlushInterval: a crash loses that second, as AWS's own
+// metrics are only eventually visible; a shutdown flushes after the last
+// invocation has ended).
 //
 // Store layout (tuples, package keys):
 //
@@ -43,7 +45,22 @@
 // once a minute on the service's clock over its last EvaluationPeriods
 // periods ending at the minute, moves its state (M out of N, with
 // TreatMissingData) and publishes AWS's alarm notification JSON to the
-// SNS topics among the new state's actions (through Notifier).
+// SNS topics among the new state's actions (through Notifier), and
+// invokes the Lambda functions among them asynchronously with
+// CloudWatch's alarm event (lambda_action.go, through Functions), when
+// the function exists and its resource policy allows the principal
+// lambda.alarms.cloudwatch.amazonaws.com for the alarm (AWS:SourceArn,
+// AWS:SourceAccount); an action that cannot run is logged.
+//
+// Composite alarms (composite.go, the AlarmRule language in
+// alarmrule.go): PutCompositeAlarm stores an alarm among the metric
+// alarms with its rule; it is ALARM while the rule holds and OK
+// otherwise, evaluated on creation, after every SetAlarmState and after
+// every round of metric alarm evaluations and after DeleteAlarms
+// (repeatedly, for composites of composites), with the same SNS and Lambda actions (the SNS message
+// carries AlarmRule instead of Trigger). DescribeAlarms lists them
+// under AlarmTypes CompositeAlarm (metric alarms only without
+// AlarmTypes), and answers ChildrenOfAlarmName and ParentsOfAlarmName.
 //
 // Concurrency: Service.mu guards the series index, the alarms and their
 // store writes; notifications are published after it is released.
@@ -51,9 +68,12 @@
 // Not supported: metric math functions (SUM, METRICS, FILL, RATE, ...)
 // and Metrics Insights queries, in GetMetricData and in alarms, which
 // answer a ValidationError saying so; anomaly detection (its comparison operators
-// and ThresholdMetricId); composite alarms (DescribeAlarms lists none);
-// alarm actions other than SNS topics (Auto Scaling, EC2, Lambda, SSM
-// are kept but not run); EvaluateLowSampleCountPercentile is kept, not
+// and ThresholdMetricId); composite alarms' action suppression (ActionsSuppressor, refused), their AWS state reasons (virga's say which way the rule evaluated), and deleting an alarm a composite alarm names (allowed; the rule then finds it in no state);
+// alarm actions other than SNS topics and Lambda functions (Auto
+// Scaling, EC2, SSM are kept but not run), and the retries CloudWatch
+// makes when Lambda cannot be reached (virga's Lambda queues the event
+// at once); an action that fails is not recorded in the alarm's
+// history; EvaluateLowSampleCountPercentile is kept, not
 // applied; dashboards, metric streams, insight rules, Contributor
 // Insights; coarsening of datapoints older than 15 days (they are
 // dropped); cross-account observability (IncludeLinkedAccounts).

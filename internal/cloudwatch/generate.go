@@ -4,4 +4,4 @@ package cloudwatch
 // (the awsQuery model Debian's python3-botocore ships; the rpcv2Cbor
 // protocol carries the same shapes). Only metrics, metric alarms and tags
 // are generated.
-//go:generate go run ../awsproto/shapegen -service cloudwatch -version 2010-08-01 -package cloudwatch -out zz_shapes.go -ops PutMetricData,ListMetrics,GetMetricStatistics,GetMetricData,PutMetricAlarm,DescribeAlarms,DescribeAlarmsForMetric,DeleteAlarms,SetAlarmState,EnableAlarmActions,DisableAlarmActions,DescribeAlarmHistory,TagResource,UntagResource,ListTagsForResource
+//go:generate go run ../awsproto/shapegen -service cloudwatch -version 2010-08-01 -package cloudwatch -out zz_shapes.go -ops PutCompositeAlarm,PutMetricData,ListMetrics,GetMetricStatistics,GetMetricData,PutMetricAlarm,DescribeAlarms,DescribeAlarmsForMetric,DeleteAlarms,SetAlarmState,EnableAlarmActions,DisableAlarmActions,DescribeAlarmHistory,TagResource,UntagResource,ListTagsForResource

@@ -86,6 +86,9 @@ func (s *Service) putMetricAlarm(_ context.Context, in *PutMetricAlarmInput) (*n
 	defer s.mu.Unlock()
 	a := s.alarms[*in.AlarmName]
 	created := a == nil
+	if a != nil && a.Rule != "" {
+		return nil, ErrValidation.Withf("An alarm named %s exists and is a composite alarm.", *in.AlarmName)
+	}
 	if created {
 		a = &alarm{Name: *in.AlarmName, State: stateInsufficient, StateReason: "Unchecked: Initial alarm creation",
 			StateUpdated: now.UnixMilli(), StateTransitioned: now.UnixMilli()}
@@ -146,14 +149,13 @@ func (s *Service) describeAlarms(_ context.Context, in *DescribeAlarmsInput) (*D
 	if in.MaxRecords != nil {
 		limit = int(*in.MaxRecords)
 	}
-	metricAlarms := len(in.AlarmTypes) == 0
+	// Without AlarmTypes, only metric alarms are listed.
+	metricAlarms, composites := len(in.AlarmTypes) == 0, false
 	for _, t := range in.AlarmTypes {
 		metricAlarms = metricAlarms || t == "MetricAlarm"
+		composites = composites || t == "CompositeAlarm"
 	}
 	out := &DescribeAlarmsOutput{MetricAlarms: []MetricAlarm{}, CompositeAlarms: []CompositeAlarm{}}
-	if !metricAlarms || in.ChildrenOfAlarmName != nil || in.ParentsOfAlarmName != nil {
-		return out, nil // no composite alarms here
-	}
 	names := map[string]bool{}
 	for _, n := range in.AlarmNames {
 		names[n] = true
@@ -162,6 +164,9 @@ func (s *Service) describeAlarms(_ context.Context, in *DescribeAlarmsInput) (*D
 	defer s.mu.Unlock()
 	var match []*alarm
 	for _, a := range s.alarms {
+		if a.Rule == "" && !metricAlarms || a.Rule != "" && !composites || !s.related(a, in.ChildrenOfAlarmName, in.ParentsOfAlarmName) {
+			continue
+		}
 		if len(names) > 0 && !names[a.Name] || in.AlarmNamePrefix != nil && !strings.HasPrefix(a.Name, *in.AlarmNamePrefix) {
 			continue
 		}
@@ -181,6 +186,10 @@ func (s *Service) describeAlarms(_ context.Context, in *DescribeAlarmsInput) (*D
 		if i == limit {
 			out.NextToken = ptr(match[i-1].Name)
 			break
+		}
+		if a.Rule != "" {
+			out.CompositeAlarms = append(out.CompositeAlarms, s.describeComposite(a))
+			continue
 		}
 		out.MetricAlarms = append(out.MetricAlarms, s.describe(a))
 	}
@@ -227,9 +236,8 @@ func (s *Service) describeAlarmsForMetric(_ context.Context, in *DescribeAlarmsF
 // deleteAlarms deletes the alarms named. As DeleteAlarms' reference
 // says, names of alarms that do not exist do not keep the others from
 // being deleted.
-func (s *Service) deleteAlarms(_ context.Context, in *DeleteAlarmsInput) (*noOutput, error) {
+func (s *Service) deleteAlarms(ctx context.Context, in *DeleteAlarmsInput) (*noOutput, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	b := s.store.NewBatch()
 	defer b.Close()
 	for _, n := range in.AlarmNames {
@@ -238,11 +246,16 @@ func (s *Service) deleteAlarms(_ context.Context, in *DeleteAlarmsInput) (*noOut
 		}
 	}
 	if err := b.Commit(); err != nil {
+		s.mu.Unlock()
 		return nil, err
 	}
 	for _, n := range in.AlarmNames {
 		delete(s.alarms, n)
 	}
+	s.mu.Unlock()
+	// A composite alarm whose rule named a deleted alarm finds it in no
+	// state now.
+	s.evaluateComposites(ctx, s.clock.Now())
 	return nil, nil
 }
 
@@ -269,6 +282,7 @@ func (s *Service) setAlarmState(ctx context.Context, in *SetAlarmStateInput) (*n
 		return nil, err
 	}
 	s.notify(ctx, note)
+	s.evaluateComposites(ctx, now)
 	return nil, nil
 }
 
@@ -317,7 +331,11 @@ func (s *Service) describeAlarmHistory(_ context.Context, in *DescribeAlarmHisto
 				continue
 			}
 			typ := HistoryItemType(h.Type)
-			items = append(items, AlarmHistoryItem{AlarmName: ptr(a.Name), AlarmType: ptr(AlarmType("MetricAlarm")),
+			typName := AlarmType("MetricAlarm")
+			if a.Rule != "" {
+				typName = "CompositeAlarm"
+			}
+			items = append(items, AlarmHistoryItem{AlarmName: ptr(a.Name), AlarmType: ptr(typName),
 				Timestamp: &t, HistoryItemType: &typ, HistorySummary: ptr(h.Summary), HistoryData: ptr(h.Data)})
 		}
 	}

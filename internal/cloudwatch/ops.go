@@ -11,6 +11,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetMetricStatistics", Action: "cloudwatch:GetMetricStatistics", Handler: awsproto.Handle(s.getMetricStatistics)},
 		{Name: "GetMetricData", Action: "cloudwatch:GetMetricData", Handler: awsproto.Handle(s.getMetricData)},
 		{Name: "PutMetricAlarm", Action: "cloudwatch:PutMetricAlarm", Handler: awsproto.Handle(s.putMetricAlarm)},
+		{Name: "PutCompositeAlarm", Action: "cloudwatch:PutCompositeAlarm", Handler: awsproto.Handle(s.putCompositeAlarm)},
 		{Name: "DescribeAlarms", Action: "cloudwatch:DescribeAlarms", Handler: awsproto.Handle(s.describeAlarms)},
 		{Name: "DescribeAlarmsForMetric", Action: "cloudwatch:DescribeAlarmsForMetric", Handler: awsproto.Handle(s.describeAlarmsForMetric)},
 		{Name: "DeleteAlarms", Action: "cloudwatch:DeleteAlarms", Handler: awsproto.Handle(s.deleteAlarms)},

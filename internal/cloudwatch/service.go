@@ -31,6 +31,15 @@ type Notifier interface {
 	Publish(ctx context.Context, topicARN, subject, message string) error
 }
 
+// Functions is what alarms need of Lambda: invoking a function
+// asynchronously with an alarm's event, on behalf of the alarm (whose
+// ARN the function's resource policy must allow, as AWS requires for
+// the service principal lambda.alarms.cloudwatch.amazonaws.com).
+// internal/app adapts Lambda to it.
+type Functions interface {
+	InvokeAlarmAction(ctx context.Context, functionARN, alarmARN string, event []byte) error
+}
+
 // Deps are what CloudWatch needs.
 type Deps struct {
 	Store   store.Store
@@ -40,6 +49,9 @@ type Deps struct {
 	// Notifier publishes alarm notifications; nil leaves alarm actions
 	// without deliveries.
 	Notifier Notifier
+	// Functions runs Lambda function alarm actions; nil leaves them
+	// without invocations.
+	Functions Functions
 	// Logger records actions that fail; nil discards.
 	Logger *slog.Logger
 }
@@ -51,6 +63,7 @@ type Service struct {
 	account  string
 	region   string
 	notifier Notifier
+	fns      Functions
 	log      *slog.Logger
 
 	// mu guards series, seq and alarms, and is held while they are
@@ -65,7 +78,7 @@ type Service struct {
 // holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, account: d.Account, region: d.Region, notifier: d.Notifier,
-		log: d.Logger, series: map[string]*series{}, alarms: map[string]*alarm{}}
+		fns: d.Functions, log: d.Logger, series: map[string]*series{}, alarms: map[string]*alarm{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -288,6 +288,21 @@ type MetricStat struct {
 	Unit   *StandardUnit
 }
 
+// PutCompositeAlarmInput is the PutCompositeAlarmInput shape of AWS's model.
+type PutCompositeAlarmInput struct {
+	ActionsEnabled                   *bool
+	AlarmActions                     []string `aws:"max=5"`
+	AlarmDescription                 *string  `aws:"max=1024"`
+	AlarmName                        *string  `aws:"required,min=1,max=255"`
+	AlarmRule                        *string  `aws:"required,min=1,max=10240"`
+	InsufficientDataActions          []string `aws:"max=5"`
+	OKActions                        []string `aws:"max=5"`
+	Tags                             []Tag
+	ActionsSuppressor                *string `aws:"min=1,max=1600"`
+	ActionsSuppressorWaitPeriod      *int32
+	ActionsSuppressorExtensionPeriod *int32
+}
+
 // PutMetricAlarmInput is the PutMetricAlarmInput shape of AWS's model.
 type PutMetricAlarmInput struct {
 	AlarmName                        *string `aws:"required,min=1,max=255"`

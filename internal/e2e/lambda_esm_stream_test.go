@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -76,6 +79,27 @@ func TestDynamoDBStreamEventSourceMapping(t *testing.T) {
 		if i >= len(lines) || lines[i] != w {
 			t.Fatalf("records in order: got %q, want %q", lines, want)
 		}
+	}
+
+	// Each batch reports its IteratorAge, by function.
+	cw := cloudwatch.NewFromConfig(env.Config)
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		out, err := cw.GetMetricStatistics(ctx, &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String("IteratorAge"),
+			Dimensions: []cwtypes.Dimension{dim("FunctionName", "streamer")}, StartTime: aws.Time(time.Now().Add(-5 * time.Minute)),
+			EndTime: aws.Time(time.Now().Add(time.Minute)), Period: aws.Int32(60), Statistics: []cwtypes.Statistic{cwtypes.StatisticSampleCount}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Datapoints) > 0 {
+			if out.Datapoints[0].Unit != cwtypes.StandardUnitMilliseconds {
+				t.Errorf("IteratorAge %+v", out.Datapoints)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no IteratorAge datapoint after 15s")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 
 	// A batch that keeps failing is described to OnFailure and skipped.

@@ -77,6 +77,7 @@ func (s *Service) enqueue(e *asyncInvocation) error {
 	if err := w.commit(); err != nil {
 		return err
 	}
+	s.count(e.Function, e.Qualifier, MetricAsyncEventsReceived, "Count", 1)
 	s.async.nudge()
 	return nil
 }
@@ -175,6 +176,7 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 	now := s.clock.Now()
 	drop := func(why string) {
 		log.Warn("lambda: asynchronous invocation discarded", "function", e.Function, "requestId", e.ID, "reason", why)
+		s.count(e.Function, e.Qualifier, MetricAsyncEventsDropped, "Count", 1)
 		s.deleteQueued(key, log)
 	}
 	s.mu.RLock()
@@ -204,6 +206,9 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 		end(outcome{condition: conditionEventAgeExceeded, attempts: e.Attempts}, "older than the maximum event age")
 		return
 	}
+	// AsyncEventAge: from when the event was queued to this attempt,
+	// growing with each retry.
+	s.count(e.Function, e.Qualifier, MetricAsyncEventAge, "Milliseconds", float64(now.Sub(e.Enqueued).Milliseconds()))
 	res, err := s.run(withUpstreamTrace(ctx, e.Upstream), fn, v, &functions.Invocation{
 		RequestID: e.ID, InvokedARN: s.qualifiedARN(e.Function, e.Qualifier), Payload: e.Payload, TraceID: e.TraceID, ClientContext: e.ClientContext,
 	})

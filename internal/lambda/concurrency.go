@@ -112,7 +112,8 @@ func (s *Service) versionLimit(fn *function, vname string) int {
 // returns the concurrency v's pool may use and the function that ends the
 // count; it returns TooManyRequestsException when neither v's provisioned
 // concurrency nor the on-demand concurrency fn may use has room.
-func (s *Service) admit(fn *function, v *version) (int, func(), error) {
+func (s *Service) admit(fn *function, v *version) (int, func(), admission, error) {
+	var adm admission
 	p := 0
 	var vkey string
 	if len(fn.Provisioned) > 0 && v.Number != 0 {
@@ -123,10 +124,13 @@ func (s *Service) admit(fn *function, v *version) (int, func(), error) {
 	limit := p + onDemand
 	if p > 0 {
 		n := counter(&s.inflight.perVersion, vkey)
-		if n.Add(1) <= int64(p) {
-			return limit, func() { n.Add(-1) }, nil
+		adm.allocated = p
+		if in := n.Add(1); in <= int64(p) {
+			adm.provisioned, adm.inUse = true, in
+			return limit, func() { n.Add(-1) }, adm, nil
 		}
 		n.Add(-1)
+		adm.spillover, adm.inUse = true, int64(p)
 	}
 	n, reason := &s.inflight.shared, reasonAccount
 	if fn.Reserved != nil {
@@ -134,7 +138,17 @@ func (s *Service) admit(fn *function, v *version) (int, func(), error) {
 	}
 	if n.Add(1) > int64(onDemand) {
 		n.Add(-1)
-		return 0, nil, throttled(reason)
+		return 0, nil, admission{}, throttled(reason)
 	}
-	return limit, func() { n.Add(-1) }, nil
+	return limit, func() { n.Add(-1) }, adm, nil
+}
+
+// admission is how an invocation was admitted, for the provisioned
+// concurrency metrics: on its version's provisioned concurrency
+// (inUse of allocated then in use), or on demand because all of it was
+// in use (spillover).
+type admission struct {
+	provisioned, spillover bool
+	inUse                  int64
+	allocated              int
 }

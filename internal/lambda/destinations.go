@@ -396,14 +396,14 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 		if p.onSuccess == "" {
 			return nil
 		}
-		return s.destinations.Deliver(ctx, p.onSuccess, deliver.Message{
+		return s.countFailure(e, MetricDestinationDeliveryFailures, s.destinations.Deliver(ctx, p.onSuccess, deliver.Message{
 			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Success",
-			Resources: []string{p.onSuccess, functionARN}})
+			Resources: []string{p.onSuccess, functionARN}}))
 	}
 	if p.onFailure != "" {
-		return s.destinations.Deliver(ctx, p.onFailure, deliver.Message{
+		return s.countFailure(e, MetricDestinationDeliveryFailures, s.destinations.Deliver(ctx, p.onFailure, deliver.Message{
 			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure",
-			Resources: []string{p.onFailure, functionARN}})
+			Resources: []string{p.onFailure, functionARN}}))
 	}
 	if p.dlq == "" {
 		return nil
@@ -421,11 +421,21 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 			msg = fe.ErrorMessage
 		}
 	}
-	return s.destinations.Deliver(ctx, p.dlq, deliver.Message{Body: e.Payload, Attributes: map[string]deliver.Attribute{
+	return s.countFailure(e, MetricDeadLetterErrors, s.destinations.Deliver(ctx, p.dlq, deliver.Message{Body: e.Payload, Attributes: map[string]deliver.Attribute{
 		"RequestID":    {DataType: "String", StringValue: e.ID},
 		"ErrorCode":    {DataType: "Number", StringValue: code},
 		"ErrorMessage": {DataType: "String", StringValue: truncateUTF8(msg, maxDLQErrorMessage)},
-	}})
+	}}))
+}
+
+// countFailure counts a failed delivery of an asynchronous invocation's
+// outcome (DestinationDeliveryFailures, DeadLetterErrors) and returns
+// err.
+func (s *Service) countFailure(e *asyncInvocation, metric string, err error) error {
+	if err != nil {
+		s.count(e.Function, e.Qualifier, metric, "Count", 1)
+	}
+	return err
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character.

@@ -108,10 +108,24 @@
 // version or alias), whether it failed, its duration and the invocations
 // then running of the function and of the account; the app turns these
 // into CloudWatch's AWS/Lambda Invocations, Errors, Throttles, Duration
-// and ConcurrentExecutions. Observe takes no lock of Lambda's and does
-// no I/O. Not counted yet: DeadLetterErrors, DestinationDeliveryFailures,
-// IteratorAge, the ExecutedVersion dimension of alias invocations and the
-// ProvisionedConcurrency metrics.
+// and ConcurrentExecutions. An alias invocation also carries the version
+// that ran it (ExecutedVersion, a third dimension set), and one that ran
+// on provisioned concurrency, or spilled over from it, says so (the
+// ProvisionedConcurrency metrics, whose utilization is the version's
+// provisioned environments in use over those allocated, at the
+// invocation's start). Count records the rest, by function and Resource:
+// AsyncEventsReceived when an asynchronous invocation is queued,
+// AsyncEventAge (from queueing to each attempt) and AsyncEventsDropped
+// when one is discarded (retries or age exhausted, function or
+// qualifier deleted); DestinationDeliveryFailures and DeadLetterErrors
+// when a destination or dead-letter queue refuses an outcome; and
+// IteratorAge, the age of a stream batch's last record when the
+// function is invoked with it. Observe and Count take no lock of
+// Lambda's and do no I/O. Not counted yet: the provisioned metrics are
+// per invocation, not sampled while idle; DestinationDeliveryFailures of
+// stream mappings' OnFailure destinations; event source mapping metrics
+// (MetricsConfig), OffsetLag, RecursiveInvocationsDropped, ClaimedAccountConcurrency
+// and UnreservedConcurrentExecutions.
 //
 // Tracing (tracing.go): Lambda traces an invocation itself as
 // TracingConfig documents the modes. PassThrough traces a request whose

@@ -349,6 +349,14 @@ func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMapping
 		}
 		payload = append(payload, "]}"...)
 	}
+	// IteratorAge: how old the batch's last record is when the function
+	// is invoked with it.
+	if len(batch) > 0 {
+		if t, err := s.parseTarget(*cfg.FunctionArn, nil); err == nil {
+			age := s.clock.Now().Sub(time.Unix(batch[len(batch)-1].Created, 0))
+			s.count(t.Name, t.Qualifier, MetricIteratorAge, "Milliseconds", float64(max(age, 0).Milliseconds()))
+		}
+	}
 	res, o := s.invokeStream(ctx, cfg, payload)
 	if res == nil {
 		return 0, o, nil

@@ -16,7 +16,29 @@ import (
 // CloudWatch to it.
 type Metrics interface {
 	Observe(o Observation)
+	// Count records one of Lambda's other metrics: those of
+	// asynchronous events, of their deliveries and of stream mappings.
+	Count(c Count)
 }
+
+// Count is one datapoint of a metric other than an invocation's, by
+// function and, when a qualifier applies, Resource.
+type Count struct {
+	Function, Resource string
+	Name, Unit         string
+	Value              float64
+}
+
+// Names of the metrics Count records, as Lambda's "Types of metrics for
+// Lambda functions" names them.
+const (
+	MetricDeadLetterErrors            = "DeadLetterErrors"
+	MetricDestinationDeliveryFailures = "DestinationDeliveryFailures"
+	MetricIteratorAge                 = "IteratorAge"
+	MetricAsyncEventsReceived         = "AsyncEventsReceived"
+	MetricAsyncEventAge               = "AsyncEventAge"
+	MetricAsyncEventsDropped          = "AsyncEventsDropped"
+)
 
 // Observation is one invocation as Lambda's metrics count it.
 type Observation struct {
@@ -33,6 +55,17 @@ type Observation struct {
 	// included, were running when it started; AccountConcurrent counts
 	// those of every function (ConcurrentExecutions).
 	Concurrent, AccountConcurrent int64
+	// ExecutedVersion is the version that ran an invocation through an
+	// alias (the ExecutedVersion dimension); empty otherwise.
+	ExecutedVersion string
+	// Provisioned is an invocation that ran on provisioned concurrency;
+	// Spillover one that ran on demand because the provisioned
+	// concurrency of its version was all in use. ProvisionedConcurrent
+	// is then how much of it was in use, this invocation included, and
+	// ProvisionedAllocated how much the version has.
+	Provisioned, Spillover bool
+	ProvisionedConcurrent  int64
+	ProvisionedAllocated   int
 }
 
 // running counts invocations in flight for ConcurrentExecutions.
@@ -53,12 +86,16 @@ func resource(fn *function, inv *functions.Invocation) string {
 
 // observe starts an invocation's observation; the returned function
 // ends it with the result. Without Metrics both do nothing.
-func (s *Service) observe(fn *function, inv *functions.Invocation) func(res *functions.Result, err error) {
+func (s *Service) observe(fn *function, v *version, inv *functions.Invocation, adm admission) func(res *functions.Result, err error) {
 	if s.metrics == nil {
 		return func(*functions.Result, error) {}
 	}
 	n := counter(&s.running.perFunction, fn.Name)
-	o := Observation{Function: fn.Name, Resource: resource(fn, inv), Concurrent: n.Add(1), AccountConcurrent: s.running.all.Add(1)}
+	o := Observation{Function: fn.Name, Resource: resource(fn, inv), Concurrent: n.Add(1), AccountConcurrent: s.running.all.Add(1),
+		Provisioned: adm.provisioned, Spillover: adm.spillover, ProvisionedConcurrent: adm.inUse, ProvisionedAllocated: adm.allocated}
+	if q := strings.TrimPrefix(o.Resource, fn.Name+":"); o.Resource != "" && isAliasName(q) {
+		o.ExecutedVersion = v.name()
+	}
 	return func(res *functions.Result, err error) {
 		n.Add(-1)
 		s.running.all.Add(-1)
@@ -80,4 +117,31 @@ func (s *Service) observeThrottle(fn *function, inv *functions.Invocation) {
 	if s.metrics != nil {
 		s.metrics.Observe(Observation{Function: fn.Name, Resource: resource(fn, inv), Throttled: true})
 	}
+}
+
+// isAliasName reports whether a qualifier names an alias rather than a
+// version.
+func isAliasName(q string) bool {
+	if q == "" || q == "$LATEST" {
+		return false
+	}
+	for _, r := range q {
+		if r < '0' || r > '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// count records one of Lambda's other metrics for a function and, when
+// not empty, the qualifier it was invoked with.
+func (s *Service) count(function, qualifier, name, unit string, value float64) {
+	if s.metrics == nil {
+		return
+	}
+	c := Count{Function: function, Name: name, Unit: unit, Value: value}
+	if qualifier != "" {
+		c.Resource = function + ":" + qualifier
+	}
+	s.metrics.Count(c)
 }

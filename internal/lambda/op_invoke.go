@@ -211,7 +211,7 @@ func (s *Service) random() float64 {
 // them (200, X-Amz-Function-Error: Unhandled); an invocation that never
 // reached an environment is an API error.
 func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functions.Invocation) (*functions.Result, error) {
-	concurrency, release, err := s.admit(fn, v)
+	concurrency, release, adm, err := s.admit(fn, v)
 	if err != nil {
 		s.observeThrottle(fn, inv)
 		return nil, err
@@ -221,7 +221,7 @@ func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functi
 	if err != nil {
 		return nil, err
 	}
-	done := s.observe(fn, inv)
+	done := s.observe(fn, v, inv, adm)
 	tr := s.startTrace(ctx, v, inv)
 	res, err := s.fns.Invoke(ctx, spec, inv)
 	tr.finish(res, err)

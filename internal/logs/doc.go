@@ -57,10 +57,33 @@
 // group is invoked over and over, as on AWS, but at most once per stream
 // per flush interval, and its logging never waits for a delivery.
 //
-// Not supported yet: metric filters, queryLanguage SQL and PPL,
+// Metric filters (metricfilters.go, op_metricfilters.go) turn the
+// events Append stores, from PutLogEvents and from functions' own
+// output alike, into CloudWatch datapoints at the events' timestamps,
+// through Metrics (the app hands them to CloudWatch's aggregator; this
+// package does not know CloudWatch): a number per match, or the value of
+// a JSON field ($.field) or a named space-delimited field ($name), with
+// up to three dimensions read from fields the same way, the filter's
+// unit, and defaultValue once for an Append batch in which nothing
+// matched. At most 100 per group. They add
+//
+//	("logs", "metricfilter", group, filter)          → filter (JSON)
+//
+// and are held in memory under Service.mu; Append reads a group's slice
+// (replaced, never changed in place) under the lock and matches after
+// releasing it. TestMetricFilter answers the named fields of a
+// space-delimited pattern as extractedValues ($name) and nothing for
+// other patterns.
+//
+// Not supported yet: queryLanguage SQL and PPL,
 // StartLiveTail, data protection, exports, deliveries. Query
 // definitions' queryLanguage, parameters and clientToken are not in the
 // model virga is generated from, so they are ignored.
+// Metric filters: the quota of regular expressions (two per pattern,
+// five per group) is not enforced; a filter is never disabled for
+// producing too many dimension values; emitSystemFieldDimensions and
+// fieldSelectionCriteria are not modelled; applyOnTransformedLogs is
+// stored and shown only.
 // Subscription filters deliver only to Lambda functions: Kinesis Data Streams,
 // Firehose and cross-account destinations (PutDestination) are refused
 // as AWS refuses destinations it cannot reach; account-level

@@ -313,6 +313,30 @@ func tokenizeJSONPattern(s string) []string {
 	return toks
 }
 
+// parseSelector splits a JSON selector ($.a.b[0]) into its path.
+func parseSelector(sel string) ([]string, error) {
+	var segs []string
+	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(sel, "$"), "."), ".") {
+		for part != "" {
+			if i := strings.IndexByte(part, '['); i >= 0 {
+				if i > 0 {
+					segs = append(segs, part[:i])
+				}
+				j := strings.IndexByte(part, ']')
+				if j < i {
+					return nil, errors.New("bad index")
+				}
+				segs = append(segs, part[i+1:j])
+				part = part[j+1:]
+				continue
+			}
+			segs = append(segs, part)
+			part = ""
+		}
+	}
+	return segs, nil
+}
+
 type jsonParser struct {
 	toks []string
 	i    int
@@ -379,24 +403,9 @@ func (p *jsonParser) primary() (jsonExpr, error) {
 	if !strings.HasPrefix(sel, "$") {
 		return nil, fmt.Errorf("expected a $ selector, got %q", sel)
 	}
-	var segs []string
-	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimPrefix(sel, "$"), "."), ".") {
-		for part != "" {
-			if i := strings.IndexByte(part, '['); i >= 0 {
-				if i > 0 {
-					segs = append(segs, part[:i])
-				}
-				j := strings.IndexByte(part, ']')
-				if j < i {
-					return nil, errors.New("bad index")
-				}
-				segs = append(segs, part[i+1:j])
-				part = part[j+1:]
-				continue
-			}
-			segs = append(segs, part)
-			part = ""
-		}
+	segs, err := parseSelector(sel)
+	if err != nil {
+		return nil, err
 	}
 	op := p.next()
 	switch strings.ToUpper(op) {

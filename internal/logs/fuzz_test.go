@@ -32,5 +32,16 @@ func FuzzFilterPattern(f *testing.F) {
 		if p.delimited != nil && (fields != nil) != matched {
 			t.Fatalf("%q on %q: matched %v but extracted %v", pattern, msg, matched, fields)
 		}
+		// Metric filters match as FilterLogEvents does, and read any
+		// field reference without panicking.
+		m, ok := matchEvent(p, msg)
+		if ok != matched {
+			t.Fatalf("%q on %q: Match %v, matchEvent %v", pattern, msg, matched, ok)
+		}
+		if ok {
+			for _, ref := range []string{"$.x", "$.a[0].b", "$ip", "$.", "$"} {
+				m.field(ref)
+			}
+		}
 	})
 }

@@ -213,9 +213,29 @@ type Event struct {
 // through an fsync. Without create (PutLogEvents) the group and stream must
 // exist and the batch is synced before the call answers. Events too old, too new or past the group's
 // retention are rejected as PutLogEvents rejects them.
+//
+// The group's metric filters then publish their datapoints for the
+// events stored, after s.mu is released.
 func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLogEventsInfo, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	mfs := s.mfs[g]
+	var stored []Event
+	if len(mfs) > 0 && s.metrics != nil {
+		stored = make([]Event, 0, len(events))
+	}
+	rejected, err := s.appendLocked(g, st, events, create, &stored)
+	s.mu.Unlock()
+	if err == nil && len(stored) > 0 {
+		if ps := filterMetrics(mfs, stored); len(ps) > 0 {
+			s.metrics.PutFilterMetrics(ps)
+		}
+	}
+	return rejected, err
+}
+
+// appendLocked is Append under s.mu; it appends the events it stores to
+// *stored when stored is not nil.
+func (s *Service) appendLocked(g, st string, events []Event, create bool, stored *[]Event) (*RejectedLogEventsInfo, error) {
 	grp, err := getJSON[group](s.store, groupKey(g))
 	if err != nil {
 		return nil, err
@@ -279,6 +299,9 @@ func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLo
 			continue
 		}
 		n := seq + uint64(i)
+		if *stored != nil {
+			*stored = append(*stored, e)
+		}
 		if err := setJSON(b, eventKey(g, st, e.Timestamp, n), &event{Message: e.Message, Ingestion: nowMs}); err != nil {
 			return nil, err
 		}

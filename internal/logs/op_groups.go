@@ -81,6 +81,7 @@ func (s *Service) deleteLogGroup(ctx context.Context, in *DeleteLogGroupRequest)
 	defer b.Close()
 	b.Delete(groupKey(name))
 	s.dropSubscriptions(b, name)
+	s.dropMetricFilters(b, name)
 	for _, p := range [][]byte{streamsPrefix(name), keys.AppendString(base("event"), name), timePrefix(name)} {
 		b.DeleteRange(p, keys.PrefixEnd(p))
 	}

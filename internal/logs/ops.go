@@ -34,6 +34,11 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "PutQueryDefinition", Handler: awsproto.Handle(s.putQueryDefinition)},
 		{Name: "DescribeQueryDefinitions", Handler: awsproto.Handle(s.describeQueryDefinitions)},
 		{Name: "DeleteQueryDefinition", Handler: awsproto.Handle(s.deleteQueryDefinition)},
+
+		{Name: "PutMetricFilter", Handler: awsproto.Handle(s.putMetricFilter)},
+		{Name: "DescribeMetricFilters", Handler: awsproto.Handle(s.describeMetricFilters)},
+		{Name: "DeleteMetricFilter", Handler: awsproto.Handle(s.deleteMetricFilter)},
+		{Name: "TestMetricFilter", Handler: awsproto.Handle(s.testMetricFilter)},
 	}
 }
 

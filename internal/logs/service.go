@@ -31,6 +31,8 @@ type Service struct {
 	queries queryTable // Logs Insights queries (op_queries.go)
 	dests   Destinations
 	subs    subscriptions // filters guarded by mu
+	metrics Metrics
+	mfs     map[string][]*metricFilter // metric filters by group, guarded by mu
 }
 
 // Deps are what CloudWatch Logs needs.
@@ -42,11 +44,13 @@ type Deps struct {
 	// Destinations are where subscription filters deliver; nil refuses
 	// every destination.
 	Destinations Destinations
+	// Metrics receives what metric filters publish; nil drops it.
+	Metrics Metrics
 }
 
 // New returns CloudWatch Logs over the store.
 func New(d Deps) (*Service, error) {
-	s := &Service{store: d.Store, clock: d.Clock, account: d.Account, region: d.Region, dests: d.Destinations}
+	s := &Service{store: d.Store, clock: d.Clock, account: d.Account, region: d.Region, dests: d.Destinations, metrics: d.Metrics}
 	v, err := s.store.Get(seqKey())
 	switch {
 	case err == nil && len(v) == 8:
@@ -55,6 +59,9 @@ func New(d Deps) (*Service, error) {
 		return nil, err
 	}
 	if err := s.loadSubscriptions(); err != nil {
+		return nil, err
+	}
+	if err := s.loadMetricFilters(); err != nil {
 		return nil, err
 	}
 	return s, nil

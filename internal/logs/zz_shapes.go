@@ -27,6 +27,12 @@ type DeleteLogStreamRequest struct {
 	LogStreamName *string `aws:"name=logStreamName,required,min=1,max=512" pattern:"[^:*]*"`
 }
 
+// DeleteMetricFilterRequest is the DeleteMetricFilterRequest shape of AWS's model.
+type DeleteMetricFilterRequest struct {
+	LogGroupName *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterName   *string `aws:"name=filterName,required,min=1,max=512" pattern:"[^:*]*"`
+}
+
 // DeleteQueryDefinitionRequest is the DeleteQueryDefinitionRequest shape of AWS's model.
 type DeleteQueryDefinitionRequest struct {
 	QueryDefinitionId *string `aws:"name=queryDefinitionId,required,max=256"`
@@ -80,6 +86,22 @@ type DescribeLogStreamsRequest struct {
 type DescribeLogStreamsResponse struct {
 	LogStreams []LogStream `aws:"name=logStreams"`
 	NextToken  *string     `aws:"name=nextToken,min=1"`
+}
+
+// DescribeMetricFiltersRequest is the DescribeMetricFiltersRequest shape of AWS's model.
+type DescribeMetricFiltersRequest struct {
+	LogGroupName     *string `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterNamePrefix *string `aws:"name=filterNamePrefix,min=1,max=512" pattern:"[^:*]*"`
+	NextToken        *string `aws:"name=nextToken,min=1"`
+	Limit            *int32  `aws:"name=limit,min=1,max=50"`
+	MetricName       *string `aws:"name=metricName,max=255" pattern:"[^:*$]*"`
+	MetricNamespace  *string `aws:"name=metricNamespace,max=255" pattern:"[^:*$]*"`
+}
+
+// DescribeMetricFiltersResponse is the DescribeMetricFiltersResponse shape of AWS's model.
+type DescribeMetricFiltersResponse struct {
+	MetricFilters []MetricFilter `aws:"name=metricFilters"`
+	NextToken     *string        `aws:"name=nextToken,min=1"`
 }
 
 // DescribeQueriesRequest is the DescribeQueriesRequest shape of AWS's model.
@@ -249,6 +271,33 @@ type LogStream struct {
 	StoredBytes         *int64  `aws:"name=storedBytes,min=0"`
 }
 
+// MetricFilter is the MetricFilter shape of AWS's model.
+type MetricFilter struct {
+	FilterName             *string                `aws:"name=filterName,min=1,max=512" pattern:"[^:*]*"`
+	FilterPattern          *string                `aws:"name=filterPattern,max=1024"`
+	MetricTransformations  []MetricTransformation `aws:"name=metricTransformations,min=1,max=1"`
+	CreationTime           *int64                 `aws:"name=creationTime,min=0"`
+	LogGroupName           *string                `aws:"name=logGroupName,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	ApplyOnTransformedLogs *bool                  `aws:"name=applyOnTransformedLogs"`
+}
+
+// MetricFilterMatchRecord is the MetricFilterMatchRecord shape of AWS's model.
+type MetricFilterMatchRecord struct {
+	EventNumber     *int64            `aws:"name=eventNumber"`
+	EventMessage    *string           `aws:"name=eventMessage,min=1"`
+	ExtractedValues map[string]string `aws:"name=extractedValues"`
+}
+
+// MetricTransformation is the MetricTransformation shape of AWS's model.
+type MetricTransformation struct {
+	MetricName      *string           `aws:"name=metricName,required,max=255" pattern:"[^:*$]*"`
+	MetricNamespace *string           `aws:"name=metricNamespace,required,max=255" pattern:"[^:*$]*"`
+	MetricValue     *string           `aws:"name=metricValue,required,max=100"`
+	DefaultValue    *float64          `aws:"name=defaultValue"`
+	Dimensions      map[string]string `aws:"name=dimensions"`
+	Unit            *StandardUnit     `aws:"name=unit"`
+}
+
 // OutputLogEvent is the OutputLogEvent shape of AWS's model.
 type OutputLogEvent struct {
 	Timestamp     *int64  `aws:"name=timestamp,min=0"`
@@ -268,6 +317,15 @@ type PutLogEventsRequest struct {
 type PutLogEventsResponse struct {
 	NextSequenceToken     *string                `aws:"name=nextSequenceToken,min=1"`
 	RejectedLogEventsInfo *RejectedLogEventsInfo `aws:"name=rejectedLogEventsInfo"`
+}
+
+// PutMetricFilterRequest is the PutMetricFilterRequest shape of AWS's model.
+type PutMetricFilterRequest struct {
+	LogGroupName           *string                `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
+	FilterName             *string                `aws:"name=filterName,required,min=1,max=512" pattern:"[^:*]*"`
+	FilterPattern          *string                `aws:"name=filterPattern,required,max=1024"`
+	MetricTransformations  []MetricTransformation `aws:"name=metricTransformations,required,min=1,max=1"`
+	ApplyOnTransformedLogs *bool                  `aws:"name=applyOnTransformedLogs"`
 }
 
 // PutQueryDefinitionRequest is the PutQueryDefinitionRequest shape of AWS's model.
@@ -406,6 +464,17 @@ type TagResourceRequest struct {
 	Tags        map[string]string `aws:"name=tags,required,min=1,max=50"`
 }
 
+// TestMetricFilterRequest is the TestMetricFilterRequest shape of AWS's model.
+type TestMetricFilterRequest struct {
+	FilterPattern    *string  `aws:"name=filterPattern,required,max=1024"`
+	LogEventMessages []string `aws:"name=logEventMessages,required,min=1,max=50"`
+}
+
+// TestMetricFilterResponse is the TestMetricFilterResponse shape of AWS's model.
+type TestMetricFilterResponse struct {
+	Matches []MetricFilterMatchRecord `aws:"name=matches"`
+}
+
 // UntagLogGroupRequest is the UntagLogGroupRequest shape of AWS's model.
 type UntagLogGroupRequest struct {
 	LogGroupName *string  `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
@@ -456,4 +525,12 @@ type QueryStatus string
 // Values lists the values AWS accepts for QueryStatus.
 func (QueryStatus) Values() []string {
 	return []string{"Scheduled", "Running", "Complete", "Failed", "Cancelled", "Timeout", "Unknown"}
+}
+
+// StandardUnit is the StandardUnit enum of AWS's model.
+type StandardUnit string
+
+// Values lists the values AWS accepts for StandardUnit.
+func (StandardUnit) Values() []string {
+	return []string{"Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"}
 }

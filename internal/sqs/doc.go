@@ -22,6 +22,20 @@
 // again, which SQS's at-least-once delivery allows. A receive that moves a
 // message to its dead-letter queue waits for the sync.
 //
+// # Metrics
+//
+// Each queue counts, under Service.mu which the calls already hold (an
+// atomic add for empty receives), what CloudWatch's AWS/SQS metrics
+// report: messages sent (and their sizes), received and deleted, and
+// empty ReceiveMessage calls. Once a minute on the service's clock Run
+// hands every queue's counts of the minute that ended, with its
+// approximate visible, in-flight and delayed counts and the age of its
+// oldest message sampled then, to Deps.Metrics (metrics.go), by
+// QueueName, zeros included. Not reported: the six-hour cut-off after
+// which AWS stops reporting an inactive queue; receives by Lambda's
+// event source mappings that find nothing are not empty receives here;
+// FIFO duplicates are not counted as sent.
+//
 // # Other services
 //
 // Lambda's event source mappings, SNS and EventBridge use the queues in Go

@@ -204,6 +204,7 @@ func (s *Service) send(q *queue, recs []*messageRecord, now time.Time) ([]sent, 
 	if !q.deleted {
 		for _, r := range fresh {
 			q.add(indexEntry(r), now)
+			q.stats.countSent(r.Size)
 		}
 		q.notify()
 	}
@@ -398,6 +399,9 @@ func (s *Service) receiveMessage(ctx context.Context, in *ReceiveMessageRequest)
 	}
 	s.mu.Unlock()
 	msgs, _, err := s.poll(ctx, q, in, max, time.Duration(wait)*time.Second)
+	if err == nil && len(msgs) == 0 {
+		q.stats.emptyReceives.Add(1)
+	}
 	return &ReceiveMessageResult{Messages: msgs}, err
 }
 
@@ -524,6 +528,7 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 	}
 	visibleAt := now.Add(time.Duration(vt) * time.Second)
 	q.taken(taken, visibleAt, now)
+	q.stats.received += int64(len(taken))
 	for i, m := range taken {
 		r := recs[i]
 		r.Receives = m.received
@@ -785,6 +790,7 @@ func (s *Service) deleteHandles(q *queue, handles []string) (errs []error, err e
 	for _, m := range gone {
 		q.remove(m)
 	}
+	q.stats.deleted += int64(len(gone))
 	q.notify() // a FIFO group may be open again
 	s.mu.Unlock()
 	return errs, nil

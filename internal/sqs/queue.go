@@ -119,6 +119,8 @@ type queue struct {
 	deleted bool
 	// sendMu makes a FIFO queue's sends one at a time (see Service.send).
 	sendMu sync.Mutex
+	// stats are counted for CloudWatch (metrics.go).
+	stats queueStats
 }
 
 // group is a FIFO message group: its messages in sequence order.

@@ -53,6 +53,8 @@ type Service struct {
 	nextID    uint64
 	tasks     []*moveTask
 
+	metrics Metrics
+
 	// ending is closed by EndWaits: long polls answer at once.
 	ending     chan struct{}
 	endingOnce sync.Once
@@ -72,11 +74,14 @@ type Deps struct {
 	IDs     *ids.Generator
 	Account string
 	Region  string
+	// Metrics receives the queues' CloudWatch metrics each minute; nil
+	// drops them.
+	Metrics Metrics
 }
 
 // New returns SQS over the store, with the queues and messages it holds.
 func New(d Deps) (*Service, error) {
-	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
+	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, metrics: d.Metrics,
 		queues: map[string]*queue{}, deletedAt: map[string]time.Time{}, ending: make(chan struct{})}
 	if v, err := s.store.Get(queueSeqKey()); err == nil && len(v) == 8 {
 		s.nextID = binary.BigEndian.Uint64(v)
@@ -260,6 +265,7 @@ func violationError(in any, vs []shape.Violation) error {
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	lastMinute := s.clock.Now().Truncate(time.Minute)
 	for {
 		select {
 		case <-ctx.Done():
@@ -269,6 +275,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 				log.Error("sqs: sweeping queues", "err", err)
 			}
 			s.runMoveTasks(log)
+			s.metricsTick(&lastMinute, log)
 		}
 	}
 }

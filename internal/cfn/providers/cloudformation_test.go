@@ -95,7 +95,7 @@ func TestRegistered(t *testing.T) {
 		"AWS::IAM::InstanceProfile", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role",
 		"AWS::Lambda::Alias", "AWS::Lambda::EventInvokeConfig", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function",
 		"AWS::Lambda::LayerVersion", "AWS::Lambda::LayerVersionPermission", "AWS::Lambda::Permission", "AWS::Lambda::Url", "AWS::Lambda::Version",
-		"AWS::Logs::LogGroup", "AWS::Logs::SubscriptionFilter",
+		"AWS::Logs::LogGroup", "AWS::Logs::MetricFilter", "AWS::Logs::SubscriptionFilter",
 		"AWS::SNS::Subscription", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy",
 		"AWS::SQS::Queue", "AWS::SQS::QueuePolicy",
 		"AWS::Scheduler::Schedule", "AWS::Scheduler::ScheduleGroup",
