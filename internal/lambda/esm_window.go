@@ -53,7 +53,7 @@ type streamWindow struct {
 var emptyState = json.RawMessage("{}")
 
 func windowKey(uuid, shard string) []byte { return lambdaKey("esm-window", uuid, shard) }
-func legacyWindowKey(uuid string) []byte     { return lambdaKey("esm-window", uuid) }
+func legacyWindowKey(uuid string) []byte  { return lambdaKey("esm-window", uuid) }
 
 // windowOf is the window of length secs that a record inserted at
 // created (Unix seconds) belongs to.
