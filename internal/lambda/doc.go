@@ -162,6 +162,6 @@
 // filter on a record's data only when it is JSON, as Lambda does; a
 // record whose data is not JSON matches no pattern that names data, and
 // Kinesis aggregated (KPL) records are not unpacked. The wording of
-// Lambda's validation errors for Kinesis mappings (a missing stream, a
-// missing StartingPositionTimestamp) is virga's own.
+// Lambda's answer to a Kinesis mapping of a missing stream is virga's
+// own (DynamoDB's), unconfirmed against AWS.
 package lambda

@@ -211,7 +211,7 @@ func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creatin
 			return nil, invalidParameter("Unsupported starting position %s for %s.", position, sourceName(kind))
 		}
 		if c.StartingPositionTimestamp == nil {
-			return nil, invalidParameter("StartingPositionTimestamp must be specified when StartingPosition is AT_TIMESTAMP.")
+			return nil, invalidParameter("Need to specify a timestamp")
 		}
 		at = *c.StartingPositionTimestamp
 	case "":
