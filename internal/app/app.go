@@ -694,6 +694,11 @@ func (s streamSource) StreamRead(arn, shard string, after uint64, limit int) ([]
 	return out, changed, err
 }
 
+var (
+	_ lambda.StreamSource = streamSource{}
+	_ lambda.StreamSource = kinesisSource{}
+)
+
 // kinesisSource adapts Kinesis Data Streams to what Lambda's event
 // source mappings read.
 type kinesisSource struct{ k *kinesis.Service }
