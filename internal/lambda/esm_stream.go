@@ -372,7 +372,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 					save()
 				})
 			} else {
-				settled = s.settleLanes(ctx, m, cfg, batch, lanes, kinesis)
+				settled = s.settleLanes(ctx, functionTarget{s}, m, cfg, batch, lanes, kinesis)
 			}
 			if !settled {
 				return
@@ -385,7 +385,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 
 // settleLanes settles a batch of one shard in lanes concurrent lanes,
 // each record in the lane of its partition key, in order.
-func (s *Service) settleLanes(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, lanes int, kinesis bool) bool {
+func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, lanes int, kinesis bool) bool {
 	split := make([][]StreamRecord, lanes)
 	for _, r := range batch {
 		h := fnv.New32a()
@@ -401,7 +401,7 @@ func (s *Service) settleLanes(ctx context.Context, m *mapping, cfg EventSourceMa
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.settle(ctx, m, cfg, lane, nil, func(int) {})
+			s.settleTo(ctx, to, m, cfg, lane, nil, func(int) {})
 		}()
 	}
 	wg.Wait()
@@ -423,17 +423,43 @@ func partitionKey(kinesis bool, r *StreamRecord) []byte {
 	return doc.DynamoDB.Keys
 }
 
+// batchTarget is where settle sends a stream mapping's batches: the
+// function, and the OnFailure destination for those it gives up on.
+type batchTarget interface {
+	// deliver invokes the function with a batch and returns how many
+	// records from its start were processed, the invocation's outcome
+	// and, in a tumbling window, the state the function answered.
+	deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage)
+	// discard describes a batch given up on to OnFailure.
+	discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome)
+}
+
+// functionTarget is the batchTarget of a mapping's function.
+type functionTarget struct{ s *Service }
+
+func (t functionTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+	return t.s.deliverStreamBatch(ctx, cfg, batch, win)
+}
+
+func (t functionTarget) discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome) {
+	t.s.discardStreamBatch(ctx, cfg, batch, o)
+}
+
 // settle invokes the function with a shard's batch, in invocations of
 // at most BatchSize records, until every record is processed or given
 // up on; progress(i) is told when the first i are. It reports false
 // when ctx ended first.
 func (s *Service) settle(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow, progress func(int)) bool {
+	return s.settleTo(ctx, functionTarget{s}, m, cfg, batch, win, progress)
+}
+
+func (s *Service) settleTo(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow, progress func(int)) bool {
 	size := int(*cfg.BatchSize)
 	for i := 0; i < len(batch); {
 		end, attempts := min(i+size, len(batch)), 0
 		for i < end {
 			sub := batch[i:end]
-			done, o, state := s.deliverStreamBatch(ctx, cfg, sub, win)
+			done, o, state := to.deliver(ctx, cfg, sub, win)
 			if ctx.Err() != nil {
 				return false
 			}
@@ -468,7 +494,7 @@ func (s *Service) settle(ctx context.Context, m *mapping, cfg EventSourceMapping
 					o.condition = "RecordAgeExceeded"
 				}
 				o.attempts = attempts
-				s.discardStreamBatch(ctx, cfg, failed, o)
+				to.discard(ctx, cfg, failed, o)
 				i = end
 				progress(i)
 				break

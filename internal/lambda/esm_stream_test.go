@@ -1,9 +1,14 @@
 package lambda
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/clock"
 )
 
 func TestIndexOfID(t *testing.T) {
@@ -63,5 +68,155 @@ func TestRenderKinesis(t *testing.T) {
 		`"invokeIdentityArn":"","awsRegion":"us-east-1","eventSourceARN":"arn:aws:kinesis:us-east-1:000000000000:stream/s"}`
 	if string(recs[0].JSON) != want {
 		t.Errorf("event record:\n got %s\nwant %s", recs[0].JSON, want)
+	}
+}
+
+// fakeTarget fails every batch that holds a record of fail (Seq), or,
+// with partial, names the first such record as a batch item failure
+// once; it records what it was given.
+type fakeTarget struct {
+	fail      map[uint64]bool
+	partial   bool
+	processed []uint64
+	discarded [][]uint64
+	attempts  []int
+	conds     []string
+}
+
+func seqs(batch []StreamRecord) []uint64 {
+	out := make([]uint64, len(batch))
+	for i, r := range batch {
+		out[i] = r.Seq
+	}
+	return out
+}
+
+func (f *fakeTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+	for i, r := range batch {
+		if f.fail[r.Seq] {
+			if !f.partial {
+				return 0, outcome{functionError: "Unhandled"}, nil
+			}
+			delete(f.fail, r.Seq)
+			f.processed = append(f.processed, seqs(batch[:i])...)
+			return i, outcome{}, nil
+		}
+	}
+	f.processed = append(f.processed, seqs(batch)...)
+	return len(batch), outcome{}, nil
+}
+
+func (f *fakeTarget) discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome) {
+	f.discarded = append(f.discarded, seqs(batch))
+	f.attempts = append(f.attempts, o.attempts)
+	f.conds = append(f.conds, o.condition)
+}
+
+func TestSettle(t *testing.T) {
+	now := time.Date(2024, 3, 4, 5, 6, 7, 0, time.UTC)
+	batch := func(n int, created int64) []StreamRecord {
+		out := make([]StreamRecord, n)
+		for i := range out {
+			out[i] = StreamRecord{Seq: uint64(i + 1), Created: created}
+		}
+		return out
+	}
+	cases := []struct {
+		name          string
+		size, retries int32
+		maxAge        int32
+		bisect        bool
+		target        *fakeTarget
+		records       []StreamRecord
+		processed     string
+		discarded     string
+		attempts      string
+		conds         string
+	}{
+		{name: "bisected out", size: 6, retries: 1, maxAge: -1, bisect: true,
+			target: &fakeTarget{fail: map[uint64]bool{4: true}}, records: batch(6, now.Unix()),
+			processed: "[1 2 3 5 6]", discarded: "[[4]]", attempts: "[2]", conds: "[RetryAttemptsExhausted]"},
+		{name: "whole batch out of retries", size: 3, retries: 0, maxAge: -1,
+			target: &fakeTarget{fail: map[uint64]bool{2: true}}, records: batch(5, now.Unix()),
+			processed: "[4 5]", discarded: "[[1 2 3]]", attempts: "[1]", conds: "[RetryAttemptsExhausted]"},
+		{name: "retried from the failed item", size: 4, retries: -1, maxAge: -1,
+			target: &fakeTarget{fail: map[uint64]bool{3: true}, partial: true}, records: batch(4, now.Unix()),
+			processed: "[1 2 3 4]", discarded: "[]", attempts: "[]", conds: "[]"},
+		{name: "too old", size: 10, retries: -1, maxAge: 60,
+			target: &fakeTarget{fail: map[uint64]bool{1: true}}, records: batch(2, now.Unix()-120),
+			processed: "[]", discarded: "[[1 2]]", attempts: "[1]", conds: "[RecordAgeExceeded]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := &Service{clock: clock.NewFake(now)}
+			cfg := EventSourceMappingConfiguration{BatchSize: &c.size, MaximumRetryAttempts: &c.retries,
+				MaximumRecordAgeInSeconds: &c.maxAge, BisectBatchOnFunctionError: &c.bisect}
+			last := 0
+			ok := s.settleTo(context.Background(), c.target, &mapping{}, cfg, c.records, nil, func(i int) {
+				if i < last {
+					t.Errorf("progress went back from %d to %d", last, i)
+				}
+				last = i
+			})
+			if !ok || last != len(c.records) {
+				t.Errorf("settled %v, progress %d of %d", ok, last, len(c.records))
+			}
+			got := []string{fmt.Sprint(c.target.processed), fmt.Sprint(c.target.discarded), fmt.Sprint(c.target.attempts), fmt.Sprint(c.target.conds)}
+			if c.target.processed == nil {
+				got[0] = "[]"
+			}
+			want := []string{c.processed, c.discarded, c.attempts, c.conds}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("processed, discarded, attempts, conditions:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// laneTarget records the batches it is given, from any goroutine.
+type laneTarget struct {
+	mu      sync.Mutex
+	batches [][]StreamRecord
+}
+
+func (l *laneTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.batches = append(l.batches, batch)
+	return len(batch), outcome{}, nil
+}
+
+func (l *laneTarget) discard(context.Context, EventSourceMappingConfiguration, []StreamRecord, outcome) {
+}
+
+func TestSettleLanes(t *testing.T) {
+	var recs []StreamRecord
+	for i := range 40 {
+		recs = append(recs, StreamRecord{Seq: uint64(i + 1), Key: fmt.Sprint("k", i%7)})
+	}
+	size, retries, age, bisect := int32(3), int32(-1), int32(-1), false
+	cfg := EventSourceMappingConfiguration{BatchSize: &size, MaximumRetryAttempts: &retries,
+		MaximumRecordAgeInSeconds: &age, BisectBatchOnFunctionError: &bisect}
+	to := &laneTarget{}
+	s := &Service{clock: clock.NewFake(time.Unix(0, 0))}
+	if !s.settleLanes(context.Background(), to, &mapping{}, cfg, recs, 4, true) {
+		t.Fatal("not settled")
+	}
+	// Each key's records are delivered once, in order.
+	last, seen := map[string]uint64{}, 0
+	for _, b := range to.batches {
+		if len(b) > int(size) {
+			t.Errorf("batch of %d", len(b))
+		}
+		for _, r := range b {
+			seen++
+			if r.Seq <= last[r.Key] {
+				t.Errorf("key %s: %d after %d", r.Key, r.Seq, last[r.Key])
+			}
+			last[r.Key] = r.Seq
+		}
+	}
+	if seen != len(recs) {
+		t.Errorf("%d records delivered, want %d", seen, len(recs))
 	}
 }
