@@ -220,3 +220,39 @@ func TestSettleLanes(t *testing.T) {
 		t.Errorf("%d records delivered, want %d", seen, len(recs))
 	}
 }
+
+// A mapping stored with one checkpoint and window, before shards were
+// told apart, goes on from them; its shard's own then take over.
+func TestLegacyCheckpoint(t *testing.T) {
+	f := newFixture(t)
+	s := f.svc
+	var v [8]byte
+	v[7] = 42
+	w, _ := json.Marshal(streamWindow{Start: 0, End: 60, Shard: "s", State: json.RawMessage(`{"n":1}`)})
+	b := f.db.NewBatch()
+	b.Set(legacyCheckpointKey("u"), v[:])
+	b.Set(legacyWindowKey("u"), w)
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if pos, err := s.checkpoint("u", "s"); err != nil || pos != 42 {
+		t.Fatalf("legacy checkpoint: %d, %v", pos, err)
+	}
+	if win, err := s.loadWindow("u", "s"); err != nil || win == nil || string(win.State) != `{"n":1}` {
+		t.Fatalf("legacy window: %+v, %v", win, err)
+	}
+	if err := s.saveCheckpoint("u", "s", 50, nil); err != nil {
+		t.Fatal(err)
+	}
+	if pos, _ := s.checkpoint("u", "s"); pos != 50 {
+		t.Errorf("shard checkpoint: %d", pos)
+	}
+	if win, err := s.loadWindow("u", "s"); err != nil || win != nil {
+		t.Errorf("the shard's checkpoint says no window is open: %+v, %v", win, err)
+	}
+	// Another shard of the mapping starts from the legacy checkpoint too.
+	if pos, _ := s.checkpoint("u", "t"); pos != 42 {
+		t.Errorf("other shard: %d", pos)
+	}
+}
