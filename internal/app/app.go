@@ -192,6 +192,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		a.closers = append(a.closers, daemon.Close)
 	}
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
+	// Kinesis Data Streams is made before Lambda, whose event source
+	// mappings read it.
+	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
 	lam, err := lambda.New(lambda.Deps{
 		Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Endpoint:           a.endpoint,
@@ -202,6 +205,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		AccountConcurrency: cfg.LambdaConcurrency,
 		Queues:             queueSource{queues},
 		Streams:            streamSource{ddb},
+		Kinesis:            kinesisSource{streams},
 		Destinations:       route,
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
@@ -326,7 +330,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Rotations invoke functions: they end first.
 	a.closers = append([]func() error{secrets.Close}, a.closers...)
 
-	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
 	a.services = append(a.services, streams.API())
 	// Records past their stream's retention period are dropped as the
 	// clock passes it.
@@ -692,20 +695,56 @@ func (k *accessLogSink) Close() error {
 }
 
 // streamSource adapts DynamoDB Streams to what Lambda's event source
-// mappings read.
+// mappings read: a stream of one shard.
 type streamSource struct{ d *dynamodb.Service }
 
-func (s streamSource) StreamExists(arn string) bool { return s.d.StreamExists(arn) }
+func (s streamSource) StreamShards(arn string) ([]string, bool) {
+	shard, ok := s.d.StreamShard(arn)
+	if !ok {
+		return nil, false
+	}
+	return []string{shard}, true
+}
 
-func (s streamSource) StreamLatest(arn string) (uint64, error) { return s.d.StreamLatest(arn) }
+func (s streamSource) StreamStart(arn, shard, position string, at time.Time) (uint64, error) {
+	if position == "LATEST" {
+		return s.d.StreamLatest(arn)
+	}
+	return 0, nil
+}
 
-func (s streamSource) StreamRead(arn string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, error) {
+func (s streamSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, error) {
 	recs, changed, err := s.d.StreamRead(arn, after, limit)
 	out := make([]lambda.StreamRecord, len(recs))
 	for i, r := range recs {
 		out[i] = lambda.StreamRecord{Seq: r.Seq, JSON: r.JSON, Created: r.Created, Shard: r.Shard}
 	}
 	return out, changed, err
+}
+
+var (
+	_ lambda.StreamSource = streamSource{}
+	_ lambda.StreamSource = kinesisSource{}
+)
+
+// kinesisSource adapts Kinesis Data Streams to what Lambda's event
+// source mappings read.
+type kinesisSource struct{ k *kinesis.Service }
+
+func (s kinesisSource) StreamShards(arn string) ([]string, bool) { return s.k.Shards(arn) }
+
+func (s kinesisSource) StreamStart(arn, shard, position string, at time.Time) (uint64, error) {
+	return s.k.ShardStart(arn, shard, position, at)
+}
+
+func (s kinesisSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, error) {
+	recs, arrived, err := s.k.ReadShard(arn, shard, after, limit)
+	out := make([]lambda.StreamRecord, len(recs))
+	for i, r := range recs {
+		out[i] = lambda.StreamRecord{Seq: r.Count + 1, ID: r.SequenceNumber, Created: r.Arrived.Unix(), Arrived: r.Arrived,
+			Shard: shard, Key: r.PartitionKey, Data: r.Data}
+	}
+	return out, arrived, err
 }
 
 // functionURLs finds function URLs for the data plane that serves them.

@@ -30,6 +30,16 @@ func (s *Service) StreamExists(arn string) bool {
 	return err == nil && sc.Enabled
 }
 
+// StreamShard is the id of the stream's one shard; ok is false when the
+// stream does not exist or is disabled.
+func (s *Service) StreamShard(arn string) (string, bool) {
+	t, sc, err := s.tableForStream(arn)
+	if err != nil || !sc.Enabled {
+		return "", false
+	}
+	return shardID(t, sc.Label), true
+}
+
 // StreamLatest returns the position after the stream's last record.
 func (s *Service) StreamLatest(arn string) (uint64, error) {
 	t, sc, err := s.tableForStream(arn)

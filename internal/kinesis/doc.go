@@ -38,6 +38,9 @@
 // ProvisionedThroughputExceededException, SequenceNumberForOrdering (the
 // order is commit order regardless), ListShards' ShardFilter, the
 // CBOR encoding the Java SDK can use, and the StreamId, warm throughput
-// and 10 MiB records AWS added in 2025. Event source mappings and
-// CloudFormation's AWS::Kinesis::Stream are not wired to streams yet.
+// and 10 MiB records AWS added in 2025.
+//
+// Lambda's event source mappings read shards through esm.go (Shards,
+// ShardStart, ReadShard) and wait on the arrival channel instead of
+// polling GetRecords.
 package kinesis

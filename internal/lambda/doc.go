@@ -68,7 +68,8 @@
 // nothing: AccessDeniedException, worded as IAM words the denial
 // (CreateFunction's has no message, as Lambda's has none).
 //
-// Function URLs, event source mappings (SQS, DynamoDB Streams) and event
+// Function URLs, event source mappings (SQS, DynamoDB Streams, Kinesis
+// Data Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served
 // here too; see their files.
 //
@@ -164,7 +165,17 @@
 // A stream mapping's TumblingWindowInSeconds groups its batches into
 // windows that carry the function's state from one invocation to the
 // next and end with a final invocation (esm_window.go). A window ends
-// when its end has passed and the stream is read to its end, at once:
-// virga's stream has no lagging shards to wait for, where AWS waits for
-// up to two minutes for late records of Kinesis streams.
+// when its end has passed and its shard is read to its end, at once,
+// where AWS waits for up to two minutes for late records of Kinesis
+// streams; a mapping with a tumbling window processes one batch per
+// shard at a time whatever its ParallelizationFactor.
+//
+// Kinesis mappings read a stream's shards directly (not enhanced
+// fan-out consumers: a consumer ARN is "Stream not found"), list the
+// shards when their pollers start (virga's streams never reshard), and
+// filter on a record's data only when it is JSON, as Lambda does; a
+// record whose data is not JSON matches no pattern that names data, and
+// Kinesis aggregated (KPL) records are not unpacked. The wording of
+// Lambda's answer to a Kinesis mapping of a missing stream is virga's
+// own (DynamoDB's), unconfirmed against AWS.
 package lambda

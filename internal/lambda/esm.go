@@ -14,7 +14,7 @@ import (
 )
 
 // Event source mappings: Lambda reads batches of records from an SQS
-// queue or a DynamoDB stream and invokes a function with each batch, as
+// queue, a DynamoDB stream or a Kinesis stream and invokes a function with each batch, as
 // AWS's pollers do. A mapping is stored as its
 // EventSourceMappingConfiguration; while it is enabled and virga runs,
 // pollers work for it in the background (see esm_sqs.go and
@@ -126,7 +126,7 @@ func (s *Service) startPollers(m *mapping) {
 	ctx, cancel := context.WithCancel(s.esm.runCtx)
 	m.cancel = cancel
 	cfg := m.cfg
-	if sourceKind(*cfg.EventSourceArn) == "dynamodb" {
+	if k := sourceKind(*cfg.EventSourceArn); k == "dynamodb" || k == "kinesis" {
 		s.esm.wg.Add(1)
 		go func() {
 			defer s.esm.wg.Done()
@@ -267,7 +267,7 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	kind := sourceKind(*in.EventSourceArn)
 	if c.BatchSize == nil {
 		c.BatchSize = ptr(int32(sqsDefaultBatch))
-		if kind == "dynamodb" {
+		if kind == "dynamodb" || kind == "kinesis" {
 			c.BatchSize = ptr(int32(streamDefaultBatch))
 		}
 	}
@@ -277,13 +277,13 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	if err := s.checkFilters(c.FilterCriteria); err != nil {
 		return nil, err
 	}
-	var start uint64
+	var start map[string]uint64
 	switch kind {
 	case "sqs":
 		if err := s.checkQueueMapping(&c, fn); err != nil {
 			return nil, err
 		}
-	case "dynamodb":
+	case "dynamodb", "kinesis":
 		if start, err = s.checkStreamMapping(&c, true); err != nil {
 			return nil, err
 		}
@@ -300,7 +300,7 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	defer s.esm.mu.Unlock()
 	for _, m := range s.esm.byUUID {
 		if *m.cfg.EventSourceArn == *c.EventSourceArn && *m.cfg.FunctionArn == *c.FunctionArn {
-			if kind == "dynamodb" {
+			if kind == "dynamodb" || kind == "kinesis" {
 				return nil, ErrResourceConflict.Withf("The event source arn (\" %s \") and function (\" %s \") provided mapping already exists. Please update or delete the existing mapping with UUID %s",
 					*c.EventSourceArn, t.Name, *m.cfg.UUID)
 			}
@@ -311,8 +311,8 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	if err := s.saveMapping(&c); err != nil {
 		return nil, err
 	}
-	if kind == "dynamodb" {
-		if err := s.saveCheckpoint(*c.UUID, start, nil); err != nil {
+	for shard, pos := range start {
+		if err := s.saveCheckpoint(*c.UUID, shard, pos, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -446,7 +446,7 @@ func (s *Service) updateEventSourceMapping(ctx context.Context, in *UpdateEventS
 		if err := s.checkQueueMapping(&c, fn); err != nil {
 			return nil, err
 		}
-	case "dynamodb":
+	case "dynamodb", "kinesis":
 		if _, err := s.checkStreamMapping(&c, false); err != nil {
 			return nil, err
 		}
@@ -487,8 +487,8 @@ func (s *Service) deleteEventSourceMapping(ctx context.Context, in *DeleteEventS
 	}
 	w := s.newWrites()
 	w.del(mappingKey(*in.UUID))
-	w.del(checkpointKey(*in.UUID))
-	w.del(windowKey(*in.UUID))
+	w.delPrefix(legacyCheckpointKey(*in.UUID))
+	w.delPrefix(legacyWindowKey(*in.UUID))
 	if err := w.commit(); err != nil {
 		return nil, err
 	}

@@ -2,10 +2,13 @@ package lambda
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/fnv"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/virga/virga/internal/deliver"
@@ -13,37 +16,74 @@ import (
 	"github.com/virga/virga/internal/store"
 )
 
-// DynamoDB stream mappings: one poller per mapping reads the stream's
-// one shard in order, from a checkpoint kept in the store, and invokes
-// the function with batches of records. A batch that fails is retried
-// (bisected when BisectBatchOnFunctionError says so) until it succeeds,
-// runs out of MaximumRetryAttempts or its records out of
-// MaximumRecordAgeInSeconds; then its description goes to the OnFailure
-// destination and the poller moves past it. With ReportBatchItemFailures
-// the function names the first record to retry from. With
-// TumblingWindowInSeconds, batches are grouped into windows that carry
-// state from one invocation to the next (esm_window.go).
+// Stream mappings (DynamoDB Streams and Kinesis Data Streams): a
+// mapping's poller lists its stream's shards and starts one reader per
+// shard. A reader reads its shard in order from a checkpoint kept in
+// the store for that shard alone, and invokes the function with batches
+// of records; it waits for the stream's arrival notice when it has read
+// to the end. With ParallelizationFactor n > 1 a reader reads up to n
+// batches at once and processes them concurrently, records of one
+// partition key (a DynamoDB item's key) always in the same one, in
+// order, as Lambda does; the checkpoint moves past them once all are
+// settled. A batch that fails is retried (bisected when
+// BisectBatchOnFunctionError says so) until it succeeds, runs out of
+// MaximumRetryAttempts or its records out of MaximumRecordAgeInSeconds;
+// then its description goes to the OnFailure destination and the reader
+// moves past it. With ReportBatchItemFailures the function names the
+// first record to retry from. With TumblingWindowInSeconds, batches are
+// grouped into windows that carry state from one invocation to the next
+// (esm_window.go); windows keep ParallelizationFactor at 1.
 
-// StreamSource is DynamoDB Streams as event source mappings read them.
-// The app wires virga's DynamoDB in.
+// StreamSource is a stream of shards as event source mappings read it:
+// virga's DynamoDB Streams and Kinesis Data Streams, which the app wires
+// in. A position in a shard is the Seq of the last record read (0 is
+// the trim horizon).
 type StreamSource interface {
-	// StreamExists reports whether the stream exists and is enabled.
-	StreamExists(arn string) bool
-	// StreamLatest is the position after the stream's last record.
-	StreamLatest(arn string) (uint64, error)
-	// StreamRead returns up to limit records after a position, and a
-	// channel closed when more arrive.
-	StreamRead(arn string, after uint64, limit int) ([]StreamRecord, <-chan struct{}, error)
+	// StreamShards lists the ids of the stream's shards; ok is false
+	// when there is no such stream, or it is disabled.
+	StreamShards(arn string) (shards []string, ok bool)
+	// StreamStart is where a reader of the shard starts for a starting
+	// position: TRIM_HORIZON, LATEST (after the last record) or
+	// AT_TIMESTAMP (before the first record that arrived at or after at).
+	StreamStart(arn, shard, position string, at time.Time) (uint64, error)
+	// StreamRead returns up to limit records of the shard after a
+	// position, and a channel closed when records next arrive.
+	StreamRead(arn, shard string, after uint64, limit int) ([]StreamRecord, <-chan struct{}, error)
 }
 
-// StreamRecord is one stream record: its sequence number, its JSON as a
-// DynamoDB event carries it, when the change was made (Unix seconds), and
-// its shard.
+// StreamRecord is one stream record.
 type StreamRecord struct {
-	Seq     uint64
-	JSON    []byte
+	// Seq is the record's position: reading after it reads the records
+	// that follow it.
+	Seq uint64
+	// ID is the record's sequence number as events and
+	// batchItemFailures name it; empty means Seq as DynamoDB writes it.
+	ID string
+	// JSON is the record as a DynamoDB event carries it; nil for a
+	// Kinesis record, which the mapping renders from the fields below.
+	JSON []byte
+	// Created is when the record was written (Unix seconds); Arrived
+	// the same to the millisecond, when the source knows it.
 	Created int64
+	Arrived time.Time
 	Shard   string
+	// Key is a Kinesis record's partition key; Data its data.
+	Key  string
+	Data []byte
+}
+
+func (r *StreamRecord) id() string {
+	if r.ID != "" {
+		return r.ID
+	}
+	return seqDecimal(r.Seq)
+}
+
+func (r *StreamRecord) arrived() time.Time {
+	if !r.Arrived.IsZero() {
+		return r.Arrived
+	}
+	return time.Unix(r.Created, 0)
 }
 
 const (
@@ -53,10 +93,17 @@ const (
 	streamRetryPause   = 200 * time.Millisecond
 )
 
-func checkpointKey(uuid string) []byte { return lambdaKey("esm-pos", uuid) }
+// A mapping keeps a checkpoint and an open tumbling window per shard.
+// Mappings made before shards were told apart kept one of each, under
+// the mapping's UUID alone: a shard without its own reads those.
+func checkpointKey(uuid, shard string) []byte { return lambdaKey("esm-pos", uuid, shard) }
+func legacyCheckpointKey(uuid string) []byte  { return lambdaKey("esm-pos", uuid) }
 
-func (s *Service) checkpoint(uuid string) (uint64, error) {
-	v, err := s.store.Get(checkpointKey(uuid))
+func (s *Service) checkpoint(uuid, shard string) (uint64, error) {
+	v, err := s.store.Get(checkpointKey(uuid, shard))
+	if errors.Is(err, store.ErrNotFound) {
+		v, err = s.store.Get(legacyCheckpointKey(uuid))
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
 	}
@@ -66,34 +113,62 @@ func (s *Service) checkpoint(uuid string) (uint64, error) {
 	return binary.BigEndian.Uint64(v), nil
 }
 
-// saveCheckpoint stores a mapping's position in its stream and, in the
+// saveCheckpoint stores a reader's position in its shard and, in the
 // same batch, its open tumbling window (none when w is nil).
-func (s *Service) saveCheckpoint(uuid string, pos uint64, w *streamWindow) error {
+func (s *Service) saveCheckpoint(uuid, shard string, pos uint64, w *streamWindow) error {
 	var v [8]byte
 	binary.BigEndian.PutUint64(v[:], pos)
 	b := s.store.NewBatch()
 	defer b.Close()
-	b.Set(checkpointKey(uuid), v[:])
+	b.Set(checkpointKey(uuid, shard), v[:])
 	if w == nil {
-		b.Delete(windowKey(uuid))
+		b.Delete(windowKey(uuid, shard))
 	} else {
 		data, err := json.Marshal(w)
 		if err != nil {
 			return err
 		}
-		b.Set(windowKey(uuid), data)
+		b.Set(windowKey(uuid, shard), data)
 	}
 	return b.Commit()
 }
 
-// checkStreamMapping applies Lambda's rules for a DynamoDB stream mapping
-// and fills in its defaults; it returns the starting checkpoint.
-func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creating bool) (uint64, error) {
-	if s.streams == nil || !s.streams.StreamExists(*c.EventSourceArn) {
-		return 0, invalidParameter("Stream not found: %s", *c.EventSourceArn)
+// streamSourceFor is the source of a stream mapping's kind; nil when
+// virga runs without it.
+func (s *Service) streamSourceFor(kind string) StreamSource {
+	switch kind {
+	case "dynamodb":
+		return s.streams
+	case "kinesis":
+		return s.kinesis
+	}
+	return nil
+}
+
+// sourceName is how validation messages name a stream kind.
+func sourceName(kind string) string {
+	if kind == "kinesis" {
+		return "Kinesis streams"
+	}
+	return "DynamoDB streams"
+}
+
+// checkStreamMapping applies Lambda's rules for a stream mapping and
+// fills in its defaults; creating, it returns each shard's starting
+// checkpoint.
+func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creating bool) (map[string]uint64, error) {
+	kind := sourceKind(*c.EventSourceArn)
+	src := s.streamSourceFor(kind)
+	var shards []string
+	ok := false
+	if src != nil {
+		shards, ok = src.StreamShards(*c.EventSourceArn)
+	}
+	if !ok {
+		return nil, invalidParameter("Stream not found: %s", *c.EventSourceArn)
 	}
 	if *c.BatchSize > streamMaxBatch {
-		return 0, invalidParameter("BatchSize must be between 1 and %d for DynamoDB streams.", streamMaxBatch)
+		return nil, invalidParameter("BatchSize must be between 1 and %d for %s.", streamMaxBatch, sourceName(kind))
 	}
 	if c.ParallelizationFactor == nil {
 		c.ParallelizationFactor = ptr(int32(1))
@@ -111,44 +186,98 @@ func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creatin
 		c.TumblingWindowInSeconds = ptr(int32(0))
 	}
 	if a := *c.MaximumRecordAgeInSeconds; a != -1 && a < 60 {
-		return 0, invalidParameter("MaximumRecordAgeInSeconds must be -1 or between 60 and 604800.")
+		return nil, invalidParameter("MaximumRecordAgeInSeconds must be -1 or between 60 and 604800.")
 	}
 	if c.DestinationConfig == nil {
 		c.DestinationConfig = &DestinationConfig{OnFailure: &OnFailure{}}
 	}
 	if c.DestinationConfig.OnFailure != nil {
 		if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	if !creating {
-		return 0, nil
+		return nil, nil
 	}
-	switch deref((*string)(c.StartingPosition)) {
-	case "TRIM_HORIZON":
-		return 0, nil
-	case "LATEST":
-		return s.streams.StreamLatest(*c.EventSourceArn)
+	position := deref((*string)(c.StartingPosition))
+	var at time.Time
+	switch position {
+	case "TRIM_HORIZON", "LATEST":
+		if c.StartingPositionTimestamp != nil {
+			return nil, invalidParameter("StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP.")
+		}
+	case "AT_TIMESTAMP":
+		if kind != "kinesis" {
+			return nil, invalidParameter("Unsupported starting position %s for %s.", position, sourceName(kind))
+		}
+		if c.StartingPositionTimestamp == nil {
+			return nil, invalidParameter("Need to specify a timestamp")
+		}
+		at = *c.StartingPositionTimestamp
 	case "":
-		return 0, invalidParameter("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null")
+		return nil, invalidParameter("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null")
+	default:
+		return nil, invalidParameter("Unsupported starting position %s for %s.", position, sourceName(kind))
 	}
-	return 0, invalidParameter("Unsupported starting position %s for DynamoDB streams.", *c.StartingPosition)
+	start := map[string]uint64{}
+	for _, sh := range shards {
+		pos, err := src.StreamStart(*c.EventSourceArn, sh, position, at)
+		if err != nil {
+			return nil, err
+		}
+		start[sh] = pos
+	}
+	return start, nil
 }
 
-// pollStream is a stream mapping's poller; it runs until ctx ends.
+// pollStream is a stream mapping's poller: it starts a reader for each
+// of the stream's shards, once the stream is there, and runs until ctx
+// ends.
 func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration) {
+	src := s.streamSourceFor(sourceKind(*cfg.EventSourceArn))
+	if src == nil {
+		s.setResult(m, "PROBLEM: Stream not found")
+		return
+	}
+	var shards []string
+	for {
+		var ok bool
+		if shards, ok = src.StreamShards(*cfg.EventSourceArn); ok {
+			break
+		}
+		s.setResult(m, "PROBLEM: Stream not found")
+		pause(ctx, streamIdlePoll)
+		if ctx.Err() != nil {
+			return
+		}
+	}
+	var wg sync.WaitGroup
+	for _, sh := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.pollShard(ctx, m, cfg, src, sh)
+		}()
+	}
+	wg.Wait()
+}
+
+// pollShard is a stream mapping's reader of one shard; it runs until ctx
+// ends.
+func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, src StreamSource, shard string) {
 	uuid, arn := *cfg.UUID, *cfg.EventSourceArn
-	pos, err := s.checkpoint(uuid)
+	kinesis := sourceKind(arn) == "kinesis"
+	pos, err := s.checkpoint(uuid, shard)
 	if err != nil {
 		s.setResult(m, "PROBLEM: "+err.Error())
 		return
 	}
-	win, err := s.loadWindow(uuid)
+	win, err := s.loadWindow(uuid, shard)
 	if err != nil {
 		s.setResult(m, "PROBLEM: "+err.Error())
 		return
 	}
-	save := func() { s.saveCheckpoint(uuid, pos, win) }
+	save := func() { s.saveCheckpoint(uuid, shard, pos, win) }
 	// closeWindow ends the open window with its final invocation.
 	closeWindow := func() bool {
 		if !s.endWindow(ctx, m, cfg, win, false) {
@@ -163,12 +292,22 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 	if win != nil && win.End-win.Start != tumbling && !closeWindow() {
 		return
 	}
+	lanes := max(1, int(deref(cfg.ParallelizationFactor)))
+	if tumbling > 0 {
+		lanes = 1
+	}
 	filters := compileFilters(cfg.FilterCriteria)
-	size := int(*cfg.BatchSize)
+	limit := int(*cfg.BatchSize) * lanes
 	window := time.Duration(*cfg.MaximumBatchingWindowInSeconds) * time.Second
-	limit, attempts := size, 0
+	read := func() ([]StreamRecord, <-chan struct{}, error) {
+		recs, changed, err := src.StreamRead(arn, shard, pos, limit)
+		if err == nil && kinesis {
+			s.renderKinesis(cfg, recs)
+		}
+		return recs, changed, err
+	}
 	for ctx.Err() == nil {
-		recs, changed, err := s.streams.StreamRead(arn, pos, limit)
+		recs, changed, err := read()
 		if err != nil {
 			s.setResult(m, "PROBLEM: "+err.Error())
 			pause(ctx, streamIdlePoll)
@@ -177,8 +316,8 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 		if len(recs) == 0 {
 			wait := streamIdlePoll
 			if win != nil {
-				// The stream is read to its end: the window is over
-				// once the clock passes its end.
+				// The shard is read to its end: the window is over once
+				// the clock passes its end.
 				left := time.Unix(win.End, 0).Sub(s.clock.Now())
 				if left <= 0 {
 					if !closeWindow() {
@@ -191,10 +330,10 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 			waitFor(ctx, changed, wait)
 			continue
 		}
-		if window > 0 && len(recs) < limit && attempts == 0 {
+		if window > 0 && len(recs) < limit {
 			// Let the batch fill for the window, then read again.
 			pause(ctx, window)
-			if recs, _, err = s.streams.StreamRead(arn, pos, limit); err != nil || len(recs) == 0 {
+			if recs, _, err = read(); err != nil || len(recs) == 0 {
 				continue
 			}
 		}
@@ -208,7 +347,7 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 				continue
 			}
 			if win == nil {
-				win = &streamWindow{Start: start, End: end, Shard: recs[0].Shard, State: emptyState}
+				win = &streamWindow{Start: start, End: end, Shard: shard, State: emptyState}
 			}
 			// A batch holds the records of one window only.
 			for i, r := range recs {
@@ -220,73 +359,221 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 		}
 		var batch []StreamRecord
 		for _, r := range recs {
-			if matchesAny(filters, streamDoc(r.JSON)) {
+			if matchesAny(filters, filterDoc(kinesis, &r)) {
 				batch = append(batch, r)
 			}
 		}
 		last := recs[len(recs)-1].Seq
-		if len(batch) == 0 {
-			pos = last
-			save()
-			continue
-		}
-		done, o, state := s.deliverStreamBatch(ctx, cfg, batch, win)
-		if ctx.Err() != nil {
-			return
-		}
-		if done > 0 {
-			pos = batch[done-1].Seq
-			if done == len(batch) {
-				pos, limit, attempts = last, size, 0
+		if len(batch) > 0 {
+			settled := true
+			if lanes == 1 {
+				settled = s.settle(ctx, m, cfg, batch, win, func(i int) {
+					pos = batch[i-1].Seq
+					save()
+				})
+			} else {
+				settled = s.settleLanes(ctx, functionTarget{s}, m, cfg, batch, lanes, kinesis)
 			}
-			if win != nil {
-				win.State = state
-			}
-			save()
-			if win != nil && len(win.State) > maxWindowState {
-				// The state outgrew its limit: the window ends early and
-				// goes on from a fresh state.
-				if !s.endWindow(ctx, m, cfg, win, true) {
-					return
-				}
-				win.State = emptyState
-				save()
+			if !settled {
+				return
 			}
 		}
-		s.setResult(m, "OK")
-		if done == len(batch) {
-			continue
-		}
-		attempts++
-		tooOld := *cfg.MaximumRecordAgeInSeconds != -1 &&
-			s.clock.Now().Unix()-batch[done].Created > int64(*cfg.MaximumRecordAgeInSeconds)
-		outOfRetries := *cfg.MaximumRetryAttempts != -1 && attempts > int(*cfg.MaximumRetryAttempts)
-		if tooOld || outOfRetries {
-			o.condition = "RetryAttemptsExhausted"
-			if tooOld {
-				o.condition = "RecordAgeExceeded"
-			}
-			o.attempts = attempts
-			s.discardStreamBatch(ctx, cfg, batch[done:], o)
-			pos, limit, attempts = batch[len(batch)-1].Seq, size, 0
-			if len(batch) == len(recs) {
-				pos = last
-			}
-			save()
-			continue
-		}
-		if *cfg.BisectBatchOnFunctionError && len(batch)-done > 1 {
-			limit = max(1, (len(batch)-done)/2)
-		}
-		pause(ctx, streamRetryPause)
+		pos = last
+		save()
 	}
 }
 
-// streamDoc is a stream record as filters see it.
+// settleLanes settles a batch of one shard in lanes concurrent lanes,
+// each record in the lane of its partition key, in order.
+func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, lanes int, kinesis bool) bool {
+	split := make([][]StreamRecord, lanes)
+	for _, r := range batch {
+		h := fnv.New32a()
+		h.Write(partitionKey(kinesis, &r))
+		i := int(h.Sum32() % uint32(lanes))
+		split[i] = append(split[i], r)
+	}
+	var wg sync.WaitGroup
+	for _, lane := range split {
+		if len(lane) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.settleTo(ctx, to, m, cfg, lane, nil, func(int) {})
+		}()
+	}
+	wg.Wait()
+	return ctx.Err() == nil
+}
+
+// partitionKey is what keeps records in order: a Kinesis record's
+// partition key, a DynamoDB record's item key.
+func partitionKey(kinesis bool, r *StreamRecord) []byte {
+	if kinesis {
+		return []byte(r.Key)
+	}
+	var doc struct {
+		DynamoDB struct {
+			Keys json.RawMessage `json:"Keys"`
+		} `json:"dynamodb"`
+	}
+	json.Unmarshal(r.JSON, &doc)
+	return doc.DynamoDB.Keys
+}
+
+// batchTarget is where settle sends a stream mapping's batches: the
+// function, and the OnFailure destination for those it gives up on.
+type batchTarget interface {
+	// deliver invokes the function with a batch and returns how many
+	// records from its start were processed, the invocation's outcome
+	// and, in a tumbling window, the state the function answered.
+	deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage)
+	// discard describes a batch given up on to OnFailure.
+	discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome)
+}
+
+// functionTarget is the batchTarget of a mapping's function.
+type functionTarget struct{ s *Service }
+
+func (t functionTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+	return t.s.deliverStreamBatch(ctx, cfg, batch, win)
+}
+
+func (t functionTarget) discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome) {
+	t.s.discardStreamBatch(ctx, cfg, batch, o)
+}
+
+// settle invokes the function with a shard's batch, in invocations of
+// at most BatchSize records, until every record is processed or given
+// up on; progress(i) is told when the first i are. It reports false
+// when ctx ended first.
+func (s *Service) settle(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow, progress func(int)) bool {
+	return s.settleTo(ctx, functionTarget{s}, m, cfg, batch, win, progress)
+}
+
+func (s *Service) settleTo(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow, progress func(int)) bool {
+	size := int(*cfg.BatchSize)
+	for i := 0; i < len(batch); {
+		end, attempts := min(i+size, len(batch)), 0
+		for i < end {
+			sub := batch[i:end]
+			done, o, state := to.deliver(ctx, cfg, sub, win)
+			if ctx.Err() != nil {
+				return false
+			}
+			if done > 0 {
+				i += done
+				if win != nil {
+					win.State = state
+				}
+				progress(i)
+				if win != nil && len(win.State) > maxWindowState {
+					// The state outgrew its limit: the window ends early
+					// and goes on from a fresh state.
+					if !s.endWindow(ctx, m, cfg, win, true) {
+						return false
+					}
+					win.State = emptyState
+					progress(i)
+				}
+			}
+			s.setResult(m, "OK")
+			if i == end {
+				break
+			}
+			attempts++
+			failed := batch[i:end]
+			tooOld := *cfg.MaximumRecordAgeInSeconds != -1 &&
+				s.clock.Now().Unix()-failed[0].Created > int64(*cfg.MaximumRecordAgeInSeconds)
+			outOfRetries := *cfg.MaximumRetryAttempts != -1 && attempts > int(*cfg.MaximumRetryAttempts)
+			if tooOld || outOfRetries {
+				o.condition = "RetryAttemptsExhausted"
+				if tooOld {
+					o.condition = "RecordAgeExceeded"
+				}
+				o.attempts = attempts
+				to.discard(ctx, cfg, failed, o)
+				i = end
+				progress(i)
+				break
+			}
+			if *cfg.BisectBatchOnFunctionError && len(failed) > 1 {
+				end = i + len(failed)/2
+			}
+			pause(ctx, streamRetryPause)
+		}
+	}
+	return true
+}
+
+// filterDoc is a stream record as filters see it: a DynamoDB record
+// whole; of a Kinesis record only its data, decoded, under "data", when
+// it is JSON ("Kinesis event source mappings only support filtering on
+// the data key").
+func filterDoc(kinesis bool, r *StreamRecord) map[string]any {
+	if !kinesis {
+		return streamDoc(r.JSON)
+	}
+	var data any
+	if json.Unmarshal(r.Data, &data) != nil {
+		return map[string]any{}
+	}
+	return map[string]any{"data": data}
+}
+
+// streamDoc is a DynamoDB stream record as filters see it.
 func streamDoc(record []byte) map[string]any {
 	var doc map[string]any
 	json.Unmarshal(record, &doc)
 	return doc
+}
+
+// kinesisRecord is a Kinesis record in a Lambda event, members in the
+// order AWS writes them.
+type kinesisRecord struct {
+	Kinesis           kinesisData `json:"kinesis"`
+	EventSource       string      `json:"eventSource"`
+	EventVersion      string      `json:"eventVersion"`
+	EventID           string      `json:"eventID"`
+	EventName         string      `json:"eventName"`
+	InvokeIdentityArn string      `json:"invokeIdentityArn"`
+	AwsRegion         string      `json:"awsRegion"`
+	EventSourceARN    string      `json:"eventSourceARN"`
+}
+
+type kinesisData struct {
+	KinesisSchemaVersion        string  `json:"kinesisSchemaVersion"`
+	PartitionKey                string  `json:"partitionKey"`
+	SequenceNumber              string  `json:"sequenceNumber"`
+	Data                        string  `json:"data"`
+	ApproximateArrivalTimestamp float64 `json:"approximateArrivalTimestamp"`
+}
+
+// renderKinesis renders Kinesis records as the mapping's events carry
+// them: invokeIdentityArn is the function's execution role.
+func (s *Service) renderKinesis(cfg EventSourceMappingConfiguration, recs []StreamRecord) {
+	role := ""
+	if t, err := s.parseTarget(*cfg.FunctionArn, nil); err == nil {
+		s.mu.RLock()
+		if fn := s.functions[t.Name]; fn != nil && fn.Latest != nil {
+			role = deref(fn.Latest.Config.Role)
+		}
+		s.mu.RUnlock()
+	}
+	for i := range recs {
+		r := &recs[i]
+		ev := kinesisRecord{
+			Kinesis: kinesisData{KinesisSchemaVersion: "1.0", PartitionKey: r.Key, SequenceNumber: r.ID,
+				Data:                        base64.StdEncoding.EncodeToString(r.Data),
+				ApproximateArrivalTimestamp: float64(r.arrived().UnixMilli()) / 1000},
+			EventSource: "aws:kinesis", EventVersion: "1.0", EventID: r.Shard + ":" + r.ID,
+			EventName: "aws:kinesis:record", InvokeIdentityArn: role, AwsRegion: s.region,
+			EventSourceARN: *cfg.EventSourceArn,
+		}
+		r.JSON, _ = json.Marshal(ev)
+	}
 }
 
 func waitFor(ctx context.Context, ch <-chan struct{}, d time.Duration) {
@@ -384,22 +671,22 @@ func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMapping
 		if f.ItemIdentifier == nil {
 			return 0, o, nil
 		}
-		seq, err := strconv.ParseUint(*f.ItemIdentifier, 10, 64)
-		if err != nil {
-			return 0, o, nil // an identifier that is no sequence number fails the batch
-		}
-		i := indexOfSeq(batch, seq)
+		i := indexOfID(batch, *f.ItemIdentifier)
 		if i < 0 {
-			return 0, o, nil
+			return 0, o, nil // an identifier of no record in the batch fails it
 		}
 		first = min(first, i)
 	}
 	return first, o, state
 }
 
-func indexOfSeq(batch []StreamRecord, seq uint64) int {
-	for i, r := range batch {
-		if r.Seq == seq {
+// indexOfID is the index of the batch's record with the sequence number
+// id; DynamoDB's match by value, however many leading zeros.
+func indexOfID(batch []StreamRecord, id string) int {
+	n, numErr := strconv.ParseUint(id, 10, 64)
+	for i := range batch {
+		r := &batch[i]
+		if r.id() == id || (r.ID == "" && numErr == nil && r.Seq == n) {
 			return i
 		}
 	}
@@ -425,15 +712,23 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 		ResponseContext: recordResponseContext{StatusCode: o.statusCode, ExecutedVersion: o.executedVersion, FunctionError: o.functionError},
 		Version:         "1.0",
 		Timestamp:       now.UTC().Format(recordTimeLayout),
-		DDBStreamBatchInfo: streamBatchInfo{
-			ShardID:                         first.Shard,
-			StartSequenceNumber:             seqDecimal(first.Seq),
-			EndSequenceNumber:               seqDecimal(last.Seq),
-			ApproximateArrivalOfFirstRecord: time.Unix(first.Created, 0).UTC().Format(time.RFC3339),
-			ApproximateArrivalOfLastRecord:  time.Unix(last.Created, 0).UTC().Format(time.RFC3339),
-			BatchSize:                       len(batch),
-			StreamArn:                       *cfg.EventSourceArn,
-		},
+	}
+	info := &streamBatchInfo{
+		ShardID:             first.Shard,
+		StartSequenceNumber: first.id(),
+		EndSequenceNumber:   last.id(),
+		BatchSize:           len(batch),
+		StreamArn:           *cfg.EventSourceArn,
+	}
+	if sourceKind(*cfg.EventSourceArn) == "kinesis" {
+		// Kinesis's arrival times are to the millisecond.
+		info.ApproximateArrivalOfFirstRecord = first.arrived().UTC().Format(recordTimeLayout)
+		info.ApproximateArrivalOfLastRecord = last.arrived().UTC().Format(recordTimeLayout)
+		rec.KinesisBatchInfo = info
+	} else {
+		info.ApproximateArrivalOfFirstRecord = time.Unix(first.Created, 0).UTC().Format(time.RFC3339)
+		info.ApproximateArrivalOfLastRecord = time.Unix(last.Created, 0).UTC().Format(time.RFC3339)
+		rec.DDBStreamBatchInfo = info
 	}
 	body, _ := json.Marshal(rec)
 	s.destinations.Deliver(ctx, dest, deliver.Message{Body: body, Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
@@ -446,7 +741,8 @@ type streamFailureRecord struct {
 	ResponseContext    recordResponseContext `json:"responseContext"`
 	Version            string                `json:"version"`
 	Timestamp          string                `json:"timestamp"`
-	DDBStreamBatchInfo streamBatchInfo       `json:"DDBStreamBatchInfo"`
+	DDBStreamBatchInfo *streamBatchInfo      `json:"DDBStreamBatchInfo,omitempty"`
+	KinesisBatchInfo   *streamBatchInfo      `json:"KinesisBatchInfo,omitempty"`
 }
 
 type streamBatchInfo struct {

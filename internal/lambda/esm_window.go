@@ -33,7 +33,7 @@ import (
 // records, that state and isWindowTerminatedEarly, after which the same
 // window goes on from {}.
 //
-// The open window (bounds, shard, state) is stored beside the
+// The open window (bounds, shard, state) is stored beside its shard's
 // checkpoint and written in the same batch, so a restart neither loses
 // nor double-counts what the state holds.
 
@@ -52,7 +52,8 @@ type streamWindow struct {
 
 var emptyState = json.RawMessage("{}")
 
-func windowKey(uuid string) []byte { return lambdaKey("esm-window", uuid) }
+func windowKey(uuid, shard string) []byte { return lambdaKey("esm-window", uuid, shard) }
+func legacyWindowKey(uuid string) []byte  { return lambdaKey("esm-window", uuid) }
 
 // windowOf is the window of length secs that a record inserted at
 // created (Unix seconds) belongs to.
@@ -64,9 +65,16 @@ func windowOf(created, secs int64) (start, end int64) {
 	return start, start + secs
 }
 
-// loadWindow reads a mapping's open window; nil when none is open.
-func (s *Service) loadWindow(uuid string) (*streamWindow, error) {
-	v, err := s.store.Get(windowKey(uuid))
+// loadWindow reads the open window of a mapping's shard; nil when none
+// is open.
+func (s *Service) loadWindow(uuid, shard string) (*streamWindow, error) {
+	v, err := s.store.Get(windowKey(uuid, shard))
+	if errors.Is(err, store.ErrNotFound) {
+		if _, cerr := s.store.Get(checkpointKey(uuid, shard)); cerr == nil {
+			return nil, nil // the shard's own checkpoint says none is open
+		}
+		v, err = s.store.Get(legacyWindowKey(uuid))
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}

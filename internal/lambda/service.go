@@ -66,6 +66,9 @@ type Deps struct {
 	// Streams is DynamoDB Streams, for event source mappings; nil refuses
 	// stream mappings.
 	Streams StreamSource
+	// Kinesis is Kinesis Data Streams, for event source mappings; nil
+	// refuses Kinesis mappings.
+	Kinesis StreamSource
 	// Destinations receives asynchronous invocations' records and dead
 	// letters; nil drops them.
 	Destinations Destinations
@@ -98,6 +101,7 @@ type Service struct {
 	logs         functions.LogSink
 	queues       QueueSource
 	streams      StreamSource
+	kinesis      StreamSource
 	destinations Destinations
 	artifacts    Artifacts
 	objects      Objects
@@ -135,7 +139,7 @@ type Service struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams,
+		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams, kinesis: d.Kinesis,
 		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, metrics: d.Metrics, traces: d.Traces,
 		accountMax: d.AccountConcurrency,
 		functions:  map[string]*function{},

@@ -114,6 +114,18 @@
 // the alarm's name and GetAtt Arn its ARN. Metric math alarms (Metrics)
 // are passed on; CloudWatch evaluates their arithmetic, not functions.
 //
+// # Kinesis
+//
+// AWS::Kinesis::Stream is CreateStream (ShardCount, or one shard when
+// neither it nor StreamModeDetails is given; Tags), then
+// IncreaseStreamRetentionPeriod when RetentionPeriodHours is not 24. Its
+// Ref is the stream's name and GetAtt Arn its ARN. RetentionPeriodHours
+// and Tags change in place; a new ShardCount or StreamModeDetails
+// replaces the stream, where AWS reshards it in place (virga's Kinesis
+// has no UpdateShardCount or UpdateStreamMode), and the replacement
+// starts empty. StreamEncryption and DesiredShardLevelMetrics are
+// accepted without effect.
+//
 // # What is recorded but not made
 //
 // AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,

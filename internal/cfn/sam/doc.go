@@ -31,7 +31,8 @@
 //	                            FUNCTIONUrlPublicPermissions, FUNCTIONURLInvokeAllowPublicAccess
 //	  event Api                 operation in the REST API's document, FUNCTIONEVENTPermissionSTAGE
 //	  event HttpApi             route of the HTTP API, FUNCTIONEVENTPermission
-//	  event SQS, DynamoDB       FUNCTIONEVENT (AWS::Lambda::EventSourceMapping)
+//	  event SQS, DynamoDB,
+//	  Kinesis                   FUNCTIONEVENT (AWS::Lambda::EventSourceMapping)
 //	  event SNS                 FUNCTIONEVENT (AWS::SNS::Subscription), FUNCTIONEVENTPermission
 //	  event Schedule,
 //	  EventBridgeRule,
@@ -88,7 +89,7 @@
 // when its Location is a template's URL (application.go); one from the
 // Serverless Application Repository (ApplicationId), GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks
-// (Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
+// (MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
 // Cognito) are accepted and skipped: the function's
 // Metadata records them under Virga.SkippedEvents, and a warning says
 // so. A DeploymentPreference is recorded under Virga.DeploymentPreference

@@ -37,6 +37,15 @@ var eventSpecs = map[string]eventSpec{
 		required: []string{"Stream", "StartingPosition"},
 		build:    (*transformer).dynamoDBEvent,
 	},
+	"Kinesis": {
+		properties: set("Stream", "StartingPosition", "StartingPositionTimestamp", "BatchSize",
+			"BisectBatchOnFunctionError", "DestinationConfig", "Enabled", "FilterCriteria",
+			"FunctionResponseTypes", "KmsKeyArn", "MaximumBatchingWindowInSeconds",
+			"MaximumRecordAgeInSeconds", "MaximumRetryAttempts", "MetricsConfig",
+			"ParallelizationFactor", "TumblingWindowInSeconds"),
+		required: []string{"Stream", "StartingPosition"},
+		build:    (*transformer).kinesisEvent,
+	},
 	"SNS": {
 		properties: set("Topic", "FilterPolicy", "FilterPolicyScope", "Region", "RedrivePolicy", "SqsSubscription"),
 		required:   []string{"Topic"},
@@ -71,7 +80,6 @@ var eventSpecs = map[string]eventSpec{
 		build:      (*transformer).s3Event,
 	},
 	// Accepted and skipped until virga has the service behind them.
-	"Kinesis":          {},
 	"MSK":              {},
 	"MQ":               {},
 	"SelfManagedKafka": {},
@@ -184,6 +192,18 @@ func (t *transformer) sqsEvent(f *function, name string, p map[string]any) error
 // dynamoDBEvent is FUNCTIONEVENT, an event source mapping from the
 // table's stream.
 func (t *transformer) dynamoDBEvent(f *function, name string, p map[string]any) error {
+	return t.streamEvent(f, name, p, "AWSLambdaDynamoDBExecutionRole")
+}
+
+// kinesisEvent is FUNCTIONEVENT, an event source mapping from the
+// Kinesis stream.
+func (t *transformer) kinesisEvent(f *function, name string, p map[string]any) error {
+	return t.streamEvent(f, name, p, "AWSLambdaKinesisExecutionRole")
+}
+
+// streamEvent is a stream event's mapping, its role given the managed
+// policy that reads the stream.
+func (t *transformer) streamEvent(f *function, name string, p map[string]any, policy string) error {
 	esm := map[string]any{"EventSourceArn": clone(p["Stream"]), "FunctionName": f.name()}
 	copyKeys(esm, p, "StartingPosition", "StartingPositionTimestamp", "BatchSize",
 		"BisectBatchOnFunctionError", "Enabled", "FilterCriteria", "FunctionResponseTypes",
@@ -202,7 +222,7 @@ func (t *transformer) dynamoDBEvent(f *function, name string, p map[string]any) 
 			f.role.addInline(f.id+name+"DestinationPolicy", []any{allow([]string{action}, clone(dest))})
 		}
 	}
-	t.pull(f, "AWSLambdaDynamoDBExecutionRole")
+	t.pull(f, policy)
 	return t.add(f.id, f.id+name, f.resource("AWS::Lambda::EventSourceMapping", esm))
 }
 

@@ -105,6 +105,7 @@ func TestTransform(t *testing.T) {
 				"WorkerRole":                   tRole,
 				"WorkerJobQueue":               tESM,
 				"WorkerOrderStream":            tESM,
+				"WorkerClicks":                 tESM,
 				"WorkerNightly":                tRule,
 				"WorkerNightlyPermission":      tPermission,
 				"WorkerEveryFiveMinutes":       tSchedule,
@@ -426,9 +427,9 @@ func checkEventSources(t *testing.T, r *result) {
 	})
 	want(t, "function waits for its role", fn["DependsOn"], []any{"WorkerRole"})
 	want(t, "skipped events", get(fn, "Metadata", "Virga", "SkippedEvents"), map[string]any{
-		"Clicks": "Kinesis events are not supported by virga yet",
+		"Brokers": "MQ events are not supported by virga yet",
 	})
-	r.wantWarning(t, "Worker", "Clicks", "Kinesis")
+	r.wantWarning(t, "Worker", "Brokers", "MQ")
 
 	// The S3 event configures the bucket, which waits for the permission.
 	bucket := r.resource(t, "Uploads", "AWS::S3::Bucket")
@@ -448,6 +449,7 @@ func checkEventSources(t *testing.T, r *result) {
 	role := r.props(t, "WorkerRole", tRole)
 	want(t, "managed policies", role["ManagedPolicyArns"], []any{
 		basicRole,
+		"arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
 		"arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
 		"arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
 	})
@@ -481,6 +483,14 @@ func checkEventSources(t *testing.T, r *result) {
 		"StartingPosition":     "TRIM_HORIZON",
 		"BatchSize":            100,
 		"MaximumRetryAttempts": 2,
+	})
+	want(t, "Kinesis mapping", r.props(t, "WorkerClicks", tESM), map[string]any{
+		"EventSourceArn":             "arn:aws:kinesis:us-east-1:123456789012:stream/clicks",
+		"FunctionName":               map[string]any{"Ref": "Worker"},
+		"StartingPosition":           "LATEST",
+		"BatchSize":                  500,
+		"ParallelizationFactor":      4,
+		"BisectBatchOnFunctionError": true,
 	})
 	r.dependsOn(t, "WorkerJobQueue", "Worker", "Jobs")
 	r.dependsOn(t, "WorkerOrderStream", "Worker", "Orders")
