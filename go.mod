@@ -39,6 +39,7 @@ require (
 )
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider v1.61.0 // indirect
 	github.com/goccy/go-json v0.10.2 // indirect
 	github.com/ncruces/go-strftime v0.1.9 // indirect
 	github.com/shopspring/decimal v1.3.1 // indirect

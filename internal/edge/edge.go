@@ -33,6 +33,12 @@ type Options struct {
 	Auth *Authenticator
 	// Internal serves virga's own endpoints under /_virga/.
 	Internal http.Handler
+	// WellKnown serves unsigned GET and HEAD requests whose path
+	// WellKnownPath accepts (Cognito user pools' JWKS and OpenID
+	// configuration, /POOL_ID/.well-known/...), ahead of S3's path-style
+	// routes; pool ids, with their underscore, are never bucket names.
+	WellKnown     http.Handler
+	WellKnownPath func(path string) bool
 	// Region is the region of requests that do not name one.
 	Region string
 	Logger *slog.Logger
@@ -71,6 +77,11 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
 		r = dataPlanePath(r)
+	}
+	if e.opts.WellKnown != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		strings.Contains(r.URL.Path, "/.well-known/") && e.opts.WellKnownPath(r.URL.Path) && unsigned(r) {
+		e.serveDataPlane("cognito-idp", e.opts.WellKnown, w, r)
+		return
 	}
 	var svc *awsproto.Service
 	if bucket, ok := s3VirtualHost(r.Host); ok {
