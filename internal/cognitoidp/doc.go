@@ -29,7 +29,9 @@
 // need SECRET_HASH (Base64 HMAC-SHA256 of user name + client id under the
 // secret). ExplicitAuthFlows defaults to ALLOW_USER_SRP_AUTH,
 // ALLOW_CUSTOM_AUTH and ALLOW_REFRESH_TOKEN_AUTH, so USER_PASSWORD_AUTH
-// must be asked for, as on AWS. Token validity defaults to an hour (ID,
+// must be asked for, as on AWS. UpdateUserPoolClient, like
+// UpdateUserPool, returns what it is not given to its default; the id
+// and secret stay. Token validity defaults to an hour (ID,
 // access) and 30 days (refresh).
 //
 // Users: SignUp makes an UNCONFIRMED user with a six-digit code. virga

@@ -24,17 +24,72 @@ func (s *Service) createUserPoolClient(_ context.Context, in *CreateUserPoolClie
 	if _, err := s.loadPool(poolID); err != nil {
 		return nil, err
 	}
+	now := s.clock.Now()
+	id := s.randomString(clientIDLength, lowerAlnum)
+	c, err := clientSettings(in)
+	if err != nil {
+		return nil, err
+	}
+	c.UserPoolId, c.ClientId, c.CreationDate, c.LastModifiedDate = &poolID, &id, &now, &now
+	if deref(in.GenerateSecret) {
+		c.ClientSecret = ptr(s.randomString(secretLength, lowerAlnum))
+	}
+	err = s.put(map[string]any{string(clientKey(poolID, id)): &client{Config: c}, string(clientIndexKey(id)): poolID})
+	if err != nil {
+		return nil, err
+	}
+	return &CreateUserPoolClientResponse{UserPoolClient: &c}, nil
+}
+
+// updateUserPoolClient sets every setting anew, as its API reference
+// says: what the request leaves out returns to its default. The id and
+// secret stay.
+func (s *Service) updateUserPoolClient(_ context.Context, in *UpdateUserPoolClientRequest) (*UpdateUserPoolClientResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	poolID := deref(in.UserPoolId)
+	if _, err := s.loadPool(poolID); err != nil {
+		return nil, err
+	}
+	old, err := s.loadClient(poolID, deref(in.ClientId))
+	if err != nil {
+		return nil, err
+	}
+	c, err := clientSettings(&CreateUserPoolClientRequest{ClientName: in.ClientName, RefreshTokenValidity: in.RefreshTokenValidity,
+		AccessTokenValidity: in.AccessTokenValidity, IdTokenValidity: in.IdTokenValidity, TokenValidityUnits: in.TokenValidityUnits,
+		ReadAttributes: in.ReadAttributes, WriteAttributes: in.WriteAttributes, ExplicitAuthFlows: in.ExplicitAuthFlows,
+		SupportedIdentityProviders: in.SupportedIdentityProviders, CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs,
+		DefaultRedirectURI: in.DefaultRedirectURI, AllowedOAuthFlows: in.AllowedOAuthFlows, AllowedOAuthScopes: in.AllowedOAuthScopes,
+		AllowedOAuthFlowsUserPoolClient: in.AllowedOAuthFlowsUserPoolClient, AnalyticsConfiguration: in.AnalyticsConfiguration,
+		PreventUserExistenceErrors: in.PreventUserExistenceErrors, EnableTokenRevocation: in.EnableTokenRevocation,
+		EnablePropagateAdditionalUserContextData: in.EnablePropagateAdditionalUserContextData, AuthSessionValidity: in.AuthSessionValidity})
+	if err != nil {
+		return nil, err
+	}
+	if c.ClientName == nil {
+		c.ClientName = old.Config.ClientName
+	}
+	now := s.clock.Now()
+	c.UserPoolId, c.ClientId, c.ClientSecret = old.Config.UserPoolId, old.Config.ClientId, old.Config.ClientSecret
+	c.CreationDate, c.LastModifiedDate = old.Config.CreationDate, &now
+	if err := s.put1(clientKey(poolID, deref(c.ClientId)), &client{Config: c}); err != nil {
+		return nil, err
+	}
+	return &UpdateUserPoolClientResponse{UserPoolClient: &c}, nil
+}
+
+// clientSettings is a client's configuration from a request, with
+// CreateUserPoolClient's defaults for what it leaves out.
+func clientSettings(in *CreateUserPoolClientRequest) (UserPoolClientType, error) {
 	flows := in.ExplicitAuthFlows
 	if len(flows) == 0 {
 		flows = defaultAuthFlows
 	}
 	if err := checkFlows(flows); err != nil {
-		return nil, err
+		return UserPoolClientType{}, err
 	}
-	now := s.clock.Now()
-	id := s.randomString(clientIDLength, lowerAlnum)
-	c := UserPoolClientType{UserPoolId: &poolID, ClientName: in.ClientName, ClientId: &id, LastModifiedDate: &now,
-		CreationDate: &now, RefreshTokenValidity: in.RefreshTokenValidity, AccessTokenValidity: in.AccessTokenValidity,
+	c := UserPoolClientType{ClientName: in.ClientName,
+		RefreshTokenValidity: in.RefreshTokenValidity, AccessTokenValidity: in.AccessTokenValidity,
 		IdTokenValidity: in.IdTokenValidity, TokenValidityUnits: in.TokenValidityUnits, ReadAttributes: in.ReadAttributes,
 		WriteAttributes: in.WriteAttributes, ExplicitAuthFlows: flows, SupportedIdentityProviders: in.SupportedIdentityProviders,
 		CallbackURLs: in.CallbackURLs, LogoutURLs: in.LogoutURLs, DefaultRedirectURI: in.DefaultRedirectURI,
@@ -74,14 +129,7 @@ func (s *Service) createUserPoolClient(_ context.Context, in *CreateUserPoolClie
 	if c.AuthSessionValidity == nil {
 		c.AuthSessionValidity = ptr(int32(3))
 	}
-	if deref(in.GenerateSecret) {
-		c.ClientSecret = ptr(s.randomString(secretLength, lowerAlnum))
-	}
-	err := s.put(map[string]any{string(clientKey(poolID, id)): &client{Config: c}, string(clientIndexKey(id)): poolID})
-	if err != nil {
-		return nil, err
-	}
-	return &CreateUserPoolClientResponse{UserPoolClient: &c}, nil
+	return c, nil
 }
 
 // checkFlows refuses a mix of the legacy flow names and the ALLOW_ ones.

@@ -26,6 +26,32 @@ func (s *Service) createGroup(_ context.Context, in *CreateGroupRequest) (*Creat
 	return &CreateGroupResponse{Group: &g.Config}, s.put1(groupKey(poolID, name), g)
 }
 
+// updateGroup changes what the request gives of a group's description,
+// role and precedence.
+func (s *Service) updateGroup(_ context.Context, in *UpdateGroupRequest) (*UpdateGroupResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	poolID, name := deref(in.UserPoolId), deref(in.GroupName)
+	if _, err := s.loadPool(poolID); err != nil {
+		return nil, err
+	}
+	g, err := s.loadGroup(poolID, name)
+	if err != nil {
+		return nil, err
+	}
+	if in.Description != nil {
+		g.Config.Description = in.Description
+	}
+	if in.RoleArn != nil {
+		g.Config.RoleArn = in.RoleArn
+	}
+	if in.Precedence != nil {
+		g.Config.Precedence = in.Precedence
+	}
+	g.Config.LastModifiedDate = ptr(s.clock.Now())
+	return &UpdateGroupResponse{Group: &g.Config}, s.put1(groupKey(poolID, name), g)
+}
+
 func (s *Service) getGroup(_ context.Context, in *GetGroupRequest) (*GetGroupResponse, error) {
 	if _, err := s.loadPool(deref(in.UserPoolId)); err != nil {
 		return nil, err

@@ -683,6 +683,51 @@ type TokenValidityUnitsType struct {
 	RefreshToken *TimeUnitsType
 }
 
+// UpdateGroupRequest is the UpdateGroupRequest shape of AWS's model.
+type UpdateGroupRequest struct {
+	GroupName   *string `aws:"required,min=1,max=128" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
+	UserPoolId  *string `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
+	Description *string `aws:"max=2048"`
+	RoleArn     *string `aws:"min=20,max=2048" pattern:"arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?"`
+	Precedence  *int32  `aws:"min=0"`
+}
+
+// UpdateGroupResponse is the UpdateGroupResponse shape of AWS's model.
+type UpdateGroupResponse struct {
+	Group *GroupType
+}
+
+// UpdateUserPoolClientRequest is the UpdateUserPoolClientRequest shape of AWS's model.
+type UpdateUserPoolClientRequest struct {
+	UserPoolId                               *string `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
+	ClientId                                 *string `aws:"required,min=1,max=128" pattern:"[\\w+]+"`
+	ClientName                               *string `aws:"min=1,max=128" pattern:"[\\w\\s+=,.@-]+"`
+	RefreshTokenValidity                     *int32  `aws:"min=0,max=315360000"`
+	AccessTokenValidity                      *int32  `aws:"min=1,max=86400"`
+	IdTokenValidity                          *int32  `aws:"min=1,max=86400"`
+	TokenValidityUnits                       *TokenValidityUnitsType
+	ReadAttributes                           []string
+	WriteAttributes                          []string
+	ExplicitAuthFlows                        []ExplicitAuthFlowsType
+	SupportedIdentityProviders               []string
+	CallbackURLs                             []string        `aws:"min=0,max=100"`
+	LogoutURLs                               []string        `aws:"min=0,max=100"`
+	DefaultRedirectURI                       *string         `aws:"min=1,max=1024" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
+	AllowedOAuthFlows                        []OAuthFlowType `aws:"min=0,max=3"`
+	AllowedOAuthScopes                       []string        `aws:"max=50"`
+	AllowedOAuthFlowsUserPoolClient          *bool
+	AnalyticsConfiguration                   *AnalyticsConfigurationType
+	PreventUserExistenceErrors               *PreventUserExistenceErrorTypes
+	EnableTokenRevocation                    *bool
+	EnablePropagateAdditionalUserContextData *bool
+	AuthSessionValidity                      *int32 `aws:"min=3,max=15"`
+}
+
+// UpdateUserPoolClientResponse is the UpdateUserPoolClientResponse shape of AWS's model.
+type UpdateUserPoolClientResponse struct {
+	UserPoolClient *UserPoolClientType
+}
+
 // UpdateUserPoolRequest is the UpdateUserPoolRequest shape of AWS's model.
 type UpdateUserPoolRequest struct {
 	UserPoolId                  *string `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
