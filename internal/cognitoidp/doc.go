@@ -48,9 +48,13 @@
 // checked against the pool's policy wherever they are set. ListUsers
 // filters with `attr = "v"` or `attr ^= "v"` (filter.go).
 //
-// Auth: InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH) and
-// AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH,
-// REFRESH_TOKEN_AUTH), RespondToAuthChallenge NEW_PASSWORD_REQUIRED.
+// Auth: InitiateAuth (USER_SRP_AUTH, USER_PASSWORD_AUTH,
+// REFRESH_TOKEN_AUTH) and AdminInitiateAuth (USER_SRP_AUTH,
+// ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH, REFRESH_TOKEN_AUTH);
+// RespondToAuthChallenge PASSWORD_VERIFIER (SRP-6a as Cognito runs it,
+// srp.go, which Amplify and amazon-cognito-identity-js use by default) and
+// NEW_PASSWORD_REQUIRED. Setting a password stores its SRP salt and
+// verifier beside its hash.
 // Tokens are RS256 JWTs with the claims the developer guide lists (sub,
 // cognito:groups, iss https://cognito-idp.REGION.amazonaws.com/POOL_ID,
 // token_use, auth_time, exp, iat, jti, origin_jti, event_id; the ID token
@@ -68,12 +72,16 @@
 // what REST API COGNITO_USER_POOLS authorizers check.
 //
 // Concurrency: Service.mu serializes read-modify-write of pools, clients,
-// users and groups and guards sessions and the unsealed key cache. It is
+// users and groups and guards sessions, SRP challenges and the unsealed
+// key cache. It is
 // taken by API Gateway's authorizers (IssuerKey, VerifyToken) and never
 // held while calling another service.
 //
-// Not supported: USER_SRP_AUTH and CUSTOM_AUTH (and USER_AUTH) answer
-// InvalidParameterException; MFA; Lambda triggers (LambdaConfig is
+// Not supported: CUSTOM_AUTH and USER_AUTH answer
+// InvalidParameterException; users made before SRP verifiers were kept
+// cannot use USER_SRP_AUTH until their password is set again; the
+// TIMESTAMP of a PASSWORD_VERIFIER answer is not checked against the
+// clock; MFA; Lambda triggers (LambdaConfig is
 // stored, no function is invoked); sending messages (codes and temporary
 // passwords are logged); ForgotPassword, ResendConfirmationCode, the
 // self-service attribute operations, devices, identity providers,

@@ -2,6 +2,7 @@ package cognitoidp
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -41,9 +42,9 @@ func (s *Service) initiateAuth(_ context.Context, in *InitiateAuthRequest) (*Ini
 	}
 	flow := string(deref(in.AuthFlow))
 	switch flow {
-	case "USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-	case "USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH":
-		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use USER_PASSWORD_AUTH")
+	case "USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "USER_SRP_AUTH":
+	case "CUSTOM_AUTH", "USER_AUTH":
+		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use USER_SRP_AUTH or USER_PASSWORD_AUTH")
 	default:
 		return nil, ErrInvalidParameter.WithMessage("Initiate Auth method not supported.")
 	}
@@ -68,9 +69,9 @@ func (s *Service) adminInitiateAuth(_ context.Context, in *AdminInitiateAuthRequ
 	}
 	flow := string(deref(in.AuthFlow))
 	switch flow {
-	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-	case "USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH":
-		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use ADMIN_USER_PASSWORD_AUTH")
+	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "USER_SRP_AUTH":
+	case "CUSTOM_AUTH", "USER_AUTH":
+		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use USER_SRP_AUTH or ADMIN_USER_PASSWORD_AUTH")
 	default:
 		return nil, ErrInvalidParameter.WithMessage("Initiate Auth method not supported.")
 	}
@@ -89,6 +90,9 @@ func (s *Service) authenticate(r authRequest) (*AdminInitiateAuthResponse, error
 	name, pw := r.params["USERNAME"], r.params["PASSWORD"]
 	if name == "" {
 		return nil, ErrInvalidParameter.WithMessage("Missing required parameter USERNAME")
+	}
+	if r.flow == "USER_SRP_AUTH" {
+		return s.srpChallenge(r, name)
 	}
 	if pw == "" {
 		return nil, ErrInvalidParameter.WithMessage("Missing required parameter PASSWORD")
@@ -199,9 +203,14 @@ func (s *Service) adminRespondToAuthChallenge(_ context.Context, in *AdminRespon
 		ChallengeParameters: res.ChallengeParameters, AuthenticationResult: res.AuthenticationResult}, nil
 }
 
-// respond answers a NEW_PASSWORD_REQUIRED challenge.
+// respond answers a PASSWORD_VERIFIER or NEW_PASSWORD_REQUIRED
+// challenge.
 func (s *Service) respond(p *pool, c *client, challenge, token string, resp map[string]string) (*AdminInitiateAuthResponse, error) {
-	if challenge != "NEW_PASSWORD_REQUIRED" {
+	switch challenge {
+	case "PASSWORD_VERIFIER":
+		return s.passwordVerifier(p, c, resp)
+	case "NEW_PASSWORD_REQUIRED":
+	default:
 		return nil, ErrInvalidParameter.WithMessage(challenge + " is not supported by virga")
 	}
 	sess := s.sessions[token]
@@ -248,7 +257,7 @@ func (s *Service) respond(p *pool, c *client, challenge, token string, resp map[
 	if err := checkRequired(p, u); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, pw); err != nil {
+	if err := s.setPassword(p, u, pw); err != nil {
 		return nil, err
 	}
 	u.Status, u.TemporaryUntil = statusConfirmed, 0
@@ -545,9 +554,93 @@ func (s *Service) changePassword(_ context.Context, in *ChangePasswordRequest) (
 	if err := checkPassword(p.Config.Policies.PasswordPolicy, deref(in.ProposedPassword)); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, deref(in.ProposedPassword)); err != nil {
+	if err := s.setPassword(p, u, deref(in.ProposedPassword)); err != nil {
 		return nil, err
 	}
 	u.Modified = s.clock.Now().UnixMilli()
 	return &ChangePasswordResponse{}, s.saveUser(deref(p.Config.Id), u)
+}
+
+// srpChallenge starts USER_SRP_AUTH: PASSWORD_VERIFIER with the user's
+// salt, B and a secret block the answer must sign.
+func (s *Service) srpChallenge(r authRequest, name string) (*AdminInitiateAuthResponse, error) {
+	cfg := &r.client.Config
+	if r.params["SRP_A"] == "" {
+		return nil, ErrInvalidParameter.WithMessage("Missing required parameter SRP_A")
+	}
+	if err := checkSecretHash(cfg, name, r.params["SECRET_HASH"]); err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(r.pool, name)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		if deref(cfg.PreventUserExistenceErrors) == "ENABLED" {
+			return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
+		}
+		return nil, ErrUserNotFound
+	}
+	if !u.Enabled {
+		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
+	}
+	if u.SRPVerifier == "" {
+		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
+	}
+	sess, B, err := s.srpStart(deref(r.pool.Config.Id), u, r.params["SRP_A"])
+	if err != nil {
+		return nil, err
+	}
+	sess.client = deref(cfg.ClientId)
+	sess.expires = s.clock.Now().Add(time.Duration(max(int(deref(cfg.AuthSessionValidity)), 3)) * time.Minute)
+	block := base64.StdEncoding.EncodeToString(sess.secretBlock)
+	now := s.clock.Now()
+	for k, v := range s.srp {
+		if now.After(v.expires) {
+			delete(s.srp, k)
+		}
+	}
+	s.srp[block] = sess
+	return &AdminInitiateAuthResponse{ChallengeName: ptr(ChallengeNameType("PASSWORD_VERIFIER")),
+		ChallengeParameters: map[string]string{"SALT": u.SRPSalt, "SRP_B": B.Text(16), "SECRET_BLOCK": block,
+			"USER_ID_FOR_SRP": u.Username, "USERNAME": u.Username}}, nil
+}
+
+// passwordVerifier checks the answer to PASSWORD_VERIFIER and signs the
+// user in (or on to NEW_PASSWORD_REQUIRED).
+func (s *Service) passwordVerifier(p *pool, c *client, resp map[string]string) (*AdminInitiateAuthResponse, error) {
+	for _, k := range []string{"USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"} {
+		if resp[k] == "" {
+			return nil, ErrInvalidParameter.WithMessage("Missing required parameter " + k)
+		}
+	}
+	if err := checkSecretHash(&c.Config, resp["USERNAME"], resp["SECRET_HASH"]); err != nil {
+		return nil, err
+	}
+	block := resp["PASSWORD_CLAIM_SECRET_BLOCK"]
+	sess := s.srp[block]
+	if sess == nil || sess.pool != deref(p.Config.Id) || sess.client != deref(c.Config.ClientId) || s.clock.Now().After(sess.expires) {
+		return nil, ErrNotAuthorized.WithMessage("Invalid session for the user.")
+	}
+	u, err := s.findUser(p, resp["USERNAME"])
+	if err != nil {
+		return nil, err
+	}
+	if u == nil || u.Username != sess.username {
+		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
+	}
+	delete(s.srp, block)
+	if !srpCheck(sess, u, resp["TIMESTAMP"], resp["PASSWORD_CLAIM_SIGNATURE"]) {
+		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
+	}
+	switch u.Status {
+	case statusUnconfirmed:
+		return nil, ErrUserNotConfirmed
+	case statusForceChange:
+		if s.clock.Now().UnixMilli() >= u.TemporaryUntil {
+			return nil, ErrNotAuthorized.WithMessage("Temporary password has expired and must be reset by an administrator.")
+		}
+		return s.newPasswordChallenge(authRequest{pool: p, client: c}, u)
+	}
+	return s.issue(p, c, u, s.clock.Now().Unix(), "", true)
 }

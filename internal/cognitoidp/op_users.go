@@ -75,7 +75,7 @@ func (s *Service) signUp(_ context.Context, in *SignUpRequest) (*SignUpResponse,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, deref(in.Password)); err != nil {
+	if err := s.setPassword(p, u, deref(in.Password)); err != nil {
 		return nil, err
 	}
 	u.Status = statusUnconfirmed
@@ -220,7 +220,7 @@ func (s *Service) adminCreateUser(_ context.Context, in *AdminCreateUserRequest)
 				"username", u.Username, "temporaryPassword", pw)
 		}
 	}
-	if err := s.setPassword(u, pw); err != nil {
+	if err := s.setPassword(p, u, pw); err != nil {
 		return nil, err
 	}
 	u.Status = statusForceChange
@@ -252,7 +252,7 @@ func (s *Service) adminSetUserPassword(_ context.Context, in *AdminSetUserPasswo
 	if err := checkPassword(p.Config.Policies.PasswordPolicy, pw); err != nil {
 		return nil, err
 	}
-	if err := s.setPassword(u, pw); err != nil {
+	if err := s.setPassword(p, u, pw); err != nil {
 		return nil, err
 	}
 	if deref(in.Permanent) {

@@ -56,8 +56,12 @@ func checkPassword(pp *PasswordPolicyType, pw string) error {
 // passwordIterations is PBKDF2's work factor for stored passwords.
 const passwordIterations = 10000
 
-// setPassword stores a password's salted hash on the user.
-func (s *Service) setPassword(u *user, pw string) error {
+// setPassword stores a password's salted hash on the user, and its SRP
+// verifier.
+func (s *Service) setPassword(p *pool, u *user, pw string) error {
+	if err := s.setVerifier(deref(p.Config.Id), u, pw); err != nil {
+		return err
+	}
 	salt := make([]byte, 16)
 	if _, err := io.ReadFull(s.rand, salt); err != nil {
 		return err

@@ -37,6 +37,9 @@ type Service struct {
 	// answered, by session string; they live in memory only, as a
 	// session's few minutes do not outlast a restart that matters.
 	sessions map[string]*session
+	// srp are the PASSWORD_VERIFIER challenges in progress, by their
+	// SECRET_BLOCK (base64), in memory like sessions.
+	srp map[string]*srpSession
 	// keys caches pools' unsealed signing keys, by pool id.
 	keys map[string]*poolKeys
 }
@@ -68,7 +71,7 @@ func New(d Deps) (*Service, error) {
 		return nil, err
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account,
-		region: d.Region, log: d.Logger, sessions: map[string]*session{}, keys: map[string]*poolKeys{}}, nil
+		region: d.Region, log: d.Logger, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{}}, nil
 }
 
 // API returns Cognito user pools as the edge serves them.

@@ -36,6 +36,10 @@ type user struct {
 	Password       []byte `json:"password,omitempty"`
 	Salt           []byte `json:"salt,omitempty"`
 	TemporaryUntil int64  `json:"temporaryUntil,omitempty"`
+	// SRPSalt and SRPVerifier (hex) let USER_SRP_AUTH check a password
+	// claim without the password (srp.go).
+	SRPSalt     string `json:"srpSalt,omitempty"`
+	SRPVerifier string `json:"srpVerifier,omitempty"`
 	// Code is the confirmation code SignUp issued, until ConfirmSignUp.
 	Code string `json:"code,omitempty"`
 	// Groups are the names of the user's groups.
