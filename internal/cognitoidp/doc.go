@@ -38,6 +38,10 @@
 // sends no email or SMS: it logs the code, and
 // GET /_virga/cognito-idp/{POOL_ID}/users lists the pool's users with
 // their pending codes; AdminConfirmSignUp is the usual way to confirm.
+// ResendConfirmationCode makes a new one. ForgotPassword gives a user
+// with a verified email address or phone number a reset code (logged and
+// listed the same way, valid an hour) that ConfirmForgotPassword takes
+// with the new password.
 // In pools with UsernameAttributes the user name is the sub and users
 // sign in with their email address or phone number; AliasAttributes
 // let them sign in with a verified email or phone number, or
@@ -83,8 +87,9 @@
 // TIMESTAMP of a PASSWORD_VERIFIER answer is not checked against the
 // clock; MFA; Lambda triggers (LambdaConfig is
 // stored, no function is invoked); sending messages (codes and temporary
-// passwords are logged); ForgotPassword, ResendConfirmationCode, the
-// self-service attribute operations, devices, identity providers,
+// passwords are logged); AdminResetUserPassword, the self-service
+// attribute operations (UpdateUserAttributes, VerifyUserAttribute,
+// DeleteUser), devices, identity providers,
 // domains and the hosted UI / OAuth endpoints; resource servers and
 // custom scopes; tags operations beyond UserPoolTags at creation.
 package cognitoidp

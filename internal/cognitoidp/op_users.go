@@ -386,9 +386,12 @@ type UserCode struct {
 	Username         string `json:"username"`
 	Status           string `json:"status"`
 	ConfirmationCode string `json:"confirmationCode,omitempty"`
+	// PasswordResetCode is the code ForgotPassword issued, if any.
+	PasswordResetCode string `json:"passwordResetCode,omitempty"`
 }
 
-// Codes lists a pool's users with their pending confirmation codes.
+// Codes lists a pool's users with their pending confirmation and
+// password reset codes.
 func (s *Service) Codes(poolID string) ([]UserCode, error) {
 	if _, err := s.loadPool(poolID); err != nil {
 		return nil, err
@@ -399,7 +402,7 @@ func (s *Service) Codes(poolID string) ([]UserCode, error) {
 	}
 	out := []UserCode{}
 	for _, u := range users {
-		out = append(out, UserCode{Username: u.Username, Status: u.Status, ConfirmationCode: u.Code})
+		out = append(out, UserCode{Username: u.Username, Status: u.Status, ConfirmationCode: u.Code, PasswordResetCode: u.ResetCode})
 	}
 	return out, nil
 }

@@ -42,6 +42,10 @@ type user struct {
 	SRPVerifier string `json:"srpVerifier,omitempty"`
 	// Code is the confirmation code SignUp issued, until ConfirmSignUp.
 	Code string `json:"code,omitempty"`
+	// ResetCode is the code ForgotPassword issued, valid until
+	// ResetUntil (epoch ms).
+	ResetCode  string `json:"resetCode,omitempty"`
+	ResetUntil int64  `json:"resetUntil,omitempty"`
 	// Groups are the names of the user's groups.
 	Groups []string `json:"groups,omitempty"`
 	// Revoked are the origin_jti of the sessions GlobalSignOut and

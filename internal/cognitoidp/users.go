@@ -8,9 +8,10 @@ import (
 
 // Users' statuses, as UserType's UserStatus names them.
 const (
-	statusUnconfirmed = "UNCONFIRMED"
-	statusConfirmed   = "CONFIRMED"
-	statusForceChange = "FORCE_CHANGE_PASSWORD"
+	statusUnconfirmed   = "UNCONFIRMED"
+	statusConfirmed     = "CONFIRMED"
+	statusForceChange   = "FORCE_CHANGE_PASSWORD"
+	statusResetRequired = "RESET_REQUIRED"
 )
 
 // caseSensitive reports whether the pool's user names are case

@@ -241,6 +241,22 @@ type CodeDeliveryDetailsType struct {
 	AttributeName  *string `aws:"min=1,max=32" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 }
 
+// ConfirmForgotPasswordRequest is the ConfirmForgotPasswordRequest shape of AWS's model.
+type ConfirmForgotPasswordRequest struct {
+	ClientId          *string `aws:"required,min=1,max=128" pattern:"[\\w+]+"`
+	SecretHash        *string `aws:"min=1,max=128" pattern:"[\\w+=/]+"`
+	Username          *string `aws:"required,min=1,max=128" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
+	ConfirmationCode  *string `aws:"required,min=1,max=2048" pattern:"[\\S]+"`
+	Password          *string `aws:"required,max=256" pattern:"[\\S]+"`
+	AnalyticsMetadata *AnalyticsMetadataType
+	UserContextData   *UserContextDataType
+	ClientMetadata    map[string]string
+}
+
+// ConfirmForgotPasswordResponse is the ConfirmForgotPasswordResponse shape of AWS's model.
+type ConfirmForgotPasswordResponse struct {
+}
+
 // ConfirmSignUpRequest is the ConfirmSignUpRequest shape of AWS's model.
 type ConfirmSignUpRequest struct {
 	ClientId           *string `aws:"required,min=1,max=128" pattern:"[\\w+]+"`
@@ -406,6 +422,21 @@ type EmailConfigurationType struct {
 	EmailSendingAccount *EmailSendingAccountType
 	From                *string
 	ConfigurationSet    *string `aws:"min=1,max=64" pattern:"^[a-zA-Z0-9_-]+$"`
+}
+
+// ForgotPasswordRequest is the ForgotPasswordRequest shape of AWS's model.
+type ForgotPasswordRequest struct {
+	ClientId          *string `aws:"required,min=1,max=128" pattern:"[\\w+]+"`
+	SecretHash        *string `aws:"min=1,max=128" pattern:"[\\w+=/]+"`
+	UserContextData   *UserContextDataType
+	Username          *string `aws:"required,min=1,max=128" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
+	AnalyticsMetadata *AnalyticsMetadataType
+	ClientMetadata    map[string]string
+}
+
+// ForgotPasswordResponse is the ForgotPasswordResponse shape of AWS's model.
+type ForgotPasswordResponse struct {
+	CodeDeliveryDetails *CodeDeliveryDetailsType
 }
 
 // GetGroupRequest is the GetGroupRequest shape of AWS's model.
@@ -600,6 +631,21 @@ type PasswordPolicyType struct {
 type RecoveryOptionType struct {
 	Priority *int32                  `aws:"required,min=1,max=2"`
 	Name     *RecoveryOptionNameType `aws:"required"`
+}
+
+// ResendConfirmationCodeRequest is the ResendConfirmationCodeRequest shape of AWS's model.
+type ResendConfirmationCodeRequest struct {
+	ClientId          *string `aws:"required,min=1,max=128" pattern:"[\\w+]+"`
+	SecretHash        *string `aws:"min=1,max=128" pattern:"[\\w+=/]+"`
+	UserContextData   *UserContextDataType
+	Username          *string `aws:"required,min=1,max=128" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
+	AnalyticsMetadata *AnalyticsMetadataType
+	ClientMetadata    map[string]string
+}
+
+// ResendConfirmationCodeResponse is the ResendConfirmationCodeResponse shape of AWS's model.
+type ResendConfirmationCodeResponse struct {
+	CodeDeliveryDetails *CodeDeliveryDetailsType
 }
 
 // RespondToAuthChallengeRequest is the RespondToAuthChallengeRequest shape of AWS's model.

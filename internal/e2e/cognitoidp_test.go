@@ -267,11 +267,40 @@ func TestCognitoSignUpConfirmSignIn(t *testing.T) {
 		AuthParameters: map[string]string{"REFRESH_TOKEN": *r.RefreshToken, "SECRET_HASH": *hash(aws.ToString(su.UserSub))}})
 	expectAPIError(t, err, "NotAuthorizedException", 400)
 
+	// A forgotten password: the reset code is on virga's endpoint.
+	_, err = c.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: &clientID, SecretHash: hash(email), Username: &email})
+	expectAPIError(t, err, "InvalidParameterException", 400)
+	fp, err := c.ForgotPassword(ctx, &cip.ForgotPasswordInput{ClientId: &clientID, SecretHash: hash(email), Username: &email})
+	if err != nil || fp.CodeDeliveryDetails == nil || fp.CodeDeliveryDetails.DeliveryMedium != types.DeliveryMediumTypeEmail {
+		t.Fatalf("ForgotPassword = %+v, %v", fp, err)
+	}
+	resp, err = http.Get(env.Endpoint + "/_virga/cognito-idp/" + poolID + "/users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resets []struct{ PasswordResetCode string }
+	json.NewDecoder(resp.Body).Decode(&resets)
+	resp.Body.Close()
+	if len(resets) != 1 || len(resets[0].PasswordResetCode) != 6 {
+		t.Fatalf("reset codes %+v", resets)
+	}
+	_, err = c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, SecretHash: hash(email), Username: &email,
+		ConfirmationCode: aws.String("x"), Password: aws.String("N3wPasswordLong")})
+	expectAPIError(t, err, "CodeMismatchException", 400)
+	if _, err := c.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{ClientId: &clientID, SecretHash: hash(email), Username: &email,
+		ConfirmationCode: aws.String(resets[0].PasswordResetCode), Password: aws.String("N3wPasswordLong")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": "N3wPasswordLong", "SECRET_HASH": *hash(email)}}); err != nil {
+		t.Fatalf("sign-in with the new password: %v", err)
+	}
+
 	if _, err := c.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: &email}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": "Passw0rdLong", "SECRET_HASH": *hash(email)}})
+		AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": "N3wPasswordLong", "SECRET_HASH": *hash(email)}})
 	if got := expectAPIError(t, err, "NotAuthorizedException", 400); got.Message != "User is disabled." {
 		t.Errorf("message %q", got.Message)
 	}
