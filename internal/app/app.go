@@ -260,7 +260,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Clock:     o.Clock,
 	}
 	userPools, err := cognitoidp.New(cognitoidp.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Logger: o.Logger})
+		Region: cfg.Region, Logger: o.Logger, Functions: lam})
 	if err != nil {
 		fns.Close()
 		db.Close()

@@ -75,21 +75,32 @@
 // JWT authorizers verify a pool's tokens in process, and VerifyToken is
 // what REST API COGNITO_USER_POOLS authorizers check.
 //
+// Lambda triggers (triggers.go): PreSignUp (SignUp; autoConfirmUser,
+// autoVerifyEmail, autoVerifyPhone), PostConfirmation (ConfirmSignUp,
+// AdminConfirmSignUp, ConfirmForgotPassword) and PreTokenGeneration
+// (version 1 events: ID token claims added or suppressed, groups
+// overridden) run through Deps.Functions; a failing function is
+// UserLambdaValidationException ("PreSignUp failed with error MESSAGE.").
+//
 // Concurrency: Service.mu serializes read-modify-write of pools, clients,
 // users and groups and guards sessions, SRP challenges and the unsealed
-// key cache. It is
-// taken by API Gateway's authorizers (IssuerKey, VerifyToken) and never
-// held while calling another service.
+// key cache. It is taken by API Gateway's authorizers (IssuerKey,
+// VerifyToken), and released while a Lambda trigger runs, so that the
+// function may call Cognito back; it is never held while calling another
+// service.
 //
 // Not supported: CUSTOM_AUTH and USER_AUTH answer
 // InvalidParameterException; users made before SRP verifiers were kept
 // cannot use USER_SRP_AUTH until their password is set again; the
 // TIMESTAMP of a PASSWORD_VERIFIER answer is not checked against the
-// clock; MFA; Lambda triggers (LambdaConfig is
-// stored, no function is invoked); sending messages (codes and temporary
+// clock; MFA; the other Lambda triggers (PreAuthentication,
+// PostAuthentication, CustomMessage, custom auth challenges, user
+// migration, custom senders) are stored and not run, PreSignUp does not
+// run for AdminCreateUser, and PreTokenGeneration's version 2 (access
+// token claims) is not honoured; sending messages (codes and temporary
 // passwords are logged); AdminResetUserPassword, the self-service
 // attribute operations (UpdateUserAttributes, VerifyUserAttribute,
-// DeleteUser), devices, identity providers,
-// domains and the hosted UI / OAuth endpoints; resource servers and
-// custom scopes; tags operations beyond UserPoolTags at creation.
+// DeleteUser), devices, identity providers, domains and the hosted UI /
+// OAuth endpoints; resource servers and custom scopes; tag operations
+// beyond UserPoolTags at creation.
 package cognitoidp

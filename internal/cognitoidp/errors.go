@@ -16,6 +16,10 @@ var (
 	ErrGroupExists          = apierr.New("GroupExistsException", 400, "")
 	ErrAliasExists          = apierr.New("AliasExistsException", 400, "An account with the given email already exists.")
 	ErrUnsupportedOperation = apierr.New("UnsupportedOperationException", 400, "")
+	// ErrUserLambda is a Lambda trigger that failed; ErrUnexpectedLambda
+	// one that could not be run or answered what Cognito cannot read.
+	ErrUserLambda       = apierr.New("UserLambdaValidationException", 400, "")
+	ErrUnexpectedLambda = apierr.New("UnexpectedLambdaException", 400, "")
 )
 
 // Messages Cognito words the same way wherever they occur.

@@ -125,7 +125,7 @@ func (s *Service) authenticate(r authRequest) (*AdminInitiateAuthResponse, error
 		}
 		return s.newPasswordChallenge(r, u)
 	}
-	return s.issue(r.pool, r.client, u, s.clock.Now().Unix(), "", true)
+	return s.issue(r.pool, r.client, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
 }
 
 // newPasswordChallenge answers a sign-in with a temporary password:
@@ -266,7 +266,7 @@ func (s *Service) respond(p *pool, c *client, challenge, token string, resp map[
 	if err := s.saveUser(deref(p.Config.Id), u); err != nil {
 		return nil, err
 	}
-	return s.issue(p, c, u, s.clock.Now().Unix(), "", true)
+	return s.issue(p, c, u, s.clock.Now().Unix(), "", true, "TokenGeneration_NewPasswordChallenge")
 }
 
 // refresh runs REFRESH_TOKEN_AUTH: new ID and access tokens for the
@@ -305,13 +305,17 @@ func (s *Service) refresh(r authRequest) (*AdminInitiateAuthResponse, error) {
 	if !u.Enabled {
 		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
 	}
-	return s.issue(r.pool, r.client, u, rt.AuthTime, rt.OriginJTI, false)
+	return s.issue(r.pool, r.client, u, rt.AuthTime, rt.OriginJTI, false, "TokenGeneration_RefreshTokens")
 }
 
 // issue signs ID and access tokens (and, for a new session, a refresh
 // token) for a user, with the claims "Understanding the identity (ID)
 // token" and "Understanding the access token" list.
-func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI string, withRefresh bool) (*AdminInitiateAuthResponse, error) {
+//
+// The pool's PreTokenGeneration trigger (source says why the tokens are
+// made) may add claims to the ID token or suppress them, and override
+// the groups of both tokens.
+func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI string, withRefresh bool, source string) (*AdminInitiateAuthResponse, error) {
 	pk, err := s.signingKeys(p)
 	if err != nil {
 		return nil, err
@@ -336,15 +340,35 @@ func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI s
 	if err != nil {
 		return nil, err
 	}
+	groupNames := make([]string, len(groups))
+	for i, g := range groups {
+		groupNames[i] = deref(g.GroupName)
+	}
+	var override map[string]any
+	if fn := deref(p.Config.LambdaConfig.PreTokenGeneration); fn != "" {
+		resp, err := s.trigger(context.Background(), p, "PreTokenGeneration", fn, source, u.Username, clientID,
+			map[string]any{"userAttributes": triggerAttributes(u), "groupConfiguration": map[string]any{
+				"groupsToOverride": groupNames, "iamRolesToOverride": []string{}, "preferredRole": nil}})
+		if err != nil {
+			return nil, err
+		}
+		override, _ = resp["claimsOverrideDetails"].(map[string]any)
+		if g, ok := override["groupOverrideDetails"].(map[string]any); ok {
+			if list, ok := g["groupsToOverride"].([]any); ok {
+				groupNames = groupNames[:0]
+				for _, x := range list {
+					if n, ok := x.(string); ok {
+						groupNames = append(groupNames, n)
+					}
+				}
+			}
+		}
+	}
 	common := func(use string, d time.Duration) map[string]any {
 		m := map[string]any{"sub": u.Sub, "iss": Issuer(s.region, poolID), "origin_jti": originJTI, "event_id": eventID,
 			"token_use": use, "auth_time": authTime, "exp": now.Add(d).Unix(), "iat": now.Unix(), "jti": s.ids.UUID()}
-		if len(groups) > 0 {
-			names := make([]string, len(groups))
-			for i, g := range groups {
-				names[i] = deref(g.GroupName)
-			}
-			m["cognito:groups"] = names
+		if len(groupNames) > 0 {
+			m["cognito:groups"] = groupNames
 		}
 		return m
 	}
@@ -361,6 +385,22 @@ func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI s
 	}
 	idc["cognito:username"] = u.Username
 	idc["aud"] = clientID
+	// Version 1 of PreTokenGeneration changes the ID token's claims,
+	// except those Cognito keeps for itself.
+	if add, ok := override["claimsToAddOrOverride"].(map[string]any); ok {
+		for k, v := range add {
+			if !protectedClaims[k] {
+				idc[k] = v
+			}
+		}
+	}
+	if drop, ok := override["claimsToSuppress"].([]any); ok {
+		for _, x := range drop {
+			if k, ok := x.(string); ok && !protectedClaims[k] {
+				delete(idc, k)
+			}
+		}
+	}
 	ac := common("access", accessFor)
 	ac["client_id"] = clientID
 	ac["scope"] = "aws.cognito.signin.user.admin"
@@ -642,5 +682,10 @@ func (s *Service) passwordVerifier(p *pool, c *client, resp map[string]string) (
 		}
 		return s.newPasswordChallenge(authRequest{pool: p, client: c}, u)
 	}
-	return s.issue(p, c, u, s.clock.Now().Unix(), "", true)
+	return s.issue(p, c, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
 }
+
+// protectedClaims are the claims PreTokenGeneration cannot change.
+var protectedClaims = map[string]bool{"acr": true, "amr": true, "aud": true, "auth_time": true, "azp": true,
+	"exp": true, "iat": true, "identities": true, "iss": true, "sub": true, "token_use": true, "nonce": true,
+	"at_hash": true, "cognito:username": true, "origin_jti": true, "event_id": true, "jti": true}

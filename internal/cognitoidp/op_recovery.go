@@ -64,7 +64,7 @@ func (s *Service) forgotPassword(_ context.Context, in *ForgotPasswordRequest) (
 	return &ForgotPasswordResponse{CodeDeliveryDetails: d}, s.saveUser(deref(p.Config.Id), u)
 }
 
-func (s *Service) confirmForgotPassword(_ context.Context, in *ConfirmForgotPasswordRequest) (*ConfirmForgotPasswordResponse, error) {
+func (s *Service) confirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordRequest) (*ConfirmForgotPasswordResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, _, u, err := s.userForClient(deref(in.ClientId), deref(in.Username), deref(in.SecretHash))
@@ -89,7 +89,10 @@ func (s *Service) confirmForgotPassword(_ context.Context, in *ConfirmForgotPass
 		u.Status, u.TemporaryUntil = statusConfirmed, 0
 	}
 	u.Modified = s.clock.Now().UnixMilli()
-	return &ConfirmForgotPasswordResponse{}, s.saveUser(deref(p.Config.Id), u)
+	if err := s.saveUser(deref(p.Config.Id), u); err != nil {
+		return nil, err
+	}
+	return &ConfirmForgotPasswordResponse{}, s.postConfirmation(ctx, p, u, deref(in.ClientId), "PostConfirmation_ConfirmForgotPassword", in.ClientMetadata)
 }
 
 func (s *Service) resendConfirmationCode(_ context.Context, in *ResendConfirmationCodeRequest) (*ResendConfirmationCodeResponse, error) {

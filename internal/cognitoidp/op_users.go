@@ -54,7 +54,7 @@ func (s *Service) newUser(p *pool, name string, attrs []AttributeType) (*user, e
 	return u, nil
 }
 
-func (s *Service) signUp(_ context.Context, in *SignUpRequest) (*SignUpResponse, error) {
+func (s *Service) signUp(ctx context.Context, in *SignUpRequest) (*SignUpResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, c, err := s.clientByID(deref(in.ClientId))
@@ -79,6 +79,38 @@ func (s *Service) signUp(_ context.Context, in *SignUpRequest) (*SignUpResponse,
 		return nil, err
 	}
 	u.Status = statusUnconfirmed
+	if fn := deref(p.Config.LambdaConfig.PreSignUp); fn != "" {
+		validation := map[string]any{}
+		for _, a := range in.ValidationData {
+			validation[deref(a.Name)] = deref(a.Value)
+		}
+		attrs := map[string]any{}
+		for k, v := range u.Attributes {
+			attrs[k] = v
+		}
+		resp, err := s.trigger(ctx, p, "PreSignUp", fn, "PreSignUp_SignUp", u.Username, deref(c.Config.ClientId),
+			map[string]any{"userAttributes": attrs, "validationData": validation, "clientMetadata": in.ClientMetadata})
+		if err != nil {
+			return nil, err
+		}
+		// The lock was released while the function ran.
+		if old, err := s.findUser(p, u.Username); err != nil || old != nil {
+			if err == nil {
+				err = ErrUsernameExists
+			}
+			return nil, err
+		}
+		if flagOf(resp, "autoVerifyEmail") && u.Attributes["email"] != "" {
+			u.Attributes["email_verified"] = "true"
+		}
+		if flagOf(resp, "autoVerifyPhone") && u.Attributes["phone_number"] != "" {
+			u.Attributes["phone_number_verified"] = "true"
+		}
+		if flagOf(resp, "autoConfirmUser") {
+			u.Status = statusConfirmed
+			return &SignUpResponse{UserConfirmed: ptr(true), UserSub: ptr(u.Sub)}, s.saveUser(deref(p.Config.Id), u)
+		}
+	}
 	u.Code = s.randomString(confirmationCodeLength, digits)
 	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(u.Sub)}
 	if d := s.delivery(p, u); d != nil {
@@ -138,7 +170,7 @@ func confirm(p *pool, u *user) {
 	}
 }
 
-func (s *Service) confirmSignUp(_ context.Context, in *ConfirmSignUpRequest) (*ConfirmSignUpResponse, error) {
+func (s *Service) confirmSignUp(ctx context.Context, in *ConfirmSignUpRequest) (*ConfirmSignUpResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, c, err := s.clientByID(deref(in.ClientId))
@@ -160,10 +192,13 @@ func (s *Service) confirmSignUp(_ context.Context, in *ConfirmSignUpRequest) (*C
 	}
 	confirm(p, u)
 	u.Modified = s.clock.Now().UnixMilli()
-	return &ConfirmSignUpResponse{}, s.saveUser(deref(p.Config.Id), u)
+	if err := s.saveUser(deref(p.Config.Id), u); err != nil {
+		return nil, err
+	}
+	return &ConfirmSignUpResponse{}, s.postConfirmation(ctx, p, u, deref(c.Config.ClientId), "PostConfirmation_ConfirmSignUp", in.ClientMetadata)
 }
 
-func (s *Service) adminConfirmSignUp(_ context.Context, in *AdminConfirmSignUpRequest) (*AdminConfirmSignUpResponse, error) {
+func (s *Service) adminConfirmSignUp(ctx context.Context, in *AdminConfirmSignUpRequest) (*AdminConfirmSignUpResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, u, err := s.poolUser(deref(in.UserPoolId), deref(in.Username))
@@ -175,7 +210,10 @@ func (s *Service) adminConfirmSignUp(_ context.Context, in *AdminConfirmSignUpRe
 	}
 	confirm(p, u)
 	u.Modified = s.clock.Now().UnixMilli()
-	return &AdminConfirmSignUpResponse{}, s.saveUser(deref(p.Config.Id), u)
+	if err := s.saveUser(deref(p.Config.Id), u); err != nil {
+		return nil, err
+	}
+	return &AdminConfirmSignUpResponse{}, s.postConfirmation(ctx, p, u, "", "PostConfirmation_ConfirmSignUp", in.ClientMetadata)
 }
 
 // poolUser loads a pool and one of its users.
@@ -405,4 +443,16 @@ func (s *Service) Codes(poolID string) ([]UserCode, error) {
 		out = append(out, UserCode{Username: u.Username, Status: u.Status, ConfirmationCode: u.Code, PasswordResetCode: u.ResetCode})
 	}
 	return out, nil
+}
+
+// postConfirmation runs the PostConfirmation trigger for a user just
+// confirmed; the confirmation stands if it fails, as on AWS.
+func (s *Service) postConfirmation(ctx context.Context, p *pool, u *user, clientID, source string, metadata map[string]string) error {
+	fn := deref(p.Config.LambdaConfig.PostConfirmation)
+	if fn == "" {
+		return nil
+	}
+	_, err := s.trigger(ctx, p, "PostConfirmation", fn, source, u.Username, clientID,
+		map[string]any{"userAttributes": triggerAttributes(u), "clientMetadata": metadata})
+	return err
 }

@@ -39,7 +39,8 @@ type Service struct {
 	sessions map[string]*session
 	// srp are the PASSWORD_VERIFIER challenges in progress, by their
 	// SECRET_BLOCK (base64), in memory like sessions.
-	srp map[string]*srpSession
+	srp       map[string]*srpSession
+	functions Functions
 	// keys caches pools' unsealed signing keys, by pool id.
 	keys map[string]*poolKeys
 }
@@ -55,6 +56,8 @@ type Deps struct {
 	// crypto/rand.
 	Random io.Reader
 	Logger *slog.Logger
+	// Functions runs Lambda triggers; nil runs none.
+	Functions Functions
 }
 
 // New returns Cognito user pools over the store, loading (or making)
@@ -71,7 +74,7 @@ func New(d Deps) (*Service, error) {
 		return nil, err
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account,
-		region: d.Region, log: d.Logger, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{}}, nil
+		region: d.Region, log: d.Logger, functions: d.Functions, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{}}, nil
 }
 
 // API returns Cognito user pools as the edge serves them.
