@@ -41,7 +41,11 @@
 // ResendConfirmationCode makes a new one. ForgotPassword gives a user
 // with a verified email address or phone number a reset code (logged and
 // listed the same way, valid an hour) that ConfirmForgotPassword takes
-// with the new password.
+// with the new password. AdminResetUserPassword gives any user such a
+// code, and sign-in answers PasswordResetRequiredException until it is
+// used. Users change their own attributes (UpdateUserAttributes, within
+// their client's WriteAttributes) and delete themselves (DeleteUser)
+// with an access token.
 // In pools with UsernameAttributes the user name is the sub and users
 // sign in with their email address or phone number; AliasAttributes
 // let them sign in with a verified email or phone number, or
@@ -98,9 +102,9 @@
 // migration, custom senders) are stored and not run, PreSignUp does not
 // run for AdminCreateUser, and PreTokenGeneration's version 2 (access
 // token claims) is not honoured; sending messages (codes and temporary
-// passwords are logged); AdminResetUserPassword, the self-service
-// attribute operations (UpdateUserAttributes, VerifyUserAttribute,
-// DeleteUser), devices, identity providers, domains and the hosted UI /
+// passwords are logged); VerifyUserAttribute and
+// GetUserAttributeVerificationCode (UpdateUserAttributes marks a changed
+// email address or phone number unverified and sends nothing); devices, identity providers, domains and the hosted UI /
 // OAuth endpoints; resource servers and custom scopes; tag operations
 // beyond UserPoolTags at creation.
 package cognitoidp

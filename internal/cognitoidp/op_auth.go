@@ -113,6 +113,9 @@ func (s *Service) authenticate(r authRequest) (*AdminInitiateAuthResponse, error
 	if !u.Enabled {
 		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
 	}
+	if u.Status == statusResetRequired {
+		return nil, ErrPasswordResetRequired
+	}
 	if !passwordMatches(u, pw) {
 		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
 	}
@@ -623,6 +626,9 @@ func (s *Service) srpChallenge(r authRequest, name string) (*AdminInitiateAuthRe
 	}
 	if !u.Enabled {
 		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
+	}
+	if u.Status == statusResetRequired {
+		return nil, ErrPasswordResetRequired
 	}
 	if u.SRPVerifier == "" {
 		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)

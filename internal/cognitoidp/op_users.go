@@ -331,14 +331,45 @@ func (s *Service) adminUpdateUserAttributes(_ context.Context, in *AdminUpdateUs
 	if err != nil {
 		return nil, err
 	}
-	if err := checkAttributes(p, in.UserAttributes, false); err != nil {
+	if err := s.updateAttributes(p, u, in.UserAttributes); err != nil {
 		return nil, err
 	}
+	return &AdminUpdateUserAttributesResponse{}, nil
+}
+
+// updateUserAttributes is a user changing their own attributes, those
+// their app client may write (WriteAttributes, when it names any).
+func (s *Service) updateUserAttributes(_ context.Context, in *UpdateUserAttributesRequest) (*UpdateUserAttributesResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, claims, err := s.accessTokenUser(deref(in.AccessToken))
+	if err != nil {
+		return nil, err
+	}
+	clientID, _ := claims["client_id"].(string)
+	if c, err := s.loadClient(deref(p.Config.Id), clientID); err == nil && len(c.Config.WriteAttributes) > 0 {
+		for _, a := range in.UserAttributes {
+			if !slices.Contains(c.Config.WriteAttributes, deref(a.Name)) {
+				return nil, ErrNotAuthorized.WithMessage("A client attempted to write unauthorized attribute")
+			}
+		}
+	}
+	if err := s.updateAttributes(p, u, in.UserAttributes); err != nil {
+		return nil, err
+	}
+	return &UpdateUserAttributesResponse{CodeDeliveryDetailsList: []CodeDeliveryDetailsType{}}, nil
+}
+
+// updateAttributes sets (or, when empty, removes) attributes of a user.
+func (s *Service) updateAttributes(p *pool, u *user, attrs []AttributeType) error {
+	if err := checkAttributes(p, attrs, false); err != nil {
+		return err
+	}
 	given := map[string]bool{}
-	for _, a := range in.UserAttributes {
+	for _, a := range attrs {
 		given[deref(a.Name)] = true
 	}
-	for _, a := range in.UserAttributes {
+	for _, a := range attrs {
 		name, v := deref(a.Name), deref(a.Value)
 		// A changed email address or phone number is unverified unless
 		// the request verifies it too.
@@ -352,7 +383,41 @@ func (s *Service) adminUpdateUserAttributes(_ context.Context, in *AdminUpdateUs
 		}
 	}
 	u.Modified = s.clock.Now().UnixMilli()
-	return &AdminUpdateUserAttributesResponse{}, s.saveUser(deref(p.Config.Id), u)
+	return s.saveUser(deref(p.Config.Id), u)
+}
+
+// deleteUser is a user deleting themselves; their sessions end.
+func (s *Service) deleteUser(_ context.Context, in *DeleteUserRequest) (*noOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, _, err := s.accessTokenUser(deref(in.AccessToken))
+	if err != nil {
+		return nil, err
+	}
+	poolID := deref(p.Config.Id)
+	if err := s.revokeSessions(poolID, u, ""); err != nil {
+		return nil, err
+	}
+	return &noOutput{}, s.put(nil, userKey(poolID, u.Username))
+}
+
+// adminResetUserPassword makes the user's password unusable: sign-in
+// answers PasswordResetRequiredException until ConfirmForgotPassword
+// sets a new one with the code (logged and listed, as virga sends none).
+func (s *Service) adminResetUserPassword(_ context.Context, in *AdminResetUserPasswordRequest) (*AdminResetUserPasswordResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, err := s.poolUser(deref(in.UserPoolId), deref(in.Username))
+	if err != nil {
+		return nil, err
+	}
+	u.Status = statusResetRequired
+	u.ResetCode = s.randomString(confirmationCodeLength, digits)
+	u.ResetUntil = s.clock.Now().Add(resetCodeValidity).UnixMilli()
+	u.Modified = s.clock.Now().UnixMilli()
+	s.log.Info("cognito-idp: password reset code (no message is sent; use it with ConfirmForgotPassword)",
+		"userPoolId", deref(p.Config.Id), "username", u.Username, "code", u.ResetCode)
+	return &AdminResetUserPasswordResponse{}, s.saveUser(deref(p.Config.Id), u)
 }
 
 func (s *Service) setEnabled(poolID, name string, on bool) error {

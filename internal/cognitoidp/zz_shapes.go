@@ -139,6 +139,17 @@ type AdminRemoveUserFromGroupRequest struct {
 	GroupName  *string `aws:"required,min=1,max=128" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
 }
 
+// AdminResetUserPasswordRequest is the AdminResetUserPasswordRequest shape of AWS's model.
+type AdminResetUserPasswordRequest struct {
+	UserPoolId     *string `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
+	Username       *string `aws:"required,min=1,max=128" pattern:"[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"`
+	ClientMetadata map[string]string
+}
+
+// AdminResetUserPasswordResponse is the AdminResetUserPasswordResponse shape of AWS's model.
+type AdminResetUserPasswordResponse struct {
+}
+
 // AdminRespondToAuthChallengeRequest is the AdminRespondToAuthChallengeRequest shape of AWS's model.
 type AdminRespondToAuthChallengeRequest struct {
 	UserPoolId         *string            `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
@@ -386,6 +397,11 @@ type DeleteUserPoolClientRequest struct {
 // DeleteUserPoolRequest is the DeleteUserPoolRequest shape of AWS's model.
 type DeleteUserPoolRequest struct {
 	UserPoolId *string `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
+}
+
+// DeleteUserRequest is the DeleteUserRequest shape of AWS's model.
+type DeleteUserRequest struct {
+	AccessToken *string `aws:"required" pattern:"[A-Za-z0-9-_=.]+"`
 }
 
 // DescribeUserPoolClientRequest is the DescribeUserPoolClientRequest shape of AWS's model.
@@ -741,6 +757,18 @@ type UpdateGroupRequest struct {
 // UpdateGroupResponse is the UpdateGroupResponse shape of AWS's model.
 type UpdateGroupResponse struct {
 	Group *GroupType
+}
+
+// UpdateUserAttributesRequest is the UpdateUserAttributesRequest shape of AWS's model.
+type UpdateUserAttributesRequest struct {
+	UserAttributes []AttributeType `aws:"required"`
+	AccessToken    *string         `aws:"required" pattern:"[A-Za-z0-9-_=.]+"`
+	ClientMetadata map[string]string
+}
+
+// UpdateUserAttributesResponse is the UpdateUserAttributesResponse shape of AWS's model.
+type UpdateUserAttributesResponse struct {
+	CodeDeliveryDetailsList []CodeDeliveryDetailsType
 }
 
 // UpdateUserPoolClientRequest is the UpdateUserPoolClientRequest shape of AWS's model.

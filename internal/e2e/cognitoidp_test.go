@@ -427,6 +427,29 @@ func TestCognitoAdminCreateUserAndListUsers(t *testing.T) {
 	if got := strings.Join(list(`name = "Carl"`), ","); got != "carl" {
 		t.Errorf("name = %s", got)
 	}
+	// bob changes his own name, then deletes himself.
+	bobToken := done.AuthenticationResult.AccessToken
+	if _, err := c.UpdateUserAttributes(ctx, &cip.UpdateUserAttributesInput{AccessToken: bobToken,
+		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Bob")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if me, err := c.GetUser(ctx, &cip.GetUserInput{AccessToken: bobToken}); err != nil || !hasAttribute(me.UserAttributes, "name", "Bob") {
+		t.Fatalf("GetUser = %+v, %v", me, err)
+	}
+	if _, err := c.DeleteUser(ctx, &cip.DeleteUserInput{AccessToken: bobToken}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: poolID, Username: aws.String("bob")})
+	expectAPIError(t, err, "UserNotFoundException", 400)
+
+	// An administrator's reset: the old password no longer signs in.
+	if _, err := c.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: poolID, Username: aws.String("carl")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: poolID, ClientId: clientID, AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "carl", "PASSWORD": "Carl-P4ssword"}})
+	expectAPIError(t, err, "PasswordResetRequiredException", 400)
+
 	if _, err := c.AdminDeleteUser(ctx, &cip.AdminDeleteUserInput{UserPoolId: poolID, Username: aws.String("carl")}); err != nil {
 		t.Fatal(err)
 	}
@@ -444,4 +467,13 @@ func TestCognitoAdminCreateUserAndListUsers(t *testing.T) {
 	}
 	_, err = c.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: poolID})
 	expectAPIError(t, err, "ResourceNotFoundException", 400)
+}
+
+func hasAttribute(attrs []types.AttributeType, name, value string) bool {
+	for _, a := range attrs {
+		if aws.ToString(a.Name) == name && aws.ToString(a.Value) == value {
+			return true
+		}
+	}
+	return false
 }
