@@ -12,8 +12,9 @@ import (
 )
 
 // cognitoTriggersTemplate is a pool with the triggers apps use most: a
-// PreSignUp that confirms users (and refuses one domain), and a
-// PreTokenGeneration that adds a claim to ID tokens and hides another.
+// PreSignUp that confirms users (and refuses one domain), named in the
+// pool's LambdaConfig, and a PreTokenGeneration that adds a claim to ID
+// tokens and hides another, attached with SAM's Cognito event.
 const cognitoTriggersTemplate = `AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -41,13 +42,18 @@ Resources:
                 'claimsToAddOrOverride': {'tier': 'gold', 'source': event['triggerSource']},
                 'claimsToSuppress': ['email']}}
             return event
+      Events:
+        Token:
+          Type: Cognito
+          Properties:
+            UserPool: !Ref Users
+            Trigger: PreTokenGeneration
   Users:
     Type: AWS::Cognito::UserPool
     Properties:
       UserPoolName: triggered
       LambdaConfig:
         PreSignUp: !GetAtt PreSignUp.Arn
-        PreTokenGeneration: !GetAtt PreToken.Arn
   Client:
     Type: AWS::Cognito::UserPoolClient
     Properties:

@@ -88,8 +88,8 @@
 // when its Location is a template's URL (application.go); one from the
 // Serverless Application Repository (ApplicationId), GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks
-// (Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
-// Cognito) are accepted and skipped: the function's
+// (Kinesis, MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill)
+// are accepted and skipped: the function's
 // Metadata records them under Virga.SkippedEvents, and a warning says
 // so. A DeploymentPreference is recorded under Virga.DeploymentPreference
 // with a warning: no CodeDeploy resources are made, the alias moves at
