@@ -288,6 +288,10 @@ func (s *Service) refresh(r authRequest) (*AdminInitiateAuthResponse, error) {
 		return nil, ErrNotAuthorized.WithMessage(msgInvalidRefreshToken)
 	}
 	if s.clock.Now().Unix() >= rt.Expires {
+		// An expired token is of no more use: it leaves the store.
+		if err := s.put(nil, refreshKey(tok)); err != nil {
+			return nil, err
+		}
 		return nil, ErrNotAuthorized.WithMessage("Refresh Token has expired")
 	}
 	u, err := s.findUser(r.pool, rt.Username)

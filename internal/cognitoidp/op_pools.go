@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -288,6 +289,21 @@ func (s *Service) deleteUserPool(_ context.Context, in *DeleteUserPoolRequest) (
 	for _, kind := range []string{"client", "user", "group"} {
 		pre := poolPrefix(kind, id)
 		b.DeleteRange(pre, keys.PrefixEnd(pre))
+	}
+	// Refresh tokens are keyed by token: find the pool's.
+	pre := base("refresh")
+	it, err := s.store.NewIter(pre, keys.PrefixEnd(pre))
+	if err != nil {
+		return nil, err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		var rt refreshToken
+		if json.Unmarshal(it.Value(), &rt) == nil && rt.Pool == id {
+			b.Delete(slices.Clone(it.Key()))
+		}
+	}
+	if err := it.Close(); err != nil {
+		return nil, err
 	}
 	b.Delete(poolKey(id))
 	delete(s.keys, id)
