@@ -81,7 +81,8 @@
 //
 // Lambda triggers (triggers.go): PreSignUp (SignUp; autoConfirmUser,
 // autoVerifyEmail, autoVerifyPhone), PostConfirmation (ConfirmSignUp,
-// AdminConfirmSignUp, ConfirmForgotPassword) and PreTokenGeneration
+// AdminConfirmSignUp, ConfirmForgotPassword), PreAuthentication and
+// PostAuthentication (password and SRP sign-in) and PreTokenGeneration
 // (version 1 events: ID token claims added or suppressed, groups
 // overridden) run through Deps.Functions; a failing function is
 // UserLambdaValidationException ("PreSignUp failed with error MESSAGE.").
@@ -97,9 +98,8 @@
 // InvalidParameterException; users made before SRP verifiers were kept
 // cannot use USER_SRP_AUTH until their password is set again; the
 // TIMESTAMP of a PASSWORD_VERIFIER answer is not checked against the
-// clock; MFA; the other Lambda triggers (PreAuthentication,
-// PostAuthentication, CustomMessage, custom auth challenges, user
-// migration, custom senders) are stored and not run, PreSignUp does not
+// clock; MFA; the other Lambda triggers (CustomMessage, custom auth
+// challenges, user migration, custom senders) are stored and not run, PreSignUp does not
 // run for AdminCreateUser, and PreTokenGeneration's version 2 (access
 // token claims) is not honoured; sending messages (codes and temporary
 // passwords are logged); VerifyUserAttribute and

@@ -128,7 +128,7 @@ func (s *Service) authenticate(r authRequest) (*AdminInitiateAuthResponse, error
 		}
 		return s.newPasswordChallenge(r, u)
 	}
-	return s.issue(r.pool, r.client, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
+	return s.signIn(r.pool, r.client, u)
 }
 
 // newPasswordChallenge answers a sign-in with a temporary password:
@@ -692,7 +692,32 @@ func (s *Service) passwordVerifier(p *pool, c *client, resp map[string]string) (
 		}
 		return s.newPasswordChallenge(authRequest{pool: p, client: c}, u)
 	}
-	return s.issue(p, c, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
+	return s.signIn(p, c, u)
+}
+
+// signIn ends a sign-in whose password checked out: the PreAuthentication
+// trigger may still refuse it, then tokens are issued and the
+// PostAuthentication trigger runs.
+func (s *Service) signIn(p *pool, c *client, u *user) (*AdminInitiateAuthResponse, error) {
+	ctx := context.Background()
+	clientID := deref(c.Config.ClientId)
+	if fn := deref(p.Config.LambdaConfig.PreAuthentication); fn != "" {
+		if _, err := s.trigger(ctx, p, "PreAuthentication", fn, "PreAuthentication_Authentication", u.Username, clientID,
+			map[string]any{"userAttributes": triggerAttributes(u), "validationData": map[string]any{}, "userNotFound": false}); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.issue(p, c, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
+	if err != nil {
+		return nil, err
+	}
+	if fn := deref(p.Config.LambdaConfig.PostAuthentication); fn != "" {
+		if _, err := s.trigger(ctx, p, "PostAuthentication", fn, "PostAuthentication_Authentication", u.Username, clientID,
+			map[string]any{"userAttributes": triggerAttributes(u), "newDeviceUsed": false}); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // protectedClaims are the claims PreTokenGeneration cannot change.

@@ -116,7 +116,7 @@ func TestCognitoSAMAuthorizers(t *testing.T) {
 
 	c := cip.NewFromConfig(env.Config)
 	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("maria"),
-		MessageAction: types.MessageActionTypeSuppress,
+		MessageAction:  types.MessageActionTypeSuppress,
 		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("maria@example.com")}}}); err != nil {
 		t.Fatal(err)
 	}

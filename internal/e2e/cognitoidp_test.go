@@ -79,12 +79,12 @@ func TestCognitoSignUpConfirmSignIn(t *testing.T) {
 	ctx := context.Background()
 
 	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("app-users"),
-		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		UsernameAttributes:     []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		Schema: []types.SchemaAttributeType{{Name: aws.String("tenant"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)}},
+		Schema:                 []types.SchemaAttributeType{{Name: aws.String("tenant"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)}},
 		Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(10),
 			RequireNumbers: true, RequireUppercase: true, RequireLowercase: true}},
-		LambdaConfig: &types.LambdaConfigType{PostAuthentication: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:post")}})
+		LambdaConfig: &types.LambdaConfigType{CustomMessage: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:msg")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestCognitoSignUpConfirmSignIn(t *testing.T) {
 		t.Errorf("arn %q", got)
 	}
 	d, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &poolID})
-	if err != nil || aws.ToString(d.UserPool.LambdaConfig.PostAuthentication) == "" || aws.ToInt32(d.UserPool.Policies.PasswordPolicy.MinimumLength) != 10 {
+	if err != nil || aws.ToString(d.UserPool.LambdaConfig.CustomMessage) == "" || aws.ToInt32(d.UserPool.Policies.PasswordPolicy.MinimumLength) != 10 {
 		t.Fatalf("DescribeUserPool = %+v, %v", d, err)
 	}
 	hasCustom := false

@@ -48,12 +48,23 @@ Resources:
           Properties:
             UserPool: !Ref Users
             Trigger: PreTokenGeneration
+  PreAuth:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: |
+        def handler(event, context):
+            if event['userName'] == 'mallory':
+                raise Exception('Sign-in disabled')
+            return event
   Users:
     Type: AWS::Cognito::UserPool
     Properties:
       UserPoolName: triggered
       LambdaConfig:
         PreSignUp: !GetAtt PreSignUp.Arn
+        PreAuthentication: !GetAtt PreAuth.Arn
   Client:
     Type: AWS::Cognito::UserPoolClient
     Properties:
@@ -95,6 +106,14 @@ func TestCognitoLambdaTriggers(t *testing.T) {
 		AuthParameters: map[string]string{"USERNAME": "ada", "PASSWORD": "Ada-Pass-123"}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := c.SignUp(ctx, &cip.SignUpInput{ClientId: &clientID, Username: aws.String("mallory"), Password: aws.String("Mal-Pass-123")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "mallory", "PASSWORD": "Mal-Pass-123"}})
+	if got := expectAPIError(t, err, "UserLambdaValidationException", 400); got.Message != "PreAuthentication failed with error Sign-in disabled." {
+		t.Errorf("message %q", got.Message)
 	}
 	claims := verifyCognitoJWT(t, env.Endpoint, outs["PoolId"], aws.ToString(auth.AuthenticationResult.IdToken))
 	if claims["tier"] != "gold" || claims["source"] != "TokenGeneration_Authentication" || claims["email"] != nil || claims["email_verified"] != true {
