@@ -74,6 +74,12 @@
 // revoked"). Challenge sessions live in memory for the client's
 // AuthSessionValidity (three minutes by default).
 //
+// The operations apps call without AWS credentials (SignUp,
+// ConfirmSignUp, ResendConfirmationCode, ForgotPassword,
+// ConfirmForgotPassword, InitiateAuth, RespondToAuthChallenge, and those
+// that take an access token) are Anonymous: they take unsigned requests
+// even when virga verifies signatures.
+//
 // Keys for others: WellKnownHandler serves /{POOL_ID}/.well-known/jwks.json
 // and openid-configuration on virga's endpoint; IssuerKey lets HTTP API
 // JWT authorizers verify a pool's tokens in process, and VerifyToken is

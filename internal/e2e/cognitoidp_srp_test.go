@@ -148,3 +148,41 @@ func TestCognitoUserSRPAuth(t *testing.T) {
 		t.Errorf("claims %v", claims)
 	}
 }
+
+// TestCognitoUnsignedOperations checks that, with signatures verified,
+// the operations Cognito serves without AWS credentials (those a browser
+// app calls) take unsigned requests, and the administrative ones do not.
+func TestCognitoUnsignedOperations(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, sigv4Mode)
+	c := cip.NewFromConfig(env.Config)
+	ctx := context.Background()
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("public")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := cip.NewFromConfig(env.Config, func(o *cip.Options) { o.Credentials = aws.AnonymousCredentials{} })
+	if _, err := anon.SignUp(ctx, &cip.SignUpInput{ClientId: cl.UserPoolClient.ClientId, Username: aws.String("pat"), Password: aws.String("Pat-Pass-123")}); err != nil {
+		t.Fatalf("unsigned SignUp: %v", err)
+	}
+	_, err = anon.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: pool.UserPool.Id, Username: aws.String("pat")})
+	if err == nil {
+		t.Fatal("unsigned AdminConfirmSignUp succeeded")
+	}
+	if _, err := c.AdminConfirmSignUp(ctx, &cip.AdminConfirmSignUpInput{UserPoolId: pool.UserPool.Id, Username: aws.String("pat")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := anon.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: cl.UserPoolClient.ClientId, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "pat", "PASSWORD": "Pat-Pass-123"}})
+	if err != nil {
+		t.Fatalf("unsigned InitiateAuth: %v", err)
+	}
+	if _, err := anon.GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken}); err != nil {
+		t.Fatalf("unsigned GetUser: %v", err)
+	}
+}

@@ -157,11 +157,26 @@ func (e *Edge) serve(c *awsproto.Call, w *responseWriter, svc *awsproto.Service)
 			}
 		}
 	}()
-	if err := e.opts.Auth.Authenticate(c); err != nil && !(c.Op != nil && c.Op.Anonymous && unsigned(r)) {
+	if err := e.opts.Auth.Authenticate(c); err != nil && !(anonymous(c, svc) && unsigned(r)) {
 		svc.WriteError(c, w, err)
 		return
 	}
 	svc.Serve(c, w)
+}
+
+// anonymous reports whether the call is to an operation served without
+// a signature (S3's CORS preflights; Cognito's SignUp, InitiateAuth and
+// the other operations apps call with no AWS credentials), resolving
+// the operation if routing has not (awsJson routes by target prefix
+// alone).
+func anonymous(c *awsproto.Call, svc *awsproto.Service) bool {
+	if c.Op == nil {
+		c.Service = svc
+		if svc.Protocol.Resolve(c) != nil {
+			c.Op, c.Params = nil, nil
+		}
+	}
+	return c.Op != nil && c.Op.Anonymous
 }
 
 // unsigned reports whether r carries no SigV4 authentication at all.
