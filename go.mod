@@ -34,12 +34,12 @@ require github.com/aws/aws-sdk-go-v2/service/iam v1.65.0
 require github.com/aws/aws-sdk-go-v2/service/xray v1.36.25
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider v1.61.0
 	github.com/aws/aws-sdk-go-v2/service/sfn v1.41.2
 	github.com/xiatechs/jsonata-go v1.8.8
 )
 
 require (
-	github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider v1.61.0 // indirect
 	github.com/goccy/go-json v0.10.2 // indirect
 	github.com/ncruces/go-strftime v0.1.9 // indirect
 	github.com/shopspring/decimal v1.3.1 // indirect
