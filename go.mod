@@ -36,6 +36,7 @@ require github.com/aws/aws-sdk-go-v2/service/iam v1.65.0
 require github.com/aws/aws-sdk-go-v2/service/xray v1.36.25
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider v1.61.0
 	github.com/aws/aws-sdk-go-v2/service/sfn v1.41.2
 	github.com/xiatechs/jsonata-go v1.8.8
 )

@@ -252,11 +252,11 @@ func (s *Service) authorizeCaller(req *request) *gatewayError {
 		}
 		return s.runAuthorizer(req, au)
 	case "COGNITO_USER_POOLS":
-		// Cognito user pools are not part of virga yet.
-		if req.r.Header.Get("Authorization") == "" {
-			return errUnauthorized
+		au := req.deployment.API.Authorizers[m.AuthorizerID]
+		if au == nil || au.Type != "COGNITO_USER_POOLS" {
+			return errAuthorizerConfig
 		}
-		return errAuthorizerConfig
+		return s.authorizeUserPool(req, au)
 	}
 	return nil
 }

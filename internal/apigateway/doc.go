@@ -126,8 +126,14 @@
 // VPC links; contentHandling (binary conversions) in mapping templates;
 // AWS integrations with services virga does not have (Step Functions,
 // Kinesis, S3) answer 500 Internal server error. AWS_IAM
-// methods require a SigV4 Authorization header but do not verify it;
-// COGNITO_USER_POOLS methods answer 500 (there is no Cognito). A method
+// methods require a SigV4 Authorization header but do not verify it.
+// COGNITO_USER_POOLS methods take a token of one of the authorizer's
+// ProviderARNs pools (virga's Cognito user pools, through
+// Deps.UserPools) from its identity source (Authorization by default):
+// an ID token, or an access token with one of the method's
+// authorizationScopes; its claims reach the integration as
+// requestContext.authorizer.claims, every value a string. Anything else
+// is 401 Unauthorized (userpools.go). A method
 // that requires an API key takes an enabled key of a usage plan that
 // names its stage, and answers 403 Forbidden otherwise. GetUsage's and
 // UpdateUsage's errors for bad dates or a plan without a quota are

@@ -48,6 +48,17 @@ type Deps struct {
 	// Traces is X-Ray, where stages with tracing enabled write their
 	// segments; nil writes none.
 	Traces Traces
+	// UserPools verifies the tokens of Cognito user pools for
+	// COGNITO_USER_POOLS authorizers; nil refuses every token (401).
+	UserPools UserPools
+}
+
+// UserPools verifies Cognito user pools' tokens.
+type UserPools interface {
+	// VerifyToken returns the claims of a token of use "id" or
+	// "access" that one of the pools the ARNs name signed and that has
+	// not expired; ok is false otherwise.
+	VerifyToken(poolARNs []string, token, use string) (claims map[string]any, ok bool)
 }
 
 // Service is Amazon API Gateway's REST APIs: the control plane and the
@@ -62,6 +73,7 @@ type Service struct {
 	aws     AWSServices
 	logs    accesslog.Sink
 	traces  Traces
+	pools   UserPools
 
 	// mu guards apis and everything they hold, and serializes writes: a
 	// handler holds it from reading what it changes until its commit.
@@ -94,7 +106,7 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, apis: map[string]*apiState{},
+		fns: d.Functions, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, apis: map[string]*apiState{},
 		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)

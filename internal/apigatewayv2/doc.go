@@ -31,7 +31,10 @@
 // {proxy+}; a method over ANY; $default last), passes the route's
 // authorizer (Lambda REQUEST authorizers with payload 1.0 or 2.0, simple
 // or IAM policy responses, cached by identity sources for their TTL; JWT
-// authorizers, with keys from the issuer's OpenID configuration), and
+// authorizers, with keys from the issuer's OpenID configuration, or, for
+// an issuer that is one of virga's Cognito user pools
+// (https://cognito-idp.REGION.amazonaws.com/POOL_ID), from the pool
+// itself through Deps.Issuers, without the network), and
 // reaches its integration: AWS_PROXY to a Lambda function with the 1.0 or
 // 2.0 event, or HTTP_PROXY to a URL. API Gateway's own answers are
 // {"message": "..."}: 404 Not Found (no stage, route or integration), 401

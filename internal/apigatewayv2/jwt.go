@@ -272,6 +272,8 @@ func claimString(v any) string {
 
 // jwksCache keeps JWT issuers' public keys.
 type jwksCache struct {
+	// local holds the keys of issuers virga is; nil when none.
+	local  Issuers
 	client *http.Client
 	clock  clock.Clock
 	mu     sync.Mutex
@@ -290,6 +292,14 @@ func newJWKSCache(c *http.Client, clk clock.Clock) *jwksCache {
 // key returns the issuer's key with the id, fetching the issuer's keys
 // when they are not cached, too old, or lack the id.
 func (c *jwksCache) key(ctx context.Context, issuer, kid string) (crypto.PublicKey, error) {
+	if c.local != nil {
+		if k, found := c.local.IssuerKey(issuer, kid); found {
+			if k == nil {
+				return nil, fmt.Errorf("the issuer has no key %q", kid)
+			}
+			return k, nil
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.clock.Now()

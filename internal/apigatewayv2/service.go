@@ -2,6 +2,7 @@ package apigatewayv2
 
 import (
 	"context"
+	"crypto"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -112,6 +113,19 @@ type Deps struct {
 	// share; nil gives HTTP and WebSocket APIs one of their own at AWS's
 	// default account limits.
 	AccountThrottle *throttle.Bucket
+	// Issuers holds the keys of issuers virga itself is (Cognito user
+	// pools): JWT authorizers of those issuers verify tokens with them,
+	// in process, instead of fetching the issuer's keys; nil fetches
+	// every issuer's.
+	Issuers Issuers
+}
+
+// Issuers finds the public keys of JWT issuers virga is.
+type Issuers interface {
+	// IssuerKey returns the key with the id of the issuer; found is
+	// false when virga is not the issuer, and key nil when it is but has
+	// no such key.
+	IssuerKey(issuer, kid string) (key crypto.PublicKey, found bool)
 }
 
 // New returns the service over the store, with the APIs it holds.
@@ -135,6 +149,7 @@ func New(d Deps) (*Service, error) {
 	s.ws = newWSHub(d.WebSocketIdleTimeout, d.WebSocketMaxDuration)
 	s.authCache = newAuthorizerCache(s.clock)
 	s.jwks = newJWKSCache(s.client, s.clock)
+	s.jwks.local = d.Issuers
 	err := scan(s.store, rootKey(s.account, "a"), func(v []byte) error {
 		var a apiRecord
 		if err := json.Unmarshal(v, &a); err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/cloudformation"
 	"github.com/virga/virga/internal/cloudwatch"
+	"github.com/virga/virga/internal/cognitoidp"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/edge"
@@ -73,7 +74,10 @@ type App struct {
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
 	// buckets is S3.
-	buckets *s3.Service
+	// userPools is Cognito user pools, whose pending confirmation codes
+	// virga's own endpoint shows.
+	userPools *cognitoidp.Service
+	buckets   *s3.Service
 	// traces is X-Ray, and daemon its UDP daemon (nil when off).
 	traces *xray.Service
 	daemon *xray.Daemon
@@ -271,6 +275,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Account:   cfg.AccountID,
 		Clock:     o.Clock,
 	}
+	userPools, err := cognitoidp.New(cognitoidp.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+		Region: cfg.Region, Logger: o.Logger, Functions: lam})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.userPools = userPools
+	a.services = append(a.services, userPools.API())
 	accessLogs := &accessLogSink{s: cwl.Sink(), streams: map[[2]string]*logs.StreamWriter{}}
 	a.closers = append(a.closers, accessLogs.Close)
 	// API Gateway throttles all of an account's APIs, REST, HTTP and
@@ -278,7 +291,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger, Identify: auth.Identify,
-		AccessLogs: accessLogs, AccountThrottle: accountThrottle})
+		AccessLogs: accessLogs, AccountThrottle: accountThrottle, Issuers: userPools})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -290,7 +303,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
-		AccountThrottle: accountThrottle, Traces: traces})
+		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -403,10 +416,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 			".s3-website.localhost":  buckets.Website(),
 		},
 		Internal: a.internalHandler(),
-		Region:   cfg.Region,
-		Logger:   o.Logger,
-		Clock:    o.Clock,
-		IDs:      g,
+		// Cognito user pools' keys and OpenID configuration, at the
+		// paths AWS serves them under each pool's issuer URL.
+		WellKnown: userPools.WellKnownHandler(a.endpoint),
+		WellKnownPath: func(path string) bool {
+			_, _, ok := cognitoidp.WellKnownPath(path)
+			return ok
+		},
+		Region: cfg.Region,
+		Logger: o.Logger,
+		Clock:  o.Clock,
+		IDs:    g,
 	})
 	return a, nil
 }

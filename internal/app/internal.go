@@ -17,6 +17,9 @@ import (
 //	GET /_virga/health  version, uptime, and each service's state (200 when up)
 //	GET /_virga/info    the effective configuration, without secrets
 //	GET, DELETE /_virga/ses/messages  the messages SES accepted (see package ses)
+//	GET /_virga/cognito-idp/{pool}/users
+//	                    a user pool's users and the confirmation codes
+//	                    SignUp issued, which virga does not send
 func (a *App) internalHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_virga/health", func(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +62,16 @@ func (a *App) internalHandler() http.Handler {
 			Config  map[string]any `json:"config"`
 		}{version.Version, cfg})
 	})
+	if a.userPools != nil {
+		mux.HandleFunc("GET /_virga/cognito-idp/{pool}/users", func(w http.ResponseWriter, r *http.Request) {
+			users, err := a.userPools.Codes(r.PathValue("pool"))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusNotFound)
+				return
+			}
+			writeJSON(w, users)
+		})
+	}
 	if a.codeHandler != nil {
 		mux.Handle("GET "+lambda.CodePath, a.codeHandler)
 	}

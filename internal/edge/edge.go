@@ -33,6 +33,12 @@ type Options struct {
 	Auth *Authenticator
 	// Internal serves virga's own endpoints under /_virga/.
 	Internal http.Handler
+	// WellKnown serves unsigned GET and HEAD requests whose path
+	// WellKnownPath accepts (Cognito user pools' JWKS and OpenID
+	// configuration, /POOL_ID/.well-known/...), ahead of S3's path-style
+	// routes; pool ids, with their underscore, are never bucket names.
+	WellKnown     http.Handler
+	WellKnownPath func(path string) bool
 	// Region is the region of requests that do not name one.
 	Region string
 	Logger *slog.Logger
@@ -71,6 +77,11 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
 		r = dataPlanePath(r)
+	}
+	if e.opts.WellKnown != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		strings.Contains(r.URL.Path, "/.well-known/") && e.opts.WellKnownPath(r.URL.Path) && unsigned(r) {
+		e.serveDataPlane("cognito-idp", e.opts.WellKnown, w, r)
+		return
 	}
 	var svc *awsproto.Service
 	if bucket, ok := s3VirtualHost(r.Host); ok {
@@ -146,11 +157,26 @@ func (e *Edge) serve(c *awsproto.Call, w *responseWriter, svc *awsproto.Service)
 			}
 		}
 	}()
-	if err := e.opts.Auth.Authenticate(c); err != nil && !(c.Op != nil && c.Op.Anonymous && unsigned(r)) {
+	if err := e.opts.Auth.Authenticate(c); err != nil && !(anonymous(c, svc) && unsigned(r)) {
 		svc.WriteError(c, w, err)
 		return
 	}
 	svc.Serve(c, w)
+}
+
+// anonymous reports whether the call is to an operation served without
+// a signature (S3's CORS preflights; Cognito's SignUp, InitiateAuth and
+// the other operations apps call with no AWS credentials), resolving
+// the operation if routing has not (awsJson routes by target prefix
+// alone).
+func anonymous(c *awsproto.Call, svc *awsproto.Service) bool {
+	if c.Op == nil {
+		c.Service = svc
+		if svc.Protocol.Resolve(c) != nil {
+			c.Op, c.Params = nil, nil
+		}
+	}
+	return c.Op != nil && c.Op.Anonymous
 }
 
 // unsigned reports whether r carries no SigV4 authentication at all.

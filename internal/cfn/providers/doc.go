@@ -94,6 +94,18 @@
 // SecretStringTemplate when both are given; its Ref and Id are the ARN,
 // and deleting it skips the recovery window.
 //
+// # Cognito user pools
+//
+// AWS::Cognito::UserPool is CreateUserPool (UserPoolName as PoolName);
+// its Ref is the pool id and GetAtt gives Arn, ProviderName
+// (cognito-idp.REGION.amazonaws.com/ID) and ProviderURL, the issuer an
+// HTTP API's JWT authorizer names. Updates are UpdateUserPool; a new
+// UserPoolName or Schema replaces the pool, which AWS updates in place
+// (virga has no AddCustomAttributes, nor a PoolName in UpdateUserPool).
+// AWS::Cognito::UserPoolClient's Ref is the client id, with GetAtt
+// ClientSecret and Name; AWS::Cognito::UserPoolGroup's Ref is the group's
+// name.
+//
 // # Keys
 //
 // AWS::KMS::Key is CreateKey (KeySpec, KeyUsage, KeyPolicy as an object

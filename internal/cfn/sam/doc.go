@@ -41,6 +41,8 @@
 //	  event CloudWatchLogs      FUNCTIONEVENT (AWS::Logs::SubscriptionFilter), FUNCTIONEVENTPermission
 //	  event S3                  FUNCTIONEVENTPermission; the template's bucket gets the
 //	                            LambdaConfigurations and depends on the permission
+//	  event Cognito             FUNCTIONEVENTPermission; the template's user pool gets
+//	                            the trigger in its LambdaConfig
 //	AWS::Serverless::Api        API (RestApi with an OpenAPI Body), APIDeploymentHASH, APISTAGEStage
 //	  Auth.UsagePlan            APIUsagePlan, APIApiKey, APIUsagePlanKey (PER_API), or
 //	                            ServerlessUsagePlan, ServerlessApiKey, ServerlessUsagePlanKey (SHARED)
@@ -89,8 +91,8 @@
 // when its Location is a template's URL (application.go); one from the
 // Serverless Application Repository (ApplicationId), GraphQLApi, WebSocketApi and CapacityProvider give an *Error that wraps
 // template.ErrNotSupported. Event sources for services virga lacks
-// (MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill,
-// Cognito) are accepted and skipped: the function's
+// (MSK, MQ, SelfManagedKafka, DocumentDB, IoTRule, AlexaSkill)
+// are accepted and skipped: the function's
 // Metadata records them under Virga.SkippedEvents, and a warning says
 // so. A DeploymentPreference is recorded under Virga.DeploymentPreference
 // with a warning: no CodeDeploy resources are made, the alias moves at

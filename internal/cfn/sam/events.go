@@ -86,7 +86,11 @@ var eventSpecs = map[string]eventSpec{
 	"DocumentDB":       {},
 	"IoTRule":          {},
 	"AlexaSkill":       {},
-	"Cognito":          {},
+	"Cognito": {
+		properties: set("UserPool", "Trigger"),
+		required:   []string{"UserPool", "Trigger"},
+		build:      (*transformer).cognitoEvent,
+	},
 	"CloudWatchLogs": {
 		properties: set("LogGroupName", "FilterPattern"),
 		required:   []string{"LogGroupName", "FilterPattern"},

@@ -1,0 +1,116 @@
+// Package cognitoidp is Amazon Cognito user pools (awsJson 1.1, target
+// prefix AWSCognitoIdentityProviderService, signing name cognito-idp):
+// user pools and their app clients, users, groups, sign-in with a
+// password, and the JSON web tokens API Gateway's authorizers trust.
+//
+// Store layout (tuples, package keys):
+//
+//	("cognito-idp", "pool", POOL_ID)                → pool: its UserPoolType and sealed signing keys
+//	("cognito-idp", "client", POOL_ID, CLIENT_ID)   → app client (UserPoolClientType)
+//	("cognito-idp", "clientpool", CLIENT_ID)        → the client's pool id (SignUp and InitiateAuth name only the client)
+//	("cognito-idp", "user", POOL_ID, USERNAME)      → user: attributes, status, password hash, groups, revoked sessions
+//	("cognito-idp", "group", POOL_ID, GROUP)        → group (GroupType)
+//	("cognito-idp", "refresh", TOKEN)               → what a refresh token stands for
+//	("cognito-idp", "datakey")                      → the data key signing keys are sealed with
+//
+// Pools: ids are REGION_ + nine letters and digits, ARNs
+// arn:aws:cognito-idp:REGION:ACCOUNT:userpool/ID. CreateUserPool fills in
+// AWS's defaults (a password policy of eight characters with upper and
+// lower case letters, numbers and symbols when none is given; temporary
+// passwords valid for seven days) and stores what it is given, LambdaConfig
+// included. The schema is the standard attributes plus the request's
+// custom ones, named custom:NAME. UpdateUserPool resets what it is not
+// given, as AWS's does. Each pool has two 2048-bit RSA keys, the first
+// signing ID tokens, the second access tokens; kid is the base64 SHA-256
+// of the public key. They are sealed (package sealed) in the store.
+//
+// App clients: ids are 26 lowercase letters and digits; GenerateSecret
+// makes a secret, and then SignUp, ConfirmSignUp and the password flows
+// need SECRET_HASH (Base64 HMAC-SHA256 of user name + client id under the
+// secret). ExplicitAuthFlows defaults to ALLOW_USER_SRP_AUTH,
+// ALLOW_CUSTOM_AUTH and ALLOW_REFRESH_TOKEN_AUTH, so USER_PASSWORD_AUTH
+// must be asked for, as on AWS. UpdateUserPoolClient, like
+// UpdateUserPool, returns what it is not given to its default; the id
+// and secret stay. Token validity defaults to an hour (ID,
+// access) and 30 days (refresh).
+//
+// Users: SignUp makes an UNCONFIRMED user with a six-digit code. virga
+// sends no email or SMS: it logs the code, and
+// GET /_virga/cognito-idp/{POOL_ID}/users lists the pool's users with
+// their pending codes; AdminConfirmSignUp is the usual way to confirm.
+// ResendConfirmationCode makes a new one. ForgotPassword gives a user
+// with a verified email address or phone number a reset code (logged and
+// listed the same way, valid an hour) that ConfirmForgotPassword takes
+// with the new password. AdminResetUserPassword gives any user such a
+// code, and sign-in answers PasswordResetRequiredException until it is
+// used. Users change their own attributes (UpdateUserAttributes, within
+// their client's WriteAttributes) and delete themselves (DeleteUser)
+// with an access token.
+// In pools with UsernameAttributes the user name is the sub and users
+// sign in with their email address or phone number; AliasAttributes
+// let them sign in with a verified email or phone number, or
+// preferred_username. AdminCreateUser makes a FORCE_CHANGE_PASSWORD user
+// whose temporary password signs in to a NEW_PASSWORD_REQUIRED challenge
+// (a generated temporary password is logged, unless MessageAction is
+// SUPPRESS). Passwords are stored as salted PBKDF2-SHA256 hashes and
+// checked against the pool's policy wherever they are set. ListUsers
+// filters with `attr = "v"` or `attr ^= "v"` (filter.go).
+//
+// Auth: InitiateAuth (USER_SRP_AUTH, USER_PASSWORD_AUTH,
+// REFRESH_TOKEN_AUTH) and AdminInitiateAuth (USER_SRP_AUTH,
+// ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH, REFRESH_TOKEN_AUTH);
+// RespondToAuthChallenge PASSWORD_VERIFIER (SRP-6a as Cognito runs it,
+// srp.go, which Amplify and amazon-cognito-identity-js use by default) and
+// NEW_PASSWORD_REQUIRED. Setting a password stores its SRP salt and
+// verifier beside its hash.
+// Tokens are RS256 JWTs with the claims the developer guide lists (sub,
+// cognito:groups, iss https://cognito-idp.REGION.amazonaws.com/POOL_ID,
+// token_use, auth_time, exp, iat, jti, origin_jti, event_id; the ID token
+// adds aud, cognito:username and the user's attributes; the access token
+// client_id, scope aws.cognito.signin.user.admin and username). Refresh
+// tokens are opaque. GlobalSignOut, AdminUserGlobalSignOut and
+// RevokeToken end sessions: their origin_jti is recorded on the user and
+// tokens that carry it are refused (GetUser: "Access Token has been
+// revoked"). Challenge sessions live in memory for the client's
+// AuthSessionValidity (three minutes by default).
+//
+// The operations apps call without AWS credentials (SignUp,
+// ConfirmSignUp, ResendConfirmationCode, ForgotPassword,
+// ConfirmForgotPassword, InitiateAuth, RespondToAuthChallenge, and those
+// that take an access token) are Anonymous: they take unsigned requests
+// even when virga verifies signatures.
+//
+// Keys for others: WellKnownHandler serves /{POOL_ID}/.well-known/jwks.json
+// and openid-configuration on virga's endpoint; IssuerKey lets HTTP API
+// JWT authorizers verify a pool's tokens in process, and VerifyToken is
+// what REST API COGNITO_USER_POOLS authorizers check.
+//
+// Lambda triggers (triggers.go): PreSignUp (SignUp; autoConfirmUser,
+// autoVerifyEmail, autoVerifyPhone), PostConfirmation (ConfirmSignUp,
+// AdminConfirmSignUp, ConfirmForgotPassword), PreAuthentication and
+// PostAuthentication (password and SRP sign-in) and PreTokenGeneration
+// (version 1 events: ID token claims added or suppressed, groups
+// overridden) run through Deps.Functions; a failing function is
+// UserLambdaValidationException ("PreSignUp failed with error MESSAGE.").
+//
+// Concurrency: Service.mu serializes read-modify-write of pools, clients,
+// users and groups and guards sessions, SRP challenges and the unsealed
+// key cache. It is taken by API Gateway's authorizers (IssuerKey,
+// VerifyToken), and released while a Lambda trigger runs, so that the
+// function may call Cognito back; it is never held while calling another
+// service.
+//
+// Not supported: CUSTOM_AUTH and USER_AUTH answer
+// InvalidParameterException; users made before SRP verifiers were kept
+// cannot use USER_SRP_AUTH until their password is set again; the
+// TIMESTAMP of a PASSWORD_VERIFIER answer is not checked against the
+// clock; MFA; the other Lambda triggers (CustomMessage, custom auth
+// challenges, user migration, custom senders) are stored and not run, PreSignUp does not
+// run for AdminCreateUser, and PreTokenGeneration's version 2 (access
+// token claims) is not honoured; sending messages (codes and temporary
+// passwords are logged); VerifyUserAttribute and
+// GetUserAttributeVerificationCode (UpdateUserAttributes marks a changed
+// email address or phone number unverified and sends nothing); devices, identity providers, domains and the hosted UI /
+// OAuth endpoints; resource servers and custom scopes; tag operations
+// beyond UserPoolTags at creation.
+package cognitoidp
