@@ -380,6 +380,23 @@ func TestStepFunctionsJSONata(t *testing.T) {
 	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"status":200,"who":"ANN"}` {
 		t.Errorf("execution: %s %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Error), aws.ToString(d.Cause))
 	}
+
+	// A function that calls itself without end fails its execution,
+	// not virga (its evaluation runs in a worker process).
+	loop, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("recursion"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+			"Output":"{% ( $f := function($x){ $f($x) + 1 }; $f(1) ) %}","End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: loop.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	if d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "States.QueryEvaluationError" {
+		t.Errorf("recursing execution: %s %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
 }
 
 // TestStepFunctionsNameReuse: an execution's name is taken for 90 days;

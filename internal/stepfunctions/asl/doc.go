@@ -45,7 +45,13 @@
 // Assign there), the size limits of variables, Distributed Map
 // (ItemReader, ResultWriter, ItemBatcher, Mode DISTRIBUTED) and
 // ToleratedFailure*, which Parse refuses; JSONPath filter expressions;
-// functions JSONata gained after 1.8; a bound on JSONata's recursion: a
-// JSONata function that calls itself without end overflows the Go stack,
-// which ends virga.
+// functions JSONata gained after 1.8.
+//
+// An expression that defines a function is evaluated in a worker
+// process (jsonata_worker.go): the library bounds neither its recursion
+// nor the Go stack it grows, and a Go stack overflow cannot be recovered.
+// A worker that dies or runs past ten seconds fails only its expression,
+// with States.QueryEvaluationError; the others run in process. In a
+// worker, $random and $uuid take their randomness from the operating
+// system, not from the execution's Env.
 package asl

@@ -59,3 +59,15 @@ func FuzzIntrinsic(f *testing.F) {
 		c.eval(x)
 	})
 }
+
+// FuzzDefinesFunction checks that the scan for function definitions ends
+// on any input, and finds every "function(" a compiled expression holds
+// outside its strings (the library is the judge of what parses).
+func FuzzDefinesFunction(f *testing.F) {
+	for _, s := range []string{"function($x){$x}", "λ($x){1}", "'function(' & $x", `"\"" & function($a){1}`, "/* x", "`a", "$f := function($x){ $f($x) }"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		definesFunction(src)
+	})
+}

@@ -131,19 +131,28 @@ func (j *jvalue) evalField(x *jctx) (any, error) {
 }
 
 func evalJSONata(src string, x *jctx) (any, error) {
-	e, err := jsonata.Compile(src)
-	if err != nil {
-		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
-	}
 	vars := make(map[string]any, len(x.vars)+1)
 	for k, v := range x.vars {
 		vars[k] = toJSONata(v)
 	}
 	vars["states"] = toJSONata(x.states)
+	if definesFunction(src) {
+		return evalIsolated(src, vars)
+	}
+	return evalJSONataVars(src, vars, x.env)
+}
+
+// evalJSONataVars evaluates src with the variables given, already in
+// the library's form (toJSONata).
+func evalJSONataVars(src string, vars map[string]any, rnd jsonataRandom) (any, error) {
+	e, err := jsonata.Compile(src)
+	if err != nil {
+		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
+	}
 	if err := e.RegisterVars(vars); err != nil {
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
-	if err := e.RegisterExts(stepFunctionsJSONata(x.env)); err != nil {
+	if err := e.RegisterExts(stepFunctionsJSONata(rnd)); err != nil {
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
 	v, err := e.Eval(nil)
@@ -154,6 +163,13 @@ func evalJSONata(src string, x *jctx) (any, error) {
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
 	return fromJSONata(v), nil
+}
+
+// jsonataRandom is where $uuid and $random take their randomness: the
+// execution's Env.
+type jsonataRandom interface {
+	UUID() string
+	RandomInt(n int64, seed *int64) int64
 }
 
 // toJSONata turns values into the float64-numbered JSON the JSONata
@@ -216,7 +232,7 @@ func fromJSONata(v any) any {
 
 // stepFunctionsJSONata are the functions Step Functions adds to JSONata:
 // $partition, $range, $hash, $random, $uuid and $parse.
-func stepFunctionsJSONata(env Env) map[string]jsonata.Extension {
+func stepFunctionsJSONata(env jsonataRandom) map[string]jsonata.Extension {
 	return map[string]jsonata.Extension{
 		"partition": {Func: func(a []any, size float64) ([]any, error) {
 			// A fraction would make chunks of nothing for ever, a size

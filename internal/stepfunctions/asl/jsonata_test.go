@@ -44,6 +44,14 @@ func TestJSONataStates(t *testing.T) {
 			`{}`, "", "States.QueryEvaluationError: $partition's chunk size must be a positive integer, position: 1, arguments: number:0 value:[1 2 3] number:1 value:0.5 "},
 		{"evaluation error", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.nothing %}","End":true}}}`, `{}`, "",
 			"States.QueryEvaluationError: The JSONata expression '$states.input.nothing' returned nothing (undefined)"},
+		{"a function that recurses, in a worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+			"Output":"{% ( $f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; {'fact': $f($states.input.n), 'in': $states.input} ) %}","End":true}}}`,
+			`{"n":5}`, `{"fact":120,"in":{"n":5}}`, ""},
+		{"a function that recurses without end ends only its worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+			"Output":"{% ( $f := function($x){ $f($x) + 1 }; $f(1) ) %}","End":true}}}`, `{}`, "",
+			"States.QueryEvaluationError: The JSONata expression '( $f := function($x){ $f($x) + 1 }; $f(1) )' could not be evaluated: it recursed too deeply or used too much memory"},
+		{"a function's $uuid, in a worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+			"Output":"{% ( $f := λ(){ $uuid() }; $length($f()) ) %}","End":true}}}`, `{}`, `36`, ""},
 		{"mixed per state", `{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"n":"{% 1 + 1 %}"},"Next":"B"},
 			"B":{"Type":"Pass","Parameters":{"m.$":"$.n"},"End":true}}}`, `{}`, `{"m":2}`, ""},
 	}
@@ -81,6 +89,26 @@ func TestJSONataDefinitionErrors(t *testing.T) {
 		_, err := Parse(def)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %s", def, err, want)
+		}
+	}
+}
+
+func TestDefinesFunction(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]bool{
+		"$f := function($x){ $x }":       true,
+		"λ($x){ $x }":                    true,
+		"$map($a, function ($v) { $v })": true,
+		"$states.input.a + 1":            false,
+		"'function(' & $x":               false,
+		`"a \" function(" & $x`:          false,
+		"`function`.x":                   false,
+		"/* function( */ $x":             false,
+		"$myfunction($x)":                false,
+		"$x.function":                    true, // may say yes when there is none
+	} {
+		if got := definesFunction(src); got != want {
+			t.Errorf("definesFunction(%q) = %v, want %v", src, got, want)
 		}
 	}
 }

@@ -1,0 +1,290 @@
+package asl
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// A JSONata expression that defines functions can call them without end,
+// and the JSONata library bounds neither its recursion nor the Go stack
+// it grows: a Go stack overflow is fatal to the process, and cannot be
+// recovered. Such expressions are therefore evaluated in a worker
+// process — this same binary, started again with workerEnv set — whose
+// death fails only the evaluation, with States.QueryEvaluationError.
+// Expressions without function definitions, nearly all of them, are
+// evaluated in process: without one, the library's recursion is bounded
+// by the expression and the data.
+//
+// The protocol is one JSON request per line on the worker's stdin and
+// one JSON answer per line on its stdout. Workers are kept for the next
+// evaluation (at most maxIdleWorkers of them), die with virga
+// (Pdeathsig, and EOF on stdin), and are killed when an evaluation takes
+// longer than workerTimeout.
+
+const (
+	workerEnv      = "VIRGA_ASL_JSONATA_WORKER"
+	maxIdleWorkers = 4
+	workerTimeout  = 10 * time.Second
+	// workerMaxStack bounds a worker goroutine's stack: a runaway
+	// recursion ends the worker after this much, not Go's default 1 GB.
+	workerMaxStack = 64 << 20
+)
+
+func init() {
+	if os.Getenv(workerEnv) == "1" {
+		os.Exit(serveJSONata(os.Stdin, os.Stdout))
+	}
+}
+
+// workerRequest is an expression and what it sees.
+type workerRequest struct {
+	Src  string         `json:"src"`
+	Vars map[string]any `json:"vars"`
+}
+
+// workerAnswer is the expression's value, that it had none, or its
+// error.
+type workerAnswer struct {
+	Value     json.RawMessage `json:"value,omitempty"`
+	Undefined bool            `json:"undefined,omitempty"`
+	Error     string          `json:"error,omitempty"`
+}
+
+// serveJSONata is a worker's life: it evaluates requests until its
+// input ends, and returns its exit status.
+func serveJSONata(in io.Reader, out io.Writer) int {
+	debug.SetMaxStack(workerMaxStack)
+	r := bufio.NewReader(in)
+	w := bufio.NewWriter(out)
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) == 0 && err != nil {
+			return 0
+		}
+		// Numbers decode to float64, the library's numbers, as
+		// toJSONata made them.
+		var req workerRequest
+		var a workerAnswer
+		if err := json.Unmarshal(line, &req); err != nil {
+			a.Error = "bad request: " + err.Error()
+		} else {
+			v, err := evalJSONataVars(req.Src, req.Vars, workerRandom{})
+			switch {
+			case errors.Is(err, errUndefined):
+				a.Undefined = true
+			case err != nil:
+				a.Error = failureCause(err)
+			default:
+				a.Value, err = json.Marshal(v)
+				if err != nil {
+					a.Error = err.Error()
+				}
+			}
+		}
+		b, _ := json.Marshal(a)
+		w.Write(b)
+		w.WriteByte('\n')
+		if err := w.Flush(); err != nil {
+			return 1
+		}
+	}
+}
+
+func failureCause(err error) string {
+	var f *Failure
+	if errors.As(err, &f) {
+		return f.Cause
+	}
+	return err.Error()
+}
+
+// workerRandom gives a worker's $random and $uuid their randomness.
+type workerRandom struct{}
+
+func (workerRandom) UUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func (workerRandom) RandomInt(n int64, _ *int64) int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.LittleEndian.Uint64(b[:])>>1) % n
+}
+
+// jsonataWorker is a running worker process.
+type jsonataWorker struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Reader
+}
+
+var idleWorkers struct {
+	sync.Mutex
+	list []*jsonataWorker
+}
+
+func startWorker() (*jsonataWorker, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = []string{workerEnv + "=1", "GOTRACEBACK=none"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &jsonataWorker{cmd: cmd, in: in, out: bufio.NewReader(out)}, nil
+}
+
+func (w *jsonataWorker) kill() {
+	w.cmd.Process.Kill()
+	w.in.Close()
+	w.cmd.Wait()
+}
+
+// evalIsolated evaluates an expression in a worker.
+func evalIsolated(src string, vars map[string]any) (any, error) {
+	idleWorkers.Lock()
+	var w *jsonataWorker
+	if n := len(idleWorkers.list); n > 0 {
+		w = idleWorkers.list[n-1]
+		idleWorkers.list = idleWorkers.list[:n-1]
+	}
+	idleWorkers.Unlock()
+	if w == nil {
+		var err error
+		if w, err = startWorker(); err != nil {
+			return nil, &Failure{Name: ErrQueryEvaluation, Cause: "could not start the evaluation: " + err.Error()}
+		}
+	}
+	req, err := json.Marshal(workerRequest{Src: src, Vars: vars})
+	if err != nil {
+		w.release()
+		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
+	}
+	timer := time.AfterFunc(workerTimeout, func() { w.cmd.Process.Kill() })
+	var line []byte
+	if _, err = w.in.Write(append(req, '\n')); err == nil {
+		line, err = w.out.ReadBytes('\n')
+	}
+	timedOut := !timer.Stop()
+	if err != nil {
+		w.kill()
+		if timedOut {
+			return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' took longer than %s to evaluate", src, workerTimeout)}
+		}
+		return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' could not be evaluated: it recursed too deeply or used too much memory", src)}
+	}
+	w.release()
+	var a workerAnswer
+	if err := json.Unmarshal(line, &a); err != nil {
+		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
+	}
+	switch {
+	case a.Error != "":
+		return nil, &Failure{Name: ErrQueryEvaluation, Cause: a.Error}
+	case a.Undefined:
+		return nil, errUndefined
+	}
+	v, err := Decode(a.Value)
+	if err != nil {
+		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
+	}
+	return v, nil
+}
+
+// release keeps w for the next evaluation, or stops it.
+func (w *jsonataWorker) release() {
+	idleWorkers.Lock()
+	if len(idleWorkers.list) < maxIdleWorkers {
+		idleWorkers.list = append(idleWorkers.list, w)
+		w = nil
+	}
+	idleWorkers.Unlock()
+	if w != nil {
+		w.kill()
+	}
+}
+
+// definesFunction reports whether a JSONata expression may define a
+// function ("function(" or "λ(" outside string literals, quoted names
+// and comments). It may say yes when there is none; it never says no
+// when there is one.
+func definesFunction(src string) bool {
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"', '\'', '`':
+			// A literal or a quoted name, with backslash escapes.
+			for i++; i < len(src) && src[i] != c; i++ {
+				if src[i] == '\\' && c != '`' {
+					i++
+				}
+			}
+		case '/':
+			if i+1 < len(src) && src[i+1] == '*' {
+				end := indexFrom(src, "*/", i+2)
+				if end < 0 {
+					return false
+				}
+				i = end + 1
+			}
+		case 'f':
+			if hasWordAt(src, i, "function") {
+				return true
+			}
+		default:
+			if c >= 0x80 && hasWordAt(src, i, "λ") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func indexFrom(s, sub string, from int) int {
+	for i := from; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+// hasWordAt reports whether s holds word at i, not preceded by a name
+// character.
+func hasWordAt(s string, i int, word string) bool {
+	if i+len(word) > len(s) || s[i:i+len(word)] != word {
+		return false
+	}
+	if i > 0 {
+		p := s[i-1]
+		if p == '_' || p == '$' || p >= '0' && p <= '9' || p >= 'a' && p <= 'z' || p >= 'A' && p <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
