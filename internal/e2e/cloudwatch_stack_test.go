@@ -79,6 +79,8 @@ func TestCloudFormationCloudWatchAlarm(t *testing.T) {
 	if err := os.WriteFile(file, []byte(alarmTemplate), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The CLI names change sets by the second (see awaitNextSecond).
+	awaitNextSecond()
 	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "alarms", "--template-file", file,
 		"--parameter-overrides", "Threshold=10"); res.ExitCode != 0 {
 		t.Fatalf("update: %s %s", res.Stdout, res.Stderr)

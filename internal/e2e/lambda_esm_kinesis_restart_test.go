@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	kinesistypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
@@ -84,10 +85,15 @@ func TestKinesisEventSourceMappingPositions(t *testing.T) {
 	}
 
 	// The record the function names is retried with those after it in
-	// its shard, not those before it.
-	put(kc, "k0", "first")
-	put(kc, "k0", "flaky")
-	put(kc, "k0", "last")
+	// its shard, not those before it. The three arrive in one call, so
+	// that they are read in one batch.
+	var entries []kinesistypes.PutRecordsRequestEntry
+	for _, data := range []string{"first", "flaky", "last"} {
+		entries = append(entries, kinesistypes.PutRecordsRequestEntry{PartitionKey: aws.String("k0"), Data: []byte(data)})
+	}
+	if _, err := kc.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("orders"), Records: entries}); err != nil {
+		t.Fatal(err)
+	}
 	lines = groupLines(t, cwl, "/aws/lambda/partial", "GOT ", func(l []string) bool { return count(l, "GOT last") == 2 })
 	if count(lines, "GOT first") != 1 || count(lines, "GOT flaky") != 2 {
 		t.Errorf("partial batch retry: %q", lines)

@@ -96,7 +96,11 @@ func (s *Service) metricsTick(last *time.Time, log *slog.Logger) {
 	if !minute.After(*last) {
 		return
 	}
-	ended := *last
+	// What was counted since the last report belongs to the minute that
+	// just ended: the loop ticks every second, and when the clock jumped
+	// further than that (a suspended machine, a test's clock), the
+	// minutes skipped had no tick to count in.
+	ended := minute.Add(-time.Minute)
 	*last = minute
 	if qs := s.sampleMetrics(now); len(qs) > 0 {
 		s.metrics.PutQueueMetrics(ended, qs)
