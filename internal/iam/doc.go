@@ -2,7 +2,8 @@
 // (Version 2010-05-08): roles with their trust policies, tags and inline
 // policies; customer managed policies with their versions; a catalogue
 // of the AWS managed policies serverless applications attach; users with
-// their access keys and policies; and instance profiles.
+// their access keys, tags and policies; groups with their members and
+// policies; and instance profiles.
 //
 // # What it owns
 //
@@ -20,10 +21,12 @@
 //
 // # Invariants
 //
-// A role or user record carries its inline policies and the ARNs of the
-// managed policies attached to it, so that one commit changes an entity
-// and all it owns; attachment counts are derived from those records, never
-// stored. Every change a client is told about is committed before the
+// A role, user or group record carries its inline policies and the ARNs
+// of the managed policies attached to it, and a group record the names of
+// its members, so that one commit changes an entity and all it owns;
+// attachment counts and the groups a user is in are derived from those
+// records, never stored. A user in a group cannot be deleted, so a group's
+// members always exist. Every change a client is told about is committed before the
 // answer.
 //
 // # Locks
@@ -41,12 +44,18 @@
 // therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole
 // and AWSLambdaDynamoDBExecutionRole are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
-// so the edge answers InvalidAction: groups, login profiles and MFA
+// so the edge answers InvalidAction: login profiles and MFA
 // devices, service-linked roles, OpenID Connect and SAML providers,
 // server and signing certificates, SSH public keys, service-specific
 // credentials, account aliases and password policy, credential reports,
 // access advisor and policy simulation, GetAccountAuthorizationDetails,
-// PutRolePermissionsBoundary and its user counterpart, tagging of users,
-// policies and instance profiles, and role last-used tracking (RoleLastUsed
-// is always empty).
+// UpdateUser (renaming users), tagging of instance profiles, and role
+// last-used tracking (RoleLastUsed is always empty).
+//
+// Listings page by name and their marker is the last name answered: a
+// marker naming an item deleted since continues after where it stood.
+// ListAttachedRolePolicies, ListAttachedUserPolicies,
+// ListAttachedGroupPolicies and ListPolicyVersions, which page in
+// attachment or version order, start again from the first item when the
+// marker no longer names one.
 package iam

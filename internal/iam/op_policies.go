@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // managedPolicy finds the managed policy an ARN names: one of the
@@ -44,11 +45,14 @@ func (s *Service) managedPolicy(arn string) (rec *policyRecord, aws *awsPolicy, 
 // to, by ARN. IAM accounts are small; counting on demand keeps the
 // records free of counters that could drift.
 type attachments struct {
-	roles map[string][]*roleRecord
-	users map[string][]*userRecord
+	roles  map[string][]*roleRecord
+	users  map[string][]*userRecord
+	groups map[string][]*groupRecord
 }
 
-func (a attachments) count(arn string) int32 { return int32(len(a.roles[arn]) + len(a.users[arn])) }
+func (a attachments) count(arn string) int32 {
+	return int32(len(a.roles[arn]) + len(a.users[arn]) + len(a.groups[arn]))
+}
 
 // arns are the policies attached to anything, each once.
 func (a attachments) arns() []string {
@@ -60,6 +64,12 @@ func (a attachments) arns() []string {
 	}
 	for arn := range a.users {
 		if !seen[arn] {
+			seen[arn] = true
+			out = append(out, arn)
+		}
+	}
+	for arn := range a.groups {
+		if !seen[arn] {
 			out = append(out, arn)
 		}
 	}
@@ -67,7 +77,7 @@ func (a attachments) arns() []string {
 }
 
 func (s *Service) attachments() (attachments, error) {
-	a := attachments{roles: map[string][]*roleRecord{}, users: map[string][]*userRecord{}}
+	a := attachments{roles: map[string][]*roleRecord{}, users: map[string][]*userRecord{}, groups: map[string][]*groupRecord{}}
 	err := each(s, kindRole, func(r *roleRecord) error {
 		for _, arn := range r.Attached {
 			a.roles[arn] = append(a.roles[arn], r)
@@ -80,6 +90,15 @@ func (s *Service) attachments() (attachments, error) {
 	err = each(s, kindUser, func(u *userRecord) error {
 		for _, arn := range u.Attached {
 			a.users[arn] = append(a.users[arn], u)
+		}
+		return nil
+	})
+	if err != nil {
+		return a, err
+	}
+	err = each(s, kindGroup, func(g *groupRecord) error {
+		for _, arn := range g.Attached {
+			a.groups[arn] = append(a.groups[arn], g)
 		}
 		return nil
 	})
@@ -483,7 +502,24 @@ func (s *Service) listAttachedUserPolicies(ctx context.Context, in *ListAttached
 	return &ListAttachedUserPoliciesResponse{AttachedPolicies: got, IsTruncated: truncated, Marker: marker}, nil
 }
 
+// entity is one line of ListEntitiesForPolicy: a group, user or role the
+// policy is attached to. Pages follow kind (groups, users, roles, as
+// the response lists them) and then name; the marker is the key of the
+// last entity answered.
+type entity struct {
+	key   string
+	group *PolicyGroup
+	user  *PolicyUser
+	role  *PolicyRole
+}
+
 func (s *Service) listEntitiesForPolicy(ctx context.Context, in *ListEntitiesForPolicyRequest) (*ListEntitiesForPolicyResponse, error) {
+	filter := deref(in.EntityFilter)
+	switch filter {
+	case "", "User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy":
+	default:
+		return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'entityFilter' failed to satisfy constraint: Member must satisfy enum value set: [User, Role, LocalManagedPolicy, Group, AWSManagedPolicy]", filter)
+	}
 	if _, _, err := s.managedPolicy(*in.PolicyArn); err != nil {
 		return nil, err
 	}
@@ -491,23 +527,77 @@ func (s *Service) listEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 	if err != nil {
 		return nil, err
 	}
-	filter := deref(in.EntityFilter)
-	out := &ListEntitiesForPolicyResponse{PolicyGroups: []PolicyGroup{}, PolicyUsers: []PolicyUser{}, PolicyRoles: []PolicyRole{}, IsTruncated: ptr(false)}
-	if filter == "" || filter == "Role" {
-		for _, r := range a.roles[*in.PolicyArn] {
-			if hasPathPrefix(r.Path, in.PathPrefix) {
-				out.PolicyRoles = append(out.PolicyRoles, PolicyRole{RoleName: ptr(r.Name), RoleId: ptr(r.ID)})
+	arn := *in.PolicyArn
+	var list []entity
+	if filter == "" || filter == "Group" {
+		for _, g := range a.groups[arn] {
+			if hasPathPrefix(g.Path, in.PathPrefix) {
+				list = append(list, entity{key: "1/" + strings.ToLower(g.Name), group: &PolicyGroup{GroupName: ptr(g.Name), GroupId: ptr(g.ID)}})
 			}
 		}
 	}
 	if filter == "" || filter == "User" {
-		for _, u := range a.users[*in.PolicyArn] {
+		for _, u := range a.users[arn] {
 			if hasPathPrefix(u.Path, in.PathPrefix) {
-				out.PolicyUsers = append(out.PolicyUsers, PolicyUser{UserName: ptr(u.Name), UserId: ptr(u.ID)})
+				list = append(list, entity{key: "2/" + strings.ToLower(u.Name), user: &PolicyUser{UserName: ptr(u.Name), UserId: ptr(u.ID)}})
 			}
 		}
 	}
+	if filter == "" || filter == "Role" {
+		for _, r := range a.roles[arn] {
+			if hasPathPrefix(r.Path, in.PathPrefix) {
+				list = append(list, entity{key: "3/" + strings.ToLower(r.Name), role: &PolicyRole{RoleName: ptr(r.Name), RoleId: ptr(r.ID)}})
+			}
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].key < list[j].key })
+	got, truncated, marker := page(list, func(e entity) string { return e.key }, in.Marker, in.MaxItems)
+	out := &ListEntitiesForPolicyResponse{PolicyGroups: []PolicyGroup{}, PolicyUsers: []PolicyUser{}, PolicyRoles: []PolicyRole{},
+		IsTruncated: truncated, Marker: marker}
+	for _, e := range got {
+		switch {
+		case e.group != nil:
+			out.PolicyGroups = append(out.PolicyGroups, *e.group)
+		case e.user != nil:
+			out.PolicyUsers = append(out.PolicyUsers, *e.user)
+		default:
+			out.PolicyRoles = append(out.PolicyRoles, *e.role)
+		}
+	}
 	return out, nil
+}
+
+func (s *Service) tagPolicy(ctx context.Context, in *TagPolicyRequest) (*noOutput, error) {
+	_, err := s.updatePolicyWith(*in.PolicyArn, func(p *policyRecord) error {
+		tags := mergeTags(append([]tagRecord(nil), p.Tags...), in.Tags)
+		if len(tags) > maxTagsPerEntity {
+			return tooManyTags()
+		}
+		p.Tags = tags
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) untagPolicy(ctx context.Context, in *UntagPolicyRequest) (*noOutput, error) {
+	_, err := s.updatePolicyWith(*in.PolicyArn, func(p *policyRecord) error {
+		p.Tags = removeTags(p.Tags, in.TagKeys)
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) listPolicyTags(ctx context.Context, in *ListPolicyTagsRequest) (*ListPolicyTagsResponse, error) {
+	rec, aws, err := s.managedPolicy(*in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	var have []tagRecord
+	if aws == nil {
+		have = rec.Tags
+	}
+	got, truncated, marker := pageTags(have, in.Marker, in.MaxItems)
+	return &ListPolicyTagsResponse{Tags: got, IsTruncated: truncated, Marker: marker}, nil
 }
 
 func errNoAWSDocument(p *awsPolicy) error {

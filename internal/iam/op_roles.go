@@ -206,12 +206,37 @@ func (s *Service) listRoleTags(ctx context.Context, in *ListRoleTagsRequest) (*L
 	if err != nil {
 		return nil, err
 	}
-	tags := append([]tagRecord(nil), r.Tags...)
+	got, truncated, marker := pageTags(r.Tags, in.Marker, in.MaxItems)
+	return &ListRoleTagsResponse{Tags: got, IsTruncated: truncated, Marker: marker}, nil
+}
+
+// pageTags is a page of an entity's tags, in key order.
+func pageTags(have []tagRecord, marker *string, maxItems *int32) ([]Tag, *bool, *string) {
+	tags := append([]tagRecord(nil), have...)
 	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
-	got, truncated, marker := page(tags, func(t tagRecord) string { return t.Key }, in.Marker, in.MaxItems)
-	out := &ListRoleTagsResponse{Tags: tagsOut(got), IsTruncated: truncated, Marker: marker}
-	if out.Tags == nil {
-		out.Tags = []Tag{}
+	got, truncated, next := page(tags, func(t tagRecord) string { return t.Key }, marker, maxItems)
+	out := tagsOut(got)
+	if out == nil {
+		out = []Tag{}
 	}
-	return out, nil
+	return out, truncated, next
+}
+
+func (s *Service) putRolePermissionsBoundary(ctx context.Context, in *PutRolePermissionsBoundaryRequest) (*noOutput, error) {
+	_, err := s.updateRoleWith(*in.RoleName, func(r *roleRecord) error {
+		if err := s.checkBoundary(*in.PermissionsBoundary); err != nil {
+			return err
+		}
+		r.Boundary = *in.PermissionsBoundary
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) deleteRolePermissionsBoundary(ctx context.Context, in *DeleteRolePermissionsBoundaryRequest) (*noOutput, error) {
+	_, err := s.updateRoleWith(*in.RoleName, func(r *roleRecord) error {
+		r.Boundary = ""
+		return nil
+	})
+	return nil, err
 }

@@ -131,6 +131,11 @@ func (s *Service) deleteUser(ctx context.Context, in *DeleteUserRequest) (*noOut
 	case len(u.Keys) > 0:
 		return nil, ErrDeleteConflict.WithMessage("Cannot delete entity, must delete access keys first.")
 	}
+	if groups, err := s.groupsOf(u.Name); err != nil {
+		return nil, err
+	} else if len(groups) > 0 {
+		return nil, ErrDeleteConflict.WithMessage("Cannot delete entity, must remove user from all groups first.")
+	}
 	return nil, s.commit(new(change).del(kindUser, u.Name))
 }
 
@@ -293,4 +298,52 @@ func (s *Service) keyOwner(accessKeyID string) (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+func (s *Service) tagUser(ctx context.Context, in *TagUserRequest) (*noOutput, error) {
+	_, err := s.updateUserWith(*in.UserName, func(u *userRecord) error {
+		tags := mergeTags(append([]tagRecord(nil), u.Tags...), in.Tags)
+		if len(tags) > maxTagsPerEntity {
+			return tooManyTags()
+		}
+		u.Tags = tags
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) untagUser(ctx context.Context, in *UntagUserRequest) (*noOutput, error) {
+	_, err := s.updateUserWith(*in.UserName, func(u *userRecord) error {
+		u.Tags = removeTags(u.Tags, in.TagKeys)
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) listUserTags(ctx context.Context, in *ListUserTagsRequest) (*ListUserTagsResponse, error) {
+	u, err := s.user(*in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	got, truncated, marker := pageTags(u.Tags, in.Marker, in.MaxItems)
+	return &ListUserTagsResponse{Tags: got, IsTruncated: truncated, Marker: marker}, nil
+}
+
+func (s *Service) putUserPermissionsBoundary(ctx context.Context, in *PutUserPermissionsBoundaryRequest) (*noOutput, error) {
+	_, err := s.updateUserWith(*in.UserName, func(u *userRecord) error {
+		if err := s.checkBoundary(*in.PermissionsBoundary); err != nil {
+			return err
+		}
+		u.Boundary = *in.PermissionsBoundary
+		return nil
+	})
+	return nil, err
+}
+
+func (s *Service) deleteUserPermissionsBoundary(ctx context.Context, in *DeleteUserPermissionsBoundaryRequest) (*noOutput, error) {
+	_, err := s.updateUserWith(*in.UserName, func(u *userRecord) error {
+		u.Boundary = ""
+		return nil
+	})
+	return nil, err
 }

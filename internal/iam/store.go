@@ -11,8 +11,8 @@ import (
 	"github.com/virga/virga/internal/store/keys"
 )
 
-// IAM's records live under "iam": one per role, user, customer managed
-// policy and instance profile, keyed by the lower-cased name (IAM names
+// IAM's records live under "iam": one per role, user, group, customer
+// managed policy and instance profile, keyed by the lower-cased name (IAM names
 // are unique in an account whatever their case), and one index entry per
 // access key, naming its user. A role or user carries its inline policies,
 // the ARNs of the managed policies attached to it and (a user) its access
@@ -22,6 +22,7 @@ import (
 //	("iam", "user", lower(name))     → userRecord
 //	("iam", "policy", lower(name))   → policyRecord
 //	("iam", "profile", lower(name))  → profileRecord
+//	("iam", "group", lower(name))    → groupRecord
 //	("iam", "accesskey", key id)     → user name
 
 const (
@@ -30,6 +31,7 @@ const (
 	kindPolicy    = "policy"
 	kindProfile   = "profile"
 	kindAccessKey = "accesskey"
+	kindGroup     = "group"
 )
 
 type tagRecord struct {
@@ -91,6 +93,15 @@ type policyRecord struct {
 	Versions    []versionRecord `json:"versions"`
 	NextVersion int             `json:"nextVersion"`
 	Tags        []tagRecord     `json:"tags,omitempty"`
+}
+
+type groupRecord struct {
+	Name    string    `json:"name"`
+	Path    string    `json:"path"`
+	ID      string    `json:"id"`
+	Created time.Time `json:"created"`
+	Users   []string  `json:"users,omitempty"` // member user names, in the order they were added
+	principal
 }
 
 type profileRecord struct {

@@ -29,6 +29,18 @@ type AddRoleToInstanceProfileRequest struct {
 	RoleName            *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 }
 
+// AddUserToGroupRequest is the AddUserToGroupRequest shape of AWS's model.
+type AddUserToGroupRequest struct {
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	UserName  *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+}
+
+// AttachGroupPolicyRequest is the AttachGroupPolicyRequest shape of AWS's model.
+type AttachGroupPolicyRequest struct {
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyArn *string `aws:"required,min=20,max=2048"`
+}
+
 // AttachRolePolicyRequest is the AttachRolePolicyRequest shape of AWS's model.
 type AttachRolePolicyRequest struct {
 	RoleName  *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
@@ -61,6 +73,17 @@ type CreateAccessKeyRequest struct {
 // CreateAccessKeyResponse is the CreateAccessKeyResponse shape of AWS's model.
 type CreateAccessKeyResponse struct {
 	AccessKey *AccessKey `aws:"required"`
+}
+
+// CreateGroupRequest is the CreateGroupRequest shape of AWS's model.
+type CreateGroupRequest struct {
+	Path      *string `aws:"min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+}
+
+// CreateGroupResponse is the CreateGroupResponse shape of AWS's model.
+type CreateGroupResponse struct {
+	Group *Group `aws:"required"`
 }
 
 // CreateInstanceProfileRequest is the CreateInstanceProfileRequest shape of AWS's model.
@@ -136,6 +159,17 @@ type DeleteAccessKeyRequest struct {
 	AccessKeyId *string `aws:"required,min=16,max=128" pattern:"[\\w]+"`
 }
 
+// DeleteGroupPolicyRequest is the DeleteGroupPolicyRequest shape of AWS's model.
+type DeleteGroupPolicyRequest struct {
+	GroupName  *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+}
+
+// DeleteGroupRequest is the DeleteGroupRequest shape of AWS's model.
+type DeleteGroupRequest struct {
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+}
+
 // DeleteInstanceProfileRequest is the DeleteInstanceProfileRequest shape of AWS's model.
 type DeleteInstanceProfileRequest struct {
 	InstanceProfileName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -152,6 +186,11 @@ type DeletePolicyVersionRequest struct {
 	VersionId *string `aws:"required" pattern:"v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?"`
 }
 
+// DeleteRolePermissionsBoundaryRequest is the DeleteRolePermissionsBoundaryRequest shape of AWS's model.
+type DeleteRolePermissionsBoundaryRequest struct {
+	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
 // DeleteRolePolicyRequest is the DeleteRolePolicyRequest shape of AWS's model.
 type DeleteRolePolicyRequest struct {
 	RoleName   *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
@@ -161,6 +200,11 @@ type DeleteRolePolicyRequest struct {
 // DeleteRoleRequest is the DeleteRoleRequest shape of AWS's model.
 type DeleteRoleRequest struct {
 	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
+// DeleteUserPermissionsBoundaryRequest is the DeleteUserPermissionsBoundaryRequest shape of AWS's model.
+type DeleteUserPermissionsBoundaryRequest struct {
+	UserName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 }
 
 // DeleteUserPolicyRequest is the DeleteUserPolicyRequest shape of AWS's model.
@@ -174,6 +218,12 @@ type DeleteUserRequest struct {
 	UserName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 }
 
+// DetachGroupPolicyRequest is the DetachGroupPolicyRequest shape of AWS's model.
+type DetachGroupPolicyRequest struct {
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyArn *string `aws:"required,min=20,max=2048"`
+}
+
 // DetachRolePolicyRequest is the DetachRolePolicyRequest shape of AWS's model.
 type DetachRolePolicyRequest struct {
 	RoleName  *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
@@ -184,6 +234,34 @@ type DetachRolePolicyRequest struct {
 type DetachUserPolicyRequest struct {
 	UserName  *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 	PolicyArn *string `aws:"required,min=20,max=2048"`
+}
+
+// GetGroupPolicyRequest is the GetGroupPolicyRequest shape of AWS's model.
+type GetGroupPolicyRequest struct {
+	GroupName  *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+}
+
+// GetGroupPolicyResponse is the GetGroupPolicyResponse shape of AWS's model.
+type GetGroupPolicyResponse struct {
+	GroupName      *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyName     *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyDocument *string `aws:"required,min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+}
+
+// GetGroupRequest is the GetGroupRequest shape of AWS's model.
+type GetGroupRequest struct {
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Marker    *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems  *int32  `aws:"min=1,max=1000"`
+}
+
+// GetGroupResponse is the GetGroupResponse shape of AWS's model.
+type GetGroupResponse struct {
+	Group       *Group `aws:"required"`
+	Users       []User `aws:"required"`
+	IsTruncated *bool
+	Marker      *string
 }
 
 // GetInstanceProfileRequest is the GetInstanceProfileRequest shape of AWS's model.
@@ -263,6 +341,15 @@ type GetUserResponse struct {
 	User *User `aws:"required"`
 }
 
+// Group is the Group shape of AWS's model.
+type Group struct {
+	Path       *string    `aws:"required,min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
+	GroupName  *string    `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	GroupId    *string    `aws:"required,min=16,max=128" pattern:"[\\w]+"`
+	Arn        *string    `aws:"required,min=20,max=2048"`
+	CreateDate *time.Time `aws:"required"`
+}
+
 // InstanceProfile is the InstanceProfile shape of AWS's model.
 type InstanceProfile struct {
 	Path                *string    `aws:"required,min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
@@ -286,6 +373,21 @@ type ListAccessKeysResponse struct {
 	AccessKeyMetadata []AccessKeyMetadata `aws:"required"`
 	IsTruncated       *bool
 	Marker            *string
+}
+
+// ListAttachedGroupPoliciesRequest is the ListAttachedGroupPoliciesRequest shape of AWS's model.
+type ListAttachedGroupPoliciesRequest struct {
+	GroupName  *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PathPrefix *string `aws:"min=1,max=512" pattern:"((/[A-Za-z0-9\\.,\\+@=_-]+)*)/"`
+	Marker     *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems   *int32  `aws:"min=1,max=1000"`
+}
+
+// ListAttachedGroupPoliciesResponse is the ListAttachedGroupPoliciesResponse shape of AWS's model.
+type ListAttachedGroupPoliciesResponse struct {
+	AttachedPolicies []AttachedPolicy
+	IsTruncated      *bool
+	Marker           *string
 }
 
 // ListAttachedRolePoliciesRequest is the ListAttachedRolePoliciesRequest shape of AWS's model.
@@ -337,6 +439,48 @@ type ListEntitiesForPolicyResponse struct {
 	Marker       *string
 }
 
+// ListGroupPoliciesRequest is the ListGroupPoliciesRequest shape of AWS's model.
+type ListGroupPoliciesRequest struct {
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Marker    *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems  *int32  `aws:"min=1,max=1000"`
+}
+
+// ListGroupPoliciesResponse is the ListGroupPoliciesResponse shape of AWS's model.
+type ListGroupPoliciesResponse struct {
+	PolicyNames []string `aws:"required"`
+	IsTruncated *bool
+	Marker      *string
+}
+
+// ListGroupsForUserRequest is the ListGroupsForUserRequest shape of AWS's model.
+type ListGroupsForUserRequest struct {
+	UserName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Marker   *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems *int32  `aws:"min=1,max=1000"`
+}
+
+// ListGroupsForUserResponse is the ListGroupsForUserResponse shape of AWS's model.
+type ListGroupsForUserResponse struct {
+	Groups      []Group `aws:"required"`
+	IsTruncated *bool
+	Marker      *string
+}
+
+// ListGroupsRequest is the ListGroupsRequest shape of AWS's model.
+type ListGroupsRequest struct {
+	PathPrefix *string `aws:"min=1,max=512" pattern:"\\u002F[\\u0021-\\u007F]*"`
+	Marker     *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems   *int32  `aws:"min=1,max=1000"`
+}
+
+// ListGroupsResponse is the ListGroupsResponse shape of AWS's model.
+type ListGroupsResponse struct {
+	Groups      []Group `aws:"required"`
+	IsTruncated *bool
+	Marker      *string
+}
+
 // ListInstanceProfilesForRoleRequest is the ListInstanceProfilesForRoleRequest shape of AWS's model.
 type ListInstanceProfilesForRoleRequest struct {
 	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
@@ -378,6 +522,20 @@ type ListPoliciesRequest struct {
 // ListPoliciesResponse is the ListPoliciesResponse shape of AWS's model.
 type ListPoliciesResponse struct {
 	Policies    []Policy
+	IsTruncated *bool
+	Marker      *string
+}
+
+// ListPolicyTagsRequest is the ListPolicyTagsRequest shape of AWS's model.
+type ListPolicyTagsRequest struct {
+	PolicyArn *string `aws:"required,min=20,max=2048"`
+	Marker    *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems  *int32  `aws:"min=1,max=1000"`
+}
+
+// ListPolicyTagsResponse is the ListPolicyTagsResponse shape of AWS's model.
+type ListPolicyTagsResponse struct {
+	Tags        []Tag `aws:"required,max=50"`
 	IsTruncated *bool
 	Marker      *string
 }
@@ -452,6 +610,20 @@ type ListUserPoliciesResponse struct {
 	Marker      *string
 }
 
+// ListUserTagsRequest is the ListUserTagsRequest shape of AWS's model.
+type ListUserTagsRequest struct {
+	UserName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Marker   *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems *int32  `aws:"min=1,max=1000"`
+}
+
+// ListUserTagsResponse is the ListUserTagsResponse shape of AWS's model.
+type ListUserTagsResponse struct {
+	Tags        []Tag `aws:"required,max=50"`
+	IsTruncated *bool
+	Marker      *string
+}
+
 // ListUsersRequest is the ListUsersRequest shape of AWS's model.
 type ListUsersRequest struct {
 	PathPrefix *string `aws:"min=1,max=512" pattern:"\\u002F[\\u0021-\\u007F]*"`
@@ -508,11 +680,30 @@ type PolicyVersion struct {
 	CreateDate       *time.Time
 }
 
+// PutGroupPolicyRequest is the PutGroupPolicyRequest shape of AWS's model.
+type PutGroupPolicyRequest struct {
+	GroupName      *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyName     *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyDocument *string `aws:"required,min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+}
+
+// PutRolePermissionsBoundaryRequest is the PutRolePermissionsBoundaryRequest shape of AWS's model.
+type PutRolePermissionsBoundaryRequest struct {
+	RoleName            *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	PermissionsBoundary *string `aws:"required,min=20,max=2048"`
+}
+
 // PutRolePolicyRequest is the PutRolePolicyRequest shape of AWS's model.
 type PutRolePolicyRequest struct {
 	RoleName       *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 	PolicyName     *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 	PolicyDocument *string `aws:"required,min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+}
+
+// PutUserPermissionsBoundaryRequest is the PutUserPermissionsBoundaryRequest shape of AWS's model.
+type PutUserPermissionsBoundaryRequest struct {
+	UserName            *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	PermissionsBoundary *string `aws:"required,min=20,max=2048"`
 }
 
 // PutUserPolicyRequest is the PutUserPolicyRequest shape of AWS's model.
@@ -526,6 +717,12 @@ type PutUserPolicyRequest struct {
 type RemoveRoleFromInstanceProfileRequest struct {
 	InstanceProfileName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 	RoleName            *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
+// RemoveUserFromGroupRequest is the RemoveUserFromGroupRequest shape of AWS's model.
+type RemoveUserFromGroupRequest struct {
+	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	UserName  *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 }
 
 // Role is the Role shape of AWS's model.
@@ -561,15 +758,39 @@ type Tag struct {
 	Value *string `aws:"required,max=256" pattern:"[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"`
 }
 
+// TagPolicyRequest is the TagPolicyRequest shape of AWS's model.
+type TagPolicyRequest struct {
+	PolicyArn *string `aws:"required,min=20,max=2048"`
+	Tags      []Tag   `aws:"required,max=50"`
+}
+
 // TagRoleRequest is the TagRoleRequest shape of AWS's model.
 type TagRoleRequest struct {
 	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 	Tags     []Tag   `aws:"required,max=50"`
 }
 
+// TagUserRequest is the TagUserRequest shape of AWS's model.
+type TagUserRequest struct {
+	UserName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Tags     []Tag   `aws:"required,max=50"`
+}
+
+// UntagPolicyRequest is the UntagPolicyRequest shape of AWS's model.
+type UntagPolicyRequest struct {
+	PolicyArn *string  `aws:"required,min=20,max=2048"`
+	TagKeys   []string `aws:"required,max=50"`
+}
+
 // UntagRoleRequest is the UntagRoleRequest shape of AWS's model.
 type UntagRoleRequest struct {
 	RoleName *string  `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	TagKeys  []string `aws:"required,max=50"`
+}
+
+// UntagUserRequest is the UntagUserRequest shape of AWS's model.
+type UntagUserRequest struct {
+	UserName *string  `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 	TagKeys  []string `aws:"required,max=50"`
 }
 
@@ -584,6 +805,13 @@ type UpdateAccessKeyRequest struct {
 type UpdateAssumeRolePolicyRequest struct {
 	RoleName       *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 	PolicyDocument *string `aws:"required,min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+}
+
+// UpdateGroupRequest is the UpdateGroupRequest shape of AWS's model.
+type UpdateGroupRequest struct {
+	GroupName    *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	NewPath      *string `aws:"min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
+	NewGroupName *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
 }
 
 // UpdateRoleDescriptionRequest is the UpdateRoleDescriptionRequest shape of AWS's model.
