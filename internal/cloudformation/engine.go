@@ -175,7 +175,9 @@ func (s *Service) transformWarnings(st *stack, p *plan, status string) {
 }
 
 // iamCapability is the capability a template's IAM resources need: IAM
-// resources with custom names need CAPABILITY_NAMED_IAM.
+// resources with custom names need CAPABILITY_NAMED_IAM. The GroupName
+// of an AWS::IAM::UserToGroupAddition names the group it adds users to,
+// not a resource of its own.
 func iamCapability(t *template.Template) string {
 	need := ""
 	for _, r := range t.Resources {
@@ -183,6 +185,9 @@ func iamCapability(t *template.Template) string {
 			continue
 		}
 		need = "CAPABILITY_IAM"
+		if r.Type == "AWS::IAM::UserToGroupAddition" {
+			continue
+		}
 		for _, k := range []string{"RoleName", "UserName", "GroupName", "ManagedPolicyName", "InstanceProfileName"} {
 			if _, ok := r.Properties[k]; ok {
 				return "CAPABILITY_NAMED_IAM"

@@ -141,11 +141,10 @@
 // # What is recorded but not made
 //
 // AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,
-// AWS::IAM::User and AWS::IAM::InstanceProfile are made, not recorded:
-// they are real IAM entities (iam.go), but IAM enforces no policy yet, so
-// no permission is checked against them; IAM groups, users' login
-// profiles and changes of a PermissionsBoundary after creation are not
-// supported. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
+// AWS::IAM::User, AWS::IAM::Group, AWS::IAM::UserToGroupAddition and
+// AWS::IAM::InstanceProfile are made, not recorded: they are real IAM
+// entities (iam.go), but IAM enforces no policy yet, so no permission is
+// checked against them; users' login profiles are not supported. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
 // which virga does not write), AWS::ApiGateway::UsagePlan and
 // AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's

@@ -3,7 +3,6 @@ package providers
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,11 +12,13 @@ import (
 )
 
 // The IAM types make real IAM entities through virga's IAM service: a
-// role with its inline and managed policies, a policy put on roles and
-// users, a managed policy with its versions and attachments, a user and
-// an instance profile. Their physical IDs are what CloudFormation's are:
-// a role's, user's and instance profile's name, a managed policy's ARN,
-// an AWS::IAM::Policy's generated name.
+// role with its inline and managed policies, a policy put on roles,
+// users and groups, a managed policy with its versions and attachments,
+// a user with its groups, a group, users' additions to a group and an
+// instance profile. Their physical IDs are what CloudFormation's are: a
+// role's, user's, group's and instance profile's name, a managed
+// policy's ARN, an AWS::IAM::Policy's and a UserToGroupAddition's
+// generated name.
 
 func init() {
 	resource.Register(&resource.Type{
@@ -48,6 +49,18 @@ func init() {
 		Attributes:   []string{"Arn"},
 	})
 	resource.Register(&resource.Type{
+		Name:         "AWS::IAM::Group",
+		Provider:     group{},
+		Replace:      []string{"GroupName"},
+		NameProperty: "GroupName",
+		Attributes:   []string{"Arn"},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::IAM::UserToGroupAddition",
+		Provider:   userToGroup{},
+		Attributes: []string{"Id"},
+	})
+	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::InstanceProfile",
 		Provider:   instanceProfile{},
 		Replace:    []string{"InstanceProfileName", "Path"},
@@ -56,10 +69,6 @@ func init() {
 }
 
 var iamKinds = map[string]kind{"MaxSessionDuration": number}
-
-// errGroups is returned for templates that put policies on IAM groups,
-// which virga's IAM does not have yet.
-var errGroups = errors.New("IAM groups are not supported by virga yet")
 
 // role is AWS::IAM::Role: CreateRole, then its Policies (PutRolePolicy)
 // and ManagedPolicyArns (AttachRolePolicy).
@@ -172,6 +181,9 @@ func (role) Update(ctx context.Context, r *resource.Request) (*resource.Result, 
 			return nil, err
 		}
 	}
+	if err := syncBoundary(ctx, r, "Role", name, p, old); err != nil {
+		return nil, err
+	}
 	set, removed := tagDiff(tagMap(old["Tags"]), tagMap(p["Tags"]))
 	if len(removed) > 0 {
 		if _, err := call(ctx, r, "iam", "UntagRole", map[string]any{"RoleName": name, "TagKeys": anyStrings(removed)}); err != nil {
@@ -216,6 +228,20 @@ func (role) Delete(ctx context.Context, r *resource.Request) error {
 	return ignoreGone(err)
 }
 
+// syncBoundary puts or deletes a role's or user's permissions boundary
+// when the template changed it; IAM changes it in place.
+func syncBoundary(ctx context.Context, r *resource.Request, kind, name string, p, old props) error {
+	if !changed(old, p, "PermissionsBoundary") {
+		return nil
+	}
+	if b := p.str("PermissionsBoundary"); b != "" {
+		_, err := call(ctx, r, "iam", "Put"+kind+"PermissionsBoundary", map[string]any{kind + "Name": name, "PermissionsBoundary": b})
+		return err
+	}
+	_, err := call(ctx, r, "iam", "Delete"+kind+"PermissionsBoundary", map[string]any{kind + "Name": name})
+	return ignoreGone(err)
+}
+
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
@@ -248,7 +274,7 @@ func emptyPrincipal(ctx context.Context, r *resource.Request, kind, name string)
 }
 
 // inlinePolicy is AWS::IAM::Policy: the same inline policy put on each
-// of its roles and users. Its physical ID and Ref are a generated name,
+// of its roles, users and groups. Its physical ID and Ref are a generated name,
 // as AWS CloudFormation's.
 type inlinePolicy struct{}
 
@@ -260,18 +286,15 @@ func (inlinePolicy) Create(ctx context.Context, r *resource.Request) (*resource.
 	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"Id": id}}, nil
 }
 
-// putInline puts p's policy on its roles and users, and deletes old's
+// putInline puts p's policy on its roles, users and groups, and deletes old's
 // from those p no longer names (or all of old's when the name changed).
 func putInline(ctx context.Context, r *resource.Request, p, old props) error {
-	if len(p.list("Groups")) > 0 {
-		return errGroups
-	}
 	doc, err := jsonText(p["PolicyDocument"])
 	if err != nil {
 		return err
 	}
 	name := p.str("PolicyName")
-	for _, kind := range []string{"Role", "User"} {
+	for _, kind := range principalKinds {
 		targets := strs(p.list(kind + "s"))
 		for _, t := range targets {
 			if _, err := call(ctx, r, "iam", "Put"+kind+"Policy", map[string]any{kind + "Name": t, "PolicyName": name, "PolicyDocument": doc}); err != nil {
@@ -302,7 +325,7 @@ func (inlinePolicy) Update(ctx context.Context, r *resource.Request) (*resource.
 
 func (inlinePolicy) Delete(ctx context.Context, r *resource.Request) error {
 	p := props(r.Properties)
-	for _, kind := range []string{"Role", "User"} {
+	for _, kind := range principalKinds {
 		for _, t := range strs(p.list(kind + "s")) {
 			_, err := call(ctx, r, "iam", "Delete"+kind+"Policy", map[string]any{kind + "Name": t, "PolicyName": p.str("PolicyName")})
 			if err := ignoreGone(err); err != nil {
@@ -314,16 +337,13 @@ func (inlinePolicy) Delete(ctx context.Context, r *resource.Request) error {
 }
 
 // managedPolicy is AWS::IAM::ManagedPolicy: CreatePolicy and its
-// attachments to Roles and Users. Its physical ID and Ref are its ARN. A
-// change of its document makes a new default version, deleting the
-// oldest other version first when the policy has IAM's five.
+// attachments to Roles, Users and Groups. Its physical ID and Ref are its
+// ARN. A change of its document makes a new default version, deleting
+// the oldest other version first when the policy has IAM's five.
 type managedPolicy struct{}
 
 func (managedPolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p := props(r.Properties)
-	if len(p.list("Groups")) > 0 {
-		return nil, errGroups
-	}
 	name := p.str("ManagedPolicyName")
 	if name == "" {
 		name = physicalName(r, maxPolicyName)
@@ -343,10 +363,10 @@ func (managedPolicy) Create(ctx context.Context, r *resource.Request) (*resource
 	return managedResult(ctx, r, arn)
 }
 
-// attachManaged attaches a policy to p's roles and users and detaches it
+// attachManaged attaches a policy to p's roles, users and groups and detaches it
 // from those only old names.
 func attachManaged(ctx context.Context, r *resource.Request, arn string, p, old props) error {
-	for _, kind := range []string{"Role", "User"} {
+	for _, kind := range principalKinds {
 		now, before := strs(p.list(kind+"s")), strs(old.list(kind+"s"))
 		for _, t := range now {
 			if !slices.Contains(before, t) {
@@ -385,9 +405,6 @@ func managedResult(ctx context.Context, r *resource.Request, arn string) (*resou
 
 func (managedPolicy) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := props(r.Properties), props(r.OldProperties)
-	if len(p.list("Groups")) > 0 {
-		return nil, errGroups
-	}
 	arn := r.PhysicalID
 	if changed(old, p, "PolicyDocument") {
 		doc, err := jsonText(p["PolicyDocument"])
@@ -442,7 +459,7 @@ func (managedPolicy) Delete(ctx context.Context, r *resource.Request) error {
 	if err != nil {
 		return ignoreGone(err)
 	}
-	for _, kind := range []string{"Role", "User"} {
+	for _, kind := range principalKinds {
 		for _, e := range asList(out["Policy"+kind+"s"]) {
 			name := props(asMap(e)).str(kind + "Name")
 			_, err := call(ctx, r, "iam", "Detach"+kind+"Policy", map[string]any{kind + "Name": name, "PolicyArn": arn})
@@ -464,15 +481,12 @@ func (managedPolicy) Delete(ctx context.Context, r *resource.Request) error {
 	return ignoreGone(err)
 }
 
-// user is AWS::IAM::User: CreateUser, its Policies and ManagedPolicyArns.
-// Login profiles and groups are not supported.
+// user is AWS::IAM::User: CreateUser, its Policies, ManagedPolicyArns
+// and Groups. Login profiles are not supported.
 type user struct{}
 
 func (user) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p := props(r.Properties)
-	if len(p.list("Groups")) > 0 {
-		return nil, errGroups
-	}
 	name := p.str("UserName")
 	if name == "" {
 		name = physicalName(r, maxUserName)
@@ -488,25 +502,55 @@ func (user) Create(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if err := syncPrincipal(ctx, r, "User", name, p, nil); err != nil {
 		return nil, err
 	}
+	if err := syncMembership(ctx, r, strs(p.list("Groups")), nil, []string{name}, nil); err != nil {
+		return nil, err
+	}
 	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["User"])).str("Arn")}}, nil
 }
 
 func (user) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := props(r.Properties), props(r.OldProperties)
-	if len(p.list("Groups")) > 0 {
-		return nil, errGroups
-	}
-	if err := syncPrincipal(ctx, r, "User", r.PhysicalID, p, old); err != nil {
+	name := r.PhysicalID
+	if err := syncPrincipal(ctx, r, "User", name, p, old); err != nil {
 		return nil, err
+	}
+	if err := syncMembership(ctx, r, strs(p.list("Groups")), strs(old.list("Groups")), []string{name}, []string{name}); err != nil {
+		return nil, err
+	}
+	if err := syncBoundary(ctx, r, "User", name, p, old); err != nil {
+		return nil, err
+	}
+	set, removed := tagDiff(tagMap(old["Tags"]), tagMap(p["Tags"]))
+	if len(removed) > 0 {
+		if _, err := call(ctx, r, "iam", "UntagUser", map[string]any{"UserName": name, "TagKeys": anyStrings(removed)}); err != nil {
+			return nil, err
+		}
+	}
+	if len(set) > 0 {
+		if _, err := call(ctx, r, "iam", "TagUser", map[string]any{"UserName": name, "Tags": tagList(set)}); err != nil {
+			return nil, err
+		}
 	}
 	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
 }
 
-// Delete removes the user's policies and access keys, then the user.
+// Delete removes the user's policies, access keys and group
+// memberships, then the user.
 func (user) Delete(ctx context.Context, r *resource.Request) error {
 	name := r.PhysicalID
 	if err := emptyPrincipal(ctx, r, "User", name); err != nil {
 		return ignoreGone(err)
+	}
+	groups, err := call(ctx, r, "iam", "ListGroupsForUser", map[string]any{"UserName": name})
+	if err != nil {
+		return ignoreGone(err)
+	}
+	for _, e := range asList(groups["Groups"]) {
+		g := props(asMap(e)).str("GroupName")
+		_, err := call(ctx, r, "iam", "RemoveUserFromGroup", map[string]any{"GroupName": g, "UserName": name})
+		if err := ignoreGone(err); err != nil {
+			return err
+		}
 	}
 	out, err := call(ctx, r, "iam", "ListAccessKeys", map[string]any{"UserName": name})
 	if err != nil {
@@ -520,6 +564,138 @@ func (user) Delete(ctx context.Context, r *resource.Request) error {
 	}
 	_, err = call(ctx, r, "iam", "DeleteUser", map[string]any{"UserName": name})
 	return ignoreGone(err)
+}
+
+// principalKinds are the IAM entities policies are put on and attached
+// to.
+var principalKinds = []string{"Role", "User", "Group"}
+
+// group is AWS::IAM::Group: CreateGroup, its Policies and
+// ManagedPolicyArns. Its physical ID and Ref are its name; a change of
+// Path moves it in place (UpdateGroup).
+type group struct{}
+
+func (group) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	name := p.str("GroupName")
+	if name == "" {
+		name = physicalName(r, maxGroupName)
+	}
+	out, err := call(ctx, r, "iam", "CreateGroup", p.pick(map[string]any{"GroupName": name}, "Path"))
+	if err != nil {
+		return nil, err
+	}
+	if err := syncPrincipal(ctx, r, "Group", name, p, nil); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["Group"])).str("Arn")}}, nil
+}
+
+func (group) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := props(r.Properties), props(r.OldProperties)
+	name := r.PhysicalID
+	if changed(old, p, "Path") {
+		path := p.str("Path")
+		if path == "" {
+			path = "/"
+		}
+		if _, err := call(ctx, r, "iam", "UpdateGroup", map[string]any{"GroupName": name, "NewPath": path}); err != nil {
+			return nil, err
+		}
+	}
+	if err := syncPrincipal(ctx, r, "Group", name, p, old); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, "iam", "GetGroup", map[string]any{"GroupName": name})
+	if err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["Group"])).str("Arn")}}, nil
+}
+
+// Delete removes the group's members and policies, as CloudFormation
+// does, then the group.
+func (group) Delete(ctx context.Context, r *resource.Request) error {
+	name := r.PhysicalID
+	if err := emptyPrincipal(ctx, r, "Group", name); err != nil {
+		return ignoreGone(err)
+	}
+	for {
+		out, err := call(ctx, r, "iam", "GetGroup", map[string]any{"GroupName": name})
+		if err != nil {
+			return ignoreGone(err)
+		}
+		users := asList(out["Users"])
+		if len(users) == 0 {
+			break
+		}
+		for _, e := range users {
+			u := props(asMap(e)).str("UserName")
+			_, err := call(ctx, r, "iam", "RemoveUserFromGroup", map[string]any{"GroupName": name, "UserName": u})
+			if err := ignoreGone(err); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := call(ctx, r, "iam", "DeleteGroup", map[string]any{"GroupName": name})
+	return ignoreGone(err)
+}
+
+// syncMembership adds users to groups and removes the pairs only the
+// old lists made.
+func syncMembership(ctx context.Context, r *resource.Request, groups, oldGroups, users, oldUsers []string) error {
+	for _, g := range oldGroups {
+		for _, u := range oldUsers {
+			if !slices.ContainsFunc(groups, eq(g)) || !slices.ContainsFunc(users, eq(u)) {
+				_, err := call(ctx, r, "iam", "RemoveUserFromGroup", map[string]any{"GroupName": g, "UserName": u})
+				if err := ignoreGone(err); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, g := range groups {
+		for _, u := range users {
+			if !slices.ContainsFunc(oldGroups, eq(g)) || !slices.ContainsFunc(oldUsers, eq(u)) {
+				if _, err := call(ctx, r, "iam", "AddUserToGroup", map[string]any{"GroupName": g, "UserName": u}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// eq matches IAM names, which are unique whatever their case.
+func eq(name string) func(string) bool {
+	return func(n string) bool { return strings.EqualFold(n, name) }
+}
+
+// userToGroup is AWS::IAM::UserToGroupAddition: Users added to the group
+// GroupName. Its physical ID and Ref are a generated name.
+type userToGroup struct{}
+
+func (userToGroup) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	id := physicalName(r, maxPolicyName)
+	if err := syncMembership(ctx, r, []string{p.str("GroupName")}, nil, strs(p.list("Users")), nil); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"Id": id}}, nil
+}
+
+func (userToGroup) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := props(r.Properties), props(r.OldProperties)
+	if err := syncMembership(ctx, r, []string{p.str("GroupName")}, []string{old.str("GroupName")},
+		strs(p.list("Users")), strs(old.list("Users"))); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (userToGroup) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	return syncMembership(ctx, r, nil, []string{p.str("GroupName")}, nil, strs(p.list("Users")))
 }
 
 // instanceProfile is AWS::IAM::InstanceProfile: CreateInstanceProfile

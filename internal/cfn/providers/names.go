@@ -28,6 +28,7 @@ const (
 	maxPolicyName      = 128 // IAM policy and managed policy names
 	maxInstanceProfile = 128 // IAM instance profile names
 	maxUserName        = 64  // IAM user names
+	maxGroupName       = 128 // IAM group names
 	// maxPolicyID bounds the generated physical IDs of the policy types
 	// that have no name of their own (SQS queue and SNS topic policies).
 	maxPolicyID = 255
