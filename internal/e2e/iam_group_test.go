@@ -135,6 +135,10 @@ func TestIAMGroups(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Removing a user who is not in the group is not an error.
+	if _, err := c.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{GroupName: aws.String("devs"), UserName: aws.String("bob")}); err != nil {
+		t.Errorf("RemoveUserFromGroup of a non-member: %v", err)
+	}
 	wantIAMError(t, "DeleteGroup with a managed policy", del(), "DeleteConflict", "Cannot delete entity, must detach all policies first.")
 	if _, err := c.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String("devs"), PolicyArn: arn}); err != nil {
 		t.Fatal(err)

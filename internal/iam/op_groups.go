@@ -213,6 +213,9 @@ func (s *Service) addUserToGroup(ctx context.Context, in *AddUserToGroupRequest)
 	return nil, s.commit(new(change).put(kindGroup, g.Name, g))
 }
 
+// removeUserFromGroup, like AddUserToGroup, succeeds when there is
+// nothing to do: IAM answers no error for a user that is not in the
+// group.
 func (s *Service) removeUserFromGroup(ctx context.Context, in *RemoveUserFromGroupRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -226,7 +229,7 @@ func (s *Service) removeUserFromGroup(ctx context.Context, in *RemoveUserFromGro
 	}
 	i := slices.IndexFunc(g.Users, func(n string) bool { return strings.EqualFold(n, u.Name) })
 	if i < 0 {
-		return nil, ErrNoSuchEntity.Withf("User %s does not belong to group %s.", u.Name, g.Name)
+		return nil, nil
 	}
 	g.Users = slices.Delete(g.Users, i, i+1)
 	return nil, s.commit(new(change).put(kindGroup, g.Name, g))
