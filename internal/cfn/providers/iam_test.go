@@ -155,3 +155,64 @@ func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
 }
+
+func groupUsers(s *stack, group string) []string {
+	var names []string
+	for _, u := range asList(s.call("iam", "GetGroup", map[string]any{"GroupName": group})["Users"]) {
+		names = append(names, asObj(u)["UserName"].(string))
+	}
+	return names
+}
+
+func TestGroups(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	g := s.create("AWS::IAM::Group", "Team", map[string]any{
+		"Path":     "/a/",
+		"Policies": []any{map[string]any{"PolicyName": "logs", "PolicyDocument": allowDoc("logs:*")}},
+	})
+	name := g.ref()
+	if !generated(name, "Team") || g.attr("Arn") != "arn:aws:iam::"+testAccount+":group/a/"+name {
+		t.Errorf("Ref %s, Arn %s", name, g.attr("Arn"))
+	}
+	g.checkReplacement(map[string]map[string]any{
+		"GroupName": {"GroupName": "x"},
+		"Path":      {"Path": "/b/"},
+	}, "GroupName")
+	// A Path change moves the group in place.
+	g.update(map[string]any{"Path": "/b/"})
+	if g.ref() != name || g.attr("Arn") != "arn:aws:iam::"+testAccount+":group/b/"+name {
+		t.Errorf("after a Path change: Ref %s, Arn %s", g.ref(), g.attr("Arn"))
+	}
+	if n := len(asList(s.call("iam", "ListGroupPolicies", map[string]any{"GroupName": name})["PolicyNames"])); n != 0 {
+		t.Errorf("%d inline policies after the update dropped them", n)
+	}
+	other := s.create("AWS::IAM::Group", "Other", map[string]any{})
+
+	u := s.create("AWS::IAM::User", "Dev", map[string]any{"Groups": []any{name}})
+	if got := groupUsers(s, name); len(got) != 1 || got[0] != u.ref() {
+		t.Errorf("group's users: %v", got)
+	}
+	u.update(map[string]any{"Groups": []any{other.ref()}})
+	if len(groupUsers(s, name)) != 0 || len(groupUsers(s, other.ref())) != 1 {
+		t.Errorf("after moving the user: %v, %v", groupUsers(s, name), groupUsers(s, other.ref()))
+	}
+
+	add := s.create("AWS::IAM::UserToGroupAddition", "Add", map[string]any{"GroupName": name, "Users": []any{u.ref()}})
+	if got := groupUsers(s, name); len(got) != 1 {
+		t.Errorf("after the addition: %v", got)
+	}
+	add.update(map[string]any{"GroupName": other.ref(), "Users": []any{u.ref()}})
+	if len(groupUsers(s, name)) != 0 {
+		t.Errorf("the addition's old group keeps the user: %v", groupUsers(s, name))
+	}
+	add.delete()
+	u.delete()
+	if code := s.callErr("iam", "GetUser", map[string]any{"UserName": u.ref()}); code != "NoSuchEntity" {
+		t.Errorf("GetUser after the delete: %q", code)
+	}
+	g.delete()
+	if code := s.callErr("iam", "GetGroup", map[string]any{"GroupName": name}); code != "NoSuchEntity" {
+		t.Errorf("GetGroup after the delete: %q", code)
+	}
+}
