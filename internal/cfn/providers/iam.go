@@ -455,17 +455,24 @@ func nonDefaultVersions(ctx context.Context, r *resource.Request, arn string) ([
 // other versions, then the policy.
 func (managedPolicy) Delete(ctx context.Context, r *resource.Request) error {
 	arn := r.PhysicalID
-	out, err := call(ctx, r, "iam", "ListEntitiesForPolicy", map[string]any{"PolicyArn": arn})
-	if err != nil {
-		return ignoreGone(err)
-	}
-	for _, kind := range principalKinds {
-		for _, e := range asList(out["Policy"+kind+"s"]) {
-			name := props(asMap(e)).str(kind + "Name")
-			_, err := call(ctx, r, "iam", "Detach"+kind+"Policy", map[string]any{kind + "Name": name, "PolicyArn": arn})
-			if err := ignoreGone(err); err != nil {
-				return err
+	// Each round detaches the first page of what the policy is
+	// attached to, until a page says there is no more.
+	for {
+		out, err := call(ctx, r, "iam", "ListEntitiesForPolicy", map[string]any{"PolicyArn": arn})
+		if err != nil {
+			return ignoreGone(err)
+		}
+		for _, kind := range principalKinds {
+			for _, e := range asList(out["Policy"+kind+"s"]) {
+				name := props(asMap(e)).str(kind + "Name")
+				_, err := call(ctx, r, "iam", "Detach"+kind+"Policy", map[string]any{kind + "Name": name, "PolicyArn": arn})
+				if err := ignoreGone(err); err != nil {
+					return err
+				}
 			}
+		}
+		if more, _ := out["IsTruncated"].(bool); !more {
+			break
 		}
 	}
 	versions, err := nonDefaultVersions(ctx, r, arn)

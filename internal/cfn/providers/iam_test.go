@@ -216,3 +216,25 @@ func TestGroups(t *testing.T) {
 		t.Errorf("GetGroup after the delete: %q", code)
 	}
 }
+
+// TestManagedPolicyDeleteDetachesEverything: a managed policy attached to
+// more roles than one ListEntitiesForPolicy page holds is detached from
+// all of them before it is deleted.
+func TestManagedPolicyDeleteDetachesEverything(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	var roles []any
+	for i := range 105 {
+		name := fmt.Sprintf("r%03d", i)
+		s.call("iam", "CreateRole", map[string]any{"RoleName": name, "AssumeRolePolicyDocument": trustDoc})
+		roles = append(roles, name)
+	}
+	managed := s.create("AWS::IAM::ManagedPolicy", "Wide", map[string]any{"PolicyDocument": allowDoc("s3:*"), "Roles": roles})
+	if managed.attr("AttachmentCount") != "105" {
+		t.Fatalf("attachments %v", managed.result.Attributes)
+	}
+	managed.delete()
+	if code := s.callErr("iam", "GetPolicy", map[string]any{"PolicyArn": managed.ref()}); code != "NoSuchEntity" {
+		t.Errorf("GetPolicy after the delete: %q", code)
+	}
+}
