@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"math"
-	"strings"
 	"sync"
 	"time"
 )
@@ -34,19 +33,24 @@ const FlushInterval = time.Second
 type Aggregator struct {
 	cw *Service
 
-	mu      sync.Mutex
-	pending map[aggKey]*point
-	dims    map[aggKey][][2]string
+	mu sync.Mutex
+	// pending holds, by minute (Unix ms) and by series (its namespace,
+	// name, unit and dimensions joined with NULs), what was gathered
+	// since the last flush. key is the buffer series ids are built in:
+	// looking one up allocates nothing.
+	pending map[int64]map[string]*pendingPoint
+	key     []byte
 }
 
-type aggKey struct {
-	id     string
-	minute int64
+// pendingPoint is a series' statistics for a minute, and the series.
+type pendingPoint struct {
+	point
+	dims [][2]string // namespace and name first, then the dimensions
 }
 
 // NewAggregator returns an aggregator writing to s.
 func NewAggregator(s *Service) *Aggregator {
-	return &Aggregator{cw: s, pending: map[aggKey]*point{}, dims: map[aggKey][][2]string{}}
+	return &Aggregator{cw: s, pending: map[int64]map[string]*pendingPoint{}}
 }
 
 // Add records samples observed at the current time of the service's
@@ -61,25 +65,25 @@ func (a *Aggregator) AddAt(at time.Time, samples ...Sample) {
 	minute := at.Truncate(time.Minute).UnixMilli()
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	series := a.pending[minute]
+	if series == nil {
+		series = map[string]*pendingPoint{}
+		a.pending[minute] = series
+	}
 	for _, sm := range samples {
-		var b strings.Builder
-		b.WriteString(sm.Namespace)
-		b.WriteByte(0)
-		b.WriteString(sm.Name)
-		b.WriteByte(0)
-		b.WriteString(sm.Unit)
+		b := append(a.key[:0], sm.Namespace...)
+		b = append(append(b, 0), sm.Name...)
+		b = append(append(b, 0), sm.Unit...)
 		for _, d := range sm.Dimensions {
-			b.WriteByte(0)
-			b.WriteString(d[0])
-			b.WriteByte(0)
-			b.WriteString(d[1])
+			b = append(append(b, 0), d[0]...)
+			b = append(append(b, 0), d[1]...)
 		}
-		k := aggKey{id: b.String(), minute: minute}
-		p := a.pending[k]
+		a.key = b
+		p := series[string(b)]
 		if p == nil {
-			p = &point{Unit: sm.Unit, Min: math.Inf(1), Max: math.Inf(-1)}
-			a.pending[k] = p
-			a.dims[k] = append([][2]string{{sm.Namespace, sm.Name}}, sm.Dimensions...)
+			p = &pendingPoint{point: point{Unit: sm.Unit, Min: math.Inf(1), Max: math.Inf(-1)},
+				dims: append([][2]string{{sm.Namespace, sm.Name}}, sm.Dimensions...)}
+			series[string(b)] = p
 		}
 		p.Count++
 		p.Sum += sm.Value
@@ -97,17 +101,19 @@ func (a *Aggregator) AddAt(at time.Time, samples ...Sample) {
 // Flush writes what was gathered.
 func (a *Aggregator) Flush() error {
 	a.mu.Lock()
-	pending, dims := a.pending, a.dims
-	a.pending, a.dims = map[aggKey]*point{}, map[aggKey][][2]string{}
+	pending := a.pending
+	a.pending = map[int64]map[string]*pendingPoint{}
 	a.mu.Unlock()
-	if len(pending) == 0 {
-		return nil
+	var ps []Point
+	for minute, series := range pending {
+		for _, p := range series {
+			d := p.dims
+			ps = append(ps, Point{Namespace: d[0][0], Name: d[0][1], Dimensions: d[1:], Time: time.UnixMilli(minute).UTC(),
+				Unit: p.Unit, Count: p.Count, Sum: p.Sum, Min: p.Min, Max: p.Max, Values: p.Values})
+		}
 	}
-	ps := make([]Point, 0, len(pending))
-	for k, p := range pending {
-		d := dims[k]
-		ps = append(ps, Point{Namespace: d[0][0], Name: d[0][1], Dimensions: d[1:], Time: time.UnixMilli(k.minute).UTC(),
-			Unit: p.Unit, Count: p.Count, Sum: p.Sum, Min: p.Min, Max: p.Max, Values: p.Values})
+	if len(ps) == 0 {
+		return nil
 	}
 	return a.cw.RecordPoints(ps)
 }

@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"strings"
+
 	"github.com/virga/virga/internal/awsproto"
 )
 
@@ -9,6 +11,12 @@ import (
 // not in the configuration, or nil if IAM did not issue it or it is
 // inactive (AWS refuses requests signed with an inactive key).
 func (s *Service) LookupCredential(accessKeyID string) (*awsproto.Credential, error) {
+	// Every request signed with a key virga's configuration does not
+	// hold comes here first; only keys IAM could have made are looked
+	// up in the store.
+	if !strings.HasPrefix(accessKeyID, keyPrefix) {
+		return nil, nil
+	}
 	owner, err := s.keyOwner(accessKeyID)
 	if err != nil || owner == "" {
 		return nil, err
