@@ -59,10 +59,16 @@
 // events (25000)."), and the execution ends there. A stopped execution
 // ends at its next state transition or wait.
 //
-// DeleteStateMachine stops the machine's running executions at once
-// (AWS ends them at their next state transition, the machine showing
-// DELETING until then) and deletes their records and histories with
-// the machine. StopExecution of an execution that has ended answers the
+// DeleteStateMachine marks the machine DELETING (DescribeStateMachine
+// shows it; StartExecution, StartSyncExecution, UpdateStateMachine and
+// CreateStateMachine of its name answer StateMachineDeleting), stops
+// its running executions at once (AWS ends them at their next state
+// transition) and then deletes their records and histories with the
+// machine. StartExecution checks the machine and registers its
+// execution as running under Service.mu, where DeleteStateMachine marks
+// the machine and collects its running executions, so no execution
+// outlives its machine. A machine virga stopped while deleting is
+// deleted when virga starts again. StopExecution of an execution that has ended answers the
 // time it ended.
 //
 // Not supported: activities (CreateActivity, GetActivityTask), the .sync

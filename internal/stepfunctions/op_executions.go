@@ -53,11 +53,18 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 	if err != nil {
 		return nil, err
 	}
+	// The machine is checked again, and the execution registered as
+	// running, under s.mu: DeleteStateMachine then either sees it or
+	// has already marked the machine DELETING.
+	s.mu.Lock()
+	if err := s.checkMachine(m.Name, m.ARN); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	if m.Type == "EXPRESS" {
 		e.Express = true
 		e.ARN = s.expressARN(m.Name, e.Name, s.ids.UUID())
 	} else {
-		s.mu.Lock()
 		old, err := s.loadExecution(m.Name, e.Name)
 		if err != nil {
 			s.mu.Unlock()
@@ -88,19 +95,35 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 			s.mu.Unlock()
 			return nil, err
 		}
-		s.mu.Unlock()
 	}
 	s.begin(e, input)
+	s.mu.Unlock()
 	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}, nil
 }
 
-// begin records ExecutionStarted and runs the execution.
+// checkMachine answers whether the machine still takes executions;
+// s.mu is held.
+func (s *Service) checkMachine(name, arn string) error {
+	m, err := s.loadMachine(name)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return machineNotFound(arn)
+	}
+	if m.Status == statusDeleting {
+		return machineDeleting(arn)
+	}
+	return nil
+}
+
+// begin records ExecutionStarted and runs the execution; s.mu is held.
 func (s *Service) begin(e *execution, input any) *run {
 	r := &run{exec: e}
 	r.mu.Lock()
 	s.appendEvent(r, event{Type: "ExecutionStarted", Input: &e.Input, RoleArn: e.RoleArn})
 	r.mu.Unlock()
-	return s.start(e, input, "")
+	return s.startLocked(e, input, "")
 }
 
 func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionInput) (*StartSyncExecutionOutput, error) {
@@ -111,7 +134,13 @@ func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionIn
 	if m.Type != "EXPRESS" {
 		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
 	}
+	s.mu.Lock()
+	if err := s.checkMachine(m.Name, m.ARN); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	r := s.begin(e, input)
+	s.mu.Unlock()
 	<-r.done
 	r.mu.Lock()
 	defer r.mu.Unlock()
