@@ -21,9 +21,12 @@
 // resource is called again, a Parallel or Map state reruns every
 // branch, a waitForTaskToken task gets a new token), so its effects are
 // at least once. Express executions are kept in memory only, as AWS
-// keeps no history of them: DescribeExecution, ListExecutions and
-// GetExecutionHistory do not show them, and a running one ends with
-// virga.
+// keeps no history of them: DescribeExecution, StopExecution,
+// GetExecutionHistory and DescribeStateMachineForExecution answer
+// InvalidArn ("Resource type not valid in this context: express") for
+// an express execution's ARN, running or not, ListExecutions answers
+// StateMachineTypeNotSupported for an express machine, and a running
+// express execution ends with virga (or with DeleteStateMachine).
 //
 // Task resources: a Lambda function ARN (the state's input is the
 // payload), arn:aws:states:::lambda:invoke (FunctionName, Payload,

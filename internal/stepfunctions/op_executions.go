@@ -165,10 +165,12 @@ func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionIn
 func (e *execution) TraceHeader() string { return e.Trace }
 
 // executionByARN returns the record of a standard execution, the
-// running one's when it runs.
+// running one's when it runs. An express execution's ARN is InvalidArn
+// ("Resource type not valid in this context: express"), as AWS answers
+// DescribeExecution, StopExecution and GetExecutionHistory for it.
 func (s *Service) executionByARN(arn string) (*execution, error) {
 	machine, name, express, ok := executionName(arn)
-	if !ok {
+	if !ok || express {
 		return nil, invalidARN(arn)
 	}
 	s.mu.Lock()
@@ -179,9 +181,6 @@ func (s *Service) executionByARN(arn string) (*execution, error) {
 		defer r.mu.Unlock()
 		c := *r.exec
 		return &c, nil
-	}
-	if express {
-		return nil, executionNotFound(arn)
 	}
 	e, err := s.loadExecution(machine, name)
 	if err != nil {
@@ -278,9 +277,6 @@ func (s *Service) getExecutionHistory(_ context.Context, in *GetExecutionHistory
 	e, err := s.executionByARN(deref(in.ExecutionArn))
 	if err != nil {
 		return nil, err
-	}
-	if e.Express {
-		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
 	}
 	var evs []event
 	if err := scan[event](s.store, eventPrefix(e.Machine, e.Name), func(ev *event) bool { evs = append(evs, *ev); return true }); err != nil {
