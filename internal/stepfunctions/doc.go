@@ -77,7 +77,11 @@
 // Not supported: activities (CreateActivity, GetActivityTask), the .sync
 // integration pattern and every integration not listed above (the task
 // fails with States.Runtime), versions and aliases, Map runs and
-// distributed Map, redrive, ValidateStateMachineDefinition, TestState,
+// distributed Map, redrive (DescribeExecution reports redriveCount 0
+// and the redriveStatus AWS gives an execution never redriven:
+// NOT_REDRIVABLE while RUNNING, once SUCCEEDED, after a full history or
+// 14 days after it stopped, else REDRIVABLE; redriveDate and the
+// version and alias ARNs stay absent), ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded

@@ -3,6 +3,7 @@ package stepfunctions
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/virga/virga/internal/stepfunctions/asl"
 	"github.com/virga/virga/internal/store/keys"
@@ -209,7 +210,37 @@ func (s *Service) describeExecution(_ context.Context, in *DescribeExecutionInpu
 	if e.Trace != "" {
 		out.TraceHeader = &e.Trace
 	}
+	// Executions are never redriven here: the count is 0, and the status
+	// is what AWS would answer for RedriveExecution. Versions and aliases
+	// are not supported, so their ARNs stay absent.
+	out.RedriveCount = ptr(int32(0))
+	status, reason := s.redriveStatus(e)
+	out.RedriveStatus = ptr(ExecutionRedriveStatus(status))
+	if reason != "" {
+		out.RedriveStatusReason = &reason
+	}
 	return out, nil
+}
+
+// redrivePeriod is how long after it stopped an execution may be
+// redriven: RedriveExecution restarts executions that did not complete
+// successfully "in the last 14 days".
+const redrivePeriod = 14 * 24 * time.Hour
+
+// redriveStatus is DescribeExecution's redriveStatus and
+// redriveStatusReason: a RUNNING or SUCCEEDED execution, one that filled
+// its history, and one that stopped more than 14 days ago cannot be
+// redriven; a FAILED, TIMED_OUT or ABORTED one can.
+func (s *Service) redriveStatus(e *execution) (string, string) {
+	switch {
+	case e.Status == "RUNNING" || e.Status == "SUCCEEDED":
+		return "NOT_REDRIVABLE", "Execution is " + e.Status + " and cannot be redriven"
+	case e.Cause != nil && *e.Cause == historyFull:
+		return "NOT_REDRIVABLE", "Execution history event limit exceeded"
+	case s.clock.Now().Sub(e.Stop) > redrivePeriod:
+		return "NOT_REDRIVABLE", "Execution redrivable period exceeded"
+	}
+	return "REDRIVABLE", ""
 }
 
 func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
