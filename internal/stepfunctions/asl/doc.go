@@ -37,7 +37,10 @@
 // be expressions too. Expressions are evaluated by
 // github.com/xiatechs/jsonata-go (JSONata 1.8), with Step Functions'
 // $partition, $range, $hash, $random, $uuid and $parse added; a failing
-// or undefined expression raises States.QueryEvaluationError. Variables
+// or undefined expression raises States.QueryEvaluationError. Sizes are
+// bounded so that an expression cannot allocate without end: a range
+// ([a..b]) holds at most 10,000,000 items, JSONata's own limit, and
+// $pad pads to at most 262,144 characters, a state's whole payload. Variables
 // (Assign) are evaluated with the values from before the state and then
 // set; a Parallel branch or Map iteration sees a copy of its parent's.
 //

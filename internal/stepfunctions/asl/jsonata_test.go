@@ -42,6 +42,13 @@ func TestJSONataStates(t *testing.T) {
 			`{}`, `[[1,2,3]]`, ""},
 		{"partition by a fraction", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $partition([1,2,3],0.5) %}","End":true}}}`,
 			`{}`, "", "States.QueryEvaluationError: $partition's chunk size must be a positive integer, position: 1, arguments: number:0 value:[1 2 3] number:1 value:0.5 "},
+		{"pad", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{
+			"r":"{% $pad('x', 3, '#') %}","l":"{% $pad('x', -3) %}","c":"{% 'ab' ~> $pad(4, '-') %}","n":"{% $pad('abc', 2) %}"},"End":true}}}`,
+			`{}`, `{"c":"ab--","l":"  x","n":"abc","r":"x##"}`, ""},
+		{"pad beyond a payload", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $pad('x', 1e8) %}","End":true}}}`,
+			`{}`, "", "States.QueryEvaluationError: $pad's width must not exceed 262144 characters, the largest payload of a state, position: 1, arguments: number:0 value:x number:1 value:1e+08 "},
+		{"range beyond JSONata's limit", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $count([1..10000001]) %}","End":true}}}`,
+			`{}`, "", "States.QueryEvaluationError: range operator has too many items, position:0, arguments: "},
 		{"evaluation error", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.nothing %}","End":true}}}`, `{}`, "",
 			"States.QueryEvaluationError: The JSONata expression '$states.input.nothing' returned nothing (undefined)"},
 		{"a function that recurses, in a worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
