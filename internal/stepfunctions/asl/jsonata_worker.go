@@ -39,6 +39,9 @@ const (
 	// workerMaxStack bounds a worker goroutine's stack: a runaway
 	// recursion ends the worker after this much, not Go's default 1 GB.
 	workerMaxStack = 64 << 20
+	// workerMaxMemory is how much address space a worker may map
+	// beyond what it had at its start.
+	workerMaxMemory = 1 << 30
 )
 
 func init() {
@@ -61,10 +64,30 @@ type workerAnswer struct {
 	Error     string          `json:"error,omitempty"`
 }
 
+// limitWorkerMemory bounds the worker's address space to what it has
+// mapped at its start plus workerMaxMemory: an expression that builds
+// ever larger values ($f := function($s){ $f($s & $s) }) then ends the
+// worker (the Go runtime dies out of memory) instead of taking the
+// machine's memory. A worker that cannot read its size runs unbounded.
+func limitWorkerMemory() {
+	raw, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return
+	}
+	var pages uint64
+	if _, err := fmt.Sscan(string(raw), &pages); err != nil {
+		return
+	}
+	limit := pages*uint64(os.Getpagesize()) + workerMaxMemory
+	debug.SetMemoryLimit(workerMaxMemory / 2)
+	syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: limit, Max: limit})
+}
+
 // serveJSONata is a worker's life: it evaluates requests until its
 // input ends, and returns its exit status.
 func serveJSONata(in io.Reader, out io.Writer) int {
 	debug.SetMaxStack(workerMaxStack)
+	limitWorkerMemory()
 	r := bufio.NewReader(in)
 	w := bufio.NewWriter(out)
 	for {
