@@ -139,7 +139,7 @@ func evalJSONata(src string, x *jctx) (any, error) {
 		vars[k] = toJSONata(v)
 	}
 	vars["states"] = toJSONata(x.states)
-	if definesFunction(src) {
+	if needsWorker(src) {
 		return evalIsolated(src, vars)
 	}
 	return evalJSONataVars(src, vars, x.env)

@@ -49,6 +49,8 @@ func TestJSONataStates(t *testing.T) {
 			`{}`, "", "States.QueryEvaluationError: $pad's width must not exceed 262144 characters, the largest payload of a state, position: 1, arguments: number:0 value:x number:1 value:1e+08 "},
 		{"range beyond JSONata's limit", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $count([1..10000001]) %}","End":true}}}`,
 			`{}`, "", "States.QueryEvaluationError: range operator has too many items, position:0, arguments: "},
+		{"a range at JSONata's limit", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $count([1..10000000]) %}","End":true}}}`,
+			`{}`, `10000000`, ""},
 		{"evaluation error", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.nothing %}","End":true}}}`, `{}`, "",
 			"States.QueryEvaluationError: The JSONata expression '$states.input.nothing' returned nothing (undefined)"},
 		{"a function that recurses, in a worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
@@ -103,7 +105,7 @@ func TestJSONataDefinitionErrors(t *testing.T) {
 	}
 }
 
-func TestDefinesFunction(t *testing.T) {
+func TestNeedsWorker(t *testing.T) {
 	t.Parallel()
 	for src, want := range map[string]bool{
 		"$f := function($x){ $x }":       true,
@@ -116,9 +118,12 @@ func TestDefinesFunction(t *testing.T) {
 		"/* function( */ $x":             false,
 		"$myfunction($x)":                false,
 		"$x.function":                    true, // may say yes when there is none
+		"[1..$n]":                        true,
+		"'a..b' & $x":                    false,
+		"$a.b.c":                         false,
 	} {
-		if got := definesFunction(src); got != want {
-			t.Errorf("definesFunction(%q) = %v, want %v", src, got, want)
+		if got := needsWorker(src); got != want {
+			t.Errorf("needsWorker(%q) = %v, want %v", src, got, want)
 		}
 	}
 }
