@@ -21,9 +21,12 @@
 // resource is called again, a Parallel or Map state reruns every
 // branch, a waitForTaskToken task gets a new token), so its effects are
 // at least once. Express executions are kept in memory only, as AWS
-// keeps no history of them: DescribeExecution, ListExecutions and
-// GetExecutionHistory do not show them, and a running one ends with
-// virga.
+// keeps no history of them: DescribeExecution, StopExecution,
+// GetExecutionHistory and DescribeStateMachineForExecution answer
+// InvalidArn ("Resource type not valid in this context: express") for
+// an express execution's ARN, running or not, ListExecutions answers
+// StateMachineTypeNotSupported for an express machine, and a running
+// express execution ends with virga (or with DeleteStateMachine).
 //
 // Task resources: a Lambda function ARN (the state's input is the
 // payload), arn:aws:states:::lambda:invoke (FunctionName, Payload,
@@ -59,16 +62,26 @@
 // events (25000)."), and the execution ends there. A stopped execution
 // ends at its next state transition or wait.
 //
-// DeleteStateMachine stops the machine's running executions at once
-// (AWS ends them at their next state transition, the machine showing
-// DELETING until then) and deletes their records and histories with
-// the machine. StopExecution of an execution that has ended answers the
+// DeleteStateMachine marks the machine DELETING (DescribeStateMachine
+// shows it; StartExecution, StartSyncExecution, UpdateStateMachine and
+// CreateStateMachine of its name answer StateMachineDeleting), stops
+// its running executions at once (AWS ends them at their next state
+// transition) and then deletes their records and histories with the
+// machine. StartExecution checks the machine and registers its
+// execution as running under Service.mu, where DeleteStateMachine marks
+// the machine and collects its running executions, so no execution
+// outlives its machine. A machine virga stopped while deleting is
+// deleted when virga starts again. StopExecution of an execution that has ended answers the
 // time it ended.
 //
 // Not supported: activities (CreateActivity, GetActivityTask), the .sync
 // integration pattern and every integration not listed above (the task
 // fails with States.Runtime), versions and aliases, Map runs and
-// distributed Map, redrive, ValidateStateMachineDefinition, TestState,
+// distributed Map, redrive (DescribeExecution reports redriveCount 0
+// and the redriveStatus AWS gives an execution never redriven:
+// NOT_REDRIVABLE while RUNNING, once SUCCEEDED, after a full history or
+// 14 days after it stopped, else REDRIVABLE; redriveDate and the
+// version and alias ARNs stay absent), ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded

@@ -17,6 +17,7 @@ var (
 	ErrInvalidToken                 = apierr.New("InvalidToken", 400, "")
 	ErrStateMachineDoesNotExist     = apierr.New("StateMachineDoesNotExist", 400, "")
 	ErrStateMachineAlreadyExists    = apierr.New("StateMachineAlreadyExists", 400, "")
+	ErrStateMachineDeleting         = apierr.New("StateMachineDeleting", 400, "")
 	ErrStateMachineTypeNotSupported = apierr.New("StateMachineTypeNotSupported", 400, "")
 	ErrExecutionDoesNotExist        = apierr.New("ExecutionDoesNotExist", 400, "")
 	ErrExecutionAlreadyExists       = apierr.New("ExecutionAlreadyExists", 400, "")
@@ -40,6 +41,12 @@ func invalidARN(arn string) error {
 
 func machineNotFound(arn string) error {
 	return ErrStateMachineDoesNotExist.WithMessage("State Machine Does Not Exist: '" + arn + "'")
+}
+
+// machineDeleting is StateMachineDeleting: "The specified state
+// machine is being deleted."
+func machineDeleting(arn string) error {
+	return ErrStateMachineDeleting.WithMessage("State Machine Is Being Deleted: '" + arn + "'")
 }
 
 func executionNotFound(arn string) error {

@@ -2,4 +2,4 @@ package stepfunctions
 
 // The operations' inputs and outputs come from AWS's model of Step
 // Functions (botocore's stepfunctions 2016-11-23).
-//go:generate go run ../awsproto/shapegen -service stepfunctions -version 2016-11-23 -package stepfunctions -out zz_shapes.go -ops CreateStateMachine,DescribeStateMachine,DescribeStateMachineForExecution,ListStateMachines,UpdateStateMachine,DeleteStateMachine,StartExecution,StartSyncExecution,DescribeExecution,ListExecutions,StopExecution,GetExecutionHistory,SendTaskSuccess,SendTaskFailure,SendTaskHeartbeat,TagResource,UntagResource,ListTagsForResource
+//go:generate go run ../awsproto/shapegen -service stepfunctions -version 2016-11-23 -package stepfunctions -overlay model_overlay.json -out zz_shapes.go -ops CreateStateMachine,DescribeStateMachine,DescribeStateMachineForExecution,ListStateMachines,UpdateStateMachine,DeleteStateMachine,StartExecution,StartSyncExecution,DescribeExecution,ListExecutions,StopExecution,GetExecutionHistory,SendTaskSuccess,SendTaskFailure,SendTaskHeartbeat,TagResource,UntagResource,ListTagsForResource

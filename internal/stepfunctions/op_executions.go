@@ -3,6 +3,7 @@ package stepfunctions
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/virga/virga/internal/stepfunctions/asl"
 	"github.com/virga/virga/internal/store/keys"
@@ -53,11 +54,18 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 	if err != nil {
 		return nil, err
 	}
+	// The machine is checked again, and the execution registered as
+	// running, under s.mu: DeleteStateMachine then either sees it or
+	// has already marked the machine DELETING.
+	s.mu.Lock()
+	if err := s.checkMachine(m.Name, m.ARN); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	if m.Type == "EXPRESS" {
 		e.Express = true
 		e.ARN = s.expressARN(m.Name, e.Name, s.ids.UUID())
 	} else {
-		s.mu.Lock()
 		old, err := s.loadExecution(m.Name, e.Name)
 		if err != nil {
 			s.mu.Unlock()
@@ -88,19 +96,35 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 			s.mu.Unlock()
 			return nil, err
 		}
-		s.mu.Unlock()
 	}
 	s.begin(e, input)
+	s.mu.Unlock()
 	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}, nil
 }
 
-// begin records ExecutionStarted and runs the execution.
+// checkMachine answers whether the machine still takes executions;
+// s.mu is held.
+func (s *Service) checkMachine(name, arn string) error {
+	m, err := s.loadMachine(name)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return machineNotFound(arn)
+	}
+	if m.Status == statusDeleting {
+		return machineDeleting(arn)
+	}
+	return nil
+}
+
+// begin records ExecutionStarted and runs the execution; s.mu is held.
 func (s *Service) begin(e *execution, input any) *run {
 	r := &run{exec: e}
 	r.mu.Lock()
 	s.appendEvent(r, event{Type: "ExecutionStarted", Input: &e.Input, RoleArn: e.RoleArn})
 	r.mu.Unlock()
-	return s.start(e, input, "")
+	return s.startLocked(e, input, "")
 }
 
 func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionInput) (*StartSyncExecutionOutput, error) {
@@ -111,7 +135,13 @@ func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionIn
 	if m.Type != "EXPRESS" {
 		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
 	}
+	s.mu.Lock()
+	if err := s.checkMachine(m.Name, m.ARN); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	r := s.begin(e, input)
+	s.mu.Unlock()
 	<-r.done
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -136,10 +166,12 @@ func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionIn
 func (e *execution) TraceHeader() string { return e.Trace }
 
 // executionByARN returns the record of a standard execution, the
-// running one's when it runs.
+// running one's when it runs. An express execution's ARN is InvalidArn
+// ("Resource type not valid in this context: express"), as AWS answers
+// DescribeExecution, StopExecution and GetExecutionHistory for it.
 func (s *Service) executionByARN(arn string) (*execution, error) {
 	machine, name, express, ok := executionName(arn)
-	if !ok {
+	if !ok || express {
 		return nil, invalidARN(arn)
 	}
 	s.mu.Lock()
@@ -150,9 +182,6 @@ func (s *Service) executionByARN(arn string) (*execution, error) {
 		defer r.mu.Unlock()
 		c := *r.exec
 		return &c, nil
-	}
-	if express {
-		return nil, executionNotFound(arn)
 	}
 	e, err := s.loadExecution(machine, name)
 	if err != nil {
@@ -181,7 +210,37 @@ func (s *Service) describeExecution(_ context.Context, in *DescribeExecutionInpu
 	if e.Trace != "" {
 		out.TraceHeader = &e.Trace
 	}
+	// Executions are never redriven here: the count is 0, and the status
+	// is what AWS would answer for RedriveExecution. Versions and aliases
+	// are not supported, so their ARNs stay absent.
+	out.RedriveCount = ptr(int32(0))
+	status, reason := s.redriveStatus(e)
+	out.RedriveStatus = ptr(ExecutionRedriveStatus(status))
+	if reason != "" {
+		out.RedriveStatusReason = &reason
+	}
 	return out, nil
+}
+
+// redrivePeriod is how long after it stopped an execution may be
+// redriven: RedriveExecution restarts executions that did not complete
+// successfully "in the last 14 days".
+const redrivePeriod = 14 * 24 * time.Hour
+
+// redriveStatus is DescribeExecution's redriveStatus and
+// redriveStatusReason: a RUNNING or SUCCEEDED execution, one that filled
+// its history, and one that stopped more than 14 days ago cannot be
+// redriven; a FAILED, TIMED_OUT or ABORTED one can.
+func (s *Service) redriveStatus(e *execution) (string, string) {
+	switch {
+	case e.Status == "RUNNING" || e.Status == "SUCCEEDED":
+		return "NOT_REDRIVABLE", "Execution is " + e.Status + " and cannot be redriven"
+	case e.Cause != nil && *e.Cause == historyFull:
+		return "NOT_REDRIVABLE", "Execution history event limit exceeded"
+	case s.clock.Now().Sub(e.Stop) > redrivePeriod:
+		return "NOT_REDRIVABLE", "Execution redrivable period exceeded"
+	}
+	return "REDRIVABLE", ""
 }
 
 func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
@@ -249,9 +308,6 @@ func (s *Service) getExecutionHistory(_ context.Context, in *GetExecutionHistory
 	e, err := s.executionByARN(deref(in.ExecutionArn))
 	if err != nil {
 		return nil, err
-	}
-	if e.Express {
-		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
 	}
 	var evs []event
 	if err := scan[event](s.store, eventPrefix(e.Machine, e.Name), func(ev *event) bool { evs = append(evs, *ev); return true }); err != nil {

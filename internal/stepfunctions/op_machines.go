@@ -40,6 +40,9 @@ func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineIn
 		return nil, err
 	}
 	arn := s.machineARN(name)
+	if old != nil && old.Status == statusDeleting {
+		return nil, machineDeleting(arn)
+	}
 	if old != nil {
 		// CreateStateMachine is idempotent for an identical request.
 		if old.Definition == deref(in.Definition) && old.RoleArn == deref(in.RoleArn) && old.Type == typ {
@@ -91,7 +94,11 @@ func (s *Service) describeStateMachine(_ context.Context, in *DescribeStateMachi
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeStateMachineOutput{StateMachineArn: &m.ARN, Name: &m.Name, Status: ptr(StateMachineStatus("ACTIVE")),
+	status := "ACTIVE"
+	if m.Status != "" {
+		status = m.Status
+	}
+	return &DescribeStateMachineOutput{StateMachineArn: &m.ARN, Name: &m.Name, Status: ptr(StateMachineStatus(status)),
 		Definition: &m.Definition, RoleArn: &m.RoleArn, Type: ptr(StateMachineType(m.Type)), CreationDate: &m.Created,
 		LoggingConfiguration: m.logging(), TracingConfiguration: &TracingConfiguration{Enabled: &m.Tracing}}, nil
 }
@@ -150,6 +157,9 @@ func (s *Service) updateStateMachine(_ context.Context, in *UpdateStateMachineIn
 	if err != nil {
 		return nil, err
 	}
+	if m.Status == statusDeleting {
+		return nil, machineDeleting(m.ARN)
+	}
 	if in.Definition != nil {
 		m.Definition = *in.Definition
 	}
@@ -175,8 +185,22 @@ func (s *Service) deleteStateMachine(_ context.Context, in *DeleteStateMachineIn
 	if !ok {
 		return nil, invalidARN(arn)
 	}
-	// Deleting a machine stops its running executions.
+	// The machine is DELETING while its running executions stop: under
+	// s.mu, so that no StartExecution slips in after the running ones
+	// are collected (StartExecution refuses a DELETING machine).
 	s.mu.Lock()
+	m, err := s.loadMachine(name)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	if m != nil && m.Status != statusDeleting {
+		m.Status = statusDeleting
+		if err := s.put(machineKey(name), m); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+	}
 	var stops []*run
 	for _, r := range s.running {
 		if r.exec.Machine == name {

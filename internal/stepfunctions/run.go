@@ -31,11 +31,16 @@ const nameReuse = 90 * 24 * time.Hour
 // start runs an execution in the background; persistent ones (standard
 // executions) keep their record and history in the store.
 func (s *Service) start(e *execution, input any, from string) *run {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.startLocked(e, input, from)
+}
+
+// startLocked is start with s.mu held.
+func (s *Service) startLocked(e *execution, input any, from string) *run {
 	ctx, cancel := context.WithCancel(s.base)
 	r := &run{exec: e, cancel: cancel, done: make(chan struct{})}
-	s.mu.Lock()
 	s.running[e.ARN] = r
-	s.mu.Unlock()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -204,9 +209,25 @@ func (s *Service) expressHistory(string) *[]event { return nil }
 // resume restarts the standard executions left RUNNING from their last
 // top-level state.
 func (s *Service) resume(log *slog.Logger) {
+	// A machine virga stopped in the middle of deleting is deleted now,
+	// with its executions.
+	deleting := map[string]bool{}
+	scan[machine](s.store, base("machine"), func(m *machine) bool {
+		if m.Status == statusDeleting {
+			deleting[m.Name] = true
+		}
+		return true
+	})
+	for name := range deleting {
+		s.mu.Lock()
+		if err := s.deleteMachineData(name); err != nil {
+			log.Error("stepfunctions: deleting state machine", "name", name, "err", err)
+		}
+		s.mu.Unlock()
+	}
 	var left []*execution
 	scan[execution](s.store, base("exec"), func(e *execution) bool {
-		if e.Status == "RUNNING" && !e.Express {
+		if e.Status == "RUNNING" && !e.Express && !deleting[e.Machine] {
 			left = append(left, e)
 		}
 		return true

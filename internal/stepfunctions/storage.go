@@ -21,7 +21,14 @@ type machine struct {
 	Tags       map[string]string `json:"tags,omitempty"`
 	Logging    json.RawMessage   `json:"logging,omitempty"`
 	Tracing    bool              `json:"tracing,omitempty"`
+	// Status is "DELETING" from DeleteStateMachine until its running
+	// executions have stopped; empty is ACTIVE.
+	Status string `json:"status,omitempty"`
 }
+
+// statusDeleting is a machine's status while DeleteStateMachine stops
+// its executions.
+const statusDeleting = "DELETING"
 
 // execution is a standard execution as the store keeps it (express
 // executions live in memory only, as AWS keeps no history of them).

@@ -37,7 +37,10 @@
 // be expressions too. Expressions are evaluated by
 // github.com/xiatechs/jsonata-go (JSONata 1.8), with Step Functions'
 // $partition, $range, $hash, $random, $uuid and $parse added; a failing
-// or undefined expression raises States.QueryEvaluationError. Variables
+// or undefined expression raises States.QueryEvaluationError. Sizes are
+// bounded so that an expression cannot allocate without end: a range
+// ([a..b]) holds at most 10,000,000 items, JSONata's own limit, and
+// $pad pads to at most 262,144 characters, a state's whole payload. Variables
 // (Assign) are evaluated with the values from before the state and then
 // set; a Parallel branch or Map iteration sees a copy of its parent's.
 //
@@ -50,8 +53,12 @@
 // An expression that defines a function is evaluated in a worker
 // process (jsonata_worker.go): the library bounds neither its recursion
 // nor the Go stack it grows, and a Go stack overflow cannot be recovered.
-// A worker that dies or runs past ten seconds fails only its expression,
-// with States.QueryEvaluationError; the others run in process. In a
-// worker, $random and $uuid take their randomness from the operating
-// system, not from the execution's Env.
+// So is an expression that uses the range operator, each use of which
+// may allocate 10,000,000 items. A worker may map 1 GiB beyond its size
+// at start (RLIMIT_AS), so an expression that builds ever larger values
+// ends its worker rather than taking the machine's memory. A worker
+// that dies or runs past ten seconds fails only its expression, with
+// States.QueryEvaluationError; the others run in process. In a worker,
+// $random and $uuid take their randomness from the operating system,
+// not from the execution's Env.
 package asl

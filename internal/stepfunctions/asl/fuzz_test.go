@@ -68,6 +68,6 @@ func FuzzDefinesFunction(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		definesFunction(src)
+		needsWorker(src)
 	})
 }

@@ -12,9 +12,12 @@ import (
 	"hash"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 
 	jsonata "github.com/xiatechs/jsonata-go"
+	"github.com/xiatechs/jsonata-go/jlib"
+	"github.com/xiatechs/jsonata-go/jtypes"
 )
 
 // ErrQueryEvaluation is the error a JSONata expression that fails
@@ -136,7 +139,7 @@ func evalJSONata(src string, x *jctx) (any, error) {
 		vars[k] = toJSONata(v)
 	}
 	vars["states"] = toJSONata(x.states)
-	if definesFunction(src) {
+	if needsWorker(src) {
 		return evalIsolated(src, vars)
 	}
 	return evalJSONataVars(src, vars, x.env)
@@ -230,6 +233,22 @@ func fromJSONata(v any) any {
 	return out
 }
 
+// maxPadWidth bounds $pad: "Maximum input or output size for a task,
+// state, or execution: 256 KiB".
+const maxPadWidth = 256 * 1024
+
+// padContext is JSONata's rule for $pad's context argument: called
+// with only a number, or a number and a string, it pads the context.
+func padContext(argv []reflect.Value) bool {
+	switch len(argv) {
+	case 1:
+		return jtypes.IsNumber(argv[0])
+	case 2:
+		return jtypes.IsNumber(argv[0]) && jtypes.IsString(argv[1])
+	}
+	return false
+}
+
 // stepFunctionsJSONata are the functions Step Functions adds to JSONata:
 // $partition, $range, $hash, $random, $uuid and $parse.
 func stepFunctionsJSONata(env jsonataRandom) map[string]jsonata.Extension {
@@ -288,6 +307,14 @@ func stepFunctionsJSONata(env jsonataRandom) map[string]jsonata.Extension {
 			}
 			return float64(env.RandomInt(1<<53, nil)) / (1 << 53)
 		}},
+		// $pad is JSONata's, bounded: a padded string longer than a
+		// state's whole payload (256 KiB) is refused rather than built.
+		"pad": {Func: func(s string, width float64, chars jtypes.OptionalString) (string, error) {
+			if math.Abs(width) > maxPadWidth || math.IsNaN(width) {
+				return "", fmt.Errorf("$pad's width must not exceed %d characters, the largest payload of a state", maxPadWidth)
+			}
+			return jlib.Pad(s, int(width), chars), nil
+		}, UndefinedHandler: jtypes.ArgUndefined(0), EvalContextHandler: padContext},
 		"uuid":  {Func: func() string { return env.UUID() }},
 		"parse": {Func: func(s string) (any, error) { var v any; err := json.Unmarshal([]byte(s), &v); return v, err }},
 	}

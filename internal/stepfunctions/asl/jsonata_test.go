@@ -42,6 +42,15 @@ func TestJSONataStates(t *testing.T) {
 			`{}`, `[[1,2,3]]`, ""},
 		{"partition by a fraction", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $partition([1,2,3],0.5) %}","End":true}}}`,
 			`{}`, "", "States.QueryEvaluationError: $partition's chunk size must be a positive integer, position: 1, arguments: number:0 value:[1 2 3] number:1 value:0.5 "},
+		{"pad", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{
+			"r":"{% $pad('x', 3, '#') %}","l":"{% $pad('x', -3) %}","c":"{% 'ab' ~> $pad(4, '-') %}","n":"{% $pad('abc', 2) %}"},"End":true}}}`,
+			`{}`, `{"c":"ab--","l":"  x","n":"abc","r":"x##"}`, ""},
+		{"pad beyond a payload", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $pad('x', 1e8) %}","End":true}}}`,
+			`{}`, "", "States.QueryEvaluationError: $pad's width must not exceed 262144 characters, the largest payload of a state, position: 1, arguments: number:0 value:x number:1 value:1e+08 "},
+		{"range beyond JSONata's limit", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $count([1..10000001]) %}","End":true}}}`,
+			`{}`, "", "States.QueryEvaluationError: range operator has too many items, position:0, arguments: "},
+		{"a range at JSONata's limit", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $count([1..10000000]) %}","End":true}}}`,
+			`{}`, `10000000`, ""},
 		{"evaluation error", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.nothing %}","End":true}}}`, `{}`, "",
 			"States.QueryEvaluationError: The JSONata expression '$states.input.nothing' returned nothing (undefined)"},
 		{"a function that recurses, in a worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
@@ -50,6 +59,9 @@ func TestJSONataStates(t *testing.T) {
 		{"a function that recurses without end ends only its worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
 			"Output":"{% ( $f := function($x){ $f($x) + 1 }; $f(1) ) %}","End":true}}}`, `{}`, "",
 			"States.QueryEvaluationError: The JSONata expression '( $f := function($x){ $f($x) + 1 }; $f(1) )' could not be evaluated: it recursed too deeply or used too much memory"},
+		{"a function that builds a string without end ends only its worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+			"Output":"{% ( $f := function($s, $n){ $n = 0 ? $length($s) : $f($s & $s, $n - 1) }; $f('x', 32) ) %}","End":true}}}`, `{}`, "",
+			"States.QueryEvaluationError: The JSONata expression '( $f := function($s, $n){ $n = 0 ? $length($s) : $f($s & $s, $n - 1) }; $f('x', 32) )' could not be evaluated: it recursed too deeply or used too much memory"},
 		{"a function's $uuid, in a worker", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
 			"Output":"{% ( $f := λ(){ $uuid() }; $length($f()) ) %}","End":true}}}`, `{}`, `36`, ""},
 		{"mixed per state", `{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"n":"{% 1 + 1 %}"},"Next":"B"},
@@ -93,7 +105,7 @@ func TestJSONataDefinitionErrors(t *testing.T) {
 	}
 }
 
-func TestDefinesFunction(t *testing.T) {
+func TestNeedsWorker(t *testing.T) {
 	t.Parallel()
 	for src, want := range map[string]bool{
 		"$f := function($x){ $x }":       true,
@@ -106,9 +118,12 @@ func TestDefinesFunction(t *testing.T) {
 		"/* function( */ $x":             false,
 		"$myfunction($x)":                false,
 		"$x.function":                    true, // may say yes when there is none
+		"[1..$n]":                        true,
+		"'a..b' & $x":                    false,
+		"$a.b.c":                         false,
 	} {
-		if got := definesFunction(src); got != want {
-			t.Errorf("definesFunction(%q) = %v, want %v", src, got, want)
+		if got := needsWorker(src); got != want {
+			t.Errorf("needsWorker(%q) = %v, want %v", src, got, want)
 		}
 	}
 }

@@ -22,9 +22,12 @@ import (
 // recovered. Such expressions are therefore evaluated in a worker
 // process — this same binary, started again with workerEnv set — whose
 // death fails only the evaluation, with States.QueryEvaluationError.
-// Expressions without function definitions, nearly all of them, are
-// evaluated in process: without one, the library's recursion is bounded
-// by the expression and the data.
+// So are expressions that use the range operator, whose every use may
+// allocate 10,000,000 items: a worker's memory is bounded. Expressions
+// with neither, nearly all of them, are evaluated in process: without a
+// function definition the library's recursion is bounded by the
+// expression and the data, and without a range so is what it allocates
+// ($pad is bounded by a state's payload).
 //
 // The protocol is one JSON request per line on the worker's stdin and
 // one JSON answer per line on its stdout. Workers are kept for the next
@@ -39,6 +42,9 @@ const (
 	// workerMaxStack bounds a worker goroutine's stack: a runaway
 	// recursion ends the worker after this much, not Go's default 1 GB.
 	workerMaxStack = 64 << 20
+	// workerMaxMemory is how much address space a worker may map
+	// beyond what it had at its start.
+	workerMaxMemory = 1 << 30
 )
 
 func init() {
@@ -61,10 +67,29 @@ type workerAnswer struct {
 	Error     string          `json:"error,omitempty"`
 }
 
+// limitWorkerMemory bounds the worker's address space to what it has
+// mapped at its start plus workerMaxMemory: an expression that builds
+// ever larger values ($f := function($s){ $f($s & $s) }) then ends the
+// worker (the Go runtime dies out of memory) instead of taking the
+// machine's memory. A worker that cannot read its size runs unbounded.
+func limitWorkerMemory() {
+	raw, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return
+	}
+	var pages uint64
+	if _, err := fmt.Sscan(string(raw), &pages); err != nil {
+		return
+	}
+	limit := pages*uint64(os.Getpagesize()) + workerMaxMemory
+	syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: limit, Max: limit})
+}
+
 // serveJSONata is a worker's life: it evaluates requests until its
 // input ends, and returns its exit status.
 func serveJSONata(in io.Reader, out io.Writer) int {
 	debug.SetMaxStack(workerMaxStack)
+	limitWorkerMemory()
 	r := bufio.NewReader(in)
 	w := bufio.NewWriter(out)
 	for {
@@ -230,11 +255,12 @@ func (w *jsonataWorker) release() {
 	}
 }
 
-// definesFunction reports whether a JSONata expression may define a
-// function ("function(" or "λ(" outside string literals, quoted names
-// and comments). It may say yes when there is none; it never says no
-// when there is one.
-func definesFunction(src string) bool {
+// needsWorker reports whether a JSONata expression may define a
+// function ("function(" or "λ(") or use the range operator ("..", which
+// may allocate 10,000,000 items each time), outside string literals,
+// quoted names and comments. It may say yes when there is none; it
+// never says no when there is one.
+func needsWorker(src string) bool {
 	for i := 0; i < len(src); i++ {
 		switch c := src[i]; c {
 		case '"', '\'', '`':
@@ -251,6 +277,10 @@ func definesFunction(src string) bool {
 					return false
 				}
 				i = end + 1
+			}
+		case '.':
+			if i+1 < len(src) && src[i+1] == '.' {
+				return true
 			}
 		case 'f':
 			if hasWordAt(src, i, "function") {
