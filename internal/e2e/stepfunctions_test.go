@@ -311,6 +311,18 @@ func TestStepFunctionsStopAndList(t *testing.T) {
 	if ae := expectAPIError(t, err, "ExecutionAlreadyExists", 400); ae.Message != "Execution Already Exists: '"+arns[0]+"'" {
 		t.Errorf("message = %s", ae.Message)
 	}
+	// Stop it once it waits: its history then holds ExecutionStarted,
+	// WaitStateEntered and ExecutionAborted.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &arns[1]})
+		if err == nil && len(h.Events) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("execution never entered its Wait state: %v %+v", err, h)
+		}
+		time.Sleep(10 * time.Millisecond) // polling for the state, not timing it
+	}
 	stop, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: &arns[1], Error: aws.String("Manual"), Cause: aws.String("enough")})
 	if err != nil {
 		t.Fatal(err)
