@@ -97,24 +97,9 @@ func (s *Service) authenticate(r authRequest) (*AdminInitiateAuthResponse, error
 	if pw == "" {
 		return nil, ErrInvalidParameter.WithMessage("Missing required parameter PASSWORD")
 	}
-	if err := checkSecretHash(cfg, name, r.params["SECRET_HASH"]); err != nil {
-		return nil, err
-	}
-	u, err := s.findUser(r.pool, name)
+	u, err := s.signingInUser(r, name)
 	if err != nil {
 		return nil, err
-	}
-	if u == nil {
-		if deref(cfg.PreventUserExistenceErrors) == "ENABLED" {
-			return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
-		}
-		return nil, ErrUserNotFound
-	}
-	if !u.Enabled {
-		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
-	}
-	if u.Status == statusResetRequired {
-		return nil, ErrPasswordResetRequired
 	}
 	if !passwordMatches(u, pw) {
 		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
@@ -608,13 +593,13 @@ func (s *Service) changePassword(_ context.Context, in *ChangePasswordRequest) (
 	return &ChangePasswordResponse{}, s.saveUser(deref(p.Config.Id), u)
 }
 
-// srpChallenge starts USER_SRP_AUTH: PASSWORD_VERIFIER with the user's
-// salt, B and a secret block the answer must sign.
-func (s *Service) srpChallenge(r authRequest, name string) (*AdminInitiateAuthResponse, error) {
+// signingInUser is the user a password or SRP sign-in names, once the
+// client's secret hash is checked: an unknown user is UserNotFound (or,
+// with PreventUserExistenceErrors, the wrong-password answer), a
+// disabled one NotAuthorized, one whose password an administrator reset
+// PasswordResetRequired.
+func (s *Service) signingInUser(r authRequest, name string) (*user, error) {
 	cfg := &r.client.Config
-	if r.params["SRP_A"] == "" {
-		return nil, ErrInvalidParameter.WithMessage("Missing required parameter SRP_A")
-	}
 	if err := checkSecretHash(cfg, name, r.params["SECRET_HASH"]); err != nil {
 		return nil, err
 	}
@@ -633,6 +618,20 @@ func (s *Service) srpChallenge(r authRequest, name string) (*AdminInitiateAuthRe
 	}
 	if u.Status == statusResetRequired {
 		return nil, ErrPasswordResetRequired
+	}
+	return u, nil
+}
+
+// srpChallenge starts USER_SRP_AUTH: PASSWORD_VERIFIER with the user's
+// salt, B and a secret block the answer must sign.
+func (s *Service) srpChallenge(r authRequest, name string) (*AdminInitiateAuthResponse, error) {
+	cfg := &r.client.Config
+	if r.params["SRP_A"] == "" {
+		return nil, ErrInvalidParameter.WithMessage("Missing required parameter SRP_A")
+	}
+	u, err := s.signingInUser(r, name)
+	if err != nil {
+		return nil, err
 	}
 	if u.SRPVerifier == "" {
 		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
