@@ -142,8 +142,9 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 
 // startExecutionRole is the role SAM makes for an event source of a
 // state machine, EVENTID+"Role": the service principal may assume it and
-// it allows states:StartExecution on the machine.
-func (t *transformer) startExecutionRole(id, eid, principal string, attrs attributes, boundary any) error {
+// its inline policy, policyName, allows states:StartExecution on the
+// machine.
+func (t *transformer) startExecutionRole(id, eid, principal, policyName string, attrs attributes, boundary any) error {
 	roleID := eid + "Role"
 	props := map[string]any{
 		"AssumeRolePolicyDocument": map[string]any{
@@ -155,7 +156,7 @@ func (t *transformer) startExecutionRole(id, eid, principal string, attrs attrib
 			}},
 		},
 		"Policies": []any{map[string]any{
-			"PolicyName": roleID + "StartExecutionPolicy",
+			"PolicyName": policyName,
 			"PolicyDocument": map[string]any{
 				"Version":   "2012-10-17",
 				"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
@@ -197,7 +198,7 @@ func (t *transformer) stateMachineRule(id, name string, attrs attributes, typ st
 	if r, ok := p["RoleArn"]; ok {
 		target["RoleArn"] = clone(r)
 	} else {
-		if err := t.startExecutionRole(id, eid, "events.amazonaws.com", attrs, boundary); err != nil {
+		if err := t.startExecutionRole(id, eid, "events.amazonaws.com", eid+"RoleStartExecutionPolicy", attrs, boundary); err != nil {
 			return err
 		}
 		target["RoleArn"] = getAtt(eid+"Role", "Arn")
@@ -215,7 +216,7 @@ func (t *transformer) stateMachineAPI(id, name string, attrs attributes, p map[s
 	if err != nil {
 		return err
 	}
-	if err := t.startExecutionRole(id, eid, "apigateway.amazonaws.com", attrs, boundary); err != nil {
+	if err := t.startExecutionRole(id, eid, "apigateway.amazonaws.com", eid+"RoleStartExecutionPolicy", attrs, boundary); err != nil {
 		return err
 	}
 	if api.body == nil {
@@ -269,29 +270,10 @@ func (t *transformer) stateMachineScheduleV2(id, name string, attrs attributes, 
 	if r, ok := p["RoleArn"]; ok {
 		target["RoleArn"] = clone(r)
 	} else {
-		roleID := eid + "Role"
-		props := map[string]any{
-			"AssumeRolePolicyDocument": map[string]any{
-				"Version": "2012-10-17",
-				"Statement": []any{map[string]any{
-					"Action":    []any{"sts:AssumeRole"},
-					"Effect":    "Allow",
-					"Principal": map[string]any{"Service": []any{"scheduler.amazonaws.com"}},
-				}},
-			},
-			"Policies": []any{map[string]any{
-				"PolicyName": eid + "StartExecutionPolicy",
-				"PolicyDocument": map[string]any{
-					"Version":   "2012-10-17",
-					"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
-				},
-			}},
-		}
-		copyKeys(props, p, "PermissionsBoundary")
-		if err := t.add(id, roleID, attrs.resource("AWS::IAM::Role", props)); err != nil {
+		if err := t.startExecutionRole(id, eid, "scheduler.amazonaws.com", eid+"StartExecutionPolicy", attrs, p["PermissionsBoundary"]); err != nil {
 			return err
 		}
-		target["RoleArn"] = getAtt(roleID, "Arn")
+		target["RoleArn"] = getAtt(eid+"Role", "Arn")
 	}
 	sched["Target"] = target
 	return t.add(id, eid, attrs.resource("AWS::Scheduler::Schedule", sched))

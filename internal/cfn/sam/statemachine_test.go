@@ -76,9 +76,10 @@ Resources:
 	if res["FlowNightly"].(map[string]any)["Properties"].(map[string]any)["ScheduleExpression"] != "rate(1 day)" {
 		t.Errorf("FlowNightly: %v", res["FlowNightly"])
 	}
-	for _, id := range []string{"FlowNightlyRole", "FlowPlacedRole", "FlowHourlyRole", "FlowPostRole"} {
-		if !strings.Contains(indent(res[id]), "states:StartExecution") {
-			t.Errorf("%s: %s", id, indent(res[id]))
+	for id, policy := range map[string]string{"FlowNightlyRole": "FlowNightlyRoleStartExecutionPolicy", "FlowPlacedRole": "FlowPlacedRoleStartExecutionPolicy",
+		"FlowHourlyRole": "FlowHourlyStartExecutionPolicy", "FlowPostRole": "FlowPostRoleStartExecutionPolicy"} {
+		if r := indent(res[id]); !strings.Contains(r, "states:StartExecution") || !strings.Contains(r, `"PolicyName": "`+policy+`"`) {
+			t.Errorf("%s: %s", id, r)
 		}
 	}
 	body := indent(res["ServerlessRestApi"])
