@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -68,68 +65,42 @@ func TestDynamoDBAcknowledgedWritesSurviveKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const writers, killAfter = 8, 400
-	var acks atomic.Int64
-	var killed atomic.Bool
-	reached := make(chan struct{})
+	const writers = 8
 	results := make([][]crashWrite, writers)
-	var wg sync.WaitGroup
-	for wr := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var lastAcked *crashWrite
-			for i := 0; !killed.Load() && i < 100000; i++ {
-				cw := crashWrite{key: fmt.Sprintf("w%d-%06d", wr, i), value: fmt.Sprintf("value %d/%d", wr, i)}
-				in := &dynamodb.PutItemInput{TableName: aws.String("crash"), Item: map[string]types.AttributeValue{
-					"pk": &types.AttributeValueMemberS{Value: cw.key}, "v": &types.AttributeValueMemberS{Value: cw.value}}}
-				conditional := i%10 == 9 && lastAcked != nil
-				if conditional {
-					// Overwriting an acknowledged item on the condition that it
-					// does not exist must fail, and leave it as it was.
-					cw = crashWrite{key: lastAcked.key, value: "overwritten " + cw.value}
-					in.Item = map[string]types.AttributeValue{
-						"pk": &types.AttributeValueMemberS{Value: cw.key}, "v": &types.AttributeValueMemberS{Value: cw.value}}
-					in.ConditionExpression = aws.String("attribute_not_exists(pk)")
-				}
-				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				_, err := c.PutItem(rctx, in)
-				cancel()
-				cw.outcome = outcomeOf(err)
-				if cw.outcome == acked {
-					if conditional {
-						t.Errorf("conditional overwrite of %s succeeded", cw.key)
-					} else if acks.Add(1) == killAfter {
-						close(reached)
-					}
-				}
-				if !killed.Load() && cw.outcome != acked && !(conditional && cw.outcome == refused) {
-					t.Errorf("PutItem %s before the kill: %v", cw.key, err)
-				}
-				results[wr] = append(results[wr], cw)
-				if cw.outcome == acked && !conditional {
-					last := cw
-					lastAcked = &last
-				}
-			}
-		}()
-	}
-
+	lastAcked := make([]*crashWrite, writers) // each writer's last acknowledged put
 	// Kill mid-load: once enough writes are acknowledged, or after a
 	// bound if the load is slow.
-	select {
-	case <-reached:
-	case <-time.After(20 * time.Second):
-	}
-	killed.Store(true) // first: from now on, writes may fail for want of a server
-	p.signal(t, syscall.SIGKILL)
-	if code := p.wait(t, 20*time.Second); code != -1 {
-		t.Fatalf("after SIGKILL: exit %d", code)
-	}
-	wg.Wait()
-	if acks.Load() == 0 {
-		t.Fatal("no write was acknowledged before the kill")
-	}
+	killMidLoad(t, p, writers, 400, 20*time.Second, "write", func(wr, i int, killed func() bool) bool {
+		cw := crashWrite{key: fmt.Sprintf("w%d-%06d", wr, i), value: fmt.Sprintf("value %d/%d", wr, i)}
+		in := &dynamodb.PutItemInput{TableName: aws.String("crash"), Item: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: cw.key}, "v": &types.AttributeValueMemberS{Value: cw.value}}}
+		conditional := i%10 == 9 && lastAcked[wr] != nil
+		if conditional {
+			// Overwriting an acknowledged item on the condition that it
+			// does not exist must fail, and leave it as it was.
+			cw = crashWrite{key: lastAcked[wr].key, value: "overwritten " + cw.value}
+			in.Item = map[string]types.AttributeValue{
+				"pk": &types.AttributeValueMemberS{Value: cw.key}, "v": &types.AttributeValueMemberS{Value: cw.value}}
+			in.ConditionExpression = aws.String("attribute_not_exists(pk)")
+		}
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := c.PutItem(rctx, in)
+		cancel()
+		cw.outcome = outcomeOf(err)
+		if cw.outcome == acked && conditional {
+			t.Errorf("conditional overwrite of %s succeeded", cw.key)
+		}
+		if !killed() && cw.outcome != acked && !(conditional && cw.outcome == refused) {
+			t.Errorf("PutItem %s before the kill: %v", cw.key, err)
+		}
+		results[wr] = append(results[wr], cw)
+		if cw.outcome == acked && !conditional {
+			last := cw
+			lastAcked[wr] = &last
+			return true
+		}
+		return false
+	})
 
 	addr2 := freeAddr(t)
 	p2 := start(t, nil, "up", "--listen", addr2, "--data-dir", dir)

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -45,47 +42,22 @@ func TestKinesisAcknowledgedPutsSurviveKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const writers, killAfter = 6, 300
-	var acks atomic.Int64
-	var killed atomic.Bool
-	reached := make(chan struct{})
+	const writers = 6
 	results := make([][]crashPut, writers)
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; !killed.Load() && i < 100000; i++ {
-				cp := crashPut{data: fmt.Sprintf("w%d-%06d", w, i)}
-				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				out, err := c.PutRecord(rctx, &kinesis.PutRecordInput{StreamName: name, PartitionKey: aws.String(fmt.Sprint("writer", w)), Data: []byte(cp.data)})
-				cancel()
-				cp.outcome = outcomeOf(err)
-				if cp.outcome == acked {
-					cp.shard, cp.seq = *out.ShardId, *out.SequenceNumber
-					if acks.Add(1) == killAfter {
-						close(reached)
-					}
-				} else if !killed.Load() {
-					t.Errorf("PutRecord %s before the kill: %v", cp.data, err)
-				}
-				results[w] = append(results[w], cp)
-			}
-		}()
-	}
-	select {
-	case <-reached:
-	case <-time.After(20 * time.Second):
-	}
-	killed.Store(true)
-	p.signal(t, syscall.SIGKILL)
-	if code := p.wait(t, 20*time.Second); code != -1 {
-		t.Fatalf("after SIGKILL: exit %d", code)
-	}
-	wg.Wait()
-	if acks.Load() == 0 {
-		t.Fatal("no put was acknowledged before the kill")
-	}
+	killMidLoad(t, p, writers, 300, 20*time.Second, "put", func(w, i int, killed func() bool) bool {
+		cp := crashPut{data: fmt.Sprintf("w%d-%06d", w, i)}
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		out, err := c.PutRecord(rctx, &kinesis.PutRecordInput{StreamName: name, PartitionKey: aws.String(fmt.Sprint("writer", w)), Data: []byte(cp.data)})
+		cancel()
+		cp.outcome = outcomeOf(err)
+		if cp.outcome == acked {
+			cp.shard, cp.seq = *out.ShardId, *out.SequenceNumber
+		} else if !killed() {
+			t.Errorf("PutRecord %s before the kill: %v", cp.data, err)
+		}
+		results[w] = append(results[w], cp)
+		return cp.outcome == acked
+	})
 
 	addr2 := freeAddr(t)
 	p2 := start(t, nil, "up", "--listen", addr2, "--data-dir", dir)

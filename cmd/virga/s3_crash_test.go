@@ -8,9 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -49,47 +46,22 @@ func TestS3AcknowledgedPutsSurviveKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const writers, killAfter = 4, 150
-	var acks atomic.Int64
-	var killed atomic.Bool
-	reached := make(chan struct{})
+	const writers = 4
 	acked := make([][]string, writers)
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; !killed.Load() && i < 100000; i++ {
-				key := fmt.Sprintf("w%d/%06d", w, i)
-				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				_, err := c.PutObject(rctx, &s3.PutObjectInput{Bucket: aws.String("crash"), Key: &key, Body: bytes.NewReader(s3CrashBody(w, i))})
-				cancel()
-				if err != nil {
-					if !killed.Load() {
-						t.Errorf("PutObject %s before the kill: %v", key, err)
-					}
-					continue
-				}
-				acked[w] = append(acked[w], key)
-				if acks.Add(1) == killAfter {
-					close(reached)
-				}
+	puts := killMidLoad(t, p, writers, 150, 20*time.Second, "put", func(w, i int, killed func() bool) bool {
+		key := fmt.Sprintf("w%d/%06d", w, i)
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := c.PutObject(rctx, &s3.PutObjectInput{Bucket: aws.String("crash"), Key: &key, Body: bytes.NewReader(s3CrashBody(w, i))})
+		cancel()
+		if err != nil {
+			if !killed() {
+				t.Errorf("PutObject %s before the kill: %v", key, err)
 			}
-		}()
-	}
-	select {
-	case <-reached:
-	case <-time.After(20 * time.Second):
-	}
-	killed.Store(true)
-	p.signal(t, syscall.SIGKILL)
-	if code := p.wait(t, 20*time.Second); code != -1 {
-		t.Fatalf("after SIGKILL: exit %d", code)
-	}
-	wg.Wait()
-	if acks.Load() == 0 {
-		t.Fatal("no put was acknowledged before the kill")
-	}
+			return false
+		}
+		acked[w] = append(acked[w], key)
+		return true
+	})
 
 	addr2 := freeAddr(t)
 	p2 := start(t, nil, "up", "--listen", addr2, "--data-dir", dir)
@@ -150,5 +122,5 @@ func TestS3AcknowledgedPutsSurviveKill9(t *testing.T) {
 	if blobs != objects {
 		t.Errorf("%d blobs for %d objects after restart", blobs, objects)
 	}
-	t.Logf("%d acknowledged puts; %d objects after restart", acks.Load(), objects)
+	t.Logf("%d acknowledged puts; %d objects after restart", puts, objects)
 }

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -83,53 +80,28 @@ func TestSQSAcknowledgedSendsSurviveKill9(t *testing.T) {
 
 	// The load: standard senders and one FIFO sender per group, each
 	// sending one message at a time until the kill.
-	const stdSenders, groups, killAfter = 4, 3, 300
-	var acks atomic.Int64
-	var killed atomic.Bool
-	reached := make(chan struct{})
+	const stdSenders, groups = 4, 3
 	results := make([][]crashSend, stdSenders+groups)
-	var wg sync.WaitGroup
-	for w := range stdSenders + groups {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; !killed.Load() && i < 100000; i++ {
-				in := &sqs.SendMessageInput{QueueUrl: &std}
-				if w >= stdSenders {
-					in.QueueUrl = &fifo
-					in.MessageGroupId = aws.String(fmt.Sprintf("g%d", w-stdSenders))
-				}
-				cs := crashSend{body: fmt.Sprintf("%d/%06d", w, i)}
-				in.MessageBody = aws.String(cs.body)
-				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				out, err := c.SendMessage(rctx, in)
-				cancel()
-				cs.outcome = outcomeOf(err)
-				if cs.outcome == acked {
-					cs.id = *out.MessageId
-					if acks.Add(1) == killAfter {
-						close(reached)
-					}
-				} else if !killed.Load() {
-					t.Errorf("SendMessage %s before the kill: %v", cs.body, err)
-				}
-				results[w] = append(results[w], cs)
-			}
-		}()
-	}
-	select {
-	case <-reached:
-	case <-time.After(30 * time.Second):
-	}
-	killed.Store(true) // first: from now on, sends may fail for want of a server
-	p.signal(t, syscall.SIGKILL)
-	if code := p.wait(t, 20*time.Second); code != -1 {
-		t.Fatalf("after SIGKILL: exit %d", code)
-	}
-	wg.Wait()
-	if acks.Load() == 0 {
-		t.Fatal("no send was acknowledged before the kill")
-	}
+	killMidLoad(t, p, stdSenders+groups, 300, 30*time.Second, "send", func(w, i int, killed func() bool) bool {
+		in := &sqs.SendMessageInput{QueueUrl: &std}
+		if w >= stdSenders {
+			in.QueueUrl = &fifo
+			in.MessageGroupId = aws.String(fmt.Sprintf("g%d", w-stdSenders))
+		}
+		cs := crashSend{body: fmt.Sprintf("%d/%06d", w, i)}
+		in.MessageBody = aws.String(cs.body)
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		out, err := c.SendMessage(rctx, in)
+		cancel()
+		cs.outcome = outcomeOf(err)
+		if cs.outcome == acked {
+			cs.id = *out.MessageId
+		} else if !killed() {
+			t.Errorf("SendMessage %s before the kill: %v", cs.body, err)
+		}
+		results[w] = append(results[w], cs)
+		return cs.outcome == acked
+	})
 
 	addr2 := freeAddr(t)
 	p2 := start(t, nil, "up", "--listen", addr2, "--data-dir", dir)
