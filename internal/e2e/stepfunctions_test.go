@@ -487,12 +487,14 @@ func TestStepFunctionsHistoryQuota(t *testing.T) {
 	c := sfn.NewFromConfig(env.Config)
 	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("spin"), RoleArn: aws.String(sfnRole),
 		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","Next":"C"},` +
-			`"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"E"}],"Default":"P"},"E":{"Type":"Succeed"}}}`)})
+			`"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"E"},{"Variable":"$.slow","IsPresent":true,"Next":"W"}],"Default":"P"},` +
+			`"W":{"Type":"Wait","Seconds":1,"Next":"P"},"E":{"Type":"Succeed"}}}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// StopExecution ends a loop that waits on nothing.
-	spin, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"spin":true}`)})
+	// StopExecution ends a running loop. (A loop that waits on nothing
+	// would race the quota below; asl's TestStopEndsBusyLoop covers it.)
+	spin, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"slow":true}`)})
 	if err != nil {
 		t.Fatal(err)
 	}

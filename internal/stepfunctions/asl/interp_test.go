@@ -374,3 +374,37 @@ func TestTaskPanic(t *testing.T) {
 		}
 	}
 }
+
+// stopEnv cancels the execution's context at its nth transition.
+type stopEnv struct {
+	testEnv
+	n      int
+	cancel context.CancelFunc
+}
+
+func (e *stopEnv) Checkpoint(string, any, map[string]any) {
+	if e.n--; e.n == 0 {
+		e.cancel()
+	}
+}
+
+// TestStopEndsBusyLoop: a loop of Pass and Choice states waits on
+// nothing, yet a stopped execution ends at its next transition.
+func TestStopEndsBusyLoop(t *testing.T) {
+	t.Parallel()
+	m, err := Parse(`{"StartAt":"P","States":{"P":{"Type":"Pass","Next":"C"},` +
+		`"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"E"}],"Default":"P"},"E":{"Type":"Succeed"}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := &stopEnv{testEnv: testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}, n: 1000, cancel: cancel}
+	exec := &Execution{ID: "arn:exec", Name: "e1", MachineID: "arn:sm", MachineName: "sm", Start: env.now, Input: map[string]any{}}
+	if _, err := Run(ctx, env, m, exec, "", map[string]any{}, 0); err != context.Canceled {
+		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+	if env.n != 0 {
+		t.Errorf("ran %d transitions past the stop", -env.n)
+	}
+}
