@@ -28,6 +28,7 @@ import (
 	"github.com/virga/virga/internal/cognitoidp"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/dynamodb"
+	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/edge"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/functions"
@@ -343,6 +344,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Rotations invoke functions: they end first.
 	a.closers = append([]func() error{secrets.Close}, a.closers...)
 
+	// ECR: the API, and the registry the edge serves on the registry's
+	// host names and on unsigned /v2/ requests.
+	images, err := ecr.New(ecr.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		RequireAuth: cfg.Auth != config.AuthAccept})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, images.API())
+
 	a.services = append(a.services, streams.API())
 	// Records past their stream's retention period are dropped as the
 	// clock passes it.
@@ -423,10 +435,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 			_, _, ok := cognitoidp.WellKnownPath(path)
 			return ok
 		},
-		Region: cfg.Region,
-		Logger: o.Logger,
-		Clock:  o.Clock,
-		IDs:    g,
+		Registry:     images.Registry(),
+		RegistryPath: ecr.RegistryPath,
+		Region:       cfg.Region,
+		Logger:       o.Logger,
+		Clock:        o.Clock,
+		IDs:          g,
 	})
 	return a, nil
 }

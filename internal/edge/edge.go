@@ -39,6 +39,16 @@ type Options struct {
 	// routes; pool ids, with their underscore, are never bucket names.
 	WellKnown     http.Handler
 	WellKnownPath func(path string) bool
+	// Registry serves the container registry (ECR's OCI Distribution
+	// API): requests to the registry's host names,
+	// ACCOUNT.dkr.ecr.REGION.localhost and AWS's
+	// ACCOUNT.dkr.ecr.REGION.amazonaws.com, and unsigned requests on
+	// any host whose path RegistryPath accepts (/v2/ and the
+	// registry's routes under it). AWS API requests are always signed
+	// (S3's path-style requests for a bucket named "v2" among them), so
+	// they never reach it.
+	Registry     http.Handler
+	RegistryPath func(path string) bool
 	// Region is the region of requests that do not name one.
 	Region string
 	Logger *slog.Logger
@@ -81,6 +91,11 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e.opts.WellKnown != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
 		strings.Contains(r.URL.Path, "/.well-known/") && e.opts.WellKnownPath(r.URL.Path) && unsigned(r) {
 		e.serveDataPlane("cognito-idp", e.opts.WellKnown, w, r)
+		return
+	}
+	if e.opts.Registry != nil && (registryHost(r.Host) ||
+		(strings.HasPrefix(r.URL.Path, "/v2") && e.opts.RegistryPath(r.URL.Path) && unsigned(r))) {
+		e.serveDataPlane("ecr", e.opts.Registry, w, r)
 		return
 	}
 	var svc *awsproto.Service
@@ -316,6 +331,24 @@ func s3VirtualHost(host string) (bucket string, ok bool) {
 		return "", false
 	}
 	return rest[:i], true
+}
+
+// registryHost reports whether host is a container registry's:
+// ACCOUNT.dkr.ecr.REGION.localhost or AWS's
+// ACCOUNT.dkr.ecr.REGION.amazonaws.com, with or without a port.
+func registryHost(host string) bool {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	host = strings.ToLower(host)
+	rest, ok := strings.CutSuffix(host, ".localhost")
+	if !ok {
+		if rest, ok = strings.CutSuffix(host, ".amazonaws.com"); !ok {
+			return false
+		}
+	}
+	account, region, ok := strings.Cut(rest, ".dkr.ecr.")
+	return ok && account != "" && !strings.Contains(account, ".") && region != "" && !strings.Contains(region, ".")
 }
 
 // bucketPath turns a virtual-hosted request into the path-style one S3's

@@ -1,0 +1,83 @@
+// Package ecr is Amazon ECR: its API (awsJson 1.1, target prefix
+// AmazonEC2ContainerRegistry_V20150921, signing name ecr) and the
+// container registry it fronts, which speaks the OCI Distribution API
+// (Docker Registry HTTP API v2) so that docker, containerd and
+// go-containerregistry push and pull as they do to ECR.
+//
+// Addresses: the account's registry is ACCOUNT.dkr.ecr.REGION.localhost
+// with the port the request came to, so a repository's repositoryUri is
+// ACCOUNT.dkr.ecr.REGION.localhost:PORT/NAME (GetAuthorizationToken's
+// proxyEndpoint is that host over http). The edge sends the registry
+// requests for that host, for AWS's ACCOUNT.dkr.ecr.REGION.amazonaws.com
+// (a client pointed here with a proxy or --resolve), and unsigned
+// requests on any host to /v2/ and the registry's routes under it (see
+// RegistryPath). Repository names may be nested (team/app).
+//
+// Store layout (tuples, package keys):
+//
+//	("ecr", "repo", name)          → repository (JSON): settings, tags, policies, image count
+//	("ecr", "image", repo, digest) → image (JSON): manifest, media types, size, tags, children
+//	("ecr", "tag", repo, tag)      → digest
+//	("ecr", "blob", digest)        → blob (JSON): size and the data id its chunks are under
+//	("ecr", "data", id, offset)    → up to chunkSize (1 MiB) of a blob's bytes
+//	("ecr", "link", repo, digest)  → "" (the blob is in the repository)
+//	("ecr", "upload", id)          → upload in progress: repository, size, SHA-256 state
+//	("ecr", "authkey")             → the key authorization tokens are signed with
+//
+// Blobs are content-addressed and stored once: an upload (the
+// registry's POST/PATCH/PUT, or the API's InitiateLayerUpload,
+// UploadLayerPart and CompleteLayerUpload) streams its bytes into
+// chunks a commit each, with the upload's size and hash state in the
+// same commit, so an upload resumes after a restart and what a crash
+// leaves is consistent; completing it checks the sha256 digest
+// (DIGEST_INVALID, or InvalidLayerException, otherwise) and makes its
+// chunks the blob's. A blob is served only in the repositories it was
+// pushed to or mounted into (?mount=&from=).
+//
+// Manifests: Docker image manifest v2 schema 2 and manifest list, OCI
+// image manifest and image index. A manifest is refused
+// (MANIFEST_BLOB_UNKNOWN; LayersNotFoundException or
+// ReferencedImagesNotFoundException through PutImage) unless the
+// repository holds the blobs (config and layers) or manifests it names.
+// An image's imageSizeInBytes is the sum of its layers' sizes, an
+// index's the sum of its manifests'; artifactMediaType is the config's
+// media type (or the OCI manifest's artifactType). A tag pushed again
+// onto another manifest moves and the old image stays, untagged; in an
+// IMMUTABLE repository it is refused (ImageTagAlreadyExistsException,
+// TAG_INVALID in the registry). Deleting an image's last tag through
+// BatchDeleteImage deletes the image; an image an index in the
+// repository names cannot be deleted (ImageReferencedByManifestList).
+// As ECR, the registry never creates a repository on push
+// (NAME_UNKNOWN).
+//
+// Authentication: with --auth accept the registry serves every request,
+// with or without credentials. Otherwise it wants Basic AWS:PASSWORD,
+// the password GetAuthorizationToken gives (an expiry and an HMAC under
+// the store's key, good for 12 hours), and answers 401 with
+// WWW-Authenticate: Basic otherwise; GetDownloadUrlForLayer's URL
+// carries such a token in its query.
+//
+// Limits (ECR's): repository names of 2 to 256 characters in the API
+// model's pattern; tags of up to 128 characters in the distribution
+// spec's grammar; manifests up to 4 MiB; layer parts up to 20 MiB
+// through UploadLayerPart (InitiateLayerUpload announces 10 MiB);
+// 10,000 images per repository (LimitExceededException); 50 tags a
+// repository; pages of 100 by default.
+//
+// Concurrency: Service.mu serializes read-modify-write of repositories,
+// images and tags; an upload's requests are serialized by a lock of
+// their own (uploadLocks), never held with mu across a body read.
+//
+// Not supported: lifecycle policies are stored and returned but never
+// applied (lastEvaluatedAt is absent); repository policies are stored,
+// not evaluated; image scanning (scanOnPush is echoed, no scan runs) and
+// the other operations of the API (registry settings, replication,
+// pull-through cache, DescribeImageScanFindings, ...); schema 1
+// manifests; converting manifests to the media types BatchGetImage's
+// acceptedMediaTypes or a registry Accept header ask for (an image of
+// another type fails with UnsupportedImageType through the API and is
+// served as stored by the registry); the referrers API; KMS encryption
+// (encryptionConfiguration is echoed); blob deletion through the
+// registry (ECR refuses it too); and removal of blobs no image uses any
+// more (they stay in the store after their images are deleted).
+package ecr
