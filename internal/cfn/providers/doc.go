@@ -126,6 +126,21 @@
 // the alarm's name and GetAtt Arn its ARN. Metric math alarms (Metrics)
 // are passed on; CloudWatch evaluates their arithmetic, not functions.
 //
+// # ECR
+//
+// AWS::ECR::Repository is CreateRepository (RepositoryName, or a
+// generated name in lower case, as ECR wants; ImageTagMutability,
+// ImageScanningConfiguration, EncryptionConfiguration, Tags), then
+// PutLifecyclePolicy and SetRepositoryPolicy for LifecyclePolicy and
+// RepositoryPolicyText (an object or JSON text). Its Ref is the
+// repository's name, GetAtt Arn its ARN and RepositoryUri
+// ACCOUNT.dkr.ecr.REGION.localhost:PORT/NAME. ImageTagMutability, the
+// policies and Tags change in place; ImageScanningConfiguration
+// replaces the repository (virga's ECR has no
+// PutImageScanningConfiguration). Deleting a repository that holds
+// images fails with RepositoryNotEmptyException unless EmptyOnDelete is
+// true.
+//
 // # Kinesis
 //
 // AWS::Kinesis::Stream is CreateStream (ShardCount, or one shard when

@@ -185,6 +185,7 @@ var notFoundCodes = map[string]bool{
 	"ParameterNotFound":                       true, // Systems Manager Parameter Store
 	"NoSuchEntity":                            true, // IAM
 	"ConfigurationSetDoesNotExist":            true, // SES (v1)
+	"RepositoryNotFoundException":             true, // ECR
 }
 
 // gone reports whether err says that the resource does not exist, which
