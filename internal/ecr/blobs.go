@@ -33,6 +33,10 @@ func (l *uploadLocks) lock(id string) func() {
 	return mu.Unlock
 }
 
+// forget drops an upload's lock once the upload is gone: a request
+// still waiting on it finds no upload when it gets it.
+func (l *uploadLocks) forget(id string) { l.m.Delete(id) }
+
 // startUpload records a new upload into repo.
 func (s *Service) startUpload(repo string) (*upload, error) {
 	h := sha256.New()
@@ -150,7 +154,11 @@ func (s *Service) finishUpload(u *upload, digest string) error {
 	}
 	b.Set(linkKey(u.Repo, digest), nil)
 	b.Delete(uploadKey(u.ID))
-	return b.Commit()
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	s.uploads.forget(u.ID)
+	return nil
 }
 
 // cancelUpload drops an upload and its bytes.
@@ -160,7 +168,11 @@ func (s *Service) cancelUpload(u *upload) error {
 	prefix := dataPrefix(u.ID)
 	b.DeleteRange(prefix, keys.PrefixEnd(prefix))
 	b.Delete(uploadKey(u.ID))
-	return b.Commit()
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	s.uploads.forget(u.ID)
+	return nil
 }
 
 // link records a blob, already stored, in a repository.

@@ -94,7 +94,7 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e.opts.Registry != nil && (registryHost(r.Host) ||
-		(strings.HasPrefix(r.URL.Path, "/v2") && e.opts.RegistryPath(r.URL.Path) && unsigned(r))) {
+		(strings.HasPrefix(r.URL.Path, "/v2") && e.opts.RegistryPath(r.URL.Path) && !sigV4Signed(r))) {
 		e.serveDataPlane("ecr", e.opts.Registry, w, r)
 		return
 	}
@@ -198,6 +198,18 @@ func anonymous(c *awsproto.Call, svc *awsproto.Service) bool {
 func unsigned(r *http.Request) bool {
 	auth, err := sigv4.Parse(r)
 	return err == nil && auth == nil
+}
+
+// sigV4Signed reports whether r carries SigV4 authentication of any
+// kind, well-formed or not: an AWS4-HMAC-SHA256 Authorization header or
+// presigned query parameters. A registry client's Basic or Bearer
+// Authorization is not.
+func sigV4Signed(r *http.Request) bool {
+	if strings.HasPrefix(strings.TrimSpace(r.Header.Get("Authorization")), "AWS4-") {
+		return true
+	}
+	q := r.URL.Query()
+	return q.Has("X-Amz-Signature") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Algorithm")
 }
 
 // errBodyTooLarge is a body over its service's limit.

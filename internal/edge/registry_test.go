@@ -57,9 +57,12 @@ func TestRoutingToRegistry(t *testing.T) {
 		o.Registry = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "registry "+r.URL.Path) })
 		o.RegistryPath = func(p string) bool { return p == "/v2/" || strings.HasSuffix(p, "/tags/list") }
 	})
-	get := func(host, path string, signed bool) (int, string) {
+	get := func(host, path string, signed bool, hdr ...string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
 		req.Host = host
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
 		if signed {
 			req.Header.Set("X-Amz-Date", "20240506T070809Z")
 			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDSTATIC/20240506/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
@@ -79,12 +82,22 @@ func TestRoutingToRegistry(t *testing.T) {
 	if s, b := get("127.0.0.1:4566", "/v2/team/app/tags/list", false); s != 200 || b != "registry /v2/team/app/tags/list" {
 		t.Errorf("unsigned tags/list: %d %q", s, b)
 	}
+	// A registry client's own credentials are not a signature.
+	if s, b := get("127.0.0.1:4566", "/v2/", false, "Authorization", "Basic QVdTOnRva2Vu"); s != 200 || b != "registry /v2/" {
+		t.Errorf("/v2/ with Basic credentials: %d %q", s, b)
+	}
+	if s, b := get("127.0.0.1:4566", "/v2/", false, "Authorization", "Bearer abc"); s != 200 || b != "registry /v2/" {
+		t.Errorf("/v2/ with a Bearer token: %d %q", s, b)
+	}
 	// Signed: S3's bucket "v2".
 	if s, b := get("127.0.0.1:4566", "/v2/", true); s != 200 || strings.HasPrefix(b, "registry") {
 		t.Errorf("signed GET /v2/ (bucket v2): %d %q", s, b)
 	}
 	if s, b := get("127.0.0.1:4566", "/v2/team/app/tags/list", true); s != 200 || strings.HasPrefix(b, "registry") {
 		t.Errorf("signed GET of an object in bucket v2: %d %q", s, b)
+	}
+	if s, b := get("127.0.0.1:4566", "/v2/?X-Amz-Signature=00&X-Amz-Credential=x", false); strings.HasPrefix(b, "registry") {
+		t.Errorf("presigned GET /v2/ went to the registry: %d %q", s, b)
 	}
 	// Unsigned paths the registry does not claim are not its.
 	if _, b := get("127.0.0.1:4566", "/v2/apis", false); strings.HasPrefix(b, "registry") {
