@@ -495,6 +495,18 @@ func TestECRRegistryUploads(t *testing.T) {
 	if !bytes.Equal(body, layer) {
 		t.Errorf("API-uploaded layer: %d %q", resp.StatusCode, body)
 	}
+	// Only the last part may be under 5 MiB.
+	iu, err = c.InitiateLayerUpload(ctx, &ecr.InitiateLayerUploadInput{RepositoryName: aws.String("team/app")})
+	if err != nil || *iu.PartSize != 10<<20 {
+		t.Fatalf("InitiateLayerUpload: %v %+v", err, iu)
+	}
+	if _, err := c.UploadLayerPart(ctx, &ecr.UploadLayerPartInput{RepositoryName: aws.String("team/app"), UploadId: iu.UploadId, PartFirstByte: aws.Int64(0), PartLastByte: aws.Int64(9), LayerPartBlob: layer[:10]}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.UploadLayerPart(ctx, &ecr.UploadLayerPartInput{RepositoryName: aws.String("team/app"), UploadId: iu.UploadId, PartFirstByte: aws.Int64(10), PartLastByte: aws.Int64(11), LayerPartBlob: layer[10:12]})
+	expectAPIError(t, err, "LayerPartTooSmallException", 400)
+	_, err = c.CompleteLayerUpload(ctx, &ecr.CompleteLayerUploadInput{RepositoryName: aws.String("team/app"), UploadId: aws.String("00000000-0000-0000-0000-000000000000"), LayerDigests: []string{digestOfBytes(layer)}})
+	expectAPIError(t, err, "UploadNotFoundException", 400)
 }
 
 func digestOfBytes(b []byte) string { return "sha256:" + sha256Hex(b) }

@@ -18,6 +18,12 @@ import (
 // an upload streams through a buffer of this size.
 const chunkSize = 1 << 20
 
+// maxLayerSize is ECR's "Maximum layer size" quota, 52,000 MiB.
+const maxLayerSize = 52000 << 20
+
+// errLayerTooLarge is an upload past maxLayerSize.
+var errLayerTooLarge = errors.New("layer too large")
+
 // errDigestMismatch is an upload whose bytes do not hash to the digest
 // its completion names.
 var errDigestMismatch = errors.New("digest mismatch")
@@ -73,8 +79,7 @@ func (u *upload) hasher() (hash.Hash, error) {
 // appendUpload streams r onto the end of an upload, a chunk a commit,
 // each commit carrying the upload's new size and hash state with the
 // chunk, so that what a crash leaves is always a consistent prefix.
-// limit, when positive, bounds what r may add.
-func (s *Service) appendUpload(u *upload, r io.Reader, limit int64) (int64, error) {
+func (s *Service) appendUpload(u *upload, r io.Reader) (int64, error) {
 	h, err := u.hasher()
 	if err != nil {
 		return 0, err
@@ -84,8 +89,8 @@ func (s *Service) appendUpload(u *upload, r io.Reader, limit int64) (int64, erro
 	for {
 		n, rerr := io.ReadFull(r, buf)
 		if n > 0 {
-			if limit > 0 && added+int64(n) > limit {
-				return added, errPartTooLarge
+			if u.Size+int64(n) > maxLayerSize {
+				return added, errLayerTooLarge
 			}
 			h.Write(buf[:n])
 			state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
@@ -115,8 +120,6 @@ func (s *Service) appendUpload(u *upload, r io.Reader, limit int64) (int64, erro
 		}
 	}
 }
-
-var errPartTooLarge = errors.New("part too large")
 
 // uploadDigest is the sha256 digest of what an upload holds.
 func (u *upload) digest() (string, error) {

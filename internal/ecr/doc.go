@@ -60,11 +60,15 @@
 // WWW-Authenticate: Basic otherwise; GetDownloadUrlForLayer's URL
 // carries such a token in its query.
 //
-// Limits (ECR's): repository names of 2 to 256 characters in the API
-// model's pattern; tags of up to 128 characters in the distribution
-// spec's grammar; manifests up to 4 MiB; layer parts up to 20 MiB
-// through UploadLayerPart (InitiateLayerUpload announces 10 MiB);
-// 10,000 images per repository (LimitExceededException); 50 tags a
+// Limits (ECR's API model, API reference and service quotas):
+// repository names of 2 to 256 characters in the model's pattern; image
+// tags of up to 128 characters in the distribution spec's grammar;
+// manifests up to 4 MiB; layers up to 52,000 MiB (SIZE_INVALID,
+// InvalidLayerPartException); through the API, layer parts of up to 20
+// MiB (the model's limit; InitiateLayerUpload announces the quota's 10
+// MiB), at least 5 MiB but for the last (LayerPartTooSmallException),
+// and 4,200 a layer; 100,000 images per repository
+// (LimitExceededException; a quota AWS can raise, fixed here); 50 tags a
 // repository; pages of 100 by default.
 //
 // Concurrency: Service.mu serializes read-modify-write of repositories,

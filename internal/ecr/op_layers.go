@@ -7,10 +7,16 @@ import (
 	"net/url"
 )
 
-// partSize is the layer part size InitiateLayerUpload announces; an
-// UploadLayerPart carries at most 20 MiB (layerPartBlob's limit in the
-// API model).
-const partSize = 10 << 20
+// Layer part limits. InitiateLayerUpload announces partSize, ECR's
+// "Maximum layer part size" quota (10 MiB); UploadLayerPart accepts up
+// to 20 MiB, layerPartBlob's limit in the API model and reference. Every
+// part but the last must hold at least minPartSize ("Minimum layer part
+// size", 5 MiB), and an upload has at most maxParts ("Layer parts").
+const (
+	partSize    = 10 << 20
+	minPartSize = 5 << 20
+	maxParts    = 4200
+)
 
 func (s *Service) batchCheckLayerAvailability(_ context.Context, in *BatchCheckLayerAvailabilityRequest) (*BatchCheckLayerAvailabilityResponse, error) {
 	if err := s.checkRegistry(in.RegistryId); err != nil {
@@ -85,7 +91,18 @@ func (s *Service) uploadLayerPart(_ context.Context, in *UploadLayerPartRequest)
 	if first != u.Size || last != first+int64(len(in.LayerPartBlob))-1 {
 		return nil, ErrInvalidLayerPart.Withf("The layer part byte range %d-%d is invalid: the upload has received %d bytes and the part holds %d", first, last, u.Size, len(in.LayerPartBlob))
 	}
-	if _, err := s.appendUpload(u, bytes.NewReader(in.LayerPartBlob), 0); err != nil {
+	if u.ShortPart {
+		return nil, ErrLayerPartTooSmall.Withf("Layer part size must be at least %d bytes, except for the last part", minPartSize)
+	}
+	if u.Parts >= maxParts {
+		return nil, ErrLimitExceeded.Withf("The upload has reached the maximum number of layer parts (%d)", maxParts)
+	}
+	u.Parts++
+	u.ShortPart = len(in.LayerPartBlob) < minPartSize
+	if _, err := s.appendUpload(u, bytes.NewReader(in.LayerPartBlob)); err != nil {
+		if errors.Is(err, errLayerTooLarge) {
+			return nil, ErrInvalidLayerPart.Withf("The layer is over the maximum layer size, %d MiB", maxLayerSize>>20)
+		}
 		return nil, err
 	}
 	return &UploadLayerPartResponse{RegistryId: ptr(s.account), RepositoryName: ptr(repo), UploadId: ptr(id), LastByteReceived: ptr(u.Size - 1)}, nil

@@ -13,9 +13,9 @@ import (
 
 // Limits from ECR's service quotas and API reference.
 const (
-	defaultPageSize = 100 // DescribeRepositories, DescribeImages, ListImages without maxResults
-	maxTags         = 50  // tags on a repository
-	maxImages       = 10000
+	defaultPageSize = 100    // DescribeRepositories, DescribeImages, ListImages without maxResults
+	maxTags         = 50     // tags on a repository
+	maxImages       = 100000 // "Images per repository" (a default quota AWS can raise)
 )
 
 // repoNamePattern is how ECR words a repository name outside its

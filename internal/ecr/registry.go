@@ -51,6 +51,9 @@ func (s *Service) registryError(err error) *regError {
 	if errors.As(err, &re) {
 		return re
 	}
+	if errors.Is(err, errLayerTooLarge) {
+		return regErr(http.StatusRequestEntityTooLarge, "SIZE_INVALID", "the layer is over the maximum layer size, %d MiB", maxLayerSize>>20)
+	}
 	e := apierr.As(err)
 	if e == nil {
 		return regErr(http.StatusInternalServerError, "UNKNOWN", "internal error")
@@ -377,7 +380,7 @@ func (g *registry) patchUpload(w http.ResponseWriter, r *http.Request, p registr
 			return regErr(http.StatusRequestedRangeNotSatisfiable, "BLOB_UPLOAD_INVALID", "the chunk does not start where the upload ends (%d)", u.Size)
 		}
 	}
-	if _, err := g.s.appendUpload(u, r.Body, 0); err != nil {
+	if _, err := g.s.appendUpload(u, r.Body); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -405,7 +408,7 @@ func (g *registry) finish(w http.ResponseWriter, r *http.Request, name string, u
 		return regErr(http.StatusBadRequest, "DIGEST_INVALID", "provided digest did not match uploaded content")
 	}
 	if r.Body != nil {
-		if _, err := g.s.appendUpload(u, r.Body, 0); err != nil {
+		if _, err := g.s.appendUpload(u, r.Body); err != nil {
 			return err
 		}
 	}

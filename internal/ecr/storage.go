@@ -58,6 +58,10 @@ type upload struct {
 	Size    int64  `json:"size"`
 	Hash    []byte `json:"hash"` // sha256 state (encoding.BinaryMarshaler)
 	Started int64  `json:"started"`
+	// Parts counts UploadLayerPart's parts; ShortPart is set once one
+	// was under the minimum part size, which only the last may be.
+	Parts     int  `json:"parts,omitempty"`
+	ShortPart bool `json:"shortPart,omitempty"`
 }
 
 func base(kind string) []byte {
