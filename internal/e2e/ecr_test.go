@@ -454,6 +454,14 @@ func TestECRRegistryUploads(t *testing.T) {
 	if strings.TrimSpace(string(body)) != `{"name":"team/app","tags":["d"]}` || resp.Header.Get("Link") != "" {
 		t.Errorf("tags/list last=c: %s %v", body, resp.Header)
 	}
+	resp, body = regDo(t, env, "GET", "/v2/_catalog?n=1", nil, nil)
+	if strings.TrimSpace(string(body)) != `{"repositories":["other"]}` || resp.Header.Get("Link") != `</v2/_catalog?last=other&n=1>; rel="next"` {
+		t.Errorf("_catalog n=1: %s %v", body, resp.Header)
+	}
+	resp, body = regDo(t, env, "GET", "/v2/_catalog?n=1&last=other", nil, nil)
+	if strings.TrimSpace(string(body)) != `{"repositories":["team/app"]}` {
+		t.Errorf("_catalog last=other: %s", body)
+	}
 	resp, body = regDo(t, env, "GET", "/v2/team/app/manifests/zzz", nil, nil)
 	wantRegError(t, "missing tag", resp, body, 404, "MANIFEST_UNKNOWN")
 	resp, body = regDo(t, env, "GET", "/v2/nope/tags/list", nil, nil)

@@ -60,7 +60,7 @@ func FuzzParseManifest(f *testing.F) {
 // rebuilt from its parts.
 func FuzzParseRegistryPath(f *testing.F) {
 	for _, s := range []string{"/v2/", "/v2", "/v2/team/app/manifests/latest", "/v2/a/blobs/sha256:00", "/v2/a/b/c/blobs/uploads/",
-		"/v2/a/blobs/uploads/123", "/v2/a/tags/list", "/v2/manifests/x", "/v2/a/manifests/", "/v2/a/blobs/uploads/x/y"} {
+		"/v2/a/blobs/uploads/123", "/v2/a/tags/list", "/v2/_catalog", "/v2/manifests/x", "/v2/a/manifests/", "/v2/a/blobs/uploads/x/y"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, path string) {
@@ -73,6 +73,15 @@ func FuzzParseRegistryPath(f *testing.F) {
 		case "":
 			if path != "/v2/" && path != "/v2" {
 				t.Fatalf("%q: root", path)
+			}
+			return
+		case "catalog":
+			back = "/v2/_catalog"
+			if p.Name != "" {
+				t.Fatalf("%q: catalog with a name", path)
+			}
+			if back != path {
+				t.Fatalf("%q parsed as %+v", path, p)
 			}
 			return
 		case "tags":

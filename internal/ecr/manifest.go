@@ -177,6 +177,9 @@ func parseRegistryPath(path string) (registryPath, bool) {
 	if rest == "" {
 		return registryPath{}, true
 	}
+	if rest == "_catalog" {
+		return registryPath{Kind: "catalog"}, true
+	}
 	if name, ok := strings.CutSuffix(rest, "/tags/list"); ok && name != "" {
 		return registryPath{Name: name, Kind: "tags"}, true
 	}
@@ -207,5 +210,5 @@ func parseRegistryPath(path string) (registryPath, bool) {
 // unsigned requests on such paths to the registry.
 func RegistryPath(path string) bool {
 	p, ok := parseRegistryPath(path)
-	return ok && (p.Kind == "" || p.Name != "")
+	return ok && (p.Kind == "" || p.Kind == "catalog" || p.Name != "")
 }

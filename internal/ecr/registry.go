@@ -98,6 +98,16 @@ func (g *registry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "{}")
 		return
 	}
+	if p.Kind == "catalog" {
+		if r.Method != http.MethodGet {
+			writeRegError(w, r, regErr(http.StatusMethodNotAllowed, "UNSUPPORTED", "The operation is unsupported."))
+			return
+		}
+		if err := g.catalog(w, r); err != nil {
+			writeRegError(w, r, s.registryError(err))
+		}
+		return
+	}
 	if _, err := s.mustRepo(p.Name); err != nil {
 		writeRegError(w, r, s.registryError(err))
 		return
@@ -459,6 +469,35 @@ func (g *registry) listTags(w http.ResponseWriter, r *http.Request, p registryPa
 	if err != nil {
 		return err
 	}
+	tags, err = paginate(w, r, "/v2/"+p.Name+"/tags/list", tags)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(map[string]any{"name": p.Name, "tags": tags})
+}
+
+// catalog lists the registry's repositories, as /v2/_catalog does.
+func (g *registry) catalog(w http.ResponseWriter, r *http.Request) error {
+	repos, err := g.s.repos()
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(repos))
+	for _, rp := range repos {
+		names = append(names, rp.Name)
+	}
+	names, err = paginate(w, r, "/v2/_catalog", names)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(map[string]any{"repositories": names})
+}
+
+// paginate applies the distribution spec's n and last to a sorted list,
+// and sets the Link header to the next page when there is one.
+func paginate(w http.ResponseWriter, r *http.Request, path string, tags []string) ([]string, error) {
 	q := r.URL.Query()
 	if last := q.Get("last"); last != "" {
 		i, _ := slices.BinarySearch(tags, last)
@@ -470,19 +509,18 @@ func (g *registry) listTags(w http.ResponseWriter, r *http.Request, p registryPa
 	if ns := q.Get("n"); ns != "" {
 		n, err := strconv.Atoi(ns)
 		if err != nil || n < 0 {
-			return regErr(http.StatusBadRequest, "PAGINATION_NUMBER_INVALID", "invalid number of results requested")
+			return nil, regErr(http.StatusBadRequest, "PAGINATION_NUMBER_INVALID", "invalid number of results requested")
 		}
 		if n < len(tags) {
 			tags = tags[:n]
 			if n > 0 {
 				next := url.Values{"n": {ns}, "last": {tags[n-1]}}
-				w.Header().Set("Link", fmt.Sprintf(`</v2/%s/tags/list?%s>; rel="next"`, p.Name, next.Encode()))
+				w.Header().Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, path, next.Encode()))
 			}
 		}
 	}
 	if tags == nil {
 		tags = []string{}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	return json.NewEncoder(w).Encode(map[string]any{"name": p.Name, "tags": tags})
+	return tags, nil
 }
