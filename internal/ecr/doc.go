@@ -9,9 +9,9 @@
 // ACCOUNT.dkr.ecr.REGION.localhost:PORT/NAME (GetAuthorizationToken's
 // proxyEndpoint is that host over http). The edge sends the registry
 // requests for that host, for AWS's ACCOUNT.dkr.ecr.REGION.amazonaws.com
-// (a client pointed here with a proxy or --resolve), and unsigned
-// requests on any host to /v2/, /v2/_catalog and the registry's routes under it (see
-// RegistryPath). Repository names may be nested (team/app). Where the
+// (a client pointed here with a proxy or --resolve), and requests
+// without a SigV4 signature on any host to /v2/, /v2/_catalog and the
+// registry's routes under it (see RegistryPath). Repository names may be nested (team/app). Where the
 // resolver does not answer *.localhost names (glibc's does not, without
 // a hosts entry), a client reaches the registry at virga's own address,
 // 127.0.0.1:PORT/NAME, as an insecure (plain HTTP) registry.
