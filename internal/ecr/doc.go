@@ -11,10 +11,11 @@
 // requests for that host, for AWS's ACCOUNT.dkr.ecr.REGION.amazonaws.com
 // (a client pointed here with a proxy or --resolve), and requests
 // without a SigV4 signature on any host to /v2/, /v2/_catalog and the
-// registry's routes under it (see RegistryPath). Repository names may be nested (team/app). Where the
-// resolver does not answer *.localhost names (glibc's does not, without
-// a hosts entry), a client reaches the registry at virga's own address,
-// 127.0.0.1:PORT/NAME, as an insecure (plain HTTP) registry.
+// registry's routes under it (see RegistryPath). Repository names may
+// be nested (team/app). Where the resolver does not answer *.localhost
+// names (glibc's does not, without a hosts entry), a client reaches the
+// registry at virga's own address, 127.0.0.1:PORT/NAME, as an insecure
+// (plain HTTP) registry.
 //
 // Store layout (tuples, package keys):
 //
