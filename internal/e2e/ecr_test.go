@@ -523,7 +523,7 @@ func digestOfBytes(b []byte) string { return "sha256:" + sha256Hex(b) }
 // password GetAuthorizationToken gives, as Basic AWS:PASSWORD.
 func TestECRRegistryAuth(t *testing.T) {
 	t.Parallel()
-	env := e2e.Start(t, sigv4Mode)
+	env := e2e.Start(t, sigv4Mode, e2e.WithFakeClock())
 	c := ecr.NewFromConfig(env.Config)
 	repo := createRepo(t, c, "app")
 	resp, body := regDo(t, env, "GET", "/v2/", nil, nil)
@@ -561,6 +561,16 @@ func TestECRRegistryAuth(t *testing.T) {
 	var te *transport.Error
 	if !errors.As(err, &te) || te.StatusCode != 401 {
 		t.Errorf("anonymous pull: %v", err)
+	}
+	// The password is good for 12 hours.
+	basic := map[string]string{"Authorization": "Basic " + *tok.AuthorizationData[0].AuthorizationToken}
+	env.Clock.Advance(12*time.Hour - time.Minute)
+	if resp, _ := regDo(t, env, "GET", "/v2/app/tags/list", nil, basic); resp.StatusCode != 200 {
+		t.Errorf("tags/list before the token expires: %d", resp.StatusCode)
+	}
+	env.Clock.Advance(2 * time.Minute)
+	if resp, _ := regDo(t, env, "GET", "/v2/app/tags/list", nil, basic); resp.StatusCode != 401 {
+		t.Errorf("tags/list after the token expired: %d", resp.StatusCode)
 	}
 }
 

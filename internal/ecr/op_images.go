@@ -48,9 +48,12 @@ func (s *Service) describeImages(_ context.Context, in *DescribeImagesRequest) (
 			return nil, ErrInvalidParameter.WithMessage("Invalid parameter: nextToken and maxResults cannot be used with imageIds")
 		}
 		for _, id := range in.ImageIds {
-			im, code, _, err := s.resolve(repo, id)
+			im, code, reason, err := s.resolve(repo, id)
 			if err != nil {
 				return nil, err
+			}
+			if code == "InvalidImageDigest" || code == "MissingDigestAndTag" {
+				return nil, ErrInvalidParameter.WithMessage(reason)
 			}
 			if code != "" {
 				return nil, ErrImageNotFound.Withf("The image with imageId %s does not exist within the repository with name '%s' in the registry with id '%s'", imageIDString(id), repo, s.account)
