@@ -354,6 +354,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, images.API())
+	// Lifecycle policies expire images as the clock passes their rules.
+	a.background = append(a.background, func(ctx context.Context) { images.Run(ctx, o.Logger) })
 
 	a.services = append(a.services, streams.API())
 	// Records past their stream's retention period are dropped as the

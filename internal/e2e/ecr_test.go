@@ -611,3 +611,69 @@ func TestECRCLI(t *testing.T) {
 		t.Errorf("delete-repository of a non-empty repository: %d %s", res.ExitCode, res.Stderr)
 	}
 }
+
+// TestECRLifecyclePolicy: a lifecycle policy expires what its rules
+// select as virga's clock passes them.
+func TestECRLifecyclePolicy(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	c := ecr.NewFromConfig(env.Config)
+	ctx := context.Background()
+	repo := createRepo(t, c, "app")
+	first := pushImage(t, env, *repo.RepositoryUri+":prod-1", 1)
+	env.Clock.Advance(time.Minute)
+	pushImage(t, env, *repo.RepositoryUri+":prod-2", 1)
+	env.Clock.Advance(time.Minute)
+	pushImage(t, env, *repo.RepositoryUri+":prod-3", 1)
+	env.Clock.Advance(time.Minute)
+	latest := pushImage(t, env, *repo.RepositoryUri+":latest", 1)
+	pushImage(t, env, *repo.RepositoryUri+":latest", 1) // leaves the first latest untagged
+
+	_, err := c.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{RepositoryName: aws.String("app"), LifecyclePolicyText: aws.String(`{"rules":[{"rulePriority":2,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{RepositoryName: aws.String("app"), LifecyclePolicyText: aws.String(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countNumber":1},"action":{"type":"expire"}}]}`)})
+	if e := expectAPIError(t, err, "InvalidParameterException", 400); !strings.Contains(e.Message, "Lifecycle policy validation failure") {
+		t.Errorf("message %q", e.Message)
+	}
+	_, err = c.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{RepositoryName: aws.String("app"), LifecyclePolicyText: aws.String(`{"rules":[
+		{"rulePriority":1,"selection":{"tagStatus":"tagged","tagPrefixList":["prod"],"countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}},
+		{"rulePriority":2,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	digests := func() map[string]bool {
+		out, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String("app")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, d := range out.ImageDetails {
+			m[*d.ImageDigest] = true
+		}
+		return m
+	}
+	waitFor := func(what string, ok func(map[string]bool) bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !ok(digests()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: images %v", what, digests())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	// The oldest prod image goes at once (two are kept); the untagged
+	// one waits for its day.
+	waitFor("prod-1 expired", func(m map[string]bool) bool { return !m[mustDigest(t, first).String()] && len(m) == 4 })
+	if !digests()[mustDigest(t, latest).String()] {
+		t.Fatalf("the untagged image went before its day")
+	}
+	env.Clock.Advance(25 * time.Hour)
+	waitFor("the untagged image expired", func(m map[string]bool) bool { return len(m) == 3 && !m[mustDigest(t, latest).String()] })
+	lp, err := c.GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String("app")})
+	if err != nil || lp.LastEvaluatedAt == nil {
+		t.Errorf("GetLifecyclePolicy: %v %+v", err, lp)
+	}
+}

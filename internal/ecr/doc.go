@@ -73,12 +73,25 @@
 // repository; pages of 100 by default.
 //
 // Concurrency: Service.mu serializes read-modify-write of repositories,
-// images and tags; an upload's requests are serialized by a lock of
-// their own (uploadLocks), never held with mu across a body read.
+// images and tags (lifecycle expiry included); an upload's requests are
+// serialized by a lock of their own (uploadLocks), taken before mu
+// (finishUpload), and mu is never held across a body read.
 //
-// Not supported: lifecycle policies are stored and returned but never
-// applied (lastEvaluatedAt is absent); repository policies are stored,
-// not evaluated; image scanning (scanOnPush is echoed, no scan runs) and
+// Lifecycle policies are checked as the user guide describes them
+// (rulePriority unique, the any rule last, one untagged rule, tagged
+// rules with a tagPrefixList or tagPatternList, imageCountMoreThan or
+// sinceImagePushed in days) and applied by Run: when a policy is put,
+// after a push to a repository that has one, and every hour of virga's
+// clock otherwise (ECR says within 24 hours). All rules are evaluated,
+// then applied by priority: an image is expired by one rule at most, an
+// image a rule's tags match is never expired by a rule of lower
+// priority (it still counts for that rule's imageCountMoreThan), and
+// older images go first. GetLifecyclePolicy's lastEvaluatedAt is when
+// the policy was last applied.
+//
+// Not supported: lifecycle policy previews, the archive storage class
+// and its transition action, and sinceImagePulled; repository policies
+// are stored, not evaluated; image scanning (scanOnPush is echoed, no scan runs) and
 // the other operations of the API (registry settings, replication,
 // pull-through cache, DescribeImageScanFindings, ...); schema 1
 // manifests; converting manifests to the media types BatchGetImage's
@@ -86,6 +99,7 @@
 // another type fails with UnsupportedImageType through the API and is
 // served as stored by the registry); the referrers API; KMS encryption
 // (encryptionConfiguration is echoed); blob deletion through the
-// registry (ECR refuses it too); and removal of blobs no image uses any
-// more (they stay in the store after their images are deleted).
+// registry (ECR refuses it too); removal of blobs no image uses any
+// more (they stay in the store after their images are deleted); and
+// expiry of abandoned uploads (kept until cancelled).
 package ecr

@@ -3,6 +3,7 @@ package ecr
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzParseManifest checks that a manifest parseManifest accepts is of
@@ -112,6 +113,35 @@ func FuzzParseByteRange(f *testing.F) {
 		from, to, ok := parseByteRange(h, size)
 		if ok && (from < 0 || to > size || from >= to) {
 			t.Fatalf("%q over %d: [%d, %d)", h, size, from, to)
+		}
+	})
+}
+
+// FuzzParseLifecyclePolicy checks that an accepted policy's rules are in
+// priority order, with unique priorities, and that evaluating them never
+// expires an image twice.
+func FuzzParseLifecyclePolicy(f *testing.F) {
+	f.Add(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`)
+	f.Add(`{"rules":[{"rulePriority":2,"selection":{"tagStatus":"tagged","tagPatternList":["v*"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},{"rulePriority":9,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":3},"action":{"type":"expire"}}]}`)
+	f.Add(`{"rules":[]}`)
+	f.Fuzz(func(t *testing.T, text string) {
+		rules, err := parseLifecyclePolicy(text)
+		if err != nil {
+			return
+		}
+		for i := 1; i < len(rules); i++ {
+			if *rules[i-1].RulePriority >= *rules[i].RulePriority {
+				t.Fatalf("rules out of order: %s", text)
+			}
+		}
+		images := []*image{{Digest: "a", Tags: []string{"v1"}, Pushed: 1}, {Digest: "b", Pushed: 2}, {Digest: "c", Tags: []string{"prod"}, Pushed: 3}}
+		got := expired(rules, images, time.UnixMilli(1e12))
+		seen := map[string]bool{}
+		for _, d := range got {
+			if seen[d] {
+				t.Fatalf("%s expired twice", d)
+			}
+			seen[d] = true
 		}
 	})
 }

@@ -108,6 +108,9 @@ func (s *Service) pushManifest(repoName string, raw []byte, contentType, tagName
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
+	if r.Lifecycle != "" {
+		s.lifecycle.dirty.Store(true)
+	}
 	return &pushed{image: im}, nil
 }
 

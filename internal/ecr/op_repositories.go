@@ -260,16 +260,14 @@ func (s *Service) putLifecyclePolicy(_ context.Context, in *PutLifecyclePolicyRe
 		return nil, err
 	}
 	text := deref(in.LifecyclePolicyText)
-	var doc struct {
-		Rules []json.RawMessage `json:"rules"`
-	}
-	if err := json.Unmarshal([]byte(text), &doc); err != nil || len(doc.Rules) == 0 {
-		return nil, ErrInvalidParameter.WithMessage("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: the policy must be a JSON object with a non-empty rules array'")
+	if _, err := parseLifecyclePolicy(text); err != nil {
+		return nil, ErrInvalidParameter.Withf("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: %s'", err)
 	}
 	r, err := s.updateRepo(deref(in.RepositoryName), func(r *repository) error { r.Lifecycle = text; return nil })
 	if err != nil {
 		return nil, err
 	}
+	s.lifecycle.dirty.Store(true)
 	return &PutLifecyclePolicyResponse{RegistryId: ptr(s.account), RepositoryName: ptr(r.Name), LifecyclePolicyText: ptr(text)}, nil
 }
 
@@ -288,7 +286,11 @@ func (s *Service) getLifecyclePolicy(_ context.Context, in *GetLifecyclePolicyRe
 	if r.Lifecycle == "" {
 		return nil, s.lifecycleNotFound(r.Name)
 	}
-	return &GetLifecyclePolicyResponse{RegistryId: ptr(s.account), RepositoryName: ptr(r.Name), LifecyclePolicyText: ptr(r.Lifecycle)}, nil
+	out := &GetLifecyclePolicyResponse{RegistryId: ptr(s.account), RepositoryName: ptr(r.Name), LifecyclePolicyText: ptr(r.Lifecycle)}
+	if r.LifecycleEvaluated != 0 {
+		out.LastEvaluatedAt = ptr(time.UnixMilli(r.LifecycleEvaluated))
+	}
+	return out, nil
 }
 
 func (s *Service) deleteLifecyclePolicy(_ context.Context, in *DeleteLifecyclePolicyRequest) (*DeleteLifecyclePolicyResponse, error) {
@@ -300,7 +302,7 @@ func (s *Service) deleteLifecyclePolicy(_ context.Context, in *DeleteLifecyclePo
 		if r.Lifecycle == "" {
 			return s.lifecycleNotFound(r.Name)
 		}
-		text, r.Lifecycle = r.Lifecycle, ""
+		text, r.Lifecycle, r.LifecycleEvaluated = r.Lifecycle, "", 0
 		return nil
 	})
 	if err != nil {

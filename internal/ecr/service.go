@@ -33,8 +33,9 @@ type Service struct {
 	requireAuth bool
 	authKey     []byte
 
-	mu      sync.Mutex // serializes read-modify-write of repositories, images and tags
-	uploads uploadLocks
+	mu        sync.Mutex // serializes read-modify-write of repositories, images and tags
+	uploads   uploadLocks
+	lifecycle lifecycleState
 }
 
 // Deps are what ECR needs.

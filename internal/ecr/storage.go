@@ -18,8 +18,11 @@ type repository struct {
 	KmsKey     string `json:"kmsKey,omitempty"`
 	Tags       []tag  `json:"tags,omitempty"`
 	Lifecycle  string `json:"lifecycle,omitempty"`
-	Policy     string `json:"policy,omitempty"`
-	ImageCount int    `json:"images,omitempty"`
+	// LifecycleEvaluated is when the lifecycle policy was last applied
+	// (epoch ms), GetLifecyclePolicy's lastEvaluatedAt.
+	LifecycleEvaluated int64  `json:"lifecycleEvaluated,omitempty"`
+	Policy             string `json:"policy,omitempty"`
+	ImageCount         int    `json:"images,omitempty"`
 }
 
 type tag struct {
