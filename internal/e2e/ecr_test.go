@@ -469,6 +469,24 @@ func TestECRRegistryUploads(t *testing.T) {
 
 	// The API sees the registry's pushes: layers and images.
 	ctx := context.Background()
+	// PutImage wants the manifest's media type, in it or beside it.
+	bare := []byte(strings.Replace(string(manifest(digest)), `"mediaType":"application/vnd.oci.image.manifest.v1+json",`, "", 1))
+	_, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String("team/app"), ImageTag: aws.String("bare"), ImageManifest: aws.String(string(bare))})
+	if e := expectAPIError(t, err, "InvalidParameterException", 400); e.Message != "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'" {
+		t.Errorf("message %q", e.Message)
+	}
+	pi, err := c.PutImage(ctx, &ecr.PutImageInput{RepositoryName: aws.String("team/app"), ImageTag: aws.String("bare"), ImageManifest: aws.String(string(bare)),
+		ImageManifestMediaType: aws.String("application/vnd.oci.image.manifest.v1+json")})
+	if err != nil || *pi.Image.ImageId.ImageDigest != digestOfBytes(bare) || *pi.Image.ImageManifestMediaType != "application/vnd.oci.image.manifest.v1+json" {
+		t.Errorf("PutImage with imageManifestMediaType: %v %+v", err, pi)
+	}
+	// BatchGetImage answers a manifest acceptedMediaTypes leaves out as
+	// stored.
+	bg, err := c.BatchGetImage(ctx, &ecr.BatchGetImageInput{RepositoryName: aws.String("team/app"), ImageIds: []ecrtypes.ImageIdentifier{{ImageTag: aws.String("bare")}},
+		AcceptedMediaTypes: []string{"application/vnd.docker.distribution.manifest.v2+json"}})
+	if err != nil || len(bg.Images) != 1 || *bg.Images[0].ImageManifest != string(bare) {
+		t.Errorf("BatchGetImage with other accepted types: %v %+v", err, bg)
+	}
 	bc, err := c.BatchCheckLayerAvailability(ctx, &ecr.BatchCheckLayerAvailabilityInput{RepositoryName: aws.String("team/app"), LayerDigests: []string{digest, "sha256:" + strings.Repeat("2", 64)}})
 	if err != nil || len(bc.Layers) != 1 || *bc.Layers[0].LayerSize != int64(len(blob)) || bc.Layers[0].LayerAvailability != ecrtypes.LayerAvailabilityAvailable ||
 		len(bc.Failures) != 1 || bc.Failures[0].FailureCode != ecrtypes.LayerFailureCodeMissingLayerDigest {

@@ -43,6 +43,9 @@
 // (MANIFEST_BLOB_UNKNOWN; LayersNotFoundException or
 // ReferencedImagesNotFoundException through PutImage) unless the
 // repository holds the blobs (config and layers) or manifests it names.
+// PutImage needs the manifest's media type, in its mediaType member or
+// in imageManifestMediaType ("Invalid JSON syntax" otherwise, as ECR
+// answers); the registry takes it from Content-Type.
 // An image's imageSizeInBytes is the sum of its layers' sizes, an
 // index's the sum of its manifests'; artifactMediaType is the config's
 // media type (or the OCI manifest's artifactType). A tag pushed again
@@ -95,9 +98,8 @@
 // the other operations of the API (registry settings, replication,
 // pull-through cache, DescribeImageScanFindings, ...); schema 1
 // manifests; converting manifests to the media types BatchGetImage's
-// acceptedMediaTypes or a registry Accept header ask for (an image of
-// another type fails with UnsupportedImageType through the API and is
-// served as stored by the registry); the referrers API; KMS encryption
+// acceptedMediaTypes or a registry Accept header ask for (the manifest
+// is answered as stored, as ECR does when it cannot convert); the referrers API; KMS encryption
 // (encryptionConfiguration is echoed); blob deletion through the
 // registry (ECR refuses it too); removal of blobs no image uses any
 // more (they stay in the store after their images are deleted); and

@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// errInvalidManifest is how ECR refuses a manifest it cannot read.
+var errInvalidManifest = ErrInvalidParameter.WithMessage("Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'")
+
 // pushed is what pushManifest did.
 type pushed struct {
 	image *image
@@ -24,7 +27,7 @@ type pushed struct {
 func (s *Service) pushManifest(repoName string, raw []byte, contentType, tagName, wantDigest string) (*pushed, error) {
 	p, err := parseManifest(raw, contentType)
 	if err != nil {
-		return nil, ErrInvalidParameter.WithMessage("Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Invalid JSON syntax'")
+		return nil, errInvalidManifest
 	}
 	digest := digestOf(raw)
 	if wantDigest != "" && wantDigest != digest {

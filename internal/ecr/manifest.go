@@ -121,6 +121,15 @@ func parseManifest(raw []byte, contentType string) (*parsedManifest, error) {
 	return p, nil
 }
 
+// declaresMediaType reports whether a manifest names its own media
+// type (a top-level mediaType member).
+func declaresMediaType(raw []byte) bool {
+	var doc struct {
+		MediaType string `json:"mediaType"`
+	}
+	return json.Unmarshal(raw, &doc) == nil && doc.MediaType != ""
+}
+
 // layerSize is the sum of an image manifest's layer sizes, which
 // DescribeImages reports as imageSizeInBytes.
 func (p *parsedManifest) layerSize() int64 {

@@ -157,9 +157,8 @@ func (s *Service) batchGetImage(_ context.Context, in *BatchGetImageRequest) (*B
 		if err != nil {
 			return nil, err
 		}
-		if code == "" && len(in.AcceptedMediaTypes) > 0 && !slices.Contains(in.AcceptedMediaTypes, im.MediaType) {
-			code, reason = "UnsupportedImageType", "The image's manifest media type is not one of the accepted media types"
-		}
+		// A manifest of a type acceptedMediaTypes leaves out is still
+		// answered, as stored: ECR answers so when it cannot convert it.
 		if code != "" {
 			out.Failures = append(out.Failures, ImageFailure{ImageId: ptr(id), FailureCode: ptr(code), FailureReason: ptr(reason)})
 			continue
@@ -245,7 +244,12 @@ func (s *Service) putImage(_ context.Context, in *PutImageRequest) (*PutImageRes
 	if tg != "" && !validTag(tg) {
 		return nil, ErrInvalidParameter.WithMessage("Invalid parameter at 'imageTag' failed to satisfy constraint: 'must satisfy regular expression '[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}''")
 	}
-	p, err := s.pushManifest(repo, []byte(deref(in.ImageManifest)), deref(in.ImageManifestMediaType), tg, deref(in.ImageDigest))
+	raw := []byte(deref(in.ImageManifest))
+	if in.ImageManifestMediaType == nil && !declaresMediaType(raw) {
+		// ECR needs the type: in the manifest or beside it.
+		return nil, errInvalidManifest
+	}
+	p, err := s.pushManifest(repo, raw, deref(in.ImageManifestMediaType), tg, deref(in.ImageDigest))
 	if err != nil {
 		return nil, err
 	}
