@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -694,4 +695,56 @@ func TestECRLifecyclePolicy(t *testing.T) {
 	if err != nil || lp.LastEvaluatedAt == nil {
 		t.Errorf("GetLifecyclePolicy: %v %+v", err, lp)
 	}
+}
+
+// TestECRStack: a stack's AWS::ECR::Repository, its Ref and GetAtt
+// outputs, a push to it, and a stack deletion that empties it because
+// EmptyOnDelete says so.
+func TestECRStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	ctx := context.Background()
+	template := `
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageTagMutability: IMMUTABLE
+      EmptyOnDelete: true
+      LifecyclePolicy:
+        LifecyclePolicyText: '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}}]}'
+Outputs:
+  Name: {Value: !Ref Repo}
+  Arn: {Value: !GetAtt Repo.Arn}
+  Uri: {Value: !GetAtt Repo.RepositoryUri}
+`
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("images"), TemplateBody: aws.String(template)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("images")}, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("images")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	name := outs["Name"]
+	if !strings.HasPrefix(name, "images-repo-") || outs["Arn"] != "arn:aws:ecr:us-east-1:"+testAccount+":repository/"+name ||
+		outs["Uri"] != registryAddr(env)+"/"+name {
+		t.Fatalf("outputs: %v", outs)
+	}
+	pushImage(t, env, outs["Uri"]+":v1", 1)
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("images")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("images")}, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ecr.NewFromConfig(env.Config).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{RepositoryNames: []string{name}})
+	expectAPIError(t, err, "RepositoryNotFoundException", 400)
 }
