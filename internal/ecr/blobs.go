@@ -10,6 +10,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -156,6 +157,7 @@ func (s *Service) finishUpload(u *upload, digest string) error {
 		return err
 	}
 	b.Set(linkKey(u.Repo, digest), nil)
+	b.Set(useKey(digest, u.Repo), nil)
 	b.Delete(uploadKey(u.ID))
 	if err := b.Commit(); err != nil {
 		return err
@@ -180,10 +182,77 @@ func (s *Service) cancelUpload(u *upload) error {
 
 // link records a blob, already stored, in a repository.
 func (s *Service) link(repo, digest string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if meta, err := s.loadBlob(digest); err != nil || meta == nil {
+		return err
+	}
 	b := s.store.NewBatch()
 	defer b.Close()
 	b.Set(linkKey(repo, digest), nil)
+	b.Set(useKey(digest, repo), nil)
 	return b.Commit()
+}
+
+// unlinkAll takes every blob out of a repository, in b, and removes
+// (in b too) the blobs no other repository holds. s.mu is held.
+func (s *Service) unlinkAll(b store.Batch, repo string) error {
+	lower := linkPrefix(repo)
+	it, err := s.store.NewIter(lower, keys.PrefixEnd(lower))
+	if err != nil {
+		return err
+	}
+	var digests []string
+	for ok := it.First(); ok; ok = it.Next() {
+		vals, err := keys.Decode(it.Key())
+		if err != nil {
+			it.Close()
+			return err
+		}
+		digests = append(digests, vals[len(vals)-1].(string))
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	for _, d := range digests {
+		b.Delete(useKey(d, repo))
+		others, err := s.blobUsers(d)
+		if err != nil {
+			return err
+		}
+		if len(others) > 1 || (len(others) == 1 && others[0] != repo) {
+			continue
+		}
+		meta, err := s.loadBlob(d)
+		if err != nil {
+			return err
+		}
+		b.Delete(blobKey(d))
+		if meta != nil {
+			data := dataPrefix(meta.Data)
+			b.DeleteRange(data, keys.PrefixEnd(data))
+		}
+	}
+	return nil
+}
+
+// blobUsers returns the repositories that hold a blob.
+func (s *Service) blobUsers(digest string) ([]string, error) {
+	lower := usePrefix(digest)
+	it, err := s.store.NewIter(lower, keys.PrefixEnd(lower))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for ok := it.First(); ok; ok = it.Next() {
+		vals, err := keys.Decode(it.Key())
+		if err != nil {
+			it.Close()
+			return nil, err
+		}
+		out = append(out, vals[len(vals)-1].(string))
+	}
+	return out, it.Close()
 }
 
 // writeBlob copies bytes [from, to) of a blob to w, chunk by chunk.

@@ -25,6 +25,7 @@
 //	("ecr", "blob", digest)        → blob (JSON): size and the data id its chunks are under
 //	("ecr", "data", id, offset)    → up to chunkSize (1 MiB) of a blob's bytes
 //	("ecr", "link", repo, digest)  → "" (the blob is in the repository)
+//	("ecr", "use", digest, repo)   → "" (the same, by blob)
 //	("ecr", "upload", id)          → upload in progress: repository, size, SHA-256 state
 //	("ecr", "authkey")             → the key authorization tokens are signed with
 //
@@ -36,7 +37,8 @@
 // leaves is consistent; completing it checks the sha256 digest
 // (DIGEST_INVALID, or InvalidLayerException, otherwise) and makes its
 // chunks the blob's. A blob is served only in the repositories it was
-// pushed to or mounted into (?mount=&from=).
+// pushed to or mounted into (?mount=&from=), and is removed, chunks and
+// all, with the last repository that holds it.
 //
 // Manifests: Docker image manifest v2 schema 2 and manifest list, OCI
 // image manifest and image index. A manifest is refused
@@ -101,7 +103,7 @@
 // acceptedMediaTypes or a registry Accept header ask for (the manifest
 // is answered as stored, as ECR does when it cannot convert); the referrers API; KMS encryption
 // (encryptionConfiguration is echoed); blob deletion through the
-// registry (ECR refuses it too); removal of blobs no image uses any
-// more (they stay in the store after their images are deleted); and
-// expiry of abandoned uploads (kept until cancelled).
+// registry (ECR refuses it too); removal of a repository's blobs that
+// none of its images uses any more (they go when the repository goes);
+// and expiry of abandoned uploads (kept until cancelled).
 package ecr

@@ -218,6 +218,9 @@ func (s *Service) dropRepo(r *repository, force bool) error {
 	b := s.store.NewBatch()
 	defer b.Close()
 	b.Delete(repoKey(r.Name))
+	if err := s.unlinkAll(b, r.Name); err != nil {
+		return err
+	}
 	for _, p := range [][]byte{imagePrefix(r.Name), tagPrefix(r.Name), linkPrefix(r.Name)} {
 		b.DeleteRange(p, keys.PrefixEnd(p))
 	}

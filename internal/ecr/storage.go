@@ -90,6 +90,12 @@ func linkPrefix(repo string) []byte { return keys.AppendString(base("link"), rep
 // linked to.
 func linkKey(repo, digest string) []byte { return keys.AppendString(linkPrefix(repo), digest) }
 
+func usePrefix(digest string) []byte { return keys.AppendString(base("use"), digest) }
+
+// useKey is linkKey the other way round: the repositories a blob is
+// in, so that a blob no repository holds any more is found and removed.
+func useKey(digest, repo string) []byte { return keys.AppendString(usePrefix(digest), repo) }
+
 func uploadKey(id string) []byte { return keys.AppendString(base("upload"), id) }
 
 func dataPrefix(id string) []byte { return keys.AppendString(base("data"), id) }
