@@ -106,7 +106,11 @@ func (s *Service) DataPlane() http.Handler {
 // errorPage writes the HTML page a load balancer answers its own errors
 // with.
 func errorPage(w http.ResponseWriter, status int) {
-	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	reason := http.StatusText(status)
+	if status == http.StatusServiceUnavailable {
+		reason = "Service Temporarily Unavailable" // ALB's (nginx's) wording
+	}
+	text := fmt.Sprintf("%d %s", status, reason)
 	w.Header().Set("Server", "awselb/2.0")
 	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(status)
