@@ -19,7 +19,7 @@
 // unbound, with a warning in virga's log: its load balancer is still
 // reachable through virga's endpoint, by Host header NAME-ID.REGION.elb.localhost
 // (the load balancer's DNSName, any port), or by path
-// /_aws/elb/DNSNAME/... . Through the endpoint the load balancer's
+// /_aws/elb/NAME-ID.REGION/... . Through the endpoint the load balancer's
 // lowest-port HTTP listener serves (its lowest-port listener when it has
 // no HTTP one).
 //

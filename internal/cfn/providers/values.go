@@ -185,6 +185,10 @@ var notFoundCodes = map[string]bool{
 	"ParameterNotFound":                       true, // Systems Manager Parameter Store
 	"NoSuchEntity":                            true, // IAM
 	"ConfigurationSetDoesNotExist":            true, // SES (v1)
+	"ListenerNotFound":                        true, // Elastic Load Balancing v2
+	"RuleNotFound":                            true,
+	"TargetGroupNotFound":                     true,
+	"LoadBalancerNotFound":                    true,
 }
 
 // gone reports whether err says that the resource does not exist, which
