@@ -498,3 +498,41 @@ func TestELBv2CLI(t *testing.T) {
 		t.Errorf("delete-target-group in use: %d %s", r.ExitCode, r.Stderr)
 	}
 }
+
+func TestELBv2IdleTimeout(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := elb.NewFromConfig(env.Config)
+	ctx := context.Background()
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) })
+	port := int32(slow.Listener.Addr().(*net.TCPAddr).Port)
+	tg := ipTargetGroup(t, c, "slow", port)
+	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("slow-lb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbARN := lb.LoadBalancers[0].LoadBalancerArn
+	if _, err := c.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lbARN,
+		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("1")}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lbARN,
+		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("no.such.attribute"), Value: aws.String("1")}}})
+	expectAPIError(t, err, "ValidationError", 400)
+	if _, err := c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lbARN, Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(freePort(t)), DefaultActions: forwardTo(tg)}); err != nil {
+		t.Fatal(err)
+	}
+	res, body := albGet(t, env, aws.ToString(lb.LoadBalancers[0].DNSName), "GET", "/", nil)
+	if res.StatusCode != 504 || !strings.Contains(body, "<h1>504 Gateway Timeout</h1>") || res.Header.Get("Server") != "awselb/2.0" {
+		t.Errorf("idle timeout: %d %q", res.StatusCode, body)
+	}
+}
