@@ -95,8 +95,8 @@ type boundListener struct {
 	ln     net.Listener
 }
 
-// New returns the service over the store, with the resources it holds;
-// their listeners are bound when Run starts.
+// New returns the service over the store, with the resources it holds,
+// and binds its listeners' ports.
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
@@ -129,6 +129,11 @@ func New(d Deps) (*Service, error) {
 	if err := scan(s.store, kindRule, func(v *rule) { s.rules[v.ARN] = v }); err != nil {
 		return nil, err
 	}
+	// Listeners bind their ports now, so that they serve once virga
+	// says it is up; Close (or Run's end) closes them.
+	for _, l := range s.listeners {
+		s.bindLocked(l)
+	}
 	return s, nil
 }
 
@@ -143,17 +148,12 @@ func (s *Service) API() *awsproto.Service {
 	}).Init()
 }
 
-// Run binds the listeners' ports and runs health checks until ctx is
-// done, then closes the ports.
+// Run runs health checks until ctx is done, then closes the listeners'
+// ports.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log != nil {
 		s.log = log
 	}
-	s.mu.Lock()
-	for _, l := range s.listeners {
-		s.bindLocked(l)
-	}
-	s.mu.Unlock()
 	tick := time.NewTicker(healthTick)
 	defer tick.Stop()
 	for {
