@@ -332,6 +332,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	keys, err := kms.New(kms.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -340,6 +341,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route, Keys: keys})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -350,6 +352,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Functions: lam, Keys: keys})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -379,6 +382,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})
 		}})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -390,6 +394,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	email, err := ses.New(ses.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Topics: emailTopics{topics}, Logger: o.Logger})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -402,6 +407,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	buckets, err := s3.New(s3.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Dir: s3Dir(cfg), Fsync: cfg.Fsync, Targets: route, FunctionExists: lam.FunctionExists})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err

@@ -536,3 +536,36 @@ func TestELBv2IdleTimeout(t *testing.T) {
 		t.Errorf("idle timeout: %d %q", res.StatusCode, body)
 	}
 }
+
+func TestELBv2Pagination(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := elb.NewFromConfig(env.Config)
+	ctx := context.Background()
+	for _, n := range []string{"p1", "p2", "p3"} {
+		if _, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String(n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	p := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(2)})
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, lb := range out.LoadBalancers {
+			names = append(names, aws.ToString(lb.LoadBalancerName))
+			if lb.State.Code != elbtypes.LoadBalancerStateEnumActive {
+				t.Errorf("%s is %s", aws.ToString(lb.LoadBalancerName), lb.State.Code)
+			}
+		}
+	}
+	if pages != 2 || strings.Join(names, ",") != "p1,p2,p3" {
+		t.Errorf("%d pages: %v", pages, names)
+	}
+	_, err := c.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(401)})
+	expectAPIError(t, err, "ValidationError", 400)
+}

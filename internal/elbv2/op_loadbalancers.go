@@ -183,7 +183,7 @@ func (s *Service) describeLoadBalancers(ctx context.Context, in *DescribeLoadBal
 			if a.Created != b.Created {
 				return int(a.Created - b.Created)
 			}
-			return strings.Compare(a.ARN, b.ARN)
+			return strings.Compare(a.Name, b.Name)
 		})
 	}
 	page, next, err := paginate(list, in.Marker, in.PageSize)
