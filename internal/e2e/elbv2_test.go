@@ -458,6 +458,29 @@ func TestELBv2HealthChecks(t *testing.T) {
 			t.Fatalf("%d %q", res.StatusCode, body)
 		}
 	}
+	// A deregistered target drains for the deregistration delay (300
+	// seconds by default), then is gone.
+	if _, err := c.DeregisterTargets(ctx, &elb.DeregisterTargetsInput{TargetGroupArn: &tg, Targets: []elbtypes.TargetDescription{
+		{Id: aws.String("127.0.0.1"), Port: aws.Int32(live)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if h := states()[live]; h.State != elbtypes.TargetHealthStateEnumDraining || h.Reason != elbtypes.TargetHealthReasonEnumDeregistrationInProgress {
+		t.Errorf("deregistered: %+v", h)
+	}
+	env.Clock.Advance(300 * time.Second)
+	for {
+		m := states()
+		if _, ok := m[live]; !ok {
+			if len(m) != 1 {
+				t.Errorf("after draining: %+v", m)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still draining: %+v", m[live])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func TestELBv2CLI(t *testing.T) {

@@ -44,6 +44,10 @@ type targetState struct {
 // targetHealthLocked is a target's health as DescribeTargetHealth
 // reports it.
 func (s *Service) targetHealthLocked(tg *targetGroup, t target) *TargetHealth {
+	now := s.now().UnixMilli()
+	if slices.ContainsFunc(tg.Draining, func(d drainingTarget) bool { return d.Target == t && d.Until > now }) {
+		return &TargetHealth{State: ptr("draining"), Reason: ptr("Target.DeregistrationInProgress"), Description: ptr("Target deregistration is in progress")}
+	}
 	if !slices.Contains(tg.Targets, t) {
 		return &TargetHealth{State: ptr(stateUnused), Reason: ptr("Target.NotRegistered"), Description: ptr("Target is not registered to the target group")}
 	}

@@ -38,7 +38,17 @@ type targetGroup struct {
 	Attributes      map[string]string `json:"attrs,omitempty"`
 	Tags            []tag             `json:"tags,omitempty"`
 	Targets         []target          `json:"targets,omitempty"`
-	Created         int64             `json:"created"`
+	// Draining are deregistered targets within their deregistration
+	// delay: they get no new requests and are described as draining.
+	Draining []drainingTarget `json:"draining,omitempty"`
+	Created  int64            `json:"created"`
+}
+
+// drainingTarget is a deregistered target until its deregistration delay
+// ends (Unix milliseconds on the clock).
+type drainingTarget struct {
+	Target target `json:"target"`
+	Until  int64  `json:"until"`
 }
 
 // healthCheck is a target group's health check settings.

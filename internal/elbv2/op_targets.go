@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // maxTargetsPerGroup is "Targets per target group (application): 1,000";
@@ -40,6 +41,8 @@ func (s *Service) registerTargets(ctx context.Context, in *RegisterTargetsInput)
 				return nil, ErrAccessDenied.WithMessage(fmt.Sprintf("elasticloadbalancing principal does not have permission to invoke %s from target group %s", nt.ID, tg.ARN))
 			}
 		}
+		// A draining target registered again is a target again.
+		next.Draining = slices.DeleteFunc(slices.Clone(next.Draining), func(d drainingTarget) bool { return d.Target == nt })
 		if slices.Contains(next.Targets, nt) {
 			continue
 		}
@@ -75,8 +78,15 @@ func (s *Service) deregisterTargets(ctx context.Context, in *DeregisterTargetsIn
 		if i < 0 {
 			return nil, ErrInvalidTarget.WithMessage(fmt.Sprintf("The target '%s' is not registered with the target group", id))
 		}
-		delete(s.health, healthKey{tg.ARN, next.Targets[i]})
+		gone := next.Targets[i]
+		delete(s.health, healthKey{tg.ARN, gone})
 		next.Targets = slices.Delete(next.Targets, i, i+1)
+		// A target a load balancer sends requests to drains for the
+		// deregistration delay; one of an unused target group goes at
+		// once.
+		if delay := deregistrationDelay(tg); delay > 0 && s.tgInUseLocked(tg.ARN) {
+			next.Draining = append(slices.Clone(next.Draining), drainingTarget{Target: gone, Until: s.now().Add(delay).UnixMilli()})
+		}
 	}
 	if err := s.commit(write{kindTG, tg.ARN, &next}); err != nil {
 		return nil, err
@@ -92,13 +102,20 @@ func (s *Service) describeTargetHealth(ctx context.Context, in *DescribeTargetHe
 	if err != nil {
 		return nil, err
 	}
-	list := tg.Targets
+	now := s.now().UnixMilli()
+	list := slices.Clone(tg.Targets)
+	for _, d := range tg.Draining {
+		if d.Until > now {
+			list = append(list, d.Target)
+		}
+	}
 	if len(in.Targets) > 0 {
+		all := list
 		list = nil
 		for _, t := range in.Targets {
 			id := deref(t.Id)
 			found := false
-			for _, x := range tg.Targets {
+			for _, x := range all {
 				if x.ID == id && (t.Port == nil || x.Port == *t.Port) {
 					list = append(list, x)
 					found = true
@@ -131,4 +148,36 @@ func (s *Service) describeTargetHealth(ctx context.Context, in *DescribeTargetHe
 		out.TargetHealthDescriptions = append(out.TargetHealthDescriptions, d)
 	}
 	return out, nil
+}
+
+// deregistrationDelay is a target group's deregistration_delay.timeout_seconds.
+func deregistrationDelay(tg *targetGroup) time.Duration {
+	if tg.TargetType == "lambda" {
+		return 0
+	}
+	v, ok := tg.Attributes["deregistration_delay.timeout_seconds"]
+	if !ok {
+		v = "300"
+	}
+	n, _ := strconv.Atoi(v)
+	return time.Duration(n) * time.Second
+}
+
+// sweepDraining forgets the draining targets whose delay has ended.
+func (s *Service) sweepDraining() {
+	now := s.now().UnixMilli()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for arn, tg := range s.tgs {
+		if !slices.ContainsFunc(tg.Draining, func(d drainingTarget) bool { return d.Until <= now }) {
+			continue
+		}
+		next := *tg
+		next.Draining = slices.DeleteFunc(slices.Clone(tg.Draining), func(d drainingTarget) bool { return d.Until <= now })
+		if err := s.commit(write{kindTG, arn, &next}); err != nil {
+			s.log.Warn("forgetting drained targets", "targetGroup", arn, "err", err)
+			continue
+		}
+		s.tgs[arn] = &next
+	}
 }

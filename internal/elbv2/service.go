@@ -168,6 +168,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 			return
 		case <-tick.C:
 			s.checkHealth(ctx)
+			s.sweepDraining()
 		}
 	}
 }
