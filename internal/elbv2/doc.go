@@ -64,6 +64,12 @@
 // enabled a Lambda target is healthy while its function exists. Health
 // is kept in memory: after a restart targets are initial again.
 //
+// A target deregistered from a target group in use drains for the
+// group's deregistration_delay.timeout_seconds (300 by default) on the
+// clock: it gets no new requests and is described as draining
+// (Target.DeregistrationInProgress), then is forgotten. Requests it is
+// serving are not cut at the end of the delay.
+//
 // # Lambda permission
 //
 // RegisterTargets of a Lambda function requires the function's policy to
@@ -85,9 +91,8 @@
 // accepted, never healthy, and requests to them are 502); alb targets;
 // authenticate-oidc and authenticate-cognito actions
 // (InvalidLoadBalancerAction); more than one action per rule; sticky
-// sessions (stickiness settings are stored and ignored); slow start,
-// deregistration delay and connection draining (a deregistered target
-// stops receiving requests at once); TLS termination; listener
+// sessions (stickiness settings are stored and ignored); slow start;
+// TLS termination; listener
 // certificates operations, SSL policies, trust stores, capacity
 // reservations, SetSubnets, SetSecurityGroups, SetIpAddressType,
 // DescribeAccountLimits; access logs. The code of the rule-quota errors
