@@ -592,3 +592,106 @@ func TestELBv2Pagination(t *testing.T) {
 	_, err := c.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(401)})
 	expectAPIError(t, err, "ValidationError", 400)
 }
+
+func TestELBv2RulesAndTags(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := elb.NewFromConfig(env.Config)
+	ctx := context.Background()
+	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("rules")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dns := aws.ToString(lb.LoadBalancers[0].DNSName)
+	fixed := func(body string) []elbtypes.Action {
+		return []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse,
+			FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("200"), MessageBody: aws.String(body)}}}
+	}
+	l, err := c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(freePort(t)), DefaultActions: fixed("default")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listener := aws.ToString(l.Listeners[0].ListenerArn)
+	mk := func(prio int32, conds []elbtypes.RuleCondition, body string) string {
+		t.Helper()
+		out, err := c.CreateRule(ctx, &elb.CreateRuleInput{ListenerArn: &listener, Priority: aws.Int32(prio), Conditions: conds, Actions: fixed(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.Rules[0].RuleArn)
+	}
+	wide := mk(10, []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/*"}}}, "wide")
+	narrow := mk(20, []elbtypes.RuleCondition{
+		{Field: aws.String("path-pattern"), Values: []string{"/narrow"}},
+		{Field: aws.String("http-request-method"), HttpRequestMethodConfig: &elbtypes.HttpRequestMethodConditionConfig{Values: []string{"POST"}}},
+		{Field: aws.String("http-header"), HttpHeaderConfig: &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: aws.String("X-Env"), Values: []string{"prod*"}}},
+		{Field: aws.String("query-string"), QueryStringConfig: &elbtypes.QueryStringConditionConfig{Values: []elbtypes.QueryStringKeyValuePair{{Key: aws.String("v"), Value: aws.String("2")}}}},
+	}, "narrow")
+	post := map[string]string{"X-Env": "production"}
+	if _, body := albGet(t, env, dns, "POST", "/narrow?v=2", post); body != "wide" {
+		t.Errorf("priority 10 first: %q", body)
+	}
+	// SetRulePriorities: the narrow rule goes first.
+	if _, err := c.SetRulePriorities(ctx, &elb.SetRulePrioritiesInput{RulePriorities: []elbtypes.RulePriorityPair{
+		{RuleArn: &narrow, Priority: aws.Int32(5)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := albGet(t, env, dns, "POST", "/narrow?v=2", post); body != "narrow" {
+		t.Errorf("after SetRulePriorities: %q", body)
+	}
+	for _, tc := range []struct {
+		method, path string
+		header       map[string]string
+	}{{"GET", "/narrow?v=2", post}, {"POST", "/narrow?v=3", post}, {"POST", "/narrow?v=2", map[string]string{"X-Env": "dev"}}} {
+		if _, body := albGet(t, env, dns, tc.method, tc.path, tc.header); body != "wide" {
+			t.Errorf("%s %s %v: %q", tc.method, tc.path, tc.header, body)
+		}
+	}
+	_, err = c.SetRulePriorities(ctx, &elb.SetRulePrioritiesInput{RulePriorities: []elbtypes.RulePriorityPair{{RuleArn: &wide, Priority: aws.Int32(5)}}})
+	expectAPIError(t, err, "PriorityInUse", 400)
+	// ModifyRule: the wide rule now matches /api/* only.
+	if _, err := c.ModifyRule(ctx, &elb.ModifyRuleInput{RuleArn: &wide,
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), PathPatternConfig: &elbtypes.PathPatternConditionConfig{Values: []string{"/api/*"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := albGet(t, env, dns, "GET", "/else", nil); body != "default" {
+		t.Errorf("after ModifyRule: %q", body)
+	}
+	rules, err := c.DescribeRules(ctx, &elb.DescribeRulesInput{RuleArns: []string{wide}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cond := rules.Rules[0].Conditions[0]; fmt.Sprint(cond.Values) != "[/api/*]" || fmt.Sprint(cond.PathPatternConfig.Values) != "[/api/*]" {
+		t.Errorf("described condition: %+v", cond)
+	}
+	// The default rule can be neither modified nor deleted.
+	all, err := c.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: &listener})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := all.Rules[len(all.Rules)-1].RuleArn
+	_, err = c.DeleteRule(ctx, &elb.DeleteRuleInput{RuleArn: def})
+	expectAPIError(t, err, "OperationNotPermitted", 400)
+	if _, err := c.DeleteRule(ctx, &elb.DeleteRuleInput{RuleArn: &wide}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteRule(ctx, &elb.DeleteRuleInput{RuleArn: &wide})
+	expectAPIError(t, err, "RuleNotFound", 400)
+
+	// Tags on a listener.
+	if _, err := c.AddTags(ctx, &elb.AddTagsInput{ResourceArns: []string{listener}, Tags: []elbtypes.Tag{
+		{Key: aws.String("a"), Value: aws.String("1")}, {Key: aws.String("b"), Value: aws.String("2")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RemoveTags(ctx, &elb.RemoveTagsInput{ResourceArns: []string{listener}, TagKeys: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: []string{listener}})
+	if err != nil || len(tags.TagDescriptions[0].Tags) != 1 || aws.ToString(tags.TagDescriptions[0].Tags[0].Key) != "b" {
+		t.Errorf("tags: %+v %v", tags, err)
+	}
+	_, err = c.AddTags(ctx, &elb.AddTagsInput{ResourceArns: []string{listener}, Tags: []elbtypes.Tag{
+		{Key: aws.String("k"), Value: aws.String("1")}, {Key: aws.String("k"), Value: aws.String("2")}}})
+	expectAPIError(t, err, "DuplicateTagKeys", 400)
+}
