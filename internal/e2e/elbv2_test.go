@@ -695,3 +695,49 @@ func TestELBv2RulesAndTags(t *testing.T) {
 		{Key: aws.String("k"), Value: aws.String("1")}, {Key: aws.String("k"), Value: aws.String("2")}}})
 	expectAPIError(t, err, "DuplicateTagKeys", 400)
 }
+
+func TestELBv2HTTPSListener(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := elb.NewFromConfig(env.Config)
+	ctx := context.Background()
+	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("tls")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse,
+		FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("200"), MessageBody: aws.String("tls")}}}
+	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttps, Port: aws.Int32(freePort(t)), DefaultActions: ok})
+	if e := expectAPIError(t, err, "ValidationError", 400); e.Message != "A certificate must be specified for HTTPS listeners" {
+		t.Errorf("message %q", e.Message)
+	}
+	cert := []elbtypes.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/1")}}
+	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(freePort(t)), DefaultActions: ok, Certificates: cert})
+	if e := expectAPIError(t, err, "ValidationError", 400); e.Message != "A certificate cannot be specified for HTTP listeners" {
+		t.Errorf("message %q", e.Message)
+	}
+	// An HTTPS listener is served as plain HTTP on its port.
+	port := freePort(t)
+	l, err := c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttps, Port: aws.Int32(port), DefaultActions: ok, Certificates: cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(l.Listeners[0].SslPolicy) != "ELBSecurityPolicy-2016-08" {
+		t.Errorf("ssl policy %q", aws.ToString(l.Listeners[0].SslPolicy))
+	}
+	res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(b) != "tls" {
+		t.Errorf("%d %q", res.StatusCode, b)
+	}
+	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(port), DefaultActions: ok})
+	expectAPIError(t, err, "DuplicateListener", 400)
+}

@@ -36,13 +36,9 @@ var (
 	ErrUnsupportedProtocol         = apierr.New("UnsupportedProtocol", 400, "")
 	ErrIncompatibleProtocols       = apierr.New("IncompatibleProtocols", 400, "")
 	ErrTooManyTargetGroups         = apierr.New("TooManyTargetGroups", 400, "")
-	ErrTargetGroupAssociationLimit = apierr.New("TargetGroupAssociationLimit", 400, "")
-	ErrCertificateNotFound         = apierr.New("CertificateNotFound", 400, "")
 	ErrTooManyRules                = apierr.New("TooManyRules", 400, "")
 	ErrTooManyListeners            = apierr.New("TooManyListeners", 400, "")
-	ErrTooManyLoadBalancers        = apierr.New("TooManyLoadBalancers", 400, "")
 	ErrTooManyTargets              = apierr.New("TooManyTargets", 400, "")
-	ErrInvalidScheme               = apierr.New("InvalidScheme", 400, "")
 )
 
 func validation(format string, args ...any) error {

@@ -27,12 +27,15 @@ func (s *Service) listenerShape(l *listener) Listener {
 func checkListener(l *listener) error {
 	switch l.Protocol {
 	case "HTTP":
-		if len(l.Certificates) > 0 || l.SslPolicy != "" {
-			return validation("A certificate and an SSL policy cannot be specified for HTTP listeners")
+		if len(l.Certificates) > 0 {
+			return validation("A certificate cannot be specified for HTTP listeners")
+		}
+		if l.SslPolicy != "" {
+			return validation("An SSL policy cannot be specified for HTTP listeners")
 		}
 	case "HTTPS":
 		if len(l.Certificates) == 0 {
-			return ErrCertificateNotFound.WithMessage("A certificate must be specified for HTTPS listeners")
+			return validation("A certificate must be specified for HTTPS listeners")
 		}
 		if l.SslPolicy == "" {
 			l.SslPolicy = defaultSslPolicy
