@@ -598,11 +598,14 @@ func TestELBv2RulesAndTags(t *testing.T) {
 	env := e2e.Start(t)
 	c := elb.NewFromConfig(env.Config)
 	ctx := context.Background()
-	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("rules")})
+	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("rules"), Scheme: elbtypes.LoadBalancerSchemeEnumInternal})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dns := aws.ToString(lb.LoadBalancers[0].DNSName)
+	if !strings.HasPrefix(dns, "internal-rules-") {
+		t.Errorf("internal load balancer's DNS name %s", dns)
+	}
 	fixed := func(body string) []elbtypes.Action {
 		return []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse,
 			FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("200"), MessageBody: aws.String(body)}}}
@@ -655,7 +658,9 @@ func TestELBv2RulesAndTags(t *testing.T) {
 		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), PathPatternConfig: &elbtypes.PathPatternConditionConfig{Values: []string{"/api/*"}}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, body := albGet(t, env, dns, "GET", "/else", nil); body != "default" {
+	// AWS's name for the load balancer reaches it too.
+	awsName := strings.TrimSuffix(dns, ".elb.localhost") + ".elb.amazonaws.com"
+	if _, body := albGet(t, env, awsName, "GET", "/else", nil); body != "default" {
 		t.Errorf("after ModifyRule: %q", body)
 	}
 	rules, err := c.DescribeRules(ctx, &elb.DescribeRulesInput{RuleArns: []string{wide}})

@@ -70,6 +70,10 @@ func (s *Service) DataPlane() http.Handler {
 		if h, _, err := net.SplitHostPort(host); err == nil {
 			host = h
 		}
+		// AWS's own name of the load balancer is its name here.
+		if rest, ok := strings.CutSuffix(host, ".elb.amazonaws.com"); ok {
+			host = rest + HostSuffix
+		}
 		s.mu.RLock()
 		var lb *loadBalancer
 		for _, x := range s.lbs {

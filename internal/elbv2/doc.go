@@ -18,7 +18,9 @@
 // without privileges) leaves CreateListener successful and the listener
 // unbound, with a warning in virga's log: its load balancer is still
 // reachable through virga's endpoint, by Host header NAME-ID.REGION.elb.localhost
-// (the load balancer's DNSName, any port), or by path
+// (the load balancer's DNSName, any port; internal load balancers' names
+// start with "internal-", as AWS's do), or AWS's own name for it
+// (NAME-ID.REGION.elb.amazonaws.com, for a client that sends it here), or by path
 // /_aws/elb/NAME-ID.REGION/... . Through the endpoint the load balancer's
 // lowest-port HTTP listener serves (its lowest-port listener when it has
 // no HTTP one).

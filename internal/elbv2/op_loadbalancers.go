@@ -99,7 +99,7 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 	id := s.ids.Hex(8)
 	lb := &loadBalancer{
 		ARN: s.lbARN(name, id), Name: name, ID: id, Scheme: scheme, Type: typ, IPAddressType: ipType,
-		DNSName:        strings.ToLower(fmt.Sprintf("%s-%s.%s%s", name, dnsID(id), s.region, HostSuffix)),
+		DNSName:        strings.ToLower(fmt.Sprintf("%s%s-%s.%s%s", dnsPrefix(scheme), name, dnsID(id), s.region, HostSuffix)),
 		Subnets:        subnets,
 		SecurityGroups: slices.Clone(in.SecurityGroups),
 		Created:        s.now().UnixMilli(),
@@ -114,6 +114,15 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 	// next Describe on.
 	out.State = &LoadBalancerState{Code: ptr("provisioning")}
 	return &CreateLoadBalancerOutput{LoadBalancers: []LoadBalancer{out}}, nil
+}
+
+// dnsPrefix is "internal-" for an internal load balancer, whose DNS
+// name AWS starts so.
+func dnsPrefix(scheme string) string {
+	if scheme == "internal" {
+		return "internal-"
+	}
+	return ""
 }
 
 // dnsID is the decimal number in a load balancer's DNS name, made from
