@@ -49,17 +49,6 @@ func (s *Service) unbindLocked(arn string) {
 	b.server.Close()
 }
 
-// ListenerAddr returns the address a listener serves on, or "" when its
-// port is not bound.
-func (s *Service) ListenerAddr(arn string) string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if b := s.servers[arn]; b != nil {
-		return b.ln.Addr().String()
-	}
-	return ""
-}
-
 // DataPlane serves requests the edge receives for a load balancer's DNS
 // name (Host NAME-ID.REGION.elb.localhost, any port): its HTTP listener
 // with the lowest port handles them, or its lowest-port listener when it

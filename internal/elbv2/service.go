@@ -57,8 +57,7 @@ type Deps struct {
 	// "" is 127.0.0.1. "-" binds none (tests reach listeners through
 	// the edge only).
 	ListenHost string
-	// HealthClient sends health checks and forwarded requests' dials;
-	// nil is a default client.
+	// Logger records listeners whose port cannot be bound; nil discards.
 	Logger *slog.Logger
 }
 
