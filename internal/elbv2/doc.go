@@ -57,7 +57,8 @@
 // Run looks every 100 ms of real time for checks due on the clock
 // (internal/clock, so tests move a fake one): each ip target of a target
 // group that a listener or rule uses is checked at once, then every
-// HealthCheckIntervalSeconds; HealthyThresholdCount successes make it
+// HealthCheckIntervalSeconds (a check's own HealthCheckTimeoutSeconds is
+// real time); HealthyThresholdCount successes make it
 // healthy, UnhealthyThresholdCount failures unhealthy, with AWS's reason
 // codes (Target.FailedHealthChecks, Target.Timeout,
 // Target.ResponseCodeMismatch). A target group no listener uses reports
