@@ -398,6 +398,9 @@ func TestELBv2HealthChecks(t *testing.T) {
 	ctx := context.Background()
 	_, live := backend(t, "live")
 	dead := freePort(t)
+	sickSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }))
+	t.Cleanup(sickSrv.Close)
+	sick := int32(sickSrv.Listener.Addr().(*net.TCPAddr).Port)
 	tgOut, err := c.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("hc"), Protocol: elbtypes.ProtocolEnumHttp,
 		Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: elbtypes.TargetTypeEnumIp,
 		HealthCheckPath: aws.String("/health"), HealthCheckIntervalSeconds: aws.Int32(10), HealthyThresholdCount: aws.Int32(2), UnhealthyThresholdCount: aws.Int32(2)})
@@ -406,7 +409,8 @@ func TestELBv2HealthChecks(t *testing.T) {
 	}
 	tg := aws.ToString(tgOut.TargetGroups[0].TargetGroupArn)
 	if _, err := c.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: &tg, Targets: []elbtypes.TargetDescription{
-		{Id: aws.String("127.0.0.1"), Port: aws.Int32(live)}, {Id: aws.String("127.0.0.1"), Port: aws.Int32(dead)}}}); err != nil {
+		{Id: aws.String("127.0.0.1"), Port: aws.Int32(live)}, {Id: aws.String("127.0.0.1"), Port: aws.Int32(dead)},
+		{Id: aws.String("127.0.0.1"), Port: aws.Int32(sick)}}}); err != nil {
 		t.Fatal(err)
 	}
 	states := func() map[int32]elbtypes.TargetHealth {
@@ -439,9 +443,13 @@ func TestELBv2HealthChecks(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		m := states()
-		if m[live].State == elbtypes.TargetHealthStateEnumHealthy && m[dead].State == elbtypes.TargetHealthStateEnumUnhealthy {
+		if m[live].State == elbtypes.TargetHealthStateEnumHealthy && m[dead].State == elbtypes.TargetHealthStateEnumUnhealthy &&
+			m[sick].State == elbtypes.TargetHealthStateEnumUnhealthy {
 			if m[dead].Reason != elbtypes.TargetHealthReasonEnumFailedHealthChecks {
 				t.Errorf("dead target: %+v", m[dead])
+			}
+			if m[sick].Reason != elbtypes.TargetHealthReasonEnumResponseCodeMismatch || aws.ToString(m[sick].Description) != "Health checks failed with these codes: [503]" {
+				t.Errorf("sick target: %+v", m[sick])
 			}
 			break
 		}
@@ -471,7 +479,7 @@ func TestELBv2HealthChecks(t *testing.T) {
 	for {
 		m := states()
 		if _, ok := m[live]; !ok {
-			if len(m) != 1 {
+			if len(m) != 2 {
 				t.Errorf("after draining: %+v", m)
 			}
 			break
