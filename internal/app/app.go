@@ -30,6 +30,7 @@ import (
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/edge"
+	"github.com/virga/virga/internal/elbv2"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/iam"
@@ -316,8 +317,23 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })
 	a.closers = append(a.closers, restAPIs.Close)
 
+	// Application Load Balancers: each listener binds its own port on
+	// 127.0.0.1 and is reachable through the edge by its DNS name.
+	balancers, err := elbv2.New(elbv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Functions: lam, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, balancers.API())
+	a.background = append(a.background, func(ctx context.Context) { balancers.Run(ctx, o.Logger) })
+	// Listeners stop taking requests before the functions they invoke stop.
+	a.closers = append([]func() error{balancers.Close}, a.closers...)
+
 	keys, err := kms.New(kms.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -326,6 +342,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route, Keys: keys})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -336,6 +353,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	secrets, err := secretsmanager.New(secretsmanager.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Functions: lam, Keys: keys})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -378,6 +396,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})
 		}})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -389,6 +408,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	email, err := ses.New(ses.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Topics: emailTopics{topics}, Logger: o.Logger})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -401,6 +421,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	buckets, err := s3.New(s3.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Dir: s3Dir(cfg), Fsync: cfg.Fsync, Targets: route, FunctionExists: lam.FunctionExists})
 	if err != nil {
+		balancers.Close()
 		fns.Close()
 		db.Close()
 		return nil, err
@@ -428,6 +449,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 			".execute-api.localhost": apigatewayv2.DataPlane(httpAPIs, restAPIs.Handler),
 			".lambda-url.localhost":  apigatewayv2.FunctionURLPlane(httpAPIs, functionURLs(lam)),
 			".s3-website.localhost":  buckets.Website(),
+			elbv2.HostSuffix:         balancers.DataPlane(),
 		},
 		Internal: a.internalHandler(),
 		// Cognito user pools' keys and OpenID configuration, at the

@@ -280,12 +280,17 @@ func dataPlanePath(r *http.Request) *http.Request {
 // ones, so that a URL a template builds by hand
 // (https://ID.execute-api.REGION.amazonaws.com/Prod/, a function URL's
 // https://ID.lambda-url.REGION.on.aws/, a bucket's website endpoint
-// http://BUCKET.s3-website-REGION.amazonaws.com/) reaches virga when a client sends
+// http://BUCKET.s3-website-REGION.amazonaws.com/, a load balancer's
+// NAME-ID.REGION.elb.amazonaws.com) reaches virga when a client sends
 // it here (with curl --resolve, or a proxy).
 func awsDataPlaneHost(host string) string {
 	if rest, ok := strings.CutSuffix(host, ".amazonaws.com"); ok {
 		if id, region, ok := strings.Cut(rest, ".execute-api."); ok && !strings.Contains(region, ".") {
 			return id + ".execute-api.localhost"
+		}
+		// A load balancer's NAME-ID.REGION.elb.amazonaws.com.
+		if lb, ok := strings.CutSuffix(rest, ".elb"); ok && strings.Count(lb, ".") == 1 {
+			return lb + ".elb.localhost"
 		}
 	}
 	if i := strings.LastIndex(host, ".s3-website"); i > 0 && s3WebsiteSuffix(host[i+len(".s3-website"):]) {

@@ -644,6 +644,8 @@ func TestAWSDataPlaneHost(t *testing.T) {
 		"site.s3-website.us-east-1.localhost":     "site.s3-website.localhost",
 		"site.s3-website.localhost":               "site.s3-website.localhost",
 		"site.s3-website.a.b.localhost":           "site.s3-website.a.b.localhost",
+		"web-123.us-east-1.elb.amazonaws.com":     "web-123.us-east-1.elb.localhost",
+		"a.b.us-east-1.elb.amazonaws.com":         "a.b.us-east-1.elb.amazonaws.com",
 	} {
 		if got := awsDataPlaneHost(in); got != want {
 			t.Errorf("%s: got %s, want %s", in, got, want)

@@ -153,6 +153,24 @@
 // starts empty. StreamEncryption and DesiredShardLevelMetrics are
 // accepted without effect.
 //
+// # Elastic Load Balancing v2
+//
+// AWS::ElasticLoadBalancingV2::LoadBalancer is CreateLoadBalancer (a
+// generated name when Name is not given), then
+// ModifyLoadBalancerAttributes for LoadBalancerAttributes; attributes
+// and Tags change in place, and a change of Name, Scheme, Type,
+// IpAddressType, Subnets, SubnetMappings or SecurityGroups replaces it
+// (virga has no SetSubnets or SetSecurityGroups). GetAtt gives DNSName,
+// CanonicalHostedZoneID, LoadBalancerFullName (app/NAME/ID),
+// LoadBalancerName, LoadBalancerArn and SecurityGroups.
+// AWS::ElasticLoadBalancingV2::TargetGroup is CreateTargetGroup, then
+// ModifyTargetGroupAttributes and RegisterTargets for
+// TargetGroupAttributes and Targets (a Lambda target needs its
+// AWS::Lambda::Permission first: DependsOn); health check settings,
+// attributes, targets and tags change in place. Listener (CreateListener,
+// ModifyListener) and ListenerRule (CreateRule, SetRulePriorities for a
+// new Priority, ModifyRule) follow; all four have their ARN as Ref.
+//
 // # What is recorded but not made
 //
 // AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,

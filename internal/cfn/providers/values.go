@@ -186,6 +186,10 @@ var notFoundCodes = map[string]bool{
 	"NoSuchEntity":                            true, // IAM
 	"ConfigurationSetDoesNotExist":            true, // SES (v1)
 	"RepositoryNotFoundException":             true, // ECR
+	"ListenerNotFound":                        true, // Elastic Load Balancing v2
+	"RuleNotFound":                            true,
+	"TargetGroupNotFound":                     true,
+	"LoadBalancerNotFound":                    true,
 }
 
 // gone reports whether err says that the resource does not exist, which

@@ -1,0 +1,150 @@
+package e2e_test
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+const albStackTemplate = `
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Port:
+    Type: Number
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/fn
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return {'statusCode': 200, 'headers': {'content-type': 'text/plain'},
+                      'body': 'fn ' + event['path']}
+  FnPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Fn.Arn
+      Action: lambda:InvokeFunction
+      Principal: elasticloadbalancing.amazonaws.com
+  FnTargets:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    DependsOn: FnPermission
+    Properties:
+      TargetType: lambda
+      Targets:
+        - Id: !GetAtt Fn.Arn
+      TargetGroupAttributes:
+        - Key: lambda.multi_value_headers.enabled
+          Value: "false"
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: "30"
+  Http:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: !Ref Port
+      Protocol: HTTP
+      DefaultActions:
+        - Type: fixed-response
+          FixedResponseConfig:
+            StatusCode: "404"
+            MessageBody: none here
+  FnRule:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref Http
+      Priority: 5
+      Conditions:
+        - Field: path-pattern
+          PathPatternConfig:
+            Values: ["/fn/*"]
+      Actions:
+        - Type: forward
+          TargetGroupArn: !Ref FnTargets
+Outputs:
+  DNSName:
+    Value: !GetAtt Alb.DNSName
+  FullName:
+    Value: !GetAtt Alb.LoadBalancerFullName
+  TargetGroup:
+    Value: !Ref FnTargets
+`
+
+func TestELBv2Stack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	// The listener's port is taken: the stack is still created, and the
+	// load balancer is reachable through virga's endpoint.
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	port := strconv.Itoa(taken.Addr().(*net.TCPAddr).Port)
+	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("alb"), TemplateBody: aws.String(albStackTemplate),
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Port"), ParameterValue: aws.String(port)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, 90e9); err != nil {
+		evs, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: created.StackId})
+		for _, e := range evs.StackEvents {
+			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+		}
+		t.Fatal(err)
+	}
+	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("alb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Stacks[0].Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	dns := outs["DNSName"]
+	if !strings.HasSuffix(dns, ".us-east-1.elb.localhost") || !strings.HasPrefix(outs["FullName"], "app/") {
+		t.Fatalf("outputs %v", outs)
+	}
+	if res, body := albGet(t, env, dns, "GET", "/fn/hello", nil); res.StatusCode != 200 || body != "fn /fn/hello" {
+		t.Errorf("lambda rule: %d %q", res.StatusCode, body)
+	}
+	if res, body := albGet(t, env, dns, "GET", "/other", nil); res.StatusCode != 404 || body != "none here" {
+		t.Errorf("default: %d %q", res.StatusCode, body)
+	}
+	c := elb.NewFromConfig(env.Config)
+	tg := outs["TargetGroup"]
+	attrs, err := c.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{TargetGroupArns: []string{tg}})
+	if err != nil || len(attrs.TargetGroups[0].LoadBalancerArns) != 1 {
+		t.Errorf("target group: %+v %v", attrs, err)
+	}
+
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("alb")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, 90e9); err != nil {
+		t.Fatal(err)
+	}
+	lbs, err := c.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
+	if err != nil || len(lbs.LoadBalancers) != 0 {
+		t.Errorf("after delete: %+v %v", lbs, err)
+	}
+}

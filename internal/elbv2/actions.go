@@ -1,0 +1,111 @@
+package elbv2
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Action limits, from the Action, ForwardActionConfig and
+// FixedResponseActionConfig API references.
+const (
+	maxForwardTargetGroups = 5   // "You can specify up to 5 target groups"
+	maxWeight              = 999 // target group weights are 0-999
+)
+
+var fixedContentTypes = []string{"text/plain", "text/css", "text/html", "application/javascript", "application/json"}
+
+// checkActionsLocked checks a rule's (or a listener's default) actions:
+// one forward, redirect or fixed-response action, whose target groups
+// exist and can serve an Application Load Balancer.
+func (s *Service) checkActionsLocked(actions []Action) error {
+	if len(actions) == 0 {
+		return validation("At least one action must be specified")
+	}
+	if len(actions) > 1 {
+		return ErrTooManyActions.WithMessage("virga's Application Load Balancers support one action per rule: authenticate actions are not supported")
+	}
+	a := actions[0]
+	switch typ := deref(a.Type); typ {
+	case "forward":
+		if a.TargetGroupArn == nil && (a.ForwardConfig == nil || len(a.ForwardConfig.TargetGroups) == 0) {
+			return validation("A target group ARN must be specified for a forward action")
+		}
+		if a.ForwardConfig != nil {
+			if len(a.ForwardConfig.TargetGroups) > maxForwardTargetGroups {
+				return ErrTooManyTargetGroups.WithMessage(fmt.Sprintf("A forward action can have at most %d target groups", maxForwardTargetGroups))
+			}
+			if a.TargetGroupArn != nil && (len(a.ForwardConfig.TargetGroups) != 1 || deref(a.ForwardConfig.TargetGroups[0].TargetGroupArn) != *a.TargetGroupArn) {
+				return validation("You cannot specify both a top-level target group ARN and a different target group in the forward config")
+			}
+			for _, t := range a.ForwardConfig.TargetGroups {
+				if w := deref(t.Weight); w < 0 || w > maxWeight {
+					return validation("Target group weight '%d' must be between 0 and %d", w, maxWeight)
+				}
+			}
+		}
+		for _, arn := range targetGroupARNs(actions) {
+			tg, err := s.tgLocked(arn)
+			if err != nil {
+				return err
+			}
+			if tg.TargetType != "lambda" && tg.Protocol != "HTTP" && tg.Protocol != "HTTPS" {
+				return ErrIncompatibleProtocols.WithMessage(fmt.Sprintf("The target group '%s' protocol is not compatible with Application Load Balancers", arn))
+			}
+		}
+	case "fixed-response":
+		c := a.FixedResponseConfig
+		if c == nil {
+			return validation("A fixed response config must be specified for a fixed-response action")
+		}
+		if ct := deref(c.ContentType); ct != "" && !slices.Contains(fixedContentTypes, ct) {
+			return validation("Content type '%s' must be one of [%s]", ct, strings.Join(fixedContentTypes, ", "))
+		}
+	case "redirect":
+		c := a.RedirectConfig
+		if c == nil {
+			return validation("A redirect config must be specified for a redirect action")
+		}
+		if code := deref(c.StatusCode); code != "HTTP_301" && code != "HTTP_302" {
+			return validation("Redirect status code '%s' must be one of [HTTP_301, HTTP_302]", code)
+		}
+		if p := deref(c.Path); p != "" && !strings.HasPrefix(p, "/") {
+			return validation("The redirect path must start with a '/'")
+		}
+	case "authenticate-oidc", "authenticate-cognito":
+		return ErrInvalidLoadBalancerAction.WithMessage(fmt.Sprintf("Action type '%s' is not supported by virga", typ))
+	default:
+		return validation("Action type '%s' must be one of [forward, redirect, fixed-response, authenticate-oidc, authenticate-cognito]", typ)
+	}
+	return nil
+}
+
+// normalizeActions fills in what AWS fills in: Order, and the
+// ForwardConfig of a forward action given only a TargetGroupArn.
+func normalizeActions(actions []Action) []Action {
+	out := slices.Clone(actions)
+	for i := range out {
+		a := &out[i]
+		if a.Order == nil {
+			a.Order = ptr(int32(i + 1))
+		}
+		if deref(a.Type) != "forward" {
+			continue
+		}
+		if a.ForwardConfig == nil {
+			a.ForwardConfig = &ForwardActionConfig{TargetGroups: []TargetGroupTuple{{TargetGroupArn: a.TargetGroupArn, Weight: ptr(int32(1))}}}
+		}
+		if a.ForwardConfig.TargetGroupStickinessConfig == nil {
+			a.ForwardConfig.TargetGroupStickinessConfig = &TargetGroupStickinessConfig{Enabled: ptr(false)}
+		}
+		for j := range a.ForwardConfig.TargetGroups {
+			if a.ForwardConfig.TargetGroups[j].Weight == nil {
+				a.ForwardConfig.TargetGroups[j].Weight = ptr(int32(1))
+			}
+		}
+		if a.TargetGroupArn == nil && len(a.ForwardConfig.TargetGroups) == 1 {
+			a.TargetGroupArn = a.ForwardConfig.TargetGroups[0].TargetGroupArn
+		}
+	}
+	return out
+}

@@ -1,0 +1,332 @@
+package elbv2
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// bindLocked binds a listener's port on the listen host. A port that
+// cannot be bound (taken, or privileged) leaves the listener reachable
+// through the edge only, by its load balancer's DNS name.
+func (s *Service) bindLocked(l *listener) {
+	if s.listenHost == "-" {
+		return
+	}
+	if b := s.servers[l.ARN]; b != nil {
+		return
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(s.listenHost, strconv.Itoa(int(l.Port))))
+	if err != nil {
+		s.log.Warn("a listener's port is not available: its load balancer is reachable through virga's endpoint by its DNS name",
+			"listener", l.ARN, "port", l.Port, "err", err)
+		return
+	}
+	arn := l.ARN
+	srv := &http.Server{
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveListener(w, r, arn) }),
+		ReadHeaderTimeout: 30 * time.Second,
+	}
+	s.servers[arn] = &boundListener{port: l.Port, server: srv, ln: ln}
+	go srv.Serve(ln)
+}
+
+func (s *Service) unbindLocked(arn string) {
+	b := s.servers[arn]
+	if b == nil {
+		return
+	}
+	delete(s.servers, arn)
+	b.server.Close()
+}
+
+// DataPlane serves requests the edge receives for a load balancer's DNS
+// name (Host NAME-ID.REGION.elb.localhost, any port): its HTTP listener
+// with the lowest port handles them, or its lowest-port listener when it
+// has no HTTP one.
+func (s *Service) DataPlane() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := strings.ToLower(r.Host)
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		// AWS's own name of the load balancer is its name here.
+		if rest, ok := strings.CutSuffix(host, ".elb.amazonaws.com"); ok {
+			host = rest + HostSuffix
+		}
+		s.mu.RLock()
+		var lb *loadBalancer
+		for _, x := range s.lbs {
+			if x.DNSName == host {
+				lb = x
+			}
+		}
+		var best *listener
+		if lb != nil {
+			for _, l := range s.listeners {
+				if l.LoadBalancer != lb.ARN {
+					continue
+				}
+				better := best == nil ||
+					(l.Protocol == "HTTP") != (best.Protocol == "HTTP") && l.Protocol == "HTTP" ||
+					(l.Protocol == "HTTP") == (best.Protocol == "HTTP") && l.Port < best.Port
+				if better {
+					best = l
+				}
+			}
+		}
+		s.mu.RUnlock()
+		switch {
+		case lb == nil:
+			http.Error(w, "No load balancer has the DNS name "+host, http.StatusNotFound)
+		case best == nil:
+			errorPage(w, http.StatusServiceUnavailable)
+		default:
+			s.serveListener(w, r, best.ARN)
+		}
+	})
+}
+
+// errorPage writes the HTML page a load balancer answers its own errors
+// with.
+func errorPage(w http.ResponseWriter, status int) {
+	reason := http.StatusText(status)
+	if status == http.StatusServiceUnavailable {
+		reason = "Service Temporarily Unavailable" // ALB's (nginx's) wording
+	}
+	text := fmt.Sprintf("%d %s", status, reason)
+	w.Header().Set("Server", "awselb/2.0")
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n</body>\r\n</html>\r\n", text, text)
+}
+
+// route is what a request to a listener resolved to, taken under the
+// lock.
+type route struct {
+	l           listener
+	action      Action
+	idleTimeout time.Duration
+}
+
+// serveListener evaluates the listener's rules by priority, then its
+// default action, and performs the action of the first that matches.
+func (s *Service) serveListener(w http.ResponseWriter, r *http.Request, arn string) {
+	req := request{host: r.Host, path: r.URL.Path, method: r.Method, header: r.Header, query: r.URL.Query()}
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		req.source = net.ParseIP(h)
+	}
+	s.mu.RLock()
+	l := s.listeners[arn]
+	if l == nil {
+		s.mu.RUnlock()
+		errorPage(w, http.StatusServiceUnavailable)
+		return
+	}
+	rt := route{l: *l, idleTimeout: defaultIdleTimeout * time.Second}
+	if lb := s.lbs[l.LoadBalancer]; lb != nil {
+		if n, err := strconv.Atoi(lb.Attributes["idle_timeout.timeout_seconds"]); err == nil {
+			rt.idleTimeout = time.Duration(n) * time.Second
+		}
+	}
+	actions := l.DefaultActions
+	for _, ru := range s.listenerRulesLocked(arn) {
+		if conditionsMatch(ru.Conditions, req) {
+			actions = ru.Actions
+			break
+		}
+	}
+	if len(actions) == 0 {
+		s.mu.RUnlock()
+		errorPage(w, http.StatusServiceUnavailable)
+		return
+	}
+	rt.action = actions[len(actions)-1]
+	s.mu.RUnlock()
+
+	switch deref(rt.action.Type) {
+	case "fixed-response":
+		fixedResponse(w, rt.action.FixedResponseConfig)
+	case "redirect":
+		redirect(w, r, &rt)
+	case "forward":
+		s.forward(w, r, &rt)
+	default:
+		errorPage(w, http.StatusInternalServerError)
+	}
+}
+
+func fixedResponse(w http.ResponseWriter, c *FixedResponseActionConfig) {
+	status, _ := strconv.Atoi(deref(c.StatusCode))
+	ct := deref(c.ContentType)
+	if ct == "" {
+		ct = "text/plain"
+	}
+	w.Header().Set("Server", "awselb/2.0")
+	w.Header().Set("Content-Type", ct+"; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, deref(c.MessageBody))
+}
+
+// redirect answers a redirect action: each URI component is the
+// configured one, in which #{protocol}, #{host}, #{port}, #{path} (the
+// path without its leading "/") and #{query} stand for the request's.
+func redirect(w http.ResponseWriter, r *http.Request, rt *route) {
+	c := rt.action.RedirectConfig
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	vars := strings.NewReplacer(
+		"#{protocol}", rt.l.Protocol,
+		"#{host}", host,
+		"#{port}", strconv.Itoa(int(rt.l.Port)),
+		"#{path}", strings.TrimPrefix(r.URL.EscapedPath(), "/"),
+		"#{query}", r.URL.RawQuery,
+	)
+	or := func(p *string, def string) string {
+		if p == nil {
+			return vars.Replace(def)
+		}
+		return vars.Replace(*p)
+	}
+	proto := strings.ToLower(or(c.Protocol, "#{protocol}"))
+	port := or(c.Port, "#{port}")
+	u := proto + "://" + or(c.Host, "#{host}")
+	if !(proto == "http" && port == "80" || proto == "https" && port == "443") {
+		u += ":" + port
+	}
+	u += or(c.Path, "/#{path}")
+	if q := or(c.Query, "#{query}"); q != "" {
+		u += "?" + q
+	}
+	status := http.StatusMovedPermanently
+	if deref(c.StatusCode) == "HTTP_302" {
+		status = http.StatusFound
+	}
+	w.Header().Set("Server", "awselb/2.0")
+	w.Header().Set("Location", u)
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n</body>\r\n</html>\r\n", text, text)
+}
+
+// forward picks a target group by weight, then a target of it, and sends
+// the request there.
+func (s *Service) forward(w http.ResponseWriter, r *http.Request, rt *route) {
+	groups := rt.action.ForwardConfig.TargetGroups
+	total := int32(0)
+	for _, g := range groups {
+		total += deref(g.Weight)
+	}
+	if total == 0 {
+		errorPage(w, http.StatusServiceUnavailable)
+		return
+	}
+	pick := rand.Int32N(total)
+	var tgARN string
+	for _, g := range groups {
+		if pick < deref(g.Weight) {
+			tgARN = deref(g.TargetGroupArn)
+			break
+		}
+		pick -= deref(g.Weight)
+	}
+	s.mu.Lock()
+	tg := s.tgs[tgARN]
+	if tg == nil {
+		s.mu.Unlock()
+		errorPage(w, http.StatusServiceUnavailable)
+		return
+	}
+	tgCopy := *tg
+	candidates := s.healthyTargetsLocked(tg)
+	var t target
+	if len(candidates) > 0 {
+		i := s.next[tg.ARN] % len(candidates)
+		s.next[tg.ARN] = i + 1
+		t = candidates[i]
+	}
+	s.mu.Unlock()
+	if len(candidates) == 0 {
+		errorPage(w, http.StatusServiceUnavailable)
+		return
+	}
+	setForwardedHeaders(r, &rt.l)
+	if tgCopy.TargetType == "lambda" {
+		s.invokeLambda(w, r, &tgCopy, t.ID)
+		return
+	}
+	s.proxy(w, r, rt, &tgCopy, t)
+}
+
+// setForwardedHeaders adds the headers a load balancer adds to what it
+// forwards: X-Forwarded-For (the client appended), -Proto, -Port and an
+// X-Amzn-Trace-Id.
+func setForwardedHeaders(r *http.Request, l *listener) {
+	client, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		client = r.RemoteAddr
+	}
+	if prior := r.Header.Get("X-Forwarded-For"); prior != "" {
+		r.Header.Set("X-Forwarded-For", prior+", "+client)
+	} else {
+		r.Header.Set("X-Forwarded-For", client)
+	}
+	r.Header.Set("X-Forwarded-Proto", strings.ToLower(l.Protocol))
+	r.Header.Set("X-Forwarded-Port", strconv.Itoa(int(l.Port)))
+	if r.Header.Get("X-Amzn-Trace-Id") == "" {
+		b := make([]byte, 12)
+		for i := range b {
+			b[i] = byte(rand.IntN(256))
+		}
+		r.Header.Set("X-Amzn-Trace-Id", fmt.Sprintf("Root=1-%08x-%x", time.Now().Unix(), b))
+	}
+}
+
+// proxy sends the request to an ip (or instance) target. A target that
+// cannot be reached is a 502, one that does not answer within the load
+// balancer's idle timeout a 504.
+func (s *Service) proxy(w http.ResponseWriter, r *http.Request, rt *route, tg *targetGroup, t target) {
+	if net.ParseIP(t.ID) == nil {
+		// Instance ids name no address virga can reach.
+		errorPage(w, http.StatusBadGateway)
+		return
+	}
+	scheme := "http"
+	if tg.Protocol == "HTTPS" {
+		scheme = "https"
+	}
+	dest := &url.URL{Scheme: scheme, Host: net.JoinHostPort(t.ID, strconv.Itoa(int(t.Port)))}
+	ctx, cancel := context.WithTimeout(r.Context(), rt.idleTimeout)
+	defer cancel()
+	p := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.Out.URL.Scheme, pr.Out.URL.Host = dest.Scheme, dest.Host
+			pr.Out.Host = r.Host
+			// Rewrite drops these; the load balancer's own were set.
+			for _, h := range []string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port"} {
+				pr.Out.Header.Set(h, r.Header.Get(h))
+			}
+		},
+		Transport: s.transport,
+		ErrorHandler: func(w http.ResponseWriter, req *http.Request, err error) {
+			if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+				errorPage(w, http.StatusGatewayTimeout)
+				return
+			}
+			errorPage(w, http.StatusBadGateway)
+		},
+	}
+	p.ServeHTTP(w, r.WithContext(ctx))
+}

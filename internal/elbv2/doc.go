@@ -1,0 +1,104 @@
+// Package elbv2 is Elastic Load Balancing v2 over awsQuery (Version
+// 2015-12-01, signing name elasticloadbalancing): Application Load
+// Balancers whose listeners really route HTTP requests to ip targets and
+// Lambda functions.
+//
+// # What it owns
+//
+// Load balancers, target groups (with their registered targets),
+// listeners and rules, in the store under "elbv2/" (store.go), and, at
+// run time, one HTTP server per listener and the health of every target.
+// It invokes Lambda through the small Functions interface internal/app
+// wires; it must not import internal/lambda.
+//
+// # Data plane
+//
+// Each listener binds its own port on 127.0.0.1 when it is created (and
+// when virga starts). A port that cannot be bound (taken, or below 1024
+// without privileges) leaves CreateListener successful and the listener
+// unbound, with a warning in virga's log: its load balancer is still
+// reachable through virga's endpoint, by Host header NAME-ID.REGION.elb.localhost
+// (the load balancer's DNSName, any port; internal load balancers' names
+// start with "internal-", as AWS's do), or AWS's own name for it
+// (NAME-ID.REGION.elb.amazonaws.com, for a client that sends it here), or by path
+// /_aws/elb/NAME-ID.REGION/... . Through the endpoint the load balancer's
+// lowest-port HTTP listener serves (its lowest-port listener when it has
+// no HTTP one).
+//
+// A request is matched against the listener's rules by priority, then
+// the default action (conditions.go; wildcards in pattern.go). Forward
+// picks a target group by weight, then a target round robin among the
+// healthy ones, or among all of them when none is healthy (a load
+// balancer fails open). ip targets get the request by reverse proxy with
+// X-Forwarded-For (the client appended), X-Forwarded-Proto,
+// X-Forwarded-Port and an X-Amzn-Trace-Id when there was none; the Host
+// header is kept. Lambda targets are invoked in process with ALB's event
+// (lambda_target.go), in the single- or multi-value form the target
+// group's lambda.multi_value_headers.enabled attribute chooses; query
+// strings are passed undecoded, as ALB does. No target: 503. A target
+// that cannot be reached, a function error or a malformed function
+// response: 502. A target that does not answer within the load
+// balancer's idle_timeout.timeout_seconds (60 by default; virga bounds
+// the whole exchange by it): 504. The load balancer's own answers carry
+// Server: awselb/2.0 and the small HTML page ALB answers with.
+//
+// HTTPS listeners are accepted with a certificate ARN (not checked
+// against ACM) and served as plain HTTP on their port: virga terminates
+// no TLS. X-Forwarded-Proto is then "https", as the listener's protocol
+// says.
+//
+// Redirect actions build the Location from the configured components,
+// in which #{protocol}, #{host}, #{port} (the listener's), #{path} (the
+// path without its leading "/") and #{query} stand for the request's;
+// a default port of the protocol (80, 443) is left out.
+//
+// # Health checks
+//
+// Run looks every 100 ms of real time for checks due on the clock
+// (internal/clock, so tests move a fake one): each ip target of a target
+// group that a listener or rule uses is checked at once, then every
+// HealthCheckIntervalSeconds (a check's own HealthCheckTimeoutSeconds is
+// real time); HealthyThresholdCount successes make it
+// healthy, UnhealthyThresholdCount failures unhealthy, with AWS's reason
+// codes (Target.FailedHealthChecks, Target.Timeout,
+// Target.ResponseCodeMismatch). A target group no listener uses reports
+// its targets unused (Target.NotInUse); a Lambda target group's health
+// checks are off unless enabled (Target.HealthCheckDisabled), and when
+// enabled a Lambda target is healthy while its function exists. Health
+// is kept in memory: after a restart targets are initial again.
+//
+// A target deregistered from a target group in use drains for the
+// group's deregistration_delay.timeout_seconds (300 by default) on the
+// clock: it gets no new requests and is described as draining
+// (Target.DeregistrationInProgress), then is forgotten. Requests it is
+// serving are not cut at the end of the delay.
+//
+// # Lambda permission
+//
+// RegisterTargets of a Lambda function requires the function's policy to
+// let elasticloadbalancing.amazonaws.com invoke it (for the target
+// group's ARN, when the statement names a source), as AWS does; without
+// it the call fails with AccessDenied.
+//
+// # Locking
+//
+// One RWMutex (Service.mu) guards every resource and the data plane's
+// state; control plane operations hold it while they write the store,
+// so the store and the maps change together. Requests take it only to
+// resolve a route and pick a target, never while they proxy or invoke.
+//
+// # Not supported
+//
+// Network and Gateway Load Balancers (Type network/gateway), TCP, TLS,
+// UDP and GENEVE protocols; instance targets (virga has no EC2: they are
+// accepted, never healthy, and requests to them are 502); alb targets;
+// authenticate-oidc and authenticate-cognito actions
+// (InvalidLoadBalancerAction); more than one action per rule; sticky
+// sessions (stickiness settings are stored and ignored); slow start;
+// TLS termination; listener
+// certificates operations, SSL policies, trust stores, capacity
+// reservations, SetSubnets, SetSecurityGroups, SetIpAddressType,
+// DescribeAccountLimits; access logs. The code of the rule-quota errors
+// ("A rule can only have '5' condition values") is ValidationError,
+// which AWS's answers are reported with but not documented.
+package elbv2
