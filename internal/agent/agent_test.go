@@ -57,6 +57,19 @@ type fixture struct {
 	agent *Agent
 	image string // 127.0.0.1:PORT/echo:latest
 	reg   string // 127.0.0.1:PORT
+	// manifestGets counts GETs of manifests by repository/reference.
+	manifestGets *requestCounter
+}
+
+type requestCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *requestCounter) count(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[key]
 }
 
 var (
@@ -86,11 +99,12 @@ func shared(t *testing.T) *fixture {
 			return
 		}
 		var reg, img string
-		reg, img, fixErr = echoRegistry(fixDir)
+		counter := &requestCounter{n: map[string]int{}}
+		reg, img, fixErr = echoRegistry(fixDir, counter)
 		if fixErr != nil {
 			return
 		}
-		fix = &fixture{agent: New(Options{DataDir: filepath.Join(fixDir, "data")}), image: img, reg: reg}
+		fix = &fixture{agent: New(Options{DataDir: filepath.Join(fixDir, "data")}), image: img, reg: reg, manifestGets: counter}
 	})
 	if fixErr != nil {
 		t.Fatal(fixErr)
@@ -100,7 +114,8 @@ func shared(t *testing.T) *fixture {
 
 // echoRegistry builds testdata/echo as a static binary, makes a one-layer
 // image of it and serves it from an in-process registry on loopback.
-func echoRegistry(dir string) (reg, ref string, err error) {
+// The image is pushed as echo:latest and once:latest.
+func echoRegistry(dir string, gets *requestCounter) (reg, ref string, err error) {
 	bin := filepath.Join(dir, "echo")
 	cmd := exec.Command("go", "build", "-o", bin, "./testdata/echo")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -137,17 +152,26 @@ func echoRegistry(dir string) (reg, ref string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	srv := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
+	h := registry.New(registry.Logger(nopLogger()))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/manifests/") {
+			gets.mu.Lock()
+			gets.n[strings.Replace(strings.TrimPrefix(r.URL.Path, "/v2/"), "/manifests/", ":", 1)]++
+			gets.mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	}))
 	reg = strings.TrimPrefix(srv.URL, "http://")
-	ref = reg + "/echo:latest"
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		return "", "", err
+	for _, repo := range []string{"echo", "once"} {
+		r, err := name.ParseReference(reg + "/" + repo + ":latest")
+		if err != nil {
+			return "", "", err
+		}
+		if err := remote.Write(r, img); err != nil {
+			return "", "", err
+		}
 	}
-	if err := remote.Write(r, img); err != nil {
-		return "", "", err
-	}
-	return reg, ref, nil
+	return reg, reg + "/echo:latest", nil
 }
 
 // get fetches url and returns the body; it fails the test on a non-2xx.
@@ -542,5 +566,60 @@ func TestRestartRemovesOrphans(t *testing.T) {
 			t.Fatalf("orphan process %d still running", pid)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestPullOncePerDigest(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	_, port, _ := net.SplitHostPort(f.reg)
+	// An ECR-style name under .localhost reaches the loopback registry.
+	ref := "000000000000.dkr.ecr.us-east-1.localhost:" + port + "/once:latest"
+	for _, id := range []string{"1", "2"} {
+		tk := startTask(t, f.agent, TaskSpec{ID: taskID(t) + "-" + id, Containers: []ContainerSpec{{
+			Name: "c", Image: ref, Command: []string{"/echo", "-exit", "0"},
+		}}})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		code, err := tk.Wait(ctx, "c")
+		cancel()
+		if err != nil || code != 0 {
+			t.Fatalf("Wait = %d, %v", code, err)
+		}
+	}
+	// The tag is resolved at each start; the manifest by digest is
+	// fetched by the first pull only.
+	f.manifestGets.mu.Lock()
+	defer f.manifestGets.mu.Unlock()
+	byDigest := 0
+	for k, n := range f.manifestGets.n {
+		if strings.HasPrefix(k, "once:sha256:") {
+			byDigest += n
+		}
+	}
+	t.Logf("manifest GETs: %v", f.manifestGets.n)
+	if byDigest > 1 {
+		t.Errorf("manifest of once fetched by digest %d times, want at most 1 (%v)", byDigest, f.manifestGets.n)
+	}
+}
+
+func TestMissingContainerdSaysWhatToInstall(t *testing.T) {
+	t.Parallel()
+	a := New(Options{DataDir: t.TempDir(), ContainerdBinary: filepath.Join(t.TempDir(), "containerd")})
+	defer a.Close()
+	_, err := a.StartTask(context.Background(), TaskSpec{ID: "t", Containers: []ContainerSpec{{Name: "c", Image: "127.0.0.1:1/x:latest"}}})
+	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), "apt-get install containerd runc") {
+		t.Fatalf("err = %v, want ErrStart naming the Debian packages", err)
+	}
+}
+
+func TestRefusesUDPPortMappings(t *testing.T) {
+	t.Parallel()
+	a := New(Options{DataDir: t.TempDir()})
+	defer a.Close()
+	_, err := a.StartTask(context.Background(), TaskSpec{ID: "t", Containers: []ContainerSpec{{
+		Name: "c", Image: "127.0.0.1:1/x:latest", PortMappings: []PortMapping{{ContainerPort: 53, Protocol: "udp"}},
+	}}})
+	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), "only tcp") {
+		t.Fatalf("err = %v, want ErrStart for udp", err)
 	}
 }

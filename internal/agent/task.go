@@ -105,6 +105,10 @@ type task struct {
 	ns    *netns
 	ports []BoundPort
 
+	// starting is held while StartTask binds and starts containers;
+	// Stop waits for it, so that it sees every container made.
+	starting sync.Mutex
+
 	// mu guards the fields below; taken after the agent's tasksMu.
 	mu         sync.Mutex
 	proxies    []*proxy
@@ -192,13 +196,19 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 		_ = t.Stop(cctx, 0)
 		return nil, err
 	}
-	if err := t.bind(spec); err != nil {
-		return fail(err)
-	}
+	t.starting.Lock()
+	err = t.bind(spec)
 	for i, c := range spec.Containers {
-		if err := t.start(ctx, client, snap, images[i], c); err != nil {
-			return fail(&StartError{Container: c.Name, Err: err})
+		if err != nil {
+			break
 		}
+		if serr := t.start(ctx, client, snap, images[i], c); serr != nil {
+			err = &StartError{Container: c.Name, Err: serr}
+		}
+	}
+	t.starting.Unlock()
+	if err != nil {
+		return fail(err)
 	}
 	return t, nil
 }
@@ -411,6 +421,12 @@ func (t *task) Stop(ctx context.Context, grace time.Duration) error {
 	}
 	t.stopped = true
 	t.stopDone = make(chan struct{})
+	t.mu.Unlock()
+
+	t.starting.Lock()
+	// (empty critical section: waits for a StartTask in progress)
+	t.starting.Unlock()
+	t.mu.Lock()
 	cs := append([]*runningContainer(nil), t.containers...)
 	t.mu.Unlock()
 
