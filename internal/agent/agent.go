@@ -35,6 +35,10 @@ type Options struct {
 	// ContainerdBinary is the containerd executable to start; "" looks
 	// up "containerd" on PATH (and in /usr/bin, /usr/sbin).
 	ContainerdBinary string
+	// Snapshotter forces containerd's snapshotter ("overlayfs" or
+	// "native"); "" picks overlayfs when an overlay mount works, else
+	// native.
+	Snapshotter string
 	// Credentials, when set, answers a registry's authentication
 	// challenge for host with a user name and secret.
 	Credentials func(host string) (user, secret string, err error)
@@ -116,7 +120,7 @@ func (a *Agent) connect(ctx context.Context) (*containerd.Client, string, error)
 		}
 		return nil, "", fmt.Errorf("connect to containerd at %s: %w", addr, err)
 	}
-	snap, err := chooseSnapshotter(nsContext(ctx), client, d)
+	snap, err := chooseSnapshotter(nsContext(ctx), client, d, a.opts.Snapshotter)
 	if err != nil {
 		client.Close()
 		if d != nil {

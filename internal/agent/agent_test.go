@@ -623,3 +623,22 @@ func TestRefusesUDPPortMappings(t *testing.T) {
 		t.Fatalf("err = %v, want ErrStart for udp", err)
 	}
 }
+
+func TestNativeSnapshotter(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	a := New(Options{DataDir: t.TempDir(), Snapshotter: "native"})
+	defer a.Close()
+	var logs logLines
+	tk := startTask(t, a, TaskSpec{ID: "native", Containers: []ContainerSpec{{
+		Name: "c", Image: f.image, Command: []string{"/echo", "-say", "on native", "-exit", "0"}, Logs: logs.add,
+	}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if code, err := tk.Wait(ctx, "c"); err != nil || code != 0 {
+		t.Fatalf("Wait = %d, %v", code, err)
+	}
+	if a.snapshotter != "native" || !logs.has("stdout: on native") {
+		t.Errorf("snapshotter %s, logs %q", a.snapshotter, logs.lines)
+	}
+}

@@ -234,7 +234,8 @@ func stopStale(pidFile string, log *slog.Logger) {
 
 // chooseSnapshotter picks overlayfs when containerd loaded it and an
 // overlay mount works here, else native (a plain copy per layer).
-func chooseSnapshotter(ctx context.Context, client *containerd.Client, d *daemon) (string, error) {
+// A forced snapshotter must be loaded.
+func chooseSnapshotter(ctx context.Context, client *containerd.Client, d *daemon, force string) (string, error) {
 	resp, err := client.IntrospectionService().Plugins(ctx, []string{`type=="io.containerd.snapshotter.v1"`})
 	if err != nil {
 		return "", fmt.Errorf("list containerd's snapshotters: %w", err)
@@ -242,6 +243,12 @@ func chooseSnapshotter(ctx context.Context, client *containerd.Client, d *daemon
 	ok := map[string]bool{}
 	for _, p := range resp.Plugins {
 		ok[p.ID] = p.InitErr == nil
+	}
+	if force != "" {
+		if !ok[force] {
+			return "", fmt.Errorf("containerd has no working %s snapshotter", force)
+		}
+		return force, nil
 	}
 	if ok["overlayfs"] && (d == nil || overlayMounts(d.dir)) {
 		return "overlayfs", nil

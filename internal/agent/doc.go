@@ -33,7 +33,7 @@
 // by a run that died (its pid in DATA_DIR/containerd/containerd.pid) is
 // stopped before a new one starts. The snapshotter is overlayfs when
 // containerd loaded it and a trial overlay mount under DATA_DIR works,
-// native otherwise. Each container carries the label dev.virga.owner (a
+// native otherwise (Options.Snapshotter forces one). Each container carries the label dev.virga.owner (a
 // hash of the data directory); on connecting, the agent kills and
 // deletes the containers with its own label, the orphans of a run that
 // died, and leaves any other containers of a shared containerd alone.
