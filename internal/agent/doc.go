@@ -33,10 +33,13 @@
 // by a run that died (its pid in DATA_DIR/containerd/containerd.pid) is
 // stopped before a new one starts. The snapshotter is overlayfs when
 // containerd loaded it and a trial overlay mount under DATA_DIR works,
-// native otherwise (Options.Snapshotter forces one). Each container carries the label dev.virga.owner (a
-// hash of the data directory); on connecting, the agent kills and
-// deletes the containers with its own label, the orphans of a run that
-// died, and leaves any other containers of a shared containerd alone.
+// native otherwise (Options.Snapshotter forces one). Each container
+// carries the label dev.virga.owner (a hash of the data directory); on
+// connecting, the agent kills and deletes the containers with its own
+// label, the orphans of a run that died, and leaves any other
+// containers of a shared containerd alone. With --in-memory the data
+// directory is a new temporary one per run, so orphans of an in-memory
+// run on a shared containerd are not found by the next run.
 //
 // Images: references resolve through containerd's docker resolver. A
 // registry on loopback (127.0.0.0/8, ::1, localhost, *.localhost) is
