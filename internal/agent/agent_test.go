@@ -331,8 +331,12 @@ func TestContainersShareLocalhost(t *testing.T) {
 	}})
 	base := "http://127.0.0.1:" + strconv.Itoa(hostPort(t, tk, "front", 8080))
 	getEventually(t, base+"/env?name=WHO")
-	if got := getEventually(t, base+"/get?url=http://127.0.0.1:9090/env?name=WHO"); got != "back" {
+	if got := getEventually(t, base+"/get?url=http://localhost:9090/env?name=WHO"); got != "back" {
 		t.Errorf("front → localhost:9090 = %q, want back", got)
+	}
+	// localhost and the task's host name resolve to loopback.
+	if got := get(t, base+"/resolve?name="+taskID(t)); got != taskID(t)+" 127.0.0.1" {
+		t.Errorf("resolve host name = %q", got)
 	}
 }
 

@@ -69,7 +69,12 @@
 // is the same in reverse: a listener made inside the namespace on
 // 127.0.0.1:<port>, each connection dialed to the host address. This
 // needs no network configuration as root and works where no CNI plugin
-// is installed; a task's ports are on the host's loopback only.
+// is installed; a task's ports are on the host's loopback only. The
+// namespace has no route out: a container reaches the callback address
+// and its task's other containers, nothing else (no internet, no DNS
+// server; /etc/resolv.conf is the host's, for images that read it).
+// Every container of a task has the task id as host name and an
+// /etc/hosts mapping it and localhost to loopback.
 //
 // Containers: the image's config (env, entrypoint, cmd, working
 // directory, user) with the spec's overrides: Env adds to and replaces
@@ -95,7 +100,8 @@
 // entry in pullCache without holding any of them. Stop does not hold
 // task.mu while it waits for containers.
 //
-// Not supported: UDP port mappings (StartTask refuses them), host ports
+// Not supported: outbound network access beyond the callback address,
+// UDP port mappings (StartTask refuses them), host ports
 // on addresses other than 127.0.0.1, bridge or host network modes,
 // image signature or provenance checks, private registries' credential
 // helpers beyond Options.Credentials, volumes and bind mounts, ulimits,

@@ -104,6 +104,10 @@ type task struct {
 	id    string
 	ns    *netns
 	ports []BoundPort
+	// hostname is every container's host name; hostsFile, mounted as
+	// their /etc/hosts, maps it and localhost to loopback.
+	hostname  string
+	hostsFile string
 
 	// starting is held while StartTask binds and starts containers;
 	// Stop waits for it, so that it sees every container made.
@@ -180,7 +184,7 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 	if err != nil {
 		return nil, &StartError{Err: fmt.Errorf("network namespace: %w", err)}
 	}
-	t := &task{a: a, id: spec.ID, ns: ns}
+	t := &task{a: a, id: spec.ID, ns: ns, hostname: hostname(spec.ID)}
 	a.tasksMu.Lock()
 	if _, dup := a.tasks[spec.ID]; dup {
 		a.tasksMu.Unlock()
@@ -197,7 +201,10 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 		return nil, err
 	}
 	t.starting.Lock()
-	err = t.bind(spec)
+	err = t.writeHosts()
+	if err == nil {
+		err = t.bind(spec)
+	}
 	for i, c := range spec.Containers {
 		if err != nil {
 			break
@@ -265,9 +272,10 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		oci.WithDefaultUnixDevices,
 		oci.WithImageConfig(img),
 		oci.WithLinuxNamespace(specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: t.ns.path()}),
-		oci.WithHostname(c.Name),
+		oci.WithHostname(t.hostname),
 		oci.WithCgroup(filepath.Join("/", cgroupParent, id)),
 		oci.WithHostResolvconf,
+		oci.WithMounts([]specs.Mount{{Destination: "/etc/hosts", Type: "bind", Source: t.hostsFile, Options: []string{"rbind", "ro"}}}),
 	}
 	if len(c.EntryPoint) > 0 || len(c.Command) > 0 {
 		ep := imgSpec.Config.Entrypoint
@@ -368,6 +376,29 @@ const logDrainTimeout = 2 * time.Second
 // minCPUShares is the kernel's smallest cpu.shares (as Docker clamps).
 const minCPUShares = 2
 
+// hostname is a task's host name: its id, cut to the 63 bytes of a
+// DNS label.
+func hostname(taskID string) string {
+	if len(taskID) > 63 {
+		return taskID[:63]
+	}
+	return taskID
+}
+
+// writeHosts writes the task's /etc/hosts.
+func (t *task) writeHosts() error {
+	dir := filepath.Join(t.a.opts.DataDir, "containerd", "tasks", t.id)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return &StartError{Err: err}
+	}
+	t.hostsFile = filepath.Join(dir, "hosts")
+	hosts := "127.0.0.1\tlocalhost " + t.hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+	if err := os.WriteFile(t.hostsFile, []byte(hosts), 0o644); err != nil {
+		return &StartError{Err: err}
+	}
+	return nil
+}
+
 // fifoDir holds the FIFOs of the containers' stdout and stderr.
 func (a *Agent) fifoDir() string {
 	return filepath.Join(a.opts.DataDir, "containerd", "fifo")
@@ -445,6 +476,9 @@ func (t *task) Stop(ctx context.Context, grace time.Duration) error {
 	t.ns.close()
 	for _, c := range cs {
 		_ = os.RemoveAll(filepath.Join(t.a.fifoDir(), c.container.ID()))
+	}
+	if t.hostsFile != "" {
+		_ = os.RemoveAll(filepath.Dir(t.hostsFile))
 	}
 	t.a.tasksMu.Lock()
 	if t.a.tasks[t.id] == t {

@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -48,6 +50,15 @@ func main() {
 	http.HandleFunc("/id", func(w http.ResponseWriter, r *http.Request) {
 		wd, _ := os.Getwd()
 		fmt.Fprintf(w, "%d:%d %s", os.Getuid(), os.Getgid(), wd)
+	})
+	http.HandleFunc("/resolve", func(w http.ResponseWriter, r *http.Request) {
+		addrs, err := net.LookupHost(r.URL.Query().Get("name"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		host, _ := os.Hostname()
+		fmt.Fprint(w, host, " ", strings.Join(addrs, ","))
 	})
 	http.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) {
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
