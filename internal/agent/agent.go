@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -192,13 +193,17 @@ func (a *Agent) Close() error {
 		}
 		a.daemon = nil
 	}
+	// runc's state directories, empty once the tasks are deleted.
+	_ = os.RemoveAll(filepath.Dir(a.runcRoot()))
+	_ = os.Remove(filepath.Dir(filepath.Dir(a.runcRoot())))
 	return err
 }
 
-// abandon drops everything as a crash of virga would: the daemon is
-// killed, tasks and proxies are left as they are. For tests of orphan
-// removal.
-func (a *Agent) abandon() {
+// abandon drops everything as a crash of virga would: tasks are left
+// running, the proxies close with the process, and containerd is left
+// running too (a kill -9 of virga) or killed (killDaemon). For tests of
+// orphan removal.
+func (a *Agent) abandon(killDaemon bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.closed = true
@@ -210,7 +215,7 @@ func (a *Agent) abandon() {
 	if a.client != nil {
 		a.client.Close()
 	}
-	if a.daemon != nil {
+	if a.daemon != nil && killDaemon {
 		a.daemon.kill()
 	}
 }

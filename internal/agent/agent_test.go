@@ -540,36 +540,51 @@ func TestPullError(t *testing.T) {
 func TestRestartRemovesOrphans(t *testing.T) {
 	t.Parallel()
 	f := shared(t)
-	dir := t.TempDir()
-	a := New(Options{DataDir: dir})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	tk, err := a.StartTask(ctx, TaskSpec{ID: "orphan", Containers: []ContainerSpec{{Name: "web", Image: f.image}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid := tk.(*task).container("web").task.Pid()
-	a.abandon() // virga dies: containerd killed, the container runs on
+	for _, tc := range []struct {
+		name       string
+		killDaemon bool
+	}{
+		{"containerd left running", false},
+		{"containerd killed", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			a := New(Options{DataDir: dir})
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			tk, err := a.StartTask(ctx, TaskSpec{ID: "orphan", Containers: []ContainerSpec{{Name: "web", Image: f.image}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pid := tk.(*task).container("web").task.Pid()
+			oldDaemon := a.daemon.cmd.Process.Pid
+			a.abandon(tc.killDaemon) // virga dies; the container runs on
+			if err := syscallKill0(int(pid)); err != nil {
+				t.Fatalf("container process gone before the restart: %v", err)
+			}
 
-	if err := syscallKill0(int(pid)); err != nil {
-		t.Fatalf("container process gone before the restart: %v", err)
-	}
-	b := New(Options{DataDir: dir})
-	defer b.Close()
-	client, _, err := b.connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := client.Containers(nsContext(ctx))
-	if err != nil || len(cs) != 0 {
-		t.Errorf("containers after restart: %d, %v", len(cs), err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for syscallKill0(int(pid)) == nil {
-		if time.Now().After(deadline) {
-			t.Fatalf("orphan process %d still running", pid)
-		}
-		time.Sleep(20 * time.Millisecond)
+			b := New(Options{DataDir: dir})
+			defer b.Close()
+			client, _, err := b.connect(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if syscallKill0(oldDaemon) == nil {
+				t.Errorf("the previous containerd (pid %d) still runs", oldDaemon)
+			}
+			cs, err := client.Containers(nsContext(ctx))
+			if err != nil || len(cs) != 0 {
+				t.Errorf("containers after restart: %d, %v", len(cs), err)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for syscallKill0(int(pid)) == nil {
+				if time.Now().After(deadline) {
+					t.Fatalf("orphan process %d still running", pid)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
 	}
 }
 

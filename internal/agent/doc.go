@@ -18,8 +18,10 @@
 // snapshots and leases), the containerd it starts (config, root, state,
 // socket and log under DATA_DIR/containerd, the stdout/stderr FIFOs under
 // DATA_DIR/containerd/fifo), the containers' cgroups under
-// /virga-containers/<container id> (beside Lambda's "virga" cgroups), and
-// the listeners of the port mappings and callbacks. It knows nothing of
+// /virga-containers/<container id> (beside Lambda's "virga" cgroups),
+// runc's state for them under /run/virga/<owner>/runc (runc's default
+// directory is shared by every containerd on the machine), and the
+// listeners of the port mappings and callbacks. It knows nothing of
 // ECS's or Lambda's API shapes: a consumer turns its task definition
 // into a TaskSpec and ErrPull/ErrStart into its own error words.
 //

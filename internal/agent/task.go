@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/containerd/containerd"
+	runcoptions "github.com/containerd/containerd/api/types/runc/options"
 	"github.com/containerd/containerd/cio"
 	"github.com/containerd/containerd/errdefs"
 	"github.com/containerd/containerd/oci"
+	"github.com/containerd/containerd/plugin"
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -309,6 +311,7 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		opts = append(opts, oci.WithCPUShares(shares))
 	}
 	ctr, err := client.NewContainer(ctx, id,
+		containerd.WithRuntime(plugin.RuntimeRuncV2, &runcoptions.Options{Root: t.a.runcRoot()}),
 		containerd.WithImage(img),
 		containerd.WithSnapshotter(snap),
 		containerd.WithNewSnapshot(id, img),
@@ -397,6 +400,14 @@ func (t *task) writeHosts() error {
 		return &StartError{Err: err}
 	}
 	return nil
+}
+
+// runcRoot is runc's state directory for the agent's containers. runc's
+// default, /run/containerd/runc/<namespace>, is shared by every
+// containerd on the machine: two agents' containers of one id would
+// collide there.
+func (a *Agent) runcRoot() string {
+	return filepath.Join("/run", "virga", a.owner, "runc")
 }
 
 // fifoDir holds the FIFOs of the containers' stdout and stderr.
