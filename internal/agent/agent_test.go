@@ -631,15 +631,51 @@ func TestMissingContainerdSaysWhatToInstall(t *testing.T) {
 	}
 }
 
-func TestRefusesUDPPortMappings(t *testing.T) {
+func TestUDPPortMapping(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	tk := startTask(t, f.agent, TaskSpec{ID: taskID(t), Containers: []ContainerSpec{{
+		Name: "dns", Image: f.image, Command: []string{"/echo", "-udp", "5353"},
+		PortMappings: []PortMapping{{ContainerPort: 5353, Protocol: "udp"}, {ContainerPort: 8080}},
+	}}})
+	var port int
+	for _, p := range tk.Ports() {
+		if p.Protocol == "udp" {
+			port = p.HostPort
+		}
+	}
+	getEventually(t, "http://127.0.0.1:"+strconv.Itoa(hostPort(t, tk, "dns", 8080))+"/env?name=X")
+	c, err := net.Dial("udp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 100)
+	for i := 0; ; i++ {
+		c.Write([]byte("ping"))
+		c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		n, err := c.Read(buf)
+		if err == nil {
+			if got := string(buf[:n]); got != "PING" {
+				t.Fatalf("reply %q, want PING", got)
+			}
+			return
+		}
+		if i == 25 {
+			t.Fatalf("no UDP reply: %v", err)
+		}
+	}
+}
+
+func TestRefusesUnknownProtocol(t *testing.T) {
 	t.Parallel()
 	a := New(Options{DataDir: t.TempDir()})
 	defer a.Close()
 	_, err := a.StartTask(context.Background(), TaskSpec{ID: "t", Containers: []ContainerSpec{{
-		Name: "c", Image: "127.0.0.1:1/x:latest", PortMappings: []PortMapping{{ContainerPort: 53, Protocol: "udp"}},
+		Name: "c", Image: "127.0.0.1:1/x:latest", PortMappings: []PortMapping{{ContainerPort: 53, Protocol: "sctp"}},
 	}}})
-	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), "only tcp") {
-		t.Fatalf("err = %v, want ErrStart for udp", err)
+	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), "tcp or udp") {
+		t.Fatalf("err = %v, want ErrStart for sctp", err)
 	}
 }
 

@@ -66,7 +66,10 @@
 // setns(2)'d into the task's namespace; that goroutine returns without
 // unlocking, so Go ends the thread and no other goroutine ever runs in
 // the task's namespace. A socket stays in the namespace it was made in,
-// so the proxy then copies bytes from ordinary goroutines. The callback
+// so the proxy then copies bytes from ordinary goroutines. A UDP
+// mapping relays datagrams the same way: each client address gets its
+// own socket in the namespace, connected to the container port, so that
+// replies return to it; a flow idle for 60 s is closed. The callback
 // (TaskSpec.Callback, such as virga's own address for AWS_ENDPOINT_URL)
 // is the same in reverse: a listener made inside the namespace on
 // 127.0.0.1:<port>, each connection dialed to the host address. This
@@ -102,12 +105,13 @@
 // entry in pullCache without holding any of them. Stop does not hold
 // task.mu while it waits for containers.
 //
-// Not supported: outbound network access beyond the callback address,
-// UDP port mappings (StartTask refuses them), host ports
-// on addresses other than 127.0.0.1, bridge or host network modes,
-// image signature or provenance checks, private registries' credential
-// helpers beyond Options.Credentials, volumes and bind mounts, ulimits,
-// Linux capabilities and privileged mode, health checks, restart
-// policies, CPU quota (hard CPU limits), swap limits, GPU devices,
-// rootless operation (the agent needs root), and Windows containers.
+// Not supported: outbound network access beyond the callback address
+// (TCP only), protocols other than tcp and udp in port mappings, host
+// ports on addresses other than 127.0.0.1, bridge or host network
+// modes, image signature or provenance checks, private registries'
+// credential helpers beyond Options.Credentials, volumes and bind
+// mounts, ulimits, Linux capabilities and privileged mode, health
+// checks, restart policies, CPU quota (hard CPU limits), swap limits,
+// GPU devices, rootless operation (the agent needs root), and Windows
+// containers.
 package agent

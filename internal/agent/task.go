@@ -64,7 +64,7 @@ type ContainerSpec struct {
 type PortMapping struct {
 	ContainerPort int
 	HostPort      int    // 0: the agent picks a free port on 127.0.0.1
-	Protocol      string // "tcp" (default); "udp" is not supported
+	Protocol      string // "tcp" (default) or "udp"
 }
 
 // BoundPort is a port mapping as bound.
@@ -117,7 +117,7 @@ type task struct {
 
 	// mu guards the fields below; taken after the agent's tasksMu.
 	mu         sync.Mutex
-	proxies    []*proxy
+	proxies    []interface{ close() }
 	containers []*runningContainer
 	stopped    bool
 	stopDone   chan struct{}
@@ -153,8 +153,8 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 		}
 		seen[c.Name] = true
 		for _, pm := range c.PortMappings {
-			if pm.Protocol != "" && pm.Protocol != "tcp" {
-				return nil, &StartError{Container: c.Name, Err: fmt.Errorf("port mapping %d/%s: only tcp port mappings are supported", pm.ContainerPort, pm.Protocol)}
+			if pm.Protocol != "" && pm.Protocol != "tcp" && pm.Protocol != "udp" {
+				return nil, &StartError{Container: c.Name, Err: fmt.Errorf("port mapping %d/%s: the protocol is tcp or udp", pm.ContainerPort, pm.Protocol)}
 			}
 			if pm.ContainerPort < 1 || pm.ContainerPort > 65535 || pm.HostPort < 0 || pm.HostPort > 65535 {
 				return nil, &StartError{Container: c.Name, Err: fmt.Errorf("port mapping %d:%d: ports are 1-65535", pm.HostPort, pm.ContainerPort)}
@@ -242,6 +242,12 @@ func (t *task) bind(spec TaskSpec) error {
 	}
 	for _, c := range spec.Containers {
 		for _, pm := range c.PortMappings {
+			if pm.Protocol == "udp" {
+				if err := t.bindUDP(c.Name, pm); err != nil {
+					return err
+				}
+				continue
+			}
 			ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(pm.HostPort)))
 			if err != nil {
 				return &StartError{Container: c.Name, Err: fmt.Errorf("host port %d: %w", pm.HostPort, err)}
@@ -259,6 +265,27 @@ func (t *task) bind(spec TaskSpec) error {
 			})
 		}
 	}
+	return nil
+}
+
+// bindUDP relays datagrams from 127.0.0.1:HostPort to the container
+// port inside the namespace.
+func (t *task) bindUDP(container string, pm PortMapping) error {
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: pm.HostPort})
+	if err != nil {
+		return &StartError{Container: container, Err: fmt.Errorf("host port %d/udp: %w", pm.HostPort, err)}
+	}
+	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(pm.ContainerPort))
+	ns := t.ns
+	t.proxies = append(t.proxies, newUDPProxy(conn, func(ctx context.Context) (net.Conn, error) {
+		return ns.dial(ctx, "udp", target)
+	}))
+	t.ports = append(t.ports, BoundPort{
+		Container:     container,
+		ContainerPort: pm.ContainerPort,
+		HostPort:      conn.LocalAddr().(*net.UDPAddr).Port,
+		Protocol:      "udp",
+	})
 	return nil
 }
 

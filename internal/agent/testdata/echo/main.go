@@ -22,7 +22,25 @@ func main() {
 	port := flag.String("port", "8080", "port to listen on (127.0.0.1 of the task)")
 	say := flag.String("say", "", "a line to print on stdout at start")
 	exit := flag.Int("exit", -1, "exit at once with this code")
+	udp := flag.String("udp", "", "port to echo UDP datagrams on, upper-cased")
 	flag.Parse()
+	if *udp != "" {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:"+*udp)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		go func() {
+			buf := make([]byte, 65535)
+			for {
+				n, addr, err := pc.ReadFrom(buf)
+				if err != nil {
+					return
+				}
+				pc.WriteTo([]byte(strings.ToUpper(string(buf[:n]))), addr)
+			}
+		}()
+	}
 	if *say != "" {
 		fmt.Println(*say)
 	}
