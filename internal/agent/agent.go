@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/containerd/containerd"
+	apievents "github.com/containerd/containerd/api/events"
 	"github.com/containerd/containerd/namespaces"
+	"github.com/containerd/typeurl/v2"
 )
 
 // Namespace is the containerd namespace that holds virga's containers,
@@ -62,6 +64,12 @@ type Agent struct {
 	closed      bool
 
 	pulls pullCache
+
+	// oomMu guards ooms: containerd's out-of-memory events by container
+	// id, from the subscription connect starts (stopEvents ends it).
+	oomMu      sync.Mutex
+	ooms       map[string]*oomFlag
+	stopEvents context.CancelFunc
 
 	// tasksMu guards tasks (taken after mu, never before).
 	tasksMu sync.Mutex
@@ -130,6 +138,9 @@ func (a *Agent) connect(ctx context.Context) (*containerd.Client, string, error)
 		return nil, "", err
 	}
 	a.daemon, a.client, a.snapshotter = d, client, snap
+	evctx, stop := context.WithCancel(nsContext(context.Background()))
+	a.stopEvents = stop
+	go a.watchOOM(evctx, client)
 	a.log.Info("containerd ready", "address", addr, "snapshotter", snap, "own", d != nil)
 	a.removeOrphans(nsContext(ctx), client)
 	return client, snap, nil
@@ -182,6 +193,9 @@ func (a *Agent) Close() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.closed = true
+	if a.stopEvents != nil {
+		a.stopEvents()
+	}
 	var err error
 	if a.client != nil {
 		err = a.client.Close()
@@ -218,4 +232,55 @@ func (a *Agent) abandon(killDaemon bool) {
 	if a.daemon != nil && killDaemon {
 		a.daemon.kill()
 	}
+}
+
+// watchOOM records containerd's out-of-memory events: a container the
+// kernel killed for reaching its memory limit.
+func (a *Agent) watchOOM(ctx context.Context, client *containerd.Client) {
+	envs, errs := client.EventService().Subscribe(ctx, `topic=="/tasks/oom"`)
+	for {
+		select {
+		case env := <-envs:
+			var ev apievents.TaskOOM
+			if err := typeurl.UnmarshalTo(env.Event, &ev); err != nil {
+				continue
+			}
+			a.oom(ev.ContainerID).fire()
+		case err := <-errs:
+			if err != nil && ctx.Err() == nil {
+				a.log.Warn("containerd events ended", "err", err)
+			}
+			return
+		}
+	}
+}
+
+// oomFlag is closed when a container ran out of memory.
+type oomFlag struct {
+	once sync.Once
+	c    chan struct{}
+}
+
+func (f *oomFlag) fire() { f.once.Do(func() { close(f.c) }) }
+
+// oom returns the container's flag, made on first use.
+func (a *Agent) oom(containerID string) *oomFlag {
+	a.oomMu.Lock()
+	defer a.oomMu.Unlock()
+	if a.ooms == nil {
+		a.ooms = map[string]*oomFlag{}
+	}
+	f, ok := a.ooms[containerID]
+	if !ok {
+		f = &oomFlag{c: make(chan struct{})}
+		a.ooms[containerID] = f
+	}
+	return f
+}
+
+// forgetOOM drops the flag of a deleted container.
+func (a *Agent) forgetOOM(containerID string) {
+	a.oomMu.Lock()
+	defer a.oomMu.Unlock()
+	delete(a.ooms, containerID)
 }

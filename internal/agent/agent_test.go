@@ -404,6 +404,9 @@ func TestStopKillsAfterGrace(t *testing.T) {
 	if code, err := tk.Wait(ctx, "stubborn"); err != nil || code != 137 {
 		t.Errorf("Wait(stubborn) = %d, %v; want 137 (SIGKILL)", code, err)
 	}
+	if tk.(OOMReporter).OOMKilled("stubborn") {
+		t.Error("OOMKilled = true for a container killed by Stop")
+	}
 	if code, err := tk.Wait(ctx, "polite"); err != nil || code != 0 {
 		t.Errorf("Wait(polite) = %d, %v; want 0", code, err)
 	}
@@ -695,5 +698,26 @@ func TestNativeSnapshotter(t *testing.T) {
 	}
 	if a.snapshotter != "native" || !logs.has("stdout: on native") {
 		t.Errorf("snapshotter %s, logs %q", a.snapshotter, logs.lines)
+	}
+}
+
+func TestOOMKilled(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	tk := startTask(t, f.agent, TaskSpec{ID: taskID(t), Containers: []ContainerSpec{{
+		Name: "hog", Image: f.image, MemoryMiB: 32, PortMappings: []PortMapping{{ContainerPort: 8080}},
+	}}})
+	base := "http://127.0.0.1:" + strconv.Itoa(hostPort(t, tk, "hog", 8080))
+	getEventually(t, base+"/env?name=X")
+	if resp, err := http.Get(base + "/alloc?mb=128"); err == nil {
+		resp.Body.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if code, err := tk.Wait(ctx, "hog"); err != nil || code != 137 {
+		t.Fatalf("Wait = %d, %v; want 137", code, err)
+	}
+	if !tk.(OOMReporter).OOMKilled("hog") {
+		t.Error("OOMKilled = false for a container killed at its memory limit")
 	}
 }

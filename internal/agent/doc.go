@@ -91,7 +91,9 @@
 // line at a time; output written before a container exits has been
 // handed over when Wait returns (bounded by 2 s for a process that keeps
 // the pipes open). The exit code of a container killed by a signal is
-// 128+signal (137 after SIGKILL).
+// 128+signal (137 after SIGKILL); a task's OOMKilled (interface
+// OOMReporter) says whether the kernel killed it for reaching its memory
+// limit, from containerd's /tasks/oom events.
 //
 // Invariants:
 //   - A task is in Agent.tasks from its namespace's creation until its

@@ -130,11 +130,24 @@ type runningContainer struct {
 	task      containerd.Task // nil until created
 	exited    chan struct{}   // closed with code set
 	code      int
+	oomKilled bool
+	oom       *oomFlag
 	waitErr   error
 	logs      []*lineWriter
 }
 
-var _ Task = (*task)(nil)
+var (
+	_ Task        = (*task)(nil)
+	_ OOMReporter = (*task)(nil)
+)
+
+// OOMReporter is implemented by the agent's tasks (an addition to the
+// Task interface, kept apart so that consumers' own Task fakes need not
+// implement it): OOMKilled says whether an exited container was killed
+// for reaching its memory limit.
+type OOMReporter interface {
+	OOMKilled(container string) bool
+}
 
 // StartTask pulls the images, makes the task's network namespace, binds
 // its ports and starts its containers in order. On error nothing of the
@@ -351,7 +364,7 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		}
 		return err
 	}
-	rc := &runningContainer{name: c.Name, container: ctr, exited: make(chan struct{})}
+	rc := &runningContainer{name: c.Name, container: ctr, exited: make(chan struct{}), oom: t.a.oom(id)}
 	t.mu.Lock()
 	t.containers = append(t.containers, rc)
 	t.mu.Unlock()
@@ -386,6 +399,18 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		}
 		stdout.flush()
 		stderr.flush()
+		if code == 128+uint32(syscall.SIGKILL) && c.MemoryMiB > 0 {
+			// The out-of-memory event and the exit travel apart.
+			select {
+			case <-rc.oom.c:
+			case <-time.After(oomEventWait):
+			}
+		}
+		select {
+		case <-rc.oom.c:
+			rc.oomKilled = true
+		default:
+		}
 		rc.code, rc.waitErr = int(code), err
 		close(rc.exited)
 	}()
@@ -402,6 +427,10 @@ const cgroupParent = "virga-containers"
 // logDrainTimeout bounds the wait, after a container exits, for its
 // output still in the FIFOs (a process it left behind may hold them).
 const logDrainTimeout = 2 * time.Second
+
+// oomEventWait bounds the wait, after a container with a memory limit
+// was killed, for containerd's out-of-memory event.
+const oomEventWait = 500 * time.Millisecond
 
 // minCPUShares is the kernel's smallest cpu.shares (as Docker clamps).
 const minCPUShares = 2
@@ -473,6 +502,22 @@ func (t *task) Wait(ctx context.Context, name string) (int, error) {
 	}
 }
 
+// OOMKilled reports whether the named container, which has exited, was
+// killed by the kernel for reaching its memory limit (ECS's
+// "OutOfMemoryError: Container killed due to memory usage").
+func (t *task) OOMKilled(container string) bool {
+	c := t.container(container)
+	if c == nil {
+		return false
+	}
+	select {
+	case <-c.exited:
+		return c.oomKilled
+	default:
+		return false
+	}
+}
+
 // Stop stops every container (SIGTERM, SIGKILL after grace), deletes the
 // containers, their snapshots and FIFOs, closes the proxies and the
 // namespace. A second Stop waits for the first.
@@ -514,6 +559,7 @@ func (t *task) Stop(ctx context.Context, grace time.Duration) error {
 	t.ns.close()
 	for _, c := range cs {
 		_ = os.RemoveAll(filepath.Join(t.a.fifoDir(), c.container.ID()))
+		t.a.forgetOOM(c.container.ID())
 	}
 	if t.hostsFile != "" {
 		_ = os.RemoveAll(filepath.Dir(t.hostsFile))

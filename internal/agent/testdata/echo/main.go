@@ -18,6 +18,9 @@ import (
 	"time"
 )
 
+// hold keeps /alloc's memory reachable.
+var hold [][]byte
+
 func main() {
 	port := flag.String("port", "8080", "port to listen on (127.0.0.1 of the task)")
 	say := flag.String("say", "", "a line to print on stdout at start")
@@ -77,6 +80,17 @@ func main() {
 		}
 		host, _ := os.Hostname()
 		fmt.Fprint(w, host, " ", strings.Join(addrs, ","))
+	})
+	http.HandleFunc("/alloc", func(w http.ResponseWriter, r *http.Request) {
+		mb, _ := strconv.Atoi(r.URL.Query().Get("mb"))
+		for i := 0; i < mb; i++ {
+			b := make([]byte, 1<<20)
+			for j := range b {
+				b[j] = byte(j)
+			}
+			hold = append(hold, b)
+		}
+		fmt.Fprintln(w, "allocated", mb)
 	})
 	http.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) {
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
