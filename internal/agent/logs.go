@@ -29,24 +29,44 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	// Only the new bytes are searched for a newline: the buffer before
+	// them holds none.
+	from := len(w.buf)
 	w.buf = append(w.buf, p...)
+	start := 0
 	for {
-		i := bytes.IndexByte(w.buf, '\n')
+		i := bytes.IndexByte(w.buf[from:], '\n')
 		if i < 0 {
 			break
 		}
-		line := bytes.TrimSuffix(w.buf[:i], []byte("\r"))
-		w.fn(w.stream, append([]byte(nil), line...))
-		w.buf = w.buf[i+1:]
+		end := from + i
+		w.emit(w.buf[start:end], true)
+		start, from = end+1, end+1
 	}
-	for len(w.buf) >= maxLogLine {
-		w.fn(w.stream, append([]byte(nil), w.buf[:maxLogLine]...))
-		w.buf = w.buf[maxLogLine:]
+	for len(w.buf)-start >= maxLogLine {
+		w.emit(w.buf[start:start+maxLogLine], false)
+		start += maxLogLine
 	}
-	if len(w.buf) == 0 {
+	switch {
+	case start == len(w.buf):
 		w.buf = nil
+	case start > 0:
+		w.buf = append([]byte(nil), w.buf[start:]...)
 	}
 	return len(p), nil
+}
+
+// emit hands one line (a copy) to fn, longer ones in pieces of
+// maxLogLine; a complete line loses a trailing \r.
+func (w *lineWriter) emit(line []byte, complete bool) {
+	if complete {
+		line = bytes.TrimSuffix(line, []byte("\r"))
+	}
+	for len(line) > maxLogLine {
+		w.fn(w.stream, append([]byte(nil), line[:maxLogLine]...))
+		line = line[maxLogLine:]
+	}
+	w.fn(w.stream, append([]byte(nil), line...))
 }
 
 // flush hands over a last line without its newline.
