@@ -210,7 +210,21 @@ func (a *Agent) Close() error {
 	// runc's state directories, empty once the tasks are deleted.
 	_ = os.RemoveAll(filepath.Dir(a.runcRoot()))
 	_ = os.Remove(filepath.Dir(filepath.Dir(a.runcRoot())))
+	removeCgroupParents(a.owner)
 	return err
+}
+
+// removeCgroupParents removes the agent's cgroup directories that runc
+// made as parents of the containers' cgroups (empty once they are
+// deleted), in each cgroup v1 hierarchy or the v2 one. A directory still
+// in use stays: rmdir fails on it.
+func removeCgroupParents(owner string) {
+	dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", cgroupParent, owner))
+	dirs = append(dirs, filepath.Join("/sys/fs/cgroup", cgroupParent, owner))
+	for _, d := range dirs {
+		_ = os.Remove(d)
+		_ = os.Remove(filepath.Dir(d)) // virga-containers, if no other agent's
+	}
 }
 
 // abandon drops everything as a crash of virga would: tasks are left

@@ -18,7 +18,8 @@
 // snapshots and leases), the containerd it starts (config, root, state,
 // socket and log under DATA_DIR/containerd, the stdout/stderr FIFOs under
 // DATA_DIR/containerd/fifo), the containers' cgroups under
-// /virga-containers/<container id> (beside Lambda's "virga" cgroups),
+// /virga-containers/<owner>/<container id> (beside Lambda's "virga"
+// cgroups; owner as below, so that two virgas never share one),
 // runc's state for them under /run/virga/<owner>/runc (runc's default
 // directory is shared by every containerd on the machine), and the
 // listeners of the port mappings and callbacks. It knows nothing of

@@ -315,7 +315,7 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		oci.WithImageConfig(img),
 		oci.WithLinuxNamespace(specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: t.ns.path()}),
 		oci.WithHostname(t.hostname),
-		oci.WithCgroup(filepath.Join("/", cgroupParent, id)),
+		oci.WithCgroup(filepath.Join("/", cgroupParent, t.a.owner, id)),
 		oci.WithHostResolvconf,
 		oci.WithMounts([]specs.Mount{{Destination: "/etc/hosts", Type: "bind", Source: t.hostsFile, Options: []string{"rbind", "ro"}}}),
 	}
