@@ -56,7 +56,9 @@ type ContainerSpec struct {
 	MemoryMiB    int64 // hard limit; 0 = none
 	CPUUnits     int64 // ECS cpu units (1024 = one vCPU), as CPU shares; 0 = none
 	// Logs receives each line the container writes, without its newline;
-	// stream is "stdout" or "stderr". Calls for one stream are in order.
+	// stream is "stdout" or "stderr". Calls for one stream are in order;
+	// the two streams call it from two goroutines, so it must be safe for
+	// concurrent use. It may be nil.
 	Logs func(stream string, line []byte)
 }
 
