@@ -192,7 +192,7 @@ func get(t *testing.T, url string) string {
 // getEventually retries get until the container listens.
 func getEventually(t *testing.T, url string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get(url)
 		if err == nil {
@@ -235,7 +235,7 @@ func (l *logLines) has(s string) bool {
 
 func (l *logLines) waitFor(t *testing.T, s string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !l.has(s) {
 		if time.Now().After(deadline) {
 			l.mu.Lock()
@@ -305,7 +305,7 @@ func TestHostPortReachesContainer(t *testing.T) {
 	logs.waitFor(t, "stderr: err: hi")
 
 	get(t, base+"/exit?code=3")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	code, err := tk.Wait(ctx, "web")
 	if err != nil || code != 3 {
@@ -368,7 +368,7 @@ func TestOverrides(t *testing.T) {
 		t.Errorf("uid:gid cwd = %q, want 1000:1001 /work", got)
 	}
 	logs.waitFor(t, "stdout: from-entrypoint")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if code, err := tk.Wait(ctx, "once"); err != nil || code != 7 {
 		t.Fatalf("Wait(once) = %d, %v; want 7", code, err)
@@ -580,7 +580,7 @@ func TestRestartRemovesOrphans(t *testing.T) {
 			if err != nil || len(cs) != 0 {
 				t.Errorf("containers after restart: %d, %v", len(cs), err)
 			}
-			deadline := time.Now().Add(10 * time.Second)
+			deadline := time.Now().Add(30 * time.Second)
 			for syscallKill0(int(pid)) == nil {
 				if time.Now().After(deadline) {
 					t.Fatalf("orphan process %d still running", pid)
@@ -601,7 +601,7 @@ func TestPullOncePerDigest(t *testing.T) {
 		tk := startTask(t, f.agent, TaskSpec{ID: taskID(t) + "-" + id, Containers: []ContainerSpec{{
 			Name: "c", Image: ref, Command: []string{"/echo", "-exit", "0"},
 		}}})
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		code, err := tk.Wait(ctx, "c")
 		cancel()
 		if err != nil || code != 0 {
@@ -691,7 +691,7 @@ func TestNativeSnapshotter(t *testing.T) {
 	tk := startTask(t, a, TaskSpec{ID: "native", Containers: []ContainerSpec{{
 		Name: "c", Image: f.image, Command: []string{"/echo", "-say", "on native", "-exit", "0"}, Logs: logs.add,
 	}}})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if code, err := tk.Wait(ctx, "c"); err != nil || code != 0 {
 		t.Fatalf("Wait = %d, %v", code, err)
@@ -712,7 +712,7 @@ func TestOOMKilled(t *testing.T) {
 	if resp, err := http.Get(base + "/alloc?mb=128"); err == nil {
 		resp.Body.Close()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if code, err := tk.Wait(ctx, "hog"); err != nil || code != 137 {
 		t.Fatalf("Wait = %d, %v; want 137", code, err)
