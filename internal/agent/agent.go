@@ -110,7 +110,21 @@ func (a *Agent) connect(ctx context.Context) (*containerd.Client, string, error)
 		return nil, "", errors.New("agent is closed")
 	}
 	if a.client != nil {
-		return a.client, a.snapshotter, nil
+		if a.daemon == nil || !a.daemon.exited() {
+			return a.client, a.snapshotter, nil
+		}
+		// Our containerd died (crash, OOM kill, kill by hand): start
+		// another. The tasks it ran have lost their handles (their Wait
+		// returns an error); the new one's orphan removal kills their
+		// containers.
+		a.log.Warn("containerd exited; starting it again", "log", filepath.Join(a.daemon.dir, "containerd.log"))
+		a.stopEvents()
+		a.client.Close()
+		a.client, a.daemon = nil, nil
+		// Pulled images are handles on the old connection.
+		a.pulls.mu.Lock()
+		a.pulls.pulls = nil
+		a.pulls.mu.Unlock()
 	}
 	addr := a.opts.ContainerdAddress
 	var d *daemon

@@ -721,3 +721,36 @@ func TestOOMKilled(t *testing.T) {
 		t.Error("OOMKilled = false for a container killed at its memory limit")
 	}
 }
+
+func TestContainerdDiedIsStartedAgain(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	a := New(Options{DataDir: t.TempDir()})
+	defer a.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	first, err := a.StartTask(ctx, TaskSpec{ID: "first", Containers: []ContainerSpec{{Name: "web", Image: f.image}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Stop(ctx, 0)
+	pid := first.(*task).container("web").task.Pid()
+	a.mu.Lock()
+	a.daemon.kill()
+	a.mu.Unlock()
+	if _, err := first.Wait(ctx, "web"); err == nil {
+		t.Error("Wait on a task whose containerd died returned no error")
+	}
+
+	second := startTask(t, a, TaskSpec{ID: "second", Containers: []ContainerSpec{{Name: "web", Image: f.image, Command: []string{"/echo", "-exit", "4"}}}})
+	if code, err := second.Wait(ctx, "web"); err != nil || code != 4 {
+		t.Errorf("Wait(second) = %d, %v; want 4", code, err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for syscallKill0(int(pid)) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first task's process %d still runs", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

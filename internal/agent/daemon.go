@@ -199,6 +199,16 @@ func (d *daemon) stop() error {
 	return nil
 }
 
+// exited reports whether the containerd process has ended.
+func (d *daemon) exited() bool {
+	select {
+	case <-d.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // kill ends containerd at once, as if virga had died.
 func (d *daemon) kill() {
 	_ = d.cmd.Process.Kill()

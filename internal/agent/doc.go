@@ -102,10 +102,15 @@
 //   - No goroutine other than the one that made a namespace socket runs
 //     on a thread in a task's namespace; such threads are never reused.
 //   - Only connect starts, and only Close stops, the agent's containerd.
+//     A containerd of the agent's that died is started again by the next
+//     StartTask; the tasks it ran lose their handles (Wait returns an
+//     error) and their containers are removed as orphans. The pull cache
+//     is emptied with the old connection.
 //
 // Lock order: Agent.mu (connection) before Agent.tasksMu (task map)
-// before task.mu (containers, proxies); a pull waits on its digest's
-// entry in pullCache without holding any of them. Stop does not hold
+// before task.mu (containers, proxies); pullCache.mu and Agent.oomMu
+// are leaves, and a pull waits on its digest's entry in pullCache
+// without holding any lock. Stop does not hold
 // task.mu while it waits for containers.
 //
 // Not supported: outbound network access beyond the callback address
