@@ -50,10 +50,13 @@
 // is dialed at 127.0.0.1 with its port while the request keeps its
 // Host, so an ECR-style host such as
 // 000000000000.dkr.ecr.us-east-1.localhost:4566 reaches virga. A tag is
-// resolved at each start (as ECS's default pull behaviour does); a
-// digest already pulled and unpacked, in this run or a previous one, is
-// not fetched again. Options.Credentials answers registry
-// authentication challenges.
+// resolved at the registry at each start, and a failure is ErrPull even
+// when an image of that name is cached: Fargate's behaviour, and that of
+// ECS_IMAGE_PULL_BEHAVIOR=always on EC2 (whose default falls back to
+// the cached image). A digest already pulled and unpacked, in this run
+// or a previous one, is not fetched again. Options.Credentials answers
+// registry authentication challenges. The cgroup driver is runc's
+// cgroupfs, on cgroup v1 or v2 hosts alike (no systemd needed).
 //
 // Networking, without bridges, veth pairs, iptables or CNI plugins: the
 // agent makes each task's network namespace itself (unshare(2) on a
