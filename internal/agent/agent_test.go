@@ -754,3 +754,36 @@ func TestContainerdDiedIsStartedAgain(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestStartFailureLeavesNothing(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := f.agent.StartTask(ctx, TaskSpec{ID: taskID(t), Containers: []ContainerSpec{
+		{Name: "ok", Image: f.image, PortMappings: []PortMapping{{ContainerPort: 8080}}},
+		{Name: "broken", Image: f.image, EntryPoint: []string{"/no/such/binary"}},
+	}})
+	var se *StartError
+	if !errors.As(err, &se) || se.Container != "broken" {
+		t.Fatalf("err = %v, want a StartError for container broken", err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("a failed start took %s", took)
+	}
+	client, _, err := f.agent.connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := client.Containers(nsContext(ctx), fmt.Sprintf("labels.%q==%s", "dev.virga.task", taskID(t)))
+	if err != nil || len(cs) != 0 {
+		t.Errorf("containers after a failed start: %d, %v", len(cs), err)
+	}
+	f.agent.tasksMu.Lock()
+	_, still := f.agent.tasks[taskID(t)]
+	f.agent.tasksMu.Unlock()
+	if still {
+		t.Error("the failed task is still registered")
+	}
+}

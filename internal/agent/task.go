@@ -381,11 +381,15 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 	if err != nil {
 		return err
 	}
-	rc.task = tk
 	statusC, err := tk.Wait(context.WithoutCancel(ctx))
 	if err != nil {
+		_, _ = tk.Delete(ctx, containerd.WithProcessKill)
 		return err
 	}
+	// From here Stop kills and deletes the task: its exit closes exited.
+	t.mu.Lock()
+	rc.task = tk
+	t.mu.Unlock()
 	go func() {
 		st := <-statusC
 		code, _, err := st.Result()
@@ -490,7 +494,10 @@ func (t *task) container(name string) *runningContainer {
 
 func (t *task) Wait(ctx context.Context, name string) (int, error) {
 	c := t.container(name)
-	if c == nil || c.task == nil {
+	t.mu.Lock()
+	started := c != nil && c.task != nil
+	t.mu.Unlock()
+	if !started {
 		return 0, fmt.Errorf("task %s has no container %q", t.id, name)
 	}
 	select {
