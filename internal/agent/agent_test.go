@@ -554,6 +554,12 @@ func TestRestartRemovesOrphans(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			a := New(Options{DataDir: dir})
+			abandoned := false
+			t.Cleanup(func() {
+				if !abandoned { // the test failed before: leave no containerd
+					a.Close()
+				}
+			})
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			tk, err := a.StartTask(ctx, TaskSpec{ID: "orphan", Containers: []ContainerSpec{{Name: "web", Image: f.image}}})
@@ -563,6 +569,7 @@ func TestRestartRemovesOrphans(t *testing.T) {
 			pid := tk.(*task).container("web").task.Pid()
 			oldDaemon := a.daemon.cmd.Process.Pid
 			a.abandon(tc.killDaemon) // virga dies; the container runs on
+			abandoned = true
 			if err := syscallKill0(int(pid)); err != nil {
 				t.Fatalf("container process gone before the restart: %v", err)
 			}
