@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages virga's tests drive, when they are missing:
-# awscli (the aws CLI v2 from Debian, /usr/bin/aws) and python3-boto3.
+# awscli (the aws CLI v2 from Debian, /usr/bin/aws), python3-boto3, and
+# containerd and runc (the node agent's tests run real containers).
 # Under CI=true a tool that cannot be installed fails the run.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || missing+=(containerd)
+command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -26,6 +29,8 @@ fi
 status=0
 [ -x /usr/bin/aws ] || { echo "missing: /usr/bin/aws (Debian package awscli)"; status=1; }
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || { echo "missing: boto3 for /usr/bin/python3 (Debian package python3-boto3)"; status=1; }
+command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || { echo "missing: containerd (Debian package containerd)"; status=1; }
+command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || { echo "missing: runc (Debian package runc)"; status=1; }
 if [ $status -ne 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "CI=true: the tests need these tools; failing." >&2

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/h2c"
 
+	"github.com/virga/virga/internal/agent"
 	"github.com/virga/virga/internal/apigateway"
 	"github.com/virga/virga/internal/apigatewayv2"
 	"github.com/virga/virga/internal/artifacts"
@@ -86,6 +88,10 @@ type App struct {
 	// serviceStats gathers the services' own metrics (AWS/Lambda,
 	// AWS/SQS, metric filters') for CloudWatch.
 	serviceStats *cloudwatch.Aggregator
+
+	// containers runs containers (ECS tasks) through containerd; it
+	// starts nothing until the first task.
+	containers *agent.Agent
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 
@@ -240,6 +246,20 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	route.sns = topics
 	a.closers = append(a.closers, fns.Close, lam.Close)
+	containersDir, err := containersDir(cfg)
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress, Logger: o.Logger.With("component", "containers")})
+	a.closers = append(a.closers, func() error {
+		err := a.containers.Close()
+		if cfg.InMemory {
+			os.RemoveAll(containersDir)
+		}
+		return err
+	})
 	a.codeHandler = lam.CodeHandler()
 	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), metrics.API()}
 	a.background = append(a.background,
@@ -703,6 +723,15 @@ func s3Dir(cfg config.Config) string {
 
 // functionsDir is where runtimes' bootstraps and sandbox scratch
 // directories live.
+// containersDir is the node agent's directory: the data directory, or a
+// temporary one that Close removes when virga keeps nothing on disk.
+func containersDir(cfg config.Config) (string, error) {
+	if cfg.InMemory {
+		return os.MkdirTemp("", "virga-containers-")
+	}
+	return cfg.DataDir, nil
+}
+
 func functionsDir(cfg config.Config) string {
 	if cfg.InMemory {
 		return ""

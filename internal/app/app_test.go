@@ -217,3 +217,18 @@ func TestNewLogger(t *testing.T) {
 		t.Error("NewLogger accepted log level loud")
 	}
 }
+
+// TestNoContainerdWithoutContainers: virga up starts no containerd and
+// writes nothing for containers until a task starts.
+func TestNoContainerdWithoutContainers(t *testing.T) {
+	t.Parallel()
+	c := onDisk(t)
+	a, err := app.New(c, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shutdown(t, a)
+	if _, err := os.Stat(c.DataDir + "/containerd"); !os.IsNotExist(err) {
+		t.Errorf("DATA_DIR/containerd exists after a run without containers: %v", err)
+	}
+}

@@ -46,6 +46,10 @@ type Config struct {
 	// AWS_XRAY_DAEMON_ADDRESS. The default is loopback only; empty (or
 	// "0") turns the daemon off.
 	XRayDaemon string `json:"xrayDaemon"`
+	// ContainerdAddress is the socket of a running containerd that runs
+	// containers (ECS tasks). When empty, virga starts its own containerd
+	// under DataDir/containerd when the first container starts.
+	ContainerdAddress string `json:"containerdAddress"`
 	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
 	// measuring virga itself.
 	Pprof bool `json:"pprof"`
