@@ -8,6 +8,23 @@
 //	("sfn", "machine", name)                → machine (JSON)
 //	("sfn", "exec", machine, execution)      → execution (JSON), standard executions only
 //	("sfn", "event", machine, execution, id) → history event (JSON)
+//	("sfn", "version", machine, number)      → published version (JSON)
+//	("sfn", "alias", machine, alias)         → alias (JSON)
+//
+// Versions and aliases: a version is an immutable copy of the machine's
+// definition, role, logging and tracing, numbered from 1; numbers are
+// never reused after DeleteStateMachineVersion. A machine has no
+// revisionId until an update changes it; each change gets a new UUID.
+// Publishing (PublishStateMachineVersion, or publish on Create/
+// UpdateStateMachine) a revision already published answers that
+// version; a revisionId other than the current one ("INITIAL" before
+// any change) is ConflictException. An alias routes to one or two
+// versions of its machine by weights summing to 100, chosen at random
+// per execution. StartExecution takes the machine's ARN, a version ARN
+// (NAME:3) or an alias ARN (NAME:PROD): the execution records the
+// version and alias it ran, which DescribeExecution and ListExecutions
+// show and ListExecutions filters by. DeleteStateMachine deletes its
+// versions and aliases.
 //
 // An execution's record and each history event are written together in
 // one batch, so the record's event count always matches its history.
@@ -76,12 +93,12 @@
 //
 // Not supported: activities (CreateActivity, GetActivityTask), the .sync
 // integration pattern and every integration not listed above (the task
-// fails with States.Runtime), versions and aliases, Map runs and
+// fails with States.Runtime), Map runs and
 // distributed Map, redrive (DescribeExecution reports redriveCount 0
 // and the redriveStatus AWS gives an execution never redriven:
 // NOT_REDRIVABLE while RUNNING, once SUCCEEDED, after a full history or
-// 14 days after it stopped, else REDRIVABLE; redriveDate and the
-// version and alias ARNs stay absent), ValidateStateMachineDefinition, TestState,
+// 14 days after it stopped, else REDRIVABLE; redriveDate stays
+// absent), ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded

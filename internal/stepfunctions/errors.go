@@ -52,3 +52,15 @@ func machineDeleting(arn string) error {
 func executionNotFound(arn string) error {
 	return ErrExecutionDoesNotExist.WithMessage("Execution Does Not Exist: '" + arn + "'")
 }
+
+// Errors of versions and aliases.
+var (
+	ErrConflict             = apierr.New("ConflictException", 409, "")
+	ErrServiceQuotaExceeded = apierr.New("ServiceQuotaExceededException", 400, "")
+)
+
+// resourceNotFound is ResourceNotFound as AWS answers it for an alias
+// that does not exist.
+func resourceNotFound() error {
+	return ErrResourceNotFound.WithMessage("Request references a resource that does not exist.")
+}

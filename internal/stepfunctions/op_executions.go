@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"context"
+	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -17,10 +18,11 @@ const maxInput = 256 * 1024
 // newExecution checks a StartExecution-like request and makes the
 // execution record.
 func (s *Service) newExecution(arn string, name, input *string, trace *string, express bool) (*machine, *execution, any, error) {
-	m, err := s.machineByARN(arn)
+	t, err := s.resolve(arn, func(n int32) int32 { return rand.Int32N(n) })
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	m := t.m
 	n := deref(name)
 	if name == nil {
 		n = s.ids.UUID()
@@ -39,8 +41,9 @@ func (s *Service) newExecution(arn string, name, input *string, trace *string, e
 	if len(text) > maxInput {
 		return nil, nil, nil, ErrInvalidExecutionInput.WithMessage("The input exceeds the maximum size of 262144 bytes")
 	}
-	e := &execution{MachineARN: m.ARN, Machine: m.Name, Name: n, Definition: m.Definition, RoleArn: m.RoleArn,
-		Status: "RUNNING", Start: s.clock.Now(), Input: text, Trace: deref(trace), Express: express}
+	e := &execution{MachineARN: m.ARN, Machine: m.Name, Name: n, Definition: t.definition, RoleArn: t.roleArn,
+		Status: "RUNNING", Start: s.clock.Now(), Input: text, Trace: deref(trace), Express: express,
+		VersionARN: t.versionARN, AliasARN: t.aliasARN}
 	if express {
 		e.ARN = s.expressARN(m.Name, n, s.ids.UUID())
 	} else {
@@ -210,9 +213,9 @@ func (s *Service) describeExecution(_ context.Context, in *DescribeExecutionInpu
 	if e.Trace != "" {
 		out.TraceHeader = &e.Trace
 	}
+	out.StateMachineVersionArn, out.StateMachineAliasArn = optional(e.VersionARN), optional(e.AliasARN)
 	// Executions are never redriven here: the count is 0, and the status
-	// is what AWS would answer for RedriveExecution. Versions and aliases
-	// are not supported, so their ARNs stay absent.
+	// is what AWS would answer for RedriveExecution.
 	out.RedriveCount = ptr(int32(0))
 	status, reason := s.redriveStatus(e)
 	out.RedriveStatus = ptr(ExecutionRedriveStatus(status))
@@ -247,16 +250,32 @@ func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*L
 	if in.MapRunArn != nil {
 		return nil, ErrValidation.WithMessage("Map runs are not supported by virga")
 	}
-	m, err := s.machineByARN(deref(in.StateMachineArn))
+	// A version or alias ARN lists the executions associated with it:
+	// an execution started through an alias is associated with the
+	// alias and the version it ran.
+	arn := deref(in.StateMachineArn)
+	t, err := s.resolve(arn, func(int32) int32 { return 0 })
 	if err != nil {
 		return nil, err
+	}
+	m := t.m
+	_, q, _ := qualifiedName(arn)
+	_, byVersion := versionNumber(q)
+	match := func(e *execution) bool {
+		switch {
+		case q == "":
+			return true
+		case byVersion:
+			return e.VersionARN == arn
+		}
+		return e.AliasARN == arn
 	}
 	if m.Type == "EXPRESS" {
 		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
 	}
 	var all []execution
 	err = scan[execution](s.store, execPrefix(m.Name), func(e *execution) bool {
-		if in.StatusFilter == nil || string(*in.StatusFilter) == e.Status {
+		if (in.StatusFilter == nil || string(*in.StatusFilter) == e.Status) && match(e) {
 			all = append(all, *e)
 		}
 		return true
@@ -273,7 +292,8 @@ func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*L
 	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}, NextToken: next}
 	for _, e := range all[from:to] {
 		item := ExecutionListItem{ExecutionArn: ptr(e.ARN), StateMachineArn: ptr(e.MachineARN), Name: ptr(e.Name),
-			Status: ptr(ExecutionStatus(e.Status)), StartDate: ptr(e.Start)}
+			Status: ptr(ExecutionStatus(e.Status)), StartDate: ptr(e.Start),
+			StateMachineVersionArn: optional(e.VersionARN), StateMachineAliasArn: optional(e.AliasARN)}
 		if !e.Stop.IsZero() {
 			item.StopDate = ptr(e.Stop)
 		}
