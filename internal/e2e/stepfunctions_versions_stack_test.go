@@ -73,3 +73,50 @@ func TestStepFunctionsVersionStack(t *testing.T) {
 		t.Errorf("versions after the replacement = %+v, %v", list, err)
 	}
 }
+
+const samAutoPublishMachine = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: autopub
+      Role: arn:aws:iam::000000000000:role/states
+      AutoPublishAlias: live
+      Definition:
+        StartAt: P
+        States:
+          P: {Type: Pass, Result: WORD, End: true}
+Outputs:
+  Alias:
+    Value: !Ref FlowAliaslive
+`
+
+// TestSAMStateMachineAutoPublishAlias deploys a SAM state machine with
+// AutoPublishAlias twice: each definition becomes a version, the alias
+// moves to the newest, and the earlier version is kept.
+func TestSAMStateMachineAutoPublishAlias(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	c := sfn.NewFromConfig(env.Config)
+	ctx := context.Background()
+	machine := "arn:aws:states:us-east-1:000000000000:stateMachine:autopub"
+	for i, word := range []string{"one", "two"} {
+		outs := deployWithCLI(t, env, "autopub", strings.ReplaceAll(samAutoPublishMachine, "WORD", word))
+		if outs["Alias"] != machine+":live" {
+			t.Fatalf("outputs = %v", outs)
+		}
+		st, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(outs["Alias"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := waitExecution(t, c, *st.ExecutionArn)
+		if want := machine + ":" + []string{"1", "2"}[i]; aws.ToString(d.Output) != `"`+word+`"` || aws.ToString(d.StateMachineVersionArn) != want {
+			t.Errorf("deploy %d: %s on %s", i+1, aws.ToString(d.Output), aws.ToString(d.StateMachineVersionArn))
+		}
+	}
+	list, err := c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: aws.String(machine)})
+	if err != nil || len(list.StateMachineVersions) != 2 {
+		t.Errorf("versions = %+v, %v", list, err)
+	}
+}
