@@ -10,6 +10,7 @@
 //	("sfn", "event", machine, execution, id) → history event (JSON)
 //	("sfn", "version", machine, number)      → published version (JSON)
 //	("sfn", "alias", machine, alias)         → alias (JSON)
+//	("sfn", "activity", name)                → activity (JSON)
 //
 // Versions and aliases: a version is an immutable copy of the machine's
 // definition, role, logging and tracing, numbered from 1; numbers are
@@ -61,6 +62,19 @@
 // retries and timeouts are measured on the injected clock, which they
 // read every 10 ms.
 //
+// Activities: a Task whose Resource is an activity ARN records
+// ActivityScheduled and queues the task (in memory, oldest first);
+// GetActivityTask hands it to a worker with a new task token and its
+// input (ActivityStarted, with the workerName), waiting up to 60
+// seconds on the clock for one and answering empty otherwise. The
+// worker answers with SendTaskSuccess (ActivitySucceeded) or
+// SendTaskFailure (ActivityFailed, named by its error);
+// HeartbeatSeconds counts from when the worker took the task,
+// TimeoutSeconds from when it was scheduled, and either ends it with
+// ActivityTimedOut (States.HeartbeatTimeout, States.Timeout). A task
+// still queued or taken when virga stops is scheduled again, with a new
+// token, when its execution resumes.
+//
 // StartSyncExecution is served on any host name: the SDKs send it to
 // "sync-" followed by the endpoint's host, which the client must reach
 // virga by. boto3 can be told not to (Config(inject_host_prefix=False));
@@ -69,7 +83,7 @@
 // since sync-127.0.0.1 resolves nowhere.
 //
 // Concurrency: Service.mu guards the running executions, the task
-// tokens and the read-modify-write of machines and execution names;
+// tokens, the activity queues and the read-modify-write of machines and execution names;
 // run.mu guards one execution's record and its event counter. Lock
 // order: Service.mu before run.mu.
 //
@@ -91,7 +105,10 @@
 // deleted when virga starts again. StopExecution of an execution that has ended answers the
 // time it ended.
 //
-// Not supported: activities (CreateActivity, GetActivityTask), the .sync
+// Not supported: tags on activities (CreateActivity records them;
+// TagResource and ListTagsForResource take state machines only),
+// ActivityScheduleFailed for an activity that does not exist (the task
+// waits until it times out), the .sync
 // integration pattern and every integration not listed above (the task
 // fails with States.Runtime), Map runs and
 // distributed Map, redrive (DescribeExecution reports redriveCount 0

@@ -25,6 +25,7 @@ var (
 	ErrTaskTimedOut                 = apierr.New("TaskTimedOut", 400, "")
 	ErrResourceNotFound             = apierr.New("ResourceNotFound", 400, "")
 	ErrTooManyTags                  = apierr.New("TooManyTags", 400, "")
+	ErrActivityDoesNotExist         = apierr.New("ActivityDoesNotExist", 400, "")
 )
 
 // invalidARN is InvalidArn for arn where a resource of another type was

@@ -406,6 +406,23 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 		h.TaskFailedEventDetails = &TaskFailedEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Error: ev.Error, Cause: ev.Cause}
 	case "TaskTimedOut":
 		h.TaskTimedOutEventDetails = &TaskTimedOutEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Error: ev.Error, Cause: ev.Cause}
+	case "ActivityScheduled":
+		d := &ActivityScheduledEventDetails{Resource: ptr(ev.Resource), Input: data(ev.Input), InputDetails: det}
+		if ev.Timeout > 0 {
+			d.TimeoutInSeconds = ptr(ev.Timeout)
+		}
+		if ev.Heartbeat > 0 {
+			d.HeartbeatInSeconds = ptr(ev.Heartbeat)
+		}
+		h.ActivityScheduledEventDetails = d
+	case "ActivityStarted":
+		h.ActivityStartedEventDetails = &ActivityStartedEventDetails{WorkerName: optional(ev.Worker)}
+	case "ActivitySucceeded":
+		h.ActivitySucceededEventDetails = &ActivitySucceededEventDetails{Output: data(ev.Output), OutputDetails: det}
+	case "ActivityFailed":
+		h.ActivityFailedEventDetails = &ActivityFailedEventDetails{Error: ev.Error, Cause: ev.Cause}
+	case "ActivityTimedOut":
+		h.ActivityTimedOutEventDetails = &ActivityTimedOutEventDetails{Error: ev.Error, Cause: ev.Cause}
 	case "MapStateStarted":
 		h.MapStateStartedEventDetails = &MapStateStartedEventDetails{Length: ptr(int32(ev.Length))}
 	case "MapIterationStarted":

@@ -116,6 +116,7 @@ type event struct {
 	Index     int       `json:"index,omitempty"`
 	Length    int       `json:"length,omitempty"`
 	RoleArn   string    `json:"roleArn,omitempty"`
+	Worker    string    `json:"worker,omitempty"`
 }
 
 func base(kind string) []byte { return keys.AppendString(keys.AppendString(nil, "sfn"), kind) }

@@ -36,6 +36,9 @@ type tokenResult struct {
 }
 
 func (x *execEnv) Task(ctx context.Context, c *asl.TaskCall) (any, error) {
+	if asl.ActivityARN(c.Resource) {
+		return x.activity(ctx, c)
+	}
 	var w *waiter
 	if c.Token != "" {
 		// Registered before the request goes out: the receiver may answer
