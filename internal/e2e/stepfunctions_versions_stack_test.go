@@ -18,6 +18,10 @@ const versionedMachineStack = `Resources:
       StateMachineName: versioned
       RoleArn: arn:aws:iam::000000000000:role/states
       DefinitionString: '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"WORD","End":true}}}'
+  Worker:
+    Type: AWS::StepFunctions::Activity
+    Properties:
+      Name: stack-worker
   Version:
     Type: AWS::StepFunctions::StateMachineVersion
     Properties:
@@ -36,10 +40,14 @@ Outputs:
     Value: !Ref Version
   Alias:
     Value: !GetAtt Live.Arn
+  Activity:
+    Value: !Ref Worker
+  ActivityName:
+    Value: !GetAtt Worker.Name
 `
 
 // TestStepFunctionsVersionStack deploys a machine, a version of it and
-// an alias with CloudFormation, then changes the definition: the
+// an alias (and an activity) with CloudFormation, then changes the definition: the
 // version is replaced by a new one and the alias follows it.
 func TestStepFunctionsVersionStack(t *testing.T) {
 	t.Parallel()
@@ -50,7 +58,8 @@ func TestStepFunctionsVersionStack(t *testing.T) {
 	machine := "arn:aws:states:us-east-1:000000000000:stateMachine:versioned"
 	check := func(outs map[string]string, version, word string) {
 		t.Helper()
-		if outs["Version"] != machine+":"+version || outs["Alias"] != machine+":live" {
+		if outs["Version"] != machine+":"+version || outs["Alias"] != machine+":live" ||
+			outs["Activity"] != "arn:aws:states:us-east-1:000000000000:activity:stack-worker" || outs["ActivityName"] != "stack-worker" {
 			t.Fatalf("outputs = %v", outs)
 		}
 		st, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(outs["Alias"])})

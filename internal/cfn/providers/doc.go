@@ -89,6 +89,8 @@
 // AWS::StepFunctions::StateMachineAlias routes by RoutingConfiguration;
 // a DeploymentPreference moves all traffic to its version at once (no
 // LINEAR or CANARY steps, no alarms); Ref and Arn are its ARN.
+// AWS::StepFunctions::Activity is CreateActivity with Name and Tags;
+// Ref and Arn are its ARN.
 //
 // # Parameters and secrets
 //

@@ -138,3 +138,55 @@ func (stateMachineAlias) Delete(ctx context.Context, r *resource.Request) error 
 	_, err := call(ctx, r, "states", "DeleteStateMachineAlias", map[string]any{"stateMachineAliasArn": r.PhysicalID})
 	return ignoreGone(err)
 }
+
+func init() {
+	resource.Register(&resource.Type{
+		Name:         "AWS::StepFunctions::Activity",
+		Provider:     sfnActivity{},
+		Replace:      []string{"Name", "Tags", "EncryptionConfiguration"},
+		NameProperty: "Name",
+		Attributes:   []string{"Arn", "Name"},
+	})
+}
+
+// sfnActivity is AWS::StepFunctions::Activity: CreateActivity with Name
+// and Tags, DeleteActivity. Its physical ID, Ref and Arn are the
+// activity's ARN.
+type sfnActivity struct{}
+
+func (sfnActivity) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	name := p.str("Name")
+	if name == "" {
+		name = physicalName(r, maxStateMachineName)
+	}
+	in := map[string]any{"name": name}
+	if tags := tagsOf(p["Tags"]); len(tags) > 0 {
+		in["tags"] = sfnTags(tags)
+	}
+	out, err := call(ctx, r, "states", "CreateActivity", in)
+	if err != nil {
+		return nil, err
+	}
+	arn, _ := out["activityArn"].(string)
+	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"Arn": arn, "Name": name}}, nil
+}
+
+func (sfnActivity) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	arn := r.PhysicalID
+	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"Arn": arn, "Name": activityName(arn)}}, nil
+}
+
+func activityName(arn string) string {
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == ':' {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}
+
+func (sfnActivity) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "states", "DeleteActivity", map[string]any{"activityArn": r.PhysicalID})
+	return ignoreGone(err)
+}
