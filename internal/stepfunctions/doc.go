@@ -52,7 +52,8 @@
 // SdkHttpMetadata, SdkResponseMetadata, StatusCode}), and the optimized
 // integrations dynamodb:putItem/getItem/updateItem/deleteItem,
 // sqs:sendMessage, sns:publish and events:putEvents, which run virga's
-// services in process. A function error fails the task with the
+// services in process, and arn:aws:states:::states:startExecution
+// (nested executions, below). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
 // cause; a service error is named SERVICE.Code (DynamoDB.
 // ConditionalCheckFailedException). Each resource may end in
@@ -74,6 +75,24 @@
 // ActivityTimedOut (States.HeartbeatTimeout, States.Timeout). A task
 // still queued or taken when virga stops is scheduled again, with a new
 // token, when its execution resumes.
+//
+// Nested executions: states:startExecution starts StateMachineArn
+// (Name, Input) as StartExecution would and answers {ExecutionArn,
+// StartDate (epoch milliseconds), SdkHttpMetadata,
+// SdkResponseMetadata}; .waitForTaskToken then waits for the token.
+// .sync records TaskSubmitted and waits for the child: its output is the
+// child's description (ExecutionArn, Input, Output, Status, StartDate,
+// StopDate, ...) with Input and Output as JSON text, .sync:2 with them
+// as JSON; a child that does not succeed fails the task with
+// States.TaskFailed and that description as the cause. A StartExecution
+// error is named StepFunctions.CODEException. The
+// AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID field the caller puts in
+// Input reaches the child as given. A .sync task that stops waiting
+// (its execution stopped, or the task or execution timed out) stops
+// the child; when virga stops, the child stays RUNNING and resumes, and
+// the parent's task reruns when the parent resumes (a named child then
+// answers ExecutionAlreadyExists unless it is still running with the
+// same input).
 //
 // StartSyncExecution is served on any host name: the SDKs send it to
 // "sync-" followed by the endpoint's host, which the client must reach
@@ -109,7 +128,8 @@
 // TagResource and ListTagsForResource take state machines only),
 // ActivityScheduleFailed for an activity that does not exist (the task
 // waits until it times out), the .sync
-// integration pattern and every integration not listed above (the task
+// integration pattern of the integrations other than
+// states:startExecution, and every integration not listed above (the task
 // fails with States.Runtime), Map runs and
 // distributed Map, redrive (DescribeExecution reports redriveCount 0
 // and the redriveStatus AWS gives an execution never redriven:

@@ -53,9 +53,16 @@ func (s *Service) newExecution(arn string, name, input *string, trace *string, e
 }
 
 func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
+	out, _, err := s.startRun(in)
+	return out, err
+}
+
+// startRun is StartExecution; it also returns the execution's run, nil
+// when a same request found its execution ended.
+func (s *Service) startRun(in *StartExecutionInput) (*StartExecutionOutput, *run, error) {
 	m, e, input, err := s.newExecution(deref(in.StateMachineArn), in.Name, in.Input, in.TraceHeader, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The machine is checked again, and the execution registered as
 	// running, under s.mu: DeleteStateMachine then either sees it or
@@ -63,7 +70,7 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 	s.mu.Lock()
 	if err := s.checkMachine(m.Name, m.ARN); err != nil {
 		s.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	if m.Type == "EXPRESS" {
 		e.Express = true
@@ -72,16 +79,19 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 		old, err := s.loadExecution(m.Name, e.Name)
 		if err != nil {
 			s.mu.Unlock()
-			return nil, err
+			return nil, nil, err
 		}
 		if old != nil && s.clock.Now().Sub(old.Start) < nameReuse {
 			s.mu.Unlock()
 			// The same name and input as a running execution is the same
 			// request again.
 			if old.Status == "RUNNING" && old.Input == e.Input {
-				return &StartExecutionOutput{ExecutionArn: &old.ARN, StartDate: &old.Start}, nil
+				s.mu.Lock()
+				r := s.running[old.ARN]
+				s.mu.Unlock()
+				return &StartExecutionOutput{ExecutionArn: &old.ARN, StartDate: &old.Start}, r, nil
 			}
-			return nil, ErrExecutionAlreadyExists.WithMessage("Execution Already Exists: '" + old.ARN + "'")
+			return nil, nil, ErrExecutionAlreadyExists.WithMessage("Execution Already Exists: '" + old.ARN + "'")
 		}
 		if old != nil {
 			// The name is free again after 90 days: the old execution's
@@ -92,17 +102,17 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 			b.Close()
 			if err != nil {
 				s.mu.Unlock()
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if err := s.put(execKey(e.Machine, e.Name), e); err != nil {
 			s.mu.Unlock()
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	s.begin(e, input)
+	r := s.begin(e, input)
 	s.mu.Unlock()
-	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}, nil
+	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}, r, nil
 }
 
 // checkMachine answers whether the machine still takes executions;

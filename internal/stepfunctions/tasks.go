@@ -98,6 +98,9 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 		return payload, err
 	}
 	svc, action, pattern, _ := asl.Integration(c.Resource)
+	if svc == "states" && action == "startExecution" && (pattern == "" || pattern == "sync" || pattern == "sync:2" || pattern == "waitForTaskToken") {
+		return x.startChild(ctx, c, pattern)
+	}
 	if pattern != "" && pattern != "waitForTaskToken" {
 		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf("The integration pattern .%s is not supported by virga", pattern)}
 	}
