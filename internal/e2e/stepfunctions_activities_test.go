@@ -77,6 +77,13 @@ func TestStepFunctionsActivities(t *testing.T) {
 	if ae := expectAPIError(t, err, "InvalidName", 400); ae.Message != "Invalid Name: 'bad name'" {
 		t.Errorf("message = %s", ae.Message)
 	}
+	if _, err := c.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: &arn, Tags: []sfntypes.Tag{{Key: aws.String("team"), Value: aws.String("img")}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: &arn})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Value) != "img" {
+		t.Errorf("activity tags = %+v, %v", tags, err)
+	}
 	list, err := c.ListActivities(ctx, &sfn.ListActivitiesInput{})
 	if err != nil || len(list.Activities) != 1 || aws.ToString(list.Activities[0].Name) != "resize" {
 		t.Fatalf("ListActivities = %+v, %v", list, err)

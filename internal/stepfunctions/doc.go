@@ -124,9 +124,7 @@
 // deleted when virga starts again. StopExecution of an execution that has ended answers the
 // time it ended.
 //
-// Not supported: tags on activities (CreateActivity records them;
-// TagResource and ListTagsForResource take state machines only),
-// ActivityScheduleFailed for an activity that does not exist (the task
+// Not supported: tags on versions and aliases, ActivityScheduleFailed for an activity that does not exist (the task
 // waits until it times out), the .sync
 // integration pattern of the integrations other than
 // states:startExecution, and every integration not listed above (the task
