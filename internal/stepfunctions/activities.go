@@ -24,6 +24,7 @@ type activityTask struct {
 	input   string
 	started func(worker string)
 	taken   chan struct{} // closed when a worker has taken it
+	takenAt time.Time     // when, set before taken is closed
 }
 
 // maxActivityPoll is how long GetActivityTask waits for a task: "The
@@ -145,6 +146,7 @@ func (s *Service) getActivityTask(ctx context.Context, in *GetActivityTaskInput)
 		s.mu.Unlock()
 		if t != nil {
 			t.started(deref(in.WorkerName))
+			t.takenAt = s.clock.Now()
 			close(t.taken)
 			return &GetActivityTaskOutput{TaskToken: &t.token, Input: &t.input}, nil
 		}
@@ -195,5 +197,5 @@ func (x *execEnv) activity(ctx context.Context, c *asl.TaskCall) (any, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return x.waitToken(ctx, w, c.HeartbeatSeconds)
+	return x.waitToken(ctx, w, c.HeartbeatSeconds, t.takenAt)
 }

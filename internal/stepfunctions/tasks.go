@@ -58,15 +58,22 @@ func (x *execEnv) Task(ctx context.Context, c *asl.TaskCall) (any, error) {
 		return out, err
 	}
 	c.Submitted(out)
-	return x.waitToken(ctx, w, c.HeartbeatSeconds)
+	return x.waitToken(ctx, w, c.HeartbeatSeconds, time.Time{})
 }
 
-func (x *execEnv) waitToken(ctx context.Context, w *waiter, heartbeat int64) (any, error) {
+// waitToken waits for the task token's answer; the first heartbeat
+// period runs from since (now when zero), each later one from the last
+// SendTaskHeartbeat.
+func (x *execEnv) waitToken(ctx context.Context, w *waiter, heartbeat int64, since time.Time) (any, error) {
 	for {
 		hbCtx, cancel := context.WithCancel(ctx)
 		expired := make(chan struct{})
 		if heartbeat > 0 {
-			deadline := x.s.clock.Now().Add(time.Duration(heartbeat) * time.Second)
+			if since.IsZero() {
+				since = x.s.clock.Now()
+			}
+			deadline := since.Add(time.Duration(heartbeat) * time.Second)
+			since = time.Time{}
 			go func() {
 				if x.WaitUntil(hbCtx, deadline) == nil {
 					close(expired)

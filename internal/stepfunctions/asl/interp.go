@@ -692,6 +692,9 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 	if s.TimeoutSeconds > 0 || s.TimeoutSecondsPath != nil || s.jfields["TimeoutSeconds"] != nil {
 		tmo = &timeout
 	}
+	// The timeout runs from when the task is scheduled, read before its
+	// events are recorded so that whoever sees them finds it running.
+	deadline := t.r.env.Now().Add(time.Duration(timeout) * time.Second)
 	switch {
 	case activity:
 		// ActivityStarted comes when a worker takes the task.
@@ -724,7 +727,6 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 	callCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	timedOut := errors.New("timed out")
-	deadline := t.r.env.Now().Add(time.Duration(timeout) * time.Second)
 	watch := make(chan struct{})
 	go func() {
 		defer close(watch)
