@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -266,5 +268,47 @@ func TestStepFunctionsAliases(t *testing.T) {
 	all, err := c.ListStateMachineAliases(ctx, &sfn.ListStateMachineAliasesInput{StateMachineArn: sm.StateMachineArn})
 	if err != nil || len(all.StateMachineAliases) != 0 {
 		t.Errorf("aliases = %+v, %v", all, err)
+	}
+}
+
+// TestStepFunctionsVersionsRestart keeps versions, aliases and the
+// version an execution ran across a restart.
+func TestStepFunctionsVersionsRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	clk := clock.NewFake(time.Now())
+	c, stop := startSfnVirga(t, dir, clk)
+	ctx := context.Background()
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("kept"), RoleArn: aws.String(sfnRole),
+		Definition: aws.String(passDef("one")), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliasARN := *sm.StateMachineArn + ":live"
+	if _, err := c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
+		RoutingConfiguration: []sfntypes.RoutingConfigurationListItem{{StateMachineVersionArn: sm.StateMachineVersionArn, Weight: 100}}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &aliasARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitExecution(t, c, *st.ExecutionArn)
+	stop()
+	c, _ = startSfnVirga(t, dir, clk)
+	d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: st.ExecutionArn})
+	if err != nil || aws.ToString(d.StateMachineAliasArn) != aliasARN || aws.ToString(d.StateMachineVersionArn) != aws.ToString(sm.StateMachineVersionArn) {
+		t.Errorf("execution after restart = %+v, %v", d, err)
+	}
+	up, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: sm.StateMachineArn, Definition: aws.String(passDef("two")), Publish: true})
+	if err != nil || aws.ToString(up.StateMachineVersionArn) != *sm.StateMachineArn+":2" {
+		t.Fatalf("publish after restart = %+v, %v", up, err)
+	}
+	st, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &aliasARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := waitExecution(t, c, *st.ExecutionArn); aws.ToString(d.Output) != `"one"` {
+		t.Errorf("alias after restart ran %s", aws.ToString(d.Output))
 	}
 }
