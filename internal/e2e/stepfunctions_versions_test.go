@@ -125,6 +125,15 @@ func TestStepFunctionsVersions(t *testing.T) {
 		aws.ToString(e1.StateMachineArn) != *sm.StateMachineArn {
 		t.Errorf("version execution = %+v", e1)
 	}
+	dm, err := c.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: e1.ExecutionArn})
+	if err != nil || dm.RevisionId != nil || aws.ToString(dm.Definition) != passDef("one") || aws.ToString(dm.StateMachineArn) != *sm.StateMachineArn {
+		t.Errorf("machine of the version execution = %+v, %v", dm, err)
+	}
+	e3 := run(v3)
+	dm, err = c.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: e3.ExecutionArn})
+	if err != nil || aws.ToString(dm.RevisionId) != aws.ToString(up3.RevisionId) {
+		t.Errorf("machine of the v3 execution = %+v, %v", dm, err)
+	}
 	e0 := run(*sm.StateMachineArn)
 	if aws.ToString(e0.Output) != `"three"` || e0.StateMachineVersionArn != nil {
 		t.Errorf("unqualified execution = %+v", e0)
@@ -138,7 +147,7 @@ func TestStepFunctionsVersions(t *testing.T) {
 		t.Errorf("executions of v1 = %+v", byVersion.Executions)
 	}
 	all, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: sm.StateMachineArn})
-	if err != nil || len(all.Executions) != 2 {
+	if err != nil || len(all.Executions) != 3 {
 		t.Errorf("executions = %+v, %v", all, err)
 	}
 	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &v2})

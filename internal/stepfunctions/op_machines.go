@@ -149,7 +149,7 @@ func (s *Service) describeStateMachineForExecution(_ context.Context, in *Descri
 		return nil, err
 	}
 	out := &DescribeStateMachineForExecutionOutput{StateMachineArn: &e.MachineARN, Name: &e.Machine, Definition: &e.Definition,
-		RoleArn: &e.RoleArn, UpdateDate: &e.Start}
+		RoleArn: &e.RoleArn, UpdateDate: &e.Start, RevisionId: optional(e.Revision)}
 	if m != nil {
 		out.LoggingConfiguration = m.logging()
 		out.TracingConfiguration = &TracingConfiguration{Enabled: &m.Tracing}

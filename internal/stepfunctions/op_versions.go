@@ -186,6 +186,7 @@ type target struct {
 	roleArn    string
 	versionARN string
 	aliasARN   string
+	revision   string
 }
 
 // resolve finds what a (possibly qualified) state machine ARN runs. An
@@ -203,7 +204,7 @@ func (s *Service) resolve(arn string, pick func(int32) int32) (*target, error) {
 		return nil, machineNotFound(arn)
 	}
 	if q == "" {
-		return &target{m: m, definition: m.Definition, roleArn: m.RoleArn}, nil
+		return &target{m: m, definition: m.Definition, roleArn: m.RoleArn, revision: m.Revision}, nil
 	}
 	t := &target{m: m}
 	n, isVersion := versionNumber(q)
@@ -228,6 +229,6 @@ func (s *Service) resolve(arn string, pick func(int32) int32) (*target, error) {
 	if v == nil {
 		return nil, machineNotFound(arn)
 	}
-	t.definition, t.roleArn, t.versionARN = v.Definition, v.RoleArn, s.versionARN(name, n)
+	t.definition, t.roleArn, t.versionARN, t.revision = v.Definition, v.RoleArn, s.versionARN(name, n), v.Revision
 	return t, nil
 }

@@ -74,8 +74,10 @@ type execution struct {
 	Express    bool   `json:"express,omitempty"`
 	// VersionARN and AliasARN are the version and alias the execution
 	// was started through, if any.
-	VersionARN string    `json:"versionArn,omitempty"`
-	AliasARN   string    `json:"aliasArn,omitempty"`
+	VersionARN string `json:"versionArn,omitempty"`
+	AliasARN   string `json:"aliasArn,omitempty"`
+	// Revision is the revisionId of the definition it runs.
+	Revision   string    `json:"revision,omitempty"`
 	Definition string    `json:"definition"` // the definition it started with
 	RoleArn    string    `json:"roleArn"`
 	Status     string    `json:"status"`
