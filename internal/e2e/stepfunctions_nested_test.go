@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -176,4 +177,47 @@ func historyTypes2(c *sfn.Client, arn string) ([]sfntypes.HistoryEventType, erro
 		types = append(types, e.Type)
 	}
 	return types, nil
+}
+
+// TestStepFunctionsNestedRestart stops virga while a .sync parent waits
+// for its named child: both resume, the parent's task finds its child
+// still running and waits for it again.
+func TestStepFunctionsNestedRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	clk := clock.NewFake(time.Now())
+	c, stop := startSfnVirga(t, dir, clk)
+	ctx := context.Background()
+	for name, def := range map[string]string{
+		"napper": `{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":600,"Next":"Done"},"Done":{"Type":"Pass","Result":{"slept":true},"End":true}}}`,
+		"waiter": `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+			"Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:000000000000:stateMachine:napper","Name":"nap1","Input":{}},"End":true}}}`,
+	} {
+		if _, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), RoleArn: aws.String(sfnRole), Definition: aws.String(def)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String("arn:aws:states:us-east-1:000000000000:stateMachine:waiter")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := "arn:aws:states:us-east-1:000000000000:execution:napper:nap1"
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if types, _ := historyTypes2(c, child); len(types) >= 2 && types[len(types)-1] == sfntypes.HistoryEventTypeWaitStateEntered {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the child did not reach its Wait")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	c, _ = startSfnVirga(t, dir, clk)
+	clk.Advance(11 * time.Minute)
+	d := waitExecution(t, c, *st.ExecutionArn)
+	var out map[string]any
+	json.Unmarshal([]byte(aws.ToString(d.Output)), &out)
+	if got, _ := out["Output"].(map[string]any); d.Status != sfntypes.ExecutionStatusSucceeded || got["slept"] != true || out["ExecutionArn"] != child {
+		t.Errorf("parent after restart: %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
+	}
 }

@@ -90,9 +90,10 @@
 // Input reaches the child as given. A .sync task that stops waiting
 // (its execution stopped, or the task or execution timed out) stops
 // the child; when virga stops, the child stays RUNNING and resumes, and
-// the parent's task reruns when the parent resumes (a named child then
-// answers ExecutionAlreadyExists unless it is still running with the
-// same input).
+// the parent's task runs again when the parent resumes: a named child
+// with the same input, started since the parent started, is taken for
+// the one it had started (and waited for with .sync); an unnamed child
+// is started again.
 //
 // StartSyncExecution is served on any host name: the SDKs send it to
 // "sync-" followed by the endpoint's host, which the client must reach

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/stepfunctions/asl"
@@ -38,7 +39,9 @@ func (x *execEnv) startChild(ctx context.Context, c *asl.TaskCall, pattern strin
 	}
 	out, r, err := x.s.startRun(in)
 	if err != nil {
-		return nil, stepFunctionsError(err, x.s.ids.UUID())
+		if out = x.adopt(in, err); out == nil {
+			return nil, stepFunctionsError(err, x.s.ids.UUID())
+		}
 	}
 	requestID := x.s.ids.UUID()
 	started := map[string]any{
@@ -54,33 +57,84 @@ func (x *execEnv) startChild(ctx context.Context, c *asl.TaskCall, pattern strin
 		return started, nil
 	}
 	c.Submitted(started)
-	if r != nil {
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			// virga stopping leaves the child to resume; anything else
-			// ending the task stops it.
-			if x.s.base.Err() == nil {
-				r.abort(x.s, "", "")
-			}
-			return nil, ctx.Err()
-		}
-	}
-	var e *execution
-	if r != nil {
-		// Its record, also for an express child, which the store lacks.
-		r.mu.Lock()
-		c := *r.exec
-		r.mu.Unlock()
-		e = &c
-	} else if e, err = x.s.executionByARN(*out.ExecutionArn); err != nil {
-		return nil, &asl.Failure{Name: asl.ErrTaskFailed, Cause: err.Error()}
+	e, err := x.waitChild(ctx, *out.ExecutionArn, r)
+	if err != nil {
+		return nil, err
 	}
 	desc := childDescription(e, pattern == "sync:2")
 	if e.Status != "SUCCEEDED" {
 		return nil, &asl.Failure{Name: asl.ErrTaskFailed, Cause: asl.Encode(desc)}
 	}
 	return desc, nil
+}
+
+// adopt answers, for an execution resumed after a restart whose task
+// runs again, the child of that name it had started before: one with
+// the same input started since the parent started. Otherwise nil.
+func (x *execEnv) adopt(in *StartExecutionInput, err error) *StartExecutionOutput {
+	if ae := apierr.As(err); ae == nil || ae.Code != "ExecutionAlreadyExists" || !x.r.resumed || in.Name == nil {
+		return nil
+	}
+	name, _, ok := qualifiedName(deref(in.StateMachineArn))
+	if !ok {
+		return nil
+	}
+	e, err := x.s.loadExecution(name, *in.Name)
+	input := "{}"
+	if in.Input != nil {
+		input = *in.Input
+	}
+	if err != nil || e == nil || e.Input != input || e.Start.Before(x.r.exec.Start) {
+		return nil
+	}
+	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}
+}
+
+// waitChild waits for a child execution to end and returns its record.
+// Its run is r when the start registered one; else (a same request
+// found it, or virga is resuming it) it is looked for until it ends.
+func (x *execEnv) waitChild(ctx context.Context, arn string, r *run) (*execution, error) {
+	for {
+		if r == nil {
+			x.s.mu.Lock()
+			r = x.s.running[arn]
+			x.s.mu.Unlock()
+		}
+		if r != nil {
+			select {
+			case <-r.done:
+			case <-ctx.Done():
+				// virga stopping leaves the child to resume; anything
+				// else ending the task stops it.
+				if x.s.base.Err() == nil {
+					r.abort(x.s, "", "")
+				}
+				return nil, ctx.Err()
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			// Its record, also for an express child, which the store
+			// lacks.
+			r.mu.Lock()
+			c := *r.exec
+			r.mu.Unlock()
+			return &c, nil
+		}
+		e, err := x.s.executionByARN(arn)
+		if err != nil {
+			return nil, &asl.Failure{Name: asl.ErrTaskFailed, Cause: err.Error()}
+		}
+		if e.Status != "RUNNING" {
+			return e, nil
+		}
+		// RUNNING without a run: virga is about to resume it.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(pollInterval):
+		}
+	}
 }
 
 // childDescription is a .sync task's output: the child execution as
