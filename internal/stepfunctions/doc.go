@@ -8,6 +8,24 @@
 //	("sfn", "machine", name)                → machine (JSON)
 //	("sfn", "exec", machine, execution)      → execution (JSON), standard executions only
 //	("sfn", "event", machine, execution, id) → history event (JSON)
+//	("sfn", "version", machine, number)      → published version (JSON)
+//	("sfn", "alias", machine, alias)         → alias (JSON)
+//	("sfn", "activity", name)                → activity (JSON)
+//
+// Versions and aliases: a version is an immutable copy of the machine's
+// definition, role, logging and tracing, numbered from 1; numbers are
+// never reused after DeleteStateMachineVersion. A machine has no
+// revisionId until an update changes it; each change gets a new UUID.
+// Publishing (PublishStateMachineVersion, or publish on Create/
+// UpdateStateMachine) a revision already published answers that
+// version; a revisionId other than the current one ("INITIAL" before
+// any change) is ConflictException. An alias routes to one or two
+// versions of its machine by weights summing to 100, chosen at random
+// per execution. StartExecution takes the machine's ARN, a version ARN
+// (NAME:3) or an alias ARN (NAME:PROD): the execution records the
+// version and alias it ran, which DescribeExecution and ListExecutions
+// show and ListExecutions filters by. DeleteStateMachine deletes its
+// versions and aliases.
 //
 // An execution's record and each history event are written together in
 // one batch, so the record's event count always matches its history.
@@ -34,7 +52,8 @@
 // SdkHttpMetadata, SdkResponseMetadata, StatusCode}), and the optimized
 // integrations dynamodb:putItem/getItem/updateItem/deleteItem,
 // sqs:sendMessage, sns:publish and events:putEvents, which run virga's
-// services in process. A function error fails the task with the
+// services in process, and arn:aws:states:::states:startExecution
+// (nested executions, below). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
 // cause; a service error is named SERVICE.Code (DynamoDB.
 // ConditionalCheckFailedException). Each resource may end in
@@ -44,6 +63,38 @@
 // retries and timeouts are measured on the injected clock, which they
 // read every 10 ms.
 //
+// Activities: a Task whose Resource is an activity ARN records
+// ActivityScheduled and queues the task (in memory, oldest first);
+// GetActivityTask hands it to a worker with a new task token and its
+// input (ActivityStarted, with the workerName), waiting up to 60
+// seconds on the clock for one and answering empty otherwise. The
+// worker answers with SendTaskSuccess (ActivitySucceeded) or
+// SendTaskFailure (ActivityFailed, named by its error);
+// HeartbeatSeconds counts from when the worker took the task,
+// TimeoutSeconds from when it was scheduled, and either ends it with
+// ActivityTimedOut (States.HeartbeatTimeout, States.Timeout). A task
+// still queued or taken when virga stops is scheduled again, with a new
+// token, when its execution resumes.
+//
+// Nested executions: states:startExecution starts StateMachineArn
+// (Name, Input) as StartExecution would and answers {ExecutionArn,
+// StartDate (epoch milliseconds), SdkHttpMetadata,
+// SdkResponseMetadata}; .waitForTaskToken then waits for the token.
+// .sync records TaskSubmitted and waits for the child: its output is the
+// child's description (ExecutionArn, Input, Output, Status, StartDate,
+// StopDate, ...) with Input and Output as JSON text, .sync:2 with them
+// as JSON; a child that does not succeed fails the task with
+// States.TaskFailed and that description as the cause. A StartExecution
+// error is named StepFunctions.CODEException. The
+// AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID field the caller puts in
+// Input reaches the child as given. A .sync task that stops waiting
+// (its execution stopped, or the task or execution timed out) stops
+// the child; when virga stops, the child stays RUNNING and resumes, and
+// the parent's task runs again when the parent resumes: a named child
+// with the same input, started since the parent started, is taken for
+// the one it had started (and waited for with .sync); an unnamed child
+// is started again.
+//
 // StartSyncExecution is served on any host name: the SDKs send it to
 // "sync-" followed by the endpoint's host, which the client must reach
 // virga by. boto3 can be told not to (Config(inject_host_prefix=False));
@@ -52,7 +103,7 @@
 // since sync-127.0.0.1 resolves nowhere.
 //
 // Concurrency: Service.mu guards the running executions, the task
-// tokens and the read-modify-write of machines and execution names;
+// tokens, the activity queues and the read-modify-write of machines and execution names;
 // run.mu guards one execution's record and its event counter. Lock
 // order: Service.mu before run.mu.
 //
@@ -74,14 +125,16 @@
 // deleted when virga starts again. StopExecution of an execution that has ended answers the
 // time it ended.
 //
-// Not supported: activities (CreateActivity, GetActivityTask), the .sync
-// integration pattern and every integration not listed above (the task
-// fails with States.Runtime), versions and aliases, Map runs and
+// Not supported: tags on versions and aliases, ActivityScheduleFailed for an activity that does not exist (the task
+// waits until it times out), the .sync
+// integration pattern of the integrations other than
+// states:startExecution, and every integration not listed above (the task
+// fails with States.Runtime), Map runs and
 // distributed Map, redrive (DescribeExecution reports redriveCount 0
 // and the redriveStatus AWS gives an execution never redriven:
 // NOT_REDRIVABLE while RUNNING, once SUCCEEDED, after a full history or
-// 14 days after it stopped, else REDRIVABLE; redriveDate and the
-// version and alias ARNs stay absent), ValidateStateMachineDefinition, TestState,
+// 14 days after it stopped, else REDRIVABLE; redriveDate stays
+// absent), ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded

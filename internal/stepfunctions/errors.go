@@ -25,6 +25,7 @@ var (
 	ErrTaskTimedOut                 = apierr.New("TaskTimedOut", 400, "")
 	ErrResourceNotFound             = apierr.New("ResourceNotFound", 400, "")
 	ErrTooManyTags                  = apierr.New("TooManyTags", 400, "")
+	ErrActivityDoesNotExist         = apierr.New("ActivityDoesNotExist", 400, "")
 )
 
 // invalidARN is InvalidArn for arn where a resource of another type was
@@ -51,4 +52,16 @@ func machineDeleting(arn string) error {
 
 func executionNotFound(arn string) error {
 	return ErrExecutionDoesNotExist.WithMessage("Execution Does Not Exist: '" + arn + "'")
+}
+
+// Errors of versions and aliases.
+var (
+	ErrConflict             = apierr.New("ConflictException", 409, "")
+	ErrServiceQuotaExceeded = apierr.New("ServiceQuotaExceededException", 400, "")
+)
+
+// resourceNotFound is ResourceNotFound as AWS answers it for an alias
+// that does not exist.
+func resourceNotFound() error {
+	return ErrResourceNotFound.WithMessage("Request references a resource that does not exist.")
 }

@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -39,6 +40,44 @@ func machineName(arn string) (string, bool) {
 		return "", false
 	}
 	return parts[6], true
+}
+
+// qualifiedName splits a state machine ARN that may carry a version
+// number or an alias name after the machine's name
+// (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME[:QUALIFIER]).
+func qualifiedName(arn string) (name, qualifier string, ok bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || len(parts) > 8 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "stateMachine" || parts[6] == "" {
+		return "", "", false
+	}
+	if len(parts) == 8 {
+		if parts[7] == "" {
+			return "", "", false
+		}
+		return parts[6], parts[7], true
+	}
+	return parts[6], "", true
+}
+
+// versionNumber is a qualifier's version number, if it is one: alias
+// names must contain a letter, "_", "-" or ".", so a qualifier of
+// digits only names a version.
+func versionNumber(q string) (int64, bool) {
+	if q == "" || len(q) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range q {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+func (s *Service) versionARN(machine string, n int64) string {
+	return s.machineARN(machine) + ":" + strconv.FormatInt(n, 10)
 }
 
 // executionName returns the machine and execution names in an

@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"context"
+	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -17,10 +18,11 @@ const maxInput = 256 * 1024
 // newExecution checks a StartExecution-like request and makes the
 // execution record.
 func (s *Service) newExecution(arn string, name, input *string, trace *string, express bool) (*machine, *execution, any, error) {
-	m, err := s.machineByARN(arn)
+	t, err := s.resolve(arn, func(n int32) int32 { return rand.Int32N(n) })
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	m := t.m
 	n := deref(name)
 	if name == nil {
 		n = s.ids.UUID()
@@ -39,8 +41,9 @@ func (s *Service) newExecution(arn string, name, input *string, trace *string, e
 	if len(text) > maxInput {
 		return nil, nil, nil, ErrInvalidExecutionInput.WithMessage("The input exceeds the maximum size of 262144 bytes")
 	}
-	e := &execution{MachineARN: m.ARN, Machine: m.Name, Name: n, Definition: m.Definition, RoleArn: m.RoleArn,
-		Status: "RUNNING", Start: s.clock.Now(), Input: text, Trace: deref(trace), Express: express}
+	e := &execution{MachineARN: m.ARN, Machine: m.Name, Name: n, Definition: t.definition, RoleArn: t.roleArn,
+		Status: "RUNNING", Start: s.clock.Now(), Input: text, Trace: deref(trace), Express: express,
+		VersionARN: t.versionARN, AliasARN: t.aliasARN, Revision: t.revision}
 	if express {
 		e.ARN = s.expressARN(m.Name, n, s.ids.UUID())
 	} else {
@@ -50,9 +53,16 @@ func (s *Service) newExecution(arn string, name, input *string, trace *string, e
 }
 
 func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*StartExecutionOutput, error) {
+	out, _, err := s.startRun(in)
+	return out, err
+}
+
+// startRun is StartExecution; it also returns the execution's run, nil
+// when a same request found its execution ended.
+func (s *Service) startRun(in *StartExecutionInput) (*StartExecutionOutput, *run, error) {
 	m, e, input, err := s.newExecution(deref(in.StateMachineArn), in.Name, in.Input, in.TraceHeader, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The machine is checked again, and the execution registered as
 	// running, under s.mu: DeleteStateMachine then either sees it or
@@ -60,7 +70,7 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 	s.mu.Lock()
 	if err := s.checkMachine(m.Name, m.ARN); err != nil {
 		s.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	if m.Type == "EXPRESS" {
 		e.Express = true
@@ -69,16 +79,19 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 		old, err := s.loadExecution(m.Name, e.Name)
 		if err != nil {
 			s.mu.Unlock()
-			return nil, err
+			return nil, nil, err
 		}
 		if old != nil && s.clock.Now().Sub(old.Start) < nameReuse {
 			s.mu.Unlock()
 			// The same name and input as a running execution is the same
 			// request again.
 			if old.Status == "RUNNING" && old.Input == e.Input {
-				return &StartExecutionOutput{ExecutionArn: &old.ARN, StartDate: &old.Start}, nil
+				s.mu.Lock()
+				r := s.running[old.ARN]
+				s.mu.Unlock()
+				return &StartExecutionOutput{ExecutionArn: &old.ARN, StartDate: &old.Start}, r, nil
 			}
-			return nil, ErrExecutionAlreadyExists.WithMessage("Execution Already Exists: '" + old.ARN + "'")
+			return nil, nil, ErrExecutionAlreadyExists.WithMessage("Execution Already Exists: '" + old.ARN + "'")
 		}
 		if old != nil {
 			// The name is free again after 90 days: the old execution's
@@ -89,17 +102,17 @@ func (s *Service) startExecution(_ context.Context, in *StartExecutionInput) (*S
 			b.Close()
 			if err != nil {
 				s.mu.Unlock()
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if err := s.put(execKey(e.Machine, e.Name), e); err != nil {
 			s.mu.Unlock()
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	s.begin(e, input)
+	r := s.begin(e, input)
 	s.mu.Unlock()
-	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}, nil
+	return &StartExecutionOutput{ExecutionArn: &e.ARN, StartDate: &e.Start}, r, nil
 }
 
 // checkMachine answers whether the machine still takes executions;
@@ -210,9 +223,9 @@ func (s *Service) describeExecution(_ context.Context, in *DescribeExecutionInpu
 	if e.Trace != "" {
 		out.TraceHeader = &e.Trace
 	}
+	out.StateMachineVersionArn, out.StateMachineAliasArn = optional(e.VersionARN), optional(e.AliasARN)
 	// Executions are never redriven here: the count is 0, and the status
-	// is what AWS would answer for RedriveExecution. Versions and aliases
-	// are not supported, so their ARNs stay absent.
+	// is what AWS would answer for RedriveExecution.
 	out.RedriveCount = ptr(int32(0))
 	status, reason := s.redriveStatus(e)
 	out.RedriveStatus = ptr(ExecutionRedriveStatus(status))
@@ -247,16 +260,32 @@ func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*L
 	if in.MapRunArn != nil {
 		return nil, ErrValidation.WithMessage("Map runs are not supported by virga")
 	}
-	m, err := s.machineByARN(deref(in.StateMachineArn))
+	// A version or alias ARN lists the executions associated with it:
+	// an execution started through an alias is associated with the
+	// alias and the version it ran.
+	arn := deref(in.StateMachineArn)
+	t, err := s.resolve(arn, func(int32) int32 { return 0 })
 	if err != nil {
 		return nil, err
+	}
+	m := t.m
+	_, q, _ := qualifiedName(arn)
+	_, byVersion := versionNumber(q)
+	match := func(e *execution) bool {
+		switch {
+		case q == "":
+			return true
+		case byVersion:
+			return e.VersionARN == arn
+		}
+		return e.AliasARN == arn
 	}
 	if m.Type == "EXPRESS" {
 		return nil, ErrStateMachineTypeNotSupported.WithMessage("This operation is not supported by this type of state machine")
 	}
 	var all []execution
 	err = scan[execution](s.store, execPrefix(m.Name), func(e *execution) bool {
-		if in.StatusFilter == nil || string(*in.StatusFilter) == e.Status {
+		if (in.StatusFilter == nil || string(*in.StatusFilter) == e.Status) && match(e) {
 			all = append(all, *e)
 		}
 		return true
@@ -273,7 +302,8 @@ func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*L
 	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}, NextToken: next}
 	for _, e := range all[from:to] {
 		item := ExecutionListItem{ExecutionArn: ptr(e.ARN), StateMachineArn: ptr(e.MachineARN), Name: ptr(e.Name),
-			Status: ptr(ExecutionStatus(e.Status)), StartDate: ptr(e.Start)}
+			Status: ptr(ExecutionStatus(e.Status)), StartDate: ptr(e.Start),
+			StateMachineVersionArn: optional(e.VersionARN), StateMachineAliasArn: optional(e.AliasARN)}
 		if !e.Stop.IsZero() {
 			item.StopDate = ptr(e.Stop)
 		}
@@ -386,6 +416,23 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 		h.TaskFailedEventDetails = &TaskFailedEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Error: ev.Error, Cause: ev.Cause}
 	case "TaskTimedOut":
 		h.TaskTimedOutEventDetails = &TaskTimedOutEventDetails{ResourceType: ptr(ev.Kind), Resource: ptr(ev.Resource), Error: ev.Error, Cause: ev.Cause}
+	case "ActivityScheduled":
+		d := &ActivityScheduledEventDetails{Resource: ptr(ev.Resource), Input: data(ev.Input), InputDetails: det}
+		if ev.Timeout > 0 {
+			d.TimeoutInSeconds = ptr(ev.Timeout)
+		}
+		if ev.Heartbeat > 0 {
+			d.HeartbeatInSeconds = ptr(ev.Heartbeat)
+		}
+		h.ActivityScheduledEventDetails = d
+	case "ActivityStarted":
+		h.ActivityStartedEventDetails = &ActivityStartedEventDetails{WorkerName: optional(ev.Worker)}
+	case "ActivitySucceeded":
+		h.ActivitySucceededEventDetails = &ActivitySucceededEventDetails{Output: data(ev.Output), OutputDetails: det}
+	case "ActivityFailed":
+		h.ActivityFailedEventDetails = &ActivityFailedEventDetails{Error: ev.Error, Cause: ev.Cause}
+	case "ActivityTimedOut":
+		h.ActivityTimedOutEventDetails = &ActivityTimedOutEventDetails{Error: ev.Error, Cause: ev.Cause}
 	case "MapStateStarted":
 		h.MapStateStartedEventDetails = &MapStateStartedEventDetails{Length: ptr(int32(ev.Length))}
 	case "MapIterationStarted":

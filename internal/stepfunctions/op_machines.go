@@ -26,6 +26,9 @@ func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineIn
 	if in.Type != nil {
 		typ = string(*in.Type)
 	}
+	if in.VersionDescription != nil && !deref(in.Publish) {
+		return nil, errVersionDescription
+	}
 	if _, err := asl.Parse(deref(in.Definition)); err != nil {
 		return nil, definitionError(err)
 	}
@@ -46,7 +49,15 @@ func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineIn
 	if old != nil {
 		// CreateStateMachine is idempotent for an identical request.
 		if old.Definition == deref(in.Definition) && old.RoleArn == deref(in.RoleArn) && old.Type == typ {
-			return &CreateStateMachineOutput{StateMachineArn: &arn, CreationDate: ptr(old.Created)}, nil
+			out := &CreateStateMachineOutput{StateMachineArn: &arn, CreationDate: ptr(old.Created)}
+			if deref(in.Publish) {
+				v, err := s.publishLocked(old, nil, deref(in.VersionDescription))
+				if err != nil {
+					return nil, err
+				}
+				out.StateMachineVersionArn = ptr(s.versionARN(name, v.Number))
+			}
+			return out, nil
 		}
 		return nil, ErrStateMachineAlreadyExists.WithMessage("State Machine Already Exists: '" + arn + "'")
 	}
@@ -62,7 +73,15 @@ func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineIn
 	if err := s.put(machineKey(name), m); err != nil {
 		return nil, err
 	}
-	return &CreateStateMachineOutput{StateMachineArn: &arn, CreationDate: &now}, nil
+	out := &CreateStateMachineOutput{StateMachineArn: &arn, CreationDate: &now}
+	if deref(in.Publish) {
+		v, err := s.publishLocked(m, nil, deref(in.VersionDescription))
+		if err != nil {
+			return nil, err
+		}
+		out.StateMachineVersionArn = ptr(s.versionARN(name, v.Number))
+	}
+	return out, nil
 }
 
 // machineByARN loads the machine an ARN names.
@@ -90,7 +109,15 @@ func (m *machine) logging() *LoggingConfiguration {
 }
 
 func (s *Service) describeStateMachine(_ context.Context, in *DescribeStateMachineInput) (*DescribeStateMachineOutput, error) {
-	m, err := s.machineByARN(deref(in.StateMachineArn))
+	arn := deref(in.StateMachineArn)
+	if name, q, ok := qualifiedName(arn); ok && q != "" {
+		n, isVersion := versionNumber(q)
+		if !isVersion {
+			return nil, invalidARN(arn)
+		}
+		return s.describeVersion(arn, name, n)
+	}
+	m, err := s.machineByARN(arn)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +127,16 @@ func (s *Service) describeStateMachine(_ context.Context, in *DescribeStateMachi
 	}
 	return &DescribeStateMachineOutput{StateMachineArn: &m.ARN, Name: &m.Name, Status: ptr(StateMachineStatus(status)),
 		Definition: &m.Definition, RoleArn: &m.RoleArn, Type: ptr(StateMachineType(m.Type)), CreationDate: &m.Created,
-		LoggingConfiguration: m.logging(), TracingConfiguration: &TracingConfiguration{Enabled: &m.Tracing}}, nil
+		LoggingConfiguration: m.logging(), TracingConfiguration: &TracingConfiguration{Enabled: &m.Tracing},
+		RevisionId: optional(m.Revision)}, nil
+}
+
+// optional is nil for "", AWS's absent member.
+func optional(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
 }
 
 func (s *Service) describeStateMachineForExecution(_ context.Context, in *DescribeStateMachineForExecutionInput) (*DescribeStateMachineForExecutionOutput, error) {
@@ -113,7 +149,7 @@ func (s *Service) describeStateMachineForExecution(_ context.Context, in *Descri
 		return nil, err
 	}
 	out := &DescribeStateMachineForExecutionOutput{StateMachineArn: &e.MachineARN, Name: &e.Machine, Definition: &e.Definition,
-		RoleArn: &e.RoleArn, UpdateDate: &e.Start}
+		RoleArn: &e.RoleArn, UpdateDate: &e.Start, RevisionId: optional(e.Revision)}
 	if m != nil {
 		out.LoggingConfiguration = m.logging()
 		out.TracingConfiguration = &TracingConfiguration{Enabled: &m.Tracing}
@@ -146,6 +182,9 @@ func (s *Service) updateStateMachine(_ context.Context, in *UpdateStateMachineIn
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, ErrValidation.WithMessage("Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
 	}
+	if in.VersionDescription != nil && !deref(in.Publish) {
+		return nil, errVersionDescription
+	}
 	if in.Definition != nil {
 		if _, err := asl.Parse(*in.Definition); err != nil {
 			return nil, definitionError(err)
@@ -160,6 +199,7 @@ func (s *Service) updateStateMachine(_ context.Context, in *UpdateStateMachineIn
 	if m.Status == statusDeleting {
 		return nil, machineDeleting(m.ARN)
 	}
+	before := *m
 	if in.Definition != nil {
 		m.Definition = *in.Definition
 	}
@@ -172,11 +212,24 @@ func (s *Service) updateStateMachine(_ context.Context, in *UpdateStateMachineIn
 	if in.TracingConfiguration != nil {
 		m.Tracing = deref(in.TracingConfiguration.Enabled)
 	}
+	// A change makes a new revision; an update that changes nothing
+	// keeps the revision (and publishing it again answers its version).
+	if m.Definition != before.Definition || m.RoleArn != before.RoleArn || string(m.Logging) != string(before.Logging) || m.Tracing != before.Tracing {
+		m.Revision = s.ids.UUID()
+	}
 	m.Updated = s.clock.Now()
 	if err := s.put(machineKey(m.Name), m); err != nil {
 		return nil, err
 	}
-	return &UpdateStateMachineOutput{UpdateDate: &m.Updated}, nil
+	out := &UpdateStateMachineOutput{UpdateDate: &m.Updated, RevisionId: optional(m.Revision)}
+	if deref(in.Publish) {
+		v, err := s.publishLocked(m, nil, deref(in.VersionDescription))
+		if err != nil {
+			return nil, err
+		}
+		out.StateMachineVersionArn = ptr(s.versionARN(m.Name, v.Number))
+	}
+	return out, nil
 }
 
 func (s *Service) deleteStateMachine(_ context.Context, in *DeleteStateMachineInput) (*DeleteStateMachineOutput, error) {

@@ -3,6 +3,8 @@ package stepfunctions
 import (
 	"context"
 	"sort"
+
+	"github.com/virga/virga/internal/stepfunctions/asl"
 )
 
 // maxTags is the tag limit: "Maximum number of tags per resource: 50".
@@ -21,7 +23,26 @@ func tagMap(into map[string]string, tags []Tag) (map[string]string, error) {
 	return into, nil
 }
 
-func (s *Service) taggedMachine(arn string) (*machine, error) {
+// tagged is a resource that takes tags: a state machine or an
+// activity, with the key its record is stored under.
+type tagged struct {
+	tags   *map[string]string
+	key    []byte
+	record any
+}
+
+func (s *Service) taggedResource(arn string) (*tagged, error) {
+	notFound := ErrResourceNotFound.WithMessage("Resource not found: '" + arn + "'")
+	if asl.ActivityARN(arn) {
+		a, err := getJSON[activity](s.store, activityKey(activityNameOf(arn)))
+		if err != nil {
+			return nil, err
+		}
+		if a == nil || a.ARN != arn {
+			return nil, notFound
+		}
+		return &tagged{tags: &a.Tags, key: activityKey(a.Name), record: a}, nil
+	}
 	name, ok := machineName(arn)
 	if !ok {
 		return nil, invalidARN(arn)
@@ -31,50 +52,51 @@ func (s *Service) taggedMachine(arn string) (*machine, error) {
 		return nil, err
 	}
 	if m == nil {
-		return nil, ErrResourceNotFound.WithMessage("Resource not found: '" + arn + "'")
+		return nil, notFound
 	}
-	return m, nil
+	return &tagged{tags: &m.Tags, key: machineKey(m.Name), record: m}, nil
 }
 
 func (s *Service) tagResource(_ context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.taggedMachine(deref(in.ResourceArn))
+	r, err := s.taggedResource(deref(in.ResourceArn))
 	if err != nil {
 		return nil, err
 	}
-	if m.Tags, err = tagMap(m.Tags, in.Tags); err != nil {
+	if *r.tags, err = tagMap(*r.tags, in.Tags); err != nil {
 		return nil, err
 	}
-	return &TagResourceOutput{}, s.put(machineKey(m.Name), m)
+	return &TagResourceOutput{}, s.put(r.key, r.record)
 }
 
 func (s *Service) untagResource(_ context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.taggedMachine(deref(in.ResourceArn))
+	r, err := s.taggedResource(deref(in.ResourceArn))
 	if err != nil {
 		return nil, err
 	}
 	for _, k := range in.TagKeys {
-		delete(m.Tags, k)
+		delete(*r.tags, k)
 	}
-	return &UntagResourceOutput{}, s.put(machineKey(m.Name), m)
+	return &UntagResourceOutput{}, s.put(r.key, r.record)
 }
 
 func (s *Service) listTagsForResource(_ context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	m, err := s.taggedMachine(deref(in.ResourceArn))
+	r, err := s.taggedResource(deref(in.ResourceArn))
 	if err != nil {
 		return nil, err
 	}
+	tags := *r.tags
 	out := &ListTagsForResourceOutput{Tags: []Tag{}}
-	keys := make([]string, 0, len(m.Tags))
-	for k := range m.Tags {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		out.Tags = append(out.Tags, Tag{Key: ptr(k), Value: ptr(m.Tags[k])})
+		out.Tags = append(out.Tags, Tag{Key: ptr(k), Value: ptr(tags[k])})
 	}
 	return out, nil
 }

@@ -19,6 +19,8 @@ type run struct {
 
 	mu      sync.Mutex // guards exec and the event counter
 	stopped bool       // StopExecution, DeleteStateMachine or the history quota ended it
+
+	resumed bool // resumed after a restart: its current state runs again
 }
 
 // pollInterval is how often waits look at the clock, which tests fake.
@@ -39,7 +41,7 @@ func (s *Service) start(e *execution, input any, from string) *run {
 // startLocked is start with s.mu held.
 func (s *Service) startLocked(e *execution, input any, from string) *run {
 	ctx, cancel := context.WithCancel(s.base)
-	r := &run{exec: e, cancel: cancel, done: make(chan struct{})}
+	r := &run{exec: e, cancel: cancel, done: make(chan struct{}), resumed: from != ""}
 	s.running[e.ARN] = r
 	s.wg.Add(1)
 	go func() {
@@ -276,7 +278,7 @@ func (x *execEnv) Record(ev asl.Event) int64 {
 	}
 	return x.s.appendEvent(x.r, event{Prev: ev.Prev, Type: ev.Type, State: ev.State, Input: ev.Input, Output: ev.Output,
 		Error: ev.Error, Cause: ev.Cause, Resource: ev.Resource, Kind: ev.Kind, Params: ev.Params, Timeout: ev.Timeout,
-		Heartbeat: ev.Heartbeat, Index: ev.Index, Length: ev.Length})
+		Heartbeat: ev.Heartbeat, Index: ev.Index, Length: ev.Length, Worker: ev.Worker})
 }
 
 func (x *execEnv) UUID() string { return x.s.ids.UUID() }

@@ -44,9 +44,14 @@ type Service struct {
 	base    context.Context // executions run under it; Close ends it
 	stop    context.CancelFunc
 	wg      sync.WaitGroup
-	mu      sync.Mutex // guards running, tokens and machine/execution read-modify-write
+	mu      sync.Mutex // guards running, tokens, the activity queues and machine/execution read-modify-write
 	running map[string]*run
 	tokens  map[string]*waiter
+	// activityQueue holds each activity's scheduled tasks, oldest
+	// first, until a worker takes them; activityWake is closed (and
+	// replaced) when a task is scheduled, waking GetActivityTask.
+	activityQueue map[string][]*activityTask
+	activityWake  chan struct{}
 }
 
 // Deps are what Step Functions needs.
@@ -69,7 +74,8 @@ func New(d Deps) *Service {
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		fns: d.Functions, call: d.Call, log: d.Logger, base: ctx, stop: stop,
-		running: map[string]*run{}, tokens: map[string]*waiter{}}
+		running: map[string]*run{}, tokens: map[string]*waiter{},
+		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{})}
 }
 
 // API returns Step Functions as the edge serves it.

@@ -24,6 +24,40 @@ type machine struct {
 	// Status is "DELETING" from DeleteStateMachine until its running
 	// executions have stopped; empty is ACTIVE.
 	Status string `json:"status,omitempty"`
+	// Revision is the revisionId: empty until an update changes the
+	// machine, then a new UUID at each change.
+	Revision string `json:"revision,omitempty"`
+	// LastVersion is the highest version number published: numbers are
+	// never reused, even after a version is deleted.
+	LastVersion int64 `json:"lastVersion,omitempty"`
+}
+
+// version is a published, immutable state machine version.
+type version struct {
+	Number      int64           `json:"number"`
+	Definition  string          `json:"definition"`
+	RoleArn     string          `json:"roleArn"`
+	Type        string          `json:"type"`
+	Revision    string          `json:"revision,omitempty"`
+	Description string          `json:"description,omitempty"`
+	Created     time.Time       `json:"created"`
+	Logging     json.RawMessage `json:"logging,omitempty"`
+	Tracing     bool            `json:"tracing,omitempty"`
+}
+
+// alias routes executions to one or two versions by weight.
+type alias struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Routes      []route   `json:"routes"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+}
+
+// route is one version an alias sends a share of its executions to.
+type route struct {
+	Version int64 `json:"version"`
+	Weight  int32 `json:"weight"`
 }
 
 // statusDeleting is a machine's status while DeleteStateMachine stops
@@ -33,11 +67,17 @@ const statusDeleting = "DELETING"
 // execution is a standard execution as the store keeps it (express
 // executions live in memory only, as AWS keeps no history of them).
 type execution struct {
-	ARN        string    `json:"arn"`
-	MachineARN string    `json:"machineArn"`
-	Machine    string    `json:"machine"`
-	Name       string    `json:"name"`
-	Express    bool      `json:"express,omitempty"`
+	ARN        string `json:"arn"`
+	MachineARN string `json:"machineArn"`
+	Machine    string `json:"machine"`
+	Name       string `json:"name"`
+	Express    bool   `json:"express,omitempty"`
+	// VersionARN and AliasARN are the version and alias the execution
+	// was started through, if any.
+	VersionARN string `json:"versionArn,omitempty"`
+	AliasARN   string `json:"aliasArn,omitempty"`
+	// Revision is the revisionId of the definition it runs.
+	Revision   string    `json:"revision,omitempty"`
 	Definition string    `json:"definition"` // the definition it started with
 	RoleArn    string    `json:"roleArn"`
 	Status     string    `json:"status"`
@@ -78,11 +118,22 @@ type event struct {
 	Index     int       `json:"index,omitempty"`
 	Length    int       `json:"length,omitempty"`
 	RoleArn   string    `json:"roleArn,omitempty"`
+	Worker    string    `json:"worker,omitempty"`
 }
 
 func base(kind string) []byte { return keys.AppendString(keys.AppendString(nil, "sfn"), kind) }
 
 func machineKey(name string) []byte { return keys.AppendString(base("machine"), name) }
+
+func versionPrefix(machine string) []byte { return keys.AppendString(base("version"), machine) }
+
+func versionKey(machine string, n int64) []byte {
+	return keys.AppendUint(versionPrefix(machine), uint64(n))
+}
+
+func aliasPrefix(machine string) []byte { return keys.AppendString(base("alias"), machine) }
+
+func aliasKey(machine, name string) []byte { return keys.AppendString(aliasPrefix(machine), name) }
 
 func execPrefix(machine string) []byte { return keys.AppendString(base("exec"), machine) }
 
@@ -155,6 +206,10 @@ func (s *Service) deleteMachineData(name string) error {
 	b := s.store.NewBatch()
 	defer b.Close()
 	b.Delete(machineKey(name))
+	// "The DeleteStateMachine API action deletes all versions and
+	// aliases associated with a state machine."
+	b.DeleteRange(versionPrefix(name), keys.PrefixEnd(versionPrefix(name)))
+	b.DeleteRange(aliasPrefix(name), keys.PrefixEnd(aliasPrefix(name)))
 	if err := b.Commit(); err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ type tokenResult struct {
 }
 
 func (x *execEnv) Task(ctx context.Context, c *asl.TaskCall) (any, error) {
+	if asl.ActivityARN(c.Resource) {
+		return x.activity(ctx, c)
+	}
 	var w *waiter
 	if c.Token != "" {
 		// Registered before the request goes out: the receiver may answer
@@ -55,15 +58,22 @@ func (x *execEnv) Task(ctx context.Context, c *asl.TaskCall) (any, error) {
 		return out, err
 	}
 	c.Submitted(out)
-	return x.waitToken(ctx, w, c.HeartbeatSeconds)
+	return x.waitToken(ctx, w, c.HeartbeatSeconds, time.Time{})
 }
 
-func (x *execEnv) waitToken(ctx context.Context, w *waiter, heartbeat int64) (any, error) {
+// waitToken waits for the task token's answer; the first heartbeat
+// period runs from since (now when zero), each later one from the last
+// SendTaskHeartbeat.
+func (x *execEnv) waitToken(ctx context.Context, w *waiter, heartbeat int64, since time.Time) (any, error) {
 	for {
 		hbCtx, cancel := context.WithCancel(ctx)
 		expired := make(chan struct{})
 		if heartbeat > 0 {
-			deadline := x.s.clock.Now().Add(time.Duration(heartbeat) * time.Second)
+			if since.IsZero() {
+				since = x.s.clock.Now()
+			}
+			deadline := since.Add(time.Duration(heartbeat) * time.Second)
+			since = time.Time{}
 			go func() {
 				if x.WaitUntil(hbCtx, deadline) == nil {
 					close(expired)
@@ -95,6 +105,9 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 		return payload, err
 	}
 	svc, action, pattern, _ := asl.Integration(c.Resource)
+	if svc == "states" && action == "startExecution" && (pattern == "" || pattern == "sync" || pattern == "sync:2" || pattern == "waitForTaskToken") {
+		return x.startChild(ctx, c, pattern)
+	}
 	if pattern != "" && pattern != "waitForTaskToken" {
 		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf("The integration pattern .%s is not supported by virga", pattern)}
 	}

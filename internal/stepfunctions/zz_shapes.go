@@ -12,6 +12,13 @@ type ActivityFailedEventDetails struct {
 	Cause *string `aws:"name=cause,max=32768"`
 }
 
+// ActivityListItem is the ActivityListItem shape of AWS's model.
+type ActivityListItem struct {
+	ActivityArn  *string    `aws:"name=activityArn,required,min=1,max=256"`
+	Name         *string    `aws:"name=name,required,min=1,max=80"`
+	CreationDate *time.Time `aws:"name=creationDate,required"`
+}
+
 // ActivityScheduleFailedEventDetails is the ActivityScheduleFailedEventDetails shape of AWS's model.
 type ActivityScheduleFailedEventDetails struct {
 	Error *string `aws:"name=error,max=256"`
@@ -60,6 +67,31 @@ type CloudWatchLogsLogGroup struct {
 	LogGroupArn *string `aws:"name=logGroupArn,min=1,max=256"`
 }
 
+// CreateActivityInput is the CreateActivityInput shape of AWS's model.
+type CreateActivityInput struct {
+	Name *string `aws:"name=name,required,min=1,max=80"`
+	Tags []Tag   `aws:"name=tags"`
+}
+
+// CreateActivityOutput is the CreateActivityOutput shape of AWS's model.
+type CreateActivityOutput struct {
+	ActivityArn  *string    `aws:"name=activityArn,required,min=1,max=256"`
+	CreationDate *time.Time `aws:"name=creationDate,required"`
+}
+
+// CreateStateMachineAliasInput is the CreateStateMachineAliasInput shape of AWS's model.
+type CreateStateMachineAliasInput struct {
+	Description          *string                        `aws:"name=description,max=256"`
+	Name                 *string                        `aws:"name=name,required,min=1,max=80"`
+	RoutingConfiguration []RoutingConfigurationListItem `aws:"name=routingConfiguration,required,min=1,max=2"`
+}
+
+// CreateStateMachineAliasOutput is the CreateStateMachineAliasOutput shape of AWS's model.
+type CreateStateMachineAliasOutput struct {
+	StateMachineAliasArn *string    `aws:"name=stateMachineAliasArn,required,min=1,max=256"`
+	CreationDate         *time.Time `aws:"name=creationDate,required"`
+}
+
 // CreateStateMachineInput is the CreateStateMachineInput shape of AWS's model.
 type CreateStateMachineInput struct {
 	Name                 *string               `aws:"name=name,required,min=1,max=80"`
@@ -69,12 +101,33 @@ type CreateStateMachineInput struct {
 	LoggingConfiguration *LoggingConfiguration `aws:"name=loggingConfiguration"`
 	Tags                 []Tag                 `aws:"name=tags"`
 	TracingConfiguration *TracingConfiguration `aws:"name=tracingConfiguration"`
+	Publish              *bool                 `aws:"name=publish"`
+	VersionDescription   *string               `aws:"name=versionDescription,max=256"`
 }
 
 // CreateStateMachineOutput is the CreateStateMachineOutput shape of AWS's model.
 type CreateStateMachineOutput struct {
-	StateMachineArn *string    `aws:"name=stateMachineArn,required,min=1,max=256"`
-	CreationDate    *time.Time `aws:"name=creationDate,required"`
+	StateMachineArn        *string    `aws:"name=stateMachineArn,required,min=1,max=256"`
+	CreationDate           *time.Time `aws:"name=creationDate,required"`
+	StateMachineVersionArn *string    `aws:"name=stateMachineVersionArn,min=1,max=256"`
+}
+
+// DeleteActivityInput is the DeleteActivityInput shape of AWS's model.
+type DeleteActivityInput struct {
+	ActivityArn *string `aws:"name=activityArn,required,min=1,max=256"`
+}
+
+// DeleteActivityOutput is the DeleteActivityOutput shape of AWS's model.
+type DeleteActivityOutput struct {
+}
+
+// DeleteStateMachineAliasInput is the DeleteStateMachineAliasInput shape of AWS's model.
+type DeleteStateMachineAliasInput struct {
+	StateMachineAliasArn *string `aws:"name=stateMachineAliasArn,required,min=1,max=256"`
+}
+
+// DeleteStateMachineAliasOutput is the DeleteStateMachineAliasOutput shape of AWS's model.
+type DeleteStateMachineAliasOutput struct {
 }
 
 // DeleteStateMachineInput is the DeleteStateMachineInput shape of AWS's model.
@@ -84,6 +137,27 @@ type DeleteStateMachineInput struct {
 
 // DeleteStateMachineOutput is the DeleteStateMachineOutput shape of AWS's model.
 type DeleteStateMachineOutput struct {
+}
+
+// DeleteStateMachineVersionInput is the DeleteStateMachineVersionInput shape of AWS's model.
+type DeleteStateMachineVersionInput struct {
+	StateMachineVersionArn *string `aws:"name=stateMachineVersionArn,required,min=1,max=2000"`
+}
+
+// DeleteStateMachineVersionOutput is the DeleteStateMachineVersionOutput shape of AWS's model.
+type DeleteStateMachineVersionOutput struct {
+}
+
+// DescribeActivityInput is the DescribeActivityInput shape of AWS's model.
+type DescribeActivityInput struct {
+	ActivityArn *string `aws:"name=activityArn,required,min=1,max=256"`
+}
+
+// DescribeActivityOutput is the DescribeActivityOutput shape of AWS's model.
+type DescribeActivityOutput struct {
+	ActivityArn  *string    `aws:"name=activityArn,required,min=1,max=256"`
+	Name         *string    `aws:"name=name,required,min=1,max=80"`
+	CreationDate *time.Time `aws:"name=creationDate,required"`
 }
 
 // DescribeExecutionInput is the DescribeExecutionInput shape of AWS's model.
@@ -115,6 +189,21 @@ type DescribeExecutionOutput struct {
 	RedriveStatusReason    *string                               `aws:"name=redriveStatusReason,max=262144"`
 }
 
+// DescribeStateMachineAliasInput is the DescribeStateMachineAliasInput shape of AWS's model.
+type DescribeStateMachineAliasInput struct {
+	StateMachineAliasArn *string `aws:"name=stateMachineAliasArn,required,min=1,max=256"`
+}
+
+// DescribeStateMachineAliasOutput is the DescribeStateMachineAliasOutput shape of AWS's model.
+type DescribeStateMachineAliasOutput struct {
+	StateMachineAliasArn *string                        `aws:"name=stateMachineAliasArn,min=1,max=256"`
+	Name                 *string                        `aws:"name=name,min=1,max=80"`
+	Description          *string                        `aws:"name=description,max=256"`
+	RoutingConfiguration []RoutingConfigurationListItem `aws:"name=routingConfiguration,min=1,max=2"`
+	CreationDate         *time.Time                     `aws:"name=creationDate"`
+	UpdateDate           *time.Time                     `aws:"name=updateDate"`
+}
+
 // DescribeStateMachineForExecutionInput is the DescribeStateMachineForExecutionInput shape of AWS's model.
 type DescribeStateMachineForExecutionInput struct {
 	ExecutionArn *string `aws:"name=executionArn,required,min=1,max=256"`
@@ -131,6 +220,7 @@ type DescribeStateMachineForExecutionOutput struct {
 	TracingConfiguration *TracingConfiguration `aws:"name=tracingConfiguration"`
 	MapRunArn            *string               `aws:"name=mapRunArn,min=1,max=2000"`
 	Label                *string               `aws:"name=label"`
+	RevisionId           *string               `aws:"name=revisionId"`
 }
 
 // DescribeStateMachineInput is the DescribeStateMachineInput shape of AWS's model.
@@ -149,7 +239,9 @@ type DescribeStateMachineOutput struct {
 	CreationDate         *time.Time            `aws:"name=creationDate,required"`
 	LoggingConfiguration *LoggingConfiguration `aws:"name=loggingConfiguration"`
 	TracingConfiguration *TracingConfiguration `aws:"name=tracingConfiguration"`
-	Label                *string               `aws:"name=label"`
+	Label                *string               `aws:"name=label,min=1,max=80"`
+	RevisionId           *string               `aws:"name=revisionId"`
+	Description          *string               `aws:"name=description,max=256"`
 }
 
 // ExecutionAbortedEventDetails is the ExecutionAbortedEventDetails shape of AWS's model.
@@ -166,14 +258,16 @@ type ExecutionFailedEventDetails struct {
 
 // ExecutionListItem is the ExecutionListItem shape of AWS's model.
 type ExecutionListItem struct {
-	ExecutionArn    *string          `aws:"name=executionArn,required,min=1,max=256"`
-	StateMachineArn *string          `aws:"name=stateMachineArn,required,min=1,max=256"`
-	Name            *string          `aws:"name=name,required,min=1,max=80"`
-	Status          *ExecutionStatus `aws:"name=status,required"`
-	StartDate       *time.Time       `aws:"name=startDate,required"`
-	StopDate        *time.Time       `aws:"name=stopDate"`
-	MapRunArn       *string          `aws:"name=mapRunArn,min=1,max=2000"`
-	ItemCount       *int32           `aws:"name=itemCount,min=0"`
+	ExecutionArn           *string          `aws:"name=executionArn,required,min=1,max=256"`
+	StateMachineArn        *string          `aws:"name=stateMachineArn,required,min=1,max=256"`
+	Name                   *string          `aws:"name=name,required,min=1,max=80"`
+	Status                 *ExecutionStatus `aws:"name=status,required"`
+	StartDate              *time.Time       `aws:"name=startDate,required"`
+	StopDate               *time.Time       `aws:"name=stopDate"`
+	MapRunArn              *string          `aws:"name=mapRunArn,min=1,max=2000"`
+	ItemCount              *int32           `aws:"name=itemCount,min=0"`
+	StateMachineVersionArn *string          `aws:"name=stateMachineVersionArn,min=1,max=256"`
+	StateMachineAliasArn   *string          `aws:"name=stateMachineAliasArn,min=1,max=256"`
 }
 
 // ExecutionStartedEventDetails is the ExecutionStartedEventDetails shape of AWS's model.
@@ -193,6 +287,18 @@ type ExecutionSucceededEventDetails struct {
 type ExecutionTimedOutEventDetails struct {
 	Error *string `aws:"name=error,max=256"`
 	Cause *string `aws:"name=cause,max=32768"`
+}
+
+// GetActivityTaskInput is the GetActivityTaskInput shape of AWS's model.
+type GetActivityTaskInput struct {
+	ActivityArn *string `aws:"name=activityArn,required,min=1,max=256"`
+	WorkerName  *string `aws:"name=workerName,min=1,max=80"`
+}
+
+// GetActivityTaskOutput is the GetActivityTaskOutput shape of AWS's model.
+type GetActivityTaskOutput struct {
+	TaskToken *string `aws:"name=taskToken,min=1,max=1024"`
+	Input     *string `aws:"name=input,max=262144"`
 }
 
 // GetExecutionHistoryInput is the GetExecutionHistoryInput shape of AWS's model.
@@ -296,6 +402,18 @@ type LambdaFunctionTimedOutEventDetails struct {
 	Cause *string `aws:"name=cause,max=32768"`
 }
 
+// ListActivitiesInput is the ListActivitiesInput shape of AWS's model.
+type ListActivitiesInput struct {
+	MaxResults *int32  `aws:"name=maxResults,min=0,max=1000"`
+	NextToken  *string `aws:"name=nextToken,min=1,max=1024"`
+}
+
+// ListActivitiesOutput is the ListActivitiesOutput shape of AWS's model.
+type ListActivitiesOutput struct {
+	Activities []ActivityListItem `aws:"name=activities,required"`
+	NextToken  *string            `aws:"name=nextToken,min=1,max=1024"`
+}
+
 // ListExecutionsInput is the ListExecutionsInput shape of AWS's model.
 type ListExecutionsInput struct {
 	StateMachineArn *string          `aws:"name=stateMachineArn,min=1,max=256"`
@@ -309,6 +427,32 @@ type ListExecutionsInput struct {
 type ListExecutionsOutput struct {
 	Executions []ExecutionListItem `aws:"name=executions,required"`
 	NextToken  *string             `aws:"name=nextToken,min=1,max=3096"`
+}
+
+// ListStateMachineAliasesInput is the ListStateMachineAliasesInput shape of AWS's model.
+type ListStateMachineAliasesInput struct {
+	StateMachineArn *string `aws:"name=stateMachineArn,required,min=1,max=256"`
+	NextToken       *string `aws:"name=nextToken,min=1,max=1024"`
+	MaxResults      *int32  `aws:"name=maxResults,min=0,max=1000"`
+}
+
+// ListStateMachineAliasesOutput is the ListStateMachineAliasesOutput shape of AWS's model.
+type ListStateMachineAliasesOutput struct {
+	StateMachineAliases []StateMachineAliasListItem `aws:"name=stateMachineAliases,required"`
+	NextToken           *string                     `aws:"name=nextToken,min=1,max=1024"`
+}
+
+// ListStateMachineVersionsInput is the ListStateMachineVersionsInput shape of AWS's model.
+type ListStateMachineVersionsInput struct {
+	StateMachineArn *string `aws:"name=stateMachineArn,required,min=1,max=256"`
+	NextToken       *string `aws:"name=nextToken,min=1,max=1024"`
+	MaxResults      *int32  `aws:"name=maxResults,min=0,max=1000"`
+}
+
+// ListStateMachineVersionsOutput is the ListStateMachineVersionsOutput shape of AWS's model.
+type ListStateMachineVersionsOutput struct {
+	StateMachineVersions []StateMachineVersionListItem `aws:"name=stateMachineVersions,required"`
+	NextToken            *string                       `aws:"name=nextToken,min=1,max=1024"`
 }
 
 // ListStateMachinesInput is the ListStateMachinesInput shape of AWS's model.
@@ -365,6 +509,25 @@ type MapRunStartedEventDetails struct {
 // MapStateStartedEventDetails is the MapStateStartedEventDetails shape of AWS's model.
 type MapStateStartedEventDetails struct {
 	Length *int32 `aws:"name=length,min=0"`
+}
+
+// PublishStateMachineVersionInput is the PublishStateMachineVersionInput shape of AWS's model.
+type PublishStateMachineVersionInput struct {
+	StateMachineArn *string `aws:"name=stateMachineArn,required,min=1,max=256"`
+	RevisionId      *string `aws:"name=revisionId"`
+	Description     *string `aws:"name=description,max=256"`
+}
+
+// PublishStateMachineVersionOutput is the PublishStateMachineVersionOutput shape of AWS's model.
+type PublishStateMachineVersionOutput struct {
+	CreationDate           *time.Time `aws:"name=creationDate,required"`
+	StateMachineVersionArn *string    `aws:"name=stateMachineVersionArn,required,min=1,max=256"`
+}
+
+// RoutingConfigurationListItem is the RoutingConfigurationListItem shape of AWS's model.
+type RoutingConfigurationListItem struct {
+	StateMachineVersionArn *string `aws:"name=stateMachineVersionArn,required,min=1,max=256"`
+	Weight                 *int32  `aws:"name=weight,required,min=0,max=100"`
 }
 
 // SendTaskFailureInput is the SendTaskFailureInput shape of AWS's model.
@@ -451,12 +614,24 @@ type StateExitedEventDetails struct {
 	OutputDetails *HistoryEventExecutionDataDetails `aws:"name=outputDetails"`
 }
 
+// StateMachineAliasListItem is the StateMachineAliasListItem shape of AWS's model.
+type StateMachineAliasListItem struct {
+	StateMachineAliasArn *string    `aws:"name=stateMachineAliasArn,required,min=1,max=2000"`
+	CreationDate         *time.Time `aws:"name=creationDate,required"`
+}
+
 // StateMachineListItem is the StateMachineListItem shape of AWS's model.
 type StateMachineListItem struct {
 	StateMachineArn *string           `aws:"name=stateMachineArn,required,min=1,max=256"`
 	Name            *string           `aws:"name=name,required,min=1,max=80"`
 	Type            *StateMachineType `aws:"name=type,required"`
 	CreationDate    *time.Time        `aws:"name=creationDate,required"`
+}
+
+// StateMachineVersionListItem is the StateMachineVersionListItem shape of AWS's model.
+type StateMachineVersionListItem struct {
+	StateMachineVersionArn *string    `aws:"name=stateMachineVersionArn,required,min=1,max=2000"`
+	CreationDate           *time.Time `aws:"name=creationDate,required"`
 }
 
 // StopExecutionInput is the StopExecutionInput shape of AWS's model.
@@ -572,6 +747,18 @@ type UntagResourceInput struct {
 type UntagResourceOutput struct {
 }
 
+// UpdateStateMachineAliasInput is the UpdateStateMachineAliasInput shape of AWS's model.
+type UpdateStateMachineAliasInput struct {
+	StateMachineAliasArn *string                        `aws:"name=stateMachineAliasArn,required,min=1,max=256"`
+	Description          *string                        `aws:"name=description,max=256"`
+	RoutingConfiguration []RoutingConfigurationListItem `aws:"name=routingConfiguration,min=1,max=2"`
+}
+
+// UpdateStateMachineAliasOutput is the UpdateStateMachineAliasOutput shape of AWS's model.
+type UpdateStateMachineAliasOutput struct {
+	UpdateDate *time.Time `aws:"name=updateDate,required"`
+}
+
 // UpdateStateMachineInput is the UpdateStateMachineInput shape of AWS's model.
 type UpdateStateMachineInput struct {
 	StateMachineArn      *string               `aws:"name=stateMachineArn,required,min=1,max=256"`
@@ -579,11 +766,15 @@ type UpdateStateMachineInput struct {
 	RoleArn              *string               `aws:"name=roleArn,min=1,max=256"`
 	LoggingConfiguration *LoggingConfiguration `aws:"name=loggingConfiguration"`
 	TracingConfiguration *TracingConfiguration `aws:"name=tracingConfiguration"`
+	Publish              *bool                 `aws:"name=publish"`
+	VersionDescription   *string               `aws:"name=versionDescription,max=256"`
 }
 
 // UpdateStateMachineOutput is the UpdateStateMachineOutput shape of AWS's model.
 type UpdateStateMachineOutput struct {
-	UpdateDate *time.Time `aws:"name=updateDate,required"`
+	UpdateDate             *time.Time `aws:"name=updateDate,required"`
+	RevisionId             *string    `aws:"name=revisionId"`
+	StateMachineVersionArn *string    `aws:"name=stateMachineVersionArn,min=1,max=256"`
 }
 
 // ExecutionRedriveStatus is the ExecutionRedriveStatus enum of AWS's model.

@@ -83,6 +83,14 @@
 // the definition's text; Ref is its ARN, GetAtt Name and Arn.
 // DefinitionS3Location in S3 is refused for now (virga deploy puts a
 // local file's content in Definition).
+// AWS::StepFunctions::StateMachineVersion publishes a version
+// (PublishStateMachineVersion with StateMachineRevisionId and
+// Description; a change publishes a new one); Ref and Arn are its ARN.
+// AWS::StepFunctions::StateMachineAlias routes by RoutingConfiguration;
+// a DeploymentPreference moves all traffic to its version at once (no
+// LINEAR or CANARY steps, no alarms); Ref and Arn are its ARN.
+// AWS::StepFunctions::Activity is CreateActivity with Name and Tags;
+// Ref and Arn are its ARN.
 //
 // # Parameters and secrets
 //

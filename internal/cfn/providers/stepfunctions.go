@@ -27,8 +27,9 @@ const maxStateMachineName = 80
 // stateMachine is AWS::StepFunctions::StateMachine: CreateStateMachine,
 // UpdateStateMachine on changes, DeleteStateMachine. Its physical ID
 // and Ref are its ARN; GetAtt gives Arn, Name and
-// StateMachineRevisionId (the ARN, as CloudFormation returns it for a
-// machine without versions). The definition is Definition (an object)
+// StateMachineRevisionId (the machine's revisionId once an update has
+// changed it, else the ARN, as CloudFormation returns it for a machine
+// never revised). The definition is Definition (an object)
 // or DefinitionString, with DefinitionSubstitutions' ${name} replaced.
 type stateMachine struct{}
 
@@ -137,6 +138,20 @@ func (stateMachine) Create(ctx context.Context, r *resource.Request) (*resource.
 	return stateMachineResult(arn), nil
 }
 
+// stateMachineResultNow is stateMachineResult with the machine's
+// current revisionId.
+func stateMachineResultNow(ctx context.Context, r *resource.Request, arn string) (*resource.Result, error) {
+	res := stateMachineResult(arn)
+	d, err := call(ctx, r, "states", "DescribeStateMachine", map[string]any{"stateMachineArn": arn})
+	if err != nil {
+		return nil, err
+	}
+	if rev, _ := d["revisionId"].(string); rev != "" {
+		res.Attributes["StateMachineRevisionId"] = rev
+	}
+	return res, nil
+}
+
 func (stateMachine) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := props(r.Properties), props(r.OldProperties)
 	arn := r.PhysicalID
@@ -167,7 +182,7 @@ func (stateMachine) Update(ctx context.Context, r *resource.Request) (*resource.
 			return nil, err
 		}
 	}
-	return stateMachineResult(arn), nil
+	return stateMachineResultNow(ctx, r, arn)
 }
 
 func (stateMachine) Delete(ctx context.Context, r *resource.Request) error {

@@ -82,7 +82,10 @@
 // states:StartExecution, unless the event names one. A DefinitionUri
 // given as an s3:// URL or {Bucket, Key} becomes DefinitionS3Location; a
 // local file is read by virga deploy, which puts its content in
-// Definition, and refused here. AutoPublishAlias, DeploymentPreference
+// Definition, and refused here. AutoPublishAlias adds ID+"Version" (an
+// AWS::StepFunctions::StateMachineVersion, retained) and
+// ID+"Alias"+NAME (an AWS::StepFunctions::StateMachineAlias with
+// DeploymentPreference, ALL_AT_ONCE unless given). UseAliasAsEventTarget
 // and the other event types are not supported.
 //
 // # What it does not do

@@ -6,7 +6,8 @@ const typeStateMachine = "AWS::Serverless::StateMachine"
 
 // stateMachineProperties are the properties virga transforms.
 var stateMachineProperties = set("Definition", "DefinitionUri", "DefinitionSubstitutions", "Role", "Policies", "Name",
-	"Type", "Tags", "Logging", "Tracing", "Events", "PermissionsBoundary", "RolePath", "PropagateTags")
+	"Type", "Tags", "Logging", "Tracing", "Events", "PermissionsBoundary", "RolePath", "PropagateTags",
+	"AutoPublishAlias", "DeploymentPreference")
 
 // stateMachine transforms an AWS::Serverless::StateMachine into an
 // AWS::StepFunctions::StateMachine with the same logical ID, an
@@ -20,7 +21,7 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 	props = t.globals.apply("StateMachine", props)
 	for k := range props {
 		if !stateMachineProperties[k] {
-			if k == "AutoPublishAlias" || k == "DeploymentPreference" || k == "UseAliasAsEventTarget" {
+			if k == "UseAliasAsEventTarget" {
 				return notSupported(id, "Property %s of %s is not supported by virga.", k, typeStateMachine)
 			}
 			return unknownProperty(id, k, typeStateMachine)
@@ -115,6 +116,9 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 	if err := t.add(id, id, attrs.mainResource(raw, "AWS::StepFunctions::StateMachine", sm)); err != nil {
 		return err
 	}
+	if err := t.stateMachineAlias(id, attrs, props); err != nil {
+		return err
+	}
 	events := asMap(props["Events"])
 	for _, name := range sortedKeys(events) {
 		ev := asMap(events[name])
@@ -138,6 +142,51 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// stateMachineAlias makes, for AutoPublishAlias, ID+"Version" (an
+// AWS::StepFunctions::StateMachineVersion of the machine's revision,
+// retained on deletion and replacement unless the SAM resource says
+// otherwise, so earlier versions stay) and ID+"Alias"+NAME (an
+// AWS::StepFunctions::StateMachineAlias whose DeploymentPreference,
+// ALL_AT_ONCE unless given, points at that version).
+func (t *transformer) stateMachineAlias(id string, attrs attributes, props map[string]any) error {
+	name, hasAlias := props["AutoPublishAlias"]
+	dp, hasDP := props["DeploymentPreference"]
+	if !hasAlias {
+		if hasDP {
+			return resourceError(id, "'DeploymentPreference' requires 'AutoPublishAlias' property to be specified.")
+		}
+		return nil
+	}
+	alias, ok := name.(string)
+	if !ok || alias == "" {
+		return invalidType(id, "AutoPublishAlias")
+	}
+	versionID := id + "Version"
+	va := attrs
+	if va.deletionPolicy == nil {
+		va.deletionPolicy = "Retain"
+	}
+	if va.updateReplacePolicy == nil {
+		va.updateReplacePolicy = "Retain"
+	}
+	if err := t.add(id, versionID, va.resource("AWS::StepFunctions::StateMachineVersion", map[string]any{
+		"StateMachineArn":        map[string]any{"Ref": id},
+		"StateMachineRevisionId": getAtt(id, "StateMachineRevisionId"),
+	})); err != nil {
+		return err
+	}
+	pref := map[string]any{"Type": "ALL_AT_ONCE"}
+	if hasDP {
+		if pref = cloneMap(asMap(dp)); pref == nil {
+			return invalidType(id, "DeploymentPreference")
+		}
+	}
+	pref["StateMachineVersionArn"] = map[string]any{"Ref": versionID}
+	return t.add(id, id+"Alias"+alias, attrs.resource("AWS::StepFunctions::StateMachineAlias", map[string]any{
+		"Name": alias, "DeploymentPreference": pref,
+	}))
 }
 
 // startExecutionRole is the role SAM makes for an event source of a

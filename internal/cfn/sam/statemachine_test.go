@@ -97,10 +97,11 @@ Resources:
 func TestStateMachineErrors(t *testing.T) {
 	t.Parallel()
 	for body, want := range map[string]string{
-		"Properties: {Role: r}":                                            "Either 'Definition' or 'DefinitionUri' property must be specified.",
-		"Properties: {Definition: {}, DefinitionUri: s3://b/k}":            "Specify either 'Definition' or 'DefinitionUri' property and not both.",
-		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}": "Specify either 'Role' or 'Policies' property and not both.",
-		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":           "State machine events of type SQS are not supported by virga.",
+		"Properties: {Role: r}":                                                   "Either 'Definition' or 'DefinitionUri' property must be specified.",
+		"Properties: {Definition: {}, DefinitionUri: s3://b/k}":                   "Specify either 'Definition' or 'DefinitionUri' property and not both.",
+		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}":        "Specify either 'Role' or 'Policies' property and not both.",
+		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":                  "State machine events of type SQS are not supported by virga.",
+		"Properties: {Definition: {}, DeploymentPreference: {Type: ALL_AT_ONCE}}": "'DeploymentPreference' requires 'AutoPublishAlias' property to be specified.",
 	} {
 		in, err := template.Parse([]byte("Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    " + body + "\n"))
 		if err != nil {
@@ -110,5 +111,40 @@ func TestStateMachineErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %s", body, err, want)
 		}
+	}
+}
+
+func TestStateMachineAutoPublishAlias(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}
+      Role: arn:aws:iam::000000000000:role/r
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: CANARY
+        Percentage: 10
+        Interval: 5
+`))
+	res := r.resources()
+	version := res["FlowVersion"].(map[string]any)
+	if version["Type"] != "AWS::StepFunctions::StateMachineVersion" || version["DeletionPolicy"] != "Retain" || version["UpdateReplacePolicy"] != "Retain" {
+		t.Errorf("FlowVersion = %v", version)
+	}
+	wantVersion := map[string]any{"StateMachineArn": map[string]any{"Ref": "Flow"},
+		"StateMachineRevisionId": map[string]any{"Fn::GetAtt": []any{"Flow", "StateMachineRevisionId"}}}
+	if !reflect.DeepEqual(version["Properties"], wantVersion) {
+		t.Errorf("FlowVersion properties = %v", version["Properties"])
+	}
+	alias := res["FlowAliaslive"].(map[string]any)
+	props := alias["Properties"].(map[string]any)
+	pref := props["DeploymentPreference"].(map[string]any)
+	if alias["Type"] != "AWS::StepFunctions::StateMachineAlias" || props["Name"] != "live" || pref["Type"] != "CANARY" ||
+		!reflect.DeepEqual(pref["StateMachineVersionArn"], map[string]any{"Ref": "FlowVersion"}) {
+		t.Errorf("FlowAliaslive = %v", alias)
 	}
 }

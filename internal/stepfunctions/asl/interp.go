@@ -95,6 +95,9 @@ type TaskCall struct {
 	// Submitted is called by a .waitForTaskToken task once the request
 	// was sent, before it waits for the token.
 	Submitted func(output any)
+	// Started is called by an activity task when a worker takes it
+	// (GetActivityTask), with the worker's name.
+	Started func(worker string)
 }
 
 // Event is one history event, in the terms of GetExecutionHistory.
@@ -113,6 +116,7 @@ type Event struct {
 	Heartbeat int64
 	Index     int
 	Length    int
+	Worker    string // workerName of ActivityStarted
 }
 
 // Execution is what the context object says of the execution.
@@ -609,6 +613,13 @@ func (tp *template) apply(x *evalContext, input any) (any, error) {
 
 // lambdaARN reports whether a Task's Resource is a Lambda function ARN
 // (the function runs with the state's input as its payload).
+// ActivityARN reports whether a Task's resource is an activity
+// (arn:aws:states:REGION:ACCOUNT:activity:NAME).
+func ActivityARN(resource string) bool {
+	parts := strings.Split(resource, ":")
+	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "states" && parts[3] != "" && parts[5] == "activity" && parts[6] != ""
+}
+
 func lambdaARN(resource string) bool {
 	return strings.HasPrefix(resource, "arn:aws:lambda:") || strings.HasPrefix(resource, "arn:aws-") && strings.Contains(resource, ":lambda:")
 }
@@ -665,8 +676,9 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 		timeout = defaultTaskTimeout
 	}
 	direct := lambdaARN(s.Resource)
+	activity := ActivityARN(s.Resource)
 	kind, action := "", ""
-	if !direct {
+	if !direct && !activity {
 		svc, act, pattern, ok := Integration(s.Resource)
 		if !ok {
 			return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("The resource %s is not supported by virga: Task states run Lambda functions and arn:aws:states::: integrations", s.Resource)}
@@ -680,14 +692,28 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 	if s.TimeoutSeconds > 0 || s.TimeoutSecondsPath != nil || s.jfields["TimeoutSeconds"] != nil {
 		tmo = &timeout
 	}
-	if direct {
+	// The timeout runs from when the task is scheduled, read before its
+	// events are recorded so that whoever sees them finds it running.
+	deadline := t.r.env.Now().Add(time.Duration(timeout) * time.Second)
+	switch {
+	case activity:
+		// ActivityStarted comes when a worker takes the task.
+		e := Event{Type: "ActivityScheduled", Resource: s.Resource, Input: encodePtr(in)}
+		if tmo != nil {
+			e.Timeout = *tmo
+		}
+		if heartbeat > 0 {
+			e.Heartbeat = heartbeat
+		}
+		t.record(e)
+	case direct:
 		e := Event{Type: "LambdaFunctionScheduled", Resource: s.Resource, Input: encodePtr(in)}
 		if tmo != nil {
 			e.Timeout = *tmo
 		}
 		t.record(e)
 		t.record(Event{Type: "LambdaFunctionStarted"})
-	} else {
+	default:
 		e := Event{Type: "TaskScheduled", Kind: kind, Resource: action, Params: encodePtr(in)}
 		if tmo != nil {
 			e.Timeout = *tmo
@@ -701,7 +727,6 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 	callCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	timedOut := errors.New("timed out")
-	deadline := t.r.env.Now().Add(time.Duration(timeout) * time.Second)
 	watch := make(chan struct{})
 	go func() {
 		defer close(watch)
@@ -717,13 +742,20 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 				defer t.r.mu.Unlock()
 				t.record(Event{Type: "TaskSubmitted", Kind: kind, Resource: action, Output: encodePtr(out)})
 			})
+		},
+		Started: func(worker string) {
+			t.r.mu.Lock()
+			defer t.r.mu.Unlock()
+			t.record(Event{Type: "ActivityStarted", Worker: worker})
 		}}
 	res, err := t.r.env.Task(callCtx, call)
 	cancel(nil)
 	<-watch
 	if errors.Is(context.Cause(callCtx), timedOut) && ctx.Err() == nil {
 		err = &Failure{Name: ErrTimeout}
-		if direct {
+		if activity {
+			t.record(Event{Type: "ActivityTimedOut", Error: str(ErrTimeout), Cause: str("")})
+		} else if direct {
 			t.record(Event{Type: "LambdaFunctionTimedOut", Error: str(ErrTimeout)})
 		} else {
 			t.record(Event{Type: "TaskTimedOut", Kind: kind, Resource: action, Error: str(ErrTimeout), Cause: str("")})
@@ -738,7 +770,11 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 			}
 			f = &Failure{Name: ErrTaskFailed, Cause: err.Error()}
 		}
-		if direct {
+		if activity && f.Name == ErrHeartbeatTimeout {
+			t.record(Event{Type: "ActivityTimedOut", Error: str(f.Name), Cause: str(f.Cause)})
+		} else if activity {
+			t.record(Event{Type: "ActivityFailed", Error: str(f.Name), Cause: str(f.Cause)})
+		} else if direct {
 			t.record(Event{Type: "LambdaFunctionFailed", Error: str(f.Name), Cause: str(f.Cause)})
 		} else if f.Name == ErrHeartbeatTimeout {
 			t.record(Event{Type: "TaskTimedOut", Kind: kind, Resource: action, Error: str(f.Name), Cause: str(f.Cause)})
@@ -747,7 +783,9 @@ func (t *thread) task(ctx context.Context, s *State, x *evalContext, in any, tok
 		}
 		return nil, f
 	}
-	if direct {
+	if activity {
+		t.record(Event{Type: "ActivitySucceeded", Output: encodePtr(res)})
+	} else if direct {
 		t.record(Event{Type: "LambdaFunctionSucceeded", Output: encodePtr(res)})
 	} else {
 		t.record(Event{Type: "TaskSucceeded", Kind: kind, Resource: action, Output: encodePtr(res)})
