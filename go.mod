@@ -37,12 +37,13 @@ require github.com/aws/aws-sdk-go-v2/service/xray v1.36.25
 
 require (
 	github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider v1.61.0
+	github.com/aws/aws-sdk-go-v2/service/ecs v1.105.1
+	github.com/aws/aws-sdk-go-v2/service/kinesis v1.56.13
 	github.com/aws/aws-sdk-go-v2/service/sfn v1.41.2
 	github.com/xiatechs/jsonata-go v1.8.8
 )
 
 require (
-	github.com/aws/aws-sdk-go-v2/service/kinesis v1.56.13 // indirect
 	github.com/goccy/go-json v0.10.2 // indirect
 	github.com/ncruces/go-strftime v0.1.9 // indirect
 	github.com/shopspring/decimal v1.3.1 // indirect
