@@ -149,6 +149,9 @@ func TestECSTasksAndServices(t *testing.T) {
 		t.Fatal(err)
 	}
 	arn := aws.ToString(run.Tasks[0].TaskArn)
+	if id := arn[strings.LastIndex(arn, "/")+1:]; len(id) != 32 {
+		t.Fatalf("task id %q is not 32 hex digits", id)
+	}
 	if !strings.HasPrefix(arn, "arn:aws:ecs:us-east-1:000000000000:task/apps/") || aws.ToString(run.Tasks[0].LastStatus) != "PROVISIONING" {
 		t.Fatalf("RunTask gave %s, %s", arn, aws.ToString(run.Tasks[0].LastStatus))
 	}

@@ -115,7 +115,7 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 // launch records a new PROVISIONING task and starts its lifecycle.
 // s.mu is held.
 func (s *Service) launch(req launchRequest) (*task, error) {
-	id := s.ids.Hex(32)
+	id := s.ids.Hex(16) // 32 hex digits, as ECS task ids are
 	now := s.clock.Now()
 	def := req.rev.Def
 	arn := s.arn("task/" + req.cluster.Name + "/" + id)
