@@ -185,6 +185,8 @@ var notFoundCodes = map[string]bool{
 	"ParameterNotFound":                       true, // Systems Manager Parameter Store
 	"NoSuchEntity":                            true, // IAM
 	"ConfigurationSetDoesNotExist":            true, // SES (v1)
+	"ServiceNotFoundException":                true, // ECS
+	"ClusterNotFoundException":                true, // ECS
 }
 
 // gone reports whether err says that the resource does not exist, which
