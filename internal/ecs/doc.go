@@ -64,5 +64,6 @@
 // dependsOn is validated but containers start together; placement
 // constraints and strategies are accepted and ignored (virga's node is
 // the only one). Every task runs on the node, whatever its launch type.
-// CloudFormation resources (AWS::ECS::*) are not provided yet.
+// CloudFormation's AWS::ECS::Cluster, TaskDefinition and Service are in
+// package cfn/providers.
 package ecs
