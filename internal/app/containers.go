@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/ecs"
 )
 
@@ -17,9 +18,25 @@ func (noContainerRuntime) StartTask(context.Context, ecs.TaskSpec) (ecs.RunningT
 }
 
 // containerLogs writes ECS containers' awslogs output to CloudWatch Logs
-// through the buffered stream writers access logs use. The group is
-// created when missing, whatever awslogs-create-group says.
-type containerLogs struct{ k *accessLogSink }
+// through the buffered stream writers access logs use. Without
+// awslogs-create-group a task's streams are made by CreateLogStream,
+// which fails when the group is missing; with it, the writers create
+// both.
+type containerLogs struct {
+	k *accessLogSink
+	a *App
+}
+
+func (c containerLogs) OpenStream(group, stream string, createGroup bool) error {
+	if createGroup {
+		return nil
+	}
+	_, err := c.a.call(context.Background(), "logs", "CreateLogStream", map[string]any{"logGroupName": group, "logStreamName": stream})
+	if e := apierr.As(err); e != nil && e.Code == "ResourceAlreadyExistsException" {
+		return nil
+	}
+	return err
+}
 
 func (c containerLogs) WriteLog(group, stream string, _ bool, at time.Time, line string) error {
 	return c.k.Write(group, stream, at, line)

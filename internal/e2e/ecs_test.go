@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
@@ -270,5 +271,52 @@ func TestECSCLI(t *testing.T) {
 			t.Fatalf("never RUNNING: %+v", out)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestECSAwslogs(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithContainerRuntime(newContainerDouble()))
+	c := ecs.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	register := func(family, create string) {
+		t.Helper()
+		if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String(family),
+			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox"), Memory: aws.Int32(64),
+				LogConfiguration: &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriverAwslogs, Options: map[string]string{
+					"awslogs-group": "/ecs/" + family, "awslogs-stream-prefix": "pre", "awslogs-create-group": create}}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	register("made", "true")
+	register("missing", "false")
+
+	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("made"),
+		Overrides: &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{{Name: aws.String("app"), Command: []string{"hi"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(run.Tasks[0].TaskArn)
+	waitTask(t, c, "default", arn, "RUNNING")
+	stream := "pre/app/" + arn[strings.LastIndex(arn, "/")+1:]
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		out, err := cwl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("/ecs/made"), LogStreamName: aws.String(stream)})
+		if err == nil && len(out.Events) == 1 && aws.ToString(out.Events[0].Message) == "hello from app hi" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("log events of %s: %+v %v", stream, out, err)
+		}
+	}
+
+	run, err = c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("missing")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := waitTask(t, c, "default", aws.ToString(run.Tasks[0].TaskArn), "STOPPED")
+	const want = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1"
+	if aws.ToString(task.StoppedReason) != want || task.StopCode != ecstypes.TaskStopCodeTaskFailedToStart {
+		t.Fatalf("without the group: %q %s", aws.ToString(task.StoppedReason), task.StopCode)
 	}
 }

@@ -11,8 +11,9 @@
 // which internal/app adapts from the node agent; the package imports no
 // other service. Container output with the awslogs driver goes to
 // CloudWatch Logs through Logs, in group awslogs-group and stream
-// awslogs-stream-prefix/CONTAINER/TASK_ID (awslogs-create-group
-// honoured).
+// awslogs-stream-prefix/CONTAINER/TASK_ID. The streams are opened before
+// the containers start: without awslogs-create-group a missing group
+// fails the task with the awslogs driver's ResourceInitializationError.
 //
 // # A task's life (lifecycle.go)
 //

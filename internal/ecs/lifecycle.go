@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -48,7 +49,11 @@ func (s *Service) lifecycle(id string) {
 	spec := s.spec(t)
 	s.mu.Unlock()
 
-	rt, err := s.runtime.StartTask(s.ctx, spec)
+	err := s.openLogStreams(t.ID, t.Def)
+	var rt RunningTask
+	if err == nil {
+		rt, err = s.runtime.StartTask(s.ctx, spec)
+	}
 	s.mu.Lock()
 	if err != nil {
 		now := s.clock.Now()
@@ -262,22 +267,48 @@ func (s *Service) spec(t *task) TaskSpec {
 	return spec
 }
 
+// awslogsStream is where a container's awslogs output goes: group
+// awslogs-group, stream awslogs-stream-prefix/CONTAINER/TASK_ID (the
+// prefix may be absent), and whether the group may be created.
+func awslogsStream(taskID, container string, lc *LogConfiguration) (group, stream string, create, ok bool) {
+	if lc == nil || deref(lc.LogDriver) != LogDriver("awslogs") || lc.Options["awslogs-group"] == "" {
+		return "", "", false, false
+	}
+	stream = container + "/" + taskID
+	if p := lc.Options["awslogs-stream-prefix"]; p != "" {
+		stream = p + "/" + stream
+	}
+	create, _ = strconv.ParseBool(lc.Options["awslogs-create-group"])
+	return lc.Options["awslogs-group"], stream, create, true
+}
+
+// openLogStreams opens the awslogs streams of a task's containers before
+// they start; a failure fails the task as the awslogs driver does on
+// ECS.
+func (s *Service) openLogStreams(taskID string, def TaskDefinition) error {
+	if s.logs == nil {
+		return nil
+	}
+	for _, cd := range def.ContainerDefinitions {
+		group, stream, create, ok := awslogsStream(taskID, deref(cd.Name), cd.LogConfiguration)
+		if !ok {
+			continue
+		}
+		if err := s.logs.OpenStream(group, stream, create); err != nil {
+			return fmt.Errorf("ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: %v : exit status 1", err)
+		}
+	}
+	return nil
+}
+
 // logWriter sends a container's lines to CloudWatch Logs when its log
 // driver is awslogs: group awslogs-group, stream
 // awslogs-stream-prefix/container/task id.
 func (s *Service) logWriter(taskID, container string, lc *LogConfiguration) func(string, []byte) {
-	if s.logs == nil || lc == nil || deref(lc.LogDriver) != LogDriver("awslogs") {
+	group, stream, create, ok := awslogsStream(taskID, container, lc)
+	if s.logs == nil || !ok {
 		return nil
 	}
-	group := lc.Options["awslogs-group"]
-	if group == "" {
-		return nil
-	}
-	stream := container + "/" + taskID
-	if p := lc.Options["awslogs-stream-prefix"]; p != "" {
-		stream = p + "/" + stream
-	}
-	create, _ := strconv.ParseBool(lc.Options["awslogs-create-group"])
 	return func(_ string, line []byte) {
 		if err := s.logs.WriteLog(group, stream, create, s.clock.Now(), string(line)); err != nil {
 			s.log.Warn("ecs: awslogs", "group", group, "stream", stream, "err", err)

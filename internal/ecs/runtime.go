@@ -68,6 +68,11 @@ type RunningTask interface {
 // Logs writes containers' output to CloudWatch Logs for the awslogs log
 // driver.
 type Logs interface {
+	// OpenStream makes sure a task's stream can be written before its
+	// containers start: it creates the stream, and the group too when
+	// createGroup is set (awslogs-create-group); without it a missing
+	// group is CloudWatch Logs' ResourceNotFoundException.
+	OpenStream(group, stream string, createGroup bool) error
 	// WriteLog appends one line, stamped with at, to the stream, creating
 	// the stream if missing, and the group too when createGroup is set
 	// (awslogs-create-group); a missing group is an error otherwise.
