@@ -191,6 +191,8 @@ func (s *Service) stopTask(_ context.Context, in *StopTaskRequest) (*StopTaskRes
 		return nil, errTaskNotFound
 	}
 	if deref(t.T.DesiredStatus) != statusStopped {
+		// StopTask deletes the task's tags, its reference says.
+		t.T.Tags = nil
 		if err := s.requestStop(t, deref(in.Reason), TaskStopCode("UserInitiated")); err != nil {
 			return nil, err
 		}

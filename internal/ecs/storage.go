@@ -150,7 +150,7 @@ func (s *Service) load() error {
 	}
 	now := s.clock.Now()
 	for _, t := range orphans {
-		t.markStopped(now, hostStopped, "")
+		t.markStopped(now, hostStopped, TaskStopCode("TerminationNotice"))
 		for i := range t.T.Containers {
 			c := &t.T.Containers[i]
 			if deref(c.LastStatus) != statusStopped {
