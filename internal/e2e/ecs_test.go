@@ -187,8 +187,13 @@ func TestECSTasksAndServices(t *testing.T) {
 		}
 		s := out.Services[0]
 		if s.RunningCount == 2 && len(s.Events) > 0 && strings.Contains(aws.ToString(s.Events[0].Message), "has reached a steady state") {
-			if !strings.HasPrefix(aws.ToString(s.Events[1].Message), "(service site) has started 2 tasks: (task ") {
-				t.Fatalf("events %+v", s.Events)
+			var msgs []string
+			for _, e := range s.Events {
+				msgs = append(msgs, aws.ToString(e.Message))
+			}
+			if len(msgs) != 3 || msgs[1] != "(service site) (deployment "+aws.ToString(s.Deployments[0].Id)+") deployment completed." ||
+				!strings.HasPrefix(msgs[2], "(service site) has started 2 tasks: (task ") || s.Deployments[0].RolloutState != ecstypes.DeploymentRolloutStateCompleted {
+				t.Fatalf("events %q, deployments %+v", msgs, s.Deployments)
 			}
 			break
 		}

@@ -128,7 +128,7 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 		LastStatus: ptr(statusProvisioning), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
 		Group: ptr(group), LaunchType: ptr(req.launchType), Version: ptr(int64(1)), Tags: req.tags,
 		Overrides: req.overrides, Attachments: []Attachment{}, Attributes: []Attribute{},
-		AvailabilityZone: ptr(s.region + "a"), Connectivity: ptr(Connectivity("CONNECTED")), ConnectivityAt: ptr(now)}
+		HealthStatus: ptr(HealthStatus("UNKNOWN")), AvailabilityZone: ptr(s.region + "a"), Connectivity: ptr(Connectivity("CONNECTED")), ConnectivityAt: ptr(now)}
 	if t.T.Overrides == nil {
 		t.T.Overrides = &TaskOverride{ContainerOverrides: []ContainerOverride{}, InferenceAcceleratorOverrides: []InferenceAcceleratorOverride{}}
 	}
@@ -147,7 +147,7 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 	}
 	for _, cd := range def.ContainerDefinitions {
 		c := Container{ContainerArn: ptr(s.arn("container/" + req.cluster.Name + "/" + id + "/" + s.ids.UUID())),
-			TaskArn: ptr(arn), Name: cd.Name, Image: cd.Image, LastStatus: ptr(statusPending),
+			TaskArn: ptr(arn), Name: cd.Name, Image: cd.Image, LastStatus: ptr(statusPending), HealthStatus: ptr(HealthStatus("UNKNOWN")),
 			NetworkBindings: []NetworkBinding{}, NetworkInterfaces: []NetworkInterface{}}
 		if cd.Cpu != nil {
 			c.Cpu = ptr(revisionString(*cd.Cpu))

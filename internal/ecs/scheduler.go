@@ -92,10 +92,12 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 	}
 	changed := false
 	if status == statusDraining {
+		// Deleting scaled the service to zero: its tasks stop as any
+		// scale-in stops them.
 		var stopped []string
-		for _, ts := range byDep {
+		for dep, ts := range byDep {
 			for _, t := range ts {
-				if err := s.requestStop(t, "Service "+name+" deleted", TaskStopCode("ServiceSchedulerInitiated")); err != nil {
+				if err := s.requestStop(t, "Scaling activity initiated by (deployment "+dep+")", TaskStopCode("ServiceSchedulerInitiated")); err != nil {
 					return err
 				}
 				stopped = append(stopped, t.ID)
@@ -198,6 +200,13 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 		primary.RolloutStateReason = ptr("ECS deployment " + pid + " completed.")
 		primary.UpdatedAt = ptr(now)
 		v.Failures, v.NextLaunch = 0, 0
+		if deref(primary.Status) == deploymentPrimary && !v.Completed[pid] {
+			s.event(v, now, "(service "+name+") (deployment "+pid+") deployment completed.")
+			if v.Completed == nil {
+				v.Completed = map[string]bool{}
+			}
+			v.Completed[pid] = true
+		}
 		s.event(v, now, "(service "+name+") has reached a steady state.")
 		changed = true
 	}

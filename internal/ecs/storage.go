@@ -57,6 +57,9 @@ type service struct {
 	Failures   int   `json:"failures,omitempty"`
 	NextLaunch int64 `json:"nextLaunch,omitempty"`
 	Steady     bool  `json:"steady,omitempty"`
+	// Completed marks the deployments whose completion the service's
+	// events have told.
+	Completed map[string]bool `json:"completed,omitempty"`
 }
 
 func base(kind string) []byte {
