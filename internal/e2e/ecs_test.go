@@ -325,3 +325,69 @@ func TestECSAwslogs(t *testing.T) {
 		t.Fatalf("without the group: %q %s", aws.ToString(task.StoppedReason), task.StopCode)
 	}
 }
+
+func TestECSRollingUpdate(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithContainerRuntime(newContainerDouble()))
+	c := ecs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	for _, image := range []string{"app:1", "app:2"} {
+		if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("roll"),
+			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String(image), Memory: aws.Int32(64)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc, err := c.CreateService(ctx, &ecs.CreateServiceInput{ServiceName: aws.String("roller"), TaskDefinition: aws.String("roll:1"), DesiredCount: aws.Int32(3),
+		DeploymentConfiguration: &ecstypes.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(100), MaximumPercent: aws.Int32(200)},
+		Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runningServiceTasks(t, c, "default", "roller", 3)
+	up, err := c.UpdateService(ctx, &ecs.UpdateServiceInput{Service: aws.String("roller"), TaskDefinition: aws.String("roll:2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := up.Service.Deployments; len(d) != 2 || aws.ToString(d[0].Status) != "PRIMARY" || aws.ToString(d[1].Status) != "ACTIVE" ||
+		!strings.HasSuffix(aws.ToString(d[0].TaskDefinition), ":2") {
+		t.Fatalf("deployments after the update: %+v", d)
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		out, err := c.DescribeServices(ctx, &ecs.DescribeServicesInput{Services: []string{"roller"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := out.Services[0]
+		// New tasks come up before old ones stop: never fewer than three run.
+		if s.RunningCount < 3 {
+			t.Fatalf("%d tasks running during the rollout", s.RunningCount)
+		}
+		if len(s.Deployments) == 1 && s.Deployments[0].RolloutState == ecstypes.DeploymentRolloutStateCompleted && s.RunningCount == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rollout never completed: %+v", s.Deployments)
+		}
+	}
+	arns := runningServiceTasks(t, c, "default", "roller", 3)
+	d, err := c.DescribeTasks(ctx, &ecs.DescribeTasksInput{Tasks: arns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range d.Tasks {
+		if !strings.HasSuffix(aws.ToString(task.TaskDefinitionArn), ":2") || aws.ToString(task.Group) != "service:roller" {
+			t.Fatalf("task after the rollout: %s %s", aws.ToString(task.TaskDefinitionArn), aws.ToString(task.Group))
+		}
+	}
+	arn := svc.Service.ServiceArn
+	if _, err := c.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: arn, Tags: []ecstypes.Tag{{Key: aws.String("env"), Value: aws.String("dev")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UntagResource(ctx, &ecs.UntagResourceInput{ResourceArn: arn, TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.ListTagsForResource(ctx, &ecs.ListTagsForResourceInput{ResourceArn: arn})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "env" {
+		t.Fatalf("tags %+v %v", tags, err)
+	}
+}

@@ -15,6 +15,11 @@
 // the containers start: without awslogs-create-group a missing group
 // fails the task with the awslogs driver's ResourceInitializationError.
 //
+// Operations that name no cluster use "default". RunTask, StartTask and
+// CreateService create it the first time, as a node joining the default
+// cluster creates it on AWS; the others answer ClusterNotFoundException
+// until it exists.
+//
 // # A task's life (lifecycle.go)
 //
 //	RunTask / StartTask / scheduler ─► PROVISIONING ─► PENDING ─► Runtime.StartTask

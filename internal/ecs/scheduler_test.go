@@ -193,3 +193,48 @@ func TestRestartStopsOrphanedTasks(t *testing.T) {
 	}
 	h.until("a replacement", func() bool { return len(h.tasksOf("svc")[statusRunning]) == 1 })
 }
+
+func TestStoppedTasksAreForgottenAfterAnHour(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("job"), ContainerDefinitions: []ContainerDefinition{container("a", 64)}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("job"), Tags: []Tag{{Key: ptr("k"), Value: ptr("v")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := deref(run.Tasks[0].TaskArn)
+	describe := func() *DescribeTasksResponse {
+		out, err := h.s.describeTasks(ctx, &DescribeTasksRequest{Tasks: []string{arn}, Include: []TaskField{"TAGS"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	h.until("RUNNING", func() bool { return deref(describe().Tasks[0].LastStatus) == statusRunning })
+	if tags := describe().Tasks[0].Tags; len(tags) != 1 {
+		t.Fatalf("tags %v", tags)
+	}
+	stop, err := h.s.stopTask(ctx, &StopTaskRequest{Task: ptr(arn), Reason: ptr("done here")})
+	if err != nil || deref(stop.Task.DesiredStatus) != statusStopped {
+		t.Fatalf("StopTask: %+v %v", stop, err)
+	}
+	h.until("STOPPED", func() bool { return deref(describe().Tasks[0].LastStatus) == statusStopped })
+	got := describe().Tasks[0]
+	if deref(got.StoppedReason) != "done here" || deref(got.StopCode) != "UserInitiated" || len(got.Tags) != 0 ||
+		deref(got.Containers[0].ExitCode) != 143 || got.StoppingAt == nil || got.StoppedAt == nil {
+		t.Fatalf("stopped task %+v", got)
+	}
+	h.clock.Advance(stoppedRetention - time.Second)
+	h.s.Reconcile()
+	if len(describe().Tasks) != 1 {
+		t.Fatal("forgotten before an hour")
+	}
+	h.clock.Advance(time.Second)
+	h.s.Reconcile()
+	if out := describe(); len(out.Tasks) != 0 || len(out.Failures) != 1 || deref(out.Failures[0].Reason) != "MISSING" {
+		t.Fatalf("after an hour: %+v", out)
+	}
+}
