@@ -339,7 +339,7 @@ func TestECSRollingUpdate(t *testing.T) {
 	}
 	svc, err := c.CreateService(ctx, &ecs.CreateServiceInput{ServiceName: aws.String("roller"), TaskDefinition: aws.String("roll:1"), DesiredCount: aws.Int32(3),
 		DeploymentConfiguration: &ecstypes.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(100), MaximumPercent: aws.Int32(200)},
-		Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
+		Tags:                    []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
