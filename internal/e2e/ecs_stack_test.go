@@ -50,6 +50,8 @@ Resources:
       DesiredCount: 2
       LaunchType: FARGATE
       DeploymentConfiguration: {MaximumPercent: 200, MinimumHealthyPercent: 50}
+      NetworkConfiguration:
+        AwsvpcConfiguration: {Subnets: [subnet-1], AssignPublicIp: ENABLED}
 Outputs:
   ClusterArn: {Value: !GetAtt Cluster.Arn}
   Def: {Value: !Ref Def}

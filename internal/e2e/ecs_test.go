@@ -144,7 +144,13 @@ func TestECSTasksAndServices(t *testing.T) {
 		t.Fatalf("registered %+v", td)
 	}
 
+	_, err = c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String("apps"), TaskDefinition: aws.String("web"), LaunchType: ecstypes.LaunchTypeFargate})
+	if got := apiCode(err); got != "InvalidParameterException: Network Configuration must be provided when networkMode 'awsvpc' is specified." {
+		t.Fatalf("awsvpc without a network configuration: %v", err)
+	}
 	run, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String("apps"), TaskDefinition: aws.String("web"), LaunchType: ecstypes.LaunchTypeFargate,
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
+
 		StartedBy: aws.String("me"), Overrides: &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{{Name: aws.String("app"), Command: []string{"serve"}}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +178,8 @@ func TestECSTasksAndServices(t *testing.T) {
 	}
 
 	svc, err := c.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String("apps"), ServiceName: aws.String("site"),
-		TaskDefinition: aws.String("web:1"), DesiredCount: aws.Int32(2), LaunchType: ecstypes.LaunchTypeFargate})
+		TaskDefinition: aws.String("web:1"), DesiredCount: aws.Int32(2), LaunchType: ecstypes.LaunchTypeFargate,
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,9 @@ func (s *Service) createService(_ context.Context, in *CreateServiceRequest) (*C
 	if err != nil {
 		return nil, err
 	}
+	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
+		return nil, err
+	}
 	if old := s.services[req.cluster.Name+"/"+name]; old != nil && deref(old.D.Status) != statusInactive {
 		return nil, errServiceNotIdempotent
 	}
@@ -142,6 +145,9 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 	if in.LoadBalancers != nil {
 		v.D.LoadBalancers = in.LoadBalancers
 	}
+	if in.NetworkConfiguration != nil {
+		v.D.NetworkConfiguration = in.NetworkConfiguration
+	}
 	newRev := false
 	if in.TaskDefinition != nil {
 		r := s.findRevision(*in.TaskDefinition)
@@ -150,6 +156,13 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 		}
 		if deref(r.Def.Status) != defActive {
 			return nil, errTaskDefinitionInactive
+		}
+		nc := v.D.NetworkConfiguration
+		if in.NetworkConfiguration != nil {
+			nc = in.NetworkConfiguration
+		}
+		if err := checkNetwork(r, nc); err != nil {
+			return nil, err
 		}
 		newRev = deref(r.Def.TaskDefinitionArn) != deref(v.D.TaskDefinition)
 		v.D.TaskDefinition = r.Def.TaskDefinitionArn

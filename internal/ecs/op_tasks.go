@@ -55,6 +55,9 @@ func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskRespon
 	if err != nil {
 		return nil, err
 	}
+	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
+		return nil, err
+	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
 	out := &RunTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
 	for range count {
@@ -74,6 +77,9 @@ func (s *Service) startTask(_ context.Context, in *StartTaskRequest) (*StartTask
 	defer s.mu.Unlock()
 	req, err := s.prepareLaunch(deref(in.Cluster), deref(in.TaskDefinition), nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
@@ -110,6 +116,15 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 		return launchRequest{}, ErrInvalidParameter.WithMessage("Task definition does not support launch_type FARGATE.")
 	}
 	return launchRequest{cluster: c, rev: r, launchType: lt}, nil
+}
+
+// checkNetwork refuses an awsvpc task definition launched without a
+// network configuration, as ECS does.
+func checkNetwork(r *revision, nc *NetworkConfiguration) error {
+	if deref(r.Def.NetworkMode) == modeAwsvpc && (nc == nil || nc.AwsvpcConfiguration == nil) {
+		return ErrInvalidParameter.WithMessage("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+	}
+	return nil
 }
 
 // launch records a new PROVISIONING task and starts its lifecycle.
