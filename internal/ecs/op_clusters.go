@@ -105,13 +105,13 @@ func (s *Service) describeCluster(c *cluster, withTags bool) *Cluster {
 	}
 	out := &Cluster{ClusterArn: ptr(c.ARN), ClusterName: ptr(c.Name), Status: ptr(c.Status),
 		RunningTasksCount: ptr(running), PendingTasksCount: ptr(pending), ActiveServicesCount: ptr(services),
-		RegisteredContainerInstancesCount: ptr(int32(0)), Statistics: []KeyValuePair{}, Settings: c.Settings,
+		RegisteredContainerInstancesCount: ptr(int32(0)), Statistics: []KeyValuePair{}, Settings: clone(c.Settings),
 		CapacityProviders: []string{}, DefaultCapacityProviderStrategy: []CapacityProviderStrategyItem{}}
 	if out.Settings == nil {
 		out.Settings = []ClusterSetting{{Name: ptr(ClusterSettingName("containerInsights")), Value: ptr("disabled")}}
 	}
 	if withTags {
-		out.Tags = c.Tags
+		out.Tags = clone(c.Tags)
 	}
 	return out
 }

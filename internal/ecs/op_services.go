@@ -210,11 +210,10 @@ func (s *Service) deleteService(_ context.Context, in *DeleteServiceRequest) (*D
 
 // describeService is a service with its counts. s.mu is held.
 func (s *Service) describeService(v *service) *ServiceDescription {
-	d := v.D
+	d := clone(v.D)
 	name := deref(d.ServiceName)
 	var running, pending int32
-	deps := make([]Deployment, len(d.Deployments))
-	copy(deps, d.Deployments)
+	deps := d.Deployments
 	for _, t := range s.tasks {
 		if t.Cluster != v.Cluster || t.Service != name || deref(t.T.DesiredStatus) != statusRunning {
 			continue
@@ -237,7 +236,6 @@ func (s *Service) describeService(v *service) *ServiceDescription {
 	}
 	d.RunningCount, d.PendingCount = ptr(running), ptr(pending)
 	d.Deployments = deps
-	d.Events = append([]ServiceEvent{}, v.D.Events...)
 	d.Tags = nil
 	return &d
 }
@@ -262,7 +260,7 @@ func (s *Service) describeServices(_ context.Context, in *DescribeServicesReques
 		}
 		d := s.describeService(v)
 		if withTags {
-			d.Tags = v.D.Tags
+			d.Tags = clone(v.D.Tags)
 		}
 		out.Services = append(out.Services, *d)
 	}

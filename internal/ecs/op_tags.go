@@ -89,5 +89,5 @@ func (s *Service) listTagsForResource(_ context.Context, in *ListTagsForResource
 	if err != nil {
 		return nil, err
 	}
-	return &ListTagsForResourceResponse{Tags: append([]Tag{}, *tags...)}, nil
+	return &ListTagsForResourceResponse{Tags: append([]Tag{}, clone(*tags)...)}, nil
 }

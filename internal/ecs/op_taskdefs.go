@@ -51,7 +51,7 @@ func (s *Service) registerTaskDefinition(_ context.Context, in *RegisterTaskDefi
 	}
 	f.Revisions = append(f.Revisions, r)
 	s.families[name] = f
-	return &RegisterTaskDefinitionResponse{TaskDefinition: &r.Def, Tags: in.Tags}, nil
+	return &RegisterTaskDefinitionResponse{TaskDefinition: ptr(clone(r.Def)), Tags: in.Tags}, nil
 }
 
 // checkTaskDefinition applies RegisterTaskDefinition's rules and fills
@@ -207,9 +207,9 @@ func (s *Service) describeTaskDefinition(_ context.Context, in *DescribeTaskDefi
 	if r == nil {
 		return nil, errTaskDefinitionNotFound
 	}
-	out := &DescribeTaskDefinitionResponse{TaskDefinition: ptr(r.Def)}
+	out := &DescribeTaskDefinitionResponse{TaskDefinition: ptr(clone(r.Def))}
 	if slices.Contains(in.Include, TaskDefinitionField("TAGS")) {
-		out.Tags = append([]Tag{}, r.Tags...)
+		out.Tags = clone(r.Tags)
 	}
 	return out, nil
 }
@@ -308,7 +308,7 @@ func (s *Service) deregisterTaskDefinition(_ context.Context, in *DeregisterTask
 			return nil, err
 		}
 	}
-	return &DeregisterTaskDefinitionResponse{TaskDefinition: ptr(r.Def)}, nil
+	return &DeregisterTaskDefinitionResponse{TaskDefinition: ptr(clone(r.Def))}, nil
 }
 
 func (s *Service) deleteTaskDefinitions(_ context.Context, in *DeleteTaskDefinitionsRequest) (*DeleteTaskDefinitionsResponse, error) {
@@ -332,7 +332,7 @@ func (s *Service) deleteTaskDefinitions(_ context.Context, in *DeleteTaskDefinit
 		if err := s.put(revisionKey(deref(r.Def.Family), deref(r.Def.Revision)), r); err != nil {
 			return nil, err
 		}
-		out.TaskDefinitions = append(out.TaskDefinitions, r.Def)
+		out.TaskDefinitions = append(out.TaskDefinitions, clone(r.Def))
 	}
 	return out, nil
 }

@@ -65,7 +65,7 @@ func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskRespon
 		if err != nil {
 			return nil, err
 		}
-		out.Tasks = append(out.Tasks, t.T)
+		out.Tasks = append(out.Tasks, clone(t.T))
 	}
 	return out, nil
 }
@@ -89,7 +89,7 @@ func (s *Service) startTask(_ context.Context, in *StartTaskRequest) (*StartTask
 		if err != nil {
 			return nil, err
 		}
-		out.Tasks = append(out.Tasks, t.T)
+		out.Tasks = append(out.Tasks, clone(t.T))
 	}
 	return out, nil
 }
@@ -212,7 +212,7 @@ func (s *Service) stopTask(_ context.Context, in *StopTaskRequest) (*StopTaskRes
 			return nil, err
 		}
 	}
-	return &StopTaskResponse{Task: ptr(t.T)}, nil
+	return &StopTaskResponse{Task: ptr(clone(t.T))}, nil
 }
 
 // requestStop sets a task's desired status to STOPPED and tells its
@@ -258,7 +258,7 @@ func (s *Service) describeTasks(_ context.Context, in *DescribeTasksRequest) (*D
 			out.Failures = append(out.Failures, Failure{Arn: ptr(arn), Reason: ptr("MISSING")})
 			continue
 		}
-		d := t.T
+		d := clone(t.T)
 		if !withTags {
 			d.Tags = nil
 		}

@@ -170,3 +170,18 @@ func (s *Service) load() error {
 
 // revisionString is a revision number as ARNs spell it.
 func revisionString(r int32) string { return strconv.Itoa(int(r)) }
+
+// clone is a deep copy of a record's part, for an answer: answers are
+// encoded after s.mu is released, while task lifecycles and the
+// scheduler go on changing the records.
+func clone[T any](v T) T {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("ecs: cloning %T: %v", v, err))
+	}
+	var out T
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(fmt.Sprintf("ecs: cloning %T: %v", v, err))
+	}
+	return out
+}
