@@ -67,9 +67,10 @@
 // discovery and Service Connect: those operations answer the edge's
 // unknown-operation error. Load balancers are recorded on services but
 // no target is registered; health checks are recorded but not run;
-// dependsOn is validated but containers start together; placement
-// constraints and strategies are accepted and ignored (virga's node is
-// the only one). Every task runs on the node, whatever its launch type.
+// dependsOn orders the containers the runtime starts (a dependency
+// first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
+// waited for; placement constraints and strategies are accepted and
+// ignored (virga's node is the only one). Every task runs on the node, whatever its launch type.
 // CloudFormation's AWS::ECS::Cluster, TaskDefinition and Service are in
 // package cfn/providers.
 package ecs

@@ -1,6 +1,9 @@
 package ecs
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // FuzzParseUnits checks that task cpu and memory values parse without
 // panicking and that a parsed value is positive.
@@ -46,5 +49,34 @@ func TestFargateCombinations(t *testing.T) {
 		if got := fargateFits(c.cpu, c.mem); got != c.ok {
 			t.Errorf("fargateFits(%d, %d) = %v", c.cpu, c.mem, got)
 		}
+	}
+}
+
+func TestStartOrderFollowsDependsOn(t *testing.T) {
+	defs := []ContainerDefinition{
+		{Name: ptr("app"), DependsOn: []ContainerDependency{{ContainerName: ptr("db")}, {ContainerName: ptr("init")}}},
+		{Name: ptr("db")},
+		{Name: ptr("init"), DependsOn: []ContainerDependency{{ContainerName: ptr("db")}}},
+		{Name: ptr("side")},
+	}
+	var cs []ContainerSpec
+	for _, d := range defs {
+		cs = append(cs, ContainerSpec{Name: deref(d.Name)})
+	}
+	var got []string
+	for _, c := range startOrder(cs, defs) {
+		got = append(got, c.Name)
+	}
+	if want := "db init side app"; strings.Join(got, " ") != want {
+		t.Fatalf("order %v, want %s", got, want)
+	}
+	// A cycle keeps the definition's order for what it holds up.
+	defs[1].DependsOn = []ContainerDependency{{ContainerName: ptr("app")}}
+	got = got[:0]
+	for _, c := range startOrder(cs, defs) {
+		got = append(got, c.Name)
+	}
+	if len(got) != 4 || got[0] != "side" {
+		t.Fatalf("order with a cycle %v", got)
 	}
 }

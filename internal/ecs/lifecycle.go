@@ -264,7 +264,47 @@ func (s *Service) spec(t *task) TaskSpec {
 		c.Logs = s.logWriter(t.ID, c.Name, cd.LogConfiguration)
 		spec.Containers = append(spec.Containers, c)
 	}
+	spec.Containers = startOrder(spec.Containers, t.Def.ContainerDefinitions)
 	return spec
+}
+
+// startOrder puts each container after the containers its dependsOn
+// names, keeping the definition's order otherwise; a cycle leaves the
+// rest in the definition's order.
+func startOrder(cs []ContainerSpec, defs []ContainerDefinition) []ContainerSpec {
+	deps := map[string][]string{}
+	for _, d := range defs {
+		for _, on := range d.DependsOn {
+			deps[deref(d.Name)] = append(deps[deref(d.Name)], deref(on.ContainerName))
+		}
+	}
+	placed := map[string]bool{}
+	out := make([]ContainerSpec, 0, len(cs))
+	for len(out) < len(cs) {
+		progress := false
+		for _, c := range cs {
+			if placed[c.Name] {
+				continue
+			}
+			ready := true
+			for _, on := range deps[c.Name] {
+				if !placed[on] {
+					ready = false
+				}
+			}
+			if ready {
+				out, placed[c.Name], progress = append(out, c), true, true
+			}
+		}
+		if !progress {
+			for _, c := range cs {
+				if !placed[c.Name] {
+					out, placed[c.Name] = append(out, c), true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // awslogsStream is where a container's awslogs output goes: group
