@@ -137,6 +137,11 @@ func checkTaskDefinition(def *TaskDefinition) error {
 				}
 			}
 		}
+		if fargate && def.ExecutionRoleArn == nil && strings.Contains(deref(c.Image), ".dkr.ecr.") {
+			// Pulling from a private ECR repository takes the execution
+			// role's credentials.
+			return ErrClient.WithMessage("Fargate requires task definition to have execution role ARN to support ECR images.")
+		}
 		if lc := c.LogConfiguration; lc != nil && lc.LogDriver != nil && *lc.LogDriver == "awslogs" && fargate && def.ExecutionRoleArn == nil {
 			return ErrClient.WithMessage("Fargate requires task definition to have execution role ARN to support log driver awslogs.")
 		}
