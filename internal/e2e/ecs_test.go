@@ -284,6 +284,29 @@ func TestECSCLI(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The CLI's waiters read the same answers.
+	if res := env.CLI(t, "ecs", "wait", "tasks-running", "--tasks", arn); res.ExitCode != 0 {
+		t.Fatalf("wait tasks-running: %s", res.Stderr)
+	}
+	if res := env.CLI(t, "ecs", "stop-task", "--task", arn, "--reason", "bye"); res.ExitCode != 0 {
+		t.Fatalf("stop-task: %s", res.Stderr)
+	}
+	for {
+		var out struct {
+			Tasks []struct{ LastStatus, StoppedReason, StopCode string }
+		}
+		cliJSON(t, env.CLI(t, "ecs", "describe-tasks", "--tasks", arn), &out)
+		if out.Tasks[0].LastStatus == "STOPPED" {
+			if out.Tasks[0].StoppedReason != "bye" || out.Tasks[0].StopCode != "UserInitiated" {
+				t.Fatalf("stopped %+v", out.Tasks[0])
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never RUNNING: %+v", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func TestECSAwslogs(t *testing.T) {
