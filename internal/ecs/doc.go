@@ -46,8 +46,13 @@
 // 10 s, doubling per failure in a row up to 15 minutes, on the injected
 // clock (ECS throttles such services too; its exact intervals are not
 // documented), and after three the service says it "is unable to
-// consistently start tasks successfully". DeleteService drains: tasks
-// stop, then the service is INACTIVE.
+// consistently start tasks successfully". The same failures count
+// toward the deployment circuit breaker when it is enabled: after half
+// the desired count (at least 3, at most 200) the PRIMARY deployment is
+// FAILED ("ECS deployment circuit breaker: tasks failed to start.") and
+// launches no more tasks or, with rollback, the previous deployment is
+// PRIMARY again. DeleteService drains: tasks stop, then the service is
+// INACTIVE.
 //
 // # Restarts
 //

@@ -92,10 +92,11 @@ func (s *Service) createService(_ context.Context, in *CreateServiceRequest) (*C
 // newDeployment is a service's new PRIMARY deployment of a revision.
 func (s *Service) newDeployment(v *service, r *revision) Deployment {
 	t := s.clock.Now()
-	return Deployment{Id: ptr("ecs-svc/" + s.deploymentID()), Status: ptr(deploymentPrimary), TaskDefinition: r.Def.TaskDefinitionArn,
+	id := "ecs-svc/" + s.deploymentID()
+	return Deployment{Id: ptr(id), Status: ptr(deploymentPrimary), TaskDefinition: r.Def.TaskDefinitionArn,
 		DesiredCount: v.D.DesiredCount, PendingCount: ptr(int32(0)), RunningCount: ptr(int32(0)), FailedTasks: ptr(int32(0)),
 		CreatedAt: ptr(t), UpdatedAt: ptr(t), LaunchType: v.D.LaunchType, NetworkConfiguration: v.D.NetworkConfiguration,
-		RolloutState: ptr(DeploymentRolloutState("IN_PROGRESS")), RolloutStateReason: ptr("ECS deployment ecs-svc in progress.")}
+		RolloutState: ptr(DeploymentRolloutState("IN_PROGRESS")), RolloutStateReason: ptr("ECS deployment " + id + " in progress.")}
 }
 
 // deploymentID is 19 decimal digits, as ECS deployment ids have.
@@ -140,6 +141,9 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 		}
 		if c.MinimumHealthyPercent != nil {
 			v.D.DeploymentConfiguration.MinimumHealthyPercent = c.MinimumHealthyPercent
+		}
+		if c.DeploymentCircuitBreaker != nil {
+			v.D.DeploymentConfiguration.DeploymentCircuitBreaker = c.DeploymentCircuitBreaker
 		}
 	}
 	if in.LoadBalancers != nil {

@@ -140,8 +140,10 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 		s.event(v, now, "(service "+name+") has stopped "+itoa(len(stopped))+" running tasks: "+taskList(stopped)+".")
 		changed = true
 	}
-	// Too few: start what the maximum percent allows, unless throttled.
-	if need := min(desired-len(mine), maxTotal-alive); need > 0 && now.UnixMilli() >= v.NextLaunch {
+	// Too few: start what the maximum percent allows, unless throttled
+	// or the circuit breaker stopped the deployment.
+	failed := deref(primary.RolloutState) == DeploymentRolloutState("FAILED")
+	if need := min(desired-len(mine), maxTotal-alive); need > 0 && now.UnixMilli() >= v.NextLaunch && !failed {
 		r := s.findRevision(deref(primary.TaskDefinition))
 		c := s.clusters[v.Cluster]
 		if r != nil && c != nil {
@@ -255,6 +257,7 @@ func (s *Service) taskStopped(t *task) {
 	if v.Failures == throttleAfter {
 		s.event(v, now, "(service "+t.Service+") is unable to consistently start tasks successfully.")
 	}
+	s.countFailure(v, t.Deployment, now)
 	if err := s.saveService(v, true); err != nil {
 		s.log.Error("ecs: saving a service", "service", t.Service, "err", err)
 	}
@@ -289,3 +292,53 @@ func taskList(ids []string) string {
 }
 
 func itoa(n int) string { return revisionString(int32(n)) }
+
+// Circuit breaker limits: a deployment fails after half its desired
+// count of tasks failed, at least 3 and at most 200, as the deployment
+// circuit breaker's threshold is documented.
+const (
+	minFailedThreshold = 3
+	maxFailedThreshold = 200
+)
+
+// countFailure adds a failed task to its deployment and, when the
+// service's deployment circuit breaker is on and the PRIMARY deployment
+// reaches its threshold, fails the deployment; with rollback the
+// previous deployment becomes PRIMARY again. s.mu is held.
+func (s *Service) countFailure(v *service, deployment string, now time.Time) {
+	name := deref(v.D.ServiceName)
+	for i := range v.D.Deployments {
+		d := &v.D.Deployments[i]
+		if deref(d.Id) != deployment {
+			continue
+		}
+		d.FailedTasks = ptr(deref(d.FailedTasks) + 1)
+		cb := v.D.DeploymentConfiguration.DeploymentCircuitBreaker
+		if i != 0 || cb == nil || !deref(cb.Enable) || deref(d.RolloutState) != DeploymentRolloutState("IN_PROGRESS") {
+			return
+		}
+		threshold := min(max(int(deref(d.DesiredCount))/2, minFailedThreshold), maxFailedThreshold)
+		if int(deref(d.FailedTasks)) < threshold {
+			return
+		}
+		d.RolloutState = ptr(DeploymentRolloutState("FAILED"))
+		d.RolloutStateReason = ptr("ECS deployment circuit breaker: tasks failed to start.")
+		d.UpdatedAt = ptr(now)
+		s.event(v, now, "(service "+name+") (deployment "+deref(d.Id)+") deployment failed: tasks failed to start.")
+		if !deref(cb.Rollback) || len(v.D.Deployments) < 2 {
+			return
+		}
+		back := v.D.Deployments[1]
+		s.event(v, now, "(service "+name+") rolling back to deployment "+deref(back.Id)+".")
+		back.Status = ptr(deploymentPrimary)
+		back.DesiredCount = v.D.DesiredCount
+		back.RolloutState = ptr(DeploymentRolloutState("IN_PROGRESS"))
+		back.RolloutStateReason = ptr("ECS deployment " + deref(back.Id) + " in progress.")
+		back.UpdatedAt = ptr(now)
+		d.Status = ptr(deploymentActive)
+		v.D.Deployments = append([]Deployment{back, *d}, v.D.Deployments[2:]...)
+		v.D.TaskDefinition = back.TaskDefinition
+		v.Failures, v.NextLaunch = 0, 0
+		return
+	}
+}

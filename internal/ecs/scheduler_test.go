@@ -238,3 +238,47 @@ func TestStoppedTasksAreForgottenAfterAnHour(t *testing.T) {
 		t.Fatalf("after an hour: %+v", out)
 	}
 }
+
+func TestCircuitBreakerRollsBack(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	h.setup("nginx", 1)
+	if _, err := h.s.updateService(ctx, &UpdateServiceRequest{Service: ptr("svc"), DeploymentConfiguration: &DeploymentConfiguration{
+		DeploymentCircuitBreaker: &DeploymentCircuitBreaker{Enable: ptr(true), Rollback: ptr(true)}}}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the first deployment", func() bool { return len(h.tasksOf("svc")[statusRunning]) == 1 })
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("web"),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("failing"), Memory: ptr(int32(64))}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.s.updateService(ctx, &UpdateServiceRequest{Service: ptr("svc"), TaskDefinition: ptr("web:2")}); err != nil {
+		t.Fatal(err)
+	}
+	// Three failures (the minimum threshold), each after its backoff.
+	for n, wait := 1, time.Duration(0); n <= minFailedThreshold; n, wait = n+1, backoff(n) {
+		h.clock.Advance(wait)
+		h.until("a failure", func() bool { return len(h.tasksOf("svc")[statusStopped]) == n })
+	}
+	h.s.mu.Lock()
+	v := h.s.services[defaultCluster+"/svc"]
+	deps := clone(v.D.Deployments)
+	events := clone(v.D.Events)
+	h.s.mu.Unlock()
+	if len(deps) != 2 || !strings.HasSuffix(deref(deps[0].TaskDefinition), ":1") || deref(deps[0].Status) != deploymentPrimary ||
+		deref(deps[1].RolloutState) != "FAILED" || deref(deps[1].RolloutStateReason) != "ECS deployment circuit breaker: tasks failed to start." ||
+		deref(deps[1].FailedTasks) != 3 {
+		t.Fatalf("deployments after the breaker %+v", deps)
+	}
+	if deref(events[0].Message) != "(service svc) rolling back to deployment "+deref(deps[0].Id)+"." ||
+		deref(events[1].Message) != "(service svc) (deployment "+deref(deps[1].Id)+") deployment failed: tasks failed to start." {
+		t.Fatalf("events %q %q", deref(events[0].Message), deref(events[1].Message))
+	}
+	h.until("the rollback to settle", func() bool {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		d := h.s.services[defaultCluster+"/svc"].D.Deployments
+		return len(d) == 1 && deref(d[0].RolloutState) == "COMPLETED"
+	})
+}
