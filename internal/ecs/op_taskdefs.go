@@ -265,7 +265,8 @@ func (s *Service) listTaskDefinitions(_ context.Context, in *ListTaskDefinitions
 }
 
 func (s *Service) listTaskDefinitionFamilies(_ context.Context, in *ListTaskDefinitionFamiliesRequest) (*ListTaskDefinitionFamiliesResponse, error) {
-	status := TaskDefinitionFamilyStatus("ACTIVE")
+	// By default both ACTIVE and INACTIVE families are listed.
+	status := TaskDefinitionFamilyStatus("ALL")
 	if in.Status != nil {
 		status = *in.Status
 	}

@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -106,6 +107,21 @@ func TestTaskDefinitionRevisions(t *testing.T) {
 	fams, err := h.s.listTaskDefinitionFamilies(ctx, &ListTaskDefinitionFamiliesRequest{FamilyPrefix: ptr("w")})
 	if err != nil || len(fams.Families) != 1 || fams.Families[0] != "web" {
 		t.Fatalf("families: %+v %v", fams, err)
+	}
+	// A family without ACTIVE revisions is listed by default and as
+	// INACTIVE, not as ACTIVE.
+	if _, err := h.s.deregisterTaskDefinition(ctx, &DeregisterTaskDefinitionRequest{TaskDefinition: ptr("api:1")}); err != nil {
+		t.Fatal(err)
+	}
+	for status, want := range map[TaskDefinitionFamilyStatus]string{"": "[api web]", "ACTIVE": "[web]", "INACTIVE": "[api]"} {
+		in := &ListTaskDefinitionFamiliesRequest{}
+		if status != "" {
+			in.Status = ptr(status)
+		}
+		fams, err := h.s.listTaskDefinitionFamilies(ctx, in)
+		if err != nil || fmt.Sprint(fams.Families) != want {
+			t.Fatalf("families with status %q: %v %v, want %s", status, fams.Families, err, want)
+		}
 	}
 	if _, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web:3")}); apierr.As(err) == nil || apierr.As(err).Message != "TaskDefinition is inactive" {
 		t.Fatalf("running an inactive revision: %v", err)
