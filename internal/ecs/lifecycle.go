@@ -15,6 +15,10 @@ type stopRequest struct{}
 // SIGKILL when their definition sets no stopTimeout: 30 seconds.
 const defaultStopTimeout = 30 * time.Second
 
+// stopSlack is how long past its containers' stop timeout a task waits
+// for the runtime before it is recorded stopped anyway.
+const stopSlack = 10 * time.Second
+
 // essentialExited is the stoppedReason of a task whose essential
 // container exited.
 const essentialExited = "Essential container in task exited"
@@ -99,6 +103,7 @@ func (s *Service) lifecycle(id string) {
 	}
 	remaining := len(spec.Containers)
 	stopping := false
+	var gaveUp <-chan time.Time
 	beginStop := func(reason string, code TaskStopCode) {
 		s.mu.Lock()
 		if deref(t.T.DesiredStatus) != statusStopped {
@@ -111,11 +116,21 @@ func (s *Service) lifecycle(id string) {
 		s.save(t)
 		s.mu.Unlock()
 		stopping = true
-		go rt.Stop(context.Background(), grace)
+		go func() {
+			if err := rt.Stop(context.Background(), grace); err != nil {
+				s.log.Warn("ecs: stopping a task", "task", t.ID, "err", err)
+			}
+		}()
+		// A runtime that does not end the containers within their grace
+		// does not hold the task (or virga's shutdown) forever.
+		gaveUp = time.After(grace + stopSlack)
 	}
 	closed := s.ctx.Done()
 	for remaining > 0 {
 		select {
+		case <-gaveUp:
+			s.log.Warn("ecs: a task's containers did not stop; recording it stopped", "task", t.ID)
+			remaining = 0
 		case e := <-exits:
 			remaining--
 			s.mu.Lock()
