@@ -123,7 +123,7 @@ func (s *Service) lifecycle(id string) {
 		}()
 		// A runtime that does not end the containers within their grace
 		// does not hold the task (or virga's shutdown) forever.
-		gaveUp = time.After(grace + stopSlack)
+		gaveUp = time.After(grace + s.stopSlack)
 	}
 	closed := s.ctx.Done()
 	for remaining > 0 {

@@ -24,10 +24,12 @@ func newFakeRuntime() *fakeRuntime {
 }
 
 type fakeTask struct {
-	ports []BoundPort
-	mu    sync.Mutex
-	exits map[string]chan int // closed after the code is sent
-	done  map[string]bool
+	// stubborn tasks ("stubborn..." images) ignore Stop.
+	stubborn bool
+	ports    []BoundPort
+	mu       sync.Mutex
+	exits    map[string]chan int // closed after the code is sent
+	done     map[string]bool
 }
 
 func (r *fakeRuntime) StartTask(_ context.Context, spec TaskSpec) (RunningTask, error) {
@@ -39,6 +41,7 @@ func (r *fakeRuntime) StartTask(_ context.Context, spec TaskSpec) (RunningTask, 
 			return nil, fmt.Errorf("CannotPullContainerError: pull image %s: not found", c.Image)
 		}
 		t.exits[c.Name] = make(chan int, 1)
+		t.stubborn = t.stubborn || strings.HasPrefix(c.Image, "stubborn")
 		for _, p := range c.PortMappings {
 			host := p.HostPort
 			if host == 0 {
@@ -100,6 +103,9 @@ func (t *fakeTask) Wait(ctx context.Context, container string) (int, error) {
 
 // Stop ends every container as SIGTERM does: exit code 143.
 func (t *fakeTask) Stop(context.Context, time.Duration) error {
+	if t.stubborn {
+		return errors.New("the containers ignore SIGTERM and SIGKILL")
+	}
 	for name := range t.exits {
 		t.end(name, 143)
 	}

@@ -282,3 +282,31 @@ func TestCircuitBreakerRollsBack(t *testing.T) {
 		return len(d) == 1 && deref(d[0].RolloutState) == "COMPLETED"
 	})
 }
+
+func TestTaskStoppedWhenRuntimeDoesNotStopIt(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.s.stopSlack = 10 * time.Millisecond
+	ctx := context.Background()
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("stuck"),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("a"), Image: ptr("stubborn"), Memory: ptr(int32(64)), StopTimeout: ptr(int32(0))}}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("stuck")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := deref(run.Tasks[0].TaskArn)
+	status := func() string {
+		out, err := h.s.describeTasks(ctx, &DescribeTasksRequest{Tasks: []string{arn}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return deref(out.Tasks[0].LastStatus)
+	}
+	h.until("RUNNING", func() bool { return status() == statusRunning })
+	if _, err := h.s.stopTask(ctx, &StopTaskRequest{Task: ptr(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("STOPPED despite the runtime", func() bool { return status() == statusStopped })
+}

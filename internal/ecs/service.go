@@ -30,6 +30,9 @@ type Service struct {
 	logs    Logs
 	log     *slog.Logger
 	tick    time.Duration
+	// stopSlack is how long past their stop timeout a task's containers
+	// may take to stop (stopSlack, tests shorten it).
+	stopSlack time.Duration
 
 	// mu guards the state below and every write of it to the store.
 	// Runtime calls are made without it.
@@ -74,7 +77,7 @@ func New(d Deps) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		runtime: d.Runtime, logs: d.Logs, log: d.Logger, tick: d.Tick,
+		runtime: d.Runtime, logs: d.Logs, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
 		clusters: map[string]*cluster{}, families: map[string]*family{}, tasks: map[string]*task{},
 		services: map[string]*service{}, stops: map[string]chan stopRequest{}, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel}
