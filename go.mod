@@ -38,6 +38,7 @@ require github.com/aws/aws-sdk-go-v2/service/xray v1.36.25
 require (
 	github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider v1.61.0
 	github.com/aws/aws-sdk-go-v2/service/ecr v1.67.6
+	github.com/aws/aws-sdk-go-v2/service/ecs v1.105.1
 	github.com/aws/aws-sdk-go-v2/service/kinesis v1.56.13
 	github.com/aws/aws-sdk-go-v2/service/sfn v1.41.2
 	github.com/containerd/containerd v1.7.35

@@ -31,6 +31,7 @@ import (
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/ecr"
+	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/edge"
 	"github.com/virga/virga/internal/elbv2"
 	"github.com/virga/virga/internal/events"
@@ -114,6 +115,9 @@ type Options struct {
 	Clock  clock.Clock
 	// Random is the source of randomness for ids; nil is crypto/rand.
 	Random io.Reader
+	// ContainerRuntime runs ECS tasks' containers; nil is a runtime
+	// that refuses every task, saying no container runtime is set up.
+	ContainerRuntime ecs.Runtime
 	// Ready, when set, is called by Run once virga serves, with its
 	// endpoint (virga up -t deploys a template then).
 	Ready func(endpoint string)
@@ -435,6 +439,24 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.email = email
 	a.services = append(a.services, email.API(), sesv2.New(email).API())
+
+	// ECS runs its tasks' containers through the container runtime and
+	// sends awslogs output to CloudWatch Logs. Its tasks stop before
+	// the log writers flush.
+	runtime := o.ContainerRuntime
+	if runtime == nil {
+		runtime = noContainerRuntime{}
+	}
+	containers, err := ecs.New(ecs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, Logger: o.Logger})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, containers.API())
+	a.background = append(a.background, containers.Run)
+	a.closers = append([]func() error{containers.Close}, a.closers...)
 
 	// S3 comes last: its routes (GET /{Bucket}/{Key+}) would claim any
 	// unsigned REST request another service's routes do not.

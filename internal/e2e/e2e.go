@@ -17,6 +17,7 @@ import (
 	"github.com/virga/virga/internal/app"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/config"
+	"github.com/virga/virga/internal/ecs"
 )
 
 // Env is a running virga and clients configured for it.
@@ -37,8 +38,9 @@ type Env struct {
 type Option func(*settings)
 
 type settings struct {
-	cfg   config.Config
-	clock *clock.Fake
+	cfg        config.Config
+	clock      *clock.Fake
+	containers ecs.Runtime
 }
 
 // WithConfig lets a test change virga's configuration.
@@ -50,6 +52,12 @@ func WithConfig(f func(*config.Config)) Option {
 // the test moves with Env.Clock.
 func WithFakeClock() Option {
 	return func(s *settings) { s.clock = clock.NewFake(time.Now()) }
+}
+
+// WithContainerRuntime runs ECS tasks' containers through rt instead of
+// a node agent.
+func WithContainerRuntime(rt ecs.Runtime) Option {
+	return func(s *settings) { s.containers = rt }
 }
 
 // Start runs virga for the duration of the test.
@@ -68,6 +76,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 	if s.clock != nil {
 		ao.Clock = s.clock
 	}
+	ao.ContainerRuntime = s.containers
 	a, err := app.New(s.cfg, ao)
 	if err != nil {
 		t.Fatalf("e2e: starting virga: %v", err)

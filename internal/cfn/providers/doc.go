@@ -179,6 +179,18 @@
 // ModifyListener) and ListenerRule (CreateRule, SetRulePriorities for a
 // new Priority, ModifyRule) follow; all four have their ARN as Ref.
 //
+// # ECS
+//
+// AWS::ECS::Cluster is CreateCluster (Ref the name, GetAtt Arn);
+// AWS::ECS::TaskDefinition is RegisterTaskDefinition (Ref the revision's
+// ARN), which every change replaces and deletion deregisters;
+// AWS::ECS::Service is CreateService (DesiredCount 1 when unset, Ref the
+// service's ARN, GetAtt Name), updated through UpdateService and deleted
+// with force, its Delete waiting until the service is INACTIVE so that
+// the cluster can go next. Property names become ECS's camel-case
+// members at any depth, except the user's keys of log driver Options
+// and DockerLabels; PlacementStrategies is the API's placementStrategy.
+//
 // # What is recorded but not made
 //
 // AWS::IAM::Role, AWS::IAM::Policy, AWS::IAM::ManagedPolicy,

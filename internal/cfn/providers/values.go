@@ -190,6 +190,8 @@ var notFoundCodes = map[string]bool{
 	"RuleNotFound":                            true,
 	"TargetGroupNotFound":                     true,
 	"LoadBalancerNotFound":                    true,
+	"ServiceNotFoundException":                true, // ECS
+	"ClusterNotFoundException":                true, // ECS
 }
 
 // gone reports whether err says that the resource does not exist, which

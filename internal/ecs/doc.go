@@ -1,0 +1,81 @@
+// Package ecs is Amazon Elastic Container Service's control plane
+// (awsJson 1.1, X-Amz-Target AmazonEC2ContainerServiceV20141113.*,
+// signing name "ecs"): clusters, task definitions, tasks, services and
+// their tags, and the service scheduler.
+//
+// # What it owns
+//
+// Clusters, task definition revisions, tasks and services, in the store
+// under "ecs/" (storage.go) and in memory under Service.mu, written
+// through on every change. Containers are run by a Runtime (runtime.go),
+// which internal/app adapts from the node agent; the package imports no
+// other service. Container output with the awslogs driver goes to
+// CloudWatch Logs through Logs, in group awslogs-group and stream
+// awslogs-stream-prefix/CONTAINER/TASK_ID. The streams are opened before
+// the containers start: without awslogs-create-group a missing group
+// fails the task with the awslogs driver's ResourceInitializationError.
+//
+// Operations that name no cluster use "default". RunTask, StartTask and
+// CreateService create it the first time, as a node joining the default
+// cluster creates it on AWS; the others answer ClusterNotFoundException
+// until it exists.
+//
+// # A task's life (lifecycle.go)
+//
+//	RunTask / StartTask / scheduler ─► PROVISIONING ─► PENDING ─► Runtime.StartTask
+//	    ├ error ─► STOPPED, stopCode TaskFailedToStart, stoppedReason the error
+//	    └ RUNNING ─► an essential container exits (EssentialContainerExited,
+//	      "Essential container in task exited"), StopTask (UserInitiated),
+//	      the scheduler (ServiceSchedulerInitiated) ─► DEPROVISIONING
+//	      ─► RunningTask.Stop (SIGTERM, SIGKILL after stopTimeout, 30 s
+//	      by default) ─► STOPPED
+//
+// STOPPED tasks stay describable for an hour (ECS keeps them at least
+// that long), then the scheduler forgets them.
+//
+// # The service scheduler (scheduler.go)
+//
+// Run reconciles every service each Tick and whenever something changes:
+// the PRIMARY deployment is brought to desiredCount without the service
+// exceeding maximumPercent of it; tasks of older (ACTIVE) deployments
+// stop only while the RUNNING tasks stay at or above minimumHealthyPercent,
+// so new tasks are up before old ones stop; an emptied old deployment is
+// dropped, and the service records "has reached a steady state" when the
+// primary runs desiredCount tasks. A task that fails to start or whose
+// essential container exits counts as a failure: the next launch waits
+// 10 s, doubling per failure in a row up to 15 minutes, on the injected
+// clock (ECS throttles such services too; its exact intervals are not
+// documented), and after three the service says it "is unable to
+// consistently start tasks successfully". The same failures count
+// toward the deployment circuit breaker when it is enabled: after half
+// the desired count (at least 3, at most 200) the PRIMARY deployment is
+// FAILED ("ECS deployment circuit breaker: tasks failed to start.") and
+// launches no more tasks or, with rollback, the previous deployment is
+// PRIMARY again. DeleteService drains: tasks stop, then the service is
+// INACTIVE.
+//
+// # Restarts
+//
+// Containers do not outlive the process. When New loads tasks that were
+// not STOPPED, they are recorded STOPPED with a stoppedReason saying the
+// host stopped, and the scheduler starts replacements for services'
+// tasks. Close stops the tasks it runs the same way.
+//
+// # Lock order
+//
+// Service.mu only; it is never held across a Runtime call or a wait.
+//
+// # Not supported
+//
+// Container instances, capacity providers, task sets, attributes,
+// account settings, ExecuteCommand, task protection, service
+// discovery and Service Connect: those operations answer the edge's
+// unknown-operation error. Load balancers are recorded on services but
+// no target is registered; health checks are recorded but not run;
+// dependsOn orders the containers the runtime starts (a dependency
+// first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
+// waited for; placement constraints and strategies are accepted and
+// ignored (virga's node is the only one). Every task runs on the node, whatever its launch type.
+// CloudFormation's AWS::ECS::Cluster, TaskDefinition and Service are in
+// package cfn/providers.
+package ecs

@@ -1,0 +1,320 @@
+package ecs
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Task and container statuses, in the order a task goes through them.
+const (
+	statusProvisioning   = "PROVISIONING"
+	statusPending        = "PENDING"
+	statusActivating     = "ACTIVATING"
+	statusRunning        = "RUNNING"
+	statusDeprovisioning = "DEPROVISIONING"
+	statusStopped        = "STOPPED"
+)
+
+// RunTask's count limits, from its API reference.
+const (
+	minCount = 1
+	maxCount = 10
+)
+
+// stoppedRetention is how long a STOPPED task stays describable: ECS
+// keeps them for at least an hour.
+const stoppedRetention = time.Hour
+
+// launchRequest is what RunTask, StartTask and the service scheduler
+// start a task with.
+type launchRequest struct {
+	cluster    *cluster
+	rev        *revision
+	overrides  *TaskOverride
+	startedBy  string
+	group      string
+	launchType LaunchType
+	tags       []Tag
+	service    string
+	deployment string
+}
+
+func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskResponse, error) {
+	count := int32(1)
+	if in.Count != nil {
+		count = *in.Count
+	}
+	if count < minCount || count > maxCount {
+		return nil, ErrInvalidParameter.WithMessage("The count parameter must be between 1 and 10.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req, err := s.prepareLaunch(deref(in.Cluster), deref(in.TaskDefinition), in.LaunchType)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
+		return nil, err
+	}
+	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
+	out := &RunTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
+	for range count {
+		t, err := s.launch(req)
+		if err != nil {
+			return nil, err
+		}
+		out.Tasks = append(out.Tasks, clone(t.T))
+	}
+	return out, nil
+}
+
+// startTask places tasks as RunTask does: virga's node is the one
+// container instance there is.
+func (s *Service) startTask(_ context.Context, in *StartTaskRequest) (*StartTaskResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req, err := s.prepareLaunch(deref(in.Cluster), deref(in.TaskDefinition), nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
+		return nil, err
+	}
+	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
+	out := &StartTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
+	for range in.ContainerInstances {
+		t, err := s.launch(req)
+		if err != nil {
+			return nil, err
+		}
+		out.Tasks = append(out.Tasks, clone(t.T))
+	}
+	return out, nil
+}
+
+// prepareLaunch finds the cluster and the ACTIVE task definition a
+// launch names and checks the launch type against it.
+func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchType) (launchRequest, error) {
+	c, err := s.activeCluster(clusterRef, true)
+	if err != nil {
+		return launchRequest{}, err
+	}
+	r := s.findRevision(defRef)
+	if r == nil {
+		return launchRequest{}, errTaskDefinitionMissing
+	}
+	if deref(r.Def.Status) != defActive {
+		return launchRequest{}, errTaskDefinitionInactive
+	}
+	lt := LaunchType("EC2")
+	if launchType != nil {
+		lt = *launchType
+	}
+	if lt == LaunchType("FARGATE") && !slices.Contains(r.Def.Compatibilities, compatFargate) {
+		return launchRequest{}, ErrInvalidParameter.WithMessage("Task definition does not support launch_type FARGATE.")
+	}
+	return launchRequest{cluster: c, rev: r, launchType: lt}, nil
+}
+
+// checkNetwork refuses an awsvpc task definition launched without a
+// network configuration, as ECS does.
+func checkNetwork(r *revision, nc *NetworkConfiguration) error {
+	if deref(r.Def.NetworkMode) == modeAwsvpc && (nc == nil || nc.AwsvpcConfiguration == nil) {
+		return ErrInvalidParameter.WithMessage("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+	}
+	return nil
+}
+
+// launch records a new PROVISIONING task and starts its lifecycle.
+// s.mu is held.
+func (s *Service) launch(req launchRequest) (*task, error) {
+	id := s.ids.Hex(16) // 32 hex digits, as ECS task ids are
+	now := s.clock.Now()
+	def := req.rev.Def
+	arn := s.arn("task/" + req.cluster.Name + "/" + id)
+	group := req.group
+	if group == "" {
+		group = "family:" + deref(def.Family)
+	}
+	t := &task{ID: id, Cluster: req.cluster.Name, Service: req.service, Deployment: req.deployment, Def: def}
+	t.T = Task{TaskArn: ptr(arn), ClusterArn: ptr(req.cluster.ARN), TaskDefinitionArn: def.TaskDefinitionArn,
+		LastStatus: ptr(statusProvisioning), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
+		Group: ptr(group), LaunchType: ptr(req.launchType), Version: ptr(int64(1)), Tags: req.tags,
+		Overrides: req.overrides, Attachments: []Attachment{}, Attributes: []Attribute{},
+		HealthStatus: ptr(HealthStatus("UNKNOWN")), AvailabilityZone: ptr(s.region + "a"), Connectivity: ptr(Connectivity("CONNECTED")), ConnectivityAt: ptr(now)}
+	if t.T.Overrides == nil {
+		t.T.Overrides = &TaskOverride{ContainerOverrides: []ContainerOverride{}, InferenceAcceleratorOverrides: []InferenceAcceleratorOverride{}}
+	}
+	if req.startedBy != "" {
+		t.T.StartedBy = ptr(req.startedBy)
+	}
+	if def.Cpu != nil {
+		t.T.Cpu = def.Cpu
+	}
+	if def.Memory != nil {
+		t.T.Memory = def.Memory
+	}
+	if req.launchType == LaunchType("FARGATE") {
+		t.T.PlatformVersion = ptr("1.4.0")
+		t.T.PlatformFamily = ptr("Linux")
+	}
+	for _, cd := range def.ContainerDefinitions {
+		c := Container{ContainerArn: ptr(s.arn("container/" + req.cluster.Name + "/" + id + "/" + s.ids.UUID())),
+			TaskArn: ptr(arn), Name: cd.Name, Image: cd.Image, LastStatus: ptr(statusPending), HealthStatus: ptr(HealthStatus("UNKNOWN")),
+			NetworkBindings: []NetworkBinding{}, NetworkInterfaces: []NetworkInterface{}}
+		if cd.Cpu != nil {
+			c.Cpu = ptr(revisionString(*cd.Cpu))
+		}
+		if cd.Memory != nil {
+			c.Memory = ptr(revisionString(*cd.Memory))
+		}
+		if cd.MemoryReservation != nil {
+			c.MemoryReservation = ptr(revisionString(*cd.MemoryReservation))
+		}
+		t.T.Containers = append(t.T.Containers, c)
+	}
+	if err := s.put(taskKey(id), t); err != nil {
+		return nil, err
+	}
+	s.tasks[id] = t
+	s.stops[id] = make(chan stopRequest, 1)
+	s.tasksWG.Add(1)
+	go s.lifecycle(id)
+	return t, nil
+}
+
+// findTask returns the task a task id or ARN names in the cluster.
+func (s *Service) findTask(c string, ref string) *task {
+	t := s.tasks[lastSegment(ref)]
+	if t == nil || t.Cluster != c {
+		return nil
+	}
+	return t
+}
+
+func (s *Service) stopTask(_ context.Context, in *StopTaskRequest) (*StopTaskResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.activeCluster(deref(in.Cluster), false)
+	if err != nil {
+		return nil, err
+	}
+	t := s.findTask(c.Name, deref(in.Task))
+	if t == nil {
+		return nil, errTaskNotFound
+	}
+	if deref(t.T.DesiredStatus) != statusStopped {
+		// StopTask deletes the task's tags, its reference says.
+		t.T.Tags = nil
+		if err := s.requestStop(t, deref(in.Reason), TaskStopCode("UserInitiated")); err != nil {
+			return nil, err
+		}
+	}
+	return &StopTaskResponse{Task: ptr(clone(t.T))}, nil
+}
+
+// requestStop sets a task's desired status to STOPPED and tells its
+// lifecycle. s.mu is held.
+func (s *Service) requestStop(t *task, reason string, code TaskStopCode) error {
+	t.T.DesiredStatus = ptr(statusStopped)
+	if reason != "" {
+		t.T.StoppedReason = ptr(reason)
+	}
+	t.T.StopCode = ptr(code)
+	t.T.Version = ptr(deref(t.T.Version) + 1)
+	if err := s.put(taskKey(t.ID), t); err != nil {
+		return err
+	}
+	if ch := s.stops[t.ID]; ch != nil {
+		select {
+		case ch <- stopRequest{}:
+		default:
+		}
+	}
+	return nil
+}
+
+func (s *Service) describeTasks(_ context.Context, in *DescribeTasksRequest) (*DescribeTasksResponse, error) {
+	if len(in.Tasks) > 100 {
+		return nil, ErrInvalidParameter.WithMessage("Tasks cannot be longer than 100.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.activeCluster(deref(in.Cluster), false)
+	if err != nil {
+		return nil, err
+	}
+	withTags := slices.Contains(in.Include, TaskField("TAGS"))
+	out := &DescribeTasksResponse{Tasks: []Task{}, Failures: []Failure{}}
+	for _, ref := range in.Tasks {
+		t := s.findTask(c.Name, ref)
+		if t == nil {
+			arn := ref
+			if len(lastSegment(ref)) == len(ref) {
+				arn = s.arn("task/" + c.Name + "/" + ref)
+			}
+			out.Failures = append(out.Failures, Failure{Arn: ptr(arn), Reason: ptr("MISSING")})
+			continue
+		}
+		d := clone(t.T)
+		if !withTags {
+			d.Tags = nil
+		}
+		out.Tasks = append(out.Tasks, d)
+	}
+	return out, nil
+}
+
+func (s *Service) listTasks(_ context.Context, in *ListTasksRequest) (*ListTasksResponse, error) {
+	desired := statusRunning
+	if in.DesiredStatus != nil {
+		desired = string(*in.DesiredStatus)
+	}
+	s.mu.Lock()
+	c, err := s.activeCluster(deref(in.Cluster), false)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	type entry struct {
+		created time.Time
+		arn     string
+	}
+	var all []entry
+	for _, t := range s.tasks {
+		if t.Cluster != c.Name || deref(t.T.DesiredStatus) != desired {
+			continue
+		}
+		if in.Family != nil && deref(t.Def.Family) != *in.Family {
+			continue
+		}
+		if in.ServiceName != nil && t.Service != lastSegment(*in.ServiceName) {
+			continue
+		}
+		if in.StartedBy != nil && deref(t.T.StartedBy) != *in.StartedBy {
+			continue
+		}
+		if in.LaunchType != nil && deref(t.T.LaunchType) != *in.LaunchType {
+			continue
+		}
+		all = append(all, entry{deref(t.T.CreatedAt), deref(t.T.TaskArn)})
+	}
+	s.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool {
+		if !all[i].created.Equal(all[j].created) {
+			return all[i].created.Before(all[j].created)
+		}
+		return all[i].arn < all[j].arn
+	})
+	arns := make([]string, len(all))
+	for i, e := range all {
+		arns[i] = e.arn
+	}
+	page, next, err := paginate(arns, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &ListTasksResponse{TaskArns: page, NextToken: next}, nil
+}

@@ -1,0 +1,80 @@
+package ecs
+
+import (
+	"context"
+	"time"
+)
+
+// Runtime runs a task's containers on a node. It is the node agent seen
+// from ECS: internal/app adapts the agent to it.
+type Runtime interface {
+	// StartTask starts every container of spec, in order, in one network
+	// namespace, and returns the running task. An error says what failed
+	// in words a user can act on.
+	StartTask(ctx context.Context, spec TaskSpec) (RunningTask, error)
+}
+
+// TaskSpec is a task to start.
+type TaskSpec struct {
+	// ID is the task's id, unique on the node.
+	ID         string
+	Containers []ContainerSpec
+}
+
+// ContainerSpec is one container of a task, after overrides.
+type ContainerSpec struct {
+	Name         string
+	Image        string
+	EntryPoint   []string // overrides the image's ENTRYPOINT when set
+	Command      []string // overrides the image's CMD when set
+	Env          []string // KEY=VALUE
+	WorkingDir   string
+	User         string
+	PortMappings []PublishedPort
+	MemoryMiB    int64 // hard limit; 0 is none
+	CPUUnits     int64 // 1024 is one vCPU; 0 is none
+	// Logs receives the container's output, one call per line; stream
+	// is "stdout" or "stderr". Nil discards it.
+	Logs func(stream string, line []byte)
+}
+
+// PublishedPort publishes a container port on the node.
+type PublishedPort struct {
+	ContainerPort int
+	HostPort      int    // 0: the runtime picks a free port
+	Protocol      string // "tcp" or "udp"
+}
+
+// BoundPort is a port mapping as the runtime bound it.
+type BoundPort struct {
+	Container     string
+	ContainerPort int
+	HostPort      int
+	Protocol      string
+}
+
+// RunningTask is a started task.
+type RunningTask interface {
+	// Ports are the task's port mappings with their host ports.
+	Ports() []BoundPort
+	// Wait blocks until the named container exits and returns its exit
+	// code.
+	Wait(ctx context.Context, container string) (exitCode int, err error)
+	// Stop signals every container to stop, kills them after grace, and
+	// frees the task's resources.
+	Stop(ctx context.Context, grace time.Duration) error
+}
+
+// Logs writes containers' output to CloudWatch Logs for the awslogs log
+// driver.
+type Logs interface {
+	// OpenStream makes sure a task's stream can be written before its
+	// containers start: it creates the stream, and the group too when
+	// createGroup is set (awslogs-create-group); without it a missing
+	// group is CloudWatch Logs' ResourceNotFoundException.
+	OpenStream(group, stream string, createGroup bool) error
+	// WriteLog appends one line, stamped with at, to the stream, creating
+	// the stream if missing, and the group too when createGroup is set
+	// (awslogs-create-group); a missing group is an error otherwise.
+	WriteLog(group, stream string, createGroup bool, at time.Time, line string) error
+}
