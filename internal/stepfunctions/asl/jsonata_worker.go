@@ -44,7 +44,7 @@ const (
 	workerMaxStack = 64 << 20
 	// workerMaxMemory is how much address space a worker may map
 	// beyond what it had at its start.
-	workerMaxMemory = 1 << 30
+	workerMaxMemory = 2 << 30
 )
 
 func init() {
@@ -83,6 +83,11 @@ func limitWorkerMemory() {
 	}
 	limit := pages*uint64(os.Getpagesize()) + workerMaxMemory
 	syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: limit, Max: limit})
+	// The collector works harder as the heap nears the bound, so an
+	// expression whose live values fit (JSONata's largest range) is not
+	// ended by garbage the collector had not yet reached: a starved
+	// collector on a busy machine let the heap overshoot the bound.
+	debug.SetMemoryLimit(workerMaxMemory / 2)
 }
 
 // serveJSONata is a worker's life: it evaluates requests until its
