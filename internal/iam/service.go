@@ -2,6 +2,7 @@ package iam
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
@@ -26,6 +27,11 @@ type Service struct {
 	// mu serializes every change: each reads the records it changes,
 	// checks them and commits them while holding it. Reads take no lock.
 	mu sync.Mutex
+
+	// gen counts committed changes; authCache holds callers' parsed
+	// policies (principalSet), each valid while gen has not moved.
+	gen       atomic.Uint64
+	authCache sync.Map
 }
 
 // Deps are what IAM needs.

@@ -19,6 +19,10 @@ type Input struct {
 	// Resource are the resource-based policies of the resource (a queue
 	// policy, a role's trust policy).
 	Resource []*Policy
+	// ResourceRequired is set when a resource-based policy must allow
+	// whatever identity policies say: a role's trust policy for
+	// sts:AssumeRole.
+	ResourceRequired bool
 }
 
 // Policy types, as denial messages name them.
@@ -122,6 +126,9 @@ func Evaluate(in *Input) Decision {
 		return Decision{Explicit: true, PolicyType: Boundary, PolicyID: in.Boundary.ID}
 	case sess.deny:
 		return Decision{Explicit: true, PolicyType: SessionPolicy, PolicyID: sess.denyByID}
+	}
+	if in.ResourceRequired && res.allow == noMatch {
+		return Decision{PolicyType: ResourceBased}
 	}
 	if res.allow == exactMatch {
 		return Decision{Allowed: true}
