@@ -4,9 +4,13 @@
 //
 // Temporary credentials are stored (see sessions.go) and outlive a
 // restart; the edge asks this package about every request signed with
-// one, and accepts it until it expires. Which roles exist, and whether
-// the caller may assume them, is IAM's business and is not checked yet:
-// any well-formed role ARN can be assumed.
+// one, and accepts it until it expires. A role session keeps the session
+// policies AssumeRole was given (Policy, PolicyArns), which IAM's
+// Authorizer applies. With --auth iam, AssumeRole is authorized against
+// the role's trust policy (its resource-based policy, which must allow the
+// caller; a role that does not exist allows no one); otherwise any
+// well-formed role ARN can be assumed. GetCallerIdentity needs no
+// permission, as on AWS.
 //
 // Not supported yet (the edge answers InvalidAction): AssumeRoleWithSAML,
 // AssumeRoleWithWebIdentity, AssumeRoot, DecodeAuthorizationMessage,
