@@ -233,3 +233,14 @@ func TestGlob(t *testing.T) {
 		t.Error("message")
 	}
 }
+
+// TestMessageWithoutResource: an action on no particular resource is
+// denied without "on resource", as the troubleshooting guide's example
+// for a List action shows.
+func TestMessageWithoutResource(t *testing.T) {
+	got := Decision{PolicyType: IdentityBased}.Message("arn:aws:iam::123456789012:user/bob", "s3:ListAllMyBuckets", "*")
+	want := "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
