@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -317,5 +318,63 @@ func TestIAMEnforceCLI(t *testing.T) {
 	}
 	if res := env.CLI(t, "iam", "list-users"); res.ExitCode != 0 {
 		t.Errorf("aws iam list-users as root: %s", res.Stderr)
+	}
+}
+
+// TestIAMEnforceKeyPolicy: a KMS key's policy must allow every use of
+// the key. The default policy names the account, which hands the
+// decision to identity policies; a policy that names a user lets it in
+// on its own; one that names neither shuts out even a user whose
+// policies allow kms:*.
+func TestIAMEnforceKeyPolicy(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	root := kms.NewFromConfig(env.Config)
+	plain, err := root.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ivan := kms.NewFromConfig(iamUser(t, env, "ivan", ""))
+	encrypt := func(c *kms.Client, keyID *string) error {
+		_, err := c.Encrypt(ctx, &kms.EncryptInput{KeyId: keyID, Plaintext: []byte("x")})
+		return err
+	}
+	err = encrypt(ivan, plain.KeyMetadata.KeyId)
+	wantDenied(t, err, "AccessDeniedException", 400, "User: arn:aws:iam::"+testAccount+":user/ivan is not authorized to perform: kms:Encrypt on resource: "+
+		aws.ToString(plain.KeyMetadata.Arn)+" because no identity-based policy allows the kms:Encrypt action")
+
+	named, err := root.CreateKey(ctx, &kms.CreateKeyInput{Policy: aws.String(`{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:root"},"Action":"kms:*","Resource":"*"},` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:user/ivan"},"Action":"kms:Encrypt","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := encrypt(ivan, named.KeyMetadata.KeyId); err != nil {
+		t.Errorf("ivan Encrypt with a key policy naming him: %v", err)
+	}
+
+	judy := kms.NewFromConfig(iamUser(t, env, "judy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}`))
+	if err := encrypt(judy, plain.KeyMetadata.KeyId); err != nil {
+		t.Errorf("judy Encrypt under the default key policy: %v", err)
+	}
+	err = encrypt(judy, named.KeyMetadata.KeyId)
+	if err != nil {
+		t.Errorf("judy Encrypt, key policy naming the account: %v", err)
+	}
+	closed, err := root.CreateKey(ctx, &kms.CreateKeyInput{BypassPolicyLockoutSafetyCheck: true, Policy: aws.String(`{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:user/ivan"},"Action":"kms:*","Resource":"*"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = encrypt(judy, closed.KeyMetadata.KeyId)
+	wantDenied(t, err, "AccessDeniedException", 400, "User: arn:aws:iam::"+testAccount+":user/judy is not authorized to perform: kms:Encrypt on resource: "+
+		aws.ToString(closed.KeyMetadata.Arn)+" because no resource-based policy allows the kms:Encrypt action")
+	if _, err := judy.ListKeys(ctx, &kms.ListKeysInput{}); err != nil {
+		t.Errorf("judy ListKeys: %v", err)
+	}
+	if _, err := sts.NewFromConfig(iamUser(t, env, "kim", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetSessionToken","Resource":"*"}]}`)).
+		GetSessionToken(ctx, &sts.GetSessionTokenInput{}); err != nil {
+		t.Errorf("GetSessionToken allowed by kim's policy: %v", err)
 	}
 }

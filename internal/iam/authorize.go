@@ -67,7 +67,7 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 				Principal: policy.Principal{ARN: caller.ARN, Account: caller.Account, RoleARN: p.roleARN}},
 			Identity: p.identity, Boundary: p.boundary,
 			Session: p.session, HasSession: p.hasSession,
-			ResourceRequired: svc.ResourcePolicyRequired,
+			ResourceRequired: svc.ResourcePolicyRequired && res != "*",
 		}
 		if svc.ResourcePolicy != nil && res != "*" {
 			doc, err := svc.ResourcePolicy(c.Context(), res)
