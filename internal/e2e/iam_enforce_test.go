@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -377,4 +379,33 @@ func TestIAMEnforceKeyPolicy(t *testing.T) {
 		GetSessionToken(ctx, &sts.GetSessionTokenInput{}); err != nil {
 		t.Errorf("GetSessionToken allowed by kim's policy: %v", err)
 	}
+}
+
+// TestIAMEnforceResources: API Gateway's actions are HTTP verbs on
+// resource paths, and IAM's act on the named entity, so a policy can
+// allow reading APIs but not creating them, or managing one user only.
+func TestIAMEnforceResources(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	cfg := iamUser(t, env, "lee", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":"apigateway:GET","Resource":"arn:aws:apigateway:us-east-1::/restapis*"},`+
+		`{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::`+testAccount+`:user/${aws:username}"}]}`)
+	gw := apigateway.NewFromConfig(cfg)
+	if _, err := gw.GetRestApis(ctx, &apigateway.GetRestApisInput{}); err != nil {
+		t.Errorf("GetRestApis: %v", err)
+	}
+	_, err := gw.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("x")})
+	wantDenied(t, err, "AccessDeniedException", 403, "User: arn:aws:iam::"+testAccount+":user/lee is not authorized to perform: apigateway:POST on resource: "+
+		"arn:aws:apigateway:us-east-1::/restapis because no identity-based policy allows the apigateway:POST action")
+	lee := iam.NewFromConfig(cfg)
+	if _, err := lee.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("lee"), Tags: []iamtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}); err != nil {
+		t.Errorf("TagUser on himself: %v", err)
+	}
+	if _, err := iamClient(env).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("max"), Path: aws.String("/team/")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = lee.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("max"), Tags: []iamtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/lee is not authorized to perform: iam:TagUser on resource: "+
+		"arn:aws:iam::"+testAccount+":user/team/max because no identity-based policy allows the iam:TagUser action")
 }

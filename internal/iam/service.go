@@ -54,5 +54,6 @@ func (s *Service) API() *awsproto.Service {
 		Protocol:        query.New(APIVersion, Namespace),
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
+		Resources:       s.resources,
 	}).Init()
 }
