@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -408,4 +409,48 @@ func TestIAMEnforceResources(t *testing.T) {
 	_, err = lee.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("max"), Tags: []iamtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
 	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/lee is not authorized to perform: iam:TagUser on resource: "+
 		"arn:aws:iam::"+testAccount+":user/team/max because no identity-based policy allows the iam:TagUser action")
+}
+
+// TestIAMEnforceFunctionAndBucketPolicies: a function policy
+// (AddPermission) and a bucket policy that name a user let it invoke the
+// function and read the bucket without any identity policy; S3 refuses
+// others with 403 AccessDenied.
+func TestIAMEnforceFunctionAndBucketPolicies(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "hello", "def handler(event, context):\n    return 'hi'\n", 3)
+	cfg := iamUser(t, env, "nina", "")
+	nina := lambda.NewFromConfig(cfg)
+	fnARN := "arn:aws:lambda:us-east-1:" + testAccount + ":function:hello"
+	_, err := nina.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("hello")})
+	wantDenied(t, err, "AccessDeniedException", 403, "User: arn:aws:iam::"+testAccount+":user/nina is not authorized to perform: lambda:InvokeFunction on resource: "+fnARN+
+		" because no identity-based policy allows the lambda:InvokeFunction action")
+	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("hello"), StatementId: aws.String("nina"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("arn:aws:iam::" + testAccount + ":user/nina")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nina.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("hello")}); err != nil {
+		t.Errorf("nina Invoke with a function policy naming her: %v", err)
+	}
+
+	root := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("docs")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("docs"), Key: aws.String("a.txt"), Body: strings.NewReader("a")}); err != nil {
+		t.Fatal(err)
+	}
+	ninaS3 := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	_, err = ninaS3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("docs"), Key: aws.String("a.txt")})
+	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/nina is not authorized to perform: s3:GetObject on resource: "+
+		"arn:aws:s3:::docs/a.txt because no identity-based policy allows the s3:GetObject action")
+	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("docs"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:user/nina"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::docs/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ninaS3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("docs"), Key: aws.String("a.txt")}); err != nil {
+		t.Errorf("nina GetObject with a bucket policy naming her: %v", err)
+	}
 }
