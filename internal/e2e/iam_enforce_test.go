@@ -171,6 +171,13 @@ func TestIAMEnforceAssumeRole(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AssumeRole reader: %v", err)
 	}
+	role, err := ic.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("reader")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := aws.ToString(out.AssumedRoleUser.AssumedRoleId), aws.ToString(role.Role.RoleId)+":s1"; got != want {
+		t.Errorf("AssumedRoleId %q, want the role's id: %q", got, want)
+	}
 	cr := out.Credentials
 	sess := dynamodb.NewFromConfig(e2e.ClientConfig(env.Endpoint, "us-east-1", *cr.AccessKeyId, *cr.SecretAccessKey, *cr.SessionToken))
 	if _, err := sess.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("tbl"), Item: itemKey}); err != nil {

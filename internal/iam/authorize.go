@@ -311,21 +311,40 @@ func (s *Service) managedDocument(arn string) (*policy.Policy, error) {
 // TrustPolicy returns the trust policy of the role with the ARN, as STS
 // checks AssumeRole against it; false when there is no such role.
 func (s *Service) TrustPolicy(roleARN string) (string, bool, error) {
+	r, err := s.roleByARN(roleARN)
+	if err != nil || r == nil {
+		return "", false, err
+	}
+	return r.TrustPolicy, true, nil
+}
+
+// RoleID returns the unique id of the role with the ARN, which STS puts
+// in its sessions' ids; false when there is no such role.
+func (s *Service) RoleID(roleARN string) (string, bool, error) {
+	r, err := s.roleByARN(roleARN)
+	if err != nil || r == nil {
+		return "", false, err
+	}
+	return r.ID, true, nil
+}
+
+// roleByARN returns the role an ARN names (path included), or nil.
+func (s *Service) roleByARN(roleARN string) (*roleRecord, error) {
 	i := strings.LastIndexByte(roleARN, '/')
 	if i < 0 || !strings.HasPrefix(roleARN, "arn:aws:iam::"+s.account+":role/") {
-		return "", false, nil
+		return nil, nil
 	}
 	r, err := s.role(roleARN[i+1:])
 	if err != nil {
 		if isNoSuchEntity(err) {
-			return "", false, nil
+			return nil, nil
 		}
-		return "", false, err
+		return nil, err
 	}
 	if s.arn("role", r.Path, r.Name) != roleARN {
-		return "", false, nil
+		return nil, nil
 	}
-	return r.TrustPolicy, true, nil
+	return r, nil
 }
 
 func isNoSuchEntity(err error) bool {

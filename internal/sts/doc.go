@@ -9,7 +9,9 @@
 // Authorizer applies. With --auth iam, AssumeRole is authorized against
 // the role's trust policy (its resource-based policy, which must allow the
 // caller; a role that does not exist allows no one); otherwise any
-// well-formed role ARN can be assumed. GetCallerIdentity needs no
+// well-formed role ARN can be assumed. A session of a role IAM knows
+// carries the role's unique id (AROA...:session); of one it does not, an
+// id derived from the ARN. GetCallerIdentity needs no
 // permission, as on AWS.
 //
 // Not supported yet (the edge answers InvalidAction): AssumeRoleWithSAML,

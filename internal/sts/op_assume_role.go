@@ -65,6 +65,15 @@ func (s *Service) issueRoleSession(arn, sessionName string, duration time.Durati
 		return nil, ErrValidation.Withf("%s is invalid", arn)
 	}
 	account, roleName := m[1], m[2]
+	roleID := s.roleID(arn)
+	if s.roles != nil {
+		// A session's id is its role's unique id, as GetRole reports it.
+		if id, ok, err := s.roles.RoleID(arn); err != nil {
+			return nil, err
+		} else if ok {
+			roleID = id
+		}
+	}
 	sess := &session{
 		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
 		SecretAccessKey: s.ids.Secret(),
@@ -72,7 +81,7 @@ func (s *Service) issueRoleSession(arn, sessionName string, duration time.Durati
 		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
 		Account:         account,
 		ARN:             "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName,
-		UserID:          s.roleID(arn) + ":" + sessionName,
+		UserID:          roleID + ":" + sessionName,
 		Policy:          policy,
 		PolicyARNs:      policyARNs,
 	}
@@ -96,8 +105,9 @@ func (s *Service) AssumeRoleAs(roleARN, sessionName string, duration time.Durati
 	return RoleCredentials{sess.AccessKeyID, sess.SecretAccessKey, sess.SessionToken, sess.Expiration}, nil
 }
 
-// roleID is the role's unique id. Without IAM it is derived from the ARN,
-// so that it is the same every time the role is assumed, as on AWS.
+// roleID is the unique id of a role IAM does not know (or without IAM):
+// derived from the ARN, so that it is the same every time the role is
+// assumed, as on AWS.
 func (s *Service) roleID(arn string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	sum := sha256.Sum256([]byte(arn))

@@ -48,6 +48,9 @@ type Roles interface {
 	// TrustPolicy returns the trust policy of the role with the ARN, and
 	// false when there is no such role.
 	TrustPolicy(roleARN string) (string, bool, error)
+	// RoleID returns the unique id (AROA...) of the role with the ARN,
+	// and false when there is no such role.
+	RoleID(roleARN string) (string, bool, error)
 }
 
 // New returns STS over the given store.
