@@ -165,6 +165,9 @@ type Service struct {
 	// policies must allow a call whatever identity policies say, as a
 	// role's trust policy must allow AssumeRole.
 	ResourcePolicyRequired bool
+	// ResourceTags, when set, returns the tags of a resource Resources
+	// named, for policies' aws:ResourceTag/KEY conditions.
+	ResourceTags func(ctx context.Context, resource string) (map[string]string, error)
 	// AccessDenied is the error IAM denials are answered with; Init
 	// defaults it from the protocol: awsJson's 400 AccessDeniedException,
 	// restJson1's 403 AccessDeniedException, awsQuery's and restXml's 403

@@ -239,6 +239,20 @@ func TestIAMEnforceQueuePolicy(t *testing.T) {
 	if err := send(gina); err == nil {
 		t.Error("gina SendMessage allowed; the policy names frank only")
 	}
+
+	// aws:ResourceTag: oscar may send to the queues tagged team=blue.
+	blue, err := root.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("blue"), Tags: map[string]string{"team": "blue"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oscar := sqs.NewFromConfig(iamUser(t, env, "oscar", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*",`+
+		`"Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}]}`))
+	if _, err := oscar.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: blue.QueueUrl, MessageBody: aws.String("hi")}); err != nil {
+		t.Errorf("oscar SendMessage to a blue queue: %v", err)
+	}
+	_, err = oscar.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("hi")})
+	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/oscar is not authorized to perform: sqs:SendMessage on resource: "+queueARN("jobs")+
+		" because no identity-based policy allows the sqs:SendMessage action")
 }
 
 const putter = `import boto3, botocore

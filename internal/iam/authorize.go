@@ -80,6 +80,22 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 				}
 			}
 		}
+		if svc.ResourceTags != nil && res != "*" {
+			tags, err := svc.ResourceTags(c.Context(), res)
+			if err != nil {
+				return err
+			}
+			if len(tags) > 0 {
+				withTags := make(map[string][]string, len(ctx)+len(tags))
+				for k, v := range ctx {
+					withTags[k] = v
+				}
+				for k, v := range tags {
+					withTags["aws:resourcetag/"+strings.ToLower(k)] = []string{v}
+				}
+				input.Request.Context = withTags
+			}
+		}
 		if d := policy.Evaluate(&input); !d.Allowed {
 			return svc.AccessDenied.WithMessage(d.Message(caller.ARN, action, res))
 		}
@@ -113,6 +129,7 @@ func (a *Authorizer) context(c *awsproto.Call, p *principalSet) map[string][]str
 	for k, v := range p.tags {
 		ctx["aws:principaltag/"+k] = []string{v}
 	}
+	// aws:ResourceTag/KEY is added per resource, by Authorize.
 	return ctx
 }
 

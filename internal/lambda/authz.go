@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"maps"
 
 	"github.com/virga/virga/internal/awsproto"
 )
@@ -24,6 +25,21 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 		return nil // the operation answers the malformed name
 	}
 	return []string{s.arn(t)}
+}
+
+// resourceTags are the tags of the function an ARN names, for
+// aws:ResourceTag conditions.
+func (s *Service) resourceTags(ctx context.Context, arn string) (map[string]string, error) {
+	t, err := s.parseTarget(arn, nil)
+	if err != nil {
+		return nil, nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if fn := s.functions[t.Name]; fn != nil && len(fn.Tags) > 0 {
+		return maps.Clone(fn.Tags), nil
+	}
+	return nil, nil
 }
 
 // resourcePolicy is the function policy (AddPermission's statements) of

@@ -192,6 +192,7 @@ func (s *Service) API() *awsproto.Service {
 		Operations:      s.operations(),
 		Resources:       s.resources,
 		ResourcePolicy:  s.resourcePolicy,
+		ResourceTags:    s.resourceTags,
 		// CreateFunction's limit: a 50 MB package, base64-encoded, in JSON.
 		MaxBodyBytes: maxRequestBody,
 		BodyTooLarge: bodyTooLarge,

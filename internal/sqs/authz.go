@@ -2,6 +2,7 @@ package sqs
 
 import (
 	"context"
+	"maps"
 
 	"github.com/virga/virga/internal/awsproto"
 )
@@ -21,6 +22,16 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 		return []string{s.arn(name)}
 	}
 	return nil
+}
+
+// resourceTags are a queue's tags, for aws:ResourceTag conditions.
+func (s *Service) resourceTags(ctx context.Context, arn string) (map[string]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q := s.queueByARN(arn); q != nil && len(q.rec.Tags) > 0 {
+		return maps.Clone(q.rec.Tags), nil
+	}
+	return nil, nil
 }
 
 // resourcePolicy is a queue's Policy attribute: its resource-based

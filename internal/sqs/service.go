@@ -242,6 +242,7 @@ func (s *Service) API() *awsproto.Service {
 		Operations:     s.operations(),
 		Resources:      s.resources,
 		ResourcePolicy: s.resourcePolicy,
+		ResourceTags:   s.resourceTags,
 	}).Init()
 }
 
