@@ -32,8 +32,12 @@ type Authorizer struct {
 	docMu    sync.Mutex
 }
 
-// maxCachedDocs bounds the cache of parsed resource-based policies.
-const maxCachedDocs = 4096
+// maxCachedDocs bounds the cache of parsed resource-based policies;
+// maxCachedPrincipals the cache of callers' parsed policies.
+const (
+	maxCachedDocs       = 4096
+	maxCachedPrincipals = 10000
+)
 
 // Authorizer returns the authorizer that enforces this IAM's policies.
 func (s *Service) Authorizer() *Authorizer { return &Authorizer{s: s} }
@@ -186,6 +190,12 @@ func (s *Service) principalPolicies(c awsproto.Caller) (*principalSet, error) {
 		return nil, err
 	}
 	p.gen = gen
+	// Each role session is an entry; past the bound the cache starts
+	// afresh rather than keep expired sessions' policies forever.
+	if s.authCount.Add(1) > maxCachedPrincipals {
+		s.authCache.Clear()
+		s.authCount.Store(0)
+	}
 	s.authCache.Store(key, p)
 	return p, nil
 }

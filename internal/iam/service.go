@@ -32,6 +32,7 @@ type Service struct {
 	// policies (principalSet), each valid while gen has not moved.
 	gen       atomic.Uint64
 	authCache sync.Map
+	authCount atomic.Int64
 }
 
 // Deps are what IAM needs.
