@@ -45,7 +45,10 @@
 // # Locks
 //
 // Service.mu serializes changes: each holds it from reading the records it
-// changes to committing them. Reads take no lock.
+// changes to committing them. Reads take no lock. The authorizer's cache
+// takes none either: an entry records Service.gen as it was before its
+// records were read, and commit bumps gen after the batch is written, so
+// an entry read before a change is never taken for current after it.
 //
 // # Not supported yet
 //
