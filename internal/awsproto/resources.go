@@ -5,6 +5,9 @@ import (
 	"sort"
 )
 
+// Permission is one IAM action on one resource (an ARN, or "*").
+type Permission struct{ Action, Resource string }
+
 // InputString returns the value of the string (or *string) member named
 // field of an operation's input struct, or "" when it has none or it is
 // not set: services' Resources functions read the member that names

@@ -157,6 +157,12 @@ type Service struct {
 	// on, for IAM authorization: a DynamoDB table, an SQS queue. Without
 	// it, or when it returns none, the resource is "*".
 	Resources func(c *Call, in any) []string
+	// Permissions, when set and it returns any, names the actions and
+	// resources a call needs in place of the operation's Action on
+	// Resources: for calls AWS authorizes item by item (DynamoDB's
+	// transactions need PutItem, UpdateItem, DeleteItem or
+	// ConditionCheckItem on each item's table).
+	Permissions func(c *Call, in any) []Permission
 	// ResourcePolicy, when set, returns the resource-based policy of a
 	// resource Resources named (a queue's Policy attribute, a role's
 	// trust policy), or "" when it has none.

@@ -33,3 +33,45 @@ func (s *Service) tableResource(name string) string {
 	}
 	return "arn:aws:dynamodb:" + s.region + ":" + s.account + ":table/" + name
 }
+
+// permissions are what a transaction needs, as DynamoDB authorizes it
+// item by item ("Using IAM with DynamoDB transactions"): GetItem on each
+// TransactGetItems item's table; PutItem, UpdateItem, DeleteItem or
+// ConditionCheckItem on each TransactWriteItems item's. Other calls need
+// their operation's action on resources.
+func (s *Service) permissions(c *awsproto.Call, in any) []awsproto.Permission {
+	var out []awsproto.Permission
+	seen := map[awsproto.Permission]bool{}
+	add := func(action string, table *string) {
+		if table == nil {
+			return
+		}
+		p := awsproto.Permission{Action: "dynamodb:" + action, Resource: s.tableResource(*table)}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	switch in := in.(type) {
+	case *TransactGetItemsInput:
+		for _, it := range in.TransactItems {
+			if it.Get != nil {
+				add("GetItem", it.Get.TableName)
+			}
+		}
+	case *TransactWriteItemsInput:
+		for _, it := range in.TransactItems {
+			switch {
+			case it.Put != nil:
+				add("PutItem", it.Put.TableName)
+			case it.Update != nil:
+				add("UpdateItem", it.Update.TableName)
+			case it.Delete != nil:
+				add("DeleteItem", it.Delete.TableName)
+			case it.ConditionCheck != nil:
+				add("ConditionCheckItem", it.ConditionCheck.TableName)
+			}
+		}
+	}
+	return out
+}

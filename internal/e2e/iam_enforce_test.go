@@ -94,6 +94,15 @@ func TestIAMEnforceIdentityPolicies(t *testing.T) {
 	_, err := reader.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("tbl"), Item: itemKey})
 	wantDenied(t, err, "AccessDeniedException", 400, "User: arn:aws:iam::"+testAccount+":user/bob is not authorized to perform: dynamodb:PutItem on resource: "+tableARN+
 		" because no identity-based policy allows the dynamodb:PutItem action")
+	// Transactions are authorized item by item.
+	if _, err := reader.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: []ddbtypes.TransactGetItem{
+		{Get: &ddbtypes.Get{TableName: aws.String("tbl"), Key: itemKey}}}}); err != nil {
+		t.Errorf("bob TransactGetItems: %v", err)
+	}
+	_, err = reader.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []ddbtypes.TransactWriteItem{
+		{Put: &ddbtypes.Put{TableName: aws.String("tbl"), Item: itemKey}}}})
+	wantDenied(t, err, "AccessDeniedException", 400, "User: arn:aws:iam::"+testAccount+":user/bob is not authorized to perform: dynamodb:PutItem on resource: "+tableARN+
+		" because no identity-based policy allows the dynamodb:PutItem action")
 	_, err = reader.ListTables(ctx, &dynamodb.ListTablesInput{})
 	wantDenied(t, err, "AccessDeniedException", 400, "User: arn:aws:iam::"+testAccount+":user/bob is not authorized to perform: dynamodb:ListTables"+
 		" because no identity-based policy allows the dynamodb:ListTables action")

@@ -56,16 +56,25 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 		return err
 	}
 	svc := c.Service
-	resources := []string(nil)
-	if svc.Resources != nil {
-		resources = svc.Resources(c, in)
+	var needs []awsproto.Permission
+	if svc.Permissions != nil {
+		needs = svc.Permissions(c, in)
 	}
-	if len(resources) == 0 {
-		resources = []string{"*"}
+	if len(needs) == 0 {
+		var resources []string
+		if svc.Resources != nil {
+			resources = svc.Resources(c, in)
+		}
+		if len(resources) == 0 {
+			resources = []string{"*"}
+		}
+		for _, res := range resources {
+			needs = append(needs, awsproto.Permission{Action: c.Op.Action, Resource: res})
+		}
 	}
-	action := c.Op.Action
 	ctx := a.context(c, p)
-	for _, res := range resources {
+	for _, need := range needs {
+		action, res := need.Action, need.Resource
 		input := policy.Input{
 			Request: policy.Request{Action: action, Resource: res, Context: ctx,
 				Principal: policy.Principal{ARN: caller.ARN, Account: caller.Account, RoleARN: p.roleARN}},
