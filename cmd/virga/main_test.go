@@ -362,8 +362,7 @@ func TestInvalidSettings(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"auth", nil, []string{"--auth", "bogus"}, `--auth "bogus": want accept or sigv4`},
-		{"auth iam", nil, []string{"--auth", "iam"}, `--auth "iam"`},
+		{"auth", nil, []string{"--auth", "bogus"}, `--auth "bogus": want accept, sigv4 or iam`},
 		{"listen", nil, []string{"--listen", "nope"}, `--listen "nope"`},
 		{"region", nil, []string{"--region", "Mars"}, `--region "Mars" is not an AWS region name`},
 		{"account", nil, []string{"--account-id", "42"}, `--account-id "42" must be 12 digits`},

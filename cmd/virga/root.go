@@ -92,7 +92,7 @@ environment. Point the aws CLI or an SDK at virga with
 	f.BoolVar(&cfg.Fsync, "fsync", cfg.Fsync, "acknowledge a write only once it is fsynced, so that it survives a power loss too (by default it survives any crash or kill of virga and reaches the disk within 100 ms)")
 	f.StringVar(&cfg.Region, "region", cfg.Region, "AWS region virga presents itself as")
 	f.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "AWS account id resources belong to")
-	f.StringVar(&cfg.Auth, "auth", cfg.Auth, "authentication: accept (any or no signature) or sigv4 (verify signatures)")
+	f.StringVar(&cfg.Auth, "auth", cfg.Auth, "authentication: accept (any or no signature), sigv4 (verify signatures) or iam (verify signatures and enforce IAM policies)")
 	f.StringArrayVar(&creds, "credentials", []string{"test:test"}, "long-term credentials KEY:SECRET (repeatable; VIRGA_CREDENTIALS takes a comma-separated list)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error")
 	f.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json")

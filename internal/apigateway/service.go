@@ -136,6 +136,9 @@ func (s *Service) API() *awsproto.Service {
 		ValidationError: ErrBadRequest,
 		ViolationError:  violations,
 		Operations:      s.operations(),
+		// Its actions are HTTP verbs on resource paths ("apigateway:GET"
+		// on arn:aws:apigateway:REGION::/restapis/ID).
+		Resources: awsproto.PathResource("apigateway", s.region),
 		// ImportRestApi's limit: an OpenAPI definition of up to 6 MB.
 		MaxBodyBytes: maxDefinitionBytes,
 	}).Init()

@@ -21,7 +21,8 @@
 // It does not run functions: Lambda proxy integrations and Lambda
 // authorizers go through the Functions interface (the lambda service in
 // the app). It does not check that API Gateway may invoke a function
-// (Lambda resource policies), as IAM is not enforced on functions yet.
+// (Lambda resource policies): --auth iam authorizes calls made to the
+// edge, not those services make to each other inside virga.
 //
 // # The data plane
 //

@@ -178,6 +178,9 @@ func (s *Service) API() *awsproto.Service {
 		Protocol:        restjson.New(),
 		ValidationError: ErrBadRequest,
 		Operations:      s.operations(),
+		// Its actions are HTTP verbs on resource paths ("apigateway:GET"
+		// on arn:aws:apigateway:REGION::/restapis/ID).
+		Resources: awsproto.PathResource("apigateway", s.region),
 	}).Init()
 }
 

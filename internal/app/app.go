@@ -143,8 +143,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	g := ids.New(o.Random)
 	a.ids = g
 
-	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
 	iamSvc := iam.New(iam.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
+	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Roles: iamSvc})
 	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
 	if err != nil {
 		db.Close()
@@ -295,7 +295,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		}
 	}
 	auth := &edge.Authenticator{
-		Verify:    cfg.Auth == config.AuthSigV4,
+		Verify:    cfg.Auth == config.AuthSigV4 || cfg.Auth == config.AuthIAM,
 		Static:    static,
 		Temporary: credentialSources{iamSvc, stsSvc},
 		Account:   cfg.AccountID,
@@ -482,9 +482,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// aggregator's Run made its last flush.
 	a.closers = append(a.closers, serviceStats.Flush)
 
+	var authorizer awsproto.Authorizer // nil unless policies are enforced
+	if cfg.Auth == config.AuthIAM {
+		authorizer = iamSvc.Authorizer()
+	}
 	a.handler = edge.New(edge.Options{
-		Services: a.services,
-		Auth:     auth,
+		Services:   a.services,
+		Auth:       auth,
+		Authorizer: authorizer,
 		// HTTP APIs and REST APIs share the execute-api host names: the
 		// second argument finds REST APIs (apigateway.Service.Handler).
 		DataPlanes: map[string]http.Handler{

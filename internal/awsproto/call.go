@@ -29,6 +29,10 @@ type Call struct {
 	// POST Object, whose request itself is not signed); nil when
 	// signatures are not verified.
 	PolicySigner PolicySigner
+	// Authorizer, set by the edge when it enforces IAM policies (--auth
+	// iam), decides whether the caller may make the call once its input
+	// is decoded and valid; nil otherwise, and then nothing is checked.
+	Authorizer Authorizer
 	// Service and Op are what the request calls, once resolved.
 	Service *Service
 	Op      *Operation
@@ -75,6 +79,12 @@ type Caller struct {
 	// reports it.
 	ARN    string
 	UserID string
+	// SessionPolicy and SessionPolicyARNs are the session policies a
+	// role session was given (AssumeRole's Policy and PolicyArns, one
+	// ARN a line, so that a Caller stays comparable), which cap what the
+	// role's policies allow.
+	SessionPolicy     string
+	SessionPolicyARNs string
 }
 
 type callKey struct{}
@@ -110,6 +120,13 @@ type Credential struct {
 	Expires time.Time
 	// Caller is who requests signed with this key are made by.
 	Caller Caller
+}
+
+// Authorizer decides whether a call's caller may make it.
+type Authorizer interface {
+	// Authorize returns nil to let the call run, or the error (the
+	// service's AccessDenied) that refuses it. in is the decoded input.
+	Authorize(c *Call, in any) error
 }
 
 // PolicySigner checks the signature of a browser form's policy.

@@ -7,6 +7,7 @@
 //	          Protocol.Resolve   which operation (X-Amz-Target, Action, REST route)
 //	          Protocol.Decode    wire → input struct     (malformed → protocol's error)
 //	          shape.Validate     required, lengths, ranges, patterns, enums → ValidationException
+//	          Call.Authorizer    --auth iam only: Operation.Action on Service.Resources → AccessDenied
 //	          Handler.Serve      the service's code, which knows nothing of HTTP
 //	          Protocol.Encode    output struct → wire    (or EncodeError for an *apierr.Error)
 //

@@ -113,6 +113,10 @@ type Operation struct {
 	// edge verifies signatures (S3's CORS preflights, which browsers never
 	// sign). A signature, if the request has one, is still checked.
 	Anonymous bool
+	// Unchecked operations need no IAM permission (STS's
+	// GetCallerIdentity: "No permissions are required to perform this
+	// operation"); the Authorizer is not asked about them.
+	Unchecked bool
 }
 
 // Service is an AWS service as the edge sees it: a name, a protocol and
@@ -149,6 +153,34 @@ type Service struct {
 	// It sees the request line and headers only: the body is not read.
 	BodyTooLarge func(r *http.Request) error
 
+	// Resources, when set, names the resources (ARNs) an operation acts
+	// on, for IAM authorization: a DynamoDB table, an SQS queue. Without
+	// it, or when it returns none, the resource is "*".
+	Resources func(c *Call, in any) []string
+	// Permissions, when set and it returns any, names the actions and
+	// resources a call needs in place of the operation's Action on
+	// Resources: for calls AWS authorizes item by item (DynamoDB's
+	// transactions need PutItem, UpdateItem, DeleteItem or
+	// ConditionCheckItem on each item's table).
+	Permissions func(c *Call, in any) []Permission
+	// ResourcePolicy, when set, returns the resource-based policy of a
+	// resource Resources named (a queue's Policy attribute, a role's
+	// trust policy), or "" when it has none.
+	ResourcePolicy func(ctx context.Context, resource string) (string, error)
+	// ResourcePolicyRequired is set by services whose resource-based
+	// policies must allow a call whatever identity policies say, as a
+	// role's trust policy must allow AssumeRole.
+	ResourcePolicyRequired bool
+	// ResourceTags, when set, returns the tags of a resource Resources
+	// named, for policies' aws:ResourceTag/KEY conditions.
+	ResourceTags func(ctx context.Context, resource string) (map[string]string, error)
+	// AccessDenied is the error IAM denials are answered with; Init
+	// defaults it from the protocol: awsJson's 400 AccessDeniedException,
+	// restJson1's 403 AccessDeniedException, awsQuery's and restXml's 403
+	// AccessDenied (also for services that speak awsQuery beside JSON,
+	// whose errors keep their awsQuery codes).
+	AccessDenied *apierr.Error
+
 	byName    map[string]*Operation
 	streaming bool
 }
@@ -174,6 +206,17 @@ func (s *Service) Init() *Service {
 	}
 	if s.ValidationError == nil {
 		s.ValidationError = apierr.New("ValidationException", 400, "")
+	}
+	if s.AccessDenied == nil {
+		_, queryCompatible := s.Protocol.(interface{ For(*http.Request) Protocol })
+		switch name := s.Protocol.Name(); {
+		case name == "awsQuery" || name == "restXml" || queryCompatible:
+			s.AccessDenied = apierr.New("AccessDenied", http.StatusForbidden, "")
+		case name == "restJson1":
+			s.AccessDenied = apierr.New("AccessDeniedException", http.StatusForbidden, "")
+		default:
+			s.AccessDenied = apierr.New("AccessDeniedException", http.StatusBadRequest, "")
+		}
 	}
 	if s.MaxBodyBytes == 0 {
 		s.MaxBodyBytes = DefaultMaxBody
@@ -231,6 +274,12 @@ func (s *Service) Serve(c *Call, w http.ResponseWriter) {
 		}
 		s.WriteError(c, w, s.ValidationError.WithMessage(s.validationMessage(in, vs)))
 		return
+	}
+	if c.Authorizer != nil && !c.Op.Anonymous && !c.Op.Unchecked {
+		if err := c.Authorizer.Authorize(c, in); err != nil {
+			s.WriteError(c, w, err)
+			return
+		}
 	}
 	out, err := c.Op.Handler.Serve(c.Context(), in)
 	if err != nil {

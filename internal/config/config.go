@@ -30,7 +30,9 @@ type Config struct {
 	AccountID string `json:"accountId"`
 	// Auth is how requests are authenticated: "accept" takes any
 	// well-formed (or no) signature; "sigv4" verifies SigV4 signatures
-	// against Credentials and STS-issued temporary credentials.
+	// against Credentials and STS-issued temporary credentials; "iam"
+	// verifies them too and enforces IAM policies on every AWS API call
+	// (Credentials are the account root's and may do anything).
 	Auth string `json:"auth"`
 	// Credentials are the long-term access keys known to virga.
 	Credentials []Credential `json:"credentials"`
@@ -68,6 +70,7 @@ type Credential struct {
 const (
 	AuthAccept = "accept"
 	AuthSigV4  = "sigv4"
+	AuthIAM    = "iam"
 )
 
 // Default returns the configuration virga runs with when told nothing.
@@ -118,12 +121,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--account-id %q must be 12 digits", c.AccountID)
 	}
 	switch c.Auth {
-	case AuthAccept, AuthSigV4:
+	case AuthAccept, AuthSigV4, AuthIAM:
 	default:
-		return fmt.Errorf("--auth %q: want accept or sigv4", c.Auth)
+		return fmt.Errorf("--auth %q: want accept, sigv4 or iam", c.Auth)
 	}
-	if c.Auth == AuthSigV4 && len(c.Credentials) == 0 {
-		return fmt.Errorf("--auth sigv4 needs at least one --credentials KEY:SECRET")
+	if c.Auth != AuthAccept && len(c.Credentials) == 0 {
+		return fmt.Errorf("--auth %s needs at least one --credentials KEY:SECRET", c.Auth)
 	}
 	if c.LambdaConcurrency < 1 {
 		return fmt.Errorf("--lambda-concurrency %d: must be at least 1", c.LambdaConcurrency)

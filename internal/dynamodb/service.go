@@ -107,6 +107,8 @@ func (s *Service) API() *awsproto.Service {
 		ValidationError:  ErrValidation,
 		MissingParameter: "The parameter '%s' is required but was not present in the request",
 		Operations:       s.operations(),
+		Resources:        s.resources,
+		Permissions:      s.permissions,
 		// DynamoDB's request size limit is 16 MB (BatchWriteItem's).
 		MaxBodyBytes: 16 << 20,
 	}).Init()

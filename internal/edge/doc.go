@@ -2,7 +2,10 @@
 // request into a call on one AWS service (see README.md beside this file
 // for the path a request takes).
 //
-// It owns routing (which service), authentication (who), the request id
+// It owns routing (which service), authentication (who), handing each
+// call the Authorizer that enforces IAM policies under --auth iam (the
+// decision itself is IAM's, made in awsproto.Service.Serve once the
+// input is decoded), the request id
 // and X-Ray trace id every call carries, recovery from panics, and the
 // request log. It knows nothing of any service's operations: those belong
 // to awsproto and the service packages.

@@ -31,6 +31,10 @@ type Options struct {
 	DataPlanes map[string]http.Handler
 	// Auth authenticates every AWS API request.
 	Auth *Authenticator
+	// Authorizer, when set (--auth iam), decides every authenticated
+	// call against IAM policies once its input is decoded; nil leaves
+	// calls unchecked and costs nothing.
+	Authorizer awsproto.Authorizer
 	// Internal serves virga's own endpoints under /_virga/.
 	Internal http.Handler
 	// WellKnown serves unsigned GET and HEAD requests whose path
@@ -176,6 +180,7 @@ func (e *Edge) serve(c *awsproto.Call, w *responseWriter, svc *awsproto.Service)
 		svc.WriteError(c, w, err)
 		return
 	}
+	c.Authorizer = e.opts.Authorizer
 	svc.Serve(c, w)
 }
 

@@ -42,8 +42,9 @@
 //
 // PutPermission and RemovePermission keep a bus's policy document as
 // EventBridge builds it, and DescribeEventBus returns it; nothing reads it
-// to allow or deny. virga enforces no IAM policy yet, so every caller may
-// put events on every bus whatever its policy says.
+// to allow or deny. With --auth iam a caller's own policies decide
+// PutEvents (on resource "*"); the bus policy is not consulted, so it
+// neither grants nor denies.
 //
 // # A bus's key, dead-letter queue and logs are recorded
 //

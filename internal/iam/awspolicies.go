@@ -40,7 +40,9 @@ var awsPolicies = func() map[string]awsPolicy {
 		{Name: "AmazonSNSFullAccess", Path: "/"},
 		{Name: "CloudWatchLogsFullAccess", Path: "/"},
 		{Name: "AdministratorAccess", Path: "/"},
-		{Name: "PowerUserAccess", Path: "/"},
+		{Name: "PowerUserAccess", Path: "/",
+			Created: time.Date(2015, 2, 6, 18, 39, 0, 0, time.UTC), Version: "v12",
+			Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},{"Effect":"Allow","Action":["account:GetAccountInformation","account:GetGovCloudAccountInformation","account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeEffectivePolicy","organizations:DescribeOrganization"],"Resource":"*"}]}`},
 		{Name: "ReadOnlyAccess", Path: "/"},
 		// Those SAM's transform attaches, and their read-only neighbours.
 		{Name: "AWSXrayWriteOnlyAccess", Path: "/"},

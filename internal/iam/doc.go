@@ -19,6 +19,19 @@
 // with an active key is the user's (GetCallerIdentity answers the user's
 // ARN); an inactive one is refused.
 //
+// # Enforcement (--auth iam)
+//
+// Authorizer (authorize.go) decides every AWS API call the edge serves
+// with --auth iam, with the evaluator in package policy: the configured
+// keys are the account root's and may do anything; a user is held to its
+// inline and attached policies, its groups' and its permissions boundary;
+// a role session (assumed-role ARN) to its role's policies and boundary
+// and the session policies STS kept with it. The called service names the
+// resources (awsproto.Service.Resources) and their resource-based
+// policies (ResourcePolicy). Parsed policies are cached per caller and
+// dropped whenever a commit bumps Service.gen, so a change is in force
+// for the next call. TrustPolicy gives STS a role's trust policy.
+//
 // # Invariants
 //
 // A role, user or group record carries its inline policies and the ARNs
@@ -32,17 +45,23 @@
 // # Locks
 //
 // Service.mu serializes changes: each holds it from reading the records it
-// changes to committing them. Reads take no lock.
+// changes to committing them. Reads take no lock. The authorizer's cache
+// takes none either: an entry records Service.gen as it was before its
+// records were read, and commit bumps gen after the batch is written, so
+// an entry read before a change is never taken for current after it.
 //
 // # Not supported yet
 //
-// Policies are stored, not enforced: no call anywhere in virga is allowed
-// or denied by IAM policies, trust policies or permissions boundaries
-// yet, and STS's AssumeRole does not consult roles' trust policies. An AWS
+// Policies are enforced only with --auth iam (see above), and there
+// only on calls made to the edge: calls services make to each other
+// inside virga are not authorized, service control policies and
+// service-linked roles do not exist, and most services name no resource
+// (the call is authorized on "*"). An AWS managed policy without a
+// document here grants nothing when enforced. An AWS
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is
-// therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole
-// and AWSLambdaDynamoDBExecutionRole are carried, and GetPolicyVersion on
+// therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole,
+// AWSLambdaDynamoDBExecutionRole and PowerUserAccess are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
 // so the edge answers InvalidAction: login profiles and MFA
 // devices, service-linked roles, OpenID Connect and SAML providers,

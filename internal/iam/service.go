@@ -2,6 +2,7 @@ package iam
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
@@ -26,6 +27,12 @@ type Service struct {
 	// mu serializes every change: each reads the records it changes,
 	// checks them and commits them while holding it. Reads take no lock.
 	mu sync.Mutex
+
+	// gen counts committed changes; authCache holds callers' parsed
+	// policies (principalSet), each valid while gen has not moved.
+	gen       atomic.Uint64
+	authCache sync.Map
+	authCount atomic.Int64
 }
 
 // Deps are what IAM needs.
@@ -48,5 +55,6 @@ func (s *Service) API() *awsproto.Service {
 		Protocol:        query.New(APIVersion, Namespace),
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
+		Resources:       s.resources,
 	}).Init()
 }

@@ -260,6 +260,8 @@ func (s *Service) commit(c *change) error {
 	for _, k := range c.order {
 		b.Set([]byte(k), c.sets[k])
 	}
+	// Whatever commits, callers' cached policies are stale from now on.
+	defer s.gen.Add(1)
 	return b.Commit()
 }
 

@@ -64,9 +64,11 @@
 // after it is released, on a copy of the key.
 //
 // Not supported: multi-Region keys, imported key material (Origin
-// EXTERNAL), custom key stores, SM2 keys, grants, key agreement, and
-// the evaluation of key policies (they are stored and returned as given;
-// only their being JSON is checked). Secrets Manager and Parameter Store check the key a
+// EXTERNAL), custom key stores, SM2 keys, grants, and key agreement.
+// Key policies are evaluated only with --auth iam, on calls made to the
+// edge (authz.go: every call on a key needs its policy's allow); uses
+// of a key by Secrets Manager and Parameter Store inside virga are not
+// checked against it. Secrets Manager and Parameter Store check the key a
 // secret or SecureString names with CheckEncryptionKey (which also makes
 // their AWS managed keys on first use) but seal values with their own
 // data keys, not under the KMS key.

@@ -64,5 +64,10 @@ func (s *Service) API() *awsproto.Service {
 		Protocol:        awsjson.New("1.1", TargetPrefix),
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
+		Resources:       s.resources,
+		ResourcePolicy:  s.resourcePolicy,
+		// "Every KMS key must have exactly one key policy", and only it
+		// can let IAM policies grant access to the key.
+		ResourcePolicyRequired: true,
 	}).Init()
 }

@@ -190,6 +190,9 @@ func (s *Service) API() *awsproto.Service {
 		ValidationError: ErrValidation,
 		ViolationError:  violationError,
 		Operations:      s.operations(),
+		Resources:       s.resources,
+		ResourcePolicy:  s.resourcePolicy,
+		ResourceTags:    s.resourceTags,
 		// CreateFunction's limit: a 50 MB package, base64-encoded, in JSON.
 		MaxBodyBytes: maxRequestBody,
 		BodyTooLarge: bodyTooLarge,

@@ -59,9 +59,9 @@
 // services and unknown paths keep their answers.
 //
 // Anonymous requests: with --auth accept (the default) they are served
-// like signed ones, since virga enforces no bucket policies or ACLs yet
-// (on AWS an anonymous read of a private object is AccessDenied); with
-// --auth sigv4 they are refused as every unsigned request is. The
+// like signed ones (on AWS an anonymous read of a private object is
+// AccessDenied); with --auth sigv4 or iam they are refused as every
+// unsigned request is. The
 // website endpoint serves a bucket's objects anonymously whatever its
 // policy, as if the policy granted public read (website.go).
 //
@@ -163,7 +163,10 @@
 //
 // Object lock, replication, SSE-C and KMS (SSE headers are recorded and
 // echoed), SelectObjectContent, access points and directory buckets.
-// Bucket policies and ACLs are recorded but not enforced. New buckets get
+// ACLs are recorded but not enforced; bucket policies are enforced
+// with --auth iam (as the resource-based policy of calls on the bucket
+// and its objects, authz.go), except on anonymous requests, browser
+// form uploads (PostObject) and the website endpoint. New buckets get
 // no public access block (AWS gives them one with all four settings on
 // since April 2023); BlockPublicAcls and IgnorePublicAcls have no
 // effect. Lifecycle transitions and NoncurrentVersionTransitions are

@@ -232,6 +232,8 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "PreflightObject", HTTP: "OPTIONS /{Bucket}/{Key+}", Anonymous: true, Handler: awsproto.Handle(s.preflightObject)},
 		},
 	}
+	svc.Resources = s.resources
+	svc.ResourcePolicy = s.resourcePolicy
 	p.svc = svc
 	p.exists = s.BucketExists
 	p.cors = s.corsResponse

@@ -53,7 +53,8 @@
 // (CheckIfPhoneNumberIsOptedOut, GetSMSAttributes, SetSMSAttributes,
 // ListPhoneNumbersOptedOut, OptInPhoneNumber, the SMS sandbox and
 // origination number operations) and the mobile push operations
-// (platform applications and endpoints). Topic policies, data protection
+// (platform applications and endpoints). Topic policies are enforced
+// with --auth iam on calls made to the edge (authz.go); data protection
 // policies, KMS keys, tracing and delivery status logging attributes are
 // stored and reported but not enforced or acted on. email, email-json,
 // sms, application and firehose subscriptions are recorded (pending or

@@ -183,6 +183,8 @@ func (s *Service) API() *awsproto.Service {
 		ValidationError: ErrInvalidParameter,
 		ViolationError:  violationError,
 		Operations:      s.operations(),
+		Resources:       s.resources,
+		ResourcePolicy:  s.resourcePolicy,
 	}).Init()
 }
 

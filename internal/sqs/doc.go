@@ -39,5 +39,8 @@
 // # Other services
 //
 // Lambda's event source mappings, SNS and EventBridge use the queues in Go
-// through internal_api.go.
+// through internal_api.go. Those uses are not authorized: a queue's
+// Policy attribute is its resource-based policy only for calls made to
+// the edge with --auth iam (authz.go), so an SNS subscription delivers
+// whatever the policy says about sns.amazonaws.com.
 package sqs

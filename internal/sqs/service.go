@@ -240,6 +240,9 @@ func (s *Service) API() *awsproto.Service {
 		Protocol:       querycompat.New(j, q),
 		ViolationError: violationError,
 		Operations:     s.operations(),
+		Resources:      s.resources,
+		ResourcePolicy: s.resourcePolicy,
+		ResourceTags:   s.resourceTags,
 	}).Init()
 }
 

@@ -4,9 +4,15 @@
 //
 // Temporary credentials are stored (see sessions.go) and outlive a
 // restart; the edge asks this package about every request signed with
-// one, and accepts it until it expires. Which roles exist, and whether
-// the caller may assume them, is IAM's business and is not checked yet:
-// any well-formed role ARN can be assumed.
+// one, and accepts it until it expires. A role session keeps the session
+// policies AssumeRole was given (Policy, PolicyArns), which IAM's
+// Authorizer applies. With --auth iam, AssumeRole is authorized against
+// the role's trust policy (its resource-based policy, which must allow the
+// caller; a role that does not exist allows no one); otherwise any
+// well-formed role ARN can be assumed. A session of a role IAM knows
+// carries the role's unique id (AROA...:session); of one it does not, an
+// id derived from the ARN. GetCallerIdentity needs no
+// permission, as on AWS.
 //
 // Not supported yet (the edge answers InvalidAction): AssumeRoleWithSAML,
 // AssumeRoleWithWebIdentity, AssumeRoot, DecodeAuthorizationMessage,

@@ -22,8 +22,9 @@ const (
 // roleARN matches an IAM role ARN: arn:aws:iam::ACCOUNT:role/[path/]NAME.
 var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/(?:[\x21-\x7E]*/)?([\w+=,.@-]{1,64})$`)
 
-// assumeRole issues temporary credentials for a role. IAM's trust
-// policies are not consulted yet: any well-formed role ARN can be assumed.
+// assumeRole issues temporary credentials for a role. With --auth iam
+// the edge has checked the role's trust policy before (see Service.API's
+// ResourcePolicy); otherwise any well-formed role ARN can be assumed.
 func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*AssumeRoleResponse, error) {
 	if in.Policy != nil && !json.Valid([]byte(*in.Policy)) {
 		return nil, ErrMalformedPolicyDocument
@@ -32,7 +33,17 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 	if in.DurationSeconds != nil {
 		duration = time.Duration(*in.DurationSeconds) * time.Second
 	}
-	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration)
+	var policy string
+	if in.Policy != nil {
+		policy = *in.Policy
+	}
+	var policyARNs []string
+	for _, p := range in.PolicyArns {
+		if p.Arn != nil {
+			policyARNs = append(policyARNs, *p.Arn)
+		}
+	}
+	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration, policy, policyARNs)
 	if err != nil {
 		return nil, err
 	}
@@ -48,12 +59,21 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 }
 
 // issueRoleSession makes and stores temporary credentials for a role.
-func (s *Service) issueRoleSession(arn, sessionName string, duration time.Duration) (*session, error) {
+func (s *Service) issueRoleSession(arn, sessionName string, duration time.Duration, policy string, policyARNs []string) (*session, error) {
 	m := roleARN.FindStringSubmatch(arn)
 	if m == nil {
 		return nil, ErrValidation.Withf("%s is invalid", arn)
 	}
 	account, roleName := m[1], m[2]
+	roleID := s.roleID(arn)
+	if s.roles != nil {
+		// A session's id is its role's unique id, as GetRole reports it.
+		if id, ok, err := s.roles.RoleID(arn); err != nil {
+			return nil, err
+		} else if ok {
+			roleID = id
+		}
+	}
 	sess := &session{
 		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
 		SecretAccessKey: s.ids.Secret(),
@@ -61,7 +81,9 @@ func (s *Service) issueRoleSession(arn, sessionName string, duration time.Durati
 		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
 		Account:         account,
 		ARN:             "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName,
-		UserID:          s.roleID(arn) + ":" + sessionName,
+		UserID:          roleID + ":" + sessionName,
+		Policy:          policy,
+		PolicyARNs:      policyARNs,
 	}
 	return sess, s.saveSession(sess)
 }
@@ -76,15 +98,16 @@ type RoleCredentials struct {
 // behalf, as Lambda obtains its functions' execution-role credentials;
 // they are accepted like AssumeRole's.
 func (s *Service) AssumeRoleAs(roleARN, sessionName string, duration time.Duration) (RoleCredentials, error) {
-	sess, err := s.issueRoleSession(roleARN, sessionName, duration)
+	sess, err := s.issueRoleSession(roleARN, sessionName, duration, "", nil)
 	if err != nil {
 		return RoleCredentials{}, err
 	}
 	return RoleCredentials{sess.AccessKeyID, sess.SecretAccessKey, sess.SessionToken, sess.Expiration}, nil
 }
 
-// roleID is the role's unique id. Without IAM it is derived from the ARN,
-// so that it is the same every time the role is assumed, as on AWS.
+// roleID is the unique id of a role IAM does not know (or without IAM):
+// derived from the ARN, so that it is the same every time the role is
+// assumed, as on AWS.
 func (s *Service) roleID(arn string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	sum := sha256.Sum256([]byte(arn))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -20,6 +21,9 @@ type session struct {
 	Account         string    `json:"account"`
 	ARN             string    `json:"arn"`
 	UserID          string    `json:"userId"`
+	// Policy and PolicyARNs are the session policies AssumeRole was given.
+	Policy     string   `json:"policy,omitempty"`
+	PolicyARNs []string `json:"policyArns,omitempty"`
 }
 
 // sessionKey is where a session is stored: ("sts", "session", key id).
@@ -84,6 +88,9 @@ func (s *Service) LookupCredential(accessKeyID string) (*awsproto.Credential, er
 			Account:      sess.Account,
 			ARN:          sess.ARN,
 			UserID:       sess.UserID,
+
+			SessionPolicy:     sess.Policy,
+			SessionPolicyARNs: strings.Join(sess.PolicyARNs, "\n"),
 		},
 	}, nil
 }

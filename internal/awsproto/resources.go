@@ -1,0 +1,67 @@
+package awsproto
+
+import (
+	"reflect"
+	"sort"
+)
+
+// Permission is one IAM action on one resource (an ARN, or "*").
+type Permission struct{ Action, Resource string }
+
+// InputString returns the value of the string (or *string) member named
+// field of an operation's input struct, or "" when it has none or it is
+// not set: services' Resources functions read the member that names
+// their resource (TableName, QueueUrl, TopicArn) this way, whatever the
+// operation.
+func InputString(in any, field string) string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	f := v.FieldByName(field)
+	if !f.IsValid() {
+		return ""
+	}
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return ""
+		}
+		f = f.Elem()
+	}
+	if f.Kind() != reflect.String {
+		return ""
+	}
+	return f.String()
+}
+
+// InputMapKeys returns the keys of the map member named field of an
+// operation's input struct (DynamoDB's RequestItems, keyed by table),
+// sorted.
+func InputMapKeys(in any, field string) []string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	f := v.FieldByName(field)
+	if !f.IsValid() || f.Kind() != reflect.Map || f.Type().Key().Kind() != reflect.String {
+		return nil
+	}
+	out := make([]string, 0, f.Len())
+	for _, k := range f.MapKeys() {
+		out = append(out, k.String())
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,396 @@
+package iam
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/iam/policy"
+)
+
+// Authorizer enforces IAM policies on every AWS API call (--auth iam):
+// the edge hands it each call once its input is decoded, and it allows
+// or refuses it as AWS's policy evaluation logic does. Requests signed
+// with the configuration's keys are the account root's and are always
+// allowed; an IAM user's are weighed against the user's policies, its
+// groups' and its permissions boundary; a role session's against the
+// role's policies, its boundary and the session's policies. Resource
+// policies come from the called service (awsproto.Service's
+// ResourcePolicy).
+type Authorizer struct {
+	s *Service
+
+	// policies caches parsed resource-based policies by document, so
+	// that a queue's policy is parsed once, not on every call.
+	docs sync.Map // string → *policy.Policy
+	// docCount bounds docs; past it the cache starts afresh.
+	docCount int
+	docMu    sync.Mutex
+}
+
+// maxCachedDocs bounds the cache of parsed resource-based policies;
+// maxCachedPrincipals the cache of callers' parsed policies.
+const (
+	maxCachedDocs       = 4096
+	maxCachedPrincipals = 10000
+)
+
+// Authorizer returns the authorizer that enforces this IAM's policies.
+func (s *Service) Authorizer() *Authorizer { return &Authorizer{s: s} }
+
+var _ awsproto.Authorizer = (*Authorizer)(nil)
+
+// Authorize allows the call or returns the service's AccessDenied,
+// worded as AWS words it.
+func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
+	caller := c.Caller
+	if caller.ARN == "" || strings.HasSuffix(caller.ARN, ":root") {
+		return nil // the account root may do anything
+	}
+	p, err := a.s.principalPolicies(caller)
+	if err != nil {
+		return err
+	}
+	svc := c.Service
+	var needs []awsproto.Permission
+	if svc.Permissions != nil {
+		needs = svc.Permissions(c, in)
+	}
+	if len(needs) == 0 {
+		var resources []string
+		if svc.Resources != nil {
+			resources = svc.Resources(c, in)
+		}
+		if len(resources) == 0 {
+			resources = []string{"*"}
+		}
+		for _, res := range resources {
+			needs = append(needs, awsproto.Permission{Action: c.Op.Action, Resource: res})
+		}
+	}
+	ctx := a.context(c, p)
+	for _, need := range needs {
+		action, res := need.Action, need.Resource
+		input := policy.Input{
+			Request: policy.Request{Action: action, Resource: res, Context: ctx,
+				Principal: policy.Principal{ARN: caller.ARN, Account: caller.Account, RoleARN: p.roleARN}},
+			Identity: p.identity, Boundary: p.boundary,
+			Session: p.session, HasSession: p.hasSession,
+			ResourceRequired: svc.ResourcePolicyRequired && res != "*",
+		}
+		if svc.ResourcePolicy != nil && res != "*" {
+			doc, err := svc.ResourcePolicy(c.Context(), res)
+			if err != nil {
+				return err
+			}
+			if doc != "" {
+				if rp := a.parsed(doc); rp != nil {
+					input.Resource = []*policy.Policy{rp}
+				}
+			}
+		}
+		if svc.ResourceTags != nil && res != "*" {
+			tags, err := svc.ResourceTags(c.Context(), res)
+			if err != nil {
+				return err
+			}
+			if len(tags) > 0 {
+				withTags := make(map[string][]string, len(ctx)+len(tags))
+				for k, v := range ctx {
+					withTags[k] = v
+				}
+				for k, v := range tags {
+					withTags["aws:resourcetag/"+strings.ToLower(k)] = []string{v}
+				}
+				input.Request.Context = withTags
+			}
+		}
+		if d := policy.Evaluate(&input); !d.Allowed {
+			return svc.AccessDenied.WithMessage(d.Message(caller.ARN, action, res))
+		}
+	}
+	return nil
+}
+
+// context is the request context's global condition keys that virga
+// knows for the call.
+func (a *Authorizer) context(c *awsproto.Call, p *principalSet) map[string][]string {
+	now := a.s.clock.Now().UTC()
+	ctx := make(map[string][]string, 10+len(p.tags))
+	ctx["aws:principalarn"] = []string{p.principalARN}
+	ctx["aws:principalaccount"] = []string{c.Caller.Account}
+	ctx["aws:principaltype"] = []string{p.kind}
+	ctx["aws:userid"] = []string{c.Caller.UserID}
+	if p.kind == "User" {
+		ctx["aws:username"] = []string{p.name}
+	}
+	if c.Region != "" {
+		ctx["aws:requestedregion"] = []string{c.Region}
+	}
+	ctx["aws:securetransport"] = []string{strconv.FormatBool(c.Request != nil && c.Request.TLS != nil)}
+	ctx["aws:currenttime"] = []string{now.Format(time.RFC3339)}
+	ctx["aws:epochtime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	if c.Request != nil {
+		if host, _, err := net.SplitHostPort(c.Request.RemoteAddr); err == nil {
+			ctx["aws:sourceip"] = []string{host}
+		}
+	}
+	for k, v := range p.tags {
+		ctx["aws:principaltag/"+k] = []string{v}
+	}
+	// aws:ResourceTag/KEY is added per resource, by Authorize.
+	return ctx
+}
+
+// parsed returns a resource-based policy parsed, from the cache when it
+// has been seen; nil when it does not parse (it then grants nothing).
+func (a *Authorizer) parsed(doc string) *policy.Policy {
+	if p, ok := a.docs.Load(doc); ok {
+		return p.(*policy.Policy)
+	}
+	p, err := policy.Parse(doc)
+	if err != nil {
+		return nil
+	}
+	a.docMu.Lock()
+	if a.docCount++; a.docCount > maxCachedDocs {
+		a.docs.Clear()
+		a.docCount = 1
+	}
+	a.docMu.Unlock()
+	a.docs.Store(doc, p)
+	return p
+}
+
+// principalSet is a caller's policies, parsed: what Authorize weighs.
+type principalSet struct {
+	gen uint64
+	// kind is aws:PrincipalType: "User" or "AssumedRole".
+	kind string
+	// name is a user's name; principalARN the user's or role's ARN
+	// (aws:PrincipalArn), and roleARN the role's for a role session.
+	name, principalARN, roleARN string
+	identity                    []*policy.Policy
+	boundary                    *policy.Policy
+	session                     []*policy.Policy
+	hasSession                  bool
+	tags                        map[string]string
+}
+
+// principalPolicies returns the caller's parsed policies, cached until
+// IAM next changes.
+func (s *Service) principalPolicies(c awsproto.Caller) (*principalSet, error) {
+	key := c.ARN
+	if c.SessionToken != "" || c.SessionPolicy != "" || c.SessionPolicyARNs != "" {
+		key += "\x00" + c.AccessKeyID
+	}
+	gen := s.gen.Load()
+	if v, ok := s.authCache.Load(key); ok {
+		if p := v.(*principalSet); p.gen == gen {
+			return p, nil
+		}
+	}
+	p, err := s.loadPrincipal(c)
+	if err != nil {
+		return nil, err
+	}
+	p.gen = gen
+	// Each role session is an entry; past the bound the cache starts
+	// afresh rather than keep expired sessions' policies forever.
+	if s.authCount.Add(1) > maxCachedPrincipals {
+		s.authCache.Clear()
+		s.authCount.Store(0)
+	}
+	s.authCache.Store(key, p)
+	return p, nil
+}
+
+// loadPrincipal reads and parses the policies of an IAM user or of the
+// role behind a role session. A principal that no longer exists has no
+// policies, and is denied everything.
+func (s *Service) loadPrincipal(c awsproto.Caller) (*principalSet, error) {
+	p := &principalSet{principalARN: c.ARN, tags: map[string]string{}}
+	_, resource, _ := strings.Cut(strings.TrimPrefix(c.ARN, "arn:"), ":"+c.Account+":")
+	switch {
+	case strings.HasPrefix(resource, "user/"):
+		p.kind = "User"
+		p.name = resource[strings.LastIndexByte(resource, '/')+1:]
+		u, err := s.user(p.name)
+		if err != nil {
+			if isNoSuchEntity(err) {
+				return p, nil
+			}
+			return nil, err
+		}
+		p.principalARN = s.arn("user", u.Path, u.Name)
+		for _, t := range u.Tags {
+			p.tags[strings.ToLower(t.Key)] = t.Value
+		}
+		if err := s.addPrincipalPolicies(p, &u.principal, u.Boundary); err != nil {
+			return nil, err
+		}
+		groups, err := all[groupRecord](s, kindGroup)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			if g.hasMember(u.Name) {
+				if err := s.addPrincipalPolicies(p, &g.principal, ""); err != nil {
+					return nil, err
+				}
+			}
+		}
+	case strings.HasPrefix(resource, "assumed-role/"):
+		p.kind = "AssumedRole"
+		role, _, _ := strings.Cut(strings.TrimPrefix(resource, "assumed-role/"), "/")
+		p.roleARN = s.arn("role", "/", role)
+		r, err := s.role(role)
+		if err != nil && !isNoSuchEntity(err) {
+			return nil, err
+		}
+		if r != nil {
+			p.roleARN = s.arn("role", r.Path, r.Name)
+			for _, t := range r.Tags {
+				p.tags[strings.ToLower(t.Key)] = t.Value
+			}
+			if err := s.addPrincipalPolicies(p, &r.principal, r.Boundary); err != nil {
+				return nil, err
+			}
+		}
+		p.principalARN = p.roleARN
+		if c.SessionPolicy != "" {
+			p.hasSession = true
+			if sp, err := policy.Parse(c.SessionPolicy); err == nil {
+				p.session = append(p.session, sp)
+			}
+		}
+		for _, arn := range strings.Fields(c.SessionPolicyARNs) {
+			p.hasSession = true
+			if sp, err := s.managedDocument(arn); err != nil {
+				return nil, err
+			} else if sp != nil {
+				p.session = append(p.session, sp)
+			}
+		}
+	}
+	return p, nil
+}
+
+// addPrincipalPolicies adds a user's, group's or role's inline and
+// attached policies to p, and its permissions boundary when it has one.
+func (s *Service) addPrincipalPolicies(p *principalSet, pr *principal, boundary string) error {
+	for _, doc := range pr.Inline {
+		if ip, err := policy.Parse(doc); err == nil {
+			p.identity = append(p.identity, ip)
+		}
+	}
+	for _, arn := range pr.Attached {
+		mp, err := s.managedDocument(arn)
+		if err != nil {
+			return err
+		}
+		if mp != nil {
+			p.identity = append(p.identity, mp)
+		}
+	}
+	if boundary != "" {
+		bp, err := s.managedDocument(boundary)
+		if err != nil {
+			return err
+		}
+		if bp == nil {
+			// A boundary virga has no document for allows nothing.
+			bp = &policy.Policy{ID: boundary}
+		}
+		p.boundary = bp
+	}
+	return nil
+}
+
+// managedDocument returns the default version of a managed policy,
+// parsed and named by its ARN; nil when the policy does not exist or
+// virga does not carry its document (most AWS managed policies).
+func (s *Service) managedDocument(arn string) (*policy.Policy, error) {
+	rec, aws, err := s.managedPolicy(arn)
+	if err != nil {
+		if isNoSuchEntity(err) || apierrCode(err) == "InvalidInput" {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var doc string
+	switch {
+	case aws != nil:
+		doc = aws.Document
+	case rec != nil:
+		for _, v := range rec.Versions {
+			if v.ID == rec.Default {
+				doc = v.Document
+			}
+		}
+	}
+	if doc == "" {
+		return nil, nil
+	}
+	p, err := policy.Parse(doc)
+	if err != nil {
+		return nil, nil
+	}
+	p.ID = arn
+	return p, nil
+}
+
+// TrustPolicy returns the trust policy of the role with the ARN, as STS
+// checks AssumeRole against it; false when there is no such role.
+func (s *Service) TrustPolicy(roleARN string) (string, bool, error) {
+	r, err := s.roleByARN(roleARN)
+	if err != nil || r == nil {
+		return "", false, err
+	}
+	return r.TrustPolicy, true, nil
+}
+
+// RoleID returns the unique id of the role with the ARN, which STS puts
+// in its sessions' ids; false when there is no such role.
+func (s *Service) RoleID(roleARN string) (string, bool, error) {
+	r, err := s.roleByARN(roleARN)
+	if err != nil || r == nil {
+		return "", false, err
+	}
+	return r.ID, true, nil
+}
+
+// roleByARN returns the role an ARN names (path included), or nil.
+func (s *Service) roleByARN(roleARN string) (*roleRecord, error) {
+	i := strings.LastIndexByte(roleARN, '/')
+	if i < 0 || !strings.HasPrefix(roleARN, "arn:aws:iam::"+s.account+":role/") {
+		return nil, nil
+	}
+	r, err := s.role(roleARN[i+1:])
+	if err != nil {
+		if isNoSuchEntity(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if s.arn("role", r.Path, r.Name) != roleARN {
+		return nil, nil
+	}
+	return r, nil
+}
+
+func isNoSuchEntity(err error) bool {
+	e := apierr.As(err)
+	return e != nil && e.Code == ErrNoSuchEntity.Code
+}
+
+func apierrCode(err error) string {
+	if e := apierr.As(err); e != nil {
+		return e.Code
+	}
+	return ""
+}

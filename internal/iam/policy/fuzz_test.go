@@ -1,0 +1,33 @@
+package policy
+
+import "testing"
+
+// FuzzEvaluate parses arbitrary documents and evaluates whatever parses
+// against a fixed request: neither may panic, and a policy that allows
+// must not also be reported as an explicit deny.
+func FuzzEvaluate(f *testing.F) {
+	for _, seed := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:Get*","Resource":"arn:aws:dynamodb:*:*:table/${aws:username}"}]}`,
+		`{"Statement":{"Effect":"Deny","NotAction":["iam:*"],"NotResource":"*","Principal":{"AWS":["*","123456789012"]}}}`,
+		`{"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForAllValues:StringLike":{"aws:TagKeys":["a*"]},"NumericLessThanIfExists":{"k":1},"Null":{"x":true},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"DateGreaterThan":{"aws:CurrentTime":"2020-01-01"}}}}`,
+		`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"${*}${?}${$}${aws:x, 'd'}"}]}`,
+		`{`, `{"Statement":[]}`,
+	} {
+		f.Add(seed, "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:123456789012:table/bob")
+	}
+	f.Fuzz(func(t *testing.T, doc, action, resource string) {
+		p, err := Parse(doc)
+		if err != nil {
+			return
+		}
+		r := Request{Action: action, Resource: resource,
+			Principal: Principal{ARN: "arn:aws:iam::123456789012:user/bob", Account: "123456789012"},
+			Context: map[string][]string{"aws:username": {"bob"}, "aws:sourceip": {"10.1.2.3"},
+				"aws:tagkeys": {"ab", "c"}, "aws:currenttime": {"2026-01-01T00:00:00Z"}}}
+		d := Evaluate(&Input{Request: r, Identity: []*Policy{p}, Resource: []*Policy{p}})
+		if d.Allowed && d.Explicit {
+			t.Fatal("allowed and explicitly denied")
+		}
+		_ = d.Message("p", action, resource)
+	})
+}
