@@ -448,7 +448,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		runtime = noContainerRuntime{}
 	}
 	containers, err := ecs.New(ecs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, Logger: o.Logger})
+		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, LoadBalancers: serviceTargets{balancers}, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
 		db.Close()

@@ -35,7 +35,8 @@ type exit struct {
 //	PROVISIONING ─► PENDING ─► Runtime.StartTask ─┬ error ─► STOPPED (TaskFailedToStart)
 //	                                               └► RUNNING ─► an essential container
 //	                                                  exits, StopTask, the service
-//	                                                  scheduler or Close ─► DEPROVISIONING
+//	                                                  scheduler or Close ─► DEACTIVATING while
+//	                                                  its targets drain ─► DEPROVISIONING
 //	                                                  ─► RunningTask.Stop ─► STOPPED
 func (s *Service) lifecycle(id string) {
 	defer s.tasksWG.Done()
@@ -88,6 +89,12 @@ func (s *Service) lifecycle(id string) {
 			}
 		}
 	}
+	// A service's task is registered in its target groups as it becomes
+	// RUNNING, so that the scheduler never sees it running unregistered.
+	if v := s.services[t.Cluster+"/"+t.Service]; t.Service != "" && v != nil && len(v.D.LoadBalancers) > 0 {
+		t.Targets = s.registerTargets(t, v.D.LoadBalancers, bound)
+		s.targetEvents(t, "registered", t.Targets)
+	}
 	s.save(t)
 	grace := stopTimeout(t.Def)
 	s.mu.Unlock()
@@ -104,18 +111,25 @@ func (s *Service) lifecycle(id string) {
 	remaining := len(spec.Containers)
 	stopping := false
 	var gaveUp <-chan time.Time
-	beginStop := func(reason string, code TaskStopCode) {
-		s.mu.Lock()
-		if deref(t.T.DesiredStatus) != statusStopped {
-			t.T.DesiredStatus = ptr(statusStopped)
-			t.T.StoppedReason = ptr(reason)
-			t.T.StopCode = ptr(code)
+	// While the task's targets drain it is DEACTIVATING: drainTick
+	// looks at the clock until drainUntil.
+	var drainUntil time.Time
+	var drainTick <-chan time.Time
+	var drainTicker *time.Ticker
+	defer func() {
+		if drainTicker != nil {
+			drainTicker.Stop()
 		}
+	}()
+	deprovision := func() {
+		if drainTicker != nil {
+			drainTicker.Stop()
+			drainTicker, drainTick = nil, nil
+		}
+		s.mu.Lock()
 		t.T.LastStatus = ptr(statusDeprovisioning)
-		t.T.StoppingAt = ptr(s.clock.Now())
 		s.save(t)
 		s.mu.Unlock()
-		stopping = true
 		go func() {
 			if err := rt.Stop(context.Background(), grace); err != nil {
 				s.log.Warn("ecs: stopping a task", "task", t.ID, "err", err)
@@ -124,6 +138,42 @@ func (s *Service) lifecycle(id string) {
 		// A runtime that does not end the containers within their grace
 		// does not hold the task (or virga's shutdown) forever.
 		gaveUp = time.After(grace + s.stopSlack)
+	}
+	// beginStop deregisters the task's targets and, when drain is set
+	// (the task is stopped, not dead), waits in DEACTIVATING for their
+	// deregistration delay before the containers are stopped.
+	beginStop := func(reason string, code TaskStopCode, drain bool) {
+		s.mu.Lock()
+		if deref(t.T.DesiredStatus) != statusStopped {
+			t.T.DesiredStatus = ptr(statusStopped)
+			t.T.StoppedReason = ptr(reason)
+			t.T.StopCode = ptr(code)
+		}
+		t.T.StoppingAt = ptr(s.clock.Now())
+		targets := t.Targets
+		t.Targets = nil
+		if len(targets) > 0 && drain {
+			t.T.LastStatus = ptr(statusDeactivating)
+		}
+		s.save(t)
+		s.mu.Unlock()
+		stopping = true
+		if len(targets) > 0 {
+			d := s.deregisterTargets(t, targets)
+			s.mu.Lock()
+			s.targetEvents(t, "deregistered", targets)
+			if v := s.services[t.Cluster+"/"+t.Service]; v != nil && drain && d > 0 {
+				s.event(v, s.clock.Now(), "(service "+t.Service+") has begun draining connections on 1 tasks.")
+			}
+			s.mu.Unlock()
+			if drain && d > 0 {
+				drainUntil = s.clock.Now().Add(d)
+				drainTicker = time.NewTicker(s.tick)
+				drainTick = drainTicker.C
+				return
+			}
+		}
+		deprovision()
 	}
 	closed := s.ctx.Done()
 	for remaining > 0 {
@@ -152,16 +202,22 @@ func (s *Service) lifecycle(id string) {
 			s.save(t)
 			s.mu.Unlock()
 			if essential && !stopping {
-				beginStop(essentialExited, TaskStopCode("EssentialContainerExited"))
+				beginStop(essentialExited, TaskStopCode("EssentialContainerExited"), false)
 			}
 		case <-stop:
 			if !stopping {
-				beginStop("", TaskStopCode("UserInitiated"))
+				beginStop("", TaskStopCode("UserInitiated"), true)
+			}
+		case <-drainTick:
+			if !s.clock.Now().Before(drainUntil) {
+				deprovision()
 			}
 		case <-closed:
 			closed = nil
 			if !stopping {
-				beginStop(hostStopped, TaskStopCode("TerminationNotice"))
+				beginStop(hostStopped, TaskStopCode("TerminationNotice"), false)
+			} else if drainTick != nil {
+				deprovision()
 			}
 		}
 	}
@@ -184,6 +240,11 @@ func (s *Service) finish(t *task, rt RunningTask) {
 		c := &t.T.Containers[i]
 		c.LastStatus = ptr(statusStopped)
 		c.NetworkBindings = []NetworkBinding{}
+	}
+	if len(t.Targets) > 0 {
+		s.deregisterTargets(t, t.Targets)
+		s.targetEvents(t, "deregistered", t.Targets)
+		t.Targets = nil
 	}
 	s.save(t)
 	delete(s.stops, t.ID)

@@ -46,6 +46,9 @@ func (s *Service) createService(_ context.Context, in *CreateServiceRequest) (*C
 	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
+	if err := s.checkLoadBalancers(in.LoadBalancers, req.rev); err != nil {
+		return nil, err
+	}
 	if old := s.services[req.cluster.Name+"/"+name]; old != nil && deref(old.D.Status) != statusInactive {
 		return nil, errServiceNotIdempotent
 	}
@@ -147,6 +150,11 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 		}
 	}
 	if in.LoadBalancers != nil {
+		if r := s.findRevision(deref(v.D.TaskDefinition)); r != nil && in.TaskDefinition == nil {
+			if err := s.checkLoadBalancers(in.LoadBalancers, r); err != nil {
+				return nil, err
+			}
+		}
 		v.D.LoadBalancers = in.LoadBalancers
 	}
 	if in.NetworkConfiguration != nil {
@@ -166,6 +174,13 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 			nc = in.NetworkConfiguration
 		}
 		if err := checkNetwork(r, nc); err != nil {
+			return nil, err
+		}
+		lbs := v.D.LoadBalancers
+		if in.LoadBalancers != nil {
+			lbs = in.LoadBalancers
+		}
+		if err := s.checkLoadBalancers(lbs, r); err != nil {
 			return nil, err
 		}
 		newRev = deref(r.Def.TaskDefinitionArn) != deref(v.D.TaskDefinition)

@@ -13,6 +13,7 @@ const (
 	statusPending        = "PENDING"
 	statusActivating     = "ACTIVATING"
 	statusRunning        = "RUNNING"
+	statusDeactivating   = "DEACTIVATING"
 	statusDeprovisioning = "DEPROVISIONING"
 	statusStopped        = "STOPPED"
 )

@@ -3,6 +3,7 @@ package ecs
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -73,6 +74,7 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 	name := deref(v.D.ServiceName)
 	byDep := map[string][]*task{}
 	var alive, healthy int
+	changed := false
 	for _, t := range s.tasks {
 		if t.Cluster != v.Cluster || t.Service != name || deref(t.T.LastStatus) == statusStopped {
 			continue
@@ -81,16 +83,27 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 			alive++ // stopping
 			continue
 		}
-		byDep[t.Deployment] = append(byDep[t.Deployment], t)
 		alive++
-		if deref(t.T.LastStatus) == statusRunning {
+		if target, h, bad := s.unhealthyTarget(v, t, now); bad {
+			// The load balancer found the task unhealthy after the
+			// grace period: the scheduler stops and replaces it.
+			s.event(v, now, "(service "+name+") (task "+t.ID+") (port "+strconv.Itoa(target.Port)+") is unhealthy in (target-group "+
+				s.targetGroupName(target.TargetGroup)+") due to (reason "+h.Description+").")
+			if err := s.requestStop(t, "Task failed ELB health checks in (target-group "+target.TargetGroup+")", TaskStopCode("ServiceSchedulerInitiated")); err != nil {
+				return err
+			}
+			s.event(v, now, "(service "+name+") has stopped 1 running tasks: (task "+t.ID+").")
+			changed = true
+			continue
+		}
+		byDep[t.Deployment] = append(byDep[t.Deployment], t)
+		if s.targetsHealthy(v, t) {
 			healthy++
 		}
 	}
 	for _, ts := range byDep {
 		sort.Slice(ts, func(i, j int) bool { return deref(ts[i].T.CreatedAt).Before(deref(ts[j].T.CreatedAt)) })
 	}
-	changed := false
 	if status == statusDraining {
 		// Deleting scaled the service to zero: its tasks stop as any
 		// scale-in stops them.
@@ -167,7 +180,7 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 		old := byDep[deref(d.Id)]
 		var stopped []string
 		for _, t := range old {
-			running := deref(t.T.LastStatus) == statusRunning
+			running := s.targetsHealthy(v, t)
 			if running && healthy-1 < minHealthy {
 				continue
 			}
@@ -192,7 +205,9 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 	v.D.Deployments = kept
 	runningPrimary := 0
 	for _, t := range mine {
-		if deref(t.T.LastStatus) == statusRunning {
+		// Behind a load balancer a task counts once its targets are
+		// healthy.
+		if s.targetsHealthy(v, t) {
 			runningPrimary++
 		}
 	}

@@ -28,6 +28,7 @@ type Service struct {
 	region  string
 	runtime Runtime
 	logs    Logs
+	lbs     LoadBalancers
 	log     *slog.Logger
 	tick    time.Duration
 	// stopSlack is how long past their stop timeout a task's containers
@@ -59,8 +60,11 @@ type Deps struct {
 	Runtime Runtime
 	// Logs receives the output of containers whose log driver is
 	// awslogs; nil discards it.
-	Logs   Logs
-	Logger *slog.Logger
+	Logs Logs
+	// LoadBalancers registers services' tasks in their target groups;
+	// nil makes every target group unknown.
+	LoadBalancers LoadBalancers
+	Logger        *slog.Logger
 	// Tick is how often the service scheduler looks at services and
 	// stopped tasks; zero is 100 ms.
 	Tick time.Duration
@@ -77,7 +81,7 @@ func New(d Deps) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		runtime: d.Runtime, logs: d.Logs, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
+		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
 		clusters: map[string]*cluster{}, families: map[string]*family{}, tasks: map[string]*task{},
 		services: map[string]*service{}, stops: map[string]chan stopRequest{}, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel}

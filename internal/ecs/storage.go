@@ -46,6 +46,9 @@ type task struct {
 	// Def is the task definition the task runs, as it was when the task
 	// started.
 	Def TaskDefinition `json:"def"`
+	// Targets are the target groups the task is registered in, until
+	// it is deregistered.
+	Targets []lbTarget `json:"targets,omitempty"`
 }
 
 // service is a service and the scheduler's memory of it.
@@ -154,6 +157,11 @@ func (s *Service) load() error {
 	now := s.clock.Now()
 	for _, t := range orphans {
 		t.markStopped(now, hostStopped, TaskStopCode("TerminationNotice"))
+		// Its targets point at ports nothing serves any more.
+		if len(t.Targets) > 0 && s.lbs != nil {
+			s.deregisterTargets(t, t.Targets)
+			t.Targets = nil
+		}
 		for i := range t.T.Containers {
 			c := &t.T.Containers[i]
 			if deref(c.LastStatus) != statusStopped {
