@@ -163,7 +163,9 @@ func TestECSTasksAndServices(t *testing.T) {
 		t.Fatalf("RunTask gave %s, %s", arn, aws.ToString(run.Tasks[0].LastStatus))
 	}
 	task := waitTask(t, c, "apps", arn, "RUNNING")
-	if nb := task.Containers[0].NetworkBindings; len(nb) != 1 || aws.ToInt32(nb[0].HostPort) != 80 {
+	// An awsvpc task's port is published on a free host port of the
+	// node (on AWS each such task has an address of its own).
+	if nb := task.Containers[0].NetworkBindings; len(nb) != 1 || aws.ToInt32(nb[0].ContainerPort) != 80 || aws.ToInt32(nb[0].HostPort) == 0 {
 		t.Fatalf("bindings %+v", nb)
 	}
 	list, err := c.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String("apps"), StartedBy: aws.String("me")})

@@ -23,6 +23,11 @@ const stopSlack = 10 * time.Second
 // container exited.
 const essentialExited = "Essential container in task exited"
 
+// drainPoll is how often a DEACTIVATING task looks at the clock for
+// the end of its targets' deregistration delay (a fake clock moves
+// between looks).
+const drainPoll = 50 * time.Millisecond
+
 // exit is one container's end.
 type exit struct {
 	name string
@@ -168,7 +173,7 @@ func (s *Service) lifecycle(id string) {
 			s.mu.Unlock()
 			if drain && d > 0 {
 				drainUntil = s.clock.Now().Add(d)
-				drainTicker = time.NewTicker(s.tick)
+				drainTicker = time.NewTicker(drainPoll)
 				drainTick = drainTicker.C
 				return
 			}
@@ -334,8 +339,15 @@ func (s *Service) spec(t *task) TaskSpec {
 			c.Env = append(c.Env, k+"="+env[k])
 		}
 		for _, p := range cd.PortMappings {
+			host := int(deref(p.HostPort))
+			if deref(t.Def.NetworkMode) == modeAwsvpc {
+				// On AWS each awsvpc task has its own address, so tasks
+				// share port numbers; on virga's one node each task's
+				// port is published on a free host port instead.
+				host = 0
+			}
 			c.PortMappings = append(c.PortMappings, PublishedPort{ContainerPort: int(deref(p.ContainerPort)),
-				HostPort: int(deref(p.HostPort)), Protocol: string(deref(p.Protocol))})
+				HostPort: host, Protocol: string(deref(p.Protocol))})
 		}
 		c.Logs = s.logWriter(t.ID, c.Name, cd.LogConfiguration)
 		spec.Containers = append(spec.Containers, c)

@@ -1,0 +1,213 @@
+package ecs
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
+)
+
+// fakeTargets is a load balancer's target groups: what is registered
+// and each target's health, which tests set.
+type fakeTargets struct {
+	mu      sync.Mutex
+	groups  map[string]TargetGroup
+	targets map[string]map[int]bool // by group: port → registered
+	health  map[int]string          // by port; "" is healthy
+	drain   time.Duration
+}
+
+func newFakeTargets() *fakeTargets {
+	return &fakeTargets{groups: map[string]TargetGroup{}, targets: map[string]map[int]bool{}, health: map[int]string{}}
+}
+
+func (f *fakeTargets) TargetGroup(arn string) (TargetGroup, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	tg, ok := f.groups[arn]
+	return tg, ok
+}
+
+func (f *fakeTargets) RegisterTarget(_ context.Context, tg, ip string, port int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.targets[tg] == nil {
+		f.targets[tg] = map[int]bool{}
+	}
+	f.targets[tg][port] = true
+	return nil
+}
+
+func (f *fakeTargets) DeregisterTarget(_ context.Context, tg, ip string, port int) (time.Duration, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.targets[tg], port)
+	return f.drain, nil
+}
+
+func (f *fakeTargets) TargetHealth(_ context.Context, tg, ip string, port int) (TargetHealth, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.targets[tg][port] {
+		return TargetHealth{State: "unused", Reason: "Target.NotRegistered"}, nil
+	}
+	if st := f.health[port]; st != "" {
+		return TargetHealth{State: st, Reason: "Target.ResponseCodeMismatch", Description: "Health checks failed with these codes: [500]"}, nil
+	}
+	return TargetHealth{State: "healthy"}, nil
+}
+
+func (f *fakeTargets) registered(tg string) []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []int
+	for p := range f.targets[tg] {
+		out = append(out, p)
+	}
+	return out
+}
+
+const testTG = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef"
+
+// newLBHarness is a harness whose ECS registers tasks in lbs, with one
+// ip target group that a load balancer uses, and a web task definition
+// (awsvpc, container app on port 8080).
+func newLBHarness(t *testing.T) (*harness, *fakeTargets) {
+	h := newHarness(t)
+	lbs := newFakeTargets()
+	lbs.groups[testTG] = TargetGroup{Name: "web", TargetType: "ip", HasLoadBalancer: true}
+	lbs.groups["tg-alone"] = TargetGroup{Name: "alone", TargetType: "ip"}
+	lbs.groups["tg-instance"] = TargetGroup{Name: "inst", TargetType: "instance", HasLoadBalancer: true}
+	h.s.lbs = lbs
+	ctx := context.Background()
+	if _, err := h.s.createCluster(ctx, &CreateClusterRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("web"), NetworkMode: ptr(modeAwsvpc),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("nginx"), Memory: ptr(int32(128)),
+			PortMappings: []PortMapping{{ContainerPort: ptr(int32(8080))}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	return h, lbs
+}
+
+func lbService(desired int32, tg, container string, port int32) *CreateServiceRequest {
+	return &CreateServiceRequest{ServiceName: ptr("svc"), TaskDefinition: ptr("web"), DesiredCount: ptr(desired),
+		NetworkConfiguration: &NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
+		LoadBalancers:        []LoadBalancer{{TargetGroupArn: ptr(tg), ContainerName: ptr(container), ContainerPort: ptr(port)}}}
+}
+
+func TestCreateServiceChecksLoadBalancers(t *testing.T) {
+	t.Parallel()
+	h, _ := newLBHarness(t)
+	for _, c := range []struct {
+		in   *CreateServiceRequest
+		want string
+	}{
+		{lbService(1, "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/nope/1", "app", 8080), "Unable to assume role and validate the specified targetGroupArn."},
+		{lbService(1, "tg-alone", "app", 8080), "The target group with targetGroupArn tg-alone does not have an associated load balancer."},
+		{lbService(1, "tg-instance", "app", 8080), "The provided target group tg-instance has target type instance, which is incompatible with the awsvpc network mode specified in the task definition."},
+		{lbService(1, testTG, "web", 8080), "The container web does not exist in the task definition."},
+		{lbService(1, testTG, "app", 80), "The container app did not have a container port 80 defined."},
+	} {
+		_, err := h.s.createService(context.Background(), c.in)
+		e := apierr.As(err)
+		if e == nil || e.Code != "InvalidParameterException" || !strings.HasPrefix(e.Message, c.want) {
+			t.Errorf("got %v, want InvalidParameterException %q", err, c.want)
+		}
+	}
+}
+
+func TestServiceTasksRegisterAndDrain(t *testing.T) {
+	t.Parallel()
+	h, lbs := newLBHarness(t)
+	lbs.drain = 300 * time.Second
+	if _, err := h.s.createService(context.Background(), lbService(2, testTG, "app", 8080)); err != nil {
+		t.Fatal(err)
+	}
+	h.until("two registered targets", func() bool { return len(lbs.registered(testTG)) == 2 })
+	h.until("a steady state", func() bool {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		return h.s.services[defaultCluster+"/svc"].Steady
+	})
+	if _, err := h.s.updateService(context.Background(), &UpdateServiceRequest{Service: ptr("svc"), DesiredCount: ptr(int32(1))}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("one task deactivating", func() bool { return len(h.tasksOf("svc")[statusDeactivating]) == 1 })
+	if n := len(lbs.registered(testTG)); n != 1 {
+		t.Fatalf("%d targets registered while one drains, want 1", n)
+	}
+	// The task stays DEACTIVATING until the deregistration delay passes
+	// on the clock.
+	for range 5 {
+		h.s.Reconcile()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if len(h.tasksOf("svc")[statusDeactivating]) != 1 {
+		t.Fatal("the task stopped before its target drained")
+	}
+	h.clock.Advance(300 * time.Second)
+	h.until("the drained task stopped", func() bool { return len(h.tasksOf("svc")[statusStopped]) == 1 })
+	h.s.mu.Lock()
+	events := h.s.services[defaultCluster+"/svc"].D.Events
+	h.s.mu.Unlock()
+	var msgs []string
+	for _, e := range events {
+		msgs = append(msgs, deref(e.Message))
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"(service svc) registered 1 targets in (target-group " + testTG + ")",
+		"(service svc) deregistered 1 targets in (target-group " + testTG + ")",
+		"(service svc) has begun draining connections on 1 tasks."} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no event %q in\n%s", want, all)
+		}
+	}
+}
+
+func TestUnhealthyTargetIsReplaced(t *testing.T) {
+	t.Parallel()
+	h, lbs := newLBHarness(t)
+	in := lbService(1, testTG, "app", 8080)
+	in.HealthCheckGracePeriodSeconds = ptr(int32(60))
+	if _, err := h.s.createService(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	h.until("a registered target", func() bool { return len(lbs.registered(testTG)) == 1 })
+	port := lbs.registered(testTG)[0]
+	lbs.mu.Lock()
+	lbs.health[port] = "unhealthy"
+	lbs.mu.Unlock()
+	// Within the grace period the scheduler ignores the load balancer.
+	for range 5 {
+		h.s.Reconcile()
+	}
+	if len(h.tasksOf("svc")[statusRunning]) != 1 {
+		t.Fatal("the task was stopped within the health check grace period")
+	}
+	h.clock.Advance(60 * time.Second)
+	h.until("the unhealthy task stopped", func() bool { return len(h.tasksOf("svc")[statusStopped]) == 1 })
+	stopped := h.tasksOf("svc")[statusStopped][0]
+	if got := deref(stopped.T.StoppedReason); got != "Task failed ELB health checks in (target-group "+testTG+")" {
+		t.Fatalf("stoppedReason %q", got)
+	}
+	h.until("a healthy replacement", func() bool {
+		ps := lbs.registered(testTG)
+		return len(h.tasksOf("svc")[statusRunning]) == 1 && len(ps) == 1 && ps[0] != port
+	})
+	h.s.mu.Lock()
+	events := h.s.services[defaultCluster+"/svc"].D.Events
+	h.s.mu.Unlock()
+	want := "(service svc) (task " + stopped.ID + ") (port " + itoa(port) + ") is unhealthy in (target-group web) due to (reason Health checks failed with these codes: [500])."
+	found := false
+	for _, e := range events {
+		found = found || deref(e.Message) == want
+	}
+	if !found {
+		t.Fatalf("no event %q", want)
+	}
+}
