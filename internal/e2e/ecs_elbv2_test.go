@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -303,4 +305,112 @@ func containsString(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+const ecsALBStackTemplate = `
+Parameters:
+  Port:
+    Type: Number
+Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+  Targets:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      TargetType: ip
+      Protocol: HTTP
+      Port: 8080
+      VpcId: vpc-1
+      HealthCheckPath: /health
+      TargetGroupAttributes:
+        - Key: deregistration_delay.timeout_seconds
+          Value: "0"
+  Http:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: !Ref Port
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref Targets
+  Def:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: alb-web
+      Cpu: "256"
+      Memory: "512"
+      NetworkMode: awsvpc
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+        - Name: app
+          Image: web
+          PortMappings: [{ContainerPort: 8080}]
+  Svc:
+    Type: AWS::ECS::Service
+    DependsOn: Http
+    Properties:
+      ServiceName: alb-web
+      TaskDefinition: !Ref Def
+      DesiredCount: 2
+      LaunchType: FARGATE
+      HealthCheckGracePeriodSeconds: 30
+      NetworkConfiguration:
+        AwsvpcConfiguration: {Subnets: [subnet-1]}
+      LoadBalancers:
+        - ContainerName: app
+          ContainerPort: 8080
+          TargetGroupArn: !Ref Targets
+Outputs:
+  DNS: {Value: !GetAtt Alb.DNSName}
+  Targets: {Value: !Ref Targets}
+`
+
+func TestECSServiceBehindALBStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithContainerRuntime(newHTTPContainers()))
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("alb-web"), TemplateBody: aws.String(ecsALBStackTemplate),
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Port"), ParameterValue: aws.String(strconv.Itoa(int(freePort(t))))}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := settleStack(t, cf, "alb-web")
+	if st.StackStatus != cftypes.StackStatusCreateComplete {
+		ev, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("alb-web")})
+		for _, e := range ev.StackEvents {
+			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+		}
+		t.Fatalf("stack %s", st.StackStatus)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	// Both tasks register; the load balancer routes to them (while
+	// their first health checks run it fails open to all targets).
+	seen := map[string]bool{}
+	for deadline := time.Now().Add(10 * time.Second); len(seen) < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("requests reached %v, want two tasks", seen)
+		}
+		if res, body := albGet(t, env, outs["DNS"], "GET", "/", nil); res.StatusCode == 200 && strings.HasPrefix(body, "task ") {
+			seen[body] = true
+		}
+	}
+	out, err := elb.NewFromConfig(env.Config).DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(outs["Targets"])})
+	if err != nil || len(out.TargetHealthDescriptions) != 2 {
+		t.Fatalf("targets %+v, %v", out, err)
+	}
+	// Deleting the stack deletes the service, which deregisters its
+	// targets.
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("alb-web")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, aws.ToString(created.StackId)); st.StackStatus != cftypes.StackStatusDeleteComplete {
+		t.Fatalf("stack %s", st.StackStatus)
+	}
 }
