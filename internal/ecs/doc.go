@@ -20,13 +20,42 @@
 // cluster creates it on AWS; the others answer ClusterNotFoundException
 // until it exists.
 //
+// # Load balancers (loadbalancers.go)
+//
+// A service's loadBalancers name Application Load Balancer target
+// groups, reached through LoadBalancers, which internal/app wires to
+// elbv2. CreateService (and UpdateService) check each as ECS does: the
+// target group must exist, a listener or rule of a load balancer must
+// forward to it, its target type must be ip for awsvpc task
+// definitions (and not ip for bridge or host), and containerName and
+// containerPort must be a port mapping of the task definition. As a
+// service's task becomes RUNNING it is registered as the ip target
+// 127.0.0.1:HOSTPORT, the node port its container port is published
+// on (an awsvpc task, which on AWS has an address of its own, gets a
+// free host port, so that tasks of a service share a container port).
+// A task that stops is deregistered; one stopped by StopTask or the
+// scheduler (scale-in, DeleteService, a rolling deployment) is
+// DEACTIVATING while its target drains for the group's
+// deregistration_delay.timeout_seconds on the clock, then its
+// containers stop. The service's events say "registered N targets in
+// (target-group ARN)", "deregistered ..." and "has begun draining
+// connections". Once healthCheckGracePeriodSeconds (0 by default) have
+// passed since a task started, a target the load balancer finds
+// unhealthy gets the task stopped ("Task failed ELB health checks in
+// (target-group ARN)", after the event "(service S) (task T) (port P)
+// is unhealthy in (target-group NAME) due to (reason R).") and the
+// scheduler replaces it. Behind a load balancer a task counts toward
+// minimumHealthyPercent and the steady state only once its targets are
+// healthy.
+//
 // # A task's life (lifecycle.go)
 //
 //	RunTask / StartTask / scheduler ─► PROVISIONING ─► PENDING ─► Runtime.StartTask
 //	    ├ error ─► STOPPED, stopCode TaskFailedToStart, stoppedReason the error
 //	    └ RUNNING ─► an essential container exits (EssentialContainerExited,
 //	      "Essential container in task exited"), StopTask (UserInitiated),
-//	      the scheduler (ServiceSchedulerInitiated) ─► DEPROVISIONING
+//	      the scheduler (ServiceSchedulerInitiated) ─► DEACTIVATING while
+//	      its load balancer targets drain ─► DEPROVISIONING
 //	      ─► RunningTask.Stop (SIGTERM, SIGKILL after stopTimeout, 30 s
 //	      by default) ─► STOPPED
 //
@@ -64,14 +93,21 @@
 // # Lock order
 //
 // Service.mu only; it is never held across a Runtime call or a wait.
+// It is held across LoadBalancers calls, which take elbv2's lock and
+// never call back into ECS.
 //
 // # Not supported
 //
 // Container instances, capacity providers, task sets, attributes,
 // account settings, ExecuteCommand, task protection, service
 // discovery and Service Connect: those operations answer the edge's
-// unknown-operation error. Load balancers are recorded on services but
-// no target is registered; health checks are recorded but not run;
+// unknown-operation error. Classic Load Balancers (loadBalancerName),
+// Network Load Balancers, and registering tasks in instance target
+// groups (virga has no EC2 instances: a bridge or host task behind one
+// is not registered); failed ELB health checks do not count toward
+// the deployment circuit breaker; changing a service's loadBalancers
+// does not start a new deployment. Container health checks are
+// recorded but not run;
 // dependsOn orders the containers the runtime starts (a dependency
 // first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
 // waited for; placement constraints and strategies are accepted and

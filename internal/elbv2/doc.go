@@ -9,7 +9,11 @@
 // listeners and rules, in the store under "elbv2/" (store.go), and, at
 // run time, one HTTP server per listener and the health of every target.
 // It invokes Lambda through the small Functions interface internal/app
-// wires; it must not import internal/lambda.
+// wires; it must not import internal/lambda. targets_api.go is its Go
+// API for other services (ECS registers its services' tasks through
+// it): a target group's summary, registering and deregistering one
+// target, and a target's health, with the same rules as the
+// operations.
 //
 // # Data plane
 //
