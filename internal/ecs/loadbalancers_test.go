@@ -211,3 +211,37 @@ func TestUnhealthyTargetIsReplaced(t *testing.T) {
 		t.Fatalf("no event %q", want)
 	}
 }
+
+func TestRollingDeploymentWaitsForHealthyTargets(t *testing.T) {
+	t.Parallel()
+	h, lbs := newLBHarness(t)
+	if _, err := h.s.createService(context.Background(), lbService(1, testTG, "app", 8080)); err != nil {
+		t.Fatal(err)
+	}
+	h.until("a registered target", func() bool { return len(lbs.registered(testTG)) == 1 })
+	old := lbs.registered(testTG)[0]
+	// New targets stay in their initial health checks.
+	lbs.mu.Lock()
+	for p := old + 1; p < old+10; p++ {
+		lbs.health[p] = "initial"
+	}
+	lbs.mu.Unlock()
+	if _, err := h.s.updateService(context.Background(), &UpdateServiceRequest{Service: ptr("svc"), ForceNewDeployment: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the new task registered", func() bool { return len(lbs.registered(testTG)) == 2 })
+	for range 20 {
+		h.s.Reconcile()
+		time.Sleep(5 * time.Millisecond)
+		if ps := lbs.registered(testTG); len(ps) != 2 || len(h.tasksOf("svc")[statusRunning]) != 2 {
+			t.Fatalf("the old task stopped before the new one's target was healthy: targets %v", ps)
+		}
+	}
+	lbs.mu.Lock()
+	clear(lbs.health)
+	lbs.mu.Unlock()
+	h.until("the old task stopped", func() bool {
+		ps := lbs.registered(testTG)
+		return len(ps) == 1 && ps[0] != old
+	})
+}
