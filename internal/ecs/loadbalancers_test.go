@@ -245,3 +245,29 @@ func TestRollingDeploymentWaitsForHealthyTargets(t *testing.T) {
 		return len(ps) == 1 && ps[0] != old
 	})
 }
+
+func TestRestartDeregistersOrphanedTargets(t *testing.T) {
+	t.Parallel()
+	h, lbs := newLBHarness(t)
+	if _, err := h.s.createService(context.Background(), lbService(1, testTG, "app", 8080)); err != nil {
+		t.Fatal(err)
+	}
+	h.until("a registered target", func() bool { return len(lbs.registered(testTG)) == 1 })
+	old := lbs.registered(testTG)[0]
+	// A new process over the same store: the old one's container, and
+	// the port its target names, are gone.
+	s, err := New(Deps{Store: h.db, Clock: h.clock, IDs: h.s.ids, Account: "000000000000", Region: "us-east-1", Runtime: h.rt,
+		LoadBalancers: lbs, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.s = s
+	t.Cleanup(func() { s.Close() })
+	if ps := lbs.registered(testTG); len(ps) != 0 {
+		t.Fatalf("after restart the orphan's target is registered: %v", ps)
+	}
+	h.until("a replacement registered", func() bool {
+		ps := lbs.registered(testTG)
+		return len(ps) == 1 && ps[0] != old
+	})
+}
