@@ -46,7 +46,8 @@
 // is unhealthy in (target-group NAME) due to (reason R).") and the
 // scheduler replaces it. Behind a load balancer a task counts toward
 // minimumHealthyPercent and the steady state only once its targets are
-// healthy.
+// healthy. Changing a service's loadBalancers starts a new deployment,
+// as on ECS.
 //
 // # A task's life (lifecycle.go)
 //
@@ -105,8 +106,7 @@
 // Network Load Balancers, and registering tasks in instance target
 // groups (virga has no EC2 instances: a bridge or host task behind one
 // is not registered); failed ELB health checks do not count toward
-// the deployment circuit breaker; changing a service's loadBalancers
-// does not start a new deployment. Container health checks are
+// the deployment circuit breaker. Container health checks are
 // recorded but not run;
 // dependsOn orders the containers the runtime starts (a dependency
 // first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not

@@ -271,3 +271,25 @@ func TestRestartDeregistersOrphanedTargets(t *testing.T) {
 		return len(ps) == 1 && ps[0] != old
 	})
 }
+
+func TestChangingLoadBalancersStartsADeployment(t *testing.T) {
+	t.Parallel()
+	h, lbs := newLBHarness(t)
+	const other = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/other/fedcba9876543210"
+	lbs.groups[other] = TargetGroup{Name: "other", TargetType: "ip", HasLoadBalancer: true}
+	if _, err := h.s.createService(context.Background(), lbService(1, testTG, "app", 8080)); err != nil {
+		t.Fatal(err)
+	}
+	h.until("a registered target", func() bool { return len(lbs.registered(testTG)) == 1 })
+	out, err := h.s.updateService(context.Background(), &UpdateServiceRequest{Service: ptr("svc"),
+		LoadBalancers: []LoadBalancer{{TargetGroupArn: ptr(other), ContainerName: ptr("app"), ContainerPort: ptr(int32(8080))}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(out.Service.Deployments); n != 2 {
+		t.Fatalf("%d deployments after changing the load balancers, want 2", n)
+	}
+	h.until("the task moved to the other group", func() bool {
+		return len(lbs.registered(testTG)) == 0 && len(lbs.registered(other)) == 1
+	})
+}

@@ -3,6 +3,7 @@ package ecs
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -149,12 +150,16 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 			v.D.DeploymentConfiguration.DeploymentCircuitBreaker = c.DeploymentCircuitBreaker
 		}
 	}
+	lbChanged := false
 	if in.LoadBalancers != nil {
 		if r := s.findRevision(deref(v.D.TaskDefinition)); r != nil && in.TaskDefinition == nil {
 			if err := s.checkLoadBalancers(in.LoadBalancers, r); err != nil {
 				return nil, err
 			}
 		}
+		// Changing the load balancers starts a new deployment, whose
+		// tasks register in the new target groups.
+		lbChanged = !reflect.DeepEqual(in.LoadBalancers, v.D.LoadBalancers)
 		v.D.LoadBalancers = in.LoadBalancers
 	}
 	if in.NetworkConfiguration != nil {
@@ -186,7 +191,7 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 		newRev = deref(r.Def.TaskDefinitionArn) != deref(v.D.TaskDefinition)
 		v.D.TaskDefinition = r.Def.TaskDefinitionArn
 	}
-	if newRev || deref(in.ForceNewDeployment) {
+	if newRev || lbChanged || deref(in.ForceNewDeployment) {
 		r := s.findRevision(deref(v.D.TaskDefinition))
 		for i := range v.D.Deployments {
 			v.D.Deployments[i].Status = ptr(deploymentActive)
