@@ -144,6 +144,9 @@ func (s *Service) lifecycle(id string) {
 				c.NetworkBindings = []NetworkBinding{}
 				if e.err == nil {
 					c.ExitCode = ptr(int32(e.code))
+					if o, ok := rt.(OOMReporter); ok && o.OOMKilled(e.name) {
+						c.Reason = ptr(outOfMemory)
+					}
 				} else {
 					c.Reason = ptr(e.err.Error())
 				}
@@ -187,6 +190,7 @@ func (s *Service) finish(t *task, rt RunningTask) {
 	}
 	s.save(t)
 	delete(s.stops, t.ID)
+	delete(s.secrets, t.secret)
 	s.taskStopped(t)
 }
 
@@ -251,6 +255,7 @@ func (s *Service) spec(t *task) TaskSpec {
 				env[k] = deref(p.Value)
 			}
 		}
+		setEnv(s.taskEnv(t, c.Name))
 		setEnv(cd.Environment)
 		if t.T.Overrides != nil {
 			for _, o := range t.T.Overrides.ContainerOverrides {

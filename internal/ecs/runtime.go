@@ -65,6 +65,13 @@ type RunningTask interface {
 	Stop(ctx context.Context, grace time.Duration) error
 }
 
+// OOMReporter is implemented by running tasks that know why a container
+// ended: OOMKilled says whether the kernel killed it for reaching its
+// memory limit (its reason is then ECS's OutOfMemoryError).
+type OOMReporter interface {
+	OOMKilled(container string) bool
+}
+
 // Logs writes containers' output to CloudWatch Logs for the awslogs log
 // driver.
 type Logs interface {

@@ -46,6 +46,10 @@ type task struct {
 	// Def is the task definition the task runs, as it was when the task
 	// started.
 	Def TaskDefinition `json:"def"`
+	// secret names the task's metadata and credential endpoints while it
+	// runs (taskenv.go); it is not kept: containers do not outlive the
+	// process.
+	secret string
 }
 
 // service is a service and the scheduler's memory of it.
