@@ -115,12 +115,22 @@ func waitRealTask(t *testing.T, c *ecs.Client, arn, status string) ecstypes.Task
 	}
 }
 
-// httpGet GETs url and returns the status and body.
+// httpGet GETs url and returns the status and body. A RUNNING task's
+// server may not listen yet (ECS does not wait for it either): a
+// connection that fails is tried again for ten seconds.
 func httpGet(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
+	deadline := time.Now().Add(10 * time.Second)
+	var resp *http.Response
+	for {
+		var err error
+		if resp, err = http.Get(url); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
@@ -133,6 +143,7 @@ func httpGet(t *testing.T, url string) (int, string) {
 // port, sees what ECS sets in its environment, reads its task metadata
 // and calls virga back with its task role's credentials; its output
 // reaches CloudWatch Logs; StopTask's SIGTERM ends it with its exit code; a
+// container killed at its memory limit is OutOfMemoryError; a
 // missing image is CannotPullContainerError; a service keeps its
 // desired count of containers and replaces one that exits.
 func TestECSContainers(t *testing.T) {
@@ -256,6 +267,21 @@ func TestECSContainers(t *testing.T) {
 		t.Errorf("stopped task: exitCode %v stopCode %s", aws.ToInt32(code), stopped.StopCode)
 	}
 
+	// A container killed at its memory limit (64 MiB).
+	run, err = c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("ecsapp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oom := waitRealTask(t, c, aws.ToString(run.Tasks[0].TaskArn), "RUNNING")
+	oomBase := fmt.Sprintf("http://127.0.0.1:%d", aws.ToInt32(oom.Containers[0].NetworkBindings[0].HostPort))
+	httpGet(t, oomBase+"/env") // listening
+	http.Get(oomBase + "/alloc?mb=256")
+	oom = waitStopped(t, c, aws.ToString(oom.TaskArn))
+	if cont := oom.Containers[0]; aws.ToString(cont.Reason) != "OutOfMemoryError: Container killed due to memory usage" || aws.ToInt32(cont.ExitCode) != 137 ||
+		aws.ToString(oom.StoppedReason) != "Essential container in task exited" {
+		t.Errorf("OOM-killed task: reason %q exit %d, task %q", aws.ToString(cont.Reason), aws.ToInt32(cont.ExitCode), aws.ToString(oom.StoppedReason))
+	}
+
 	// An image the registry does not have.
 	bad := web
 	bad.Image = aws.String(*repo.RepositoryUri + ":missing")
@@ -281,6 +307,7 @@ func TestECSContainers(t *testing.T) {
 	var gone string
 	for arn, port := range ports {
 		gone = arn
+		httpGet(t, fmt.Sprintf("http://127.0.0.1:%d/env", port)) // listening
 		http.Get(fmt.Sprintf("http://127.0.0.1:%d/exit?code=3", port))
 		break
 	}

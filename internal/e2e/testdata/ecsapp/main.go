@@ -1,7 +1,7 @@
 // Command ecsapp is the container the ECS end-to-end tests run: an HTTP
 // server that answers with its environment, its task metadata and the
-// identity its task role's credentials have at virga, and exits on
-// request.
+// identity its task role's credentials have at virga, takes memory
+// and exits on request.
 package main
 
 import (
@@ -19,6 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
+
+// hold keeps /alloc's memory reachable.
+var hold [][]byte
 
 func main() {
 	fmt.Println("ecsapp listening on 8080")
@@ -53,6 +56,18 @@ func main() {
 			}
 		}
 		http.Error(w, err.Error(), http.StatusInternalServerError)
+	})
+	// /alloc?mb=N takes and touches N MiB and keeps it.
+	http.HandleFunc("/alloc", func(w http.ResponseWriter, r *http.Request) {
+		mb, _ := strconv.Atoi(r.URL.Query().Get("mb"))
+		for i := 0; i < mb; i++ {
+			b := make([]byte, 1<<20)
+			for j := range b {
+				b[j] = 1
+			}
+			hold = append(hold, b)
+		}
+		fmt.Fprintf(w, "holding %d MiB\n", len(hold))
 	})
 	http.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) {
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
