@@ -455,7 +455,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		runtime = agentRuntime{a}
 	}
 	containers, err := ecs.New(ecs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, Endpoint: a.endpoint, Roles: taskRoles{roles},
+		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, Endpoint: a.taskEndpoint, Roles: taskRoles{roles},
 		Logger: o.Logger})
 	if err != nil {
 		fns.Close()

@@ -38,6 +38,17 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 	return agentTask{t}, nil
 }
 
+// taskEndpoint is virga's URL as a task's containers reach it: the
+// callback makes virga's port answer on the task's own loopback,
+// whichever host address virga listens on.
+func (a *App) taskEndpoint() string {
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(a.endpoint(), "http://"))
+	if err != nil {
+		return a.endpoint()
+	}
+	return "http://" + net.JoinHostPort("127.0.0.1", port)
+}
+
 // agentTask is an agent's task as ECS's RunningTask (and OOMReporter).
 type agentTask struct{ agent.Task }
 
