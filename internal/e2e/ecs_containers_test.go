@@ -220,6 +220,7 @@ func TestECSContainers(t *testing.T) {
 			Labels                                        map[string]string
 			LogOptions                                    map[string]string
 			Limits                                        struct{ Memory int }
+			Ports                                         []struct{ ContainerPort, HostPort int32 }
 		}
 	}
 	if err := json.Unmarshal([]byte(body), &meta); status != 200 || err != nil {
@@ -229,7 +230,8 @@ func TestECSContainers(t *testing.T) {
 		meta.Cluster != "arn:aws:ecs:us-east-1:000000000000:cluster/default" || len(meta.Containers) != 1 {
 		t.Errorf("task metadata %s", body)
 	} else if mc := meta.Containers[0]; mc.Name != "web" || mc.Labels["com.amazonaws.ecs.task-arn"] != arn || mc.Limits.Memory != 64 ||
-		mc.LogDriver != "awslogs" || mc.LogOptions["awslogs-stream"] != "ecs/web/"+taskID {
+		mc.LogDriver != "awslogs" || mc.LogOptions["awslogs-stream"] != "ecs/web/"+taskID ||
+		len(mc.Ports) != 1 || mc.Ports[0].ContainerPort != 8080 || mc.Ports[0].HostPort != aws.ToInt32(nb[0].HostPort) {
 		t.Errorf("task metadata's container %+v", mc)
 	}
 	if status, body := httpGet(t, base+"/metadata"); status != 200 || !strings.Contains(body, `"Name":"web"`) {

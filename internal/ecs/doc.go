@@ -104,8 +104,9 @@
 // which a task cannot reach here), the execution role (pulls and
 // awslogs use virga's own rights), secrets, environmentFiles, volumes
 // and the agent's Not supported list (internal/agent) are not
-// provided; every container sees networkMode awsvpc at 127.0.0.1 in
-// its metadata, whatever the definition's mode;
+// provided; in its metadata a container's network is the definition's
+// mode with address 127.0.0.1, and its Ports' HostIp 127.0.0.1 (the
+// agent binds loopback only);
 // dependsOn orders the containers the runtime starts (a dependency
 // first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
 // waited for; placement constraints and strategies are accepted and

@@ -172,6 +172,13 @@ type metadataNetwork struct {
 	IPv4Addresses []string
 }
 
+type metadataPort struct {
+	ContainerPort int32
+	Protocol      string
+	HostPort      int32
+	HostIp        string
+}
+
 type metadataContainer struct {
 	DockerId      string
 	Name          string
@@ -191,6 +198,7 @@ type metadataContainer struct {
 	LogOptions    map[string]string `json:",omitempty"`
 	ContainerARN  string
 	Networks      []metadataNetwork
+	Ports         []metadataPort `json:",omitempty"`
 }
 
 type metadataTask struct {
@@ -229,7 +237,11 @@ func containerMetadata(t *task, name string) *metadataContainer {
 			DesiredStatus: deref(t.T.DesiredStatus), KnownStatus: deref(c.LastStatus),
 			CreatedAt: t.T.CreatedAt, StartedAt: t.T.StartedAt, ExitCode: c.ExitCode,
 			Type: "NORMAL", ContainerARN: deref(c.ContainerArn),
-			Networks: []metadataNetwork{{NetworkMode: "awsvpc", IPv4Addresses: []string{"127.0.0.1"}}}}
+			Networks: []metadataNetwork{{NetworkMode: string(deref(t.Def.NetworkMode)), IPv4Addresses: []string{"127.0.0.1"}}}}
+		for _, b := range c.NetworkBindings {
+			m.Ports = append(m.Ports, metadataPort{ContainerPort: deref(b.ContainerPort), Protocol: string(deref(b.Protocol)),
+				HostPort: deref(b.HostPort), HostIp: "127.0.0.1"})
+		}
 		if deref(c.LastStatus) == statusStopped {
 			m.FinishedAt = t.T.StoppedAt
 		}

@@ -127,7 +127,7 @@ func TestTaskEnvironment(t *testing.T) {
 		task.AvailabilityZone != "eu-west-1a" || len(task.Containers) != 1 || task.Containers[0].DockerId != id+"-web" {
 		t.Errorf("task metadata: %d %s", code, body)
 	}
-	if code, body := get(hd, meta); code != 200 || !strings.Contains(body, `"Name":"web"`) {
+	if code, body := get(hd, meta); code != 200 || !strings.Contains(body, `"Name":"web"`) || !strings.Contains(body, `"NetworkMode":"bridge"`) {
 		t.Errorf("container metadata: %d %s", code, body)
 	}
 	for _, u := range []string{EndpointPath + "credentials/nope", EndpointPath + "v4/nope/web", strings.TrimSuffix(meta, "web") + "other"} {
