@@ -17,7 +17,11 @@
 // "OutOfMemoryError: Container killed due to memory usage", as ECS's
 // stopped-task errors say. Images on virga's own registry are pulled
 // with tokens ECR mints, so a registry that requires authentication
-// serves them.
+// serves them. Container output with the awslogs driver goes to
+// CloudWatch Logs through Logs, in group awslogs-group and stream
+// awslogs-stream-prefix/CONTAINER/TASK_ID. The streams are opened before
+// the containers start: without awslogs-create-group a missing group
+// fails the task with the awslogs driver's ResourceInitializationError.
 //
 // # What a container gets (taskenv.go)
 //
@@ -35,11 +39,10 @@
 // own loopback through the task's callback (a full credentials URI must
 // be on loopback for the SDKs to accept plain HTTP); the edge serves
 // them under /_virga/ecs/ (MetadataHandler), behind a secret made for
-// the task when it starts and forgotten when it stops. Container output with the awslogs driver goes to
-// CloudWatch Logs through Logs, in group awslogs-group and stream
-// awslogs-stream-prefix/CONTAINER/TASK_ID. The streams are opened before
-// the containers start: without awslogs-create-group a missing group
-// fails the task with the awslogs driver's ResourceInitializationError.
+// the task when it starts and forgotten when it stops. A task without
+// a role gets no credentials URI, and its credentials endpoint answers
+// 404. The handlers take Service.mu only to read the task; the role is
+// assumed without it.
 //
 // Operations that name no cluster use "default". RunTask, StartTask and
 // CreateService create it the first time, as a node joining the default
@@ -105,8 +108,9 @@
 // awslogs use virga's own rights), secrets, environmentFiles, volumes
 // and the agent's Not supported list (internal/agent) are not
 // provided; in its metadata a container's network is the definition's
-// mode with address 127.0.0.1, and its Ports' HostIp 127.0.0.1 (the
-// agent binds loopback only);
+// mode with address 127.0.0.1, its Ports' HostIp 127.0.0.1 (the agent
+// binds loopback only), and it has no ImageID (nor DescribeTasks an
+// imageDigest): the runtime does not report the digest it pulled;
 // dependsOn orders the containers the runtime starts (a dependency
 // first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
 // waited for; placement constraints and strategies are accepted and
