@@ -60,6 +60,13 @@ func (t agentTask) Ports() []ecs.BoundPort {
 	return out
 }
 
+func (t agentTask) ImageDigest(container string) string {
+	if d, ok := t.Task.(agent.ImageDigester); ok {
+		return d.ImageDigest(container)
+	}
+	return ""
+}
+
 func (t agentTask) OOMKilled(container string) bool {
 	o, ok := t.Task.(agent.OOMReporter)
 	return ok && o.OOMKilled(container)

@@ -164,7 +164,12 @@ func TestECSContainers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := remote.Write(ref, ecsAppImage(t), remote.WithTransport(registryTransport(env)),
+	img := ecsAppImage(t)
+	digest, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref, img, remote.WithTransport(registryTransport(env)),
 		remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
 		t.Fatal(err)
 	}
@@ -191,6 +196,9 @@ func TestECSContainers(t *testing.T) {
 	if len(nb) != 1 || aws.ToInt32(nb[0].ContainerPort) != 8080 || aws.ToInt32(nb[0].HostPort) == 0 {
 		t.Fatalf("networkBindings %+v", nb)
 	}
+	if got := aws.ToString(task.Containers[0].ImageDigest); got != digest.String() {
+		t.Errorf("imageDigest %q, want %s", got, digest)
+	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", aws.ToInt32(nb[0].HostPort))
 
 	// What ECS sets, and what the task definition adds.
@@ -216,11 +224,11 @@ func TestECSContainers(t *testing.T) {
 	var meta struct {
 		Cluster, TaskARN, Family, Revision, KnownStatus string
 		Containers                                      []struct {
-			Name, DockerId, Image, KnownStatus, LogDriver string
-			Labels                                        map[string]string
-			LogOptions                                    map[string]string
-			Limits                                        struct{ Memory int }
-			Ports                                         []struct{ ContainerPort, HostPort int32 }
+			Name, DockerId, Image, ImageID, KnownStatus, LogDriver string
+			Labels                                                 map[string]string
+			LogOptions                                             map[string]string
+			Limits                                                 struct{ Memory int }
+			Ports                                                  []struct{ ContainerPort, HostPort int32 }
 		}
 	}
 	if err := json.Unmarshal([]byte(body), &meta); status != 200 || err != nil {
@@ -231,7 +239,7 @@ func TestECSContainers(t *testing.T) {
 		t.Errorf("task metadata %s", body)
 	} else if mc := meta.Containers[0]; mc.Name != "web" || mc.Labels["com.amazonaws.ecs.task-arn"] != arn || mc.Limits.Memory != 64 ||
 		mc.LogDriver != "awslogs" || mc.LogOptions["awslogs-stream"] != "ecs/web/"+taskID ||
-		len(mc.Ports) != 1 || mc.Ports[0].ContainerPort != 8080 || mc.Ports[0].HostPort != aws.ToInt32(nb[0].HostPort) {
+		mc.ImageID != digest.String() || len(mc.Ports) != 1 || mc.Ports[0].ContainerPort != 8080 || mc.Ports[0].HostPort != aws.ToInt32(nb[0].HostPort) {
 		t.Errorf("task metadata's container %+v", mc)
 	}
 	if status, body := httpGet(t, base+"/metadata"); status != 200 || !strings.Contains(body, `"Name":"web"`) {

@@ -108,9 +108,10 @@
 // awslogs use virga's own rights), secrets, environmentFiles, volumes
 // and the agent's Not supported list (internal/agent) are not
 // provided; in its metadata a container's network is the definition's
-// mode with address 127.0.0.1, its Ports' HostIp 127.0.0.1 (the agent
-// binds loopback only), and it has no ImageID (nor DescribeTasks an
-// imageDigest): the runtime does not report the digest it pulled;
+// mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1 (the
+// agent binds loopback only); ImageID and DescribeTasks' imageDigest
+// are the digest the tag resolved to when the task started
+// (ImageDigester);
 // dependsOn orders the containers the runtime starts (a dependency
 // first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
 // waited for; placement constraints and strategies are accepted and

@@ -81,6 +81,9 @@ func (s *Service) lifecycle(id string) {
 		c := &t.T.Containers[i]
 		c.LastStatus = ptr(statusRunning)
 		c.RuntimeId = ptr(id + "-" + deref(c.Name))
+		if d, ok := rt.(ImageDigester); ok && d.ImageDigest(deref(c.Name)) != "" {
+			c.ImageDigest = ptr(d.ImageDigest(deref(c.Name)))
+		}
 		for _, b := range bound {
 			if b.Container == deref(c.Name) {
 				c.NetworkBindings = append(c.NetworkBindings, NetworkBinding{BindIP: ptr("0.0.0.0"),

@@ -72,6 +72,13 @@ type OOMReporter interface {
 	OOMKilled(container string) bool
 }
 
+// ImageDigester is implemented by running tasks that know which image
+// manifest each container runs: ImageDigest is its digest
+// ("sha256:..."), DescribeTasks' imageDigest and the metadata's ImageID.
+type ImageDigester interface {
+	ImageDigest(container string) string
+}
+
 // Logs writes containers' output to CloudWatch Logs for the awslogs log
 // driver.
 type Logs interface {
