@@ -97,7 +97,9 @@
 // the pipes open). The exit code of a container killed by a signal is
 // 128+signal (137 after SIGKILL); a task's OOMKilled (interface
 // OOMReporter) says whether the kernel killed it for reaching its memory
-// limit, from containerd's /tasks/oom events.
+// limit, from containerd's /tasks/oom events; its ImageDigest
+// (interface ImageDigester) is the digest a container's image reference
+// resolved to.
 //
 // Invariants:
 //   - A task is in Agent.tasks from its namespace's creation until its

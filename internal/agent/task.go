@@ -134,14 +134,23 @@ type runningContainer struct {
 	code      int
 	oomKilled bool
 	oom       *oomFlag
+	digest    string // the image manifest's digest, "sha256:..."
 	waitErr   error
 	logs      []*lineWriter
 }
 
 var (
-	_ Task        = (*task)(nil)
-	_ OOMReporter = (*task)(nil)
+	_ Task          = (*task)(nil)
+	_ OOMReporter   = (*task)(nil)
+	_ ImageDigester = (*task)(nil)
 )
+
+// ImageDigester is implemented by the agent's tasks (kept apart from
+// Task as OOMReporter is): ImageDigest is the digest of the image
+// manifest a container runs, as resolved when the task started.
+type ImageDigester interface {
+	ImageDigest(container string) string
+}
 
 // OOMReporter is implemented by the agent's tasks (an addition to the
 // Task interface, kept apart so that consumers' own Task fakes need not
@@ -366,7 +375,8 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		}
 		return err
 	}
-	rc := &runningContainer{name: c.Name, container: ctr, exited: make(chan struct{}), oom: t.a.oom(id)}
+	rc := &runningContainer{name: c.Name, container: ctr, exited: make(chan struct{}), oom: t.a.oom(id),
+		digest: img.Target().Digest.String()}
 	t.mu.Lock()
 	t.containers = append(t.containers, rc)
 	t.mu.Unlock()
@@ -525,6 +535,15 @@ func (t *task) OOMKilled(container string) bool {
 	default:
 		return false
 	}
+}
+
+// ImageDigest is the digest of the image manifest a container runs
+// ("sha256:..."), or "" for no such container.
+func (t *task) ImageDigest(container string) string {
+	if c := t.container(container); c != nil {
+		return c.digest
+	}
+	return ""
 }
 
 // Stop stops every container (SIGTERM, SIGKILL after grace), deletes the

@@ -93,6 +93,8 @@ type App struct {
 	// containers runs containers (ECS tasks) through containerd; it
 	// starts nothing until the first task.
 	containers *agent.Agent
+	// taskEndpoints serves ECS tasks' metadata and credentials.
+	taskEndpoints http.Handler
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 
@@ -115,8 +117,8 @@ type Options struct {
 	Clock  clock.Clock
 	// Random is the source of randomness for ids; nil is crypto/rand.
 	Random io.Reader
-	// ContainerRuntime runs ECS tasks' containers; nil is a runtime
-	// that refuses every task, saying no container runtime is set up.
+	// ContainerRuntime runs ECS tasks' containers; nil is the node
+	// agent (containerd).
 	ContainerRuntime ecs.Runtime
 	// Ready, when set, is called by Run once virga serves, with its
 	// endpoint (virga up -t deploys a template then).
@@ -256,7 +258,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress, Logger: o.Logger.With("component", "containers")})
+	// The agent pulls from virga's own registry with tokens ECR mints
+	// (ECR is made below).
+	var registry *ecr.Service
+	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress,
+		Credentials: registryCredentials(a, func() *ecr.Service { return registry }), Logger: o.Logger.With("component", "containers")})
 	a.closers = append(a.closers, func() error {
 		err := a.containers.Close()
 		if cfg.InMemory {
@@ -395,6 +401,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	registry = images
 	a.services = append(a.services, images.API())
 	// Lifecycle policies expire images as the clock passes their rules.
 	a.background = append(a.background, func(ctx context.Context) { images.Run(ctx, o.Logger) })
@@ -445,16 +452,18 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// the log writers flush.
 	runtime := o.ContainerRuntime
 	if runtime == nil {
-		runtime = noContainerRuntime{}
+		runtime = agentRuntime{a}
 	}
 	containers, err := ecs.New(ecs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, LoadBalancers: serviceTargets{balancers}, Logger: o.Logger})
+		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, LoadBalancers: serviceTargets{balancers}, Endpoint: a.taskEndpoint,
+		Roles: taskRoles{roles}, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
 		db.Close()
 		return nil, err
 	}
 	a.services = append(a.services, containers.API())
+	a.taskEndpoints = containers.MetadataHandler()
 	a.background = append(a.background, containers.Run)
 	a.closers = append([]func() error{containers.Close}, a.closers...)
 
@@ -916,6 +925,15 @@ type roleCache struct {
 }
 
 func (c *roleCache) AssumeRole(ctx context.Context, role, session string) (functions.Credentials, error) {
+	cred, err := c.credentials(role, session)
+	if err != nil {
+		return functions.Credentials{}, err
+	}
+	return functions.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken}, nil
+}
+
+// credentials are role's credentials for session, from the cache or new.
+func (c *roleCache) credentials(role, session string) (sts.RoleCredentials, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := [2]string{role, session}
@@ -923,11 +941,11 @@ func (c *roleCache) AssumeRole(ctx context.Context, role, session string) (funct
 	if !ok || c.clock.Now().After(cred.Expiration.Add(-functionCredentialsLifetime/2)) {
 		var err error
 		if cred, err = c.sts.AssumeRoleAs(role, session, functionCredentialsLifetime); err != nil {
-			return functions.Credentials{}, err
+			return sts.RoleCredentials{}, err
 		}
 		c.entries[key] = cred
 	}
-	return functions.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken}, nil
+	return cred, nil
 }
 
 // topicQueues adapts SQS to what SNS subscriptions deliver to.

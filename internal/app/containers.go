@@ -3,18 +3,103 @@ package app
 import (
 	"context"
 	"errors"
+	"net"
+	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/agent"
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/ecs"
 )
 
-// noContainerRuntime is ECS's runtime until a node agent runs
-// containers: every task fails to start, saying why.
-type noContainerRuntime struct{}
+// agentRuntime is the node agent as ECS's runtime: the containers reach
+// virga at its own address (the callback), and the agent's errors are
+// ECS's stopped reasons.
+type agentRuntime struct{ a *App }
 
-func (noContainerRuntime) StartTask(context.Context, ecs.TaskSpec) (ecs.RunningTask, error) {
-	return nil, errors.New("no container runtime: this virga has no node agent to run containers (containerd)")
+func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.RunningTask, error) {
+	s := agent.TaskSpec{ID: spec.ID, Callback: strings.TrimPrefix(r.a.endpoint(), "http://")}
+	for _, c := range spec.Containers {
+		ac := agent.ContainerSpec{Name: c.Name, Image: c.Image, EntryPoint: c.EntryPoint, Command: c.Command, Env: c.Env,
+			WorkingDir: c.WorkingDir, User: c.User, MemoryMiB: c.MemoryMiB, CPUUnits: c.CPUUnits, Logs: c.Logs}
+		for _, p := range c.PortMappings {
+			ac.PortMappings = append(ac.PortMappings, agent.PortMapping{ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: p.Protocol})
+		}
+		s.Containers = append(s.Containers, ac)
+	}
+	t, err := r.a.containers.StartTask(ctx, s)
+	switch {
+	case errors.Is(err, agent.ErrPull):
+		return nil, errors.New("CannotPullContainerError: " + err.Error())
+	case err != nil:
+		return nil, errors.New("CannotStartContainerError: " + err.Error())
+	}
+	return agentTask{t}, nil
+}
+
+// taskEndpoint is virga's URL as a task's containers reach it: the
+// callback makes virga's port answer on the task's own loopback,
+// whichever host address virga listens on.
+func (a *App) taskEndpoint() string {
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(a.endpoint(), "http://"))
+	if err != nil {
+		return a.endpoint()
+	}
+	return "http://" + net.JoinHostPort("127.0.0.1", port)
+}
+
+// agentTask is an agent's task as ECS's RunningTask (and OOMReporter).
+type agentTask struct{ agent.Task }
+
+func (t agentTask) Ports() []ecs.BoundPort {
+	var out []ecs.BoundPort
+	for _, p := range t.Task.Ports() {
+		out = append(out, ecs.BoundPort{Container: p.Container, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: p.Protocol})
+	}
+	return out
+}
+
+func (t agentTask) ImageDigest(container string) string {
+	if d, ok := t.Task.(agent.ImageDigester); ok {
+		return d.ImageDigest(container)
+	}
+	return ""
+}
+
+func (t agentTask) OOMKilled(container string) bool {
+	o, ok := t.Task.(agent.OOMReporter)
+	return ok && o.OOMKilled(container)
+}
+
+// registryCredentials answers the registry's challenge for virga's own
+// registry (on virga's port, at a loopback or *.localhost name) with a
+// token ECR minted, as an ECS agent would use GetAuthorizationToken.
+// Other registries get no credentials.
+func registryCredentials(a *App, images func() *ecr.Service) func(host string) (string, string, error) {
+	return func(host string) (string, string, error) {
+		name, port, err := net.SplitHostPort(host)
+		_, own, _ := net.SplitHostPort(strings.TrimPrefix(a.endpoint(), "http://"))
+		ip := net.ParseIP(name)
+		local := name == "localhost" || strings.HasSuffix(name, ".localhost") || (ip != nil && ip.IsLoopback())
+		if err != nil || port != own || !local || images() == nil {
+			return "", "", nil
+		}
+		user, pass := images().RegistryCredentials()
+		return user, pass, nil
+	}
+}
+
+// taskRoles issues ECS task roles' credentials through the cache
+// functions use.
+type taskRoles struct{ c *roleCache }
+
+func (r taskRoles) AssumeRole(ctx context.Context, role, session string) (ecs.Credentials, error) {
+	c, err := r.c.credentials(role, session)
+	if err != nil {
+		return ecs.Credentials{}, err
+	}
+	return ecs.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }
 
 // containerLogs writes ECS containers' awslogs output to CloudWatch Logs

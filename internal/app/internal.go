@@ -7,6 +7,7 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/ses"
 	"github.com/virga/virga/internal/version"
@@ -20,6 +21,8 @@ import (
 //	GET /_virga/cognito-idp/{pool}/users
 //	                    a user pool's users and the confirmation codes
 //	                    SignUp issued, which virga does not send
+//	GET /_virga/ecs/... ECS tasks' metadata (v4) and role credentials,
+//	                    which containers reach through their callback
 func (a *App) internalHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_virga/health", func(w http.ResponseWriter, r *http.Request) {
@@ -71,6 +74,9 @@ func (a *App) internalHandler() http.Handler {
 			}
 			writeJSON(w, users)
 		})
+	}
+	if a.taskEndpoints != nil {
+		mux.Handle(ecs.EndpointPath, a.taskEndpoints)
 	}
 	if a.codeHandler != nil {
 		mux.Handle("GET "+lambda.CodePath, a.codeHandler)

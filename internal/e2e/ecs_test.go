@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -226,13 +227,17 @@ func TestECSTasksAndServices(t *testing.T) {
 	}
 }
 
-func TestECSWithoutContainerRuntime(t *testing.T) {
+// TestECSUnreachableRegistry: with the node agent as the runtime, an
+// image whose registry does not answer stops the task with
+// CannotPullContainerError (TaskFailedToStart); on a machine without
+// containerd the agent cannot start and the reason says so.
+func TestECSUnreachableRegistry(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
 	c := ecs.NewFromConfig(env.Config)
 	ctx := context.Background()
 	if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("job"),
-		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("main"), Image: aws.String("busybox"), Memory: aws.Int32(64)}}}); err != nil {
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("main"), Image: aws.String("127.0.0.1:1/nothing:latest"), Memory: aws.Int32(64)}}}); err != nil {
 		t.Fatal(err)
 	}
 	// No cluster named: the default cluster is made on first use.
@@ -241,8 +246,13 @@ func TestECSWithoutContainerRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	task := waitTask(t, c, "default", aws.ToString(run.Tasks[0].TaskArn), "STOPPED")
-	if task.StopCode != ecstypes.TaskStopCodeTaskFailedToStart || !strings.HasPrefix(aws.ToString(task.StoppedReason), "no container runtime: ") {
-		t.Fatalf("task %+v", task)
+	want := "CannotPullContainerError: "
+	if _, err := exec.LookPath("containerd"); err != nil || os.Geteuid() != 0 {
+		want = "CannotStartContainerError: "
+	}
+	if task.StopCode != ecstypes.TaskStopCodeTaskFailedToStart || !strings.HasPrefix(aws.ToString(task.StoppedReason), want) ||
+		aws.ToString(task.Containers[0].Reason) != aws.ToString(task.StoppedReason) {
+		t.Fatalf("task stopped with %s %q, container reason %q", task.StopCode, aws.ToString(task.StoppedReason), aws.ToString(task.Containers[0].Reason))
 	}
 }
 

@@ -76,3 +76,11 @@ func (s *Service) getAuthorizationToken(ctx context.Context, in *GetAuthorizatio
 		ProxyEndpoint:      ptr("http://" + s.registryAddr(requestHost(ctx))),
 	}}}, nil
 }
+
+// RegistryCredentials are a user name and password the registry
+// accepts, as GetAuthorizationToken would hand out: virga's own pulls
+// (ECS tasks' images) use them, so that a registry that requires
+// authentication serves them too.
+func (s *Service) RegistryCredentials() (user, password string) {
+	return "AWS", s.newToken()
+}

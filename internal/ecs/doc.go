@@ -8,12 +8,41 @@
 // Clusters, task definition revisions, tasks and services, in the store
 // under "ecs/" (storage.go) and in memory under Service.mu, written
 // through on every change. Containers are run by a Runtime (runtime.go),
-// which internal/app adapts from the node agent; the package imports no
-// other service. Container output with the awslogs driver goes to
+// which internal/app adapts from the node agent (internal/agent); the
+// package imports no other service. The adapter turns the agent's pull
+// failures into "CannotPullContainerError: ..." and its other start
+// failures into "CannotStartContainerError: ..." (the stoppedReason of a
+// TaskFailedToStart task, and each container's reason); a container the
+// kernel killed at its memory limit (OOMReporter) has the reason
+// "OutOfMemoryError: Container killed due to memory usage", as ECS's
+// stopped-task errors say. Images on virga's own registry are pulled
+// with tokens ECR mints, so a registry that requires authentication
+// serves them. Container output with the awslogs driver goes to
 // CloudWatch Logs through Logs, in group awslogs-group and stream
 // awslogs-stream-prefix/CONTAINER/TASK_ID. The streams are opened before
 // the containers start: without awslogs-create-group a missing group
 // fails the task with the awslogs driver's ResourceInitializationError.
+//
+// # What a container gets (taskenv.go)
+//
+// As ECS sets them: AWS_REGION and AWS_DEFAULT_REGION (the region),
+// AWS_EXECUTION_ENV (AWS_ECS_FARGATE or AWS_ECS_EC2 by launch type),
+// ECS_CONTAINER_METADATA_URI_V4 (task metadata v4: the container's at
+// the URI, the task's at URI/task), and, when the task has a task role
+// (taskRoleArn, or the override's), AWS_CONTAINER_CREDENTIALS_FULL_URI,
+// where the SDKs' container credential provider reads the role's
+// credentials (an STS session named by the task id; JSON RoleArn,
+// AccessKeyId, SecretAccessKey, Token, Expiration). Virga adds
+// AWS_ENDPOINT_URL, its own URL, so that SDKs in the container call
+// virga. The container definition's environment replaces any of them.
+// The URIs are on virga's address, which the container reaches on its
+// own loopback through the task's callback (a full credentials URI must
+// be on loopback for the SDKs to accept plain HTTP); the edge serves
+// them under /_virga/ecs/ (MetadataHandler), behind a secret made for
+// the task when it starts and forgotten when it stops. A task without
+// a role gets no credentials URI, and its credentials endpoint answers
+// 404. The handlers take Service.mu only to read the task; the role is
+// assumed without it.
 //
 // Operations that name no cluster use "default". RunTask, StartTask and
 // CreateService create it the first time, as a node joining the default
@@ -108,6 +137,17 @@
 // is not registered); failed ELB health checks do not count toward
 // the deployment circuit breaker. Container health checks are
 // recorded but not run;
+// the task metadata endpoint v3 (ECS_CONTAINER_METADATA_URI), the
+// agent endpoints (ECS_AGENT_URI), the /stats endpoints of v4,
+// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (it means 169.254.170.2,
+// which a task cannot reach here), the execution role (pulls and
+// awslogs use virga's own rights), secrets, environmentFiles, volumes
+// and the agent's Not supported list (internal/agent) are not
+// provided; in its metadata a container's network is the definition's
+// mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1 (the
+// agent binds loopback only); ImageID and DescribeTasks' imageDigest
+// are the digest the tag resolved to when the task started
+// (ImageDigester);
 // dependsOn orders the containers the runtime starts (a dependency
 // first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
 // waited for; placement constraints and strategies are accepted and

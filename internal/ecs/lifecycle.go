@@ -87,6 +87,9 @@ func (s *Service) lifecycle(id string) {
 		c := &t.T.Containers[i]
 		c.LastStatus = ptr(statusRunning)
 		c.RuntimeId = ptr(id + "-" + deref(c.Name))
+		if d, ok := rt.(ImageDigester); ok && d.ImageDigest(deref(c.Name)) != "" {
+			c.ImageDigest = ptr(d.ImageDigest(deref(c.Name)))
+		}
 		for _, b := range bound {
 			if b.Container == deref(c.Name) {
 				c.NetworkBindings = append(c.NetworkBindings, NetworkBinding{BindIP: ptr("0.0.0.0"),
@@ -199,6 +202,9 @@ func (s *Service) lifecycle(id string) {
 				c.NetworkBindings = []NetworkBinding{}
 				if e.err == nil {
 					c.ExitCode = ptr(int32(e.code))
+					if o, ok := rt.(OOMReporter); ok && o.OOMKilled(e.name) {
+						c.Reason = ptr(outOfMemory)
+					}
 				} else {
 					c.Reason = ptr(e.err.Error())
 				}
@@ -253,6 +259,7 @@ func (s *Service) finish(t *task, rt RunningTask) {
 	}
 	s.save(t)
 	delete(s.stops, t.ID)
+	delete(s.secrets, t.secret)
 	s.taskStopped(t)
 }
 
@@ -317,6 +324,7 @@ func (s *Service) spec(t *task) TaskSpec {
 				env[k] = deref(p.Value)
 			}
 		}
+		setEnv(s.taskEnv(t, c.Name))
 		setEnv(cd.Environment)
 		if t.T.Overrides != nil {
 			for _, o := range t.T.Overrides.ContainerOverrides {

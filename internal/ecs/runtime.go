@@ -65,6 +65,20 @@ type RunningTask interface {
 	Stop(ctx context.Context, grace time.Duration) error
 }
 
+// OOMReporter is implemented by running tasks that know why a container
+// ended: OOMKilled says whether the kernel killed it for reaching its
+// memory limit (its reason is then ECS's OutOfMemoryError).
+type OOMReporter interface {
+	OOMKilled(container string) bool
+}
+
+// ImageDigester is implemented by running tasks that know which image
+// manifest each container runs: ImageDigest is its digest
+// ("sha256:..."), DescribeTasks' imageDigest and the metadata's ImageID.
+type ImageDigester interface {
+	ImageDigest(container string) string
+}
+
 // Logs writes containers' output to CloudWatch Logs for the awslogs log
 // driver.
 type Logs interface {

@@ -29,8 +29,12 @@ type Service struct {
 	runtime Runtime
 	logs    Logs
 	lbs     LoadBalancers
-	log     *slog.Logger
-	tick    time.Duration
+	roles   Roles
+	// endpoint is virga's URL as containers reach it; nil gives
+	// containers no endpoints (tests of the scheduler alone).
+	endpoint func() string
+	log      *slog.Logger
+	tick     time.Duration
 	// stopSlack is how long past their stop timeout a task's containers
 	// may take to stop (stopSlack, tests shorten it).
 	stopSlack time.Duration
@@ -43,6 +47,7 @@ type Service struct {
 	tasks    map[string]*task            // by task id
 	services map[string]*service         // by cluster name + "/" + service name
 	stops    map[string]chan stopRequest // by task id: tasks whose lifecycle runs here
+	secrets  map[string]string           // task id by secret: running tasks' endpoints
 	tasksWG  sync.WaitGroup              // task lifecycles in flight
 	wake     chan struct{}               // nudges the scheduler loop
 	ctx      context.Context             // ends when Close is called
@@ -64,7 +69,14 @@ type Deps struct {
 	// LoadBalancers registers services' tasks in their target groups;
 	// nil makes every target group unknown.
 	LoadBalancers LoadBalancers
-	Logger        *slog.Logger
+	// Endpoint is virga's URL ("http://127.0.0.1:4566"), which the
+	// runtime makes containers reach at the same address: they get it as
+	// AWS_ENDPOINT_URL and their metadata and credential endpoints under
+	// it. Nil sets none of them.
+	Endpoint func() string
+	// Roles issues task roles' credentials; nil serves none.
+	Roles  Roles
+	Logger *slog.Logger
 	// Tick is how often the service scheduler looks at services and
 	// stopped tasks; zero is 100 ms.
 	Tick time.Duration
@@ -81,9 +93,9 @@ func New(d Deps) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
+		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, roles: d.Roles, endpoint: d.Endpoint, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
 		clusters: map[string]*cluster{}, families: map[string]*family{}, tasks: map[string]*task{},
-		services: map[string]*service{}, stops: map[string]chan stopRequest{}, wake: make(chan struct{}, 1),
+		services: map[string]*service{}, stops: map[string]chan stopRequest{}, secrets: map[string]string{}, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel}
 	if err := s.load(); err != nil {
 		cancel()

@@ -49,6 +49,10 @@ type task struct {
 	// Targets are the target groups the task is registered in, until
 	// it is deregistered.
 	Targets []lbTarget `json:"targets,omitempty"`
+	// secret names the task's metadata and credential endpoints while it
+	// runs (taskenv.go); it is not kept: containers do not outlive the
+	// process.
+	secret string
 }
 
 // service is a service and the scheduler's memory of it.
