@@ -74,12 +74,13 @@
 // mapping relays datagrams the same way: each client address gets its
 // own socket in the namespace, connected to the container port, so that
 // replies return to it; a flow idle for 60 s is closed. The callback
-// (TaskSpec.Callback, such as virga's own address for AWS_ENDPOINT_URL)
-// is the same in reverse: a listener made inside the namespace on
+// (TaskSpec.Callback, such as virga's own address for AWS_ENDPOINT_URL,
+// and each of TaskSpec.Callbacks, such as a Lambda environment's Runtime
+// API) is the same in reverse: a listener made inside the namespace on
 // 127.0.0.1:<port>, each connection dialed to the host address. This
 // needs no network configuration as root and works where no CNI plugin
 // is installed; a task's ports are on the host's loopback only. The
-// namespace has no route out: a container reaches the callback address
+// namespace has no route out: a container reaches the callback addresses
 // and its task's other containers, nothing else (no internet, no DNS
 // server; /etc/resolv.conf is the host's, for images that read it).
 // Every container of a task has the task id as host name and an

@@ -37,6 +37,10 @@ type TaskSpec struct {
 	// same port: the agent listens there inside the task's namespace and
 	// proxies each connection to the address on the host.
 	Callback string
+	// Callbacks are more such addresses, each reached inside as
+	// 127.0.0.1 with its own port (a Lambda image function reaches its
+	// Runtime API and virga's edge so). Ports must differ.
+	Callbacks []string
 }
 
 // ContainerSpec describes one container of a task.
@@ -240,16 +244,19 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 // bind listens on the task's host ports and, inside the namespace, on
 // the callback address.
 func (t *task) bind(spec TaskSpec) error {
+	callbacks := spec.Callbacks
 	if spec.Callback != "" {
-		_, port, err := net.SplitHostPort(spec.Callback)
+		callbacks = append([]string{spec.Callback}, callbacks...)
+	}
+	for _, target := range callbacks {
+		_, port, err := net.SplitHostPort(target)
 		if err != nil {
-			return &StartError{Err: fmt.Errorf("callback address %q: %w", spec.Callback, err)}
+			return &StartError{Err: fmt.Errorf("callback address %q: %w", target, err)}
 		}
 		ln, err := t.ns.listen("tcp", net.JoinHostPort("127.0.0.1", port))
 		if err != nil {
-			return &StartError{Err: fmt.Errorf("callback listener: %w", err)}
+			return &StartError{Err: fmt.Errorf("callback listener %s: %w", target, err)}
 		}
-		target := spec.Callback
 		t.proxies = append(t.proxies, newProxy(ln, func(ctx context.Context) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "tcp", target)
