@@ -443,6 +443,9 @@ func TestMemoryLimitAndCPUShares(t *testing.T) {
 	if got := cgroupValue(t, pid, "cpu", "cpu.shares", "cpu.weight"); got != "256" && got != strconv.Itoa(1+((256-2)*9999)/262142) {
 		t.Errorf("cpu shares/weight = %s, want 256", got)
 	}
+	if peak := tk.(MemoryReporter).PeakMemoryBytes("web"); peak <= 0 || peak > 64<<20 {
+		t.Errorf("peak memory = %d, want some within the 64 MiB limit", peak)
+	}
 	_ = ctx
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -143,8 +144,9 @@ type runningContainer struct {
 }
 
 var (
-	_ Task        = (*task)(nil)
-	_ OOMReporter = (*task)(nil)
+	_ Task           = (*task)(nil)
+	_ OOMReporter    = (*task)(nil)
+	_ MemoryReporter = (*task)(nil)
 )
 
 // OOMReporter is implemented by the agent's tasks (an addition to the
@@ -153,6 +155,15 @@ var (
 // for reaching its memory limit.
 type OOMReporter interface {
 	OOMKilled(container string) bool
+}
+
+// MemoryReporter is implemented by the agent's tasks (kept apart from
+// Task as OOMReporter is): PeakMemoryBytes is the most memory the named
+// running container has used, from its cgroup (v2 memory.peak, or
+// memory.current where the kernel has no peak; v1
+// memory.max_usage_in_bytes), or 0 when unknown (the container is gone).
+type MemoryReporter interface {
+	PeakMemoryBytes(container string) int64
 }
 
 // StartTask pulls the images, makes the task's network namespace, binds
@@ -638,4 +649,23 @@ func (c *runningContainer) stop(ctx context.Context, grace time.Duration) error 
 		return fmt.Errorf("delete container %s: %w", c.name, err)
 	}
 	return nil
+}
+
+// PeakMemoryBytes implements MemoryReporter.
+func (t *task) PeakMemoryBytes(container string) int64 {
+	rel := filepath.Join(cgroupParent, t.a.owner, containerID(t.id, container))
+	for _, f := range []string{
+		filepath.Join("/sys/fs/cgroup", rel, "memory.peak"),
+		filepath.Join("/sys/fs/cgroup", rel, "memory.current"),
+		filepath.Join("/sys/fs/cgroup/memory", rel, "memory.max_usage_in_bytes"),
+	} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			return n
+		}
+	}
+	return 0
 }

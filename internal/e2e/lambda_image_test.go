@@ -205,7 +205,8 @@ func TestLambdaImageFunction(t *testing.T) {
 		t.Fatalf("cold invoke: %v %s", aws.ToString(res.FunctionError), res.Payload)
 	}
 	tail, _ := base64.StdEncoding.DecodeString(aws.ToString(res.LogResult))
-	if !strings.Contains(string(tail), "Init Duration:") || !strings.Contains(string(tail), "Memory Size: 256 MB") {
+	if !strings.Contains(string(tail), "Init Duration:") || !strings.Contains(string(tail), "Memory Size: 256 MB") ||
+		strings.Contains(string(tail), "Max Memory Used: 0 MB") {
 		t.Errorf("cold REPORT: %s", tail)
 	}
 	start = time.Now()

@@ -61,6 +61,7 @@ type container struct {
 
 	mu   sync.Mutex
 	exit sandbox.Exit
+	peak int64
 }
 
 // startContainer starts spec's image in a task of its own, with the
@@ -146,9 +147,24 @@ func (c *container) Kill() {
 	})
 }
 
-// PeakMemoryBytes is unknown for containers: the agent does not report
-// its containers' memory use.
-func (c *container) PeakMemoryBytes() int64 { return 0 }
+// PeakMemoryBytes is the container's cgroup's peak while it runs (the
+// agent's MemoryReporter), the last one read once it has ended.
+func (c *container) PeakMemoryBytes() int64 {
+	select {
+	case <-c.done:
+	default:
+		if r, ok := c.task.(agent.MemoryReporter); ok {
+			if n := r.PeakMemoryBytes(containerName); n > 0 {
+				c.mu.Lock()
+				c.peak = max(c.peak, n)
+				c.mu.Unlock()
+			}
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.peak
+}
 
 // signalName words a signal as Go's wait status does.
 func signalName(sig int) string {

@@ -92,9 +92,7 @@
 // awslambda.streamifyResponse handlers this way.
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
-// Logs APIs, SnapStart, the Max Memory Used of container image
-// functions (REPORT says 0 MB: the agent does not report a
-// container's peak memory), X-Ray daemon access from containers
+// Logs APIs, SnapStart, X-Ray daemon access from containers
 // (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java, .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
 // naming the runtime), the timestamp condition of JSON log-level
