@@ -89,7 +89,8 @@
 // Containers: the image's config (env, entrypoint, cmd, working
 // directory, user) with the spec's overrides: Env adds to and replaces
 // the image's variables; EntryPoint replaces the ENTRYPOINT and drops
-// the image's CMD; Command replaces the CMD. MemoryMiB is the cgroup's
+// the image's CMD (unless KeepImageCommand, as Lambda's ImageConfig
+// wants); Command replaces the CMD. MemoryMiB is the cgroup's
 // hard memory limit; CPUUnits are cpu shares (cgroup v1 cpu.shares, v2
 // cpu.weight as runc converts them), a relative weight as ECS's
 // container-level cpu is. stdout and stderr reach ContainerSpec.Logs a
@@ -98,7 +99,9 @@
 // the pipes open). The exit code of a container killed by a signal is
 // 128+signal (137 after SIGKILL); a task's OOMKilled (interface
 // OOMReporter) says whether the kernel killed it for reaching its memory
-// limit, from containerd's /tasks/oom events.
+// limit, from containerd's /tasks/oom events. A task's PeakMemoryBytes
+// (interface MemoryReporter) reads a running container's peak memory
+// from its cgroup.
 //
 // Invariants:
 //   - A task is in Agent.tasks from its namespace's creation until its

@@ -53,13 +53,17 @@ type ContainerSpec struct {
 	// --entrypoint does).
 	EntryPoint []string
 	// Command overrides the image's CMD when set.
-	Command      []string
-	Env          []string // KEY=VALUE, added to (and replacing) the image's
-	WorkingDir   string
-	User         string // "uid", "uid:gid", "name" or "name:group"
-	PortMappings []PortMapping
-	MemoryMiB    int64 // hard limit; 0 = none
-	CPUUnits     int64 // ECS cpu units (1024 = one vCPU), as CPU shares; 0 = none
+	Command []string
+	// KeepImageCommand keeps the image's CMD with an EntryPoint override
+	// (each override replaces only its own setting, as Lambda's
+	// ImageConfig does).
+	KeepImageCommand bool
+	Env              []string // KEY=VALUE, added to (and replacing) the image's
+	WorkingDir       string
+	User             string // "uid", "uid:gid", "name" or "name:group"
+	PortMappings     []PortMapping
+	MemoryMiB        int64 // hard limit; 0 = none
+	CPUUnits         int64 // ECS cpu units (1024 = one vCPU), as CPU shares; 0 = none
 	// Logs receives each line the container writes, without its newline;
 	// stream is "stdout" or "stderr". Calls for one stream are in order;
 	// the two streams call it from two goroutines, so it must be safe for
@@ -340,16 +344,7 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		oci.WithMounts([]specs.Mount{{Destination: "/etc/hosts", Type: "bind", Source: t.hostsFile, Options: []string{"rbind", "ro"}}}),
 	}
 	if len(c.EntryPoint) > 0 || len(c.Command) > 0 {
-		ep := imgSpec.Config.Entrypoint
-		cmd := imgSpec.Config.Cmd
-		if len(c.EntryPoint) > 0 {
-			ep, cmd = c.EntryPoint, nil
-		}
-		if len(c.Command) > 0 {
-			cmd = c.Command
-		}
-		args := append(append([]string{}, ep...), cmd...)
-		opts = append(opts, oci.WithProcessArgs(args...))
+		opts = append(opts, oci.WithProcessArgs(processArgs(imgSpec.Config.Entrypoint, imgSpec.Config.Cmd, c)...))
 	}
 	if len(c.Env) > 0 {
 		opts = append(opts, oci.WithEnv(c.Env))
@@ -668,4 +663,20 @@ func (t *task) PeakMemoryBytes(container string) int64 {
 		}
 	}
 	return 0
+}
+
+// processArgs is a container's command line: the image's ENTRYPOINT and
+// CMD with the spec's overrides.
+func processArgs(imageEntryPoint, imageCmd []string, c ContainerSpec) []string {
+	ep, cmd := imageEntryPoint, imageCmd
+	if len(c.EntryPoint) > 0 {
+		ep = c.EntryPoint
+		if !c.KeepImageCommand {
+			cmd = nil
+		}
+	}
+	if len(c.Command) > 0 {
+		cmd = c.Command
+	}
+	return append(append([]string{}, ep...), cmd...)
 }

@@ -260,6 +260,23 @@ func TestLambdaImageFunction(t *testing.T) {
 	if json.Unmarshal(res.Payload, &args); strings.Join(args.Args, " ") != "/main other.handler" || args.WD != "/tmp" {
 		t.Errorf("args with ImageConfig: %s", res.Payload)
 	}
+	// An EntryPoint alone keeps the image's CMD.
+	if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String("img"),
+		ImageConfig:  &lambdatypes.ImageConfig{EntryPoint: []string{"/main", "-v"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res = invokeJSON(t, c, "img", map[string]any{"op": "args"})
+	if json.Unmarshal(res.Payload, &args); strings.Join(args.Args, " ") != "/main -v handler.default" || args.WD != "/var/task" {
+		t.Errorf("args with an EntryPoint: %s", res.Payload)
+	}
+	if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String("img"),
+		ImageConfig:  &lambdatypes.ImageConfig{Command: []string{"other.handler"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := c.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("img")})
 	if err != nil {
 		t.Fatal(err)

@@ -87,10 +87,13 @@ func (m *Pools) startContainer(ctx context.Context, id string, spec *Spec, env [
 			Image:      spec.Image.Ref,
 			EntryPoint: spec.Image.EntryPoint,
 			Command:    spec.Image.Command,
-			WorkingDir: spec.Image.WorkingDir,
-			Env:        env,
-			MemoryMiB:  int64(orInt(spec.MemoryMB, 128)),
-			Logs:       logs,
+			// ImageConfig's values each override their own setting:
+			// an EntryPoint keeps the image's CMD.
+			KeepImageCommand: true,
+			WorkingDir:       spec.Image.WorkingDir,
+			Env:              env,
+			MemoryMiB:        int64(orInt(spec.MemoryMB, 128)),
+			Logs:             logs,
 		}},
 	}
 	if edge := loopbackHostPort(spec.Endpoint); edge != "" && edge != apiAddr {

@@ -25,7 +25,8 @@
 // memory): the pools, the Runtime API, timeouts, logs and REPORT lines
 // are the same. The container is a task of its own with Spec.MemoryMB
 // as its memory limit, the image's ENTRYPOINT, CMD and WORKDIR unless
-// Image overrides them, and Lambda's variables added to the image's
+// Image overrides them (each override replaces only its own setting: an
+// EntryPoint keeps the image's CMD), and Lambda's variables added to the image's
 // (less PATH and LD_LIBRARY_PATH, which the image sets, and
 // AWS_EXECUTION_ENV, which custom runtimes lack). Its network namespace
 // has only loopback; the agent's callbacks make the environment's
