@@ -54,7 +54,8 @@
 // when an image of that name is cached: Fargate's behaviour, and that of
 // ECS_IMAGE_PULL_BEHAVIOR=always on EC2 (whose default falls back to
 // the cached image). A digest already pulled and unpacked, in this run
-// or a previous one, is not fetched again. Options.Credentials answers
+// or a previous one, is not fetched again (Agent.Pull pulls ahead of a
+// task, the same way). Options.Credentials answers
 // registry authentication challenges. The cgroup driver is runc's
 // cgroupfs, on cgroup v1 or v2 hosts alike (no systemd needed).
 //

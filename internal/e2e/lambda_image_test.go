@@ -209,6 +209,7 @@ func TestLambdaImageFunction(t *testing.T) {
 		strings.Contains(string(tail), "Max Memory Used: 0 MB") {
 		t.Errorf("cold REPORT: %s", tail)
 	}
+	coldReport := string(tail[strings.Index(string(tail), "REPORT"):])
 	start = time.Now()
 	res = invokeJSON(t, c, "img", map[string]any{"op": "echo", "n": 2}, func(in *lambda.InvokeInput) { in.LogType = lambdatypes.LogTypeTail })
 	warm := time.Since(start)
@@ -216,7 +217,7 @@ func TestLambdaImageFunction(t *testing.T) {
 	if !sameJSON(res.Payload, `{"op":"echo","n":2}`) || strings.Contains(string(tail), "Init Duration:") {
 		t.Errorf("warm invoke: %s, log %s", res.Payload, tail)
 	}
-	t.Logf("image function: cold invoke %v, warm invoke %v", cold, warm)
+	t.Logf("image function: cold invoke %v, warm invoke %v; cold %s", cold, warm, strings.TrimSpace(coldReport))
 
 	var vars struct {
 		Env map[string]string `json:"env"`

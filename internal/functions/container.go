@@ -33,6 +33,25 @@ type Containers interface {
 	StartTask(ctx context.Context, spec agent.TaskSpec) (agent.Task, error)
 }
 
+// puller is implemented by Containers that can pull an image ahead of
+// a task (the agent's Pull): an environment's init then starts when
+// its image is there, and Init Duration counts the runtime's init, not
+// the download.
+type puller interface {
+	Pull(ctx context.Context, ref string) error
+}
+
+// pullImage fetches an image function's image before its environment
+// starts, when the Containers can; a failure is left to the start,
+// which reports it.
+func (m *Pools) pullImage(ctx context.Context, spec *Spec) {
+	if pl, ok := m.opts.Containers.(puller); ok {
+		if err := pl.Pull(ctx, spec.Image.Ref); err != nil {
+			m.log.Warn("pulling a function's image", "function", spec.FunctionName, "image", spec.Image.Ref, "err", err)
+		}
+	}
+}
+
 // process is an environment's sandbox, whichever kind: a process in its
 // own namespaces and cgroup, or a plain one (package sandbox), or a
 // container the node agent runs (container).

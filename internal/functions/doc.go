@@ -33,8 +33,10 @@
 // Runtime API (AWS_LAMBDA_RUNTIME_API) and virga's edge
 // (AWS_ENDPOINT_URL, when on loopback) reachable inside at their host
 // addresses. Its output reaches the environment's pipe a line at a
-// time. The image is pulled by digest when the first environment
-// starts (its time is not counted in the init) and kept. A container
+// time. The image is pulled by digest before an environment's init
+// begins (the agent's Pull; the first one fetches it, later ones find
+// it), so Init Duration counts the container's start and the runtime's
+// init, not the download; the cold invocation waits for both. A container
 // that cannot start (no such entry point) is Runtime.InvalidEntrypoint
 // with runc's reason; a pull that fails is a ServiceException. Package
 // functions knows nothing of the Lambda API's wire shapes or of where

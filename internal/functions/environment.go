@@ -84,6 +84,9 @@ func errorDoc(typ, message string) []byte {
 func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
 	m := p.m
 	spec := &p.spec
+	if spec.Image != nil {
+		m.pullImage(ctx, spec)
+	}
 	started := m.clock.Now()
 	id := m.ids.Hex(16)
 	e := &environment{
