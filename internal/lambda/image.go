@@ -35,19 +35,29 @@ func (c *imageCode) resolved() string {
 // tag or a digest.
 var imageURIRe = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.(?:amazonaws\.com|localhost(?::\d{1,5})?)/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([A-Za-z0-9_][A-Za-z0-9._-]{0,127})|@(sha256:[a-f0-9]{64}))$`)
 
+// parseImageURI splits an ECR image URI into its registry's account and
+// region, its repository, and its tag or digest.
+func parseImageURI(uri string) (account, region, repo, ref string, ok bool) {
+	m := imageURIRe.FindStringSubmatch(uri)
+	if m == nil {
+		return "", "", "", "", false
+	}
+	ref = m[4]
+	if ref == "" {
+		ref = m[5]
+	}
+	return m[1], m[2], m[3], ref, true
+}
+
 // resolveImage checks an ImageUri as Lambda does: it must name an image
 // in this account's and region's registry, by tag or digest ("Source
 // image URI is not valid. Provide a valid source image." otherwise), and
 // the image must exist ("Source image URI does not exist. Provide a
 // valid source image.").
 func (s *Service) resolveImage(uri string) (*imageCode, error) {
-	m := imageURIRe.FindStringSubmatch(uri)
-	if m == nil || m[1] != s.account || m[2] != s.region {
+	account, region, repo, ref, ok := parseImageURI(uri)
+	if !ok || account != s.account || region != s.region {
 		return nil, invalidParameter("Source image %s is not valid. Provide a valid source image.", uri)
-	}
-	repo, ref := m[3], m[4]
-	if ref == "" {
-		ref = m[5]
 	}
 	digest := ""
 	if s.images != nil {
