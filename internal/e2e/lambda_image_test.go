@@ -314,4 +314,18 @@ func TestLambdaImageFunction(t *testing.T) {
 	if aws.ToString(got.Code.ResolvedImageUri) != *repo.RepositoryUri+"@"+d2.String() {
 		t.Errorf("ResolvedImageUri after update: %s", aws.ToString(got.Code.ResolvedImageUri))
 	}
+
+	// An entry point the image does not have: the environment cannot
+	// start, as Lambda answers it.
+	if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String("img"),
+		ImageConfig:  &lambdatypes.ImageConfig{EntryPoint: []string{"/no/such/binary"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res = invokeJSON(t, c, "img", map[string]any{"op": "echo"})
+	var doc struct{ ErrorType string }
+	if json.Unmarshal(res.Payload, &doc); aws.ToString(res.FunctionError) != "Unhandled" || doc.ErrorType != "Runtime.InvalidEntrypoint" {
+		t.Errorf("a missing entry point: %v %s", aws.ToString(res.FunctionError), res.Payload)
+	}
 }

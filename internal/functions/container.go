@@ -255,12 +255,15 @@ func (e *environment) startContainer(ctx context.Context, inv *Invocation, w *os
 	}
 	env := containerEnviron(spec, e.api.Addr(), p.group, e.stream, e.initType, creds)
 	c, err := m.startContainer(ctx, e.id, spec, env, e.api.Addr(), w)
+	var se *agent.StartError
 	switch {
 	case err == nil:
 		e.proc = c
 		return nil, nil
-	case errors.Is(err, agent.ErrStart):
-		// The image's entry point could not be run (runc's reason).
+	case errors.As(err, &se) && se.Container != "":
+		// The image's entry point could not be run (runc's reason);
+		// a task that could not be set up at all (no containerd) is the
+		// host's failure, below.
 		msg := requestPrefix(inv) + "Error: " + err.Error()
 		return e.failInit(inv, errorDoc(typeInvalidEntrypoint, msg), msg+"\n"+typeInvalidEntrypoint, started, statusError, typeInvalidEntrypoint), nil
 	}
