@@ -443,6 +443,9 @@ func TestMemoryLimitAndCPUShares(t *testing.T) {
 	if got := cgroupValue(t, pid, "cpu", "cpu.shares", "cpu.weight"); got != "256" && got != strconv.Itoa(1+((256-2)*9999)/262142) {
 		t.Errorf("cpu shares/weight = %s, want 256", got)
 	}
+	if peak := tk.(MemoryReporter).PeakMemoryBytes("web"); peak <= 0 || peak > 64<<20 {
+		t.Errorf("peak memory = %d, want some within the 64 MiB limit", peak)
+	}
 	_ = ctx
 }
 
@@ -488,15 +491,24 @@ func TestCallbackReachesHost(t *testing.T) {
 		fmt.Fprint(w, "host saw "+r.URL.Path)
 	}))
 	defer host.Close()
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "other saw "+r.URL.Path)
+	}))
+	defer other.Close()
 	hostAddr := strings.TrimPrefix(host.URL, "http://")
+	otherAddr := strings.TrimPrefix(other.URL, "http://")
 	_, port, _ := net.SplitHostPort(hostAddr)
-	tk := startTask(t, f.agent, TaskSpec{ID: taskID(t), Callback: hostAddr, Containers: []ContainerSpec{{
+	_, otherPort, _ := net.SplitHostPort(otherAddr)
+	tk := startTask(t, f.agent, TaskSpec{ID: taskID(t), Callback: hostAddr, Callbacks: []string{otherAddr}, Containers: []ContainerSpec{{
 		Name: "web", Image: f.image, PortMappings: []PortMapping{{ContainerPort: 8080}},
 		Env: []string{"AWS_ENDPOINT_URL=http://127.0.0.1:" + port},
 	}}})
 	base := "http://127.0.0.1:" + strconv.Itoa(hostPort(t, tk, "web", 8080))
 	if got := getEventually(t, base+"/get?url=http://127.0.0.1:"+port+"/queue"); got != "host saw /queue" {
 		t.Errorf("callback = %q", got)
+	}
+	if got := getEventually(t, base+"/get?url=http://127.0.0.1:"+otherPort+"/runtime"); got != "other saw /runtime" {
+		t.Errorf("second callback = %q", got)
 	}
 }
 

@@ -54,7 +54,8 @@
 // when an image of that name is cached: Fargate's behaviour, and that of
 // ECS_IMAGE_PULL_BEHAVIOR=always on EC2 (whose default falls back to
 // the cached image). A digest already pulled and unpacked, in this run
-// or a previous one, is not fetched again. Options.Credentials answers
+// or a previous one, is not fetched again (Agent.Pull pulls ahead of a
+// task, the same way). Options.Credentials answers
 // registry authentication challenges. The cgroup driver is runc's
 // cgroupfs, on cgroup v1 or v2 hosts alike (no systemd needed).
 //
@@ -74,12 +75,13 @@
 // mapping relays datagrams the same way: each client address gets its
 // own socket in the namespace, connected to the container port, so that
 // replies return to it; a flow idle for 60 s is closed. The callback
-// (TaskSpec.Callback, such as virga's own address for AWS_ENDPOINT_URL)
-// is the same in reverse: a listener made inside the namespace on
+// (TaskSpec.Callback, such as virga's own address for AWS_ENDPOINT_URL,
+// and each of TaskSpec.Callbacks, such as a Lambda environment's Runtime
+// API) is the same in reverse: a listener made inside the namespace on
 // 127.0.0.1:<port>, each connection dialed to the host address. This
 // needs no network configuration as root and works where no CNI plugin
 // is installed; a task's ports are on the host's loopback only. The
-// namespace has no route out: a container reaches the callback address
+// namespace has no route out: a container reaches the callback addresses
 // and its task's other containers, nothing else (no internet, no DNS
 // server; /etc/resolv.conf is the host's, for images that read it).
 // Every container of a task has the task id as host name and an
@@ -88,7 +90,8 @@
 // Containers: the image's config (env, entrypoint, cmd, working
 // directory, user) with the spec's overrides: Env adds to and replaces
 // the image's variables; EntryPoint replaces the ENTRYPOINT and drops
-// the image's CMD; Command replaces the CMD. MemoryMiB is the cgroup's
+// the image's CMD (unless KeepImageCommand, as Lambda's ImageConfig
+// wants); Command replaces the CMD. MemoryMiB is the cgroup's
 // hard memory limit; CPUUnits are cpu shares (cgroup v1 cpu.shares, v2
 // cpu.weight as runc converts them), a relative weight as ECS's
 // container-level cpu is. stdout and stderr reach ContainerSpec.Logs a
@@ -99,7 +102,8 @@
 // OOMReporter) says whether the kernel killed it for reaching its memory
 // limit, from containerd's /tasks/oom events; its ImageDigest
 // (interface ImageDigester) is the digest a container's image reference
-// resolved to.
+// resolved to, and its PeakMemoryBytes (interface MemoryReporter) reads
+// a running container's peak memory from its cgroup.
 //
 // Invariants:
 //   - A task is in Agent.tasks from its namespace's creation until its

@@ -147,3 +147,17 @@ func (a *Agent) fetch(ctx context.Context, client *containerd.Client, res remote
 	a.log.Info("pulled image", "image", name, "digest", dgst, "took", time.Since(start).Round(time.Millisecond))
 	return img, nil
 }
+
+// Pull resolves, fetches and unpacks an image ahead of the tasks that
+// will run it (a Lambda image function's environments), so that their
+// starts do not wait for it. A digest already pulled is not fetched
+// again. Errors are ErrPull, or ErrStart when containerd cannot be
+// reached.
+func (a *Agent) Pull(ctx context.Context, ref string) error {
+	client, snap, err := a.connect(ctx)
+	if err != nil {
+		return &StartError{Err: err}
+	}
+	_, err = a.image(nsContext(ctx), client, snap, ref)
+	return err
+}

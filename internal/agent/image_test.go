@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 )
 
@@ -39,4 +40,22 @@ func TestDialLoopbackMapsLocalhostNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Close()
+}
+
+func TestProcessArgs(t *testing.T) {
+	ep, cmd := []string{"/entry"}, []string{"handler"}
+	for _, tc := range []struct {
+		c    ContainerSpec
+		want string
+	}{
+		{ContainerSpec{Command: []string{"other"}}, "/entry other"},
+		{ContainerSpec{EntryPoint: []string{"/new", "-x"}}, "/new -x"},
+		{ContainerSpec{EntryPoint: []string{"/new"}, Command: []string{"c"}}, "/new c"},
+		{ContainerSpec{EntryPoint: []string{"/new"}, KeepImageCommand: true}, "/new handler"},
+		{ContainerSpec{EntryPoint: []string{"/new"}, Command: []string{"c"}, KeepImageCommand: true}, "/new c"},
+	} {
+		if got := strings.Join(processArgs(ep, cmd, tc.c), " "); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.c, got, tc.want)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -37,6 +38,10 @@ type TaskSpec struct {
 	// same port: the agent listens there inside the task's namespace and
 	// proxies each connection to the address on the host.
 	Callback string
+	// Callbacks are more such addresses, each reached inside as
+	// 127.0.0.1 with its own port (a Lambda image function reaches its
+	// Runtime API and virga's edge so). Ports must differ.
+	Callbacks []string
 }
 
 // ContainerSpec describes one container of a task.
@@ -48,13 +53,17 @@ type ContainerSpec struct {
 	// --entrypoint does).
 	EntryPoint []string
 	// Command overrides the image's CMD when set.
-	Command      []string
-	Env          []string // KEY=VALUE, added to (and replacing) the image's
-	WorkingDir   string
-	User         string // "uid", "uid:gid", "name" or "name:group"
-	PortMappings []PortMapping
-	MemoryMiB    int64 // hard limit; 0 = none
-	CPUUnits     int64 // ECS cpu units (1024 = one vCPU), as CPU shares; 0 = none
+	Command []string
+	// KeepImageCommand keeps the image's CMD with an EntryPoint override
+	// (each override replaces only its own setting, as Lambda's
+	// ImageConfig does).
+	KeepImageCommand bool
+	Env              []string // KEY=VALUE, added to (and replacing) the image's
+	WorkingDir       string
+	User             string // "uid", "uid:gid", "name" or "name:group"
+	PortMappings     []PortMapping
+	MemoryMiB        int64 // hard limit; 0 = none
+	CPUUnits         int64 // ECS cpu units (1024 = one vCPU), as CPU shares; 0 = none
 	// Logs receives each line the container writes, without its newline;
 	// stream is "stdout" or "stderr". Calls for one stream are in order;
 	// the two streams call it from two goroutines, so it must be safe for
@@ -140,9 +149,10 @@ type runningContainer struct {
 }
 
 var (
-	_ Task          = (*task)(nil)
-	_ OOMReporter   = (*task)(nil)
-	_ ImageDigester = (*task)(nil)
+	_ Task           = (*task)(nil)
+	_ OOMReporter    = (*task)(nil)
+	_ MemoryReporter = (*task)(nil)
+	_ ImageDigester  = (*task)(nil)
 )
 
 // ImageDigester is implemented by the agent's tasks (kept apart from
@@ -158,6 +168,15 @@ type ImageDigester interface {
 // for reaching its memory limit.
 type OOMReporter interface {
 	OOMKilled(container string) bool
+}
+
+// MemoryReporter is implemented by the agent's tasks (kept apart from
+// Task as OOMReporter is): PeakMemoryBytes is the most memory the named
+// running container has used, from its cgroup (v2 memory.peak, or
+// memory.current where the kernel has no peak; v1
+// memory.max_usage_in_bytes), or 0 when unknown (the container is gone).
+type MemoryReporter interface {
+	PeakMemoryBytes(container string) int64
 }
 
 // StartTask pulls the images, makes the task's network namespace, binds
@@ -249,16 +268,19 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 // bind listens on the task's host ports and, inside the namespace, on
 // the callback address.
 func (t *task) bind(spec TaskSpec) error {
+	callbacks := spec.Callbacks
 	if spec.Callback != "" {
-		_, port, err := net.SplitHostPort(spec.Callback)
+		callbacks = append([]string{spec.Callback}, callbacks...)
+	}
+	for _, target := range callbacks {
+		_, port, err := net.SplitHostPort(target)
 		if err != nil {
-			return &StartError{Err: fmt.Errorf("callback address %q: %w", spec.Callback, err)}
+			return &StartError{Err: fmt.Errorf("callback address %q: %w", target, err)}
 		}
 		ln, err := t.ns.listen("tcp", net.JoinHostPort("127.0.0.1", port))
 		if err != nil {
-			return &StartError{Err: fmt.Errorf("callback listener: %w", err)}
+			return &StartError{Err: fmt.Errorf("callback listener %s: %w", target, err)}
 		}
-		target := spec.Callback
 		t.proxies = append(t.proxies, newProxy(ln, func(ctx context.Context) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "tcp", target)
@@ -331,16 +353,7 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		oci.WithMounts([]specs.Mount{{Destination: "/etc/hosts", Type: "bind", Source: t.hostsFile, Options: []string{"rbind", "ro"}}}),
 	}
 	if len(c.EntryPoint) > 0 || len(c.Command) > 0 {
-		ep := imgSpec.Config.Entrypoint
-		cmd := imgSpec.Config.Cmd
-		if len(c.EntryPoint) > 0 {
-			ep, cmd = c.EntryPoint, nil
-		}
-		if len(c.Command) > 0 {
-			cmd = c.Command
-		}
-		args := append(append([]string{}, ep...), cmd...)
-		opts = append(opts, oci.WithProcessArgs(args...))
+		opts = append(opts, oci.WithProcessArgs(processArgs(imgSpec.Config.Entrypoint, imgSpec.Config.Cmd, c)...))
 	}
 	if len(c.Env) > 0 {
 		opts = append(opts, oci.WithEnv(c.Env))
@@ -650,4 +663,39 @@ func (c *runningContainer) stop(ctx context.Context, grace time.Duration) error 
 		return fmt.Errorf("delete container %s: %w", c.name, err)
 	}
 	return nil
+}
+
+// PeakMemoryBytes implements MemoryReporter.
+func (t *task) PeakMemoryBytes(container string) int64 {
+	rel := filepath.Join(cgroupParent, t.a.owner, containerID(t.id, container))
+	for _, f := range []string{
+		filepath.Join("/sys/fs/cgroup", rel, "memory.peak"),
+		filepath.Join("/sys/fs/cgroup", rel, "memory.current"),
+		filepath.Join("/sys/fs/cgroup/memory", rel, "memory.max_usage_in_bytes"),
+	} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			return n
+		}
+	}
+	return 0
+}
+
+// processArgs is a container's command line: the image's ENTRYPOINT and
+// CMD with the spec's overrides.
+func processArgs(imageEntryPoint, imageCmd []string, c ContainerSpec) []string {
+	ep, cmd := imageEntryPoint, imageCmd
+	if len(c.EntryPoint) > 0 {
+		ep = c.EntryPoint
+		if !c.KeepImageCommand {
+			cmd = nil
+		}
+	}
+	if len(c.Command) > 0 {
+		cmd = c.Command
+	}
+	return append(append([]string{}, ep...), cmd...)
 }

@@ -197,7 +197,21 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if daemon != nil {
 		daemonAddr = daemon.Addr()
 	}
-	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr})
+	// The node agent runs ECS tasks and Lambda image functions; it pulls
+	// from virga's ECR with tokens ECR mints (registry, set once ECR is
+	// made below).
+	containersDir, err := containersDir(cfg)
+	if err != nil {
+		if daemon != nil {
+			daemon.Close()
+		}
+		db.Close()
+		return nil, err
+	}
+	registry := &registryRef{}
+	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress,
+		Credentials: registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
+	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers})
 	if err != nil {
 		if daemon != nil {
 			daemon.Close()
@@ -227,6 +241,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Destinations:       route,
 		Artifacts:          a.artifacts,
 		Objects:            objects{a},
+		Images:             registry,
 		Metrics:            lambdaMetrics{serviceStats},
 		Traces:             traces,
 	})
@@ -252,17 +267,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	route.sns = topics
 	a.closers = append(a.closers, fns.Close, lam.Close)
-	containersDir, err := containersDir(cfg)
-	if err != nil {
-		fns.Close()
-		db.Close()
-		return nil, err
-	}
-	// The agent pulls from virga's own registry with tokens ECR mints
-	// (ECR is made below).
-	var registry *ecr.Service
-	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress,
-		Credentials: registryCredentials(a, func() *ecr.Service { return registry }), Logger: o.Logger.With("component", "containers")})
 	a.closers = append(a.closers, func() error {
 		err := a.containers.Close()
 		if cfg.InMemory {
@@ -401,7 +405,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	registry = images
+	registry.set(images)
 	a.services = append(a.services, images.API())
 	// Lifecycle policies expire images as the clock passes their rules.
 	a.background = append(a.background, func(ctx context.Context) { images.Run(ctx, o.Logger) })

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/virga/virga/internal/agent"
@@ -70,6 +71,22 @@ func (t agentTask) ImageDigest(container string) string {
 func (t agentTask) OOMKilled(container string) bool {
 	o, ok := t.Task.(agent.OOMReporter)
 	return ok && o.OOMKilled(container)
+}
+
+// registryRef is virga's ECR for those made before it: Lambda resolves
+// image functions' ImageUri through it, and the node agent answers the
+// registry's challenges with the tokens it mints (registryCredentials).
+type registryRef struct{ p atomic.Pointer[ecr.Service] }
+
+func (r *registryRef) set(s *ecr.Service) { r.p.Store(s) }
+
+// ImageDigest implements lambda.Images.
+func (r *registryRef) ImageDigest(repo, reference string) (string, error) {
+	s := r.p.Load()
+	if s == nil {
+		return "", nil
+	}
+	return s.ImageDigest(repo, reference)
 }
 
 // registryCredentials answers the registry's challenge for virga's own

@@ -64,7 +64,11 @@
 // the password GetAuthorizationToken gives (an expiry and an HMAC under
 // the store's key, good for 12 hours), and answers 401 with
 // WWW-Authenticate: Basic otherwise; GetDownloadUrlForLayer's URL
-// carries such a token in its query.
+// carries such a token in its query. virga's own clients mint such
+// tokens in process (RegistryCredentials: the node agent pulling an ECS
+// task's or a Lambda
+// image function's image), and Lambda resolves an ImageUri's tag to its
+// digest with ImageDigest (lookup.go).
 //
 // Limits (ECR's API model, API reference and service quotas):
 // repository names of 2 to 256 characters in the model's pattern; image

@@ -25,6 +25,10 @@ type Spec struct {
 	// CodeDir holds the extracted deployment package; it is mounted
 	// read-only at /var/task (or used in place without a sandbox).
 	CodeDir string
+	// Image, when set, makes this a container image function: its
+	// environments are containers of the image (Options.Containers), and
+	// Runtime, Handler, CodeDir and LayerDirs are unused.
+	Image *Image
 	// LayerDirs hold extracted layers, in order; their contents are
 	// merged under /opt, later layers winning.
 	LayerDirs []string

@@ -18,7 +18,27 @@
 //
 // One environment serves one invocation at a time. The sandbox is a
 // process in its own namespaces and cgroup when virga runs as root
-// (cgroup v1 or v2), a plain process otherwise (package sandbox). Package
+// (cgroup v1 or v2), a plain process otherwise (package sandbox), or,
+// for a container image function (Spec.Image), a container the node
+// agent runs (Options.Containers, package agent; container.go). Both
+// kinds are a process to the environment (Done, Exit, Kill, peak
+// memory): the pools, the Runtime API, timeouts, logs and REPORT lines
+// are the same. The container is a task of its own with Spec.MemoryMB
+// as its memory limit, the image's ENTRYPOINT, CMD and WORKDIR unless
+// Image overrides them (each override replaces only its own setting: an
+// EntryPoint keeps the image's CMD), and Lambda's variables added to the image's
+// (less PATH and LD_LIBRARY_PATH, which the image sets, and
+// AWS_EXECUTION_ENV, which custom runtimes lack). Its network namespace
+// has only loopback; the agent's callbacks make the environment's
+// Runtime API (AWS_LAMBDA_RUNTIME_API) and virga's edge
+// (AWS_ENDPOINT_URL, when on loopback) reachable inside at their host
+// addresses. Its output reaches the environment's pipe a line at a
+// time. The image is pulled by digest before an environment's init
+// begins (the agent's Pull; the first one fetches it, later ones find
+// it), so Init Duration counts the container's start and the runtime's
+// init, not the download; the cold invocation waits for both. A container
+// that cannot start (no such entry point) is Runtime.InvalidEntrypoint
+// with runc's reason; a pull that fails is a ServiceException. Package
 // functions knows nothing of the Lambda API's wire shapes or of where
 // code is stored: the lambda service resolves a function version to a
 // Spec and asks for an Invoke. README.md follows one invocation through.
@@ -75,8 +95,8 @@
 // awslambda.streamifyResponse handlers this way.
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
-// Logs APIs, SnapStart, container-image
-// functions (they will run through the container agent), the Java, .NET
+// Logs APIs, SnapStart, X-Ray daemon access from containers
+// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java, .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
 // naming the runtime), the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),

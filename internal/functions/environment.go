@@ -34,7 +34,7 @@ type environment struct {
 	id     string
 	stream string
 	api    *runtimeapi.Server
-	proc   *sandbox.Process
+	proc   process
 	out    *output
 	logs   *logQueue
 
@@ -84,6 +84,9 @@ func errorDoc(typ, message string) []byte {
 func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
 	m := p.m
 	spec := &p.spec
+	if spec.Image != nil {
+		m.pullImage(ctx, spec)
+	}
 	started := m.clock.Now()
 	id := m.ids.Hex(16)
 	e := &environment{
@@ -110,73 +113,80 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
 	e.logInitStart(started)
 
-	cfg := &sandbox.Config{
-		ID:          id,
-		CodeDir:     spec.CodeDir,
-		LayerDirs:   spec.LayerDirs,
-		MemoryMB:    orInt(spec.MemoryMB, 128),
-		EphemeralMB: orInt(spec.EphemeralMB, 512),
-		Output:      w,
-	}
-	interp := ""
-	switch p.rt.kind {
-	case kindProvided, kindGo:
-		cfg.RuntimeDir = m.emptyRuntimeDir
-	case kindPython:
-		cfg.RuntimeDir = m.pythonDir
-		interp = m.python.path
-	case kindNode:
-		cfg.RuntimeDir = m.nodeDir
-		interp = m.node.path
-		if err := m.nodeSDK.ensure(ctx, spec); err != nil {
-			m.log.Warn("providing the AWS SDK for JavaScript", "function", spec.FunctionName, "err", err)
+	if spec.Image != nil {
+		if res, err := e.startContainer(ctx, inv, w, started); res != nil || err != nil {
+			return nil, res, err
 		}
-	}
-	layout := m.host.Layout(cfg)
-	fail := func(typ, msg string) (*environment, *Result, error) {
-		w.Close()
-		msg = requestPrefix(inv) + "Error: " + msg
-		return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started, statusError, typ), nil
-	}
-	switch p.rt.kind {
-	case kindProvided, kindGo:
-		path, msg := entrypointError(spec, p.rt, layout.TaskRoot, layout.OptDir)
-		if msg != "" {
-			return fail(typeInvalidEntrypoint, msg)
+	} else {
+		cfg := &sandbox.Config{
+			ID:          id,
+			CodeDir:     spec.CodeDir,
+			LayerDirs:   spec.LayerDirs,
+			MemoryMB:    orInt(spec.MemoryMB, 128),
+			EphemeralMB: orInt(spec.EphemeralMB, 512),
+			Output:      w,
 		}
-		cfg.Path = path
-	case kindPython:
-		cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.PythonFile, layout.OptDir}
-	case kindNode:
-		cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.NodeFile}
-	}
-	var creds Credentials
-	if spec.Credentials != nil {
-		if creds, err = spec.Credentials(ctx); err != nil {
+		interp := ""
+		switch p.rt.kind {
+		case kindProvided, kindGo:
+			cfg.RuntimeDir = m.emptyRuntimeDir
+		case kindPython:
+			cfg.RuntimeDir = m.pythonDir
+			interp = m.python.path
+		case kindNode:
+			cfg.RuntimeDir = m.nodeDir
+			interp = m.node.path
+			if err := m.nodeSDK.ensure(ctx, spec); err != nil {
+				m.log.Warn("providing the AWS SDK for JavaScript", "function", spec.FunctionName, "err", err)
+			}
+		}
+		layout := m.host.Layout(cfg)
+		fail := func(typ, msg string) (*environment, *Result, error) {
+			w.Close()
+			msg = requestPrefix(inv) + "Error: " + msg
+			return nil, e.failInit(inv, errorDoc(typ, msg), msg+"\n"+typ, started, statusError, typ), nil
+		}
+		switch p.rt.kind {
+		case kindProvided, kindGo:
+			path, msg := entrypointError(spec, p.rt, layout.TaskRoot, layout.OptDir)
+			if msg != "" {
+				return fail(typeInvalidEntrypoint, msg)
+			}
+			cfg.Path = path
+		case kindPython:
+			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.PythonFile, layout.OptDir}
+		case kindNode:
+			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.NodeFile}
+		}
+		var creds Credentials
+		if spec.Credentials != nil {
+			if creds, err = spec.Credentials(ctx); err != nil {
+				w.Close()
+				e.discard()
+				return nil, nil, &RuntimeError{Type: TypeService, Message: "getting the execution role's credentials: " + err.Error()}
+			}
+		}
+		cfg.Env = environ(spec, p.rt, envPaths{
+			taskRoot: layout.TaskRoot, runtimeDir: layout.RuntimeDir, optDir: layout.OptDir,
+			interpreterDir: interpreterDir(interp), xrayDaemon: m.opts.XRayDaemon,
+		}, e.api.Addr(), p.group, e.stream, e.initType, creds)
+		if layout.TmpDir != "/tmp" {
+			cfg.Env = append(cfg.Env, "TMPDIR="+layout.TmpDir)
+		}
+
+		proc, err := m.host.Start(cfg)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) && pe.Op == "fork/exec" {
+				return fail(typeInvalidEntrypoint, "fork/exec "+displayPath(pe.Path, layout.TaskRoot, layout.OptDir)+": "+pe.Err.Error())
+			}
 			w.Close()
 			e.discard()
-			return nil, nil, &RuntimeError{Type: TypeService, Message: "getting the execution role's credentials: " + err.Error()}
+			return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the runtime: " + err.Error()}
 		}
-	}
-	cfg.Env = environ(spec, p.rt, envPaths{
-		taskRoot: layout.TaskRoot, runtimeDir: layout.RuntimeDir, optDir: layout.OptDir,
-		interpreterDir: interpreterDir(interp), xrayDaemon: m.opts.XRayDaemon,
-	}, e.api.Addr(), p.group, e.stream, e.initType, creds)
-	if layout.TmpDir != "/tmp" {
-		cfg.Env = append(cfg.Env, "TMPDIR="+layout.TmpDir)
-	}
-
-	e.proc, err = m.host.Start(cfg)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && pe.Op == "fork/exec" {
-			return fail(typeInvalidEntrypoint, "fork/exec "+displayPath(pe.Path, layout.TaskRoot, layout.OptDir)+": "+pe.Err.Error())
-		}
+		e.proc = proc
 		w.Close()
-		e.discard()
-		return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the runtime: " + err.Error()}
 	}
-	w.Close()
 	go e.watch()
 
 	// Init: until the runtime's first /next, within AWS's 10 s (or the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/virga/virga/internal/functions/sandbox"
 	"io"
 	"log/slog"
 	"os"
@@ -597,7 +598,7 @@ func TestRetireAndReap(t *testing.T) {
 	p, _ := m.poolFor(s)
 	var pid int
 	for e := range p.all {
-		pid = e.proc.Pid()
+		pid = e.proc.(*sandbox.Process).Pid()
 	}
 	m.Retire(strings.Split(s.Key, "#")[0])
 	waitGone(t, pid)
@@ -624,7 +625,7 @@ func TestRetireAndReap(t *testing.T) {
 	// Idle past IdleTimeout: reaped, and the empty pool dropped.
 	p, _ = m.poolFor(s)
 	for e := range p.all {
-		pid = e.proc.Pid()
+		pid = e.proc.(*sandbox.Process).Pid()
 	}
 	clk.advance(30 * time.Second)
 	m.reap()

@@ -52,6 +52,9 @@ type Options struct {
 	// XRayDaemon is the address (host:port) of the X-Ray daemon functions
 	// send segments to (AWS_XRAY_DAEMON_ADDRESS); empty sets none.
 	XRayDaemon string
+	// Containers runs container image functions (Spec.Image): the node
+	// agent. Without it their invocations fail (ServiceException).
+	Containers Containers
 	// Clock, IDs and Logger default to the real clock, random ids and a
 	// discarding logger.
 	Clock  clock.Clock
@@ -204,8 +207,13 @@ func (m *Pools) poolFor(spec *Spec) (*pool, error) {
 	if p != nil {
 		return p, nil
 	}
-	rt, err := m.runtime(spec.Runtime)
-	if err != nil {
+	var rt runtimeInfo
+	var err error
+	if spec.Image != nil {
+		// An image brings its own runtime: Lambda's custom-runtime
+		// environment, without AWS_EXECUTION_ENV.
+		rt = runtimeInfo{kind: kindProvided}
+	} else if rt, err = m.runtime(spec.Runtime); err != nil {
 		return nil, err
 	}
 	p = &pool{

@@ -3,6 +3,7 @@ package functions
 import (
 	"context"
 	"encoding/json"
+	"github.com/virga/virga/internal/functions/sandbox"
 	"strings"
 	"sync"
 	"testing"
@@ -35,7 +36,7 @@ func provisionedPIDs(m *Pools, s *Spec) []int {
 	var pids []int
 	for e := range p.all {
 		if e.provisioned {
-			pids = append(pids, e.proc.Pid())
+			pids = append(pids, e.proc.(*sandbox.Process).Pid())
 		}
 	}
 	return pids
@@ -119,7 +120,7 @@ func TestProvisionedEnvironments(t *testing.T) {
 	}
 	p.mu.Lock()
 	for e := range p.all {
-		if e.provisioned && e.proc.Pid() == pids[0] {
+		if e.provisioned && e.proc.(*sandbox.Process).Pid() == pids[0] {
 			e.proc.Kill()
 		}
 	}

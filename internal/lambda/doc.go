@@ -156,9 +156,38 @@
 // as Lambda does until the new version's environments are ready: it
 // moves at once, and the new version's environments start then.
 //
+// Container image functions (image.go): CreateFunction with PackageType
+// Image takes Code.ImageUri, which must name an image of this account's
+// and region's registry by tag or digest
+// (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG, or virga's
+// ACCOUNT.dkr.ecr.REGION.localhost:PORT/REPO:TAG; "Source image URI is
+// not valid. Provide a valid source image." otherwise) and must exist in
+// virga's ECR (Deps.Images; "Source image URI does not exist. Provide a
+// valid source image."). The tag is resolved to its digest when the
+// function is created or its code updated, and the function runs that
+// digest until the next UpdateFunctionCode, as Lambda does: GetFunction
+// reports Code.RepositoryType ECR, ImageUri as given and
+// ResolvedImageUri (the repository at the digest), CodeSha256 is the
+// digest's hex and CodeSize 0. Handler, Runtime and Layers are refused
+// ("Please don't provide Handler or Runtime or Layer when the intended
+// function PackageType is Image."), by UpdateFunctionConfiguration too;
+// UpdateFunctionCode of an image function needs ImageUri ("Please
+// provide ImageUri when updating a function with packageType Image.").
+// ImageConfig (EntryPoint, Command, WorkingDirectory) overrides the
+// image's ENTRYPOINT, CMD and WORKDIR, and is reported as
+// ImageConfigResponse. The Spec carries the image by digest at virga's
+// own registry address (functions.Image), which package functions runs
+// through the node agent. An ImageUri given to a Zip function is
+// refused with virga's own sentence (Lambda's is unconfirmed).
+//
 // Not supported yet (the operation answers UnknownOperationException, or
-// InvalidParameterValueException for the parameter): container image
-// functions (PackageType Image), code signing
+// InvalidParameterValueException for the parameter): images in other
+// accounts' or regions' registries, or outside ECR (AWS allows
+// cross-account ECR images by repository policy), ImageConfigResponse's
+// Error, an image function's state going Inactive or Failed when its
+// image is deleted (virga keeps the function Active; its next cold start
+// fails), Lambda's check of the image's architecture against
+// Architectures, code signing
 // configurations (GetFunctionCodeSigningConfig and ListCodeSigningConfigs
 // answer that there are none) and the deprecated InvokeAsync. An event
 // source mapping's MetricsConfig and ProvisionedPollerConfig are kept and

@@ -49,6 +49,9 @@ type version struct {
 	// order of Config.Layers.
 	Code   codeRef
 	Layers []codeRef
+	// Image is a container image function's image (PackageType Image),
+	// which has no Code or Layers.
+	Image *imageCode `json:",omitempty"`
 	// Published is, for a published version, the fingerprint of the
 	// $LATEST it was published from (see fingerprint).
 	Published string `json:",omitempty"`

@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
-// createFunction makes a function from a zip deployment package: it
-// checks the configuration, extracts the package (refusing one that
-// escapes its directory), stores both, and answers with the new
+// createFunction makes a function from a zip deployment package or, with
+// PackageType Image, a container image in virga's ECR (resolved to its
+// digest now): it checks the configuration, extracts the package
+// (refusing one that escapes its directory), stores both, and answers with the new
 // function's configuration in the Pending state Lambda reports while it
 // prepares a function (virga is done by then: GetFunction says Active).
 func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest) (*FunctionConfiguration, error) {
@@ -32,15 +34,26 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 		return nil, invalidParameter("1 validation error detected: Value '%s' at 'functionName' failed to satisfy constraint: "+
 			"Member must have length less than or equal to %d", *in.FunctionName, maxFunctionName)
 	}
-	if deref(in.PackageType) == "Image" {
-		return nil, invalidParameter("PackageType Image (container image functions) is not supported by virga yet; use PackageType Zip.")
-	}
-	zip, err := s.zipSource(ctx, in.Code.ZipFile, s3Code{in.Code.S3Bucket, in.Code.S3Key, in.Code.S3ObjectVersion}, in.Code.ImageUri)
-	if err != nil {
-		return nil, err
-	}
-	if in.Runtime == nil || in.Handler == nil {
-		return nil, invalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+	image := deref(in.PackageType) == "Image"
+	var zip []byte
+	var img *imageCode
+	if image {
+		if in.Runtime != nil || in.Handler != nil || len(in.Layers) > 0 {
+			return nil, errImageSettings()
+		}
+		if in.Code.ImageUri == nil {
+			return nil, invalidParameter("Please provide a source for function code.")
+		}
+		if img, err = s.resolveImage(*in.Code.ImageUri); err != nil {
+			return nil, err
+		}
+	} else {
+		if zip, err = s.zipSource(ctx, in.Code.ZipFile, s3Code{in.Code.S3Bucket, in.Code.S3Key, in.Code.S3ObjectVersion}, in.Code.ImageUri); err != nil {
+			return nil, err
+		}
+		if in.Runtime == nil || in.Handler == nil {
+			return nil, invalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+		}
 	}
 	cfg := s.newConfig(t.Name)
 	if err := s.apply(&cfg, settings{
@@ -61,8 +74,12 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if s.exists(t.Name) {
 		return nil, functionExists(t.Name)
 	}
-	code, sha, err := s.packageCode(zip, len(in.Code.ZipFile) > 0)
-	if err != nil {
+	var code codeRef
+	var sha string
+	if image {
+		cfg.PackageType = ptr(PackageType("Image"))
+		sha = strings.TrimPrefix(img.Digest, "sha256:")
+	} else if code, sha, err = s.packageCode(zip, len(in.Code.ZipFile) > 0); err != nil {
 		return nil, err
 	}
 
@@ -90,7 +107,7 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	cfg.RevisionId = ptr(s.ids.UUID())
 	fn := &function{
 		Name:     t.Name,
-		Latest:   &version{Config: cfg, Code: code, Layers: layerRefs},
+		Latest:   &version{Config: cfg, Code: code, Layers: layerRefs, Image: img},
 		Aliases:  map[string]*AliasConfiguration{},
 		Tags:     copyTags(in.Tags),
 		Policies: map[string]*policy{},
@@ -148,7 +165,9 @@ type s3Code struct {
 func (s *Service) zipSource(ctx context.Context, zip []byte, loc s3Code, image *string) ([]byte, error) {
 	switch {
 	case image != nil:
-		return nil, invalidParameter("Container images (ImageUri) are not supported by virga yet; upload the package as ZipFile.")
+		// Lambda's wording for an ImageUri without PackageType Image
+		// is unconfirmed.
+		return nil, invalidParameter("Please provide a source for function code. ImageUri needs PackageType Image.")
 	case loc.bucket != nil || loc.key != nil:
 		if loc.bucket == nil || loc.key == nil {
 			// Lambda's wording for half an S3 location is unconfirmed;

@@ -50,6 +50,11 @@ func (s *Service) getFunction(ctx context.Context, in *GetFunctionRequest) (*Get
 		Code:          &FunctionCodeLocation{RepositoryType: ptr("S3"), Location: ptr(s.codeURL(ctx, v.Code.Hex))},
 		Tags:          copyTags(fn.Tags),
 	}
+	if v.Image != nil {
+		// An image function's code is its image: ImageUri as given and
+		// ResolvedImageUri, the digest it runs.
+		out.Code = &FunctionCodeLocation{RepositoryType: ptr("ECR"), ImageUri: ptr(v.Image.URI), ResolvedImageUri: ptr(v.Image.resolved())}
+	}
 	if fn.Reserved != nil {
 		out.Concurrency = &Concurrency{ReservedConcurrentExecutions: fn.Reserved}
 	}

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"strings"
 )
 
 // latestForUpdate returns the function an update of $LATEST names, under
@@ -56,18 +57,32 @@ func (s *Service) creating(c *FunctionConfiguration) *FunctionConfiguration {
 // package and changes nothing.
 func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCodeRequest) (*FunctionConfiguration, error) {
 	s.mu.RLock()
-	_, err := s.latestForUpdate(*in.FunctionName, in.RevisionId)
+	fn, err := s.latestForUpdate(*in.FunctionName, in.RevisionId)
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
-	zip, err := s.zipSource(ctx, in.ZipFile, s3Code{in.S3Bucket, in.S3Key, in.S3ObjectVersion}, in.ImageUri)
-	if err != nil {
-		return nil, err
-	}
-	code, sha, err := s.packageCode(zip, len(in.ZipFile) > 0)
-	if err != nil {
-		return nil, err
+	var zip []byte
+	var img *imageCode
+	var code codeRef
+	var sha string
+	if fn.Latest.Image != nil {
+		// An image function's code is an image, a zip function's a
+		// package: the package type cannot change.
+		if in.ImageUri == nil || in.ZipFile != nil || in.S3Bucket != nil || in.S3Key != nil {
+			return nil, invalidParameter("Please provide ImageUri when updating a function with packageType Image.")
+		}
+		if img, err = s.resolveImage(*in.ImageUri); err != nil {
+			return nil, err
+		}
+		sha = strings.TrimPrefix(img.Digest, "sha256:")
+	} else {
+		if zip, err = s.zipSource(ctx, in.ZipFile, s3Code{in.S3Bucket, in.S3Key, in.S3ObjectVersion}, in.ImageUri); err != nil {
+			return nil, err
+		}
+		if code, sha, err = s.packageCode(zip, len(in.ZipFile) > 0); err != nil {
+			return nil, err
+		}
 	}
 
 	s.mu.Lock()
@@ -78,9 +93,13 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 			s.removeExtracted(s.unusedCode(code))
 		}
 	}()
-	fn, err := s.latestForUpdate(*in.FunctionName, in.RevisionId)
-	if err != nil {
+	if fn, err = s.latestForUpdate(*in.FunctionName, in.RevisionId); err != nil {
 		return nil, err
+	}
+	if (fn.Latest.Image != nil) != (img != nil) {
+		// The function was replaced by one of the other package type
+		// since the checks above.
+		return nil, ErrResourceConflict.Withf("The function %s was changed during the update; try again.", fn.Name)
 	}
 	if err := checkUnzipped(code, fn.Latest.Layers); err != nil {
 		return nil, err
@@ -97,7 +116,7 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 		return s.updating(&cfg), nil
 	}
 	fn = fn.clone()
-	fn.Latest = &version{Config: cfg, Code: code, Layers: old.Layers}
+	fn.Latest = &version{Config: cfg, Code: code, Layers: old.Layers, Image: img}
 	w := s.newWrites()
 	if err := s.putCode(w, code, zip); err != nil {
 		return nil, err
@@ -132,6 +151,9 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, in *UpdateFun
 		return nil, err
 	}
 	old := fn.Latest
+	if old.Image != nil && (in.Runtime != nil || in.Handler != nil || in.Layers != nil) {
+		return nil, errImageSettings()
+	}
 	cfg := copyConfig(&old.Config)
 	if err := s.apply(&cfg, settings{
 		Runtime: in.Runtime, Role: in.Role, Handler: in.Handler, Description: in.Description,
@@ -159,7 +181,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, in *UpdateFun
 	cfg.LastModified = ptr(lambdaTime(s.clock.Now()))
 	cfg.RevisionId = ptr(s.ids.UUID())
 	fn = fn.clone()
-	fn.Latest = &version{Config: cfg, Code: old.Code, Layers: layerRefs}
+	fn.Latest = &version{Config: cfg, Code: old.Code, Layers: layerRefs, Image: old.Image}
 	w := s.newWrites()
 	w.putVersion(fn.Name, fn.Latest)
 	if err := s.commitFunction(w, fn, old.Layers...); err != nil {

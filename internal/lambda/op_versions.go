@@ -23,7 +23,7 @@ func (s *Service) newVersion(fn *function, description *string) *version {
 	if description != nil {
 		cfg.Description = description
 	}
-	return &version{Config: cfg, Number: n, Code: fn.Latest.Code, Layers: fn.Latest.Layers, Published: fingerprint(fn.Latest)}
+	return &version{Config: cfg, Number: n, Code: fn.Latest.Code, Layers: fn.Latest.Layers, Image: fn.Latest.Image, Published: fingerprint(fn.Latest)}
 }
 
 // fingerprint identifies $LATEST's code and configuration, without what

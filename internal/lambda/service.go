@@ -78,6 +78,9 @@ type Deps struct {
 	// Objects is S3, where Code.S3Bucket and S3Key are read; nil answers
 	// every S3 location as a bucket that does not exist.
 	Objects Objects
+	// Images is ECR, where container image functions' images are; nil
+	// answers every ImageUri as an image that does not exist.
+	Images Images
 	// Metrics receives invocations for Lambda's CloudWatch metrics; nil
 	// keeps none.
 	Metrics Metrics
@@ -105,6 +108,7 @@ type Service struct {
 	destinations Destinations
 	artifacts    Artifacts
 	objects      Objects
+	images       Images
 	traces       Traces
 	sampler      sampler
 	accountMax   int
@@ -140,7 +144,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams, kinesis: d.Kinesis,
-		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, metrics: d.Metrics, traces: d.Traces,
+		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, images: d.Images, metrics: d.Metrics, traces: d.Traces,
 		accountMax: d.AccountConcurrency,
 		functions:  map[string]*function{},
 		layers:     map[string]*layer{},

@@ -37,9 +37,20 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 	if e != nil && e.v == v && e.concurrency == concurrency {
 		return e.spec, nil
 	}
-	codeDir, err := s.ensureExtracted(v.Code)
-	if err != nil {
-		return nil, err
+	var codeDir string
+	var image *functions.Image
+	if v.Image != nil {
+		image = &functions.Image{Ref: s.pullRef(v.Image)}
+		if ic := v.Config.ImageConfigResponse; ic != nil && ic.ImageConfig != nil {
+			image.EntryPoint = ic.ImageConfig.EntryPoint
+			image.Command = ic.ImageConfig.Command
+			image.WorkingDir = deref(ic.ImageConfig.WorkingDirectory)
+		}
+	} else {
+		var err error
+		if codeDir, err = s.ensureExtracted(v.Code); err != nil {
+			return nil, err
+		}
 	}
 	var layerDirs []string
 	for _, l := range v.Layers {
@@ -76,6 +87,7 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 		Handler:      deref(c.Handler),
 		CodeDir:      codeDir,
 		LayerDirs:    layerDirs,
+		Image:        image,
 		MemoryMB:     int(deref(c.MemorySize)),
 		Timeout:      time.Duration(deref(c.Timeout)) * time.Second,
 		EphemeralMB:  int(deref(c.EphemeralStorage.Size)),

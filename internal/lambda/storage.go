@@ -269,6 +269,9 @@ func (s *Service) loadURLKey() ([]byte, error) {
 
 // putCode adds an archive's bytes to w, unless the store has them.
 func (s *Service) putCode(w *writes, ref codeRef, data []byte) error {
+	if ref.Hex == "" {
+		return nil // a container image function's: no package
+	}
 	if _, err := s.store.Get(codeMetaKey(ref.Hex)); err == nil {
 		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {

@@ -69,7 +69,8 @@
 // (a local path packaged by the CLI, an asset of a CDK app) sets
 // ZipFileBytes, which then wins over S3Bucket and S3Key; without it
 // Lambda reads S3Bucket, S3Key and S3ObjectVersion from virga's S3.
-// Container images (ImageUri) fail with a clear error.
+// A container image (ImageUri, with PackageType Image) is passed on to
+// Lambda, which resolves it in virga's ECR.
 //
 // S3: API definitions in S3 (AWS::ApiGateway::RestApi's and
 // AWS::ApiGatewayV2::Api's BodyS3Location) are read through Env.ReadObject;
@@ -233,8 +234,7 @@
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's
-// KinesisStreamSpecification and ImportSourceSpecification, a function's
-// ImageUri, a change of a log group's KmsKeyId,
+// KinesisStreamSpecification and ImportSourceSpecification, a change of a log group's KmsKeyId,
 // a RestApi's import Parameters other than ignore and basepath=ignore
 // (in-process calls carry no query map), canary settings of REST API
 // deployments and stages, and an AWS::ApiGatewayV2::Api with a Body

@@ -22,16 +22,11 @@ const maxInlineSource = 4 << 20
 // from the template.
 var inlineModTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
-var (
-	errImageCode = errors.New("container images (Code.ImageUri) are not supported by virga yet: " +
-		"give the function's code inline (Code.ZipFile) or as a package (Code.ZipFileBytes)")
-)
-
 // functionCode returns CreateFunction's Code member for an
 // AWS::Lambda::Function's Code property: the package the engine gave
 // (ZipFileBytes, virga's extension), or an archive made of the inline
 // source (ZipFile), in a file named after the handler's module with the
-// runtime's extension.
+// runtime's extension, an S3 location, or a container image (ImageUri).
 func functionCode(p props) (map[string]any, error) {
 	code := p.obj("Code")
 	switch {
@@ -46,7 +41,9 @@ func functionCode(p props) (map[string]any, error) {
 		}
 		return map[string]any{"ZipFile": base64.StdEncoding.EncodeToString(archive)}, nil
 	case code.has("ImageUri"):
-		return nil, errImageCode
+		// A container image function (PackageType Image): Lambda
+		// resolves the image in virga's ECR.
+		return map[string]any{"ImageUri": code.str("ImageUri")}, nil
 	case code.has("S3Bucket"), code.has("S3Key"):
 		return s3Location(code), nil
 	}

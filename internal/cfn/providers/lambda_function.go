@@ -120,7 +120,7 @@ func (function) Update(ctx context.Context, r *resource.Request) (*resource.Resu
 			return nil, err
 		}
 		in := map[string]any{"FunctionName": name}
-		for k, v := range code { // ZipFile, or S3Bucket and S3Key
+		for k, v := range code { // ZipFile, S3Bucket and S3Key, or ImageUri
 			in[k] = v
 		}
 		p.pick(in, "Architectures")

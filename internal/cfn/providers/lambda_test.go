@@ -179,11 +179,11 @@ func TestFunctionPackages(t *testing.T) {
 		t.Errorf("code in a bucket that does not exist: %v", err)
 	}
 	_, err = s.tryCreate("AWS::Lambda::Function", "Fn", map[string]any{
-		"Runtime": "python3.12", "Handler": "index.handler", "Role": testRole,
+		"PackageType": "Image", "Role": testRole,
 		"Code": map[string]any{"ImageUri": "000000000000.dkr.ecr.us-east-1.amazonaws.com/app:latest"},
 	})
-	if err == nil || !strings.Contains(err.Error(), "virga") {
-		t.Errorf("code in an image: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "Source image 000000000000.dkr.ecr.us-east-1.amazonaws.com/app:latest does not exist.") {
+		t.Errorf("code in an image that does not exist: %v", err)
 	}
 	_, err = s.tryCreate("AWS::Lambda::Function", "Fn", map[string]any{
 		"Runtime": "java21", "Handler": "app.Handler", "Role": testRole, "Code": map[string]any{"ZipFile": "class App {}"},

@@ -10,6 +10,7 @@
 //	{"op":"sleep","ms":200}             sleeps, then returns "slept"
 //	{"op":"sts"}                        calls STS GetCallerIdentity with the function's credentials and endpoint
 //	{"op":"mark","table":"t","id":"x"}  puts the item {"pk": "x"} into DynamoDB table t
+//	{"op":"args"}                       returns the process's arguments and working directory
 package main
 
 import (
@@ -86,6 +87,9 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 			return nil, err
 		}
 		return map[string]string{"Arn": *out.Arn, "Account": *out.Account}, nil
+	case "args":
+		wd, _ := os.Getwd()
+		return map[string]any{"args": os.Args, "wd": wd}, nil
 	case "mark":
 		cfg, err := config.LoadDefaultConfig(ctx)
 		if err != nil {
