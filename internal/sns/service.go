@@ -45,6 +45,9 @@ type QueueMessage struct {
 	GroupID, DeduplicationID string
 	// TraceHeader is the publisher's X-Ray trace header.
 	TraceHeader string
+	// TopicARN is the topic that sends: with --auth iam the queue's
+	// policy must allow sns.amazonaws.com to send for it (aws:SourceArn).
+	TopicARN string
 }
 
 // QueueAttribute is an SQS message attribute.
