@@ -233,3 +233,42 @@ func mkQueue(t *testing.T, c *sqs.Client, name string, attrs map[string]string) 
 	}
 	return aws.ToString(out.QueueUrl)
 }
+
+// TestIAMEnforceSNSToFunction: SNS invokes a subscribed function only
+// when the function policy allows sns.amazonaws.com for the topic.
+func TestIAMEnforceSNSToFunction(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "on-news", "def handler(event, context):\n    return 'done'\n", 10)
+	qc := sqs.NewFromConfig(env.Config)
+	okURL := mkQueue(t, qc, "news-invoked", nil)
+	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("on-news"),
+		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("news-invoked"))}}}); err != nil {
+		t.Fatal(err)
+	}
+	sc := sns.NewFromConfig(env.Config)
+	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("news")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("lambda"),
+		Endpoint: aws.String(apigwv1FunctionARN("on-news"))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("refused")}); err != nil {
+		t.Fatalf("Publish to a function that does not allow SNS: %v", err)
+	}
+	wantNoMessage(t, qc, okURL)
+	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("on-news"), StatementId: aws.String("sns"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("sns.amazonaws.com"), SourceArn: topic.TopicArn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("allowed")}); err != nil {
+		t.Fatal(err)
+	}
+	if m := receiveOne(t, qc, okURL); !strings.Contains(aws.ToString(m.Body), "allowed") {
+		t.Errorf("success record %s", aws.ToString(m.Body))
+	}
+}

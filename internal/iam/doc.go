@@ -29,8 +29,8 @@
 // and the session policies STS kept with it. The called service names the
 // resources (awsproto.Service.Resources) and their resource-based
 // policies (ResourcePolicy). AllowsService decides the calls services
-// make to each other for one of their resources (SNS to a queue,
-// EventBridge, S3 and API Gateway to a function, queue or topic), which
+// make to each other for one of their resources (SNS to a queue or
+// function, EventBridge, S3 and API Gateway to a function, queue or topic), which
 // internal/app checks where it delivers them: only the target's
 // resource-based policy counts, and it must allow the sending service's
 // principal, with aws:SourceArn and aws:SourceAccount in the context. Parsed policies are cached per caller and
@@ -59,8 +59,8 @@
 //
 // Policies are enforced only with --auth iam (see above), and there
 // on calls made to the edge and on the service-to-service deliveries
-// above; other calls services make to each other inside virga (SNS to a
-// function, HTTP APIs' integrations, event source mappings, Lambda
+// above; other calls services make to each other inside virga (HTTP APIs'
+// integrations, event source mappings, Lambda
 // destinations, schedules) are not authorized. Service control policies
 // and service-linked roles do not exist. X-Ray, SES v2 and the
 // operations AWS gives no resource-level permissions are authorized on

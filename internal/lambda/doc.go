@@ -58,8 +58,8 @@
 // iam a function's (or version's, alias's) policy is the resource-based
 // policy of calls on it (authz.go). Layer version policies are not
 // enforced; function policies are enforced on invocations from
-// EventBridge rules, S3 notifications and REST APIs (internal/app), not
-// on those of SNS, HTTP APIs and event source mappings. Function states: a new function is reported
+// SNS topics, EventBridge rules, S3 notifications and REST APIs
+// (internal/app), not on those of HTTP APIs and event source mappings. Function states: a new function is reported
 // Pending by CreateFunction and Active afterwards; an update is reported
 // InProgress by the update and Successful afterwards, because virga
 // finishes both before answering. As in Lambda, each change of

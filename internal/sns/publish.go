@@ -151,7 +151,13 @@ func (s *Service) deliverToFunction(ctx context.Context, sub *subscription, m *m
 	if s.functions == nil {
 		return nil
 	}
-	_, err := s.functions.InvokeAsync(ctx, sub.rec.Endpoint, s.lambdaEventFor(m, sub, signatureVersion))
+	var err error
+	if s.permitted != nil {
+		err = s.permitted(ctx, sub.rec.Endpoint, s.topicARN(sub.rec.Topic))
+	}
+	if err == nil {
+		_, err = s.functions.InvokeAsync(ctx, sub.rec.Endpoint, s.lambdaEventFor(m, sub, signatureVersion))
+	}
 	if e := apierr.As(err); e != nil {
 		body := s.envelopeFor(m, sub, signatureVersion, false)
 		return s.deadLetter(ctx, sub, body, m, e.Code, e.Message)
