@@ -265,11 +265,17 @@ func (s *Service) authorizeCaller(req *request) *gatewayError {
 var errTimedOut = errors.New("apigateway: the integration timed out")
 
 // invokeFunction runs a function for the data plane, bounded by timeout
-// (errTimedOut beyond it). fnErr is the function's error type, err
+// (errTimedOut beyond it), once the function's policy lets API Gateway
+// invoke it for sourceARN (checked with --auth iam only). fnErr is the function's error type, err
 // Lambda's failure to run it.
-func (s *Service) invokeFunction(ctx context.Context, fn string, payload []byte, timeout time.Duration) (out []byte, fnErr string, err error) {
+func (s *Service) invokeFunction(ctx context.Context, fn, sourceARN string, payload []byte, timeout time.Duration) (out []byte, fnErr string, err error) {
 	if s.fns == nil {
 		return nil, "", errNoFunctions
+	}
+	if s.permitted != nil {
+		if err := s.permitted(ctx, fn, sourceARN); err != nil {
+			return nil, "", err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -297,6 +303,28 @@ func (s *Service) invokeFunction(ctx context.Context, fn string, payload []byte,
 func (s *Service) methodARN(req *request) string {
 	return "arn:aws:execute-api:" + s.region + ":" + s.account + ":" + req.apiID + "/" + req.stage + "/" +
 		req.r.Method + "/" + strings.TrimPrefix(req.path, "/")
+}
+
+// integrationSource is the ARN a method's Lambda integration invokes its
+// function for, which the function's policy must allow (aws:SourceArn):
+// arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/VERB/PATH, with the
+// method's verb ("*" for ANY) and its resource's path.
+func (s *Service) integrationSource(req *request) string {
+	verb := req.match.method.HTTPMethod
+	if verb == "ANY" {
+		verb = "*"
+	}
+	path := ""
+	if req.match.node != nil {
+		path = strings.TrimPrefix(req.match.node.template, "/")
+	}
+	return "arn:aws:execute-api:" + s.region + ":" + s.account + ":" + req.apiID + "/" + req.stage + "/" + verb + "/" + path
+}
+
+// authorizerSource is the ARN a Lambda authorizer invokes its function
+// for: arn:aws:execute-api:REGION:ACCOUNT:API/authorizers/ID.
+func (s *Service) authorizerSource(req *request, id string) string {
+	return "arn:aws:execute-api:" + s.region + ":" + s.account + ":" + req.apiID + "/authorizers/" + id
 }
 
 // sourceIP is the client's address.

@@ -152,7 +152,13 @@
 // line, its format's $context variables replaced ("-" for those without
 // a value), to one stream of that group (accesslog.go, package
 // accesslog); a Firehose destination writes nothing. Authorizer
-// policies' Conditions are not evaluated. Header names reach functions in
+// policies' Conditions are not evaluated. With --auth iam a Lambda
+// integration's or authorizer's function must allow
+// apigateway.amazonaws.com for the method
+// (execute-api:API/STAGE/VERB/PATH, VERB "*" for ANY) or the authorizer
+// (API/authorizers/ID) in its policy (Deps.Permitted), or the request
+// answers 500, as on AWS; the execution log line AWS writes then is
+// not. Header names reach functions in
 // Go's canonical form (x-custom arrives as X-Custom), since net/http does
 // not keep the case a client sent.
 package apigateway

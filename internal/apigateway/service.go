@@ -51,6 +51,11 @@ type Deps struct {
 	// UserPools verifies the tokens of Cognito user pools for
 	// COGNITO_USER_POOLS authorizers; nil refuses every token (401).
 	UserPools UserPools
+	// Permitted, when set, returns an error when the function's policy
+	// does not let apigateway.amazonaws.com invoke it for the method or
+	// authorizer sourceARN names (--auth iam); the invocation then
+	// fails as on AWS, with 500 Internal server error.
+	Permitted func(ctx context.Context, function, sourceARN string) error
 }
 
 // UserPools verifies Cognito user pools' tokens.
@@ -70,10 +75,12 @@ type Service struct {
 	account string
 	region  string
 	fns     Functions
-	aws     AWSServices
-	logs    accesslog.Sink
-	traces  Traces
-	pools   UserPools
+	// permitted is Deps.Permitted.
+	permitted func(ctx context.Context, function, sourceARN string) error
+	aws       AWSServices
+	logs      accesslog.Sink
+	traces    Traces
+	pools     UserPools
 
 	// mu guards apis and everything they hold, and serializes writes: a
 	// handler holds it from reading what it changes until its commit.
@@ -106,7 +113,7 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, apis: map[string]*apiState{},
+		fns: d.Functions, permitted: d.Permitted, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, apis: map[string]*apiState{},
 		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)

@@ -29,6 +29,7 @@ import (
 	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/cognitoidp"
 	"github.com/virga/virga/internal/config"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/ecs"
@@ -259,7 +260,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	route.events = bus
 	topics, err := sns.New(sns.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Endpoint: a.endpoint, Queues: topicQueues{queues}, Functions: lam, Logger: o.Logger})
+		Endpoint: a.endpoint, Queues: topicQueues{queues, route}, Functions: lam,
+		FunctionPermitted: func(ctx context.Context, function, topicARN string) error {
+			return route.principals.check(ctx, deliver.Sender{Principal: "sns.amazonaws.com", SourceARN: topicARN,
+				SourceAccount: deliver.Account(topicARN)}, function)
+		}, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -339,7 +344,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
-		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools})
+		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools,
+		Permitted: func(ctx context.Context, function, sourceARN string) error {
+			return route.principals.check(ctx, deliver.Sender{Principal: "apigateway.amazonaws.com", SourceARN: sourceARN,
+				SourceAccount: cfg.AccountID}, function)
+		}})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -474,7 +483,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// S3 comes last: its routes (GET /{Bucket}/{Key+}) would claim any
 	// unsigned REST request another service's routes do not.
 	buckets, err := s3.New(s3.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Dir: s3Dir(cfg), Fsync: cfg.Fsync, Targets: route, FunctionExists: lam.FunctionExists})
+		Dir: s3Dir(cfg), Fsync: cfg.Fsync, Targets: route, FunctionExists: lam.FunctionExists,
+		Permitted: route.permitted})
 	if err != nil {
 		balancers.Close()
 		fns.Close()
@@ -497,7 +507,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	var authorizer awsproto.Authorizer // nil unless policies are enforced
 	if cfg.Auth == config.AuthIAM {
-		authorizer = iamSvc.Authorizer()
+		authz := iamSvc.Authorizer()
+		authorizer = authz
+		route.principals = &servicePrincipals{authz: authz, byService: map[string]*awsproto.Service{
+			"sqs": a.Service("sqs"), "sns": a.Service("sns"), "lambda": a.Service("lambda")}}
 	}
 	a.handler = edge.New(edge.Options{
 		Services:   a.services,
@@ -961,9 +974,18 @@ func (t emailTopics) Publish(ctx context.Context, topicARN, message string) erro
 	return err
 }
 
-type topicQueues struct{ s *sqs.Service }
+type topicQueues struct {
+	s *sqs.Service
+	t *targets // its principals check the queue policy (--auth iam)
+}
 
 func (q topicQueues) SendMessage(ctx context.Context, queueARN string, m sns.QueueMessage) (string, error) {
+	if m.TopicARN != "" {
+		sender := deliver.Sender{Principal: "sns.amazonaws.com", SourceARN: m.TopicARN, SourceAccount: deliver.Account(m.TopicARN)}
+		if err := q.t.principals.check(ctx, sender, queueARN); err != nil {
+			return "", err
+		}
+	}
 	out := sqs.Outgoing{Body: m.Body, GroupID: m.GroupID, DeduplicationID: m.DeduplicationID, TraceHeader: m.TraceHeader}
 	if len(m.Attributes) > 0 {
 		out.Attributes = make(map[string]sqs.Attribute, len(m.Attributes))

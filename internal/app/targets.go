@@ -25,10 +25,18 @@ type targets struct {
 	events *events.Service
 	sns    *sns.Service
 	states *stepfunctions.Service
+	// principals checks messages with a Sender against their target's
+	// resource-based policy (--auth iam only; nil otherwise).
+	principals *servicePrincipals
 }
 
 // Deliver sends m to the queue, function, event bus or topic arn names.
 func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) error {
+	if m.Sender != nil {
+		if err := t.principals.check(ctx, *m.Sender, arn); err != nil {
+			return err
+		}
+	}
 	switch deliver.Service(arn) {
 	case "sqs":
 		out := sqs.Outgoing{Body: string(m.Body), GroupID: m.GroupID, DeduplicationID: m.DeduplicationID, TraceHeader: m.TraceHeader}

@@ -65,3 +65,28 @@ func InputMapKeys(in any, field string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// InputStrings returns the values of the []string member named field of
+// an operation's input struct (DescribeClusters' clusters, GetParameters'
+// Names), or nil when it has none.
+func InputStrings(in any, field string) []string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	f := v.FieldByName(field)
+	if !f.IsValid() || f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.String {
+		return nil
+	}
+	out := make([]string, 0, f.Len())
+	for i := range f.Len() {
+		out = append(out, f.Index(i).String())
+	}
+	return out
+}

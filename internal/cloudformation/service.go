@@ -170,6 +170,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            "cloudformation",
 		Protocol:        query.New(APIVersion, Namespace),
+		Resources:       s.iamResources,
 		ValidationError: ErrValidation,
 		Operations: []awsproto.Operation{
 			{Name: "CreateStack", Handler: awsproto.Handle(s.createStack)},

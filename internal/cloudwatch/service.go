@@ -102,6 +102,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            "monitoring",
 		Protocol:        querycompat.NewCBOR(rpcv2cbor.New(ServiceShape, ShapeNamespace), j, query.New(APIVersion, Namespace)),
+		Resources:       s.resources,
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
 		MaxBodyBytes:    maxPutPayload + 64<<10,

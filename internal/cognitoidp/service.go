@@ -82,6 +82,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            SigningName,
 		Protocol:        awsjson.New("1.1", TargetPrefix),
+		Resources:       s.resources,
 		ValidationError: ErrInvalidParameter,
 		Operations:      s.operations(),
 	}).Init()

@@ -10,6 +10,7 @@ package deliver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 )
 
@@ -30,6 +31,28 @@ type Message struct {
 	Resources []string
 	// TraceHeader is the X-Ray trace header, if any.
 	TraceHeader string
+	// Sender, when set, is the AWS service that sends the message for
+	// one of its resources (an EventBridge rule, an S3 bucket): with
+	// --auth iam the target's resource-based policy (a queue policy, a
+	// topic policy, a function policy) must allow it, as on AWS. Nil
+	// for messages AWS sends with a role's permissions (Lambda's
+	// destinations), which are not checked.
+	Sender *Sender
+}
+
+// ErrNotAuthorized is wrapped in the error a delivery fails with when the
+// target's resource-based policy does not allow its Sender.
+var ErrNotAuthorized = errors.New("the target's resource-based policy does not allow the sender")
+
+// Sender is an AWS service principal sending on behalf of one of its
+// resources, as resource-based policies see it.
+type Sender struct {
+	// Principal is the service principal, such as events.amazonaws.com.
+	Principal string
+	// SourceARN and SourceAccount are the resource that sends (the rule,
+	// the bucket, the topic) and its account: the aws:SourceArn and
+	// aws:SourceAccount condition keys.
+	SourceARN, SourceAccount string
 }
 
 // Event is an EventBridge event as rules and targets see it: what
@@ -68,4 +91,13 @@ func Service(arn string) string {
 		return ""
 	}
 	return parts[2]
+}
+
+// Account returns the account part of an ARN, "" when it has none.
+func Account(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[4]
 }

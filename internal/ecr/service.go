@@ -83,6 +83,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            SigningName,
 		Protocol:        awsjson.New("1.1", TargetPrefix),
+		Resources:       s.resources,
 		ValidationError: ErrInvalidParameter,
 		Operations:      s.operations(),
 		// UploadLayerPart carries up to 20 MiB of layer, base64 in JSON.

@@ -109,6 +109,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            SigningName,
 		Protocol:        awsjson.New("1.1", TargetPrefix),
+		Resources:       s.resources,
 		ValidationError: ErrClient,
 		Operations:      s.operations(),
 	}).Init()

@@ -146,6 +146,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            SigningName,
 		Protocol:        query.New(APIVersion, Namespace),
+		Resources:       s.resources,
 		ValidationError: ErrValidation,
 		ViolationError:  func(_ any, vs []shape.Violation) error { return ErrValidation.WithMessage(shape.Message(vs)) },
 		Operations:      s.operations(),

@@ -43,8 +43,11 @@
 // PutPermission and RemovePermission keep a bus's policy document as
 // EventBridge builds it, and DescribeEventBus returns it; nothing reads it
 // to allow or deny. With --auth iam a caller's own policies decide
-// PutEvents (on resource "*"); the bus policy is not consulted, so it
-// neither grants nor denies.
+// PutEvents (on each entry's bus); the bus policy is not consulted, so it
+// neither grants nor denies. Targets' policies are: with --auth iam a
+// function, queue or topic target (and a target's dead-letter queue)
+// must allow events.amazonaws.com for the rule (aws:SourceArn), or the
+// event goes to the dead-letter queue without retries.
 //
 // # A bus's key, dead-letter queue and logs are recorded
 //

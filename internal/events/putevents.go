@@ -167,11 +167,19 @@ func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelo
 	}
 }
 
+// sender is EventBridge sending for a rule: a queue, topic or function
+// target's resource-based policy must allow events.amazonaws.com, with
+// the rule as aws:SourceArn (enforced with --auth iam). The dead-letter
+// queue's policy must allow it too.
+func (s *Service) sender(ruleARN string) *deliver.Sender {
+	return &deliver.Sender{Principal: "events.amazonaws.com", SourceARN: ruleARN, SourceAccount: s.account}
+}
+
 // dispatch makes the first attempt at one target and queues a retry if
 // it fails.
 func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, raw []byte, trace string) {
 	arn := deref(t.Arn)
-	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace}
+	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace, Sender: s.sender(ruleARN)}
 	// A FIFO queue gets the target's message group and no deduplication
 	// id: EventBridge requires such a queue to have content-based
 	// deduplication, and a send to one without it fails.
@@ -318,7 +326,8 @@ func (s *Service) deadLetter(ctx context.Context, d *delivery, condition string,
 	if condition != "" {
 		attrs["EXHAUSTED_RETRY_CONDITION"] = deliver.Attribute{DataType: "String", StringValue: condition}
 	}
-	err := s.targets.Deliver(ctx, deref(d.target.DeadLetterConfig.Arn), deliver.Message{Body: d.msg.Body, Attributes: attrs})
+	err := s.targets.Deliver(ctx, deref(d.target.DeadLetterConfig.Arn), deliver.Message{Body: d.msg.Body, Attributes: attrs,
+		Sender: s.sender(d.ruleARN)})
 	if err != nil && log != nil {
 		log.Warn("events: sending to a dead-letter queue", "queue", deref(d.target.DeadLetterConfig.Arn), "err", err)
 	}

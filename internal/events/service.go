@@ -290,6 +290,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            "events",
 		Protocol:        awsjson.New("1.1", TargetPrefix),
+		Resources:       s.resources,
 		ValidationError: ErrValidation,
 		Operations: []awsproto.Operation{
 			{Name: "CreateEventBus", Handler: awsproto.Handle(s.createEventBus)},

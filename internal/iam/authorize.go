@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"context"
 	"net"
 	"strconv"
 	"strings"
@@ -393,4 +394,39 @@ func apierrCode(err error) string {
 		return e.Code
 	}
 	return ""
+}
+
+// AllowsService reports whether the resource-based policy of resource,
+// which svc keeps (a queue policy, a function policy), lets the AWS
+// service principal (sns.amazonaws.com) perform action on it on behalf
+// of sourceARN in sourceAccount, as AWS decides the calls services make
+// to each other: only the resource's policy is weighed, with
+// aws:SourceArn and aws:SourceAccount in the request context, and a
+// resource without one allows no service.
+func (a *Authorizer) AllowsService(ctx context.Context, svc *awsproto.Service, principal, action, resource, sourceARN, sourceAccount string) (bool, error) {
+	if svc == nil || svc.ResourcePolicy == nil {
+		return false, nil
+	}
+	doc, err := svc.ResourcePolicy(ctx, resource)
+	if err != nil || doc == "" {
+		return false, err
+	}
+	p := a.parsed(doc)
+	if p == nil {
+		return false, nil
+	}
+	now := a.s.clock.Now().UTC()
+	rc := map[string][]string{
+		"aws:currenttime": {now.Format(time.RFC3339)},
+		"aws:epochtime":   {strconv.FormatInt(now.Unix(), 10)},
+	}
+	if sourceARN != "" {
+		rc["aws:sourcearn"] = []string{sourceARN}
+	}
+	if sourceAccount != "" {
+		rc["aws:sourceaccount"] = []string{sourceAccount}
+		rc["aws:sourceowner"] = []string{sourceAccount}
+	}
+	return p.Allows(&policy.Request{Action: action, Resource: resource, Context: rc,
+		Principal: policy.Principal{Service: principal}}), nil
 }

@@ -90,3 +90,47 @@ func BenchmarkAuthorize(b *testing.B) {
 		}
 	}
 }
+
+// TestAllowsService: a service principal is allowed only by the target's
+// resource-based policy, with aws:SourceArn and aws:SourceAccount from
+// the sending resource; no policy, or one naming another source, another
+// action or another principal, allows nothing.
+func TestAllowsService(t *testing.T) {
+	s, _, _ := authFixture(t, `{"Statement":[]}`)
+	a := s.Authorizer()
+	queue := "arn:aws:sqs:us-east-1:000000000000:q"
+	topic := "arn:aws:sns:us-east-1:000000000000:t"
+	for _, tc := range []struct {
+		name, doc, principal, action, source, account string
+		want                                          bool
+	}{
+		{"no policy", "", "sns.amazonaws.com", "sqs:SendMessage", topic, "000000000000", false},
+		{"source matches", `{"Statement":{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"` + queue + `","Condition":{"ArnEquals":{"aws:SourceArn":"` + topic + `"}}}}`,
+			"sns.amazonaws.com", "sqs:SendMessage", topic, "000000000000", true},
+		{"other source", `{"Statement":{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"` + queue + `","Condition":{"ArnEquals":{"aws:SourceArn":"` + topic + `"}}}}`,
+			"sns.amazonaws.com", "sqs:SendMessage", topic + "2", "000000000000", false},
+		{"other principal", `{"Statement":{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}}`,
+			"sns.amazonaws.com", "sqs:SendMessage", topic, "000000000000", false},
+		{"other action", `{"Statement":{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:ReceiveMessage","Resource":"*"}}`,
+			"sns.amazonaws.com", "sqs:SendMessage", topic, "000000000000", false},
+		{"source account", `{"Statement":{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"000000000000"}}}}`,
+			"s3.amazonaws.com", "sqs:SendMessage", "arn:aws:s3:::b", "000000000000", true},
+		{"anyone", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"}}`,
+			"sns.amazonaws.com", "sqs:SendMessage", topic, "000000000000", true},
+		{"deny wins", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"},{"Effect":"Deny","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}]}`,
+			"sns.amazonaws.com", "sqs:SendMessage", topic, "000000000000", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := &awsproto.Service{ResourcePolicy: func(ctx context.Context, resource string) (string, error) {
+				if resource != queue {
+					t.Errorf("policy of %s", resource)
+				}
+				return tc.doc, nil
+			}}
+			got, err := a.AllowsService(context.Background(), svc, tc.principal, tc.action, queue, tc.source, tc.account)
+			if err != nil || got != tc.want {
+				t.Errorf("AllowsService = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+}

@@ -28,7 +28,12 @@
 // a role session (assumed-role ARN) to its role's policies and boundary
 // and the session policies STS kept with it. The called service names the
 // resources (awsproto.Service.Resources) and their resource-based
-// policies (ResourcePolicy). Parsed policies are cached per caller and
+// policies (ResourcePolicy). AllowsService decides the calls services
+// make to each other for one of their resources (SNS to a queue or
+// function, EventBridge, S3 and API Gateway to a function, queue or topic), which
+// internal/app checks where it delivers them: only the target's
+// resource-based policy counts, and it must allow the sending service's
+// principal, with aws:SourceArn and aws:SourceAccount in the context. Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
@@ -53,10 +58,18 @@
 // # Not supported yet
 //
 // Policies are enforced only with --auth iam (see above), and there
-// only on calls made to the edge: calls services make to each other
-// inside virga are not authorized, service control policies and
-// service-linked roles do not exist, and most services name no resource
-// (the call is authorized on "*"). An AWS managed policy without a
+// on calls made to the edge and on the service-to-service deliveries
+// above; other calls services make to each other inside virga (HTTP APIs'
+// integrations, event source mappings, Lambda
+// destinations, schedules) are not authorized. Service control policies
+// and service-linked roles do not exist. X-Ray, SES v2 and the
+// operations AWS gives no resource-level permissions are authorized on
+// "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is
+// not known before the call), and RunTask with a task definition named
+// by family alone is authorized on task-definition/FAMILY, without the
+// revision AWS resolves. A denial names the ARN it was decided on, also
+// where AWS names the resource as the request gave it (Secrets Manager
+// names the SecretId). An AWS managed policy without a
 // document here grants nothing when enforced. An AWS
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is

@@ -57,8 +57,9 @@
 // version's) are stored and rendered as AWS renders them; with --auth
 // iam a function's (or version's, alias's) policy is the resource-based
 // policy of calls on it (authz.go). Layer version policies are not
-// enforced, and neither are function policies on invocations from
-// other services inside virga (API Gateway, event sources). Function states: a new function is reported
+// enforced; function policies are enforced on invocations from
+// SNS topics, EventBridge rules, S3 notifications and REST APIs
+// (internal/app), not on those of HTTP APIs and event source mappings. Function states: a new function is reported
 // Pending by CreateFunction and Active afterwards; an update is reported
 // InProgress by the update and Successful afterwards, because virga
 // finishes both before answering. As in Lambda, each change of

@@ -72,6 +72,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:             "logs",
 		Protocol:         awsjson.New("1.1", TargetPrefix),
+		Resources:        s.resources,
 		ValidationError:  ErrInvalidParameter,
 		Operations:       s.operations(),
 		MissingParameter: "",

@@ -174,9 +174,11 @@
 // Event notifications: only ObjectCreated, ObjectRemoved and
 // LifecycleExpiration events are raised (restore, replication, lifecycle
 // transition, tagging and ACL event types are accepted and never
-// happen); a Lambda destination's resource policy is not checked for
-// s3.amazonaws.com (S3 refuses a function that does not allow it), nor
-// an SQS queue's or SNS topic's policy. Tagging operations act on the
+// happen). With --auth iam a destination's resource policy must allow
+// s3.amazonaws.com for the bucket (aws:SourceArn), or
+// PutBucketNotificationConfiguration refuses it, as S3 does, and
+// notifications to it are retried and then dropped; without it no
+// policy is checked. Tagging operations act on the
 // current version only (their versionId is ignored). Every caller is
 // virga's one account, so BucketAlreadyExists arises only for buckets
 // recorded with another owner. Default encryption (?encryption) is

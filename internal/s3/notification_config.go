@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"strings"
 
 	"github.com/virga/virga/internal/deliver"
@@ -247,9 +248,10 @@ type destinationDetails struct {
 }
 
 // checkDestinations is S3's validation of a new configuration's
-// destinations: a function must exist (S3 also checks that its policy
-// lets S3 invoke it; virga enforces no policies), and each queue and
-// topic must take S3's test event (s3:TestEvent), which is sent now.
+// destinations: a function must exist and its policy let S3 invoke it
+// for the bucket, and each queue and topic must let S3 send to it (with
+// --auth iam, which enforces policies) and take S3's test event
+// (s3:TestEvent), which is sent now.
 func (s *Service) checkDestinations(ctx context.Context, bucket string, c *NotificationConfiguration) error {
 	var failed [][2]string
 	var tested = map[string]bool{}
@@ -259,6 +261,8 @@ func (s *Service) checkDestinations(ctx context.Context, bucket string, c *Notif
 		case "lambda":
 			if deliver.Service(d.arn) != "lambda" || s.functionExists == nil || !s.functionExists(d.arn) {
 				why = "The destination Lambda function does not exist"
+			} else if !s.allows(ctx, d.arn, bucket) {
+				why = "Not authorized to invoke function [" + d.arn + "]"
 			}
 		case "queue", "topic":
 			if tested[d.arn] {
@@ -268,6 +272,10 @@ func (s *Service) checkDestinations(ctx context.Context, bucket string, c *Notif
 			want := map[string]string{"queue": "sqs", "topic": "sns"}[d.kind]
 			if deliver.Service(d.arn) != want || s.targets == nil {
 				why = "The destination " + d.kind + " does not exist"
+				break
+			}
+			if !s.allows(ctx, d.arn, bucket) {
+				why = "Permissions on the destination " + d.kind + " do not allow S3 to publish notifications from this bucket"
 				break
 			}
 			if err := s.targets.Deliver(ctx, d.arn, deliver.Message{Body: s.testEvent(ctx, bucket), Subject: notificationSubject}); err != nil {
@@ -293,6 +301,22 @@ func (s *Service) checkDestinations(ctx context.Context, bucket string, c *Notif
 	det.ArgumentName2, det.ArgumentValue2 = slots[1][0], slots[1][1]
 	det.ArgumentName3, det.ArgumentValue3 = slots[2][0], slots[2][1]
 	return ErrInvalidArgument.WithMessage(msgUnvalidated).WithDetails(&det)
+}
+
+// sender is S3 sending a bucket's event notifications: a queue, topic or
+// function's resource-based policy must allow s3.amazonaws.com, usually
+// with the bucket as aws:SourceArn and its owner as aws:SourceAccount.
+func (s *Service) sender(bucket string) *deliver.Sender {
+	return &deliver.Sender{Principal: "s3.amazonaws.com", SourceARN: "arn:aws:s3:::" + bucket, SourceAccount: s.account}
+}
+
+// allows reports whether the destination's policy lets S3 send to it
+// for the bucket; always, unless policies are enforced.
+func (s *Service) allows(ctx context.Context, target, bucket string) bool {
+	if s.permitted == nil {
+		return true
+	}
+	return !errors.Is(s.permitted(ctx, target, *s.sender(bucket)), deliver.ErrNotAuthorized)
 }
 
 // testEvent is the message S3 sends a queue or topic when a

@@ -49,6 +49,10 @@ type outboxRecord struct {
 	Source     string   `json:"source,omitempty"`
 	DetailType string   `json:"detailType,omitempty"`
 	Resources  []string `json:"resources,omitempty"`
+	// Bucket is the bucket whose event it is, for the destination's
+	// resource-based policy (aws:SourceArn); "" in records written
+	// before it was kept, which are sent unchecked.
+	Bucket string `json:"bucket,omitempty"`
 }
 
 // requestInfo is what an event says of the request that caused it.
@@ -258,7 +262,7 @@ func (s *Service) queueNotifications(ctx context.Context, batch batchSetter, b *
 			if !eventMatches(ev, e.Name) {
 				continue
 			}
-			r := outboxRecord{ARN: d.arn, Body: s.record(e, strDeref(d.id))}
+			r := outboxRecord{ARN: d.arn, Body: s.record(e, strDeref(d.id)), Bucket: e.Bucket}
 			if d.kind == "topic" {
 				r.Subject = notificationSubject
 			}
@@ -347,6 +351,9 @@ func (s *Service) deliverOutbox(ctx context.Context, log *slog.Logger) time.Dura
 		}
 		m := deliver.Message{Body: d.rec.Body, Subject: d.rec.Subject, Source: d.rec.Source, DetailType: d.rec.DetailType,
 			Resources: d.rec.Resources}
+		if d.rec.Bucket != "" {
+			m.Sender = s.sender(d.rec.Bucket)
+		}
 		err := s.targets.Deliver(ctx, d.rec.ARN, m)
 		k := string(d.key)
 		if err != nil {

@@ -59,6 +59,11 @@ type Deps struct {
 	// notification's function when it is configured.
 	Targets        deliver.Deliverer
 	FunctionExists func(arn string) bool
+	// Permitted, when set, returns an error wrapping
+	// deliver.ErrNotAuthorized when a destination's resource-based
+	// policy does not allow S3 to send to it for the bucket (--auth
+	// iam); PutBucketNotificationConfiguration then refuses it.
+	Permitted func(ctx context.Context, target string, s deliver.Sender) error
 }
 
 // Service is S3.
@@ -73,6 +78,7 @@ type Service struct {
 
 	targets        deliver.Deliverer
 	functionExists func(string) bool
+	permitted      func(context.Context, string, deliver.Sender) error
 	// wake tells Run that messages were queued; retries are the outbox
 	// messages whose delivery failed, by key (Run's alone).
 	wake    chan struct{}
@@ -96,7 +102,7 @@ func New(d Deps) (*Service, error) {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		blobs: blobs, notify: d.Notify, targets: d.Targets, functionExists: d.FunctionExists,
+		blobs: blobs, notify: d.Notify, targets: d.Targets, functionExists: d.FunctionExists, permitted: d.Permitted,
 		wake: make(chan struct{}, 1), retries: map[string]retry{}}
 	if err := s.sweep(); err != nil {
 		return nil, fmt.Errorf("s3: %w", err)

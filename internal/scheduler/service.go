@@ -177,6 +177,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            "scheduler",
 		Protocol:        restjson.New(),
+		Resources:       s.resources,
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
 	}).Init()

@@ -90,6 +90,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            "secretsmanager",
 		Protocol:        awsjson.New("1.1", TargetPrefix),
+		Resources:       s.resources,
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
 	}).Init()

@@ -115,6 +115,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            SigningName,
 		Protocol:        query.New(APIVersion, Namespace),
+		Resources:       s.resources,
 		ValidationError: ErrInvalidParameterValue,
 		ViolationError:  violationError,
 		Operations:      s.operations(),

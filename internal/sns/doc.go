@@ -54,7 +54,11 @@
 // ListPhoneNumbersOptedOut, OptInPhoneNumber, the SMS sandbox and
 // origination number operations) and the mobile push operations
 // (platform applications and endpoints). Topic policies are enforced
-// with --auth iam on calls made to the edge (authz.go); data protection
+// with --auth iam on calls made to the edge (authz.go), and a queue
+// subscription's (or dead-letter queue's) policy must then allow
+// sns.amazonaws.com sqs:SendMessage for the topic, or the message is
+// not delivered to it; so must a function subscription's policy allow
+// sns.amazonaws.com lambda:InvokeFunction (Deps.FunctionPermitted); data protection
 // policies, KMS keys, tracing and delivery status logging attributes are
 // stored and reported but not enforced or acted on. email, email-json,
 // sms, application and firehose subscriptions are recorded (pending or

@@ -122,7 +122,7 @@ func (s *Service) deliverToQueue(ctx context.Context, t *topic, sub *subscriptio
 	if s.queues == nil {
 		return nil
 	}
-	qm := QueueMessage{GroupID: m.GroupID, DeduplicationID: m.DedupID, TraceHeader: m.TraceHeader}
+	qm := QueueMessage{GroupID: m.GroupID, DeduplicationID: m.DedupID, TraceHeader: m.TraceHeader, TopicARN: s.topicARN(sub.rec.Topic)}
 	if sub.raw {
 		qm.Body = m.textFor(sub.rec.Protocol)
 		attrs := m.deliveredAttributes()
@@ -151,7 +151,13 @@ func (s *Service) deliverToFunction(ctx context.Context, sub *subscription, m *m
 	if s.functions == nil {
 		return nil
 	}
-	_, err := s.functions.InvokeAsync(ctx, sub.rec.Endpoint, s.lambdaEventFor(m, sub, signatureVersion))
+	var err error
+	if s.permitted != nil {
+		err = s.permitted(ctx, sub.rec.Endpoint, s.topicARN(sub.rec.Topic))
+	}
+	if err == nil {
+		_, err = s.functions.InvokeAsync(ctx, sub.rec.Endpoint, s.lambdaEventFor(m, sub, signatureVersion))
+	}
 	if e := apierr.As(err); e != nil {
 		body := s.envelopeFor(m, sub, signatureVersion, false)
 		return s.deadLetter(ctx, sub, body, m, e.Code, e.Message)
@@ -182,7 +188,7 @@ func (s *Service) deadLetter(ctx context.Context, sub *subscription, body string
 			"error", code, "reason", reason)
 		return nil
 	}
-	qm := QueueMessage{Body: body, GroupID: m.GroupID, DeduplicationID: m.DedupID, Attributes: map[string]QueueAttribute{
+	qm := QueueMessage{Body: body, GroupID: m.GroupID, DeduplicationID: m.DedupID, TopicARN: s.topicARN(sub.rec.Topic), Attributes: map[string]QueueAttribute{
 		"RequestID":    {DataType: "String", StringValue: s.ids.UUID()},
 		"ErrorCode":    {DataType: "String", StringValue: code},
 		"ErrorMessage": {DataType: "String", StringValue: nonEmpty(reason, code)},

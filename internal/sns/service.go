@@ -45,6 +45,9 @@ type QueueMessage struct {
 	GroupID, DeduplicationID string
 	// TraceHeader is the publisher's X-Ray trace header.
 	TraceHeader string
+	// TopicARN is the topic that sends: with --auth iam the queue's
+	// policy must allow sns.amazonaws.com to send for it (aws:SourceArn).
+	TopicARN string
 }
 
 // QueueAttribute is an SQS message attribute.
@@ -78,6 +81,10 @@ type Deps struct {
 	// to; nil leaves those subscriptions without deliveries.
 	Queues    Queues
 	Functions Functions
+	// FunctionPermitted, when set, returns an *apierr.Error when a
+	// function's policy does not let sns.amazonaws.com invoke it for the
+	// topic (--auth iam); the message is then not delivered to it.
+	FunctionPermitted func(ctx context.Context, function, topicARN string) error
 	// HTTPClient posts to HTTP/S subscriptions; nil is a client with SNS's
 	// 15-second timeout.
 	HTTPClient *http.Client
@@ -95,6 +102,7 @@ type Service struct {
 	endpoint  func() string
 	queues    Queues
 	functions Functions
+	permitted func(ctx context.Context, function, topicARN string) error
 	client    *http.Client
 	log       *slog.Logger
 
@@ -114,7 +122,7 @@ type Service struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		endpoint: d.Endpoint, queues: d.Queues, functions: d.Functions, client: d.HTTPClient, log: d.Logger,
+		endpoint: d.Endpoint, queues: d.Queues, functions: d.Functions, permitted: d.FunctionPermitted, client: d.HTTPClient, log: d.Logger,
 		topics: map[string]*topic{},
 	}
 	if s.client == nil {

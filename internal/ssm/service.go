@@ -74,6 +74,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            "ssm",
 		Protocol:        awsjson.New("1.1", TargetPrefix),
+		Resources:       s.resources,
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
 	}).Init()

@@ -83,6 +83,7 @@ func (s *Service) API() *awsproto.Service {
 	return (&awsproto.Service{
 		Name:            SigningName,
 		Protocol:        awsjson.New("1.0", TargetPrefix),
+		Resources:       s.resources,
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
 	}).Init()
