@@ -61,7 +61,7 @@
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is
 // therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole,
-// AWSLambdaDynamoDBExecutionRole and PowerUserAccess are carried, and GetPolicyVersion on
+// AWSLambdaDynamoDBExecutionRole, AdministratorAccess and PowerUserAccess are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
 // so the edge answers InvalidAction: login profiles and MFA
 // devices, service-linked roles, OpenID Connect and SAML providers,
