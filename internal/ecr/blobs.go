@@ -30,19 +30,48 @@ var errLayerTooLarge = errors.New("layer too large")
 var errDigestMismatch = errors.New("digest mismatch")
 
 // uploadLocks serializes the requests of one upload (a client sends
-// them in order; two at once would interleave its bytes).
-type uploadLocks struct{ m sync.Map }
-
-func (l *uploadLocks) lock(id string) func() {
-	v, _ := l.m.LoadOrStore(id, &sync.Mutex{})
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
+// them in order; two at once would interleave its bytes). An id's lock
+// lives while a request holds or awaits it, and no longer: ids come
+// from requests, and one that names no upload must leave nothing.
+type uploadLocks struct {
+	mu sync.Mutex // guards m
+	m  map[string]*uploadLock
 }
 
-// forget drops an upload's lock once the upload is gone: a request
-// still waiting on it finds no upload when it gets it.
-func (l *uploadLocks) forget(id string) { l.m.Delete(id) }
+type uploadLock struct {
+	sync.Mutex
+	refs int // requests holding or awaiting it, under uploadLocks.mu
+}
+
+func (l *uploadLocks) lock(id string) func() {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = make(map[string]*uploadLock)
+	}
+	e := l.m[id]
+	if e == nil {
+		e = &uploadLock{}
+		l.m[id] = e
+	}
+	e.refs++
+	l.mu.Unlock()
+	e.Lock()
+	return func() {
+		e.Unlock()
+		l.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(l.m, id)
+		}
+		l.mu.Unlock()
+	}
+}
+
+// held counts the ids with a lock in use.
+func (l *uploadLocks) held() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}
 
 // startUpload records a new upload into repo.
 func (s *Service) startUpload(repo string) (*upload, error) {
@@ -159,11 +188,7 @@ func (s *Service) finishUpload(u *upload, digest string) error {
 	b.Set(linkKey(u.Repo, digest), nil)
 	b.Set(useKey(digest, u.Repo), nil)
 	b.Delete(uploadKey(u.ID))
-	if err := b.Commit(); err != nil {
-		return err
-	}
-	s.uploads.forget(u.ID)
-	return nil
+	return b.Commit()
 }
 
 // cancelUpload drops an upload and its bytes.
@@ -173,11 +198,7 @@ func (s *Service) cancelUpload(u *upload) error {
 	prefix := dataPrefix(u.ID)
 	b.DeleteRange(prefix, keys.PrefixEnd(prefix))
 	b.Delete(uploadKey(u.ID))
-	if err := b.Commit(); err != nil {
-		return err
-	}
-	s.uploads.forget(u.ID)
-	return nil
+	return b.Commit()
 }
 
 // link records a blob, already stored, in a repository.

@@ -3,6 +3,10 @@ package ecr
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/virga/virga/internal/store/keys"
@@ -69,5 +73,40 @@ func TestBlobsOutliveOnlyTheirRepositories(t *testing.T) {
 	}
 	if m, _ := s.linked("two", d); m != nil {
 		t.Errorf("a gone blob was mounted")
+	}
+}
+
+// TestUnknownUploadsLeaveNoLocks: a request naming an upload that does
+// not exist (the registry's upload routes, UploadLayerPart and
+// CompleteLayerUpload) leaves nothing behind, so a client cannot grow
+// the upload locks without bound by inventing ids.
+func TestUnknownUploadsLeaveNoLocks(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t)
+	ctx := context.Background()
+	if _, err := s.createRepository(ctx, &CreateRepositoryRequest{RepositoryName: ptr("one")}); err != nil {
+		t.Fatal(err)
+	}
+	g := &registry{s}
+	for i := range 50 {
+		id := fmt.Sprintf("no-such-upload-%d", i)
+		for _, m := range []string{http.MethodGet, http.MethodPatch, http.MethodPut, http.MethodDelete} {
+			rec := httptest.NewRecorder()
+			g.ServeHTTP(rec, httptest.NewRequest(m, "/v2/one/blobs/uploads/"+id+"?digest=sha256:"+strings.Repeat("0", 64), strings.NewReader("x")))
+			if rec.Code != http.StatusNotFound {
+				t.Fatalf("%s unknown upload: %d %s", m, rec.Code, rec.Body)
+			}
+		}
+		if _, err := s.uploadLayerPart(ctx, &UploadLayerPartRequest{RepositoryName: ptr("one"), UploadId: ptr(id + "-api"),
+			PartFirstByte: ptr(int64(0)), PartLastByte: ptr(int64(0)), LayerPartBlob: []byte("x")}); err == nil {
+			t.Fatal("UploadLayerPart on an unknown upload succeeded")
+		}
+		if _, err := s.completeLayerUpload(ctx, &CompleteLayerUploadRequest{RepositoryName: ptr("one"), UploadId: ptr(id + "-api"),
+			LayerDigests: []string{"sha256:" + strings.Repeat("0", 64)}}); err == nil {
+			t.Fatal("CompleteLayerUpload on an unknown upload succeeded")
+		}
+	}
+	if n := s.uploads.held(); n != 0 {
+		t.Errorf("%d upload locks left for uploads that never existed", n)
 	}
 }

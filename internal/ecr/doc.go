@@ -79,7 +79,8 @@
 //
 // Concurrency: Service.mu serializes read-modify-write of repositories,
 // images and tags (lifecycle expiry included); an upload's requests are
-// serialized by a lock of their own (uploadLocks), taken before mu
+// serialized by a lock of their own (uploadLocks, kept only while a
+// request holds or awaits it), taken before mu
 // (finishUpload), and mu is never held across a body read.
 //
 // Lifecycle policies are checked as the user guide describes them
