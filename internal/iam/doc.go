@@ -42,6 +42,14 @@
 // members always exist. Every change a client is told about is committed before the
 // answer.
 //
+// # Limits
+//
+// Policy sizes are held to IAM's quotas, counted in characters without
+// white space (LimitExceeded, 409, otherwise): 6,144 for a managed
+// policy version, 2,048 for a role's trust policy, and, for all of an
+// identity's inline policies together, 2,048 (user), 10,240 (role) and
+// 5,120 (group).
+//
 // # Locks
 //
 // Service.mu serializes changes: each holds it from reading the records it
