@@ -161,7 +161,8 @@ func (u *upload) digest() (string, error) {
 }
 
 // finishUpload makes an upload the blob digest names, in its
-// repository, after checking that its bytes hash to it. A blob already
+// repository, after checking that its bytes hash to it. An upload whose
+// repository is gone is dropped (RepositoryNotFoundException). A blob already
 // stored keeps its bytes and the upload's are dropped.
 func (s *Service) finishUpload(u *upload, digest string) error {
 	got, err := u.digest()
@@ -173,6 +174,16 @@ func (s *Service) finishUpload(u *upload, digest string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r, err := s.loadRepo(u.Repo); err != nil {
+		return err
+	} else if r == nil {
+		// The repository was deleted while the upload ran: its bytes
+		// go as the repository's blobs went.
+		if err := s.cancelUpload(u); err != nil {
+			return err
+		}
+		return s.repoNotFound(u.Repo)
+	}
 	old, err := s.loadBlob(digest)
 	if err != nil {
 		return err
@@ -201,10 +212,16 @@ func (s *Service) cancelUpload(u *upload) error {
 	return b.Commit()
 }
 
-// link records a blob, already stored, in a repository.
+// link records a blob, already stored, in a repository, which must
+// still exist.
 func (s *Service) link(repo, digest string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r, err := s.loadRepo(repo); err != nil {
+		return err
+	} else if r == nil {
+		return s.repoNotFound(repo)
+	}
 	if meta, err := s.loadBlob(digest); err != nil || meta == nil {
 		return err
 	}

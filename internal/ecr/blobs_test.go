@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -68,6 +69,9 @@ func TestBlobsOutliveOnlyTheirRepositories(t *testing.T) {
 		t.Errorf("after both repositories: blob %v, %d chunks", m, chunks())
 	}
 	// Mounting a blob that is gone links nothing.
+	if _, err := s.createRepository(ctx, &CreateRepositoryRequest{RepositoryName: ptr("two")}); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.link("two", d); err != nil {
 		t.Fatal(err)
 	}
@@ -109,4 +113,69 @@ func TestUnknownUploadsLeaveNoLocks(t *testing.T) {
 	if n := s.uploads.held(); n != 0 {
 		t.Errorf("%d upload locks left for uploads that never existed", n)
 	}
+}
+
+// TestUploadIntoDeletedRepository: an upload finished (or a blob
+// mounted) after its repository was deleted stores nothing, so a
+// repository created later under the name does not hold the blob and no
+// chunks are left that no repository holds.
+func TestUploadIntoDeletedRepository(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t)
+	ctx := context.Background()
+	for _, n := range []string{"one", "two"} {
+		if _, err := s.createRepository(ctx, &CreateRepositoryRequest{RepositoryName: ptr(n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blob := []byte("a layer")
+	d := digestOf(blob)
+	u, _ := s.startUpload("one")
+	if _, err := s.appendUpload(u, bytes.NewReader(blob)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.deleteRepository(ctx, &DeleteRepositoryRequest{RepositoryName: ptr("one")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.finishUpload(u, d); err == nil || apierrCode(err) != ErrRepositoryNotFound.Code {
+		t.Fatalf("finishing an upload into a deleted repository: %v", err)
+	}
+	if meta, _ := s.loadBlob(d); meta != nil {
+		t.Error("the blob was stored for a deleted repository")
+	}
+	if up, _ := s.loadUpload(u.ID); up != nil {
+		t.Error("the upload outlived its repository's refusal")
+	}
+	p := keys.AppendString(nil, "ecr")
+	it, _ := s.store.NewIter(p, keys.PrefixEnd(p))
+	for ok := it.First(); ok; ok = it.Next() {
+		vals, _ := keys.Decode(it.Key())
+		if vals[1] == "data" || vals[1] == "link" || vals[1] == "use" {
+			t.Errorf("left behind: %v", vals)
+		}
+	}
+	it.Close()
+
+	// A mount into a repository deleted since is refused the same way.
+	u2, _ := s.startUpload("two")
+	s.appendUpload(u2, bytes.NewReader(blob))
+	if err := s.finishUpload(u2, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.link("one", d); err == nil || apierrCode(err) != ErrRepositoryNotFound.Code {
+		t.Errorf("mounting into a deleted repository: %v", err)
+	}
+	if _, err := s.createRepository(ctx, &CreateRepositoryRequest{RepositoryName: ptr("one")}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.linked("one", d); m != nil {
+		t.Error("a new repository holds a blob pushed to the old one of its name")
+	}
+}
+
+func apierrCode(err error) string {
+	if e := apierr.As(err); e != nil {
+		return e.Code
+	}
+	return ""
 }
