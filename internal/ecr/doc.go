@@ -64,7 +64,8 @@
 // the password GetAuthorizationToken gives (an expiry and an HMAC under
 // the store's key, good for 12 hours), and answers 401 with
 // WWW-Authenticate: Basic otherwise; GetDownloadUrlForLayer's URL
-// carries such a token in its query.
+// carries in its query a token good only for a GET or HEAD of that
+// layer in that repository, as ECR's presigned download URL is.
 //
 // Limits (ECR's API model, API reference and service quotas):
 // repository names of 2 to 256 characters in the model's pattern; image
