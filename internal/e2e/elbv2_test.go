@@ -568,6 +568,51 @@ func TestELBv2IdleTimeout(t *testing.T) {
 	}
 }
 
+// TestELBv2IdleTimeoutIsIdle: the idle timeout bounds the time no byte
+// moves, not the whole exchange: a target that streams its answer in
+// pieces, each within the timeout, is answered in full even when the
+// answer takes longer than the timeout.
+func TestELBv2IdleTimeoutIsIdle(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := elb.NewFromConfig(env.Config)
+	ctx := context.Background()
+	const pieces, gap = 4, 400 * time.Millisecond // 1.2 s of gaps, each under the 1 s timeout
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range pieces {
+			if i > 0 {
+				select {
+				case <-time.After(gap):
+				case <-r.Context().Done():
+					return
+				}
+			}
+			fmt.Fprintf(w, "piece %d\n", i)
+			w.(http.Flusher).Flush()
+		}
+	}))
+	t.Cleanup(slow.Close)
+	port := int32(slow.Listener.Addr().(*net.TCPAddr).Port)
+	tg := ipTargetGroup(t, c, "stream", port)
+	lb, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("stream-lb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbARN := lb.LoadBalancers[0].LoadBalancerArn
+	if _, err := c.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lbARN,
+		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("1")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lbARN, Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(freePort(t)), DefaultActions: forwardTo(tg)}); err != nil {
+		t.Fatal(err)
+	}
+	res, body := albGet(t, env, aws.ToString(lb.LoadBalancers[0].DNSName), "GET", "/", nil)
+	if res.StatusCode != 200 || body != "piece 0\npiece 1\npiece 2\npiece 3\n" {
+		t.Errorf("streamed answer: %d %q", res.StatusCode, body)
+	}
+}
+
 func TestELBv2Pagination(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -482,5 +483,62 @@ func TestIAMEnforceFunctionAndBucketPolicies(t *testing.T) {
 	}
 	if _, err := ninaS3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("docs"), Key: aws.String("a.txt")}); err != nil {
 		t.Errorf("nina GetObject with a bucket policy naming her: %v", err)
+	}
+}
+
+// TestIAMEnforceAdministratorAccess: the AWS managed policy
+// AdministratorAccess allows every action on every resource, so a user
+// with only it attached may do anything under --auth iam, and
+// GetPolicyVersion shows its one statement.
+func TestIAMEnforceAdministratorAccess(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	ic := iamClient(env)
+	const adminARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+	cfg := iamUser(t, env, "ada", "")
+	if _, err := ic.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ada"), PolicyArn: aws.String(adminARN)}); err != nil {
+		t.Fatal(err)
+	}
+	ddb := dynamodb.NewFromConfig(cfg)
+	createTableT(t, ddb)
+	if _, err := ddb.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("tbl"), Item: itemKey}); err != nil {
+		t.Fatalf("ada PutItem: %v", err)
+	}
+	if _, err := sqs.NewFromConfig(cfg).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("q")}); err != nil {
+		t.Fatalf("ada CreateQueue: %v", err)
+	}
+	// IAM itself, the one service PowerUserAccess leaves out.
+	if _, err := iam.NewFromConfig(cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("r"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatalf("ada CreateRole: %v", err)
+	}
+
+	got, err := ic.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(adminARN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := aws.ToString(got.Policy.DefaultVersionId); v != "v1" {
+		t.Errorf("DefaultVersionId = %q, want v1", v)
+	}
+	if d := aws.ToTime(got.Policy.CreateDate).UTC().Format("2006-01-02T15:04:05Z"); d != "2015-02-06T18:39:46Z" {
+		t.Errorf("CreateDate = %s", d)
+	}
+	ver, err := ic.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(adminARN), VersionId: aws.String("v1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Statement []struct{ Effect, Action, Resource string }
+	}
+	raw := aws.ToString(ver.PolicyVersion.Document)
+	if dec, err := url.QueryUnescape(raw); err == nil {
+		raw = dec
+	}
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		t.Fatalf("document %q: %v", raw, err)
+	}
+	if len(doc.Statement) != 1 || doc.Statement[0].Effect != "Allow" || doc.Statement[0].Action != "*" || doc.Statement[0].Resource != "*" {
+		t.Errorf("document = %s", raw)
 	}
 }

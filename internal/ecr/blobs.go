@@ -30,19 +30,48 @@ var errLayerTooLarge = errors.New("layer too large")
 var errDigestMismatch = errors.New("digest mismatch")
 
 // uploadLocks serializes the requests of one upload (a client sends
-// them in order; two at once would interleave its bytes).
-type uploadLocks struct{ m sync.Map }
-
-func (l *uploadLocks) lock(id string) func() {
-	v, _ := l.m.LoadOrStore(id, &sync.Mutex{})
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
+// them in order; two at once would interleave its bytes). An id's lock
+// lives while a request holds or awaits it, and no longer: ids come
+// from requests, and one that names no upload must leave nothing.
+type uploadLocks struct {
+	mu sync.Mutex // guards m
+	m  map[string]*uploadLock
 }
 
-// forget drops an upload's lock once the upload is gone: a request
-// still waiting on it finds no upload when it gets it.
-func (l *uploadLocks) forget(id string) { l.m.Delete(id) }
+type uploadLock struct {
+	sync.Mutex
+	refs int // requests holding or awaiting it, under uploadLocks.mu
+}
+
+func (l *uploadLocks) lock(id string) func() {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = make(map[string]*uploadLock)
+	}
+	e := l.m[id]
+	if e == nil {
+		e = &uploadLock{}
+		l.m[id] = e
+	}
+	e.refs++
+	l.mu.Unlock()
+	e.Lock()
+	return func() {
+		e.Unlock()
+		l.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(l.m, id)
+		}
+		l.mu.Unlock()
+	}
+}
+
+// held counts the ids with a lock in use.
+func (l *uploadLocks) held() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}
 
 // startUpload records a new upload into repo.
 func (s *Service) startUpload(repo string) (*upload, error) {
@@ -132,7 +161,8 @@ func (u *upload) digest() (string, error) {
 }
 
 // finishUpload makes an upload the blob digest names, in its
-// repository, after checking that its bytes hash to it. A blob already
+// repository, after checking that its bytes hash to it. An upload whose
+// repository is gone is dropped (RepositoryNotFoundException). A blob already
 // stored keeps its bytes and the upload's are dropped.
 func (s *Service) finishUpload(u *upload, digest string) error {
 	got, err := u.digest()
@@ -144,6 +174,16 @@ func (s *Service) finishUpload(u *upload, digest string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r, err := s.loadRepo(u.Repo); err != nil {
+		return err
+	} else if r == nil {
+		// The repository was deleted while the upload ran: its bytes
+		// go as the repository's blobs went.
+		if err := s.cancelUpload(u); err != nil {
+			return err
+		}
+		return s.repoNotFound(u.Repo)
+	}
 	old, err := s.loadBlob(digest)
 	if err != nil {
 		return err
@@ -159,11 +199,7 @@ func (s *Service) finishUpload(u *upload, digest string) error {
 	b.Set(linkKey(u.Repo, digest), nil)
 	b.Set(useKey(digest, u.Repo), nil)
 	b.Delete(uploadKey(u.ID))
-	if err := b.Commit(); err != nil {
-		return err
-	}
-	s.uploads.forget(u.ID)
-	return nil
+	return b.Commit()
 }
 
 // cancelUpload drops an upload and its bytes.
@@ -173,17 +209,19 @@ func (s *Service) cancelUpload(u *upload) error {
 	prefix := dataPrefix(u.ID)
 	b.DeleteRange(prefix, keys.PrefixEnd(prefix))
 	b.Delete(uploadKey(u.ID))
-	if err := b.Commit(); err != nil {
-		return err
-	}
-	s.uploads.forget(u.ID)
-	return nil
+	return b.Commit()
 }
 
-// link records a blob, already stored, in a repository.
+// link records a blob, already stored, in a repository, which must
+// still exist.
 func (s *Service) link(repo, digest string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if r, err := s.loadRepo(repo); err != nil {
+		return err
+	} else if r == nil {
+		return s.repoNotFound(repo)
+	}
 	if meta, err := s.loadBlob(digest); err != nil || meta == nil {
 		return err
 	}

@@ -64,11 +64,12 @@
 // the password GetAuthorizationToken gives (an expiry and an HMAC under
 // the store's key, good for 12 hours), and answers 401 with
 // WWW-Authenticate: Basic otherwise; GetDownloadUrlForLayer's URL
-// carries such a token in its query. virga's own clients mint such
-// tokens in process (RegistryCredentials: the node agent pulling an ECS
-// task's or a Lambda
-// image function's image), and Lambda resolves an ImageUri's tag to its
-// digest with ImageDigest (lookup.go).
+// carries in its query a token good only for a GET or HEAD of that
+// layer in that repository, as ECR's presigned download URL is. virga's
+// own clients mint tokens in process (RegistryCredentials: the node
+// agent pulling an ECS task's or a Lambda image function's image), and
+// Lambda resolves an ImageUri's tag to its digest with ImageDigest
+// (lookup.go).
 //
 // Limits (ECR's API model, API reference and service quotas):
 // repository names of 2 to 256 characters in the model's pattern; image
@@ -83,7 +84,8 @@
 //
 // Concurrency: Service.mu serializes read-modify-write of repositories,
 // images and tags (lifecycle expiry included); an upload's requests are
-// serialized by a lock of their own (uploadLocks), taken before mu
+// serialized by a lock of their own (uploadLocks, kept only while a
+// request holds or awaits it), taken before mu
 // (finishUpload), and mu is never held across a body read.
 //
 // Lifecycle policies are checked as the user guide describes them

@@ -159,6 +159,6 @@ func (s *Service) getDownloadUrlForLayer(ctx context.Context, in *GetDownloadUrl
 	// The URL carries a token as a presigned URL carries its signature:
 	// it is good without other credentials until the token expires.
 	u := "http://" + s.registryAddr(requestHost(ctx)) + "/v2/" + repo + "/blobs/" + digest + "?" +
-		url.Values{downloadTokenParam: {s.newToken()}}.Encode()
+		url.Values{downloadTokenParam: {s.newScopedToken(blobScope(repo, digest))}}.Encode()
 	return &GetDownloadUrlForLayerResponse{DownloadUrl: ptr(u), LayerDigest: ptr(digest)}, nil
 }

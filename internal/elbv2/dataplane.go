@@ -308,8 +308,19 @@ func (s *Service) proxy(w http.ResponseWriter, r *http.Request, rt *route, tg *t
 		scheme = "https"
 	}
 	dest := &url.URL{Scheme: scheme, Host: net.JoinHostPort(t.ID, strconv.Itoa(int(t.Port)))}
-	ctx, cancel := context.WithTimeout(r.Context(), rt.idleTimeout)
-	defer cancel()
+	// The idle timeout is the time no data moves either way ("If no
+	// data has been sent or received by the time that the idle timeout
+	// period elapses, the load balancer closes the connection"): every
+	// byte read from the client or written to it starts it again.
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	idle := time.AfterFunc(rt.idleTimeout, func() { cancel(errIdleTimeout) })
+	defer idle.Stop()
+	touch := func() { idle.Reset(rt.idleTimeout) }
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = &idleBody{ReadCloser: r.Body, touch: touch}
+	}
+	w = &idleWriter{ResponseWriter: w, touch: touch}
 	p := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme, pr.Out.URL.Host = dest.Scheme, dest.Host
@@ -321,7 +332,7 @@ func (s *Service) proxy(w http.ResponseWriter, r *http.Request, rt *route, tg *t
 		},
 		Transport: s.transport,
 		ErrorHandler: func(w http.ResponseWriter, req *http.Request, err error) {
-			if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+			if context.Cause(ctx) == errIdleTimeout {
 				errorPage(w, http.StatusGatewayTimeout)
 				return
 			}
@@ -330,3 +341,43 @@ func (s *Service) proxy(w http.ResponseWriter, r *http.Request, rt *route, tg *t
 	}
 	p.ServeHTTP(w, r.WithContext(ctx))
 }
+
+// errIdleTimeout is the cause of a proxied exchange's end when no data
+// moved for the load balancer's idle timeout.
+var errIdleTimeout = errors.New("idle timeout")
+
+// idleBody is a request body that restarts the idle timer on each read.
+type idleBody struct {
+	io.ReadCloser
+	touch func()
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.touch()
+	}
+	return n, err
+}
+
+// idleWriter is a response writer that restarts the idle timer on each
+// write; Unwrap lets the proxy flush and hijack through it.
+type idleWriter struct {
+	http.ResponseWriter
+	touch func()
+}
+
+func (w *idleWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	if n > 0 {
+		w.touch()
+	}
+	return n, err
+}
+
+func (w *idleWriter) WriteHeader(status int) {
+	w.ResponseWriter.WriteHeader(status)
+	w.touch()
+}
+
+func (w *idleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -42,8 +42,9 @@
 // strings are passed undecoded, as ALB does. No target: 503. A target
 // that cannot be reached, a function error or a malformed function
 // response: 502. A target that does not answer within the load
-// balancer's idle_timeout.timeout_seconds (60 by default; virga bounds
-// the whole exchange by it): 504. The load balancer's own answers carry
+// balancer's idle_timeout.timeout_seconds (60 by default; the time no
+// byte moves either way, so a long answer that keeps streaming is not
+// cut): 504. The load balancer's own answers carry
 // Server: awselb/2.0 and the small HTML page ALB answers with.
 //
 // HTTPS listeners are accepted with a certificate ARN (not checked

@@ -10,7 +10,7 @@ import "time"
 type awsPolicy struct {
 	Name     string
 	Path     string
-	Created  time.Time // minute precision, as the reference gives it
+	Created  time.Time // as GetPolicy answers; minute precision where only the reference gives it
 	Version  string
 	Document string
 }
@@ -39,7 +39,9 @@ var awsPolicies = func() map[string]awsPolicy {
 		{Name: "AmazonSQSFullAccess", Path: "/"},
 		{Name: "AmazonSNSFullAccess", Path: "/"},
 		{Name: "CloudWatchLogsFullAccess", Path: "/"},
-		{Name: "AdministratorAccess", Path: "/"},
+		{Name: "AdministratorAccess", Path: "/",
+			Created: time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC), Version: "v1",
+			Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
 		{Name: "PowerUserAccess", Path: "/",
 			Created: time.Date(2015, 2, 6, 18, 39, 0, 0, time.UTC), Version: "v12",
 			Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},{"Effect":"Allow","Action":["account:GetAccountInformation","account:GetGovCloudAccountInformation","account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeEffectivePolicy","organizations:DescribeOrganization"],"Resource":"*"}]}`},

@@ -47,6 +47,14 @@
 // members always exist. Every change a client is told about is committed before the
 // answer.
 //
+// # Limits
+//
+// Policy sizes are held to IAM's quotas, counted in characters without
+// white space (LimitExceeded, 409, otherwise): 6,144 for a managed
+// policy version, 2,048 for a role's trust policy, and, for all of an
+// identity's inline policies together, 2,048 (user), 10,240 (role) and
+// 5,120 (group).
+//
 // # Locks
 //
 // Service.mu serializes changes: each holds it from reading the records it
@@ -74,7 +82,7 @@
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is
 // therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole,
-// AWSLambdaDynamoDBExecutionRole and PowerUserAccess are carried, and GetPolicyVersion on
+// AWSLambdaDynamoDBExecutionRole, AdministratorAccess and PowerUserAccess are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
 // so the edge answers InvalidAction: login profiles and MFA
 // devices, service-linked roles, OpenID Connect and SAML providers,

@@ -240,6 +240,9 @@ func (s *Service) putGroupPolicy(ctx context.Context, in *PutGroupPolicyRequest)
 		return nil, err
 	}
 	_, err := s.updateGroupWith(*in.GroupName, func(g *groupRecord) error {
+		if err := g.checkInlineSize(*in.PolicyName, *in.PolicyDocument, maxGroupInlineSize, "group", g.Name); err != nil {
+			return err
+		}
 		g.putInline(*in.PolicyName, *in.PolicyDocument)
 		return nil
 	})

@@ -30,6 +30,9 @@ func (s *Service) putRolePolicy(ctx context.Context, in *PutRolePolicyRequest) (
 		return nil, err
 	}
 	_, err := s.updateRoleWith(*in.RoleName, func(r *roleRecord) error {
+		if err := r.checkInlineSize(*in.PolicyName, *in.PolicyDocument, maxRoleInlineSize, "role", r.Name); err != nil {
+			return err
+		}
 		r.putInline(*in.PolicyName, *in.PolicyDocument)
 		return nil
 	})
@@ -73,6 +76,9 @@ func (s *Service) putUserPolicy(ctx context.Context, in *PutUserPolicyRequest) (
 		return nil, err
 	}
 	_, err := s.updateUserWith(*in.UserName, func(u *userRecord) error {
+		if err := u.checkInlineSize(*in.PolicyName, *in.PolicyDocument, maxUserInlineSize, "user", u.Name); err != nil {
+			return err
+		}
 		u.putInline(*in.PolicyName, *in.PolicyDocument)
 		return nil
 	})

@@ -148,6 +148,9 @@ func (s *Service) createPolicy(ctx context.Context, in *CreatePolicyRequest) (*C
 	if err := checkPolicyDocument(*in.PolicyDocument, true); err != nil {
 		return nil, err
 	}
+	if err := checkManagedPolicySize(*in.PolicyDocument); err != nil {
+		return nil, err
+	}
 	if len(in.Tags) > maxTagsPerEntity {
 		return nil, tooManyTags()
 	}
@@ -291,6 +294,9 @@ func versionOut(v *versionRecord, isDefault bool) PolicyVersion {
 
 func (s *Service) createPolicyVersion(ctx context.Context, in *CreatePolicyVersionRequest) (*CreatePolicyVersionResponse, error) {
 	if err := checkPolicyDocument(*in.PolicyDocument, true); err != nil {
+		return nil, err
+	}
+	if err := checkManagedPolicySize(*in.PolicyDocument); err != nil {
 		return nil, err
 	}
 	var made versionRecord

@@ -34,6 +34,9 @@ func (s *Service) createRole(ctx context.Context, in *CreateRoleRequest) (*Creat
 	if err := checkPolicyDocument(*in.AssumeRolePolicyDocument, false); err != nil {
 		return nil, err
 	}
+	if err := checkTrustPolicySize(*in.AssumeRolePolicyDocument); err != nil {
+		return nil, err
+	}
 	if len(in.Tags) > maxTagsPerEntity {
 		return nil, tooManyTags()
 	}
@@ -172,6 +175,9 @@ func (s *Service) updateRoleDescription(ctx context.Context, in *UpdateRoleDescr
 
 func (s *Service) updateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRolePolicyRequest) (*noOutput, error) {
 	if err := checkPolicyDocument(*in.PolicyDocument, false); err != nil {
+		return nil, err
+	}
+	if err := checkTrustPolicySize(*in.PolicyDocument); err != nil {
 		return nil, err
 	}
 	_, err := s.updateRoleWith(*in.RoleName, func(r *roleRecord) error {

@@ -2,8 +2,66 @@ package iam
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
+
+// Policy size quotas ("IAM and AWS STS quotas"), in characters; IAM does
+// not count white space when it measures a policy against them.
+const (
+	maxManagedPolicySize = 6144  // "Managed policy length"
+	maxTrustPolicySize   = 2048  // "Role trust policy length" (AWS can raise it to 4,096; fixed here)
+	maxUserInlineSize    = 2048  // aggregate of a user's inline policies
+	maxRoleInlineSize    = 10240 // aggregate of a role's inline policies
+	maxGroupInlineSize   = 5120  // aggregate of a group's inline policies
+)
+
+// policySize is a document's length as IAM's quotas count it: its
+// characters but white space.
+func policySize(doc string) int {
+	n := utf8.RuneCountInString(doc)
+	for i := 0; i < len(doc); i++ {
+		switch doc[i] {
+		case ' ', '\t', '\n', '\r':
+			n--
+		}
+	}
+	return n
+}
+
+// checkManagedPolicySize refuses a managed policy version over its quota.
+func checkManagedPolicySize(doc string) error {
+	if policySize(doc) > maxManagedPolicySize {
+		return ErrLimitExceeded.Withf("Cannot exceed quota for PolicySize: %d", maxManagedPolicySize)
+	}
+	return nil
+}
+
+// checkTrustPolicySize refuses a role trust policy over its quota.
+func checkTrustPolicySize(doc string) error {
+	if policySize(doc) > maxTrustPolicySize {
+		return ErrLimitExceeded.Withf("Cannot exceed quota for ACLSizePerRole: %d", maxTrustPolicySize)
+	}
+	return nil
+}
+
+// checkInlineSize refuses to put the inline policy name with doc in p
+// when the principal's inline policies, that one replaced, would be
+// over limit together; kind and who name the principal as IAM's
+// message does ("user bob").
+func (p *principal) checkInlineSize(name, doc string, limit int, kind, who string) error {
+	total := policySize(doc)
+	for n, d := range p.Inline {
+		if n != name {
+			total += policySize(d)
+		}
+	}
+	if total > limit {
+		return ErrLimitExceeded.WithMessage("Maximum policy size of " + strconv.Itoa(limit) + " bytes exceeded for " + kind + " " + who)
+	}
+	return nil
+}
 
 // Policy documents are stored as the caller wrote them and returned
 // URL-encoded: IAM's API reference says the policies its operations
