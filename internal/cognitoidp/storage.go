@@ -189,3 +189,8 @@ func (s *Service) loadGroup(poolID, name string) (*group, error) {
 func (s *Service) saveUser(poolID string, u *user) error {
 	return s.put1(userKey(poolID, u.Username), u)
 }
+
+func domainKey(domain string) []byte { return keys.AppendString(base("domain"), domain) }
+func resourceServerKey(pool, id string) []byte {
+	return keys.AppendString(poolPrefix("resource", pool), id)
+}
