@@ -297,7 +297,7 @@ func (s *Service) refresh(r authRequest) (*AdminInitiateAuthResponse, error) {
 	if !u.Enabled {
 		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
 	}
-	return s.issue(r.pool, r.client, u, rt.AuthTime, rt.OriginJTI, false, "TokenGeneration_RefreshTokens")
+	return s.issueScoped(r.pool, r.client, u, rt.AuthTime, rt.OriginJTI, false, "TokenGeneration_RefreshTokens", rt.Scopes, "")
 }
 
 // issue signs ID and access tokens (and, for a new session, a refresh
@@ -308,6 +308,15 @@ func (s *Service) refresh(r authRequest) (*AdminInitiateAuthResponse, error) {
 // made) may add claims to the ID token or suppress them, and override
 // the groups of both tokens.
 func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI string, withRefresh bool, source string) (*AdminInitiateAuthResponse, error) {
+	return s.issueScoped(p, c, u, authTime, originJTI, withRefresh, source, nil, "")
+}
+
+// issueScoped is issue for a session of the OAuth 2.0 endpoints: the
+// access token's scope claim holds the granted scopes, and the ID token
+// (with nonce, when the authorization request had one) is issued only
+// with the openid scope. No scopes is an API session's
+// aws.cognito.signin.user.admin.
+func (s *Service) issueScoped(p *pool, c *client, u *user, authTime int64, originJTI string, withRefresh bool, source string, scopes []string, nonce string) (*AdminInitiateAuthResponse, error) {
 	pk, err := s.signingKeys(p)
 	if err != nil {
 		return nil, err
@@ -396,22 +405,32 @@ func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI s
 	ac := common("access", accessFor)
 	ac["client_id"] = clientID
 	ac["scope"] = "aws.cognito.signin.user.admin"
+	if scopes != nil {
+		ac["scope"] = strings.Join(scopes, " ")
+		ac["version"] = 2
+	}
+	if nonce != "" {
+		idc["nonce"] = nonce
+	}
 	ac["username"] = u.Username
-	idToken, err := sign(pk.keys[0], idc)
-	if err != nil {
-		return nil, err
+	res := &AuthenticationResultType{TokenType: ptr("Bearer"), ExpiresIn: ptr(int32(accessFor / time.Second))}
+	if scopes == nil || slices.Contains(scopes, "openid") {
+		idToken, err := sign(pk.keys[0], idc)
+		if err != nil {
+			return nil, err
+		}
+		res.IdToken = &idToken
 	}
 	accessToken, err := sign(pk.keys[1], ac)
 	if err != nil {
 		return nil, err
 	}
-	res := &AuthenticationResultType{AccessToken: &accessToken, IdToken: &idToken, TokenType: ptr("Bearer"),
-		ExpiresIn: ptr(int32(accessFor / time.Second))}
+	res.AccessToken = &accessToken
 	if withRefresh {
 		tok := s.randomString(refreshTokenLength, alnum)
 		refreshFor := validity(cfg.RefreshTokenValidity, units.RefreshToken, 30*24*time.Hour)
 		rt := refreshToken{Pool: poolID, Client: clientID, Username: u.Username, Issued: now.Unix(),
-			Expires: now.Add(refreshFor).Unix(), AuthTime: authTime, OriginJTI: originJTI}
+			Expires: now.Add(refreshFor).Unix(), AuthTime: authTime, OriginJTI: originJTI, Scopes: scopes}
 		if err := s.put1(refreshKey(tok), rt); err != nil {
 			return nil, err
 		}

@@ -67,6 +67,10 @@ type refreshToken struct {
 	Expires   int64  `json:"expires"`
 	AuthTime  int64  `json:"authTime"`
 	OriginJTI string `json:"originJti"`
+	// Scopes are the OAuth 2.0 scopes the session was granted (the
+	// token endpoint's sessions); none is the API's
+	// aws.cognito.signin.user.admin.
+	Scopes []string `json:"scopes,omitempty"`
 }
 
 func base(kind string) []byte {
