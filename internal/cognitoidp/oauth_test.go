@@ -1,0 +1,82 @@
+package cognitoidp
+
+import (
+	"context"
+	"crypto/rand"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store/pebble"
+)
+
+// newTestService is Cognito user pools over an in-memory store, with a
+// pool that has the prefix domain "fuzz" and an OAuth client.
+func newTestService(t testing.TB) (*Service, string) {
+	db, err := pebble.Open(pebble.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := New(Deps{Store: db, Clock: clock.NewFake(time.Unix(1_700_000_000, 0)), IDs: ids.New(rand.Reader),
+		Account: "000000000000", Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := s.createUserPool(ctx, &CreateUserPoolRequest{PoolName: ptr("fuzz")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.createUserPoolDomain(ctx, &CreateUserPoolDomainRequest{UserPoolId: p.UserPool.Id, Domain: ptr("fuzz")}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.createUserPoolClient(ctx, &CreateUserPoolClientRequest{UserPoolId: p.UserPool.Id, ClientName: ptr("web"),
+		AllowedOAuthFlowsUserPoolClient: ptr(true), AllowedOAuthFlows: []OAuthFlowType{"code", "implicit"},
+		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{"https://app.example/cb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, deref(c.UserPoolClient.ClientId)
+}
+
+// FuzzOAuthHandler checks that the domain's endpoints never panic and
+// answer every request, whatever its method, path, query, body and
+// Authorization header.
+func FuzzOAuthHandler(f *testing.F) {
+	s, clientID := newTestService(f)
+	h := s.OAuthHandler()
+	for _, seed := range [][4]string{
+		{"POST", "/oauth2/token", "grant_type=client_credentials&scope=a%2Fb", "Basic " + "Y2xpZW50OnNlY3JldA=="},
+		{"POST", "/oauth2/token", "grant_type=authorization_code&code=x&redirect_uri=https://app.example/cb&client_id=" + clientID, ""},
+		{"POST", "/oauth2/token", "grant_type=refresh_token&refresh_token=zzz&client_id=" + clientID, ""},
+		{"GET", "/oauth2/authorize?response_type=code&client_id=" + clientID + "&redirect_uri=https://app.example/cb&scope=openid", "", ""},
+		{"POST", "/login?response_type=token&client_id=" + clientID + "&redirect_uri=https://app.example/cb", "username=a&password=b", ""},
+		{"GET", "/oauth2/userInfo", "", "Bearer a.b.c"},
+		{"POST", "/oauth2/revoke", "token=x&client_id=" + clientID, "Basic %%%"},
+		{"GET", "/logout?client_id=" + clientID + "&logout_uri=https://x", "", ""},
+		{"GET", "/error?error=<script>", "", ""},
+	} {
+		f.Add(seed[0], seed[1], seed[2], seed[3])
+	}
+	f.Fuzz(func(t *testing.T, method, target, body, auth string) {
+		if !strings.HasPrefix(target, "/") {
+			target = "/" + target
+		}
+		req, err := http.NewRequest(method, "http://fuzz.auth.localhost"+target, strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", auth)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code == 0 || w.Code >= 500 {
+			t.Fatalf("%s %s: HTTP %d %s", method, target, w.Code, w.Body)
+		}
+	})
+}
