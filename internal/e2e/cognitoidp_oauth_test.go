@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -415,5 +417,82 @@ func TestCognitoOAuthCodeFlow(t *testing.T) {
 	if r := domainCall(t, env, "shop", "GET", "/logout?"+url.Values{"client_id": {clientID}, "logout_uri": {"https://app.example/bye"}}.Encode(), nil, nil); r.status != 302 ||
 		r.header.Get("Location") != "https://app.example/bye" {
 		t.Errorf("logout: HTTP %d %v", r.status, r.header.Get("Location"))
+	}
+}
+
+const cognitoOAuthTemplate = `
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Domain:
+    Type: AWS::Cognito::UserPoolDomain
+    Properties:
+      UserPoolId: !Ref Pool
+      Domain: stack-m2m
+  Api:
+    Type: AWS::Cognito::UserPoolResourceServer
+    Properties:
+      UserPoolId: !Ref Pool
+      Identifier: reports
+      Name: Reports
+      Scopes:
+        - ScopeName: read
+          ScopeDescription: read reports
+  Worker:
+    Type: AWS::Cognito::UserPoolClient
+    DependsOn: Api
+    Properties:
+      UserPoolId: !Ref Pool
+      GenerateSecret: true
+      AllowedOAuthFlowsUserPoolClient: true
+      AllowedOAuthFlows: [client_credentials]
+      AllowedOAuthScopes: [reports/read]
+Outputs:
+  PoolId:
+    Value: !Ref Pool
+  Domain:
+    Value: !Ref Domain
+  Host:
+    Value: !GetAtt Domain.CloudFrontDistribution
+  Server:
+    Value: !Ref Api
+  ClientId:
+    Value: !Ref Worker
+  Secret:
+    Value: !GetAtt Worker.ClientSecret
+`
+
+// TestCognitoOAuthStack deploys a pool with a domain, a resource server
+// and a machine client, and gets a token from the domain.
+func TestCognitoOAuthStack(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	outs := deployWithCLI(t, env, "m2m", cognitoOAuthTemplate)
+	if outs["Domain"] != "stack-m2m" || outs["Server"] != "reports" || outs["Host"] != "stack-m2m.auth.us-east-1.localhost" {
+		t.Errorf("outputs %v", outs)
+	}
+	r := domainCall(t, env, "stack-m2m", "POST", "/oauth2/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {outs["ClientId"]}, "client_secret": {outs["Secret"]}}, nil)
+	if r.status != 200 || jwtClaims(t, r.json(t)["access_token"].(string))["scope"] != "reports/read" {
+		t.Fatalf("token: HTTP %d %s", r.status, r.body)
+	}
+	c := cip.NewFromConfig(env.Config)
+	d, err := c.DescribeUserPoolDomain(context.Background(), &cip.DescribeUserPoolDomainInput{Domain: aws.String("stack-m2m")})
+	if err != nil || aws.ToString(d.DomainDescription.UserPoolId) != outs["PoolId"] {
+		t.Errorf("DescribeUserPoolDomain = %+v, %v", d, err)
+	}
+	// Deleting the stack removes the domain before its pool.
+	cf := cloudformation.NewFromConfig(env.Config)
+	if _, err := cf.DeleteStack(context.Background(), &cloudformation.DeleteStackInput{StackName: aws.String("m2m")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(context.Background(),
+		&cloudformation.DescribeStacksInput{StackName: aws.String("m2m")}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DescribeUserPool(context.Background(), &cip.DescribeUserPoolInput{UserPoolId: aws.String(outs["PoolId"])}); err == nil {
+		t.Error("the pool outlived its stack")
 	}
 }
