@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -236,12 +238,66 @@ func TestCognitoOAuthClientCredentials(t *testing.T) {
 		t.Errorf("GET without a token: HTTP %d", g.Status)
 	}
 
+	// A REST API whose methods have a Cognito authorizer and
+	// authorization scopes takes the access token with the scope.
+	restID := cognitoScopedRESTAPI(t, env, aws.ToString(pool.UserPool.Arn))
+	if g := callHTTPAPI(t, env, restID, "GET", "/prod/orders", nil, map[string]string{"Authorization": access}, true); g.Status != 200 || string(g.Body) != "ok" {
+		t.Errorf("REST GET with orders/read: HTTP %d %s", g.Status, g.Body)
+	}
+	if g := callHTTPAPI(t, env, restID, "POST", "/prod/orders", nil, map[string]string{"Authorization": access}, true); g.Status != 401 {
+		t.Errorf("REST POST without orders/write: HTTP %d %s", g.Status, g.Body)
+	}
+
 	if _, err := c.DeleteUserPoolDomain(ctx, &cip.DeleteUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String("orders-m2m")}); err != nil {
 		t.Fatal(err)
 	}
 	if r := domainCall(t, env, "orders-m2m", "POST", "/oauth2/token", url.Values{"grant_type": {"client_credentials"}}, basic); r.status != 404 {
 		t.Errorf("token after the domain is gone: HTTP %d", r.status)
 	}
+}
+
+// cognitoScopedRESTAPI makes a REST API with GET /orders (scope
+// orders/read) and POST /orders (orders/write) behind a Cognito
+// authorizer of the pool, answering "ok" from a mock, deployed to prod.
+func cognitoScopedRESTAPI(t *testing.T, env *e2e.Env, poolARN string) string {
+	t.Helper()
+	ctx := context.Background()
+	c := apigateway.NewFromConfig(env.Config)
+	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	au, err := c.CreateAuthorizer(ctx, &apigateway.CreateAuthorizerInput{RestApiId: api.Id, Name: aws.String("pool"),
+		Type: agtypes.AuthorizerTypeCognitoUserPools, ProviderARNs: []string{poolARN}, IdentitySource: aws.String("method.request.header.Authorization")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: api.RootResourceId, PathPart: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for method, scope := range map[string]string{"GET": "orders/read", "POST": "orders/write"} {
+		m := aws.String(method)
+		if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m,
+			AuthorizationType: aws.String("COGNITO_USER_POOLS"), AuthorizerId: au.Id, AuthorizationScopes: []string{scope}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m,
+			Type: agtypes.IntegrationTypeMock, RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutMethodResponse(ctx, &apigateway.PutMethodResponseInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m, StatusCode: aws.String("200")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutIntegrationResponse(ctx, &apigateway.PutIntegrationResponseInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m,
+			StatusCode: aws.String("200"), ResponseTemplates: map[string]string{"application/json": "ok"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(api.Id)
 }
 
 // TestCognitoOAuthCodeFlow signs a user in through /oauth2/authorize and
