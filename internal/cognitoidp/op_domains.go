@@ -62,8 +62,8 @@ func (s *Service) describeUserPoolDomain(_ context.Context, in *DescribeUserPool
 		return &DescribeUserPoolDomainResponse{DomainDescription: &DomainDescriptionType{}}, err
 	}
 	return &DescribeUserPoolDomainResponse{DomainDescription: &DomainDescriptionType{UserPoolId: &poolID,
-		AWSAccountId: ptr(s.account), Domain: &domain, Status: ptr(DomainStatusType("ACTIVE")), Version: ptr("20130630"),
-		S3Bucket: ptr("aws-cognito-prod-" + s.region + "-assets"), CloudFrontDistribution: ptr(domain + ".auth." + s.region + ".localhost")}}, nil
+		AWSAccountId: ptr(s.account), Domain: &domain, Status: ptr(DomainStatusType("ACTIVE")),
+		CloudFrontDistribution: ptr(domain + ".auth." + s.region + ".localhost")}}, nil
 }
 
 // updateUserPoolDomain changes a custom domain's certificate: virga has
