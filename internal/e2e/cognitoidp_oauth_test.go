@@ -470,6 +470,22 @@ func TestCognitoOAuthCodeFlow(t *testing.T) {
 		t.Errorf("unknown scope: HTTP %d %v", r.status, r.header.Get("Location"))
 	}
 
+	// The implicit grant puts the tokens in the callback's fragment.
+	imp, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("implicit"),
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeImplicit},
+		AllowedOAuthScopes: []string{"openid"}, CallbackURLs: []string{"https://app.example/cb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = domainCall(t, env, "shop", "POST", "/login", url.Values{"response_type": {"token"}, "client_id": {aws.ToString(imp.UserPoolClient.ClientId)},
+		"redirect_uri": {"https://app.example/cb"}, "state": {"s2"}, "username": {"ana"}, "password": {"Corr3ct-horse"}}, nil)
+	loc, _ := url.Parse(r.header.Get("Location"))
+	frag, _ := url.ParseQuery(loc.Fragment)
+	if r.status != 302 || loc.Host != "app.example" || frag.Get("state") != "s2" || frag.Get("token_type") != "Bearer" ||
+		jwtClaims(t, frag.Get("access_token"))["scope"] != "openid" || frag.Get("id_token") == "" {
+		t.Errorf("implicit: HTTP %d %v", r.status, r.header.Get("Location"))
+	}
+
 	if r := domainCall(t, env, "shop", "GET", "/logout?"+url.Values{"client_id": {clientID}, "logout_uri": {"https://app.example/bye"}}.Encode(), nil, nil); r.status != 302 ||
 		r.header.Get("Location") != "https://app.example/bye" {
 		t.Errorf("logout: HTTP %d %v", r.status, r.header.Get("Location"))
