@@ -231,7 +231,8 @@ func TestCognitoOAuthClientCredentials(t *testing.T) {
 		t.Errorf("GET with orders/read: HTTP %d %s", g.Status, g.Body)
 	}
 	g := callHTTPAPI(t, env, apiID, "POST", "/orders", nil, bearer, true)
-	if g.Status != 403 || !strings.Contains(g.Header.Get("Www-Authenticate"), `error="insufficient_scope"`) {
+	if g.Status != 403 || string(g.Body) != `{"message":"Forbidden"}` || g.Header.Get("Www-Authenticate") !=
+		`Bearer scope="orders/write" error="insufficient_scope" error_description="expected scopes: [orders/write]"` {
 		t.Errorf("POST without orders/write: HTTP %d %s %v", g.Status, g.Body, g.Header)
 	}
 	if g := callHTTPAPI(t, env, apiID, "GET", "/orders", nil, nil, true); g.Status != 401 {
