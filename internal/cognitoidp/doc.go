@@ -105,8 +105,9 @@
 // authenticates with HTTP Basic or client_id and client_secret in the
 // body; errors are {"error":"invalid_client"} and the like with status
 // 400), /oauth2/authorize, a plain sign-in form at /login (a confirmed
-// user with their password), /oauth2/userInfo, /oauth2/revoke and
-// /logout. Client-credentials access tokens have sub and client_id the
+// user with their password), /oauth2/userInfo (the attributes the
+// token's scopes and the client's ReadAttributes allow), /oauth2/revoke
+// and /logout. Client-credentials access tokens have sub and client_id the
 // client id and the granted custom scopes; code-flow tokens carry the
 // granted scopes (the ID token only with openid), and refresh tokens
 // remember them. Authorization codes live in memory for five minutes,

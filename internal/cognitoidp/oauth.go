@@ -491,13 +491,49 @@ func (s *Service) userInfoEndpoint(w http.ResponseWriter, r *http.Request, p *po
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token", "error_description": "Access token is expired, disabled, or deleted, or the user has globally signed out."})
 		return
 	}
+	var readable []string
+	if cid, _ := claims["client_id"].(string); cid != "" {
+		if c, err := s.loadClient(deref(p.Config.Id), cid); err == nil {
+			readable = c.Config.ReadAttributes
+		}
+	}
+	writeJSON(w, http.StatusOK, userInfo(u, strings.Fields(scope), readable))
+}
+
+// profileAttributes are what the profile scope reads, besides custom
+// attributes ("The user attributes endpoint").
+var profileAttributes = []string{"name", "family_name", "given_name", "middle_name", "nickname", "preferred_username",
+	"profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at"}
+
+// userInfo is what /oauth2/userInfo answers for a user and an access
+// token's scopes, as "The user attributes endpoint" lists them: openid
+// alone reads every attribute the client may read; with profile, email
+// or phone, the sub and user name and those scopes' attributes. The
+// client's ReadAttributes (all when empty) bound both.
+func userInfo(u *user, scopes, readable []string) map[string]any {
+	canRead := func(a string) bool { return len(readable) == 0 || slices.Contains(readable, a) }
+	narrow := slices.ContainsFunc([]string{"profile", "email", "phone"}, func(sc string) bool { return slices.Contains(scopes, sc) })
+	want := func(a string) bool {
+		if !narrow {
+			return true
+		}
+		switch {
+		case a == "email" || a == "email_verified":
+			return slices.Contains(scopes, "email")
+		case a == "phone_number" || a == "phone_number_verified":
+			return slices.Contains(scopes, "phone")
+		case strings.HasPrefix(a, "custom:") || slices.Contains(profileAttributes, a):
+			return slices.Contains(scopes, "profile")
+		}
+		return false
+	}
 	out := map[string]any{"sub": u.Sub, "username": u.Username}
 	for k, v := range u.Attributes {
-		if k != "sub" {
+		if k != "sub" && canRead(k) && want(k) {
 			out[k] = v
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 // revokeEndpoint ends the session of a refresh token of the client; an

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,4 +80,31 @@ func FuzzOAuthHandler(f *testing.F) {
 			t.Fatalf("%s %s: HTTP %d %s", method, target, w.Code, w.Body)
 		}
 	})
+}
+
+func TestUserInfoScopes(t *testing.T) {
+	u := &user{Username: "ana", Sub: "s-1", Attributes: map[string]string{"sub": "s-1", "email": "a@x", "email_verified": "true",
+		"phone_number": "+1", "given_name": "Ana", "custom:team": "red", "address": "here"}}
+	keys := func(m map[string]any) string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return strings.Join(ks, ",")
+	}
+	for _, tc := range []struct {
+		scopes, readable []string
+		want             string
+	}{
+		{[]string{"openid"}, nil, "address,custom:team,email,email_verified,given_name,phone_number,sub,username"},
+		{[]string{"openid", "email"}, nil, "email,email_verified,sub,username"},
+		{[]string{"openid", "phone", "aws.cognito.signin.user.admin"}, nil, "phone_number,sub,username"},
+		{[]string{"openid", "profile"}, nil, "custom:team,given_name,sub,username"},
+		{[]string{"openid"}, []string{"email", "given_name"}, "email,given_name,sub,username"},
+	} {
+		if got := keys(userInfo(u, tc.scopes, tc.readable)); got != tc.want {
+			t.Errorf("%v %v: %s, want %s", tc.scopes, tc.readable, got, tc.want)
+		}
+	}
 }
