@@ -105,7 +105,9 @@
 // authenticates with HTTP Basic or client_id and client_secret in the
 // body; errors are {"error":"invalid_client"} and the like with status
 // 400), /oauth2/authorize, a plain sign-in form at /login (a confirmed
-// user with their password), /oauth2/userInfo (the attributes the
+// user with their password, through the PreAuthentication and
+// PostAuthentication triggers; PreTokenGeneration sees
+// TokenGeneration_HostedAuth), /oauth2/userInfo (the attributes the
 // token's scopes and the client's ReadAttributes allow), /oauth2/revoke
 // and /logout. Client-credentials access tokens have sub and client_id the
 // client id and the granted custom scopes; code-flow tokens carry the
@@ -144,7 +146,6 @@
 // InvalidParameterException); the hosted UI beyond a plain sign-in form
 // (no session cookie, so every /oauth2/authorize shows the form; no
 // sign-up, password reset, MFA or NEW_PASSWORD_REQUIRED in the browser);
-// PKCE's plain method (Cognito takes S256 only); PreAuthentication and
-// PostAuthentication do not run for the sign-in form; refresh token rotation;
+// PKCE's plain method (Cognito takes S256 only); refresh token rotation;
 // tag operations beyond UserPoolTags at creation.
 package cognitoidp

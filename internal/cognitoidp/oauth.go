@@ -5,12 +5,15 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"html"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
 // The OAuth 2.0 endpoints of a pool's domain, as "User pool endpoints
@@ -415,6 +418,16 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 		writeHTML(w, http.StatusOK, loginForm(a, "User is not confirmed or must change their password; virga's sign-in page does not do that."))
 		return
 	}
+	// The sign-in form runs the authentication triggers as the API's
+	// sign-in does; a refusal shows its message on the form.
+	if err := s.preAuthentication(p, c, u); err != nil {
+		writeHTML(w, http.StatusOK, loginForm(a, errorMessage(err)))
+		return
+	}
+	if err := s.postAuthentication(p, c, u); err != nil {
+		writeHTML(w, http.StatusOK, loginForm(a, errorMessage(err)))
+		return
+	}
 	scopes := a.scopes
 	if len(scopes) == 0 {
 		scopes = slices.Clone(c.Config.AllowedOAuthScopes)
@@ -427,7 +440,7 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 	if a.responseType == "token" {
 		res, err := s.issueScoped(p, c, u, now.Unix(), "", false, "TokenGeneration_HostedAuth", scopes, a.nonce)
 		if err != nil {
-			writeHTML(w, http.StatusOK, loginForm(a, html.EscapeString(err.Error())))
+			writeHTML(w, http.StatusOK, loginForm(a, errorMessage(err)))
 			return
 		}
 		ar := res.AuthenticationResult
@@ -450,6 +463,15 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 		scopes: scopes, challenge: a.challenge, nonce: a.nonce, authTime: now.Unix(), expires: now.Add(codeValidity)}
 	params.Set("code", code)
 	redirectTo(w, a.redirectURI, params, false)
+}
+
+// errorMessage is the message of an API error, for the sign-in form.
+func errorMessage(err error) string {
+	var e *apierr.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }
 
 func jsonInt(n int32) string { b, _ := json.Marshal(n); return string(b) }

@@ -717,25 +717,41 @@ func (s *Service) passwordVerifier(p *pool, c *client, resp map[string]string) (
 // trigger may still refuse it, then tokens are issued and the
 // PostAuthentication trigger runs.
 func (s *Service) signIn(p *pool, c *client, u *user) (*AdminInitiateAuthResponse, error) {
-	ctx := context.Background()
-	clientID := deref(c.Config.ClientId)
-	if fn := deref(p.Config.LambdaConfig.PreAuthentication); fn != "" {
-		if _, err := s.trigger(ctx, p, "PreAuthentication", fn, "PreAuthentication_Authentication", u.Username, clientID,
-			map[string]any{"userAttributes": triggerAttributes(u), "validationData": map[string]any{}, "userNotFound": false}); err != nil {
-			return nil, err
-		}
+	if err := s.preAuthentication(p, c, u); err != nil {
+		return nil, err
 	}
 	res, err := s.issue(p, c, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
 	if err != nil {
 		return nil, err
 	}
-	if fn := deref(p.Config.LambdaConfig.PostAuthentication); fn != "" {
-		if _, err := s.trigger(ctx, p, "PostAuthentication", fn, "PostAuthentication_Authentication", u.Username, clientID,
-			map[string]any{"userAttributes": triggerAttributes(u), "newDeviceUsed": false}); err != nil {
-			return nil, err
-		}
+	if err := s.postAuthentication(p, c, u); err != nil {
+		return nil, err
 	}
 	return res, nil
+}
+
+// preAuthentication runs the pool's PreAuthentication trigger, if any,
+// for a sign-in whose password checked out.
+func (s *Service) preAuthentication(p *pool, c *client, u *user) error {
+	fn := deref(p.Config.LambdaConfig.PreAuthentication)
+	if fn == "" {
+		return nil
+	}
+	_, err := s.trigger(context.Background(), p, "PreAuthentication", fn, "PreAuthentication_Authentication", u.Username, deref(c.Config.ClientId),
+		map[string]any{"userAttributes": triggerAttributes(u), "validationData": map[string]any{}, "userNotFound": false})
+	return err
+}
+
+// postAuthentication runs the pool's PostAuthentication trigger, if any,
+// once a user is signed in.
+func (s *Service) postAuthentication(p *pool, c *client, u *user) error {
+	fn := deref(p.Config.LambdaConfig.PostAuthentication)
+	if fn == "" {
+		return nil
+	}
+	_, err := s.trigger(context.Background(), p, "PostAuthentication", fn, "PostAuthentication_Authentication", u.Username, deref(c.Config.ClientId),
+		map[string]any{"userAttributes": triggerAttributes(u), "newDeviceUsed": false})
+	return err
 }
 
 // protectedClaims are the claims PreTokenGeneration cannot change.
