@@ -113,7 +113,10 @@
 // client id and the granted custom scopes; code-flow tokens carry the
 // granted scopes (the ID token only with openid), and refresh tokens
 // remember them. Authorization codes live in memory for five minutes,
-// are used once, and check redirect_uri and the PKCE verifier.
+// are used once, and check redirect_uri and the PKCE verifier. A
+// browser that signed in keeps a session on the domain for an hour (the
+// cognito cookie; in memory), with which /oauth2/authorize skips the
+// form; /logout ends it.
 //
 // Lambda triggers (triggers.go): PreSignUp (SignUp; autoConfirmUser,
 // autoVerifyEmail, autoVerifyPhone), PostConfirmation (ConfirmSignUp,
@@ -125,7 +128,8 @@
 //
 // Concurrency: Service.mu serializes read-modify-write of pools, clients,
 // users, groups, domains and resource servers and guards sessions, SRP
-// challenges, authorization codes and the unsealed key cache. It is
+// challenges, authorization codes, browser sessions and the unsealed
+// key cache. It is
 // taken by API Gateway's authorizers (IssuerKey, VerifyToken), and released while a Lambda trigger runs, so that the
 // function may call Cognito back; it is never held while calling another
 // service.
@@ -144,8 +148,8 @@
 // and identity providers (federation); custom domains
 // (CustomDomainConfig; UpdateUserPoolDomain answers
 // InvalidParameterException); the hosted UI beyond a plain sign-in form
-// (no session cookie, so every /oauth2/authorize shows the form; no
-// sign-up, password reset, MFA or NEW_PASSWORD_REQUIRED in the browser);
+// (no sign-up, password reset, MFA or NEW_PASSWORD_REQUIRED in the
+// browser);
 // PKCE's plain method (Cognito takes S256 only); refresh token rotation;
 // tag operations beyond UserPoolTags at creation.
 package cognitoidp

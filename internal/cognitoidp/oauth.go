@@ -380,7 +380,47 @@ func (s *Service) authorizeEndpoint(w http.ResponseWriter, r *http.Request, p *p
 		redirectTo(w, a.redirectURI, params, false)
 		return
 	}
+	if ck, err := r.Cookie(webSessionCookie); err == nil && s.resumeSession(w, p, a, ck.Value) {
+		return
+	}
 	redirectTo(w, "../login", a.query(), false)
+}
+
+// webSessionCookie names the cookie of a browser's session on a domain;
+// webSessionValidity is how long it lasts, an hour as on AWS.
+const (
+	webSessionCookie   = "cognito"
+	webSessionValidity = time.Hour
+)
+
+// webSession is a browser's signed-in session on a pool's domain, in
+// memory.
+type webSession struct {
+	pool, username string
+	authTime       int64
+	expires        time.Time
+}
+
+// resumeSession grants an authorization request for the user of a live
+// session, without the sign-in form; false when there is none.
+func (s *Service) resumeSession(w http.ResponseWriter, p *pool, a authorizeRequest, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ws := s.webSessions[id]
+	if ws == nil || ws.pool != deref(p.Config.Id) || s.clock.Now().After(ws.expires) {
+		return false
+	}
+	c, page, rerr := s.checkAuthorize(p, a)
+	if page != "" || rerr != "" {
+		return false
+	}
+	u, err := s.findUser(p, ws.username)
+	if err != nil || u == nil || !u.Enabled || u.Status != statusConfirmed {
+		delete(s.webSessions, id)
+		return false
+	}
+	s.grant(w, p, c, u, a, ws.authTime)
+	return true
 }
 
 // loginEndpoint shows the sign-in form (GET) and signs in with it
@@ -428,6 +468,24 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 		writeHTML(w, http.StatusOK, loginForm(a, errorMessage(err)))
 		return
 	}
+	// A signed-in browser keeps a session on the domain (the cognito
+	// cookie) that lets /oauth2/authorize skip the form for an hour.
+	now := s.clock.Now()
+	sess := s.ids.UUID()
+	for k, v := range s.webSessions {
+		if now.After(v.expires) {
+			delete(s.webSessions, k)
+		}
+	}
+	s.webSessions[sess] = &webSession{pool: deref(p.Config.Id), username: u.Username, authTime: now.Unix(), expires: now.Add(webSessionValidity)}
+	http.SetCookie(w, &http.Cookie{Name: webSessionCookie, Value: sess, Expires: now.Add(webSessionValidity), Secure: r.TLS != nil, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode})
+	s.grant(w, p, c, u, a, now.Unix())
+}
+
+// grant ends an authorization request for a signed-in user: a code (or,
+// for response_type token, the tokens in the fragment) to redirect_uri.
+func (s *Service) grant(w http.ResponseWriter, p *pool, c *client, u *user, a authorizeRequest, authTime int64) {
 	scopes := a.scopes
 	if len(scopes) == 0 {
 		scopes = slices.Clone(c.Config.AllowedOAuthScopes)
@@ -438,7 +496,7 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 		params.Set("state", a.state)
 	}
 	if a.responseType == "token" {
-		res, err := s.issueScoped(p, c, u, now.Unix(), "", false, "TokenGeneration_HostedAuth", scopes, a.nonce)
+		res, err := s.issueScoped(p, c, u, authTime, "", false, "TokenGeneration_HostedAuth", scopes, a.nonce)
 		if err != nil {
 			writeHTML(w, http.StatusOK, loginForm(a, errorMessage(err)))
 			return
@@ -460,7 +518,7 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 		}
 	}
 	s.authCodes[code] = &authCode{pool: deref(p.Config.Id), client: a.clientID, username: u.Username, redirectURI: a.redirectURI,
-		scopes: scopes, challenge: a.challenge, nonce: a.nonce, authTime: now.Unix(), expires: now.Add(codeValidity)}
+		scopes: scopes, challenge: a.challenge, nonce: a.nonce, authTime: authTime, expires: now.Add(codeValidity)}
 	params.Set("code", code)
 	redirectTo(w, a.redirectURI, params, false)
 }
@@ -596,7 +654,13 @@ func (s *Service) logoutEndpoint(w http.ResponseWriter, r *http.Request, p *pool
 	q := r.URL.Query()
 	s.mu.Lock()
 	c, err := s.loadClient(deref(p.Config.Id), q.Get("client_id"))
+	if ck, cerr := r.Cookie(webSessionCookie); cerr == nil && err == nil {
+		delete(s.webSessions, ck.Value)
+	}
 	s.mu.Unlock()
+	if err == nil {
+		http.SetCookie(w, &http.Cookie{Name: webSessionCookie, Value: "", MaxAge: -1, HttpOnly: true})
+	}
 	if err != nil {
 		redirectTo(w, "error", url.Values{"error": {"invalid_request"}}, false)
 		return

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -469,6 +470,56 @@ func TestCognitoOAuthCodeFlow(t *testing.T) {
 	if r := domainCall(t, env, "shop", "GET", "/oauth2/authorize?"+q.Encode(), nil, nil); r.status != 302 ||
 		r.header.Get("Location") != "https://app.example/cb?error=invalid_scope&state=xyz" {
 		t.Errorf("unknown scope: HTTP %d %v", r.status, r.header.Get("Location"))
+	}
+
+	// A browser that keeps cookies signs in once: the domain's session
+	// answers the next authorization request without the form, until
+	// /logout ends it.
+	jar, _ := cookiejar.New(nil)
+	var landed *url.URL
+	withJar := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if req.URL.Host == "app.example" {
+			landed = req.URL
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	get := func(u string) {
+		t.Helper()
+		resp, err := withJar.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	plain := url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {"https://app.example/cb"}, "state": {"j"}}
+	authorizeURL := env.Endpoint + "/_aws/auth/shop/oauth2/authorize?" + plain.Encode()
+	get(authorizeURL)
+	if landed != nil {
+		t.Fatalf("a new browser went straight to %v", landed)
+	}
+	resp, err = withJar.PostForm(env.Endpoint+"/_aws/auth/shop/login?"+plain.Encode(), url.Values{"username": {"ana"}, "password": {"Corr3ct-horse"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if landed == nil || landed.Query().Get("code") == "" {
+		t.Fatalf("login with a cookie jar: %v", landed)
+	}
+	landed = nil
+	get(authorizeURL)
+	if landed == nil || landed.Query().Get("code") == "" || landed.Query().Get("state") != "j" {
+		t.Fatalf("authorize with a session: %v", landed)
+	}
+	landed = nil
+	get(env.Endpoint + "/_aws/auth/shop/logout?" + url.Values{"client_id": {clientID}, "logout_uri": {"https://app.example/bye"}}.Encode())
+	if landed == nil || landed.Path != "/bye" {
+		t.Fatalf("logout: %v", landed)
+	}
+	landed = nil
+	get(authorizeURL)
+	if landed != nil {
+		t.Errorf("authorize after logout went straight to %v", landed)
 	}
 
 	// The implicit grant puts the tokens in the callback's fragment.
