@@ -62,7 +62,9 @@ func (s *Service) authorizeJWT(inv *invocation) *response {
 	scopes := tokenScopes(claims)
 	if want := inv.route.AuthorizationScopes; len(want) > 0 && !slices.ContainsFunc(want, func(w string) bool { return slices.Contains(scopes, w) }) {
 		res := gatewayResponse(http.StatusForbidden)
-		res.header.Set("Www-Authenticate", `Bearer scope="`+strings.Join(want, " ")+`" error="insufficient_scope" error_description="expected scopes: `+strings.Join(want, " ")+`"`)
+		// As API Gateway words it: the route's scopes, space-separated,
+		// and in brackets in the description.
+		res.header.Set("Www-Authenticate", `Bearer scope="`+strings.Join(want, " ")+`" error="insufficient_scope" error_description="expected scopes: [`+strings.Join(want, " ")+`]"`)
 		return res
 	}
 	inv.auth = &authorization{jwt: true, jwtClaims: claimStrings(claims), jwtScopes: scopes}

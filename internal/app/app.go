@@ -523,6 +523,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 			".lambda-url.localhost":  apigatewayv2.FunctionURLPlane(httpAPIs, functionURLs(lam)),
 			".s3-website.localhost":  buckets.Website(),
 			elbv2.HostSuffix:         balancers.DataPlane(),
+			// User pools' prefix domains: their OAuth 2.0 endpoints.
+			".auth.localhost": userPools.OAuthHandler(),
 		},
 		Internal: a.internalHandler(),
 		// Cognito user pools' keys and OpenID configuration, at the

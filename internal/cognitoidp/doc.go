@@ -11,6 +11,8 @@
 //	("cognito-idp", "user", POOL_ID, USERNAME)      → user: attributes, status, password hash, groups, revoked sessions
 //	("cognito-idp", "group", POOL_ID, GROUP)        → group (GroupType)
 //	("cognito-idp", "refresh", TOKEN)               → what a refresh token stands for
+//	("cognito-idp", "domain", PREFIX)               → the pool id of a prefix domain
+//	("cognito-idp", "resource", POOL_ID, IDENTIFIER) → resource server (ResourceServerType)
 //	("cognito-idp", "datakey")                      → the data key signing keys are sealed with
 //
 // Pools: ids are REGION_ + nine letters and digits, ARNs
@@ -85,6 +87,37 @@
 // JWT authorizers verify a pool's tokens in process, and VerifyToken is
 // what REST API COGNITO_USER_POOLS authorizers check.
 //
+// Domains and OAuth 2.0 (op_domains.go, op_resourceservers.go,
+// oauth.go): a pool has at most one prefix domain, unique in the region
+// (CreateUserPoolDomain; DescribeUserPoolDomain answers an unknown one
+// with an empty description; a pool with a domain is not deleted).
+// Resource servers hold custom scopes, IDENTIFIER/NAME. App clients'
+// AllowedOAuthFlows and AllowedOAuthScopes are checked as AWS does:
+// client_credentials needs a secret and goes alone, code and implicit
+// need CallbackURLs (InvalidOAuthFlowException), every scope is a
+// standard one (openid, email, phone, profile,
+// aws.cognito.signin.user.admin) or a resource server's
+// (ScopeDoesNotExistException). The domain's endpoints are served by
+// OAuthHandler at PREFIX.auth.REGION.localhost, AWS's
+// PREFIX.auth.REGION.amazoncognito.com and /_aws/auth/PREFIX/ (the edge
+// maps all three to PREFIX.auth.localhost): /oauth2/token
+// (client_credentials, authorization_code, refresh_token; the client
+// authenticates with HTTP Basic or client_id and client_secret in the
+// body; errors are {"error":"invalid_client"} and the like with status
+// 400), /oauth2/authorize, a plain sign-in form at /login (a confirmed
+// user with their password, through the PreAuthentication and
+// PostAuthentication triggers; PreTokenGeneration sees
+// TokenGeneration_HostedAuth), /oauth2/userInfo (the attributes the
+// token's scopes and the client's ReadAttributes allow), /oauth2/revoke
+// and /logout. Client-credentials access tokens have sub and client_id the
+// client id and the granted custom scopes; code-flow tokens carry the
+// granted scopes (the ID token only with openid), and refresh tokens
+// remember them. Authorization codes live in memory for five minutes,
+// are used once, and check redirect_uri and the PKCE verifier. A
+// browser that signed in keeps a session on the domain for an hour (the
+// cognito cookie; in memory), with which /oauth2/authorize skips the
+// form; /logout ends it.
+//
 // Lambda triggers (triggers.go): PreSignUp (SignUp; autoConfirmUser,
 // autoVerifyEmail, autoVerifyPhone), PostConfirmation (ConfirmSignUp,
 // AdminConfirmSignUp, ConfirmForgotPassword), PreAuthentication and
@@ -94,9 +127,10 @@
 // UserLambdaValidationException ("PreSignUp failed with error MESSAGE.").
 //
 // Concurrency: Service.mu serializes read-modify-write of pools, clients,
-// users and groups and guards sessions, SRP challenges and the unsealed
-// key cache. It is taken by API Gateway's authorizers (IssuerKey,
-// VerifyToken), and released while a Lambda trigger runs, so that the
+// users, groups, domains and resource servers and guards sessions, SRP
+// challenges, authorization codes, browser sessions and the unsealed
+// key cache. It is
+// taken by API Gateway's authorizers (IssuerKey, VerifyToken), and released while a Lambda trigger runs, so that the
 // function may call Cognito back; it is never held while calling another
 // service.
 //
@@ -110,7 +144,12 @@
 // token claims) is not honoured; sending messages (codes and temporary
 // passwords are logged); VerifyUserAttribute and
 // GetUserAttributeVerificationCode (UpdateUserAttributes marks a changed
-// email address or phone number unverified and sends nothing); devices, identity providers, domains and the hosted UI /
-// OAuth endpoints; resource servers and custom scopes; tag operations
-// beyond UserPoolTags at creation.
+// email address or phone number unverified and sends nothing); devices
+// and identity providers (federation); custom domains
+// (CustomDomainConfig; UpdateUserPoolDomain answers
+// InvalidParameterException); the hosted UI beyond a plain sign-in form
+// (no sign-up, password reset, MFA or NEW_PASSWORD_REQUIRED in the
+// browser);
+// PKCE's plain method (Cognito takes S256 only); refresh token rotation;
+// tag operations beyond UserPoolTags at creation.
 package cognitoidp

@@ -17,6 +17,9 @@ var (
 	ErrPasswordResetRequired = apierr.New("PasswordResetRequiredException", 400, "Password reset required for the user")
 	ErrAliasExists           = apierr.New("AliasExistsException", 400, "An account with the given email already exists.")
 	ErrUnsupportedOperation  = apierr.New("UnsupportedOperationException", 400, "")
+	ErrLimitExceeded         = apierr.New("LimitExceededException", 400, "")
+	ErrInvalidOAuthFlow      = apierr.New("InvalidOAuthFlowException", 400, "")
+	ErrScopeDoesNotExist     = apierr.New("ScopeDoesNotExistException", 400, "")
 	// ErrUserLambda is a Lambda trigger that failed; ErrUnexpectedLambda
 	// one that could not be run or answered what Cognito cannot read.
 	ErrUserLambda       = apierr.New("UserLambdaValidationException", 400, "")

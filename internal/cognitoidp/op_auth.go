@@ -297,7 +297,7 @@ func (s *Service) refresh(r authRequest) (*AdminInitiateAuthResponse, error) {
 	if !u.Enabled {
 		return nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
 	}
-	return s.issue(r.pool, r.client, u, rt.AuthTime, rt.OriginJTI, false, "TokenGeneration_RefreshTokens")
+	return s.issueScoped(r.pool, r.client, u, rt.AuthTime, rt.OriginJTI, false, "TokenGeneration_RefreshTokens", rt.Scopes, "")
 }
 
 // issue signs ID and access tokens (and, for a new session, a refresh
@@ -308,6 +308,15 @@ func (s *Service) refresh(r authRequest) (*AdminInitiateAuthResponse, error) {
 // made) may add claims to the ID token or suppress them, and override
 // the groups of both tokens.
 func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI string, withRefresh bool, source string) (*AdminInitiateAuthResponse, error) {
+	return s.issueScoped(p, c, u, authTime, originJTI, withRefresh, source, nil, "")
+}
+
+// issueScoped is issue for a session of the OAuth 2.0 endpoints: the
+// access token's scope claim holds the granted scopes, and the ID token
+// (with nonce, when the authorization request had one) is issued only
+// with the openid scope. No scopes is an API session's
+// aws.cognito.signin.user.admin.
+func (s *Service) issueScoped(p *pool, c *client, u *user, authTime int64, originJTI string, withRefresh bool, source string, scopes []string, nonce string) (*AdminInitiateAuthResponse, error) {
 	pk, err := s.signingKeys(p)
 	if err != nil {
 		return nil, err
@@ -396,22 +405,32 @@ func (s *Service) issue(p *pool, c *client, u *user, authTime int64, originJTI s
 	ac := common("access", accessFor)
 	ac["client_id"] = clientID
 	ac["scope"] = "aws.cognito.signin.user.admin"
+	if scopes != nil {
+		ac["scope"] = strings.Join(scopes, " ")
+		ac["version"] = 2
+	}
+	if nonce != "" {
+		idc["nonce"] = nonce
+	}
 	ac["username"] = u.Username
-	idToken, err := sign(pk.keys[0], idc)
-	if err != nil {
-		return nil, err
+	res := &AuthenticationResultType{TokenType: ptr("Bearer"), ExpiresIn: ptr(int32(accessFor / time.Second))}
+	if scopes == nil || slices.Contains(scopes, "openid") {
+		idToken, err := sign(pk.keys[0], idc)
+		if err != nil {
+			return nil, err
+		}
+		res.IdToken = &idToken
 	}
 	accessToken, err := sign(pk.keys[1], ac)
 	if err != nil {
 		return nil, err
 	}
-	res := &AuthenticationResultType{AccessToken: &accessToken, IdToken: &idToken, TokenType: ptr("Bearer"),
-		ExpiresIn: ptr(int32(accessFor / time.Second))}
+	res.AccessToken = &accessToken
 	if withRefresh {
 		tok := s.randomString(refreshTokenLength, alnum)
 		refreshFor := validity(cfg.RefreshTokenValidity, units.RefreshToken, 30*24*time.Hour)
 		rt := refreshToken{Pool: poolID, Client: clientID, Username: u.Username, Issued: now.Unix(),
-			Expires: now.Add(refreshFor).Unix(), AuthTime: authTime, OriginJTI: originJTI}
+			Expires: now.Add(refreshFor).Unix(), AuthTime: authTime, OriginJTI: originJTI, Scopes: scopes}
 		if err := s.put1(refreshKey(tok), rt); err != nil {
 			return nil, err
 		}
@@ -698,25 +717,41 @@ func (s *Service) passwordVerifier(p *pool, c *client, resp map[string]string) (
 // trigger may still refuse it, then tokens are issued and the
 // PostAuthentication trigger runs.
 func (s *Service) signIn(p *pool, c *client, u *user) (*AdminInitiateAuthResponse, error) {
-	ctx := context.Background()
-	clientID := deref(c.Config.ClientId)
-	if fn := deref(p.Config.LambdaConfig.PreAuthentication); fn != "" {
-		if _, err := s.trigger(ctx, p, "PreAuthentication", fn, "PreAuthentication_Authentication", u.Username, clientID,
-			map[string]any{"userAttributes": triggerAttributes(u), "validationData": map[string]any{}, "userNotFound": false}); err != nil {
-			return nil, err
-		}
+	if err := s.preAuthentication(p, c, u); err != nil {
+		return nil, err
 	}
 	res, err := s.issue(p, c, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
 	if err != nil {
 		return nil, err
 	}
-	if fn := deref(p.Config.LambdaConfig.PostAuthentication); fn != "" {
-		if _, err := s.trigger(ctx, p, "PostAuthentication", fn, "PostAuthentication_Authentication", u.Username, clientID,
-			map[string]any{"userAttributes": triggerAttributes(u), "newDeviceUsed": false}); err != nil {
-			return nil, err
-		}
+	if err := s.postAuthentication(p, c, u); err != nil {
+		return nil, err
 	}
 	return res, nil
+}
+
+// preAuthentication runs the pool's PreAuthentication trigger, if any,
+// for a sign-in whose password checked out.
+func (s *Service) preAuthentication(p *pool, c *client, u *user) error {
+	fn := deref(p.Config.LambdaConfig.PreAuthentication)
+	if fn == "" {
+		return nil
+	}
+	_, err := s.trigger(context.Background(), p, "PreAuthentication", fn, "PreAuthentication_Authentication", u.Username, deref(c.Config.ClientId),
+		map[string]any{"userAttributes": triggerAttributes(u), "validationData": map[string]any{}, "userNotFound": false})
+	return err
+}
+
+// postAuthentication runs the pool's PostAuthentication trigger, if any,
+// once a user is signed in.
+func (s *Service) postAuthentication(p *pool, c *client, u *user) error {
+	fn := deref(p.Config.LambdaConfig.PostAuthentication)
+	if fn == "" {
+		return nil
+	}
+	_, err := s.trigger(context.Background(), p, "PostAuthentication", fn, "PostAuthentication_Authentication", u.Username, deref(c.Config.ClientId),
+		map[string]any{"userAttributes": triggerAttributes(u), "newDeviceUsed": false})
+	return err
 }
 
 // protectedClaims are the claims PreTokenGeneration cannot change.

@@ -30,6 +30,9 @@ func (s *Service) createUserPoolClient(_ context.Context, in *CreateUserPoolClie
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkOAuth(poolID, &c, deref(in.GenerateSecret)); err != nil {
+		return nil, err
+	}
 	c.UserPoolId, c.ClientId, c.CreationDate, c.LastModifiedDate = &poolID, &id, &now, &now
 	if deref(in.GenerateSecret) {
 		c.ClientSecret = ptr(s.randomString(secretLength, lowerAlnum))
@@ -68,6 +71,9 @@ func (s *Service) updateUserPoolClient(_ context.Context, in *UpdateUserPoolClie
 	}
 	if c.ClientName == nil {
 		c.ClientName = old.Config.ClientName
+	}
+	if err := s.checkOAuth(poolID, &c, old.Config.ClientSecret != nil); err != nil {
+		return nil, err
 	}
 	now := s.clock.Now()
 	c.UserPoolId, c.ClientId, c.ClientSecret = old.Config.UserPoolId, old.Config.ClientId, old.Config.ClientSecret
@@ -130,6 +136,42 @@ func clientSettings(in *CreateUserPoolClientRequest) (UserPoolClientType, error)
 		c.AuthSessionValidity = ptr(int32(3))
 	}
 	return c, nil
+}
+
+// checkOAuth checks a client's OAuth 2.0 settings as
+// CreateUserPoolClient does: the client credentials grant needs a client
+// secret and goes alone, the code and implicit grants need callback
+// URLs, and every scope is a standard one or a resource server's.
+func (s *Service) checkOAuth(poolID string, c *UserPoolClientType, secret bool) error {
+	flows := c.AllowedOAuthFlows
+	has := func(f OAuthFlowType) bool { return slices.Contains(flows, f) }
+	if has("client_credentials") {
+		if !secret {
+			return ErrInvalidOAuthFlow.WithMessage("client_credentials flow can not be selected if client does not have a client secret.")
+		}
+		if has("code") || has("implicit") {
+			return ErrInvalidOAuthFlow.WithMessage("client_credentials flow can not be selected along with code flow or implicit flow.")
+		}
+	}
+	if deref(c.AllowedOAuthFlowsUserPoolClient) && (has("code") || has("implicit")) && len(c.CallbackURLs) == 0 {
+		return ErrInvalidOAuthFlow.WithMessage("CallbackUrls can not be empty when code flow or implicit flow is selected.")
+	}
+	if deref(c.AllowedOAuthFlowsUserPoolClient) && len(flows) == 0 {
+		return ErrInvalidOAuthFlow.WithMessage("AllowedOAuthFlows can not be empty when AllowedOAuthFlowsUserPoolClient is true.")
+	}
+	if d := deref(c.DefaultRedirectURI); d != "" && !slices.Contains(c.CallbackURLs, d) {
+		return ErrInvalidParameter.WithMessage("DefaultRedirectURI must be one of the CallbackURLs.")
+	}
+	for _, sc := range c.AllowedOAuthScopes {
+		ok, err := s.scopeExists(poolID, sc)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrScopeDoesNotExist.WithMessage("Invalid scope requested: " + sc)
+		}
+	}
+	return nil
 }
 
 // checkFlows refuses a mix of the legacy flow names and the ALLOW_ ones.

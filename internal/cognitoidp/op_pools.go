@@ -277,6 +277,10 @@ func (s *Service) deleteUserPool(_ context.Context, in *DeleteUserPoolRequest) (
 	if deref(p.Config.DeletionProtection) == "ACTIVE" {
 		return nil, ErrInvalidParameter.WithMessage("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
+	// A pool's domain is deleted first (DeleteUserPoolDomain), as on AWS.
+	if deref(p.Config.Domain) != "" {
+		return nil, ErrInvalidParameter.WithMessage("User pool cannot be deleted. It has a domain configured that should be deleted first.")
+	}
 	clients, err := list[client](s, poolPrefix("client", id))
 	if err != nil {
 		return nil, err
@@ -286,7 +290,7 @@ func (s *Service) deleteUserPool(_ context.Context, in *DeleteUserPoolRequest) (
 	for _, c := range clients {
 		b.Delete(clientIndexKey(deref(c.Config.ClientId)))
 	}
-	for _, kind := range []string{"client", "user", "group"} {
+	for _, kind := range []string{"client", "user", "group", "resource"} {
 		pre := poolPrefix(kind, id)
 		b.DeleteRange(pre, keys.PrefixEnd(pre))
 	}

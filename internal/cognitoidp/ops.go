@@ -49,6 +49,15 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GlobalSignOut", Handler: awsproto.Handle(s.globalSignOut), Anonymous: true},
 		{Name: "AdminUserGlobalSignOut", Handler: awsproto.Handle(s.adminUserGlobalSignOut)},
 		{Name: "RevokeToken", Handler: awsproto.Handle(s.revokeToken), Anonymous: true},
+		{Name: "CreateUserPoolDomain", Handler: awsproto.Handle(s.createUserPoolDomain)},
+		{Name: "DescribeUserPoolDomain", Handler: awsproto.Handle(s.describeUserPoolDomain)},
+		{Name: "UpdateUserPoolDomain", Handler: awsproto.Handle(s.updateUserPoolDomain)},
+		{Name: "DeleteUserPoolDomain", Handler: awsproto.Handle(s.deleteUserPoolDomain)},
+		{Name: "CreateResourceServer", Handler: awsproto.Handle(s.createResourceServer)},
+		{Name: "DescribeResourceServer", Handler: awsproto.Handle(s.describeResourceServer)},
+		{Name: "ListResourceServers", Handler: awsproto.Handle(s.listResourceServers)},
+		{Name: "UpdateResourceServer", Handler: awsproto.Handle(s.updateResourceServer)},
+		{Name: "DeleteResourceServer", Handler: awsproto.Handle(s.deleteResourceServer)},
 		{Name: "ChangePassword", Handler: awsproto.Handle(s.changePassword), Anonymous: true},
 	}
 }

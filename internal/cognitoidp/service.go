@@ -41,6 +41,11 @@ type Service struct {
 	// SECRET_BLOCK (base64), in memory like sessions.
 	srp       map[string]*srpSession
 	functions Functions
+	// authCodes are the authorization codes /login issued and the token
+	// endpoint has not redeemed, in memory like sessions (oauth.go).
+	authCodes map[string]*authCode
+	// webSessions are browsers' sessions on pools' domains, by cookie.
+	webSessions map[string]*webSession
 	// keys caches pools' unsealed signing keys, by pool id.
 	keys map[string]*poolKeys
 }
@@ -74,7 +79,8 @@ func New(d Deps) (*Service, error) {
 		return nil, err
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account,
-		region: d.Region, log: d.Logger, functions: d.Functions, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{}}, nil
+		region: d.Region, log: d.Logger, functions: d.Functions, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{},
+		authCodes: map[string]*authCode{}, webSessions: map[string]*webSession{}}, nil
 }
 
 // API returns Cognito user pools as the edge serves them.

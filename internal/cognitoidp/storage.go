@@ -67,6 +67,10 @@ type refreshToken struct {
 	Expires   int64  `json:"expires"`
 	AuthTime  int64  `json:"authTime"`
 	OriginJTI string `json:"originJti"`
+	// Scopes are the OAuth 2.0 scopes the session was granted (the
+	// token endpoint's sessions); none is the API's
+	// aws.cognito.signin.user.admin.
+	Scopes []string `json:"scopes,omitempty"`
 }
 
 func base(kind string) []byte {
@@ -188,4 +192,9 @@ func (s *Service) loadGroup(poolID, name string) (*group, error) {
 
 func (s *Service) saveUser(poolID string, u *user) error {
 	return s.put1(userKey(poolID, u.Username), u)
+}
+
+func domainKey(domain string) []byte { return keys.AppendString(base("domain"), domain) }
+func resourceServerKey(pool, id string) []byte {
+	return keys.AppendString(poolPrefix("resource", pool), id)
 }

@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -70,7 +72,22 @@ Resources:
     Properties:
       UserPoolId: !Ref Users
       ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+  Domain:
+    Type: AWS::Cognito::UserPoolDomain
+    Properties:
+      UserPoolId: !Ref Users
+      Domain: triggered-app
+  WebClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref Users
+      AllowedOAuthFlowsUserPoolClient: true
+      AllowedOAuthFlows: [code]
+      AllowedOAuthScopes: [openid]
+      CallbackURLs: [https://app.example/cb]
 Outputs:
+  WebClientId:
+    Value: !Ref WebClient
   PoolId:
     Value: !Ref Users
   ClientId:
@@ -118,5 +135,28 @@ func TestCognitoLambdaTriggers(t *testing.T) {
 	claims := verifyCognitoJWT(t, env.Endpoint, outs["PoolId"], aws.ToString(auth.AuthenticationResult.IdToken))
 	if claims["tier"] != "gold" || claims["source"] != "TokenGeneration_Authentication" || claims["email"] != nil || claims["email_verified"] != true {
 		t.Errorf("ID token claims %v", claims)
+	}
+
+	// The domain's sign-in form runs the same triggers.
+	login := url.Values{"response_type": {"code"}, "client_id": {outs["WebClientId"]}, "redirect_uri": {"https://app.example/cb"},
+		"username": {"mallory"}, "password": {"Mal-Pass-123"}}
+	if r := domainCall(t, env, "triggered-app", "POST", "/login", login, nil); r.status != 200 ||
+		!strings.Contains(string(r.body), "PreAuthentication failed with error Sign-in disabled.") {
+		t.Errorf("login as mallory: HTTP %d %s", r.status, r.body)
+	}
+	login.Set("username", "ada")
+	login.Set("password", "Ada-Pass-123")
+	r := domainCall(t, env, "triggered-app", "POST", "/login", login, nil)
+	loc, _ := url.Parse(r.header.Get("Location"))
+	if r.status != 302 || loc.Query().Get("code") == "" {
+		t.Fatalf("login as ada: HTTP %d %s", r.status, r.body)
+	}
+	r = domainCall(t, env, "triggered-app", "POST", "/oauth2/token", url.Values{"grant_type": {"authorization_code"},
+		"client_id": {outs["WebClientId"]}, "code": {loc.Query().Get("code")}, "redirect_uri": {"https://app.example/cb"}}, nil)
+	if r.status != 200 {
+		t.Fatalf("redeem: HTTP %d %s", r.status, r.body)
+	}
+	if claims := jwtClaims(t, r.json(t)["id_token"].(string)); claims["tier"] != "gold" || claims["source"] != "TokenGeneration_HostedAuth" {
+		t.Errorf("hosted ID token claims %v", claims)
 	}
 }

@@ -283,7 +283,8 @@ func dataPlanePath(r *http.Request) *http.Request {
 
 // awsDataPlaneHost maps AWS's own data plane host names to the local
 // ones, so that a URL a template builds by hand
-// (https://ID.execute-api.REGION.amazonaws.com/Prod/, a function URL's
+// (https://ID.execute-api.REGION.amazonaws.com/Prod/, a user pool
+// domain's https://PREFIX.auth.REGION.amazoncognito.com/, a function URL's
 // https://ID.lambda-url.REGION.on.aws/, a bucket's website endpoint
 // http://BUCKET.s3-website-REGION.amazonaws.com/, a load balancer's
 // NAME-ID.REGION.elb.amazonaws.com) reaches virga when a client sends
@@ -300,6 +301,16 @@ func awsDataPlaneHost(host string) string {
 	}
 	if i := strings.LastIndex(host, ".s3-website"); i > 0 && s3WebsiteSuffix(host[i+len(".s3-website"):]) {
 		return host[:i] + ".s3-website.localhost"
+	}
+	// A user pool's prefix domain, PREFIX.auth.REGION.amazoncognito.com
+	// on AWS and PREFIX.auth.REGION.localhost here, is PREFIX.auth.localhost.
+	for _, domain := range []string{".amazoncognito.com", ".localhost"} {
+		if rest, ok := strings.CutSuffix(host, domain); ok {
+			if prefix, region, ok := strings.Cut(rest, ".auth."); ok && prefix != "" && !strings.Contains(prefix, ".") &&
+				region != "" && !strings.Contains(region, ".") {
+				return prefix + ".auth.localhost"
+			}
+		}
 	}
 	if rest, ok := strings.CutSuffix(host, ".on.aws"); ok {
 		if id, region, ok := strings.Cut(rest, ".lambda-url."); ok && !strings.Contains(region, ".") {

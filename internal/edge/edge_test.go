@@ -646,6 +646,10 @@ func TestAWSDataPlaneHost(t *testing.T) {
 		"site.s3-website.a.b.localhost":           "site.s3-website.a.b.localhost",
 		"web-123.us-east-1.elb.amazonaws.com":     "web-123.us-east-1.elb.localhost",
 		"a.b.us-east-1.elb.amazonaws.com":         "a.b.us-east-1.elb.amazonaws.com",
+		"myapp.auth.us-east-1.amazoncognito.com":  "myapp.auth.localhost",
+		"myapp.auth.eu-west-1.localhost":          "myapp.auth.localhost",
+		"myapp.auth.localhost":                    "myapp.auth.localhost",
+		"a.b.auth.us-east-1.amazoncognito.com":    "a.b.auth.us-east-1.amazoncognito.com",
 	} {
 		if got := awsDataPlaneHost(in); got != want {
 			t.Errorf("%s: got %s, want %s", in, got, want)

@@ -23,6 +23,17 @@ func init() {
 		Attributes: []string{"ClientId", "ClientSecret", "Name"},
 	})
 	resource.Register(&resource.Type{
+		Name:       "AWS::Cognito::UserPoolDomain",
+		Provider:   userPoolDomain{},
+		Replace:    []string{"UserPoolId", "Domain", "CustomDomainConfig"},
+		Attributes: []string{"CloudFrontDistribution"},
+	})
+	resource.Register(&resource.Type{
+		Name:     "AWS::Cognito::UserPoolResourceServer",
+		Provider: userPoolResourceServer{},
+		Replace:  []string{"UserPoolId", "Identifier"},
+	})
+	resource.Register(&resource.Type{
 		Name:     "AWS::Cognito::UserPoolGroup",
 		Provider: userPoolGroup{},
 		Replace:  []string{"UserPoolId", "GroupName"},
@@ -167,5 +178,60 @@ func (userPoolGroup) Update(ctx context.Context, r *resource.Request) (*resource
 func (userPoolGroup) Delete(ctx context.Context, r *resource.Request) error {
 	p, _ := coerced(r, cognitoKinds)
 	_, err := call(ctx, r, "cognito-idp", "DeleteGroup", map[string]any{"UserPoolId": p.str("UserPoolId"), "GroupName": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// userPoolDomain is AWS::Cognito::UserPoolDomain, a prefix domain; Ref
+// is the domain, GetAtt CloudFrontDistribution the host name its
+// endpoints answer on (PREFIX.auth.REGION.localhost here).
+type userPoolDomain struct{}
+
+func (userPoolDomain) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, cognitoKinds)
+	in := p.pick(map[string]any{}, "UserPoolId", "Domain", "CustomDomainConfig")
+	if _, err := call(ctx, r, "cognito-idp", "CreateUserPoolDomain", in); err != nil {
+		return nil, err
+	}
+	d := p.str("Domain")
+	return &resource.Result{PhysicalID: d, Attributes: map[string]any{"CloudFrontDistribution": d + ".auth." + r.Env.Region + ".localhost"}}, nil
+}
+
+// Update has nothing to change: every property but a custom domain's
+// certificate replaces the domain, and virga has no custom domains.
+func (userPoolDomain) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (userPoolDomain) Delete(ctx context.Context, r *resource.Request) error {
+	p, _ := coerced(r, cognitoKinds)
+	_, err := call(ctx, r, "cognito-idp", "DeleteUserPoolDomain", map[string]any{"UserPoolId": p.str("UserPoolId"), "Domain": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// userPoolResourceServer is AWS::Cognito::UserPoolResourceServer; Ref
+// is its identifier.
+type userPoolResourceServer struct{}
+
+func (userPoolResourceServer) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, cognitoKinds)
+	in := p.pick(map[string]any{}, "UserPoolId", "Identifier", "Name", "Scopes")
+	if _, err := call(ctx, r, "cognito-idp", "CreateResourceServer", in); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: p.str("Identifier")}, nil
+}
+
+func (userPoolResourceServer) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, cognitoKinds)
+	in := p.pick(map[string]any{"Identifier": r.PhysicalID}, "UserPoolId", "Name", "Scopes")
+	if _, err := call(ctx, r, "cognito-idp", "UpdateResourceServer", in); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID}, nil
+}
+
+func (userPoolResourceServer) Delete(ctx context.Context, r *resource.Request) error {
+	p, _ := coerced(r, cognitoKinds)
+	_, err := call(ctx, r, "cognito-idp", "DeleteResourceServer", map[string]any{"UserPoolId": p.str("UserPoolId"), "Identifier": r.PhysicalID})
 	return ignoreGone(err)
 }

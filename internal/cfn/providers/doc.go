@@ -113,7 +113,11 @@
 // (virga has no AddCustomAttributes, nor a PoolName in UpdateUserPool).
 // AWS::Cognito::UserPoolClient's Ref is the client id, with GetAtt
 // ClientSecret and Name; AWS::Cognito::UserPoolGroup's Ref is the group's
-// name.
+// name. AWS::Cognito::UserPoolDomain is CreateUserPoolDomain (prefix
+// domains only); its Ref is the domain and GetAtt CloudFrontDistribution
+// the host its endpoints answer on, PREFIX.auth.REGION.localhost.
+// AWS::Cognito::UserPoolResourceServer's Ref is its Identifier; updates
+// are UpdateResourceServer.
 //
 // # Keys
 //
