@@ -509,6 +509,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if cfg.Auth == config.AuthIAM {
 		authz := iamSvc.Authorizer()
 		authorizer = authz
+		// The registry authorizes each push and pull as ECR does.
+		images.SetAuthorizer(authz)
 		route.principals = &servicePrincipals{authz: authz, byService: map[string]*awsproto.Service{
 			"sqs": a.Service("sqs"), "sns": a.Service("sns"), "lambda": a.Service("lambda")}}
 	}

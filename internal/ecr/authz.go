@@ -1,6 +1,11 @@
 package ecr
 
-import "github.com/virga/virga/internal/awsproto"
+import (
+	"context"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+)
 
 // resources names the repository a call acts on
 // (arn:aws:ecr:REGION:ACCOUNT:repository/NAME), for IAM authorization.
@@ -14,4 +19,19 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 		return []string{arn}
 	}
 	return nil
+}
+
+// resourcePolicy returns the repository policy (SetRepositoryPolicy's)
+// of the repository an ARN names, for IAM authorization; "" when it has
+// none or does not exist.
+func (s *Service) resourcePolicy(_ context.Context, arn string) (string, error) {
+	name, ok := strings.CutPrefix(arn, "arn:aws:ecr:"+s.region+":"+s.account+":repository/")
+	if !ok {
+		return "", nil
+	}
+	r, err := s.loadRepo(name)
+	if err != nil || r == nil {
+		return "", err
+	}
+	return r.Policy, nil
 }

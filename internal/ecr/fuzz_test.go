@@ -145,3 +145,26 @@ func FuzzParseLifecyclePolicy(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLoginPrincipal: no password, however malformed, panics the
+// token parser or is taken for a token this registry did not make.
+func FuzzLoginPrincipal(f *testing.F) {
+	s := newTestService(f)
+	good := s.newLoginToken(tokenPrincipal{ARN: "arn:aws:iam::000000000000:user/bob"})
+	for _, seed := range []string{good, s.newLoginToken(tokenPrincipal{Self: true}), s.newScopedToken(""), "", ".", "..", "1.e30.x",
+		"9999999999.eyJhcm4iOiJ4In0.AAAA", good + "."} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		p, legacy, ok := s.loginPrincipal(tok)
+		if !ok {
+			return
+		}
+		if legacy != (p == nil) {
+			t.Fatalf("%q: principal %+v, legacy %v", tok, p, legacy)
+		}
+		if !legacy && s.newLoginToken(*p) == "" {
+			t.Fatalf("%q", tok)
+		}
+	})
+}

@@ -14,7 +14,7 @@ import (
 	"github.com/virga/virga/internal/store/pebble"
 )
 
-func newTestService(t *testing.T) *Service {
+func newTestService(t testing.TB) *Service {
 	t.Helper()
 	db, err := pebble.Open(pebble.Options{InMemory: true})
 	if err != nil {

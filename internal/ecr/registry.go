@@ -78,9 +78,10 @@ func (s *Service) registryError(err error) *regError {
 func (g *registry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := g.s
 	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
-	if !s.authorized(r) {
+	auth, aerr := s.authenticate(r)
+	if aerr != nil {
 		w.Header().Set("WWW-Authenticate", `Basic realm="http://`+s.registryAddr(r.Host)+`/",service="ecr.amazonaws.com"`)
-		writeRegError(w, r, regErr(http.StatusUnauthorized, "UNAUTHORIZED", "authentication required"))
+		writeRegError(w, r, aerr)
 		return
 	}
 	p, ok := parseRegistryPath(r.URL.Path)
@@ -103,10 +104,18 @@ func (g *registry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeRegError(w, r, regErr(http.StatusMethodNotAllowed, "UNSUPPORTED", "The operation is unsupported."))
 			return
 		}
-		if err := g.catalog(w, r); err != nil {
+		if err := g.catalog(w, r, auth); err != nil {
 			writeRegError(w, r, s.registryError(err))
 		}
 		return
+	}
+	// As ECR, the request is authorized before the repository is
+	// looked up.
+	if action := registryAction(p.Kind, r.Method); action != "" {
+		if err := s.authorizeRegistry(r, auth, action, p.Name); err != nil {
+			writeRegError(w, r, s.registryError(err))
+			return
+		}
 	}
 	if _, err := s.mustRepo(p.Name); err != nil {
 		writeRegError(w, r, s.registryError(err))
@@ -127,7 +136,7 @@ func (g *registry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			err = regErr(http.StatusMethodNotAllowed, "UNSUPPORTED", "The operation is unsupported.")
 			break
 		}
-		err = g.startUpload(w, r, p)
+		err = g.startUpload(w, r, p, auth)
 	case "uploads PATCH":
 		err = g.patchUpload(w, r, p)
 	case "uploads PUT":
@@ -144,6 +153,38 @@ func (g *registry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeRegError(w, r, s.registryError(err))
 	}
+}
+
+// registryAction is the IAM action ECR authorizes a registry request
+// with, on its repository: reading a manifest is ecr:BatchGetImage, a
+// layer ecr:GetDownloadUrlForLayer, pushing ecr:InitiateLayerUpload,
+// ecr:UploadLayerPart, ecr:CompleteLayerUpload and ecr:PutImage, and
+// checking for a layer (HEAD) ecr:BatchCheckLayerAvailability, the
+// actions the user guide's push and pull policies grant; the other
+// routes take the API operation that does the same (ListImages,
+// BatchDeleteImage). "" for routes with no repository.
+func registryAction(kind, method string) string {
+	switch kind + " " + method {
+	case "manifests GET", "manifests HEAD":
+		return "ecr:BatchGetImage"
+	case "manifests PUT":
+		return "ecr:PutImage"
+	case "manifests DELETE":
+		return "ecr:BatchDeleteImage"
+	case "blobs GET":
+		return "ecr:GetDownloadUrlForLayer"
+	case "blobs HEAD":
+		return "ecr:BatchCheckLayerAvailability"
+	case "uploads POST", "uploads DELETE":
+		return "ecr:InitiateLayerUpload"
+	case "uploads PATCH", "uploads GET":
+		return "ecr:UploadLayerPart"
+	case "uploads PUT":
+		return "ecr:CompleteLayerUpload"
+	case "tags GET":
+		return "ecr:ListImages"
+	}
+	return ""
 }
 
 // lookup resolves a manifest reference, a tag or a digest.
@@ -318,15 +359,24 @@ func parseByteRange(h string, size int64) (from, to int64, ok bool) {
 
 func uploadLocation(name, id string) string { return "/v2/" + name + "/blobs/uploads/" + id }
 
-func (g *registry) startUpload(w http.ResponseWriter, r *http.Request, p registryPath) error {
+func (g *registry) startUpload(w http.ResponseWriter, r *http.Request, p registryPath, auth regAuth) error {
 	q := r.URL.Query()
 	h := w.Header()
 	if mount, from := q.Get("mount"), q.Get("from"); mount != "" && from != "" && validDigest(mount) {
 		// Cross-repository mount: a blob of another repository of the
-		// registry is linked here without its bytes being sent again.
-		meta, err := g.s.linked(from, mount)
+		// registry is linked here without its bytes being sent again,
+		// when the caller may read the layer there; otherwise this is
+		// an ordinary upload, as the distribution spec has a registry
+		// answer a mount it does not make.
+		readable, err := g.s.allowedRegistry(r, auth, "ecr:GetDownloadUrlForLayer", from)
 		if err != nil {
 			return err
+		}
+		var meta *blobMeta
+		if readable {
+			if meta, err = g.s.linked(from, mount); err != nil {
+				return err
+			}
 		}
 		if meta != nil {
 			if err := g.s.link(p.Name, mount); err != nil {
@@ -478,14 +528,21 @@ func (g *registry) listTags(w http.ResponseWriter, r *http.Request, p registryPa
 }
 
 // catalog lists the registry's repositories, as /v2/_catalog does.
-func (g *registry) catalog(w http.ResponseWriter, r *http.Request) error {
+func (g *registry) catalog(w http.ResponseWriter, r *http.Request, auth regAuth) error {
 	repos, err := g.s.repos()
 	if err != nil {
 		return err
 	}
 	names := make([]string, 0, len(repos))
 	for _, rp := range repos {
-		names = append(names, rp.Name)
+		// Only the repositories the caller may describe.
+		ok, err := g.s.allowedRegistry(r, auth, "ecr:DescribeRepositories", rp.Name)
+		if err != nil {
+			return err
+		}
+		if ok {
+			names = append(names, rp.Name)
+		}
 	}
 	names, err = paginate(w, r, "/v2/_catalog", names)
 	if err != nil {

@@ -32,6 +32,11 @@ type Service struct {
 	// GetAuthorizationToken password (virga's --auth sigv4 and above).
 	requireAuth bool
 	authKey     []byte
+	// api is the API as the edge serves it (its resources and
+	// repository policies, for the registry's authorization); authz,
+	// when set (--auth iam), authorizes the registry's requests.
+	api   *awsproto.Service
+	authz awsproto.Authorizer
 
 	mu        sync.Mutex // serializes read-modify-write of repositories, images and tags
 	uploads   uploadLocks
@@ -80,15 +85,20 @@ func New(d Deps) (*Service, error) {
 
 // API returns ECR's API as the edge serves it.
 func (s *Service) API() *awsproto.Service {
-	return (&awsproto.Service{
+	if s.api != nil {
+		return s.api
+	}
+	s.api = (&awsproto.Service{
 		Name:            SigningName,
 		Protocol:        awsjson.New("1.1", TargetPrefix),
 		Resources:       s.resources,
+		ResourcePolicy:  s.resourcePolicy,
 		ValidationError: ErrInvalidParameter,
 		Operations:      s.operations(),
 		// UploadLayerPart carries up to 20 MiB of layer, base64 in JSON.
 		MaxBodyBytes: 32 << 20,
 	}).Init()
+	return s.api
 }
 
 // Registry returns the registry's HTTP handler (OCI Distribution).
