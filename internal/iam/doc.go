@@ -33,7 +33,9 @@
 // function, EventBridge, S3 and API Gateway to a function, queue or topic), which
 // internal/app checks where it delivers them: only the target's
 // resource-based policy counts, and it must allow the sending service's
-// principal, with aws:SourceArn and aws:SourceAccount in the context. Parsed policies are cached per caller and
+// principal, with aws:SourceArn and aws:SourceAccount in the context.
+// ECR's registry (docker push and pull) calls Authorize too, for the
+// principal its token names (see internal/ecr). Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
