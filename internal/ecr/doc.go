@@ -71,6 +71,36 @@
 // Lambda resolves an ImageUri's tag to its digest with ImageDigest
 // (lookup.go).
 //
+// Authorization (--auth iam): a token's permission scope is that of the
+// principal that asked for it, as ECR's user guide says; the token
+// (EXPIRY.PRINCIPAL.MAC) carries that principal, as the edge identified
+// it (user, role session with its session policies, root), inside its
+// HMAC. The registry authorizes each request through the IAM authorizer
+// (SetAuthorizer), with the repository policy as the resource-based
+// policy and IAM's same-account rule, before it looks the repository
+// up: GET or HEAD of a manifest is ecr:BatchGetImage, GET of a blob
+// ecr:GetDownloadUrlForLayer, HEAD of a blob
+// ecr:BatchCheckLayerAvailability, starting or cancelling an upload
+// ecr:InitiateLayerUpload, PATCH and GET of one ecr:UploadLayerPart,
+// its final PUT ecr:CompleteLayerUpload, PUT of a manifest ecr:PutImage,
+// DELETE of one ecr:BatchDeleteImage, tags/list ecr:ListImages; the
+// catalog lists the repositories the caller may
+// ecr:DescribeRepositories, and a mount (?mount=&from=) needs
+// ecr:GetDownloadUrlForLayer on from, else it is an ordinary upload. A
+// denial is 403 DENIED with IAM's message ("User: ARN is not authorized
+// to perform: ecr:InitiateLayerUpload on resource: REPO_ARN because
+// ..."), as ECR answers. A download URL needs nothing more
+// (GetDownloadUrlForLayer was authorized when it was made). The tokens
+// virga mints for its own pulls act for virga itself and are always
+// allowed, where AWS pulls with the ECS task's execution role and, for
+// Lambda, with Lambda's service principal, which the repository policy
+// must allow; those are not checked. A token of the format before
+// tokens named their principal (EXPIRY.MAC) is refused with 401 under
+// --auth iam (it cannot be authorized: GetAuthorizationToken gives a new
+// one) and still accepted otherwise; outside --auth iam nothing is
+// authorized. The API's calls (BatchGetImage, PutImage, ...) weigh the
+// repository policy too (Service.ResourcePolicy).
+//
 // Limits (ECR's API model, API reference and service quotas):
 // repository names of 2 to 256 characters in the model's pattern; image
 // tags of up to 128 characters in the distribution spec's grammar;
@@ -102,7 +132,8 @@
 //
 // Not supported: lifecycle policy previews, the archive storage class
 // and its transition action, and sinceImagePulled; repository policies
-// are stored, not evaluated; image scanning (scanOnPush is echoed, no scan runs) and
+// are evaluated only with --auth iam, without ECR's own condition keys;
+// image scanning (scanOnPush is echoed, no scan runs) and
 // the other operations of the API (registry settings, replication,
 // pull-through cache, DescribeImageScanFindings, ...); schema 1
 // manifests; converting manifests to the media types BatchGetImage's
