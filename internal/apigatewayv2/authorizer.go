@@ -2,6 +2,7 @@ package apigatewayv2
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/clock"
 )
 
@@ -43,8 +45,10 @@ type authorization struct {
 	jwt       bool
 	jwtClaims map[string]string
 	jwtScopes []string
-	// iam is the signer of a request to an AWS_IAM route or function URL.
-	iam *iamIdentity
+	// iam is the signer of a request to an AWS_IAM route or function URL;
+	// caller the same as the edge names callers.
+	iam    *iamIdentity
+	caller awsproto.Caller
 }
 
 // iamIdentity is requestContext.authorizer.iam of a 2.0 event: who
@@ -70,14 +74,29 @@ func (s *Service) iamAuthorization(r *http.Request) *authorization {
 	if s.identify != nil {
 		c, ok = s.identify(r)
 	}
+	if s.identify != nil && !ok {
+		return nil // a signature that does not hold signs nothing
+	}
 	if !ok {
 		_, rest, _ := strings.Cut(r.Header.Get("Authorization"), "Credential=")
 		key, _, _ := strings.Cut(rest, "/")
 		c = awsproto.Caller{AccessKeyID: key, Account: s.account, ARN: "arn:aws:iam::" + s.account + ":root", UserID: s.account}
 	}
-	return &authorization{iam: &iamIdentity{AccessKey: c.AccessKeyID, AccountID: c.Account, CallerID: c.UserID,
+	return &authorization{caller: c, iam: &iamIdentity{AccessKey: c.AccessKeyID, AccountID: c.Account, CallerID: c.UserID,
 		UserARN: c.ARN, UserID: c.UserID}}
 }
+
+// PolicyCheck decides, with --auth iam, whether caller (nil for an
+// unsigned request) may perform action on resource: its identity
+// policies and the resource policy of the service that keeps resource
+// ("lambda" for a function; "" for none), with extra keys in the request
+// context. It returns nil when allowed, or an error whose message is
+// AWS's wording of the denial.
+type PolicyCheck func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error
+
+// EnforcePolicies makes AWS_IAM routes and function URLs decide their
+// requests with check, as AWS does with --auth iam.
+func (s *Service) EnforcePolicies(check PolicyCheck) { s.policyCheck = check }
 
 // forEventV2 is requestContext.authorizer of a 2.0 event.
 func (a *authorization) forEventV2() map[string]any {
@@ -119,15 +138,45 @@ func (s *Service) authorize(inv *invocation) *response {
 	case "JWT":
 		return s.authorizeJWT(inv)
 	case "AWS_IAM":
-		// A request must be signed; the signature is not verified against
-		// IAM policies, which virga does not enforce yet.
+		// A request must be signed; with --auth iam its signer needs
+		// execute-api:Invoke on the route's ARN from its identity
+		// policies (HTTP APIs have no resource policy).
 		inv.auth = s.iamAuthorization(inv.r)
 		if inv.auth == nil {
 			return gatewayResponse(http.StatusForbidden)
 		}
+		if s.policyCheck != nil {
+			if err := s.policyCheck(inv.r.Context(), inv.r, &inv.auth.caller, "", "execute-api:Invoke", s.routeARN(inv), nil); err != nil {
+				return invokeDenied(err)
+			}
+		}
 		return nil
 	}
 	return gatewayResponse(http.StatusInternalServerError)
+}
+
+// invokeDenied is the answer to a request IAM policies refuse
+// execute-api:Invoke: 403 AccessDeniedException, worded as API Gateway
+// words it ("User: ARN is not authorized to perform: execute-api:Invoke
+// on resource: ARN", "with an explicit deny" when a policy denies), which
+// leaves out the policy evaluation's reasons.
+func invokeDenied(err error) *response {
+	msg := err.Error()
+	if e := apierr.As(err); e != nil {
+		msg = e.Message
+	}
+	explicit := strings.Contains(msg, " with an explicit deny")
+	for _, cut := range []string{" because ", " with an explicit deny"} {
+		if i := strings.Index(msg, cut); i >= 0 {
+			msg = msg[:i]
+		}
+	}
+	if explicit {
+		msg += " with an explicit deny"
+	}
+	body, _ := json.Marshal(map[string]string{"Message": msg})
+	return &response{status: http.StatusForbidden, body: body, gateway: true, header: http.Header{
+		"Content-Type": {"application/json"}, "X-Amzn-Errortype": {"AccessDeniedException"}}}
 }
 
 // identitySource is a parsed identity source selection expression.

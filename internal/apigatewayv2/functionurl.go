@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // Function URLs serve a function the way an HTTP API's $default route
@@ -90,8 +92,23 @@ func (s *Service) functionURLEvent(r *http.Request, id string, u FunctionURL) (p
 	var auth *authorization
 	if u.AuthType == "AWS_IAM" {
 		if auth = s.iamAuthorization(r); auth == nil {
-			return nil, "", &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"}},
-				body: []byte(`{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}`)}
+			return nil, "", errFunctionURLForbidden()
+		}
+	}
+	if s.policyCheck != nil {
+		// With --auth iam the URL's caller needs lambda:InvokeFunctionUrl
+		// on the function, from its identity policies or the function's
+		// policy; an unsigned request to a NONE URL needs the function's
+		// policy to allow everyone (Principal "*"), which AWS requires
+		// as well. lambda:FunctionUrlAuthType is the URL's AuthType.
+		var caller *awsproto.Caller
+		if auth != nil {
+			caller = &auth.caller
+		}
+		extra := map[string][]string{"lambda:functionurlauthtype": {u.AuthType}}
+		if err := s.policyCheck(r.Context(), r, caller, "lambda", "lambda:InvokeFunctionUrl", u.Function, extra); err != nil {
+			s.log.Debug("function URL: refused", "function", u.Function, "err", err)
+			return nil, "", errFunctionURLForbidden()
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
@@ -114,6 +131,13 @@ func (s *Service) functionURLEvent(r *http.Request, id string, u FunctionURL) (p
 		return nil, "", gatewayResponse(http.StatusInternalServerError)
 	}
 	return payload, inv.requestID, nil
+}
+
+// errFunctionURLForbidden is a URL's answer to a request it refuses: an
+// unsigned one to an AWS_IAM URL, or one IAM policies do not allow.
+func errFunctionURLForbidden() *response {
+	return &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"}},
+		body: []byte(`{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}`)}
 }
 
 // errFunctionURL is a URL's answer when the function failed or could not

@@ -53,6 +53,9 @@ type Service struct {
 	client *http.Client
 	// identify names who signed a request, for AWS_IAM authorization.
 	identify func(*http.Request) (awsproto.Caller, bool)
+	// policyCheck decides AWS_IAM routes and function URLs with --auth
+	// iam (EnforcePolicies); nil otherwise.
+	policyCheck PolicyCheck
 	// accessLogs receives the access log lines of stages that have
 	// access log settings; nil writes none.
 	accessLogs accesslog.Sink

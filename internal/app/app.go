@@ -513,6 +513,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		images.SetAuthorizer(authz)
 		route.principals = &servicePrincipals{authz: authz, byService: map[string]*awsproto.Service{
 			"sqs": a.Service("sqs"), "sns": a.Service("sns"), "lambda": a.Service("lambda")}}
+		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
+			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
+		})
 	}
 	a.handler = edge.New(edge.Options{
 		Services:   a.services,

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -251,6 +252,10 @@ func (e *Edge) fail(c *awsproto.Call, w *responseWriter, svc *awsproto.Service, 
 // dataPlanePrefix starts the path form of data plane addresses.
 const dataPlanePrefix = "/_aws/"
 
+// signedRequestKey keeps, in the context of a rewritten data plane
+// request, the request as the client sent and signed it.
+type signedRequestKey struct{}
+
 // dataPlanePath rewrites a path-form data plane request,
 // /_aws/NAME/ID/REST, into the host form its handler serves: host
 // ID.NAME.localhost (with the request's port), path /REST. A path that
@@ -269,7 +274,7 @@ func dataPlanePath(r *http.Request) *http.Request {
 	if i := strings.LastIndexByte(r.Host, ':'); i >= 0 && !strings.Contains(r.Host[i:], "]") {
 		port = r.Host[i:]
 	}
-	r2 := r.Clone(r.Context())
+	r2 := r.Clone(context.WithValue(r.Context(), signedRequestKey{}, r))
 	r2.Host = id + "." + name + ".localhost" + port
 	r2.URL.Path = "/" + rest
 	r2.URL.RawPath = ""

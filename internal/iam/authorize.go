@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,18 +74,30 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 			needs = append(needs, awsproto.Permission{Action: c.Op.Action, Resource: res})
 		}
 	}
-	ctx := a.context(c, p)
+	ctx := a.context(c.Caller, p, c.Region, c.Request)
 	for _, need := range needs {
-		action, res := need.Action, need.Resource
-		input := policy.Input{
-			Request: policy.Request{Action: action, Resource: res, Context: ctx,
-				Principal: policy.Principal{ARN: caller.ARN, Account: caller.Account, RoleARN: p.roleARN}},
-			Identity: p.identity, Boundary: p.boundary,
-			Session: p.session, HasSession: p.hasSession,
-			ResourceRequired: svc.ResourcePolicyRequired && res != "*",
+		if err := a.decide(c.Context(), caller, p, svc, need.Action, need.Resource, ctx, svc.AccessDenied); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// decide weighs one action on one resource for caller, whose policies
+// are p, with the resource's policy and tags as svc keeps them. It
+// returns denied worded as AWS words the decision when it is refused.
+func (a *Authorizer) decide(cx context.Context, caller awsproto.Caller, p *principalSet, svc *awsproto.Service,
+	action, res string, ctx map[string][]string, denied *apierr.Error) error {
+	input := policy.Input{
+		Request: policy.Request{Action: action, Resource: res, Context: ctx,
+			Principal: policy.Principal{ARN: caller.ARN, Account: caller.Account, RoleARN: p.roleARN}},
+		Identity: p.identity, Boundary: p.boundary,
+		Session: p.session, HasSession: p.hasSession,
+	}
+	if svc != nil {
+		input.ResourceRequired = svc.ResourcePolicyRequired && res != "*"
 		if svc.ResourcePolicy != nil && res != "*" {
-			doc, err := svc.ResourcePolicy(c.Context(), res)
+			doc, err := svc.ResourcePolicy(cx, res)
 			if err != nil {
 				return err
 			}
@@ -95,7 +108,7 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 			}
 		}
 		if svc.ResourceTags != nil && res != "*" {
-			tags, err := svc.ResourceTags(c.Context(), res)
+			tags, err := svc.ResourceTags(cx, res)
 			if err != nil {
 				return err
 			}
@@ -110,33 +123,102 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 				input.Request.Context = withTags
 			}
 		}
-		if d := policy.Evaluate(&input); !d.Allowed {
-			return svc.AccessDenied.WithMessage(d.Message(caller.ARN, action, res))
-		}
+	}
+	if d := policy.Evaluate(&input); !d.Allowed {
+		return denied.WithMessage(d.Message(caller.ARN, action, res))
 	}
 	return nil
 }
 
+// ErrDenied is what AuthorizeCaller and AuthorizeRole return for a
+// refused request; its message is AWS's wording of the decision, and
+// callers answer in their own form.
+var ErrDenied = &apierr.Error{Code: "AccessDeniedException", Status: 403}
+
+// AuthorizeCaller decides a request that is not an API call of the edge
+// (an AWS_IAM route or function URL, which signs its requests with
+// SigV4): whether caller may perform action on resource, as Authorize
+// decides, with the resource's policy and tags from svc (nil for a
+// resource without either) and extra keys (lower case) in the request
+// context. r gives aws:SourceIp and aws:SecureTransport; it may be nil.
+// A nil caller is anonymous (an unsigned request): only a statement of
+// the resource's policy that names Principal "*" can allow it. A
+// refusal is ErrDenied with AWS's message.
+func (a *Authorizer) AuthorizeCaller(cx context.Context, caller *awsproto.Caller, r *http.Request, region string,
+	svc *awsproto.Service, action, resource string, extra map[string][]string) error {
+	if caller == nil {
+		return a.authorizeAnonymous(cx, r, region, svc, action, resource, extra)
+	}
+	if caller.ARN == "" || strings.HasSuffix(caller.ARN, ":root") {
+		return nil
+	}
+	p, err := a.s.principalPolicies(*caller)
+	if err != nil {
+		return err
+	}
+	ctx := a.context(*caller, p, region, r)
+	for k, v := range extra {
+		ctx[k] = v
+	}
+	return a.decide(cx, *caller, p, svc, action, resource, ctx, ErrDenied)
+}
+
+// authorizeAnonymous decides an unsigned request: the resource's policy
+// alone, which must allow everyone.
+func (a *Authorizer) authorizeAnonymous(cx context.Context, r *http.Request, region string,
+	svc *awsproto.Service, action, resource string, extra map[string][]string) error {
+	ctx := a.context(awsproto.Caller{}, &principalSet{kind: "Anonymous"}, region, r)
+	delete(ctx, "aws:principalarn")
+	delete(ctx, "aws:principalaccount")
+	delete(ctx, "aws:userid")
+	for k, v := range extra {
+		ctx[k] = v
+	}
+	if svc != nil && svc.ResourcePolicy != nil {
+		doc, err := svc.ResourcePolicy(cx, resource)
+		if err != nil {
+			return err
+		}
+		if p := a.parsed(doc); doc != "" && p != nil && p.Allows(&policy.Request{Action: action, Resource: resource, Context: ctx}) {
+			return nil
+		}
+	}
+	return ErrDenied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message("anonymous", action, resource))
+}
+
+// AuthorizeRole decides a call a service makes with a role it was given
+// (a schedule's RoleArn, a state machine's roleArn, a function's
+// execution role): as a session of roleARN, held to the role's identity
+// policies and boundary, with the target's resource policy from svc
+// (nil for none). A role that does not exist allows nothing.
+func (a *Authorizer) AuthorizeRole(cx context.Context, roleARN, session, region string,
+	svc *awsproto.Service, action, resource string) error {
+	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
+	caller := awsproto.Caller{Account: a.s.account,
+		ARN: "arn:aws:sts::" + a.s.account + ":assumed-role/" + name + "/" + session}
+	return a.AuthorizeCaller(cx, &caller, nil, region, svc, action, resource, nil)
+}
+
 // context is the request context's global condition keys that virga
 // knows for the call.
-func (a *Authorizer) context(c *awsproto.Call, p *principalSet) map[string][]string {
+func (a *Authorizer) context(caller awsproto.Caller, p *principalSet, region string, r *http.Request) map[string][]string {
 	now := a.s.clock.Now().UTC()
 	ctx := make(map[string][]string, 10+len(p.tags))
 	ctx["aws:principalarn"] = []string{p.principalARN}
-	ctx["aws:principalaccount"] = []string{c.Caller.Account}
+	ctx["aws:principalaccount"] = []string{caller.Account}
 	ctx["aws:principaltype"] = []string{p.kind}
-	ctx["aws:userid"] = []string{c.Caller.UserID}
+	ctx["aws:userid"] = []string{caller.UserID}
 	if p.kind == "User" {
 		ctx["aws:username"] = []string{p.name}
 	}
-	if c.Region != "" {
-		ctx["aws:requestedregion"] = []string{c.Region}
+	if region != "" {
+		ctx["aws:requestedregion"] = []string{region}
 	}
-	ctx["aws:securetransport"] = []string{strconv.FormatBool(c.Request != nil && c.Request.TLS != nil)}
+	ctx["aws:securetransport"] = []string{strconv.FormatBool(r != nil && r.TLS != nil)}
 	ctx["aws:currenttime"] = []string{now.Format(time.RFC3339)}
 	ctx["aws:epochtime"] = []string{strconv.FormatInt(now.Unix(), 10)}
-	if c.Request != nil {
-		if host, _, err := net.SplitHostPort(c.Request.RemoteAddr); err == nil {
+	if r != nil {
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 			ctx["aws:sourceip"] = []string{host}
 		}
 	}

@@ -35,7 +35,12 @@
 // resource-based policy counts, and it must allow the sending service's
 // principal, with aws:SourceArn and aws:SourceAccount in the context.
 // ECR's registry (docker push and pull) calls Authorize too, for the
-// principal its token names (see internal/ecr). Parsed policies are cached per caller and
+// principal its token names (see internal/ecr). AuthorizeCaller decides
+// the data planes' requests (function URLs, HTTP API routes with
+// AWS_IAM) for the signer, or for an anonymous caller whom only a
+// resource policy naming Principal "*" allows; and AuthorizeRole a call
+// made as a session of a role a service was given (nothing calls it
+// yet). Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
@@ -68,10 +73,16 @@
 // # Not supported yet
 //
 // Policies are enforced only with --auth iam (see above), and there
-// on calls made to the edge and on the service-to-service deliveries
-// above; other calls services make to each other inside virga (HTTP APIs'
-// integrations, event source mappings, Lambda
-// destinations, schedules) are not authorized. Service control policies
+// on calls made to the edge, on the service-to-service deliveries above,
+// on function URLs (lambda:InvokeFunctionUrl; the lambda:InvokeFunction
+// AWS also requires of URLs created since October 2025 is not, as
+// AddPermission here cannot express lambda:InvokedViaFunctionUrl) and
+// on HTTP API routes with AWS_IAM (execute-api:Invoke from identity
+// policies). REST API methods with AWS_IAM are not authorized, nor are
+// the calls services make with a role they were given (AuthorizeRole
+// exists, but schedules' targets, Step Functions' tasks, event source
+// mappings, Lambda destinations and EventBridge targets with RoleArn do
+// not call it yet), nor HTTP APIs' integrations. Service control policies
 // and service-linked roles do not exist. X-Ray, SES v2 and the
 // operations AWS gives no resource-level permissions are authorized on
 // "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is
