@@ -60,6 +60,9 @@ func (s *Service) lifecycle(id string) {
 	s.mu.Unlock()
 
 	err := s.openLogStreams(t.ID, t.Def)
+	if err == nil {
+		err = s.addSecrets(s.ctx, t.Def, &spec)
+	}
 	var rt RunningTask
 	if err == nil {
 		rt, err = s.runtime.StartTask(s.ctx, spec)
