@@ -143,7 +143,8 @@
 // modes, image signature or provenance checks, private registries'
 // credential helpers beyond Options.Credentials, volumes and bind
 // mounts, ulimits, Linux capabilities and privileged mode, the image's
-// own HEALTHCHECK (only a spec's HealthCheck runs), restart policies, CPU quota (hard CPU limits), swap limits,
+// own HEALTHCHECK (only a spec's HealthCheck runs), restart policies,
+// CPU quota (hard CPU limits), swap limits,
 // GPU devices, rootless operation (the agent needs root), and Windows
 // containers.
 package agent
