@@ -73,3 +73,33 @@ func TestServiceReplacesUnhealthyTask(t *testing.T) {
 	}
 	h.until("a replacement", func() bool { return len(h.tasksOf("svc")[statusRunning]) == 1 })
 }
+
+func TestStopTaskWhileContainersWait(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("wait"),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("waiting"), Memory: ptr(int32(128))}}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("wait")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := deref(run.Tasks[0].TaskArn)
+	status := func() (string, string, string) {
+		out, err := h.s.describeTasks(ctx, &DescribeTasksRequest{Tasks: []string{arn}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return deref(out.Tasks[0].LastStatus), deref(out.Tasks[0].StoppedReason), string(deref(out.Tasks[0].StopCode))
+	}
+	h.until("PENDING", func() bool { s, _, _ := status(); return s == statusPending })
+	if _, err := h.s.stopTask(ctx, &StopTaskRequest{Task: ptr(arn), Reason: ptr("no longer needed")}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("STOPPED", func() bool { s, _, _ := status(); return s == statusStopped })
+	if _, reason, code := status(); reason != "no longer needed" || code != "UserInitiated" {
+		t.Fatalf("reason %q code %q", reason, code)
+	}
+}

@@ -363,7 +363,10 @@ func (s *Service) startContainers(spec TaskSpec, stop chan stopRequest) (Running
 	rt, err := s.runtime.StartTask(ctx, spec)
 	close(done)
 	if <-stopped && err == nil {
-		stop <- stopRequest{}
+		select {
+		case stop <- stopRequest{}:
+		default: // another request is already waiting
+		}
 	}
 	return rt, err
 }

@@ -53,7 +53,14 @@ func (r *fakeRuntime) setHealth(taskID, container, health string) {
 	t.health[container] = health
 }
 
-func (r *fakeRuntime) StartTask(_ context.Context, spec TaskSpec) (RunningTask, error) {
+func (r *fakeRuntime) StartTask(ctx context.Context, spec TaskSpec) (RunningTask, error) {
+	for _, c := range spec.Containers {
+		if strings.HasPrefix(c.Image, "waiting") {
+			// A container waiting for a dependency that never gets there.
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t := &fakeTask{exits: map[string]chan int{}, done: map[string]bool{}, health: map[string]string{}}
