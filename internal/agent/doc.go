@@ -105,6 +105,21 @@
 // resolved to, and its PeakMemoryBytes (interface MemoryReporter) reads
 // a running container's peak memory from its cgroup.
 //
+// Health checks and dependencies (health.go): a container's
+// HealthCheck command runs inside it as a containerd exec (the
+// container's process spec with the check's argv) every Interval, the
+// first an Interval after it starts, each run killed after Timeout; a
+// run that exits 0 makes it HEALTHY, Retries failed runs in a row
+// UNHEALTHY, and failures within StartPeriod count only once it was
+// healthy (Docker's HEALTHCHECK rules). HealthReporter reads the
+// status. A container's DependsOn are earlier containers of its task:
+// StartTask waits before starting it until each reached its condition
+// (START: started; COMPLETE: exited; SUCCESS: exited 0; HEALTHY:
+// healthy). A SUCCESS dependency that exits non-zero, or one that has
+// not reached its condition within its StartTimeout (3 minutes by
+// default) of starting, fails StartTask with a DependencyError
+// (ErrDependency); Stop ends the wait.
+//
 // Invariants:
 //   - A task is in Agent.tasks from its namespace's creation until its
 //     Stop has freed everything; a failed StartTask stops what it made.
@@ -127,8 +142,9 @@
 // ports on addresses other than 127.0.0.1, bridge or host network
 // modes, image signature or provenance checks, private registries'
 // credential helpers beyond Options.Credentials, volumes and bind
-// mounts, ulimits, Linux capabilities and privileged mode, health
-// checks, restart policies, CPU quota (hard CPU limits), swap limits,
+// mounts, ulimits, Linux capabilities and privileged mode, the image's
+// own HEALTHCHECK (only a spec's HealthCheck runs), restart policies,
+// CPU quota (hard CPU limits), swap limits,
 // GPU devices, rootless operation (the agent needs root), and Windows
 // containers.
 package agent

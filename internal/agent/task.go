@@ -69,6 +69,16 @@ type ContainerSpec struct {
 	// the two streams call it from two goroutines, so it must be safe for
 	// concurrent use. It may be nil.
 	Logs func(stream string, line []byte)
+	// HealthCheck, when set, is run in the container while it runs
+	// (HealthReporter reports the result).
+	HealthCheck *HealthCheck
+	// DependsOn are earlier containers of the task, each of which must
+	// reach its condition before this one starts.
+	DependsOn []Dependency
+	// StartTimeout bounds how long a container that depends on this one
+	// waits for it to reach a COMPLETE, SUCCESS or HEALTHY condition;
+	// 0 is 3 minutes.
+	StartTimeout time.Duration
 }
 
 // PortMapping exposes a container port on the host's loopback.
@@ -131,6 +141,7 @@ type task struct {
 	proxies    []interface{ close() }
 	containers []*runningContainer
 	stopped    bool
+	stopping   chan struct{} // closed as Stop begins
 	stopDone   chan struct{}
 	stopErr    error
 }
@@ -146,6 +157,8 @@ type runningContainer struct {
 	digest    string // the image manifest's digest, "sha256:..."
 	waitErr   error
 	logs      []*lineWriter
+	health    *health
+	startedAt time.Time
 }
 
 var (
@@ -153,6 +166,7 @@ var (
 	_ OOMReporter    = (*task)(nil)
 	_ MemoryReporter = (*task)(nil)
 	_ ImageDigester  = (*task)(nil)
+	_ HealthReporter = (*task)(nil)
 )
 
 // ImageDigester is implemented by the agent's tasks (kept apart from
@@ -229,7 +243,7 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 	if err != nil {
 		return nil, &StartError{Err: fmt.Errorf("network namespace: %w", err)}
 	}
-	t := &task{a: a, id: spec.ID, ns: ns, hostname: hostname(spec.ID)}
+	t := &task{a: a, id: spec.ID, ns: ns, hostname: hostname(spec.ID), stopping: make(chan struct{})}
 	a.tasksMu.Lock()
 	if _, dup := a.tasks[spec.ID]; dup {
 		a.tasksMu.Unlock()
@@ -250,8 +264,15 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 	if err == nil {
 		err = t.bind(spec)
 	}
+	specs := map[string]ContainerSpec{}
+	for _, c := range spec.Containers {
+		specs[c.Name] = c
+	}
 	for i, c := range spec.Containers {
 		if err != nil {
+			break
+		}
+		if err = t.awaitDependencies(ctx, c, specs); err != nil {
 			break
 		}
 		if serr := t.start(ctx, client, snap, images[i], c); serr != nil {
@@ -389,7 +410,7 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		return err
 	}
 	rc := &runningContainer{name: c.Name, container: ctr, exited: make(chan struct{}), oom: t.a.oom(id),
-		digest: img.Target().Digest.String()}
+		digest: img.Target().Digest.String(), health: newHealth()}
 	t.mu.Lock()
 	t.containers = append(t.containers, rc)
 	t.mu.Unlock()
@@ -445,6 +466,12 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 	}()
 	if err := tk.Start(ctx); err != nil {
 		return err
+	}
+	t.mu.Lock()
+	rc.startedAt = time.Now()
+	t.mu.Unlock()
+	if c.HealthCheck != nil && len(c.HealthCheck.Command) > 0 && c.HealthCheck.Interval > 0 {
+		go t.checkHealth(context.WithoutCancel(ctx), rc, *c.HealthCheck)
 	}
 	return nil
 }
@@ -576,6 +603,9 @@ func (t *task) Stop(ctx context.Context, grace time.Duration) error {
 	}
 	t.stopped = true
 	t.stopDone = make(chan struct{})
+	if t.stopping != nil {
+		close(t.stopping)
+	}
 	t.mu.Unlock()
 
 	t.starting.Lock()

@@ -23,7 +23,14 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 	s := agent.TaskSpec{ID: spec.ID, Callback: strings.TrimPrefix(r.a.endpoint(), "http://")}
 	for _, c := range spec.Containers {
 		ac := agent.ContainerSpec{Name: c.Name, Image: c.Image, EntryPoint: c.EntryPoint, Command: c.Command, Env: c.Env,
-			WorkingDir: c.WorkingDir, User: c.User, MemoryMiB: c.MemoryMiB, CPUUnits: c.CPUUnits, Logs: c.Logs}
+			WorkingDir: c.WorkingDir, User: c.User, MemoryMiB: c.MemoryMiB, CPUUnits: c.CPUUnits, Logs: c.Logs,
+			StartTimeout: c.StartTimeout}
+		if h := c.HealthCheck; h != nil {
+			ac.HealthCheck = &agent.HealthCheck{Command: h.Command, Interval: h.Interval, Timeout: h.Timeout, Retries: h.Retries, StartPeriod: h.StartPeriod}
+		}
+		for _, d := range c.DependsOn {
+			ac.DependsOn = append(ac.DependsOn, agent.Dependency{Container: d.Container, Condition: agent.Condition(d.Condition)})
+		}
 		for _, p := range c.PortMappings {
 			ac.PortMappings = append(ac.PortMappings, agent.PortMapping{ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: p.Protocol})
 		}
@@ -33,6 +40,10 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 	switch {
 	case errors.Is(err, agent.ErrPull):
 		return nil, errors.New("CannotPullContainerError: " + err.Error())
+	case errors.Is(err, agent.ErrDependency), errors.Is(err, context.Canceled):
+		// The ECS agent's own words for a dependency that cannot be
+		// met; a start cancelled by a stop keeps the stop's reason.
+		return nil, err
 	case err != nil:
 		return nil, errors.New("CannotStartContainerError: " + err.Error())
 	}
@@ -66,6 +77,13 @@ func (t agentTask) ImageDigest(container string) string {
 		return d.ImageDigest(container)
 	}
 	return ""
+}
+
+func (t agentTask) Health(container string) string {
+	if h, ok := t.Task.(agent.HealthReporter); ok {
+		return string(h.Health(container))
+	}
+	return "UNKNOWN"
 }
 
 func (t agentTask) OOMKilled(container string) bool {

@@ -44,6 +44,47 @@
 // 404. The handlers take Service.mu only to read the task; the role is
 // assumed without it.
 //
+// # Secrets and environment files (secrets.go)
+//
+// At task start, before the runtime starts anything, each container's
+// environmentFiles (arn:aws:s3:::bucket/key.env, read through Objects)
+// and secrets are read into its environment. A secret's valueFrom is a
+// Secrets Manager secret ARN, optionally followed by
+// :json-key:version-stage:version-id (any part empty; a JSON key picks
+// one key of a JSON SecretString), read through SecretValues, or a
+// Parameter Store parameter ARN or name, read through Parameters;
+// internal/app wires them to secretsmanager, ssm and s3. An
+// environment file is ECS's .env format: VARIABLE=VALUE a line, lines
+// beginning with # and blank lines ignored; environment wins over the
+// files, and an earlier file over a later one; secrets win over both.
+// A secret that cannot be read fails the task (TaskFailedToStart) with
+// "ResourceInitializationError: unable to pull secrets or registry
+// auth: execution resource retrieval failed: unable to retrieve secret
+// from asm: ..." (or "... secrets from ssm: ..."), a file with
+// "ResourceInitializationError: failed to download env files: ...".
+//
+// # Health checks and dependencies (health.go)
+//
+// A container's healthCheck (["CMD", argv...] or ["CMD-SHELL", cmd],
+// run with /bin/sh -c; interval 30 s, timeout 5 s, retries 3 and no
+// startPeriod by default, values held to ECS's limits 5-300, 2-60,
+// 1-10 and 0-300) is run by the runtime inside the container; the
+// lifecycle reads it (HealthReporter) into containers[].healthStatus
+// and the task's healthStatus: UNHEALTHY when an essential container
+// is, HEALTHY when every essential container with a check is, UNKNOWN
+// otherwise; nonessential containers do not count. The scheduler stops
+// a service's task whose healthStatus is UNHEALTHY ("Task failed
+// container health checks", ServiceSchedulerInitiated, after the
+// event "(service S) (task T) failed container health checks.") and
+// replaces it; a standalone task runs on whatever its health. dependsOn
+// conditions are waited for by the runtime while the task is PENDING:
+// a container starts after its dependencies started (START), exited
+// (COMPLETE), exited 0 (SUCCESS) or became healthy (HEALTHY). A SUCCESS
+// dependency that exits non-zero, or a dependency that has not reached
+// its condition within its startTimeout (3 minutes by default), fails
+// the task (TaskFailedToStart) with the ECS agent's "dependency graph:
+// ..." reason. StopTask during the wait stops the task.
+//
 // Operations that name no cluster use "default". RunTask, StartTask and
 // CreateService create it the first time, as a node joining the default
 // cluster creates it on AWS; the others answer ClusterNotFoundException
@@ -122,7 +163,8 @@
 //
 // # Lock order
 //
-// Service.mu only; it is never held across a Runtime call or a wait.
+// Service.mu only; it is never held across a Runtime call or a wait,
+// except HealthReporter.Health, which only reads the runtime's state.
 // It is held across LoadBalancers calls, which take elbv2's lock and
 // never call back into ECS.
 //
@@ -135,23 +177,23 @@
 // Network Load Balancers, and registering tasks in instance target
 // groups (virga has no EC2 instances: a bridge or host task behind one
 // is not registered); failed ELB health checks do not count toward
-// the deployment circuit breaker. Container health checks are
-// recorded but not run;
-// the task metadata endpoint v3 (ECS_CONTAINER_METADATA_URI), the
-// agent endpoints (ECS_AGENT_URI), the /stats endpoints of v4,
+// the deployment circuit breaker, nor do failed container health
+// checks; the image's own HEALTHCHECK is not run (ECS runs only the
+// definition's); the task metadata endpoint v3
+// (ECS_CONTAINER_METADATA_URI), the agent endpoints (ECS_AGENT_URI), the /stats endpoints of v4,
 // AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (it means 169.254.170.2,
-// which a task cannot reach here), the execution role (pulls and
-// awslogs use virga's own rights), secrets, environmentFiles, volumes
+// which a task cannot reach here), the execution role (pulls,
+// awslogs, secrets and environment files use virga's own rights;
+// containerOverrides' environmentFiles are not read), volumes
 // and the agent's Not supported list (internal/agent) are not
 // provided; in its metadata a container's network is the definition's
 // mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1 (the
 // agent binds loopback only); ImageID and DescribeTasks' imageDigest
 // are the digest the tag resolved to when the task started
 // (ImageDigester);
-// dependsOn orders the containers the runtime starts (a dependency
-// first) but its conditions (START, COMPLETE, SUCCESS, HEALTHY) are not
-// waited for; placement constraints and strategies are accepted and
-// ignored (virga's node is the only one). Every task runs on the node, whatever its launch type.
+// RegisterTaskDefinition does not check healthCheck's limits nor
+// that COMPLETE and SUCCESS name nonessential containers; placement
+// constraints and strategies are accepted and ignored (virga's node is the only one). Every task runs on the node, whatever its launch type.
 // CloudFormation's AWS::ECS::Cluster, TaskDefinition and Service are in
 // package cfn/providers.
 package ecs

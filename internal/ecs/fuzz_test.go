@@ -80,3 +80,27 @@ func TestStartOrderFollowsDependsOn(t *testing.T) {
 		t.Fatalf("order with a cycle %v", got)
 	}
 }
+
+// FuzzSecretRefs checks that any valueFrom and environment file parse
+// without panicking, and that every variable read from a file has a
+// name.
+func FuzzSecretRefs(f *testing.F) {
+	for _, seed := range []string{
+		"arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf",
+		"arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf:password::",
+		"arn:aws:ssm:us-east-1:000000000000:parameter/app/db", "name", "",
+		"A=1\n# c\n\nB==2\r\nnoequals\n =x\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if r := parseValueFrom(v); r.id == "" && v != "" && !strings.HasPrefix(v, "arn:") {
+			t.Fatalf("parseValueFrom(%q) has no id", v)
+		}
+		for _, kv := range parseEnvFile([]byte(v)) {
+			if deref(kv.Name) == "" {
+				t.Fatalf("parseEnvFile(%q) gave an unnamed variable", v)
+			}
+		}
+	})
+}

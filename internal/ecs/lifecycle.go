@@ -60,11 +60,20 @@ func (s *Service) lifecycle(id string) {
 	s.mu.Unlock()
 
 	err := s.openLogStreams(t.ID, t.Def)
+	if err == nil {
+		err = s.addSecrets(s.ctx, t.Def, &spec)
+	}
 	var rt RunningTask
 	if err == nil {
-		rt, err = s.runtime.StartTask(s.ctx, spec)
+		rt, err = s.startContainers(spec, stop)
 	}
 	s.mu.Lock()
+	if err != nil && deref(t.T.DesiredStatus) == statusStopped {
+		// Stopped while its containers waited for their dependencies.
+		s.finish(t, nil)
+		s.mu.Unlock()
+		return
+	}
 	if err != nil {
 		now := s.clock.Now()
 		for i := range t.T.Containers {
@@ -102,6 +111,14 @@ func (s *Service) lifecycle(id string) {
 	if v := s.services[t.Cluster+"/"+t.Service]; t.Service != "" && v != nil && len(v.D.LoadBalancers) > 0 {
 		t.Targets = s.registerTargets(t, v.D.LoadBalancers, bound)
 		s.targetEvents(t, "registered", t.Targets)
+	}
+	hr, _ := rt.(HealthReporter)
+	var healthTick <-chan time.Time
+	if hr != nil && hasHealthChecks(t.Def) {
+		s.updateHealth(t, hr)
+		ticker := time.NewTicker(healthPoll)
+		defer ticker.Stop()
+		healthTick = ticker.C
 	}
 	s.save(t)
 	grace := stopTimeout(t.Def)
@@ -219,6 +236,15 @@ func (s *Service) lifecycle(id string) {
 			if !stopping {
 				beginStop("", TaskStopCode("UserInitiated"), true)
 			}
+		case <-healthTick:
+			s.mu.Lock()
+			if !stopping && s.updateHealth(t, hr) {
+				s.save(t)
+				if deref(t.T.HealthStatus) == healthUnhealthy && t.Service != "" {
+					s.nudge()
+				}
+			}
+			s.mu.Unlock()
 		case <-drainTick:
 			if !s.clock.Now().Before(drainUntil) {
 				deprovision()
@@ -303,6 +329,48 @@ func stopTimeout(def TaskDefinition) time.Duration {
 	return d
 }
 
+// healthPoll is how often a running task's containers' health is read
+// from the runtime, which runs the checks on their own intervals.
+const healthPoll = 200 * time.Millisecond
+
+// hasHealthChecks says whether any container of def has a health check.
+func hasHealthChecks(def TaskDefinition) bool {
+	for _, cd := range def.ContainerDefinitions {
+		if healthSpec(cd.HealthCheck) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// startContainers starts a task's containers; a stop requested meanwhile
+// (while containers wait for their dependencies) cancels the start,
+// and one requested as it succeeds is passed on to the lifecycle.
+func (s *Service) startContainers(spec TaskSpec, stop chan stopRequest) (RunningTask, error) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	done := make(chan struct{})
+	stopped := make(chan bool, 1)
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+			stopped <- true
+		case <-done:
+			stopped <- false
+		}
+	}()
+	rt, err := s.runtime.StartTask(ctx, spec)
+	close(done)
+	if <-stopped && err == nil {
+		select {
+		case stop <- stopRequest{}:
+		default: // another request is already waiting
+		}
+	}
+	return rt, err
+}
+
 // spec is what the runtime starts for a task: its containers with the
 // task's overrides applied. s.mu is held.
 func (s *Service) spec(t *task) TaskSpec {
@@ -358,6 +426,13 @@ func (s *Service) spec(t *task) TaskSpec {
 				HostPort: host, Protocol: string(deref(p.Protocol))})
 		}
 		c.Logs = s.logWriter(t.ID, c.Name, cd.LogConfiguration)
+		c.HealthCheck = healthSpec(cd.HealthCheck)
+		for _, d := range cd.DependsOn {
+			c.DependsOn = append(c.DependsOn, DependencySpec{Container: deref(d.ContainerName), Condition: string(deref(d.Condition))})
+		}
+		if cd.StartTimeout != nil {
+			c.StartTimeout = time.Duration(*cd.StartTimeout) * time.Second
+		}
 		spec.Containers = append(spec.Containers, c)
 	}
 	spec.Containers = startOrder(spec.Containers, t.Def.ContainerDefinitions)

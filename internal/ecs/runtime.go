@@ -36,6 +36,35 @@ type ContainerSpec struct {
 	// Logs receives the container's output, one call per line; stream
 	// is "stdout" or "stderr". Nil discards it.
 	Logs func(stream string, line []byte)
+	// HealthCheck, when set, runs in the container (HealthReporter).
+	HealthCheck *HealthCheckSpec
+	// DependsOn are earlier containers that must reach their condition
+	// (START, COMPLETE, SUCCESS, HEALTHY) before this one starts; one
+	// that cannot fails StartTask.
+	DependsOn []DependencySpec
+	// StartTimeout is how long containers depending on this one wait
+	// for it to reach their condition; 0 is the runtime's default.
+	StartTimeout time.Duration
+}
+
+// HealthCheckSpec is a container's health check with ECS's defaults
+// applied: Command is the argv to run in the container.
+type HealthCheckSpec struct {
+	Command                        []string
+	Interval, Timeout, StartPeriod time.Duration
+	Retries                        int
+}
+
+// DependencySpec is one dependsOn entry.
+type DependencySpec struct {
+	Container string
+	Condition string
+}
+
+// HealthReporter is implemented by running tasks whose containers have
+// health checks: Health is HEALTHY, UNHEALTHY or UNKNOWN.
+type HealthReporter interface {
+	Health(container string) string
 }
 
 // PublishedPort publishes a container port on the node.

@@ -30,12 +30,40 @@ type fakeTask struct {
 	mu       sync.Mutex
 	exits    map[string]chan int // closed after the code is sent
 	done     map[string]bool
+	health   map[string]string
 }
 
-func (r *fakeRuntime) StartTask(_ context.Context, spec TaskSpec) (RunningTask, error) {
+// Health implements HealthReporter: what setHealth said, UNKNOWN before.
+func (t *fakeTask) Health(container string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if h := t.health[container]; h != "" {
+		return h
+	}
+	return "UNKNOWN"
+}
+
+// setHealth sets a container's health as its health check would.
+func (r *fakeRuntime) setHealth(taskID, container, health string) {
+	r.mu.Lock()
+	t := r.tasks[taskID]
+	r.mu.Unlock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.health[container] = health
+}
+
+func (r *fakeRuntime) StartTask(ctx context.Context, spec TaskSpec) (RunningTask, error) {
+	for _, c := range spec.Containers {
+		if strings.HasPrefix(c.Image, "waiting") {
+			// A container waiting for a dependency that never gets there.
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	t := &fakeTask{exits: map[string]chan int{}, done: map[string]bool{}}
+	t := &fakeTask{exits: map[string]chan int{}, done: map[string]bool{}, health: map[string]string{}}
 	for _, c := range spec.Containers {
 		if strings.HasPrefix(c.Image, "fail") {
 			return nil, fmt.Errorf("CannotPullContainerError: pull image %s: not found", c.Image)

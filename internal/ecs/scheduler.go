@@ -96,6 +96,17 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 			changed = true
 			continue
 		}
+		if deref(t.T.HealthStatus) == healthUnhealthy {
+			// An essential container failed its health checks: the
+			// scheduler stops and replaces the task.
+			s.event(v, now, "(service "+name+") (task "+t.ID+") failed container health checks.")
+			if err := s.requestStop(t, failedHealthCheck, TaskStopCode("ServiceSchedulerInitiated")); err != nil {
+				return err
+			}
+			s.event(v, now, "(service "+name+") has stopped 1 running tasks: (task "+t.ID+").")
+			changed = true
+			continue
+		}
 		byDep[t.Deployment] = append(byDep[t.Deployment], t)
 		if s.targetsHealthy(v, t) {
 			healthy++

@@ -21,15 +21,18 @@ const SigningName = "ecs"
 
 // Service is Amazon ECS: clusters, task definitions, tasks and services.
 type Service struct {
-	store   store.Store
-	clock   clock.Clock
-	ids     *ids.Generator
-	account string
-	region  string
-	runtime Runtime
-	logs    Logs
-	lbs     LoadBalancers
-	roles   Roles
+	store        store.Store
+	clock        clock.Clock
+	ids          *ids.Generator
+	account      string
+	region       string
+	runtime      Runtime
+	logs         Logs
+	lbs          LoadBalancers
+	roles        Roles
+	secretValues SecretValues
+	parameters   Parameters
+	objects      Objects
 	// endpoint is virga's URL as containers reach it; nil gives
 	// containers no endpoints (tests of the scheduler alone).
 	endpoint func() string
@@ -75,8 +78,13 @@ type Deps struct {
 	// it. Nil sets none of them.
 	Endpoint func() string
 	// Roles issues task roles' credentials; nil serves none.
-	Roles  Roles
-	Logger *slog.Logger
+	Roles Roles
+	// SecretValues, Parameters and Objects read containers' secrets
+	// and environmentFiles; nil finds none.
+	SecretValues SecretValues
+	Parameters   Parameters
+	Objects      Objects
+	Logger       *slog.Logger
 	// Tick is how often the service scheduler looks at services and
 	// stopped tasks; zero is 100 ms.
 	Tick time.Duration
@@ -93,7 +101,7 @@ func New(d Deps) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, roles: d.Roles, endpoint: d.Endpoint, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
+		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, roles: d.Roles, secretValues: d.SecretValues, parameters: d.Parameters, objects: d.Objects, endpoint: d.Endpoint, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
 		clusters: map[string]*cluster{}, families: map[string]*family{}, tasks: map[string]*task{},
 		services: map[string]*service{}, stops: map[string]chan stopRequest{}, secrets: map[string]string{}, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel}

@@ -24,7 +24,18 @@ import (
 var hold [][]byte
 
 func main() {
-	fmt.Println("ecsapp listening on 8080")
+	// "ecsapp exit N" exits at once with N: a health check's or an
+	// init container's command.
+	if len(os.Args) == 3 && os.Args[1] == "exit" {
+		code, _ := strconv.Atoi(os.Args[2])
+		os.Exit(code)
+	}
+	// PORT moves the server, so that two containers of a task can run.
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	fmt.Println("ecsapp listening on " + port)
 	http.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) {
 		env := map[string]string{}
 		for _, kv := range os.Environ() {
@@ -74,7 +85,7 @@ func main() {
 		os.Exit(code)
 	})
 	// SIGTERM (StopTask) shuts the server down and exits 0.
-	srv := &http.Server{Addr: ":8080"}
+	srv := &http.Server{Addr: ":" + port}
 	go func() {
 		stop := make(chan os.Signal, 1)
 		signal.Notify(stop, syscall.SIGTERM)
