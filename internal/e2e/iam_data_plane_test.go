@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -104,4 +106,102 @@ func TestIAMEnforceFunctionURLs(t *testing.T) {
 	if status, msg := callURL(t, public, nil); status != 200 {
 		t.Errorf("NONE with a public permission: %d %q", status, msg)
 	}
+}
+
+// callSigned sends GET to path on an execute-api host (ID.execute-api.localhost)
+// signed for "execute-api" with creds, and returns the status, the
+// x-amzn-ErrorType header and the body.
+func callSigned(t *testing.T, env *e2e.Env, apiID, path string, creds aws.Credentials) (int, string, string) {
+	t.Helper()
+	u, _ := url.Parse(env.Endpoint)
+	req, _ := http.NewRequest(http.MethodGet, env.Endpoint+path, nil)
+	req.Host = apiID + ".execute-api.localhost:" + u.Port()
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, sha256Hex(nil), "execute-api", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("X-Amzn-Errortype"), string(b)
+}
+
+// userKeys creates a user without policies and returns its credentials.
+func userKeys(t *testing.T, env *e2e.Env, name string) aws.Credentials {
+	t.Helper()
+	cfg := iamUser(t, env, name, "")
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return creds
+}
+
+// putInline replaces a user's inline policy "inline".
+func putInline(t *testing.T, env *e2e.Env, user, doc string) {
+	t.Helper()
+	if _, err := iamClient(env).PutUserPolicy(context.Background(), &iam.PutUserPolicyInput{UserName: aws.String(user),
+		PolicyName: aws.String("inline"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIAMEnforceHTTPAPIRoutes: under --auth iam a request to an HTTP API
+// route with AWS_IAM authorization needs its signer to have
+// execute-api:Invoke on arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH;
+// API Gateway refuses it with 403, x-amzn-ErrorType AccessDeniedException
+// and {"Message":"User: ARN is not authorized to perform: execute-api:Invoke
+// on resource: ARN"}, "with an explicit deny" when a policy denies it.
+func TestIAMEnforceHTTPAPIRoutes(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "hfn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
+	c := apigatewayv2.NewFromConfig(env.Config)
+	api, err := c.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("guarded"), ProtocolType: gwtypes.ProtocolTypeHttp,
+		Target: aws.String(functionARN("hfn")), RouteKey: aws.String("GET /hello")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(api.ApiId)
+	routes, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: &id})
+	if err != nil || len(routes.Items) != 1 {
+		t.Fatalf("routes: %v %v", routes, err)
+	}
+	if _, err := c.UpdateRoute(ctx, &apigatewayv2.UpdateRouteInput{ApiId: &id, RouteId: routes.Items[0].RouteId,
+		AuthorizationType: gwtypes.AuthorizationTypeAwsIam}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("hfn"), StatementId: aws.String("apigw"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"),
+		SourceArn: aws.String("arn:aws:execute-api:us-east-1:" + testAccount + ":" + id + "/*")}); err != nil {
+		t.Fatal(err)
+	}
+	routeARN := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + id + "/$default/GET/hello"
+	userARN := "arn:aws:iam::" + testAccount + ":user/hugo"
+	hugo := userKeys(t, env, "hugo")
+	want := func(what string, status int, errType, body string) {
+		t.Helper()
+		gotStatus, gotType, gotBody := callSigned(t, env, id, "/hello", hugo)
+		if gotStatus != status || gotType != errType || (body != "" && gotBody != body) {
+			t.Errorf("%s: %d %q %s, want %d %q %s", what, gotStatus, gotType, gotBody, status, errType, body)
+		}
+	}
+	denied := `{"Message":"User: ` + userARN + ` is not authorized to perform: execute-api:Invoke on resource: ` + routeARN
+	want("no policy", 403, "AccessDeniedException", denied+`"}`)
+	if status, _, body := callSigned(t, env, id, "/hello", aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}); status != 200 || body != "hi" {
+		t.Errorf("the root: %d %s", status, body)
+	}
+
+	putInline(t, env, "hugo", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"`+routeARN+`"}]}`)
+	want("allowed on the route", 200, "", "hi")
+	putInline(t, env, "hugo", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:`+
+		testAccount+`:`+id+`/*/POST/*"}]}`)
+	want("allowed on another method", 403, "AccessDeniedException", denied+`"}`)
+	putInline(t, env, "hugo", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:*","Resource":"*"},`+
+		`{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:`+id+`/*/GET/hello"}]}`)
+	want("explicitly denied", 403, "AccessDeniedException", denied+` with an explicit deny"}`)
 }
