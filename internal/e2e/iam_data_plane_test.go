@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -204,4 +206,89 @@ func TestIAMEnforceHTTPAPIRoutes(t *testing.T) {
 	putInline(t, env, "hugo", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:*","Resource":"*"},`+
 		`{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:`+id+`/*/GET/hello"}]}`)
 	want("explicitly denied", 403, "AccessDeniedException", denied+` with an explicit deny"}`)
+}
+
+// TestIAMEnforceRESTAPIMethods: under --auth iam a REST API method with
+// AWS_IAM authorization needs a good signature and execute-api:Invoke on
+// arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH, from the
+// signer's identity policies or from the API's resource policy as
+// deployed (in one account either allowing is enough), and no explicit
+// deny in either.
+func TestIAMEnforceRESTAPIMethods(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "rfn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
+	c := apigateway.NewFromConfig(env.Config)
+	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("guarded")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := apigwv1Resource(t, c, *api.Id, "/")
+	hello, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: &root, PathPart: aws.String("hello")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: hello.Id, HttpMethod: aws.String("GET"),
+		AuthorizationType: aws.String("AWS_IAM")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: hello.Id, HttpMethod: aws.String("GET"),
+		Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"), Uri: aws.String(apigwv1LambdaURI("rfn"))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("rfn"), StatementId: aws.String("apigw"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"),
+		SourceArn: aws.String("arn:aws:execute-api:us-east-1:" + testAccount + ":" + *api.Id + "/*/GET/hello")}); err != nil {
+		t.Fatal(err)
+	}
+	deploy := func() {
+		t.Helper()
+		if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setPolicy := func(doc string) {
+		t.Helper()
+		if _, err := c.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: api.Id, PatchOperations: []agtypes.PatchOperation{
+			{Op: agtypes.OpReplace, Path: aws.String("/policy"), Value: aws.String(doc)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deploy()
+
+	methodARN := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + *api.Id + "/prod/GET/hello"
+	userARN := "arn:aws:iam::" + testAccount + ":user/rita"
+	rita := userKeys(t, env, "rita")
+	want := func(what string, creds aws.Credentials, status int, errType, body string) {
+		t.Helper()
+		gotStatus, gotType, gotBody := callSigned(t, env, *api.Id, "/prod/hello", creds)
+		if gotStatus != status || gotType != errType || (body != "" && gotBody != body) {
+			t.Errorf("%s: %d %q %s, want %d %q %s", what, gotStatus, gotType, gotBody, status, errType, body)
+		}
+	}
+	denied := `{"Message":"User: ` + userARN + ` is not authorized to perform: execute-api:Invoke on resource: ` + methodARN
+	apigwv1Call(t, env, *api.Id, "GET", "/prod/hello", nil, nil, false).want(t, 403, `{"message":"Missing Authentication Token"}`)
+	want("no policy", rita, 403, "AccessDeniedException", denied+`"}`)
+	want("the root", aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test"}, 200, "", "hi")
+	want("a wrong secret", aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, 403, "InvalidSignatureException", "")
+
+	// The resource policy alone allows a principal of the account it names.
+	setPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + userARN +
+		`"},"Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:` + testAccount + `:` + *api.Id + `/*"}]}`)
+	want("resource policy not deployed", rita, 403, "AccessDeniedException", denied+`"}`)
+	deploy()
+	want("resource policy allows", rita, 200, "", "hi")
+
+	// An identity policy alone allows too; a Deny in the resource policy wins.
+	putInline(t, env, "rita", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"`+methodARN+`"}]}`)
+	setPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:` +
+		testAccount + `:` + *api.Id + `/*/GET/hello"}]}`)
+	want("identity policy allows, old deployment", rita, 200, "", "hi")
+	deploy()
+	want("resource policy denies", rita, 403, "AccessDeniedException", denied+` with an explicit deny"}`)
+	setPolicy("")
+	deploy()
+	want("identity policy allows", rita, 200, "", "hi")
 }
