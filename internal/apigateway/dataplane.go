@@ -239,6 +239,10 @@ func (req *request) apiKey() string {
 func (s *Service) authorizeCaller(req *request) *gatewayError {
 	m := req.match.method
 	switch m.AuthorizationType {
+	case "", "NONE":
+		if s.policyCheck != nil {
+			return s.authorizeAnonymous(req)
+		}
 	case "AWS_IAM":
 		// An unsigned request is refused as AWS refuses it. With --auth
 		// iam the signature must hold and its signer needs

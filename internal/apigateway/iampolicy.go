@@ -41,7 +41,23 @@ func (s *Service) authorizeIAM(req *request) *gatewayError {
 	if !ok {
 		return errBadSignature
 	}
-	if err := s.policyCheck(req.r.Context(), req.r, &caller, req.deployment.API.Policy, "execute-api:Invoke", s.methodARN(req)); err != nil {
+	return s.checkInvoke(req, &caller)
+}
+
+// authorizeAnonymous decides a request to a method without authorization
+// of an API with a resource policy: the policy must allow everyone
+// ("API Gateway resource policy only"), as the caller is not known.
+func (s *Service) authorizeAnonymous(req *request) *gatewayError {
+	if req.deployment.API.Policy == "" {
+		return nil
+	}
+	return s.checkInvoke(req, nil)
+}
+
+// checkInvoke decides execute-api:Invoke on the method's ARN for caller
+// (nil for anonymous).
+func (s *Service) checkInvoke(req *request, caller *awsproto.Caller) *gatewayError {
+	if err := s.policyCheck(req.r.Context(), req.r, caller, req.deployment.API.Policy, "execute-api:Invoke", s.methodARN(req)); err != nil {
 		return invokeDenied(err)
 	}
 	return nil

@@ -292,3 +292,64 @@ func TestIAMEnforceRESTAPIMethods(t *testing.T) {
 	deploy()
 	want("identity policy allows", rita, 200, "", "hi")
 }
+
+// TestIAMEnforceRESTAPIResourcePolicyOnly: under --auth iam a method
+// without authorization of an API with a resource policy is invoked
+// only when the policy allows everyone, as the caller is anonymous;
+// API Gateway answers {"Message":"User: anonymous is not authorized to
+// perform: execute-api:Invoke on resource: ARN"} otherwise, "with an
+// explicit deny" when the policy denies.
+func TestIAMEnforceRESTAPIResourcePolicyOnly(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "ofn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
+	c := apigateway.NewFromConfig(env.Config)
+	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("open")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + *api.Id
+	root := apigwv1Resource(t, c, *api.Id, "/")
+	for _, path := range []string{"open", "closed", "denied"} {
+		r, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: &root, PathPart: aws.String(path)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: r.Id, HttpMethod: aws.String("GET"),
+			AuthorizationType: aws.String("NONE")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: r.Id, HttpMethod: aws.String("GET"),
+			Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"), Uri: aws.String(apigwv1LambdaURI("ofn"))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("ofn"), StatementId: aws.String("apigw"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"), SourceArn: aws.String(arn + "/*")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	apigwv1Call(t, env, *api.Id, "GET", "/prod/closed", nil, nil, false).want(t, 200, "hi") // no resource policy
+
+	if _, err := c.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: api.Id, PatchOperations: []agtypes.PatchOperation{
+		{Op: agtypes.OpReplace, Path: aws.String("/policy"), Value: aws.String(`{"Version":"2012-10-17","Statement":[` +
+			`{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":["` + arn + `/*/GET/open","` + arn + `/*/GET/denied"]},` +
+			`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*/GET/denied"}]}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	apigwv1Call(t, env, *api.Id, "GET", "/prod/open", nil, nil, false).want(t, 200, "hi")
+	r := apigwv1Call(t, env, *api.Id, "GET", "/prod/closed", nil, nil, false)
+	r.want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/prod/GET/closed"}`)
+	if got := r.Header.Get("X-Amzn-Errortype"); got != "AccessDeniedException" {
+		t.Errorf("x-amzn-ErrorType %q", got)
+	}
+	apigwv1Call(t, env, *api.Id, "GET", "/prod/denied", nil, nil, false).
+		want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/prod/GET/denied with an explicit deny"}`)
+}
