@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -352,4 +354,58 @@ func TestIAMEnforceRESTAPIResourcePolicyOnly(t *testing.T) {
 	}
 	apigwv1Call(t, env, *api.Id, "GET", "/prod/denied", nil, nil, false).
 		want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/prod/GET/denied with an explicit deny"}`)
+}
+
+// TestIAMEnforceStepFunctionsLambdaTask: under --auth iam a Task state
+// invokes its function as a session of the state machine's role; without
+// lambda:InvokeFunction on the function the task fails with
+// Lambda.AWSLambdaException and Lambda's AccessDeniedException message
+// as its cause, which Retry and Catch see like any task error.
+func TestIAMEnforceStepFunctionsLambdaTask(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "sfn-fn", "def handler(event, context):\n    return {'ok': True}\n", 10)
+	ic := iamClient(env)
+	if _, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("machine"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"states.amazonaws.com"},"Action":"sts:AssumeRole"}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	roleARN := "arn:aws:iam::" + testAccount + ":role/machine"
+	c := sfn.NewFromConfig(env.Config)
+	def := `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"Opt","States":{"Opt":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"sfn-fn"},"OutputPath":"$.Payload","End":true}}},
+		{"StartAt":"Arn","States":{"Arn":{"Type":"Task","Resource":"` + functionARN("sfn-fn") + `","End":true}}}]}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("guarded"), Definition: aws.String(def), RoleArn: &roleARN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string) *sfn.DescribeExecutionOutput {
+		t.Helper()
+		start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	}
+
+	out := run("denied")
+	cause := aws.ToString(out.Cause)
+	wantCause := "User: arn:aws:sts::" + testAccount + ":assumed-role/machine/"
+	wantReason := " is not authorized to perform: lambda:InvokeFunction on resource: " + functionARN("sfn-fn") +
+		" because no identity-based policy allows the lambda:InvokeFunction action (Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: "
+	if out.Status != sfntypes.ExecutionStatusFailed || aws.ToString(out.Error) != "Lambda.AWSLambdaException" ||
+		!strings.HasPrefix(cause, wantCause) || !strings.Contains(cause, wantReason) || !strings.HasSuffix(cause, "; Proxy: null)") {
+		t.Fatalf("without a policy: %s %s %s", out.Status, aws.ToString(out.Error), cause)
+	}
+
+	if _, err := ic.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("machine"), PolicyName: aws.String("invoke"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"` +
+			functionARN("sfn-fn") + `"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if out := run("allowed"); out.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(out.Output) != `[{"ok":true},{"ok":true}]` {
+		t.Fatalf("with lambda:InvokeFunction: %s %s %s %s", out.Status, aws.ToString(out.Error), aws.ToString(out.Cause), aws.ToString(out.Output))
+	}
 }
