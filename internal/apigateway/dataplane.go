@@ -239,11 +239,19 @@ func (req *request) apiKey() string {
 func (s *Service) authorizeCaller(req *request) *gatewayError {
 	m := req.match.method
 	switch m.AuthorizationType {
+	case "", "NONE":
+		if s.policyCheck != nil {
+			return s.authorizeAnonymous(req)
+		}
 	case "AWS_IAM":
-		// Signatures are not verified yet; an unsigned request is
-		// refused as AWS refuses it.
+		// An unsigned request is refused as AWS refuses it. With --auth
+		// iam the signature must hold and its signer needs
+		// execute-api:Invoke on the method's ARN (authorizeIAM).
 		if !strings.HasPrefix(req.r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
 			return errMissingToken
+		}
+		if s.policyCheck != nil {
+			return s.authorizeIAM(req)
 		}
 	case "CUSTOM":
 		au := req.deployment.API.Authorizers[m.AuthorizerID]

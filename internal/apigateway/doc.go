@@ -126,7 +126,13 @@
 // VPC links; contentHandling (binary conversions) in mapping templates;
 // AWS integrations with services virga does not have (Step Functions,
 // Kinesis, S3) answer 500 Internal server error. AWS_IAM
-// methods require a SigV4 Authorization header but do not verify it.
+// methods require a SigV4 Authorization header; only with --auth iam
+// (EnforcePolicies, iampolicy.go) is it verified and execute-api:Invoke
+// decided, from the signer's identity policies and the resource policy
+// the stage's deployment carries, which then also holds methods without
+// authorization to what it allows Principal "*"; a resource policy is
+// not consulted for CUSTOM and COGNITO_USER_POOLS methods, where AWS
+// evaluates it with the authorizer's answer.
 // COGNITO_USER_POOLS methods take a token of one of the authorizer's
 // ProviderARNs pools (virga's Cognito user pools, through
 // Deps.UserPools) from its identity source (Authorization by default):

@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
-	"github.com/virga/virga/internal/accesslog"
+	"net/http"
 	"slices"
 	"sort"
 	"sync"
 
+	"github.com/virga/virga/internal/accesslog"
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/restjson"
 	"github.com/virga/virga/internal/clock"
@@ -77,10 +78,14 @@ type Service struct {
 	fns     Functions
 	// permitted is Deps.Permitted.
 	permitted func(ctx context.Context, function, sourceARN string) error
-	aws       AWSServices
-	logs      accesslog.Sink
-	traces    Traces
-	pools     UserPools
+	// identify and policyCheck authorize AWS_IAM methods with --auth
+	// iam (EnforcePolicies); nil otherwise.
+	identify    func(*http.Request) (awsproto.Caller, bool)
+	policyCheck PolicyCheck
+	aws         AWSServices
+	logs        accesslog.Sink
+	traces      Traces
+	pools       UserPools
 
 	// mu guards apis and everything they hold, and serializes writes: a
 	// handler holds it from reading what it changes until its commit.

@@ -518,6 +518,20 @@ func New(cfg config.Config, o Options) (*App, error) {
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})
+		// Task states invoke functions as a session of their state
+		// machine's role, held to its policies and the function's.
+		states.EnforceRoles(func(ctx context.Context, roleARN, session, action, resource string) error {
+			return authz.AuthorizeRole(ctx, roleARN, session, cfg.Region, a.Service("lambda"), action, resource)
+		})
+		// A REST API's resource policy is the one its stage's
+		// deployment carries, as a policy takes effect when deployed.
+		restAPIs.EnforcePolicies(auth.Identify, func(ctx context.Context, r *http.Request, caller *awsproto.Caller, resourcePolicy, action, resource string) error {
+			var svc *awsproto.Service
+			if resourcePolicy != "" {
+				svc = &awsproto.Service{ResourcePolicy: func(context.Context, string) (string, error) { return resourcePolicy, nil }}
+			}
+			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, svc, action, resource, nil)
+		})
 	}
 	a.handler = edge.New(edge.Options{
 		Services:   a.services,

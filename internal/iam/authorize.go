@@ -179,8 +179,15 @@ func (a *Authorizer) authorizeAnonymous(cx context.Context, r *http.Request, reg
 		if err != nil {
 			return err
 		}
-		if p := a.parsed(doc); doc != "" && p != nil && p.Allows(&policy.Request{Action: action, Resource: resource, Context: ctx}) {
-			return nil
+		if p := a.parsed(doc); doc != "" && p != nil {
+			d := policy.Evaluate(&policy.Input{Request: policy.Request{Action: action, Resource: resource, Context: ctx},
+				Resource: []*policy.Policy{p}})
+			if d.Allowed {
+				return nil
+			}
+			if d.Explicit {
+				return ErrDenied.WithMessage(d.Message("anonymous", action, resource))
+			}
 		}
 	}
 	return ErrDenied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message("anonymous", action, resource))

@@ -36,11 +36,12 @@
 // principal, with aws:SourceArn and aws:SourceAccount in the context.
 // ECR's registry (docker push and pull) calls Authorize too, for the
 // principal its token names (see internal/ecr). AuthorizeCaller decides
-// the data planes' requests (function URLs, HTTP API routes with
-// AWS_IAM) for the signer, or for an anonymous caller whom only a
-// resource policy naming Principal "*" allows; and AuthorizeRole a call
-// made as a session of a role a service was given (nothing calls it
-// yet). Parsed policies are cached per caller and
+// the data planes' requests (function URLs, HTTP API routes and REST
+// API methods with AWS_IAM, REST API methods under a resource policy)
+// for the signer, or for an anonymous caller whom only a resource policy
+// naming Principal "*" allows; and AuthorizeRole a call made as a
+// session of a role a service was given (Step Functions' Lambda tasks,
+// as the state machine's role). Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
@@ -78,11 +79,15 @@
 // AWS also requires of URLs created since October 2025 is not, as
 // AddPermission here cannot express lambda:InvokedViaFunctionUrl) and
 // on HTTP API routes with AWS_IAM (execute-api:Invoke from identity
-// policies). REST API methods with AWS_IAM are not authorized, nor are
-// the calls services make with a role they were given (AuthorizeRole
-// exists, but schedules' targets, Step Functions' tasks, event source
-// mappings, Lambda destinations and EventBridge targets with RoleArn do
-// not call it yet), nor HTTP APIs' integrations. Service control policies
+// policies), on REST API methods with AWS_IAM (identity policies and the
+// API's resource policy; see internal/apigateway) and on Step Functions'
+// tasks that invoke a function (lambda:InvokeFunction as the state
+// machine's role). The other calls services make with a role they were
+// given are not authorized (schedules' targets, Step Functions' other
+// integrations, event source mappings, Lambda destinations and
+// EventBridge targets with RoleArn do not call AuthorizeRole yet), nor
+// HTTP APIs' integrations, nor a REST API's resource policy on methods
+// with a Lambda or Cognito authorizer. Service control policies
 // and service-linked roles do not exist. X-Ray, SES v2 and the
 // operations AWS gives no resource-level permissions are authorized on
 // "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is

@@ -139,6 +139,8 @@
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded
 // only). ExecutedVersion is the qualifier of the function's ARN, or
-// $LATEST. Roles are recorded, not assumed: tasks run with virga's own
-// rights.
+// $LATEST. Roles are assumed only with --auth iam and only for tasks that
+// invoke a function (EnforceRoles, roles.go: lambda:InvokeFunction as a
+// session of the state machine's role, its session name random); other
+// tasks run with virga's own rights.
 package stepfunctions

@@ -40,6 +40,9 @@ type Service struct {
 	fns     Functions
 	call    Caller
 	log     *slog.Logger
+	// roleCheck decides the calls tasks make as the state machine's
+	// role (EnforceRoles, --auth iam); nil otherwise.
+	roleCheck RoleCheck
 
 	base    context.Context // executions run under it; Close ends it
 	stop    context.CancelFunc

@@ -215,6 +215,9 @@ func stringified(svc string, p map[string]any) map[string]any {
 // JSON, else the text). A function error is a Failure named by the
 // function's errorType, whose cause is the error payload.
 func (x *execEnv) lambda(ctx context.Context, fn string, payload []byte) (any, string, error) {
+	if err := x.authorizeInvoke(ctx, fn); err != nil {
+		return nil, "", err
+	}
 	resp, fnErr, err := x.s.fns.InvokeSync(ctx, fn, payload)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -1,0 +1,87 @@
+package apigateway
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+)
+
+// PolicyCheck decides, with --auth iam, whether caller may perform
+// execute-api:Invoke on resource (a method's ARN): from its identity
+// policies and resourcePolicy, the REST API's resource policy as its
+// stage's deployment carries it ("" for none), evaluated as AWS
+// evaluates an API's resource policy with IAM authorization in one
+// account: either allowing is enough unless one of them denies. It
+// returns nil when allowed, or an error whose message is AWS's wording
+// of the denial.
+type PolicyCheck func(ctx context.Context, r *http.Request, caller *awsproto.Caller, resourcePolicy, action, resource string) error
+
+// EnforcePolicies makes methods with AWS_IAM authorization verify their
+// requests' signatures with identify and decide them with check, as AWS
+// does (--auth iam).
+func (s *Service) EnforcePolicies(identify func(*http.Request) (awsproto.Caller, bool), check PolicyCheck) {
+	s.identify, s.policyCheck = identify, check
+}
+
+// errBadSignature answers a request to an AWS_IAM method whose signature
+// does not hold or whose key is not known.
+var errBadSignature = &gatewayError{403, "InvalidSignatureException",
+	`{"message":"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}`,
+	"INVALID_SIGNATURE"}
+
+// authorizeIAM decides a signed request to a method with AWS_IAM
+// authorization: its signature must hold, and its signer needs
+// execute-api:Invoke on the method's ARN.
+func (s *Service) authorizeIAM(req *request) *gatewayError {
+	caller, ok := s.identify(req.r)
+	if !ok {
+		return errBadSignature
+	}
+	return s.checkInvoke(req, &caller)
+}
+
+// authorizeAnonymous decides a request to a method without authorization
+// of an API with a resource policy: the policy must allow everyone
+// ("API Gateway resource policy only"), as the caller is not known.
+func (s *Service) authorizeAnonymous(req *request) *gatewayError {
+	if req.deployment.API.Policy == "" {
+		return nil
+	}
+	return s.checkInvoke(req, nil)
+}
+
+// checkInvoke decides execute-api:Invoke on the method's ARN for caller
+// (nil for anonymous).
+func (s *Service) checkInvoke(req *request, caller *awsproto.Caller) *gatewayError {
+	if err := s.policyCheck(req.r.Context(), req.r, caller, req.deployment.API.Policy, "execute-api:Invoke", s.methodARN(req)); err != nil {
+		return invokeDenied(err)
+	}
+	return nil
+}
+
+// invokeDenied is API Gateway's answer to a request IAM refuses
+// execute-api:Invoke: 403 AccessDeniedException with {"Message":"User:
+// ARN is not authorized to perform: execute-api:Invoke on resource:
+// ARN"}, "with an explicit deny" appended when a policy denies it; the
+// policy evaluation's reasons are left out.
+func invokeDenied(err error) *gatewayError {
+	msg := err.Error()
+	if e := apierr.As(err); e != nil {
+		msg = e.Message
+	}
+	explicit := strings.Contains(msg, " with an explicit deny")
+	for _, cut := range []string{" because ", " with an explicit deny"} {
+		if i := strings.Index(msg, cut); i >= 0 {
+			msg = msg[:i]
+		}
+	}
+	if explicit {
+		msg += " with an explicit deny"
+	}
+	body, _ := json.Marshal(map[string]string{"Message": msg})
+	return &gatewayError{http.StatusForbidden, "AccessDeniedException", string(body), "ACCESS_DENIED"}
+}
