@@ -131,7 +131,10 @@ func TestAPIGWv2ImportAndServiceIntegrations(t *testing.T) {
 	if r := callHTTPAPI(t, env, id, "GET", "/private", nil, nil, true); r.Status != 403 || string(r.Body) != `{"message":"Forbidden"}` {
 		t.Errorf("unsigned request to an AWS_IAM route: %d %s", r.Status, r.Body)
 	}
-	signed := map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=00"}
+	// Under --auth accept a well-formed signature is taken unverified;
+	// one without X-Amz-Date or Date is malformed, as it is for AWS.
+	signed := map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+		"X-Amz-Date": "20260101T000000Z"}
 	if ev := callHTTPAPI(t, env, id, "GET", "/private", nil, signed, true).event(t); ev["routeKey"] != "GET /private" {
 		t.Errorf("signed request to an AWS_IAM route: %v", ev["routeKey"])
 	} else if got, _ := json.Marshal(ev["requestContext"].(map[string]any)["authorizer"]); string(got) !=
