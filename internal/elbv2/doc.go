@@ -70,7 +70,9 @@
 // its targets unused (Target.NotInUse); a Lambda target group's health
 // checks are off unless enabled (Target.HealthCheckDisabled), and when
 // enabled a Lambda target is healthy while its function exists. Health
-// is kept in memory: after a restart targets are initial again.
+// is kept in memory: after a restart targets are initial again. Close
+// (and Run's end) cancels the checks in flight and waits for them; no
+// check starts after it.
 //
 // A target deregistered from a target group in use drains for the
 // group's deregistration_delay.timeout_seconds (300 by default) on the
