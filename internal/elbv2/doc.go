@@ -29,6 +29,11 @@
 // lowest-port HTTP listener serves (its lowest-port listener when it has
 // no HTTP one).
 //
+// A request whose request line or one header is over 16 K, or whose
+// headers together are over 64 K (ALB's HTTP header quotas), is answered
+// 400 Bad Request before any rule; on a listener's own port one whose
+// headers pass 84 K is cut short by Go's reader (431).
+//
 // A request is matched against the listener's rules by priority, then
 // the default action (conditions.go; wildcards in pattern.go). Forward
 // picks a target group by weight, then a target round robin among the

@@ -15,20 +15,28 @@ import (
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
 
-// TestCloseWaitsForHealthChecks checks that Close ends the health checks
-// in flight and returns only once they are done, and that none starts
-// after it.
-func TestCloseWaitsForHealthChecks(t *testing.T) {
+// newTestService returns a service over an in-memory store that binds
+// listeners on listenHost ("-" for none).
+func newTestService(t *testing.T, clk clock.Clock, listenHost string) *Service {
+	t.Helper()
 	db, err := pebblestore.Open(pebblestore.Options{InMemory: true, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(time.Now())
-	s, err := New(Deps{Store: db, Clock: clk, IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", ListenHost: "-"})
+	s, err := New(Deps{Store: db, Clock: clk, IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", ListenHost: listenHost})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// TestCloseWaitsForHealthChecks checks that Close ends the health checks
+// in flight and returns only once they are done, and that none starts
+// after it.
+func TestCloseWaitsForHealthChecks(t *testing.T) {
+	clk := clock.NewFake(time.Now())
+	s := newTestService(t, clk, "-")
 	entered := make(chan struct{}, 4)
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		entered <- struct{}{}
