@@ -144,8 +144,9 @@
 // awslogs use virga's own rights), secrets, environmentFiles, volumes
 // and the agent's Not supported list (internal/agent) are not
 // provided; in its metadata a container's network is the definition's
-// mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1 (the
-// agent binds loopback only); ImageID and DescribeTasks' imageDigest
+// mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1, as is
+// DescribeTasks' bindIP (the agent binds loopback only, where ECS's
+// bridge mode says 0.0.0.0); ImageID and DescribeTasks' imageDigest
 // are the digest the tag resolved to when the task started
 // (ImageDigester);
 // dependsOn orders the containers the runtime starts (a dependency

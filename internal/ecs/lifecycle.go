@@ -92,7 +92,7 @@ func (s *Service) lifecycle(id string) {
 		}
 		for _, b := range bound {
 			if b.Container == deref(c.Name) {
-				c.NetworkBindings = append(c.NetworkBindings, NetworkBinding{BindIP: ptr("0.0.0.0"),
+				c.NetworkBindings = append(c.NetworkBindings, NetworkBinding{BindIP: ptr("127.0.0.1"), // where the runtime binds it
 					ContainerPort: ptr(int32(b.ContainerPort)), HostPort: ptr(int32(b.HostPort)), Protocol: ptr(TransportProtocol(b.Protocol))})
 			}
 		}

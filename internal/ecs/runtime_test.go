@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -110,4 +111,37 @@ func (t *fakeTask) Stop(context.Context, time.Duration) error {
 		t.end(name, 143)
 	}
 	return nil
+}
+
+// TestNetworkBindingsNameLoopback checks that a published port is
+// described at the address it is bound to: 127.0.0.1, as the runtime
+// binds it.
+func TestNetworkBindingsNameLoopback(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("web"),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("web"), Memory: ptr(int32(128)),
+			PortMappings: []PortMapping{{ContainerPort: ptr(int32(8080))}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := deref(run.Tasks[0].TaskArn)
+	var nb []NetworkBinding
+	h.until("the task to run", func() bool {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		for _, x := range h.s.tasks {
+			if deref(x.T.TaskArn) == arn && deref(x.T.LastStatus) == statusRunning {
+				nb = x.T.Containers[0].NetworkBindings
+				return true
+			}
+		}
+		return false
+	})
+	if len(nb) != 1 || deref(nb[0].BindIP) != "127.0.0.1" || deref(nb[0].HostPort) != 32768 || deref(nb[0].ContainerPort) != 8080 {
+		t.Fatalf("networkBindings %+v", nb)
+	}
 }
