@@ -68,8 +68,9 @@
 // (internal/clock, so tests move a fake one): each ip target of a target
 // group that a listener or rule uses is checked at once, then every
 // HealthCheckIntervalSeconds (a check's own HealthCheckTimeoutSeconds is
-// real time); HealthyThresholdCount successes make it
-// healthy, UnhealthyThresholdCount failures unhealthy, with AWS's reason
+// real time); a newly registered (initial) target is healthy once it
+// passes one check, an unhealthy one after HealthyThresholdCount
+// successes, and UnhealthyThresholdCount failures make it unhealthy, with AWS's reason
 // codes (Target.FailedHealthChecks, Target.Timeout,
 // Target.ResponseCodeMismatch). A target group no listener uses reports
 // its targets unused (Target.NotInUse); a Lambda target group's health

@@ -155,7 +155,9 @@ func (s *Service) runCheck(ctx context.Context, k healthKey, hc healthCheck) {
 	if ok {
 		st.successes++
 		st.failures = 0
-		if st.state != stateHealthy && st.successes >= hc.HealthyThreshold {
+		// A newly registered target is healthy once it passes one check;
+		// HealthyThresholdCount is what an unhealthy one needs.
+		if st.state == stateInitial || st.state != stateHealthy && st.successes >= hc.HealthyThreshold {
 			st.state, st.reason, st.desc = stateHealthy, "", ""
 		}
 		return

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,5 +81,75 @@ func TestCloseWaitsForHealthChecks(t *testing.T) {
 	s.mu.RUnlock()
 	if running {
 		t.Fatal("a health check started after Close")
+	}
+}
+
+// TestNewTargetHealthyAfterOneCheck checks that a newly registered
+// target is healthy once it passes one health check, while an unhealthy
+// one needs HealthyThresholdCount successes.
+func TestNewTargetHealthyAfterOneCheck(t *testing.T) {
+	clk := clock.NewFake(time.Now())
+	s := newTestService(t, clk, "-")
+	t.Cleanup(func() { s.Close() })
+	failing := true
+	var mu sync.Mutex
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failing {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}))
+	t.Cleanup(backend.Close)
+	host, port, _ := net.SplitHostPort(backend.Listener.Addr().String())
+	p, _ := strconv.Atoi(port)
+	newTarget := target{ID: host, Port: int32(p)}
+	const tgARN = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tg/1"
+	s.tgs[tgARN] = &targetGroup{ARN: tgARN, Name: "tg", TargetType: "ip", Targets: []target{newTarget},
+		Health: healthCheck{Enabled: true, Protocol: "HTTP", Port: "traffic-port", Path: "/", IntervalSeconds: 30,
+			TimeoutSeconds: 5, HealthyThreshold: 3, UnhealthyThreshold: 2, Matcher: "200"}}
+	s.listeners["l"] = &listener{ARN: "l", Port: 80, Protocol: "HTTP",
+		DefaultActions: []Action{{Type: ptr("forward"), TargetGroupArn: ptr(tgARN)}}}
+	key := healthKey{tgARN, newTarget}
+	// check runs one round of checks and returns the target's state.
+	check := func() string {
+		t.Helper()
+		s.checkHealth(context.Background())
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			s.mu.RLock()
+			st := s.health[key]
+			running, state := st.running, st.state
+			s.mu.RUnlock()
+			if !running {
+				clk.Advance(30 * time.Second)
+				return state
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the health check did not end")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	mu.Lock()
+	failing = false
+	mu.Unlock()
+	if got := check(); got != stateHealthy {
+		t.Fatalf("after one passed check a new target is %s, want healthy", got)
+	}
+	mu.Lock()
+	failing = true
+	mu.Unlock()
+	check()
+	if got := check(); got != stateUnhealthy {
+		t.Fatalf("after two failed checks the target is %s, want unhealthy", got)
+	}
+	mu.Lock()
+	failing = false
+	mu.Unlock()
+	for i, want := range []string{stateUnhealthy, stateUnhealthy, stateHealthy} {
+		if got := check(); got != want {
+			t.Fatalf("after %d passed checks an unhealthy target is %s, want %s", i+1, got, want)
+		}
 	}
 }
