@@ -44,6 +44,14 @@
 // 404. The handlers take Service.mu only to read the task; the role is
 // assumed without it.
 //
+// An awsvpc task is described as ECS describes one: an attachment of
+// type ElasticNetworkInterface whose details are subnetId (its network
+// configuration's first subnet), networkInterfaceId, macAddress and
+// privateIPv4Address 127.0.0.1, ATTACHED from launch and DELETED once
+// the task stopped, and each container's networkInterfaces naming it.
+// Its ports are still published on node ports (networkBindings), as a
+// bridge task's are. privateDnsName is not given.
+//
 // Operations that name no cluster use "default". RunTask, StartTask and
 // CreateService create it the first time, as a node joining the default
 // cluster creates it on AWS; the others answer ClusterNotFoundException

@@ -278,6 +278,11 @@ func (t *task) markStopped(now time.Time, reason string, code TaskStopCode) {
 	}
 	t.T.StoppedAt = ptr(now)
 	t.T.ExecutionStoppedAt = ptr(now)
+	for i := range t.T.Attachments {
+		if deref(t.T.Attachments[i].Type) == "ElasticNetworkInterface" {
+			t.T.Attachments[i].Status = ptr("DELETED")
+		}
+	}
 	t.T.Version = ptr(deref(t.T.Version) + 1)
 }
 

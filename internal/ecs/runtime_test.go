@@ -145,3 +145,49 @@ func TestNetworkBindingsNameLoopback(t *testing.T) {
 		t.Fatalf("networkBindings %+v", nb)
 	}
 }
+
+// TestAwsvpcTaskHasNetworkInterface checks that an awsvpc task is
+// described with its elastic network interface, as ECS describes one:
+// an ElasticNetworkInterface attachment, ATTACHED while the task runs and
+// DELETED once it stopped, and each container's networkInterfaces.
+func TestAwsvpcTaskHasNetworkInterface(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("web"), NetworkMode: ptr(NetworkMode("awsvpc")),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("web"), Memory: ptr(int32(128)),
+			PortMappings: []PortMapping{{ContainerPort: ptr(int32(8080))}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web"),
+		NetworkConfiguration: &NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{"subnet-a", "subnet-b"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := run.Tasks[0]
+	if len(task.Attachments) != 1 {
+		t.Fatalf("attachments %+v", task.Attachments)
+	}
+	a := task.Attachments[0]
+	details := map[string]string{}
+	for _, d := range a.Details {
+		details[deref(d.Name)] = deref(d.Value)
+	}
+	if deref(a.Type) != "ElasticNetworkInterface" || deref(a.Status) != "ATTACHED" || deref(a.Id) == "" ||
+		details["subnetId"] != "subnet-a" || details["privateIPv4Address"] != "127.0.0.1" ||
+		len(details["networkInterfaceId"]) != len("eni-")+17 || len(details["macAddress"]) != 17 {
+		t.Fatalf("attachment %+v, details %v", a, details)
+	}
+	ni := task.Containers[0].NetworkInterfaces
+	if len(ni) != 1 || deref(ni[0].AttachmentId) != deref(a.Id) || deref(ni[0].PrivateIpv4Address) != "127.0.0.1" {
+		t.Fatalf("networkInterfaces %+v", ni)
+	}
+	if _, err := h.s.stopTask(ctx, &StopTaskRequest{Task: task.TaskArn}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the task to stop", func() bool {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		x := h.s.tasks[lastSegment(deref(task.TaskArn))]
+		return deref(x.T.LastStatus) == statusStopped && deref(x.T.Attachments[0].Status) == "DELETED"
+	})
+}

@@ -163,7 +163,7 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 			var started []string
 			for range need {
 				t, err := s.launch(launchRequest{cluster: c, rev: r, launchType: deref(v.D.LaunchType), startedBy: pid,
-					group: "service:" + name, service: name, deployment: pid})
+					group: "service:" + name, service: name, deployment: pid, network: v.D.NetworkConfiguration})
 				if err != nil {
 					return err
 				}
