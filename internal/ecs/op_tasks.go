@@ -124,10 +124,16 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 }
 
 // checkNetwork refuses an awsvpc task definition launched without a
-// network configuration, as ECS does.
+// network configuration, or with one that names no subnet, as ECS does.
 func checkNetwork(r *revision, nc *NetworkConfiguration) error {
-	if deref(r.Def.NetworkMode) == modeAwsvpc && (nc == nil || nc.AwsvpcConfiguration == nil) {
+	if deref(r.Def.NetworkMode) != modeAwsvpc {
+		return nil
+	}
+	if nc == nil || nc.AwsvpcConfiguration == nil {
 		return ErrInvalidParameter.WithMessage("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+	}
+	if len(nc.AwsvpcConfiguration.Subnets) == 0 {
+		return ErrInvalidParameter.WithMessage("subnets can not be empty.")
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
 // fakeRuntime behaves like a container runtime: a task's containers run
@@ -146,7 +148,8 @@ func TestNetworkBindingsNameLoopback(t *testing.T) {
 	}
 }
 
-// TestAwsvpcTaskHasNetworkInterface checks that an awsvpc task is
+// TestAwsvpcTaskHasNetworkInterface checks RunTask's network checks and
+// that an awsvpc task is
 // described with its elastic network interface, as ECS describes one:
 // an ElasticNetworkInterface attachment, ATTACHED while the task runs and
 // DELETED once it stopped, and each container's networkInterfaces.
@@ -157,6 +160,18 @@ func TestAwsvpcTaskHasNetworkInterface(t *testing.T) {
 		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("web"), Memory: ptr(int32(128)),
 			PortMappings: []PortMapping{{ContainerPort: ptr(int32(8080))}}}}}); err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		nc   *NetworkConfiguration
+		want string
+	}{
+		{nil, "Network Configuration must be provided when networkMode 'awsvpc' is specified."},
+		{&NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{}}}, "subnets can not be empty."},
+	} {
+		_, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web"), NetworkConfiguration: c.nc})
+		if ae := apierr.As(err); ae == nil || ae.Code != "InvalidParameterException" || ae.Message != c.want {
+			t.Errorf("RunTask with %+v: %v, want InvalidParameterException %q", c.nc, err, c.want)
+		}
 	}
 	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web"),
 		NetworkConfiguration: &NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{"subnet-a", "subnet-b"}}}})
