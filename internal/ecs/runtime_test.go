@@ -149,10 +149,10 @@ func TestNetworkBindingsNameLoopback(t *testing.T) {
 }
 
 // TestAwsvpcTaskHasNetworkInterface checks RunTask's network checks and
-// that an awsvpc task is
-// described with its elastic network interface, as ECS describes one:
-// an ElasticNetworkInterface attachment, ATTACHED while the task runs and
-// DELETED once it stopped, and each container's networkInterfaces.
+// that an awsvpc task is described with its elastic network interface,
+// as ECS describes one: an ElasticNetworkInterface attachment, ATTACHED
+// while the task runs and DELETED once it stopped, and each container's
+// networkInterfaces.
 func TestAwsvpcTaskHasNetworkInterface(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
