@@ -106,8 +106,9 @@
 // the PRIMARY deployment is brought to desiredCount without the service
 // exceeding maximumPercent of it; tasks of older (ACTIVE) deployments
 // stop only while the RUNNING tasks stay at or above minimumHealthyPercent,
-// so new tasks are up before old ones stop; an emptied old deployment is
-// dropped, and the service records "has reached a steady state" when the
+// so new tasks are up before old ones stop; an old deployment is
+// dropped once its tasks stopped (a stopping task's target drains
+// first, so it stays listed meanwhile, as services-stable expects), and the service records "has reached a steady state" when the
 // primary runs desiredCount tasks. A task that fails to start or whose
 // essential container exits counts as a failure: the next launch waits
 // 10 s, doubling per failure in a row up to 15 minutes, on the injected
