@@ -85,6 +85,14 @@
 // the task (TaskFailedToStart) with the ECS agent's "dependency graph:
 // ..." reason. StopTask during the wait stops the task.
 //
+// An awsvpc task is described as ECS describes one: an attachment of
+// type ElasticNetworkInterface whose details are subnetId (its network
+// configuration's first subnet), networkInterfaceId, macAddress and
+// privateIPv4Address 127.0.0.1, ATTACHED from launch and DELETED once
+// the task stopped, and each container's networkInterfaces naming it.
+// Its ports are still published on node ports (networkBindings), as a
+// bridge task's are. privateDnsName is not given.
+//
 // Operations that name no cluster use "default". RunTask, StartTask and
 // CreateService create it the first time, as a node joining the default
 // cluster creates it on AWS; the others answer ClusterNotFoundException
@@ -139,8 +147,9 @@
 // the PRIMARY deployment is brought to desiredCount without the service
 // exceeding maximumPercent of it; tasks of older (ACTIVE) deployments
 // stop only while the RUNNING tasks stay at or above minimumHealthyPercent,
-// so new tasks are up before old ones stop; an emptied old deployment is
-// dropped, and the service records "has reached a steady state" when the
+// so new tasks are up before old ones stop; an old deployment is
+// dropped once its tasks stopped (a stopping task's target drains
+// first, so it stays listed meanwhile, as services-stable expects), and the service records "has reached a steady state" when the
 // primary runs desiredCount tasks. A task that fails to start or whose
 // essential container exits counts as a failure: the next launch waits
 // 10 s, doubling per failure in a row up to 15 minutes, on the injected
@@ -187,8 +196,9 @@
 // containerOverrides' environmentFiles are not read), volumes
 // and the agent's Not supported list (internal/agent) are not
 // provided; in its metadata a container's network is the definition's
-// mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1 (the
-// agent binds loopback only); ImageID and DescribeTasks' imageDigest
+// mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1, as is
+// DescribeTasks' bindIP (the agent binds loopback only, where ECS's
+// bridge mode says 0.0.0.0); ImageID and DescribeTasks' imageDigest
 // are the digest the tag resolved to when the task started
 // (ImageDigester);
 // RegisterTaskDefinition does not check healthCheck's limits nor

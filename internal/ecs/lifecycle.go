@@ -101,7 +101,7 @@ func (s *Service) lifecycle(id string) {
 		}
 		for _, b := range bound {
 			if b.Container == deref(c.Name) {
-				c.NetworkBindings = append(c.NetworkBindings, NetworkBinding{BindIP: ptr("0.0.0.0"),
+				c.NetworkBindings = append(c.NetworkBindings, NetworkBinding{BindIP: ptr("127.0.0.1"), // where the runtime binds it
 					ContainerPort: ptr(int32(b.ContainerPort)), HostPort: ptr(int32(b.HostPort)), Protocol: ptr(TransportProtocol(b.Protocol))})
 			}
 		}
@@ -304,6 +304,11 @@ func (t *task) markStopped(now time.Time, reason string, code TaskStopCode) {
 	}
 	t.T.StoppedAt = ptr(now)
 	t.T.ExecutionStoppedAt = ptr(now)
+	for i := range t.T.Attachments {
+		if deref(t.T.Attachments[i].Type) == "ElasticNetworkInterface" {
+			t.T.Attachments[i].Status = ptr("DELETED")
+		}
+	}
 	t.T.Version = ptr(deref(t.T.Version) + 1)
 }
 

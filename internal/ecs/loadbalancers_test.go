@@ -293,3 +293,42 @@ func TestChangingLoadBalancersStartsADeployment(t *testing.T) {
 		return len(lbs.registered(testTG)) == 0 && len(lbs.registered(other)) == 1
 	})
 }
+
+// TestOldDeploymentListedWhileItsTargetsDrain checks that a rolling
+// deployment's old deployment stays in the service's deployments while
+// its tasks' targets drain, and leaves once they stopped, so that a
+// services-stable waiter (one deployment, running = desired) waits for it.
+func TestOldDeploymentListedWhileItsTargetsDrain(t *testing.T) {
+	t.Parallel()
+	h, lbs := newLBHarness(t)
+	lbs.drain = 300 * time.Second
+	if _, err := h.s.createService(context.Background(), lbService(1, testTG, "app", 8080)); err != nil {
+		t.Fatal(err)
+	}
+	h.until("a steady state", func() bool {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		return h.s.services[defaultCluster+"/svc"].Steady
+	})
+	if _, err := h.s.updateService(context.Background(), &UpdateServiceRequest{Service: ptr("svc"), ForceNewDeployment: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	deployments := func() int {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		return len(h.s.services[defaultCluster+"/svc"].D.Deployments)
+	}
+	h.until("the old task deactivating", func() bool { return len(h.tasksOf("svc")[statusDeactivating]) == 1 })
+	for range 5 {
+		h.s.Reconcile()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := deployments(); n != 2 {
+		t.Fatalf("%d deployments while the old task's target drains, want 2", n)
+	}
+	h.clock.Advance(300 * time.Second)
+	h.until("the old deployment gone", func() bool { return deployments() == 1 })
+	if len(h.tasksOf("svc")[statusStopped]) != 1 {
+		t.Fatal("the old deployment left before its task stopped")
+	}
+}

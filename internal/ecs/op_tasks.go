@@ -40,6 +40,8 @@ type launchRequest struct {
 	tags       []Tag
 	service    string
 	deployment string
+	// network is the awsvpc configuration of an awsvpc task.
+	network *NetworkConfiguration
 }
 
 func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskResponse, error) {
@@ -60,6 +62,7 @@ func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskRespon
 		return nil, err
 	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
+	req.network = in.NetworkConfiguration
 	out := &RunTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
 	for range count {
 		t, err := s.launch(req)
@@ -84,6 +87,7 @@ func (s *Service) startTask(_ context.Context, in *StartTaskRequest) (*StartTask
 		return nil, err
 	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
+	req.network = in.NetworkConfiguration
 	out := &StartTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
 	for range in.ContainerInstances {
 		t, err := s.launch(req)
@@ -120,10 +124,16 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 }
 
 // checkNetwork refuses an awsvpc task definition launched without a
-// network configuration, as ECS does.
+// network configuration, or with one that names no subnet, as ECS does.
 func checkNetwork(r *revision, nc *NetworkConfiguration) error {
-	if deref(r.Def.NetworkMode) == modeAwsvpc && (nc == nil || nc.AwsvpcConfiguration == nil) {
+	if deref(r.Def.NetworkMode) != modeAwsvpc {
+		return nil
+	}
+	if nc == nil || nc.AwsvpcConfiguration == nil {
 		return ErrInvalidParameter.WithMessage("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+	}
+	if len(nc.AwsvpcConfiguration.Subnets) == 0 {
+		return ErrInvalidParameter.WithMessage("subnets can not be empty.")
 	}
 	return nil
 }
@@ -161,10 +171,16 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 		t.T.PlatformVersion = ptr("1.4.0")
 		t.T.PlatformFamily = ptr("Linux")
 	}
+	var eni []NetworkInterface
+	if deref(def.NetworkMode) == modeAwsvpc {
+		a := s.eniAttachment(req.network)
+		t.T.Attachments = append(t.T.Attachments, a)
+		eni = []NetworkInterface{{AttachmentId: a.Id, PrivateIpv4Address: ptr(taskAddress)}}
+	}
 	for _, cd := range def.ContainerDefinitions {
 		c := Container{ContainerArn: ptr(s.arn("container/" + req.cluster.Name + "/" + id + "/" + s.ids.UUID())),
 			TaskArn: ptr(arn), Name: cd.Name, Image: cd.Image, LastStatus: ptr(statusPending), HealthStatus: ptr(HealthStatus("UNKNOWN")),
-			NetworkBindings: []NetworkBinding{}, NetworkInterfaces: []NetworkInterface{}}
+			NetworkBindings: []NetworkBinding{}, NetworkInterfaces: append([]NetworkInterface{}, eni...)}
 		if cd.Cpu != nil {
 			c.Cpu = ptr(revisionString(*cd.Cpu))
 		}
@@ -184,6 +200,32 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 	s.tasksWG.Add(1)
 	go s.lifecycle(id)
 	return t, nil
+}
+
+// taskAddress is an awsvpc task's private address: the node agent
+// publishes its ports on loopback.
+const taskAddress = "127.0.0.1"
+
+// eniAttachment is the elastic network interface ECS describes for an
+// awsvpc task: an attachment of type ElasticNetworkInterface whose
+// details name its subnet (the configuration's first), interface id,
+// MAC address and private IPv4 address. It is ATTACHED until the task
+// stops (then DELETED).
+func (s *Service) eniAttachment(nc *NetworkConfiguration) Attachment {
+	hex := s.ids.Hex(9)[:17] // eni- and 17 hex digits, as ENI ids are
+	mac := "02"
+	for i := 0; i < 10; i += 2 {
+		mac += ":" + hex[i:i+2]
+	}
+	var details []KeyValuePair
+	if nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
+		details = append(details, KeyValuePair{Name: ptr("subnetId"), Value: ptr(nc.AwsvpcConfiguration.Subnets[0])})
+	}
+	details = append(details,
+		KeyValuePair{Name: ptr("networkInterfaceId"), Value: ptr("eni-" + hex)},
+		KeyValuePair{Name: ptr("macAddress"), Value: ptr(mac)},
+		KeyValuePair{Name: ptr("privateIPv4Address"), Value: ptr(taskAddress)})
+	return Attachment{Id: ptr(s.ids.UUID()), Type: ptr("ElasticNetworkInterface"), Status: ptr("ATTACHED"), Details: details}
 }
 
 // findTask returns the task a task id or ARN names in the cluster.

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
 // fakeRuntime behaves like a container runtime: a task's containers run
@@ -138,4 +141,96 @@ func (t *fakeTask) Stop(context.Context, time.Duration) error {
 		t.end(name, 143)
 	}
 	return nil
+}
+
+// TestNetworkBindingsNameLoopback checks that a published port is
+// described at the address it is bound to: 127.0.0.1, as the runtime
+// binds it.
+func TestNetworkBindingsNameLoopback(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("web"),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("web"), Memory: ptr(int32(128)),
+			PortMappings: []PortMapping{{ContainerPort: ptr(int32(8080))}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := deref(run.Tasks[0].TaskArn)
+	var nb []NetworkBinding
+	h.until("the task to run", func() bool {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		for _, x := range h.s.tasks {
+			if deref(x.T.TaskArn) == arn && deref(x.T.LastStatus) == statusRunning {
+				nb = x.T.Containers[0].NetworkBindings
+				return true
+			}
+		}
+		return false
+	})
+	if len(nb) != 1 || deref(nb[0].BindIP) != "127.0.0.1" || deref(nb[0].HostPort) != 32768 || deref(nb[0].ContainerPort) != 8080 {
+		t.Fatalf("networkBindings %+v", nb)
+	}
+}
+
+// TestAwsvpcTaskHasNetworkInterface checks RunTask's network checks and
+// that an awsvpc task is described with its elastic network interface,
+// as ECS describes one: an ElasticNetworkInterface attachment, ATTACHED
+// while the task runs and DELETED once it stopped, and each container's
+// networkInterfaces.
+func TestAwsvpcTaskHasNetworkInterface(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	if _, err := h.s.registerTaskDefinition(ctx, &RegisterTaskDefinitionRequest{Family: ptr("web"), NetworkMode: ptr(NetworkMode("awsvpc")),
+		ContainerDefinitions: []ContainerDefinition{{Name: ptr("app"), Image: ptr("web"), Memory: ptr(int32(128)),
+			PortMappings: []PortMapping{{ContainerPort: ptr(int32(8080))}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		nc   *NetworkConfiguration
+		want string
+	}{
+		{nil, "Network Configuration must be provided when networkMode 'awsvpc' is specified."},
+		{&NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{}}}, "subnets can not be empty."},
+	} {
+		_, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web"), NetworkConfiguration: c.nc})
+		if ae := apierr.As(err); ae == nil || ae.Code != "InvalidParameterException" || ae.Message != c.want {
+			t.Errorf("RunTask with %+v: %v, want InvalidParameterException %q", c.nc, err, c.want)
+		}
+	}
+	run, err := h.s.runTask(ctx, &RunTaskRequest{TaskDefinition: ptr("web"),
+		NetworkConfiguration: &NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{"subnet-a", "subnet-b"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := run.Tasks[0]
+	if len(task.Attachments) != 1 {
+		t.Fatalf("attachments %+v", task.Attachments)
+	}
+	a := task.Attachments[0]
+	details := map[string]string{}
+	for _, d := range a.Details {
+		details[deref(d.Name)] = deref(d.Value)
+	}
+	if deref(a.Type) != "ElasticNetworkInterface" || deref(a.Status) != "ATTACHED" || deref(a.Id) == "" ||
+		details["subnetId"] != "subnet-a" || details["privateIPv4Address"] != "127.0.0.1" ||
+		len(details["networkInterfaceId"]) != len("eni-")+17 || len(details["macAddress"]) != 17 {
+		t.Fatalf("attachment %+v, details %v", a, details)
+	}
+	ni := task.Containers[0].NetworkInterfaces
+	if len(ni) != 1 || deref(ni[0].AttachmentId) != deref(a.Id) || deref(ni[0].PrivateIpv4Address) != "127.0.0.1" {
+		t.Fatalf("networkInterfaces %+v", ni)
+	}
+	if _, err := h.s.stopTask(ctx, &StopTaskRequest{Task: task.TaskArn}); err != nil {
+		t.Fatal(err)
+	}
+	h.until("the task to stop", func() bool {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		x := h.s.tasks[lastSegment(deref(task.TaskArn))]
+		return deref(x.T.LastStatus) == statusStopped && deref(x.T.Attachments[0].Status) == "DELETED"
+	})
 }

@@ -73,6 +73,9 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 	}
 	name := deref(v.D.ServiceName)
 	byDep := map[string][]*task{}
+	// stopping names the deployments with a task that is stopping (its
+	// target draining): a deployment is listed until its tasks stopped.
+	stopping := map[string]bool{}
 	var alive, healthy int
 	changed := false
 	for _, t := range s.tasks {
@@ -81,6 +84,7 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 		}
 		if deref(t.T.DesiredStatus) != statusRunning {
 			alive++ // stopping
+			stopping[t.Deployment] = true
 			continue
 		}
 		alive++
@@ -174,7 +178,7 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 			var started []string
 			for range need {
 				t, err := s.launch(launchRequest{cluster: c, rev: r, launchType: deref(v.D.LaunchType), startedBy: pid,
-					group: "service:" + name, service: name, deployment: pid})
+					group: "service:" + name, service: name, deployment: pid, network: v.D.NetworkConfiguration})
 				if err != nil {
 					return err
 				}
@@ -207,7 +211,7 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 			s.event(v, now, "(service "+name+") has stopped "+itoa(len(stopped))+" running tasks: "+taskList(stopped)+".")
 			changed = true
 		}
-		if len(stopped) < len(old) || len(old) > 0 && s.anyAlive(old) {
+		if len(stopped) < len(old) || len(old) > 0 && s.anyAlive(old) || stopping[deref(d.Id)] {
 			kept = append(kept, d)
 		} else {
 			changed = true

@@ -35,6 +35,10 @@ func (s *Service) bindLocked(l *listener) {
 	srv := &http.Server{
 		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveListener(w, r, arn) }),
 		ReadHeaderTimeout: 30 * time.Second,
+		// Room for a request line and headers at ALB's limits, which
+		// serveListener applies itself to answer 400 as ALB does (Go's
+		// own limit answers 431).
+		MaxHeaderBytes: maxRequestLine + maxRequestHeaders + 4096,
 	}
 	s.servers[arn] = &boundListener{port: l.Port, server: srv, ln: ln}
 	go srv.Serve(ln)
@@ -118,9 +122,50 @@ type route struct {
 	idleTimeout time.Duration
 }
 
+// ALB's HTTP header quotas ("Quotas for your Application Load Balancers",
+// HTTP headers): the request line, each header and all of the request's
+// headers together. A request over any of them is answered 400 Bad
+// Request.
+const (
+	maxRequestLine    = 16 * 1024
+	maxHeader         = 16 * 1024
+	maxRequestHeaders = 64 * 1024
+)
+
+// headersWithinLimits reports whether r's request line and headers are
+// within ALB's quotas. Each header is counted as its line "Name: value"
+// without its CRLF; Host, which Go keeps apart, counts as one.
+func headersWithinLimits(r *http.Request) bool {
+	if len(r.Method)+1+len(r.RequestURI)+1+len(r.Proto) > maxRequestLine {
+		return false
+	}
+	total := 0
+	add := func(name, value string) bool {
+		n := len(name) + 2 + len(value)
+		total += n + 2
+		return n <= maxHeader && total <= maxRequestHeaders
+	}
+	if r.Host != "" && !add("Host", r.Host) {
+		return false
+	}
+	for name, values := range r.Header {
+		for _, v := range values {
+			if !add(name, v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // serveListener evaluates the listener's rules by priority, then its
 // default action, and performs the action of the first that matches.
 func (s *Service) serveListener(w http.ResponseWriter, r *http.Request, arn string) {
+	if !headersWithinLimits(r) {
+		w.Header().Set("Connection", "close")
+		errorPage(w, http.StatusBadRequest)
+		return
+	}
 	req := request{host: r.Host, path: r.URL.Path, method: r.Method, header: r.Header, query: r.URL.Query()}
 	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		req.source = net.ParseIP(h)

@@ -29,6 +29,11 @@
 // lowest-port HTTP listener serves (its lowest-port listener when it has
 // no HTTP one).
 //
+// A request whose request line or one header is over 16 K, or whose
+// headers together are over 64 K (ALB's HTTP header quotas), is answered
+// 400 Bad Request before any rule; on a listener's own port one whose
+// headers pass 84 K is cut short by Go's reader (431).
+//
 // A request is matched against the listener's rules by priority, then
 // the default action (conditions.go; wildcards in pattern.go). Forward
 // picks a target group by weight, then a target round robin among the
@@ -63,14 +68,17 @@
 // (internal/clock, so tests move a fake one): each ip target of a target
 // group that a listener or rule uses is checked at once, then every
 // HealthCheckIntervalSeconds (a check's own HealthCheckTimeoutSeconds is
-// real time); HealthyThresholdCount successes make it
-// healthy, UnhealthyThresholdCount failures unhealthy, with AWS's reason
+// real time); a newly registered (initial) target is healthy once it
+// passes one check, an unhealthy one after HealthyThresholdCount
+// successes, and UnhealthyThresholdCount failures make it unhealthy, with AWS's reason
 // codes (Target.FailedHealthChecks, Target.Timeout,
 // Target.ResponseCodeMismatch). A target group no listener uses reports
 // its targets unused (Target.NotInUse); a Lambda target group's health
 // checks are off unless enabled (Target.HealthCheckDisabled), and when
 // enabled a Lambda target is healthy while its function exists. Health
-// is kept in memory: after a restart targets are initial again.
+// is kept in memory: after a restart targets are initial again. Close
+// (and Run's end) cancels the checks in flight and waits for them; no
+// check starts after it.
 //
 // A target deregistered from a target group in use drains for the
 // group's deregistration_delay.timeout_seconds (300 by default) on the

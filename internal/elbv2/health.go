@@ -103,6 +103,10 @@ func (s *Service) checkHealth(ctx context.Context) {
 	}
 	var jobs []job
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
 	for _, tg := range s.tgs {
 		if tg.TargetType == "lambda" || !tg.Health.Enabled || !s.tgInUseLocked(tg.ARN) {
 			continue
@@ -123,14 +127,23 @@ func (s *Service) checkHealth(ctx context.Context) {
 			jobs = append(jobs, job{k, tg.Health})
 		}
 	}
+	// Added under s.mu, which Close takes before it waits: a check is
+	// counted before Close can wait for it, or never starts.
+	s.checks.Add(len(jobs))
 	s.mu.Unlock()
 	for _, j := range jobs {
-		go s.runCheck(ctx, j.key, j.hc)
+		go func() {
+			defer s.checks.Done()
+			s.runCheck(ctx, j.key, j.hc)
+		}()
 	}
 }
 
 // runCheck makes one health check and records its outcome.
 func (s *Service) runCheck(ctx context.Context, k healthKey, hc healthCheck) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(s.closing, cancel)()
 	ok, reason, desc := s.probe(ctx, k.t, hc)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,7 +155,9 @@ func (s *Service) runCheck(ctx context.Context, k healthKey, hc healthCheck) {
 	if ok {
 		st.successes++
 		st.failures = 0
-		if st.state != stateHealthy && st.successes >= hc.HealthyThreshold {
+		// A newly registered target is healthy once it passes one check;
+		// HealthyThresholdCount is what an unhealthy one needs.
+		if st.state == stateInitial || st.state != stateHealthy && st.successes >= hc.HealthyThreshold {
 			st.state, st.reason, st.desc = stateHealthy, "", ""
 		}
 		return

@@ -84,6 +84,14 @@ type Service struct {
 	health    map[healthKey]*targetState
 	next      map[string]int // round-robin position by target group ARN
 	servers   map[string]*boundListener
+	// closed is set by Close: no health check starts after it.
+	closed bool
+
+	// checks counts the health checks in flight; Close waits for them.
+	// closing is cancelled by Close so that they end at once.
+	checks     sync.WaitGroup
+	closing    context.Context
+	stopChecks context.CancelFunc
 
 	transport *http.Transport
 }
@@ -108,6 +116,7 @@ func New(d Deps) (*Service, error) {
 	if s.listenHost == "" {
 		s.listenHost = "127.0.0.1"
 	}
+	s.closing, s.stopChecks = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -173,13 +182,17 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	}
 }
 
-// Close closes the listeners' ports.
+// Close closes the listeners' ports, ends the health checks in flight and
+// waits for them: none is left running, nor starts, once it returns.
 func (s *Service) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.closed = true
 	for arn := range s.servers {
 		s.unbindLocked(arn)
 	}
+	s.mu.Unlock()
+	s.stopChecks()
+	s.checks.Wait()
 	s.transport.CloseIdleConnections()
 	return nil
 }

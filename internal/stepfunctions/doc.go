@@ -85,7 +85,8 @@
 // StopDate, ...) with Input and Output as JSON text, .sync:2 with them
 // as JSON; a child that does not succeed fails the task with
 // States.TaskFailed and that description as the cause. A StartExecution
-// error is named StepFunctions.CODEException. The
+// error is named StepFunctions.CODEException (StepFunctions.CODE when
+// the code already ends in Exception, as ValidationException). The
 // AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID field the caller puts in
 // Input reaches the child as given. A .sync task that stops waiting
 // (its execution stopped, or the task or execution timed out) stops

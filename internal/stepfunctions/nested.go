@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -182,13 +183,19 @@ func childDescription(e *execution, parsed bool) map[string]any {
 }
 
 // stepFunctionsError names a StartExecution error as the integration
-// does: StepFunctions.CODEException, with the service's message and
+// does: StepFunctions.CODEException (StepFunctions.CODE for a code that
+// ends in Exception), with the service's message and
 // the request's details as the cause.
 func stepFunctionsError(err error, requestID string) error {
 	ae := apierr.As(err)
 	if ae == nil {
 		return &asl.Failure{Name: "StepFunctions.SdkClientException", Cause: err.Error()}
 	}
-	return &asl.Failure{Name: "StepFunctions." + ae.Code + "Exception",
+	// Codes such as ValidationException already end in Exception.
+	name := ae.Code
+	if !strings.HasSuffix(name, "Exception") {
+		name += "Exception"
+	}
+	return &asl.Failure{Name: "StepFunctions." + name,
 		Cause: fmt.Sprintf("%s (Service: AWSStepFunctions; Status Code: %d; Error Code: %s; Request ID: %s; Proxy: null)", ae.Message, ae.Status, ae.Code, requestID)}
 }
