@@ -83,10 +83,14 @@ func New(opts Options) *Agent {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// Paths under DataDir go into containerd's config and the OCI specs
+	// runc reads from each bundle's directory: a relative one (make
+	// run's ./.virga) would name a file below the bundle instead.
 	dir, err := filepath.Abs(opts.DataDir)
 	if err != nil {
 		dir = opts.DataDir
 	}
+	opts.DataDir = dir
 	sum := sha256.Sum256([]byte(dir))
 	return &Agent{
 		opts:  opts,

@@ -806,3 +806,29 @@ func TestStartFailureLeavesNothing(t *testing.T) {
 		t.Error("the failed task is still registered")
 	}
 }
+
+// TestRelativeDataDir: a data directory named relative to the working
+// directory (make run's ./.virga) runs containers as an absolute one
+// does; runc would otherwise look for the task's /etc/hosts below the
+// container's bundle.
+func TestRelativeDataDir(t *testing.T) {
+	t.Parallel()
+	f := shared(t)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{DataDir: rel})
+	t.Cleanup(func() { a.Close() })
+	tk := startTask(t, a, TaskSpec{ID: taskID(t), Containers: []ContainerSpec{{
+		Name: "web", Image: f.image, PortMappings: []PortMapping{{ContainerPort: 8080}},
+	}}})
+	port := hostPort(t, tk, "web", 8080)
+	if got := getEventually(t, "http://127.0.0.1:"+strconv.Itoa(port)+"/env?name=FROM_IMAGE"); got != "image" {
+		t.Errorf("FROM_IMAGE = %q, want the image's", got)
+	}
+}
