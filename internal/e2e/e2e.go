@@ -101,6 +101,17 @@ func Start(t testing.TB, opts ...Option) *Env {
 	}
 }
 
+// Stop ends virga before the test does, as a restart on the same data
+// directory needs (Start's own cleanup then finds it stopped).
+func (e *Env) Stop(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.App.Shutdown(ctx); err != nil {
+		t.Errorf("e2e: stopping virga: %v", err)
+	}
+}
+
 // ClientConfig is an aws.Config for an SDK client of virga at endpoint
 // with the given credentials.
 func ClientConfig(endpoint, region, key, secret, token string) aws.Config {

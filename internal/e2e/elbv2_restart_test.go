@@ -6,13 +6,11 @@ import (
 	"io"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
-	"github.com/virga/virga/internal/app"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/e2e"
 )
@@ -23,24 +21,10 @@ import (
 func TestELBv2SurvivesRestart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	start := func() (*app.App, *elb.Client) {
-		cfg := config.Default()
-		cfg.Listen, cfg.DataDir, cfg.InMemory, cfg.XRayDaemon = "127.0.0.1:0", dir, false, "127.0.0.1:0"
-		a, err := app.New(cfg, app.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return a, elb.NewFromConfig(e2e.ClientConfig("http://"+a.Addr(), cfg.Region, "test", "test", ""))
-	}
-	stop := func(a *app.App) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := a.Shutdown(ctx); err != nil {
-			t.Errorf("stopping virga: %v", err)
-		}
+	onDisk := e2e.WithConfig(func(cfg *config.Config) { cfg.DataDir, cfg.InMemory = dir, false })
+	start := func() (*e2e.Env, *elb.Client) {
+		env := e2e.Start(t, onDisk)
+		return env, elb.NewFromConfig(env.Config)
 	}
 	ctx := context.Background()
 	a, c := start()
@@ -59,10 +43,9 @@ func TestELBv2SurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	pathRule(t, c, aws.ToString(l.Listeners[0].ListenerArn), 1, "/app/*", forwardTo(tg))
-	stop(a)
+	a.Stop(t)
 
 	a, c = start()
-	defer stop(a)
 	get := func(path string) string {
 		t.Helper()
 		res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", port, path))

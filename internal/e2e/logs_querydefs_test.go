@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
-	"github.com/virga/virga/internal/app"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/e2e"
 )
@@ -21,24 +19,10 @@ import (
 func TestLogsQueryDefinitions(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	start := func() (*app.App, *cloudwatchlogs.Client) {
-		cfg := config.Default()
-		cfg.Listen, cfg.DataDir, cfg.InMemory = "127.0.0.1:0", dir, false
-		a, err := app.New(cfg, app.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return a, cloudwatchlogs.NewFromConfig(e2e.ClientConfig("http://"+a.Addr(), cfg.Region, "test", "test", ""))
-	}
-	stop := func(a *app.App) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := a.Shutdown(ctx); err != nil {
-			t.Errorf("stopping virga: %v", err)
-		}
+	onDisk := e2e.WithConfig(func(cfg *config.Config) { cfg.DataDir, cfg.InMemory = dir, false })
+	start := func() (*e2e.Env, *cloudwatchlogs.Client) {
+		env := e2e.Start(t, onDisk)
+		return env, cloudwatchlogs.NewFromConfig(env.Config)
 	}
 	ctx := context.Background()
 	a, c := start()
@@ -114,9 +98,8 @@ func TestLogsQueryDefinitions(t *testing.T) {
 	}
 
 	// Definitions are kept in the store: a restart keeps them.
-	stop(a)
+	a.Stop(t)
 	a, c = start()
-	defer stop(a)
 	out, err := c.DescribeQueryDefinitions(ctx, &cloudwatchlogs.DescribeQueryDefinitionsInput{})
 	if err != nil {
 		t.Fatal(err)
