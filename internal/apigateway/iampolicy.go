@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
+	iampolicy "github.com/virga/virga/internal/iam/policy"
 )
 
 // PolicyCheck decides, with --auth iam, whether caller may perform
@@ -73,15 +73,6 @@ func invokeDenied(err error) *gatewayError {
 	if e := apierr.As(err); e != nil {
 		msg = e.Message
 	}
-	explicit := strings.Contains(msg, " with an explicit deny")
-	for _, cut := range []string{" because ", " with an explicit deny"} {
-		if i := strings.Index(msg, cut); i >= 0 {
-			msg = msg[:i]
-		}
-	}
-	if explicit {
-		msg += " with an explicit deny"
-	}
-	body, _ := json.Marshal(map[string]string{"Message": msg})
+	body, _ := json.Marshal(map[string]string{"Message": iampolicy.ShortMessage(msg)})
 	return &gatewayError{http.StatusForbidden, "AccessDeniedException", string(body), "ACCESS_DENIED"}
 }

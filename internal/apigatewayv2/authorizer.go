@@ -14,6 +14,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/iam/policy"
 )
 
 // Lambda REQUEST authorizers, as "Control access to HTTP APIs with AWS
@@ -165,16 +166,7 @@ func invokeDenied(err error) *response {
 	if e := apierr.As(err); e != nil {
 		msg = e.Message
 	}
-	explicit := strings.Contains(msg, " with an explicit deny")
-	for _, cut := range []string{" because ", " with an explicit deny"} {
-		if i := strings.Index(msg, cut); i >= 0 {
-			msg = msg[:i]
-		}
-	}
-	if explicit {
-		msg += " with an explicit deny"
-	}
-	body, _ := json.Marshal(map[string]string{"Message": msg})
+	body, _ := json.Marshal(map[string]string{"Message": policy.ShortMessage(msg)})
 	return &response{status: http.StatusForbidden, body: body, gateway: true, header: http.Header{
 		"Content-Type": {"application/json"}, "X-Amzn-Errortype": {"AccessDeniedException"}}}
 }

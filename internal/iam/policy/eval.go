@@ -1,6 +1,9 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Input is everything one authorization decision weighs, for one action
 // on one resource.
@@ -68,6 +71,23 @@ func (d Decision) Message(principal, action, resource string) string {
 		return msg
 	}
 	return fmt.Sprintf("%s because no %s allows the %s action", head, d.PolicyType, action)
+}
+
+// ShortMessage is a denial Message as API Gateway words it to the
+// caller of an API: its head ("User: P is not authorized to perform: A
+// on resource: R") and " with an explicit deny" when a Deny decided,
+// without the reason or the policy that gave it.
+func ShortMessage(message string) string {
+	explicit := strings.Contains(message, " with an explicit deny")
+	for _, cut := range []string{" because ", " with an explicit deny"} {
+		if i := strings.Index(message, cut); i >= 0 {
+			message = message[:i]
+		}
+	}
+	if explicit {
+		message += " with an explicit deny"
+	}
+	return message
 }
 
 // outcome is one set of policies' verdict on a request.

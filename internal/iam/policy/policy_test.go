@@ -244,3 +244,19 @@ func TestMessageWithoutResource(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestShortMessage: API Gateway's wording keeps a denial's head and
+// whether a Deny decided, and drops the reason and the policy.
+func TestShortMessage(t *testing.T) {
+	head := "User: arn:aws:iam::000000000000:user/bob is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:a1/prod/GET/hello"
+	for _, d := range []Decision{{PolicyType: IdentityBased}, {Explicit: true, PolicyType: IdentityBased, PolicyID: "arn:aws:iam::000000000000:policy/deny"}} {
+		want := head
+		if d.Explicit {
+			want += " with an explicit deny"
+		}
+		msg := d.Message("arn:aws:iam::000000000000:user/bob", "execute-api:Invoke", "arn:aws:execute-api:us-east-1:000000000000:a1/prod/GET/hello")
+		if got := ShortMessage(msg); got != want {
+			t.Errorf("ShortMessage(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
