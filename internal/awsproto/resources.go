@@ -8,24 +8,32 @@ import (
 // Permission is one IAM action on one resource (an ARN, or "*").
 type Permission struct{ Action, Resource string }
 
+// inputField is the member named field of an operation's input struct
+// (through any pointers to it), or false when in is no struct or has no
+// such member.
+func inputField(in any, field string) (reflect.Value, bool) {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return reflect.Value{}, false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return reflect.Value{}, false
+	}
+	f := v.FieldByName(field)
+	return f, f.IsValid()
+}
+
 // InputString returns the value of the string (or *string) member named
 // field of an operation's input struct, or "" when it has none or it is
 // not set: services' Resources functions read the member that names
 // their resource (TableName, QueueUrl, TopicArn) this way, whatever the
 // operation.
 func InputString(in any, field string) string {
-	v := reflect.ValueOf(in)
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return ""
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return ""
-	}
-	f := v.FieldByName(field)
-	if !f.IsValid() {
+	f, ok := inputField(in, field)
+	if !ok {
 		return ""
 	}
 	if f.Kind() == reflect.Pointer {
@@ -44,18 +52,8 @@ func InputString(in any, field string) string {
 // operation's input struct (DynamoDB's RequestItems, keyed by table),
 // sorted.
 func InputMapKeys(in any, field string) []string {
-	v := reflect.ValueOf(in)
-	for v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return nil
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return nil
-	}
-	f := v.FieldByName(field)
-	if !f.IsValid() || f.Kind() != reflect.Map || f.Type().Key().Kind() != reflect.String {
+	f, ok := inputField(in, field)
+	if !ok || f.Kind() != reflect.Map || f.Type().Key().Kind() != reflect.String {
 		return nil
 	}
 	out := make([]string, 0, f.Len())
@@ -70,18 +68,8 @@ func InputMapKeys(in any, field string) []string {
 // an operation's input struct (DescribeClusters' clusters, GetParameters'
 // Names), or nil when it has none.
 func InputStrings(in any, field string) []string {
-	v := reflect.ValueOf(in)
-	for v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return nil
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return nil
-	}
-	f := v.FieldByName(field)
-	if !f.IsValid() || f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.String {
+	f, ok := inputField(in, field)
+	if !ok || f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.String {
 		return nil
 	}
 	out := make([]string, 0, f.Len())
