@@ -235,21 +235,8 @@ func (s *Service) link(repo, digest string) error {
 // unlinkAll takes every blob out of a repository, in b, and removes
 // (in b too) the blobs no other repository holds. s.mu is held.
 func (s *Service) unlinkAll(b store.Batch, repo string) error {
-	lower := linkPrefix(repo)
-	it, err := s.store.NewIter(lower, keys.PrefixEnd(lower))
+	digests, err := s.lastKeyParts(linkPrefix(repo))
 	if err != nil {
-		return err
-	}
-	var digests []string
-	for ok := it.First(); ok; ok = it.Next() {
-		vals, err := keys.Decode(it.Key())
-		if err != nil {
-			it.Close()
-			return err
-		}
-		digests = append(digests, vals[len(vals)-1].(string))
-	}
-	if err := it.Close(); err != nil {
 		return err
 	}
 	for _, d := range digests {
@@ -276,21 +263,7 @@ func (s *Service) unlinkAll(b store.Batch, repo string) error {
 
 // blobUsers returns the repositories that hold a blob.
 func (s *Service) blobUsers(digest string) ([]string, error) {
-	lower := usePrefix(digest)
-	it, err := s.store.NewIter(lower, keys.PrefixEnd(lower))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for ok := it.First(); ok; ok = it.Next() {
-		vals, err := keys.Decode(it.Key())
-		if err != nil {
-			it.Close()
-			return nil, err
-		}
-		out = append(out, vals[len(vals)-1].(string))
-	}
-	return out, it.Close()
+	return s.lastKeyParts(usePrefix(digest))
 }
 
 // writeBlob copies bytes [from, to) of a blob to w, chunk by chunk.

@@ -207,8 +207,14 @@ func (s *Service) repos() ([]*repository, error) {
 
 // tags returns a repository's tags in order.
 func (s *Service) tags(repo string) ([]string, error) {
-	lower := tagPrefix(repo)
-	it, err := s.store.NewIter(lower, keys.PrefixEnd(lower))
+	return s.lastKeyParts(tagPrefix(repo))
+}
+
+// lastKeyParts returns the last part of every key under prefix, in key
+// order: the tags, links and uses below a repository or a blob each end
+// in the string they list.
+func (s *Service) lastKeyParts(prefix []byte) ([]string, error) {
+	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))
 	if err != nil {
 		return nil, err
 	}
