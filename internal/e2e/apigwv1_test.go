@@ -112,6 +112,27 @@ func apigwv1Event(t testing.TB, r apigwv1Response) map[string]any {
 	return ev
 }
 
+// apigwv1ProxyGET adds the resource /pathPart below the API's root with
+// a GET method of the given authorization type, integrated (AWS_PROXY)
+// with the function fn.
+func apigwv1ProxyGET(t testing.TB, c *apigateway.Client, apiID, pathPart, authType, fn string) {
+	t.Helper()
+	ctx := context.Background()
+	root := apigwv1Resource(t, c, apiID, "/")
+	r, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: &apiID, ParentId: &root, PathPart: aws.String(pathPart)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: &apiID, ResourceId: r.Id, HttpMethod: aws.String("GET"),
+		AuthorizationType: aws.String(authType)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: &apiID, ResourceId: r.Id, HttpMethod: aws.String("GET"),
+		Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"), Uri: aws.String(apigwv1LambdaURI(fn))}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // apigwv1Resource returns the id of the resource at path.
 func apigwv1Resource(t testing.TB, c *apigateway.Client, apiID, path string) string {
 	t.Helper()

@@ -227,19 +227,7 @@ func TestIAMEnforceRESTAPIMethods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := apigwv1Resource(t, c, *api.Id, "/")
-	hello, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: &root, PathPart: aws.String("hello")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: hello.Id, HttpMethod: aws.String("GET"),
-		AuthorizationType: aws.String("AWS_IAM")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: hello.Id, HttpMethod: aws.String("GET"),
-		Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"), Uri: aws.String(apigwv1LambdaURI("rfn"))}); err != nil {
-		t.Fatal(err)
-	}
+	apigwv1ProxyGET(t, c, *api.Id, "hello", "AWS_IAM", "rfn")
 	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("rfn"), StatementId: aws.String("apigw"),
 		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"),
 		SourceArn: aws.String("arn:aws:execute-api:us-east-1:" + testAccount + ":" + *api.Id + "/*/GET/hello")}); err != nil {
@@ -313,20 +301,8 @@ func TestIAMEnforceRESTAPIResourcePolicyOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	arn := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + *api.Id
-	root := apigwv1Resource(t, c, *api.Id, "/")
 	for _, path := range []string{"open", "closed", "denied"} {
-		r, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: &root, PathPart: aws.String(path)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: r.Id, HttpMethod: aws.String("GET"),
-			AuthorizationType: aws.String("NONE")}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: r.Id, HttpMethod: aws.String("GET"),
-			Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"), Uri: aws.String(apigwv1LambdaURI("ofn"))}); err != nil {
-			t.Fatal(err)
-		}
+		apigwv1ProxyGET(t, c, *api.Id, path, "NONE", "ofn")
 	}
 	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("ofn"), StatementId: aws.String("apigw"),
 		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"), SourceArn: aws.String(arn + "/*")}); err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
-	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -199,19 +198,7 @@ func TestIAMEnforceAPIGatewayToFunction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := apigwv1Resource(t, c, *api.Id, "/")
-	hello, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: &root, PathPart: aws.String("hello")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: hello.Id, HttpMethod: aws.String("GET"),
-		AuthorizationType: aws.String("NONE")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: hello.Id, HttpMethod: aws.String("GET"),
-		Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"), Uri: aws.String(apigwv1LambdaURI("api-fn"))}); err != nil {
-		t.Fatal(err)
-	}
+	apigwv1ProxyGET(t, c, *api.Id, "hello", "NONE", "api-fn")
 	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
 		t.Fatal(err)
 	}
