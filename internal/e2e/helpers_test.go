@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -248,6 +249,28 @@ func within(t testing.TB, what string, got, want time.Time, tolerance time.Durat
 	}
 }
 
+// awaitFreshChangeSetName waits, when the stack already has the change
+// set the aws CLI's deploy would create this second (it names them
+// awscli-cloudformation-package-deploy-UNIXSECONDS, and CloudFormation
+// keeps the executed one), for the next second: two deploys of a stack
+// in one second would otherwise collide on the name.
+func awaitFreshChangeSetName(t testing.TB, cf *cloudformation.Client, stack string) {
+	t.Helper()
+	out, err := cf.ListChangeSets(context.Background(), &cloudformation.ListChangeSetsInput{StackName: aws.String(stack)})
+	if err != nil {
+		return // no such stack yet
+	}
+	for _, cs := range out.Summaries {
+		name := aws.ToString(cs.ChangeSetName)
+		for deadline := time.Now().Add(2 * time.Second); name == fmt.Sprintf("awscli-cloudformation-package-deploy-%d", time.Now().Unix()); {
+			if time.Now().After(deadline) {
+				t.Fatalf("the clock did not pass the second of change set %s", name)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
 // deployWithCLI deploys template as stack with Debian's aws CLI
 // (cloudformation deploy, CAPABILITY_IAM) and returns the stack's outputs.
 // A failed deploy fails the test, with the stack's events in its log.
@@ -259,6 +282,7 @@ func deployWithCLI(t testing.TB, env *e2e.Env, stack, template string) map[strin
 	}
 	cf := cloudformation.NewFromConfig(env.Config)
 	ctx := context.Background()
+	awaitFreshChangeSetName(t, cf, stack)
 	if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", stack, "--template-file", file, "--capabilities", "CAPABILITY_IAM"); res.ExitCode != 0 {
 		evs, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(stack)})
 		if evs != nil {
