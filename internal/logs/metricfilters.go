@@ -84,8 +84,22 @@ func metricFilterKey(g, name string) []byte { return keys.AppendString(metricFil
 // loadMetricFilters reads the stored filters into memory.
 func (s *Service) loadMetricFilters() error {
 	s.mfs = map[string][]*metricFilter{}
-	p := base("metricfilter")
-	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	return loadFilters(s.store, "metricfilter", func(g string, f *metricFilter) (err error) {
+		if f.parsed, err = ParseFilterPattern(f.Pattern); err != nil {
+			return nil // stored by an older parser; nothing matches it now
+		}
+		f.sortDimensions()
+		s.mfs[g] = append(s.mfs[g], f)
+		return nil
+	})
+}
+
+// loadFilters decodes every record stored under ("logs", kind, group,
+// name) into a new T and hands it with its group to add. A key that does
+// not decode is skipped; a value that does not is an error.
+func loadFilters[T any](st store.Reader, kind string, add func(group string, v *T) error) error {
+	p := base(kind)
+	it, err := st.NewIter(p, keys.PrefixEnd(p))
 	if err != nil {
 		return err
 	}
@@ -96,15 +110,13 @@ func (s *Service) loadMetricFilters() error {
 			continue
 		}
 		g, _ := vals[2].(string)
-		var f metricFilter
-		if err := json.Unmarshal(it.Value(), &f); err != nil {
+		v := new(T)
+		if err := json.Unmarshal(it.Value(), v); err != nil {
 			return err
 		}
-		if f.parsed, err = ParseFilterPattern(f.Pattern); err != nil {
-			continue // stored by an older parser; nothing matches it now
+		if err := add(g, v); err != nil {
+			return err
 		}
-		f.sortDimensions()
-		s.mfs[g] = append(s.mfs[g], &f)
 	}
 	return it.Error()
 }

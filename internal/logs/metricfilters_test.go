@@ -1,8 +1,12 @@
 package logs
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/clock"
+	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
 
 func newFilter(t *testing.T, pattern, value string, def *float64, dims map[string]string) *metricFilter {
@@ -116,5 +120,47 @@ func TestMetricFilterValidation(t *testing.T) {
 		if err := validateTransformation(f); err == nil {
 			t.Errorf("%q %q %v accepted", c.pattern, c.value, c.dims)
 		}
+	}
+}
+
+// Metric filters are read back from the store when the service starts,
+// parsed and with their dimensions in order.
+func TestMetricFiltersReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	open := func() (*Service, func()) {
+		db, err := pebblestore.Open(pebblestore.Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(Deps{Store: db, Clock: clock.Real{}, Account: "000000000000", Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, func() { db.Close() }
+	}
+	s, closeDB := open()
+	if _, err := s.createLogGroup(ctx, &CreateLogGroupRequest{LogGroupName: ptr("/g")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.putMetricFilter(ctx, &PutMetricFilterRequest{LogGroupName: ptr("/g"), FilterName: ptr("f"),
+		FilterPattern: ptr(`[ip, user, status, bytes]`), MetricTransformations: []MetricTransformation{{
+			MetricName: ptr("Bytes"), MetricNamespace: ptr("App"), MetricValue: ptr("$bytes"),
+			Dimensions: map[string]string{"User": "$user", "Status": "$status"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	closeDB()
+
+	s, closeDB = open()
+	defer closeDB()
+	fs := s.mfs["/g"]
+	if len(fs) != 1 {
+		t.Fatalf("after a restart /g has %d metric filters, want 1", len(fs))
+	}
+	ps := filterMetrics(fs, []Event{{Timestamp: 60_000, Message: "1.2.3.4 bob 500 10"}})
+	if len(ps) != 1 || ps[0].Value != 10 || len(ps[0].Dimensions) != 2 ||
+		ps[0].Dimensions[0] != [2]string{"Status", "500"} || ps[0].Dimensions[1] != [2]string{"User", "bob"} {
+		t.Fatalf("the reloaded filter published %+v", ps)
 	}
 }

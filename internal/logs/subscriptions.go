@@ -117,28 +117,13 @@ func (s *subscriptions) nudge() {
 func (s *Service) loadSubscriptions() error {
 	s.subs.filters = map[string][]*subscription{}
 	s.subs.kick = make(chan struct{}, 1)
-	p := base("subscription")
-	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for ok := it.First(); ok; ok = it.Next() {
-		vals, err := keys.Decode(it.Key())
-		if err != nil || len(vals) < 4 {
-			continue
-		}
-		g, _ := vals[2].(string)
-		var sub subscription
-		if err := json.Unmarshal(it.Value(), &sub); err != nil {
-			return err
-		}
+	return loadFilters(s.store, "subscription", func(g string, sub *subscription) (err error) {
 		if sub.parsed, err = ParseFilterPattern(sub.Pattern); err != nil {
-			continue // stored by an older parser; nothing matches it now
+			return nil // stored by an older parser; nothing matches it now
 		}
-		s.subs.filters[g] = append(s.subs.filters[g], &sub)
-	}
-	return it.Error()
+		s.subs.filters[g] = append(s.subs.filters[g], sub)
+		return nil
+	})
 }
 
 // markPending records, in the batch that stores an event, that the event
