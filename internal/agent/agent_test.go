@@ -26,30 +26,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/virga/virga/internal/testenv"
 )
-
-// needContainerd skips (or, under CI=true, fails) a test on a machine
-// that cannot run containers.
-func needContainerd(t *testing.T) {
-	t.Helper()
-	why := ""
-	if os.Geteuid() != 0 {
-		why = "containers need root"
-	} else if _, err := findContainerd(""); err != nil {
-		why = err.Error()
-	} else if _, err := exec.LookPath("runc"); err != nil {
-		if _, err := os.Stat("/usr/sbin/runc"); err != nil {
-			why = "runc is not installed"
-		}
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: scripts/install-test-deps.sh installs containerd and runc)", why)
-	}
-	t.Skipf("%s: run scripts/install-test-deps.sh as root", why)
-}
 
 // fixture is what the tests share: one agent (one containerd) and one
 // registry holding the echo image.
@@ -92,7 +70,7 @@ func TestMain(m *testing.M) {
 
 func shared(t *testing.T) *fixture {
 	t.Helper()
-	needContainerd(t)
+	testenv.Containers(t)
 	fixOnce.Do(func() {
 		fixDir, fixErr = os.MkdirTemp("", "virga-agent-test-")
 		if fixErr != nil {

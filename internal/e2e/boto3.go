@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/testenv"
 )
 
 // Python is the interpreter boto3 tests run: Debian's, with Debian's
@@ -18,15 +20,12 @@ const Python = "/usr/bin/python3"
 // VIRGA_ENDPOINT, and any variables in extra; it runs with an empty
 // home (no configuration or credentials of the machine's) and one
 // attempt per call. A missing boto3 fails the test under CI and skips it
-// elsewhere, as RequireTool does for tools.
+// elsewhere, as testenv.Require does.
 func (e *Env) Boto3(t testing.TB, script string, extra ...string) []byte {
 	t.Helper()
 	RequireTool(t, Python)
 	if err := exec.Command(Python, "-c", "import boto3").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("boto3 is missing for %s; `make test` installs it (Debian package python3-boto3)", Python)
-		}
-		t.Skipf("boto3 is missing for %s; run `make test`, which installs it", Python)
+		testenv.Require(t, "boto3 is missing for "+Python+" (Debian package python3-boto3)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

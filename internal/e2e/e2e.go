@@ -18,6 +18,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/ecs"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // Env is a running virga and clients configured for it.
@@ -168,17 +169,14 @@ func (w tWriter) Write(p []byte) (int, error) {
 // older protocol variants (awsQuery for SQS, for example).
 const AWSCLI = "/usr/bin/aws"
 
-// RequireTool fails the test if a tool it needs is missing under CI, where
-// `make test` has installed every tool, and skips it elsewhere.
+// RequireTool requires the program at path, as testenv.Require does:
+// a skip on a developer's machine, a failure under CI, where `make test`
+// has installed every tool.
 func RequireTool(t testing.TB, path string) {
 	t.Helper()
-	if _, err := os.Stat(path); err == nil {
-		return
+	if _, err := os.Stat(path); err != nil {
+		testenv.Require(t, path+" is missing")
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing; `make test` installs it (Debian package awscli)", path)
-	}
-	t.Skipf("%s is missing; run `make test`, which installs it", path)
 }
 
 // CLIResult is what one aws CLI run printed.

@@ -30,30 +30,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
-
-// needContainers skips (or, under CI=true, fails) a test on a machine
-// that cannot run containers: containerd and runc as root.
-func needContainers(t *testing.T) {
-	t.Helper()
-	why := ""
-	if os.Geteuid() != 0 {
-		why = "containers need root"
-	} else if _, err := exec.LookPath("containerd"); err != nil {
-		why = "containerd is not installed"
-	} else if _, err := exec.LookPath("runc"); err != nil {
-		if _, err := os.Stat("/usr/sbin/runc"); err != nil {
-			why = "runc is not installed"
-		}
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: scripts/install-test-deps.sh installs containerd and runc)", why)
-	}
-	t.Skipf("%s: run scripts/install-test-deps.sh as root", why)
-}
 
 // ecsAppImage builds testdata/ecsapp as a static binary and makes a
 // one-layer image that runs it.
@@ -147,7 +125,7 @@ func httpGet(t *testing.T, url string) (int, string) {
 // missing image is CannotPullContainerError; a service keeps its
 // desired count of containers and replaces one that exits.
 func TestECSContainers(t *testing.T) {
-	needContainers(t)
+	testenv.Containers(t)
 	t.Parallel()
 	env := e2e.Start(t, sigv4Mode, e2e.WithFakeClock())
 	ctx := context.Background()

@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // TestECSContainerHealthSecretsAndDependencies runs real containers: a
@@ -31,7 +32,7 @@ import (
 // container that fails stop tasks with ECS's reasons; a service
 // replaces a task whose essential container fails its health check.
 func TestECSContainerHealthSecretsAndDependencies(t *testing.T) {
-	needContainers(t)
+	testenv.Containers(t)
 	t.Parallel()
 	env := e2e.Start(t, sigv4Mode)
 	ctx := context.Background()

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +20,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // backend is an HTTP server that answers with its name and what the
@@ -281,9 +281,7 @@ func TestELBv2RoutesRequests(t *testing.T) {
 
 func TestELBv2LambdaTargets(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 is not installed; the python3.12 runtime needs it")
-	}
+	testenv.Tool(t, "python3")
 	env := e2e.Start(t)
 	lc := lambdaClient(t, env)
 	c := elb.NewFromConfig(env.Config)

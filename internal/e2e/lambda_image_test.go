@@ -28,6 +28,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // functionImage builds internal/lambda/testfunction (aws-lambda-go) as a
@@ -72,7 +73,7 @@ func functionImage(t *testing.T, bin []byte, version string) v1.Image {
 }
 
 func TestLambdaImageFunction(t *testing.T) {
-	needContainers(t)
+	testenv.Containers(t)
 	t.Parallel()
 	env := e2e.Start(t, sigv4Mode)
 	ctx := context.Background()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 func TestLambdaInvokeGoFunction(t *testing.T) {
@@ -221,9 +221,7 @@ func TestLambdaPythonAndNodeFunctions(t *testing.T) {
 		{"node", "nodejs22.x", "index.handler", "index.mjs", "export const handler = async (event, context) => ({got: event, fn: context.functionName, region: process.env.AWS_REGION});\n"},
 	} {
 		t.Run(tc.runtime, func(t *testing.T) {
-			if _, err := exec.LookPath(tc.tool); err != nil {
-				t.Skipf("%s is not installed; the %s runtime needs it", tc.tool, tc.runtime)
-			}
+			testenv.Tool(t, tc.tool)
 			name := "fn-" + strings.NewReplacer(".", "-").Replace(tc.runtime)
 			if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
 				FunctionName: aws.String(name), Runtime: lambdatypes.Runtime(tc.runtime), Handler: aws.String(tc.handler),

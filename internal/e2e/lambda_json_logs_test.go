@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 const pythonJSONLogging = `import logging
@@ -37,17 +36,6 @@ const nodeJSONLogging = `exports.handler = async (event, context) => {
   return { stream: context.logStreamName };
 };
 `
-
-// needTool skips a test without the interpreter, except under CI.
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI: %v", name, err)
-		}
-		t.Skipf("%s is not installed: %v", name, err)
-	}
-}
 
 // jsonLogRecords invokes a function and returns the JSON objects of its
 // log stream once done accepts them: every event must be one.
@@ -100,7 +88,7 @@ func TestLambdaJSONLogs(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("python", func(t *testing.T) {
-		needTool(t, "python3")
+		testenv.Tool(t, "python3")
 		_, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
 			FunctionName: aws.String("jsonpy"), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"),
 			Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "app.py", body: []byte(pythonJSONLogging)})},
@@ -125,7 +113,7 @@ func TestLambdaJSONLogs(t *testing.T) {
 	})
 
 	t.Run("node", func(t *testing.T) {
-		needTool(t, "node")
+		testenv.Tool(t, "node")
 		_, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
 			FunctionName: aws.String("jsonnode"), Runtime: lambdatypes.RuntimeNodejs22x, Handler: aws.String("index.handler"),
 			Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "index.js", body: []byte(nodeJSONLogging)})},

@@ -2,8 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -12,6 +10,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // TestLambdaNodeFunctionsFindTheAWSSDK: as on AWS, a Node function imports
@@ -20,14 +19,8 @@ import (
 // installs the package from npm on first need.
 func TestLambdaNodeFunctionsFindTheAWSSDK(t *testing.T) {
 	t.Parallel()
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is missing", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	testenv.Tool(t, "node")
+	testenv.Tool(t, "npm")
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()

@@ -21,6 +21,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // couldNotUnzip is Lambda's message for a deployment package it refuses.
@@ -185,9 +186,7 @@ func TestLambdaProofBadFunctions(t *testing.T) {
 	})
 	t.Run("MissingPythonModule", func(t *testing.T) {
 		t.Parallel()
-		if _, err := os.Stat("/usr/bin/python3"); err != nil && os.Getenv("CI") != "true" {
-			t.Skip("python3 is not installed")
-		}
+		testenv.Tool(t, "python3")
 		createGoFunction(t, c, "nomodule", zipOf(t, zipEntry{name: "app.py", body: []byte("def handler(e, c):\n    return 1\n")}), func(in *lambda.CreateFunctionInput) {
 			in.Runtime, in.Handler, in.Architectures = lambdatypes.RuntimePython312, aws.String("nope.handler"), nil
 		})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // lambdaVars are the variables Lambda defines for a function
@@ -129,7 +129,7 @@ func TestLambdaProofEnvironment(t *testing.T) {
 	if g := seen("envgo"); g.Env["AWS_EXECUTION_ENV"] != "AWS_Lambda_go1.x" || g.Env["_HANDLER"] != "handler" {
 		t.Errorf("go1.x: AWS_EXECUTION_ENV %q, _HANDLER %q", g.Env["AWS_EXECUTION_ENV"], g.Env["_HANDLER"])
 	}
-	if _, err := exec.LookPath("python3"); err == nil || os.Getenv("CI") == "true" {
+	if _, err := exec.LookPath("python3"); err == nil || testenv.CI() {
 		code := "import os\n\ndef handler(event, context):\n    return {k: os.environ.get(k) for k in event['names']}\n"
 		createGoFunction(t, c, "envpy", zipOf(t, zipEntry{name: "app.py", body: []byte(code)}), func(in *lambda.CreateFunctionInput) {
 			in.Runtime, in.Handler, in.Architectures = lambdatypes.RuntimePython312, aws.String("app.handler"), nil

@@ -1,8 +1,6 @@
 package e2e_test
 
 import (
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // TestLambdaProofFailures: a timeout, an out-of-memory kill, a crash and
@@ -133,12 +132,7 @@ func TestLambdaProofFailures(t *testing.T) {
 	// Runtime API as AWS's do.
 	t.Run("Init_python", func(t *testing.T) {
 		t.Parallel()
-		if _, err := exec.LookPath("python3"); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("python3 is required under CI: %v", err)
-			}
-			t.Skipf("python3 is not installed: %v", err)
-		}
+		testenv.Tool(t, "python3")
 		control.set("init-py", "raise")
 		code := "import os, urllib.request\n" +
 			"if urllib.request.urlopen(os.environ['INIT_URL']).read().decode() == 'raise':\n" +
@@ -162,9 +156,7 @@ func TestLambdaProofFailures(t *testing.T) {
 	})
 	t.Run("Init_node", func(t *testing.T) {
 		t.Parallel()
-		if _, err := exec.LookPath("node"); err != nil {
-			t.Skipf("node is not installed: %v", err)
-		}
+		testenv.Tool(t, "node")
 		control.set("init-node", "raise")
 		code := "const mode = await (await fetch(process.env.INIT_URL)).text();\n" +
 			"if (mode === 'raise') throw new Error('init broke');\n" +

@@ -4,23 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// needInterpreter skips without the interpreter, except under CI, where
-// it must be installed.
-func needInterpreter(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI: %v", name, err)
-		}
-		t.Skipf("%s is not installed: %v", name, err)
-	}
-}
+	"github.com/virga/virga/internal/testenv"
+)
 
 const pythonHandler = `
 import json, logging, os
@@ -50,7 +39,7 @@ def fail(event, context):
 
 func TestPythonRuntime(t *testing.T) {
 	t.Parallel()
-	needInterpreter(t, "python3")
+	testenv.Tool(t, "python3")
 	m := newPools(t, nil)
 	layer := t.TempDir()
 	os.MkdirAll(filepath.Join(layer, "python"), 0o755)
@@ -152,7 +141,7 @@ export const handler = async (event, context) => ({ style: 'esm', platform: plat
 
 func TestNodeRuntime(t *testing.T) {
 	t.Parallel()
-	needInterpreter(t, "node")
+	testenv.Tool(t, "node")
 	m := newPools(t, nil)
 	files := map[string]string{
 		"index.js":           nodeCommonJS,
@@ -244,7 +233,7 @@ module.exports = AWS;`,
 // what the function configures itself wins.
 func TestNodeSDKv2Endpoint(t *testing.T) {
 	t.Parallel()
-	needInterpreter(t, "node")
+	testenv.Tool(t, "node")
 	m := newPools(t, nil)
 	files := map[string]string{
 		"whole.js": `const AWS = require('aws-sdk');

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/testenv"
 )
 
 func TestLineLevel(t *testing.T) {
@@ -93,7 +95,7 @@ def slow(event, context):
 // Lambda's own lines are records filtered by SystemLogLevel.
 func TestPythonJSONLogs(t *testing.T) {
 	t.Parallel()
-	needInterpreter(t, "python3")
+	testenv.Tool(t, "python3")
 	m := newPools(t, nil)
 	s := spec(t, "python3.12", "app.handler", map[string]string{"app.py": pythonJSONHandler})
 	s.LogFormat, s.ApplicationLogLevel, s.SystemLogLevel = LogFormatJSON, "WARN", "DEBUG"
@@ -193,7 +195,7 @@ exports.fails = async () => { throw new RangeError('out of range'); };
 // only platform.start and platform.report.
 func TestNodeJSONLogs(t *testing.T) {
 	t.Parallel()
-	needInterpreter(t, "node")
+	testenv.Tool(t, "node")
 	m := newPools(t, nil)
 	s := spec(t, "nodejs20.x", "index.handler", map[string]string{"index.js": nodeJSONHandler})
 	s.LogFormat, s.ApplicationLogLevel = LogFormatJSON, "DEBUG"

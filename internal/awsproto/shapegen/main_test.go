@@ -19,6 +19,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/virga/virga/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the generator's output")
@@ -39,15 +41,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// requireDir skips the test when the botocore models are not installed,
-// unless CI is set: there `make test` installs them, so their absence fails.
+// requireDir requires the botocore models, as testenv.Require does.
 func requireDir(t *testing.T, dir string) {
 	t.Helper()
 	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("botocore models missing under CI (install awscli or python3-botocore): %v", err)
-		}
-		t.Skipf("botocore models not installed (Debian python3-botocore): %v", err)
+		testenv.Require(t, "the botocore models are not installed (Debian python3-botocore): "+err.Error())
 	}
 }
 

@@ -6,21 +6,18 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/virga/virga/internal/testenv"
 )
 
-// needs skips a test whose functions run on an interpreter the host
-// lacks, saying so.
+// needs requires the interpreter a test's functions run on.
 func needs(t *testing.T, tool string) {
 	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Skipf("%s is not installed; the functions of this test need it", tool)
-	}
+	testenv.Tool(t, tool)
 }
 
 // invoke runs a function through Lambda's HTTP API and returns its

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/virga/virga/internal/testenv"
 )
 
 func TestInstall(t *testing.T) {
@@ -32,8 +34,8 @@ func TestInstall(t *testing.T) {
 	}
 }
 
-// TestSyntax compiles each bootstrap with its interpreter, where it is
-// installed (the functions package runs them for real).
+// TestSyntax compiles each bootstrap with its interpreter (the functions
+// package runs them for real).
 func TestSyntax(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -41,16 +43,12 @@ func TestSyntax(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if path, err := exec.LookPath("python3"); err == nil {
-		cmd := exec.Command(path, "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", filepath.Join(python, PythonFile))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("python: %v\n%s", err, out)
-		}
+	cmd := exec.Command(testenv.Tool(t, "python3"), "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", filepath.Join(python, PythonFile))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("python: %v\n%s", err, out)
 	}
-	if path, err := exec.LookPath("node"); err == nil {
-		if out, err := exec.Command(path, "--check", filepath.Join(node, NodeFile)).CombinedOutput(); err != nil {
-			t.Errorf("node: %v\n%s", err, out)
-		}
+	if out, err := exec.Command(testenv.Tool(t, "node"), "--check", filepath.Join(node, NodeFile)).CombinedOutput(); err != nil {
+		t.Errorf("node: %v\n%s", err, out)
 	}
 }
 
