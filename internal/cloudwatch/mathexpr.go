@@ -497,6 +497,11 @@ func (p *mathParser) unary() (mathNode, error) {
 		if mathKeywords[name] {
 			return mathKeyword(name), nil
 		}
+		if c >= 'A' && c <= 'Z' {
+			// Ids "must start with a lowercase letter"; uppercase words
+			// are functions and their keywords.
+			return nil, fmt.Errorf("unknown name %s at position %d", name, start+1) // unsourced message
+		}
 		p.refs = append(p.refs, name)
 		return mathRef(name), nil
 	case c == 0:

@@ -230,15 +230,15 @@ func TestMathFunctions(t *testing.T) {
 
 func TestMathErrors(t *testing.T) {
 	for _, bad := range []string{"", "1 +", "(1", "1)", "a b", "1..2", "#", "e1 * * 2", "[]", "[m1", "SUM(m1", "sum(m1)",
-		"NOPE(m1)", "'open", "m1 < m2 < m3", "1 AND", "SUM(m1,)"} {
+		"NOPE(m1)", "FILL(m1, NOPE)", "SORT([m1], MEDIAN, ASC)", "SORT([m1], AVG, UP)", "Errors + 1", "'open", "m1 < m2 < m3", "1 AND", "SUM(m1,)"} {
 		if _, _, err := parseMath(bad); err == nil {
 			t.Errorf("parseMath(%q) succeeded", bad)
 		}
 	}
 	// Well formed, but wrong arguments or types.
 	for _, bad := range []string{
-		"ABS(1)", "ABS(m1, m2)", "FILL(m1)", "FILL(m1, m2)", "FILL(m1, [m1])", "FILL(m1, NEAREST)", "FIRST(m1)",
-		"SORT(m1, AVG, ASC)", "SORT([m1], MEDIAN, ASC)", "SORT([m1], AVG, UP)", "SLICE(m1, 1)", "SLICE([m1], m1)",
+		"ABS(1)", "ABS(m1, m2)", "FILL(m1)", "FILL(m1, m2)", "FILL(m1, [m1])", "FILL(m1, AVG)", "FIRST(m1)",
+		"SORT(m1, AVG, ASC)", "SLICE(m1, 1)", "SLICE([m1], m1)",
 		"METRICS(m1)", "METRICS('a', 'b')", "PERIOD(e1)", "PERIOD(2)", "TIME_SERIES(m1)", "MINUTE(3)",
 		"MINUTE(METRICS())", "IF([m1], 1, 0)", "IF(1, 2, 3)", "REMOVE_EMPTY(m1)", "METRIC_COUNT(m1)",
 		"[m1, m2] + [m1]", "[m1, 2]", "REPEAT", "'str'", "INSIGHT_RULE_METRIC('rule', 'Sum')",
