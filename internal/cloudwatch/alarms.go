@@ -267,7 +267,11 @@ func (s *Service) fillWindows(a *alarm, id, stat string, start, end time.Time, w
 		if err != nil {
 			return err
 		}
-		for ts, x := range v.series {
+		ts, err := single(v)
+		if err != nil {
+			return err
+		}
+		for ts, x := range ts.points {
 			set(time.UnixMilli(ts), x)
 		}
 		return nil

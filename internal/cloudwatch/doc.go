@@ -13,8 +13,12 @@
 // filters, RecentlyActive, 500 a page), GetMetricStatistics (the five
 // statistics and percentiles pNN.NN, Unit, at most 1,440 datapoints) and
 // GetMetricData (MetricStat queries, Label, ReturnData, ScanBy,
-// MaxDatapoints, NextToken, and metric math's arithmetic: Expressions of
-// numbers, query Ids, + - * / ^ and parentheses, in mathexpr.go). Services publish their own metrics through
+// MaxDatapoints, NextToken, and metric math: Expressions of numbers,
+// query Ids, + - * / ^, comparisons, AND/OR, arrays and the functions of
+// the User Guide's table, scalars, time series and arrays of time
+// series as it types them, in mathexpr.go and mathfuncs.go; an array
+// gives one MetricDataResult per member under the expression's Id;
+// SEARCH over the stored metrics in search.go). Services publish their own metrics through
 // RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
 // an Aggregator; CloudWatch Logs' metric filters through AddAt, at
 // their log events' timestamps. The Aggregator holds samples in memory
@@ -37,6 +41,7 @@
 //
 // Alarms: PutMetricAlarm (Statistic or ExtendedStatistic, or Metrics:
 // metric math queries of which one returns data (queries.go), Period,
+// (at most 20, 10 of each kind, giving one time series, not SEARCH),
 // EvaluationPeriods, DatapointsToAlarm, Threshold, the four static
 // ComparisonOperators, TreatMissingData, the three action lists,
 // ActionsEnabled, Tags), DescribeAlarms, DescribeAlarmsForMetric,
@@ -65,9 +70,13 @@
 // Concurrency: Service.mu guards the series index, the alarms and their
 // store writes; notifications are published after it is released.
 //
-// Not supported: metric math functions (SUM, METRICS, FILL, RATE, ...)
-// and Metrics Insights queries, in GetMetricData and in alarms, which
-// answer a ValidationError saying so; anomaly detection (its comparison operators
+// Not supported: Metrics Insights queries (SELECT ...), in GetMetricData
+// and in alarms; the metric math functions INSIGHT_RULE_METRIC,
+// ANOMALY_DETECTION_BAND and SERVICE_QUOTA (a ValidationError saying
+// so); AWS's wording of metric math errors (virga's say what is wrong);
+// SEARCH's case-sensitive matching of composite tokens, its
+// cross-account :aws.AccountId and the labels AWS gives its results
+// (virga's are the dimension values and the metric name); anomaly detection (its comparison operators
 // and ThresholdMetricId); composite alarms' action suppression (ActionsSuppressor, refused), their AWS state reasons (virga's say which way the rule evaluated), and deleting an alarm a composite alarm names (allowed; the rule then finds it in no state);
 // alarm actions other than SNS topics and Lambda functions (Auto
 // Scaling, EC2, SSM are kept but not run), and the retries CloudWatch

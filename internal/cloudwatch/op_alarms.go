@@ -32,7 +32,7 @@ func (s *Service) putMetricAlarm(_ context.Context, in *PutMetricAlarmInput) (*n
 		if err != nil {
 			return nil, err
 		}
-		if _, _, err := qs.returned(); err != nil {
+		if err := qs.check(); err != nil {
 			return nil, err
 		}
 		mathQueries = qs

@@ -341,15 +341,16 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 	compute := qs.evaluator(*in.StartTime, *in.EndTime)
 
 	ascending := in.ScanBy != nil && *in.ScanBy == "TimestampAscending"
-	// The next token is the index of the query to go on with and how many
-	// of its datapoints were already returned.
-	from, skip := 0, 0
+	// The next token is the index of the query to go on with, of the
+	// series among those it returns and how many of its datapoints were
+	// already returned.
+	from, member, skip := 0, 0, 0
 	if in.NextToken != nil {
 		raw, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
 		if err == nil {
-			_, err = fmt.Sscanf(string(raw), "%d/%d", &from, &skip)
+			_, err = fmt.Sscanf(string(raw), "%d/%d/%d", &from, &member, &skip)
 		}
-		if err != nil || from < 0 || skip < 0 || from >= len(in.MetricDataQueries) {
+		if err != nil || from < 0 || member < 0 || skip < 0 || from >= len(in.MetricDataQueries) {
 			return nil, ErrInvalidNextToken
 		}
 	}
@@ -358,7 +359,7 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 		budget = int(*in.MaxDatapoints)
 	}
 	out := &GetMetricDataOutput{MetricDataResults: []MetricDataResult{}, Messages: []MessageData{}}
-	for qi := from; qi < len(in.MetricDataQueries); qi++ {
+	for qi := from; qi < len(in.MetricDataQueries) && out.NextToken == nil; qi++ {
 		q := in.MetricDataQueries[qi]
 		if q.ReturnData != nil && !*q.ReturnData {
 			continue
@@ -367,43 +368,42 @@ func (s *Service) getMetricData(_ context.Context, in *GetMetricDataInput) (*Get
 		if err != nil {
 			return nil, err
 		}
-		stamps := make([]int64, 0, len(v.series))
-		for ts := range v.series {
-			stamps = append(stamps, ts)
-		}
-		sort.Slice(stamps, func(i, j int) bool {
-			if ascending {
-				return stamps[i] < stamps[j]
-			}
-			return stamps[i] > stamps[j]
-		})
-		label := str(q.Label)
-		if label == "" && q.MetricStat != nil {
-			label = str(q.MetricStat.Metric.MetricName)
-		} else if label == "" {
-			label = str(q.Id)
-		}
-		r := MetricDataResult{Id: q.Id, Label: &label, Timestamps: []time.Time{}, Values: []float64{}, Messages: []MessageData{}}
-		status := StatusCode("Complete")
-		for n, ts := range stamps {
-			if n < skip {
+		all := resultSeries(q, v)
+		for mi := 0; mi < len(all); mi++ {
+			if qi == from && mi < member {
 				continue
 			}
-			if budget == 0 {
-				status = "PartialData"
-				out.NextToken = ptr(base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d/%d", qi, n)))
+			sr := all[mi]
+			stamps := sortedStamps(sr.points)
+			if !ascending {
+				for i, j := 0, len(stamps)-1; i < j; i, j = i+1, j-1 {
+					stamps[i], stamps[j] = stamps[j], stamps[i]
+				}
+			}
+			label := sr.label
+			r := MetricDataResult{Id: q.Id, Label: &label, Timestamps: []time.Time{}, Values: []float64{}, Messages: []MessageData{}}
+			status := StatusCode("Complete")
+			for n, ts := range stamps {
+				if n < skip {
+					continue
+				}
+				if budget == 0 {
+					status = "PartialData"
+					out.NextToken = ptr(base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d/%d/%d", qi, mi, n)))
+					break
+				}
+				r.Timestamps = append(r.Timestamps, time.UnixMilli(ts).UTC())
+				r.Values = append(r.Values, sr.points[ts])
+				budget--
+			}
+			skip = 0
+			r.StatusCode = &status
+			out.MetricDataResults = append(out.MetricDataResults, r)
+			if out.NextToken != nil {
 				break
 			}
-			r.Timestamps = append(r.Timestamps, time.UnixMilli(ts).UTC())
-			r.Values = append(r.Values, v.series[ts])
-			budget--
 		}
-		skip = 0
-		r.StatusCode = &status
-		out.MetricDataResults = append(out.MetricDataResults, r)
-		if out.NextToken != nil {
-			break
-		}
+		member = 0
 	}
 	return out, nil
 }

@@ -109,7 +109,7 @@ func TestCloudWatchMetricsCBORAndQuery(t *testing.T) {
 	}
 	_, err = cw.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{
 		StartTime: aws.Time(now.Add(-10 * time.Minute)), EndTime: aws.Time(now),
-		MetricDataQueries: []cwtypes.MetricDataQuery{{Id: aws.String("e"), Expression: aws.String("SUM(METRICS())")}},
+		MetricDataQueries: []cwtypes.MetricDataQuery{{Id: aws.String("e"), Expression: aws.String("INSIGHT_RULE_METRIC('rule', 'Sum')")}},
 	})
 	expectAPIError(t, err, "ValidationError", 400)
 	r := data.MetricDataResults[0]
