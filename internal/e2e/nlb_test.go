@@ -326,6 +326,17 @@ func TestNLB(t *testing.T) {
 		}
 	}
 
+	// A target group serves one load balancer.
+	other, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("other"), Type: elbtypes.LoadBalancerTypeEnumNetwork})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: other.LoadBalancers[0].LoadBalancerArn, Protocol: elbtypes.ProtocolEnumTcp,
+		Port: aws.Int32(freePort(t)), DefaultActions: forwardTo(tcpTG)})
+	if got := apiCode(err); got != "TargetGroupAssociationLimit: The following target groups cannot be associated with more than one load balancer: "+tcpTG {
+		t.Errorf("a second load balancer's listener: %q", got)
+	}
+
 	// Deleting the load balancer closes its ports.
 	if _, err := c.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: &lbARN}); err != nil {
 		t.Fatal(err)

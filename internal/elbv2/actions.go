@@ -43,6 +43,12 @@ func (s *Service) checkActionsLocked(actions []Action, l *listener) error {
 	if len(actions) == 0 {
 		return validation("At least one action must be specified")
 	}
+	// A target group serves one load balancer.
+	for _, arn := range targetGroupARNs(actions) {
+		if slices.ContainsFunc(s.tgLoadBalancersLocked(arn), func(lb string) bool { return lb != l.LoadBalancer }) {
+			return ErrTargetGroupAssociationLimit.WithMessage("The following target groups cannot be associated with more than one load balancer: " + arn)
+		}
+	}
 	if lb := s.lbs[l.LoadBalancer]; lb != nil && lb.isNetwork() {
 		return s.checkNetworkActionsLocked(actions, l)
 	}

@@ -72,6 +72,9 @@
 // deletion protection...). It is not served through virga's endpoint:
 // it is reached on its listeners' ports only.
 //
+// A target group serves one load balancer, of either type: a listener or
+// rule of another that forwards to it is TargetGroupAssociationLimit.
+//
 // Its listeners are TCP, UDP or TCP_UDP, forward only (another action is
 // InvalidLoadBalancerAction; rules cannot be created), to one target
 // group whose protocol the listener's carries (TCP: TCP or TCP_UDP; UDP:
@@ -146,9 +149,8 @@
 // listener can forward to them); QUIC listeners; listener attributes
 // (tcp.idle_timeout.seconds is fixed at 350); NLB's passive health
 // checks, client IP preservation and proxy protocol (their attributes
-// are stored and ignored: targets see connections from 127.0.0.1); the
-// rule that a target group serves one load balancer only; instance
-// targets (virga has no EC2: they are accepted, never healthy, and
+// are stored and ignored: targets see connections from 127.0.0.1);
+// instance targets (virga has no EC2: they are accepted, never healthy, and
 // requests to them are 502, connections reset); alb targets;
 // authenticate-oidc and authenticate-cognito actions
 // (InvalidLoadBalancerAction); more than one action per rule; sticky
