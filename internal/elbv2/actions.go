@@ -15,12 +15,42 @@ const (
 
 var fixedContentTypes = []string{"text/plain", "text/css", "text/html", "application/javascript", "application/json"}
 
-// checkActionsLocked checks a rule's (or a listener's default) actions:
-// one forward, redirect or fixed-response action, whose target groups
-// exist and can serve an Application Load Balancer.
-func (s *Service) checkActionsLocked(actions []Action) error {
+// nlbTargetProtocols are the target group protocols a Network Load
+// Balancer listener of each protocol forwards to: a TCP_UDP listener
+// needs a TCP_UDP target group ("The target groups for a TCP_UDP listener
+// must use the TCP_UDP protocol"), a UDP listener a UDP or TCP_UDP one, a
+// TCP listener a TCP or TCP_UDP one, a TLS listener a TCP or TLS one.
+var nlbTargetProtocols = map[string][]string{
+	"TCP":     {"TCP", "TCP_UDP"},
+	"TLS":     {"TCP", "TLS"},
+	"UDP":     {"UDP", "TCP_UDP"},
+	"TCP_UDP": {"TCP_UDP"},
+}
+
+// isNetworkProtocol reports whether a listener or target group protocol
+// is a Network Load Balancer's.
+func isNetworkProtocol(p string) bool {
+	_, ok := nlbTargetProtocols[p]
+	return ok
+}
+
+// checkActionsLocked checks a rule's (or a listener's default) actions
+// for the listener l: one forward, redirect or fixed-response action,
+// whose target groups exist and can serve the listener's load balancer
+// and protocol. A Network Load Balancer's listener takes forward actions
+// only.
+func (s *Service) checkActionsLocked(actions []Action, l *listener) error {
 	if len(actions) == 0 {
 		return validation("At least one action must be specified")
+	}
+	// A target group serves one load balancer.
+	for _, arn := range targetGroupARNs(actions) {
+		if slices.ContainsFunc(s.tgLoadBalancersLocked(arn), func(lb string) bool { return lb != l.LoadBalancer }) {
+			return ErrTargetGroupAssociationLimit.WithMessage("The following target groups cannot be associated with more than one load balancer: " + arn)
+		}
+	}
+	if lb := s.lbs[l.LoadBalancer]; lb != nil && lb.isNetwork() {
+		return s.checkNetworkActionsLocked(actions, l)
 	}
 	if len(actions) > 1 {
 		return ErrTooManyActions.WithMessage("virga's Application Load Balancers support one action per rule: authenticate actions are not supported")
@@ -50,7 +80,7 @@ func (s *Service) checkActionsLocked(actions []Action) error {
 				return err
 			}
 			if tg.TargetType != "lambda" && tg.Protocol != "HTTP" && tg.Protocol != "HTTPS" {
-				return ErrIncompatibleProtocols.WithMessage(fmt.Sprintf("The target group '%s' protocol is not compatible with Application Load Balancers", arn))
+				return incompatible(arn)
 			}
 		}
 	case "fixed-response":
@@ -76,6 +106,40 @@ func (s *Service) checkActionsLocked(actions []Action) error {
 		return ErrInvalidLoadBalancerAction.WithMessage(fmt.Sprintf("Action type '%s' is not supported by virga", typ))
 	default:
 		return validation("Action type '%s' must be one of [forward, redirect, fixed-response, authenticate-oidc, authenticate-cognito]", typ)
+	}
+	return nil
+}
+
+// incompatible is the error of a listener whose target group's protocol
+// it cannot forward to.
+func incompatible(tgARN string) error {
+	return ErrIncompatibleProtocols.WithMessage(fmt.Sprintf("The listener and its associated target group '%s' have incompatible protocols", tgARN))
+}
+
+// checkNetworkActionsLocked checks a Network Load Balancer listener's
+// default actions: forward only, to target groups whose protocol the
+// listener's can carry (a Lambda target group has none).
+func (s *Service) checkNetworkActionsLocked(actions []Action, l *listener) error {
+	if len(actions) > 1 {
+		return ErrTooManyActions.WithMessage("A Network Load Balancer listener can have only one default action")
+	}
+	a := actions[0]
+	if typ := deref(a.Type); typ != "forward" {
+		return ErrInvalidLoadBalancerAction.WithMessage(fmt.Sprintf("Action type '%s' is not supported for Network Load Balancers: their listeners forward only", typ))
+	}
+	arns := targetGroupARNs(actions)
+	if len(arns) == 0 {
+		return validation("A target group ARN must be specified for a forward action")
+	}
+	if len(arns) > 1 {
+		return validation("A forward action of a Network Load Balancer listener can have only one target group")
+	}
+	tg, err := s.tgLocked(arns[0])
+	if err != nil {
+		return err
+	}
+	if tg.TargetType == "lambda" || !slices.Contains(nlbTargetProtocols[l.Protocol], tg.Protocol) {
+		return incompatible(tg.ARN)
 	}
 	return nil
 }

@@ -25,6 +25,10 @@ func (s *Service) bindLocked(l *listener) {
 	if b := s.servers[l.ARN]; b != nil {
 		return
 	}
+	if isNetworkProtocol(l.Protocol) {
+		s.bindL4Locked(l)
+		return
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(s.listenHost, strconv.Itoa(int(l.Port))))
 	if err != nil {
 		s.log.Warn("a listener's port is not available: its load balancer is reachable through virga's endpoint by its DNS name",
@@ -40,7 +44,7 @@ func (s *Service) bindLocked(l *listener) {
 		// own limit answers 431).
 		MaxHeaderBytes: maxRequestLine + maxRequestHeaders + 4096,
 	}
-	s.servers[arn] = &boundListener{port: l.Port, server: srv, ln: ln}
+	s.servers[arn] = &boundListener{port: l.Port, server: srv}
 	go srv.Serve(ln)
 }
 
@@ -50,7 +54,7 @@ func (s *Service) unbindLocked(arn string) {
 		return
 	}
 	delete(s.servers, arn)
-	b.server.Close()
+	b.close()
 }
 
 // DataPlane serves requests the edge receives for a load balancer's DNS
@@ -70,7 +74,9 @@ func (s *Service) DataPlane() http.Handler {
 		s.mu.RLock()
 		var lb *loadBalancer
 		for _, x := range s.lbs {
-			if x.DNSName == host {
+			// A Network Load Balancer is reached on its listeners'
+			// ports only.
+			if x.DNSName == host && !x.isNetwork() {
 				lb = x
 			}
 		}

@@ -1,7 +1,8 @@
 // Package elbv2 is Elastic Load Balancing v2 over awsQuery (Version
 // 2015-12-01, signing name elasticloadbalancing): Application Load
 // Balancers whose listeners really route HTTP requests to ip targets and
-// Lambda functions.
+// Lambda functions, and Network Load Balancers whose listeners relay TCP
+// connections and UDP datagrams to ip targets.
 //
 // # What it owns
 //
@@ -62,6 +63,47 @@
 // path without its leading "/") and #{query} stand for the request's;
 // a default port of the protocol (80, 443) is left out.
 //
+// # Network Load Balancers
+//
+// CreateLoadBalancer with Type network makes a Network Load Balancer:
+// ARN loadbalancer/net/NAME/ID, DNS name NAME-ID.elb.REGION.amazonaws.com
+// (internal or not), NLB's hosted zone, no security groups unless given,
+// and NLB's attributes (load_balancing.cross_zone.enabled false,
+// deletion protection...). It is not served through virga's endpoint:
+// it is reached on its listeners' ports only.
+//
+// A target group serves one load balancer, of either type: a listener or
+// rule of another that forwards to it is TargetGroupAssociationLimit.
+//
+// Its listeners are TCP, UDP or TCP_UDP, forward only (another action is
+// InvalidLoadBalancerAction; rules cannot be created), to one target
+// group whose protocol the listener's carries (TCP: TCP or TCP_UDP; UDP:
+// UDP or TCP_UDP; TCP_UDP: TCP_UDP; anything else, Lambda target groups
+// included, is IncompatibleProtocols). A TLS listener without a
+// certificate is refused with AWS's ValidationError; with one it is
+// refused too (UnsupportedProtocol): virga terminates no TLS, and a TCP
+// listener passes TLS through to the targets.
+//
+// Each listener binds its port on 127.0.0.1 as an Application Load
+// Balancer's does (a port that cannot be bound leaves it unbound, with a
+// warning): TCP for TCP and TCP_UDP listeners, UDP for UDP and TCP_UDP.
+// Each new TCP connection goes to the next healthy target of the target
+// group (AWS chooses by a hash of the flow; virga takes turns per new
+// connection), or to any target when none is healthy (fail open); a
+// connection with no target, or whose target refuses, is reset. Bytes
+// are copied both ways, half-closes passed on, until both sides are done
+// or nothing moved for 350 seconds (NLB's TCP idle timeout). A UDP
+// client address is a flow, sent to the target its first datagram was
+// given; the target's answers come back from the listener's port, and
+// the flow ends after 120 seconds without a datagram.
+//
+// Target groups of protocol TCP, UDP, TCP_UDP or TLS are NLB target
+// groups: checked over TCP (a connection) by default, or HTTP/HTTPS,
+// with NLB's defaults (every 30 seconds, timeout 10 seconds or 6 for
+// HTTP, 5 successes to be healthy, 2 failures to be unhealthy, success
+// codes 200-399, a matcher within 200-599; a TCP check takes no path nor
+// matcher) and NLB's target group attributes.
+//
 // # Health checks
 //
 // Run looks every 100 ms of real time for checks due on the clock
@@ -102,16 +144,23 @@
 //
 // # Not supported
 //
-// Network and Gateway Load Balancers (Type network/gateway), TCP, TLS,
-// UDP and GENEVE protocols; instance targets (virga has no EC2: they are
-// accepted, never healthy, and requests to them are 502); alb targets;
+// Gateway Load Balancers (Type gateway) and the GENEVE protocol; TLS
+// listeners and TLS termination (TLS target groups are accepted but no
+// listener can forward to them); QUIC listeners; listener attributes
+// (tcp.idle_timeout.seconds is fixed at 350); NLB's passive health
+// checks, client IP preservation and proxy protocol (their attributes
+// are stored and ignored: targets see connections from 127.0.0.1);
+// instance targets (virga has no EC2: they are accepted, never healthy, and
+// requests to them are 502, connections reset); alb targets;
 // authenticate-oidc and authenticate-cognito actions
 // (InvalidLoadBalancerAction); more than one action per rule; sticky
 // sessions (stickiness settings are stored and ignored); slow start;
-// TLS termination; listener
-// certificates operations, SSL policies, trust stores, capacity
+// listener certificates operations, SSL policies, trust stores, capacity
 // reservations, SetSubnets, SetSecurityGroups, SetIpAddressType,
 // DescribeAccountLimits; access logs. The code of the rule-quota errors
 // ("A rule can only have '5' condition values") is ValidationError,
-// which AWS's answers are reported with but not documented.
+// which AWS's answers are reported with but not documented. The
+// messages of IncompatibleProtocols, of a non-forward action on a
+// Network Load Balancer listener and of a rule on one are virga's
+// wording: AWS's codes are sourced, not its full sentences.
 package elbv2

@@ -39,6 +39,9 @@ var (
 	ErrTooManyRules                = apierr.New("TooManyRules", 400, "")
 	ErrTooManyListeners            = apierr.New("TooManyListeners", 400, "")
 	ErrTooManyTargets              = apierr.New("TooManyTargets", 400, "")
+	// ErrTargetGroupAssociationLimit is a target group a listener or rule
+	// of another load balancer already uses.
+	ErrTargetGroupAssociationLimit = apierr.New("TargetGroupAssociationLimit", 400, "")
 )
 
 func validation(format string, args ...any) error {

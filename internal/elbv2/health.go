@@ -173,7 +173,7 @@ func (s *Service) runCheck(ctx context.Context, k healthKey, hc healthCheck) {
 	}
 }
 
-// probe sends one health check request.
+// probe makes one health check: a TCP connection, or an HTTP(S) GET.
 func (s *Service) probe(ctx context.Context, t target, hc healthCheck) (ok bool, reason, desc string) {
 	port := hc.Port
 	if port == "traffic-port" || port == "" {
@@ -183,12 +183,26 @@ func (s *Service) probe(ctx context.Context, t target, hc healthCheck) (ok bool,
 		// Instance ids name no address virga can reach.
 		return false, "Target.FailedHealthChecks", "Health checks failed"
 	}
+	cctx, cancel := context.WithTimeout(ctx, time.Duration(hc.TimeoutSeconds)*time.Second)
+	defer cancel()
+	if hc.Protocol == "TCP" {
+		// A TCP check passes when the connection is established
+		// ("the load balancer ... opens a TCP connection").
+		var d net.Dialer
+		c, err := d.DialContext(cctx, "tcp", net.JoinHostPort(t.ID, port))
+		if err != nil {
+			if cctx.Err() != nil && ctx.Err() == nil {
+				return false, "Target.Timeout", "Request timed out"
+			}
+			return false, "Target.FailedHealthChecks", "Health checks failed"
+		}
+		c.Close()
+		return true, "", ""
+	}
 	scheme := "http"
 	if hc.Protocol == "HTTPS" {
 		scheme = "https"
 	}
-	cctx, cancel := context.WithTimeout(ctx, time.Duration(hc.TimeoutSeconds)*time.Second)
-	defer cancel()
 	req, err := http.NewRequestWithContext(cctx, http.MethodGet, scheme+"://"+net.JoinHostPort(t.ID, port)+hc.Path, nil)
 	if err != nil {
 		return false, "Target.FailedHealthChecks", "Health checks failed"

@@ -8,7 +8,8 @@ type tag struct {
 	Value string `json:"v"`
 }
 
-// loadBalancer is an Application Load Balancer.
+// loadBalancer is an Application (Type application) or Network (Type
+// network) Load Balancer.
 type loadBalancer struct {
 	ARN            string            `json:"arn"`
 	Name           string            `json:"name"`
@@ -125,7 +126,11 @@ func deref[T any](p *T) T {
 
 func ptr[T any](v T) *T { return &v }
 
-// lbIDPath is "app/NAME/ID", the part of a load balancer's ARN its
+// isNetwork reports whether the load balancer is a Network Load
+// Balancer.
+func (lb *loadBalancer) isNetwork() bool { return lb.Type == "network" }
+
+// lbIDPath is "app/NAME/ID" (or "net/NAME/ID"), the part of a load balancer's ARN its
 // listeners' and rules' ARNs repeat.
 func (lb *loadBalancer) idPath() string {
 	_, p, _ := strings.Cut(lb.ARN, ":loadbalancer/")

@@ -23,8 +23,15 @@ func (s *Service) listenerShape(l *listener) Listener {
 	return out
 }
 
-// checkListener checks a listener's protocol, port and certificates.
-func checkListener(l *listener) error {
+// checkListener checks a listener's protocol, port and certificates for
+// its load balancer's type.
+func checkListener(l *listener, lb *loadBalancer) error {
+	if l.Port < 1 || l.Port > 65535 {
+		return validation("The listener port '%d' must be between 1 and 65535", l.Port)
+	}
+	if lb.isNetwork() {
+		return checkNetworkListener(l)
+	}
 	switch l.Protocol {
 	case "HTTP":
 		if len(l.Certificates) > 0 {
@@ -41,7 +48,32 @@ func checkListener(l *listener) error {
 			l.SslPolicy = defaultSslPolicy
 		}
 	default:
-		return ErrUnsupportedProtocol.WithMessage(fmt.Sprintf("Protocol '%s' is not supported for Application Load Balancers: use HTTP or HTTPS", l.Protocol))
+		return validation("Listener protocol '%s' must be one of 'HTTPS, HTTP'", l.Protocol)
+	}
+	return nil
+}
+
+// checkNetworkListener checks a Network Load Balancer listener: TCP,
+// UDP and TCP_UDP, without certificates. A TLS listener needs a
+// certificate, as AWS says; virga terminates no TLS, so one that has a
+// certificate is refused too (a TCP listener passes TLS through to the
+// targets instead).
+func checkNetworkListener(l *listener) error {
+	switch l.Protocol {
+	case "TCP", "UDP", "TCP_UDP":
+		if len(l.Certificates) > 0 {
+			return validation("A certificate cannot be specified for %s listeners", l.Protocol)
+		}
+		if l.SslPolicy != "" {
+			return validation("An SSL policy cannot be specified for %s listeners", l.Protocol)
+		}
+	case "TLS":
+		if len(l.Certificates) == 0 {
+			return validation("A certificate must be specified for TLS listeners")
+		}
+		return ErrUnsupportedProtocol.WithMessage("TLS listeners are not supported by virga, which terminates no TLS: a TCP listener passes TLS through to the targets")
+	default:
+		return validation("Listener protocol '%s' must be one of 'TCP, TLS, UDP, TCP_UDP'", l.Protocol)
 	}
 	return nil
 }
@@ -61,15 +93,18 @@ func (s *Service) createListener(ctx context.Context, in *CreateListenerInput) (
 		Certificates: in.Certificates, Tags: tags}
 	if l.Protocol == "" {
 		l.Protocol = "HTTP"
+		if lb.isNetwork() {
+			l.Protocol = "TCP"
+		}
 	}
 	if in.Port == nil {
 		return nil, validation("A listener port must be specified")
 	}
 	l.Port = *in.Port
-	if err := checkListener(l); err != nil {
+	if err := checkListener(l, lb); err != nil {
 		return nil, err
 	}
-	if err := s.checkActionsLocked(in.DefaultActions); err != nil {
+	if err := s.checkActionsLocked(in.DefaultActions, l); err != nil {
 		return nil, err
 	}
 	l.DefaultActions = normalizeActions(in.DefaultActions)
@@ -172,20 +207,27 @@ func (s *Service) modifyListener(ctx context.Context, in *ModifyListenerInput) (
 	if in.SslPolicy != nil {
 		next.SslPolicy = *in.SslPolicy
 	}
-	if err := checkListener(&next); err != nil {
+	lb, err := s.lbLocked(l.LoadBalancer)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkListener(&next, lb); err != nil {
 		return nil, err
 	}
 	if in.DefaultActions != nil {
-		if err := s.checkActionsLocked(in.DefaultActions); err != nil {
+		next.DefaultActions = normalizeActions(in.DefaultActions)
+	}
+	// A new protocol must suit the target groups the listener forwards to.
+	if in.DefaultActions != nil || next.Protocol != l.Protocol {
+		if err := s.checkActionsLocked(next.DefaultActions, &next); err != nil {
 			return nil, err
 		}
-		next.DefaultActions = normalizeActions(in.DefaultActions)
 	}
 	if err := s.commit(write{kindListener, l.ARN, &next}); err != nil {
 		return nil, err
 	}
 	s.listeners[l.ARN] = &next
-	if next.Port != l.Port {
+	if next.Port != l.Port || next.Protocol != l.Protocol {
 		s.unbindLocked(l.ARN)
 		s.bindLocked(&next)
 	}

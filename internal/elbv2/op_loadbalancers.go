@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Limits and defaults of Application Load Balancers.
+// Limits and defaults of Application and Network Load Balancers.
 const (
 	maxLoadBalancerName = 32 // "This name must be unique ... can have a maximum of 32 characters"
 	defaultIdleTimeout  = 60 // idle_timeout.timeout_seconds
@@ -25,6 +25,36 @@ var hostedZones = map[string]string{
 	"us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2",
 	"us-west-1": "Z368ELLRRE2KJ0", "us-west-2": "Z1H1FL5HABSF5",
 	"eu-west-1": "Z32O12XQLNTSW2", "eu-central-1": "Z215JYRZR1TBD5",
+}
+
+// nlbHostedZones are the Route 53 hosted zones of Network Load Balancers
+// by region, as AWS's endpoint documentation lists them.
+var nlbHostedZones = map[string]string{
+	"us-east-1": "Z26RNL4JYFTOTI", "us-east-2": "ZLMOA37VPKANP",
+	"us-west-1": "Z24FKFUX50B4VW", "us-west-2": "Z18D5FSROUN65G",
+	"eu-west-1": "Z2IFOLAFXWLO4F", "eu-central-1": "Z3F0SRJ5LGBH90",
+}
+
+// nlbAttributeDefaults are a Network Load Balancer's attributes as
+// DescribeLoadBalancerAttributes lists them before any change
+// ("Load balancer attributes" of the Network Load Balancers guide:
+// cross-zone load balancing is off by default).
+var nlbAttributeDefaults = [][2]string{
+	{"access_logs.s3.enabled", "false"},
+	{"access_logs.s3.bucket", ""},
+	{"access_logs.s3.prefix", ""},
+	{"deletion_protection.enabled", "false"},
+	{"load_balancing.cross_zone.enabled", "false"},
+	{"dns_record.client_routing_policy", "any_availability_zone"},
+	{"zonal_shift.config.enabled", "false"},
+}
+
+// attributeDefaultsOf is the attribute list of the load balancer's type.
+func attributeDefaultsOf(lb *loadBalancer) [][2]string {
+	if lb.isNetwork() {
+		return nlbAttributeDefaults
+	}
+	return lbAttributeDefaults
 }
 
 // lbAttributeDefaults are an Application Load Balancer's attributes as
@@ -46,8 +76,14 @@ var lbAttributeDefaults = [][2]string{
 	{"client_keep_alive.seconds", "3600"},
 }
 
-func (s *Service) lbARN(name, id string) string {
-	return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/%s", s.region, s.account, name, id)
+// lbARN is a load balancer's ARN: loadbalancer/app/NAME/ID for an
+// Application Load Balancer, loadbalancer/net/NAME/ID for a Network one.
+func (s *Service) lbARN(typ, name, id string) string {
+	kind := "app"
+	if typ == "network" {
+		kind = "net"
+	}
+	return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s/%s/%s", s.region, s.account, kind, name, id)
 }
 
 func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancerInput) (*CreateLoadBalancerOutput, error) {
@@ -62,8 +98,12 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 	if typ == "" {
 		typ = "application"
 	}
-	if typ != "application" {
-		return nil, validation("Load balancer type '%s' is not supported by virga: only 'application' load balancers are", typ)
+	switch typ {
+	case "application", "network":
+	case "gateway":
+		return nil, validation("Load balancer type '%s' is not supported by virga: only 'application' and 'network' load balancers are", typ)
+	default:
+		return nil, validation("Load balancer type '%s' must be one of [application, network, gateway]", typ)
 	}
 	scheme := deref(in.Scheme)
 	if scheme == "" {
@@ -97,9 +137,15 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 		}
 	}
 	id := s.ids.Hex(8)
+	dns := strings.ToLower(fmt.Sprintf("%s%s-%s.%s%s", dnsPrefix(scheme), name, dnsID(id), s.region, HostSuffix))
+	if typ == "network" {
+		// AWS names a Network Load Balancer NAME-ID.elb.REGION.amazonaws.com,
+		// internal or not; it is reached on its listeners' ports.
+		dns = strings.ToLower(fmt.Sprintf("%s-%s.elb.%s.amazonaws.com", name, id, s.region))
+	}
 	lb := &loadBalancer{
-		ARN: s.lbARN(name, id), Name: name, ID: id, Scheme: scheme, Type: typ, IPAddressType: ipType,
-		DNSName:        strings.ToLower(fmt.Sprintf("%s%s-%s.%s%s", dnsPrefix(scheme), name, dnsID(id), s.region, HostSuffix)),
+		ARN: s.lbARN(typ, name, id), Name: name, ID: id, Scheme: scheme, Type: typ, IPAddressType: ipType,
+		DNSName:        dns,
 		Subnets:        subnets,
 		SecurityGroups: slices.Clone(in.SecurityGroups),
 		Created:        s.now().UnixMilli(),
@@ -133,9 +179,13 @@ func dnsID(id string) string {
 }
 
 func (s *Service) lbShape(lb *loadBalancer) LoadBalancer {
-	zone := hostedZones[s.region]
+	zones := hostedZones
+	if lb.isNetwork() {
+		zones = nlbHostedZones
+	}
+	zone := zones[s.region]
 	if zone == "" {
-		zone = hostedZones["us-east-1"]
+		zone = zones["us-east-1"]
 	}
 	out := LoadBalancer{
 		LoadBalancerArn: ptr(lb.ARN), DNSName: ptr(lb.DNSName), CanonicalHostedZoneId: ptr(zone),
@@ -280,8 +330,9 @@ func (s *Service) deleteLoadBalancer(ctx context.Context, in *DeleteLoadBalancer
 }
 
 func (s *Service) lbAttributes(lb *loadBalancer) []LoadBalancerAttribute {
-	out := make([]LoadBalancerAttribute, 0, len(lbAttributeDefaults))
-	for _, kv := range lbAttributeDefaults {
+	defs := attributeDefaultsOf(lb)
+	out := make([]LoadBalancerAttribute, 0, len(defs))
+	for _, kv := range defs {
 		v, ok := lb.Attributes[kv[0]]
 		if !ok {
 			v = kv[1]
@@ -315,7 +366,7 @@ func (s *Service) modifyLoadBalancerAttributes(ctx context.Context, in *ModifyLo
 	}
 	for _, a := range in.Attributes {
 		k, v := deref(a.Key), deref(a.Value)
-		if !slices.ContainsFunc(lbAttributeDefaults, func(kv [2]string) bool { return kv[0] == k }) {
+		if !slices.ContainsFunc(attributeDefaultsOf(lb), func(kv [2]string) bool { return kv[0] == k }) {
 			return nil, validation("Load balancer attribute key '%s' is not recognized", k)
 		}
 		if err := checkAttribute(k, v); err != nil {
@@ -333,6 +384,8 @@ func (s *Service) modifyLoadBalancerAttributes(ctx context.Context, in *ModifyLo
 // checkAttribute checks the values of the attributes virga acts on.
 func checkAttribute(k, v string) error {
 	switch {
+	case k == "load_balancing.cross_zone.enabled" && v == "use_load_balancer_configuration":
+		// A target group's setting that defers to its load balancer's.
 	case strings.HasSuffix(k, ".enabled"):
 		if v != "true" && v != "false" {
 			return validation("Attribute '%s' must be 'true' or 'false'", k)

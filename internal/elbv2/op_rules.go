@@ -42,7 +42,10 @@ func (s *Service) createRule(ctx context.Context, in *CreateRuleInput) (*CreateR
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkActionsLocked(in.Actions); err != nil {
+	if lb := s.lbs[l.LoadBalancer]; lb != nil && lb.isNetwork() {
+		return nil, validation("Rules cannot be created for the listeners of Network Load Balancers: a listener forwards to its default action's target group")
+	}
+	if err := s.checkActionsLocked(in.Actions, l); err != nil {
 		return nil, err
 	}
 	prio := deref(in.Priority)
@@ -145,7 +148,11 @@ func (s *Service) modifyRule(ctx context.Context, in *ModifyRuleInput) (*ModifyR
 		next.Conditions = in.Conditions
 	}
 	if in.Actions != nil {
-		if err := s.checkActionsLocked(in.Actions); err != nil {
+		l, err := s.listenerLocked(r.Listener)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkActionsLocked(in.Actions, l); err != nil {
 			return nil, err
 		}
 		next.Actions = normalizeActions(in.Actions)

@@ -27,14 +27,49 @@ var tgAttributeDefaults = map[string][][2]string{
 	"lambda": {
 		{"lambda.multi_value_headers.enabled", "false"},
 	},
+	// A Network Load Balancer's target groups ("Target group attributes"
+	// of the Network Load Balancers guide).
+	"network": {
+		{"deregistration_delay.timeout_seconds", "300"},
+		{"deregistration_delay.connection_termination.enabled", "false"},
+		{"stickiness.enabled", "false"},
+		{"stickiness.type", "source_ip"},
+		{"proxy_protocol_v2.enabled", "false"},
+		{"load_balancing.cross_zone.enabled", "use_load_balancer_configuration"},
+		{"target_health_state.unhealthy.connection_termination.enabled", "true"},
+	},
 }
 
-func attributeDefaults(targetType string) [][2]string {
-	if targetType == "lambda" {
+// attributeDefaults is the attribute list of a target group.
+func attributeDefaults(tg *targetGroup) [][2]string {
+	switch {
+	case tg.TargetType == "lambda":
 		return tgAttributeDefaults["lambda"]
+	case isNetworkProtocol(tg.Protocol):
+		defs := slices.Clone(tgAttributeDefaults["network"])
+		// Client IP preservation is on for instance targets and for
+		// UDP and TCP_UDP target groups, off for ip targets over TCP
+		// and TLS.
+		preserve := tg.TargetType == "instance" || tg.Protocol == "UDP" || tg.Protocol == "TCP_UDP"
+		return append(defs, [2]string{"preserve_client_ip.enabled", strconv.FormatBool(preserve)})
 	}
 	return tgAttributeDefaults["instance"]
 }
+
+// Network Load Balancer target groups' health check defaults ("Health
+// check settings" of the Network Load Balancers guide): a TCP check every
+// 30 seconds, 5 successes to be healthy and 2 failures to be unhealthy;
+// an HTTP check times out after 6 seconds, TCP and HTTPS ones after 10;
+// HTTP checks succeed on codes 200-399, and a matcher may name codes
+// from 200 to 599.
+const (
+	nlbHealthInterval    = 30
+	nlbHealthTimeout     = 10
+	nlbHTTPHealthTimeout = 6
+	nlbHealthyCount      = 5
+	nlbUnhealthyCount    = 2
+	nlbDefaultMatcher    = "200-399"
+)
 
 func (s *Service) createTargetGroup(ctx context.Context, in *CreateTargetGroupInput) (*CreateTargetGroupOutput, error) {
 	name := deref(in.Name)
@@ -55,20 +90,35 @@ func (s *Service) createTargetGroup(ctx context.Context, in *CreateTargetGroupIn
 		if tg.Protocol == "" || in.Port == nil || tg.VpcID == "" {
 			return nil, validation("A protocol, a port and a VPC ID must be specified for target groups of type '%s'", tt)
 		}
-		if tg.Protocol != "HTTP" && tg.Protocol != "HTTPS" {
-			return nil, ErrUnsupportedProtocol.WithMessage(fmt.Sprintf("Protocol '%s' is not supported by virga's Application Load Balancers", tg.Protocol))
+		switch {
+		case tg.Protocol == "HTTP" || tg.Protocol == "HTTPS":
+			tg.ProtocolVersion = deref(in.ProtocolVersion)
+			if tg.ProtocolVersion == "" {
+				tg.ProtocolVersion = "HTTP1"
+			}
+			tg.Health = healthCheck{Enabled: true, Protocol: tg.Protocol, Port: "traffic-port", Path: "/",
+				IntervalSeconds: 30, TimeoutSeconds: 5, HealthyThreshold: 5, UnhealthyThreshold: 2, Matcher: "200"}
+		case isNetworkProtocol(tg.Protocol):
+			if in.ProtocolVersion != nil {
+				return nil, validation("A protocol version cannot be specified for target groups with protocol '%s'", tg.Protocol)
+			}
+			tg.Health = healthCheck{Enabled: true, Protocol: "TCP", Port: "traffic-port",
+				IntervalSeconds: nlbHealthInterval, TimeoutSeconds: nlbHealthTimeout,
+				HealthyThreshold: nlbHealthyCount, UnhealthyThreshold: nlbUnhealthyCount}
+			if p := deref(in.HealthCheckProtocol); p == "HTTP" || p == "HTTPS" {
+				tg.Health.Path, tg.Health.Matcher = "/", nlbDefaultMatcher
+				if p == "HTTP" {
+					tg.Health.TimeoutSeconds = nlbHTTPHealthTimeout
+				}
+			}
+		default:
+			return nil, ErrUnsupportedProtocol.WithMessage(fmt.Sprintf("Protocol '%s' is not supported by virga: use HTTP or HTTPS (Application Load Balancers), TCP, TLS, UDP or TCP_UDP (Network Load Balancers)", tg.Protocol))
 		}
 		tg.Port = *in.Port
-		tg.ProtocolVersion = deref(in.ProtocolVersion)
-		if tg.ProtocolVersion == "" {
-			tg.ProtocolVersion = "HTTP1"
-		}
 		tg.IPAddressType = deref(in.IpAddressType)
 		if tg.IPAddressType == "" {
 			tg.IPAddressType = "ipv4"
 		}
-		tg.Health = healthCheck{Enabled: true, Protocol: tg.Protocol, Port: "traffic-port", Path: "/",
-			IntervalSeconds: 30, TimeoutSeconds: 5, HealthyThreshold: 5, UnhealthyThreshold: 2, Matcher: "200"}
 	case "lambda":
 		if in.Protocol != nil || in.Port != nil || in.VpcId != nil {
 			return nil, validation("A protocol, a port and a VPC ID cannot be specified for target groups of type 'lambda'")
@@ -77,10 +127,10 @@ func (s *Service) createTargetGroup(ctx context.Context, in *CreateTargetGroupIn
 		tg.Health = healthCheck{Enabled: false, Path: "/", IntervalSeconds: 35, TimeoutSeconds: 30,
 			HealthyThreshold: 5, UnhealthyThreshold: 2, Matcher: "200"}
 	default:
-		return nil, validation("Target type '%s' is not supported by virga's Application Load Balancers: use instance, ip or lambda", tt)
+		return nil, validation("Target type '%s' is not supported by virga: use instance, ip or lambda", tt)
 	}
 	if err := applyHealth(&tg.Health, in.HealthCheckEnabled, in.HealthCheckProtocol, in.HealthCheckPort, in.HealthCheckPath,
-		in.HealthCheckIntervalSeconds, in.HealthCheckTimeoutSeconds, in.HealthyThresholdCount, in.UnhealthyThresholdCount, in.Matcher, tt); err != nil {
+		in.HealthCheckIntervalSeconds, in.HealthCheckTimeoutSeconds, in.HealthyThresholdCount, in.UnhealthyThresholdCount, in.Matcher, tg); err != nil {
 		return nil, err
 	}
 	tags, err := newTags(in.Tags)
@@ -106,8 +156,12 @@ func (s *Service) createTargetGroup(ctx context.Context, in *CreateTargetGroupIn
 	return &CreateTargetGroupOutput{TargetGroups: []TargetGroup{s.tgShapeLocked(tg)}}, nil
 }
 
-// applyHealth sets the health check settings given.
-func applyHealth(h *healthCheck, enabled *bool, protocol, port, path *string, interval, timeout, healthy, unhealthy *int32, m *Matcher, targetType string) error {
+// applyHealth sets the health check settings given for the target
+// group. A Network Load Balancer's target group is checked over TCP,
+// HTTP or HTTPS; an Application Load Balancer's over HTTP or HTTPS.
+func applyHealth(h *healthCheck, enabled *bool, protocol, port, path *string, interval, timeout, healthy, unhealthy *int32, m *Matcher, tg *targetGroup) error {
+	targetType := tg.TargetType
+	network := isNetworkProtocol(tg.Protocol)
 	if enabled != nil {
 		if !*enabled && targetType != "lambda" {
 			return validation("Health check enabled must be true for target groups with target type '%s'", targetType)
@@ -115,8 +169,19 @@ func applyHealth(h *healthCheck, enabled *bool, protocol, port, path *string, in
 		h.Enabled = *enabled
 	}
 	if protocol != nil {
-		if *protocol != "HTTP" && *protocol != "HTTPS" {
-			return validation("Health check protocol '%s' is not supported for Application Load Balancer target groups", *protocol)
+		switch {
+		case *protocol == "HTTP" || *protocol == "HTTPS":
+			if network && h.Protocol == "TCP" {
+				// A TCP check has no path nor matcher: an HTTP one
+				// starts from NLB's defaults.
+				h.Path, h.Matcher = "/", nlbDefaultMatcher
+			}
+		case *protocol == "TCP" && network:
+			h.Path, h.Matcher = "", ""
+		case *protocol == "TCP":
+			return validation("Health check protocol 'TCP' is not supported for target groups with the '%s' protocol", tg.Protocol)
+		default:
+			return validation("Health check protocol '%s' must be one of [HTTP, HTTPS, TCP]", *protocol)
 		}
 		h.Protocol = *protocol
 	}
@@ -127,6 +192,12 @@ func applyHealth(h *healthCheck, enabled *bool, protocol, port, path *string, in
 			}
 		}
 		h.Port = *port
+	}
+	if path != nil && h.Protocol == "TCP" {
+		return validation("A health check path cannot be specified for TCP health checks")
+	}
+	if m != nil && m.HttpCode != nil && h.Protocol == "TCP" {
+		return validation("A health check matcher cannot be specified for TCP health checks")
 	}
 	if path != nil {
 		if !strings.HasPrefix(*path, "/") {
@@ -147,7 +218,7 @@ func applyHealth(h *healthCheck, enabled *bool, protocol, port, path *string, in
 		h.UnhealthyThreshold = *unhealthy
 	}
 	if m != nil && m.HttpCode != nil {
-		if _, err := parseMatcher(*m.HttpCode); err != nil {
+		if _, err := parseMatcher(*m.HttpCode, network); err != nil {
 			return err
 		}
 		h.Matcher = *m.HttpCode
@@ -159,8 +230,13 @@ func applyHealth(h *healthCheck, enabled *bool, protocol, port, path *string, in
 }
 
 // parseMatcher parses a success code matcher: codes ("200,202") and
-// ranges ("200-299") between 200 and 499.
-func parseMatcher(m string) ([][2]int, error) {
+// ranges ("200-299") between 200 and 499, or 599 for a Network Load
+// Balancer's target group.
+func parseMatcher(m string, network bool) ([][2]int, error) {
+	highest := 499
+	if network {
+		highest = 599
+	}
 	var out [][2]int
 	for _, part := range strings.Split(m, ",") {
 		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
@@ -170,8 +246,8 @@ func parseMatcher(m string) ([][2]int, error) {
 		if isRange {
 			b, err2 = strconv.Atoi(hi)
 		}
-		if err1 != nil || err2 != nil || a < 200 || b > 499 || a > b {
-			return nil, validation("Health check matcher HTTP code '%s' must be within '200-499' inclusive", m)
+		if err1 != nil || err2 != nil || a < 200 || b > highest || a > b {
+			return nil, validation("Health check matcher HTTP code '%s' must be within '200-%d' inclusive", m, highest)
 		}
 		out = append(out, [2]int{a, b})
 	}
@@ -179,7 +255,7 @@ func parseMatcher(m string) ([][2]int, error) {
 }
 
 func matches(m string, code int) bool {
-	rs, err := parseMatcher(m)
+	rs, err := parseMatcher(m, true)
 	if err != nil {
 		return false
 	}
@@ -194,16 +270,22 @@ func matches(m string, code int) bool {
 func (s *Service) tgShapeLocked(tg *targetGroup) TargetGroup {
 	out := TargetGroup{
 		TargetGroupArn: ptr(tg.ARN), TargetGroupName: ptr(tg.Name), TargetType: ptr(tg.TargetType),
-		HealthCheckEnabled: ptr(tg.Health.Enabled), HealthCheckPath: ptr(tg.Health.Path),
+		HealthCheckEnabled:         ptr(tg.Health.Enabled),
 		HealthCheckIntervalSeconds: ptr(tg.Health.IntervalSeconds), HealthCheckTimeoutSeconds: ptr(tg.Health.TimeoutSeconds),
 		HealthyThresholdCount: ptr(tg.Health.HealthyThreshold), UnhealthyThresholdCount: ptr(tg.Health.UnhealthyThreshold),
-		Matcher:          &Matcher{HttpCode: ptr(tg.Health.Matcher)},
 		LoadBalancerArns: s.tgLoadBalancersLocked(tg.ARN),
+	}
+	// A TCP health check has no path nor matcher.
+	if tg.Health.Protocol != "TCP" {
+		out.HealthCheckPath, out.Matcher = ptr(tg.Health.Path), &Matcher{HttpCode: ptr(tg.Health.Matcher)}
 	}
 	if tg.TargetType != "lambda" {
 		out.Protocol, out.Port, out.VpcId = ptr(tg.Protocol), ptr(tg.Port), ptr(tg.VpcID)
 		out.HealthCheckProtocol, out.HealthCheckPort = ptr(tg.Health.Protocol), ptr(tg.Health.Port)
-		out.ProtocolVersion, out.IpAddressType = ptr(tg.ProtocolVersion), ptr(tg.IPAddressType)
+		out.IpAddressType = ptr(tg.IPAddressType)
+		if tg.ProtocolVersion != "" {
+			out.ProtocolVersion = ptr(tg.ProtocolVersion)
+		}
 	}
 	return out
 }
@@ -299,7 +381,7 @@ func (s *Service) modifyTargetGroup(ctx context.Context, in *ModifyTargetGroupIn
 	}
 	next := *tg
 	if err := applyHealth(&next.Health, in.HealthCheckEnabled, in.HealthCheckProtocol, in.HealthCheckPort, in.HealthCheckPath,
-		in.HealthCheckIntervalSeconds, in.HealthCheckTimeoutSeconds, in.HealthyThresholdCount, in.UnhealthyThresholdCount, in.Matcher, tg.TargetType); err != nil {
+		in.HealthCheckIntervalSeconds, in.HealthCheckTimeoutSeconds, in.HealthyThresholdCount, in.UnhealthyThresholdCount, in.Matcher, tg); err != nil {
 		return nil, err
 	}
 	if err := s.commit(write{kindTG, tg.ARN, &next}); err != nil {
@@ -347,7 +429,7 @@ func (s *Service) tgInUseLocked(arn string) bool {
 }
 
 func (s *Service) tgAttributes(tg *targetGroup) []TargetGroupAttribute {
-	defs := attributeDefaults(tg.TargetType)
+	defs := attributeDefaults(tg)
 	out := make([]TargetGroupAttribute, 0, len(defs))
 	for _, kv := range defs {
 		v, ok := tg.Attributes[kv[0]]
@@ -381,7 +463,7 @@ func (s *Service) modifyTargetGroupAttributes(ctx context.Context, in *ModifyTar
 	for k, v := range tg.Attributes {
 		next.Attributes[k] = v
 	}
-	defs := attributeDefaults(tg.TargetType)
+	defs := attributeDefaults(tg)
 	for _, a := range in.Attributes {
 		k, v := deref(a.Key), deref(a.Value)
 		if !slices.ContainsFunc(defs, func(kv [2]string) bool { return kv[0] == k }) {

@@ -105,12 +105,12 @@ func TestConditionsMatch(t *testing.T) {
 
 func TestParseMatcher(t *testing.T) {
 	for _, ok := range []string{"200", "200,202", "200-299", "200-299,404"} {
-		if _, err := parseMatcher(ok); err != nil {
+		if _, err := parseMatcher(ok, false); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"", "199", "500", "299-200", "2x0", "200-"} {
-		if _, err := parseMatcher(bad); err == nil {
+		if _, err := parseMatcher(bad, false); err == nil {
 			t.Errorf("%q is accepted", bad)
 		}
 	}

@@ -96,11 +96,24 @@ type Service struct {
 	transport *http.Transport
 }
 
-// boundListener is a listener's own port.
+// boundListener is a listener's own port: an HTTP server for an
+// Application Load Balancer's listener, a TCP listener and/or UDP socket
+// for a Network Load Balancer's (l4.go).
 type boundListener struct {
 	port   int32
 	server *http.Server
-	ln     net.Listener
+	l4     *l4Listener
+}
+
+// close closes the listener's port (and a Network Load Balancer's
+// connections and flows).
+func (b *boundListener) close() {
+	if b.server != nil {
+		b.server.Close()
+	}
+	if b.l4 != nil {
+		b.l4.close()
+	}
 }
 
 // New returns the service over the store, with the resources it holds,

@@ -174,7 +174,8 @@
 // and Tags change in place, and a change of Name, Scheme, Type,
 // IpAddressType, Subnets, SubnetMappings or SecurityGroups replaces it
 // (virga has no SetSubnets or SetSecurityGroups). GetAtt gives DNSName,
-// CanonicalHostedZoneID, LoadBalancerFullName (app/NAME/ID),
+// CanonicalHostedZoneID, LoadBalancerFullName (app/NAME/ID, or
+// net/NAME/ID for a Type network load balancer),
 // LoadBalancerName, LoadBalancerArn and SecurityGroups.
 // AWS::ElasticLoadBalancingV2::TargetGroup is CreateTargetGroup, then
 // ModifyTargetGroupAttributes and RegisterTargets for
