@@ -79,6 +79,7 @@ function attr(v) {
 }
 
 const views = {};
+let shown = 0; // how many views render has begun
 const nav = [
   ["", "Overview"], ["lambda", "Lambda"], ["dynamodb", "DynamoDB"], ["sqs", "SQS"], ["sns", "SNS"],
   ["events", "EventBridge"], ["states", "Step Functions"], ["cloudformation", "CloudFormation"],
@@ -99,7 +100,7 @@ views.lambda = async () => {
   return [el("h1", {}, "Lambda functions"),
     table([["Name", f => link(f.FunctionName, "lambda/function", { name: f.FunctionName })],
       ["Runtime", f => f.Runtime || f.PackageType], ["Memory (MB)", f => f.MemorySize, "num"],
-      ["Timeout (s)", f => f.Timeout, "num"], ["State", f => f.State], ["Last modified", f => f.LastModified]], fs, "No functions.")];
+      ["Timeout (s)", f => f.Timeout, "num"], ["Last modified", f => f.LastModified]], fs, "No functions.")];
 };
 
 views["lambda/function"] = async q => {
@@ -234,15 +235,17 @@ views["logs/group"] = async q => {
 };
 
 // The tail view polls for events written after the last page, with
-// GetLogEvents' forward token, while it is shown.
+// GetLogEvents' forward token, while it is shown: render counts the
+// views it has shown, and a poll of an earlier one stops.
 views["logs/tail"] = async q => {
   const group = q.get("group"), stream = q.get("stream");
   const out = el("div", { class: "log" });
   const status = el("span", { class: "muted" });
-  let token = "", follow = true;
-  const mine = location.hash;
+  let token = "", follow = true, timer = 0;
+  const mine = shown;
   async function poll() {
-    if (location.hash !== mine) return;
+    clearTimeout(timer);
+    if (shown !== mine) return;
     try {
       const p = await api("logs/events", Object.assign({ group, stream }, token ? { token } : {}));
       const atEnd = out.scrollTop + out.clientHeight >= out.scrollHeight - 4;
@@ -251,7 +254,7 @@ views["logs/tail"] = async q => {
       token = p.next || token;
       status.textContent = "updated " + new Date().toLocaleTimeString();
     } catch (e) { status.textContent = e.message; }
-    if (follow) setTimeout(poll, 2000);
+    if (follow && shown === mine) timer = setTimeout(poll, 2000);
   }
   const toggle = el("button", { onclick: () => { follow = !follow; toggle.textContent = follow ? "Pause" : "Follow"; if (follow) poll(); } }, "Pause");
   await poll();
@@ -325,15 +328,18 @@ views.elbv2 = async () => {
 };
 
 async function render() {
+  const me = ++shown;
   const [path, query] = location.hash.replace(/^#\/?/, "").split("?");
   const main = document.getElementById("main");
   const view = views[path];
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("on", a.dataset.view === path.split("/")[0]);
   if (!view) { main.replaceChildren(el("p", { class: "error" }, "No such view: " + path)); return; }
+  // A view that answers after the reader has moved on is dropped.
   try {
-    main.replaceChildren(...[await view(new URLSearchParams(query || ""))].flat(Infinity).filter(Boolean));
+    const nodes = [await view(new URLSearchParams(query || ""))].flat(Infinity).filter(Boolean);
+    if (me === shown) main.replaceChildren(...nodes);
   } catch (e) {
-    main.replaceChildren(el("p", { class: "error" }, e.message));
+    if (me === shown) main.replaceChildren(el("p", { class: "error" }, e.message));
   }
 }
 
