@@ -273,7 +273,8 @@ views.xray = async q => {
     table([["Trace", t => link(t.Id, "xray/trace", { id: t.Id })], ["Entry point", t => (t.EntryPoint || {}).Name],
       ["Duration (s)", t => t.Duration, "num"], ["Response", t => t.ResponseTime, "num"],
       ["Status", t => t.HasFault ? el("span", { class: "bad" }, "fault") : t.HasError ? el("span", { class: "bad" }, "error") : el("span", { class: "ok" }, "ok")],
-      ["Start", t => time(t.StartTime)]], ts, "No traces in this window.")];
+      // A trace id's second part is its start, in epoch seconds (hex).
+      ["Started", t => time(t.StartTime || parseInt(String(t.Id).split("-")[1], 16) || "")]], ts, "No traces in this window.")];
 };
 
 views["xray/trace"] = async q => {
