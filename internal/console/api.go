@@ -23,7 +23,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET "+Path+"api/overview", c.overview)
 	s := c.opts.Services
 	c.handle("lambda/functions", s.Lambda, listFunctions)
-	c.handle("lambda/function", s.Lambda, getFunction(s.Logs))
+	c.handle("lambda/function", s.Lambda, c.getFunction(s.Logs))
 	c.handle("dynamodb/tables", s.DynamoDB, listTables)
 	c.handle("dynamodb/table", s.DynamoDB, describeTable)
 	c.handle("dynamodb/items", s.DynamoDB, scanItems)
@@ -84,7 +84,7 @@ func reads(op string) bool {
 	if op == "ReceiveMessage" {
 		return false
 	}
-	for _, p := range []string{"List", "Describe", "Get", "Scan", "BatchGet"} {
+	for _, p := range []string{"List", "Describe", "Get", "Scan", "BatchGet", "Filter"} {
 		if strings.HasPrefix(op, p) {
 			return true
 		}
@@ -168,17 +168,18 @@ func listFunctions(ctx context.Context, s Service, q url.Values) (any, error) {
 	return listOf(all(ctx, s, functionsPager, nil))
 }
 
-// functionView is a function with the log streams of its most recent
-// invocations (Lambda writes each execution environment's logs to a
+// functionView is a function with its most recent invocations and
+// log streams (Lambda writes each execution environment's logs to a
 // stream of /aws/lambda/NAME, or of the function's LoggingConfig
 // group).
 type functionView struct {
-	Function   map[string]any `json:"function"`
-	LogGroup   string         `json:"logGroup"`
-	LogStreams []any          `json:"logStreams"`
+	Function    map[string]any `json:"function"`
+	LogGroup    string         `json:"logGroup"`
+	LogStreams  []any          `json:"logStreams"`
+	Invocations []invocation   `json:"invocations"`
 }
 
-func getFunction(logs Service) view {
+func (c *Console) getFunction(logs Service) view {
 	return func(ctx context.Context, s Service, q url.Values) (any, error) {
 		name, err := param(q, "name")
 		if err != nil {
@@ -188,16 +189,21 @@ func getFunction(logs Service) view {
 		if err != nil {
 			return nil, err
 		}
-		v := functionView{Function: out, LogStreams: []any{}}
+		v := functionView{Function: out, LogStreams: []any{}, Invocations: []invocation{}}
 		cfg, _ := out["Configuration"].(map[string]any)
 		fn, _ := cfg["FunctionName"].(string)
 		v.LogGroup = "/aws/lambda/" + fn
+		format := "Text"
 		if lc, ok := cfg["LoggingConfig"].(map[string]any); ok {
 			if g, _ := lc["LogGroup"].(string); g != "" {
 				v.LogGroup = g
 			}
+			if f, _ := lc["LogFormat"].(string); f != "" {
+				format = f
+			}
 		}
 		if logs != nil {
+			v.Invocations = invocations(ctx, readOnly{logs}, v.LogGroup, format, c.opts.Clock.Now())
 			streams, err := readOnly{logs}.Call(ctx, "DescribeLogStreams", map[string]any{
 				"logGroupName": v.LogGroup, "orderBy": "LastEventTime", "descending": true, "limit": 10})
 			if err == nil {

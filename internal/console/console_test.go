@@ -116,7 +116,7 @@ func TestOnlyReads(t *testing.T) {
 			t.Errorf("%s was let through", op)
 		}
 	}
-	for _, op := range []string{"Scan", "DescribeTable", "ListFunctions", "GetQueueAttributes", "BatchGetTraces"} {
+	for _, op := range []string{"Scan", "DescribeTable", "ListFunctions", "GetQueueAttributes", "BatchGetTraces", "FilterLogEvents"} {
 		if _, err := s.Call(context.Background(), op, nil); err != nil || called != op {
 			t.Errorf("%s: %v", op, err)
 		}
@@ -163,4 +163,30 @@ func serve(c *Console, method, url, from string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	c.ServeHTTP(rec, r)
 	return rec
+}
+
+func TestParseReport(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		line string
+		want invocation
+		ok   bool
+	}{
+		{"REPORT RequestId: 8f5a-1\tDuration: 2.04 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 10 MB\tInit Duration: 233.06 ms\t",
+			invocation{RequestID: "8f5a-1", DurationMs: 2.04, BilledDurationMs: 3, MemorySizeMB: 128, MaxMemoryUsedMB: 10, InitDurationMs: 233.06}, true},
+		{"REPORT RequestId: r2\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 256 MB\tMax Memory Used: 40 MB\tStatus: timeout\n",
+			invocation{RequestID: "r2", DurationMs: 3000, BilledDurationMs: 3000, MemorySizeMB: 256, MaxMemoryUsedMB: 40, Status: "timeout"}, true},
+		{`{"time":"2026-01-01T00:00:00.000Z","type":"platform.report","record":{"requestId":"r3","metrics":{"durationMs":1.5,"billedDurationMs":2,"memorySizeMB":128,"maxMemoryUsedMB":9},"status":"success"}}`,
+			invocation{RequestID: "r3", DurationMs: 1.5, BilledDurationMs: 2, MemorySizeMB: 128, MaxMemoryUsedMB: 9, Status: "success"}, true},
+		{`{"type":"platform.start","record":{"requestId":"r4"}}`, invocation{}, false},
+		{"START RequestId: r5 Version: $LATEST", invocation{}, false},
+		{"REPORT nothing here", invocation{}, false},
+		{"REPORT RequestId: r6\tDuration: \t", invocation{RequestID: "r6"}, true},
+	}
+	for _, tc := range cases {
+		got, ok := parseReport(tc.line)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("parseReport(%q) = %+v, %v; want %+v, %v", tc.line, got, ok, tc.want, tc.ok)
+		}
+	}
 }

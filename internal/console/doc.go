@@ -13,8 +13,9 @@
 //
 //	overview                      each service's resource counts
 //	lambda/functions              ListFunctions
-//	lambda/function?name=         GetFunction, its log group and the
-//	                              streams of its latest invocations
+//	lambda/function?name=         GetFunction, its latest invocations
+//	                              (their REPORT lines, found with
+//	                              FilterLogEvents) and log streams
 //	dynamodb/tables               ListTables
 //	dynamodb/table?name=          DescribeTable
 //	dynamodb/items?name=&limit=&start=
@@ -59,8 +60,8 @@
 //     loopback IP; a DNS-rebinding page names its own), is refused with
 //     403, unless virga runs with --console-remote.
 //   - Only reads: GET and HEAD are answered, and Service calls pass
-//     through a filter that lets only List*, Describe*, Get*, Scan and
-//     BatchGet* operations through.
+//     through a filter that lets only List*, Describe*, Get*, Filter*,
+//     Scan and BatchGet* operations through.
 //   - Every answer carries Content-Security-Policy (default-src 'self',
 //     no framing), X-Content-Type-Options: nosniff and no-referrer; the
 //     script writes every value with textContent, never as HTML.

@@ -76,3 +76,18 @@ func FuzzLoopbackHost(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseReport: a report is read only with its request id, and
+// never panics on what a function writes to its log.
+func FuzzParseReport(f *testing.F) {
+	f.Add("REPORT RequestId: a\tDuration: 2.04 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 10 MB\t")
+	f.Add(`{"type":"platform.report","record":{"requestId":"r","metrics":{"durationMs":1}}}`)
+	f.Add("REPORT RequestId: \tDuration: x ms")
+	f.Add("REPORT ")
+	f.Fuzz(func(t *testing.T, line string) {
+		inv, ok := parseReport(line)
+		if ok != (inv.RequestID != "") {
+			t.Fatalf("parseReport(%q) = %+v, %v", line, inv, ok)
+		}
+	})
+}

@@ -348,17 +348,43 @@ func TestConsoleLogsAndFunctions(t *testing.T) {
 	if len(fns.Items) != 1 || fns.Items[0].FunctionName != "hello" || fns.Items[0].MemorySize != 256 {
 		t.Errorf("functions %+v", fns)
 	}
-	invokeJSON(t, lc, "hello", map[string]string{"a": "b"})
+	reqID := requestIDOf(t, invokeJSON(t, lc, "hello", map[string]string{"a": "b"}))
 	type function struct {
 		Function struct {
 			Configuration struct{ FunctionName, Runtime string }
 		}
-		LogGroup   string
-		LogStreams []struct{ LogStreamName string }
+		LogGroup    string
+		LogStreams  []struct{ LogStreamName string }
+		Invocations []struct {
+			RequestID                    string
+			LogStream                    string
+			Timestamp                    int64
+			DurationMs, BilledDurationMs float64
+			MemorySizeMB                 float64
+			InitDurationMs               float64
+			Status                       string
+		}
 	}
-	fn := awaitConsole(t, env, "lambda/function", url.Values{"name": {"hello"}}, func(f function) bool { return len(f.LogStreams) > 0 })
+	fn := awaitConsole(t, env, "lambda/function", url.Values{"name": {"hello"}}, func(f function) bool {
+		return len(f.LogStreams) > 0 && len(f.Invocations) > 0
+	})
 	if fn.Function.Configuration.FunctionName != "hello" || fn.Function.Configuration.Runtime != "python3.12" || fn.LogGroup != "/aws/lambda/hello" {
 		t.Errorf("function %+v", fn)
+	}
+	if inv := fn.Invocations[0]; len(fn.Invocations) != 1 || inv.RequestID != reqID || inv.LogStream != fn.LogStreams[0].LogStreamName ||
+		inv.MemorySizeMB != 256 || inv.BilledDurationMs < 1 || inv.InitDurationMs <= 0 || inv.Timestamp == 0 {
+		t.Errorf("invocations %+v; want one of %s", fn.Invocations, reqID)
+	}
+	// In the JSON log format the report is a platform.report record.
+	if _, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("json-logs"), Runtime: lambdatypes.RuntimePython312,
+		Handler: aws.String("app.handler"), Role: aws.String(lambdaRole), LoggingConfig: &lambdatypes.LoggingConfig{LogFormat: lambdatypes.LogFormatJson},
+		Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "app.py", body: []byte(code)})}}); err != nil {
+		t.Fatal(err)
+	}
+	jsonID := requestIDOf(t, invokeJSON(t, lc, "json-logs", map[string]string{}))
+	jf := awaitConsole(t, env, "lambda/function", url.Values{"name": {"json-logs"}}, func(f function) bool { return len(f.Invocations) > 0 })
+	if inv := jf.Invocations[0]; inv.RequestID != jsonID || inv.Status != "success" || inv.MemorySizeMB != 128 {
+		t.Errorf("JSON-format invocations %+v; want one of %s", jf.Invocations, jsonID)
 	}
 	awaitConsole(t, env, "logs/events", url.Values{"group": {fn.LogGroup}, "stream": {fn.LogStreams[0].LogStreamName}}, func(p page) bool {
 		for _, e := range p.Events {
