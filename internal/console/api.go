@@ -239,8 +239,8 @@ const (
 // page's LastEvaluatedKey as JSON, which start takes back.
 type itemsPage struct {
 	Items        []any  `json:"items"`
-	Count        any    `json:"count"`
-	ScannedCount any    `json:"scannedCount"`
+	Count        int64  `json:"count"`
+	ScannedCount int64  `json:"scannedCount"`
 	Next         string `json:"next,omitempty"`
 }
 
@@ -271,7 +271,7 @@ func scanItems(ctx context.Context, s Service, q url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := itemsPage{Count: out["Count"], ScannedCount: out["ScannedCount"]}
+	p := itemsPage{Count: integer(out["Count"]), ScannedCount: integer(out["ScannedCount"])}
 	p.Items, _ = out["Items"].([]any)
 	if p.Items == nil {
 		p.Items = []any{}
@@ -535,4 +535,11 @@ func logEvents(ctx context.Context, s Service, q url.Values) (any, error) {
 	}
 	p.Next, _ = out["nextForwardToken"].(string)
 	return p, nil
+}
+
+// integer reads a number of an in-process call's output.
+func integer(v any) int64 {
+	n, _ := v.(json.Number)
+	i, _ := n.Int64()
+	return i
 }

@@ -58,9 +58,7 @@ func invocations(ctx context.Context, logs Service, group, format string, now ti
 			continue
 		}
 		inv.LogStream, _ = e["logStreamName"].(string)
-		if n, ok := e["timestamp"].(json.Number); ok {
-			inv.Timestamp, _ = n.Int64()
-		}
+		inv.Timestamp = integer(e["timestamp"])
 		out = append(out, inv)
 	}
 	return out
