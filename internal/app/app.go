@@ -29,6 +29,7 @@ import (
 	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/cognitoidp"
 	"github.com/virga/virga/internal/config"
+	"github.com/virga/virga/internal/console"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/dynamodb"
 	"github.com/virga/virga/internal/ecr"
@@ -660,7 +661,8 @@ func (a *App) Start() error {
 			run(bgCtx)
 		}()
 	}
-	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "writes", a.durabilityForLog(), "auth", a.cfg.Auth)
+	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "writes", a.durabilityForLog(), "auth", a.cfg.Auth,
+		"console", a.endpoint()+console.Path)
 	return nil
 }
 

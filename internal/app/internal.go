@@ -1,12 +1,14 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"github.com/virga/virga/internal/artifacts"
 	"net/http"
 	"net/http/pprof"
 	"time"
 
+	"github.com/virga/virga/internal/console"
 	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/ses"
@@ -23,6 +25,9 @@ import (
 //	                    SignUp issued, which virga does not send
 //	GET /_virga/ecs/... ECS tasks' metadata (v4) and role credentials,
 //	                    which containers reach through their callback
+//	GET /_virga/console/ the web console and its JSON API (see package
+//	                    console), to loopback clients unless
+//	                    --console-remote
 func (a *App) internalHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_virga/health", func(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +92,7 @@ func (a *App) internalHandler() http.Handler {
 	if a.artifacts != nil {
 		mux.Handle(artifacts.Path, a.artifacts.Handler())
 	}
+	mux.Handle(console.Path, a.console())
 	if a.cfg.Pprof {
 		mux.HandleFunc("/_virga/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/_virga/debug/pprof/cmdline", pprof.Cmdline)
@@ -105,4 +111,43 @@ func writeJSON(w http.ResponseWriter, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(append(b, '\n'))
+}
+
+// console builds the web console, reading each service through its
+// operations in process.
+func (a *App) console() *console.Console {
+	svc := func(name string) console.Service {
+		if a.Service(name) == nil {
+			return nil
+		}
+		return inProcessService{a: a, name: name}
+	}
+	return console.New(console.Options{
+		Services: console.Services{
+			Lambda:         svc("lambda"),
+			DynamoDB:       svc("dynamodb"),
+			SQS:            svc("sqs"),
+			SNS:            svc("sns"),
+			Events:         svc("events"),
+			StepFunctions:  svc("states"),
+			CloudFormation: svc("cloudformation"),
+			Logs:           svc("logs"),
+			XRay:           svc("xray"),
+			ECS:            svc("ecs"),
+			ELBv2:          svc("elasticloadbalancing"),
+		},
+		Remote: a.cfg.ConsoleRemote,
+		Clock:  a.clock,
+		Logger: a.log,
+	})
+}
+
+// inProcessService runs one service's operations in process.
+type inProcessService struct {
+	a    *App
+	name string
+}
+
+func (s inProcessService) Call(ctx context.Context, op string, input map[string]any) (map[string]any, error) {
+	return s.a.call(ctx, s.name, op, input)
 }

@@ -55,6 +55,11 @@ type Config struct {
 	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
 	// measuring virga itself.
 	Pprof bool `json:"pprof"`
+	// ConsoleRemote serves the web console (/_virga/console/) to
+	// clients on other machines too. By default it answers only
+	// requests from loopback addresses to a loopback host name, because
+	// it reads every service without asking for credentials.
+	ConsoleRemote bool `json:"consoleRemote"`
 	// ShutdownTimeout bounds how long in-flight requests may run after
 	// virga is told to stop.
 	ShutdownTimeout time.Duration `json:"shutdownTimeout"`
