@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -78,6 +79,9 @@ type App struct {
 	email *ses.Service
 	// artifacts keeps the packages virga deploy uploads.
 	artifacts *artifacts.Store
+	// consoleToken is what the web console's API asks for when virga
+	// checks credentials; "" under --auth accept.
+	consoleToken string
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
 	// buckets is S3.
@@ -144,6 +148,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: o.Logger, clock: o.Clock, store: db, started: o.Clock.Now()}
+	if cfg.Auth != config.AuthAccept {
+		a.consoleToken = rand.Text()
+	}
 	g := ids.New(o.Random)
 	a.ids = g
 
@@ -662,7 +669,7 @@ func (a *App) Start() error {
 		}()
 	}
 	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "writes", a.durabilityForLog(), "auth", a.cfg.Auth,
-		"console", a.endpoint()+console.Path)
+		"console", a.ConsoleURL())
 	return nil
 }
 
@@ -767,6 +774,16 @@ func NewLogger(cfg config.Config, w io.Writer) (*slog.Logger, error) {
 // functionCredentialsLifetime is how long a function environment's role
 // credentials last; environments are recycled well before (idle reaping).
 const functionCredentialsLifetime = 12 * time.Hour
+
+// ConsoleURL is the web console's address, with the token it asks for
+// when virga checks credentials (see package console).
+func (a *App) ConsoleURL() string {
+	u := a.endpoint() + console.Path
+	if a.consoleToken != "" {
+		u += "?token=" + a.consoleToken
+	}
+	return u
+}
 
 // endpoint is virga's own URL, for SDK calls made inside functions. It is
 // known once Start has bound the listener.

@@ -137,6 +137,7 @@ func (a *App) console() *console.Console {
 			ELBv2:          svc("elasticloadbalancing"),
 		},
 		Remote: a.cfg.ConsoleRemote,
+		Token:  a.consoleToken,
 		Clock:  a.clock,
 		Logger: a.log,
 	})

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"io/fs"
 	"log/slog"
@@ -14,6 +15,9 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/web"
 )
+
+// TokenHeader carries Options.Token on the console's API requests.
+const TokenHeader = "X-Virga-Console-Token"
 
 // Path is where the console is served; its JSON API is under Path+"api/".
 const Path = "/_virga/console/"
@@ -55,6 +59,9 @@ type Options struct {
 	// from a non-loopback address, or naming a host that is not
 	// loopback (as a DNS-rebinding page would), is refused.
 	Remote bool
+	// Token, when set, must come with every API request, in the
+	// X-Virga-Console-Token header (see the package documentation).
+	Token  string
 	Clock  clock.Clock
 	Logger *slog.Logger
 }
@@ -92,6 +99,12 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	if !c.opts.Remote && (!loopbackAddr(r.RemoteAddr) || !loopbackHost(r.Host)) {
 		http.Error(w, "the console is served to this machine only (start virga with --console-remote to serve it to others)", http.StatusForbidden)
+		return
+	}
+	if c.opts.Token != "" && strings.HasPrefix(r.URL.Path, Path+"api/") &&
+		subtle.ConstantTimeCompare([]byte(r.Header.Get(TokenHeader)), []byte(c.opts.Token)) != 1 {
+		writeStatus(w, http.StatusUnauthorized, "MissingToken",
+			"virga checks credentials: open the console through the URL with ?token= that virga logged at start")
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -183,13 +196,17 @@ type apiError struct {
 }
 
 func writeError(w http.ResponseWriter, err error) {
-	var body apiError
-	status := http.StatusInternalServerError
 	if e := apierr.As(err); e != nil {
-		body.Error.Code, body.Error.Message, status = e.Code, e.Message, e.Status
-	} else {
-		body.Error.Code, body.Error.Message = "InternalError", err.Error()
+		writeStatus(w, e.Status, e.Code, e.Message)
+		return
 	}
+	writeStatus(w, http.StatusInternalServerError, "InternalError", err.Error())
+}
+
+// writeStatus answers an error with its status, code and message.
+func writeStatus(w http.ResponseWriter, status int, code, message string) {
+	var body apiError
+	body.Error.Code, body.Error.Message = code, message
 	b, _ := json.Marshal(body)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -157,6 +157,34 @@ func (f serviceFunc) Call(ctx context.Context, op string, in map[string]any) (ma
 	return f(ctx, op, in)
 }
 
+// With a Token, the API answers only requests that carry it; the page
+// and its assets, which hold no data, are served without it.
+func TestToken(t *testing.T) {
+	t.Parallel()
+	c := New(Options{Token: "s3cret"})
+	for _, tc := range []struct {
+		path, token string
+		want        int
+	}{
+		{Path, "", http.StatusOK},
+		{Path + "console.js", "", http.StatusOK},
+		{Path + "api/overview", "", http.StatusUnauthorized},
+		{Path + "api/overview", "s3cre", http.StatusUnauthorized},
+		{Path + "api/overview", "s3cret", http.StatusOK},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4566"+tc.path, nil)
+		r.RemoteAddr = "127.0.0.1:5000"
+		if tc.token != "" {
+			r.Header.Set(TokenHeader, tc.token)
+		}
+		rec := httptest.NewRecorder()
+		c.ServeHTTP(rec, r)
+		if rec.Code != tc.want {
+			t.Errorf("%s with token %q: %d; want %d", tc.path, tc.token, rec.Code, tc.want)
+		}
+	}
+}
+
 func serve(c *Console, method, url, from string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, url, nil)
 	r.RemoteAddr = from

@@ -59,6 +59,15 @@
 //     naming a Host that is not loopback (localhost, *.localhost, a
 //     loopback IP; a DNS-rebinding page names its own), is refused with
 //     403, unless virga runs with --console-remote.
+//   - Only with virga's token when virga checks credentials (--auth
+//     sigv4 or iam): functions and containers run on this machine and
+//     reach virga from loopback, so loopback alone would let code
+//     holding a narrow role read every service. virga then makes a
+//     random token at start and logs the console's URL with it
+//     (?token=...); the page keeps it in sessionStorage and sends it as
+//     the X-Virga-Console-Token header, and an API request without it is
+//     refused with 401. Under --auth accept every API is open to
+//     loopback anyway, and no token is asked.
 //   - Only reads: GET and HEAD are answered, and Service calls pass
 //     through a filter that lets only List*, Describe*, Get*, Filter*,
 //     Scan and BatchGet* operations through.

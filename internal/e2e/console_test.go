@@ -33,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/xray"
 
 	"github.com/virga/virga/internal/config"
+	"github.com/virga/virga/internal/console"
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -43,7 +44,14 @@ func consoleGet(t testing.TB, env *e2e.Env, view string, params url.Values, out 
 	if len(params) > 0 {
 		u += "?" + params.Encode()
 	}
-	resp, err := http.Get(u)
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, token, ok := strings.Cut(env.App.ConsoleURL(), "?token="); ok {
+		req.Header.Set(console.TokenHeader, token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -637,6 +645,21 @@ func TestConsoleAuthModes(t *testing.T) {
 		mustConsole(t, env, "sqs/queues", nil, &qs)
 		if len(qs.Items) != 1 {
 			t.Errorf("%s: queues %+v", mode, qs)
+		}
+		// Code running on this machine with a narrow role reaches
+		// virga from loopback too: without the token virga logged, the
+		// console's API answers 401, as does a wrong token.
+		if !strings.Contains(env.App.ConsoleURL(), "?token=") {
+			t.Fatalf("%s: the console's URL %s carries no token", mode, env.App.ConsoleURL())
+		}
+		for _, token := range []string{"", "wrong"} {
+			var h map[string]string
+			if token != "" {
+				h = map[string]string{console.TokenHeader: token}
+			}
+			if r := do(t, env, rawRequest{Method: http.MethodGet, Path: "/_virga/console/api/sqs/queues", Headers: h}); r.Status != http.StatusUnauthorized {
+				t.Errorf("%s: the console API with token %q: %d; want 401", mode, token, r.Status)
+			}
 		}
 		resp, err := http.Get(env.Endpoint + "/_virga/console/")
 		if err != nil {

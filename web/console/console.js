@@ -5,6 +5,21 @@
 
 const API = "api/";
 
+// token is virga's console token when virga checks credentials: it comes
+// once in the page's URL (?token=, from virga's log), is kept for this
+// tab, and leaves the address bar.
+const token = (() => {
+  const u = new URL(location.href);
+  const t = u.searchParams.get("token");
+  if (t) {
+    sessionStorage.setItem("virga-console-token", t);
+    u.searchParams.delete("token");
+    history.replaceState(null, "", u.pathname + u.search + u.hash);
+    return t;
+  }
+  return sessionStorage.getItem("virga-console-token") || "";
+})();
+
 // el makes an element; strings among children become text nodes.
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -28,7 +43,9 @@ function link(text, view, params) {
 
 async function api(path, params) {
   const q = params ? "?" + new URLSearchParams(params) : "";
-  const r = await fetch(API + path + q, { headers: { Accept: "application/json" } });
+  const headers = { Accept: "application/json" };
+  if (token) headers["X-Virga-Console-Token"] = token;
+  const r = await fetch(API + path + q, { headers });
   const body = await r.json().catch(() => ({ error: { code: String(r.status), message: r.statusText } }));
   if (!r.ok) {
     const e = body.error || {};
