@@ -17,10 +17,19 @@ import (
 // agentRuntime is the node agent as ECS's runtime: the containers reach
 // virga at its own address (the callback), and the agent's errors are
 // ECS's stopped reasons.
-type agentRuntime struct{ a *App }
+type agentRuntime struct {
+	a      *App
+	images func() *ecr.Service
+}
 
 func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.RunningTask, error) {
 	s := agent.TaskSpec{ID: spec.ID, Callback: strings.TrimPrefix(r.a.endpoint(), "http://")}
+	if role := spec.ExecutionRole; role != "" {
+		// The registry authorizes the pulls for the execution role.
+		s.Credentials = ownRegistryCredentials(r.a, r.images, func(e *ecr.Service) (string, string) {
+			return e.RoleCredentials(role, spec.ID)
+		})
+	}
 	for _, c := range spec.Containers {
 		ac := agent.ContainerSpec{Name: c.Name, Image: c.Image, EntryPoint: c.EntryPoint, Command: c.Command, Env: c.Env,
 			WorkingDir: c.WorkingDir, User: c.User, MemoryMiB: c.MemoryMiB, CPUUnits: c.CPUUnits, Logs: c.Logs,
@@ -112,6 +121,12 @@ func (r *registryRef) ImageDigest(repo, reference string) (string, error) {
 // token ECR minted, as an ECS agent would use GetAuthorizationToken.
 // Other registries get no credentials.
 func registryCredentials(a *App, images func() *ecr.Service) func(host string) (string, string, error) {
+	return ownRegistryCredentials(a, images, (*ecr.Service).RegistryCredentials)
+}
+
+// ownRegistryCredentials answers the challenge of virga's own registry
+// with what mint gives, and other registries' with none.
+func ownRegistryCredentials(a *App, images func() *ecr.Service, mint func(*ecr.Service) (string, string)) func(host string) (string, string, error) {
 	return func(host string) (string, string, error) {
 		name, port, err := net.SplitHostPort(host)
 		_, own, _ := net.SplitHostPort(strings.TrimPrefix(a.endpoint(), "http://"))
@@ -120,7 +135,7 @@ func registryCredentials(a *App, images func() *ecr.Service) func(host string) (
 		if err != nil || port != own || !local || images() == nil {
 			return "", "", nil
 		}
-		user, pass := images().RegistryCredentials()
+		user, pass := mint(images())
 		return user, pass, nil
 	}
 }

@@ -59,9 +59,15 @@ func (s *Service) lifecycle(id string) {
 	spec := s.spec(t)
 	s.mu.Unlock()
 
-	err := s.openLogStreams(t.ID, t.Def)
+	// As the agent does: registry credentials and secrets first, then
+	// the images and each container's log stream.
+	role := spec.ExecutionRole
+	err := s.checkRegistryAuth(s.ctx, t)
 	if err == nil {
-		err = s.addSecrets(s.ctx, t.Def, &spec)
+		err = s.addSecrets(s.ctx, t.Def, role, t.ID, &spec)
+	}
+	if err == nil {
+		err = s.openLogStreams(t.ID, role, t.Def)
 	}
 	var rt RunningTask
 	if err == nil {
@@ -441,6 +447,9 @@ func (s *Service) spec(t *task) TaskSpec {
 		spec.Containers = append(spec.Containers, c)
 	}
 	spec.Containers = startOrder(spec.Containers, t.Def.ContainerDefinitions)
+	if s.execCheck != nil {
+		spec.ExecutionRole = executionRole(t)
+	}
 	return spec
 }
 
@@ -501,7 +510,7 @@ func awslogsStream(taskID, container string, lc *LogConfiguration) (group, strea
 // openLogStreams opens the awslogs streams of a task's containers before
 // they start; a failure fails the task as the awslogs driver does on
 // ECS.
-func (s *Service) openLogStreams(taskID string, def TaskDefinition) error {
+func (s *Service) openLogStreams(taskID, role string, def TaskDefinition) error {
 	if s.logs == nil {
 		return nil
 	}
@@ -510,7 +519,11 @@ func (s *Service) openLogStreams(taskID string, def TaskDefinition) error {
 		if !ok {
 			continue
 		}
-		if err := s.logs.OpenStream(group, stream, create); err != nil {
+		err := s.checkLogStream(s.ctx, role, taskID, group, stream, create)
+		if err == nil {
+			err = s.logs.OpenStream(group, stream, create)
+		}
+		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: %v : exit status 1", err)
 		}
 	}

@@ -19,6 +19,10 @@ type TaskSpec struct {
 	// ID is the task's id, unique on the node.
 	ID         string
 	Containers []ContainerSpec
+	// ExecutionRole is the role the task's images are pulled with (its
+	// execution role, with roles enforced); "" pulls with virga's own
+	// rights.
+	ExecutionRole string
 }
 
 // ContainerSpec is one container of a task, after overrides.
