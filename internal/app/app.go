@@ -518,6 +518,13 @@ func New(cfg config.Config, o Options) (*App, error) {
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})
+		// Lambda reads an image function's repository as its service
+		// principal, which the repository policy must allow; when it
+		// does not, Lambda adds the statement if the caller may get
+		// and set the repository policy.
+		lam.EnforceImageAccess(func(ctx context.Context, functionARN, repo string) error {
+			return lambdaImageAccess(ctx, authz, images, a.Service("ecr"), cfg.Region, cfg.AccountID, functionARN, repo)
+		})
 		// ECS's agent pulls images, reads secrets and writes awslogs
 		// as a session of each task's execution role (named after the
 		// task), held to its policies and the resources'.

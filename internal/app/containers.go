@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/agent"
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/ecs"
+	"github.com/virga/virga/internal/iam"
+	"github.com/virga/virga/internal/lambda"
 )
 
 // agentRuntime is the node agent as ECS's runtime: the containers reach
@@ -175,4 +178,41 @@ func (c containerLogs) OpenStream(group, stream string, createGroup bool) error 
 
 func (c containerLogs) WriteLog(group, stream string, _ bool, at time.Time, line string) error {
 	return c.k.Write(group, stream, at, line)
+}
+
+// lambdaImageAccess decides whether Lambda may read repo for the
+// function functionARN, as Lambda's developer guide describes it for
+// an image in the function's own account: the repository policy must
+// let lambda.amazonaws.com perform ecr:BatchGetImage and
+// ecr:GetDownloadUrlForLayer; if it does not, Lambda adds that
+// statement itself when the caller may ecr:GetRepositoryPolicy and
+// ecr:SetRepositoryPolicy on the repository, and otherwise refuses with
+// AccessDeniedException.
+func lambdaImageAccess(ctx context.Context, authz *iam.Authorizer, images *ecr.Service, ecrAPI *awsproto.Service,
+	region, account, functionARN, repo string) error {
+	repoARN := "arn:aws:ecr:" + region + ":" + account + ":repository/" + repo
+	allowed := true
+	for _, action := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"} {
+		ok, err := authz.AllowsService(ctx, ecrAPI, "lambda.amazonaws.com", action, repoARN, functionARN, account)
+		if err != nil {
+			return err
+		}
+		allowed = allowed && ok
+	}
+	if allowed {
+		return nil
+	}
+	c := awsproto.CallFrom(ctx)
+	if c == nil {
+		return lambda.ErrImageAccessDenied
+	}
+	for _, action := range []string{"ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy"} {
+		if err := authz.AuthorizeCaller(ctx, &c.Caller, nil, region, ecrAPI, action, repoARN, nil); err != nil {
+			if e := apierr.As(err); e != nil && e.Code == iam.ErrDenied.Code {
+				return lambda.ErrImageAccessDenied
+			}
+			return err
+		}
+	}
+	return images.AllowLambdaPull(repo)
 }
