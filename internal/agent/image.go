@@ -91,7 +91,7 @@ func (a *Agent) image(ctx context.Context, client *containerd.Client, snapshotte
 	res := a.resolver(creds)
 	name, desc, err := res.Resolve(ctx, ref)
 	if err != nil {
-		return nil, &PullError{Image: ref, Err: err}
+		return nil, &PullError{Image: ref, Err: err, Resolving: true}
 	}
 	key := desc.Digest.String() + "@" + snapshotter
 	a.pulls.mu.Lock()

@@ -49,7 +49,13 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 		s.Containers = append(s.Containers, ac)
 	}
 	t, err := r.a.containers.StartTask(ctx, s)
+	var pe *agent.PullError
 	switch {
+	case errors.As(err, &pe) && pe.Resolving:
+		// The ECS agent's words for a manifest the registry would not
+		// give (missing, or refused: "...: 403 Forbidden").
+		return nil, errors.New("CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref " +
+			pe.Image + ": " + pe.Err.Error())
 	case errors.Is(err, agent.ErrPull):
 		return nil, errors.New("CannotPullContainerError: " + err.Error())
 	case errors.Is(err, agent.ErrDependency), errors.Is(err, context.Canceled):

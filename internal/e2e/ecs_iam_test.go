@@ -108,9 +108,12 @@ func TestECSExecutionRoleIAM(t *testing.T) {
 	// Denied the repository: the pull is refused by the registry.
 	arn, _ := run("nopull")
 	stopped := waitStopped(t, c, arn)
-	if r := aws.ToString(stopped.StoppedReason); !strings.HasPrefix(r, "CannotPullContainerError: ") || !strings.Contains(r, "403 Forbidden") ||
+	image := *repo.RepositoryUri + ":v1"
+	host, _, _ := strings.Cut(image, "/")
+	if r, want := aws.ToString(stopped.StoppedReason), "CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref "+image+
+		": unexpected status from HEAD request to http://"+host+"/v2/ecsapp/manifests/v1: 403 Forbidden"; r != want ||
 		stopped.StopCode != ecstypes.TaskStopCodeTaskFailedToStart {
-		t.Errorf("task whose execution role may not pull: %s %s", r, stopped.StopCode)
+		t.Errorf("task whose execution role may not pull:\n got %s %s\nwant %s", r, stopped.StopCode, want)
 	}
 
 	// Denied a registry token, or the secret.
