@@ -159,11 +159,17 @@ func (a *Agent) fetch(ctx context.Context, client *containerd.Client, res remote
 // starts do not wait for it. A digest already pulled is not fetched
 // again. Errors are ErrPull, or ErrStart when containerd cannot be
 // reached.
-func (a *Agent) Pull(ctx context.Context, ref string) error {
+func (a *Agent) Pull(ctx context.Context, ref string) error { return a.PullWith(ctx, ref, nil) }
+
+// PullWith is Pull authenticating to registries with creds (nil: the
+// agent's Options.Credentials), as a task whose TaskSpec.Credentials
+// they are would: an ECS task's images are pulled before its
+// containers are made.
+func (a *Agent) PullWith(ctx context.Context, ref string, creds func(host string) (string, string, error)) error {
 	client, snap, err := a.connect(ctx)
 	if err != nil {
 		return &StartError{Err: err}
 	}
-	_, err = a.image(nsContext(ctx), client, snap, ref, nil)
+	_, err = a.image(nsContext(ctx), client, snap, ref, creds)
 	return err
 }

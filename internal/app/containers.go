@@ -25,14 +25,34 @@ type agentRuntime struct {
 	images func() *ecr.Service
 }
 
-func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.RunningTask, error) {
-	s := agent.TaskSpec{ID: spec.ID, Callback: strings.TrimPrefix(r.a.endpoint(), "http://")}
-	if role := spec.ExecutionRole; role != "" {
-		// The registry authorizes the pulls for the execution role.
-		s.Credentials = ownRegistryCredentials(r.a, r.images, func(e *ecr.Service) (string, string) {
-			return e.RoleCredentials(role, spec.ID)
-		})
+// pullCredentials are what a task's pulls authenticate with: with an
+// execution role (roles enforced), a registry token of its session, so
+// that the registry authorizes the pulls for the role; nil otherwise
+// (virga's own).
+func (r agentRuntime) pullCredentials(spec ecs.TaskSpec) func(host string) (string, string, error) {
+	role := spec.ExecutionRole
+	if role == "" {
+		return nil
 	}
+	return ownRegistryCredentials(r.a, r.images, func(e *ecr.Service) (string, string) {
+		return e.RoleCredentials(role, spec.ID)
+	})
+}
+
+// PullImages implements ecs.ImagePuller: the task's images, pulled
+// before its containers (and their log streams) are made.
+func (r agentRuntime) PullImages(ctx context.Context, spec ecs.TaskSpec) error {
+	creds := r.pullCredentials(spec)
+	for _, c := range spec.Containers {
+		if err := r.a.containers.PullWith(ctx, c.Image, creds); err != nil {
+			return stoppedReason(err)
+		}
+	}
+	return nil
+}
+
+func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.RunningTask, error) {
+	s := agent.TaskSpec{ID: spec.ID, Callback: strings.TrimPrefix(r.a.endpoint(), "http://"), Credentials: r.pullCredentials(spec)}
 	for _, c := range spec.Containers {
 		ac := agent.ContainerSpec{Name: c.Name, Image: c.Image, EntryPoint: c.EntryPoint, Command: c.Command, Env: c.Env,
 			WorkingDir: c.WorkingDir, User: c.User, MemoryMiB: c.MemoryMiB, CPUUnits: c.CPUUnits, Logs: c.Logs,
@@ -49,23 +69,29 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 		s.Containers = append(s.Containers, ac)
 	}
 	t, err := r.a.containers.StartTask(ctx, s)
+	if err != nil {
+		return nil, stoppedReason(err)
+	}
+	return agentTask{t}, nil
+}
+
+// stoppedReason is an agent's error as ECS's stoppedReason.
+func stoppedReason(err error) error {
 	var pe *agent.PullError
 	switch {
 	case errors.As(err, &pe) && pe.Resolving:
 		// The ECS agent's words for a manifest the registry would not
 		// give (missing, or refused: "...: 403 Forbidden").
-		return nil, errors.New("CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref " +
+		return errors.New("CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref " +
 			pe.Image + ": " + pe.Err.Error())
 	case errors.Is(err, agent.ErrPull):
-		return nil, errors.New("CannotPullContainerError: " + err.Error())
+		return errors.New("CannotPullContainerError: " + err.Error())
 	case errors.Is(err, agent.ErrDependency), errors.Is(err, context.Canceled):
 		// The ECS agent's own words for a dependency that cannot be
 		// met; a start cancelled by a stop keeps the stop's reason.
-		return nil, err
-	case err != nil:
-		return nil, errors.New("CannotStartContainerError: " + err.Error())
+		return err
 	}
-	return agentTask{t}, nil
+	return errors.New("CannotStartContainerError: " + err.Error())
 }
 
 // taskEndpoint is virga's URL as a task's containers reach it: the

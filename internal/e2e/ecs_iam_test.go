@@ -73,7 +73,7 @@ func TestECSExecutionRoleIAM(t *testing.T) {
 		{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"},
 		{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"`+*sec.ARN+`"}]}`)
 	tokenOnly := ecsRole(t, ic, "exec-token", `{"Version":"2012-10-17","Statement":[
-		{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","secretsmanager:GetSecretValue","logs:*"],"Resource":"*"}]}`)
+		{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","secretsmanager:GetSecretValue"],"Resource":"*"}]}`)
 	pullOnly := ecsRole(t, ic, "exec-pull", `{"Version":"2012-10-17","Statement":[`+pull+`]}`)
 	taskRole := ecsRole(t, ic, "app-task", "")
 

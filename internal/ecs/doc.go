@@ -51,7 +51,9 @@
 // the secret's ARN or ssm:GetParameters on the parameter's; each
 // environment file, s3:GetObject; each awslogs stream,
 // logs:CreateLogGroup (with awslogs-create-group), logs:CreateLogStream
-// and logs:PutLogEvents. A refusal stops the task before its
+// and logs:PutLogEvents, in that order (the images are pulled, through
+// the runtime's ImagePuller, before the log streams are opened). A
+// refusal stops the task before its
 // containers start (TaskFailedToStart) with ECS's stoppedReason:
 // "ResourceInitializationError: unable to pull secrets or registry
 // auth: ..." for the token and the secrets, "CannotPullContainerError:
@@ -222,10 +224,8 @@
 // role (pulls, awslogs, secrets and environment files then use virga's
 // own rights; containerOverrides' environmentFiles are not read);
 // with it, kms:Decrypt of secrets under customer managed keys and
-// s3:GetBucketLocation of environment files are not checked, awslogs
-// streams are opened before the images are pulled (ECS pulls first),
-// and the denial's SDK suffix (status code, request id) is not
-// given; volumes
+// s3:GetBucketLocation of environment files are not checked, and the
+// denial's SDK suffix (status code, request id) is not given; volumes
 // and the agent's Not supported list (internal/agent) are not
 // provided; in its metadata a container's network is the definition's
 // mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1, as is

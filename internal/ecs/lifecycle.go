@@ -60,11 +60,14 @@ func (s *Service) lifecycle(id string) {
 	s.mu.Unlock()
 
 	// As the agent does: registry credentials and secrets first, then
-	// the images and each container's log stream.
+	// the images, then each container's log stream.
 	role := spec.ExecutionRole
 	err := s.checkRegistryAuth(s.ctx, t)
 	if err == nil {
 		err = s.addSecrets(s.ctx, t.Def, role, t.ID, &spec)
+	}
+	if p, ok := s.runtime.(ImagePuller); ok && err == nil {
+		_, err = s.untilStopped(stop, func(ctx context.Context) (RunningTask, error) { return nil, p.PullImages(ctx, spec) })
 	}
 	if err == nil {
 		err = s.openLogStreams(t.ID, role, t.Def)
@@ -358,6 +361,13 @@ func hasHealthChecks(def TaskDefinition) bool {
 // (while containers wait for their dependencies) cancels the start,
 // and one requested as it succeeds is passed on to the lifecycle.
 func (s *Service) startContainers(spec TaskSpec, stop chan stopRequest) (RunningTask, error) {
+	return s.untilStopped(stop, func(ctx context.Context) (RunningTask, error) { return s.runtime.StartTask(ctx, spec) })
+}
+
+// untilStopped runs start (pulling or starting a task's containers)
+// with a context a stop requested meanwhile cancels; a stop requested
+// as it succeeds is passed on to the lifecycle.
+func (s *Service) untilStopped(stop chan stopRequest, start func(context.Context) (RunningTask, error)) (RunningTask, error) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
 	done := make(chan struct{})
@@ -371,7 +381,7 @@ func (s *Service) startContainers(spec TaskSpec, stop chan stopRequest) (Running
 			stopped <- false
 		}
 	}()
-	rt, err := s.runtime.StartTask(ctx, spec)
+	rt, err := start(ctx)
 	close(done)
 	if <-stopped && err == nil {
 		select {

@@ -14,6 +14,14 @@ type Runtime interface {
 	StartTask(ctx context.Context, spec TaskSpec) (RunningTask, error)
 }
 
+// ImagePuller is implemented by runtimes that can pull a task's images
+// ahead of StartTask, as the ECS agent pulls them before it creates the
+// containers (and their awslogs streams). An error says what failed, as
+// StartTask's do.
+type ImagePuller interface {
+	PullImages(ctx context.Context, spec TaskSpec) error
+}
+
 // TaskSpec is a task to start.
 type TaskSpec struct {
 	// ID is the task's id, unique on the node.
