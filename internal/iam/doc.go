@@ -84,8 +84,10 @@
 // policies), on REST API methods with AWS_IAM (identity policies and the
 // API's resource policy; see internal/apigateway) and on Step Functions'
 // tasks that invoke a function (lambda:InvokeFunction as the state
-// machine's role) and on ECS tasks' execution roles. The other calls services make with a role they were
-// given are not authorized (schedules' targets, Step Functions' other
+// machine's role), on ECS tasks' execution roles and on Lambda's read
+// of an image function's repository (the repository policy must allow
+// lambda.amazonaws.com; see internal/lambda). The other calls services
+// make with a role they were given are not authorized (schedules' targets, Step Functions' other
 // integrations, event source mappings, Lambda destinations and
 // EventBridge targets with RoleArn do not call AuthorizeRole yet), nor
 // HTTP APIs' integrations, nor a REST API's resource policy on methods
