@@ -56,7 +56,10 @@
 // the cached image). A digest already pulled and unpacked, in this run
 // or a previous one, is not fetched again (Agent.Pull pulls ahead of a
 // task, the same way). Options.Credentials answers
-// registry authentication challenges. The cgroup driver is runc's
+// registry authentication challenges, or a task's own
+// TaskSpec.Credentials for its pulls (PullWith for a pull ahead), so
+// that a registry authorizes each pull, resolving included, for whom
+// it is made. The cgroup driver is runc's
 // cgroupfs, on cgroup v1 or v2 hosts alike (no systemd needed).
 //
 // Networking, without bridges, veth pairs, iptables or CNI plugins: the

@@ -18,6 +18,9 @@ var (
 type PullError struct {
 	Image string
 	Err   error
+	// Resolving is set when the registry did not resolve Image to a
+	// manifest (not found, or refused), before anything was fetched.
+	Resolving bool
 }
 
 func (e *PullError) Error() string {

@@ -61,14 +61,18 @@ func dialLoopback(ctx context.Context, network, addr string) (net.Conn, error) {
 }
 
 // resolver returns a registry resolver: plain HTTP for loopback hosts,
-// HTTPS otherwise, with the agent's credentials if any.
-func (a *Agent) resolver() remotes.Resolver {
+// HTTPS otherwise, with creds, or the agent's credentials when creds is
+// nil.
+func (a *Agent) resolver(creds func(host string) (string, string, error)) remotes.Resolver {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = dialLoopback
 	client := &http.Client{Transport: tr}
 	authOpts := []docker.AuthorizerOpt{docker.WithAuthClient(client)}
-	if a.opts.Credentials != nil {
-		authOpts = append(authOpts, docker.WithAuthCreds(a.opts.Credentials))
+	if creds == nil {
+		creds = a.opts.Credentials
+	}
+	if creds != nil {
+		authOpts = append(authOpts, docker.WithAuthCreds(creds))
 	}
 	hosts := docker.ConfigureDefaultRegistries(
 		docker.WithClient(client),
@@ -78,14 +82,16 @@ func (a *Agent) resolver() remotes.Resolver {
 	return docker.NewResolver(docker.ResolverOptions{Hosts: hosts})
 }
 
-// image returns the image ref names, pulled and unpacked into snapshotter.
-// The reference is resolved at the registry each time (a tag may have
-// moved); a digest already pulled is not fetched again.
-func (a *Agent) image(ctx context.Context, client *containerd.Client, snapshotter, ref string) (containerd.Image, error) {
-	res := a.resolver()
+// image returns the image ref names, pulled and unpacked into snapshotter
+// with creds (nil: the agent's). The reference is resolved at the
+// registry each time (a tag may have moved), so that the registry
+// authorizes every pull; a digest already pulled is not fetched again.
+func (a *Agent) image(ctx context.Context, client *containerd.Client, snapshotter, ref string,
+	creds func(host string) (string, string, error)) (containerd.Image, error) {
+	res := a.resolver(creds)
 	name, desc, err := res.Resolve(ctx, ref)
 	if err != nil {
-		return nil, &PullError{Image: ref, Err: err}
+		return nil, &PullError{Image: ref, Err: err, Resolving: true}
 	}
 	key := desc.Digest.String() + "@" + snapshotter
 	a.pulls.mu.Lock()
@@ -113,7 +119,7 @@ func (a *Agent) image(ctx context.Context, client *containerd.Client, snapshotte
 			delete(a.pulls.pulls, key)
 		}
 		a.pulls.mu.Unlock()
-		return a.image(ctx, client, snapshotter, ref)
+		return a.image(ctx, client, snapshotter, ref, creds)
 	}
 	p.img, p.err = a.fetch(ctx, client, res, snapshotter, name, desc.Digest)
 	if p.err != nil {
@@ -153,11 +159,17 @@ func (a *Agent) fetch(ctx context.Context, client *containerd.Client, res remote
 // starts do not wait for it. A digest already pulled is not fetched
 // again. Errors are ErrPull, or ErrStart when containerd cannot be
 // reached.
-func (a *Agent) Pull(ctx context.Context, ref string) error {
+func (a *Agent) Pull(ctx context.Context, ref string) error { return a.PullWith(ctx, ref, nil) }
+
+// PullWith is Pull authenticating to registries with creds (nil: the
+// agent's Options.Credentials), as a task whose TaskSpec.Credentials
+// they are would: an ECS task's images are pulled before its
+// containers are made.
+func (a *Agent) PullWith(ctx context.Context, ref string, creds func(host string) (string, string, error)) error {
 	client, snap, err := a.connect(ctx)
 	if err != nil {
 		return &StartError{Err: err}
 	}
-	_, err = a.image(nsContext(ctx), client, snap, ref)
+	_, err = a.image(nsContext(ctx), client, snap, ref, creds)
 	return err
 }

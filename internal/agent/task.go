@@ -42,6 +42,10 @@ type TaskSpec struct {
 	// 127.0.0.1 with its own port (a Lambda image function reaches its
 	// Runtime API and virga's edge so). Ports must differ.
 	Callbacks []string
+	// Credentials, when set, answers registries' challenges for this
+	// task's pulls instead of Options.Credentials (an ECS task pulls
+	// with its execution role's credentials).
+	Credentials func(host string) (user, secret string, err error)
 }
 
 // ContainerSpec describes one container of a task.
@@ -232,7 +236,7 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 	ctx = nsContext(ctx)
 	images := make([]containerd.Image, len(spec.Containers))
 	for i, c := range spec.Containers {
-		img, err := a.image(ctx, client, snap, c.Image)
+		img, err := a.image(ctx, client, snap, c.Image, spec.Credentials)
 		if err != nil {
 			return nil, err
 		}

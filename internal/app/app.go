@@ -473,7 +473,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// the log writers flush.
 	runtime := o.ContainerRuntime
 	if runtime == nil {
-		runtime = agentRuntime{a}
+		runtime = agentRuntime{a: a, images: registry.p.Load}
 	}
 	ts := taskSecrets{a: a, secrets: secrets, params: params}
 	containers, err := ecs.New(ecs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
@@ -525,6 +525,19 @@ func New(cfg config.Config, o Options) (*App, error) {
 			"sqs": a.Service("sqs"), "sns": a.Service("sns"), "lambda": a.Service("lambda")}}
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
+		})
+		// Lambda reads an image function's repository as its service
+		// principal, which the repository policy must allow; when it
+		// does not, Lambda adds the statement if the caller may get
+		// and set the repository policy.
+		lam.EnforceImageAccess(func(ctx context.Context, functionARN, repo string) error {
+			return lambdaImageAccess(ctx, authz, images, a.Service("ecr"), cfg.Region, cfg.AccountID, functionARN, repo)
+		})
+		// ECS's agent pulls images, reads secrets and writes awslogs
+		// as a session of each task's execution role (named after the
+		// task), held to its policies and the resources'.
+		containers.EnforceExecutionRoles(func(ctx context.Context, roleARN, session, service, action, resource string) error {
+			return authz.AuthorizeRole(ctx, roleARN, session, cfg.Region, a.Service(service), action, resource)
 		})
 		// Task states invoke functions as a session of their state
 		// machine's role, held to its policies and the function's.

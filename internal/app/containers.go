@@ -9,18 +9,50 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/agent"
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/ecs"
+	"github.com/virga/virga/internal/iam"
+	"github.com/virga/virga/internal/lambda"
 )
 
 // agentRuntime is the node agent as ECS's runtime: the containers reach
 // virga at its own address (the callback), and the agent's errors are
 // ECS's stopped reasons.
-type agentRuntime struct{ a *App }
+type agentRuntime struct {
+	a      *App
+	images func() *ecr.Service
+}
+
+// pullCredentials are what a task's pulls authenticate with: with an
+// execution role (roles enforced), a registry token of its session, so
+// that the registry authorizes the pulls for the role; nil otherwise
+// (virga's own).
+func (r agentRuntime) pullCredentials(spec ecs.TaskSpec) func(host string) (string, string, error) {
+	role := spec.ExecutionRole
+	if role == "" {
+		return nil
+	}
+	return ownRegistryCredentials(r.a, r.images, func(e *ecr.Service) (string, string) {
+		return e.RoleCredentials(role, spec.ID)
+	})
+}
+
+// PullImages implements ecs.ImagePuller: the task's images, pulled
+// before its containers (and their log streams) are made.
+func (r agentRuntime) PullImages(ctx context.Context, spec ecs.TaskSpec) error {
+	creds := r.pullCredentials(spec)
+	for _, c := range spec.Containers {
+		if err := r.a.containers.PullWith(ctx, c.Image, creds); err != nil {
+			return stoppedReason(err)
+		}
+	}
+	return nil
+}
 
 func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.RunningTask, error) {
-	s := agent.TaskSpec{ID: spec.ID, Callback: strings.TrimPrefix(r.a.endpoint(), "http://")}
+	s := agent.TaskSpec{ID: spec.ID, Callback: strings.TrimPrefix(r.a.endpoint(), "http://"), Credentials: r.pullCredentials(spec)}
 	for _, c := range spec.Containers {
 		ac := agent.ContainerSpec{Name: c.Name, Image: c.Image, EntryPoint: c.EntryPoint, Command: c.Command, Env: c.Env,
 			WorkingDir: c.WorkingDir, User: c.User, MemoryMiB: c.MemoryMiB, CPUUnits: c.CPUUnits, Logs: c.Logs,
@@ -37,17 +69,29 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 		s.Containers = append(s.Containers, ac)
 	}
 	t, err := r.a.containers.StartTask(ctx, s)
+	if err != nil {
+		return nil, stoppedReason(err)
+	}
+	return agentTask{t}, nil
+}
+
+// stoppedReason is an agent's error as ECS's stoppedReason.
+func stoppedReason(err error) error {
+	var pe *agent.PullError
 	switch {
+	case errors.As(err, &pe) && pe.Resolving:
+		// The ECS agent's words for a manifest the registry would not
+		// give (missing, or refused: "...: 403 Forbidden").
+		return errors.New("CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref " +
+			pe.Image + ": " + pe.Err.Error())
 	case errors.Is(err, agent.ErrPull):
-		return nil, errors.New("CannotPullContainerError: " + err.Error())
+		return errors.New("CannotPullContainerError: " + err.Error())
 	case errors.Is(err, agent.ErrDependency), errors.Is(err, context.Canceled):
 		// The ECS agent's own words for a dependency that cannot be
 		// met; a start cancelled by a stop keeps the stop's reason.
-		return nil, err
-	case err != nil:
-		return nil, errors.New("CannotStartContainerError: " + err.Error())
+		return err
 	}
-	return agentTask{t}, nil
+	return errors.New("CannotStartContainerError: " + err.Error())
 }
 
 // taskEndpoint is virga's URL as a task's containers reach it: the
@@ -112,6 +156,12 @@ func (r *registryRef) ImageDigest(repo, reference string) (string, error) {
 // token ECR minted, as an ECS agent would use GetAuthorizationToken.
 // Other registries get no credentials.
 func registryCredentials(a *App, images func() *ecr.Service) func(host string) (string, string, error) {
+	return ownRegistryCredentials(a, images, (*ecr.Service).RegistryCredentials)
+}
+
+// ownRegistryCredentials answers the challenge of virga's own registry
+// with what mint gives, and other registries' with none.
+func ownRegistryCredentials(a *App, images func() *ecr.Service, mint func(*ecr.Service) (string, string)) func(host string) (string, string, error) {
 	return func(host string) (string, string, error) {
 		name, port, err := net.SplitHostPort(host)
 		_, own, _ := net.SplitHostPort(strings.TrimPrefix(a.endpoint(), "http://"))
@@ -120,7 +170,7 @@ func registryCredentials(a *App, images func() *ecr.Service) func(host string) (
 		if err != nil || port != own || !local || images() == nil {
 			return "", "", nil
 		}
-		user, pass := images().RegistryCredentials()
+		user, pass := mint(images())
 		return user, pass, nil
 	}
 }
@@ -160,4 +210,41 @@ func (c containerLogs) OpenStream(group, stream string, createGroup bool) error 
 
 func (c containerLogs) WriteLog(group, stream string, _ bool, at time.Time, line string) error {
 	return c.k.Write(group, stream, at, line)
+}
+
+// lambdaImageAccess decides whether Lambda may read repo for the
+// function functionARN, as Lambda's developer guide describes it for
+// an image in the function's own account: the repository policy must
+// let lambda.amazonaws.com perform ecr:BatchGetImage and
+// ecr:GetDownloadUrlForLayer; if it does not, Lambda adds that
+// statement itself when the caller may ecr:GetRepositoryPolicy and
+// ecr:SetRepositoryPolicy on the repository, and otherwise refuses with
+// AccessDeniedException.
+func lambdaImageAccess(ctx context.Context, authz *iam.Authorizer, images *ecr.Service, ecrAPI *awsproto.Service,
+	region, account, functionARN, repo string) error {
+	repoARN := "arn:aws:ecr:" + region + ":" + account + ":repository/" + repo
+	allowed := true
+	for _, action := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"} {
+		ok, err := authz.AllowsService(ctx, ecrAPI, "lambda.amazonaws.com", action, repoARN, functionARN, account)
+		if err != nil {
+			return err
+		}
+		allowed = allowed && ok
+	}
+	if allowed {
+		return nil
+	}
+	c := awsproto.CallFrom(ctx)
+	if c == nil {
+		return lambda.ErrImageAccessDenied
+	}
+	for _, action := range []string{"ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy"} {
+		if err := authz.AuthorizeCaller(ctx, &c.Caller, nil, region, ecrAPI, action, repoARN, nil); err != nil {
+			if e := apierr.As(err); e != nil && e.Code == iam.ErrDenied.Code {
+				return lambda.ErrImageAccessDenied
+			}
+			return err
+		}
+	}
+	return images.AllowLambdaPull(repo)
 }

@@ -60,7 +60,8 @@ func TestECSContainerHealthSecretsAndDependencies(t *testing.T) {
 	register := func(family string, defs ...ecstypes.ContainerDefinition) {
 		t.Helper()
 		if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String(family),
-			NetworkMode: ecstypes.NetworkModeBridge, ContainerDefinitions: defs}); err != nil {
+			NetworkMode: ecstypes.NetworkModeBridge, ExecutionRoleArn: aws.String("arn:aws:iam::000000000000:role/exec"),
+			ContainerDefinitions: defs}); err != nil {
 			t.Fatal(err)
 		}
 	}

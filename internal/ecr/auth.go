@@ -268,3 +268,14 @@ func (s *Service) getAuthorizationToken(ctx context.Context, in *GetAuthorizatio
 func (s *Service) RegistryCredentials() (user, password string) {
 	return "AWS", s.newLoginToken(tokenPrincipal{Self: true})
 }
+
+// RoleCredentials are the registry's user name and password for a
+// session of the role roleARN (named session), as GetAuthorizationToken
+// would hand them to that session: the ECS agent pulls a task's images
+// with its execution role's, so that the registry authorizes the pulls
+// for the role (its policies and the repository policy).
+func (s *Service) RoleCredentials(roleARN, session string) (user, password string) {
+	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
+	return "AWS", s.newLoginToken(tokenPrincipal{Account: s.account,
+		ARN: "arn:aws:sts::" + s.account + ":assumed-role/" + name + "/" + session})
+}

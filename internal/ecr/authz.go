@@ -2,6 +2,7 @@ package ecr
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -34,4 +35,41 @@ func (s *Service) resourcePolicy(_ context.Context, arn string) (string, error) 
 		return "", err
 	}
 	return r.Policy, nil
+}
+
+// lambdaPullActions are what Lambda needs of a repository holding a
+// function's image, as its developer guide lists them.
+var lambdaPullActions = []any{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+
+// AllowLambdaPull adds to the repository policy of repo a statement
+// letting Lambda's service principal (lambda.amazonaws.com) read its
+// images, creating the policy if there is none: what Lambda does at
+// CreateFunction when the repository does not allow it yet and the
+// caller may get and set the repository policy.
+func (s *Service) AllowLambdaPull(repo string) error {
+	stmt := map[string]any{"Sid": "LambdaECRImageRetrievalPolicy", "Effect": "Allow",
+		"Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": lambdaPullActions}
+	_, err := s.updateRepo(repo, func(r *repository) error {
+		doc := map[string]any{"Version": "2012-10-17"}
+		var stmts []any
+		if r.Policy != "" {
+			if err := json.Unmarshal([]byte(r.Policy), &doc); err != nil {
+				return err
+			}
+			switch v := doc["Statement"].(type) {
+			case []any:
+				stmts = v
+			case map[string]any:
+				stmts = []any{v}
+			}
+		}
+		doc["Statement"] = append(stmts, stmt)
+		b, err := json.Marshal(doc)
+		if err != nil {
+			return err
+		}
+		r.Policy = string(b)
+		return nil
+	})
+	return err
 }

@@ -92,9 +92,12 @@
 // ..."), as ECR answers. A download URL needs nothing more
 // (GetDownloadUrlForLayer was authorized when it was made). The tokens
 // virga mints for its own pulls act for virga itself and are always
-// allowed, where AWS pulls with the ECS task's execution role and, for
-// Lambda, with Lambda's service principal, which the repository policy
-// must allow; those are not checked. A token of the format before
+// allowed (AWS pulls for Lambda with Lambda's service principal, which
+// the repository policy must allow: with --auth iam Lambda checks that
+// at CreateFunction, and AllowLambdaPull adds the statement Lambda
+// adds), except an ECS task's pulls with
+// --auth iam: RoleCredentials mints a token for a session of the
+// task's execution role, whose pulls are authorized as any other. A token of the format before
 // tokens named their principal (EXPIRY.MAC) is refused with 401 under
 // --auth iam (it cannot be authorized: GetAuthorizationToken gives a new
 // one) and still accepted otherwise; outside --auth iam nothing is

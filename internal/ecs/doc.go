@@ -35,6 +35,35 @@
 // AccessKeyId, SecretAccessKey, Token, Expiration). Virga adds
 // AWS_ENDPOINT_URL, its own URL, so that SDKs in the container call
 // virga. The container definition's environment replaces any of them.
+// With --auth iam, calls made with those credentials are authorized as
+// that session of the task role.
+//
+// # The execution role (execrole.go)
+//
+// With --auth iam (EnforceExecutionRoles), what the ECS agent does for
+// a task with an execution role (executionRoleArn, or the override's)
+// it does as a session of that role named by the task id, held to the
+// role's policies and the resource's: before an image of an ECR
+// registry, ecr:GetAuthorizationToken; the pull itself with a registry
+// token of that session, so that the registry authorizes
+// ecr:BatchGetImage and ecr:GetDownloadUrlForLayer against the role and
+// the repository policy; each secret, secretsmanager:GetSecretValue on
+// the secret's ARN or ssm:GetParameters on the parameter's; each
+// environment file, s3:GetObject; each awslogs stream,
+// logs:CreateLogGroup (with awslogs-create-group), logs:CreateLogStream
+// and logs:PutLogEvents, in that order (the images are pulled, through
+// the runtime's ImagePuller, before the log streams are opened). A
+// refusal stops the task before its
+// containers start (TaskFailedToStart) with ECS's stoppedReason:
+// "ResourceInitializationError: unable to pull secrets or registry
+// auth: ..." for the token and the secrets, "CannotPullContainerError:
+// ..." (the registry's 403) for the pull, "ResourceInitializationError:
+// failed to validate logger args: ..." for the log stream. A task
+// without an execution role works with virga's own rights, as an EC2
+// task's agent does with its container instance's role;
+// RegisterTaskDefinition asks for executionRoleArn where ECS does:
+// containers with secrets or repositoryCredentials, and Fargate task
+// definitions with ECR images or awslogs.
 // The URIs are on virga's address, which the container reaches on its
 // own loopback through the task's callback (a full credentials URI must
 // be on loopback for the SDKs to accept plain HTTP); the edge serves
@@ -191,9 +220,12 @@
 // definition's); the task metadata endpoint v3
 // (ECS_CONTAINER_METADATA_URI), the agent endpoints (ECS_AGENT_URI), the /stats endpoints of v4,
 // AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (it means 169.254.170.2,
-// which a task cannot reach here), the execution role (pulls,
-// awslogs, secrets and environment files use virga's own rights;
-// containerOverrides' environmentFiles are not read), volumes
+// which a task cannot reach here), without --auth iam the execution
+// role (pulls, awslogs, secrets and environment files then use virga's
+// own rights; containerOverrides' environmentFiles are not read);
+// with it, kms:Decrypt of secrets under customer managed keys and
+// s3:GetBucketLocation of environment files are not checked, and the
+// denial's SDK suffix (status code, request id) is not given; volumes
 // and the agent's Not supported list (internal/agent) are not
 // provided; in its metadata a container's network is the definition's
 // mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1, as is

@@ -59,9 +59,18 @@ func (s *Service) lifecycle(id string) {
 	spec := s.spec(t)
 	s.mu.Unlock()
 
-	err := s.openLogStreams(t.ID, t.Def)
+	// As the agent does: registry credentials and secrets first, then
+	// the images, then each container's log stream.
+	role := spec.ExecutionRole
+	err := s.checkRegistryAuth(s.ctx, t)
 	if err == nil {
-		err = s.addSecrets(s.ctx, t.Def, &spec)
+		err = s.addSecrets(s.ctx, t.Def, role, t.ID, &spec)
+	}
+	if p, ok := s.runtime.(ImagePuller); ok && err == nil {
+		_, err = s.untilStopped(stop, func(ctx context.Context) (RunningTask, error) { return nil, p.PullImages(ctx, spec) })
+	}
+	if err == nil {
+		err = s.openLogStreams(t.ID, role, t.Def)
 	}
 	var rt RunningTask
 	if err == nil {
@@ -352,6 +361,13 @@ func hasHealthChecks(def TaskDefinition) bool {
 // (while containers wait for their dependencies) cancels the start,
 // and one requested as it succeeds is passed on to the lifecycle.
 func (s *Service) startContainers(spec TaskSpec, stop chan stopRequest) (RunningTask, error) {
+	return s.untilStopped(stop, func(ctx context.Context) (RunningTask, error) { return s.runtime.StartTask(ctx, spec) })
+}
+
+// untilStopped runs start (pulling or starting a task's containers)
+// with a context a stop requested meanwhile cancels; a stop requested
+// as it succeeds is passed on to the lifecycle.
+func (s *Service) untilStopped(stop chan stopRequest, start func(context.Context) (RunningTask, error)) (RunningTask, error) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
 	done := make(chan struct{})
@@ -365,7 +381,7 @@ func (s *Service) startContainers(spec TaskSpec, stop chan stopRequest) (Running
 			stopped <- false
 		}
 	}()
-	rt, err := s.runtime.StartTask(ctx, spec)
+	rt, err := start(ctx)
 	close(done)
 	if <-stopped && err == nil {
 		select {
@@ -441,6 +457,9 @@ func (s *Service) spec(t *task) TaskSpec {
 		spec.Containers = append(spec.Containers, c)
 	}
 	spec.Containers = startOrder(spec.Containers, t.Def.ContainerDefinitions)
+	if s.execCheck != nil {
+		spec.ExecutionRole = executionRole(t)
+	}
 	return spec
 }
 
@@ -501,7 +520,7 @@ func awslogsStream(taskID, container string, lc *LogConfiguration) (group, strea
 // openLogStreams opens the awslogs streams of a task's containers before
 // they start; a failure fails the task as the awslogs driver does on
 // ECS.
-func (s *Service) openLogStreams(taskID string, def TaskDefinition) error {
+func (s *Service) openLogStreams(taskID, role string, def TaskDefinition) error {
 	if s.logs == nil {
 		return nil
 	}
@@ -510,7 +529,11 @@ func (s *Service) openLogStreams(taskID string, def TaskDefinition) error {
 		if !ok {
 			continue
 		}
-		if err := s.logs.OpenStream(group, stream, create); err != nil {
+		err := s.checkLogStream(s.ctx, role, taskID, group, stream, create)
+		if err == nil {
+			err = s.logs.OpenStream(group, stream, create)
+		}
+		if err != nil {
 			return fmt.Errorf("ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: %v : exit status 1", err)
 		}
 	}

@@ -137,6 +137,15 @@ func checkTaskDefinition(def *TaskDefinition) error {
 				}
 			}
 		}
+		if c.Secrets != nil && def.ExecutionRoleArn == nil {
+			// The agent reads secrets with the execution role's
+			// credentials, whatever the launch type (even an empty list
+			// asks for them).
+			return ErrClient.WithMessage("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.")
+		}
+		if c.RepositoryCredentials != nil && def.ExecutionRoleArn == nil {
+			return ErrClient.WithMessage("Private repository authentication requires that the task definition specify a value for executionRoleArn.")
+		}
 		if fargate && def.ExecutionRoleArn == nil && strings.Contains(deref(c.Image), ".dkr.ecr.") {
 			// Pulling from a private ECR repository takes the execution
 			// role's credentials.

@@ -14,11 +14,23 @@ type Runtime interface {
 	StartTask(ctx context.Context, spec TaskSpec) (RunningTask, error)
 }
 
+// ImagePuller is implemented by runtimes that can pull a task's images
+// ahead of StartTask, as the ECS agent pulls them before it creates the
+// containers (and their awslogs streams). An error says what failed, as
+// StartTask's do.
+type ImagePuller interface {
+	PullImages(ctx context.Context, spec TaskSpec) error
+}
+
 // TaskSpec is a task to start.
 type TaskSpec struct {
 	// ID is the task's id, unique on the node.
 	ID         string
 	Containers []ContainerSpec
+	// ExecutionRole is the role the task's images are pulled with (its
+	// execution role, with roles enforced); "" pulls with virga's own
+	// rights.
+	ExecutionRole string
 }
 
 // ContainerSpec is one container of a task, after overrides.

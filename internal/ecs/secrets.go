@@ -74,16 +74,16 @@ func parseValueFrom(v string) secretRef {
 // resolveSecrets reads a container's secrets and environment files at
 // task start. The error is the stoppedReason ECS gives a task whose
 // secrets cannot be read.
-func (s *Service) resolveSecrets(ctx context.Context, cd ContainerDefinition) (files, secrets []KeyValuePair, err error) {
+func (s *Service) resolveSecrets(ctx context.Context, cd ContainerDefinition, role, taskID string) (files, secrets []KeyValuePair, err error) {
 	for _, f := range cd.EnvironmentFiles {
-		kv, err := s.readEnvFile(ctx, deref(f.Value))
+		kv, err := s.readEnvFile(ctx, deref(f.Value), role, taskID)
 		if err != nil {
 			return nil, nil, fmt.Errorf("ResourceInitializationError: failed to download env files: file download command: non empty error stream: %v", err)
 		}
 		files = append(files, kv...)
 	}
 	for _, sec := range cd.Secrets {
-		v, err := s.secretValue(ctx, parseValueFrom(deref(sec.ValueFrom)))
+		v, err := s.secretValue(ctx, parseValueFrom(deref(sec.ValueFrom)), role, taskID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -95,10 +95,15 @@ func (s *Service) resolveSecrets(ctx context.Context, cd ContainerDefinition) (f
 const secretsPrefix = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: "
 
 // secretValue reads one secret reference.
-func (s *Service) secretValue(ctx context.Context, r secretRef) (string, error) {
+func (s *Service) secretValue(ctx context.Context, r secretRef, role, taskID string) (string, error) {
+	service, action, arn := s.secretResource(r)
+	denied := s.execAllowed(ctx, role, taskID, service, action, arn)
 	if r.secret {
 		fail := func(err error) (string, error) {
 			return "", fmt.Errorf("%sunable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret %s from secrets manager: %v", secretsPrefix, r.id, err)
+		}
+		if denied != nil {
+			return fail(denied)
 		}
 		if s.secretValues == nil {
 			return fail(fmt.Errorf("ResourceNotFoundException: Secrets Manager can't find the specified secret."))
@@ -119,6 +124,9 @@ func (s *Service) secretValue(ctx context.Context, r secretRef) (string, error) 
 	fail := func(err error) (string, error) {
 		return "", fmt.Errorf("%sunable to retrieve secrets from ssm: service call has been retried 1 time(s): %v", secretsPrefix, err)
 	}
+	if denied != nil {
+		return fail(denied)
+	}
 	if s.parameters == nil {
 		return fail(fmt.Errorf("invalid parameters: %s", r.id))
 	}
@@ -132,11 +140,14 @@ func (s *Service) secretValue(ctx context.Context, r secretRef) (string, error) 
 // readEnvFile reads an environment file, arn:aws:s3:::bucket/key.env,
 // in the format ECS documents: VARIABLE=VALUE a line, lines beginning
 // with # and blank lines ignored.
-func (s *Service) readEnvFile(ctx context.Context, arn string) ([]KeyValuePair, error) {
+func (s *Service) readEnvFile(ctx context.Context, arn, role, taskID string) ([]KeyValuePair, error) {
 	path, ok := strings.CutPrefix(arn, "arn:aws:s3:::")
 	bucket, key, _ := strings.Cut(path, "/")
 	if !ok || bucket == "" || key == "" {
 		return nil, fmt.Errorf("invalid S3 ARN %s", arn)
+	}
+	if err := s.execAllowed(ctx, role, taskID, "s3", "s3:GetObject", arn); err != nil {
+		return nil, err
 	}
 	if s.objects == nil {
 		return nil, fmt.Errorf("NoSuchBucket: The specified bucket does not exist")
@@ -191,14 +202,14 @@ func jsonKey(secret, key string) (string, error) {
 // containers into their environments: a file's variable only when
 // neither the environment nor an earlier file set it, a secret over
 // anything.
-func (s *Service) addSecrets(ctx context.Context, def TaskDefinition, spec *TaskSpec) error {
+func (s *Service) addSecrets(ctx context.Context, def TaskDefinition, role, taskID string, spec *TaskSpec) error {
 	for i := range spec.Containers {
 		c := &spec.Containers[i]
 		for _, cd := range def.ContainerDefinitions {
 			if deref(cd.Name) != c.Name || (len(cd.Secrets) == 0 && len(cd.EnvironmentFiles) == 0) {
 				continue
 			}
-			files, secrets, err := s.resolveSecrets(ctx, cd)
+			files, secrets, err := s.resolveSecrets(ctx, cd, role, taskID)
 			if err != nil {
 				return err
 			}

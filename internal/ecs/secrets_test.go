@@ -76,7 +76,7 @@ func TestAddSecrets(t *testing.T) {
 		EnvironmentFiles: []EnvironmentFile{{Value: ptr("arn:aws:s3:::cfg/a.env")}, {Value: ptr("arn:aws:s3:::cfg/b.env")}},
 	}}}
 	spec := TaskSpec{Containers: []ContainerSpec{{Name: "app", Env: []string{"A=environment"}}}}
-	if err := s.addSecrets(context.Background(), def, &spec); err != nil {
+	if err := s.addSecrets(context.Background(), def, "", "", &spec); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"A=environment", "B=file-b", "C=x=y", "D=d", "USER=admin", "PORT=5432", "OLD=old", "TOKEN=tok"}
@@ -91,14 +91,14 @@ func TestAddSecrets(t *testing.T) {
 	} {
 		def.ContainerDefinitions[0].Secrets = []Secret{{Name: ptr("X"), ValueFrom: ptr(c.valueFrom)}}
 		def.ContainerDefinitions[0].EnvironmentFiles = nil
-		err := s.addSecrets(context.Background(), def, &TaskSpec{Containers: []ContainerSpec{{Name: "app"}}})
+		err := s.addSecrets(context.Background(), def, "", "", &TaskSpec{Containers: []ContainerSpec{{Name: "app"}}})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.valueFrom, err, c.want)
 		}
 	}
 	def.ContainerDefinitions[0].Secrets = nil
 	def.ContainerDefinitions[0].EnvironmentFiles = []EnvironmentFile{{Value: ptr("arn:aws:s3:::cfg/none.env")}}
-	err := s.addSecrets(context.Background(), def, &TaskSpec{Containers: []ContainerSpec{{Name: "app"}}})
+	err := s.addSecrets(context.Background(), def, "", "", &TaskSpec{Containers: []ContainerSpec{{Name: "app"}}})
 	if err == nil || !strings.HasPrefix(err.Error(), "ResourceInitializationError: failed to download env files:") {
 		t.Errorf("missing env file: err = %v", err)
 	}

@@ -33,6 +33,9 @@ type Service struct {
 	secretValues SecretValues
 	parameters   Parameters
 	objects      Objects
+	// execCheck authorizes what the agent does with tasks' execution
+	// roles (EnforceExecutionRoles); nil uses virga's own rights.
+	execCheck ExecutionCheck
 	// endpoint is virga's URL as containers reach it; nil gives
 	// containers no endpoints (tests of the scheduler alone).
 	endpoint func() string

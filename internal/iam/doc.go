@@ -41,7 +41,9 @@
 // for the signer, or for an anonymous caller whom only a resource policy
 // naming Principal "*" allows; and AuthorizeRole a call made as a
 // session of a role a service was given (Step Functions' Lambda tasks,
-// as the state machine's role). Parsed policies are cached per caller and
+// as the state machine's role; what ECS's agent does with a task's
+// execution role: pulls, secrets, environment files and awslogs, see
+// internal/ecs). Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
@@ -82,8 +84,10 @@
 // policies), on REST API methods with AWS_IAM (identity policies and the
 // API's resource policy; see internal/apigateway) and on Step Functions'
 // tasks that invoke a function (lambda:InvokeFunction as the state
-// machine's role). The other calls services make with a role they were
-// given are not authorized (schedules' targets, Step Functions' other
+// machine's role), on ECS tasks' execution roles and on Lambda's read
+// of an image function's repository (the repository policy must allow
+// lambda.amazonaws.com; see internal/lambda). The other calls services
+// make with a role they were given are not authorized (schedules' targets, Step Functions' other
 // integrations, event source mappings, Lambda destinations and
 // EventBridge targets with RoleArn do not call AuthorizeRole yet), nor
 // HTTP APIs' integrations, nor a REST API's resource policy on methods

@@ -180,6 +180,20 @@
 // own registry address (functions.Image), which package functions runs
 // through the node agent. An ImageUri given to a Zip function is
 // refused with virga's own sentence (Lambda's is unconfirmed).
+// With --auth iam (EnforceImageAccess) the image's repository must let
+// Lambda's service principal read it, as Lambda requires: when its
+// policy does not allow lambda.amazonaws.com ecr:BatchGetImage and
+// ecr:GetDownloadUrlForLayer (aws:SourceArn the function's ARN), Lambda
+// adds a statement that does (Sid LambdaECRImageRetrievalPolicy),
+// creating the policy if need be, provided the caller may
+// ecr:GetRepositoryPolicy and ecr:SetRepositoryPolicy on the
+// repository; otherwise CreateFunction and UpdateFunctionCode answer
+// AccessDeniedException (403) "Lambda does not have permission to
+// access the ECR image. Check the ECR permissions.". Without --auth iam
+// every repository is readable and its policy is left alone (Lambda
+// would add the statement there too). The image is checked when the
+// code is given only: a function whose repository stops allowing
+// Lambda later keeps running (Lambda's would fail).
 //
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): images in other

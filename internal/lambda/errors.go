@@ -35,6 +35,11 @@ var (
 	// ErrPolicyLengthExceeded is returned when a resource policy would
 	// outgrow its 20 KB.
 	ErrPolicyLengthExceeded = apierr.New("PolicyLengthExceededException", 400, "")
+	// ErrImageAccessDenied is returned by CreateFunction and
+	// UpdateFunctionCode when the image's repository does not let
+	// Lambda read it and Lambda may not add that permission itself.
+	ErrImageAccessDenied = apierr.New("AccessDeniedException", 403,
+		"Lambda does not have permission to access the ECR image. Check the ECR permissions.")
 	// ErrInvalidRequestContent is returned for an Invoke payload that is
 	// not JSON.
 	ErrInvalidRequestContent = apierr.New("InvalidRequestContentException", 400, "")

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
@@ -70,6 +71,27 @@ func (s *Service) resolveImage(uri string) (*imageCode, error) {
 		return nil, invalidParameter("Source image %s does not exist. Provide a valid source image.", uri)
 	}
 	return &imageCode{URI: uri, Repo: repo, Digest: digest}, nil
+}
+
+// ImageAccess decides whether Lambda may read the image repository repo
+// holds for the function functionARN, on behalf of the caller in ctx;
+// a refusal is ErrImageAccessDenied. internal/app wires it with --auth
+// iam (EnforceImageAccess).
+type ImageAccess func(ctx context.Context, functionARN, repo string) error
+
+// EnforceImageAccess has CreateFunction and UpdateFunctionCode of image
+// functions check, through access, that Lambda may read the image's
+// repository. Without it every repository of virga's ECR is readable.
+// Call it before serving.
+func (s *Service) EnforceImageAccess(access ImageAccess) { s.imageAccess = access }
+
+// checkImageAccess is EnforceImageAccess's check of an image for the
+// function named name.
+func (s *Service) checkImageAccess(ctx context.Context, name string, img *imageCode) error {
+	if s.imageAccess == nil {
+		return nil
+	}
+	return s.imageAccess(ctx, s.functionARN(name), img.Repo)
 }
 
 // pullRef is the reference the node agent pulls an image function's

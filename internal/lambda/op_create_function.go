@@ -47,6 +47,9 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 		if img, err = s.resolveImage(*in.Code.ImageUri); err != nil {
 			return nil, err
 		}
+		if err = s.checkImageAccess(ctx, t.Name, img); err != nil {
+			return nil, err
+		}
 	} else {
 		if zip, err = s.zipSource(ctx, in.Code.ZipFile, s3Code{in.Code.S3Bucket, in.Code.S3Key, in.Code.S3ObjectVersion}, in.Code.ImageUri); err != nil {
 			return nil, err

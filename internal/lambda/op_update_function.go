@@ -75,6 +75,9 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 		if img, err = s.resolveImage(*in.ImageUri); err != nil {
 			return nil, err
 		}
+		if err = s.checkImageAccess(ctx, deref(fn.Latest.Config.FunctionName), img); err != nil {
+			return nil, err
+		}
 		sha = strings.TrimPrefix(img.Digest, "sha256:")
 	} else {
 		if zip, err = s.zipSource(ctx, in.ZipFile, s3Code{in.S3Bucket, in.S3Key, in.S3ObjectVersion}, in.ImageUri); err != nil {

@@ -109,6 +109,7 @@ type Service struct {
 	artifacts    Artifacts
 	objects      Objects
 	images       Images
+	imageAccess  ImageAccess // nil: every repository is readable
 	traces       Traces
 	sampler      sampler
 	accountMax   int

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -57,6 +58,18 @@ func main() {
 	})
 	// /whoami calls STS GetCallerIdentity with the SDK's default chain:
 	// the container credentials, at AWS_ENDPOINT_URL.
+	// /queues calls SQS ListQueues the same way: with IAM policies
+	// enforced, as the task role; it answers the error's text.
+	http.HandleFunc("/queues", func(w http.ResponseWriter, r *http.Request) {
+		cfg, err := config.LoadDefaultConfig(context.Background())
+		if err == nil {
+			if _, err = sqs.NewFromConfig(cfg).ListQueues(r.Context(), &sqs.ListQueuesInput{}); err == nil {
+				fmt.Fprint(w, "ok")
+				return
+			}
+		}
+		http.Error(w, err.Error(), http.StatusForbidden)
+	})
 	http.HandleFunc("/whoami", func(w http.ResponseWriter, r *http.Request) {
 		cfg, err := config.LoadDefaultConfig(context.Background())
 		if err == nil {
