@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 const ecsTasksTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
@@ -46,7 +47,7 @@ func ecsRole(t *testing.T, ic *iam.Client, name, doc string) string {
 // CannotPullContainerError; one that may not get a token, or read the
 // secret, with ECS's ResourceInitializationError.
 func TestECSExecutionRoleIAM(t *testing.T) {
-	needContainers(t)
+	testenv.Containers(t)
 	t.Parallel()
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
