@@ -245,7 +245,7 @@ func TestKinesisEventSourceMappingReshard(t *testing.T) {
 		round(i)
 	}
 	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("kin"),
-		EventSourceArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/" + name),
+		EventSourceArn:   aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/" + name),
 		StartingPosition: lambdatypes.EventSourcePositionTrimHorizon, BatchSize: aws.Int32(2)}); err != nil {
 		t.Fatal(err)
 	}
