@@ -893,12 +893,12 @@ func (k *accessLogSink) Close() error {
 // mappings read: a stream of one shard.
 type streamSource struct{ d *dynamodb.Service }
 
-func (s streamSource) StreamShards(arn string) ([]string, bool) {
+func (s streamSource) StreamShards(arn string) ([]lambda.StreamShard, bool) {
 	shard, ok := s.d.StreamShard(arn)
 	if !ok {
 		return nil, false
 	}
-	return []string{shard}, true
+	return []lambda.StreamShard{{ID: shard}}, true
 }
 
 func (s streamSource) StreamStart(arn, shard, position string, at time.Time) (uint64, error) {
@@ -908,13 +908,13 @@ func (s streamSource) StreamStart(arn, shard, position string, at time.Time) (ui
 	return 0, nil
 }
 
-func (s streamSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, error) {
+func (s streamSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, bool, error) {
 	recs, changed, err := s.d.StreamRead(arn, after, limit)
 	out := make([]lambda.StreamRecord, len(recs))
 	for i, r := range recs {
 		out[i] = lambda.StreamRecord{Seq: r.Seq, JSON: r.JSON, Created: r.Created, Shard: r.Shard}
 	}
-	return out, changed, err
+	return out, changed, false, err
 }
 
 var (
@@ -926,20 +926,27 @@ var (
 // source mappings read.
 type kinesisSource struct{ k *kinesis.Service }
 
-func (s kinesisSource) StreamShards(arn string) ([]string, bool) { return s.k.Shards(arn) }
+func (s kinesisSource) StreamShards(arn string) ([]lambda.StreamShard, bool) {
+	shards, ok := s.k.Shards(arn)
+	out := make([]lambda.StreamShard, len(shards))
+	for i, sh := range shards {
+		out[i] = lambda.StreamShard{ID: sh.ID, Parents: sh.Parents}
+	}
+	return out, ok
+}
 
 func (s kinesisSource) StreamStart(arn, shard, position string, at time.Time) (uint64, error) {
 	return s.k.ShardStart(arn, shard, position, at)
 }
 
-func (s kinesisSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, error) {
-	recs, arrived, err := s.k.ReadShard(arn, shard, after, limit)
+func (s kinesisSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, bool, error) {
+	recs, arrived, end, err := s.k.ReadShard(arn, shard, after, limit)
 	out := make([]lambda.StreamRecord, len(recs))
 	for i, r := range recs {
 		out[i] = lambda.StreamRecord{Seq: r.Count + 1, ID: r.SequenceNumber, Created: r.Arrived.Unix(), Arrived: r.Arrived,
 			Shard: shard, Key: r.PartitionKey, Data: r.Data}
 	}
-	return out, arrived, err
+	return out, arrived, end, err
 }
 
 // functionURLs finds function URLs for the data plane that serves them.

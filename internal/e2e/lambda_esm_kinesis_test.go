@@ -197,3 +197,91 @@ func monotonicField(line string) int64 {
 	n, _ := strconv.ParseInt(f[len(f)-1], 10, 64)
 	return n
 }
+
+// TestKinesisEventSourceMappingReshard: records put before and after a
+// split, and after a merge, reach the function in order per partition
+// key, as Lambda reads a parent shard to its end before its children.
+func TestKinesisEventSourceMappingReshard(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	kc := kinesis.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "kin", kinesisConsumer, 3)
+	name := "resharded"
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: &name, ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	round := func(i int) {
+		t.Helper()
+		var es []kinesistypes.PutRecordsRequestEntry
+		for _, k := range keys {
+			es = append(es, kinesistypes.PutRecordsRequestEntry{PartitionKey: aws.String(k), Data: []byte(fmt.Sprintf("%s%d", k, i))})
+		}
+		if _, err := kc.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: &name, Records: es}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitActive := func() {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			s, err := kc.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.StreamDescriptionSummary.StreamStatus == kinesistypes.StreamStatusActive {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("stream never ACTIVE again")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	for i := range 4 {
+		round(i)
+	}
+	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("kin"),
+		EventSourceArn:   aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/" + name),
+		StartingPosition: lambdatypes.EventSourcePositionTrimHorizon, BatchSize: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: &name, ShardToSplit: aws.String("shardId-000000000000"),
+		NewStartingHashKey: aws.String("170141183460469231731687303715884105728")}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 4; i < 8; i++ {
+		round(i)
+	}
+	waitActive()
+	if _, err := kc.MergeShards(ctx, &kinesis.MergeShardsInput{StreamName: &name, ShardToMerge: aws.String("shardId-000000000001"),
+		AdjacentShardToMerge: aws.String("shardId-000000000002")}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 8; i < 10; i++ {
+		round(i)
+	}
+	lines := groupLines(t, cwl, "/aws/lambda/kin", "REC ", func(l []string) bool { return len(l) >= 80 })
+	sort.SliceStable(lines, func(i, j int) bool { return monotonicField(lines[i]) < monotonicField(lines[j]) })
+	got, shards := map[string][]string{}, map[string]bool{}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		got[f[1]] = append(got[f[1]], f[2])
+		shards[f[4]] = true
+	}
+	for _, k := range keys {
+		var want []string
+		for i := range 10 {
+			want = append(want, fmt.Sprintf("%s%d", k, i))
+		}
+		if strings.Join(got[k], " ") != strings.Join(want, " ") {
+			t.Errorf("key %s: got %v, want %v", k, got[k], want)
+		}
+	}
+	if len(lines) != 80 || len(shards) != 4 {
+		t.Errorf("%d records from shards %v, want 80 from all four", len(lines), shards)
+	}
+}

@@ -27,20 +27,38 @@
 // retention period (24 hours by default, 24-8760) are never returned and
 // are deleted by Run's sweep.
 //
-// Concurrency: Service.mu serializes stream changes and appends, so that
-// counters grow in commit order; reads take no lock. Waiters on a
-// stream's records get a channel closed when records next arrive.
+// Resharding (op_reshard.go): SplitShard, MergeShards (adjacent shards
+// only) and UpdateShardCount (UNIFORM_SCALING, by splits and merges that
+// leave the ranges CreateStream would give; at most double, at least
+// half, ten times per rolling 24 hours, within the account's 500 open
+// shards) close their parents and open children in one durable write.
+// Shards are never removed from the stream's list and keep their
+// indexes; a new shard takes the next index, so a child's sequence
+// numbers are greater than its parents'. A closed shard has an
+// EndingSequenceNumber (the one its next record would have had) and
+// serves its records within retention; with the last of them GetRecords
+// answers no NextShardIterator and the ChildShards. Once its records have
+// all outlived retention, ListShards (FROM_TRIM_HORIZON by default) and
+// the event source mappings no longer list it; DescribeStream still does. The change is made at once; the stream then shows
+// UPDATING for 100 ms, during which another reshard or UpdateStreamMode
+// is ResourceInUseException. UpdateStreamMode keeps the shards as they
+// are; an ON_DEMAND stream refuses the reshard operations.
 //
-// Not supported: UpdateShardCount, MergeShards and SplitShard (so every
-// shard is open and has no parent), UpdateStreamMode, enhanced fan-out
-// consumers and SubscribeToShard, server-side encryption, enhanced
-// monitoring, resource policies, throughput limits and
+// Concurrency: Service.mu serializes stream changes and appends, so that
+// counters grow in commit order and no record goes to a shard a reshard
+// closed; reads take no lock. Waiters on a stream's records get a channel
+// closed when records next arrive or a reshard closes shards.
+//
+// Not supported: on-demand streams never scale by themselves, enhanced
+// fan-out consumers and SubscribeToShard, server-side encryption,
+// enhanced monitoring, resource policies, throughput limits and
 // ProvisionedThroughputExceededException, SequenceNumberForOrdering (the
-// order is commit order regardless), ListShards' ShardFilter, the
-// CBOR encoding the Java SDK can use, and the StreamId, warm throughput
-// and 10 MiB records AWS added in 2025.
+// order is commit order regardless), the limit on how often
+// UpdateStreamMode may switch, the CBOR encoding the Java SDK can use,
+// and the StreamId, warm throughput and 10 MiB records AWS added in 2025.
 //
 // Lambda's event source mappings read shards through esm.go (Shards,
-// ShardStart, ReadShard) and wait on the arrival channel instead of
-// polling GetRecords.
+// with each shard's parents; ShardStart; ReadShard, which tells the end
+// of a closed shard) and wait on the arrival channel instead of polling
+// GetRecords.
 package kinesis

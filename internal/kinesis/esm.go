@@ -29,17 +29,35 @@ func (s *Service) streamByARN(arn string) (*stream, error) {
 	return st, nil
 }
 
-// Shards lists the ids of the shards of the stream with the ARN; ok is
-// false when there is no such stream.
-func (s *Service) Shards(arn string) (ids []string, ok bool) {
+// ShardInfo is a shard as a reader of the stream sees it: its id and
+// its parents' (none for a shard made with the stream).
+type ShardInfo struct {
+	ID      string
+	Parents []string
+}
+
+// Shards lists the shards of the stream with the ARN that still hold
+// records within the retention period, parents before their children;
+// ok is false when there is no such stream.
+func (s *Service) Shards(arn string) (shards []ShardInfo, ok bool) {
 	st, err := s.streamByARN(arn)
 	if err != nil {
 		return nil, false
 	}
+	cutoff := s.clock.Now().Add(-time.Duration(st.Retention) * time.Hour).UnixMilli()
 	for _, sh := range st.Shards {
-		ids = append(ids, shardID(sh.Index))
+		if sh.expired(cutoff) {
+			continue
+		}
+		info := ShardInfo{ID: shardID(sh.Index)}
+		for _, p := range []string{sh.Parent, sh.Adjacent} {
+			if p != "" {
+				info.Parents = append(info.Parents, p)
+			}
+		}
+		shards = append(shards, info)
 	}
-	return ids, true
+	return shards, true
 }
 
 // ShardStart is the position a reader of the shard starts at:
@@ -67,24 +85,30 @@ func (s *Service) ShardStart(arn, shard, position string, at time.Time) (uint64,
 
 // ReadShard returns up to limit records of the shard from position next
 // on, skipping those past retention, and a channel closed when records
-// next arrive on the stream.
-func (s *Service) ReadShard(arn, shard string, next uint64, limit int) ([]StoredRecord, <-chan struct{}, error) {
+// next arrive on the stream; end tells that the shard is closed and no
+// record follows those returned.
+func (s *Service) ReadShard(arn, shard string, next uint64, limit int) (recs []StoredRecord, arrived <-chan struct{}, end bool, err error) {
+	name, err := s.streamName(nil, &arn)
+	if err != nil {
+		return nil, nil, false, errNoStream
+	}
+	// Take the channel before reading, so that a record that arrives,
+	// or a reshard that closes the shard, after the read closes it.
+	s.mu.Lock()
+	arrived = s.arrival(name)
+	s.mu.Unlock()
 	st, err := s.streamByARN(arn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	idx, ok := shardIndex(shard)
-	if _, found := findShard(st, shard); !ok || !found {
-		return nil, nil, errNoStream
+	sh, found := findShard(st, shard)
+	if !ok || !found {
+		return nil, nil, false, errNoStream
 	}
-	// Take the channel before reading, so that a record that arrives
-	// after the read closes it.
-	s.mu.Lock()
-	arrived := s.arrival(st.Name)
-	s.mu.Unlock()
-	recs, _, _, err := s.readShard(st, idx, next, limit)
+	recs, _, more, _, err := s.readShard(st, idx, next, limit)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return recs, arrived, nil
+	return recs, arrived, !sh.open() && !more, nil
 }

@@ -43,6 +43,7 @@ func FuzzParseSequenceNumber(f *testing.F) {
 // FuzzDecodeListToken never panics.
 func FuzzDecodeListToken(f *testing.F) {
 	f.Add(encodeListToken(listToken{Stream: "s", After: "shardId-000000000001"}))
+	f.Add(encodeListToken(listToken{Stream: "s", After: "shardId-000000000001", Filter: &shardFilter{Type: "AT_TIMESTAMP", At: 5}}))
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) { _, _ = decodeListToken(s) })
 }

@@ -55,8 +55,10 @@ func shardFor(st *stream, e entry) (int, error) {
 		h = partitionHash(e.key)
 	}
 	for _, sh := range st.Shards {
-		lo, _ := new(big.Int).SetString(sh.StartHash, 10)
-		hi, _ := new(big.Int).SetString(sh.EndHash, 10)
+		if !sh.open() {
+			continue
+		}
+		lo, hi := hashRange(sh)
 		if h.Cmp(lo) >= 0 && h.Cmp(hi) <= 0 {
 			return sh.Index, nil
 		}
@@ -258,21 +260,21 @@ type StoredRecord struct {
 
 // readShard returns up to limit records (and at most maxGetRecordsSize
 // bytes) of a shard from counter next on, skipping those past retention;
-// more reports whether records remain after them, and behind is how long
-// ago the first of those arrived.
-func (s *Service) readShard(st *stream, idx int, next uint64, limit int) (recs []StoredRecord, after uint64, behind time.Duration, err error) {
+// after is the counter after them, more whether records remain after
+// them, and behind how long ago the first of those arrived.
+func (s *Service) readShard(st *stream, idx int, next uint64, limit int) (recs []StoredRecord, after uint64, more bool, behind time.Duration, err error) {
 	now := s.clock.Now()
 	cutoff := now.Add(-time.Duration(st.Retention) * time.Hour).UnixMilli()
 	it, err := s.store.NewIter(recordKey(st.Name, idx, next), keys.PrefixEnd(shardPrefix(st.Name, idx)))
 	if err != nil {
-		return nil, next, 0, err
+		return nil, next, false, 0, err
 	}
 	defer it.Close()
 	after, size := next, 0
 	for ok := it.First(); ok; ok = it.Next() {
 		var r record
 		if err := json.Unmarshal(it.Value(), &r); err != nil {
-			return nil, next, 0, err
+			return nil, next, false, 0, err
 		}
 		c := countOf(it.Key())
 		if r.Arrived < cutoff {
@@ -280,14 +282,14 @@ func (s *Service) readShard(st *stream, idx int, next uint64, limit int) (recs [
 			continue
 		}
 		if len(recs) == limit || (len(recs) > 0 && size+len(r.Data)+len(r.Key) > maxGetRecordsSize) {
-			behind = now.Sub(time.UnixMilli(r.Arrived))
+			behind, more = now.Sub(time.UnixMilli(r.Arrived)), true
 			break
 		}
 		size += len(r.Data) + len(r.Key)
 		recs = append(recs, StoredRecord{SequenceNumber: sequenceNumber(idx, c), Count: c, PartitionKey: r.Key, Data: r.Data, Arrived: time.UnixMilli(r.Arrived)})
 		after = c + 1
 	}
-	return recs, after, max(behind, 0), it.Error()
+	return recs, after, more, max(behind, 0), it.Error()
 }
 
 func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
@@ -316,7 +318,11 @@ func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if in.Limit != nil {
 		limit = int(*in.Limit)
 	}
-	recs, after, behind, err := s.readShard(st, it.Shard, it.Next, limit)
+	sh, ok := findShard(st, shardID(it.Shard))
+	if !ok {
+		return nil, ErrResourceNotFound.Withf("Shard %s in stream %s under account %s does not exist", shardID(it.Shard), st.Name, s.account)
+	}
+	recs, after, more, behind, err := s.readShard(st, it.Shard, it.Next, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -325,9 +331,30 @@ func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 		out.Records = append(out.Records, Record{SequenceNumber: ptr(r.SequenceNumber), ApproximateArrivalTimestamp: ptr(r.Arrived),
 			Data: r.Data, PartitionKey: ptr(r.PartitionKey)})
 	}
+	if !sh.open() && !more {
+		// The end of a closed shard: no next iterator, and the shards
+		// to read on with.
+		out.ChildShards = childShards(st, sh.Index)
+		return out, nil
+	}
 	it.Next, it.Issued = after, now.UnixMilli()
 	out.NextShardIterator = ptr(encodeIterator(it))
 	return out, nil
+}
+
+// childShards are the children of a closed shard as GetRecords names
+// them at its end.
+func childShards(st *stream, idx int) []ChildShard {
+	out := []ChildShard{}
+	for _, c := range st.children(idx) {
+		parents := []string{c.Parent}
+		if c.Adjacent != "" {
+			parents = append(parents, c.Adjacent)
+		}
+		out = append(out, ChildShard{ShardId: ptr(shardID(c.Index)), ParentShards: parents,
+			HashKeyRange: &HashKeyRange{StartingHashKey: ptr(c.StartHash), EndingHashKey: ptr(c.EndHash)}})
+	}
+	return out
 }
 
 // Sweep removes the records that have outlived their stream's retention

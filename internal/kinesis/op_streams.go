@@ -84,10 +84,10 @@ func (s *Service) createStream(ctx context.Context, in *CreateStreamInput) (*noO
 	return &noOutput{}, b.Commit()
 }
 
-// openShards counts the shards of every stream. mu must be held.
+// openShards counts the open shards of every stream. mu must be held.
 func (s *Service) openShards() (int, error) {
 	n := 0
-	err := s.eachStream(func(st *stream) bool { n += len(st.Shards); return true })
+	err := s.eachStream(func(st *stream) bool { n += st.openCount(); return true })
 	return n, err
 }
 
@@ -145,12 +145,17 @@ func (s *Service) deleteStream(ctx context.Context, in *DeleteStreamInput) (*noO
 	return &noOutput{}, nil
 }
 
-// describeShard is a shard as DescribeStream and ListShards show it.
+// describeShard is a shard as DescribeStream and ListShards show it. A
+// closed shard's EndingSequenceNumber is the one its next record would
+// have had: greater than any of its records', less than its children's.
 func describeShard(name string, sh shard) Shard {
 	out := Shard{
 		ShardId:             ptr(shardID(sh.Index)),
 		HashKeyRange:        &HashKeyRange{StartingHashKey: ptr(sh.StartHash), EndingHashKey: ptr(sh.EndHash)},
 		SequenceNumberRange: &SequenceNumberRange{StartingSequenceNumber: ptr(sequenceNumber(sh.Index, sh.StartCount))},
+	}
+	if !sh.open() {
+		out.SequenceNumberRange.EndingSequenceNumber = ptr(sequenceNumber(sh.Index, sh.EndCount))
 	}
 	if sh.Parent != "" {
 		out.ParentShardId = ptr(sh.Parent)
@@ -194,7 +199,7 @@ func (s *Service) describeStream(ctx context.Context, in *DescribeStreamInput) (
 	return &DescribeStreamOutput{StreamDescription: &StreamDescription{
 		StreamName:              &st.Name,
 		StreamARN:               ptr(s.arn(st.Name)),
-		StreamStatus:            ptr(StreamStatus("ACTIVE")),
+		StreamStatus:            ptr(StreamStatus(st.status(s.clock.Now().UnixMilli()))),
 		StreamModeDetails:       &StreamModeDetails{StreamMode: ptr(StreamMode(st.Mode))},
 		Shards:                  shards,
 		HasMoreShards:           &more,
@@ -217,13 +222,13 @@ func (s *Service) describeStreamSummary(ctx context.Context, in *DescribeStreamS
 	return &DescribeStreamSummaryOutput{StreamDescriptionSummary: &StreamDescriptionSummary{
 		StreamName:              &st.Name,
 		StreamARN:               ptr(s.arn(st.Name)),
-		StreamStatus:            ptr(StreamStatus("ACTIVE")),
+		StreamStatus:            ptr(StreamStatus(st.status(s.clock.Now().UnixMilli()))),
 		StreamModeDetails:       &StreamModeDetails{StreamMode: ptr(StreamMode(st.Mode))},
 		RetentionPeriodHours:    &st.Retention,
 		StreamCreationTimestamp: millis(st.Created),
 		EnhancedMonitoring:      []EnhancedMetrics{{ShardLevelMetrics: []MetricsName{}}},
 		EncryptionType:          ptr(EncryptionType("NONE")),
-		OpenShardCount:          ptr(int32(len(st.Shards))),
+		OpenShardCount:          ptr(int32(st.openCount())),
 		ConsumerCount:           ptr(int32(0)),
 	}}, nil
 }
@@ -252,7 +257,7 @@ func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListS
 		}
 		out.StreamNames = append(out.StreamNames, st.Name)
 		out.StreamSummaries = append(out.StreamSummaries, StreamSummary{
-			StreamName: ptr(st.Name), StreamARN: ptr(s.arn(st.Name)), StreamStatus: ptr(StreamStatus("ACTIVE")),
+			StreamName: ptr(st.Name), StreamARN: ptr(s.arn(st.Name)), StreamStatus: ptr(StreamStatus(st.status(s.clock.Now().UnixMilli()))),
 			StreamModeDetails: &StreamModeDetails{StreamMode: ptr(StreamMode(st.Mode))}, StreamCreationTimestamp: millis(st.Created)})
 		return true
 	})
@@ -265,8 +270,70 @@ func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListS
 	return out, nil
 }
 
+// shardFilter is ListShards' ShardFilter, as its NextToken carries it.
+type shardFilter struct {
+	Type    string `json:"t"`
+	ShardID string `json:"i,omitempty"`
+	At      int64  `json:"at,omitempty"` // Unix milliseconds
+}
+
+// readShardFilter checks a ShardFilter: AFTER_SHARD_ID needs a ShardId,
+// AT_TIMESTAMP and FROM_TIMESTAMP a Timestamp.
+func readShardFilter(in *ShardFilter) (*shardFilter, error) {
+	if in == nil {
+		return nil, nil
+	}
+	f := &shardFilter{Type: string(deref(in.Type)), ShardID: deref(in.ShardId)}
+	switch f.Type {
+	case "AFTER_SHARD_ID":
+		if in.ShardId == nil {
+			return nil, ErrInvalidArgument.WithMessage("ShardId must be specified in the ShardFilter when its Type is AFTER_SHARD_ID.")
+		}
+	case "AT_TIMESTAMP", "FROM_TIMESTAMP":
+		if in.Timestamp == nil {
+			return nil, ErrInvalidArgument.Withf("Timestamp must be specified in the ShardFilter when its Type is %s.", f.Type)
+		}
+		f.At = in.Timestamp.UnixMilli()
+	case "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST":
+	default:
+		return nil, ErrValidation.Withf("1 validation error detected: Value '%s' at 'shardFilter.type' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, AT_TIMESTAMP, FROM_TIMESTAMP]", f.Type)
+	}
+	return f, nil
+}
+
+// keeps tells whether ListShards lists a shard of st at now (Unix
+// milliseconds) under the filter (nil: FROM_TRIM_HORIZON, the default).
+// A closed shard whose records have all outlived the retention period is
+// past the trim horizon and never listed.
+func (f *shardFilter) keeps(st *stream, sh shard, now int64) bool {
+	horizon := now - int64(st.Retention)*int64(time.Hour/time.Millisecond)
+	if sh.expired(horizon) {
+		return false
+	}
+	if f == nil {
+		return true
+	}
+	// openAt tells a shard open at t.
+	openAt := func(t int64) bool { return sh.openedAt(st) <= t && (sh.open() || sh.Closed >= t) }
+	switch f.Type {
+	case "AFTER_SHARD_ID":
+		return shardID(sh.Index) > f.ShardID
+	case "AT_LATEST":
+		return sh.open()
+	case "AT_TRIM_HORIZON":
+		// Before the stream was made its first shards are its horizon.
+		return openAt(max(horizon, st.Created))
+	case "AT_TIMESTAMP":
+		return openAt(f.At)
+	case "FROM_TIMESTAMP":
+		return sh.open() || sh.Closed >= max(f.At, horizon)
+	}
+	return true
+}
+
 func (s *Service) listShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
 	var name, after string
+	var filter *shardFilter
 	if in.NextToken != nil {
 		if in.StreamName != nil || in.StreamARN != nil || in.ExclusiveStartShardId != nil || in.StreamCreationTimestamp != nil {
 			return nil, ErrInvalidArgument.WithMessage("NextToken and StreamName, StreamARN, ExclusiveStartShardId or StreamCreationTimestamp cannot be provided together.")
@@ -275,10 +342,13 @@ func (s *Service) listShards(ctx context.Context, in *ListShardsInput) (*ListSha
 		if err != nil {
 			return nil, err
 		}
-		name, after = tok.Stream, tok.After
+		name, after, filter = tok.Stream, tok.After, tok.Filter
 	} else {
 		n, err := s.streamName(in.StreamName, in.StreamARN)
 		if err != nil {
+			return nil, err
+		}
+		if filter, err = readShardFilter(in.ShardFilter); err != nil {
 			return nil, err
 		}
 		name, after = n, deref(in.ExclusiveStartShardId)
@@ -291,14 +361,18 @@ func (s *Service) listShards(ctx context.Context, in *ListShardsInput) (*ListSha
 	if in.MaxResults != nil {
 		limit = int(*in.MaxResults)
 	}
-	out := &ListShardsOutput{Shards: []Shard{}}
-	for i, sh := range st.Shards {
-		if after != "" && shardID(sh.Index) <= after {
-			continue
+	now := s.clock.Now().UnixMilli()
+	var listed []shard
+	for _, sh := range st.Shards {
+		if (after == "" || shardID(sh.Index) > after) && filter.keeps(st, sh, now) {
+			listed = append(listed, sh)
 		}
+	}
+	out := &ListShardsOutput{Shards: []Shard{}}
+	for i, sh := range listed {
 		out.Shards = append(out.Shards, describeShard(name, sh))
-		if len(out.Shards) == limit && i < len(st.Shards)-1 {
-			out.NextToken = ptr(encodeListToken(listToken{Stream: name, After: shardID(sh.Index)}))
+		if len(out.Shards) == limit && i < len(listed)-1 {
+			out.NextToken = ptr(encodeListToken(listToken{Stream: name, After: shardID(sh.Index), Filter: filter}))
 			break
 		}
 	}

@@ -20,6 +20,10 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "PutRecords", Handler: awsproto.Handle(s.putRecords)},
 		{Name: "GetShardIterator", Handler: awsproto.Handle(s.getShardIterator)},
 		{Name: "GetRecords", Handler: awsproto.Handle(s.getRecords)},
+		{Name: "SplitShard", Handler: awsproto.Handle(s.splitShard)},
+		{Name: "MergeShards", Handler: awsproto.Handle(s.mergeShards)},
+		{Name: "UpdateShardCount", Handler: awsproto.Handle(s.updateShardCount)},
+		{Name: "UpdateStreamMode", Handler: awsproto.Handle(s.updateStreamMode)},
 	}
 }
 

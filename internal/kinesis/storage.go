@@ -19,7 +19,15 @@ type stream struct {
 	Created   int64             `json:"created"` // Unix milliseconds; also tells a stream from an earlier one of its name
 	Retention int32             `json:"retention"`
 	Tags      map[string]string `json:"tags,omitempty"`
-	Shards    []shard           `json:"shards"`
+	// Shards are every shard the stream has had, in index order: open
+	// ones and those closed by a reshard.
+	Shards []shard `json:"shards"`
+	// Updating is when the stream's last reshard or change of mode
+	// settles (Unix milliseconds): it is UPDATING until then.
+	Updating int64 `json:"updating,omitempty"`
+	// Scaled are the times of its UpdateShardCount calls in the last
+	// 24 hours (Unix milliseconds).
+	Scaled []int64 `json:"scaled,omitempty"`
 }
 
 // shard is one shard of a stream; Index is its number, in its id and in
@@ -31,6 +39,57 @@ type shard struct {
 	Parent     string `json:"parent,omitempty"`
 	Adjacent   string `json:"adjacent,omitempty"`
 	StartCount uint64 `json:"startCount"`
+	// Opened is when the shard was made, Closed when a reshard closed it
+	// (Unix milliseconds; 0: with the stream, and open). EndCount is the
+	// counter its next record would have had: it holds those before.
+	Opened   int64  `json:"opened,omitempty"`
+	Closed   int64  `json:"closed,omitempty"`
+	EndCount uint64 `json:"endCount,omitempty"`
+}
+
+func (sh shard) open() bool { return sh.Closed == 0 }
+
+// openedAt is when the shard was made.
+func (sh shard) openedAt(st *stream) int64 {
+	if sh.Opened == 0 {
+		return st.Created
+	}
+	return sh.Opened
+}
+
+// expired tells a closed shard whose records have all outlived the
+// retention period (cutoff is now less the retention period).
+func (sh shard) expired(cutoff int64) bool { return !sh.open() && sh.Closed < cutoff }
+
+// status is the stream's StreamStatus at now (Unix milliseconds).
+func (st *stream) status(now int64) string {
+	if now < st.Updating {
+		return "UPDATING"
+	}
+	return "ACTIVE"
+}
+
+// openCount is how many of the stream's shards are open.
+func (st *stream) openCount() int {
+	n := 0
+	for _, sh := range st.Shards {
+		if sh.open() {
+			n++
+		}
+	}
+	return n
+}
+
+// children are the shards a reshard made of the shard with index idx.
+func (st *stream) children(idx int) []shard {
+	id := shardID(idx)
+	var out []shard
+	for _, sh := range st.Shards {
+		if sh.Parent == id || sh.Adjacent == id {
+			out = append(out, sh)
+		}
+	}
+	return out
 }
 
 // record is one data record as the store keeps it.

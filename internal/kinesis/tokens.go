@@ -39,11 +39,12 @@ func decodeIterator(s string) (iterator, error) {
 	return it, nil
 }
 
-// listToken is ListShards' NextToken: the stream and the last shard
-// listed.
+// listToken is ListShards' NextToken: the stream, the last shard
+// listed, and the ShardFilter of the first page.
 type listToken struct {
-	Stream string `json:"s"`
-	After  string `json:"a"`
+	Stream string       `json:"s"`
+	After  string       `json:"a"`
+	Filter *shardFilter `json:"f,omitempty"`
 }
 
 func encodeListToken(t listToken) string {

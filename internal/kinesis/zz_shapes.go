@@ -160,6 +160,14 @@ type ListTagsForStreamOutput struct {
 	HasMoreTags *bool `aws:"required"`
 }
 
+// MergeShardsInput is the MergeShardsInput shape of AWS's model.
+type MergeShardsInput struct {
+	StreamName           *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ShardToMerge         *string `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	AdjacentShardToMerge *string `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	StreamARN            *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
 // PutRecordInput is the PutRecordInput shape of AWS's model.
 type PutRecordInput struct {
 	StreamName                *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
@@ -244,6 +252,14 @@ type ShardFilter struct {
 	Timestamp *time.Time
 }
 
+// SplitShardInput is the SplitShardInput shape of AWS's model.
+type SplitShardInput struct {
+	StreamName         *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ShardToSplit       *string `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	NewStartingHashKey *string `aws:"required" pattern:"0|([1-9]\\d{0,38})"`
+	StreamARN          *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
 // StreamDescription is the StreamDescription shape of AWS's model.
 type StreamDescription struct {
 	StreamName              *string       `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
@@ -294,6 +310,28 @@ type Tag struct {
 	Value *string `aws:"max=256"`
 }
 
+// UpdateShardCountInput is the UpdateShardCountInput shape of AWS's model.
+type UpdateShardCountInput struct {
+	StreamName       *string      `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	TargetShardCount *int32       `aws:"required,min=1"`
+	ScalingType      *ScalingType `aws:"required"`
+	StreamARN        *string      `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
+// UpdateShardCountOutput is the UpdateShardCountOutput shape of AWS's model.
+type UpdateShardCountOutput struct {
+	StreamName        *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	CurrentShardCount *int32  `aws:"min=1"`
+	TargetShardCount  *int32  `aws:"min=1"`
+	StreamARN         *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
+// UpdateStreamModeInput is the UpdateStreamModeInput shape of AWS's model.
+type UpdateStreamModeInput struct {
+	StreamARN         *string            `aws:"required,min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+	StreamModeDetails *StreamModeDetails `aws:"required"`
+}
+
 // EncryptionType is the EncryptionType enum of AWS's model.
 type EncryptionType string
 
@@ -308,6 +346,14 @@ type MetricsName string
 // Values lists the values AWS accepts for MetricsName.
 func (MetricsName) Values() []string {
 	return []string{"IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds", "ALL"}
+}
+
+// ScalingType is the ScalingType enum of AWS's model.
+type ScalingType string
+
+// Values lists the values AWS accepts for ScalingType.
+func (ScalingType) Values() []string {
+	return []string{"UNIFORM_SCALING"}
 }
 
 // ShardFilterType is the ShardFilterType enum of AWS's model.

@@ -18,7 +18,11 @@ import (
 
 // Stream mappings (DynamoDB Streams and Kinesis Data Streams): a
 // mapping's poller lists its stream's shards and starts one reader per
-// shard. A reader reads its shard in order from a checkpoint kept in
+// shard, a child of a reshard only once its parents are read to their
+// end (or gone past retention), so that the records of a partition key
+// reach the function in order across a reshard, as Lambda keeps them;
+// it lists the shards again every streamIdlePoll and whenever a reader
+// finishes a closed shard. A reader reads its shard in order from a checkpoint kept in
 // the store for that shard alone, and invokes the function with batches
 // of records; it waits for the stream's arrival notice when it has read
 // to the end. With ParallelizationFactor n > 1 a reader reads up to n
@@ -39,16 +43,26 @@ import (
 // in. A position in a shard is the Seq of the last record read (0 is
 // the trim horizon).
 type StreamSource interface {
-	// StreamShards lists the ids of the stream's shards; ok is false
-	// when there is no such stream, or it is disabled.
-	StreamShards(arn string) (shards []string, ok bool)
+	// StreamShards lists the stream's shards, parents before their
+	// children; ok is false when there is no such stream, or it is
+	// disabled.
+	StreamShards(arn string) (shards []StreamShard, ok bool)
 	// StreamStart is where a reader of the shard starts for a starting
 	// position: TRIM_HORIZON, LATEST (after the last record) or
 	// AT_TIMESTAMP (before the first record that arrived at or after at).
 	StreamStart(arn, shard, position string, at time.Time) (uint64, error)
 	// StreamRead returns up to limit records of the shard after a
-	// position, and a channel closed when records next arrive.
-	StreamRead(arn, shard string, after uint64, limit int) ([]StreamRecord, <-chan struct{}, error)
+	// position, and a channel closed when records next arrive; end
+	// tells that the shard is closed and no record follows those
+	// returned.
+	StreamRead(arn, shard string, after uint64, limit int) (recs []StreamRecord, changed <-chan struct{}, end bool, err error)
+}
+
+// StreamShard is one shard of a stream: its id, and the ids of the
+// shards a reshard made it of.
+type StreamShard struct {
+	ID      string
+	Parents []string
 }
 
 // StreamRecord is one stream record.
@@ -159,7 +173,7 @@ func sourceName(kind string) string {
 func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creating bool) (map[string]uint64, error) {
 	kind := sourceKind(*c.EventSourceArn)
 	src := s.streamSourceFor(kind)
-	var shards []string
+	var shards []StreamShard
 	ok := false
 	if src != nil {
 		shards, ok = src.StreamShards(*c.EventSourceArn)
@@ -221,61 +235,91 @@ func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creatin
 	}
 	start := map[string]uint64{}
 	for _, sh := range shards {
-		pos, err := src.StreamStart(*c.EventSourceArn, sh, position, at)
+		pos, err := src.StreamStart(*c.EventSourceArn, sh.ID, position, at)
 		if err != nil {
 			return nil, err
 		}
-		start[sh] = pos
+		start[sh.ID] = pos
 	}
 	return start, nil
 }
 
 // pollStream is a stream mapping's poller: it starts a reader for each
-// of the stream's shards, once the stream is there, and runs until ctx
-// ends.
+// of the stream's shards whose parents are done, once the stream is
+// there, and runs until ctx ends.
 func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration) {
 	src := s.streamSourceFor(sourceKind(*cfg.EventSourceArn))
 	if src == nil {
 		s.setResult(m, "PROBLEM: Stream not found")
 		return
 	}
-	var shards []string
-	for {
-		var ok bool
-		if shards, ok = src.StreamShards(*cfg.EventSourceArn); ok {
-			break
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		done    = map[string]bool{} // shards read to their end
+		started = map[string]bool{}
+		ended   = make(chan struct{}, 1)
+	)
+	defer wg.Wait()
+	for ctx.Err() == nil {
+		shards, ok := src.StreamShards(*cfg.EventSourceArn)
+		if !ok {
+			s.setResult(m, "PROBLEM: Stream not found")
 		}
-		s.setResult(m, "PROBLEM: Stream not found")
-		pause(ctx, streamIdlePoll)
-		if ctx.Err() != nil {
-			return
+		listed := make(map[string]bool, len(shards))
+		for _, sh := range shards {
+			listed[sh.ID] = true
 		}
+		mu.Lock()
+		for _, sh := range shards {
+			ready := !started[sh.ID]
+			for _, p := range sh.Parents {
+				// A parent no longer listed is past retention.
+				ready = ready && (!listed[p] || done[p])
+			}
+			if !ready {
+				continue
+			}
+			started[sh.ID] = true
+			wg.Add(1)
+			go func(id string) {
+				defer wg.Done()
+				if s.pollShard(ctx, m, cfg, src, id) {
+					mu.Lock()
+					done[id] = true
+					mu.Unlock()
+					select {
+					case ended <- struct{}{}:
+					default:
+					}
+				}
+			}(sh.ID)
+		}
+		mu.Unlock()
+		t := time.NewTimer(streamIdlePoll)
+		select {
+		case <-ctx.Done():
+		case <-ended:
+		case <-t.C:
+		}
+		t.Stop()
 	}
-	var wg sync.WaitGroup
-	for _, sh := range shards {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.pollShard(ctx, m, cfg, src, sh)
-		}()
-	}
-	wg.Wait()
 }
 
 // pollShard is a stream mapping's reader of one shard; it runs until ctx
-// ends.
-func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, src StreamSource, shard string) {
+// ends, or reports true once it has read a closed shard to its end.
+func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, src StreamSource, shard string) bool {
 	uuid, arn := *cfg.UUID, *cfg.EventSourceArn
 	kinesis := sourceKind(arn) == "kinesis"
 	pos, err := s.checkpoint(uuid, shard)
 	if err != nil {
 		s.setResult(m, "PROBLEM: "+err.Error())
-		return
+		return false
 	}
 	win, err := s.loadWindow(uuid, shard)
 	if err != nil {
 		s.setResult(m, "PROBLEM: "+err.Error())
-		return
+		return false
 	}
 	save := func() { s.saveCheckpoint(uuid, shard, pos, win) }
 	// closeWindow ends the open window with its final invocation.
@@ -290,7 +334,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 	tumbling := int64(deref(cfg.TumblingWindowInSeconds))
 	// A window opened under another TumblingWindowInSeconds is over.
 	if win != nil && win.End-win.Start != tumbling && !closeWindow() {
-		return
+		return false
 	}
 	lanes := max(1, int(deref(cfg.ParallelizationFactor)))
 	if tumbling > 0 {
@@ -299,19 +343,24 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 	filters := compileFilters(cfg.FilterCriteria)
 	limit := int(*cfg.BatchSize) * lanes
 	window := time.Duration(*cfg.MaximumBatchingWindowInSeconds) * time.Second
-	read := func() ([]StreamRecord, <-chan struct{}, error) {
-		recs, changed, err := src.StreamRead(arn, shard, pos, limit)
+	read := func() ([]StreamRecord, <-chan struct{}, bool, error) {
+		recs, changed, end, err := src.StreamRead(arn, shard, pos, limit)
 		if err == nil && kinesis {
 			s.renderKinesis(cfg, recs)
 		}
-		return recs, changed, err
+		return recs, changed, end, err
 	}
 	for ctx.Err() == nil {
-		recs, changed, err := read()
+		recs, changed, end, err := read()
 		if err != nil {
 			s.setResult(m, "PROBLEM: "+err.Error())
 			pause(ctx, streamIdlePoll)
 			continue
+		}
+		if len(recs) == 0 && end {
+			// A closed shard read to its end: its open window ends
+			// with it, and its children may be read.
+			return win == nil || closeWindow()
 		}
 		if len(recs) == 0 {
 			wait := streamIdlePoll
@@ -321,7 +370,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 				left := time.Unix(win.End, 0).Sub(s.clock.Now())
 				if left <= 0 {
 					if !closeWindow() {
-						return
+						return false
 					}
 					continue
 				}
@@ -333,7 +382,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 		if window > 0 && len(recs) < limit {
 			// Let the batch fill for the window, then read again.
 			pause(ctx, window)
-			if recs, _, err = read(); err != nil || len(recs) == 0 {
+			if recs, _, _, err = read(); err != nil || len(recs) == 0 {
 				continue
 			}
 		}
@@ -342,7 +391,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 			if win != nil && start >= win.End {
 				// A record of a later window: the open one is over.
 				if !closeWindow() {
-					return
+					return false
 				}
 				continue
 			}
@@ -375,12 +424,13 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 				settled = s.settleLanes(ctx, functionTarget{s}, m, cfg, batch, lanes, kinesis)
 			}
 			if !settled {
-				return
+				return false
 			}
 		}
 		pos = last
 		save()
 	}
+	return false
 }
 
 // settleLanes settles a batch of one shard in lanes concurrent lanes,

@@ -160,11 +160,11 @@
 // neither it nor StreamModeDetails is given; Tags), then
 // IncreaseStreamRetentionPeriod when RetentionPeriodHours is not 24. Its
 // Ref is the stream's name and GetAtt Arn its ARN. RetentionPeriodHours
-// and Tags change in place; a new ShardCount or StreamModeDetails
-// replaces the stream, where AWS reshards it in place (virga's Kinesis
-// has no UpdateShardCount or UpdateStreamMode), and the replacement
-// starts empty. StreamEncryption and DesiredShardLevelMetrics are
-// accepted without effect.
+// and Tags change in place, and so, as on AWS, do StreamModeDetails
+// (UpdateStreamMode) and a provisioned stream's ShardCount
+// (UpdateShardCount, uniform scaling, within its limits of double and
+// half), each once the stream is ACTIVE again. StreamEncryption and
+// DesiredShardLevelMetrics are accepted without effect.
 //
 // # Elastic Load Balancing v2
 //

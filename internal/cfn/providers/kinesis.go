@@ -2,7 +2,9 @@ package providers
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
@@ -11,11 +13,10 @@ func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Kinesis::Stream",
 		Provider: kinesisStream{},
-		// Name replaces the stream, as on AWS. ShardCount and
-		// StreamModeDetails AWS changes in place (UpdateShardCount,
-		// UpdateStreamMode), which virga's Kinesis does not have: a
-		// change makes a new stream, without the old one's records.
-		Replace:      []string{"Name", "ShardCount", "StreamModeDetails"},
+		// Name replaces the stream, as on AWS; ShardCount and
+		// StreamModeDetails change in place (UpdateStreamMode,
+		// UpdateShardCount).
+		Replace:      []string{"Name"},
 		NameProperty: "Name",
 		Attributes:   []string{"Arn"},
 	})
@@ -109,9 +110,85 @@ func setStreamRetention(ctx context.Context, r *resource.Request, name string, f
 	return err
 }
 
+// streamMode is the capacity mode the properties ask for.
+func streamMode(p props) string {
+	if m := p.obj("StreamModeDetails").str("StreamMode"); m != "" {
+		return m
+	}
+	return "PROVISIONED"
+}
+
+// streamActiveWait bounds how long an update waits for a stream to
+// settle after a change before the next.
+const streamActiveWait = time.Minute
+
+// waitStreamActive waits until the stream is ACTIVE, as it is again soon
+// after a reshard or a change of mode, and returns its summary.
+func waitStreamActive(ctx context.Context, r *resource.Request, name string) (props, error) {
+	deadline := time.Now().Add(streamActiveWait)
+	for {
+		out, err := call(ctx, r, "kinesis", "DescribeStreamSummary", map[string]any{"StreamName": name})
+		if err != nil {
+			return nil, err
+		}
+		d := props(asMap(out["StreamDescriptionSummary"]))
+		if d.str("StreamStatus") == "ACTIVE" {
+			return d, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("stream %s is still %s", name, d.str("StreamStatus"))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// reshardStream applies a change of StreamModeDetails (UpdateStreamMode)
+// and then of a provisioned stream's ShardCount (UpdateShardCount, by
+// uniform scaling), each once the stream is ACTIVE.
+func reshardStream(ctx context.Context, r *resource.Request, name string, p, old props) error {
+	d, err := waitStreamActive(ctx, r, name)
+	if err != nil {
+		return err
+	}
+	if mode := streamMode(p); mode != streamMode(old) {
+		if _, err := call(ctx, r, "kinesis", "UpdateStreamMode", map[string]any{"StreamARN": d.str("StreamARN"),
+			"StreamModeDetails": map[string]any{"StreamMode": mode}}); err != nil {
+			return err
+		}
+		if d, err = waitStreamActive(ctx, r, name); err != nil {
+			return err
+		}
+	}
+	if streamMode(p) != "PROVISIONED" {
+		return nil
+	}
+	want := 1
+	if p.has("ShardCount") {
+		if n, err := strconv.Atoi(p.str("ShardCount")); err == nil {
+			want = n
+		}
+	}
+	if d.str("OpenShardCount") == strconv.Itoa(want) {
+		return nil
+	}
+	if _, err := call(ctx, r, "kinesis", "UpdateShardCount", map[string]any{"StreamName": name,
+		"TargetShardCount": want, "ScalingType": "UNIFORM_SCALING"}); err != nil {
+		return err
+	}
+	_, err = waitStreamActive(ctx, r, name)
+	return err
+}
+
 func (kinesisStream) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := coerced(r, kinesisStreamKinds)
 	name := r.PhysicalID
+	if err := reshardStream(ctx, r, name, p, old); err != nil {
+		return nil, err
+	}
 	if from, to := retentionHours(old), retentionHours(p); from != to {
 		if err := setStreamRetention(ctx, r, name, from, to); err != nil {
 			return nil, err

@@ -29,9 +29,27 @@ func TestKinesisStream(t *testing.T) {
 	st.checkReplacement(map[string]map[string]any{
 		"Name":                 {"Name": "other"},
 		"ShardCount":           {"ShardCount": num("2")},
+		"StreamModeDetails":    {"StreamModeDetails": map[string]any{"StreamMode": "ON_DEMAND"}},
 		"RetentionPeriodHours": {"RetentionPeriodHours": num("72")},
 		"Tags":                 {"Tags": nil},
-	}, "Name", "ShardCount")
+	}, "Name")
+
+	// ShardCount and StreamModeDetails change in place.
+	props = with(props, map[string]any{"ShardCount": num("5")})
+	st.update(props)
+	if n := fmt.Sprint(summary("clicks")["OpenShardCount"]); n != "5" {
+		t.Errorf("shards after ShardCount 5: %v", n)
+	}
+	props = with(props, map[string]any{"StreamModeDetails": map[string]any{"StreamMode": "ON_DEMAND"}, "ShardCount": nil})
+	st.update(props)
+	if m := summary("clicks")["StreamModeDetails"].(map[string]any)["StreamMode"]; m != "ON_DEMAND" {
+		t.Errorf("mode after the update: %v", m)
+	}
+	props = with(props, map[string]any{"StreamModeDetails": map[string]any{"StreamMode": "PROVISIONED"}, "ShardCount": num("3")})
+	st.update(props)
+	if d := summary("clicks"); fmt.Sprint(d["OpenShardCount"]) != "3" || d["StreamModeDetails"].(map[string]any)["StreamMode"] != "PROVISIONED" {
+		t.Errorf("after PROVISIONED with 3 shards: %v", d)
+	}
 
 	st.update(with(props, map[string]any{"RetentionPeriodHours": nil, "Tags": []any{map[string]any{"Key": "env", "Value": "dev"}}}))
 	if h := fmt.Sprint(summary("clicks")["RetentionPeriodHours"]); h != "24" {
