@@ -515,6 +515,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		images.SetAuthorizer(authz)
 		route.principals = &servicePrincipals{authz: authz, byService: map[string]*awsproto.Service{
 			"sqs": a.Service("sqs"), "sns": a.Service("sns"), "lambda": a.Service("lambda")}}
+		// Schedules, rule targets with a RoleArn and functions' execution
+		// roles send as a session of their role.
+		route.roles = &roleSessions{authz: authz, region: cfg.Region, ids: g, service: a.Service}
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})

@@ -1,0 +1,103 @@
+package e2e_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// serviceRole creates a role that service (scheduler.amazonaws.com)
+// may assume, with an inline policy when one is given, and returns its
+// ARN.
+func serviceRole(t *testing.T, env *e2e.Env, name, service, inline string) string {
+	t.Helper()
+	ctx := context.Background()
+	ic := iamClient(env)
+	if _, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if inline != "" {
+		putRolePolicy(t, env, name, inline)
+	}
+	return "arn:aws:iam::" + testAccount + ":role/" + name
+}
+
+// putRolePolicy sets a role's inline policy "inline".
+func putRolePolicy(t *testing.T, env *e2e.Env, role, doc string) {
+	t.Helper()
+	if _, err := iamClient(env).PutRolePolicy(context.Background(), &iam.PutRolePolicyInput{RoleName: aws.String(role),
+		PolicyName: aws.String("inline"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// allow is a policy document allowing action on resource.
+func allow(action, resource string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + action + `","Resource":"` + resource + `"}]}`
+}
+
+// TestIAMEnforceSchedulerRole: under --auth iam a schedule invokes its
+// target as a session of its RoleArn, which scheduler.amazonaws.com must
+// be trusted to assume. Without sqs:SendMessage on the target the
+// invocation fails, is not retried (a permissions error is not one a
+// retry mends) and goes to the dead-letter queue, which the same role
+// sends to; once the role allows it, the next occurrence arrives. A role
+// that does not trust Scheduler delivers nothing.
+func TestIAMEnforceSchedulerRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode, e2e.WithFakeClock())
+	c := scheduler.NewFromConfig(env.Config)
+	qc := sqs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	targetURL, targetARN := schedQueue(t, qc, "sched-target")
+	dlqURL, dlqARN := schedQueue(t, qc, "sched-dlq")
+	role := serviceRole(t, env, "sched-role", "scheduler.amazonaws.com", allow("sqs:SendMessage", dlqARN))
+	untrusted := serviceRole(t, env, "lambda-role", "lambda.amazonaws.com",
+		allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:"+testAccount+":*"))
+	for name, r := range map[string]string{"guarded": role, "untrusted": untrusted} {
+		if _, err := c.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String(name), ScheduleExpression: aws.String("rate(1 minute)"),
+			FlexibleTimeWindow: schedOff, Target: &schedtypes.Target{Arn: aws.String(targetARN), RoleArn: aws.String(r), Input: schedInput(name),
+				RetryPolicy:      &schedtypes.RetryPolicy{MaximumRetryAttempts: aws.Int32(3)},
+				DeadLetterConfig: &schedtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	occ := nextMinute(env.Clock.Now())
+	env.Clock.Set(occ.Add(time.Second))
+	dead := schedDrain(t, qc, dlqURL, func(ms []sqstypes.Message) bool { return len(ms) > 0 })
+	if len(dead) != 1 || aws.ToString(dead[0].Body) != schedBody("guarded", occ) {
+		t.Fatalf("dead letters %q", schedBodies(dead))
+	}
+	attrs := map[string]string{}
+	for k, v := range dead[0].MessageAttributes {
+		attrs[k] = aws.ToString(v.StringValue)
+	}
+	wantMsg := "User: arn:aws:sts::" + testAccount + ":assumed-role/sched-role/"
+	if attrs["ERROR_CODE"] != "AccessDenied" || attrs["RETRY_ATTEMPTS"] != "0" || !strings.HasPrefix(attrs["ERROR_MESSAGE"], wantMsg) ||
+		!strings.HasSuffix(attrs["ERROR_MESSAGE"], " is not authorized to perform: sqs:SendMessage on resource: "+targetARN+
+			" because no identity-based policy allows the sqs:SendMessage action") {
+		t.Errorf("dead letter's attributes %v", attrs)
+	}
+	schedEmpty(t, qc, targetURL)
+
+	putRolePolicy(t, env, "sched-role", allow("sqs:SendMessage", "*"))
+	occ = occ.Add(time.Minute)
+	env.Clock.Set(occ.Add(time.Second))
+	if got := schedWaitFor(t, qc, targetURL, schedBody("guarded", occ)); len(got) != 1 {
+		t.Fatalf("target got %q", got)
+	}
+	// The untrusted schedule's occurrences reached neither queue.
+	schedEmpty(t, qc, dlqURL)
+}
