@@ -7,8 +7,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -100,4 +103,75 @@ func TestIAMEnforceSchedulerRole(t *testing.T) {
 	}
 	// The untrusted schedule's occurrences reached neither queue.
 	schedEmpty(t, qc, dlqURL)
+}
+
+// TestIAMEnforceEventBridgeTargetRole: under --auth iam a rule starts a
+// state machine as a session of the target's RoleArn, which
+// events.amazonaws.com must be trusted to assume: without
+// states:StartExecution the event goes to the target's dead-letter queue
+// (reached by the queue's policy) at once, and no execution starts; with
+// it, the event starts one.
+func TestIAMEnforceEventBridgeTargetRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	qc := sqs.NewFromConfig(env.Config)
+	dlqURL := mkQueue(t, qc, "rule-dlq", nil)
+	ruleARN := "arn:aws:events:us-east-1:" + testAccount + ":rule/to-machine"
+	if _, err := qc.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: &dlqURL, Attributes: map[string]string{
+		"Policy": allowService("events.amazonaws.com", "sqs:SendMessage", queueARN("rule-dlq"), ruleARN)}}); err != nil {
+		t.Fatal(err)
+	}
+	sc := sfn.NewFromConfig(env.Config)
+	machineRole := serviceRole(t, env, "machine", "states.amazonaws.com", "")
+	sm, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("on-event"), RoleArn: &machineRole,
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := serviceRole(t, env, "rule-role", "events.amazonaws.com", "")
+	eb := eventbridge.NewFromConfig(env.Config)
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("to-machine"), EventPattern: aws.String(`{"source":["app"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("to-machine"), Targets: []ebtypes.Target{{Id: aws.String("sm"),
+		Arn: sm.StateMachineArn, RoleArn: &role, DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(queueARN("rule-dlq"))}}}}); err != nil {
+		t.Fatal(err)
+	}
+	put := func() {
+		t.Helper()
+		out, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{Source: aws.String("app"),
+			DetailType: aws.String("thing"), Detail: aws.String(`{}`)}}})
+		if err != nil || out.FailedEntryCount != 0 {
+			t.Fatalf("PutEvents: %v %+v", err, out)
+		}
+	}
+	executions := func() int {
+		t.Helper()
+		out, err := sc.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: sm.StateMachineArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Executions)
+	}
+	put()
+	m := receiveOne(t, qc, dlqURL)
+	code, msg := aws.ToString(m.MessageAttributes["ERROR_CODE"].StringValue), aws.ToString(m.MessageAttributes["ERROR_MESSAGE"].StringValue)
+	if code != "AccessDeniedException" || !strings.Contains(msg, ":assumed-role/rule-role/") ||
+		!strings.Contains(msg, " is not authorized to perform: states:StartExecution on resource: "+aws.ToString(sm.StateMachineArn)) {
+		t.Errorf("dead letter: %s %s", code, msg)
+	}
+	if n := executions(); n != 0 {
+		t.Fatalf("%d executions started without states:StartExecution", n)
+	}
+
+	putRolePolicy(t, env, "rule-role", allow("states:StartExecution", aws.ToString(sm.StateMachineArn)))
+	put()
+	deadline := time.Now().Add(20 * time.Second)
+	for executions() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("no execution started with states:StartExecution")
+		}
+		time.Sleep(20 * time.Millisecond) // waiting for the delivery, not timing it
+	}
 }
