@@ -518,6 +518,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Schedules, rule targets with a RoleArn and functions' execution
 		// roles send as a session of their role.
 		route.roles = &roleSessions{authz: authz, region: cfg.Region, ids: g, service: a.Service}
+		// Event source mappings read, and destinations are checked, as
+		// the function's execution role.
+		lam.EnforceRoles(route.roles.authorize)
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})

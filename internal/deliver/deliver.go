@@ -47,7 +47,9 @@ type Message struct {
 // Role is an IAM role a service sends with. Principal is the service
 // that assumes it: the role's trust policy must let Principal perform
 // sts:AssumeRole, with aws:SourceArn and aws:SourceAccount naming
-// SourceARN and SourceAccount when they are set. The session is then
+// SourceARN and SourceAccount when they are set. An empty Principal is a
+// role whose trust was checked when it was given (a function's execution
+// role, at CreateFunction). The session is then
 // held to the role's policies and the target's resource-based policy.
 type Role struct {
 	ARN                      string

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -174,4 +177,140 @@ func TestIAMEnforceEventBridgeTargetRole(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond) // waiting for the delivery, not timing it
 	}
+}
+
+// TestIAMEnforceEventSourceMappingRole: under --auth iam
+// CreateEventSourceMapping checks that the function's execution role can
+// read the queue (ReceiveMessage, then DeleteMessage and
+// GetQueueAttributes), with Lambda's InvalidParameterValueException, and
+// the poller reads as the role: while the role lacks them, messages stay
+// on the queue and LastProcessingResult tells why.
+func TestIAMEnforceEventSourceMappingRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "")
+	createPythonFunction(t, lc, "consumer", "def handler(event, context):\n    return None\n", 10)
+	url := mkQueue(t, qc, "work", nil)
+	create := func() (*lambda.CreateEventSourceMappingOutput, error) {
+		return lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("consumer"),
+			EventSourceArn: aws.String(queueARN("work")), BatchSize: aws.Int32(1)})
+	}
+	_, err := create()
+	wantLambdaError(t, "without a policy", err, "InvalidParameterValueException",
+		"The function execution role does not have permissions to call ReceiveMessage on SQS")
+	putRolePolicy(t, env, "lambda-exec", allow("sqs:ReceiveMessage", queueARN("work")))
+	_, err = create()
+	wantLambdaError(t, "with ReceiveMessage only", err, "InvalidParameterValueException",
+		"The function execution role does not have permissions to call DeleteMessage on SQS")
+
+	readQueue := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+		`"Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes"],"Resource":"` + queueARN("work") + `"}]}`
+	putRolePolicy(t, env, "lambda-exec", readQueue)
+	esm, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("consumer"),
+		EventSourceArn: aws.String(queueARN("work")), BatchSize: aws.Int32(1), Enabled: aws.Bool(false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The role loses its permissions before the poller starts: it reads
+	// nothing, and says why.
+	if _, err := iamClient(env).DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String("lambda-exec"),
+		PolicyName: aws.String("inline")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.UpdateEventSourceMapping(ctx, &lambda.UpdateEventSourceMappingInput{UUID: esm.UUID, Enabled: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := lc.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: esm.UUID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := aws.ToString(got.LastProcessingResult); strings.HasPrefix(r, "PROBLEM: ") && strings.Contains(r, "sqs:ReceiveMessage") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("LastProcessingResult %q", aws.ToString(got.LastProcessingResult))
+		}
+		time.Sleep(50 * time.Millisecond) // waiting for the poller, not timing it
+	}
+	send := func(body string) {
+		t.Helper()
+		if _, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(body)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("kept")
+	if m := receiveOne(t, qc, url); aws.ToString(m.Body) != "kept" {
+		t.Fatalf("received %q", aws.ToString(m.Body))
+	}
+
+	// With its permissions back, the poller consumes the queue.
+	putRolePolicy(t, env, "lambda-exec", readQueue)
+	send("consumed")
+	for {
+		out, err := qc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &url,
+			AttributeNames: []sqstypes.QueueAttributeName{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		visible, _ := strconv.Atoi(out.Attributes["ApproximateNumberOfMessages"])
+		hidden, _ := strconv.Atoi(out.Attributes["ApproximateNumberOfMessagesNotVisible"])
+		if visible+hidden == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the mapping did not consume the message")
+		}
+		time.Sleep(50 * time.Millisecond) // waiting for the poller, not timing it
+	}
+}
+
+// TestIAMEnforceDestinationRole: under --auth iam Lambda sends an
+// asynchronous invocation's record to its destination as the function's
+// execution role: PutFunctionEventInvokeConfig refuses a destination the
+// role may not send to, and a record the role can no longer send is
+// dropped and counted in DestinationDeliveryFailures.
+func TestIAMEnforceDestinationRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "")
+	createPythonFunction(t, lc, "async-fn", "def handler(event, context):\n    return event\n", 10)
+	url := mkQueue(t, qc, "records", nil)
+	put := func() error {
+		_, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("async-fn"),
+			DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("records"))}}})
+		return err
+	}
+	wantLambdaError(t, "without a policy", put(), "InvalidParameterValueException",
+		"The function's execution role does not have permissions to call SendMessage on "+queueARN("records"))
+	putRolePolicy(t, env, "lambda-exec", allow("sqs:SendMessage", queueARN("records")))
+	if err := put(); err != nil {
+		t.Fatal(err)
+	}
+	invoke := func(payload string) {
+		t.Helper()
+		if _, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("async-fn"), InvocationType: lambdatypes.InvocationTypeEvent,
+			Payload: []byte(payload)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	invoke(`{"n":1}`)
+	if m := receiveOne(t, qc, url); !strings.Contains(aws.ToString(m.Body), `"responsePayload":{"n":1}`) {
+		t.Fatalf("record %s", aws.ToString(m.Body))
+	}
+
+	if _, err := iamClient(env).DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String("lambda-exec"),
+		PolicyName: aws.String("inline")}); err != nil {
+		t.Fatal(err)
+	}
+	invoke(`{"n":2}`)
+	wantNoMessage(t, qc, url)
 }

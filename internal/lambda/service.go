@@ -106,6 +106,9 @@ type Service struct {
 	streams      StreamSource
 	kinesis      StreamSource
 	destinations Destinations
+	// roleCheck decides what functions' execution roles may do
+	// (EnforceRoles, --auth iam); nil otherwise.
+	roleCheck    RoleCheck
 	artifacts    Artifacts
 	objects      Objects
 	images       Images
