@@ -212,6 +212,7 @@
 // Lambda's answer to a Kinesis mapping of a missing stream is virga's
 // own (DynamoDB's), unconfirmed against AWS.
 package lambda
+
 //
 // Execution roles (roles.go): with --auth iam (EnforceRoles) Lambda acts
 // as a function's execution role where AWS does. CreateEventSourceMapping

@@ -108,14 +108,14 @@ type Service struct {
 	destinations Destinations
 	// roleCheck decides what functions' execution roles may do
 	// (EnforceRoles, --auth iam); nil otherwise.
-	roleCheck    RoleCheck
-	artifacts    Artifacts
-	objects      Objects
-	images       Images
-	traces       Traces
-	sampler      sampler
-	accountMax   int
-	urlKey       []byte // signs Code.Location URLs
+	roleCheck  RoleCheck
+	artifacts  Artifacts
+	objects    Objects
+	images     Images
+	traces     Traces
+	sampler    sampler
+	accountMax int
+	urlKey     []byte // signs Code.Location URLs
 
 	// mu guards functions and layers, and serializes
 	// writes: a handler that changes a function holds it from reading the
