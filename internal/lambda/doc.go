@@ -211,8 +211,6 @@
 // Kinesis aggregated (KPL) records are not unpacked. The wording of
 // Lambda's answer to a Kinesis mapping of a missing stream is virga's
 // own (DynamoDB's), unconfirmed against AWS.
-package lambda
-
 //
 // Execution roles (roles.go): with --auth iam (EnforceRoles) Lambda acts
 // as a function's execution role where AWS does. CreateEventSourceMapping
@@ -236,3 +234,4 @@ package lambda
 // and a DeadLetterConfig the role cannot send to), kinesis:ListShards and
 // the ListStreams AWS's message names, and UpdateEventSourceMapping and
 // UpdateFunctionConfiguration changes of function, role or destination.
+package lambda
