@@ -2,12 +2,14 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -313,4 +315,75 @@ func TestIAMEnforceDestinationRole(t *testing.T) {
 	}
 	invoke(`{"n":2}`)
 	wantNoMessage(t, qc, url)
+}
+
+// TestIAMEnforceStepFunctionsIntegrationsRole: under --auth iam a state
+// machine's optimized integrations (here DynamoDB and SQS) and the
+// executions it starts run as a session of its role: without the
+// permission each task fails with the service's AccessDenied error,
+// named as the integration names its errors, which Catch sees; with
+// them, the tasks succeed.
+func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	createTableT(t, dynamodb.NewFromConfig(env.Config))
+	qc := sqs.NewFromConfig(env.Config)
+	mkQueue(t, qc, "from-machine", nil)
+	sc := sfn.NewFromConfig(env.Config)
+	role := serviceRole(t, env, "machine", "states.amazonaws.com", "")
+	child, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("child"), RoleArn: &role,
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch := func(name, resource, params string) string {
+		return `{"StartAt":"` + name + `","States":{"` + name + `":{"Type":"Task","Resource":"` + resource + `","Parameters":` + params +
+			`,"ResultSelector":{"ok":true},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"` + name + `Caught"}],"End":true},` +
+			`"` + name + `Caught":{"Type":"Pass","End":true}}}`
+	}
+	def := `{"StartAt":"All","States":{"All":{"Type":"Parallel","End":true,"Branches":[` +
+		branch("Put", "arn:aws:states:::dynamodb:putItem", `{"TableName":"tbl","Item":{"pk":{"S":"a"}}}`) + `,` +
+		branch("Send", "arn:aws:states:::sqs:sendMessage", `{"QueueUrl":"`+env.Endpoint+`/`+testAccount+`/from-machine","MessageBody":"hi"}`) + `,` +
+		branch("Start", "arn:aws:states:::states:startExecution", `{"StateMachineArn":"`+aws.ToString(child.StateMachineArn)+`"}`) + `]}}}`
+	sm, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("integrations"), RoleArn: &role, Definition: &def})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string) []map[string]any {
+		t.Helper()
+		start, err := sc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Name: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := waitExecution(t, sc, aws.ToString(start.ExecutionArn))
+		var got []map[string]any
+		if err := json.Unmarshal([]byte(aws.ToString(out.Output)), &got); err != nil || len(got) != 3 {
+			t.Fatalf("%s: %s %s %s", name, out.Status, aws.ToString(out.Cause), aws.ToString(out.Output))
+		}
+		return got
+	}
+
+	denied := run("denied")
+	for i, want := range []struct{ name, action, resource string }{
+		{"DynamoDB.AccessDeniedException", "dynamodb:PutItem", tableARN},
+		{"SQS.AccessDenied", "sqs:SendMessage", queueARN("from-machine")},
+		{"StepFunctions.AccessDeniedException", "states:StartExecution", aws.ToString(child.StateMachineArn)},
+	} {
+		cause, _ := denied[i]["Cause"].(string)
+		if denied[i]["Error"] != want.name || !strings.Contains(cause, ":assumed-role/machine/") ||
+			!strings.Contains(cause, " is not authorized to perform: "+want.action+" on resource: "+want.resource) {
+			t.Errorf("branch %d without a policy: %v", i, denied[i])
+		}
+	}
+
+	putRolePolicy(t, env, "machine", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"`+tableARN+`"},`+
+		`{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"`+queueARN("from-machine")+`"},`+
+		`{"Effect":"Allow","Action":"states:StartExecution","Resource":"`+aws.ToString(child.StateMachineArn)+`"}]}`)
+	for i, got := range run("allowed") {
+		if got["ok"] != true {
+			t.Errorf("branch %d with the policy: %v", i, got)
+		}
+	}
 }
