@@ -103,7 +103,7 @@ func (s *roleSessions) check(ctx context.Context, r deliver.Role, target string)
 	if !ok {
 		return nil
 	}
-	return s.authorize(ctx, r.ARN, action, target)
+	return s.authorize(ctx, r.ARN, r.Session, action, target)
 }
 
 // assume decides whether r's service may assume r: its trust policy
@@ -122,11 +122,15 @@ func (s *roleSessions) assume(ctx context.Context, r deliver.Role) error {
 		denied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message(r.Principal, "sts:AssumeRole", r.ARN)))
 }
 
-// authorize decides action on resource for a session of roleARN, and
-// words a refusal as the resource's service does.
-func (s *roleSessions) authorize(ctx context.Context, roleARN, action, resource string) error {
+// authorize decides action on resource for a session of roleARN (named
+// session, or anew when it is empty), and words a refusal as the
+// resource's service does.
+func (s *roleSessions) authorize(ctx context.Context, roleARN, session, action, resource string) error {
 	svc := s.service(deliver.Service(resource))
-	err := s.authz.AuthorizeRole(ctx, roleARN, s.ids.Hex(16), s.region, svc, action, resource)
+	if session == "" {
+		session = s.ids.Hex(16)
+	}
+	err := s.authz.AuthorizeRole(ctx, roleARN, session, s.region, svc, action, resource)
 	if err == nil {
 		return nil
 	}

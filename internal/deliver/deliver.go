@@ -55,6 +55,9 @@ type Role struct {
 	ARN                      string
 	Principal                string
 	SourceARN, SourceAccount string
+	// Session names the role session (a function's name, for its
+	// execution role); empty for a new name each send.
+	Session string
 }
 
 // ErrNotAuthorized is wrapped in the error a delivery fails with when the

@@ -407,12 +407,12 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 		}
 		return s.countFailure(e, MetricDestinationDeliveryFailures, s.destinations.Deliver(ctx, p.onSuccess, deliver.Message{
 			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Success",
-			Resources: []string{p.onSuccess, functionARN}, Role: roleFor(p.role)}))
+			Resources: []string{p.onSuccess, functionARN}, Role: roleFor(p.role, e.Function)}))
 	}
 	if p.onFailure != "" {
 		return s.countFailure(e, MetricDestinationDeliveryFailures, s.destinations.Deliver(ctx, p.onFailure, deliver.Message{
 			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure",
-			Resources: []string{p.onFailure, functionARN}, Role: roleFor(p.role)}))
+			Resources: []string{p.onFailure, functionARN}, Role: roleFor(p.role, e.Function)}))
 	}
 	if p.dlq == "" {
 		return nil
@@ -434,7 +434,7 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 		"RequestID":    {DataType: "String", StringValue: e.ID},
 		"ErrorCode":    {DataType: "Number", StringValue: code},
 		"ErrorMessage": {DataType: "String", StringValue: truncateUTF8(msg, maxDLQErrorMessage)},
-	}, Role: roleFor(p.role)}))
+	}, Role: roleFor(p.role, e.Function)}))
 }
 
 // countFailure counts a failed delivery of an asynchronous invocation's

@@ -290,12 +290,12 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	default:
 		return nil, invalidParameter("Unrecognized event source, must be kinesis, dynamodb stream or sqs.")
 	}
-	role := s.executionRole(*c.FunctionArn, nil)
-	if err := s.checkSourceRole(ctx, role, kind, *c.EventSourceArn); err != nil {
+	role, name := s.executionRole(*c.FunctionArn, nil)
+	if err := s.checkSourceRole(ctx, role, name, kind, *c.EventSourceArn); err != nil {
 		return nil, err
 	}
 	if c.DestinationConfig != nil && c.DestinationConfig.OnFailure != nil {
-		if err := s.checkDestinationRole(ctx, role, c.DestinationConfig.OnFailure.Destination); err != nil {
+		if err := s.checkDestinationRole(ctx, role, name, c.DestinationConfig.OnFailure.Destination); err != nil {
 			return nil, err
 		}
 	}

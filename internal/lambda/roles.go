@@ -6,10 +6,11 @@ import (
 	"github.com/virga/virga/internal/deliver"
 )
 
-// RoleCheck decides, with --auth iam, whether a session of roleARN may
-// perform action on resource: nil when allowed, or an error whose message
-// is AWS's wording of the denial.
-type RoleCheck func(ctx context.Context, roleARN, action, resource string) error
+// RoleCheck decides, with --auth iam, whether a session of roleARN named
+// session (the function's name, as Lambda names its execution role's
+// sessions) may perform action on resource: nil when allowed, or an
+// error whose message is AWS's wording of the denial.
+type RoleCheck func(ctx context.Context, roleARN, session, action, resource string) error
 
 // EnforceRoles makes Lambda hold functions' execution roles to their
 // policies (--auth iam), as AWS does: CreateEventSourceMapping checks
@@ -19,33 +20,34 @@ type RoleCheck func(ctx context.Context, roleARN, action, resource string) error
 func (s *Service) EnforceRoles(check RoleCheck) { s.roleCheck = check }
 
 // executionRole is the execution role of the function (or version) a
-// function ARN or name names; "" when there is none.
-func (s *Service) executionRole(function string, qualifier *string) string {
+// function ARN or name names, and the function's name; "" when there is
+// none.
+func (s *Service) executionRole(function string, qualifier *string) (role, name string) {
 	t, err := s.parseTarget(function, qualifier)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	fn := s.functions[t.Name]
 	if fn == nil {
-		return ""
+		return "", ""
 	}
 	v, err := s.resolveInvocation(fn, t)
 	if err != nil || v == nil {
-		return ""
+		return "", ""
 	}
-	return deref(v.Config.Role)
+	return deref(v.Config.Role), t.Name
 }
 
 // roleFor is the deliver.Role Lambda sends a function's destinations and
 // dead letters with: its execution role. Lambda assumes it when it
 // creates the function, so no trust is checked here.
-func roleFor(role string) *deliver.Role {
+func roleFor(role, function string) *deliver.Role {
 	if role == "" {
 		return nil
 	}
-	return &deliver.Role{ARN: role}
+	return &deliver.Role{ARN: role, Session: function}
 }
 
 // checkDestinationsRole refuses an event invoke configuration's
@@ -56,14 +58,14 @@ func (s *Service) checkDestinationsRole(ctx context.Context, function string, qu
 	if s.roleCheck == nil || d == nil {
 		return nil
 	}
-	role := s.executionRole(function, qualifier)
+	role, name := s.executionRole(function, qualifier)
 	if d.OnSuccess != nil {
-		if err := s.checkDestinationRole(ctx, role, d.OnSuccess.Destination); err != nil {
+		if err := s.checkDestinationRole(ctx, role, name, d.OnSuccess.Destination); err != nil {
 			return err
 		}
 	}
 	if d.OnFailure != nil {
-		return s.checkDestinationRole(ctx, role, d.OnFailure.Destination)
+		return s.checkDestinationRole(ctx, role, name, d.OnFailure.Destination)
 	}
 	return nil
 }
@@ -76,7 +78,7 @@ var destinationActions = map[string]string{"sqs": "SendMessage", "sns": "Publish
 // send to, as PutFunctionEventInvokeConfig does on AWS. It takes no
 // lock: the caller must not hold s.mu, as the check reads function
 // policies.
-func (s *Service) checkDestinationRole(ctx context.Context, role string, dest *string) error {
+func (s *Service) checkDestinationRole(ctx context.Context, role, function string, dest *string) error {
 	if s.roleCheck == nil || role == "" || dest == nil || *dest == "" {
 		return nil
 	}
@@ -85,7 +87,7 @@ func (s *Service) checkDestinationRole(ctx context.Context, role string, dest *s
 	if !ok {
 		return nil
 	}
-	if s.roleCheck(ctx, role, kind+":"+action, *dest) != nil {
+	if s.roleCheck(ctx, role, function, kind+":"+action, *dest) != nil {
 		return invalidParameter("The function's execution role does not have permissions to call %s on %s", action, *dest)
 	}
 	return nil
@@ -100,20 +102,20 @@ var (
 
 // checkSourceRole refuses a mapping whose function's execution role
 // cannot read the source, with CreateEventSourceMapping's messages.
-func (s *Service) checkSourceRole(ctx context.Context, role, kind, source string) error {
+func (s *Service) checkSourceRole(ctx context.Context, role, function, kind, source string) error {
 	if s.roleCheck == nil || role == "" {
 		return nil
 	}
 	switch kind {
 	case "sqs":
 		for _, a := range queueActions {
-			if s.roleCheck(ctx, role, "sqs:"+a, source) != nil {
+			if s.roleCheck(ctx, role, function, "sqs:"+a, source) != nil {
 				return invalidParameter("The function execution role does not have permissions to call %s on SQS", a)
 			}
 		}
 	case "kinesis", "dynamodb":
 		for _, a := range streamActions {
-			if s.roleCheck(ctx, role, kind+":"+a, source) != nil {
+			if s.roleCheck(ctx, role, function, kind+":"+a, source) != nil {
 				return invalidParameter("Cannot access stream %s. Please ensure the role can perform the GetRecords, GetShardIterator, "+
 					"DescribeStream, and ListStreams Actions on your stream in IAM.", source)
 			}
@@ -133,9 +135,9 @@ func (s *Service) pollAllowed(ctx context.Context, cfg EventSourceMappingConfigu
 	if kind := sourceKind(source); kind != "sqs" {
 		action = kind + ":GetRecords"
 	}
-	role := s.executionRole(*cfg.FunctionArn, nil)
+	role, name := s.executionRole(*cfg.FunctionArn, nil)
 	if role == "" {
 		return nil // the function is gone; its invocation fails
 	}
-	return s.roleCheck(ctx, role, action, source)
+	return s.roleCheck(ctx, role, name, action, source)
 }
