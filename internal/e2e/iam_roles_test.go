@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -184,7 +185,8 @@ func TestIAMEnforceEventBridgeTargetRole(t *testing.T) {
 // TestIAMEnforceEventSourceMappingRole: under --auth iam
 // CreateEventSourceMapping checks that the function's execution role can
 // read the queue (ReceiveMessage, then DeleteMessage and
-// GetQueueAttributes), with Lambda's InvalidParameterValueException, and
+// GetQueueAttributes) or stream, with Lambda's
+// InvalidParameterValueException, and
 // the poller reads as the role: while the role lacks them, messages stay
 // on the queue and LastProcessingResult tells why.
 func TestIAMEnforceEventSourceMappingRole(t *testing.T) {
@@ -207,6 +209,13 @@ func TestIAMEnforceEventSourceMappingRole(t *testing.T) {
 	_, err = create()
 	wantLambdaError(t, "with ReceiveMessage only", err, "InvalidParameterValueException",
 		"The function execution role does not have permissions to call DeleteMessage on SQS")
+	// A stream the role cannot read is refused too.
+	stream := aws.ToString(e2e.CreateStreamTable(t, dynamodb.NewFromConfig(env.Config), "orders", ddbtypes.StreamViewTypeNewImage).
+		TableDescription.LatestStreamArn)
+	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("consumer"),
+		EventSourceArn: &stream, StartingPosition: lambdatypes.EventSourcePositionLatest})
+	wantLambdaError(t, "a stream", err, "InvalidParameterValueException", "Cannot access stream "+stream+
+		". Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.")
 
 	readQueue := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
 		`"Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes"],"Resource":"` + queueARN("work") + `"}]}`
@@ -388,4 +397,61 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 			t.Errorf("branch %d with the policy: %v", i, got)
 		}
 	}
+}
+
+// TestIAMEnforceEventBusTargetRole: under --auth iam a rule sends to
+// another event bus as its target's RoleArn, which needs events:PutEvents
+// on that bus; until it has it the event goes to the target's
+// dead-letter queue, and then it reaches the bus and its rule's queue.
+func TestIAMEnforceEventBusTargetRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	qc := sqs.NewFromConfig(env.Config)
+	eb := eventbridge.NewFromConfig(env.Config)
+	bus, err := eb.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: aws.String("other")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forwardARN := "arn:aws:events:us-east-1:" + testAccount + ":rule/forward"
+	landARN := "arn:aws:events:us-east-1:" + testAccount + ":rule/other/land"
+	dlqURL := mkQueue(t, qc, "forward-dlq", map[string]string{
+		"Policy": allowService("events.amazonaws.com", "sqs:SendMessage", queueARN("forward-dlq"), forwardARN)})
+	landedURL := mkQueue(t, qc, "landed", map[string]string{
+		"Policy": allowService("events.amazonaws.com", "sqs:SendMessage", queueARN("landed"), landARN)})
+	role := serviceRole(t, env, "forwarder", "events.amazonaws.com", "")
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("land"), EventBusName: aws.String("other"),
+		EventPattern: aws.String(`{"source":["app"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("land"), EventBusName: aws.String("other"),
+		Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(queueARN("landed"))}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("forward"), EventPattern: aws.String(`{"source":["app"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("forward"), Targets: []ebtypes.Target{{Id: aws.String("bus"),
+		Arn: bus.EventBusArn, RoleArn: &role, DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(queueARN("forward-dlq"))}}}}); err != nil {
+		t.Fatal(err)
+	}
+	put := func() {
+		t.Helper()
+		out, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{Source: aws.String("app"),
+			DetailType: aws.String("thing"), Detail: aws.String(`{}`)}}})
+		if err != nil || out.FailedEntryCount != 0 {
+			t.Fatalf("PutEvents: %v %+v", err, out)
+		}
+	}
+	put()
+	m := receiveOne(t, qc, dlqURL)
+	if msg := aws.ToString(m.MessageAttributes["ERROR_MESSAGE"].StringValue); !strings.Contains(msg,
+		" is not authorized to perform: events:PutEvents on resource: "+aws.ToString(bus.EventBusArn)) {
+		t.Errorf("dead letter: %s", msg)
+	}
+	wantNoMessage(t, qc, landedURL)
+
+	putRolePolicy(t, env, "forwarder", allow("events:PutEvents", aws.ToString(bus.EventBusArn)))
+	put()
+	receiveOne(t, qc, landedURL)
 }
