@@ -329,8 +329,9 @@ func TestIAMEnforceDestinationRole(t *testing.T) {
 }
 
 // TestIAMEnforceStepFunctionsIntegrationsRole: under --auth iam a state
-// machine's optimized integrations (here DynamoDB and SQS) and the
-// executions it starts run as a session of its role: without the
+// machine's optimized integrations (here DynamoDB and SQS), the
+// executions it starts and the functions it invokes asynchronously run
+// as a session of its role: without the
 // permission each task fails with the service's AccessDenied error,
 // named as the integration names its errors, which Catch sees; with
 // them, the tasks succeed.
@@ -341,6 +342,7 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 	createTableT(t, dynamodb.NewFromConfig(env.Config))
 	qc := sqs.NewFromConfig(env.Config)
 	mkQueue(t, qc, "from-machine", nil)
+	createPythonFunction(t, lambdaClient(t, env), "async-target", "def handler(event, context):\n    return None\n", 10)
 	sc := sfn.NewFromConfig(env.Config)
 	role := serviceRole(t, env, "machine", "states.amazonaws.com", "")
 	child, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("child"), RoleArn: &role,
@@ -356,7 +358,8 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 	def := `{"StartAt":"All","States":{"All":{"Type":"Parallel","End":true,"Branches":[` +
 		branch("Put", "arn:aws:states:::dynamodb:putItem", `{"TableName":"tbl","Item":{"pk":{"S":"a"}}}`) + `,` +
 		branch("Send", "arn:aws:states:::sqs:sendMessage", `{"QueueUrl":"`+env.Endpoint+`/`+testAccount+`/from-machine","MessageBody":"hi"}`) + `,` +
-		branch("Start", "arn:aws:states:::states:startExecution", `{"StateMachineArn":"`+aws.ToString(child.StateMachineArn)+`"}`) + `]}}}`
+		branch("Start", "arn:aws:states:::states:startExecution", `{"StateMachineArn":"`+aws.ToString(child.StateMachineArn)+`"}`) + `,` +
+		branch("Async", "arn:aws:states:::lambda:invoke", `{"FunctionName":"async-target","InvocationType":"Event"}`) + `]}}}`
 	sm, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("integrations"), RoleArn: &role, Definition: &def})
 	if err != nil {
 		t.Fatal(err)
@@ -369,7 +372,7 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 		}
 		out := waitExecution(t, sc, aws.ToString(start.ExecutionArn))
 		var got []map[string]any
-		if err := json.Unmarshal([]byte(aws.ToString(out.Output)), &got); err != nil || len(got) != 3 {
+		if err := json.Unmarshal([]byte(aws.ToString(out.Output)), &got); err != nil || len(got) != 4 {
 			t.Fatalf("%s: %s %s %s", name, out.Status, aws.ToString(out.Cause), aws.ToString(out.Output))
 		}
 		return got
@@ -380,6 +383,7 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 		{"DynamoDB.AccessDeniedException", "dynamodb:PutItem", tableARN},
 		{"SQS.AccessDenied", "sqs:SendMessage", queueARN("from-machine")},
 		{"StepFunctions.AccessDeniedException", "states:StartExecution", aws.ToString(child.StateMachineArn)},
+		{"Lambda.AWSLambdaException", "lambda:InvokeFunction", functionARN("async-target")},
 	} {
 		cause, _ := denied[i]["Cause"].(string)
 		if denied[i]["Error"] != want.name || !strings.Contains(cause, ":assumed-role/machine/") ||
@@ -391,7 +395,8 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 	putRolePolicy(t, env, "machine", `{"Version":"2012-10-17","Statement":[`+
 		`{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"`+tableARN+`"},`+
 		`{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"`+queueARN("from-machine")+`"},`+
-		`{"Effect":"Allow","Action":"states:StartExecution","Resource":"`+aws.ToString(child.StateMachineArn)+`"}]}`)
+		`{"Effect":"Allow","Action":"states:StartExecution","Resource":"`+aws.ToString(child.StateMachineArn)+`"},`+
+		`{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"`+functionARN("async-target")+`"}]}`)
 	for i, got := range run("allowed") {
 		if got["ok"] != true {
 			t.Errorf("branch %d with the policy: %v", i, got)

@@ -130,6 +130,9 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 			payload = []byte(asl.Encode(p))
 		}
 		if t, _ := params["InvocationType"].(string); t == "Event" {
+			if err := x.authorizeInvoke(ctx, fn); err != nil {
+				return nil, err
+			}
 			if _, err := x.s.fns.InvokeAsync(ctx, fn, payload); err != nil {
 				return nil, lambdaError(err)
 			}
