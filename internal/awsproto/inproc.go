@@ -80,8 +80,10 @@ func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params 
 	c.Service, c.Op, c.Caller = s, o, opts.Caller
 	if opts.Authorizer != nil {
 		c.Authorizer, c.Region = opts.Authorizer, opts.Region
-		if err := opts.Authorizer.Authorize(c, in); err != nil {
-			return nil, err
+		if !o.Anonymous && !o.Unchecked {
+			if err := opts.Authorizer.Authorize(c, in); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out, err := o.Handler.Serve(c.Context(), in)
