@@ -523,6 +523,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 		images.SetAuthorizer(authz)
 		route.principals = &servicePrincipals{authz: authz, byService: map[string]*awsproto.Service{
 			"sqs": a.Service("sqs"), "sns": a.Service("sns"), "lambda": a.Service("lambda")}}
+		// Schedules, rule targets with a RoleArn and functions' execution
+		// roles send as a session of their role.
+		route.roles = &roleSessions{authz: authz, region: cfg.Region, ids: g, service: a.Service}
+		// Event source mappings read, and destinations are checked, as
+		// the function's execution role.
+		lam.EnforceRoles(route.roles.authorize)
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})
@@ -539,10 +545,13 @@ func New(cfg config.Config, o Options) (*App, error) {
 		containers.EnforceExecutionRoles(func(ctx context.Context, roleARN, session, service, action, resource string) error {
 			return authz.AuthorizeRole(ctx, roleARN, session, cfg.Region, a.Service(service), action, resource)
 		})
-		// Task states invoke functions as a session of their state
-		// machine's role, held to its policies and the function's.
+		// Task states invoke functions, start executions and run their
+		// service integrations as a session of their state machine's
+		// role, held to its policies and the resource's.
 		states.EnforceRoles(func(ctx context.Context, roleARN, session, action, resource string) error {
-			return authz.AuthorizeRole(ctx, roleARN, session, cfg.Region, a.Service("lambda"), action, resource)
+			return authz.AuthorizeRole(ctx, roleARN, session, cfg.Region, a.Service(deliver.Service(resource)), action, resource)
+		}, func(ctx context.Context, roleARN, service, op string, input map[string]any) (map[string]any, error) {
+			return a.callAs(ctx, authz.RoleSession(roleARN, g.Hex(16)), authz, cfg.Region, service, op, input)
 		})
 		// A REST API's resource policy is the one its stage's
 		// deployment carries, as a policy takes effect when deployed.
@@ -607,6 +616,19 @@ func (a *App) call(ctx context.Context, service, op string, input map[string]any
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
 	return svc.Call(ctx, awsproto.CallOptions{Host: host, RequestID: a.ids.UUID()}, op, input)
+}
+
+// callAs runs an operation of a service in-process for caller, decided
+// by authz as the edge decides a call in region (--auth iam).
+func (a *App) callAs(ctx context.Context, caller awsproto.Caller, authz awsproto.Authorizer, region, service, op string,
+	input map[string]any) (map[string]any, error) {
+	svc := a.Service(service)
+	if svc == nil || svc.Operation(op) == nil {
+		return nil, fmt.Errorf("no service %s with operation %s", service, op)
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
+	return svc.Call(ctx, awsproto.CallOptions{Host: host, RequestID: a.ids.UUID(), Caller: caller,
+		Authorizer: authz, Region: region}, op, input)
 }
 
 // inProcessServices runs HTTP APIs' AWS service integrations with

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/iam/policy"
@@ -58,4 +60,86 @@ func (p *servicePrincipals) check(ctx context.Context, s deliver.Sender, target 
 	}
 	return fmt.Errorf("%w: %w", deliver.ErrNotAuthorized,
 		svc.AccessDenied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message(s.Principal, action, target)))
+}
+
+// roleActions are what a role a service sends with must allow on each
+// kind of target: SendMessage to a queue, Publish to a topic,
+// InvokeFunction on a function, PutEvents on an event bus and
+// StartExecution on a state machine.
+var roleActions = map[string]string{"sqs": "sqs:SendMessage", "sns": "sns:Publish", "lambda": "lambda:InvokeFunction",
+	"events": "events:PutEvents", "states": "states:StartExecution"}
+
+// roleSessions decides, with --auth iam, the sends a service makes with
+// a role it was given (a schedule's RoleArn, a rule target's RoleArn, a
+// function's execution role): the role's trust policy must let the
+// service assume it, and the session is then held to the role's
+// policies and the target's resource-based policy, as AWS does. It is
+// nil without --auth iam, and nothing is checked.
+type roleSessions struct {
+	authz  *iam.Authorizer
+	region string
+	ids    interface{ Hex(int) string }
+	// service finds a target's service, for its resource-based policy
+	// and its AccessDenied error, by the service part of its ARN; "sts"
+	// gives roles' trust policies.
+	service func(name string) *awsproto.Service
+}
+
+// check returns nil when r may be assumed by its service and allows the
+// send to target, or an error wrapping deliver.ErrNotAuthorized and the
+// AccessDenied error AWS answers: STS's when the role may not be
+// assumed, the target service's when the role does not allow the send.
+func (s *roleSessions) check(ctx context.Context, r deliver.Role, target string) error {
+	if s == nil {
+		return nil
+	}
+	if r.Principal != "" {
+		if err := s.assume(ctx, r); err != nil {
+			return err
+		}
+	}
+	kind := deliver.Service(target)
+	action, ok := roleActions[kind]
+	if !ok {
+		return nil
+	}
+	return s.authorize(ctx, r.ARN, r.Session, action, target)
+}
+
+// assume decides whether r's service may assume r: its trust policy
+// must allow the service principal sts:AssumeRole.
+func (s *roleSessions) assume(ctx context.Context, r deliver.Role) error {
+	sts := s.service("sts")
+	ok, err := s.authz.AllowsService(ctx, sts, r.Principal, "sts:AssumeRole", r.ARN, r.SourceARN, r.SourceAccount)
+	if err != nil || ok {
+		return err
+	}
+	denied := iam.ErrDenied
+	if sts != nil {
+		denied = sts.AccessDenied
+	}
+	return fmt.Errorf("%w: %w", deliver.ErrNotAuthorized,
+		denied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message(r.Principal, "sts:AssumeRole", r.ARN)))
+}
+
+// authorize decides action on resource for a session of roleARN (named
+// session, or anew when it is empty), and words a refusal as the
+// resource's service does.
+func (s *roleSessions) authorize(ctx context.Context, roleARN, session, action, resource string) error {
+	svc := s.service(deliver.Service(resource))
+	if session == "" {
+		session = s.ids.Hex(16)
+	}
+	err := s.authz.AuthorizeRole(ctx, roleARN, session, s.region, svc, action, resource)
+	if err == nil {
+		return nil
+	}
+	if svc != nil && errors.Is(err, iam.ErrDenied) {
+		msg := err.Error()
+		if e := apierr.As(err); e != nil {
+			msg = e.Message
+		}
+		err = svc.AccessDenied.WithMessage(msg)
+	}
+	return fmt.Errorf("%w: %w", deliver.ErrNotAuthorized, err)
 }

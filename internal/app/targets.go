@@ -28,12 +28,20 @@ type targets struct {
 	// principals checks messages with a Sender against their target's
 	// resource-based policy (--auth iam only; nil otherwise).
 	principals *servicePrincipals
+	// roles checks messages with a Role against the role's trust and
+	// permissions (--auth iam only; nil otherwise).
+	roles *roleSessions
 }
 
 // Deliver sends m to the queue, function, event bus or topic arn names.
 func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) error {
 	if m.Sender != nil {
 		if err := t.principals.check(ctx, *m.Sender, arn); err != nil {
+			return err
+		}
+	}
+	if m.Role != nil {
+		if err := t.roles.check(ctx, *m.Role, arn); err != nil {
 			return err
 		}
 	}

@@ -34,6 +34,11 @@ type CallOptions struct {
 	// AWS shows the id of the request that caused something (S3's
 	// s3:TestEvent and event records, for example).
 	RequestID string
+	// Authorizer, when set, decides the call for Caller as the edge does
+	// with --auth iam (once the input is decoded and valid), in Region;
+	// nil runs the call unchecked, as virga's own.
+	Authorizer Authorizer
+	Region     string
 }
 
 // Call runs operation op of s with params, the operation's input as a
@@ -73,6 +78,14 @@ func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params 
 	req := &http.Request{Method: http.MethodPost, Host: opts.Host, URL: &url.URL{Path: "/"}, Header: http.Header{}}
 	c := NewCall(req.WithContext(ctx), opts.RequestID, time.Now())
 	c.Service, c.Op, c.Caller = s, o, opts.Caller
+	if opts.Authorizer != nil {
+		c.Authorizer, c.Region = opts.Authorizer, opts.Region
+		if !o.Anonymous && !o.Unchecked {
+			if err := opts.Authorizer.Authorize(c, in); err != nil {
+				return nil, err
+			}
+		}
+	}
 	out, err := o.Handler.Serve(c.Context(), in)
 	if err != nil {
 		return nil, err

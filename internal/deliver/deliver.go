@@ -38,10 +38,31 @@ type Message struct {
 	// for messages AWS sends with a role's permissions (Lambda's
 	// destinations), which are not checked.
 	Sender *Sender
+	// Role, when set, is the role the sending service was given for
+	// this delivery (a schedule's RoleArn, a function's execution role):
+	// with --auth iam the message is sent as a session of it, as on AWS.
+	Role *Role
+}
+
+// Role is an IAM role a service sends with. Principal is the service
+// that assumes it: the role's trust policy must let Principal perform
+// sts:AssumeRole, with aws:SourceArn and aws:SourceAccount naming
+// SourceARN and SourceAccount when they are set. An empty Principal is a
+// role whose trust was checked when it was given (a function's execution
+// role, at CreateFunction). The session is then
+// held to the role's policies and the target's resource-based policy.
+type Role struct {
+	ARN                      string
+	Principal                string
+	SourceARN, SourceAccount string
+	// Session names the role session (a function's name, for its
+	// execution role); empty for a new name each send.
+	Session string
 }
 
 // ErrNotAuthorized is wrapped in the error a delivery fails with when the
-// target's resource-based policy does not allow its Sender.
+// target's resource-based policy does not allow its Sender, or its Role
+// may not be assumed or does not allow the send.
 var ErrNotAuthorized = errors.New("the target's resource-based policy does not allow the sender")
 
 // Sender is an AWS service principal sending on behalf of one of its

@@ -93,6 +93,8 @@ func TestIAMEnforceEventBridgeToFunction(t *testing.T) {
 		"Policy": allowService("events.amazonaws.com", "sqs:SendMessage", queueARN("rule-dlq"), ruleARN)}}); err != nil {
 		t.Fatal(err)
 	}
+	// The destination is sent to as the function's execution role.
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", allow("sqs:SendMessage", queueARN("invoked")))
 	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("on-event"),
 		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("invoked"))}}}); err != nil {
 		t.Fatal(err)
@@ -231,6 +233,8 @@ func TestIAMEnforceSNSToFunction(t *testing.T) {
 	createPythonFunction(t, lc, "on-news", "def handler(event, context):\n    return 'done'\n", 10)
 	qc := sqs.NewFromConfig(env.Config)
 	okURL := mkQueue(t, qc, "news-invoked", nil)
+	// The destination is sent to as the function's execution role.
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", allow("sqs:SendMessage", queueARN("news-invoked")))
 	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("on-news"),
 		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("news-invoked"))}}}); err != nil {
 		t.Fatal(err)

@@ -47,7 +47,13 @@
 // neither grants nor denies. Targets' policies are: with --auth iam a
 // function, queue or topic target (and a target's dead-letter queue)
 // must allow events.amazonaws.com for the rule (aws:SourceArn), or the
-// event goes to the dead-letter queue without retries.
+// event goes to the dead-letter queue without retries. A state machine
+// or event bus target with a RoleArn is reached as a session of that
+// role (deliver.Role), as on AWS: with --auth iam its trust policy must
+// allow events.amazonaws.com and its policies states:StartExecution or
+// events:PutEvents on the target, or the event goes to the dead-letter
+// queue without retries; a RoleArn on a function, queue or topic target
+// is not used, as AWS reaches those by their policies.
 //
 // # A bus's key, dead-letter queue and logs are recorded
 //
@@ -84,12 +90,14 @@
 // Partner event sources, global endpoints, archive encryption with a
 // customer managed key, and targets other than SQS, Lambda, SNS, event
 // buses, Step Functions state machines (an execution starts with the
-// event as its input; the target's RoleArn is not checked) and API
+// event as its input) and API
 // destinations (so no API Gateway targets and their
 // HttpParameters). Connections to private APIs
 // (InvocationConnectivityParameters), a connection's KmsKeyIdentifier,
 // and the events a connection's state changes send. An API destination
-// target must name a RoleArn, as on AWS, but the role is not checked. Replays do not pace
+// target must name a RoleArn, as on AWS, but the role is not checked
+// (events:InvokeApiDestination), nor is a RoleArn required of state
+// machine and event bus targets. Replays do not pace
 // themselves a minute of events at a time as AWS's do. Encryption with a
 // bus's KmsKeyIdentifier, and event bus logs.
 package events

@@ -175,11 +175,29 @@ func (s *Service) sender(ruleARN string) *deliver.Sender {
 	return &deliver.Sender{Principal: "events.amazonaws.com", SourceARN: ruleARN, SourceAccount: s.account}
 }
 
+// targetRole is the role EventBridge sends to a target with: the
+// target's RoleArn, for the targets AWS reaches with a role's
+// permissions (event buses, state machines), whose trust policy must
+// allow events.amazonaws.com. Queues, topics and functions are reached
+// by their resource-based policies (sender), whatever RoleArn says.
+func (s *Service) targetRole(ruleARN string, t Target) *deliver.Role {
+	role := deref(t.RoleArn)
+	switch deliver.Service(deref(t.Arn)) {
+	case "sqs", "sns", "lambda", "":
+		return nil
+	}
+	if role == "" {
+		return nil
+	}
+	return &deliver.Role{ARN: role, Principal: "events.amazonaws.com", SourceARN: ruleARN, SourceAccount: s.account}
+}
+
 // dispatch makes the first attempt at one target and queues a retry if
 // it fails.
 func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, raw []byte, trace string) {
 	arn := deref(t.Arn)
 	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace, Sender: s.sender(ruleARN)}
+	m.Role = s.targetRole(ruleARN, t)
 	// A FIFO queue gets the target's message group and no deduplication
 	// id: EventBridge requires such a queue to have content-based
 	// deduplication, and a send to one without it fails.

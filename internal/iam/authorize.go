@@ -200,10 +200,19 @@ func (a *Authorizer) authorizeAnonymous(cx context.Context, r *http.Request, reg
 // (nil for none). A role that does not exist allows nothing.
 func (a *Authorizer) AuthorizeRole(cx context.Context, roleARN, session, region string,
 	svc *awsproto.Service, action, resource string) error {
-	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
-	caller := awsproto.Caller{Account: a.s.account,
-		ARN: "arn:aws:sts::" + a.s.account + ":assumed-role/" + name + "/" + session}
+	caller := a.RoleSession(roleARN, session)
 	return a.AuthorizeCaller(cx, &caller, nil, region, svc, action, resource, nil)
+}
+
+// RoleSession is the caller a session of roleARN named session is: the
+// assumed-role ARN (which names the role without its path) that
+// Authorize holds to the role's policies. Services calling each other in
+// process as a role they were given pass it as awsproto.CallOptions'
+// Caller, with this Authorizer.
+func (a *Authorizer) RoleSession(roleARN, session string) awsproto.Caller {
+	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
+	return awsproto.Caller{Account: a.s.account,
+		ARN: "arn:aws:sts::" + a.s.account + ":assumed-role/" + name + "/" + session}
 }
 
 // context is the request context's global condition keys that virga

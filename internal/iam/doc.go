@@ -40,10 +40,15 @@
 // API methods with AWS_IAM, REST API methods under a resource policy)
 // for the signer, or for an anonymous caller whom only a resource policy
 // naming Principal "*" allows; and AuthorizeRole a call made as a
-// session of a role a service was given (Step Functions' Lambda tasks,
-// as the state machine's role; what ECS's agent does with a task's
-// execution role: pulls, secrets, environment files and awslogs, see
-// internal/ecs). Parsed policies are cached per caller and
+// session of a role a service was given (a schedule's or rule target's
+// RoleArn, a function's execution role, a state machine's role, and what
+// ECS's agent does with a task's execution role: pulls, secrets,
+// environment files and awslogs, see internal/ecs; internal/app's
+// roleSessions also checks, with AllowsService on STS's trust policies,
+// that the sending service may assume the role). RoleSession is the
+// caller such a session is, for services that call each other in
+// process as one (awsproto.CallOptions' Authorizer: Step Functions'
+// optimized integrations). Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
@@ -77,20 +82,27 @@
 //
 // Policies are enforced only with --auth iam (see above), and there
 // on calls made to the edge, on the service-to-service deliveries above,
+// on the sends services make as a role they were given (EventBridge
+// Scheduler's targets and dead-letter queues; EventBridge targets with a
+// RoleArn that AWS reaches by role: state machines and event buses;
+// event source mappings, which Lambda checks at
+// CreateEventSourceMapping and polls as the function's execution role;
+// Lambda destinations and dead-letter queues; Step Functions' tasks:
+// functions, child executions and optimized integrations),
 // on function URLs (lambda:InvokeFunctionUrl; the lambda:InvokeFunction
 // AWS also requires of URLs created since October 2025 is not, as
 // AddPermission here cannot express lambda:InvokedViaFunctionUrl) and
 // on HTTP API routes with AWS_IAM (execute-api:Invoke from identity
 // policies), on REST API methods with AWS_IAM (identity policies and the
-// API's resource policy; see internal/apigateway) and on Step Functions'
-// tasks that invoke a function (lambda:InvokeFunction as the state
-// machine's role), on ECS tasks' execution roles and on Lambda's read
-// of an image function's repository (the repository policy must allow
-// lambda.amazonaws.com; see internal/lambda). The other calls services
-// make with a role they were given are not authorized (schedules' targets, Step Functions' other
-// integrations, event source mappings, Lambda destinations and
-// EventBridge targets with RoleArn do not call AuthorizeRole yet), nor
-// HTTP APIs' integrations, nor a REST API's resource policy on methods
+// API's resource policy; see internal/apigateway), on ECS tasks'
+// execution roles and on Lambda's read of an image function's
+// repository (the repository policy must allow lambda.amazonaws.com;
+// see internal/lambda). Not authorized as their role yet: EventBridge
+// API destinations (events:InvokeApiDestination), ECS tasks' and
+// scheduled tasks' roles as EventBridge targets, CloudFormation's
+// service role, the trust policies of functions' execution roles and
+// state machines' roles (which AWS checks when they are created), HTTP
+// APIs' integrations, nor a REST API's resource policy on methods
 // with a Lambda or Cognito authorizer. Service control policies
 // and service-linked roles do not exist. X-Ray, SES v2 and the
 // operations AWS gives no resource-level permissions are authorized on

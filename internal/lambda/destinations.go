@@ -101,6 +101,9 @@ func (s *Service) putFunctionEventInvokeConfig(ctx context.Context, in *PutFunct
 	if in.MaximumRetryAttempts == nil && in.MaximumEventAgeInSeconds == nil && in.DestinationConfig == nil {
 		return nil, errNothingToConfigure
 	}
+	if err := s.checkDestinationsRole(ctx, *in.FunctionName, in.Qualifier, in.DestinationConfig); err != nil {
+		return nil, err
+	}
 	return s.writeEventInvokeConfig(*in.FunctionName, in.Qualifier, func(*FunctionEventInvokeConfig) FunctionEventInvokeConfig {
 		return FunctionEventInvokeConfig{MaximumRetryAttempts: in.MaximumRetryAttempts, MaximumEventAgeInSeconds: in.MaximumEventAgeInSeconds,
 			DestinationConfig: in.DestinationConfig}
@@ -110,6 +113,9 @@ func (s *Service) putFunctionEventInvokeConfig(ctx context.Context, in *PutFunct
 func (s *Service) updateFunctionEventInvokeConfig(ctx context.Context, in *UpdateFunctionEventInvokeConfigRequest) (*FunctionEventInvokeConfig, error) {
 	if in.MaximumRetryAttempts == nil && in.MaximumEventAgeInSeconds == nil && in.DestinationConfig == nil {
 		return nil, errNothingToConfigure
+	}
+	if err := s.checkDestinationsRole(ctx, *in.FunctionName, in.Qualifier, in.DestinationConfig); err != nil {
+		return nil, err
 	}
 	return s.writeEventInvokeConfig(*in.FunctionName, in.Qualifier, func(old *FunctionEventInvokeConfig) FunctionEventInvokeConfig {
 		c := FunctionEventInvokeConfig{}
@@ -272,12 +278,15 @@ type asyncPolicy struct {
 	onSuccess string
 	onFailure string
 	dlq       string
+	// role is the execution role of the version invoked, which Lambda
+	// sends destinations and dead letters with.
+	role string
 }
 
 // asyncPolicyFor reads the policy of an invocation of fn's version v
 // through qualifier q (an alias, a version or "").
 func asyncPolicyFor(fn *function, v *version, q string) asyncPolicy {
-	p := asyncPolicy{attempts: asyncAttempts, maxAge: asyncMaxAge}
+	p := asyncPolicy{attempts: asyncAttempts, maxAge: asyncMaxAge, role: deref(v.Config.Role)}
 	if v.Config.DeadLetterConfig != nil {
 		p.dlq = deref(v.Config.DeadLetterConfig.TargetArn)
 	}
@@ -398,12 +407,12 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 		}
 		return s.countFailure(e, MetricDestinationDeliveryFailures, s.destinations.Deliver(ctx, p.onSuccess, deliver.Message{
 			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Success",
-			Resources: []string{p.onSuccess, functionARN}}))
+			Resources: []string{p.onSuccess, functionARN}, Role: roleFor(p.role, e.Function)}))
 	}
 	if p.onFailure != "" {
 		return s.countFailure(e, MetricDestinationDeliveryFailures, s.destinations.Deliver(ctx, p.onFailure, deliver.Message{
 			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure",
-			Resources: []string{p.onFailure, functionARN}}))
+			Resources: []string{p.onFailure, functionARN}, Role: roleFor(p.role, e.Function)}))
 	}
 	if p.dlq == "" {
 		return nil
@@ -425,7 +434,7 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 		"RequestID":    {DataType: "String", StringValue: e.ID},
 		"ErrorCode":    {DataType: "Number", StringValue: code},
 		"ErrorMessage": {DataType: "String", StringValue: truncateUTF8(msg, maxDLQErrorMessage)},
-	}}))
+	}, Role: roleFor(p.role, e.Function)}))
 }
 
 // countFailure counts a failed delivery of an asynchronous invocation's

@@ -225,4 +225,27 @@
 // Kinesis aggregated (KPL) records are not unpacked. The wording of
 // Lambda's answer to a Kinesis mapping of a missing stream is virga's
 // own (DynamoDB's), unconfirmed against AWS.
+//
+// Execution roles (roles.go): with --auth iam (EnforceRoles) Lambda acts
+// as a function's execution role where AWS does. CreateEventSourceMapping
+// refuses a queue the role cannot call sqs:ReceiveMessage,
+// sqs:DeleteMessage and sqs:GetQueueAttributes on ("The function
+// execution role does not have permissions to call ReceiveMessage on
+// SQS") and a stream it cannot call GetRecords, GetShardIterator and
+// DescribeStream on ("Cannot access stream ARN. Please ensure the role
+// can perform ..."), with InvalidParameterValueException; each poll is
+// then authorized as the role, and a denied one reads nothing and sets
+// LastProcessingResult to PROBLEM with the denial. Put and
+// UpdateFunctionEventInvokeConfig, and a stream mapping's OnFailure
+// destination, are refused when the role may not send to the
+// destination (sqs:SendMessage, sns:Publish, lambda:InvokeFunction,
+// events:PutEvents: "The function's execution role does not have
+// permissions to call SendMessage on ARN"); destinations and dead-letter
+// queues are sent to as the role (deliver.Role), and a send it may no
+// longer make is dropped and counted (DestinationDeliveryFailures,
+// DeadLetterErrors). Not checked yet: the role's trust policy and its
+// permissions at CreateFunction (AWS refuses a role Lambda cannot assume,
+// and a DeadLetterConfig the role cannot send to), kinesis:ListShards and
+// the ListStreams AWS's message names, and UpdateEventSourceMapping and
+// UpdateFunctionConfiguration changes of function, role or destination.
 package lambda

@@ -290,6 +290,15 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	default:
 		return nil, invalidParameter("Unrecognized event source, must be kinesis, dynamodb stream or sqs.")
 	}
+	role, name := s.executionRole(*c.FunctionArn, nil)
+	if err := s.checkSourceRole(ctx, role, name, kind, *c.EventSourceArn); err != nil {
+		return nil, err
+	}
+	if c.DestinationConfig != nil && c.DestinationConfig.OnFailure != nil {
+		if err := s.checkDestinationRole(ctx, role, name, c.DestinationConfig.OnFailure.Destination); err != nil {
+			return nil, err
+		}
+	}
 	state := stateEnabled
 	if in.Enabled != nil && !*in.Enabled {
 		state = stateDisabled

@@ -35,6 +35,12 @@ func (s *Service) pollQueue(ctx context.Context, m *mapping, cfg EventSourceMapp
 	window := time.Duration(*cfg.MaximumBatchingWindowInSeconds) * time.Second
 	reportFailures := len(cfg.FunctionResponseTypes) > 0
 	for ctx.Err() == nil {
+		// The poller reads as the function's execution role.
+		if err := s.pollAllowed(ctx, cfg); err != nil {
+			s.setResult(m, "PROBLEM: Error occurred while ReceiveMessage: "+err.Error())
+			pause(ctx, sqsErrorPause)
+			continue
+		}
 		batch, err := s.gather(ctx, arn, batchSize, window)
 		if err != nil {
 			s.setResult(m, "PROBLEM: Error occurred while ReceiveMessage: "+err.Error())

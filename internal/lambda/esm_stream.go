@@ -344,6 +344,10 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 	limit := int(*cfg.BatchSize) * lanes
 	window := time.Duration(*cfg.MaximumBatchingWindowInSeconds) * time.Second
 	read := func() ([]StreamRecord, <-chan struct{}, bool, error) {
+		// The poller reads as the function's execution role.
+		if err := s.pollAllowed(ctx, cfg); err != nil {
+			return nil, nil, false, err
+		}
 		recs, changed, end, err := src.StreamRead(arn, shard, pos, limit)
 		if err == nil && kinesis {
 			s.renderKinesis(cfg, recs)
@@ -781,7 +785,8 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 		rec.DDBStreamBatchInfo = info
 	}
 	body, _ := json.Marshal(rec)
-	s.destinations.Deliver(ctx, dest, deliver.Message{Body: body, Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure"})
+	s.destinations.Deliver(ctx, dest, deliver.Message{Body: body, Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure",
+		Role: roleFor(s.executionRole(*cfg.FunctionArn, nil))})
 }
 
 // streamFailureRecord describes a discarded stream batch to an OnFailure

@@ -106,14 +106,17 @@ type Service struct {
 	streams      StreamSource
 	kinesis      StreamSource
 	destinations Destinations
-	artifacts    Artifacts
-	objects      Objects
-	images       Images
-	imageAccess  ImageAccess // nil: every repository is readable
-	traces       Traces
-	sampler      sampler
-	accountMax   int
-	urlKey       []byte // signs Code.Location URLs
+	// roleCheck decides what functions' execution roles may do
+	// (EnforceRoles, --auth iam); nil otherwise.
+	roleCheck   RoleCheck
+	artifacts   Artifacts
+	objects     Objects
+	images      Images
+	imageAccess ImageAccess // nil: every repository is readable
+	traces      Traces
+	sampler     sampler
+	accountMax  int
+	urlKey      []byte // signs Code.Location URLs
 
 	// mu guards functions and layers, and serializes
 	// writes: a handler that changes a function holds it from reading the

@@ -142,7 +142,8 @@ func retryable(err error) bool {
 
 // deadLetter sends a failed invocation to the target's dead-letter queue:
 // the payload the target was given, with the message attributes Scheduler
-// documents for its dead-letter events. Without a dead-letter queue the
+// documents for its dead-letter events, sent as the target's role (which
+// needs sqs:SendMessage on the queue). Without a dead-letter queue the
 // invocation is dropped, as AWS drops it.
 func (s *Service) deadLetter(ctx context.Context, inv invocation, cause error, retries int, condition string, log *slog.Logger) {
 	dlq := inv.target.DeadLetterArn
@@ -173,7 +174,8 @@ func (s *Service) deadLetter(ctx context.Context, inv invocation, cause error, r
 		// SQS refuses an empty string attribute.
 		delete(attrs, "ERROR_MESSAGE")
 	}
-	if err := s.targets.Deliver(ctx, dlq, deliver.Message{Body: []byte(inv.input()), Attributes: attrs}); err != nil {
+	if err := s.targets.Deliver(ctx, dlq, deliver.Message{Body: []byte(inv.input()), Attributes: attrs,
+		Role: inv.role()}); err != nil {
 		log.Error("scheduler: sending to the dead-letter queue", "schedule", inv.scheduleARN,
 			"deadLetterQueue", dlq, "err", err, "cause", cause)
 	}

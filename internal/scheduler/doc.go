@@ -82,8 +82,16 @@
 // the other templated targets (ECS RunTask, Kinesis, Firehose,
 // SageMaker, CodeBuild, CodePipeline, Inspector) are refused with
 // ValidationException. A Step Functions target starts an execution with
-// the target's Input. RoleArn is recorded but not assumed, and
-// KmsKeyArn is recorded but nothing is encrypted. The ClientToken of
+// the target's Input. With --auth iam every attempt, and the send to
+// the dead-letter queue, is made as a session of the target's RoleArn
+// (deliver.Role): the role's trust policy must allow
+// scheduler.amazonaws.com (with aws:SourceAccount and the schedule
+// group's ARN as aws:SourceArn), and its policies the target's action
+// (sqs:SendMessage, sns:Publish, lambda:InvokeFunction, events:PutEvents,
+// states:StartExecution). A denial is a client error: it is not retried
+// and goes to the dead-letter queue at once, as EventBridge documents
+// for missing permissions; without --auth iam RoleArn is recorded but
+// not assumed. KmsKeyArn is recorded but nothing is encrypted. The ClientToken of
 // DeleteSchedule and DeleteScheduleGroup is not remembered: a repeated
 // delete answers ResourceNotFoundException. A deleted group is gone when
 // DeleteScheduleGroup answers; its DELETING state is never observed.

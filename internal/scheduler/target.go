@@ -99,6 +99,25 @@ func (v invocation) input() string {
 	).Replace(in)
 }
 
+// role is the target's execution role as Scheduler assumes it: the
+// role's trust policy must allow scheduler.amazonaws.com, and may hold
+// it to the schedule's account (aws:SourceAccount) and group
+// (aws:SourceArn, the schedule group's ARN, never the schedule's).
+func (v invocation) role() *deliver.Role {
+	r := &deliver.Role{ARN: v.target.RoleArn, Principal: servicePrincipal}
+	if parts := strings.SplitN(v.scheduleARN, ":", 6); len(parts) == 6 {
+		r.SourceAccount = parts[4]
+		if group, _, ok := strings.Cut(strings.TrimPrefix(parts[5], "schedule/"), "/"); ok {
+			r.SourceARN = strings.Join(parts[:5], ":") + ":schedule-group/" + group
+		}
+	}
+	return r
+}
+
+// servicePrincipal is the principal Scheduler assumes execution roles
+// as.
+const servicePrincipal = "scheduler.amazonaws.com"
+
 // defaultNotification is what a target without Input gets: an event
 // shaped like EventBridge's scheduled events, whose detail is the string
 // "{}" rather than an object:
@@ -117,9 +136,10 @@ func (v invocation) defaultNotification() string {
 	return string(b)
 }
 
-// message is what the app's router delivers to the target.
+// message is what the app's router delivers to the target, sent as a
+// session of the target's role.
 func (v invocation) message() deliver.Message {
-	m := deliver.Message{Body: []byte(v.input())}
+	m := deliver.Message{Body: []byte(v.input()), Role: v.role()}
 	switch {
 	case v.target.MessageGroupID != "":
 		// A FIFO queue gets the message group and no deduplication id:

@@ -140,8 +140,17 @@
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded
 // only). ExecutedVersion is the qualifier of the function's ARN, or
-// $LATEST. Roles are assumed only with --auth iam and only for tasks that
-// invoke a function (EnforceRoles, roles.go: lambda:InvokeFunction as a
-// session of the state machine's role, its session name random); other
-// tasks run with virga's own rights.
+// $LATEST. Roles are assumed only with --auth iam (EnforceRoles,
+// roles.go), as a session of the state machine's role, its session name
+// random: tasks that invoke a function need lambda:InvokeFunction
+// (Lambda.AWSLambdaException when refused), states:startExecution
+// tasks states:StartExecution on the child
+// (StepFunctions.AccessDeniedException), and the optimized integrations run their
+// operation in process authorized as the edge authorizes that session's
+// calls (a refusal is the service's AccessDenied, named like the
+// integration's other errors: DynamoDB.AccessDeniedException,
+// SQS.AccessDenied); every one can be caught. The trust policy is not
+// checked (AWS checks that states.amazonaws.com may assume the role when
+// the state machine is created), nor, for .sync children,
+// DescribeExecution and the EventBridge managed rule AWS requires.
 package stepfunctions

@@ -38,6 +38,11 @@ func (x *execEnv) startChild(ctx context.Context, c *asl.TaskCall, pattern strin
 	default:
 		in.Input = ptr(asl.Encode(v))
 	}
+	if in.StateMachineArn != nil {
+		if err := x.authorizeStart(ctx, *in.StateMachineArn); err != nil {
+			return nil, err
+		}
+	}
 	out, r, err := x.s.startRun(in)
 	if err != nil {
 		if out = x.adopt(in, err); out == nil {

@@ -15,9 +15,55 @@ import (
 // denial.
 type RoleCheck func(ctx context.Context, roleARN, session, action, resource string) error
 
-// EnforceRoles makes Task states that invoke a function do so as a
-// session of their state machine's role (--auth iam).
-func (s *Service) EnforceRoles(check RoleCheck) { s.roleCheck = check }
+// RoleCaller runs an operation of a service in-process as a session of
+// roleARN, authorized as the edge authorizes a call of that session:
+// a denial is the service's AccessDenied error.
+type RoleCaller func(ctx context.Context, roleARN, service, op string, input map[string]any) (map[string]any, error)
+
+// EnforceRoles makes Task states do what they do as a session of their
+// state machine's role (--auth iam): check decides the functions they
+// invoke and the executions they start, and call runs the optimized
+// service integrations.
+func (s *Service) EnforceRoles(check RoleCheck, call RoleCaller) {
+	s.roleCheck, s.roleCall = check, call
+}
+
+// role is the role the execution runs as.
+func (x *execEnv) role() string {
+	x.r.mu.Lock()
+	defer x.r.mu.Unlock()
+	return x.r.exec.RoleArn
+}
+
+// callIntegration runs an optimized integration's operation, as the
+// execution's role when roles are enforced.
+func (x *execEnv) callIntegration(ctx context.Context, service, op string, params map[string]any) (map[string]any, error) {
+	if x.s.roleCall != nil {
+		return x.s.roleCall(ctx, x.role(), service, op, params)
+	}
+	return x.s.call(ctx, service, op, params)
+}
+
+// authorizeStart decides states:StartExecution on a child state machine
+// for a session of the execution's role; a refusal fails the task as
+// Step Functions reports the API's AccessDeniedException.
+func (x *execEnv) authorizeStart(ctx context.Context, machineARN string) error {
+	if x.s.roleCheck == nil {
+		return nil
+	}
+	err := x.s.roleCheck(ctx, x.role(), x.s.ids.Hex(16), "states:StartExecution", machineARN)
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if ae := apierr.As(err); ae != nil {
+		msg = ae.Message
+	}
+	return stepFunctionsError(errAccessDenied.WithMessage(msg), x.s.ids.UUID())
+}
+
+// errAccessDenied is Step Functions' answer to a call IAM refuses.
+var errAccessDenied = apierr.New("AccessDeniedException", 400, "")
 
 // functionARN is the ARN of a function a task names by name, name with
 // a qualifier, partial ARN (ACCOUNT:function:NAME) or ARN.
@@ -40,10 +86,7 @@ func (x *execEnv) authorizeInvoke(ctx context.Context, fn string) error {
 	if x.s.roleCheck == nil {
 		return nil
 	}
-	x.r.mu.Lock()
-	role := x.r.exec.RoleArn
-	x.r.mu.Unlock()
-	err := x.s.roleCheck(ctx, role, x.s.ids.Hex(16), "lambda:InvokeFunction", x.s.functionARN(fn))
+	err := x.s.roleCheck(ctx, x.role(), x.s.ids.Hex(16), "lambda:InvokeFunction", x.s.functionARN(fn))
 	if err == nil {
 		return nil
 	}

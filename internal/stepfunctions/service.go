@@ -43,6 +43,9 @@ type Service struct {
 	// roleCheck decides the calls tasks make as the state machine's
 	// role (EnforceRoles, --auth iam); nil otherwise.
 	roleCheck RoleCheck
+	// roleCall runs service integrations as the state machine's role
+	// (EnforceRoles, --auth iam); nil otherwise.
+	roleCall RoleCaller
 
 	base    context.Context // executions run under it; Close ends it
 	stop    context.CancelFunc

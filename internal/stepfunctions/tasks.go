@@ -130,6 +130,9 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 			payload = []byte(asl.Encode(p))
 		}
 		if t, _ := params["InvocationType"].(string); t == "Event" {
+			if err := x.authorizeInvoke(ctx, fn); err != nil {
+				return nil, err
+			}
 			if _, err := x.s.fns.InvokeAsync(ctx, fn, payload); err != nil {
 				return nil, lambdaError(err)
 			}
@@ -160,7 +163,7 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: "The parameters of " + c.Resource + " must be a JSON object"}
 	}
 	params = stringified(svc, params)
-	out, err := x.s.call(ctx, in.service, in.op, params)
+	out, err := x.callIntegration(ctx, in.service, in.op, params)
 	if err != nil {
 		if ae := apierr.As(err); ae != nil {
 			return nil, &asl.Failure{Name: in.errPrefix + ae.Code, Cause: ae.Message + " (Service: " + in.service + ", Status Code: " + fmt.Sprint(ae.Status) + ", Error Code: " + ae.Code + ")"}
