@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -208,8 +209,9 @@ func (s *Server) NewDatabase() (string, error) {
 	return s.URL(name), nil
 }
 
-// Kill kills the server and all its processes with SIGKILL, as a crash
-// would, and waits for the postmaster to exit.
+// Kill kills the server with SIGKILL, as a crash would: the postmaster
+// and every process it started (PostgreSQL's backends leave its process
+// group, so they are found by parent), and waits until they are gone.
 func (s *Server) Kill() {
 	s.mu.Lock()
 	cmd, exited := s.cmd, s.exited
@@ -218,15 +220,60 @@ func (s *Server) Kill() {
 	if cmd == nil {
 		return
 	}
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	pid := cmd.Process.Pid
+	syscall.Kill(pid, syscall.SIGSTOP) // no new children from here on
+	procs := append(children(pid), pid)
+	for _, p := range procs {
+		syscall.Kill(p, syscall.SIGKILL)
+	}
 	<-exited
 	s.log.Close()
-	// The backends get the same signal; wait until none is left holding
-	// the shared memory, or a restart refuses to start.
+	// A restart refuses to start while an old process still holds the
+	// shared memory.
 	deadline := time.Now().Add(10 * time.Second)
-	for syscall.Kill(-cmd.Process.Pid, 0) == nil && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	for _, p := range procs {
+		for alive(p) && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
+}
+
+// children returns the processes whose parent is pid.
+func children(pid int) []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ppid, _ := procStat(p); ppid == pid {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// procStat returns a process's parent and state from /proc/PID/stat.
+func procStat(pid int) (ppid int, state string) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, ""
+	}
+	// pid (comm) state ppid ...; comm may hold spaces and parentheses.
+	rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
+	f := strings.Fields(rest)
+	if len(f) < 2 {
+		return 0, ""
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return ppid, f[0]
+}
+
+// alive reports whether pid is a process that is not a zombie.
+func alive(pid int) bool {
+	_, state := procStat(pid)
+	return state != "" && state != "Z"
 }
 
 // Restart starts a killed or stopped server again on its data directory;
