@@ -3,9 +3,11 @@
 // snapshots.
 //
 // Every service keeps its state behind this interface, so a service never
-// imports a storage engine. The implementation lives in
-// internal/store/pebble; internal/store/keys provides the order-preserving
-// tuple encoding that services use to build keys.
+// imports a storage engine. The implementations live in
+// internal/store/pebble (embedded, the default) and internal/store/sql
+// (PostgreSQL-protocol databases); internal/store/storetest is the
+// conformance suite both pass. internal/store/keys provides the
+// order-preserving tuple encoding that services use to build keys.
 //
 // # Model
 //

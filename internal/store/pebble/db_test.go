@@ -2,6 +2,7 @@ package pebble
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -79,5 +80,21 @@ func TestLogging(t *testing.T) {
 		if !strings.Contains(line, "level=DEBUG") || !strings.Contains(line, "component=pebble") {
 			t.Errorf("unexpected log line: %s", line)
 		}
+	}
+}
+
+// BenchmarkStore measures the on-disk DB, with and without Options.Fsync.
+func BenchmarkStore(b *testing.B) {
+	for _, fsync := range []bool{false, true} {
+		b.Run(fmt.Sprintf("fsync=%v", fsync), func(b *testing.B) {
+			storetest.Bench(b, func(b *testing.B) store.Store {
+				db, err := Open(Options{Dir: b.TempDir(), Fsync: fsync})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { db.Close() })
+				return db
+			})
+		})
 	}
 }

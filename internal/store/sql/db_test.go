@@ -138,3 +138,27 @@ func TestCloseWithOpenSnapshot(t *testing.T) {
 	}
 	snap.Close()
 }
+
+// BenchmarkStore measures the store on a private server with fsync on, so
+// that Commit pays for the flush as it would in use.
+func BenchmarkStore(b *testing.B) {
+	srv, err := pgtest.Start(pgtest.Require(b), pgtest.Options{Fsync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Stop()
+	pageSize = 256
+	defer func() { pageSize = 3 }()
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		url, err := srv.NewDatabase()
+		if err != nil {
+			b.Fatal(err)
+		}
+		db, err := Open(context.Background(), Options{URL: url})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	})
+}

@@ -64,6 +64,24 @@
 //     pool has 32 unless the URL's pool_max_conns says otherwise, and a
 //     caller holding that many waits for one to be released.
 //
+// # Performance
+//
+// Every Get and Commit is a round trip to the server, and a DB iterator
+// three (its snapshot's BEGIN, a page, COMMIT). BenchmarkStore here and in
+// internal/store/pebble measure the same operations (storetest.Bench:
+// 200-byte values, two-key batches, 100-key scans); one run on a
+// two-core machine shared with other work, PostgreSQL 15 on a Unix socket
+// with fsync on, Pebble on the same disk:
+//
+//	                 PostgreSQL   Pebble   Pebble --fsync
+//	Get                  116 µs   2.4 µs           2.3 µs
+//	Commit               4.8 ms    10 µs           0.86 ms
+//	CommitNoWait         296 µs    10 µs            11 µs
+//	scan of 100 keys     271 µs    18 µs            16 µs
+//
+// So a PostgreSQL store suits what needs its durability and operations
+// (backups, replicas, a managed service) more than speed.
+//
 // # Lock order
 //
 // DB.holdMu is taken alone. snapshot.mu serializes the use of its

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,8 +113,16 @@ func Start(bin string, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	out, err := s.command("initdb", "-D", s.dataDir(), "-U", "postgres", "--auth=trust",
-		"--no-sync", "--encoding=UTF8", "--locale=C", "--no-instructions").CombinedOutput()
+	initdb := s.command("initdb", "-D", s.dataDir(), "-U", "postgres", "--auth=trust",
+		"--no-sync", "--encoding=UTF8", "--locale=C", "--no-instructions")
+	var out []byte
+	done := make(chan struct{})
+	go func() { // on a locked thread, as start explains
+		runtime.LockOSThread()
+		out, err = initdb.CombinedOutput()
+		close(done)
+	}()
+	<-done
 	if err != nil {
 		s.remove()
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
@@ -151,12 +160,24 @@ func (s *Server) start() error {
 		return err
 	}
 	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
+	// The kernel sends Pdeathsig when the thread that started the
+	// process exits, not the process, and Go ends threads whose
+	// goroutine locked them; so the server is started, and waited for,
+	// on a thread locked for the server's life.
+	started, exited := make(chan error), make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		err := cmd.Start()
+		started <- err
+		if err == nil {
+			cmd.Wait()
+		}
+		close(exited)
+	}()
+	if err := <-started; err != nil {
 		log.Close()
 		return fmt.Errorf("starting postgres: %w", err)
 	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
 	s.mu.Lock()
 	s.cmd, s.exited, s.log = cmd, exited, log
 	s.mu.Unlock()
