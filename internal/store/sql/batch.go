@@ -112,7 +112,6 @@ func (b *batch) commit(noWait bool) error {
 		}
 	}
 	pb.Queue("COMMIT")
-	b.ops = nil
 
 	ctx := context.Background()
 	conn, err := b.db.pool.Acquire(ctx)

@@ -60,6 +60,8 @@
 //   - If the connection fails while COMMIT is in flight, Commit returns an
 //     error although the server may have committed: the store's "on error
 //     nothing was applied" holds only for errors the server reports.
+//   - Other readers see a batch's writes once the server has committed
+//     them, which is moments before Commit returns to its caller.
 //   - Each snapshot and each open iterator holds a pooled connection; the
 //     pool has 32 unless the URL's pool_max_conns says otherwise, and a
 //     caller holding that many waits for one to be released.
