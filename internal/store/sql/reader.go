@@ -253,8 +253,8 @@ func (i *iterator) SeekGE(key []byte) bool {
 	if !i.usable() {
 		return false
 	}
-	if bytes.Compare(key, i.lower) < 0 {
-		key = i.lower
+	if bytes.Compare(key, i.lower) <= 0 {
+		key = i.lower // never nil, which would be sent as NULL
 	}
 	if i.upper != nil && bytes.Compare(key, i.upper) >= 0 {
 		i.rows, i.pos = nil, -1

@@ -165,6 +165,24 @@ func testSeek(t *testing.T, bk Backend) {
 	}
 }
 
+// testSeekNil checks that a nil seek key is the empty key: before every
+// stored key.
+func testSeekNil(t *testing.T, bk Backend) {
+	db := bk.Open(t)
+	Commit(t, db, Set("a", "1"), Set("b", "2"))
+	it, err := db.NewIter(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	if !it.SeekGE(nil) || string(it.Key()) != "a" {
+		t.Errorf("SeekGE(nil) at %q, valid %v; want a", it.Key(), it.Valid())
+	}
+	if it.SeekLT(nil) {
+		t.Errorf("SeekLT(nil) at %q, want invalid", it.Key())
+	}
+}
+
 func testBatch(t *testing.T, bk Backend) {
 	db := bk.Open(t)
 

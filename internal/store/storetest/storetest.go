@@ -28,6 +28,7 @@ func Run(t *testing.T, bk Backend) {
 		{"Get", testGet},
 		{"Iterate", testIterate},
 		{"Seek", testSeek},
+		{"SeekNil", testSeekNil},
 		{"Batch", testBatch},
 		{"BuffersAreCopied", testBuffersAreCopied},
 		{"SnapshotIsolation", testSnapshotIsolation},
