@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages virga's tests drive, when they are missing:
 # awscli (the aws CLI v2 from Debian, /usr/bin/aws), python3-boto3, and
-# containerd and runc (the node agent's tests run real containers).
+# containerd and runc (the node agent's tests run real containers), and
+# postgresql (the PostgreSQL store's tests start throwaway servers with its
+# initdb and postgres).
 # Under CI=true a tool that cannot be installed fails the run.
 set -euo pipefail
 
@@ -10,6 +12,8 @@ missing=()
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || missing+=(containerd)
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
+has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1; }
+has_postgres || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -31,6 +35,7 @@ status=0
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || { echo "missing: boto3 for /usr/bin/python3 (Debian package python3-boto3)"; status=1; }
 command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || { echo "missing: containerd (Debian package containerd)"; status=1; }
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || { echo "missing: runc (Debian package runc)"; status=1; }
+has_postgres || { echo "missing: PostgreSQL's initdb and postgres (Debian package postgresql)"; status=1; }
 if [ $status -ne 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "CI=true: the tests need these tools; failing." >&2

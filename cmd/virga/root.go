@@ -89,6 +89,7 @@ environment. Point the aws CLI or an SDK at virga with
 	f.StringVar(&cfg.Listen, "listen", cfg.Listen, "address to serve on (loopback by default; anything else exposes virga to the network)")
 	f.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory for virga's data")
 	f.BoolVar(&cfg.InMemory, "in-memory", cfg.InMemory, "keep all data in memory; nothing is written to disk")
+	f.StringVar(&cfg.Store, "store", cfg.Store, "where state lives: pebble (embedded, under --data-dir) or a PostgreSQL-protocol database URL, postgres://user:password@host:5432/db, used by this virga alone")
 	f.BoolVar(&cfg.Fsync, "fsync", cfg.Fsync, "acknowledge a write only once it is fsynced, so that it survives a power loss too (by default it survives any crash or kill of virga and reaches the disk within 100 ms)")
 	f.StringVar(&cfg.Region, "region", cfg.Region, "AWS region virga presents itself as")
 	f.StringVar(&cfg.AccountID, "account-id", cfg.AccountID, "AWS account id resources belong to")

@@ -56,6 +56,7 @@ import (
 	"github.com/virga/virga/internal/stepfunctions"
 	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
+	pgstore "github.com/virga/virga/internal/store/sql"
 	"github.com/virga/virga/internal/sts"
 	"github.com/virga/virga/internal/throttle"
 	"github.com/virga/virga/internal/xray"
@@ -131,6 +132,16 @@ type Options struct {
 	Ready func(endpoint string)
 }
 
+// openStore opens the store cfg.Store names.
+func openStore(cfg config.Config, log *slog.Logger) (store.Store, error) {
+	if cfg.StoreIsSQL() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return pgstore.Open(ctx, pgstore.Options{URL: cfg.Store, Logger: log.With("component", "store")})
+	}
+	return pebblestore.Open(pebblestore.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Fsync: cfg.Fsync, Logger: log})
+}
+
 // New builds virga from its configuration: the store is opened (and
 // locked) here, so a second virga on the same data directory fails now.
 func New(cfg config.Config, o Options) (*App, error) {
@@ -143,7 +154,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
 	}
-	db, err := pebblestore.Open(pebblestore.Options{Dir: cfg.DataDir, InMemory: cfg.InMemory, Fsync: cfg.Fsync, Logger: o.Logger})
+	db, err := openStore(cfg, o.Logger)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,10 @@ func (a *App) internalHandler() http.Handler {
 			UptimeSeconds: a.clock.Now().Sub(a.started).Seconds(),
 			Store:         "pebble",
 		}
-		if a.cfg.InMemory {
+		switch {
+		case a.cfg.StoreIsSQL():
+			out.Store = "postgres"
+		case a.cfg.InMemory:
 			out.Store = "pebble (in memory)"
 		}
 		for _, s := range a.services {
@@ -65,6 +68,7 @@ func (a *App) internalHandler() http.Handler {
 		b, _ := json.Marshal(a.cfg)
 		json.Unmarshal(b, &cfg)
 		cfg["shutdownTimeout"] = a.cfg.ShutdownTimeout.String()
+		cfg["store"] = a.cfg.StoreRedacted()
 		writeJSON(w, struct {
 			Version string         `json:"version"`
 			Config  map[string]any `json:"config"`

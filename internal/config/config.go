@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -24,6 +25,11 @@ type Config struct {
 	// acknowledged once it is written to the operating system: it survives
 	// any crash or kill of virga, and reaches the disk within 100 ms.
 	Fsync bool `json:"fsync"`
+	// Store is where virga keeps its state: "pebble" (the default, an
+	// embedded store under DataDir) or the URL of a PostgreSQL-protocol
+	// database (postgres://user:password@host:5432/db), which virga
+	// uses alone. DataDir still holds functions' and containers' files.
+	Store string `json:"store"`
 	// Region is the AWS region virga presents itself as.
 	Region string `json:"region"`
 	// AccountID is the 12-digit AWS account id resources belong to.
@@ -78,11 +84,33 @@ const (
 	AuthIAM    = "iam"
 )
 
+// StorePebble is Config.Store's default: the embedded Pebble store.
+const StorePebble = "pebble"
+
+// StoreIsSQL reports whether Store names a PostgreSQL-protocol database.
+func (c *Config) StoreIsSQL() bool {
+	return strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://")
+}
+
+// StoreRedacted is Store with any password in it replaced by "xxxxx".
+func (c *Config) StoreRedacted() string {
+	if !c.StoreIsSQL() {
+		return c.Store
+	}
+	u, err := url.Parse(c.Store)
+	if err != nil {
+		scheme, _, _ := strings.Cut(c.Store, "://")
+		return scheme + "://(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
 // Default returns the configuration virga runs with when told nothing.
 func Default() Config {
 	return Config{
 		Listen:            "127.0.0.1:4566",
 		DataDir:           "./.virga",
+		Store:             StorePebble,
 		Region:            "us-east-1",
 		AccountID:         "000000000000",
 		Auth:              AuthAccept,
@@ -115,6 +143,19 @@ var (
 func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return fmt.Errorf("--listen %q: %v", c.Listen, err)
+	}
+	switch {
+	case c.Store == "" || c.Store == StorePebble:
+	case c.StoreIsSQL():
+		if c.InMemory {
+			return fmt.Errorf("--in-memory keeps the embedded store in memory; it cannot be used with --store %s", c.StoreRedacted())
+		}
+		if c.Fsync {
+			return fmt.Errorf("--fsync applies to the embedded store; with --store %s durability is the PostgreSQL server's (its fsync and synchronous_commit settings)", c.StoreRedacted())
+		}
+	default:
+		scheme, _, _ := strings.Cut(c.Store, "://")
+		return fmt.Errorf("--store %q: want pebble or a postgres:// URL", scheme)
 	}
 	if !c.InMemory && c.DataDir == "" {
 		return fmt.Errorf("--data-dir is empty (use --in-memory to keep no data)")

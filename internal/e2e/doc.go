@@ -7,5 +7,8 @@
 //	stdout := env.CLI(t, "sts", "get-caller-identity")
 //
 // Each Start is a fresh virga on 127.0.0.1:0 with an in-memory store, shut
-// down when the test ends, so tests run in parallel.
+// down when the test ends, so tests run in parallel. With
+// VIRGA_E2E_STORE=postgres each of them runs on a database of its own on a
+// throwaway PostgreSQL server instead (see StoreEnv), which runs the same
+// tests against the PostgreSQL store.
 package e2e

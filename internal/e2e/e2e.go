@@ -18,6 +18,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/ecs"
+	"github.com/virga/virga/internal/store/sql/pgtest"
 	"github.com/virga/virga/internal/testenv"
 )
 
@@ -61,6 +62,12 @@ func WithContainerRuntime(rt ecs.Runtime) Option {
 	return func(s *settings) { s.containers = rt }
 }
 
+// StoreEnv names the environment variable that, set to "postgres", runs
+// every virga that Start would keep in memory on a database of its own on
+// a throwaway PostgreSQL server instead (see package pgtest; the tests'
+// TestMain stops it).
+const StoreEnv = "VIRGA_E2E_STORE"
+
 // Start runs virga for the duration of the test.
 func Start(t testing.TB, opts ...Option) *Env {
 	t.Helper()
@@ -72,6 +79,10 @@ func Start(t testing.TB, opts ...Option) *Env {
 	s.cfg.XRayDaemon = "127.0.0.1:0"
 	for _, o := range opts {
 		o(&s)
+	}
+	if os.Getenv(StoreEnv) == "postgres" && s.cfg.InMemory {
+		// A throwaway database stands in for the in-memory store.
+		s.cfg.InMemory, s.cfg.DataDir, s.cfg.Store = false, t.TempDir(), pgtest.NewDatabase(t)
 	}
 	ao := app.Options{Logger: testLogger(t)}
 	if s.clock != nil {

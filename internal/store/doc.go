@@ -3,9 +3,11 @@
 // snapshots.
 //
 // Every service keeps its state behind this interface, so a service never
-// imports a storage engine. The implementation lives in
-// internal/store/pebble; internal/store/keys provides the order-preserving
-// tuple encoding that services use to build keys.
+// imports a storage engine. The implementations live in
+// internal/store/pebble (embedded, the default) and internal/store/sql
+// (PostgreSQL-protocol databases); internal/store/storetest is the
+// conformance suite both pass. internal/store/keys provides the
+// order-preserving tuple encoding that services use to build keys.
 //
 // # Model
 //
@@ -17,7 +19,8 @@
 // and then all of it is. Commit is durable: when it returns without error the
 // batch survives a crash of the process; an implementation may also promise
 // that it survives a crash of the machine (internal/store/pebble does when
-// asked to fsync every commit). CommitNoWait is for
+// asked to fsync every commit, and internal/store/sql when its server
+// runs with fsync on, PostgreSQL's default). CommitNoWait is for
 // writes a caller can afford to lose in a crash: it returns once the batch is
 // visible and its sync is requested, not done.
 //

@@ -1,8 +1,7 @@
-package pebble
+package storetest
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -22,7 +21,7 @@ func (m model) clone() model {
 	return c
 }
 
-func (m model) apply(ops []op) {
+func (m model) apply(ops []Op) {
 	for _, o := range ops {
 		switch o.kind {
 		case "set":
@@ -40,14 +39,14 @@ func (m model) apply(ops []op) {
 }
 
 // scan returns m's entries in [lower, upper), nil bounds being open.
-func (m model) scan(lower, upper []byte, reverse bool) []kv {
-	var out []kv
+func (m model) scan(lower, upper []byte, reverse bool) []KV {
+	var out []KV
 	for k, v := range m {
 		if (lower == nil || k >= string(lower)) && (upper == nil || k < string(upper)) {
-			out = append(out, kv{k, v})
+			out = append(out, KV{k, v})
 		}
 	}
-	slices.SortFunc(out, func(a, b kv) int { return bytes.Compare([]byte(a.k), []byte(b.k)) })
+	slices.SortFunc(out, func(a, b KV) int { return bytes.Compare([]byte(a.K), []byte(b.K)) })
 	if reverse {
 		slices.Reverse(out)
 	}
@@ -58,8 +57,8 @@ func (m model) scan(lower, upper []byte, reverse bool) []kv {
 type modelRun struct {
 	t     *testing.T
 	r     *rand.Rand
-	dir   string // "" for in-memory
-	db    *DB
+	bk    Backend
+	db    store.Store
 	model model
 	snaps []modelSnap
 }
@@ -91,16 +90,16 @@ func (m *modelRun) bound() []byte {
 	return []byte(m.key())
 }
 
-func (m *modelRun) randomOps() []op {
-	ops := make([]op, 1+m.r.IntN(6))
+func (m *modelRun) randomOps() []Op {
+	ops := make([]Op, 1+m.r.IntN(6))
 	for i := range ops {
 		switch n := m.r.IntN(10); {
 		case n < 6:
-			ops[i] = set(m.key(), fmt.Sprintf("v%03d", m.r.IntN(1000))[:m.r.IntN(5)]) // "" included
+			ops[i] = Set(m.key(), fmt.Sprintf("v%03d", m.r.IntN(1000))[:m.r.IntN(5)]) // "" included
 		case n < 9:
-			ops[i] = del(m.key())
+			ops[i] = Del(m.key())
 		default:
-			ops[i] = delRange(string(m.bound()), m.key()) // sometimes empty or reversed
+			ops[i] = DelRange(string(m.bound()), m.key()) // sometimes empty or reversed
 		}
 	}
 	return ops
@@ -112,11 +111,11 @@ func (m *modelRun) step(i int) {
 	switch n := m.r.IntN(20); {
 	case n < 8: // commit a batch
 		ops := m.randomOps()
-		commit(t, m.db, ops...)
+		Commit(t, m.db, ops...)
 		m.model.apply(ops)
 	case n < 9: // discard a batch
 		bt := m.db.NewBatch()
-		addOps(bt, m.randomOps())
+		AddOps(bt, m.randomOps())
 		bt.Close()
 	case n < 11: // point reads
 		for range 5 {
@@ -125,13 +124,13 @@ func (m *modelRun) step(i int) {
 			if !ok {
 				want = "<absent>"
 			}
-			if got := getString(t, m.db, k); got != want {
+			if got := GetString(t, m.db, k); got != want {
 				t.Fatalf("step %d: Get(%q) = %q, want %q", i, k, got, want)
 			}
 		}
 	case n < 14: // scan over random bounds, either way
 		lower, upper, reverse := m.bound(), m.bound(), m.r.IntN(2) == 0
-		if got, want := scan(t, m.db, lower, upper, reverse), m.model.scan(lower, upper, reverse); !equalKVs(got, want) {
+		if got, want := Scan(t, m.db, lower, upper, reverse), m.model.scan(lower, upper, reverse); !EqualKVs(got, want) {
 			t.Fatalf("step %d: scan [%q, %q) reverse=%v = %q, want %q", i, lower, upper, reverse, got, want)
 		}
 	case n < 16: // random walk with seeks
@@ -148,17 +147,10 @@ func (m *modelRun) step(i int) {
 			}
 			m.snaps = slices.Delete(m.snaps, j, j+1)
 		}
-	default: // reopen, if on disk
-		if m.dir != "" {
+	default: // reopen, if the backend keeps data
+		if m.bk.Reopen != nil {
 			m.closeSnaps()
-			if err := m.db.Close(); err != nil {
-				t.Fatal(err)
-			}
-			db, err := Open(Options{Dir: m.dir})
-			if err != nil {
-				t.Fatalf("step %d: reopen: %v", i, err)
-			}
-			m.db = db
+			m.db = m.bk.Reopen(t, m.db)
 		}
 	}
 	m.check(i)
@@ -166,11 +158,11 @@ func (m *modelRun) step(i int) {
 
 // check compares the whole store, and every open snapshot, to its model.
 func (m *modelRun) check(i int) {
-	if got, want := scan(m.t, m.db, nil, nil, false), m.model.scan(nil, nil, false); !equalKVs(got, want) {
+	if got, want := Scan(m.t, m.db, nil, nil, false), m.model.scan(nil, nil, false); !EqualKVs(got, want) {
 		m.t.Fatalf("after step %d: store = %q, model = %q", i, got, want)
 	}
 	for j, s := range m.snaps {
-		if got, want := scan(m.t, s.s, nil, nil, false), s.model.scan(nil, nil, false); !equalKVs(got, want) {
+		if got, want := Scan(m.t, s.s, nil, nil, false), s.model.scan(nil, nil, false); !EqualKVs(got, want) {
 			m.t.Fatalf("after step %d: snapshot %d = %q, want %q", i, j, got, want)
 		}
 	}
@@ -205,12 +197,12 @@ func (m *modelRun) walk(i int) {
 		case 2:
 			k := string(m.bound())
 			what = fmt.Sprintf("SeekGE(%q)", k)
-			pos, _ = slices.BinarySearchFunc(entries, k, func(e kv, k string) int { return bytes.Compare([]byte(e.k), []byte(k)) })
+			pos, _ = slices.BinarySearchFunc(entries, k, func(e KV, k string) int { return bytes.Compare([]byte(e.K), []byte(k)) })
 			it.SeekGE([]byte(k))
 		case 3:
 			k := string(m.bound())
 			what = fmt.Sprintf("SeekLT(%q)", k)
-			pos, _ = slices.BinarySearchFunc(entries, k, func(e kv, k string) int { return bytes.Compare([]byte(e.k), []byte(k)) })
+			pos, _ = slices.BinarySearchFunc(entries, k, func(e KV, k string) int { return bytes.Compare([]byte(e.K), []byte(k)) })
 			pos--
 			it.SeekLT([]byte(k))
 		case 4:
@@ -234,7 +226,7 @@ func (m *modelRun) walk(i int) {
 			pos = -1
 			continue
 		}
-		if got := (kv{string(it.Key()), string(it.Value())}); got != entries[pos] {
+		if got := (KV{string(it.Key()), string(it.Value())}); got != entries[pos] {
 			t.Fatalf("step %d: [%q, %q) %s at %q, want %q", i, lower, upper, what, got, entries[pos])
 		}
 	}
@@ -252,37 +244,19 @@ func (m *modelRun) closeSnaps() {
 	m.snaps = nil
 }
 
-// TestModel applies random operation sequences to the store and to a
-// reference model, comparing the two after every step, in memory and on
-// disk (where steps also include closing and reopening the store).
-func TestModel(t *testing.T) {
-	t.Parallel()
+// testModel applies random operation sequences to the store and to a
+// reference model, comparing the two after every step; steps include
+// closing and reopening the store if the backend can.
+func testModel(t *testing.T, bk Backend) {
 	const seeds, steps = 4, 400
-	for _, backend := range backends {
-		for seed := range uint64(seeds) {
-			t.Run(fmt.Sprintf("%s/seed=%d", backend, seed), func(t *testing.T) {
-				t.Parallel()
-				m := &modelRun{t: t, r: rand.New(rand.NewPCG(seed, 42)), model: model{}}
-				opts := Options{InMemory: true}
-				if backend == "disk" {
-					m.dir = t.TempDir()
-					opts = Options{Dir: m.dir}
-				}
-				db, err := Open(opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				m.db = db
-				defer func() {
-					m.closeSnaps()
-					if err := m.db.Close(); err != nil && !errors.Is(err, store.ErrClosed) {
-						t.Error(err)
-					}
-				}()
-				for i := range steps {
-					m.step(i)
-				}
-			})
-		}
+	for seed := range uint64(seeds) {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Parallel()
+			m := &modelRun{t: t, r: rand.New(rand.NewPCG(seed, 42)), model: model{}, bk: bk, db: bk.Open(t)}
+			defer m.closeSnaps()
+			for i := range steps {
+				m.step(i)
+			}
+		})
 	}
 }
