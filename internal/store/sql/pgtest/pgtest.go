@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // port names the server's socket (.s.PGSQL.port in its directory); the
@@ -81,11 +82,7 @@ func Require(t testing.TB) string {
 	t.Helper()
 	bin := BinDir()
 	if bin == "" {
-		msg := "PostgreSQL's server programs (initdb, postgres) are not installed: install the Debian package postgresql (scripts/install-test-deps.sh)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Require(t, "PostgreSQL's server programs (initdb, postgres) are not installed (Debian package postgresql)")
 	}
 	return bin
 }
