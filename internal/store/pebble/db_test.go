@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/virga/virga/internal/store"
 )
@@ -480,6 +481,34 @@ func TestLogging(t *testing.T) {
 	for _, line := range lines {
 		if !strings.Contains(line, "level=DEBUG") || !strings.Contains(line, "component=pebble") {
 			t.Errorf("unexpected log line: %s", line)
+		}
+	}
+}
+
+func TestStats(t *testing.T) {
+	t.Parallel()
+	for _, fsync := range []bool{false, true} {
+		d, err := Open(Options{Dir: t.TempDir(), Fsync: fsync, WALSyncInterval: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := d.NewBatch()
+		b.Set([]byte("k"), make([]byte, 4096))
+		if err := b.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var s Stats
+		for deadline := time.Now().Add(5 * time.Second); ; {
+			if s = d.Stats(); s.WALSyncs > 0 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if s.DiskBytes == 0 || s.WALBytesWritten < 4096 || s.WALSyncs == 0 {
+			t.Errorf("fsync %v: %+v", fsync, s)
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
