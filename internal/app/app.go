@@ -43,6 +43,7 @@ import (
 	"github.com/virga/virga/internal/kms"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
+	"github.com/virga/virga/internal/metrics"
 	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
@@ -98,6 +99,8 @@ type App struct {
 	taskEndpoints http.Handler
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
+	// metrics is what GET /_virga/metrics serves.
+	metrics *metrics.Registry
 
 	// background are the loops that run while virga serves (TTL sweeps);
 	// Shutdown stops them before closing the store.
@@ -163,15 +166,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.queues = queues
 	route := &targets{sqs: queues}
 	// Alarms notify SNS topics through route, whose SNS is set below.
-	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
+	cw, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
 		Notifier: alarmTopics{route}, Functions: alarmFunctions{route, cfg.AccountID}, Logger: o.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	serviceStats := cloudwatch.NewAggregator(metrics)
+	serviceStats := cloudwatch.NewAggregator(cw)
 	a.serviceStats = serviceStats
-	queueStats.cw = metrics
+	queueStats.cw = cw
 	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
 		Destinations: subscriptionTargets{route}, Metrics: filterMetrics{serviceStats}})
 	if err != nil {
@@ -224,6 +227,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		a.daemon = daemon
 		a.closers = append(a.closers, daemon.Close)
 	}
+	a.metrics = metrics.New()
+	a.metrics.Register(metrics.Functions(fns.Stats))
+	a.metrics.Register(metrics.Store(db.Stats))
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
 	// Kinesis Data Streams is made before Lambda, whose event source
 	// mappings read it.
@@ -280,7 +286,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return err
 	})
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), metrics.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
@@ -288,7 +294,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
 		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
 		func(ctx context.Context) { topics.Run(ctx, o.Logger) },
-		func(ctx context.Context) { metrics.Run(ctx, o.Logger) },
+		func(ctx context.Context) { cw.Run(ctx, o.Logger) },
 		func(ctx context.Context) { serviceStats.Run(ctx, o.Logger) })
 
 	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
@@ -557,6 +563,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		},
 		Registry:     images.Registry(),
 		RegistryPath: ecr.RegistryPath,
+		Metrics:      a.metrics,
 		Region:       cfg.Region,
 		Logger:       o.Logger,
 		Clock:        o.Clock,
