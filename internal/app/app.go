@@ -182,7 +182,19 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.artifacts = artifacts.New(db)
-	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
+	// --otlp-endpoint: X-Ray's segments go on to a collector as spans.
+	var spans xray.SpanSink
+	var closeSpans func() error
+	if cfg.OTLPEndpoint != "" {
+		bsp, closer, err := newSpanExporter(cfg.OTLPEndpoint)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		spans, closeSpans = bsp, closer
+	}
+	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger,
+		Spans: spans})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -508,6 +520,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Segments written while functions and stages stop reach the store
 	// last, after X-Ray's writer has stopped.
 	a.closers = append(a.closers, func() error { traces.Flush(); return nil })
+	// The spans of the last segments reach the collector after them.
+	if closeSpans != nil {
+		a.closers = append(a.closers, closeSpans)
+	}
 	// So do the services' metrics: Lambda's Run waits for the
 	// asynchronous invocations it started, which may end after the
 	// aggregator's Run made its last flush.
