@@ -186,7 +186,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	var spans xray.SpanSink
 	var closeSpans func() error
 	if cfg.OTLPEndpoint != "" {
-		bsp, closer, err := newSpanExporter(cfg.OTLPEndpoint)
+		bsp, closer, err := newSpanExporter(cfg.OTLPEndpoint, o.Logger)
 		if err != nil {
 			db.Close()
 			return nil, err

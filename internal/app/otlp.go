@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -18,8 +19,8 @@ const otlpShutdownTimeout = 5 * time.Second
 // segments to --otlp-endpoint as OTLP/HTTP protobuf, and the closer
 // that sends what it still holds when virga stops. The processor queues
 // spans and exports them in the background; a collector that is down
-// costs the spans, never a request.
-func newSpanExporter(endpoint string) (sdktrace.SpanProcessor, func() error, error) {
+// costs the spans (and a warning in virga's log), never a request.
+func newSpanExporter(endpoint string, log *slog.Logger) (sdktrace.SpanProcessor, func() error, error) {
 	u, err := config.OTLPTracesURL(endpoint)
 	if err != nil {
 		return nil, nil, err
@@ -28,11 +29,25 @@ func newSpanExporter(endpoint string) (sdktrace.SpanProcessor, func() error, err
 	if err != nil {
 		return nil, nil, err
 	}
-	bsp := sdktrace.NewBatchSpanProcessor(exp)
+	bsp := sdktrace.NewBatchSpanProcessor(loggedExporter{SpanExporter: exp, log: log})
 	closer := func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), otlpShutdownTimeout)
 		defer cancel()
 		return bsp.Shutdown(ctx)
 	}
 	return bsp, closer, nil
+}
+
+// loggedExporter reports a failed export in virga's log, where otel would
+// otherwise print it through its process-wide error handler.
+type loggedExporter struct {
+	sdktrace.SpanExporter
+	log *slog.Logger
+}
+
+func (e loggedExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	if err := e.SpanExporter.ExportSpans(ctx, spans); err != nil {
+		e.log.Warn("spans not exported to --otlp-endpoint", "spans", len(spans), "err", err)
+	}
+	return nil
 }
