@@ -29,15 +29,14 @@ func newFunctionStats() *functionStats {
 	return &functionStats{durations: make([]atomic.Uint64, len(DurationBuckets)+1)}
 }
 
-// done counts an invocation that ran (or failed to start): res is its
-// result, nil when virga could not run it at all, which counts as an
-// error.
+// done counts an invocation that ran: res is its result, nil when virga
+// could not run it at all (an invocation error, such as an image that
+// cannot be pulled), which Lambda does not count as an invocation.
 func (s *functionStats) done(res *Result) {
-	s.invocations.Add(1)
 	if res == nil {
-		s.errors.Add(1)
 		return
 	}
+	s.invocations.Add(1)
 	if res.FunctionError != "" {
 		s.errors.Add(1)
 	}
@@ -55,9 +54,10 @@ type FunctionStats struct {
 	Function string
 	// Invocations counts the invocations that ran, failed ones among
 	// them; Errors those that ended in a function error (FunctionError
-	// set: an unhandled error, a timeout, a crash, a failed init) or
-	// could not start. Throttles counts invocations refused at the
-	// concurrency limit, which are not in Invocations. ColdStarts counts
+	// set: an unhandled error, a timeout, a crash, a failed init).
+	// As Lambda's metrics, Invocations leaves out invocations refused at
+	// the concurrency limit, which Throttles counts, and those virga
+	// could not run at all (invocation errors). ColdStarts counts
 	// environments started for an invocation (an init).
 	Invocations, Errors, Throttles, ColdStarts uint64
 	// DurationCounts holds, for each bound in DurationBuckets, how many
