@@ -14,6 +14,17 @@
 //     bytes and fsyncs, flushes and compactions, read when scraped;
 //   - the Go runtime's and the process's own collectors.
 //
+// The code label is the error's code as the service's error table
+// names it: an SQS error is QueueDoesNotExist even when an awsQuery
+// client is answered with its legacy code
+// (AWS.SimpleQueueService.NonExistentQueue).
+//
+// Not counted yet: requests to a load balancer listener's own port
+// (package elbv2 serves those with a server of its own; requests that
+// reach a load balancer through virga's endpoint are counted), and
+// calls services make to each other in process (CloudFormation's
+// resource providers), which are not requests.
+//
 // Labels stay bounded: services, operations and error codes come from
 // the services' tables, function names from the functions users made;
 // no request path, resource name or id is ever a label.
