@@ -381,6 +381,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Application Load Balancers: each listener binds its own port on
 	// 127.0.0.1 and is reachable through the edge by its DNS name.
 	balancers, err := elbv2.New(elbv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Requests:  func(status int) { a.metrics.DataPlaneRequest("elb", status) },
 		Functions: lam, Logger: o.Logger})
 	if err != nil {
 		fns.Close()

@@ -19,11 +19,11 @@
 // client is answered with its legacy code
 // (AWS.SimpleQueueService.NonExistentQueue).
 //
-// Not counted yet: requests to a load balancer listener's own port
-// (package elbv2 serves those with a server of its own; requests that
-// reach a load balancer through virga's endpoint are counted), and
-// calls services make to each other in process (CloudFormation's
-// resource providers), which are not requests.
+// Requests to a load balancer listener's own port, which package elbv2
+// serves with a server of its own, are counted as plane "elb" too
+// (elbv2.Deps.Requests). Not counted: calls services make to each other
+// in process (CloudFormation's resource providers), which are not
+// requests.
 //
 // Labels stay bounded: services, operations and error codes come from
 // the services' tables, function names from the functions users made;
