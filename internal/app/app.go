@@ -45,6 +45,7 @@ import (
 	"github.com/virga/virga/internal/kms"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
+	"github.com/virga/virga/internal/metrics"
 	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
@@ -104,6 +105,8 @@ type App struct {
 	taskEndpoints http.Handler
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
+	// metrics is what GET /_virga/metrics serves.
+	metrics *metrics.Registry
 
 	// background are the loops that run while virga serves (TTL sweeps);
 	// Shutdown stops them before closing the store.
@@ -182,15 +185,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.queues = queues
 	route := &targets{sqs: queues}
 	// Alarms notify SNS topics through route, whose SNS is set below.
-	metrics, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
+	cw, err := cloudwatch.New(cloudwatch.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
 		Notifier: alarmTopics{route}, Functions: alarmFunctions{route, cfg.AccountID}, Logger: o.Logger})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	serviceStats := cloudwatch.NewAggregator(metrics)
+	serviceStats := cloudwatch.NewAggregator(cw)
 	a.serviceStats = serviceStats
-	queueStats.cw = metrics
+	queueStats.cw = cw
 	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
 		Destinations: subscriptionTargets{route}, Metrics: filterMetrics{serviceStats}})
 	if err != nil {
@@ -198,7 +201,19 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.artifacts = artifacts.New(db)
-	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
+	// --otlp-endpoint: X-Ray's segments go on to a collector as spans.
+	var spans xray.SpanSink
+	var closeSpans func() error
+	if cfg.OTLPEndpoint != "" {
+		bsp, closer, err := newSpanExporter(cfg.OTLPEndpoint, o.Logger)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		spans, closeSpans = bsp, closer
+	}
+	traces, err := xray.New(xray.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger,
+		Spans: spans})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -242,6 +257,13 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if daemon != nil {
 		a.daemon = daemon
 		a.closers = append(a.closers, daemon.Close)
+	}
+	a.metrics = metrics.New()
+	a.metrics.Register(metrics.Functions(fns.Stats))
+	// The embedded store reports its engine's figures; PostgreSQL
+	// reports its own to its own monitoring.
+	if pdb, ok := db.(*pebblestore.DB); ok {
+		a.metrics.Register(metrics.Store(pdb.Stats))
 	}
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
 	// Kinesis Data Streams is made before Lambda, whose event source
@@ -299,7 +321,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return err
 	})
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), metrics.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API()}
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
@@ -307,7 +329,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
 		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
 		func(ctx context.Context) { topics.Run(ctx, o.Logger) },
-		func(ctx context.Context) { metrics.Run(ctx, o.Logger) },
+		func(ctx context.Context) { cw.Run(ctx, o.Logger) },
 		func(ctx context.Context) { serviceStats.Run(ctx, o.Logger) })
 
 	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
@@ -382,6 +404,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Application Load Balancers: each listener binds its own port on
 	// 127.0.0.1 and is reachable through the edge by its DNS name.
 	balancers, err := elbv2.New(elbv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Requests:  func(status int) { a.metrics.DataPlaneRequest("elb", status) },
 		Functions: lam, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
@@ -521,6 +544,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Segments written while functions and stages stop reach the store
 	// last, after X-Ray's writer has stopped.
 	a.closers = append(a.closers, func() error { traces.Flush(); return nil })
+	// The spans of the last segments reach the collector after them.
+	if closeSpans != nil {
+		a.closers = append(a.closers, closeSpans)
+	}
 	// So do the services' metrics: Lambda's Run waits for the
 	// asynchronous invocations it started, which may end after the
 	// aggregator's Run made its last flush.
@@ -598,6 +625,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		},
 		Registry:     images.Registry(),
 		RegistryPath: ecr.RegistryPath,
+		Metrics:      a.metrics,
 		Region:       cfg.Region,
 		Logger:       o.Logger,
 		Clock:        o.Clock,

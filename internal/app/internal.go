@@ -11,6 +11,7 @@ import (
 	"github.com/virga/virga/internal/console"
 	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/metrics"
 	"github.com/virga/virga/internal/ses"
 	"github.com/virga/virga/internal/version"
 )
@@ -19,6 +20,7 @@ import (
 //
 //	GET /_virga/health  version, uptime, and each service's state (200 when up)
 //	GET /_virga/info    the effective configuration, without secrets
+//	GET /_virga/metrics Prometheus metrics (see package metrics)
 //	GET, DELETE /_virga/ses/messages  the messages SES accepted (see package ses)
 //	GET /_virga/cognito-idp/{pool}/users
 //	                    a user pool's users and the confirmation codes
@@ -74,6 +76,9 @@ func (a *App) internalHandler() http.Handler {
 			Config  map[string]any `json:"config"`
 		}{version.Version, cfg})
 	})
+	if a.metrics != nil {
+		mux.Handle("GET "+metrics.Path, a.metrics.Handler())
+	}
 	if a.userPools != nil {
 		mux.HandleFunc("GET /_virga/cognito-idp/{pool}/users", func(w http.ResponseWriter, r *http.Request) {
 			users, err := a.userPools.Codes(r.PathValue("pool"))

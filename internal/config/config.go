@@ -54,6 +54,11 @@ type Config struct {
 	// AWS_XRAY_DAEMON_ADDRESS. The default is loopback only; empty (or
 	// "0") turns the daemon off.
 	XRayDaemon string `json:"xrayDaemon"`
+	// OTLPEndpoint, when set, is the URL of an OpenTelemetry collector's
+	// OTLP/HTTP receiver (http://localhost:4318) to which virga exports
+	// the X-Ray segments it stores, as spans in protobuf. Traces are
+	// posted to its /v1/traces, unless the URL's path already ends so.
+	OTLPEndpoint string `json:"otlpEndpoint"`
 	// ContainerdAddress is the socket of a running containerd that runs
 	// containers (ECS tasks). When empty, virga starts its own containerd
 	// under DataDir/containerd when the first container starts.
@@ -182,6 +187,11 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("--xray-daemon %q: %v", c.XRayDaemon, err)
 		}
 	}
+	if c.OTLPEndpoint != "" {
+		if _, err := OTLPTracesURL(c.OTLPEndpoint); err != nil {
+			return err
+		}
+	}
 	if _, err := c.SlogLevel(); err != nil {
 		return err
 	}
@@ -200,4 +210,24 @@ func (c *Config) SlogLevel() (slog.Level, error) {
 		return 0, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	return l, nil
+}
+
+// otlpTracesPath is where an OTLP/HTTP receiver takes traces, below its
+// base URL (the OpenTelemetry protocol specification's default).
+const otlpTracesPath = "/v1/traces"
+
+// OTLPTracesURL is the URL traces are posted to for --otlp-endpoint
+// endpoint: the endpoint's path followed by /v1/traces, as OpenTelemetry
+// SDKs treat OTEL_EXPORTER_OTLP_ENDPOINT, unless the path ends in
+// /v1/traces already.
+func OTLPTracesURL(endpoint string) (string, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("--otlp-endpoint %q: want an http:// or https:// URL, such as http://localhost:4318", endpoint)
+	}
+	if !strings.HasSuffix(u.Path, otlpTracesPath) {
+		u.Path = strings.TrimSuffix(u.Path, "/") + otlpTracesPath
+		u.RawPath = ""
+	}
+	return u.String(), nil
 }

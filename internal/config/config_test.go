@@ -74,6 +74,9 @@ func TestValidate(t *testing.T) {
 		{"log format json", func(c *Config) { c.LogFormat = "json" }, ""},
 		{"log format xml", func(c *Config) { c.LogFormat = "xml" }, `--log-format "xml": want text or json`},
 		{"log format empty", func(c *Config) { c.LogFormat = "" }, "--log-format"},
+		{"otlp endpoint", func(c *Config) { c.OTLPEndpoint = "http://localhost:4318" }, ""},
+		{"otlp endpoint without scheme", func(c *Config) { c.OTLPEndpoint = "localhost:4318" }, `--otlp-endpoint "localhost:4318": want an http:// or https:// URL`},
+		{"otlp endpoint grpc", func(c *Config) { c.OTLPEndpoint = "grpc://collector:4317" }, "--otlp-endpoint"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := Default()
@@ -147,5 +150,20 @@ func TestSecretsAreNotMarshalled(t *testing.T) {
 	}
 	if !strings.Contains(string(b), `"accessKeyId":"AKIDX"`) {
 		t.Errorf("configuration JSON lacks the access key id: %s", b)
+	}
+}
+
+func TestOTLPTracesURL(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"http://localhost:4318":                  "http://localhost:4318/v1/traces",
+		"http://localhost:4318/":                 "http://localhost:4318/v1/traces",
+		"https://collector.example:443/otlp":     "https://collector.example:443/otlp/v1/traces",
+		"http://127.0.0.1:4318/v1/traces":        "http://127.0.0.1:4318/v1/traces",
+		"http://127.0.0.1:4318/custom/v1/traces": "http://127.0.0.1:4318/custom/v1/traces",
+	} {
+		if got, err := OTLPTracesURL(in); err != nil || got != want {
+			t.Errorf("OTLPTracesURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
 	}
 }

@@ -6,8 +6,12 @@
 // call the Authorizer that enforces IAM policies under --auth iam (the
 // decision itself is IAM's, made in awsproto.Service.Serve once the
 // input is decoded), the request id
-// and X-Ray trace id every call carries, recovery from panics, and the
-// request log. It knows nothing of any service's operations: those belong
+// and X-Ray trace id every call carries, recovery from panics, the
+// request log, and recording each request for metrics (Options.Metrics:
+// finish sees every AWS API request, including those refused before
+// their operation ran, by authentication or as an unknown service or
+// operation; serveDataPlane every data plane request; virga's own
+// /_virga/ endpoints are not counted). It knows nothing of any service's operations: those belong
 // to awsproto and the service packages.
 //
 // The edge is built once and is safe for concurrent use; it holds no

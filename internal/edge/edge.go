@@ -54,11 +54,24 @@ type Options struct {
 	// they never reach it.
 	Registry     http.Handler
 	RegistryPath func(path string) bool
+	// Metrics, when set, records every AWS API request and data plane
+	// request the edge answers (not virga's own /_virga/ endpoints).
+	Metrics Metrics
 	// Region is the region of requests that do not name one.
 	Region string
 	Logger *slog.Logger
 	Clock  clock.Clock
 	IDs    *ids.Generator
+}
+
+// Metrics records what the edge answered (package metrics).
+type Metrics interface {
+	// APIRequest records an answered AWS API call: its service,
+	// operation and error code as the call holds them, and its latency.
+	APIRequest(c *awsproto.Call, latency time.Duration)
+	// DataPlaneRequest records a data plane's answer: the plane's name
+	// ("execute-api", "lambda-url", "elb", ...) and the HTTP status.
+	DataPlaneRequest(plane string, status int)
 }
 
 // Edge is the HTTP handler in front of every service.
@@ -441,6 +454,16 @@ func (e *Edge) serveDataPlane(service string, dp http.Handler, w http.ResponseWr
 	started := e.opts.Clock.Now()
 	rw := &responseWriter{ResponseWriter: w}
 	dp.ServeHTTP(rw, r)
+	status := rw.status
+	switch {
+	case rw.hijacked:
+		status = http.StatusSwitchingProtocols
+	case status == 0: // nothing written: net/http answers 200
+		status = http.StatusOK
+	}
+	if e.opts.Metrics != nil {
+		e.opts.Metrics.DataPlaneRequest(service, status)
+	}
 	if !e.log.Enabled(r.Context(), slog.LevelInfo) {
 		return
 	}
@@ -448,13 +471,6 @@ func (e *Edge) serveDataPlane(service string, dp http.Handler, w http.ResponseWr
 	requestID := h.Get("Apigw-Requestid")
 	if requestID == "" {
 		requestID = h.Get("X-Amzn-Requestid")
-	}
-	status := rw.status
-	switch {
-	case rw.hijacked:
-		status = http.StatusSwitchingProtocols
-	case status == 0: // nothing written: net/http answers 200
-		status = http.StatusOK
 	}
 	e.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		requestAttrs(service, r.Method+" "+r.URL.Path, status, e.opts.Clock.Now().Sub(started), requestID)...)
@@ -471,9 +487,12 @@ func requestAttrs(service, operation string, status int, latency time.Duration, 
 	}
 }
 
-// finish writes the request log line.
+// finish records the call's metrics and writes the request log line.
 func (e *Edge) finish(c *awsproto.Call, w *responseWriter) {
 	latency := e.opts.Clock.Now().Sub(c.Started)
+	if e.opts.Metrics != nil {
+		e.opts.Metrics.APIRequest(c, latency)
+	}
 	if !e.log.Enabled(c.Context(), slog.LevelInfo) {
 		return
 	}

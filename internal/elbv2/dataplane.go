@@ -36,8 +36,12 @@ func (s *Service) bindLocked(l *listener) {
 		return
 	}
 	arn := l.ARN
+	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveListener(w, r, arn) })
+	if s.requests != nil {
+		handler = countStatus(handler, s.requests)
+	}
 	srv := &http.Server{
-		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveListener(w, r, arn) }),
+		Handler:           handler,
 		ReadHeaderTimeout: 30 * time.Second,
 		// Room for a request line and headers at ALB's limits, which
 		// serveListener applies itself to answer 400 as ALB does (Go's
@@ -432,3 +436,45 @@ func (w *idleWriter) WriteHeader(status int) {
 }
 
 func (w *idleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// countStatus calls record with the status of each response h writes.
+func countStatus(h http.Handler, record func(status int)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		if sw.status == 0 { // nothing written: net/http answers 200
+			sw.status = http.StatusOK
+		}
+		record(sw.status)
+	})
+}
+
+// statusWriter remembers the first status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush lets streamed responses through.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,5 +84,47 @@ func TestListenerHeaderLimits(t *testing.T) {
 		if got := send(c.target, c.headers...); got != c.want {
 			t.Errorf("%s: status %d, want %d", c.name, got, c.want)
 		}
+	}
+}
+
+// TestListenerRequestsCounted checks that a listener's own port reports
+// each answer's status for metrics.
+func TestListenerRequestsCounted(t *testing.T) {
+	s := newTestService(t, clock.NewFake(time.Now()), "127.0.0.1")
+	t.Cleanup(func() { s.Close() })
+	var mu sync.Mutex
+	var statuses []int
+	s.requests = func(status int) {
+		mu.Lock()
+		statuses = append(statuses, status)
+		mu.Unlock()
+	}
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := free.Addr().(*net.TCPAddr).Port
+	free.Close()
+	l := &listener{ARN: "l", Port: int32(port), Protocol: "HTTP", DefaultActions: []Action{{Type: ptr("fixed-response"),
+		FixedResponseConfig: &FixedResponseActionConfig{StatusCode: ptr("404"), ContentType: ptr("text/plain"), MessageBody: ptr("no")}}}}
+	s.mu.Lock()
+	s.listeners[l.ARN] = l
+	s.bindLocked(l)
+	bound := s.servers[l.ARN] != nil
+	s.mu.Unlock()
+	if !bound {
+		t.Fatalf("port %d not bound", port)
+	}
+	for range 2 {
+		res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/x", port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(statuses) != 2 || statuses[0] != 404 || statuses[1] != 404 {
+		t.Errorf("statuses recorded: %v", statuses)
 	}
 }

@@ -28,7 +28,9 @@
 // (NAME-ID.REGION.elb.amazonaws.com, for a client that sends it here), or by path
 // /_aws/elb/NAME-ID.REGION/... . Through the endpoint the load balancer's
 // lowest-port HTTP listener serves (its lowest-port listener when it has
-// no HTTP one).
+// no HTTP one). Each answer on a listener's own port is reported to
+// Deps.Requests (virga_data_plane_requests_total{plane="elb"}); the edge
+// counts the ones through the endpoint.
 //
 // A request whose request line or one header is over 16 K, or whose
 // headers together are over 64 K (ALB's HTTP header quotas), is answered

@@ -59,6 +59,10 @@ type Deps struct {
 	ListenHost string
 	// Logger records listeners whose port cannot be bound; nil discards.
 	Logger *slog.Logger
+	// Requests, when set, is told the HTTP status of each request a
+	// listener answers on its own port, for metrics (the edge counts
+	// those that reach a load balancer through it).
+	Requests func(status int)
 }
 
 // Service is Elastic Load Balancing v2 (Application Load Balancers): the
@@ -72,6 +76,7 @@ type Service struct {
 	functions  Functions
 	listenHost string
 	log        *slog.Logger
+	requests   func(status int)
 
 	// mu guards the resources and the data plane's state (health,
 	// round-robin positions, bound ports). Control plane operations hold
@@ -121,7 +126,7 @@ func (b *boundListener) close() {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		functions: d.Functions, listenHost: d.ListenHost, log: d.Logger,
+		functions: d.Functions, listenHost: d.ListenHost, log: d.Logger, requests: d.Requests,
 		lbs: map[string]*loadBalancer{}, tgs: map[string]*targetGroup{},
 		listeners: map[string]*listener{}, rules: map[string]*rule{},
 		health: map[healthKey]*targetState{}, next: map[string]int{}, servers: map[string]*boundListener{},

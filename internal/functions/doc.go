@@ -94,6 +94,12 @@
 // invocation's function error. The Node.js bootstrap streams
 // awslambda.streamifyResponse handlers this way.
 //
+// Metrics: Pools.Stats (stats.go) reports each function's invocations,
+// errors, throttles, cold starts, durations and environments, for
+// GET /_virga/metrics. Invocations count with atomics in a per-function
+// record their pools share, so counting takes no lock; Stats takes each
+// pool's lock briefly to count environments, when metrics are scraped.
+//
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, X-Ray daemon access from containers
 // (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java, .NET

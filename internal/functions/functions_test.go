@@ -587,6 +587,11 @@ func TestScaleOutAndLimit(t *testing.T) {
 	if throttled.Load() != 2 {
 		t.Errorf("%d of 4 throttled at concurrency 2", throttled.Load())
 	}
+	// Throttled invocations are counted apart from those that ran (both
+	// specs are versions of one function).
+	if st := m.Stats(); len(st) != 1 || st[0].Throttles != uint64(throttled.Load()) || st[0].Invocations != 2*n+4-uint64(throttled.Load()) {
+		t.Errorf("stats after throttling: %+v", st)
+	}
 }
 
 func TestRetireAndReap(t *testing.T) {

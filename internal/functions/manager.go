@@ -79,6 +79,7 @@ type Pools struct {
 
 	mu     sync.Mutex
 	pools  map[string]*pool
+	stats  map[string]*functionStats // by function name (stats.go)
 	closed bool
 	stop   chan struct{}
 	done   chan struct{}
@@ -138,6 +139,7 @@ func New(opts Options) (*Pools, error) {
 		python: interpreter{name: "python3", override: opts.Python},
 		node:   interpreter{name: "node", override: opts.Node},
 		pools:  map[string]*pool{},
+		stats:  map[string]*functionStats{},
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
@@ -239,6 +241,7 @@ func (m *Pools) poolFor(spec *Spec) (*pool, error) {
 	if existing := m.pools[spec.Key]; existing != nil {
 		return existing, nil
 	}
+	p.stats = m.statsForLocked(spec.FunctionName)
 	m.pools[spec.Key] = p
 	return p, nil
 }
@@ -274,26 +277,34 @@ func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Resul
 			continue
 		}
 		if err != nil {
+			if err == ErrTooManyRequests {
+				p.stats.throttles.Add(1)
+			}
 			return nil, err
 		}
 		if cold {
+			p.stats.coldStarts.Add(1)
 			var res *Result
 			e, res, err = p.start(ctx, inv)
 			p.started(e)
 			if e == nil {
+				p.stats.done(res)
 				return res, err
 			}
 		}
 		res, out := e.invoke(inv, cold)
 		p.release(e, out)
 		if out != outcomeRetry {
+			p.stats.done(res)
 			return res, nil
 		}
 		if attempt >= 2 {
 			// Environment after environment ended before its runtime took
 			// the invocation.
 			msg := "RequestId: " + inv.RequestID + " Error: Runtime exited without providing a reason"
-			return &Result{FunctionError: "Unhandled", ErrorType: typeExitError, Payload: errorDoc(typeExitError, msg)}, nil
+			res := &Result{FunctionError: "Unhandled", ErrorType: typeExitError, Payload: errorDoc(typeExitError, msg)}
+			p.stats.done(res)
+			return res, nil
 		}
 	}
 }

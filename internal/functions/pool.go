@@ -25,6 +25,9 @@ type pool struct {
 	version string // for START lines and stream names
 	group   string // /aws/lambda/NAME
 	limit   int
+	// stats counts the function's invocations (shared by its versions'
+	// pools); set once, updated with atomics.
+	stats *functionStats
 
 	mu       sync.Mutex
 	idle     []*environment // on-demand, LIFO

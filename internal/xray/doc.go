@@ -19,6 +19,23 @@
 // The queue holds at most 4096 documents and 16 MiB of them, as the
 // daemon's buffers are bounded.
 //
+// # Segments out
+//
+// With Deps.Spans (virga --otlp-endpoint), each stored segment and the
+// subsegments it holds go on as OpenTelemetry spans (otlp.go) to the
+// OTLP exporter's batch processor, which posts them to a collector in
+// the background. The trace id keeps its 128 bits, as AWS's
+// OpenTelemetry distribution converts them: 1-58406520-a006649127e371903a2de979
+// is 58406520a006649127e371903a2de979; a segment id is the span id, its
+// parent_id (or the enclosing segment's id) the parent span id. A segment
+// is a SERVER span, a subsegment in the "aws" or "remote" namespace a
+// CLIENT span, any other subsegment INTERNAL; fault is the ERROR status.
+// The resource's service.name is the segment's name (a subsegment's
+// segment's). HTTP request and response fields, user and an AWS call's
+// operation, region and request id become the semantic conventions'
+// attributes, annotations attributes of their own name. Documents in
+// progress are not exported: their complete document is.
+//
 // A document must have what AWS requires: name (at most 200 characters),
 // id (16 hexadecimal digits), trace_id ("1-" 8 hex "-" 24 hex), start_time,
 // and end_time or in_progress; a subsegment sent on its own (type

@@ -46,6 +46,12 @@ func FuzzParseSegment(f *testing.F) {
 		tr := newTrace(s.TraceID, []*segmentRecord{{Trace: s.TraceID, ID: s.ID, Doc: doc}})
 		tr.summary(tr.facts())
 		newGraph().add(tr)
+		// Its spans, for --otlp-endpoint, carry the trace's 128 bits.
+		for _, span := range toSpans(s) {
+			if got := span.SpanContext().TraceID().String(); got != s.TraceID[2:10]+s.TraceID[11:] {
+				t.Fatalf("span trace id %s for %s", got, s.TraceID)
+			}
+		}
 	})
 }
 

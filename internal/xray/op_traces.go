@@ -26,6 +26,7 @@ func (s *Service) putTraceSegments(ctx context.Context, in *PutTraceSegmentsRequ
 	b := s.store.NewBatch()
 	defer b.Close()
 	now := s.clock.Now().UTC()
+	var segs []*segment
 	for _, doc := range in.TraceSegmentDocuments {
 		seg, id, err := parseSegment([]byte(doc))
 		if err != nil {
@@ -39,12 +40,14 @@ func (s *Service) putTraceSegments(ctx context.Context, in *PutTraceSegmentsRequ
 			continue
 		}
 		putSegment(b, s.account, seg, []byte(doc), now)
+		segs = append(segs, seg)
 	}
 	if b.Len() > 0 {
 		if err := b.Commit(); err != nil {
 			return nil, err
 		}
 	}
+	s.export(segs)
 	return out, nil
 }
 

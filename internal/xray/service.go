@@ -42,6 +42,8 @@ type Service struct {
 	account string
 	region  string
 	log     *slog.Logger
+	// spans, when set, gets every stored segment as spans (otlp.go).
+	spans SpanSink
 
 	// mu guards the groups, the encryption configuration and the sampling
 	// statistics, and is held across their store commits. Segments are
@@ -67,6 +69,9 @@ type Deps struct {
 	Account string
 	Region  string
 	Logger  *slog.Logger
+	// Spans, when set, receives each segment once it is stored, as
+	// OpenTelemetry spans (virga --otlp-endpoint).
+	Spans SpanSink
 }
 
 // New returns X-Ray over the store, with the groups it holds.
@@ -74,7 +79,7 @@ func New(d Deps) (*Service, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, log: d.Logger,
+	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, log: d.Logger, spans: d.Spans,
 		groups: map[string]*groupRecord{}, queue: make(chan []byte, recordQueue),
 		encryption: EncryptionConfig{Status: ptr(EncryptionStatus("ACTIVE")), Type: ptr(EncryptionType("NONE"))}}
 	err := scan(s.store, rootKey(s.account, "g"), func(_, v []byte) error {
@@ -187,15 +192,31 @@ func (s *Service) writeLocked(first []byte, log *slog.Logger) {
 	b := s.store.NewBatch()
 	defer b.Close()
 	now := s.clock.Now().UTC()
+	segs := make([]*segment, 0, len(docs))
 	for _, d := range docs {
 		seg, _, err := parseSegment(d)
 		if err != nil {
 			continue
 		}
 		putSegment(b, s.account, seg, d, now)
+		segs = append(segs, seg)
 	}
 	if err := b.CommitNoWait(); err != nil {
 		log.Warn("xray: writing segments", "err", err)
+		return
+	}
+	s.export(segs)
+}
+
+// export hands stored segments to the span sink, if there is one.
+func (s *Service) export(segs []*segment) {
+	if s.spans == nil {
+		return
+	}
+	for _, seg := range segs {
+		for _, span := range toSpans(seg) {
+			s.spans.OnEnd(span)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/storetest"
@@ -96,5 +97,33 @@ func BenchmarkStore(b *testing.B) {
 				return db
 			})
 		})
+	}
+}
+
+func TestStats(t *testing.T) {
+	t.Parallel()
+	for _, fsync := range []bool{false, true} {
+		d, err := Open(Options{Dir: t.TempDir(), Fsync: fsync, WALSyncInterval: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := d.NewBatch()
+		b.Set([]byte("k"), make([]byte, 4096))
+		if err := b.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var s Stats
+		for deadline := time.Now().Add(5 * time.Second); ; {
+			if s = d.Stats(); s.WALSyncs > 0 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if s.DiskBytes == 0 || s.WALBytesWritten < 4096 || s.WALSyncs == 0 {
+			t.Errorf("fsync %v: %+v", fsync, s)
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -49,6 +49,10 @@
 //     Error and exits the process with status 1, as Pebble requires. A panic
 //     would not do: net/http recovers handler panics and would keep serving
 //     from a store in an unknown state.
+//   - DB.Stats (stats.go) reports disk usage, WAL bytes and fsyncs
+//     (walFS counts its background fsyncs; with Fsync, Pebble's own
+//     fsync histogram does), flushes and compactions, from Pebble's
+//     Metrics, for GET /_virga/metrics when it is scraped.
 //
 // # What this package must not do
 //

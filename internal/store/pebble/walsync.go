@@ -34,6 +34,8 @@ type walFS struct {
 
 	mu    sync.Mutex // held while a file is synced or closed
 	files map[*walFile]struct{}
+	// syncs counts the fsyncs of WAL files, for Stats.
+	syncs atomic.Uint64
 
 	stop chan struct{}
 	done chan struct{}
@@ -144,6 +146,7 @@ func (f *walFile) syncIfDirty() {
 	if !f.dirty.Swap(false) {
 		return
 	}
+	f.fs.syncs.Add(1)
 	if err := f.File.SyncData(); err != nil {
 		f.fs.fatalf("syncing the write-ahead log: %v", err)
 	}
