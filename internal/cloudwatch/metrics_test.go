@@ -134,3 +134,41 @@ func TestPutMetricDataRefusesInvalidCounts(t *testing.T) {
 		t.Fatalf("a refused datum created metrics: %+v", out.Metrics)
 	}
 }
+
+// The points FILL and TIME_SERIES add fall on the metric's own periods:
+// those that start at the request's StartTime rounded down to the
+// minute, not at multiples of the period since the epoch.
+func TestMathGridFollowsStartTime(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	s := newTestService(t, clock.NewFake(t0))
+	start := t0.Add(-time.Hour + 2*time.Minute + 13*time.Second) // 11:02:13, a 300-second period from 11:02
+	put(t, s, "m", 5, start.Add(time.Minute))
+	stat := &MetricStat{Metric: &Metric{Namespace: ptr("ns"), MetricName: ptr("m")}, Period: ptr[int32](300), Stat: ptr("Sum")}
+	out, err := s.getMetricData(context.Background(), &GetMetricDataInput{StartTime: ptr(start), EndTime: ptr(start.Add(15*time.Minute - 13*time.Second)),
+		ScanBy: ptr(ScanBy("TimestampAscending")),
+		MetricDataQueries: []MetricDataQuery{
+			{Id: ptr("m1"), MetricStat: stat, ReturnData: ptr(false)},
+			{Id: ptr("e1"), Expression: ptr("FILL(m1, 0)")},
+			{Id: ptr("e2"), Expression: ptr("TIME_SERIES(1)"), Period: ptr[int32](300)},
+			{Id: ptr("e3"), Expression: ptr("MINUTE(m1)")},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{start.Truncate(time.Minute), start.Truncate(time.Minute).Add(5 * time.Minute), start.Truncate(time.Minute).Add(10 * time.Minute)}
+	for _, r := range out.MetricDataResults {
+		if len(r.Timestamps) != len(want) {
+			t.Errorf("%s: timestamps %v, want %v", *r.Id, r.Timestamps, want)
+			continue
+		}
+		for i := range want {
+			if !r.Timestamps[i].Equal(want[i]) {
+				t.Errorf("%s: timestamps %v, want %v", *r.Id, r.Timestamps, want)
+				break
+			}
+		}
+		if *r.Id == "e1" && r.Values[0] != 5 {
+			t.Errorf("e1: values %v, want 5 first", r.Values)
+		}
+	}
+}
