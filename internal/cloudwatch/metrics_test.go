@@ -172,3 +172,26 @@ func TestMathGridFollowsStartTime(t *testing.T) {
 		}
 	}
 }
+
+// A period of 5, 10, 20 or 30 seconds rounds the start time down to
+// that division of the minute: a query at 01:05:23 with a 10-second
+// period starts at 01:05:20.
+func TestAlignStartHighResolution(t *testing.T) {
+	at := time.Date(2024, 6, 1, 1, 5, 23, 400e6, time.UTC)
+	for _, tc := range []struct {
+		period int32
+		want   time.Time
+	}{
+		{1, time.Date(2024, 6, 1, 1, 5, 23, 0, time.UTC)},
+		{5, time.Date(2024, 6, 1, 1, 5, 20, 0, time.UTC)},
+		{10, time.Date(2024, 6, 1, 1, 5, 20, 0, time.UTC)},
+		{20, time.Date(2024, 6, 1, 1, 5, 20, 0, time.UTC)},
+		{30, time.Date(2024, 6, 1, 1, 5, 0, 0, time.UTC)},
+		{60, time.Date(2024, 6, 1, 1, 5, 0, 0, time.UTC)},
+		{300, time.Date(2024, 6, 1, 1, 5, 0, 0, time.UTC)},
+	} {
+		if got := alignStart(at, tc.period); !got.Equal(tc.want) {
+			t.Errorf("period %d: %v, want %v", tc.period, got, tc.want)
+		}
+	}
+}
