@@ -147,17 +147,23 @@ func (s *Service) pickL4Target(arn string) (addr string, ok bool) {
 }
 
 // serveTCP accepts the listener's connections and relays each to a
-// target.
+// target, until the listener is closed. Any other failure to accept (a
+// process out of file descriptors, a connection aborted before it was
+// taken) is waited out, a little longer each time in a row, as Go's
+// HTTP server does, so that the port keeps serving once it passes.
 func (s *Service) serveTCP(b *l4Listener, arn string) {
+	var wait time.Duration
 	for {
 		c, err := b.ln.Accept()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return
+			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
+			time.Sleep(wait)
+			continue
 		}
+		wait = 0
 		go s.relayTCP(b, arn, c)
 	}
 }
@@ -259,15 +265,20 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 		mu.Unlock()
 	}()
 	buf := make([]byte, maxDatagram)
+	var wait time.Duration
 	for {
 		n, client, err := b.pc.ReadFrom(buf)
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
+			// Only closing the listener ends it; another failure is
+			// waited out as serveTCP does.
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return
+			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
+			time.Sleep(wait)
+			continue
 		}
+		wait = 0
 		key := client.String()
 		mu.Lock()
 		f := flows[key]
