@@ -95,7 +95,9 @@
 // or nothing moved for 350 seconds (NLB's TCP idle timeout). A UDP
 // client address is a flow, sent to the target its first datagram was
 // given; the target's answers come back from the listener's port, and
-// the flow ends after 120 seconds without a datagram.
+// the flow ends after 120 seconds without a datagram. A listener keeps
+// at most 1024 flows (virga's bound, not AWS's): a new client past it
+// takes the place of the flow idle the longest.
 //
 // Target groups of protocol TCP, UDP, TCP_UDP or TLS are NLB target
 // groups: checked over TCP (a connection) by default, or HTTP/HTTPS,

@@ -22,6 +22,13 @@ const (
 	maxDatagram = 65535
 )
 
+// maxUDPFlows bounds a UDP listener's flows, each a socket, a goroutine
+// and a datagram buffer: a new flow past it takes the place of the one
+// idle the longest. AWS documents no such bound; it keeps a listener's
+// memory and file descriptors bounded against clients that send from a
+// new port each time.
+var maxUDPFlows = 1024
+
 // l4Listener is a Network Load Balancer listener's port: a TCP listener
 // (TCP, TCP_UDP), a UDP socket (UDP, TCP_UDP), and the connections and
 // flows it relays, which close with it.
@@ -287,6 +294,9 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 			if addr, ok := s.pickL4Target(arn); ok {
 				if ua, err := net.ResolveUDPAddr("udp", addr); err == nil {
 					if conn, err := net.DialUDP("udp", nil, ua); err == nil {
+						if len(flows) >= maxUDPFlows {
+							evictIdlest(flows)
+						}
 						f = &udpFlow{conn: conn}
 						f.last.Store(time.Now().UnixNano())
 						flows[key] = f
@@ -307,6 +317,21 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 		}
 		f.last.Store(time.Now().UnixNano())
 		f.conn.Write(buf[:n])
+	}
+}
+
+// evictIdlest ends the flow idle the longest; its reader then stops.
+func evictIdlest(flows map[string]*udpFlow) {
+	var key string
+	var idlest *udpFlow
+	for k, f := range flows {
+		if idlest == nil || f.last.Load() < idlest.last.Load() {
+			key, idlest = k, f
+		}
+	}
+	if idlest != nil {
+		delete(flows, key)
+		idlest.conn.Close()
 	}
 }
 

@@ -1,9 +1,11 @@
 package elbv2
 
 import (
+	"context"
 	"errors"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -113,5 +115,93 @@ func TestUDPListenerSurvivesReadError(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("serveUDP did not return once the listener closed")
+	}
+}
+
+// TestUDPFlowTableBounded checks that a UDP listener keeps at most
+// maxUDPFlows flows: a new client past the bound takes the place of the
+// flow idle the longest, whose client gets a new flow (a new source
+// port at the target) when it sends again.
+func TestUDPFlowTableBounded(t *testing.T) {
+	defer func(n int) { maxUDPFlows = n }(maxUDPFlows)
+	maxUDPFlows = 2
+	s := newTestService(t, clock.NewFake(time.Now()), "127.0.0.1")
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+
+	// The target echoes each datagram and notes where it came from.
+	target, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	var mu sync.Mutex
+	sources := map[string]bool{}
+	go func() {
+		buf := make([]byte, 64)
+		for {
+			n, from, err := target.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			sources[from.String()] = true
+			mu.Unlock()
+			target.WriteTo(buf[:n], from)
+		}
+	}()
+
+	lb, err := s.createLoadBalancer(ctx, &CreateLoadBalancerInput{Name: ptr("flows"), Type: ptr("network")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := s.createTargetGroup(ctx, &CreateTargetGroupInput{Name: ptr("flows"), Protocol: ptr("UDP"), Port: ptr(int32(53)),
+		VpcId: ptr("vpc-1"), TargetType: ptr("ip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgARN := tg.TargetGroups[0].TargetGroupArn
+	if _, err := s.registerTargets(ctx, &RegisterTargetsInput{TargetGroupArn: tgARN,
+		Targets: []TargetDescription{{Id: ptr("127.0.0.1"), Port: ptr(int32(target.LocalAddr().(*net.UDPAddr).Port))}}}); err != nil {
+		t.Fatal(err)
+	}
+	probe, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := probe.LocalAddr().(*net.UDPAddr).Port
+	probe.Close()
+	if _, err := s.createListener(ctx, &CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Protocol: ptr("UDP"),
+		Port: ptr(int32(port)), DefaultActions: []Action{{Type: ptr("forward"), TargetGroupArn: tgARN}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	var clients []net.Conn
+	for range 3 {
+		c, err := net.Dial("udp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		clients = append(clients, c)
+	}
+	roundTrip := func(c net.Conn) {
+		t.Helper()
+		if _, err := c.Write([]byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Read(make([]byte, 64)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range clients {
+		roundTrip(c)
+	}
+	roundTrip(clients[0])
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sources) != 4 {
+		t.Errorf("the target saw %d flows, want 4: the first client's flow was not given up for the third's", len(sources))
 	}
 }
