@@ -195,3 +195,28 @@ func TestAlignStartHighResolution(t *testing.T) {
 		}
 	}
 }
+
+// SEARCH finds only metrics that reported data within the past two
+// weeks, as ListMetrics lists them, though their older datapoints are
+// kept for 15 days.
+func TestSearchFindsRecentMetrics(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	s := newTestService(t, clk)
+	put(t, s, "stale", 1, t0.Add(-time.Hour))
+	clk.Set(t0.Add(14*24*time.Hour - 2*time.Hour))
+	put(t, s, "fresh", 2, clk.Now().Add(-time.Hour))
+	clk.Set(t0.Add(14 * 24 * time.Hour))
+	out, err := s.getMetricData(context.Background(), &GetMetricDataInput{StartTime: ptr(t0.Add(-2 * time.Hour)), EndTime: ptr(clk.Now()),
+		MetricDataQueries: []MetricDataQuery{{Id: ptr("e1"), Expression: ptr("SEARCH('{ns} MetricName=\"stale\" OR MetricName=\"fresh\"', 'Sum', 3600)")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, r := range out.MetricDataResults {
+		labels = append(labels, *r.Label)
+	}
+	if len(labels) != 1 || labels[0] != "fresh" {
+		t.Errorf("SEARCH found %q, want only fresh", labels)
+	}
+}
