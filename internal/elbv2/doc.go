@@ -143,6 +143,11 @@
 // state; control plane operations hold it while they write the store,
 // so the store and the maps change together. Requests take it only to
 // resolve a route and pick a target, never while they proxy or invoke.
+// A Network Load Balancer listener's own mutex (l4Listener.mu) guards
+// the connections it tracks, and a UDP listener's flow table has one
+// too, held while a new flow takes Service.mu to pick its target: the
+// order is flow table, then Service.mu; l4Listener.mu is taken under
+// Service.mu (when a listener closes) and takes nothing itself.
 //
 // # Not supported
 //
