@@ -3,6 +3,7 @@ package elbv2
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -127,7 +128,6 @@ func TestUDPFlowTableBounded(t *testing.T) {
 	maxUDPFlows = 2
 	s := newTestService(t, clock.NewFake(time.Now()), "127.0.0.1")
 	t.Cleanup(func() { s.Close() })
-	ctx := context.Background()
 
 	// The target echoes each datagram and notes where it came from.
 	target, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -151,30 +151,7 @@ func TestUDPFlowTableBounded(t *testing.T) {
 		}
 	}()
 
-	lb, err := s.createLoadBalancer(ctx, &CreateLoadBalancerInput{Name: ptr("flows"), Type: ptr("network")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := s.createTargetGroup(ctx, &CreateTargetGroupInput{Name: ptr("flows"), Protocol: ptr("UDP"), Port: ptr(int32(53)),
-		VpcId: ptr("vpc-1"), TargetType: ptr("ip")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tgARN := tg.TargetGroups[0].TargetGroupArn
-	if _, err := s.registerTargets(ctx, &RegisterTargetsInput{TargetGroupArn: tgARN,
-		Targets: []TargetDescription{{Id: ptr("127.0.0.1"), Port: ptr(int32(target.LocalAddr().(*net.UDPAddr).Port))}}}); err != nil {
-		t.Fatal(err)
-	}
-	probe, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := probe.LocalAddr().(*net.UDPAddr).Port
-	probe.Close()
-	if _, err := s.createListener(ctx, &CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Protocol: ptr("UDP"),
-		Port: ptr(int32(port)), DefaultActions: []Action{{Type: ptr("forward"), TargetGroupArn: tgARN}}}); err != nil {
-		t.Fatal(err)
-	}
+	port, _ := nlbListener(t, s, "flows", "UDP", target.LocalAddr().(*net.UDPAddr).Port)
 
 	var clients []net.Conn
 	for range 3 {
@@ -203,5 +180,132 @@ func TestUDPFlowTableBounded(t *testing.T) {
 	defer mu.Unlock()
 	if len(sources) != 4 {
 		t.Errorf("the target saw %d flows, want 4: the first client's flow was not given up for the third's", len(sources))
+	}
+}
+
+// nlbListener makes a Network Load Balancer with a listener of the
+// protocol (TCP or UDP) on a free port of 127.0.0.1, forwarding to the
+// ip target 127.0.0.1:targetPort; it returns the port and the
+// listener's ARN.
+func nlbListener(t *testing.T, s *Service, name, protocol string, targetPort int) (int, string) {
+	t.Helper()
+	ctx := context.Background()
+	lb, err := s.createLoadBalancer(ctx, &CreateLoadBalancerInput{Name: ptr(name), Type: ptr("network")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := s.createTargetGroup(ctx, &CreateTargetGroupInput{Name: ptr(name), Protocol: ptr(protocol), Port: ptr(int32(targetPort)),
+		VpcId: ptr("vpc-1"), TargetType: ptr("ip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgARN := tg.TargetGroups[0].TargetGroupArn
+	if _, err := s.registerTargets(ctx, &RegisterTargetsInput{TargetGroupArn: tgARN,
+		Targets: []TargetDescription{{Id: ptr("127.0.0.1"), Port: ptr(int32(targetPort))}}}); err != nil {
+		t.Fatal(err)
+	}
+	var port int
+	if protocol == "UDP" {
+		probe, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port = probe.LocalAddr().(*net.UDPAddr).Port
+		probe.Close()
+	} else {
+		probe, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port = probe.Addr().(*net.TCPAddr).Port
+		probe.Close()
+	}
+	out, err := s.createListener(ctx, &CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Protocol: ptr(protocol),
+		Port: ptr(int32(port)), DefaultActions: []Action{{Type: ptr("forward"), TargetGroupArn: tgARN}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return port, *out.Listeners[0].ListenerArn
+}
+
+// TestDeleteListenerEndsConnections checks that deleting a Network Load
+// Balancer listener ends the connections it relays and its UDP flows,
+// not only its port: the target sees the relayed connection end, and a
+// flow's socket to the target is closed.
+func TestDeleteListenerEndsConnections(t *testing.T) {
+	s := newTestService(t, clock.NewFake(time.Now()), "127.0.0.1")
+	t.Cleanup(func() { s.Close() })
+
+	// A TCP target that holds each connection open and reports when
+	// it ends.
+	tln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tln.Close()
+	ended := make(chan struct{}, 1)
+	go func() {
+		c, err := tln.Accept()
+		if err != nil {
+			return
+		}
+		c.Write([]byte("hi"))
+		io.Copy(io.Discard, c)
+		c.Close()
+		ended <- struct{}{}
+	}()
+	tcpPort, tcpARN := nlbListener(t, s, "tcp-close", "TCP", tln.Addr().(*net.TCPAddr).Port)
+	client, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(tcpPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	client.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(client, make([]byte, 2)); err != nil {
+		t.Fatal(err)
+	}
+
+	// A UDP target that notes where each datagram came from.
+	upc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer upc.Close()
+	udpPort, udpARN := nlbListener(t, s, "udp-close", "UDP", upc.LocalAddr().(*net.UDPAddr).Port)
+	uc, err := net.Dial("udp", "127.0.0.1:"+strconv.Itoa(udpPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc.Close()
+	if _, err := uc.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	upc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, flow, err := upc.ReadFrom(make([]byte, 64))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, arn := range []string{tcpARN, udpARN} {
+		if _, err := s.deleteListener(context.Background(), &DeleteListenerInput{ListenerArn: ptr(arn)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Error("the relayed TCP connection was not closed with its listener")
+	}
+	// The flow's socket goes (its listener's reader closes it as it
+	// ends): its port can be bound again.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, err := net.ListenPacket("udp", flow.String())
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the UDP flow's socket %s is still open: %v", flow, err)
+		}
 	}
 }
