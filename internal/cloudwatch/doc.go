@@ -18,7 +18,8 @@
 // the User Guide's table, scalars, time series and arrays of time
 // series as it types them, in mathexpr.go and mathfuncs.go; an array
 // gives one MetricDataResult per member under the expression's Id;
-// SEARCH over the stored metrics in search.go). Services publish their own metrics through
+// SEARCH over the stored metrics that reported data in the past two
+// weeks, at most 500 a search, in search.go). Services publish their own metrics through
 // RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
 // an Aggregator; CloudWatch Logs' metric filters through AddAt, at
 // their log events' timestamps. The Aggregator holds samples in memory

@@ -302,7 +302,11 @@ func reduction(f reducer, zeroMissing bool) mathFunc {
 	}
 }
 
-// grid returns the timestamps of the request's range at a period.
+// grid returns the timestamps of the request's range at a period: the
+// starts of the periods a metric's datapoints are aggregated into, from
+// the request's StartTime rounded down as CloudWatch rounds it
+// (alignStart), so that the points FILL, TIME_SERIES and the clock
+// functions make fall on a metric's own timestamps.
 func grid(env *mathEnv, period int32) []int64 {
 	if period <= 0 {
 		period = env.period
@@ -311,10 +315,7 @@ func grid(env *mathEnv, period int32) []int64 {
 		period = 60
 	}
 	step := int64(period) * 1000
-	first := env.start - env.start%step
-	if first < 0 {
-		first = 0
-	}
+	first := alignStart(time.UnixMilli(env.start), period).UnixMilli()
 	var out []int64
 	for ts := first; ts < env.end && len(out) < maxDataPoints; ts += step {
 		out = append(out, ts)

@@ -325,9 +325,16 @@ func (s *Service) aggregate(id string, start, end time.Time, period int32, unit 
 }
 
 // alignStart rounds a query's start time down as CloudWatch does: to the
-// second for high-resolution periods, to the minute otherwise.
+// minute, or for a period of 5, 10, 20 or 30 seconds to that division of
+// the minute ("rounded down to the nearest time that corresponds to even
+// 5-, 10-, 20-, or 30-second divisions of a minute"), or to the second
+// for other high-resolution periods.
 func alignStart(t time.Time, period int32) time.Time {
 	if period < 60 {
+		if period > 0 && 60%period == 0 {
+			// Truncate counts from the zero time, a whole minute.
+			return t.Truncate(time.Duration(period) * time.Second)
+		}
 		return t.Truncate(time.Second)
 	}
 	return t.Truncate(time.Minute)

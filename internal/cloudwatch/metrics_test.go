@@ -134,3 +134,89 @@ func TestPutMetricDataRefusesInvalidCounts(t *testing.T) {
 		t.Fatalf("a refused datum created metrics: %+v", out.Metrics)
 	}
 }
+
+// The points FILL and TIME_SERIES add fall on the metric's own periods:
+// those that start at the request's StartTime rounded down to the
+// minute, not at multiples of the period since the epoch.
+func TestMathGridFollowsStartTime(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	s := newTestService(t, clock.NewFake(t0))
+	start := t0.Add(-time.Hour + 2*time.Minute + 13*time.Second) // 11:02:13, a 300-second period from 11:02
+	put(t, s, "m", 5, start.Add(time.Minute))
+	stat := &MetricStat{Metric: &Metric{Namespace: ptr("ns"), MetricName: ptr("m")}, Period: ptr[int32](300), Stat: ptr("Sum")}
+	out, err := s.getMetricData(context.Background(), &GetMetricDataInput{StartTime: ptr(start), EndTime: ptr(start.Add(15*time.Minute - 13*time.Second)),
+		ScanBy: ptr(ScanBy("TimestampAscending")),
+		MetricDataQueries: []MetricDataQuery{
+			{Id: ptr("m1"), MetricStat: stat, ReturnData: ptr(false)},
+			{Id: ptr("e1"), Expression: ptr("FILL(m1, 0)")},
+			{Id: ptr("e2"), Expression: ptr("TIME_SERIES(1)"), Period: ptr[int32](300)},
+			{Id: ptr("e3"), Expression: ptr("MINUTE(m1)")},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{start.Truncate(time.Minute), start.Truncate(time.Minute).Add(5 * time.Minute), start.Truncate(time.Minute).Add(10 * time.Minute)}
+	for _, r := range out.MetricDataResults {
+		if len(r.Timestamps) != len(want) {
+			t.Errorf("%s: timestamps %v, want %v", *r.Id, r.Timestamps, want)
+			continue
+		}
+		for i := range want {
+			if !r.Timestamps[i].Equal(want[i]) {
+				t.Errorf("%s: timestamps %v, want %v", *r.Id, r.Timestamps, want)
+				break
+			}
+		}
+		if *r.Id == "e1" && r.Values[0] != 5 {
+			t.Errorf("e1: values %v, want 5 first", r.Values)
+		}
+	}
+}
+
+// A period of 5, 10, 20 or 30 seconds rounds the start time down to
+// that division of the minute: a query at 01:05:23 with a 10-second
+// period starts at 01:05:20.
+func TestAlignStartHighResolution(t *testing.T) {
+	at := time.Date(2024, 6, 1, 1, 5, 23, 400e6, time.UTC)
+	for _, tc := range []struct {
+		period int32
+		want   time.Time
+	}{
+		{1, time.Date(2024, 6, 1, 1, 5, 23, 0, time.UTC)},
+		{5, time.Date(2024, 6, 1, 1, 5, 20, 0, time.UTC)},
+		{10, time.Date(2024, 6, 1, 1, 5, 20, 0, time.UTC)},
+		{20, time.Date(2024, 6, 1, 1, 5, 20, 0, time.UTC)},
+		{30, time.Date(2024, 6, 1, 1, 5, 0, 0, time.UTC)},
+		{60, time.Date(2024, 6, 1, 1, 5, 0, 0, time.UTC)},
+		{300, time.Date(2024, 6, 1, 1, 5, 0, 0, time.UTC)},
+	} {
+		if got := alignStart(at, tc.period); !got.Equal(tc.want) {
+			t.Errorf("period %d: %v, want %v", tc.period, got, tc.want)
+		}
+	}
+}
+
+// SEARCH finds only metrics that reported data within the past two
+// weeks, as ListMetrics lists them, though their older datapoints are
+// kept for 15 days.
+func TestSearchFindsRecentMetrics(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	s := newTestService(t, clk)
+	put(t, s, "stale", 1, t0.Add(-time.Hour))
+	clk.Set(t0.Add(14*24*time.Hour - 2*time.Hour))
+	put(t, s, "fresh", 2, clk.Now().Add(-time.Hour))
+	clk.Set(t0.Add(14 * 24 * time.Hour))
+	out, err := s.getMetricData(context.Background(), &GetMetricDataInput{StartTime: ptr(t0.Add(-2 * time.Hour)), EndTime: ptr(clk.Now()),
+		MetricDataQueries: []MetricDataQuery{{Id: ptr("e1"), Expression: ptr("SEARCH('{ns} MetricName=\"stale\" OR MetricName=\"fresh\"', 'Sum', 3600)")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, r := range out.MetricDataResults {
+		labels = append(labels, *r.Label)
+	}
+	if len(labels) != 1 || labels[0] != "fresh" {
+		t.Errorf("SEARCH found %q, want only fresh", labels)
+	}
+}

@@ -252,10 +252,13 @@ func (s *Service) search(query, stat string, start, end time.Time, period int32)
 	if err := checkPeriod(period, "period of SEARCH"); err != nil {
 		return nil, fmt.Errorf("%s", apierr.As(err).Message)
 	}
+	// "A search expression can only find metrics that have reported
+	// data within the past two weeks", as ListMetrics lists them.
+	recent := s.clock.Now().Add(-14 * 24 * time.Hour).UnixMilli()
 	s.mu.Lock()
 	var found []*series
 	for _, sr := range s.series {
-		if q.match(sr) {
+		if sr.Last >= recent && q.match(sr) {
 			c := *sr
 			found = append(found, &c)
 		}

@@ -97,7 +97,9 @@
 // or nothing moved for 350 seconds (NLB's TCP idle timeout). A UDP
 // client address is a flow, sent to the target its first datagram was
 // given; the target's answers come back from the listener's port, and
-// the flow ends after 120 seconds without a datagram.
+// the flow ends after 120 seconds without a datagram. A listener keeps
+// at most 1024 flows (virga's bound, not AWS's): a new client past it
+// takes the place of the flow idle the longest.
 //
 // Target groups of protocol TCP, UDP, TCP_UDP or TLS are NLB target
 // groups: checked over TCP (a connection) by default, or HTTP/HTTPS,
@@ -143,6 +145,11 @@
 // state; control plane operations hold it while they write the store,
 // so the store and the maps change together. Requests take it only to
 // resolve a route and pick a target, never while they proxy or invoke.
+// A Network Load Balancer listener's own mutex (l4Listener.mu) guards
+// the connections it tracks, and a UDP listener's flow table has one
+// too, held while a new flow takes Service.mu to pick its target: the
+// order is flow table, then Service.mu; l4Listener.mu is taken under
+// Service.mu (when a listener closes) and takes nothing itself.
 //
 // # Not supported
 //

@@ -22,6 +22,13 @@ const (
 	maxDatagram = 65535
 )
 
+// maxUDPFlows bounds a UDP listener's flows, each a socket, a goroutine
+// and a datagram buffer: a new flow past it takes the place of the one
+// idle the longest. AWS documents no such bound; it keeps a listener's
+// memory and file descriptors bounded against clients that send from a
+// new port each time.
+var maxUDPFlows = 1024
+
 // l4Listener is a Network Load Balancer listener's port: a TCP listener
 // (TCP, TCP_UDP), a UDP socket (UDP, TCP_UDP), and the connections and
 // flows it relays, which close with it.
@@ -147,17 +154,23 @@ func (s *Service) pickL4Target(arn string) (addr string, ok bool) {
 }
 
 // serveTCP accepts the listener's connections and relays each to a
-// target.
+// target, until the listener is closed. Any other failure to accept (a
+// process out of file descriptors, a connection aborted before it was
+// taken) is waited out, a little longer each time in a row, as Go's
+// HTTP server does, so that the port keeps serving once it passes.
 func (s *Service) serveTCP(b *l4Listener, arn string) {
+	var wait time.Duration
 	for {
 		c, err := b.ln.Accept()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return
+			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
+			time.Sleep(wait)
+			continue
 		}
+		wait = 0
 		go s.relayTCP(b, arn, c)
 	}
 }
@@ -259,15 +272,20 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 		mu.Unlock()
 	}()
 	buf := make([]byte, maxDatagram)
+	var wait time.Duration
 	for {
 		n, client, err := b.pc.ReadFrom(buf)
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
+			// Only closing the listener ends it; another failure is
+			// waited out as serveTCP does.
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return
+			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
+			time.Sleep(wait)
+			continue
 		}
+		wait = 0
 		key := client.String()
 		mu.Lock()
 		f := flows[key]
@@ -276,6 +294,9 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 			if addr, ok := s.pickL4Target(arn); ok {
 				if ua, err := net.ResolveUDPAddr("udp", addr); err == nil {
 					if conn, err := net.DialUDP("udp", nil, ua); err == nil {
+						if len(flows) >= maxUDPFlows {
+							evictIdlest(flows)
+						}
 						f = &udpFlow{conn: conn}
 						f.last.Store(time.Now().UnixNano())
 						flows[key] = f
@@ -296,6 +317,21 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 		}
 		f.last.Store(time.Now().UnixNano())
 		f.conn.Write(buf[:n])
+	}
+}
+
+// evictIdlest ends the flow idle the longest; its reader then stops.
+func evictIdlest(flows map[string]*udpFlow) {
+	var key string
+	var idlest *udpFlow
+	for k, f := range flows {
+		if idlest == nil || f.last.Load() < idlest.last.Load() {
+			key, idlest = k, f
+		}
+	}
+	if idlest != nil {
+		delete(flows, key)
+		idlest.conn.Close()
 	}
 }
 
