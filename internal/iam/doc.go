@@ -43,7 +43,16 @@
 // session of a role a service was given (Step Functions' Lambda tasks,
 // as the state machine's role; what ECS's agent does with a task's
 // execution role: pulls, secrets, environment files and awslogs, see
-// internal/ecs). Parsed policies are cached per caller and
+// internal/ecs). A denial is the called service's AccessDenied
+// (awsproto.Service.AccessDenied: SNS's AuthorizationError, S3's and the
+// awsQuery services' 403 AccessDenied, the JSON services'
+// AccessDeniedException) in IAM's words, "User: P is not authorized to
+// perform: A on resource: R because no T allows the A action", with A
+// and R spelt as each service spells them (policy.Worded: SQS's action
+// in lower case, SNS's prefix "SNS", S3's resource in quotes) and a call
+// on no particular resource named as that service names it (Lambda's
+// "*", DynamoDB ListTables' "table/*"; none at all for S3's
+// ListAllMyBuckets and the services not in Worded's table). Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
