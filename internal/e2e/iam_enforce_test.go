@@ -346,7 +346,7 @@ func TestIAMEnforceCLI(t *testing.T) {
 	res := env.CLIWith(t, map[string]string{"AWS_ACCESS_KEY_ID": *key.AccessKey.AccessKeyId, "AWS_SECRET_ACCESS_KEY": *key.AccessKey.SecretAccessKey},
 		"iam", "list-users")
 	want := "An error occurred (AccessDenied) when calling the ListUsers operation (reached max retries: 0): User: arn:aws:iam::" + testAccount +
-		":user/hank is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action"
+		":user/hank is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::" + testAccount + ":user/ because no identity-based policy allows the iam:ListUsers action"
 	if res.ExitCode == 0 || !slices.Contains(strings.Split(res.Stderr, "\n"), want) {
 		t.Errorf("aws iam list-users as hank: exit %d\n%s\nwant %s", res.ExitCode, res.Stderr, want)
 	}

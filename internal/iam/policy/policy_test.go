@@ -264,6 +264,10 @@ func TestWordedMessage(t *testing.T) {
 		{"states:ListStateMachines", "*", "states:ListStateMachines on resource: arn:aws:states:eu-west-1:123456789012:stateMachine:* because no identity-based policy allows the states:ListStateMachines action"},
 		{"cloudformation:ListStacks", "*", "cloudformation:ListStacks on resource: arn:aws:cloudformation:eu-west-1:123456789012:stack/*/* because no identity-based policy allows the cloudformation:ListStacks action"},
 		{"iam:ListRoles", "*", "iam:ListRoles on resource: arn:aws:iam::123456789012:role/ because no identity-based policy allows the iam:ListRoles action"},
+		{"iam:ListUsers", "*", "iam:ListUsers on resource: arn:aws:iam::123456789012:user/ because no identity-based policy allows the iam:ListUsers action"},
+		{"cognito-idp:ListUserPools", "*", "cognito-idp:ListUserPools on resource: * because no identity-based policy allows the cognito-idp:ListUserPools action"},
+		{"xray:PutTraceSegments", "*", "xray:PutTraceSegments because no identity-based policy allows the xray:PutTraceSegments action"},
+		{"cloudwatch:PutMetricData", "*", "cloudwatch:PutMetricData because no identity-based policy allows the cloudwatch:PutMetricData action"},
 		{"secretsmanager:ListSecrets", "*", "secretsmanager:ListSecrets because no identity-based policy allows the secretsmanager:ListSecrets action"},
 	} {
 		action, resource := Worded(tc.action, tc.resource, region, account)

@@ -68,9 +68,13 @@ var wordings = map[string]wording{
 	// arn:aws:cloudformation:R:A:stack/*/*"
 	"cloudformation": {byAction: map[string]string{
 		"cloudformation:ListStacks": "arn:aws:cloudformation:{region}:{account}:stack/*/*"}},
-	// "iam:ListRoles on resource: arn:aws:iam::A:role/"
+	// "iam:ListRoles on resource: arn:aws:iam::A:role/", and user/ for
+	// ListUsers
 	"iam": {byAction: map[string]string{
-		"iam:ListRoles": "arn:aws:iam::{account}:role/"}},
+		"iam:ListRoles": "arn:aws:iam::{account}:role/",
+		"iam:ListUsers": "arn:aws:iam::{account}:user/"}},
+	// "cognito-idp:ListUserPools on resource: *"
+	"cognito-idp": {star: "*"},
 }
 
 // Worded returns action and resource as the service that owns action
