@@ -4,9 +4,11 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -18,6 +20,7 @@ import (
 // AWS: S3 names no resource, Lambda names "*", DynamoDB the account's
 // tables, SQS the account's queue prefix with the action in lower case,
 // and SNS spells its prefix "SNS" and answers AuthorizationError.
+// Secrets Manager names a secret as the request named it.
 func TestIAMDenialWording(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t, iamMode)
@@ -42,4 +45,8 @@ func TestIAMDenialWording(t *testing.T) {
 	_, err = sns.NewFromConfig(cfg).ListTopics(ctx, &sns.ListTopicsInput{})
 	wantDenied(t, err, "AuthorizationError", 403, user+"SNS:ListTopics on resource: arn:aws:sns:us-east-1:"+testAccount+
 		":* because no identity-based policy allows the SNS:ListTopics action")
+
+	_, err = secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("db/password")})
+	wantDenied(t, err, "AccessDeniedException", 400, user+"secretsmanager:GetSecretValue on resource: db/password"+
+		" because no identity-based policy allows the secretsmanager:GetSecretValue action")
 }

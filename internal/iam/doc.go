@@ -106,9 +106,13 @@
 // "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is
 // not known before the call), and RunTask with a task definition named
 // by family alone is authorized on task-definition/FAMILY, without the
-// revision AWS resolves. A denial names the ARN it was decided on, also
-// where AWS names the resource as the request gave it (Secrets Manager
-// names the SecretId). An AWS managed policy without a
+// revision AWS resolves. A denial names the ARN it was decided on,
+// except Secrets Manager's, which names the SecretId as the request gave
+// it (awsproto.Service.DeniedResource), as AWS does; a service not in
+// policy.Worded's table names a call on "*" without " on resource",
+// which may not be how AWS words it (Scheduler's ListSchedules names a
+// scheduler ARN on AWS; Kinesis, ELB and SES listings are unverified).
+// An AWS managed policy without a
 // document here grants nothing when enforced. An AWS
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is
