@@ -58,8 +58,9 @@ func (p *servicePrincipals) check(ctx context.Context, s deliver.Sender, target 
 	if err != nil || allowed {
 		return err
 	}
+	worded, res := policy.Worded(action, target, "", "") // target is an ARN: no region needed
 	return fmt.Errorf("%w: %w", deliver.ErrNotAuthorized,
-		svc.AccessDenied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message(s.Principal, action, target)))
+		svc.AccessDenied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message(s.Principal, worded, res)))
 }
 
 // roleActions are what a role a service sends with must allow on each

@@ -174,6 +174,11 @@ type Service struct {
 	// ResourceTags, when set, returns the tags of a resource Resources
 	// named, for policies' aws:ResourceTag/KEY conditions.
 	ResourceTags func(ctx context.Context, resource string) (map[string]string, error)
+	// DeniedResource, when set, names in a denial the resource a call
+	// was decided on (an ARN from Resources) as the service words it,
+	// for services that name it as the request gave it: Secrets Manager
+	// names the SecretId, a name or an ARN. "" keeps the ARN.
+	DeniedResource func(in any, resource string) string
 	// AccessDenied is the error IAM denials are answered with; Init
 	// defaults it from the protocol: awsJson's 400 AccessDeniedException,
 	// restJson1's 403 AccessDeniedException, awsQuery's and restXml's 403

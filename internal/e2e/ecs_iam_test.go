@@ -122,7 +122,7 @@ func TestECSExecutionRoleIAM(t *testing.T) {
 	stopped = waitStopped(t, c, arn)
 	if r, want := aws.ToString(stopped.StoppedReason), "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: "+
 		"unable to retrieve ecr registry auth: service call has been retried 1 time(s): AccessDeniedException: User: arn:aws:sts::"+testAccount+
-		":assumed-role/app-task/"+id+" is not authorized to perform: ecr:GetAuthorizationToken because no identity-based policy allows the ecr:GetAuthorizationToken action"; r != want {
+		":assumed-role/app-task/"+id+" is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action"; r != want {
 		t.Errorf("task whose execution role may not get a token:\n got %s\nwant %s", r, want)
 	}
 	arn, id = run("nosecret")
@@ -146,7 +146,7 @@ func TestECSExecutionRoleIAM(t *testing.T) {
 	if status, body := httpGet(t, base+"/whoami"); status != 200 || body != session {
 		t.Errorf("GetCallerIdentity from the container: %d %s", status, body)
 	}
-	if status, body := httpGet(t, base+"/queues"); status != 403 || !strings.Contains(body, "User: "+session+" is not authorized to perform: sqs:ListQueues") {
+	if status, body := httpGet(t, base+"/queues"); status != 403 || !strings.Contains(body, "User: "+session+" is not authorized to perform: sqs:listqueues on resource: arn:aws:sqs:us-east-1:"+testAccount+": because") {
 		t.Errorf("ListQueues as the task role without sqs rights: %d %s", status, body)
 	}
 	if _, err := ic.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("app-task"), PolicyName: aws.String("sqs"),

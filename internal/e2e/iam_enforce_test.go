@@ -106,7 +106,7 @@ func TestIAMEnforceIdentityPolicies(t *testing.T) {
 		" because no identity-based policy allows the dynamodb:PutItem action")
 	_, err = reader.ListTables(ctx, &dynamodb.ListTablesInput{})
 	wantDenied(t, err, "AccessDeniedException", 400, "User: arn:aws:iam::"+testAccount+":user/bob is not authorized to perform: dynamodb:ListTables"+
-		" because no identity-based policy allows the dynamodb:ListTables action")
+		" on resource: arn:aws:dynamodb:us-east-1:"+testAccount+":table/* because no identity-based policy allows the dynamodb:ListTables action")
 
 	// An explicit Deny in a managed policy beats the inline Allow.
 	ic := iamClient(env)
@@ -237,8 +237,8 @@ func TestIAMEnforceQueuePolicy(t *testing.T) {
 		return err
 	}
 	err := send(frank)
-	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/frank is not authorized to perform: sqs:SendMessage on resource: "+queueARN("jobs")+
-		" because no identity-based policy allows the sqs:SendMessage action")
+	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/frank is not authorized to perform: sqs:sendmessage on resource: "+queueARN("jobs")+
+		" because no identity-based policy allows the sqs:sendmessage action")
 	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:user/frank"},"Action":"sqs:SendMessage","Resource":"` + queueARN("jobs") + `"}]}`
 	if _, err := root.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: &url, Attributes: map[string]string{"Policy": pol}}); err != nil {
 		t.Fatal(err)
@@ -261,8 +261,8 @@ func TestIAMEnforceQueuePolicy(t *testing.T) {
 		t.Errorf("oscar SendMessage to a blue queue: %v", err)
 	}
 	_, err = oscar.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("hi")})
-	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/oscar is not authorized to perform: sqs:SendMessage on resource: "+queueARN("jobs")+
-		" because no identity-based policy allows the sqs:SendMessage action")
+	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/oscar is not authorized to perform: sqs:sendmessage on resource: "+queueARN("jobs")+
+		" because no identity-based policy allows the sqs:sendmessage action")
 }
 
 const putter = `import boto3, botocore
@@ -346,7 +346,7 @@ func TestIAMEnforceCLI(t *testing.T) {
 	res := env.CLIWith(t, map[string]string{"AWS_ACCESS_KEY_ID": *key.AccessKey.AccessKeyId, "AWS_SECRET_ACCESS_KEY": *key.AccessKey.SecretAccessKey},
 		"iam", "list-users")
 	want := "An error occurred (AccessDenied) when calling the ListUsers operation (reached max retries: 0): User: arn:aws:iam::" + testAccount +
-		":user/hank is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action"
+		":user/hank is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::" + testAccount + ":user/ because no identity-based policy allows the iam:ListUsers action"
 	if res.ExitCode == 0 || !slices.Contains(strings.Split(res.Stderr, "\n"), want) {
 		t.Errorf("aws iam list-users as hank: exit %d\n%s\nwant %s", res.ExitCode, res.Stderr, want)
 	}
@@ -476,7 +476,7 @@ func TestIAMEnforceFunctionAndBucketPolicies(t *testing.T) {
 	ninaS3 := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	_, err = ninaS3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("docs"), Key: aws.String("a.txt")})
 	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/nina is not authorized to perform: s3:GetObject on resource: "+
-		"arn:aws:s3:::docs/a.txt because no identity-based policy allows the s3:GetObject action")
+		`"arn:aws:s3:::docs/a.txt" because no identity-based policy allows the s3:GetObject action`)
 	if _, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("docs"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[` +
 		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:user/nina"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::docs/*"}]}`)}); err != nil {
 		t.Fatal(err)

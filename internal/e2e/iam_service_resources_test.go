@@ -75,7 +75,11 @@ func TestIAMEnforceServiceResources(t *testing.T) {
 	if _, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("db")}); err != nil {
 		t.Errorf("GetSecretValue db by name: %v", err)
 	}
+	// Secrets Manager names the secret as the request did: the name, or
+	// the ARN.
 	_, err = sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("api")})
+	wantDenied(t, err, "AccessDeniedException", 400, denial("secretsmanager:GetSecretValue", "api"))
+	_, err = sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: api.ARN})
 	wantDenied(t, err, "AccessDeniedException", 400, denial("secretsmanager:GetSecretValue", aws.ToString(api.ARN)))
 	if !strings.HasPrefix(aws.ToString(api.ARN), arn("secretsmanager", "secret:api-")) {
 		t.Errorf("secret ARN %s", aws.ToString(api.ARN))

@@ -76,7 +76,13 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 	}
 	ctx := a.context(c.Caller, p, c.Region, c.Request)
 	for _, need := range needs {
-		if err := a.decide(c.Context(), caller, p, svc, need.Action, need.Resource, ctx, svc.AccessDenied); err != nil {
+		shown := need.Resource
+		if svc.DeniedResource != nil && need.Resource != "*" {
+			if named := svc.DeniedResource(in, need.Resource); named != "" {
+				shown = named
+			}
+		}
+		if err := a.decide(c.Context(), caller, p, svc, c.Region, need.Action, need.Resource, shown, ctx, svc.AccessDenied); err != nil {
 			return err
 		}
 	}
@@ -85,9 +91,10 @@ func (a *Authorizer) Authorize(c *awsproto.Call, in any) error {
 
 // decide weighs one action on one resource for caller, whose policies
 // are p, with the resource's policy and tags as svc keeps them. It
-// returns denied worded as AWS words the decision when it is refused.
+// returns denied worded as AWS words the decision when it is refused,
+// naming the resource as shown.
 func (a *Authorizer) decide(cx context.Context, caller awsproto.Caller, p *principalSet, svc *awsproto.Service,
-	action, res string, ctx map[string][]string, denied *apierr.Error) error {
+	region, action, res, shown string, ctx map[string][]string, denied *apierr.Error) error {
 	input := policy.Input{
 		Request: policy.Request{Action: action, Resource: res, Context: ctx,
 			Principal: policy.Principal{ARN: caller.ARN, Account: caller.Account, RoleARN: p.roleARN}},
@@ -125,9 +132,17 @@ func (a *Authorizer) decide(cx context.Context, caller awsproto.Caller, p *princ
 		}
 	}
 	if d := policy.Evaluate(&input); !d.Allowed {
-		return denied.WithMessage(d.Message(caller.ARN, action, res))
+		return denied.WithMessage(message(d, caller.ARN, action, shown, region, a.s.account))
 	}
 	return nil
+}
+
+// message words denial d of action on res (an ARN or "*") for a call in
+// region of account as the service that owns action words it (see
+// policy.Worded).
+func message(d policy.Decision, principal, action, res, region, account string) string {
+	action, res = policy.Worded(action, res, region, account)
+	return d.Message(principal, action, res)
 }
 
 // ErrDenied is what AuthorizeCaller and AuthorizeRole return for a
@@ -160,7 +175,7 @@ func (a *Authorizer) AuthorizeCaller(cx context.Context, caller *awsproto.Caller
 	for k, v := range extra {
 		ctx[k] = v
 	}
-	return a.decide(cx, *caller, p, svc, action, resource, ctx, ErrDenied)
+	return a.decide(cx, *caller, p, svc, region, action, resource, resource, ctx, ErrDenied)
 }
 
 // authorizeAnonymous decides an unsigned request: the resource's policy
@@ -186,11 +201,11 @@ func (a *Authorizer) authorizeAnonymous(cx context.Context, r *http.Request, reg
 				return nil
 			}
 			if d.Explicit {
-				return ErrDenied.WithMessage(d.Message("anonymous", action, resource))
+				return ErrDenied.WithMessage(message(d, "anonymous", action, resource, region, a.s.account))
 			}
 		}
 	}
-	return ErrDenied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message("anonymous", action, resource))
+	return ErrDenied.WithMessage(message(policy.Decision{PolicyType: policy.ResourceBased}, "anonymous", action, resource, region, a.s.account))
 }
 
 // AuthorizeRole decides a call a service makes with a role it was given

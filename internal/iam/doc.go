@@ -48,7 +48,16 @@
 // that the sending service may assume the role). RoleSession is the
 // caller such a session is, for services that call each other in
 // process as one (awsproto.CallOptions' Authorizer: Step Functions'
-// optimized integrations). Parsed policies are cached per caller and
+// optimized integrations). A denial is the called service's AccessDenied
+// (awsproto.Service.AccessDenied: SNS's AuthorizationError, S3's and the
+// awsQuery services' 403 AccessDenied, the JSON services'
+// AccessDeniedException) in IAM's words, "User: P is not authorized to
+// perform: A on resource: R because no T allows the A action", with A
+// and R spelt as each service spells them (policy.Worded: SQS's action
+// in lower case, SNS's prefix "SNS", S3's resource in quotes) and a call
+// on no particular resource named as that service names it (Lambda's
+// "*", DynamoDB ListTables' "table/*"; none at all for S3's
+// ListAllMyBuckets and the services not in Worded's table). Parsed policies are cached per caller and
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
@@ -109,9 +118,13 @@
 // "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is
 // not known before the call), and RunTask with a task definition named
 // by family alone is authorized on task-definition/FAMILY, without the
-// revision AWS resolves. A denial names the ARN it was decided on, also
-// where AWS names the resource as the request gave it (Secrets Manager
-// names the SecretId). An AWS managed policy without a
+// revision AWS resolves. A denial names the ARN it was decided on,
+// except Secrets Manager's, which names the SecretId as the request gave
+// it (awsproto.Service.DeniedResource), as AWS does; a service not in
+// policy.Worded's table names a call on "*" without " on resource",
+// which may not be how AWS words it (Scheduler's ListSchedules names a
+// scheduler ARN on AWS; Kinesis, ELB and SES listings are unverified).
+// An AWS managed policy without a
 // document here grants nothing when enforced. An AWS
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is

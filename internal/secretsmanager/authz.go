@@ -31,6 +31,11 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 	return []string{"arn:aws:secretsmanager:" + s.region + ":" + s.account + ":secret:" + id}
 }
 
+// deniedResource names a secret in a denial as the request named it:
+// Secrets Manager answers "on resource: NAME" to a GetSecretValue by
+// name and the ARN to one by ARN.
+func deniedResource(in any, _ string) string { return awsproto.InputString(in, "SecretId") }
+
 // storedARN returns the ARN of the secret id names (its name, its ARN or
 // its partial ARN), or "" when there is none. It reads the record as
 // stored: purging a secret past its recovery window is the operation's

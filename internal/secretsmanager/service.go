@@ -91,6 +91,7 @@ func (s *Service) API() *awsproto.Service {
 		Name:            "secretsmanager",
 		Protocol:        awsjson.New("1.1", TargetPrefix),
 		Resources:       s.resources,
+		DeniedResource:  deniedResource,
 		ValidationError: ErrValidation,
 		Operations:      s.operations(),
 	}).Init()

@@ -16,6 +16,10 @@ var (
 	// ErrParameterValueInvalid is what SNS answers for malformed message
 	// attributes (the model's InvalidParameterValueException).
 	ErrParameterValueInvalid = apierr.New("ParameterValueInvalid", 400, "")
+	// ErrAuthorizationError is SNS's answer to a call IAM denies (the
+	// model's AuthorizationErrorException, 403), where other awsQuery
+	// services answer AccessDenied.
+	ErrAuthorizationError = apierr.New("AuthorizationError", 403, "")
 	// ErrNotFound is a topic or subscription that does not exist.
 	ErrNotFound = apierr.New("NotFound", 404, "")
 	// ErrResourceNotFound is what the tagging operations answer for a

@@ -193,6 +193,7 @@ func (s *Service) API() *awsproto.Service {
 		Operations:      s.operations(),
 		Resources:       s.resources,
 		ResourcePolicy:  s.resourcePolicy,
+		AccessDenied:    ErrAuthorizationError,
 	}).Init()
 }
 

@@ -6,7 +6,9 @@
 // action on a resource by a principal, with its condition keys) against
 // the caller's identity-based policies, its permissions boundary, its
 // session policies and the resource's resource-based policies, and
-// returns a Decision whose Message is AWS's access denied wording.
+// returns a Decision whose Message is AWS's access denied wording, with
+// the action and resource spelt as the service that owns the action
+// spells them (Worded, wording.go).
 //
 // Matching follows IAM's documentation: Action and NotAction compare
 // case-insensitively with * and ? wildcards; Resource and NotResource

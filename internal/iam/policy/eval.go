@@ -51,12 +51,12 @@ type Decision struct {
 // Message words a denial as AWS does ("Troubleshoot access denied error
 // messages"): "User: P is not authorized to perform: A on resource: R
 // because no T allows the A action", or "... with an explicit deny in a
-// T" (followed by ": ARN" when the policy is a managed one). An action on
-// no particular resource ("*") is named without "on resource", as in the
-// guide's examples.
+// T" (followed by ": ARN" when the policy is a managed one). action and
+// resource are as Worded gives them: each service spells them its own
+// way, and a resource of "" leaves " on resource" out.
 func (d Decision) Message(principal, action, resource string) string {
 	head := fmt.Sprintf("User: %s is not authorized to perform: %s", principal, action)
-	if resource != "*" {
+	if resource != "" {
 		head += " on resource: " + resource
 	}
 	if d.Explicit {

@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // FuzzEvaluate parses arbitrary documents and evaluates whatever parses
 // against a fixed request: neither may panic, and a policy that allows
@@ -28,6 +31,9 @@ func FuzzEvaluate(f *testing.F) {
 		if d.Allowed && d.Explicit {
 			t.Fatal("allowed and explicitly denied")
 		}
-		_ = d.Message("p", action, resource)
+		wa, wr := Worded(action, resource, "us-east-1", "123456789012")
+		if msg := d.Message("p", wa, wr); !d.Allowed && !strings.Contains(msg, " is not authorized to perform: ") {
+			t.Fatalf("denial worded %q", msg)
+		}
 	})
 }

@@ -234,14 +234,47 @@ func TestGlob(t *testing.T) {
 	}
 }
 
-// TestMessageWithoutResource: an action on no particular resource is
-// denied without "on resource", as the troubleshooting guide's example
-// for a List action shows.
-func TestMessageWithoutResource(t *testing.T) {
-	got := Decision{PolicyType: IdentityBased}.Message("arn:aws:iam::123456789012:user/bob", "s3:ListAllMyBuckets", "*")
-	want := "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action"
-	if got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+// TestWordedMessage: each service words a denial as AWS answered it,
+// the action in its spelling and a call on no particular resource named
+// as the service names it.
+func TestWordedMessage(t *testing.T) {
+	const user, region, account = "arn:aws:iam::123456789012:user/bob", "eu-west-1", "123456789012"
+	for _, tc := range []struct{ action, resource, want string }{
+		{"s3:ListAllMyBuckets", "*", "s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action"},
+		{"s3:GetObject", "arn:aws:s3:::b/k", `s3:GetObject on resource: "arn:aws:s3:::b/k" because no identity-based policy allows the s3:GetObject action`},
+		{"lambda:ListFunctions", "*", "lambda:ListFunctions on resource: * because no identity-based policy allows the lambda:ListFunctions action"},
+		{"lambda:InvokeFunction", "arn:aws:lambda:eu-west-1:123456789012:function:f",
+			"lambda:InvokeFunction on resource: arn:aws:lambda:eu-west-1:123456789012:function:f because no identity-based policy allows the lambda:InvokeFunction action"},
+		{"ecr:GetAuthorizationToken", "*", "ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action"},
+		{"ecr:DescribeRepositories", "*", "ecr:DescribeRepositories on resource: arn:aws:ecr:eu-west-1:123456789012:repository/* because no identity-based policy allows the ecr:DescribeRepositories action"},
+		{"ecs:ListClusters", "*", "ecs:ListClusters on resource: * because no identity-based policy allows the ecs:ListClusters action"},
+		{"kms:ListKeys", "*", "kms:ListKeys on resource: * because no identity-based policy allows the kms:ListKeys action"},
+		{"dynamodb:ListTables", "*", "dynamodb:ListTables on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/* because no identity-based policy allows the dynamodb:ListTables action"},
+		{"dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+			"dynamodb:GetItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/t because no identity-based policy allows the dynamodb:GetItem action"},
+		{"sqs:ListQueues", "*", "sqs:listqueues on resource: arn:aws:sqs:eu-west-1:123456789012: because no identity-based policy allows the sqs:listqueues action"},
+		{"sqs:SendMessage", "arn:aws:sqs:eu-west-1:123456789012:q",
+			"sqs:sendmessage on resource: arn:aws:sqs:eu-west-1:123456789012:q because no identity-based policy allows the sqs:sendmessage action"},
+		{"sns:ListTopics", "*", "SNS:ListTopics on resource: arn:aws:sns:eu-west-1:123456789012:* because no identity-based policy allows the SNS:ListTopics action"},
+		{"sns:Publish", "arn:aws:sns:eu-west-1:123456789012:t",
+			"SNS:Publish on resource: arn:aws:sns:eu-west-1:123456789012:t because no identity-based policy allows the SNS:Publish action"},
+		{"ssm:DescribeParameters", "*", "ssm:DescribeParameters on resource: arn:aws:ssm:eu-west-1:123456789012:* because no identity-based policy allows the ssm:DescribeParameters action"},
+		{"logs:DescribeLogGroups", "*", "logs:DescribeLogGroups on resource: arn:aws:logs:eu-west-1:123456789012:log-group::log-stream: because no identity-based policy allows the logs:DescribeLogGroups action"},
+		{"events:ListRules", "*", "events:ListRules on resource: arn:aws:events:eu-west-1:123456789012:rule/* because no identity-based policy allows the events:ListRules action"},
+		{"states:ListStateMachines", "*", "states:ListStateMachines on resource: arn:aws:states:eu-west-1:123456789012:stateMachine:* because no identity-based policy allows the states:ListStateMachines action"},
+		{"cloudformation:ListStacks", "*", "cloudformation:ListStacks on resource: arn:aws:cloudformation:eu-west-1:123456789012:stack/*/* because no identity-based policy allows the cloudformation:ListStacks action"},
+		{"iam:ListRoles", "*", "iam:ListRoles on resource: arn:aws:iam::123456789012:role/ because no identity-based policy allows the iam:ListRoles action"},
+		{"iam:ListUsers", "*", "iam:ListUsers on resource: arn:aws:iam::123456789012:user/ because no identity-based policy allows the iam:ListUsers action"},
+		{"cognito-idp:ListUserPools", "*", "cognito-idp:ListUserPools on resource: * because no identity-based policy allows the cognito-idp:ListUserPools action"},
+		{"xray:PutTraceSegments", "*", "xray:PutTraceSegments because no identity-based policy allows the xray:PutTraceSegments action"},
+		{"cloudwatch:PutMetricData", "*", "cloudwatch:PutMetricData because no identity-based policy allows the cloudwatch:PutMetricData action"},
+		{"secretsmanager:ListSecrets", "*", "secretsmanager:ListSecrets because no identity-based policy allows the secretsmanager:ListSecrets action"},
+	} {
+		action, resource := Worded(tc.action, tc.resource, region, account)
+		got := Decision{PolicyType: IdentityBased}.Message(user, action, resource)
+		if want := "User: " + user + " is not authorized to perform: " + tc.want; got != want {
+			t.Errorf("%s on %s:\n got %s\nwant %s", tc.action, tc.resource, got, want)
+		}
 	}
 }
 
