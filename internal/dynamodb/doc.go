@@ -29,11 +29,21 @@
 // parsed by package partiql and runs on the same item writes and pages as
 // the item API (partiql_exec.go).
 //
-// Point-in-time recovery is a setting a table keeps and reports
-// (DescribeContinuousBackups, UpdateContinuousBackups); restoring from it
-// is not supported.
+// On-demand backups (op_backups.go) copy a table's items from one store
+// snapshot, with its definition, under the backup's ARN; they outlive the
+// table. Point-in-time recovery (pitr.go) keeps, while it is on, every
+// item's previous image with its commit time, written in the same batch
+// as the change, so a table can be restored exactly as it was at any
+// moment of the recovery window; history older than the window is
+// trimmed by Sweep. A restore, of either kind, copies the items into a new
+// table under an unused id and publishes the table, ACTIVE, when the copy
+// is done. Backups, restores and PITR changes are synchronous: a backup
+// is AVAILABLE once CreateBackup returns.
 //
 // Not supported yet (the operation answers UnknownOperationException):
-// backups and restores, global tables, exports and imports, Kinesis
-// streaming destinations, contributor insights, resource policies.
+// global tables, exports and imports, Kinesis streaming destinations,
+// contributor insights, resource policies. Of backups: the SYSTEM backup
+// DynamoDB takes when a table with point-in-time recovery is deleted
+// (restoring a deleted table), AWS Backup's backups, and
+// RecoveryPeriodInDays (the window is always 35 days).
 package dynamodb

@@ -3,6 +3,8 @@ package dynamodb
 import (
 	"context"
 	"time"
+
+	"github.com/virga/virga/internal/store/keys"
 )
 
 // pitrLag is how far LatestRestorableDateTime trails the present, as
@@ -27,13 +29,10 @@ func (s *Service) backupTable(name string) (*table, error) {
 func (s *Service) continuousBackups(t *table) *ContinuousBackupsDescription {
 	pitr := &PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: ptr(PointInTimeRecoveryStatus("DISABLED"))}
 	if !t.PITRSince.IsZero() {
-		latest := s.clock.Now().UTC().Add(-pitrLag)
-		if latest.Before(t.PITRSince) {
-			latest = t.PITRSince
-		}
+		earliest, latest := s.pitrWindowOf(t)
 		pitr = &PointInTimeRecoveryDescription{
 			PointInTimeRecoveryStatus:  ptr(PointInTimeRecoveryStatus("ENABLED")),
-			EarliestRestorableDateTime: ptr(t.PITRSince),
+			EarliestRestorableDateTime: ptr(earliest),
 			LatestRestorableDateTime:   ptr(latest),
 		}
 	}
@@ -52,7 +51,8 @@ func (s *Service) describeContinuousBackups(ctx context.Context, in *DescribeCon
 }
 
 // updateContinuousBackups turns point-in-time recovery on or off. Turning
-// it on again keeps the time it was first turned on.
+// it off drops the table's history, so turning it on again starts a new
+// window.
 func (s *Service) updateContinuousBackups(ctx context.Context, in *UpdateContinuousBackupsInput) (*UpdateContinuousBackupsOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,6 +71,10 @@ func (s *Service) updateContinuousBackups(ctx context.Context, in *UpdateContinu
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
+	if !enable {
+		hp := histPrefix(t.ID)
+		b.DeleteRange(hp, keys.PrefixEnd(hp))
+	}
 	if err := s.saveTable(b, t); err != nil {
 		return nil, err
 	}

@@ -201,6 +201,8 @@ func (s *Service) deleteTable(ctx context.Context, in *DeleteTableInput) (*Delet
 	b.Delete(tableKey(t.Name))
 	p := itemsPrefix(t.ID)
 	b.DeleteRange(p, keys.PrefixEnd(p))
+	hp := histPrefix(t.ID)
+	b.DeleteRange(hp, keys.PrefixEnd(hp))
 	for _, ix := range append(append([]index(nil), t.LSIs...), t.GSIs...) {
 		p := indexPrefix(t.ID, ix.Name)
 		b.DeleteRange(p, keys.PrefixEnd(p))

@@ -17,6 +17,9 @@ import (
 //	("ddb", "item", tableID, hash[, range])         → item (itemcodec)
 //	("ddb", "index", tableID, index, ihash[, irange], hash[, range])
 //	                                                → projected item
+//	("ddb", "hist", tableID, nanos, seq, itemKey)   → previous image (pitr.go)
+//	("ddb", "backup", backupARN)                    → backup (JSON, op_backups.go)
+//	("ddb", "bitem", backupARN, hash[, range])      → item as backed up
 //
 // Items live under the table's id, not its name, so a deleted table's
 // items can be removed in the background while a new table of the same

@@ -57,6 +57,9 @@ func (s *Service) Sweep() error {
 			return err
 		}
 	}
+	if err := s.trimHistory(); err != nil {
+		return err
+	}
 	return s.trimStreams()
 }
 
