@@ -27,7 +27,9 @@ import (
 // size of the previous image, and the write must read the stored item
 // first even when nothing else needs it (an unconditional PutItem). The
 // history holds every change of the recovery period (35 days), so a busy
-// table's history can outgrow the table.
+// table's history can outgrow the table. BenchmarkPutItemPITR measures the
+// write cost: overwriting 200-byte items, about a third more time and
+// memory per PutItem, and twice the bytes written.
 
 // pitrWindow is the recovery period: "You can restore your table to any
 // point in time during the last 35 days."
