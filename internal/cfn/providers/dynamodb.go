@@ -22,9 +22,10 @@ func init() {
 	})
 }
 
-// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive;
-// updates go through UpdateTable (one index change per call, as
-// DynamoDB allows), UpdateTimeToLive and the tagging operations.
+// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive and
+// UpdateContinuousBackups (PointInTimeRecoverySpecification); updates go
+// through UpdateTable (one index change per call, as DynamoDB allows),
+// UpdateTimeToLive, UpdateContinuousBackups and the tagging operations.
 type table struct{}
 
 var tableKinds = map[string]kind{
@@ -76,6 +77,11 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 			return nil, err
 		}
 	}
+	if p.obj("PointInTimeRecoverySpecification").flag("PointInTimeRecoveryEnabled") {
+		if err := setPITR(ctx, r, name, true); err != nil {
+			return nil, err
+		}
+	}
 	return tableResult(asMap(out["TableDescription"])), nil
 }
 
@@ -107,6 +113,15 @@ func setTTL(ctx context.Context, r *resource.Request, table, attribute string, e
 	_, err := call(ctx, r, "dynamodb", "UpdateTimeToLive", map[string]any{
 		"TableName":               table,
 		"TimeToLiveSpecification": map[string]any{"AttributeName": attribute, "Enabled": enabled},
+	})
+	return err
+}
+
+// setPITR turns a table's point-in-time recovery on or off.
+func setPITR(ctx context.Context, r *resource.Request, table string, enabled bool) error {
+	_, err := call(ctx, r, "dynamodb", "UpdateContinuousBackups", map[string]any{
+		"TableName":                        table,
+		"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": enabled},
 	})
 	return err
 }
@@ -191,6 +206,12 @@ func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 			if err := setTTL(ctx, r, name, now.str("AttributeName"), true); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if was, now := old.obj("PointInTimeRecoverySpecification").flag("PointInTimeRecoveryEnabled"),
+		p.obj("PointInTimeRecoverySpecification").flag("PointInTimeRecoveryEnabled"); was != now {
+		if err := setPITR(ctx, r, name, now); err != nil {
+			return nil, err
 		}
 	}
 	out, err := call(ctx, r, "dynamodb", "DescribeTable", map[string]any{"TableName": name})
