@@ -34,16 +34,16 @@
 // table. Point-in-time recovery (pitr.go) keeps, while it is on, every
 // item's previous image with its commit time, written in the same batch
 // as the change, so a table can be restored exactly as it was at any
-// moment of the recovery window; history older than the window is
-// trimmed by Sweep. A restore, of either kind, copies the items into a new
+// moment of the recovery period (RecoveryPeriodInDays, 35 days unless
+// set); history older than the period is trimmed by Sweep. Deleting a
+// table with recovery on keeps a SYSTEM backup of it for 35 days. A restore, of either kind, copies the items into a new
 // table under an unused id and publishes the table, ACTIVE, when the copy
 // is done. Backups, restores and PITR changes are synchronous: a backup
 // is AVAILABLE once CreateBackup returns.
 //
 // Not supported yet (the operation answers UnknownOperationException):
 // global tables, exports and imports, Kinesis streaming destinations,
-// contributor insights, resource policies. Of backups: the SYSTEM backup
-// DynamoDB takes when a table with point-in-time recovery is deleted
-// (restoring a deleted table), AWS Backup's backups, and
-// RecoveryPeriodInDays (the window is always 35 days).
+// contributor insights, resource policies. Of backups: AWS Backup's
+// (AWS_BACKUP) backups, cross-Region restores, and the restore of a
+// deleted table to a point in time other than its deletion.
 package dynamodb

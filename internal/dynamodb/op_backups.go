@@ -21,7 +21,9 @@ import (
 //
 // The items are written first and the backup record last, so a backup
 // exists (and is listed) only once all of it is durable. Backups outlive
-// their table. A restore creates a new table from a backup's definition
+// their table; deleting a table with point-in-time recovery on first takes
+// a SYSTEM backup of it, named TABLE$DeletedTableBackup, which expires
+// after 35 days. A restore creates a new table from a backup's definition
 // (with the request's overrides) and copies the items into it, building
 // its indexes; the table becomes visible, ACTIVE, only when the copy is
 // done.
@@ -32,6 +34,8 @@ type backup struct {
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
 	Type    string    `json:"type"` // USER or SYSTEM
+	// Expires is when a SYSTEM backup is deleted.
+	Expires time.Time `json:"expires,omitzero"`
 	Size    int64     `json:"size"`
 	Count   int64     `json:"count"`
 	Table   table     `json:"table"`
@@ -67,16 +71,36 @@ func (s *Service) createBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 		return nil, ErrTableNotFound.Withf("Table not found: %s", *in.TableName)
 	}
 	defer snap.Close()
+	bk, err := s.backUp(snap, t, *in.BackupName, "USER")
+	if err != nil {
+		return nil, err
+	}
+	// The backup is complete when this returns; the response says
+	// CREATING, as DynamoDB's does, and DescribeBackup says AVAILABLE.
+	d := bk.details()
+	d.BackupStatus = ptr(BackupStatus("CREATING"))
+	return &CreateBackupOutput{BackupDetails: d}, nil
+}
+
+// systemBackupLife is how long DynamoDB keeps the SYSTEM backup of a
+// deleted table: "retained for 35 days".
+const systemBackupLife = 35 * 24 * time.Hour
+
+// backUp copies t's items, as r holds them, into a new backup.
+func (s *Service) backUp(r store.Reader, t *table, name, typ string) (*backup, error) {
 	now := s.clock.Now().UTC()
 	bk := &backup{
 		ARN:     fmt.Sprintf("%s/backup/%014d-%s", t.arn(s.account, s.region), now.UnixMilli(), s.ids.Hex(4)),
-		Name:    *in.BackupName,
+		Name:    name,
 		Created: now,
-		Type:    "USER",
+		Type:    typ,
 		Table:   *t,
 	}
+	if typ == "SYSTEM" {
+		bk.Expires = now.Add(systemBackupLife)
+	}
 	ip := itemsPrefix(t.ID)
-	it, err := snap.NewIter(ip, keys.PrefixEnd(ip))
+	it, err := r.NewIter(ip, keys.PrefixEnd(ip))
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +131,39 @@ func (s *Service) createBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
-	// The backup is complete when this returns; the response says
-	// CREATING, as DynamoDB's does, and DescribeBackup says AVAILABLE.
-	d := bk.details()
-	d.BackupStatus = ptr(BackupStatus("CREATING"))
-	return &CreateBackupOutput{BackupDetails: d}, nil
+	return bk, nil
+}
+
+// expireBackups deletes the SYSTEM backups past their expiry.
+func (s *Service) expireBackups() error {
+	p := backupsPrefix()
+	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	now := s.clock.Now()
+	b := s.store.NewBatch()
+	defer b.Close()
+	for it.First(); it.Valid(); it.Next() {
+		var bk backup
+		if err := json.Unmarshal(it.Value(), &bk); err != nil {
+			return fmt.Errorf("dynamodb: stored backup: %w", err)
+		}
+		if bk.Expires.IsZero() || now.Before(bk.Expires) {
+			continue
+		}
+		b.Delete(backupKey(bk.ARN))
+		bp := backupItemsPrefix(bk.ARN)
+		b.DeleteRange(bp, keys.PrefixEnd(bp))
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return b.Commit()
 }
 
 func (bk *backup) details() *BackupDetails {
@@ -122,7 +174,15 @@ func (bk *backup) details() *BackupDetails {
 		BackupStatus:           ptr(BackupStatus("AVAILABLE")),
 		BackupType:             ptr(BackupType(bk.Type)),
 		BackupCreationDateTime: ptr(bk.Created),
+		BackupExpiryDateTime:   optTime(bk.Expires),
 	}
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // loadBackup returns the stored backup, or BackupNotFoundException.
@@ -269,6 +329,7 @@ func (s *Service) listBackups(ctx context.Context, in *ListBackupsInput) (*ListB
 			BackupArn:              ptr(bk.ARN),
 			BackupName:             ptr(bk.Name),
 			BackupCreationDateTime: ptr(bk.Created),
+			BackupExpiryDateTime:   optTime(bk.Expires),
 			BackupStatus:           ptr(BackupStatus("AVAILABLE")),
 			BackupType:             ptr(BackupType(bk.Type)),
 			BackupSizeBytes:        ptr(bk.Size),

@@ -34,6 +34,7 @@ func (s *Service) continuousBackups(t *table) *ContinuousBackupsDescription {
 			PointInTimeRecoveryStatus:  ptr(PointInTimeRecoveryStatus("ENABLED")),
 			EarliestRestorableDateTime: ptr(earliest),
 			LatestRestorableDateTime:   ptr(latest),
+			RecoveryPeriodInDays:       ptr(int32(t.period() / (24 * time.Hour))),
 		}
 	}
 	return &ContinuousBackupsDescription{
@@ -60,14 +61,28 @@ func (s *Service) updateContinuousBackups(ctx context.Context, in *UpdateContinu
 	if cur == nil {
 		return nil, ErrTableNotFound.Withf("Table not found: %s", *in.TableName)
 	}
-	enable := deref(in.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)
-	if enable == !cur.PITRSince.IsZero() {
+	spec := in.PointInTimeRecoverySpecification
+	enable := deref(spec.PointInTimeRecoveryEnabled)
+	days := deref(spec.RecoveryPeriodInDays)
+	if days == 0 {
+		days = defaultPITRDays
+	}
+	on := !cur.PITRSince.IsZero()
+	if enable == on && (!on || days == int32(cur.period()/(24*time.Hour))) {
 		return &UpdateContinuousBackupsOutput{ContinuousBackupsDescription: s.continuousBackups(cur)}, nil
 	}
 	t := cur.clone()
-	t.PITRSince = time.Time{}
-	if enable {
-		t.PITRSince = s.clock.Now().UTC()
+	switch {
+	case !enable:
+		t.PITRSince, t.PITRDays = time.Time{}, 0
+	case on:
+		// A new period: what can be restored now stays restorable as
+		// far as the new period reaches, and no further back than the
+		// history kept.
+		t.PITRSince, _ = s.pitrWindowOf(cur)
+		t.PITRDays = days
+	default:
+		t.PITRSince, t.PITRDays = s.clock.Now().UTC(), days
 	}
 	b := s.store.NewBatch()
 	defer b.Close()

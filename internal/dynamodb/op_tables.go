@@ -196,6 +196,14 @@ func (s *Service) deleteTable(ctx context.Context, in *DeleteTableInput) (*Delet
 	if err != nil {
 		return nil, err
 	}
+	// "If you delete a table with point-in-time recovery enabled, a
+	// SYSTEM backup is automatically created and is retained for 35
+	// days": no write is in flight while s.mu is held.
+	if !t.PITRSince.IsZero() {
+		if _, err := s.backUp(s.store, t, t.Name+"$DeletedTableBackup", "SYSTEM"); err != nil {
+			return nil, err
+		}
+	}
 	b := s.store.NewBatch()
 	defer b.Close()
 	b.Delete(tableKey(t.Name))

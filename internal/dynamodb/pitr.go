@@ -26,15 +26,25 @@ import (
 // Cost: every change to a table with recovery on writes one more key, the
 // size of the previous image, and the write must read the stored item
 // first even when nothing else needs it (an unconditional PutItem). The
-// history holds every change of the recovery period (35 days), so a busy
+// history holds every change of the recovery period (35 days by default), so a busy
 // table's history can outgrow the table. BenchmarkPutItemPITR measures the
 // write cost: overwriting 200-byte items, six more allocations and about
 // 1.5 KB more memory per PutItem, one more key and the item's size again
 // in the batch, and a point read.
 
-// pitrWindow is the recovery period: "You can restore your table to any
-// point in time during the last 35 days."
-const pitrWindow = 35 * 24 * time.Hour
+// defaultPITRDays is the recovery period unless RecoveryPeriodInDays sets
+// another (1 to 35): "If no value is provided, the value will default to
+// 35."
+const defaultPITRDays = 35
+
+// period is the table's recovery period.
+func (t *table) period() time.Duration {
+	d := t.PITRDays
+	if d == 0 {
+		d = defaultPITRDays
+	}
+	return time.Duration(d) * 24 * time.Hour
+}
 
 func histPrefix(tableID uint64) []byte {
 	k := keys.AppendString(keys.AppendString(nil, "ddb"), "hist")
@@ -62,7 +72,7 @@ func (s *Service) stageHistory(b store.Batch, t *table, key []byte, old attr.Ite
 func (s *Service) pitrWindowOf(t *table) (earliest, latest time.Time) {
 	now := s.clock.Now().UTC()
 	earliest = t.PITRSince
-	if cut := now.Add(-pitrWindow); earliest.Before(cut) {
+	if cut := now.Add(-t.period()); earliest.Before(cut) {
 		earliest = cut
 	}
 	latest = now.Add(-pitrLag)
@@ -131,7 +141,7 @@ func itemsAt(r store.Reader, t *table, at time.Time, fn func(itemKey, item []byt
 }
 
 // trimHistory drops the history of every table with recovery on that is
-// older than its recovery window.
+// older than its recovery period.
 func (s *Service) trimHistory() error {
 	s.mu.RLock()
 	var pitr []*table
@@ -141,8 +151,9 @@ func (s *Service) trimHistory() error {
 		}
 	}
 	s.mu.RUnlock()
-	cut := uint64(s.clock.Now().Add(-pitrWindow).UnixNano())
+	now := s.clock.Now()
 	for _, t := range pitr {
+		cut := uint64(now.Add(-t.period()).UnixNano())
 		hp := histPrefix(t.ID)
 		end := histFrom(t.ID, cut+1)
 		it, err := s.store.NewIter(hp, end)

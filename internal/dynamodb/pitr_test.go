@@ -116,3 +116,39 @@ func BenchmarkPutItemPITR(b *testing.B) {
 		})
 	}
 }
+
+// TestSystemBackupExpires: the SYSTEM backup of a deleted table goes
+// after 35 days.
+func TestSystemBackupExpires(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := newTestService(t, clk)
+	ctx := context.Background()
+	createKV(t, s, "t")
+	setPITR(t, s, "t", true)
+	put(t, s, "t", "a", "1")
+	if _, err := s.deleteTable(ctx, &DeleteTableInput{TableName: ptr("t")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countKeys(t, s.store, backupsPrefix()); n != 1 {
+		t.Fatalf("backups after deleting = %d, want 1", n)
+	}
+	clk.Advance(35*24*time.Hour - time.Second)
+	if err := s.Sweep(); err != nil {
+		t.Fatal(err)
+	}
+	if n := countKeys(t, s.store, backupsPrefix()); n != 1 {
+		t.Fatalf("backups before 35 days = %d, want 1", n)
+	}
+	clk.Advance(time.Second)
+	if err := s.Sweep(); err != nil {
+		t.Fatal(err)
+	}
+	if n := countKeys(t, s.store, backupsPrefix()); n != 0 {
+		t.Fatalf("backups after 35 days = %d, want 0", n)
+	}
+	bp := keys.AppendString(keys.AppendString(nil, "ddb"), "bitem")
+	if n := countKeys(t, s.store, bp); n != 0 {
+		t.Fatalf("backed up items after 35 days = %d, want 0", n)
+	}
+}

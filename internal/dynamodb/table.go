@@ -40,6 +40,8 @@ type table struct {
 	// PITRSince is when point-in-time recovery was enabled (zero: it is
 	// disabled).
 	PITRSince time.Time `json:"pitrSince,omitzero"`
+	// PITRDays is the recovery period, in days (zero: the default, 35).
+	PITRDays int32 `json:"pitrDays,omitempty"`
 	// Restore is where a restored table came from.
 	Restore *restoreInfo `json:"restore,omitempty"`
 }

@@ -358,4 +358,37 @@ func TestDynamoDBRestoreToPointInTime(t *testing.T) {
 	if p := out.ContinuousBackupsDescription.PointInTimeRecoveryDescription; !p.EarliestRestorableDateTime.Equal(env.Clock.Now()) {
 		t.Errorf("earliest after re-enabling = %v, want now", p.EarliestRestorableDateTime)
 	}
+
+	// A shorter recovery period moves the earliest restorable time.
+	env.Clock.Advance(3 * 24 * time.Hour)
+	up, err := c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("hist"),
+		PointInTimeRecoverySpecification: &types.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true), RecoveryPeriodInDays: aws.Int32(1)}})
+	mustOK(t, "UpdateContinuousBackups RecoveryPeriodInDays", err)
+	if p := up.ContinuousBackupsDescription.PointInTimeRecoveryDescription; aws.ToInt32(p.RecoveryPeriodInDays) != 1 ||
+		!p.EarliestRestorableDateTime.Equal(env.Clock.Now().Add(-24*time.Hour)) {
+		t.Errorf("with a 1-day period: %d days from %v", aws.ToInt32(p.RecoveryPeriodInDays), p.EarliestRestorableDateTime)
+	}
+	_, err = c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("hist"),
+		PointInTimeRecoverySpecification: &types.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true), RecoveryPeriodInDays: aws.Int32(36)}})
+	wantDDBErrorContains(t, "RecoveryPeriodInDays 36", err, "ValidationException", "recoveryPeriodInDays")
+
+	// Deleting a table with recovery on keeps a SYSTEM backup of it.
+	putRow(t, c, "hist", 9, "last")
+	_, err = c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("hist")})
+	mustOK(t, "DeleteTable", err)
+	lb, err := c.ListBackups(ctx, &dynamodb.ListBackupsInput{BackupType: types.BackupTypeFilterSystem})
+	mustOK(t, "ListBackups SYSTEM", err)
+	if len(lb.BackupSummaries) != 1 || aws.ToString(lb.BackupSummaries[0].BackupName) != "hist$DeletedTableBackup" ||
+		lb.BackupSummaries[0].BackupType != types.BackupTypeSystem ||
+		!lb.BackupSummaries[0].BackupExpiryDateTime.Equal(env.Clock.Now().Add(35*24*time.Hour)) {
+		t.Fatalf("SYSTEM backups = %+v", lb.BackupSummaries)
+	}
+	if user, err := c.ListBackups(ctx, &dynamodb.ListBackupsInput{}); err != nil || len(user.BackupSummaries) != 0 {
+		t.Errorf("USER backups = %+v, %v", user, err)
+	}
+	_, err = c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{TargetTableName: aws.String("undeleted"), BackupArn: lb.BackupSummaries[0].BackupArn})
+	mustOK(t, "RestoreTableFromBackup of the SYSTEM backup", err)
+	if got := fmt.Sprint(rows(t, c, "undeleted")); got != "[2=v2 3=v1 9=last]" {
+		t.Errorf("undeleted: rows = %s", got)
+	}
 }

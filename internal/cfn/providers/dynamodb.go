@@ -32,7 +32,7 @@ var tableKinds = map[string]kind{
 	"ReadCapacityUnits": number, "WriteCapacityUnits": number,
 	"MaxReadRequestUnits": number, "MaxWriteRequestUnits": number,
 	"DeletionProtectionEnabled": boolean, "SSEEnabled": boolean, "Enabled": boolean,
-	"PointInTimeRecoveryEnabled": boolean,
+	"PointInTimeRecoveryEnabled": boolean, "RecoveryPeriodInDays": number,
 }
 
 const (
@@ -77,8 +77,8 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 			return nil, err
 		}
 	}
-	if p.obj("PointInTimeRecoverySpecification").flag("PointInTimeRecoveryEnabled") {
-		if err := setPITR(ctx, r, name, true); err != nil {
+	if pitr := p.obj("PointInTimeRecoverySpecification"); pitr.flag("PointInTimeRecoveryEnabled") {
+		if err := setPITR(ctx, r, name, pitr); err != nil {
 			return nil, err
 		}
 	}
@@ -117,11 +117,16 @@ func setTTL(ctx context.Context, r *resource.Request, table, attribute string, e
 	return err
 }
 
-// setPITR turns a table's point-in-time recovery on or off.
-func setPITR(ctx context.Context, r *resource.Request, table string, enabled bool) error {
+// setPITR sets a table's point-in-time recovery as spec (a
+// PointInTimeRecoverySpecification, nil for off) describes it.
+func setPITR(ctx context.Context, r *resource.Request, table string, spec props) error {
+	in := map[string]any{"PointInTimeRecoveryEnabled": spec.flag("PointInTimeRecoveryEnabled")}
+	if d, ok := spec["RecoveryPeriodInDays"]; ok && spec.flag("PointInTimeRecoveryEnabled") {
+		in["RecoveryPeriodInDays"] = d
+	}
 	_, err := call(ctx, r, "dynamodb", "UpdateContinuousBackups", map[string]any{
 		"TableName":                        table,
-		"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": enabled},
+		"PointInTimeRecoverySpecification": in,
 	})
 	return err
 }
@@ -208,9 +213,8 @@ func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 			}
 		}
 	}
-	if was, now := old.obj("PointInTimeRecoverySpecification").flag("PointInTimeRecoveryEnabled"),
-		p.obj("PointInTimeRecoverySpecification").flag("PointInTimeRecoveryEnabled"); was != now {
-		if err := setPITR(ctx, r, name, now); err != nil {
+	if changed(old, p, "PointInTimeRecoverySpecification") {
+		if err := setPITR(ctx, r, name, p.obj("PointInTimeRecoverySpecification")); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package providers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -251,8 +252,12 @@ func TestTablePointInTimeRecovery(t *testing.T) {
 	if got := status(); got != "DISABLED" {
 		t.Errorf("updated to disabled: %s", got)
 	}
-	tbl.update(props)
+	tbl.update(with(props, map[string]any{"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": "7"}}))
 	if got := status(); got != "ENABLED" {
 		t.Errorf("updated to enabled: %s", got)
+	}
+	out := s.call("dynamodb", "DescribeContinuousBackups", map[string]any{"TableName": tbl.ref()})
+	if d := get(out, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "RecoveryPeriodInDays"); fmt.Sprint(d) != "7" {
+		t.Errorf("RecoveryPeriodInDays = %v, want 7", d)
 	}
 }
