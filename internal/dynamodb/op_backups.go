@@ -54,6 +54,59 @@ func backupItemsPrefix(arn string) []byte {
 	return keys.AppendString(k, arn)
 }
 
+// pendingKey marks a copy in progress: a backup's items (kind "backup",
+// by ARN) or a restored table's (kind "restore", by table id), which a
+// crash would leave without the record that makes them visible. New
+// removes what the marked copies left.
+func pendingKey(kind, id string) []byte {
+	return keys.AppendString(keys.AppendString(pendingPrefix(), kind), id)
+}
+
+func pendingPrefix() []byte {
+	return keys.AppendString(keys.AppendString(nil, "ddb"), "pending")
+}
+
+// dropPending removes what the copies a crash interrupted left behind.
+func (s *Service) dropPending() error {
+	p := pendingPrefix()
+	it, err := s.store.NewIter(p, keys.PrefixEnd(p))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	b := s.store.NewBatch()
+	defer b.Close()
+	for it.First(); it.Valid(); it.Next() {
+		vals, err := keys.Decode(it.Key()[len(p):])
+		if err != nil || len(vals) != 2 {
+			return fmt.Errorf("dynamodb: stored pending copy: %v", err)
+		}
+		kind, _ := vals[0].(string)
+		id, _ := vals[1].(string)
+		switch kind {
+		case "backup":
+			bp := backupItemsPrefix(id)
+			b.DeleteRange(bp, keys.PrefixEnd(bp))
+		case "restore":
+			var tid uint64
+			if _, err := fmt.Sscan(id, &tid); err != nil {
+				return fmt.Errorf("dynamodb: stored pending restore %q", id)
+			}
+			for _, pre := range [][]byte{itemsPrefix(tid), indexesPrefix(tid)} {
+				b.DeleteRange(pre, keys.PrefixEnd(pre))
+			}
+		}
+		b.Delete(append([]byte(nil), it.Key()...))
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return b.Commit()
+}
+
 // copyChunk is how many items a backup or restore commits per batch.
 const copyChunk = 512
 
@@ -108,6 +161,8 @@ func (s *Service) backUp(r store.Reader, t *table, name, typ string) (*backup, e
 	bp := backupItemsPrefix(bk.ARN)
 	b := s.store.NewBatch()
 	defer func() { b.Close() }()
+	pending := pendingKey("backup", bk.ARN)
+	b.Set(pending, nil)
 	for it.First(); it.Valid(); it.Next() {
 		b.Set(append(append([]byte(nil), bp...), it.Key()[len(ip):]...), it.Value())
 		bk.Count++
@@ -128,6 +183,7 @@ func (s *Service) backUp(r store.Reader, t *table, name, typ string) (*backup, e
 		return nil, err
 	}
 	b.Set(backupKey(bk.ARN), v)
+	b.Delete(pending)
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
@@ -481,8 +537,10 @@ func (s *Service) restore(target string, src *restoreSource, o restoreOverrides)
 		return nil, err
 	}
 	seq++
+	pending := pendingKey("restore", fmt.Sprint(seq))
 	sb := s.store.NewBatch()
 	sb.Set(seqKey(), binary.BigEndian.AppendUint64(nil, seq))
+	sb.Set(pending, nil)
 	err = sb.Commit()
 	sb.Close()
 	if err != nil {
@@ -524,11 +582,10 @@ func (s *Service) restore(target string, src *restoreSource, o restoreOverrides)
 	if err != nil {
 		// The copied items are under an id no table has: drop them.
 		db := s.store.NewBatch()
-		db.DeleteRange(ip, keys.PrefixEnd(ip))
-		for _, ix := range indexesOf(t) {
-			p := indexPrefix(t.ID, ix.Name)
-			db.DeleteRange(p, keys.PrefixEnd(p))
+		for _, pre := range [][]byte{ip, indexesPrefix(t.ID)} {
+			db.DeleteRange(pre, keys.PrefixEnd(pre))
 		}
+		db.Delete(pending)
 		_ = db.Commit()
 		db.Close()
 		return nil, err
@@ -540,6 +597,7 @@ func (s *Service) restore(target string, src *restoreSource, o restoreOverrides)
 	defer s.mu.Unlock()
 	tb := s.store.NewBatch()
 	defer tb.Close()
+	tb.Delete(pending)
 	if err := s.saveTable(tb, t); err != nil {
 		return nil, err
 	}

@@ -101,7 +101,8 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput) (*Creat
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, exists := s.tables[t.Name]; exists {
+	// A table a restore is creating exists, CREATING, for DynamoDB.
+	if _, exists := s.tables[t.Name]; exists || s.restoring[t.Name] {
 		return nil, ErrResourceInUse.Withf("Table already exists: %s", t.Name)
 	}
 	if len(s.tables) >= maxTablesPerAccount {

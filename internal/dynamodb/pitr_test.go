@@ -152,3 +152,33 @@ func TestSystemBackupExpires(t *testing.T) {
 		t.Fatalf("backed up items after 35 days = %d, want 0", n)
 	}
 }
+
+// TestInterruptedCopiesAreDropped: items a backup or a restore copied
+// before a crash, without the record that would show them, are removed
+// when the service starts again.
+func TestInterruptedCopiesAreDropped(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := newTestService(t, clk)
+	arn := "arn:aws:dynamodb:us-east-1:000000000000:table/t/backup/01767225600000-00000000"
+	b := s.store.NewBatch()
+	b.Set(pendingKey("backup", arn), nil)
+	b.Set(keys.AppendString(backupItemsPrefix(arn), "a"), []byte{1})
+	b.Set(pendingKey("restore", "7"), nil)
+	b.Set(keys.AppendString(itemsPrefix(7), "a"), []byte{1})
+	b.Set(keys.AppendString(indexPrefix(7, "ix"), "a"), []byte{1})
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := New(Deps{Store: s.store, Clock: clk, IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1"}); err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string][]byte{
+		"pending": pendingPrefix(), "backup items": backupItemsPrefix(arn), "items": itemsPrefix(7), "index": indexesPrefix(7),
+	} {
+		if n := countKeys(t, s.store, p); n != 0 {
+			t.Errorf("%s left: %d", name, n)
+		}
+	}
+}

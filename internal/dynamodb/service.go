@@ -95,6 +95,9 @@ func New(d Deps) (*Service, error) {
 	if err := dit.Error(); err != nil {
 		return nil, err
 	}
+	if err := s.dropPending(); err != nil {
+		return nil, err
+	}
 	for _, t := range s.tables {
 		st, err := s.loadStreamState(t)
 		if err != nil {
