@@ -157,8 +157,11 @@ func reportAs[In, Out any](l layer, f func(context.Context, *In) (*Out, error)) 
 	}
 }
 
-// The backup and restore operations' errors. The codes are AWS's; the
-// messages follow the API reference's descriptions of each error.
+// The backup and restore operations' errors. The codes are AWS's; where
+// no recorded response gives DynamoDB's wording, the message is the API
+// reference's description of the error (TableNotFoundException and
+// TableAlreadyExistsException name the table, as ResourceInUseException's
+// "Table already exists" does).
 var (
 	// ErrBackupNotFound is returned for a backup ARN that names no backup.
 	ErrBackupNotFound = apierr.New("BackupNotFoundException", 400, "")

@@ -245,7 +245,7 @@ func optTime(t time.Time) *time.Time {
 func (s *Service) loadBackup(arn string) (*backup, error) {
 	v, err := s.store.Get(backupKey(arn))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrBackupNotFound.Withf("Backup not found: %s", arn)
+		return nil, ErrBackupNotFound.WithMessage("Backup not found for the given BackupARN.")
 	}
 	if err != nil {
 		return nil, err
@@ -319,7 +319,7 @@ func (s *Service) deleteBackup(ctx context.Context, in *DeleteBackupInput) (*Del
 		return nil, err
 	}
 	if s.restoring[bk.ARN] {
-		return nil, ErrBackupInUse.Withf("Backup is being used to restore a table: %s", bk.ARN)
+		return nil, ErrBackupInUse.WithMessage("There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.")
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
@@ -523,7 +523,7 @@ func (s *Service) restore(target string, src *restoreSource, o restoreOverrides)
 	}
 	if s.restoring[target] {
 		s.mu.Unlock()
-		return nil, ErrTableInUse.Withf("Table is being restored: %s", target)
+		return nil, ErrTableInUse.WithMessage("A target table with the specified name is either being created or deleted.")
 	}
 	if len(s.tables)+len(s.restoring) >= maxTablesPerAccount {
 		s.mu.Unlock()
@@ -679,7 +679,7 @@ func (s *Service) restoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 	}
 	defer snap.Close()
 	if t.PITRSince.IsZero() {
-		return nil, ErrPITRUnavailable.Withf("Point in time recovery is not enabled for table '%s'", name)
+		return nil, ErrPITRUnavailable.WithMessage("Point in time recovery has not yet been enabled for this source table.")
 	}
 	earliest, latest := s.pitrWindowOf(t)
 	at := latest
@@ -688,8 +688,7 @@ func (s *Service) restoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 		// is restorable.
 		at = in.RestoreDateTime.UTC()
 		if at.Before(earliest.Truncate(time.Millisecond)) || at.After(latest) {
-			return nil, ErrInvalidRestoreTime.Withf("RestoreDateTime must be between EarliestRestorableDateTime (%s) and LatestRestorableDateTime (%s)",
-				earliest.Format(time.RFC3339), latest.Format(time.RFC3339))
+			return nil, ErrInvalidRestoreTime.WithMessage("An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.")
 		}
 	}
 	src := &restoreSource{

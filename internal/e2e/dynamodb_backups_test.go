@@ -212,11 +212,11 @@ func TestDynamoDBBackups(t *testing.T) {
 	}
 	missing := aws.ToString(cb2.BackupDetails.BackupArn)
 	_, err = c.DescribeBackup(ctx, &dynamodb.DescribeBackupInput{BackupArn: aws.String(missing)})
-	wantDDBError(t, "DescribeBackup of a deleted backup", err, "BackupNotFoundException", "Backup not found: "+missing)
+	wantDDBError(t, "DescribeBackup of a deleted backup", err, "BackupNotFoundException", "Backup not found for the given BackupARN.")
 	_, err = c.DeleteBackup(ctx, &dynamodb.DeleteBackupInput{BackupArn: aws.String(missing)})
-	wantDDBError(t, "DeleteBackup of a deleted backup", err, "BackupNotFoundException", "Backup not found: "+missing)
+	wantDDBError(t, "DeleteBackup of a deleted backup", err, "BackupNotFoundException", "Backup not found for the given BackupARN.")
 	_, err = c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{TargetTableName: aws.String("xx1"), BackupArn: aws.String(missing)})
-	wantDDBError(t, "restore from a deleted backup", err, "BackupNotFoundException", "Backup not found: "+missing)
+	wantDDBError(t, "restore from a deleted backup", err, "BackupNotFoundException", "Backup not found for the given BackupARN.")
 	_, err = c.CreateBackup(ctx, &dynamodb.CreateBackupInput{TableName: aws.String("missing"), BackupName: aws.String("bkp")})
 	wantDDBError(t, "CreateBackup of a missing table", err, "TableNotFoundException", "Table not found: missing")
 
@@ -278,7 +278,7 @@ func TestDynamoDBRestoreToPointInTime(t *testing.T) {
 		return err
 	}
 	err := restore("xx0", nil)
-	wantDDBErrorContains(t, "restore without recovery", err, "PointInTimeRecoveryUnavailableException", "")
+	wantDDBError(t, "restore without recovery", err, "PointInTimeRecoveryUnavailableException", "Point in time recovery has not yet been enabled for this source table.")
 
 	_, err = c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("hist"),
 		PointInTimeRecoverySpecification: &types.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}})
@@ -326,10 +326,10 @@ func TestDynamoDBRestoreToPointInTime(t *testing.T) {
 
 	future := env.Clock.Now()
 	err = restore("xx1", &future)
-	wantDDBErrorContains(t, "restore after the latest restorable time", err, "InvalidRestoreTimeException", "")
+	wantDDBError(t, "restore after the latest restorable time", err, "InvalidRestoreTimeException", "An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.")
 	early := t0.Add(-time.Second)
 	err = restore("xx2", &early)
-	wantDDBErrorContains(t, "restore before recovery was on", err, "InvalidRestoreTimeException", "")
+	wantDDBError(t, "restore before recovery was on", err, "InvalidRestoreTimeException", "An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.")
 	err = restore("at0", nil)
 	wantDDBError(t, "restore onto an existing table", err, "TableAlreadyExistsException", "Table already exists: at0")
 
