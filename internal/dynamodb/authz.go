@@ -17,6 +17,17 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 	if arn := awsproto.InputString(in, "TableArn"); arn != "" {
 		return []string{arn}
 	}
+	// Point-in-time restores act on their source table, backup
+	// operations on the backup.
+	if name := awsproto.InputString(in, "SourceTableName"); name != "" {
+		return []string{s.tableResource(name)}
+	}
+	if arn := awsproto.InputString(in, "SourceTableArn"); arn != "" {
+		return []string{arn}
+	}
+	if arn := awsproto.InputString(in, "BackupArn"); arn != "" {
+		return []string{arn}
+	}
 	if arn := awsproto.InputString(in, "ResourceArn"); arn != "" {
 		return []string{arn}
 	}

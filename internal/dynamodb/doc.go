@@ -29,11 +29,21 @@
 // parsed by package partiql and runs on the same item writes and pages as
 // the item API (partiql_exec.go).
 //
-// Point-in-time recovery is a setting a table keeps and reports
-// (DescribeContinuousBackups, UpdateContinuousBackups); restoring from it
-// is not supported.
+// On-demand backups (op_backups.go) copy a table's items from one store
+// snapshot, with its definition, under the backup's ARN; they outlive the
+// table. Point-in-time recovery (pitr.go) keeps, while it is on, every
+// item's previous image with its commit time, written in the same batch
+// as the change, so a table can be restored exactly as it was at any
+// moment of the recovery period (RecoveryPeriodInDays, 35 days unless
+// set); history older than the period is trimmed by Sweep. Deleting a
+// table with recovery on keeps a SYSTEM backup of it for 35 days. A restore, of either kind, copies the items into a new
+// table under an unused id and publishes the table, ACTIVE, when the copy
+// is done. Backups, restores and PITR changes are synchronous: a backup
+// is AVAILABLE once CreateBackup returns.
 //
 // Not supported yet (the operation answers UnknownOperationException):
-// backups and restores, global tables, exports and imports, Kinesis
-// streaming destinations, contributor insights, resource policies.
+// global tables, exports and imports, Kinesis streaming destinations,
+// contributor insights, resource policies. Of backups: AWS Backup's
+// (AWS_BACKUP) backups, cross-Region restores, and the restore of a
+// deleted table to a point in time other than its deletion.
 package dynamodb

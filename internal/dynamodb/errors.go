@@ -156,3 +156,27 @@ func reportAs[In, Out any](l layer, f func(context.Context, *In) (*Out, error)) 
 		return out, l.render(err)
 	}
 }
+
+// The backup and restore operations' errors. The codes are AWS's; where
+// no recorded response gives DynamoDB's wording, the message is the API
+// reference's description of the error (TableNotFoundException and
+// TableAlreadyExistsException name the table, as ResourceInUseException's
+// "Table already exists" does).
+var (
+	// ErrBackupNotFound is returned for a backup ARN that names no backup.
+	ErrBackupNotFound = apierr.New("BackupNotFoundException", 400, "")
+	// ErrBackupInUse is returned while another backup operation on the
+	// same table or backup is in progress.
+	ErrBackupInUse = apierr.New("BackupInUseException", 400, "")
+	// ErrTableAlreadyExists is returned when a restore's target exists.
+	ErrTableAlreadyExists = apierr.New("TableAlreadyExistsException", 400, "")
+	// ErrTableInUse is returned when a restore's target is being created
+	// or deleted.
+	ErrTableInUse = apierr.New("TableInUseException", 400, "")
+	// ErrInvalidRestoreTime is returned for a RestoreDateTime outside the
+	// restorable window.
+	ErrInvalidRestoreTime = apierr.New("InvalidRestoreTimeException", 400, "")
+	// ErrPITRUnavailable is returned for a point-in-time restore of a
+	// table without point-in-time recovery.
+	ErrPITRUnavailable = apierr.New("PointInTimeRecoveryUnavailableException", 400, "")
+)

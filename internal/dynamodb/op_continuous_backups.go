@@ -3,6 +3,8 @@ package dynamodb
 import (
 	"context"
 	"time"
+
+	"github.com/virga/virga/internal/store/keys"
 )
 
 // pitrLag is how far LatestRestorableDateTime trails the present, as
@@ -27,14 +29,12 @@ func (s *Service) backupTable(name string) (*table, error) {
 func (s *Service) continuousBackups(t *table) *ContinuousBackupsDescription {
 	pitr := &PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: ptr(PointInTimeRecoveryStatus("DISABLED"))}
 	if !t.PITRSince.IsZero() {
-		latest := s.clock.Now().UTC().Add(-pitrLag)
-		if latest.Before(t.PITRSince) {
-			latest = t.PITRSince
-		}
+		earliest, latest := s.pitrWindowOf(t)
 		pitr = &PointInTimeRecoveryDescription{
 			PointInTimeRecoveryStatus:  ptr(PointInTimeRecoveryStatus("ENABLED")),
-			EarliestRestorableDateTime: ptr(t.PITRSince),
+			EarliestRestorableDateTime: ptr(earliest),
 			LatestRestorableDateTime:   ptr(latest),
+			RecoveryPeriodInDays:       ptr(int32(t.period() / (24 * time.Hour))),
 		}
 	}
 	return &ContinuousBackupsDescription{
@@ -52,7 +52,8 @@ func (s *Service) describeContinuousBackups(ctx context.Context, in *DescribeCon
 }
 
 // updateContinuousBackups turns point-in-time recovery on or off. Turning
-// it on again keeps the time it was first turned on.
+// it off drops the table's history, so turning it on again starts a new
+// window.
 func (s *Service) updateContinuousBackups(ctx context.Context, in *UpdateContinuousBackupsInput) (*UpdateContinuousBackupsOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -60,17 +61,35 @@ func (s *Service) updateContinuousBackups(ctx context.Context, in *UpdateContinu
 	if cur == nil {
 		return nil, ErrTableNotFound.Withf("Table not found: %s", *in.TableName)
 	}
-	enable := deref(in.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)
-	if enable == !cur.PITRSince.IsZero() {
+	spec := in.PointInTimeRecoverySpecification
+	enable := deref(spec.PointInTimeRecoveryEnabled)
+	days := deref(spec.RecoveryPeriodInDays)
+	if days == 0 {
+		days = defaultPITRDays
+	}
+	on := !cur.PITRSince.IsZero()
+	if enable == on && (!on || days == int32(cur.period()/(24*time.Hour))) {
 		return &UpdateContinuousBackupsOutput{ContinuousBackupsDescription: s.continuousBackups(cur)}, nil
 	}
 	t := cur.clone()
-	t.PITRSince = time.Time{}
-	if enable {
-		t.PITRSince = s.clock.Now().UTC()
+	switch {
+	case !enable:
+		t.PITRSince, t.PITRDays = time.Time{}, 0
+	case on:
+		// A new period: what can be restored now stays restorable as
+		// far as the new period reaches, and no further back than the
+		// history kept.
+		t.PITRSince, _ = s.pitrWindowOf(cur)
+		t.PITRDays = days
+	default:
+		t.PITRSince, t.PITRDays = s.clock.Now().UTC(), days
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
+	if !enable {
+		hp := histPrefix(t.ID)
+		b.DeleteRange(hp, keys.PrefixEnd(hp))
+	}
 	if err := s.saveTable(b, t); err != nil {
 		return nil, err
 	}

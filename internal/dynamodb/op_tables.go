@@ -101,7 +101,8 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput) (*Creat
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, exists := s.tables[t.Name]; exists {
+	// A table a restore is creating exists, CREATING, for DynamoDB.
+	if _, exists := s.tables[t.Name]; exists || s.restoring[t.Name] {
 		return nil, ErrResourceInUse.Withf("Table already exists: %s", t.Name)
 	}
 	if len(s.tables) >= maxTablesPerAccount {
@@ -196,11 +197,21 @@ func (s *Service) deleteTable(ctx context.Context, in *DeleteTableInput) (*Delet
 	if err != nil {
 		return nil, err
 	}
+	// "If you delete a table with point-in-time recovery enabled, a
+	// SYSTEM backup is automatically created and is retained for 35
+	// days": no write is in flight while s.mu is held.
+	if !t.PITRSince.IsZero() {
+		if _, err := s.backUp(s.store, t, t.Name+"$DeletedTableBackup", "SYSTEM"); err != nil {
+			return nil, err
+		}
+	}
 	b := s.store.NewBatch()
 	defer b.Close()
 	b.Delete(tableKey(t.Name))
 	p := itemsPrefix(t.ID)
 	b.DeleteRange(p, keys.PrefixEnd(p))
+	hp := histPrefix(t.ID)
+	b.DeleteRange(hp, keys.PrefixEnd(hp))
 	for _, ix := range append(append([]index(nil), t.LSIs...), t.GSIs...) {
 		p := indexPrefix(t.ID, ix.Name)
 		b.DeleteRange(p, keys.PrefixEnd(p))

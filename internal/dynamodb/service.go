@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
@@ -33,6 +34,12 @@ type Service struct {
 	// hours, by table id.
 	dropped map[uint64]*table
 
+	// histSeq orders point-in-time history entries committed in the same
+	// nanosecond.
+	histSeq atomic.Uint64
+	// restoring are the names of tables a restore is creating.
+	restoring map[string]bool
+
 	itemLocks [256]sync.Mutex
 	lockSeed  maphash.Seed
 }
@@ -50,10 +57,11 @@ type Deps struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		tables:   map[string]*table{},
-		streams:  map[uint64]*streamState{},
-		dropped:  map[uint64]*table{},
-		lockSeed: maphash.MakeSeed(),
+		tables:    map[string]*table{},
+		streams:   map[uint64]*streamState{},
+		dropped:   map[uint64]*table{},
+		restoring: map[string]bool{},
+		lockSeed:  maphash.MakeSeed(),
 	}
 	prefix := tablesPrefix()
 	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))
@@ -85,6 +93,9 @@ func New(d Deps) (*Service, error) {
 		s.dropped[t.ID] = &t
 	}
 	if err := dit.Error(); err != nil {
+		return nil, err
+	}
+	if err := s.dropPending(); err != nil {
 		return nil, err
 	}
 	for _, t := range s.tables {

@@ -17,6 +17,10 @@ import (
 //	("ddb", "item", tableID, hash[, range])         → item (itemcodec)
 //	("ddb", "index", tableID, index, ihash[, irange], hash[, range])
 //	                                                → projected item
+//	("ddb", "hist", tableID, nanos, seq, itemKey)   → previous image (pitr.go)
+//	("ddb", "backup", backupARN)                    → backup (JSON, op_backups.go)
+//	("ddb", "bitem", backupARN, hash[, range])      → item as backed up
+//	("ddb", "pending", kind, id)                    → a copy in progress
 //
 // Items live under the table's id, not its name, so a deleted table's
 // items can be removed in the background while a new table of the same
@@ -49,6 +53,13 @@ func seqKey() []byte {
 // itemsPrefix is the prefix of every item of a table.
 func itemsPrefix(tableID uint64) []byte {
 	k := keys.AppendString(keys.AppendString(nil, "ddb"), "item")
+	return keys.AppendUint(k, tableID)
+}
+
+// indexesPrefix is the prefix of every entry of every secondary index
+// of a table.
+func indexesPrefix(tableID uint64) []byte {
+	k := keys.AppendString(keys.AppendString(nil, "ddb"), "index")
 	return keys.AppendUint(k, tableID)
 }
 

@@ -86,8 +86,9 @@ type change struct {
 	byTTL    bool
 }
 
-// commitChanges writes item changes, their index entries and their stream
-// records in one synced batch. The caller holds the items' locks.
+// commitChanges writes item changes, their index entries, their stream
+// records and, with point-in-time recovery on, the items' previous images
+// in one synced batch. The caller holds the items' locks.
 func (s *Service) commitChanges(changes []change) error {
 	b := s.store.NewBatch()
 	defer b.Close()
@@ -98,11 +99,15 @@ func (s *Service) commitChanges(changes []change) error {
 		}
 	}()
 	next := map[*streamState]uint64{}
+	now := s.clock.Now()
 	for _, c := range changes {
 		if c.old == nil && c.new == nil {
 			continue
 		}
 		stage(b, c.t, c.key, c.old, c.new)
+		if !c.t.PITRSince.IsZero() && !sameItem(c.old, c.new) {
+			s.stageHistory(b, c.t, c.key, c.old, now)
+		}
 		// A write that leaves the item as it was is not a change a
 		// stream records.
 		if !c.t.Stream.Enabled || sameItem(c.old, c.new) {

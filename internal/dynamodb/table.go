@@ -40,6 +40,10 @@ type table struct {
 	// PITRSince is when point-in-time recovery was enabled (zero: it is
 	// disabled).
 	PITRSince time.Time `json:"pitrSince,omitzero"`
+	// PITRDays is the recovery period, in days (zero: the default, 35).
+	PITRDays int32 `json:"pitrDays,omitempty"`
+	// Restore is where a restored table came from.
+	Restore *restoreInfo `json:"restore,omitempty"`
 }
 
 type attrDef struct {
@@ -493,6 +497,9 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 		},
 		TableSizeBytes: ptr(counts[""][1]),
 		ItemCount:      ptr(counts[""][0]),
+	}
+	if r := t.Restore; r != nil {
+		d.RestoreSummary = &RestoreSummary{RestoreDateTime: ptr(r.Time), RestoreInProgress: ptr(false), SourceTableArn: nonEmpty(r.TableARN), SourceBackupArn: nonEmpty(r.BackupARN)}
 	}
 	for _, a := range t.Attributes {
 		d.AttributeDefinitions = append(d.AttributeDefinitions, AttributeDefinition{AttributeName: ptr(a.Name), AttributeType: ptr(ScalarAttributeType(a.Type))})

@@ -41,8 +41,9 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	}
 }
 
-// Sweep deletes expired items of every table with TTL enabled, and stream
-// records past retention.
+// Sweep deletes expired items of every table with TTL enabled, stream
+// records past retention, point-in-time history past its recovery period
+// and expired SYSTEM backups.
 func (s *Service) Sweep() error {
 	s.mu.RLock()
 	var ttlTables []*table
@@ -56,6 +57,12 @@ func (s *Service) Sweep() error {
 		if err := s.sweepTable(t); err != nil {
 			return err
 		}
+	}
+	if err := s.trimHistory(); err != nil {
+		return err
+	}
+	if err := s.expireBackups(); err != nil {
+		return err
 	}
 	return s.trimStreams()
 }

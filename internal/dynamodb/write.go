@@ -23,7 +23,8 @@ type itemWrite struct {
 	// blind marks a write whose caller needs nothing of the stored item
 	// (an unconditional PutItem returning nothing): on a table without
 	// secondary indexes or a stream, nothing else needs it either, and
-	// the read before the write is skipped.
+	// the read before the write is skipped; point-in-time recovery needs
+	// the stored item too (its previous image).
 	blind bool
 	// compute returns the new item from the stored one; nil deletes it.
 	// A write without compute only checks its condition
@@ -89,7 +90,7 @@ func (s *Service) write(w *itemWrite) (old, new attr.Item, err error) {
 	k := itemKey(w.t, w.key)
 	unlock := s.lockItems(k)
 	defer unlock()
-	if !(w.blind && len(w.t.GSIs) == 0 && len(w.t.LSIs) == 0 && !w.t.Stream.Enabled) {
+	if !(w.blind && len(w.t.GSIs) == 0 && len(w.t.LSIs) == 0 && !w.t.Stream.Enabled && w.t.PITRSince.IsZero()) {
 		if old, err = s.readItem(s.store, k); err != nil {
 			return nil, nil, err
 		}

@@ -951,11 +951,13 @@ type PointInTimeRecoveryDescription struct {
 	PointInTimeRecoveryStatus  *PointInTimeRecoveryStatus
 	EarliestRestorableDateTime *time.Time
 	LatestRestorableDateTime   *time.Time
+	RecoveryPeriodInDays       *int32 `aws:"min=1,max=35"`
 }
 
 // PointInTimeRecoverySpecification is the PointInTimeRecoverySpecification shape of AWS's model.
 type PointInTimeRecoverySpecification struct {
-	PointInTimeRecoveryEnabled *bool `aws:"required"`
+	PointInTimeRecoveryEnabled *bool  `aws:"required"`
+	RecoveryPeriodInDays       *int32 `aws:"min=1,max=35"`
 }
 
 // Projection is the Projection shape of AWS's model.

@@ -22,16 +22,17 @@ func init() {
 	})
 }
 
-// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive;
-// updates go through UpdateTable (one index change per call, as
-// DynamoDB allows), UpdateTimeToLive and the tagging operations.
+// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive and
+// UpdateContinuousBackups (PointInTimeRecoverySpecification); updates go
+// through UpdateTable (one index change per call, as DynamoDB allows),
+// UpdateTimeToLive, UpdateContinuousBackups and the tagging operations.
 type table struct{}
 
 var tableKinds = map[string]kind{
 	"ReadCapacityUnits": number, "WriteCapacityUnits": number,
 	"MaxReadRequestUnits": number, "MaxWriteRequestUnits": number,
 	"DeletionProtectionEnabled": boolean, "SSEEnabled": boolean, "Enabled": boolean,
-	"PointInTimeRecoveryEnabled": boolean,
+	"PointInTimeRecoveryEnabled": boolean, "RecoveryPeriodInDays": number,
 }
 
 const (
@@ -76,6 +77,11 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 			return nil, err
 		}
 	}
+	if pitr := p.obj("PointInTimeRecoverySpecification"); pitr.flag("PointInTimeRecoveryEnabled") {
+		if err := setPITR(ctx, r, name, pitr); err != nil {
+			return nil, err
+		}
+	}
 	return tableResult(asMap(out["TableDescription"])), nil
 }
 
@@ -107,6 +113,20 @@ func setTTL(ctx context.Context, r *resource.Request, table, attribute string, e
 	_, err := call(ctx, r, "dynamodb", "UpdateTimeToLive", map[string]any{
 		"TableName":               table,
 		"TimeToLiveSpecification": map[string]any{"AttributeName": attribute, "Enabled": enabled},
+	})
+	return err
+}
+
+// setPITR sets a table's point-in-time recovery as spec (a
+// PointInTimeRecoverySpecification, nil for off) describes it.
+func setPITR(ctx context.Context, r *resource.Request, table string, spec props) error {
+	in := map[string]any{"PointInTimeRecoveryEnabled": spec.flag("PointInTimeRecoveryEnabled")}
+	if d, ok := spec["RecoveryPeriodInDays"]; ok && spec.flag("PointInTimeRecoveryEnabled") {
+		in["RecoveryPeriodInDays"] = d
+	}
+	_, err := call(ctx, r, "dynamodb", "UpdateContinuousBackups", map[string]any{
+		"TableName":                        table,
+		"PointInTimeRecoverySpecification": in,
 	})
 	return err
 }
@@ -191,6 +211,11 @@ func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 			if err := setTTL(ctx, r, name, now.str("AttributeName"), true); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if changed(old, p, "PointInTimeRecoverySpecification") {
+		if err := setPITR(ctx, r, name, p.obj("PointInTimeRecoverySpecification")); err != nil {
+			return nil, err
 		}
 	}
 	out, err := call(ctx, r, "dynamodb", "DescribeTable", map[string]any{"TableName": name})

@@ -1,6 +1,7 @@
 package providers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -221,5 +222,42 @@ func TestTableUnsupported(t *testing.T) {
 	_, err = s.tryCreate("AWS::DynamoDB::Table", "Table", map[string]any{"KeySchema": []any{keyElem("id", "HASH")}})
 	if err == nil || !strings.Contains(err.Error(), "ValidationException") {
 		t.Errorf("a table without attribute definitions: %v", err)
+	}
+}
+
+// TestTablePointInTimeRecovery: PointInTimeRecoverySpecification turns
+// the table's recovery on at creation, and off and on in place.
+func TestTablePointInTimeRecovery(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := map[string]any{
+		"AttributeDefinitions":             []any{attrDef("pk", "S")},
+		"KeySchema":                        []any{keyElem("pk", "HASH")},
+		"BillingMode":                      "PAY_PER_REQUEST",
+		"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": "true"},
+	}
+	tbl := s.create("AWS::DynamoDB::Table", "Table", props)
+	status := func() string {
+		t.Helper()
+		out := s.call("dynamodb", "DescribeContinuousBackups", map[string]any{"TableName": tbl.ref()})
+		return str(out, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "PointInTimeRecoveryStatus")
+	}
+	if got := status(); got != "ENABLED" {
+		t.Errorf("created with recovery: %s", got)
+	}
+	if tbl.replaces(map[string]any{"PointInTimeRecoverySpecification": nil}) {
+		t.Errorf("a PointInTimeRecoverySpecification change replaces the table")
+	}
+	tbl.update(with(props, map[string]any{"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": false}}))
+	if got := status(); got != "DISABLED" {
+		t.Errorf("updated to disabled: %s", got)
+	}
+	tbl.update(with(props, map[string]any{"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": "7"}}))
+	if got := status(); got != "ENABLED" {
+		t.Errorf("updated to enabled: %s", got)
+	}
+	out := s.call("dynamodb", "DescribeContinuousBackups", map[string]any{"TableName": tbl.ref()})
+	if d := get(out, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "RecoveryPeriodInDays"); fmt.Sprint(d) != "7" {
+		t.Errorf("RecoveryPeriodInDays = %v, want 7", d)
 	}
 }
