@@ -119,6 +119,11 @@
 // link is refused, so no volume the agent makes lies outside its data
 // directory. ReadonlyRootfs mounts a container's root read-only.
 //
+// Stats (stats.go, interface StatsReporter): a running container's
+// memory, CPU and pids counters from containerd's task metrics (cgroup
+// v1 or v2), in Docker's units, with the host's CPU time from
+// /proc/stat and the previous sample's CPU kept per container.
+//
 // Health checks and dependencies (health.go): a container's
 // HealthCheck command runs inside it as a containerd exec (the
 // container's process spec with the check's argv) every Interval, the

@@ -172,6 +172,9 @@ type runningContainer struct {
 	logs      []*lineWriter
 	health    *health
 	startedAt time.Time
+	// prevRead and prevCPU are the previous Stats sample's (task.mu).
+	prevRead time.Time
+	prevCPU  CPUStats
 }
 
 var (

@@ -136,6 +136,24 @@ func (t agentTask) Health(container string) string {
 	return "UNKNOWN"
 }
 
+func (t agentTask) Stats(ctx context.Context, container string) (ecs.ContainerStats, error) {
+	r, ok := t.Task.(agent.StatsReporter)
+	if !ok {
+		return ecs.ContainerStats{}, errors.New("no stats")
+	}
+	st, err := r.Stats(ctx, container)
+	if err != nil {
+		return ecs.ContainerStats{}, err
+	}
+	cpu := func(c agent.CPUStats) ecs.CPUStats {
+		return ecs.CPUStats{Total: c.Total, Kernel: c.Kernel, User: c.User, PerCPU: c.PerCPU, System: c.System,
+			OnlineCPUs: c.OnlineCPUs, Periods: c.Periods, ThrottledPeriods: c.ThrottledPeriods, ThrottledTime: c.ThrottledTime}
+	}
+	return ecs.ContainerStats{Read: st.Read, PreRead: st.PreRead, CPU: cpu(st.CPU), PreCPU: cpu(st.PreCPU),
+		MemoryUsage: st.Memory.Usage, MemoryMaxUsage: st.Memory.MaxUsage, MemoryLimit: st.Memory.Limit,
+		MemoryCounters: st.Memory.Stats, Pids: st.Pids.Current, PidsLimit: st.Pids.Limit}, nil
+}
+
 func (t agentTask) OOMKilled(container string) bool {
 	o, ok := t.Task.(agent.OOMReporter)
 	return ok && o.OOMKilled(container)

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,12 +22,13 @@ import (
 	"github.com/virga/virga/internal/testenv"
 )
 
-// TestECSVolumes runs one task of two real containers: a file
+// TestECSVolumesAndStats runs one task of two real containers: a file
 // the first writes to their task volume is read by the second, which
 // has the volume through volumesFrom, read-only, and cannot write it;
 // the first, with readonlyRootFilesystem, cannot write outside the
-// volume.
-func TestECSVolumes(t *testing.T) {
+// volume; the task metadata's /stats and /task/stats give Docker's
+// stats with the container's memory in use.
+func TestECSVolumesAndStats(t *testing.T) {
 	testenv.Containers(t)
 	t.Parallel()
 	env := e2e.Start(t, sigv4Mode)
@@ -70,9 +72,10 @@ func TestECSVolumes(t *testing.T) {
 	}
 	arn := aws.ToString(run.Tasks[0].TaskArn)
 	task := waitRealTask(t, c, arn, "RUNNING")
-	urls := map[string]string{}
+	urls, ids := map[string]string{}, map[string]string{}
 	for _, ct := range task.Containers {
 		urls[*ct.Name] = fmt.Sprintf("http://127.0.0.1:%d", aws.ToInt32(ct.NetworkBindings[0].HostPort))
+		ids[*ct.Name] = aws.ToString(ct.RuntimeId)
 	}
 	httpGet(t, urls["writer"]+"/env") // both servers listen
 	httpGet(t, urls["reader"]+"/env")
@@ -102,6 +105,46 @@ func TestECSVolumes(t *testing.T) {
 	}
 	if status, body := put(urls["reader"]+"/file?path=/tmp/x", "x"); status != 200 {
 		t.Errorf("write to a writable root file system: %d %s", status, body)
+	}
+
+	// Docker's stats through the task metadata endpoint.
+	type stats struct {
+		Read      string `json:"read"`
+		ID        string `json:"id"`
+		Name      string `json:"name"`
+		PidsStats struct {
+			Current uint64 `json:"current"`
+		} `json:"pids_stats"`
+		CPUStats struct {
+			CPUUsage struct {
+				TotalUsage uint64 `json:"total_usage"`
+			} `json:"cpu_usage"`
+			SystemCPUUsage uint64 `json:"system_cpu_usage"`
+			OnlineCPUs     uint32 `json:"online_cpus"`
+		} `json:"cpu_stats"`
+		PreCPUStats json.RawMessage `json:"precpu_stats"`
+		MemoryStats struct {
+			Usage uint64            `json:"usage"`
+			Limit uint64            `json:"limit"`
+			Stats map[string]uint64 `json:"stats"`
+		} `json:"memory_stats"`
+	}
+	status, body := httpGet(t, urls["writer"]+"/metadata?path=/stats")
+	var one stats
+	if err := json.Unmarshal([]byte(body), &one); status != 200 || err != nil {
+		t.Fatalf("/stats: %d %v %s", status, err, body)
+	}
+	if one.ID != ids["writer"] || one.MemoryStats.Usage == 0 || one.MemoryStats.Limit != 64<<20 || one.CPUStats.CPUUsage.TotalUsage == 0 ||
+		one.CPUStats.SystemCPUUsage == 0 || one.CPUStats.OnlineCPUs == 0 || one.PidsStats.Current == 0 || one.PreCPUStats == nil || one.Read == "" {
+		t.Errorf("/stats %s", body)
+	}
+	status, body = httpGet(t, urls["reader"]+"/metadata?path=/task/stats")
+	var all map[string]*stats
+	if err := json.Unmarshal([]byte(body), &all); status != 200 || err != nil {
+		t.Fatalf("/task/stats: %d %v %s", status, err, body)
+	}
+	if len(all) != 2 || all[ids["writer"]] == nil || all[ids["reader"]] == nil || all[ids["reader"]].MemoryStats.Usage == 0 {
+		t.Errorf("/task/stats %s", body)
 	}
 
 	if _, err := c.StopTask(ctx, &ecs.StopTaskInput{Task: aws.String(arn)}); err != nil {

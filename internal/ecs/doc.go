@@ -73,7 +73,7 @@
 // 404. The handlers take Service.mu only to read the task; the role is
 // assumed without it.
 //
-// # Volumes (volumes.go)
+// # Volumes (volumes.go) and stats (stats.go)
 //
 // A task definition's volumes are made by the runtime when the task
 // starts: one with no host, an empty host, or a dockerVolumeConfiguration
@@ -95,6 +95,13 @@
 // containerPaths and volumesFrom naming no other container, in words of
 // its own (ECS's are not documented). EFS and FSx volumes, and drivers
 // other than local, stop the task as it starts.
+//
+// The task metadata's ${ECS_CONTAINER_METADATA_URI_V4}/stats is the
+// container's Docker stats document (read, preread, pids_stats,
+// cpu_stats, precpu_stats, memory_stats, name, id; blkio_stats empty),
+// read by the runtime (StatsReporter) from the container's cgroup;
+// /task/stats maps each container's DockerId to its document (null
+// for one not running). precpu_stats is the previous read's.
 //
 // # Secrets and environment files (secrets.go)
 //
@@ -242,7 +249,8 @@
 // checks; the image's own HEALTHCHECK is not run (ECS runs only the
 // definition's); the task metadata endpoint v3
 // (ECS_CONTAINER_METADATA_URI), the agent endpoints (ECS_AGENT_URI),
-// the /stats endpoints of v4,
+// the stats' networks, network_rate_stats and block I/O, and the
+// endpoint taskWithTags of v4,
 // AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (it means 169.254.170.2,
 // which a task cannot reach here), without --auth iam the execution
 // role (pulls, awslogs, secrets and environment files then use virga's

@@ -105,6 +105,7 @@ func (s *Service) lifecycle(id string) {
 	t.T.StartedAt = ptr(now)
 	t.T.PullStartedAt, t.T.PullStoppedAt = ptr(now), ptr(now)
 	bound := rt.Ports()
+	t.stats, _ = rt.(StatsReporter)
 	for i := range t.T.Containers {
 		c := &t.T.Containers[i]
 		c.LastStatus = ptr(statusRunning)

@@ -146,6 +146,34 @@ type ImageDigester interface {
 	ImageDigest(container string) string
 }
 
+// StatsReporter is implemented by running tasks that can read a
+// running container's resource usage (the task metadata's /stats).
+type StatsReporter interface {
+	Stats(ctx context.Context, container string) (ContainerStats, error)
+}
+
+// ContainerStats is one sample of a container's resource usage, with
+// the previous sample's CPU (PreRead zero for the first), in Docker's
+// units: nanoseconds of CPU time, bytes of memory.
+type ContainerStats struct {
+	Read, PreRead   time.Time
+	CPU, PreCPU     CPUStats
+	MemoryUsage     uint64
+	MemoryMaxUsage  uint64
+	MemoryLimit     uint64
+	MemoryCounters  map[string]uint64
+	Pids, PidsLimit uint64
+}
+
+// CPUStats are a container's CPU time and the host's (System).
+type CPUStats struct {
+	Total, Kernel, User                      uint64
+	PerCPU                                   []uint64
+	System                                   uint64
+	OnlineCPUs                               uint32
+	Periods, ThrottledPeriods, ThrottledTime uint64
+}
+
 // Logs writes containers' output to CloudWatch Logs for the awslogs log
 // driver.
 type Logs interface {
