@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"errors"
+	"path"
 	"regexp"
 	"strings"
 )
@@ -91,7 +92,9 @@ func taskVolumes(def *TaskDefinition) ([]VolumeSpec, error) {
 
 // containerMounts are a container's mountPoints and, after them, the
 // mounts of each container in its volumesFrom (read-only when the
-// volumesFrom entry says so), as ECS's agent resolves them.
+// volumesFrom entry says so), as ECS's agent resolves them. A path
+// mounted twice keeps its first mount: the container's own wins over
+// one it takes from another.
 func containerMounts(def *TaskDefinition, i int) []MountSpec {
 	var visit func(i int, readOnly bool, seen map[int]bool) []MountSpec
 	visit = func(i int, readOnly bool, seen map[int]bool) []MountSpec {
@@ -114,5 +117,13 @@ func containerMounts(def *TaskDefinition, i int) []MountSpec {
 		}
 		return out
 	}
-	return visit(i, false, map[int]bool{})
+	var out []MountSpec
+	paths := map[string]bool{}
+	for _, m := range visit(i, false, map[int]bool{}) {
+		if p := path.Clean(m.ContainerPath); !paths[p] {
+			paths[p] = true
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -93,7 +93,8 @@ func TestTaskVolumesAndMounts(t *testing.T) {
 		ContainerDefinitions: []ContainerDefinition{
 			{Name: ptr("writer"), MountPoints: []MountPoint{{SourceVolume: ptr("scratch"), ContainerPath: ptr("/data")}, {SourceVolume: ptr("cache"), ContainerPath: ptr("/cache"), ReadOnly: ptr(true)}}},
 			{Name: ptr("reader"), VolumesFrom: []VolumeFrom{{SourceContainer: ptr("writer"), ReadOnly: ptr(true)}}},
-			{Name: ptr("third"), VolumesFrom: []VolumeFrom{{SourceContainer: ptr("reader")}}, MountPoints: []MountPoint{{SourceVolume: ptr("tmp"), ContainerPath: ptr("/tmp")}}},
+			{Name: ptr("third"), VolumesFrom: []VolumeFrom{{SourceContainer: ptr("reader")}}, MountPoints: []MountPoint{{SourceVolume: ptr("tmp"), ContainerPath: ptr("/tmp")},
+				{SourceVolume: ptr("scratch"), ContainerPath: ptr("/cache/")}}},
 		},
 	}
 	vols, err := taskVolumes(def)
@@ -108,7 +109,7 @@ func TestTaskVolumesAndMounts(t *testing.T) {
 	for i, want := range [][]MountSpec{
 		{{"scratch", "/data", false}, {"cache", "/cache", true}},
 		{{"scratch", "/data", true}, {"cache", "/cache", true}},
-		{{"tmp", "/tmp", false}, {"scratch", "/data", true}, {"cache", "/cache", true}},
+		{{"tmp", "/tmp", false}, {"scratch", "/cache/", false}, {"scratch", "/data", true}},
 	} {
 		if got := containerMounts(def, i); !reflect.DeepEqual(got, want) {
 			t.Errorf("container %d mounts %+v\nwant %+v", i, got, want)
