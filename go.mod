@@ -64,6 +64,8 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
+require github.com/containerd/cgroups/v3 v3.0.2 // indirect
+
 require (
 	github.com/AdaLogics/go-fuzz-headers v0.0.0-20230811130428-ced1acdcaa24 // indirect
 	github.com/AdamKorcz/go-118-fuzz-build v0.0.0-20230306123547-8075edf89bb0 // indirect

@@ -101,6 +101,7 @@ environment. Point the aws CLI or an SDK at virga with
 	f.StringVar(&cfg.XRayDaemon, "xray-daemon", cfg.XRayDaemon, "UDP address on which functions' X-Ray SDKs send segments (AWS_XRAY_DAEMON_ADDRESS); 0 or empty turns it off")
 	f.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", cfg.OTLPEndpoint, "OTLP/HTTP URL of an OpenTelemetry collector to export traces to (http://localhost:4318: traces go to its /v1/traces)")
 	f.StringVar(&cfg.ContainerdAddress, "containerd-address", cfg.ContainerdAddress, "socket of a running containerd to run containers with (default: virga starts its own when the first container starts)")
+	f.StringVar(&cfg.HostVolumeRoot, "host-volume-root", cfg.HostVolumeRoot, "host directory under which ECS volumes' host.sourcePath may lie (default: none, host paths are refused)")
 	f.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "serve Go's profiler under /_virga/debug/pprof/")
 	f.BoolVar(&cfg.ConsoleRemote, "console-remote", cfg.ConsoleRemote, "serve the web console (/_virga/console/) to other machines too, without credentials (by default only to this one)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may run after SIGINT or SIGTERM")

@@ -45,6 +45,10 @@ type Options struct {
 	// Credentials, when set, answers a registry's authentication
 	// challenge for host with a user name and secret.
 	Credentials func(host string) (user, secret string, err error)
+	// HostVolumeRoot is the host directory under which a task's
+	// Volume.HostPath may lie; "" mounts no host path at all, so that a
+	// task definition cannot reach the host's files unless allowed.
+	HostVolumeRoot string
 	// Logger receives the agent's own messages; nil discards them.
 	Logger *slog.Logger
 }

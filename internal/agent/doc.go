@@ -108,6 +108,22 @@
 // resolved to, and its PeakMemoryBytes (interface MemoryReporter) reads
 // a running container's peak memory from its cgroup.
 //
+// Volumes (volumes.go): a task's Volume is a host directory that its
+// containers' Mounts bind read-write or read-only: by default an empty
+// one under DATA_DIR/containerd/tasks/<task id>/volumes/<name>, removed
+// with the task's directory when it stops; a Shared one under
+// DATA_DIR/volumes/<name>, kept across tasks; a HostPath only when it
+// resolves (symbolic links followed) to Options.HostVolumeRoot or
+// below it, and never without that root. Names are one path element
+// (letters, digits, - and _), and a volume directory that is a symbolic
+// link is refused, so no volume the agent makes lies outside its data
+// directory. ReadonlyRootfs mounts a container's root read-only.
+//
+// Stats (stats.go, interface StatsReporter): a running container's
+// memory, CPU and pids counters from containerd's task metrics (cgroup
+// v1 or v2), in Docker's units, with the host's CPU time from
+// /proc/stat and the previous sample's CPU kept per container.
+//
 // Health checks and dependencies (health.go): a container's
 // HealthCheck command runs inside it as a containerd exec (the
 // container's process spec with the check's argv) every Interval, the
@@ -144,8 +160,8 @@
 // (TCP only), protocols other than tcp and udp in port mappings, host
 // ports on addresses other than 127.0.0.1, bridge or host network
 // modes, image signature or provenance checks, private registries'
-// credential helpers beyond Options.Credentials, volumes and bind
-// mounts, ulimits, Linux capabilities and privileged mode, the image's
+// credential helpers beyond Options.Credentials, volume drivers (a
+// volume is a directory), tmpfs mounts, ulimits, Linux capabilities and privileged mode, the image's
 // own HEALTHCHECK (only a spec's HealthCheck runs), restart policies,
 // CPU quota (hard CPU limits), swap limits,
 // GPU devices, rootless operation (the agent needs root), and Windows

@@ -46,6 +46,9 @@ type TaskSpec struct {
 	// task's pulls instead of Options.Credentials (an ECS task pulls
 	// with its execution role's credentials).
 	Credentials func(host string) (user, secret string, err error)
+	// Volumes are the task's data volumes, which containers' Mounts
+	// name.
+	Volumes []Volume
 }
 
 // ContainerSpec describes one container of a task.
@@ -83,6 +86,10 @@ type ContainerSpec struct {
 	// waits for it to reach a COMPLETE, SUCCESS or HEALTHY condition;
 	// 0 is 3 minutes.
 	StartTimeout time.Duration
+	// Mounts bind the task's volumes into the container.
+	Mounts []Mount
+	// ReadonlyRootfs mounts the container's root file system read-only.
+	ReadonlyRootfs bool
 }
 
 // PortMapping exposes a container port on the host's loopback.
@@ -135,6 +142,8 @@ type task struct {
 	// their /etc/hosts, maps it and localhost to loopback.
 	hostname  string
 	hostsFile string
+	// volumes are the host directories of the task's volumes, by name.
+	volumes map[string]string
 
 	// starting is held while StartTask binds and starts containers;
 	// Stop waits for it, so that it sees every container made.
@@ -163,6 +172,9 @@ type runningContainer struct {
 	logs      []*lineWriter
 	health    *health
 	startedAt time.Time
+	// prevRead and prevCPU are the previous Stats sample's (task.mu).
+	prevRead time.Time
+	prevCPU  CPUStats
 }
 
 var (
@@ -265,6 +277,9 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 	}
 	t.starting.Lock()
 	err = t.writeHosts()
+	if err == nil {
+		t.volumes, err = t.volumeDirs(spec.Volumes)
+	}
 	if err == nil {
 		err = t.bind(spec)
 	}
@@ -376,6 +391,16 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		oci.WithCgroup(filepath.Join("/", cgroupParent, t.a.owner, id)),
 		oci.WithHostResolvconf,
 		oci.WithMounts([]specs.Mount{{Destination: "/etc/hosts", Type: "bind", Source: t.hostsFile, Options: []string{"rbind", "ro"}}}),
+	}
+	vols, err := mounts(c, t.volumes)
+	if err != nil {
+		return err
+	}
+	if len(vols) > 0 {
+		opts = append(opts, oci.WithMounts(vols))
+	}
+	if c.ReadonlyRootfs {
+		opts = append(opts, oci.WithRootFSReadonly())
 	}
 	if len(c.EntryPoint) > 0 || len(c.Command) > 0 {
 		opts = append(opts, oci.WithProcessArgs(processArgs(imgSpec.Config.Entrypoint, imgSpec.Config.Cmd, c)...))
@@ -504,9 +529,15 @@ func hostname(taskID string) string {
 	return taskID
 }
 
+// dir is the task's own directory: its /etc/hosts and its task-scoped
+// volumes, removed when it stops.
+func (t *task) dir() string {
+	return filepath.Join(t.a.opts.DataDir, "containerd", "tasks", t.id)
+}
+
 // writeHosts writes the task's /etc/hosts.
 func (t *task) writeHosts() error {
-	dir := filepath.Join(t.a.opts.DataDir, "containerd", "tasks", t.id)
+	dir := t.dir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return &StartError{Err: err}
 	}

@@ -245,7 +245,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	registry := &registryRef{}
 	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress,
-		Credentials: registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
+		HostVolumeRoot: cfg.HostVolumeRoot,
+		Credentials:    registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers})
 	if err != nil {
 		if daemon != nil {

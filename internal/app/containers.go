@@ -56,7 +56,10 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 	for _, c := range spec.Containers {
 		ac := agent.ContainerSpec{Name: c.Name, Image: c.Image, EntryPoint: c.EntryPoint, Command: c.Command, Env: c.Env,
 			WorkingDir: c.WorkingDir, User: c.User, MemoryMiB: c.MemoryMiB, CPUUnits: c.CPUUnits, Logs: c.Logs,
-			StartTimeout: c.StartTimeout}
+			StartTimeout: c.StartTimeout, ReadonlyRootfs: c.ReadonlyRootfs}
+		for _, m := range c.Mounts {
+			ac.Mounts = append(ac.Mounts, agent.Mount{Volume: m.Volume, ContainerPath: m.ContainerPath, ReadOnly: m.ReadOnly})
+		}
 		if h := c.HealthCheck; h != nil {
 			ac.HealthCheck = &agent.HealthCheck{Command: h.Command, Interval: h.Interval, Timeout: h.Timeout, Retries: h.Retries, StartPeriod: h.StartPeriod}
 		}
@@ -67,6 +70,9 @@ func (r agentRuntime) StartTask(ctx context.Context, spec ecs.TaskSpec) (ecs.Run
 			ac.PortMappings = append(ac.PortMappings, agent.PortMapping{ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: p.Protocol})
 		}
 		s.Containers = append(s.Containers, ac)
+	}
+	for _, v := range spec.Volumes {
+		s.Volumes = append(s.Volumes, agent.Volume{Name: v.Name, HostPath: v.HostPath, Shared: v.Shared, Autoprovision: v.Autoprovision})
 	}
 	t, err := r.a.containers.StartTask(ctx, s)
 	if err != nil {
@@ -128,6 +134,24 @@ func (t agentTask) Health(container string) string {
 		return string(h.Health(container))
 	}
 	return "UNKNOWN"
+}
+
+func (t agentTask) Stats(ctx context.Context, container string) (ecs.ContainerStats, error) {
+	r, ok := t.Task.(agent.StatsReporter)
+	if !ok {
+		return ecs.ContainerStats{}, errors.New("no stats")
+	}
+	st, err := r.Stats(ctx, container)
+	if err != nil {
+		return ecs.ContainerStats{}, err
+	}
+	cpu := func(c agent.CPUStats) ecs.CPUStats {
+		return ecs.CPUStats{Total: c.Total, Kernel: c.Kernel, User: c.User, PerCPU: c.PerCPU, System: c.System,
+			OnlineCPUs: c.OnlineCPUs, Periods: c.Periods, ThrottledPeriods: c.ThrottledPeriods, ThrottledTime: c.ThrottledTime}
+	}
+	return ecs.ContainerStats{Read: st.Read, PreRead: st.PreRead, CPU: cpu(st.CPU), PreCPU: cpu(st.PreCPU),
+		MemoryUsage: st.Memory.Usage, MemoryMaxUsage: st.Memory.MaxUsage, MemoryLimit: st.Memory.Limit,
+		MemoryCounters: st.Memory.Stats, Pids: st.Pids.Current, PidsLimit: st.Pids.Limit}, nil
 }
 
 func (t agentTask) OOMKilled(container string) bool {

@@ -63,6 +63,12 @@ type Config struct {
 	// containers (ECS tasks). When empty, virga starts its own containerd
 	// under DataDir/containerd when the first container starts.
 	ContainerdAddress string `json:"containerdAddress"`
+	// HostVolumeRoot is the host directory under which ECS task
+	// definitions' host.sourcePath volumes may lie. When empty (the
+	// default) no host path is mounted into a container: a task
+	// definition is a request anyone with ecs:RegisterTaskDefinition
+	// can make, and virga runs containers as root.
+	HostVolumeRoot string `json:"hostVolumeRoot"`
 	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
 	// measuring virga itself.
 	Pprof bool `json:"pprof"`

@@ -73,6 +73,36 @@
 // 404. The handlers take Service.mu only to read the task; the role is
 // assumed without it.
 //
+// # Volumes (volumes.go) and stats (stats.go)
+//
+// A task definition's volumes are made by the runtime when the task
+// starts: one with no host, an empty host, or a dockerVolumeConfiguration
+// of scope task is an empty directory made for the task, shared by
+// every container that mounts it and removed when the task stops; one
+// of scope shared is kept by name across tasks (made when missing with
+// autoprovision, the local driver only); host.sourcePath is that host
+// directory, which the runtime mounts only under virga's
+// --host-volume-root (none by default: a task definition should not
+// reach the host's files unless the operator allows it). A container
+// gets its mountPoints, then the mounts of each container in its
+// volumesFrom (all read-only when that entry's readOnly says so), and
+// readonlyRootFilesystem makes its root read-only. RegisterTaskDefinition
+// refuses a mount point of a volume it does not define ("Unknown volume
+// 'NAME'.") and, for FARGATE, host.sourcePath ("Fargate compatible task
+// definitions do not support sourcePath") and dockerVolumeConfiguration;
+// it also refuses volume names other than up to 255 letters, digits,
+// hyphens and underscores, duplicate volume names, relative
+// containerPaths and volumesFrom naming no other container, in words of
+// its own (ECS's are not documented). EFS and FSx volumes, and drivers
+// other than local, stop the task as it starts.
+//
+// The task metadata's ${ECS_CONTAINER_METADATA_URI_V4}/stats is the
+// container's Docker stats document (read, preread, pids_stats,
+// cpu_stats, precpu_stats, memory_stats, name, id; blkio_stats empty),
+// read by the runtime (StatsReporter) from the container's cgroup;
+// /task/stats maps each container's DockerId to its document (null
+// for one not running). precpu_stats is the previous read's.
+//
 // # Secrets and environment files (secrets.go)
 //
 // At task start, before the runtime starts anything, each container's
@@ -218,16 +248,20 @@
 // the deployment circuit breaker, nor do failed container health
 // checks; the image's own HEALTHCHECK is not run (ECS runs only the
 // definition's); the task metadata endpoint v3
-// (ECS_CONTAINER_METADATA_URI), the agent endpoints (ECS_AGENT_URI), the /stats endpoints of v4,
+// (ECS_CONTAINER_METADATA_URI), the agent endpoints (ECS_AGENT_URI),
+// the stats' networks, network_rate_stats and block I/O, and the
+// endpoint taskWithTags of v4,
 // AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (it means 169.254.170.2,
 // which a task cannot reach here), without --auth iam the execution
 // role (pulls, awslogs, secrets and environment files then use virga's
 // own rights; containerOverrides' environmentFiles are not read);
 // with it, kms:Decrypt of secrets under customer managed keys and
 // s3:GetBucketLocation of environment files are not checked, and the
-// denial's SDK suffix (status code, request id) is not given; volumes
-// and the agent's Not supported list (internal/agent) are not
-// provided; in its metadata a container's network is the definition's
+// denial's SDK suffix (status code, request id) is not given; EFS,
+// FSx and Docker volume plugins, driverOpts and labels of Docker
+// volumes, the image's own VOLUMEs (ECS mounts them for volumesFrom
+// and for empty volumes' initial content), and the agent's Not
+// supported list (internal/agent) are not provided; in its metadata a container's network is the definition's
 // mode with address 127.0.0.1 and its Ports' HostIp 127.0.0.1, as is
 // DescribeTasks' bindIP (the agent binds loopback only, where ECS's
 // bridge mode says 0.0.0.0); ImageID and DescribeTasks' imageDigest

@@ -62,7 +62,11 @@ func (s *Service) lifecycle(id string) {
 	// As the agent does: registry credentials and secrets first, then
 	// the images, then each container's log stream.
 	role := spec.ExecutionRole
-	err := s.checkRegistryAuth(s.ctx, t)
+	var err error
+	spec.Volumes, err = taskVolumes(&t.Def)
+	if err == nil {
+		err = s.checkRegistryAuth(s.ctx, t)
+	}
 	if err == nil {
 		err = s.addSecrets(s.ctx, t.Def, role, t.ID, &spec)
 	}
@@ -101,6 +105,7 @@ func (s *Service) lifecycle(id string) {
 	t.T.StartedAt = ptr(now)
 	t.T.PullStartedAt, t.T.PullStoppedAt = ptr(now), ptr(now)
 	bound := rt.Ports()
+	t.stats, _ = rt.(StatsReporter)
 	for i := range t.T.Containers {
 		c := &t.T.Containers[i]
 		c.LastStatus = ptr(statusRunning)
@@ -396,9 +401,10 @@ func (s *Service) untilStopped(stop chan stopRequest, start func(context.Context
 // task's overrides applied. s.mu is held.
 func (s *Service) spec(t *task) TaskSpec {
 	spec := TaskSpec{ID: t.ID}
-	for _, cd := range t.Def.ContainerDefinitions {
+	for i, cd := range t.Def.ContainerDefinitions {
 		c := ContainerSpec{Name: deref(cd.Name), Image: deref(cd.Image), EntryPoint: cd.EntryPoint, Command: cd.Command,
-			WorkingDir: deref(cd.WorkingDirectory), User: deref(cd.User), CPUUnits: int64(deref(cd.Cpu))}
+			WorkingDir: deref(cd.WorkingDirectory), User: deref(cd.User), CPUUnits: int64(deref(cd.Cpu)),
+			Mounts: containerMounts(&t.Def, i), ReadonlyRootfs: deref(cd.ReadonlyRootFilesystem)}
 		if cd.Memory != nil {
 			c.MemoryMiB = int64(*cd.Memory)
 		}

@@ -174,6 +174,9 @@ func checkTaskDefinition(def *TaskDefinition) error {
 			}
 		}
 	}
+	if err := checkVolumes(def, fargate); err != nil {
+		return err
+	}
 	def.Compatibilities = []Compatibility{compatEC2}
 	if *def.NetworkMode == modeAwsvpc && fargateFits(taskCPU, taskMem) {
 		def.Compatibilities = append(def.Compatibilities, compatFargate)

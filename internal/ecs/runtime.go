@@ -31,6 +31,26 @@ type TaskSpec struct {
 	// execution role, with roles enforced); "" pulls with virga's own
 	// rights.
 	ExecutionRole string
+	// Volumes are the task's data volumes, which containers' Mounts
+	// name.
+	Volumes []VolumeSpec
+}
+
+// VolumeSpec is one of a task's volumes: an empty directory made for
+// the task (the default), a host path (HostPath), or a volume kept by
+// name across tasks (Shared, made when missing with Autoprovision).
+type VolumeSpec struct {
+	Name          string
+	HostPath      string
+	Shared        bool
+	Autoprovision bool
+}
+
+// MountSpec mounts a task volume into a container.
+type MountSpec struct {
+	Volume        string
+	ContainerPath string
+	ReadOnly      bool
 }
 
 // ContainerSpec is one container of a task, after overrides.
@@ -57,6 +77,12 @@ type ContainerSpec struct {
 	// StartTimeout is how long containers depending on this one wait
 	// for it to reach their condition; 0 is the runtime's default.
 	StartTimeout time.Duration
+	// Mounts are the container's mountPoints, then those of the
+	// containers in its volumesFrom.
+	Mounts []MountSpec
+	// ReadonlyRootfs mounts the container's root file system read-only
+	// (readonlyRootFilesystem).
+	ReadonlyRootfs bool
 }
 
 // HealthCheckSpec is a container's health check with ECS's defaults
@@ -118,6 +144,34 @@ type OOMReporter interface {
 // ("sha256:..."), DescribeTasks' imageDigest and the metadata's ImageID.
 type ImageDigester interface {
 	ImageDigest(container string) string
+}
+
+// StatsReporter is implemented by running tasks that can read a
+// running container's resource usage (the task metadata's /stats).
+type StatsReporter interface {
+	Stats(ctx context.Context, container string) (ContainerStats, error)
+}
+
+// ContainerStats is one sample of a container's resource usage, with
+// the previous sample's CPU (PreRead zero for the first), in Docker's
+// units: nanoseconds of CPU time, bytes of memory.
+type ContainerStats struct {
+	Read, PreRead   time.Time
+	CPU, PreCPU     CPUStats
+	MemoryUsage     uint64
+	MemoryMaxUsage  uint64
+	MemoryLimit     uint64
+	MemoryCounters  map[string]uint64
+	Pids, PidsLimit uint64
+}
+
+// CPUStats are a container's CPU time and the host's (System).
+type CPUStats struct {
+	Total, Kernel, User                      uint64
+	PerCPU                                   []uint64
+	System                                   uint64
+	OnlineCPUs                               uint32
+	Periods, ThrottledPeriods, ThrottledTime uint64
 }
 
 // Logs writes containers' output to CloudWatch Logs for the awslogs log

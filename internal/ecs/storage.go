@@ -53,6 +53,9 @@ type task struct {
 	// runs (taskenv.go); it is not kept: containers do not outlive the
 	// process.
 	secret string
+	// stats reads its containers' usage while it runs (the runtime's
+	// StatsReporter, when it is one); not kept.
+	stats StatsReporter
 }
 
 // service is a service and the scheduler's memory of it.

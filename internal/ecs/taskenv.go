@@ -76,6 +76,8 @@ func taskRole(t *task) string {
 //
 //	GET v4/{secret}/{container}       task metadata v4, the container's
 //	GET v4/{secret}/{container}/task  task metadata v4, the task's
+//	GET v4/{secret}/{container}/stats       Docker stats of the container
+//	GET v4/{secret}/{container}/task/stats  Docker stats of every container, by id
 //	GET credentials/{secret}          the task role's credentials
 //
 // The secret is the task's own, made when it starts and forgotten when
@@ -102,6 +104,34 @@ func (s *Service) MetadataHandler() http.Handler {
 			out = s.taskMetadata(t)
 		}
 		s.mu.Unlock()
+		writeMetadata(w, out)
+	})
+	mux.HandleFunc("GET "+EndpointPath+"v4/{secret}/{container}/stats", func(w http.ResponseWriter, r *http.Request) {
+		rep, ids := s.statsTargets(r.PathValue("secret"), r.PathValue("container"), false)
+		if rep == nil || len(ids) == 0 {
+			writeMetadata(w, nil)
+			return
+		}
+		st, err := rep.Stats(r.Context(), ids[0].name)
+		if err != nil {
+			writeMetadata(w, nil)
+			return
+		}
+		writeMetadata(w, dockerStats(st, ids[0].id))
+	})
+	mux.HandleFunc("GET "+EndpointPath+"v4/{secret}/{container}/task/stats", func(w http.ResponseWriter, r *http.Request) {
+		rep, ids := s.statsTargets(r.PathValue("secret"), r.PathValue("container"), true)
+		if rep == nil {
+			writeMetadata(w, nil)
+			return
+		}
+		out := map[string]*statsJSON{}
+		for _, c := range ids {
+			out[c.id] = nil // a container that is not running has none
+			if st, err := rep.Stats(r.Context(), c.name); err == nil {
+				out[c.id] = dockerStats(st, c.id)
+			}
+		}
 		writeMetadata(w, out)
 	})
 	mux.HandleFunc("GET "+EndpointPath+"credentials/{secret}", func(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,7 @@
 // Command ecsapp is the container the ECS end-to-end tests run: an HTTP
 // server that answers with its environment, its task metadata and the
-// identity its task role's credentials have at virga, takes memory
-// and exits on request.
+// identity its task role's credentials have at virga, reads and
+// writes files, takes memory and exits on request.
 package main
 
 import (
@@ -92,6 +92,25 @@ func main() {
 			hold = append(hold, b)
 		}
 		fmt.Fprintf(w, "holding %d MiB\n", len(hold))
+	})
+	// /file?path=P answers the file's contents; PUT writes the request
+	// body to it, answering the error's text with 500 when it cannot
+	// (a read-only mount or root file system).
+	http.HandleFunc("/file", func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.Query().Get("path")
+		if r.Method == http.MethodPut {
+			b, _ := io.ReadAll(r.Body)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+			return
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		w.Write(b)
 	})
 	http.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) {
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
