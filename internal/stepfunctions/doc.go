@@ -10,6 +10,7 @@
 //	("sfn", "event", machine, execution, id) → history event (JSON)
 //	("sfn", "version", machine, number)      → published version (JSON)
 //	("sfn", "alias", machine, alias)         → alias (JSON)
+//	("sfn", "branch", machine, execution, i) → branch i of the current top-level Parallel/Map state that succeeded (JSON)
 //	("sfn", "activity", name)                → activity (JSON)
 //
 // Versions and aliases: a version is an immutable copy of the machine's
@@ -36,9 +37,26 @@
 // input. A standard execution still RUNNING when virga stops (or dies)
 // resumes when virga starts again, from the top-level state it had
 // entered last: that state runs again from its beginning (a Task's
-// resource is called again, a Parallel or Map state reruns every
-// branch, a waitForTaskToken task gets a new token), so its effects are
-// at least once. Express executions are kept in memory only, as AWS
+// resource is called again, a Parallel or Map state reruns the
+// branches and iterations that had not succeeded, each from its start,
+// a waitForTaskToken task gets a new token), so its effects are at
+// least once.
+//
+// Redrive: RedriveExecution restarts a FAILED, TIMED_OUT or ABORTED
+// standard execution, with its ARN, input and definition, at the
+// top-level state it ended in, with that state's input and the
+// variables it had; a Parallel or Map state there reruns only the
+// branches and iterations that did not succeed (the outputs of the
+// others are kept), each from its beginning. The history goes on with
+// ExecutionRedriven (redriveCount); redriveCount and redriveDate grow,
+// $$.Execution.RedriveCount says the count, and the execution's
+// TimeoutSeconds counts from the redrive. An execution is not
+// redrivable (ExecutionNotRedrivable, with redriveStatusReason's
+// wording) while RUNNING, once SUCCEEDED, with 24,999 events or more,
+// a year after it started, 14 days after it stopped, or while its
+// machine is deleting. The same clientToken within 15 minutes (the
+// last 10 are kept) answers the same redriveDate. ListExecutions'
+// redriveFilter keeps the executions redriven (REDRIVEN) or not. Express executions are kept in memory only, as AWS
 // keeps no history of them: DescribeExecution, StopExecution,
 // GetExecutionHistory and DescribeStateMachineForExecution answer
 // InvalidArn ("Resource type not valid in this context: express") for
@@ -131,11 +149,9 @@
 // integration pattern of the integrations other than
 // states:startExecution, and every integration not listed above (the task
 // fails with States.Runtime), Map runs and
-// distributed Map, redrive (DescribeExecution reports redriveCount 0
-// and the redriveStatus AWS gives an execution never redriven:
-// NOT_REDRIVABLE while RUNNING, once SUCCEEDED, after a full history or
-// 14 days after it stopped, else REDRIVABLE; redriveDate stays
-// absent), ValidateStateMachineDefinition, TestState,
+// distributed Map and Map Run redrive, the rerun of a failed branch or
+// iteration from its failed state (it reruns from its start),
+// $$.Execution.RedriveTime, ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded
