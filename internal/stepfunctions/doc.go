@@ -70,8 +70,8 @@
 // SdkHttpMetadata, SdkResponseMetadata, StatusCode}), and the optimized
 // integrations dynamodb:putItem/getItem/updateItem/deleteItem,
 // sqs:sendMessage, sns:publish and events:putEvents, which run virga's
-// services in process, and arn:aws:states:::states:startExecution
-// (nested executions, below). A function error fails the task with the
+// services in process, arn:aws:states:::states:startExecution
+// (nested executions, below) and arn:aws:states:::ecs:runTask (below). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
 // cause; a service error is named SERVICE.Code (DynamoDB.
 // ConditionalCheckFailedException). Each resource may end in
@@ -114,6 +114,23 @@
 // the one it had started (and waited for with .sync); an unnamed child
 // is started again.
 //
+// ECS: ecs:runTask calls ECS's RunTask in process with the state's
+// parameters (Cluster, TaskDefinition, LaunchType, NetworkConfiguration,
+// Overrides, ... in PascalCase, passed as RunTask's members) and answers
+// its response in PascalCase ({Tasks, Failures}). With .sync or
+// .waitForTaskToken a non-empty Failures fails the task with
+// AmazonECS.Unknown. .sync records TaskSubmitted and polls DescribeTasks
+// (every 100 ms) until the tasks stop: the output is the stopped task's
+// description in PascalCase (an array of them when Count started
+// several), its timestamps in epoch milliseconds; an essential
+// container (per the task definition) that exited with a code other
+// than 0, or has none, fails the task with States.TaskFailed and that
+// description as the cause. A .sync task that stops waiting (its
+// execution stopped, or the task or execution timed out) stops its ECS
+// tasks with StopTask; when virga stops it leaves them as they are, and the
+// task runs again (a new ECS task) when the execution resumes. An ECS
+// error is named ECS.Code (ECS.InvalidParameterException).
+//
 // StartSyncExecution is served on any host name: the SDKs send it to
 // "sync-" followed by the endpoint's host, which the client must reach
 // virga by. boto3 can be told not to (Config(inject_host_prefix=False));
@@ -147,7 +164,8 @@
 // Not supported: tags on versions and aliases, ActivityScheduleFailed for an activity that does not exist (the task
 // waits until it times out), the .sync
 // integration pattern of the integrations other than
-// states:startExecution, and every integration not listed above (the task
+// states:startExecution and ecs:runTask, the other ECS actions
+// (ecs:runTask only), and every integration not listed above (the task
 // fails with States.Runtime), Map runs and
 // distributed Map and Map Run redrive, the rerun of a failed branch or
 // iteration from its failed state (it reruns from its start),
