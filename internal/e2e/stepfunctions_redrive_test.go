@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -174,5 +175,59 @@ func TestStepFunctionsRedrive(t *testing.T) {
 		if it := l.Executions[0]; (filter == sfntypes.ExecutionRedriveFilterRedriven) != (aws.ToInt32(it.RedriveCount) == 2 && it.RedriveDate != nil) {
 			t.Errorf("redriveFilter %s: count %v date %v", filter, it.RedriveCount, it.RedriveDate)
 		}
+	}
+}
+
+// TestStepFunctionsRedriveParallel redrives a Parallel state whose
+// second branch failed (after the first had succeeded): the first
+// branch's output is kept (it saw redrive count 0), the second runs
+// again and now succeeds.
+func TestStepFunctionsRedriveParallel(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	c := sfn.NewFromConfig(env.Config)
+	def := `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"$$.Execution.RedriveCount"},"End":true}}},
+		{"StartAt":"B","States":{"B":{"Type":"Choice","Choices":[{"Variable":"$$.Execution.RedriveCount","NumericEquals":0,"Next":"Later"}],"Default":"Ok"},
+			"Later":{"Type":"Wait","Seconds":10,"Next":"Fails"},
+			"Fails":{"Type":"Fail","Error":"NotYet"},
+			"Ok":{"Type":"Pass","Parameters":{"b.$":"$$.Execution.RedriveCount"},"End":true}}}]}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("parallel"), Definition: aws.String(def), RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Branch B fails once branch A has succeeded.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		types, _ := historyTypes(t, c, aws.ToString(start.ExecutionArn))
+		n := 0
+		for _, ty := range types {
+			if ty == sfntypes.HistoryEventTypePassStateExited || ty == sfntypes.HistoryEventTypeWaitStateEntered {
+				n++
+			}
+		}
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("history %v", types)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	env.Clock.Advance(10 * time.Second)
+	if d := waitExecution(t, c, aws.ToString(start.ExecutionArn)); d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "NotYet" {
+		t.Fatalf("first run: %s %s", d.Status, aws.ToString(d.Error))
+	}
+	if _, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: start.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	d := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[{"a":0},{"b":1}]` {
+		t.Fatalf("redriven: %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
 	}
 }
