@@ -36,16 +36,10 @@ const pollInterval = 10 * time.Millisecond
 // names ... can't be reused for 90 days".
 const nameReuse = 90 * 24 * time.Hour
 
-// start runs an execution in the background; persistent ones (standard
-// executions) keep their record and history in the store.
-func (s *Service) start(e *execution, input any, from string, done map[int]any) *run {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.startLocked(e, input, from, false, done)
-}
-
-// startLocked is start with s.mu held; a redriven execution starts its
-// state afresh, done are the branches of that state that succeeded.
+// startLocked runs an execution in the background, with s.mu held;
+// persistent ones (standard executions) keep their record and history
+// in the store. A redriven execution starts its state afresh; done are
+// the branches of that state that succeeded.
 func (s *Service) startLocked(e *execution, input any, from string, redriven bool, done map[int]any) *run {
 	ctx, cancel := context.WithCancel(s.base)
 	r := &run{exec: e, cancel: cancel, done: make(chan struct{}), resumed: from != "" && !redriven,
@@ -246,6 +240,18 @@ func (s *Service) resume(log *slog.Logger) {
 		return true
 	})
 	for _, e := range left {
+		// Requests may be served before this runs: an execution started
+		// (or redriven) since is running already, and one that has
+		// ended since is no longer RUNNING. A run leaves s.running only
+		// after its record is final, so the record read again under s.mu
+		// says which.
+		s.mu.Lock()
+		cur, err := s.loadExecution(e.Machine, e.Name)
+		if s.running[e.ARN] != nil || err != nil || cur == nil || cur.Status != "RUNNING" {
+			s.mu.Unlock()
+			continue
+		}
+		e = cur
 		input, err := asl.Decode([]byte(e.AtInput))
 		if err != nil || e.At == "" {
 			input, _ = asl.Decode([]byte(e.Input))
@@ -256,7 +262,8 @@ func (s *Service) resume(log *slog.Logger) {
 		if e.Branches && e.At != "" {
 			done = s.loadBranches(e.Machine, e.Name)
 		}
-		s.start(e, input, e.At, done)
+		s.startLocked(e, input, e.At, false, done)
+		s.mu.Unlock()
 	}
 }
 
