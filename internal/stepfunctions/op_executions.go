@@ -310,12 +310,9 @@ func (s *Service) redriveExecution(_ context.Context, in *RedriveExecutionInput)
 		if status == "RUNNING" {
 			return nil, ErrExecutionNotRedrivable.WithMessage("Execution is RUNNING and cannot be redriven")
 		}
-		// It is ending: its record is final.
-		r.mu.Lock()
-		done := r.done
-		r.mu.Unlock()
+		// It is ending and its record final: wait until its run is gone.
 		s.mu.Unlock()
-		<-done
+		<-r.done
 		s.mu.Lock()
 	}
 	e, err := s.loadExecution(machineName, name)
