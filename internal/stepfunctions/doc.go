@@ -10,6 +10,7 @@
 //	("sfn", "event", machine, execution, id) → history event (JSON)
 //	("sfn", "version", machine, number)      → published version (JSON)
 //	("sfn", "alias", machine, alias)         → alias (JSON)
+//	("sfn", "branch", machine, execution, i) → branch i of the current top-level Parallel/Map state that succeeded (JSON)
 //	("sfn", "activity", name)                → activity (JSON)
 //
 // Versions and aliases: a version is an immutable copy of the machine's
@@ -36,9 +37,26 @@
 // input. A standard execution still RUNNING when virga stops (or dies)
 // resumes when virga starts again, from the top-level state it had
 // entered last: that state runs again from its beginning (a Task's
-// resource is called again, a Parallel or Map state reruns every
-// branch, a waitForTaskToken task gets a new token), so its effects are
-// at least once. Express executions are kept in memory only, as AWS
+// resource is called again, a Parallel or Map state reruns the
+// branches and iterations that had not succeeded, each from its start,
+// a waitForTaskToken task gets a new token), so its effects are at
+// least once.
+//
+// Redrive: RedriveExecution restarts a FAILED, TIMED_OUT or ABORTED
+// standard execution, with its ARN, input and definition, at the
+// top-level state it ended in, with that state's input and the
+// variables it had; a Parallel or Map state there reruns only the
+// branches and iterations that did not succeed (the outputs of the
+// others are kept), each from its beginning. The history goes on with
+// ExecutionRedriven (redriveCount); redriveCount and redriveDate grow,
+// $$.Execution.RedriveCount says the count, and the execution's
+// TimeoutSeconds counts from the redrive. An execution is not
+// redrivable (ExecutionNotRedrivable, with redriveStatusReason's
+// wording) while RUNNING, once SUCCEEDED, with 24,999 events or more,
+// a year after it started, 14 days after it stopped, or while its
+// machine is deleting. The same clientToken within 15 minutes (the
+// last 10 are kept) answers the same redriveDate. ListExecutions'
+// redriveFilter keeps the executions redriven (REDRIVEN) or not. Express executions are kept in memory only, as AWS
 // keeps no history of them: DescribeExecution, StopExecution,
 // GetExecutionHistory and DescribeStateMachineForExecution answer
 // InvalidArn ("Resource type not valid in this context: express") for
@@ -52,8 +70,8 @@
 // SdkHttpMetadata, SdkResponseMetadata, StatusCode}), and the optimized
 // integrations dynamodb:putItem/getItem/updateItem/deleteItem,
 // sqs:sendMessage, sns:publish and events:putEvents, which run virga's
-// services in process, and arn:aws:states:::states:startExecution
-// (nested executions, below). A function error fails the task with the
+// services in process, arn:aws:states:::states:startExecution
+// (nested executions, below) and arn:aws:states:::ecs:runTask (below). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
 // cause; a service error is named SERVICE.Code (DynamoDB.
 // ConditionalCheckFailedException). Each resource may end in
@@ -96,6 +114,23 @@
 // the one it had started (and waited for with .sync); an unnamed child
 // is started again.
 //
+// ECS: ecs:runTask calls ECS's RunTask in process with the state's
+// parameters (Cluster, TaskDefinition, LaunchType, NetworkConfiguration,
+// Overrides, ... in PascalCase, passed as RunTask's members) and answers
+// its response in PascalCase ({Tasks, Failures}). With .sync or
+// .waitForTaskToken a non-empty Failures fails the task with
+// AmazonECS.Unknown. .sync records TaskSubmitted and polls DescribeTasks
+// (every 100 ms) until the tasks stop: the output is the stopped task's
+// description in PascalCase (an array of them when Count started
+// several), its timestamps in epoch milliseconds; an essential
+// container (per the task definition) that exited with a code other
+// than 0, or has none, fails the task with States.TaskFailed and that
+// description as the cause. A .sync task that stops waiting (its
+// execution stopped, or the task or execution timed out) stops its ECS
+// tasks with StopTask; when virga stops it leaves them as they are, and the
+// task runs again (a new ECS task) when the execution resumes. An ECS
+// error is named ECS.Code (ECS.InvalidParameterException).
+//
 // StartSyncExecution is served on any host name: the SDKs send it to
 // "sync-" followed by the endpoint's host, which the client must reach
 // virga by. boto3 can be told not to (Config(inject_host_prefix=False));
@@ -129,13 +164,12 @@
 // Not supported: tags on versions and aliases, ActivityScheduleFailed for an activity that does not exist (the task
 // waits until it times out), the .sync
 // integration pattern of the integrations other than
-// states:startExecution, and every integration not listed above (the task
+// states:startExecution and ecs:runTask, the other ECS actions
+// (ecs:runTask only), and every integration not listed above (the task
 // fails with States.Runtime), Map runs and
-// distributed Map, redrive (DescribeExecution reports redriveCount 0
-// and the redriveStatus AWS gives an execution never redriven:
-// NOT_REDRIVABLE while RUNNING, once SUCCEEDED, after a full history or
-// 14 days after it stopped, else REDRIVABLE; redriveDate stays
-// absent), ValidateStateMachineDefinition, TestState,
+// distributed Map and Map Run redrive, the rerun of a failed branch or
+// iteration from its failed state (it reruns from its start),
+// $$.Execution.RedriveTime, ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
 // package asl), logging to CloudWatch Logs
 // (LoggingConfiguration is recorded only) and X-Ray tracing (recorded

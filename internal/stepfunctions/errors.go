@@ -26,6 +26,7 @@ var (
 	ErrResourceNotFound             = apierr.New("ResourceNotFound", 400, "")
 	ErrTooManyTags                  = apierr.New("TooManyTags", 400, "")
 	ErrActivityDoesNotExist         = apierr.New("ActivityDoesNotExist", 400, "")
+	ErrExecutionNotRedrivable       = apierr.New("ExecutionNotRedrivable", 400, "")
 )
 
 // invalidARN is InvalidArn for arn where a resource of another type was

@@ -98,6 +98,7 @@ func (s *Service) startRun(in *StartExecutionInput) (*StartExecutionOutput, *run
 			// history goes with its record.
 			b := s.store.NewBatch()
 			b.DeleteRange(eventPrefix(e.Machine, e.Name), keys.PrefixEnd(eventPrefix(e.Machine, e.Name)))
+			b.DeleteRange(branchPrefix(e.Machine, e.Name), keys.PrefixEnd(branchPrefix(e.Machine, e.Name)))
 			err := b.Commit()
 			b.Close()
 			if err != nil {
@@ -137,7 +138,7 @@ func (s *Service) begin(e *execution, input any) *run {
 	r.mu.Lock()
 	s.appendEvent(r, event{Type: "ExecutionStarted", Input: &e.Input, RoleArn: e.RoleArn})
 	r.mu.Unlock()
-	return s.startLocked(e, input, "")
+	return s.startLocked(e, input, "", false, nil)
 }
 
 func (s *Service) startSyncExecution(_ context.Context, in *StartSyncExecutionInput) (*StartSyncExecutionOutput, error) {
@@ -224,9 +225,10 @@ func (s *Service) describeExecution(_ context.Context, in *DescribeExecutionInpu
 		out.TraceHeader = &e.Trace
 	}
 	out.StateMachineVersionArn, out.StateMachineAliasArn = optional(e.VersionARN), optional(e.AliasARN)
-	// Executions are never redriven here: the count is 0, and the status
-	// is what AWS would answer for RedriveExecution.
-	out.RedriveCount = ptr(int32(0))
+	out.RedriveCount = ptr(e.RedriveCount)
+	if !e.RedriveDate.IsZero() {
+		out.RedriveDate = ptr(e.RedriveDate)
+	}
 	status, reason := s.redriveStatus(e)
 	out.RedriveStatus = ptr(ExecutionRedriveStatus(status))
 	if reason != "" {
@@ -240,20 +242,123 @@ func (s *Service) describeExecution(_ context.Context, in *DescribeExecutionInpu
 // successfully "in the last 14 days".
 const redrivePeriod = 14 * 24 * time.Hour
 
+// maxOpen is how long an execution may stay open, redrives included:
+// "The workflow execution has not exceeded the maximum open time of
+// one year".
+const maxOpen = 365 * 24 * time.Hour
+
 // redriveStatus is DescribeExecution's redriveStatus and
-// redriveStatusReason: a RUNNING or SUCCEEDED execution, one that filled
-// its history, and one that stopped more than 14 days ago cannot be
-// redriven; a FAILED, TIMED_OUT or ABORTED one can.
+// redriveStatusReason: a RUNNING or SUCCEEDED execution, one whose
+// history has no room for ExecutionRedriven and one more event (24,999
+// events or more), one started more than a year ago and one that
+// stopped more than 14 days ago cannot be redriven; a FAILED, TIMED_OUT
+// or ABORTED one can.
 func (s *Service) redriveStatus(e *execution) (string, string) {
+	now := s.clock.Now()
 	switch {
 	case e.Status == "RUNNING" || e.Status == "SUCCEEDED":
 		return "NOT_REDRIVABLE", "Execution is " + e.Status + " and cannot be redriven"
-	case e.Cause != nil && *e.Cause == historyFull:
+	case e.Cause != nil && *e.Cause == historyFull, e.Events >= maxHistory-1:
 		return "NOT_REDRIVABLE", "Execution history event limit exceeded"
-	case s.clock.Now().Sub(e.Stop) > redrivePeriod:
+	case now.Sub(e.Start) > maxOpen:
+		return "NOT_REDRIVABLE", "Execution has exceeded the max execution time"
+	case now.Sub(e.Stop) > redrivePeriod:
 		return "NOT_REDRIVABLE", "Execution redrivable period exceeded"
 	}
 	return "REDRIVABLE", ""
+}
+
+// Client tokens: "The API will return idempotent responses for the last
+// 10 client tokens used to successfully redrive the execution. These
+// client tokens are valid for up to 15 minutes after they are first
+// used."
+const (
+	redriveTokens   = 10
+	redriveTokenTTL = 15 * time.Minute
+)
+
+// redriveExecution is RedriveExecution: the execution, with its ARN,
+// input and history, runs again from the top-level state it ended in
+// (which reruns only the branches and iterations of a Parallel or Map
+// state that did not succeed), after an ExecutionRedriven event.
+func (s *Service) redriveExecution(_ context.Context, in *RedriveExecutionInput) (*RedriveExecutionOutput, error) {
+	arn := deref(in.ExecutionArn)
+	machineName, name, express, ok := executionName(arn)
+	if !ok || express {
+		return nil, invalidARN(arn)
+	}
+	token := deref(in.ClientToken)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	same := func(e *execution) *RedriveExecutionOutput {
+		for _, t := range e.Redrives {
+			if token != "" && t.Token == token && now.Sub(t.Date) < redriveTokenTTL {
+				return &RedriveExecutionOutput{RedriveDate: ptr(t.Date)}
+			}
+		}
+		return nil
+	}
+	if r := s.running[arn]; r != nil {
+		r.mu.Lock()
+		out := same(r.exec)
+		status := r.exec.Status
+		r.mu.Unlock()
+		if out != nil {
+			return out, nil
+		}
+		if status == "RUNNING" {
+			return nil, ErrExecutionNotRedrivable.WithMessage("Execution is RUNNING and cannot be redriven")
+		}
+		// It is ending and its record final: wait until its run is gone.
+		s.mu.Unlock()
+		<-r.done
+		s.mu.Lock()
+	}
+	e, err := s.loadExecution(machineName, name)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, executionNotFound(arn)
+	}
+	if out := same(e); out != nil {
+		return out, nil
+	}
+	m, err := s.loadMachine(machineName)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil && m.Status == statusDeleting {
+		return nil, ErrExecutionNotRedrivable.WithMessage("State machine is in DELETING status")
+	}
+	if status, reason := s.redriveStatus(e); status != "REDRIVABLE" {
+		return nil, ErrExecutionNotRedrivable.WithMessage(reason)
+	}
+	e.RedriveCount++
+	e.RedriveDate = now
+	e.Status, e.Stop, e.Output, e.Error, e.Cause = "RUNNING", time.Time{}, nil, nil, nil
+	if token != "" {
+		e.Redrives = append(e.Redrives, redriveToken{Token: token, Date: now})
+		if len(e.Redrives) > redriveTokens {
+			e.Redrives = e.Redrives[len(e.Redrives)-redriveTokens:]
+		}
+	}
+	input, err := asl.Decode([]byte(e.AtInput))
+	if err != nil || e.At == "" {
+		input, _ = asl.Decode([]byte(e.Input))
+		e.At = ""
+	}
+	var done map[int]any
+	if e.Branches && e.At != "" {
+		done = s.loadBranches(e.Machine, e.Name)
+	}
+	r := &run{exec: e}
+	r.mu.Lock()
+	s.appendEvent(r, event{Type: "ExecutionRedriven", Prev: e.Events, Redrive: e.RedriveCount})
+	r.mu.Unlock()
+	s.startLocked(e, input, e.At, true, done)
+	return &RedriveExecutionOutput{RedriveDate: ptr(now)}, nil
 }
 
 func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*ListExecutionsOutput, error) {
@@ -285,7 +390,9 @@ func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*L
 	}
 	var all []execution
 	err = scan[execution](s.store, execPrefix(m.Name), func(e *execution) bool {
-		if (in.StatusFilter == nil || string(*in.StatusFilter) == e.Status) && match(e) {
+		redriven := e.RedriveCount > 0
+		if (in.StatusFilter == nil || string(*in.StatusFilter) == e.Status) && match(e) &&
+			(in.RedriveFilter == nil || (*in.RedriveFilter == "REDRIVEN") == redriven) {
 			all = append(all, *e)
 		}
 		return true
@@ -306,6 +413,9 @@ func (s *Service) listExecutions(_ context.Context, in *ListExecutionsInput) (*L
 			StateMachineVersionArn: optional(e.VersionARN), StateMachineAliasArn: optional(e.AliasARN)}
 		if !e.Stop.IsZero() {
 			item.StopDate = ptr(e.Stop)
+		}
+		if e.RedriveCount > 0 {
+			item.RedriveCount, item.RedriveDate = ptr(e.RedriveCount), ptr(e.RedriveDate)
 		}
 		out.Executions = append(out.Executions, item)
 	}
@@ -374,6 +484,8 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 	switch ev.Type {
 	case "ExecutionStarted":
 		h.ExecutionStartedEventDetails = &ExecutionStartedEventDetails{Input: data(ev.Input), InputDetails: det, RoleArn: ptr(ev.RoleArn)}
+	case "ExecutionRedriven":
+		h.ExecutionRedrivenEventDetails = &ExecutionRedrivenEventDetails{RedriveCount: ptr(ev.Redrive)}
 	case "ExecutionSucceeded":
 		h.ExecutionSucceededEventDetails = &ExecutionSucceededEventDetails{Output: data(ev.Output), OutputDetails: det}
 	case "ExecutionFailed":

@@ -33,6 +33,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DescribeExecution", Handler: awsproto.Handle(s.describeExecution)},
 		{Name: "ListExecutions", Handler: awsproto.Handle(s.listExecutions)},
 		{Name: "StopExecution", Handler: awsproto.Handle(s.stopExecution)},
+		{Name: "RedriveExecution", Handler: awsproto.Handle(s.redriveExecution)},
 		{Name: "GetExecutionHistory", Handler: awsproto.Handle(s.getExecutionHistory)},
 		{Name: "SendTaskSuccess", Handler: awsproto.Handle(s.sendTaskSuccess)},
 		{Name: "SendTaskFailure", Handler: awsproto.Handle(s.sendTaskFailure)},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/stepfunctions/asl"
+	"github.com/virga/virga/internal/store/keys"
 )
 
 // run is an execution in progress.
@@ -21,6 +22,11 @@ type run struct {
 	stopped bool       // StopExecution, DeleteStateMachine or the history quota ended it
 
 	resumed bool // resumed after a restart: its current state runs again
+	// redriven: RedriveExecution restarted it at its current state.
+	redriven bool
+	// branchesDone are the branches of its current state that
+	// succeeded before.
+	branchesDone map[int]any
 }
 
 // pollInterval is how often waits look at the clock, which tests fake.
@@ -30,18 +36,14 @@ const pollInterval = 10 * time.Millisecond
 // names ... can't be reused for 90 days".
 const nameReuse = 90 * 24 * time.Hour
 
-// start runs an execution in the background; persistent ones (standard
-// executions) keep their record and history in the store.
-func (s *Service) start(e *execution, input any, from string) *run {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.startLocked(e, input, from)
-}
-
-// startLocked is start with s.mu held.
-func (s *Service) startLocked(e *execution, input any, from string) *run {
+// startLocked runs an execution in the background, with s.mu held;
+// persistent ones (standard executions) keep their record and history
+// in the store. A redriven execution starts its state afresh; done are
+// the branches of that state that succeeded.
+func (s *Service) startLocked(e *execution, input any, from string, redriven bool, done map[int]any) *run {
 	ctx, cancel := context.WithCancel(s.base)
-	r := &run{exec: e, cancel: cancel, done: make(chan struct{}), resumed: from != ""}
+	r := &run{exec: e, cancel: cancel, done: make(chan struct{}), resumed: from != "" && !redriven,
+		redriven: redriven, branchesDone: done}
 	s.running[e.ARN] = r
 	s.wg.Add(1)
 	go func() {
@@ -71,7 +73,11 @@ func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
 		var cancel context.CancelFunc
 		runCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
+		// A redriven execution's TimeoutSeconds counts from the redrive.
 		deadline := e.Start.Add(time.Duration(m.TimeoutSeconds) * time.Second)
+		if !e.RedriveDate.IsZero() {
+			deadline = e.RedriveDate.Add(time.Duration(m.TimeoutSeconds) * time.Second)
+		}
 		go func() {
 			if env.WaitUntil(runCtx, deadline) == nil {
 				r.mu.Lock()
@@ -81,14 +87,13 @@ func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
 			}
 		}()
 	}
-	prev := int64(1)
-	if from != "" {
-		prev = e.Events
-	}
+	prev := e.Events
 	ax := &asl.Execution{ID: e.ARN, Name: e.Name, RoleArn: e.RoleArn, MachineID: e.MachineARN,
-		MachineName: e.Machine, Start: e.Start, Input: execInput}
+		MachineName: e.Machine, Start: e.Start, Input: execInput, RedriveCount: int(e.RedriveCount), Done: r.branchesDone}
 	if from != "" {
-		ax.Resumed = e.AtTime
+		if !r.redriven {
+			ax.Resumed = e.AtTime
+		}
 		if vars, err := asl.Decode([]byte(e.AtVars)); err == nil {
 			ax.Vars, _ = vars.(map[string]any)
 		}
@@ -235,13 +240,30 @@ func (s *Service) resume(log *slog.Logger) {
 		return true
 	})
 	for _, e := range left {
+		// Requests may be served before this runs: an execution started
+		// (or redriven) since is running already, and one that has
+		// ended since is no longer RUNNING. A run leaves s.running only
+		// after its record is final, so the record read again under s.mu
+		// says which.
+		s.mu.Lock()
+		cur, err := s.loadExecution(e.Machine, e.Name)
+		if s.running[e.ARN] != nil || err != nil || cur == nil || cur.Status != "RUNNING" {
+			s.mu.Unlock()
+			continue
+		}
+		e = cur
 		input, err := asl.Decode([]byte(e.AtInput))
 		if err != nil || e.At == "" {
 			input, _ = asl.Decode([]byte(e.Input))
 			e.At = ""
 		}
 		log.Info("stepfunctions: resuming execution", "execution", e.ARN, "state", e.At)
-		s.start(e, input, e.At)
+		var done map[int]any
+		if e.Branches && e.At != "" {
+			done = s.loadBranches(e.Machine, e.Name)
+		}
+		s.startLocked(e, input, e.At, false, done)
+		s.mu.Unlock()
 	}
 }
 
@@ -300,6 +322,46 @@ func (x *execEnv) Checkpoint(state string, input any, vars map[string]any) {
 		e.AtVars = asl.Encode(vars)
 	}
 	if !e.Express && !x.r.stopped {
+		x.resetBranches()
 		x.s.put(execKey(e.Machine, e.Name), e)
 	}
+}
+
+func (x *execEnv) BranchSucceeded(i int, out any) {
+	x.r.mu.Lock()
+	defer x.r.mu.Unlock()
+	e := x.r.exec
+	if e.Express || x.r.stopped {
+		return
+	}
+	e.Branches = true
+	if err := x.s.put(branchKey(e.Machine, e.Name, i), branch{Index: i, Output: asl.Encode(out)}, execKey(e.Machine, e.Name), e); err != nil {
+		x.s.log.Error("stepfunctions: recording a branch", "execution", e.ARN, "err", err)
+	}
+}
+
+func (x *execEnv) BranchesReset() {
+	x.r.mu.Lock()
+	defer x.r.mu.Unlock()
+	if !x.r.exec.Express && !x.r.stopped && x.resetBranches() {
+		x.s.put(execKey(x.r.exec.Machine, x.r.exec.Name), x.r.exec)
+	}
+}
+
+// resetBranches forgets the branches recorded as succeeded and answers
+// whether there were any; r.mu is held.
+func (x *execEnv) resetBranches() bool {
+	e := x.r.exec
+	if !e.Branches {
+		return false
+	}
+	b := x.s.store.NewBatch()
+	defer b.Close()
+	b.DeleteRange(branchPrefix(e.Machine, e.Name), keys.PrefixEnd(branchPrefix(e.Machine, e.Name)))
+	if err := b.Commit(); err != nil {
+		x.s.log.Error("stepfunctions: forgetting branches", "execution", e.ARN, "err", err)
+		return false
+	}
+	e.Branches = false
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/virga/virga/internal/stepfunctions/asl"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -97,6 +98,28 @@ type execution struct {
 	AtVars string `json:"atVars,omitempty"`
 	// Events is the number of history events.
 	Events int64 `json:"events"`
+	// RedriveCount and RedriveDate count and date the redrives;
+	// Redrives are the client tokens of the last ones.
+	RedriveCount int32          `json:"redriveCount,omitempty"`
+	RedriveDate  time.Time      `json:"redriveDate,omitzero"`
+	Redrives     []redriveToken `json:"redrives,omitempty"`
+	// Branches says that branches of the top-level Parallel or Map
+	// state At are recorded as succeeded.
+	Branches bool `json:"branches,omitempty"`
+}
+
+// redriveToken is a RedriveExecution clientToken: the same token within
+// 15 minutes answers the same redrive.
+type redriveToken struct {
+	Token string    `json:"token"`
+	Date  time.Time `json:"date"`
+}
+
+// branch is a branch or iteration of a top-level Parallel or Map state
+// that succeeded, with its output (JSON).
+type branch struct {
+	Index  int    `json:"index"`
+	Output string `json:"output"`
 }
 
 // event is a history event as the store keeps it.
@@ -119,6 +142,28 @@ type event struct {
 	Length    int       `json:"length,omitempty"`
 	RoleArn   string    `json:"roleArn,omitempty"`
 	Worker    string    `json:"worker,omitempty"`
+	Redrive   int32     `json:"redrive,omitempty"` // redriveCount of ExecutionRedriven
+}
+
+func branchPrefix(machine, name string) []byte {
+	return keys.AppendString(keys.AppendString(base("branch"), machine), name)
+}
+
+func branchKey(machine, name string, i int) []byte {
+	return keys.AppendUint(branchPrefix(machine, name), uint64(i))
+}
+
+// loadBranches returns the outputs of the branches recorded as
+// succeeded.
+func (s *Service) loadBranches(machine, name string) map[int]any {
+	done := map[int]any{}
+	scan[branch](s.store, branchPrefix(machine, name), func(b *branch) bool {
+		if v, err := asl.Decode([]byte(b.Output)); err == nil {
+			done[b.Index] = v
+		}
+		return true
+	})
+	return done
 }
 
 func base(kind string) []byte { return keys.AppendString(keys.AppendString(nil, "sfn"), kind) }
@@ -222,6 +267,7 @@ func (s *Service) deleteMachineData(name string) error {
 	for _, e := range execs {
 		b2.Delete(execKey(name, e))
 		b2.DeleteRange(eventPrefix(name, e), keys.PrefixEnd(eventPrefix(name, e)))
+		b2.DeleteRange(branchPrefix(name, e), keys.PrefixEnd(branchPrefix(name, e)))
 	}
 	return b2.Commit()
 }

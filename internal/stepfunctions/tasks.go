@@ -108,6 +108,9 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 	if svc == "states" && action == "startExecution" && (pattern == "" || pattern == "sync" || pattern == "sync:2" || pattern == "waitForTaskToken") {
 		return x.startChild(ctx, c, pattern)
 	}
+	if svc == "ecs" && action == "runTask" && (pattern == "" || pattern == "sync" || pattern == "waitForTaskToken") {
+		return x.runECSTask(ctx, c, pattern)
+	}
 	if pattern != "" && pattern != "waitForTaskToken" {
 		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf("The integration pattern .%s is not supported by virga", pattern)}
 	}

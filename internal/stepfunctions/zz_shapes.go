@@ -268,6 +268,13 @@ type ExecutionListItem struct {
 	ItemCount              *int32           `aws:"name=itemCount,min=0"`
 	StateMachineVersionArn *string          `aws:"name=stateMachineVersionArn,min=1,max=256"`
 	StateMachineAliasArn   *string          `aws:"name=stateMachineAliasArn,min=1,max=256"`
+	RedriveCount           *int32           `aws:"name=redriveCount"`
+	RedriveDate            *time.Time       `aws:"name=redriveDate"`
+}
+
+// ExecutionRedrivenEventDetails is the ExecutionRedrivenEventDetails shape of AWS's model.
+type ExecutionRedrivenEventDetails struct {
+	RedriveCount *int32 `aws:"name=redriveCount"`
 }
 
 // ExecutionStartedEventDetails is the ExecutionStartedEventDetails shape of AWS's model.
@@ -356,6 +363,7 @@ type HistoryEvent struct {
 	StateExitedEventDetails                  *StateExitedEventDetails                  `aws:"name=stateExitedEventDetails"`
 	MapRunStartedEventDetails                *MapRunStartedEventDetails                `aws:"name=mapRunStartedEventDetails"`
 	MapRunFailedEventDetails                 *MapRunFailedEventDetails                 `aws:"name=mapRunFailedEventDetails"`
+	ExecutionRedrivenEventDetails            *ExecutionRedrivenEventDetails            `aws:"name=executionRedrivenEventDetails"`
 }
 
 // HistoryEventExecutionDataDetails is the HistoryEventExecutionDataDetails shape of AWS's model.
@@ -416,11 +424,12 @@ type ListActivitiesOutput struct {
 
 // ListExecutionsInput is the ListExecutionsInput shape of AWS's model.
 type ListExecutionsInput struct {
-	StateMachineArn *string          `aws:"name=stateMachineArn,min=1,max=256"`
-	StatusFilter    *ExecutionStatus `aws:"name=statusFilter"`
-	MaxResults      *int32           `aws:"name=maxResults,min=0,max=1000"`
-	NextToken       *string          `aws:"name=nextToken,min=1,max=3096"`
-	MapRunArn       *string          `aws:"name=mapRunArn,min=1,max=2000"`
+	StateMachineArn *string                 `aws:"name=stateMachineArn,min=1,max=256"`
+	StatusFilter    *ExecutionStatus        `aws:"name=statusFilter"`
+	MaxResults      *int32                  `aws:"name=maxResults,min=0,max=1000"`
+	NextToken       *string                 `aws:"name=nextToken,min=1,max=3096"`
+	MapRunArn       *string                 `aws:"name=mapRunArn,min=1,max=2000"`
+	RedriveFilter   *ExecutionRedriveFilter `aws:"name=redriveFilter"`
 }
 
 // ListExecutionsOutput is the ListExecutionsOutput shape of AWS's model.
@@ -522,6 +531,17 @@ type PublishStateMachineVersionInput struct {
 type PublishStateMachineVersionOutput struct {
 	CreationDate           *time.Time `aws:"name=creationDate,required"`
 	StateMachineVersionArn *string    `aws:"name=stateMachineVersionArn,required,min=1,max=256"`
+}
+
+// RedriveExecutionInput is the RedriveExecutionInput shape of AWS's model.
+type RedriveExecutionInput struct {
+	ExecutionArn *string `aws:"name=executionArn,required,min=1,max=256"`
+	ClientToken  *string `aws:"name=clientToken,min=1,max=64" pattern:"[!-~]+"`
+}
+
+// RedriveExecutionOutput is the RedriveExecutionOutput shape of AWS's model.
+type RedriveExecutionOutput struct {
+	RedriveDate *time.Time `aws:"name=redriveDate,required"`
 }
 
 // RoutingConfigurationListItem is the RoutingConfigurationListItem shape of AWS's model.
@@ -777,6 +797,14 @@ type UpdateStateMachineOutput struct {
 	StateMachineVersionArn *string    `aws:"name=stateMachineVersionArn,min=1,max=256"`
 }
 
+// ExecutionRedriveFilter is the ExecutionRedriveFilter enum of AWS's model.
+type ExecutionRedriveFilter string
+
+// Values lists the values AWS accepts for ExecutionRedriveFilter.
+func (ExecutionRedriveFilter) Values() []string {
+	return []string{"REDRIVEN", "NOT_REDRIVEN"}
+}
+
 // ExecutionRedriveStatus is the ExecutionRedriveStatus enum of AWS's model.
 type ExecutionRedriveStatus string
 
@@ -798,7 +826,7 @@ type HistoryEventType string
 
 // Values lists the values AWS accepts for HistoryEventType.
 func (HistoryEventType) Values() []string {
-	return []string{"ActivityFailed", "ActivityScheduled", "ActivityScheduleFailed", "ActivityStarted", "ActivitySucceeded", "ActivityTimedOut", "ChoiceStateEntered", "ChoiceStateExited", "ExecutionAborted", "ExecutionFailed", "ExecutionStarted", "ExecutionSucceeded", "ExecutionTimedOut", "FailStateEntered", "LambdaFunctionFailed", "LambdaFunctionScheduled", "LambdaFunctionScheduleFailed", "LambdaFunctionStarted", "LambdaFunctionStartFailed", "LambdaFunctionSucceeded", "LambdaFunctionTimedOut", "MapIterationAborted", "MapIterationFailed", "MapIterationStarted", "MapIterationSucceeded", "MapStateAborted", "MapStateEntered", "MapStateExited", "MapStateFailed", "MapStateStarted", "MapStateSucceeded", "ParallelStateAborted", "ParallelStateEntered", "ParallelStateExited", "ParallelStateFailed", "ParallelStateStarted", "ParallelStateSucceeded", "PassStateEntered", "PassStateExited", "SucceedStateEntered", "SucceedStateExited", "TaskFailed", "TaskScheduled", "TaskStarted", "TaskStartFailed", "TaskStateAborted", "TaskStateEntered", "TaskStateExited", "TaskSubmitFailed", "TaskSubmitted", "TaskSucceeded", "TaskTimedOut", "WaitStateAborted", "WaitStateEntered", "WaitStateExited", "MapRunAborted", "MapRunFailed", "MapRunStarted", "MapRunSucceeded"}
+	return []string{"ActivityFailed", "ActivityScheduled", "ActivityScheduleFailed", "ActivityStarted", "ActivitySucceeded", "ActivityTimedOut", "ChoiceStateEntered", "ChoiceStateExited", "ExecutionAborted", "ExecutionFailed", "ExecutionStarted", "ExecutionSucceeded", "ExecutionTimedOut", "FailStateEntered", "LambdaFunctionFailed", "LambdaFunctionScheduled", "LambdaFunctionScheduleFailed", "LambdaFunctionStarted", "LambdaFunctionStartFailed", "LambdaFunctionSucceeded", "LambdaFunctionTimedOut", "MapIterationAborted", "MapIterationFailed", "MapIterationStarted", "MapIterationSucceeded", "MapStateAborted", "MapStateEntered", "MapStateExited", "MapStateFailed", "MapStateStarted", "MapStateSucceeded", "ParallelStateAborted", "ParallelStateEntered", "ParallelStateExited", "ParallelStateFailed", "ParallelStateStarted", "ParallelStateSucceeded", "PassStateEntered", "PassStateExited", "SucceedStateEntered", "SucceedStateExited", "TaskFailed", "TaskScheduled", "TaskStarted", "TaskStartFailed", "TaskStateAborted", "TaskStateEntered", "TaskStateExited", "TaskSubmitFailed", "TaskSubmitted", "TaskSucceeded", "TaskTimedOut", "WaitStateAborted", "WaitStateEntered", "WaitStateExited", "MapRunAborted", "MapRunFailed", "MapRunStarted", "MapRunSucceeded", "ExecutionRedriven"}
 }
 
 // LogLevel is the LogLevel enum of AWS's model.

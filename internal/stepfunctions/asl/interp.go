@@ -81,6 +81,12 @@ type Env interface {
 	// input and the variables, so that a resumed execution can start
 	// there.
 	Checkpoint(state string, input any, vars map[string]any)
+	// BranchSucceeded records that branch or iteration index of the
+	// top-level Parallel or Map state running now succeeded with
+	// output, so that a redriven or resumed execution does not run it
+	// again; BranchesReset forgets those of an earlier attempt.
+	BranchSucceeded(index int, output any)
+	BranchesReset()
 }
 
 // TaskCall is one run of a Task state's resource.
@@ -131,6 +137,12 @@ type Execution struct {
 	Resumed time.Time
 	// Vars are the variables a resumed execution had.
 	Vars map[string]any
+	// RedriveCount is how many times the execution was redriven.
+	RedriveCount int
+	// Done holds the outputs of the branches or iterations of the
+	// first state run by Run (a Parallel or Map state) that succeeded
+	// before: they are not run again.
+	Done map[int]any
 }
 
 // Run runs machine m from state `from` (its StartAt when empty) with
@@ -138,8 +150,8 @@ type Execution struct {
 // first state follows.
 func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (out any, err error) {
 	defer recoverFailure(&err)
-	r := &runner{env: env, exec: exec}
-	t := &thread{r: r, prev: prev, vars: map[string]any{}}
+	r := &runner{env: env, exec: exec, done: exec.Done}
+	t := &thread{r: r, prev: prev, vars: map[string]any{}, top: true}
 	for k, v := range exec.Vars {
 		t.vars[k] = v
 	}
@@ -162,6 +174,8 @@ type runner struct {
 	env  Env
 	exec *Execution
 	mu   sync.Mutex
+	// done is Execution.Done until the first state has run.
+	done map[int]any
 }
 
 // thread is one line of events: the execution, a Parallel branch or a
@@ -174,6 +188,9 @@ type thread struct {
 	// Map iteration starts with a copy of its parent's, and what it
 	// assigns stays in it.
 	vars map[string]any
+	// top is the execution's own thread, whose Parallel and Map states
+	// record the branches that succeed.
+	top bool
 }
 
 func (t *thread) record(e Event) int64 {
@@ -209,6 +226,9 @@ func (t *thread) machine(ctx context.Context, m *Machine, name string, input any
 			t.r.env.Checkpoint(name, input, t.vars)
 		}
 		out, next, err := t.state(ctx, s, input, depth)
+		if depth == 0 {
+			t.r.done = nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -251,7 +271,7 @@ func (t *thread) contextObject(s *State, entered time.Time, retries int64, token
 	c := map[string]any{
 		"Execution": map[string]any{
 			"Id": e.ID, "Name": e.Name, "RoleArn": e.RoleArn, "Input": e.Input,
-			"StartTime": e.Start.UTC().Format(timeLayout), "RedriveCount": num(0),
+			"StartTime": e.Start.UTC().Format(timeLayout), "RedriveCount": num(float64(e.RedriveCount)),
 		},
 		"StateMachine": map[string]any{"Id": e.MachineID, "Name": e.MachineName},
 		"State":        map[string]any{"Name": s.Name, "EnteredTime": entered.UTC().Format(timeLayout), "RetryCount": num(float64(retries))},
@@ -820,8 +840,27 @@ func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.
 	if limit <= 0 || limit > n {
 		limit = n
 	}
+	// The execution's own Parallel or Map state skips the branches that
+	// succeeded before it was redriven (or virga stopped), and records
+	// those that succeed now.
+	var done map[int]any
+	if t.top {
+		done, t.r.done = t.r.done, nil
+		if done == nil {
+			t.r.env.BranchesReset()
+		}
+		for i, v := range done {
+			if i >= 0 && i < n {
+				results[i] = v
+				t.r.env.BranchSucceeded(i, v)
+			}
+		}
+	}
 	sem := make(chan struct{}, max(limit, 1))
 	for i := 0; i < n; i++ {
+		if _, ok := done[i]; ok && t.top {
+			continue
+		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -851,6 +890,9 @@ func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.
 				return
 			}
 			results[i] = v
+			if t.top {
+				t.r.env.BranchSucceeded(i, v)
+			}
 		}()
 	}
 	wg.Wait()

@@ -17,6 +17,8 @@ type testEnv struct {
 	waits  []time.Duration
 	events []Event
 	task   func(call *TaskCall) (any, error)
+	// branches are the top-level branches recorded as succeeded.
+	branches map[int]any
 }
 
 func (e *testEnv) Now() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
@@ -48,6 +50,15 @@ func (e *testEnv) RandomInt(n int64, seed *int64) int64 {
 	return n / 2
 }
 func (e *testEnv) Checkpoint(string, any, map[string]any) {}
+func (e *testEnv) BranchSucceeded(i int, out any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.branches == nil {
+		e.branches = map[int]any{}
+	}
+	e.branches[i] = out
+}
+func (e *testEnv) BranchesReset() { e.mu.Lock(); defer e.mu.Unlock(); e.branches = nil }
 
 // waitEnv blocks in WaitUntil until the context ends: a task timeout
 // only fires through ctx then.
@@ -406,5 +417,48 @@ func TestStopEndsBusyLoop(t *testing.T) {
 	}
 	if env.n != 0 {
 		t.Errorf("ran %d transitions past the stop", -env.n)
+	}
+}
+
+// TestDoneBranches runs a Map state whose iterations 0 and 2 succeeded
+// before: only iteration 1 runs, and the result keeps their outputs.
+func TestDoneBranches(t *testing.T) {
+	t.Parallel()
+	m, err := Parse(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}},"End":true}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var ran []any
+	env := &testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), task: func(c *TaskCall) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		ran = append(ran, c.Input)
+		return Encode(c.Input) + "!", nil
+	}}
+	in := []any{num(1), num(2), num(3)}
+	exec := &Execution{ID: "arn:exec", Name: "e1", Start: env.now, Input: in, RedriveCount: 1,
+		Done: map[int]any{0: "one", 2: "three"}}
+	out, err := Run(context.Background(), env, m, exec, "M", in, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Encode(out); got != `["one","2!","three"]` {
+		t.Errorf("output %s", got)
+	}
+	if len(ran) != 1 || Encode(ran[0]) != "2" {
+		t.Errorf("ran %v, want only item 2", ran)
+	}
+	if len(env.branches) != 3 {
+		t.Errorf("recorded branches %v, want all three", env.branches)
+	}
+	// A second run of the machine (a retry, say) runs every iteration.
+	ran = nil
+	exec.Done = nil
+	if _, err := Run(context.Background(), env, m, exec, "", in, 5); err != nil {
+		t.Fatal(err)
+	}
+	if len(ran) != 3 {
+		t.Errorf("ran %d iterations without Done, want 3", len(ran))
 	}
 }
