@@ -63,7 +63,7 @@ type Role struct {
 // ErrNotAuthorized is wrapped in the error a delivery fails with when the
 // target's resource-based policy does not allow its Sender, or its Role
 // may not be assumed or does not allow the send.
-var ErrNotAuthorized = errors.New("the target's resource-based policy does not allow the sender")
+var ErrNotAuthorized = errors.New("not authorized")
 
 // Sender is an AWS service principal sending on behalf of one of its
 // resources, as resource-based policies see it.

@@ -95,8 +95,8 @@ func TestIAMEnforceSchedulerRole(t *testing.T) {
 	}
 	wantMsg := "User: arn:aws:sts::" + testAccount + ":assumed-role/sched-role/"
 	if attrs["ERROR_CODE"] != "AccessDenied" || attrs["RETRY_ATTEMPTS"] != "0" || !strings.HasPrefix(attrs["ERROR_MESSAGE"], wantMsg) ||
-		!strings.HasSuffix(attrs["ERROR_MESSAGE"], " is not authorized to perform: sqs:SendMessage on resource: "+targetARN+
-			" because no identity-based policy allows the sqs:SendMessage action") {
+		!strings.HasSuffix(attrs["ERROR_MESSAGE"], " is not authorized to perform: sqs:sendmessage on resource: "+targetARN+
+			" because no identity-based policy allows the sqs:sendmessage action") {
 		t.Errorf("dead letter's attributes %v", attrs)
 	}
 	schedEmpty(t, qc, targetURL)
@@ -243,7 +243,7 @@ func TestIAMEnforceEventSourceMappingRole(t *testing.T) {
 		}
 		// The session is named after the function, as Lambda names it.
 		if r := aws.ToString(got.LastProcessingResult); strings.HasPrefix(r, "PROBLEM: ") &&
-			strings.Contains(r, ":assumed-role/lambda-exec/consumer is not authorized to perform: sqs:ReceiveMessage") {
+			strings.Contains(r, ":assumed-role/lambda-exec/consumer is not authorized to perform: sqs:receivemessage") {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -381,7 +381,7 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 	denied := run("denied")
 	for i, want := range []struct{ name, action, resource string }{
 		{"DynamoDB.AccessDeniedException", "dynamodb:PutItem", tableARN},
-		{"SQS.AccessDenied", "sqs:SendMessage", queueARN("from-machine")},
+		{"SQS.AccessDenied", "sqs:sendmessage", queueARN("from-machine")}, // SQS spells its actions in lower case
 		{"StepFunctions.AccessDeniedException", "states:StartExecution", aws.ToString(child.StateMachineArn)},
 		{"Lambda.AWSLambdaException", "lambda:InvokeFunction", functionARN("async-target")},
 	} {
