@@ -123,6 +123,8 @@
 // serialized by a lock of their own (uploadLocks, kept only while a
 // request holds or awaits it), taken before mu
 // (finishUpload), and mu is never held across a body read.
+// AllowLambdaPull asks its caller's policy evaluation under mu, which
+// must therefore not call into ECR.
 //
 // Lifecycle policies are checked as the user guide describes them
 // (rulePriority unique, the any rule last, one untagged rule, tagged
