@@ -270,5 +270,18 @@ func lambdaImageAccess(ctx context.Context, authz *iam.Authorizer, images *ecr.S
 			return err
 		}
 	}
-	return images.AllowLambdaPull(repo)
+	// The added statement must make the difference: a policy that
+	// denies Lambda explicitly still does.
+	ok, err := images.AllowLambdaPull(repo, func(doc string) bool {
+		for _, action := range []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"} {
+			if !authz.PolicyAllowsService(doc, "lambda.amazonaws.com", action, repoARN, functionARN, account) {
+				return false
+			}
+		}
+		return true
+	})
+	if err == nil && !ok {
+		err = lambda.ErrImageAccessDenied
+	}
+	return err
 }

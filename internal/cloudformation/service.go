@@ -513,7 +513,7 @@ func (s *Service) env() *resource.Env {
 	if s.d.Endpoint != nil {
 		ep = s.d.Endpoint()
 	}
-	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep,
+	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep, Clock: s.d.Clock,
 		ReadObject: func(ctx context.Context, bucket, key, version string) ([]byte, error) {
 			return s.readObject(ctx, s3url.Object{Bucket: bucket, Key: key, VersionID: version}, maxTemplateURL)
 		}}

@@ -19,7 +19,12 @@
 // series as it types them, in mathexpr.go and mathfuncs.go; an array
 // gives one MetricDataResult per member under the expression's Id;
 // SEARCH over the stored metrics that reported data in the past two
-// weeks, at most 500 a search, in search.go). Services publish their own metrics through
+// weeks, at most 500 a search, in search.go). An array literal holds at
+// most 500 time series (virga's bound, after AWS's 500 metrics a
+// GetMetricData call; AWS documents none for arrays), and FILL,
+// TIME_SERIES and the clock functions make at most 100,800 points a
+// series (a call's datapoints), so one expression computes at most 500
+// times 100,800 points. Services publish their own metrics through
 // RecordPoints (Lambda's AWS/Lambda metrics, aggregated per minute by
 // an Aggregator; CloudWatch Logs' metric filters through AddAt, at
 // their log events' timestamps. The Aggregator holds samples in memory

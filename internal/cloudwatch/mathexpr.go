@@ -114,6 +114,13 @@ func (u mathNeg) eval(env *mathEnv) (mathValue, error) {
 // mathArray is an array literal [a, b, ...] of time series or arrays.
 type mathArray []mathNode
 
+// maxArraySeries bounds an array literal's time series. AWS documents no
+// bound of its own on arrays; this is the bound it documents on the
+// metrics of a GetMetricData call (500) and on a search's series (500),
+// which keeps what one expression computes (each series up to 100,800
+// points) bounded.
+const maxArraySeries = 500
+
 func (a mathArray) eval(env *mathEnv) (mathValue, error) {
 	out := mathValue{kind: kArray, arr: []mathSeries{}}
 	for _, n := range a {
@@ -128,6 +135,9 @@ func (a mathArray) eval(env *mathEnv) (mathValue, error) {
 			out.arr = append(out.arr, v.arr...)
 		default:
 			return mathValue{}, fmt.Errorf("an array may hold only time series") // unsourced message
+		}
+		if len(out.arr) > maxArraySeries {
+			return mathValue{}, fmt.Errorf("an array may hold at most %d time series", maxArraySeries) // unsourced message
 		}
 	}
 	return out, nil

@@ -357,3 +357,29 @@ func FuzzMath(f *testing.F) {
 		}
 	})
 }
+
+// An array literal holds at most maxArraySeries time series, however it
+// is made up.
+func TestMathArrayBound(t *testing.T) {
+	env := testEnv()
+	all, _ := env.metrics("")
+	per := len(all)
+	expr := func(copies int) string {
+		return "[" + strings.TrimSuffix(strings.Repeat("METRICS(), ", copies), ", ") + "]"
+	}
+	within := maxArraySeries / per
+	n, _, err := parseMath(expr(within))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := n.eval(env); err != nil || len(v.arr) != within*per {
+		t.Fatalf("%d series: %v", within*per, err)
+	}
+	n, _, err = parseMath(expr(within + 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := n.eval(env); err == nil {
+		t.Errorf("an array of %d series was made", len(v.arr))
+	}
+}

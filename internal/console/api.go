@@ -114,26 +114,72 @@ type pager struct {
 
 // all reads every page of p (up to maxListed resources).
 func all(ctx context.Context, s Service, p pager, in map[string]any) ([]any, error) {
+	items, _, err := upTo(ctx, s, p, in, maxListed)
+	return items, err
+}
+
+// upTo lists at most n items of p; more tells that there may be others
+// (with n = 0 nothing is called, and there may be).
+func upTo(ctx context.Context, s Service, p pager, in map[string]any, n int) (items []any, more bool, err error) {
+	if n <= 0 {
+		return nil, true, nil
+	}
 	if in == nil {
 		in = map[string]any{}
 	}
-	var items []any
 	for {
 		out, err := s.Call(ctx, p.op, in)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		page, _ := out[p.list].([]any)
 		items = append(items, page...)
 		next, _ := out[p.out].(string)
-		if next == "" || len(items) >= maxListed {
+		if next == "" {
+			break
+		}
+		if len(items) >= n {
+			more = true
 			break
 		}
 		in[p.in] = next
 	}
-	if len(items) > maxListed {
-		items = items[:maxListed]
+	if len(items) > n {
+		items, more = items[:n], true
 	}
+	return items, more, nil
+}
+
+// budget bounds a view that lists resources with the resources under
+// them (topics with their subscriptions, buses with their rules and
+// those with their targets): it lists at most maxListed entries in all,
+// each resource counting as one, and so makes at most maxListed calls
+// for the resources under others.
+type budget struct {
+	left      int
+	truncated bool
+}
+
+func newBudget() *budget { return &budget{left: maxListed} }
+
+// take counts one entry; false when none is left.
+func (b *budget) take() bool {
+	if b.left <= 0 {
+		b.truncated = true
+		return false
+	}
+	b.left--
+	return true
+}
+
+// list lists what is left of the budget of p's items and counts them.
+func (b *budget) list(ctx context.Context, s Service, p pager, in map[string]any) ([]any, error) {
+	items, more, err := upTo(ctx, s, p, in, b.left)
+	if err != nil {
+		return nil, err
+	}
+	b.left -= len(items)
+	b.truncated = b.truncated || more
 	return items, nil
 }
 
@@ -152,16 +198,18 @@ var (
 	targetGroupPager = pager{"DescribeTargetGroups", "TargetGroups", "Marker", "NextMarker"}
 )
 
-// list is a view's list of resources.
+// list is a view's list of resources; Truncated tells that the view
+// stopped at its bound and there may be more than it lists.
 type list struct {
-	Items []any `json:"items"`
+	Items     []any `json:"items"`
+	Truncated bool  `json:"truncated,omitempty"`
 }
 
 func listOf(items []any, err error) (any, error) {
 	if items == nil {
 		items = []any{}
 	}
-	return list{items}, err
+	return list{Items: items}, err
 }
 
 func listFunctions(ctx context.Context, s Service, q url.Values) (any, error) {
@@ -315,14 +363,19 @@ type topicView struct {
 }
 
 func listTopics(ctx context.Context, s Service, q url.Values) (any, error) {
-	topics, err := all(ctx, s, topicsPager, nil)
+	b := newBudget()
+	topics, more, err := upTo(ctx, s, topicsPager, nil, maxListed)
 	if err != nil {
 		return nil, err
 	}
+	b.truncated = more
 	var items []any
 	for _, t := range topics {
+		if !b.take() {
+			break
+		}
 		arn, _ := t.(map[string]any)["TopicArn"].(string)
-		subs, err := all(ctx, s, pager{"ListSubscriptionsByTopic", "Subscriptions", "NextToken", "NextToken"},
+		subs, err := b.list(ctx, s, pager{"ListSubscriptionsByTopic", "Subscriptions", "NextToken", "NextToken"},
 			map[string]any{"TopicArn": arn})
 		if err != nil {
 			continue
@@ -332,7 +385,15 @@ func listTopics(ctx context.Context, s Service, q url.Values) (any, error) {
 		}
 		items = append(items, topicView{TopicARN: arn, Subscriptions: subs})
 	}
-	return listOf(items, nil)
+	return b.listOf(items), nil
+}
+
+// listOf is a view's list of items, truncated if b ran out.
+func (b *budget) listOf(items []any) list {
+	if items == nil {
+		items = []any{}
+	}
+	return list{Items: items, Truncated: b.truncated}
 }
 
 // ruleView is an EventBridge rule with its targets.
@@ -349,23 +410,28 @@ type busView struct {
 }
 
 func listRules(ctx context.Context, s Service, q url.Values) (any, error) {
-	buses, err := all(ctx, s, busesPager, nil)
+	b := newBudget()
+	buses, more, err := upTo(ctx, s, busesPager, nil, maxListed)
 	if err != nil {
 		return nil, err
 	}
+	b.truncated = more
 	var items []any
-	for _, b := range buses {
-		bus, _ := b.(map[string]any)
+	for _, x := range buses {
+		if !b.take() {
+			break
+		}
+		bus, _ := x.(map[string]any)
 		name, _ := bus["Name"].(string)
 		arn, _ := bus["Arn"].(string)
 		bv := busView{Name: name, ARN: arn, Rules: []ruleView{}}
-		rules, err := all(ctx, s, rulesPager, map[string]any{"EventBusName": name})
+		rules, err := b.list(ctx, s, rulesPager, map[string]any{"EventBusName": name})
 		if err != nil {
 			continue
 		}
 		for _, r := range rules {
 			rn, _ := r.(map[string]any)["Name"].(string)
-			targets, err := all(ctx, s, pager{"ListTargetsByRule", "Targets", "NextToken", "NextToken"},
+			targets, err := b.list(ctx, s, pager{"ListTargetsByRule", "Targets", "NextToken", "NextToken"},
 				map[string]any{"Rule": rn, "EventBusName": name})
 			if err != nil || targets == nil {
 				targets = []any{}
@@ -374,7 +440,7 @@ func listRules(ctx context.Context, s Service, q url.Values) (any, error) {
 		}
 		items = append(items, bv)
 	}
-	return listOf(items, nil)
+	return b.listOf(items), nil
 }
 
 // recentExecutions is how many of a state machine's executions its

@@ -81,7 +81,11 @@
 // receiving it (which hides it from its consumers for the visibility
 // timeout and counts a receive toward its redrive policy), so the
 // console shows queues' counts only. Writing anything (the console
-// reads). Lists stop at 1,000 resources of a kind. S3, API Gateway,
+// reads). Lists stop at 1,000 resources of a kind; the views that list
+// resources with those under them (SNS topics with their subscriptions,
+// EventBridge buses with their rules and targets) stop at 1,000 entries
+// in all, each counting as one, and answer "truncated": true when they
+// stop short. S3, API Gateway,
 // Cognito, KMS, SSM, Secrets Manager, Kinesis, ECR, SES and CloudWatch
 // metrics have no views yet; their AWS APIs serve them. Lambda's view
 // links an invocation's log stream, not its X-Ray trace.

@@ -78,6 +78,47 @@ func TestLambdaImageRepositoryPolicyIAM(t *testing.T) {
 	if _, err := deployer.UpdateFunctionCode(ctx, &lambda.UpdateFunctionCodeInput{FunctionName: aws.String("b"), ImageUri: aws.String(uris["open"])}); err != nil {
 		t.Errorf("UpdateFunctionCode to a repository Lambda was granted: %v", err)
 	}
+
+	// A second grant adds nothing.
+	if _, err := lambda.NewFromConfig(env.Config).DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String("c")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := create(lambda.NewFromConfig(env.Config), "c", uris["open"]); err != nil {
+		t.Fatalf("CreateFunction again: %v", err)
+	}
+	if again, err := root.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String("open")}); err != nil || *again.PolicyText != *out.PolicyText {
+		t.Errorf("policy after a second CreateFunction: %v %v", again, err)
+	}
+
+	// A policy that denies Lambda explicitly outweighs any statement
+	// Lambda could add: the root is refused too, and the policy stays as
+	// it was. The deny holds the Sid Lambda's statement uses: the
+	// statement added to the "shared" repository takes another.
+	const deny = `{"Version":"2012-10-17","Statement":[{"Sid":"LambdaECRImageRetrievalPolicy","Effect":"Deny",
+		"Principal":{"Service":"lambda.amazonaws.com"},"Action":"ecr:BatchGetImage"}]}`
+	const other = `{"Version":"2012-10-17","Statement":[{"Sid":"LambdaECRImageRetrievalPolicy","Effect":"Allow",
+		"Principal":{"AWS":"arn:aws:iam::` + testAccount + `:root"},"Action":"ecr:DescribeImages"}]}`
+	for name, text := range map[string]string{"closed": deny, "shared": other} {
+		if name == "shared" {
+			repo := createRepo(t, root, name)
+			uris[name] = *repo.RepositoryUri + ":v1"
+			pushImage(t, env, uris[name], 1, rootAuth)
+		}
+		if _, err := root.SetRepositoryPolicy(ctx, &ecr.SetRepositoryPolicyInput{RepositoryName: aws.String(name), PolicyText: aws.String(text)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantDenied(t, create(lambda.NewFromConfig(env.Config), "d", uris["closed"]), "AccessDeniedException", 403, denied)
+	if out, err := root.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String("closed")}); err != nil || *out.PolicyText != deny {
+		t.Errorf("denying policy changed: %v %v", out, err)
+	}
+	if err := create(lambda.NewFromConfig(env.Config), "e", uris["shared"]); err != nil {
+		t.Fatalf("CreateFunction from a repository whose policy holds Lambda's Sid: %v", err)
+	}
+	out, err = root.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String("shared")})
+	if err != nil || strings.Count(*out.PolicyText, `"LambdaECRImageRetrievalPolicy"`) != 1 || !strings.Contains(*out.PolicyText, `"LambdaECRImageRetrievalPolicy2"`) {
+		t.Errorf("policy with Lambda's statement: %v %v", out, err)
+	}
 }
 
 // TestLambdaImageRepositoryPolicyDefault: without --auth iam any

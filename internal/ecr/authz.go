@@ -3,6 +3,9 @@ package ecr
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -41,15 +44,22 @@ func (s *Service) resourcePolicy(_ context.Context, arn string) (string, error) 
 // function's image, as its developer guide lists them.
 var lambdaPullActions = []any{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
 
+// lambdaPullSid is the Sid of the statement Lambda adds.
+const lambdaPullSid = "LambdaECRImageRetrievalPolicy"
+
 // AllowLambdaPull adds to the repository policy of repo a statement
 // letting Lambda's service principal (lambda.amazonaws.com) read its
 // images, creating the policy if there is none: what Lambda does at
 // CreateFunction when the repository does not allow it yet and the
-// caller may get and set the repository policy.
-func (s *Service) AllowLambdaPull(repo string) error {
-	stmt := map[string]any{"Sid": "LambdaECRImageRetrievalPolicy", "Effect": "Allow",
-		"Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": lambdaPullActions}
-	_, err := s.updateRepo(repo, func(r *repository) error {
+// caller may get and set the repository policy. The policy is changed
+// only when allows, asked of the policy with the statement, says Lambda
+// may then read the repository (an explicit Deny outweighs the added
+// Allow); ok reports whether it was. A policy that already holds the
+// statement is not given a second copy, and the statement takes a Sid
+// no other statement of the policy has (LambdaECRImageRetrievalPolicy,
+// else with a number appended).
+func (s *Service) AllowLambdaPull(repo string, allows func(policy string) bool) (ok bool, err error) {
+	_, err = s.updateRepo(repo, func(r *repository) error {
 		doc := map[string]any{"Version": "2012-10-17"}
 		var stmts []any
 		if r.Policy != "" {
@@ -63,13 +73,37 @@ func (s *Service) AllowLambdaPull(repo string) error {
 				stmts = []any{v}
 			}
 		}
-		doc["Statement"] = append(stmts, stmt)
+		stmt := map[string]any{"Sid": lambdaPullSid, "Effect": "Allow",
+			"Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": lambdaPullActions}
+		sids := map[any]bool{}
+		present := false
+		for _, st := range stmts {
+			m, _ := st.(map[string]any)
+			sids[m["Sid"]] = true
+			present = present || reflect.DeepEqual(m, stmt)
+		}
+		for n := 2; sids[stmt["Sid"]]; n++ {
+			stmt["Sid"] = lambdaPullSid + strconv.Itoa(n)
+		}
+		if !present {
+			stmts = append(stmts, stmt)
+		}
+		doc["Statement"] = stmts
 		b, err := json.Marshal(doc)
 		if err != nil {
 			return err
 		}
+		if ok = allows(string(b)); !ok || present {
+			return errUnchanged
+		}
 		r.Policy = string(b)
 		return nil
 	})
-	return err
+	if err == errUnchanged {
+		err = nil
+	}
+	return ok, err
 }
+
+// errUnchanged ends an update that leaves the repository as it was.
+var errUnchanged = errors.New("unchanged")

@@ -95,7 +95,10 @@
 // allowed (AWS pulls for Lambda with Lambda's service principal, which
 // the repository policy must allow: with --auth iam Lambda checks that
 // at CreateFunction, and AllowLambdaPull adds the statement Lambda
-// adds), except an ECS task's pulls with
+// adds, unless the policy already holds it, and only when it lets Lambda
+// read: a policy that denies Lambda explicitly is left as it is and
+// CreateFunction is refused; the statement's Sid is made unique within
+// the policy), except an ECS task's pulls with
 // --auth iam: RoleCredentials mints a token for a session of the
 // task's execution role, whose pulls are authorized as any other. A token of the format before
 // tokens named their principal (EXPIRY.MAC) is refused with 401 under
@@ -120,6 +123,8 @@
 // serialized by a lock of their own (uploadLocks, kept only while a
 // request holds or awaits it), taken before mu
 // (finishUpload), and mu is never held across a body read.
+// AllowLambdaPull asks its caller's policy evaluation under mu, which
+// must therefore not call into ECR.
 //
 // Lifecycle policies are checked as the user guide describes them
 // (rulePriority unique, the any rule last, one untagged rule, tagged

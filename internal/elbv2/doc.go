@@ -99,7 +99,10 @@
 // given; the target's answers come back from the listener's port, and
 // the flow ends after 120 seconds without a datagram. A listener keeps
 // at most 1024 flows (virga's bound, not AWS's): a new client past it
-// takes the place of the flow idle the longest.
+// takes the place of the flow idle the longest. Closing a listener (its
+// deletion, or Close) ends its connections and flows and the dials to
+// targets in flight (a dial otherwise gives up after 10 seconds); Close
+// waits up to 5 seconds for their goroutines to end.
 //
 // Target groups of protocol TCP, UDP, TCP_UDP or TLS are NLB target
 // groups: checked over TCP (a connection) by default, or HTTP/HTTPS,

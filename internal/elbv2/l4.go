@@ -1,6 +1,7 @@
 package elbv2
 
 import (
+	"context"
 	"errors"
 	"net"
 	"strconv"
@@ -20,7 +21,17 @@ const (
 	l4DialTimeout = 10 * time.Second
 	// maxDatagram is the largest UDP payload relayed.
 	maxDatagram = 65535
+	// l4CloseWait bounds how long Service.Close waits for the
+	// connections and flows of its Network Load Balancers' listeners to
+	// end once their ports are closed.
+	l4CloseWait = 5 * time.Second
 )
+
+// l4Dial connects to a target; dials end when ctx does.
+var l4Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := net.Dialer{Timeout: l4DialTimeout}
+	return d.DialContext(ctx, network, addr)
+}
 
 // maxUDPFlows bounds a UDP listener's flows, each a socket, a goroutine
 // and a datagram buffer: a new flow past it takes the place of the one
@@ -36,9 +47,56 @@ type l4Listener struct {
 	ln net.Listener
 	pc net.PacketConn
 
+	// ctx ends when the listener closes, and with it the dials to
+	// targets in flight; wg counts the listener's goroutines.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
 	closed bool
+}
+
+func newL4Listener() *l4Listener {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &l4Listener{conns: map[net.Conn]struct{}{}, ctx: ctx, cancel: cancel}
+}
+
+// context is the listener's context (a background one for a listener
+// made without newL4Listener).
+func (b *l4Listener) context() context.Context {
+	if b.ctx == nil {
+		return context.Background()
+	}
+	return b.ctx
+}
+
+// goTracked runs f in a goroutine that wait waits for.
+func (b *l4Listener) goTracked(f func()) {
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		f()
+	}()
+}
+
+// wait waits until the listener's goroutines have ended, or until
+// deadline; false when some still run.
+func (b *l4Listener) wait(deadline time.Time) bool {
+	done := make(chan struct{})
+	go func() {
+		b.wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // track records a connection so that close ends it; it reports false
@@ -67,6 +125,9 @@ func (b *l4Listener) close() {
 	conns := b.conns
 	b.conns = map[net.Conn]struct{}{}
 	b.mu.Unlock()
+	if b.cancel != nil {
+		b.cancel()
+	}
 	if b.ln != nil {
 		b.ln.Close()
 	}
@@ -84,7 +145,7 @@ func (b *l4Listener) close() {
 // Application Load Balancer's does.
 func (s *Service) bindL4Locked(l *listener) {
 	addr := net.JoinHostPort(s.listenHost, strconv.Itoa(int(l.Port)))
-	b := &l4Listener{conns: map[net.Conn]struct{}{}}
+	b := newL4Listener()
 	warn := func(err error) {
 		s.log.Warn("a Network Load Balancer listener's port is not available: the listener is not reachable",
 			"listener", l.ARN, "port", l.Port, "protocol", l.Protocol, "err", err)
@@ -110,10 +171,10 @@ func (s *Service) bindL4Locked(l *listener) {
 	}
 	s.servers[l.ARN] = &boundListener{port: l.Port, l4: b}
 	if b.ln != nil {
-		go s.serveTCP(b, l.ARN)
+		b.goTracked(func() { s.serveTCP(b, l.ARN) })
 	}
 	if b.pc != nil {
-		go s.serveUDP(b, l.ARN)
+		b.goTracked(func() { s.serveUDP(b, l.ARN) })
 	}
 }
 
@@ -171,7 +232,7 @@ func (s *Service) serveTCP(b *l4Listener, arn string) {
 			continue
 		}
 		wait = 0
-		go s.relayTCP(b, arn, c)
+		b.goTracked(func() { s.relayTCP(b, arn, c) })
 	}
 }
 
@@ -188,7 +249,7 @@ func (s *Service) relayTCP(b *l4Listener, arn string, client net.Conn) {
 		reset(client)
 		return
 	}
-	target, err := net.DialTimeout("tcp", addr, l4DialTimeout)
+	target, err := l4Dial(b.context(), "tcp", addr)
 	if err != nil {
 		reset(client)
 		return
@@ -300,12 +361,14 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 						f = &udpFlow{conn: conn}
 						f.last.Store(time.Now().UnixNano())
 						flows[key] = f
-						go s.udpReplies(b, f, client, func() {
-							mu.Lock()
-							if flows[key] == f {
-								delete(flows, key)
-							}
-							mu.Unlock()
+						b.goTracked(func() {
+							s.udpReplies(b, f, client, func() {
+								mu.Lock()
+								if flows[key] == f {
+									delete(flows, key)
+								}
+								mu.Unlock()
+							})
 						})
 					}
 				}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -307,5 +308,45 @@ func TestDeleteListenerEndsConnections(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the UDP flow's socket %s is still open: %v", flow, err)
 		}
+	}
+}
+
+// TestCloseEndsDials checks that closing the service ends a connection
+// still dialing its target (a target that does not answer its SYN), and
+// that Close returns only once the connection's goroutine has ended.
+func TestCloseEndsDials(t *testing.T) {
+	dialing := make(chan struct{}, 1)
+	var ended atomic.Bool
+	defer func(d func(context.Context, string, string) (net.Conn, error)) { l4Dial = d }(l4Dial)
+	l4Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		defer ended.Store(true)
+		dialing <- struct{}{}
+		<-ctx.Done() // the target never answers
+		return nil, ctx.Err()
+	}
+	s := newTestService(t, clock.NewFake(time.Now()), "127.0.0.1")
+	port, _ := nlbListener(t, s, "dials", "TCP", 9)
+	c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	select {
+	case <-dialing:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no dial to the target")
+	}
+	closed := make(chan struct{})
+	go func() {
+		s.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(l4CloseWait + 5*time.Second):
+		t.Fatal("Close did not return")
+	}
+	if !ended.Load() {
+		t.Fatal("the dial still runs after Close returned")
 	}
 }

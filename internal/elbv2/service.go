@@ -201,16 +201,29 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 }
 
 // Close closes the listeners' ports, ends the health checks in flight and
-// waits for them: none is left running, nor starts, once it returns.
+// waits for them: none is left running, nor starts, once it returns. It
+// waits too, for up to l4CloseWait, for the connections and flows of
+// Network Load Balancers' listeners to end.
 func (s *Service) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	for arn := range s.servers {
+	var l4 []*l4Listener
+	for arn, b := range s.servers {
+		if b.l4 != nil {
+			l4 = append(l4, b.l4)
+		}
 		s.unbindLocked(arn)
 	}
 	s.mu.Unlock()
 	s.stopChecks()
 	s.checks.Wait()
+	deadline := time.Now().Add(l4CloseWait)
+	for _, b := range l4 {
+		if !b.wait(deadline) {
+			s.log.Warn("a Network Load Balancer listener's connections did not end in time")
+			break
+		}
+	}
 	s.transport.CloseIdleConnections()
 	return nil
 }

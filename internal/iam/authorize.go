@@ -524,9 +524,15 @@ func (a *Authorizer) AllowsService(ctx context.Context, svc *awsproto.Service, p
 	if err != nil || doc == "" {
 		return false, err
 	}
+	return a.PolicyAllowsService(doc, principal, action, resource, sourceARN, sourceAccount), nil
+}
+
+// PolicyAllowsService is AllowsService's decision for the resource-based
+// policy doc, whether or not the resource holds it yet.
+func (a *Authorizer) PolicyAllowsService(doc, principal, action, resource, sourceARN, sourceAccount string) bool {
 	p := a.parsed(doc)
 	if p == nil {
-		return false, nil
+		return false
 	}
 	now := a.s.clock.Now().UTC()
 	rc := map[string][]string{
@@ -541,5 +547,5 @@ func (a *Authorizer) AllowsService(ctx context.Context, svc *awsproto.Service, p
 		rc["aws:sourceowner"] = []string{sourceAccount}
 	}
 	return p.Allows(&policy.Request{Action: action, Resource: resource, Context: rc,
-		Principal: policy.Principal{Service: principal}}), nil
+		Principal: policy.Principal{Service: principal}})
 }

@@ -219,7 +219,10 @@
 //
 // Kinesis mappings read a stream's shards directly (not enhanced
 // fan-out consumers: a consumer ARN is "Stream not found"), list the
-// shards when their pollers start (virga's streams never reshard), and
+// shards every second and read a shard a reshard made once its parents
+// are read to their end (or past retention); a shard's reader that stops
+// on an error (a checkpoint it cannot read) starts again after a backoff
+// of one second, doubling to 30 seconds. They
 // filter on a record's data only when it is JSON, as Lambda does; a
 // record whose data is not JSON matches no pattern that names data, and
 // Kinesis aggregated (KPL) records are not unpacked. The wording of

@@ -105,6 +105,9 @@ const (
 	streamMaxBatch     = 10000
 	streamIdlePoll     = time.Second
 	streamRetryPause   = 200 * time.Millisecond
+	// streamMaxBackoff bounds the wait before a shard's reader that
+	// stopped on an error is started again.
+	streamMaxBackoff = 30 * time.Second
 )
 
 // A mapping keeps a checkpoint and an open tumbling window per shard.
@@ -257,7 +260,12 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 		wg      sync.WaitGroup
 		mu      sync.Mutex
 		done    = map[string]bool{} // shards read to their end
-		started = map[string]bool{}
+		running = map[string]bool{} // shards with a reader
+		// A reader that stopped on an error is started again once its
+		// backoff (doubling from streamIdlePoll to streamMaxBackoff)
+		// has passed.
+		retryAt = map[string]time.Time{}
+		backoff = map[string]time.Duration{}
 		ended   = make(chan struct{}, 1)
 	)
 	defer wg.Wait()
@@ -271,8 +279,9 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 			listed[sh.ID] = true
 		}
 		mu.Lock()
+		now := time.Now()
 		for _, sh := range shards {
-			ready := !started[sh.ID]
+			ready := !running[sh.ID] && !done[sh.ID] && !now.Before(retryAt[sh.ID])
 			for _, p := range sh.Parents {
 				// A parent no longer listed is past retention.
 				ready = ready && (!listed[p] || done[p])
@@ -280,14 +289,21 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 			if !ready {
 				continue
 			}
-			started[sh.ID] = true
+			running[sh.ID] = true
 			wg.Add(1)
 			go func(id string) {
 				defer wg.Done()
-				if s.pollShard(ctx, m, cfg, src, id) {
-					mu.Lock()
+				finished := s.pollShard(ctx, m, cfg, src, id)
+				mu.Lock()
+				running[id] = false
+				if finished {
 					done[id] = true
-					mu.Unlock()
+				} else if ctx.Err() == nil {
+					b := min(max(2*backoff[id], streamIdlePoll), streamMaxBackoff)
+					backoff[id], retryAt[id] = b, time.Now().Add(b)
+				}
+				mu.Unlock()
+				if finished {
 					select {
 					case ended <- struct{}{}:
 					default:

@@ -256,3 +256,90 @@ func TestLegacyCheckpoint(t *testing.T) {
 		t.Errorf("other shard: %d", pos)
 	}
 }
+
+// splitSource is a stream whose closed shard "p" was split into "c":
+// "p" holds no more records; reads of "c" are counted.
+type splitSource struct {
+	mu       sync.Mutex
+	childRds int
+}
+
+func (f *splitSource) StreamShards(string) ([]StreamShard, bool) {
+	return []StreamShard{{ID: "p"}, {ID: "c", Parents: []string{"p"}}}, true
+}
+
+func (f *splitSource) StreamStart(string, string, string, time.Time) (uint64, error) { return 0, nil }
+
+func (f *splitSource) StreamRead(arn, shard string, after uint64, limit int) ([]StreamRecord, <-chan struct{}, bool, error) {
+	if shard == "p" {
+		return nil, nil, true, nil
+	}
+	f.mu.Lock()
+	f.childRds++
+	f.mu.Unlock()
+	return nil, nil, false, nil
+}
+
+func (f *splitSource) childReads() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.childRds
+}
+
+// A shard's reader that stops on an error (here its stored window is
+// unreadable) is started again; once it reads its shard to the end, the
+// children's readers start.
+func TestStreamReaderRestarts(t *testing.T) {
+	f := newFixture(t)
+	src := &splitSource{}
+	f.svc.kinesis = src
+	uuid := "u-restart"
+	b := f.db.NewBatch()
+	b.Set(windowKey(uuid, "p"), []byte("{not json"))
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	cfg := EventSourceMappingConfiguration{
+		UUID:                           ptr(uuid),
+		EventSourceArn:                 ptr("arn:aws:kinesis:us-east-1:000000000000:stream/s"),
+		FunctionArn:                    ptr("arn:aws:lambda:us-east-1:000000000000:function:f"),
+		BatchSize:                      ptr(int32(10)),
+		MaximumBatchingWindowInSeconds: ptr(int32(0)),
+	}
+	m := &mapping{cfg: cfg}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { f.svc.pollStream(ctx, m, cfg); close(stopped) }()
+	t.Cleanup(func() { cancel(); <-stopped })
+	result := func() string {
+		f.svc.esm.mu.Lock()
+		defer f.svc.esm.mu.Unlock()
+		return m.result
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for result() == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if r := result(); r == "" {
+		t.Fatal("the parent's reader reported no problem")
+	}
+	if n := src.childReads(); n != 0 {
+		t.Fatalf("the child was read %d times before its parent ended", n)
+	}
+	// The fault clears: the parent's reader starts again and ends, and
+	// the child's follows.
+	b = f.db.NewBatch()
+	b.Delete(windowKey(uuid, "p"))
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	deadline = time.Now().Add(10 * time.Second)
+	for src.childReads() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if src.childReads() == 0 {
+		t.Fatal("the child shard got no reader after its parent's reader failed once")
+	}
+}

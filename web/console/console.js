@@ -185,17 +185,20 @@ views.sqs = async () => {
       ["URL", q => q.queueUrl]], qs, "No queues.")];
 };
 
+// truncatedNote says that a view stopped at its bound of 1,000 entries.
+const truncatedNote = v => v.truncated ? el("p", { class: "muted" }, "Only the first 1,000 entries are shown.") : null;
+
 views.sns = async () => {
-  const ts = (await api("sns/topics")).items;
-  return [el("h1", {}, "SNS topics"), ts.length ? null : el("p", { class: "muted" }, "No topics."),
+  const v = await api("sns/topics"), ts = v.items;
+  return [el("h1", {}, "SNS topics"), truncatedNote(v), ts.length ? null : el("p", { class: "muted" }, "No topics."),
     ts.map(t => [el("h2", {}, lastPart(t.topicArn)),
       table([["Protocol", s => s.Protocol], ["Endpoint", s => s.Endpoint], ["Subscription", s => s.SubscriptionArn]],
         t.subscriptions, "No subscriptions.")])];
 };
 
 views.events = async () => {
-  const bs = (await api("events/rules")).items;
-  return [el("h1", {}, "EventBridge rules"),
+  const v = await api("events/rules"), bs = v.items;
+  return [el("h1", {}, "EventBridge rules"), truncatedNote(v),
     bs.map(b => [el("h2", {}, "Bus " + b.name),
       table([["Rule", r => r.rule.Name], ["State", r => r.rule.State],
         ["Pattern or schedule", r => r.rule.ScheduleExpression || r.rule.EventPattern],

@@ -45,6 +45,9 @@ func newStack(t *testing.T) *stack {
 		},
 		Region: v.Cfg.Region, Account: v.Cfg.AccountID, Endpoint: v.Endpoint,
 	}
+	if v.Clock != nil {
+		env.Clock = v.Clock
+	}
 	return &stack{t: t, v: v, env: env}
 }
 

@@ -123,9 +123,11 @@ func streamMode(p props) string {
 const streamActiveWait = time.Minute
 
 // waitStreamActive waits until the stream is ACTIVE, as it is again soon
-// after a reshard or a change of mode, and returns its summary.
+// after a reshard or a change of mode, and returns its summary. The wait
+// is measured on the services' clock, the one the stream's UPDATING is
+// measured on.
 func waitStreamActive(ctx context.Context, r *resource.Request, name string) (props, error) {
-	deadline := time.Now().Add(streamActiveWait)
+	deadline := r.Env.Now().Add(streamActiveWait)
 	for {
 		out, err := call(ctx, r, "kinesis", "DescribeStreamSummary", map[string]any{"StreamName": name})
 		if err != nil {
@@ -135,7 +137,7 @@ func waitStreamActive(ctx context.Context, r *resource.Request, name string) (pr
 		if d.str("StreamStatus") == "ACTIVE" {
 			return d, nil
 		}
-		if time.Now().After(deadline) {
+		if r.Env.Now().After(deadline) {
 			return nil, fmt.Errorf("stream %s is still %s", name, d.str("StreamStatus"))
 		}
 		select {

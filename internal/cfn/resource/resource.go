@@ -17,6 +17,9 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
+
+	"github.com/virga/virga/internal/clock"
 )
 
 // Env is what providers reach services through.
@@ -34,6 +37,17 @@ type Env struct {
 	// BodyS3Location), with CloudFormation's wording of S3's errors; nil
 	// when the engine has no S3.
 	ReadObject func(ctx context.Context, bucket, key, version string) ([]byte, error)
+	// Clock is the services' clock, on which providers measure how long
+	// they wait for a resource to settle; nil is the system clock.
+	Clock clock.Clock
+}
+
+// Now is the time on the environment's clock.
+func (e *Env) Now() time.Time {
+	if e == nil || e.Clock == nil {
+		return time.Now()
+	}
+	return e.Clock.Now()
 }
 
 // Request is one operation on one resource.
