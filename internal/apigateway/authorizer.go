@@ -173,7 +173,7 @@ func (s *Service) callAuthorizer(req *request, au *authorizer, values []string) 
 	if err != nil {
 		return nil, errAuthorizerConfig
 	}
-	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.authorizerSource(req, au.ID), payload, authorizerTimeout)
+	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.authorizerSource(req, au.ID), au.AuthorizerCredentials, payload, authorizerTimeout)
 	if err != nil {
 		return nil, errAuthorizerConfig
 	}

@@ -1,0 +1,195 @@
+package e2e_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// policyAuthorizerFunction is a TOKEN authorizer that allows the token
+// "allow" and denies any other.
+const policyAuthorizerFunction = `
+def handler(event, context):
+    effect = "Allow" if event["authorizationToken"] == "allow" else "Deny"
+    return {"principalId": "caller", "policyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event["methodArn"]}]}}
+`
+
+// restAPIWithAuthorizerAndPolicy makes a REST API whose GET /open and
+// GET /denied have a TOKEN authorizer, and whose resource policy denies
+// everyone GET /denied and says nothing of /open; the functions' policies
+// let API Gateway invoke them for the API. It returns the API's ID and
+// ARN (arn:aws:execute-api:REGION:ACCOUNT:API).
+func restAPIWithAuthorizerAndPolicy(t *testing.T, env *e2e.Env, lc *lambda.Client) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	createPythonFunction(t, lc, "pa-fn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
+	createPythonFunction(t, lc, "pa-authz", policyAuthorizerFunction, 10)
+	c := apigateway.NewFromConfig(env.Config)
+	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("authorized")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + *api.Id
+	au, err := c.CreateAuthorizer(ctx, &apigateway.CreateAuthorizerInput{RestApiId: api.Id, Name: aws.String("token"),
+		Type: agtypes.AuthorizerTypeToken, AuthorizerUri: aws.String(apigwv1LambdaURI("pa-authz")),
+		IdentitySource: aws.String("method.request.header.Authorization"), AuthorizerResultTtlInSeconds: aws.Int32(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{"open", "denied"} {
+		res, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: api.RootResourceId, PathPart: aws.String(part)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: aws.String("GET"),
+			AuthorizationType: aws.String("CUSTOM"), AuthorizerId: au.Id}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: aws.String("GET"),
+			Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"), Uri: aws.String(apigwv1LambdaURI("pa-fn"))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for fn, source := range map[string]string{"pa-fn": arn + "/*", "pa-authz": arn + "/authorizers/" + *au.Id} {
+		if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String(fn), StatementId: aws.String("apigw"),
+			Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"), SourceArn: aws.String(source)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: api.Id, PatchOperations: []agtypes.PatchOperation{
+		{Op: agtypes.OpReplace, Path: aws.String("/policy"), Value: aws.String(`{"Version":"2012-10-17","Statement":[` +
+			`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*/GET/denied"}]}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	return *api.Id, arn
+}
+
+// TestIAMEnforceRESTAPIResourcePolicyWithAuthorizer: under --auth iam a
+// method with a Lambda authorizer of an API with a resource policy is
+// refused at once, 403 with {"Message":"User: anonymous is not authorized
+// to perform: execute-api:Invoke on resource: ARN with an explicit
+// deny"}, when the policy denies it; when the policy neither allows nor
+// denies, the authorizer's policy decides (AWS's "Lambda authorizer and
+// resource policy" workflow). Without --auth iam the resource policy is
+// not evaluated.
+func TestIAMEnforceRESTAPIResourcePolicyWithAuthorizer(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []struct {
+		name string
+		opts []e2e.Option
+	}{{"iam", []e2e.Option{iamMode}}, {"default", nil}} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			env := e2e.Start(t, mode.opts...)
+			id, arn := restAPIWithAuthorizerAndPolicy(t, env, lambdaClient(t, env))
+			call := func(path, token string) apigwv1Response {
+				return apigwv1Call(t, env, id, "GET", "/prod"+path, nil, map[string]string{"Authorization": token}, false)
+			}
+			call("/open", "allow").want(t, 200, "hi")
+			if r := call("/open", "nope"); r.Status != 403 {
+				t.Errorf("the authorizer denies: HTTP %d %s", r.Status, r.Body)
+			}
+			if mode.name == "default" {
+				call("/denied", "allow").want(t, 200, "hi")
+				return
+			}
+			r := call("/denied", "allow")
+			r.want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/prod/GET/denied with an explicit deny"}`)
+			if got := r.Header.Get("X-Amzn-Errortype"); got != "AccessDeniedException" {
+				t.Errorf("x-amzn-ErrorType %q", got)
+			}
+		})
+	}
+}
+
+// TestIAMEnforceHTTPAPIToFunction: under --auth iam an HTTP API's Lambda
+// integration answers 500 {"message":"Internal Server Error"} until the
+// function's policy lets apigateway.amazonaws.com invoke it for
+// arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH (API/STAGE/$default
+// for the $default route); an integration with credentials invokes as
+// that role instead, which must trust API Gateway and allow
+// lambda:InvokeFunction. Without --auth iam nothing is checked.
+func TestIAMEnforceHTTPAPIToFunction(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []struct {
+		name string
+		opts []e2e.Option
+	}{{"iam", []e2e.Option{iamMode}}, {"default", nil}} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			env := e2e.Start(t, mode.opts...)
+			ctx := context.Background()
+			lc := lambdaClient(t, env)
+			createPythonFunction(t, lc, "hi-fn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
+			c := apigatewayv2.NewFromConfig(env.Config)
+			quick := func(name, routeKey, credentials string) string {
+				t.Helper()
+				in := &apigatewayv2.CreateApiInput{Name: aws.String(name), ProtocolType: gwtypes.ProtocolTypeHttp, Target: aws.String(functionARN("hi-fn"))}
+				if routeKey != "" {
+					in.RouteKey = aws.String(routeKey)
+				}
+				if credentials != "" {
+					in.CredentialsArn = aws.String(credentials)
+				}
+				api, err := c.CreateApi(ctx, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return aws.ToString(api.ApiId)
+			}
+			permit := func(sid, sourceARN string) {
+				t.Helper()
+				if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("hi-fn"), StatementId: aws.String(sid),
+					Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"), SourceArn: aws.String(sourceARN)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := func(what, id, path string, status int, body string) {
+				t.Helper()
+				r := callHTTPAPI(t, env, id, "GET", path, nil, nil, false)
+				if r.Status != status || string(r.Body) != body {
+					t.Errorf("%s: HTTP %d %s, want %d %s", what, r.Status, r.Body, status, body)
+				}
+			}
+			const denied = `{"message":"Internal Server Error"}`
+			arn := func(id string) string { return "arn:aws:execute-api:us-east-1:" + testAccount + ":" + id }
+
+			routed := quick("routed", "GET /hello", "")
+			fallback := quick("fallback", "", "")
+			if mode.name == "default" {
+				want("no permission, default mode", routed, "/hello", 200, "hi")
+				want("no permission, default mode, $default route", fallback, "/anything", 200, "hi")
+				return
+			}
+			want("no permission", routed, "/hello", 500, denied)
+			permit("other-route", arn(routed)+"/*/POST/hello")
+			want("permission for another route", routed, "/hello", 500, denied)
+			permit("route", arn(routed)+"/*/GET/hello")
+			want("permission for the route", routed, "/hello", 200, "hi")
+
+			want("no permission, $default route", fallback, "/anything", 500, denied)
+			permit("default-route", arn(fallback)+"/*/$default")
+			want("permission for the $default route", fallback, "/anything", 200, "hi")
+
+			// Credentials: the role, not the function's policy, decides.
+			weak := serviceRole(t, env, "apigw-weak", "apigateway.amazonaws.com", "")
+			strong := serviceRole(t, env, "apigw-strong", "apigateway.amazonaws.com", allow("lambda:InvokeFunction", functionARN("hi-fn")))
+			untrusted := serviceRole(t, env, "apigw-untrusted", "lambda.amazonaws.com", allow("lambda:InvokeFunction", "*"))
+			want("a role without lambda:InvokeFunction", quick("weak", "GET /hello", weak), "/hello", 500, denied)
+			want("a role API Gateway may not assume", quick("untrusted", "GET /hello", untrusted), "/hello", 500, denied)
+			want("a role that allows", quick("strong", "GET /hello", strong), "/hello", 200, "hi")
+		})
+	}
+}
