@@ -133,7 +133,9 @@
 // authorization to what it allows Principal "*". It holds methods with
 // authorizers as AWS's authorization workflow says: for a Lambda
 // authorizer an explicit Deny in it refuses the request before the
-// authorizer runs, and otherwise the authorizer's policy decides; for a
+// authorizer runs, and otherwise the authorizer's policy decides, its
+// Allow being enough and its Deny winning, with the resource policy's
+// Allow enough when the authorizer's policy says neither; for a
 // Cognito authorizer, once the token holds, the resource policy must
 // allow the (anonymous) caller. Both answer 403 AccessDeniedException
 // {"Message":"User: anonymous is not authorized to perform:

@@ -59,7 +59,9 @@ func (s *Service) authorizeAnonymous(req *request) *gatewayError {
 // an API with a resource policy before the authorizer runs: an explicit
 // Deny in the policy refuses it at once; otherwise the authorizer's
 // policy decides, as one that allows is enough when the resource policy
-// neither allows nor denies, and one that denies wins.
+// neither allows nor denies, and one that denies wins; one that neither
+// allows nor denies leaves it to the resource policy's Allow
+// (resourcePolicyAllows), as AWS's outcome table for one account says.
 func (s *Service) preAuthorize(req *request) *gatewayError {
 	if req.deployment.API.Policy == "" {
 		return nil
@@ -69,6 +71,14 @@ func (s *Service) preAuthorize(req *request) *gatewayError {
 		return invokeDenied(err)
 	}
 	return nil
+}
+
+// resourcePolicyAllows reports whether, with --auth iam, the API's
+// resource policy allows the (anonymous) request execute-api:Invoke on
+// the method.
+func (s *Service) resourcePolicyAllows(req *request) bool {
+	return s.policyCheck != nil && req.deployment.API.Policy != "" &&
+		s.policyCheck(req.r.Context(), req.r, nil, req.deployment.API.Policy, "execute-api:Invoke", s.methodARN(req)) == nil
 }
 
 // explicitlyDenied reports whether a PolicyCheck's denial came from a

@@ -15,17 +15,20 @@ import (
 )
 
 // policyAuthorizerFunction is a TOKEN authorizer that allows the token
-// "allow" and denies any other.
+// "allow", allows "elsewhere" on another API only, and denies any other.
 const policyAuthorizerFunction = `
 def handler(event, context):
-    effect = "Allow" if event["authorizationToken"] == "allow" else "Deny"
+    token = event["authorizationToken"]
+    effect = "Allow" if token in ("allow", "elsewhere") else "Deny"
+    resource = "arn:aws:execute-api:us-east-1:000000000000:other/*" if token == "elsewhere" else event["methodArn"]
     return {"principalId": "caller", "policyDocument": {"Version": "2012-10-17", "Statement": [
-        {"Action": "execute-api:Invoke", "Effect": effect, "Resource": event["methodArn"]}]}}
+        {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}]}}
 `
 
-// restAPIWithAuthorizerAndPolicy makes a REST API whose GET /open and
-// GET /denied have a TOKEN authorizer, and whose resource policy denies
-// everyone GET /denied and says nothing of /open; the functions' policies
+// restAPIWithAuthorizerAndPolicy makes a REST API whose GET /open,
+// GET /public and GET /denied have a TOKEN authorizer, and whose resource
+// policy denies everyone GET /denied, allows everyone GET /public and
+// says nothing of /open; the functions' policies
 // let API Gateway invoke them for the API. It returns the API's ID and
 // ARN (arn:aws:execute-api:REGION:ACCOUNT:API).
 func restAPIWithAuthorizerAndPolicy(t *testing.T, env *e2e.Env, lc *lambda.Client) (string, string) {
@@ -45,7 +48,7 @@ func restAPIWithAuthorizerAndPolicy(t *testing.T, env *e2e.Env, lc *lambda.Clien
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, part := range []string{"open", "denied"} {
+	for _, part := range []string{"open", "public", "denied"} {
 		res, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: api.RootResourceId, PathPart: aws.String(part)})
 		if err != nil {
 			t.Fatal(err)
@@ -67,6 +70,7 @@ func restAPIWithAuthorizerAndPolicy(t *testing.T, env *e2e.Env, lc *lambda.Clien
 	}
 	if _, err := c.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: api.Id, PatchOperations: []agtypes.PatchOperation{
 		{Op: agtypes.OpReplace, Path: aws.String("/policy"), Value: aws.String(`{"Version":"2012-10-17","Statement":[` +
+			`{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*/GET/public"},` +
 			`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*/GET/denied"}]}`)}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +85,9 @@ func restAPIWithAuthorizerAndPolicy(t *testing.T, env *e2e.Env, lc *lambda.Clien
 // refused at once, 403 with {"Message":"User: anonymous is not authorized
 // to perform: execute-api:Invoke on resource: ARN with an explicit
 // deny"}, when the policy denies it; when the policy neither allows nor
-// denies, the authorizer's policy decides (AWS's "Lambda authorizer and
-// resource policy" workflow). Without --auth iam the resource policy is
+// denies, the authorizer's policy decides, and when that says neither
+// the resource policy's Allow is enough (AWS's "Lambda authorizer and
+// resource policy" workflow and its outcome table for one account). Without --auth iam the resource policy is
 // not evaluated.
 func TestIAMEnforceRESTAPIResourcePolicyWithAuthorizer(t *testing.T) {
 	t.Parallel()
@@ -101,10 +106,20 @@ func TestIAMEnforceRESTAPIResourcePolicyWithAuthorizer(t *testing.T) {
 			if r := call("/open", "nope"); r.Status != 403 {
 				t.Errorf("the authorizer denies: HTTP %d %s", r.Status, r.Body)
 			}
+			if r := call("/open", "elsewhere"); r.Status != 403 {
+				t.Errorf("the authorizer's policy says neither, the resource policy neither: HTTP %d %s", r.Status, r.Body)
+			}
+			if r := call("/public", "nope"); r.Status != 403 {
+				t.Errorf("the authorizer denies, the resource policy allows: HTTP %d %s", r.Status, r.Body)
+			}
 			if mode.name == "default" {
 				call("/denied", "allow").want(t, 200, "hi")
+				if r := call("/public", "elsewhere"); r.Status != 403 {
+					t.Errorf("default mode, the authorizer's policy says neither: HTTP %d %s", r.Status, r.Body)
+				}
 				return
 			}
+			call("/public", "elsewhere").want(t, 200, "hi")
 			r := call("/denied", "allow")
 			r.want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/prod/GET/denied with an explicit deny"}`)
 			if got := r.Header.Get("X-Amzn-Errortype"); got != "AccessDeniedException" {
