@@ -9,6 +9,8 @@ import (
 	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/virga/virga/internal/e2e"
@@ -205,6 +207,123 @@ func TestIAMEnforceHTTPAPIToFunction(t *testing.T) {
 			want("a role without lambda:InvokeFunction", quick("weak", "GET /hello", weak), "/hello", 500, denied)
 			want("a role API Gateway may not assume", quick("untrusted", "GET /hello", untrusted), "/hello", 500, denied)
 			want("a role that allows", quick("strong", "GET /hello", strong), "/hello", 200, "hi")
+		})
+	}
+}
+
+// cognitoIDToken makes a user pool with a user and returns the pool's
+// ARN and an ID token of the user.
+func cognitoIDToken(t *testing.T, env *e2e.Env) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	c := cip.NewFromConfig(env.Config)
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("callers")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := pool.UserPool.Id
+	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: poolID, ClientName: aws.String("app"),
+		ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{ciptypes.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, ciptypes.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: poolID, Username: aws.String("carla"),
+		MessageAction: ciptypes.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: poolID, Username: aws.String("carla"),
+		Password: aws.String("Passw0rdLong!"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	auth, err := c.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: poolID, ClientId: cl.UserPoolClient.ClientId,
+		AuthFlow: ciptypes.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "carla", "PASSWORD": "Passw0rdLong!"}})
+	if err != nil || auth.AuthenticationResult == nil {
+		t.Fatalf("AdminInitiateAuth = %+v, %v", auth, err)
+	}
+	return aws.ToString(pool.UserPool.Arn), aws.ToString(auth.AuthenticationResult.IdToken)
+}
+
+// TestIAMEnforceRESTAPIResourcePolicyWithCognito: under --auth iam a
+// method with a Cognito authorizer of an API with a resource policy,
+// once the token holds, is invoked only when the policy allows it
+// (AWS's "Amazon Cognito authentication and resource policy" workflow);
+// otherwise 403 {"Message":"User: anonymous is not authorized to perform:
+// execute-api:Invoke on resource: ARN"}, "with an explicit deny" when the
+// policy denies. A missing token is 401 before the policy is consulted.
+// Without --auth iam the resource policy is not evaluated.
+func TestIAMEnforceRESTAPIResourcePolicyWithCognito(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []struct {
+		name string
+		opts []e2e.Option
+	}{{"iam", []e2e.Option{iamMode}}, {"default", nil}} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			env := e2e.Start(t, mode.opts...)
+			ctx := context.Background()
+			poolARN, token := cognitoIDToken(t, env)
+			c := apigateway.NewFromConfig(env.Config)
+			api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("pooled")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			arn := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + *api.Id
+			au, err := c.CreateAuthorizer(ctx, &apigateway.CreateAuthorizerInput{RestApiId: api.Id, Name: aws.String("pool"),
+				Type: agtypes.AuthorizerTypeCognitoUserPools, ProviderARNs: []string{poolARN}, IdentitySource: aws.String("method.request.header.Authorization")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, part := range []string{"allowed", "silent", "denied"} {
+				res, err := c.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: api.RootResourceId, PathPart: aws.String(part)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := aws.String("GET")
+				if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m,
+					AuthorizationType: aws.String("COGNITO_USER_POOLS"), AuthorizerId: au.Id}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m,
+					Type: agtypes.IntegrationTypeMock, RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`}}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.PutMethodResponse(ctx, &apigateway.PutMethodResponseInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m, StatusCode: aws.String("200")}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.PutIntegrationResponse(ctx, &apigateway.PutIntegrationResponseInput{RestApiId: api.Id, ResourceId: res.Id, HttpMethod: m,
+					StatusCode: aws.String("200"), ResponseTemplates: map[string]string{"application/json": "ok"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := c.UpdateRestApi(ctx, &apigateway.UpdateRestApiInput{RestApiId: api.Id, PatchOperations: []agtypes.PatchOperation{
+				{Op: agtypes.OpReplace, Path: aws.String("/policy"), Value: aws.String(`{"Version":"2012-10-17","Statement":[` +
+					`{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":["` + arn + `/*/GET/allowed","` + arn + `/*/GET/denied"]},` +
+					`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*/GET/denied"}]}`)}}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+				t.Fatal(err)
+			}
+			call := func(path, token string) apigwv1Response {
+				hdr := map[string]string{}
+				if token != "" {
+					hdr["Authorization"] = token
+				}
+				return apigwv1Call(t, env, *api.Id, "GET", "/prod"+path, nil, hdr, false)
+			}
+			call("/allowed", token).want(t, 200, "ok")
+			for _, path := range []string{"/allowed", "/silent", "/denied"} {
+				if r := call(path, ""); r.Status != 401 {
+					t.Errorf("%s without a token: HTTP %d %s", path, r.Status, r.Body)
+				}
+			}
+			if mode.name == "default" {
+				call("/silent", token).want(t, 200, "ok")
+				call("/denied", token).want(t, 200, "ok")
+				return
+			}
+			call("/silent", token).want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/prod/GET/silent"}`)
+			call("/denied", token).want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/prod/GET/denied with an explicit deny"}`)
 		})
 	}
 }
