@@ -9,6 +9,7 @@ import (
 	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -190,7 +191,25 @@ func TestIAMEnforceHTTPAPIToFunction(t *testing.T) {
 				want("no permission, default mode, $default route", fallback, "/anything", 200, "hi")
 				return
 			}
-			want("no permission", routed, "/hello", 500, denied)
+			// The access log tells why: $context.integrationErrorMessage.
+			cwl := cloudwatchlogs.NewFromConfig(env.Config)
+			if _, err := cwl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("routed-access")}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.UpdateStage(ctx, &apigatewayv2.UpdateStageInput{ApiId: &routed, StageName: aws.String("$default"),
+				AccessLogSettings: &gwtypes.AccessLogSettings{DestinationArn: aws.String("arn:aws:logs:us-east-1:" + testAccount + ":log-group:routed-access"),
+					Format: aws.String(`$context.requestId $context.status $context.integrationErrorMessage`)}}); err != nil {
+				t.Fatal(err)
+			}
+			r := callHTTPAPI(t, env, routed, "GET", "/hello", nil, nil, false)
+			if r.Status != 500 || string(r.Body) != denied {
+				t.Errorf("no permission: HTTP %d %s", r.Status, r.Body)
+			}
+			reqID := r.Header.Get("Apigw-Requestid")
+			if got, want := waitForLogMessage(t, cwl, "routed-access", reqID), reqID+" 500 The IAM role configured on the integration or API Gateway "+
+				"doesn't have permissions to call the integration. Check the permissions and try again."; got != want {
+				t.Errorf("access log line %q, want %q", got, want)
+			}
 			permit("other-route", arn(routed)+"/*/POST/hello")
 			want("permission for another route", routed, "/hello", 500, denied)
 			permit("route", arn(routed)+"/*/GET/hello")
