@@ -346,3 +346,85 @@ func TestIAMEnforceRESTAPIResourcePolicyWithCognito(t *testing.T) {
 		})
 	}
 }
+
+// TestIAMEnforceAPIGatewayCredentialsAndAuthorizers: under --auth iam a
+// REST API's Lambda integration with credentials invokes as that role
+// (which must trust apigateway.amazonaws.com and allow
+// lambda:InvokeFunction), not by the function's policy; and an HTTP
+// API's Lambda authorizer needs its function's policy to allow
+// apigateway.amazonaws.com for API/authorizers/ID, the route answering
+// 500 {"message":"Internal Server Error"} until it does.
+func TestIAMEnforceAPIGatewayCredentialsAndAuthorizers(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "cr-fn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
+	createPythonFunction(t, lc, "cr-authz", "def handler(event, context):\n    return {'isAuthorized': True}\n", 10)
+
+	// REST: credentials on the integration.
+	rc := apigateway.NewFromConfig(env.Config)
+	api, err := rc.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("with-role")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apigwv1ProxyGET(t, rc, *api.Id, "hello", "NONE", "cr-fn")
+	res := apigwv1Resource(t, rc, *api.Id, "/hello")
+	setCredentials := func(role string) {
+		t.Helper()
+		if _, err := rc.UpdateIntegration(ctx, &apigateway.UpdateIntegrationInput{RestApiId: api.Id, ResourceId: &res, HttpMethod: aws.String("GET"),
+			PatchOperations: []agtypes.PatchOperation{{Op: agtypes.OpReplace, Path: aws.String("/credentials"), Value: aws.String(role)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rc.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setCredentials(serviceRole(t, env, "rest-weak", "apigateway.amazonaws.com", ""))
+	apigwv1Call(t, env, *api.Id, "GET", "/prod/hello", nil, nil, false).want(t, 500, `{"message": "Internal server error"}`)
+	setCredentials(serviceRole(t, env, "rest-strong", "apigateway.amazonaws.com", allow("lambda:InvokeFunction", functionARN("cr-fn"))))
+	apigwv1Call(t, env, *api.Id, "GET", "/prod/hello", nil, nil, false).want(t, 200, "hi")
+
+	// HTTP API: a Lambda authorizer's function.
+	c := apigatewayv2.NewFromConfig(env.Config)
+	h, err := c.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("authorized"), ProtocolType: gwtypes.ProtocolTypeHttp,
+		Target: aws.String(functionARN("cr-fn")), RouteKey: aws.String("GET /hello")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(h.ApiId)
+	arn := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + id
+	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("cr-fn"), StatementId: aws.String("http"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"), SourceArn: aws.String(arn + "/*")}); err != nil {
+		t.Fatal(err)
+	}
+	au, err := c.CreateAuthorizer(ctx, &apigatewayv2.CreateAuthorizerInput{ApiId: &id, Name: aws.String("lambda"),
+		AuthorizerType: gwtypes.AuthorizerTypeRequest, AuthorizerUri: aws.String(functionARN("cr-authz")),
+		AuthorizerPayloadFormatVersion: aws.String("2.0"), EnableSimpleResponses: aws.Bool(true),
+		IdentitySource: []string{"$request.header.Authorization"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: &id})
+	if err != nil || len(routes.Items) != 1 {
+		t.Fatalf("GetRoutes = %+v, %v", routes, err)
+	}
+	if _, err := c.UpdateRoute(ctx, &apigatewayv2.UpdateRouteInput{ApiId: &id, RouteId: routes.Items[0].RouteId,
+		AuthorizationType: gwtypes.AuthorizationTypeCustom, AuthorizerId: au.AuthorizerId}); err != nil {
+		t.Fatal(err)
+	}
+	call := func() gwReply {
+		return callHTTPAPI(t, env, id, "GET", "/hello", nil, map[string]string{"Authorization": "token"}, false)
+	}
+	if r := call(); r.Status != 500 || string(r.Body) != `{"message":"Internal Server Error"}` {
+		t.Errorf("authorizer without permission: HTTP %d %s", r.Status, r.Body)
+	}
+	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("cr-authz"), StatementId: aws.String("http"),
+		Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("apigateway.amazonaws.com"),
+		SourceArn: aws.String(arn + "/authorizers/" + aws.ToString(au.AuthorizerId))}); err != nil {
+		t.Fatal(err)
+	}
+	if r := call(); r.Status != 200 || string(r.Body) != "hi" {
+		t.Errorf("authorizer with permission: HTTP %d %s", r.Status, r.Body)
+	}
+}
