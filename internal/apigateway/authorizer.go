@@ -143,7 +143,11 @@ func (s *Service) runAuthorizer(req *request, au *authorizer) *gatewayError {
 	case explicitDeny:
 		return errExplicitDeny
 	case implicitDeny:
-		return errImplicitDeny
+		// In one account the resource policy's Allow is enough when
+		// the authorizer's policy neither allows nor denies.
+		if !s.resourcePolicyAllows(req) {
+			return errImplicitDeny
+		}
 	}
 	ctx := make(map[string]any, len(res.context)+2)
 	for k, v := range res.context {
@@ -173,7 +177,7 @@ func (s *Service) callAuthorizer(req *request, au *authorizer, values []string) 
 	if err != nil {
 		return nil, errAuthorizerConfig
 	}
-	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.authorizerSource(req, au.ID), payload, authorizerTimeout)
+	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.authorizerSource(req, au.ID), au.AuthorizerCredentials, payload, authorizerTimeout)
 	if err != nil {
 		return nil, errAuthorizerConfig
 	}

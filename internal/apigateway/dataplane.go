@@ -258,13 +258,25 @@ func (s *Service) authorizeCaller(req *request) *gatewayError {
 		if au == nil || au.Type == "COGNITO_USER_POOLS" {
 			return errAuthorizerConfig
 		}
+		if s.policyCheck != nil {
+			if err := s.preAuthorize(req); err != nil {
+				return err
+			}
+		}
 		return s.runAuthorizer(req, au)
 	case "COGNITO_USER_POOLS":
 		au := req.deployment.API.Authorizers[m.AuthorizerID]
 		if au == nil || au.Type != "COGNITO_USER_POOLS" {
 			return errAuthorizerConfig
 		}
-		return s.authorizeUserPool(req, au)
+		if err := s.authorizeUserPool(req, au); err != nil {
+			return err
+		}
+		if s.policyCheck != nil {
+			// Once the token holds, the resource policy is evaluated
+			// on its own and must allow the request.
+			return s.authorizeAnonymous(req)
+		}
 	}
 	return nil
 }
@@ -273,15 +285,17 @@ func (s *Service) authorizeCaller(req *request) *gatewayError {
 var errTimedOut = errors.New("apigateway: the integration timed out")
 
 // invokeFunction runs a function for the data plane, bounded by timeout
-// (errTimedOut beyond it), once the function's policy lets API Gateway
-// invoke it for sourceARN (checked with --auth iam only). fnErr is the function's error type, err
-// Lambda's failure to run it.
-func (s *Service) invokeFunction(ctx context.Context, fn, sourceARN string, payload []byte, timeout time.Duration) (out []byte, fnErr string, err error) {
+// (errTimedOut beyond it), once API Gateway may invoke it for sourceARN
+// (checked with --auth iam only): as role, the integration's or
+// authorizer's credentials, when it has them, and otherwise by the
+// function's policy. fnErr is the function's error type, err Lambda's
+// failure to run it.
+func (s *Service) invokeFunction(ctx context.Context, fn, sourceARN, role string, payload []byte, timeout time.Duration) (out []byte, fnErr string, err error) {
 	if s.fns == nil {
 		return nil, "", errNoFunctions
 	}
 	if s.permitted != nil {
-		if err := s.permitted(ctx, fn, sourceARN); err != nil {
+		if err := s.permitted(ctx, fn, sourceARN, role); err != nil {
 			return nil, "", err
 		}
 	}

@@ -130,9 +130,17 @@
 // (EnforcePolicies, iampolicy.go) is it verified and execute-api:Invoke
 // decided, from the signer's identity policies and the resource policy
 // the stage's deployment carries, which then also holds methods without
-// authorization to what it allows Principal "*"; a resource policy is
-// not consulted for CUSTOM and COGNITO_USER_POOLS methods, where AWS
-// evaluates it with the authorizer's answer.
+// authorization to what it allows Principal "*". It holds methods with
+// authorizers as AWS's authorization workflow says: for a Lambda
+// authorizer an explicit Deny in it refuses the request before the
+// authorizer runs, and otherwise the authorizer's policy decides, its
+// Allow being enough and its Deny winning, with the resource policy's
+// Allow enough when the authorizer's policy says neither; for a
+// Cognito authorizer, once the token holds, the resource policy must
+// allow the (anonymous) caller. Both answer 403 AccessDeniedException
+// {"Message":"User: anonymous is not authorized to perform:
+// execute-api:Invoke on resource: ARN"}, " with an explicit deny"
+// appended when a Deny decided.
 // COGNITO_USER_POOLS methods take a token of one of the authorizer's
 // ProviderARNs pools (virga's Cognito user pools, through
 // Deps.UserPools) from its identity source (Authorization by default):
@@ -162,9 +170,13 @@
 // integration's or authorizer's function must allow
 // apigateway.amazonaws.com for the method
 // (execute-api:API/STAGE/VERB/PATH, VERB "*" for ANY) or the authorizer
-// (API/authorizers/ID) in its policy (Deps.Permitted), or the request
-// answers 500, as on AWS; the execution log line AWS writes then is
-// not. Header names reach functions in
+// (API/authorizers/ID) in its policy (Deps.Permitted, the same check
+// HTTP APIs make), or the request answers 500, as on AWS; an
+// integration with credentials (an authorizer with
+// authorizerCredentials) invokes as that role instead, which must trust
+// apigateway.amazonaws.com and allow lambda:InvokeFunction; credentials
+// arn:aws:iam::*:user/* (the caller's own) are not checked. The
+// execution log line AWS writes then is not. Header names reach functions in
 // Go's canonical form (x-custom arrives as X-Custom), since net/http does
 // not keep the case a client sent.
 package apigateway

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -52,6 +53,42 @@ func (s *Service) authorizeAnonymous(req *request) *gatewayError {
 		return nil
 	}
 	return s.checkInvoke(req, nil)
+}
+
+// preAuthorize decides a request to a method with a Lambda authorizer of
+// an API with a resource policy before the authorizer runs: an explicit
+// Deny in the policy refuses it at once; otherwise the authorizer's
+// policy decides, as one that allows is enough when the resource policy
+// neither allows nor denies, and one that denies wins; one that neither
+// allows nor denies leaves it to the resource policy's Allow
+// (resourcePolicyAllows), as AWS's outcome table for one account says.
+func (s *Service) preAuthorize(req *request) *gatewayError {
+	if req.deployment.API.Policy == "" {
+		return nil
+	}
+	err := s.policyCheck(req.r.Context(), req.r, nil, req.deployment.API.Policy, "execute-api:Invoke", s.methodARN(req))
+	if err != nil && explicitlyDenied(err) {
+		return invokeDenied(err)
+	}
+	return nil
+}
+
+// resourcePolicyAllows reports whether, with --auth iam, the API's
+// resource policy allows the (anonymous) request execute-api:Invoke on
+// the method.
+func (s *Service) resourcePolicyAllows(req *request) bool {
+	return s.policyCheck != nil && req.deployment.API.Policy != "" &&
+		s.policyCheck(req.r.Context(), req.r, nil, req.deployment.API.Policy, "execute-api:Invoke", s.methodARN(req)) == nil
+}
+
+// explicitlyDenied reports whether a PolicyCheck's denial came from a
+// Deny statement, which IAM's wording ends with "with an explicit deny".
+func explicitlyDenied(err error) bool {
+	msg := err.Error()
+	if e := apierr.As(err); e != nil {
+		msg = e.Message
+	}
+	return strings.Contains(msg, " with an explicit deny")
 }
 
 // checkInvoke decides execute-api:Invoke on the method's ARN for caller

@@ -207,7 +207,7 @@ func (s *Service) awsBackend(req *request, ir *integrationRequest) (backendAnswe
 	if fn, ok := lambdaFunctionOf(ig.URI); ok {
 		fn = substituteStageVariables(fn, req.stageVars)
 		start := s.clock.Now()
-		out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.integrationSource(req), ir.body, integrationTimeout(ig))
+		out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.integrationSource(req), ig.Credentials, ir.body, integrationTimeout(ig))
 		s.integrationDone(req, start, 0)
 		if err == nil {
 			req.integrationStatus = http.StatusOK

@@ -245,7 +245,7 @@ func (s *Service) lambdaProxy(req *request, w http.ResponseWriter) *gatewayError
 	}
 	timeout := time.Duration(ig.TimeoutMillis) * time.Millisecond
 	start := s.clock.Now()
-	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.integrationSource(req), payload, timeout)
+	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.integrationSource(req), ig.Credentials, payload, timeout)
 	s.integrationDone(req, start, 0)
 	if err == nil {
 		req.lambdaStatus = http.StatusOK

@@ -52,11 +52,15 @@ type Deps struct {
 	// UserPools verifies the tokens of Cognito user pools for
 	// COGNITO_USER_POOLS authorizers; nil refuses every token (401).
 	UserPools UserPools
-	// Permitted, when set, returns an error when the function's policy
-	// does not let apigateway.amazonaws.com invoke it for the method or
-	// authorizer sourceARN names (--auth iam); the invocation then
-	// fails as on AWS, with 500 Internal server error.
-	Permitted func(ctx context.Context, function, sourceARN string) error
+	// Permitted, when set, returns an error when API Gateway may not
+	// invoke the function for the method or authorizer sourceARN names
+	// (--auth iam): without roleARN, the function's policy must allow
+	// apigateway.amazonaws.com with that aws:SourceArn; with it (an
+	// integration's credentials, an authorizer's
+	// authorizerCredentials), the role must trust API Gateway and allow
+	// lambda:InvokeFunction. The invocation then fails as on AWS, with
+	// 500 Internal server error.
+	Permitted func(ctx context.Context, function, sourceARN, roleARN string) error
 }
 
 // UserPools verifies Cognito user pools' tokens.
@@ -77,7 +81,7 @@ type Service struct {
 	region  string
 	fns     Functions
 	// permitted is Deps.Permitted.
-	permitted func(ctx context.Context, function, sourceARN string) error
+	permitted func(ctx context.Context, function, sourceARN, roleARN string) error
 	// identify and policyCheck authorize AWS_IAM methods with --auth
 	// iam (EnforcePolicies); nil otherwise.
 	identify    func(*http.Request) (awsproto.Caller, bool)

@@ -39,6 +39,9 @@ type integrationCall struct {
 	latency      time.Duration
 	status       int
 	lambdaStatus int
+	// err is why the integration failed before its backend answered
+	// ($context.integrationErrorMessage); "" when it did not.
+	err string
 }
 
 // integrationDone notes that the backend, called at start, answered.
@@ -88,6 +91,8 @@ func (s *Service) accessLogValue(inv *invocation, res *response, name string, la
 		if inv.integration.status != 0 {
 			return strconv.Itoa(inv.integration.status)
 		}
+	case "integrationErrorMessage", "integration.error":
+		return inv.integration.err
 	case "error.message":
 		if res.gateway {
 			return gatewayMessages[res.status]

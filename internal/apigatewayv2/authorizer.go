@@ -322,6 +322,11 @@ func (s *Service) callAuthorizer(inv *invocation, au *authorizerRecord, values [
 	if err != nil {
 		return nil, err
 	}
+	if s.permitted != nil {
+		if err := s.permitted(inv.r.Context(), fn, s.authorizerSource(inv, au.ID), au.CredentialsArn); err != nil {
+			return nil, fmt.Errorf("%s: %w", errAuthorizerPermission, err)
+		}
+	}
 	out, err := s.callFunction(inv.r.Context(), fn, payload, authorizerTimeout)
 	if err != nil {
 		return nil, err

@@ -20,9 +20,19 @@
 //
 // It does not run functions: Lambda proxy integrations and Lambda
 // authorizers go through the Functions interface (the lambda service in
-// the app). It does not check that API Gateway may invoke a function
-// (Lambda resource policies): --auth iam authorizes calls made to the
-// edge, not those services make to each other inside virga.
+// the app). With --auth iam, Deps.Permitted decides whether API Gateway
+// may invoke an HTTP API's function, as it does for REST APIs: the
+// function's policy must allow apigateway.amazonaws.com with
+// aws:SourceArn arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH
+// (the route key's method, "*" for ANY, and path; API/STAGE/$default
+// for the $default route) for an integration, or API/authorizers/ID for
+// a Lambda authorizer; an integration with CredentialsArn (an
+// authorizer with AuthorizerCredentialsArn) invokes as that role
+// instead, which must trust apigateway.amazonaws.com and allow
+// lambda:InvokeFunction. Otherwise the client gets 500 {"message":
+// "Internal Server Error"}, and the access log's
+// $context.integrationErrorMessage AWS's reason. WebSocket APIs'
+// integrations are not checked.
 //
 // # The data plane
 //

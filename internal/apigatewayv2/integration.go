@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -27,6 +28,14 @@ func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *respo
 	payload, err := marshalEvent(event)
 	if err != nil {
 		return gatewayResponse(http.StatusInternalServerError)
+	}
+	if s.permitted != nil {
+		if err := s.permitted(inv.r.Context(), fn, s.integrationSource(inv), integ.CredentialsArn); err != nil {
+			s.log.Info("apigatewayv2: API Gateway may not invoke the integration's function", "api", inv.api.ID,
+				"function", fn, "err", err, "requestId", inv.requestID)
+			inv.integration.err = errIntegrationPermission
+			return gatewayResponse(http.StatusInternalServerError)
+		}
 	}
 	timeout := time.Duration(integ.TimeoutMillis) * time.Millisecond
 	start := s.clock.Now()
@@ -61,6 +70,38 @@ func (s *Service) invokeLambda(inv *invocation, integ *integrationRecord) *respo
 		res.header.Set("Content-Type", defaultProxyContentType)
 	}
 	return res
+}
+
+// errIntegrationPermission is what the access log's
+// $context.integrationErrorMessage tells of an integration's function API
+// Gateway may not invoke; errAuthorizerPermission is AWS's wording of
+// the same for a Lambda authorizer (virga's log only).
+const (
+	errIntegrationPermission = "The IAM role configured on the integration or API Gateway doesn't have permissions to call the integration. Check the permissions and try again."
+	errAuthorizerPermission  = "The IAM role configured on the authorizer or API Gateway doesn't have permissions to call the authorizer. Check the permissions and try again."
+)
+
+// integrationSource is the ARN API Gateway invokes a route's function
+// for, which the function's policy must allow (aws:SourceArn):
+// arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH, with the
+// route key's method ("*" for ANY) and path, or API/STAGE/$default for
+// the $default route.
+func (s *Service) integrationSource(inv *invocation) string {
+	prefix := "arn:aws:execute-api:" + s.region + ":" + s.account + ":" + inv.api.ID + "/" + inv.stage.Name + "/"
+	method, path, ok := strings.Cut(inv.route.Key, " ")
+	if !ok {
+		return prefix + inv.route.Key
+	}
+	if method == "ANY" {
+		method = "*"
+	}
+	return prefix + method + "/" + strings.TrimPrefix(path, "/")
+}
+
+// authorizerSource is the ARN API Gateway invokes a Lambda authorizer's
+// function for: arn:aws:execute-api:REGION:ACCOUNT:API/authorizers/ID.
+func (s *Service) authorizerSource(inv *invocation, id string) string {
+	return "arn:aws:execute-api:" + s.region + ":" + s.account + ":" + inv.api.ID + "/authorizers/" + id
 }
 
 // defaultProxyContentType is the Content-Type an HTTP API gives a Lambda

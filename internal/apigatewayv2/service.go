@@ -56,6 +56,8 @@ type Service struct {
 	// policyCheck decides AWS_IAM routes and function URLs with --auth
 	// iam (EnforcePolicies); nil otherwise.
 	policyCheck PolicyCheck
+	// permitted is Deps.Permitted.
+	permitted func(ctx context.Context, function, sourceARN, roleARN string) error
 	// accessLogs receives the access log lines of stages that have
 	// access log settings; nil writes none.
 	accessLogs accesslog.Sink
@@ -121,6 +123,14 @@ type Deps struct {
 	// in process, instead of fetching the issuer's keys; nil fetches
 	// every issuer's.
 	Issuers Issuers
+	// Permitted, when set, returns an error when API Gateway may not
+	// invoke the function for sourceARN (--auth iam): without roleARN,
+	// the function's policy must allow apigateway.amazonaws.com with
+	// that aws:SourceArn; with it (an integration's CredentialsArn, an
+	// authorizer's AuthorizerCredentialsArn), the role must trust API
+	// Gateway and allow lambda:InvokeFunction. The request then fails
+	// as on AWS, with 500 Internal Server Error.
+	Permitted func(ctx context.Context, function, sourceARN, roleARN string) error
 }
 
 // Issuers finds the public keys of JWT issuers virga is.
@@ -135,7 +145,7 @@ type Issuers interface {
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
-		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle,
+		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)

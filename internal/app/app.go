@@ -374,7 +374,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger, Identify: auth.Identify,
-		AccessLogs: accessLogs, AccountThrottle: accountThrottle, Issuers: userPools})
+		AccessLogs: accessLogs, AccountThrottle: accountThrottle, Issuers: userPools,
+		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
+			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
+		}})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -387,9 +390,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
 		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools,
-		Permitted: func(ctx context.Context, function, sourceARN string) error {
-			return route.principals.check(ctx, deliver.Sender{Principal: "apigateway.amazonaws.com", SourceARN: sourceARN,
-				SourceAccount: cfg.AccountID}, function)
+		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
+			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
 		}})
 	if err != nil {
 		fns.Close()

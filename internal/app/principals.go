@@ -63,6 +63,29 @@ func (p *servicePrincipals) check(ctx context.Context, s deliver.Sender, target 
 		svc.AccessDenied.WithMessage(policy.Decision{PolicyType: policy.ResourceBased}.Message(s.Principal, worded, res)))
 }
 
+// callerCredentials is the credentials value with which a REST API
+// integration acts as its caller rather than as a role.
+const callerCredentials = "arn:aws:iam::*:user/*"
+
+// apiGatewayInvoke decides, with --auth iam, whether API Gateway (REST
+// and HTTP APIs alike) may invoke function for sourceARN, a method's,
+// route's or authorizer's execute-api ARN: with roleARN (credentials on
+// the integration or authorizer), as a session of that role, which must
+// trust apigateway.amazonaws.com and allow lambda:InvokeFunction;
+// without, by the function's policy, which must allow
+// apigateway.amazonaws.com with aws:SourceArn sourceARN.
+func (t *targets) apiGatewayInvoke(ctx context.Context, account, function, sourceARN, roleARN string) error {
+	const principal = "apigateway.amazonaws.com"
+	switch roleARN {
+	case "":
+		return t.principals.check(ctx, deliver.Sender{Principal: principal, SourceARN: sourceARN, SourceAccount: account}, function)
+	case callerCredentials:
+		// The caller's own credentials: not decided here.
+		return nil
+	}
+	return t.roles.check(ctx, deliver.Role{ARN: roleARN, Principal: principal, SourceARN: sourceARN, SourceAccount: account}, function)
+}
+
 // roleActions are what a role a service sends with must allow on each
 // kind of target: SendMessage to a queue, Publish to a topic,
 // InvokeFunction on a function, PutEvents on an event bus and

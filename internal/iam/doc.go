@@ -103,16 +103,19 @@
 // AddPermission here cannot express lambda:InvokedViaFunctionUrl) and
 // on HTTP API routes with AWS_IAM (execute-api:Invoke from identity
 // policies), on REST API methods with AWS_IAM (identity policies and the
-// API's resource policy; see internal/apigateway), on ECS tasks'
+// API's resource policy, which also holds methods with a Lambda or
+// Cognito authorizer as AWS's workflow says; see internal/apigateway),
+// on API Gateway's invocation of a REST or HTTP API's Lambda
+// integrations and authorizers (the function's policy for
+// apigateway.amazonaws.com, or the integration's credentials role), on ECS tasks'
 // execution roles and on Lambda's read of an image function's
 // repository (the repository policy must allow lambda.amazonaws.com;
 // see internal/lambda). Not authorized as their role yet: EventBridge
 // API destinations (events:InvokeApiDestination), ECS tasks' and
 // scheduled tasks' roles as EventBridge targets, CloudFormation's
 // service role, the trust policies of functions' execution roles and
-// state machines' roles (which AWS checks when they are created), HTTP
-// APIs' integrations, nor a REST API's resource policy on methods
-// with a Lambda or Cognito authorizer. Service control policies
+// state machines' roles (which AWS checks when they are created), nor
+// WebSocket APIs' Lambda integrations. Service control policies
 // and service-linked roles do not exist. X-Ray, SES v2 and the
 // operations AWS gives no resource-level permissions are authorized on
 // "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is
