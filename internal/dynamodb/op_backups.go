@@ -356,7 +356,7 @@ func (s *Service) listBackups(ctx context.Context, in *ListBackupsInput) (*ListB
 		return nil, err
 	}
 	defer it.Close()
-	out := &ListBackupsOutput{}
+	out := &ListBackupsOutput{BackupSummaries: []BackupSummary{}} // an empty list is [], as ListTables answers
 	for it.First(); it.Valid(); it.Next() {
 		var bk backup
 		if err := json.Unmarshal(it.Value(), &bk); err != nil {
