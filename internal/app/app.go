@@ -567,7 +567,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		route.roles = &roleSessions{authz: authz, region: cfg.Region, ids: g, service: a.Service}
 		// Event source mappings read, and destinations are checked, as
 		// the function's execution role.
-		lam.EnforceRoles(route.roles.authorize)
+		lam.EnforceRoles(route.roles.authorize, route.roles.trusts)
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})

@@ -342,6 +342,7 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 	createTableT(t, dynamodb.NewFromConfig(env.Config))
 	qc := sqs.NewFromConfig(env.Config)
 	mkQueue(t, qc, "from-machine", nil)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lambdaClient(t, env), "async-target", "def handler(event, context):\n    return None\n", 10)
 	sc := sfn.NewFromConfig(env.Config)
 	role := serviceRole(t, env, "machine", "states.amazonaws.com", "")

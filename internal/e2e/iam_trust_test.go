@@ -1,0 +1,86 @@
+package e2e_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// trustFunction is a CreateFunction request for a function with role.
+func trustFunction(t *testing.T, name, role string) *lambda.CreateFunctionInput {
+	return &lambda.CreateFunctionInput{
+		FunctionName: aws.String(name), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"),
+		Role: aws.String(role),
+		Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "app.py", body: []byte("def handler(e, c):\n    return e\n")})},
+	}
+}
+
+// TestIAMTrustFunctionRole: under --auth iam CreateFunction and
+// UpdateFunctionConfiguration refuse an execution role Lambda cannot
+// assume (missing, or trusting another service) and a dead-letter queue
+// the role may not send to, with Lambda's InvalidParameterValueException.
+func TestIAMTrustFunctionRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	const cannot = "The role defined for the function cannot be assumed by Lambda."
+
+	_, err := lc.CreateFunction(ctx, trustFunction(t, "missing", "arn:aws:iam::"+testAccount+":role/nobody"))
+	wantDenied(t, err, "InvalidParameterValueException", 400, cannot)
+	states := serviceRole(t, env, "states-role", "states.amazonaws.com", "")
+	_, err = lc.CreateFunction(ctx, trustFunction(t, "other", states))
+	wantDenied(t, err, "InvalidParameterValueException", 400, cannot)
+
+	qc := sqs.NewFromConfig(env.Config)
+	mkQueue(t, qc, "fn-dlq", nil)
+	dlq := queueARN("fn-dlq")
+	role := serviceRole(t, env, "fn-role", "lambda.amazonaws.com", "")
+	in := trustFunction(t, "with-dlq", role)
+	in.DeadLetterConfig = &lambdatypes.DeadLetterConfig{TargetArn: aws.String(dlq)}
+	_, err = lc.CreateFunction(ctx, in)
+	wantDenied(t, err, "InvalidParameterValueException", 400, "The provided execution role does not have permissions to call SendMessage on SQS")
+	topic := "arn:aws:sns:us-east-1:" + testAccount + ":fn-topic"
+	in.DeadLetterConfig.TargetArn = aws.String(topic)
+	_, err = lc.CreateFunction(ctx, in)
+	wantDenied(t, err, "InvalidParameterValueException", 400, "The provided execution role does not have permissions to call Publish on SNS")
+
+	putRolePolicy(t, env, "fn-role", allow("sqs:SendMessage", dlq))
+	in.DeadLetterConfig.TargetArn = aws.String(dlq)
+	if _, err := lc.CreateFunction(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	// A new role must be one Lambda can assume, and one that may send
+	// to the dead-letter queue the function keeps.
+	_, err = lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("with-dlq"), Role: &states})
+	wantDenied(t, err, "InvalidParameterValueException", 400, cannot)
+	bare := serviceRole(t, env, "bare-role", "lambda.amazonaws.com", "")
+	_, err = lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("with-dlq"), Role: &bare})
+	wantDenied(t, err, "InvalidParameterValueException", 400, "The provided execution role does not have permissions to call SendMessage on SQS")
+	_, err = lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("with-dlq"),
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(topic)}})
+	wantDenied(t, err, "InvalidParameterValueException", 400, "The provided execution role does not have permissions to call Publish on SNS")
+	if _, err := lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("with-dlq"), Role: &bare,
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String("")}}); err != nil {
+		t.Errorf("role without a dead-letter queue: %v", err)
+	}
+}
+
+// TestTrustFunctionRoleDefaultMode: without --auth iam no role is
+// checked: a function may name a role that does not exist.
+func TestTrustFunctionRoleDefaultMode(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	in := trustFunction(t, "anyrole", "arn:aws:iam::"+testAccount+":role/nobody")
+	in.DeadLetterConfig = &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN("nowhere"))}
+	if _, err := lc.CreateFunction(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+}
