@@ -591,7 +591,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 			return authz.AuthorizeRole(ctx, roleARN, session, cfg.Region, a.Service(deliver.Service(resource)), action, resource)
 		}, func(ctx context.Context, roleARN, service, op string, input map[string]any) (map[string]any, error) {
 			return a.callAs(ctx, authz.RoleSession(roleARN, g.Hex(16)), authz, cfg.Region, service, op, input)
-		})
+		}, route.roles.trusts)
 		// A REST API's resource policy is the one its stage's
 		// deployment carries, as a policy takes effect when deployed.
 		restAPIs.EnforcePolicies(auth.Identify, func(ctx context.Context, r *http.Request, caller *awsproto.Caller, resourcePolicy, action, resource string) error {

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
@@ -81,6 +82,46 @@ func TestTrustFunctionRoleDefaultMode(t *testing.T) {
 	in := trustFunction(t, "anyrole", "arn:aws:iam::"+testAccount+":role/nobody")
 	in.DeadLetterConfig = &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN("nowhere"))}
 	if _, err := lc.CreateFunction(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIAMTrustStateMachineRole: under --auth iam CreateStateMachine and
+// UpdateStateMachine refuse a role Step Functions cannot assume (missing,
+// or trusting another service) with AccessDeniedException; a role that
+// trusts the global or the regional principal is taken.
+func TestIAMTrustStateMachineRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	sc := sfn.NewFromConfig(env.Config)
+	const def = `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+	const cannot = "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role."
+	lambdaOnly := serviceRole(t, env, "fn-only", "lambda.amazonaws.com", "")
+	for _, role := range []string{"arn:aws:iam::" + testAccount + ":role/nobody", lambdaOnly} {
+		_, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("m"), RoleArn: aws.String(role), Definition: aws.String(def)})
+		wantDenied(t, err, "AccessDeniedException", 400, cannot)
+	}
+	global := serviceRole(t, env, "global", "states.amazonaws.com", "")
+	regional := serviceRole(t, env, "regional", "states.us-east-1.amazonaws.com", "")
+	out, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("m"), RoleArn: &global, Definition: aws.String(def)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sc.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: out.StateMachineArn, RoleArn: &lambdaOnly})
+	wantDenied(t, err, "AccessDeniedException", 400, cannot)
+	if _, err := sc.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: out.StateMachineArn, RoleArn: &regional}); err != nil {
+		t.Errorf("regional principal: %v", err)
+	}
+}
+
+// TestTrustStateMachineRoleDefaultMode: without --auth iam a state
+// machine may name a role that does not exist.
+func TestTrustStateMachineRoleDefaultMode(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	if _, err := sfn.NewFromConfig(env.Config).CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("m"),
+		RoleArn: aws.String("arn:aws:iam::" + testAccount + ":role/nobody"), Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)}); err != nil {
 		t.Fatal(err)
 	}
 }
