@@ -568,6 +568,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Event source mappings read, and destinations are checked, as
 		// the function's execution role.
 		lam.EnforceRoles(route.roles.authorize, route.roles.trusts)
+		// Schedules' target roles must trust Scheduler when they are
+		// given.
+		sched.EnforceTrust(route.roles.trusts)
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})

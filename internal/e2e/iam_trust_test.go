@@ -5,8 +5,11 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -122,6 +125,61 @@ func TestTrustStateMachineRoleDefaultMode(t *testing.T) {
 	env := e2e.Start(t)
 	if _, err := sfn.NewFromConfig(env.Config).CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("m"),
 		RoleArn: aws.String("arn:aws:iam::" + testAccount + ":role/nobody"), Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIAMTrustScheduleRole: under --auth iam CreateSchedule and
+// UpdateSchedule refuse a target role Scheduler cannot assume (missing,
+// trusting another service, or trusting Scheduler only for another
+// schedule group) with ValidationException.
+func TestIAMTrustScheduleRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	c := scheduler.NewFromConfig(env.Config)
+	const cannot = "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
+	target := queueARN("anything")
+	schedule := func(name, role string) *scheduler.CreateScheduleInput {
+		return &scheduler.CreateScheduleInput{Name: aws.String(name), ScheduleExpression: aws.String("rate(1 hour)"),
+			FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
+			Target:             &schedtypes.Target{Arn: aws.String(target), RoleArn: aws.String(role)}}
+	}
+	other := serviceRole(t, env, "events-role", "events.amazonaws.com", "")
+	for _, role := range []string{"arn:aws:iam::" + testAccount + ":role/nobody", other} {
+		_, err := c.CreateSchedule(ctx, schedule("s", role))
+		wantDenied(t, err, "ValidationException", 400, cannot)
+	}
+	// A trust policy may hold Scheduler to a schedule group.
+	if _, err := iamClient(env).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("group-role"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"scheduler.amazonaws.com"},"Action":"sts:AssumeRole",` +
+			`"Condition":{"StringEquals":{"aws:SourceAccount":"` + testAccount + `","aws:SourceArn":"arn:aws:scheduler:us-east-1:` + testAccount + `:schedule-group/default"}}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	groupRole := "arn:aws:iam::" + testAccount + ":role/group-role"
+	if _, err := c.CreateSchedule(ctx, schedule("s", groupRole)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateScheduleGroup(ctx, &scheduler.CreateScheduleGroupInput{Name: aws.String("g")}); err != nil {
+		t.Fatal(err)
+	}
+	in := schedule("s", groupRole)
+	in.GroupName = aws.String("g")
+	_, err := c.CreateSchedule(ctx, in)
+	wantDenied(t, err, "ValidationException", 400, cannot)
+	_, err = c.UpdateSchedule(ctx, &scheduler.UpdateScheduleInput{Name: aws.String("s"), ScheduleExpression: aws.String("rate(1 hour)"),
+		FlexibleTimeWindow: in.FlexibleTimeWindow, Target: &schedtypes.Target{Arn: aws.String(target), RoleArn: aws.String(other)}})
+	wantDenied(t, err, "ValidationException", 400, cannot)
+}
+
+// TestTrustScheduleRoleDefaultMode: without --auth iam a schedule may
+// name a role that does not exist.
+func TestTrustScheduleRoleDefaultMode(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	if _, err := scheduler.NewFromConfig(env.Config).CreateSchedule(context.Background(), &scheduler.CreateScheduleInput{Name: aws.String("s"),
+		ScheduleExpression: aws.String("rate(1 hour)"), FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
+		Target: &schedtypes.Target{Arn: aws.String(queueARN("anything")), RoleArn: aws.String("arn:aws:iam::" + testAccount + ":role/nobody")}}); err != nil {
 		t.Fatal(err)
 	}
 }
