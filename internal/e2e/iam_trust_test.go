@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -181,5 +183,36 @@ func TestTrustScheduleRoleDefaultMode(t *testing.T) {
 		ScheduleExpression: aws.String("rate(1 hour)"), FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
 		Target: &schedtypes.Target{Arn: aws.String(queueARN("anything")), RoleArn: aws.String("arn:aws:iam::" + testAccount + ":role/nobody")}}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEventTargetsRequireRole: in every auth mode PutTargets refuses,
+// with ValidationException, a target EventBridge reaches only as a role
+// (a state machine, an event bus, a queue in another account) when it
+// names no RoleArn; a queue of the rule's account needs none.
+func TestEventTargetsRequireRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	eb := eventbridge.NewFromConfig(env.Config)
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("r"), EventPattern: aws.String(`{"source":["app"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	role := "arn:aws:iam::" + testAccount + ":role/events"
+	for _, arn := range []string{
+		"arn:aws:states:us-east-1:" + testAccount + ":stateMachine:m",
+		"arn:aws:events:us-east-1:" + testAccount + ":event-bus/other",
+		"arn:aws:sqs:us-east-1:111122223333:theirs",
+	} {
+		_, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("r"), Targets: []ebtypes.Target{{Id: aws.String("t"), Arn: aws.String(arn)}}})
+		wantDenied(t, err, "ValidationException", 400, "RoleArn is required for target "+arn+".")
+		out, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("r"), Targets: []ebtypes.Target{{Id: aws.String("t"), Arn: aws.String(arn), RoleArn: &role}}})
+		if err != nil || out.FailedEntryCount != 0 {
+			t.Errorf("%s with a role: %v %+v", arn, err, out)
+		}
+	}
+	out, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("r"), Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(queueARN("mine"))}}})
+	if err != nil || out.FailedEntryCount != 0 {
+		t.Errorf("queue of the account: %v %+v", err, out)
 	}
 }
