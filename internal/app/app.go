@@ -569,7 +569,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 		route.roles = &roleSessions{authz: authz, region: cfg.Region, ids: g, service: a.Service}
 		// Event source mappings read, and destinations are checked, as
 		// the function's execution role.
-		lam.EnforceRoles(route.roles.authorize)
+		lam.EnforceRoles(route.roles.authorize, route.roles.trusts)
+		// Schedules' target roles must trust Scheduler when they are
+		// given.
+		sched.EnforceTrust(route.roles.trusts)
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})
@@ -593,7 +596,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 			return authz.AuthorizeRole(ctx, roleARN, session, cfg.Region, a.Service(deliver.Service(resource)), action, resource)
 		}, func(ctx context.Context, roleARN, service, op string, input map[string]any) (map[string]any, error) {
 			return a.callAs(ctx, authz.RoleSession(roleARN, g.Hex(16)), authz, cfg.Region, service, op, input)
-		})
+		}, route.roles.trusts)
 		// A REST API's resource policy is the one its stage's
 		// deployment carries, as a policy takes effect when deployed.
 		restAPIs.EnforcePolicies(auth.Identify, func(ctx context.Context, r *http.Request, caller *awsproto.Caller, resourcePolicy, action, resource string) error {

@@ -130,6 +130,12 @@ func (s *roleSessions) check(ctx context.Context, r deliver.Role, target string)
 	return s.authorize(ctx, r.ARN, r.Session, action, target)
 }
 
+// trusts is deliver.Trust: whether r's role exists and its trust policy
+// lets r.Principal assume it.
+func (s *roleSessions) trusts(ctx context.Context, r deliver.Role) (bool, error) {
+	return s.authz.AllowsService(ctx, s.service("sts"), r.Principal, "sts:AssumeRole", r.ARN, r.SourceARN, r.SourceAccount)
+}
+
 // assume decides whether r's service may assume r: its trust policy
 // must allow the service principal sts:AssumeRole.
 func (s *roleSessions) assume(ctx context.Context, r deliver.Role) error {

@@ -60,6 +60,14 @@ type Role struct {
 	Session string
 }
 
+// Trust reports whether r.Principal may assume r.ARN: the role exists
+// and its trust policy allows r.Principal sts:AssumeRole, with
+// aws:SourceArn and aws:SourceAccount naming r.SourceARN and
+// r.SourceAccount when they are set. Services that AWS has assume a role
+// when it is given to them (CreateFunction, CreateStateMachine,
+// CreateSchedule) check it then, with --auth iam.
+type Trust func(ctx context.Context, r Role) (bool, error)
+
 // ErrNotAuthorized is wrapped in the error a delivery fails with when the
 // target's resource-based policy does not allow its Sender, or its Role
 // may not be assumed or does not allow the send.

@@ -68,6 +68,7 @@ func TestIAMEnforceFunctionURLs(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "furl", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 3)
 	private := env.Endpoint + urlTarget(t, lc, "furl", lambdatypes.FunctionUrlAuthTypeAwsIam)
 
@@ -163,6 +164,7 @@ func TestIAMEnforceHTTPAPIRoutes(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "hfn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
 	c := apigatewayv2.NewFromConfig(env.Config)
 	api, err := c.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("guarded"), ProtocolType: gwtypes.ProtocolTypeHttp,
@@ -221,6 +223,7 @@ func TestIAMEnforceRESTAPIMethods(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "rfn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
 	c := apigateway.NewFromConfig(env.Config)
 	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("guarded")})
@@ -294,6 +297,7 @@ func TestIAMEnforceRESTAPIResourcePolicyOnly(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "ofn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
 	c := apigateway.NewFromConfig(env.Config)
 	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("open")})
@@ -342,6 +346,7 @@ func TestIAMEnforceStepFunctionsLambdaTask(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "sfn-fn", "def handler(event, context):\n    return {'ok': True}\n", 10)
 	ic := iamClient(env)
 	if _, err := ic.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("machine"), AssumeRolePolicyDocument: aws.String(

@@ -451,6 +451,7 @@ func TestIAMEnforceFunctionAndBucketPolicies(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "hello", "def handler(event, context):\n    return 'hi'\n", 3)
 	cfg := iamUser(t, env, "nina", "")
 	nina := lambda.NewFromConfig(cfg)

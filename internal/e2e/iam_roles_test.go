@@ -72,7 +72,7 @@ func TestIAMEnforceSchedulerRole(t *testing.T) {
 	targetURL, targetARN := schedQueue(t, qc, "sched-target")
 	dlqURL, dlqARN := schedQueue(t, qc, "sched-dlq")
 	role := serviceRole(t, env, "sched-role", "scheduler.amazonaws.com", allow("sqs:SendMessage", dlqARN))
-	untrusted := serviceRole(t, env, "lambda-role", "lambda.amazonaws.com",
+	untrusted := serviceRole(t, env, "lambda-role", "scheduler.amazonaws.com",
 		allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:"+testAccount+":*"))
 	for name, r := range map[string]string{"guarded": role, "untrusted": untrusted} {
 		if _, err := c.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String(name), ScheduleExpression: aws.String("rate(1 minute)"),
@@ -81,6 +81,11 @@ func TestIAMEnforceSchedulerRole(t *testing.T) {
 				DeadLetterConfig: &schedtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}}}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Scheduler checked the role's trust at CreateSchedule; a role that
+	// stops trusting it afterwards is refused at each invocation.
+	if _, err := iamClient(env).UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("lambda-role"), PolicyDocument: aws.String(lambdaTrust)}); err != nil {
+		t.Fatal(err)
 	}
 
 	occ := nextMinute(env.Clock.Now())
@@ -342,6 +347,7 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 	createTableT(t, dynamodb.NewFromConfig(env.Config))
 	qc := sqs.NewFromConfig(env.Config)
 	mkQueue(t, qc, "from-machine", nil)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lambdaClient(t, env), "async-target", "def handler(event, context):\n    return None\n", 10)
 	sc := sfn.NewFromConfig(env.Config)
 	role := serviceRole(t, env, "machine", "states.amazonaws.com", "")

@@ -84,6 +84,7 @@ func TestIAMEnforceEventBridgeToFunction(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "on-event", "def handler(event, context):\n    return 'done'\n", 10)
 	qc := sqs.NewFromConfig(env.Config)
 	okURL := mkQueue(t, qc, "invoked", nil)
@@ -94,7 +95,7 @@ func TestIAMEnforceEventBridgeToFunction(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The destination is sent to as the function's execution role.
-	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", allow("sqs:SendMessage", queueARN("invoked")))
+	putRolePolicy(t, env, "lambda-exec", allow("sqs:SendMessage", queueARN("invoked")))
 	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("on-event"),
 		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("invoked"))}}}); err != nil {
 		t.Fatal(err)
@@ -139,6 +140,7 @@ func TestIAMEnforceS3Notifications(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "on-object", "def handler(event, context):\n    return 'done'\n", 10)
 	qc := sqs.NewFromConfig(env.Config)
 	url := mkQueue(t, qc, "objects", nil)
@@ -194,6 +196,7 @@ func TestIAMEnforceAPIGatewayToFunction(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "api-fn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
 	c := apigateway.NewFromConfig(env.Config)
 	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("guarded")})
@@ -230,11 +233,12 @@ func TestIAMEnforceSNSToFunction(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "on-news", "def handler(event, context):\n    return 'done'\n", 10)
 	qc := sqs.NewFromConfig(env.Config)
 	okURL := mkQueue(t, qc, "news-invoked", nil)
 	// The destination is sent to as the function's execution role.
-	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", allow("sqs:SendMessage", queueARN("news-invoked")))
+	putRolePolicy(t, env, "lambda-exec", allow("sqs:SendMessage", queueARN("news-invoked")))
 	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("on-news"),
 		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("news-invoked"))}}}); err != nil {
 		t.Fatal(err)

@@ -94,10 +94,14 @@
 // destinations (so no API Gateway targets and their
 // HttpParameters). Connections to private APIs
 // (InvocationConnectivityParameters), a connection's KmsKeyIdentifier,
-// and the events a connection's state changes send. An API destination
-// target must name a RoleArn, as on AWS, but the role is not checked
-// (events:InvokeApiDestination), nor is a RoleArn required of state
-// machine and event bus targets. Replays do not pace
+// and the events a connection's state changes send. PutTargets
+// refuses, in every auth mode as AWS does, a target without a RoleArn
+// that EventBridge reaches only as a role: state machines, event buses,
+// API destinations, and queues, topics and functions in another account
+// (ValidationException "RoleArn is required for target ARN."); the
+// role's trust is checked when an event is delivered, not at PutTargets,
+// and an API destination's role is not checked at all
+// (events:InvokeApiDestination). Replays do not pace
 // themselves a minute of events at a time as AWS's do. Encryption with a
 // bus's KmsKeyIdentifier, and event bus logs.
 package events

@@ -29,8 +29,7 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 			(t.SqsParameters == nil || deref(t.SqsParameters.MessageGroupId) == "") {
 			return nil, ErrValidation.Withf("Parameter(s) SqsParameters must be specified for target: %s.", deref(t.Id))
 		}
-		// EventBridge invokes an API destination with the target's role.
-		if arn := deref(t.Arn); isAPIDestination(arn) && deref(t.RoleArn) == "" {
+		if arn := deref(t.Arn); deref(t.RoleArn) == "" && s.needsRole(arn) {
 			return nil, ErrValidation.Withf("RoleArn is required for target %s.", arn)
 		}
 	}
@@ -60,6 +59,22 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 	b.rules[rec.Name] = r
 	out.FailedEntryCount = ptr(int32(len(out.FailedEntries)))
 	return out, nil
+}
+
+// needsRole reports whether EventBridge reaches target only as a
+// session of the target's RoleArn, so that PutTargets refuses it
+// without one: state machines, event buses and API destinations always
+// (EventBridge has no resource-based access to them), and queues,
+// topics and functions in another account, which EventBridge sends to
+// with an execution role of the rule's account.
+func (s *Service) needsRole(target string) bool {
+	switch deliver.Service(target) {
+	case "states", "events":
+		return true
+	case "sqs", "sns", "lambda":
+		return deliver.Account(target) != s.account
+	}
+	return false
 }
 
 // checkTarget returns why a target is refused, or "".

@@ -45,7 +45,12 @@
 // ECS's agent does with a task's execution role: pulls, secrets,
 // environment files and awslogs, see internal/ecs; internal/app's
 // roleSessions also checks, with AllowsService on STS's trust policies,
-// that the sending service may assume the role). RoleSession is the
+// that the sending service may assume the role). The same trust check
+// (deliver.Trust) runs where AWS makes it when a role is given:
+// Lambda's CreateFunction and UpdateFunctionConfiguration, Step
+// Functions' CreateStateMachine and UpdateStateMachine, Scheduler's
+// CreateSchedule and UpdateSchedule, each refusing a role that does not
+// exist or does not trust the service in that service's words. RoleSession is the
 // caller such a session is, for services that call each other in
 // process as one (awsproto.CallOptions' Authorizer: Step Functions'
 // optimized integrations). A denial is the called service's AccessDenied
@@ -113,9 +118,9 @@
 // see internal/lambda). Not authorized as their role yet: EventBridge
 // API destinations (events:InvokeApiDestination), ECS tasks' and
 // scheduled tasks' roles as EventBridge targets, CloudFormation's
-// service role, the trust policies of functions' execution roles and
-// state machines' roles (which AWS checks when they are created), nor
-// WebSocket APIs' Lambda integrations. Service control policies
+// service role, the trust of a rule target's RoleArn at PutTargets
+// (checked when an event is delivered), nor WebSocket APIs' Lambda
+// integrations. Service control policies
 // and service-linked roles do not exist. X-Ray, SES v2 and the
 // operations AWS gives no resource-level permissions are authorized on
 // "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is

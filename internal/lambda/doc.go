@@ -246,9 +246,14 @@
 // permissions to call SendMessage on ARN"); destinations and dead-letter
 // queues are sent to as the role (deliver.Role), and a send it may no
 // longer make is dropped and counted (DestinationDeliveryFailures,
-// DeadLetterErrors). Not checked yet: the role's trust policy and its
-// permissions at CreateFunction (AWS refuses a role Lambda cannot assume,
-// and a DeadLetterConfig the role cannot send to), kinesis:ListShards and
-// the ListStreams AWS's message names, and UpdateEventSourceMapping and
-// UpdateFunctionConfiguration changes of function, role or destination.
+// DeadLetterErrors). CreateFunction and UpdateFunctionConfiguration
+// refuse a role that does not exist or whose trust policy does not allow
+// lambda.amazonaws.com sts:AssumeRole ("The role defined for the
+// function cannot be assumed by Lambda.") and a DeadLetterConfig target
+// the role may not send to ("The provided execution role does not have
+// permissions to call SendMessage on SQS", or Publish on SNS), with
+// InvalidParameterValueException; the trust policy is evaluated without
+// aws:SourceArn or aws:SourceAccount. Not checked yet:
+// kinesis:ListShards and the ListStreams AWS's message names, and
+// UpdateEventSourceMapping changes of function or destination.
 package lambda

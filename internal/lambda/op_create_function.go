@@ -77,6 +77,9 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if s.exists(t.Name) {
 		return nil, functionExists(t.Name)
 	}
+	if err := s.checkExecutionRole(ctx, deref(cfg.Role), t.Name, deadLetterTarget(cfg.DeadLetterConfig)); err != nil {
+		return nil, err
+	}
 	var code codeRef
 	var sha string
 	if image {

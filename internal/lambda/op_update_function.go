@@ -147,6 +147,23 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 
 // updateFunctionConfiguration changes $LATEST's configuration.
 func (s *Service) updateFunctionConfiguration(ctx context.Context, in *UpdateFunctionConfigurationRequest) (*FunctionConfiguration, error) {
+	if in.Role != nil || in.DeadLetterConfig != nil {
+		// The role (new or kept) must be one Lambda can assume and that
+		// may send to the dead-letter target (new or kept). The check
+		// reads other services' policies: it runs before s.mu is taken.
+		role, dlq, name := s.latestRole(*in.FunctionName)
+		if in.Role != nil {
+			role = *in.Role
+		}
+		if in.DeadLetterConfig != nil {
+			dlq = deadLetterTarget(in.DeadLetterConfig)
+		}
+		if name != "" {
+			if err := s.checkExecutionRole(ctx, role, name, dlq); err != nil {
+				return nil, err
+			}
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fn, err := s.latestForUpdate(*in.FunctionName, in.RevisionId)

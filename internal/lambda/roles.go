@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"strings"
 
 	"github.com/virga/virga/internal/deliver"
 )
@@ -13,11 +14,55 @@ import (
 type RoleCheck func(ctx context.Context, roleARN, session, action, resource string) error
 
 // EnforceRoles makes Lambda hold functions' execution roles to their
-// policies (--auth iam), as AWS does: CreateEventSourceMapping checks
-// that the role can read the source and the pollers read as the role,
-// and an event invoke configuration's destinations must be ones the role
-// may send to.
-func (s *Service) EnforceRoles(check RoleCheck) { s.roleCheck = check }
+// trust and permissions policies (--auth iam), as AWS does:
+// CreateFunction and UpdateFunctionConfiguration refuse a role whose
+// trust policy does not let lambda.amazonaws.com assume it (trust) and a
+// dead-letter queue the role may not send to, CreateEventSourceMapping
+// checks that the role can read the source and the pollers read as the
+// role, and an event invoke configuration's destinations must be ones
+// the role may send to.
+func (s *Service) EnforceRoles(check RoleCheck, trust deliver.Trust) {
+	s.roleCheck, s.trust = check, trust
+}
+
+// servicePrincipal is the principal Lambda assumes execution roles as.
+const servicePrincipal = "lambda.amazonaws.com"
+
+// checkExecutionRole refuses, as CreateFunction and
+// UpdateFunctionConfiguration do, an execution role Lambda cannot
+// assume (missing, or its trust policy does not allow
+// lambda.amazonaws.com sts:AssumeRole) and a dead-letter target the role
+// may not send to. role is the role the function will have, dlq its
+// dead-letter target ("" for none); function names the role's session.
+// It takes no lock.
+func (s *Service) checkExecutionRole(ctx context.Context, role, function, dlq string) error {
+	if s.trust == nil || role == "" {
+		return nil
+	}
+	ok, err := s.trust(ctx, deliver.Role{ARN: role, Principal: servicePrincipal})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return invalidParameter("The role defined for the function cannot be assumed by Lambda.")
+	}
+	if dlq == "" || s.roleCheck == nil {
+		return nil
+	}
+	var action, service string
+	switch deliver.Service(dlq) {
+	case "sqs":
+		action, service = "SendMessage", "SQS"
+	case "sns":
+		action, service = "Publish", "SNS"
+	default:
+		return nil
+	}
+	if s.roleCheck(ctx, role, function, strings.ToLower(service)+":"+action, dlq) != nil {
+		return invalidParameter("The provided execution role does not have permissions to call %s on %s", action, service)
+	}
+	return nil
+}
 
 // executionRole is the execution role of the function (or version) a
 // function ARN or name names, and the function's name; "" when there is
@@ -38,6 +83,31 @@ func (s *Service) executionRole(function string, qualifier *string) (role, name 
 		return "", ""
 	}
 	return deref(v.Config.Role), t.Name
+}
+
+// latestRole is the execution role and dead-letter target of $LATEST of
+// the function a name or ARN names, and the function's name; all ""
+// when there is none.
+func (s *Service) latestRole(function string) (role, dlq, name string) {
+	t, err := s.parseTarget(function, nil)
+	if err != nil {
+		return "", "", ""
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn := s.functions[t.Name]
+	if fn == nil || fn.Latest == nil {
+		return "", "", ""
+	}
+	return deref(fn.Latest.Config.Role), deadLetterTarget(fn.Latest.Config.DeadLetterConfig), t.Name
+}
+
+// deadLetterTarget is a DeadLetterConfig's target, or "".
+func deadLetterTarget(d *DeadLetterConfig) string {
+	if d == nil {
+		return ""
+	}
+	return deref(d.TargetArn)
 }
 
 // roleFor is the deliver.Role Lambda sends a function's destinations and

@@ -11,6 +11,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/restjson"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
@@ -108,7 +109,10 @@ type Service struct {
 	destinations Destinations
 	// roleCheck decides what functions' execution roles may do
 	// (EnforceRoles, --auth iam); nil otherwise.
-	roleCheck   RoleCheck
+	roleCheck RoleCheck
+	// trust decides whether Lambda may assume an execution role
+	// (EnforceRoles, --auth iam); nil otherwise.
+	trust       deliver.Trust
 	artifacts   Artifacts
 	objects     Objects
 	images      Images

@@ -90,8 +90,12 @@
 // (sqs:SendMessage, sns:Publish, lambda:InvokeFunction, events:PutEvents,
 // states:StartExecution). A denial is a client error: it is not retried
 // and goes to the dead-letter queue at once, as EventBridge documents
-// for missing permissions; without --auth iam RoleArn is recorded but
-// not assumed. KmsKeyArn is recorded but nothing is encrypted. The ClientToken of
+// for missing permissions. With --auth iam CreateSchedule and
+// UpdateSchedule also refuse, with ValidationException ("The execution
+// role you provide must allow AWS EventBridge Scheduler to assume the
+// role."), a RoleArn that does not exist or whose trust policy does not
+// allow scheduler.amazonaws.com with that same context; without --auth
+// iam RoleArn is recorded but not assumed. KmsKeyArn is recorded but nothing is encrypted. The ClientToken of
 // DeleteSchedule and DeleteScheduleGroup is not remembered: a repeated
 // delete answers ResourceNotFoundException. A deleted group is gone when
 // DeleteScheduleGroup answers; its DELETING state is never observed.

@@ -31,6 +31,9 @@ func (s *Service) createSchedule(ctx context.Context, in *CreateScheduleInput) (
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkTrust(ctx, group, rec.Target.RoleArn); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.groups[group] == nil {
@@ -78,6 +81,9 @@ func (s *Service) updateSchedule(ctx context.Context, in *UpdateScheduleInput) (
 	group, name := groupOrDefault(in.GroupName), *in.Name
 	rec, err := in.definition().record(group, name, s.clock.Now().UTC())
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkTrust(ctx, group, rec.Target.RoleArn); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

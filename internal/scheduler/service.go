@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -37,6 +38,29 @@ type Service struct {
 	due       dueQueue
 
 	deliveries deliveryQueue
+
+	// trust decides whether Scheduler may assume a target's role
+	// (EnforceTrust, --auth iam); nil otherwise.
+	trust deliver.Trust
+}
+
+// EnforceTrust makes CreateSchedule and UpdateSchedule refuse a target
+// role Scheduler cannot assume (--auth iam), as AWS does.
+func (s *Service) EnforceTrust(trust deliver.Trust) { s.trust = trust }
+
+// checkTrust refuses a target role that does not exist or whose trust
+// policy does not let scheduler.amazonaws.com assume it for the group
+// (aws:SourceAccount, and the group's ARN as aws:SourceArn), with
+// CreateSchedule's ValidationException. It takes no lock.
+func (s *Service) checkTrust(ctx context.Context, group, roleARN string) error {
+	if s.trust == nil {
+		return nil
+	}
+	ok, err := s.trust(ctx, deliver.Role{ARN: roleARN, Principal: servicePrincipal, SourceARN: s.groupARN(group), SourceAccount: s.account})
+	if err != nil || ok {
+		return err
+	}
+	return ErrValidation.WithMessage("The execution role you provide must allow AWS EventBridge Scheduler to assume the role.")
 }
 
 // Deps are what Scheduler needs.

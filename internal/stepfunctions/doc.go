@@ -183,8 +183,12 @@
 // operation in process authorized as the edge authorizes that session's
 // calls (a refusal is the service's AccessDenied, named like the
 // integration's other errors: DynamoDB.AccessDeniedException,
-// SQS.AccessDenied); every one can be caught. The trust policy is not
-// checked (AWS checks that states.amazonaws.com may assume the role when
-// the state machine is created), nor, for .sync children,
+// SQS.AccessDenied); every one can be caught. CreateStateMachine and
+// UpdateStateMachine refuse a role that does not exist or whose trust
+// policy allows sts:AssumeRole neither to states.amazonaws.com nor to
+// states.REGION.amazonaws.com (AccessDeniedException, "Neither the
+// global service principal states.amazonaws.com, nor the regional one
+// is authorized to assume the provided role."), evaluated without
+// aws:SourceArn or aws:SourceAccount. Not checked: for .sync children,
 // DescribeExecution and the EventBridge managed rule AWS requires.
 package stepfunctions

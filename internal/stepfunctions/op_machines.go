@@ -17,7 +17,7 @@ func definitionError(err error) error {
 	return err
 }
 
-func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineInput) (*CreateStateMachineOutput, error) {
+func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachineInput) (*CreateStateMachineOutput, error) {
 	name := deref(in.Name)
 	if !validName(name) {
 		return nil, ErrInvalidName.WithMessage("Invalid Name: '" + name + "'")
@@ -34,6 +34,9 @@ func (s *Service) createStateMachine(_ context.Context, in *CreateStateMachineIn
 	}
 	tags, err := tagMap(nil, in.Tags)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkTrust(ctx, deref(in.RoleArn)); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -178,7 +181,7 @@ func (s *Service) listStateMachines(_ context.Context, in *ListStateMachinesInpu
 	return out, nil
 }
 
-func (s *Service) updateStateMachine(_ context.Context, in *UpdateStateMachineInput) (*UpdateStateMachineOutput, error) {
+func (s *Service) updateStateMachine(ctx context.Context, in *UpdateStateMachineInput) (*UpdateStateMachineOutput, error) {
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, ErrValidation.WithMessage("Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified")
 	}
@@ -188,6 +191,11 @@ func (s *Service) updateStateMachine(_ context.Context, in *UpdateStateMachineIn
 	if in.Definition != nil {
 		if _, err := asl.Parse(*in.Definition); err != nil {
 			return nil, definitionError(err)
+		}
+	}
+	if in.RoleArn != nil {
+		if err := s.checkTrust(ctx, *in.RoleArn); err != nil {
+			return nil, err
 		}
 	}
 	s.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/stepfunctions/asl"
 )
 
@@ -24,8 +25,28 @@ type RoleCaller func(ctx context.Context, roleARN, service, op string, input map
 // state machine's role (--auth iam): check decides the functions they
 // invoke and the executions they start, and call runs the optimized
 // service integrations.
-func (s *Service) EnforceRoles(check RoleCheck, call RoleCaller) {
-	s.roleCheck, s.roleCall = check, call
+//
+// trust decides, at CreateStateMachine and UpdateStateMachine, whether
+// Step Functions may assume the role given (checkTrust).
+func (s *Service) EnforceRoles(check RoleCheck, call RoleCaller, trust deliver.Trust) {
+	s.roleCheck, s.roleCall, s.trust = check, call, trust
+}
+
+// checkTrust refuses, as CreateStateMachine and UpdateStateMachine do, a
+// role Step Functions cannot assume: one that does not exist, or whose
+// trust policy allows sts:AssumeRole neither to states.amazonaws.com nor
+// to the regional states.REGION.amazonaws.com. It takes no lock.
+func (s *Service) checkTrust(ctx context.Context, roleARN string) error {
+	if s.trust == nil {
+		return nil
+	}
+	for _, principal := range []string{"states.amazonaws.com", "states." + s.region + ".amazonaws.com"} {
+		ok, err := s.trust(ctx, deliver.Role{ARN: roleARN, Principal: principal})
+		if err != nil || ok {
+			return err
+		}
+	}
+	return errAccessDenied.WithMessage("Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role.")
 }
 
 // role is the role the execution runs as.

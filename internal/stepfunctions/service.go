@@ -8,6 +8,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
 )
@@ -46,6 +47,9 @@ type Service struct {
 	// roleCall runs service integrations as the state machine's role
 	// (EnforceRoles, --auth iam); nil otherwise.
 	roleCall RoleCaller
+	// trust decides whether Step Functions may assume a state
+	// machine's role (EnforceRoles, --auth iam); nil otherwise.
+	trust deliver.Trust
 
 	base    context.Context // executions run under it; Close ends it
 	stop    context.CancelFunc
