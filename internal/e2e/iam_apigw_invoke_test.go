@@ -37,6 +37,7 @@ def handler(event, context):
 func restAPIWithAuthorizerAndPolicy(t *testing.T, env *e2e.Env, lc *lambda.Client) (string, string) {
 	t.Helper()
 	ctx := context.Background()
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "pa-fn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
 	createPythonFunction(t, lc, "pa-authz", policyAuthorizerFunction, 10)
 	c := apigateway.NewFromConfig(env.Config)
@@ -150,6 +151,7 @@ func TestIAMEnforceHTTPAPIToFunction(t *testing.T) {
 			env := e2e.Start(t, mode.opts...)
 			ctx := context.Background()
 			lc := lambdaClient(t, env)
+			serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 			createPythonFunction(t, lc, "hi-fn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
 			c := apigatewayv2.NewFromConfig(env.Config)
 			quick := func(name, routeKey, credentials string) string {
@@ -359,6 +361,7 @@ func TestIAMEnforceAPIGatewayCredentialsAndAuthorizers(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	lc := lambdaClient(t, env)
+	serviceRole(t, env, "lambda-exec", "lambda.amazonaws.com", "") // Lambda must be able to assume it
 	createPythonFunction(t, lc, "cr-fn", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 10)
 	createPythonFunction(t, lc, "cr-authz", "def handler(event, context):\n    return {'isAuthorized': True}\n", 10)
 
