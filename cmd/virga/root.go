@@ -103,7 +103,7 @@ environment. Point the aws CLI or an SDK at virga with
 	f.StringVar(&cfg.ContainerdAddress, "containerd-address", cfg.ContainerdAddress, "socket of a running containerd to run containers with (default: virga starts its own when the first container starts)")
 	f.StringVar(&cfg.HostVolumeRoot, "host-volume-root", cfg.HostVolumeRoot, "host directory under which ECS volumes' host.sourcePath may lie (default: none, host paths are refused)")
 	f.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "serve Go's profiler under /_virga/debug/pprof/")
-	f.BoolVar(&cfg.ConsoleRemote, "console-remote", cfg.ConsoleRemote, "serve the web console (/_virga/console/) to other machines too, without credentials (by default only to this one)")
+	f.BoolVar(&cfg.ConsoleRemote, "console-remote", cfg.ConsoleRemote, "serve the web console (/_virga/console/) to other machines too (by default only to this one; under --auth sigv4 or iam it still asks for the token in the URL virga logs)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may run after SIGINT or SIGTERM")
 	f.StringVarP(&tmpl, "template-file", "t", "", "deploy this SAM or CloudFormation template at start, then redeploy functions whose code changes")
 	f.StringVar(&stack, "stack-name", "", "the stack name for -t (default: the template directory's name)")

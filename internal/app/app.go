@@ -748,8 +748,12 @@ func (a *App) Start() error {
 			run(bgCtx)
 		}()
 	}
-	a.log.Info("virga is up", "listen", ln.Addr().String(), "dataDir", a.dataDirForLog(), "writes", a.durabilityForLog(), "auth", a.cfg.Auth,
-		"console", a.ConsoleURL())
+	up := []any{"listen", ln.Addr().String(), "dataDir", a.dataDirForLog()}
+	if a.cfg.StoreIsSQL() {
+		up = append(up, "store", a.cfg.StoreRedacted())
+	}
+	up = append(up, "writes", durabilityForLog(a.cfg), "auth", a.cfg.Auth, "console", a.ConsoleURL())
+	a.log.Info("virga is up", up...)
 	return nil
 }
 
@@ -761,11 +765,13 @@ func (a *App) dataDirForLog() string {
 }
 
 // durabilityForLog says what an acknowledged write survives.
-func (a *App) durabilityForLog() string {
+func durabilityForLog(cfg config.Config) string {
 	switch {
-	case a.cfg.InMemory:
+	case cfg.StoreIsSQL():
+		return "committed by the PostgreSQL server before they are acknowledged"
+	case cfg.InMemory:
 		return "kept until virga stops"
-	case a.cfg.Fsync:
+	case cfg.Fsync:
 		return "fsynced before they are acknowledged"
 	}
 	return "survive a crash of virga; fsynced within 100ms (--fsync to wait for it)"

@@ -101,11 +101,17 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the console is served to this machine only (start virga with --console-remote to serve it to others)", http.StatusForbidden)
 		return
 	}
-	if c.opts.Token != "" && strings.HasPrefix(r.URL.Path, Path+"api/") &&
-		subtle.ConstantTimeCompare([]byte(r.Header.Get(TokenHeader)), []byte(c.opts.Token)) != 1 {
-		writeStatus(w, http.StatusUnauthorized, "MissingToken",
-			"virga checks credentials: open the console through the URL with ?token= that virga logged at start")
-		return
+	if c.opts.Token != "" && strings.HasPrefix(r.URL.Path, Path+"api/") {
+		switch got := r.Header.Get(TokenHeader); {
+		case got == "":
+			writeStatus(w, http.StatusUnauthorized, "MissingToken",
+				"virga checks credentials: open the console through the URL with ?token= that virga logged at start (API requests send the token in the "+TokenHeader+" header)")
+			return
+		case subtle.ConstantTimeCompare([]byte(got), []byte(c.opts.Token)) != 1:
+			writeStatus(w, http.StatusUnauthorized, "InvalidToken",
+				"the console token is not this virga's: virga makes a new one each time it starts; open the URL with ?token= that it logged at its last start")
+			return
+		}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")

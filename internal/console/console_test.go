@@ -165,12 +165,13 @@ func TestToken(t *testing.T) {
 	for _, tc := range []struct {
 		path, token string
 		want        int
+		code        string
 	}{
-		{Path, "", http.StatusOK},
-		{Path + "console.js", "", http.StatusOK},
-		{Path + "api/overview", "", http.StatusUnauthorized},
-		{Path + "api/overview", "s3cre", http.StatusUnauthorized},
-		{Path + "api/overview", "s3cret", http.StatusOK},
+		{Path, "", http.StatusOK, ""},
+		{Path + "console.js", "", http.StatusOK, ""},
+		{Path + "api/overview", "", http.StatusUnauthorized, "MissingToken"},
+		{Path + "api/overview", "s3cre", http.StatusUnauthorized, "InvalidToken"},
+		{Path + "api/overview", "s3cret", http.StatusOK, ""},
 	} {
 		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:4566"+tc.path, nil)
 		r.RemoteAddr = "127.0.0.1:5000"
@@ -181,6 +182,9 @@ func TestToken(t *testing.T) {
 		c.ServeHTTP(rec, r)
 		if rec.Code != tc.want {
 			t.Errorf("%s with token %q: %d; want %d", tc.path, tc.token, rec.Code, tc.want)
+		}
+		if tc.code != "" && !strings.Contains(rec.Body.String(), `"code":"`+tc.code+`"`) {
+			t.Errorf("%s with token %q: %s; want code %s", tc.path, tc.token, rec.Body, tc.code)
 		}
 	}
 }

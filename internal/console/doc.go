@@ -66,7 +66,8 @@
 //     random token at start and logs the console's URL with it
 //     (?token=...); the page keeps it in sessionStorage and sends it as
 //     the X-Virga-Console-Token header, and an API request without it is
-//     refused with 401. Under --auth accept every API is open to
+//     refused with 401 MissingToken (InvalidToken for a token of an
+//     earlier start: each start makes a new one). Under --auth accept every API is open to
 //     loopback anyway, and no token is asked.
 //   - Only reads: GET and HEAD are answered, and Service calls pass
 //     through a filter that lets only List*, Describe*, Get*, Filter*,
