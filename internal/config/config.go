@@ -75,7 +75,8 @@ type Config struct {
 	// ConsoleRemote serves the web console (/_virga/console/) to
 	// clients on other machines too. By default it answers only
 	// requests from loopback addresses to a loopback host name, because
-	// it reads every service without asking for credentials.
+	// it reads every service without AWS credentials (under --auth
+	// sigv4 or iam it asks for the token virga logs at start instead).
 	ConsoleRemote bool `json:"consoleRemote"`
 	// ShutdownTimeout bounds how long in-flight requests may run after
 	// virga is told to stop.
