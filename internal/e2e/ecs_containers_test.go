@@ -33,6 +33,36 @@ import (
 	"github.com/virga/virga/internal/testenv"
 )
 
+// pushECSApp creates an ECR repository and pushes the ecsapp image to
+// it as :v1 with the registry's token, as a client would; it returns the
+// image's URI and digest.
+func pushECSApp(t *testing.T, env *e2e.Env, repository string) (string, v1.Hash) {
+	t.Helper()
+	ctx := context.Background()
+	images := ecr.NewFromConfig(env.Config)
+	repo := createRepo(t, images, repository)
+	tok, err := images.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(*tok.AuthorizationData[0].AuthorizationToken)
+	user, pass, _ := strings.Cut(string(raw), ":")
+	ref, err := name.ParseReference(*repo.RepositoryUri+":v1", name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := ecsAppImage(t)
+	digest, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref, img, remote.WithTransport(registryTransport(env)),
+		remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
+		t.Fatal(err)
+	}
+	return *repo.RepositoryUri + ":v1", digest
+}
+
 // ecsAppImage builds testdata/ecsapp as a static binary and makes a
 // one-layer image that runs it.
 func ecsAppImage(t *testing.T) v1.Image {
@@ -130,30 +160,11 @@ func TestECSContainers(t *testing.T) {
 	env := e2e.Start(t, sigv4Mode, e2e.WithFakeClock())
 	ctx := context.Background()
 	c := ecs.NewFromConfig(env.Config)
-	images := ecr.NewFromConfig(env.Config)
-	repo := createRepo(t, images, "ecsapp")
-	tok, err := images.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := base64.StdEncoding.DecodeString(*tok.AuthorizationData[0].AuthorizationToken)
-	user, pass, _ := strings.Cut(string(raw), ":")
-	ref, err := name.ParseReference(*repo.RepositoryUri+":v1", name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := ecsAppImage(t)
-	digest, err := img.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, img, remote.WithTransport(registryTransport(env)),
-		remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
-		t.Fatal(err)
-	}
+	uri, digest := pushECSApp(t, env, "ecsapp")
+	repoURI := strings.TrimSuffix(uri, ":v1")
 
 	const role = "arn:aws:iam::000000000000:role/ecsapp-task"
-	web := ecstypes.ContainerDefinition{Name: aws.String("web"), Image: aws.String(*repo.RepositoryUri + ":v1"), Essential: aws.Bool(true),
+	web := ecstypes.ContainerDefinition{Name: aws.String("web"), Image: aws.String(uri), Essential: aws.Bool(true),
 		Memory: aws.Int32(64), StopTimeout: aws.Int32(5),
 		PortMappings: []ecstypes.PortMapping{{ContainerPort: aws.Int32(8080), HostPort: aws.Int32(0)}},
 		Environment:  []ecstypes.KeyValuePair{{Name: aws.String("GREETING"), Value: aws.String("hello")}},
@@ -272,7 +283,7 @@ func TestECSContainers(t *testing.T) {
 
 	// An image the registry does not have.
 	bad := web
-	bad.Image = aws.String(*repo.RepositoryUri + ":missing")
+	bad.Image = aws.String(repoURI + ":missing")
 	if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("missing"),
 		NetworkMode: ecstypes.NetworkModeBridge, ContainerDefinitions: []ecstypes.ContainerDefinition{bad}}); err != nil {
 		t.Fatal(err)

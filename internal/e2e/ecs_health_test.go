@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -10,15 +9,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/virga/virga/internal/e2e"
 	"github.com/virga/virga/internal/testenv"
@@ -37,23 +32,8 @@ func TestECSContainerHealthSecretsAndDependencies(t *testing.T) {
 	env := e2e.Start(t, sigv4Mode)
 	ctx := context.Background()
 	c := ecs.NewFromConfig(env.Config)
-	images := ecr.NewFromConfig(env.Config)
-	repo := createRepo(t, images, "ecsapp-health")
-	tok, err := images.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := base64.StdEncoding.DecodeString(*tok.AuthorizationData[0].AuthorizationToken)
-	user, pass, _ := strings.Cut(string(raw), ":")
-	ref, err := name.ParseReference(*repo.RepositoryUri+":v1", name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, ecsAppImage(t), remote.WithTransport(registryTransport(env)),
-		remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
-		t.Fatal(err)
-	}
-	image := aws.String(*repo.RepositoryUri + ":v1")
+	uri, _ := pushECSApp(t, env, "ecsapp-health")
+	image := aws.String(uri)
 	probe := func(code string) *ecstypes.HealthCheck {
 		return &ecstypes.HealthCheck{Command: []string{"CMD", "/ecsapp", "exit", code}, Interval: aws.Int32(5), Retries: aws.Int32(1)}
 	}

@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,12 +10,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/virga/virga/internal/e2e"
 	"github.com/virga/virga/internal/testenv"
@@ -34,23 +29,8 @@ func TestECSVolumesAndStats(t *testing.T) {
 	env := e2e.Start(t, sigv4Mode)
 	ctx := context.Background()
 	c := ecs.NewFromConfig(env.Config)
-	images := ecr.NewFromConfig(env.Config)
-	repo := createRepo(t, images, "ecsapp-volumes")
-	tok, err := images.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := base64.StdEncoding.DecodeString(*tok.AuthorizationData[0].AuthorizationToken)
-	user, pass, _ := strings.Cut(string(raw), ":")
-	ref, err := name.ParseReference(*repo.RepositoryUri+":v1", name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, ecsAppImage(t), remote.WithTransport(registryTransport(env)),
-		remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
-		t.Fatal(err)
-	}
-	image := aws.String(*repo.RepositoryUri + ":v1")
+	uri, _ := pushECSApp(t, env, "ecsapp-volumes")
+	image := aws.String(uri)
 	app := func(name string, port int32) ecstypes.ContainerDefinition {
 		return ecstypes.ContainerDefinition{Name: aws.String(name), Image: image, Memory: aws.Int32(64), StopTimeout: aws.Int32(2),
 			Environment:  []ecstypes.KeyValuePair{{Name: aws.String("PORT"), Value: aws.String(fmt.Sprint(port))}},
