@@ -27,15 +27,25 @@ const (
 	maxStreamShards = 10000
 )
 
-// reshardable loads a stream that a reshard may change: there, ACTIVE
-// and PROVISIONED. mu must be held.
-func (s *Service) reshardable(name, op string) (*stream, error) {
+// activeStream loads a stream that a change of its shards or mode may
+// apply to: an ACTIVE one. mu must be held.
+func (s *Service) activeStream(name string) (*stream, error) {
 	st, err := s.mustLoad(name)
 	if err != nil {
 		return nil, err
 	}
 	if status := st.status(s.clock.Now().UnixMilli()); status != "ACTIVE" {
 		return nil, ErrResourceInUse.Withf("Stream %s under account %s not ACTIVE, instead in state %s", name, s.account, status)
+	}
+	return st, nil
+}
+
+// reshardable loads a stream that a reshard may change: there, ACTIVE
+// and PROVISIONED. mu must be held.
+func (s *Service) reshardable(name, op string) (*stream, error) {
+	st, err := s.activeStream(name)
+	if err != nil {
+		return nil, err
 	}
 	if st.Mode == "ON_DEMAND" {
 		return nil, ErrValidation.Withf("%s is not supported for streams in ON_DEMAND mode.", op)
@@ -356,13 +366,9 @@ func (s *Service) updateStreamMode(ctx context.Context, in *UpdateStreamModeInpu
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, err := s.mustLoad(name)
+	st, err := s.activeStream(name)
 	if err != nil {
 		return nil, err
-	}
-	now := s.clock.Now().UnixMilli()
-	if status := st.status(now); status != "ACTIVE" {
-		return nil, ErrResourceInUse.Withf("Stream %s under account %s not ACTIVE, instead in state %s", name, s.account, status)
 	}
 	if st.Mode == mode {
 		return &noOutput{}, nil
@@ -370,6 +376,6 @@ func (s *Service) updateStreamMode(ctx context.Context, in *UpdateStreamModeInpu
 	// The shards stay as they are: an on-demand stream keeps the
 	// provisioned one's shards, and the other way round.
 	st.Mode = mode
-	st.Updating = now + updatingFor.Milliseconds()
+	st.Updating = s.clock.Now().UnixMilli() + updatingFor.Milliseconds()
 	return &noOutput{}, s.save(st)
 }
