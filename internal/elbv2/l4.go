@@ -227,13 +227,20 @@ func (s *Service) serveTCP(b *l4Listener, arn string) {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
-			time.Sleep(wait)
+			wait = backOff(wait)
 			continue
 		}
 		wait = 0
 		b.goTracked(func() { s.relayTCP(b, arn, c) })
 	}
+}
+
+// backOff sleeps after a failed accept or read, twice as long as the
+// last time in a row (5 ms to 1 s), and returns how long it slept.
+func backOff(last time.Duration) time.Duration {
+	wait := min(max(2*last, 5*time.Millisecond), time.Second)
+	time.Sleep(wait)
+	return wait
 }
 
 // relayTCP connects the client to a target and copies bytes both ways
@@ -342,8 +349,7 @@ func (s *Service) serveUDP(b *l4Listener, arn string) {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			wait = min(max(2*wait, 5*time.Millisecond), time.Second)
-			time.Sleep(wait)
+			wait = backOff(wait)
 			continue
 		}
 		wait = 0
