@@ -13,17 +13,22 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 	value := make([]byte, 200)
 	key := func(i int) []byte { return fmt.Appendf(nil, "bench/%08d", i) }
 	const keys = 1000
-	b.Run("Get", func(b *testing.B) {
+	// filled opens a store holding keys keys, before the timer starts.
+	filled := func(b *testing.B) store.Store {
 		db := open(b)
 		bt := db.NewBatch()
+		defer bt.Close()
 		for i := range keys {
 			bt.Set(key(i), value)
 		}
 		if err := bt.Commit(); err != nil {
 			b.Fatal(err)
 		}
-		bt.Close()
 		b.ResetTimer()
+		return db
+	}
+	b.Run("Get", func(b *testing.B) {
+		db := filled(b)
 		for i := 0; b.Loop(); i++ {
 			if _, err := db.Get(key(i % keys)); err != nil {
 				b.Fatal(err)
@@ -53,16 +58,7 @@ func Bench(b *testing.B, open func(b *testing.B) store.Store) {
 		})
 	}
 	b.Run("Scan100", func(b *testing.B) {
-		db := open(b)
-		bt := db.NewBatch()
-		for i := range keys {
-			bt.Set(key(i), value)
-		}
-		if err := bt.Commit(); err != nil {
-			b.Fatal(err)
-		}
-		bt.Close()
-		b.ResetTimer()
+		db := filled(b)
 		for i := 0; b.Loop(); i++ {
 			start := (i * 100) % (keys - 100)
 			it, err := db.NewIter(key(start), key(start+100))
