@@ -30,6 +30,26 @@ func settleStack(t *testing.T, cf *cloudformation.Client, name string) cftypes.S
 	}
 }
 
+// createdStackOutputs waits for a stack's creation and returns its
+// outputs by key; a creation that did not complete fails the test with
+// the stack's events in the log.
+func createdStackOutputs(t *testing.T, cf *cloudformation.Client, name string) map[string]string {
+	t.Helper()
+	st := settleStack(t, cf, name)
+	if st.StackStatus != cftypes.StackStatusCreateComplete {
+		ev, _ := cf.DescribeStackEvents(context.Background(), &cloudformation.DescribeStackEventsInput{StackName: aws.String(name)})
+		for _, e := range ev.StackEvents {
+			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+		}
+		t.Fatalf("stack %s", st.StackStatus)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	return outs
+}
+
 // putObject stores an object in virga's S3, making the bucket if needed.
 func putObject(t *testing.T, sc *s3.Client, bucket, key string, body []byte) {
 	t.Helper()

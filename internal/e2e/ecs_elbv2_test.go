@@ -378,18 +378,7 @@ func TestECSServiceBehindALBStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := settleStack(t, cf, "alb-web")
-	if st.StackStatus != cftypes.StackStatusCreateComplete {
-		ev, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("alb-web")})
-		for _, e := range ev.StackEvents {
-			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
-		}
-		t.Fatalf("stack %s", st.StackStatus)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
+	outs := createdStackOutputs(t, cf, "alb-web")
 	// Both tasks register; the load balancer routes to them (while
 	// their first health checks run it fails open to all targets).
 	seen := map[string]bool{}

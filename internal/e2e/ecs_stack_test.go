@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/virga/virga/internal/e2e"
@@ -67,18 +66,7 @@ func TestECSStack(t *testing.T) {
 	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ecs-stack"), TemplateBody: aws.String(ecsStackTemplate)}); err != nil {
 		t.Fatal(err)
 	}
-	st := settleStack(t, cf, "ecs-stack")
-	if st.StackStatus != cftypes.StackStatusCreateComplete {
-		ev, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("ecs-stack")})
-		for _, e := range ev.StackEvents {
-			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
-		}
-		t.Fatalf("stack %s", st.StackStatus)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
+	outs := createdStackOutputs(t, cf, "ecs-stack")
 	if outs["ClusterArn"] != "arn:aws:ecs:us-east-1:000000000000:cluster/stacked" || outs["Def"] != "arn:aws:ecs:us-east-1:000000000000:task-definition/stacked-web:1" ||
 		outs["Service"] != "arn:aws:ecs:us-east-1:000000000000:service/stacked/web" || outs["ServiceName"] != "web" {
 		t.Fatalf("outputs %v", outs)

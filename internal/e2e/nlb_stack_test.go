@@ -101,18 +101,7 @@ func TestECSServiceBehindNLBStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := settleStack(t, cf, "nlb-web")
-	if st.StackStatus != cftypes.StackStatusCreateComplete {
-		ev, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("nlb-web")})
-		for _, e := range ev.StackEvents {
-			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
-		}
-		t.Fatalf("stack %s", st.StackStatus)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
+	outs := createdStackOutputs(t, cf, "nlb-web")
 	if !strings.HasPrefix(outs["FullName"], "net/") || !strings.HasSuffix(outs["DNS"], ".elb.us-east-1.amazonaws.com") {
 		t.Errorf("outputs %v", outs)
 	}
