@@ -106,8 +106,10 @@
 // An AWS_PROXY integration with an IntegrationSubtype calls an AWS service
 // with parameters mapped from the request (service_integration.go):
 // SQS-SendMessage, -ReceiveMessage, -DeleteMessage, -PurgeQueue,
-// EventBridge-PutEvents and StepFunctions-StartExecution,
-// -StartSyncExecution and -StopExecution, through Services, which internal/app serves with
+// EventBridge-PutEvents, Kinesis-PutRecord (Data is the record's blob
+// base64-encoded, as Kinesis's JSON API carries it) and
+// StepFunctions-StartExecution, -StartSyncExecution and -StopExecution,
+// through Services, which internal/app serves with
 // virga's own services in process. ImportApi and ReimportApi build an API
 // from an OpenAPI 3 document with API Gateway's extensions (op_import.go).
 //
@@ -120,7 +122,7 @@
 // request and passes its signer to the function, as
 // requestContext.authorizer.iam in 2.0 events and requestContext.identity
 // in 1.0 events, but does not check the signature against IAM), service integrations with services
-// virga does not have (Step Functions, Kinesis, AppConfig), private
+// virga does not have (AppConfig-GetConfiguration), private
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom

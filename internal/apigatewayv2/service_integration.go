@@ -52,6 +52,11 @@ var subtypes = map[string]subtype{
 		build: func(p map[string]any) map[string]any {
 			return map[string]any{"Entries": []any{p}}
 		}},
+	// Data is the record's blob as Kinesis's JSON API carries it,
+	// base64-encoded: the mapped value is passed as it is.
+	"Kinesis-PutRecord": {service: "kinesis", operation: "PutRecord",
+		required: []string{"StreamName", "Data", "PartitionKey"},
+		optional: []string{"SequenceNumberForOrdering", "ExplicitHashKey", "Region"}},
 	"StepFunctions-StartExecution": {service: "states", operation: "StartExecution",
 		required: []string{"StateMachineArn"}, optional: []string{"Name", "Input", "Region"}, build: lowerFirst},
 	"StepFunctions-StartSyncExecution": {service: "states", operation: "StartSyncExecution",
