@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -173,7 +176,43 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 		}
 		return nil, &asl.Failure{Name: in.errPrefix + "SdkClientException", Cause: err.Error()}
 	}
+	if in.service == "dynamodb" {
+		out = x.withSDKMetadata(out, "application/x-amz-json-1.0")
+	}
 	return out, nil
+}
+
+// withSDKMetadata adds to a service's output the HTTP metadata the
+// DynamoDB integration's result carries on AWS, as its SDK reports
+// them: SdkHttpMetadata (the response's headers, each also as a list in
+// AllHttpHeaders, and its status) and SdkResponseMetadata (the request
+// id). Content-Length and x-amz-crc32 describe the output's JSON text.
+func (x *execEnv) withSDKMetadata(out map[string]any, contentType string) map[string]any {
+	if out == nil {
+		out = map[string]any{}
+	}
+	body := []byte(asl.Encode(out))
+	requestID := x.s.ids.UUID()
+	headers := map[string]any{
+		"Connection":       "keep-alive",
+		"Content-Length":   strconv.Itoa(len(body)),
+		"Content-Type":     contentType,
+		"Date":             x.s.clock.Now().UTC().Format(http.TimeFormat),
+		"Server":           "Server",
+		"x-amz-crc32":      strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10),
+		"x-amzn-RequestId": requestID,
+	}
+	all := make(map[string]any, len(headers))
+	for k, v := range headers {
+		all[k] = []any{v}
+	}
+	res := make(map[string]any, len(out)+2)
+	for k, v := range out {
+		res[k] = v
+	}
+	res["SdkHttpMetadata"] = map[string]any{"AllHttpHeaders": all, "HttpHeaders": headers, "HttpStatusCode": json.Number("200")}
+	res["SdkResponseMetadata"] = map[string]any{"RequestId": requestID}
+	return res
 }
 
 // stringified turns the JSON objects Step Functions lets a state give
