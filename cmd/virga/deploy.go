@@ -70,10 +70,13 @@ architecture, whatever Architectures the template declares, since virga runs
 them natively; a Makefile's go commands build for it too. AWS::Include
 transforms whose Location is a local file are replaced by the file's content,
 as sam deploy uploads it and CloudFormation includes it; a SAM API's local
-DefinitionUri becomes its DefinitionBody. A template over CloudFormation's
-51,200-byte TemplateBody limit is stored in virga's S3 (bucket
-virga-artifacts) and passed as a TemplateURL, as sam deploy does with its
-bucket.`,
+DefinitionUri becomes its DefinitionBody. A nested application
+(AWS::Serverless::Application) or stack (AWS::CloudFormation::Stack) whose
+Location or TemplateURL is a local template file has that template built and
+packaged the same way, then stored in virga's S3 (bucket virga-artifacts),
+its URL taking the path's place, as sam build and sam deploy do. A template
+over CloudFormation's 51,200-byte TemplateBody limit is stored there too and
+passed as a TemplateURL, as sam deploy does with its bucket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
@@ -184,51 +187,13 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if f.stack == "" {
 		f.stack = sanitizeStackName(filepath.Base(filepath.Dir(abs)))
 	}
-	note := func(n string) { fmt.Fprintln(log, n) }
-	if _, err := includeLocalFiles(t.Tree, filepath.Dir(abs), 0, note); err != nil {
-		return fmt.Errorf("%s: %w", f.template, err)
+	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if key == "" || secret == "" {
+		key, secret = "test", "test"
 	}
-	if err := inlineDefinitionURIs(t.Tree, filepath.Dir(abs), note); err != nil {
-		return fmt.Errorf("%s: %w", f.template, err)
-	}
-	notes, sdkV2 := modernizeRuntimes(t.Tree)
-	for _, n := range notes {
-		fmt.Fprintln(log, "notice:", n)
-	}
-	for _, n := range esbuildSourceMaps(t.Tree) {
-		fmt.Fprintln(log, "notice:", n)
-	}
-	// Functions that share their code and its build share one package,
-	// as sam build builds them once.
-	type pkg struct {
-		key    string
-		native bool
-	}
-	built := map[string]pkg{}
-	for _, c := range findCode(t.Tree, filepath.Dir(abs)) {
-		c.sdkV2 = sdkV2[c.logicalID]
-		if p, ok := built[c.buildKey()]; ok {
-			c.set(artifactBucket, p.key)
-			if p.native {
-				useHostArchitecture(c, log)
-			}
-			fmt.Fprintf(log, "Packaged %s (the same package as a function before it)\n", c.logicalID)
-			continue
-		}
-		zip, native, err := build(ctx, c, log)
-		if err != nil {
-			return err
-		}
-		key, err := upload(ctx, f.endpoint, zip)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.logicalID, err)
-		}
-		built[c.buildKey()] = pkg{key, native}
-		c.set(artifactBucket, key)
-		if native {
-			useHostArchitecture(c, log)
-		}
-		fmt.Fprintf(log, "Packaged %s (%d bytes)\n", c.logicalID, len(zip))
+	p := &preparer{endpoint: f.endpoint, s3: s3Client(f.endpoint, f.region, key, secret), log: log, built: map[string]builtPackage{}}
+	if err := p.prepare(ctx, t.Tree, abs, 0); err != nil {
+		return err
 	}
 	processed, err := json.Marshal(t.Tree)
 	if err != nil {
@@ -245,10 +210,6 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	var tags []cftypes.Tag
 	for _, p := range tagKVs {
 		tags = append(tags, cftypes.Tag{Key: p.ParameterKey, Value: p.ParameterValue})
-	}
-	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
-	if key == "" || secret == "" {
-		key, secret = "test", "test"
 	}
 	cf := cloudformation.NewFromConfig(aws.Config{Region: f.region, BaseEndpoint: aws.String(f.endpoint),
 		Credentials: credentials.NewStaticCredentialsProvider(key, secret, os.Getenv("AWS_SESSION_TOKEN"))})
@@ -277,7 +238,7 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if len(processed) > maxTemplateBody {
 		// CloudFormation takes at most 51,200 bytes inline; sam deploy
 		// uploads a larger template to S3 and passes its TemplateURL.
-		u, err := uploadTemplate(ctx, s3Client(f.endpoint, f.region, key, secret), f.endpoint, processed)
+		u, err := uploadTemplate(ctx, p.s3, f.endpoint, processed)
 		if err != nil {
 			return explain(f.endpoint, err)
 		}

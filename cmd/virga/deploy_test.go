@@ -668,3 +668,76 @@ func TestDeployLargeTemplate(t *testing.T) {
 		t.Fatalf("resources: %v %v", res, err)
 	}
 }
+
+// TestDeployNestedLocalTemplates deploys a template that nests an
+// application and a stack by local paths, as sam deploy takes them: the
+// nested templates' functions are built and their templates stored in
+// virga's S3, and the parent reads their outputs.
+func TestDeployNestedLocalTemplates(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/python3")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Greeter:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: ./nested/greeter.yaml
+      Parameters:
+        Word: hi
+  Topics:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: topics.yaml
+Outputs:
+  Greeter:
+    Value: !GetAtt Greeter.Outputs.FunctionName
+  Topic:
+    Value: !GetAtt Topics.Outputs.TopicName
+`), 0o644)
+	os.MkdirAll(filepath.Join(dir, "nested", "src"), 0o755)
+	// The nested template's CodeUri is relative to the nested template.
+	os.WriteFile(filepath.Join(dir, "nested", "greeter.yaml"), []byte(`Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Word:
+    Type: String
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          WORD: !Ref Word
+Outputs:
+  FunctionName:
+    Value: !Ref Fn
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "nested", "src", "app.py"), []byte("import os\n\ndef handler(event, context):\n    return os.environ['WORD']\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "topics.yaml"), []byte(`Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: nested-topic
+Outputs:
+  TopicName:
+    Value: !GetAtt Topic.TopicName
+`), 0o644)
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "nesting")
+	for _, want := range []string{"Uploaded the template of Greeter (./nested/greeter.yaml) to " + env.Endpoint + "/virga-artifacts/templates/",
+		"Uploaded the template of Topics (topics.yaml) to " + env.Endpoint + "/virga-artifacts/templates/", "Packaged Fn ("} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output does not say %q:\n%s", want, out)
+		}
+	}
+	if got := outputValue(out, "Topic"); got != "nested-topic" {
+		t.Errorf("Topic output = %q", got)
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Greeter"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `"hi"` {
+		t.Errorf("the nested function: %s %v", res.Payload, err)
+	}
+}
