@@ -78,7 +78,8 @@
 //
 // Eval evaluates Ref (parameters, pseudo parameters, resources),
 // Fn::GetAtt, Fn::Sub (with ${Var}, ${Resource.Attribute}, ${!Literal}
-// and the variable map), Fn::Join, Fn::Select, Fn::Split, Fn::If,
+// and the variable map; spaces around a name, "${ Var }", are ignored),
+// Fn::Join, Fn::Select, Fn::Split, Fn::If,
 // Fn::Equals, Fn::And, Fn::Or, Fn::Not, Fn::FindInMap, Fn::Base64,
 // Fn::GetAZs, Fn::ImportValue, Fn::Cidr and, from the LanguageExtensions
 // transform, Fn::Length and Fn::ToJsonString. Ref AWS::NoValue removes the

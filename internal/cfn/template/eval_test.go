@@ -146,6 +146,11 @@ func TestEvalSub(t *testing.T) {
 		{yaml: `!Sub "x${AWS::NoValue}"`, err: "Template error: variable AWS::NoValue in Fn::Sub expression does not resolve to a string"},
 		{yaml: `!Sub "${Nope}"`, err: unresolvedNope},
 		{yaml: `!Sub "${Nope.Arn}"`, err: "Template error: instance of Fn::GetAtt references undefined resource Nope"},
+		// Spaces around a name are ignored, as CloudFormation does.
+		{yaml: `!Sub "${ Bucket}/${Env }/${ Bucket.Arn }"`, want: "demo-bucket-1/prod/arn:aws:s3:::demo-bucket-1"},
+		{yaml: `!Sub ["${ Env }", {Env: override}]`, want: "override"},
+		{yaml: `!Sub "${ }"`, err: "Template error: variable names in Fn::Sub syntax must contain only alphanumeric characters, underscores, periods, and colons"},
+		{yaml: `!Sub "${ bad name }"`, err: "Template error: variable names in Fn::Sub syntax must contain only alphanumeric characters, underscores, periods, and colons"},
 		{yaml: `!Sub "${bad-name}"`, err: "Template error: variable names in Fn::Sub syntax must contain only alphanumeric characters, underscores, periods, and colons"},
 		{yaml: `!Sub ["${X}", {X: [a]}]`, err: "Template error: every value of the context object of every Fn::Sub object must be a string or a function that returns a string"},
 		{yaml: `!Sub [a, b, c]`, err: "Template error: " + errSubArgs},

@@ -108,6 +108,7 @@ func FuzzEval(f *testing.F) {
 		`!Ref Env`, `!Ref Ports`, `!Ref AWS::NotificationARNs`, `!Ref Nope`,
 		`!GetAtt Bucket.Arn`, `!GetAtt [Bucket, !Ref AttrName]`, `!GetAtt Bucket.Names`,
 		`!Sub "${AWS::StackName}-${Env}-${!Literal}-${Bucket.Arn}"`,
+		`!Sub "${ Env }-${ Bucket.Arn}"`,
 		`!Sub ["${A}-${B}", {A: !Ref Queue, B: !Select [0, !Ref Names]}]`,
 		`!Join [",", [a, !Ref AWS::NoValue, !Ref Env]]`,
 		`!Select [1, !Split [",", "a,b,c"]]`, `!Select [0, !GetAZs ""]`,

@@ -51,6 +51,24 @@ func TestGraphWebapp(t *testing.T) {
 	}
 }
 
+// TestGraphSubSpacedNames: a Fn::Sub variable written with spaces
+// around its name ("${ B }") is a dependency like "${B}".
+func TestGraphSubSpacedNames(t *testing.T) {
+	t.Parallel()
+	g, err := graphFor(t, yamlDoc(
+		"Resources:",
+		"  C: {Type: T, Properties: {X: !Sub '${ B }/${ A.Arn}'}}",
+		"  B: {Type: T}",
+		"  A: {Type: T}",
+	), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]string{{"B", "A"}, {"C"}}; !reflect.DeepEqual(g.Waves(), want) {
+		t.Errorf("Waves %v, want %v", g.Waves(), want)
+	}
+}
+
 func TestGraphDiamond(t *testing.T) {
 	t.Parallel()
 	g, err := graphFor(t, yamlDoc(

@@ -17,8 +17,9 @@ const (
 )
 
 // parseSub splits an Fn::Sub string into literal text and ${Name}
-// variables. "${!Text}" writes "${Text}" literally; a "${" without its
-// "}" and an empty "${}" are literal text too.
+// variables, spaces around a name ignored. "${!Text}" writes "${Text}"
+// literally; a "${" without its "}" and an empty "${}" are literal text
+// too.
 func parseSub(s string) ([]subPart, error) {
 	var parts []subPart
 	var lit strings.Builder
@@ -43,6 +44,11 @@ func parseSub(s string) ([]subPart, error) {
 			continue
 		}
 		name := rest[:end]
+		// CloudFormation ignores spaces around a variable's name:
+		// "${ MyApi}" is "${MyApi}".
+		if trimmed := strings.Trim(name, " "); trimmed != "" {
+			name = trimmed
+		}
 		if !validSubName(name) {
 			return nil, templateErr(errSubVarName)
 		}
