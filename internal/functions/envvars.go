@@ -35,7 +35,7 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 		region = "us-east-1"
 	}
 	opt := func(sub string) string { return under(p.optDir, sub) }
-	// PATH as on AWS; /var/lang/bin (where AWS keeps python and node) is
+	// PATH as on AWS; /var/lang/bin (where AWS keeps python, node, ruby) is
 	// the host interpreter's directory.
 	path := []string{"/usr/local/bin", "/usr/bin/", "/bin", opt("/bin")}
 	if p.interpreterDir != "" && rt.kind != kindProvided && rt.kind != kindGo {
