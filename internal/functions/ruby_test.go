@@ -36,6 +36,7 @@ def handler(event:, context:)
     gemPath: ENV['GEM_PATH'],
     rubyLib: ENV['RUBYLIB'],
     layer: LayerMod::VALUE,
+    contextClass: context.class.name,
   }
 end
 
@@ -89,7 +90,7 @@ func TestRubyRuntime(t *testing.T) {
 	want := map[string]any{
 		"requestId": inv.RequestID, "functionName": s.FunctionName, "version": "$LATEST", "memory": "128",
 		"arn": s.ARN, "group": "/aws/lambda/" + s.FunctionName, "trace": "Root=1-abc",
-		"execEnv": "AWS_Lambda_ruby3.3", "layer": "from a layer",
+		"execEnv": "AWS_Lambda_ruby3.3", "layer": "from a layer", "contextClass": "LambdaContext",
 	}
 	for k, v := range want {
 		if out[k] != v {
@@ -162,8 +163,42 @@ func TestRubyRuntime(t *testing.T) {
 		if strings.Contains(doc.ErrorMessage, "\n") {
 			t.Errorf("%s: a message with hints: %q", c.handler, doc.ErrorMessage)
 		}
-		if c.typ == "Function<ArgumentError>" && (len(doc.StackTrace) != 1 || !strings.Contains(doc.StackTrace[0], "lib/app.rb:30:in `fail'")) {
+		if c.typ == "Function<ArgumentError>" && (len(doc.StackTrace) != 1 || !strings.Contains(doc.StackTrace[0], "lib/app.rb:31:in `fail'")) {
 			t.Errorf("stack trace %q", doc.StackTrace)
 		}
+	}
+}
+
+// TestRubyJSONLogs: in JSON log format a Logger on standard output
+// writes JSON records at the application log level.
+func TestRubyJSONLogs(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "ruby")
+	m := newPools(t, nil)
+	s := spec(t, "ruby3.2", "app.handler", map[string]string{"app.rb": `require 'logger'
+def handler(event:, context:)
+  log = Logger.new($stdout, progname: 'app')
+  log.info('quiet')
+  log.warn('loud')
+  log.error(IOError.new('broken'))
+  'ok'
+end
+`})
+	s.LogFormat, s.ApplicationLogLevel = LogFormatJSON, "WARN"
+	inv := &Invocation{RequestID: testIDs.UUID(), Payload: []byte(`{}`), Tail: true}
+	res, err := m.Invoke(context.Background(), s, inv)
+	if err != nil || res.FunctionError != "" {
+		t.Fatalf("%v %s", err, res.Payload)
+	}
+	var records []map[string]any
+	for _, line := range strings.Split(string(res.LogTail), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["logger"] == "app" {
+			records = append(records, rec)
+		}
+	}
+	if len(records) != 2 || records[0]["level"] != "WARN" || records[0]["message"] != "loud" || records[0]["requestId"] != inv.RequestID ||
+		records[1]["errorType"] != "IOError" || records[1]["errorMessage"] != "broken" {
+		t.Errorf("records %v\n%s", records, res.LogTail)
 	}
 }

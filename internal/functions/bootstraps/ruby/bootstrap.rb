@@ -15,6 +15,34 @@ require 'logger'
 require 'socket'
 require 'stringio'
 
+# The handler's context, with the attributes and method of AWS's, under
+# the name AWS's Ruby runtime gives its class.
+class LambdaContext
+  attr_reader :aws_request_id, :invoked_function_arn, :log_group_name, :log_stream_name,
+              :function_name, :memory_limit_in_mb, :function_version, :identity,
+              :client_context, :deadline_ms
+
+  def initialize(headers)
+    @aws_request_id = headers['lambda-runtime-aws-request-id']
+    @invoked_function_arn = headers['lambda-runtime-invoked-function-arn']
+    @deadline_ms = headers['lambda-runtime-deadline-ms'].to_i
+    @log_group_name = ENV['AWS_LAMBDA_LOG_GROUP_NAME']
+    @log_stream_name = ENV['AWS_LAMBDA_LOG_STREAM_NAME']
+    @function_name = ENV['AWS_LAMBDA_FUNCTION_NAME']
+    @memory_limit_in_mb = ENV['AWS_LAMBDA_FUNCTION_MEMORY_SIZE']
+    @function_version = ENV['AWS_LAMBDA_FUNCTION_VERSION']
+    identity = headers['lambda-runtime-cognito-identity']
+    client_context = headers['lambda-runtime-client-context']
+    @identity = JSON.parse(identity) if identity
+    @client_context = JSON.parse(client_context) if client_context
+  end
+
+  def get_remaining_time_in_millis
+    left = @deadline_ms - Process.clock_gettime(Process::CLOCK_REALTIME, :millisecond)
+    left.positive? ? left : 0
+  end
+end
+
 module VirgaLambda
   API_PREFIX = '/2018-06-01/runtime'
   SELF = File.expand_path(__FILE__)
@@ -91,33 +119,6 @@ module VirgaLambda
         @sock = nil
       end
       [status, headers, body.force_encoding(Encoding::UTF_8)]
-    end
-  end
-
-  # The handler's context, with the attributes and method of AWS's.
-  class Context
-    attr_reader :aws_request_id, :invoked_function_arn, :log_group_name, :log_stream_name,
-                :function_name, :memory_limit_in_mb, :function_version, :identity,
-                :client_context, :deadline_ms
-
-    def initialize(headers)
-      @aws_request_id = headers['lambda-runtime-aws-request-id']
-      @invoked_function_arn = headers['lambda-runtime-invoked-function-arn']
-      @deadline_ms = headers['lambda-runtime-deadline-ms'].to_i
-      @log_group_name = ENV['AWS_LAMBDA_LOG_GROUP_NAME']
-      @log_stream_name = ENV['AWS_LAMBDA_LOG_STREAM_NAME']
-      @function_name = ENV['AWS_LAMBDA_FUNCTION_NAME']
-      @memory_limit_in_mb = ENV['AWS_LAMBDA_FUNCTION_MEMORY_SIZE']
-      @function_version = ENV['AWS_LAMBDA_FUNCTION_VERSION']
-      identity = headers['lambda-runtime-cognito-identity']
-      client_context = headers['lambda-runtime-client-context']
-      @identity = JSON.parse(identity) if identity
-      @client_context = JSON.parse(client_context) if client_context
-    end
-
-    def get_remaining_time_in_millis
-      left = @deadline_ms - Process.clock_gettime(Process::CLOCK_REALTIME, :millisecond)
-      left.positive? ? left : 0
     end
   end
 
@@ -289,7 +290,7 @@ module VirgaLambda
       end
       fatal = false
       begin
-        out, type = marshal(handler.call(parse_event(headers, body), Context.new(headers)))
+        out, type = marshal(handler.call(parse_event(headers, body), LambdaContext.new(headers)))
       rescue NameError => e
         # As on AWS: a NameError or NoMethodError (no such handler
         # method or class), or an exception beyond StandardError, is
