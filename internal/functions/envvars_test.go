@@ -92,3 +92,16 @@ func TestOlderVersion(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOlderVersion: any two version strings compare without a panic, and
+// never each below the other.
+func FuzzOlderVersion(f *testing.F) {
+	for _, s := range [][2]string{{"3.1", "3.2"}, {"3.4", "3.2"}, {"20", "22"}, {"", "3.2"}, {"3.1.2", "3"}, {"x.1", "3.y"}, {"-1.0", "3.2"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if olderVersion(a, b) && olderVersion(b, a) {
+			t.Errorf("%q and %q are each older than the other", a, b)
+		}
+	})
+}
