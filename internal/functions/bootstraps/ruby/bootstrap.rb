@@ -2,7 +2,7 @@
 
 # virga's Ruby runtime for Lambda: a Runtime API client that loads the
 # function's handler and serves invocations, the way AWS's Ruby runtime
-# does. Standard library only; runs on Ruby 2.7 or later.
+# does. Standard library only; written for Ruby 3 (Debian 12 has 3.1).
 #
 # Usage: ruby bootstrap.rb
 #
