@@ -54,6 +54,10 @@ def raw(event:, context:)
   StringIO.new('not json')
 end
 
+def huge(event:, context:)
+  'x' * 7_000_000
+end
+
 module Outer
   class Inner
     def self.call(event:, context:)
@@ -135,6 +139,17 @@ func TestRubyRuntime(t *testing.T) {
 			t.Errorf("%s: %s\n%s", c.handler, res.Payload, res.LogTail)
 		}
 	}
+	// A response over 6 MB fails its invocation; the environment stays
+	// and serves the next one warm, as AWS's runtime goes on.
+	huge := *s
+	huge.Key, huge.Handler = s.Key+"huge", "lib/app.huge"
+	if res := invoke(t, m, &huge, `{}`); !strings.Contains(string(res.Payload), "Function.ResponseSizeTooLarge") {
+		t.Errorf("huge: %.200s", res.Payload)
+	}
+	if res := invoke(t, m, &huge, `{}`); !strings.Contains(string(res.Payload), "Function.ResponseSizeTooLarge") || res.InitDuration != 0 {
+		t.Errorf("huge, again: %.200s (init %v)", res.Payload, res.InitDuration)
+	}
+
 	for _, c := range []struct{ handler, typ, msg, log string }{
 		{"lib/app.fail", "Function<ArgumentError>", "bad value", "Error raised from handler method"},
 		{"lib/app.custom", "Function<Custom>", "mine", "Error raised from handler method"},
