@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages virga's tests drive, when they are missing:
-# awscli (the aws CLI v2 from Debian, /usr/bin/aws), python3-boto3, and
+# awscli (the aws CLI v2 from Debian, /usr/bin/aws), python3-boto3, ruby
+# and bundler (Ruby functions run on the host's ruby; virga deploy bundles
+# a Ruby function's Gemfile), and
 # containerd and runc (the node agent's tests run real containers), and
 # postgresql (the PostgreSQL store's tests start throwaway servers with its
 # initdb and postgres).
@@ -10,6 +12,8 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+command -v ruby >/dev/null 2>&1 || missing+=(ruby)
+command -v bundle >/dev/null 2>&1 || missing+=(bundler)
 command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || missing+=(containerd)
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
 has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1; }
@@ -33,6 +37,8 @@ fi
 status=0
 [ -x /usr/bin/aws ] || { echo "missing: /usr/bin/aws (Debian package awscli)"; status=1; }
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || { echo "missing: boto3 for /usr/bin/python3 (Debian package python3-boto3)"; status=1; }
+command -v ruby >/dev/null 2>&1 || { echo "missing: ruby (Debian package ruby)"; status=1; }
+command -v bundle >/dev/null 2>&1 || { echo "missing: bundle (Debian package bundler)"; status=1; }
 command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || { echo "missing: containerd (Debian package containerd)"; status=1; }
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || { echo "missing: runc (Debian package runc)"; status=1; }
 has_postgres || { echo "missing: PostgreSQL's initdb and postgres (Debian package postgresql)"; status=1; }

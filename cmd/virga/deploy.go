@@ -61,7 +61,9 @@ until it is done; then print its outputs.
 Go functions are built with go build (GOOS=linux, CGO_ENABLED=0) into a
 bootstrap, or with the Makefile's build-LOGICALID target for BuildMethod
 makefile; Python functions get requirements.txt installed with pip (or, when
-the package index cannot be reached, use the host's packages); Node.js
+the package index cannot be reached, use the host's packages); Ruby functions
+get their Gemfile installed with bundler into vendor/bundle (or, without
+bundler or the gems' source, use the host's gems); Node.js
 functions get their production dependencies with npm, or, for BuildMethod
 esbuild, are bundled by esbuild (the project's, from npm, or the host's) with
 the options of Metadata.BuildProperties. Functions that run an executable

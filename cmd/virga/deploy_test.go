@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/testenv"
 )
 
 const deployTemplate = `AWSTemplateFormatVersion: "2010-09-09"
@@ -739,5 +741,90 @@ Outputs:
 	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Greeter"))})
 	if err != nil || res.FunctionError != nil || string(res.Payload) != `"hi"` {
 		t.Errorf("the nested function: %s %v", res.Payload, err)
+	}
+}
+
+// TestDeployRubyFunction deploys Ruby functions as sam build builds them:
+// a Gemfile's gems go to vendor/bundle (here from vendor/cache, the
+// package index being out of reach), where the function's GEM_PATH finds
+// them; a Gemfile that cannot be installed leaves a warning and the
+// host's gems. The aws CLI invokes the result.
+func TestDeployRubyFunction(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "ruby")
+	testenv.Tool(t, "bundle")
+	gemTool := testenv.Tool(t, "gem")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Rb:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: rb/
+      Handler: app.Greeter::Handler.call
+      Runtime: ruby3.3
+  RbHost:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: host/
+      Handler: app.handler
+      Runtime: ruby3.4
+Outputs:
+  Rb:
+    Value: !Ref Rb
+  RbHost:
+    Value: !Ref RbHost
+`,
+		"rb/app.rb": `require 'virgahi'
+
+module Greeter
+  class Handler
+    def self.call(event:, context:)
+      { 'greeting' => VirgaHi.say(event['name']) }
+    end
+  end
+end
+`,
+		"rb/Gemfile":             "source 'https://rubygems.org'\ngem 'virgahi'\n",
+		"gemsrc/virgahi.gemspec": "Gem::Specification.new do |s|\n  s.name = 'virgahi'\n  s.version = '0.1.0'\n  s.summary = 'a test gem'\n  s.authors = ['virga']\n  s.files = ['lib/virgahi.rb']\nend\n",
+		"gemsrc/lib/virgahi.rb":  "module VirgaHi\n  def self.say(name)\n    \"hi #{name} from a gem\"\n  end\nend\n",
+		"host/app.rb":            "require 'json'\n\ndef handler(event:, context:)\n  { 'host' => JSON.generate([1]) }\nend\n",
+		"host/Gemfile":           "source 'https://rubygems.org'\ngem 'virga-no-such-gem'\n",
+	}
+	for path, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
+		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
+	}
+	build := exec.Command(gemTool, "build", "virgahi.gemspec")
+	build.Dir = filepath.Join(dir, "gemsrc")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("gem build: %v\n%s", err, out)
+	}
+	os.MkdirAll(filepath.Join(dir, "rb", "vendor", "cache"), 0o755)
+	if err := os.Rename(filepath.Join(dir, "gemsrc", "virgahi-0.1.0.gem"), filepath.Join(dir, "rb", "vendor", "cache", "virgahi-0.1.0.gem")); err != nil {
+		t.Fatal(err)
+	}
+
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "rubyapp")
+	if !strings.Contains(out, "Installing Rb's Gemfile with bundler into vendor/bundle") ||
+		!strings.Contains(out, "warning: RbHost: bundle install failed") {
+		t.Errorf("virga deploy printed:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rb", "vendor", "bundle")); err == nil {
+		t.Error("bundle install wrote into the project")
+	}
+	for _, c := range []struct{ output, payload, want string }{
+		{"Rb", `{"name":"ana"}`, `{"greeting":"hi ana from a gem"}`},
+		{"RbHost", `{}`, `{"host":"[1]"}`},
+	} {
+		outFile := filepath.Join(t.TempDir(), "out.json")
+		res := env.CLI(t, "lambda", "invoke", "--function-name", outputValue(out, c.output),
+			"--cli-binary-format", "raw-in-base64-out", "--payload", c.payload, outFile)
+		got, _ := os.ReadFile(outFile)
+		if res.ExitCode != 0 || strings.Contains(res.Stdout, "FunctionError") || string(got) != c.want {
+			t.Errorf("aws lambda invoke %s: %d %s %s\n%s", c.output, res.ExitCode, res.Stdout, res.Stderr, got)
+		}
 	}
 }

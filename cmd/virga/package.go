@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -25,8 +26,8 @@ import (
 // with S3: Go functions are built (go build of a bootstrap for the
 // host, or the Makefile's build-LOGICALID target), Python functions get
 // their requirements.txt installed beside the code, Node.js functions
-// their package.json's production dependencies; everything else is
-// zipped as it is.
+// their package.json's production dependencies, Ruby functions their
+// Gemfile's gems in vendor/bundle; everything else is zipped as it is.
 
 // codeLocation is one local path a template names as code.
 type codeLocation struct {
@@ -251,6 +252,11 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 			if err := runIn(ctx, work, nil, log, "python3", "-m", "pip", "install", "-q", "--retries", "1", "--timeout", "10", "-r", "requirements.txt", "-t", "."); err != nil {
 				fmt.Fprintf(log, "warning: %s: pip install failed (%v); the function will use the packages installed on this host\n", c.logicalID, err)
 			}
+		case strings.HasPrefix(c.runtime, "ruby") && hasFile(work, "Gemfile"):
+			fmt.Fprintf(log, "Installing %s's Gemfile with bundler into vendor/bundle\n", c.logicalID)
+			if err := bundleInstall(ctx, work, log); err != nil {
+				fmt.Fprintf(log, "warning: %s: bundle install failed (%v); the function will use the gems installed on this host\n", c.logicalID, err)
+			}
 		case strings.HasPrefix(c.runtime, "nodejs") && hasFile(work, "package.json"):
 			fmt.Fprintf(log, "Installing %s's production dependencies\n", c.logicalID)
 			if err := runIn(ctx, work, nil, log, "npm", "install", "--omit=dev", "--no-audit", "--no-fund"); err != nil {
@@ -262,6 +268,38 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		}
 	}
 	return nil
+}
+
+// bundleInstall installs a Ruby function's gems as sam build does: the
+// Gemfile's groups but development and test, into vendor/bundle, where
+// the function's GEM_PATH looks (vendor/bundle/ruby/ABI), with the
+// bundle's configuration in .bundle so that a function requiring
+// bundler/setup finds them too. When the gems' source cannot be reached,
+// bundle install --local installs from vendor/cache or this host's gems.
+func bundleInstall(ctx context.Context, work string, log io.Writer) error {
+	if _, err := exec.LookPath("bundle"); err != nil {
+		return errors.New("bundler is not installed (Debian package bundler)")
+	}
+	env := []string{"BUNDLE_GEMFILE=" + filepath.Join(work, "Gemfile"), "BUNDLE_APP_CONFIG=" + filepath.Join(work, ".bundle"),
+		"BUNDLE_RETRY=0", "BUNDLE_TIMEOUT=10", "BUNDLE_SILENCE_ROOT_WARNING=1"}
+	for _, args := range [][]string{
+		{"config", "set", "--local", "path", "vendor/bundle"},
+		{"config", "set", "--local", "without", "development:test"},
+	} {
+		if err := runIn(ctx, work, env, log, "bundle", args...); err != nil {
+			return fmt.Errorf("bundle %s: %w", args[0], err)
+		}
+	}
+	err := runIn(ctx, work, env, log, "bundle", "install")
+	if err != nil {
+		// The gems' source cannot be reached: what vendor/cache (bundle
+		// cache) or this host's gems hold may still do.
+		fmt.Fprintln(log, "Retrying with bundle install --local (vendor/cache and the gems installed on this host)")
+		if runIn(ctx, work, env, log, "bundle", "install", "--local") == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // sdkV2Import finds the AWS SDK for JavaScript v2 package, aws-sdk, or a

@@ -69,6 +69,12 @@ type Config struct {
 	// definition is a request anyone with ecs:RegisterTaskDefinition
 	// can make, and virga runs containers as root.
 	HostVolumeRoot string `json:"hostVolumeRoot"`
+	// Python, Node and Ruby are the interpreters python3.x, nodejs*.x
+	// and ruby3.x functions run on; empty means python3, node and ruby
+	// from PATH.
+	Python string `json:"python"`
+	Node   string `json:"node"`
+	Ruby   string `json:"ruby"`
 	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
 	// measuring virga itself.
 	Pprof bool `json:"pprof"`

@@ -175,7 +175,7 @@ type Manager interface {
 	// that error's code. ErrTooManyRequests (429) when every
 	// environment of the pool is busy and the pool is at its concurrency
 	// limit; TypeInvalidRuntime (502) for a runtime this host cannot run
-	// (Java, .NET, Ruby, or python3 / node not installed); TypeService
+	// (Java, .NET, or python3 / node / ruby not installed); TypeService
 	// (500) when the host failed (credentials, file descriptors).
 	//
 	// The invocation runs to its end or its timeout even if ctx is

@@ -93,3 +93,55 @@ func cpuTime(who int) time.Duration {
 	syscall.Getrusage(who, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkColdStartInterpreted starts a Python, a Node.js and a Ruby
+// function with no environment, in turn within each iteration so that
+// the three share the machine's load: sandbox, interpreter, bootstrap,
+// the handler's load and first invocation, until the response. It
+// reports each runtime's mean time to the response and Init Duration.
+func BenchmarkColdStartInterpreted(b *testing.B) {
+	m := newPools(b, nil)
+	type fn struct {
+		tool, name string
+		spec       *Spec
+		total      time.Duration
+		init       time.Duration
+	}
+	var fns []*fn
+	for _, c := range []struct{ tool, runtime, handler, file, code string }{
+		{"python3", "python3.12", "app.handler", "app.py", "def handler(event, context):\n    return event\n"},
+		{"node", "nodejs20.x", "index.handler", "index.js", "exports.handler = async (event) => event;\n"},
+		{"ruby", "ruby3.3", "app.handler", "app.rb", "def handler(event:, context:)\n  event\nend\n"},
+	} {
+		if _, err := exec.LookPath(c.tool); err != nil {
+			continue
+		}
+		fns = append(fns, &fn{tool: c.tool, name: c.runtime, spec: spec(b, c.runtime, c.handler, map[string]string{c.file: c.code})})
+	}
+	if len(fns) == 0 {
+		b.Skip("no python3, node or ruby")
+	}
+	var i int
+	for b.Loop() {
+		i++
+		for _, f := range fns {
+			base := f.spec.Key
+			f.spec.Key = base + "/" + strconv.Itoa(i)
+			t0 := time.Now()
+			res, err := m.Invoke(context.Background(), f.spec, &Invocation{RequestID: "cold-" + strconv.Itoa(i), Payload: []byte(`{}`)})
+			f.total += time.Since(t0)
+			if err != nil || res.InitDuration == 0 || res.FunctionError != "" {
+				b.Fatal(f.name, err, res)
+			}
+			f.init += res.InitDuration
+			b.StopTimer()
+			m.Retire(f.spec.Key)
+			f.spec.Key = base
+			b.StartTimer()
+		}
+	}
+	for _, f := range fns {
+		b.ReportMetric(float64(f.total.Microseconds())/1000/float64(b.N), f.tool+"-ms/op")
+		b.ReportMetric(float64(f.init.Microseconds())/1000/float64(b.N), f.tool+"-init-ms/op")
+	}
+}

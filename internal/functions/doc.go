@@ -53,7 +53,15 @@
 // the function's output filtered by the application log level
 // (logformat.go, platformlog.go). Subpackages: runtimeapi (the HTTP
 // Runtime API and its state machine), sandbox (namespaces, cgroups,
-// plain processes), bootstraps (our Python and Node.js runtimes).
+// plain processes), bootstraps (our Python, Node.js and Ruby runtimes).
+//
+// Interpreted runtimes run on the host's interpreter, found once on PATH
+// (or as Options.Python, Node and Ruby name it): python3.x on python3,
+// nodejs*.x on node, ruby3.x on ruby. The host's version may differ from
+// the runtime's (Debian 12 has Python 3.11, Ruby 3.1); the function still
+// sees its runtime's identifier (AWS_EXECUTION_ENV), and virga logs once
+// which interpreter version runs it. Ruby's GEM_PATH names the gem
+// directories of both versions' ABIs (3.1.0, then 3.3.0 for ruby3.3).
 //
 // Provisioned concurrency: a pool keeps Provision's number of
 // environments initialized ahead of invocations, in a stack of their own
@@ -102,9 +110,10 @@
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, X-Ray daemon access from containers
-// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java, .NET
-// and Ruby runtimes (their invocations fail with InvalidRuntimeException
-// naming the runtime), the timestamp condition of JSON log-level
+// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java and .NET
+// runtimes (their invocations fail with InvalidRuntimeException naming
+// the runtime), the AWS SDK for Ruby that AWS's Ruby runtimes include (a
+// Ruby function bundles it or finds it among the host ruby's gems), the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),
 // and callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
 // the callback is called" in Node.js.

@@ -35,7 +35,7 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 		region = "us-east-1"
 	}
 	opt := func(sub string) string { return under(p.optDir, sub) }
-	// PATH as on AWS; /var/lang/bin (where AWS keeps python and node) is
+	// PATH as on AWS; /var/lang/bin (where AWS keeps python, node, ruby) is
 	// the host interpreter's directory.
 	path := []string{"/usr/local/bin", "/usr/bin/", "/bin", opt("/bin")}
 	if p.interpreterDir != "" && rt.kind != kindProvided && rt.kind != kindGo {
@@ -95,6 +95,25 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 		if olderMajor(rt.host, rt.version) {
 			env = append(env, "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true")
 		}
+	case kindRuby:
+		// As Lambda sets them: gems from the function's vendor/bundle,
+		// the layers' ruby/gems and the runtime; code from the task root,
+		// the runtime's lib and the layers' ruby/lib. Gem directories are
+		// named by Ruby's ABI version (3.3.0 for ruby3.3); those of the
+		// host's ruby, which installs and loads them, come first, then the
+		// runtime's own when they differ (a bundle made with that Ruby).
+		var gems []string
+		for _, v := range rubyABIs(rt) {
+			gems = append(gems, under(p.taskRoot, "/vendor/bundle/ruby/"+v), opt("/ruby/gems/"+v))
+		}
+		gems = append(gems, p.runtimeDir)
+		for _, v := range rubyABIs(rt) {
+			gems = append(gems, under(p.runtimeDir, "/ruby/"+v))
+		}
+		env = append(env,
+			"GEM_HOME="+p.runtimeDir,
+			"GEM_PATH="+joinNonEmpty(gems),
+			"RUBYLIB="+joinNonEmpty([]string{p.taskRoot, under(p.runtimeDir, "/lib"), opt("/ruby/lib")}))
 	}
 	if creds.AccessKeyID != "" {
 		env = append(env, "AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey)
@@ -170,6 +189,22 @@ func interpreterDir(path string) string {
 		return ""
 	}
 	return filepath.Dir(path)
+}
+
+// rubyABIs are the ABI versions ("3.1.0") whose gem directories a Ruby
+// function's GEM_PATH names: the host ruby's, then the runtime's when it
+// differs.
+func rubyABIs(rt runtimeInfo) []string {
+	var out []string
+	for _, v := range []string{rt.host, rt.version} {
+		if v == "" {
+			continue
+		}
+		if abi := v + ".0"; !slices.Contains(out, abi) {
+			out = append(out, abi)
+		}
+	}
+	return out
 }
 
 // olderMajor says whether the major version host is below want's ("20"

@@ -52,3 +52,56 @@ func TestXRayDaemonAddress(t *testing.T) {
 		t.Errorf("AWS_XRAY_DAEMON_ADDRESS set with the daemon off")
 	}
 }
+
+// TestRubyPaths: GEM_HOME, GEM_PATH and RUBYLIB as Lambda sets them for
+// a Ruby function, with the host ruby's ABI directories before the
+// runtime's when the two differ.
+func TestRubyPaths(t *testing.T) {
+	t.Parallel()
+	p := envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime", optDir: "/opt"}
+	for _, tc := range []struct {
+		runtime, host, gemPath string
+	}{
+		{"ruby3.3", "3.3", "/var/task/vendor/bundle/ruby/3.3.0:/opt/ruby/gems/3.3.0:/var/runtime:/var/runtime/ruby/3.3.0"},
+		{"ruby3.4", "3.1", "/var/task/vendor/bundle/ruby/3.1.0:/opt/ruby/gems/3.1.0:/var/task/vendor/bundle/ruby/3.4.0:/opt/ruby/gems/3.4.0:" +
+			"/var/runtime:/var/runtime/ruby/3.1.0:/var/runtime/ruby/3.4.0"},
+	} {
+		rt, err := resolveRuntime(tc.runtime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt.host = tc.host
+		env := environ(&Spec{FunctionName: "f", Handler: "app.handler"}, rt, p, "127.0.0.1:1", "g", "s", initOnDemand, Credentials{})
+		for _, want := range []string{"GEM_HOME=/var/runtime", "GEM_PATH=" + tc.gemPath, "RUBYLIB=/var/task:/var/runtime/lib:/opt/ruby/lib",
+			"AWS_EXECUTION_ENV=AWS_Lambda_" + tc.runtime} {
+			if !slices.Contains(env, want) {
+				t.Errorf("%s on ruby %s: no %s in %v", tc.runtime, tc.host, want, env)
+			}
+		}
+	}
+}
+
+func TestOlderVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		host, want string
+		older      bool
+	}{{"3.1", "3.2", true}, {"3.2", "3.2", false}, {"3.4", "3.2", false}, {"2.7", "3.2", true}, {"", "3.2", false}, {"x", "3.2", false}} {
+		if got := olderVersion(tc.host, tc.want); got != tc.older {
+			t.Errorf("olderVersion(%q, %q) = %v", tc.host, tc.want, got)
+		}
+	}
+}
+
+// FuzzOlderVersion: any two version strings compare without a panic, and
+// never each below the other.
+func FuzzOlderVersion(f *testing.F) {
+	for _, s := range [][2]string{{"3.1", "3.2"}, {"3.4", "3.2"}, {"20", "22"}, {"", "3.2"}, {"3.1.2", "3"}, {"x.1", "3.y"}, {"-1.0", "3.2"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if olderVersion(a, b) && olderVersion(b, a) {
+			t.Errorf("%q and %q are each older than the other", a, b)
+		}
+	})
+}

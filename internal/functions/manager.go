@@ -46,9 +46,10 @@ type Options struct {
 	MaxLogBytes int64
 	// Plain runs functions as plain processes even as root.
 	Plain bool
-	// Python and Node are the interpreters for python3.x and nodejs*.x
-	// functions; empty means python3 and node from PATH.
-	Python, Node string
+	// Python, Node and Ruby are the interpreters for python3.x,
+	// nodejs*.x and ruby3.x functions; empty means python3, node and
+	// ruby from PATH.
+	Python, Node, Ruby string
 	// XRayDaemon is the address (host:port) of the X-Ray daemon functions
 	// send segments to (AWS_XRAY_DAEMON_ADDRESS); empty sets none.
 	XRayDaemon string
@@ -71,8 +72,8 @@ type Pools struct {
 	log   *slog.Logger
 	host  *sandbox.Host
 
-	python, node                        interpreter
-	pythonDir, nodeDir, emptyRuntimeDir string
+	python, node, ruby                           interpreter
+	pythonDir, nodeDir, rubyDir, emptyRuntimeDir string
 	// nodeSDK provides the AWS SDK for JavaScript to Node functions.
 	nodeSDK *nodeSDK
 	notices sync.Map // runtime id → struct{}: version notices given
@@ -138,15 +139,18 @@ func New(opts Options) (*Pools, error) {
 		log:    opts.Logger,
 		python: interpreter{name: "python3", override: opts.Python},
 		node:   interpreter{name: "node", override: opts.Node},
+		ruby:   interpreter{name: "ruby", override: opts.Ruby},
 		pools:  map[string]*pool{},
 		stats:  map[string]*functionStats{},
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
 	var err error
-	if m.pythonDir, m.nodeDir, m.emptyRuntimeDir, err = runtimeDirs(opts.WorkDir); err != nil {
+	dirs, empty, err := runtimeDirs(opts.WorkDir)
+	if err != nil {
 		return nil, err
 	}
+	m.pythonDir, m.nodeDir, m.rubyDir, m.emptyRuntimeDir = dirs.Python, dirs.Node, dirs.Ruby, empty
 	m.nodeSDK = newNodeSDK(m.nodeDir)
 	m.host = sandbox.New(sandbox.Options{
 		WorkDir: filepath.Join(opts.WorkDir, "envs"),
@@ -180,6 +184,8 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		in = &m.python
 	case kindNode:
 		in = &m.node
+	case kindRuby:
+		in = &m.ruby
 	default:
 		return rt, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -19,21 +20,22 @@ const (
 	kindGo                              // go1.x: exec the binary the handler names
 	kindPython                          // our bootstrap on the host's python3
 	kindNode                            // our bootstrap on the host's node
+	kindRuby                            // our bootstrap on the host's ruby
 )
 
 // runtimeInfo is a resolved Lambda runtime identifier.
 type runtimeInfo struct {
 	id      string
 	kind    runtimeKind
-	version string // "3.12" for python3.12, "20" for nodejs20.x
+	version string // "3.12" for python3.12, "20" for nodejs20.x, "3.3" for ruby3.3
 	// host is the version of the host interpreter that runs it ("3.11",
-	// "20"), for Python and Node.
+	// "20", "3.1"), for Python, Node and Ruby.
 	host string
 }
 
 // Runtime identifiers AWS accepts that virga cannot run yet: their
 // invocations fail with InvalidRuntimeException naming the runtime.
-var notYetRuntimes = []string{"java", "dotnet", "ruby"}
+var notYetRuntimes = []string{"java", "dotnet"}
 
 // resolveRuntime maps a runtime identifier to how it runs.
 func resolveRuntime(id string) (runtimeInfo, error) {
@@ -46,23 +48,25 @@ func resolveRuntime(id string) (runtimeInfo, error) {
 		return runtimeInfo{id: id, kind: kindPython, version: strings.TrimPrefix(id, "python")}, nil
 	case strings.HasPrefix(id, "nodejs") && strings.HasSuffix(id, ".x"):
 		return runtimeInfo{id: id, kind: kindNode, version: strings.TrimSuffix(strings.TrimPrefix(id, "nodejs"), ".x")}, nil
+	case strings.HasPrefix(id, "ruby3."):
+		return runtimeInfo{id: id, kind: kindRuby, version: strings.TrimPrefix(id, "ruby")}, nil
 	}
 	for _, p := range notYetRuntimes {
 		if strings.HasPrefix(id, p) {
 			return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime,
-				Message: "The runtime " + id + " is not supported by virga yet: Go (provided.al2023, provided.al2, provided, go1.x), Python 3 and Node.js functions run."}
+				Message: "The runtime " + id + " is not supported by virga yet: Go (provided.al2023, provided.al2, provided, go1.x), Python 3, Node.js and Ruby 3 functions run."}
 		}
 	}
 	return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime, Message: "The runtime parameter of " + id + " is not supported."}
 }
 
-// interpreter is a host python3 or node, found once.
+// interpreter is a host python3, node or ruby, found once.
 type interpreter struct {
-	name     string // "python3", "node"
+	name     string // "python3", "node", "ruby"
 	override string // configured path
 	once     sync.Once
 	path     string // resolved executable
-	version  string // "3.11", "20"
+	version  string // "3.11", "20", "3.1"
 	err      error
 }
 
@@ -79,9 +83,12 @@ func (in *interpreter) resolve() (string, string, error) {
 		// Ask the interpreter for its real executable (a pyenv or nvm
 		// shim costs a shell per start) and its version.
 		var probe *exec.Cmd
-		if in.name == "node" {
+		switch in.name {
+		case "node":
 			probe = exec.Command(path, "-p", "process.execPath + '\\n' + process.versions.node.split('.')[0]")
-		} else {
+		case "ruby":
+			probe = exec.Command(path, "-e", `puts RbConfig.ruby, RUBY_VERSION.split(".")[0, 2].join(".")`)
+		default:
 			probe = exec.Command(path, "-c", "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])")
 		}
 		out, err := probe.Output()
@@ -97,6 +104,36 @@ func (in *interpreter) resolve() (string, string, error) {
 		in.path, in.version = strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1])
 	})
 	return in.path, in.version, in.err
+}
+
+// rubyArgs are the arguments of a Ruby function's interpreter. Before
+// Ruby 3.2, error_highlight and did_you_mean write their hints into an
+// exception's message; from 3.2, which every Lambda Ruby runtime is, they
+// add them to detailed_message only, and the errorMessage AWS reports is
+// the bare message. On an older host ruby they are turned off.
+func rubyArgs(rt runtimeInfo, bootstrap string) []string {
+	if olderVersion(rt.host, "3.2") {
+		return []string{"--disable-error_highlight", "--disable-did_you_mean", bootstrap}
+	}
+	return []string{bootstrap}
+}
+
+// olderVersion says whether the version host ("3.1") is below want
+// ("3.2"), comparing major then minor: false when either is not a
+// number.
+func olderVersion(host, want string) bool {
+	h, w := strings.SplitN(host, ".", 3), strings.SplitN(want, ".", 3)
+	for i := 0; i < 2 && i < len(h) && i < len(w); i++ {
+		a, err1 := strconv.Atoi(h[i])
+		b, err2 := strconv.Atoi(w[i])
+		if err1 != nil || err2 != nil {
+			return false
+		}
+		if a != b {
+			return a < b
+		}
+	}
+	return false
 }
 
 // entrypointError checks, before any process starts, what AWS reports as

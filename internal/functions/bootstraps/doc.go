@@ -1,13 +1,30 @@
 // Package bootstraps holds virga's own Lambda runtimes for interpreted
-// languages: a Python and a Node.js Runtime API client, each written with
-// its language's standard library only, embedded in the virga binary and
-// written to disk for environments to mount at /var/runtime.
+// languages: a Python, a Node.js and a Ruby Runtime API client, each
+// written with its language's standard library only, embedded in the
+// virga binary and written to disk for environments to mount at
+// /var/runtime.
 //
-// Both load the handler named by _HANDLER from LAMBDA_TASK_ROOT, give it
-// an event and a context with AWS's fields and methods, and shape errors
+// Each loads the handler named by _HANDLER from LAMBDA_TASK_ROOT, gives it
+// an event and a context with AWS's fields and methods, and shapes errors
 // as AWS's runtimes do (Python: errorMessage, errorType, requestId,
-// stackTrace; Node.js: errorType, errorMessage, trace), with AWS's
-// Runtime.* types for import, syntax and handler-name failures.
+// stackTrace; Node.js: errorType, errorMessage, trace; Ruby:
+// errorMessage, errorType, stackTrace), with AWS's Runtime.* types for
+// import, syntax and handler-name failures in Python and Node.js.
+//
+// Ruby: the handler is FILE.METHOD (a top-level method) or
+// FILE.CLASS.METHOD (a class method, CLASS a constant path such as
+// Module::Class), called with the keywords event: and context:. An
+// exception's errorType is its class after where it was raised:
+// Function<ArgumentError> from the handler, Init<LoadError> while the
+// file loads (the runtime then exits). A NameError or NoMethodError (a
+// handler method that does not exist) or an exception beyond
+// StandardError ends the runtime after it is reported, as on AWS, and
+// the next invocation starts a new environment. A result is sent as its
+// to_json, a StringIO or IO as its bytes. puts writes one log event per
+// call (its lines joined by carriage returns), and a Logger on standard
+// output or error writes AWS's lines, the request id after the
+// severity: "I, [time #pid]  INFO <request id> -- : message"; in JSON log
+// format a Logger writes JSON records at AWS_LAMBDA_LOG_LEVEL.
 //
 // Logging follows AWS_LAMBDA_LOG_FORMAT. In text, Python's logging and
 // Node.js's console write AWS's tab-separated lines. In JSON they write

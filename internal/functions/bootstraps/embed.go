@@ -18,11 +18,22 @@ var Python []byte
 //go:embed node/bootstrap.mjs
 var Node []byte
 
+// Ruby is ruby/bootstrap.rb: `ruby bootstrap.rb`.
+//
+//go:embed ruby/bootstrap.rb
+var Ruby []byte
+
 // Files name the bootstrap of each language inside its runtime directory.
 const (
 	PythonFile = "bootstrap.py"
 	NodeFile   = "bootstrap.mjs"
+	RubyFile   = "bootstrap.rb"
 )
+
+// Dirs are the runtime directories Install writes, one a language.
+type Dirs struct {
+	Python, Node, Ruby string
+}
 
 // Digest names this build's bootstraps: the first 12 hex digits of the
 // SHA-256 of their content. Two virga builds whose bootstraps differ
@@ -32,24 +43,26 @@ func Digest() string {
 	h.Write(Python)
 	h.Write([]byte{0})
 	h.Write(Node)
+	h.Write([]byte{0})
+	h.Write(Ruby)
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-// Install writes the bootstraps under dir, as dir/python/bootstrap.py and
-// dir/node/bootstrap.mjs, replacing what is there atomically, and returns
-// the two runtime directories.
-func Install(dir string) (python, node string, err error) {
-	python, node = filepath.Join(dir, "python"), filepath.Join(dir, "node")
+// Install writes the bootstraps under dir, as dir/python/bootstrap.py,
+// dir/node/bootstrap.mjs and dir/ruby/bootstrap.rb, replacing what is
+// there atomically, and returns the runtime directories.
+func Install(dir string) (Dirs, error) {
+	d := Dirs{Python: filepath.Join(dir, "python"), Node: filepath.Join(dir, "node"), Ruby: filepath.Join(dir, "ruby")}
 	for _, f := range []struct {
 		dir, name string
 		data      []byte
-	}{{python, PythonFile, Python}, {node, NodeFile, Node}} {
+	}{{d.Python, PythonFile, Python}, {d.Node, NodeFile, Node}, {d.Ruby, RubyFile, Ruby}} {
 		if err := os.MkdirAll(f.dir, 0o755); err != nil {
-			return "", "", err
+			return Dirs{}, err
 		}
 		tmp, err := os.CreateTemp(f.dir, ".bootstrap-*")
 		if err != nil {
-			return "", "", err
+			return Dirs{}, err
 		}
 		_, werr := tmp.Write(f.data)
 		cerr := tmp.Close()
@@ -64,8 +77,8 @@ func Install(dir string) (python, node string, err error) {
 		}
 		if werr != nil {
 			os.Remove(tmp.Name())
-			return "", "", werr
+			return Dirs{}, werr
 		}
 	}
-	return python, node, nil
+	return d, nil
 }

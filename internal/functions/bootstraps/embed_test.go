@@ -14,14 +14,14 @@ func TestInstall(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for range 2 { // a second install replaces the first
-		python, node, err := Install(dir)
+		d, err := Install(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range []struct {
 			path string
 			want []byte
-		}{{filepath.Join(python, PythonFile), Python}, {filepath.Join(node, NodeFile), Node}} {
+		}{{filepath.Join(d.Python, PythonFile), Python}, {filepath.Join(d.Node, NodeFile), Node}, {filepath.Join(d.Ruby, RubyFile), Ruby}} {
 			got, err := os.ReadFile(f.path)
 			if err != nil || !bytes.Equal(got, f.want) {
 				t.Fatalf("%s: %v", f.path, err)
@@ -39,16 +39,19 @@ func TestInstall(t *testing.T) {
 func TestSyntax(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	python, node, err := Install(dir)
+	d, err := Install(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(testenv.Tool(t, "python3"), "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", filepath.Join(python, PythonFile))
+	cmd := exec.Command(testenv.Tool(t, "python3"), "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", filepath.Join(d.Python, PythonFile))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("python: %v\n%s", err, out)
 	}
-	if out, err := exec.Command(testenv.Tool(t, "node"), "--check", filepath.Join(node, NodeFile)).CombinedOutput(); err != nil {
+	if out, err := exec.Command(testenv.Tool(t, "node"), "--check", filepath.Join(d.Node, NodeFile)).CombinedOutput(); err != nil {
 		t.Errorf("node: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(testenv.Tool(t, "ruby"), "-wc", filepath.Join(d.Ruby, RubyFile)).CombinedOutput(); err != nil || string(out) != "Syntax OK\n" {
+		t.Errorf("ruby: %v\n%s", err, out)
 	}
 }
 
@@ -64,5 +67,12 @@ func TestDigest(t *testing.T) {
 	Node = append(bytes.Clone(saved), "\n// changed\n"...)
 	if Digest() == d {
 		t.Error("the digest did not change with the Node bootstrap")
+	}
+	Node = saved
+	savedRuby := Ruby
+	t.Cleanup(func() { Ruby = savedRuby })
+	Ruby = append(bytes.Clone(savedRuby), "\n# changed\n"...)
+	if Digest() == d {
+		t.Error("the digest did not change with the Ruby bootstrap")
 	}
 }

@@ -1,6 +1,6 @@
 // Package runtimeapi is the Lambda Runtime API, version 2018-06-01, for one
 // execution environment: the HTTP interface a runtime (aws-lambda-go, our
-// Python and Node bootstraps, any custom `bootstrap`) polls for invocations
+// Python, Node and Ruby bootstraps, any custom `bootstrap`) polls for invocations
 // and answers through.
 //
 //	GET  /2018-06-01/runtime/invocation/next              long poll → payload + Lambda-Runtime-* headers
