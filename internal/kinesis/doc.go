@@ -60,5 +60,7 @@
 // Lambda's event source mappings read shards through esm.go (Shards,
 // with each shard's parents; ShardStart; ReadShard, which tells the end
 // of a closed shard) and wait on the arrival channel instead of polling
-// GetRecords.
+// GetRecords. Other services write to streams through deliver.go
+// (StreamExists, AppendRecord, placed as PutRecord places a record):
+// DynamoDB's Kinesis streaming destinations.
 package kinesis

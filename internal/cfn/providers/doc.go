@@ -238,7 +238,7 @@
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's
-// KinesisStreamSpecification and ImportSourceSpecification, a change of a log group's KmsKeyId,
+// ImportSourceSpecification, a change of a log group's KmsKeyId,
 // a RestApi's import Parameters other than ignore and basepath=ignore
 // (in-process calls carry no query map), canary settings of REST API
 // deployments and stages, and an AWS::ApiGatewayV2::Api with a Body
