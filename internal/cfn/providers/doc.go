@@ -165,6 +165,11 @@
 // (UpdateShardCount, uniform scaling, within its limits of double and
 // half), each once the stream is ACTIVE again. StreamEncryption and
 // DesiredShardLevelMetrics are accepted without effect.
+// AWS::Kinesis::StreamConsumer is RegisterStreamConsumer, and
+// DeregisterStreamConsumer when deleted; its Ref is the consumer's ARN,
+// and GetAtt gives ConsumerARN, ConsumerName, ConsumerStatus,
+// ConsumerCreationTimestamp and StreamARN. A change of either property
+// replaces it; Tags are accepted without effect.
 //
 // # Elastic Load Balancing v2
 //
