@@ -51,15 +51,15 @@
 // the destination asks for MICROSECOND). Its partition key, the upper-case
 // hex MD5 of the item's key values, is virga's choice (DynamoDB's is
 // undocumented): it keeps one item's changes on one shard, in order.
-// Enable and disable take effect at once, answering ENABLING and
-// DISABLING. A record whose stream has been deleted is dropped. The
+// Enable, disable and UpdateKinesisStreamingDestination (the precision)
+// take effect at once, answering ENABLING, DISABLING and UPDATING. A record whose stream has been deleted is dropped. The
 // default precision (MILLISECOND) and the wording of the errors for a
 // missing stream (ResourceNotFoundException), a destination enabled twice
 // (ResourceInUseException) and one that is not streaming are virga's,
 // unconfirmed against AWS.
 //
 // Not supported yet (the operation answers UnknownOperationException):
-// global tables, exports and imports, UpdateKinesisStreamingDestination,
+// global tables, exports and imports,
 // contributor insights, resource policies. Of backups: AWS Backup's
 // (AWS_BACKUP) backups, cross-Region restores, and the restore of a
 // deleted table to a point in time other than its deletion.

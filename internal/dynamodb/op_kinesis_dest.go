@@ -122,3 +122,41 @@ func (s *Service) describeKinesisStreamingDestination(ctx context.Context, in *D
 	}
 	return out, nil
 }
+
+func (s *Service) updateKinesisStreamingDestination(ctx context.Context, in *UpdateKinesisStreamingDestinationInput) (*UpdateKinesisStreamingDestinationOutput, error) {
+	arn := *in.StreamArn
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := s.kinesisTable(*in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t := cur.clone()
+	i := -1
+	for j, d := range t.Kinesis {
+		if d.StreamARN == arn && d.Status == kdsActive {
+			i = j
+		}
+	}
+	if i < 0 {
+		return nil, ErrResourceNotFound.Withf("Requested resource not found: Table %s is not streaming to %s", t.Name, arn)
+	}
+	if c := in.UpdateKinesisStreamingConfiguration; c != nil && c.ApproximateCreationDateTimePrecision != nil {
+		t.Kinesis[i].Precision = string(*c.ApproximateCreationDateTimePrecision)
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	if err := s.saveTable(b, t); err != nil {
+		return nil, err
+	}
+	p := t.Kinesis[i].Precision
+	if p == "" {
+		p = precisionMilli
+	}
+	return &UpdateKinesisStreamingDestinationOutput{
+		TableName: ptr(t.Name), StreamArn: ptr(arn), DestinationStatus: ptr(DestinationStatus("UPDATING")),
+		UpdateKinesisStreamingConfiguration: &UpdateKinesisStreamingConfiguration{
+			ApproximateCreationDateTimePrecision: ptr(ApproximateCreationDateTimePrecision(p)),
+		},
+	}, nil
+}

@@ -39,6 +39,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UntagResource", Handler: awsproto.Handle(s.untagResource)},
 		{Name: "UpdateContinuousBackups", Handler: awsproto.Handle(s.updateContinuousBackups)},
 		{Name: "UpdateItem", Handler: awsproto.Handle(reportAs(layerEnvelope, s.updateItem))},
+		{Name: "UpdateKinesisStreamingDestination", Handler: awsproto.Handle(s.updateKinesisStreamingDestination)},
 		{Name: "UpdateTable", Handler: awsproto.Handle(s.updateTable)},
 		{Name: "UpdateTimeToLive", Handler: awsproto.Handle(s.updateTimeToLive)},
 	}

@@ -1515,6 +1515,26 @@ type UpdateItemOutput struct {
 	ItemCollectionMetrics *ItemCollectionMetrics
 }
 
+// UpdateKinesisStreamingConfiguration is the UpdateKinesisStreamingConfiguration shape of AWS's model.
+type UpdateKinesisStreamingConfiguration struct {
+	ApproximateCreationDateTimePrecision *ApproximateCreationDateTimePrecision
+}
+
+// UpdateKinesisStreamingDestinationInput is the UpdateKinesisStreamingDestinationInput shape of AWS's model.
+type UpdateKinesisStreamingDestinationInput struct {
+	TableName                           *string `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
+	StreamArn                           *string `aws:"required,min=37,max=1024"`
+	UpdateKinesisStreamingConfiguration *UpdateKinesisStreamingConfiguration
+}
+
+// UpdateKinesisStreamingDestinationOutput is the UpdateKinesisStreamingDestinationOutput shape of AWS's model.
+type UpdateKinesisStreamingDestinationOutput struct {
+	TableName                           *string `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
+	StreamArn                           *string `aws:"min=37,max=1024"`
+	DestinationStatus                   *DestinationStatus
+	UpdateKinesisStreamingConfiguration *UpdateKinesisStreamingConfiguration
+}
+
 // UpdateReplicationGroupMemberAction is the UpdateReplicationGroupMemberAction shape of AWS's model.
 type UpdateReplicationGroupMemberAction struct {
 	RegionName                    *string `aws:"required"`

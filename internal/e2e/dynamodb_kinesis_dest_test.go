@@ -223,4 +223,18 @@ func TestDynamoDBKinesisStreamingDestination(t *testing.T) {
 		last.Dynamodb.ApproximateCreationDateTime < time.Now().Add(-time.Minute).UnixMicro() {
 		t.Errorf("after re-enabling: %+v", recs)
 	}
+	up, err := db.UpdateKinesisStreamingDestination(ctx, &dynamodb.UpdateKinesisStreamingDestinationInput{TableName: table,
+		StreamArn: aws.String(outs["StreamArn"]),
+		UpdateKinesisStreamingConfiguration: &ddbtypes.UpdateKinesisStreamingConfiguration{
+			ApproximateCreationDateTimePrecision: ddbtypes.ApproximateCreationDateTimePrecisionMillisecond}})
+	if err != nil || up.DestinationStatus != ddbtypes.DestinationStatusUpdating {
+		t.Fatalf("update: %+v %v", up, err)
+	}
+	if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: table, Item: item}); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ = readAllShards(t, kc, outs["Stream"], 5)
+	if last := recs[len(recs)-1]; len(recs) != 5 || last.EventName != "INSERT" || last.Dynamodb.ApproximateCreationDateTimePrecision != "MILLISECOND" {
+		t.Errorf("after the update: %+v", recs)
+	}
 }

@@ -141,9 +141,20 @@ func setPITR(ctx context.Context, r *resource.Request, table string, spec props)
 // setKinesisDestination moves a table's Kinesis streaming destination
 // from was to now (KinesisStreamSpecifications, nil for none): the old
 // stream's destination is disabled, the new one's enabled, with its
-// ApproximateCreationDateTimePrecision. A change of precision alone
-// disables and enables the same stream.
+// ApproximateCreationDateTimePrecision. A change of precision alone is
+// UpdateKinesisStreamingDestination.
 func setKinesisDestination(ctx context.Context, r *resource.Request, table string, was, now props) error {
+	if was != nil && now != nil && was.str("StreamArn") == now.str("StreamArn") {
+		precision := now.str("ApproximateCreationDateTimePrecision")
+		if precision == "" {
+			precision = "MILLISECOND"
+		}
+		_, err := call(ctx, r, "dynamodb", "UpdateKinesisStreamingDestination", map[string]any{
+			"TableName": table, "StreamArn": now.str("StreamArn"),
+			"UpdateKinesisStreamingConfiguration": map[string]any{"ApproximateCreationDateTimePrecision": precision},
+		})
+		return err
+	}
 	if was != nil && was.str("StreamArn") != "" {
 		_, err := call(ctx, r, "dynamodb", "DisableKinesisStreamingDestination", map[string]any{
 			"TableName": table, "StreamArn": was.str("StreamArn"),

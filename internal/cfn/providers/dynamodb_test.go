@@ -262,8 +262,12 @@ func TestTableKinesisStreamSpecification(t *testing.T) {
 	if tbl.replaces(map[string]any{"KinesisStreamSpecification": nil}) {
 		t.Errorf("a KinesisStreamSpecification change replaces the table")
 	}
+	tbl.update(with(props, map[string]any{"KinesisStreamSpecification": map[string]any{"StreamArn": arns["first"]}}))
+	if got := dests(); got[arns["first"]] != "ACTIVE MILLISECOND" || len(got) != 1 {
+		t.Errorf("precision changed in place: %v", got)
+	}
 	tbl.update(with(props, map[string]any{"KinesisStreamSpecification": map[string]any{"StreamArn": arns["second"]}}))
-	if got := dests(); got[arns["first"]] != "DISABLED MICROSECOND" || got[arns["second"]] != "ACTIVE MILLISECOND" {
+	if got := dests(); got[arns["first"]] != "DISABLED MILLISECOND" || got[arns["second"]] != "ACTIVE MILLISECOND" {
 		t.Errorf("moved to second: %v", got)
 	}
 	tbl.update(with(props, map[string]any{"KinesisStreamSpecification": nil}))
