@@ -170,7 +170,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	iamSvc := iam.New(iam.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
 	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Roles: iamSvc})
-	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	// Kinesis Data Streams is made before DynamoDB, which delivers
+	// tables' changes to it, and Lambda, whose event source mappings
+	// read it.
+	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Kinesis: streams})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -268,9 +273,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 		a.metrics.Register(metrics.Store(pdb.Stats))
 	}
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
-	// Kinesis Data Streams is made before Lambda, whose event source
-	// mappings read it.
-	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
 	lam, err := lambda.New(lambda.Deps{
 		Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Endpoint:           a.endpoint,

@@ -41,8 +41,25 @@
 // is done. Backups, restores and PITR changes are synchronous: a backup
 // is AVAILABLE once CreateBackup returns.
 //
+// Kinesis streaming destinations (kinesis_dest.go): every change to an
+// item of a table with an active destination is staged, in the change's
+// own batch, as a record in an outbox that Run's deliverer appends to
+// the Kinesis stream (Deps.Kinesis) and then removes, so a change is
+// delivered at least once, as DynamoDB's are. The record is DynamoDB's
+// JSON (recordFormat application/json, tableName, both images whatever
+// the table's stream, ApproximateCreationDateTime in milliseconds unless
+// the destination asks for MICROSECOND). Its partition key, the upper-case
+// hex MD5 of the item's key values, is virga's choice (DynamoDB's is
+// undocumented): it keeps one item's changes on one shard, in order.
+// Enable, disable and UpdateKinesisStreamingDestination (the precision)
+// take effect at once, answering ENABLING, DISABLING and UPDATING. A record whose stream has been deleted is dropped. The
+// default precision (MILLISECOND) and the wording of the errors for a
+// missing stream (ResourceNotFoundException), a destination enabled twice
+// (ResourceInUseException) and one that is not streaming are virga's,
+// unconfirmed against AWS.
+//
 // Not supported yet (the operation answers UnknownOperationException):
-// global tables, exports and imports, Kinesis streaming destinations,
+// global tables, exports and imports,
 // contributor insights, resource policies. Of backups: AWS Backup's
 // (AWS_BACKUP) backups, cross-Region restores, and the restore of a
 // deleted table to a point in time other than its deletion.

@@ -42,6 +42,13 @@ type Service struct {
 
 	itemLocks [256]sync.Mutex
 	lockSeed  maphash.Seed
+
+	// kinesis receives the changes of tables with Kinesis streaming
+	// destinations; kdsSeq numbers the outbox's records and kdsWake
+	// tells its deliverer of new ones (kinesis_dest.go).
+	kinesis KinesisStreams
+	kdsSeq  atomic.Uint64
+	kdsWake chan struct{}
 }
 
 // Deps are what DynamoDB needs.
@@ -51,6 +58,10 @@ type Deps struct {
 	IDs     *ids.Generator
 	Account string
 	Region  string
+	// Kinesis receives the changes of tables with Kinesis streaming
+	// destinations; without it EnableKinesisStreamingDestination is
+	// refused.
+	Kinesis KinesisStreams
 }
 
 // New returns DynamoDB over the store, with the tables it already holds.
@@ -62,6 +73,8 @@ func New(d Deps) (*Service, error) {
 		dropped:   map[uint64]*table{},
 		restoring: map[string]bool{},
 		lockSeed:  maphash.MakeSeed(),
+		kinesis:   d.Kinesis,
+		kdsWake:   make(chan struct{}, 1),
 	}
 	prefix := tablesPrefix()
 	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))
@@ -96,6 +109,9 @@ func New(d Deps) (*Service, error) {
 		return nil, err
 	}
 	if err := s.dropPending(); err != nil {
+		return nil, err
+	}
+	if err := s.loadKDSSeq(); err != nil {
 		return nil, err
 	}
 	for _, t := range s.tables {

@@ -100,6 +100,7 @@ func (s *Service) commitChanges(changes []change) error {
 	}()
 	next := map[*streamState]uint64{}
 	now := s.clock.Now()
+	wake := false
 	for _, c := range changes {
 		if c.old == nil && c.new == nil {
 			continue
@@ -107,6 +108,13 @@ func (s *Service) commitChanges(changes []change) error {
 		stage(b, c.t, c.key, c.old, c.new)
 		if !c.t.PITRSince.IsZero() && !sameItem(c.old, c.new) {
 			s.stageHistory(b, c.t, c.key, c.old, now)
+		}
+		if !sameItem(c.old, c.new) {
+			staged, err := s.stageKinesis(b, c, now)
+			if err != nil {
+				return err
+			}
+			wake = wake || staged
 		}
 		// A write that leaves the item as it was is not a change a
 		// stream records.
@@ -135,6 +143,9 @@ func (s *Service) commitChanges(changes []change) error {
 	}
 	if err := b.Commit(); err != nil {
 		return err
+	}
+	if wake {
+		s.wakeKinesis()
 	}
 	for st, last := range next {
 		st.last = last

@@ -44,6 +44,9 @@ type table struct {
 	PITRDays int32 `json:"pitrDays,omitempty"`
 	// Restore is where a restored table came from.
 	Restore *restoreInfo `json:"restore,omitempty"`
+	// Kinesis are the table's Kinesis streaming destinations, active or
+	// disabled.
+	Kinesis []kinesisDest `json:"kinesis,omitempty"`
 }
 
 type attrDef struct {
@@ -162,6 +165,7 @@ func (t *table) clone() *table {
 	c.LSIs = append([]index(nil), t.LSIs...)
 	c.Tags = append([]tagPair(nil), t.Tags...)
 	c.PastStreams = append([]streamConfig(nil), t.PastStreams...)
+	c.Kinesis = append([]kinesisDest(nil), t.Kinesis...)
 	return &c
 }
 

@@ -27,6 +27,7 @@ const ttlMaxAge = 5 * 365 * 24 * time.Hour
 
 // Run sweeps in the background until ctx is done.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
+	go s.deliverKinesis(ctx, log)
 	tick := time.NewTicker(SweepInterval)
 	defer tick.Stop()
 	for {

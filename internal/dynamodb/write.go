@@ -90,7 +90,7 @@ func (s *Service) write(w *itemWrite) (old, new attr.Item, err error) {
 	k := itemKey(w.t, w.key)
 	unlock := s.lockItems(k)
 	defer unlock()
-	if !(w.blind && len(w.t.GSIs) == 0 && len(w.t.LSIs) == 0 && !w.t.Stream.Enabled && w.t.PITRSince.IsZero()) {
+	if !(w.blind && len(w.t.GSIs) == 0 && len(w.t.LSIs) == 0 && !w.t.Stream.Enabled && w.t.PITRSince.IsZero() && len(w.t.Kinesis) == 0) {
 		if old, err = s.readItem(s.store, k); err != nil {
 			return nil, nil, err
 		}

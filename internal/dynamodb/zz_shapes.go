@@ -528,6 +528,11 @@ type DescribeTimeToLiveOutput struct {
 	TimeToLiveDescription *TimeToLiveDescription
 }
 
+// EnableKinesisStreamingConfiguration is the EnableKinesisStreamingConfiguration shape of AWS's model.
+type EnableKinesisStreamingConfiguration struct {
+	ApproximateCreationDateTimePrecision *ApproximateCreationDateTimePrecision
+}
+
 // Endpoint is the Endpoint shape of AWS's model.
 type Endpoint struct {
 	Address              *string `aws:"required"`
@@ -799,22 +804,25 @@ type KeysAndAttributes struct {
 
 // KinesisDataStreamDestination is the KinesisDataStreamDestination shape of AWS's model.
 type KinesisDataStreamDestination struct {
-	StreamArn                    *string `aws:"min=37,max=1024"`
-	DestinationStatus            *DestinationStatus
-	DestinationStatusDescription *string
+	StreamArn                            *string `aws:"min=37,max=1024"`
+	DestinationStatus                    *DestinationStatus
+	DestinationStatusDescription         *string
+	ApproximateCreationDateTimePrecision *ApproximateCreationDateTimePrecision
 }
 
 // KinesisStreamingDestinationInput is the KinesisStreamingDestinationInput shape of AWS's model.
 type KinesisStreamingDestinationInput struct {
-	TableName *string `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	StreamArn *string `aws:"required,min=37,max=1024"`
+	TableName                           *string `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
+	StreamArn                           *string `aws:"required,min=37,max=1024"`
+	EnableKinesisStreamingConfiguration *EnableKinesisStreamingConfiguration
 }
 
 // KinesisStreamingDestinationOutput is the KinesisStreamingDestinationOutput shape of AWS's model.
 type KinesisStreamingDestinationOutput struct {
-	TableName         *string `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	StreamArn         *string `aws:"min=37,max=1024"`
-	DestinationStatus *DestinationStatus
+	TableName                           *string `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
+	StreamArn                           *string `aws:"min=37,max=1024"`
+	DestinationStatus                   *DestinationStatus
+	EnableKinesisStreamingConfiguration *EnableKinesisStreamingConfiguration
 }
 
 // ListBackupsInput is the ListBackupsInput shape of AWS's model.
@@ -1507,6 +1515,26 @@ type UpdateItemOutput struct {
 	ItemCollectionMetrics *ItemCollectionMetrics
 }
 
+// UpdateKinesisStreamingConfiguration is the UpdateKinesisStreamingConfiguration shape of AWS's model.
+type UpdateKinesisStreamingConfiguration struct {
+	ApproximateCreationDateTimePrecision *ApproximateCreationDateTimePrecision
+}
+
+// UpdateKinesisStreamingDestinationInput is the UpdateKinesisStreamingDestinationInput shape of AWS's model.
+type UpdateKinesisStreamingDestinationInput struct {
+	TableName                           *string `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
+	StreamArn                           *string `aws:"required,min=37,max=1024"`
+	UpdateKinesisStreamingConfiguration *UpdateKinesisStreamingConfiguration
+}
+
+// UpdateKinesisStreamingDestinationOutput is the UpdateKinesisStreamingDestinationOutput shape of AWS's model.
+type UpdateKinesisStreamingDestinationOutput struct {
+	TableName                           *string `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
+	StreamArn                           *string `aws:"min=37,max=1024"`
+	DestinationStatus                   *DestinationStatus
+	UpdateKinesisStreamingConfiguration *UpdateKinesisStreamingConfiguration
+}
+
 // UpdateReplicationGroupMemberAction is the UpdateReplicationGroupMemberAction shape of AWS's model.
 type UpdateReplicationGroupMemberAction struct {
 	RegionName                    *string `aws:"required"`
@@ -1564,6 +1592,14 @@ type UpdateTimeToLiveOutput struct {
 type WriteRequest struct {
 	PutRequest    *PutRequest
 	DeleteRequest *DeleteRequest
+}
+
+// ApproximateCreationDateTimePrecision is the ApproximateCreationDateTimePrecision enum of AWS's model.
+type ApproximateCreationDateTimePrecision string
+
+// Values lists the values AWS accepts for ApproximateCreationDateTimePrecision.
+func (ApproximateCreationDateTimePrecision) Values() []string {
+	return []string{"MILLISECOND", "MICROSECOND"}
 }
 
 // AttributeAction is the AttributeAction enum of AWS's model.

@@ -49,8 +49,15 @@
 // closed; reads take no lock. Waiters on a stream's records get a channel
 // closed when records next arrive or a reshard closes shards.
 //
-// Not supported: on-demand streams never scale by themselves, enhanced
-// fan-out consumers and SubscribeToShard, server-side encryption,
+// Enhanced fan-out consumers (op_consumers.go) are registered, listed,
+// described and deregistered, kept with their stream (at most 20), and
+// are ACTIVE at once (RegisterStreamConsumer answers CREATING, as Kinesis
+// does); Lambda's mappings read through them. DeleteStream refuses a
+// stream with consumers unless EnforceConsumerDeletion. The wording of
+// the consumer errors is virga's, unconfirmed against AWS.
+//
+// Not supported: on-demand streams never scale by themselves,
+// SubscribeToShard (its HTTP/2 event stream), consumer tags, server-side encryption,
 // enhanced monitoring, resource policies, throughput limits and
 // ProvisionedThroughputExceededException, SequenceNumberForOrdering (the
 // order is commit order regardless), the limit on how often
@@ -60,5 +67,7 @@
 // Lambda's event source mappings read shards through esm.go (Shards,
 // with each shard's parents; ShardStart; ReadShard, which tells the end
 // of a closed shard) and wait on the arrival channel instead of polling
-// GetRecords.
+// GetRecords. Other services write to streams through deliver.go
+// (StreamExists, AppendRecord, placed as PutRecord places a record):
+// DynamoDB's Kinesis streaming destinations.
 package kinesis

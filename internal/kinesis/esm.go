@@ -14,7 +14,14 @@ import (
 // errNoStream is the answer for a stream that is not there.
 var errNoStream = errors.New("kinesis: stream not found")
 
+// streamByARN is the stream with the ARN, or the stream of the consumer
+// with the ARN: a reader through an enhanced fan-out consumer reads the
+// consumer's stream.
 func (s *Service) streamByARN(arn string) (*stream, error) {
+	consumerARN := ""
+	if sa, _, ok := parseConsumerARN(arn); ok {
+		consumerARN, arn = arn, sa
+	}
 	name, err := s.streamName(nil, &arn)
 	if err != nil {
 		return nil, errNoStream
@@ -25,6 +32,11 @@ func (s *Service) streamByARN(arn string) (*stream, error) {
 	}
 	if st == nil {
 		return nil, errNoStream
+	}
+	if consumerARN != "" {
+		if _, ok := s.findConsumer(st, consumerARN, ""); !ok {
+			return nil, errNoStream
+		}
 	}
 	return st, nil
 }

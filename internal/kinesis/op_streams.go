@@ -130,6 +130,12 @@ func (s *Service) deleteStream(ctx context.Context, in *DeleteStreamInput) (*noO
 	if err != nil {
 		return nil, err
 	}
+	// "If this parameter is unset (null) or if you set it to false, and
+	// the stream has registered consumers, the call to DeleteStream fails
+	// with a ResourceInUseException."
+	if len(st.Consumers) > 0 && !deref(in.EnforceConsumerDeletion) {
+		return nil, ErrResourceInUse.Withf("Stream %s under account %s has registered consumers.", name, s.account)
+	}
 	b := s.store.NewBatch()
 	defer b.Close()
 	b.Delete(streamKey(name))

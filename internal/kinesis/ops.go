@@ -24,6 +24,10 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "MergeShards", Handler: awsproto.Handle(s.mergeShards)},
 		{Name: "UpdateShardCount", Handler: awsproto.Handle(s.updateShardCount)},
 		{Name: "UpdateStreamMode", Handler: awsproto.Handle(s.updateStreamMode)},
+		{Name: "RegisterStreamConsumer", Handler: awsproto.Handle(s.registerStreamConsumer)},
+		{Name: "DescribeStreamConsumer", Handler: awsproto.Handle(s.describeStreamConsumer)},
+		{Name: "ListStreamConsumers", Handler: awsproto.Handle(s.listStreamConsumers)},
+		{Name: "DeregisterStreamConsumer", Handler: awsproto.Handle(s.deregisterStreamConsumer)},
 	}
 }
 

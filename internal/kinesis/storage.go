@@ -28,6 +28,8 @@ type stream struct {
 	// Scaled are the times of its UpdateShardCount calls in the last
 	// 24 hours (Unix milliseconds).
 	Scaled []int64 `json:"scaled,omitempty"`
+	// Consumers are its registered enhanced fan-out consumers.
+	Consumers []consumer `json:"consumers,omitempty"`
 }
 
 // shard is one shard of a stream; Index is its number, in its id and in

@@ -20,6 +20,23 @@ type ChildShard struct {
 	HashKeyRange *HashKeyRange `aws:"required"`
 }
 
+// Consumer is the Consumer shape of AWS's model.
+type Consumer struct {
+	ConsumerName              *string         `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ConsumerARN               *string         `aws:"required,min=1,max=2048" pattern:"^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+"`
+	ConsumerStatus            *ConsumerStatus `aws:"required"`
+	ConsumerCreationTimestamp *time.Time      `aws:"required"`
+}
+
+// ConsumerDescription is the ConsumerDescription shape of AWS's model.
+type ConsumerDescription struct {
+	ConsumerName              *string         `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ConsumerARN               *string         `aws:"required,min=1,max=2048" pattern:"^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+"`
+	ConsumerStatus            *ConsumerStatus `aws:"required"`
+	ConsumerCreationTimestamp *time.Time      `aws:"required"`
+	StreamARN                 *string         `aws:"required,min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
 // CreateStreamInput is the CreateStreamInput shape of AWS's model.
 type CreateStreamInput struct {
 	StreamName        *string `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
@@ -40,6 +57,25 @@ type DeleteStreamInput struct {
 	StreamName              *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
 	EnforceConsumerDeletion *bool
 	StreamARN               *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
+// DeregisterStreamConsumerInput is the DeregisterStreamConsumerInput shape of AWS's model.
+type DeregisterStreamConsumerInput struct {
+	StreamARN    *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+	ConsumerName *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ConsumerARN  *string `aws:"min=1,max=2048" pattern:"^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+"`
+}
+
+// DescribeStreamConsumerInput is the DescribeStreamConsumerInput shape of AWS's model.
+type DescribeStreamConsumerInput struct {
+	StreamARN    *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+	ConsumerName *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ConsumerARN  *string `aws:"min=1,max=2048" pattern:"^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+"`
+}
+
+// DescribeStreamConsumerOutput is the DescribeStreamConsumerOutput shape of AWS's model.
+type DescribeStreamConsumerOutput struct {
+	ConsumerDescription *ConsumerDescription `aws:"required"`
 }
 
 // DescribeStreamInput is the DescribeStreamInput shape of AWS's model.
@@ -128,6 +164,20 @@ type ListShardsInput struct {
 // ListShardsOutput is the ListShardsOutput shape of AWS's model.
 type ListShardsOutput struct {
 	Shards    []Shard
+	NextToken *string `aws:"min=1,max=1048576"`
+}
+
+// ListStreamConsumersInput is the ListStreamConsumersInput shape of AWS's model.
+type ListStreamConsumersInput struct {
+	StreamARN               *string `aws:"required,min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+	NextToken               *string `aws:"min=1,max=1048576"`
+	MaxResults              *int32  `aws:"min=1,max=10000"`
+	StreamCreationTimestamp *time.Time
+}
+
+// ListStreamConsumersOutput is the ListStreamConsumersOutput shape of AWS's model.
+type ListStreamConsumersOutput struct {
+	Consumers []Consumer
 	NextToken *string `aws:"min=1,max=1048576"`
 }
 
@@ -221,6 +271,17 @@ type Record struct {
 	Data                        []byte  `aws:"required,min=0,max=1048576"`
 	PartitionKey                *string `aws:"required,min=1,max=256"`
 	EncryptionType              *EncryptionType
+}
+
+// RegisterStreamConsumerInput is the RegisterStreamConsumerInput shape of AWS's model.
+type RegisterStreamConsumerInput struct {
+	StreamARN    *string `aws:"required,min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+	ConsumerName *string `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+}
+
+// RegisterStreamConsumerOutput is the RegisterStreamConsumerOutput shape of AWS's model.
+type RegisterStreamConsumerOutput struct {
+	Consumer *Consumer `aws:"required"`
 }
 
 // RemoveTagsFromStreamInput is the RemoveTagsFromStreamInput shape of AWS's model.
@@ -330,6 +391,14 @@ type UpdateShardCountOutput struct {
 type UpdateStreamModeInput struct {
 	StreamARN         *string            `aws:"required,min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
 	StreamModeDetails *StreamModeDetails `aws:"required"`
+}
+
+// ConsumerStatus is the ConsumerStatus enum of AWS's model.
+type ConsumerStatus string
+
+// Values lists the values AWS accepts for ConsumerStatus.
+func (ConsumerStatus) Values() []string {
+	return []string{"CREATING", "DELETING", "ACTIVE"}
 }
 
 // EncryptionType is the EncryptionType enum of AWS's model.

@@ -217,8 +217,11 @@
 // streams; a mapping with a tumbling window processes one batch per
 // shard at a time whatever its ParallelizationFactor.
 //
-// Kinesis mappings read a stream's shards directly (not enhanced
-// fan-out consumers: a consumer ARN is "Stream not found"), list the
+// Kinesis mappings read a stream's shards directly, also when their
+// EventSourceArn is an enhanced fan-out consumer's (the consumer must be
+// registered: its stream's shards are read as the stream's, and the
+// records' eventSourceARN is the mapping's, the consumer's ARN, which is
+// unconfirmed against AWS), list the
 // shards every second and read a shard a reshard made once its parents
 // are read to their end (or past retention); a shard's reader that stops
 // on an error (a checkpoint it cannot read) starts again after a backoff

@@ -165,6 +165,11 @@
 // (UpdateShardCount, uniform scaling, within its limits of double and
 // half), each once the stream is ACTIVE again. StreamEncryption and
 // DesiredShardLevelMetrics are accepted without effect.
+// AWS::Kinesis::StreamConsumer is RegisterStreamConsumer, and
+// DeregisterStreamConsumer when deleted; its Ref is the consumer's ARN,
+// and GetAtt gives ConsumerARN, ConsumerName, ConsumerStatus,
+// ConsumerCreationTimestamp and StreamARN. A change of either property
+// replaces it; Tags are accepted without effect.
 //
 // # Elastic Load Balancing v2
 //
@@ -238,7 +243,7 @@
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's
-// KinesisStreamSpecification and ImportSourceSpecification, a change of a log group's KmsKeyId,
+// ImportSourceSpecification, a change of a log group's KmsKeyId,
 // a RestApi's import Parameters other than ignore and basepath=ignore
 // (in-process calls carry no query map), canary settings of REST API
 // deployments and stages, and an AWS::ApiGatewayV2::Api with a Body

@@ -22,10 +22,12 @@ func init() {
 	})
 }
 
-// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive and
-// UpdateContinuousBackups (PointInTimeRecoverySpecification); updates go
-// through UpdateTable (one index change per call, as DynamoDB allows),
-// UpdateTimeToLive, UpdateContinuousBackups and the tagging operations.
+// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive,
+// UpdateContinuousBackups (PointInTimeRecoverySpecification) and
+// EnableKinesisStreamingDestination (KinesisStreamSpecification); updates
+// go through UpdateTable (one index change per call, as DynamoDB allows),
+// UpdateTimeToLive, UpdateContinuousBackups, the Kinesis streaming
+// destination operations and the tagging operations.
 type table struct{}
 
 var tableKinds = map[string]kind{
@@ -82,13 +84,18 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 			return nil, err
 		}
 	}
+	if ks := p.obj("KinesisStreamSpecification"); ks != nil {
+		if err := setKinesisDestination(ctx, r, name, nil, ks); err != nil {
+			return nil, err
+		}
+	}
 	return tableResult(asMap(out["TableDescription"])), nil
 }
 
 // tableUnsupported refuses the properties that would change what a table
 // does and that virga cannot honour.
 func tableUnsupported(p props) error {
-	for _, k := range []string{"KinesisStreamSpecification", "ImportSourceSpecification"} {
+	for _, k := range []string{"ImportSourceSpecification"} {
 		if p.has(k) {
 			return fmt.Errorf("AWS::DynamoDB::Table: %s is not supported by virga yet", k)
 		}
@@ -128,6 +135,42 @@ func setPITR(ctx context.Context, r *resource.Request, table string, spec props)
 		"TableName":                        table,
 		"PointInTimeRecoverySpecification": in,
 	})
+	return err
+}
+
+// setKinesisDestination moves a table's Kinesis streaming destination
+// from was to now (KinesisStreamSpecifications, nil for none): the old
+// stream's destination is disabled, the new one's enabled, with its
+// ApproximateCreationDateTimePrecision. A change of precision alone is
+// UpdateKinesisStreamingDestination.
+func setKinesisDestination(ctx context.Context, r *resource.Request, table string, was, now props) error {
+	if was != nil && now != nil && was.str("StreamArn") == now.str("StreamArn") {
+		precision := now.str("ApproximateCreationDateTimePrecision")
+		if precision == "" {
+			precision = "MILLISECOND"
+		}
+		_, err := call(ctx, r, "dynamodb", "UpdateKinesisStreamingDestination", map[string]any{
+			"TableName": table, "StreamArn": now.str("StreamArn"),
+			"UpdateKinesisStreamingConfiguration": map[string]any{"ApproximateCreationDateTimePrecision": precision},
+		})
+		return err
+	}
+	if was != nil && was.str("StreamArn") != "" {
+		_, err := call(ctx, r, "dynamodb", "DisableKinesisStreamingDestination", map[string]any{
+			"TableName": table, "StreamArn": was.str("StreamArn"),
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if now == nil {
+		return nil
+	}
+	in := map[string]any{"TableName": table, "StreamArn": now.str("StreamArn")}
+	if p := now.str("ApproximateCreationDateTimePrecision"); p != "" {
+		in["EnableKinesisStreamingConfiguration"] = map[string]any{"ApproximateCreationDateTimePrecision": p}
+	}
+	_, err := call(ctx, r, "dynamodb", "EnableKinesisStreamingDestination", in)
 	return err
 }
 
@@ -215,6 +258,11 @@ func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 	}
 	if changed(old, p, "PointInTimeRecoverySpecification") {
 		if err := setPITR(ctx, r, name, p.obj("PointInTimeRecoverySpecification")); err != nil {
+			return nil, err
+		}
+	}
+	if changed(old, p, "KinesisStreamSpecification") {
+		if err := setKinesisDestination(ctx, r, name, old.obj("KinesisStreamSpecification"), p.obj("KinesisStreamSpecification")); err != nil {
 			return nil, err
 		}
 	}

@@ -210,18 +210,75 @@ func TestTableUnsupported(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	_, err := s.tryCreate("AWS::DynamoDB::Table", "Table", map[string]any{
-		"AttributeDefinitions":       []any{attrDef("id", "S")},
-		"KeySchema":                  []any{keyElem("id", "HASH")},
-		"BillingMode":                "PAY_PER_REQUEST",
-		"KinesisStreamSpecification": map[string]any{"StreamArn": "arn:aws:kinesis:us-east-1:000000000000:stream/s"},
+		"AttributeDefinitions": []any{attrDef("id", "S")},
+		"KeySchema":            []any{keyElem("id", "HASH")},
+		"BillingMode":          "PAY_PER_REQUEST",
+		"ImportSourceSpecification": map[string]any{"InputFormat": "CSV",
+			"S3BucketSource": map[string]any{"S3Bucket": "b"}},
 	})
-	if err == nil || !strings.Contains(err.Error(), "KinesisStreamSpecification") {
-		t.Errorf("a Kinesis streaming destination: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "ImportSourceSpecification") {
+		t.Errorf("an import: %v", err)
 	}
 	// An invalid table is the API's error, as it is.
 	_, err = s.tryCreate("AWS::DynamoDB::Table", "Table", map[string]any{"KeySchema": []any{keyElem("id", "HASH")}})
 	if err == nil || !strings.Contains(err.Error(), "ValidationException") {
 		t.Errorf("a table without attribute definitions: %v", err)
+	}
+}
+
+// TestTableKinesisStreamSpecification: KinesisStreamSpecification
+// enables the table's Kinesis streaming destination with its precision,
+// and an update moves it to another stream or disables it, in place.
+func TestTableKinesisStreamSpecification(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	arns := map[string]string{}
+	for _, name := range []string{"first", "second"} {
+		s.call("kinesis", "CreateStream", map[string]any{"StreamName": name, "ShardCount": 1})
+		out := s.call("kinesis", "DescribeStreamSummary", map[string]any{"StreamName": name})
+		arns[name] = str(out, "StreamDescriptionSummary", "StreamARN")
+	}
+	props := map[string]any{
+		"AttributeDefinitions": []any{attrDef("pk", "S")},
+		"KeySchema":            []any{keyElem("pk", "HASH")},
+		"BillingMode":          "PAY_PER_REQUEST",
+		"KinesisStreamSpecification": map[string]any{"StreamArn": arns["first"],
+			"ApproximateCreationDateTimePrecision": "MICROSECOND"},
+	}
+	tbl := s.create("AWS::DynamoDB::Table", "Table", props)
+	dests := func() map[string]string {
+		t.Helper()
+		out := s.call("dynamodb", "DescribeKinesisStreamingDestination", map[string]any{"TableName": tbl.ref()})
+		m := map[string]string{}
+		for _, d := range get(out, "KinesisDataStreamDestinations").([]any) {
+			d := d.(map[string]any)
+			m[str(d, "StreamArn")] = str(d, "DestinationStatus") + " " + str(d, "ApproximateCreationDateTimePrecision")
+		}
+		return m
+	}
+	if got := dests(); got[arns["first"]] != "ACTIVE MICROSECOND" || len(got) != 1 {
+		t.Errorf("created streaming to first: %v", got)
+	}
+	if tbl.replaces(map[string]any{"KinesisStreamSpecification": nil}) {
+		t.Errorf("a KinesisStreamSpecification change replaces the table")
+	}
+	tbl.update(with(props, map[string]any{"KinesisStreamSpecification": map[string]any{"StreamArn": arns["first"]}}))
+	if got := dests(); got[arns["first"]] != "ACTIVE MILLISECOND" || len(got) != 1 {
+		t.Errorf("precision changed in place: %v", got)
+	}
+	tbl.update(with(props, map[string]any{"KinesisStreamSpecification": map[string]any{"StreamArn": arns["second"]}}))
+	if got := dests(); got[arns["first"]] != "DISABLED MILLISECOND" || got[arns["second"]] != "ACTIVE MILLISECOND" {
+		t.Errorf("moved to second: %v", got)
+	}
+	tbl.update(with(props, map[string]any{"KinesisStreamSpecification": nil}))
+	if got := dests(); got[arns["second"]] != "DISABLED MILLISECOND" {
+		t.Errorf("removed: %v", got)
+	}
+	// A stream that is not there is the API's error.
+	_, err := s.tryCreate("AWS::DynamoDB::Table", "Other", with(props, map[string]any{
+		"KinesisStreamSpecification": map[string]any{"StreamArn": "arn:aws:kinesis:us-east-1:000000000000:stream/missing"}}))
+	if err == nil || !strings.Contains(err.Error(), "ResourceNotFoundException") {
+		t.Errorf("a missing stream: %v", err)
 	}
 }
 
