@@ -333,7 +333,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { cw.Run(ctx, o.Logger) },
 		func(ctx context.Context) { serviceStats.Run(ctx, o.Logger) })
 
-	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
+	// Universal targets call any write action of virga's services in
+	// process.
+	route.universal = a.callUniversal
+	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Targets: route, Operations: a.hasUniversalOperation})
 	if err != nil {
 		fns.Close()
 		db.Close()

@@ -31,6 +31,9 @@ type targets struct {
 	// roles checks messages with a Role against the role's trust and
 	// permissions (--auth iam only; nil otherwise).
 	roles *roleSessions
+	// universal runs a Scheduler universal target's API action in
+	// process, with the message body as its request parameters.
+	universal func(ctx context.Context, roles *roleSessions, arn string, m deliver.Message) error
 }
 
 // Deliver sends m to the queue, function, event bus or topic arn names.
@@ -74,6 +77,10 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 	case "states":
 		if t.states != nil {
 			return t.states.StartExecution(ctx, arn, m.Body)
+		}
+	case "scheduler":
+		if _, _, ok := deliver.Universal(arn); ok && t.universal != nil {
+			return t.universal(ctx, t.roles, arn, m)
 		}
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)

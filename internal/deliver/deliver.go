@@ -130,3 +130,25 @@ func Account(arn string) string {
 	}
 	return parts[4]
 }
+
+// UniversalPrefix starts the ARN of an EventBridge Scheduler universal
+// target, arn:aws:scheduler:::aws-sdk:service:apiAction, which calls the
+// API action of the service (named by its AWS SDK service identifier,
+// such as sqs, dynamodb or sfn) with the target's Input as the request
+// parameters.
+const UniversalPrefix = "arn:aws:scheduler:::aws-sdk:"
+
+// Universal returns the service and the API action a universal target's
+// ARN names; ok is false for any other ARN, or one whose service or
+// action is missing.
+func Universal(arn string) (service, action string, ok bool) {
+	rest, ok := strings.CutPrefix(arn, UniversalPrefix)
+	if !ok {
+		return "", "", false
+	}
+	service, action, ok = strings.Cut(rest, ":")
+	if !ok || service == "" || action == "" || strings.Contains(action, ":") {
+		return "", "", false
+	}
+	return service, action, true
+}

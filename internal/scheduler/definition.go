@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -144,6 +145,12 @@ func targetOf(t *Target) (targetRecord, error) {
 	kind, err := classifyTarget(r.Arn)
 	if err != nil {
 		return targetRecord{}, err
+	}
+	if kind == kindUniversal && t.Input != nil {
+		var params map[string]any
+		if json.Unmarshal([]byte(*t.Input), &params) != nil || params == nil {
+			return targetRecord{}, invalid("The Input of universal target %s must be a JSON object of the request parameters of its API action.", r.Arn)
+		}
 	}
 	if t.EcsParameters != nil || t.KinesisParameters != nil || t.SageMakerPipelineParameters != nil {
 		return targetRecord{}, invalid("Target %s does not take EcsParameters, KinesisParameters or SageMakerPipelineParameters.", r.Arn)

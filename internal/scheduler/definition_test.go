@@ -59,8 +59,19 @@ func TestSchedulerDefinitionValidation(t *testing.T) {
 			"MaximumWindowInMinutes is required when the FlexibleTimeWindow Mode is FLEXIBLE."},
 		{"off with a window", func(d *definition) { d.Window.MaximumWindowInMinutes = ptr(int32(5)) },
 			"MaximumWindowInMinutes must not be set when the FlexibleTimeWindow Mode is OFF."},
-		{"universal target", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage") },
-			"Universal targets (arn:aws:scheduler:::aws-sdk:sqs:sendMessage) are not supported in this version of virga."},
+		{"universal target", func(d *definition) {
+			d.Target.Arn, d.Target.Input = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage"), ptr(`{"QueueUrl":"q","MessageBody":"b"}`)
+		}, ""},
+		{"universal target without input", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs:createQueue") }, ""},
+		{"universal read-only action", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs:getQueueURL") },
+			"Read-only API actions are not supported as universal targets: arn:aws:scheduler:::aws-sdk:sqs:getQueueURL."},
+		{"universal batchGet action", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:dynamodb:batchGetItem") },
+			"Read-only API actions are not supported as universal targets: arn:aws:scheduler:::aws-sdk:dynamodb:batchGetItem."},
+		{"universal target without an action", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs") },
+			"Invalid universal target ARN arn:aws:scheduler:::aws-sdk:sqs: it must be arn:aws:scheduler:::aws-sdk:service:apiAction."},
+		{"universal input not an object", func(d *definition) {
+			d.Target.Arn, d.Target.Input = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage"), ptr(`"text"`)
+		}, "The Input of universal target arn:aws:scheduler:::aws-sdk:sqs:sendMessage must be a JSON object of the request parameters of its API action."},
 		{"other templated target", func(d *definition) { d.Target.Arn = ptr("arn:aws:kinesis:us-east-1:000000000000:stream/s") },
 			"Target arn:aws:kinesis:us-east-1:000000000000:stream/s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses and Step Functions state machines."},
 		{"state machine target", func(d *definition) { d.Target.Arn = ptr("arn:aws:states:us-east-1:000000000000:stateMachine:m") }, ""},
