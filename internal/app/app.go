@@ -479,6 +479,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Functions: lam, Call: a.call, Logger: o.Logger})
 	a.services = append(a.services, states.API())
 	route.states = states
+	route.logs = cwl
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
 	a.closers = append([]func() error{states.Close}, a.closers...)
 

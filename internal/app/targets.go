@@ -25,6 +25,7 @@ type targets struct {
 	events *events.Service
 	sns    *sns.Service
 	states *stepfunctions.Service
+	logs   *logs.Service
 	// principals checks messages with a Sender against their target's
 	// resource-based policy (--auth iam only; nil otherwise).
 	principals *servicePrincipals
@@ -78,6 +79,16 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		if t.states != nil {
 			return t.states.StartExecution(ctx, arn, m.Body)
 		}
+	case "logs":
+		group, ok := deliver.LogGroup(arn)
+		if !ok || t.logs == nil {
+			break
+		}
+		var at int64 // the logs service's now
+		if !m.EventTime.IsZero() {
+			at = m.EventTime.UnixMilli()
+		}
+		return t.logs.PutTargetEvent(group, m.EventID, logs.Event{Timestamp: at, Message: string(m.Body)})
 	case "scheduler":
 		if _, _, ok := deliver.Universal(arn); ok && t.universal != nil {
 			return t.universal(ctx, t.roles, arn, m)

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 )
 
 // Message is what a target receives.
@@ -29,6 +30,11 @@ type Message struct {
 	Source, DetailType string
 	// Resources are the EventBridge event's resources.
 	Resources []string
+	// EventID and EventTime are the id and time of the EventBridge event
+	// a rule sends to a CloudWatch Logs log group: the event is written
+	// at its time into a stream named by its id.
+	EventID   string
+	EventTime time.Time
 	// TraceHeader is the X-Ray trace header, if any.
 	TraceHeader string
 	// Sender, when set, is the AWS service that sends the message for
@@ -151,4 +157,19 @@ func Universal(arn string) (service, action string, ok bool) {
 		return "", "", false
 	}
 	return service, action, true
+}
+
+// LogGroup returns the name of the log group an ARN names
+// (arn:aws:logs:REGION:ACCOUNT:log-group:NAME, with or without a
+// trailing ":*"); ok is false for any other ARN.
+func LogGroup(arn string) (name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 7)
+	if len(parts) != 7 || parts[0] != "arn" || parts[2] != "logs" || parts[5] != "log-group" {
+		return "", false
+	}
+	name = strings.TrimSuffix(parts[6], ":*")
+	if name == "" || strings.Contains(name, ":") {
+		return "", false
+	}
+	return name, true
 }

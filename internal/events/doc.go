@@ -90,9 +90,12 @@
 // Partner event sources, global endpoints, archive encryption with a
 // customer managed key, and targets other than SQS, Lambda, SNS, event
 // buses, Step Functions state machines (an execution starts with the
-// event as its input) and API
+// event as its input), CloudWatch Logs log groups and API
 // destinations (so no API Gateway targets and their
-// HttpParameters). Connections to private APIs
+// HttpParameters). A log group target gets the target's input as one
+// log event at the event's time, in a stream named by the event's id
+// (created when missing; a missing group is a failed delivery); the
+// account's Logs resource policies are not checked. Connections to private APIs
 // (InvocationConnectivityParameters), a connection's KmsKeyIdentifier,
 // and the events a connection's state changes send. PutTargets
 // refuses, in every auth mode as AWS does, a target without a RoleArn

@@ -84,6 +84,10 @@ func checkTarget(t Target) string {
 	}
 	switch deliver.Service(deref(t.Arn)) {
 	case "sqs", "lambda", "sns", "events", "states":
+	case "logs":
+		if _, ok := deliver.LogGroup(deref(t.Arn)); !ok {
+			return "Target " + deref(t.Arn) + " is not a log group ARN."
+		}
 	default:
 		return "Target " + deref(t.Arn) + " is not supported in this version of virga."
 	}
