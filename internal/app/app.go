@@ -480,6 +480,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.services = append(a.services, states.API())
 	route.states = states
 	route.logs = cwl
+	route.call = a.call
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
 	a.closers = append([]func() error{states.Close}, a.closers...)
 

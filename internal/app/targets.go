@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"time"
@@ -26,6 +27,9 @@ type targets struct {
 	sns    *sns.Service
 	states *stepfunctions.Service
 	logs   *logs.Service
+	// call runs an operation of a service in process (the Kinesis data
+	// streams targets are written through PutRecord).
+	call func(ctx context.Context, service, op string, input map[string]any) (map[string]any, error)
 	// principals checks messages with a Sender against their target's
 	// resource-based policy (--auth iam only; nil otherwise).
 	principals *servicePrincipals
@@ -79,6 +83,13 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		if t.states != nil {
 			return t.states.StartExecution(ctx, arn, m.Body)
 		}
+	case "kinesis":
+		if t.call == nil {
+			break
+		}
+		_, err := t.call(ctx, "kinesis", "PutRecord", map[string]any{"StreamARN": arn,
+			"Data": base64.StdEncoding.EncodeToString(m.Body), "PartitionKey": m.PartitionKey})
+		return err
 	case "logs":
 		group, ok := deliver.LogGroup(arn)
 		if !ok || t.logs == nil {

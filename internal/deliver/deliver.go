@@ -35,6 +35,9 @@ type Message struct {
 	// at its time into a stream named by its id.
 	EventID   string
 	EventTime time.Time
+	// PartitionKey is the partition key of the record a Kinesis data
+	// stream target gets.
+	PartitionKey string
 	// TraceHeader is the X-Ray trace header, if any.
 	TraceHeader string
 	// Sender, when set, is the AWS service that sends the message for

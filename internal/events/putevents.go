@@ -204,6 +204,9 @@ func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Targ
 	if deliver.Service(arn) == "sqs" && t.SqsParameters != nil {
 		m.GroupID = deref(t.SqsParameters.MessageGroupId)
 	}
+	if deliver.Service(arn) == "kinesis" {
+		m.PartitionKey = partitionKey(t, raw)
+	}
 	if deliver.Service(arn) == "logs" {
 		var ev struct {
 			ID   string    `json:"id"`
