@@ -11,6 +11,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	kintypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -88,5 +90,60 @@ func TestEventBridgeRuleToKinesis(t *testing.T) {
 	}
 	if keys["app.keyed"] != "ana" || keys["app.plain"] != plainID {
 		t.Fatalf("partition keys %v; want ana and the event id %s", keys, plainID)
+	}
+}
+
+// TestSchedulerKinesisTarget: a schedule's Kinesis data stream target
+// (a templated target) gets the Input as a record with
+// KinesisParameters.PartitionKey as its partition key.
+func TestSchedulerKinesisTarget(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	c := scheduler.NewFromConfig(env.Config)
+	kc := kinesis.NewFromConfig(env.Config)
+	ctx := context.Background()
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("ticks"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	stream := "arn:aws:kinesis:us-east-1:" + testAccount + ":stream/ticks"
+	if _, err := c.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("tick"), ScheduleExpression: aws.String("rate(1 minute)"),
+		FlexibleTimeWindow: schedOff, Target: &schedtypes.Target{Arn: aws.String(stream), RoleArn: aws.String(schedRole),
+			Input: schedInput("tick"), KinesisParameters: &schedtypes.KinesisParameters{PartitionKey: aws.String("pk-1")}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("tick")})
+	if err != nil || got.Target.KinesisParameters == nil || aws.ToString(got.Target.KinesisParameters.PartitionKey) != "pk-1" {
+		t.Fatalf("GetSchedule: %v %+v", err, got)
+	}
+	occ := nextMinute(env.Clock.Now())
+	env.Clock.Set(occ.Add(time.Second))
+
+	shards, err := kc.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("ticks")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := kc.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("ticks"),
+		ShardId: shards.Shards[0].ShardId, ShardIteratorType: kintypes.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iter := it.ShardIterator
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no record reached the stream")
+		}
+		recs, err := kc.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: iter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		iter = recs.NextShardIterator
+		if len(recs.Records) == 0 {
+			continue
+		}
+		r := recs.Records[0]
+		if len(recs.Records) != 1 || string(r.Data) != schedBody("tick", occ) || aws.ToString(r.PartitionKey) != "pk-1" {
+			t.Fatalf("records %+v", recs.Records)
+		}
+		return
 	}
 }

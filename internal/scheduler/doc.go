@@ -56,8 +56,10 @@
 // content-based deduplication, as AWS requires), Lambda Invoke
 // (asynchronous, the Input as the event), SNS Publish and EventBridge
 // PutEvents (EventBridgeParameters as the event's source and detail type,
-// the Input as its detail). The last two are delivered as far as the
-// app's router reaches. A target without Input gets AWS's default
+// the Input as its detail), and Kinesis PutRecord (the Input as the
+// record's data, KinesisParameters.PartitionKey, required here, as its
+// partition key). SNS and EventBridge are delivered as far as the app's
+// router reaches. A target without Input gets AWS's default
 // notification (a scheduled event from aws.scheduler whose detail is the
 // string "{}"); an Input's context attributes
 // (<aws.scheduler.schedule-arn>, <aws.scheduler.scheduled-time>,
@@ -90,8 +92,8 @@
 //
 // # Not supported yet
 //
-// The other templated targets (ECS RunTask, Kinesis, Firehose,
-// SageMaker, CodeBuild, CodePipeline, Inspector) are refused with
+// The other templated targets (ECS RunTask, Firehose, SageMaker,
+// CodeBuild, CodePipeline, Inspector) are refused with
 // ValidationException, and so are universal targets of services virga
 // does not have. A universal target without Input is given the default
 // notification as its request parameters. A Step Functions target starts an execution with
@@ -101,7 +103,7 @@
 // scheduler.amazonaws.com (with aws:SourceAccount and the schedule
 // group's ARN as aws:SourceArn), and its policies the target's action
 // (sqs:SendMessage, sns:Publish, lambda:InvokeFunction, events:PutEvents,
-// states:StartExecution; a universal target's action as the edge
+// states:StartExecution, kinesis:PutRecord; a universal target's action as the edge
 // authorizes it). A denial is a client error: it is not retried
 // and goes to the dead-letter queue at once, as EventBridge documents
 // for missing permissions. With --auth iam CreateSchedule and

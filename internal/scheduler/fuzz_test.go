@@ -50,7 +50,7 @@ func FuzzSchedulerTargetARN(f *testing.F) {
 			}
 			return
 		}
-		if kind < kindSQS || kind > kindUniversal || (kind == kindUniversal) != strings.HasPrefix(arn, deliver.UniversalPrefix) {
+		if kind < kindSQS || kind > kindKinesis || (kind == kindUniversal) != strings.HasPrefix(arn, deliver.UniversalPrefix) {
 			t.Fatalf("classifyTarget(%q) = %d", arn, kind)
 		}
 	})

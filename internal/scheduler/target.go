@@ -20,6 +20,7 @@ const (
 	kindEventBus                           // EventBridge PutEvents
 	kindStateMachine                       // Step Functions StartExecution
 	kindUniversal                          // a universal target: any API action
+	kindKinesis                            // Kinesis PutRecord
 )
 
 // readOnlyPrefixes begin the API actions Scheduler refuses as universal
@@ -67,8 +68,12 @@ func classifyTarget(arn string) (targetKind, error) {
 		if strings.HasPrefix(resource, "stateMachine:") {
 			return kindStateMachine, nil
 		}
+	case "kinesis":
+		if strings.HasPrefix(resource, "stream/") {
+			return kindKinesis, nil
+		}
 	}
-	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses and Step Functions state machines.", arn)
+	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses, Step Functions state machines and Kinesis data streams.", arn)
 }
 
 // The context attributes Scheduler replaces in a target's input when it
@@ -157,7 +162,7 @@ func (v invocation) defaultNotification() string {
 // A universal target's message is the request parameters of its API
 // action, which the router calls in process.
 func (v invocation) message() deliver.Message {
-	m := deliver.Message{Body: []byte(v.input()), Role: v.role()}
+	m := deliver.Message{Body: []byte(v.input()), Role: v.role(), PartitionKey: v.target.PartitionKey}
 	switch {
 	case v.target.MessageGroupID != "":
 		// A FIFO queue gets the message group and no deduplication id:
