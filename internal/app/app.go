@@ -336,7 +336,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 		func(ctx context.Context) { cw.Run(ctx, o.Logger) },
 		func(ctx context.Context) { serviceStats.Run(ctx, o.Logger) })
 
-	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
+	// Universal targets call any write action of virga's services in
+	// process.
+	route.universal = a.callUniversal
+	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Targets: route, Operations: a.hasUniversalOperation})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -478,6 +482,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Functions: lam, Call: a.call, Logger: o.Logger})
 	a.services = append(a.services, states.API())
 	route.states = states
+	route.logs = cwl
+	route.call = a.call
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
 	a.closers = append([]func() error{states.Close}, a.closers...)
 

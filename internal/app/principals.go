@@ -91,7 +91,7 @@ func (t *targets) apiGatewayInvoke(ctx context.Context, account, function, sourc
 // InvokeFunction on a function, PutEvents on an event bus and
 // StartExecution on a state machine.
 var roleActions = map[string]string{"sqs": "sqs:SendMessage", "sns": "sns:Publish", "lambda": "lambda:InvokeFunction",
-	"events": "events:PutEvents", "states": "states:StartExecution"}
+	"events": "events:PutEvents", "states": "states:StartExecution", "kinesis": "kinesis:PutRecord"}
 
 // roleSessions decides, with --auth iam, the sends a service makes with
 // a role it was given (a schedule's RoleArn, a rule target's RoleArn, a

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"time"
@@ -25,12 +26,19 @@ type targets struct {
 	events *events.Service
 	sns    *sns.Service
 	states *stepfunctions.Service
+	logs   *logs.Service
+	// call runs an operation of a service in process (the Kinesis data
+	// streams targets are written through PutRecord).
+	call func(ctx context.Context, service, op string, input map[string]any) (map[string]any, error)
 	// principals checks messages with a Sender against their target's
 	// resource-based policy (--auth iam only; nil otherwise).
 	principals *servicePrincipals
 	// roles checks messages with a Role against the role's trust and
 	// permissions (--auth iam only; nil otherwise).
 	roles *roleSessions
+	// universal runs a Scheduler universal target's API action in
+	// process, with the message body as its request parameters.
+	universal func(ctx context.Context, roles *roleSessions, arn string, m deliver.Message) error
 }
 
 // Deliver sends m to the queue, function, event bus or topic arn names.
@@ -74,6 +82,27 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 	case "states":
 		if t.states != nil {
 			return t.states.StartExecution(ctx, arn, m.Body)
+		}
+	case "kinesis":
+		if t.call == nil {
+			break
+		}
+		_, err := t.call(ctx, "kinesis", "PutRecord", map[string]any{"StreamARN": arn,
+			"Data": base64.StdEncoding.EncodeToString(m.Body), "PartitionKey": m.PartitionKey})
+		return err
+	case "logs":
+		group, ok := deliver.LogGroup(arn)
+		if !ok || t.logs == nil {
+			break
+		}
+		var at int64 // the logs service's now
+		if !m.EventTime.IsZero() {
+			at = m.EventTime.UnixMilli()
+		}
+		return t.logs.PutTargetEvent(group, m.EventID, logs.Event{Timestamp: at, Message: string(m.Body)})
+	case "scheduler":
+		if _, _, ok := deliver.Universal(arn); ok && t.universal != nil {
+			return t.universal(ctx, t.roles, arn, m)
 		}
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)

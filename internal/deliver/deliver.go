@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 )
 
 // Message is what a target receives.
@@ -29,6 +30,14 @@ type Message struct {
 	Source, DetailType string
 	// Resources are the EventBridge event's resources.
 	Resources []string
+	// EventID and EventTime are the id and time of the EventBridge event
+	// a rule sends to a CloudWatch Logs log group: the event is written
+	// at its time into a stream named by its id.
+	EventID   string
+	EventTime time.Time
+	// PartitionKey is the partition key of the record a Kinesis data
+	// stream target gets.
+	PartitionKey string
 	// TraceHeader is the X-Ray trace header, if any.
 	TraceHeader string
 	// Sender, when set, is the AWS service that sends the message for
@@ -129,4 +138,41 @@ func Account(arn string) string {
 		return ""
 	}
 	return parts[4]
+}
+
+// UniversalPrefix starts the ARN of an EventBridge Scheduler universal
+// target, arn:aws:scheduler:::aws-sdk:service:apiAction, which calls the
+// API action of the service (named by its AWS SDK service identifier,
+// such as sqs, dynamodb or sfn) with the target's Input as the request
+// parameters.
+const UniversalPrefix = "arn:aws:scheduler:::aws-sdk:"
+
+// Universal returns the service and the API action a universal target's
+// ARN names; ok is false for any other ARN, or one whose service or
+// action is missing.
+func Universal(arn string) (service, action string, ok bool) {
+	rest, ok := strings.CutPrefix(arn, UniversalPrefix)
+	if !ok {
+		return "", "", false
+	}
+	service, action, ok = strings.Cut(rest, ":")
+	if !ok || service == "" || action == "" || strings.Contains(action, ":") {
+		return "", "", false
+	}
+	return service, action, true
+}
+
+// LogGroup returns the name of the log group an ARN names
+// (arn:aws:logs:REGION:ACCOUNT:log-group:NAME, with or without a
+// trailing ":*"); ok is false for any other ARN.
+func LogGroup(arn string) (name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 7)
+	if len(parts) != 7 || parts[0] != "arn" || parts[2] != "logs" || parts[5] != "log-group" {
+		return "", false
+	}
+	name = strings.TrimSuffix(parts[6], ":*")
+	if name == "" || strings.Contains(name, ":") {
+		return "", false
+	}
+	return name, true
 }

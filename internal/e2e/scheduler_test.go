@@ -376,8 +376,11 @@ func TestSchedulerValidationErrors(t *testing.T) {
 			"ValidationException", 400, "", "at 'target.roleArn' failed to satisfy constraint"},
 		{"start date past", func(in *scheduler.CreateScheduleInput) { in.StartDate = aws.Time(time.Now().Add(-time.Hour)) },
 			"ValidationException", 400, "The StartDate you specify cannot be earlier than 5 minutes ago.", ""},
-		{"universal target", func(in *scheduler.CreateScheduleInput) {
-			in.Target.Arn = aws.String("arn:aws:scheduler:::aws-sdk:sqs:sendMessage")
+		{"universal read-only action", func(in *scheduler.CreateScheduleInput) {
+			in.Target.Arn = aws.String("arn:aws:scheduler:::aws-sdk:sqs:getQueueURL")
+		}, "ValidationException", 400, "Read-only API actions are not supported as universal targets: arn:aws:scheduler:::aws-sdk:sqs:getQueueURL.", ""},
+		{"universal target of a service virga lacks", func(in *scheduler.CreateScheduleInput) {
+			in.Target.Arn = aws.String("arn:aws:scheduler:::aws-sdk:rds:stopDBInstance")
 		}, "ValidationException", 400, "", "not supported in this version of virga"},
 		{"missing group", func(in *scheduler.CreateScheduleInput) { in.GroupName = aws.String("nope") },
 			"ResourceNotFoundException", 404, "Schedule group nope does not exist.", ""},

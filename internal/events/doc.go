@@ -90,14 +90,21 @@
 // Partner event sources, global endpoints, archive encryption with a
 // customer managed key, and targets other than SQS, Lambda, SNS, event
 // buses, Step Functions state machines (an execution starts with the
-// event as its input) and API
-// destinations (so no API Gateway targets and their
-// HttpParameters). Connections to private APIs
+// event as its input), CloudWatch Logs log groups, Kinesis data streams
+// and API destinations (so no API Gateway targets and their
+// HttpParameters). A Kinesis data stream target gets the target's input
+// as one record (PutRecord) whose partition key is what
+// KinesisParameters.PartitionKeyPath selects in the event, or the
+// event's id without it (or when the path selects nothing); it needs a
+// RoleArn, and with --auth iam the role must allow kinesis:PutRecord. A log group target gets the target's input as one
+// log event at the event's time, in a stream named by the event's id
+// (created when missing; a missing group is a failed delivery); the
+// account's Logs resource policies are not checked. Connections to private APIs
 // (InvocationConnectivityParameters), a connection's KmsKeyIdentifier,
 // and the events a connection's state changes send. PutTargets
 // refuses, in every auth mode as AWS does, a target without a RoleArn
 // that EventBridge reaches only as a role: state machines, event buses,
-// API destinations, and queues, topics and functions in another account
+// Kinesis data streams, API destinations, and queues, topics and functions in another account
 // (ValidationException "RoleArn is required for target ARN."); the
 // role's trust is checked when an event is delivered, not at PutTargets,
 // and an API destination's role is not checked at all

@@ -204,6 +204,17 @@ func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Targ
 	if deliver.Service(arn) == "sqs" && t.SqsParameters != nil {
 		m.GroupID = deref(t.SqsParameters.MessageGroupId)
 	}
+	if deliver.Service(arn) == "kinesis" {
+		m.PartitionKey = partitionKey(t, raw)
+	}
+	if deliver.Service(arn) == "logs" {
+		var ev struct {
+			ID   string    `json:"id"`
+			Time time.Time `json:"time"`
+		}
+		_ = json.Unmarshal(raw, &ev) // raw is the event as stored
+		m.EventID, m.EventTime = ev.ID, ev.Time
+	}
 	d := &delivery{ruleARN: ruleARN, target: t, msg: m, first: s.clock.Now()}
 	s.attempt(ctx, d, s.log.Load())
 }

@@ -63,13 +63,14 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 
 // needsRole reports whether EventBridge reaches target only as a
 // session of the target's RoleArn, so that PutTargets refuses it
-// without one: state machines, event buses and API destinations always
+// without one: state machines, event buses, Kinesis data streams and API
+// destinations always
 // (EventBridge has no resource-based access to them), and queues,
 // topics and functions in another account, which EventBridge sends to
 // with an execution role of the rule's account.
 func (s *Service) needsRole(target string) bool {
 	switch deliver.Service(target) {
-	case "states", "events":
+	case "states", "events", "kinesis":
 		return true
 	case "sqs", "sns", "lambda":
 		return deliver.Account(target) != s.account
@@ -84,6 +85,19 @@ func checkTarget(t Target) string {
 	}
 	switch deliver.Service(deref(t.Arn)) {
 	case "sqs", "lambda", "sns", "events", "states":
+	case "kinesis":
+		if parts := strings.SplitN(deref(t.Arn), ":", 6); len(parts) != 6 || !strings.HasPrefix(parts[5], "stream/") {
+			return "Target " + deref(t.Arn) + " is not a Kinesis data stream ARN."
+		}
+		if kp := t.KinesisParameters; kp != nil {
+			if _, err := parsePath(deref(kp.PartitionKeyPath)); err != nil {
+				return "PartitionKeyPath is invalid."
+			}
+		}
+	case "logs":
+		if _, ok := deliver.LogGroup(deref(t.Arn)); !ok {
+			return "Target " + deref(t.Arn) + " is not a log group ARN."
+		}
 	default:
 		return "Target " + deref(t.Arn) + " is not supported in this version of virga."
 	}
@@ -180,6 +194,31 @@ func input(t Target, event []byte, ruleARN, ruleName string) []byte {
 		return transform(t.InputTransformer, event, ruleARN, ruleName)
 	}
 	return event
+}
+
+// partitionKey is the partition key of the record a Kinesis data stream
+// target gets for an event: what KinesisParameters.PartitionKeyPath
+// selects in the event (a string's text, any other value's JSON), or,
+// without KinesisParameters, the event's id ("If you do not include this
+// parameter, the default is to use the eventId as the partition key").
+// A path that selects nothing also falls back to the event's id.
+func partitionKey(t Target, event []byte) string {
+	if kp := t.KinesisParameters; kp != nil {
+		if v, ok := selectPath(event, deref(kp.PartitionKeyPath)); ok {
+			var s string
+			if json.Unmarshal(v, &s) == nil {
+				return s
+			}
+			if string(v) != "null" {
+				return string(v)
+			}
+		}
+	}
+	var ev struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(event, &ev)
+	return ev.ID
 }
 
 // pathStep is one step of a JSON path: a member name or a list index.

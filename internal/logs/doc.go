@@ -9,6 +9,7 @@
 //	("logs", "stream", group, stream)                → stream (JSON)
 //	("logs", "event", group, stream, ts, seq)        → event (JSON)
 //	("logs", "time", group, ts, stream, seq)         → "" (group-wide time order)
+//	("logs", "respolicy", name)                      → resource policy (JSON)
 //
 // Events are kept in two orders: per stream (GetLogEvents) and per group
 // by time (FilterLogEvents); both keys are written in one batch. seq is a
@@ -74,6 +75,14 @@
 // releasing it. TestMetricFilter answers the named fields of a
 // space-delimited pattern as extractedValues ($name) and nothing for
 // other patterns.
+//
+// Resource policies (PutResourcePolicy, DescribeResourcePolicies,
+// DeleteResourcePolicy) are the account's, at most 10, by name; they are
+// stored and listed but not evaluated: services that write into log
+// groups (an EventBridge rule's log group target, through
+// PutTargetEvent) are not held to them, even with --auth iam.
+// Policies scoped to one log group (resourceArn, expectedRevisionId)
+// are not in the model virga is generated from.
 //
 // Not supported yet: queryLanguage SQL and PPL,
 // StartLiveTail, data protection, exports, deliveries. Query

@@ -600,3 +600,34 @@ func offsetToken(token *string, n int) (int, error) {
 	}
 	return i, nil
 }
+
+// PutTargetEvent stores one event that another service (an EventBridge
+// rule) sends to a log group: the group must exist
+// (ResourceNotFoundException otherwise), and the stream is created when
+// it does not. A zero Timestamp is now; an empty stream name is the
+// day's date.
+func (s *Service) PutTargetEvent(g, st string, e Event) error {
+	if e.Timestamp == 0 {
+		e.Timestamp = s.clock.Now().UnixMilli()
+	}
+	if st == "" {
+		st = time.UnixMilli(e.Timestamp).UTC().Format("2006-01-02")
+	}
+	s.mu.Lock()
+	grp, err := getJSON[group](s.store, groupKey(g))
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if grp == nil {
+		return groupNotFound()
+	}
+	rejected, err := s.Append(g, st, []Event{e}, true)
+	if err != nil {
+		return err
+	}
+	if rejected != nil {
+		return ErrInvalidParameter.WithMessage("The log event is outside the time range the log group accepts.")
+	}
+	return nil
+}

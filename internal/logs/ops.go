@@ -35,6 +35,10 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DescribeQueryDefinitions", Handler: awsproto.Handle(s.describeQueryDefinitions)},
 		{Name: "DeleteQueryDefinition", Handler: awsproto.Handle(s.deleteQueryDefinition)},
 
+		{Name: "PutResourcePolicy", Handler: awsproto.Handle(s.putResourcePolicy)},
+		{Name: "DescribeResourcePolicies", Handler: awsproto.Handle(s.describeResourcePolicies)},
+		{Name: "DeleteResourcePolicy", Handler: awsproto.Handle(s.deleteResourcePolicy)},
+
 		{Name: "PutMetricFilter", Handler: awsproto.Handle(s.putMetricFilter)},
 		{Name: "DescribeMetricFilters", Handler: awsproto.Handle(s.describeMetricFilters)},
 		{Name: "DeleteMetricFilter", Handler: awsproto.Handle(s.deleteMetricFilter)},

@@ -43,6 +43,11 @@ type DeleteQueryDefinitionResponse struct {
 	Success *bool `aws:"name=success"`
 }
 
+// DeleteResourcePolicyRequest is the DeleteResourcePolicyRequest shape of AWS's model.
+type DeleteResourcePolicyRequest struct {
+	PolicyName *string `aws:"name=policyName"`
+}
+
 // DeleteRetentionPolicyRequest is the DeleteRetentionPolicyRequest shape of AWS's model.
 type DeleteRetentionPolicyRequest struct {
 	LogGroupName *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
@@ -129,6 +134,18 @@ type DescribeQueryDefinitionsRequest struct {
 type DescribeQueryDefinitionsResponse struct {
 	QueryDefinitions []QueryDefinition `aws:"name=queryDefinitions"`
 	NextToken        *string           `aws:"name=nextToken,min=1"`
+}
+
+// DescribeResourcePoliciesRequest is the DescribeResourcePoliciesRequest shape of AWS's model.
+type DescribeResourcePoliciesRequest struct {
+	NextToken *string `aws:"name=nextToken,min=1"`
+	Limit     *int32  `aws:"name=limit,min=1,max=50"`
+}
+
+// DescribeResourcePoliciesResponse is the DescribeResourcePoliciesResponse shape of AWS's model.
+type DescribeResourcePoliciesResponse struct {
+	ResourcePolicies []ResourcePolicy `aws:"name=resourcePolicies"`
+	NextToken        *string          `aws:"name=nextToken,min=1"`
 }
 
 // DescribeSubscriptionFiltersRequest is the DescribeSubscriptionFiltersRequest shape of AWS's model.
@@ -341,6 +358,17 @@ type PutQueryDefinitionResponse struct {
 	QueryDefinitionId *string `aws:"name=queryDefinitionId,max=256"`
 }
 
+// PutResourcePolicyRequest is the PutResourcePolicyRequest shape of AWS's model.
+type PutResourcePolicyRequest struct {
+	PolicyName     *string `aws:"name=policyName"`
+	PolicyDocument *string `aws:"name=policyDocument,min=1,max=5120"`
+}
+
+// PutResourcePolicyResponse is the PutResourcePolicyResponse shape of AWS's model.
+type PutResourcePolicyResponse struct {
+	ResourcePolicy *ResourcePolicy `aws:"name=resourcePolicy"`
+}
+
 // PutRetentionPolicyRequest is the PutRetentionPolicyRequest shape of AWS's model.
 type PutRetentionPolicyRequest struct {
 	LogGroupName    *string `aws:"name=logGroupName,required,min=1,max=512" pattern:"[\\.\\-_/#A-Za-z0-9]+"`
@@ -400,6 +428,13 @@ type RejectedLogEventsInfo struct {
 	TooNewLogEventStartIndex *int32 `aws:"name=tooNewLogEventStartIndex"`
 	TooOldLogEventEndIndex   *int32 `aws:"name=tooOldLogEventEndIndex"`
 	ExpiredLogEventEndIndex  *int32 `aws:"name=expiredLogEventEndIndex"`
+}
+
+// ResourcePolicy is the ResourcePolicy shape of AWS's model.
+type ResourcePolicy struct {
+	PolicyName      *string `aws:"name=policyName"`
+	PolicyDocument  *string `aws:"name=policyDocument,min=1,max=5120"`
+	LastUpdatedTime *int64  `aws:"name=lastUpdatedTime,min=0"`
 }
 
 // ResultField is the ResultField shape of AWS's model.

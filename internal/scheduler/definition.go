@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -145,8 +146,22 @@ func targetOf(t *Target) (targetRecord, error) {
 	if err != nil {
 		return targetRecord{}, err
 	}
-	if t.EcsParameters != nil || t.KinesisParameters != nil || t.SageMakerPipelineParameters != nil {
-		return targetRecord{}, invalid("Target %s does not take EcsParameters, KinesisParameters or SageMakerPipelineParameters.", r.Arn)
+	if kind == kindUniversal && t.Input != nil {
+		var params map[string]any
+		if json.Unmarshal([]byte(*t.Input), &params) != nil || params == nil {
+			return targetRecord{}, invalid("The Input of universal target %s must be a JSON object of the request parameters of its API action.", r.Arn)
+		}
+	}
+	if t.EcsParameters != nil || t.SageMakerPipelineParameters != nil {
+		return targetRecord{}, invalid("Target %s does not take EcsParameters or SageMakerPipelineParameters.", r.Arn)
+	}
+	switch p := t.KinesisParameters; {
+	case kind == kindKinesis && p == nil:
+		return targetRecord{}, invalid("KinesisParameters are required for a Kinesis data stream target.")
+	case kind != kindKinesis && p != nil:
+		return targetRecord{}, invalid("KinesisParameters are only valid for a Kinesis data stream target.")
+	case p != nil:
+		r.PartitionKey = *p.PartitionKey
 	}
 	if t.SqsParameters != nil {
 		if kind != kindSQS {
@@ -223,6 +238,9 @@ func (t targetRecord) output() *Target {
 		RetryPolicy: &RetryPolicy{MaximumEventAgeInSeconds: ptr(t.MaxEventAgeSeconds), MaximumRetryAttempts: ptr(t.MaxRetryAttempts)}}
 	if t.DeadLetterArn != "" {
 		out.DeadLetterConfig = &DeadLetterConfig{Arn: ptr(t.DeadLetterArn)}
+	}
+	if t.PartitionKey != "" {
+		out.KinesisParameters = &KinesisParameters{PartitionKey: ptr(t.PartitionKey)}
 	}
 	if t.MessageGroupID != "" {
 		out.SqsParameters = &SqsParameters{MessageGroupId: ptr(t.MessageGroupID)}

@@ -59,10 +59,29 @@ func TestSchedulerDefinitionValidation(t *testing.T) {
 			"MaximumWindowInMinutes is required when the FlexibleTimeWindow Mode is FLEXIBLE."},
 		{"off with a window", func(d *definition) { d.Window.MaximumWindowInMinutes = ptr(int32(5)) },
 			"MaximumWindowInMinutes must not be set when the FlexibleTimeWindow Mode is OFF."},
-		{"universal target", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage") },
-			"Universal targets (arn:aws:scheduler:::aws-sdk:sqs:sendMessage) are not supported in this version of virga."},
-		{"other templated target", func(d *definition) { d.Target.Arn = ptr("arn:aws:kinesis:us-east-1:000000000000:stream/s") },
-			"Target arn:aws:kinesis:us-east-1:000000000000:stream/s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses and Step Functions state machines."},
+		{"universal target", func(d *definition) {
+			d.Target.Arn, d.Target.Input = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage"), ptr(`{"QueueUrl":"q","MessageBody":"b"}`)
+		}, ""},
+		{"universal target without input", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs:createQueue") }, ""},
+		{"universal read-only action", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs:getQueueURL") },
+			"Read-only API actions are not supported as universal targets: arn:aws:scheduler:::aws-sdk:sqs:getQueueURL."},
+		{"universal batchGet action", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:dynamodb:batchGetItem") },
+			"Read-only API actions are not supported as universal targets: arn:aws:scheduler:::aws-sdk:dynamodb:batchGetItem."},
+		{"universal target without an action", func(d *definition) { d.Target.Arn = ptr("arn:aws:scheduler:::aws-sdk:sqs") },
+			"Invalid universal target ARN arn:aws:scheduler:::aws-sdk:sqs: it must be arn:aws:scheduler:::aws-sdk:service:apiAction."},
+		{"universal input not an object", func(d *definition) {
+			d.Target.Arn, d.Target.Input = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage"), ptr(`"text"`)
+		}, "The Input of universal target arn:aws:scheduler:::aws-sdk:sqs:sendMessage must be a JSON object of the request parameters of its API action."},
+		{"other templated target", func(d *definition) { d.Target.Arn = ptr("arn:aws:firehose:us-east-1:000000000000:deliverystream/s") },
+			"Target arn:aws:firehose:us-east-1:000000000000:deliverystream/s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses, Step Functions state machines and Kinesis data streams."},
+		{"kinesis without parameters", func(d *definition) { d.Target.Arn = ptr("arn:aws:kinesis:us-east-1:000000000000:stream/s") },
+			"KinesisParameters are required for a Kinesis data stream target."},
+		{"kinesis target", func(d *definition) {
+			d.Target.Arn = ptr("arn:aws:kinesis:us-east-1:000000000000:stream/s")
+			d.Target.KinesisParameters = &KinesisParameters{PartitionKey: ptr("k")}
+		}, ""},
+		{"kinesis parameters on a queue", func(d *definition) { d.Target.KinesisParameters = &KinesisParameters{PartitionKey: ptr("k")} },
+			"KinesisParameters are only valid for a Kinesis data stream target."},
 		{"state machine target", func(d *definition) { d.Target.Arn = ptr("arn:aws:states:us-east-1:000000000000:stateMachine:m") }, ""},
 		{"not an ARN", func(d *definition) { d.Target.Arn = ptr("my-queue") }, "Invalid target ARN my-queue."},
 		{"lambda target", func(d *definition) { d.Target.Arn = ptr("arn:aws:lambda:us-east-1:000000000000:function:f") }, ""},
@@ -86,7 +105,7 @@ func TestSchedulerDefinitionValidation(t *testing.T) {
 			d.Target.EventBridgeParameters = &EventBridgeParameters{DetailType: ptr("t"), Source: ptr("aws.ec2")}
 		}, "1 validation error detected: Value 'aws.ec2' at 'target.eventBridgeParameters.source' failed to satisfy constraint: Member must not start with 'aws.'"},
 		{"ecs parameters", func(d *definition) { d.Target.EcsParameters = &EcsParameters{TaskDefinitionArn: ptr("td")} },
-			"Target " + testQueue + " does not take EcsParameters, KinesisParameters or SageMakerPipelineParameters."},
+			"Target " + testQueue + " does not take EcsParameters or SageMakerPipelineParameters."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -56,8 +56,10 @@
 // content-based deduplication, as AWS requires), Lambda Invoke
 // (asynchronous, the Input as the event), SNS Publish and EventBridge
 // PutEvents (EventBridgeParameters as the event's source and detail type,
-// the Input as its detail). The last two are delivered as far as the
-// app's router reaches. A target without Input gets AWS's default
+// the Input as its detail), and Kinesis PutRecord (the Input as the
+// record's data, KinesisParameters.PartitionKey, required here, as its
+// partition key). SNS and EventBridge are delivered as far as the app's
+// router reaches. A target without Input gets AWS's default
 // notification (a scheduled event from aws.scheduler whose detail is the
 // string "{}"); an Input's context attributes
 // (<aws.scheduler.schedule-arn>, <aws.scheduler.scheduled-time>,
@@ -69,6 +71,18 @@
 // the retry policy ran out), IS_PAYLOAD_TRUNCATED, RETRY_ATTEMPTS,
 // SCHEDULED_TIME, SCHEDULE_ARN and TARGET_ARN.
 //
+// Universal targets (arn:aws:scheduler:::aws-sdk:service:apiAction) call
+// the API action of one of virga's services in process, with the
+// target's Input, a JSON object, as its request parameters (context
+// attributes replaced). The service is named by its AWS SDK service
+// identifier (sqs, dynamodb, sfn, eventbridge, cloudwatchlogs, ...) and
+// the action in camel case, matched without regard to case;
+// Deps.Operations decides which exist. CreateSchedule and UpdateSchedule
+// refuse, with ValidationException, an action that begins with one of
+// the read-only prefixes Scheduler documents (get, describe, list, ...),
+// and one virga does not have. The action's errors are retried or
+// dead-lettered like a templated target's; its response is discarded.
+//
 // # Locks
 //
 // Service.mu guards groups, schedules and the due queue; operations and
@@ -78,17 +92,19 @@
 //
 // # Not supported yet
 //
-// Universal targets (arn:aws:scheduler:::aws-sdk:service:apiAction) and
-// the other templated targets (ECS RunTask, Kinesis, Firehose,
-// SageMaker, CodeBuild, CodePipeline, Inspector) are refused with
-// ValidationException. A Step Functions target starts an execution with
+// The other templated targets (ECS RunTask, Firehose, SageMaker,
+// CodeBuild, CodePipeline, Inspector) are refused with
+// ValidationException, and so are universal targets of services virga
+// does not have. A universal target without Input is given the default
+// notification as its request parameters. A Step Functions target starts an execution with
 // the target's Input. With --auth iam every attempt, and the send to
 // the dead-letter queue, is made as a session of the target's RoleArn
 // (deliver.Role): the role's trust policy must allow
 // scheduler.amazonaws.com (with aws:SourceAccount and the schedule
 // group's ARN as aws:SourceArn), and its policies the target's action
 // (sqs:SendMessage, sns:Publish, lambda:InvokeFunction, events:PutEvents,
-// states:StartExecution). A denial is a client error: it is not retried
+// states:StartExecution, kinesis:PutRecord; a universal target's action as the edge
+// authorizes it). A denial is a client error: it is not retried
 // and goes to the dead-letter queue at once, as EventBridge documents
 // for missing permissions. With --auth iam CreateSchedule and
 // UpdateSchedule also refuse, with ValidationException ("The execution

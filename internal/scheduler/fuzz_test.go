@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"github.com/virga/virga/internal/deliver"
 	"slices"
 	"strings"
 	"testing"
@@ -31,8 +32,8 @@ func FuzzSchedulerNextToken(f *testing.F) {
 }
 
 // FuzzSchedulerTargetARN checks that any target ARN is classified or
-// refused with ValidationException, and that universal targets are always
-// refused.
+// refused with ValidationException, and that an ARN is a universal
+// target exactly when it has the universal prefix.
 func FuzzSchedulerTargetARN(f *testing.F) {
 	for _, arn := range []string{
 		testQueue, "arn:aws:lambda:us-east-1:000000000000:function:f:live",
@@ -49,7 +50,7 @@ func FuzzSchedulerTargetARN(f *testing.F) {
 			}
 			return
 		}
-		if kind < kindSQS || kind > kindStateMachine || strings.HasPrefix(arn, universalPrefix) {
+		if kind < kindSQS || kind > kindKinesis || (kind == kindUniversal) != strings.HasPrefix(arn, deliver.UniversalPrefix) {
 			t.Fatalf("classifyTarget(%q) = %d", arn, kind)
 		}
 	})

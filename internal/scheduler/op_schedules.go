@@ -31,6 +31,9 @@ func (s *Service) createSchedule(ctx context.Context, in *CreateScheduleInput) (
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkUniversal(rec.Target.Arn); err != nil {
+		return nil, err
+	}
 	if err := s.checkTrust(ctx, group, rec.Target.RoleArn); err != nil {
 		return nil, err
 	}
@@ -81,6 +84,9 @@ func (s *Service) updateSchedule(ctx context.Context, in *UpdateScheduleInput) (
 	group, name := groupOrDefault(in.GroupName), *in.Name
 	rec, err := in.definition().record(group, name, s.clock.Now().UTC())
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkUniversal(rec.Target.Arn); err != nil {
 		return nil, err
 	}
 	if err := s.checkTrust(ctx, group, rec.Target.RoleArn); err != nil {

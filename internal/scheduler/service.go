@@ -27,6 +27,8 @@ type Service struct {
 	account string
 	region  string
 	targets deliver.Deliverer
+	// universalOps is Deps.Operations.
+	universalOps func(service, action string) bool
 
 	// mu guards the groups, the schedules and the queue of due schedules.
 	// Operations hold it across their store commit, and so does the loop
@@ -63,6 +65,19 @@ func (s *Service) checkTrust(ctx context.Context, group, roleARN string) error {
 	return ErrValidation.WithMessage("The execution role you provide must allow AWS EventBridge Scheduler to assume the role.")
 }
 
+// checkUniversal refuses, with ValidationException, a universal target
+// whose API action the targets do not reach. Other targets pass.
+func (s *Service) checkUniversal(arn string) error {
+	service, action, ok := deliver.Universal(arn)
+	if !ok {
+		return nil
+	}
+	if s.universalOps == nil || !s.universalOps(service, action) {
+		return invalid("The universal target %s is not supported in this version of virga: it calls the write actions of the services virga has.", arn)
+	}
+	return nil
+}
+
 // Deps are what Scheduler needs.
 type Deps struct {
 	Store   store.Store
@@ -71,7 +86,14 @@ type Deps struct {
 	Account string
 	Region  string
 	// Targets invokes schedules' targets and sends their dead letters.
+	// It is also given universal targets' ARNs, with their request
+	// parameters as the message body.
 	Targets deliver.Deliverer
+	// Operations reports whether the targets reach a service's API
+	// action, named as in a universal target's ARN; CreateSchedule and
+	// UpdateSchedule refuse a universal target it does not know. Nil
+	// refuses every universal target.
+	Operations func(service, action string) bool
 }
 
 // scheduleID names a schedule: names are unique within a group.
@@ -96,7 +118,8 @@ type entry struct {
 // holds. The default group is created the first time.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, targets: d.Targets,
-		groups: map[string]*groupRecord{}, schedules: map[scheduleID]*entry{}}
+		universalOps: d.Operations,
+		groups:       map[string]*groupRecord{}, schedules: map[scheduleID]*entry{}}
 	if err := s.load(); err != nil {
 		return nil, err
 	}

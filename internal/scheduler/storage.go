@@ -93,6 +93,7 @@ type targetRecord struct {
 	MessageGroupID     string `json:",omitempty"`
 	DetailType         string `json:",omitempty"`
 	Source             string `json:",omitempty"`
+	PartitionKey       string `json:",omitempty"`
 }
 
 // putGroup adds a group's record to b.

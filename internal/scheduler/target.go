@@ -19,17 +19,33 @@ const (
 	kindSNS                                // SNS Publish
 	kindEventBus                           // EventBridge PutEvents
 	kindStateMachine                       // Step Functions StartExecution
+	kindUniversal                          // a universal target: any API action
+	kindKinesis                            // Kinesis PutRecord
 )
 
-// universalPrefix starts the ARN of a universal target,
-// arn:aws:scheduler:::aws-sdk:service:apiAction.
-const universalPrefix = "arn:aws:scheduler:::aws-sdk:"
+// readOnlyPrefixes begin the API actions Scheduler refuses as universal
+// targets: "EventBridge Scheduler does not support read-only API
+// actions, such as common GET operations, that begin with the following
+// list of prefixes" (Scheduler user guide, "Using universal targets").
+var readOnlyPrefixes = []string{"get", "describe", "list", "poll", "receive", "search", "scan", "query",
+	"select", "read", "lookup", "discover", "validate", "batchGet", "batchDescribe", "batchRead",
+	"transactGet", "adminGet", "adminList", "testMigration", "retrieve", "testConnection",
+	"translateDocument", "isAuthorized", "invokeModel"}
 
-// classifyTarget returns the templated target an ARN names, or
+// classifyTarget returns the kind of target an ARN names, or
 // ValidationException for one virga does not invoke.
 func classifyTarget(arn string) (targetKind, error) {
-	if strings.HasPrefix(arn, universalPrefix) {
-		return 0, invalid("Universal targets (%s) are not supported in this version of virga.", arn)
+	if strings.HasPrefix(arn, deliver.UniversalPrefix) {
+		_, action, ok := deliver.Universal(arn)
+		if !ok {
+			return 0, invalid("Invalid universal target ARN %s: it must be arn:aws:scheduler:::aws-sdk:service:apiAction.", arn)
+		}
+		for _, p := range readOnlyPrefixes {
+			if strings.HasPrefix(strings.ToLower(action), strings.ToLower(p)) {
+				return 0, invalid("Read-only API actions are not supported as universal targets: %s.", arn)
+			}
+		}
+		return kindUniversal, nil
 	}
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[5] == "" {
@@ -52,8 +68,12 @@ func classifyTarget(arn string) (targetKind, error) {
 		if strings.HasPrefix(resource, "stateMachine:") {
 			return kindStateMachine, nil
 		}
+	case "kinesis":
+		if strings.HasPrefix(resource, "stream/") {
+			return kindKinesis, nil
+		}
 	}
-	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses and Step Functions state machines.", arn)
+	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses, Step Functions state machines and Kinesis data streams.", arn)
 }
 
 // The context attributes Scheduler replaces in a target's input when it
@@ -138,8 +158,11 @@ func (v invocation) defaultNotification() string {
 
 // message is what the app's router delivers to the target, sent as a
 // session of the target's role.
+//
+// A universal target's message is the request parameters of its API
+// action, which the router calls in process.
 func (v invocation) message() deliver.Message {
-	m := deliver.Message{Body: []byte(v.input()), Role: v.role()}
+	m := deliver.Message{Body: []byte(v.input()), Role: v.role(), PartitionKey: v.target.PartitionKey}
 	switch {
 	case v.target.MessageGroupID != "":
 		// A FIFO queue gets the message group and no deduplication id:

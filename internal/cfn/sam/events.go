@@ -24,7 +24,7 @@ var eventSpecs = map[string]eventSpec{
 	},
 	"SQS": {
 		properties: set("Queue", "BatchSize", "Enabled", "FilterCriteria", "FunctionResponseTypes", "KmsKeyArn",
-			"MaximumBatchingWindowInSeconds", "MetricsConfig", "ScalingConfig"),
+			"MaximumBatchingWindowInSeconds", "MetricsConfig", "ProvisionedPollerConfig", "ScalingConfig"),
 		required: []string{"Queue"},
 		build:    (*transformer).sqsEvent,
 	},
@@ -188,7 +188,7 @@ func (t *transformer) pull(f *function, policy string) {
 func (t *transformer) sqsEvent(f *function, name string, p map[string]any) error {
 	esm := map[string]any{"EventSourceArn": clone(p["Queue"]), "FunctionName": f.name()}
 	copyKeys(esm, p, "BatchSize", "Enabled", "FilterCriteria", "FunctionResponseTypes", "KmsKeyArn",
-		"MaximumBatchingWindowInSeconds", "MetricsConfig", "ScalingConfig")
+		"MaximumBatchingWindowInSeconds", "MetricsConfig", "ProvisionedPollerConfig", "ScalingConfig")
 	t.pull(f, "AWSLambdaSQSQueueExecutionRole")
 	return t.add(f.id, f.id+name, f.resource("AWS::Lambda::EventSourceMapping", esm))
 }

@@ -472,10 +472,11 @@ func checkEventSources(t *testing.T, r *result) {
 	})
 
 	want(t, "SQS mapping", r.props(t, "WorkerJobQueue", tESM), map[string]any{
-		"EventSourceArn":        map[string]any{"Fn::GetAtt": []any{"Jobs", "Arn"}},
-		"FunctionName":          map[string]any{"Ref": "Worker"},
-		"BatchSize":             5,
-		"FunctionResponseTypes": []any{"ReportBatchItemFailures"},
+		"EventSourceArn":          map[string]any{"Fn::GetAtt": []any{"Jobs", "Arn"}},
+		"FunctionName":            map[string]any{"Ref": "Worker"},
+		"BatchSize":               5,
+		"FunctionResponseTypes":   []any{"ReportBatchItemFailures"},
+		"ProvisionedPollerConfig": map[string]any{"MinimumPollers": 2, "MaximumPollers": 20},
 	})
 	want(t, "DynamoDB mapping", r.props(t, "WorkerOrderStream", tESM), map[string]any{
 		"EventSourceArn":       map[string]any{"Fn::GetAtt": []any{"Orders", "StreamArn"}},
