@@ -40,8 +40,9 @@ var translateScript string
 func main() {
 	python := flag.String("python", "python3.11", "the Python interpreter that has samtranslator")
 	summary := flag.Bool("summary", false, "print one line per template: the number of differences")
+	show := flag.String("print", "", "print the transformed template instead of the differences: aws or virga")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: samdiff [-python python3.11] [-summary] TEMPLATE|DIR...\n")
+		fmt.Fprintf(os.Stderr, "usage: samdiff [-python python3.11] [-summary] [-print aws|virga] TEMPLATE|DIR...\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -60,6 +61,12 @@ func main() {
 	}
 	total := 0
 	for _, f := range files {
+		if *show != "" {
+			if err := printFile(*python, *show, f); err != nil {
+				fmt.Printf("== %s: %v\n", f, err)
+			}
+			continue
+		}
 		diffs, err := compareFile(*python, f)
 		if err != nil {
 			fmt.Printf("== %s: %v\n", f, err)
@@ -75,7 +82,9 @@ func main() {
 			fmt.Println("  " + d)
 		}
 	}
-	fmt.Printf("%d templates, %d differences\n", len(files), total)
+	if *show == "" {
+		fmt.Printf("%d templates, %d differences\n", len(files), total)
+	}
 }
 
 // templates lists the template files under path.
@@ -101,9 +110,40 @@ func templates(path string) ([]string, error) {
 	return out, err
 }
 
-// compareFile transforms one template both ways and lists the
-// differences.
-func compareFile(python, path string) ([]string, error) {
+// printFile prints one template as AWS's translator or virga transforms
+// it, as indented JSON.
+func printFile(python, which, path string) error {
+	tree, err := readTemplate(path)
+	if err != nil {
+		return err
+	}
+	var out map[string]any
+	switch which {
+	case "aws":
+		out, err = translate(python, tree)
+	case "virga":
+		out, _, err = sam.Transform(tree, virgaOptions)
+	default:
+		return fmt.Errorf("-print takes aws or virga, not %q", which)
+	}
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(normaliseJSON(out), "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s\n", b)
+	return nil
+}
+
+// virgaOptions are the stack the templates are transformed for: the
+// region and account the translator's output is compared in.
+var virgaOptions = sam.Options{Region: "us-east-1", AccountID: "123456789012", StackName: "sam-app"}
+
+// readTemplate reads and parses a SAM template, with its local URIs
+// replaced by S3 URIs.
+func readTemplate(path string) (map[string]any, error) {
 	body, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -117,11 +157,18 @@ func compareFile(python, path string) ([]string, error) {
 		return nil, fmt.Errorf("not a SAM template")
 	}
 	replaceLocalURIs(tree)
+	return tree, nil
+}
 
+// compareFile transforms one template both ways and lists the
+// differences.
+func compareFile(python, path string) ([]string, error) {
+	tree, err := readTemplate(path)
+	if err != nil {
+		return nil, err
+	}
 	awsOut, awsErr := translate(python, tree)
-	virgaOut, _, virgaErr := sam.Transform(normaliseJSON(tree).(map[string]any), sam.Options{
-		Region: "us-east-1", AccountID: "123456789012", StackName: "sam-app",
-	})
+	virgaOut, _, virgaErr := sam.Transform(normaliseJSON(tree).(map[string]any), virgaOptions)
 	switch {
 	case awsErr != nil && virgaErr != nil:
 		return []string{"both refuse it: AWS: " + awsErr.Error(), "virga: " + virgaErr.Error()}, nil
