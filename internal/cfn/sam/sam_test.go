@@ -155,15 +155,15 @@ func TestTransform(t *testing.T) {
 		{
 			file: "alias.yaml",
 			resources: map[string]string{
-				"Checkout":                  tFunction,
-				"CheckoutRole":              tRole,
-				"CheckoutVersion*":          tVersion,
-				"CheckoutAliaslive":         tAlias,
-				"CheckoutEventInvokeConfig": tInvokeConfig,
-				"CheckoutOnFailureQueue":    tQueue,
-				"CheckoutOrders":            tESM,
-				"Orders":                    tQueue,
-				"Dead":                      tQueue,
+				"Checkout":                                tFunction,
+				"CheckoutRole":                            tRole,
+				"CheckoutVersion*":                        tVersion,
+				"CheckoutAliaslive":                       tAlias,
+				"CheckoutEventInvokeConfig":               tInvokeConfig,
+				"CheckoutEventInvokeConfigOnFailureQueue": tQueue,
+				"CheckoutOrders":                          tESM,
+				"Orders":                                  tQueue,
+				"Dead":                                    tQueue,
 			},
 			check: checkAlias,
 		},
@@ -633,7 +633,7 @@ func checkAlias(t *testing.T, r *result) {
 		"Qualifier":            "live",
 		"MaximumRetryAttempts": 1,
 		"DestinationConfig": map[string]any{"OnFailure": map[string]any{
-			"Destination": map[string]any{"Fn::GetAtt": []any{"CheckoutOnFailureQueue", "Arn"}},
+			"Destination": map[string]any{"Fn::GetAtt": []any{"CheckoutEventInvokeConfigOnFailureQueue", "Arn"}},
 		}},
 	})
 	want(t, "config waits for the alias", cfg["DependsOn"], []any{"CheckoutAliaslive"})
@@ -651,7 +651,7 @@ func checkAlias(t *testing.T, r *result) {
 	want(t, "Checkout.Alias", get(outputs, "AliasArn", "Value"), map[string]any{"Ref": "CheckoutAliaslive"})
 	want(t, "Checkout.Version", get(outputs, "VersionArn", "Value"), map[string]any{"Ref": version})
 	want(t, "GetAtt Checkout.Alias", get(outputs, "AliasName", "Value"), map[string]any{"Fn::GetAtt": []any{"CheckoutAliaslive", "Name"}})
-	want(t, "Sub Checkout.DestinationQueue", get(outputs, "FailureQueue", "Value"), map[string]any{"Fn::Sub": "${CheckoutOnFailureQueue.Arn}"})
+	want(t, "Sub Checkout.DestinationQueue", get(outputs, "FailureQueue", "Value"), map[string]any{"Fn::Sub": "${CheckoutEventInvokeConfigOnFailureQueue.Arn}"})
 	want(t, "evaluated", r.output(t, "AliasArn", nil), "phys-CheckoutAliaslive")
 }
 

@@ -313,27 +313,30 @@ Outputs:
     Value: !Ref Worker.DestinationQueue
 `))
 	// SAM names a generated condition after what it says and the SHA-1 of
-	// the function's logical ID.
-	notOwn := "NOTOwnQueue" + sha1Prefix("Worker")
-	guardedNot := "NOTOwnQueue" + sha1Prefix("Guarded")
-	guardedAnd := "DeployedAND" + guardedNot + sha1Prefix("Guarded")
+	// a logical ID: the EventInvokeConfig's for the negation, the
+	// function's for the conjunction. These are the names AWS's
+	// translator gives for this template.
+	notOwn := "NOTOwnQueue92a9a3d43a"
+	guardedNot := "NOTOwnQueue320a1882f5"
+	guardedAnd := "DeployedANDNOTOwnQueue320a1882f5fd6d97f374"
+	want(t, "hash of the config's ID", notOwn, "NOTOwnQueue"+sha1Prefix("WorkerEventInvokeConfig"))
 	conds := r.tree["Conditions"].(map[string]any)
 	want(t, "negation", conds[notOwn], map[string]any{"Fn::Not": []any{map[string]any{"Condition": "OwnQueue"}}})
 	want(t, "conjunction", conds[guardedAnd], map[string]any{"Fn::And": []any{
 		map[string]any{"Condition": "Deployed"}, map[string]any{"Condition": guardedNot}}})
 
-	want(t, "queue's condition", r.resource(t, "WorkerOnSuccessQueue", tQueue)["Condition"], notOwn)
-	want(t, "topic's condition", r.resource(t, "WorkerOnFailureTopic", tTopic)["Condition"], "OwnQueue")
-	want(t, "guarded queue's condition", r.resource(t, "GuardedOnFailureQueue", tQueue)["Condition"], guardedAnd)
+	want(t, "queue's condition", r.resource(t, "WorkerEventInvokeConfigOnSuccessQueue", tQueue)["Condition"], notOwn)
+	want(t, "topic's condition", r.resource(t, "WorkerEventInvokeConfigOnFailureTopic", tTopic)["Condition"], "OwnQueue")
+	want(t, "guarded queue's condition", r.resource(t, "GuardedEventInvokeConfigOnFailureQueue", tQueue)["Condition"], guardedAnd)
 	want(t, "destinations", get(r.props(t, "WorkerEventInvokeConfig", tInvokeConfig), "DestinationConfig"), map[string]any{
 		"OnSuccess": map[string]any{"Destination": map[string]any{"Fn::If": []any{notOwn,
-			map[string]any{"Fn::GetAtt": []any{"WorkerOnSuccessQueue", "Arn"}},
+			map[string]any{"Fn::GetAtt": []any{"WorkerEventInvokeConfigOnSuccessQueue", "Arn"}},
 			map[string]any{"Fn::GetAtt": []any{"Mine", "Arn"}}}}},
 		"OnFailure": map[string]any{"Destination": map[string]any{"Fn::If": []any{"OwnQueue",
-			map[string]any{"Ref": "WorkerOnFailureTopic"},
+			map[string]any{"Ref": "WorkerEventInvokeConfigOnFailureTopic"},
 			"arn:aws:sns:us-east-1:123456789012:theirs"}}},
 	})
-	want(t, "Worker.DestinationQueue", get(r.tree, "Outputs", "Successes", "Value"), map[string]any{"Ref": "WorkerOnSuccessQueue"})
+	want(t, "Worker.DestinationQueue", get(r.tree, "Outputs", "Successes", "Value"), map[string]any{"Ref": "WorkerEventInvokeConfigOnSuccessQueue"})
 	if !r.conds[notOwn] || r.conds["OwnQueue"] {
 		t.Errorf("with the defaults SAM's queue is created: %v", r.conds)
 	}
