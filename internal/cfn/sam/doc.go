@@ -45,6 +45,8 @@
 //	  event Cognito             FUNCTIONCognitoPermission (one per function); the
 //	                            template's user pool gets the trigger in its LambdaConfig
 //	AWS::Serverless::Api        API (RestApi with an OpenAPI Body), APIDeploymentHASH, APISTAGEStage
+//	                            (APIStageHASH when STAGE is not alphanumeric, APIStage when
+//	                            StageName is an intrinsic function)
 //	  Auth.UsagePlan            APIUsagePlan, APIApiKey, APIUsagePlanKey (PER_API), or
 //	                            ServerlessUsagePlan, ServerlessApiKey, ServerlessUsagePlanKey (SHARED)
 //	(implicit)                  ServerlessRestApi, ServerlessRestApiDeploymentHASH, ServerlessRestApiProdStage

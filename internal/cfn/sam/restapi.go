@@ -1,6 +1,8 @@
 package sam
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -25,8 +27,10 @@ type restAPI struct {
 	attrs    attributes
 	implicit bool
 
-	stageName   any    // the Stage's StageName
-	stageSuffix string // the stage name as part of logical IDs
+	stageName any // the Stage's StageName
+	// stageID is the Stage's logical ID, and permSuffix what the stage
+	// adds to the IDs of the permissions of the API's events.
+	stageID, permSuffix string
 	// body is the OpenAPI document, or nil when the definition is in S3
 	// (bodyS3). userBody is set when the template wrote it.
 	body     map[string]any
@@ -81,9 +85,7 @@ func (t *transformer) implicitRest() *restAPI {
 
 // initRestAPI sets up an API's stage and OpenAPI document.
 func (t *transformer) initRestAPI(api *restAPI) error {
-	if s, ok := t.resolve(api.stageName); ok {
-		api.stageSuffix = alphanumeric(s)
-	}
+	api.stageID, api.permSuffix = stageIDs(api.id, api.stageName)
 	if v, ok := t.resolve(api.props["OpenApiVersion"]); ok && strings.HasPrefix(v, "3") {
 		api.v3 = true
 	}
@@ -96,6 +98,26 @@ func (t *transformer) initRestAPI(api *restAPI) error {
 		_, api.v3 = body["openapi"]
 	}
 	return nil
+}
+
+// stageIDs names an API's stage and says what the stage adds to its
+// events' permissions, as AWS's translator does. A StageName written as
+// letters and digits is part of both (ApiProdStage, FnGetPermissionProd);
+// any other text is replaced by the first ten hexadecimal digits of its
+// SHA-1 (ApiStageHASH, FnGetPermissionHASH). A StageName given with an
+// intrinsic function, even a Ref to a parameter, is not resolved for
+// this: the stage is APIStage and the suffix "Stage".
+func stageIDs(api string, stageName any) (stageID, permSuffix string) {
+	s, ok := stageName.(string)
+	switch {
+	case !ok:
+		return api + "Stage", "Stage"
+	case isAlphanumeric(s):
+		return api + s + "Stage", s
+	}
+	sum := sha1.Sum([]byte(s))
+	h := hex.EncodeToString(sum[:])[:logicalIDHashLength]
+	return api + "Stage" + h, h
 }
 
 // definition returns an API's OpenAPI document: DefinitionBody, the
@@ -203,7 +225,7 @@ func (t *transformer) apiEvent(f *function, name string, p map[string]any) error
 		"Principal":    "apigateway.amazonaws.com",
 		"SourceArn":    arn,
 	})
-	return t.add(f.id, f.id+name+"Permission"+api.stageSuffix, perm)
+	return t.add(f.id, f.id+name+"Permission"+api.permSuffix, perm)
 }
 
 // pathParameter matches a path parameter, {id} or {proxy+}.
@@ -358,7 +380,7 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 		return err
 	}
 
-	stageID := api.id + api.stageSuffix + "Stage"
+	stageID := api.stageID
 	stage := map[string]any{
 		"DeploymentId": ref(deployment),
 		"RestApiId":    ref(api.id),

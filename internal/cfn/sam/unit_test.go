@@ -229,7 +229,13 @@ func TestPartitionFollowsRegion(t *testing.T) {
 		[]any{"arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"})
 }
 
-func TestStageNameFromParameter(t *testing.T) {
+// TestStageLogicalIDs follows the logical IDs AWS's translator gives a
+// REST API's stage and its events' permissions: the StageName itself
+// when it is letters and digits, the SHA-1 of other text, and "Stage"
+// when StageName is an intrinsic function, even a Ref to a parameter with
+// a default (the translator does not resolve it here; its output for
+// this template).
+func TestStageLogicalIDs(t *testing.T) {
 	t.Parallel()
 	body := `
 Transform: AWS::Serverless-2016-10-31
@@ -242,24 +248,47 @@ Resources:
     Type: AWS::Serverless::Api
     Properties:
       StageName: !Ref Stage
+  Api2:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: my-stage
+  Api3:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
 ` + fn + `
       Events:
-        Get:
+        A:
           Type: Api
-          Properties: {RestApiId: !Ref Api, Path: /, Method: get}
+          Properties: {RestApiId: !Ref Api, Path: /a, Method: get}
+        B:
+          Type: Api
+          Properties: {RestApiId: !Ref Api2, Path: /a, Method: get}
+        C:
+          Type: Api
+          Properties: {RestApiId: !Ref Api3, Path: /a, Method: get}
+Outputs:
+  S:
+    Value: !Ref Api.Stage
 `
 	r := transformBody(t, []byte(body))
-	want(t, "stage", get(r.props(t, "ApibetaStage", tStage), "StageName"), map[string]any{"Ref": "Stage"})
-	r.props(t, "FnGetPermissionbeta", tPermission)
+	want(t, "stage", get(r.props(t, "ApiStage", tStage), "StageName"), map[string]any{"Ref": "Stage"})
+	want(t, "Api.Stage", get(r.tree, "Outputs", "S", "Value"), map[string]any{"Ref": "ApiStage"})
+	want(t, "stage", get(r.props(t, "Api2Stagea9d64949ee", tStage), "StageName"), "my-stage")
+	want(t, "stage", get(r.props(t, "Api3v1Stage", tStage), "StageName"), "v1")
+	r.props(t, "FnAPermissionStage", tPermission)
+	r.props(t, "FnBPermissiona9d64949ee", tPermission)
+	r.props(t, "FnCPermissionv1", tPermission)
 
+	// The values a deployment gives the parameters do not change the IDs.
 	opts := testOptions
 	opts.Parameters = map[string]string{"Stage": "gamma"}
 	out, _, err := Transform(parse(t, body), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if get(out, "Resources", "ApigammaStage") == nil {
-		t.Error("the parameter value given does not name the stage")
+	if get(out, "Resources", "ApiStage") == nil {
+		t.Error("the parameter value given names the stage")
 	}
 }
 
