@@ -377,3 +377,38 @@ func sha1Prefix(s string) string {
 	sum := sha1.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])[:logicalIDHashLength]
 }
+
+// TestHTTPAPIStageLogicalIDs: an HTTP API's stage is named as a REST
+// API's is, from StageName as written (AWS's translator's output for
+// this template); $default keeps APIApiGatewayDefaultStage.
+func TestHTTPAPIStageLogicalIDs(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage:
+    Type: String
+    Default: beta
+Resources:
+  H1:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: !Ref Stage
+  H2:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: my-stage
+  H3:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: v1
+  H4:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: $default
+`))
+	want(t, "H1", get(r.props(t, "H1Stage", tHTTPStage), "StageName"), map[string]any{"Ref": "Stage"})
+	want(t, "H2", get(r.props(t, "H2Stagea9d64949ee", tHTTPStage), "StageName"), "my-stage")
+	want(t, "H3", get(r.props(t, "H3v1Stage", tHTTPStage), "StageName"), "v1")
+	want(t, "H4", get(r.props(t, "H4ApiGatewayDefaultStage", tHTTPStage), "StageName"), "$default")
+}
