@@ -908,7 +908,7 @@ func checkConnectors(t *testing.T, r *result) {
 		map[string]any{"Fn::GetAtt": []any{"Items", "Arn"}},
 		map[string]any{"Fn::Sub": []any{"${DestinationArn}/index/*", map[string]any{"DestinationArn": map[string]any{"Fn::GetAtt": []any{"Items", "Arn"}}}}},
 	})
-	want(t, "connector metadata", get(r.resource(t, "ReaderToItemsPolicy", "AWS::IAM::ManagedPolicy"), "Metadata", "aws:sam:connectors", "ReaderToItems", "Destination", "Type"), "AWS::DynamoDB::Table")
+	want(t, "connector metadata", get(r.resource(t, "ReaderToItemsPolicy", "AWS::IAM::ManagedPolicy"), "Metadata", "aws:sam:connectors", "ReaderToItems", "Destination", "Type"), "AWS::Serverless::SimpleTable")
 
 	want(t, "an explicit role by name", r.props(t, "WriterToOutputsPolicyDestination0", "AWS::IAM::ManagedPolicy")["Roles"], []any{map[string]any{"Ref": "WriterRole"}})
 	want(t, "queue write", get(r.props(t, "WriterToOutputsPolicyDestination0", "AWS::IAM::ManagedPolicy"), "PolicyDocument", "Statement", 0, "Action", 1), "sqs:SendMessage")
