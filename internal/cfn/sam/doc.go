@@ -30,7 +30,8 @@
 //	                            FUNCTIONEventInvokeConfig (and FUNCTIONEventInvokeConfigOnSuccessQueue,
 //	                            ...OnFailureTopic for destinations it creates), FUNCTIONUrl,
 //	                            FUNCTIONUrlPublicPermissions, FUNCTIONURLInvokeAllowPublicAccess
-//	  event Api                 operation in the REST API's document, FUNCTIONEVENTPermissionSTAGE
+//	  event Api                 operation in the REST API's generated document (a document
+//	                            the template wrote is left as it is), FUNCTIONEVENTPermissionSTAGE
 //	  event HttpApi             route of the HTTP API, FUNCTIONEVENTPermission
 //	  event SQS, DynamoDB,
 //	  Kinesis                   FUNCTIONEVENT (AWS::Lambda::EventSourceMapping)

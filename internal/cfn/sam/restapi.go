@@ -238,23 +238,24 @@ func permissionPath(path string) string {
 }
 
 // addMethod adds an aws_proxy operation for the function to the API's
-// document. A document the template wrote keeps an operation it already
-// defines.
+// document. A document the template wrote (DefinitionBody, or a local
+// DefinitionUri) is not added to, as AWS's translator leaves it: the
+// event gives the function its permission, and the document must
+// define the operation and its integration itself.
 func (api *restAPI) addMethod(f *function, event, path, key string, p map[string]any) error {
+	if api.userBody {
+		// The template's own operation is not made conditional.
+		api.methods = append(api.methods, &apiMethod{path: path, key: key, auth: asMap(p["Auth"]), function: f.id, event: event})
+		return nil
+	}
 	item, err := pathItem(api.body, path)
 	if err != nil {
 		return eventError(f.id, event, "%s", err.Error())
 	}
 	m := &apiMethod{path: path, key: key, auth: asMap(p["Auth"]), condition: f.attrs.condition, function: f.id, event: event}
 	if _, exists := item[key]; exists {
-		if !api.userBody {
-			// Wording unconfirmed.
-			return eventError(f.id, event, "API method [%s] defined multiple times for path [%s].", methodName(key), path)
-		}
-		// The template's own operation is not made conditional.
-		m.condition = nil
-		api.methods = append(api.methods, m)
-		return nil
+		// Wording unconfirmed.
+		return eventError(f.id, event, "API method [%s] defined multiple times for path [%s].", methodName(key), path)
 	}
 	integration := map[string]any{
 		"type":       "aws_proxy",

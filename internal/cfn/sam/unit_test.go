@@ -412,3 +412,61 @@ Resources:
 	want(t, "H3", get(r.props(t, "H3v1Stage", tHTTPStage), "StageName"), "v1")
 	want(t, "H4", get(r.props(t, "H4ApiGatewayDefaultStage", tHTTPStage), "StageName"), "$default")
 }
+
+// TestApiEventsLeaveTheTemplatesDocument: AWS's translator adds no
+// operation to a REST API's DefinitionBody, neither a new path nor a
+// method missing from a path it has, nor an integration to an
+// operation without one; the events only make their permissions (its
+// output for this template).
+func TestApiEventsLeaveTheTemplatesDocument(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  RestApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        swagger: "2.0"
+        info:
+          title: pets
+        paths:
+          /pets:
+            get:
+              responses: {}
+  Pets:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      InlineCode: x
+      Events:
+        List:
+          Type: Api
+          Properties:
+            RestApiId: !Ref RestApi
+            Path: /pets
+            Method: get
+        Add:
+          Type: Api
+          Properties:
+            RestApiId: !Ref RestApi
+            Path: /pets
+            Method: post
+        Other:
+          Type: Api
+          Properties:
+            RestApiId: !Ref RestApi
+            Path: /other
+            Method: get
+`))
+	want(t, "document", r.props(t, "RestApi", tRestAPI)["Body"], map[string]any{
+		"swagger": "2.0",
+		"info":    map[string]any{"title": "pets"},
+		"paths":   map[string]any{"/pets": map[string]any{"get": map[string]any{"responses": map[string]any{}}}},
+	})
+	for _, id := range []string{"PetsListPermissionprod", "PetsAddPermissionprod", "PetsOtherPermissionprod"} {
+		r.props(t, id, tPermission)
+	}
+}
