@@ -590,6 +590,9 @@ func (t *transformer) restAuth(api *restAPI) error {
 	}
 	preflight := !isFalse(auth["AddDefaultAuthorizerToCorsPreflight"])
 	apiKeyDefault := truthy(auth["ApiKeyRequired"])
+	// The CORS preflight takes the API key too, unless
+	// AddApiKeyRequiredToCorsPreflight is false (SAM's default is true).
+	keyPreflight := !isFalse(auth["AddApiKeyRequiredToCorsPreflight"])
 
 	paths, _ := api.body["paths"].(map[string]any)
 	for _, path := range sortedKeys(paths) {
@@ -606,7 +609,7 @@ func (t *transformer) restAuth(api *restAPI) error {
 			if key == "options" && !preflight {
 				name = ""
 			}
-			apiKey := apiKeyDefault && key != "options"
+			apiKey := apiKeyDefault && (key != "options" || keyPreflight)
 			var scopes any
 			if m := eventAuth[path+" "+key]; m != nil {
 				if a, ok := m.auth["Authorizer"].(string); ok {

@@ -470,3 +470,39 @@ Resources:
 		r.props(t, id, tPermission)
 	}
 }
+
+// TestAPIKeyOnCorsPreflight: with Auth.ApiKeyRequired and Cors, SAM puts
+// the API key on the OPTIONS operation too, unless
+// AddApiKeyRequiredToCorsPreflight is false (documented default true;
+// AWS's translator's output for these templates).
+func TestAPIKeyOnCorsPreflight(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		add  string
+		want any
+	}{
+		{"", []any{map[string]any{"api_key": []any{}}}},
+		{"\n        AddApiKeyRequiredToCorsPreflight: false", nil},
+	} {
+		r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors:
+        AllowOrigin: "'*'"
+      Auth:
+        ApiKeyRequired: true`+tc.add+`
+` + fn + `
+      Events:
+        Get:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /items, Method: get}
+`))
+		body := r.props(t, "Api", tRestAPI)["Body"]
+		want(t, "get", get(body, "paths", "/items", "get", "security"), []any{map[string]any{"api_key": []any{}}})
+		want(t, "options"+tc.add, get(body, "paths", "/items", "options", "security"), tc.want)
+	}
+}
