@@ -495,7 +495,7 @@ Resources:
         AllowOrigin: "'*'"
       Auth:
         ApiKeyRequired: true`+tc.add+`
-` + fn + `
+`+fn+`
       Events:
         Get:
           Type: Api
