@@ -156,9 +156,6 @@ func (t *transformer) definition(id string, props map[string]any, v3 bool, tags 
 	} else {
 		body["swagger"] = "2.0"
 	}
-	if d, ok := props["Description"]; ok {
-		body["info"].(map[string]any)["description"] = clone(d)
-	}
 	if tags != nil {
 		body["tags"] = tags
 	}
@@ -344,7 +341,9 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 	} else {
 		rest["BodyS3Location"] = api.bodyS3
 	}
-	copyKeys(rest, props, "Name", "MinimumCompressionSize", "ApiKeySourceType",
+	// Description is the RestApi's property, whether SAM generated the
+	// document or the template wrote it, as AWS's translator writes it.
+	copyKeys(rest, props, "Name", "Description", "MinimumCompressionSize", "ApiKeySourceType",
 		"DisableExecuteApiEndpoint", "FailOnWarnings", "Mode", "Policy")
 	if bmt, ok := props["BinaryMediaTypes"]; ok {
 		types := binaryMediaTypes(bmt)

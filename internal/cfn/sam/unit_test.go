@@ -506,3 +506,33 @@ Resources:
 		want(t, "options"+tc.add, get(body, "paths", "/items", "options", "security"), tc.want)
 	}
 }
+
+// TestRestAPIDescription: a REST API's Description is the RestApi's
+// property, for a document SAM generates and one the template wrote,
+// and not put into the generated document (AWS's translator's output
+// for this template).
+func TestRestAPIDescription(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  R:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: p
+      Description: my rest
+  Own:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: p
+      Description: my own
+      DefinitionBody:
+        swagger: "2.0"
+        info: {title: own}
+        paths: {}
+`))
+	rest := r.props(t, "R", tRestAPI)
+	want(t, "description", rest["Description"], "my rest")
+	want(t, "document's info", get(rest, "Body", "info"), map[string]any{"version": "1.0", "title": map[string]any{"Ref": "AWS::StackName"}})
+	want(t, "own description", r.props(t, "Own", tRestAPI)["Description"], "my own")
+}
