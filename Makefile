@@ -6,7 +6,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/virga/virga/internal/version.Version=$(VERSION)
 PKGS     := ./...
 
-.PHONY: all build run test test-deps vet fmt-check bench fuzz clean
+.PHONY: all build run test test-deps vet fmt-check bench fuzz samdiff clean
 
 all: build
 
@@ -43,6 +43,14 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+# Compare virga's SAM transform with AWS's translator (samtranslator, which
+# must be installed for SAMDIFF_PYTHON) on the templates under SAMDIFF_DIR.
+# A development tool: the tests do not use it.
+SAMDIFF_PYTHON ?= python3.11
+SAMDIFF_DIR    ?= internal/cfn/sam/testdata examples
+samdiff:
+	$(GO) run ./tools/samdiff -python $(SAMDIFF_PYTHON) $(SAMDIFF_DIR)
 
 clean:
 	rm -rf bin

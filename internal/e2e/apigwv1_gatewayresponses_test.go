@@ -29,6 +29,7 @@ Resources:
         AllowHeaders: "'Content-Type,X-Api-Key'"
       Auth:
         ApiKeyRequired: true
+        AddApiKeyRequiredToCorsPreflight: false
         UsagePlan:
           CreateUsagePlan: PER_API
       GatewayResponses:
@@ -113,7 +114,8 @@ func TestAPIGWv1GatewayResponses(t *testing.T) {
 	if r.Header.Get("Access-Control-Allow-Origin") != "*" || r.Header.Get("X-Request-Tenant") != "acme" {
 		t.Errorf("DEFAULT_4XX headers: %v", r.Header)
 	}
-	// The CORS preflight is the API's OPTIONS method, untouched.
+	// The CORS preflight is the API's OPTIONS method, untouched, and
+	// without the key the template does not require for it.
 	r = apigwv1Call(t, env, apiID, "OPTIONS", "/prod/items", nil, map[string]string{"Origin": "https://app.example"}, false)
 	if r.Status != 200 || r.Header.Get("Access-Control-Allow-Headers") != "Content-Type,X-Api-Key" {
 		t.Errorf("preflight: HTTP %d %v", r.Status, r.Header)

@@ -98,7 +98,7 @@ func TestSAMEventDrivenApp(t *testing.T) {
 	e2e.RequireTool(t, e2e.AWSCLI)
 	env := e2e.Start(t)
 	outs := deployWithCLI(t, env, "shop", samEventDriven)
-	if !strings.Contains(outs["Successes"], "/shop-WorkerOnSuccessQueue-") {
+	if !strings.Contains(outs["Successes"], "/shop-WorkerEventInvokeConfigOnSuccessQueue-") {
 		t.Fatalf("Worker.DestinationQueue: %v", outs)
 	}
 

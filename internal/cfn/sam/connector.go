@@ -25,6 +25,8 @@ const typeConnector = "AWS::Serverless::Connector"
 // endpoint is a connector's source or destination.
 type endpoint struct {
 	typ      string // the CloudFormation type, SAM types translated
+	samType  string // the type as the template wrote it, for Metadata
+	name     any    // the resource's name, where a grant needs it
 	arn      any
 	roleName any    // the role the endpoint acts with, or nil
 	queueURL any    // an SQS queue's URL
@@ -34,10 +36,11 @@ type endpoint struct {
 // samToCloudFormation is the resource type a SAM resource becomes, for
 // connectors.
 var samToCloudFormation = map[string]string{
-	typeFunction:    "AWS::Lambda::Function",
-	typeSimpleTable: "AWS::DynamoDB::Table",
-	typeAPI:         "AWS::ApiGateway::RestApi",
-	typeHTTPAPI:     "AWS::ApiGatewayV2::Api",
+	typeFunction:     "AWS::Lambda::Function",
+	typeSimpleTable:  "AWS::DynamoDB::Table",
+	typeAPI:          "AWS::ApiGateway::RestApi",
+	typeHTTPAPI:      "AWS::ApiGatewayV2::Api",
+	typeStateMachine: "AWS::StepFunctions::StateMachine",
 }
 
 // connectorAccess lists, per destination type and permission, the
@@ -46,6 +49,9 @@ var samToCloudFormation = map[string]string{
 var connectorAccess = map[string]struct {
 	read, write []string
 	resources   func(arn any) []any
+	// readExecutions and writeExecutions are actions on a state
+	// machine's executions, granted on their ARNs.
+	readExecutions, writeExecutions []string
 }{
 	"AWS::DynamoDB::Table": {
 		read: []string{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem",
@@ -74,8 +80,10 @@ var connectorAccess = map[string]struct {
 		resources: func(arn any) []any { return []any{arn, subARN("${DestinationArn}/*", arn)} },
 	},
 	"AWS::StepFunctions::StateMachine": {
-		read:  []string{"states:DescribeStateMachine", "states:ListExecutions"},
-		write: []string{"states:StartExecution", "states:StartSyncExecution"},
+		read:            []string{"states:DescribeStateMachine", "states:ListExecutions"},
+		write:           []string{"states:StartExecution", "states:StartSyncExecution"},
+		readExecutions:  []string{"states:DescribeExecution", "states:DescribeStateMachineForExecution", "states:GetExecutionHistory"},
+		writeExecutions: []string{"states:StopExecution"},
 	},
 }
 
@@ -180,7 +188,7 @@ func (t *transformer) grant(id, suffix string, attrs attributes, src, dst endpoi
 		return nil
 	}
 	metadata := map[string]any{"aws:sam:connectors": map[string]any{id: map[string]any{
-		"Source": map[string]any{"Type": src.typ}, "Destination": map[string]any{"Type": dst.typ},
+		"Source": map[string]any{"Type": src.samType}, "Destination": map[string]any{"Type": dst.samType},
 	}}}
 	emit := func(rid, typ string, p map[string]any) error {
 		r := attrs.resource(typ, p)
@@ -206,9 +214,21 @@ func (t *transformer) grant(id, suffix string, attrs attributes, src, dst endpoi
 		if access.resources != nil {
 			resources = access.resources(dst.arn)
 		}
-		stmt := allow(actions, resources)
+		statements := []any{allow(actions, resources)}
+		var executions []string
+		if read {
+			executions = append(executions, access.readExecutions...)
+		}
+		if write {
+			executions = append(executions, access.writeExecutions...)
+		}
+		if len(executions) > 0 && dst.name != nil {
+			statements = append(statements, allow(executions, []any{subVars(
+				"arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${DestinationName}:*",
+				map[string]any{"DestinationName": clone(dst.name)})}))
+		}
 		return emit(id+"Policy"+suffix, "AWS::IAM::ManagedPolicy", map[string]any{
-			"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{stmt}},
+			"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": statements},
 			"Roles":          []any{clone(src.roleName)},
 		})
 	}
@@ -263,11 +283,12 @@ func (t *transformer) endpoint(id, which string, v any) (endpoint, error) {
 	if !ok {
 		return endpoint{}, resourceError(id, "'Type' is missing or not a string in '%s'.", which)
 	}
+	samType := typ
 	if cfn, ok := samToCloudFormation[typ]; ok {
 		typ = cfn
 	}
-	e := endpoint{typ: typ, arn: clone(m["Arn"]), roleName: clone(m["RoleName"]), queueURL: clone(m["QueueUrl"]),
-		service: servicePrincipal(typ)}
+	e := endpoint{typ: typ, samType: samType, arn: clone(m["Arn"]), roleName: clone(m["RoleName"]), queueURL: clone(m["QueueUrl"]),
+		name: clone(m["Name"]), service: servicePrincipal(typ)}
 	if e.arn == nil {
 		e.arn = clone(m["Name"])
 	}
@@ -282,6 +303,7 @@ func (t *transformer) endpointOf(id, target string) (endpoint, error) {
 		return endpoint{}, resourceError(id, "Unable to find resource with logical ID '%s'.", target)
 	}
 	typ, _ := r["Type"].(string)
+	samType := typ
 	props := asMap(r["Properties"])
 	if typ == typeFunction {
 		props = t.globals.apply("Function", props)
@@ -289,12 +311,23 @@ func (t *transformer) endpointOf(id, target string) (endpoint, error) {
 	if cfn, ok := samToCloudFormation[typ]; ok {
 		typ = cfn
 	}
-	e := endpoint{typ: typ, arn: getAtt(target, "Arn"), service: servicePrincipal(typ)}
+	e := endpoint{typ: typ, samType: samType, arn: getAtt(target, "Arn"), service: servicePrincipal(typ)}
 	switch typ {
 	case "AWS::Lambda::Function":
 		if role, ok := props["Role"]; ok {
 			e.roleName = roleNameOf(role)
 		} else if r["Type"] == typeFunction {
+			e.roleName = ref(target + "Role")
+		}
+	case "AWS::StepFunctions::StateMachine":
+		// A state machine's Ref is its ARN; SAM's generates a role
+		// ID+"Role" unless Role is given (RoleArn for a plain one).
+		e.arn, e.name = ref(target), getAtt(target, "Name")
+		if role, ok := props["Role"]; ok {
+			e.roleName = roleNameOf(role)
+		} else if role, ok := props["RoleArn"]; ok {
+			e.roleName = roleNameOf(role)
+		} else if r["Type"] == typeStateMachine {
 			e.roleName = ref(target + "Role")
 		}
 	case "AWS::IAM::Role":

@@ -27,9 +27,11 @@
 //	AWS::Serverless::Function   FUNCTION (AWS::Lambda::Function)
 //	                            FUNCTIONRole unless Role is given
 //	                            FUNCTIONVersionHASH, FUNCTIONAliasNAME (AutoPublishAlias)
-//	                            FUNCTIONEventInvokeConfig, FUNCTIONUrl,
+//	                            FUNCTIONEventInvokeConfig (and FUNCTIONEventInvokeConfigOnSuccessQueue,
+//	                            ...OnFailureTopic for destinations it creates), FUNCTIONUrl,
 //	                            FUNCTIONUrlPublicPermissions, FUNCTIONURLInvokeAllowPublicAccess
-//	  event Api                 operation in the REST API's document, FUNCTIONEVENTPermissionSTAGE
+//	  event Api                 operation in the REST API's generated document (a document
+//	                            the template wrote is left as it is), FUNCTIONEVENTPermissionSTAGE
 //	  event HttpApi             route of the HTTP API, FUNCTIONEVENTPermission
 //	  event SQS, DynamoDB,
 //	  Kinesis                   FUNCTIONEVENT (AWS::Lambda::EventSourceMapping)
@@ -41,9 +43,11 @@
 //	  event CloudWatchLogs      FUNCTIONEVENT (AWS::Logs::SubscriptionFilter), FUNCTIONEVENTPermission
 //	  event S3                  FUNCTIONEVENTPermission; the template's bucket gets the
 //	                            LambdaConfigurations and depends on the permission
-//	  event Cognito             FUNCTIONEVENTPermission; the template's user pool gets
-//	                            the trigger in its LambdaConfig
+//	  event Cognito             FUNCTIONCognitoPermission (one per function); the
+//	                            template's user pool gets the trigger in its LambdaConfig
 //	AWS::Serverless::Api        API (RestApi with an OpenAPI Body), APIDeploymentHASH, APISTAGEStage
+//	                            (APIStageHASH when STAGE is not alphanumeric, APIStage when
+//	                            StageName is an intrinsic function)
 //	  Auth.UsagePlan            APIUsagePlan, APIApiKey, APIUsagePlanKey (PER_API), or
 //	                            ServerlessUsagePlan, ServerlessApiKey, ServerlessUsagePlanKey (SHARED)
 //	(implicit)                  ServerlessRestApi, ServerlessRestApiDeploymentHASH, ServerlessRestApiProdStage

@@ -91,6 +91,18 @@ func TestTransformErrors(t *testing.T) {
 			want: "Number of errors found: 1. Resource with id [FnGet] is invalid. Missing required property 'Path'.",
 		},
 		{
+			// AWS's translator's message for this template: a property
+			// with no value is missing.
+			name: "event property without a value",
+			body: fn + `
+      Events:
+        Upload:
+          Type: S3
+          Properties:
+            Bucket:`,
+			want: "Number of errors found: 1. Resource with id [FnUpload] is invalid. Missing required property 'Bucket'.",
+		},
+		{
 			name: "schedule without schedule",
 			body: fn + `
       Events:

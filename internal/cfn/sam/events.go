@@ -144,7 +144,8 @@ func (t *transformer) events(f *function) error {
 			return err
 		}
 		for _, r := range spec.required {
-			if _, ok := props[r]; !ok {
+			// A property written with no value is missing, for SAM.
+			if v, ok := props[r]; !ok || v == nil {
 				return missingProperty(f.id+name, r)
 			}
 		}

@@ -4,8 +4,11 @@ package sam
 // AWS::Cognito::UserPool of the same template named with a Ref, gets the
 // function's ARN in its LambdaConfig under each trigger the event names
 // (Trigger is one name or a list, passed to LambdaConfig as SAM's
-// documentation says), and FUNCTIONEVENTPermission lets Cognito, from
-// that pool, invoke the function.
+// documentation says), and FUNCTIONCognitoPermission lets Cognito, from
+// that pool, invoke the function. The permission's logical ID does not
+// name the event, as AWS's translator writes it: a function with Cognito
+// events for two pools gets one permission, for the pool of the last
+// event, which replaces the others.
 func (t *transformer) cognitoEvent(f *function, name string, p map[string]any) error {
 	m, _ := p["UserPool"].(map[string]any)
 	id, _ := m["Ref"].(string)
@@ -21,7 +24,11 @@ func (t *transformer) cognitoEvent(f *function, name string, p map[string]any) e
 	default:
 		triggers = []any{tr}
 	}
-	if err := t.add(f.id, f.id+name+"Permission", f.resource("AWS::Lambda::Permission", map[string]any{
+	perm := f.id + "CognitoPermission"
+	if f.cognitoPermission {
+		delete(t.out, perm)
+	}
+	if err := t.add(f.id, perm, f.resource("AWS::Lambda::Permission", map[string]any{
 		"Action":       "lambda:InvokeFunction",
 		"FunctionName": f.name(),
 		"Principal":    "cognito-idp.amazonaws.com",
@@ -29,6 +36,7 @@ func (t *transformer) cognitoEvent(f *function, name string, p map[string]any) e
 	})); err != nil {
 		return err
 	}
+	f.cognitoPermission = true
 	props, _ := pool["Properties"].(map[string]any)
 	if props == nil {
 		props = map[string]any{}

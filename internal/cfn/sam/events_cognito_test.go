@@ -35,7 +35,7 @@ Resources:
 	if !reflect.DeepEqual(lc["PreSignUp"], want) || !reflect.DeepEqual(lc["PostConfirmation"], want) || lc["CustomMessage"] == nil {
 		t.Errorf("LambdaConfig %v", lc)
 	}
-	perm := r.resource(t, "HooksSignupPermission", "AWS::Lambda::Permission")
+	perm := r.resource(t, "HooksCognitoPermission", "AWS::Lambda::Permission")
 	if get(perm, "Properties", "Principal") != "cognito-idp.amazonaws.com" ||
 		!reflect.DeepEqual(get(perm, "Properties", "SourceArn"), map[string]any{"Fn::GetAtt": []any{"Users", "Arn"}}) {
 		t.Errorf("permission %v", perm)
@@ -64,4 +64,49 @@ Resources:
 	if err == nil || !strings.Contains(err.Error(), "Event with id [Signup] is invalid. Cognito events must reference a Cognito UserPool in the same template.") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// TestCognitoEventsShareOnePermission: AWS's translator names the
+// permission FUNCTIONCognitoPermission whatever the event's name, so two
+// Cognito events of one function leave one permission, for the pool of
+// the last (its output for this template).
+func TestCognitoEventsShareOnePermission(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  P1:
+    Type: AWS::Cognito::UserPool
+  P2:
+    Type: AWS::Cognito::UserPool
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      InlineCode: x
+      Events:
+        A:
+          Type: Cognito
+          Properties:
+            UserPool: !Ref P1
+            Trigger: PreSignUp
+        B:
+          Type: Cognito
+          Properties:
+            UserPool: !Ref P2
+            Trigger: PostConfirmation
+`))
+	want(t, "permission", r.props(t, "FnCognitoPermission", "AWS::Lambda::Permission"), map[string]any{
+		"Action":       "lambda:InvokeFunction",
+		"FunctionName": map[string]any{"Ref": "Fn"},
+		"Principal":    "cognito-idp.amazonaws.com",
+		"SourceArn":    map[string]any{"Fn::GetAtt": []any{"P2", "Arn"}},
+	})
+	for _, id := range []string{"FnAPermission", "FnBPermission"} {
+		if _, ok := r.tree["Resources"].(map[string]any)[id]; ok {
+			t.Errorf("%s made", id)
+		}
+	}
+	want(t, "P1 trigger", get(r.props(t, "P1", "AWS::Cognito::UserPool"), "LambdaConfig", "PreSignUp"), map[string]any{"Fn::GetAtt": []any{"Fn", "Arn"}})
 }

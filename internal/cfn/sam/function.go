@@ -26,6 +26,9 @@ type function struct {
 	// function, which then waits for its role (and the policies that
 	// let it read).
 	pullEvents bool
+	// cognitoPermission is set once a Cognito event has made
+	// FUNCTIONCognitoPermission.
+	cognitoPermission bool
 }
 
 // name is how permissions, mappings and subscriptions name the function:
@@ -400,7 +403,8 @@ var destinationActions = map[string]string{
 
 // eventInvokeConfig builds FUNCTIONEventInvokeConfig from
 // EventInvokeConfig, creating the queue or topic a destination of type
-// SQS or SNS names none of (FUNCTIONOnSuccessQueue, ...).
+// SQS or SNS names none of (FUNCTIONEventInvokeConfigOnSuccessQueue, ...,
+// the logical IDs AWS's translator gives them).
 func (t *transformer) eventInvokeConfig(f *function) error {
 	v, ok := f.props["EventInvokeConfig"]
 	if !ok {
@@ -468,7 +472,7 @@ func (t *transformer) destination(f *function, when string, v any) (any, error) 
 			// Wording unconfirmed.
 			return nil, resourceError(f.id, "Destination is required if Type is not SQS or SNS")
 		}
-		id := f.id + when + auto.suffix
+		id := f.id + "EventInvokeConfig" + when + auto.suffix
 		made := auto.arn(id)
 		r := f.resource(auto.resourceType, map[string]any{})
 		if c := t.andCondition(f, cond); c != "" {
@@ -492,7 +496,7 @@ func (t *transformer) destination(f *function, when string, v any) (any, error) 
 
 // autoDestinations are the destination types for which SAM creates the
 // destination when none is given: the resource's type, the suffix of its
-// logical ID (FUNCTIONOnFailureQueue) and of the reference to it
+// logical ID (FUNCTIONEventInvokeConfigOnFailureQueue) and of the reference to it
 // (FUNCTION.DestinationQueue), and how its ARN is obtained.
 var autoDestinations = map[string]struct {
 	resourceType, suffix string
@@ -528,7 +532,9 @@ func (t *transformer) destinationCondition(f *function, dest any) (string, any) 
 	case first:
 		return name, clone(args[2])
 	case second:
-		not := generatedConditionName("NOT"+name, f.id)
+		// SAM hashes the ID of the EventInvokeConfig here, not the
+		// function's (the translator's output for such a template).
+		not := generatedConditionName("NOT"+name, f.id+"EventInvokeConfig")
 		t.conditions[not] = map[string]any{"Fn::Not": []any{map[string]any{"Condition": name}}}
 		return not, clone(args[1])
 	}

@@ -282,8 +282,9 @@ func (t *transformer) emitHTTPAPI(api *httpAPI) error {
 	stageID := api.id + "ApiGatewayDefaultStage"
 	if s, ok := props["StageName"]; ok {
 		stageName = clone(s)
-		if name, ok := t.resolve(s); ok && name != defaultRoute {
-			stageID = api.id + alphanumeric(name) + "Stage"
+		if s != defaultRoute {
+			// Named as a REST API's stage is: from StageName as written.
+			stageID, _ = stageIDs(api.id, s)
 		}
 	}
 	stage := map[string]any{

@@ -233,6 +233,7 @@ const (
 	kinesisStrm  = arnPrefix + "kinesis" + regionAcct + "stream/${streamName}"
 	kmsKey       = arnPrefix + "kms" + regionAcct + "key/${keyId}"
 	ssmParameter = arnPrefix + "ssm" + regionAcct + "parameter"
+	sesIdentity  = arnPrefix + "ses" + regionAcct + "identity/${identityName}"
 )
 
 var (
@@ -267,6 +268,10 @@ var policyTemplates = map[string]samPolicyTemplate{
 	"CloudWatchPutMetricPolicy": {statements: []templateStatement{
 		{actions: []string{"cloudwatch:PutMetricData"}, resources: []string{"*"}},
 	}},
+	"DynamoDBBackupFullAccessPolicy": {params: []string{"TableName"}, statements: []templateStatement{
+		{actions: []string{"dynamodb:CreateBackup", "dynamodb:DescribeContinuousBackups"}, resources: []string{ddbTable}},
+		{actions: []string{"dynamodb:DeleteBackup", "dynamodb:DescribeBackup", "dynamodb:ListBackups"}, resources: []string{ddbTable + "/backup/*"}},
+	}},
 	"DynamoDBCrudPolicy": {params: []string{"TableName"}, statements: []templateStatement{
 		{actions: dynamoDBCrud, resources: []string{ddbTable, ddbTableIdx}},
 	}},
@@ -275,6 +280,13 @@ var policyTemplates = map[string]samPolicyTemplate{
 	}},
 	"DynamoDBReconfigurePolicy": {params: []string{"TableName"}, statements: []templateStatement{
 		{actions: []string{"dynamodb:UpdateTable"}, resources: []string{ddbTable}},
+	}},
+	"DynamoDBRestoreFromBackupPolicy": {params: []string{"TableName"}, statements: []templateStatement{
+		{actions: []string{"dynamodb:RestoreTableFromBackup"}, resources: []string{ddbTable + "/backup/*"}},
+		{actions: []string{
+			"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+			"dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchWriteItem",
+		}, resources: []string{ddbTable}},
 	}},
 	"DynamoDBStreamReadPolicy": {params: []string{"TableName", "StreamName"}, statements: []templateStatement{
 		{actions: []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, resources: []string{ddbTable + "/stream/${streamName}"}},
@@ -285,6 +297,9 @@ var policyTemplates = map[string]samPolicyTemplate{
 	}},
 	"EC2DescribePolicy": {statements: []templateStatement{
 		{actions: []string{"ec2:DescribeRegions", "ec2:DescribeInstances"}, resources: []string{"*"}},
+	}},
+	"EcsRunTaskPolicy": {params: []string{"TaskDefinition"}, statements: []templateStatement{
+		{actions: []string{"ecs:RunTask"}, resources: []string{arnPrefix + "ecs" + regionAcct + "task-definition/${taskDefinition}"}},
 	}},
 	"EventBridgePutEventsPolicy": {params: []string{"EventBusName"}, statements: []templateStatement{
 		{actions: []string{"events:PutEvents"}, resources: []string{arnPrefix + "events" + regionAcct + "event-bus/${eventBusName}"}},
@@ -310,6 +325,12 @@ var policyTemplates = map[string]samPolicyTemplate{
 	}},
 	"KMSEncryptPolicy": {params: []string{"KeyId"}, statements: []templateStatement{
 		{actions: []string{"kms:Encrypt"}, resources: []string{kmsKey}},
+	}},
+	"KMSEncryptPolicy_v2": {params: []string{"KeyId"}, statements: []templateStatement{
+		{actions: []string{
+			"kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+			"kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext",
+		}, resources: []string{kmsKey}},
 	}},
 	"LambdaInvokePolicy": {params: []string{"FunctionName"}, statements: []templateStatement{
 		{actions: []string{"lambda:InvokeFunction"}, resources: []string{arnPrefix + "lambda" + regionAcct + "function:${functionName}*"}},
@@ -342,6 +363,31 @@ var policyTemplates = map[string]samPolicyTemplate{
 	"S3WritePolicy": {params: []string{"BucketName"}, statements: []templateStatement{
 		{actions: []string{"s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"}, resources: []string{s3Bucket, s3Objects}},
 	}},
+	"SESBulkTemplatedCrudPolicy": {params: []string{"IdentityName"}, statements: []templateStatement{
+		{actions: []string{
+			"ses:GetIdentityVerificationAttributes", "ses:SendEmail", "ses:SendRawEmail",
+			"ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail", "ses:VerifyEmailIdentity",
+		}, resources: []string{sesIdentity}},
+	}},
+	"SESBulkTemplatedCrudPolicy_v2": {params: []string{"IdentityName", "TemplateName"}, statements: []templateStatement{
+		{actions: []string{"ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail"},
+			resources: []string{sesIdentity, arnPrefix + "ses" + regionAcct + "template/${templateName}"}},
+		{actions: []string{"ses:GetIdentityVerificationAttributes", "ses:VerifyEmailIdentity"}, resources: []string{"*"}},
+	}},
+	"SESCrudPolicy": {params: []string{"IdentityName"}, statements: []templateStatement{
+		{actions: []string{
+			"ses:GetIdentityVerificationAttributes", "ses:SendEmail", "ses:SendRawEmail", "ses:VerifyEmailIdentity",
+		}, resources: []string{sesIdentity}},
+	}},
+	"SESEmailTemplateCrudPolicy": {statements: []templateStatement{
+		{actions: []string{
+			"ses:CreateTemplate", "ses:GetTemplate", "ses:ListTemplates", "ses:UpdateTemplate",
+			"ses:DeleteTemplate", "ses:TestRenderTemplate",
+		}, resources: []string{"*"}},
+	}},
+	"SESSendBouncePolicy": {params: []string{"IdentityName"}, statements: []templateStatement{
+		{actions: []string{"ses:SendBounce"}, resources: []string{sesIdentity}},
+	}},
 	"SNSCrudPolicy": {params: []string{"TopicName"}, statements: []templateStatement{
 		{actions: []string{"sns:ListSubscriptionsByTopic", "sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish"},
 			resources: []string{arnPrefix + "sns" + regionAcct + "${topicName}*"}},
@@ -369,6 +415,12 @@ var policyTemplates = map[string]samPolicyTemplate{
 	"StepFunctionsExecutionPolicy": {params: []string{"StateMachineName"}, statements: []templateStatement{
 		{actions: []string{"states:StartExecution"}, resources: []string{arnPrefix + "states" + regionAcct + "stateMachine:${stateMachineName}"}},
 	}},
+	"StepFunctionsExecutionPolicy_v2": {params: []string{"StateMachineName"}, statements: []templateStatement{
+		{actions: []string{"states:StartExecution", "states:StartSyncExecution"}, resources: []string{arnPrefix + "states" + regionAcct + "stateMachine:${stateMachineName}"}},
+	}},
+	"StepFunctionsCallbackPolicy": {params: []string{"StateMachineName"}, statements: []templateStatement{
+		{actions: []string{"states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"}, resources: []string{arnPrefix + "states" + regionAcct + "stateMachine:${stateMachineName}"}},
+	}},
 	"VPCAccessPolicy": {statements: []templateStatement{
 		{actions: []string{"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface"}, resources: []string{"*"}},
 	}},
@@ -381,8 +433,7 @@ var otherPolicyTemplates = set(
 	"AcmGetCertificatePolicy", "AthenaQueryPolicy", "AWSSecretsManagerRotationPolicy",
 	"CodeCommitCrudPolicy", "CodeCommitReadPolicy", "CodePipelineLambdaExecutionPolicy",
 	"CodePipelineReadOnlyPolicy", "ComprehendBasicAccessPolicy", "CostExplorerReadOnlyPolicy",
-	"DynamoDBBackupFullAccessPolicy", "DynamoDBRestoreFromBackupPolicy", "EC2CopyImagePolicy",
-	"EcsRunTaskPolicy", "EFSWriteAccessPolicy", "EKSDescribePolicy",
+	"EC2CopyImagePolicy", "EFSWriteAccessPolicy", "EKSDescribePolicy",
 	"ElasticMapReduceAddJobFlowStepsPolicy", "ElasticMapReduceCancelStepsPolicy",
 	"ElasticMapReduceModifyInstanceFleetPolicy", "ElasticMapReduceModifyInstanceGroupsPolicy",
 	"ElasticMapReduceSetTerminationProtectionPolicy", "ElasticMapReduceTerminateJobFlowsPolicy",
@@ -393,7 +444,6 @@ var otherPolicyTemplates = set(
 	"RekognitionNoDataAccessPolicy", "RekognitionReadPolicy", "RekognitionWriteOnlyAccessPolicy",
 	"Route53ChangeResourceRecordSetsPolicy", "SageMakerCreateEndpointConfigPolicy",
 	"SageMakerCreateEndpointPolicy", "ServerlessRepoReadWriteAccessPolicy",
-	"SESBulkTemplatedCrudPolicy", "SESCrudPolicy", "SESEmailTemplateCrudPolicy",
-	"SESSendBouncePolicy", "TextractDetectAnalyzePolicy", "TextractGetResultPolicy",
+	"TextractDetectAnalyzePolicy", "TextractGetResultPolicy",
 	"TextractPolicy",
 )

@@ -1,6 +1,8 @@
 package sam
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -25,8 +27,10 @@ type restAPI struct {
 	attrs    attributes
 	implicit bool
 
-	stageName   any    // the Stage's StageName
-	stageSuffix string // the stage name as part of logical IDs
+	stageName any // the Stage's StageName
+	// stageID is the Stage's logical ID, and permSuffix what the stage
+	// adds to the IDs of the permissions of the API's events.
+	stageID, permSuffix string
 	// body is the OpenAPI document, or nil when the definition is in S3
 	// (bodyS3). userBody is set when the template wrote it.
 	body     map[string]any
@@ -81,9 +85,7 @@ func (t *transformer) implicitRest() *restAPI {
 
 // initRestAPI sets up an API's stage and OpenAPI document.
 func (t *transformer) initRestAPI(api *restAPI) error {
-	if s, ok := t.resolve(api.stageName); ok {
-		api.stageSuffix = alphanumeric(s)
-	}
+	api.stageID, api.permSuffix = stageIDs(api.id, api.stageName)
 	if v, ok := t.resolve(api.props["OpenApiVersion"]); ok && strings.HasPrefix(v, "3") {
 		api.v3 = true
 	}
@@ -96,6 +98,26 @@ func (t *transformer) initRestAPI(api *restAPI) error {
 		_, api.v3 = body["openapi"]
 	}
 	return nil
+}
+
+// stageIDs names an API's stage and says what the stage adds to its
+// events' permissions, as AWS's translator does. A StageName written as
+// letters and digits is part of both (ApiProdStage, FnGetPermissionProd);
+// any other text is replaced by the first ten hexadecimal digits of its
+// SHA-1 (ApiStageHASH, FnGetPermissionHASH). A StageName given with an
+// intrinsic function, even a Ref to a parameter, is not resolved for
+// this: the stage is APIStage and the suffix "Stage".
+func stageIDs(api string, stageName any) (stageID, permSuffix string) {
+	s, ok := stageName.(string)
+	switch {
+	case !ok:
+		return api + "Stage", "Stage"
+	case isAlphanumeric(s):
+		return api + s + "Stage", s
+	}
+	sum := sha1.Sum([]byte(s))
+	h := hex.EncodeToString(sum[:])[:logicalIDHashLength]
+	return api + "Stage" + h, h
 }
 
 // definition returns an API's OpenAPI document: DefinitionBody, the
@@ -133,9 +155,6 @@ func (t *transformer) definition(id string, props map[string]any, v3 bool, tags 
 		body["openapi"] = "3.0.1"
 	} else {
 		body["swagger"] = "2.0"
-	}
-	if d, ok := props["Description"]; ok {
-		body["info"].(map[string]any)["description"] = clone(d)
 	}
 	if tags != nil {
 		body["tags"] = tags
@@ -203,7 +222,7 @@ func (t *transformer) apiEvent(f *function, name string, p map[string]any) error
 		"Principal":    "apigateway.amazonaws.com",
 		"SourceArn":    arn,
 	})
-	return t.add(f.id, f.id+name+"Permission"+api.stageSuffix, perm)
+	return t.add(f.id, f.id+name+"Permission"+api.permSuffix, perm)
 }
 
 // pathParameter matches a path parameter, {id} or {proxy+}.
@@ -216,23 +235,24 @@ func permissionPath(path string) string {
 }
 
 // addMethod adds an aws_proxy operation for the function to the API's
-// document. A document the template wrote keeps an operation it already
-// defines.
+// document. A document the template wrote (DefinitionBody, or a local
+// DefinitionUri) is not added to, as AWS's translator leaves it: the
+// event gives the function its permission, and the document must
+// define the operation and its integration itself.
 func (api *restAPI) addMethod(f *function, event, path, key string, p map[string]any) error {
+	if api.userBody {
+		// The template's own operation is not made conditional.
+		api.methods = append(api.methods, &apiMethod{path: path, key: key, auth: asMap(p["Auth"]), function: f.id, event: event})
+		return nil
+	}
 	item, err := pathItem(api.body, path)
 	if err != nil {
 		return eventError(f.id, event, "%s", err.Error())
 	}
 	m := &apiMethod{path: path, key: key, auth: asMap(p["Auth"]), condition: f.attrs.condition, function: f.id, event: event}
 	if _, exists := item[key]; exists {
-		if !api.userBody {
-			// Wording unconfirmed.
-			return eventError(f.id, event, "API method [%s] defined multiple times for path [%s].", methodName(key), path)
-		}
-		// The template's own operation is not made conditional.
-		m.condition = nil
-		api.methods = append(api.methods, m)
-		return nil
+		// Wording unconfirmed.
+		return eventError(f.id, event, "API method [%s] defined multiple times for path [%s].", methodName(key), path)
 	}
 	integration := map[string]any{
 		"type":       "aws_proxy",
@@ -321,7 +341,9 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 	} else {
 		rest["BodyS3Location"] = api.bodyS3
 	}
-	copyKeys(rest, props, "Name", "MinimumCompressionSize", "ApiKeySourceType",
+	// Description is the RestApi's property, whether SAM generated the
+	// document or the template wrote it, as AWS's translator writes it.
+	copyKeys(rest, props, "Name", "Description", "MinimumCompressionSize", "ApiKeySourceType",
 		"DisableExecuteApiEndpoint", "FailOnWarnings", "Mode", "Policy")
 	if bmt, ok := props["BinaryMediaTypes"]; ok {
 		types := binaryMediaTypes(bmt)
@@ -358,7 +380,7 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 		return err
 	}
 
-	stageID := api.id + api.stageSuffix + "Stage"
+	stageID := api.stageID
 	stage := map[string]any{
 		"DeploymentId": ref(deployment),
 		"RestApiId":    ref(api.id),
@@ -567,6 +589,9 @@ func (t *transformer) restAuth(api *restAPI) error {
 	}
 	preflight := !isFalse(auth["AddDefaultAuthorizerToCorsPreflight"])
 	apiKeyDefault := truthy(auth["ApiKeyRequired"])
+	// The CORS preflight takes the API key too, unless
+	// AddApiKeyRequiredToCorsPreflight is false (SAM's default is true).
+	keyPreflight := !isFalse(auth["AddApiKeyRequiredToCorsPreflight"])
 
 	paths, _ := api.body["paths"].(map[string]any)
 	for _, path := range sortedKeys(paths) {
@@ -583,7 +608,7 @@ func (t *transformer) restAuth(api *restAPI) error {
 			if key == "options" && !preflight {
 				name = ""
 			}
-			apiKey := apiKeyDefault && key != "options"
+			apiKey := apiKeyDefault && (key != "options" || keyPreflight)
 			var scopes any
 			if m := eventAuth[path+" "+key]; m != nil {
 				if a, ok := m.auth["Authorizer"].(string); ok {

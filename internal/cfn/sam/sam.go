@@ -30,7 +30,8 @@ type Options struct {
 	StackName string
 	// Parameters are the stack's parameter values. SAM resolves a few
 	// properties while transforming because they name generated
-	// resources (AutoPublishAlias, an Api's StageName); a Ref to a
+	// resources (AutoPublishAlias; not an Api's StageName, which names
+	// its stage only when written as text); a Ref to a
 	// parameter there takes its value from here, or from the parameter's
 	// Default when absent.
 	Parameters map[string]string

@@ -63,7 +63,11 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 	if tr, ok := props["Tracing"]; ok {
 		sm["TracingConfiguration"] = clone(tr)
 	}
-	tags := map[string]any{"stateMachine:createdBy": "SAM"}
+	// SAM's tag comes first, then the template's by key.
+	createdBy := func() []map[string]any {
+		return []map[string]any{{"Key": "stateMachine:createdBy", "Value": "SAM"}}
+	}
+	tags := map[string]any{}
 	if tg, ok := props["Tags"]; ok {
 		m := asMap(tg)
 		if m == nil {
@@ -73,7 +77,7 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 			tags[k] = clone(v)
 		}
 	}
-	sm["Tags"] = tagList(nil, tags)
+	sm["Tags"] = tagList(createdBy(), cloneMap(tags))
 	attrs := attributesOf(raw)
 	if r, ok := props["Role"]; ok {
 		if _, both := props["Policies"]; both {
@@ -85,6 +89,11 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 		if err := t.addPolicies(id, r, props["Policies"]); err != nil {
 			return err
 		}
+		// With tracing on, SAM lets the role write to X-Ray, after the
+		// template's policies.
+		if on, ok := t.resolve(asMap(props["Tracing"])["Enabled"]); ok && on == "true" {
+			r.addManaged("arn:" + t.partition + ":iam::aws:policy/AWSXrayWriteOnlyAccess")
+		}
 		roleProps := map[string]any{
 			"AssumeRolePolicyDocument": map[string]any{
 				"Version": "2012-10-17",
@@ -94,7 +103,8 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 					"Principal": map[string]any{"Service": []any{"states.amazonaws.com"}},
 				}},
 			},
-			"Tags": tagList(nil, map[string]any{"stateMachine:createdBy": "SAM"}),
+			// The role carries the state machine's tags, as SAM's does.
+			"Tags": tagList(createdBy(), cloneMap(tags)),
 		}
 		if len(r.managed) > 0 {
 			roleProps["ManagedPolicyArns"] = r.managed

@@ -148,3 +148,57 @@ Resources:
 		t.Errorf("FlowAliaslive = %v", alias)
 	}
 }
+
+// TestStateMachineRoleTracingAndTags follows AWS's translator's output:
+// with Tracing enabled the generated role gets AWSXrayWriteOnlyAccess
+// after the template's policies, and it carries the state machine's
+// tags, SAM's first.
+func TestStateMachineRoleTracingAndTags(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A:
+            Type: Pass
+            End: true
+      Tracing:
+        Enabled: true
+      Tags:
+        team: a
+        app: b
+      Policies:
+        - AmazonS3ReadOnlyAccess
+  Untraced:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A:
+            Type: Pass
+            End: true
+      Tracing:
+        Enabled: false
+`))
+	role := r.props(t, "FlowRole", tRole)
+	want(t, "managed policies", role["ManagedPolicyArns"], []any{
+		"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+		"arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+	})
+	tags := []any{
+		map[string]any{"Key": "stateMachine:createdBy", "Value": "SAM"},
+		map[string]any{"Key": "app", "Value": "b"},
+		map[string]any{"Key": "team", "Value": "a"},
+	}
+	want(t, "role tags", role["Tags"], tags)
+	want(t, "state machine tags", r.props(t, "Flow", "AWS::StepFunctions::StateMachine")["Tags"], tags)
+	if m, ok := r.props(t, "UntracedRole", tRole)["ManagedPolicyArns"]; ok {
+		t.Errorf("untraced role's managed policies %v", m)
+	}
+}

@@ -229,7 +229,13 @@ func TestPartitionFollowsRegion(t *testing.T) {
 		[]any{"arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"})
 }
 
-func TestStageNameFromParameter(t *testing.T) {
+// TestStageLogicalIDs follows the logical IDs AWS's translator gives a
+// REST API's stage and its events' permissions: the StageName itself
+// when it is letters and digits, the SHA-1 of other text, and "Stage"
+// when StageName is an intrinsic function, even a Ref to a parameter with
+// a default (the translator does not resolve it here; its output for
+// this template).
+func TestStageLogicalIDs(t *testing.T) {
 	t.Parallel()
 	body := `
 Transform: AWS::Serverless-2016-10-31
@@ -242,24 +248,47 @@ Resources:
     Type: AWS::Serverless::Api
     Properties:
       StageName: !Ref Stage
+  Api2:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: my-stage
+  Api3:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
 ` + fn + `
       Events:
-        Get:
+        A:
           Type: Api
-          Properties: {RestApiId: !Ref Api, Path: /, Method: get}
+          Properties: {RestApiId: !Ref Api, Path: /a, Method: get}
+        B:
+          Type: Api
+          Properties: {RestApiId: !Ref Api2, Path: /a, Method: get}
+        C:
+          Type: Api
+          Properties: {RestApiId: !Ref Api3, Path: /a, Method: get}
+Outputs:
+  S:
+    Value: !Ref Api.Stage
 `
 	r := transformBody(t, []byte(body))
-	want(t, "stage", get(r.props(t, "ApibetaStage", tStage), "StageName"), map[string]any{"Ref": "Stage"})
-	r.props(t, "FnGetPermissionbeta", tPermission)
+	want(t, "stage", get(r.props(t, "ApiStage", tStage), "StageName"), map[string]any{"Ref": "Stage"})
+	want(t, "Api.Stage", get(r.tree, "Outputs", "S", "Value"), map[string]any{"Ref": "ApiStage"})
+	want(t, "stage", get(r.props(t, "Api2Stagea9d64949ee", tStage), "StageName"), "my-stage")
+	want(t, "stage", get(r.props(t, "Api3v1Stage", tStage), "StageName"), "v1")
+	r.props(t, "FnAPermissionStage", tPermission)
+	r.props(t, "FnBPermissiona9d64949ee", tPermission)
+	r.props(t, "FnCPermissionv1", tPermission)
 
+	// The values a deployment gives the parameters do not change the IDs.
 	opts := testOptions
 	opts.Parameters = map[string]string{"Stage": "gamma"}
 	out, _, err := Transform(parse(t, body), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if get(out, "Resources", "ApigammaStage") == nil {
-		t.Error("the parameter value given does not name the stage")
+	if get(out, "Resources", "ApiStage") == nil {
+		t.Error("the parameter value given names the stage")
 	}
 }
 
@@ -313,27 +342,30 @@ Outputs:
     Value: !Ref Worker.DestinationQueue
 `))
 	// SAM names a generated condition after what it says and the SHA-1 of
-	// the function's logical ID.
-	notOwn := "NOTOwnQueue" + sha1Prefix("Worker")
-	guardedNot := "NOTOwnQueue" + sha1Prefix("Guarded")
-	guardedAnd := "DeployedAND" + guardedNot + sha1Prefix("Guarded")
+	// a logical ID: the EventInvokeConfig's for the negation, the
+	// function's for the conjunction. These are the names AWS's
+	// translator gives for this template.
+	notOwn := "NOTOwnQueue92a9a3d43a"
+	guardedNot := "NOTOwnQueue320a1882f5"
+	guardedAnd := "DeployedANDNOTOwnQueue320a1882f5fd6d97f374"
+	want(t, "hash of the config's ID", notOwn, "NOTOwnQueue"+sha1Prefix("WorkerEventInvokeConfig"))
 	conds := r.tree["Conditions"].(map[string]any)
 	want(t, "negation", conds[notOwn], map[string]any{"Fn::Not": []any{map[string]any{"Condition": "OwnQueue"}}})
 	want(t, "conjunction", conds[guardedAnd], map[string]any{"Fn::And": []any{
 		map[string]any{"Condition": "Deployed"}, map[string]any{"Condition": guardedNot}}})
 
-	want(t, "queue's condition", r.resource(t, "WorkerOnSuccessQueue", tQueue)["Condition"], notOwn)
-	want(t, "topic's condition", r.resource(t, "WorkerOnFailureTopic", tTopic)["Condition"], "OwnQueue")
-	want(t, "guarded queue's condition", r.resource(t, "GuardedOnFailureQueue", tQueue)["Condition"], guardedAnd)
+	want(t, "queue's condition", r.resource(t, "WorkerEventInvokeConfigOnSuccessQueue", tQueue)["Condition"], notOwn)
+	want(t, "topic's condition", r.resource(t, "WorkerEventInvokeConfigOnFailureTopic", tTopic)["Condition"], "OwnQueue")
+	want(t, "guarded queue's condition", r.resource(t, "GuardedEventInvokeConfigOnFailureQueue", tQueue)["Condition"], guardedAnd)
 	want(t, "destinations", get(r.props(t, "WorkerEventInvokeConfig", tInvokeConfig), "DestinationConfig"), map[string]any{
 		"OnSuccess": map[string]any{"Destination": map[string]any{"Fn::If": []any{notOwn,
-			map[string]any{"Fn::GetAtt": []any{"WorkerOnSuccessQueue", "Arn"}},
+			map[string]any{"Fn::GetAtt": []any{"WorkerEventInvokeConfigOnSuccessQueue", "Arn"}},
 			map[string]any{"Fn::GetAtt": []any{"Mine", "Arn"}}}}},
 		"OnFailure": map[string]any{"Destination": map[string]any{"Fn::If": []any{"OwnQueue",
-			map[string]any{"Ref": "WorkerOnFailureTopic"},
+			map[string]any{"Ref": "WorkerEventInvokeConfigOnFailureTopic"},
 			"arn:aws:sns:us-east-1:123456789012:theirs"}}},
 	})
-	want(t, "Worker.DestinationQueue", get(r.tree, "Outputs", "Successes", "Value"), map[string]any{"Ref": "WorkerOnSuccessQueue"})
+	want(t, "Worker.DestinationQueue", get(r.tree, "Outputs", "Successes", "Value"), map[string]any{"Ref": "WorkerEventInvokeConfigOnSuccessQueue"})
 	if !r.conds[notOwn] || r.conds["OwnQueue"] {
 		t.Errorf("with the defaults SAM's queue is created: %v", r.conds)
 	}
@@ -344,4 +376,163 @@ Outputs:
 func sha1Prefix(s string) string {
 	sum := sha1.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])[:logicalIDHashLength]
+}
+
+// TestHTTPAPIStageLogicalIDs: an HTTP API's stage is named as a REST
+// API's is, from StageName as written (AWS's translator's output for
+// this template); $default keeps APIApiGatewayDefaultStage.
+func TestHTTPAPIStageLogicalIDs(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage:
+    Type: String
+    Default: beta
+Resources:
+  H1:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: !Ref Stage
+  H2:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: my-stage
+  H3:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: v1
+  H4:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: $default
+`))
+	want(t, "H1", get(r.props(t, "H1Stage", tHTTPStage), "StageName"), map[string]any{"Ref": "Stage"})
+	want(t, "H2", get(r.props(t, "H2Stagea9d64949ee", tHTTPStage), "StageName"), "my-stage")
+	want(t, "H3", get(r.props(t, "H3v1Stage", tHTTPStage), "StageName"), "v1")
+	want(t, "H4", get(r.props(t, "H4ApiGatewayDefaultStage", tHTTPStage), "StageName"), "$default")
+}
+
+// TestApiEventsLeaveTheTemplatesDocument: AWS's translator adds no
+// operation to a REST API's DefinitionBody, neither a new path nor a
+// method missing from a path it has, nor an integration to an
+// operation without one; the events only make their permissions (its
+// output for this template).
+func TestApiEventsLeaveTheTemplatesDocument(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  RestApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        swagger: "2.0"
+        info:
+          title: pets
+        paths:
+          /pets:
+            get:
+              responses: {}
+  Pets:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      InlineCode: x
+      Events:
+        List:
+          Type: Api
+          Properties:
+            RestApiId: !Ref RestApi
+            Path: /pets
+            Method: get
+        Add:
+          Type: Api
+          Properties:
+            RestApiId: !Ref RestApi
+            Path: /pets
+            Method: post
+        Other:
+          Type: Api
+          Properties:
+            RestApiId: !Ref RestApi
+            Path: /other
+            Method: get
+`))
+	want(t, "document", r.props(t, "RestApi", tRestAPI)["Body"], map[string]any{
+		"swagger": "2.0",
+		"info":    map[string]any{"title": "pets"},
+		"paths":   map[string]any{"/pets": map[string]any{"get": map[string]any{"responses": map[string]any{}}}},
+	})
+	for _, id := range []string{"PetsListPermissionprod", "PetsAddPermissionprod", "PetsOtherPermissionprod"} {
+		r.props(t, id, tPermission)
+	}
+}
+
+// TestAPIKeyOnCorsPreflight: with Auth.ApiKeyRequired and Cors, SAM puts
+// the API key on the OPTIONS operation too, unless
+// AddApiKeyRequiredToCorsPreflight is false (documented default true;
+// AWS's translator's output for these templates).
+func TestAPIKeyOnCorsPreflight(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		add  string
+		want any
+	}{
+		{"", []any{map[string]any{"api_key": []any{}}}},
+		{"\n        AddApiKeyRequiredToCorsPreflight: false", nil},
+	} {
+		r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Cors:
+        AllowOrigin: "'*'"
+      Auth:
+        ApiKeyRequired: true`+tc.add+`
+`+fn+`
+      Events:
+        Get:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /items, Method: get}
+`))
+		body := r.props(t, "Api", tRestAPI)["Body"]
+		want(t, "get", get(body, "paths", "/items", "get", "security"), []any{map[string]any{"api_key": []any{}}})
+		want(t, "options"+tc.add, get(body, "paths", "/items", "options", "security"), tc.want)
+	}
+}
+
+// TestRestAPIDescription: a REST API's Description is the RestApi's
+// property, for a document SAM generates and one the template wrote,
+// and not put into the generated document (AWS's translator's output
+// for this template).
+func TestRestAPIDescription(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  R:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: p
+      Description: my rest
+  Own:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: p
+      Description: my own
+      DefinitionBody:
+        swagger: "2.0"
+        info: {title: own}
+        paths: {}
+`))
+	rest := r.props(t, "R", tRestAPI)
+	want(t, "description", rest["Description"], "my rest")
+	want(t, "document's info", get(rest, "Body", "info"), map[string]any{"version": "1.0", "title": map[string]any{"Ref": "AWS::StackName"}})
+	want(t, "own description", r.props(t, "Own", tRestAPI)["Description"], "my own")
 }
