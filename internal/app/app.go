@@ -247,7 +247,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress,
 		HostVolumeRoot: cfg.HostVolumeRoot,
 		Credentials:    registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
-	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers})
+	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers,
+		Python: cfg.Python, Node: cfg.Node, Java: cfg.Java})
 	if err != nil {
 		if daemon != nil {
 			daemon.Close()

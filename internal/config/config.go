@@ -54,6 +54,13 @@ type Config struct {
 	// AWS_XRAY_DAEMON_ADDRESS. The default is loopback only; empty (or
 	// "0") turns the daemon off.
 	XRayDaemon string `json:"xrayDaemon"`
+	// Python, Node and Java are the interpreters that run python3.x,
+	// nodejs*.x and java* functions (a path); empty means python3, node
+	// and java from PATH. Java's JDK must have javac, which compiles
+	// virga's Java bootstrap once.
+	Python string `json:"python"`
+	Node   string `json:"node"`
+	Java   string `json:"java"`
 	// OTLPEndpoint, when set, is the URL of an OpenTelemetry collector's
 	// OTLP/HTTP receiver (http://localhost:4318) to which virga exports
 	// the X-Ray segments it stores, as spans in protobuf. Traces are

@@ -102,9 +102,11 @@
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, X-Ray daemon access from containers
-// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java, .NET
+// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
-// naming the runtime), the timestamp condition of JSON log-level
+// naming the runtime), Java's JSON log format (the Java bootstrap writes
+// text), custom serializers (aws-lambda-java-serialization's
+// CustomPojoSerializer) and Joda or java.time types in Java events, the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),
 // and callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
 // the callback is called" in Node.js.

@@ -139,6 +139,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			if err := m.nodeSDK.ensure(ctx, spec); err != nil {
 				m.log.Warn("providing the AWS SDK for JavaScript", "function", spec.FunctionName, "err", err)
 			}
+		case kindJava:
+			cfg.RuntimeDir = m.javaDir
+			interp = m.java.path
 		}
 		layout := m.host.Layout(cfg)
 		fail := func(typ, msg string) (*environment, *Result, error) {
@@ -157,6 +160,8 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.PythonFile, layout.OptDir}
 		case kindNode:
 			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.NodeFile}
+		case kindJava:
+			cfg.Path, cfg.Args = interp, javaArgs(p.rt, cfg.MemoryMB, e.initType, layout.RuntimeDir, layout.OptDir)
 		}
 		var creds Credentials
 		if spec.Credentials != nil {
@@ -555,13 +560,14 @@ func (e *environment) discard() {
 // runtimeDirs installs the bootstraps under workDir, and makes the empty
 // runtime directory of custom runtimes (AWS's /var/runtime exists for
 // them too).
-func runtimeDirs(workDir string) (python, node, empty string, err error) {
+func runtimeDirs(workDir string) (python, node, java, empty string, err error) {
 	dir := filepath.Join(workDir, "runtime")
-	if python, node, err = bootstraps.Install(dir); err != nil {
-		return "", "", "", err
+	d, err := bootstraps.Install(dir)
+	if err != nil {
+		return "", "", "", "", err
 	}
 	empty = filepath.Join(dir, "provided")
-	return python, node, empty, os.MkdirAll(empty, 0o755)
+	return d.Python, d.Node, d.Java, empty, os.MkdirAll(empty, 0o755)
 }
 
 // invokedARN is the ARN the runtime reports as the invoked function's.

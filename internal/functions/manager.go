@@ -46,9 +46,11 @@ type Options struct {
 	MaxLogBytes int64
 	// Plain runs functions as plain processes even as root.
 	Plain bool
-	// Python and Node are the interpreters for python3.x and nodejs*.x
-	// functions; empty means python3 and node from PATH.
-	Python, Node string
+	// Python, Node and Java are the interpreters for python3.x, nodejs*.x
+	// and java* functions; empty means python3, node and java from PATH.
+	// Java's JDK also compiles the Java bootstrap, once (its javac, or
+	// javac from PATH).
+	Python, Node, Java string
 	// XRayDaemon is the address (host:port) of the X-Ray daemon functions
 	// send segments to (AWS_XRAY_DAEMON_ADDRESS); empty sets none.
 	XRayDaemon string
@@ -71,8 +73,12 @@ type Pools struct {
 	log   *slog.Logger
 	host  *sandbox.Host
 
-	python, node                        interpreter
-	pythonDir, nodeDir, emptyRuntimeDir string
+	python, node, java                           interpreter
+	pythonDir, nodeDir, javaDir, emptyRuntimeDir string
+	// javaCompiled compiles the Java bootstrap once, on the first Java
+	// function's use (javaErr is why it failed).
+	javaCompiled sync.Once
+	javaErr      error
 	// nodeSDK provides the AWS SDK for JavaScript to Node functions.
 	nodeSDK *nodeSDK
 	notices sync.Map // runtime id → struct{}: version notices given
@@ -138,13 +144,14 @@ func New(opts Options) (*Pools, error) {
 		log:    opts.Logger,
 		python: interpreter{name: "python3", override: opts.Python},
 		node:   interpreter{name: "node", override: opts.Node},
+		java:   interpreter{name: "java", override: opts.Java},
 		pools:  map[string]*pool{},
 		stats:  map[string]*functionStats{},
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
 	var err error
-	if m.pythonDir, m.nodeDir, m.emptyRuntimeDir, err = runtimeDirs(opts.WorkDir); err != nil {
+	if m.pythonDir, m.nodeDir, m.javaDir, m.emptyRuntimeDir, err = runtimeDirs(opts.WorkDir); err != nil {
 		return nil, err
 	}
 	m.nodeSDK = newNodeSDK(m.nodeDir)
@@ -180,6 +187,8 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		in = &m.python
 	case kindNode:
 		in = &m.node
+	case kindJava:
+		in = &m.java
 	default:
 		return rt, nil
 	}
@@ -188,6 +197,12 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		return rt, &RuntimeError{Type: TypeInvalidRuntime,
 			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + ")."}
 	}
+	if rt.kind == kindJava {
+		if err := m.compileJava(); err != nil {
+			return rt, &RuntimeError{Type: TypeInvalidRuntime,
+				Message: "The runtime " + id + " cannot run on this host: " + err.Error() + "."}
+		}
+	}
 	rt.host = version
 	if version != rt.version {
 		if _, told := m.notices.LoadOrStore(id, struct{}{}); !told {
@@ -195,6 +210,20 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		}
 	}
 	return rt, nil
+}
+
+// compileJava compiles the Java bootstrap with the JDK of m.java, once.
+func (m *Pools) compileJava() error {
+	m.javaCompiled.Do(func() {
+		c, err := javac(m.java.home)
+		if err == nil {
+			started := m.clock.Now()
+			err = bootstraps.CompileJava(m.javaDir, c, m.java.home+" "+m.java.version)
+			m.log.Debug("Java bootstrap ready", "javac", c, "took", m.clock.Now().Sub(started))
+		}
+		m.javaErr = err
+	})
+	return m.javaErr
 }
 
 // poolFor returns spec's pool, making it on first use.

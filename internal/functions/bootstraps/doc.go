@@ -1,7 +1,32 @@
 // Package bootstraps holds virga's own Lambda runtimes for interpreted
-// languages: a Python and a Node.js Runtime API client, each written with
-// its language's standard library only, embedded in the virga binary and
-// written to disk for environments to mount at /var/runtime.
+// languages: a Python, a Node.js and a Java Runtime API client, each
+// written with its language's standard library only, embedded in the
+// virga binary and written to disk for environments to mount at
+// /var/runtime. The Java one is embedded as source and compiled with the
+// host JDK's javac on first need (CompileJava), into classes/ beside it,
+// once per source and JDK: about 3 s of javac, against about half a
+// second that the JDK's single-file source launcher (`java
+// Bootstrap.java`) would add to every cold start.
+//
+// Java: the bootstrap loads the package with a class loader over
+// LAMBDA_TASK_ROOT, its lib/*.jar and the layers' java/lib/*.jar, and the
+// handler as Lambda's Java runtime does: "pkg.Class::method" (public
+// methods of that name, preferring non-bridge methods and the longest
+// signatures, a trailing Context counting one more; forms (), (input),
+// (Context), (input, Context), (InputStream), (OutputStream),
+// (InputStream, OutputStream), (InputStream, Context), (OutputStream,
+// Context), (InputStream, OutputStream, Context)), or "pkg.Class"
+// implementing RequestStreamHandler or RequestHandler. The
+// aws-lambda-java-core types it needs (Context, LambdaLogger, ...) are the
+// function's own: it implements them with proxies. Its JSON mapper matches
+// names case-insensitively (the events' "Records", "eventSourceARN"),
+// ignores unknown names and leaves nulls out of what it writes. Errors
+// are Lambda's Java documents: a thrown exception as errorMessage,
+// errorType (its class) and stackTrace (its frames, the runtime's cut
+// off); a fault of the package (no such class, method or interface) as
+// errorMessage and errorType only, at every invocation; a class that
+// fails to load or initialize, or a constructor that throws, as an
+// init error.
 //
 // Both load the handler named by _HANDLER from LAMBDA_TASK_ROOT, give it
 // an event and a context with AWS's fields and methods, and shape errors

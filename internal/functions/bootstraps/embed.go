@@ -18,10 +18,22 @@ var Python []byte
 //go:embed node/bootstrap.mjs
 var Node []byte
 
+// Java is java/Bootstrap.java, the source of the class
+// virga.lambda.Bootstrap: compiled once per host JDK (CompileJava), then
+// `java -cp DIR/classes virga.lambda.Bootstrap [OPT_DIR]`.
+//
+//go:embed java/Bootstrap.java
+var Java []byte
+
 // Files name the bootstrap of each language inside its runtime directory.
 const (
 	PythonFile = "bootstrap.py"
 	NodeFile   = "bootstrap.mjs"
+	JavaFile   = "Bootstrap.java"
+	// JavaClasses is the directory of the compiled Java bootstrap inside
+	// the Java runtime directory, and JavaMain its main class.
+	JavaClasses = "classes"
+	JavaMain    = "virga.lambda.Bootstrap"
 )
 
 // Digest names this build's bootstraps: the first 12 hex digits of the
@@ -32,24 +44,32 @@ func Digest() string {
 	h.Write(Python)
 	h.Write([]byte{0})
 	h.Write(Node)
+	h.Write([]byte{0})
+	h.Write(Java)
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-// Install writes the bootstraps under dir, as dir/python/bootstrap.py and
-// dir/node/bootstrap.mjs, replacing what is there atomically, and returns
-// the two runtime directories.
-func Install(dir string) (python, node string, err error) {
-	python, node = filepath.Join(dir, "python"), filepath.Join(dir, "node")
+// Dirs are the runtime directories Install made.
+type Dirs struct {
+	Python, Node, Java string
+}
+
+// Install writes the bootstraps under dir, as dir/python/bootstrap.py,
+// dir/node/bootstrap.mjs and dir/java/Bootstrap.java, replacing what is
+// there atomically, and returns the runtime directories. The Java source
+// is compiled later, by CompileJava, when a Java function first needs it.
+func Install(dir string) (Dirs, error) {
+	d := Dirs{filepath.Join(dir, "python"), filepath.Join(dir, "node"), filepath.Join(dir, "java")}
 	for _, f := range []struct {
 		dir, name string
 		data      []byte
-	}{{python, PythonFile, Python}, {node, NodeFile, Node}} {
+	}{{d.Python, PythonFile, Python}, {d.Node, NodeFile, Node}, {d.Java, JavaFile, Java}} {
 		if err := os.MkdirAll(f.dir, 0o755); err != nil {
-			return "", "", err
+			return Dirs{}, err
 		}
 		tmp, err := os.CreateTemp(f.dir, ".bootstrap-*")
 		if err != nil {
-			return "", "", err
+			return Dirs{}, err
 		}
 		_, werr := tmp.Write(f.data)
 		cerr := tmp.Close()
@@ -64,8 +84,8 @@ func Install(dir string) (python, node string, err error) {
 		}
 		if werr != nil {
 			os.Remove(tmp.Name())
-			return "", "", werr
+			return Dirs{}, werr
 		}
 	}
-	return python, node, nil
+	return d, nil
 }

@@ -14,14 +14,14 @@ func TestInstall(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for range 2 { // a second install replaces the first
-		python, node, err := Install(dir)
+		d, err := Install(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range []struct {
 			path string
 			want []byte
-		}{{filepath.Join(python, PythonFile), Python}, {filepath.Join(node, NodeFile), Node}} {
+		}{{filepath.Join(d.Python, PythonFile), Python}, {filepath.Join(d.Node, NodeFile), Node}, {filepath.Join(d.Java, JavaFile), Java}} {
 			got, err := os.ReadFile(f.path)
 			if err != nil || !bytes.Equal(got, f.want) {
 				t.Fatalf("%s: %v", f.path, err)
@@ -39,10 +39,11 @@ func TestInstall(t *testing.T) {
 func TestSyntax(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	python, node, err := Install(dir)
+	d, err := Install(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	python, node := d.Python, d.Node
 	cmd := exec.Command(testenv.Tool(t, "python3"), "-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", filepath.Join(python, PythonFile))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("python: %v\n%s", err, out)
@@ -64,5 +65,46 @@ func TestDigest(t *testing.T) {
 	Node = append(bytes.Clone(saved), "\n// changed\n"...)
 	if Digest() == d {
 		t.Error("the digest did not change with the Node bootstrap")
+	}
+}
+
+// TestCompileJava compiles the Java bootstrap once per source and JDK:
+// a second call with the same JDK keeps the classes, another JDK
+// recompiles them.
+func TestCompileJava(t *testing.T) {
+	t.Parallel()
+	javac := testenv.Tool(t, "javac")
+	d, err := Install(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	main := filepath.Join(d.Java, JavaClasses, "virga", "lambda", "Bootstrap.class")
+	if err := CompileJava(d.Java, javac, "jdk-a"); err != nil {
+		t.Fatal(err)
+	}
+	first, err := os.Stat(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CompileJava(d.Java, javac, "jdk-a"); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := os.Stat(main); err != nil || !os.SameFile(first, again) {
+		t.Errorf("the same JDK recompiled the bootstrap: %v", err)
+	}
+	if err := CompileJava(d.Java, javac, "jdk-b"); err != nil {
+		t.Fatal(err)
+	}
+	if other, err := os.Stat(main); err != nil || os.SameFile(first, other) {
+		t.Errorf("another JDK kept the classes: %v", err)
+	}
+	entries, _ := os.ReadDir(d.Java)
+	for _, e := range entries {
+		if e.Name() != JavaFile && e.Name() != JavaClasses && e.Name() != ".lock" {
+			t.Errorf("leftover %s", e.Name())
+		}
+	}
+	if err := CompileJava(d.Java, filepath.Join(t.TempDir(), "no-javac"), "jdk-c"); err == nil {
+		t.Error("a missing javac compiled")
 	}
 }
