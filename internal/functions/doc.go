@@ -104,8 +104,7 @@
 // Logs APIs, SnapStart, X-Ray daemon access from containers
 // (AWS_XRAY_DAEMON_ADDRESS is not set in them), the .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
-// naming the runtime), Java's JSON log format (the Java bootstrap writes
-// text), custom serializers (aws-lambda-java-serialization's
+// naming the runtime), custom serializers (aws-lambda-java-serialization's
 // CustomPojoSerializer) and Joda or java.time types in Java events, the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),
 // and callbackWaitsForEmptyEventLoop = false semantics beyond "reply when

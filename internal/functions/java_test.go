@@ -3,6 +3,7 @@ package functions
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -159,5 +160,35 @@ func TestJavaArgs(t *testing.T) {
 	}
 	if _, err := resolveRuntime("java8"); err == nil {
 		t.Error("java8 resolved")
+	}
+}
+
+// TestJavaJSONLogs: with LoggingConfig's JSON format, LambdaLogger writes
+// records of timestamp, message, level (UNDEFINED for log(String)) and
+// AWSRequestId, and the runtime reports an exception as an ERROR record.
+func TestJavaJSONLogs(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := javaSpec(t, "java17", "example.Hello")
+	s.LogFormat = LogFormatJSON
+	res := invoke(t, m, s, `{}`)
+	var rec map[string]any
+	for _, line := range strings.Split(string(res.LogTail), "\n") {
+		if strings.Contains(line, "hello from java") {
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+		}
+	}
+	if rec["message"] != "hello from java\nsecond line" || rec["level"] != "UNDEFINED" || rec["AWSRequestId"] == nil ||
+		!strings.HasSuffix(fmt.Sprint(rec["timestamp"]), "Z") {
+		t.Errorf("record %v in\n%s", rec, res.LogTail)
+	}
+	s2 := *s
+	s2.Key, s2.Handler = s.Key+"fail", "example.Pojos::fail"
+	res = invoke(t, m, &s2, `{}`)
+	if !strings.Contains(string(res.LogTail), `"message":"bad state: java.lang.IllegalStateException\njava.lang.IllegalStateException: bad state\n\tat example.Pojos.deeper(`) ||
+		!strings.Contains(string(res.LogTail), `"level":"ERROR"`) {
+		t.Errorf("tail:\n%s", res.LogTail)
 	}
 }

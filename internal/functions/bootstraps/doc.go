@@ -26,7 +26,11 @@
 // off); a fault of the package (no such class, method or interface) as
 // errorMessage and errorType only, at every invocation; a class that
 // fails to load or initialize, or a constructor that throws, as an
-// init error.
+// init error. LambdaLogger writes its messages as they are in text (lines
+// joined by carriage returns, one record each), and in JSON as records of
+// timestamp, message, level (UNDEFINED for log(String)) and AWSRequestId,
+// filtered by AWS_LAMBDA_LOG_LEVEL; the runtime's own error reports are
+// ERROR records there.
 //
 // Both load the handler named by _HANDLER from LAMBDA_TASK_ROOT, give it
 // an event and a context with AWS's fields and methods, and shape errors

@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/virga/virga/internal/testenv"
 )
@@ -104,7 +106,19 @@ func TestCompileJava(t *testing.T) {
 			t.Errorf("leftover %s", e.Name())
 		}
 	}
-	if err := CompileJava(d.Java, filepath.Join(t.TempDir(), "no-javac"), "jdk-c"); err == nil {
+	// Another work directory takes the classes from the cache.
+	d2, err := Install(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CompileJava(d2.Java, filepath.Join(t.TempDir(), "no-javac"), "jdk-b"); err != nil {
+		t.Errorf("the cached classes were not used: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(d2.Java, JavaClasses, "virga", "lambda", "Bootstrap.class")); err != nil {
+		t.Error(err)
+	}
+	unique := "jdk-" + t.Name() + "-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	if err := CompileJava(d2.Java, filepath.Join(t.TempDir(), "no-javac"), unique); err == nil {
 		t.Error("a missing javac compiled")
 	}
 }

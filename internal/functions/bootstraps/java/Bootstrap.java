@@ -84,13 +84,27 @@ public final class Bootstrap {
         } catch (Fault f) {
             // A fatal fault ends the init: Lambda reports it and starts
             // the next invocation on a new environment.
-            log(f.report());
+            logAt(f.report(), JSON_LOGS ? "ERROR" : "UNDEFINED");
             post("/init/error", f.document(), BAD_FUNCTION_CODE);
             System.exit(1);
             return;
         }
+        prime();
         for (;;) {
             serve(invoker);
+        }
+    }
+
+    // prime makes the Context's proxy class during the init, which
+    // otherwise takes tens of milliseconds of the first invocation.
+    static void prime() {
+        if (contextClass != null) {
+            Proxy.newProxyInstance(loader, new Class<?>[] {contextClass}, new InvocationHandler() {
+                @Override
+                public Object invoke(Object proxy, Method m, Object[] a) {
+                    return null;
+                }
+            });
         }
     }
 
@@ -103,6 +117,7 @@ public final class Bootstrap {
             payload = in.readAllBytes();
         }
         Invocation inv = new Invocation(c, payload);
+        requestId = inv.requestId;
         String trace = c.getHeaderField("Lambda-Runtime-Trace-Id");
         if (trace != null) {
             System.setProperty("com.amazonaws.xray.traceHeader", trace);
@@ -113,7 +128,7 @@ public final class Bootstrap {
         try {
             result = invoker.invoke(inv);
         } catch (Fault f) {
-            log(f.report());
+            logAt(f.report(), JSON_LOGS ? "ERROR" : "UNDEFINED");
             flushOutput();
             post("/invocation/" + inv.requestId + "/error", f.document(), BAD_FUNCTION_CODE);
             return;
@@ -121,7 +136,7 @@ public final class Bootstrap {
             Throwable e = unwrap(t);
             filterStack(e);
             String message = e.getLocalizedMessage() == null ? e.getClass().getName() : e.getLocalizedMessage();
-            log(message + ": " + e.getClass().getName() + "\n" + printed(e));
+            logAt(message + ": " + e.getClass().getName() + "\n" + printed(e), JSON_LOGS ? "ERROR" : "UNDEFINED");
             flushOutput();
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("errorMessage", message);
@@ -192,6 +207,52 @@ public final class Bootstrap {
         }
     }
 
+    // The function's log format and level (LoggingConfig), and the
+    // invocation in progress, for JSON log records.
+    static final boolean JSON_LOGS = "JSON".equals(System.getenv("AWS_LAMBDA_LOG_FORMAT"));
+    static final String[] LEVELS = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+    static volatile String requestId;
+
+    static int rank(String level) {
+        for (int k = 0; k < LEVELS.length; k++) {
+            if (LEVELS[k].equalsIgnoreCase(level)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    // enabled: a message without a level always is; one with a level is
+    // when it is at AWS_LAMBDA_LOG_LEVEL or above.
+    static boolean enabled(String level) {
+        int r = rank(level);
+        return r < 0 || r >= Math.max(0, rank(orEmpty(System.getenv("AWS_LAMBDA_LOG_LEVEL"))));
+    }
+
+    // logAt writes a LambdaLogger message: as it is in text, as a record
+    // (timestamp, message, level, AWSRequestId) in JSON.
+    static void logAt(String message, String level) {
+        if (!enabled(level)) {
+            return;
+        }
+        if (!JSON_LOGS) {
+            log(message);
+            return;
+        }
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("timestamp", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
+        rec.put("message", message);
+        rec.put("level", level);
+        if (requestId != null) {
+            rec.put("AWSRequestId", requestId);
+        }
+        synchronized (out) {
+            out.print(Json.write(rec) + "\n");
+            out.flush();
+        }
+    }
+
     static void flushOutput() {
         System.out.flush();
         System.err.flush();
@@ -201,7 +262,9 @@ public final class Bootstrap {
         HttpURLConnection c = (HttpURLConnection) new URL(api + path).openConnection();
         c.setRequestMethod("POST");
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(body.length);
+        // No streaming mode: the body is buffered and leaves with the
+        // headers in one write. Streamed after them, warm invocations took
+        // 4.0 ms instead of 2.6 ms on a loaded machine.
         if (errorType != null) {
             c.setRequestProperty("Content-Type", "application/json");
             c.setRequestProperty("Lambda-Runtime-Function-Error-Type", errorType);
@@ -230,11 +293,17 @@ public final class Bootstrap {
     }
 
     static void addJars(List<URL> urls, File dir) throws IOException {
-        File[] jars = dir.listFiles((d, n) -> n.endsWith(".jar"));
-        if (jars == null) {
+        String[] names = dir.list();
+        if (names == null) {
             return;
         }
-        Arrays.sort(jars);
+        List<File> jars = new ArrayList<>();
+        for (String n : names) {
+            if (n.endsWith(".jar")) {
+                jars.add(new File(dir, n));
+            }
+        }
+        java.util.Collections.sort(jars);
         for (File j : jars) {
             urls.add(j.toURI().toURL());
         }
@@ -273,12 +342,21 @@ public final class Bootstrap {
         if (iface == null) {
             return null;
         }
-        return Proxy.newProxyInstance(loader, new Class<?>[] {iface}, (proxy, m, a) -> {
+        return Proxy.newProxyInstance(loader, new Class<?>[] {iface}, new InvocationHandler() {
+            @Override
+            public Object invoke(Object proxy, Method m, Object[] a) {
             switch (m.getName()) {
                 case "log":
                     if (a != null && a.length > 0 && a[0] != null) {
-                        Object v = a[0];
-                        log(v instanceof byte[] ? new String((byte[]) v, StandardCharsets.UTF_8) : String.valueOf(v));
+                        String level = a.length > 1 && a[1] instanceof Enum ? ((Enum<?>) a[1]).name() : "UNDEFINED";
+                        if (a[0] instanceof byte[]) {
+                            // Bytes are written as they are, in either format.
+                            if (enabled(level)) {
+                                log(new String((byte[]) a[0], StandardCharsets.UTF_8));
+                            }
+                        } else {
+                            logAt(String.valueOf(a[0]), level);
+                        }
                     }
                     return null;
                 case "toString":
@@ -290,6 +368,7 @@ public final class Bootstrap {
                 default:
                     return zero(m.getReturnType());
             }
+        }
         });
     }
 
@@ -383,7 +462,9 @@ public final class Bootstrap {
             Object identityObj = identity == null || identity.isEmpty() ? null
                     : mapProxy(CORE + "CognitoIdentity", Json.parseObject(identity));
             Object client = clientContext == null || clientContext.isEmpty() ? null : clientContext(Json.parseObject(clientContext));
-            return Proxy.newProxyInstance(loader, new Class<?>[] {contextClass}, (proxy, m, a) -> {
+            return Proxy.newProxyInstance(loader, new Class<?>[] {contextClass}, new InvocationHandler() {
+            @Override
+            public Object invoke(Object proxy, Method m, Object[] a) {
                 switch (m.getName()) {
                     case "getAwsRequestId":
                         return requestId;
@@ -422,7 +503,8 @@ public final class Bootstrap {
                     default:
                         return zero(m.getReturnType());
                 }
-            });
+            }
+        });
         }
 
         static Object clientContext(Map<String, Object> doc) {
@@ -431,7 +513,9 @@ public final class Bootstrap {
                 return null;
             }
             Object client = doc.get("client") instanceof Map ? mapProxy(CORE + "Client", asMap(doc.get("client"))) : null;
-            return Proxy.newProxyInstance(loader, new Class<?>[] {iface}, (proxy, m, a) -> {
+            return Proxy.newProxyInstance(loader, new Class<?>[] {iface}, new InvocationHandler() {
+            @Override
+            public Object invoke(Object proxy, Method m, Object[] a) {
                 switch (m.getName()) {
                     case "getClient":
                         return client;
@@ -442,7 +526,8 @@ public final class Bootstrap {
                     default:
                         return objectMethod(proxy, m, a);
                 }
-            });
+            }
+        });
         }
 
         @SuppressWarnings("unchecked")
@@ -468,14 +553,17 @@ public final class Bootstrap {
             if (iface == null || doc == null) {
                 return null;
             }
-            return Proxy.newProxyInstance(loader, new Class<?>[] {iface}, (proxy, m, a) -> {
+            return Proxy.newProxyInstance(loader, new Class<?>[] {iface}, new InvocationHandler() {
+            @Override
+            public Object invoke(Object proxy, Method m, Object[] a) {
                 if (m.getName().startsWith("get") && m.getParameterCount() == 0) {
                     String prop = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
                     Object v = doc.containsKey(prop) ? doc.get(prop) : doc.get(snake(prop));
                     return v == null ? zero(m.getReturnType()) : Json.convert(v, m.getGenericReturnType());
                 }
                 return objectMethod(proxy, m, a);
-            });
+            }
+        });
         }
 
         static String snake(String s) {
@@ -615,7 +703,15 @@ public final class Bootstrap {
             }
             // Non-bridge methods first, then the longest signatures, a
             // trailing Context counting one more.
-            methods.sort(Comparator.comparing((Method m) -> m.isBridge() ? 1 : 0).thenComparing(m -> -weight(m)));
+            methods.sort(new Comparator<Method>() {
+                @Override
+                public int compare(Method x, Method y) {
+                    if (x.isBridge() != y.isBridge()) {
+                        return x.isBridge() ? 1 : -1;
+                    }
+                    return Integer.compare(weight(y), weight(x));
+                }
+            });
             for (Method m : methods) {
                 Class<?>[] p = m.getParameterTypes();
                 Type[] g = m.getGenericParameterTypes();
@@ -926,11 +1022,15 @@ public final class Bootstrap {
                             if (i + 4 > s.length()) {
                                 throw error("bad escape");
                             }
-                            try {
-                                b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                            } catch (NumberFormatException x) {
-                                throw error("bad escape");
+                            int u = 0;
+                            for (int k = 0; k < 4; k++) {
+                                int h = Character.digit(s.charAt(i + k), 16);
+                                if (h < 0 || s.charAt(i + k) > 'f') {
+                                    throw error("bad escape");
+                                }
+                                u = u * 16 + h;
                             }
+                            b.append((char) u);
                             i += 4;
                             break;
                         default:
@@ -939,42 +1039,58 @@ public final class Bootstrap {
                 }
             }
 
+            boolean digit() {
+                return i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9';
+            }
+
+            void digits() {
+                if (!digit()) {
+                    throw error("expected a digit");
+                }
+                while (digit()) {
+                    i++;
+                }
+            }
+
+            // number reads JSON's grammar exactly: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
             Object number() {
                 int start = i;
                 if (peek('-')) {
                     i++;
                 }
-                boolean fraction = false;
-                while (i < s.length()) {
-                    char c = s.charAt(i);
-                    if (c >= '0' && c <= '9') {
-                        i++;
-                    } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                        fraction = true;
-                        i++;
-                    } else {
-                        break;
-                    }
-                }
-                String n = s.substring(start, i);
-                if (n.isEmpty() || n.equals("-")) {
+                if (peek('0')) {
+                    i++;
+                } else if (digit()) {
+                    digits();
+                } else {
                     throw error("unexpected character");
                 }
-                try {
-                    if (!fraction) {
-                        BigInteger v = new BigInteger(n);
-                        if (v.bitLength() < 32) {
-                            return v.intValue();
-                        }
-                        if (v.bitLength() < 64) {
-                            return v.longValue();
-                        }
-                        return v;
-                    }
-                    return Double.valueOf(new BigDecimal(n).doubleValue());
-                } catch (NumberFormatException e) {
-                    throw error("bad number " + n);
+                boolean fraction = false;
+                if (peek('.')) {
+                    i++;
+                    digits();
+                    fraction = true;
                 }
+                if (peek('e') || peek('E')) {
+                    i++;
+                    if (peek('+') || peek('-')) {
+                        i++;
+                    }
+                    digits();
+                    fraction = true;
+                }
+                String n = s.substring(start, i);
+                if (!fraction) {
+                    BigInteger v = new BigInteger(n);
+                    if (v.bitLength() < 32) {
+                        return v.intValue();
+                    }
+                    if (v.bitLength() < 64) {
+                        return v.longValue();
+                    }
+                    return v;
+                }
+                return Double.parseDouble(n);
             }
         }
 
@@ -1354,8 +1470,15 @@ public final class Bootstrap {
                     order.putIfAbsent(f.getName().toLowerCase(), order.size());
                 }
             }
-            getters.sort(Comparator.comparing((Method m) -> order.getOrDefault(property(m).toLowerCase(), Integer.MAX_VALUE))
-                    .thenComparing(Bootstrap.Json::property));
+            getters.sort(new Comparator<Method>() {
+                @Override
+                public int compare(Method x, Method y) {
+                    String px = property(x), py = property(y);
+                    int c = Integer.compare(order.getOrDefault(px.toLowerCase(), Integer.MAX_VALUE),
+                            order.getOrDefault(py.toLowerCase(), Integer.MAX_VALUE));
+                    return c != 0 ? c : px.compareTo(py);
+                }
+            });
             for (Method m : getters) {
                 String prop = property(m);
                 if (props.containsKey(prop)) {
