@@ -92,6 +92,7 @@ func TestJavaErrors(t *testing.T) {
 	s := javaSpec(t, "java21", "example.Pojos::fail")
 	for _, c := range []struct{ handler, payload, typ, msg string }{
 		{"example.Pojos::fail", `{}`, "java.lang.IllegalStateException", "bad state"},
+		{"example.Throws", `{}`, "java.lang.UnsupportedOperationException", "not here"},
 		{"example.Pojos::twice", `{"a":1}`, "java.lang.RuntimeException", "An error occurred during JSON parsing"},
 		{"example.Nope", `{}`, "java.lang.ClassNotFoundException", "Class not found: example.Nope"},
 		{"example.Pojos::nothere", `{}`, "", "No public method named nothere with appropriate method signature found on class example.Pojos"},
@@ -128,6 +129,13 @@ func TestJavaErrors(t *testing.T) {
 			}
 			if !strings.Contains(string(res.LogTail), "bad state: java.lang.IllegalStateException\rjava.lang.IllegalStateException: bad state\r\tat example.Pojos.deeper(") {
 				t.Errorf("tail:\n%s", res.LogTail)
+			}
+		case "example.Throws":
+			// The typed method, then the bridge the interface's call
+			// went through.
+			if len(doc.StackTrace) != 2 || !strings.HasPrefix(doc.StackTrace[0], "example.Throws.handleRequest(Throws.java:11)") ||
+				!strings.HasPrefix(doc.StackTrace[1], "example.Throws.handleRequest(Throws.java:8)") {
+				t.Errorf("stack trace %q", doc.StackTrace)
 			}
 		case "example.Pojos::twice", "example.Pojos::nothere":
 		default:

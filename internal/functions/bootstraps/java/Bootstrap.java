@@ -603,6 +603,11 @@ public final class Bootstrap {
 
         Invoker(Object instance, Method method, Type input, boolean stream, boolean wantsInput, boolean wantsOutput,
                 boolean wantsContext) {
+            this(instance, method, input, stream, wantsInput, wantsOutput, wantsContext, method.getGenericReturnType());
+        }
+
+        Invoker(Object instance, Method method, Type input, boolean stream, boolean wantsInput, boolean wantsOutput,
+                boolean wantsContext, Type result) {
             this.instance = instance;
             this.method = method;
             this.input = input;
@@ -610,8 +615,7 @@ public final class Bootstrap {
             this.wantsInput = wantsInput;
             this.wantsOutput = wantsOutput;
             this.wantsContext = wantsContext;
-            Type r = method.getGenericReturnType();
-            this.voidResult = r == void.class || r == Void.class;
+            this.voidResult = result == void.class || result == Void.class;
             this.fault = null;
             method.setAccessible(true);
         }
@@ -691,7 +695,17 @@ public final class Bootstrap {
             if (isStream) {
                 return new Invoker(instance, chosen, null, true, true, true, true);
             }
-            return new Invoker(instance, chosen, chosen.getGenericParameterTypes()[0], false, true, false, true);
+            // The types come from the class's own method; the call goes
+            // through the interface's, as Lambda's runtime makes it (a
+            // generic handler's bridge method shows in stack traces).
+            Method call = chosen;
+            try {
+                call = cls.getMethod("handleRequest", Object.class, contextClass);
+            } catch (NoSuchMethodException e) {
+                // a class of an interface we do not know: its own method
+            }
+            return new Invoker(instance, call, chosen.getGenericParameterTypes()[0], false, true, false, true,
+                    chosen.getGenericReturnType());
         }
 
         static Invoker forMethod(Class<?> cls, String name) {
