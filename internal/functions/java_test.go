@@ -52,7 +52,7 @@ func TestJavaRuntime(t *testing.T) {
 		t.Errorf("event %s", ev)
 	}
 	tail := string(res.LogTail)
-	for _, line := range []string{"hello from java\rsecond line\n", "stdout line\n", "Picked up JAVA_TOOL_OPTIONS: -Dvirga.test=picked\n"} {
+	for _, line := range []string{"hello from java\rsecond line\n", "stdout line é\n", "Picked up JAVA_TOOL_OPTIONS: -Dvirga.test=picked\n"} {
 		if !strings.Contains(tail, line) {
 			t.Errorf("no %q in the tail:\n%s", line, tail)
 		}

@@ -10,6 +10,8 @@ package virga.lambda;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,7 +63,7 @@ public final class Bootstrap {
     static String api;
     static ClassLoader loader;
     static Class<?> contextClass;
-    static final PrintStream out = System.out;
+    static PrintStream out = System.out;
 
     public static void main(String[] args) throws Exception {
         // Failed name lookups are cached for a second, or for what
@@ -69,6 +71,11 @@ public final class Bootstrap {
         // Lambda's Java runtimes.
         String ttl = System.getenv("AWS_LAMBDA_JAVA_NETWORKADDRESS_CACHE_NEGATIVE_TTL");
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", ttl == null ? "1" : ttl);
+        // The function's output is UTF-8, whatever the host's locale, as
+        // in Lambda's Java runtimes.
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8"));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, "UTF-8"));
+        out = System.out;
         api = "http://" + System.getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime";
         String handler = orEmpty(System.getenv("_HANDLER"));
         String taskRoot = orEmpty(System.getenv("LAMBDA_TASK_ROOT"));

@@ -11,7 +11,7 @@ public class Hello implements RequestHandler<Map<String, Object>, Map<String, Ob
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context ctx) {
         ctx.getLogger().log("hello from java\nsecond line");
-        System.out.println("stdout line");
+        System.out.println("stdout line \u00e9");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("event", event);
         out.put("requestId", ctx.getAwsRequestId());
