@@ -105,7 +105,9 @@
 // (AWS_XRAY_DAEMON_ADDRESS is not set in them), the .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
 // naming the runtime), custom serializers (aws-lambda-java-serialization's
-// CustomPojoSerializer) and Joda or java.time types in Java events, the timestamp condition of JSON log-level
+// CustomPojoSerializer) and the events' own Jackson mix-ins (the Java
+// bootstrap's JSON mapper has general rules instead: see package
+// bootstraps), AWS_LAMBDA_EXEC_WRAPPER, the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),
 // and callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
 // the callback is called" in Node.js.

@@ -70,6 +70,8 @@ func TestJavaRuntime(t *testing.T) {
 		{"example.Pojos::nothing", `{}`, `null`},
 		{"example.Api", `{"httpMethod":"POST","path":"/p","queryStringParameters":{"q":"v"},"requestContext":{"stage":"prod"},"isBase64Encoded":false,"body":null}`,
 			`{"statusCode":201,"headers":{"x-method":"POST"},"body":"/p v prod false","isBase64Encoded":false}`},
+		{"example.Bucket", `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-11-27T19:00:00.000Z","eventName":"ObjectCreated:Put","userIdentity":{"principalId":"A"},"requestParameters":{"sourceIPAddress":"127.0.0.1"},"responseElements":{"x-amz-request-id":"R1","x-amz-id-2":"I2"},"s3":{"s3SchemaVersion":"1.0","configurationId":"c","bucket":{"name":"b","ownerIdentity":{"principalId":"A"},"arn":"arn:aws:s3:::b"},"object":{"key":"k.txt","size":5,"eTag":"e","sequencer":"0"}}}]}`,
+			`"ObjectCreated:Put b/k.txt 5 2026-11-27T19:00:00.000Z R1"`},
 		{"example.Queue", `{"Records":[{"messageId":"m1","body":"b1","eventSourceARN":"arn:q","attributes":{"ApproximateReceiveCount":"1"},"messageAttributes":{"color":{"stringValue":"red","dataType":"String"}}}]}`,
 			`"b1/red@arn:q#1"`},
 	} {

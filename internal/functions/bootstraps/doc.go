@@ -19,8 +19,14 @@
 // implementing RequestStreamHandler or RequestHandler. The
 // aws-lambda-java-core types it needs (Context, LambdaLogger, ...) are the
 // function's own: it implements them with proxies. Its JSON mapper matches
-// names case-insensitively (the events' "Records", "eventSourceARN"),
-// ignores unknown names and leaves nulls out of what it writes. Errors
+// names without regard to case, '-' or '_' (the events' "Records",
+// "eventSourceARN", "x-amz-request-id"), through setters or fields (final
+// ones too, for classes such as the S3 event's records that take their
+// properties through constructors: those are made without running one),
+// makes a value of a type with a static parse(CharSequence) or a public
+// constructor of one String or Object (java.time's types, Joda's
+// DateTime) from a JSON string, ignores unknown names and leaves nulls
+// out of what it writes. Errors
 // are Lambda's Java documents: a thrown exception as errorMessage,
 // errorType (its class) and stackTrace (its frames, the runtime's cut
 // off); a fault of the package (no such class, method or interface) as

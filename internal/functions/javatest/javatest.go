@@ -109,6 +109,7 @@ func build(javac string) (Package, error) {
 	jars := []struct{ prefix, jar string }{
 		{"com/amazonaws/services/lambda/runtime/events/", filepath.Join(code, "lib", "aws-lambda-java-events-standin.jar")},
 		{"com/amazonaws/services/lambda/runtime/", filepath.Join(code, "lib", "aws-lambda-java-core-standin.jar")},
+		{"org/joda/", filepath.Join(code, "lib", "joda-time-standin.jar")},
 		{"shared/", filepath.Join(layer, "java", "lib", "shared.jar")},
 	}
 	entries := map[string]map[string][]byte{}

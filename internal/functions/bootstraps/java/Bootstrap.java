@@ -1261,7 +1261,11 @@ public final class Bootstrap {
                 return col;
             }
             if (!(v instanceof Map)) {
-                throw mismatch(v, c);
+                Object o = fromScalar(v, c);
+                if (o == null) {
+                    throw mismatch(v, c);
+                }
+                return o;
             }
             return pojo((Map<String, Object>) v, c, depth);
         }
@@ -1294,25 +1298,96 @@ public final class Bootstrap {
             }
         }
 
+        // fromScalar makes a c from a JSON string or number through c's
+        // static parse(CharSequence) (java.time's types) or a public
+        // constructor of one String, Object or long argument (Joda's
+        // DateTime, which the events' times are), or returns null.
+        static Object fromScalar(Object v, Class<?> c) {
+            if (!(v instanceof String) && !(v instanceof Number)) {
+                return null;
+            }
+            try {
+                if (v instanceof String) {
+                    try {
+                        Method parse = c.getMethod("parse", CharSequence.class);
+                        if (Modifier.isStatic(parse.getModifiers()) && c.isAssignableFrom(parse.getReturnType())) {
+                            return parse.invoke(null, v);
+                        }
+                    } catch (NoSuchMethodException ignored) {
+                        // no parse method
+                    }
+                    try {
+                        return c.getConstructor(String.class).newInstance(v);
+                    } catch (NoSuchMethodException ignored) {
+                        // no String constructor
+                    }
+                } else {
+                    try {
+                        return c.getConstructor(long.class).newInstance(((Number) v).longValue());
+                    } catch (NoSuchMethodException ignored) {
+                        // no long constructor
+                    }
+                }
+                return c.getConstructor(Object.class).newInstance(v);
+            } catch (NoSuchMethodException e) {
+                return null;
+            } catch (InvocationTargetException e) {
+                throw new IllegalArgumentException("Cannot deserialize " + v + " into " + c.getName(), e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("Cannot deserialize " + v + " into " + c.getName(), e);
+            }
+        }
+
+        // name is a JSON name or a property's, compared: case and the
+        // characters '-' and '_' do not count ("x-amz-request-id" is
+        // xAmzRequestId).
+        static String name(String s) {
+            StringBuilder b = new StringBuilder(s.length());
+            for (int k = 0; k < s.length(); k++) {
+                char ch = s.charAt(k);
+                if (ch != '-' && ch != '_') {
+                    b.append(Character.toLowerCase(ch));
+                }
+            }
+            return b.toString();
+        }
+
+        // allocate makes an instance of c: with its no-argument constructor,
+        // or, for classes that take their properties through a constructor
+        // (the S3 event's records), without running one; its fields are
+        // set from the JSON.
+        static Object allocate(Class<?> c) {
+            try {
+                Constructor<?> ctor = c.getDeclaredConstructor();
+                ctor.setAccessible(true);
+                return ctor.newInstance();
+            } catch (InvocationTargetException e) {
+                throw new IllegalArgumentException("Cannot construct an instance of " + c.getName(), e.getCause());
+            } catch (NoSuchMethodException e) {
+                // below
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("Cannot construct an instance of " + c.getName(), e);
+            }
+            try {
+                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+                theUnsafe.setAccessible(true);
+                return unsafeClass.getMethod("allocateInstance", Class.class).invoke(theUnsafe.get(null), c);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalArgumentException("Cannot construct an instance of " + c.getName() + ": no default constructor", e);
+            }
+        }
+
         static Object pojo(Map<String, Object> v, Class<?> c, int depth) {
             if (c.isInterface() || Modifier.isAbstract(c.getModifiers())) {
                 throw new IllegalArgumentException("Cannot construct an instance of " + c.getName() + ": abstract types need a concrete class");
             }
-            Object o;
-            try {
-                Constructor<?> ctor = c.getDeclaredConstructor();
-                ctor.setAccessible(true);
-                o = ctor.newInstance();
-            } catch (InvocationTargetException e) {
-                throw new IllegalArgumentException("Cannot construct an instance of " + c.getName(), e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalArgumentException("Cannot construct an instance of " + c.getName() + ": no default constructor", e);
-            }
+            Object o = allocate(c);
             Map<String, Method> setters = new HashMap<>();
             for (Method m : c.getMethods()) {
                 if (m.getName().startsWith("set") && m.getName().length() > 3 && m.getParameterCount() == 1
                         && !Modifier.isStatic(m.getModifiers())) {
-                    setters.putIfAbsent(m.getName().substring(3).toLowerCase(), m);
+                    setters.putIfAbsent(name(m.getName().substring(3)), m);
                 }
             }
             Map<String, Field> fields = new HashMap<>();
@@ -1320,12 +1395,12 @@ public final class Bootstrap {
                 for (Field f : k.getDeclaredFields()) {
                     int mod = f.getModifiers();
                     if (!Modifier.isStatic(mod) && !Modifier.isTransient(mod) && !f.isSynthetic()) {
-                        fields.putIfAbsent(f.getName().toLowerCase(), f);
+                        fields.putIfAbsent(name(f.getName()), f);
                     }
                 }
             }
             for (Map.Entry<String, Object> e : v.entrySet()) {
-                String k = e.getKey().toLowerCase();
+                String k = name(e.getKey());
                 Method set = setters.get(k);
                 try {
                     if (set != null) {
@@ -1333,7 +1408,7 @@ public final class Bootstrap {
                         continue;
                     }
                     Field f = fields.get(k);
-                    if (f != null && !Modifier.isFinal(f.getModifiers())) {
+                    if (f != null) {
                         f.setAccessible(true);
                         f.set(o, convert(e.getValue(), f.getGenericType(), depth + 1));
                     }
