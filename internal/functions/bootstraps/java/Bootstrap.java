@@ -1536,8 +1536,8 @@ public final class Bootstrap {
             }
         }
 
-        // writePojo writes a bean's properties: its getters (getX, isX for
-        // booleans) named as Jackson names them (leading capitals
+        // writePojo writes a bean's properties: its getters (getX, and isX
+        // returning boolean, not Boolean) named as Jackson names them (leading capitals
         // lowered: getURL is "url"), then public fields without one.
         static void writePojo(StringBuilder b, Object v, int depth) {
             Map<String, Object> props = new LinkedHashMap<>();
@@ -1550,7 +1550,7 @@ public final class Bootstrap {
                 }
                 String n = m.getName();
                 if ((n.startsWith("get") && n.length() > 3)
-                        || (n.startsWith("is") && n.length() > 2 && (m.getReturnType() == boolean.class || m.getReturnType() == Boolean.class))) {
+                        || (n.startsWith("is") && n.length() > 2 && m.getReturnType() == boolean.class)) {
                     getters.add(m);
                 }
             }
