@@ -2,9 +2,10 @@
 # Installs the Debian packages virga's tests drive, when they are missing:
 # awscli (the aws CLI v2 from Debian, /usr/bin/aws), python3-boto3, ruby
 # and bundler (Ruby functions run on the host's ruby; virga deploy bundles
-# a Ruby function's Gemfile), and
-# containerd and runc (the node agent's tests run real containers), and
-# postgresql (the PostgreSQL store's tests start throwaway servers with its
+# a Ruby function's Gemfile), containerd and runc (the node agent's tests
+# run real containers), default-jdk-headless (java and javac: the Java
+# runtimes' tests compile and run Java handlers), and postgresql (the
+# PostgreSQL store's tests start throwaway servers with its
 # initdb and postgres).
 # Under CI=true a tool that cannot be installed fails the run.
 set -euo pipefail
@@ -18,6 +19,8 @@ command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || missing+=
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
 has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1; }
 has_postgres || missing+=(postgresql)
+has_jdk() { command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1; }
+has_jdk || missing+=(default-jdk-headless)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -42,6 +45,7 @@ command -v bundle >/dev/null 2>&1 || { echo "missing: bundle (Debian package bun
 command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || { echo "missing: containerd (Debian package containerd)"; status=1; }
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || { echo "missing: runc (Debian package runc)"; status=1; }
 has_postgres || { echo "missing: PostgreSQL's initdb and postgres (Debian package postgresql)"; status=1; }
+has_jdk || { echo "missing: java and javac (Debian package default-jdk-headless)"; status=1; }
 if [ $status -ne 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "CI=true: the tests need these tools; failing." >&2

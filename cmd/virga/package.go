@@ -27,7 +27,9 @@ import (
 // host, or the Makefile's build-LOGICALID target), Python functions get
 // their requirements.txt installed beside the code, Node.js functions
 // their package.json's production dependencies, Ruby functions their
-// Gemfile's gems in vendor/bundle; everything else is zipped as it is.
+// Gemfile's gems in vendor/bundle; Java projects (Maven, Gradle) are
+// refused, as virga does not build Java: a jar or a directory of
+// compiled classes deploys as it is, as does everything else.
 
 // codeLocation is one local path a template names as code.
 type codeLocation struct {
@@ -170,11 +172,15 @@ func build(ctx context.Context, c codeLocation, log io.Writer) (zip []byte, nati
 		return nil, false, fmt.Errorf("%s: code at %s: %w", c.logicalID, c.dir, err)
 	}
 	if !info.IsDir() {
-		if strings.HasSuffix(c.dir, ".zip") {
+		// A jar is a zip: Lambda takes one as a Java function's package.
+		if strings.HasSuffix(c.dir, ".zip") || strings.HasSuffix(c.dir, ".jar") {
 			zip, err := os.ReadFile(c.dir)
 			return zip, false, err
 		}
-		return nil, false, fmt.Errorf("%s: %s is neither a directory nor a .zip", c.logicalID, c.dir)
+		return nil, false, fmt.Errorf("%s: %s is neither a directory nor a .zip or .jar", c.logicalID, c.dir)
+	}
+	if err := javaBuildTool(c); err != nil {
+		return nil, false, err
 	}
 	work, err := os.MkdirTemp("", "virga-build-")
 	if err != nil {
@@ -300,6 +306,32 @@ func bundleInstall(ctx context.Context, work string, log io.Writer) error {
 		}
 	}
 	return err
+}
+
+// javaBuildTool refuses a Java project that needs building: sam build
+// builds java* functions with Maven (pom.xml) or Gradle (build.gradle),
+// which virga deploy does not run. A directory of compiled classes (and
+// lib/*.jar) or a jar deploys as it is.
+func javaBuildTool(c codeLocation) error {
+	tool, file := "", ""
+	switch {
+	case c.method == "maven" || hasFile(c.dir, "pom.xml"):
+		tool, file = "Maven", "pom.xml"
+	case c.method == "gradle" || hasFile(c.dir, "build.gradle") || hasFile(c.dir, "build.gradle.kts"):
+		tool, file = "Gradle", "build.gradle"
+	}
+	if tool == "" || (!strings.HasPrefix(c.runtime, "java") && c.method != "maven" && c.method != "gradle") {
+		return nil
+	}
+	installed := "neither mvn nor gradle is installed here"
+	for _, name := range []string{"mvn", "gradle"} {
+		if _, err := exec.LookPath(name); err == nil {
+			installed = name + " is installed, but virga deploy does not run it"
+		}
+	}
+	return fmt.Errorf("%s: %s is a Java project (%s) that sam build would build with %s; virga deploy does not build Java (%s): "+
+		"build it yourself (mvn package, gradle build) and point CodeUri at the jar, or at a directory of compiled classes with its jars under lib/",
+		c.logicalID, c.dir, file, tool, installed)
 }
 
 // sdkV2Import finds the AWS SDK for JavaScript v2 package, aws-sdk, or a

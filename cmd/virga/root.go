@@ -105,6 +105,7 @@ environment. Point the aws CLI or an SDK at virga with
 	f.StringVar(&cfg.Python, "python", cfg.Python, "the python3 that python3.x functions run on (default: python3 on PATH)")
 	f.StringVar(&cfg.Node, "node", cfg.Node, "the node that nodejs*.x functions run on (default: node on PATH)")
 	f.StringVar(&cfg.Ruby, "ruby", cfg.Ruby, "the ruby that ruby3.x functions run on (default: ruby on PATH)")
+	f.StringVar(&cfg.Java, "java", cfg.Java, "the java that java* functions run on, from a JDK whose javac compiles virga's Java bootstrap once (default: java on PATH)")
 	f.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "serve Go's profiler under /_virga/debug/pprof/")
 	f.BoolVar(&cfg.ConsoleRemote, "console-remote", cfg.ConsoleRemote, "serve the web console (/_virga/console/) to other machines too (by default only to this one; under --auth sigv4 or iam it still asks for the token in the URL virga logs)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may run after SIGINT or SIGTERM")

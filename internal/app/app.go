@@ -253,7 +253,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		HostVolumeRoot: cfg.HostVolumeRoot,
 		Credentials:    registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers,
-		Python: cfg.Python, Node: cfg.Node, Ruby: cfg.Ruby})
+		Python: cfg.Python, Node: cfg.Node, Ruby: cfg.Ruby, Java: cfg.Java})
 	if err != nil {
 		if daemon != nil {
 			daemon.Close()

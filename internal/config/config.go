@@ -69,12 +69,14 @@ type Config struct {
 	// definition is a request anyone with ecs:RegisterTaskDefinition
 	// can make, and virga runs containers as root.
 	HostVolumeRoot string `json:"hostVolumeRoot"`
-	// Python, Node and Ruby are the interpreters python3.x, nodejs*.x
-	// and ruby3.x functions run on; empty means python3, node and ruby
-	// from PATH.
+	// Python, Node, Ruby and Java are the interpreters python3.x,
+	// nodejs*.x, ruby3.x and java* functions run on (a path); empty means
+	// python3, node, ruby and java from PATH. Java's JDK must have javac,
+	// which compiles virga's Java bootstrap once.
 	Python string `json:"python"`
 	Node   string `json:"node"`
 	Ruby   string `json:"ruby"`
+	Java   string `json:"java"`
 	// Pprof serves Go's profiler under /_virga/debug/pprof/, for
 	// measuring virga itself.
 	Pprof bool `json:"pprof"`

@@ -7,6 +7,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/functions/javatest"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // BenchmarkForkExec is the floor a cold start is measured against: fork
@@ -144,4 +147,78 @@ func BenchmarkColdStartInterpreted(b *testing.B) {
 		b.ReportMetric(float64(f.total.Microseconds())/1000/float64(b.N), f.tool+"-ms/op")
 		b.ReportMetric(float64(f.init.Microseconds())/1000/float64(b.N), f.tool+"-init-ms/op")
 	}
+}
+
+// BenchmarkRuntimeColdStart and BenchmarkRuntimeWarmInvoke compare the
+// bootstraps on the host's interpreters in one run: Python (the
+// baseline) and Java, each an echo of {"hello":"world"}, 256 MB.
+func BenchmarkRuntimeColdStart(b *testing.B) {
+	for _, rt := range benchRuntimes {
+		b.Run(rt.name, func(b *testing.B) {
+			m := newPools(b, nil)
+			s := rt.spec(b)
+			// Once untimed: the Java bootstrap compiles on first use.
+			if _, err := m.Invoke(context.Background(), s, &Invocation{RequestID: "first", Payload: []byte(`{}`)}); err != nil {
+				b.Fatal(err)
+			}
+			m.Retire(s.Key)
+			base := s.Key
+			var i int
+			var init time.Duration
+			for b.Loop() {
+				i++
+				s.Key = base + "/" + strconv.Itoa(i)
+				res, err := m.Invoke(context.Background(), s, &Invocation{RequestID: "cold-" + strconv.Itoa(i), Payload: []byte(`{"hello":"world"}`)})
+				if err != nil || res.InitDuration == 0 || res.FunctionError != "" {
+					b.Fatal(err, res)
+				}
+				init += res.InitDuration
+				b.StopTimer()
+				m.Retire(s.Key)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+			b.ReportMetric(float64(init.Microseconds())/1000/float64(b.N), "ms-init/op")
+		})
+	}
+}
+
+func BenchmarkRuntimeWarmInvoke(b *testing.B) {
+	for _, rt := range benchRuntimes {
+		b.Run(rt.name, func(b *testing.B) {
+			m := newPools(b, nil)
+			s := rt.spec(b)
+			payload := []byte(`{"hello":"world"}`)
+			// Past the JVM's first compilations: 200 invocations.
+			for range 200 {
+				if res, err := m.Invoke(context.Background(), s, &Invocation{RequestID: "warm", Payload: payload}); err != nil || res.FunctionError != "" {
+					b.Fatal(err, res)
+				}
+			}
+			for b.Loop() {
+				if _, err := m.Invoke(context.Background(), s, &Invocation{RequestID: "r", Payload: payload}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "invokes/s")
+		})
+	}
+}
+
+var benchRuntimes = []struct {
+	name string
+	spec func(b *testing.B) *Spec
+}{
+	{"python3.12", func(b *testing.B) *Spec {
+		testenv.Tool(b, "python3")
+		s := spec(b, "python3.12", "app.handler", map[string]string{"app.py": "def handler(event, context):\n    return event\n"})
+		s.MemoryMB = 256
+		return s
+	}},
+	{"java21", func(b *testing.B) *Spec {
+		pkg := javatest.Build(b)
+		s := spec(b, "java21", "example.Echo", nil)
+		s.CodeDir, s.MemoryMB = pkg.CodeDir, 256
+		return s
+	}},
 }

@@ -110,10 +110,14 @@
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, X-Ray daemon access from containers
-// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java and .NET
-// runtimes (their invocations fail with InvalidRuntimeException naming
-// the runtime), the AWS SDK for Ruby that AWS's Ruby runtimes include (a
-// Ruby function bundles it or finds it among the host ruby's gems), the timestamp condition of JSON log-level
+// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the .NET runtimes
+// (their invocations fail with InvalidRuntimeException naming the
+// runtime), the AWS SDK for Ruby that AWS's Ruby runtimes include (a
+// Ruby function bundles it or finds it among the host ruby's gems),
+// custom serializers (aws-lambda-java-serialization's
+// CustomPojoSerializer) and the events' own Jackson mix-ins (the Java
+// bootstrap's JSON mapper has general rules instead: see package
+// bootstraps), AWS_LAMBDA_EXEC_WRAPPER, the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),
 // and callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
 // the callback is called" in Node.js.

@@ -142,6 +142,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		case kindRuby:
 			cfg.RuntimeDir = m.rubyDir
 			interp = m.ruby.path
+		case kindJava:
+			cfg.RuntimeDir = m.javaDir
+			interp = m.java.path
 		}
 		layout := m.host.Layout(cfg)
 		fail := func(typ, msg string) (*environment, *Result, error) {
@@ -162,6 +165,8 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.NodeFile}
 		case kindRuby:
 			cfg.Path, cfg.Args = interp, rubyArgs(p.rt, layout.RuntimeDir+"/"+bootstraps.RubyFile)
+		case kindJava:
+			cfg.Path, cfg.Args = interp, javaArgs(p.rt, cfg.MemoryMB, e.initType, layout.RuntimeDir, layout.OptDir)
 		}
 		var creds Credentials
 		if spec.Credentials != nil {

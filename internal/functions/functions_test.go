@@ -424,11 +424,11 @@ func TestInitFailures(t *testing.T) {
 
 	// Runtimes virga cannot run are API errors.
 	s = goSpec(t)
-	s.Runtime = "java21"
+	s.Runtime = "dotnet8"
 	_, err := m.Invoke(context.Background(), s, &Invocation{RequestID: "r"})
 	var re *RuntimeError
-	if !errors.As(err, &re) || re.Type != TypeInvalidRuntime || !strings.Contains(re.Message, "java21") {
-		t.Errorf("java21: %v", err)
+	if !errors.As(err, &re) || re.Type != TypeInvalidRuntime || !strings.Contains(re.Message, "dotnet8") {
+		t.Errorf("dotnet8: %v", err)
 	}
 	if err := m.CheckRuntime("dotnet8"); err == nil {
 		t.Error("dotnet8 accepted")

@@ -46,10 +46,11 @@ type Options struct {
 	MaxLogBytes int64
 	// Plain runs functions as plain processes even as root.
 	Plain bool
-	// Python, Node and Ruby are the interpreters for python3.x,
-	// nodejs*.x and ruby3.x functions; empty means python3, node and
-	// ruby from PATH.
-	Python, Node, Ruby string
+	// Python, Node, Ruby and Java are the interpreters for python3.x,
+	// nodejs*.x, ruby3.x and java* functions; empty means python3, node,
+	// ruby and java from PATH. Java's JDK also compiles the Java
+	// bootstrap, once (its javac, or javac from PATH).
+	Python, Node, Ruby, Java string
 	// XRayDaemon is the address (host:port) of the X-Ray daemon functions
 	// send segments to (AWS_XRAY_DAEMON_ADDRESS); empty sets none.
 	XRayDaemon string
@@ -72,8 +73,12 @@ type Pools struct {
 	log   *slog.Logger
 	host  *sandbox.Host
 
-	python, node, ruby                           interpreter
-	pythonDir, nodeDir, rubyDir, emptyRuntimeDir string
+	python, node, ruby, java                              interpreter
+	pythonDir, nodeDir, rubyDir, javaDir, emptyRuntimeDir string
+	// javaCompiled compiles the Java bootstrap once, on the first Java
+	// function's use (javaErr is why it failed).
+	javaCompiled sync.Once
+	javaErr      error
 	// nodeSDK provides the AWS SDK for JavaScript to Node functions.
 	nodeSDK *nodeSDK
 	notices sync.Map // runtime id → struct{}: version notices given
@@ -140,6 +145,7 @@ func New(opts Options) (*Pools, error) {
 		python: interpreter{name: "python3", override: opts.Python},
 		node:   interpreter{name: "node", override: opts.Node},
 		ruby:   interpreter{name: "ruby", override: opts.Ruby},
+		java:   interpreter{name: "java", override: opts.Java},
 		pools:  map[string]*pool{},
 		stats:  map[string]*functionStats{},
 		stop:   make(chan struct{}),
@@ -150,7 +156,7 @@ func New(opts Options) (*Pools, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.pythonDir, m.nodeDir, m.rubyDir, m.emptyRuntimeDir = dirs.Python, dirs.Node, dirs.Ruby, empty
+	m.pythonDir, m.nodeDir, m.rubyDir, m.javaDir, m.emptyRuntimeDir = dirs.Python, dirs.Node, dirs.Ruby, dirs.Java, empty
 	m.nodeSDK = newNodeSDK(m.nodeDir)
 	m.host = sandbox.New(sandbox.Options{
 		WorkDir: filepath.Join(opts.WorkDir, "envs"),
@@ -186,6 +192,8 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		in = &m.node
 	case kindRuby:
 		in = &m.ruby
+	case kindJava:
+		in = &m.java
 	default:
 		return rt, nil
 	}
@@ -194,6 +202,12 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		return rt, &RuntimeError{Type: TypeInvalidRuntime,
 			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + ")."}
 	}
+	if rt.kind == kindJava {
+		if err := m.compileJava(); err != nil {
+			return rt, &RuntimeError{Type: TypeInvalidRuntime,
+				Message: "The runtime " + id + " cannot run on this host: " + err.Error() + "."}
+		}
+	}
 	rt.host = version
 	if version != rt.version {
 		if _, told := m.notices.LoadOrStore(id, struct{}{}); !told {
@@ -201,6 +215,20 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		}
 	}
 	return rt, nil
+}
+
+// compileJava compiles the Java bootstrap with the JDK of m.java, once.
+func (m *Pools) compileJava() error {
+	m.javaCompiled.Do(func() {
+		c, err := javac(m.java.home)
+		if err == nil {
+			started := m.clock.Now()
+			err = bootstraps.CompileJava(m.javaDir, c, m.java.home+" "+m.java.version)
+			m.log.Debug("Java bootstrap ready", "javac", c, "took", m.clock.Now().Sub(started))
+		}
+		m.javaErr = err
+	})
+	return m.javaErr
 }
 
 // poolFor returns spec's pool, making it on first use.

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"debug/elf"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/virga/virga/internal/functions/bootstraps"
 )
 
 // runtimeKind is how an environment starts its runtime.
@@ -21,21 +24,26 @@ const (
 	kindPython                          // our bootstrap on the host's python3
 	kindNode                            // our bootstrap on the host's node
 	kindRuby                            // our bootstrap on the host's ruby
+	kindJava                            // our bootstrap on the host's JVM
 )
 
 // runtimeInfo is a resolved Lambda runtime identifier.
 type runtimeInfo struct {
 	id      string
 	kind    runtimeKind
-	version string // "3.12" for python3.12, "20" for nodejs20.x, "3.3" for ruby3.3
+	version string // "3.12" for python3.12, "20" for nodejs20.x, "3.3" for ruby3.3, "17" for java17
 	// host is the version of the host interpreter that runs it ("3.11",
-	// "20", "3.1"), for Python, Node and Ruby.
+	// "20", "3.1", "17"), for Python, Node, Ruby and Java.
 	host string
 }
 
 // Runtime identifiers AWS accepts that virga cannot run yet: their
 // invocations fail with InvalidRuntimeException naming the runtime.
-var notYetRuntimes = []string{"java", "dotnet"}
+var notYetRuntimes = []string{"dotnet"}
+
+// javaRuntimes are Lambda's Java runtimes and their Java versions
+// ("Supported runtimes": java25, java21, java17, java11, java8.al2).
+var javaRuntimes = map[string]string{"java8.al2": "8", "java11": "11", "java17": "17", "java21": "21", "java25": "25"}
 
 // resolveRuntime maps a runtime identifier to how it runs.
 func resolveRuntime(id string) (runtimeInfo, error) {
@@ -50,23 +58,26 @@ func resolveRuntime(id string) (runtimeInfo, error) {
 		return runtimeInfo{id: id, kind: kindNode, version: strings.TrimSuffix(strings.TrimPrefix(id, "nodejs"), ".x")}, nil
 	case strings.HasPrefix(id, "ruby3."):
 		return runtimeInfo{id: id, kind: kindRuby, version: strings.TrimPrefix(id, "ruby")}, nil
+	case javaRuntimes[id] != "":
+		return runtimeInfo{id: id, kind: kindJava, version: javaRuntimes[id]}, nil
 	}
 	for _, p := range notYetRuntimes {
 		if strings.HasPrefix(id, p) {
 			return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime,
-				Message: "The runtime " + id + " is not supported by virga yet: Go (provided.al2023, provided.al2, provided, go1.x), Python 3, Node.js and Ruby 3 functions run."}
+				Message: "The runtime " + id + " is not supported by virga yet: Go (provided.al2023, provided.al2, provided, go1.x), Python 3, Node.js, Ruby 3 and Java functions run."}
 		}
 	}
 	return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime, Message: "The runtime parameter of " + id + " is not supported."}
 }
 
-// interpreter is a host python3, node or ruby, found once.
+// interpreter is a host python3, node, ruby or java, found once.
 type interpreter struct {
-	name     string // "python3", "node", "ruby"
+	name     string // "python3", "node", "ruby", "java"
 	override string // configured path
 	once     sync.Once
 	path     string // resolved executable
-	version  string // "3.11", "20", "3.1"
+	version  string // "3.11", "20", "3.1", "17"
+	home     string // java: the JDK's java.home
 	err      error
 }
 
@@ -82,6 +93,10 @@ func (in *interpreter) resolve() (string, string, error) {
 		}
 		// Ask the interpreter for its real executable (a pyenv or nvm
 		// shim costs a shell per start) and its version.
+		if in.name == "java" {
+			in.path, in.home, in.version, in.err = probeJava(path)
+			return
+		}
 		var probe *exec.Cmd
 		switch in.name {
 		case "node":
@@ -134,6 +149,82 @@ func olderVersion(host, want string) bool {
 		}
 	}
 	return false
+}
+
+// probeJava asks a java launcher for its JDK's home and Java version
+// ("17"; "1.8" is 8). The launcher found may be a symbolic link
+// (/usr/bin/java through alternatives): environments run
+// java.home/bin/java, which is on PATH for them as /var/lang/bin is on
+// AWS.
+func probeJava(path string) (exe, home, version string, err error) {
+	out, err := exec.Command(path, "-XshowSettings:properties", "-version").CombinedOutput()
+	if err != nil {
+		return "", "", "", fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), " = ")
+		switch {
+		case !ok:
+		case k == "java.home":
+			home = v
+		case k == "java.specification.version":
+			version = strings.TrimPrefix(v, "1.")
+		}
+	}
+	if home == "" || version == "" {
+		return "", "", "", errors.New("unexpected answer from " + path + ": " + string(out))
+	}
+	exe = filepath.Join(home, "bin", "java")
+	if _, err := os.Stat(exe); err != nil {
+		return "", "", "", err
+	}
+	return exe, home, version, nil
+}
+
+// javac is the compiler of the JDK at home, or javac from PATH.
+func javac(home string) (string, error) {
+	if p := filepath.Join(home, "bin", "javac"); home != "" {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath("javac")
+	if err != nil {
+		return "", errors.New("javac not found: the Java runtimes need a JDK (Debian: default-jdk-headless), not only a JRE")
+	}
+	return p, nil
+}
+
+// javaArgs is the JVM's command line: the options Lambda's Java runtimes
+// start with, then the bootstrap. The heap may take most of the
+// function's memory (without a maximum the JVM would take a quarter of
+// its memory limit); the serial collector is the Java runtimes' default
+// ("The Java 11 runtime uses the Serial garbage collector ... Java 17
+// also uses the Serial GC by default"); java17 and java21 stop tiered
+// compilation at level 1, as java25 does except with provisioned
+// concurrency (or SnapStart), where it keeps the JVM's default. The
+// function's JAVA_TOOL_OPTIONS reach the JVM through its environment
+// and come after these.
+func javaArgs(rt runtimeInfo, memoryMB int, initType, runtimeDir, optDir string) []string {
+	args := []string{
+		"-XX:MaxHeapSize=" + strconv.Itoa(memoryMB*1024*85/100) + "k",
+		"-XX:+UseSerialGC",
+		"-Xshare:auto",
+	}
+	switch rt.id {
+	case "java17", "java21":
+		args = append(args, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1")
+	case "java25":
+		if initType != initProvisioned {
+			args = append(args, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1")
+		}
+	}
+	args = append(args, "-Djava.net.preferIPv4Stack=true",
+		"-cp", runtimeDir+"/"+bootstraps.JavaClasses, bootstraps.JavaMain)
+	if optDir != "" {
+		args = append(args, optDir)
+	}
+	return args
 }
 
 // entrypointError checks, before any process starts, what AWS reports as

@@ -105,7 +105,7 @@ func TestUpdateFunctionConfiguration(t *testing.T) {
 	f.fails("ResourceNotFoundException", 404, "PUT", "/2015-03-31/functions/none/configuration", map[string]any{})
 
 	// A runtime the host cannot run is refused when it is interpreted
-	// (python3, node, ruby missing), accepted otherwise (it fails when invoked).
+	// (python3, node, ruby, java missing), accepted otherwise (it fails when invoked).
 	f.fns.mu.Lock()
 	f.fns.missing = map[string]bool{"python3.13": true, "ruby3.3": true, "java21": true}
 	f.fns.mu.Unlock()
@@ -113,7 +113,9 @@ func TestUpdateFunctionConfiguration(t *testing.T) {
 	if msg != "python3.13 is not installed on this host." {
 		t.Errorf("message = %q", msg)
 	}
-	f.ok(200, nil, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"Runtime": "java21", "Handler": "example.Handler::handleRequest"})
+	f.fails("InvalidParameterValueException", 400, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"Runtime": "java21", "Handler": "example.Handler::handleRequest"})
+	f.fails("InvalidParameterValueException", 400, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"Runtime": "ruby3.3", "Handler": "function.handler"})
+	f.ok(200, nil, "PUT", "/2015-03-31/functions/cfg/configuration", map[string]any{"Runtime": "dotnet8", "Handler": "Assembly::Namespace.Class::Handler"})
 	f.fails("InvalidParameterValueException", 400, "POST", "/2015-03-31/functions", createBody("py", bootstrapZip(t), "Runtime", "python3.13"))
 	f.fails("InvalidParameterValueException", 400, "POST", "/2015-03-31/functions", createBody("rb", bootstrapZip(t), "Runtime", "ruby3.3"))
 }

@@ -12,7 +12,7 @@ import (
 // retiredRuntimes are the runtime identifiers Lambda no longer accepts
 // for creating or updating functions, each with the runtime AWS
 // recommends instead. Identifiers AWS still accepts but virga cannot run
-// yet (Java, .NET) are accepted here; their invocations fail with
+// yet (.NET) are accepted here; their invocations fail with
 // the functions package's error naming the runtime.
 var retiredRuntimes = map[Runtime]Runtime{
 	"nodejs":         "nodejs22.x",
@@ -48,12 +48,12 @@ func checkRuntime(r Runtime) error {
 }
 
 // interpreted reports whether a runtime runs on an interpreter of the
-// host (python3, node, ruby). CreateFunction and UpdateFunctionConfiguration
+// host (python3, node, ruby, java). CreateFunction and UpdateFunctionConfiguration
 // refuse those the host lacks, so that the mistake shows at once; the
-// identifiers whose runtimes virga has no bootstrap for yet (Java, .NET)
-// are accepted, and their invocations fail naming the runtime.
+// identifiers whose runtimes virga has no bootstrap for yet (.NET) are
+// accepted, and their invocations fail naming the runtime.
 func interpreted(r Runtime) bool {
-	return strings.HasPrefix(string(r), "python") || strings.HasPrefix(string(r), "nodejs") || strings.HasPrefix(string(r), "ruby")
+	return strings.HasPrefix(string(r), "python") || strings.HasPrefix(string(r), "nodejs") || strings.HasPrefix(string(r), "ruby") || strings.HasPrefix(string(r), "java")
 }
 
 // checkHostRuntime asks the functions package whether the host can run an

@@ -1,8 +1,42 @@
 // Package bootstraps holds virga's own Lambda runtimes for interpreted
-// languages: a Python, a Node.js and a Ruby Runtime API client, each
+// languages: a Python, a Node.js, a Ruby and a Java Runtime API client, each
 // written with its language's standard library only, embedded in the
 // virga binary and written to disk for environments to mount at
-// /var/runtime.
+// /var/runtime. The Java one is embedded as source and compiled with the
+// host JDK's javac on first need (CompileJava), into classes/ beside it,
+// once per source and JDK: about 3 s of javac, against about half a
+// second that the JDK's single-file source launcher (`java
+// Bootstrap.java`) would add to every cold start.
+//
+// Java: the bootstrap loads the package with a class loader over
+// LAMBDA_TASK_ROOT, its lib/*.jar and the layers' java/lib/*.jar, and the
+// handler as Lambda's Java runtime does: "pkg.Class::method" (public
+// methods of that name, preferring non-bridge methods and the longest
+// signatures, a trailing Context counting one more; forms (), (input),
+// (Context), (input, Context), (InputStream), (OutputStream),
+// (InputStream, OutputStream), (InputStream, Context), (OutputStream,
+// Context), (InputStream, OutputStream, Context)), or "pkg.Class"
+// implementing RequestStreamHandler or RequestHandler. The
+// aws-lambda-java-core types it needs (Context, LambdaLogger, ...) are the
+// function's own: it implements them with proxies. Its JSON mapper matches
+// names without regard to case, '-' or '_' (the events' "Records",
+// "eventSourceARN", "x-amz-request-id"), through setters or fields (final
+// ones too, for classes such as the S3 event's records that take their
+// properties through constructors: those are made without running one),
+// makes a value of a type with a static parse(CharSequence) or a public
+// constructor of one String or Object (java.time's types, Joda's
+// DateTime) from a JSON string, ignores unknown names and leaves nulls
+// out of what it writes. Errors
+// are Lambda's Java documents: a thrown exception as errorMessage,
+// errorType (its class) and stackTrace (its frames, the runtime's cut
+// off); a fault of the package (no such class, method or interface) as
+// errorMessage and errorType only, at every invocation; a class that
+// fails to load or initialize, or a constructor that throws, as an
+// init error. LambdaLogger writes its messages as they are in text (lines
+// joined by carriage returns, one record each), and in JSON as records of
+// timestamp, message, level (UNDEFINED for log(String)) and AWSRequestId,
+// filtered by AWS_LAMBDA_LOG_LEVEL; the runtime's own error reports are
+// ERROR records there.
 //
 // Each loads the handler named by _HANDLER from LAMBDA_TASK_ROOT, gives it
 // an event and a context with AWS's fields and methods, and shapes errors

@@ -23,16 +23,28 @@ var Node []byte
 //go:embed ruby/bootstrap.rb
 var Ruby []byte
 
+// Java is java/Bootstrap.java, the source of the class
+// virga.lambda.Bootstrap: compiled once per host JDK (CompileJava), then
+// `java -cp DIR/classes virga.lambda.Bootstrap [OPT_DIR]`.
+//
+//go:embed java/Bootstrap.java
+var Java []byte
+
 // Files name the bootstrap of each language inside its runtime directory.
 const (
 	PythonFile = "bootstrap.py"
 	NodeFile   = "bootstrap.mjs"
 	RubyFile   = "bootstrap.rb"
+	JavaFile   = "Bootstrap.java"
+	// JavaClasses is the directory of the compiled Java bootstrap inside
+	// the Java runtime directory, and JavaMain its main class.
+	JavaClasses = "classes"
+	JavaMain    = "virga.lambda.Bootstrap"
 )
 
 // Dirs are the runtime directories Install writes, one a language.
 type Dirs struct {
-	Python, Node, Ruby string
+	Python, Node, Ruby, Java string
 }
 
 // Digest names this build's bootstraps: the first 12 hex digits of the
@@ -45,18 +57,21 @@ func Digest() string {
 	h.Write(Node)
 	h.Write([]byte{0})
 	h.Write(Ruby)
+	h.Write(Java)
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // Install writes the bootstraps under dir, as dir/python/bootstrap.py,
-// dir/node/bootstrap.mjs and dir/ruby/bootstrap.rb, replacing what is
-// there atomically, and returns the runtime directories.
+// dir/node/bootstrap.mjs, dir/ruby/bootstrap.rb and
+// dir/java/Bootstrap.java, replacing what is there atomically, and
+// returns the runtime directories. The Java source is compiled later, by
+// CompileJava, when a Java function first needs it.
 func Install(dir string) (Dirs, error) {
-	d := Dirs{Python: filepath.Join(dir, "python"), Node: filepath.Join(dir, "node"), Ruby: filepath.Join(dir, "ruby")}
+	d := Dirs{Python: filepath.Join(dir, "python"), Node: filepath.Join(dir, "node"), Ruby: filepath.Join(dir, "ruby"), Java: filepath.Join(dir, "java")}
 	for _, f := range []struct {
 		dir, name string
 		data      []byte
-	}{{d.Python, PythonFile, Python}, {d.Node, NodeFile, Node}, {d.Ruby, RubyFile, Ruby}} {
+	}{{d.Python, PythonFile, Python}, {d.Node, NodeFile, Node}, {d.Ruby, RubyFile, Ruby}, {d.Java, JavaFile, Java}} {
 		if err := os.MkdirAll(f.dir, 0o755); err != nil {
 			return Dirs{}, err
 		}

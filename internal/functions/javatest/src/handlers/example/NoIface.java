@@ -1,0 +1,5 @@
+package example;
+
+// NoIface implements no handler interface.
+public class NoIface {
+}
