@@ -32,6 +32,9 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	if _, err := asl.Parse(deref(in.Definition)); err != nil {
 		return nil, definitionError(err)
 	}
+	if err := checkLogging(in.LoggingConfiguration); err != nil {
+		return nil, err
+	}
 	tags, err := tagMap(nil, in.Tags)
 	if err != nil {
 		return nil, err
@@ -192,6 +195,9 @@ func (s *Service) updateStateMachine(ctx context.Context, in *UpdateStateMachine
 		if _, err := asl.Parse(*in.Definition); err != nil {
 			return nil, definitionError(err)
 		}
+	}
+	if err := checkLogging(in.LoggingConfiguration); err != nil {
+		return nil, err
 	}
 	if in.RoleArn != nil {
 		if err := s.checkTrust(ctx, *in.RoleArn); err != nil {
