@@ -248,3 +248,43 @@ func TestLogTruncated(t *testing.T) {
 		t.Errorf("input %d bytes, truncated %v", len(rec.Details.Input), rec.Details.InputDetails.Truncated)
 	}
 }
+
+// TestLogRedriveCount checks that the records of a redriven execution
+// carry its redrive count.
+func TestLogRedriveCount(t *testing.T) {
+	t.Parallel()
+	s, l := newLoggingService(t, "g")
+	ctx := context.Background()
+	out, err := s.createStateMachine(ctx, &CreateStateMachineInput{Name: ptr("m"),
+		Definition: ptr(`{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}`),
+		RoleArn:    ptr("arn:aws:iam::000000000000:role/r"), LoggingConfiguration: logConfig("ALL", "g", true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, r, err := s.startRun(&StartExecutionInput{StateMachineArn: out.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-r.done
+	if _, err := s.redriveExecution(ctx, &RedriveExecutionInput{ExecutionArn: started.ExecutionArn}); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	r = s.running[*started.ExecutionArn]
+	s.mu.Unlock()
+	if r != nil {
+		<-r.done
+	}
+	recs := l.records(t, "g")
+	var got []string
+	for _, rec := range recs {
+		got = append(got, rec["type"].(string)+":"+rec["redrive_count"].(string))
+	}
+	want := "ExecutionStarted:0,FailStateEntered:0,ExecutionFailed:0,ExecutionRedriven:1,FailStateEntered:1,ExecutionFailed:1"
+	if strings.Join(got, ",") != want {
+		t.Errorf("records %v, want %s", got, want)
+	}
+	if d := recs[3]["details"].(map[string]any); d["redriveCount"] != float64(1) {
+		t.Errorf("ExecutionRedriven details: %v", d)
+	}
+}
