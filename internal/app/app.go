@@ -952,6 +952,17 @@ func (k *accessLogSink) Write(group, stream string, at time.Time, line string) e
 	return w.Write(at, line)
 }
 
+// closeStream flushes one stream's writer and forgets it.
+func (k *accessLogSink) closeStream(group, stream string) {
+	k.mu.Lock()
+	w := k.streams[[2]string{group, stream}]
+	delete(k.streams, [2]string{group, stream})
+	k.mu.Unlock()
+	if w != nil {
+		w.Close()
+	}
+}
+
 // Close flushes what the writers hold.
 func (k *accessLogSink) Close() error {
 	k.mu.Lock()

@@ -224,6 +224,8 @@ func (l stateLogs) Write(group, stream string, at time.Time, message string) err
 	return l.c.k.Write(group, stream, at, message)
 }
 
+func (l stateLogs) CloseStream(group, stream string) { l.c.k.closeStream(group, stream) }
+
 // containerLogs writes ECS containers' awslogs output to CloudWatch Logs
 // through the buffered stream writers access logs use. Without
 // awslogs-create-group a task's streams are made by CreateLogStream,

@@ -18,6 +18,8 @@ type Logs interface {
 	OpenStream(group, stream string) error
 	// Write appends one event to a stream OpenStream made.
 	Write(group, stream string, at time.Time, message string) error
+	// CloseStream flushes a stream no longer written to and forgets it.
+	CloseStream(group, stream string)
 }
 
 // logTarget is where and what an execution logs, from its state
@@ -210,18 +212,25 @@ func (s *Service) writeLog(e *execution, ev event) {
 		return
 	}
 	stream := logStreamName(e.Machine, ev.Time)
-	key := t.Group + "\x00" + stream
+	// A machine writes to one stream of a group at a time: the one
+	// before is closed when the next begins.
+	key := t.Group + "\x00" + e.Machine
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	if !s.logStreams[key] {
+	if cur, ok := s.logStreams[key]; !ok || cur != stream {
+		if ok {
+			s.logs.CloseStream(t.Group, cur)
+			delete(s.logStreams, key)
+		}
 		if err := s.logs.OpenStream(t.Group, stream); err != nil {
 			s.log.Debug("stepfunctions: log stream", "group", t.Group, "stream", stream, "err", err)
 			return
 		}
-		s.logStreams[key] = true
+		s.logStreams[key] = stream
 	}
 	if err := s.logs.Write(t.Group, stream, ev.Time, logMessage(s.region, e, ev, t.Data)); err != nil {
 		s.log.Debug("stepfunctions: writing a log record", "group", t.Group, "err", err)
+		s.logs.CloseStream(t.Group, stream)
 		delete(s.logStreams, key)
 	}
 }

@@ -20,6 +20,7 @@ type recordedLogs struct {
 	exist   map[string]bool
 	streams map[string]bool
 	lines   map[string][]string
+	closed  []string
 }
 
 func (l *recordedLogs) OpenStream(group, stream string) error {
@@ -37,6 +38,12 @@ func (l *recordedLogs) Write(group, stream string, _ time.Time, message string) 
 	defer l.mu.Unlock()
 	l.lines[group] = append(l.lines[group], message)
 	return nil
+}
+
+func (l *recordedLogs) CloseStream(group, stream string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = append(l.closed, group+" "+stream)
 }
 
 func (l *recordedLogs) records(t *testing.T, group string) []map[string]any {
@@ -286,5 +293,33 @@ func TestLogRedriveCount(t *testing.T) {
 	}
 	if d := recs[3]["details"].(map[string]any); d["redriveCount"] != float64(1) {
 		t.Errorf("ExecutionRedriven details: %v", d)
+	}
+}
+
+// TestLogStreamRotation checks that a machine's records go to a new
+// stream every 10 minutes, the one before being closed.
+func TestLogStreamRotation(t *testing.T) {
+	t.Parallel()
+	s, l := newLoggingService(t, "g")
+	ctx := context.Background()
+	// FATAL logs ExecutionFailed only: one record per execution.
+	out, err := s.createStateMachine(ctx, &CreateStateMachineInput{Name: ptr("f"), Type: ptr(StateMachineType("EXPRESS")),
+		Definition: ptr(`{"StartAt":"F","States":{"F":{"Type":"Fail"}}}`),
+		RoleArn:    ptr("arn:aws:iam::000000000000:role/r"), LoggingConfiguration: logConfig("FATAL", "g", true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := s.startSyncExecution(ctx, &StartSyncExecutionInput{StateMachineArn: out.StateMachineArn}); err != nil {
+			t.Fatal(err)
+		}
+		s.clock.(*clock.Fake).Advance(10 * time.Minute)
+	}
+	if len(l.lines["g"]) != 2 {
+		t.Fatalf("records: %v", l.lines["g"])
+	}
+	first, second := "g states/f/2026-04-24-11-50/00000000", "g states/f/2026-04-24-12-00/00000000"
+	if !l.streams[first] || !l.streams[second] || len(l.closed) != 1 || l.closed[0] != first {
+		t.Errorf("streams %v, closed %v", l.streams, l.closed)
 	}
 }

@@ -66,8 +66,8 @@ type Service struct {
 	activityQueue map[string][]*activityTask
 	activityWake  chan struct{}
 
-	logMu      sync.Mutex      // guards logStreams; taken after run.mu
-	logStreams map[string]bool // log streams opened, by group and name
+	logMu      sync.Mutex        // guards logStreams; taken after run.mu
+	logStreams map[string]string // the log stream each machine writes to, by group and machine
 }
 
 // Deps are what Step Functions needs.
@@ -91,7 +91,7 @@ func New(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, call: d.Call, log: d.Logger, logs: d.Logs, logStreams: map[string]bool{}, base: ctx, stop: stop,
+		fns: d.Functions, call: d.Call, log: d.Logger, logs: d.Logs, logStreams: map[string]string{}, base: ctx, stop: stop,
 		running: map[string]*run{}, tokens: map[string]*waiter{},
 		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{})}
 }
