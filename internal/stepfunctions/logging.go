@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strconv"
@@ -164,10 +165,14 @@ func logMessage(region string, e *execution, ev event, withData bool) string {
 			break
 		}
 	}
-	raw, _ := json.Marshal(logRecord{ID: strconv.FormatInt(ev.ID, 10), Type: ev.Type, Details: details,
+	// The record spells <, > and & as they are, not as \u003c and so on.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(logRecord{ID: strconv.FormatInt(ev.ID, 10), Type: ev.Type, Details: details,
 		PreviousID: strconv.FormatInt(ev.Prev, 10), EventTimestamp: strconv.FormatInt(ev.Time.UnixMilli(), 10),
 		ExecutionARN: e.ARN, RedriveCount: strconv.FormatInt(int64(e.RedriveCount), 10)})
-	return string(raw)
+	return strings.TrimSuffix(buf.String(), "\n")
 }
 
 // truncateData cuts an event's Input or Output past maxLoggedData and

@@ -323,3 +323,17 @@ func TestLogStreamRotation(t *testing.T) {
 		t.Errorf("streams %v, closed %v", l.streams, l.closed)
 	}
 }
+
+// TestLogMessageText checks a record's text: compact JSON in AWS's
+// field order, with <, > and & as they are.
+func TestLogMessageText(t *testing.T) {
+	t.Parallel()
+	in := `{"html":"<b>&</b>"}`
+	e := &execution{ARN: "arn:aws:states:us-east-1:000000000000:express:m:e:1", RedriveCount: 2}
+	got := logMessage("us-east-1", e, event{ID: 2, Prev: 1, Type: "PassStateEntered", State: "P", Input: &in, Time: time.UnixMilli(1713959670680)}, true)
+	want := `{"id":"2","type":"PassStateEntered","details":{"name":"P","input":"{\"html\":\"<b>&</b>\"}","inputDetails":{"truncated":false}},` +
+		`"previous_event_id":"1","event_timestamp":"1713959670680","execution_arn":"arn:aws:states:us-east-1:000000000000:express:m:e:1","redrive_count":"2"}`
+	if got != want {
+		t.Errorf("record\n%s\nwant\n%s", got, want)
+	}
+}
