@@ -212,6 +212,16 @@ func TestStepFunctionsLoggingValidation(t *testing.T) {
 	if !errors.As(err, &inv) {
 		t.Errorf("UpdateStateMachine without ':*': %v", err)
 	}
+	// A configuration without includeExecutionData describes it false.
+	noData := sfnLogging("ERROR", false, "g")
+	if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: sm.StateMachineArn, LoggingConfiguration: noData}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil || d.LoggingConfiguration.Level != sfntypes.LogLevelError || d.LoggingConfiguration.IncludeExecutionData ||
+		len(d.LoggingConfiguration.Destinations) != 1 {
+		t.Errorf("DescribeStateMachine: %v %+v", err, d.LoggingConfiguration)
+	}
 }
 
 const samLoggedMachine = `Transform: AWS::Serverless-2016-10-31

@@ -111,6 +111,14 @@ func (m *machine) logging() *LoggingConfiguration {
 	if len(m.Logging) > 0 {
 		json.Unmarshal(m.Logging, lc)
 	}
+	// Members the request left out are their defaults: level OFF,
+	// includeExecutionData false.
+	if lc.Level == nil {
+		lc.Level = ptr(LogLevel("OFF"))
+	}
+	if lc.IncludeExecutionData == nil {
+		lc.IncludeExecutionData = ptr(false)
+	}
 	return lc
 }
 
