@@ -479,7 +479,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Step Functions' executions run functions and call services in
 	// process: they stop before those do, and resume when virga starts.
 	states := stepfunctions.New(stepfunctions.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Functions: lam, Call: a.call, Logger: o.Logger})
+		Functions: lam, Call: a.call, Logger: o.Logger, Logs: stateLogs{containerLogs{k: accessLogs, a: a}}})
 	a.services = append(a.services, states.API())
 	route.states = states
 	route.logs = cwl
@@ -958,6 +958,17 @@ func (k *accessLogSink) Write(group, stream string, at time.Time, line string) e
 	}
 	k.mu.Unlock()
 	return w.Write(at, line)
+}
+
+// closeStream flushes one stream's writer and forgets it.
+func (k *accessLogSink) closeStream(group, stream string) {
+	k.mu.Lock()
+	w := k.streams[[2]string{group, stream}]
+	delete(k.streams, [2]string{group, stream})
+	k.mu.Unlock()
+	if w != nil {
+		w.Close()
+	}
 }
 
 // Close flushes what the writers hold.

@@ -211,6 +211,21 @@ func (r taskRoles) AssumeRole(ctx context.Context, role, session string) (ecs.Cr
 	return ecs.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }
 
+// stateLogs writes Step Functions' execution logs to CloudWatch Logs
+// through the buffered stream writers access logs use: its streams are
+// made by CreateLogStream, so a group that does not exist gets none.
+type stateLogs struct{ c containerLogs }
+
+func (l stateLogs) OpenStream(group, stream string) error {
+	return l.c.OpenStream(group, stream, false)
+}
+
+func (l stateLogs) Write(group, stream string, at time.Time, message string) error {
+	return l.c.k.Write(group, stream, at, message)
+}
+
+func (l stateLogs) CloseStream(group, stream string) { l.c.k.closeStream(group, stream) }
+
 // containerLogs writes ECS containers' awslogs output to CloudWatch Logs
 // through the buffered stream writers access logs use. Without
 // awslogs-create-group a task's streams are made by CreateLogStream,

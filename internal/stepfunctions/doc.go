@@ -141,10 +141,37 @@
 // sync- variant resolves to virga too (an /etc/hosts line naming both),
 // since sync-127.0.0.1 resolves nowhere.
 //
+// Logging (logging.go): an execution logs by the LoggingConfiguration
+// its machine (or version) had when it started, kept in its record.
+// Each history event its level logs — ALL every event; ERROR and FATAL
+// the event types the developer guide's "Log levels" table lists for
+// them (FATAL: ExecutionAborted, ExecutionFailed, ExecutionTimedOut;
+// ERROR adds FailStateEntered and the failed, timed-out and aborted
+// task, Lambda, Map, Parallel and Wait events) — is written, as the
+// event happens and with its time, to the destination log group as one
+// JSON record: {"id", "type", "details", "previous_event_id",
+// "event_timestamp" (epoch milliseconds), "execution_arn",
+// "redrive_count"}, the numbers as strings, details as the event's
+// details member in GetExecutionHistory. IncludeExecutionData false
+// leaves input, output and task parameters out as GetExecutionHistory's
+// includeExecutionData false does (AWS does not document what it writes
+// instead); escaped input or output past 248 KB is cut and marked
+// truncated. Streams are named states/MACHINE/YYYY-MM-DD-HH-MM/00000000
+// as AWS's are, one every 10 minutes (AWS's cut is not documented).
+// Records go through CloudWatch Logs' own writers (Deps.Logs), which
+// make their streams with CreateLogStream: a group that does not exist
+// gets nothing, as delivery is best effort; the group is not checked
+// when the machine is created. CreateStateMachine and
+// UpdateStateMachine answer InvalidLoggingConfiguration for a level
+// other than OFF without exactly one destination, or a log group ARN
+// without ":*" ("Invalid Logging Configuration: Log Group ARN must be
+// provided with '*' qualifier.").
+//
 // Concurrency: Service.mu guards the running executions, the task
 // tokens, the activity queues and the read-modify-write of machines and execution names;
-// run.mu guards one execution's record and its event counter. Lock
-// order: Service.mu before run.mu.
+// run.mu guards one execution's record and its event counter;
+// Service.logMu the log streams opened. Lock order: Service.mu before
+// run.mu before Service.logMu.
 //
 // A standard execution's history holds at most 25,000 events, as AWS's:
 // the 25,000th is ExecutionSucceeded or else ExecutionFailed with
@@ -174,8 +201,9 @@
 // iteration from its failed state (it reruns from its start),
 // $$.Execution.RedriveTime, ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
-// package asl), logging to CloudWatch Logs
-// (LoggingConfiguration is recorded only) and X-Ray tracing (recorded
+// package asl), the role's permissions for log delivery
+// (logs:CreateLogDelivery and the rest are not checked), encryption of
+// logs with a customer managed key, and X-Ray tracing (recorded
 // only). ExecutedVersion is the qualifier of the function's ARN, or
 // $LATEST. Roles are assumed only with --auth iam (EnforceRoles,
 // roles.go), as a session of the state machine's role, its session name

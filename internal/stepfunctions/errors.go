@@ -27,6 +27,7 @@ var (
 	ErrTooManyTags                  = apierr.New("TooManyTags", 400, "")
 	ErrActivityDoesNotExist         = apierr.New("ActivityDoesNotExist", 400, "")
 	ErrExecutionNotRedrivable       = apierr.New("ExecutionNotRedrivable", 400, "")
+	ErrInvalidLoggingConfiguration  = apierr.New("InvalidLoggingConfiguration", 400, "")
 )
 
 // invalidARN is InvalidArn for arn where a resource of another type was

@@ -42,3 +42,27 @@ func FuzzQualifiedName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLogGroupName checks the log destination ARN parser: an accepted
+// ARN ends in ":*" and names a non-empty group that it spells out.
+func FuzzLogGroupName(f *testing.F) {
+	for _, s := range []string{
+		"arn:aws:logs:us-east-1:000000000000:log-group:/aws/vendedlogs/states/m:*",
+		"arn:aws:logs:us-east-1:000000000000:log-group:g",
+		"arn:aws:logs:us-east-1:000000000000:log-group::*",
+		"arn:aws:logs:us-east-1:000000000000:log-group:a:b:*",
+		"arn:aws:sqs:us-east-1:000000000000:q:*",
+		"", ":*", "::::::::*",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arn string) {
+		name, err := logGroupName(arn)
+		if err != nil {
+			return
+		}
+		if name == "" || !strings.HasSuffix(arn, ":log-group:"+name+":*") || !strings.HasPrefix(arn, "arn:") {
+			t.Fatalf("logGroupName(%q) = %q", arn, name)
+		}
+	})
+}

@@ -43,7 +43,7 @@ func (s *Service) newExecution(arn string, name, input *string, trace *string, e
 	}
 	e := &execution{MachineARN: m.ARN, Machine: m.Name, Name: n, Definition: t.definition, RoleArn: t.roleArn,
 		Status: "RUNNING", Start: s.clock.Now(), Input: text, Trace: deref(trace), Express: express,
-		VersionARN: t.versionARN, AliasARN: t.aliasARN, Revision: t.revision}
+		VersionARN: t.versionARN, AliasARN: t.aliasARN, Revision: t.revision, Log: logTargetOf(t.logging)}
 	if express {
 		e.ARN = s.expressARN(m.Name, n, s.ids.UUID())
 	} else {

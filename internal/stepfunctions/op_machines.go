@@ -32,6 +32,9 @@ func (s *Service) createStateMachine(ctx context.Context, in *CreateStateMachine
 	if _, err := asl.Parse(deref(in.Definition)); err != nil {
 		return nil, definitionError(err)
 	}
+	if err := checkLogging(in.LoggingConfiguration); err != nil {
+		return nil, err
+	}
 	tags, err := tagMap(nil, in.Tags)
 	if err != nil {
 		return nil, err
@@ -107,6 +110,14 @@ func (m *machine) logging() *LoggingConfiguration {
 	lc := &LoggingConfiguration{Level: ptr(LogLevel("OFF")), IncludeExecutionData: ptr(false)}
 	if len(m.Logging) > 0 {
 		json.Unmarshal(m.Logging, lc)
+	}
+	// Members the request left out are their defaults: level OFF,
+	// includeExecutionData false.
+	if lc.Level == nil {
+		lc.Level = ptr(LogLevel("OFF"))
+	}
+	if lc.IncludeExecutionData == nil {
+		lc.IncludeExecutionData = ptr(false)
 	}
 	return lc
 }
@@ -192,6 +203,9 @@ func (s *Service) updateStateMachine(ctx context.Context, in *UpdateStateMachine
 		if _, err := asl.Parse(*in.Definition); err != nil {
 			return nil, definitionError(err)
 		}
+	}
+	if err := checkLogging(in.LoggingConfiguration); err != nil {
+		return nil, err
 	}
 	if in.RoleArn != nil {
 		if err := s.checkTrust(ctx, *in.RoleArn); err != nil {

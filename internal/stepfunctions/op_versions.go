@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strconv"
 )
@@ -187,6 +188,7 @@ type target struct {
 	versionARN string
 	aliasARN   string
 	revision   string
+	logging    json.RawMessage
 }
 
 // resolve finds what a (possibly qualified) state machine ARN runs. An
@@ -204,7 +206,7 @@ func (s *Service) resolve(arn string, pick func(int32) int32) (*target, error) {
 		return nil, machineNotFound(arn)
 	}
 	if q == "" {
-		return &target{m: m, definition: m.Definition, roleArn: m.RoleArn, revision: m.Revision}, nil
+		return &target{m: m, definition: m.Definition, roleArn: m.RoleArn, revision: m.Revision, logging: m.Logging}, nil
 	}
 	t := &target{m: m}
 	n, isVersion := versionNumber(q)
@@ -229,6 +231,6 @@ func (s *Service) resolve(arn string, pick func(int32) int32) (*target, error) {
 	if v == nil {
 		return nil, machineNotFound(arn)
 	}
-	t.definition, t.roleArn, t.versionARN, t.revision = v.Definition, v.RoleArn, s.versionARN(name, n), v.Revision
+	t.definition, t.roleArn, t.versionARN, t.revision, t.logging = v.Definition, v.RoleArn, s.versionARN(name, n), v.Revision, v.Logging
 	return t, nil
 }

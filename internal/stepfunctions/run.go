@@ -197,6 +197,7 @@ func (s *Service) appendEvent(r *run, ev event) int64 {
 	}
 	e.Events++
 	ev.ID, ev.Time = e.Events, s.clock.Now()
+	s.writeLog(e, ev)
 	if e.Express {
 		if m := s.expressHistory(e.ARN); m != nil {
 			*m = append(*m, ev)

@@ -50,6 +50,9 @@ type Service struct {
 	// trust decides whether Step Functions may assume a state
 	// machine's role (EnforceRoles, --auth iam); nil otherwise.
 	trust deliver.Trust
+	// logs is where executions of machines with a LoggingConfiguration
+	// write their events; nil writes nothing.
+	logs Logs
 
 	base    context.Context // executions run under it; Close ends it
 	stop    context.CancelFunc
@@ -62,6 +65,9 @@ type Service struct {
 	// replaced) when a task is scheduled, waking GetActivityTask.
 	activityQueue map[string][]*activityTask
 	activityWake  chan struct{}
+
+	logMu      sync.Mutex        // guards logStreams; taken after run.mu
+	logStreams map[string]string // the log stream each machine writes to, by group and machine
 }
 
 // Deps are what Step Functions needs.
@@ -74,6 +80,8 @@ type Deps struct {
 	Functions Functions
 	Call      Caller
 	Logger    *slog.Logger
+	// Logs receives the executions' log records (LoggingConfiguration).
+	Logs Logs
 }
 
 // New returns Step Functions over the store.
@@ -83,7 +91,7 @@ func New(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, call: d.Call, log: d.Logger, base: ctx, stop: stop,
+		fns: d.Functions, call: d.Call, log: d.Logger, logs: d.Logs, logStreams: map[string]string{}, base: ctx, stop: stop,
 		running: map[string]*run{}, tokens: map[string]*waiter{},
 		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{})}
 }

@@ -106,6 +106,9 @@ type execution struct {
 	// Branches says that branches of the top-level Parallel or Map
 	// state At are recorded as succeeded.
 	Branches bool `json:"branches,omitempty"`
+	// Log is where the execution logs its events, from the
+	// LoggingConfiguration it started with; nil logs nothing.
+	Log *logTarget `json:"log,omitempty"`
 }
 
 // redriveToken is a RedriveExecution clientToken: the same token within
