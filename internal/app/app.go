@@ -47,6 +47,7 @@ import (
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/metrics"
+	"github.com/virga/virga/internal/pipes"
 	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
@@ -87,6 +88,9 @@ type App struct {
 	consoleToken string
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
+	// pipes is EventBridge Pipes, whose roles are enforced with --auth
+	// iam once IAM's authorizer is made.
+	pipes *pipes.Service
 	// buckets is S3.
 	// userPools is Cognito user pools, whose pending confirmation codes
 	// virga's own endpoint shows.
@@ -476,7 +480,22 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Functions: lam, Call: a.call, Logger: o.Logger})
 	a.services = append(a.services, states.API())
 	route.states = states
+
+	// EventBridge Pipes reads queues and streams with the machinery
+	// Lambda's event source mappings use, and reaches its enrichments
+	// and targets in process.
+	pipesSvc, err := pipes.New(pipes.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Queues: queueSource{queues}, Streams: streamSource{ddb}, Kinesis: kinesisSource{streams},
+		Functions: lam, Call: a.call, Targets: route})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.pipes = pipesSvc
+	a.services = append(a.services, pipesSvc.API())
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
+	a.background = append(a.background, func(ctx context.Context) { pipesSvc.Run(ctx, o.Logger) })
 	a.closers = append([]func() error{states.Close}, a.closers...)
 
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
@@ -574,6 +593,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Schedules' target roles must trust Scheduler when they are
 		// given.
 		sched.EnforceTrust(route.roles.trusts)
+		// Pipes read, enrich and deliver as a session of their role,
+		// which must trust pipes.amazonaws.com.
+		a.pipes.EnforceRoles(route.roles.authorize, route.roles.trusts)
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})

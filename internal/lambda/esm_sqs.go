@@ -2,10 +2,7 @@ package lambda
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"slices"
-	"sort"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -22,8 +19,7 @@ import (
 // receives toward the queue's redrive policy. Messages that match none of
 // the mapping's filters are deleted without an invocation, as Lambda does.
 const (
-	sqsErrorPause  = time.Second
-	sqsEventSource = "aws:sqs"
+	sqsErrorPause = time.Second
 )
 
 // pollQueue is one poller of an SQS mapping; it runs until ctx ends.
@@ -51,7 +47,7 @@ func (s *Service) pollQueue(ctx context.Context, m *mapping, cfg EventSourceMapp
 		}
 		var keep, drop []eventsource.QueueMessage
 		for _, msg := range batch {
-			if len(filters) == 0 || eventsource.MatchesAny(filters, eventsource.RecordDoc(sqsRecord(msg, arn, s.region))) {
+			if len(filters) == 0 || eventsource.MatchesAny(filters, eventsource.RecordDoc(eventsource.NewQueueRecord(msg, arn, s.region))) {
 				keep = append(keep, msg)
 			} else {
 				drop = append(drop, msg)
@@ -93,12 +89,12 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 	if err != nil {
 		return nil, "PROBLEM: Function does not exist"
 	}
-	records := make([]sqsEventRecord, len(batch))
+	records := make([]eventsource.QueueRecord, len(batch))
 	for i, msg := range batch {
-		records[i] = sqsRecord(msg, *cfg.EventSourceArn, s.region)
+		records[i] = eventsource.NewQueueRecord(msg, *cfg.EventSourceArn, s.region)
 	}
 	payload, _ := json.Marshal(struct {
-		Records []sqsEventRecord `json:"Records"`
+		Records []eventsource.QueueRecord `json:"Records"`
 	}{records})
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
 		RequestID: s.ids.UUID(), InvokedARN: *cfg.FunctionArn, Payload: payload,
@@ -156,94 +152,6 @@ func batchItemFailures(payload []byte, batch []eventsource.QueueMessage) (map[st
 		failed[*f.ItemIdentifier] = true
 	}
 	return failed, true
-}
-
-// sqsEventRecord is a message as an SQS event record, members in the
-// order Lambda writes them: md5OfMessageAttributes comes before
-// md5OfBody and is null for a message without attributes.
-type sqsEventRecord struct {
-	MessageID              string                       `json:"messageId"`
-	ReceiptHandle          string                       `json:"receiptHandle"`
-	Body                   string                       `json:"body"`
-	Attributes             sqsSystemAttributes          `json:"attributes"`
-	MessageAttributes      map[string]sqsEventAttribute `json:"messageAttributes"`
-	MD5OfMessageAttributes *string                      `json:"md5OfMessageAttributes"`
-	MD5OfBody              string                       `json:"md5OfBody"`
-	EventSource            string                       `json:"eventSource"`
-	EventSourceARN         string                       `json:"eventSourceARN"`
-	AWSRegion              string                       `json:"awsRegion"`
-}
-
-// sqsEventAttribute is a message attribute in an SQS event: a value
-// (stringValue or binaryValue, base64), the list members SQS reserves
-// (always empty) and the data type.
-type sqsEventAttribute struct {
-	StringValue      *string  `json:"stringValue,omitempty"`
-	BinaryValue      *string  `json:"binaryValue,omitempty"`
-	StringListValues []string `json:"stringListValues"`
-	BinaryListValues []string `json:"binaryListValues"`
-	DataType         string   `json:"dataType"`
-}
-
-// sqsAttributeOrder is the order of a record's system attributes in
-// Lambda's events; any others follow, sorted.
-var sqsAttributeOrder = []string{"ApproximateReceiveCount", "AWSTraceHeader", "SentTimestamp", "SequenceNumber", "MessageGroupId",
-	"SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp"}
-
-// sqsSystemAttributes are a message's system attributes, all strings.
-type sqsSystemAttributes map[string]string
-
-// MarshalJSON writes the attributes in Lambda's order.
-func (a sqsSystemAttributes) MarshalJSON() ([]byte, error) {
-	names := make([]string, 0, len(a))
-	for _, n := range sqsAttributeOrder {
-		if _, ok := a[n]; ok {
-			names = append(names, n)
-		}
-	}
-	var rest []string
-	for n := range a {
-		if !slices.Contains(sqsAttributeOrder, n) {
-			rest = append(rest, n)
-		}
-	}
-	sort.Strings(rest)
-	b := []byte{'{'}
-	for i, n := range append(names, rest...) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, _ := json.Marshal(n)
-		v, _ := json.Marshal(a[n])
-		b = append(append(append(b, k...), ':'), v...)
-	}
-	return append(b, '}'), nil
-}
-
-// sqsRecord is a message as an SQS event record.
-func sqsRecord(m eventsource.QueueMessage, arn, region string) sqsEventRecord {
-	attrs := make(map[string]sqsEventAttribute, len(m.MessageAttributes))
-	for k, v := range m.MessageAttributes {
-		a := sqsEventAttribute{DataType: v.DataType, StringListValues: []string{}, BinaryListValues: []string{}}
-		if v.BinaryValue != nil {
-			a.BinaryValue = ptr(base64.StdEncoding.EncodeToString(v.BinaryValue))
-		} else {
-			a.StringValue = ptr(v.StringValue)
-		}
-		attrs[k] = a
-	}
-	sys := sqsSystemAttributes(m.Attributes)
-	if sys == nil {
-		sys = sqsSystemAttributes{}
-	}
-	rec := sqsEventRecord{
-		MessageID: m.MessageID, ReceiptHandle: m.ReceiptHandle, Body: m.Body, Attributes: sys, MessageAttributes: attrs,
-		MD5OfBody: m.MD5OfBody, EventSource: sqsEventSource, EventSourceARN: arn, AWSRegion: region,
-	}
-	if m.MD5OfMessageAttributes != "" {
-		rec.MD5OfMessageAttributes = ptr(m.MD5OfMessageAttributes)
-	}
-	return rec
 }
 
 // compileFilters compiles a mapping's filters.
