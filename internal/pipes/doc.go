@@ -24,7 +24,7 @@
 //
 // An operation answers with the state the change begins in, as Pipes
 // does; the pipe reaches the state it ends in before the operation
-// returns (once virga runs), so DescribePipe sees it at once. A stream
+// returns, so DescribePipe sees it at once. A stream
 // pipe records, when it is created, where it starts reading each shard
 // (StartingPosition LATEST, TRIM_HORIZON, or Kinesis' AT_TIMESTAMP);
 // shards made later are read from their start.

@@ -33,12 +33,9 @@ var failedState = map[string]string{stateCreating: stateCreateFailed, stateUpdat
 
 // settle moves a pipe from the state a change began in to the one it
 // ends in, starting or stopping its reader, and commits the new state.
-// It does nothing before Run starts (Run settles every pipe). The caller
-// holds s.mu.
+// Before Run starts, readers are not started (Run starts those of the
+// running pipes). The caller holds s.mu.
 func (s *Service) settle(e *entry) {
-	if s.runCtx == nil {
-		return
-	}
 	r := e.rec
 	next, reason := r.CurrentState, r.StateReason
 	switch r.CurrentState {
@@ -148,8 +145,12 @@ func (s *Service) streamSource(arn string) eventsource.StreamSource {
 }
 
 // startReader starts the pipe's reader; a reader it replaces finishes
-// its batch first. The caller holds s.mu.
+// its batch first. Before Run starts it does nothing. The caller holds
+// s.mu.
 func (s *Service) startReader(e *entry) {
+	if s.runCtx == nil {
+		return
+	}
 	ctx, cancel := context.WithCancel(s.runCtx)
 	prev, done := e.done, make(chan struct{})
 	e.cancel, e.done = cancel, done
