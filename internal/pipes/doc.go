@@ -47,7 +47,8 @@
 // (SqsQueueParameters.MessageGroupId, KinesisStreamParameters.PartitionKey,
 // EventBridgeEventBusParameters.Source and DetailType,
 // CloudWatchLogsParameters.LogStreamName and Timestamp) are evaluated on
-// each event. An event bus target's events have the source "Pipe NAME"
+// each event as it was before the target's input template, as Pipes
+// documents. An event bus target's events have the source "Pipe NAME"
 // and the detail type "Event from SOURCE-EVENT-SOURCE" (aws:sqs, ...)
 // unless EventBridgeEventBusParameters say otherwise. A Step Functions
 // target defaults to FIRE_AND_FORGET (StartExecution), a Lambda target to

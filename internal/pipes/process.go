@@ -55,6 +55,10 @@ func (s *Service) process(ctx context.Context, r *pipeRecord, records [][]byte) 
 		}
 		tc.ingested = s.clock.Now()
 	}
+	// Target parameters' JSON paths read the events before the input
+	// template: "Dynamic path parameters can't reference new or
+	// transformed values resulting from input transformation."
+	original := events
 	if p := r.TargetParameters; p != nil && p.InputTemplate != nil {
 		t, err := parseTemplate(*p.InputTemplate)
 		if err != nil {
@@ -62,7 +66,7 @@ func (s *Service) process(ctx context.Context, r *pipeRecord, records [][]byte) 
 		}
 		events = renderAll(t, events, tc)
 	}
-	return s.sendTarget(ctx, r, events)
+	return s.sendTarget(ctx, r, events, original)
 }
 
 func renderAll(t *template, events [][]byte, tc templateContext) [][]byte {
@@ -186,8 +190,10 @@ func (s *Service) allowed(ctx context.Context, r *pipeRecord, action, resource s
 	return s.roleCheck(ctx, r.RoleArn, r.Name, action, resource)
 }
 
-// sendTarget hands the events to the pipe's target.
-func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events [][]byte) error {
+// sendTarget hands the events to the pipe's target; original are the
+// events before the target's input template, which the target
+// parameters' JSON paths read.
+func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events, original [][]byte) error {
 	tp := r.TargetParameters
 	if tp == nil {
 		tp = &PipeTargetParameters{}
@@ -211,13 +217,14 @@ func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events [][]byte
 		if s.targets == nil {
 			return fmt.Errorf("virga cannot deliver to %s", r.Target)
 		}
-		for _, e := range events {
+		for i, e := range events {
+			o := original[i]
 			m := deliver.Message{Body: e, Role: s.role(r)}
 			switch kind {
 			case "sqs":
 				if p := tp.SqsQueueParameters; p != nil {
-					m.GroupID = dynamic(deref(p.MessageGroupId), e)
-					m.DeduplicationID = dynamic(deref(p.MessageDeduplicationId), e)
+					m.GroupID = dynamic(deref(p.MessageGroupId), o)
+					m.DeduplicationID = dynamic(deref(p.MessageDeduplicationId), o)
 				}
 			case "events":
 				m.Source = "Pipe " + r.Name
@@ -225,10 +232,10 @@ func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events [][]byte
 				m.Resources = []string{}
 				if p := tp.EventBridgeEventBusParameters; p != nil {
 					if p.Source != nil {
-						m.Source = dynamic(*p.Source, e)
+						m.Source = dynamic(*p.Source, o)
 					}
 					if p.DetailType != nil {
-						m.DetailType = dynamic(*p.DetailType, e)
+						m.DetailType = dynamic(*p.DetailType, o)
 					}
 					m.Resources = append(m.Resources, p.Resources...)
 				}
@@ -246,16 +253,16 @@ func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events [][]byte
 		if p := tp.KinesisStreamParameters; p != nil {
 			key = deref(p.PartitionKey)
 		}
-		for _, e := range events {
+		for i, e := range events {
 			_, err := s.call(ctx, "kinesis", "PutRecord", map[string]any{"StreamARN": r.Target,
-				"PartitionKey": dynamic(key, e), "Data": base64.StdEncoding.EncodeToString(e)})
+				"PartitionKey": dynamic(key, original[i]), "Data": base64.StdEncoding.EncodeToString(e)})
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	case "logs":
-		return s.sendLogs(ctx, r, tp.CloudWatchLogsParameters, events)
+		return s.sendLogs(ctx, r, tp.CloudWatchLogsParameters, events, original)
 	}
 	return fmt.Errorf("virga cannot deliver to %s", r.Target)
 }
@@ -276,22 +283,22 @@ func sourceEventSource(arn string) string {
 // sendLogs writes each event as a log event of the target log group, in
 // LogStreamName (the pipe's name when it is not given), created if it is
 // not there, at the time Timestamp's path gives (milliseconds) or now.
-func (s *Service) sendLogs(ctx context.Context, r *pipeRecord, p *PipeTargetCloudWatchLogsParameters, events [][]byte) error {
+func (s *Service) sendLogs(ctx context.Context, r *pipeRecord, p *PipeTargetCloudWatchLogsParameters, events, original [][]byte) error {
 	if err := s.allowed(ctx, r, "logs:PutLogEvents", r.Target); err != nil {
 		return err
 	}
 	group := strings.TrimSuffix(strings.SplitN(r.Target, ":log-group:", 2)[1], ":*")
 	var logEvents []any
 	stream := ""
-	for _, e := range events {
+	for i, e := range events {
 		at := s.clock.Now().UnixMilli()
 		if p != nil && p.Timestamp != nil {
-			if v, err := strconv.ParseInt(dynamic(*p.Timestamp, e), 10, 64); err == nil {
+			if v, err := strconv.ParseInt(dynamic(*p.Timestamp, original[i]), 10, 64); err == nil {
 				at = v
 			}
 		}
 		if p != nil && p.LogStreamName != nil && stream == "" {
-			stream = dynamic(*p.LogStreamName, e)
+			stream = dynamic(*p.LogStreamName, original[i])
 		}
 		logEvents = append(logEvents, map[string]any{"timestamp": at, "message": string(e)})
 	}
