@@ -369,3 +369,58 @@ func TestPipesCLI(t *testing.T) {
 		t.Errorf("describe-pipe of a missing pipe: exit %d, stderr %s", res.ExitCode, res.Stderr)
 	}
 }
+
+// TestIAMEnforcePipeRole: under --auth iam a pipe reads its source and
+// sends to its target as a session of its RoleArn, which
+// pipes.amazonaws.com must be trusted to assume. Without sqs:SendMessage
+// on the target nothing arrives and the message returns to the source
+// queue; once the role allows it, the message arrives.
+func TestIAMEnforcePipeRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	qc := sqs.NewFromConfig(env.Config)
+	pc := pipes.NewFromConfig(env.Config)
+	in := mkQueue(t, qc, "pipe-in", map[string]string{"VisibilityTimeout": "1"})
+	out := mkQueue(t, qc, "pipe-out", nil)
+	role := serviceRole(t, env, "pipe-role", "pipes.amazonaws.com",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage"],"Resource":"`+queueARN("pipe-in")+`"}]}`)
+	if _, err := pc.CreatePipe(ctx, &pipes.CreatePipeInput{Name: aws.String("guarded"), RoleArn: aws.String(role),
+		Source: aws.String(queueARN("pipe-in")), Target: aws.String(queueARN("pipe-out"))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(in), MessageBody: aws.String("guarded")}); err != nil {
+		t.Fatal(err)
+	}
+	// For three seconds (three of the pipe's attempts, the queue's
+	// visibility timeout being one second) nothing reaches the target,
+	// and the message stays in the source queue.
+	for range 3 {
+		m, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(out), WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Messages) != 0 {
+			t.Fatalf("the target got %q without sqs:SendMessage", aws.ToString(m.Messages[0].Body))
+		}
+	}
+	attrs, err := qc.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(in),
+		AttributeNames: []sqstypes.QueueAttributeName{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := attrs.Attributes["ApproximateNumberOfMessages"] + attrs.Attributes["ApproximateNumberOfMessagesNotVisible"]; n != "10" && n != "01" {
+		t.Fatalf("the source queue lost the message: %v", attrs.Attributes)
+	}
+	putRolePolicy(t, env, "pipe-role", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage"],"Resource":"`+queueARN("pipe-in")+`"},`+
+		`{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"`+queueARN("pipe-out")+`"}]}`)
+	var record struct {
+		Body       string `json:"body"`
+		Attributes struct{ ApproximateReceiveCount string }
+	}
+	if got := receiveBodies(t, qc, out, 1); json.Unmarshal([]byte(got[0]), &record) != nil || record.Body != "guarded" ||
+		record.Attributes.ApproximateReceiveCount == "1" {
+		t.Errorf("the target got %q, want the SQS record of a message received again after the failures", got)
+	}
+}
