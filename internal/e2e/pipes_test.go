@@ -424,3 +424,59 @@ func TestIAMEnforcePipeRole(t *testing.T) {
 		t.Errorf("the target got %q, want the SQS record of a message received again after the failures", got)
 	}
 }
+
+// pipePartial prints each record's body and reports those whose body
+// starts with "fail" as partial batch failures.
+const pipePartial = `def handler(event, context):
+    failures = []
+    for r in event:
+        print('GOT %s' % r['body'])
+        if r['body'].startswith('fail'):
+            failures.append({'itemIdentifier': r['messageId']})
+    return {'batchItemFailures': failures}
+`
+
+// TestPipesPartialBatchFailure: a Lambda target that names failed
+// records gets them again (until the queue's redrive policy moves them
+// to its dead-letter queue), and the others are deleted after one
+// delivery.
+func TestPipesPartialBatchFailure(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	pc, qc := pipes.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	createPythonFunction(t, lambdaClient(t, env), "partial-target", pipePartial, 3)
+	dlq := createPipeQueue(t, qc, "partial-dlq")
+	in, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("partial-in"), Attributes: map[string]string{
+		// Longer than the function's cold start, so that a batch is
+		// settled before its messages could be received again.
+		"VisibilityTimeout": "3",
+		"RedrivePolicy":     `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:partial-dlq","maxReceiveCount":2}`,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := qc.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: in.QueueUrl, Entries: []sqstypes.SendMessageBatchRequestEntry{
+		{Id: aws.String("a"), MessageBody: aws.String("ok-1")}, {Id: aws.String("b"), MessageBody: aws.String("fail-1")},
+		{Id: aws.String("c"), MessageBody: aws.String("ok-2")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pc.CreatePipe(ctx, &pipes.CreatePipeInput{Name: aws.String("partial"), RoleArn: aws.String(pipeRole),
+		Source: aws.String("arn:aws:sqs:us-east-1:000000000000:partial-in"),
+		Target: aws.String("arn:aws:lambda:us-east-1:000000000000:function:partial-target"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := receiveBodies(t, qc, dlq, 1); got[0] != "fail-1" {
+		t.Errorf("dead-letter queue: %q", got)
+	}
+	lines := groupLines(t, cwl, "/aws/lambda/partial-target", "GOT ", func(l []string) bool { return len(l) >= 4 })
+	count := map[string]int{}
+	for _, l := range lines {
+		count[strings.TrimPrefix(l, "GOT ")]++
+	}
+	if count["ok-1"] != 1 || count["ok-2"] != 1 || count["fail-1"] != 2 {
+		t.Errorf("deliveries: %v", count)
+	}
+}

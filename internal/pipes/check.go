@@ -122,6 +122,30 @@ func checkSource(r *pipeRecord) error {
 	return nil
 }
 
+// targetBatchLimits are the largest batches the targets that take
+// events in batches take ("Supported batchable targets" in Pipes'
+// batching documentation); Lambda and Step Functions take any batch.
+var targetBatchLimits = map[string]int{"logs": 10000, "events": 10, "kinesis": 500, "sns": 10, "sqs": 10}
+
+// sourceBatchSize is the BatchSize a pipe's source parameters give, 0
+// when they give none.
+func sourceBatchSize(r *pipeRecord) int {
+	sp := r.SourceParameters
+	if sp == nil {
+		return 0
+	}
+	var b *int32
+	switch {
+	case sp.SqsQueueParameters != nil:
+		b = sp.SqsQueueParameters.BatchSize
+	case sp.DynamoDBStreamParameters != nil:
+		b = sp.DynamoDBStreamParameters.BatchSize
+	case sp.KinesisStreamParameters != nil:
+		b = sp.KinesisStreamParameters.BatchSize
+	}
+	return int(deref(b))
+}
+
 func checkTarget(r *pipeRecord) error {
 	kind := targetKind(r.Target)
 	if kind == "" {
@@ -150,6 +174,11 @@ func checkTarget(r *pipeRecord) error {
 		if p.set && p.kind != kind {
 			return invalid("TargetParameters.%s cannot be used with the target %s.", p.name, r.Target)
 		}
+	}
+	// "You can't configure a pipe with a larger batch size than the
+	// target supports."
+	if limit, ok := targetBatchLimits[kind]; ok && sourceBatchSize(r) > limit {
+		return invalid("The batch size %d is greater than the target %s supports (%d).", sourceBatchSize(r), r.Target, limit)
 	}
 	if kind == "kinesis" && tp.KinesisStreamParameters == nil {
 		return missingParameter("TargetParameters.KinesisStreamParameters")

@@ -56,6 +56,15 @@
 // writes to LogStreamName, or, when it is not given, to a stream named
 // after the pipe; the stream is created when it is missing.
 //
+// Partial batch failures (process.go): an SQS reader deletes the
+// messages that reached the target and leaves the others; a stream
+// reader checkpoints past the records delivered before the first that
+// failed and retries from it. A Lambda or Step Functions target may name
+// the records it failed with batchItemFailures. A BatchSize larger than
+// the target takes in a batch (10 for SQS, SNS and event buses, 500 for
+// Kinesis, 10,000 for CloudWatch Logs) is refused, and an enrichment
+// that returns more events than that fails its batch.
+//
 // # Invariants and durability
 //
 // Every change a client is told about is committed before the answer.
@@ -91,9 +100,8 @@
 // SQS, SNS, event buses, Kinesis and CloudWatch Logs (API destinations,
 // API Gateway, Batch, ECS, Firehose, Redshift, SageMaker, Inspector,
 // Timestream) are refused with ValidationException, and so are API
-// destination and API Gateway enrichments (HttpParameters). Partial
-// batch responses (batchItemFailures), OnPartialBatchItemFailure,
-// ParallelizationFactor (one reader per shard) and DeadLetterConfig
+// destination and API Gateway enrichments (HttpParameters).
+// OnPartialBatchItemFailure (AUTOMATIC_BISECT), ParallelizationFactor (one reader per shard) and DeadLetterConfig
 // (a batch whose retries ran out is dropped, not sent to the queue) are
 // recorded but not applied. LogConfiguration and KmsKeyIdentifier are not
 // in the model virga generates from. The service quotas (pipes per

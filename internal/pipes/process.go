@@ -24,16 +24,26 @@ import (
 //	           array in one invocation; SQS, SNS, event buses, Kinesis and
 //	           CloudWatch Logs get one message, record or log event per event.
 //
-// A batch fails as a whole: an enrichment or target that fails (a
-// function error, an execution that does not succeed, a refused send)
-// fails it.
+// What reached the target is reported record by record, so that a
+// reader deletes or checkpoints only those. Without an enrichment each
+// event is its record: a target that takes one event at a time has
+// delivered those before the first that failed, and a Lambda function or
+// Step Functions execution that answers with a partial batch failure
+// ({"batchItemFailures": [{"itemIdentifier": ID}]}, the ID an SQS
+// record's messageId, a Kinesis record's sequenceNumber or a DynamoDB
+// record's dynamodb.SequenceNumber) has processed all but those it names
+// (an ID outside the batch fails it whole). With an enrichment a batch
+// reaches the target whole or not at all, and is enriched again when it
+// is retried; an enrichment's own failure fails the batch.
 
 // servicePrincipal is the principal pipes assume their role as.
 const servicePrincipal = "pipes.amazonaws.com"
 
 // process runs a batch of records (each one JSON) through the pipe's
-// enrichment and to its target.
-func (s *Service) process(ctx context.Context, r *pipeRecord, records [][]byte) error {
+// enrichment and to its target, and reports which records were
+// delivered; err is nil only when all were.
+func (s *Service) process(ctx context.Context, r *pipeRecord, records [][]byte) ([]bool, error) {
+	done := make([]bool, len(records))
 	tc := templateContext{pipeARN: s.pipeARN(r.Name), pipeName: r.Name, sourceARN: r.Source, enrichmentARN: r.Enrichment,
 		targetARN: r.Target, ingested: s.clock.Now()}
 	events := records
@@ -42,16 +52,21 @@ func (s *Service) process(ctx context.Context, r *pipeRecord, records [][]byte) 
 		if p := r.EnrichmentParameters; p != nil && p.InputTemplate != nil {
 			t, err := parseTemplate(*p.InputTemplate)
 			if err != nil {
-				return err
+				return done, err
 			}
 			in = renderAll(t, events, tc)
 		}
 		out, err := s.invoke(ctx, r, r.Enrichment, "REQUEST_RESPONSE", jsonArray(in))
 		if err != nil {
-			return fmt.Errorf("enrichment: %w", err)
+			return done, fmt.Errorf("enrichment: %w", err)
 		}
 		if events = splitResult(out); len(events) == 0 {
-			return nil
+			return allDone(done), nil
+		}
+		// An enrichment may return more events than it was given, but
+		// not more than the target takes in a batch.
+		if limit, ok := targetBatchLimits[targetKind(r.Target)]; ok && len(events) > limit {
+			return done, fmt.Errorf("the enrichment returned %d events, more than the target takes in a batch (%d)", len(events), limit)
 		}
 		tc.ingested = s.clock.Now()
 	}
@@ -62,11 +77,77 @@ func (s *Service) process(ctx context.Context, r *pipeRecord, records [][]byte) 
 	if p := r.TargetParameters; p != nil && p.InputTemplate != nil {
 		t, err := parseTemplate(*p.InputTemplate)
 		if err != nil {
-			return err
+			return done, err
 		}
 		events = renderAll(t, events, tc)
 	}
-	return s.sendTarget(ctx, r, events, original)
+	delivered, err := s.sendTarget(ctx, r, events, original)
+	if err == nil {
+		return allDone(done), nil
+	}
+	if r.Enrichment == "" {
+		return delivered, err
+	}
+	return done, err
+}
+
+func allDone(done []bool) []bool {
+	for i := range done {
+		done[i] = true
+	}
+	return done
+}
+
+// itemID is what a partial batch failure names an event by: an SQS
+// record's messageId, a Kinesis record's sequenceNumber, a DynamoDB
+// record's dynamodb.SequenceNumber.
+func itemID(event []byte) string {
+	var e struct {
+		MessageID      string `json:"messageId"`
+		SequenceNumber string `json:"sequenceNumber"`
+		Dynamodb       struct {
+			SequenceNumber string
+		} `json:"dynamodb"`
+	}
+	json.Unmarshal(event, &e)
+	switch {
+	case e.MessageID != "":
+		return e.MessageID
+	case e.SequenceNumber != "":
+		return e.SequenceNumber
+	}
+	return e.Dynamodb.SequenceNumber
+}
+
+// partialFailure reads a Lambda function's or an execution's answer: nil
+// when it reports no failure, otherwise which events were processed. An
+// identifier that names no event of the batch, or a failure without one,
+// fails the batch whole.
+func partialFailure(answer []byte, events [][]byte) []bool {
+	var resp struct {
+		BatchItemFailures []struct {
+			ItemIdentifier *string `json:"itemIdentifier"`
+		} `json:"batchItemFailures"`
+	}
+	if json.Unmarshal(answer, &resp) != nil || len(resp.BatchItemFailures) == 0 {
+		return nil
+	}
+	done := make([]bool, len(events))
+	ids := make(map[string][]int, len(events))
+	for i, e := range events {
+		done[i] = true
+		id := itemID(e)
+		ids[id] = append(ids[id], i)
+	}
+	for _, f := range resp.BatchItemFailures {
+		if f.ItemIdentifier == nil || *f.ItemIdentifier == "" || len(ids[*f.ItemIdentifier]) == 0 {
+			return make([]bool, len(events))
+		}
+		for _, i := range ids[*f.ItemIdentifier] {
+			done[i] = false
+		}
+	}
+	return done
 }
 
 func renderAll(t *template, events [][]byte, tc templateContext) [][]byte {
@@ -192,8 +273,10 @@ func (s *Service) allowed(ctx context.Context, r *pipeRecord, action, resource s
 
 // sendTarget hands the events to the pipe's target; original are the
 // events before the target's input template, which the target
-// parameters' JSON paths read.
-func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events, original [][]byte) error {
+// parameters' JSON paths and partial batch failures read. It reports
+// which events were delivered; err is nil only when all were.
+func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events, original [][]byte) ([]bool, error) {
+	done := make([]bool, len(events))
 	tp := r.TargetParameters
 	if tp == nil {
 		tp = &PipeTargetParameters{}
@@ -204,18 +287,16 @@ func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events, origina
 		if p := tp.LambdaFunctionParameters; p != nil && p.InvocationType != nil {
 			invocation = string(*p.InvocationType)
 		}
-		_, err := s.invoke(ctx, r, r.Target, invocation, jsonArray(events))
-		return err
+		return s.invokeTarget(ctx, r, invocation, events, original)
 	case "states":
 		invocation := "FIRE_AND_FORGET"
 		if p := tp.StepFunctionStateMachineParameters; p != nil && p.InvocationType != nil {
 			invocation = string(*p.InvocationType)
 		}
-		_, err := s.invoke(ctx, r, r.Target, invocation, jsonArray(events))
-		return err
+		return s.invokeTarget(ctx, r, invocation, events, original)
 	case "sqs", "sns", "events":
 		if s.targets == nil {
-			return fmt.Errorf("virga cannot deliver to %s", r.Target)
+			return done, fmt.Errorf("virga cannot deliver to %s", r.Target)
 		}
 		for i, e := range events {
 			o := original[i]
@@ -241,13 +322,14 @@ func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events, origina
 				}
 			}
 			if err := s.targets.Deliver(ctx, r.Target, m); err != nil {
-				return err
+				return done, err
 			}
+			done[i] = true
 		}
-		return nil
+		return done, nil
 	case "kinesis":
 		if err := s.allowed(ctx, r, "kinesis:PutRecord", r.Target); err != nil {
-			return err
+			return done, err
 		}
 		key := ""
 		if p := tp.KinesisStreamParameters; p != nil {
@@ -257,14 +339,31 @@ func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events, origina
 			_, err := s.call(ctx, "kinesis", "PutRecord", map[string]any{"StreamARN": r.Target,
 				"PartitionKey": dynamic(key, original[i]), "Data": base64.StdEncoding.EncodeToString(e)})
 			if err != nil {
-				return err
+				return done, err
 			}
+			done[i] = true
 		}
-		return nil
+		return done, nil
 	case "logs":
-		return s.sendLogs(ctx, r, tp.CloudWatchLogsParameters, events, original)
+		if err := s.sendLogs(ctx, r, tp.CloudWatchLogsParameters, events, original); err != nil {
+			return done, err
+		}
+		return allDone(done), nil
 	}
-	return fmt.Errorf("virga cannot deliver to %s", r.Target)
+	return done, fmt.Errorf("virga cannot deliver to %s", r.Target)
+}
+
+// invokeTarget invokes a Lambda or Step Functions target with the batch
+// and reads a partial batch failure from its answer.
+func (s *Service) invokeTarget(ctx context.Context, r *pipeRecord, invocation string, events, original [][]byte) ([]bool, error) {
+	out, err := s.invoke(ctx, r, r.Target, invocation, jsonArray(events))
+	if err != nil {
+		return make([]bool, len(events)), err
+	}
+	if done := partialFailure(out, original); done != nil {
+		return done, fmt.Errorf("the target reported a partial batch failure")
+	}
+	return allDone(make([]bool, len(events))), nil
 }
 
 // sourceEventSource is the eventSource of the records a source gives.

@@ -110,15 +110,22 @@ func (s *Service) readQueue(ctx context.Context, r *pipeRecord) {
 		if len(keep) == 0 {
 			continue
 		}
-		if err := s.process(ctx, r, events); err != nil {
-			if ctx.Err() == nil {
-				s.log.Warn("pipes: a batch failed; its messages return to the queue", "pipe", r.Name, "err", err)
-				eventsource.Pause(ctx, errorPause)
+		done, err := s.process(ctx, r, events)
+		var delivered []eventsource.QueueMessage
+		for i, m := range keep {
+			if done[i] {
+				delivered = append(delivered, m)
 			}
-			continue
 		}
-		if err := s.queues.Delete(ctx, r.Source, eventsource.Handles(keep)); err != nil && ctx.Err() == nil {
-			s.log.Warn("pipes: deleting processed messages", "pipe", r.Name, "err", err)
+		if len(delivered) > 0 {
+			if err := s.queues.Delete(ctx, r.Source, eventsource.Handles(delivered)); err != nil && ctx.Err() == nil {
+				s.log.Warn("pipes: deleting processed messages", "pipe", r.Name, "err", err)
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("pipes: messages of a batch failed; they return to the queue", "pipe", r.Name,
+				"failed", len(keep)-len(delivered), "err", err)
+			eventsource.Pause(ctx, errorPause)
 		}
 	}
 }
@@ -201,6 +208,7 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 			}
 		}
 		var events [][]byte
+		var seqs []uint64 // each event's record
 		now := s.clock.Now()
 		for i := range recs {
 			rec := &recs[i]
@@ -215,8 +223,15 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 			} else {
 				events = append(events, rec.JSON)
 			}
+			seqs = append(seqs, rec.Seq)
 		}
-		if len(events) > 0 && !s.processWithRetries(ctx, r, events, st.maxRetries) {
+		progress := func(seq uint64) {
+			pos = seq
+			if err := saveCheckpoint(s.store, s.account, r.Name, shard, pos); err != nil {
+				s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
+			}
+		}
+		if len(events) > 0 && !s.processWithRetries(ctx, r, events, seqs, st.maxRetries, progress) {
 			return false
 		}
 		pos = recs[len(recs)-1].Seq
@@ -228,16 +243,27 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 }
 
 // processWithRetries processes a stream batch until it succeeds or
-// maxRetries retries failed (then the batch is dropped); false when ctx
-// ended first.
-func (s *Service) processWithRetries(ctx context.Context, r *pipeRecord, events [][]byte, maxRetries int) bool {
+// maxRetries retries failed (then what is left of it is dropped); false
+// when ctx ended first. Records delivered before the first that failed
+// are checkpointed (progress, with their record's Seq) and not sent
+// again: a retry starts at the first failed record.
+func (s *Service) processWithRetries(ctx context.Context, r *pipeRecord, events [][]byte, seqs []uint64, maxRetries int,
+	progress func(seq uint64)) bool {
 	for attempt := 0; ; attempt++ {
-		err := s.process(ctx, r, events)
+		done, err := s.process(ctx, r, events)
 		if err == nil {
 			return true
 		}
 		if ctx.Err() != nil {
 			return false
+		}
+		k := 0
+		for k < len(done) && done[k] {
+			k++
+		}
+		if k > 0 {
+			progress(seqs[k-1])
+			events, seqs = events[k:], seqs[k:]
 		}
 		if maxRetries >= 0 && attempt >= maxRetries {
 			s.log.Warn("pipes: a batch failed and its retries ran out; it is dropped", "pipe", r.Name, "err", err)
