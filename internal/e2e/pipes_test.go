@@ -480,3 +480,43 @@ func TestPipesPartialBatchFailure(t *testing.T) {
 		t.Errorf("deliveries: %v", count)
 	}
 }
+
+// pipeEnricher returns, for the batch it gets, one event per record with
+// its body upper-cased, and an extra event.
+const pipeEnricher = `def handler(event, context):
+    out = [{'id': r['messageId'], 'text': r['body'].upper()} for r in event]
+    out.append({'id': 'extra', 'text': 'EXTRA'})
+    return out
+`
+
+// TestPipesLambdaEnrichment: a Lambda enrichment is invoked
+// synchronously with the batch, and each element of the array it
+// returns goes on to the target as an event.
+func TestPipesLambdaEnrichment(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	pc, qc := pipes.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
+	createPythonFunction(t, lambdaClient(t, env), "enricher", pipeEnricher, 3)
+	in := createPipeQueue(t, qc, "enrich-in")
+	out := createPipeQueue(t, qc, "enrich-out")
+	if _, err := pc.CreatePipe(ctx, &pipes.CreatePipeInput{Name: aws.String("lambda-enriched"), RoleArn: aws.String(pipeRole),
+		Source:     aws.String("arn:aws:sqs:us-east-1:000000000000:enrich-in"),
+		Enrichment: aws.String("arn:aws:lambda:us-east-1:000000000000:function:enricher"),
+		Target:     aws.String("arn:aws:sqs:us-east-1:000000000000:enrich-out"),
+		TargetParameters: &pipestypes.PipeTargetParameters{
+			InputTemplate: aws.String(`<$.text> from <aws.pipes.enrichment-arn>`)},
+		SourceParameters: &pipestypes.PipeSourceParameters{SqsQueueParameters: &pipestypes.PipeSourceSqsQueueParameters{BatchSize: aws.Int32(1)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(in), MessageBody: aws.String("hello")}); err != nil {
+		t.Fatal(err)
+	}
+	got := receiveBodies(t, qc, out, 2)
+	slices.Sort(got)
+	const fn = "arn:aws:lambda:us-east-1:000000000000:function:enricher"
+	if want := []string{"EXTRA from " + fn, "HELLO from " + fn}; !slices.Equal(got, want) {
+		t.Errorf("the target got %q, want %q", got, want)
+	}
+}
