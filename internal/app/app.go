@@ -38,6 +38,7 @@ import (
 	"github.com/virga/virga/internal/edge"
 	"github.com/virga/virga/internal/elbv2"
 	"github.com/virga/virga/internal/events"
+	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/ids"
@@ -46,6 +47,7 @@ import (
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/metrics"
+	"github.com/virga/virga/internal/pipes"
 	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
@@ -86,6 +88,9 @@ type App struct {
 	consoleToken string
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
+	// pipes is EventBridge Pipes, whose roles are enforced with --auth
+	// iam once IAM's authorizer is made.
+	pipes *pipes.Service
 	// buckets is S3.
 	// userPools is Cognito user pools, whose pending confirmation codes
 	// virga's own endpoint shows.
@@ -484,7 +489,22 @@ func New(cfg config.Config, o Options) (*App, error) {
 	route.states = states
 	route.logs = cwl
 	route.call = a.call
+
+	// EventBridge Pipes reads queues and streams with the machinery
+	// Lambda's event source mappings use, and reaches its enrichments
+	// and targets in process.
+	pipesSvc, err := pipes.New(pipes.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Queues: queueSource{queues}, Streams: streamSource{ddb}, Kinesis: kinesisSource{streams},
+		Functions: lam, Call: a.call, Targets: route})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.pipes = pipesSvc
+	a.services = append(a.services, pipesSvc.API())
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
+	a.background = append(a.background, func(ctx context.Context) { pipesSvc.Run(ctx, o.Logger) })
 	a.closers = append([]func() error{states.Close}, a.closers...)
 
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
@@ -582,6 +602,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Schedules' target roles must trust Scheduler when they are
 		// given.
 		sched.EnforceTrust(route.roles.trusts)
+		// Pipes read, enrich and deliver as a session of their role,
+		// which must trust pipes.amazonaws.com.
+		a.pipes.EnforceRoles(route.roles.authorize, route.roles.trusts)
 		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
 			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
 		})
@@ -986,12 +1009,12 @@ func (k *accessLogSink) Close() error {
 // mappings read: a stream of one shard.
 type streamSource struct{ d *dynamodb.Service }
 
-func (s streamSource) StreamShards(arn string) ([]lambda.StreamShard, bool) {
+func (s streamSource) StreamShards(arn string) ([]eventsource.StreamShard, bool) {
 	shard, ok := s.d.StreamShard(arn)
 	if !ok {
 		return nil, false
 	}
-	return []lambda.StreamShard{{ID: shard}}, true
+	return []eventsource.StreamShard{{ID: shard}}, true
 }
 
 func (s streamSource) StreamStart(arn, shard, position string, at time.Time) (uint64, error) {
@@ -1001,29 +1024,29 @@ func (s streamSource) StreamStart(arn, shard, position string, at time.Time) (ui
 	return 0, nil
 }
 
-func (s streamSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, bool, error) {
+func (s streamSource) StreamRead(arn, shard string, after uint64, limit int) ([]eventsource.StreamRecord, <-chan struct{}, bool, error) {
 	recs, changed, err := s.d.StreamRead(arn, after, limit)
-	out := make([]lambda.StreamRecord, len(recs))
+	out := make([]eventsource.StreamRecord, len(recs))
 	for i, r := range recs {
-		out[i] = lambda.StreamRecord{Seq: r.Seq, JSON: r.JSON, Created: r.Created, Shard: r.Shard}
+		out[i] = eventsource.StreamRecord{Seq: r.Seq, JSON: r.JSON, Created: r.Created, Shard: r.Shard}
 	}
 	return out, changed, false, err
 }
 
 var (
-	_ lambda.StreamSource = streamSource{}
-	_ lambda.StreamSource = kinesisSource{}
+	_ eventsource.StreamSource = streamSource{}
+	_ eventsource.StreamSource = kinesisSource{}
 )
 
 // kinesisSource adapts Kinesis Data Streams to what Lambda's event
 // source mappings read.
 type kinesisSource struct{ k *kinesis.Service }
 
-func (s kinesisSource) StreamShards(arn string) ([]lambda.StreamShard, bool) {
+func (s kinesisSource) StreamShards(arn string) ([]eventsource.StreamShard, bool) {
 	shards, ok := s.k.Shards(arn)
-	out := make([]lambda.StreamShard, len(shards))
+	out := make([]eventsource.StreamShard, len(shards))
 	for i, sh := range shards {
-		out[i] = lambda.StreamShard{ID: sh.ID, Parents: sh.Parents}
+		out[i] = eventsource.StreamShard{ID: sh.ID, Parents: sh.Parents}
 	}
 	return out, ok
 }
@@ -1032,11 +1055,11 @@ func (s kinesisSource) StreamStart(arn, shard, position string, at time.Time) (u
 	return s.k.ShardStart(arn, shard, position, at)
 }
 
-func (s kinesisSource) StreamRead(arn, shard string, after uint64, limit int) ([]lambda.StreamRecord, <-chan struct{}, bool, error) {
+func (s kinesisSource) StreamRead(arn, shard string, after uint64, limit int) ([]eventsource.StreamRecord, <-chan struct{}, bool, error) {
 	recs, arrived, end, err := s.k.ReadShard(arn, shard, after, limit)
-	out := make([]lambda.StreamRecord, len(recs))
+	out := make([]eventsource.StreamRecord, len(recs))
 	for i, r := range recs {
-		out[i] = lambda.StreamRecord{Seq: r.Count + 1, ID: r.SequenceNumber, Created: r.Arrived.Unix(), Arrived: r.Arrived,
+		out[i] = eventsource.StreamRecord{Seq: r.Count + 1, ID: r.SequenceNumber, Created: r.Arrived.Unix(), Arrived: r.Arrived,
 			Shard: shard, Key: r.PartitionKey, Data: r.Data}
 	}
 	return out, arrived, end, err
@@ -1066,16 +1089,16 @@ func (q queueSource) QueueInfo(arn string) (time.Duration, bool, bool) {
 	return info.VisibilityTimeout, info.FIFO, ok
 }
 
-func (q queueSource) Receive(ctx context.Context, arn string, max int, wait time.Duration) ([]lambda.QueueMessage, error) {
+func (q queueSource) Receive(ctx context.Context, arn string, max int, wait time.Duration) ([]eventsource.QueueMessage, error) {
 	got, err := q.s.Receive(ctx, arn, max, wait)
-	out := make([]lambda.QueueMessage, len(got))
+	out := make([]eventsource.QueueMessage, len(got))
 	for i, m := range got {
-		out[i] = lambda.QueueMessage{MessageID: m.MessageID, ReceiptHandle: m.ReceiptHandle, Body: m.Body,
+		out[i] = eventsource.QueueMessage{MessageID: m.MessageID, ReceiptHandle: m.ReceiptHandle, Body: m.Body,
 			MD5OfBody: m.MD5OfBody, MD5OfMessageAttributes: m.MD5OfAttributes, Attributes: m.Attributes}
 		if len(m.MessageAttributes) > 0 {
-			out[i].MessageAttributes = make(map[string]lambda.QueueMessageAttribute, len(m.MessageAttributes))
+			out[i].MessageAttributes = make(map[string]eventsource.QueueMessageAttribute, len(m.MessageAttributes))
 			for k, a := range m.MessageAttributes {
-				out[i].MessageAttributes[k] = lambda.QueueMessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
+				out[i].MessageAttributes[k] = eventsource.QueueMessageAttribute{DataType: a.DataType, StringValue: a.StringValue, BinaryValue: a.BinaryValue}
 			}
 		}
 	}

@@ -75,7 +75,9 @@
 // Function URLs, event source mappings (SQS, DynamoDB Streams, Kinesis
 // Data Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served
-// here too; see their files.
+// here too; see their files. The mappings read their sources, gather
+// queue batches, schedule shard readers and filter records with package
+// eventsource, which EventBridge Pipes shares.
 //
 // Provisioned concurrency (provisioned.go): a published version or an
 // alias (not $LATEST, nor an alias of it) keeps that many environments

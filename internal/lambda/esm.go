@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -19,32 +20,6 @@ import (
 // EventSourceMappingConfiguration; while it is enabled and virga runs,
 // pollers work for it in the background (see esm_sqs.go and
 // esm_stream.go).
-
-// QueueSource is SQS as event source mappings read it. The app wires
-// virga's SQS in; Lambda does not depend on it.
-type QueueSource interface {
-	// QueueInfo reports whether the queue exists, and its visibility
-	// timeout and kind.
-	QueueInfo(arn string) (visibility time.Duration, fifo, ok bool)
-	// Receive long-polls for up to max (1 to 10) messages, waiting at most
-	// wait, with every attribute.
-	Receive(ctx context.Context, arn string, max int, wait time.Duration) ([]QueueMessage, error)
-	// Delete deletes received messages.
-	Delete(ctx context.Context, arn string, receiptHandles []string) error
-}
-
-// QueueMessage is a received SQS message.
-type QueueMessage struct {
-	MessageID, ReceiptHandle, Body, MD5OfBody, MD5OfMessageAttributes string
-	Attributes                                                        map[string]string
-	MessageAttributes                                                 map[string]QueueMessageAttribute
-}
-
-// QueueMessageAttribute is an SQS message attribute.
-type QueueMessageAttribute struct {
-	DataType, StringValue string
-	BinaryValue           []byte
-}
 
 // Mapping states as Lambda reports them.
 const (
@@ -518,7 +493,7 @@ func (s *Service) checkFilters(fc *FilterCriteria) error {
 		if f.Pattern == nil {
 			continue
 		}
-		if _, err := compileFilter(*f.Pattern); err != nil {
+		if _, err := eventsource.CompileFilter(*f.Pattern); err != nil {
 			return invalidParameter("Invalid filter pattern definition.")
 		}
 	}

@@ -2,14 +2,12 @@ package lambda
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"slices"
-	"sort"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/eventpattern"
+	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
 )
 
@@ -21,10 +19,7 @@ import (
 // receives toward the queue's redrive policy. Messages that match none of
 // the mapping's filters are deleted without an invocation, as Lambda does.
 const (
-	sqsLongPoll      = 20 * time.Second
-	sqsErrorPause    = time.Second
-	sqsEventSource   = "aws:sqs"
-	sqsMaxPerReceive = 10
+	sqsErrorPause = time.Second
 )
 
 // pollQueue is one poller of an SQS mapping; it runs until ctx ends.
@@ -38,28 +33,28 @@ func (s *Service) pollQueue(ctx context.Context, m *mapping, cfg EventSourceMapp
 		// The poller reads as the function's execution role.
 		if err := s.pollAllowed(ctx, cfg); err != nil {
 			s.setResult(m, "PROBLEM: Error occurred while ReceiveMessage: "+err.Error())
-			pause(ctx, sqsErrorPause)
+			eventsource.Pause(ctx, sqsErrorPause)
 			continue
 		}
-		batch, err := s.gather(ctx, arn, batchSize, window)
+		batch, err := eventsource.Gather(ctx, s.queues, arn, batchSize, window)
 		if err != nil {
 			s.setResult(m, "PROBLEM: Error occurred while ReceiveMessage: "+err.Error())
-			pause(ctx, sqsErrorPause)
+			eventsource.Pause(ctx, sqsErrorPause)
 			continue
 		}
 		if len(batch) == 0 {
 			continue
 		}
-		var keep, drop []QueueMessage
+		var keep, drop []eventsource.QueueMessage
 		for _, msg := range batch {
-			if len(filters) == 0 || matchesAny(filters, recordDoc(sqsRecord(msg, arn, s.region))) {
+			if len(filters) == 0 || eventsource.MatchesAny(filters, eventsource.RecordDoc(eventsource.NewQueueRecord(msg, arn, s.region))) {
 				keep = append(keep, msg)
 			} else {
 				drop = append(drop, msg)
 			}
 		}
 		if len(drop) > 0 {
-			s.queues.Delete(ctx, arn, handles(drop))
+			s.queues.Delete(ctx, arn, eventsource.Handles(drop))
 		}
 		if len(keep) == 0 {
 			continue
@@ -67,42 +62,19 @@ func (s *Service) pollQueue(ctx context.Context, m *mapping, cfg EventSourceMapp
 		done, result := s.deliverBatch(ctx, cfg, keep, reportFailures)
 		s.setResult(m, result)
 		if len(done) > 0 {
-			if err := s.queues.Delete(ctx, arn, handles(done)); err != nil && ctx.Err() == nil {
+			if err := s.queues.Delete(ctx, arn, eventsource.Handles(done)); err != nil && ctx.Err() == nil {
 				s.setResult(m, "PROBLEM: Error occurred while DeleteMessage: "+err.Error())
 			}
 		}
 		if len(done) < len(keep) {
-			pause(ctx, sqsErrorPause)
+			eventsource.Pause(ctx, sqsErrorPause)
 		}
 	}
-}
-
-// gather receives up to size messages, for at most window once the first
-// arrived.
-func (s *Service) gather(ctx context.Context, arn string, size int, window time.Duration) ([]QueueMessage, error) {
-	first, err := s.queues.Receive(ctx, arn, min(size, sqsMaxPerReceive), sqsLongPoll)
-	if err != nil || len(first) == 0 || window == 0 {
-		return first, err
-	}
-	batch := first
-	deadline := time.Now().Add(window)
-	for len(batch) < size {
-		left := time.Until(deadline)
-		if left <= 0 || ctx.Err() != nil {
-			break
-		}
-		more, err := s.queues.Receive(ctx, arn, min(size-len(batch), sqsMaxPerReceive), left)
-		if err != nil {
-			break
-		}
-		batch = append(batch, more...)
-	}
-	return batch, nil
 }
 
 // deliverBatch invokes the mapping's function with a batch and returns
 // the messages it processed and the mapping's LastProcessingResult.
-func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []QueueMessage, reportFailures bool) ([]QueueMessage, string) {
+func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.QueueMessage, reportFailures bool) ([]eventsource.QueueMessage, string) {
 	t, err := s.parseTarget(*cfg.FunctionArn, nil)
 	if err != nil {
 		return nil, "PROBLEM: Function call failed"
@@ -117,12 +89,12 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 	if err != nil {
 		return nil, "PROBLEM: Function does not exist"
 	}
-	records := make([]sqsEventRecord, len(batch))
+	records := make([]eventsource.QueueRecord, len(batch))
 	for i, msg := range batch {
-		records[i] = sqsRecord(msg, *cfg.EventSourceArn, s.region)
+		records[i] = eventsource.NewQueueRecord(msg, *cfg.EventSourceArn, s.region)
 	}
 	payload, _ := json.Marshal(struct {
-		Records []sqsEventRecord `json:"Records"`
+		Records []eventsource.QueueRecord `json:"Records"`
 	}{records})
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
 		RequestID: s.ids.UUID(), InvokedARN: *cfg.FunctionArn, Payload: payload,
@@ -143,7 +115,7 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 	if !ok {
 		return nil, "OK" // an unreadable report fails the whole batch
 	}
-	var done []QueueMessage
+	var done []eventsource.QueueMessage
 	for _, msg := range batch {
 		if !failed[msg.MessageID] {
 			done = append(done, msg)
@@ -156,7 +128,7 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 // of the messages to keep. A response that names an id outside the batch,
 // or a failure without an id, fails the whole batch (ok false); one with
 // no batchItemFailures, or an empty list, succeeds whole.
-func batchItemFailures(payload []byte, batch []QueueMessage) (map[string]bool, bool) {
+func batchItemFailures(payload []byte, batch []eventsource.QueueMessage) (map[string]bool, bool) {
 	var resp struct {
 		BatchItemFailures []struct {
 			ItemIdentifier *string `json:"itemIdentifier"`
@@ -182,166 +154,16 @@ func batchItemFailures(payload []byte, batch []QueueMessage) (map[string]bool, b
 	return failed, true
 }
 
-// sqsEventRecord is a message as an SQS event record, members in the
-// order Lambda writes them: md5OfMessageAttributes comes before
-// md5OfBody and is null for a message without attributes.
-type sqsEventRecord struct {
-	MessageID              string                       `json:"messageId"`
-	ReceiptHandle          string                       `json:"receiptHandle"`
-	Body                   string                       `json:"body"`
-	Attributes             sqsSystemAttributes          `json:"attributes"`
-	MessageAttributes      map[string]sqsEventAttribute `json:"messageAttributes"`
-	MD5OfMessageAttributes *string                      `json:"md5OfMessageAttributes"`
-	MD5OfBody              string                       `json:"md5OfBody"`
-	EventSource            string                       `json:"eventSource"`
-	EventSourceARN         string                       `json:"eventSourceARN"`
-	AWSRegion              string                       `json:"awsRegion"`
-}
-
-// sqsEventAttribute is a message attribute in an SQS event: a value
-// (stringValue or binaryValue, base64), the list members SQS reserves
-// (always empty) and the data type.
-type sqsEventAttribute struct {
-	StringValue      *string  `json:"stringValue,omitempty"`
-	BinaryValue      *string  `json:"binaryValue,omitempty"`
-	StringListValues []string `json:"stringListValues"`
-	BinaryListValues []string `json:"binaryListValues"`
-	DataType         string   `json:"dataType"`
-}
-
-// sqsAttributeOrder is the order of a record's system attributes in
-// Lambda's events; any others follow, sorted.
-var sqsAttributeOrder = []string{"ApproximateReceiveCount", "AWSTraceHeader", "SentTimestamp", "SequenceNumber", "MessageGroupId",
-	"SenderId", "MessageDeduplicationId", "ApproximateFirstReceiveTimestamp"}
-
-// sqsSystemAttributes are a message's system attributes, all strings.
-type sqsSystemAttributes map[string]string
-
-// MarshalJSON writes the attributes in Lambda's order.
-func (a sqsSystemAttributes) MarshalJSON() ([]byte, error) {
-	names := make([]string, 0, len(a))
-	for _, n := range sqsAttributeOrder {
-		if _, ok := a[n]; ok {
-			names = append(names, n)
-		}
-	}
-	var rest []string
-	for n := range a {
-		if !slices.Contains(sqsAttributeOrder, n) {
-			rest = append(rest, n)
-		}
-	}
-	sort.Strings(rest)
-	b := []byte{'{'}
-	for i, n := range append(names, rest...) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, _ := json.Marshal(n)
-		v, _ := json.Marshal(a[n])
-		b = append(append(append(b, k...), ':'), v...)
-	}
-	return append(b, '}'), nil
-}
-
-// sqsRecord is a message as an SQS event record.
-func sqsRecord(m QueueMessage, arn, region string) sqsEventRecord {
-	attrs := make(map[string]sqsEventAttribute, len(m.MessageAttributes))
-	for k, v := range m.MessageAttributes {
-		a := sqsEventAttribute{DataType: v.DataType, StringListValues: []string{}, BinaryListValues: []string{}}
-		if v.BinaryValue != nil {
-			a.BinaryValue = ptr(base64.StdEncoding.EncodeToString(v.BinaryValue))
-		} else {
-			a.StringValue = ptr(v.StringValue)
-		}
-		attrs[k] = a
-	}
-	sys := sqsSystemAttributes(m.Attributes)
-	if sys == nil {
-		sys = sqsSystemAttributes{}
-	}
-	rec := sqsEventRecord{
-		MessageID: m.MessageID, ReceiptHandle: m.ReceiptHandle, Body: m.Body, Attributes: sys, MessageAttributes: attrs,
-		MD5OfBody: m.MD5OfBody, EventSource: sqsEventSource, EventSourceARN: arn, AWSRegion: region,
-	}
-	if m.MD5OfMessageAttributes != "" {
-		rec.MD5OfMessageAttributes = ptr(m.MD5OfMessageAttributes)
-	}
-	return rec
-}
-
-// recordDoc is an event record as a mapping's filters see it.
-func recordDoc(record any) map[string]any {
-	b, _ := json.Marshal(record)
-	var doc map[string]any
-	json.Unmarshal(b, &doc)
-	return doc
-}
-
-// compileFilter compiles one filter pattern of a mapping.
-func compileFilter(pattern string) (*eventpattern.Pattern, error) {
-	return eventpattern.Compile([]byte(pattern), eventpattern.EventBridge)
-}
-
+// compileFilters compiles a mapping's filters.
 func compileFilters(fc *FilterCriteria) []*eventpattern.Pattern {
 	if fc == nil {
 		return nil
 	}
-	var ps []*eventpattern.Pattern
+	var patterns []string
 	for _, f := range fc.Filters {
-		if f.Pattern == nil {
-			continue
-		}
-		if p, err := compileFilter(*f.Pattern); err == nil {
-			ps = append(ps, p)
+		if f.Pattern != nil {
+			patterns = append(patterns, *f.Pattern)
 		}
 	}
-	return ps
-}
-
-// matchesAny reports whether a record passes a mapping's filters: any
-// filter matching is enough, and no filters pass everything. A body that
-// is JSON is matched as JSON, as Lambda does.
-func matchesAny(filters []*eventpattern.Pattern, record map[string]any) bool {
-	if len(filters) == 0 {
-		return true
-	}
-	doc := record
-	if body, ok := record["body"].(string); ok {
-		var parsed any
-		if json.Unmarshal([]byte(body), &parsed) == nil {
-			doc = make(map[string]any, len(record))
-			for k, v := range record {
-				doc[k] = v
-			}
-			doc["body"] = parsed
-		}
-	}
-	event, err := json.Marshal(doc)
-	if err != nil {
-		return false
-	}
-	for _, p := range filters {
-		if p.Match(event) {
-			return true
-		}
-	}
-	return false
-}
-
-func handles(ms []QueueMessage) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.ReceiptHandle
-	}
-	return out
-}
-
-func pause(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+	return eventsource.CompileFilters(patterns)
 }

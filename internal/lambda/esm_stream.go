@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/deliver"
+	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/store"
 )
@@ -38,76 +39,11 @@ import (
 // grouped into windows that carry state from one invocation to the next
 // (esm_window.go); windows keep ParallelizationFactor at 1.
 
-// StreamSource is a stream of shards as event source mappings read it:
-// virga's DynamoDB Streams and Kinesis Data Streams, which the app wires
-// in. A position in a shard is the Seq of the last record read (0 is
-// the trim horizon).
-type StreamSource interface {
-	// StreamShards lists the stream's shards, parents before their
-	// children; ok is false when there is no such stream, or it is
-	// disabled.
-	StreamShards(arn string) (shards []StreamShard, ok bool)
-	// StreamStart is where a reader of the shard starts for a starting
-	// position: TRIM_HORIZON, LATEST (after the last record) or
-	// AT_TIMESTAMP (before the first record that arrived at or after at).
-	StreamStart(arn, shard, position string, at time.Time) (uint64, error)
-	// StreamRead returns up to limit records of the shard after a
-	// position, and a channel closed when records next arrive; end
-	// tells that the shard is closed and no record follows those
-	// returned.
-	StreamRead(arn, shard string, after uint64, limit int) (recs []StreamRecord, changed <-chan struct{}, end bool, err error)
-}
-
-// StreamShard is one shard of a stream: its id, and the ids of the
-// shards a reshard made it of.
-type StreamShard struct {
-	ID      string
-	Parents []string
-}
-
-// StreamRecord is one stream record.
-type StreamRecord struct {
-	// Seq is the record's position: reading after it reads the records
-	// that follow it.
-	Seq uint64
-	// ID is the record's sequence number as events and
-	// batchItemFailures name it; empty means Seq as DynamoDB writes it.
-	ID string
-	// JSON is the record as a DynamoDB event carries it; nil for a
-	// Kinesis record, which the mapping renders from the fields below.
-	JSON []byte
-	// Created is when the record was written (Unix seconds); Arrived
-	// the same to the millisecond, when the source knows it.
-	Created int64
-	Arrived time.Time
-	Shard   string
-	// Key is a Kinesis record's partition key; Data its data.
-	Key  string
-	Data []byte
-}
-
-func (r *StreamRecord) id() string {
-	if r.ID != "" {
-		return r.ID
-	}
-	return seqDecimal(r.Seq)
-}
-
-func (r *StreamRecord) arrived() time.Time {
-	if !r.Arrived.IsZero() {
-		return r.Arrived
-	}
-	return time.Unix(r.Created, 0)
-}
-
 const (
 	streamDefaultBatch = 100
 	streamMaxBatch     = 10000
-	streamIdlePoll     = time.Second
+	streamIdlePoll     = eventsource.ShardIdlePoll
 	streamRetryPause   = 200 * time.Millisecond
-	// streamMaxBackoff bounds the wait before a shard's reader that
-	// stopped on an error is started again.
-	streamMaxBackoff = 30 * time.Second
 )
 
 // A mapping keeps a checkpoint and an open tumbling window per shard.
@@ -152,7 +88,7 @@ func (s *Service) saveCheckpoint(uuid, shard string, pos uint64, w *streamWindow
 
 // streamSourceFor is the source of a stream mapping's kind; nil when
 // virga runs without it.
-func (s *Service) streamSourceFor(kind string) StreamSource {
+func (s *Service) streamSourceFor(kind string) eventsource.StreamSource {
 	switch kind {
 	case "dynamodb":
 		return s.streams
@@ -176,7 +112,7 @@ func sourceName(kind string) string {
 func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creating bool) (map[string]uint64, error) {
 	kind := sourceKind(*c.EventSourceArn)
 	src := s.streamSourceFor(kind)
-	var shards []StreamShard
+	var shards []eventsource.StreamShard
 	ok := false
 	if src != nil {
 		shards, ok = src.StreamShards(*c.EventSourceArn)
@@ -256,75 +192,13 @@ func (s *Service) pollStream(ctx context.Context, m *mapping, cfg EventSourceMap
 		s.setResult(m, "PROBLEM: Stream not found")
 		return
 	}
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		done    = map[string]bool{} // shards read to their end
-		running = map[string]bool{} // shards with a reader
-		// A reader that stopped on an error is started again once its
-		// backoff (doubling from streamIdlePoll to streamMaxBackoff)
-		// has passed.
-		retryAt = map[string]time.Time{}
-		backoff = map[string]time.Duration{}
-		ended   = make(chan struct{}, 1)
-	)
-	defer wg.Wait()
-	for ctx.Err() == nil {
-		shards, ok := src.StreamShards(*cfg.EventSourceArn)
-		if !ok {
-			s.setResult(m, "PROBLEM: Stream not found")
-		}
-		listed := make(map[string]bool, len(shards))
-		for _, sh := range shards {
-			listed[sh.ID] = true
-		}
-		mu.Lock()
-		now := time.Now()
-		for _, sh := range shards {
-			ready := !running[sh.ID] && !done[sh.ID] && !now.Before(retryAt[sh.ID])
-			for _, p := range sh.Parents {
-				// A parent no longer listed is past retention.
-				ready = ready && (!listed[p] || done[p])
-			}
-			if !ready {
-				continue
-			}
-			running[sh.ID] = true
-			wg.Add(1)
-			go func(id string) {
-				defer wg.Done()
-				finished := s.pollShard(ctx, m, cfg, src, id)
-				mu.Lock()
-				running[id] = false
-				if finished {
-					done[id] = true
-				} else if ctx.Err() == nil {
-					b := min(max(2*backoff[id], streamIdlePoll), streamMaxBackoff)
-					backoff[id], retryAt[id] = b, time.Now().Add(b)
-				}
-				mu.Unlock()
-				if finished {
-					select {
-					case ended <- struct{}{}:
-					default:
-					}
-				}
-			}(sh.ID)
-		}
-		mu.Unlock()
-		t := time.NewTimer(streamIdlePoll)
-		select {
-		case <-ctx.Done():
-		case <-ended:
-		case <-t.C:
-		}
-		t.Stop()
-	}
+	eventsource.RunShards(ctx, src, *cfg.EventSourceArn, func() { s.setResult(m, "PROBLEM: Stream not found") },
+		func(ctx context.Context, shard string) bool { return s.pollShard(ctx, m, cfg, src, shard) })
 }
 
 // pollShard is a stream mapping's reader of one shard; it runs until ctx
 // ends, or reports true once it has read a closed shard to its end.
-func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, src StreamSource, shard string) bool {
+func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, src eventsource.StreamSource, shard string) bool {
 	uuid, arn := *cfg.UUID, *cfg.EventSourceArn
 	kinesis := sourceKind(arn) == "kinesis"
 	pos, err := s.checkpoint(uuid, shard)
@@ -359,7 +233,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 	filters := compileFilters(cfg.FilterCriteria)
 	limit := int(*cfg.BatchSize) * lanes
 	window := time.Duration(*cfg.MaximumBatchingWindowInSeconds) * time.Second
-	read := func() ([]StreamRecord, <-chan struct{}, bool, error) {
+	read := func() ([]eventsource.StreamRecord, <-chan struct{}, bool, error) {
 		// The poller reads as the function's execution role.
 		if err := s.pollAllowed(ctx, cfg); err != nil {
 			return nil, nil, false, err
@@ -374,7 +248,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 		recs, changed, end, err := read()
 		if err != nil {
 			s.setResult(m, "PROBLEM: "+err.Error())
-			pause(ctx, streamIdlePoll)
+			eventsource.Pause(ctx, streamIdlePoll)
 			continue
 		}
 		if len(recs) == 0 && end {
@@ -396,12 +270,12 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 				}
 				wait = min(wait, left)
 			}
-			waitFor(ctx, changed, wait)
+			eventsource.WaitFor(ctx, changed, wait)
 			continue
 		}
 		if window > 0 && len(recs) < limit {
 			// Let the batch fill for the window, then read again.
-			pause(ctx, window)
+			eventsource.Pause(ctx, window)
 			if recs, _, _, err = read(); err != nil || len(recs) == 0 {
 				continue
 			}
@@ -426,9 +300,9 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 				}
 			}
 		}
-		var batch []StreamRecord
+		var batch []eventsource.StreamRecord
 		for _, r := range recs {
-			if matchesAny(filters, filterDoc(kinesis, &r)) {
+			if eventsource.MatchesAny(filters, eventsource.StreamFilterDoc(kinesis, &r)) {
 				batch = append(batch, r)
 			}
 		}
@@ -455,8 +329,8 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 
 // settleLanes settles a batch of one shard in lanes concurrent lanes,
 // each record in the lane of its partition key, in order.
-func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, lanes int, kinesis bool) bool {
-	split := make([][]StreamRecord, lanes)
+func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, lanes int, kinesis bool) bool {
+	split := make([][]eventsource.StreamRecord, lanes)
 	for _, r := range batch {
 		h := fnv.New32a()
 		h.Write(partitionKey(kinesis, &r))
@@ -480,7 +354,7 @@ func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, c
 
 // partitionKey is what keeps records in order: a Kinesis record's
 // partition key, a DynamoDB record's item key.
-func partitionKey(kinesis bool, r *StreamRecord) []byte {
+func partitionKey(kinesis bool, r *eventsource.StreamRecord) []byte {
 	if kinesis {
 		return []byte(r.Key)
 	}
@@ -499,19 +373,19 @@ type batchTarget interface {
 	// deliver invokes the function with a batch and returns how many
 	// records from its start were processed, the invocation's outcome
 	// and, in a tumbling window, the state the function answered.
-	deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage)
+	deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow) (int, outcome, json.RawMessage)
 	// discard describes a batch given up on to OnFailure.
-	discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome)
+	discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, o outcome)
 }
 
 // functionTarget is the batchTarget of a mapping's function.
 type functionTarget struct{ s *Service }
 
-func (t functionTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+func (t functionTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
 	return t.s.deliverStreamBatch(ctx, cfg, batch, win)
 }
 
-func (t functionTarget) discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome) {
+func (t functionTarget) discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, o outcome) {
 	t.s.discardStreamBatch(ctx, cfg, batch, o)
 }
 
@@ -519,11 +393,11 @@ func (t functionTarget) discard(ctx context.Context, cfg EventSourceMappingConfi
 // at most BatchSize records, until every record is processed or given
 // up on; progress(i) is told when the first i are. It reports false
 // when ctx ended first.
-func (s *Service) settle(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow, progress func(int)) bool {
+func (s *Service) settle(ctx context.Context, m *mapping, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow, progress func(int)) bool {
 	return s.settleTo(ctx, functionTarget{s}, m, cfg, batch, win, progress)
 }
 
-func (s *Service) settleTo(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow, progress func(int)) bool {
+func (s *Service) settleTo(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow, progress func(int)) bool {
 	size := int(*cfg.BatchSize)
 	for i := 0; i < len(batch); {
 		end, attempts := min(i+size, len(batch)), 0
@@ -572,32 +446,10 @@ func (s *Service) settleTo(ctx context.Context, to batchTarget, m *mapping, cfg 
 			if *cfg.BisectBatchOnFunctionError && len(failed) > 1 {
 				end = i + len(failed)/2
 			}
-			pause(ctx, streamRetryPause)
+			eventsource.Pause(ctx, streamRetryPause)
 		}
 	}
 	return true
-}
-
-// filterDoc is a stream record as filters see it: a DynamoDB record
-// whole; of a Kinesis record only its data, decoded, under "data", when
-// it is JSON ("Kinesis event source mappings only support filtering on
-// the data key").
-func filterDoc(kinesis bool, r *StreamRecord) map[string]any {
-	if !kinesis {
-		return streamDoc(r.JSON)
-	}
-	var data any
-	if json.Unmarshal(r.Data, &data) != nil {
-		return map[string]any{}
-	}
-	return map[string]any{"data": data}
-}
-
-// streamDoc is a DynamoDB stream record as filters see it.
-func streamDoc(record []byte) map[string]any {
-	var doc map[string]any
-	json.Unmarshal(record, &doc)
-	return doc
 }
 
 // kinesisRecord is a Kinesis record in a Lambda event, members in the
@@ -623,7 +475,7 @@ type kinesisData struct {
 
 // renderKinesis renders Kinesis records as the mapping's events carry
 // them: invokeIdentityArn is the function's execution role.
-func (s *Service) renderKinesis(cfg EventSourceMappingConfiguration, recs []StreamRecord) {
+func (s *Service) renderKinesis(cfg EventSourceMappingConfiguration, recs []eventsource.StreamRecord) {
 	role := ""
 	if t, err := s.parseTarget(*cfg.FunctionArn, nil); err == nil {
 		s.mu.RLock()
@@ -637,22 +489,12 @@ func (s *Service) renderKinesis(cfg EventSourceMappingConfiguration, recs []Stre
 		ev := kinesisRecord{
 			Kinesis: kinesisData{KinesisSchemaVersion: "1.0", PartitionKey: r.Key, SequenceNumber: r.ID,
 				Data:                        base64.StdEncoding.EncodeToString(r.Data),
-				ApproximateArrivalTimestamp: float64(r.arrived().UnixMilli()) / 1000},
+				ApproximateArrivalTimestamp: float64(r.ArrivedAt().UnixMilli()) / 1000},
 			EventSource: "aws:kinesis", EventVersion: "1.0", EventID: r.Shard + ":" + r.ID,
 			EventName: "aws:kinesis:record", InvokeIdentityArn: role, AwsRegion: s.region,
 			EventSourceARN: *cfg.EventSourceArn,
 		}
 		r.JSON, _ = json.Marshal(ev)
-	}
-}
-
-func waitFor(ctx context.Context, ch <-chan struct{}, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-ch:
-	case <-t.C:
 	}
 }
 
@@ -692,7 +534,7 @@ func (s *Service) invokeStream(ctx context.Context, cfg EventSourceMappingConfig
 // window win when there is one, and returns how many records from the
 // start of the batch were processed, the invocation's outcome for a
 // failure record, and in a window the state the function answered.
-func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
 	var payload []byte
 	if win != nil {
 		payload = win.event(*cfg.EventSourceArn, batch, false, false)
@@ -752,11 +594,11 @@ func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMapping
 
 // indexOfID is the index of the batch's record with the sequence number
 // id; DynamoDB's match by value, however many leading zeros.
-func indexOfID(batch []StreamRecord, id string) int {
+func indexOfID(batch []eventsource.StreamRecord, id string) int {
 	n, numErr := strconv.ParseUint(id, 10, 64)
 	for i := range batch {
 		r := &batch[i]
-		if r.id() == id || (r.ID == "" && numErr == nil && r.Seq == n) {
+		if r.SequenceNumber() == id || (r.ID == "" && numErr == nil && r.Seq == n) {
 			return i
 		}
 	}
@@ -766,7 +608,7 @@ func indexOfID(batch []StreamRecord, id string) int {
 // discardStreamBatch describes a batch the mapping gives up on to its
 // OnFailure destination, as Lambda does (the records themselves are not
 // sent, only where they are).
-func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome) {
+func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, o outcome) {
 	dest := ""
 	if cfg.DestinationConfig != nil && cfg.DestinationConfig.OnFailure != nil {
 		dest = deref(cfg.DestinationConfig.OnFailure.Destination)
@@ -785,15 +627,15 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 	}
 	info := &streamBatchInfo{
 		ShardID:             first.Shard,
-		StartSequenceNumber: first.id(),
-		EndSequenceNumber:   last.id(),
+		StartSequenceNumber: first.SequenceNumber(),
+		EndSequenceNumber:   last.SequenceNumber(),
 		BatchSize:           len(batch),
 		StreamArn:           *cfg.EventSourceArn,
 	}
 	if sourceKind(*cfg.EventSourceArn) == "kinesis" {
 		// Kinesis's arrival times are to the millisecond.
-		info.ApproximateArrivalOfFirstRecord = first.arrived().UTC().Format(recordTimeLayout)
-		info.ApproximateArrivalOfLastRecord = last.arrived().UTC().Format(recordTimeLayout)
+		info.ApproximateArrivalOfFirstRecord = first.ArrivedAt().UTC().Format(recordTimeLayout)
+		info.ApproximateArrivalOfLastRecord = last.ArrivedAt().UTC().Format(recordTimeLayout)
 		rec.KinesisBatchInfo = info
 	} else {
 		info.ApproximateArrivalOfFirstRecord = time.Unix(first.Created, 0).UTC().Format(time.RFC3339)
@@ -824,13 +666,4 @@ type streamBatchInfo struct {
 	ApproximateArrivalOfLastRecord  string `json:"approximateArrivalOfLastRecord"`
 	BatchSize                       int    `json:"batchSize"`
 	StreamArn                       string `json:"streamArn"`
-}
-
-// seqDecimal renders a sequence number as DynamoDB Streams does.
-func seqDecimal(seq uint64) string {
-	s := strconv.FormatUint(seq, 10)
-	for len(s) < 21 {
-		s = "0" + s
-	}
-	return s
 }

@@ -9,17 +9,18 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/eventsource"
 )
 
 func TestIndexOfID(t *testing.T) {
-	ddb := []StreamRecord{{Seq: 7}, {Seq: 9}}
+	ddb := []eventsource.StreamRecord{{Seq: 7}, {Seq: 9}}
 	for id, want := range map[string]int{"9": 1, "000000000000000000007": 0, "8": -1, "x": -1} {
 		if got := indexOfID(ddb, id); got != want {
 			t.Errorf("DynamoDB %q: got %d, want %d", id, got, want)
 		}
 	}
 	seq := "49000000000000000000000000000000000012"
-	kin := []StreamRecord{{Seq: 12, ID: seq}, {Seq: 13, ID: seq + "3"}}
+	kin := []eventsource.StreamRecord{{Seq: 12, ID: seq}, {Seq: 13, ID: seq + "3"}}
 	if got := indexOfID(kin, seq); got != 0 {
 		t.Errorf("Kinesis sequence number: got %d", got)
 	}
@@ -30,28 +31,28 @@ func TestIndexOfID(t *testing.T) {
 }
 
 func TestFilterDoc(t *testing.T) {
-	r := StreamRecord{Data: []byte(`{"temp": 30}`), Key: "k", JSON: []byte(`{"kinesis":{}}`)}
-	doc := filterDoc(true, &r)
+	r := eventsource.StreamRecord{Data: []byte(`{"temp": 30}`), Key: "k", JSON: []byte(`{"kinesis":{}}`)}
+	doc := eventsource.StreamFilterDoc(true, &r)
 	if b, _ := json.Marshal(doc); string(b) != `{"data":{"temp":30}}` {
 		t.Errorf("Kinesis JSON data: %s", b)
 	}
 	r.Data = []byte("not json")
-	if doc := filterDoc(true, &r); len(doc) != 0 {
+	if doc := eventsource.StreamFilterDoc(true, &r); len(doc) != 0 {
 		t.Errorf("Kinesis other data: %v", doc)
 	}
-	d := StreamRecord{JSON: []byte(`{"eventName":"INSERT"}`)}
-	if doc := filterDoc(false, &d); doc["eventName"] != "INSERT" {
+	d := eventsource.StreamRecord{JSON: []byte(`{"eventName":"INSERT"}`)}
+	if doc := eventsource.StreamFilterDoc(false, &d); doc["eventName"] != "INSERT" {
 		t.Errorf("DynamoDB: %v", doc)
 	}
 }
 
 func TestPartitionKey(t *testing.T) {
-	a := StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"1"}}}}`)}
-	b := StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"2"}}}}`)}
+	a := eventsource.StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"1"}}}}`)}
+	b := eventsource.StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"2"}}}}`)}
 	if string(partitionKey(false, &a)) != string(partitionKey(false, &b)) || len(partitionKey(false, &a)) == 0 {
 		t.Errorf("one item's records have different keys: %s, %s", partitionKey(false, &a), partitionKey(false, &b))
 	}
-	if string(partitionKey(true, &StreamRecord{Key: "p"})) != "p" {
+	if string(partitionKey(true, &eventsource.StreamRecord{Key: "p"})) != "p" {
 		t.Error("Kinesis partition key")
 	}
 }
@@ -59,7 +60,7 @@ func TestPartitionKey(t *testing.T) {
 func TestRenderKinesis(t *testing.T) {
 	s := &Service{region: "us-east-1", functions: map[string]*function{}}
 	arrived := time.UnixMilli(1545084650987)
-	recs := []StreamRecord{{Seq: 1, ID: "4900", Shard: "shardId-000000000006", Key: "1", Data: []byte("Hello"), Arrived: arrived}}
+	recs := []eventsource.StreamRecord{{Seq: 1, ID: "4900", Shard: "shardId-000000000006", Key: "1", Data: []byte("Hello"), Arrived: arrived}}
 	arn, fn := "arn:aws:kinesis:us-east-1:000000000000:stream/s", "arn:aws:lambda:us-east-1:000000000000:function:f"
 	s.account = "000000000000"
 	s.renderKinesis(EventSourceMappingConfiguration{EventSourceArn: &arn, FunctionArn: &fn}, recs)
@@ -83,7 +84,7 @@ type fakeTarget struct {
 	conds     []string
 }
 
-func seqs(batch []StreamRecord) []uint64 {
+func seqs(batch []eventsource.StreamRecord) []uint64 {
 	out := make([]uint64, len(batch))
 	for i, r := range batch {
 		out[i] = r.Seq
@@ -91,7 +92,7 @@ func seqs(batch []StreamRecord) []uint64 {
 	return out
 }
 
-func (f *fakeTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+func (f *fakeTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
 	for i, r := range batch {
 		if f.fail[r.Seq] {
 			if !f.partial {
@@ -106,7 +107,7 @@ func (f *fakeTarget) deliver(ctx context.Context, cfg EventSourceMappingConfigur
 	return len(batch), outcome{}, nil
 }
 
-func (f *fakeTarget) discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, o outcome) {
+func (f *fakeTarget) discard(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, o outcome) {
 	f.discarded = append(f.discarded, seqs(batch))
 	f.attempts = append(f.attempts, o.attempts)
 	f.conds = append(f.conds, o.condition)
@@ -114,10 +115,10 @@ func (f *fakeTarget) discard(ctx context.Context, cfg EventSourceMappingConfigur
 
 func TestSettle(t *testing.T) {
 	now := time.Date(2024, 3, 4, 5, 6, 7, 0, time.UTC)
-	batch := func(n int, created int64) []StreamRecord {
-		out := make([]StreamRecord, n)
+	batch := func(n int, created int64) []eventsource.StreamRecord {
+		out := make([]eventsource.StreamRecord, n)
 		for i := range out {
-			out[i] = StreamRecord{Seq: uint64(i + 1), Created: created}
+			out[i] = eventsource.StreamRecord{Seq: uint64(i + 1), Created: created}
 		}
 		return out
 	}
@@ -127,7 +128,7 @@ func TestSettle(t *testing.T) {
 		maxAge        int32
 		bisect        bool
 		target        *fakeTarget
-		records       []StreamRecord
+		records       []eventsource.StreamRecord
 		processed     string
 		discarded     string
 		attempts      string
@@ -176,23 +177,23 @@ func TestSettle(t *testing.T) {
 // laneTarget records the batches it is given, from any goroutine.
 type laneTarget struct {
 	mu      sync.Mutex
-	batches [][]StreamRecord
+	batches [][]eventsource.StreamRecord
 }
 
-func (l *laneTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
+func (l *laneTarget) deliver(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow) (int, outcome, json.RawMessage) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.batches = append(l.batches, batch)
 	return len(batch), outcome{}, nil
 }
 
-func (l *laneTarget) discard(context.Context, EventSourceMappingConfiguration, []StreamRecord, outcome) {
+func (l *laneTarget) discard(context.Context, EventSourceMappingConfiguration, []eventsource.StreamRecord, outcome) {
 }
 
 func TestSettleLanes(t *testing.T) {
-	var recs []StreamRecord
+	var recs []eventsource.StreamRecord
 	for i := range 40 {
-		recs = append(recs, StreamRecord{Seq: uint64(i + 1), Key: fmt.Sprint("k", i%7)})
+		recs = append(recs, eventsource.StreamRecord{Seq: uint64(i + 1), Key: fmt.Sprint("k", i%7)})
 	}
 	size, retries, age, bisect := int32(3), int32(-1), int32(-1), false
 	cfg := EventSourceMappingConfiguration{BatchSize: &size, MaximumRetryAttempts: &retries,
@@ -264,13 +265,13 @@ type splitSource struct {
 	childRds int
 }
 
-func (f *splitSource) StreamShards(string) ([]StreamShard, bool) {
-	return []StreamShard{{ID: "p"}, {ID: "c", Parents: []string{"p"}}}, true
+func (f *splitSource) StreamShards(string) ([]eventsource.StreamShard, bool) {
+	return []eventsource.StreamShard{{ID: "p"}, {ID: "c", Parents: []string{"p"}}}, true
 }
 
 func (f *splitSource) StreamStart(string, string, string, time.Time) (uint64, error) { return 0, nil }
 
-func (f *splitSource) StreamRead(arn, shard string, after uint64, limit int) ([]StreamRecord, <-chan struct{}, bool, error) {
+func (f *splitSource) StreamRead(arn, shard string, after uint64, limit int) ([]eventsource.StreamRecord, <-chan struct{}, bool, error) {
 	if shard == "p" {
 		return nil, nil, true, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/store"
 )
 
@@ -106,7 +107,7 @@ type windowBounds struct {
 }
 
 // event renders the window's invocation event with batch.
-func (w *streamWindow) event(arn string, batch []StreamRecord, final, early bool) []byte {
+func (w *streamWindow) event(arn string, batch []eventsource.StreamRecord, final, early bool) []byte {
 	ev := windowEvent{
 		Records: make([]json.RawMessage, 0, len(batch)),
 		Window: windowBounds{
@@ -157,7 +158,7 @@ func (s *Service) endWindow(ctx context.Context, m *mapping, cfg EventSourceMapp
 				return true
 			}
 		}
-		pause(ctx, streamRetryPause)
+		eventsource.Pause(ctx, streamRetryPause)
 	}
 	return false
 }

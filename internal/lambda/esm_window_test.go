@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/virga/virga/internal/eventsource"
 )
 
 func TestWindowOf(t *testing.T) {
@@ -62,7 +64,7 @@ func TestWindowState(t *testing.T) {
 func TestWindowEvent(t *testing.T) {
 	t.Parallel()
 	w := &streamWindow{Start: 1596128400, End: 1596128700, Shard: "shardId-1", State: json.RawMessage(`{"1":"state1"}`)}
-	got := w.event("stream-ARN", []StreamRecord{{JSON: []byte(`{"eventID":"1"}`)}}, false, false)
+	got := w.event("stream-ARN", []eventsource.StreamRecord{{JSON: []byte(`{"eventID":"1"}`)}}, false, false)
 	want := `{"Records":[{"eventID":"1"}],"window":{"start":"2020-07-30T17:00:00Z","end":"2020-07-30T17:05:00Z"},` +
 		`"state":{"1":"state1"},"shardId":"shardId-1","eventSourceARN":"stream-ARN","isFinalInvokeForWindow":false,"isWindowTerminatedEarly":false}`
 	if string(got) != want {

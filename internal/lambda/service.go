@@ -12,6 +12,7 @@ import (
 	"github.com/virga/virga/internal/awsproto/restjson"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/deliver"
+	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
@@ -63,13 +64,13 @@ type Deps struct {
 	// zero means DefaultAccountConcurrency.
 	AccountConcurrency int
 	// Queues is SQS, for event source mappings; nil refuses SQS mappings.
-	Queues QueueSource
+	Queues eventsource.QueueSource
 	// Streams is DynamoDB Streams, for event source mappings; nil refuses
 	// stream mappings.
-	Streams StreamSource
+	Streams eventsource.StreamSource
 	// Kinesis is Kinesis Data Streams, for event source mappings; nil
 	// refuses Kinesis mappings.
-	Kinesis StreamSource
+	Kinesis eventsource.StreamSource
 	// Destinations receives asynchronous invocations' records and dead
 	// letters; nil drops them.
 	Destinations Destinations
@@ -103,9 +104,9 @@ type Service struct {
 	fns          functions.Manager
 	roles        RoleCredentials
 	logs         functions.LogSink
-	queues       QueueSource
-	streams      StreamSource
-	kinesis      StreamSource
+	queues       eventsource.QueueSource
+	streams      eventsource.StreamSource
+	kinesis      eventsource.StreamSource
 	destinations Destinations
 	// roleCheck decides what functions' execution roles may do
 	// (EnforceRoles, --auth iam); nil otherwise.

@@ -171,6 +171,17 @@
 // ConsumerCreationTimestamp and StreamARN. A change of either property
 // replaces it; Tags are accepted without effect.
 //
+// # EventBridge Pipes
+//
+// AWS::Pipes::Pipe is CreatePipe (a StartingPositionTimestamp given as
+// ISO 8601 text is sent as seconds). Its Ref is the pipe's name; GetAtt
+// gives Arn, CurrentState, StateReason, CreationTime and
+// LastModifiedTime. Name and Source replace the pipe; every other
+// property changes in place through UpdatePipe (without a stream
+// source's starting position, which UpdatePipe keeps; a removed
+// Enrichment is removed) and the tagging operations. LogConfiguration and
+// KmsKeyIdentifier are not passed on.
+//
 // # Elastic Load Balancing v2
 //
 // AWS::ElasticLoadBalancingV2::LoadBalancer is CreateLoadBalancer (a

@@ -1,0 +1,12 @@
+// Package eventsource is what Lambda's event source mappings and
+// EventBridge Pipes share to read SQS queues, DynamoDB streams and
+// Kinesis streams: the interfaces the app wires virga's queues and
+// streams in through, the batch gathering of a queue poller, the
+// scheduling of a stream's shard readers across reshards, and the
+// filtering of records with EventBridge's pattern language. Each
+// consumer keeps what is its own: how it invokes its target, retries,
+// checkpoints and renders records.
+//
+// The package imports no service and holds no state: its loops run in
+// the caller's goroutines and stop when the caller's context ends.
+package eventsource

@@ -1,0 +1,296 @@
+package pipes
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"time"
+
+	"github.com/virga/virga/internal/eventpattern"
+	"github.com/virga/virga/internal/eventsource"
+)
+
+// Reading a source. A pipe's reader reads its source with the machinery
+// Lambda's event source mappings share (package eventsource) and hands
+// each batch of records that pass the pipe's filters to process.
+//
+// An SQS reader long-polls, gathers up to BatchSize messages (default 10)
+// for at most MaximumBatchingWindowInSeconds, and deletes a batch's
+// messages once the target took it; messages that match no filter are
+// deleted unprocessed; a batch that fails stays in the queue and comes
+// back when its visibility timeout ends.
+//
+// A stream reader (DynamoDB Streams, Kinesis) reads each shard in order
+// from a checkpoint kept in the store, a child shard only once its
+// parents are read; a batch (BatchSize, default 100) that fails is
+// retried, every second, until it succeeds or MaximumRetryAttempts
+// (default -1: forever) runs out, and then dropped; records older than
+// MaximumRecordAgeInSeconds are dropped unprocessed.
+const (
+	queueDefaultBatch  = 10
+	streamDefaultBatch = 100
+	errorPause         = time.Second
+)
+
+// read runs a pipe's reader until ctx ends.
+func (s *Service) read(ctx context.Context, r *pipeRecord) {
+	switch sourceKind(r.Source) {
+	case "sqs":
+		s.readQueue(ctx, r)
+	case "dynamodb", "kinesis":
+		src := s.streamSource(r.Source)
+		if src == nil {
+			return
+		}
+		eventsource.RunShards(ctx, src, r.Source, nil, func(ctx context.Context, shard string) bool {
+			return s.readShard(ctx, r, src, shard)
+		})
+	}
+}
+
+// filters compiles a pipe's filters.
+func filters(r *pipeRecord) []*eventpattern.Pattern {
+	sp := r.SourceParameters
+	if sp == nil || sp.FilterCriteria == nil {
+		return nil
+	}
+	var patterns []string
+	for _, f := range sp.FilterCriteria.Filters {
+		if f.Pattern != nil {
+			patterns = append(patterns, *f.Pattern)
+		}
+	}
+	return eventsource.CompileFilters(patterns)
+}
+
+// readQueue is an SQS pipe's reader.
+func (s *Service) readQueue(ctx context.Context, r *pipeRecord) {
+	size, window := queueDefaultBatch, time.Duration(0)
+	if sp := r.SourceParameters; sp != nil && sp.SqsQueueParameters != nil {
+		if b := sp.SqsQueueParameters.BatchSize; b != nil {
+			size = int(*b)
+		}
+		if w := sp.SqsQueueParameters.MaximumBatchingWindowInSeconds; w != nil {
+			window = time.Duration(*w) * time.Second
+		}
+	}
+	fs := filters(r)
+	for ctx.Err() == nil {
+		if err := s.allowed(ctx, r, "sqs:ReceiveMessage", r.Source); err != nil {
+			s.log.Warn("pipes: reading the source", "pipe", r.Name, "err", err)
+			eventsource.Pause(ctx, errorPause)
+			continue
+		}
+		batch, err := eventsource.Gather(ctx, s.queues, r.Source, size, window)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("pipes: reading the source", "pipe", r.Name, "err", err)
+			}
+			eventsource.Pause(ctx, errorPause)
+			continue
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		var keep, drop []eventsource.QueueMessage
+		var events [][]byte
+		for _, m := range batch {
+			rec := eventsource.NewQueueRecord(m, r.Source, s.region)
+			if !eventsource.MatchesAny(fs, eventsource.RecordDoc(rec)) {
+				drop = append(drop, m)
+				continue
+			}
+			keep = append(keep, m)
+			b, _ := json.Marshal(rec)
+			events = append(events, b)
+		}
+		if len(drop) > 0 {
+			s.queues.Delete(ctx, r.Source, eventsource.Handles(drop))
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		done, err := s.process(ctx, r, events)
+		var delivered []eventsource.QueueMessage
+		for i, m := range keep {
+			if done[i] {
+				delivered = append(delivered, m)
+			}
+		}
+		if len(delivered) > 0 {
+			if err := s.queues.Delete(ctx, r.Source, eventsource.Handles(delivered)); err != nil && ctx.Err() == nil {
+				s.log.Warn("pipes: deleting processed messages", "pipe", r.Name, "err", err)
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("pipes: messages of a batch failed; they return to the queue", "pipe", r.Name,
+				"failed", len(keep)-len(delivered), "err", err)
+			eventsource.Pause(ctx, errorPause)
+		}
+	}
+}
+
+// streamSettings are a stream pipe's batching and retry settings.
+type streamSettings struct {
+	size       int
+	window     time.Duration
+	maxRetries int           // -1: forever
+	maxAge     time.Duration // 0: no limit
+}
+
+func streamSettingsOf(r *pipeRecord) streamSettings {
+	st := streamSettings{size: streamDefaultBatch, maxRetries: -1}
+	set := func(batch, window, age, retries *int32) {
+		if batch != nil {
+			st.size = int(*batch)
+		}
+		if window != nil {
+			st.window = time.Duration(*window) * time.Second
+		}
+		if age != nil && *age > 0 {
+			st.maxAge = time.Duration(*age) * time.Second
+		}
+		if retries != nil {
+			st.maxRetries = int(*retries)
+		}
+	}
+	if sp := r.SourceParameters; sp != nil {
+		if p := sp.DynamoDBStreamParameters; p != nil {
+			set(p.BatchSize, p.MaximumBatchingWindowInSeconds, p.MaximumRecordAgeInSeconds, p.MaximumRetryAttempts)
+		}
+		if p := sp.KinesisStreamParameters; p != nil {
+			set(p.BatchSize, p.MaximumBatchingWindowInSeconds, p.MaximumRecordAgeInSeconds, p.MaximumRetryAttempts)
+		}
+	}
+	return st
+}
+
+// readShard reads one shard of a stream pipe's source until ctx ends,
+// or reports true once it has read a closed shard to its end.
+func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.StreamSource, shard string) bool {
+	kinesis := sourceKind(r.Source) == "kinesis"
+	action := "dynamodb:GetRecords"
+	if kinesis {
+		action = "kinesis:GetRecords"
+	}
+	pos, _, err := loadCheckpoint(s.store, s.account, r.Name, shard)
+	if err != nil {
+		s.log.Error("pipes: reading a checkpoint", "pipe", r.Name, "err", err)
+		return false
+	}
+	st := streamSettingsOf(r)
+	fs := filters(r)
+	read := func() ([]eventsource.StreamRecord, <-chan struct{}, bool, error) {
+		if err := s.allowed(ctx, r, action, r.Source); err != nil {
+			return nil, nil, false, err
+		}
+		return src.StreamRead(r.Source, shard, pos, st.size)
+	}
+	for ctx.Err() == nil {
+		recs, changed, end, err := read()
+		if err != nil {
+			s.log.Warn("pipes: reading the source", "pipe", r.Name, "shard", shard, "err", err)
+			eventsource.Pause(ctx, errorPause)
+			continue
+		}
+		if len(recs) == 0 && end {
+			return true
+		}
+		if len(recs) == 0 {
+			eventsource.WaitFor(ctx, changed, eventsource.ShardIdlePoll)
+			continue
+		}
+		if st.window > 0 && len(recs) < st.size {
+			// Let the batch fill for the window, then read again.
+			eventsource.Pause(ctx, st.window)
+			if recs, _, _, err = read(); err != nil || len(recs) == 0 {
+				continue
+			}
+		}
+		var events [][]byte
+		var seqs []uint64 // each event's record
+		now := s.clock.Now()
+		for i := range recs {
+			rec := &recs[i]
+			if st.maxAge > 0 && now.Sub(rec.ArrivedAt()) > st.maxAge {
+				continue
+			}
+			if !eventsource.MatchesAny(fs, eventsource.StreamFilterDoc(kinesis, rec)) {
+				continue
+			}
+			if kinesis {
+				events = append(events, s.kinesisRecord(r, rec))
+			} else {
+				events = append(events, rec.JSON)
+			}
+			seqs = append(seqs, rec.Seq)
+		}
+		progress := func(seq uint64) {
+			pos = seq
+			if err := saveCheckpoint(s.store, s.account, r.Name, shard, pos); err != nil {
+				s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
+			}
+		}
+		if len(events) > 0 && !s.processWithRetries(ctx, r, events, seqs, st.maxRetries, progress) {
+			return false
+		}
+		pos = recs[len(recs)-1].Seq
+		if err := saveCheckpoint(s.store, s.account, r.Name, shard, pos); err != nil {
+			s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
+		}
+	}
+	return false
+}
+
+// processWithRetries processes a stream batch until it succeeds or
+// maxRetries retries failed (then what is left of it is dropped); false
+// when ctx ended first. Records delivered before the first that failed
+// are checkpointed (progress, with their record's Seq) and not sent
+// again: a retry starts at the first failed record.
+func (s *Service) processWithRetries(ctx context.Context, r *pipeRecord, events [][]byte, seqs []uint64, maxRetries int,
+	progress func(seq uint64)) bool {
+	for attempt := 0; ; attempt++ {
+		done, err := s.process(ctx, r, events)
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		k := 0
+		for k < len(done) && done[k] {
+			k++
+		}
+		if k > 0 {
+			progress(seqs[k-1])
+			events, seqs = events[k:], seqs[k:]
+		}
+		if maxRetries >= 0 && attempt >= maxRetries {
+			s.log.Warn("pipes: a batch failed and its retries ran out; it is dropped", "pipe", r.Name, "err", err)
+			return true
+		}
+		s.log.Warn("pipes: a batch failed; retrying", "pipe", r.Name, "err", err)
+		eventsource.Pause(ctx, errorPause)
+	}
+}
+
+// kinesisRecord is a Kinesis record as Pipes passes it: the record's
+// fields at the top level, beside the event's.
+func (s *Service) kinesisRecord(r *pipeRecord, rec *eventsource.StreamRecord) []byte {
+	b, _ := json.Marshal(struct {
+		EventSource                 string  `json:"eventSource"`
+		EventVersion                string  `json:"eventVersion"`
+		EventID                     string  `json:"eventID"`
+		EventName                   string  `json:"eventName"`
+		InvokeIdentityArn           string  `json:"invokeIdentityArn"`
+		AwsRegion                   string  `json:"awsRegion"`
+		EventSourceARN              string  `json:"eventSourceARN"`
+		KinesisSchemaVersion        string  `json:"kinesisSchemaVersion"`
+		PartitionKey                string  `json:"partitionKey"`
+		SequenceNumber              string  `json:"sequenceNumber"`
+		Data                        string  `json:"data"`
+		ApproximateArrivalTimestamp float64 `json:"approximateArrivalTimestamp"`
+	}{"aws:kinesis", "1.0", rec.Shard + ":" + rec.SequenceNumber(), "aws:kinesis:record", r.RoleArn, s.region, r.Source,
+		"1.0", rec.Key, rec.SequenceNumber(), base64.StdEncoding.EncodeToString(rec.Data), float64(rec.ArrivedAt().UnixMilli()) / 1000})
+	return b
+}

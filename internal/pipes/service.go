@@ -1,0 +1,177 @@
+package pipes
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/restjson"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
+	"github.com/virga/virga/internal/eventsource"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+)
+
+// Functions is Lambda as pipes invoke it: synchronously for enrichments
+// and REQUEST_RESPONSE targets, asynchronously for FIRE_AND_FORGET ones.
+type Functions interface {
+	InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error)
+	InvokeAsync(ctx context.Context, function string, payload []byte) (string, error)
+}
+
+// Caller runs another service's operation in process (Step Functions'
+// StartExecution and StartSyncExecution, Kinesis' PutRecord, CloudWatch
+// Logs' PutLogEvents). The service is its signing name, the input and
+// output the operation's shapes as JSON.
+type Caller func(ctx context.Context, service, op string, input map[string]any) (map[string]any, error)
+
+// RoleCheck decides whether a session of roleARN may perform action on
+// resource (--auth iam).
+type RoleCheck func(ctx context.Context, roleARN, session, action, resource string) error
+
+// Deps are what Pipes needs.
+type Deps struct {
+	Store   store.Store
+	Clock   clock.Clock
+	IDs     *ids.Generator
+	Account string
+	Region  string
+	// Queues, Streams (DynamoDB Streams) and Kinesis are the sources.
+	Queues           eventsource.QueueSource
+	Streams, Kinesis eventsource.StreamSource
+	// Functions, Call and Targets reach enrichments and targets.
+	Functions Functions
+	Call      Caller
+	Targets   deliver.Deliverer
+}
+
+// Service is Amazon EventBridge Pipes.
+type Service struct {
+	store   store.Store
+	clock   clock.Clock
+	ids     *ids.Generator
+	account string
+	region  string
+	queues  eventsource.QueueSource
+	streams eventsource.StreamSource
+	kinesis eventsource.StreamSource
+	fns     Functions
+	call    Caller
+	targets deliver.Deliverer
+
+	// roleCheck and trust hold deliveries to the pipe's role (--auth
+	// iam); nil otherwise.
+	roleCheck RoleCheck
+	trust     deliver.Trust
+
+	// mu guards pipes, runCtx and log. Operations hold it across their
+	// store commit.
+	mu     sync.Mutex
+	pipes  map[string]*entry
+	runCtx context.Context
+	log    *slog.Logger
+	wg     sync.WaitGroup
+}
+
+// entry is a pipe in memory: its record and its running reader.
+type entry struct {
+	rec *pipeRecord
+	// cancel stops the reader; nil when none runs. done is closed when
+	// it has stopped.
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New returns Pipes over the store, with the pipes it holds.
+func New(d Deps) (*Service, error) {
+	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
+		queues: d.Queues, streams: d.Streams, kinesis: d.Kinesis, fns: d.Functions, call: d.Call, targets: d.Targets,
+		pipes: map[string]*entry{}, log: slog.New(slog.DiscardHandler)}
+	err := scan(s.store, rootKey(s.account, "p"), func(v []byte) error {
+		var r pipeRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("pipes: pipe record: %w", err)
+		}
+		s.pipes[r.Name] = &entry{rec: &r}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// EnforceRoles makes pipes read their source and reach their enrichment
+// and target as a session of their RoleArn (--auth iam): the role must
+// trust pipes.amazonaws.com, and allow each action.
+func (s *Service) EnforceRoles(check RoleCheck, trust deliver.Trust) {
+	s.roleCheck, s.trust = check, trust
+}
+
+// API returns Pipes as the edge serves it: restJson1, signed as "pipes".
+func (s *Service) API() *awsproto.Service {
+	return (&awsproto.Service{
+		Name:            "pipes",
+		Protocol:        restjson.New(),
+		Resources:       s.resources,
+		ValidationError: ErrValidation,
+		Operations:      s.operations(),
+	}).Init()
+}
+
+// resources names the pipe a call acts on, for IAM authorization.
+func (s *Service) resources(c *awsproto.Call, in any) []string {
+	if arn := awsproto.InputString(in, "ResourceArn"); arn != "" {
+		return []string{arn}
+	}
+	if name := awsproto.InputString(in, "Name"); name != "" {
+		return []string{s.pipeARN(name)}
+	}
+	return nil
+}
+
+func (s *Service) pipeARN(name string) string {
+	return "arn:aws:pipes:" + s.region + ":" + s.account + ":pipe/" + name
+}
+
+// nameFromARN returns the pipe a pipe ARN of this account and region
+// names.
+func (s *Service) nameFromARN(arn string) (string, bool) {
+	prefix := "arn:aws:pipes:" + s.region + ":" + s.account + ":pipe/"
+	if len(arn) <= len(prefix) || arn[:len(prefix)] != prefix {
+		return "", false
+	}
+	return arn[len(prefix):], true
+}
+
+// commit writes a batch built by fill; the caller holds s.mu.
+func (s *Service) commit(fill func(b store.Batch) error) error {
+	b := s.store.NewBatch()
+	defer b.Close()
+	if err := fill(b); err != nil {
+		return err
+	}
+	return b.Commit()
+}
+
+// Run settles every pipe's state and runs the readers of running pipes
+// until ctx ends; it returns once they have stopped.
+func (s *Service) Run(ctx context.Context, log *slog.Logger) {
+	s.mu.Lock()
+	s.runCtx, s.log = ctx, log.With("service", "pipes")
+	for _, e := range s.pipes {
+		s.settle(e)
+	}
+	s.mu.Unlock()
+	<-ctx.Done()
+	s.mu.Lock()
+	for _, e := range s.pipes {
+		s.stopReader(e)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
