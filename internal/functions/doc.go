@@ -55,6 +55,22 @@
 // Runtime API and its state machine), sandbox (namespaces, cgroups,
 // plain processes), bootstraps (our Python and Node.js runtimes).
 //
+// Calling virga by name, over HTTPS: code written for AWS builds URLs
+// from what its event carries, such as a WebSocket API's
+// https://{requestContext.domainName}/{requestContext.stage} for the API
+// Gateway Management API. Sandboxed environments get an /etc/hosts of
+// their own (hosts.go): the host's, with the names AddHostNames was given
+// (every API's ID.execute-api.localhost) at 127.0.0.1, appended as APIs
+// are made. With Options.CAFile and CABundleFile (virga's certificate
+// authority, package localtls) every environment gets AWS_CA_BUNDLE
+// (the system's roots and virga's: botocore and aws-sdk-go-v2 use it in
+// place of their own) and NODE_EXTRA_CA_CERTS (virga's, added to Node's
+// roots), at /var/virga/ in a sandbox and at their host paths in a plain
+// process; a function may override either. Plain processes (virga not
+// root) resolve names as the host does: *.localhost names resolve only
+// where the host's resolver maps them to loopback (systemd-resolved
+// does).
+//
 // Provisioned concurrency: a pool keeps Provision's number of
 // environments initialized ahead of invocations, in a stack of their own
 // that invocations take from first; an invocation finding none idle
@@ -102,7 +118,10 @@
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, X-Ray daemon access from containers
-// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the Java, .NET
+// (AWS_XRAY_DAEMON_ADDRESS is not set in them), virga's host names and
+// authority in containers (an image function gets neither the hosts
+// entries nor AWS_CA_BUNDLE, so it cannot call
+// https://{domainName}/{stage}), the Java, .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
 // naming the runtime), the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),
