@@ -44,6 +44,7 @@ import (
 	"github.com/virga/virga/internal/kinesis"
 	"github.com/virga/virga/internal/kms"
 	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/localtls"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/metrics"
 	"github.com/virga/virga/internal/s3"
@@ -84,6 +85,9 @@ type App struct {
 	// consoleToken is what the web console's API asks for when virga
 	// checks credentials; "" under --auth accept.
 	consoleToken string
+	// tls is virga's certificate authority, for HTTPS on the edge's
+	// port (package localtls).
+	tls *localtls.Authority
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
 	// buckets is S3.
@@ -162,6 +166,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: o.Logger, clock: o.Clock, store: db, started: o.Clock.Now()}
+	if err := a.openAuthority(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.Auth != config.AuthAccept {
 		a.consoleToken = rand.Text()
 	}
@@ -247,7 +255,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress,
 		HostVolumeRoot: cfg.HostVolumeRoot,
 		Credentials:    registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
-	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers})
+	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers,
+		CAFile: a.tls.CAPath(), CABundleFile: a.tls.BundlePath()})
 	if err != nil {
 		if daemon != nil {
 			daemon.Close()
@@ -377,7 +386,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		AccessLogs: accessLogs, AccountThrottle: accountThrottle, Issuers: userPools,
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
-		}})
+		},
+		HostNames: fns.AddHostNames})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -724,6 +734,9 @@ func (a *App) Start() error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
 	}
 	a.listener = ln
+	// HTTPS on the same port: code written for AWS builds https URLs
+	// (a WebSocket API's https://{domainName}/{stage}).
+	ln = localtls.Listener(ln, a.tls.ServerConfig())
 	a.server = &http.Server{
 		Handler:           h2c.NewHandler(a.handler, &http2.Server{}),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -752,7 +765,7 @@ func (a *App) Start() error {
 	if a.cfg.StoreIsSQL() {
 		up = append(up, "store", a.cfg.StoreRedacted())
 	}
-	up = append(up, "writes", durabilityForLog(a.cfg), "auth", a.cfg.Auth, "console", a.ConsoleURL())
+	up = append(up, "writes", durabilityForLog(a.cfg), "auth", a.cfg.Auth, "console", a.ConsoleURL(), "ca", a.tls.CAPath())
 	a.log.Info("virga is up", up...)
 	return nil
 }
