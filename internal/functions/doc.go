@@ -67,9 +67,11 @@
 // place of their own) and NODE_EXTRA_CA_CERTS (virga's, added to Node's
 // roots), at /var/virga/ in a sandbox and at their host paths in a plain
 // process; a function may override either. Plain processes (virga not
-// root) resolve names as the host does: *.localhost names resolve only
-// where the host's resolver maps them to loopback (systemd-resolved
-// does).
+// root) resolve names as the host does, except that the Python and Node
+// runtimes resolve *.localhost names the host does not know to loopback
+// (package bootstraps); a Go or custom runtime's lookup of
+// ID.execute-api.localhost succeeds only where the host's resolver maps
+// *.localhost to loopback (systemd-resolved does).
 //
 // Provisioned concurrency: a pool keeps Provision's number of
 // environments initialized ahead of invocations, in a stack of their own
