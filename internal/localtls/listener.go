@@ -2,6 +2,7 @@ package localtls
 
 import (
 	"crypto/tls"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -109,6 +110,26 @@ type prefixConn struct {
 	mu      sync.Mutex
 	first   byte
 	pending bool
+}
+
+// CloseWrite half-closes the connection, as *net.TCPConn does: net/http
+// does so before closing a connection it answered an error on, so that
+// the client reads the answer rather than a reset; crypto/tls needs it
+// of the connection under a *tls.Conn for the same.
+func (c *prefixConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return c.Conn.Close()
+}
+
+// ReadFrom writes what r holds, with the TCP connection's own ReadFrom
+// (sendfile, splice) where it has one: net/http serves files through it.
+func (c *prefixConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
 }
 
 func (c *prefixConn) Read(p []byte) (int, error) {

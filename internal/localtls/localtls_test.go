@@ -150,3 +150,41 @@ func TestListenerServesBoth(t *testing.T) {
 }
 
 func readFile(dir, name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) }
+
+// TestPrefixConnHalfCloses: a plain connection the listener hands out
+// half-closes as a TCP connection does (net/http relies on it to let a
+// client read an error answer before the connection goes).
+func TestPrefixConnHalfCloses(t *testing.T) {
+	t.Parallel()
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := Listener(inner, &tls.Config{})
+	defer ln.Close()
+	client, err := net.Dial("tcp", inner.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	io.WriteString(client, "G")
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	if _, ok := server.(io.ReaderFrom); !ok {
+		t.Error("no ReadFrom: net/http cannot sendfile")
+	}
+	server.Write([]byte("answer"))
+	if err := server.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(client) // ends at the half-close
+	io.WriteString(client, "ET")
+	client.(*net.TCPConn).CloseWrite()
+	rest, _ := io.ReadAll(server)
+	if string(got) != "answer" || string(rest) != "GET" {
+		t.Fatalf("client read %q, server read %q", got, rest)
+	}
+}
