@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -118,8 +120,17 @@ func TestAPIGWv2WebSocketFunctionsReplyOverHTTPS(t *testing.T) {
 		t.Fatalf("GetApi over https: %+v", got)
 	}
 
-	// A wss:// client, by the API's host name.
-	pem, _ := os.ReadFile(env.App.CAPath())
+	// A wss:// client, by the API's host name, trusting the CA as
+	// GET /_virga/ca.pem serves it.
+	res, err := http.Get(env.Endpoint + "/_virga/ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pem, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if file, _ := os.ReadFile(env.App.CAPath()); res.StatusCode != http.StatusOK || string(pem) != string(file) {
+		t.Fatalf("GET /_virga/ca.pem: %d\n%s", res.StatusCode, pem)
+	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(pem)
 	wcfg, err := websocket.NewConfig("wss://"+id+".execute-api.localhost:"+u.Port()+"/prod", "https://localhost")
