@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,15 +12,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"golang.org/x/net/websocket"
 
 	"github.com/virga/virga/internal/e2e"
@@ -152,9 +159,69 @@ func TestAPIGWv2WebSocketFunctionsReplyOverHTTPS(t *testing.T) {
 	}
 }
 
-// wsReplyZip builds internal/lambda/testfunction/wsreply as a
+// wsReplyZip is internal/lambda/testfunction/wsreply as a
 // provided.al2023 function's bootstrap.
 func wsReplyZip(t testing.TB) []byte {
+	t.Helper()
+	return zipOf(t, zipEntry{name: "bootstrap", body: wsReplyBinary(t), mode: 0o755})
+}
+
+// TestAPIGWv2WebSocketImageFunctionReplies: a container image function
+// replies at https://{domainName}/{stage} too: its container's
+// /etc/hosts names the API, and virga's authority is bound into it at
+// the path AWS_CA_BUNDLE names.
+func TestAPIGWv2WebSocketImageFunctionReplies(t *testing.T) {
+	testenv.Containers(t)
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	repos := ecr.NewFromConfig(env.Config)
+	repo := createRepo(t, repos, "wsreply")
+	tok, err := repos.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(*tok.AuthorizationData[0].AuthorizationToken)
+	user, pass, _ := strings.Cut(string(raw), ":")
+	img := functionImage(t, wsReplyBinary(t), "v1")
+	ref, err := name.ParseReference(*repo.RepositoryUri+":v1", name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref, img, remote.WithTransport(registryTransport(env)), remote.WithAuth(&authn.Basic{Username: user, Password: pass})); err != nil {
+		t.Fatal(err)
+	}
+	c := apigatewayv2.NewFromConfig(env.Config)
+	// The API first: its name is in the container's /etc/hosts when
+	// the function's first environment starts.
+	api := mustGW(c.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("chat"), ProtocolType: gwtypes.ProtocolTypeWebsocket,
+		RouteSelectionExpression: aws.String("$request.body.action")}))(t)
+	id := aws.ToString(api.ApiId)
+	lc := lambdaClient(t, env)
+	if _, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String("wsimg"), PackageType: lambdatypes.PackageTypeImage,
+		Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ImageUri: aws.String(*repo.RepositoryUri + ":v1")}, Timeout: aws.Int32(30)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lambda.NewFunctionActiveV2Waiter(lc).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("wsimg")}, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	integ := mustGW(c.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: &id, IntegrationType: gwtypes.IntegrationTypeAwsProxy,
+		IntegrationUri: aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + functionARN("wsimg") + "/invocations")}))(t)
+	mustGW(c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: &id, RouteKey: aws.String("$default"),
+		Target: aws.String("integrations/" + aws.ToString(integ.IntegrationId))}))(t)
+	mustGW(c.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: &id, StageName: aws.String("prod"), AutoDeploy: aws.Bool(true)}))(t)
+	ws, err := wsConnect(t, env, id, "prod", "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	websocket.Message.Send(ws, "hello")
+	if got := wsReceive(t, ws); got != "go replied" {
+		t.Fatalf("received %q", got)
+	}
+}
+
+// wsReplyBinary builds internal/lambda/testfunction/wsreply, static.
+func wsReplyBinary(t testing.TB) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "bootstrap")
 	cmd := exec.Command("go", "build", "-trimpath", "-tags", "lambda.norpc", "-o", out, "github.com/virga/virga/internal/lambda/testfunction/wsreply")
@@ -166,5 +233,5 @@ func wsReplyZip(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return zipOf(t, zipEntry{name: "bootstrap", body: bin, mode: 0o755})
+	return bin
 }

@@ -66,7 +66,9 @@
 // (the system's roots and virga's: botocore and aws-sdk-go-v2 use it in
 // place of their own) and NODE_EXTRA_CA_CERTS (virga's, added to Node's
 // roots), at /var/virga/ in a sandbox and at their host paths in a plain
-// process; a function may override either. Plain processes (virga not
+// process, and bound at /var/virga/ in an image function's container,
+// whose /etc/hosts maps the names known when it starts; a function may
+// override either. Plain processes (virga not
 // root) resolve names as the host does, except that the Python and Node
 // runtimes resolve *.localhost names the host does not know to loopback
 // (package bootstraps); a Go or custom runtime's lookup of
@@ -120,10 +122,9 @@
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, X-Ray daemon access from containers
-// (AWS_XRAY_DAEMON_ADDRESS is not set in them), virga's host names and
-// authority in containers (an image function gets neither the hosts
-// entries nor AWS_CA_BUNDLE, so it cannot call
-// https://{domainName}/{stage}), the Java, .NET
+// (AWS_XRAY_DAEMON_ADDRESS is not set in them), host names added while
+// an image function's container runs (its /etc/hosts holds the names
+// known when it started), the Java, .NET
 // and Ruby runtimes (their invocations fail with InvalidRuntimeException
 // naming the runtime), the timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),

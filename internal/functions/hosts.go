@@ -3,7 +3,9 @@ package functions
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
+	"slices"
 	"sync"
 )
 
@@ -82,6 +84,13 @@ func validHostName(n string) bool {
 		}
 	}
 	return true
+}
+
+// list is the names added so far, sorted.
+func (h *hostsFile) list() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Sorted(maps.Keys(h.names))
 }
 
 func (h *hostsFile) remove() { os.Remove(h.path) }
