@@ -88,7 +88,9 @@
 // and its task's other containers, nothing else (no internet, no DNS
 // server; /etc/resolv.conf is the host's, for images that read it).
 // Every container of a task has the task id as host name and an
-// /etc/hosts mapping it and localhost to loopback.
+// /etc/hosts mapping it, localhost and TaskSpec.Hosts to loopback,
+// written when the task starts. ContainerSpec.Files binds host files
+// into a container, read-only.
 //
 // Containers: the image's config (env, entrypoint, cmd, working
 // directory, user) with the spec's overrides: Env adds to and replaces

@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +51,11 @@ type TaskSpec struct {
 	// Volumes are the task's data volumes, which containers' Mounts
 	// name.
 	Volumes []Volume
+	// Hosts are more names the containers' /etc/hosts maps to
+	// 127.0.0.1 (virga's API host names, ID.execute-api.localhost, for
+	// a Lambda image function); names that are not DNS names are left
+	// out.
+	Hosts []string
 }
 
 // ContainerSpec describes one container of a task.
@@ -90,6 +97,10 @@ type ContainerSpec struct {
 	Mounts []Mount
 	// ReadonlyRootfs mounts the container's root file system read-only.
 	ReadonlyRootfs bool
+	// Files bind host files into the container, read-only, by the path
+	// the container sees each at (virga's certificate authority for a
+	// Lambda image function).
+	Files map[string]string
 }
 
 // PortMapping exposes a container port on the host's loopback.
@@ -276,7 +287,7 @@ func (a *Agent) StartTask(ctx context.Context, spec TaskSpec) (Task, error) {
 		return nil, err
 	}
 	t.starting.Lock()
-	err = t.writeHosts()
+	err = t.writeHosts(spec.Hosts)
 	if err == nil {
 		t.volumes, err = t.volumeDirs(spec.Volumes)
 	}
@@ -391,6 +402,9 @@ func (t *task) start(ctx context.Context, client *containerd.Client, snap string
 		oci.WithCgroup(filepath.Join("/", cgroupParent, t.a.owner, id)),
 		oci.WithHostResolvconf,
 		oci.WithMounts([]specs.Mount{{Destination: "/etc/hosts", Type: "bind", Source: t.hostsFile, Options: []string{"rbind", "ro"}}}),
+	}
+	for _, dst := range slices.Sorted(maps.Keys(c.Files)) {
+		opts = append(opts, oci.WithMounts([]specs.Mount{{Destination: dst, Type: "bind", Source: c.Files[dst], Options: []string{"rbind", "ro"}}}))
 	}
 	vols, err := mounts(c, t.volumes)
 	if err != nil {
@@ -536,13 +550,18 @@ func (t *task) dir() string {
 }
 
 // writeHosts writes the task's /etc/hosts.
-func (t *task) writeHosts() error {
+func (t *task) writeHosts(more []string) error {
 	dir := t.dir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return &StartError{Err: err}
 	}
 	t.hostsFile = filepath.Join(dir, "hosts")
 	hosts := "127.0.0.1\tlocalhost " + t.hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+	for _, n := range more {
+		if hostName(n) {
+			hosts += "127.0.0.1\t" + n + "\n"
+		}
+	}
 	if err := os.WriteFile(t.hostsFile, []byte(hosts), 0o644); err != nil {
 		return &StartError{Err: err}
 	}
@@ -763,4 +782,19 @@ func processArgs(imageEntryPoint, imageCmd []string, c ContainerSpec) []string {
 		cmd = c.Command
 	}
 	return append(append([]string{}, ep...), cmd...)
+}
+
+// hostName reports whether n is a DNS name a hosts file can carry:
+// letters, digits, hyphens and dots, 1 to 253 of them.
+func hostName(n string) bool {
+	if n == "" || len(n) > 253 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

@@ -97,9 +97,15 @@
 // token buckets for WebSocket APIs; the message's wording follows the
 // Forbidden and Internal server error messages and is not sourced. Backends reach clients with
 // the @connections API at /STAGE/@connections/ID on the same host
-// (wsconnections.go), signed for execute-api; a function finds it at
-// $AWS_ENDPOINT_URL/_aws/execute-api/ID/STAGE, as virga's host names do
-// not resolve inside functions.
+// (wsconnections.go), signed for execute-api. A function finds it as on
+// AWS, at https://{requestContext.domainName}/{requestContext.stage}:
+// a connection's domainName is ID.execute-api.localhost:PORT, PORT being
+// the one the connection came in on (AWS's is
+// ID.execute-api.REGION.amazonaws.com, on 443), however the client
+// addressed the API; the edge answers TLS on that port (package
+// localtls), and Deps.HostNames gives every API's name to the function
+// sandboxes' /etc/hosts. $AWS_ENDPOINT_URL/_aws/execute-api/ID/STAGE
+// reaches it too.
 //
 // # AWS service integrations and OpenAPI import
 //

@@ -56,6 +56,8 @@ type Service struct {
 	// policyCheck decides AWS_IAM routes and function URLs with --auth
 	// iam (EnforcePolicies); nil otherwise.
 	policyCheck PolicyCheck
+	// hostNames is Deps.HostNames, never nil.
+	hostNames func(names ...string)
 	// permitted is Deps.Permitted.
 	permitted func(ctx context.Context, function, sourceARN, roleARN string) error
 	// accessLogs receives the access log lines of stages that have
@@ -131,7 +133,16 @@ type Deps struct {
 	// Gateway and allow lambda:InvokeFunction. The request then fails
 	// as on AWS, with 500 Internal Server Error.
 	Permitted func(ctx context.Context, function, sourceARN, roleARN string) error
+	// HostNames, when set, is told the host name of every API, made or
+	// loaded (ID.execute-api.localhost), so that virga's functions
+	// resolve it: a WebSocket API's function calls the API Gateway
+	// Management API at https://{requestContext.domainName}/{stage}.
+	HostNames func(names ...string)
 }
+
+// hostSuffix ends the host names of APIs here, as
+// .execute-api.REGION.amazonaws.com ends them on AWS.
+const hostSuffix = ".execute-api.localhost"
 
 // Issuers finds the public keys of JWT issuers virga is.
 type Issuers interface {
@@ -147,6 +158,9 @@ func New(d Deps) (*Service, error) {
 		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
 		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
+	if s.hostNames = d.HostNames; s.hostNames == nil {
+		s.hostNames = func(...string) {}
+	}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	}
@@ -175,11 +189,14 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	names := make([]string, 0, len(s.apis))
 	for _, a := range s.apis {
 		if err := s.compileStages(a, nil); err != nil {
 			return nil, err
 		}
+		names = append(names, a.ID+hostSuffix)
 	}
+	s.hostNames(names...)
 	return s, nil
 }
 
@@ -252,6 +269,9 @@ func (s *Service) commit(a *apiRecord, snaps map[string]*snapshot, goneDeploymen
 	}
 	if err := b.Commit(); err != nil {
 		return err
+	}
+	if s.apis[a.ID] == nil {
+		s.hostNames(a.ID + hostSuffix)
 	}
 	s.apis[a.ID] = a
 	return s.compileStages(a, snaps)
@@ -360,7 +380,7 @@ func (s *Service) endpoint(ctx context.Context, apiID string) string {
 			port = ":" + p
 		}
 	}
-	return "http://" + apiID + ".execute-api.localhost" + port
+	return "http://" + apiID + hostSuffix + port
 }
 
 // apiEndpoint is an API's ApiEndpoint: its invoke URL, with the ws

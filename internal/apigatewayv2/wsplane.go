@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -152,7 +154,7 @@ func (s *Service) openConnection(w http.ResponseWriter, r *http.Request, a *apiR
 		return
 	}
 	c := &wsConn{id: s.connectionID(), apiID: a.ID, stage: st.Name, connectedAt: now, lastActive: now,
-		domainName: domainName(r), identity: wsIdentity{SourceIP: sourceIP(r), UserAgent: r.UserAgent()}}
+		domainName: wsDomainName(r, a.ID), identity: wsIdentity{SourceIP: sourceIP(r), UserAgent: r.UserAgent()}}
 	var reply http.Header
 	if route := d.wsRoutes[routeConnect]; route != nil {
 		if route.AuthorizationType == "AWS_IAM" {
@@ -527,4 +529,26 @@ func (s *Service) connectionID() string {
 			return id
 		}
 	}
+}
+
+// wsDomainName is a WebSocket connection's requestContext.domainName,
+// which AWS documents for making "a callback to the client": its
+// functions reach the API Gateway Management API at
+// https://{domainName}/{stage}. On AWS it is the API's host name
+// (ID.execute-api.REGION.amazonaws.com, port 443); here it is
+// ID.execute-api.localhost with the port the connection came in on,
+// which virga's functions resolve to loopback and reach over TLS (see
+// package localtls), however the client addressed the API (by host
+// name, by path, or by AWS's host name through a proxy).
+func wsDomainName(r *http.Request, apiID string) string {
+	port := ""
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
+		port = strconv.Itoa(a.Port)
+	} else if _, p, err := net.SplitHostPort(r.Host); err == nil {
+		port = p
+	}
+	if port == "" {
+		return apiID + hostSuffix
+	}
+	return apiID + hostSuffix + ":" + port
 }

@@ -45,6 +45,7 @@ import (
 	"github.com/virga/virga/internal/kinesis"
 	"github.com/virga/virga/internal/kms"
 	"github.com/virga/virga/internal/lambda"
+	"github.com/virga/virga/internal/localtls"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/metrics"
 	"github.com/virga/virga/internal/pipes"
@@ -86,6 +87,9 @@ type App struct {
 	// consoleToken is what the web console's API asks for when virga
 	// checks credentials; "" under --auth accept.
 	consoleToken string
+	// tls is virga's certificate authority, for HTTPS on the edge's
+	// port (package localtls).
+	tls *localtls.Authority
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
 	// pipes is EventBridge Pipes, whose roles are enforced with --auth
@@ -167,6 +171,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: o.Logger, clock: o.Clock, store: db, started: o.Clock.Now()}
+	if err := a.openAuthority(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.Auth != config.AuthAccept {
 		a.consoleToken = rand.Text()
 	}
@@ -258,7 +266,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		HostVolumeRoot: cfg.HostVolumeRoot,
 		Credentials:    registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers,
-		Python: cfg.Python, Node: cfg.Node, Ruby: cfg.Ruby, Java: cfg.Java})
+		Python: cfg.Python, Node: cfg.Node, Ruby: cfg.Ruby, Java: cfg.Java,
+		CAFile: a.tls.CAPath(), CABundleFile: a.tls.BundlePath()})
 	if err != nil {
 		if daemon != nil {
 			daemon.Close()
@@ -389,7 +398,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		AccessLogs: accessLogs, AccountThrottle: accountThrottle, Issuers: userPools,
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
-		}})
+		},
+		HostNames: fns.AddHostNames})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -756,6 +766,9 @@ func (a *App) Start() error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
 	}
 	a.listener = ln
+	// HTTPS on the same port: code written for AWS builds https URLs
+	// (a WebSocket API's https://{domainName}/{stage}).
+	ln = localtls.Listener(ln, a.tls.ServerConfig())
 	a.server = &http.Server{
 		Handler:           h2c.NewHandler(a.handler, &http2.Server{}),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -784,7 +797,7 @@ func (a *App) Start() error {
 	if a.cfg.StoreIsSQL() {
 		up = append(up, "store", a.cfg.StoreRedacted())
 	}
-	up = append(up, "writes", durabilityForLog(a.cfg), "auth", a.cfg.Auth, "console", a.ConsoleURL())
+	up = append(up, "writes", durabilityForLog(a.cfg), "auth", a.cfg.Auth, "console", a.ConsoleURL(), "ca", a.tls.CAPath())
 	a.log.Info("virga is up", up...)
 	return nil
 }

@@ -20,6 +20,8 @@ import (
 //
 //	GET /_virga/health  version, uptime, and each service's state (200 when up)
 //	GET /_virga/info    the effective configuration, without secrets
+//	GET /_virga/ca.pem  the certificate of virga's certificate authority,
+//	                    for clients to trust its HTTPS (package localtls)
 //	GET /_virga/metrics Prometheus metrics (see package metrics)
 //	GET, DELETE /_virga/ses/messages  the messages SES accepted (see package ses)
 //	GET /_virga/cognito-idp/{pool}/users
@@ -76,6 +78,12 @@ func (a *App) internalHandler() http.Handler {
 			Config  map[string]any `json:"config"`
 		}{version.Version, cfg})
 	})
+	if a.tls != nil {
+		mux.HandleFunc("GET /_virga/ca.pem", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/x-pem-file")
+			http.ServeFile(w, r, a.tls.CAPath())
+		})
+	}
 	if a.metrics != nil {
 		mux.Handle("GET "+metrics.Path, a.metrics.Handler())
 	}

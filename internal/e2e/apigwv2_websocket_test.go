@@ -219,7 +219,7 @@ func TestAPIGWv2WebSocket(t *testing.T) {
 	}
 	rc := ev.RequestContext
 	for k, want := range map[string]any{"routeKey": "echo", "eventType": "MESSAGE", "messageDirection": "IN", "stage": "prod",
-		"apiId": id, "domainName": id + ".execute-api.localhost"} {
+		"apiId": id, "domainName": id + ".execute-api.localhost:" + u.Port()} {
 		if rc[k] != want {
 			t.Errorf("requestContext.%s = %v, want %v", k, rc[k], want)
 		}

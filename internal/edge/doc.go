@@ -14,6 +14,11 @@
 // /_virga/ endpoints are not counted). It knows nothing of any service's operations: those belong
 // to awsproto and the service packages.
 //
+// It does not own the listener: internal/app serves it on one port for
+// plain HTTP (h2c included) and TLS alike, through package localtls,
+// so a request reaches the edge the same way over either (r.TLS tells
+// them apart).
+//
 // The edge is built once and is safe for concurrent use; it holds no
 // mutable state of its own.
 package edge

@@ -113,7 +113,11 @@ func (m *Pools) startContainer(ctx context.Context, id string, spec *Spec, env [
 			Env:              env,
 			MemoryMiB:        int64(orInt(spec.MemoryMB, 128)),
 			Logs:             logs,
+			Files:            caFiles{file: m.opts.CAFile, bundle: m.opts.CABundleFile}.mounts(),
 		}},
+		// The names known now: a container's /etc/hosts is written
+		// when it starts.
+		Hosts: m.hosts.list(),
 	}
 	if edge := loopbackHostPort(spec.Endpoint); edge != "" && edge != apiAddr {
 		ts.Callbacks = append(ts.Callbacks, edge)
@@ -221,9 +225,15 @@ func loopbackHostPort(endpoint string) string {
 // containerEnviron is an image function's environment: Lambda's
 // variables as for a custom runtime, less PATH and LD_LIBRARY_PATH,
 // which the image's configuration sets, unless the function sets them.
-func containerEnviron(spec *Spec, apiAddr, group, stream, initType string, creds Credentials) []string {
-	env := environ(spec, runtimeInfo{kind: kindProvided}, envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime"},
-		apiAddr, group, stream, initType, creds)
+func containerEnviron(spec *Spec, apiAddr, group, stream, initType string, creds Credentials, ca caFiles) []string {
+	p := envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime"}
+	if ca.file != "" {
+		p.caFile = sandboxCAFile
+	}
+	if ca.bundle != "" {
+		p.caBundle = sandboxCABundle
+	}
+	env := environ(spec, runtimeInfo{kind: kindProvided}, p, apiAddr, group, stream, initType, creds)
 	out := env[:0]
 	for _, kv := range env {
 		k, _, _ := strings.Cut(kv, "=")
@@ -253,7 +263,8 @@ func (e *environment) startContainer(ctx context.Context, inv *Invocation, w *os
 			return nil, &RuntimeError{Type: TypeService, Message: "getting the execution role's credentials: " + err.Error()}
 		}
 	}
-	env := containerEnviron(spec, e.api.Addr(), p.group, e.stream, e.initType, creds)
+	ca := caFiles{file: m.opts.CAFile, bundle: m.opts.CABundleFile}
+	env := containerEnviron(spec, e.api.Addr(), p.group, e.stream, e.initType, creds, ca)
 	c, err := m.startContainer(ctx, e.id, spec, env, e.api.Addr(), w)
 	var se *agent.StartError
 	switch {
@@ -273,4 +284,20 @@ func (e *environment) startContainer(ctx context.Context, inv *Invocation, w *os
 		return nil, re
 	}
 	return nil, &RuntimeError{Type: TypeService, Message: "starting the function's container: " + err.Error()}
+}
+
+// caFiles are virga's certificate authority files on the host
+// (Options.CAFile, CABundleFile).
+type caFiles struct{ file, bundle string }
+
+// mounts binds them where environments see them (/var/virga/).
+func (c caFiles) mounts() map[string]string {
+	m := map[string]string{}
+	if c.file != "" {
+		m[sandboxCAFile] = c.file
+	}
+	if c.bundle != "" {
+		m[sandboxCABundle] = c.bundle
+	}
+	return m
 }

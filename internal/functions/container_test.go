@@ -25,10 +25,12 @@ func TestLoopbackHostPort(t *testing.T) {
 
 func TestContainerEnviron(t *testing.T) {
 	spec := &Spec{FunctionName: "f", MemoryMB: 256, Endpoint: "http://127.0.0.1:4566", Env: map[string]string{"FOO": "bar"}}
-	env := containerEnviron(spec, "127.0.0.1:9001", "/aws/lambda/f", "s", initOnDemand, Credentials{AccessKeyID: "AK", SecretAccessKey: "SK"})
+	env := containerEnviron(spec, "127.0.0.1:9001", "/aws/lambda/f", "s", initOnDemand, Credentials{AccessKeyID: "AK", SecretAccessKey: "SK"},
+		caFiles{file: "/data/tls/ca.pem", bundle: "/data/tls/bundle.pem"})
 	has := func(kv string) bool { return slices.Contains(env, kv) }
 	for _, kv := range []string{"AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001", "FOO=bar", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
-		"LAMBDA_TASK_ROOT=/var/task", "AWS_ENDPOINT_URL=http://127.0.0.1:4566", "AWS_ACCESS_KEY_ID=AK"} {
+		"LAMBDA_TASK_ROOT=/var/task", "AWS_ENDPOINT_URL=http://127.0.0.1:4566", "AWS_ACCESS_KEY_ID=AK",
+		"AWS_CA_BUNDLE=/var/virga/bundle.pem", "NODE_EXTRA_CA_CERTS=/var/virga/ca.pem"} {
 		if !has(kv) {
 			t.Errorf("missing %s in %v", kv, env)
 		}
@@ -40,7 +42,7 @@ func TestContainerEnviron(t *testing.T) {
 	}
 	// A function's own PATH stays.
 	spec.Env["PATH"] = "/opt/bin"
-	env = containerEnviron(spec, "127.0.0.1:9001", "/aws/lambda/f", "s", initOnDemand, Credentials{})
+	env = containerEnviron(spec, "127.0.0.1:9001", "/aws/lambda/f", "s", initOnDemand, Credentials{}, caFiles{})
 	if !slices.Contains(env, "PATH=/opt/bin") {
 		t.Errorf("the function's PATH is lost: %v", env)
 	}

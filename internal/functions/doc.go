@@ -63,6 +63,26 @@
 // which interpreter version runs it. Ruby's GEM_PATH names the gem
 // directories of both versions' ABIs (3.1.0, then 3.3.0 for ruby3.3).
 //
+// Calling virga by name, over HTTPS: code written for AWS builds URLs
+// from what its event carries, such as a WebSocket API's
+// https://{requestContext.domainName}/{requestContext.stage} for the API
+// Gateway Management API. Sandboxed environments get an /etc/hosts of
+// their own (hosts.go): the host's, with the names AddHostNames was given
+// (every API's ID.execute-api.localhost) at 127.0.0.1, appended as APIs
+// are made. With Options.CAFile and CABundleFile (virga's certificate
+// authority, package localtls) every environment gets AWS_CA_BUNDLE
+// (the system's roots and virga's: botocore and aws-sdk-go-v2 use it in
+// place of their own) and NODE_EXTRA_CA_CERTS (virga's, added to Node's
+// roots), at /var/virga/ in a sandbox and at their host paths in a plain
+// process, and bound at /var/virga/ in an image function's container,
+// whose /etc/hosts maps the names known when it starts; a function may
+// override either. Plain processes (virga not
+// root) resolve names as the host does, except that the Python and Node
+// runtimes resolve *.localhost names the host does not know to loopback
+// (package bootstraps); a Go or custom runtime's lookup of
+// ID.execute-api.localhost succeeds only where the host's resolver maps
+// *.localhost to loopback (systemd-resolved does).
+//
 // Provisioned concurrency: a pool keeps Provision's number of
 // environments initialized ahead of invocations, in a stack of their own
 // that invocations take from first; an invocation finding none idle
@@ -110,14 +130,16 @@
 //
 // Not supported yet: Lambda extensions and the Extensions, Telemetry and
 // Logs APIs, SnapStart, X-Ray daemon access from containers
-// (AWS_XRAY_DAEMON_ADDRESS is not set in them), the .NET runtimes
-// (their invocations fail with InvalidRuntimeException naming the
-// runtime), the AWS SDK for Ruby that AWS's Ruby runtimes include (a
-// Ruby function bundles it or finds it among the host ruby's gems),
-// custom serializers (aws-lambda-java-serialization's
-// CustomPojoSerializer) and the events' own Jackson mix-ins (the Java
-// bootstrap's JSON mapper has general rules instead: see package
-// bootstraps), AWS_LAMBDA_EXEC_WRAPPER, the timestamp condition of JSON log-level
+// (AWS_XRAY_DAEMON_ADDRESS is not set in them), host names added while
+// an image function's container runs (its /etc/hosts holds the names
+// known when it started), the .NET runtimes (their invocations fail
+// with InvalidRuntimeException naming the runtime), the AWS SDK for
+// Ruby that AWS's Ruby runtimes include (a Ruby function bundles it or
+// finds it among the host ruby's gems), custom serializers
+// (aws-lambda-java-serialization's CustomPojoSerializer) and the events'
+// own Jackson mix-ins (the Java bootstrap's JSON mapper has general rules
+// instead: see package bootstraps), AWS_LAMBDA_EXEC_WRAPPER, the
+// timestamp condition of JSON log-level
 // filtering (a line's "level" counts with or without a valid timestamp),
 // and callbackWaitsForEmptyEventLoop = false semantics beyond "reply when
 // the callback is called" in Node.js.

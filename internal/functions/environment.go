@@ -147,6 +147,16 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			interp = m.java.path
 		}
 		layout := m.host.Layout(cfg)
+		caFile, caBundle := m.opts.CAFile, m.opts.CABundleFile
+		if layout.TaskRoot == "/var/task" { // a sandbox, with a view of its own
+			cfg.Files = map[string]string{"/etc/hosts": m.hosts.path}
+			if caFile != "" {
+				cfg.Files[sandboxCAFile], caFile = caFile, sandboxCAFile
+			}
+			if caBundle != "" {
+				cfg.Files[sandboxCABundle], caBundle = caBundle, sandboxCABundle
+			}
+		}
 		fail := func(typ, msg string) (*environment, *Result, error) {
 			w.Close()
 			msg = requestPrefix(inv) + "Error: " + msg
@@ -179,6 +189,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		cfg.Env = environ(spec, p.rt, envPaths{
 			taskRoot: layout.TaskRoot, runtimeDir: layout.RuntimeDir, optDir: layout.OptDir,
 			interpreterDir: interpreterDir(interp), xrayDaemon: m.opts.XRayDaemon,
+			caFile: caFile, caBundle: caBundle,
 		}, e.api.Addr(), p.group, e.stream, e.initType, creds)
 		if layout.TmpDir != "/tmp" {
 			cfg.Env = append(cfg.Env, "TMPDIR="+layout.TmpDir)

@@ -24,7 +24,17 @@ type envPaths struct {
 	interpreterDir               string // the host interpreter's bin directory, for PATH
 	// xrayDaemon is the X-Ray daemon's host:port, or empty.
 	xrayDaemon string
+	// caFile and caBundle are virga's certificate authority and the
+	// system's roots with it (Options.CAFile, CABundleFile), as the
+	// process sees them; empty when virga has none.
+	caFile, caBundle string
 }
+
+// Where sandboxed environments see Options.CAFile and CABundleFile.
+const (
+	sandboxCAFile   = "/var/virga/ca.pem"
+	sandboxCABundle = "/var/virga/bundle.pem"
+)
 
 // environ builds the environment as Lambda sets it, then the user's
 // variables (which may override the unreserved ones: PATH, LANG, TZ,
@@ -123,6 +133,16 @@ func environ(spec *Spec, rt runtimeInfo, p envPaths, apiAddr, logGroup, logStrea
 	}
 	if spec.Endpoint != "" {
 		env = append(env, "AWS_ENDPOINT_URL="+spec.Endpoint)
+	}
+	// HTTPS to virga (https://ID.execute-api.localhost:PORT/STAGE, the
+	// API Gateway Management API's endpoint that WebSocket functions
+	// build from their event): the SDKs trust virga's authority. A
+	// function may override either.
+	if p.caBundle != "" {
+		env = append(env, "AWS_CA_BUNDLE="+p.caBundle)
+	}
+	if p.caFile != "" {
+		env = append(env, "NODE_EXTRA_CA_CERTS="+p.caFile)
 	}
 	if len(spec.Env) == 0 {
 		return env

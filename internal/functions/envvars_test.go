@@ -1,7 +1,9 @@
 package functions
 
 import (
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -81,6 +83,35 @@ func TestRubyPaths(t *testing.T) {
 	}
 }
 
+// TestCAVariables: with virga's authority, every runtime trusts it
+// through the variables the SDKs read, which a function may override.
+func TestCAVariables(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{"python3.12", "nodejs20.x", "provided.al2023"} {
+		rt, err := resolveRuntime(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := envPaths{taskRoot: "/var/task", runtimeDir: "/var/runtime", caFile: sandboxCAFile, caBundle: sandboxCABundle}
+		env := environ(&Spec{FunctionName: "f", Handler: "h"}, rt, p, "127.0.0.1:1", "g", "s", initOnDemand, Credentials{})
+		if !slices.Contains(env, "AWS_CA_BUNDLE=/var/virga/bundle.pem") || !slices.Contains(env, "NODE_EXTRA_CA_CERTS=/var/virga/ca.pem") {
+			t.Errorf("%s: %v", id, env)
+		}
+		env = environ(&Spec{FunctionName: "f", Handler: "h", Env: map[string]string{"AWS_CA_BUNDLE": "/var/task/mine.pem"}}, rt, p,
+			"127.0.0.1:1", "g", "s", initOnDemand, Credentials{})
+		if !slices.Contains(env, "AWS_CA_BUNDLE=/var/task/mine.pem") || slices.Contains(env, "AWS_CA_BUNDLE=/var/virga/bundle.pem") {
+			t.Errorf("%s: the function's AWS_CA_BUNDLE is not kept: %v", id, env)
+		}
+		env = environ(&Spec{FunctionName: "f", Handler: "h"}, rt, envPaths{taskRoot: "/var/task"}, "127.0.0.1:1", "g", "s", initOnDemand, Credentials{})
+		if slices.ContainsFunc(env, func(v string) bool {
+			return strings.HasPrefix(v, "AWS_CA_BUNDLE=") || strings.HasPrefix(v, "NODE_EXTRA_CA_CERTS=")
+		}) {
+			t.Errorf("%s: CA variables without an authority: %v", id, env)
+		}
+	}
+}
+
+// TestOlderVersion compares major then minor versions.
 func TestOlderVersion(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -104,4 +135,24 @@ func FuzzOlderVersion(f *testing.F) {
 			t.Errorf("%q and %q are each older than the other", a, b)
 		}
 	})
+}
+
+// TestHostsFileAppends: names are appended once each, after the host's entries.
+func TestHostsFileAppends(t *testing.T) {
+	t.Parallel()
+	h, err := newHostsFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.remove()
+	host, _ := os.ReadFile("/etc/hosts")
+	h.add("a1.execute-api.localhost", "bad name\n127.0.0.1 evil", "")
+	h.add("a1.execute-api.localhost", "b2.execute-api.localhost")
+	got, _ := os.ReadFile(h.path)
+	if !strings.HasPrefix(string(got), string(host)) {
+		t.Fatalf("the host's entries are not kept:\n%s", got)
+	}
+	if !strings.HasSuffix(string(got), "\n127.0.0.1\ta1.execute-api.localhost\n127.0.0.1\tb2.execute-api.localhost\n") || strings.Contains(string(got), "evil") {
+		t.Fatalf("hosts file:\n%s", got)
+	}
 }

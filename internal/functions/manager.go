@@ -54,6 +54,14 @@ type Options struct {
 	// XRayDaemon is the address (host:port) of the X-Ray daemon functions
 	// send segments to (AWS_XRAY_DAEMON_ADDRESS); empty sets none.
 	XRayDaemon string
+	// CAFile and CABundleFile, when set, are the certificates functions
+	// trust for HTTPS to virga (package localtls): CAFile virga's
+	// authority alone, for NODE_EXTRA_CA_CERTS, which adds to Node's
+	// roots; CABundleFile the system's roots and virga's, for
+	// AWS_CA_BUNDLE, which replaces the SDKs' roots (botocore's,
+	// aws-sdk-go-v2's). Sandboxed environments see them at
+	// /var/virga/ca.pem and /var/virga/bundle.pem.
+	CAFile, CABundleFile string
 	// Containers runs container image functions (Spec.Image): the node
 	// agent. Without it their invocations fail (ServiceException).
 	Containers Containers
@@ -81,6 +89,8 @@ type Pools struct {
 	javaErr      error
 	// nodeSDK provides the AWS SDK for JavaScript to Node functions.
 	nodeSDK *nodeSDK
+	// hosts is sandboxed environments' /etc/hosts (AddHostNames).
+	hosts   *hostsFile
 	notices sync.Map // runtime id → struct{}: version notices given
 
 	mu     sync.Mutex
@@ -158,6 +168,9 @@ func New(opts Options) (*Pools, error) {
 	}
 	m.pythonDir, m.nodeDir, m.rubyDir, m.javaDir, m.emptyRuntimeDir = dirs.Python, dirs.Node, dirs.Ruby, dirs.Java, empty
 	m.nodeSDK = newNodeSDK(m.nodeDir)
+	if m.hosts, err = newHostsFile(opts.WorkDir); err != nil {
+		return nil, err
+	}
 	m.host = sandbox.New(sandbox.Options{
 		WorkDir: filepath.Join(opts.WorkDir, "envs"),
 		Plain:   opts.Plain,
@@ -166,6 +179,16 @@ func New(opts Options) (*Pools, error) {
 	m.log.Info("function environments", "isolation", m.host.Isolation())
 	go m.reaper()
 	return m, nil
+}
+
+// AddHostNames makes names resolve to 127.0.0.1 in sandboxed
+// environments, those running and those to come: virga's host names for
+// its APIs (ID.execute-api.localhost), which code written for AWS builds
+// URLs from. Plain processes resolve names as the host does.
+func (m *Pools) AddHostNames(names ...string) {
+	if err := m.hosts.add(names...); err != nil {
+		m.log.Warn("adding host names for functions", "err", err)
+	}
 }
 
 // Isolation describes the sandbox environments get ("namespaces, cgroup
@@ -410,6 +433,7 @@ func (m *Pools) Close() error {
 		return nil
 	}
 	m.closed = true
+	defer m.hosts.remove()
 	pools := m.pools
 	m.pools = map[string]*pool{}
 	m.mu.Unlock()

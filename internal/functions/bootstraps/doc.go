@@ -81,4 +81,13 @@
 // writes a function URL's prelude (JSON, then eight zero bytes) under
 // application/vnd.awslambda.http-integration-response. Python has no
 // streaming handlers, as on AWS.
+//
+// Names under .localhost: both runtimes answer a lookup the system's
+// resolver fails for a *.localhost name with the loopback address, as
+// RFC 6761 (section 6.3) asks of resolver libraries (Python's
+// socket.getaddrinfo, Node.js's dns.lookup, which net and every HTTP
+// client use; not dns.promises or dns.resolve). Names the system
+// resolves keep its answer. This is what lets a function that runs as a
+// plain process, without a sandbox's /etc/hosts, reach virga at a
+// WebSocket event's domainName (ID.execute-api.localhost:PORT).
 package bootstraps

@@ -15,7 +15,9 @@
 //     joins the environment's cgroup through), so /tmp is the only place
 //     a function writes to, as on Lambda; devices such as /dev/null
 //     still work. Where the host's /bin/sh is dash, bash is bound over
-//     it, read-only, as on Amazon Linux. The process
+//     it, read-only, as on Amazon Linux. Config.Files binds host files
+//     into the view, read-only: under /var (made in its tmpfs) or over a
+//     file of the host's (virga's /etc/hosts for functions). The process
 //     still runs as root, and /proc is the host's. The network is the
 //     host's, so functions reach virga on loopback.
 //   - a cgroup (v2 when its memory, pids and cpu controllers are

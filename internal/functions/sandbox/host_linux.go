@@ -3,10 +3,12 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -379,6 +381,15 @@ func (h *Host) mount(cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	files := make(map[string]string, len(cfg.Files))
+	for dst, src := range cfg.Files {
+		fd, err := syscall.Open(src, oPath|syscall.O_CLOEXEC, 0)
+		if err != nil {
+			return &os.PathError{Op: "open", Path: src, Err: err}
+		}
+		fds = append(fds, fd)
+		files[dst] = "/proc/self/fd/" + strconv.Itoa(fd)
+	}
 	const nosuid = syscall.MS_NOSUID | syscall.MS_NODEV
 
 	// /opt: the layers.
@@ -439,10 +450,38 @@ func (h *Host) mount(cfg *Config) error {
 			return fmt.Errorf("mounting /var/runtime: %w", err)
 		}
 	}
+	// Files: those under /var go into its tmpfs now; the others are
+	// bound over the host's below.
+	var over []string
+	for _, dst := range slices.Sorted(maps.Keys(files)) {
+		if !strings.HasPrefix(dst, "/var/") {
+			over = append(over, dst)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("making %s: %w", dst, err)
+		}
+		f, err := os.Create(dst)
+		if err != nil {
+			return fmt.Errorf("making %s: %w", dst, err)
+		}
+		f.Close()
+		if err := bindReadOnly(files[dst], dst); err != nil {
+			return fmt.Errorf("binding %s: %w", dst, err)
+		}
+	}
 	if err := syscall.Mount("", "/var", "", syscall.MS_REMOUNT|syscall.MS_RDONLY|nosuid, ""); err != nil {
 		return fmt.Errorf("remounting /var: %w", err)
 	}
 
+	for _, dst := range over {
+		if fi, err := os.Stat(dst); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := bindReadOnly(files[dst], dst); err != nil {
+			return fmt.Errorf("binding %s: %w", dst, err)
+		}
+	}
 	// /bin/sh: bash (see dashShell), read-only, in this namespace only.
 	if h.dash != "" {
 		if err := bindReadOnly("/bin/bash", h.dash); err != nil {

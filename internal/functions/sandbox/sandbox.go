@@ -45,6 +45,12 @@ type Config struct {
 	EphemeralMB int
 	// Output receives the process's stdout and stderr.
 	Output *os.File
+	// Files are host files bound read-only into the process's view, by
+	// the path it sees them at: a path under /var/ (outside /var/task
+	// and /var/runtime) is made for them, any other must exist on the
+	// host (/etc/hosts) and is bound over, or else left alone. Plain
+	// processes see the host's files and get none of these.
+	Files map[string]string
 }
 
 // Layout is where a process finds its files.

@@ -295,3 +295,37 @@ func TestPlainFallback(t *testing.T) {
 		t.Fatalf("exit %+v output %s", ex, out)
 	}
 }
+
+// TestFiles: host files bound into a sandbox, under /var and over a
+// file of the host's, read-only; a missing target is left alone.
+func TestFiles(t *testing.T) {
+	t.Parallel()
+	h := newHost(t)
+	if !h.namespaces.Load() {
+		t.Skip("needs root and namespaces: plain processes see the host's files")
+	}
+	src := filepath.Join(t.TempDir(), "hosts")
+	os.WriteFile(src, []byte("127.0.0.1\tabc.execute-api.localhost\n"), 0o644)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, []byte("CA"), 0o644)
+	out, ex := run(t, h, `
+cat /etc/hosts
+echo "ca=$(cat /var/virga/ca.pem)"
+echo x > /var/virga/ca.pem 2>/dev/null && echo ca=writable || echo ca=readonly
+[ -e /nonexistent/file ] && echo missing=made || echo missing=absent
+`, func(c *Config) {
+		c.Files = map[string]string{"/etc/hosts": src, "/var/virga/ca.pem": ca, "/nonexistent/file": ca}
+	})
+	if ex.Code != 0 {
+		t.Fatalf("exit %+v, output %s", ex, out)
+	}
+	for _, want := range []string{"abc.execute-api.localhost", "ca=CA", "ca=readonly", "missing=absent"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The host's own /etc/hosts is untouched.
+	if b, _ := os.ReadFile("/etc/hosts"); strings.Contains(string(b), "abc.execute-api.localhost") {
+		t.Error("the host's /etc/hosts changed")
+	}
+}

@@ -5,6 +5,7 @@
 //
 // Usage: node bootstrap.mjs
 
+import dns from 'node:dns';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -63,6 +64,32 @@ if (process.env.AWS_ENDPOINT_URL) {
       cfg.update({ endpoint, s3ForcePathStyle: true });
     }
     return m;
+  };
+}
+
+// Names under .localhost that the system's resolver does not know
+// resolve to loopback, as RFC 6761 (section 6.3) asks of resolver
+// libraries: virga's host names (a WebSocket event's domainName,
+// ID.execute-api.localhost:PORT) in functions that run without a
+// sandbox's /etc/hosts. Any name the system resolves keeps its answer.
+{
+  const realLookup = dns.lookup;
+  dns.lookup = function lookup(hostname, options, callback) {
+    if (typeof options === 'function') {
+      callback = options;
+      options = {};
+    }
+    const opts = typeof options === 'number' ? { family: options } : options || {};
+    realLookup.call(dns, hostname, options, (err, ...answer) => {
+      if (!err || typeof hostname !== 'string' || !/\.localhost\.?$/i.test(hostname)) {
+        callback(err, ...answer);
+        return;
+      }
+      const family = opts.family === 6 || opts.family === 'IPv6' ? 6 : 4;
+      const address = family === 6 ? '::1' : '127.0.0.1';
+      if (opts.all) callback(null, [{ address, family }]);
+      else callback(null, address, family);
+    });
   };
 }
 

@@ -397,9 +397,31 @@ def _patch_create_client(module):
     module.Session.create_client = create_client
 
 
+def _resolve_localhost():
+    """Names under .localhost that the system's resolver does not know
+    resolve to loopback, as RFC 6761 (section 6.3) asks of resolver
+    libraries: virga's host names (a WebSocket event's domainName,
+    ID.execute-api.localhost:PORT) in functions that run without a
+    sandbox's /etc/hosts. Any name the system resolves keeps its answer."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        try:
+            return real(host, port, family, type, proto, flags)
+        except socket.gaierror:
+            name = host.decode("ascii", "replace") if isinstance(host, bytes) else host
+            if not isinstance(name, str) or not name.lower().rstrip(".").endswith(".localhost"):
+                raise
+            loopback = "::1" if family == socket.AF_INET6 else "127.0.0.1"
+            return real(loopback, port, family, type, proto, flags | socket.AI_NUMERICHOST)
+
+    socket.getaddrinfo = getaddrinfo
+
+
 def main():
     opt_dir = sys.argv[1] if len(sys.argv) > 1 else ""
     sys.meta_path.insert(0, _EndpointShim())
+    _resolve_localhost()
     for s in (sys.stdout, sys.stderr):
         try:
             s.reconfigure(line_buffering=True)
