@@ -80,7 +80,10 @@
 // Service.mu guards the pipes and the run context; operations hold it
 // across their store commit and while they start or stop a reader.
 // Readers never take it: each works on the record it was started with
-// (records are replaced, never changed in place).
+// (records are replaced, never changed in place). Service.ckMu, taken
+// after mu, orders a reader's checkpoint writes with DeletePipe: a
+// deleted pipe's reader, still finishing a batch, writes no checkpoint
+// after DeletePipe removed them.
 //
 // # Roles
 //

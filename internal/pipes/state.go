@@ -155,6 +155,14 @@ func (s *Service) startReader(e *entry) {
 	prev, done := e.done, make(chan struct{})
 	e.cancel, e.done = cancel, done
 	rec := e.rec // records are replaced, never changed in place
+	save := func(shard string, pos uint64) error {
+		s.ckMu.Lock()
+		defer s.ckMu.Unlock()
+		if e.gone {
+			return nil
+		}
+		return saveCheckpoint(s.store, s.account, rec.Name, shard, pos)
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -166,7 +174,7 @@ func (s *Service) startReader(e *entry) {
 				return
 			}
 		}
-		s.read(ctx, rec)
+		s.read(ctx, rec, save)
 	}()
 }
 
