@@ -2,8 +2,10 @@ package pipes
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -107,5 +109,43 @@ func TestDeletedPipeLeavesNoCheckpoint(t *testing.T) {
 	<-ran // every reader has returned
 	if _, ok, err := loadCheckpoint(st, "000000000000", name, "shardId-000000000000"); err != nil || ok {
 		t.Fatalf("a checkpoint of the deleted pipe is in the store (ok %v, err %v)", ok, err)
+	}
+}
+
+// A CloudWatch Logs target whose Timestamp path gives a batch's events
+// times out of order still delivers them: PutLogEvents takes a batch's
+// events only in chronological order, so they are sent sorted by time.
+func TestLogsTargetSortsEventsByTimestamp(t *testing.T) {
+	t.Parallel()
+	var got []struct {
+		Timestamp int64  `json:"timestamp"`
+		Message   string `json:"message"`
+	}
+	call := func(ctx context.Context, service, op string, in map[string]any) (map[string]any, error) {
+		if op == "PutLogEvents" {
+			b, _ := json.Marshal(in["logEvents"]) // as the in-process call reads it
+			json.Unmarshal(b, &got)
+		}
+		return map[string]any{}, nil
+	}
+	s := &Service{clock: clock.Real{}, call: call}
+	r := &pipeRecord{Name: "p", Target: "arn:aws:logs:us-east-1:000000000000:log-group:g"}
+	events := [][]byte{[]byte(`{"at":3000,"n":"c"}`), []byte(`{"at":1000,"n":"a"}`), []byte(`{"at":2000,"n":"b"}`), []byte(`{"at":1000,"n":"a2"}`)}
+	if err := s.sendLogs(context.Background(), r, &PipeTargetCloudWatchLogsParameters{Timestamp: ptr("$.at")}, events, events); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	var stamps []int64
+	for _, e := range got {
+		var ev struct{ N string }
+		json.Unmarshal([]byte(e.Message), &ev)
+		order = append(order, ev.N)
+		stamps = append(stamps, e.Timestamp)
+	}
+	if !slices.IsSorted(stamps) || len(stamps) != 4 {
+		t.Fatalf("PutLogEvents got timestamps %v, want them in order", stamps)
+	}
+	if want := []string{"a", "a2", "b", "c"}; !slices.Equal(order, want) {
+		t.Errorf("events sent in the order %q, want %q (events of one time keep their order)", order, want)
 	}
 }
