@@ -149,3 +149,62 @@ func TestLogsTargetSortsEventsByTimestamp(t *testing.T) {
 		t.Errorf("events sent in the order %q, want %q (events of one time keep their order)", order, want)
 	}
 }
+
+// A reader replaced twice in a row does not let the third start while
+// the first is still delivering its batch: one reader per pipe reads a
+// shard at a time, so a batch is not delivered twice at once.
+func TestReplacedReadersRunOneAtATime(t *testing.T) {
+	t.Parallel()
+	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	src := &oneShard{recs: []eventsource.StreamRecord{{Seq: 1, Shard: "shardId-000000000000", Key: "k", Data: []byte("x")}}}
+	fn := &heldFunction{entered: make(chan struct{}, 2), release: make(chan struct{})}
+	s, err := New(Deps{Store: st, Clock: clock.Real{}, Account: "000000000000", Region: "us-east-1",
+		Kinesis: src, Functions: fn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		s.Run(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	defer func() { cancel(); <-ran }()
+	released := false
+	defer func() {
+		if !released {
+			close(fn.release)
+		}
+	}()
+
+	trim := PipeSourceKinesisStreamParameters{StartingPosition: ptr(KinesisStreamStartPosition("TRIM_HORIZON"))}
+	name, role := "p", ptr("arn:aws:iam::000000000000:role/r")
+	if _, err := s.createPipe(ctx, &CreatePipeRequest{Name: &name, Source: ptr(testStream), Target: ptr(testFn),
+		RoleArn: role, SourceParameters: &PipeSourceParameters{KinesisStreamParameters: &trim}}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-fn.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pipe did not invoke its target")
+	}
+	for i := range 2 {
+		desc := ptr("update " + string(rune('0'+i)))
+		if _, err := s.updatePipe(ctx, &UpdatePipeRequest{Name: &name, RoleArn: role, Description: desc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first reader still holds its batch: a reader started now would
+	// read the same record and invoke the function with it again.
+	select {
+	case <-fn.entered:
+		t.Fatal("a replacing reader delivered the batch while the reader it replaced was still delivering it")
+	case <-time.After(time.Second):
+	}
+	released = true
+	close(fn.release)
+}
