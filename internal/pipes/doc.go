@@ -54,7 +54,8 @@
 // target defaults to FIRE_AND_FORGET (StartExecution), a Lambda target to
 // REQUEST_RESPONSE (a synchronous invocation). A CloudWatch Logs target
 // writes to LogStreamName, or, when it is not given, to a stream named
-// after the pipe; the stream is created when it is missing.
+// after the pipe; the stream is created when it is missing, and a
+// batch's events are sent in the order of their Timestamp.
 //
 // Partial batch failures (process.go): an SQS reader deletes the
 // messages that reached the target and leaves the others; a stream
@@ -80,7 +81,10 @@
 // Service.mu guards the pipes and the run context; operations hold it
 // across their store commit and while they start or stop a reader.
 // Readers never take it: each works on the record it was started with
-// (records are replaced, never changed in place).
+// (records are replaced, never changed in place). Service.ckMu, taken
+// after mu, orders a reader's checkpoint writes with DeletePipe: a
+// deleted pipe's reader, still finishing a batch, writes no checkpoint
+// after DeletePipe removed them.
 //
 // # Roles
 //
@@ -103,7 +107,9 @@
 // destination and API Gateway enrichments (HttpParameters).
 // OnPartialBatchItemFailure (AUTOMATIC_BISECT), ParallelizationFactor (one reader per shard) and DeadLetterConfig
 // (a batch whose retries ran out is dropped, not sent to the queue) are
-// recorded but not applied. LogConfiguration and KmsKeyIdentifier are not
+// recorded but not applied. A CloudWatch Logs target's LogStreamName
+// that is a JSON path is evaluated on a batch's first event, and the
+// whole batch goes to that stream. LogConfiguration and KmsKeyIdentifier are not
 // in the model virga generates from. The service quotas (pipes per
 // account) are not enforced. Error messages for a missing pipe ("Pipe
 // NAME does not exist.") and a taken name ("Pipe NAME already exists.")

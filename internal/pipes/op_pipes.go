@@ -205,10 +205,15 @@ func (s *Service) deletePipe(ctx context.Context, in *DeletePipeRequest) (*Delet
 	if e == nil {
 		return nil, pipeNotFound(*in.Name)
 	}
+	// The reader is stopped and its entry marked gone before the
+	// checkpoints go, so that a batch it is finishing writes none.
+	s.ckMu.Lock()
+	defer s.ckMu.Unlock()
 	if err := s.commit(func(b store.Batch) error { deletePipe(b, s.account, *in.Name); return nil }); err != nil {
 		return nil, err
 	}
 	s.stopReader(e)
+	e.gone = true
 	delete(s.pipes, *in.Name)
 	r := e.rec
 	return &DeletePipeResponse{Arn: ptr(s.pipeARN(r.Name)), Name: ptr(r.Name), CreationTime: ptr(r.Created),

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -387,7 +388,7 @@ func (s *Service) sendLogs(ctx context.Context, r *pipeRecord, p *PipeTargetClou
 		return err
 	}
 	group := strings.TrimSuffix(strings.SplitN(r.Target, ":log-group:", 2)[1], ":*")
-	var logEvents []any
+	var logEvents []map[string]any
 	stream := ""
 	for i, e := range events {
 		at := s.clock.Now().UnixMilli()
@@ -404,6 +405,9 @@ func (s *Service) sendLogs(ctx context.Context, r *pipeRecord, p *PipeTargetClou
 	if stream == "" {
 		stream = r.Name
 	}
+	// PutLogEvents takes a batch's events only in chronological order;
+	// events of one time keep the batch's order.
+	sort.SliceStable(logEvents, func(i, j int) bool { return logEvents[i]["timestamp"].(int64) < logEvents[j]["timestamp"].(int64) })
 	s.call(ctx, "logs", "CreateLogStream", map[string]any{"logGroupName": group, "logStreamName": stream})
 	_, err := s.call(ctx, "logs", "PutLogEvents", map[string]any{"logGroupName": group, "logStreamName": stream, "logEvents": logEvents})
 	return err

@@ -32,8 +32,9 @@ const (
 	errorPause         = time.Second
 )
 
-// read runs a pipe's reader until ctx ends.
-func (s *Service) read(ctx context.Context, r *pipeRecord) {
+// read runs a pipe's reader until ctx ends; a stream reader writes its
+// checkpoints with save.
+func (s *Service) read(ctx context.Context, r *pipeRecord, save func(shard string, pos uint64) error) {
 	switch sourceKind(r.Source) {
 	case "sqs":
 		s.readQueue(ctx, r)
@@ -43,7 +44,7 @@ func (s *Service) read(ctx context.Context, r *pipeRecord) {
 			return
 		}
 		eventsource.RunShards(ctx, src, r.Source, nil, func(ctx context.Context, shard string) bool {
-			return s.readShard(ctx, r, src, shard)
+			return s.readShard(ctx, r, src, shard, save)
 		})
 	}
 }
@@ -167,7 +168,8 @@ func streamSettingsOf(r *pipeRecord) streamSettings {
 
 // readShard reads one shard of a stream pipe's source until ctx ends,
 // or reports true once it has read a closed shard to its end.
-func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.StreamSource, shard string) bool {
+func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.StreamSource, shard string,
+	save func(shard string, pos uint64) error) bool {
 	kinesis := sourceKind(r.Source) == "kinesis"
 	action := "dynamodb:GetRecords"
 	if kinesis {
@@ -227,7 +229,7 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 		}
 		progress := func(seq uint64) {
 			pos = seq
-			if err := saveCheckpoint(s.store, s.account, r.Name, shard, pos); err != nil {
+			if err := save(shard, pos); err != nil {
 				s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
 			}
 		}
@@ -235,7 +237,7 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 			return false
 		}
 		pos = recs[len(recs)-1].Seq
-		if err := saveCheckpoint(s.store, s.account, r.Name, shard, pos); err != nil {
+		if err := save(shard, pos); err != nil {
 			s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
 		}
 	}

@@ -75,6 +75,13 @@ type Service struct {
 	runCtx context.Context
 	log    *slog.Logger
 	wg     sync.WaitGroup
+
+	// ckMu orders readers' checkpoint writes with DeletePipe: a reader
+	// writes a checkpoint only while its entry is not gone, and
+	// DeletePipe marks the entry gone and deletes the checkpoints under
+	// it, so that a batch a reader finishes after DeletePipe answered
+	// leaves nothing behind. Lock order: mu, then ckMu.
+	ckMu sync.Mutex
 }
 
 // entry is a pipe in memory: its record and its running reader.
@@ -84,6 +91,8 @@ type entry struct {
 	// it has stopped.
 	cancel context.CancelFunc
 	done   chan struct{}
+	// gone is set, under Service.ckMu, when the pipe is deleted.
+	gone bool
 }
 
 // New returns Pipes over the store, with the pipes it holds.

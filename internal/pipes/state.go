@@ -145,8 +145,9 @@ func (s *Service) streamSource(arn string) eventsource.StreamSource {
 }
 
 // startReader starts the pipe's reader; a reader it replaces finishes
-// its batch first. Before Run starts it does nothing. The caller holds
-// s.mu.
+// its batch first, so that a pipe has one reader at a time (each waits
+// for the one before it, even when it is stopped before it runs).
+// Before Run starts it does nothing. The caller holds s.mu.
 func (s *Service) startReader(e *entry) {
 	if s.runCtx == nil {
 		return
@@ -155,18 +156,28 @@ func (s *Service) startReader(e *entry) {
 	prev, done := e.done, make(chan struct{})
 	e.cancel, e.done = cancel, done
 	rec := e.rec // records are replaced, never changed in place
+	save := func(shard string, pos uint64) error {
+		s.ckMu.Lock()
+		defer s.ckMu.Unlock()
+		if e.gone {
+			return nil
+		}
+		return saveCheckpoint(s.store, s.account, rec.Name, shard, pos)
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		defer close(done)
+		// The reader before has been told to stop; wait for it even when
+		// this one is stopped too, or a reader started after this one
+		// would run beside it.
 		if prev != nil {
-			select {
-			case <-prev:
-			case <-ctx.Done():
-				return
-			}
+			<-prev
 		}
-		s.read(ctx, rec)
+		if ctx.Err() != nil {
+			return
+		}
+		s.read(ctx, rec, save)
 	}()
 }
 
