@@ -262,3 +262,46 @@ export const handler = async () => ({ endpoint: AWS.config.endpoint });`,
 		}
 	}
 }
+
+// A function that wraps http.request and http.get while it loads, as the
+// X-Ray SDK's captureHTTPsGlobal does, and reports the calls they saw.
+const nodeHTTPWrapper = `
+const http = require('node:http');
+const seen = [];
+for (const name of ['request', 'get']) {
+  const orig = http[name];
+  http[name] = function (...args) {
+    const o = typeof args[0] === 'object' ? args[0] : {};
+    seen.push(name + ' ' + (o.path || String(args[0])));
+    return orig.apply(this, args);
+  };
+}
+exports.handler = async () => ({ seen });
+exports.streamed = awslambda.streamifyResponse(async (event, stream) => {
+  stream.end(JSON.stringify({ seen }));
+});
+`
+
+// TestNodeRuntimeAPIBesideWrappedHTTP: the runtime's own calls to the
+// Runtime API (next, response, streamed response) do not pass through a
+// function's replacement of http.request, as on Lambda, so a tracer that
+// wraps it sees only the function's calls.
+func TestNodeRuntimeAPIBesideWrappedHTTP(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "node")
+	m := newPools(t, nil)
+	s := spec(t, "nodejs22.x", "index.handler", map[string]string{"index.js": nodeHTTPWrapper})
+	for i := 0; i < 3; i++ {
+		res := invoke(t, m, s, `{}`)
+		if res.FunctionError != "" || string(res.Payload) != `{"seen":[]}` {
+			t.Fatalf("invocation %d: %q %s\n%s", i, res.FunctionError, res.Payload, res.LogTail)
+		}
+	}
+	s2 := spec(t, "nodejs22.x", "index.streamed", map[string]string{"index.js": nodeHTTPWrapper})
+	for i := 0; i < 2; i++ {
+		res := invoke(t, m, s2, `{}`)
+		if res.FunctionError != "" || !strings.Contains(string(res.Payload), `{"seen":[]}`) {
+			t.Fatalf("streamed invocation %d: %q %s\n%s", i, res.FunctionError, res.Payload, res.LogTail)
+		}
+	}
+}

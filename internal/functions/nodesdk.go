@@ -18,7 +18,9 @@ import (
 // installs the packages a function's code names from npm into the Node
 // runtime directory's node_modules (/var/runtime/node_modules in the
 // sandbox, on NODE_PATH) before the function's first environment starts,
-// once per package; a function that bundles its own copy uses its own.
+// once per package, and records them in that directory's package.json so
+// that later installs keep them; a function that bundles its own copy
+// uses its own.
 // Without npm or the registry, the function starts anyway and its import
 // fails as it would with the package missing.
 
@@ -89,7 +91,12 @@ func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, sdkInstallLimit)
 	defer cancel()
-	args := append([]string{"install", "--prefix", n.dir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel", "error"}, todo...)
+	// npm install removes from node_modules every package its
+	// package.json does not name, so each install is saved there (--save)
+	// and names again what earlier ones put in place: otherwise installing
+	// one function's packages would take away another's.
+	args := append([]string{"install", "--prefix", n.dir, "--save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel", "error"}, todo...)
+	args = append(args, n.kept(todo)...)
 	cmd := exec.CommandContext(ctx, n.npm, args...)
 	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -98,7 +105,42 @@ func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
 	for _, pkg := range todo {
 		n.done[pkg] = true
 	}
+	for pkg := range n.done {
+		if !hasPackage(n.dir, pkg) {
+			delete(n.done, pkg)
+		}
+	}
 	return nil
+}
+
+// kept lists the packages an install besides todo must keep: those
+// installed or found before, and, in a runtime directory whose
+// node_modules predates its package.json, every @aws-sdk package there.
+func (n *nodeSDK) kept(todo []string) []string {
+	seen := map[string]bool{}
+	for _, pkg := range todo {
+		seen[pkg] = true
+	}
+	var out []string
+	add := func(pkg string) {
+		if !seen[pkg] {
+			seen[pkg] = true
+			out = append(out, pkg)
+		}
+	}
+	for pkg := range n.done {
+		add(pkg)
+	}
+	if _, err := os.Stat(filepath.Join(n.dir, "package.json")); os.IsNotExist(err) {
+		entries, _ := os.ReadDir(filepath.Join(n.dir, "node_modules", "@aws-sdk"))
+		for _, e := range entries {
+			if e.IsDir() && hasPackage(n.dir, "@aws-sdk/"+e.Name()) {
+				add("@aws-sdk/" + e.Name())
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // hasPackage reports whether root/node_modules holds pkg.

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -34,5 +35,77 @@ func TestScanSDKImports(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "node_modules", "@aws-sdk", "client-s3", "package.json"), []byte(`{}`), 0o644)
 	if !hasPackage(dir, "@aws-sdk/client-s3") || hasPackage(dir, "@aws-sdk/client-sns") {
 		t.Error("hasPackage does not see the bundled package")
+	}
+}
+
+// fakeNPM stands in for npm install as far as the runtime directory's
+// contents go: afterwards node_modules holds what the command line names
+// and what package.json records, nothing else (npm removes extraneous
+// packages), and --save records the command line's packages.
+const fakeNPM = `#!/bin/sh
+dir=""; save=0; pkgs=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) dir=$2; shift 2;;
+    --loglevel) shift 2;;
+    --save) save=1; shift;;
+    -*|install) shift;;
+    *) pkgs="$pkgs $1"; shift;;
+  esac
+done
+keep="$pkgs"
+[ -f "$dir/recorded" ] && keep="$keep $(cat "$dir/recorded")"
+rm -rf "$dir/node_modules"
+for p in $keep; do mkdir -p "$dir/node_modules/$p"; echo '{}' > "$dir/node_modules/$p/package.json"; done
+if [ $save = 1 ]; then
+  echo $keep | tr ' ' '\n' | sort -u > "$dir/recorded"
+  echo '{}' > "$dir/package.json"
+fi
+`
+
+// TestNodeSDKInstallsKeepEarlierOnes: installing the packages one
+// function imports leaves those another function's install put in place,
+// including those of a runtime directory filled before installs were
+// recorded in its package.json.
+func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
+	t.Parallel()
+	npm := filepath.Join(t.TempDir(), "npm")
+	if err := os.WriteFile(npm, []byte(fakeNPM), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code := func(src string) *Spec {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "index.mjs"), []byte(src), 0o644)
+		return &Spec{CodeDir: dir}
+	}
+	rt := t.TempDir()
+	n := newNodeSDK(rt)
+	n.npm = npm
+	ctx := context.Background()
+	if err := n.ensure(ctx, code(`import { DynamoDBClient } from '@aws-sdk/client-dynamodb';`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.ensure(ctx, code(`import { S3Client } from '@aws-sdk/client-s3';`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range []string{"@aws-sdk/client-dynamodb", "@aws-sdk/client-s3"} {
+		if !hasPackage(rt, pkg) {
+			t.Errorf("%s is gone after the second install", pkg)
+		}
+	}
+
+	// A directory whose packages were installed without a package.json.
+	old := t.TempDir()
+	os.MkdirAll(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs"), 0o755)
+	os.WriteFile(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs", "package.json"), []byte(`{}`), 0o644)
+	n2 := newNodeSDK(old)
+	n2.npm = npm
+	if err := n2.ensure(ctx, code(`import { SNSClient } from "@aws-sdk/client-sns";`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range []string{"@aws-sdk/client-sqs", "@aws-sdk/client-sns"} {
+		if !hasPackage(old, pkg) {
+			t.Errorf("%s is missing from the older directory", pkg)
+		}
 	}
 }

@@ -426,8 +426,9 @@ func (s *Service) addPrincipalPolicies(p *principalSet, pr *principal, boundary 
 }
 
 // managedDocument returns the default version of a managed policy,
-// parsed and named by its ARN; nil when the policy does not exist or
-// virga does not carry its document (most AWS managed policies).
+// parsed and named by its ARN (for an AWS managed policy whose document
+// virga does not carry, what it grants); nil when the policy does not
+// exist or virga knows neither (most AWS managed policies).
 func (s *Service) managedDocument(arn string) (*policy.Policy, error) {
 	rec, aws, err := s.managedPolicy(arn)
 	if err != nil {
@@ -440,6 +441,9 @@ func (s *Service) managedDocument(arn string) (*policy.Policy, error) {
 	switch {
 	case aws != nil:
 		doc = aws.Document
+		if doc == "" {
+			doc = aws.Grants
+		}
 	case rec != nil:
 		for _, v := range rec.Versions {
 			if v.ID == rec.Default {

@@ -134,3 +134,41 @@ func TestAllowsService(t *testing.T) {
 		})
 	}
 }
+
+// TestPollerManagedPolicies: a role with Lambda's queue or stream
+// execution policy attached may do what an event source mapping's
+// poller does, and no more, though virga does not carry those policies'
+// documents (GetPolicyVersion still says so).
+func TestPollerManagedPolicies(t *testing.T) {
+	s, _, _ := authFixture(t, `{"Statement":[]}`)
+	for _, c := range []struct {
+		policy, resource string
+		allowed          []string
+		denied           string
+	}{
+		{"AWSLambdaSQSQueueExecutionRole", "arn:aws:sqs:us-east-1:000000000000:q",
+			[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, "sqs:SendMessage"},
+		{"AWSLambdaKinesisExecutionRole", "arn:aws:kinesis:us-east-1:000000000000:stream/s",
+			[]string{"kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListShards"}, "kinesis:PutRecord"},
+	} {
+		arn := "arn:aws:iam::aws:policy/service-role/" + c.policy
+		r := &roleRecord{Name: c.policy + "-user", Path: "/", ID: "AROA" + c.policy}
+		r.Attached = []string{arn}
+		if err := s.commit((&change{}).put(kindRole, r.Name, r)); err != nil {
+			t.Fatal(err)
+		}
+		role := "arn:aws:iam::000000000000:role/" + r.Name
+		a := s.Authorizer()
+		for _, action := range c.allowed {
+			if err := a.AuthorizeRole(context.Background(), role, "s", "us-east-1", nil, action, c.resource); err != nil {
+				t.Errorf("%s: %s denied: %v", c.policy, action, err)
+			}
+		}
+		if err := a.AuthorizeRole(context.Background(), role, "s", "us-east-1", nil, c.denied, c.resource); err == nil {
+			t.Errorf("%s: %s allowed", c.policy, c.denied)
+		}
+		if _, err := s.getPolicyVersion(context.Background(), &GetPolicyVersionRequest{PolicyArn: &arn, VersionId: ptr("v1")}); err == nil {
+			t.Errorf("%s: GetPolicyVersion answered a document virga does not carry", c.policy)
+		}
+	}
+}

@@ -6,13 +6,19 @@ import "time"
 // applications attach. Facts come from AWS's managed policy reference;
 // where virga does not carry a policy's document (Document empty), its
 // creation date and default version are not given either, and
-// GetPolicyVersion answers that virga lacks it.
+// GetPolicyVersion answers that virga lacks it. Grants, for some of
+// those, is what the policy allows according to the documentation of
+// the service that relies on it (Lambda's permissions for an event
+// source mapping's poller): authorization evaluates it, so that the
+// roles SAM gives such functions work under --auth iam, while the API
+// still reports the document as not carried.
 type awsPolicy struct {
 	Name     string
 	Path     string
 	Created  time.Time // as GetPolicy answers; minute precision where only the reference gives it
 	Version  string
 	Document string
+	Grants   string
 }
 
 func (p awsPolicy) arn() string {
@@ -28,8 +34,10 @@ var awsPolicies = func() map[string]awsPolicy {
 		{Name: "AWSLambdaDynamoDBExecutionRole", Path: "/service-role/",
 			Created: time.Date(2015, 4, 9, 15, 9, 0, 0, time.UTC), Version: "v1",
 			Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:DescribeStream","dynamodb:GetRecords","dynamodb:GetShardIterator","dynamodb:ListStreams","logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`},
-		{Name: "AWSLambdaSQSQueueExecutionRole", Path: "/service-role/"},
-		{Name: "AWSLambdaKinesisExecutionRole", Path: "/service-role/"},
+		{Name: "AWSLambdaSQSQueueExecutionRole", Path: "/service-role/",
+			Grants: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:ReceiveMessage","sqs:DeleteMessage","sqs:GetQueueAttributes","logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`},
+		{Name: "AWSLambdaKinesisExecutionRole", Path: "/service-role/",
+			Grants: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kinesis:DescribeStream","kinesis:DescribeStreamSummary","kinesis:GetRecords","kinesis:GetShardIterator","kinesis:ListShards","kinesis:ListStreams","kinesis:SubscribeToShard","logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}`},
 		{Name: "AWSLambdaVPCAccessExecutionRole", Path: "/service-role/"},
 		{Name: "AWSLambdaRole", Path: "/service-role/"},
 		{Name: "AWSXRayDaemonWriteAccess", Path: "/"},

@@ -133,7 +133,11 @@
 // which may not be how AWS words it (Scheduler's ListSchedules names a
 // scheduler ARN on AWS; Kinesis, ELB and SES listings are unverified).
 // An AWS managed policy without a
-// document here grants nothing when enforced. An AWS
+// document here grants nothing when enforced, except
+// AWSLambdaSQSQueueExecutionRole and AWSLambdaKinesisExecutionRole, which
+// grant what Lambda's documentation says an event source mapping's
+// poller needs (their queue or stream reads and CloudWatch Logs writes),
+// so that the roles SAM makes for SQS and Kinesis events work. An AWS
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is
 // therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole,

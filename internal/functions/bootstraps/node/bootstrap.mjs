@@ -100,10 +100,17 @@ const [apiHost, apiPort] = (() => {
   return [addr.slice(0, i), Number(addr.slice(i + 1))];
 })();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// The Runtime API calls go through http.request as it was before the
+// function's code loaded: tracers such as the X-Ray SDK (captureHTTPsGlobal,
+// which Powertools' Tracer turns on) replace http.request to record every
+// outgoing call, and on Lambda the runtime's own calls never pass through
+// the function's http module, so they are neither traced nor reported as
+// calls made outside an invocation.
+const httpRequest = http.request;
 
 function call(method, p, body, headers) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: apiHost, port: apiPort, method, path: API_PREFIX + p, agent, headers: headers || {} }, (res) => {
+    const req = httpRequest({ host: apiHost, port: apiPort, method, path: API_PREFIX + p, agent, headers: headers || {} }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -374,7 +381,7 @@ class ResponseStream extends Writable {
   }
   open() {
     if (this.req) return;
-    this.req = http.request({
+    this.req = httpRequest({
       host: apiHost,
       port: apiPort,
       method: 'POST',
