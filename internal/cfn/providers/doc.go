@@ -214,6 +214,10 @@
 // AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's
 // form: virga has no usage plans, throttling or API keys (a method that
 // requires a key only requires the x-api-key header to be present).
+// AWS::ResourceGroups::Group (Ref its Name, GetAtt Arn) and
+// AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
+// the monitoring sam init adds to every template, are recorded only too
+// (monitoring.go): virga has no Resource Groups or Application Insights.
 //
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with
