@@ -46,15 +46,17 @@ Resources:
       Targets:
         - Id: !GetAtt Fn.Arn
       TargetGroupAttributes:
+        # Strings in the schema, written as a boolean and numbers:
+        # CloudFormation passes their text.
         - Key: lambda.multi_value_headers.enabled
-          Value: "false"
+          Value: false
   Alb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
       Subnets: [subnet-1, subnet-2]
       LoadBalancerAttributes:
         - Key: idle_timeout.timeout_seconds
-          Value: "30"
+          Value: 30
   Http:
     Type: AWS::ElasticLoadBalancingV2::Listener
     Properties:
@@ -64,7 +66,7 @@ Resources:
       DefaultActions:
         - Type: fixed-response
           FixedResponseConfig:
-            StatusCode: "404"
+            StatusCode: 404
             MessageBody: none here
   FnRule:
     Type: AWS::ElasticLoadBalancingV2::ListenerRule
