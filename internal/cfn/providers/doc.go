@@ -218,6 +218,10 @@
 // AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
 // the monitoring sam init adds to every template, are recorded only too
 // (monitoring.go): virga has no Resource Groups or Application Insights.
+// AWS::EC2::SecurityGroup is recorded (ec2.go): virga has no VPC
+// networking, so its rules are not applied; its Ref is an id in AWS's form
+// (sg- and 17 hexadecimal digits) for a group with a VpcId and its name
+// otherwise, with GetAtt GroupId and VpcId.
 //
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with
