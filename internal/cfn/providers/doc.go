@@ -117,7 +117,10 @@
 // domains only); its Ref is the domain and GetAtt CloudFrontDistribution
 // the host its endpoints answer on, PREFIX.auth.REGION.localhost.
 // AWS::Cognito::UserPoolResourceServer's Ref is its Identifier; updates
-// are UpdateResourceServer.
+// are UpdateResourceServer. AWS::Cognito::UserPoolUser is AdminCreateUser
+// with the template's properties (a FORCE_CHANGE_PASSWORD user whose
+// temporary password virga logs unless MessageAction is SUPPRESS); its
+// Ref is the template's Username, and any change replaces it.
 //
 // # Keys
 //

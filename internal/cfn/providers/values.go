@@ -212,6 +212,7 @@ var notFoundCodes = map[string]bool{
 	"LoadBalancerNotFound":                    true,
 	"ServiceNotFoundException":                true, // ECS
 	"ClusterNotFoundException":                true, // ECS
+	"UserNotFoundException":                   true, // Cognito user pools' users
 }
 
 // gone reports whether err says that the resource does not exist, which
