@@ -107,7 +107,10 @@
 // 400), /oauth2/authorize, a plain sign-in form at /login (a confirmed
 // user with their password, through the PreAuthentication and
 // PostAuthentication triggers; PreTokenGeneration sees
-// TokenGeneration_HostedAuth), /oauth2/userInfo (the attributes the
+// TokenGeneration_HostedAuth; a user with a temporary password gets a
+// form that sets their own, typed twice and checked against the pool's
+// policy, within the NEW_PASSWORD_REQUIRED challenge's session, and is
+// then CONFIRMED and signed in), /oauth2/userInfo (the attributes the
 // token's scopes and the client's ReadAttributes allow), /oauth2/revoke
 // and /logout. Client-credentials access tokens have sub and client_id the
 // client id and the granted custom scopes; code-flow tokens carry the
@@ -148,8 +151,8 @@
 // and identity providers (federation); custom domains
 // (CustomDomainConfig; UpdateUserPoolDomain answers
 // InvalidParameterException); the hosted UI beyond a plain sign-in form
-// (no sign-up, password reset, MFA or NEW_PASSWORD_REQUIRED in the
-// browser);
+// (no sign-up, password reset, MFA, or required attributes asked for
+// on the new-password form, in the browser);
 // PKCE's plain method (Cognito takes S256 only); refresh token rotation;
 // tag operations beyond UserPoolTags at creation.
 package cognitoidp

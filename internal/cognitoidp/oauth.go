@@ -445,17 +445,41 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 		writeHTML(w, http.StatusOK, loginForm(a, ""))
 		return
 	}
-	u, err := s.findUser(p, r.PostForm.Get("username"))
-	if err != nil || u == nil || !passwordMatches(u, r.PostForm.Get("password")) {
-		writeHTML(w, http.StatusOK, loginForm(a, msgIncorrectCredentials))
-		return
+	var u *user
+	if token := r.PostForm.Get("session"); token != "" {
+		// The new-password form, posted back.
+		var done bool
+		if u, done = s.changeTemporaryPassword(w, r, p, c, a, token); done {
+			return
+		}
+	} else {
+		var err error
+		u, err = s.findUser(p, r.PostForm.Get("username"))
+		if err != nil || u == nil || !passwordMatches(u, r.PostForm.Get("password")) {
+			writeHTML(w, http.StatusOK, loginForm(a, msgIncorrectCredentials))
+			return
+		}
 	}
 	switch {
 	case !u.Enabled:
 		writeHTML(w, http.StatusOK, loginForm(a, msgUserDisabled))
 		return
+	case u.Status == statusForceChange:
+		// A temporary password signs in to a form that sets the
+		// user's own, as the API's NEW_PASSWORD_REQUIRED challenge.
+		if s.clock.Now().UnixMilli() >= u.TemporaryUntil {
+			writeHTML(w, http.StatusOK, loginForm(a, "Temporary password has expired and must be reset by an administrator."))
+			return
+		}
+		ch, err := s.newPasswordChallenge(authRequest{pool: p, client: c}, u)
+		if err != nil {
+			writeHTML(w, http.StatusOK, loginForm(a, errorMessage(err)))
+			return
+		}
+		writeHTML(w, http.StatusOK, newPasswordForm(a, deref(ch.Session), ""))
+		return
 	case u.Status != statusConfirmed:
-		writeHTML(w, http.StatusOK, loginForm(a, "User is not confirmed or must change their password; virga's sign-in page does not do that."))
+		writeHTML(w, http.StatusOK, loginForm(a, "User is not confirmed; virga's sign-in page does not confirm users."))
 		return
 	}
 	// The sign-in form runs the authentication triggers as the API's
@@ -481,6 +505,54 @@ func (s *Service) loginEndpoint(w http.ResponseWriter, r *http.Request, p *pool)
 	http.SetCookie(w, &http.Cookie{Name: webSessionCookie, Value: sess, Expires: now.Add(webSessionValidity), Secure: r.TLS != nil, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode})
 	s.grant(w, p, c, u, a, now.Unix())
+}
+
+// changeTemporaryPassword takes the new-password form of a user who
+// signed in with a temporary password: with its session (the
+// NEW_PASSWORD_REQUIRED challenge's) still valid, a new password that
+// the pool's policy accepts, typed twice, becomes the user's own and the
+// user CONFIRMED, and sign-in goes on (done false). Otherwise it answers
+// with the form again, or the sign-in form once the session is gone, and
+// done is true. s.mu is held.
+func (s *Service) changeTemporaryPassword(w http.ResponseWriter, r *http.Request, p *pool, c *client, a authorizeRequest, token string) (u *user, done bool) {
+	sess := s.sessions[token]
+	if sess == nil || sess.pool != deref(p.Config.Id) || sess.client != deref(c.Config.ClientId) || sess.challenge != "NEW_PASSWORD_REQUIRED" ||
+		s.clock.Now().After(sess.expires) {
+		delete(s.sessions, token)
+		writeHTML(w, http.StatusOK, loginForm(a, "Invalid session for the user, session is expired."))
+		return nil, true
+	}
+	u, err := s.findUser(p, sess.username)
+	if err != nil || u == nil || u.Status != statusForceChange {
+		delete(s.sessions, token)
+		writeHTML(w, http.StatusOK, loginForm(a, "Invalid session for the user."))
+		return nil, true
+	}
+	pw := r.PostForm.Get("new_password")
+	if pw != r.PostForm.Get("confirm_password") {
+		writeHTML(w, http.StatusOK, newPasswordForm(a, token, "The passwords do not match."))
+		return nil, true
+	}
+	if err := checkPassword(p.Config.Policies.PasswordPolicy, pw); err != nil {
+		writeHTML(w, http.StatusOK, newPasswordForm(a, token, errorMessage(err)))
+		return nil, true
+	}
+	if err := checkRequired(p, u); err != nil {
+		writeHTML(w, http.StatusOK, newPasswordForm(a, token, errorMessage(err)))
+		return nil, true
+	}
+	if err := s.setPassword(p, u, pw); err != nil {
+		writeHTML(w, http.StatusOK, newPasswordForm(a, token, errorMessage(err)))
+		return nil, true
+	}
+	u.Status, u.TemporaryUntil = statusConfirmed, 0
+	u.Modified = s.clock.Now().UnixMilli()
+	if err := s.saveUser(deref(p.Config.Id), u); err != nil {
+		writeHTML(w, http.StatusOK, newPasswordForm(a, token, errorMessage(err)))
+		return nil, true
+	}
+	delete(s.sessions, token)
+	return u, false
 }
 
 // grant ends an authorization request for a signed-in user: a code (or,
@@ -549,6 +621,26 @@ func loginForm(a authorizeRequest, problem string) string {
 	b.WriteString(`<label>Username <input name="username" autocomplete="username"></label>` +
 		`<label>Password <input name="password" type="password" autocomplete="current-password"></label>` +
 		`<button type="submit">Sign in</button></form>`)
+	return b.String()
+}
+
+// newPasswordForm is the page a user who signed in with a temporary
+// password sets their own on: the new password twice, posted back to
+// /login with the challenge's session and the authorization request.
+func newPasswordForm(a authorizeRequest, session, problem string) string {
+	var b strings.Builder
+	b.WriteString("<h1>Change Password</h1><p>Please enter a new password.</p>")
+	if problem != "" {
+		b.WriteString(`<p id="loginErrorMessage">` + html.EscapeString(problem) + "</p>")
+	}
+	b.WriteString(`<form method="post" action="login?` + html.EscapeString(a.query().Encode()) + `">`)
+	for k, v := range a.query() {
+		b.WriteString(`<input type="hidden" name="` + html.EscapeString(k) + `" value="` + html.EscapeString(v[0]) + `">`)
+	}
+	b.WriteString(`<input type="hidden" name="session" value="` + html.EscapeString(session) + `">` +
+		`<label>New Password <input name="new_password" type="password" autocomplete="new-password"></label>` +
+		`<label>Enter New Password Again <input name="confirm_password" type="password" autocomplete="new-password"></label>` +
+		`<button type="submit">Send</button></form>`)
 	return b.String()
 }
 

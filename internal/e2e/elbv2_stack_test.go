@@ -46,15 +46,33 @@ Resources:
       Targets:
         - Id: !GetAtt Fn.Arn
       TargetGroupAttributes:
+        # Strings in the schema, written as a boolean and numbers:
+        # CloudFormation passes their text.
         - Key: lambda.multi_value_headers.enabled
-          Value: "false"
+          Value: false
   Alb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
       Subnets: [subnet-1, subnet-2]
+      SecurityGroups: [!Ref AlbGroup]
       LoadBalancerAttributes:
         - Key: idle_timeout.timeout_seconds
-          Value: "30"
+          Value: 30
+  AlbGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: http in
+      VpcId: vpc-0a1b2c3d
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 80
+          ToPort: 80
+          CidrIp: 0.0.0.0/0
+  DefaultVPCGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupName: web
+      GroupDescription: a default VPC's group
   Http:
     Type: AWS::ElasticLoadBalancingV2::Listener
     Properties:
@@ -64,7 +82,7 @@ Resources:
       DefaultActions:
         - Type: fixed-response
           FixedResponseConfig:
-            StatusCode: "404"
+            StatusCode: 404
             MessageBody: none here
   FnRule:
     Type: AWS::ElasticLoadBalancingV2::ListenerRule
@@ -85,6 +103,14 @@ Outputs:
     Value: !GetAtt Alb.LoadBalancerFullName
   TargetGroup:
     Value: !Ref FnTargets
+  Group:
+    Value: !Ref AlbGroup
+  GroupId:
+    Value: !GetAtt AlbGroup.GroupId
+  GroupVpc:
+    Value: !GetAtt AlbGroup.VpcId
+  DefaultVPCGroup:
+    Value: !Ref DefaultVPCGroup
 `
 
 func TestELBv2Stack(t *testing.T) {
@@ -123,6 +149,12 @@ func TestELBv2Stack(t *testing.T) {
 	dns := outs["DNSName"]
 	if !strings.HasSuffix(dns, ".us-east-1.elb.localhost") || !strings.HasPrefix(outs["FullName"], "app/") {
 		t.Fatalf("outputs %v", outs)
+	}
+	// Security groups are recorded: Ref is the id in a VPC, the name
+	// in a default VPC.
+	if g := outs["Group"]; len(g) != len("sg-")+17 || !strings.HasPrefix(g, "sg-") || outs["GroupId"] != g ||
+		outs["GroupVpc"] != "vpc-0a1b2c3d" || outs["DefaultVPCGroup"] != "web" {
+		t.Errorf("security groups: %v", outs)
 	}
 	if res, body := albGet(t, env, dns, "GET", "/fn/hello", nil); res.StatusCode != 200 || body != "fn /fn/hello" {
 		t.Errorf("lambda rule: %d %q", res.StatusCode, body)

@@ -15,7 +15,8 @@ import (
 
 // The AWS SDK for JavaScript v3 for Node functions. AWS's Node runtimes
 // ship it, so functions import @aws-sdk/* without bundling it. virga
-// installs the packages a function's code names from npm into the Node
+// installs the packages a function's code or its layers' code names
+// from npm into the Node
 // runtime directory's node_modules (/var/runtime/node_modules in the
 // sandbox, on NODE_PATH) before the function's first environment starts,
 // once per package, and records them in that directory's package.json so
@@ -48,25 +49,11 @@ func newNodeSDK(dir string) *nodeSDK {
 	return &nodeSDK{dir: dir, npm: npm, done: map[string]bool{}}
 }
 
-// ensure installs the SDK packages spec's code imports and neither it,
-// its layers nor the cache already has. It reports what it could not do.
+// ensure installs the SDK packages spec's code and layers import and
+// neither they nor the cache already have. It reports what it could not
+// do.
 func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
-	want := scanSDKImports(spec.CodeDir)
-	var missing []string
-	for _, pkg := range want {
-		if hasPackage(spec.CodeDir, pkg) || n.done[pkg] {
-			continue
-		}
-		inLayer := false
-		for _, l := range spec.LayerDirs {
-			if hasPackage(filepath.Join(l, "nodejs"), pkg) {
-				inLayer = true
-			}
-		}
-		if !inLayer {
-			missing = append(missing, pkg)
-		}
-	}
+	missing := sdkMissing(spec)
 	if len(missing) == 0 {
 		return nil
 	}
@@ -141,6 +128,36 @@ func (n *nodeSDK) kept(todo []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// sdkMissing lists the @aws-sdk packages that the function's code or
+// its layers' code (a layer's nodejs/ module that calls Parameter Store,
+// say, for functions that do not name the SDK themselves) import, and
+// that neither the function nor a layer bundles, sorted.
+func sdkMissing(spec *Spec) []string {
+	want := map[string]bool{}
+	for _, dir := range append([]string{spec.CodeDir}, spec.LayerDirs...) {
+		for _, pkg := range scanSDKImports(dir) {
+			want[pkg] = true
+		}
+	}
+	var missing []string
+	for pkg := range want {
+		if hasPackage(spec.CodeDir, pkg) {
+			continue
+		}
+		inLayer := false
+		for _, l := range spec.LayerDirs {
+			if hasPackage(filepath.Join(l, "nodejs"), pkg) {
+				inLayer = true
+			}
+		}
+		if !inLayer {
+			missing = append(missing, pkg)
+		}
+	}
+	sort.Strings(missing)
+	return missing
 }
 
 // hasPackage reports whether root/node_modules holds pkg.

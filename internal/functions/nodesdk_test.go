@@ -109,3 +109,27 @@ func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 		}
 	}
 }
+
+// TestSDKMissingLayers finds the SDK packages a layer's code imports,
+// for a function whose own code names none, and leaves out those the
+// function or a layer bundles.
+func TestSDKMissingLayers(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	files := map[string]string{
+		"code/app.mjs":               `import { config } from "/opt/nodejs/config.mjs"; import { S3Client } from "@aws-sdk/client-s3";`,
+		"layer1/nodejs/config.mjs":   `import { SSMClient } from "@aws-sdk/client-ssm";`,
+		"layer2/nodejs/lib/queue.js": `require("@aws-sdk/client-sqs"); require("@aws-sdk/client-s3");`,
+		"layer2/nodejs/node_modules/@aws-sdk/client-sqs/package.json": `{}`,
+		"code/node_modules/@aws-sdk/client-s3/package.json":           `{}`,
+	}
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(body), 0o644)
+	}
+	spec := &Spec{CodeDir: filepath.Join(root, "code"), LayerDirs: []string{filepath.Join(root, "layer1"), filepath.Join(root, "layer2")}}
+	if got, want := sdkMissing(spec), []string{"@aws-sdk/client-ssm"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sdkMissing = %v, want %v", got, want)
+	}
+}

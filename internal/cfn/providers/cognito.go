@@ -34,6 +34,12 @@ func init() {
 		Replace:  []string{"UserPoolId", "Identifier"},
 	})
 	resource.Register(&resource.Type{
+		Name:     "AWS::Cognito::UserPoolUser",
+		Provider: userPoolUser{},
+		// Every property is "Update requires: Replacement".
+		Replace: []string{"*"},
+	})
+	resource.Register(&resource.Type{
 		Name:     "AWS::Cognito::UserPoolGroup",
 		Provider: userPoolGroup{},
 		Replace:  []string{"UserPoolId", "GroupName"},
@@ -50,6 +56,7 @@ var cognitoKinds = map[string]kind{
 	"Mutable": boolean, "Required": boolean, "DeveloperOnlyAttribute": boolean, "GenerateSecret": boolean,
 	"AllowAdminCreateUserOnly": boolean, "CaseSensitive": boolean, "EnableTokenRevocation": boolean,
 	"AllowedOAuthFlowsUserPoolClient": boolean, "EnablePropagateAdditionalUserContextData": boolean,
+	"ForceAliasCreation": boolean,
 }
 
 // userPoolSettings are the properties UpdateUserPool takes under the
@@ -233,5 +240,33 @@ func (userPoolResourceServer) Update(ctx context.Context, r *resource.Request) (
 func (userPoolResourceServer) Delete(ctx context.Context, r *resource.Request) error {
 	p, _ := coerced(r, cognitoKinds)
 	_, err := call(ctx, r, "cognito-idp", "DeleteResourceServer", map[string]any{"UserPoolId": p.str("UserPoolId"), "Identifier": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// userPoolUser is AWS::Cognito::UserPoolUser: AdminCreateUser with the
+// template's properties, so that the user starts in
+// FORCE_CHANGE_PASSWORD with a temporary password that is sent (virga
+// logs it) unless MessageAction is SUPPRESS. Ref is the Username the
+// template gives (in a pool with UsernameAttributes, the email address
+// or phone number the user signs in with).
+type userPoolUser struct{}
+
+func (userPoolUser) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, cognitoKinds)
+	in := p.pick(map[string]any{}, "UserPoolId", "Username", "UserAttributes", "ValidationData", "ClientMetadata",
+		"DesiredDeliveryMediums", "ForceAliasCreation", "MessageAction")
+	if _, err := call(ctx, r, "cognito-idp", "AdminCreateUser", in); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: p.str("Username")}, nil
+}
+
+func (userPoolUser) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID}, nil
+}
+
+func (userPoolUser) Delete(ctx context.Context, r *resource.Request) error {
+	p, _ := coerced(r, cognitoKinds)
+	_, err := call(ctx, r, "cognito-idp", "AdminDeleteUser", map[string]any{"UserPoolId": p.str("UserPoolId"), "Username": r.PhysicalID})
 	return ignoreGone(err)
 }

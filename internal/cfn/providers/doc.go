@@ -117,7 +117,10 @@
 // domains only); its Ref is the domain and GetAtt CloudFrontDistribution
 // the host its endpoints answer on, PREFIX.auth.REGION.localhost.
 // AWS::Cognito::UserPoolResourceServer's Ref is its Identifier; updates
-// are UpdateResourceServer.
+// are UpdateResourceServer. AWS::Cognito::UserPoolUser is AdminCreateUser
+// with the template's properties (a FORCE_CHANGE_PASSWORD user whose
+// temporary password virga logs unless MessageAction is SUPPRESS); its
+// Ref is the template's Username, and any change replaces it.
 //
 // # Keys
 //
@@ -225,6 +228,14 @@
 // AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's
 // form: virga has no usage plans, throttling or API keys (a method that
 // requires a key only requires the x-api-key header to be present).
+// AWS::ResourceGroups::Group (Ref its Name, GetAtt Arn) and
+// AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
+// the monitoring sam init adds to every template, are recorded only too
+// (monitoring.go): virga has no Resource Groups or Application Insights.
+// AWS::EC2::SecurityGroup is recorded (ec2.go): virga has no VPC
+// networking, so its rules are not applied; its Ref is an id in AWS's form
+// (sg- and 17 hexadecimal digits) for a group with a VpcId and its name
+// otherwise, with GetAtt GroupId and VpcId.
 //
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with

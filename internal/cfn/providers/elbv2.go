@@ -43,12 +43,18 @@ func init() {
 	})
 }
 
-// elbKinds are the numbers and booleans of the four types' properties.
+// elbKinds are the numbers, booleans and texts of the four types'
+// properties.
 var elbKinds = map[string]kind{
 	"Port": number, "Priority": number, "Weight": number, "Order": number, "DurationSeconds": number,
 	"HealthCheckIntervalSeconds": number, "HealthCheckTimeoutSeconds": number,
 	"HealthyThresholdCount": number, "UnhealthyThresholdCount": number,
 	"Enabled": boolean, "HealthCheckEnabled": boolean,
+	// Strings in the schemas that templates write as numbers.
+	"FixedResponseConfig.StatusCode": stringKind, "RedirectConfig.Port": stringKind,
+	"Matcher.HttpCode": stringKind, "Matcher.GrpcCode": stringKind,
+	"LoadBalancerAttributes.Value": stringKind, "TargetGroupAttributes.Value": stringKind,
+	"ListenerAttributes.Value": stringKind,
 }
 
 // maxELBName is the limit on load balancer and target group names.

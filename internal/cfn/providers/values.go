@@ -117,20 +117,35 @@ type kind int
 const (
 	number kind = iota + 1
 	boolean
+	// stringKind is a member the schema types as a String that templates often
+	// write as a number (a FixedResponseConfig's StatusCode: 404, an
+	// attribute's Value: 60): CloudFormation passes the number's text.
+	stringKind
 )
 
 // coerce returns a copy of v in which the members named in kinds that
-// hold text ("256", "true") hold a number or a boolean instead, at any
-// depth, as CloudFormation converts a template's values (parameters are
-// text) to the types a resource's schema gives its properties. Text
+// hold text ("256", "true") hold a number or a boolean instead, and
+// those of kind stringKind that hold a number or a boolean hold its text, at
+// any depth, as CloudFormation converts a template's values (parameters
+// are text) to the types a resource's schema gives its properties. A
+// key "Parent.Member" in kinds names the member only inside the object
+// property Parent, and wins over the plain "Member" there (a
+// RedirectConfig's Port is text where a Listener's is a number). Text
 // that is not a number or a boolean is left for the API to refuse.
-func coerce(v any, kinds map[string]kind) any {
+func coerce(v any, kinds map[string]kind) any { return coerceIn(v, kinds, "") }
+
+func coerceIn(v any, kinds map[string]kind, parent string) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if s, ok := e.(string); ok {
-				switch kinds[k] {
+			want, ok := kinds[parent+"."+k]
+			if !ok {
+				want = kinds[k]
+			}
+			switch s := e.(type) {
+			case string:
+				switch want {
 				case number:
 					if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
 						out[k] = json.Number(strings.TrimSpace(s))
@@ -142,14 +157,19 @@ func coerce(v any, kinds map[string]kind) any {
 						continue
 					}
 				}
+			case json.Number, float64, bool:
+				if want == stringKind {
+					out[k] = fmt.Sprint(s)
+					continue
+				}
 			}
-			out[k] = coerce(e, kinds)
+			out[k] = coerceIn(e, kinds, k)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = coerce(e, kinds)
+			out[i] = coerceIn(e, kinds, parent)
 		}
 		return out
 	}
@@ -192,6 +212,7 @@ var notFoundCodes = map[string]bool{
 	"LoadBalancerNotFound":                    true,
 	"ServiceNotFoundException":                true, // ECS
 	"ClusterNotFoundException":                true, // ECS
+	"UserNotFoundException":                   true, // Cognito user pools' users
 }
 
 // gone reports whether err says that the resource does not exist, which
