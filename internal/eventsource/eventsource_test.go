@@ -100,3 +100,43 @@ func TestRunShardsParentsFirst(t *testing.T) {
 		t.Errorf("shards read in the order %v, want [p c]", order)
 	}
 }
+
+func TestNewBatchInfo(t *testing.T) {
+	t.Parallel()
+	k := []StreamRecord{{ID: "49", Shard: "shardId-000000000001", Arrived: time.UnixMilli(1573691884835)},
+		{ID: "50", Shard: "shardId-000000000001", Arrived: time.UnixMilli(1573691885580)}}
+	b, _ := json.Marshal(NewBatchInfo(true, "arn:k", k))
+	want := `{"shardId":"shardId-000000000001","startSequenceNumber":"49","endSequenceNumber":"50",` +
+		`"approximateArrivalOfFirstRecord":"2019-11-14T00:38:04.835Z","approximateArrivalOfLastRecord":"2019-11-14T00:38:05.580Z",` +
+		`"batchSize":2,"streamArn":"arn:k"}`
+	if string(b) != want {
+		t.Errorf("Kinesis:\n got %s\nwant %s", b, want)
+	}
+	d := []StreamRecord{{Seq: 3, Shard: "s", Created: 1573691884}}
+	if info := NewBatchInfo(false, "arn:d", d); info.StartSequenceNumber != "000000000000000000003" ||
+		info.ApproximateArrivalOfFirstRecord != "2019-11-14T00:38:04Z" {
+		t.Errorf("DynamoDB: %+v", info)
+	}
+}
+
+// One item's records, and one partition key's, share a lane.
+func TestLane(t *testing.T) {
+	t.Parallel()
+	a := StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"1"}}}}`)}
+	b := StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"2"}}}}`)}
+	if Lane(false, &a, 7) != Lane(false, &b, 7) || len(PartitionKey(false, &a)) == 0 {
+		t.Error("one item's records are in different lanes")
+	}
+	lanes := map[int]bool{}
+	for i := range 50 {
+		r := StreamRecord{Key: string(rune('a' + i%26)) + "x"}
+		l := Lane(true, &r, 4)
+		if l < 0 || l >= 4 {
+			t.Fatalf("lane %d of 4", l)
+		}
+		lanes[l] = true
+	}
+	if len(lanes) < 2 || Lane(true, &StreamRecord{Key: "k"}, 1) != 0 {
+		t.Errorf("lanes used: %v", lanes)
+	}
+}

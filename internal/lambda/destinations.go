@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/virga/virga/internal/deliver"
+	"github.com/virga/virga/internal/eventsource"
 )
 
 // Asynchronous invocations end somewhere: a function's event invoke
@@ -346,7 +347,7 @@ type (
 )
 
 // recordTimeLayout is a record's timestamp: 2019-11-14T18:16:05.568Z.
-const recordTimeLayout = "2006-01-02T15:04:05.000Z"
+const recordTimeLayout = eventsource.BatchTimeLayout
 
 // responseContext is an outcome's responseContext, nil when the function
 // never ran.

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"hash/fnv"
 	"strconv"
 	"sync"
 	"time"
@@ -332,9 +331,7 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, lanes int, kinesis bool) bool {
 	split := make([][]eventsource.StreamRecord, lanes)
 	for _, r := range batch {
-		h := fnv.New32a()
-		h.Write(partitionKey(kinesis, &r))
-		i := int(h.Sum32() % uint32(lanes))
+		i := eventsource.Lane(kinesis, &r, lanes)
 		split[i] = append(split[i], r)
 	}
 	var wg sync.WaitGroup
@@ -350,21 +347,6 @@ func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, c
 	}
 	wg.Wait()
 	return ctx.Err() == nil
-}
-
-// partitionKey is what keeps records in order: a Kinesis record's
-// partition key, a DynamoDB record's item key.
-func partitionKey(kinesis bool, r *eventsource.StreamRecord) []byte {
-	if kinesis {
-		return []byte(r.Key)
-	}
-	var doc struct {
-		DynamoDB struct {
-			Keys json.RawMessage `json:"Keys"`
-		} `json:"dynamodb"`
-	}
-	json.Unmarshal(r.JSON, &doc)
-	return doc.DynamoDB.Keys
 }
 
 // batchTarget is where settle sends a stream mapping's batches: the
@@ -616,30 +598,18 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 	if dest == "" || s.destinations == nil {
 		return
 	}
-	now := s.clock.Now()
-	first, last := batch[0], batch[len(batch)-1]
 	rec := streamFailureRecord{
 		RequestContext: recordRequestContext{RequestID: s.ids.UUID(), FunctionArn: *cfg.FunctionArn,
 			Condition: o.condition, ApproximateInvokeCount: o.attempts},
 		ResponseContext: recordResponseContext{StatusCode: o.statusCode, ExecutedVersion: o.executedVersion, FunctionError: o.functionError},
 		Version:         "1.0",
-		Timestamp:       now.UTC().Format(recordTimeLayout),
+		Timestamp:       s.clock.Now().UTC().Format(recordTimeLayout),
 	}
-	info := &streamBatchInfo{
-		ShardID:             first.Shard,
-		StartSequenceNumber: first.SequenceNumber(),
-		EndSequenceNumber:   last.SequenceNumber(),
-		BatchSize:           len(batch),
-		StreamArn:           *cfg.EventSourceArn,
-	}
-	if sourceKind(*cfg.EventSourceArn) == "kinesis" {
-		// Kinesis's arrival times are to the millisecond.
-		info.ApproximateArrivalOfFirstRecord = first.ArrivedAt().UTC().Format(recordTimeLayout)
-		info.ApproximateArrivalOfLastRecord = last.ArrivedAt().UTC().Format(recordTimeLayout)
+	kinesis := sourceKind(*cfg.EventSourceArn) == "kinesis"
+	info := eventsource.NewBatchInfo(kinesis, *cfg.EventSourceArn, batch)
+	if kinesis {
 		rec.KinesisBatchInfo = info
 	} else {
-		info.ApproximateArrivalOfFirstRecord = time.Unix(first.Created, 0).UTC().Format(time.RFC3339)
-		info.ApproximateArrivalOfLastRecord = time.Unix(last.Created, 0).UTC().Format(time.RFC3339)
 		rec.DDBStreamBatchInfo = info
 	}
 	body, _ := json.Marshal(rec)
@@ -650,20 +620,10 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 // streamFailureRecord describes a discarded stream batch to an OnFailure
 // destination, members in the order AWS writes them.
 type streamFailureRecord struct {
-	RequestContext     recordRequestContext  `json:"requestContext"`
-	ResponseContext    recordResponseContext `json:"responseContext"`
-	Version            string                `json:"version"`
-	Timestamp          string                `json:"timestamp"`
-	DDBStreamBatchInfo *streamBatchInfo      `json:"DDBStreamBatchInfo,omitempty"`
-	KinesisBatchInfo   *streamBatchInfo      `json:"KinesisBatchInfo,omitempty"`
-}
-
-type streamBatchInfo struct {
-	ShardID                         string `json:"shardId"`
-	StartSequenceNumber             string `json:"startSequenceNumber"`
-	EndSequenceNumber               string `json:"endSequenceNumber"`
-	ApproximateArrivalOfFirstRecord string `json:"approximateArrivalOfFirstRecord"`
-	ApproximateArrivalOfLastRecord  string `json:"approximateArrivalOfLastRecord"`
-	BatchSize                       int    `json:"batchSize"`
-	StreamArn                       string `json:"streamArn"`
+	RequestContext     recordRequestContext   `json:"requestContext"`
+	ResponseContext    recordResponseContext  `json:"responseContext"`
+	Version            string                 `json:"version"`
+	Timestamp          string                 `json:"timestamp"`
+	DDBStreamBatchInfo *eventsource.BatchInfo `json:"DDBStreamBatchInfo,omitempty"`
+	KinesisBatchInfo   *eventsource.BatchInfo `json:"KinesisBatchInfo,omitempty"`
 }

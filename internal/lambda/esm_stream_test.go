@@ -49,10 +49,10 @@ func TestFilterDoc(t *testing.T) {
 func TestPartitionKey(t *testing.T) {
 	a := eventsource.StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"1"}}}}`)}
 	b := eventsource.StreamRecord{JSON: []byte(`{"dynamodb":{"Keys":{"pk":{"S":"a"}},"NewImage":{"v":{"S":"2"}}}}`)}
-	if string(partitionKey(false, &a)) != string(partitionKey(false, &b)) || len(partitionKey(false, &a)) == 0 {
-		t.Errorf("one item's records have different keys: %s, %s", partitionKey(false, &a), partitionKey(false, &b))
+	if string(eventsource.PartitionKey(false, &a)) != string(eventsource.PartitionKey(false, &b)) || len(eventsource.PartitionKey(false, &a)) == 0 {
+		t.Errorf("one item's records have different keys: %s, %s", eventsource.PartitionKey(false, &a), eventsource.PartitionKey(false, &b))
 	}
-	if string(partitionKey(true, &eventsource.StreamRecord{Key: "p"})) != "p" {
+	if string(eventsource.PartitionKey(true, &eventsource.StreamRecord{Key: "p"})) != "p" {
 		t.Error("Kinesis partition key")
 	}
 }

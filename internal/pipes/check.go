@@ -109,6 +109,20 @@ func checkSource(r *pipeRecord) error {
 	if p := sp.KinesisStreamParameters; p != nil && p.StartingPosition != nil && *p.StartingPosition == "AT_TIMESTAMP" && p.StartingPositionTimestamp == nil {
 		return missingParameter("SourceParameters.KinesisStreamParameters.StartingPositionTimestamp")
 	}
+	// "For Amazon Kinesis stream and Amazon DynamoDB stream sources,
+	// specify either an Amazon SNS topic or Amazon SQS queue ARN."
+	var dlq *DeadLetterConfig
+	if p := sp.DynamoDBStreamParameters; p != nil {
+		dlq = p.DeadLetterConfig
+	}
+	if p := sp.KinesisStreamParameters; p != nil {
+		dlq = p.DeadLetterConfig
+	}
+	if dlq != nil && dlq.Arn != nil {
+		if k := targetKind(*dlq.Arn); k != "sqs" && k != "sns" {
+			return invalid("DeadLetterConfig.Arn must be an SQS queue or SNS topic ARN.")
+		}
+	}
 	if fc := sp.FilterCriteria; fc != nil {
 		for _, f := range fc.Filters {
 			if f.Pattern == nil {

@@ -60,18 +60,33 @@
 // Partial batch failures (process.go): an SQS reader deletes the
 // messages that reached the target and leaves the others; a stream
 // reader checkpoints past the records delivered before the first that
-// failed and retries from it. A Lambda or Step Functions target may name
+// failed and retries from it (settle.go). A Lambda or Step Functions target may name
 // the records it failed with batchItemFailures. A BatchSize larger than
 // the target takes in a batch (10 for SQS, SNS and event buses, 500 for
 // Kinesis, 10,000 for CloudWatch Logs) is refused, and an enrichment
 // that returns more events than that fails its batch.
+//
+// Stream sources' error handling (settle.go): a failing batch is
+// retried until MaximumRetryAttempts retries failed or its first record
+// is older than MaximumRecordAgeInSeconds; OnPartialBatchItemFailure
+// AUTOMATIC_BISECT halves it before each retry, down to one record. A
+// batch given up on goes to DeadLetterConfig (an SQS queue or SNS topic,
+// sent as the pipe's role) as Pipes' failure record: a context naming
+// the pipe (partnerResourceArn) and the condition (RetryAttemptsExhausted
+// or RecordAgeExceeded), version, timestamp, and KinesisBatchInfo or
+// DDBStreamBatchInfo locating the records in the stream, as Lambda's
+// OnFailure records do (package eventsource builds both); the shard then
+// moves on. Records already past MaximumRecordAgeInSeconds when read go
+// there unprocessed. ParallelizationFactor n settles up to n batches of
+// a shard at once, the records of one partition key (a DynamoDB item's
+// key) in one lane, in order.
 //
 // # Invariants and durability
 //
 // Every change a client is told about is committed before the answer.
 // Delivery is at least once: an SQS message is deleted only once its
 // batch reached the target; a stream checkpoint moves only past batches
-// delivered (or dropped when their retries ran out), and is written
+// delivered (or given up on when their retries ran out), and is written
 // without waiting for its sync, so a crash may deliver a batch again.
 // Pipes, their states and checkpoints survive a restart; running pipes
 // resume reading where they stopped.
@@ -105,11 +120,16 @@
 // API Gateway, Batch, ECS, Firehose, Redshift, SageMaker, Inspector,
 // Timestream) are refused with ValidationException, and so are API
 // destination and API Gateway enrichments (HttpParameters).
-// OnPartialBatchItemFailure (AUTOMATIC_BISECT), ParallelizationFactor (one reader per shard) and DeadLetterConfig
-// (a batch whose retries ran out is dropped, not sent to the queue) are
-// recorded but not applied. A CloudWatch Logs target's LogStreamName
-// that is a JSON path is evaluated on a batch's first event, and the
-// whole batch goes to that stream. LogConfiguration and KmsKeyIdentifier are not
+// Each retry of a stream batch counts toward MaximumRetryAttempts,
+// halved or not, as virga's Lambda counts BisectBatchOnFunctionError's
+// retries; internal errors (a target virga cannot reach) count too,
+// where Pipes retries those without limit. A dead-letter record that
+// cannot be sent is logged and the shard moves on. With
+// ParallelizationFactor above 1 a shard's checkpoint moves only once all
+// its lanes settled, so a crash may deliver a lane's batches again. A
+// CloudWatch Logs target's LogStreamName that is a JSON path is
+// evaluated on a batch's first event, and the whole batch goes to that
+// stream. LogConfiguration and KmsKeyIdentifier are not
 // in the model virga generates from. The service quotas (pipes per
 // account) are not enforced. Error messages for a missing pipe ("Pipe
 // NAME does not exist.") and a taken name ("Pipe NAME already exists.")

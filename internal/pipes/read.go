@@ -22,10 +22,10 @@ import (
 //
 // A stream reader (DynamoDB Streams, Kinesis) reads each shard in order
 // from a checkpoint kept in the store, a child shard only once its
-// parents are read; a batch (BatchSize, default 100) that fails is
-// retried, every second, until it succeeds or MaximumRetryAttempts
-// (default -1: forever) runs out, and then dropped; records older than
-// MaximumRecordAgeInSeconds are dropped unprocessed.
+// parents are read, and settles its batches (BatchSize, default 100) as
+// settle.go describes: retried, bisected with AUTOMATIC_BISECT, and
+// given up on to the DeadLetterConfig queue or topic; with
+// ParallelizationFactor n, n batches of a shard at once.
 const (
 	queueDefaultBatch  = 10
 	streamDefaultBatch = 100
@@ -131,17 +131,21 @@ func (s *Service) readQueue(ctx context.Context, r *pipeRecord) {
 	}
 }
 
-// streamSettings are a stream pipe's batching and retry settings.
+// streamSettings are a stream pipe's batching, retry and concurrency
+// settings.
 type streamSettings struct {
 	size       int
 	window     time.Duration
 	maxRetries int           // -1: forever
 	maxAge     time.Duration // 0: no limit
+	bisect     bool          // OnPartialBatchItemFailure AUTOMATIC_BISECT
+	lanes      int           // ParallelizationFactor
+	deadLetter string        // DeadLetterConfig.Arn; "" for none
 }
 
 func streamSettingsOf(r *pipeRecord) streamSettings {
-	st := streamSettings{size: streamDefaultBatch, maxRetries: -1}
-	set := func(batch, window, age, retries *int32) {
+	st := streamSettings{size: streamDefaultBatch, maxRetries: -1, lanes: 1}
+	set := func(batch, window, age, retries, parallel *int32, bisect *OnPartialBatchItemFailureStreams, dlq *DeadLetterConfig) {
 		if batch != nil {
 			st.size = int(*batch)
 		}
@@ -154,22 +158,35 @@ func streamSettingsOf(r *pipeRecord) streamSettings {
 		if retries != nil {
 			st.maxRetries = int(*retries)
 		}
+		if parallel != nil && *parallel > 1 {
+			st.lanes = int(*parallel)
+		}
+		st.bisect = bisect != nil && *bisect == "AUTOMATIC_BISECT"
+		if dlq != nil {
+			st.deadLetter = deref(dlq.Arn)
+		}
 	}
 	if sp := r.SourceParameters; sp != nil {
 		if p := sp.DynamoDBStreamParameters; p != nil {
-			set(p.BatchSize, p.MaximumBatchingWindowInSeconds, p.MaximumRecordAgeInSeconds, p.MaximumRetryAttempts)
+			set(p.BatchSize, p.MaximumBatchingWindowInSeconds, p.MaximumRecordAgeInSeconds, p.MaximumRetryAttempts,
+				p.ParallelizationFactor, p.OnPartialBatchItemFailure, p.DeadLetterConfig)
 		}
 		if p := sp.KinesisStreamParameters; p != nil {
-			set(p.BatchSize, p.MaximumBatchingWindowInSeconds, p.MaximumRecordAgeInSeconds, p.MaximumRetryAttempts)
+			set(p.BatchSize, p.MaximumBatchingWindowInSeconds, p.MaximumRecordAgeInSeconds, p.MaximumRetryAttempts,
+				p.ParallelizationFactor, p.OnPartialBatchItemFailure, p.DeadLetterConfig)
 		}
 	}
 	return st
 }
 
 // readShard reads one shard of a stream pipe's source until ctx ends,
-// or reports true once it has read a closed shard to its end.
+// or reports true once it has read a closed shard to its end. It reads
+// up to BatchSize × ParallelizationFactor records at a time; with a
+// ParallelizationFactor above 1 it settles them in that many concurrent
+// lanes and checkpoints once all are settled. Checkpoints are written
+// with checkpoint, which writes none once the pipe is deleted.
 func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.StreamSource, shard string,
-	save func(shard string, pos uint64) error) bool {
+	checkpoint func(shard string, pos uint64) error) bool {
 	kinesis := sourceKind(r.Source) == "kinesis"
 	action := "dynamodb:GetRecords"
 	if kinesis {
@@ -181,12 +198,19 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 		return false
 	}
 	st := streamSettingsOf(r)
+	z := s.settlerFor(r, st)
 	fs := filters(r)
+	limit := st.size * st.lanes
 	read := func() ([]eventsource.StreamRecord, <-chan struct{}, bool, error) {
 		if err := s.allowed(ctx, r, action, r.Source); err != nil {
 			return nil, nil, false, err
 		}
-		return src.StreamRead(r.Source, shard, pos, st.size)
+		return src.StreamRead(r.Source, shard, pos, limit)
+	}
+	save := func() {
+		if err := checkpoint(shard, pos); err != nil {
+			s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
+		}
 	}
 	for ctx.Err() == nil {
 		recs, changed, end, err := read()
@@ -202,78 +226,53 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 			eventsource.WaitFor(ctx, changed, eventsource.ShardIdlePoll)
 			continue
 		}
-		if st.window > 0 && len(recs) < st.size {
+		if st.window > 0 && len(recs) < limit {
 			// Let the batch fill for the window, then read again.
 			eventsource.Pause(ctx, st.window)
 			if recs, _, _, err = read(); err != nil || len(recs) == 0 {
 				continue
 			}
 		}
-		var events [][]byte
-		var seqs []uint64 // each event's record
+		var items []streamItem
+		var expired []streamItem
 		now := s.clock.Now()
 		for i := range recs {
 			rec := &recs[i]
-			if st.maxAge > 0 && now.Sub(rec.ArrivedAt()) > st.maxAge {
-				continue
-			}
 			if !eventsource.MatchesAny(fs, eventsource.StreamFilterDoc(kinesis, rec)) {
 				continue
 			}
+			if st.maxAge > 0 && now.Sub(rec.ArrivedAt()) > st.maxAge {
+				// Too old to be processed: given up on unprocessed.
+				expired = append(expired, streamItem{rec: *rec})
+				continue
+			}
+			it := streamItem{rec: *rec, event: rec.JSON}
 			if kinesis {
-				events = append(events, s.kinesisRecord(r, rec))
+				it.event = s.kinesisRecord(r, rec)
+			}
+			items = append(items, it)
+		}
+		if len(expired) > 0 {
+			z.giveUp(ctx, expired, conditionRecordAge)
+		}
+		if len(items) > 0 {
+			settled := false
+			if st.lanes == 1 {
+				settled = z.settle(ctx, items, func(i int) {
+					pos = items[i-1].rec.Seq
+					save()
+				})
 			} else {
-				events = append(events, rec.JSON)
+				settled = z.settleLanes(ctx, kinesis, items)
 			}
-			seqs = append(seqs, rec.Seq)
-		}
-		progress := func(seq uint64) {
-			pos = seq
-			if err := save(shard, pos); err != nil {
-				s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
+			if !settled {
+				return false
 			}
-		}
-		if len(events) > 0 && !s.processWithRetries(ctx, r, events, seqs, st.maxRetries, progress) {
-			return false
 		}
 		pos = recs[len(recs)-1].Seq
-		if err := save(shard, pos); err != nil {
-			s.log.Error("pipes: saving a checkpoint", "pipe", r.Name, "err", err)
-		}
+		save()
 	}
 	return false
-}
-
-// processWithRetries processes a stream batch until it succeeds or
-// maxRetries retries failed (then what is left of it is dropped); false
-// when ctx ended first. Records delivered before the first that failed
-// are checkpointed (progress, with their record's Seq) and not sent
-// again: a retry starts at the first failed record.
-func (s *Service) processWithRetries(ctx context.Context, r *pipeRecord, events [][]byte, seqs []uint64, maxRetries int,
-	progress func(seq uint64)) bool {
-	for attempt := 0; ; attempt++ {
-		done, err := s.process(ctx, r, events)
-		if err == nil {
-			return true
-		}
-		if ctx.Err() != nil {
-			return false
-		}
-		k := 0
-		for k < len(done) && done[k] {
-			k++
-		}
-		if k > 0 {
-			progress(seqs[k-1])
-			events, seqs = events[k:], seqs[k:]
-		}
-		if maxRetries >= 0 && attempt >= maxRetries {
-			s.log.Warn("pipes: a batch failed and its retries ran out; it is dropped", "pipe", r.Name, "err", err)
-			return true
-		}
-		s.log.Warn("pipes: a batch failed; retrying", "pipe", r.Name, "err", err)
-		eventsource.Pause(ctx, errorPause)
-	}
 }
 
 // kinesisRecord is a Kinesis record as Pipes passes it: the record's
