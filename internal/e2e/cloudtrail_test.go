@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cfn "github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -363,5 +364,88 @@ func TestCloudTrailEventBridgeS3(t *testing.T) {
 	out, err = qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &q, WaitTimeSeconds: 1})
 	if err != nil || len(out.Messages) != 0 {
 		t.Errorf("messages after StopLogging: %+v %v", out.Messages, err)
+	}
+}
+
+// TestCloudTrailStack deploys a logging trail with a data event
+// selector through CloudFormation: Ref is its name, Arn and SnsTopicArn
+// its attributes; deleting the stack deletes the trail.
+func TestCloudTrailStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cfn.NewFromConfig(env.Config)
+	ct := cloudtrail.NewFromConfig(env.Config)
+	template := `{
+  "Resources": {
+    "Logs": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "stack-trail-logs"}},
+    "Trail": {"Type": "AWS::CloudTrail::Trail", "Properties": {
+      "IsLogging": true, "S3BucketName": {"Ref": "Logs"}, "SnsTopicName": "trail-news",
+      "EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::stack-trail-logs/"]}]}],
+      "Tags": [{"Key": "team", "Value": "core"}]}}
+  },
+  "Outputs": {
+    "Name": {"Value": {"Ref": "Trail"}},
+    "Arn": {"Value": {"Fn::GetAtt": ["Trail", "Arn"]}},
+    "Topic": {"Value": {"Fn::GetAtt": ["Trail", "SnsTopicArn"]}}
+  }
+}`
+	created, err := cf.CreateStack(ctx, &cfn.CreateStackInput{StackName: aws.String("audit"), TemplateBody: aws.String(template)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := createdStackOutputs(t, cf, "audit")
+	name := outs["Name"]
+	if !strings.HasPrefix(name, "audit-Trail-") || outs["Arn"] != "arn:aws:cloudtrail:us-east-1:000000000000:trail/"+name ||
+		outs["Topic"] != "arn:aws:sns:us-east-1:000000000000:trail-news" {
+		t.Errorf("outputs: %v", outs)
+	}
+	st, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(name)})
+	if err != nil || !aws.ToBool(st.IsLogging) {
+		t.Errorf("GetTrailStatus: %+v %v", st, err)
+	}
+	sels, err := ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(name)})
+	if err != nil || len(sels.EventSelectors) != 1 || sels.EventSelectors[0].ReadWriteType != cttypes.ReadWriteTypeWriteOnly ||
+		len(sels.EventSelectors[0].DataResources) != 1 {
+		t.Errorf("GetEventSelectors: %+v %v", sels, err)
+	}
+	tags, err := ct.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{outs["Arn"]}})
+	if err != nil || len(tags.ResourceTagList) != 1 || len(tags.ResourceTagList[0].TagsList) != 1 {
+		t.Errorf("ListTags: %+v %v", tags, err)
+	}
+	if _, err := cf.DeleteStack(ctx, &cfn.DeleteStackInput{StackName: aws.String("audit")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, aws.ToString(created.StackId)); st.StackStatus != "DELETE_COMPLETE" {
+		t.Fatalf("DeleteStack: %s", st.StackStatus)
+	}
+	_, err = ct.GetTrail(ctx, &cloudtrail.GetTrailInput{Name: aws.String(name)})
+	wantTrailError(t, "trail after DeleteStack", err, "TrailNotFoundException", "")
+}
+
+// TestCLICloudTrailLookupEvents runs Debian's aws CLI, which sends the
+// model's fully qualified target prefix, against the event history.
+func TestCLICloudTrailLookupEvents(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	if res := env.CLI(t, "sqs", "create-queue", "--queue-name", "cli-trail"); res.ExitCode != 0 {
+		t.Fatalf("create-queue: %s", res.Stderr)
+	}
+	var out struct {
+		Events []struct {
+			EventName, EventSource, Username, ReadOnly, CloudTrailEvent string
+			Resources                                                   []struct{ ResourceType, ResourceName string }
+		}
+	}
+	cliJSON(t, env.CLI(t, "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=CreateQueue"), &out)
+	if len(out.Events) != 1 || out.Events[0].EventSource != "sqs.amazonaws.com" || out.Events[0].Username != "root" ||
+		out.Events[0].ReadOnly != "false" || !strings.Contains(out.Events[0].CloudTrailEvent, `"queueName":"cli-trail"`) {
+		t.Errorf("lookup-events: %+v", out)
+	}
+	res := env.CLI(t, "cloudtrail", "get-trail", "--name", "missing")
+	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "TrailNotFoundException") {
+		t.Errorf("get-trail of a missing trail: exit %d, %s", res.ExitCode, res.Stderr)
 	}
 }
