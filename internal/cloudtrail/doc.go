@@ -44,7 +44,8 @@
 // republishes active, which Record reads without a lock. writeMu
 // serializes the writer (Run, and LookupEvents' flush) and guards the
 // history's count. mu is never taken while writeMu is held, nor the
-// other way round.
+// other way round. classMu, which serializes additions to the cache of
+// operations' classes, is a leaf: nothing is taken while it is held.
 //
 // # Not supported
 //

@@ -74,20 +74,51 @@ func ops(typ string, names ...string) map[string]string {
 	return m
 }
 
+// opClass is how Record treats an operation's calls.
+type opClass struct {
+	skip     bool
+	dataType string
+}
+
+// classify returns the class of an operation, from classes, keyed by
+// the operation's entry in its service's table (stable for the
+// service's life), or worked out once and added.
+func (s *Service) classify(service string, op *awsproto.Operation) opClass {
+	if m := s.classes.Load(); m != nil {
+		if c, ok := (*m)[op]; ok {
+			return c
+		}
+	}
+	_, skip := notRecorded[service][op.Name]
+	c := opClass{skip: skip, dataType: dataEvents[service][op.Name]}
+	s.classMu.Lock()
+	defer s.classMu.Unlock()
+	next := map[*awsproto.Operation]opClass{op: c}
+	if m := s.classes.Load(); m != nil {
+		for k, v := range *m {
+			next[k] = v
+		}
+	}
+	s.classes.Store(&next)
+	return c
+}
+
 // Record captures an answered call for the event history and the
 // trails. It never blocks: a management event is queued for the writer
 // (dropped when the queue is full); a data event is dropped at once
 // unless a logging trail's selectors may take its resource type, so
-// that with no such trail the data plane pays two map lookups.
+// that with no such trail the data plane pays two map lookups: the
+// operation's class, cached by its table entry, and the logging
+// trails' data resource types.
 func (s *Service) Record(c *awsproto.Call) {
 	if c.Service == nil || c.Op == nil {
 		return
 	}
-	name := c.Service.Name
-	if _, skip := notRecorded[name][c.Op.Name]; skip {
+	class := s.classify(c.Service.Name, c.Op)
+	if class.skip {
 		return
 	}
-	dataType := dataEvents[name][c.Op.Name]
+	dataType := class.dataType
 	if dataType != "" && !s.active.Load().dataTypes[dataType] {
 		return
 	}

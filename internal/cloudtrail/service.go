@@ -68,6 +68,11 @@ type Service struct {
 	// a trail changes.
 	active atomic.Pointer[activeTrails]
 
+	// classes caches each operation's class (copy on write, under
+	// classMu).
+	classes atomic.Pointer[map[*awsproto.Operation]opClass]
+	classMu sync.Mutex
+
 	// queue carries captured calls from the edge to the writer.
 	queue chan *capture
 	// dropped counts captures refused because the queue was full.

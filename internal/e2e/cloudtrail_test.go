@@ -36,7 +36,7 @@ func wantTrailError(t testing.TB, what string, err error, code, msg string) {
 	}
 }
 
-func newTrailBucket(t *testing.T, env *e2e.Env, name string) {
+func newTrailBucket(t testing.TB, env *e2e.Env, name string) {
 	t.Helper()
 	s3c := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
 	if _, err := s3c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
