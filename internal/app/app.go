@@ -550,7 +550,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// into the event history, and what logging trails take on to the
 	// default event bus.
 	trail, err := cloudtrail.New(cloudtrail.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Buckets: buckets, Events: route, Logger: o.Logger})
+		Buckets: buckets, Events: route, LogFiles: buckets, Logger: o.Logger})
 	if err != nil {
 		balancers.Close()
 		fns.Close()

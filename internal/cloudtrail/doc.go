@@ -38,20 +38,32 @@
 // go to the default event bus, once each, with source aws.SERVICE and
 // detail-type "AWS API Call via CloudTrail", the record as detail.
 //
+// # Log files
+//
+// Every record a logging trail's selectors take, read-only ones too,
+// waits for the trail's next log file: once the oldest has waited five
+// minutes by virga's clock (deliverEvery), after 1,000 records, or when
+// virga stops, the trail's records are written to its bucket as one
+// gzipped {"Records":[...]} object, named as CloudTrail names them:
+// [PREFIX/]AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/
+// ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_UNIQUE.json.gz.
+// GetTrailStatus reports the latest delivery and its error. Records
+// still waiting are lost if virga is killed.
+//
 // # Invariants and locks
 //
 // mu guards the trails and serializes their changes; every change
 // republishes active, which Record reads without a lock. writeMu
 // serializes the writer (Run, and LookupEvents' flush) and guards the
-// history's count. mu is never taken while writeMu is held, nor the
-// other way round. classMu, which serializes additions to the cache of
+// history's count and the records waiting for log files. Lock order:
+// writeMu, then mu (delivery reads a trail's bucket); writeMu is never
+// taken while mu is held. classMu, which serializes additions to the cache of
 // operations' classes, is a leaf: nothing is taken while it is held.
 //
 // # Not supported
 //
-// Trails do not deliver log files to S3, SNS or CloudWatch Logs yet
-// (GetTrailStatus reports no delivery); log file validation digests,
-// KMS encryption of log files, Insights (LookupEvents with EventCategory
+// Trails do not notify SNS or deliver to CloudWatch Logs; log file
+// validation digests, KMS encryption of log files, Insights (LookupEvents with EventCategory
 // insight answers no events), CloudTrail Lake (event data stores,
 // queries, channels, imports), organization trails (refused with
 // OperationNotPermittedException), shadow trails of multi-region trails

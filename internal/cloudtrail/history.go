@@ -70,10 +70,16 @@ const pruneEvery = time.Hour
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
+	// Log files are due by the service's clock; tick checks it.
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			s.flush()
+			s.writeMu.Lock()
+			s.deliverLocked(true)
+			s.writeMu.Unlock()
 			return
 		case cp := <-s.queue:
 			s.writeMu.Lock()
@@ -84,6 +90,10 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 			if err := s.pruneLocked(); err != nil && log != nil {
 				log.Warn("cloudtrail: pruning the event history", "err", err)
 			}
+			s.writeMu.Unlock()
+		case <-tick.C:
+			s.writeMu.Lock()
+			s.deliverLocked(false)
 			s.writeMu.Unlock()
 		}
 	}
@@ -150,21 +160,22 @@ func (s *Service) writeLocked(batch []*capture) {
 	}
 }
 
-// sendLocked puts an event the logging trails take on the default
-// EventBridge bus, unless it is read-only: CloudTrail sends EventBridge
-// the events of calls that change something.
+// sendLocked keeps an event each logging trail takes for the trail's
+// next log file, and puts it on the default EventBridge bus unless it
+// is read-only: CloudTrail sends EventBridge the events of calls that
+// change something.
 func (s *Service) sendLocked(active *activeTrails, cp *capture, f *facts, raw []byte) {
-	if s.events == nil || f.readOnly || len(active.trails) == 0 {
+	if len(active.trails) == 0 {
 		return
 	}
 	taken := false
 	for _, t := range active.trails {
 		if t.takes(f) {
 			taken = true
-			break
+			s.queueForDelivery(t.Name, raw)
 		}
 	}
-	if !taken {
+	if !taken || s.events == nil || f.readOnly {
 		return
 	}
 	bus := "arn:aws:events:" + s.region + ":" + s.account + ":event-bus/default"

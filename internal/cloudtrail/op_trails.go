@@ -256,6 +256,17 @@ func (s *Service) getTrailStatus(ctx context.Context, in *GetTrailStatusRequest)
 		out.StopLoggingTime = ptr(t.StopLogging)
 		out.TimeLoggingStopped = ptr(t.StopLogging.UTC().Format(statusTimeLayout))
 	}
+	if v, ok := s.deliveries.Load(t.Name); ok {
+		d := v.(deliveryStatus)
+		out.LatestDeliveryAttemptTime = ptr(d.attempt.UTC().Format(statusTimeLayout))
+		if !d.ok.IsZero() {
+			out.LatestDeliveryTime = ptr(d.ok)
+			out.LatestDeliveryAttemptSucceeded = ptr(d.ok.UTC().Format(statusTimeLayout))
+		}
+		if d.err != "" {
+			out.LatestDeliveryError = ptr(d.err)
+		}
+	}
 	return out, nil
 }
 

@@ -44,21 +44,24 @@ type Deps struct {
 	// Events receives "AWS API Call via CloudTrail" events for the
 	// default bus; nil drops them.
 	Events Events
-	Logger *slog.Logger
+	// LogFiles stores trails' log files; nil delivers none.
+	LogFiles LogFiles
+	Logger   *slog.Logger
 }
 
 // Service is AWS CloudTrail: trails, and the record of API calls the
 // edge answered (Record), kept as event history and sent on to
 // EventBridge while a trail logs.
 type Service struct {
-	store   store.Store
-	clock   clock.Clock
-	ids     *ids.Generator
-	account string
-	region  string
-	buckets Buckets
-	events  Events
-	log     *slog.Logger
+	store    store.Store
+	clock    clock.Clock
+	ids      *ids.Generator
+	account  string
+	region   string
+	buckets  Buckets
+	events   Events
+	logFiles LogFiles
+	log      *slog.Logger
 
 	// mu guards trails and serializes their changes.
 	mu     sync.Mutex
@@ -82,6 +85,11 @@ type Service struct {
 	// guards historyCount.
 	writeMu      sync.Mutex
 	historyCount int
+	// pending holds, by trail, the records waiting for the trail's next
+	// log file (guarded by writeMu).
+	pending map[string]*pendingFile
+	// deliveries holds each trail's deliveryStatus.
+	deliveries sync.Map
 }
 
 // New returns CloudTrail over the store, with the trails it holds.
@@ -90,8 +98,8 @@ func New(d Deps) (*Service, error) {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		buckets: d.Buckets, events: d.Events, log: d.Logger,
-		trails: map[string]*trailRecord{}, queue: make(chan *capture, queueSize)}
+		buckets: d.Buckets, events: d.Events, logFiles: d.LogFiles, log: d.Logger,
+		trails: map[string]*trailRecord{}, queue: make(chan *capture, queueSize), pending: map[string]*pendingFile{}}
 	if err := s.load(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -447,5 +448,80 @@ func TestCLICloudTrailLookupEvents(t *testing.T) {
 	res := env.CLI(t, "cloudtrail", "get-trail", "--name", "missing")
 	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "TrailNotFoundException") {
 		t.Errorf("get-trail of a missing trail: exit %d, %s", res.ExitCode, res.Stderr)
+	}
+}
+
+// TestCloudTrailLogFiles: a logging trail delivers what it takes as a
+// gzipped {"Records":[...]} file under AWSLogs/ACCOUNT/CloudTrail/REGION/
+// YYYY/MM/DD/ once five minutes have passed by virga's clock.
+func TestCloudTrailLogFiles(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	ct := cloudtrail.NewFromConfig(env.Config)
+	s3c := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	newTrailBucket(t, env, "trail-files")
+	if _, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("files"), S3BucketName: aws.String("trail-files"),
+		S3KeyPrefix: aws.String("audit")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("files")}); err != nil {
+		t.Fatal(err)
+	}
+	newQueue(t, sqs.NewFromConfig(env.Config), "logged-queue")
+	// LookupEvents writes what is queued, so the CreateQueue record is
+	// waiting for the log file before the clock moves.
+	if _, err := ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{MaxResults: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(6 * time.Minute)
+	day := env.Clock.Now().UTC().Format("2006/01/02")
+	prefix := "audit/AWSLogs/000000000000/CloudTrail/us-east-1/" + day + "/000000000000_CloudTrail_us-east-1_"
+	var key string
+	for deadline := time.Now().Add(15 * time.Second); key == ""; time.Sleep(50 * time.Millisecond) {
+		out, err := s3c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("trail-files"), Prefix: aws.String("audit/AWSLogs/")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range out.Contents {
+			key = aws.ToString(o.Key)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no log file delivered")
+		}
+	}
+	if !strings.HasPrefix(key, prefix) || !strings.HasSuffix(key, ".json.gz") {
+		t.Errorf("log file key %s, want %s...json.gz", key, prefix)
+	}
+	obj, err := s3c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("trail-files"), Key: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer obj.Body.Close()
+	zr, err := gzip.NewReader(obj.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Records []struct {
+			EventName, EventSource string
+			RequestParameters      map[string]any
+		}
+	}
+	if err := json.NewDecoder(zr).Decode(&file); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range file.Records {
+		if r.EventName == "CreateQueue" && r.EventSource == "sqs.amazonaws.com" && r.RequestParameters["queueName"] == "logged-queue" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no CreateQueue record in %+v", file.Records)
+	}
+	st, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String("files")})
+	if err != nil || st.LatestDeliveryTime == nil || st.LatestDeliveryError != nil {
+		t.Errorf("GetTrailStatus after a delivery: %+v %v", st, err)
 	}
 }
