@@ -29,12 +29,13 @@ type pendingFile struct {
 	records []json.RawMessage
 }
 
-// deliveryStatus is what GetTrailStatus reports of a trail's last
-// delivery.
+// deliveryStatus is what GetTrailStatus reports of a trail's log file
+// deliveries: the latest attempt, the latest success, and the latest
+// attempt's error.
 type deliveryStatus struct {
-	attempt time.Time
-	ok      time.Time
-	err     string
+	Attempt time.Time `json:",omitzero"`
+	OK      time.Time `json:",omitzero"`
+	Error   string    `json:",omitempty"`
 }
 
 // queueForDelivery keeps a record the trail takes for its next log
@@ -71,17 +72,34 @@ func (s *Service) deliverLocked(all bool) {
 		if t == nil {
 			continue
 		}
-		status := deliveryStatus{attempt: now}
-		if err := s.writeLogFile(bucket, prefix, now, p.records); err != nil {
-			status.err = err.Error()
+		err := s.writeLogFile(bucket, prefix, now, p.records)
+		if err != nil {
 			s.log.Warn("cloudtrail: delivering a log file", "trail", name, "bucket", bucket, "err", err)
-		} else {
-			status.ok = now
 		}
-		if old, ok := s.deliveries.Load(name); ok && status.ok.IsZero() {
-			status.ok = old.(deliveryStatus).ok
-		}
-		s.deliveries.Store(name, status)
+		s.recordDelivery(name, now, err)
+	}
+}
+
+// recordDelivery keeps the outcome of a delivery on the trail, for
+// GetTrailStatus.
+func (s *Service) recordDelivery(name string, at time.Time, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.trails[name]
+	if cur == nil {
+		return
+	}
+	t := *cur
+	t.Delivery.Attempt = at
+	t.Delivery.Error = ""
+	if err != nil {
+		t.Delivery.Error = err.Error()
+	} else {
+		t.Delivery.OK = at
+	}
+	if s.save(&t) == nil {
+		s.trails[name] = &t
+		s.publish()
 	}
 }
 

@@ -256,15 +256,14 @@ func (s *Service) getTrailStatus(ctx context.Context, in *GetTrailStatusRequest)
 		out.StopLoggingTime = ptr(t.StopLogging)
 		out.TimeLoggingStopped = ptr(t.StopLogging.UTC().Format(statusTimeLayout))
 	}
-	if v, ok := s.deliveries.Load(t.Name); ok {
-		d := v.(deliveryStatus)
-		out.LatestDeliveryAttemptTime = ptr(d.attempt.UTC().Format(statusTimeLayout))
-		if !d.ok.IsZero() {
-			out.LatestDeliveryTime = ptr(d.ok)
-			out.LatestDeliveryAttemptSucceeded = ptr(d.ok.UTC().Format(statusTimeLayout))
+	if d := t.Delivery; !d.Attempt.IsZero() {
+		out.LatestDeliveryAttemptTime = ptr(d.Attempt.UTC().Format(statusTimeLayout))
+		if !d.OK.IsZero() {
+			out.LatestDeliveryTime = ptr(d.OK)
+			out.LatestDeliveryAttemptSucceeded = ptr(d.OK.UTC().Format(statusTimeLayout))
 		}
-		if d.err != "" {
-			out.LatestDeliveryError = ptr(d.err)
+		if d.Error != "" {
+			out.LatestDeliveryError = ptr(d.Error)
 		}
 	}
 	return out, nil

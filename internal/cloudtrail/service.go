@@ -88,8 +88,6 @@ type Service struct {
 	// pending holds, by trail, the records waiting for the trail's next
 	// log file (guarded by writeMu).
 	pending map[string]*pendingFile
-	// deliveries holds each trail's deliveryStatus.
-	deliveries sync.Map
 }
 
 // New returns CloudTrail over the store, with the trails it holds.

@@ -62,6 +62,9 @@ type trailRecord struct {
 	Custom                 bool
 
 	Tags []tagPair `json:",omitempty"`
+
+	// Delivery is the outcome of the trail's log file deliveries.
+	Delivery deliveryStatus `json:",omitzero"`
 }
 
 type tagPair struct{ Key, Value string }

@@ -525,3 +525,67 @@ func TestCloudTrailLogFiles(t *testing.T) {
 		t.Errorf("GetTrailStatus after a delivery: %+v %v", st, err)
 	}
 }
+
+// TestCloudTrailEventBridgeManagement: with a logging trail's default
+// selectors, a write call (CreateTable) reaches a rule on "AWS API Call
+// via CloudTrail" from aws.dynamodb; a read-only one (DescribeTable)
+// does not, and nothing is sent while no trail logs.
+func TestCloudTrailEventBridgeManagement(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	ct := cloudtrail.NewFromConfig(env.Config)
+	eb := eventbridge.NewFromConfig(env.Config)
+	qc := sqs.NewFromConfig(env.Config)
+	ddb := dynamodb.NewFromConfig(env.Config)
+	newTrailBucket(t, env, "trail-logs")
+	q := newQueue(t, qc, "table-calls")
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("tables"),
+		EventPattern: aws.String(`{"source":["aws.dynamodb"],"detail-type":["AWS API Call via CloudTrail"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("tables"),
+		Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(queueARN("table-calls"))}}}); err != nil {
+		t.Fatal(err)
+	}
+	create := func(name string) {
+		t.Helper()
+		_, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(name), BillingMode: ddbtypes.BillingModePayPerRequest,
+			AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	create("before-trail")
+	if _, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("audit"), S3BucketName: aws.String("trail-logs")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("audit")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("before-trail")}); err != nil {
+		t.Fatal(err)
+	}
+	create("with-trail")
+	m := receiveOne(t, qc, q)
+	var ev struct {
+		Source string `json:"source"`
+		Detail struct {
+			EventName         string         `json:"eventName"`
+			ReadOnly          bool           `json:"readOnly"`
+			RequestParameters map[string]any `json:"requestParameters"`
+		} `json:"detail"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Source != "aws.dynamodb" || ev.Detail.EventName != "CreateTable" || ev.Detail.ReadOnly ||
+		ev.Detail.RequestParameters["tableName"] != "with-trail" {
+		t.Errorf("event: %s", aws.ToString(m.Body))
+	}
+	out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &q, WaitTimeSeconds: 1})
+	if err != nil || len(out.Messages) != 0 {
+		t.Errorf("further messages (the table before the trail, DescribeTable): %+v %v", out.Messages, err)
+	}
+}
