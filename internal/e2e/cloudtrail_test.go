@@ -589,3 +589,57 @@ func TestCloudTrailEventBridgeManagement(t *testing.T) {
 		t.Errorf("further messages (the table before the trail, DescribeTable): %+v %v", out.Messages, err)
 	}
 }
+
+// TestCloudTrailIAMUser runs with IAM enforced: an IAM user's calls are
+// recorded with an IAMUser identity and found by Username and
+// AccessKeyId, its refused calls with AccessDenied; CloudTrail's own
+// operations are authorized on the trail's ARN.
+func TestCloudTrailIAMUser(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	trailARN := "arn:aws:cloudtrail:us-east-1:" + testAccount + ":trail/mine"
+	cfg := iamUser(t, env, "ana", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":"cloudtrail:LookupEvents","Resource":"*"},`+
+		`{"Effect":"Allow","Action":"cloudtrail:GetTrail","Resource":"`+trailARN+`"},`+
+		`{"Effect":"Allow","Action":"sqs:CreateQueue","Resource":"*"}]}`)
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := cloudtrail.NewFromConfig(cfg)
+	newQueue(t, sqs.NewFromConfig(cfg), "anas-queue")
+	_, err = ct.GetTrail(ctx, &cloudtrail.GetTrailInput{Name: aws.String("mine")})
+	wantTrailError(t, "GetTrail of a trail ana may read", err, "TrailNotFoundException", "")
+	_, err = ct.GetTrail(ctx, &cloudtrail.GetTrailInput{Name: aws.String("other")})
+	wantTrailError(t, "GetTrail of another trail", err, "AccessDeniedException", "")
+
+	out, err := ct.LookupEvents(ctx, &cloudtrail.LookupEventsInput{LookupAttributes: []cttypes.LookupAttribute{
+		{AttributeKey: cttypes.LookupAttributeKeyUsername, AttributeValue: aws.String("ana")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]string{}
+	denied := 0
+	for _, e := range out.Events {
+		byName[aws.ToString(e.EventName)] = aws.ToString(e.CloudTrailEvent)
+		if strings.Contains(aws.ToString(e.CloudTrailEvent), `"errorCode":"AccessDeniedException"`) {
+			denied++
+		}
+		if aws.ToString(e.AccessKeyId) != creds.AccessKeyID {
+			t.Errorf("%s: AccessKeyId %s, want %s", aws.ToString(e.EventName), aws.ToString(e.AccessKeyId), creds.AccessKeyID)
+		}
+	}
+	var rec struct {
+		UserIdentity struct{ Type, ARN, UserName, AccountID string } `json:"userIdentity"`
+	}
+	if err := json.Unmarshal([]byte(byName["CreateQueue"]), &rec); err != nil {
+		t.Fatalf("CreateQueue's record: %v (events %v)", err, byName)
+	}
+	if rec.UserIdentity.Type != "IAMUser" || rec.UserIdentity.UserName != "ana" || rec.UserIdentity.ARN != "arn:aws:iam::"+testAccount+":user/ana" {
+		t.Errorf("userIdentity: %+v", rec.UserIdentity)
+	}
+	if denied != 1 {
+		t.Errorf("%d refused calls recorded, want GetTrail of another trail", denied)
+	}
+}
