@@ -34,9 +34,13 @@
 // While a trail logs, the events its selectors take (basic selectors:
 // management events by ReadWriteType, data events by resource type and
 // ARN prefix; advanced selectors on eventCategory, readOnly, eventName,
-// eventSource, resources.type and resources.ARN) that are not read-only
-// go to the default event bus, once each, with source aws.SERVICE and
-// detail-type "AWS API Call via CloudTrail", the record as detail.
+// eventSource, resources.type and resources.ARN) go to the default
+// event bus, once each, with source aws.SERVICE and detail-type "AWS API
+// Call via CloudTrail", the record as detail; except read-only data
+// events. Rules in the ENABLED state match write events only; rules in
+// the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state read-only
+// management events too (package events tells them apart by the
+// detail's readOnly and managementEvent).
 //
 // # Log files
 //
@@ -62,18 +66,17 @@
 //
 // # Not supported
 //
-// Trails do not notify SNS or deliver to CloudWatch Logs; log file
-// validation digests, KMS encryption of log files, Insights (LookupEvents with EventCategory
-// insight answers no events), CloudTrail Lake (event data stores,
-// queries, channels, imports), organization trails (refused with
-// OperationNotPermittedException), shadow trails of multi-region trails
-// in other regions, and EventBridge rules in the
-// ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state (read-only events
-// never go to EventBridge). Calls the services make of one another in
-// process (CloudFormation's resource providers, Step Functions' service
-// integrations) do not pass through the edge and are not recorded; nor
-// are CloudWatch Logs' PutLogEvents, GetLogEvents and FilterLogEvents,
-// X-Ray's segment uploads, or S3's CORS preflights. The messages of
+// Trails' SNS notifications and CloudWatch Logs delivery, log file
+// validation digests, KMS encryption of log files, Insights
+// (LookupEvents with EventCategory insight answers no events),
+// CloudTrail Lake (event data stores, queries, channels, imports),
+// organization trails (refused with OperationNotPermittedException),
+// and shadow trails of multi-region trails in other regions. Calls the
+// services make of one another in process (CloudFormation's resource
+// providers, Step Functions' service integrations) do not pass through
+// the edge and are not recorded; nor are CloudWatch Logs' PutLogEvents,
+// GetLogEvents and FilterLogEvents, X-Ray's segment uploads, or S3's
+// CORS preflights. The messages of
 // TrailAlreadyExistsException, S3BucketDoesNotExistException and
 // InvalidTrailNameException are virga's wording; TrailNotFoundException's
 // is AWS's.

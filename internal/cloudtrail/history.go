@@ -162,8 +162,9 @@ func (s *Service) writeLocked(batch []*capture) {
 
 // sendLocked keeps an event each logging trail takes for the trail's
 // next log file, and puts it on the default EventBridge bus unless it
-// is read-only: CloudTrail sends EventBridge the events of calls that
-// change something.
+// is a read-only data event. Rules match read-only management events
+// only in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state; in
+// the ENABLED state, the events of calls that change something.
 func (s *Service) sendLocked(active *activeTrails, cp *capture, f *facts, raw []byte) {
 	if len(active.trails) == 0 {
 		return
@@ -175,7 +176,10 @@ func (s *Service) sendLocked(active *activeTrails, cp *capture, f *facts, raw []
 			s.queueForDelivery(t.Name, raw)
 		}
 	}
-	if !taken || s.events == nil || f.readOnly {
+	// Read-only data events never go; read-only management events go
+	// for the rules in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+	// state, which EventBridge tells apart by the detail's readOnly.
+	if !taken || s.events == nil || (f.readOnly && !f.management) {
 		return
 	}
 	bus := "arn:aws:events:" + s.region + ":" + s.account + ":event-bus/default"

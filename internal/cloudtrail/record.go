@@ -138,12 +138,20 @@ func (s *Service) Record(c *awsproto.Call) {
 }
 
 // readOnlyPrefixes start the names of operations that only read:
-// CloudTrail marks their events readOnly, and EventBridge does not get
-// them.
+// CloudTrail marks their events readOnly, and EventBridge rules match
+// them only in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state.
 var readOnlyPrefixes = []string{"Get", "List", "Describe", "Head", "Lookup", "Query", "Scan", "BatchGet",
 	"Search", "Select", "Filter", "Receive", "TransactGet", "Test", "Check", "Preview", "Download"}
 
+// notReadOnly are operations whose names read like reads but that
+// CloudTrail counts as changes: STS's GetSessionToken and
+// GetFederationToken mint credentials.
+var notReadOnly = map[string]bool{"GetSessionToken": true, "GetFederationToken": true}
+
 func readOnlyOp(op string) bool {
+	if notReadOnly[op] {
+		return false
+	}
 	for _, p := range readOnlyPrefixes {
 		if strings.HasPrefix(op, p) {
 			return true

@@ -529,7 +529,8 @@ func TestCloudTrailLogFiles(t *testing.T) {
 // TestCloudTrailEventBridgeManagement: with a logging trail's default
 // selectors, a write call (CreateTable) reaches a rule on "AWS API Call
 // via CloudTrail" from aws.dynamodb; a read-only one (DescribeTable)
-// does not, and nothing is sent while no trail logs.
+// reaches only a rule in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+// state, and nothing is sent while no trail logs.
 func TestCloudTrailEventBridgeManagement(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -546,6 +547,17 @@ func TestCloudTrailEventBridgeManagement(t *testing.T) {
 	}
 	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("tables"),
 		Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(queueARN("table-calls"))}}}); err != nil {
+		t.Fatal(err)
+	}
+	// A rule in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state
+	// gets read-only management events too.
+	reads := newQueue(t, qc, "table-reads")
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("reads"), State: ebtypes.RuleState("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"),
+		EventPattern: aws.String(`{"source":["aws.dynamodb"],"detail":{"eventName":["DescribeTable"]}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("reads"),
+		Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(queueARN("table-reads"))}}}); err != nil {
 		t.Fatal(err)
 	}
 	create := func(name string) {
@@ -587,6 +599,10 @@ func TestCloudTrailEventBridgeManagement(t *testing.T) {
 	out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &q, WaitTimeSeconds: 1})
 	if err != nil || len(out.Messages) != 0 {
 		t.Errorf("further messages (the table before the trail, DescribeTable): %+v %v", out.Messages, err)
+	}
+	m = receiveOne(t, qc, reads)
+	if !strings.Contains(aws.ToString(m.Body), `"eventName":"DescribeTable"`) || !strings.Contains(aws.ToString(m.Body), `"readOnly":true`) {
+		t.Errorf("read-only event: %s", aws.ToString(m.Body))
 	}
 }
 

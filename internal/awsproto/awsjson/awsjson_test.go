@@ -312,8 +312,8 @@ func TestQualifiedTargetPrefix(t *testing.T) {
 		"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListTrails": true,
 		"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.Nope":       false,
 		"amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListTrails":     false,
-		"CloudTrail_20131101":                                               false,
-		"ListTrails":                                                        false,
+		"CloudTrail_20131101": false,
+		"ListTrails":          false,
 	} {
 		r := httptest.NewRequest("POST", "/", nil)
 		r.Header.Set("X-Amz-Target", target)
