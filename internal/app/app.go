@@ -27,6 +27,7 @@ import (
 	"github.com/virga/virga/internal/cfn/sam"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/cloudformation"
+	"github.com/virga/virga/internal/cloudtrail"
 	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/cognitoidp"
 	"github.com/virga/virga/internal/config"
@@ -580,6 +581,20 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.buckets = buckets
 	a.services = append(a.services, buckets.API())
 	a.background = append(a.background, func(ctx context.Context) { buckets.Run(ctx, o.Logger) })
+
+	// CloudTrail records every call the edge answers: management events
+	// into the event history, and what logging trails take on to the
+	// default event bus.
+	trail, err := cloudtrail.New(cloudtrail.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Buckets: buckets, Events: route, LogFiles: buckets, Logger: o.Logger})
+	if err != nil {
+		balancers.Close()
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, trail.API())
+	a.background = append(a.background, func(ctx context.Context) { trail.Run(ctx, o.Logger) })
 	// Stack operations drive the other services: they stop first.
 	a.closers = append([]func() error{stacks.Close}, a.closers...)
 
@@ -674,6 +689,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Registry:     images.Registry(),
 		RegistryPath: ecr.RegistryPath,
 		Metrics:      a.metrics,
+		Recorder:     trail,
 		Region:       cfg.Region,
 		Logger:       o.Logger,
 		Clock:        o.Clock,

@@ -55,6 +55,14 @@ type Call struct {
 	Status    int
 	ErrorCode string
 	Err       error
+	// ErrorMessage is the message of the AWS error the client was
+	// answered with, for CloudTrail's errorMessage.
+	ErrorMessage string
+	// Input and Output are the operation's decoded input and its
+	// output, once each exists, for recorders that run after the
+	// response (CloudTrail's requestParameters and responseElements).
+	// They are read, never changed, after the handler returns.
+	Input, Output any
 
 	ctx context.Context
 }

@@ -251,6 +251,7 @@ func (s *Service) Serve(c *Call, w http.ResponseWriter) {
 		}
 	}
 	in := c.Op.Handler.NewInput()
+	c.Input = in
 	if err := s.Protocol.Decode(c, in); err != nil {
 		s.WriteError(c, w, err)
 		return
@@ -292,6 +293,7 @@ func (s *Service) Serve(c *Call, w http.ResponseWriter) {
 		return
 	}
 	c.Status = c.Op.Status
+	c.Output = out
 	s.Protocol.Encode(c, w, out)
 }
 
@@ -305,6 +307,7 @@ func (s *Service) WriteError(c *Call, w http.ResponseWriter, err error) {
 		e = apierr.ErrInternal
 	}
 	c.ErrorCode = e.Code
+	c.ErrorMessage = e.Message
 	c.Status = e.Status
 	s.Protocol.EncodeError(c, w, e)
 }

@@ -11,7 +11,8 @@
 // finish sees every AWS API request, including those refused before
 // their operation ran, by authentication or as an unknown service or
 // operation; serveDataPlane every data plane request; virga's own
-// /_virga/ endpoints are not counted). It knows nothing of any service's operations: those belong
+// /_virga/ endpoints are not counted), and handing every answered AWS
+// API call to the recorder (Options.Recorder, CloudTrail) from finish. It knows nothing of any service's operations: those belong
 // to awsproto and the service packages.
 //
 // It does not own the listener: internal/app serves it on one port for

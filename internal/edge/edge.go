@@ -57,6 +57,10 @@ type Options struct {
 	// Metrics, when set, records every AWS API request and data plane
 	// request the edge answers (not virga's own /_virga/ endpoints).
 	Metrics Metrics
+	// Recorder, when set, is handed every AWS API call the edge
+	// answered, once its response is written (CloudTrail). It must not
+	// block: it runs on the request's goroutine.
+	Recorder Recorder
 	// Region is the region of requests that do not name one.
 	Region string
 	Logger *slog.Logger
@@ -72,6 +76,13 @@ type Metrics interface {
 	// DataPlaneRequest records a data plane's answer: the plane's name
 	// ("execute-api", "lambda-url", "elb", ...) and the HTTP status.
 	DataPlaneRequest(plane string, status int)
+}
+
+// Recorder records answered AWS API calls (package cloudtrail).
+type Recorder interface {
+	// Record notes a call once answered. The call is not used after
+	// Record returns: what the recorder keeps, it copies.
+	Record(c *awsproto.Call)
 }
 
 // Edge is the HTTP handler in front of every service.
@@ -487,11 +498,15 @@ func requestAttrs(service, operation string, status int, latency time.Duration, 
 	}
 }
 
-// finish records the call's metrics and writes the request log line.
+// finish records the call's metrics, hands it to the recorder and
+// writes the request log line.
 func (e *Edge) finish(c *awsproto.Call, w *responseWriter) {
 	latency := e.opts.Clock.Now().Sub(c.Started)
 	if e.opts.Metrics != nil {
 		e.opts.Metrics.APIRequest(c, latency)
+	}
+	if e.opts.Recorder != nil {
+		e.opts.Recorder.Record(c)
 	}
 	if !e.log.Enabled(c.Context(), slog.LevelInfo) {
 		return

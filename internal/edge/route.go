@@ -46,6 +46,9 @@ func newRouter(services []*awsproto.Service) *router {
 		switch p := s.Protocol.(type) {
 		case *awsjson.Protocol:
 			rt.byTarget[p.TargetPrefix] = s
+			if p.QualifiedTargetPrefix != "" {
+				rt.byTarget[p.QualifiedTargetPrefix] = s
+			}
 		case *query.Protocol:
 			rt.byVersion[p.APIVersion] = s
 			rt.query = append(rt.query, s)
@@ -66,8 +69,7 @@ func newRouter(services []*awsproto.Service) *router {
 func (rt *router) byHeaders(c *awsproto.Call) *awsproto.Service {
 	r := c.Request
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		prefix, _, _ := strings.Cut(target, ".")
-		return rt.byTarget[prefix]
+		return rt.byTarget[awsjson.TargetPrefixOf(target)]
 	}
 	if name, region, ok := sigv4.Scope(r); ok {
 		if region != "" {

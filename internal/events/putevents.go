@@ -145,11 +145,12 @@ func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelo
 		t                 Target
 	}
 	var jobs []job
+	readOnly := readOnlyManagementEvent(ev)
 	s.mu.Lock()
 	if b := s.buses[busName]; b != nil {
 		for _, name := range sortedNames(b.rules) {
 			r := b.rules[name]
-			if !enabled(r.rec.State) || r.pattern == nil || !r.pattern.Match(raw) {
+			if !enabled(r.rec.State) || r.pattern == nil || (readOnly && r.rec.State != stateEnabledCloudTrail) || !r.pattern.Match(raw) {
 				continue
 			}
 			arn := s.ruleARN(busName, name)
@@ -165,6 +166,25 @@ func (s *Service) deliverMatches(ctx context.Context, busName string, ev *envelo
 	for _, j := range jobs {
 		s.dispatch(ctx, j.ruleARN, j.ruleName, j.t, raw, trace)
 	}
+}
+
+// cloudTrailDetailType is the detail-type of the API calls CloudTrail
+// sends.
+const cloudTrailDetailType = "AWS API Call via CloudTrail"
+
+// readOnlyManagementEvent reports whether an event is a read-only
+// management event CloudTrail sent: rules match it only in the
+// ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state. Sources under
+// "aws." are AWS's own, which PutEvents cannot use.
+func readOnlyManagementEvent(ev *envelope) bool {
+	if ev.DetailType != cloudTrailDetailType || !strings.HasPrefix(ev.Source, "aws.") {
+		return false
+	}
+	var d struct {
+		ReadOnly        bool `json:"readOnly"`
+		ManagementEvent bool `json:"managementEvent"`
+	}
+	return json.Unmarshal(ev.Detail, &d) == nil && d.ReadOnly && d.ManagementEvent
 }
 
 // sender is EventBridge sending for a rule: a queue, topic or function

@@ -17,8 +17,8 @@ import (
 const (
 	stateEnabled  = "ENABLED"
 	stateDisabled = "DISABLED"
-	// stateEnabledCloudTrail is a rule that also matches AWS's read-only
-	// CloudTrail management events (which virga does not produce); for
+	// stateEnabledCloudTrail is a rule that also matches the read-only
+	// management events CloudTrail sends (readOnlyManagementEvent); for
 	// everything else it is enabled.
 	stateEnabledCloudTrail = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 	maxTargets             = 5

@@ -1,8 +1,13 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // Object opens the bytes of an object for another service that reads
@@ -32,4 +37,18 @@ func (s *Service) Object(_ context.Context, bucket, key, versionID string) (io.R
 		}
 	}
 	return rd, o.Size, nil
+}
+
+// PutObjectBytes stores an object as a service delivering files to a
+// bucket does (CloudTrail's log files): a PutObject of body, with the
+// bucket's notifications, versioning and lifecycle as for any other.
+func (s *Service) PutObjectBytes(ctx context.Context, bucket, key string, body []byte, contentType string) error {
+	req := (&http.Request{Method: http.MethodPut, URL: &url.URL{Path: "/" + bucket + "/" + key}, Header: http.Header{},
+		ContentLength: int64(len(body))}).WithContext(ctx)
+	c := awsproto.NewCall(req, s.ids.UUID(), s.clock.Now())
+	c.Service = s.api
+	c.Op = s.api.Operation("PutObject")
+	_, err := s.putObject(c.Context(), &PutObjectRequest{Bucket: &bucket, Key: &key,
+		Body: io.NopCloser(bytes.NewReader(body)), ContentType: &contentType})
+	return err
 }

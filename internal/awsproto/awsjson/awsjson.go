@@ -15,8 +15,15 @@ import (
 type Protocol struct {
 	// Version is "1.0" or "1.1".
 	Version string
-	// TargetPrefix is the part of X-Amz-Target before the dot.
+	// TargetPrefix is the part of X-Amz-Target before the operation's
+	// name and the dot that ends it.
 	TargetPrefix string
+	// QualifiedTargetPrefix, when set, is a second prefix some clients
+	// send: the model's fully qualified one, which botocore (the aws
+	// CLI) sends for CloudTrail
+	// ("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101") where
+	// the Go SDK sends "CloudTrail_20131101".
+	QualifiedTargetPrefix string
 	// ErrorNamespace, when set, prefixes __type in error bodies
 	// ("com.amazonaws.dynamodb.v20120810#"), as some services do.
 	ErrorNamespace string
@@ -43,8 +50,10 @@ func (p *Protocol) Name() string { return "awsJson" + strings.ReplaceAll(p.Versi
 // Resolve finds the operation named by X-Amz-Target.
 func (p *Protocol) Resolve(c *awsproto.Call) error {
 	target := c.Request.Header.Get("X-Amz-Target")
-	prefix, name, ok := strings.Cut(target, ".")
-	if !ok || prefix != p.TargetPrefix || c.Service.Operation(name) == nil {
+	prefix := TargetPrefixOf(target)
+	name, ok := strings.CutPrefix(target, prefix+".")
+	if !ok || (prefix != p.TargetPrefix && (p.QualifiedTargetPrefix == "" || prefix != p.QualifiedTargetPrefix)) ||
+		c.Service.Operation(name) == nil {
 		return apierr.ErrUnknownOperation.WithMessage("")
 	}
 	if c.Request.Method != http.MethodPost {
@@ -52,6 +61,16 @@ func (p *Protocol) Resolve(c *awsproto.Call) error {
 	}
 	c.Op = c.Service.Operation(name)
 	return nil
+}
+
+// TargetPrefixOf returns the prefix of an X-Amz-Target value: what
+// precedes its last dot (operation names have none), or the whole value
+// when it has no dot.
+func TargetPrefixOf(target string) string {
+	if i := strings.LastIndexByte(target, '.'); i >= 0 {
+		return target[:i]
+	}
+	return target
 }
 
 // Decode reads the JSON body into in.

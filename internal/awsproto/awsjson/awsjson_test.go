@@ -299,3 +299,34 @@ func FuzzDecode(f *testing.F) {
 		svc.Serve(c, httptest.NewRecorder())
 	})
 }
+
+// TestQualifiedTargetPrefix: a service with a qualified prefix resolves
+// targets under either prefix, and nothing else.
+func TestQualifiedTargetPrefix(t *testing.T) {
+	p := New("1.1", "CloudTrail_20131101")
+	p.QualifiedTargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101"
+	var got any
+	svc := prototest.NewService(p, prototest.Capture[struct{}]("ListTrails", "", &got))
+	for target, ok := range map[string]bool{
+		"CloudTrail_20131101.ListTrails":                                    true,
+		"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListTrails": true,
+		"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.Nope":       false,
+		"amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListTrails":     false,
+		"CloudTrail_20131101": false,
+		"ListTrails":          false,
+	} {
+		r := httptest.NewRequest("POST", "/", nil)
+		r.Header.Set("X-Amz-Target", target)
+		c := awsproto.NewCall(r, "id", t0)
+		c.Service = svc
+		err := p.Resolve(c)
+		if (err == nil) != ok {
+			t.Errorf("%s: %v", target, err)
+		}
+	}
+	for target, want := range map[string]string{"A.B": "A", "a.b.C.Op": "a.b.C", "NoDot": "NoDot", "": ""} {
+		if got := TargetPrefixOf(target); got != want {
+			t.Errorf("TargetPrefixOf(%q) = %q, want %q", target, got, want)
+		}
+	}
+}

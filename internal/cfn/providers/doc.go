@@ -157,6 +157,19 @@
 // images fails with RepositoryNotEmptyException unless EmptyOnDelete is
 // true.
 //
+// # CloudTrail
+//
+// AWS::CloudTrail::Trail is CreateTrail (TrailName, or a generated name;
+// S3BucketName, S3KeyPrefix, SnsTopicName, IsMultiRegionTrail,
+// IncludeGlobalServiceEvents, EnableLogFileValidation, the CloudWatch
+// Logs ARNs, KMSKeyId as the API's KmsKeyId, Tags), then
+// PutEventSelectors when EventSelectors or AdvancedEventSelectors are
+// given, then StartLogging or StopLogging as IsLogging says. Its Ref is
+// the trail's name; GetAtt gives Arn and SnsTopicArn. A new TrailName
+// replaces it; everything else changes in place (UpdateTrail, the
+// selectors when they changed, AddTags and RemoveTags, logging).
+// InsightSelectors are not supported.
+//
 // # Kinesis
 //
 // AWS::Kinesis::Stream is CreateStream (ShardCount, or one shard when

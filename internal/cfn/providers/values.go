@@ -203,6 +203,7 @@ var notFoundCodes = map[string]bool{
 	"AWS.SimpleQueueService.NonExistentQueue": true, // SQS (awsQuery)
 	"NoSuchBucket":                            true, // S3
 	"ParameterNotFound":                       true, // Systems Manager Parameter Store
+	"TrailNotFoundException":                  true, // CloudTrail
 	"NoSuchEntity":                            true, // IAM
 	"ConfigurationSetDoesNotExist":            true, // SES (v1)
 	"RepositoryNotFoundException":             true, // ECR
