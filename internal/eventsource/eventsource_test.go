@@ -129,7 +129,7 @@ func TestLane(t *testing.T) {
 	}
 	lanes := map[int]bool{}
 	for i := range 50 {
-		r := StreamRecord{Key: string(rune('a' + i%26)) + "x"}
+		r := StreamRecord{Key: string(rune('a'+i%26)) + "x"}
 		l := Lane(true, &r, 4)
 		if l < 0 || l >= 4 {
 			t.Fatalf("lane %d of 4", l)
