@@ -44,6 +44,9 @@ func newUpCommand() *cobra.Command {
 		Use:   "up",
 		Short: "Serve the AWS APIs",
 		Long: `Serve the AWS APIs on one endpoint (default http://127.0.0.1:4566).
+The same port answers HTTPS, with a certificate from a local certificate
+authority in DATA_DIR/tls/ca.pem (aws --ca-bundle, AWS_CA_BUNDLE, curl
+--cacert); the "virga is up" line names the file.
 
 Every flag can also be set by an environment variable: --data-dir by
 VIRGA_DATA_DIR, and so on. A flag given on the command line wins over the

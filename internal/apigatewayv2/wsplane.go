@@ -95,7 +95,11 @@ func (s *Service) serveWebSocket(w http.ResponseWriter, r *http.Request, a *apiR
 	if err := checkHandshake(r); err != nil {
 		h := w.Header()
 		h.Set("Content-Type", "application/json")
-		h.Set("Upgrade", "websocket")
+		if r.ProtoMajor == 1 {
+			// HTTP/2 forbids Upgrade, a connection-specific field
+			// (RFC 9113, section 8.2.2): clients reset the stream.
+			h.Set("Upgrade", "websocket")
+		}
 		h.Set("Sec-WebSocket-Version", "13")
 		w.WriteHeader(http.StatusUpgradeRequired)
 		io.WriteString(w, `{"message":"Upgrade Required"}`)

@@ -1,7 +1,9 @@
 package apigatewayv2
 
 import (
+	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -124,5 +126,49 @@ func TestWebSocketIdleAndMaxDuration(t *testing.T) {
 	}
 	if !h.s.sweepOnce() {
 		t.Fatal("connections left open")
+	}
+}
+
+// TestWebSocketPlainRequestOverHTTP2: a request to a stage that is not a
+// WebSocket handshake is answered 426 over HTTP/1.1 and HTTP/2 alike; the
+// Upgrade header, which RFC 9110 asks of a 426, goes only on HTTP/1.1,
+// as HTTP/2 forbids connection-specific fields (RFC 9113, section 8.2.2)
+// and clients reject a response that carries one.
+func TestWebSocketPlainRequestOverHTTP2(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "")
+	api := h.wsAPI(defaultRouteKey)
+	srv := httptest.NewUnstartedServer(DataPlane(h.s, nil))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	defer h.s.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "https://"))
+
+	for _, h2 := range []bool{false, true} {
+		client := srv.Client()
+		if !h2 {
+			tr := client.Transport.(*http.Transport).Clone()
+			tr.ForceAttemptHTTP2 = false
+			tr.TLSClientConfig.NextProtos = []string{"http/1.1"}
+			client = &http.Client{Transport: tr}
+		}
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/prod", nil)
+		req.Host = api + ".execute-api.localhost:" + port
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("h2=%v: %v", h2, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != map[bool]int{false: 1, true: 2}[h2] {
+			t.Fatalf("h2=%v: served over %s", h2, resp.Proto)
+		}
+		if resp.StatusCode != http.StatusUpgradeRequired || string(body) != `{"message":"Upgrade Required"}` {
+			t.Fatalf("h2=%v: %d %s", h2, resp.StatusCode, body)
+		}
+		if got, want := resp.Header.Get("Upgrade"), map[bool]string{false: "websocket", true: ""}[h2]; got != want {
+			t.Fatalf("h2=%v: Upgrade %q, want %q", h2, got, want)
+		}
 	}
 }

@@ -846,3 +846,21 @@ func TestCloseDrainsLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingInterpreterMessage: a runtime whose interpreter is not
+// there is InvalidRuntimeException, naming the interpreter, why it could
+// not run, and the virga up flag that points at another.
+func TestMissingInterpreterMessage(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "none")
+	m := newPools(t, func(o *Options) { o.Java, o.Ruby = missing, missing })
+	for runtime, want := range map[string]string{
+		"java17":  "The runtime java17 cannot run on this host: java is not available (fork/exec " + missing + ": no such file or directory); install it, or name one with virga up --java.",
+		"ruby3.3": "The runtime ruby3.3 cannot run on this host: ruby is not available (fork/exec " + missing + ": no such file or directory); install it, or name one with virga up --ruby.",
+	} {
+		var re *RuntimeError
+		if err := m.CheckRuntime(runtime); !errors.As(err, &re) || re.Type != TypeInvalidRuntime || re.Message != want {
+			t.Errorf("%s: %v\nwant %s", runtime, err, want)
+		}
+	}
+}

@@ -152,10 +152,10 @@ func New(opts Options) (*Pools, error) {
 		clock:  opts.Clock,
 		ids:    opts.IDs,
 		log:    opts.Logger,
-		python: interpreter{name: "python3", override: opts.Python},
-		node:   interpreter{name: "node", override: opts.Node},
-		ruby:   interpreter{name: "ruby", override: opts.Ruby},
-		java:   interpreter{name: "java", override: opts.Java},
+		python: interpreter{name: "python3", flag: "--python", override: opts.Python},
+		node:   interpreter{name: "node", flag: "--node", override: opts.Node},
+		ruby:   interpreter{name: "ruby", flag: "--ruby", override: opts.Ruby},
+		java:   interpreter{name: "java", flag: "--java", override: opts.Java},
 		pools:  map[string]*pool{},
 		stats:  map[string]*functionStats{},
 		stop:   make(chan struct{}),
@@ -223,7 +223,7 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 	_, version, err := in.resolve()
 	if err != nil {
 		return rt, &RuntimeError{Type: TypeInvalidRuntime,
-			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + ")."}
+			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + "); install it, or name one with virga up " + in.flag + "."}
 	}
 	if rt.kind == kindJava {
 		if err := m.compileJava(); err != nil {

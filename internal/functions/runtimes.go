@@ -73,6 +73,7 @@ func resolveRuntime(id string) (runtimeInfo, error) {
 // interpreter is a host python3, node, ruby or java, found once.
 type interpreter struct {
 	name     string // "python3", "node", "ruby", "java"
+	flag     string // the virga up flag that names it: "--python", ...
 	override string // configured path
 	once     sync.Once
 	path     string // resolved executable
@@ -159,7 +160,10 @@ func olderVersion(host, want string) bool {
 func probeJava(path string) (exe, home, version string, err error) {
 	out, err := exec.Command(path, "-XshowSettings:properties", "-version").CombinedOutput()
 	if err != nil {
-		return "", "", "", fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
+		if out = bytes.TrimSpace(out); len(out) > 0 {
+			return "", "", "", fmt.Errorf("%v: %s", err, out)
+		}
+		return "", "", "", err
 	}
 	for _, line := range strings.Split(string(out), "\n") {
 		k, v, ok := strings.Cut(strings.TrimSpace(line), " = ")

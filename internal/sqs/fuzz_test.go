@@ -189,7 +189,7 @@ func FuzzQueueURL(f *testing.F) {
 		// The URL virga hands out for an account and a valid name names
 		// them again.
 		if validQueueName(name) && strings.Trim(account, "0123456789") == "" {
-			a2, n2, ok := parseQueueURL(queueURL("127.0.0.1:4566", account, name))
+			a2, n2, ok := parseQueueURL(queueURL(false, "127.0.0.1:4566", account, name))
 			if !ok || a2 != account || n2 != name {
 				t.Errorf("queueURL(%q, %q) parses as %q %q %v", account, name, a2, n2, ok)
 			}

@@ -3,9 +3,12 @@ package sqs
 import (
 	"context"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
@@ -236,6 +239,31 @@ func TestSQSNumberAttributes(t *testing.T) {
 	} {
 		if err := checkNumber("n", v); (err == nil) != ok {
 			t.Errorf("%q: %v, want ok=%v", v, err, ok)
+		}
+	}
+}
+
+// TestSQSQueueURLScheme: a queue's URL has the host and the scheme of
+// the call that asks for it, https when the call came over TLS, as
+// AWS's queue URLs are https.
+func TestSQSQueueURLScheme(t *testing.T) {
+	t.Parallel()
+	s, _, _ := newTestService(t)
+	mustCreate(t, s, "q", nil)
+	for _, tc := range []struct {
+		url, want string
+	}{
+		{"http://127.0.0.1:4566/", "http://127.0.0.1:4566/000000000000/q"},
+		{"https://localhost:4566/", "https://localhost:4566/000000000000/q"},
+	} {
+		r := httptest.NewRequest(http.MethodPost, tc.url, nil)
+		c := awsproto.NewCall(r, "req", time.Now())
+		out, err := s.getQueueURL(c.Context(), &GetQueueUrlRequest{QueueName: ptr("q")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *out.QueueUrl != tc.want {
+			t.Errorf("called at %s: QueueUrl %s, want %s", tc.url, *out.QueueUrl, tc.want)
 		}
 	}
 }

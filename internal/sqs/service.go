@@ -323,22 +323,28 @@ func (s *Service) sweep() error {
 	return nil
 }
 
-// queueURL is the URL of a queue as a call addressed to host sees it.
-func queueURL(host, account, name string) string {
+// queueURL is the URL of a queue as a call addressed to host sees it,
+// https for a call made over TLS.
+func queueURL(secure bool, host, account, name string) string {
 	if host == "" {
 		host = "localhost"
 	}
-	return "http://" + host + "/" + account + "/" + name
+	scheme := "http://"
+	if secure {
+		scheme = "https://"
+	}
+	return scheme + host + "/" + account + "/" + name
 }
 
-// urlFor returns a queue's URL for the call in ctx: on the host the call
-// was made to, so the URL works from wherever the client is.
+// urlFor returns a queue's URL for the call in ctx: on the host and with
+// the scheme the call was made with, so the URL works from wherever the
+// client is.
 func (s *Service) urlFor(ctx context.Context, name string) string {
-	host := ""
+	host, secure := "", false
 	if c := awsproto.CallFrom(ctx); c != nil {
-		host = c.Request.Host
+		host, secure = c.Request.Host, c.Request.TLS != nil
 	}
-	return queueURL(host, s.account, name)
+	return queueURL(secure, host, s.account, name)
 }
 
 // parseQueueURL returns the account and queue name a queue URL names.

@@ -136,10 +136,11 @@
 //
 // StartSyncExecution is served on any host name: the SDKs send it to
 // "sync-" followed by the endpoint's host, which the client must reach
-// virga by. boto3 can be told not to (Config(inject_host_prefix=False));
-// the aws CLI always prefixes, so it needs an endpoint host name whose
-// sync- variant resolves to virga too (an /etc/hosts line naming both),
-// since sync-127.0.0.1 resolves nowhere.
+// virga by. boto3 can be told not to (Config(inject_host_prefix=False)),
+// and so can the aws CLI, with scripts/awscli-plugin/virga_no_host_prefix.py;
+// otherwise the endpoint's host name needs a sync- variant that resolves
+// to virga too (an /etc/hosts line naming both), since sync-127.0.0.1
+// resolves nowhere.
 //
 // Logging (logging.go): an execution logs by the LoggingConfiguration
 // its machine (or version) had when it started, kept in its record.

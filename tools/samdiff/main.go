@@ -59,6 +59,12 @@ func main() {
 		}
 		files = append(files, found...)
 	}
+	if *show != "virga" {
+		if err := checkTranslator(*python); err != nil {
+			fmt.Fprintln(os.Stderr, "samdiff:", err)
+			os.Exit(1)
+		}
+	}
 	total := 0
 	for _, f := range files {
 		if *show != "" {
@@ -220,6 +226,25 @@ func replaceLocalURIs(tree map[string]any) {
 			fix(props, "DefinitionUri", id)
 		}
 	}
+}
+
+// checkTranslator makes sure python can load AWS's translator, so that
+// a missing interpreter or library is reported once rather than as a
+// difference in every template.
+func checkTranslator(python string) error {
+	out, err := exec.Command(python, "-c", "import samtranslator").CombinedOutput()
+	if err == nil {
+		return nil
+	}
+	if _, ran := err.(*exec.ExitError); !ran {
+		return fmt.Errorf("%s cannot be run (%v); name a Python that has AWS's SAM translator with -python (make samdiff SAMDIFF_PYTHON=...)", python, err)
+	}
+	if msg := strings.TrimSpace(string(out)); msg != "" {
+		lines := strings.Split(msg, "\n")
+		err = fmt.Errorf("%v: %s", err, lines[len(lines)-1])
+	}
+	return fmt.Errorf("%s cannot load AWS's SAM translator (%v); install it with %s -m pip install aws-sam-translator, "+
+		"or name another interpreter with -python (make samdiff SAMDIFF_PYTHON=...)", python, err, python)
 }
 
 // translate runs AWS's translator on the template.
