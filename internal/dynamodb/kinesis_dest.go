@@ -231,7 +231,7 @@ func (s *Service) deliverKinesis(ctx context.Context, log *slog.Logger) {
 		if err != nil {
 			log.Warn("dynamodb: delivering changes to Kinesis", "err", err)
 		}
-		if more && err == nil {
+		if more && err == nil && ctx.Err() == nil {
 			continue
 		}
 		wait := time.NewTimer(kdsRetry)

@@ -25,9 +25,16 @@ const SweepInterval = 5 * time.Second
 // deleted" (DynamoDB TTL documentation).
 const ttlMaxAge = 5 * 365 * 24 * time.Hour
 
-// Run sweeps in the background until ctx is done.
+// Run sweeps in the background until ctx is done. It returns once its
+// Kinesis deliverer has stopped too: the store is closed after Run
+// returns, and an iterator the deliverer still held would be open then.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
-	go s.deliverKinesis(ctx, log)
+	delivering := make(chan struct{})
+	go func() {
+		defer close(delivering)
+		s.deliverKinesis(ctx, log)
+	}()
+	defer func() { <-delivering }()
 	tick := time.NewTicker(SweepInterval)
 	defer tick.Stop()
 	for {

@@ -82,9 +82,16 @@ func (s *Service) API() *awsproto.Service {
 // SweepInterval is how often Run applies retention policies.
 const SweepInterval = time.Minute
 
-// Run applies retention in the background until ctx is done.
+// Run applies retention in the background until ctx is done. It
+// returns once its subscription deliverer has stopped too: the store is
+// closed after Run returns.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
-	go s.runSubscriptions(ctx, log)
+	delivering := make(chan struct{})
+	go func() {
+		defer close(delivering)
+		s.runSubscriptions(ctx, log)
+	}()
+	defer func() { <-delivering }()
 	tick := time.NewTicker(SweepInterval)
 	defer tick.Stop()
 	for {

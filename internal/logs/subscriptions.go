@@ -171,7 +171,7 @@ func (s *Service) runSubscriptions(ctx context.Context, log *slog.Logger) {
 			if err != nil {
 				log.Error("logs: delivering to subscription filters", "err", err)
 			}
-			if err != nil || n < pendingRound {
+			if err != nil || n < pendingRound || ctx.Err() != nil {
 				break
 			}
 		}

@@ -291,12 +291,18 @@ func (s *Service) nudge() {
 }
 
 // Run delivers the outbox's messages, and applies the buckets' lifecycle
-// rules (lifecycle_run.go), until ctx ends.
+// rules (lifecycle_run.go), until ctx ends. It returns once the
+// lifecycle loop has stopped too: the store is closed after Run returns.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	go s.runLifecycle(ctx, log)
+	lifecycle := make(chan struct{})
+	go func() {
+		defer close(lifecycle)
+		s.runLifecycle(ctx, log)
+	}()
+	defer func() { <-lifecycle }()
 	for {
 		wait := s.deliverOutbox(ctx, log)
 		t := time.NewTimer(wait)
