@@ -77,7 +77,9 @@
 // invoke configs (retries, destinations, dead-letter queues) are served
 // here too; see their files. The mappings read their sources, gather
 // queue batches, schedule shard readers and filter records with package
-// eventsource, which EventBridge Pipes shares.
+// eventsource, which EventBridge Pipes shares. A mapping has one set of
+// pollers at a time: a set started by an update, or by enabling it
+// again, waits until the set it replaces has finished its batch.
 //
 // Provisioned concurrency (provisioned.go): a published version or an
 // alias (not $LATEST, nor an alias of it) keeps that many environments

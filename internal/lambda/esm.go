@@ -57,6 +57,9 @@ type mappings struct {
 type mapping struct {
 	cfg    EventSourceMappingConfiguration
 	cancel context.CancelFunc // stops its pollers; nil when none run
+	// done is closed once the pollers last started have all returned;
+	// nil before any started.
+	done <-chan struct{}
 	// result is LastProcessingResult, kept in memory.
 	result string
 }
@@ -93,33 +96,52 @@ func (s *Service) runMappings(ctx context.Context, log *slog.Logger) {
 }
 
 // startPollers starts a mapping's pollers if it is enabled and Run runs;
-// the caller holds s.esm.mu.
+// the caller holds s.esm.mu. Pollers it replaces (stopped by a disable
+// and enable, or an update) finish their batch first, so that a mapping
+// has one set of pollers at a time: each set waits for the one before
+// it, even when it is stopped before it runs, and two pollers never
+// read the same shard or deliver the same batch together.
 func (s *Service) startPollers(m *mapping) {
 	if m.cancel != nil || s.esm.runCtx == nil || deref(m.cfg.State) != stateEnabled {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.esm.runCtx)
-	m.cancel = cancel
+	prev, done := m.done, make(chan struct{})
+	m.cancel, m.done = cancel, done
 	cfg := m.cfg
+	var set sync.WaitGroup
+	run := func(poll func()) {
+		s.esm.wg.Add(1)
+		set.Add(1)
+		go func() {
+			defer s.esm.wg.Done()
+			defer set.Done()
+			if prev != nil {
+				<-prev
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			poll()
+		}()
+	}
 	if k := sourceKind(*cfg.EventSourceArn); k == "dynamodb" || k == "kinesis" {
-		s.esm.wg.Add(1)
-		go func() {
-			defer s.esm.wg.Done()
-			s.pollStream(ctx, m, cfg)
-		}()
-		return
+		run(func() { s.pollStream(ctx, m, cfg) })
+	} else {
+		n := sqsDefaultPollers
+		if cfg.ScalingConfig != nil && cfg.ScalingConfig.MaximumConcurrency != nil {
+			n = min(n, int(*cfg.ScalingConfig.MaximumConcurrency))
+		}
+		for range n {
+			run(func() { s.pollQueue(ctx, m, cfg) })
+		}
 	}
-	n := sqsDefaultPollers
-	if cfg.ScalingConfig != nil && cfg.ScalingConfig.MaximumConcurrency != nil {
-		n = min(n, int(*cfg.ScalingConfig.MaximumConcurrency))
-	}
-	for range n {
-		s.esm.wg.Add(1)
-		go func() {
-			defer s.esm.wg.Done()
-			s.pollQueue(ctx, m, cfg)
-		}()
-	}
+	s.esm.wg.Add(1)
+	go func() {
+		defer s.esm.wg.Done()
+		set.Wait()
+		close(done)
+	}()
 }
 
 // stopPollers stops a mapping's pollers; the caller holds s.esm.mu.
