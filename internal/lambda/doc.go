@@ -80,6 +80,9 @@
 // eventsource, which EventBridge Pipes shares. A mapping has one set of
 // pollers at a time: a set started by an update, or by enabling it
 // again, waits until the set it replaces has finished its batch.
+// mappings.mu guards the mappings; mappings.ckMu, taken after it,
+// orders pollers' checkpoint writes with DeleteEventSourceMapping, so
+// that a deleted mapping's poller writes none after the delete.
 //
 // Provisioned concurrency (provisioned.go): a published version or an
 // alias (not $LATEST, nor an alias of it) keeps that many environments

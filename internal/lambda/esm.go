@@ -51,6 +51,12 @@ type mappings struct {
 	runCtx context.Context
 	log    *slog.Logger
 	wg     sync.WaitGroup
+	// ckMu orders pollers' checkpoint writes with
+	// DeleteEventSourceMapping: a poller writes a checkpoint only while
+	// its mapping is not gone, and the delete marks it gone and deletes
+	// the checkpoints under ckMu, so a batch finished afterwards leaves
+	// nothing behind. Lock order: mu, then ckMu.
+	ckMu sync.Mutex
 }
 
 // mapping is one event source mapping.
@@ -60,6 +66,8 @@ type mapping struct {
 	// done is closed once the pollers last started have all returned;
 	// nil before any started.
 	done <-chan struct{}
+	// gone is set, under mappings.ckMu, when the mapping is deleted.
+	gone bool
 	// result is LastProcessingResult, kept in memory.
 	result string
 }
@@ -491,6 +499,10 @@ func (s *Service) deleteEventSourceMapping(ctx context.Context, in *DeleteEventS
 	if m == nil {
 		return nil, ErrResourceNotFound
 	}
+	// The mapping is marked gone before its checkpoints go, so that a
+	// batch its pollers are finishing writes none.
+	s.esm.ckMu.Lock()
+	defer s.esm.ckMu.Unlock()
 	w := s.newWrites()
 	w.del(mappingKey(*in.UUID))
 	w.delPrefix(legacyCheckpointKey(*in.UUID))
@@ -499,6 +511,7 @@ func (s *Service) deleteEventSourceMapping(ctx context.Context, in *DeleteEventS
 		return nil, err
 	}
 	m.stopPollers()
+	m.gone = true
 	delete(s.esm.byUUID, *in.UUID)
 	return s.report(m, stateDeleting), nil
 }

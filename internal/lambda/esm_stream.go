@@ -210,7 +210,13 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 		s.setResult(m, "PROBLEM: "+err.Error())
 		return false
 	}
-	save := func() { s.saveCheckpoint(uuid, shard, pos, win) }
+	save := func() {
+		s.esm.ckMu.Lock()
+		defer s.esm.ckMu.Unlock()
+		if !m.gone {
+			s.saveCheckpoint(uuid, shard, pos, win)
+		}
+	}
 	// closeWindow ends the open window with its final invocation.
 	closeWindow := func() bool {
 		if !s.endWindow(ctx, m, cfg, win, false) {
