@@ -65,11 +65,16 @@ func New(opts Options) *Host {
 	} else {
 		h.vars = vars
 		h.dash = dashShell()
-		h.namespaces.Store(true)
-		// Isolation without a read-only view of the host is still worth
-		// having: say so, and go on.
-		if h.readOnly = readOnly == nil; !h.readOnly && opts.Logger != nil {
-			opts.Logger.Warn("functions can write to the host's files", "err", readOnly)
+		h.readOnly = readOnly == nil
+		if err := h.trialMount(); err != nil {
+			h.warn.warn("functions run without namespaces: building a sandbox failed", "err", err)
+		} else {
+			h.namespaces.Store(true)
+			// Isolation without a read-only view of the host is still
+			// worth having: say so, and go on.
+			if !h.readOnly && opts.Logger != nil {
+				opts.Logger.Warn("functions can write to the host's files", "err", readOnly)
+			}
 		}
 	}
 	mountinfo, err1 := os.ReadFile("/proc/self/mountinfo")
@@ -186,28 +191,42 @@ func (h *Host) Layout(cfg *Config) Layout {
 	return plainLayout(h.opts.WorkDir, cfg)
 }
 
-// errNamespaces marks a failure to build the sandbox itself (not to
-// exec the program), after which the Host stops using namespaces.
-type errNamespaces struct{ err error }
+// trialMount builds one sandbox's file system view, for an empty code
+// directory, on a thread that ends with it: whether New may promise
+// namespaces is decided there, once. A Host never changes its mind
+// later: callers lay out a Config for the Layout they were given, and a
+// failure to build one environment's sandbox fails that environment
+// rather than quietly running it, and all after it, unconfined.
+func (h *Host) trialMount() error {
+	if err := os.MkdirAll(h.opts.WorkDir, 0o755); err != nil {
+		return err
+	}
+	code, err := os.MkdirTemp(h.opts.WorkDir, "trial-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(code)
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with its namespace
+		done <- h.mount(&Config{CodeDir: code})
+	}()
+	return <-done
+}
 
-func (e *errNamespaces) Error() string { return "sandbox: " + e.err.Error() }
-func (e *errNamespaces) Unwrap() error { return e.err }
+// errSandbox marks a failure to build an environment's sandbox (not to
+// exec its program).
+type errSandbox struct{ err error }
+
+func (e *errSandbox) Error() string { return "sandbox: " + e.err.Error() }
+func (e *errSandbox) Unwrap() error { return e.err }
 
 // Start starts cfg's process. An error from exec (a missing or
 // non-executable program, a binary for another architecture) is the
 // *fs.PathError os/exec returns ("fork/exec /var/task/bootstrap: exec
 // format error").
 func (h *Host) Start(cfg *Config) (*Process, error) {
-	for {
-		p, err := h.start(cfg, h.namespaces.Load())
-		var ens *errNamespaces
-		if errors.As(err, &ens) && h.namespaces.Load() {
-			h.namespaces.Store(false)
-			h.warn.warn("functions run without namespaces: building the sandbox failed", "err", ens.err)
-			continue
-		}
-		return p, err
-	}
+	return h.start(cfg, h.namespaces.Load())
 }
 
 func (h *Host) start(cfg *Config, namespaces bool) (*Process, error) {
@@ -249,7 +268,7 @@ func (h *Host) run(cfg *Config, namespaces bool, cg *cgroup, p *Process, started
 			if cg != nil {
 				cg.remove()
 			}
-			started <- &errNamespaces{err}
+			started <- &errSandbox{err}
 			return
 		}
 		attr.Cloneflags = syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS
@@ -427,9 +446,7 @@ func (h *Host) mount(cfg *Config) error {
 				err = syscall.Mount(hostVar+"/"+v.name, dst, "", syscall.MS_BIND|syscall.MS_REC, "")
 			}
 		default:
-			var f *os.File
-			if f, err = os.Create(dst); err == nil {
-				f.Close()
+			if err = mountPoint(dst); err == nil {
 				err = syscall.Mount(hostVar+"/"+v.name, dst, "", syscall.MS_BIND, "")
 			}
 		}
@@ -461,11 +478,9 @@ func (h *Host) mount(cfg *Config) error {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return fmt.Errorf("making %s: %w", dst, err)
 		}
-		f, err := os.Create(dst)
-		if err != nil {
+		if err := mountPoint(dst); err != nil {
 			return fmt.Errorf("making %s: %w", dst, err)
 		}
-		f.Close()
 		if err := bindReadOnly(files[dst], dst); err != nil {
 			return fmt.Errorf("binding %s: %w", dst, err)
 		}
@@ -510,6 +525,18 @@ func (h *Host) mount(cfg *Config) error {
 	size := "size=" + strconv.Itoa(orDefault(cfg.EphemeralMB, 512)) + "m,mode=1777"
 	if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", nosuid, size); err != nil {
 		return fmt.Errorf("mounting /tmp: %w", err)
+	}
+	return nil
+}
+
+// mountPoint creates an empty regular file to bind a file over. It is
+// made with mknod, never opened: a descriptor open for writing, even for
+// an instant, would be copied into any process another thread forks in
+// that instant, and while that child lives (until its exec closes it)
+// the remount of /var read-only fails with EBUSY.
+func mountPoint(path string) error {
+	if err := unix.Mknod(path, unix.S_IFREG|0o644, 0); err != nil {
+		return &os.PathError{Op: "mknod", Path: path, Err: err}
 	}
 	return nil
 }

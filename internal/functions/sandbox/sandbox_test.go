@@ -329,3 +329,56 @@ echo x > /var/virga/ca.pem 2>/dev/null && echo ca=writable || echo ca=readonly
 		t.Error("the host's /etc/hosts changed")
 	}
 }
+
+// TestConcurrentStarts: environments started at once, each with a file
+// bound under /var, all start, and all in a sandbox. Building one view
+// while another thread forks used to fail the remount of /var with
+// EBUSY now and then (a mount point held open for writing was copied
+// into the other thread's child).
+func TestConcurrentStarts(t *testing.T) {
+	t.Parallel()
+	h := newHost(t)
+	if !h.namespaces.Load() {
+		t.Skip("no namespaces here: " + h.Isolation())
+	}
+	src := filepath.Join(t.TempDir(), "hosts")
+	os.WriteFile(src, []byte("127.0.0.1 localhost\n"), 0o644)
+	const n = 100
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := func() (string, error) {
+				code := t.TempDir()
+				os.WriteFile(filepath.Join(code, "bootstrap"), []byte("#!/bin/sh\nexit 0\n"), 0o755)
+				r, w, err := os.Pipe()
+				if err != nil {
+					return "", err
+				}
+				defer r.Close()
+				cfg := &Config{ID: id(t) + strconv.Itoa(i), CodeDir: code, MemoryMB: 64, Output: w,
+					Files: map[string]string{"/var/virga/a": src, "/var/virga/b": src, "/var/virga/c": src}}
+				cfg.Path = filepath.Join(h.Layout(cfg).TaskRoot, "bootstrap")
+				p, err := h.Start(cfg)
+				w.Close()
+				if err != nil {
+					return "", err
+				}
+				io.Copy(io.Discard, r)
+				<-p.Done()
+				return "", nil
+			}()
+			errs <- err
+		}()
+	}
+	failed := 0
+	for range n {
+		if err := <-errs; err != nil {
+			failed++
+			t.Error(err)
+		}
+	}
+	if !h.namespaces.Load() {
+		t.Error("the host stopped using namespaces")
+	}
+	t.Logf("%d of %d starts failed", failed, n)
+}
