@@ -2,6 +2,7 @@ package asl
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -32,13 +35,17 @@ import (
 // The protocol is one JSON request per line on the worker's stdin and
 // one JSON answer per line on its stdout. Workers are kept for the next
 // evaluation (at most maxIdleWorkers of them), die with virga
-// (Pdeathsig, and EOF on stdin), and are killed when an evaluation takes
-// longer than workerTimeout.
+// (Pdeathsig, and EOF on stdin), and are killed when an evaluation uses
+// more than workerTimeout of processor time. Processor time, not time on
+// the clock: on a loaded machine an evaluation well within its budget
+// can wait its turn for longer than that; wallFactor times it on the
+// clock bounds the wait for a worker that gets no processor time at all.
 
 const (
 	workerEnv      = "VIRGA_ASL_JSONATA_WORKER"
 	maxIdleWorkers = 4
 	workerTimeout  = 10 * time.Second
+	wallFactor     = 12
 	// workerMaxStack bounds a worker goroutine's stack: a runaway
 	// recursion ends the worker after this much, not Go's default 1 GB.
 	workerMaxStack = 64 << 20
@@ -198,6 +205,12 @@ func (w *jsonataWorker) kill() {
 
 // evalIsolated evaluates an expression in a worker.
 func evalIsolated(src string, vars map[string]any) (any, error) {
+	return evalInWorker(src, vars, workerTimeout)
+}
+
+// evalInWorker evaluates an expression in a worker, within budget of
+// processor time.
+func evalInWorker(src string, vars map[string]any, budget time.Duration) (any, error) {
 	idleWorkers.Lock()
 	var w *jsonataWorker
 	if n := len(idleWorkers.list); n > 0 {
@@ -216,16 +229,16 @@ func evalIsolated(src string, vars map[string]any) (any, error) {
 		w.release()
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
-	timer := time.AfterFunc(workerTimeout, func() { w.cmd.Process.Kill() })
+	stop, timedOut := w.watch(budget)
 	var line []byte
 	if _, err = w.in.Write(append(req, '\n')); err == nil {
 		line, err = w.out.ReadBytes('\n')
 	}
-	timedOut := !timer.Stop()
+	stop()
 	if err != nil {
 		w.kill()
-		if timedOut {
-			return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' took longer than %s to evaluate", src, workerTimeout)}
+		if timedOut() {
+			return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' took longer than %s to evaluate", src, budget)}
 		}
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' could not be evaluated: it recursed too deeply or used too much memory", src)}
 	}
@@ -245,6 +258,73 @@ func evalIsolated(src string, vars map[string]any) (any, error) {
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
 	return v, nil
+}
+
+// watch kills w once the evaluation starting now has used budget of
+// processor time (time on the clock where the worker's cannot be read),
+// or 12 times that on the clock. stop ends the watch; then timedOut
+// says whether it killed w.
+func (w *jsonataWorker) watch(budget time.Duration) (stop func(), timedOut func() bool) {
+	pid := w.cmd.Process.Pid
+	started, err := processCPUTime(pid)
+	budgetOnClock := err != nil
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	var killed bool
+	go func() {
+		defer close(finished)
+		t0 := time.Now()
+		tick := time.NewTicker(max(budget/100, time.Millisecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-tick.C:
+				used := now.Sub(t0)
+				if !budgetOnClock {
+					cpu, err := processCPUTime(pid)
+					if err != nil {
+						return // the worker has ended: its reader sees that
+					}
+					used = cpu - started
+				}
+				if used > budget || now.Sub(t0) > budget*wallFactor {
+					killed = true
+					w.cmd.Process.Kill()
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }, func() bool { return killed }
+}
+
+// processCPUTime is the processor time (user and system) process pid
+// has used, from /proc/PID/stat.
+func processCPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: fields are
+	// counted from after its closing parenthesis (field 2).
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("malformed /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("malformed /proc stat")
+	}
+	// Fields 14 and 15, utime and stime, in clock ticks: USER_HZ, 100
+	// on Linux for every architecture it exposes to user space.
+	utime, err1 := strconv.ParseUint(f[11], 10, 64)
+	stime, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * time.Second / 100, nil
 }
 
 // release keeps w for the next evaluation, or stops it.
