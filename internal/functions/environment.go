@@ -45,6 +45,9 @@ type environment struct {
 	// invocations (which it keeps for life: see pool.provision).
 	initType    string
 	provisioned bool
+	// detach ends the built-in extensions' service to the environment
+	// (Spec.ParamsSecrets), when it ends.
+	detach func()
 
 	// The log queue closes when both the output has ended (the process
 	// and its pipe are gone) and the environment is out of service (no
@@ -207,6 +210,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		}
 		e.proc = proc
 		w.Close()
+		if spec.ParamsSecrets {
+			e.attachParamsSecrets(spec, creds)
+		}
 	}
 	go e.watch()
 
@@ -558,8 +564,33 @@ func (e *environment) watch() {
 	<-e.proc.Done()
 	e.pool.ended(e)
 	e.api.Close()
+	if e.detach != nil {
+		e.detach()
+	}
 	<-e.out.eof
 	e.done()
+}
+
+// attachParamsSecrets has Options.ParamsSecrets serve the AWS Parameters
+// and Secrets Lambda Extension's API to the environment. A failure is
+// logged (the function runs on, and its calls to the API fail, as they
+// do on AWS when the extension cannot start).
+func (e *environment) attachParamsSecrets(spec *Spec, creds Credentials) {
+	m := e.pool.m
+	if m.opts.ParamsSecrets == nil {
+		m.log.Warn("the AWS Parameters and Secrets Lambda Extension is not available", "function", spec.FunctionName)
+		return
+	}
+	detach, err := m.opts.ParamsSecrets.Attach(ExtensionAttachment{
+		FunctionName: spec.FunctionName, Env: spec.Env, Credentials: creds,
+		Region: spec.Region, Endpoint: spec.Endpoint,
+	})
+	if err != nil {
+		m.log.Warn("starting the AWS Parameters and Secrets Lambda Extension", "function", spec.FunctionName, "err", err)
+		e.logs.push(m.clock.Now(), "[AWS Parameters and Secrets Lambda Extension] ERROR "+err.Error())
+		return
+	}
+	e.detach = detach
 }
 
 // discard releases an environment whose process never started.
