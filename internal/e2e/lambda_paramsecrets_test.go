@@ -21,12 +21,13 @@ import (
 // extensionClientPy calls the AWS Parameters and Secrets Lambda
 // Extension's API with the standard library only, as the extension's
 // documentation shows, and returns the status and the body.
+// A call made during the init (at import) is kept and answered for the
+// path "init".
 const extensionClientPy = `import os, urllib.request, urllib.error
 
-def handler(event, context):
+def get(path, token='session'):
     port = os.environ.get('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', '2773')
-    req = urllib.request.Request('http://localhost:' + port + event['path'])
-    token = event.get('token', 'session')
+    req = urllib.request.Request('http://localhost:' + port + path)
     if token == 'session':
         req.add_header('X-Aws-Parameters-Secrets-Token', os.environ['AWS_SESSION_TOKEN'])
     elif token:
@@ -36,6 +37,13 @@ def handler(event, context):
             return {'status': r.status, 'body': r.read().decode()}
     except urllib.error.HTTPError as e:
         return {'status': e.code, 'body': e.read().decode()}
+
+AT_INIT = get('/systemsmanager/parameters/get?name=%2Fapp%2Fdb-host')
+
+def handler(event, context):
+    if event['path'] == 'init':
+        return AT_INIT
+    return get(event['path'], event.get('token', 'session'))
 `
 
 func TestLambdaParametersAndSecretsExtension(t *testing.T) {
@@ -88,6 +96,13 @@ func TestLambdaParametersAndSecretsExtension(t *testing.T) {
 		return res.Status, res.Body
 	}
 
+	t.Run("not during the init", func(t *testing.T) {
+		// "The extension can only be invoked during the INVOKE phase of
+		// the Lambda operation and not during the INIT phase."
+		if status, body := call(t, map[string]string{"path": "init"}); status != 400 || !strings.Contains(body, "not ready to serve traffic") {
+			t.Errorf("GET during the init: %d %s", status, body)
+		}
+	})
 	t.Run("parameter", func(t *testing.T) {
 		status, body := call(t, map[string]string{"path": "/systemsmanager/parameters/get?name=%2Fapp%2Fdb-host"})
 		var doc struct {

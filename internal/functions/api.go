@@ -81,9 +81,11 @@ type Spec struct {
 // ParamsSecrets serves the AWS Parameters and Secrets Lambda Extension's
 // API to the environments of functions that use it.
 type ParamsSecrets interface {
-	// Attach makes the API answer the environment described by a until
-	// the returned function is called (when the environment ends).
-	Attach(a ExtensionAttachment) (detach func(), err error)
+	// Attach makes the API serve the environment described by a until
+	// detach is called (when the environment ends). Until ready is
+	// called (when the runtime has initialized), the environment is in
+	// its INIT phase, when the extension does not serve requests yet.
+	Attach(a ExtensionAttachment) (ready, detach func(), err error)
 }
 
 // ExtensionAttachment is what a built-in extension knows of one

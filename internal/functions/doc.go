@@ -131,7 +131,8 @@
 // Built-in extensions: a Spec with ParamsSecrets has its environments
 // served the AWS Parameters and Secrets Lambda Extension's API by
 // Options.ParamsSecrets (package paramsecrets) from the moment its
-// process starts until it ends; the session token the environment holds
+// process starts until it ends, and told when its init is over (the
+// extension answers nothing before); the session token the environment holds
 // (AWS_SESSION_TOKEN) is what the extension recognizes it by.
 //
 // Not supported yet: Lambda extensions of the function's own layers

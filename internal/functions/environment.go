@@ -45,9 +45,9 @@ type environment struct {
 	// invocations (which it keeps for life: see pool.provision).
 	initType    string
 	provisioned bool
-	// detach ends the built-in extensions' service to the environment
-	// (Spec.ParamsSecrets), when it ends.
-	detach func()
+	// ready and detach tell the built-in extensions (Spec.ParamsSecrets)
+	// that the environment's init is over, and that it has ended.
+	ready, detach func()
 
 	// The log queue closes when both the output has ended (the process
 	// and its pipe are gone) and the environment is out of service (no
@@ -237,6 +237,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			switch ev.Kind {
 			case runtimeapi.EventReady:
 				e.initDuration = m.clock.Now().Sub(started)
+				if e.ready != nil {
+					e.ready()
+				}
 				return e, nil, nil
 			case runtimeapi.EventInitError:
 				return nil, initError(ev), nil
@@ -581,7 +584,7 @@ func (e *environment) attachParamsSecrets(spec *Spec, creds Credentials) {
 		m.log.Warn("the AWS Parameters and Secrets Lambda Extension is not available", "function", spec.FunctionName)
 		return
 	}
-	detach, err := m.opts.ParamsSecrets.Attach(ExtensionAttachment{
+	ready, detach, err := m.opts.ParamsSecrets.Attach(ExtensionAttachment{
 		FunctionName: spec.FunctionName, Env: spec.Env, Credentials: creds,
 		Region: spec.Region, Endpoint: spec.Endpoint,
 	})
@@ -590,7 +593,7 @@ func (e *environment) attachParamsSecrets(spec *Spec, creds Credentials) {
 		e.logs.push(m.clock.Now(), "[AWS Parameters and Secrets Lambda Extension] ERROR "+err.Error())
 		return
 	}
-	e.detach = detach
+	e.ready, e.detach = ready, detach
 }
 
 // discard releases an environment whose process never started.

@@ -39,9 +39,14 @@
 // process holds cannot be listened on: the environment runs without the
 // extension and its log says so.
 //
-// Not supported: the answer to a request made during the environment's
-// init (AWS answers 400, "not ready to serve traffic, please wait": here
-// the API answers at once); PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS
+// As documented, "the extension can only be invoked during the INVOKE
+// phase ... and not during the INIT phase": until an environment's
+// runtime has initialized, a request with its token is answered 400,
+// "not ready to serve traffic, please wait". Because environments are
+// told apart by token only, once one environment of a function is past
+// its init, a later environment's init is served too.
+//
+// Not supported: PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS
 // and PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL (read, not applied: the
 // extension writes no log lines of its own). The status of a request
 // without a valid token (401 here), of an unknown path (404), a method

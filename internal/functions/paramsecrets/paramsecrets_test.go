@@ -87,11 +87,11 @@ func TestServer(t *testing.T) {
 	att := functions.ExtensionAttachment{FunctionName: "f", Endpoint: edge.URL, Region: "us-east-1",
 		Env:         map[string]string{"PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": strconv.Itoa(port), "SSM_PARAMETER_STORE_TTL": "10"},
 		Credentials: functions.Credentials{AccessKeyID: "AKID", SecretAccessKey: "secret", SessionToken: "tok"}}
-	detach, err := s.Attach(att)
+	ready, detach, err := s.Attach(att)
 	if err != nil {
 		t.Fatal(err)
 	}
-	detach2, err := s.Attach(att) // a second environment of the function
+	_, detach2, err := s.Attach(att) // a second environment of the function, in its init
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +117,10 @@ func TestServer(t *testing.T) {
 		}
 		return resp.StatusCode, b.String()
 	}
+	if st, body := get("/systemsmanager/parameters/get?name=p", "tok"); st != 400 || strings.TrimSpace(body) != notReady || calls.Load() != 0 {
+		t.Errorf("during the init: %d %s", st, body)
+	}
+	ready()
 	if st, body := get("/systemsmanager/parameters/get?name=p", "tok"); st != 200 || !strings.Contains(body, `"Value":"v1"`) {
 		t.Errorf("first: %d %s", st, body)
 	}
@@ -141,14 +145,14 @@ func TestServer(t *testing.T) {
 		t.Errorf("unknown path: %d", st)
 	}
 	detach()
-	if st, _ := get("/systemsmanager/parameters/get?name=p", "tok"); st != 200 {
-		t.Errorf("one environment left: %d", st)
+	if st, body := get("/systemsmanager/parameters/get?name=p", "tok"); st != 400 || strings.TrimSpace(body) != notReady {
+		t.Errorf("the environment left is in its init: %d %s", st, body)
 	}
 	detach2()
 	if _, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/secretsmanager/get?secretId=s"); err == nil {
 		t.Error("the port is still served after the last environment ended")
 	}
-	if _, err := s.Attach(functions.ExtensionAttachment{Env: att.Env}); err == nil {
+	if _, _, err := s.Attach(functions.ExtensionAttachment{Env: att.Env}); err == nil {
 		t.Error("an environment without a session token was attached")
 	}
 }

@@ -65,10 +65,12 @@ type listener struct {
 // session is the extension as the environments holding one session
 // token see it.
 type session struct {
-	refs  int
-	att   functions.ExtensionAttachment
-	cfg   config
-	cache *cache
+	// refs counts the environments holding the token; ready those of
+	// them past their init.
+	refs, ready int
+	att         functions.ExtensionAttachment
+	cfg         config
+	cache       *cache
 }
 
 // New returns a Server; listeners open as environments attach.
@@ -88,13 +90,13 @@ func New(opts Options) *Server {
 	return &Server{opts: opts, ports: map[int]*listener{}}
 }
 
-// Attach serves the API to an environment until detach is called. It
-// fails when the environment has no session token or its port cannot be
-// listened on.
-func (s *Server) Attach(a functions.ExtensionAttachment) (detach func(), err error) {
+// Attach serves the API to an environment until detach is called, from
+// when ready is called. It fails when the environment has no session
+// token or its port cannot be listened on.
+func (s *Server) Attach(a functions.ExtensionAttachment) (ready, detach func(), err error) {
 	token := a.Credentials.SessionToken
 	if token == "" {
-		return nil, errors.New("the execution environment has no AWS_SESSION_TOKEN")
+		return nil, nil, errors.New("the execution environment has no AWS_SESSION_TOKEN")
 	}
 	cfg := readConfig(a.Env)
 	s.mu.Lock()
@@ -103,7 +105,7 @@ func (s *Server) Attach(a functions.ExtensionAttachment) (detach func(), err err
 	if l == nil {
 		ln, err := net.Listen("tcp", net.JoinHostPort(s.opts.Host, strconv.Itoa(cfg.port)))
 		if err != nil {
-			return nil, fmt.Errorf("listening on port %d: %w", cfg.port, err)
+			return nil, nil, fmt.Errorf("listening on port %d: %w", cfg.port, err)
 		}
 		l = &listener{s: s, port: cfg.port, sessions: map[string]*session{}}
 		l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
@@ -119,13 +121,34 @@ func (s *Server) Attach(a functions.ExtensionAttachment) (detach func(), err err
 		l.sessions[token] = se
 	}
 	se.refs++
-	var once sync.Once
-	return func() { once.Do(func() { s.detach(l, token) }) }, nil
+	var readyOnce, detachOnce sync.Once
+	isReady := false
+	ready = func() {
+		readyOnce.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if !isReady && l.sessions[token] == se {
+				isReady = true
+				se.ready++
+			}
+		})
+	}
+	detach = func() {
+		detachOnce.Do(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if isReady {
+				se.ready--
+			}
+			isReady = true // a late ready counts for nothing
+			s.detach(l, token)
+		})
+	}
+	return ready, detach, nil
 }
 
+// detach releases one environment's hold on a token. It runs under s.mu.
 func (s *Server) detach(l *listener, token string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	se := l.sessions[token]
 	if se == nil {
 		return
@@ -152,20 +175,29 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// session finds the session of a token on this listener.
-func (l *listener) session(token string) *session {
+// session finds the session of a token on this listener, and whether
+// an environment holding it is past its init.
+func (l *listener) session(token string) (*session, bool) {
 	if token == "" {
-		return nil
+		return nil, false
 	}
 	l.s.mu.Lock()
 	defer l.s.mu.Unlock()
-	return l.sessions[token]
+	se := l.sessions[token]
+	return se, se != nil && se.ready > 0
 }
 
+// notReady is the extension's answer during the INIT phase.
+const notReady = "not ready to serve traffic, please wait"
+
 func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	se := l.session(r.Header.Get(TokenHeader))
+	se, ready := l.session(r.Header.Get(TokenHeader))
 	if se == nil {
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		return
+	}
+	if !ready {
+		http.Error(w, notReady, http.StatusBadRequest)
 		return
 	}
 	c, err := parseCall(r.URL.Path, r.URL.RawQuery)
