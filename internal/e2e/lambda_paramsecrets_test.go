@@ -190,3 +190,48 @@ func TestLambdaAWSPublishedLayers(t *testing.T) {
 		t.Errorf("the arm64 extension: %v", err)
 	}
 }
+
+// TestLambdaParametersAndSecretsExtensionIAM: the extension calls SSM
+// and Secrets Manager with the function's credentials, so with --auth
+// iam its execution role must allow them, as on AWS ("Using the
+// extension requires the same IAM permissions as making the calls").
+func TestLambdaParametersAndSecretsExtensionIAM(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "python3")
+	env := e2e.Start(t, iamMode)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	if _, err := ssm.NewFromConfig(env.Config).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/app/db-host"), Value: aws.String("db-1"), Type: ssmtypes.ParameterTypeString}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := secretsmanager.NewFromConfig(env.Config).CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String("app/api-key"), SecretString: aws.String("k")}); err != nil {
+		t.Fatal(err)
+	}
+	role := serviceRole(t, env, "reads-parameters", "lambda.amazonaws.com", allow("ssm:GetParameter", "arn:aws:ssm:us-east-1:"+testAccount+":parameter/app/*"))
+	port := strconv.Itoa(int(freePort(t)))
+	if _, err := c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("uses-extension"), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("app.handler"),
+		Role: aws.String(role), Layers: []string{"arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:11"},
+		Environment: &lambdatypes.Environment{Variables: map[string]string{"PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": port}},
+		Code:        &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "app.py", body: []byte(extensionClientPy)})},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/systemsmanager/parameters/get?name=%2Fapp%2Fdb-host": `"Value":"db-1"`,
+		"/secretsmanager/get?secretId=app%2Fapi-key":           "is not authorized to perform: secretsmanager:GetSecretValue",
+	} {
+		out := invokeJSON(t, c, "uses-extension", map[string]string{"path": path})
+		var res struct {
+			Status int
+			Body   string
+		}
+		if out.FunctionError != nil || json.Unmarshal(out.Payload, &res) != nil || !strings.Contains(res.Body, want) {
+			t.Errorf("GET %s: %s", path, out.Payload)
+		}
+		if strings.Contains(want, "not authorized") && (res.Status != 400 || !strings.Contains(res.Body, "AccessDeniedException") ||
+			!strings.Contains(res.Body, "assumed-role/reads-parameters/uses-extension")) {
+			t.Errorf("GET %s without permission: %d %s", path, res.Status, res.Body)
+		}
+	}
+}
