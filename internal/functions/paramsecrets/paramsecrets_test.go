@@ -206,3 +206,19 @@ func FuzzParseCall(f *testing.F) {
 		}
 	})
 }
+
+// TestPortTaken: a port another process holds cannot serve the
+// extension; the environment is told so.
+func TestPortTaken(t *testing.T) {
+	t.Parallel()
+	other := httptest.NewServer(http.NotFoundHandler())
+	defer other.Close()
+	port := other.Listener.Addr().(*net.TCPAddr).Port
+	s := New(Options{})
+	defer s.Close()
+	_, _, err := s.Attach(functions.ExtensionAttachment{Env: map[string]string{"PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": strconv.Itoa(port)},
+		Credentials: functions.Credentials{SessionToken: "tok"}})
+	if err == nil || !strings.Contains(err.Error(), "listening on port "+strconv.Itoa(port)) {
+		t.Errorf("Attach on a taken port: %v", err)
+	}
+}
