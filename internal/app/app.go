@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +43,7 @@ import (
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
+	"github.com/virga/virga/internal/functions/paramsecrets"
 	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/kinesis"
@@ -266,9 +269,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.containers = agent.New(agent.Options{DataDir: containersDir, ContainerdAddress: cfg.ContainerdAddress,
 		HostVolumeRoot: cfg.HostVolumeRoot,
 		Credentials:    registryCredentials(a, registry.p.Load), Logger: o.Logger.With("component", "containers")})
+	// The AWS Parameters and Secrets Lambda Extension calls SSM and
+	// Secrets Manager at the functions' endpoint, over HTTPS too.
+	paramsSecrets := paramsecrets.New(paramsecrets.Options{Client: edgeClient(a.tls), Clock: o.Clock,
+		Logger: o.Logger.With("component", "paramsecrets")})
+	a.closers = append(a.closers, paramsSecrets.Close)
 	fns, err := functions.New(functions.Options{WorkDir: functionsDir(cfg), Logger: o.Logger, XRayDaemon: daemonAddr, Containers: a.containers,
 		Python: cfg.Python, Node: cfg.Node, Ruby: cfg.Ruby, Java: cfg.Java,
-		CAFile: a.tls.CAPath(), CABundleFile: a.tls.BundlePath()})
+		CAFile: a.tls.CAPath(), CABundleFile: a.tls.BundlePath(), ParamsSecrets: paramsSecrets})
 	if err != nil {
 		if daemon != nil {
 			daemon.Close()
@@ -1136,6 +1144,19 @@ func (q queueSource) Receive(ctx context.Context, arn string, max int, wait time
 
 func (q queueSource) Delete(ctx context.Context, arn string, receiptHandles []string) error {
 	return q.s.Delete(ctx, arn, receiptHandles)
+}
+
+// edgeClient is an HTTP client of virga's own edge, which trusts virga's
+// certificate authority besides the system's roots.
+func edgeClient(ca *localtls.Authority) *http.Client {
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	roots.AddCert(ca.Certificate())
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{RootCAs: roots}
+	return &http.Client{Transport: t}
 }
 
 // roleCache hands function environments their role's credentials, issuing

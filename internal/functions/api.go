@@ -71,6 +71,32 @@ type Spec struct {
 	LogFormat           string
 	ApplicationLogLevel string
 	SystemLogLevel      string
+	// ParamsSecrets makes each environment serve the AWS Parameters and
+	// Secrets Lambda Extension's HTTP API (the function names its layer):
+	// Options.ParamsSecrets serves it for as long as the environment
+	// lives.
+	ParamsSecrets bool
+}
+
+// ParamsSecrets serves the AWS Parameters and Secrets Lambda Extension's
+// API to the environments of functions that use it.
+type ParamsSecrets interface {
+	// Attach makes the API serve the environment described by a until
+	// detach is called (when the environment ends). Until ready is
+	// called (when the runtime has initialized), the environment is in
+	// its INIT phase, when the extension does not serve requests yet.
+	Attach(a ExtensionAttachment) (ready, detach func(), err error)
+}
+
+// ExtensionAttachment is what a built-in extension knows of one
+// environment: its function, the user's variables that configure the
+// extension, and the credentials and endpoint it calls AWS with.
+type ExtensionAttachment struct {
+	FunctionName string
+	Env          map[string]string
+	Credentials  Credentials
+	Region       string
+	Endpoint     string
 }
 
 // Credentials are an environment's AWS credentials.

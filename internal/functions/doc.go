@@ -128,8 +128,17 @@
 // record their pools share, so counting takes no lock; Stats takes each
 // pool's lock briefly to count environments, when metrics are scraped.
 //
-// Not supported yet: Lambda extensions and the Extensions, Telemetry and
-// Logs APIs, SnapStart, X-Ray daemon access from containers
+// Built-in extensions: a Spec with ParamsSecrets has its environments
+// served the AWS Parameters and Secrets Lambda Extension's API by
+// Options.ParamsSecrets (package paramsecrets) from the moment its
+// process starts until it ends, and told when its init is over (the
+// extension answers nothing before); the session token the environment holds
+// (AWS_SESSION_TOKEN) is what the extension recognizes it by.
+//
+// Not supported yet: Lambda extensions of the function's own layers
+// (executables under /opt/extensions are not started) and the
+// Extensions, Telemetry and Logs APIs (/2020-01-01/extension/...),
+// SnapStart, X-Ray daemon access from containers
 // (AWS_XRAY_DAEMON_ADDRESS is not set in them), host names added while
 // an image function's container runs (its /etc/hosts holds the names
 // known when it started), the .NET runtimes (their invocations fail

@@ -45,6 +45,9 @@ type environment struct {
 	// invocations (which it keeps for life: see pool.provision).
 	initType    string
 	provisioned bool
+	// ready and detach tell the built-in extensions (Spec.ParamsSecrets)
+	// that the environment's init is over, and that it has ended.
+	ready, detach func()
 
 	// The log queue closes when both the output has ended (the process
 	// and its pipe are gone) and the environment is out of service (no
@@ -207,6 +210,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		}
 		e.proc = proc
 		w.Close()
+		if spec.ParamsSecrets {
+			e.attachParamsSecrets(spec, creds)
+		}
 	}
 	go e.watch()
 
@@ -231,6 +237,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			switch ev.Kind {
 			case runtimeapi.EventReady:
 				e.initDuration = m.clock.Now().Sub(started)
+				if e.ready != nil {
+					e.ready()
+				}
 				return e, nil, nil
 			case runtimeapi.EventInitError:
 				return nil, initError(ev), nil
@@ -558,8 +567,33 @@ func (e *environment) watch() {
 	<-e.proc.Done()
 	e.pool.ended(e)
 	e.api.Close()
+	if e.detach != nil {
+		e.detach()
+	}
 	<-e.out.eof
 	e.done()
+}
+
+// attachParamsSecrets has Options.ParamsSecrets serve the AWS Parameters
+// and Secrets Lambda Extension's API to the environment. A failure is
+// logged (the function runs on, and its calls to the API fail, as they
+// do on AWS when the extension cannot start).
+func (e *environment) attachParamsSecrets(spec *Spec, creds Credentials) {
+	m := e.pool.m
+	if m.opts.ParamsSecrets == nil {
+		m.log.Warn("the AWS Parameters and Secrets Lambda Extension is not available", "function", spec.FunctionName)
+		return
+	}
+	ready, detach, err := m.opts.ParamsSecrets.Attach(ExtensionAttachment{
+		FunctionName: spec.FunctionName, Env: spec.Env, Credentials: creds,
+		Region: spec.Region, Endpoint: spec.Endpoint,
+	})
+	if err != nil {
+		m.log.Warn("starting the AWS Parameters and Secrets Lambda Extension", "function", spec.FunctionName, "err", err)
+		e.logs.push(m.clock.Now(), "[AWS Parameters and Secrets Lambda Extension] ERROR "+err.Error())
+		return
+	}
+	e.ready, e.detach = ready, detach
 }
 
 // discard releases an environment whose process never started.

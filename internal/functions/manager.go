@@ -65,6 +65,10 @@ type Options struct {
 	// Containers runs container image functions (Spec.Image): the node
 	// agent. Without it their invocations fail (ServiceException).
 	Containers Containers
+	// ParamsSecrets serves the AWS Parameters and Secrets Lambda
+	// Extension's API to environments whose Spec asks for it. Without it
+	// they run without the extension and log that they do.
+	ParamsSecrets ParamsSecrets
 	// Clock, IDs and Logger default to the real clock, random ids and a
 	// discarding logger.
 	Clock  clock.Clock

@@ -211,6 +211,20 @@ func (s *Service) resolveLayers(arns []string) ([]Layer, []codeRef, error) {
 		if parts := strings.Split(arn, ":"); len(parts) > 3 && parts[3] != s.region && parts[3] != "" {
 			return nil, nil, invalidParameter("Layers are not in the same region as the function. Layers are expected to be in region %s.", s.region)
 		}
+		switch s.awsLayer(arn) {
+		case builtinLayer:
+			// AWS's layer: virga serves what it does, with no package.
+			name := arn[:strings.LastIndexByte(arn, ':')]
+			if prev, dup := byLayer[name]; dup {
+				return nil, nil, invalidParameter("Two different versions of the same layer are not allowed to be referenced in the same function. %s and %s are versions of the same layer.", prev, arn)
+			}
+			byLayer[name] = arn
+			out = append(out, Layer{Arn: ptr(arn), CodeSize: ptr(int64(0))})
+			continue
+		case unavailableLayer:
+			return nil, nil, invalidParameter("Layer version %s is published by AWS, and virga has no copy of its content: "+
+				"add the package to the function's deployment package, or publish it as a layer of this account and reference that layer.", arn)
+		}
 		name, n, ok := s.parseLayerVersionARN(arn)
 		var lv *layerVersion
 		if ok {

@@ -67,6 +67,21 @@
 // or an update's answer is not the one GetFunction reports afterwards,
 // and a RevisionId precondition needs the latter.
 //
+// Layers AWS publishes in accounts of its own (awslayers.go), which
+// virga cannot download: a function may name the AWS Parameters and
+// Secrets Lambda Extension (AWS-Parameters-and-Secrets-Lambda-Extension
+// or its -Arm64 twin, of any account but this one, any version), which
+// virga provides itself (package functions/paramsecrets: its API on
+// 127.0.0.1:2773 inside each environment, backed by virga's SSM and
+// Secrets Manager). Its entry in Layers has CodeSize 0 and it adds
+// nothing under /opt. Powertools for AWS Lambda's layers
+// (AWSLambdaPowertools..., accounts 017000801446 and 094274105915) are
+// refused by CreateFunction and UpdateFunctionConfiguration with
+// InvalidParameterValueException naming the layer: virga has no copy of
+// their packages (the Python one comes from PyPI), and a function
+// running without them would fail on its first import. Any other
+// account's layer is "Layer version ARN does not exist.", as before.
+//
 // virga holds one account. A function named by an ARN of another
 // account is answered as Lambda answers a caller that account grants
 // nothing: AccessDeniedException, worded as IAM words the denial
@@ -201,6 +216,13 @@
 // would add the statement there too). The image is checked when the
 // code is given only: a function whose repository stops allowing
 // Lambda later keeps running (Lambda's would fail).
+//
+// Not supported yet: GetLayerVersion and GetLayerVersionByArn of an
+// AWS-published layer (ResourceNotFoundException; AWS answers with the
+// public layer's content, compatible runtimes and architectures), the
+// true CodeSize of the AWS Parameters and Secrets Lambda Extension's
+// layer, and a check that its version exists (any number is accepted);
+// Powertools for AWS Lambda layers (refused, above).
 //
 // Not supported yet (the operation answers UnknownOperationException, or
 // InvalidParameterValueException for the parameter): images in other

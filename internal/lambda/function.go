@@ -46,7 +46,8 @@ type version struct {
 	Config FunctionConfiguration
 	Number int64
 	// Code is the deployment package; Layers the layers' packages, in the
-	// order of Config.Layers.
+	// order of Config.Layers, less the AWS-published layers virga
+	// provides itself (awslayers.go), which have none.
 	Code   codeRef
 	Layers []codeRef
 	// Image is a container image function's image (PackageType Image),

@@ -102,7 +102,8 @@ func (s *Service) spec(fn *function, v *version, concurrency int) (*functions.Sp
 			}
 			return s.roles.AssumeRole(ctx, role, name)
 		},
-		Logs: s.logs,
+		Logs:          s.logs,
+		ParamsSecrets: s.usesParamsSecrets(c.Layers),
 	}
 	if lc := c.LoggingConfig; lc != nil {
 		spec.LogGroup = deref(lc.LogGroup)
