@@ -81,6 +81,16 @@ type Service struct {
 	// windows count API destinations' invocations per second (invoke.go).
 	limitMu sync.Mutex
 	windows map[string]*rateWindow
+
+	// work counts the goroutines go starts (API destination requests,
+	// OAuth token fetches); workCtx ends, and workStopped is set, when
+	// Run returns, after which go starts none. workMu guards workStopped
+	// and the Add that goes with its check.
+	workCtx     context.Context
+	stopWork    context.CancelFunc
+	workMu      sync.Mutex
+	workStopped bool
+	work        sync.WaitGroup
 }
 
 // Deps are what EventBridge needs.
@@ -171,6 +181,7 @@ func New(d Deps) (*Service, error) {
 		connections: map[string]*connectionRecord{}, apiDests: map[string]*apiDestRecord{},
 		http: newHTTPClient(), tokens: map[string]oauthToken{}, windows: map[string]*rateWindow{}}
 	s.buses[defaultBus] = &bus{rec: busRecord{Name: defaultBus}, rules: map[string]*rule{}}
+	s.workCtx, s.stopWork = context.WithCancel(context.Background())
 	for _, load := range []func() error{s.load, s.loadArchives, s.loadReplays, s.loadConnections} {
 		if err := load(); err != nil {
 			return nil, err
@@ -189,7 +200,7 @@ func (s *Service) loadConnections() error {
 		}
 		s.connections[c.Name] = &c
 		if c.State == connAuthorizing {
-			go s.authorizeOAuth(c.Name, c.Modified)
+			s.goWork(func(ctx context.Context) { s.authorizeOAuth(ctx, c.Name, c.Modified) })
 		}
 		return nil
 	}); err != nil {
@@ -414,6 +425,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s.log.Store(log)
+	defer s.endWork()
 	tick := time.NewTicker(runTick)
 	defer tick.Stop()
 	for {
@@ -427,6 +439,33 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 			s.expireArchives(log)
 		}
 	}
+}
+
+// goWork runs f in a goroutine that Run waits for before it returns, with
+// a context that ends when Run does. Once Run has returned it starts
+// nothing and reports false: the store is closed after Run returns, and
+// the other services f could reach are stopping.
+func (s *Service) goWork(f func(context.Context)) bool {
+	s.workMu.Lock()
+	defer s.workMu.Unlock()
+	if s.workStopped {
+		return false
+	}
+	s.work.Add(1)
+	go func() {
+		defer s.work.Done()
+		f(s.workCtx)
+	}()
+	return true
+}
+
+// endWork stops goWork, cancels what it started and waits for it.
+func (s *Service) endWork() {
+	s.workMu.Lock()
+	s.workStopped = true
+	s.workMu.Unlock()
+	s.stopWork()
+	s.work.Wait()
 }
 
 // runTick bounds how late a schedule fires or a retry starts; times are
