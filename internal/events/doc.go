@@ -91,11 +91,11 @@
 // The goroutines the service starts outside Run (an API destination's
 // request, then its retry or dead-letter delivery; an OAuth connection's
 // token fetch and the state it writes) start through goWork, which
-// counts them. When Run returns it ends their context and waits for
-// them, since the store closes after Run; after that goWork starts
-// nothing. A delivery cut short that way is dropped (retries live in
-// memory only), and a connection whose authorization is cut short stays
-// AUTHORIZING and is authorized again at the next start.
+// counts them. Run, as it returns, waits for them to finish (each
+// request is bounded by the 5-second invocation timeout), since the
+// store closes after Run; from then on goWork starts nothing: an API
+// destination delivery is dropped (retries live in memory only), and a
+// connection left AUTHORIZING is authorized at the next start.
 //
 // # Not supported
 //

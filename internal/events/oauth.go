@@ -168,7 +168,7 @@ const maxTokenLifetime = 100 * 365 * 24 * time.Hour
 // settles its state: AUTHORIZED, or DEAUTHORIZED with the reason. It
 // leaves alone a connection changed since (its Modified is not
 // modified), whose own authorization is under way.
-func (s *Service) authorizeOAuth(ctx context.Context, name string, modified time.Time) {
+func (s *Service) authorizeOAuth(name string, modified time.Time) {
 	s.mu.Lock()
 	c := s.connections[name]
 	if c == nil || !c.Modified.Equal(modified) || c.State != connAuthorizing {
@@ -177,12 +177,7 @@ func (s *Service) authorizeOAuth(ctx context.Context, name string, modified time
 	}
 	snapshot := *c
 	s.mu.Unlock()
-	t, err := s.fetchToken(ctx, &snapshot)
-	if ctx.Err() != nil {
-		// virga is stopping: the connection stays AUTHORIZING, and
-		// loadConnections authorizes it again at the next start.
-		return
-	}
+	t, err := s.fetchToken(context.Background(), &snapshot)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c = s.connections[name]

@@ -267,15 +267,10 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 			s.queueRetry(d)
 			return
 		}
-		// The request outlives the caller's ctx (a PutEvents request's),
-		// not Run's: goWork's ctx ends when Run does.
-		s.goWork(func(ctx context.Context) {
-			err := s.invokeAPIDestination(ctx, d)
-			if ctx.Err() != nil {
-				return // virga is stopping; retries are not kept across a restart
-			}
-			s.settle(ctx, d, err, log)
-		})
+		// The request outlives the caller's ctx (a PutEvents request's);
+		// Run waits for it (goWork).
+		ctx = context.WithoutCancel(ctx)
+		s.goWork(func() { s.settle(ctx, d, s.invokeAPIDestination(ctx, d), log) })
 		return
 	}
 	if s.targets == nil {

@@ -82,12 +82,10 @@ type Service struct {
 	limitMu sync.Mutex
 	windows map[string]*rateWindow
 
-	// work counts the goroutines go starts (API destination requests,
-	// OAuth token fetches); workCtx ends, and workStopped is set, when
-	// Run returns, after which go starts none. workMu guards workStopped
-	// and the Add that goes with its check.
-	workCtx     context.Context
-	stopWork    context.CancelFunc
+	// work counts the goroutines goWork starts (API destination
+	// requests, OAuth token fetches); workStopped is set as Run returns,
+	// after which goWork starts none. workMu guards workStopped and the
+	// Add that goes with its check.
 	workMu      sync.Mutex
 	workStopped bool
 	work        sync.WaitGroup
@@ -181,7 +179,6 @@ func New(d Deps) (*Service, error) {
 		connections: map[string]*connectionRecord{}, apiDests: map[string]*apiDestRecord{},
 		http: newHTTPClient(), tokens: map[string]oauthToken{}, windows: map[string]*rateWindow{}}
 	s.buses[defaultBus] = &bus{rec: busRecord{Name: defaultBus}, rules: map[string]*rule{}}
-	s.workCtx, s.stopWork = context.WithCancel(context.Background())
 	for _, load := range []func() error{s.load, s.loadArchives, s.loadReplays, s.loadConnections} {
 		if err := load(); err != nil {
 			return nil, err
@@ -200,7 +197,7 @@ func (s *Service) loadConnections() error {
 		}
 		s.connections[c.Name] = &c
 		if c.State == connAuthorizing {
-			s.goWork(func(ctx context.Context) { s.authorizeOAuth(ctx, c.Name, c.Modified) })
+			s.goWork(func() { s.authorizeOAuth(c.Name, c.Modified) })
 		}
 		return nil
 	}); err != nil {
@@ -441,11 +438,12 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	}
 }
 
-// goWork runs f in a goroutine that Run waits for before it returns, with
-// a context that ends when Run does. Once Run has returned it starts
-// nothing and reports false: the store is closed after Run returns, and
-// the other services f could reach are stopping.
-func (s *Service) goWork(f func(context.Context)) bool {
+// goWork runs f in a goroutine that Run waits for before it returns.
+// Once Run is returning it starts nothing and reports false: the store is
+// closed after Run returns, and the other services f could reach are
+// stopping. What f does must end on its own: every request it makes is
+// bounded by invokeTimeout.
+func (s *Service) goWork(f func()) bool {
 	s.workMu.Lock()
 	defer s.workMu.Unlock()
 	if s.workStopped {
@@ -454,17 +452,16 @@ func (s *Service) goWork(f func(context.Context)) bool {
 	s.work.Add(1)
 	go func() {
 		defer s.work.Done()
-		f(s.workCtx)
+		f()
 	}()
 	return true
 }
 
-// endWork stops goWork, cancels what it started and waits for it.
+// endWork stops goWork and waits for what it started to finish.
 func (s *Service) endWork() {
 	s.workMu.Lock()
 	s.workStopped = true
 	s.workMu.Unlock()
-	s.stopWork()
 	s.work.Wait()
 }
 
