@@ -349,12 +349,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 	})
 	a.codeHandler = lam.CodeHandler()
 	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API()}
+	trailStopped := make(chan struct{})
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cwl.Run(ctx, o.Logger) },
 		func(ctx context.Context) { lam.Run(ctx, o.Logger) },
 		func(ctx context.Context) { queues.Run(ctx, o.Logger) },
-		func(ctx context.Context) { bus.Run(ctx, o.Logger) },
+		// EventBridge stops once CloudTrail has: CloudTrail's last
+		// flush, as it stops, puts "AWS API Call via CloudTrail" events
+		// on the bus, and only a running bus delivers them to API
+		// destinations and waits for those deliveries.
+		func(ctx context.Context) { bus.Run(stopsAfter(ctx, trailStopped), o.Logger) },
 		func(ctx context.Context) { topics.Run(ctx, o.Logger) },
 		func(ctx context.Context) { cw.Run(ctx, o.Logger) },
 		func(ctx context.Context) { serviceStats.Run(ctx, o.Logger) })
@@ -602,7 +607,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, trail.API())
-	a.background = append(a.background, func(ctx context.Context) { trail.Run(ctx, o.Logger) })
+	a.background = append(a.background, func(ctx context.Context) {
+		defer close(trailStopped)
+		trail.Run(ctx, o.Logger)
+	})
 	// Stack operations drive the other services: they stop first.
 	a.closers = append([]func() error{stacks.Close}, a.closers...)
 
@@ -779,6 +787,19 @@ func inProcessName(s *awsproto.Service) string {
 		}
 	}
 	return s.Name
+}
+
+// stopsAfter is ctx for a background loop that another one feeds as it
+// stops: it ends once ctx has ended and the feeding loop has returned
+// (closed stopped).
+func stopsAfter(ctx context.Context, stopped <-chan struct{}) context.Context {
+	after, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		<-ctx.Done()
+		<-stopped
+		cancel()
+	}()
+	return after
 }
 
 // Start listens on the configured address and serves in the background.

@@ -163,9 +163,27 @@ func TestHandlerServesWithoutListener(t *testing.T) {
 		Started       time.Time
 		UptimeSeconds float64
 		Store         string
+		Services      []struct{ Name, Protocol string }
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &h); err != nil {
 		t.Fatalf("%v\n%s", err, rec.Body)
+	}
+	// Each service once, by the name Service knows it by: the two API
+	// Gateway and SES APIs share a signing name, not a name here.
+	names := map[string]string{}
+	for _, s := range h.Services {
+		if p, dup := names[s.Name]; dup {
+			t.Errorf("health lists %q twice (%s, %s)", s.Name, p, s.Protocol)
+		}
+		names[s.Name] = s.Protocol
+	}
+	for _, n := range []string{"apigateway", "apigatewayv2", "ses", "sesv2", "dynamodb", "sqs"} {
+		if names[n] == "" {
+			t.Errorf("health does not list %q: %v", n, names)
+		}
+		if a.Service(n) == nil {
+			t.Errorf("health lists %q, which Service does not know", n)
+		}
 	}
 	if rec.Code != 200 || h.Status != "ok" || h.UptimeSeconds != 42 || !h.Started.Equal(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)) {
 		t.Errorf("health: HTTP %d %+v", rec.Code, h)

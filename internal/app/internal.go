@@ -18,7 +18,9 @@ import (
 
 // internalHandler serves virga's own endpoints:
 //
-//	GET /_virga/health  version, uptime, and each service's state (200 when up)
+//	GET /_virga/health  version, uptime, and each service's state, once per
+//	                    service under the name App.Service knows it by
+//	                    (apigatewayv2, sesv2) (200 when up)
 //	GET /_virga/info    the effective configuration, without secrets
 //	GET /_virga/ca.pem  the certificate of virga's certificate authority,
 //	                    for clients to trust its HTTPS (package localtls)
@@ -61,7 +63,7 @@ func (a *App) internalHandler() http.Handler {
 			out.Store = "pebble (in memory)"
 		}
 		for _, s := range a.services {
-			out.Services = append(out.Services, service{Name: s.Name, Protocol: s.Protocol.Name(), State: "running"})
+			out.Services = append(out.Services, service{Name: inProcessName(s), Protocol: s.Protocol.Name(), State: "running"})
 		}
 		writeJSON(w, out)
 	})

@@ -83,7 +83,19 @@
 // may be taken while s.mu is held, never the reverse; s.limitMu (rate
 // windows) is taken alone. Deliveries happen with none held, because a
 // target may be a bus of this same service; an API destination's
-// request runs in its own goroutine.
+// request runs in its own goroutine. s.workMu (see Background work) may
+// be taken while s.mu is held and is held by nothing else.
+//
+// # Background work
+//
+// The goroutines the service starts outside Run (an API destination's
+// request, then its retry or dead-letter delivery; an OAuth connection's
+// token fetch and the state it writes) start through goWork, which
+// counts them. Run, as it returns, waits for them to finish (each
+// request is bounded by the 5-second invocation timeout), since the
+// store closes after Run; from then on goWork starts nothing: an API
+// destination delivery is dropped (retries live in memory only), and a
+// connection left AUTHORIZING is authorized at the next start.
 //
 // # Not supported
 //

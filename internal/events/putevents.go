@@ -267,8 +267,10 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 			s.queueRetry(d)
 			return
 		}
+		// The request outlives the caller's ctx (a PutEvents request's);
+		// Run waits for it (goWork).
 		ctx = context.WithoutCancel(ctx)
-		go func() { s.settle(ctx, d, s.invokeAPIDestination(ctx, d), log) }()
+		s.goWork(func() { s.settle(ctx, d, s.invokeAPIDestination(ctx, d), log) })
 		return
 	}
 	if s.targets == nil {

@@ -81,6 +81,14 @@ type Service struct {
 	// windows count API destinations' invocations per second (invoke.go).
 	limitMu sync.Mutex
 	windows map[string]*rateWindow
+
+	// work counts the goroutines goWork starts (API destination
+	// requests, OAuth token fetches); workStopped is set as Run returns,
+	// after which goWork starts none. workMu guards workStopped and the
+	// Add that goes with its check.
+	workMu      sync.Mutex
+	workStopped bool
+	work        sync.WaitGroup
 }
 
 // Deps are what EventBridge needs.
@@ -189,7 +197,7 @@ func (s *Service) loadConnections() error {
 		}
 		s.connections[c.Name] = &c
 		if c.State == connAuthorizing {
-			go s.authorizeOAuth(c.Name, c.Modified)
+			s.goWork(func() { s.authorizeOAuth(c.Name, c.Modified) })
 		}
 		return nil
 	}); err != nil {
@@ -414,6 +422,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s.log.Store(log)
+	defer s.endWork()
 	tick := time.NewTicker(runTick)
 	defer tick.Stop()
 	for {
@@ -427,6 +436,33 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 			s.expireArchives(log)
 		}
 	}
+}
+
+// goWork runs f in a goroutine that Run waits for before it returns.
+// Once Run is returning it starts nothing and reports false: the store is
+// closed after Run returns, and the other services f could reach are
+// stopping. What f does must end on its own: every request it makes is
+// bounded by invokeTimeout.
+func (s *Service) goWork(f func()) bool {
+	s.workMu.Lock()
+	defer s.workMu.Unlock()
+	if s.workStopped {
+		return false
+	}
+	s.work.Add(1)
+	go func() {
+		defer s.work.Done()
+		f()
+	}()
+	return true
+}
+
+// endWork stops goWork and waits for what it started to finish.
+func (s *Service) endWork() {
+	s.workMu.Lock()
+	s.workStopped = true
+	s.workMu.Unlock()
+	s.work.Wait()
 }
 
 // runTick bounds how late a schedule fires or a retry starts; times are

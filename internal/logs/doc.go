@@ -27,7 +27,10 @@
 // GetLogRecord (whose @ptr is the event's key) follow. Queries and their
 // results live in memory (Service.queries, its own mutex, taken after
 // nothing else), not in the store: a restart forgets them. Up to 30 run
-// at once; one times out after 60 minutes.
+// at once; one times out after 60 minutes. Each runs in a goroutine that
+// queryTable.running counts: when Run ends it cancels them and waits for
+// them (the store closes after Run), and StartQuery answers
+// ServiceUnavailableException from then on.
 //
 // Saved query definitions (op_querydefs.go) are kept in the store,
 //

@@ -9,6 +9,9 @@ var (
 	ErrResourceAlreadyExists = apierr.New("ResourceAlreadyExistsException", 400, "")
 	ErrLimitExceeded         = apierr.New("LimitExceededException", 400, "")
 	ErrValidation            = apierr.New("ValidationException", 400, "")
+	// ErrServiceUnavailable is StartQuery's answer once virga is
+	// stopping.
+	ErrServiceUnavailable = apierr.New("ServiceUnavailableException", 500, "The service cannot complete the request.")
 )
 
 func groupNotFound() error {

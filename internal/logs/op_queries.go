@@ -36,6 +36,10 @@ type queryTable struct {
 	mu      sync.Mutex
 	ids     *ids.Generator
 	queries map[string]*query
+	// stopped is set by stopQueries: no query starts after it.
+	stopped bool
+	// running counts the runQuery goroutines, which stopQueries waits for.
+	running sync.WaitGroup
 }
 
 type query struct {
@@ -95,6 +99,9 @@ func (s *Service) startQuery(ctx context.Context, in *StartQueryRequest) (*Start
 	t := &s.queries
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.stopped {
+		return nil, ErrServiceUnavailable
+	}
 	if t.queries == nil {
 		t.queries, t.ids = map[string]*query{}, ids.New(nil)
 	}
@@ -114,8 +121,26 @@ func (s *Service) startQuery(ctx context.Context, in *StartQueryRequest) (*Start
 	qctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	q := &query{id: t.ids.UUID(), text: *in.QueryString, groups: groups, created: now, cancel: cancel, status: "Running"}
 	t.queries[q.id] = q
-	go s.runQuery(qctx, q, parsed, *in.StartTime, *in.EndTime, limit)
+	t.running.Add(1)
+	go func() {
+		defer t.running.Done()
+		s.runQuery(qctx, q, parsed, *in.StartTime, *in.EndTime, limit)
+	}()
 	return &StartQueryResponse{QueryId: ptr(q.id)}, nil
+}
+
+// stopQueries cancels the queries still running and waits for them to
+// stop reading the store; StartQuery fails from then on. Run calls it as
+// it returns, since the store is closed after Run returns.
+func (s *Service) stopQueries() {
+	t := &s.queries
+	t.mu.Lock()
+	t.stopped = true
+	for _, q := range t.queries {
+		q.cancel()
+	}
+	t.mu.Unlock()
+	t.running.Wait()
 }
 
 // runQuery scans the groups' time index over [start, end] (seconds,

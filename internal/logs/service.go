@@ -83,7 +83,8 @@ func (s *Service) API() *awsproto.Service {
 const SweepInterval = time.Minute
 
 // Run applies retention in the background until ctx is done. It
-// returns once its subscription deliverer has stopped too: the store is
+// returns once its subscription deliverer and the Logs Insights queries
+// still running (cancelled when ctx ends) have stopped too: the store is
 // closed after Run returns.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	delivering := make(chan struct{})
@@ -92,6 +93,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		s.runSubscriptions(ctx, log)
 	}()
 	defer func() { <-delivering }()
+	defer s.stopQueries()
 	tick := time.NewTicker(SweepInterval)
 	defer tick.Stop()
 	for {

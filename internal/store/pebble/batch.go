@@ -69,7 +69,9 @@ func (b *batch) Len() int {
 // the package documentation). A batch is committed at most
 // once, even if Commit fails: Pebble does not allow retrying a batch.
 func (b *batch) Commit() error {
-	if !b.live() || b.db.closed.Load() {
+	b.db.mu.RLock()
+	defer b.db.mu.RUnlock()
+	if !b.live() || b.db.closed {
 		return store.ErrClosed
 	}
 	b.committed = true
@@ -83,7 +85,9 @@ func (b *batch) Commit() error {
 // for it. Pebble's log writer flushes and syncs the record promptly, in log
 // order, so a crash keeps a prefix of the commits.
 func (b *batch) CommitNoWait() error {
-	if !b.live() || b.db.closed.Load() {
+	b.db.mu.RLock()
+	defer b.db.mu.RUnlock()
+	if !b.live() || b.db.closed {
 		return store.ErrClosed
 	}
 	b.committed = true

@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
+	"time"
 
 	pebbledb "github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -21,14 +21,30 @@ import (
 // format change and needs a formatVersion bump.
 const pebbleFormat = pebbledb.FormatTableFormatV6
 
-// DB is a store.Store backed by Pebble. It is safe for concurrent use.
+// DB is a store.Store backed by Pebble. It is safe for concurrent use,
+// Close included: see "Closing" in the package documentation.
 type DB struct {
-	db     *pebbledb.DB
-	lock   *dirLock // nil for in-memory stores
-	wal    *walFS   // nil unless WAL syncs happen in the background
-	closed atomic.Bool
+	db        *pebbledb.DB
+	lock      *dirLock // nil for in-memory stores
+	wal       *walFS   // nil unless WAL syncs happen in the background
+	closeWait time.Duration
 
-	closeMu sync.Mutex // serializes Close
+	// mu guards closed. Every call that reaches Pebble through the DB
+	// (Get, NewIter, NewSnapshot, Commit, CommitNoWait, Stats) holds it
+	// shared from its check of closed until Pebble returns; Close takes
+	// it exclusively to set closed, so no call reaches a closed Pebble.
+	mu     sync.RWMutex
+	closed bool
+
+	// readers counts the iterators and snapshots not yet closed; Close
+	// waits for it to reach zero before it closes Pebble. drained, made
+	// by Close, is closed when it does.
+	readersMu sync.Mutex
+	readers   int
+	drained   chan struct{}
+
+	closeMu  sync.Mutex // serializes Close
+	closeErr error      // what the first Close returned
 }
 
 var _ store.Store = (*DB)(nil)
@@ -60,7 +76,7 @@ func Open(opts Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening in-memory store: %w", err)
 		}
-		return &DB{db: pdb}, nil
+		return &DB{db: pdb, closeWait: opts.closeWait()}, nil
 	}
 
 	if opts.Dir == "" {
@@ -94,12 +110,14 @@ func Open(opts Options) (*DB, error) {
 		lock.unlock()
 		return nil, fmt.Errorf("data directory %s: opening store: %w", opts.Dir, err)
 	}
-	return &DB{db: pdb, lock: lock, wal: wal}, nil
+	return &DB{db: pdb, lock: lock, wal: wal, closeWait: opts.closeWait()}, nil
 }
 
 // Get returns a copy of the value stored under key, or store.ErrNotFound.
 func (d *DB) Get(key []byte) ([]byte, error) {
-	if d.closed.Load() {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
 		return nil, store.ErrClosed
 	}
 	return get(d.db, key)
@@ -108,10 +126,13 @@ func (d *DB) Get(key []byte) ([]byte, error) {
 // NewIter returns an iterator over the latest committed keys in
 // [lower, upper).
 func (d *DB) NewIter(lower, upper []byte) (store.Iterator, error) {
-	if d.closed.Load() {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
 		return nil, store.ErrClosed
 	}
-	return newIter(d.db, lower, upper)
+	d.opened()
+	return newIter(d, d.db, lower, upper)
 }
 
 // NewBatch returns an empty batch whose Commit is durable as the package
@@ -122,22 +143,75 @@ func (d *DB) NewBatch() store.Batch {
 
 // NewSnapshot returns a point-in-time view of the store.
 func (d *DB) NewSnapshot() store.Snapshot {
-	if d.closed.Load() {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
 		return closedSnapshot{}
 	}
-	return &snapshot{s: d.db.NewSnapshot()}
+	d.opened()
+	return &snapshot{s: d.db.NewSnapshot(), db: d}
+}
+
+// opened counts a new iterator or snapshot; released uncounts it when it
+// is closed, or when making it failed.
+func (d *DB) opened() {
+	d.readersMu.Lock()
+	d.readers++
+	d.readersMu.Unlock()
+}
+
+func (d *DB) released() {
+	d.readersMu.Lock()
+	defer d.readersMu.Unlock()
+	d.readers--
+	if d.readers == 0 && d.drained != nil {
+		close(d.drained)
+		d.drained = nil
+	}
 }
 
 // Close closes Pebble and releases the directory lock. Later calls return
-// nil. Every iterator and snapshot must be closed first; Pebble reports any
-// that leaked as an error, after closing anyway.
+// what the first one did. From the start of Close every read, snapshot
+// and commit through the DB fails with store.ErrClosed; the iterators and
+// snapshots still open may finish, and Close waits for them to be closed
+// for up to Options.CloseWait before it closes Pebble. If some are still
+// open then, Close reports them and leaves Pebble open (and the
+// directory locked) rather than free what they read: the process is
+// expected to exit.
 func (d *DB) Close() error {
 	d.closeMu.Lock()
 	defer d.closeMu.Unlock()
-	if d.closed.Load() {
-		return nil
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return d.closeErr
 	}
-	d.closed.Store(true)
+	d.closed = true
+	d.mu.Unlock()
+
+	d.readersMu.Lock()
+	var drained chan struct{}
+	if d.readers > 0 {
+		drained = make(chan struct{})
+		d.drained = drained
+	}
+	d.readersMu.Unlock()
+	if drained != nil {
+		t := time.NewTimer(d.closeWait)
+		select {
+		case <-drained:
+			t.Stop()
+		case <-t.C:
+			d.readersMu.Lock()
+			n := d.readers
+			d.readersMu.Unlock()
+			if n > 0 {
+				d.closeErr = fmt.Errorf("store: %d iterators or snapshots still open after %v; the store is left open", n, d.closeWait)
+				return d.closeErr
+			}
+		}
+	}
+
 	err := d.db.Close()
 	if d.wal != nil {
 		d.wal.Close()
@@ -147,5 +221,6 @@ func (d *DB) Close() error {
 			err = lerr
 		}
 	}
+	d.closeErr = err
 	return err
 }

@@ -54,6 +54,26 @@
 //     fsync histogram does), flushes and compactions, from Pebble's
 //     Metrics, for GET /_virga/metrics when it is scraped.
 //
+// # Closing
+//
+// Pebble panics when it is used after Close, and Close reports the
+// iterators and snapshots still open ("leaked iterators"). DB.Close
+// therefore never runs under a reader:
+//
+//   - DB.mu is held shared by every call that reaches Pebble through the
+//     DB (Get, NewIter, NewSnapshot, Commit, CommitNoWait, Stats), from
+//     its check of closed until Pebble returns, and exclusively by Close
+//     to set closed. From then on those calls fail with store.ErrClosed.
+//   - Iterators and snapshots are counted (DB.readers) from their making
+//     to their Close. Close waits for the count to reach zero, up to
+//     Options.CloseWait, before it closes Pebble; the ones already open
+//     keep working meanwhile. If some are still open then, Close returns
+//     an error naming how many and leaves Pebble open, so that a reader
+//     nobody waited for reads on instead of reading freed memory.
+//
+// Lock order: closeMu, then mu, then readersMu; mu is released before
+// Close waits, and readersMu is never held while calling Pebble.
+//
 // # What this package must not do
 //
 // It must not know about services or key layouts; callers build keys with

@@ -29,7 +29,23 @@ type Options struct {
 	// when Fsync is off. Zero means DefaultWALSyncInterval.
 	WALSyncInterval time.Duration
 
+	// CloseWait is how long Close waits for the iterators and snapshots
+	// still open to be closed before it gives up on closing Pebble. Zero
+	// means DefaultCloseWait.
+	CloseWait time.Duration
+
 	// Logger receives Pebble's log lines: informational ones at Debug
 	// level, errors at Error. Nil discards them.
 	Logger *slog.Logger
+}
+
+// DefaultCloseWait is Options.CloseWait's default: long enough for a read
+// in progress when the store closes to finish.
+const DefaultCloseWait = 5 * time.Second
+
+func (o Options) closeWait() time.Duration {
+	if o.CloseWait <= 0 {
+		return DefaultCloseWait
+	}
+	return o.CloseWait
 }

@@ -37,7 +37,9 @@ func get(r pebbleReader, key []byte) ([]byte, error) {
 // newIter returns an iterator over [lower, upper) in r. Pebble keeps the
 // bound slices for the iterator's life, so boundKey copies them: callers
 // may reuse theirs.
-func newIter(r pebbleReader, lower, upper []byte) (store.Iterator, error) {
+// The caller has counted the iterator as open in db (DB.opened); the
+// iterator uncounts itself when closed, or at once if it cannot be made.
+func newIter(db *DB, r pebbleReader, lower, upper []byte) (store.Iterator, error) {
 	lower, upper = boundKey(lower), boundKey(upper)
 	if lower != nil && upper != nil && bytes.Compare(lower, upper) > 0 {
 		// Pebble requires lower <= upper; [lower, lower) is as empty.
@@ -45,9 +47,10 @@ func newIter(r pebbleReader, lower, upper []byte) (store.Iterator, error) {
 	}
 	it, err := r.NewIter(&pebbledb.IterOptions{LowerBound: lower, UpperBound: upper})
 	if err != nil {
+		db.released()
 		return nil, err
 	}
-	return &iterator{it: it}, nil
+	return &iterator{it: it, db: db}, nil
 }
 
 // boundKey returns a copy of an iterator bound, with the empty key replaced
@@ -74,6 +77,7 @@ func seekKey(key []byte) []byte {
 // after Close, which would otherwise touch pooled Pebble memory.
 type iterator struct {
 	it     *pebbledb.Iterator
+	db     *DB
 	err    error // set if reading a value failed
 	closed bool
 }
@@ -130,6 +134,7 @@ func (i *iterator) Close() error {
 	}
 	i.closed = true
 	err := i.it.Close()
+	i.db.released()
 	if i.err != nil {
 		return i.err
 	}
@@ -139,6 +144,7 @@ func (i *iterator) Close() error {
 // snapshot adapts *pebble.Snapshot to store.Snapshot.
 type snapshot struct {
 	s      *pebbledb.Snapshot
+	db     *DB
 	closed atomic.Bool
 }
 
@@ -155,14 +161,17 @@ func (s *snapshot) NewIter(lower, upper []byte) (store.Iterator, error) {
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
-	return newIter(s.s, lower, upper)
+	s.db.opened()
+	return newIter(s.db, s.s, lower, upper)
 }
 
 func (s *snapshot) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	return s.s.Close()
+	err := s.s.Close()
+	s.db.released()
+	return err
 }
 
 // closedSnapshot is what NewSnapshot returns once the DB is closed: every

@@ -30,7 +30,13 @@ type Stats struct {
 // Stats reports the store's figures now. It asks Pebble for its metrics,
 // which takes Pebble's own locks briefly: call it when metrics are
 // scraped, not per request.
+// After Close it reports zeros.
 func (d *DB) Stats() Stats {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return Stats{}
+	}
 	m := d.db.Metrics()
 	s := Stats{
 		DiskBytes:           m.DiskSpaceUsage(),
