@@ -40,6 +40,7 @@ type Service struct {
 	region  string
 	fns     Functions
 	call    Caller
+	sdk     SDKOperation
 	log     *slog.Logger
 	// roleCheck decides the calls tasks make as the state machine's
 	// role (EnforceRoles, --auth iam); nil otherwise.
@@ -79,7 +80,10 @@ type Deps struct {
 	Region    string
 	Functions Functions
 	Call      Caller
-	Logger    *slog.Logger
+	// SDK finds the operation an AWS SDK integration's resource
+	// names; the operation then runs through Call.
+	SDK    SDKOperation
+	Logger *slog.Logger
 	// Logs receives the executions' log records (LoggingConfiguration).
 	Logs Logs
 }
@@ -91,7 +95,7 @@ func New(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, call: d.Call, log: d.Logger, logs: d.Logs, logStreams: map[string]string{}, base: ctx, stop: stop,
+		fns: d.Functions, call: d.Call, sdk: d.SDK, log: d.Logger, logs: d.Logs, logStreams: map[string]string{}, base: ctx, stop: stop,
 		running: map[string]*run{}, tokens: map[string]*waiter{},
 		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{})}
 }
