@@ -19,7 +19,8 @@
 // language. Retries and waits wait on the Env's clock.
 //
 // JSONPath: $, .name, ['name'], [index] (negative from the end), [*],
-// .*, [start:end] and ..name; no filter expressions ([?(...)]).
+// .*, [start:end] and ..name, a dot before a bracket being allowed
+// ($.[0] is $[0]); no filter expressions ([?(...)]).
 //
 // Validation finds unknown state types, missing fields, bad paths and
 // templates, transitions to missing states (MISSING_TRANSITION_TARGET),

@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzPath(f *testing.F) {
-	for _, s := range []string{"$", "$.a.b[0]", "$['x y'][*]", "$..name", "$.a[1:3]", "$$.Map.Item.Value", "$.a.*", "$[", "$['"} {
+	for _, s := range []string{"$", "$.a.b[0]", "$['x y'][*]", "$..name", "$.a[1:3]", "$$.Map.Item.Value", "$.a.*", "$.[0]", "$.a.[1]", "$[", "$['"} {
 		f.Add(s)
 	}
 	doc := map[string]any{"a": map[string]any{"b": []any{"x", map[string]any{"name": 1}}}}
