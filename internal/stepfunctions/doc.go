@@ -215,8 +215,10 @@
 // integration pattern of the integrations other than
 // states:startExecution and ecs:runTask, the other ECS actions
 // (ecs:runTask only), and every integration not listed above (the task
-// fails with States.Runtime), Map runs and
-// distributed Map and Map Run redrive, the rerun of a failed branch or
+// fails with States.Runtime), Map Runs as resources (a Distributed Map
+// state's children run within its execution, see package asl:
+// DescribeMapRun, ListMapRuns and UpdateMapRun know none, and the
+// children are no executions of their own) and Map Run redrive, the rerun of a failed branch or
 // iteration from its failed state (it reruns from its start),
 // $$.Execution.RedriveTime, ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see
