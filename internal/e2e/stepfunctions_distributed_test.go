@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -77,5 +78,43 @@ func TestStepFunctionsDistributedMapBatches(t *testing.T) {
 	}
 	if got := strings.Join(types, " "); got != "ExecutionStarted MapStateEntered MapRunStarted MapRunSucceeded MapStateExited ExecutionSucceeded" {
 		t.Errorf("history %s", got)
+	}
+}
+
+// TestStepFunctionsDistributedMapItemReader runs a Distributed Map state
+// over the rows of a CSV file in S3 (ItemReader
+// arn:aws:states:::s3:getObject, the first row naming the columns): each
+// row is an object of its columns' text.
+func TestStepFunctionsDistributedMapItemReader(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("data")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("metrics.csv"),
+		Body: strings.NewReader("host,cpu\nweb-1,12\nweb-2,80\n")}); err != nil {
+		t.Fatal(err)
+	}
+	c := sfn.NewFromConfig(env.Config)
+	def := `{"StartAt":"Rows","States":{"Rows":{"Type":"Map",
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},
+			"Parameters":{"Bucket.$":"$.bucket","Key":"metrics.csv"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Row","States":{
+			"Row":{"Type":"Pass","Parameters":{"line.$":"States.Format('{}={}', $.host, $.cpu)"},"End":true}}},
+		"End":true}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("rows"), Definition: aws.String(def),
+		RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"bucket":"data"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	if done.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(done.Output) != `[{"line":"web-1=12"},{"line":"web-2=80"}]` {
+		t.Fatalf("status %s, output %s (%s %s)", done.Status, aws.ToString(done.Output), aws.ToString(done.Error), aws.ToString(done.Cause))
 	}
 }

@@ -102,6 +102,11 @@
 // does not have fails the task with States.Runtime. .waitForTaskToken
 // works as for the other integrations; .sync does not.
 //
+// A Distributed Map state's ItemReader reads its file through
+// Deps.Objects (virga's S3, in process, unchecked by the role), at most
+// 256 MiB of it (AWS reads files of up to 10 GB; virga holds the items
+// in memory).
+//
 // Activities: a Task whose Resource is an activity ARN records
 // ActivityScheduled and queues the task (in memory, oldest first);
 // GetActivityTask hands it to a worker with a new task token and its

@@ -69,6 +69,9 @@ type State struct {
 	BatchMaxItems int64
 	BatchMaxBytes int64
 	BatchInput    *template
+	// ItemReader reads a Distributed Map state's items from a file in
+	// S3 (arn:aws:states:::s3:getObject).
+	ItemReader *ItemReader
 
 	// JSONata is set for a state whose QueryLanguage is JSONata; its
 	// fields are then Arguments, Output, Assign and Items, and jfields
@@ -376,7 +379,7 @@ func (p *parser) state(name string, d map[string]any, loc string, ql string) *St
 			p.schema(loc, "Field %q is not supported for state type %q", field, typ)
 		}
 	}
-	for _, f := range []string{"ItemReader", "ResultWriter", "ToleratedFailurePercentage", "ToleratedFailureCount",
+	for _, f := range []string{"ResultWriter", "ToleratedFailurePercentage", "ToleratedFailureCount",
 		"ToleratedFailurePercentagePath", "ToleratedFailureCountPath"} {
 		if _, ok := d[f]; ok {
 			p.schema(loc+"/"+f, "The field %q is not supported by virga", f)
@@ -549,7 +552,7 @@ const maxLabel = 40
 // distributedFields parses the fields only a Map state in DISTRIBUTED
 // mode takes: Label and ItemBatcher.
 func (p *parser) distributedFields(s *State, d map[string]any, loc string) {
-	for _, f := range []string{"Label", "ItemBatcher"} {
+	for _, f := range []string{"Label", "ItemBatcher", "ItemReader"} {
 		if _, ok := d[f]; ok && !s.Distributed {
 			p.schema(loc+"/"+f, "The field %q is only supported for a Map state in DISTRIBUTED mode", f)
 		}
@@ -561,6 +564,7 @@ func (p *parser) distributedFields(s *State, d map[string]any, loc string) {
 		}
 		s.Label = l
 	}
+	p.itemReader(s, d, loc)
 	b, ok := d["ItemBatcher"].(map[string]any)
 	if _, given := d["ItemBatcher"]; given && !ok {
 		p.schema(loc+"/ItemBatcher", "The value for the field 'ItemBatcher' must be an object")

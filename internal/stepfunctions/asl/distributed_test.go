@@ -129,3 +129,65 @@ func TestDistributedMapDefinitionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDistributedMapItemReader reads a Distributed Map state's items
+// from a file in S3: a CSV file's rows as objects keyed by the first
+// row's names (or the given headers), a JSON array's elements, a JSONL
+// file's lines, at most MaxItems of them; a missing object fails the
+// state with States.ItemReaderFailed.
+func TestDistributedMapItemReader(t *testing.T) {
+	t.Parallel()
+	objects := map[string]string{
+		"b/rows.csv":   "id,name\n1,a\n2,\"b, c\"\n3,d\n",
+		"b/plain.csv":  "1|a\n2|b\n",
+		"b/list.json":  `[{"id":1},{"id":2}]`,
+		"b/lines.json": "{\"id\":1}\n\n{\"id\":2}\n{\"id\":3}\n",
+	}
+	for _, tc := range []struct{ config, key, want string }{
+		{`{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"}`, "rows.csv", `[{"id":"1","name":"a"},{"id":"2","name":"b, c"},{"id":"3","name":"d"}]`},
+		{`{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItems":2}`, "rows.csv", `[{"id":"1","name":"a"},{"id":"2","name":"b, c"}]`},
+		{`{"InputType":"CSV","CSVHeaderLocation":"GIVEN","CSVHeaders":["n","v"],"CSVDelimiter":"PIPE"}`, "plain.csv", `[{"n":"1","v":"a"},{"n":"2","v":"b"}]`},
+		{`{"InputType":"JSON"}`, "list.json", `[{"id":1},{"id":2}]`},
+		{`{"InputType":"JSONL"}`, "lines.json", `[{"id":1},{"id":2},{"id":3}]`},
+	} {
+		def := `{"StartAt":"M","States":{"M":{"Type":"Map",
+			"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":` + tc.config + `,
+				"Parameters":{"Bucket":"b","Key.$":"$.key"}},
+			"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+			"End":true}}}`
+		m, err := Parse(def)
+		if err != nil {
+			t.Fatalf("Parse: %v", err)
+		}
+		env := &testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), objects: objects}
+		in := map[string]any{"key": tc.key}
+		exec := &Execution{ID: "arn:aws:states:us-east-1:000000000000:execution:sm:e1", Name: "e1",
+			MachineID: "arn:aws:states:us-east-1:000000000000:stateMachine:sm", MachineName: "sm", Start: env.now, Input: in}
+		out, err := Run(context.Background(), env, m, exec, "", in, 0)
+		if err != nil {
+			t.Errorf("%s: %v", tc.config, err)
+			continue
+		}
+		if got := Encode(out); got != tc.want {
+			t.Errorf("%s: output %s, want %s", tc.config, got, tc.want)
+		}
+		// A missing object.
+		in = map[string]any{"key": "nope"}
+		_, err = Run(context.Background(), env, m, exec, "", in, 0)
+		var f *Failure
+		if !errors.As(err, &f) || f.Name != ErrItemReaderFailed {
+			t.Errorf("%s, missing object: %v", tc.config, err)
+		}
+	}
+	// Only S3 GetObject, with a known InputType, in DISTRIBUTED mode.
+	for _, bad := range []string{
+		`"ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"b"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},`,
+		`"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"MANIFEST"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},`,
+		`"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"}},"ItemProcessor":{`,
+	} {
+		def := `{"StartAt":"M","States":{"M":{"Type":"Map",` + bad + `"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+		if _, err := Parse(def); err == nil {
+			t.Errorf("Parse accepted %s", bad)
+		}
+	}
+}

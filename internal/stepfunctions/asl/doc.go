@@ -30,7 +30,14 @@
 // standing for a missing Label), then MapRunSucceeded, or MapRunFailed
 // when a child fails, which fails the state with
 // States.ExceedToleratedFailureThreshold (the cause is virga's
-// wording). Label and ItemBatcher are refused outside DISTRIBUTED mode.
+// wording). Label, ItemBatcher and ItemReader are refused outside
+// DISTRIBUTED mode. An ItemReader reads the items from a file in S3
+// (arn:aws:states:::s3:getObject, Parameters Bucket, Key and VersionId,
+// through Env.ReadObject): InputType JSON (an array), JSONL (a value a
+// line) or CSV (each row an object from column name to text, the names
+// from the first row or CSVHeaders, CSVDelimiter COMMA, PIPE,
+// SEMICOLON, SPACE or TAB), at most ReaderConfig's MaxItems; a file it
+// cannot read fails the state with States.ItemReaderFailed.
 //
 // JSONPath: $, .name, ['name'], [index] (negative from the end), [*],
 // .*, [start:end] and ..name, a dot before a bracket being allowed
@@ -61,9 +68,11 @@
 //
 // Not supported: variables in JSONPath states ("$name" references and
 // Assign there), the size limits of variables, a Distributed Map's
-// ItemReader, ResultWriter, ToleratedFailure* and
-// MaxItemsPerBatchPath/MaxInputBytesPerBatchPath, and BatchInput in a
-// JSONata state, which Parse refuses; JSONPath filter expressions;
+// ResultWriter, ToleratedFailure*, MaxItemsPerBatchPath,
+// MaxInputBytesPerBatchPath and MaxItemsPath, ItemReaders other than
+// s3:getObject of JSON, JSONL or CSV (s3:listObjectsV2, MANIFEST,
+// PARQUET), and in a JSONata state BatchInput and an ItemReader's
+// Arguments, which Parse refuses; JSONPath filter expressions;
 // functions JSONata gained after 1.8.
 //
 // An expression that defines a function is evaluated in a worker

@@ -71,3 +71,18 @@ func FuzzDefinesFunction(f *testing.F) {
 		needsWorker(src)
 	})
 }
+
+func FuzzItems(f *testing.F) {
+	for _, s := range []string{"id,name\n1,a\n2,\"b, c\"\n", "\"unclosed\n", `[{"id":1},2,"x"]`, "{\"a\":1}\n[2]\n", "", "a|b\n1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		for _, ir := range []*ItemReader{{InputType: "CSV", Delimiter: ','}, {InputType: "CSV", Delimiter: '|', Headers: []string{"x"}},
+			{InputType: "JSON"}, {InputType: "JSONL"}} {
+			items, err := parseItems(ir, []byte(data))
+			if err == nil && items == nil && ir.InputType != "JSONL" {
+				t.Errorf("%s: no items and no error", ir.InputType)
+			}
+		}
+	})
+}

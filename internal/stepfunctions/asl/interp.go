@@ -84,6 +84,9 @@ type Env interface {
 	// input and the variables, so that a resumed execution can start
 	// there.
 	Checkpoint(state string, input any, vars map[string]any)
+	// ReadObject returns the content of an object in S3, for a
+	// Distributed Map state's ItemReader.
+	ReadObject(ctx context.Context, bucket, key, version string) ([]byte, error)
 	// BranchSucceeded records that branch or iteration index of the
 	// top-level Parallel or Map state running now succeeded with
 	// output, so that a redriven or resumed execution does not run it
@@ -933,7 +936,13 @@ func (t *thread) parallel(ctx context.Context, s *State, in any) (any, error) {
 
 func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any) (any, error) {
 	items := in
-	if s.ItemsPath != nil {
+	if s.ItemReader != nil {
+		list, err := t.readItems(ctx, s.ItemReader, x, in)
+		if err != nil {
+			return nil, err
+		}
+		items = list
+	} else if s.ItemsPath != nil {
 		v, err := x.resolve(s.ItemsPath)
 		if err != nil {
 			return nil, err
