@@ -43,6 +43,17 @@ func (a *App) universalOperation(service, action string) (*awsproto.Service, str
 	return nil, "", false
 }
 
+// sdkOperation is Step Functions' Deps.SDK: the service and operation
+// an AWS SDK integration (arn:aws:states:::aws-sdk:service:apiAction)
+// names, found as a universal target's are.
+func (a *App) sdkOperation(service, action string) (string, *awsproto.Operation, bool) {
+	svc, op, ok := a.universalOperation(service, action)
+	if !ok {
+		return "", nil, false
+	}
+	return inProcessName(svc), svc.Operation(op), true
+}
+
 // hasUniversalOperation is Scheduler's Deps.Operations.
 func (a *App) hasUniversalOperation(service, action string) bool {
 	_, _, ok := a.universalOperation(service, action)

@@ -100,6 +100,88 @@ func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params 
 	return doc, nil
 }
 
+// ModelInput gives the members of an input document named in Pascal
+// case (their first letter in upper case, as Step Functions' AWS SDK
+// integrations name them: "StateMachineArn" for Step Functions'
+// stateMachineArn) the names o's model gives them, for Call. Map keys
+// are data and stay as they are.
+func ModelInput(o *Operation, params map[string]any) map[string]any {
+	m, _ := memberNames(params, shape.Of(reflect.TypeOf(o.Handler.NewInput())), false).(map[string]any)
+	return m
+}
+
+// PascalOutput names the members of an output document of o, as Call
+// returns it, in Pascal case.
+func PascalOutput(o *Operation, doc map[string]any) map[string]any {
+	m, _ := memberNames(doc, shape.Of(o.Handler.OutputType()), true).(map[string]any)
+	return m
+}
+
+// memberNames renames the members of the structures in doc, a document
+// of shape t: to their model names, matching the first letter of a name
+// in either case (pascal false), or to their model names with the first
+// letter in upper case (pascal true). Other keys are kept as they are.
+func memberNames(doc any, t *shape.Type, pascal bool) any {
+	switch t.Kind {
+	case shape.Structure:
+		m, ok := doc.(map[string]any)
+		if !ok {
+			return doc
+		}
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			f := t.FieldByName(k)
+			if f == nil {
+				for _, c := range t.Fields {
+					if upperFirst(c.Name) == upperFirst(k) {
+						f = c
+						break
+					}
+				}
+			}
+			if f == nil || f.Shape == nil {
+				out[k] = v
+				continue
+			}
+			name := f.Name
+			if pascal {
+				name = upperFirst(name)
+			}
+			out[name] = memberNames(v, f.Shape, pascal)
+		}
+		return out
+	case shape.List:
+		l, ok := doc.([]any)
+		if !ok || t.Elem == nil {
+			return doc
+		}
+		out := make([]any, len(l))
+		for i, e := range l {
+			out[i] = memberNames(e, t.Elem, pascal)
+		}
+		return out
+	case shape.Map:
+		m, ok := doc.(map[string]any)
+		if !ok || t.Elem == nil {
+			return doc
+		}
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			out[k] = memberNames(v, t.Elem, pascal)
+		}
+		return out
+	}
+	return doc
+}
+
+// upperFirst is s with its first letter in upper case.
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
 // addBound adds to an output document the members a REST protocol puts
 // in headers, the status line or the payload (Lambda Invoke's Payload,
 // FunctionError, StatusCode): scalars as text or numbers, a blob payload

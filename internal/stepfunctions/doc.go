@@ -74,7 +74,8 @@
 // SDK's SdkHttpMetadata — the response's headers, also as lists in
 // AllHttpHeaders, and HttpStatusCode 200 — and SdkResponseMetadata
 // {RequestId} to the operation's output), arn:aws:states:::states:startExecution
-// (nested executions, below) and arn:aws:states:::ecs:runTask (below). A function error fails the task with the
+// (nested executions, below), arn:aws:states:::ecs:runTask (below) and
+// the AWS SDK integrations (sdk.go). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
 // cause; a service error is named SERVICE.Code (DynamoDB.
 // ConditionalCheckFailedException). Each resource may end in
@@ -83,6 +84,28 @@
 // SendTaskHeartbeat keeps it alive within HeartbeatSeconds. Waits,
 // retries and timeouts are measured on the injected clock, which they
 // read every 10 ms.
+//
+// AWS SDK integrations: arn:aws:states:::aws-sdk:SERVICE:apiAction
+// runs the API action of any service virga has (the service named by
+// its AWS SDK identifier, as EventBridge Scheduler's universal targets
+// name it: dynamodb, sfn, s3, eventbridge, ...) in process with the
+// state's parameters, as the execution's role when roles are enforced.
+// Members are named in Pascal case both ways whatever the service's
+// model says ("Parameters in Step Functions are expressed in
+// PascalCase"): StateMachineArn for Step Functions' stateMachineArn in
+// the input, NextToken for nextToken in the output, which is the
+// action's output alone (no SdkHttpMetadata). A service error is named
+// ServiceName.ErrorName, both in Pascal case and the error ending in
+// Exception (DynamoDb.TransactionCanceledException,
+// S3.NoSuchKeyException), its cause the error's message followed by
+// "(Service: NAME, Status Code: N, Request ID: ID)"; an action virga
+// does not have fails the task with States.Runtime. .waitForTaskToken
+// works as for the other integrations; .sync does not.
+//
+// A Distributed Map state's ItemReader reads its file through
+// Deps.Objects (virga's S3, in process, unchecked by the role), at most
+// 256 MiB of it (AWS reads files of up to 10 GB; virga holds the items
+// in memory).
 //
 // Activities: a Task whose Resource is an activity ARN records
 // ActivityScheduled and queues the task (in memory, oldest first);
@@ -197,8 +220,10 @@
 // integration pattern of the integrations other than
 // states:startExecution and ecs:runTask, the other ECS actions
 // (ecs:runTask only), and every integration not listed above (the task
-// fails with States.Runtime), Map runs and
-// distributed Map and Map Run redrive, the rerun of a failed branch or
+// fails with States.Runtime), Map Runs as resources (a Distributed Map
+// state's children run within its execution, see package asl:
+// DescribeMapRun, ListMapRuns and UpdateMapRun know none, and the
+// children are no executions of their own) and Map Run redrive, the rerun of a failed branch or
 // iteration from its failed state (it reruns from its start),
 // $$.Execution.RedriveTime, ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see

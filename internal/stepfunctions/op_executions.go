@@ -555,6 +555,10 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 		h.MapIterationFailedEventDetails = &MapIterationEventDetails{Name: ptr(ev.State), Index: ptr(int32(ev.Index))}
 	case "MapIterationAborted":
 		h.MapIterationAbortedEventDetails = &MapIterationEventDetails{Name: ptr(ev.State), Index: ptr(int32(ev.Index))}
+	case "MapRunStarted":
+		h.MapRunStartedEventDetails = &MapRunStartedEventDetails{MapRunArn: optional(ev.MapRunArn)}
+	case "MapRunFailed":
+		h.MapRunFailedEventDetails = &MapRunFailedEventDetails{Error: ev.Error, Cause: ev.Cause}
 	default:
 		if ev.State != "" && ev.Input != nil {
 			h.StateEnteredEventDetails = &StateEnteredEventDetails{Name: ptr(ev.State), Input: data(ev.Input), InputDetails: det}

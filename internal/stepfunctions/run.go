@@ -3,11 +3,14 @@ package stepfunctions
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/stepfunctions/asl"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -301,7 +304,7 @@ func (x *execEnv) Record(ev asl.Event) int64 {
 	}
 	return x.s.appendEvent(x.r, event{Prev: ev.Prev, Type: ev.Type, State: ev.State, Input: ev.Input, Output: ev.Output,
 		Error: ev.Error, Cause: ev.Cause, Resource: ev.Resource, Kind: ev.Kind, Params: ev.Params, Timeout: ev.Timeout,
-		Heartbeat: ev.Heartbeat, Index: ev.Index, Length: ev.Length, Worker: ev.Worker})
+		Heartbeat: ev.Heartbeat, Index: ev.Index, Length: ev.Length, Worker: ev.Worker, MapRunArn: ev.MapRunArn})
 }
 
 func (x *execEnv) UUID() string { return x.s.ids.UUID() }
@@ -339,6 +342,35 @@ func (x *execEnv) BranchSucceeded(i int, out any) {
 	if err := x.s.put(branchKey(e.Machine, e.Name, i), branch{Index: i, Output: asl.Encode(out)}, execKey(e.Machine, e.Name), e); err != nil {
 		x.s.log.Error("stepfunctions: recording a branch", "execution", e.ARN, "err", err)
 	}
+}
+
+// maxItemReaderBytes is the largest file virga reads for an
+// ItemReader (AWS reads CSV and JSON files of up to 10 GB; virga holds
+// the items in memory).
+const maxItemReaderBytes = 256 << 20
+
+// ReadObject reads an object in S3 for a Distributed Map state's
+// ItemReader.
+func (x *execEnv) ReadObject(ctx context.Context, bucket, key, version string) ([]byte, error) {
+	if x.s.objects == nil {
+		return nil, fmt.Errorf("no S3 in this virga")
+	}
+	body, _, err := x.s.objects.Object(ctx, bucket, key, version)
+	if err != nil {
+		if ae := apierr.As(err); ae != nil {
+			return nil, fmt.Errorf("%s: %s", ae.Code, ae.Message)
+		}
+		return nil, err
+	}
+	defer body.Close()
+	data, err := io.ReadAll(io.LimitReader(body, maxItemReaderBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxItemReaderBytes {
+		return nil, fmt.Errorf("the object is larger than virga reads for an ItemReader (%d bytes)", maxItemReaderBytes)
+	}
+	return data, nil
 }
 
 func (x *execEnv) BranchesReset() {

@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"sync"
 
@@ -25,6 +26,11 @@ type Functions interface {
 	InvokeAsync(ctx context.Context, function string, payload []byte) (string, error)
 }
 
+// Objects reads objects in S3, for Distributed Map states' ItemReader.
+type Objects interface {
+	Object(ctx context.Context, bucket, key, versionID string) (io.ReadCloser, int64, error)
+}
+
 // Caller runs another service's operation in process, for the
 // optimized integrations (DynamoDB, SQS, SNS, EventBridge). The service
 // is its signing name ("dynamodb"), the input and output are the
@@ -40,6 +46,8 @@ type Service struct {
 	region  string
 	fns     Functions
 	call    Caller
+	sdk     SDKOperation
+	objects Objects
 	log     *slog.Logger
 	// roleCheck decides the calls tasks make as the state machine's
 	// role (EnforceRoles, --auth iam); nil otherwise.
@@ -79,7 +87,12 @@ type Deps struct {
 	Region    string
 	Functions Functions
 	Call      Caller
-	Logger    *slog.Logger
+	// SDK finds the operation an AWS SDK integration's resource
+	// names; the operation then runs through Call.
+	SDK SDKOperation
+	// Objects is S3, where ItemReaders read; nil fails them.
+	Objects Objects
+	Logger  *slog.Logger
 	// Logs receives the executions' log records (LoggingConfiguration).
 	Logs Logs
 }
@@ -91,7 +104,7 @@ func New(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, call: d.Call, log: d.Logger, logs: d.Logs, logStreams: map[string]string{}, base: ctx, stop: stop,
+		fns: d.Functions, call: d.Call, sdk: d.SDK, objects: d.Objects, log: d.Logger, logs: d.Logs, logStreams: map[string]string{}, base: ctx, stop: stop,
 		running: map[string]*run{}, tokens: map[string]*waiter{},
 		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{})}
 }

@@ -145,7 +145,8 @@ type event struct {
 	Length    int       `json:"length,omitempty"`
 	RoleArn   string    `json:"roleArn,omitempty"`
 	Worker    string    `json:"worker,omitempty"`
-	Redrive   int32     `json:"redrive,omitempty"` // redriveCount of ExecutionRedriven
+	MapRunArn string    `json:"mapRunArn,omitempty"` // of MapRunStarted
+	Redrive   int32     `json:"redrive,omitempty"`   // redriveCount of ExecutionRedriven
 }
 
 func branchPrefix(machine, name string) []byte {

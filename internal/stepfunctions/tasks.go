@@ -117,6 +117,9 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 	if pattern != "" && pattern != "waitForTaskToken" {
 		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: fmt.Sprintf("The integration pattern .%s is not supported by virga", pattern)}
 	}
+	if svc == "aws-sdk" {
+		return x.callSDK(ctx, c, action)
+	}
 	if svc == "lambda" && action == "invoke" {
 		params, _ := c.Input.(map[string]any)
 		fn, _ := params["FunctionName"].(string)

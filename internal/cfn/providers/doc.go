@@ -79,11 +79,12 @@
 //
 // # State machines
 //
-// AWS::StepFunctions::StateMachine takes Definition (an object) or
-// DefinitionString, with DefinitionSubstitutions' ${name} replaced in
-// the definition's text; Ref is its ARN, GetAtt Name and Arn.
-// DefinitionS3Location in S3 is refused for now (virga deploy puts a
-// local file's content in Definition).
+// AWS::StepFunctions::StateMachine takes Definition (an object),
+// DefinitionString, or DefinitionS3Location ({Bucket, Key, Version}: a
+// JSON or YAML file in virga's S3, as aws cloudformation package
+// uploads a local DefinitionUri), with DefinitionSubstitutions' ${name}
+// replaced in the definition's text; Ref is its ARN, GetAtt Name and
+// Arn.
 // AWS::StepFunctions::StateMachineVersion publishes a version
 // (PublishStateMachineVersion with StateMachineRevisionId and
 // Description; a change publishes a new one); Ref and Arn are its ARN.

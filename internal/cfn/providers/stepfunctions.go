@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/cfn/template"
 )
 
 func init() {
@@ -33,15 +34,33 @@ const maxStateMachineName = 80
 // or DefinitionString, with DefinitionSubstitutions' ${name} replaced.
 type stateMachine struct{}
 
-var errDefinitionS3 = errors.New("AWS::StepFunctions::StateMachine: DefinitionS3Location is not supported by virga yet; give Definition or DefinitionString")
-
 // stateMachineDefinition renders the definition text with its
-// substitutions.
-func stateMachineDefinition(p props) (string, error) {
-	if p["DefinitionS3Location"] != nil {
-		return "", errDefinitionS3
-	}
+// substitutions: Definition, DefinitionString, or the JSON or YAML file
+// DefinitionS3Location ({Bucket, Key, Version}) names in virga's S3,
+// which aws cloudformation package and sam package make of a local
+// DefinitionUri.
+func stateMachineDefinition(ctx context.Context, r *resource.Request, p props) (string, error) {
 	def := p.str("DefinitionString")
+	if p.has("DefinitionS3Location") {
+		loc := p.obj("DefinitionS3Location")
+		if r.Env == nil || r.Env.ReadObject == nil {
+			return "", errors.New("AWS::StepFunctions::StateMachine: DefinitionS3Location cannot be read: the engine has no S3")
+		}
+		if loc.str("Bucket") == "" || loc.str("Key") == "" {
+			return "", errors.New("AWS::StepFunctions::StateMachine: DefinitionS3Location must give Bucket and Key")
+		}
+		data, err := r.Env.ReadObject(ctx, loc.str("Bucket"), loc.str("Key"), loc.str("Version"))
+		if err != nil {
+			return "", err
+		}
+		doc, err := template.ParseSnippet(data)
+		if err != nil {
+			return "", fmt.Errorf("AWS::StepFunctions::StateMachine: the definition at DefinitionS3Location is not JSON or YAML: %w", err)
+		}
+		if def, err = jsonText(doc); err != nil {
+			return "", err
+		}
+	}
 	if d, ok := p["Definition"]; ok {
 		raw, err := json.Marshal(d)
 		if err != nil {
@@ -109,7 +128,7 @@ func stateMachineResult(arn string) *resource.Result {
 
 func (stateMachine) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p := props(r.Properties)
-	def, err := stateMachineDefinition(p)
+	def, err := stateMachineDefinition(ctx, r, p)
 	if err != nil {
 		return nil, err
 	}
@@ -155,8 +174,8 @@ func stateMachineResultNow(ctx context.Context, r *resource.Request, arn string)
 func (stateMachine) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, old := props(r.Properties), props(r.OldProperties)
 	arn := r.PhysicalID
-	if changed(old, p, "Definition", "DefinitionString", "DefinitionSubstitutions", "RoleArn", "LoggingConfiguration", "TracingConfiguration") {
-		def, err := stateMachineDefinition(p)
+	if changed(old, p, "Definition", "DefinitionString", "DefinitionS3Location", "DefinitionSubstitutions", "RoleArn", "LoggingConfiguration", "TracingConfiguration") {
+		def, err := stateMachineDefinition(ctx, r, p)
 		if err != nil {
 			return nil, err
 		}

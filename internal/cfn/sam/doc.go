@@ -83,7 +83,12 @@
 // resources ID+EVENT, ScheduleV2 an AWS::Scheduler::Schedule, and Api a
 // method of the REST API whose AWS integration calls StartExecution with
 // the request body as input; each gets a role ID+EVENT+"Role" allowed
-// states:StartExecution, unless the event names one. A DefinitionUri
+// states:StartExecution, unless the event names one. An inline
+// Definition becomes DefinitionString, as AWS's translator renders it:
+// the definition's JSON text (keys sorted, four-space indents) joined
+// line by line with Fn::Join, each intrinsic function in it replaced by
+// ${definition_substitution_N} and added to DefinitionSubstitutions, so
+// that a "ResultPath": null survives the template. A DefinitionUri
 // given as an s3:// URL or {Bucket, Key} becomes DefinitionS3Location; a
 // local file is read by virga deploy, which puts its content in
 // Definition, and refused here. AutoPublishAlias adds ID+"Version" (an

@@ -1,6 +1,12 @@
 package sam
 
-import "strings"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
 
 const typeStateMachine = "AWS::Serverless::StateMachine"
 
@@ -34,7 +40,19 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 	case hasDef && hasURI:
 		return resourceError(id, "Specify either 'Definition' or 'DefinitionUri' property and not both.")
 	case hasDef:
-		sm["Definition"] = clone(props["Definition"])
+		def, ok := props["Definition"].(map[string]any)
+		if !ok || isIntrinsic(def) {
+			sm["Definition"] = clone(props["Definition"])
+			break
+		}
+		text, subs, err := definitionString(clone(def).(map[string]any))
+		if err != nil {
+			return resourceError(id, "Definition: %v", err)
+		}
+		sm["DefinitionString"] = text
+		if len(subs) > 0 {
+			sm["DefinitionSubstitutions"] = subs
+		}
 	case hasURI:
 		m := asMap(uri)
 		if s, ok := uri.(string); ok && strings.HasPrefix(s, "s3://") {
@@ -50,7 +68,16 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 	default:
 		return resourceError(id, "Either 'Definition' or 'DefinitionUri' property must be specified.")
 	}
-	copyKeys(sm, props, "DefinitionSubstitutions")
+	if given, ok := props["DefinitionSubstitutions"].(map[string]any); ok && sm["DefinitionSubstitutions"] != nil {
+		// The template's substitutions join those that stand for the
+		// definition's intrinsic functions.
+		merged := sm["DefinitionSubstitutions"].(map[string]any)
+		for k, v := range given {
+			merged[k] = clone(v)
+		}
+	} else {
+		copyKeys(sm, props, "DefinitionSubstitutions")
+	}
 	if n, ok := props["Name"]; ok {
 		sm["StateMachineName"] = clone(n)
 	}
@@ -336,4 +363,56 @@ func (t *transformer) stateMachineScheduleV2(id, name string, attrs attributes, 
 	}
 	sched["Target"] = target
 	return t.add(id, eid, attrs.resource("AWS::Scheduler::Schedule", sched))
+}
+
+// definitionString renders an inline Definition as AWS's translator
+// does: its JSON text (keys sorted, indented by four spaces), one line
+// an element of an Fn::Join on "\n", in DefinitionString, with each
+// intrinsic function in it replaced by a placeholder
+// ${definition_substitution_N} whose value DefinitionSubstitutions
+// gives. The text keeps what a template may not hold as a property
+// value, such as the null of "ResultPath": null.
+func definitionString(def map[string]any) (map[string]any, map[string]any, error) {
+	subs := map[string]any{}
+	var walk func(v any) any
+	walk = func(v any) any {
+		if isIntrinsic(v) {
+			name := fmt.Sprintf("definition_substitution_%d", len(subs)+1)
+			subs[name] = v
+			return "${" + name + "}"
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				x[k] = walk(x[k])
+			}
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		}
+		return v
+	}
+	walk(def)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "    ")
+	if err := enc.Encode(def); err != nil {
+		return nil, nil, err
+	}
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	parts := make([]any, len(lines))
+	for i, l := range lines {
+		parts[i] = l
+	}
+	if len(subs) == 0 {
+		subs = nil
+	}
+	return map[string]any{"Fn::Join": []any{"\n", parts}}, subs, nil
 }

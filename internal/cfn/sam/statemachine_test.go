@@ -202,3 +202,71 @@ Resources:
 		t.Errorf("untraced role's managed policies %v", m)
 	}
 }
+
+// TestStateMachineInlineDefinitionString follows AWS's translator: an
+// inline Definition becomes DefinitionString, its JSON text with sorted
+// keys joined by newlines, each intrinsic function in it replaced by a
+// ${definition_substitution_N} placeholder that DefinitionSubstitutions
+// maps to the function, beside the template's own substitutions; a null
+// such as "ResultPath": null stays in the text.
+func TestStateMachineInlineDefinitionString(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: a.h, InlineCode: x}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Role: arn:aws:iam::000000000000:role/r
+      DefinitionSubstitutions:
+        Word: hello
+      Definition:
+        StartAt: Call
+        States:
+          Call:
+            Type: Task
+            Resource: !GetAtt Fn.Arn
+            ResultPath: null
+            Next: Say
+          Say:
+            Type: Pass
+            Result: ${Word}
+            End: true
+`))
+	sm := r.props(t, "Flow", "AWS::StepFunctions::StateMachine")
+	if _, ok := sm["Definition"]; ok {
+		t.Errorf("Definition kept: %v", sm)
+	}
+	join, _ := sm["DefinitionString"].(map[string]any)["Fn::Join"].([]any)
+	if len(join) != 2 || join[0] != "\n" {
+		t.Fatalf("DefinitionString = %v", sm["DefinitionString"])
+	}
+	var lines []string
+	for _, l := range join[1].([]any) {
+		lines = append(lines, l.(string))
+	}
+	wantText := `{
+    "StartAt": "Call",
+    "States": {
+        "Call": {
+            "Next": "Say",
+            "Resource": "${definition_substitution_1}",
+            "ResultPath": null,
+            "Type": "Task"
+        },
+        "Say": {
+            "End": true,
+            "Result": "${Word}",
+            "Type": "Pass"
+        }
+    }
+}`
+	want(t, "definition text", strings.Join(lines, "\n"), wantText)
+	want(t, "substitutions", sm["DefinitionSubstitutions"], map[string]any{
+		"definition_substitution_1": map[string]any{"Fn::GetAtt": []any{"Fn", "Arn"}},
+		"Word":                      "hello",
+	})
+}

@@ -49,7 +49,7 @@ var deletionPolicies = map[string]bool{"Delete": true, "Retain": true, "RetainEx
 // resources and dependency cycles.
 //
 // A template that declares a Transform is checked only for what a
-// transform cannot change (its top-level keys, nulls, parameters and that
+// transform cannot change (its top-level keys, parameters and that
 // every resource has a Type): its references may name resources the
 // transform creates. Validate the transformed template again.
 func (t *Template) Validate() error {
@@ -176,7 +176,11 @@ func (t *Template) validateStructure() error {
 	if tr, ok := t.Tree["Transform"]; ok && !validTransform(tr) {
 		return t.locate(formatErr("Transform must be a string or a list of strings."), "/Transform")
 	}
-	if path, ok := findNull(t.Tree, ""); ok {
+	// A transform may carry nulls to where a template may hold them:
+	// SAM renders a state machine's inline Definition, whose
+	// "ResultPath": null is no error, as JSON text. So a template with a
+	// transform is checked for nulls once transformed.
+	if path, ok := findNull(t.Tree, ""); ok && len(t.Transforms) == 0 {
 		return t.locate(plainErr("[%s] 'null' values are not allowed in templates", awsNullPath(path)), path)
 	}
 	for _, s := range []string{"Parameters", "Mappings", "Conditions", "Resources", "Outputs", "Metadata", "Rules"} {

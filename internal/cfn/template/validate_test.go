@@ -168,6 +168,21 @@ func TestValidateSAMTemplateBeforeTransform(t *testing.T) {
 	wantError(t, err, "Template format error: [/Resources/Fn] Every Resources object must contain a Type member.")
 }
 
+// TestValidateNullBeforeTransform: a template with a transform may hold
+// nulls where the transform takes them away, as SAM does with the
+// "ResultPath": null of a state machine's inline Definition; without a
+// transform the null is an error.
+func TestValidateNullBeforeTransform(t *testing.T) {
+	t.Parallel()
+	const res = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n" +
+		"      Definition: {StartAt: A, States: {A: {Type: Pass, ResultPath: null, End: true}}}\n"
+	if err := mustParse(t, "Transform: AWS::Serverless-2016-10-31\n"+res).Validate(); err != nil {
+		t.Fatalf("Validate with a transform: %v", err)
+	}
+	err := mustParse(t, res).Validate()
+	wantError(t, err, "[/Resources/Flow/Type/Definition/States/A/ResultPath] 'null' values are not allowed in templates")
+}
+
 // TestValidateDynamicReferences: dynamic references in resource
 // properties must parse; custom resources read no secure values; outputs
 // hold none.

@@ -60,6 +60,18 @@ type State struct {
 	ItemSelector   *template
 	Processor      *Machine
 	MaxConcurrency int
+	// Distributed is a Map state in DISTRIBUTED mode: its iterations
+	// are child workflow executions of a Map Run, Label names the Map
+	// Run, and ItemBatcher (BatchMaxItems, BatchMaxBytes, BatchInput)
+	// groups items into batches.
+	Distributed   bool
+	Label         string
+	BatchMaxItems int64
+	BatchMaxBytes int64
+	BatchInput    *template
+	// ItemReader reads a Distributed Map state's items from a file in
+	// S3 (arn:aws:states:::s3:getObject).
+	ItemReader *ItemReader
 
 	// JSONata is set for a state whose QueryLanguage is JSONata; its
 	// fields are then Arguments, Output, Assign and Items, and jfields
@@ -367,7 +379,7 @@ func (p *parser) state(name string, d map[string]any, loc string, ql string) *St
 			p.schema(loc, "Field %q is not supported for state type %q", field, typ)
 		}
 	}
-	for _, f := range []string{"ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailurePercentage", "ToleratedFailureCount",
+	for _, f := range []string{"ResultWriter", "ToleratedFailurePercentage", "ToleratedFailureCount",
 		"ToleratedFailurePercentagePath", "ToleratedFailureCountPath"} {
 		if _, ok := d[f]; ok {
 			p.schema(loc+"/"+f, "The field %q is not supported by virga", f)
@@ -519,11 +531,67 @@ func (p *parser) state(name string, d map[string]any, loc string, ql string) *St
 			break
 		}
 		if cfg, ok := proc["ProcessorConfig"].(map[string]any); ok && cfg["Mode"] == "DISTRIBUTED" {
-			p.schema(loc+"/"+field+"/ProcessorConfig/Mode", "Distributed Map is not supported by virga")
+			s.Distributed = true
+			if et := cfg["ExecutionType"]; et != "STANDARD" && et != "EXPRESS" {
+				p.schema(loc+"/"+field+"/ProcessorConfig/ExecutionType", "The value for the field 'ExecutionType' must be STANDARD or EXPRESS")
+			}
 		}
+		p.distributedFields(s, d, loc)
 		s.Processor = p.machine(proc, loc+"/"+field, ql)
 	}
 	return s
+}
+
+// maxBatchBytes is the most MaxInputBytesPerBatch may be: "up to 256
+// KiB", a state's input limit.
+const maxBatchBytes = 256 * 1024
+
+// maxLabel is the most characters a Map Run's Label may have.
+const maxLabel = 40
+
+// distributedFields parses the fields only a Map state in DISTRIBUTED
+// mode takes: Label and ItemBatcher.
+func (p *parser) distributedFields(s *State, d map[string]any, loc string) {
+	for _, f := range []string{"Label", "ItemBatcher", "ItemReader"} {
+		if _, ok := d[f]; ok && !s.Distributed {
+			p.schema(loc+"/"+f, "The field %q is only supported for a Map state in DISTRIBUTED mode", f)
+		}
+	}
+	if v, ok := d["Label"]; ok {
+		l, _ := v.(string)
+		if l == "" || len([]rune(l)) > maxLabel || strings.ContainsAny(l, " <>{}[]?*\"#%^|~`$&,;:/") {
+			p.schema(loc+"/Label", "The value for the field 'Label' must be a string of 1 to 40 characters without spaces or special characters")
+		}
+		s.Label = l
+	}
+	p.itemReader(s, d, loc)
+	b, ok := d["ItemBatcher"].(map[string]any)
+	if _, given := d["ItemBatcher"]; given && !ok {
+		p.schema(loc+"/ItemBatcher", "The value for the field 'ItemBatcher' must be an object")
+	}
+	if !ok {
+		return
+	}
+	for _, f := range []string{"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"} {
+		if _, ok := b[f]; ok {
+			p.schema(loc+"/ItemBatcher/"+f, "The field %q is not supported by virga", f)
+		}
+	}
+	s.BatchMaxItems = p.positive(b, "MaxItemsPerBatch", loc+"/ItemBatcher")
+	s.BatchMaxBytes = p.positive(b, "MaxInputBytesPerBatch", loc+"/ItemBatcher")
+	if s.BatchMaxBytes > maxBatchBytes {
+		p.schema(loc+"/ItemBatcher/MaxInputBytesPerBatch", "The value for the field 'MaxInputBytesPerBatch' must be at most %d", maxBatchBytes)
+	}
+	if s.BatchMaxItems == 0 && s.BatchMaxBytes == 0 {
+		p.schema(loc+"/ItemBatcher", "An ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch")
+	}
+	if _, ok := b["BatchInput"]; ok {
+		if s.JSONata {
+			p.schema(loc+"/ItemBatcher/BatchInput", "The field \"BatchInput\" of a JSONata state is not supported by virga")
+		} else {
+			s.BatchInput = p.template(b, "BatchInput", loc+"/ItemBatcher")
+		}
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -18,8 +18,30 @@
 // their *Path forms; the intrinsic functions of the JSONPath query
 // language. Retries and waits wait on the Env's clock.
 //
+// Distributed Map: a Map state whose ProcessorConfig has Mode
+// DISTRIBUTED (and ExecutionType STANDARD or EXPRESS) runs each item,
+// or with an ItemBatcher (MaxItemsPerBatch, MaxInputBytesPerBatch,
+// BatchInput) each batch {"BatchInput": ..., "Items": [...]}, as a child
+// workflow execution, in process, MaxConcurrency at a time (10,000, AWS's
+// default, when not given). ItemSelector applies to each item before
+// batching. The children's events are not the execution's: its history
+// records MapRunStarted, with the Map Run's ARN
+// (arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:UUID, a UUID
+// standing for a missing Label), then MapRunSucceeded, or MapRunFailed
+// when a child fails, which fails the state with
+// States.ExceedToleratedFailureThreshold (the cause is virga's
+// wording). Label, ItemBatcher and ItemReader are refused outside
+// DISTRIBUTED mode. An ItemReader reads the items from a file in S3
+// (arn:aws:states:::s3:getObject, Parameters Bucket, Key and VersionId,
+// through Env.ReadObject): InputType JSON (an array), JSONL (a value a
+// line) or CSV (each row an object from column name to text, the names
+// from the first row or CSVHeaders, CSVDelimiter COMMA, PIPE,
+// SEMICOLON, SPACE or TAB), at most ReaderConfig's MaxItems; a file it
+// cannot read fails the state with States.ItemReaderFailed.
+//
 // JSONPath: $, .name, ['name'], [index] (negative from the end), [*],
-// .*, [start:end] and ..name; no filter expressions ([?(...)]).
+// .*, [start:end] and ..name, a dot before a bracket being allowed
+// ($.[0] is $[0]); no filter expressions ([?(...)]).
 //
 // Validation finds unknown state types, missing fields, bad paths and
 // templates, transitions to missing states (MISSING_TRANSITION_TARGET),
@@ -45,9 +67,12 @@
 // set; a Parallel branch or Map iteration sees a copy of its parent's.
 //
 // Not supported: variables in JSONPath states ("$name" references and
-// Assign there), the size limits of variables, Distributed Map
-// (ItemReader, ResultWriter, ItemBatcher, Mode DISTRIBUTED) and
-// ToleratedFailure*, which Parse refuses; JSONPath filter expressions;
+// Assign there), the size limits of variables, a Distributed Map's
+// ResultWriter, ToleratedFailure*, MaxItemsPerBatchPath,
+// MaxInputBytesPerBatchPath and MaxItemsPath, ItemReaders other than
+// s3:getObject of JSON, JSONL or CSV (s3:listObjectsV2, MANIFEST,
+// PARQUET), and in a JSONata state BatchInput and an ItemReader's
+// Arguments, which Parse refuses; JSONPath filter expressions;
 // functions JSONata gained after 1.8.
 //
 // An expression that defines a function is evaluated in a worker

@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzPath(f *testing.F) {
-	for _, s := range []string{"$", "$.a.b[0]", "$['x y'][*]", "$..name", "$.a[1:3]", "$$.Map.Item.Value", "$.a.*", "$[", "$['"} {
+	for _, s := range []string{"$", "$.a.b[0]", "$['x y'][*]", "$..name", "$.a[1:3]", "$$.Map.Item.Value", "$.a.*", "$.[0]", "$.a.[1]", "$[", "$['"} {
 		f.Add(s)
 	}
 	doc := map[string]any{"a": map[string]any{"b": []any{"x", map[string]any{"name": 1}}}}
@@ -69,5 +69,20 @@ func FuzzDefinesFunction(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		needsWorker(src)
+	})
+}
+
+func FuzzItems(f *testing.F) {
+	for _, s := range []string{"id,name\n1,a\n2,\"b, c\"\n", "\"unclosed\n", `[{"id":1},2,"x"]`, "{\"a\":1}\n[2]\n", "", "a|b\n1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		for _, ir := range []*ItemReader{{InputType: "CSV", Delimiter: ','}, {InputType: "CSV", Delimiter: '|', Headers: []string{"x"}},
+			{InputType: "JSON"}, {InputType: "JSONL"}} {
+			items, err := parseItems(ir, []byte(data))
+			if err == nil && items == nil && ir.InputType != "JSONL" {
+				t.Errorf("%s: no items and no error", ir.InputType)
+			}
+		}
 	})
 }

@@ -23,6 +23,9 @@ const (
 	ErrParameterPathFailure   = "States.ParameterPathFailure"
 	ErrDataLimitExceeded      = "States.DataLimitExceeded"
 	ErrBranchFailed           = "States.BranchFailed"
+	// ErrExceedToleratedFailureThreshold fails a Distributed Map state
+	// whose Map Run had more failed child executions than it tolerates.
+	ErrExceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold"
 )
 
 // maxPayload is the largest state output: "Maximum input or output size
@@ -81,6 +84,9 @@ type Env interface {
 	// input and the variables, so that a resumed execution can start
 	// there.
 	Checkpoint(state string, input any, vars map[string]any)
+	// ReadObject returns the content of an object in S3, for a
+	// Distributed Map state's ItemReader.
+	ReadObject(ctx context.Context, bucket, key, version string) ([]byte, error)
 	// BranchSucceeded records that branch or iteration index of the
 	// top-level Parallel or Map state running now succeeded with
 	// output, so that a redriven or resumed execution does not run it
@@ -123,6 +129,7 @@ type Event struct {
 	Index     int
 	Length    int
 	Worker    string // workerName of ActivityStarted
+	MapRunArn string // mapRunArn of MapRunStarted
 }
 
 // Execution is what the context object says of the execution.
@@ -191,16 +198,22 @@ type thread struct {
 	// top is the execution's own thread, whose Parallel and Map states
 	// record the branches that succeed.
 	top bool
+	// quiet is a child workflow execution of a Distributed Map state,
+	// whose events are its own history's, not the execution's.
+	quiet bool
 }
 
 func (t *thread) record(e Event) int64 {
+	if t.quiet {
+		return t.prev
+	}
 	e.Prev = t.prev
 	t.prev = t.r.env.Record(e)
 	return t.prev
 }
 
 func (t *thread) child() *thread {
-	c := &thread{r: t.r, prev: t.prev, vars: make(map[string]any, len(t.vars))}
+	c := &thread{r: t.r, prev: t.prev, quiet: t.quiet, vars: make(map[string]any, len(t.vars))}
 	for k, v := range t.vars {
 		c.vars[k] = v
 	}
@@ -923,7 +936,13 @@ func (t *thread) parallel(ctx context.Context, s *State, in any) (any, error) {
 
 func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any) (any, error) {
 	items := in
-	if s.ItemsPath != nil {
+	if s.ItemReader != nil {
+		list, err := t.readItems(ctx, s.ItemReader, x, in)
+		if err != nil {
+			return nil, err
+		}
+		items = list
+	} else if s.ItemsPath != nil {
 		v, err := x.resolve(s.ItemsPath)
 		if err != nil {
 			return nil, err
@@ -933,6 +952,19 @@ func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any)
 	list, ok := items.([]any)
 	if !ok {
 		return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s': The ItemsPath must point to a JSON array", pathText(s.ItemsPath))}
+	}
+	if s.Distributed {
+		return t.mapRun(ctx, s, list, s.MaxConcurrency, func(i int, th *thread) (any, error) {
+			if s.ItemSelector == nil {
+				return list[i], nil
+			}
+			th.mapItem = map[string]any{"Index": num(float64(i)), "Value": list[i]}
+			defer func() { th.mapItem = nil }()
+			ix := &evalContext{env: x.env, input: in, ctx: th.contextObject(s, t.r.env.Now(), 0, "")}
+			return s.ItemSelector.apply(ix, in)
+		}, func() (any, error) {
+			return s.BatchInput.apply(x, in)
+		})
 	}
 	t.record(Event{Type: "MapStateStarted", Length: len(list)})
 	res, err := t.fanOut(ctx, len(list), inlineLimit(s.MaxConcurrency), func(ctx context.Context, i int, th *thread) (any, error) {
@@ -968,6 +1000,102 @@ func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any)
 	}
 	t.record(Event{Type: "MapStateSucceeded"})
 	return res, nil
+}
+
+// maxMapRunChildren is how many child workflow executions a Map Run
+// runs at once when MaxConcurrency does not say: "If you don't
+// specify, Step Functions runs 10,000 parallel child workflow
+// executions."
+const maxMapRunChildren = 10000
+
+// mapRun runs a Distributed Map state's items as the child workflow
+// executions of a Map Run: each item (through selectItem) or, with an
+// ItemBatcher, each batch {"BatchInput": ..., "Items": [...]} is the
+// input of one child, whose events stay out of the execution's history,
+// which records MapRunStarted and MapRunSucceeded or MapRunFailed. A
+// child that fails fails the Map Run, and the state with
+// States.ExceedToleratedFailureThreshold (no failure is tolerated
+// without ToleratedFailureCount or ToleratedFailurePercentage).
+func (t *thread) mapRun(ctx context.Context, s *State, list []any, limit int,
+	selectItem func(i int, th *thread) (any, error), batchInput func() (any, error)) (any, error) {
+	items := make([]any, len(list))
+	for i := range list {
+		v, err := selectItem(i, t.child())
+		if err != nil {
+			return nil, err
+		}
+		items[i] = v
+	}
+	inputs := items
+	if s.BatchMaxItems > 0 || s.BatchMaxBytes > 0 {
+		var shared any
+		if s.BatchInput != nil {
+			v, err := batchInput()
+			if err != nil {
+				return nil, err
+			}
+			shared = v
+		}
+		inputs = batches(items, s.BatchMaxItems, s.BatchMaxBytes, shared)
+	}
+	label := s.Label
+	if label == "" {
+		label = t.r.env.UUID()
+	}
+	arn := strings.Replace(t.r.exec.MachineID, ":stateMachine:", ":mapRun:", 1) + "/" + label + ":" + t.r.env.UUID()
+	t.record(Event{Type: "MapRunStarted", MapRunArn: arn})
+	if limit <= 0 || limit > maxMapRunChildren {
+		limit = maxMapRunChildren
+	}
+	res, err := t.fanOut(ctx, len(inputs), limit, func(ctx context.Context, i int, th *thread) (any, error) {
+		th.quiet = true
+		return th.machine(ctx, s.Processor, s.Processor.StartAt, inputs[i], 1)
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		cause := "The Map Run failed: a child workflow execution failed"
+		var f *Failure
+		if errors.As(err, &f) {
+			cause += " with " + f.Name
+		}
+		t.record(Event{Type: "MapRunFailed", Error: str(ErrExceedToleratedFailureThreshold), Cause: str(cause)})
+		return nil, &Failure{Name: ErrExceedToleratedFailureThreshold, Cause: cause}
+	}
+	t.record(Event{Type: "MapRunSucceeded"})
+	return res, nil
+}
+
+// batches groups items for an ItemBatcher: at most maxItems items
+// (when not zero) and at most maxBytes bytes of JSON (when not zero) in
+// each batch, every batch {"Items": [...]}, with "BatchInput" when
+// shared is not nil. An item larger than maxBytes is a batch of its own.
+func batches(items []any, maxItems, maxBytes int64, shared any) []any {
+	var out []any
+	var cur []any
+	size := int64(0)
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		b := map[string]any{"Items": cur}
+		if shared != nil {
+			b["BatchInput"] = shared
+		}
+		out = append(out, b)
+		cur, size = nil, 0
+	}
+	for _, it := range items {
+		n := int64(len(Encode(it)))
+		if len(cur) > 0 && ((maxItems > 0 && int64(len(cur)) >= maxItems) || (maxBytes > 0 && size+n > maxBytes)) {
+			flush()
+		}
+		cur = append(cur, it)
+		size += n
+	}
+	flush()
+	return out
 }
 
 func pathText(p *Path) string {

@@ -193,6 +193,18 @@ func (t *thread) mapJ(ctx context.Context, s *State, jc *jctx, raw any) (any, er
 		}
 		limit = int(n)
 	}
+	if s.Distributed {
+		return t.mapRun(ctx, s, list, limit, func(i int, th *thread) (any, error) {
+			sel := s.jfields["ItemSelector"]
+			if sel == nil {
+				return list[i], nil
+			}
+			th.mapItem = map[string]any{"Index": num(float64(i)), "Value": list[i]}
+			c := th.contextObject(s, t.r.env.Now(), 0, "")
+			th.mapItem = nil
+			return sel.eval(&jctx{env: jc.env, vars: th.vars, states: map[string]any{"input": raw, "context": c}})
+		}, nil)
+	}
 	t.record(Event{Type: "MapStateStarted", Length: len(list)})
 	res, err := t.fanOut(ctx, len(list), inlineLimit(limit), func(ctx context.Context, i int, th *thread) (any, error) {
 		th.record(Event{Type: "MapIterationStarted", State: s.Name, Index: i})

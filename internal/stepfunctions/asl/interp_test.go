@@ -2,6 +2,7 @@ package asl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -22,6 +23,8 @@ type testEnv struct {
 	task   func(call *TaskCall) (any, error)
 	// branches are the top-level branches recorded as succeeded.
 	branches map[int]any
+	// objects are what ReadObject reads, by "bucket/key".
+	objects map[string]string
 }
 
 func (e *testEnv) Now() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
@@ -66,6 +69,12 @@ func (e *testEnv) BranchSucceeded(i int, out any) {
 	e.branches[i] = out
 }
 func (e *testEnv) BranchesReset() { e.mu.Lock(); defer e.mu.Unlock(); e.branches = nil }
+func (e *testEnv) ReadObject(ctx context.Context, bucket, key, version string) ([]byte, error) {
+	if b, ok := e.objects[bucket+"/"+key]; ok {
+		return []byte(b), nil
+	}
+	return nil, errors.New("NoSuchKey: The specified key does not exist.")
+}
 
 // waitEnv blocks in WaitUntil until the context ends: a task timeout
 // only fires through ctx then.

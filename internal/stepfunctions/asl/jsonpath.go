@@ -69,6 +69,10 @@ func ParsePath(src string) (*Path, error) {
 			}
 			p.steps = append(p.steps, step{kind: stepDeep, name: name})
 			s = rest
+		case strings.HasPrefix(s, ".["):
+			// A dot before a bracket adds nothing: $.[0] is $[0], as
+			// Step Functions' JSONPath (Jayway's) reads it.
+			s = s[1:]
 		case s[0] == '.':
 			if strings.HasPrefix(s, ".*") {
 				p.steps = append(p.steps, step{kind: stepWildcard})

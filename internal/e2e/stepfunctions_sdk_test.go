@@ -1,0 +1,99 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// TestStepFunctionsAWSSDKIntegration runs AWS SDK integrations
+// (arn:aws:states:::aws-sdk:SERVICE:apiAction): a DynamoDB
+// transactWriteItems whose condition holds the first time, and whose
+// cancellation the second execution catches by the SDK integration's
+// error name (DynamoDb.TransactionCanceledException); a getItem whose
+// output is the operation's alone; and Step Functions' own
+// listExecutions.
+func TestStepFunctionsAWSSDKIntegration(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	db := dynamodb.NewFromConfig(env.Config)
+	c := sfn.NewFromConfig(env.Config)
+	if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("locks"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest}); err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"Lock","States":{
+		"Lock":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:dynamodb:transactWriteItems",
+			"Parameters":{"TransactItems":[{"Put":{"TableName":"locks","Item":{"id":{"S.$":"$.id"},"owner":{"S.$":"$$.Execution.Name"}},
+				"ConditionExpression":"attribute_not_exists(id)"}}]},
+			"ResultPath":"$.lock","Next":"Read",
+			"Catch":[{"ErrorEquals":["DynamoDb.TransactionCanceledException"],"ResultPath":"$.error","Next":"Read"}]},
+		"Read":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:dynamodb:getItem",
+			"Parameters":{"TableName":"locks","Key":{"id":{"S.$":"$.id"}}},"ResultPath":"$.read","Next":"List"},
+		"List":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:sfn:listExecutions",
+			"Parameters":{"StateMachineArn.$":"$$.StateMachine.Id"},
+			"ResultSelector":{"count.$":"States.ArrayLength($.Executions)"},"ResultPath":"$.list","End":true}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("locker"), Definition: aws.String(def),
+		RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type output struct {
+		Lock  map[string]any
+		Read  map[string]any
+		Error struct{ Error, Cause string }
+		List  struct{ Count int }
+	}
+	run := func(name string) output {
+		t.Helper()
+		start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn,
+			Name: aws.String(name), Input: aws.String(`{"id":"job-1"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+		if done.Status != sfntypes.ExecutionStatusSucceeded {
+			t.Fatalf("%s: status %s: %s %s", name, done.Status, aws.ToString(done.Error), aws.ToString(done.Cause))
+		}
+		var out output
+		if err := json.Unmarshal([]byte(aws.ToString(done.Output)), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	first := run("first")
+	if first.Lock == nil || first.Error.Error != "" {
+		t.Fatalf("first execution did not take the lock: %+v", first)
+	}
+	item, _ := first.Read["Item"].(map[string]any)
+	owner, _ := item["owner"].(map[string]any)
+	if owner["S"] != "first" {
+		t.Errorf("getItem output %v, want the item written by the first execution", first.Read)
+	}
+	if _, ok := first.Read["SdkHttpMetadata"]; ok {
+		t.Errorf("getItem through the AWS SDK integration carries SdkHttpMetadata: %v", first.Read)
+	}
+	if first.List.Count != 1 {
+		t.Errorf("listExecutions saw %d executions, want 1 (itself)", first.List.Count)
+	}
+
+	second := run("second")
+	if second.Error.Error != "DynamoDb.TransactionCanceledException" || second.Error.Cause == "" {
+		t.Errorf("second execution's caught error %+v, want DynamoDb.TransactionCanceledException with a cause", second.Error)
+	}
+	if second.List.Count != 2 {
+		t.Errorf("listExecutions saw %d executions, want 2", second.List.Count)
+	}
+}
