@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"strings"
 
 	"github.com/virga/virga/internal/functions"
 )
@@ -47,24 +46,23 @@ func checkRuntime(r Runtime) error {
 	return nil
 }
 
-// interpreted reports whether a runtime runs on an interpreter of the
-// host (python3, node, ruby, java). CreateFunction and UpdateFunctionConfiguration
-// refuse those the host lacks, so that the mistake shows at once; the
-// identifiers whose runtimes virga has no bootstrap for yet (.NET) are
-// accepted, and their invocations fail naming the runtime.
-func interpreted(r Runtime) bool {
-	return strings.HasPrefix(string(r), "python") || strings.HasPrefix(string(r), "nodejs") || strings.HasPrefix(string(r), "ruby") || strings.HasPrefix(string(r), "java")
-}
-
-// checkHostRuntime asks the functions package whether the host can run an
-// interpreted runtime.
+// checkHostRuntime asks the functions package, which holds the table of
+// runtimes, whether the host can run a runtime. CreateFunction and
+// UpdateFunctionConfiguration refuse an identifier it does not know and
+// a runtime whose interpreter the host lacks (the message names what to
+// install), so that the mistake shows at once; the runtimes virga has
+// no bootstrap for yet (.NET) are accepted, and their invocations fail
+// naming the runtime.
 func (s *Service) checkHostRuntime(r *Runtime) error {
-	if r == nil || !interpreted(*r) {
+	if r == nil {
 		return nil
 	}
 	err := s.fns.CheckRuntime(string(*r))
 	var re *functions.RuntimeError
 	if errors.As(err, &re) {
+		if re.Reason == functions.RuntimeNotYet {
+			return nil
+		}
 		return invalidParameter("%s", re.Message)
 	}
 	return err
