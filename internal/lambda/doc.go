@@ -81,7 +81,8 @@
 // batch responses) with package eventsource, which EventBridge Pipes
 // shares. A mapping has one set of
 // pollers at a time: a set started by an update, or by enabling it
-// again, waits until the set it replaces has finished its batch.
+// again, waits until the set it replaces has finished its batch
+// (eventsource.Relay, which pipes' readers use too).
 // mappings.mu guards the mappings; mappings.ckMu, taken after it,
 // orders pollers' checkpoint writes with DeleteEventSourceMapping, so
 // that a deleted mapping's poller writes none after the delete.
