@@ -78,6 +78,41 @@ func oneOf(ids ...string) func(string) (string, bool) {
 	return func(id string) (string, bool) { return "", slices.Contains(ids, id) }
 }
 
+// retiredRuntimes are the runtime identifiers Lambda no longer accepts
+// for creating or updating functions, each with the runtime AWS
+// recommends instead. A function made before keeps running on those of
+// the families above (python3.8 on python3).
+var retiredRuntimes = map[string]string{
+	"nodejs":         "nodejs22.x",
+	"nodejs4.3":      "nodejs22.x",
+	"nodejs4.3-edge": "nodejs22.x",
+	"nodejs6.10":     "nodejs22.x",
+	"nodejs8.10":     "nodejs22.x",
+	"nodejs10.x":     "nodejs22.x",
+	"nodejs12.x":     "nodejs22.x",
+	"nodejs14.x":     "nodejs22.x",
+	"nodejs16.x":     "nodejs22.x",
+	"python2.7":      "python3.13",
+	"python3.6":      "python3.13",
+	"python3.7":      "python3.13",
+	"python3.8":      "python3.13",
+	"dotnetcore1.0":  "dotnet8",
+	"dotnetcore2.0":  "dotnet8",
+	"dotnetcore2.1":  "dotnet8",
+	"dotnetcore3.1":  "dotnet8",
+	"dotnet6":        "dotnet8",
+	"ruby2.5":        "ruby3.3",
+	"ruby2.7":        "ruby3.3",
+	"java8":          "java21",
+}
+
+// Successor is the runtime Lambda recommends instead of a retired one,
+// and whether runtime is retired.
+func Successor(runtime string) (string, bool) {
+	next, ok := retiredRuntimes[runtime]
+	return next, ok
+}
+
 // prefixed is the version func of a family named name and then its
 // version, which starts with major ("python" "3." takes python3.12, of
 // version 3.12).

@@ -32,3 +32,13 @@ func TestResolveRuntime(t *testing.T) {
 		}
 	}
 }
+
+func TestSuccessor(t *testing.T) {
+	t.Parallel()
+	if next, ok := Successor("python3.8"); !ok || next != "python3.13" {
+		t.Errorf("python3.8: %q, %v", next, ok)
+	}
+	if next, ok := Successor("python3.12"); ok {
+		t.Errorf("python3.12 retired for %q", next)
+	}
+}
