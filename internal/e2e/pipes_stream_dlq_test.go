@@ -111,12 +111,13 @@ func TestPipesKinesisDeadLetterBisect(t *testing.T) {
 		t.Errorf("bisect batch info: %+v, want the poison record %s alone", i, seqs[2])
 	}
 	// a and b went through once their half was split off; the poison
-	// record, alone, failed its last retry (each retry, halved or not,
-	// counts) and d went through after it was given up on.
+	// record, alone, was sent once and retried twice (halving spends no
+	// retries: AUTOMATIC_BISECT halves a batch "until ... there is one
+	// failed message left") and d went through after it was given up on.
 	lines := groupLines(t, cwl, "/aws/lambda/bisect-target", "GOT ", func(l []string) bool {
 		return strings.Contains(strings.Join(l, "|"), "GOT d")
 	})
-	if want := "GOT a,b,poison,d|GOT a,b|GOT poison,d|GOT poison|GOT poison|GOT d"; strings.Join(lines, "|") != want {
+	if want := "GOT a,b,poison,d|GOT a,b|GOT poison,d|GOT poison|GOT poison|GOT poison|GOT d"; strings.Join(lines, "|") != want {
 		t.Errorf("bisect invocations:\n got %s\nwant %s", strings.Join(lines, "|"), want)
 	}
 

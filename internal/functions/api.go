@@ -209,7 +209,9 @@ type Manager interface {
 	Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Result, error)
 	// CheckRuntime reports, as a *RuntimeError of TypeInvalidRuntime,
 	// a runtime identifier this host cannot run (for CreateFunction and
-	// UpdateFunctionConfiguration to refuse early).
+	// UpdateFunctionConfiguration to refuse early), its Reason telling an
+	// unknown identifier from a runtime virga cannot run yet and from
+	// one whose interpreter the host lacks.
 	CheckRuntime(runtime string) error
 	// Provision keeps n environments of spec's pool initialized ahead of
 	// invocations (provisioned concurrency): they start now, each
@@ -249,7 +251,23 @@ type Provisioning struct {
 type RuntimeError struct {
 	Type    string
 	Message string
+	// Reason says, for TypeInvalidRuntime, why the runtime cannot run.
+	Reason RuntimeReason
 }
+
+// RuntimeReason is why a runtime cannot run here.
+type RuntimeReason int
+
+const (
+	// RuntimeUnknown is an identifier virga knows no runtime by.
+	RuntimeUnknown RuntimeReason = iota + 1
+	// RuntimeNotYet is a runtime of Lambda's virga has no bootstrap for
+	// yet (.NET): Lambda accepts it, its invocations fail.
+	RuntimeNotYet
+	// RuntimeHostLacks is a runtime virga runs on a host interpreter the
+	// host lacks; the message names the Debian package that gives it.
+	RuntimeHostLacks
+)
 
 // Error returns the type and the message.
 func (e *RuntimeError) Error() string { return e.Type + ": " + e.Message }

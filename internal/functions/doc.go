@@ -57,7 +57,12 @@
 //
 // Interpreted runtimes run on the host's interpreter, found once on PATH
 // (or as Options.Python, Node and Ruby name it): python3.x on python3,
-// nodejs*.x on node, ruby3.x on ruby. The host's version may differ from
+// nodejs*.x on node, ruby3.x on ruby. runtimes.go holds the one table of
+// the runtime identifiers virga runs, with the Debian package that gives
+// each family its interpreter; package lambda asks it through
+// CheckRuntime, whose RuntimeError tells an unknown identifier from a
+// runtime virga cannot run yet and from one whose interpreter the host
+// lacks (naming the package to install). The host's version may differ from
 // the runtime's (Debian 12 has Python 3.11, Ruby 3.1); the function still
 // sees its runtime's identifier (AWS_EXECUTION_ENV), and virga logs once
 // which interpreter version runs it. Ruby's GEM_PATH names the gem

@@ -430,8 +430,11 @@ func TestInitFailures(t *testing.T) {
 	if !errors.As(err, &re) || re.Type != TypeInvalidRuntime || !strings.Contains(re.Message, "dotnet8") {
 		t.Errorf("dotnet8: %v", err)
 	}
-	if err := m.CheckRuntime("dotnet8"); err == nil {
-		t.Error("dotnet8 accepted")
+	if err := m.CheckRuntime("dotnet8"); !errors.As(err, &re) || re.Reason != RuntimeNotYet {
+		t.Errorf("dotnet8: %v", err)
+	}
+	if err := m.CheckRuntime("cobol1.x"); !errors.As(err, &re) || re.Reason != RuntimeUnknown {
+		t.Errorf("cobol1.x: %v", err)
 	}
 	if err := m.CheckRuntime("provided.al2023"); err != nil {
 		t.Error(err)
@@ -855,11 +858,11 @@ func TestMissingInterpreterMessage(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "none")
 	m := newPools(t, func(o *Options) { o.Java, o.Ruby = missing, missing })
 	for runtime, want := range map[string]string{
-		"java17":  "The runtime java17 cannot run on this host: java is not available (fork/exec " + missing + ": no such file or directory); install it, or name one with virga up --java.",
-		"ruby3.3": "The runtime ruby3.3 cannot run on this host: ruby is not available (fork/exec " + missing + ": no such file or directory); install it, or name one with virga up --ruby.",
+		"java17":  "The runtime java17 cannot run on this host: java is not available (fork/exec " + missing + ": no such file or directory); install it (Debian package default-jdk-headless), or name one with virga up --java.",
+		"ruby3.3": "The runtime ruby3.3 cannot run on this host: ruby is not available (fork/exec " + missing + ": no such file or directory); install it (Debian package ruby), or name one with virga up --ruby.",
 	} {
 		var re *RuntimeError
-		if err := m.CheckRuntime(runtime); !errors.As(err, &re) || re.Type != TypeInvalidRuntime || re.Message != want {
+		if err := m.CheckRuntime(runtime); !errors.As(err, &re) || re.Type != TypeInvalidRuntime || re.Reason != RuntimeHostLacks || re.Message != want {
 			t.Errorf("%s: %v\nwant %s", runtime, err, want)
 		}
 	}

@@ -224,14 +224,16 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 	default:
 		return rt, nil
 	}
+	debian := familyOf(id).debian
 	_, version, err := in.resolve()
 	if err != nil {
-		return rt, &RuntimeError{Type: TypeInvalidRuntime,
-			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + "); install it, or name one with virga up " + in.flag + "."}
+		return rt, &RuntimeError{Type: TypeInvalidRuntime, Reason: RuntimeHostLacks,
+			Message: "The runtime " + id + " cannot run on this host: " + in.name + " is not available (" + err.Error() + "); install it " +
+				"(Debian package " + debian + "), or name one with virga up " + in.flag + "."}
 	}
 	if rt.kind == kindJava {
 		if err := m.compileJava(); err != nil {
-			return rt, &RuntimeError{Type: TypeInvalidRuntime,
+			return rt, &RuntimeError{Type: TypeInvalidRuntime, Reason: RuntimeHostLacks,
 				Message: "The runtime " + id + " cannot run on this host: " + err.Error() + "."}
 		}
 	}

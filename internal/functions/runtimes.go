@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +38,94 @@ type runtimeInfo struct {
 	host string
 }
 
+// runtimeFamily is a family of Lambda runtime identifiers and how virga
+// runs them.
+type runtimeFamily struct {
+	kind runtimeKind
+	// version is the runtime's version of an identifier of the family;
+	// ok is false for an identifier of another family.
+	version func(id string) (v string, ok bool)
+	// debian is the Debian package that gives the host the family's
+	// interpreter; "" for a family that runs without one.
+	debian string
+}
+
+// runtimeFamilies is the one table of the runtime identifiers virga
+// runs. Package lambda asks it through Manager.CheckRuntime.
+var runtimeFamilies = []runtimeFamily{
+	{kind: kindProvided, version: oneOf("provided", "provided.al2", "provided.al2023")},
+	{kind: kindGo, version: oneOf("go1.x")},
+	{kind: kindPython, debian: "python3", version: prefixed("python", "3.")},
+	{kind: kindNode, debian: "nodejs", version: func(id string) (string, bool) {
+		v, ok := strings.CutPrefix(id, "nodejs")
+		if !ok || !strings.HasSuffix(v, ".x") {
+			return "", false
+		}
+		return strings.TrimSuffix(v, ".x"), true
+	}},
+	{kind: kindRuby, debian: "ruby", version: prefixed("ruby", "3.")},
+	// Java needs a JDK, not only a JRE: the bootstrap is compiled on the
+	// host (bootstraps.CompileJava).
+	{kind: kindJava, debian: "default-jdk-headless", version: func(id string) (string, bool) {
+		v, ok := javaRuntimes[id]
+		return v, ok
+	}},
+}
+
+// oneOf is the version func of a family of fixed identifiers, which
+// have no version.
+func oneOf(ids ...string) func(string) (string, bool) {
+	return func(id string) (string, bool) { return "", slices.Contains(ids, id) }
+}
+
+// retiredRuntimes are the runtime identifiers Lambda no longer accepts
+// for creating or updating functions, each with the runtime AWS
+// recommends instead. A function made before keeps running on those of
+// the families above (python3.8 on python3).
+var retiredRuntimes = map[string]string{
+	"nodejs":         "nodejs22.x",
+	"nodejs4.3":      "nodejs22.x",
+	"nodejs4.3-edge": "nodejs22.x",
+	"nodejs6.10":     "nodejs22.x",
+	"nodejs8.10":     "nodejs22.x",
+	"nodejs10.x":     "nodejs22.x",
+	"nodejs12.x":     "nodejs22.x",
+	"nodejs14.x":     "nodejs22.x",
+	"nodejs16.x":     "nodejs22.x",
+	"python2.7":      "python3.13",
+	"python3.6":      "python3.13",
+	"python3.7":      "python3.13",
+	"python3.8":      "python3.13",
+	"dotnetcore1.0":  "dotnet8",
+	"dotnetcore2.0":  "dotnet8",
+	"dotnetcore2.1":  "dotnet8",
+	"dotnetcore3.1":  "dotnet8",
+	"dotnet6":        "dotnet8",
+	"ruby2.5":        "ruby3.3",
+	"ruby2.7":        "ruby3.3",
+	"java8":          "java21",
+}
+
+// Successor is the runtime Lambda recommends instead of a retired one,
+// and whether runtime is retired.
+func Successor(runtime string) (string, bool) {
+	next, ok := retiredRuntimes[runtime]
+	return next, ok
+}
+
+// prefixed is the version func of a family named name and then its
+// version, which starts with major ("python" "3." takes python3.12, of
+// version 3.12).
+func prefixed(name, major string) func(string) (string, bool) {
+	return func(id string) (string, bool) {
+		v, ok := strings.CutPrefix(id, name)
+		if !ok || !strings.HasPrefix(v, major) {
+			return "", false
+		}
+		return v, true
+	}
+}
+
 // Runtime identifiers AWS accepts that virga cannot run yet: their
 // invocations fail with InvalidRuntimeException naming the runtime.
 var notYetRuntimes = []string{"dotnet"}
@@ -47,27 +136,28 @@ var javaRuntimes = map[string]string{"java8.al2": "8", "java11": "11", "java17":
 
 // resolveRuntime maps a runtime identifier to how it runs.
 func resolveRuntime(id string) (runtimeInfo, error) {
-	switch {
-	case id == "provided" || id == "provided.al2" || id == "provided.al2023":
-		return runtimeInfo{id: id, kind: kindProvided}, nil
-	case id == "go1.x":
-		return runtimeInfo{id: id, kind: kindGo}, nil
-	case strings.HasPrefix(id, "python3."):
-		return runtimeInfo{id: id, kind: kindPython, version: strings.TrimPrefix(id, "python")}, nil
-	case strings.HasPrefix(id, "nodejs") && strings.HasSuffix(id, ".x"):
-		return runtimeInfo{id: id, kind: kindNode, version: strings.TrimSuffix(strings.TrimPrefix(id, "nodejs"), ".x")}, nil
-	case strings.HasPrefix(id, "ruby3."):
-		return runtimeInfo{id: id, kind: kindRuby, version: strings.TrimPrefix(id, "ruby")}, nil
-	case javaRuntimes[id] != "":
-		return runtimeInfo{id: id, kind: kindJava, version: javaRuntimes[id]}, nil
+	if f := familyOf(id); f != nil {
+		v, _ := f.version(id)
+		return runtimeInfo{id: id, kind: f.kind, version: v}, nil
 	}
 	for _, p := range notYetRuntimes {
 		if strings.HasPrefix(id, p) {
-			return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime,
+			return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime, Reason: RuntimeNotYet,
 				Message: "The runtime " + id + " is not supported by virga yet: Go (provided.al2023, provided.al2, provided, go1.x), Python 3, Node.js, Ruby 3 and Java functions run."}
 		}
 	}
-	return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime, Message: "The runtime parameter of " + id + " is not supported."}
+	return runtimeInfo{}, &RuntimeError{Type: TypeInvalidRuntime, Reason: RuntimeUnknown, Message: "The runtime parameter of " + id + " is not supported."}
+}
+
+// familyOf is the family of a runtime identifier; nil for one virga
+// does not run.
+func familyOf(id string) *runtimeFamily {
+	for i := range runtimeFamilies {
+		if _, ok := runtimeFamilies[i].version(id); ok {
+			return &runtimeFamilies[i]
+		}
+	}
+	return nil
 }
 
 // interpreter is a host python3, node, ruby or java, found once.

@@ -91,10 +91,13 @@
 // Data Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served
 // here too; see their files. The mappings read their sources, gather
-// queue batches, schedule shard readers and filter records with package
-// eventsource, which EventBridge Pipes shares. A mapping has one set of
+// queue batches, schedule shard readers, filter records and settle a
+// stream's failing batches (retries, bisection, record age, partial
+// batch responses) with package eventsource, which EventBridge Pipes
+// shares. A mapping has one set of
 // pollers at a time: a set started by an update, or by enabling it
-// again, waits until the set it replaces has finished its batch.
+// again, waits until the set it replaces has finished its batch
+// (eventsource.Relay, which pipes' readers use too).
 // mappings.mu guards the mappings; mappings.ckMu, taken after it,
 // orders pollers' checkpoint writes with DeleteEventSourceMapping, so
 // that a deleted mapping's poller writes none after the delete.

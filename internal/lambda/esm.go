@@ -61,11 +61,9 @@ type mappings struct {
 
 // mapping is one event source mapping.
 type mapping struct {
-	cfg    EventSourceMappingConfiguration
-	cancel context.CancelFunc // stops its pollers; nil when none run
-	// done is closed once the pollers last started have all returned;
-	// nil before any started.
-	done <-chan struct{}
+	cfg EventSourceMappingConfiguration
+	// pollers runs its pollers, one set at a time.
+	pollers eventsource.Relay
 	// gone is set, under mappings.ckMu, when the mapping is deleted.
 	gone bool
 	// result is LastProcessingResult, kept in memory.
@@ -110,55 +108,27 @@ func (s *Service) runMappings(ctx context.Context, log *slog.Logger) {
 // it, even when it is stopped before it runs, and two pollers never
 // read the same shard or deliver the same batch together.
 func (s *Service) startPollers(m *mapping) {
-	if m.cancel != nil || s.esm.runCtx == nil || deref(m.cfg.State) != stateEnabled {
+	if m.pollers.Running() || s.esm.runCtx == nil || deref(m.cfg.State) != stateEnabled {
 		return
 	}
-	ctx, cancel := context.WithCancel(s.esm.runCtx)
-	prev, done := m.done, make(chan struct{})
-	m.cancel, m.done = cancel, done
 	cfg := m.cfg
-	var set sync.WaitGroup
-	run := func(poll func()) {
-		s.esm.wg.Add(1)
-		set.Add(1)
-		go func() {
-			defer s.esm.wg.Done()
-			defer set.Done()
-			if prev != nil {
-				<-prev
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			poll()
-		}()
-	}
+	var polls []func(ctx context.Context)
 	if k := sourceKind(*cfg.EventSourceArn); k == "dynamodb" || k == "kinesis" {
-		run(func() { s.pollStream(ctx, m, cfg) })
+		polls = append(polls, func(ctx context.Context) { s.pollStream(ctx, m, cfg) })
 	} else {
 		n := sqsDefaultPollers
 		if cfg.ScalingConfig != nil && cfg.ScalingConfig.MaximumConcurrency != nil {
 			n = min(n, int(*cfg.ScalingConfig.MaximumConcurrency))
 		}
 		for range n {
-			run(func() { s.pollQueue(ctx, m, cfg) })
+			polls = append(polls, func(ctx context.Context) { s.pollQueue(ctx, m, cfg) })
 		}
 	}
-	s.esm.wg.Add(1)
-	go func() {
-		defer s.esm.wg.Done()
-		set.Wait()
-		close(done)
-	}()
+	m.pollers.Start(s.esm.runCtx, &s.esm.wg, polls...)
 }
 
 // stopPollers stops a mapping's pollers; the caller holds s.esm.mu.
-func (m *mapping) stopPollers() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-}
+func (m *mapping) stopPollers() { m.pollers.Stop() }
 
 func (s *Service) setResult(m *mapping, result string) {
 	s.esm.mu.Lock()

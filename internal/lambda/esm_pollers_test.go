@@ -153,7 +153,7 @@ func TestDeletedMappingLeavesNoCheckpoint(t *testing.T) {
 	close(src.release)
 	// The poller finishes its read and stops.
 	s.esm.mu.Lock()
-	done := m.done
+	done := m.pollers.Done()
 	s.esm.mu.Unlock()
 	select {
 	case <-done:

@@ -129,27 +129,20 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 // or a failure without an id, fails the whole batch (ok false); one with
 // no batchItemFailures, or an empty list, succeeds whole.
 func batchItemFailures(payload []byte, batch []eventsource.QueueMessage) (map[string]bool, bool) {
-	var resp struct {
-		BatchItemFailures []struct {
-			ItemIdentifier *string `json:"itemIdentifier"`
-		} `json:"batchItemFailures"`
-	}
-	if len(payload) == 0 || string(payload) == "null" {
-		return nil, true
-	}
-	if err := json.Unmarshal(payload, &resp); err != nil {
-		return nil, true // not a report: the batch succeeded
+	ids, ok := eventsource.BatchItemFailures(payload)
+	if !ok {
+		return nil, false
 	}
 	in := map[string]bool{}
 	for _, m := range batch {
 		in[m.MessageID] = true
 	}
 	failed := map[string]bool{}
-	for _, f := range resp.BatchItemFailures {
-		if f.ItemIdentifier == nil || *f.ItemIdentifier == "" || !in[*f.ItemIdentifier] {
+	for _, id := range ids {
+		if !in[id] {
 			return nil, false
 		}
-		failed[*f.ItemIdentifier] = true
+		failed[id] = true
 	}
 	return failed, true
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/virga/virga/internal/deliver"
@@ -30,11 +28,14 @@ import (
 // partition key (a DynamoDB item's key) always in the same one, in
 // order, as Lambda does; the checkpoint moves past them once all are
 // settled. A batch that fails is retried (bisected when
-// BisectBatchOnFunctionError says so) until it succeeds, runs out of
-// MaximumRetryAttempts or its records out of MaximumRecordAgeInSeconds;
-// then its description goes to the OnFailure destination and the reader
-// moves past it. With ReportBatchItemFailures the function names the
-// first record to retry from. With TumblingWindowInSeconds, batches are
+// BisectBatchOnFunctionError says so, the halving spending no retries)
+// until it succeeds, runs out of MaximumRetryAttempts or its records
+// out of MaximumRecordAgeInSeconds; then its description goes to the
+// OnFailure destination and the reader moves past it. Records already
+// past MaximumRecordAgeInSeconds are not sent. With
+// ReportBatchItemFailures the function names the first record to retry
+// from. That policy is package eventsource's Settler, which Pipes'
+// stream sources share. With TumblingWindowInSeconds, batches are
 // grouped into windows that carry state from one invocation to the next
 // (esm_window.go); windows keep ParallelizationFactor at 1.
 
@@ -335,24 +336,9 @@ func (s *Service) pollShard(ctx context.Context, m *mapping, cfg EventSourceMapp
 // settleLanes settles a batch of one shard in lanes concurrent lanes,
 // each record in the lane of its partition key, in order.
 func (s *Service) settleLanes(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, lanes int, kinesis bool) bool {
-	split := make([][]eventsource.StreamRecord, lanes)
-	for _, r := range batch {
-		i := eventsource.Lane(kinesis, &r, lanes)
-		split[i] = append(split[i], r)
-	}
-	var wg sync.WaitGroup
-	for _, lane := range split {
-		if len(lane) == 0 {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.settleTo(ctx, to, m, cfg, lane, nil, func(int) {})
-		}()
-	}
-	wg.Wait()
-	return ctx.Err() == nil
+	return eventsource.SettleLanes(ctx, kinesis, batch, lanes, func(ctx context.Context, lane []eventsource.StreamRecord) {
+		s.settleTo(ctx, to, m, cfg, lane, nil, func(int) {})
+	})
 }
 
 // batchTarget is where settle sends a stream mapping's batches: the
@@ -377,6 +363,18 @@ func (t functionTarget) discard(ctx context.Context, cfg EventSourceMappingConfi
 	t.s.discardStreamBatch(ctx, cfg, batch, o)
 }
 
+// failurePolicy is how a stream mapping retries and gives up on its
+// batches: BatchSize, MaximumRetryAttempts, MaximumRecordAgeInSeconds
+// and BisectBatchOnFunctionError, as package eventsource applies them.
+func failurePolicy(cfg EventSourceMappingConfiguration) eventsource.FailurePolicy {
+	p := eventsource.FailurePolicy{BatchSize: int(*cfg.BatchSize), MaxRetries: int(*cfg.MaximumRetryAttempts),
+		Bisect: *cfg.BisectBatchOnFunctionError, RetryPause: streamRetryPause}
+	if a := *cfg.MaximumRecordAgeInSeconds; a > 0 {
+		p.MaxAge = time.Duration(a) * time.Second
+	}
+	return p
+}
+
 // settle invokes the function with a shard's batch, in invocations of
 // at most BatchSize records, until every record is processed or given
 // up on; progress(i) is told when the first i are. It reports false
@@ -385,59 +383,47 @@ func (s *Service) settle(ctx context.Context, m *mapping, cfg EventSourceMapping
 	return s.settleTo(ctx, functionTarget{s}, m, cfg, batch, win, progress)
 }
 
+// settleTo settles a batch to a target with the mapping's failure
+// policy. In a tumbling window, each invocation that processed records
+// carries the state the function answered to the next; a state that
+// outgrew its limit ends the window early, and it goes on from a fresh
+// state.
 func (s *Service) settleTo(ctx context.Context, to batchTarget, m *mapping, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, win *streamWindow, progress func(int)) bool {
-	size := int(*cfg.BatchSize)
-	for i := 0; i < len(batch); {
-		end, attempts := min(i+size, len(batch)), 0
-		for i < end {
-			sub := batch[i:end]
-			done, o, state := to.deliver(ctx, cfg, sub, win)
-			if ctx.Err() != nil {
+	var last outcome // of the latest invocation, for a failure record
+	z := eventsource.Settler{
+		Policy: failurePolicy(cfg),
+		Deliver: func(ctx context.Context, batch []eventsource.StreamRecord) int {
+			n, o, state := to.deliver(ctx, cfg, batch, win)
+			last = o
+			if n > 0 && win != nil {
+				win.State = state
+			}
+			if ctx.Err() == nil {
+				s.setResult(m, "OK")
+			}
+			return n
+		},
+		GiveUp: func(ctx context.Context, batch []eventsource.StreamRecord, condition string, attempts int) {
+			o := last
+			if attempts == 0 {
+				o = outcome{} // records too old to be sent
+			}
+			o.condition, o.attempts = condition, attempts
+			to.discard(ctx, cfg, batch, o)
+		},
+		Now: s.clock.Now,
+	}
+	return z.Settle(ctx, batch, func(i int) bool {
+		progress(i)
+		if win != nil && len(win.State) > maxWindowState {
+			if !s.endWindow(ctx, m, cfg, win, true) {
 				return false
 			}
-			if done > 0 {
-				i += done
-				if win != nil {
-					win.State = state
-				}
-				progress(i)
-				if win != nil && len(win.State) > maxWindowState {
-					// The state outgrew its limit: the window ends early
-					// and goes on from a fresh state.
-					if !s.endWindow(ctx, m, cfg, win, true) {
-						return false
-					}
-					win.State = emptyState
-					progress(i)
-				}
-			}
-			s.setResult(m, "OK")
-			if i == end {
-				break
-			}
-			attempts++
-			failed := batch[i:end]
-			tooOld := *cfg.MaximumRecordAgeInSeconds != -1 &&
-				s.clock.Now().Unix()-failed[0].Created > int64(*cfg.MaximumRecordAgeInSeconds)
-			outOfRetries := *cfg.MaximumRetryAttempts != -1 && attempts > int(*cfg.MaximumRetryAttempts)
-			if tooOld || outOfRetries {
-				o.condition = "RetryAttemptsExhausted"
-				if tooOld {
-					o.condition = "RecordAgeExceeded"
-				}
-				o.attempts = attempts
-				to.discard(ctx, cfg, failed, o)
-				i = end
-				progress(i)
-				break
-			}
-			if *cfg.BisectBatchOnFunctionError && len(failed) > 1 {
-				end = i + len(failed)/2
-			}
-			eventsource.Pause(ctx, streamRetryPause)
+			win.State = emptyState
+			progress(i)
 		}
-	}
-	return true
+		return true
+	})
 }
 
 // kinesisRecord is a Kinesis record in a Lambda event, members in the
@@ -558,39 +544,15 @@ func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMapping
 	if len(cfg.FunctionResponseTypes) == 0 {
 		return len(batch), o, state
 	}
-	var resp struct {
-		BatchItemFailures []struct {
-			ItemIdentifier *string `json:"itemIdentifier"`
-		} `json:"batchItemFailures"`
+	ids, ok := eventsource.BatchItemFailures(res.Payload)
+	if !ok {
+		return 0, o, nil
 	}
-	if json.Unmarshal(res.Payload, &resp) != nil || len(resp.BatchItemFailures) == 0 {
-		return len(batch), o, state
-	}
-	first := len(batch)
-	for _, f := range resp.BatchItemFailures {
-		if f.ItemIdentifier == nil {
-			return 0, o, nil
-		}
-		i := indexOfID(batch, *f.ItemIdentifier)
-		if i < 0 {
-			return 0, o, nil // an identifier of no record in the batch fails it
-		}
-		first = min(first, i)
+	first, ok := eventsource.FirstFailed(batch, ids)
+	if !ok {
+		return 0, o, nil // an identifier of no record in the batch fails it
 	}
 	return first, o, state
-}
-
-// indexOfID is the index of the batch's record with the sequence number
-// id; DynamoDB's match by value, however many leading zeros.
-func indexOfID(batch []eventsource.StreamRecord, id string) int {
-	n, numErr := strconv.ParseUint(id, 10, 64)
-	for i := range batch {
-		r := &batch[i]
-		if r.SequenceNumber() == id || (r.ID == "" && numErr == nil && r.Seq == n) {
-			return i
-		}
-	}
-	return -1
 }
 
 // discardStreamBatch describes a batch the mapping gives up on to its

@@ -12,24 +12,6 @@ import (
 	"github.com/virga/virga/internal/eventsource"
 )
 
-func TestIndexOfID(t *testing.T) {
-	ddb := []eventsource.StreamRecord{{Seq: 7}, {Seq: 9}}
-	for id, want := range map[string]int{"9": 1, "000000000000000000007": 0, "8": -1, "x": -1} {
-		if got := indexOfID(ddb, id); got != want {
-			t.Errorf("DynamoDB %q: got %d, want %d", id, got, want)
-		}
-	}
-	seq := "49000000000000000000000000000000000012"
-	kin := []eventsource.StreamRecord{{Seq: 12, ID: seq}, {Seq: 13, ID: seq + "3"}}
-	if got := indexOfID(kin, seq); got != 0 {
-		t.Errorf("Kinesis sequence number: got %d", got)
-	}
-	// A Kinesis record is named by its sequence number only.
-	if got := indexOfID(kin, "12"); got != -1 {
-		t.Errorf("Kinesis position: got %d", got)
-	}
-}
-
 func TestFilterDoc(t *testing.T) {
 	r := eventsource.StreamRecord{Data: []byte(`{"temp": 30}`), Key: "k", JSON: []byte(`{"kinesis":{}}`)}
 	doc := eventsource.StreamFilterDoc(true, &r)
@@ -143,9 +125,10 @@ func TestSettle(t *testing.T) {
 		{name: "retried from the failed item", size: 4, retries: -1, maxAge: -1,
 			target: &fakeTarget{fail: map[uint64]bool{3: true}, partial: true}, records: batch(4, now.Unix()),
 			processed: "[1 2 3 4]", discarded: "[]", attempts: "[]", conds: "[]"},
+		// Records older than MaximumRecordAgeInSeconds are not sent.
 		{name: "too old", size: 10, retries: -1, maxAge: 60,
 			target: &fakeTarget{fail: map[uint64]bool{1: true}}, records: batch(2, now.Unix()-120),
-			processed: "[]", discarded: "[[1 2]]", attempts: "[1]", conds: "[RecordAgeExceeded]"},
+			processed: "[]", discarded: "[[1 2]]", attempts: "[0]", conds: "[RecordAgeExceeded]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

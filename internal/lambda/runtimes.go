@@ -4,67 +4,36 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"strings"
 
 	"github.com/virga/virga/internal/functions"
 )
 
-// retiredRuntimes are the runtime identifiers Lambda no longer accepts
-// for creating or updating functions, each with the runtime AWS
-// recommends instead. Identifiers AWS still accepts but virga cannot run
-// yet (.NET) are accepted here; their invocations fail with
-// the functions package's error naming the runtime.
-var retiredRuntimes = map[Runtime]Runtime{
-	"nodejs":         "nodejs22.x",
-	"nodejs4.3":      "nodejs22.x",
-	"nodejs4.3-edge": "nodejs22.x",
-	"nodejs6.10":     "nodejs22.x",
-	"nodejs8.10":     "nodejs22.x",
-	"nodejs10.x":     "nodejs22.x",
-	"nodejs12.x":     "nodejs22.x",
-	"nodejs14.x":     "nodejs22.x",
-	"nodejs16.x":     "nodejs22.x",
-	"python2.7":      "python3.13",
-	"python3.6":      "python3.13",
-	"python3.7":      "python3.13",
-	"python3.8":      "python3.13",
-	"dotnetcore1.0":  "dotnet8",
-	"dotnetcore2.0":  "dotnet8",
-	"dotnetcore2.1":  "dotnet8",
-	"dotnetcore3.1":  "dotnet8",
-	"dotnet6":        "dotnet8",
-	"ruby2.5":        "ruby3.3",
-	"ruby2.7":        "ruby3.3",
-	"java8":          "java21",
-}
-
 // checkRuntime refuses a retired runtime with Lambda's message.
 func checkRuntime(r Runtime) error {
-	if next, ok := retiredRuntimes[r]; ok {
+	if next, ok := functions.Successor(string(r)); ok {
 		return invalidParameter("The runtime parameter of %s is no longer supported for creating or updating AWS Lambda functions. "+
 			"We recommend you use the new runtime (%s) while creating or updating functions.", r, next)
 	}
 	return nil
 }
 
-// interpreted reports whether a runtime runs on an interpreter of the
-// host (python3, node, ruby, java). CreateFunction and UpdateFunctionConfiguration
-// refuse those the host lacks, so that the mistake shows at once; the
-// identifiers whose runtimes virga has no bootstrap for yet (.NET) are
-// accepted, and their invocations fail naming the runtime.
-func interpreted(r Runtime) bool {
-	return strings.HasPrefix(string(r), "python") || strings.HasPrefix(string(r), "nodejs") || strings.HasPrefix(string(r), "ruby") || strings.HasPrefix(string(r), "java")
-}
-
-// checkHostRuntime asks the functions package whether the host can run an
-// interpreted runtime.
+// checkHostRuntime asks the functions package, which holds the table of
+// runtimes, whether the host can run a runtime. CreateFunction and
+// UpdateFunctionConfiguration refuse an identifier it does not know and
+// a runtime whose interpreter the host lacks (the message names what to
+// install), so that the mistake shows at once; the runtimes virga has
+// no bootstrap for yet (.NET) are accepted, and their invocations fail
+// naming the runtime.
 func (s *Service) checkHostRuntime(r *Runtime) error {
-	if r == nil || !interpreted(*r) {
+	if r == nil {
 		return nil
 	}
 	err := s.fns.CheckRuntime(string(*r))
 	var re *functions.RuntimeError
 	if errors.As(err, &re) {
+		if re.Reason == functions.RuntimeNotYet {
+			return nil
+		}
 		return invalidParameter("%s", re.Message)
 	}
 	return err
@@ -73,10 +42,7 @@ func (s *Service) checkHostRuntime(r *Runtime) error {
 // Successor returns the runtime Lambda recommends instead of a retired
 // one, and whether runtime is retired; virga deploy uses it to run old
 // templates (AWS's own SAM hello world names python3.8) with a notice.
-func Successor(runtime string) (string, bool) {
-	next, ok := retiredRuntimes[Runtime(runtime)]
-	return string(next), ok
-}
+func Successor(runtime string) (string, bool) { return functions.Successor(runtime) }
 
 // runtimeVersionARN is the RuntimeVersionConfig.RuntimeVersionArn Lambda
 // reports for a function on a managed runtime:

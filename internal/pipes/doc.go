@@ -66,18 +66,20 @@
 // Kinesis, 10,000 for CloudWatch Logs) is refused, and an enrichment
 // that returns more events than that fails its batch.
 //
-// Stream sources' error handling (settle.go): a failing batch is
+// Stream sources' error handling (settle.go, with package eventsource's
+// Settler, the one Lambda's stream mappings use): a failing batch is
 // retried until MaximumRetryAttempts retries failed or its first record
 // is older than MaximumRecordAgeInSeconds; OnPartialBatchItemFailure
-// AUTOMATIC_BISECT halves it before each retry, down to one record. A
+// AUTOMATIC_BISECT halves it before retrying, down to one record, the
+// halving spending no retries. A
 // batch given up on goes to DeadLetterConfig (an SQS queue or SNS topic,
 // sent as the pipe's role) as Pipes' failure record: a context naming
 // the pipe (partnerResourceArn) and the condition (RetryAttemptsExhausted
 // or RecordAgeExceeded), version, timestamp, and KinesisBatchInfo or
 // DDBStreamBatchInfo locating the records in the stream, as Lambda's
 // OnFailure records do (package eventsource builds both); the shard then
-// moves on. Records already past MaximumRecordAgeInSeconds when read go
-// there unprocessed. ParallelizationFactor n settles up to n batches of
+// moves on. Records already past MaximumRecordAgeInSeconds when their
+// turn comes go there unprocessed. ParallelizationFactor n settles up to n batches of
 // a shard at once, the records of one partition key (a DynamoDB item's
 // key) in one lane, in order.
 //

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/virga/virga/internal/deliver"
+	"github.com/virga/virga/internal/eventsource"
 )
 
 // Processing a batch:
@@ -125,26 +126,25 @@ func itemID(event []byte) string {
 // identifier that names no event of the batch, or a failure without one,
 // fails the batch whole.
 func partialFailure(answer []byte, events [][]byte) []bool {
-	var resp struct {
-		BatchItemFailures []struct {
-			ItemIdentifier *string `json:"itemIdentifier"`
-		} `json:"batchItemFailures"`
-	}
-	if json.Unmarshal(answer, &resp) != nil || len(resp.BatchItemFailures) == 0 {
+	failed, ok := eventsource.BatchItemFailures(answer)
+	if ok && len(failed) == 0 {
 		return nil
 	}
 	done := make([]bool, len(events))
+	if !ok {
+		return done
+	}
 	ids := make(map[string][]int, len(events))
 	for i, e := range events {
 		done[i] = true
 		id := itemID(e)
 		ids[id] = append(ids[id], i)
 	}
-	for _, f := range resp.BatchItemFailures {
-		if f.ItemIdentifier == nil || *f.ItemIdentifier == "" || len(ids[*f.ItemIdentifier]) == 0 {
+	for _, id := range failed {
+		if len(ids[id]) == 0 {
 			return make([]bool, len(events))
 		}
-		for _, i := range ids[*f.ItemIdentifier] {
+		for _, i := range ids[id] {
 			done[i] = false
 		}
 	}

@@ -134,34 +134,31 @@ func (s *Service) readQueue(ctx context.Context, r *pipeRecord) {
 // streamSettings are a stream pipe's batching, retry and concurrency
 // settings.
 type streamSettings struct {
-	size       int
+	policy     eventsource.FailurePolicy
 	window     time.Duration
-	maxRetries int           // -1: forever
-	maxAge     time.Duration // 0: no limit
-	bisect     bool          // OnPartialBatchItemFailure AUTOMATIC_BISECT
-	lanes      int           // ParallelizationFactor
-	deadLetter string        // DeadLetterConfig.Arn; "" for none
+	lanes      int    // ParallelizationFactor
+	deadLetter string // DeadLetterConfig.Arn; "" for none
 }
 
 func streamSettingsOf(r *pipeRecord) streamSettings {
-	st := streamSettings{size: streamDefaultBatch, maxRetries: -1, lanes: 1}
+	st := streamSettings{policy: eventsource.FailurePolicy{BatchSize: streamDefaultBatch, MaxRetries: -1, RetryPause: errorPause}, lanes: 1}
 	set := func(batch, window, age, retries, parallel *int32, bisect *OnPartialBatchItemFailureStreams, dlq *DeadLetterConfig) {
 		if batch != nil {
-			st.size = int(*batch)
+			st.policy.BatchSize = int(*batch)
 		}
 		if window != nil {
 			st.window = time.Duration(*window) * time.Second
 		}
 		if age != nil && *age > 0 {
-			st.maxAge = time.Duration(*age) * time.Second
+			st.policy.MaxAge = time.Duration(*age) * time.Second
 		}
 		if retries != nil {
-			st.maxRetries = int(*retries)
+			st.policy.MaxRetries = int(*retries)
 		}
 		if parallel != nil && *parallel > 1 {
 			st.lanes = int(*parallel)
 		}
-		st.bisect = bisect != nil && *bisect == "AUTOMATIC_BISECT"
+		st.policy.Bisect = bisect != nil && *bisect == "AUTOMATIC_BISECT"
 		if dlq != nil {
 			st.deadLetter = deref(dlq.Arn)
 		}
@@ -200,7 +197,7 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 	st := streamSettingsOf(r)
 	z := s.settlerFor(r, st)
 	fs := filters(r)
-	limit := st.size * st.lanes
+	limit := st.policy.BatchSize * st.lanes
 	read := func() ([]eventsource.StreamRecord, <-chan struct{}, bool, error) {
 		if err := s.allowed(ctx, r, action, r.Source); err != nil {
 			return nil, nil, false, err
@@ -233,37 +230,29 @@ func (s *Service) readShard(ctx context.Context, r *pipeRecord, src eventsource.
 				continue
 			}
 		}
-		var items []streamItem
-		var expired []streamItem
-		now := s.clock.Now()
+		var batch []eventsource.StreamRecord
 		for i := range recs {
-			rec := &recs[i]
-			if !eventsource.MatchesAny(fs, eventsource.StreamFilterDoc(kinesis, rec)) {
+			rec := recs[i]
+			if !eventsource.MatchesAny(fs, eventsource.StreamFilterDoc(kinesis, &rec)) {
 				continue
 			}
-			if st.maxAge > 0 && now.Sub(rec.ArrivedAt()) > st.maxAge {
-				// Too old to be processed: given up on unprocessed.
-				expired = append(expired, streamItem{rec: *rec})
-				continue
-			}
-			it := streamItem{rec: *rec, event: rec.JSON}
 			if kinesis {
-				it.event = s.kinesisRecord(r, rec)
+				rec.JSON = s.kinesisRecord(r, &rec)
 			}
-			items = append(items, it)
+			batch = append(batch, rec)
 		}
-		if len(expired) > 0 {
-			z.giveUp(ctx, expired, conditionRecordAge)
-		}
-		if len(items) > 0 {
+		if len(batch) > 0 {
 			settled := false
 			if st.lanes == 1 {
-				settled = z.settle(ctx, items, func(i int) {
-					pos = items[i-1].rec.Seq
+				settled = z.Settle(ctx, batch, func(i int) bool {
+					pos = batch[i-1].Seq
 					save()
+					return true
 				})
 			} else {
-				settled = z.settleLanes(ctx, kinesis, items)
+				settled = eventsource.SettleLanes(ctx, kinesis, batch, st.lanes, func(ctx context.Context, lane []eventsource.StreamRecord) {
+					z.Settle(ctx, lane, func(int) bool { return true })
+				})
 			}
 			if !settled {
 				return false

@@ -87,10 +87,8 @@ type Service struct {
 // entry is a pipe in memory: its record and its running reader.
 type entry struct {
 	rec *pipeRecord
-	// cancel stops the reader; nil when none runs. done is closed when
-	// it has stopped.
-	cancel context.CancelFunc
-	done   chan struct{}
+	// reader runs its reader, one at a time.
+	reader eventsource.Relay
 	// gone is set, under Service.ckMu, when the pipe is deleted.
 	gone bool
 }

@@ -55,7 +55,7 @@ func (s *Service) settle(e *entry) {
 		s.stopReader(e)
 		next, reason = stateStopped, ""
 	case stateRunning:
-		if e.cancel == nil {
+		if !e.reader.Running() {
 			s.startReader(e)
 		}
 	}
@@ -145,16 +145,13 @@ func (s *Service) streamSource(arn string) eventsource.StreamSource {
 }
 
 // startReader starts the pipe's reader; a reader it replaces finishes
-// its batch first, so that a pipe has one reader at a time (each waits
-// for the one before it, even when it is stopped before it runs).
-// Before Run starts it does nothing. The caller holds s.mu.
+// its batch first, so that a pipe has one reader at a time
+// (eventsource.Relay). Before Run starts it does nothing. The caller
+// holds s.mu.
 func (s *Service) startReader(e *entry) {
 	if s.runCtx == nil {
 		return
 	}
-	ctx, cancel := context.WithCancel(s.runCtx)
-	prev, done := e.done, make(chan struct{})
-	e.cancel, e.done = cancel, done
 	rec := e.rec // records are replaced, never changed in place
 	save := func(shard string, pos uint64) error {
 		s.ckMu.Lock()
@@ -164,28 +161,9 @@ func (s *Service) startReader(e *entry) {
 		}
 		return saveCheckpoint(s.store, s.account, rec.Name, shard, pos)
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		defer close(done)
-		// The reader before has been told to stop; wait for it even when
-		// this one is stopped too, or a reader started after this one
-		// would run beside it.
-		if prev != nil {
-			<-prev
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		s.read(ctx, rec, save)
-	}()
+	e.reader.Start(s.runCtx, &s.wg, func(ctx context.Context) { s.read(ctx, rec, save) })
 }
 
 // stopReader stops the pipe's reader, if it has one; it does not wait.
 // The caller holds s.mu.
-func (s *Service) stopReader(e *entry) {
-	if e.cancel != nil {
-		e.cancel()
-		e.cancel = nil
-	}
-}
+func (s *Service) stopReader(e *entry) { e.reader.Stop() }
