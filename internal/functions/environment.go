@@ -133,6 +133,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		case kindPython:
 			cfg.RuntimeDir = m.pythonDir
 			interp = m.python.path
+			m.pythonSDK.ensure(interp)
 		case kindNode:
 			cfg.RuntimeDir = m.nodeDir
 			interp = m.node.path
@@ -170,7 +171,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			}
 			cfg.Path = path
 		case kindPython:
-			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.PythonFile, layout.OptDir}
+			cfg.Path, cfg.Args = interp, pythonArgs(layout.RuntimeDir+"/"+bootstraps.PythonFile, layout.OptDir)
 		case kindNode:
 			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.NodeFile}
 		case kindRuby:

@@ -122,6 +122,17 @@ func (in *interpreter) resolve() (string, string, error) {
 	return in.path, in.version, in.err
 }
 
+// pythonArgs are the arguments of a Python function's interpreter. It
+// starts without the site module (-S): the host's site-packages and
+// dist-packages, its .pth files and user site directory stay out of
+// sys.path, which the bootstrap sets as AWS's runtimes have it (the
+// task root, the layers' python directories, the SDK, the runtime
+// directory, then the standard library). PYTHONPATH and the other
+// PYTHON* variables a function sets still apply, as on AWS.
+func pythonArgs(bootstrap, optDir string) []string {
+	return []string{"-S", bootstrap, optDir}
+}
+
 // rubyArgs are the arguments of a Ruby function's interpreter. Before
 // Ruby 3.2, error_highlight and did_you_mean write their hints into an
 // exception's message; from 3.2, which every Lambda Ruby runtime is, they
