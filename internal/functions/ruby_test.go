@@ -239,7 +239,14 @@ func TestRubySeesNoHostLibraries(t *testing.T) {
 	}
 	s2 := *s
 	s2.Key, s2.Handler = s.Key+"host", "host.handler"
-	if typ, msg := errorOf(t, invoke(t, m, &s2, `{}`)); typ != "Init<LoadError>" || msg != "cannot load such file -- xmlrpc/client" {
+	res := invoke(t, m, &s2, `{}`)
+	if typ, msg := errorOf(t, res); typ != "Init<LoadError>" || msg != "cannot load such file -- xmlrpc/client" {
 		t.Errorf("require 'xmlrpc/client': %s %q", typ, msg)
+	}
+	// The trace starts at the function's require, as Ruby's own would.
+	var doc struct{ StackTrace []string }
+	json.Unmarshal(res.Payload, &doc)
+	if len(doc.StackTrace) == 0 || !strings.Contains(doc.StackTrace[0], "host.rb:1:in ") {
+		t.Errorf("require 'xmlrpc/client': stackTrace %q", doc.StackTrace)
 	}
 }

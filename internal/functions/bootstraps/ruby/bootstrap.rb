@@ -145,12 +145,18 @@ module VirgaLambda
   end
 
   # The frames of the function's code: the backtrace (at most 100 lines)
-  # up to the first frame of this runtime.
+  # up to the first frame of this runtime after them (leading ones, of an
+  # error this runtime raises for the function, such as HostLibraries's
+  # LoadError, are left out).
   def self.trace(error)
     frames = error.backtrace_locations || []
     out = []
     frames.first(100).each do |loc|
-      break if loc.absolute_path == SELF || loc.path == SELF
+      if loc.absolute_path == SELF || loc.path == SELF
+        next if out.empty?
+
+        break
+      end
       next if loc.path.to_s.start_with?('<internal:')
 
       out << loc.to_s
