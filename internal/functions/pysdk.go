@@ -41,7 +41,8 @@ var pythonSDKImports = []string{"boto3", "botocore.session", "s3transfer.manager
 var pythonSDKOptional = []string{"awscrt", "_awscrt", "OpenSSL", "cryptography", "_cffi_backend"}
 
 // pythonSDKProbe, run by the host interpreter with its site directories
-// on sys.path (but none of their .pth files, whose imports would count),
+// on sys.path (a virtual environment's, and its base's if it includes
+// them; but none of their .pth files, whose imports would count),
 // imports the modules named on its command line before "--" and makes an
 // S3 client (no request is sent). It prints the top-level modules this
 // loaded from outside the standard library (a package's directory, a
@@ -51,7 +52,16 @@ var pythonSDKOptional = []string{"awscrt", "_awscrt", "OpenSSL", "cryptography",
 // requests, which AWS's botocore vendors): those modules come along.
 const pythonSDKProbe = `import json, os, site, sys, sysconfig
 before = set(sys.modules)
-for d in site.getsitepackages() + [site.getusersitepackages()]:
+dirs = site.getsitepackages() + [site.getusersitepackages()]
+venv = os.path.dirname(os.path.dirname(os.path.abspath(sys.executable)))
+try:
+    with open(os.path.join(venv, "pyvenv.cfg")) as f:
+        cfg = dict((k.strip(), v.strip()) for k, _, v in (l.partition("=") for l in f))
+    own = os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    dirs = [own] + (dirs if cfg.get("include-system-site-packages") == "true" else [])
+except OSError:
+    pass
+for d in dirs:
     if d not in sys.path:
         sys.path.append(d)
 out = {"modules": {}, "metadata": [], "missing": []}
