@@ -67,6 +67,24 @@
 // sees its runtime's identifier (AWS_EXECUTION_ENV), and virga logs once
 // which interpreter version runs it. Ruby's GEM_PATH names the gem
 // directories of both versions' ABIs (3.1.0, then 3.3.0 for ruby3.3).
+// A function sees the libraries AWS's runtime has, not the host's: a
+// Python function the standard library and boto3 with its dependencies
+// (botocore, s3transfer, jmespath, dateutil, urllib3, six), linked from
+// the host interpreter's copies into the runtime directory's
+// site-packages, made once in the background when a Python runtime is
+// first resolved (pysdk.go; environments wait for it; a host without
+// boto3 gets a warning, and its functions' `import boto3` fails); a Node
+// function the AWS SDK for JavaScript v3 (nodesdk.go), not node's global
+// folders or node_modules above its code; a Ruby function the standard
+// library and its own gems (GEM_PATH leaves the host's gems out), not
+// what the host's distribution installs in site_ruby or vendor_ruby
+// (Debian's ruby-* packages). Anything else fails to import or require
+// with Runtime.ImportModuleError as on AWS (package bootstraps says how).
+// The links follow what the host's boto3 imports: where the host's
+// botocore needs more than AWS's (Debian's imports requests, with
+// certifi, idna, chardet and charset_normalizer; a pip-installed
+// botocore uses certifi when it is there), those modules are importable
+// too.
 //
 // Calling virga by name, over HTTPS: code written for AWS builds URLs
 // from what its event carries, such as a WebSocket API's
@@ -148,8 +166,8 @@
 // an image function's container runs (its /etc/hosts holds the names
 // known when it started), the .NET runtimes (their invocations fail
 // with InvalidRuntimeException naming the runtime), the AWS SDK for
-// Ruby that AWS's Ruby runtimes include (a Ruby function bundles it or
-// finds it among the host ruby's gems), custom serializers
+// Ruby that AWS's Ruby runtimes include (a Ruby function bundles it),
+// custom serializers
 // (aws-lambda-java-serialization's CustomPojoSerializer) and the events'
 // own Jackson mix-ins (the Java bootstrap's JSON mapper has general rules
 // instead: see package bootstraps), AWS_LAMBDA_EXEC_WRAPPER, the

@@ -136,6 +136,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		case kindPython:
 			cfg.RuntimeDir = m.pythonDir
 			interp = m.python.path
+			m.pythonSDK.ensure(interp)
 		case kindNode:
 			cfg.RuntimeDir = m.nodeDir
 			interp = m.node.path
@@ -173,9 +174,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			}
 			cfg.Path = path
 		case kindPython:
-			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.PythonFile, layout.OptDir}
+			cfg.Path, cfg.Args = interp, pythonArgs(layout.RuntimeDir+"/"+bootstraps.PythonFile, layout.OptDir)
 		case kindNode:
-			cfg.Path, cfg.Args = interp, []string{layout.RuntimeDir + "/" + bootstraps.NodeFile}
+			cfg.Path, cfg.Args = interp, nodeArgs(layout.RuntimeDir+"/"+bootstraps.NodeFile, layout, spec.LayerDirs)
 		case kindRuby:
 			cfg.Path, cfg.Args = interp, rubyArgs(p.rt, layout.RuntimeDir+"/"+bootstraps.RubyFile)
 		case kindJava:

@@ -93,6 +93,8 @@ type Pools struct {
 	javaErr      error
 	// nodeSDK provides the AWS SDK for JavaScript to Node functions.
 	nodeSDK *nodeSDK
+	// pythonSDK provides the AWS SDK for Python to Python functions.
+	pythonSDK *pythonSDK
 	// hosts is sandboxed environments' /etc/hosts (AddHostNames).
 	hosts   *hostsFile
 	notices sync.Map // runtime id → struct{}: version notices given
@@ -172,6 +174,7 @@ func New(opts Options) (*Pools, error) {
 	}
 	m.pythonDir, m.nodeDir, m.rubyDir, m.javaDir, m.emptyRuntimeDir = dirs.Python, dirs.Node, dirs.Ruby, dirs.Java, empty
 	m.nodeSDK = newNodeSDK(m.nodeDir)
+	m.pythonSDK = newPythonSDK(m.pythonDir, m.log)
 	if m.hosts, err = newHostsFile(opts.WorkDir); err != nil {
 		return nil, err
 	}
@@ -238,6 +241,9 @@ func (m *Pools) runtime(id string) (runtimeInfo, error) {
 		}
 	}
 	rt.host = version
+	if rt.kind == kindPython {
+		m.pythonSDK.start(in.path)
+	}
 	if version != rt.version {
 		if _, told := m.notices.LoadOrStore(id, struct{}{}); !told {
 			m.log.Info("runtime runs on the host's interpreter", "runtime", id, "interpreter", in.name, "version", version)
@@ -445,6 +451,7 @@ func (m *Pools) Close() error {
 	m.mu.Unlock()
 	close(m.stop)
 	<-m.done
+	m.pythonSDK.wait()
 	var envs []*environment
 	for _, p := range pools {
 		envs = append(envs, p.retire(true)...)

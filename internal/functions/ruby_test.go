@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -215,5 +216,37 @@ end
 	if len(records) != 2 || records[0]["level"] != "WARN" || records[0]["message"] != "loud" || records[0]["requestId"] != inv.RequestID ||
 		records[1]["errorType"] != "IOError" || records[1]["errorMessage"] != "broken" {
 		t.Errorf("records %v\n%s", records, res.LogTail)
+	}
+}
+
+// A Ruby function does not load the libraries the host's distribution
+// installs for its ruby (Debian's ruby-xmlrpc in vendor_ruby): AWS's
+// Ruby runtimes have none of them. The standard library and RubyGems
+// still load.
+func TestRubySeesNoHostLibraries(t *testing.T) {
+	t.Parallel()
+	ruby := testenv.Tool(t, "ruby")
+	if exec.Command(ruby, "-e", "require 'xmlrpc/client'").Run() != nil {
+		t.Skip("the host's ruby has no xmlrpc (Debian: ruby-xmlrpc): nothing to prove here")
+	}
+	m := newPools(t, nil)
+	s := spec(t, "ruby3.3", "app.handler", map[string]string{
+		"app.rb":  "require 'json'\nrequire 'set'\nrequire 'rubygems/version'\ndef handler(event:, context:)\n  Gem::Version.new('1.2') < Gem::Version.new('1.10')\nend\n",
+		"host.rb": "require 'xmlrpc/client'\ndef handler(event:, context:)\n  1\nend\n",
+	})
+	if res := invoke(t, m, s, `{}`); res.FunctionError != "" || string(res.Payload) != "true" {
+		t.Errorf("standard library: %s %s", res.FunctionError, res.Payload)
+	}
+	s2 := *s
+	s2.Key, s2.Handler = s.Key+"host", "host.handler"
+	res := invoke(t, m, &s2, `{}`)
+	if typ, msg := errorOf(t, res); typ != "Init<LoadError>" || msg != "cannot load such file -- xmlrpc/client" {
+		t.Errorf("require 'xmlrpc/client': %s %q", typ, msg)
+	}
+	// The trace starts at the function's require, as Ruby's own would.
+	var doc struct{ StackTrace []string }
+	json.Unmarshal(res.Payload, &doc)
+	if len(doc.StackTrace) == 0 || !strings.Contains(doc.StackTrace[0], "host.rb:1:in ") {
+		t.Errorf("require 'xmlrpc/client': stackTrace %q", doc.StackTrace)
 	}
 }

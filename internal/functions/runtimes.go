@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/virga/virga/internal/functions/bootstraps"
+	"github.com/virga/virga/internal/functions/sandbox"
 )
 
 // runtimeKind is how an environment starts its runtime.
@@ -210,6 +211,33 @@ func (in *interpreter) resolve() (string, string, error) {
 		in.path, in.version = strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1])
 	})
 	return in.path, in.version, in.err
+}
+
+// pythonArgs are the arguments of a Python function's interpreter. It
+// starts without the site module (-S): the host's site-packages and
+// dist-packages, its .pth files and user site directory stay out of
+// sys.path, which the bootstrap sets as AWS's runtimes have it (the
+// task root, the layers' python directories, the SDK, the runtime
+// directory, then the standard library). PYTHONPATH and the other
+// PYTHON* variables a function sets still apply, as on AWS.
+func pythonArgs(bootstrap, optDir string) []string {
+	return []string{"-S", bootstrap, optDir}
+}
+
+// nodeArgs are the arguments of a Node function's interpreter: the
+// bootstrap, then the directories the function's modules may come from
+// (its code, the runtime directory, its layers), which the bootstrap
+// keeps module resolution within. A plain process's merged layers are
+// links into each layer's directory, where node finds the files.
+func nodeArgs(bootstrap string, l sandbox.Layout, layerDirs []string) []string {
+	args := []string{bootstrap, l.TaskRoot, l.RuntimeDir}
+	if l.OptDir != "" {
+		args = append(args, l.OptDir)
+	}
+	if l.TaskRoot != "/var/task" {
+		args = append(args, layerDirs...)
+	}
+	return args
 }
 
 // rubyArgs are the arguments of a Ruby function's interpreter. Before

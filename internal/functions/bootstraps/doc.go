@@ -45,6 +45,27 @@
 // errorMessage, errorType, stackTrace), with AWS's Runtime.* types for
 // import, syntax and handler-name failures in Python and Node.js.
 //
+// What a function can import is what AWS's runtime gives it, not what
+// the host's interpreter has. Python runs without the site module
+// (python -S: no site-packages, dist-packages, .pth files or user site)
+// and the bootstrap sets sys.path in AWS's documented order: the task
+// root, the layers' /opt/python/lib/python3.x/site-packages and
+// /opt/python, the runtime's site-packages (boto3 and its dependencies,
+// links virga makes to the host's copies), the runtime directory,
+// PYTHONPATH's other entries, then the standard library; it restores the
+// builtins site would add (exit, quit, help, copyright, credits,
+// license). Node.js (command line: the task root, the runtime directory
+// and the layers' directories) resolves bare module names only inside
+// those and NODE_PATH's directories: not in node_modules above the code
+// nor in node's global folders, for require (Module._resolveLookupPaths)
+// and import (a module.register resolve hook) alike. The handler is
+// required from the runtime directory's index.mjs, so a missing module's
+// require stack ends with it, as on AWS. Ruby's require (prepended to
+// Kernel, before RubyGems') refuses a file it would find only in the
+// host ruby's site_ruby or vendor_ruby directories, with Ruby's own
+// LoadError, unless a gem on GEM_PATH provides it; RubyGems and Bundler,
+// which Debian installs in vendor_ruby, load.
+//
 // Ruby: the handler is FILE.METHOD (a top-level method) or
 // FILE.CLASS.METHOD (a class method, CLASS a constant path such as
 // Module::Class), called with the keywords event: and context:. An

@@ -12,31 +12,78 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import util from 'node:util';
 import * as nodeModule from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const { createRequire } = nodeModule;
+
+// What a function's code may load, as on AWS: its own code, its layers,
+// the runtime directory (the AWS SDK in its node_modules) and NODE_PATH's
+// directories; the command line names the first three. Node would also
+// look in node_modules directories above the code (the host's, where the
+// code is a directory of virga's) and in its global folders
+// ($HOME/.node_modules, $PREFIX/lib/node, a distribution's such as
+// Debian's /usr/share/nodejs), which AWS's runtimes do not have: a
+// module found only there is not found.
+const nodePath = (process.env.NODE_PATH || '').split(':').filter(Boolean);
+const roots = [...new Set([...process.argv.slice(2), ...nodePath].filter(Boolean).flatMap((d) => {
+  const out = [path.resolve(d)];
+  try {
+    out.push(fs.realpathSync(d));
+  } catch {}
+  return out;
+}))];
+const inRoots = (dirs, p) => dirs.some((r) => p === r || p.startsWith(r.endsWith('/') ? r : r + '/'));
+const allowed = (p) => inRoots(roots, p);
+const relative = (request) => /^\.\.?(\/|$)/.test(request) || path.isAbsolute(request);
+{
+  const Module = createRequire(import.meta.url)('node:module');
+  const lookup = Module._resolveLookupPaths;
+  if (typeof lookup === 'function') {
+    Module._resolveLookupPaths = function (request, parent) {
+      const paths = lookup.call(this, request, parent);
+      if (!Array.isArray(paths) || relative(request)) return paths;
+      return paths.filter(allowed);
+    };
+  }
+}
 
 // ES modules do not read NODE_PATH. As on AWS, an ES module handler may
 // import what the runtime provides (the AWS SDK in /var/runtime/node_modules,
 // layers' /opt/nodejs/node_modules): a bare specifier that does not
 // resolve from the importing file is tried from each NODE_PATH directory.
+// A bare specifier that resolves outside what the function may load is
+// not found.
 if (typeof nodeModule.register === 'function') {
-  const dirs = (process.env.NODE_PATH || '').split(':').filter(Boolean);
   const hook = `
-const dirs = ${JSON.stringify(dirs.map((d) => pathToFileURL(path.join(path.dirname(d), 'resolve.mjs')).href))};
+import { fileURLToPath } from 'node:url';
+const dirs = ${JSON.stringify(nodePath.map((d) => pathToFileURL(path.join(path.dirname(d), 'resolve.mjs')).href))};
+const inRoots = ${inRoots.toString()};
+const allowed = (p) => inRoots(${JSON.stringify(roots)}, p);
+const outside = (r) => r && typeof r.url === 'string' && r.url.startsWith('file:') && !allowed(fileURLToPath(r.url));
+const packageName = (s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/');
 export async function resolve(specifier, context, next) {
+  const bare = !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('#') && !specifier.includes(':');
+  const parent = context.parentURL;
+  let first;
   try {
-    return await next(specifier, context);
+    const r = await next(specifier, context);
+    if (!bare || !outside(r)) return r;
   } catch (e) {
-    const bare = !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.includes(':');
     if (!bare || !e || e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    for (const parentURL of dirs) {
-      try {
-        return await next(specifier, { ...context, parentURL });
-      } catch {}
-    }
-    throw e;
+    first = e;
   }
+  for (const parentURL of dirs) {
+    try {
+      const r = await next(specifier, { ...context, parentURL });
+      if (!outside(r)) return r;
+    } catch {}
+  }
+  if (first) throw first;
+  const from = parent && parent.startsWith('file:') ? fileURLToPath(parent) : parent;
+  const e = new Error("Cannot find package '" + packageName(specifier) + "' imported from " + from);
+  e.code = 'ERR_MODULE_NOT_FOUND';
+  e.stack = 'Error: ' + e.message; // without this hook's source in its frames
+  throw e;
 }`;
   nodeModule.register('data:text/javascript,' + encodeURIComponent(hook));
 }
@@ -244,7 +291,9 @@ function isESM(file) {
 
 async function loadModule(appRoot, moduleRoot, moduleName) {
   const base = path.resolve(appRoot, moduleRoot, moduleName);
-  const require = createRequire(path.join(appRoot, moduleRoot, 'index.js'));
+  // Required from the runtime, as AWS's index.mjs does: a missing
+  // module's require stack ends with the runtime's file.
+  const require = createRequire(path.join(path.dirname(fileURLToPath(import.meta.url)), 'index.mjs'));
   for (const ext of ['.js', '.mjs', '.cjs']) {
     const file = base + ext;
     if (!fs.existsSync(file)) continue;

@@ -20,15 +20,44 @@ API_PREFIX = "/2018-06-01/runtime"
 
 
 def _reorder_path(opt_dir):
-    """sys.path as on AWS: the code, the layers, then the runtime."""
+    """sys.path as on AWS: the code (/var/task), the layers
+    (/opt/python/lib/python3.x/site-packages, /opt/python), the runtime's
+    SDK (boto3 and its dependencies: site-packages beside this file, where
+    AWS has /var/lang/lib/python3.x/site-packages) and the runtime
+    directory, then PYTHONPATH's other entries and the standard library.
+    The interpreter runs without the site module (python -S), so that the
+    host's site-packages, which AWS's runtimes do not have, are not on
+    it."""
     here = os.path.dirname(os.path.abspath(__file__))
     task = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     front = [task]
     if opt_dir:
         ver = "python%d.%d" % sys.version_info[:2]
         front += [os.path.join(opt_dir, "python", "lib", ver, "site-packages"), os.path.join(opt_dir, "python")]
-    rest = [p for p in sys.path if p not in front and os.path.abspath(p or ".") != here]
-    sys.path[:] = front + rest + [here]
+    sdk = os.path.join(here, "site-packages")
+    if os.path.isdir(sdk):
+        front.append(sdk)
+    front.append(here)
+    rest = []
+    for p in sys.path:
+        if p not in front and p not in rest and os.path.abspath(p or ".") != here:
+            rest.append(p)
+    sys.path[:] = front + rest
+
+
+def _site_builtins():
+    """The builtins the site module adds (exit, quit, help, copyright,
+    credits, license), which functions may use, without the site
+    directories it would add."""
+    if not sys.flags.no_site:
+        return
+    try:
+        import site
+        site.setquit()
+        site.setcopyright()
+        site.sethelper()
+    except Exception:
+        pass
 
 
 class RuntimeClient:
@@ -428,6 +457,7 @@ def main():
         except Exception:
             pass
     _reorder_path(opt_dir)
+    _site_builtins()
     _setup_logging()
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     error = None

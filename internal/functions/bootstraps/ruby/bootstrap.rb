@@ -145,12 +145,18 @@ module VirgaLambda
   end
 
   # The frames of the function's code: the backtrace (at most 100 lines)
-  # up to the first frame of this runtime.
+  # up to the first frame of this runtime after them (leading ones, of an
+  # error this runtime raises for the function, such as HostLibraries's
+  # LoadError, are left out).
   def self.trace(error)
     frames = error.backtrace_locations || []
     out = []
     frames.first(100).each do |loc|
-      break if loc.absolute_path == SELF || loc.path == SELF
+      if loc.absolute_path == SELF || loc.path == SELF
+        next if out.empty?
+
+        break
+      end
       next if loc.path.to_s.start_with?('<internal:')
 
       out << loc.to_s
@@ -335,10 +341,42 @@ module VirgaLambda
     nil
   end
 
+  # Libraries a distribution installs for its ruby in site_ruby and
+  # vendor_ruby (Debian's ruby-* packages) are on the host ruby's load
+  # path, not on AWS's: a require that would find its file only there
+  # fails, as on AWS, unless a gem on GEM_PATH provides it (that gem is
+  # activated and loads). RubyGems and Bundler, which Debian installs
+  # there, are Ruby's own and load.
+  module HostLibraries
+    DIRS = RbConfig::CONFIG.values_at('sitedir', 'sitelibdir', 'sitearchdir', 'vendordir', 'vendorlibdir', 'vendorarchdir')
+                           .compact.reject(&:empty?).map { |d| d.end_with?('/') ? d : "#{d}/" }.uniq.freeze
+
+    def self.host_only?(feature)
+      name = feature.to_s
+      return false if name.start_with?('rubygems', 'bundler') || name.start_with?('/', './', '../')
+
+      found = $LOAD_PATH.resolve_feature_path(name)
+      found && DIRS.any? { |d| found[1].start_with?(d) } && !$LOADED_FEATURES.include?(found[1])
+    rescue LoadError, StandardError
+      false
+    end
+
+    def require(feature)
+      if HostLibraries.host_only?(feature)
+        spec = defined?(Gem::Specification) && Gem::Specification.find_by_path(feature.to_s)
+        raise LoadError, "cannot load such file -- #{feature}" unless spec
+
+        Kernel.send(:gem, spec.name, spec.version.to_s)
+      end
+      super
+    end
+  end
+
   def self.main
     $stdout.sync = true
     $stderr.sync = true
     gem_paths
+    Kernel.prepend(HostLibraries) if HostLibraries::DIRS.any?
     task_root = ENV.fetch('LAMBDA_TASK_ROOT', Dir.pwd)
     $LOAD_PATH.unshift(task_root) unless $LOAD_PATH.include?(task_root)
     Logger.prepend(LoggerPatch)

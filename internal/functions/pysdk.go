@@ -1,0 +1,230 @@
+package functions
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// The AWS SDK for Python for Python functions. AWS's Python runtimes
+// include boto3 and its dependencies ("The Lambda Python runtimes include
+// the AWS SDK for Python (Boto3) and its dependencies") and nothing else
+// beyond the standard library: a function that imports another library
+// it does not bundle fails with Runtime.ImportModuleError. Host
+// interpreters run functions without their site directories (python -S),
+// and see the SDK through one directory of links, the runtime
+// directory's site-packages (/var/runtime/site-packages in a sandbox), to
+// the host interpreter's own copies of the SDK's modules and of what
+// they import only.
+
+// pythonSDKDir is the SDK's directory inside the Python runtime
+// directory; the bootstrap puts it on sys.path after the layers' paths,
+// where AWS's runtimes have /var/lang/lib/python3.x/site-packages.
+const pythonSDKDir = "site-packages"
+
+// pythonSDKImports are what the probe imports to find the SDK's modules:
+// boto3 and what AWS's runtimes include with it (botocore, s3transfer,
+// jmespath, python-dateutil, urllib3, six), and a client, whose making
+// loads the modules botocore imports lazily.
+var pythonSDKImports = []string{"boto3", "botocore.session", "s3transfer.manager", "jmespath", "dateutil.parser", "urllib3", "six"}
+
+// pythonSDKOptional are modules the SDK or its dependencies use when
+// they are there and AWS's runtimes do not include: the AWS Common
+// Runtime (boto3[crt]) and pyOpenSSL with cryptography, which some
+// hosts' requests injects into urllib3.
+var pythonSDKOptional = []string{"awscrt", "_awscrt", "OpenSSL", "cryptography", "_cffi_backend"}
+
+// pythonSDKProbe, run by the host interpreter with its site directories
+// on sys.path (a virtual environment's, and its base's if it includes
+// them; but none of their .pth files, whose imports would count),
+// imports the modules named on its command line before "--" and makes an
+// S3 client (no request is sent). It prints the top-level modules this
+// loaded from outside the standard library (a package's directory, a
+// module's file), less the optional ones named after "--", and their
+// distributions' metadata directories: the SDK as the host packages it.
+// Some hosts' botocore needs more than AWS's does (Debian's imports
+// requests, which AWS's botocore vendors): those modules come along.
+const pythonSDKProbe = `import json, os, site, sys, sysconfig
+before = set(sys.modules)
+dirs = site.getsitepackages() + [site.getusersitepackages()]
+venv = os.path.dirname(os.path.dirname(os.path.abspath(sys.executable)))
+try:
+    with open(os.path.join(venv, "pyvenv.cfg")) as f:
+        cfg = dict((k.strip(), v.strip()) for k, _, v in (l.partition("=") for l in f))
+    own = os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages")
+    dirs = [own] + (dirs if cfg.get("include-system-site-packages") == "true" else [])
+except OSError:
+    pass
+for d in dirs:
+    if d not in sys.path:
+        sys.path.append(d)
+out = {"modules": {}, "metadata": [], "missing": []}
+for name in sys.argv[1:sys.argv.index("--")]:
+    try:
+        __import__(name)
+    except Exception as e:
+        out["missing"].append(name.split(".")[0])
+try:
+    import boto3
+    boto3.client("s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+except Exception:
+    pass
+optional = set(sys.argv[sys.argv.index("--") + 1:])
+std = [os.path.realpath(sysconfig.get_paths()[k]) for k in ("stdlib", "platstdlib")]
+def stdlib(path):
+    real = os.path.realpath(path)
+    return any(real.startswith(d + os.sep) for d in std) and "-packages" not in real
+for name, mod in list(sys.modules.items()):
+    if name in before or "." in name or name.startswith("__") or name in optional or mod is None:
+        continue
+    path = getattr(mod, "__path__", None)
+    path = list(path)[0] if path else getattr(mod, "__file__", None)
+    if not path or not os.path.isabs(path) or stdlib(path):
+        continue
+    out["modules"][name] = path
+try:
+    import importlib.metadata as md
+    dists = md.packages_distributions()
+    for name in out["modules"]:
+        for dist in dists.get(name, []):
+            p = getattr(md.distribution(dist), "_path", None)
+            if p and str(p) not in out["metadata"]:
+                out["metadata"].append(str(p))
+except Exception:
+    pass
+print(json.dumps(out))
+`
+
+// pythonSDK builds the SDK directory once, for the host interpreter: in
+// the background from when a Python runtime is first resolved (a
+// function created), so that the first environment rarely waits.
+type pythonSDK struct {
+	dir string // the Python runtime directory's site-packages
+	log *slog.Logger
+
+	once    sync.Once
+	started atomic.Bool
+	done    chan struct{} // closed when the directory is made
+}
+
+func newPythonSDK(runtimeDir string, log *slog.Logger) *pythonSDK {
+	return &pythonSDK{dir: filepath.Join(runtimeDir, pythonSDKDir), log: log, done: make(chan struct{})}
+}
+
+// start begins making the SDK directory for the interpreter python, the
+// first time it is called. What the host lacks is logged: functions then
+// fail to import it, as they would on a runtime without it.
+func (s *pythonSDK) start(python string) {
+	s.once.Do(func() {
+		s.started.Store(true)
+		go func() {
+			defer close(s.done)
+			missing, err := buildPythonSDK(python, s.dir)
+			switch {
+			case err != nil:
+				s.log.Warn("providing the AWS SDK for Python to functions", "python", python, "err", err)
+			case len(missing) > 0 && missing[0] == "boto3":
+				s.log.Warn("boto3 is not installed for the host's python: Python functions cannot import boto3 as they can on AWS; install it (Debian: apt-get install python3-boto3)",
+					"python", python, "missing", strings.Join(missing, ", "))
+			case len(missing) > 0:
+				s.log.Warn("some of boto3's dependencies are not installed for the host's python: Python functions importing boto3 may fail",
+					"python", python, "missing", strings.Join(missing, ", "))
+			}
+		}()
+	})
+}
+
+// ensure starts making the directory if need be and waits until it is
+// made.
+func (s *pythonSDK) ensure(python string) {
+	s.start(python)
+	<-s.done
+}
+
+// wait waits for a directory being made, if one is.
+func (s *pythonSDK) wait() {
+	if s.started.Load() {
+		<-s.done
+	}
+}
+
+// buildPythonSDK replaces dir with links to the SDK's modules and
+// metadata as python finds them, and lists what it could not import.
+func buildPythonSDK(python, dir string) (missing []string, err error) {
+	args := append(append([]string{"-S", "-c", pythonSDKProbe}, pythonSDKImports...), "--")
+	cmd := exec.Command(python, append(args, pythonSDKOptional...)...)
+	cmd.Env = probeEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
+			return nil, errors.New(lastLine(string(ee.Stderr)))
+		}
+		return nil, err
+	}
+	var found struct {
+		Modules  map[string]string `json:"modules"`
+		Metadata []string          `json:"metadata"`
+		Missing  []string          `json:"missing"`
+	}
+	if err := json.Unmarshal(out, &found); err != nil {
+		return nil, errors.New("unexpected answer from " + python + ": " + string(out))
+	}
+	links := map[string]string{}
+	for _, p := range found.Modules {
+		if filepath.IsAbs(p) {
+			links[filepath.Base(p)] = p
+		}
+	}
+	for _, p := range found.Metadata {
+		if filepath.IsAbs(p) {
+			links[filepath.Base(p)] = p
+		}
+	}
+	return found.Missing, replaceLinkDir(dir, links)
+}
+
+// probeEnv is the environment of the SDK probe: the host's, less the
+// variables that would change where the interpreter looks for modules.
+func probeEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "PYTHONPATH=") || strings.HasPrefix(kv, "PYTHONHOME=") || strings.HasPrefix(kv, "PYTHONSTARTUP=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// replaceLinkDir makes dir hold exactly the symbolic links name →
+// target. It runs before any Python environment of this virga starts
+// (they wait for pythonSDK.done), so nothing reads dir meanwhile.
+func replaceLinkDir(dir string, links map[string]string) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".site-packages-*")
+	if err != nil {
+		return err
+	}
+	err = os.Chmod(tmp, 0o755)
+	for name, target := range links {
+		if err == nil {
+			err = os.Symlink(target, filepath.Join(tmp, name))
+		}
+	}
+	if err == nil {
+		err = os.RemoveAll(dir)
+	}
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+	}
+	return err
+}
