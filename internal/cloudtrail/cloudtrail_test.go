@@ -1,13 +1,16 @@
 package cloudtrail
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/ids"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
@@ -178,4 +181,48 @@ func FuzzResourceOf(f *testing.F) {
 			t.Fatalf("%q: %+v", s, r)
 		}
 	})
+}
+
+// sentEvents records what CloudTrail puts on EventBridge.
+type sentEvents struct {
+	mu   sync.Mutex
+	sent []deliver.Message
+}
+
+func (e *sentEvents) Deliver(_ context.Context, _ string, m deliver.Message) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.sent = append(e.sent, m)
+	return nil
+}
+
+// TestTrailsTakeCallsAnsweredWhileLogging: which trails take a call is
+// decided when the call is answered, not when the writer gets to it: a
+// call still queued when a trail starts logging is not the trail's, and
+// one queued while it logged stays its after it stops.
+func TestTrailsTakeCallsAnsweredWhileLogging(t *testing.T) {
+	t.Parallel()
+	s := newService(t)
+	ev := &sentEvents{}
+	s.events = ev
+	setLogging := func(on bool) {
+		s.mu.Lock()
+		s.trails["audit"] = &trailRecord{Name: "audit", S3BucketName: "logs", Logging: on}
+		s.publish()
+		s.mu.Unlock()
+	}
+	s.Record(fakeCall("dynamodb", "CreateTable")) // before the trail logs
+	setLogging(true)
+	s.Record(fakeCall("dynamodb", "DeleteTable")) // while it logs
+	setLogging(false)
+	s.flush()
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if len(ev.sent) != 1 || !strings.Contains(string(ev.sent[0].Body), `"eventName":"DeleteTable"`) {
+		var names []string
+		for _, m := range ev.sent {
+			names = append(names, string(m.Body))
+		}
+		t.Fatalf("sent %d events %v; want DeleteTable's alone", len(ev.sent), names)
+	}
 }

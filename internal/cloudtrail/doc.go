@@ -40,7 +40,9 @@
 // events. Rules in the ENABLED state match write events only; rules in
 // the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state read-only
 // management events too (package events tells them apart by the
-// detail's readOnly and managementEvent).
+// detail's readOnly and managementEvent). Which trails take a call is
+// settled when it is answered, not when the writer reaches it: a call
+// still queued when StartLogging answers is not the trail's.
 //
 // # Log files
 //

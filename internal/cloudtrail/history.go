@@ -129,7 +129,6 @@ func (s *Service) writeLocked(batch []*capture) {
 	b := s.store.NewBatch()
 	defer b.Close()
 	added := 0
-	active := s.active.Load()
 	for _, cp := range batch {
 		rec, entry, f := s.build(cp)
 		raw, err := json.Marshal(rec)
@@ -143,7 +142,7 @@ func (s *Service) writeLocked(batch []*capture) {
 				added++
 			}
 		}
-		s.sendLocked(active, cp, f, raw)
+		s.sendLocked(cp.active, cp, f, raw)
 	}
 	if added == 0 {
 		return
@@ -166,7 +165,7 @@ func (s *Service) writeLocked(batch []*capture) {
 // only in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state; in
 // the ENABLED state, the events of calls that change something.
 func (s *Service) sendLocked(active *activeTrails, cp *capture, f *facts, raw []byte) {
-	if len(active.trails) == 0 {
+	if active == nil || len(active.trails) == 0 {
 		return
 	}
 	taken := false

@@ -31,6 +31,10 @@ type capture struct {
 	errorMsg  string
 	input     any
 	output    any
+	// active are the trails that were logging when the call was
+	// answered: those, and only those, take its event, however long it
+	// waits in the queue (a trail started meanwhile does not).
+	active *activeTrails
 	// done, set on a flush marker, is closed once everything queued
 	// before it is written.
 	done chan struct{}
@@ -119,7 +123,8 @@ func (s *Service) Record(c *awsproto.Call) {
 		return
 	}
 	dataType := class.dataType
-	if dataType != "" && !s.active.Load().dataTypes[dataType] {
+	active := s.active.Load()
+	if dataType != "" && !active.dataTypes[dataType] {
 		return
 	}
 	r := c.Request
@@ -129,7 +134,7 @@ func (s *Service) Record(c *awsproto.Call) {
 	}
 	cp := &capture{service: c.Service, op: c.Op.Name, dataType: dataType, caller: c.Caller, region: c.Region,
 		time: c.Started, sourceIP: ip, userAgent: r.UserAgent(), host: r.Host, requestID: c.RequestID,
-		errorCode: c.ErrorCode, errorMsg: c.ErrorMessage, input: c.Input, output: c.Output}
+		errorCode: c.ErrorCode, errorMsg: c.ErrorMessage, input: c.Input, output: c.Output, active: active}
 	select {
 	case s.queue <- cp:
 	default:
