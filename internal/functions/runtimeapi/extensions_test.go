@@ -250,3 +250,31 @@ func TestNoExtensions(t *testing.T) {
 		t.Fatal("Shutdown blocks without extensions")
 	}
 }
+
+// An internal extension registers during the runtime's init, under a
+// name of its own; init waits for its first poll too, and it cannot
+// subscribe to SHUTDOWN.
+func TestInternalExtension(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	id := register(t, s, "my-internal", `{"events":["INVOKE"]}`)
+	status, _, body := extDo(t, s, "POST", "register", []byte(`{"events":["INVOKE"]}`), "Lambda-Extension-Name", "my-internal")
+	wantErr(t, status, body, 403, "Extension.InvalidExtensionState", "Extension with this name already registered")
+	nextAsync(s)
+	select {
+	case ev := <-s.Events():
+		t.Fatalf("event %v before the internal extension polled", ev.Kind)
+	case <-time.After(50 * time.Millisecond):
+	}
+	polled := extNextAsync(s, id)
+	event(t, s, EventReady)
+	if s.HasShutdownSubscribers() {
+		t.Fatal("an internal extension subscribed to SHUTDOWN")
+	}
+	if err := s.Dispatch(&Invocation{RequestID: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	if b := recv(t, polled); !bytes.Contains(b, []byte(`"requestId":"r1"`)) {
+		t.Fatalf("invoke event %s", b)
+	}
+}
