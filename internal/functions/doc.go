@@ -158,9 +158,40 @@
 // extension answers nothing before); the session token the environment holds
 // (AWS_SESSION_TOKEN) is what the extension recognizes it by.
 //
-// Not supported yet: Lambda extensions of the function's own layers
-// (executables under /opt/extensions are not started) and the
-// Extensions, Telemetry and Logs APIs (/2020-01-01/extension/...),
+// External extensions (extensions.go): a pool finds the executables of
+// its layers' extensions/ directories once, when it is made (a function
+// without them pays nothing per environment). An environment with
+// extensions starts its process as a small /bin/sh launcher, in the
+// same sandbox and with the same variables: it starts each extension
+// (/opt/extensions/NAME), reports on a pipe when one ends, and execs the
+// runtime once virga closes a second pipe, when every extension has
+// registered through the Extensions API (package runtimeapi, same
+// AWS_LAMBDA_RUNTIME_API); AWS's runtime interface likewise starts the
+// runtime after the extensions registered. Init completes when the
+// runtime and every extension have asked for an event; an extension
+// that ends before that fails the init with Extension.Crash (the
+// message is virga's wording), and an extension's /init/error with
+// Extension.InitError. An invocation ends (REPORT, the environment
+// idle again) when the runtime has answered and each extension
+// subscribed to INVOKE has asked for its next event, within the
+// function's timeout (past it the environment is killed and replaced).
+// An environment that is retired or reaped while extensions subscribed
+// to SHUTDOWN sends them SHUTDOWN (shutdownReason spindown, deadlineMs
+// 2,000 ms ahead) and is killed when they have asked for their next
+// event or ended, or after 2,000 ms, AWS's bound for the Shutdown phase
+// with external extensions; this happens in the background, and
+// Close's brief wait may end them sooner. The extensions' processes
+// end with the environment's.
+//
+// Not supported yet: the Telemetry and Logs APIs, extensions of
+// container image functions (an image's /opt/extensions is not
+// started), SIGTERM to the runtime at shutdown (it is killed), SHUTDOWN
+// with reason timeout or failure (an environment that timed out or
+// crashed is killed without it), resetting the environment when an
+// extension ends after init or posts /exit/error (it is only no longer
+// waited for), answering the caller before the extensions finish their
+// INVOKE event (AWS answers as soon as the runtime has; virga answers
+// with the REPORT), the limit of 10 extensions for external ones,
 // SnapStart, X-Ray daemon access from containers
 // (AWS_XRAY_DAEMON_ADDRESS is not set in them), host names added while
 // an image function's container runs (its /etc/hosts holds the names

@@ -116,6 +116,12 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
 	e.logInitStart(started)
 
+	// With extensions (extensions.go): the runtime starts when gate
+	// closes, once allIn says every extension registered; extExits
+	// names those that ended.
+	var gate *os.File
+	var allIn <-chan struct{}
+	var extExits <-chan string
 	if spec.Image != nil {
 		if res, err := e.startContainer(ctx, inv, w, started); res != nil || err != nil {
 			return nil, res, err
@@ -199,6 +205,22 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			cfg.Env = append(cfg.Env, "TMPDIR="+layout.TmpDir)
 		}
 
+		if len(p.extensions) > 0 {
+			e.api.SetFunction(functionInfo(spec, p.version))
+			allIn = e.api.ExpectExtensions(p.extensions)
+			var ends []*os.File
+			if gate, extExits, ends, err = e.launchExtensions(cfg, layout.OptDir); err != nil {
+				w.Close()
+				e.discard()
+				return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the extensions: " + err.Error()}
+			}
+			defer gate.Close()
+			defer func() {
+				for _, f := range ends {
+					f.Close()
+				}
+			}()
+		}
 		proc, err := m.host.Start(cfg)
 		if err != nil {
 			var pe *fs.PathError
@@ -234,6 +256,14 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	}
 	for {
 		select {
+		case <-allIn:
+			gate.Close()
+			allIn = nil
+		case name := <-extExits:
+			e.kill()
+			<-e.proc.Done()
+			msg := requestPrefix(inv) + "Error: extension " + name + " exited before the init completed"
+			return nil, e.failInit(inv, errorDoc(typeExtensionCrash, msg), msg+"\n"+typeExtensionCrash, started, statusError, typeExtensionCrash), nil
 		case ev := <-e.api.Events():
 			switch ev.Kind {
 			case runtimeapi.EventReady:
@@ -482,6 +512,21 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 				break wait
 			}
 		}
+		if state == outcomeHealthy {
+			// The invocation ends when every extension subscribed to
+			// INVOKE has asked for its next event, within the timeout.
+			if done := e.api.ExtensionsDone(); !closed(done) {
+				select {
+				case <-done:
+				case <-e.proc.Done():
+					state = outcomeDead
+				case <-timer.C:
+					e.maxMemoryMB()
+					e.kill()
+					state = outcomeDead
+				}
+			}
+		}
 		timer.Stop()
 	}
 	end := m.clock.Now()
@@ -550,9 +595,23 @@ func (e *environment) kill() {
 // and its log stream closes once its output has drained.
 func (e *environment) close() {
 	e.closeOnce.Do(func() {
+		if e.proc != nil && e.api.HasShutdownSubscribers() && e.api.State() != runtimeapi.StateClosed {
+			go e.shutdown(runtimeapi.ShutdownSpindown)
+			return
+		}
 		e.kill()
 		e.done()
 	})
+}
+
+// closed reports whether ch is closed, without waiting.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // done is called by each of the two parties the log queue waits for.

@@ -302,6 +302,9 @@ func (m *Pools) poolFor(spec *Spec) (*pool, error) {
 		p.spec.Env[k] = v
 	}
 	p.spec.LayerDirs = append([]string(nil), spec.LayerDirs...)
+	if spec.Image == nil {
+		p.extensions = findExtensions(p.spec.LayerDirs)
+	}
 	if p.limit <= 0 {
 		p.limit = m.opts.DefaultConcurrency
 	}

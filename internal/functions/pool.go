@@ -25,6 +25,9 @@ type pool struct {
 	version string // for START lines and stream names
 	group   string // /aws/lambda/NAME
 	limit   int
+	// extensions are the file names of the executables under
+	// /opt/extensions, found once when the pool is made (extensions.go).
+	extensions []string
 	// stats counts the function's invocations (shared by its versions'
 	// pools); set once, updated with atomics.
 	stats *functionStats

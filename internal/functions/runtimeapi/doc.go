@@ -42,6 +42,44 @@
 // RequestEntityTooLarge for a response over 6 MB, 500 once the
 // environment is shutting down (the runtime should exit).
 //
+// The Extensions API, version 2020-01-01 (extensions.go), is served on
+// the same address, for the external extensions of /opt/extensions and
+// for internal ones (registered by the runtime process under any other
+// name):
+//
+//	POST /2020-01-01/extension/register    Lambda-Extension-Name, {"events":["INVOKE","SHUTDOWN"]}
+//	     → 200 {"functionName","functionVersion","handler"[,"accountId"]}, Lambda-Extension-Identifier
+//	GET  /2020-01-01/extension/event/next  → {"eventType":"INVOKE","deadlineMs","requestId","invokedFunctionArn","tracing"}
+//	                                         or {"eventType":"SHUTDOWN","shutdownReason","deadlineMs"}
+//	POST /2020-01-01/extension/init/error  Lambda-Extension-Function-Error-Type → 202
+//	POST /2020-01-01/extension/exit/error  Lambda-Extension-Function-Error-Type → 202
+//
+// accountId is in the register answer only for an extension that sends
+// Lambda-Extension-Accept-Feature: accountId. An extension's state is
+// Registered ──next──► Ready ──event──► Running ──next──► Ready ..., or
+// InitError / ExitError, which are final. Init (EventReady) completes
+// when the runtime and every live extension have asked for an event;
+// registration closes at the runtime's first /next (internal
+// extensions register during the runtime's init; the environment starts
+// the runtime only once the external ones have registered:
+// ExpectExtensions). Dispatch hands INVOKE to the extensions subscribed
+// to it; ExtensionsDone says when each has asked for its next event
+// again. Shutdown sends SHUTDOWN. An extension whose process ended
+// (ExtensionExited) is waited for no more. Refusals are 403 with the
+// error types of AWS's runtime interface emulator:
+// Extension.InvalidExtensionName (no name), InvalidRequestFormat (a body
+// that is not JSON, or deprecated configurationKeys),
+// Extension.InvalidEventType (an unknown event; SHUTDOWN for an internal
+// extension), Extension.RegistrationClosed, Extension.TooManyExtensions
+// (MaxExtensions), Extension.MissingExtensionIdentifier,
+// Extension.InvalidExtensionIdentifier (not a UUID),
+// Extension.UnknownExtensionIdentifier, Extension.MissingHeader (no
+// Lambda-Extension-Function-Error-Type) and
+// Extension.InvalidExtensionState (a call out of order, or an external
+// extension registering twice). The wording of InvalidEventType's
+// message is virga's (AWS's is not published). A new /event/next
+// supersedes an extension's pending one, as the runtime's does.
+//
 // The environment (package functions) hands invocations in with Dispatch
 // and reads what the runtime did from Events, in order. The package knows
 // nothing of processes, pools or logs.

@@ -167,3 +167,34 @@ func FuzzHandlers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzExtensions drives the Extensions API with register bodies, names
+// and identifiers decoded from the input: no request panics, and no
+// more than MaxExtensions internal extensions register.
+func FuzzExtensions(f *testing.F) {
+	f.Add("ext", []byte(`{"events":["INVOKE","SHUTDOWN"]}`), "")
+	f.Add("internal", []byte(`{"events":["INVOKE"]}`), "")
+	f.Add("x", []byte(`{"events":["SHUTDOWN"],"configurationKeys":["k"]}`), "00000000-0000-4000-8000-000000000000")
+	f.Add("", []byte(`{`), "nope")
+	f.Fuzz(func(t *testing.T, name string, body []byte, id string) {
+		s, err := New()
+		if err != nil {
+			t.Skip(err)
+		}
+		defer s.Close()
+		s.ExpectExtensions([]string{"ext"})
+		serve := func(method, path string, h extensionHeaders, b []byte) {
+			req := &request{method: method, path: path, contentLength: int64(len(b)), body: bytes.NewReader(b), ext: h}
+			(&conn{s: s, nc: sinkConn{}}).serve(req)
+		}
+		for i := 0; i < MaxExtensions+2; i++ {
+			serve("POST", "/2020-01-01/extension/register", extensionHeaders{name: name + string(rune('a'+i))}, body)
+		}
+		serve("POST", "/2020-01-01/extension/register", extensionHeaders{name: name}, body)
+		serve("POST", "/2020-01-01/extension/init/error", extensionHeaders{id: id, errorType: name}, body)
+		serve("POST", "/2020-01-01/extension/exit/error", extensionHeaders{id: id, errorType: name}, body)
+		if n := len(s.Extensions()); n > MaxExtensions+1 {
+			t.Fatalf("%d extensions registered", n)
+		}
+	})
+}

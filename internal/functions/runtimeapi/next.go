@@ -27,8 +27,16 @@ func (c *conn) next(req *request) bool {
 	s.state, _ = transition(from, actNext)
 	cancel := make(chan struct{})
 	s.poll = cancel
+	ready := from == StateStarting
+	if ready && s.ext != nil {
+		// Init is over when the runtime and every extension have asked
+		// for an event: registration closes, and the last of them to
+		// ask sends EventReady.
+		s.ext.closed, s.ext.runtimeReady = true, true
+		ready = s.initDoneLocked()
+	}
 	s.mu.Unlock()
-	if from == StateStarting {
+	if ready {
 		s.emit(Event{Kind: EventReady})
 	}
 	var inv *Invocation

@@ -11,11 +11,16 @@ const (
 	endpointResponse
 	endpointError
 	endpointInitError
+	endpointExtRegister
+	endpointExtNext
+	endpointExtInitError
+	endpointExtExitError
 )
 
 const (
 	prefix           = "/2018-06-01/runtime/"
 	invocationPrefix = "invocation/"
+	extensionPrefix  = "/2020-01-01/extension/"
 )
 
 // route maps a request to its endpoint and, for the invocation
@@ -23,7 +28,7 @@ const (
 func route(method, path string) (endpoint, string) {
 	rest, ok := strings.CutPrefix(path, prefix)
 	if !ok {
-		return endpointNotFound, ""
+		return routeExtension(method, path), ""
 	}
 	want := "POST"
 	ep := endpointNotFound
@@ -55,4 +60,29 @@ func route(method, path string) (endpoint, string) {
 		return endpointMethodNotAllowed, ""
 	}
 	return ep, id
+}
+
+// routeExtension maps a request to an Extensions API endpoint.
+func routeExtension(method, path string) endpoint {
+	rest, ok := strings.CutPrefix(path, extensionPrefix)
+	if !ok {
+		return endpointNotFound
+	}
+	want, ep := "POST", endpointNotFound
+	switch rest {
+	case "register":
+		ep = endpointExtRegister
+	case "event/next":
+		ep, want = endpointExtNext, "GET"
+	case "init/error":
+		ep = endpointExtInitError
+	case "exit/error":
+		ep = endpointExtExitError
+	default:
+		return endpointNotFound
+	}
+	if method != want {
+		return endpointMethodNotAllowed
+	}
+	return ep
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -97,6 +98,13 @@ type Server struct {
 	current string        // request id of the invocation handed out last
 	poll    chan struct{} // closed to cancel the pending poll (superseded)
 	conns   map[net.Conn]struct{}
+
+	// The Extensions API (extensions.go): ext is made by the first
+	// registration (or by the environment naming its extensions), and
+	// hasExt set once an extension registered, so that an environment
+	// without extensions takes no lock for them.
+	hasExt atomic.Bool
+	ext    *extensions
 }
 
 // New starts a Server on a free port of 127.0.0.1.
@@ -152,10 +160,15 @@ func (s *Server) Dispatch(inv *Invocation) error {
 	}
 	select {
 	case s.invocations <- inv:
-		return nil
 	default:
 		return ErrBusy
 	}
+	if s.hasExt.Load() {
+		s.mu.Lock()
+		s.dispatchExtensionsLocked(inv)
+		s.mu.Unlock()
+	}
+	return nil
 }
 
 // Close refuses further requests (500), ends a pending poll and stops
@@ -250,6 +263,14 @@ func (c *conn) serve(req *request) bool {
 		return c.invocationError(req, id)
 	case endpointInitError:
 		return c.initError(req)
+	case endpointExtRegister:
+		return c.extRegister(req)
+	case endpointExtNext:
+		return c.extNext(req)
+	case endpointExtInitError:
+		return c.extError(req, true)
+	case endpointExtExitError:
+		return c.extError(req, false)
 	case endpointMethodNotAllowed:
 		return c.refuse(req, 405, "", nil)
 	}

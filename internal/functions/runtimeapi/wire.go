@@ -43,6 +43,16 @@ type request struct {
 	// trailers are the Lambda-Runtime-Function-Error-* trailers of a
 	// chunked body, set once the body has been read to its end.
 	trailers trailers
+	// ext are the Extensions API's Lambda-Extension-* headers.
+	ext extensionHeaders
+}
+
+// extensionHeaders are the headers an extension sends.
+type extensionHeaders struct {
+	name          string // Lambda-Extension-Name
+	id            string // Lambda-Extension-Identifier
+	errorType     string // Lambda-Extension-Function-Error-Type
+	acceptFeature string // Lambda-Extension-Accept-Feature
 }
 
 // trailers are what a streamed response reports after its body: the
@@ -133,6 +143,8 @@ func readRequest(br *bufio.Reader) (*request, error) {
 			req.contentType = value
 		case strings.EqualFold(name, "Lambda-Runtime-Function-Response-Mode"):
 			req.streaming = strings.EqualFold(value, "streaming")
+		case len(name) > len(extensionHeaderPrefix) && strings.EqualFold(name[:len(extensionHeaderPrefix)], extensionHeaderPrefix):
+			req.ext.set(name[len(extensionHeaderPrefix):], value)
 		}
 	}
 	if req.contentLength == -1 {
@@ -141,6 +153,22 @@ func readRequest(br *bufio.Reader) (*request, error) {
 		req.body = io.LimitReader(br, req.contentLength)
 	}
 	return req, nil
+}
+
+const extensionHeaderPrefix = "Lambda-Extension-"
+
+// set keeps the Lambda-Extension-{suffix} header.
+func (h *extensionHeaders) set(suffix, value string) {
+	switch {
+	case strings.EqualFold(suffix, "Name"):
+		h.name = value
+	case strings.EqualFold(suffix, "Identifier"):
+		h.id = value
+	case strings.EqualFold(suffix, "Function-Error-Type"):
+		h.errorType = value
+	case strings.EqualFold(suffix, "Accept-Feature"):
+		h.acceptFeature = value
+	}
 }
 
 // readLine reads one CRLF- (or LF-) terminated line, counting toward the

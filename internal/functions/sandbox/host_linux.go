@@ -255,11 +255,12 @@ func (h *Host) run(cfg *Config, namespaces bool, cg *cgroup, p *Process, started
 	tid := syscall.Gettid()
 
 	cmd := &exec.Cmd{
-		Path:   cfg.Path,
-		Args:   append([]string{cfg.Path}, cfg.Args...),
-		Env:    cfg.Env,
-		Stdout: cfg.Output,
-		Stderr: cfg.Output,
+		Path:       cfg.Path,
+		Args:       append([]string{cfg.Path}, cfg.Args...),
+		Env:        cfg.Env,
+		Stdout:     cfg.Output,
+		Stderr:     cfg.Output,
+		ExtraFiles: cfg.ExtraFiles,
 	}
 	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	var scratch string

@@ -34,7 +34,7 @@ func (h *Host) Start(cfg *Config) (*Process, error) {
 		return nil, err
 	}
 	cmd := &exec.Cmd{Path: cfg.Path, Args: append([]string{cfg.Path}, cfg.Args...), Env: cfg.Env,
-		Stdout: cfg.Output, Stderr: cfg.Output, Dir: cfg.CodeDir,
+		Stdout: cfg.Output, Stderr: cfg.Output, Dir: cfg.CodeDir, ExtraFiles: cfg.ExtraFiles,
 		SysProcAttr: &syscall.SysProcAttr{Setpgid: true}}
 	if err := cmd.Start(); err != nil {
 		retryRemove(scratch)

@@ -45,6 +45,10 @@ type Config struct {
 	EphemeralMB int
 	// Output receives the process's stdout and stderr.
 	Output *os.File
+	// ExtraFiles are further open files the process inherits, as file
+	// descriptors 3 and up (the launcher of a function's extensions
+	// uses them).
+	ExtraFiles []*os.File
 	// Files are host files bound read-only into the process's view, by
 	// the path it sees them at: a path under /var/ (outside /var/task
 	// and /var/runtime) is made for them, any other must exist on the

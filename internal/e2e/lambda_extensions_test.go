@@ -1,0 +1,105 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// extensionLayerZip builds testdata/lambdaext as a layer's
+// extensions/lambdaext.
+func extensionLayerZip(t testing.TB) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "lambdaext")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/lambdaext")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the test extension: %v\n%s", err, b)
+	}
+	bin, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zipOf(t, zipEntry{name: "extensions/lambdaext", body: bin, mode: 0o755})
+}
+
+// An external extension in a layer starts with the environment,
+// registers, sees each invocation, and gets SHUTDOWN when the
+// environment ends; its output is the function's.
+func TestLambdaExternalExtension(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	pub, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("ext"),
+		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createGoFunction(t, c, "withext", goFunctionZip(t, "bootstrap"), func(in *lambda.CreateFunctionInput) {
+		in.Layers = []string{aws.ToString(pub.LayerVersionArn)}
+	})
+
+	var ids []string
+	for i := 0; i < 2; i++ {
+		out := invokeJSON(t, c, "withext", map[string]string{"op": "echo", "message": "hi"}, withTail)
+		if out.FunctionError != nil {
+			t.Fatalf("invoke: %s %s", aws.ToString(out.FunctionError), out.Payload)
+		}
+		if !sameJSON(out.Payload, `{"op":"echo","message":"hi"}`) {
+			t.Fatalf("payload %s", out.Payload)
+		}
+		id := requestIDOf(t, out)
+		if tail := tailOf(t, out); !strings.Contains(tail, "[lambdaext] INVOKE "+id+"\n") {
+			t.Fatalf("invocation %d: the extension's INVOKE line is not in the log tail:\n%s", i, tail)
+		}
+		ids = append(ids, id)
+	}
+
+	// A new configuration retires the environment: SHUTDOWN.
+	if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("withext"),
+		Environment: &lambdatypes.Environment{Variables: map[string]string{"STAGE": "two"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	streams, err := cwl.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/aws/lambda/withext")})
+	if err != nil || len(streams.LogStreams) != 1 {
+		t.Fatalf("log streams: %v %+v", err, streams)
+	}
+	msgs := logEvents(t, cwl, "/aws/lambda/withext", aws.ToString(streams.LogStreams[0].LogStreamName), func(m []string) bool {
+		return containsLine(m, "[lambdaext] SHUTDOWN spindown")
+	})
+	var registered string
+	for _, m := range msgs {
+		if r, ok := strings.CutPrefix(m, "[lambdaext] registered 200 "); ok {
+			registered = strings.TrimSpace(r)
+		}
+	}
+	var info map[string]string
+	if err := json.Unmarshal([]byte(registered), &info); err != nil {
+		t.Fatalf("register answer %q: %v\n%q", registered, err, msgs)
+	}
+	want := map[string]string{"functionName": "withext", "functionVersion": "$LATEST", "handler": "bootstrap", "accountId": testAccount}
+	for k, v := range want {
+		if info[k] != v {
+			t.Fatalf("register answer %s: %s = %q, want %q", registered, k, info[k], v)
+		}
+	}
+	for _, id := range ids {
+		if !containsLine(msgs, "[lambdaext] INVOKE "+id) {
+			t.Fatalf("no INVOKE line for %s in %q", id, msgs)
+		}
+	}
+}

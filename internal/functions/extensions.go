@@ -1,0 +1,138 @@
+package functions
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/virga/virga/internal/functions/runtimeapi"
+	"github.com/virga/virga/internal/functions/sandbox"
+)
+
+// External extensions: the executables a function's layers put under
+// /opt/extensions run in the environment beside the runtime, started
+// before it, and speak the Extensions API on AWS_LAMBDA_RUNTIME_API
+// (package runtimeapi).
+
+// shutdownLimit bounds the Shutdown phase when extensions are
+// registered: "2,000 ms for functions with one or more registered
+// external extensions".
+const shutdownLimit = 2000 * time.Millisecond
+
+// typeExtensionCrash is the init error of an extension that ended
+// before the environment's init completed.
+const typeExtensionCrash = "Extension.Crash"
+
+// findExtensions lists the executable files of the layers' extensions
+// directories, by name (a later layer's file wins, as in /opt).
+func findExtensions(layerDirs []string) []string {
+	found := map[string]bool{}
+	for _, dir := range layerDirs {
+		entries, err := os.ReadDir(filepath.Join(dir, "extensions"))
+		if err != nil {
+			continue
+		}
+		for _, de := range entries {
+			info, err := os.Stat(filepath.Join(dir, "extensions", de.Name()))
+			if err != nil {
+				continue
+			}
+			found[de.Name()] = info.Mode().IsRegular() && info.Mode().Perm()&0o111 != 0
+		}
+	}
+	var names []string
+	for n, ok := range found {
+		if ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// extensionLauncher is the shell the environment's process starts as
+// when there are extensions: it starts each extension (its path in the
+// arguments), reporting on file descriptor 4 "index status" when one
+// ends, then waits for file descriptor 3 to close (every extension has
+// registered) and becomes the runtime. All of them live in the
+// environment's sandbox and end with it.
+const extensionLauncher = `n=$1; shift; i=0
+while [ "$i" -lt "$n" ]; do
+  x=$1; shift
+  ( "$x" 3<&- 4>&-; echo "$i $?" >&4 ) 3<&- &
+  i=$((i + 1))
+done
+read -r _ <&3
+exec 3<&- 4>&-
+exec "$@"
+`
+
+// launchExtensions wraps cfg so that its process starts the pool's
+// extensions first. The runtime waits until gate is closed; exits
+// delivers the names of extensions whose process ended. The caller
+// closes the parent's ends it is given after the process started.
+func (e *environment) launchExtensions(cfg *sandbox.Config, optDir string) (gate *os.File, exits <-chan string, parentEnds []*os.File, err error) {
+	names := e.pool.extensions
+	gr, gw, err := os.Pipe()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rr, rw, err := os.Pipe()
+	if err != nil {
+		gr.Close()
+		gw.Close()
+		return nil, nil, nil, err
+	}
+	args := []string{"-c", extensionLauncher, "extensions", strconv.Itoa(len(names))}
+	for _, n := range names {
+		args = append(args, optDir+"/extensions/"+n)
+	}
+	args = append(args, cfg.Path)
+	cfg.Path, cfg.Args = "/bin/sh", append(args, cfg.Args...)
+	cfg.ExtraFiles = []*os.File{gr, rw}
+	ch := make(chan string, len(names))
+	go func() {
+		defer rr.Close()
+		sc := bufio.NewScanner(rr)
+		for sc.Scan() {
+			idx, _, _ := strings.Cut(sc.Text(), " ")
+			i, err := strconv.Atoi(idx)
+			if err != nil || i < 0 || i >= len(names) {
+				continue
+			}
+			e.api.ExtensionExited(names[i])
+			ch <- names[i]
+		}
+	}()
+	return gw, ch, []*os.File{gr, rw}, nil
+}
+
+// functionInfo is what the Extensions API's register answer tells of
+// the function.
+func functionInfo(spec *Spec, version string) runtimeapi.FunctionInfo {
+	account := ""
+	if parts := strings.Split(spec.ARN, ":"); len(parts) > 4 {
+		account = parts[4]
+	}
+	return runtimeapi.FunctionInfo{FunctionName: spec.FunctionName, FunctionVersion: version,
+		Handler: spec.Handler, AccountID: account}
+}
+
+// shutdown is the environment's Shutdown phase when extensions
+// subscribed to SHUTDOWN: they get the event, and the environment ends
+// when each has asked for its next event or shutdownLimit has passed.
+func (e *environment) shutdown(reason string) {
+	timer := time.NewTimer(shutdownLimit)
+	defer timer.Stop()
+	select {
+	case <-e.api.Shutdown(reason, time.Now().Add(shutdownLimit)):
+	case <-e.proc.Done():
+	case <-timer.C:
+	}
+	e.kill()
+	e.done()
+}
