@@ -2,6 +2,7 @@ package asl
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -32,13 +35,23 @@ import (
 // The protocol is one JSON request per line on the worker's stdin and
 // one JSON answer per line on its stdout. Workers are kept for the next
 // evaluation (at most maxIdleWorkers of them), die with virga
-// (Pdeathsig, and EOF on stdin), and are killed when an evaluation takes
-// longer than workerTimeout.
+// (Pdeathsig, and EOF on stdin), and are killed when an evaluation uses
+// more than workerTimeout of CPU time, or waits longer than
+// workerMaxWait. The bound is CPU time, not time on the clock: on a busy
+// machine a worker may wait for a CPU far longer than it computes, and
+// an expression that needs a second of work must not fail for that.
 
 const (
 	workerEnv      = "VIRGA_ASL_JSONATA_WORKER"
 	maxIdleWorkers = 4
 	workerTimeout  = 10 * time.Second
+	// workerMaxWait bounds an evaluation's time on the clock, whatever
+	// CPU time it used (a worker that blocks, or a machine without
+	// /proc, where CPU time cannot be read).
+	workerMaxWait = 2 * time.Minute
+	// clockTicks is the unit of the CPU times in /proc/PID/stat
+	// (sysconf(_SC_CLK_TCK), 100 on Linux).
+	clockTicks = 100
 	// workerMaxStack bounds a worker goroutine's stack: a runaway
 	// recursion ends the worker after this much, not Go's default 1 GB.
 	workerMaxStack = 64 << 20
@@ -216,12 +229,14 @@ func evalIsolated(src string, vars map[string]any) (any, error) {
 		w.release()
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
-	timer := time.AfterFunc(workerTimeout, func() { w.cmd.Process.Kill() })
+	stop, killed := make(chan struct{}), make(chan bool, 1)
+	go w.watch(stop, killed, workerTimeout, workerMaxWait)
 	var line []byte
 	if _, err = w.in.Write(append(req, '\n')); err == nil {
 		line, err = w.out.ReadBytes('\n')
 	}
-	timedOut := !timer.Stop()
+	close(stop)
+	timedOut := <-killed
 	if err != nil {
 		w.kill()
 		if timedOut {
@@ -229,7 +244,11 @@ func evalIsolated(src string, vars map[string]any) (any, error) {
 		}
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' could not be evaluated: it recursed too deeply or used too much memory", src)}
 	}
-	w.release()
+	if timedOut {
+		w.kill() // answered as it was killed: keep the answer, not the worker
+	} else {
+		w.release()
+	}
 	var a workerAnswer
 	if err := json.Unmarshal(line, &a); err != nil {
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
@@ -245,6 +264,62 @@ func evalIsolated(src string, vars map[string]any) (any, error) {
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
 	return v, nil
+}
+
+// watch kills w once the evaluation under way has used budget of CPU
+// time or waited maxWait, unless stop is closed first; it sends on
+// killed whether it killed w.
+func (w *jsonataWorker) watch(stop <-chan struct{}, killed chan<- bool, budget, maxWait time.Duration) {
+	start := time.Now()
+	cpu0, ok := w.cpuTime()
+	wait := budget
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-stop:
+			t.Stop()
+			killed <- false
+			return
+		case <-t.C:
+		}
+		used := time.Since(start)
+		if cpu, ok2 := w.cpuTime(); ok && ok2 {
+			used = cpu - cpu0
+		}
+		if used >= budget || time.Since(start) >= maxWait {
+			w.cmd.Process.Kill()
+			killed <- true
+			return
+		}
+		// No sooner than the remaining CPU time could run out.
+		wait = max(budget-used, 10*time.Millisecond)
+	}
+}
+
+// cpuTime is the CPU time w has used, user and system, as Linux's
+// /proc/PID/stat gives it; false where it cannot be read.
+func (w *jsonataWorker) cpuTime() (time.Duration, bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", w.cmd.Process.Pid))
+	if err != nil {
+		return 0, false
+	}
+	// The command name, field 2, is in parentheses and may hold spaces:
+	// fields are counted after its closing one. utime and stime are
+	// fields 14 and 15.
+	i := bytes.LastIndexByte(raw, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(raw[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseUint(f[11], 10, 64)
+	stime, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, true
 }
 
 // release keeps w for the next evaluation, or stops it.
