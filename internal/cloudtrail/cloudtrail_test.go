@@ -1,13 +1,16 @@
 package cloudtrail
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/ids"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
@@ -178,4 +181,43 @@ func FuzzResourceOf(f *testing.F) {
 			t.Fatalf("%q: %+v", s, r)
 		}
 	})
+}
+
+// busRecorder keeps what is put on EventBridge.
+type busRecorder struct {
+	mu   sync.Mutex
+	sent []deliver.Message
+}
+
+func (b *busRecorder) Deliver(_ context.Context, _ string, m deliver.Message) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sent = append(b.sent, m)
+	return nil
+}
+
+// TestEventGoesToTrailsLoggingAtTheCall: the trails logging when a call
+// is answered take its event, not those logging when the writer gets to
+// it (a busy machine can hold the writer back past a StartLogging).
+func TestEventGoesToTrailsLoggingAtTheCall(t *testing.T) {
+	t.Parallel()
+	bus := &busRecorder{}
+	s := newService(t)
+	s.events = bus
+	s.Record(fakeCall("dynamodb", "CreateTable")) // no trail logs yet
+	s.mu.Lock()
+	s.trails["audit"] = &trailRecord{Name: "audit", Logging: true}
+	s.publish()
+	s.mu.Unlock()
+	s.Record(fakeCall("dynamodb", "DeleteTable"))
+	s.flush()
+	bus.mu.Lock()
+	defer bus.mu.Unlock()
+	if len(bus.sent) != 1 || !strings.Contains(string(bus.sent[0].Body), `"eventName":"DeleteTable"`) {
+		var names []string
+		for _, m := range bus.sent {
+			names = append(names, string(m.Body))
+		}
+		t.Errorf("EventBridge got %d events, want DeleteTable's alone: %v", len(bus.sent), names)
+	}
 }

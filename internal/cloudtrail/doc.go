@@ -57,7 +57,9 @@
 // # Invariants and locks
 //
 // mu guards the trails and serializes their changes; every change
-// republishes active, which Record reads without a lock. writeMu
+// republishes active, which Record reads without a lock and keeps with
+// each call it captures: the trails logging when a call is answered take
+// its event, however late the writer gets to it. writeMu
 // serializes the writer (Run, and LookupEvents' flush) and guards the
 // history's count and the records waiting for log files. Lock order:
 // writeMu, then mu (delivery reads a trail's bucket); writeMu is never

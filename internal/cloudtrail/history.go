@@ -129,7 +129,6 @@ func (s *Service) writeLocked(batch []*capture) {
 	b := s.store.NewBatch()
 	defer b.Close()
 	added := 0
-	active := s.active.Load()
 	for _, cp := range batch {
 		rec, entry, f := s.build(cp)
 		raw, err := json.Marshal(rec)
@@ -143,7 +142,7 @@ func (s *Service) writeLocked(batch []*capture) {
 				added++
 			}
 		}
-		s.sendLocked(active, cp, f, raw)
+		s.sendLocked(cp.active, cp, f, raw)
 	}
 	if added == 0 {
 		return

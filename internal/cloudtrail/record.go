@@ -17,9 +17,12 @@ const queueSize = 8192
 // capture is what Record copies out of a call, on the request's
 // goroutine; everything else is worked out by the writer.
 type capture struct {
-	service   *awsproto.Service
-	op        string
-	dataType  string // a data event's resource type; "" for a management event
+	service  *awsproto.Service
+	op       string
+	dataType string // a data event's resource type; "" for a management event
+	// active are the trails logging when the call was answered: those,
+	// not the ones logging when the writer gets to it, take its event.
+	active    *activeTrails
 	caller    awsproto.Caller
 	region    string
 	time      time.Time
@@ -119,7 +122,8 @@ func (s *Service) Record(c *awsproto.Call) {
 		return
 	}
 	dataType := class.dataType
-	if dataType != "" && !s.active.Load().dataTypes[dataType] {
+	active := s.active.Load()
+	if dataType != "" && !active.dataTypes[dataType] {
 		return
 	}
 	r := c.Request
@@ -127,7 +131,7 @@ func (s *Service) Record(c *awsproto.Call) {
 	if h, _, err := net.SplitHostPort(ip); err == nil {
 		ip = h
 	}
-	cp := &capture{service: c.Service, op: c.Op.Name, dataType: dataType, caller: c.Caller, region: c.Region,
+	cp := &capture{service: c.Service, op: c.Op.Name, dataType: dataType, active: active, caller: c.Caller, region: c.Region,
 		time: c.Started, sourceIP: ip, userAgent: r.UserAgent(), host: r.Host, requestID: c.RequestID,
 		errorCode: c.ErrorCode, errorMsg: c.ErrorMessage, input: c.Input, output: c.Output}
 	select {
