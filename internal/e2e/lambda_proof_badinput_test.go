@@ -282,15 +282,18 @@ func TestLambdaProofBadFunctions(t *testing.T) {
 			t.Skipf("functions run without a PID namespace and pids limit here (probe: %s); a fork bomb is only safe in the sandbox", p.raw)
 		}
 		t.Logf("sandbox: pids limit %d", p.pidsLimit)
+		// The bomb runs until the timeout ends it, and must have the time
+		// to fill the pids limit: on a loaded machine two seconds let it
+		// reach 4 processes.
 		createGoFunction(t, c, "bomb", hostile, func(in *lambda.CreateFunctionInput) {
-			in.Timeout, in.MemorySize = aws.Int32(2), aws.Int32(1024)
+			in.Timeout, in.MemorySize = aws.Int32(6), aws.Int32(1024)
 		})
 		start := time.Now()
 		out := invokeJSON(t, c, "bomb", map[string]string{"op": "forkbomb"}, withTail)
 		doc := wantUnhandled(t, "fork bomb", out)
 		tail := tailOf(t, out)
 		t.Logf("fork bomb: %v, %s", time.Since(start), out.Payload)
-		timedOut := strings.HasSuffix(doc.ErrorMessage, " Task timed out after 2.00 seconds")
+		timedOut := strings.HasSuffix(doc.ErrorMessage, " Task timed out after 6.00 seconds")
 		if !timedOut && !strings.HasPrefix(doc.ErrorType, "Runtime.") {
 			t.Errorf("fork bomb: payload %s; want a timeout or a Runtime error", out.Payload)
 		}

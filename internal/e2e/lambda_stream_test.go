@@ -29,7 +29,7 @@ const chunkingHandler = `export const handler = awslambda.streamifyResponse(asyn
   for (let i = 1; i <= 3; i++) {
     responseStream.write('line ' + i + '\n');
     console.log('wrote line ' + i);
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 200));
   }
   if (event.fail) throw new Error(event.fail);
   responseStream.end();
@@ -102,8 +102,11 @@ func TestInvokeWithResponseStreamNode(t *testing.T) {
 		aws.ToString(r.out.ResponseStreamContentType) != "application/vnd.amazon.eventstream" {
 		t.Errorf("answer: status %d, version %q, content type %q", r.out.StatusCode, aws.ToString(r.out.ExecutedVersion), aws.ToString(r.out.ResponseStreamContentType))
 	}
-	if got := strings.Join(r.chunks, ""); got != "line 1\nline 2\nline 3\n" || len(r.chunks) < 3 {
-		t.Errorf("chunks %q, want the three lines, one event at least each", r.chunks)
+	// Writes that reach virga together (a busy machine can hold its reader
+	// back past a pause) may share an event: more than one shows that the
+	// answer was streamed, not buffered whole.
+	if got := strings.Join(r.chunks, ""); got != "line 1\nline 2\nline 3\n" || len(r.chunks) < 2 {
+		t.Errorf("chunks %q, want the three lines in more than one event", r.chunks)
 	}
 	if r.complete.ErrorCode != nil || r.complete.ErrorDetails != nil {
 		t.Errorf("InvokeComplete of a success: %+v", r.complete)
@@ -192,8 +195,10 @@ func TestInvokeWithResponseStreamCustomRuntime(t *testing.T) {
 	lc := lambdaClient(t, env)
 	createGoFunction(t, lc, "raw", rawStreamZip(t))
 	r := invokeStream(t, lc, &lambda.InvokeWithResponseStreamInput{FunctionName: aws.String("raw"),
-		Payload: []byte(`{"words":["alpha ","beta ","gamma"],"ms":20}`)})
-	if strings.Join(r.chunks, "") != "alpha beta gamma" || len(r.chunks) != 3 || r.complete.ErrorCode != nil {
+		Payload: []byte(`{"words":["alpha ","beta ","gamma"],"ms":200}`)})
+	// Words that reach virga together may share an event (see
+	// TestInvokeWithResponseStreamNode).
+	if strings.Join(r.chunks, "") != "alpha beta gamma" || len(r.chunks) < 2 || len(r.chunks) > 3 || r.complete.ErrorCode != nil {
 		t.Errorf("chunks %q, complete %+v", r.chunks, r.complete)
 	}
 	r = invokeStream(t, lc, &lambda.InvokeWithResponseStreamInput{FunctionName: aws.String("raw"),

@@ -79,10 +79,11 @@
 // process (jsonata_worker.go): the library bounds neither its recursion
 // nor the Go stack it grows, and a Go stack overflow cannot be recovered.
 // So is an expression that uses the range operator, each use of which
-// may allocate 10,000,000 items. A worker may map 1 GiB beyond its size
+// may allocate 10,000,000 items. A worker may map 2 GiB beyond its size
 // at start (RLIMIT_AS), so an expression that builds ever larger values
 // ends its worker rather than taking the machine's memory. A worker
-// that dies or runs past ten seconds fails only its expression, with
+// that dies, uses ten seconds of CPU time or waits two minutes (on a
+// busy machine it waits for a CPU) fails only its expression, with
 // States.QueryEvaluationError; the others run in process. In a worker,
 // $random and $uuid take their randomness from the operating system,
 // not from the execution's Env.

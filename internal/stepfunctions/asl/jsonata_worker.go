@@ -36,16 +36,22 @@ import (
 // one JSON answer per line on its stdout. Workers are kept for the next
 // evaluation (at most maxIdleWorkers of them), die with virga
 // (Pdeathsig, and EOF on stdin), and are killed when an evaluation uses
-// more than workerTimeout of processor time. Processor time, not time on
-// the clock: on a loaded machine an evaluation well within its budget
-// can wait its turn for longer than that; wallFactor times it on the
-// clock bounds the wait for a worker that gets no processor time at all.
+// more than workerTimeout of CPU time, or waits longer than
+// workerMaxWait. The bound is CPU time, not time on the clock: on a busy
+// machine a worker may wait for a CPU far longer than it computes, and
+// an expression that needs a second of work must not fail for that.
 
 const (
 	workerEnv      = "VIRGA_ASL_JSONATA_WORKER"
 	maxIdleWorkers = 4
 	workerTimeout  = 10 * time.Second
-	wallFactor     = 12
+	// workerMaxWait bounds an evaluation's time on the clock, whatever
+	// CPU time it used (a worker that blocks, or a machine without
+	// /proc, where CPU time cannot be read).
+	workerMaxWait = 2 * time.Minute
+	// clockTicks is the unit of the CPU times in /proc/PID/stat
+	// (sysconf(_SC_CLK_TCK), 100 on Linux).
+	clockTicks = 100
 	// workerMaxStack bounds a worker goroutine's stack: a runaway
 	// recursion ends the worker after this much, not Go's default 1 GB.
 	workerMaxStack = 64 << 20
@@ -205,12 +211,6 @@ func (w *jsonataWorker) kill() {
 
 // evalIsolated evaluates an expression in a worker.
 func evalIsolated(src string, vars map[string]any) (any, error) {
-	return evalInWorker(src, vars, workerTimeout)
-}
-
-// evalInWorker evaluates an expression in a worker, within budget of
-// processor time.
-func evalInWorker(src string, vars map[string]any, budget time.Duration) (any, error) {
 	idleWorkers.Lock()
 	var w *jsonataWorker
 	if n := len(idleWorkers.list); n > 0 {
@@ -229,20 +229,26 @@ func evalInWorker(src string, vars map[string]any, budget time.Duration) (any, e
 		w.release()
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
 	}
-	stop, timedOut := w.watch(budget)
+	stop, killed := make(chan struct{}), make(chan bool, 1)
+	go w.watch(stop, killed, workerTimeout, workerMaxWait)
 	var line []byte
 	if _, err = w.in.Write(append(req, '\n')); err == nil {
 		line, err = w.out.ReadBytes('\n')
 	}
-	stop()
+	close(stop)
+	timedOut := <-killed
 	if err != nil {
 		w.kill()
-		if timedOut() {
-			return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' took longer than %s to evaluate", src, budget)}
+		if timedOut {
+			return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' took longer than %s to evaluate", src, workerTimeout)}
 		}
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: fmt.Sprintf("The JSONata expression '%s' could not be evaluated: it recursed too deeply or used too much memory", src)}
 	}
-	w.release()
+	if timedOut {
+		w.kill() // answered as it was killed: keep the answer, not the worker
+	} else {
+		w.release()
+	}
 	var a workerAnswer
 	if err := json.Unmarshal(line, &a); err != nil {
 		return nil, &Failure{Name: ErrQueryEvaluation, Cause: err.Error()}
@@ -260,71 +266,60 @@ func evalInWorker(src string, vars map[string]any, budget time.Duration) (any, e
 	return v, nil
 }
 
-// watch kills w once the evaluation starting now has used budget of
-// processor time (time on the clock where the worker's cannot be read),
-// or 12 times that on the clock. stop ends the watch; then timedOut
-// says whether it killed w.
-func (w *jsonataWorker) watch(budget time.Duration) (stop func(), timedOut func() bool) {
-	pid := w.cmd.Process.Pid
-	started, err := processCPUTime(pid)
-	budgetOnClock := err != nil
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	var killed bool
-	go func() {
-		defer close(finished)
-		t0 := time.Now()
-		tick := time.NewTicker(max(budget/100, time.Millisecond))
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case now := <-tick.C:
-				used := now.Sub(t0)
-				if !budgetOnClock {
-					cpu, err := processCPUTime(pid)
-					if err != nil {
-						return // the worker has ended: its reader sees that
-					}
-					used = cpu - started
-				}
-				if used > budget || now.Sub(t0) > budget*wallFactor {
-					killed = true
-					w.cmd.Process.Kill()
-					return
-				}
-			}
+// watch kills w once the evaluation under way has used budget of CPU
+// time or waited maxWait, unless stop is closed first; it sends on
+// killed whether it killed w.
+func (w *jsonataWorker) watch(stop <-chan struct{}, killed chan<- bool, budget, maxWait time.Duration) {
+	start := time.Now()
+	cpu0, ok := w.cpuTime()
+	wait := budget
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-stop:
+			t.Stop()
+			killed <- false
+			return
+		case <-t.C:
 		}
-	}()
-	return func() { close(done); <-finished }, func() bool { return killed }
+		used := time.Since(start)
+		if cpu, ok2 := w.cpuTime(); ok && ok2 {
+			used = cpu - cpu0
+		}
+		if used >= budget || time.Since(start) >= maxWait {
+			w.cmd.Process.Kill()
+			killed <- true
+			return
+		}
+		// No sooner than the remaining CPU time could run out.
+		wait = max(budget-used, 10*time.Millisecond)
+	}
 }
 
-// processCPUTime is the processor time (user and system) process pid
-// has used, from /proc/PID/stat.
-func processCPUTime(pid int) (time.Duration, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+// cpuTime is the CPU time w has used, user and system, as Linux's
+// /proc/PID/stat gives it; false where it cannot be read.
+func (w *jsonataWorker) cpuTime() (time.Duration, bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", w.cmd.Process.Pid))
 	if err != nil {
-		return 0, err
+		return 0, false
 	}
-	// The command name, in parentheses, may hold spaces: fields are
-	// counted from after its closing parenthesis (field 2).
-	i := bytes.LastIndexByte(b, ')')
+	// The command name, field 2, is in parentheses and may hold spaces:
+	// fields are counted after its closing one. utime and stime are
+	// fields 14 and 15.
+	i := bytes.LastIndexByte(raw, ')')
 	if i < 0 {
-		return 0, errors.New("malformed /proc stat")
+		return 0, false
 	}
-	f := strings.Fields(string(b[i+1:]))
+	f := strings.Fields(string(raw[i+1:]))
 	if len(f) < 13 {
-		return 0, errors.New("malformed /proc stat")
+		return 0, false
 	}
-	// Fields 14 and 15, utime and stime, in clock ticks: USER_HZ, 100
-	// on Linux for every architecture it exposes to user space.
 	utime, err1 := strconv.ParseUint(f[11], 10, 64)
 	stime, err2 := strconv.ParseUint(f[12], 10, 64)
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, err
+	if err1 != nil || err2 != nil {
+		return 0, false
 	}
-	return time.Duration(utime+stime) * time.Second / 100, nil
+	return time.Duration(utime+stime) * time.Second / clockTicks, true
 }
 
 // release keeps w for the next evaluation, or stops it.
