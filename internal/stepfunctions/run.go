@@ -90,14 +90,18 @@ func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
 			}
 		}()
 	}
-	prev := e.Events
+	// StopExecution or DeleteStateMachine may already be ending the
+	// execution, appending to its record under r.mu.
+	r.mu.Lock()
+	prev, atTime, atVars := e.Events, e.AtTime, e.AtVars
+	r.mu.Unlock()
 	ax := &asl.Execution{ID: e.ARN, Name: e.Name, RoleArn: e.RoleArn, MachineID: e.MachineARN,
 		MachineName: e.Machine, Start: e.Start, Input: execInput, RedriveCount: int(e.RedriveCount), Done: r.branchesDone}
 	if from != "" {
 		if !r.redriven {
-			ax.Resumed = e.AtTime
+			ax.Resumed = atTime
 		}
-		if vars, err := asl.Decode([]byte(e.AtVars)); err == nil {
+		if vars, err := asl.Decode([]byte(atVars)); err == nil {
 			ax.Vars, _ = vars.(map[string]any)
 		}
 	}
