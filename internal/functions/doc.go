@@ -57,7 +57,7 @@
 //
 // Interpreted runtimes run on the host's interpreter, found once on PATH
 // (or as Options.Python, Node and Ruby name it): python3.x on python3,
-// nodejs*.x on node, ruby3.x on ruby. runtimes.go holds the one table of
+// nodejs*.x on node, ruby3.x and ruby4.0 on ruby. runtimes.go holds the one table of
 // the runtime identifiers virga runs, with the Debian package that gives
 // each family its interpreter; package lambda asks it through
 // CheckRuntime, whose RuntimeError tells an unknown identifier from a

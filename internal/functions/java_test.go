@@ -155,6 +155,7 @@ func TestJavaArgs(t *testing.T) {
 	}{
 		{"java8.al2", initOnDemand, false}, {"java11", initOnDemand, false}, {"java17", initOnDemand, true},
 		{"java21", initProvisioned, true}, {"java25", initOnDemand, true}, {"java25", initProvisioned, false},
+		{"java8.al2023", initOnDemand, false}, {"java11.al2023", initOnDemand, false}, {"java17.al2023", initOnDemand, true},
 	} {
 		rt, err := resolveRuntime(c.id)
 		if err != nil || rt.kind != kindJava {

@@ -64,7 +64,12 @@ var runtimeFamilies = []runtimeFamily{
 		}
 		return strings.TrimSuffix(v, ".x"), true
 	}},
-	{kind: kindRuby, debian: "ruby", version: prefixed("ruby", "3.")},
+	{kind: kindRuby, debian: "ruby", version: func(id string) (string, bool) {
+		if v, ok := prefixed("ruby", "3.")(id); ok {
+			return v, true
+		}
+		return prefixed("ruby", "4.")(id)
+	}},
 	// Java needs a JDK, not only a JRE: the bootstrap is compiled on the
 	// host (bootstraps.CompileJava).
 	{kind: kindJava, debian: "default-jdk-headless", version: func(id string) (string, bool) {
@@ -132,8 +137,11 @@ func prefixed(name, major string) func(string) (string, bool) {
 var notYetRuntimes = []string{"dotnet"}
 
 // javaRuntimes are Lambda's Java runtimes and their Java versions
-// ("Supported runtimes": java25, java21, java17, java11, java8.al2).
-var javaRuntimes = map[string]string{"java8.al2": "8", "java11": "11", "java17": "17", "java21": "21", "java25": "25"}
+// ("Supported runtimes": java25, java21, java17, java11, java8.al2, and
+// the Amazon Linux 2023 editions of Java 8, 11 and 17 added in July
+// 2026, which run here as their Amazon Linux 2 twins do).
+var javaRuntimes = map[string]string{"java8.al2": "8", "java11": "11", "java17": "17", "java21": "21", "java25": "25",
+	"java8.al2023": "8", "java11.al2023": "11", "java17.al2023": "17"}
 
 // resolveRuntime maps a runtime identifier to how it runs.
 func resolveRuntime(id string) (runtimeInfo, error) {
@@ -334,7 +342,7 @@ func javaArgs(rt runtimeInfo, memoryMB int, initType, runtimeDir, optDir string)
 		"-Xshare:auto",
 	}
 	switch rt.id {
-	case "java17", "java21":
+	case "java17", "java17.al2023", "java21":
 		args = append(args, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1")
 	case "java25":
 		if initType != initProvisioned {

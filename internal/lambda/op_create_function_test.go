@@ -115,7 +115,7 @@ func TestCreateFunctionSettings(t *testing.T) {
 		t.Errorf("Tags = %v", got.Tags)
 	}
 	// Every runtime AWS accepts today is accepted, interpreted or not.
-	for _, r := range []string{"python3.9", "python3.14", "nodejs18.x", "nodejs24.x", "provided", "provided.al2", "go1.x", "java21", "java25", "dotnet8", "ruby3.3", "ruby3.4"} {
+	for _, r := range []string{"python3.9", "python3.14", "nodejs18.x", "nodejs24.x", "provided", "provided.al2", "go1.x", "java21", "java25", "dotnet8", "dotnet10", "ruby3.3", "ruby3.4", "ruby4.0", "java8.al2023", "java11.al2023", "java17.al2023", "nodejs26.x", "python3.15"} {
 		f.create("rt-"+strings.NewReplacer(".", "-").Replace(r), "Runtime", r)
 	}
 	// Publish makes version 1 at once; Lambda answers with its
