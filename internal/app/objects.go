@@ -18,3 +18,12 @@ func (o objects) Object(ctx context.Context, bucket, key, versionID string) (io.
 	}
 	return o.a.buckets.Object(ctx, bucket, key, versionID)
 }
+
+// PutObject stores an object as a service writing to a bucket does
+// (Step Functions' ResultWriter).
+func (o objects) PutObject(ctx context.Context, bucket, key string, body []byte, contentType string) error {
+	if o.a.buckets == nil {
+		return s3.ErrNoSuchBucket
+	}
+	return o.a.buckets.PutObjectBytes(ctx, bucket, key, body, contentType)
+}

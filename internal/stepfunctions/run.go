@@ -377,6 +377,21 @@ func (x *execEnv) ReadObject(ctx context.Context, bucket, key, version string) (
 	return data, nil
 }
 
+// WriteObject stores an object in S3 for a Distributed Map state's
+// ResultWriter, as a PutObject would.
+func (x *execEnv) WriteObject(ctx context.Context, bucket, key string, data []byte) error {
+	if x.s.objects == nil {
+		return fmt.Errorf("no S3 in this virga")
+	}
+	if err := x.s.objects.PutObject(ctx, bucket, key, data, "application/json"); err != nil {
+		if ae := apierr.As(err); ae != nil {
+			return fmt.Errorf("%s: %s", ae.Code, ae.Message)
+		}
+		return err
+	}
+	return nil
+}
+
 func (x *execEnv) BranchesReset() {
 	x.r.mu.Lock()
 	defer x.r.mu.Unlock()

@@ -26,9 +26,11 @@ type Functions interface {
 	InvokeAsync(ctx context.Context, function string, payload []byte) (string, error)
 }
 
-// Objects reads objects in S3, for Distributed Map states' ItemReader.
+// Objects reads and writes objects in S3, for Distributed Map states'
+// ItemReader and ResultWriter.
 type Objects interface {
 	Object(ctx context.Context, bucket, key, versionID string) (io.ReadCloser, int64, error)
+	PutObject(ctx context.Context, bucket, key string, body []byte, contentType string) error
 }
 
 // Caller runs another service's operation in process, for the

@@ -72,6 +72,11 @@ type State struct {
 	// ItemReader reads a Distributed Map state's items from a file in
 	// S3 (arn:aws:states:::s3:getObject).
 	ItemReader *ItemReader
+	// Tolerated is a Distributed Map state's failure threshold
+	// (ToleratedFailureCount, ToleratedFailurePercentage and their
+	// Path forms); ResultWriter exports its Map Run's results.
+	Tolerated    Tolerated
+	ResultWriter *ResultWriter
 
 	// JSONata is set for a state whose QueryLanguage is JSONata; its
 	// fields are then Arguments, Output, Assign and Items, and jfields
@@ -379,12 +384,6 @@ func (p *parser) state(name string, d map[string]any, loc string, ql string) *St
 			p.schema(loc, "Field %q is not supported for state type %q", field, typ)
 		}
 	}
-	for _, f := range []string{"ResultWriter", "ToleratedFailurePercentage", "ToleratedFailureCount",
-		"ToleratedFailurePercentagePath", "ToleratedFailureCountPath"} {
-		if _, ok := d[f]; ok {
-			p.schema(loc+"/"+f, "The field %q is not supported by virga", f)
-		}
-	}
 	if next, ok := d["Next"]; ok {
 		s.Next, _ = next.(string)
 		if s.Next == "" {
@@ -552,7 +551,8 @@ const maxLabel = 40
 // distributedFields parses the fields only a Map state in DISTRIBUTED
 // mode takes: Label and ItemBatcher.
 func (p *parser) distributedFields(s *State, d map[string]any, loc string) {
-	for _, f := range []string{"Label", "ItemBatcher", "ItemReader"} {
+	for _, f := range []string{"Label", "ItemBatcher", "ItemReader", "ResultWriter", "ToleratedFailureCount",
+		"ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"} {
 		if _, ok := d[f]; ok && !s.Distributed {
 			p.schema(loc+"/"+f, "The field %q is only supported for a Map state in DISTRIBUTED mode", f)
 		}
@@ -565,6 +565,8 @@ func (p *parser) distributedFields(s *State, d map[string]any, loc string) {
 		s.Label = l
 	}
 	p.itemReader(s, d, loc)
+	p.tolerated(s, d, loc)
+	p.resultWriter(s, d, loc)
 	b, ok := d["ItemBatcher"].(map[string]any)
 	if _, given := d["ItemBatcher"]; given && !ok {
 		p.schema(loc+"/ItemBatcher", "The value for the field 'ItemBatcher' must be an object")
@@ -879,7 +881,8 @@ func (p *parser) jsonataFields(s *State, d map[string]any, loc string) map[strin
 		rest[k] = v
 	}
 	s.jfields = map[string]*jvalue{}
-	for _, f := range []string{"Seconds", "Timestamp", "TimeoutSeconds", "HeartbeatSeconds", "Error", "Cause", "MaxConcurrency"} {
+	for _, f := range []string{"Seconds", "Timestamp", "TimeoutSeconds", "HeartbeatSeconds", "Error", "Cause", "MaxConcurrency",
+		"ToleratedFailureCount", "ToleratedFailurePercentage"} {
 		if _, ok := jexpr(d[f]); ok {
 			s.jfields[f] = p.compileField(d, f, loc)
 			delete(rest, f)

@@ -28,9 +28,31 @@
 // records MapRunStarted, with the Map Run's ARN
 // (arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:UUID, a UUID
 // standing for a missing Label), then MapRunSucceeded, or MapRunFailed
-// when a child fails, which fails the state with
-// States.ExceedToleratedFailureThreshold (the cause is virga's
-// wording). Label, ItemBatcher and ItemReader are refused outside
+// when the failed children exceed the tolerated failure threshold,
+// which fails the state with States.ExceedToleratedFailureThreshold
+// (the cause is virga's wording). The threshold is
+// ToleratedFailureCount and ToleratedFailurePercentage (of the
+// children), their *Path forms, or in a JSONata state expressions;
+// either one exceeded fails the Map Run, and with neither a single
+// failure does. Every child runs to its end before the threshold is
+// judged (AWS may stop starting children once it is exceeded, so no
+// child is ever PENDING). The state's output holds each succeeded
+// child's output and each failed child's execution result unchanged
+// (ExecutionArn, Name, Input, Status FAILED, Error, Cause, dates, as
+// Transformation NONE). A ResultWriter with Resource
+// arn:aws:states:::s3:putObject and Parameters (Arguments) Bucket and
+// Prefix writes, through Env.WriteObject, the children's results to
+// PREFIX/UUID/SUCCEEDED_0.json and FAILED_0.json (UUID ending the Map
+// Run's ARN; only statuses with results have a file, each one file)
+// and manifest.json (DestinationBucket, MapRunArn, ResultFiles by
+// status with Key and Size), also when the Map Run fails; the state's
+// output is then {MapRunArn, ResultWriterDetails: {Bucket, Key}} of the
+// manifest. A file that cannot be written fails the state with
+// States.ResultWriterFailed. WriterConfig's Transformation (NONE, the
+// default when exporting, COMPACT, the default without a ResultWriter,
+// or FLATTEN) formats the results, a failed child's always whole;
+// WriterConfig alone formats the state's output. Label, ItemBatcher,
+// ItemReader, ResultWriter and ToleratedFailure* are refused outside
 // DISTRIBUTED mode. An ItemReader reads the items from a file in S3
 // (arn:aws:states:::s3:getObject, Parameters Bucket, Key and VersionId,
 // through Env.ReadObject): InputType JSON (an array), JSONL (a value a
@@ -68,7 +90,7 @@
 //
 // Not supported: variables in JSONPath states ("$name" references and
 // Assign there), the size limits of variables, a Distributed Map's
-// ResultWriter, ToleratedFailure*, MaxItemsPerBatchPath,
+// WriterConfig OutputType JSONL, MaxItemsPerBatchPath,
 // MaxInputBytesPerBatchPath and MaxItemsPath, ItemReaders other than
 // s3:getObject of JSON, JSONL or CSV (s3:listObjectsV2, MANIFEST,
 // PARQUET), and in a JSONata state BatchInput and an ItemReader's

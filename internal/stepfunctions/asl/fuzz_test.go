@@ -10,6 +10,8 @@ func FuzzParse(f *testing.F) {
 		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"]}],"Parameters":{"a.$":"States.Format('{}',$.x)"},"End":true}}}`,
 		`{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"2024-01-01T00:00:00Z","End":true}}}`,
 		`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input %}","Assign":{"a":"{% 1 %}"},"End":true}}}`,
+		`{"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailurePercentage":5,"ToleratedFailureCountPath":"$.n","ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b","Prefix.$":"$.p"},"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"x","States":{"x":{"Type":"Pass","End":true}}},"End":true}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":"{% 1 %}","ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Arguments":{"Bucket":"b"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"x","States":{"x":{"Type":"Pass","End":true}}},"End":true}}}`,
 		`[]`, `{`,
 	} {
 		f.Add(s)

@@ -87,6 +87,9 @@ type Env interface {
 	// ReadObject returns the content of an object in S3, for a
 	// Distributed Map state's ItemReader.
 	ReadObject(ctx context.Context, bucket, key, version string) ([]byte, error)
+	// WriteObject stores an object in S3, for a Distributed Map
+	// state's ResultWriter.
+	WriteObject(ctx context.Context, bucket, key string, data []byte) error
 	// BranchSucceeded records that branch or iteration index of the
 	// top-level Parallel or Map state running now succeeded with
 	// output, so that a redriven or resumed execution does not run it
@@ -895,6 +898,11 @@ func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.
 			if th.prev > lastID {
 				lastID = th.prev
 			}
+			var cf *childFailed
+			if errors.As(err, &cf) {
+				results[i] = cf.record
+				return
+			}
 			if err != nil {
 				if firstErr == nil {
 					firstErr = err
@@ -954,7 +962,11 @@ func (t *thread) mapState(ctx context.Context, s *State, x *evalContext, in any)
 		return nil, &Failure{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s': The ItemsPath must point to a JSON array", pathText(s.ItemsPath))}
 	}
 	if s.Distributed {
-		return t.mapRun(ctx, s, list, s.MaxConcurrency, func(i int, th *thread) (any, error) {
+		rs, err := t.settings(s, x, in)
+		if err != nil {
+			return nil, err
+		}
+		return t.mapRun(ctx, s, list, s.MaxConcurrency, rs, func(i int, th *thread) (any, error) {
 			if s.ItemSelector == nil {
 				return list[i], nil
 			}
@@ -1012,11 +1024,12 @@ const maxMapRunChildren = 10000
 // executions of a Map Run: each item (through selectItem) or, with an
 // ItemBatcher, each batch {"BatchInput": ..., "Items": [...]} is the
 // input of one child, whose events stay out of the execution's history,
-// which records MapRunStarted and MapRunSucceeded or MapRunFailed. A
-// child that fails fails the Map Run, and the state with
-// States.ExceedToleratedFailureThreshold (no failure is tolerated
-// without ToleratedFailureCount or ToleratedFailurePercentage).
-func (t *thread) mapRun(ctx context.Context, s *State, list []any, limit int,
+// which records MapRunStarted and MapRunSucceeded or MapRunFailed.
+// Every child runs to its end; when the failed children then exceed
+// the tolerated failure threshold (rs), the Map Run fails, and the
+// state with States.ExceedToleratedFailureThreshold. A ResultWriter
+// exports the children's results to S3 (either way) or formats them.
+func (t *thread) mapRun(ctx context.Context, s *State, list []any, limit int, rs *runSettings,
 	selectItem func(i int, th *thread) (any, error), batchInput func() (any, error)) (any, error) {
 	items := make([]any, len(list))
 	for i := range list {
@@ -1042,30 +1055,81 @@ func (t *thread) mapRun(ctx context.Context, s *State, list []any, limit int,
 	if label == "" {
 		label = t.r.env.UUID()
 	}
-	arn := strings.Replace(t.r.exec.MachineID, ":stateMachine:", ":mapRun:", 1) + "/" + label + ":" + t.r.env.UUID()
+	id := t.r.env.UUID()
+	childMachine := t.r.exec.MachineID + "/" + label
+	arn := strings.Replace(childMachine, ":stateMachine:", ":mapRun:", 1) + ":" + id
 	t.record(Event{Type: "MapRunStarted", MapRunArn: arn})
 	if limit <= 0 || limit > maxMapRunChildren {
 		limit = maxMapRunChildren
 	}
-	res, err := t.fanOut(ctx, len(inputs), limit, func(ctx context.Context, i int, th *thread) (any, error) {
+	records, err := t.fanOut(ctx, len(inputs), limit, func(ctx context.Context, i int, th *thread) (any, error) {
 		th.quiet = true
-		return th.machine(ctx, s.Processor, s.Processor.StartAt, inputs[i], 1)
-	})
-	if err != nil {
-		if ctx.Err() != nil {
+		name := t.r.env.UUID()
+		start := t.r.env.Now()
+		out, err := th.machine(ctx, s.Processor, s.Processor.StartAt, inputs[i], 1)
+		if err != nil && ctx.Err() != nil {
 			return nil, err
 		}
-		cause := "The Map Run failed: a child workflow execution failed"
+		rec := childRecord(childMachine, name, inputs[i], out, err, start, t.r.env.Now())
+		if err != nil {
+			return nil, &childFailed{record: rec, err: err}
+		}
+		return rec, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	failed := 0
+	var firstErr error
+	for _, r := range records {
+		if !succeeded(r) {
+			if failed == 0 {
+				m, _ := r.(map[string]any)
+				e, _ := m["Error"].(string)
+				firstErr = &Failure{Name: e}
+			}
+			failed++
+		}
+	}
+	var out any
+	if rw := s.ResultWriter; rw != nil && rw.S3 {
+		res, err := t.writeResults(ctx, rs, arn, id, records, rw.Transformation)
+		if err != nil {
+			if ctx.Err() == nil {
+				var f *Failure
+				errors.As(err, &f)
+				t.record(Event{Type: "MapRunFailed", Error: str(f.Name), Cause: str(f.Cause)})
+			}
+			return nil, err
+		}
+		out = res
+	} else if rw != nil {
+		out = transform(records, rw.Transformation)
+	} else {
+		out = transform(records, "COMPACT")
+	}
+	if rs.exceeded(failed, len(records)) {
+		cause := fmt.Sprintf("The Map Run failed: %d of %d child workflow executions failed, more than the tolerated failure threshold", failed, len(records))
 		var f *Failure
-		if errors.As(err, &f) {
-			cause += " with " + f.Name
+		if errors.As(firstErr, &f) && f.Name != "" {
+			cause += " (the first with " + f.Name + ")"
 		}
 		t.record(Event{Type: "MapRunFailed", Error: str(ErrExceedToleratedFailureThreshold), Cause: str(cause)})
 		return nil, &Failure{Name: ErrExceedToleratedFailureThreshold, Cause: cause}
 	}
 	t.record(Event{Type: "MapRunSucceeded"})
-	return res, nil
+	return out, nil
 }
+
+// childFailed is a Map Run's child workflow execution that failed: its
+// record takes its place among the results (fanOut goes on with the
+// others and does not count it done for a redrive).
+type childFailed struct {
+	record any
+	err    error
+}
+
+func (c *childFailed) Error() string { return c.err.Error() }
 
 // batches groups items for an ItemBatcher: at most maxItems items
 // (when not zero) and at most maxBytes bytes of JSON (when not zero) in

@@ -194,7 +194,11 @@ func (t *thread) mapJ(ctx context.Context, s *State, jc *jctx, raw any) (any, er
 		limit = int(n)
 	}
 	if s.Distributed {
-		return t.mapRun(ctx, s, list, limit, func(i int, th *thread) (any, error) {
+		rs, err := t.settingsJ(s, jc)
+		if err != nil {
+			return nil, err
+		}
+		return t.mapRun(ctx, s, list, limit, rs, func(i int, th *thread) (any, error) {
 			sel := s.jfields["ItemSelector"]
 			if sel == nil {
 				return list[i], nil

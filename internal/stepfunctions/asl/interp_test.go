@@ -69,7 +69,22 @@ func (e *testEnv) BranchSucceeded(i int, out any) {
 	e.branches[i] = out
 }
 func (e *testEnv) BranchesReset() { e.mu.Lock(); defer e.mu.Unlock(); e.branches = nil }
+func (e *testEnv) WriteObject(ctx context.Context, bucket, key string, data []byte) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if bucket == "missing" {
+		return errors.New("NoSuchBucket: The specified bucket does not exist")
+	}
+	if e.objects == nil {
+		e.objects = map[string]string{}
+	}
+	e.objects[bucket+"/"+key] = string(data)
+	return nil
+}
+
 func (e *testEnv) ReadObject(ctx context.Context, bucket, key, version string) ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if b, ok := e.objects[bucket+"/"+key]; ok {
 		return []byte(b), nil
 	}
