@@ -178,8 +178,9 @@
 // and the environment idle again) when each extension subscribed to
 // INVOKE has asked for its next event, within the function's timeout.
 // An environment with external extensions that is retired or reaped
-// (reason spindown), whose invocation timed out (timeout) or whose init
-// failed (failure) has a Shutdown phase in the background, within
+// (reason spindown), whose invocation timed out (timeout) or whose
+// init failed with an /init/error of the runtime or an extension
+// (failure) has a Shutdown phase in the background, within
 // AWS's 2,000 ms: the extensions subscribed to SHUTDOWN get it
 // (deadlineMs 2,000 ms ahead) and have until they ask for their next
 // event, or 2,000 ms less the runtime's share (300 ms; 500 ms when an

@@ -249,8 +249,10 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	initError := func(ev runtimeapi.Event) *Result {
-		e.kill()
-		<-e.proc.Done()
+		if !e.graceful() { // else failInit resets it: SHUTDOWN failure
+			e.kill()
+			<-e.proc.Done()
+		}
 		doc := ev.Body
 		if !json.Valid(doc) {
 			doc = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))

@@ -176,3 +176,23 @@ func TestExtensionShutdownOnTimeout(t *testing.T) {
 		t.Fatalf("after the timeout: %s, init %v", res.Payload, res.InitDuration)
 	}
 }
+
+// A runtime that reports an init error fails the init; the environment
+// ends with SHUTDOWN, reason failure.
+func TestExtensionShutdownOnInitFailure(t *testing.T) {
+	t.Parallel()
+	m := newPools(t, nil)
+	s := spec(t, "provided.al2023", "bootstrap", map[string]string{"bootstrap": `#!/bin/bash
+api=$AWS_LAMBDA_RUNTIME_API
+exec 5<>"/dev/tcp/${api%:*}/${api#*:}"
+body='{"errorMessage":"no config","errorType":"Config.Missing"}'
+printf 'POST /2018-06-01/runtime/init/error HTTP/1.1\r\nHost: x\r\nLambda-Runtime-Function-Error-Type: Config.Missing\r\nContent-Length: %d\r\n\r\n%s' ${#body} "$body" >&5
+sleep 30
+`})
+	s.LayerDirs = []string{extensionLayer(t, map[string]string{"shext": slowExtension})}
+	res := invoke(t, m, s, `"hi"`)
+	if typ, _ := errorOf(t, res); typ != "Config.Missing" {
+		t.Fatalf("init error: %s", res.Payload)
+	}
+	s.Logs.(*memSink).waitFor(t, `[shext] {"eventType":"SHUTDOWN","shutdownReason":"failure","deadlineMs":`)
+}
