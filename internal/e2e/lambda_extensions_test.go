@@ -7,8 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -102,4 +105,64 @@ func TestLambdaExternalExtension(t *testing.T) {
 			t.Fatalf("no INVOKE line for %s in %q", id, msgs)
 		}
 	}
+}
+
+// The caller has its answer as soon as the function returned, while the
+// extension takes a second over the INVOKE event; the REPORT, whose
+// duration covers that second, follows the extension's work. A timed-out
+// invocation resets the environment: the extension gets SHUTDOWN with
+// reason timeout.
+func TestLambdaExtensionAfterAnswer(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	pub, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("slowext"),
+		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createGoFunction(t, c, "slowext", goFunctionZip(t, "bootstrap"), func(in *lambda.CreateFunctionInput) {
+		in.Layers = []string{aws.ToString(pub.LayerVersionArn)}
+		in.Timeout = aws.Int32(2)
+		in.Environment = &lambdatypes.Environment{Variables: map[string]string{"LAMBDAEXT_SLEEP_MS": "1000"}}
+	})
+	invokeJSON(t, c, "slowext", map[string]string{"op": "echo"}, withTail) // cold start; the tail waits for the REPORT
+
+	began := time.Now()
+	out := invokeJSON(t, c, "slowext", map[string]string{"op": "echo", "message": "fast"})
+	took := time.Since(began)
+	if out.FunctionError != nil || !sameJSON(out.Payload, `{"op":"echo","message":"fast"}`) {
+		t.Fatalf("invoke: %v %s", out.FunctionError, out.Payload)
+	}
+	if took > 700*time.Millisecond {
+		t.Fatalf("the answer took %v: it waited for the extension", took)
+	}
+	id := requestIDOf(t, out)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	streams, err := cwl.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/aws/lambda/slowext")})
+	if err != nil || len(streams.LogStreams) != 1 {
+		t.Fatalf("log streams: %v %+v", err, streams)
+	}
+	stream := aws.ToString(streams.LogStreams[0].LogStreamName)
+	msgs := logEvents(t, cwl, "/aws/lambda/slowext", stream, func(m []string) bool {
+		return slices.ContainsFunc(m, func(s string) bool { return strings.HasPrefix(s, "REPORT RequestId: "+id) })
+	})
+	done := slices.IndexFunc(msgs, func(s string) bool { return strings.HasPrefix(s, "[lambdaext] INVOKE done "+id) })
+	report := slices.IndexFunc(msgs, func(s string) bool { return strings.HasPrefix(s, "REPORT RequestId: "+id) })
+	if done < 0 || done > report {
+		t.Fatalf("the REPORT does not follow the extension's work:\n%q", msgs)
+	}
+	d, _, _ := strings.Cut(strings.TrimPrefix(msgs[report], "REPORT RequestId: "+id+"\tDuration: "), " ms")
+	if ms, err := strconv.ParseFloat(d, 64); err != nil || ms < 1000 {
+		t.Fatalf("REPORT duration %q does not cover the extension: %q", d, msgs[report])
+	}
+
+	out = invokeJSON(t, c, "slowext", map[string]any{"op": "sleep", "ms": 5000})
+	if aws.ToString(out.FunctionError) != "Unhandled" || !strings.Contains(string(out.Payload), "Task timed out after 2.00 seconds") {
+		t.Fatalf("timeout: %v %s", out.FunctionError, out.Payload)
+	}
+	logEvents(t, cwl, "/aws/lambda/slowext", stream, func(m []string) bool {
+		return containsLine(m, "[lambdaext] SHUTDOWN timeout")
+	})
 }

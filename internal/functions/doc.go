@@ -171,27 +171,39 @@
 // runtime and every extension have asked for an event; an extension
 // that ends before that fails the init with Extension.Crash (the
 // message is virga's wording), and an extension's /init/error with
-// Extension.InitError. An invocation ends (REPORT, the environment
-// idle again) when the runtime has answered and each extension
-// subscribed to INVOKE has asked for its next event, within the
-// function's timeout (past it the environment is killed and replaced).
-// An environment that is retired or reaped while extensions subscribed
-// to SHUTDOWN sends them SHUTDOWN (shutdownReason spindown, deadlineMs
-// 2,000 ms ahead) and is killed when they have asked for their next
-// event or ended, or after 2,000 ms, AWS's bound for the Shutdown phase
-// with external extensions; this happens in the background, and
-// Close's brief wait may end them sooner. The extensions' processes
-// end with the environment's.
+// Extension.InitError. The caller has its answer as soon as the runtime
+// has given it, as on AWS (pool.invokeEarly), unless it asked for the
+// log tail (LogType Tail), whose answer waits for the REPORT. The
+// invocation ends (REPORT, whose Duration covers the extensions' work,
+// and the environment idle again) when each extension subscribed to
+// INVOKE has asked for its next event, within the function's timeout.
+// An environment with external extensions that is retired or reaped
+// (reason spindown), whose invocation timed out (timeout) or whose
+// init failed with an /init/error of the runtime or an extension
+// (failure) has a Shutdown phase in the background, within
+// AWS's 2,000 ms: the extensions subscribed to SHUTDOWN get it
+// (deadlineMs 2,000 ms ahead) and have until they ask for their next
+// event, or 2,000 ms less the runtime's share (300 ms; 500 ms when an
+// internal extension registered); then the runtime is sent SIGTERM and
+// has its share to end before everything is killed. AWS signals the
+// runtime first: here the runtime is the first process of its
+// sandbox's PID namespace, whose end ends the extensions, so it comes
+// last (and, as a namespace's first process, takes SIGTERM only if it
+// handles it). Close's brief wait may end a Shutdown phase sooner. The
+// extensions' processes end with the environment's.
 //
 // Not supported yet: the Telemetry and Logs APIs, extensions of
 // container image functions (an image's /opt/extensions is not
-// started), SIGTERM to the runtime at shutdown (it is killed), SHUTDOWN
-// with reason timeout or failure (an environment that timed out or
-// crashed is killed without it), resetting the environment when an
-// extension ends after init or posts /exit/error (it is only no longer
-// waited for), answering the caller before the extensions finish their
-// INVOKE event (AWS answers as soon as the runtime has; virga answers
-// with the REPORT), the limit of 10 extensions for external ones,
+// started), SHUTDOWN with reason failure when the runtime crashes
+// during an invocation (the extensions end with it: see above) or an
+// init times out (the environment is killed), resetting the environment
+// when an extension ends after init or posts /exit/error (it is only no
+// longer waited for), a REPORT status of timeout when the extensions
+// outlast the function's timeout after the runtime answered (the
+// environment is reset with SHUTDOWN timeout, the REPORT keeps the
+// runtime's status), the log tail (LogType Tail) of an answer given
+// before the extensions finished (such an invocation is answered with
+// its REPORT), the limit of 10 extensions for external ones,
 // SnapStart, X-Ray daemon access from containers
 // (AWS_XRAY_DAEMON_ADDRESS is not set in them), host names added while
 // an image function's container runs (its /etc/hosts holds the names

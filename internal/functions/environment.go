@@ -54,6 +54,9 @@ type environment struct {
 	// one will write its END and REPORT lines any more).
 	pending   atomic.Int32
 	closeOnce sync.Once
+	// shutReason is the SHUTDOWN event's reason when the environment
+	// is closed (extensions.go); empty is spindown. Set before close.
+	shutReason string
 
 	// Guarded by pool.mu.
 	state    envState
@@ -246,8 +249,10 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	initError := func(ev runtimeapi.Event) *Result {
-		e.kill()
-		<-e.proc.Done()
+		if !e.graceful() { // else failInit resets it: SHUTDOWN failure
+			e.kill()
+			<-e.proc.Done()
+		}
 		doc := ev.Body
 		if !json.Valid(doc) {
 			doc = errorDoc(orString(ev.ErrorType, "Runtime.Unknown"), string(ev.Body))
@@ -346,7 +351,7 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		if e.proc == nil {
 			e.discard()
 		} else {
-			e.close()
+			e.failed()
 		}
 		return &Result{Payload: doc, FunctionError: "Unhandled", InitDuration: init}
 	}
@@ -364,7 +369,7 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 	if e.proc == nil {
 		e.discard()
 	} else {
-		e.close()
+		e.failed()
 	}
 	return res
 }
@@ -391,13 +396,17 @@ func seconds(d time.Duration) string {
 type outcome uint8
 
 const (
-	outcomeHealthy outcome = iota // the environment serves on
-	outcomeDead                   // the environment is gone
-	outcomeRetry                  // gone before the runtime received the invocation
+	outcomeHealthy  outcome = iota // the environment serves on
+	outcomeDead                    // the environment is gone
+	outcomeRetry                   // gone before the runtime received the invocation
+	outcomeAnswered                // answered; the extensions are still at work (invokeEarly)
 )
 
-// invoke runs inv in the environment, which must be ready.
-func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
+// invoke runs inv in the environment, which must be ready. With early
+// set (the pool has external extensions), the Result goes there as soon
+// as the runtime has answered if extensions are still at work on the
+// INVOKE event; invoke returns when they are done (see invokeEarly).
+func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (*Result, outcome) {
 	m := e.pool.m
 	spec := &e.pool.spec
 	if cold {
@@ -501,7 +510,7 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 				// Read the peak while the cgroup is there: killing removes
 				// it, and REPORT would say "Max Memory Used: 0 MB".
 				e.maxMemoryMB()
-				e.kill()
+				e.reset(runtimeapi.ShutdownTimeout)
 				now := m.clock.Now()
 				msg := now.UTC().Format(timeFormat) + " " + inv.RequestID + " Task timed out after " + seconds(timeout) + " seconds"
 				res.FunctionError = "Unhandled"
@@ -512,17 +521,27 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 				break wait
 			}
 		}
+		if res.FunctionError != "" {
+			res.ErrorType = orString(errorType, errorTypeOf(res.Payload, "Runtime.Unknown"))
+		}
 		if state == outcomeHealthy {
 			// The invocation ends when every extension subscribed to
-			// INVOKE has asked for its next event, within the timeout.
+			// INVOKE has asked for its next event, within the timeout;
+			// the caller has its answer as soon as the runtime gave it.
 			if done := e.api.ExtensionsDone(); !closed(done) {
+				if early != nil && !inv.Tail {
+					answer := *res
+					answer.Duration = m.clock.Now().Sub(start)
+					answer.MaxMemoryUsedMB = e.maxMemoryMB()
+					early <- &answer
+				}
 				select {
 				case <-done:
 				case <-e.proc.Done():
 					state = outcomeDead
 				case <-timer.C:
 					e.maxMemoryMB()
-					e.kill()
+					e.reset(runtimeapi.ShutdownTimeout)
 					state = outcomeDead
 				}
 			}
@@ -540,9 +559,6 @@ func (e *environment) invoke(inv *Invocation, cold bool) (*Result, outcome) {
 	e.out.flush()
 	if logLine != "" {
 		e.logFault(end, logLine)
-	}
-	if res.FunctionError != "" {
-		res.ErrorType = orString(errorType, errorTypeOf(res.Payload, "Runtime.Unknown"))
 	}
 	if status == statusTimeout {
 		errorType = "" // REPORT says "Status: timeout" without a type
@@ -595,8 +611,8 @@ func (e *environment) kill() {
 // and its log stream closes once its output has drained.
 func (e *environment) close() {
 	e.closeOnce.Do(func() {
-		if e.proc != nil && e.api.HasShutdownSubscribers() && e.api.State() != runtimeapi.StateClosed {
-			go e.shutdown(runtimeapi.ShutdownSpindown)
+		if e.graceful() {
+			go e.shutdown(orString(e.shutReason, runtimeapi.ShutdownSpindown))
 			return
 		}
 		e.kill()

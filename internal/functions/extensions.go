@@ -122,16 +122,73 @@ func functionInfo(spec *Spec, version string) runtimeapi.FunctionInfo {
 		Handler: spec.Handler, AccountID: account}
 }
 
-// shutdown is the environment's Shutdown phase when extensions
-// subscribed to SHUTDOWN: they get the event, and the environment ends
-// when each has asked for its next event or shutdownLimit has passed.
+// The runtime's part of the Shutdown phase with external extensions:
+// "Lambda reserves up to 300 ms (500 ms for a runtime with an internal
+// extension) for the runtime process to perform a graceful shutdown",
+// the rest of shutdownLimit going to the external extensions.
+const (
+	runtimeGrace         = 300 * time.Millisecond
+	runtimeGraceInternal = 500 * time.Millisecond
+)
+
+// graceful reports whether closing the environment runs a Shutdown
+// phase: it has external extensions and is not dead already.
+func (e *environment) graceful() bool {
+	return len(e.pool.extensions) > 0 && e.proc != nil && e.api.State() != runtimeapi.StateClosed
+}
+
+// reset ends the environment after an invocation timed out: with
+// external extensions the Shutdown phase (reason) runs when it is
+// closed, as AWS resets an environment; otherwise it is killed now.
+func (e *environment) reset(reason string) {
+	if e.graceful() {
+		e.shutReason = reason
+		return
+	}
+	e.kill()
+}
+
+// failed closes an environment whose init failed; with external
+// extensions they are sent SHUTDOWN with reason failure.
+func (e *environment) failed() {
+	if e.shutReason == "" {
+		e.shutReason = runtimeapi.ShutdownFailure
+	}
+	e.close()
+}
+
+// terminator is a process that can be asked to end (SIGTERM).
+type terminator interface{ Terminate() }
+
+// shutdown is the environment's Shutdown phase with external
+// extensions. Those subscribed to SHUTDOWN get the event (reason,
+// deadlineMs shutdownLimit ahead) and have until they ask for their
+// next event or shutdownLimit less the runtime's grace has passed; then
+// the runtime is sent SIGTERM and has its grace (300 ms, 500 ms with an
+// internal extension) to end before everything is killed. AWS signals
+// the runtime first; here the runtime is the first process of the
+// environment's PID namespace, whose end would take the extensions
+// with it, so it comes last, within the same budgets.
 func (e *environment) shutdown(reason string) {
-	timer := time.NewTimer(shutdownLimit)
-	defer timer.Stop()
+	grace := runtimeGrace
+	if e.api.HasInternalExtensions() {
+		grace = runtimeGraceInternal
+	}
+	deadline := time.Now().Add(shutdownLimit)
+	timer := time.NewTimer(shutdownLimit - grace)
 	select {
-	case <-e.api.Shutdown(reason, time.Now().Add(shutdownLimit)):
+	case <-e.api.Shutdown(reason, deadline):
 	case <-e.proc.Done():
 	case <-timer.C:
+	}
+	timer.Stop()
+	if t, ok := e.proc.(terminator); ok {
+		t.Terminate()
+		timer.Reset(grace)
+		select {
+		case <-e.proc.Done():
+		case <-timer.C:
+		}
 	}
 	e.kill()
 	e.done()

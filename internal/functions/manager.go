@@ -364,8 +364,14 @@ func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Resul
 				return res, err
 			}
 		}
-		res, out := e.invoke(inv, cold)
-		p.release(e, out)
+		var res *Result
+		var out outcome
+		if len(p.extensions) == 0 {
+			res, out = e.invoke(inv, cold, nil)
+			p.release(e, out)
+		} else if res, out = p.invokeEarly(e, inv, cold); res != nil && out == outcomeAnswered {
+			return res, nil
+		}
 		if out != outcomeRetry {
 			p.stats.done(res)
 			return res, nil
@@ -378,6 +384,32 @@ func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Resul
 			p.stats.done(res)
 			return res, nil
 		}
+	}
+}
+
+// invokeEarly runs inv in e, an environment with external extensions,
+// and returns as soon as the runtime has answered (outcomeAnswered):
+// AWS answers the caller then, while the extensions go on with the
+// INVOKE event. The environment stays busy, and its REPORT waits, until
+// they are done; it is then released and the invocation counted.
+func (p *pool) invokeEarly(e *environment, inv *Invocation, cold bool) (*Result, outcome) {
+	type ended struct {
+		res *Result
+		out outcome
+	}
+	early := make(chan *Result, 1)
+	fin := make(chan ended, 1)
+	go func() {
+		res, out := e.invoke(inv, cold, early)
+		p.release(e, out)
+		fin <- ended{res, out}
+	}()
+	select {
+	case res := <-early:
+		go func() { p.stats.done((<-fin).res) }()
+		return res, outcomeAnswered
+	case f := <-fin:
+		return f.res, f.out
 	}
 }
 

@@ -332,6 +332,22 @@ func (s *Server) HasShutdownSubscribers() bool {
 	return false
 }
 
+// HasInternalExtensions reports whether an extension registered from
+// the runtime's process (one not among the expected external ones).
+func (s *Server) HasInternalExtensions() bool {
+	if !s.hasExt.Load() {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.ext.list {
+		if !e.external {
+			return true
+		}
+	}
+	return false
+}
+
 type tracing struct {
 	Type  string `json:"type"`
 	Value string `json:"value"`

@@ -322,6 +322,7 @@ func (h *Host) run(cfg *Config, namespaces bool, cg *cgroup, p *Process, started
 	}
 	pid := cmd.Process.Pid
 	p.pid = pid
+	p.term = func() { cmd.Process.Signal(syscall.SIGTERM) }
 	p.kill = func() {
 		if namespaces {
 			cmd.Process.Kill() // PID 1 of its namespace: the namespace dies with it

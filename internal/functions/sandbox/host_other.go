@@ -43,6 +43,7 @@ func (h *Host) Start(cfg *Config) (*Process, error) {
 	pid := cmd.Process.Pid
 	p := &Process{pid: pid, done: make(chan struct{}),
 		kill: func() { syscall.Kill(-pid, syscall.SIGKILL) },
+		term: func() { syscall.Kill(pid, syscall.SIGTERM) },
 		peak: func() int64 { return 0 }}
 	go func() {
 		cmd.Wait()

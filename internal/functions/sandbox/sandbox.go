@@ -82,6 +82,7 @@ type Process struct {
 	pid  int
 	done chan struct{}
 	kill func()
+	term func()       // SIGTERM to the process itself, not what it started
 	peak func() int64 // bytes, 0 if unknown
 
 	mu       sync.Mutex
@@ -108,6 +109,19 @@ func (p *Process) Kill() {
 	case <-p.done:
 	default:
 		p.kill()
+	}
+}
+
+// Terminate asks the process (not the processes it started) to end
+// with SIGTERM. In its own PID namespace the process is the
+// namespace's first, which takes the signal only if it handles it.
+func (p *Process) Terminate() {
+	select {
+	case <-p.done:
+	default:
+		if p.term != nil {
+			p.term()
+		}
 	}
 }
 

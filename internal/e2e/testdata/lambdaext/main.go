@@ -2,7 +2,9 @@
 // tests: it registers for INVOKE and SHUTDOWN through the Extensions
 // API, prints the register answer, each INVOKE's request id and the
 // SHUTDOWN's reason to stdout (the function's log stream), and exits
-// after SHUTDOWN.
+// after SHUTDOWN. With LAMBDAEXT_SLEEP_MS set (the function's
+// variables are the extension's), it takes that long over each INVOKE
+// and prints "[lambdaext] INVOKE done ID" when it has.
 package main
 
 import (
@@ -13,6 +15,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 )
 
 func main() {
@@ -47,6 +51,10 @@ func main() {
 		switch ev.EventType {
 		case "INVOKE":
 			fmt.Println("[lambdaext] INVOKE " + ev.RequestID)
+			if ms, err := strconv.Atoi(os.Getenv("LAMBDAEXT_SLEEP_MS")); err == nil {
+				time.Sleep(time.Duration(ms) * time.Millisecond)
+				fmt.Println("[lambdaext] INVOKE done " + ev.RequestID)
+			}
 		case "SHUTDOWN":
 			fmt.Println("[lambdaext] SHUTDOWN " + ev.ShutdownReason)
 			os.Exit(0)
