@@ -337,7 +337,14 @@ func TestSQSLongPollAndDelay(t *testing.T) {
 		}
 		done <- out
 	}()
-	time.Sleep(200 * time.Millisecond) // most often the poll waits by now; if not, it finds the message at once
+	// Send once a ReceiveMessage is in flight (this test's, or another
+	// parallel test's: then the poll finds the message at once, which
+	// the bound below allows too).
+	for deadline := time.Now().Add(30 * time.Second); receivesInFlight() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the long poll never reached ReceiveMessage")
+		}
+	}
 	c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("wake")})
 	select {
 	case out := <-done:
@@ -465,7 +472,7 @@ func TestSQSRedriveMoveTask(t *testing.T) {
 		c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &src, MaxNumberOfMessages: 10})
 	}
 	// Receives past maxReceiveCount move all three to the DLQ.
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		attrs, _ := c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &dlq, AttributeNames: []types.QueueAttributeName{"ApproximateNumberOfMessages"}})
 		if attrs.Attributes["ApproximateNumberOfMessages"] == "3" {
@@ -722,7 +729,8 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 			t.Fatal("the long poll never reached ReceiveMessage")
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Half the poll's 20 s: a shutdown that waited for it would not fit.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := env.App.Shutdown(ctx); err != nil {
 		t.Errorf("Shutdown with a long poll in flight: %v", err)
@@ -732,7 +740,7 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 		if r.err != nil || len(r.out.Messages) != 0 {
 			t.Errorf("the long poll got %v, %v; want an empty answer", r.out, r.err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatal("the long poll was not answered")
 	}
 }
