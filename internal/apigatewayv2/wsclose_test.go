@@ -96,7 +96,7 @@ func TestWebSocketCloseRunsDisconnect(t *testing.T) {
 // just dialled, which it does after the handshake, and returns it.
 func waitConnection(t *testing.T, h *harness) *wsConn {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		if conns := h.s.ws.connections(); len(conns) > 0 {
 			return conns[0]
 		}

@@ -52,7 +52,7 @@ func dialWS(t *testing.T, srv *httptest.Server, api, stage string) (*websocket.C
 // waitCalls waits for a function to have been called n times.
 func (h *harness) waitCalls(fn string, n int) []map[string]any {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		calls := h.fns.callsTo(fn)
 		if len(calls) >= n {

@@ -79,7 +79,7 @@ func TestCloudWatchAlarmFakeClock(t *testing.T) {
 	}
 	notification := func() alarmNotification {
 		t.Helper()
-		out, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 5})
+		out, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 20})
 		if err != nil || len(out.Messages) != 1 {
 			t.Fatalf("notification: %v %+v", err, out)
 		}

@@ -64,7 +64,7 @@ func TestCloudWatchCompositeAlarm(t *testing.T) {
 	}
 	note := func() map[string]any {
 		t.Helper()
-		out, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 5})
+		out, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 20})
 		if err != nil || len(out.Messages) != 1 {
 			t.Fatalf("notification: %v %+v", err, out)
 		}

@@ -575,7 +575,9 @@ func TestELBv2IdleTimeoutIsIdle(t *testing.T) {
 	env := e2e.Start(t)
 	c := elb.NewFromConfig(env.Config)
 	ctx := context.Background()
-	const pieces, gap = 4, 400 * time.Millisecond // 1.2 s of gaps, each under the 1 s timeout
+	// 3.5 s of gaps, each well under the 3 s timeout even when a loaded
+	// machine is late by a second or two to write a piece.
+	const pieces, gap = 8, 500 * time.Millisecond
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := range pieces {
 			if i > 0 {
@@ -598,15 +600,19 @@ func TestELBv2IdleTimeoutIsIdle(t *testing.T) {
 	}
 	lbARN := lb.LoadBalancers[0].LoadBalancerArn
 	if _, err := c.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lbARN,
-		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("1")}}}); err != nil {
+		Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("3")}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lbARN, Protocol: elbtypes.ProtocolEnumHttp,
 		Port: aws.Int32(freePort(t)), DefaultActions: forwardTo(tg)}); err != nil {
 		t.Fatal(err)
 	}
+	want := ""
+	for i := range pieces {
+		want += fmt.Sprintf("piece %d\n", i)
+	}
 	res, body := albGet(t, env, aws.ToString(lb.LoadBalancers[0].DNSName), "GET", "/", nil)
-	if res.StatusCode != 200 || body != "piece 0\npiece 1\npiece 2\npiece 3\n" {
+	if res.StatusCode != 200 || body != want {
 		t.Errorf("streamed answer: %d %q", res.StatusCode, body)
 	}
 }

@@ -58,7 +58,7 @@ func TestEventBridgeToFIFOQueueNeedsContentDeduplication(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &good, WaitTimeSeconds: 5,
+	out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &good, WaitTimeSeconds: 20,
 		MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{"All"}})
 	if err != nil || len(out.Messages) != 1 {
 		t.Fatalf("content-deduplicated FIFO queue: %+v %v", out, err)

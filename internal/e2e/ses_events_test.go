@@ -95,7 +95,7 @@ func TestSESConfigurationSetEvents(t *testing.T) {
 	}
 	var got []record
 	for len(got) < 2 {
-		out, err := queues.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 5})
+		out, err := queues.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -142,7 +142,7 @@ func TestSNSToLambda(t *testing.T) {
 	if _, err := c.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("for nobody")}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 5, MessageAttributeNames: []string{"All"}})
+	got, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 20, MessageAttributeNames: []string{"All"}})
 	if err != nil || len(got.Messages) != 1 || !strings.Contains(aws.ToString(got.Messages[0].Body), `"Message" : "for nobody"`) ||
 		aws.ToString(got.Messages[0].MessageAttributes["ErrorCode"].StringValue) != "ResourceNotFoundException" {
 		t.Fatalf("dead-letter queue: %+v %v", got, err)

@@ -1,11 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -324,24 +326,32 @@ func TestSQSLongPollAndDelay(t *testing.T) {
 	ctx := context.Background()
 	url := createQueue(t, c, "poll", nil)
 
-	// A long poll returns as soon as a message arrives.
+	// A long poll returns as soon as a message arrives: well before its
+	// 20 s are up, however slow a loaded machine is to serve the calls.
 	done := make(chan *sqs.ReceiveMessageOutput, 1)
 	start := time.Now()
 	go func() {
-		out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &url, WaitTimeSeconds: 10})
+		out, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &url, WaitTimeSeconds: 20})
 		if err != nil {
 			t.Error(err)
 		}
 		done <- out
 	}()
-	time.Sleep(200 * time.Millisecond)
+	// Send once a ReceiveMessage is in flight (this test's, or another
+	// parallel test's: then the poll finds the message at once, which
+	// the bound below allows too).
+	for deadline := time.Now().Add(30 * time.Second); receivesInFlight() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the long poll never reached ReceiveMessage")
+		}
+	}
 	c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("wake")})
 	select {
 	case out := <-done:
-		if len(out.Messages) != 1 || time.Since(start) > 5*time.Second {
+		if len(out.Messages) != 1 || time.Since(start) > 10*time.Second {
 			t.Errorf("long poll: %d messages after %v", len(out.Messages), time.Since(start))
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("long poll did not return")
 	}
 
@@ -462,7 +472,7 @@ func TestSQSRedriveMoveTask(t *testing.T) {
 		c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &src, MaxNumberOfMessages: 10})
 	}
 	// Receives past maxReceiveCount move all three to the DLQ.
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		attrs, _ := c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &dlq, AttributeNames: []types.QueueAttributeName{"ApproximateNumberOfMessages"}})
 		if attrs.Attributes["ApproximateNumberOfMessages"] == "3" {
@@ -697,8 +707,9 @@ func TestSQSQueryAtQueueURL(t *testing.T) {
 // TestSQSShutdownEndsLongPolls: stopping virga while a client long-polls
 // answers the poll at once, empty, as when its wait runs out, and the
 // shutdown is clean instead of waiting out the poll.
+// Not parallel: it waits until a goroutine of the process is in
+// ReceiveMessage, and no other test's may be.
 func TestSQSShutdownEndsLongPolls(t *testing.T) {
-	t.Parallel()
 	env := Start(t)
 	c := sqsClient(env)
 	url := createQueue(t, c, "idle", nil)
@@ -711,8 +722,15 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 		out, err := c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: &url, WaitTimeSeconds: 20})
 		done <- result{out, err}
 	}()
-	time.Sleep(200 * time.Millisecond) // let the poll start waiting
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Shut down once the poll is being served: before that, the closed
+	// listener would refuse it.
+	for deadline := time.Now().Add(30 * time.Second); receivesInFlight() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the long poll never reached ReceiveMessage")
+		}
+	}
+	// Half the poll's 20 s: a shutdown that waited for it would not fit.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := env.App.Shutdown(ctx); err != nil {
 		t.Errorf("Shutdown with a long poll in flight: %v", err)
@@ -722,7 +740,15 @@ func TestSQSShutdownEndsLongPolls(t *testing.T) {
 		if r.err != nil || len(r.out.Messages) != 0 {
 			t.Errorf("the long poll got %v, %v; want an empty answer", r.out, r.err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatal("the long poll was not answered")
 	}
+}
+
+// receivesInFlight counts the goroutines of this process (the apps of
+// the tests run in it) that are in SQS's ReceiveMessage.
+func receivesInFlight() int {
+	var b bytes.Buffer
+	pprof.Lookup("goroutine").WriteTo(&b, 2)
+	return strings.Count(b.String(), "/internal/sqs.(*Service).receiveMessage(")
 }

@@ -254,7 +254,7 @@ func TestXRayDaemonUDP(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		got, err := c.BatchGetTraces(ctx, &xray.BatchGetTracesInput{TraceIds: []string{id}})
 		if err != nil {

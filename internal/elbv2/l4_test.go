@@ -299,7 +299,7 @@ func TestDeleteListenerEndsConnections(t *testing.T) {
 	}
 	// The flow's socket goes (its listener's reader closes it as it
 	// ends): its port can be bound again.
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		c, err := net.ListenPacket("udp", flow.String())
 		if err == nil {
 			c.Close()

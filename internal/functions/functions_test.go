@@ -22,6 +22,7 @@ import (
 	// import keeps the module a requirement of the tests.
 	_ "github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/virga/virga/internal/functions/runtimeapi"
 	"github.com/virga/virga/internal/ids"
 )
 
@@ -623,7 +624,7 @@ func TestRetireAndReap(t *testing.T) {
 	m.Retire(strings.Split(s.Key, "#")[0])
 	waitGone(t, pid)
 	sink := s.Logs.(*memSink)
-	for i := 0; ; i++ {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		sink.mu.Lock()
 		closed := len(sink.streams) == 1
 		for _, st := range sink.streams {
@@ -633,7 +634,7 @@ func TestRetireAndReap(t *testing.T) {
 		if closed {
 			break
 		}
-		if i > 400 {
+		if time.Now().After(deadline) {
 			t.Fatal("log stream of the retired environment not closed")
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -668,7 +669,7 @@ func TestRetireAndReap(t *testing.T) {
 
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
-	for i := 0; ; i++ {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); os.IsNotExist(err) {
 			return
 		}
@@ -676,7 +677,7 @@ func waitGone(t *testing.T, pid int) {
 		if strings.Contains(string(b), ") Z ") {
 			return
 		}
-		if i > 400 {
+		if time.Now().After(deadline) {
 			t.Fatalf("process %d still runs", pid)
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -799,20 +800,28 @@ func TestCloseEndsBusyEnvironments(t *testing.T) {
 		res, _ := m.Invoke(context.Background(), s, &Invocation{RequestID: "long", Payload: []byte(`{"action":"sleep","ms":20000}`)})
 		done <- res
 	}()
+	// Close once the invocation is in the runtime's hands: a cold start
+	// on a loaded machine can take seconds.
 	p, _ := m.poolFor(s)
-	for i := 0; ; i++ {
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		var envs []*environment
 		p.mu.Lock()
-		ready := len(p.all) == 1
+		for e := range p.all {
+			envs = append(envs, e)
+		}
 		p.mu.Unlock()
-		if ready {
+		invoking := false
+		for _, e := range envs {
+			invoking = invoking || e.api.State() == runtimeapi.StateInvoking
+		}
+		if invoking {
 			break
 		}
-		if i > 1000 {
-			t.Fatal("environment never started")
+		if time.Now().After(deadline) {
+			t.Fatal("the invocation never reached the environment")
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	time.Sleep(50 * time.Millisecond)
 	start := time.Now()
 	m.Close()
 	res := <-done

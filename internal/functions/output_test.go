@@ -51,7 +51,7 @@ func waitPipeEmpty(t *testing.T, o *output) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 2000 {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 		avail := 0
 		rc.Control(func(fd uintptr) { avail = pipeAvailable(int(fd)) })
 		if avail == 0 && !o.inflight.Load() {

@@ -301,7 +301,7 @@ func TestStreamReaderRestarts(t *testing.T) {
 		defer f.svc.esm.mu.Unlock()
 		return m.result
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for result() == "" && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

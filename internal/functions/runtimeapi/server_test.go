@@ -260,7 +260,7 @@ func TestUndeliveredInvocationWaits(t *testing.T) {
 	// away finds it Invoking and is refused (403); one after the failed
 	// write is noticed gets the invocation.
 	var r *http.Response
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		r = <-nextAsync(s)
 		if r == nil || r.StatusCode != http.StatusForbidden || time.Now().After(deadline) {
 			break

@@ -113,7 +113,7 @@ func TestStats(t *testing.T) {
 			t.Fatal(err)
 		}
 		var s Stats
-		for deadline := time.Now().Add(5 * time.Second); ; {
+		for deadline := time.Now().Add(20 * time.Second); ; {
 			if s = d.Stats(); s.WALSyncs > 0 || time.Now().After(deadline) {
 				break
 			}

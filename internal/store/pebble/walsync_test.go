@@ -169,7 +169,7 @@ func TestWALSyncLoop(t *testing.T) {
 	if _, err := f.Write([]byte("record")); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for inner.syncs.Load() == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the WAL was not fsynced in the background")
