@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -377,6 +378,7 @@ func TestSAMEventSources(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for len(seen) < len(want) {
 		if time.Now().After(deadline) {
+			logFunctionLogs(t, env, "/aws/lambda/")
 			t.Fatalf("sources seen: %v, want %v", seen, want)
 		}
 		out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(outs["Out"]), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
@@ -638,4 +640,27 @@ func TestCloudFormationRESTAPIToSQS(t *testing.T) {
 // cloudformation deploy names its change set by the second it starts in.
 func awaitNextSecond() {
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+}
+
+// logFunctionLogs writes to the test's log what the log groups whose
+// names start with prefix hold: on a failure, what the functions said.
+func logFunctionLogs(t *testing.T, env *e2e.Env, prefix string) {
+	t.Helper()
+	ctx := context.Background()
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	groups, err := cwl.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(prefix)})
+	if err != nil {
+		t.Logf("listing log groups: %v", err)
+		return
+	}
+	for _, g := range groups.LogGroups {
+		out, err := cwl.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: g.LogGroupName})
+		if err != nil {
+			t.Logf("%s: %v", aws.ToString(g.LogGroupName), err)
+			continue
+		}
+		for _, ev := range out.Events {
+			t.Logf("%s %s: %s", aws.ToString(g.LogGroupName), aws.ToString(ev.LogStreamName), strings.TrimRight(aws.ToString(ev.Message), "\n"))
+		}
+	}
 }

@@ -1,12 +1,17 @@
 package functions
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -203,11 +208,60 @@ func probeEnv() []string {
 	return env
 }
 
-// replaceLinkDir makes dir hold exactly the symbolic links name →
-// target. It runs before any Python environment of this virga starts
-// (they wait for pythonSDK.done), so nothing reads dir meanwhile.
+// replaceLinkDir makes dir a symbolic link to a directory holding
+// exactly the symbolic links name → target, without a moment when dir is
+// missing or partly made: the runtime directory is shared by every virga
+// on the machine that uses the default work directory (in-memory ones,
+// and the many an end-to-end test run starts in one process), whose
+// functions may be importing from it while another builds it. The
+// directory is named by a digest of its links and made once, by renaming
+// a complete copy into place; dir is then replaced by renaming a new
+// link over it, which readers see as the old link or the new one. A
+// directory of links a link no longer points to is left: one per host
+// interpreter, a few kilobytes each.
 func replaceLinkDir(dir string, links map[string]string) error {
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".site-packages-*")
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(links)) {
+		fmt.Fprintf(h, "%s\x00%s\x00", name, links[name])
+	}
+	name := "." + filepath.Base(dir) + "-" + hex.EncodeToString(h.Sum(nil))[:16]
+	parent := filepath.Dir(dir)
+	if err := makeLinkDir(filepath.Join(parent, name), links); err != nil {
+		return err
+	}
+	if cur, err := os.Readlink(dir); err == nil && cur == name {
+		return nil
+	}
+	tmp := filepath.Join(parent, fmt.Sprintf(".%s-link-%d-%d", filepath.Base(dir), os.Getpid(), linkSeq.Add(1)))
+	if err := os.Symlink(name, tmp); err != nil {
+		return err
+	}
+	err := os.Rename(tmp, dir)
+	if err != nil {
+		// dir is a directory (made before links were used): the rename
+		// cannot replace it.
+		if fi, lerr := os.Lstat(dir); lerr == nil && fi.IsDir() {
+			if err = os.RemoveAll(dir); err == nil {
+				err = os.Rename(tmp, dir)
+			}
+		}
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+var linkSeq atomic.Int64
+
+// makeLinkDir makes dir, holding exactly links, unless it exists: it is
+// filled under another name and renamed into place, so that it is
+// complete whenever it exists.
+func makeLinkDir(dir string, links map[string]string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".site-packages-tmp-*")
 	if err != nil {
 		return err
 	}
@@ -218,13 +272,13 @@ func replaceLinkDir(dir string, links map[string]string) error {
 		}
 	}
 	if err == nil {
-		err = os.RemoveAll(dir)
+		if err = os.Rename(tmp, dir); err == nil {
+			return nil
+		}
+		if _, serr := os.Stat(dir); serr == nil {
+			err = nil // another virga made it first
+		}
 	}
-	if err == nil {
-		err = os.Rename(tmp, dir)
-	}
-	if err != nil {
-		os.RemoveAll(tmp)
-	}
+	os.RemoveAll(tmp)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,4 +127,60 @@ func pythonVersion(t *testing.T, python string) string {
 		t.Fatal(err)
 	}
 	return string(out[:len(out)-1])
+}
+
+// TestReplaceLinkDirWhileRead: virgas sharing a runtime directory build
+// its SDK directory while others' functions import from it; a module
+// both builds provide is found at every moment.
+func TestReplaceLinkDirWhileRead(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	target := filepath.Join(root, "module.py")
+	if err := os.WriteFile(target, []byte("x = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "runtime", "site-packages")
+	os.MkdirAll(filepath.Dir(dir), 0o755)
+	builds := []map[string]string{{"shared.py": target, "one.py": target}, {"shared.py": target, "two.py": target}}
+	if err := replaceLinkDir(dir, builds[0]); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	missing := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				close(missing)
+				return
+			default:
+			}
+			if _, err := os.Stat(filepath.Join(dir, "shared.py")); err != nil {
+				missing <- err
+				close(missing)
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				if err := replaceLinkDir(dir, builds[(w+i)%2]); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if err := <-missing; err != nil {
+		t.Fatalf("a reader found the shared module missing: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "shared.py")); err != nil {
+		t.Fatal(err)
+	}
 }

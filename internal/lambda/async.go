@@ -217,6 +217,7 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 	}
 	if ae := apierr.As(err); ae != nil && ae.Code == ErrTooManyRequests.Code {
 		e.NotBefore = s.clock.Now().Add(asyncThrottleRetry)
+		log.Debug("lambda: asynchronous invocation throttled; queued again", "function", e.Function, "requestId", e.ID, "notBefore", e.NotBefore, "err", err)
 		s.putQueued(key, e, log)
 		return
 	}
@@ -242,6 +243,8 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 		return
 	}
 	e.NotBefore = s.clock.Now().Add(asyncFirstRetry << (e.Attempts - 1))
+	log.Debug("lambda: asynchronous invocation failed; retried later", "function", e.Function, "requestId", e.ID,
+		"attempts", e.Attempts, "notBefore", e.NotBefore, "functionError", o.functionError, "err", err)
 	s.putQueued(key, e, log)
 }
 
