@@ -40,10 +40,15 @@ func TestWebSocketStalledClient(t *testing.T) {
 			}
 		}
 	}()
-	for stalled := false; !stalled; { // until the posts stall
+	// Until the posts stall: the client's receive buffer and the
+	// server's send buffer are full, and a post waits in its write. Three
+	// seconds without an answer, not one: on a loaded machine a post that
+	// is only slow must not pass for a stalled one (it would then answer
+	// 200 below).
+	for stalled := false; !stalled; {
 		select {
 		case <-posted:
-		case <-time.After(time.Second):
+		case <-time.After(3 * time.Second):
 			stalled = true
 		}
 	}
