@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,7 +20,7 @@ import (
 // Host starts sandboxed processes. It is safe for concurrent use.
 type Host struct {
 	opts       Options
-	namespaces atomic.Bool
+	namespaces bool // decided in New, never changed
 	cg         *cgroupRoot
 	cpus       *cpuSet    // nil: no binding
 	vars       []varEntry // the host's /var, rebuilt in each sandbox
@@ -69,7 +68,7 @@ func New(opts Options) *Host {
 		if err := h.trialMount(); err != nil {
 			h.warn.warn("functions run without namespaces: building a sandbox failed", "err", err)
 		} else {
-			h.namespaces.Store(true)
+			h.namespaces = true
 			// Isolation without a read-only view of the host is still
 			// worth having: say so, and go on.
 			if !h.readOnly && opts.Logger != nil {
@@ -94,7 +93,7 @@ func New(opts Options) *Host {
 // "process" and the like.
 func (h *Host) Isolation() string {
 	parts := []string{}
-	if h.namespaces.Load() {
+	if h.namespaces {
 		parts = append(parts, "namespaces")
 	} else {
 		parts = append(parts, "process")
@@ -185,7 +184,7 @@ func readVar() ([]varEntry, error) {
 
 // Layout says where cfg's process finds its files.
 func (h *Host) Layout(cfg *Config) Layout {
-	if h.namespaces.Load() {
+	if h.namespaces {
 		return Layout{TaskRoot: "/var/task", RuntimeDir: "/var/runtime", OptDir: "/opt", TmpDir: "/tmp"}
 	}
 	return plainLayout(h.opts.WorkDir, cfg)
@@ -226,10 +225,6 @@ func (e *errSandbox) Unwrap() error { return e.err }
 // *fs.PathError os/exec returns ("fork/exec /var/task/bootstrap: exec
 // format error").
 func (h *Host) Start(cfg *Config) (*Process, error) {
-	return h.start(cfg, h.namespaces.Load())
-}
-
-func (h *Host) start(cfg *Config, namespaces bool) (*Process, error) {
 	var cg *cgroup
 	if h.cg != nil {
 		var err error
@@ -239,7 +234,7 @@ func (h *Host) start(cfg *Config, namespaces bool) (*Process, error) {
 	}
 	p := &Process{done: make(chan struct{})}
 	started := make(chan error, 1)
-	go h.run(cfg, namespaces, cg, p, started)
+	go h.run(cfg, cg, p, started)
 	if err := <-started; err != nil {
 		return nil, err
 	}
@@ -248,7 +243,8 @@ func (h *Host) start(cfg *Config, namespaces bool) (*Process, error) {
 
 // run builds the sandbox on a locked thread, starts the process from it,
 // and waits for the process there (see the package documentation).
-func (h *Host) run(cfg *Config, namespaces bool, cg *cgroup, p *Process, started chan<- error) {
+func (h *Host) run(cfg *Config, cg *cgroup, p *Process, started chan<- error) {
+	namespaces := h.namespaces
 	// Never unlocked: the thread may hold a private mount namespace; it
 	// ends with this goroutine.
 	runtime.LockOSThread()

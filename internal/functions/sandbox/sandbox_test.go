@@ -102,7 +102,7 @@ exit 3
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if h.namespaces.Load() {
+	if h.namespaces {
 		// /bin/sh is bash, as on Amazon Linux.
 		// Every host mount is read-only (the host's /var entries, and
 		// the file bash is bound over as /bin/sh, included); devices
@@ -303,7 +303,7 @@ func TestPlainFallback(t *testing.T) {
 func TestFiles(t *testing.T) {
 	t.Parallel()
 	h := newHost(t)
-	if !h.namespaces.Load() {
+	if !h.namespaces {
 		t.Skip("needs root and namespaces: plain processes see the host's files")
 	}
 	src := filepath.Join(t.TempDir(), "hosts")
@@ -340,7 +340,7 @@ echo x > /var/virga/ca.pem 2>/dev/null && echo ca=writable || echo ca=readonly
 func TestConcurrentStarts(t *testing.T) {
 	t.Parallel()
 	h := newHost(t)
-	if !h.namespaces.Load() {
+	if !h.namespaces {
 		t.Skip("no namespaces here: " + h.Isolation())
 	}
 	src := filepath.Join(t.TempDir(), "hosts")
@@ -379,7 +379,7 @@ func TestConcurrentStarts(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if !h.namespaces.Load() {
+	if !h.namespaces {
 		t.Error("the host stopped using namespaces")
 	}
 	t.Logf("%d of %d starts failed", failed, n)
