@@ -142,7 +142,7 @@ func (s *Service) writeLocked(batch []*capture) {
 				added++
 			}
 		}
-		s.sendLocked(cp.active, cp, f, raw)
+		s.sendLocked(cp, f, raw)
 	}
 	if added == 0 {
 		return
@@ -163,13 +163,14 @@ func (s *Service) writeLocked(batch []*capture) {
 // next log file, and puts it on the default EventBridge bus unless it
 // is a read-only data event. Rules match read-only management events
 // only in the ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state; in
-// the ENABLED state, the events of calls that change something.
-func (s *Service) sendLocked(active *activeTrails, cp *capture, f *facts, raw []byte) {
-	if active == nil || len(active.trails) == 0 {
+// the ENABLED state, the events of calls that change something. The
+// trails are those logging when the call was answered (cp.active).
+func (s *Service) sendLocked(cp *capture, f *facts, raw []byte) {
+	if cp.active == nil || len(cp.active.trails) == 0 {
 		return
 	}
 	taken := false
-	for _, t := range active.trails {
+	for _, t := range cp.active.trails {
 		if t.takes(f) {
 			taken = true
 			s.queueForDelivery(t.Name, raw)
