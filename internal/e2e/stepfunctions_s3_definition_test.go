@@ -63,32 +63,22 @@ func TestStateMachineDefinitionFromS3(t *testing.T) {
 		}
 	}
 	cf := cloudformation.NewFromConfig(env.Config)
-	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("s3defs"), TemplateBody: aws.String(s3DefinitionTemplate),
+	_, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("s3defs"), TemplateBody: aws.String(s3DefinitionTemplate),
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, 60e9); err != nil {
-		evs, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: created.StackId})
-		for _, e := range evs.StackEvents {
-			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
-		}
-		t.Fatal(err)
-	}
-	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId})
-	if err != nil {
-		t.Fatal(err)
-	}
+	outs := createdStackOutputs(t, cf, "s3defs")
 	c := sfn.NewFromConfig(env.Config)
 	want := map[string]string{"FromSam": `{"said":"sam"}`, "Plain": `{"said":"plain"}`}
-	for _, o := range st.Stacks[0].Outputs {
-		start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: o.OutputValue, Input: aws.String(`{}`)})
+	for key, machine := range outs {
+		start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine), Input: aws.String(`{}`)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		done := waitExecution(t, c, aws.ToString(start.ExecutionArn))
-		if done.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(done.Output) != want[aws.ToString(o.OutputKey)] {
-			t.Errorf("%s: %s, output %s (%s)", aws.ToString(o.OutputKey), done.Status, aws.ToString(done.Output), aws.ToString(done.Cause))
+		if done.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(done.Output) != want[key] {
+			t.Errorf("%s: %s, output %s (%s)", key, done.Status, aws.ToString(done.Output), aws.ToString(done.Cause))
 		}
 	}
 }

@@ -58,26 +58,12 @@ func TestSAMStateMachineNullResultPath(t *testing.T) {
 	env := e2e.Start(t)
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(env.Config)
-	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("nulls"), TemplateBody: aws.String(samNullResultPath),
+	_, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("nulls"), TemplateBody: aws.String(samNullResultPath),
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, 60e9); err != nil {
-		evs, _ := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: created.StackId})
-		for _, e := range evs.StackEvents {
-			t.Logf("%s %s %s", aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
-		}
-		t.Fatal(err)
-	}
-	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	for _, o := range st.Stacks[0].Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
+	outs := createdStackOutputs(t, cf, "nulls")
 	c := sfn.NewFromConfig(env.Config)
 	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(outs["Machine"]), Input: aws.String(`{"id":"n-1"}`)})
 	if err != nil {
