@@ -32,7 +32,7 @@ func TestHTTPAPI(t *testing.T) {
 		"ProtocolType": {"ProtocolType": "WEBSOCKET"}, "Name": {"Name": "other"}, "CorsConfiguration": {"CorsConfiguration": nil},
 	}, "ProtocolType")
 
-	integProps := map[string]any{"ApiId": id, "IntegrationType": "AWS_PROXY", "IntegrationUri": fn, "PayloadFormatVersion": "2.0", "TimeoutInMillis": "5000"}
+	integProps := map[string]any{"ApiId": id, "IntegrationType": "AWS_PROXY", "IntegrationUri": fn, "PayloadFormatVersion": "2.0", "TimeoutInMillis": "29000"}
 	integ := s.create("AWS::ApiGatewayV2::Integration", "Integration", integProps)
 	if integ.attr("IntegrationId") != integ.ref() {
 		t.Errorf("integration Ref %s", integ.ref())
