@@ -90,8 +90,17 @@ func errorDoc(typ, message string) []byte {
 func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
 	m := p.m
 	spec := &p.spec
-	if spec.Image != nil {
+	// Preparing what the runtime ships (an image, the AWS SDK) is not the
+	// function's init: it happens before Init Duration starts counting.
+	switch {
+	case spec.Image != nil:
 		m.pullImage(ctx, spec)
+	case p.rt.kind == kindPython:
+		m.pythonSDK.ensure(m.python.path)
+	case p.rt.kind == kindNode:
+		if err := m.nodeSDK.ensure(ctx, spec); err != nil {
+			m.log.Warn("providing the AWS SDK for JavaScript", "function", spec.FunctionName, "err", err)
+		}
 	}
 	started := m.clock.Now()
 	id := m.ids.Hex(16)
@@ -145,13 +154,9 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		case kindPython:
 			cfg.RuntimeDir = m.pythonDir
 			interp = m.python.path
-			m.pythonSDK.ensure(interp)
 		case kindNode:
 			cfg.RuntimeDir = m.nodeDir
 			interp = m.node.path
-			if err := m.nodeSDK.ensure(ctx, spec); err != nil {
-				m.log.Warn("providing the AWS SDK for JavaScript", "function", spec.FunctionName, "err", err)
-			}
 		case kindRuby:
 			cfg.RuntimeDir = m.rubyDir
 			interp = m.ruby.path

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/testenv"
 )
 
 func TestScanSDKImports(t *testing.T) {
@@ -131,5 +134,59 @@ func TestSDKMissingLayers(t *testing.T) {
 	spec := &Spec{CodeDir: filepath.Join(root, "code"), LayerDirs: []string{filepath.Join(root, "layer1"), filepath.Join(root, "layer2")}}
 	if got, want := sdkMissing(spec), []string{"@aws-sdk/client-ssm"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sdkMissing = %v, want %v", got, want)
+	}
+}
+
+// TestNodeSDKInstallIsNotInit: the install of the SDK a Node function
+// imports happens before its environment's init starts, so Init Duration
+// does not count it. The fake npm holds the install until the test has
+// moved the clock an hour on.
+func TestNodeSDKInstallIsNotInit(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "node")
+	tmp := t.TempDir()
+	npm := filepath.Join(tmp, "npm")
+	script := `#!/bin/sh
+prefix=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) prefix=$2; shift ;;
+    @aws-sdk/*) mkdir -p "$prefix/node_modules/$1" && echo '{}' > "$prefix/node_modules/$1/package.json" ;;
+  esac
+  shift
+done
+touch ` + tmp + `/running
+i=0
+while [ ! -e ` + tmp + `/go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
+`
+	if err := os.WriteFile(npm, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	clk := newFakeClock()
+	m := newPools(t, func(o *Options) { o.Clock = clk })
+	m.nodeSDK.npm = npm
+	s := spec(t, "nodejs20.x", "index.handler", map[string]string{
+		"index.mjs": `const sdk = "@aws-sdk/client-sqs"; export const handler = async () => sdk;`,
+	})
+	done := make(chan *Result, 1)
+	go func() { done <- invoke(t, m, s, `{}`) }()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if _, err := os.Stat(filepath.Join(tmp, "running")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("npm never ran")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	clk.advance(time.Hour)
+	os.WriteFile(filepath.Join(tmp, "go"), nil, 0o644)
+	res := <-done
+	if string(res.Payload) != `"@aws-sdk/client-sqs"` || res.FunctionError != "" {
+		t.Fatalf("invoke: %s %s", res.FunctionError, res.Payload)
+	}
+	if res.InitDuration <= 0 || res.InitDuration >= time.Hour {
+		t.Errorf("Init Duration %v counts the SDK's install", res.InitDuration)
 	}
 }
