@@ -379,9 +379,13 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 	return res
 }
 
-// billedMS is the duration billed: whole milliseconds, rounded up.
-func billedMS(d time.Duration) int64 {
-	return max(1, int64(math.Ceil(float64(d)/float64(time.Millisecond))))
+// billedMS is the duration billed for res: whole milliseconds, rounded
+// up, of the invocation and, on a cold start, the init before it. (Since
+// August 2025 Lambda bills the init of every on-demand environment, and
+// the REPORT line's Billed Duration counts it; an environment started
+// ahead for provisioned concurrency reports no Init Duration here.)
+func billedMS(res *Result) int64 {
+	return max(1, int64(math.Ceil(float64(res.Duration+res.InitDuration)/float64(time.Millisecond))))
 }
 
 // maxMemoryMB is the environment's peak memory in whole MB (rounded up),

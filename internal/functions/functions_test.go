@@ -235,6 +235,14 @@ func TestGoEchoColdThenWarm(t *testing.T) {
 	if strings.Index(tail, "init: starting") > strings.Index(tail, "START") {
 		t.Errorf("init output after START:\n%s", tail)
 	}
+	// A cold start's Billed Duration counts its init, as Lambda's has
+	// since August 2025.
+	var billed int64
+	if _, after, ok := strings.Cut(tail, "Billed Duration: "); !ok {
+		t.Errorf("no Billed Duration in %s", tail)
+	} else if fmt.Sscanf(after, "%d ms", &billed); time.Duration(billed)*time.Millisecond < res.InitDuration+res.Duration {
+		t.Errorf("Billed Duration %d ms for an init of %v and a duration of %v", billed, res.InitDuration, res.Duration)
+	}
 	for i := 0; i < 3; i++ {
 		res = invoke(t, m, s, `[1,2]`)
 		if string(res.Payload) != `[1,2]` || res.InitDuration != 0 {

@@ -82,7 +82,7 @@ func (e *environment) report(at time.Time, inv *Invocation, res *Result, status,
 			Metrics: runtimeDoneMetrics{DurationMs: millis(res.Duration), ProducedBytes: produced},
 		})
 		m := reportMetrics{
-			DurationMs: millis(res.Duration), BilledDurationMs: billedMS(res.Duration),
+			DurationMs: millis(res.Duration), BilledDurationMs: billedMS(res),
 			MemorySizeMB: memory, MaxMemoryUsedMB: res.MaxMemoryUsedMB,
 		}
 		if res.InitDuration > 0 {
@@ -97,7 +97,7 @@ func (e *environment) report(at time.Time, inv *Invocation, res *Result, status,
 	e.out.platform(at, "END RequestId: "+inv.RequestID)
 	line := "REPORT RequestId: " + inv.RequestID +
 		"\tDuration: " + strconv.FormatFloat(float64(res.Duration.Microseconds())/1000, 'f', 2, 64) + " ms" +
-		"\tBilled Duration: " + strconv.FormatInt(billedMS(res.Duration), 10) + " ms" +
+		"\tBilled Duration: " + strconv.FormatInt(billedMS(res), 10) + " ms" +
 		"\tMemory Size: " + strconv.Itoa(memory) + " MB" +
 		"\tMax Memory Used: " + strconv.Itoa(res.MaxMemoryUsedMB) + " MB\t"
 	if res.InitDuration > 0 {
