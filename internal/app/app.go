@@ -508,7 +508,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Step Functions' executions run functions and call services in
 	// process: they stop before those do, and resume when virga starts.
 	states := stepfunctions.New(stepfunctions.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Functions: lam, Call: a.call, SDK: a.sdkOperation, Objects: objects{a}, Logger: o.Logger, Logs: stateLogs{containerLogs{k: accessLogs, a: a}}})
+		Functions: lam, Call: a.call, SDK: a.sdkOperation, Objects: objects{a}, Logger: o.Logger, Logs: stateLogs{containerLogs{k: accessLogs, a: a}}, Events: route})
 	a.services = append(a.services, states.API())
 	route.states = states
 	route.logs = cwl
