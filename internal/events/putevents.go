@@ -273,6 +273,10 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 		s.goWork(func() { s.settle(ctx, d, s.invokeAPIDestination(ctx, d), log) })
 		return
 	}
+	if isRestAPI(arn) {
+		s.settle(ctx, d, s.invokeRestAPI(ctx, d), log)
+		return
+	}
 	if s.targets == nil {
 		return
 	}

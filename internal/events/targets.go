@@ -85,6 +85,10 @@ func checkTarget(t Target) string {
 	}
 	switch deliver.Service(deref(t.Arn)) {
 	case "sqs", "lambda", "sns", "events", "states":
+	case "execute-api":
+		if _, _, _, _, ok := parseRestAPIARN(deref(t.Arn)); !ok {
+			return "Target " + deref(t.Arn) + " is not an API Gateway REST API ARN."
+		}
 	case "kinesis":
 		if parts := strings.SplitN(deref(t.Arn), ":", 6); len(parts) != 6 || !strings.HasPrefix(parts[5], "stream/") {
 			return "Target " + deref(t.Arn) + " is not a Kinesis data stream ARN."
