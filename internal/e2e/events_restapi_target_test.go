@@ -50,9 +50,10 @@ Resources:
           RoleArn: !Sub arn:aws:iam::${AWS::AccountId}:role/events-api
           InputPath: $.detail
           HttpParameters:
-            PathParameterValues: [o-42]
+            PathParameterValues: [$.detail.id]
             QueryStringParameters:
               mode: fast
+              kind: $.detail-type
             HeaderParameters:
               X-Team: blue
 Outputs:
@@ -64,7 +65,8 @@ Outputs:
 // stage (arn:aws:execute-api:...:API/STAGE/METHOD/PATH) sends the
 // target's input as the body of a request to that method and path, the
 // path's wildcards filled by HttpParameters.PathParameterValues, with
-// its query string and header parameters.
+// its query string and header parameters; values that are JSON paths
+// select in the event (not in the input InputPath made).
 func TestEventBridgeRuleToRestAPI(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -106,7 +108,7 @@ func TestEventBridgeRuleToRestAPI(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	if got.Path != "/orders/o-42" || got.Method != "POST" || got.Team != "blue" || got.Q["mode"] != "fast" ||
+	if got.Path != "/orders/o-42" || got.Method != "POST" || got.Team != "blue" || got.Q["mode"] != "fast" || got.Q["kind"] != "created" ||
 		got.Body["id"] != "o-42" || got.Body["total"] != float64(7) {
 		t.Fatalf("the function got %+v", got)
 	}

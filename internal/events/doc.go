@@ -105,9 +105,10 @@
 // event as its input), CloudWatch Logs log groups, Kinesis data streams,
 // API destinations and API Gateway REST API stages. An API Gateway
 // target (restapi_target.go) is called in process, through the stage's
-// data plane, with the target's input as the request's body; JSON paths
-// in its HttpParameters values are sent as they are, not evaluated, and
-// its RoleArn is not checked (execute-api:Invoke). A Kinesis data stream target gets the target's input
+// data plane, with the target's input as the request's body; its
+// RoleArn is not checked (execute-api:Invoke). HttpParameters values
+// that are JSON paths ($.detail.id) are what they select in the event,
+// for API destinations and API Gateway targets alike. A Kinesis data stream target gets the target's input
 // as one record (PutRecord) whose partition key is what
 // KinesisParameters.PartitionKeyPath selects in the event, or the
 // event's id without it (or when the path selects nothing); it needs a

@@ -217,6 +217,8 @@ func (s *Service) targetRole(ruleARN string, t Target) *deliver.Role {
 func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, raw []byte, trace string) {
 	arn := deref(t.Arn)
 	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace, Sender: s.sender(ruleARN)}
+	// HttpParameters' JSON paths select in the event, not in the input.
+	t.HttpParameters = dynamicHTTPParameters(t.HttpParameters, raw)
 	m.Role = s.targetRole(ruleARN, t)
 	// A FIFO queue gets the target's message group and no deduplication
 	// id: EventBridge requires such a queue to have content-based
