@@ -4,14 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -49,21 +45,7 @@ func TestStepFunctionsStatusChangeEvents(t *testing.T) {
 	env := e2e.Start(t)
 	ctx := context.Background()
 	c := sfn.NewFromConfig(env.Config)
-	eb := eventbridge.NewFromConfig(env.Config)
-	q := sqs.NewFromConfig(env.Config)
-
-	queue, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("sfn-status")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("sfn-status"),
-		EventPattern: aws.String(`{"source":["aws.states"],"detail-type":["Step Functions Execution Status Change"]}`)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("sfn-status"), Targets: []ebtypes.Target{
-		{Id: aws.String("q"), Arn: aws.String("arn:aws:sqs:us-east-1:000000000000:sfn-status")}}}); err != nil {
-		t.Fatal(err)
-	}
+	queue := ruleToQueue(t, env, "sfn-status", `{"source":["aws.states"],"detail-type":["Step Functions Execution Status Change"]}`)
 	machine := func(name, def string, typ sfntypes.StateMachineType) *string {
 		t.Helper()
 		out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
@@ -92,26 +74,15 @@ func TestStepFunctionsStatusChangeEvents(t *testing.T) {
 	}
 
 	got := map[string]sfnStatusEvent{} // by execution ARN and status
-	deadline := time.Now().Add(60 * time.Second)
-	for len(got) < 4 {
-		if time.Now().After(deadline) {
-			t.Fatalf("status change events so far: %v", got)
+	for _, body := range queuedEvents(t, env, queue, 4) {
+		var ev sfnStatusEvent
+		if err := json.Unmarshal([]byte(body), &ev); err != nil {
+			t.Fatalf("event %s: %v", body, err)
 		}
-		out, err := q.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2})
-		if err != nil {
-			t.Fatal(err)
+		if ev.Detail.StateMachineArn == aws.ToString(express) {
+			t.Fatalf("an express execution put an event: %s", body)
 		}
-		for _, m := range out.Messages {
-			var ev sfnStatusEvent
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &ev); err != nil {
-				t.Fatalf("event %s: %v", aws.ToString(m.Body), err)
-			}
-			if ev.Detail.StateMachineArn == aws.ToString(express) {
-				t.Fatalf("an express execution put an event: %s", aws.ToString(m.Body))
-			}
-			got[ev.Detail.ExecutionArn+" "+ev.Detail.Status] = ev
-			q.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: queue.QueueUrl, ReceiptHandle: m.ReceiptHandle})
-		}
+		got[ev.Detail.ExecutionArn+" "+ev.Detail.Status] = ev
 	}
 
 	started, ok1 := got[aws.ToString(okRun.ExecutionArn)+" RUNNING"]
