@@ -263,20 +263,20 @@ type delivery struct {
 // runs in its own goroutine: its endpoint may take seconds to answer.
 func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 	arn := deref(d.target.Arn)
-	if isAPIDestination(arn) {
-		if at, ok := s.admit(arn, s.clock.Now()); !ok {
-			d.next = at
-			s.queueRetry(d)
-			return
+	if isAPIDestination(arn) || isRestAPI(arn) {
+		invoke := s.invokeRestAPI
+		if isAPIDestination(arn) {
+			if at, ok := s.admit(arn, s.clock.Now()); !ok {
+				d.next = at
+				s.queueRetry(d)
+				return
+			}
+			invoke = s.invokeAPIDestination
 		}
-		// The request outlives the caller's ctx (a PutEvents request's);
-		// Run waits for it (goWork).
+		// The request outlives the caller's ctx (a PutEvents request's),
+		// which does not wait for the endpoint; Run waits for it (goWork).
 		ctx = context.WithoutCancel(ctx)
-		s.goWork(func() { s.settle(ctx, d, s.invokeAPIDestination(ctx, d), log) })
-		return
-	}
-	if isRestAPI(arn) {
-		s.settle(ctx, d, s.invokeRestAPI(ctx, d), log)
+		s.goWork(func() { s.settle(ctx, d, invoke(ctx, d), log) })
 		return
 	}
 	if s.targets == nil {
