@@ -104,6 +104,8 @@ type App struct {
 	// virga's own endpoint shows.
 	userPools *cognitoidp.Service
 	buckets   *s3.Service
+	// restAPIs serves EventBridge's API Gateway targets (restStages).
+	restAPIs *apigateway.Service
 	// traces is X-Ray, and daemon its UDP daemon (nil when off).
 	traces *xray.Service
 	daemon *xray.Daemon
@@ -320,7 +322,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	route.lambda = lam
-	bus, err := events.New(events.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route})
+	bus, err := events.New(events.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route,
+		RestAPIs: restStages{a}})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -435,6 +438,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, restAPIs.API())
+	a.restAPIs = restAPIs
 	// Usage counts reach the store every few seconds, and when virga
 	// stops.
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })
@@ -508,7 +512,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Step Functions' executions run functions and call services in
 	// process: they stop before those do, and resume when virga starts.
 	states := stepfunctions.New(stepfunctions.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Functions: lam, Call: a.call, SDK: a.sdkOperation, Objects: objects{a}, Logger: o.Logger, Logs: stateLogs{containerLogs{k: accessLogs, a: a}}})
+		Functions: lam, Call: a.call, SDK: a.sdkOperation, Objects: objects{a}, Logger: o.Logger, Logs: stateLogs{containerLogs{k: accessLogs, a: a}}, Events: route})
 	a.services = append(a.services, states.API())
 	route.states = states
 	route.logs = cwl

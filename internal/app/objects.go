@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"net/http"
 
 	"github.com/virga/virga/internal/s3"
 )
@@ -26,4 +27,16 @@ func (o objects) PutObject(ctx context.Context, bucket, key string, body []byte,
 		return s3.ErrNoSuchBucket
 	}
 	return o.a.buckets.PutObjectBytes(ctx, bucket, key, body, contentType)
+}
+
+// restStages serves REST API stages to EventBridge's API Gateway
+// targets. API Gateway is built after EventBridge, so it is looked up at
+// each call.
+type restStages struct{ a *App }
+
+func (r restStages) Handler(apiID string) http.Handler {
+	if r.a.restAPIs == nil {
+		return nil
+	}
+	return r.a.restAPIs.Handler(apiID)
 }

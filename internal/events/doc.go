@@ -102,9 +102,13 @@
 // Partner event sources, global endpoints, archive encryption with a
 // customer managed key, and targets other than SQS, Lambda, SNS, event
 // buses, Step Functions state machines (an execution starts with the
-// event as its input), CloudWatch Logs log groups, Kinesis data streams
-// and API destinations (so no API Gateway targets and their
-// HttpParameters). A Kinesis data stream target gets the target's input
+// event as its input), CloudWatch Logs log groups, Kinesis data streams,
+// API destinations and API Gateway REST API stages. An API Gateway
+// target (restapi_target.go) is called in process, through the stage's
+// data plane, with the target's input as the request's body; its
+// RoleArn is not checked (execute-api:Invoke). HttpParameters values
+// that are JSON paths ($.detail.id) are what they select in the event,
+// for API destinations and API Gateway targets alike. A Kinesis data stream target gets the target's input
 // as one record (PutRecord) whose partition key is what
 // KinesisParameters.PartitionKeyPath selects in the event, or the
 // event's id without it (or when the path selects nothing); it needs a

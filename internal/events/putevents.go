@@ -217,6 +217,8 @@ func (s *Service) targetRole(ruleARN string, t Target) *deliver.Role {
 func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Target, raw []byte, trace string) {
 	arn := deref(t.Arn)
 	m := deliver.Message{Body: input(t, raw, ruleARN, ruleName), TraceHeader: trace, Sender: s.sender(ruleARN)}
+	// HttpParameters' JSON paths select in the event, not in the input.
+	t.HttpParameters = dynamicHTTPParameters(t.HttpParameters, raw)
 	m.Role = s.targetRole(ruleARN, t)
 	// A FIFO queue gets the target's message group and no deduplication
 	// id: EventBridge requires such a queue to have content-based
@@ -261,16 +263,20 @@ type delivery struct {
 // runs in its own goroutine: its endpoint may take seconds to answer.
 func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 	arn := deref(d.target.Arn)
-	if isAPIDestination(arn) {
-		if at, ok := s.admit(arn, s.clock.Now()); !ok {
-			d.next = at
-			s.queueRetry(d)
-			return
+	if isAPIDestination(arn) || isRestAPI(arn) {
+		invoke := s.invokeRestAPI
+		if isAPIDestination(arn) {
+			if at, ok := s.admit(arn, s.clock.Now()); !ok {
+				d.next = at
+				s.queueRetry(d)
+				return
+			}
+			invoke = s.invokeAPIDestination
 		}
-		// The request outlives the caller's ctx (a PutEvents request's);
-		// Run waits for it (goWork).
+		// The request outlives the caller's ctx (a PutEvents request's),
+		// which does not wait for the endpoint; Run waits for it (goWork).
 		ctx = context.WithoutCancel(ctx)
-		s.goWork(func() { s.settle(ctx, d, s.invokeAPIDestination(ctx, d), log) })
+		s.goWork(func() { s.settle(ctx, d, invoke(ctx, d), log) })
 		return
 	}
 	if s.targets == nil {

@@ -57,6 +57,8 @@ type Service struct {
 	account string
 	region  string
 	targets deliver.Deliverer
+	// restAPIs serves API Gateway targets' stages (restapi_target.go).
+	restAPIs RestAPIs
 
 	mu       sync.Mutex
 	buses    map[string]*bus
@@ -100,6 +102,8 @@ type Deps struct {
 	Region  string
 	// Targets delivers to rules' targets; nil drops what matches.
 	Targets deliver.Deliverer
+	// RestAPIs serves API Gateway targets' stages; nil fails them.
+	RestAPIs RestAPIs
 }
 
 // bus is an event bus and its rules.
@@ -175,7 +179,7 @@ func eventsKey(parts ...string) []byte {
 // holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		targets: d.Targets, buses: map[string]*bus{}, archives: map[string]*archive{}, replays: map[string]*replayRecord{},
+		targets: d.Targets, restAPIs: d.RestAPIs, buses: map[string]*bus{}, archives: map[string]*archive{}, replays: map[string]*replayRecord{},
 		connections: map[string]*connectionRecord{}, apiDests: map[string]*apiDestRecord{},
 		http: newHTTPClient(), tokens: map[string]oauthToken{}, windows: map[string]*rateWindow{}}
 	s.buses[defaultBus] = &bus{rec: busRecord{Name: defaultBus}, rules: map[string]*rule{}}

@@ -85,6 +85,10 @@ func checkTarget(t Target) string {
 	}
 	switch deliver.Service(deref(t.Arn)) {
 	case "sqs", "lambda", "sns", "events", "states":
+	case "execute-api":
+		if _, _, _, _, ok := parseRestAPIARN(deref(t.Arn)); !ok {
+			return "Target " + deref(t.Arn) + " is not an API Gateway REST API ARN."
+		}
 	case "kinesis":
 		if parts := strings.SplitN(deref(t.Arn), ":", 6); len(parts) != 6 || !strings.HasPrefix(parts[5], "stream/") {
 			return "Target " + deref(t.Arn) + " is not a Kinesis data stream ARN."
@@ -204,14 +208,8 @@ func input(t Target, event []byte, ruleARN, ruleName string) []byte {
 // A path that selects nothing also falls back to the event's id.
 func partitionKey(t Target, event []byte) string {
 	if kp := t.KinesisParameters; kp != nil {
-		if v, ok := selectPath(event, deref(kp.PartitionKeyPath)); ok {
-			var s string
-			if json.Unmarshal(v, &s) == nil {
-				return s
-			}
-			if string(v) != "null" {
-				return string(v)
-			}
+		if v, ok := pathText(event, deref(kp.PartitionKeyPath)); ok {
+			return v
 		}
 	}
 	var ev struct {
@@ -219,6 +217,54 @@ func partitionKey(t Target, event []byte) string {
 	}
 	_ = json.Unmarshal(event, &ev)
 	return ev.ID
+}
+
+// pathText is the text of what a JSON path selects in an event: a
+// string's value, any other value's JSON; ok is false when it selects
+// nothing, or null.
+func pathText(event []byte, path string) (string, bool) {
+	v, ok := selectPath(event, path)
+	if !ok || string(v) == "null" {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s, true
+	}
+	return string(v), true
+}
+
+// dynamicHTTPParameters is an API destination's or API Gateway target's
+// HttpParameters for one event: "Any HttpParameters field value (except
+// HeaderParameters map keys) can contain JSON paths instead of static
+// values (for example $.detail.state)"; a path is replaced by what it
+// selects in the event, "" when nothing.
+func dynamicHTTPParameters(hp *HttpParameters, event []byte) *HttpParameters {
+	if hp == nil {
+		return nil
+	}
+	value := func(v string) string {
+		if v != "$" && !strings.HasPrefix(v, "$.") && !strings.HasPrefix(v, "$[") {
+			return v
+		}
+		text, _ := pathText(event, v)
+		return text
+	}
+	out := &HttpParameters{}
+	for _, v := range hp.PathParameterValues {
+		out.PathParameterValues = append(out.PathParameterValues, value(v))
+	}
+	for _, m := range []struct{ in, out *map[string]string }{
+		{&hp.HeaderParameters, &out.HeaderParameters}, {&hp.QueryStringParameters, &out.QueryStringParameters}} {
+		if *m.in == nil {
+			continue
+		}
+		*m.out = make(map[string]string, len(*m.in))
+		for k, v := range *m.in {
+			(*m.out)[k] = value(v)
+		}
+	}
+	return out
 }
 
 // pathStep is one step of a JSON path: a member name or a list index.

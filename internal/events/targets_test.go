@@ -104,3 +104,28 @@ func FuzzParseTestEvent(f *testing.F) {
 		}
 	})
 }
+
+// TestDynamicHTTPParameters: HttpParameters values that are JSON paths
+// are what they select in the event (a string's text, other values'
+// JSON, "" for nothing); other values and header names stay as they are.
+func TestDynamicHTTPParameters(t *testing.T) {
+	t.Parallel()
+	hp := &HttpParameters{PathParameterValues: []string{"$.detail.id", "static", "$.detail.total", "$.detail.none"},
+		HeaderParameters:      map[string]string{"$.detail.id": "$.source", "X-Fixed": "v"},
+		QueryStringParameters: map[string]string{"type": "$.detail-type", "items": "$.detail.items[0]", "note": "$.detail.note"}}
+	got := dynamicHTTPParameters(hp, []byte(sampleEvent))
+	want := &HttpParameters{PathParameterValues: []string{"o-1", "static", "250", ""},
+		HeaderParameters:      map[string]string{"$.detail.id": "shop", "X-Fixed": "v"},
+		QueryStringParameters: map[string]string{"type": "OrderPlaced", "items": `{"sku":"a\"b"}`, "note": ""}}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if string(g) != string(w) {
+		t.Errorf("dynamicHTTPParameters\n got %s\nwant %s", g, w)
+	}
+	if hp.PathParameterValues[0] != "$.detail.id" {
+		t.Error("dynamicHTTPParameters changed the target's own parameters")
+	}
+	if dynamicHTTPParameters(nil, []byte(sampleEvent)) != nil {
+		t.Error("no HttpParameters gave some")
+	}
+}

@@ -29,7 +29,8 @@ import (
 // (letters, digits, _, - and /) and [n] or [*] indexes. A path that
 // reaches into a string that holds JSON (an SQS message's body, a
 // Kinesis record's base64 data) reads the JSON inside, as Pipes'
-// implicit body parsing does.
+// implicit body parsing does; <$.body> and <$.data> themselves, outside
+// quotes in a JSON template, are the JSON they hold.
 
 // template is a parsed input template.
 type template struct {
@@ -265,6 +266,13 @@ func (t *template) render(event []byte, c templateContext) []byte {
 			v, raw = decodedEvent(doc), true
 		default:
 			v, found = evalPath(doc, p.path)
+			if found && t.json && !p.quoted && isBodyPath(p.path) {
+				// "To have the target receive the original source data
+				// without generating invalid JSON, wrap the source body
+				// data Input Transformer in JSON": {"data": <$.data>}
+				// gets the JSON the body or data holds.
+				v = implicit(v)
+			}
 		}
 		writeValue(&out, v, found, t.json && !p.quoted && !raw, t.json && p.quoted, raw)
 	}
@@ -296,6 +304,12 @@ func writeValue(out *bytes.Buffer, v any, found, asJSON, escape, raw bool) {
 		return
 	}
 	out.WriteString(text)
+}
+
+// isBodyPath reports whether a path names a record's body data: an SQS
+// message's body or a Kinesis record's data.
+func isBodyPath(steps []step) bool {
+	return len(steps) == 1 && (steps[0].name == "body" || steps[0].name == "data")
 }
 
 // decodedEvent is the event with its encoded fields (an SQS body, a

@@ -24,6 +24,10 @@ func TestRenderTemplate(t *testing.T) {
 		{`{"s": "id <$.messageId> of <aws.pipes.pipe-name>"}`, `{"s": "id m-1 of p"}`},
 		{`{"missing": <$.nothing>, "q": "<$.nothing>"}`, `{"missing": null, "q": ""}`},
 		{`{"k": <$.data.k>}`, `{"k": "v"}`},
+		// The body data wrapped in JSON is the JSON it holds; in a
+		// string or a text template it stays the text it is.
+		{`{"b": <$.body>, "d": <$.data>}`, `{"b": {"Records":[1,2,3,{"n":4}],"key":"v1"}, "d": {"k":"v"}}`},
+		{`{"m": <$.messageId>, "s": "<$.data>"}`, `{"m": "m-1", "s": "eyJrIjoidiJ9"}`},
 		{`{"e": <aws.pipes.event.json>}`, `{"e": {"attributes":{"SenderId":"AIDA"},"body":{"Records":[1,2,3,{"n":4}],"key":"v1"},"data":{"k":"v"},"messageId":"m-1"}}`},
 		{`{"arn": "<aws.pipes.pipe-arn>", "x": "<b>"}`, `{"arn": "arn:aws:pipes:us-east-1:000000000000:pipe/p", "x": "<b>"}`},
 		{`{"quoted": "\"<$.messageId>\""}`, `{"quoted": "\"m-1\""}`},

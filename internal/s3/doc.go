@@ -171,10 +171,12 @@
 // since April 2023); BlockPublicAcls and IgnorePublicAcls have no
 // effect. Lifecycle transitions and NoncurrentVersionTransitions are
 // recorded and change nothing (one storage class).
-// Event notifications: only ObjectCreated, ObjectRemoved and
-// LifecycleExpiration events are raised (restore, replication, lifecycle
-// transition, tagging and ACL event types are accepted and never
-// happen). With --auth iam a destination's resource policy must allow
+// Event notifications: only ObjectCreated, ObjectRemoved,
+// LifecycleExpiration, ObjectTagging and ObjectAcl:Put events are raised
+// (restore, replication and lifecycle transition event types are
+// accepted and never happen); tagging and ACL changes reach EventBridge
+// as "Object Tags Added", "Object Tags Deleted" and "Object ACL
+// Updated". With --auth iam a destination's resource policy must allow
 // s3.amazonaws.com for the bucket (aws:SourceArn), or
 // PutBucketNotificationConfiguration refuses it, as S3 does, and
 // notifications to it are retried and then dropped; without it no

@@ -185,14 +185,22 @@ func (s *Service) record(e *Event, configurationID string) []byte {
 			Bucket: eventBucket{Name: e.Bucket, OwnerIdentity: principal{customerID(s.account)}, ARN: "arn:aws:s3:::" + e.Bucket},
 			Object: eventObject{Key: formEncode(e.Key), VersionID: e.VersionID, Sequencer: e.Sequencer}},
 	}
-	if strings.HasPrefix(e.Name, "ObjectCreated:") {
+	switch {
+	case strings.HasPrefix(e.Name, "ObjectCreated:"):
 		size := e.Size
 		r.S3.Object.Size, r.S3.Object.ETag = &size, e.ETag
+	case strings.HasPrefix(e.Name, "ObjectTagging:"), strings.HasPrefix(e.Name, "ObjectAcl:"):
+		r.S3.Object.ETag = e.ETag
 	}
 	return mustJSON(struct {
 		Records []eventRecord `json:"Records"`
 	}{[]eventRecord{r}})
 }
+
+// objectChangeDetailTypes are the EventBridge detail-types of the
+// events of changes to an object's tags and ACL.
+var objectChangeDetailTypes = map[string]string{
+	"ObjectTagging:Put": "Object Tags Added", "ObjectTagging:Delete": "Object Tags Deleted", "ObjectAcl:Put": "Object ACL Updated"}
 
 // eventBridgeDetail is the detail of the event S3 sends EventBridge
 // ("EventBridge event message structure"), and its detail-type.
@@ -220,6 +228,11 @@ func (s *Service) eventBridgeDetail(e *Event) (detailType string, detail []byte)
 			"ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
 		}[e.Name]
 		return "Object Created", mustJSON(d)
+	}
+	if dt, ok := objectChangeDetailTypes[e.Name]; ok {
+		obj["etag"] = e.ETag
+		delete(obj, "sequencer")
+		return dt, mustJSON(d)
 	}
 	d["reason"] = "DeleteObject"
 	if lifecycleEvent(e) {

@@ -46,7 +46,7 @@ func (s *Service) getObjectAcl(_ context.Context, in *GetObjectAclRequest) (*Get
 	return &GetObjectAclOutput{Owner: acl.Owner, Grants: acl.Grants}, nil
 }
 
-func (s *Service) putObjectAcl(_ context.Context, in *PutObjectAclRequest) (*PutObjectAclOutput, error) {
+func (s *Service) putObjectAcl(ctx context.Context, in *PutObjectAclRequest) (*PutObjectAclOutput, error) {
 	var acl *AccessControlPolicy
 	switch {
 	case in.ACL != nil && in.AccessControlPolicy != nil:
@@ -67,5 +67,5 @@ func (s *Service) putObjectAcl(_ context.Context, in *PutObjectAclRequest) (*Put
 	default:
 		acl = s.cannedACL("private")
 	}
-	return nil, s.updateObject(*in.Bucket, *in.Key, func(o *objectRecord) error { o.ACL = acl; return nil })
+	return nil, s.updateObject(ctx, *in.Bucket, *in.Key, "ObjectAcl:Put", func(o *objectRecord) error { o.ACL = acl; return nil })
 }

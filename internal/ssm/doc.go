@@ -60,8 +60,12 @@
 //
 // GetParameter shows no policies: AWS's Parameter shape has none.
 //
-// Not supported: "Parameter Store Change" events (policies' are the only
-// events sent), the Failed and InProgress policy statuses, AWS's public
+// Changes (changes.go): PutParameter (Create, Update), DeleteParameter
+// and DeleteParameters (Delete) put "Parameter Store Change" events on
+// the default bus, after the service's lock is released.
+//
+// Not supported: "Parameter Store Change" events for
+// LabelParameterVersion, the Failed and InProgress policy statuses, AWS's public
 // parameters under /aws/service
 // (they answer ParameterNotFound), aws:ec2:image parameters are checked
 // for the AMI id format only (there are no images to look up, so no

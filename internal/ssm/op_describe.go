@@ -74,7 +74,9 @@ func metadata(p *param) ParameterMetadata {
 	return m
 }
 
-func (s *Service) deleteParameter(_ context.Context, in *DeleteParameterRequest) (*DeleteParameterResult, error) {
+func (s *Service) deleteParameter(ctx context.Context, in *DeleteParameterRequest) (*DeleteParameterResult, error) {
+	var changed []change
+	defer func() { s.emitChanges(ctx, changed) }() // after the unlock below
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	name := deref(in.Name)
@@ -85,10 +87,16 @@ func (s *Service) deleteParameter(_ context.Context, in *DeleteParameterRequest)
 	if p == nil {
 		return nil, ErrParameterNotFound.WithMessage("Parameter " + name + " not found.")
 	}
-	return &DeleteParameterResult{}, s.remove(name)
+	if err := s.remove(name); err != nil {
+		return nil, err
+	}
+	changed = append(changed, deleted(p))
+	return &DeleteParameterResult{}, nil
 }
 
-func (s *Service) deleteParameters(_ context.Context, in *DeleteParametersRequest) (*DeleteParametersResult, error) {
+func (s *Service) deleteParameters(ctx context.Context, in *DeleteParametersRequest) (*DeleteParametersResult, error) {
+	var changed, pending []change
+	defer func() { s.emitChanges(ctx, changed) }() // after the unlock below
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := &DeleteParametersResult{DeletedParameters: []string{}, InvalidParameters: []string{}}
@@ -105,11 +113,13 @@ func (s *Service) deleteParameters(_ context.Context, in *DeleteParametersReques
 			continue
 		}
 		out.DeletedParameters = append(out.DeletedParameters, name)
+		pending = append(pending, deleted(p))
 	}
 	if len(out.DeletedParameters) > 0 {
 		if err := s.remove(out.DeletedParameters...); err != nil {
 			return nil, err
 		}
 	}
+	changed = pending
 	return out, nil
 }

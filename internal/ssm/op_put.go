@@ -68,6 +68,8 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 		}
 	}
 
+	var changed []change
+	defer func() { s.emitChanges(ctx, changed) }() // after the unlock below
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, err := s.load(name)
@@ -180,7 +182,9 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 	}
 	v.Modified = s.clock.Now().UnixMilli()
 	v.User = callerARN(ctx, s.account)
+	op := changeUpdate
 	if p == nil {
+		op = changeCreate
 		p = &param{Name: name}
 		for _, t := range in.Tags {
 			if p.Tags == nil {
@@ -202,6 +206,7 @@ func (s *Service) putParameter(ctx context.Context, in *PutParameterRequest) (*P
 	if err := s.save(p); err != nil {
 		return nil, err
 	}
+	changed = append(changed, change{op: op, name: name, typ: v.Type, description: v.Description})
 	exp := expirationOf(&v)
 	for i := range v.Policies {
 		if at, ok := v.Policies[i].due(&v, exp); ok {

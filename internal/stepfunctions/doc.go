@@ -191,11 +191,22 @@
 // without ":*" ("Invalid Logging Configuration: Log Group ARN must be
 // provided with '*' qualifier.").
 //
+// EventBridge (status_events.go): each status change of a standard
+// execution (started, redriven, succeeded, failed, timed out, aborted)
+// puts a "Step Functions Execution Status Change" event from aws.states
+// on the default bus (Deps.Events), with the execution's ARN as its
+// resource and DescribeExecution's fields in its detail (dates in epoch
+// milliseconds, absent ones null); input or output past 248 KB escaped
+// is left out, as AWS does. Express executions put none. The events are
+// queued as the history records the change and Run sends them in order,
+// outside the locks, best effort as on AWS.
+//
 // Concurrency: Service.mu guards the running executions, the task
 // tokens, the activity queues and the read-modify-write of machines and execution names;
 // run.mu guards one execution's record and its event counter;
-// Service.logMu the log streams opened. Lock order: Service.mu before
-// run.mu before Service.logMu.
+// Service.logMu the log streams opened; Service.statusMu the status
+// change events not sent yet. Lock order: Service.mu before run.mu
+// before Service.logMu and Service.statusMu.
 //
 // A standard execution's history holds at most 25,000 events, as AWS's:
 // the 25,000th is ExecutionSucceeded or else ExecutionFailed with

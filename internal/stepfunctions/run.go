@@ -214,6 +214,7 @@ func (s *Service) appendEvent(r *run, ev event) int64 {
 	if err := s.put(eventKey(e.Machine, e.Name, ev.ID), ev, execKey(e.Machine, e.Name), e); err != nil {
 		s.log.Error("stepfunctions: recording an event", "execution", e.ARN, "err", err)
 	}
+	s.queueStatus(e, ev)
 	return ev.ID
 }
 

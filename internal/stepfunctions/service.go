@@ -63,6 +63,14 @@ type Service struct {
 	// logs is where executions of machines with a LoggingConfiguration
 	// write their events; nil writes nothing.
 	logs Logs
+	// events receives the standard executions' status changes, for
+	// the default event bus (status_events.go); nil sends none.
+	events Events
+	// statusQueue holds the status change events not sent yet, oldest
+	// first; statusWake wakes the sender when one is queued.
+	statusMu    sync.Mutex
+	statusQueue []statusEvent
+	statusWake  chan struct{}
 
 	base    context.Context // executions run under it; Close ends it
 	stop    context.CancelFunc
@@ -97,6 +105,9 @@ type Deps struct {
 	Logger  *slog.Logger
 	// Logs receives the executions' log records (LoggingConfiguration).
 	Logs Logs
+	// Events receives the standard executions' status change events,
+	// for the default EventBridge bus; nil drops them.
+	Events Events
 }
 
 // New returns Step Functions over the store.
@@ -106,7 +117,7 @@ func New(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, call: d.Call, sdk: d.SDK, objects: d.Objects, log: d.Logger, logs: d.Logs, logStreams: map[string]string{}, base: ctx, stop: stop,
+		fns: d.Functions, call: d.Call, sdk: d.SDK, objects: d.Objects, log: d.Logger, logs: d.Logs, events: d.Events, statusWake: make(chan struct{}, 1), logStreams: map[string]string{}, base: ctx, stop: stop,
 		running: map[string]*run{}, tokens: map[string]*waiter{},
 		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{})}
 }
@@ -123,11 +134,15 @@ func (s *Service) API() *awsproto.Service {
 }
 
 // Run resumes the standard executions a previous run of virga left
-// RUNNING, from the state each had entered last, and returns when ctx
-// ends.
+// RUNNING, from the state each had entered last, and sends the
+// executions' status change events until ctx ends.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	s.resume(log)
-	<-ctx.Done()
+	if s.events == nil {
+		<-ctx.Done()
+		return
+	}
+	s.sendStatusEvents(ctx, log)
 }
 
 // Close stops the running executions (they stay RUNNING in the store,
