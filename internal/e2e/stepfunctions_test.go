@@ -233,8 +233,17 @@ func TestStepFunctionsTaskToken(t *testing.T) {
 	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &tok, Output: aws.String(`{"answer":42}`)}); err != nil {
 		t.Fatal(err)
 	}
+	// A token answered already is TaskTimedOut, as AWS says of a closed
+	// task; one virga never handed out is InvalidToken.
+	_, err = c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &tok, Output: aws.String(`{}`)})
+	expectAPIError(t, err, "TaskTimedOut", 400)
+	if !strings.Contains(err.Error(), "Task Timed Out: 'Provided task does not exist anymore'") {
+		t.Errorf("SendTaskSuccess of an answered token: %v", err)
+	}
+	_, err = c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: &tok, Error: aws.String("Late")})
+	expectAPIError(t, err, "TaskTimedOut", 400)
 	_, err = c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("no-such-token"), Output: aws.String(`{}`)})
-	expectAPIError(t, err, "TaskDoesNotExist", 400)
+	expectAPIError(t, err, "InvalidToken", 400)
 	// The execution reaches the Wait state, which ends when the clock
 	// has moved an hour.
 	deadline := time.Now().Add(30 * time.Second)

@@ -81,7 +81,10 @@
 // ConditionalCheckFailedException). Each resource may end in
 // .waitForTaskToken: the task then waits for SendTaskSuccess or
 // SendTaskFailure with the token from $$.Task.Token, and
-// SendTaskHeartbeat keeps it alive within HeartbeatSeconds. Waits,
+// SendTaskHeartbeat keeps it alive within HeartbeatSeconds; these
+// answer TaskTimedOut for a token whose task is no longer waiting
+// (answered, timed out or stopped) and InvalidToken for one that virga,
+// whose tokens are UUIDs, cannot have handed out. Waits,
 // retries and timeouts are measured on the injected clock, which they
 // read every 10 ms.
 //
