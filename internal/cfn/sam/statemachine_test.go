@@ -136,6 +136,7 @@ func TestStateMachineErrors(t *testing.T) {
 		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}":                                                                "Specify either 'Role' or 'Policies' property and not both.",
 		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":                                                                          "State machine events of type SQS are not supported by virga.",
 		"Properties: {Definition: {}, DeploymentPreference: {Type: ALL_AT_ONCE}}":                                                         "'DeploymentPreference' requires 'AutoPublishAlias' property to be specified.",
+		"Properties: {Definition: {}}\n    Connectors: {C: {Properties: {Destination: {Id: M}, Permissions: [Write]}}}":                   "Unsupported 'Permissions' provided for connector from AWS::StepFunctions::StateMachine to AWS::StepFunctions::StateMachine; valid combinations are: Read, Read + Write.",
 		"Properties: {Definition: {}, Events: {A: {Type: CloudWatchEvent, Properties: {DeadLetterConfig: {Type: SNS}}}}}":                 "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.",
 		"Properties: {Definition: {}, Events: {A: {Type: Schedule, Properties: {DeadLetterConfig: {Type: SQS, Arn: a}}}}}":                "You can either define 'Arn' or 'Type' property of DeadLetterConfig.",
 		"Properties: {Definition: {}, Events: {A: {Type: ScheduleV2, Properties: {DeadLetterConfig: {QueueLogicalId: Q}}}}}":              "No 'Arn' or 'Type' property provided for DeadLetterConfig.",
