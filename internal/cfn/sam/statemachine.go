@@ -320,7 +320,9 @@ func (t *transformer) stateMachineAPI(id, name string, attrs attributes, p map[s
 		return eventError(id, name, "%s", err.Error())
 	}
 	if _, exists := item[key]; exists {
-		return eventError(id, name, "Integration already exists on Path=%s, Method=%s", path, methodName(key))
+		// SAM reports this one on the event alone, not on the machine.
+		return &invalid{msg: fmt.Sprintf("Event with id [%s] is invalid. API method \"%s\" defined multiple times for path \"%s\".",
+			name, methodName(key), path)}
 	}
 	// The input is the body as JSON text; escapeJavaScript escapes its
 	// single quotes too, which JSON does not allow, unless the event

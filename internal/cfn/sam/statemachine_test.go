@@ -131,16 +131,17 @@ Resources:
 func TestStateMachineErrors(t *testing.T) {
 	t.Parallel()
 	for body, want := range map[string]string{
-		"Properties: {Role: r}":                                                                                                           "Either 'Definition' or 'DefinitionUri' property must be specified.",
-		"Properties: {Definition: {}, DefinitionUri: s3://b/k}":                                                                           "Specify either 'Definition' or 'DefinitionUri' property and not both.",
-		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}":                                                                "Specify either 'Role' or 'Policies' property and not both.",
-		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":                                                                          "State machine events of type SQS are not supported by virga.",
-		"Properties: {Definition: {}, DeploymentPreference: {Type: ALL_AT_ONCE}}":                                                         "'DeploymentPreference' requires 'AutoPublishAlias' property to be specified.",
-		"Properties: {Definition: {}}\n    Connectors: {C: {Properties: {Destination: {Id: M}, Permissions: [Write]}}}":                   "Unsupported 'Permissions' provided for connector from AWS::StepFunctions::StateMachine to AWS::StepFunctions::StateMachine; valid combinations are: Read, Read + Write.",
-		"Properties: {Definition: {}, Events: {A: {Type: CloudWatchEvent, Properties: {DeadLetterConfig: {Type: SNS}}}}}":                 "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.",
-		"Properties: {Definition: {}, Events: {A: {Type: Schedule, Properties: {DeadLetterConfig: {Type: SQS, Arn: a}}}}}":                "You can either define 'Arn' or 'Type' property of DeadLetterConfig.",
-		"Properties: {Definition: {}, Events: {A: {Type: ScheduleV2, Properties: {DeadLetterConfig: {QueueLogicalId: Q}}}}}":              "No 'Arn' or 'Type' property provided for DeadLetterConfig.",
-		"Properties: {Definition: {}, Events: {A: {Type: ScheduleV2, Properties: {DeadLetterConfig: {Type: SQS, QueueLogicalId: [Q]}}}}}": "QueueLogicalId must be a string",
+		"Properties: {Role: r}":                                                   "Either 'Definition' or 'DefinitionUri' property must be specified.",
+		"Properties: {Definition: {}, DefinitionUri: s3://b/k}":                   "Specify either 'Definition' or 'DefinitionUri' property and not both.",
+		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}":        "Specify either 'Role' or 'Policies' property and not both.",
+		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":                  "State machine events of type SQS are not supported by virga.",
+		"Properties: {Definition: {}, DeploymentPreference: {Type: ALL_AT_ONCE}}": "'DeploymentPreference' requires 'AutoPublishAlias' property to be specified.",
+		"Properties: {Definition: {}, Events: {A: {Type: Api, Properties: {Path: /x, Method: post}}, B: {Type: Api, Properties: {Path: /x, Method: POST}}}}": "Number of errors found: 1. Event with id [B] is invalid. API method \"post\" defined multiple times for path \"/x\".",
+		"Properties: {Definition: {}}\n    Connectors: {C: {Properties: {Destination: {Id: M}, Permissions: [Write]}}}":                                      "Unsupported 'Permissions' provided for connector from AWS::StepFunctions::StateMachine to AWS::StepFunctions::StateMachine; valid combinations are: Read, Read + Write.",
+		"Properties: {Definition: {}, Events: {A: {Type: CloudWatchEvent, Properties: {DeadLetterConfig: {Type: SNS}}}}}":                                    "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.",
+		"Properties: {Definition: {}, Events: {A: {Type: Schedule, Properties: {DeadLetterConfig: {Type: SQS, Arn: a}}}}}":                                   "You can either define 'Arn' or 'Type' property of DeadLetterConfig.",
+		"Properties: {Definition: {}, Events: {A: {Type: ScheduleV2, Properties: {DeadLetterConfig: {QueueLogicalId: Q}}}}}":                                 "No 'Arn' or 'Type' property provided for DeadLetterConfig.",
+		"Properties: {Definition: {}, Events: {A: {Type: ScheduleV2, Properties: {DeadLetterConfig: {Type: SQS, QueueLogicalId: [Q]}}}}}":                    "QueueLogicalId must be a string",
 	} {
 		in, err := template.Parse([]byte("Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    " + body + "\n"))
 		if err != nil {
