@@ -402,13 +402,13 @@ Globals:
   Function:
     Runtime: python3.12
     Handler: index.handler
-    InlineCode: |
-      def handler(event, context):
-          return {"ok": True}
 Resources:
   Base:
     Type: AWS::Serverless::Function
     Properties:
+      InlineCode: |
+        def handler(event, context):
+            return {"ok": True}
       AutoPublishAlias: live
       DeploymentPreference:
         Type: AllAtOnce
@@ -417,6 +417,9 @@ Resources:
   PreHook:
     Type: AWS::Serverless::Function
     Properties:
+      InlineCode: |
+        def handler(event, context):
+            return {"ok": True}
       DeploymentPreference:
         Enabled: false
       Environment:

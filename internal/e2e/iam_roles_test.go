@@ -386,8 +386,8 @@ func TestIAMEnforceStepFunctionsIntegrationsRole(t *testing.T) {
 
 	denied := run("denied")
 	for i, want := range []struct{ name, action, resource string }{
-		{"DynamoDB.AccessDeniedException", "dynamodb:PutItem", tableARN},
-		{"SQS.AccessDenied", "sqs:sendmessage", queueARN("from-machine")}, // SQS spells its actions in lower case
+		{"DynamoDB.AmazonDynamoDBException", "dynamodb:PutItem", tableARN}, // an error the AWS SDK for Java does not model
+		{"SQS.AccessDenied", "sqs:sendmessage", queueARN("from-machine")},  // SQS spells its actions in lower case
 		{"StepFunctions.AccessDeniedException", "states:StartExecution", aws.ToString(child.StateMachineArn)},
 		{"Lambda.AWSLambdaException", "lambda:InvokeFunction", functionARN("async-target")},
 	} {

@@ -136,7 +136,7 @@ func TestStepFunctionsActivities(t *testing.T) {
 		t.Errorf("ActivityStarted = %+v", evs[3].ActivityStartedEventDetails)
 	}
 	_, err = c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: aws.String(`{}`)})
-	expectAPIError(t, err, "TaskDoesNotExist", 400)
+	expectAPIError(t, err, "TaskTimedOut", 400)
 
 	// Failure: the worker's error names the failure.
 	failed := start("failed", `{}`)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"hash/crc32"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,12 +27,7 @@ func TestStepFunctionsDynamoDBResultMetadata(t *testing.T) {
 	ctx := context.Background()
 	db := dynamodb.NewFromConfig(env.Config)
 	c := sfn.NewFromConfig(env.Config)
-	if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("notes"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest}); err != nil {
-		t.Fatal(err)
-	}
+	createIDTable(t, db, "notes")
 	def := `{"StartAt":"Put","States":{
 		"Put":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:putItem",
 			"Parameters":{"TableName":"notes","Item":{"id":{"S.$":"$.id"}}},"ResultPath":"$.put","Next":"Get"},
@@ -84,5 +80,64 @@ func TestStepFunctionsDynamoDBResultMetadata(t *testing.T) {
 		if l := meta.AllHttpHeaders[k]; len(l) != 1 || l[0] != v {
 			t.Errorf("AllHttpHeaders[%s] = %v, HttpHeaders has %q", k, l, v)
 		}
+	}
+}
+
+// TestStepFunctionsDynamoDBErrorNames checks the DynamoDB integration's
+// failures as Step Functions, calling DynamoDB through the AWS SDK for
+// Java, names them: an error the SDK models keeps its code
+// (DynamoDB.ConditionalCheckFailedException), any other is
+// DynamoDB.AmazonDynamoDBException, and the cause ends as the SDK's
+// message does.
+func TestStepFunctionsDynamoDBErrorNames(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	createIDTable(t, dynamodb.NewFromConfig(env.Config), "locks")
+	c := sfn.NewFromConfig(env.Config)
+	// Each branch catches its failure and outputs it.
+	branch := func(name, params string) string {
+		return `{"StartAt":"` + name + `","States":{"` + name + `":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:updateItem",
+			"Parameters":` + params + `,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"` + name + `Caught"}],"End":true},
+			"` + name + `Caught":{"Type":"Pass","End":true}}}`
+	}
+	def := `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[` +
+		branch("Condition", `{"TableName":"locks","Key":{"id":{"S":"a"}},"UpdateExpression":"SET n = :one",
+			"ConditionExpression":"attribute_exists(id)","ExpressionAttributeValues":{":one":{"N":"1"}}}`) + `,` +
+		branch("Invalid", `{"TableName":"locks","Key":{"id":{"S":"a"}},"UpdateExpression":"SET n = n + :one",
+			"ExpressionAttributeValues":{":one":{"N":"1"}}}`) + `]}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("locks"), Definition: aws.String(def),
+		RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	var got []struct{ Error, Cause string }
+	if err := json.Unmarshal([]byte(aws.ToString(done.Output)), &got); err != nil || len(got) != 2 {
+		t.Fatalf("%s: %s %s", done.Status, aws.ToString(done.Output), aws.ToString(done.Cause))
+	}
+	for i, want := range []struct{ name, code string }{
+		{"DynamoDB.ConditionalCheckFailedException", "ConditionalCheckFailedException"},
+		{"DynamoDB.AmazonDynamoDBException", "ValidationException"},
+	} {
+		suffix := "(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: " + want.code + "; Request ID: "
+		if got[i].Error != want.name || !strings.Contains(got[i].Cause, suffix) || !strings.HasSuffix(got[i].Cause, "; Proxy: null)") {
+			t.Errorf("branch %d: %+v, want %s and a cause with %q", i, got[i], want.name, suffix)
+		}
+	}
+}
+
+// createIDTable creates an on-demand table keyed by the string id.
+func createIDTable(t *testing.T, db *dynamodb.Client, name string) {
+	t.Helper()
+	if _, err := db.CreateTable(context.Background(), &dynamodb.CreateTableInput{TableName: aws.String(name),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest}); err != nil {
+		t.Fatal(err)
 	}
 }

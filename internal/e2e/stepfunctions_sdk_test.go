@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -27,12 +26,7 @@ func TestStepFunctionsAWSSDKIntegration(t *testing.T) {
 	ctx := context.Background()
 	db := dynamodb.NewFromConfig(env.Config)
 	c := sfn.NewFromConfig(env.Config)
-	if _, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("locks"),
-		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
-		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
-		BillingMode:          ddbtypes.BillingModePayPerRequest}); err != nil {
-		t.Fatal(err)
-	}
+	createIDTable(t, db, "locks")
 	def := `{"StartAt":"Lock","States":{
 		"Lock":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:dynamodb:transactWriteItems",
 			"Parameters":{"TransactItems":[{"Put":{"TableName":"locks","Item":{"id":{"S.$":"$.id"},"owner":{"S.$":"$$.Execution.Name"}},

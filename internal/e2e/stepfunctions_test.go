@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -233,8 +234,17 @@ func TestStepFunctionsTaskToken(t *testing.T) {
 	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &tok, Output: aws.String(`{"answer":42}`)}); err != nil {
 		t.Fatal(err)
 	}
+	// A token answered already is TaskTimedOut, as AWS says of a closed
+	// task; one virga never handed out is InvalidToken.
+	_, err = c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &tok, Output: aws.String(`{}`)})
+	expectAPIError(t, err, "TaskTimedOut", 400)
+	if !strings.Contains(err.Error(), "Task Timed Out: 'Provided task does not exist anymore'") {
+		t.Errorf("SendTaskSuccess of an answered token: %v", err)
+	}
+	_, err = c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: &tok, Error: aws.String("Late")})
+	expectAPIError(t, err, "TaskTimedOut", 400)
 	_, err = c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("no-such-token"), Output: aws.String(`{}`)})
-	expectAPIError(t, err, "TaskDoesNotExist", 400)
+	expectAPIError(t, err, "InvalidToken", 400)
 	// The execution reaches the Wait state, which ends when the clock
 	// has moved an hour.
 	deadline := time.Now().Add(30 * time.Second)
@@ -391,6 +401,25 @@ func TestStepFunctionsJSONata(t *testing.T) {
 	d := waitExecution(t, c, aws.ToString(start.ExecutionArn))
 	if d.Status != sfntypes.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"status":200,"who":"ANN"}` {
 		t.Errorf("execution: %s %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	// The history shows what each state assigned, as JSON text, when it
+	// exits; a state that assigns nothing shows no variables.
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exited := map[string]*sfntypes.StateExitedEventDetails{}
+	for _, ev := range h.Events {
+		if d := ev.StateExitedEventDetails; d != nil {
+			exited[aws.ToString(d.Name)] = d
+		}
+	}
+	if d := exited["Call"]; d == nil || !reflect.DeepEqual(d.AssignedVariables, map[string]string{"status": "200"}) ||
+		d.AssignedVariablesDetails == nil || d.AssignedVariablesDetails.Truncated {
+		t.Errorf("Call's TaskStateExited: %+v", d)
+	}
+	if d := exited["Done"]; d == nil || d.AssignedVariables != nil || d.AssignedVariablesDetails != nil {
+		t.Errorf("Done's PassStateExited: %+v", d)
 	}
 
 	// A function that calls itself without end fails its execution,

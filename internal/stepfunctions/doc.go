@@ -77,11 +77,20 @@
 // (nested executions, below), arn:aws:states:::ecs:runTask (below) and
 // the AWS SDK integrations (sdk.go). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
-// cause; a service error is named SERVICE.Code (DynamoDB.
-// ConditionalCheckFailedException). Each resource may end in
+// cause; a service error is named SERVICE.Code (SQS.AccessDenied),
+// except DynamoDB's, which are named as Step Functions, calling DynamoDB
+// through the AWS SDK for Java, names them: by the SDK's exception for
+// the codes it models (DynamoDB.ConditionalCheckFailedException), and
+// DynamoDB.AmazonDynamoDBException for the others (a ValidationException,
+// an AccessDeniedException), the cause ending "(Service: AmazonDynamoDBv2;
+// Status Code: 400; Error Code: CODE; Request ID: ID; Proxy: null)".
+// Each resource may end in
 // .waitForTaskToken: the task then waits for SendTaskSuccess or
 // SendTaskFailure with the token from $$.Task.Token, and
-// SendTaskHeartbeat keeps it alive within HeartbeatSeconds. Waits,
+// SendTaskHeartbeat keeps it alive within HeartbeatSeconds; these
+// answer TaskTimedOut for a token whose task is no longer waiting
+// (answered, timed out or stopped) and InvalidToken for one that virga,
+// whose tokens are UUIDs, cannot have handed out. Waits,
 // retries and timeouts are measured on the injected clock, which they
 // read every 10 ms.
 //
@@ -250,7 +259,7 @@
 // (StepFunctions.AccessDeniedException), and the optimized integrations run their
 // operation in process authorized as the edge authorizes that session's
 // calls (a refusal is the service's AccessDenied, named like the
-// integration's other errors: DynamoDB.AccessDeniedException,
+// integration's other errors: DynamoDB.AmazonDynamoDBException,
 // SQS.AccessDenied); every one can be caught. CreateStateMachine and
 // UpdateStateMachine refuse a role that does not exist or whose trust
 // policy allows sts:AssumeRole neither to states.amazonaws.com nor to

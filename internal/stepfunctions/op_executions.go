@@ -564,6 +564,10 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 			h.StateEnteredEventDetails = &StateEnteredEventDetails{Name: ptr(ev.State), Input: data(ev.Input), InputDetails: det}
 		} else if ev.State != "" && ev.Output != nil {
 			h.StateExitedEventDetails = &StateExitedEventDetails{Name: ptr(ev.State), Output: data(ev.Output), OutputDetails: det}
+			if ev.Assigned != nil && withData {
+				h.StateExitedEventDetails.AssignedVariables = ev.Assigned
+				h.StateExitedEventDetails.AssignedVariablesDetails = &AssignedVariablesDetails{Truncated: ptr(false)}
+			}
 		}
 	}
 	return h

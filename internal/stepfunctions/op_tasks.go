@@ -6,14 +6,47 @@ import (
 	"github.com/virga/virga/internal/stepfunctions/asl"
 )
 
+// taskClosed is TaskTimedOut, AWS's answer to a token whose task has
+// timed out or already been answered ("The task token has either
+// expired or the task associated with the token has already been
+// closed").
+var taskClosed = ErrTaskTimedOut.WithMessage("Task Timed Out: 'Provided task does not exist anymore'")
+
+// waiterFor is the task waiting for token. A token virga could not have
+// handed out (its tokens are UUIDs) is InvalidToken; one it could have,
+// whose task is no longer waiting, is TaskTimedOut.
 func (s *Service) waiterFor(token string) (*waiter, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	w, ok := s.tokens[token]
 	if !ok {
-		return nil, ErrTaskDoesNotExist.WithMessage("Task Timed Out: 'Provided task does not exist anymore'")
+		if !uuidShaped(token) {
+			return nil, ErrInvalidToken.WithMessage("Invalid Token: 'Invalid token'")
+		}
+		return nil, taskClosed
 	}
 	return w, nil
+}
+
+// uuidShaped reports whether s looks like a UUID: 36 characters, hex
+// digits in five groups of 8, 4, 4, 4 and 12 joined by hyphens.
+func uuidShaped(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (s *Service) sendTaskSuccess(_ context.Context, in *SendTaskSuccessInput) (*SendTaskSuccessOutput, error) {
@@ -28,7 +61,7 @@ func (s *Service) sendTaskSuccess(_ context.Context, in *SendTaskSuccessInput) (
 	select {
 	case w.result <- tokenResult{output: out}:
 	default:
-		return nil, ErrTaskDoesNotExist.WithMessage("Task Timed Out: 'Provided task does not exist anymore'")
+		return nil, taskClosed
 	}
 	return &SendTaskSuccessOutput{}, nil
 }
@@ -41,7 +74,7 @@ func (s *Service) sendTaskFailure(_ context.Context, in *SendTaskFailureInput) (
 	select {
 	case w.result <- tokenResult{fail: &asl.Failure{Name: deref(in.Error), Cause: deref(in.Cause)}}:
 	default:
-		return nil, ErrTaskDoesNotExist.WithMessage("Task Timed Out: 'Provided task does not exist anymore'")
+		return nil, taskClosed
 	}
 	return &SendTaskFailureOutput{}, nil
 }

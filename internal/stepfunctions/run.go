@@ -309,7 +309,7 @@ func (x *execEnv) Record(ev asl.Event) int64 {
 	}
 	return x.s.appendEvent(x.r, event{Prev: ev.Prev, Type: ev.Type, State: ev.State, Input: ev.Input, Output: ev.Output,
 		Error: ev.Error, Cause: ev.Cause, Resource: ev.Resource, Kind: ev.Kind, Params: ev.Params, Timeout: ev.Timeout,
-		Heartbeat: ev.Heartbeat, Index: ev.Index, Length: ev.Length, Worker: ev.Worker, MapRunArn: ev.MapRunArn})
+		Heartbeat: ev.Heartbeat, Index: ev.Index, Length: ev.Length, Worker: ev.Worker, MapRunArn: ev.MapRunArn, Assigned: ev.Assigned})
 }
 
 func (x *execEnv) UUID() string { return x.s.ids.UUID() }

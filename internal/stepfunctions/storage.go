@@ -147,6 +147,9 @@ type event struct {
 	Worker    string    `json:"worker,omitempty"`
 	MapRunArn string    `json:"mapRunArn,omitempty"` // of MapRunStarted
 	Redrive   int32     `json:"redrive,omitempty"`   // redriveCount of ExecutionRedriven
+	// Assigned are the variables a *StateExited event's state assigned,
+	// as JSON text.
+	Assigned map[string]string `json:"assigned,omitempty"`
 }
 
 func branchPrefix(machine, name string) []byte {

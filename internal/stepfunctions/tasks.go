@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,17 +15,72 @@ import (
 	"github.com/virga/virga/internal/stepfunctions/asl"
 )
 
-// integrations are the optimized integrations virga runs: resource
-// service and action → the in-process service, operation and the
-// prefix of the error names a failure gets.
-var integrations = map[string]struct{ service, op, errPrefix string }{
-	"dynamodb:putItem":    {"dynamodb", "PutItem", "DynamoDB."},
-	"dynamodb:getItem":    {"dynamodb", "GetItem", "DynamoDB."},
-	"dynamodb:updateItem": {"dynamodb", "UpdateItem", "DynamoDB."},
-	"dynamodb:deleteItem": {"dynamodb", "DeleteItem", "DynamoDB."},
-	"sqs:sendMessage":     {"sqs", "SendMessage", "SQS."},
-	"sns:publish":         {"sns", "Publish", "SNS."},
-	"events:putEvents":    {"events", "PutEvents", "EventBridge."},
+// integration is an optimized integration virga runs: the in-process
+// service and operation, and the prefix of the error names a failure
+// gets.
+type integration struct {
+	service, op, errPrefix string
+	// sdk, when set, names the service's errors as Step Functions does
+	// for an integration it calls through the AWS SDK for Java.
+	sdk *javaSDKErrors
+}
+
+// integrations are the optimized integrations by resource service and
+// action.
+var integrations = map[string]integration{
+	"dynamodb:putItem":    {"dynamodb", "PutItem", "DynamoDB.", dynamoDBErrors},
+	"dynamodb:getItem":    {"dynamodb", "GetItem", "DynamoDB.", dynamoDBErrors},
+	"dynamodb:updateItem": {"dynamodb", "UpdateItem", "DynamoDB.", dynamoDBErrors},
+	"dynamodb:deleteItem": {"dynamodb", "DeleteItem", "DynamoDB.", dynamoDBErrors},
+	"sqs:sendMessage":     {"sqs", "SendMessage", "SQS.", nil},
+	"sns:publish":         {"sns", "Publish", "SNS.", nil},
+	"events:putEvents":    {"events", "PutEvents", "EventBridge.", nil},
+}
+
+// javaSDKErrors is how the AWS SDK for Java (version 1) reports a
+// service's errors: an error code it models is an exception of its own,
+// any other its base exception, and the message ends with the service's
+// name, the status, the code and the request id.
+type javaSDKErrors struct {
+	name string // the service's name in messages, as AmazonDynamoDBv2
+	base string // the base exception, as AmazonDynamoDBException
+	// modeled are the error codes with exceptions of their own, each
+	// named by its code unless another name is given.
+	modeled map[string]string
+}
+
+// dynamoDBErrors are DynamoDB's, whose unmodeled errors (a
+// ValidationException, an AccessDeniedException) Step Functions names
+// DynamoDB.AmazonDynamoDBException, the name AWS's samples retry on.
+var dynamoDBErrors = &javaSDKErrors{name: "AmazonDynamoDBv2", base: "AmazonDynamoDBException", modeled: map[string]string{
+	"BackupInUseException": "", "BackupNotFoundException": "", "ConditionalCheckFailedException": "",
+	"ContinuousBackupsUnavailableException": "", "DuplicateItemException": "", "ExportConflictException": "",
+	"ExportNotFoundException": "", "GlobalTableAlreadyExistsException": "", "GlobalTableNotFoundException": "",
+	"IdempotentParameterMismatchException": "", "ImportConflictException": "", "ImportNotFoundException": "",
+	"IndexNotFoundException": "", "InternalServerError": "InternalServerErrorException",
+	"InvalidExportTimeException": "", "InvalidRestoreTimeException": "",
+	"ItemCollectionSizeLimitExceededException": "", "LimitExceededException": "",
+	"PointInTimeRecoveryUnavailableException": "", "ProvisionedThroughputExceededException": "",
+	"ReplicaAlreadyExistsException": "", "ReplicaNotFoundException": "",
+	"RequestLimitExceeded": "RequestLimitExceededException", "ResourceInUseException": "",
+	"ResourceNotFoundException": "", "TableAlreadyExistsException": "", "TableInUseException": "",
+	"TableNotFoundException": "", "TransactionCanceledException": "", "TransactionConflictException": "",
+	"TransactionInProgressException": "",
+}}
+
+// failure is the task failure for a service error: the integration's
+// prefix and the error's code (or the SDK's exception for it), and its
+// message with the code and status.
+func (in integration) failure(ae *apierr.Error, requestID string) *asl.Failure {
+	if in.sdk == nil {
+		return &asl.Failure{Name: in.errPrefix + ae.Code, Cause: ae.Message + " (Service: " + in.service + ", Status Code: " + fmt.Sprint(ae.Status) + ", Error Code: " + ae.Code + ")"}
+	}
+	name := in.sdk.base
+	if exception, ok := in.sdk.modeled[ae.Code]; ok {
+		name = cmp.Or(exception, ae.Code)
+	}
+	return &asl.Failure{Name: in.errPrefix + name, Cause: fmt.Sprintf("%s (Service: %s; Status Code: %d; Error Code: %s; Request ID: %s; Proxy: null)",
+		ae.Message, in.sdk.name, ae.Status, ae.Code, requestID)}
 }
 
 // waiter is a task waiting for SendTaskSuccess or SendTaskFailure.
@@ -175,7 +231,7 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 	out, err := x.callIntegration(ctx, in.service, in.op, params)
 	if err != nil {
 		if ae := apierr.As(err); ae != nil {
-			return nil, &asl.Failure{Name: in.errPrefix + ae.Code, Cause: ae.Message + " (Service: " + in.service + ", Status Code: " + fmt.Sprint(ae.Status) + ", Error Code: " + ae.Code + ")"}
+			return nil, in.failure(ae, x.s.ids.UUID())
 		}
 		return nil, &asl.Failure{Name: in.errPrefix + "SdkClientException", Cause: err.Error()}
 	}

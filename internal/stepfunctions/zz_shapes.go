@@ -51,6 +51,11 @@ type ActivityTimedOutEventDetails struct {
 	Cause *string `aws:"name=cause,max=32768"`
 }
 
+// AssignedVariablesDetails is the AssignedVariablesDetails shape of AWS's model.
+type AssignedVariablesDetails struct {
+	Truncated *bool `aws:"name=truncated"`
+}
+
 // BillingDetails is the BillingDetails shape of AWS's model.
 type BillingDetails struct {
 	BilledMemoryUsedInMB         *int64 `aws:"name=billedMemoryUsedInMB,min=0"`
@@ -629,9 +634,11 @@ type StateEnteredEventDetails struct {
 
 // StateExitedEventDetails is the StateExitedEventDetails shape of AWS's model.
 type StateExitedEventDetails struct {
-	Name          *string                           `aws:"name=name,required,min=1,max=80"`
-	Output        *string                           `aws:"name=output,max=262144"`
-	OutputDetails *HistoryEventExecutionDataDetails `aws:"name=outputDetails"`
+	Name                     *string                           `aws:"name=name,required,min=1,max=80"`
+	Output                   *string                           `aws:"name=output,max=262144"`
+	OutputDetails            *HistoryEventExecutionDataDetails `aws:"name=outputDetails"`
+	AssignedVariables        map[string]string                 `aws:"name=assignedVariables"`
+	AssignedVariablesDetails *AssignedVariablesDetails         `aws:"name=assignedVariablesDetails"`
 }
 
 // StateMachineAliasListItem is the StateMachineAliasListItem shape of AWS's model.

@@ -195,6 +195,18 @@ func (t *transformer) grant(id, suffix string, attrs attributes, src, dst endpoi
 		r["Metadata"] = clone(metadata)
 		return t.add(id, rid, r)
 	}
+	if src.roleName != nil && src.typ == typeStepFunctions && dst.typ == typeStepFunctions {
+		if !read {
+			return resourceError(id, "Unsupported 'Permissions' provided for connector from %s to %s; valid combinations are: Read, Read + Write.", src.typ, dst.typ)
+		}
+		if dst.name == nil {
+			return unsupported()
+		}
+		return emit(id+"Policy"+suffix, "AWS::IAM::ManagedPolicy", map[string]any{
+			"PolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": nestedExecutionGrant(dst, write)},
+			"Roles":          []any{clone(src.roleName)},
+		})
+	}
 	if src.roleName != nil {
 		access, ok := connectorAccess[dst.typ]
 		if !ok {
@@ -253,6 +265,30 @@ func (t *transformer) grant(id, suffix string, attrs attributes, src, dst endpoi
 		})
 	}
 	return unsupported()
+}
+
+// typeStepFunctions is a state machine's CloudFormation type.
+const typeStepFunctions = "AWS::StepFunctions::StateMachine"
+
+// nestedExecutionGrant is what SAM's connector profile from one state
+// machine to another grants: reading the other's executions, and with
+// write starting and stopping them, each with the EventBridge rule Step
+// Functions manages to learn when a .sync child ends (Step Functions'
+// "IAM policies for nested executions").
+func nestedExecutionGrant(dst endpoint, write bool) []any {
+	executions := []any{subVars("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${DestinationName}:*",
+		map[string]any{"DestinationName": clone(dst.name)})}
+	rule := func() []any {
+		return []any{map[string]any{"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"}}
+	}
+	statements := []any{allow([]string{"states:DescribeExecution"}, executions), allow([]string{"events:DescribeRule"}, rule())}
+	if write {
+		statements = append(statements,
+			allow([]string{"states:StartExecution"}, []any{clone(dst.arn)}),
+			allow([]string{"states:StopExecution"}, clone(executions)),
+			allow([]string{"events:PutTargets", "events:PutRule"}, rule()))
+	}
+	return statements
 }
 
 // resourcePolicy lets src's service do action on resource when the

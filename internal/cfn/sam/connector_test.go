@@ -26,6 +26,12 @@ Resources:
           A:
             Type: Pass
             End: true
+    Connectors:
+      Child:
+        Properties:
+          Destination:
+            Id: Flow
+          Permissions: [Read, Write]
   Conn:
     Type: AWS::Serverless::Connector
     Properties:
@@ -69,4 +75,17 @@ Resources:
 			"states:DescribeExecution", "states:DescribeStateMachineForExecution", "states:GetExecutionHistory", "states:StopExecution"}},
 	})
 	want(t, "function's role", get(r.props(t, "Conn2Policy", policy), "Roles"), []any{map[string]any{"Ref": "OtherRole"}})
+
+	// One state machine starting another (a nested execution) gets SAM's
+	// profile for that pair, with the rule Step Functions manages for
+	// .sync children.
+	rule := []any{map[string]any{"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"}}
+	want(t, "nested executions", get(r.props(t, "FlowChildPolicy", policy), "PolicyDocument", "Statement"), []any{
+		map[string]any{"Effect": "Allow", "Resource": executions, "Action": []any{"states:DescribeExecution"}},
+		map[string]any{"Effect": "Allow", "Resource": rule, "Action": []any{"events:DescribeRule"}},
+		map[string]any{"Effect": "Allow", "Resource": []any{map[string]any{"Ref": "Flow"}}, "Action": []any{"states:StartExecution"}},
+		map[string]any{"Effect": "Allow", "Resource": executions, "Action": []any{"states:StopExecution"}},
+		map[string]any{"Effect": "Allow", "Resource": rule, "Action": []any{"events:PutTargets", "events:PutRule"}},
+	})
+	want(t, "source machine's role", get(r.props(t, "FlowChildPolicy", policy), "Roles"), []any{map[string]any{"Ref": "FlowRole"}})
 }

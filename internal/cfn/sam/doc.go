@@ -18,8 +18,10 @@
 //
 // # What it does
 //
-// Globals (Function, Api, HttpApi, SimpleTable) are merged into every
-// resource of their type, implicit APIs included: a resource's scalar
+// Globals (Function, Api, HttpApi, SimpleTable, StateMachine) are merged
+// into every resource of their type, implicit APIs included; a section
+// may set only the properties SAM lets Globals set (a state machine's
+// PropagateTags alone, a function's code only as CodeUri). A resource's scalar
 // replaces the global one, maps merge key by key with the resource
 // winning, and lists are the global entries followed by the resource's
 // (Architectures excepted: the resource's replaces it).

@@ -332,6 +332,18 @@ func TestGlobalsErrors(t *testing.T) {
 			"'Globals' section is invalid. 'StageName' is not a supported property of 'Api'. Must be one of the following values - [",
 		},
 		{
+			"  StateMachine:\n    Tracing: {Enabled: true}\n",
+			"'Globals' section is invalid. 'Tracing' is not a supported property of 'StateMachine'. Must be one of the following values - ['PropagateTags']",
+		},
+		{
+			"  Function:\n    InlineCode: x\n",
+			"'Globals' section is invalid. 'InlineCode' is not a supported property of 'Function'. Must be one of the following values - ['Handler', 'Runtime', 'CodeUri', 'DeadLetterQueue', ",
+		},
+		{
+			"  SimpleTable:\n    ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 1}\n",
+			"'Globals' section is invalid. 'ProvisionedThroughput' is not a supported property of 'SimpleTable'. Must be one of the following values - ['SSESpecification']",
+		},
+		{
 			"  Queue:\n    Name: q\n",
 			"'Globals' section is invalid. 'Queue' is not supported. Must be one of the following values - ['Api', 'CapacityProvider', 'Function', 'HttpApi', 'SimpleTable', 'StateMachine']",
 		},

@@ -379,7 +379,7 @@ func (t *transformer) ruleTarget(f *function, name string, p map[string]any, tar
 	target := map[string]any{"Id": targetID, "Arn": f.arn()}
 	copyKeys(target, p, "Input", "RetryPolicy")
 	if dl, ok := p["DeadLetterConfig"]; ok {
-		arn, err := t.deadLetterTarget(f, name, dl, "events.amazonaws.com")
+		arn, err := t.eventDeadLetterQueue(f.id, name, f.attrs, dl, true)
 		if err != nil {
 			return nil, err
 		}
@@ -388,28 +388,43 @@ func (t *transformer) ruleTarget(f *function, name string, p map[string]any, tar
 	return target, nil
 }
 
-// deadLetterTarget is the queue a rule or schedule sends what it could
-// not deliver to: the Arn given, or with Type SQS a queue created for
-// the event, FUNCTIONEVENTQueue (or QueueLogicalId), that the service
-// may send to.
-func (t *transformer) deadLetterTarget(f *function, name string, v any, principal string) (any, error) {
+// eventDeadLetterQueue is the queue the rule or schedule of the event name
+// of owner sends what it could not deliver to: the Arn given, or with
+// Type SQS a queue made for it, OWNERNAMEQueue (or QueueLogicalId), as
+// SAM's translator makes it. A rule's queue gets OWNERNAMEQueuePolicy,
+// which lets EventBridge send to it from that rule; a schedule sends
+// through its role, which the caller lets do so.
+func (t *transformer) eventDeadLetterQueue(owner, name string, attrs attributes, v any, rule bool) (any, error) {
 	dl := asMap(v)
 	if dl == nil {
-		return nil, invalidType(f.id+name, "DeadLetterConfig")
+		return nil, invalidType(owner+name, "DeadLetterConfig")
 	}
-	if arn, ok := dl["Arn"]; ok {
+	arn, hasArn := dl["Arn"]
+	_, hasType := dl["Type"]
+	switch typ, _ := t.resolve(dl["Type"]); {
+	case hasArn && hasType:
+		return nil, eventError(owner, name, "You can either define 'Arn' or 'Type' property of DeadLetterConfig.")
+	case hasArn:
 		return clone(arn), nil
+	case !hasType:
+		return nil, eventError(owner, name, "No 'Arn' or 'Type' property provided for DeadLetterConfig.")
+	case typ != "SQS":
+		return nil, eventError(owner, name, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.")
 	}
-	if typ, _ := t.resolve(dl["Type"]); typ != "SQS" {
-		// Wording unconfirmed.
-		return nil, eventError(f.id, name, "No 'Arn' or 'Type' property provided for DeadLetterConfig")
-	}
-	queue := f.id + name + "Queue"
-	if s, ok := dl["QueueLogicalId"].(string); ok {
+	eid := owner + name
+	queue := eid + "Queue"
+	if q, ok := dl["QueueLogicalId"]; ok {
+		s, isString := q.(string)
+		if !isString {
+			return nil, eventError(owner, name, "QueueLogicalId must be a string")
+		}
 		queue = s
 	}
-	if err := t.add(f.id, queue, f.resource("AWS::SQS::Queue", map[string]any{})); err != nil {
+	if err := t.add(owner, queue, attrs.resource("AWS::SQS::Queue", map[string]any{})); err != nil {
 		return nil, err
+	}
+	if !rule {
+		return getAtt(queue, "Arn"), nil
 	}
 	policy := map[string]any{
 		"Queues": []any{ref(queue)},
@@ -418,22 +433,37 @@ func (t *transformer) deadLetterTarget(f *function, name string, v any, principa
 			"Statement": []any{map[string]any{
 				"Action":    "sqs:SendMessage",
 				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": principal},
+				"Principal": map[string]any{"Service": "events.amazonaws.com"},
 				"Resource":  getAtt(queue, "Arn"),
+				"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": getAtt(eid, "Arn")}},
 			}},
 		},
 	}
-	if err := t.add(f.id, queue+"Policy", f.resource("AWS::SQS::QueuePolicy", policy)); err != nil {
+	if err := t.add(owner, eid+"QueuePolicy", attrs.resource("AWS::SQS::QueuePolicy", policy)); err != nil {
 		return nil, err
 	}
 	return getAtt(queue, "Arn"), nil
 }
 
 // scheduleV2Event is FUNCTIONEVENT, an EventBridge Scheduler schedule
-// that invokes the function through a role, FUNCTIONEVENTRole, unless
-// the event names one.
+// that invokes the function.
 func (t *transformer) scheduleV2Event(f *function, name string, p map[string]any) error {
-	id := f.id + name
+	return t.scheduleV2(f.id, name, f.attrs, p, f.arn(), map[string]any{
+		"PolicyName": f.id + name + "LambdaPolicy",
+		"PolicyDocument": map[string]any{
+			"Version":   "2012-10-17",
+			"Statement": []any{allow([]string{"lambda:InvokeFunction"}, f.arn())},
+		},
+	})
+}
+
+// scheduleV2 is OWNERNAME, the EventBridge Scheduler schedule of a
+// ScheduleV2 event, whose target arn is reached through the event's
+// RoleArn or else a role made for it, OWNERNAMERole, that the scheduler
+// may assume, with policy and, with a dead-letter queue,
+// OWNERNAMESQSPolicy to send to it.
+func (t *transformer) scheduleV2(owner, name string, attrs attributes, p map[string]any, arn any, policy map[string]any) error {
+	id := owner + name
 	sched := map[string]any{"ScheduleExpression": clone(p["ScheduleExpression"])}
 	copyKeys(sched, p, "Description", "EndDate", "GroupName", "KmsKeyArn",
 		"ScheduleExpressionTimezone", "StartDate", "State")
@@ -447,14 +477,19 @@ func (t *transformer) scheduleV2Event(f *function, name string, p map[string]any
 	} else {
 		sched["FlexibleTimeWindow"] = map[string]any{"Mode": "OFF"}
 	}
-	target := map[string]any{"Arn": f.arn()}
+	target := map[string]any{"Arn": arn}
 	copyKeys(target, p, "Input", "RetryPolicy")
+	policies := []any{policy}
 	if dl, ok := p["DeadLetterConfig"]; ok {
-		arn, err := t.deadLetterTarget(f, name, dl, "scheduler.amazonaws.com")
+		queue, err := t.eventDeadLetterQueue(owner, name, attrs, dl, false)
 		if err != nil {
 			return err
 		}
-		target["DeadLetterConfig"] = map[string]any{"Arn": arn}
+		target["DeadLetterConfig"] = map[string]any{"Arn": queue}
+		policies = append(policies, map[string]any{
+			"PolicyName":     id + "SQSPolicy",
+			"PolicyDocument": map[string]any{"Statement": []any{allow([]string{"sqs:SendMessage"}, queue)}},
+		})
 	}
 	if r, ok := p["RoleArn"]; ok {
 		target["RoleArn"] = clone(r)
@@ -469,20 +504,14 @@ func (t *transformer) scheduleV2Event(f *function, name string, p map[string]any
 					"Principal": map[string]any{"Service": []any{"scheduler.amazonaws.com"}},
 				}},
 			},
-			"Policies": []any{map[string]any{
-				"PolicyName": id + "LambdaPolicy",
-				"PolicyDocument": map[string]any{
-					"Version":   "2012-10-17",
-					"Statement": []any{allow([]string{"lambda:InvokeFunction"}, f.arn())},
-				},
-			}},
+			"Policies": policies,
 		}
 		copyKeys(props, p, "PermissionsBoundary")
-		if err := t.add(f.id, roleID, f.resource("AWS::IAM::Role", props)); err != nil {
+		if err := t.add(owner, roleID, attrs.resource("AWS::IAM::Role", props)); err != nil {
 			return err
 		}
 		target["RoleArn"] = getAtt(roleID, "Arn")
 	}
 	sched["Target"] = target
-	return t.add(f.id, id, f.resource("AWS::Scheduler::Schedule", sched))
+	return t.add(owner, id, attrs.resource("AWS::Scheduler::Schedule", sched))
 }

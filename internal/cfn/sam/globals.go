@@ -1,38 +1,44 @@
 package sam
 
 import (
+	"slices"
 	"strings"
 )
 
-// globalsSections maps each section of Globals to the resource type its
-// properties apply to. StateMachine and CapacityProvider are accepted so
-// that a template using them fails on the resource, with a clear
-// not-supported error, rather than on its Globals.
-var globalsSections = map[string]string{
-	"Api":              typeAPI,
-	"CapacityProvider": "AWS::Serverless::CapacityProvider",
-	"Function":         typeFunction,
-	"HttpApi":          typeHTTPAPI,
-	"SimpleTable":      typeSimpleTable,
-	"StateMachine":     "AWS::Serverless::StateMachine",
-}
-
-// globalsUnsupported lists, per section, the properties SAM refuses in
-// Globals (from "Globals section of the AWS SAM template": they "either
-// made the template hard to understand, or they might open a potential
-// security issue").
-var globalsUnsupported = map[string][]string{
-	"Function": {"Role", "Policies", "FunctionName", "Events"},
-	"Api":      {"StageName", "DefinitionBody"},
-	"HttpApi":  {"StageName", "DefinitionBody", "DefinitionUri"},
+// globalsProperties lists, per section, the properties SAM lets Globals
+// set, in the order SAM's translator lists them when it refuses another
+// ("Globals section of the AWS SAM template": the others "either made
+// the template hard to understand, or they might open a potential
+// security issue"). A state machine takes only PropagateTags from
+// Globals, and a function not its code given inline or as an image.
+// CapacityProvider is accepted so that a template using it fails on the
+// resource, with a clear not-supported error, rather than on Globals.
+var globalsProperties = map[string][]string{
+	"Api": {"Auth", "Name", "DefinitionUri", "CacheClusterEnabled", "CacheClusterSize", "MergeDefinitions",
+		"Variables", "EndpointConfiguration", "MethodSettings", "BinaryMediaTypes", "MinimumCompressionSize",
+		"Cors", "GatewayResponses", "AccessLogSetting", "CanarySetting", "TracingEnabled", "OpenApiVersion",
+		"Domain", "AlwaysDeploy", "PropagateTags", "SecurityPolicy", "EndpointAccessMode"},
+	"CapacityProvider": {"VpcConfig", "OperatorRole", "Tags", "InstanceRequirements", "ScalingConfig", "KmsKeyArn",
+		"PropagateTags"},
+	"Function": {"Handler", "Runtime", "CodeUri", "DeadLetterQueue", "Description", "MemorySize", "Timeout",
+		"VpcConfig", "Environment", "Tags", "PropagateTags", "Tracing", "KmsKeyArn", "AutoPublishAlias",
+		"AutoPublishAliasAllProperties", "Layers", "DeploymentPreference", "RolePath", "PermissionsBoundary",
+		"ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig", "AssumeRolePolicyDocument",
+		"EventInvokeConfig", "FileSystemConfigs", "CodeSigningConfigArn", "Architectures", "SnapStart",
+		"EphemeralStorage", "FunctionUrlConfig", "RuntimeManagementConfig", "LoggingConfig", "RecursiveLoop",
+		"SourceKMSKeyArn", "TenancyConfig", "DurableConfig", "CapacityProviderConfig", "FunctionScalingConfig",
+		"PublishToLatestPublished", "VersionDeletionPolicy"},
+	"HttpApi": {"Auth", "AccessLogSettings", "StageVariables", "Tags", "CorsConfiguration", "DefaultRouteSettings",
+		"Domain", "RouteSettings", "FailOnWarnings", "PropagateTags"},
+	"SimpleTable":  {"SSESpecification"},
+	"StateMachine": {"PropagateTags"},
 }
 
 // globals holds the Globals section by section name ("Function", ...).
 type globals map[string]map[string]any
 
 // parseGlobals checks a Globals section: every section must be one SAM
-// knows and every property one its resource type defines and Globals
-// allows.
+// knows and every property one SAM lets Globals set for it.
 func parseGlobals(v any) (globals, error) {
 	g := globals{}
 	if v == nil {
@@ -43,43 +49,24 @@ func parseGlobals(v any) (globals, error) {
 		return nil, globalsError("Globals must be a dictionary.")
 	}
 	for _, section := range sortedKeys(m) {
-		resourceType, known := globalsSections[section]
+		allowed, known := globalsProperties[section]
 		if !known {
 			return nil, globalsError("'%s' is not supported. Must be one of the following values - %s",
-				section, quotedList(sortedKeys(globalsSections)))
+				section, quotedList(sortedKeys(globalsProperties)))
 		}
 		props, ok := m[section].(map[string]any)
 		if !ok {
 			return nil, globalsError("Value of %s must be a dictionary.", section)
 		}
-		allowed := allowedGlobals(section, resourceType)
 		for _, p := range sortedKeys(props) {
-			if allowed != nil && !allowed[p] {
+			if !slices.Contains(allowed, p) {
 				return nil, globalsError("'%s' is not a supported property of '%s'. Must be one of the following values - %s",
-					p, section, quotedList(sortedKeys(allowed)))
+					p, section, quotedList(allowed))
 			}
 		}
 		g[section] = props
 	}
 	return g, nil
-}
-
-// allowedGlobals is the set of properties a section accepts: those its
-// resource type defines, less those Globals refuses. Sections for types
-// virga does not transform accept anything.
-func allowedGlobals(section, resourceType string) map[string]bool {
-	props := resourceProperties[resourceType]
-	if props == nil {
-		return nil
-	}
-	allowed := map[string]bool{}
-	for p := range props {
-		allowed[p] = true
-	}
-	for _, p := range globalsUnsupported[section] {
-		delete(allowed, p)
-	}
-	return allowed
 }
 
 // quotedList renders names the way SAM lists allowed values: ['A', 'B'].

@@ -280,7 +280,14 @@ func (t *transformer) stateMachineRule(id, name string, attrs attributes, typ st
 		}
 	}
 	target := map[string]any{"Id": targetID, "Arn": map[string]any{"Ref": id}}
-	copyKeys(target, p, "Input", "InputPath", "InputTransformer", "RetryPolicy", "DeadLetterConfig")
+	copyKeys(target, p, "Input", "InputPath", "InputTransformer", "RetryPolicy")
+	if dl, ok := p["DeadLetterConfig"]; ok {
+		queue, err := t.eventDeadLetterQueue(id, name, attrs, dl, true)
+		if err != nil {
+			return err
+		}
+		target["DeadLetterConfig"] = map[string]any{"Arn": queue}
+	}
 	if r, ok := p["RoleArn"]; ok {
 		target["RoleArn"] = clone(r)
 	} else {
@@ -313,16 +320,25 @@ func (t *transformer) stateMachineAPI(id, name string, attrs attributes, p map[s
 		return eventError(id, name, "%s", err.Error())
 	}
 	if _, exists := item[key]; exists {
-		return eventError(id, name, "Integration already exists on Path=%s, Method=%s", path, methodName(key))
+		// SAM reports this one on the event alone, not on the machine.
+		return &invalid{msg: fmt.Sprintf("Event with id [%s] is invalid. API method \"%s\" defined multiple times for path \"%s\".",
+			name, methodName(key), path)}
 	}
+	// The input is the body as JSON text; escapeJavaScript escapes its
+	// single quotes too, which JSON does not allow, unless the event
+	// asks for them back (UnescapeMappingTemplate).
+	input := `$util.escapeJavaScript($input.json('$'))`
+	if truthy(p["UnescapeMappingTemplate"]) {
+		input += `.replaceAll("\\'","'")`
+	}
+	template := `{"input": "` + input + `", "stateMachineArn": "${` + id + `}"}`
 	integration := map[string]any{
-		"type":        "aws",
-		"httpMethod":  "POST",
-		"uri":         map[string]any{"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution"},
-		"responses":   map[string]any{"200": map[string]any{"statusCode": "200"}, "400": map[string]any{"statusCode": "400"}},
-		"credentials": getAtt(eid+"Role", "Arn"),
-		"requestTemplates": map[string]any{"application/json": map[string]any{
-			"Fn::Sub": `{"input": "$util.escapeJavaScript($input.json('$'))", "stateMachineArn": "${` + id + `}"}`}},
+		"type":             "aws",
+		"httpMethod":       "POST",
+		"uri":              map[string]any{"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution"},
+		"responses":        map[string]any{"200": map[string]any{"statusCode": "200"}, "400": map[string]any{"statusCode": "400"}},
+		"credentials":      getAtt(eid+"Role", "Arn"),
+		"requestTemplates": map[string]any{"application/json": map[string]any{"Fn::Sub": template}},
 	}
 	item[key] = map[string]any{
 		"x-amazon-apigateway-integration": integration,
@@ -333,36 +349,15 @@ func (t *transformer) stateMachineAPI(id, name string, attrs attributes, p map[s
 }
 
 // stateMachineScheduleV2 is MACHINEEVENT, an EventBridge Scheduler
-// schedule that starts the machine through a role, MACHINEEVENTRole,
-// allowed states:StartExecution, unless the event names one.
+// schedule that starts the machine.
 func (t *transformer) stateMachineScheduleV2(id, name string, attrs attributes, p map[string]any) error {
-	eid := id + name
-	sched := map[string]any{"ScheduleExpression": clone(p["ScheduleExpression"])}
-	copyKeys(sched, p, "Description", "EndDate", "GroupName", "KmsKeyArn",
-		"ScheduleExpressionTimezone", "StartDate", "State")
-	if n, ok := p["Name"]; ok {
-		sched["Name"] = clone(n)
-	} else if !truthy(p["OmitName"]) {
-		sched["Name"] = eid
-	}
-	if w, ok := p["FlexibleTimeWindow"]; ok {
-		sched["FlexibleTimeWindow"] = clone(w)
-	} else {
-		sched["FlexibleTimeWindow"] = map[string]any{"Mode": "OFF"}
-	}
-	machine := map[string]any{"Ref": id}
-	target := map[string]any{"Arn": machine}
-	copyKeys(target, p, "Input", "RetryPolicy", "DeadLetterConfig")
-	if r, ok := p["RoleArn"]; ok {
-		target["RoleArn"] = clone(r)
-	} else {
-		if err := t.startExecutionRole(id, eid, "scheduler.amazonaws.com", eid+"StartExecutionPolicy", attrs, p["PermissionsBoundary"]); err != nil {
-			return err
-		}
-		target["RoleArn"] = getAtt(eid+"Role", "Arn")
-	}
-	sched["Target"] = target
-	return t.add(id, eid, attrs.resource("AWS::Scheduler::Schedule", sched))
+	return t.scheduleV2(id, name, attrs, p, map[string]any{"Ref": id}, map[string]any{
+		"PolicyName": id + name + "StartExecutionPolicy",
+		"PolicyDocument": map[string]any{
+			"Version":   "2012-10-17",
+			"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
+		},
+	})
 }
 
 // definitionString renders an inline Definition as AWS's translator

@@ -31,20 +31,24 @@ Resources:
           Type: Schedule
           Properties:
             Schedule: rate(1 day)
+            DeadLetterConfig: {Arn: arn:aws:sqs:us-east-1:000000000000:dead}
         Placed:
           Type: EventBridgeRule
           Properties:
             Pattern: {source: [app]}
             InputPath: $.detail
+            DeadLetterConfig: {Type: SQS}
         Hourly:
           Type: ScheduleV2
           Properties:
             ScheduleExpression: rate(1 hour)
+            DeadLetterConfig: {Type: SQS, QueueLogicalId: Late}
         Post:
           Type: Api
           Properties:
             Path: /orders
             Method: post
+            UnescapeMappingTemplate: true
 `))
 	res := r.resources()
 	sm := res["Flow"].(map[string]any)
@@ -92,6 +96,36 @@ Resources:
 	if sched["Type"] != "AWS::Scheduler::Schedule" || res["FlowHourlyRole"] == nil {
 		t.Errorf("FlowHourly: %v", sched)
 	}
+	deadLetter := func(id string) any {
+		return res[id].(map[string]any)["Properties"].(map[string]any)["Targets"].([]any)[0].(map[string]any)["DeadLetterConfig"]
+	}
+	if got, want := deadLetter("FlowPlaced"), map[string]any{"Arn": map[string]any{"Fn::GetAtt": []any{"FlowPlacedQueue", "Arn"}}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("FlowPlaced DeadLetterConfig = %v, want %v", got, want)
+	}
+	if got, want := deadLetter("FlowNightly"), map[string]any{"Arn": "arn:aws:sqs:us-east-1:000000000000:dead"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("FlowNightly DeadLetterConfig = %v, want %v", got, want)
+	}
+	// EventBridge may send to the rule's queue from that rule only.
+	policy := indent(res["FlowPlacedQueuePolicy"])
+	for _, want := range []string{`"Service": "events.amazonaws.com"`, `"aws:SourceArn"`, `"FlowPlaced"`, `"Ref": "FlowPlacedQueue"`} {
+		if !strings.Contains(policy, want) {
+			t.Errorf("FlowPlacedQueuePolicy lacks %s: %s", want, policy)
+		}
+	}
+	// A schedule sends to its queue as its role, which may.
+	schedTarget := sched["Properties"].(map[string]any)["Target"].(map[string]any)
+	if got, want := schedTarget["DeadLetterConfig"], map[string]any{"Arn": map[string]any{"Fn::GetAtt": []any{"Late", "Arn"}}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("FlowHourly DeadLetterConfig = %v, want %v", got, want)
+	}
+	if res["Late"] == nil || res["LateQueuePolicy"] != nil || res["FlowHourlyQueuePolicy"] != nil {
+		t.Errorf("Late queue: %v", res)
+	}
+	if role := indent(res["FlowHourlyRole"]); !strings.Contains(role, `"PolicyName": "FlowHourlySQSPolicy"`) || !strings.Contains(role, "sqs:SendMessage") {
+		t.Errorf("FlowHourlyRole: %s", role)
+	}
+	if body := indent(res["ServerlessRestApi"]); !strings.Contains(body, `.replaceAll(\"\\\\'\",\"'\")`) {
+		t.Errorf("ServerlessRestApi's template does not unescape quotes: %s", body)
+	}
 }
 
 func TestStateMachineErrors(t *testing.T) {
@@ -102,6 +136,12 @@ func TestStateMachineErrors(t *testing.T) {
 		"Properties: {Definition: {}, Role: r, Policies: [AWSLambdaRole]}":        "Specify either 'Role' or 'Policies' property and not both.",
 		"Properties: {Definition: {}, Events: {A: {Type: SQS}}}":                  "State machine events of type SQS are not supported by virga.",
 		"Properties: {Definition: {}, DeploymentPreference: {Type: ALL_AT_ONCE}}": "'DeploymentPreference' requires 'AutoPublishAlias' property to be specified.",
+		"Properties: {Definition: {}, Events: {A: {Type: Api, Properties: {Path: /x, Method: post}}, B: {Type: Api, Properties: {Path: /x, Method: POST}}}}": "Number of errors found: 1. Event with id [B] is invalid. API method \"post\" defined multiple times for path \"/x\".",
+		"Properties: {Definition: {}}\n    Connectors: {C: {Properties: {Destination: {Id: M}, Permissions: [Write]}}}":                                      "Unsupported 'Permissions' provided for connector from AWS::StepFunctions::StateMachine to AWS::StepFunctions::StateMachine; valid combinations are: Read, Read + Write.",
+		"Properties: {Definition: {}, Events: {A: {Type: CloudWatchEvent, Properties: {DeadLetterConfig: {Type: SNS}}}}}":                                    "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.",
+		"Properties: {Definition: {}, Events: {A: {Type: Schedule, Properties: {DeadLetterConfig: {Type: SQS, Arn: a}}}}}":                                   "You can either define 'Arn' or 'Type' property of DeadLetterConfig.",
+		"Properties: {Definition: {}, Events: {A: {Type: ScheduleV2, Properties: {DeadLetterConfig: {QueueLogicalId: Q}}}}}":                                 "No 'Arn' or 'Type' property provided for DeadLetterConfig.",
+		"Properties: {Definition: {}, Events: {A: {Type: ScheduleV2, Properties: {DeadLetterConfig: {Type: SQS, QueueLogicalId: [Q]}}}}}":                    "QueueLogicalId must be a string",
 	} {
 		in, err := template.Parse([]byte("Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    " + body + "\n"))
 		if err != nil {

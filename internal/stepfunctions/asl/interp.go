@@ -133,6 +133,9 @@ type Event struct {
 	Length    int
 	Worker    string // workerName of ActivityStarted
 	MapRunArn string // mapRunArn of MapRunStarted
+	// Assigned are the variables a *StateExited event's state assigned,
+	// each as JSON text.
+	Assigned map[string]string
 }
 
 // Execution is what the context object says of the execution.
@@ -204,6 +207,23 @@ type thread struct {
 	// quiet is a child workflow execution of a Distributed Map state,
 	// whose events are its own history's, not the execution's.
 	quiet bool
+	// assigned are the variables the state being run last assigned
+	// (finishJ), which its StateExited event shows.
+	assigned map[string]any
+}
+
+// exited records the StateExited event of state s with its output and
+// the variables it assigned.
+func (t *thread) exited(prefix string, s *State, out any) {
+	var vars map[string]string
+	if len(t.assigned) > 0 {
+		vars = make(map[string]string, len(t.assigned))
+		for k, v := range t.assigned {
+			vars[k] = Encode(v)
+		}
+	}
+	t.assigned = nil
+	t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out), Assigned: vars})
 }
 
 func (t *thread) record(e Event) int64 {
@@ -374,7 +394,7 @@ func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, 
 			return nil, "", &Failure{Name: ErrDataLimitExceeded, Cause: fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", s.Name)}
 		}
 		if err == nil {
-			t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
+			t.exited(prefix, s, out)
 			return out, next, nil
 		}
 		err = wrap(err)
@@ -419,7 +439,7 @@ func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, 
 				if err != nil {
 					return nil, "", err
 				}
-				t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
+				t.exited(prefix, s, out)
 				return out, c.Next, nil
 			}
 			out := raw
@@ -434,7 +454,7 @@ func (t *thread) state(ctx context.Context, s *State, raw any, depth int) (any, 
 				}
 				out = v
 			}
-			t.record(Event{Type: prefix + "StateExited", State: s.Name, Output: encodePtr(out)})
+			t.exited(prefix, s, out)
 			return out, c.Next, nil
 		}
 		return nil, "", err

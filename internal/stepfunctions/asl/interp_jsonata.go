@@ -126,7 +126,8 @@ func (t *thread) attemptJ(ctx context.Context, s *State, raw any, x *evalContext
 }
 
 // finishJ evaluates Output (def when there is none) and Assign, both
-// with the variables as they were, then assigns.
+// with the variables as they were, then assigns, noting what for the
+// state's StateExited event.
 func (t *thread) finishJ(jc *jctx, def any, output, assign *jvalue) (any, error) {
 	out := def
 	if output != nil {
@@ -136,12 +137,14 @@ func (t *thread) finishJ(jc *jctx, def any, output, assign *jvalue) (any, error)
 		}
 		out = v
 	}
+	t.assigned = nil
 	if assign != nil {
 		v, err := assign.eval(jc)
 		if err != nil {
 			return nil, err
 		}
-		for k, val := range v.(map[string]any) {
+		t.assigned = v.(map[string]any)
+		for k, val := range t.assigned {
 			t.vars[k] = val
 		}
 	}
