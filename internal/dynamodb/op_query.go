@@ -232,12 +232,32 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 	if in.TotalSegments != nil && *in.TotalSegments > 1 {
 		seg, total := int(*in.Segment), int(*in.TotalSegments)
 		p.match = func(it attr.Item) bool { return segmentOf(t, it, total) == seg }
+		if err := checkSegmentStart(t, in.ExclusiveStartKey, seg, total); err != nil {
+			return nil, err
+		}
 	}
 	r, err := s.runPage(p, pageParams{in.Limit, in.ExclusiveStartKey, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
 	if err != nil {
 		return nil, err
 	}
 	return &ScanOutput{Items: r.items, Count: r.count, ScannedCount: r.scanned, LastEvaluatedKey: r.lastKey, ConsumedCapacity: r.consumed}, nil
+}
+
+// checkSegmentStart refuses an ExclusiveStartKey of a segmented scan
+// that lies in another segment than the one scanned. A start key that does
+// not match the schema is left to the page's own check.
+func checkSegmentStart(t *table, wire map[string]AttributeValue, seg, total int) error {
+	if wire == nil {
+		return nil
+	}
+	esk, err := itemFromWire(wire)
+	if err != nil {
+		return requestErr(err)
+	}
+	if h, ok := esk[t.Hash]; !ok || h.Type().String() != t.attrType(t.Hash) || segmentOf(t, esk, total) == seg {
+		return nil
+	}
+	return invalid("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d", total, seg)
 }
 
 // readConsumed renders a query's or scan's ConsumedCapacity, charged to
