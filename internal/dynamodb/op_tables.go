@@ -307,7 +307,7 @@ func (s *Service) tableForARN(arn string) (*table, error) {
 	return nil, ErrResourceNotFound.Withf("Requested resource not found: ResourcArn: %s not found", arn)
 }
 
-func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*noOutput, error) {
+func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*awsproto.NoBody, error) {
 	cur, err := s.tableForARN(*in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -335,10 +335,10 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*noOut
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
-	return &noOutput{}, s.saveTable(b, t)
+	return &awsproto.NoBody{}, s.saveTable(b, t)
 }
 
-func (s *Service) untagResource(ctx context.Context, in *UntagResourceInput) (*noOutput, error) {
+func (s *Service) untagResource(ctx context.Context, in *UntagResourceInput) (*awsproto.NoBody, error) {
 	cur, err := s.tableForARN(*in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -361,7 +361,7 @@ func (s *Service) untagResource(ctx context.Context, in *UntagResourceInput) (*n
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
-	return &noOutput{}, s.saveTable(b, t)
+	return &awsproto.NoBody{}, s.saveTable(b, t)
 }
 
 func (s *Service) listTagsOfResource(ctx context.Context, in *ListTagsOfResourceInput) (*ListTagsOfResourceOutput, error) {
