@@ -216,6 +216,13 @@ func TestDynamoDBConformanceTagLimits(t *testing.T) {
 	_, err := c.UntagResource(ctx, &dynamodb.UntagResourceInput{ResourceArn: arn, TagKeys: keys})
 	wantDDBError(t, "untagging 51 keys", err, "ValidationException", tooMany)
 
+	// An empty list is refused, before the table is looked up.
+	wantDDBError(t, "no tags", tag([]types.Tag{}), "ValidationException", "Atleast one Tag needs to be provided as Input.")
+	_, err = c.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: aws.String(aws.ToString(arn) + "x"), Tags: []types.Tag{}})
+	wantDDBError(t, "no tags for no table", err, "ValidationException", "Atleast one Tag needs to be provided as Input.")
+	_, err = c.UntagResource(ctx, &dynamodb.UntagResourceInput{ResourceArn: arn, TagKeys: []string{}})
+	wantDDBError(t, "no tag keys", err, "ValidationException", "Atleast one Tag Key needs to be provided as Input.")
+
 	_, err = c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("overtagged"), BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
 		KeySchema:            keySchema("pk", ""), Tags: tags(0, 51)})
