@@ -157,6 +157,12 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			if err != nil {
 				return nil, err
 			}
+			// A new index's keys are defined in the request too, even when
+			// the table already knows their types (keys of the table or of
+			// an LSI): keys no definition names are refused first, above.
+			if len(in.AttributeDefinitions) == 0 {
+				return nil, invalid("One or more parameter values were invalid: AttributeDefinitions is not specified for index: %s", *u.Create.IndexName)
+			}
 			t.GSIs = append(t.GSIs, *ix)
 			created = &t.GSIs[len(t.GSIs)-1]
 		case u.Delete != nil:

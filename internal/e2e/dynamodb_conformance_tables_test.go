@@ -121,6 +121,13 @@ func TestDynamoDBConformanceUpdateTableIndexes(t *testing.T) {
 		"One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [g], AttributeDefinitions: [pk]")
 	mustOK(t, "create the GSI", create(gDef))
 	wantDDBError(t, "a GSI that exists", create(gDef), "ValidationException", "Attempting to create an index which already exists")
+	// Keys the table already defines are still defined in the request.
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("gsis"),
+		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
+			IndexName: aws.String("byg2"), KeySchema: keySchema("g", ""), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}}}})
+	wantDDBError(t, "a GSI on a defined attribute, with no definitions", err, "ValidationException",
+		"One or more parameter values were invalid: AttributeDefinitions is not specified for index: byg2")
 
 	for _, u := range []types.GlobalSecondaryIndexUpdate{
 		{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("nope")}},
