@@ -6,6 +6,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -238,5 +240,87 @@ func TestDynamoDBConformanceTagLimits(t *testing.T) {
 	mustOK(t, "ListTagsOfResource", err)
 	if len(list.Tags) != 50 {
 		t.Errorf("%d tags after the refused requests, want 50", len(list.Tags))
+	}
+}
+
+// UpdateTable's index changes: more than one index created or deleted is
+// refused before any is looked up, an attribute keeps its type, and an
+// index key is held to the lengths of a table's keys, on writes and when
+// a new index is filled from the items already there.
+func TestDynamoDBConformanceUpdateTableIndexRules(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	s := func(name string) types.AttributeDefinition {
+		return types.AttributeDefinition{AttributeName: aws.String(name), AttributeType: types.ScalarAttributeTypeS}
+	}
+	all := &types.Projection{ProjectionType: types.ProjectionTypeAll}
+	create := func(name, hash, rng string) types.GlobalSecondaryIndexUpdate {
+		return types.GlobalSecondaryIndexUpdate{Create: &types.CreateGlobalSecondaryIndexAction{IndexName: aws.String(name), KeySchema: keySchema(hash, rng), Projection: all}}
+	}
+	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("idx"), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{s("pk"), s("sk"), s("g")}, KeySchema: keySchema("pk", "sk"),
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("byg"), KeySchema: keySchema("g", ""), Projection: all}}}); err != nil {
+		t.Fatal(err)
+	}
+	update := func(defs []types.AttributeDefinition, us ...types.GlobalSecondaryIndexUpdate) error {
+		_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("idx"), AttributeDefinitions: defs, GlobalSecondaryIndexUpdates: us})
+		return err
+	}
+
+	const twoAtOnce = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"
+	del := func(name string) types.GlobalSecondaryIndexUpdate {
+		return types.GlobalSecondaryIndexUpdate{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String(name)}}
+	}
+	wantDDBError(t, "two deletes of missing indexes", update(nil, del("nope1"), del("nope2")), "LimitExceededException", twoAtOnce)
+	wantDDBError(t, "a create and a delete", update([]types.AttributeDefinition{s("x")}, create("byx", "x", ""), del("nope")), "LimitExceededException", twoAtOnce)
+
+	n := types.AttributeDefinition{AttributeName: aws.String("g"), AttributeType: types.ScalarAttributeTypeN}
+	wantDDBError(t, "an attribute redefined", update([]types.AttributeDefinition{n}, create("byg2", "g", "")), "ValidationException",
+		"One or more parameter values were invalid: Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. "+
+			"Existing schema: Schema:[SchemaElement: key{g:S:HASH}] New schema: Schema:[SchemaElement: key{g:N:HASH}]")
+
+	put := func(pk, g string) error {
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("idx"), Item: ddbItem{"pk": avS(pk), "sk": avS("s"), "g": avS(g), "x": avS(g)}})
+		return err
+	}
+	mustOK(t, "a 2,048-byte index partition key", put("p2048", strings.Repeat("g", 2048)))
+	wantDDBError(t, "a 2,049-byte index partition key", put("p2049", strings.Repeat("g", 2049)), "ValidationException",
+		"One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes")
+	if _, err := c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("idx")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Items already in a table whose value cannot key the new index are
+	// left out of it.
+	createSimpleTable(t, c, "fill", false)
+	for _, l := range []int{1024, 1025, 2048, 2049} {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("fill"),
+			Item: ddbItem{"pk": avS(fmt.Sprint(l)), "x": avS(strings.Repeat("x", l)), "k": avS("k")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	indexed := func(name, hash, rng string, defs ...types.AttributeDefinition) []string {
+		if _, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("fill"), AttributeDefinitions: defs,
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{create(name, hash, rng)}}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("fill"), IndexName: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range out.Items {
+			got = append(got, it["pk"].(*types.AttributeValueMemberS).Value)
+		}
+		slices.Sort(got)
+		return got
+	}
+	if got := indexed("byx", "x", "", s("x")); !slices.Equal(got, []string{"1024", "1025", "2048"}) {
+		t.Errorf("index on x as partition key holds %v", got)
+	}
+	if got := indexed("bykx", "k", "x", s("k"), s("x")); !slices.Equal(got, []string{"1024"}) {
+		t.Errorf("index on x as sort key holds %v", got)
 	}
 }
