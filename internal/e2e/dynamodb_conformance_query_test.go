@@ -176,3 +176,44 @@ func TestDynamoDBConformanceScanSegmentStartKey(t *testing.T) {
 		break
 	}
 }
+
+// A filter on an index read may name only what the index projects, even
+// where the whole item could be read; the table's own keys are projected
+// into every index and may be filtered on.
+func TestDynamoDBConformanceIndexFilterProjected(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("lsi"), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{attrDefS("p"), attrDefS("c"), attrDefS("b")}, KeySchema: keySchema("p", "c"),
+		LocalSecondaryIndexes: []types.LocalSecondaryIndex{{IndexName: aws.String("byb"), KeySchema: keySchema("p", "b"),
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"1", "2"} {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("lsi"), Item: ddbItem{"p": avS("a"), "c": avS(v), "b": avS(v), "d": avS(v)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	query := func(filter string, sel types.Select) (*dynamodb.QueryOutput, error) {
+		return c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("lsi"), IndexName: aws.String("byb"), Select: sel,
+			KeyConditionExpression: aws.String("p = :p"), FilterExpression: aws.String(filter),
+			ExpressionAttributeValues: ddbItem{":p": avS("a"), ":v": avS("2")}})
+	}
+	const notProjected = "One or more parameter values were invalid: Secondary index byb does not project one or more filter attributes: [d]"
+	_, err := query("d = :v", "")
+	wantDDBError(t, "a filter on an attribute not projected", err, "ValidationException", notProjected)
+	_, err = query("d = :v", types.SelectAllAttributes)
+	wantDDBError(t, "the same, reading whole items", err, "ValidationException", notProjected)
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("lsi"), IndexName: aws.String("byb"),
+		FilterExpression: aws.String("d = :v"), ExpressionAttributeValues: ddbItem{":v": avS("2")}})
+	wantDDBError(t, "a scan's filter on an attribute not projected", err, "ValidationException", notProjected)
+	_, err = query("b = :v", "")
+	wantDDBError(t, "a filter on the index's sort key", err, "ValidationException",
+		"Filter Expression can only contain non-primary key attributes: Primary key attribute: b")
+	out, err := query("c = :v", types.SelectAllAttributes)
+	if err != nil || len(out.Items) != 1 || out.Items[0]["d"] == nil {
+		t.Fatalf("filter on the table's sort key = %+v, %v", out, err)
+	}
+}

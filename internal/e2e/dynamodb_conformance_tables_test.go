@@ -252,15 +252,12 @@ func TestDynamoDBConformanceUpdateTableIndexRules(t *testing.T) {
 	env := Start(t)
 	c := ddbClient(env)
 	ctx := context.Background()
-	s := func(name string) types.AttributeDefinition {
-		return types.AttributeDefinition{AttributeName: aws.String(name), AttributeType: types.ScalarAttributeTypeS}
-	}
 	all := &types.Projection{ProjectionType: types.ProjectionTypeAll}
 	create := func(name, hash, rng string) types.GlobalSecondaryIndexUpdate {
 		return types.GlobalSecondaryIndexUpdate{Create: &types.CreateGlobalSecondaryIndexAction{IndexName: aws.String(name), KeySchema: keySchema(hash, rng), Projection: all}}
 	}
 	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("idx"), BillingMode: types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{s("pk"), s("sk"), s("g")}, KeySchema: keySchema("pk", "sk"),
+		AttributeDefinitions: []types.AttributeDefinition{attrDefS("pk"), attrDefS("sk"), attrDefS("g")}, KeySchema: keySchema("pk", "sk"),
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("byg"), KeySchema: keySchema("g", ""), Projection: all}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +271,7 @@ func TestDynamoDBConformanceUpdateTableIndexRules(t *testing.T) {
 		return types.GlobalSecondaryIndexUpdate{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String(name)}}
 	}
 	wantDDBError(t, "two deletes of missing indexes", update(nil, del("nope1"), del("nope2")), "LimitExceededException", twoAtOnce)
-	wantDDBError(t, "a create and a delete", update([]types.AttributeDefinition{s("x")}, create("byx", "x", ""), del("nope")), "LimitExceededException", twoAtOnce)
+	wantDDBError(t, "a create and a delete", update([]types.AttributeDefinition{attrDefS("x")}, create("byx", "x", ""), del("nope")), "LimitExceededException", twoAtOnce)
 
 	n := types.AttributeDefinition{AttributeName: aws.String("g"), AttributeType: types.ScalarAttributeTypeN}
 	wantDDBError(t, "an attribute redefined", update([]types.AttributeDefinition{n}, create("byg2", "g", "")), "ValidationException",
@@ -317,10 +314,10 @@ func TestDynamoDBConformanceUpdateTableIndexRules(t *testing.T) {
 		slices.Sort(got)
 		return got
 	}
-	if got := indexed("byx", "x", "", s("x")); !slices.Equal(got, []string{"1024", "1025", "2048"}) {
+	if got := indexed("byx", "x", "", attrDefS("x")); !slices.Equal(got, []string{"1024", "1025", "2048"}) {
 		t.Errorf("index on x as partition key holds %v", got)
 	}
-	if got := indexed("bykx", "k", "x", s("k"), s("x")); !slices.Equal(got, []string{"1024"}) {
+	if got := indexed("bykx", "k", "x", attrDefS("k"), attrDefS("x")); !slices.Equal(got, []string{"1024"}) {
 		t.Errorf("index on x as sort key holds %v", got)
 	}
 }
