@@ -30,6 +30,11 @@ type Protocol interface {
 	EncodeError(c *Call, w http.ResponseWriter, e *apierr.Error)
 }
 
+// NoBody is the output of an operation AWS answers with an empty body
+// rather than an empty document: DynamoDB's TagResource and UntagResource
+// answer 200 with no "{}". The JSON protocol writes nothing for it.
+type NoBody struct{}
+
 // Handler runs one operation. Handle builds one from a typed function.
 type Handler interface {
 	// NewInput returns a pointer to a zero input struct.

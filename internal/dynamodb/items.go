@@ -205,7 +205,8 @@ func (s *Service) readItem(r store.Reader, key []byte) (attr.Item, error) {
 }
 
 // checkIndexKeys checks the index key attributes a written item carries:
-// a secondary index key must have its declared type and not be empty.
+// a secondary index key must have its declared type, not be empty, and
+// be no longer than a key of its kind may be.
 // Indexes are checked in name order, local and global alike, as DynamoDB
 // names the first that fails. An empty value is refused before a
 // transaction runs (an upFrontError), and worded differently when an
@@ -233,6 +234,11 @@ func checkIndexKeys(t *table, it attr.Item, isUpdate bool) error {
 				}
 				return &upFrontError{invalid("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s",
 					what, ix.Name, name)}
+			}
+			// An index key is held to the sizes of a table's keys: 2048
+			// bytes for a partition key, 1024 for a sort key.
+			if err := attr.CheckKey(name, v, name == ix.Range); err != nil {
+				return &upFrontError{invalid("%s", err.Error())}
 			}
 		}
 	}

@@ -51,7 +51,10 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 		seen := map[string]bool{}
 		items := []map[string]AttributeValue{}
 		var unprocessed []map[string]AttributeValue
-		var bytes int
+		// Each key is read, and charged, as its own GetItem would be:
+		// its item's size rounded up to 4 KB, a missing item as one.
+		var units float64
+		consistent := deref(ka.ConsistentRead)
 		for _, wk := range ka.Keys {
 			key, err := keyFromRequest(t, wk)
 			if err != nil {
@@ -71,6 +74,7 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 				return nil, err
 			}
 			if it == nil {
+				units += readUnits(0, consistent)
 				continue
 			}
 			size := attr.ItemSize(it)
@@ -80,7 +84,7 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 				continue
 			}
 			returned += size
-			bytes += size
+			units += readUnits(size, consistent)
 			if proj != nil {
 				it = proj.Project(it)
 			}
@@ -92,7 +96,7 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 			left.Keys = unprocessed
 			out.UnprocessedKeys[name] = left
 		}
-		if c := consumed(t, in.ReturnConsumedCapacity, readUnits(bytes, deref(ka.ConsistentRead)), false); c != nil {
+		if c := consumed(t, in.ReturnConsumedCapacity, units, false); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}

@@ -164,6 +164,9 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 				return nil, invalid("%s can only contain non-primary key attributes: Primary key attribute: %s", what, p.Top())
 			}
 		}
+		if err := checkFilterProjected(t, ix, filter); err != nil {
+			return nil, err
+		}
 	}
 	p := &page{t: t, ix: ix, forward: in.ScanIndexForward == nil || *in.ScanIndexForward, filter: filter}
 	p.lower, p.upper = rangeBounds(partitionBounds(t, ix, kq.HashValue), kq.Range)
@@ -222,6 +225,11 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 	if err != nil {
 		return nil, err
 	}
+	if filter != nil {
+		if err := checkFilterProjected(t, ix, filter); err != nil {
+			return nil, err
+		}
+	}
 	p := &page{t: t, ix: ix, forward: true, filter: filter}
 	if ix == nil {
 		p.lower = itemsPrefix(t.ID)
@@ -232,12 +240,51 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 	if in.TotalSegments != nil && *in.TotalSegments > 1 {
 		seg, total := int(*in.Segment), int(*in.TotalSegments)
 		p.match = func(it attr.Item) bool { return segmentOf(t, it, total) == seg }
+		if err := checkSegmentStart(t, in.ExclusiveStartKey, seg, total); err != nil {
+			return nil, err
+		}
 	}
 	r, err := s.runPage(p, pageParams{in.Limit, in.ExclusiveStartKey, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
 	if err != nil {
 		return nil, err
 	}
 	return &ScanOutput{Items: r.items, Count: r.count, ScannedCount: r.scanned, LastEvaluatedKey: r.lastKey, ConsumedCapacity: r.consumed}, nil
+}
+
+// checkFilterProjected refuses a filter on an attribute the index read
+// does not project, even where the whole item could be read (an LSI with
+// Select ALL_ATTRIBUTES): DynamoDB filters an index's entries as they are.
+func checkFilterProjected(t *table, ix *index, filter *expr.Condition) error {
+	if ix == nil || ix.Projection == "ALL" {
+		return nil
+	}
+	projected := map[string]bool{t.Hash: true, t.Range: true, ix.Hash: true, ix.Range: true}
+	for _, n := range ix.NonKey {
+		projected[n] = true
+	}
+	for _, p := range filter.Paths() {
+		if !projected[p.Top()] {
+			return invalid("One or more parameter values were invalid: Secondary index %s does not project one or more filter attributes: [%s]", ix.Name, p.Top())
+		}
+	}
+	return nil
+}
+
+// checkSegmentStart refuses an ExclusiveStartKey of a segmented scan
+// that lies in another segment than the one scanned. A start key that does
+// not match the schema is left to the page's own check.
+func checkSegmentStart(t *table, wire map[string]AttributeValue, seg, total int) error {
+	if wire == nil {
+		return nil
+	}
+	esk, err := itemFromWire(wire)
+	if err != nil {
+		return requestErr(err)
+	}
+	if h, ok := esk[t.Hash]; !ok || h.Type().String() != t.attrType(t.Hash) || segmentOf(t, esk, total) == seg {
+		return nil
+	}
+	return invalid("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d", total, seg)
 }
 
 // readConsumed renders a query's or scan's ConsumedCapacity, charged to

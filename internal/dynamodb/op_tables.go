@@ -285,17 +285,25 @@ func (s *Service) describeTimeToLive(ctx context.Context, in *DescribeTimeToLive
 	return &DescribeTimeToLiveOutput{TimeToLiveDescription: d}, nil
 }
 
-// tableForARN finds the table a tagging call names by ARN. What is not a
-// table's ARN is refused as invalid, in words that depend on what it is:
-// no ARN at all, an index's ARN, or another malformed one.
-func (s *Service) tableForARN(arn string) (*table, error) {
+// checkTableARN refuses what is not a table's ARN, in words that depend on
+// what it is: no ARN at all, an index's ARN, or another malformed one.
+func checkTableARN(arn string) error {
 	switch {
 	case !strings.HasPrefix(arn, "arn:"):
-		return nil, invalid("One or more parameter values were invalid: ARNs must start with 'arn:': %s", arn)
+		return invalid("One or more parameter values were invalid: ARNs must start with 'arn:': %s", arn)
 	case isIndexARN(arn):
-		return nil, invalid("One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: %s", arn)
+		return invalid("One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: %s", arn)
 	case !isTableARN(arn):
-		return nil, invalid("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
+		return invalid("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
+	}
+	return nil
+}
+
+// tableForARN finds the table a tagging call names by ARN, after
+// checkTableARN.
+func (s *Service) tableForARN(arn string) (*table, error) {
+	if err := checkTableARN(arn); err != nil {
+		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -307,7 +315,14 @@ func (s *Service) tableForARN(arn string) (*table, error) {
 	return nil, ErrResourceNotFound.Withf("Requested resource not found: ResourcArn: %s not found", arn)
 }
 
-func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*noOutput, error) {
+func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*awsproto.NoBody, error) {
+	// An empty list is refused before the table is looked up.
+	if err := checkTableARN(*in.ResourceArn); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) == 0 {
+		return nil, invalid("Atleast one Tag needs to be provided as Input.")
+	}
 	cur, err := s.tableForARN(*in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -335,10 +350,16 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*noOut
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
-	return &noOutput{}, s.saveTable(b, t)
+	return &awsproto.NoBody{}, s.saveTable(b, t)
 }
 
-func (s *Service) untagResource(ctx context.Context, in *UntagResourceInput) (*noOutput, error) {
+func (s *Service) untagResource(ctx context.Context, in *UntagResourceInput) (*awsproto.NoBody, error) {
+	if err := checkTableARN(*in.ResourceArn); err != nil {
+		return nil, err
+	}
+	if len(in.TagKeys) == 0 {
+		return nil, invalid("Atleast one Tag Key needs to be provided as Input.")
+	}
 	cur, err := s.tableForARN(*in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -361,7 +382,7 @@ func (s *Service) untagResource(ctx context.Context, in *UntagResourceInput) (*n
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
-	return &noOutput{}, s.saveTable(b, t)
+	return &awsproto.NoBody{}, s.saveTable(b, t)
 }
 
 func (s *Service) listTagsOfResource(ctx context.Context, in *ListTagsOfResourceInput) (*ListTagsOfResourceOutput, error) {

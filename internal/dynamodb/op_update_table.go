@@ -2,6 +2,8 @@ package dynamodb
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -115,7 +117,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		name, typ := deref(ad.AttributeName), string(deref(ad.AttributeType))
 		if have := t.attrType(name); have != "" {
 			if have != typ {
-				return nil, invalid("One or more parameter values were invalid: Cannot change the type of attribute %s", name)
+				return nil, errRedefined(t, in)
 			}
 			continue
 		}
@@ -126,11 +128,9 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		return nil, err
 	}
 	var created, deleted *index
-	structural := 0
 	for _, u := range in.GlobalSecondaryIndexUpdates {
 		switch {
 		case u.Create != nil:
-			structural++
 			names := map[string]bool{}
 			for _, ix := range indexesOf(t) {
 				names[ix.Name] = true
@@ -157,10 +157,15 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			if err != nil {
 				return nil, err
 			}
+			// A new index's keys are defined in the request too, even when
+			// the table already knows their types (keys of the table or of
+			// an LSI): keys no definition names are refused first, above.
+			if len(in.AttributeDefinitions) == 0 {
+				return nil, invalid("One or more parameter values were invalid: AttributeDefinitions is not specified for index: %s", *u.Create.IndexName)
+			}
 			t.GSIs = append(t.GSIs, *ix)
 			created = &t.GSIs[len(t.GSIs)-1]
 		case u.Delete != nil:
-			structural++
 			found := false
 			for i, ix := range t.GSIs {
 				if ix.Name == *u.Delete.IndexName {
@@ -202,9 +207,6 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				return nil, invalid("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", ix.Name)
 			}
 		}
-	}
-	if structural > 1 {
-		return nil, ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
 	if err := pruneAttributes(t); err != nil {
 		return nil, err
@@ -254,8 +256,9 @@ func (s *Service) backfill(b interface{ Set(k, v []byte) }, t *table, ix *index)
 		if err != nil {
 			return err
 		}
-		// Items whose index key has another type than the index declares
-		// are left out of it, as DynamoDB's backfill leaves them out.
+		// Items whose index key has another type than the index declares,
+		// or a value no key may hold (empty, or too long), are left out of
+		// it, as DynamoDB's backfill leaves them out.
 		if checkIndexKeys(&table{Attributes: t.Attributes, GSIs: []index{*ix}}, item, false) != nil {
 			continue
 		}
@@ -300,11 +303,44 @@ func indexNotFound(index, table string) error {
 	return ErrResourceNotFound.Withf("Requested resource not found: Index %s for table %s", index, table)
 }
 
+// errRedefined refuses AttributeDefinitions that give an attribute the
+// table already defines another type, describing the new index's key
+// schema with the table's types and with the request's.
+func errRedefined(t *table, in *UpdateTableInput) error {
+	requested := map[string]string{}
+	for _, ad := range in.AttributeDefinitions {
+		requested[deref(ad.AttributeName)] = string(deref(ad.AttributeType))
+	}
+	var ks []KeySchemaElement
+	for _, u := range in.GlobalSecondaryIndexUpdates {
+		if u.Create != nil {
+			ks = u.Create.KeySchema
+		}
+	}
+	schema := func(typeOf func(string) string) string {
+		var els []string
+		for _, k := range ks {
+			n := deref(k.AttributeName)
+			els = append(els, fmt.Sprintf("SchemaElement: key{%s:%s:%s}", n, typeOf(n), deref(k.KeyType)))
+		}
+		return "Schema:[" + strings.Join(els, ", ") + "]"
+	}
+	return invalid("One or more parameter values were invalid: Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. Existing schema: %s New schema: %s",
+		schema(t.attrType), schema(func(n string) string {
+			if typ, ok := requested[n]; ok {
+				return typ
+			}
+			return t.attrType(n)
+		}))
+}
+
 // checkIndexUpdates applies UpdateTable's rules on the shape of
 // GlobalSecondaryIndexUpdates before any is applied: one action per
-// entry, one entry per index, and no action on a local index.
+// entry, one entry per index, no action on a local index, and at most one
+// index created or deleted.
 func checkIndexUpdates(t *table, updates []GlobalSecondaryIndexUpdate) error {
 	seen := map[string]bool{}
+	structural := 0
 	for _, u := range updates {
 		var name, verb string
 		actions := 0
@@ -332,6 +368,14 @@ func checkIndexUpdates(t *table, updates []GlobalSecondaryIndexUpdate) error {
 		if verb != "" && t.isLSI(name) {
 			return invalid("Cannot %s an index that is not a GlobalSecondaryIndex: %s", verb, name)
 		}
+		if u.Create != nil || u.Delete != nil {
+			structural++
+		}
+	}
+	// Creating or deleting more than one index at once is refused before
+	// any of them is looked at.
+	if structural > 1 {
+		return ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
 	return nil
 }

@@ -44,6 +44,3 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UpdateTimeToLive", Handler: awsproto.Handle(s.updateTimeToLive)},
 	}
 }
-
-// noOutput is the output of operations whose model has none.
-type noOutput struct{}

@@ -19,8 +19,9 @@ const StreamsTargetPrefix = "DynamoDBStreams_20120810"
 
 // Limits of DynamoDB Streams' API.
 const (
-	maxGetRecords      = 1000 // GetRecords returns at most 1,000 records.
-	defaultListStreams = 100
+	maxGetRecords = 1000 // GetRecords returns at most 1,000 records.
+	// ListStreams returns at most 100 streams, and 100 unless told fewer.
+	maxListStreams = 100
 	// A shard iterator expires 15 minutes after it is handed out.
 	iteratorLifetime = 15 * time.Minute
 )
@@ -120,6 +121,9 @@ func (s *Service) allTables() []*table {
 // stream: the table's current (or last) stream, or a replaced one still
 // within retention.
 func (s *Service) tableForStream(arn string) (*table, streamConfig, error) {
+	if err := checkStreamARN(arn); err != nil {
+		return nil, streamConfig{}, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, t := range s.allTables() {
@@ -130,6 +134,25 @@ func (s *Service) tableForStream(arn string) (*table, streamConfig, error) {
 		}
 	}
 	return nil, streamConfig{}, ErrResourceNotFound.Withf("Requested resource not found: Stream: %s not found", arn)
+}
+
+// errInvalidStreamARN refuses a stream ARN that is not a DynamoDB stream's
+// ARN at all, which DynamoDB Streams tells apart from a well-formed ARN
+// of no stream (ResourceNotFoundException).
+var errInvalidStreamARN = ErrValidation.WithMessage("Invalid StreamArn")
+
+// checkStreamARN checks that arn has the shape of a DynamoDB stream's ARN:
+// arn:PARTITION:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL.
+func checkStreamARN(arn string) error {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "dynamodb" {
+		return errInvalidStreamARN
+	}
+	table, label, ok := strings.Cut(strings.TrimPrefix(parts[5], "table/"), "/stream/")
+	if !strings.HasPrefix(parts[5], "table/") || !ok || table == "" || label == "" {
+		return errInvalidStreamARN
+	}
+	return nil
 }
 
 // streamEnd is the last sequence number of t's stream sc, which is
@@ -150,6 +173,14 @@ func (s *Service) streamEnd(t *table, sc streamConfig) uint64 {
 }
 
 func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
+	if in.Limit != nil && *in.Limit > maxListStreams {
+		return nil, limitTooHigh(*in.Limit, maxListStreams)
+	}
+	if in.ExclusiveStartStreamArn != nil {
+		if err := checkStreamARN(*in.ExclusiveStartStreamArn); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.RLock()
 	var all []Stream
 	for _, t := range s.allTables() {
@@ -166,7 +197,7 @@ func (s *Service) listStreams(ctx context.Context, in *ListStreamsInput) (*ListS
 	if in.ExclusiveStartStreamArn != nil {
 		start = sort.Search(len(all), func(i int) bool { return *all[i].StreamArn > *in.ExclusiveStartStreamArn })
 	}
-	limit := defaultListStreams
+	limit := maxListStreams
 	if in.Limit != nil {
 		limit = int(*in.Limit)
 	}
@@ -250,6 +281,12 @@ func (s *Service) getShardIterator(ctx context.Context, in *GetShardIteratorInpu
 		return n, nil
 	}
 	switch *in.ShardIteratorType {
+	case "TRIM_HORIZON", "LATEST":
+		if in.SequenceNumber != nil {
+			return nil, invalid("SequenceNumber must not be provided for ShardIteratorType: %s", *in.ShardIteratorType)
+		}
+	}
+	switch *in.ShardIteratorType {
 	case "TRIM_HORIZON":
 	case "LATEST":
 		it.After = s.streamEnd(t, sc)
@@ -271,6 +308,12 @@ func (s *Service) getShardIterator(ctx context.Context, in *GetShardIteratorInpu
 	return &GetShardIteratorOutput{ShardIterator: ptr(it.token())}, nil
 }
 
+// limitTooHigh refuses a Limit above the operation's maximum, as the
+// model's constraints are reported.
+func limitTooHigh(limit int32, most int) error {
+	return invalid("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to %d", limit, most)
+}
+
 func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(*in.ShardIterator)
 	var it shardIterator
@@ -289,7 +332,7 @@ func (s *Service) getRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	limit := maxGetRecords
 	if in.Limit != nil {
 		if *in.Limit > maxGetRecords {
-			return nil, invalid("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to %d", *in.Limit, maxGetRecords)
+			return nil, limitTooHigh(*in.Limit, maxGetRecords)
 		}
 		limit = int(*in.Limit)
 	}

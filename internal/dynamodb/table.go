@@ -193,7 +193,8 @@ func deref[T any](p *T) T {
 var errStreamViewTypeWhenDisabled = ErrValidation.WithMessage("One or more parameter values were invalid: StreamViewType cannot be specified when StreamEnabled is false")
 
 // parseKeySchema checks a table's or index's key schema the way DynamoDB
-// does and returns its hash and range attribute names.
+// does and returns its hash and range attribute names. One attribute as
+// both keys is refused in words that differ for a table and an index.
 func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err error) {
 	if len(ks) == 0 || len(ks) > 2 {
 		return "", "", invalid("1 validation error detected: Value '%d' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2", len(ks))
@@ -207,6 +208,9 @@ func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err e
 			return "", "", invalid("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
 		}
 		rng = deref(ks[1].AttributeName)
+		if rng == hash && what == "index" {
+			return "", "", invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+		}
 		if rng == hash {
 			return "", "", invalid("Invalid KeySchema: Some index key attribute have no definition")
 		}

@@ -59,6 +59,9 @@ func fromWireDepth(av *AttributeValue, depth int) (attr.Value, error) {
 		n++
 		m := make(map[string]attr.Value, len(av.M))
 		for k, e := range av.M {
+			if err := attr.CheckName(k); err != nil {
+				return attr.Value{}, err
+			}
 			ev, err := fromWireDepth(&e, depth+1)
 			if err != nil {
 				return attr.Value{}, err
@@ -111,6 +114,9 @@ func itemFromWire(m map[string]AttributeValue) (attr.Item, error) {
 	}
 	it := make(attr.Item, len(m))
 	for k, av := range m {
+		if err := attr.CheckName(k); err != nil {
+			return nil, err
+		}
 		v, err := fromWire(&av)
 		if err != nil {
 			return nil, err

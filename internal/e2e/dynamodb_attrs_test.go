@@ -197,6 +197,11 @@ type indexSpec struct {
 	NonKey      []string
 }
 
+// attrDefS defines a string attribute.
+func attrDefS(name string) types.AttributeDefinition {
+	return types.AttributeDefinition{AttributeName: aws.String(name), AttributeType: types.ScalarAttributeTypeS}
+}
+
 func keySchema(hash, rng string) []types.KeySchemaElement {
 	ks := []types.KeySchemaElement{{AttributeName: aws.String(hash), KeyType: types.KeyTypeHash}}
 	if rng != "" {

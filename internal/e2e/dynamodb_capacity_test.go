@@ -65,3 +65,44 @@ func TestDynamoDBConsumedCapacityIndexes(t *testing.T) {
 		t.Errorf("Query of a GSI capacity = %+v, table %+v, gsis %+v", cc, cc.Table, cc.GlobalSecondaryIndexes)
 	}
 }
+
+// BatchGetItem charges each key as its own GetItem: each item's size
+// rounded up to 4 KB, so small items add up to one unit apiece, and half
+// that for eventually consistent reads.
+func TestDynamoDBConsumedCapacityBatchGetPerItem(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "strong", false)
+	createSimpleTable(t, c, "eventual", false)
+	var strong, eventual []map[string]types.AttributeValue
+	for i := range 5 {
+		key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: strings.Repeat("k", i+1)}}
+		for _, table := range []string{"strong", "eventual"} {
+			if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: key}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		strong = append(strong, key)
+		if i < 3 {
+			eventual = append(eventual, key)
+		}
+	}
+	out, err := c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		"strong":   {Keys: strong, ConsistentRead: aws.Bool(true)},
+		"eventual": {Keys: eventual},
+	}, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"strong": 5, "eventual": 1.5}
+	if len(out.ConsumedCapacity) != len(want) {
+		t.Fatalf("ConsumedCapacity = %+v", out.ConsumedCapacity)
+	}
+	for _, cc := range out.ConsumedCapacity {
+		if got := aws.ToFloat64(cc.CapacityUnits); got != want[aws.ToString(cc.TableName)] {
+			t.Errorf("%s: %v capacity units, want %v", aws.ToString(cc.TableName), got, want[aws.ToString(cc.TableName)])
+		}
+	}
+}

@@ -1,11 +1,12 @@
 package e2e
 
 // Query's checks of its key values and of ExclusiveStartKey against the
-// key condition, and the check of ExpressionAttributeNames' values, with
-// real DynamoDB's messages.
+// key condition, the check of ExpressionAttributeNames' values, and a
+// segmented Scan's check of its start key, with real DynamoDB's messages.
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -126,4 +127,93 @@ func TestDynamoDBConformanceTableARNs(t *testing.T) {
 	wantDDBErrorContains(t, "DescribeTable by the ARN of a missing table", err, "ResourceNotFoundException", "Requested resource not found")
 	_, err = c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(arn)})
 	mustOK(t, "DeleteTable by ARN", err)
+}
+
+// A segmented Scan pages through its own segment with the keys it hands
+// back, and refuses an ExclusiveStartKey that lies in another segment.
+func TestDynamoDBConformanceScanSegmentStartKey(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "segs", false)
+	const n, total = 40, 3
+	for i := range n {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("segs"), Item: ddbItem{"pk": avS(fmt.Sprint(i))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{} // partition key -> segment that returned it
+	for seg := range int32(total) {
+		var start map[string]types.AttributeValue
+		for {
+			out, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("segs"), Segment: aws.Int32(seg), TotalSegments: aws.Int32(total),
+				Limit: aws.Int32(1), ExclusiveStartKey: start})
+			if err != nil {
+				t.Fatalf("segment %d: %v", seg, err)
+			}
+			for _, it := range out.Items {
+				pk := it["pk"].(*types.AttributeValueMemberS).Value
+				if _, dup := seen[pk]; dup {
+					t.Fatalf("%s returned twice", pk)
+				}
+				seen[pk] = int(seg)
+			}
+			if start = out.LastEvaluatedKey; start == nil {
+				break
+			}
+		}
+	}
+	if len(seen) != n {
+		t.Fatalf("segments returned %d items, want %d", len(seen), n)
+	}
+	for pk, seg := range seen {
+		other := int32((seg + 1) % total)
+		_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("segs"), Segment: aws.Int32(other), TotalSegments: aws.Int32(total),
+			ExclusiveStartKey: ddbItem{"pk": avS(pk)}})
+		wantDDBError(t, "a start key of another segment", err, "ValidationException", fmt.Sprintf(
+			"The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d", total, other))
+		break
+	}
+}
+
+// A filter on an index read may name only what the index projects, even
+// where the whole item could be read; the table's own keys are projected
+// into every index and may be filtered on.
+func TestDynamoDBConformanceIndexFilterProjected(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("lsi"), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{attrDefS("p"), attrDefS("c"), attrDefS("b")}, KeySchema: keySchema("p", "c"),
+		LocalSecondaryIndexes: []types.LocalSecondaryIndex{{IndexName: aws.String("byb"), KeySchema: keySchema("p", "b"),
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"1", "2"} {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("lsi"), Item: ddbItem{"p": avS("a"), "c": avS(v), "b": avS(v), "d": avS(v)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	query := func(filter string, sel types.Select) (*dynamodb.QueryOutput, error) {
+		return c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("lsi"), IndexName: aws.String("byb"), Select: sel,
+			KeyConditionExpression: aws.String("p = :p"), FilterExpression: aws.String(filter),
+			ExpressionAttributeValues: ddbItem{":p": avS("a"), ":v": avS("2")}})
+	}
+	const notProjected = "One or more parameter values were invalid: Secondary index byb does not project one or more filter attributes: [d]"
+	_, err := query("d = :v", "")
+	wantDDBError(t, "a filter on an attribute not projected", err, "ValidationException", notProjected)
+	_, err = query("d = :v", types.SelectAllAttributes)
+	wantDDBError(t, "the same, reading whole items", err, "ValidationException", notProjected)
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("lsi"), IndexName: aws.String("byb"),
+		FilterExpression: aws.String("d = :v"), ExpressionAttributeValues: ddbItem{":v": avS("2")}})
+	wantDDBError(t, "a scan's filter on an attribute not projected", err, "ValidationException", notProjected)
+	_, err = query("b = :v", "")
+	wantDDBError(t, "a filter on the index's sort key", err, "ValidationException",
+		"Filter Expression can only contain non-primary key attributes: Primary key attribute: b")
+	out, err := query("c = :v", types.SelectAllAttributes)
+	if err != nil || len(out.Items) != 1 || out.Items[0]["d"] == nil {
+		t.Fatalf("filter on the table's sort key = %+v, %v", out, err)
+	}
 }

@@ -6,6 +6,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,6 +64,10 @@ func TestDynamoDBConformanceCreateTableIndexes(t *testing.T) {
 			dynamodb.CreateTableInput{AttributeDefinitions: def("sk", "g", "extra", "pk"), KeySchema: keySchema("pk", "sk"),
 				GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{gsi("byg", "g", all)}},
 			prefix + "Some AttributeDefinitions are not used. AttributeDefinitions: [sk, g, extra, pk], keys used: [g, sk, pk]"},
+		{"an LSI with one attribute as hash and range key",
+			dynamodb.CreateTableInput{AttributeDefinitions: def("pk", "sk"), KeySchema: keySchema("pk", "sk"),
+				LocalSecondaryIndexes: []types.LocalSecondaryIndex{{IndexName: aws.String("bypk"), KeySchema: keySchema("pk", "pk"), Projection: all}}},
+			"Both the Hash Key and the Range Key element in the KeySchema have the same name"},
 		{"an attribute defined twice",
 			dynamodb.CreateTableInput{AttributeDefinitions: append(def("xyz"), types.AttributeDefinition{AttributeName: aws.String("xyz"), AttributeType: types.ScalarAttributeTypeN}),
 				KeySchema: keySchema("xyz", "")},
@@ -117,6 +123,13 @@ func TestDynamoDBConformanceUpdateTableIndexes(t *testing.T) {
 		"One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [g], AttributeDefinitions: [pk]")
 	mustOK(t, "create the GSI", create(gDef))
 	wantDDBError(t, "a GSI that exists", create(gDef), "ValidationException", "Attempting to create an index which already exists")
+	// Keys the table already defines are still defined in the request.
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("gsis"),
+		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
+			IndexName: aws.String("byg2"), KeySchema: keySchema("g", ""), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}}}})
+	wantDDBError(t, "a GSI on a defined attribute, with no definitions", err, "ValidationException",
+		"One or more parameter values were invalid: AttributeDefinitions is not specified for index: byg2")
 
 	for _, u := range []types.GlobalSecondaryIndexUpdate{
 		{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("nope")}},
@@ -212,6 +225,13 @@ func TestDynamoDBConformanceTagLimits(t *testing.T) {
 	_, err := c.UntagResource(ctx, &dynamodb.UntagResourceInput{ResourceArn: arn, TagKeys: keys})
 	wantDDBError(t, "untagging 51 keys", err, "ValidationException", tooMany)
 
+	// An empty list is refused, before the table is looked up.
+	wantDDBError(t, "no tags", tag([]types.Tag{}), "ValidationException", "Atleast one Tag needs to be provided as Input.")
+	_, err = c.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: aws.String(aws.ToString(arn) + "x"), Tags: []types.Tag{}})
+	wantDDBError(t, "no tags for no table", err, "ValidationException", "Atleast one Tag needs to be provided as Input.")
+	_, err = c.UntagResource(ctx, &dynamodb.UntagResourceInput{ResourceArn: arn, TagKeys: []string{}})
+	wantDDBError(t, "no tag keys", err, "ValidationException", "Atleast one Tag Key needs to be provided as Input.")
+
 	_, err = c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("overtagged"), BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
 		KeySchema:            keySchema("pk", ""), Tags: tags(0, 51)})
@@ -220,5 +240,84 @@ func TestDynamoDBConformanceTagLimits(t *testing.T) {
 	mustOK(t, "ListTagsOfResource", err)
 	if len(list.Tags) != 50 {
 		t.Errorf("%d tags after the refused requests, want 50", len(list.Tags))
+	}
+}
+
+// UpdateTable's index changes: more than one index created or deleted is
+// refused before any is looked up, an attribute keeps its type, and an
+// index key is held to the lengths of a table's keys, on writes and when
+// a new index is filled from the items already there.
+func TestDynamoDBConformanceUpdateTableIndexRules(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	all := &types.Projection{ProjectionType: types.ProjectionTypeAll}
+	create := func(name, hash, rng string) types.GlobalSecondaryIndexUpdate {
+		return types.GlobalSecondaryIndexUpdate{Create: &types.CreateGlobalSecondaryIndexAction{IndexName: aws.String(name), KeySchema: keySchema(hash, rng), Projection: all}}
+	}
+	if _, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("idx"), BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{attrDefS("pk"), attrDefS("sk"), attrDefS("g")}, KeySchema: keySchema("pk", "sk"),
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("byg"), KeySchema: keySchema("g", ""), Projection: all}}}); err != nil {
+		t.Fatal(err)
+	}
+	update := func(defs []types.AttributeDefinition, us ...types.GlobalSecondaryIndexUpdate) error {
+		_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("idx"), AttributeDefinitions: defs, GlobalSecondaryIndexUpdates: us})
+		return err
+	}
+
+	const twoAtOnce = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"
+	del := func(name string) types.GlobalSecondaryIndexUpdate {
+		return types.GlobalSecondaryIndexUpdate{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String(name)}}
+	}
+	wantDDBError(t, "two deletes of missing indexes", update(nil, del("nope1"), del("nope2")), "LimitExceededException", twoAtOnce)
+	wantDDBError(t, "a create and a delete", update([]types.AttributeDefinition{attrDefS("x")}, create("byx", "x", ""), del("nope")), "LimitExceededException", twoAtOnce)
+
+	n := types.AttributeDefinition{AttributeName: aws.String("g"), AttributeType: types.ScalarAttributeTypeN}
+	wantDDBError(t, "an attribute redefined", update([]types.AttributeDefinition{n}, create("byg2", "g", "")), "ValidationException",
+		"One or more parameter values were invalid: Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. "+
+			"Existing schema: Schema:[SchemaElement: key{g:S:HASH}] New schema: Schema:[SchemaElement: key{g:N:HASH}]")
+
+	put := func(pk, g string) error {
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("idx"), Item: ddbItem{"pk": avS(pk), "sk": avS("s"), "g": avS(g), "x": avS(g)}})
+		return err
+	}
+	mustOK(t, "a 2,048-byte index partition key", put("p2048", strings.Repeat("g", 2048)))
+	wantDDBError(t, "a 2,049-byte index partition key", put("p2049", strings.Repeat("g", 2049)), "ValidationException",
+		"One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes")
+	if _, err := c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("idx")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Items already in a table whose value cannot key the new index are
+	// left out of it.
+	createSimpleTable(t, c, "fill", false)
+	for _, l := range []int{1024, 1025, 2048, 2049} {
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("fill"),
+			Item: ddbItem{"pk": avS(fmt.Sprint(l)), "x": avS(strings.Repeat("x", l)), "k": avS("k")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	indexed := func(name, hash, rng string, defs ...types.AttributeDefinition) []string {
+		if _, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("fill"), AttributeDefinitions: defs,
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{create(name, hash, rng)}}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("fill"), IndexName: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range out.Items {
+			got = append(got, it["pk"].(*types.AttributeValueMemberS).Value)
+		}
+		slices.Sort(got)
+		return got
+	}
+	if got := indexed("byx", "x", "", attrDefS("x")); !slices.Equal(got, []string{"1024", "1025", "2048"}) {
+		t.Errorf("index on x as partition key holds %v", got)
+	}
+	if got := indexed("bykx", "k", "x", attrDefS("k"), attrDefS("x")); !slices.Equal(got, []string{"1024"}) {
+		t.Errorf("index on x as sort key holds %v", got)
 	}
 }

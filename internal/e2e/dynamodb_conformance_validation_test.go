@@ -227,3 +227,44 @@ func TestDynamoDBConformanceBatchViolations(t *testing.T) {
 	})
 	wantDDBError(t, "BatchWriteItem enum before a missing table", err, "ValidationException", oneViolation+rcc)
 }
+
+// Attribute names are limited to 64 KB exclusive: 65,535 bytes are
+// accepted, and one more is refused wherever a name is given, in an item,
+// in ExpressionAttributeNames, or in the legacy parameters.
+func TestDynamoDBConformanceAttributeNameLength(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "names", false)
+	long := strings.Repeat("n", 65535)
+	tooLong := long + "n"
+	key := ddbItem{"pk": avS("a")}
+	if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("names"), Item: ddbItem{"pk": avS("a"), long: avN("1")}}); err != nil {
+		t.Fatalf("PutItem with a 65,535-byte name: %v", err)
+	}
+	if _, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("names"), Key: key,
+		UpdateExpression: aws.String("SET #n = #n + :one"), ExpressionAttributeNames: map[string]string{"#n": long},
+		ExpressionAttributeValues: ddbItem{":one": avN("1")}}); err != nil {
+		t.Fatalf("UpdateItem of a 65,535-byte name: %v", err)
+	}
+
+	const msg = "Attribute name is too large, must be less than 65536 bytes"
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("names"), Item: ddbItem{"pk": avS("a"), tooLong: avN("1")}})
+	wantDDBErrorContains(t, "an item's name", err, "ValidationException", msg)
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("names"),
+		Item: ddbItem{"pk": avS("a"), "m": &types.AttributeValueMemberM{Value: ddbItem{tooLong: avN("1")}}}})
+	wantDDBErrorContains(t, "a nested map's name", err, "ValidationException", msg)
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("names"), Key: key,
+		ProjectionExpression: aws.String("#n"), ExpressionAttributeNames: map[string]string{"#n": tooLong}})
+	wantDDBErrorContains(t, "a projected name", err, "ValidationException", msg)
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("names"), Key: key, AttributesToGet: []string{tooLong}})
+	wantDDBErrorContains(t, "AttributesToGet", err, "ValidationException", msg)
+	_, err = c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("names"), Key: key,
+		AttributeUpdates: map[string]types.AttributeValueUpdate{tooLong: {Value: avN("2"), Action: types.AttributeActionPut}}})
+	wantDDBErrorContains(t, "AttributeUpdates", err, "ValidationException", msg)
+	_, err = c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("names"), Key: key,
+		UpdateExpression: aws.String("SET a = :v"), ConditionExpression: aws.String("#n = :v"),
+		ExpressionAttributeNames: map[string]string{"#n": tooLong}, ExpressionAttributeValues: ddbItem{":v": avN("1")}})
+	wantDDBErrorContains(t, "a condition's name", err, "ValidationException", msg)
+}

@@ -91,6 +91,13 @@ const maxPooledBody = 1 << 20
 
 // Encode writes out as the JSON body.
 func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
+	if _, ok := out.(*awsproto.NoBody); ok {
+		h := w.Header()
+		h.Set("Content-Type", p.contentType)
+		h.Set("Content-Length", "0")
+		w.WriteHeader(c.Status)
+		return
+	}
 	bp := bodies.Get().(*[]byte)
 	body := jsoncodec.Marshal((*bp)[:0], out)
 	h := w.Header()

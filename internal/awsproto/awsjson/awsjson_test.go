@@ -225,6 +225,7 @@ func TestEncode(t *testing.T) {
 	}{
 		{name: "full", out: full},
 		{name: "empty", out: &struct{}{}},
+		{name: "no body", out: &awsproto.NoBody{}},
 		{name: "nil output", out: (*createOutput)(nil)},
 		{name: "error", err: apierr.New("ResourceNotFoundException", 400, "Requested resource not found")},
 		{name: "error with details", err: apierr.New("TransactionCanceledException", 400, "Transaction cancelled").

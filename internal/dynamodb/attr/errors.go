@@ -52,6 +52,7 @@ var (
 	ErrEmptyBinarySet  = &Error{Message: "One or more parameter values were invalid: Binary sets should not be empty"}
 	ErrNumberSetDup    = &Error{Message: "One or more parameter values were invalid: Input collection contains duplicates."}
 	ErrNestingDepth    = &Error{Message: "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"}
+	ErrNameTooLong     = &Error{Message: "Attribute name is too large, must be less than 65536 bytes"}
 	ErrItemTooLarge    = &Error{Message: "Item size has exceeded the maximum allowed size"}
 	ErrHashKeyTooLong  = &Error{Message: "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"}
 	ErrRangeKeyTooLong = &Error{Message: "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes"}

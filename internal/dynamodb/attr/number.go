@@ -89,12 +89,8 @@ func ParseNumber(s string) (Number, error) {
 	// places from the right, shifted by exp.
 	all := strings.TrimLeft(intDigits+fracDigits, "0")
 	if all == "" {
-		// Zero is range-checked by the exponent it is written with, as Java's
-		// BigDecimal sees it: "0e126" overflows, "0e-131" underflows.
-		adjusted, over, under := adjust(1, len(fracDigits), exp)
-		if err := rangeError(s, adjusted, over, under, exp); err != nil {
-			return n, err
-		}
+		// Zero is zero whatever exponent it is written with: DynamoDB
+		// stores "0e1000" and "0e-1000" as 0.
 		return n, nil
 	}
 	adjusted, over, under := adjust(len(all), len(fracDigits), exp)
@@ -309,6 +305,9 @@ func (n Number) Sub(o Number) (Number, error) {
 }
 
 // checked reduces the result of arithmetic and applies DynamoDB's limits.
+// A result with more significant digits than a number holds is refused
+// as an overflow, which is how DynamoDB words it for arithmetic (1e50 - 1
+// "overflows"), unlike a written number's ErrNumberPrecision.
 func (n Number) checked() (Number, error) {
 	n.reduce()
 	if n.d.IsZero() {
@@ -321,7 +320,7 @@ func (n Number) checked() (Number, error) {
 		return Number{}, ErrNumberUnderflow
 	}
 	if n.Digits() > MaxNumberDigits {
-		return Number{}, ErrNumberPrecision
+		return Number{}, ErrNumberOverflow
 	}
 	return n, nil
 }

@@ -17,6 +17,8 @@ func TestParseNumberCanonical(t *testing.T) {
 		{"+0", "0"},
 		{"0.000", "0"},
 		{"0e125", "0"},
+		{"0e1000", "0"},
+		{"-0.0e-1000", "0"},
 		{"1", "1"},
 		{"+5", "5"},
 		{"+1.5", "1.5"},
@@ -79,7 +81,6 @@ func TestParseNumberErrors(t *testing.T) {
 		{"1e2147483648", ErrNumberOverflow.Message},
 		{"1e2147483647", ErrNumberOverflow.Message},
 		{"1e9223372036854775807", ErrNumberOverflow.Message},
-		{"0e126", ErrNumberOverflow.Message},
 		{"10e125", ErrNumberOverflow.Message},
 		{"1e-131", ErrNumberUnderflow.Message},
 		{"-1e-131", ErrNumberUnderflow.Message},
@@ -87,7 +88,6 @@ func TestParseNumberErrors(t *testing.T) {
 		{"1e-99999999999", ErrNumberUnderflow.Message},
 		{"1e-2147483648", ErrNumberUnderflow.Message},
 		{"1e-9223372036854775808", ErrNumberUnderflow.Message},
-		{"0e-131", ErrNumberUnderflow.Message},
 		{"123456789012345678901234567890123456789", ErrNumberPrecision.Message},
 		{"-1.23456789012345678901234567890123456789", ErrNumberPrecision.Message},
 		{"1234567890123456789012345678901234567890", ErrNumberPrecision.Message},
@@ -139,8 +139,9 @@ func TestNumberArithmetic(t *testing.T) {
 		{"-9.9999999999999999999999999999999999999e125", "-", "1e125", "", ErrNumberOverflow.Message},
 		{"1e-130", "-", "1.1e-130", "", ErrNumberUnderflow.Message},
 		{nines, "+", "1", "1" + strings.Repeat("0", 38), ""},
-		{"1e37", "+", "0.1", "", ErrNumberPrecision.Message},
-		{"1e125", "+", "1e-130", "", ErrNumberPrecision.Message},
+		{"1e37", "+", "0.1", "", ErrNumberOverflow.Message},
+		{"1e125", "+", "1e-130", "", ErrNumberOverflow.Message},
+		{"1e50", "-", "1", "", ErrNumberOverflow.Message},
 		{"12345678901234567890123456789012345678", "-", "12345678901234567890123456789012345677", "1", ""},
 	}
 	for _, c := range cases {
@@ -259,7 +260,7 @@ func TestNumberProperties(t *testing.T) {
 
 func FuzzParseNumber(f *testing.F) {
 	for _, s := range []string{"0", "-0", "1", "+5", ".5", "5.", "1.50", "0100", "1e2", "1E-130", "9.9999999999999999999999999999999999999E+125",
-		"1e126", "1e-131", "abc", "", " 1", "1e", "NaN", "1e9223372036854775808", "0e126", "123456789012345678901234567890123456789", "-.0e-0"} {
+		"1e126", "1e-131", "abc", "", " 1", "1e", "NaN", "1e9223372036854775808", "0e1000", "123456789012345678901234567890123456789", "-.0e-0"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

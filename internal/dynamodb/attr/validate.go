@@ -12,6 +12,18 @@ import (
 // list element or map entry is one level below its container.
 const MaxDepth = 32
 
+// MaxNameBytes is the longest attribute name DynamoDB accepts: its
+// documented 64 KB limit, exclusive.
+const MaxNameBytes = 65535
+
+// CheckName refuses an attribute name longer than MaxNameBytes.
+func CheckName(name string) error {
+	if len(name) > MaxNameBytes {
+		return ErrNameTooLong
+	}
+	return nil
+}
+
 // Key size limits, from "Partition keys and sort keys" in the developer guide.
 const (
 	MaxHashKeySize  = 2048 // bytes of a partition key value

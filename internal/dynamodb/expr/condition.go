@@ -37,6 +37,9 @@ func parseChecked(kind Kind, src string, names map[string]string, values map[str
 	if err := kind.checkLength(src); err != nil {
 		return nil, nil, err
 	}
+	if err := checkNames(names); err != nil {
+		return nil, nil, err
+	}
 	root, p, err := parseConditionTree(src)
 	if err != nil {
 		return nil, nil, kind.errorf(err.Error())

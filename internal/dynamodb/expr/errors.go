@@ -63,6 +63,17 @@ func (k Kind) errSize(n int) *Error {
 }
 
 // checkLength applies the empty and 4 KB rules every expression shares.
+// checkNames refuses an expression whose placeholders stand for an
+// attribute name longer than DynamoDB accepts.
+func checkNames(names map[string]string) error {
+	for _, n := range names {
+		if err := attr.CheckName(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (k Kind) checkLength(s string) error {
 	if s == "" {
 		return k.errEmpty()

@@ -21,6 +21,9 @@ func ParseProjection(expr string, names map[string]string) (*Projection, error) 
 	if err := KindProjection.checkLength(expr); err != nil {
 		return nil, err
 	}
+	if err := checkNames(names); err != nil {
+		return nil, err
+	}
 	nodes, p, err := parseProjectionTree(expr)
 	if err != nil {
 		return nil, KindProjection.errorf(err.Error())

@@ -22,6 +22,9 @@ func ParseUpdate(expr string, names map[string]string, values map[string]attr.Va
 	if err := KindUpdate.checkLength(expr); err != nil {
 		return nil, err
 	}
+	if err := checkNames(names); err != nil {
+		return nil, err
+	}
 	actions, clauses, p, err := parseUpdateTree(expr)
 	if err != nil {
 		return nil, KindUpdate.errorf(err.Error())

@@ -193,7 +193,7 @@ func TestUpdateApply(t *testing.T) {
 		{"add under missing", "ADD nomap.x :one", nil, ErrInvalidDocumentPath.Message},
 		{"delete under missing", "DELETE nomap.x :ssC", nil, ErrInvalidDocumentPath.Message},
 		{"overflow", "SET n = :max + :max", nil, "Number overflow. Attempting to store a number with magnitude larger than supported range"},
-		{"add overflow", "ADD n :max", nil, "Attempting to store more than 38 significant digits in a Number"},
+		{"add overflow", "ADD n :max", nil, "Number overflow. Attempting to store a number with magnitude larger than supported range"},
 	}
 	for _, c := range cases {
 		u, err := ParseUpdate(c.expr, nil, values)
