@@ -61,7 +61,8 @@ until it is done; then print its outputs.
 Go functions are built with go build (GOOS=linux, CGO_ENABLED=0) into a
 bootstrap, or with the Makefile's build-LOGICALID target for BuildMethod
 makefile; Python functions get requirements.txt installed with pip (or, when
-the package index cannot be reached, use the host's packages); Ruby functions
+pip cannot install it, the host python3's copies of the packages it names
+and of what they import); Ruby functions
 get their Gemfile installed with bundler into vendor/bundle (or, without
 bundler or the gems' source, use the host's gems); Node.js
 functions get their production dependencies with npm, or, for BuildMethod

@@ -380,10 +380,7 @@ Outputs:
 		"node/index.js":       "exports.handler = async () => ({ node: require('./package.json').name });\n",
 		"node/package.json":   `{"name": "tiny", "version": "1.0.0", "dependencies": {}}`,
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "deps")
 	if !strings.Contains(out, "warning: Py: pip install failed") || !strings.Contains(out, "Installing Node's production dependencies") {
 		t.Errorf("virga deploy printed:\n%s", out)
@@ -392,6 +389,45 @@ Outputs:
 	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name)})
 	if err != nil || string(res.Payload) != `{"node":"tiny"}` {
 		t.Errorf("the Node.js function: %s %v", res.Payload, err)
+	}
+}
+
+// TestDeployFallsBackToHostPythonPackages: when pip cannot install a
+// function's requirements, virga deploy packages the host's copies of
+// them (and of what they import), since a function does not see the
+// host's site directories; and it names what the host lacks.
+func TestDeployFallsBackToHostPythonPackages(t *testing.T) {
+	t.Parallel()
+	if err := exec.Command("python3", "-c", "import requests").Run(); err != nil {
+		t.Skip("the host's python3 cannot import requests:", err)
+	}
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Handler: app.handler
+      Runtime: python3.13
+Outputs:
+  Py:
+    Value: !Ref Py
+`,
+		"py/app.py": "import requests, urllib3\ndef handler(e, c):\n    return {'requests': requests.__name__, 'urllib3': urllib3.__name__}\n",
+		// pip cannot install the second, index or not.
+		"py/requirements.txt": "# the function's libraries\nrequests>=2 ; python_version >= '3.8'\nvirga-no-such-package==0.0.0\n",
+	}
+	writeFiles(t, dir, files)
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "pyhost")
+	if !strings.Contains(out, "warning: Py: pip install failed") || !strings.Contains(out, "this host's python3 does not have virga-no-such-package: the function cannot import it") {
+		t.Errorf("virga deploy printed:\n%s", out)
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Py"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `{"requests": "requests", "urllib3": "urllib3"}` {
+		t.Errorf("the function: %s %v", res.Payload, err)
 	}
 }
 
@@ -423,10 +459,7 @@ Outputs:
 `,
 		"src/app.py": "def one(e, c):\n    return 1\n\ndef two(e, c):\n    return 2\n",
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "shared")
 	if n := strings.Count(out, "(the same package as a function before it)"); n != 1 {
 		t.Errorf("%d functions reused a package, want 1:\n%s", n, out)
@@ -589,10 +622,7 @@ exports.read = async () => (await new SSM().getParameter({ Name: "/legacy/greeti
 `,
 		"src/package.json": `{"name": "legacy", "version": "1.0.0", "devDependencies": {"aws-sdk": "^2.1000.0"}}`,
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "legacy")
 	if !strings.Contains(out, "Bundling the AWS SDK for JavaScript v2 (aws-sdk@2) with Legacy") {
 		t.Errorf("virga deploy printed:\n%s", out)
@@ -793,10 +823,7 @@ end
 		"host/app.rb":            "require 'json'\n\ndef handler(event:, context:)\n  { 'host' => JSON.generate([1]) }\nend\n",
 		"host/Gemfile":           "source 'https://rubygems.org'\ngem 'virga-no-such-gem'\n",
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	build := exec.Command(gemTool, "build", "virgahi.gemspec")
 	build.Dir = filepath.Join(dir, "gemsrc")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -825,6 +852,20 @@ end
 		got, _ := os.ReadFile(outFile)
 		if res.ExitCode != 0 || strings.Contains(res.Stdout, "FunctionError") || string(got) != c.want {
 			t.Errorf("aws lambda invoke %s: %d %s %s\n%s", c.output, res.ExitCode, res.Stdout, res.Stderr, got)
+		}
+	}
+}
+
+// writeFiles writes a project's files (path → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for path, body := range files {
+		path = filepath.Join(dir, path)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

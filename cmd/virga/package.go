@@ -256,7 +256,9 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		case strings.HasPrefix(c.runtime, "python") && hasFile(work, "requirements.txt"):
 			fmt.Fprintf(log, "Installing %s's requirements.txt\n", c.logicalID)
 			if err := runIn(ctx, work, nil, log, "python3", "-m", "pip", "install", "-q", "--retries", "1", "--timeout", "10", "-r", "requirements.txt", "-t", "."); err != nil {
-				fmt.Fprintf(log, "warning: %s: pip install failed (%v); the function will use the packages installed on this host\n", c.logicalID, err)
+				if err := copyHostRequirements(c.logicalID, work, err, log); err != nil {
+					return err
+				}
 			}
 		case strings.HasPrefix(c.runtime, "ruby") && hasFile(work, "Gemfile"):
 			fmt.Fprintf(log, "Installing %s's Gemfile with bundler into vendor/bundle\n", c.logicalID)
