@@ -64,7 +64,9 @@ until it is done; then print its outputs.
 
 Go functions are built with go build (GOOS=linux, CGO_ENABLED=0) into a
 bootstrap, or with the Makefile's build-LOGICALID target for BuildMethod
-makefile; Python functions get requirements.txt installed with pip (or, when
+makefile; Rust functions (BuildMethod rust-cargolambda) with cargo build
+--release, their binary (or BuildProperties' Binary) becoming bootstrap;
+Python functions get requirements.txt installed with pip (or, when
 pip cannot install it, the host python3's copies of the packages it names
 and of what they import); Ruby functions
 get their Gemfile installed with bundler into vendor/bundle (or, without

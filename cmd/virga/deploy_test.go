@@ -869,3 +869,74 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		}
 	}
 }
+
+// rustRuntime is a Rust function with no dependencies: it speaks the
+// Runtime API over std's TcpStream and answers every invocation with
+// {"from":"rust"}.
+const rustRuntime = `use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+
+fn main() {
+    let api = std::env::var("AWS_LAMBDA_RUNTIME_API").unwrap();
+    loop {
+        let mut s = TcpStream::connect(&api).unwrap();
+        write!(s, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut r = BufReader::new(s);
+        let mut id = String::new();
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("Lambda-Runtime-Aws-Request-Id") {
+                    id = value.trim().to_string();
+                }
+            }
+        }
+        let body = "{\"from\":\"rust\"}";
+        let mut s = TcpStream::connect(&api).unwrap();
+        write!(s, "POST /2018-06-01/runtime/invocation/{}/response HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", id, body.len(), body).unwrap();
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer).ok();
+    }
+}
+`
+
+// TestDeployRustCargoLambda: a function with BuildMethod
+// rust-cargolambda (sam init's Rust hello world) is built with cargo
+// for this machine, its binary deployed as bootstrap.
+func TestDeployRustCargoLambda(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "cargo")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Rusty:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+    Properties:
+      CodeUri: ./rust_app
+      Handler: bootstrap
+      Runtime: provided.al2023
+Outputs:
+  Rusty:
+    Value: !Ref Rusty
+`,
+		"rust_app/Cargo.toml":  "[package]\nname = \"rust_app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
+		"rust_app/src/main.rs": rustRuntime,
+	})
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "rusty")
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Rusty"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `{"from":"rust"}` {
+		t.Errorf("the function: %s %v\n%s", res.Payload, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rust_app", "target")); err == nil {
+		t.Errorf("cargo built into the project's target")
+	}
+}

@@ -248,6 +248,10 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		if err := buildEsbuild(ctx, c, work, log); err != nil {
 			return err
 		}
+	case c.method == "rust-cargolambda":
+		if err := buildCargo(ctx, c, work, log); err != nil {
+			return err
+		}
 	default:
 		if err := copyTree(c.dir, work); err != nil {
 			return err
