@@ -73,7 +73,9 @@ get their Gemfile installed with bundler into vendor/bundle (or, without
 bundler or the gems' source, use the host's gems); Node.js
 functions get their production dependencies with npm, or, for BuildMethod
 esbuild, are bundled by esbuild (the project's, from npm, or the host's) with
-the options of Metadata.BuildProperties. Java functions deploy a jar or a
+the options of Metadata.BuildProperties. A layer whose BuildMethod names a
+Python or Node.js runtime is built as that runtime's function, into its
+python/ or nodejs/ directory. Java functions deploy a jar or a
 directory of compiled classes (jars under lib/) as they are: virga deploy does
 not run Maven or Gradle, and a CodeUri with a pom.xml or build.gradle fails
 with a message that says so. Functions that run an executable

@@ -940,3 +940,43 @@ Outputs:
 		t.Errorf("cargo built into the project's target")
 	}
 }
+
+// TestDeployBuildsRuntimeLayers: a layer whose BuildMethod names a
+// Python runtime is built as sam build builds it, into python/ with its
+// requirements, so that a function importing the layer's module finds
+// it under /opt/python.
+func TestDeployBuildsRuntimeLayers(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: shared/
+      CompatibleRuntimes: [python3.12]
+    Metadata:
+      BuildMethod: python3.12
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: fn/
+      Handler: app.handler
+      Runtime: python3.12
+      Layers: [!Ref Shared]
+Outputs:
+  Fn:
+    Value: !Ref Fn
+`,
+		"shared/greeting.py":      "def greet(name):\n    return 'hello ' + name\n",
+		"shared/requirements.txt": "# nothing to install\n",
+		"fn/app.py":               "import greeting\ndef handler(event, context):\n    return greeting.greet('layer')\n",
+	})
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "layered")
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Fn"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `"hello layer"` {
+		t.Errorf("the function: %s %v\n%s", res.Payload, err, out)
+	}
+}

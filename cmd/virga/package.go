@@ -252,6 +252,14 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		if err := buildCargo(ctx, c, work, log); err != nil {
 			return err
 		}
+	case c.layer && layerRuntimeDir(c.method) != "":
+		// A layer whose BuildMethod names a runtime is built as that
+		// runtime's function is (its requirements.txt or package.json
+		// installed), into the directory of the layer that the runtime
+		// looks in, as sam build does.
+		fn := c
+		fn.layer, fn.runtime, fn.method = false, c.method, ""
+		return buildInto(ctx, fn, filepath.Join(work, layerRuntimeDir(c.method)), log)
 	default:
 		if err := copyTree(c.dir, work); err != nil {
 			return err
@@ -280,6 +288,20 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		}
 	}
 	return nil
+}
+
+// layerRuntimeDir is where a layer built for runtime puts its content:
+// python (on sys.path as /opt/python) or nodejs (whose node_modules is
+// on NODE_PATH as /opt/nodejs/node_modules); "" for other runtimes,
+// whose layers are packaged as they are.
+func layerRuntimeDir(runtime string) string {
+	switch {
+	case strings.HasPrefix(runtime, "python"):
+		return "python"
+	case strings.HasPrefix(runtime, "nodejs"):
+		return "nodejs"
+	}
+	return ""
 }
 
 // bundleInstall installs a Ruby function's gems as sam build does: the
