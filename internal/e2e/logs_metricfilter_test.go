@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -343,4 +344,36 @@ func TestFunctionLogsEmbeddedMetricFormat(t *testing.T) {
 	if fmt.Sprint(names) != "[Latency0 Placed1]" {
 		t.Errorf("ListMetrics Orders: %v", names)
 	}
+}
+
+// PutLogEvents extracts the embedded metric format from the events it
+// stores when the request says they are in it (x-amzn-logs-format:
+// json/emf, as the CloudWatch agent sends them), and only then.
+func TestPutLogEventsEmbeddedMetricFormatHeader(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	cw := cloudwatch.NewFromConfig(env.Config)
+	start := time.Now().UTC().Add(-time.Minute)
+	if _, err := cwl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("agent")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cwl.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String("agent"), LogStreamName: aws.String("host")}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(value int, opts ...func(*cloudwatchlogs.Options)) {
+		t.Helper()
+		now := time.Now().UnixMilli()
+		msg := fmt.Sprintf(`{"_aws":{"Timestamp":%d,"CloudWatchMetrics":[{"Namespace":"Agent","Dimensions":[["host"]],"Metrics":[{"Name":"Load","Unit":"Percent"}]}]},"host":"h1","Load":%d}`, now, value)
+		if _, err := cwl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("agent"), LogStreamName: aws.String("host"),
+			LogEvents: []cwltypes.InputLogEvent{{Timestamp: aws.Int64(now), Message: aws.String(msg)}}}, opts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(1000) // no header: stored, not extracted
+	put(40, func(o *cloudwatchlogs.Options) {
+		o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("x-amzn-logs-format", "json/emf"))
+	})
+	metricSum(t, cw, "Agent", "Load", start, time.Now().Add(2*time.Minute), 40, cwtypes.Dimension{Name: aws.String("host"), Value: aws.String("h1")})
 }

@@ -4,8 +4,8 @@
 // Functions write their output here through FunctionSink (a
 // functions.LogSink), whose events in CloudWatch's embedded metric
 // format publish their metrics to CloudWatch (emf.go), as Lambda's logs
-// do; PutLogEvents does not extract them (AWS does when the request
-// carries x-amzn-logs-format: json/emf, which virga ignores).
+// do, and those PutLogEvents stores when the request carries
+// x-amzn-logs-format: json/emf (as the CloudWatch agent sends them).
 //
 // Store layout (tuples, package keys):
 //

@@ -16,10 +16,19 @@ import (
 // a number or a list of numbers, and an optional Unit). CloudWatch Logs
 // extracts these from Lambda functions' logs (what Powertools' and the
 // embedded metric libraries' metrics print); Sink writers made by
-// FunctionSink publish them through Metrics, like metric filters'.
+// FunctionSink publish them through Metrics, like metric filters', and
+// so do PutLogEvents calls with the header x-amzn-logs-format: json/emf.
 // Documents that do not follow the specification publish nothing, as
 // CloudWatch Logs drops them (counting them in AWS/Logs, which virga
 // does not).
+
+// emfFormatHeader and emfFormat ask PutLogEvents to extract the
+// embedded metric format from the events it stores, as the CloudWatch
+// agent does: "x-amzn-logs-format: json/emf".
+const (
+	emfFormatHeader = "x-amzn-logs-format"
+	emfFormat       = "json/emf"
+)
 
 // Limits of the embedded metric format.
 const (
