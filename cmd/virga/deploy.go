@@ -143,7 +143,7 @@ passed as a TemplateURL, as sam deploy does with its bucket.`,
 	fl.BoolVar(&resolveS3, "resolve-s3", false, "as sam deploy's; virga keeps the packages itself")
 	fl.StringVar(&s3Bucket, "s3-bucket", "", "as sam deploy's; virga keeps the packages itself")
 	fl.StringVar(&s3Prefix, "s3-prefix", "", "as sam deploy's; virga keeps the packages itself")
-	fl.BoolVar(&forceUpload, "force-upload", false, "as sam deploy's; virga deploy uploads what changed")
+	fl.BoolVar(&forceUpload, "force-upload", false, "as sam deploy's; virga deploy stores every package it builds")
 	fl.BoolVar(&noFailOnEmpty, "no-fail-on-empty-changeset", false, "as sam deploy's; virga deploy succeeds when there is nothing to change")
 	return cmd
 }
