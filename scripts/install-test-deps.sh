@@ -4,9 +4,10 @@
 # and bundler (Ruby functions run on the host's ruby; virga deploy bundles
 # a Ruby function's Gemfile), containerd and runc (the node agent's tests
 # run real containers), default-jdk-headless (java and javac: the Java
-# runtimes' tests compile and run Java handlers), and postgresql (the
-# PostgreSQL store's tests start throwaway servers with its
-# initdb and postgres).
+# runtimes' tests compile and run Java handlers), cargo (virga deploy
+# builds a Rust function with BuildMethod rust-cargolambda), and
+# postgresql (the PostgreSQL store's tests start throwaway servers with
+# its initdb and postgres).
 # Under CI=true a tool that cannot be installed fails the run.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || com
 has_postgres || missing+=(postgresql)
 has_jdk() { command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1; }
 has_jdk || missing+=(default-jdk-headless)
+command -v cargo >/dev/null 2>&1 || missing+=(cargo)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -46,6 +48,7 @@ command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || { echo "m
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || { echo "missing: runc (Debian package runc)"; status=1; }
 has_postgres || { echo "missing: PostgreSQL's initdb and postgres (Debian package postgresql)"; status=1; }
 has_jdk || { echo "missing: java and javac (Debian package default-jdk-headless)"; status=1; }
+command -v cargo >/dev/null 2>&1 || { echo "missing: cargo (Debian package cargo)"; status=1; }
 if [ $status -ne 0 ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "CI=true: the tests need these tools; failing." >&2

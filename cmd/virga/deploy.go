@@ -40,8 +40,12 @@ type deployFlags struct {
 	// --confirm-changeset; in answers, interactive when it is a terminal
 	// (or a reader a test gives).
 	confirm, disableRollback bool
-	in                       io.Reader
-	interactive              bool
+	// noConfirm (--no-confirm-changeset) executes without asking,
+	// whatever the SAM configuration says; guided (--guided) is sam
+	// deploy's questions, which virga deploy does not ask.
+	noConfirm, guided bool
+	in                io.Reader
+	interactive       bool
 	// configFile and configEnv name the SAM configuration (samconfig.toml)
 	// and its environment; set records the flags given on the command
 	// line, which win over it.
@@ -60,13 +64,18 @@ until it is done; then print its outputs.
 
 Go functions are built with go build (GOOS=linux, CGO_ENABLED=0) into a
 bootstrap, or with the Makefile's build-LOGICALID target for BuildMethod
-makefile; Python functions get requirements.txt installed with pip (or, when
-the package index cannot be reached, use the host's packages); Ruby functions
+makefile; Rust functions (BuildMethod rust-cargolambda) with cargo build
+--release, their binary (or BuildProperties' Binary) becoming bootstrap;
+Python functions get requirements.txt installed with pip (or, when
+pip cannot install it, the host python3's copies of the packages it names
+and of what they import); Ruby functions
 get their Gemfile installed with bundler into vendor/bundle (or, without
 bundler or the gems' source, use the host's gems); Node.js
 functions get their production dependencies with npm, or, for BuildMethod
 esbuild, are bundled by esbuild (the project's, from npm, or the host's) with
-the options of Metadata.BuildProperties. Java functions deploy a jar or a
+the options of Metadata.BuildProperties. A layer whose BuildMethod names a
+Python or Node.js runtime is built as that runtime's function, into its
+python/ or nodejs/ directory. Java functions deploy a jar or a
 directory of compiled classes (jars under lib/) as they are: virga deploy does
 not run Maven or Gradle, and a CodeUri with a pom.xml or build.gradle fails
 with a message that says so. Functions that run an executable
@@ -86,6 +95,9 @@ passed as a TemplateURL, as sam deploy does with its bucket.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.set = map[string]bool{}
 			cmd.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
+			if f.noConfirm {
+				f.confirm, f.set["confirm-changeset"] = false, true
+			}
 			f.in, f.interactive = cmd.InOrStdin(), true
 			if fh, ok := f.in.(*os.File); ok {
 				st, err := fh.Stat()
@@ -117,6 +129,22 @@ passed as a TemplateURL, as sam deploy does with its bucket.`,
 	fl.StringArrayVar(&f.tags, "tags", nil, "the stack's tags, KEY=VALUE (repeatable, or several separated by spaces)")
 	fl.StringVar(&f.configFile, "config-file", "", "SAM configuration file (default: samconfig.toml, .yaml or .yml beside the template)")
 	fl.StringVar(&f.configEnv, "config-env", "default", "environment in the SAM configuration file")
+	fl.BoolVar(&f.noConfirm, "no-confirm-changeset", false, "execute the change set without asking (the default), whatever the SAM configuration file says")
+	fl.BoolVar(&f.guided, "guided", false, "sam deploy's questions: virga deploy asks none; it deploys with the stack name, parameters and tags it is given (or the SAM configuration's, or the defaults)")
+	// sam deploy's options for where packages go and what the stack may
+	// create, which virga decides itself (it keeps the packages, and
+	// acknowledges every capability): accepted, so that sam deploy's
+	// command lines (a README's, a CI script's) run as they are, as the
+	// same keys of samconfig.toml are (samConfigIgnored).
+	var capabilities []string
+	var s3Bucket, s3Prefix string
+	var resolveS3, forceUpload, noFailOnEmpty bool
+	fl.StringArrayVar(&capabilities, "capabilities", nil, "as sam deploy's; virga deploy acknowledges every capability")
+	fl.BoolVar(&resolveS3, "resolve-s3", false, "as sam deploy's; virga keeps the packages itself")
+	fl.StringVar(&s3Bucket, "s3-bucket", "", "as sam deploy's; virga keeps the packages itself")
+	fl.StringVar(&s3Prefix, "s3-prefix", "", "as sam deploy's; virga keeps the packages itself")
+	fl.BoolVar(&forceUpload, "force-upload", false, "as sam deploy's; virga deploy stores every package it builds")
+	fl.BoolVar(&noFailOnEmpty, "no-fail-on-empty-changeset", false, "as sam deploy's; virga deploy succeeds when there is nothing to change")
 	return cmd
 }
 
@@ -166,6 +194,9 @@ func applySAMConfig(f *deployFlags, log io.Writer) error {
 func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if err := applySAMConfig(&f, log); err != nil {
 		return err
+	}
+	if f.guided {
+		fmt.Fprintln(log, "notice: --guided: virga deploy asks no questions and writes no samconfig.toml; it deploys with the stack name, --parameter-overrides and --tags given (or the SAM configuration's, or the template's defaults)")
 	}
 	if !f.set["template-file"] {
 		// As sam does, take template.yml when there is no template.yaml.
@@ -539,8 +570,9 @@ func apiError(err error) error {
 }
 
 // nargsFlags are the deploy flags that, as in sam deploy, take every
-// argument up to the next flag: --parameter-overrides A=1 B=2.
-var nargsFlags = []string{"--parameter-overrides", "--tags"}
+// argument up to the next flag: --parameter-overrides A=1 B=2,
+// --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND.
+var nargsFlags = []string{"--parameter-overrides", "--tags", "--capabilities"}
 
 // gatherNargs rewrites a command line so that the arguments following a
 // nargs flag, up to the next flag, become that flag's one value: the

@@ -388,10 +388,7 @@ Outputs:
 		"node/index.js":       "exports.handler = async () => ({ node: require('./package.json').name });\n",
 		"node/package.json":   `{"name": "tiny", "version": "1.0.0", "dependencies": {}}`,
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "deps")
 	if !strings.Contains(out, "warning: Py: pip install failed") || !strings.Contains(out, "Installing Node's production dependencies") {
 		t.Errorf("virga deploy printed:\n%s", out)
@@ -400,6 +397,45 @@ Outputs:
 	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name)})
 	if err != nil || string(res.Payload) != `{"node":"tiny"}` {
 		t.Errorf("the Node.js function: %s %v", res.Payload, err)
+	}
+}
+
+// TestDeployFallsBackToHostPythonPackages: when pip cannot install a
+// function's requirements, virga deploy packages the host's copies of
+// them (and of what they import), since a function does not see the
+// host's site directories; and it names what the host lacks.
+func TestDeployFallsBackToHostPythonPackages(t *testing.T) {
+	t.Parallel()
+	if err := exec.Command("python3", "-c", "import requests").Run(); err != nil {
+		t.Skip("the host's python3 cannot import requests:", err)
+	}
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Handler: app.handler
+      Runtime: python3.13
+Outputs:
+  Py:
+    Value: !Ref Py
+`,
+		"py/app.py": "import requests, urllib3\ndef handler(e, c):\n    return {'requests': requests.__name__, 'urllib3': urllib3.__name__}\n",
+		// pip cannot install the second, index or not.
+		"py/requirements.txt": "# the function's libraries\nrequests>=2 ; python_version >= '3.8'\nvirga-no-such-package==0.0.0\n",
+	}
+	writeFiles(t, dir, files)
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "pyhost")
+	if !strings.Contains(out, "warning: Py: pip install failed") || !strings.Contains(out, "this host's python3 does not have virga-no-such-package: the function cannot import it") {
+		t.Errorf("virga deploy printed:\n%s", out)
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Py"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `{"requests": "requests", "urllib3": "urllib3"}` {
+		t.Errorf("the function: %s %v", res.Payload, err)
 	}
 }
 
@@ -431,10 +467,7 @@ Outputs:
 `,
 		"src/app.py": "def one(e, c):\n    return 1\n\ndef two(e, c):\n    return 2\n",
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "shared")
 	if n := strings.Count(out, "(the same package as a function before it)"); n != 1 {
 		t.Errorf("%d functions reused a package, want 1:\n%s", n, out)
@@ -597,10 +630,7 @@ exports.read = async () => (await new SSM().getParameter({ Name: "/legacy/greeti
 `,
 		"src/package.json": `{"name": "legacy", "version": "1.0.0", "devDependencies": {"aws-sdk": "^2.1000.0"}}`,
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "legacy")
 	if !strings.Contains(out, "Bundling the AWS SDK for JavaScript v2 (aws-sdk@2) with Legacy") {
 		t.Errorf("virga deploy printed:\n%s", out)
@@ -801,10 +831,7 @@ end
 		"host/app.rb":            "require 'json'\n\ndef handler(event:, context:)\n  { 'host' => JSON.generate([1]) }\nend\n",
 		"host/Gemfile":           "source 'https://rubygems.org'\ngem 'virga-no-such-gem'\n",
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o644)
-	}
+	writeFiles(t, dir, files)
 	build := exec.Command(gemTool, "build", "virgahi.gemspec")
 	build.Dir = filepath.Join(dir, "gemsrc")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -834,5 +861,130 @@ end
 		if res.ExitCode != 0 || strings.Contains(res.Stdout, "FunctionError") || string(got) != c.want {
 			t.Errorf("aws lambda invoke %s: %d %s %s\n%s", c.output, res.ExitCode, res.Stdout, res.Stderr, got)
 		}
+	}
+}
+
+// writeFiles writes a project's files (path → content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for path, body := range files {
+		path = filepath.Join(dir, path)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// rustRuntime is a Rust function with no dependencies: it speaks the
+// Runtime API over std's TcpStream and answers every invocation with
+// {"from":"rust"}.
+const rustRuntime = `use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+
+fn main() {
+    let api = std::env::var("AWS_LAMBDA_RUNTIME_API").unwrap();
+    loop {
+        let mut s = TcpStream::connect(&api).unwrap();
+        write!(s, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut r = BufReader::new(s);
+        let mut id = String::new();
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("Lambda-Runtime-Aws-Request-Id") {
+                    id = value.trim().to_string();
+                }
+            }
+        }
+        let body = "{\"from\":\"rust\"}";
+        let mut s = TcpStream::connect(&api).unwrap();
+        write!(s, "POST /2018-06-01/runtime/invocation/{}/response HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", id, body.len(), body).unwrap();
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer).ok();
+    }
+}
+`
+
+// TestDeployRustCargoLambda: a function with BuildMethod
+// rust-cargolambda (sam init's Rust hello world) is built with cargo
+// for this machine, its binary deployed as bootstrap.
+func TestDeployRustCargoLambda(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "cargo")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Rusty:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+    Properties:
+      CodeUri: ./rust_app
+      Handler: bootstrap
+      Runtime: provided.al2023
+Outputs:
+  Rusty:
+    Value: !Ref Rusty
+`,
+		"rust_app/Cargo.toml":  "[package]\nname = \"rust_app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n",
+		"rust_app/src/main.rs": rustRuntime,
+	})
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "rusty")
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Rusty"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `{"from":"rust"}` {
+		t.Errorf("the function: %s %v\n%s", res.Payload, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rust_app", "target")); err == nil {
+		t.Errorf("cargo built into the project's target")
+	}
+}
+
+// TestDeployBuildsRuntimeLayers: a layer whose BuildMethod names a
+// Python runtime is built as sam build builds it, into python/ with its
+// requirements, so that a function importing the layer's module finds
+// it under /opt/python.
+func TestDeployBuildsRuntimeLayers(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: shared/
+      CompatibleRuntimes: [python3.12]
+    Metadata:
+      BuildMethod: python3.12
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: fn/
+      Handler: app.handler
+      Runtime: python3.12
+      Layers: [!Ref Shared]
+Outputs:
+  Fn:
+    Value: !Ref Fn
+`,
+		"shared/greeting.py":      "def greet(name):\n    return 'hello ' + name\n",
+		"shared/requirements.txt": "# nothing to install\n",
+		"fn/app.py":               "import greeting\ndef handler(event, context):\n    return greeting.greet('layer')\n",
+	})
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "layered")
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Fn"))})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `"hello layer"` {
+		t.Errorf("the function: %s %v\n%s", res.Payload, err, out)
 	}
 }

@@ -248,6 +248,18 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		if err := buildEsbuild(ctx, c, work, log); err != nil {
 			return err
 		}
+	case c.method == "rust-cargolambda":
+		if err := buildCargo(ctx, c, work, log); err != nil {
+			return err
+		}
+	case c.layer && layerRuntimeDir(c.method) != "":
+		// A layer whose BuildMethod names a runtime is built as that
+		// runtime's function is (its requirements.txt or package.json
+		// installed), into the directory of the layer that the runtime
+		// looks in, as sam build does.
+		fn := c
+		fn.layer, fn.runtime, fn.method = false, c.method, ""
+		return buildInto(ctx, fn, filepath.Join(work, layerRuntimeDir(c.method)), log)
 	default:
 		if err := copyTree(c.dir, work); err != nil {
 			return err
@@ -256,7 +268,9 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		case strings.HasPrefix(c.runtime, "python") && hasFile(work, "requirements.txt"):
 			fmt.Fprintf(log, "Installing %s's requirements.txt\n", c.logicalID)
 			if err := runIn(ctx, work, nil, log, "python3", "-m", "pip", "install", "-q", "--retries", "1", "--timeout", "10", "-r", "requirements.txt", "-t", "."); err != nil {
-				fmt.Fprintf(log, "warning: %s: pip install failed (%v); the function will use the packages installed on this host\n", c.logicalID, err)
+				if err := copyHostRequirements(c.logicalID, work, err, log); err != nil {
+					return err
+				}
 			}
 		case strings.HasPrefix(c.runtime, "ruby") && hasFile(work, "Gemfile"):
 			fmt.Fprintf(log, "Installing %s's Gemfile with bundler into vendor/bundle\n", c.logicalID)
@@ -274,6 +288,20 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		}
 	}
 	return nil
+}
+
+// layerRuntimeDir is where a layer built for runtime puts its content:
+// python (on sys.path as /opt/python) or nodejs (whose node_modules is
+// on NODE_PATH as /opt/nodejs/node_modules); "" for other runtimes,
+// whose layers are packaged as they are.
+func layerRuntimeDir(runtime string) string {
+	switch {
+	case strings.HasPrefix(runtime, "python"):
+		return "python"
+	case strings.HasPrefix(runtime, "nodejs"):
+		return "nodejs"
+	}
+	return ""
 }
 
 // bundleInstall installs a Ruby function's gems as sam build does: the

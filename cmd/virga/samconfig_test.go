@@ -234,3 +234,34 @@ func TestGatherNargs(t *testing.T) {
 		t.Errorf("one quoted word: %q", a)
 	}
 }
+
+// TestDeployTakesSAMDeployCommandLine: sam deploy's command line, as a
+// README or a CI script has it, runs as it is: --capabilities with
+// several values, the S3 options virga has no use for, --guided (which
+// asks nothing), and --no-confirm-changeset over the configuration's
+// confirm_changeset = true that sam deploy --guided writes.
+func TestDeployTakesSAMDeployCommandLine(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "samconfig.toml"), []byte(`version = 0.1
+[default.deploy.parameters]
+stack_name = "ci"
+confirm_changeset = true
+`), 0o644)
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetIn(strings.NewReader(""))
+	cmd.SetArgs(gatherNargs([]string{"deploy", "-t", filepath.Join(dir, "template.yaml"), "--endpoint-url", env.Endpoint,
+		"--guided", "--no-confirm-changeset", "--no-fail-on-empty-changeset", "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND",
+		"--resolve-s3", "--s3-prefix", "ci", "--force-upload"}))
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	}
+	if s := out.String(); !strings.Contains(s, "Successfully created") || strings.Contains(s, "Deploy this changeset?") || !strings.Contains(s, "--guided: virga deploy asks no questions") {
+		t.Errorf("virga deploy printed:\n%s", s)
+	}
+}

@@ -304,7 +304,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		DataDir:            dataDirOrEmpty(cfg),
 		Functions:          fns,
 		Roles:              roles,
-		Logs:               logSink{cwl.Sink()},
+		Logs:               logSink{cwl.FunctionSink()},
 		AccountConcurrency: cfg.LambdaConcurrency,
 		Queues:             queueSource{queues},
 		Streams:            streamSource{ddb},

@@ -171,10 +171,14 @@ func TestInvokeWithResponseStreamBuffered(t *testing.T) {
 
 // rawStreamZip builds internal/lambda/testfunction/rawstream, a custom
 // runtime speaking the Runtime API with net/http alone, as bootstrap.
-func rawStreamZip(t *testing.T) []byte {
+func rawStreamZip(t *testing.T) []byte { return testFunctionZip(t, "rawstream") }
+
+// testFunctionZip builds internal/lambda/testfunction/NAME, as bootstrap
+// in a zip, as sam build builds a Go function.
+func testFunctionZip(t *testing.T, name string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "bootstrap")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "github.com/virga/virga/internal/lambda/testfunction/rawstream")
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", "lambda.norpc", "-o", out, "github.com/virga/virga/internal/lambda/testfunction/"+name)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the streaming runtime: %v\n%s", err, b)
@@ -235,16 +239,7 @@ func TestFunctionURLStreamsAsWritten(t *testing.T) {
 	env := e2e.Start(t)
 	lc := lambdaClient(t, env)
 	createNodeStreamer(t, lc, "sse", slowStreamHandler)
-	created, err := lc.CreateFunctionUrlConfig(context.Background(), &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("sse"),
-		AuthType: lambdatypes.FunctionUrlAuthTypeNone, InvokeMode: lambdatypes.InvokeModeResponseStream})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(aws.ToString(created.FunctionUrl))
-	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/" + strings.Split(u.Hostname(), ".")[0] + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := getStreamingURL(t, env, lc, "sse")
 	defer res.Body.Close()
 	if res.StatusCode != 202 || res.Header.Get("Content-Type") != "text/event-stream" || len(res.Header.Values("Set-Cookie")) != 2 ||
 		res.TransferEncoding == nil || res.TransferEncoding[0] != "chunked" || res.Header.Get("X-Amzn-Requestid") == "" {
@@ -266,4 +261,58 @@ func TestFunctionURLStreamsAsWritten(t *testing.T) {
 	if gap := endAt.Sub(firstAt); gap < time.Second {
 		t.Errorf("the first event came %v before the end: it was not streamed", gap)
 	}
+}
+
+// TestFunctionURLStreamsAwsLambdaGo reads a RESPONSE_STREAM URL of a
+// function that returns aws-lambda-go's
+// LambdaFunctionURLStreamingResponse, which the library posts chunked
+// without Lambda-Runtime-Function-Response-Mode: the prelude's status
+// and headers, and the first line before the function has written the
+// second. A buffered Invoke still gets the whole response.
+func TestFunctionURLStreamsAwsLambdaGo(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	createGoFunction(t, lc, "gostream", testFunctionZip(t, "urlstream"))
+	res := getStreamingURL(t, env, lc, "gostream")
+	defer res.Body.Close()
+	if res.StatusCode != 201 || res.Header.Get("X-Custom-Header") != "streamed" || res.Header.Get("Content-Type") != "text/plain; charset=utf-8" ||
+		res.TransferEncoding == nil || res.TransferEncoding[0] != "chunked" {
+		t.Errorf("head: %d %v %v", res.StatusCode, res.TransferEncoding, res.Header)
+	}
+	br := bufio.NewReader(res.Body)
+	first, err := br.ReadString('\n')
+	firstAt := time.Now()
+	if err != nil || first != "first\n" {
+		t.Fatalf("first line %q, %v", first, err)
+	}
+	rest, err := io.ReadAll(br)
+	if err != nil || string(rest) != "second\n" {
+		t.Errorf("rest %q, %v", rest, err)
+	}
+	// The function waits 1.5 s between its two writes.
+	if gap := time.Since(firstAt); gap < time.Second {
+		t.Errorf("the first line came %v before the end: it was not streamed", gap)
+	}
+	out := invokeJSON(t, lc, "gostream", map[string]any{"queryStringParameters": map[string]string{"ms": "1"}})
+	if !strings.HasSuffix(string(out.Payload), "first\nsecond\n") || out.FunctionError != nil {
+		t.Errorf("Invoke: %q %v", out.Payload, aws.ToString(out.FunctionError))
+	}
+}
+
+// getStreamingURL gives the function a URL in RESPONSE_STREAM mode,
+// without auth, and GETs it.
+func getStreamingURL(t *testing.T, env *e2e.Env, lc *lambda.Client, function string) *http.Response {
+	t.Helper()
+	created, err := lc.CreateFunctionUrlConfig(context.Background(), &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String(function),
+		AuthType: lambdatypes.FunctionUrlAuthTypeNone, InvokeMode: lambdatypes.InvokeModeResponseStream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(aws.ToString(created.FunctionUrl))
+	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/" + strings.Split(u.Hostname(), ".")[0] + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

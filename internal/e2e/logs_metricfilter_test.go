@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -292,4 +293,87 @@ func TestCloudFormationLogsMetricFilter(t *testing.T) {
 		out.MetricFilters[1].MetricTransformations[0].Dimensions["Route"] != "$.route" {
 		t.Errorf("metric filters %+v, outputs %v", out.MetricFilters, outs)
 	}
+}
+
+// emfHandler prints its metrics in the embedded metric format, as
+// Powertools' Metrics and the embedded metric libraries do: one with a
+// dimension and a list of values, one without dimensions, and a line
+// that is not a valid document (its metric's value is a string).
+const emfHandler = `import json, time
+def handler(event, context):
+    ts = int(time.time() * 1000)
+    print(json.dumps({"_aws": {"Timestamp": ts, "CloudWatchMetrics": [
+        {"Namespace": "Orders", "Dimensions": [["service"]], "Metrics": [{"Name": "Placed", "Unit": "Count"}]},
+        {"Namespace": "Orders", "Dimensions": [[]], "Metrics": [{"Name": "Latency", "Unit": "Milliseconds"}]}]},
+        "service": "checkout", "Placed": [1, 2], "Latency": 40}))
+    print(json.dumps({"_aws": {"Timestamp": ts, "CloudWatchMetrics": [
+        {"Namespace": "Orders", "Dimensions": [[]], "Metrics": [{"Name": "Bogus"}]}]}, "Bogus": "x"}))
+    print("Placed 7 orders")
+    return {}
+`
+
+// CloudWatch Logs extracts the metrics a function prints in the
+// embedded metric format, with their dimensions, units and values.
+func TestFunctionLogsEmbeddedMetricFormat(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	cw := cloudwatch.NewFromConfig(env.Config)
+	start := time.Now().UTC().Add(-time.Minute)
+	createPythonFunction(t, lc, "checkout", emfHandler, 10)
+	for range 2 {
+		if _, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("checkout"), Payload: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	end := time.Now().Add(2 * time.Minute)
+	metricSum(t, cw, "Orders", "Placed", start, end, 6, cwtypes.Dimension{Name: aws.String("service"), Value: aws.String("checkout")})
+	dps := metricSum(t, cw, "Orders", "Latency", start, end, 80)
+	if len(dps) == 0 || dps[0].Unit != cwtypes.StandardUnitMilliseconds {
+		t.Errorf("Latency's datapoints: %+v", dps)
+	}
+	out, err := cw.ListMetrics(ctx, &cloudwatch.ListMetricsInput{Namespace: aws.String("Orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range out.Metrics {
+		names = append(names, fmt.Sprintf("%s%d", aws.ToString(m.MetricName), len(m.Dimensions)))
+	}
+	if fmt.Sprint(names) != "[Latency0 Placed1]" {
+		t.Errorf("ListMetrics Orders: %v", names)
+	}
+}
+
+// PutLogEvents extracts the embedded metric format from the events it
+// stores when the request says they are in it (x-amzn-logs-format:
+// json/emf, as the CloudWatch agent sends them), and only then.
+func TestPutLogEventsEmbeddedMetricFormatHeader(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	cw := cloudwatch.NewFromConfig(env.Config)
+	start := time.Now().UTC().Add(-time.Minute)
+	if _, err := cwl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("agent")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cwl.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String("agent"), LogStreamName: aws.String("host")}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(value int, opts ...func(*cloudwatchlogs.Options)) {
+		t.Helper()
+		now := time.Now().UnixMilli()
+		msg := fmt.Sprintf(`{"_aws":{"Timestamp":%d,"CloudWatchMetrics":[{"Namespace":"Agent","Dimensions":[["host"]],"Metrics":[{"Name":"Load","Unit":"Percent"}]}]},"host":"h1","Load":%d}`, now, value)
+		if _, err := cwl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("agent"), LogStreamName: aws.String("host"),
+			LogEvents: []cwltypes.InputLogEvent{{Timestamp: aws.Int64(now), Message: aws.String(msg)}}}, opts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(1000) // no header: stored, not extracted
+	put(40, func(o *cloudwatchlogs.Options) {
+		o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("x-amzn-logs-format", "json/emf"))
+	})
+	metricSum(t, cw, "Agent", "Load", start, time.Now().Add(2*time.Minute), 40, cwtypes.Dimension{Name: aws.String("host"), Value: aws.String("h1")})
 }

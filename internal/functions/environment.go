@@ -442,6 +442,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 		TraceID:         inv.TraceID,
 		ClientContext:   inv.ClientContext,
 		CognitoIdentity: inv.CognitoIdentity,
+		Streaming:       inv.Stream != nil,
 	})
 	var logLine string
 	status, errorType := statusSuccess, ""

@@ -45,17 +45,22 @@ var pythonSDKImports = []string{"boto3", "botocore.session", "s3transfer.manager
 // hosts' requests injects into urllib3.
 var pythonSDKOptional = []string{"awscrt", "_awscrt", "OpenSSL", "cryptography", "_cffi_backend"}
 
-// pythonSDKProbe, run by the host interpreter with its site directories
+// pythonProbe, run by the host interpreter with its site directories
 // on sys.path (a virtual environment's, and its base's if it includes
 // them; but none of their .pth files, whose imports would count),
-// imports the modules named on its command line before "--" and makes an
-// S3 client (no request is sent). It prints the top-level modules this
-// loaded from outside the standard library (a package's directory, a
-// module's file), less the optional ones named after "--", and their
-// distributions' metadata directories: the SDK as the host packages it.
-// Some hosts' botocore needs more than AWS's does (Debian's imports
-// requests, which AWS's botocore vendors): those modules come along.
-const pythonSDKProbe = `import json, os, site, sys, sysconfig
+// imports what is named on its command line before "--": a module, or a
+// distribution (PyYAML, aws-lambda-powertools), whose top-level modules
+// it imports with those of the distributions it requires (but for
+// extras). Having imported boto3, it makes an S3 client (no request is
+// sent). It prints the top-level modules this loaded from outside the
+// standard library (a package's directory, a module's file), less the
+// optional ones named after "--", their distributions' metadata
+// directories, and the names it could not import: the modules as the
+// host packages them. Some hosts' packages need more than their
+// metadata says (Debian's botocore imports requests, which AWS's
+// vendors; Debian's requests lists none of its dependencies): those
+// modules come along.
+const pythonProbe = `import json, os, re, site, sys, sysconfig
 before = set(sys.modules)
 dirs = site.getsitepackages() + [site.getusersitepackages()]
 venv = os.path.dirname(os.path.dirname(os.path.abspath(sys.executable)))
@@ -70,16 +75,47 @@ for d in dirs:
     if d not in sys.path:
         sys.path.append(d)
 out = {"modules": {}, "metadata": [], "missing": []}
-for name in sys.argv[1:sys.argv.index("--")]:
+try:
+    import importlib.metadata as md
+    tops = {}
+    for mod, dists in md.packages_distributions().items():
+        for dist in dists:
+            tops.setdefault(re.sub(r"[-_.]+", "-", dist).lower(), []).append(mod)
+except Exception:
+    md, tops = None, {}
+seen = set()
+def load(name):
+    key = re.sub(r"[-_.]+", "-", name).lower()
+    if key in seen:
+        return True
+    seen.add(key)
+    if key in tops:
+        for mod in tops[key]:
+            try:
+                __import__(mod)
+            except Exception:
+                pass
+        try:
+            for req in md.distribution(name).requires or []:
+                if "extra" not in req.partition(";")[2]:
+                    load(re.match(r"[A-Za-z0-9._-]+", req).group(0))
+        except Exception:
+            pass
+        return True
     try:
         __import__(name)
-    except Exception as e:
+        return True
+    except Exception:
+        return False
+for name in sys.argv[1:sys.argv.index("--")]:
+    if not load(name):
         out["missing"].append(name.split(".")[0])
-try:
-    import boto3
-    boto3.client("s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-except Exception:
-    pass
+if "boto3" in sys.modules:
+    try:
+        import boto3
+        boto3.client("s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    except Exception:
+        pass
 optional = set(sys.argv[sys.argv.index("--") + 1:])
 std = [os.path.realpath(sysconfig.get_paths()[k]) for k in ("stdlib", "platstdlib")]
 def stdlib(path):
@@ -94,7 +130,6 @@ for name, mod in list(sys.modules.items()):
         continue
     out["modules"][name] = path
 try:
-    import importlib.metadata as md
     dists = md.packages_distributions()
     for name in out["modules"]:
         for dist in dists.get(name, []):
@@ -162,16 +197,43 @@ func (s *pythonSDK) wait() {
 // buildPythonSDK replaces dir with links to the SDK's modules and
 // metadata as python finds them, and lists what it could not import.
 func buildPythonSDK(python, dir string) (missing []string, err error) {
-	args := append(append([]string{"-S", "-c", pythonSDKProbe}, pythonSDKImports...), "--")
-	cmd := exec.Command(python, append(args, pythonSDKOptional...)...)
+	paths, missing, err := probePython(python, pythonSDKImports, pythonSDKOptional)
+	if err != nil {
+		return nil, err
+	}
+	links := map[string]string{}
+	for _, p := range paths {
+		links[filepath.Base(p)] = p
+	}
+	return missing, replaceLinkDir(dir, links)
+}
+
+// HostPythonPackages finds, for the host interpreter python, the files
+// that make up the distributions or modules named (a requirements
+// file's names: requests, PyYAML) and what they import: the top-level
+// modules' directories or files and their distributions' metadata
+// directories, as absolute paths. It lists the names python cannot
+// import. virga deploy copies these into a function's package when pip
+// cannot install its requirements, so that the function, which does not
+// see the host's site directories, imports them as it would have
+// imported what pip installs.
+func HostPythonPackages(python string, names []string) (paths, missing []string, err error) {
+	return probePython(python, names, pythonSDKOptional)
+}
+
+// probePython runs pythonProbe for names, leaving out the optional
+// modules, and returns what it found.
+func probePython(python string, names, optional []string) (paths, missing []string, err error) {
+	args := append(append([]string{"-S", "-c", pythonProbe}, names...), "--")
+	cmd := exec.Command(python, append(args, optional...)...)
 	cmd.Env = probeEnv()
 	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-			return nil, errors.New(lastLine(string(ee.Stderr)))
+			return nil, nil, errors.New(lastLine(string(ee.Stderr)))
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	var found struct {
 		Modules  map[string]string `json:"modules"`
@@ -179,20 +241,19 @@ func buildPythonSDK(python, dir string) (missing []string, err error) {
 		Missing  []string          `json:"missing"`
 	}
 	if err := json.Unmarshal(out, &found); err != nil {
-		return nil, errors.New("unexpected answer from " + python + ": " + string(out))
+		return nil, nil, errors.New("unexpected answer from " + python + ": " + string(out))
 	}
-	links := map[string]string{}
-	for _, p := range found.Modules {
+	for _, p := range slices.Sorted(maps.Values(found.Modules)) {
 		if filepath.IsAbs(p) {
-			links[filepath.Base(p)] = p
+			paths = append(paths, p)
 		}
 	}
 	for _, p := range found.Metadata {
 		if filepath.IsAbs(p) {
-			links[filepath.Base(p)] = p
+			paths = append(paths, p)
 		}
 	}
-	return found.Missing, replaceLinkDir(dir, links)
+	return paths, found.Missing, nil
 }
 
 // probeEnv is the environment of the SDK probe: the host's, less the

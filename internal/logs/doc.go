@@ -1,7 +1,11 @@
 // Package logs is Amazon CloudWatch Logs (awsJson 1.1, Logs_20140328):
 // log groups, log streams and their events, with filter patterns and
 // retention, so that `aws logs tail /aws/lambda/NAME --follow` works.
-// Functions write their output here through Sink (a functions.LogSink).
+// Functions write their output here through FunctionSink (a
+// functions.LogSink), whose events in CloudWatch's embedded metric
+// format publish their metrics to CloudWatch (emf.go), as Lambda's logs
+// do, and those PutLogEvents stores when the request carries
+// x-amzn-logs-format: json/emf (as the CloudWatch agent sends them).
 //
 // Store layout (tuples, package keys):
 //

@@ -54,8 +54,8 @@ type MetricPoint struct {
 	Timestamp  time.Time
 }
 
-// Metrics receives what metric filters publish; the app routes it to
-// CloudWatch. It must not block: it is called on every ingestion into a
+// Metrics receives what metric filters and the embedded metric format
+// (emf.go) publish; the app routes it to CloudWatch. It must not block: it is called on every ingestion into a
 // group with metric filters.
 type Metrics interface {
 	PutFilterMetrics(points []MetricPoint)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -192,6 +193,19 @@ func (s *Service) putLogEvents(ctx context.Context, in *PutLogEventsRequest) (*P
 	rejected, err := s.Append(g, st, events, false)
 	if err != nil {
 		return nil, err
+	}
+	if c := awsproto.CallFrom(ctx); c != nil && s.metrics != nil && strings.EqualFold(c.Request.Header.Get(emfFormatHeader), emfFormat) {
+		// The CloudWatch agent's way to have the embedded metric format
+		// extracted from what it sends.
+		var accepted []Event
+		for _, e := range events {
+			if e.Timestamp >= oldest && e.Timestamp <= newest {
+				accepted = append(accepted, e)
+			}
+		}
+		if ps := embeddedMetrics(accepted); len(ps) > 0 {
+			s.metrics.PutFilterMetrics(ps)
+		}
 	}
 	out := &PutLogEventsResponse{NextSequenceToken: ptr(strconv.FormatInt(s.clock.Now().UnixNano(), 10))}
 	if rejected != nil {

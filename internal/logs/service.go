@@ -44,7 +44,8 @@ type Deps struct {
 	// Destinations are where subscription filters deliver; nil refuses
 	// every destination.
 	Destinations Destinations
-	// Metrics receives what metric filters publish; nil drops it.
+	// Metrics receives what metric filters and functions' embedded
+	// metric format publish; nil drops it.
 	Metrics Metrics
 }
 

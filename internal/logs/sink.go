@@ -10,10 +10,18 @@ import (
 // writes to CloudWatch Logs. Writes are buffered briefly and appended in
 // batches, so a chatty function costs one store write per batch, not per
 // line; the writes do not wait for their sync (see Service.Append).
-type Sink struct{ s *Service }
+type Sink struct {
+	s   *Service
+	emf bool // publish the embedded metric format's metrics (emf.go)
+}
 
-// Sink returns the writer functions log through.
+// Sink returns a writer of log streams.
 func (s *Service) Sink() *Sink { return &Sink{s: s} }
+
+// FunctionSink returns the writer functions log through: a Sink whose
+// events in the embedded metric format publish their metrics, as
+// CloudWatch Logs extracts them from Lambda functions' logs.
+func (s *Service) FunctionSink() *Sink { return &Sink{s: s, emf: true} }
 
 // flushDelay and flushEvents bound how long and how many events a stream
 // buffers before appending them.
@@ -27,13 +35,14 @@ func (k *Sink) Stream(group, stream string) (*StreamWriter, error) {
 	if _, err := k.s.Append(group, stream, nil, true); err != nil {
 		return nil, err
 	}
-	return &StreamWriter{s: k.s, group: group, stream: stream}, nil
+	return &StreamWriter{s: k.s, group: group, stream: stream, emf: k.emf}, nil
 }
 
 // StreamWriter appends events to one stream.
 type StreamWriter struct {
 	s             *Service
 	group, stream string
+	emf           bool
 
 	mu     sync.Mutex
 	buf    []Event
@@ -90,6 +99,11 @@ func (w *StreamWriter) flushLocked() error {
 		return w.err
 	}
 	_, err := w.s.Append(w.group, w.stream, w.buf, true)
+	if err == nil && w.emf && w.s.metrics != nil {
+		if ps := embeddedMetrics(w.buf); len(ps) > 0 {
+			w.s.metrics.PutFilterMetrics(ps)
+		}
+	}
 	w.buf = w.buf[:0]
 	if err != nil {
 		w.err = err

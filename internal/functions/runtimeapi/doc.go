@@ -5,7 +5,8 @@
 //
 //	GET  /2018-06-01/runtime/invocation/next              long poll → payload + Lambda-Runtime-* headers
 //	POST /2018-06-01/runtime/invocation/{id}/response     202 {"status":"OK"}
-//	     (Lambda-Runtime-Function-Response-Mode: streaming: chunked, read as it comes; stream.go)
+//	     (Lambda-Runtime-Function-Response-Mode: streaming, or a chunked body
+//	     for an Invocation that is Streaming: read as it comes; stream.go)
 //	POST /2018-06-01/runtime/invocation/{id}/error        202 {"status":"OK"}
 //	POST /2018-06-01/runtime/init/error                   202 {"status":"OK"}
 //

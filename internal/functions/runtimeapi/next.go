@@ -57,7 +57,7 @@ func (c *conn) next(req *request) bool {
 		return false
 	}
 	s.state, _ = transition(StateReady, actDispatch)
-	s.current = inv.RequestID
+	s.current, s.currentStreaming = inv.RequestID, inv.Streaming
 	s.poll = nil
 	s.mu.Unlock()
 	if c.writeInvocation(inv) {

@@ -8,7 +8,7 @@ func (c *conn) response(req *request, id string) bool {
 	if status, typ, msg := s.check(actResponse, id); status != 0 {
 		return c.refuseWith(req, status, typ, msg)
 	}
-	if req.streaming {
+	if req.streaming || (req.contentLength == -1 && s.streamingInvocation(id)) {
 		return c.streamResponse(req, id)
 	}
 	if !c.continue100(req) {
@@ -30,6 +30,14 @@ func (c *conn) response(req *request, id string) bool {
 	// before what it posted.
 	s.emit(Event{Kind: EventResponse, RequestID: id, Body: body})
 	return c.accepted()
+}
+
+// streamingInvocation reports whether id is the current invocation and
+// its caller reads the response as a stream.
+func (s *Server) streamingInvocation(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.current == id && s.currentStreaming
 }
 
 // readBody reads at most limit bytes of the body; tooLarge reports a body

@@ -29,6 +29,12 @@ type Invocation struct {
 	TraceID         string
 	ClientContext   string
 	CognitoIdentity string
+	// Streaming says the caller reads the response as a stream (a
+	// function URL in RESPONSE_STREAM mode, InvokeWithResponseStream):
+	// a chunked response then streams whether or not the runtime sets
+	// Lambda-Runtime-Function-Response-Mode, which aws-lambda-go does not
+	// (its LambdaFunctionURLStreamingResponse is a chunked body).
+	Streaming bool
 }
 
 // EventKind says what the runtime did.
@@ -95,9 +101,12 @@ type Server struct {
 
 	mu      sync.Mutex
 	state   State
-	current string        // request id of the invocation handed out last
-	poll    chan struct{} // closed to cancel the pending poll (superseded)
-	conns   map[net.Conn]struct{}
+	current string // request id of the invocation handed out last
+	// currentStreaming is the Streaming of the invocation handed out
+	// last.
+	currentStreaming bool
+	poll             chan struct{} // closed to cancel the pending poll (superseded)
+	conns            map[net.Conn]struct{}
 
 	// The Extensions API (extensions.go): ext is made by the first
 	// registration (or by the environment naming its extensions), and

@@ -8,8 +8,10 @@ import (
 )
 
 // Response streaming: a runtime that sets
-// Lambda-Runtime-Function-Response-Mode: streaming on its response
-// sends the body chunked, as the function writes it, and may end it
+// Lambda-Runtime-Function-Response-Mode: streaming on its response (or
+// sends a chunked body for an invocation whose caller streams, as
+// aws-lambda-go does without the header) sends the body chunked, as the
+// function writes it, and may end it
 // with the trailers Lambda-Runtime-Function-Error-Type and
 // Lambda-Runtime-Function-Error-Body (base64) to report an error that
 // happened after it began. Lambda forwards the bytes as they come.
