@@ -199,10 +199,7 @@ func (s *Service) handle(inv *invocation) *response {
 	}
 	inv.body = body
 	inv.sourceIP = sourceIP(r)
-	inv.traceID = r.Header.Get("X-Amzn-Trace-Id")
-	if inv.traceID == "" {
-		inv.traceID = s.newTraceID(inv.received)
-	}
+	inv.traceID = s.traceHeader(r, inv.received)
 	inv.route, inv.params = inv.d.routes.match(r.Method, inv.stagePath)
 	if inv.route == nil {
 		return gatewayResponse(http.StatusNotFound)
@@ -261,7 +258,11 @@ func sourceIP(r *http.Request) string {
 // requestID is a new request id in the shape of AWS's apigw-requestid.
 func (s *Service) requestID() string { return s.ids.Token(15) + "=" }
 
-// newTraceID is an X-Ray trace header for a request that came without one.
-func (s *Service) newTraceID(t time.Time) string {
+// traceHeader is the X-Ray trace header an event carries for r: the
+// one the client sent, or a new one received at t.
+func (s *Service) traceHeader(r *http.Request, t time.Time) string {
+	if h := r.Header.Get("X-Amzn-Trace-Id"); h != "" {
+		return h
+	}
 	return fmt.Sprintf("Root=1-%08x-%s", t.Unix(), s.ids.Hex(12))
 }

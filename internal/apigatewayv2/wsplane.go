@@ -171,10 +171,7 @@ func (s *Service) openConnection(w http.ResponseWriter, r *http.Request, a *apiR
 			c.identity.Caller, c.identity.User, c.identity.UserArn = auth.iam.CallerID, auth.iam.UserID, auth.iam.UserARN
 		}
 		ev := s.wsEvent(c, route, "CONNECT", st)
-		trace := r.Header.Get("X-Amzn-Trace-Id")
-		if trace == "" {
-			trace = s.newTraceID(s.clock.Now())
-		}
+		trace := s.traceHeader(r, s.clock.Now())
 		ev.Headers, ev.MultiValueHeaders = connectHeaders(r, c.identity.SourceIP, trace)
 		for _, p := range queryParams(r.URL.RawQuery) {
 			if ev.QueryStringParameters == nil {
