@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/headercase"
 )
 
 // maxPayloadBytes is API Gateway's request payload limit ("Payload size:
@@ -51,6 +53,9 @@ type request struct {
 	extendedID string
 	traceID    string
 	started    time.Time
+	// headerNames are the client's spellings of its header names, by
+	// canonical name; nil when they are not known (headercase.Names).
+	headerNames map[string]string
 	// segmentID is the id of the stage's X-Ray segment, when the stage
 	// traces the request (tracing.go); parentID is the caller's Parent.
 	segmentID, parentID string
@@ -125,7 +130,8 @@ func (e *gatewayError) write(w http.ResponseWriter) {
 
 func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := h.s
-	req := &request{r: r, apiID: h.apiID, requestID: s.ids.UUID(), extendedID: s.extendedRequestID(), started: s.clock.Now()}
+	req := &request{r: r, apiID: h.apiID, requestID: s.ids.UUID(), extendedID: s.extendedRequestID(), started: s.clock.Now(),
+		headerNames: headercase.Names(r)}
 	req.traceID = r.Header.Get("X-Amzn-Trace-Id")
 	if !strings.HasPrefix(req.traceID, "Root=") {
 		req.traceID = traceID(req.started, s.ids.Hex(12))

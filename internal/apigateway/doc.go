@@ -44,7 +44,8 @@
 // for the request); the method's authorizer runs (authorizer.go, with the
 // IAM policy evaluation of policy.go and result caching); then its
 // integration: AWS_PROXY to Lambda with the payload format 1.0 event
-// (proxy.go); HTTP_PROXY, passing the request through to an endpoint; or
+// (proxy.go; its header names spelled as the client sent them, which
+// package headercase remembers); HTTP_PROXY, passing the request through to an endpoint; or
 // MOCK, AWS (Lambda without the proxy event, or another service's API
 // through AWSServices, which internal/app serves with virga's own
 // services) and HTTP, which map the request and the answer with Velocity

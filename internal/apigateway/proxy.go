@@ -172,11 +172,17 @@ func eventHeaders(req *request) (map[string]string, map[string][]string) {
 	multi["X-Forwarded-Port"] = []string{port}
 	multi["X-Forwarded-Proto"] = []string{proto}
 	multi["X-Amzn-Trace-Id"] = []string{req.traceID}
+	// The names are the client's spellings, as a REST API keeps them;
+	// those API Gateway adds are spelled as it spells them.
 	single := make(map[string]string, len(multi))
+	spelled := make(map[string][]string, len(multi))
 	for k, vs := range multi {
-		single[k] = vs[len(vs)-1]
+		if name, ok := req.headerNames[k]; ok {
+			k = name
+		}
+		single[k], spelled[k] = vs[len(vs)-1], vs
 	}
-	return single, multi
+	return single, spelled
 }
 
 // eventQuery returns a query string's parameters as the event carries

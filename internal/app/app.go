@@ -44,6 +44,7 @@ import (
 	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/functions/paramsecrets"
+	"github.com/virga/virga/internal/headercase"
 	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/kinesis"
@@ -814,8 +815,11 @@ func (a *App) Start() error {
 	// HTTPS on the same port: code written for AWS builds https URLs
 	// (a WebSocket API's https://{domainName}/{stage}).
 	ln = localtls.Listener(ln, a.tls.ServerConfig())
+	// REST APIs give functions the header names as clients spelled them.
+	ln = headercase.Listener(ln)
 	a.server = &http.Server{
 		Handler:           h2c.NewHandler(a.handler, &http2.Server{}),
+		ConnContext:       headercase.ConnContext,
 		ReadHeaderTimeout: 30 * time.Second,
 		// 1 MiB of headers, as large as any AWS request needs; beyond it
 		// the server answers 431.
