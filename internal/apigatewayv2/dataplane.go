@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -107,10 +108,21 @@ func (res *response) write(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // no sniffing by net/http
 	}
+	if bodyAllowed(res.status) {
+		// API Gateway sends the whole answer with its length, where
+		// net/http would chunk one over 2 KB.
+		h.Set("Content-Length", strconv.Itoa(len(res.body)))
+	}
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		w.Write(res.body)
 	}
+}
+
+// bodyAllowed tells whether a response with status may carry a body
+// (RFC 9110: not 1xx, 204 or 304).
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
 }
 
 // invocation is one request to an HTTP API, as the data plane works on
