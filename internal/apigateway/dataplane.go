@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/headercase"
 )
 
@@ -63,6 +64,8 @@ type request struct {
 	// let the request through, and usageKey its usageIdentifierKey.
 	authorizer map[string]any
 	usageKey   string
+	// caller is who signed a request to an AWS_IAM method, when known.
+	caller *awsproto.Caller
 	// apiKeyID is the id of the API key a method that requires one was
 	// called with, and plan the usage plan that lets it call the stage.
 	apiKeyID string
@@ -258,6 +261,11 @@ func (s *Service) authorizeCaller(req *request) *gatewayError {
 		}
 		if s.policyCheck != nil {
 			return s.authorizeIAM(req)
+		}
+		if s.identify != nil {
+			if c, ok := s.identify(req.r); ok {
+				req.caller = &c
+			}
 		}
 	case "CUSTOM":
 		au := req.deployment.API.Authorizers[m.AuthorizerID]

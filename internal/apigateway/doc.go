@@ -127,7 +127,9 @@
 // VPC links; contentHandling (binary conversions) in mapping templates;
 // AWS integrations with services virga does not have (Step Functions,
 // Kinesis, S3) answer 500 Internal server error. AWS_IAM
-// methods require a SigV4 Authorization header; only with --auth iam
+// methods require a SigV4 Authorization header, whose signer (by its
+// access key) fills requestContext.identity and $context.identity in
+// every mode (Deps.Identify); only with --auth iam
 // (EnforcePolicies, iampolicy.go) is it verified and execute-api:Invoke
 // decided, from the signer's identity policies and the resource policy
 // the stage's deployment carries, which then also holds methods without

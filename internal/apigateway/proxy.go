@@ -81,6 +81,20 @@ type identity struct {
 	APIKeyID                      *string `json:"apiKeyId,omitempty"`
 }
 
+// identity is the request's requestContext.identity: its source and
+// user agent, and for a signed request to an AWS_IAM method, its
+// signer: the account, the access key, and the principal's id and ARN
+// (AIDA... and user/NAME for an IAM user, AROA...:SESSION and
+// assumed-role/ROLE/SESSION for a role session).
+func (req *request) identity() identity {
+	id := identity{SourceIP: sourceIP(req.r), UserAgent: req.r.UserAgent()}
+	if c := req.caller; c != nil {
+		id.AccountID, id.AccessKey, id.UserARN = &c.Account, &c.AccessKeyID, &c.ARN
+		id.Caller, id.User = &c.UserID, &c.UserID
+	}
+	return id
+}
+
 // requestTimeLayout is requestContext.requestTime's format.
 const requestTimeLayout = "02/Jan/2006:15:04:05 -0700"
 
@@ -129,7 +143,7 @@ func (s *Service) event(req *request) *proxyEvent {
 		DomainPrefix:      req.apiID,
 		RequestTimeEpoch:  t.UnixMilli(),
 		RequestID:         req.requestID,
-		Identity:          identity{SourceIP: sourceIP(r), UserAgent: r.UserAgent()},
+		Identity:          req.identity(),
 		DomainName:        host,
 		DeploymentID:      req.deployment.ID,
 		APIID:             req.apiID,

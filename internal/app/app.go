@@ -426,7 +426,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
-		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools,
+		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools, Identify: auth.Identify,
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
 		}})
