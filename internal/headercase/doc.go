@@ -6,7 +6,8 @@
 // on the wire. API Gateway's REST APIs do: a Lambda proxy event's
 // headers and multiValueHeaders carry each name as the client sent it
 // (curl's "Content-Type", Node's fetch's "content-type"), and code
-// written against AWS reads event.headers["content-type"].
+// written against AWS reads event.headers["content-type"]. A WebSocket
+// API's $connect event does the same.
 //
 // Listener wraps the edge's listener; each plain-text connection it
 // accepts watches the bytes the server reads from it, and a small
