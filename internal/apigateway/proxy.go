@@ -81,6 +81,41 @@ type identity struct {
 	APIKeyID                      *string `json:"apiKeyId,omitempty"`
 }
 
+// requestContext is what a request's requestContext holds before a
+// method is found for it (the resource's fields are the event's to
+// add): gateway responses to requests no method takes see these too.
+func (s *Service) requestContext(req *request) requestContext {
+	r := req.r
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	t := req.started.UTC()
+	rc := requestContext{
+		HTTPMethod:        r.Method,
+		ExtendedRequestID: req.extendedID,
+		RequestTime:       t.Format(requestTimeLayout),
+		Path:              r.URL.EscapedPath(),
+		AccountID:         s.account,
+		Protocol:          r.Proto,
+		Stage:             req.stage,
+		DomainPrefix:      req.apiID,
+		RequestTimeEpoch:  t.UnixMilli(),
+		RequestID:         req.requestID,
+		Identity:          req.identity(),
+		DomainName:        host,
+		APIID:             req.apiID,
+		Authorizer:        req.authorizer,
+	}
+	if req.stage != "" {
+		rc.Path = "/" + req.stage + req.path
+	}
+	if req.deployment != nil {
+		rc.DeploymentID = req.deployment.ID
+	}
+	return rc
+}
+
 // identity is the request's requestContext.identity: its source and
 // user agent, and for a signed request to an AWS_IAM method, its
 // signer: the account, the access key, and the principal's id and ARN
@@ -124,31 +159,9 @@ func (s *Service) event(req *request) *proxyEvent {
 		}
 		ev.Body = &body
 	}
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	t := req.started.UTC()
-	ev.RequestContext = requestContext{
-		ResourceID:        m.node.res.ID,
-		ResourcePath:      m.node.template,
-		OperationName:     m.method.OperationName,
-		HTTPMethod:        r.Method,
-		ExtendedRequestID: req.extendedID,
-		RequestTime:       t.Format(requestTimeLayout),
-		Path:              "/" + req.stage + req.path,
-		AccountID:         s.account,
-		Protocol:          r.Proto,
-		Stage:             req.stage,
-		DomainPrefix:      req.apiID,
-		RequestTimeEpoch:  t.UnixMilli(),
-		RequestID:         req.requestID,
-		Identity:          req.identity(),
-		DomainName:        host,
-		DeploymentID:      req.deployment.ID,
-		APIID:             req.apiID,
-		Authorizer:        req.authorizer,
-	}
+	ev.RequestContext = s.requestContext(req)
+	ev.RequestContext.ResourceID, ev.RequestContext.ResourcePath = m.node.res.ID, m.node.template
+	ev.RequestContext.OperationName = m.method.OperationName
 	if m.method.APIKeyRequired {
 		key := req.apiKey()
 		ev.RequestContext.Identity.APIKey = &key
