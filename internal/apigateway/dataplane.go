@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/headercase"
 )
 
 // maxPayloadBytes is API Gateway's request payload limit ("Payload size:
@@ -51,6 +54,9 @@ type request struct {
 	extendedID string
 	traceID    string
 	started    time.Time
+	// headerNames are the client's spellings of its header names, by
+	// canonical name; nil when they are not known (headercase.Names).
+	headerNames map[string]string
 	// segmentID is the id of the stage's X-Ray segment, when the stage
 	// traces the request (tracing.go); parentID is the caller's Parent.
 	segmentID, parentID string
@@ -58,6 +64,8 @@ type request struct {
 	// let the request through, and usageKey its usageIdentifierKey.
 	authorizer map[string]any
 	usageKey   string
+	// caller is who signed a request to an AWS_IAM method, when known.
+	caller *awsproto.Caller
 	// apiKeyID is the id of the API key a method that requires one was
 	// called with, and plan the usage plan that lets it call the stage.
 	apiKeyID string
@@ -125,7 +133,8 @@ func (e *gatewayError) write(w http.ResponseWriter) {
 
 func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := h.s
-	req := &request{r: r, apiID: h.apiID, requestID: s.ids.UUID(), extendedID: s.extendedRequestID(), started: s.clock.Now()}
+	req := &request{r: r, apiID: h.apiID, requestID: s.ids.UUID(), extendedID: s.extendedRequestID(), started: s.clock.Now(),
+		headerNames: headercase.Names(r)}
 	req.traceID = r.Header.Get("X-Amzn-Trace-Id")
 	if !strings.HasPrefix(req.traceID, "Root=") {
 		req.traceID = traceID(req.started, s.ids.Hex(12))
@@ -252,6 +261,11 @@ func (s *Service) authorizeCaller(req *request) *gatewayError {
 		}
 		if s.policyCheck != nil {
 			return s.authorizeIAM(req)
+		}
+		if s.identify != nil {
+			if c, ok := s.identify(req.r); ok {
+				req.caller = &c
+			}
 		}
 	case "CUSTOM":
 		au := req.deployment.API.Authorizers[m.AuthorizerID]

@@ -44,7 +44,8 @@
 // for the request); the method's authorizer runs (authorizer.go, with the
 // IAM policy evaluation of policy.go and result caching); then its
 // integration: AWS_PROXY to Lambda with the payload format 1.0 event
-// (proxy.go); HTTP_PROXY, passing the request through to an endpoint; or
+// (proxy.go; its header names spelled as the client sent them, which
+// package headercase remembers); HTTP_PROXY, passing the request through to an endpoint; or
 // MOCK, AWS (Lambda without the proxy event, or another service's API
 // through AWSServices, which internal/app serves with virga's own
 // services) and HTTP, which map the request and the answer with Velocity
@@ -126,7 +127,9 @@
 // VPC links; contentHandling (binary conversions) in mapping templates;
 // AWS integrations with services virga does not have (Step Functions,
 // Kinesis, S3) answer 500 Internal server error. AWS_IAM
-// methods require a SigV4 Authorization header; only with --auth iam
+// methods require a SigV4 Authorization header, whose signer (by its
+// access key) fills requestContext.identity and $context.identity in
+// every mode (Deps.Identify); only with --auth iam
 // (EnforcePolicies, iampolicy.go) is it verified and execute-api:Invoke
 // decided, from the signer's identity policies and the resource policy
 // the stage's deployment carries, which then also holds methods without

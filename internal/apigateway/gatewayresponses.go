@@ -230,16 +230,15 @@ func (s *Service) renderGatewayTemplate(req *request, e *gatewayError, tmpl stri
 	if err != nil {
 		return e.body
 	}
-	ctx := velocity.NewMap()
-	vars := map[string]any{"context": ctx, "stageVariables": velocity.NewMap(), "util": util{}}
+	var vars map[string]any
 	if req.match.node != nil {
 		vars = s.templateVars(req, req.body)
-		ctx = vars["context"].(*velocity.Map)
 	} else {
-		ctx.Put("requestId", req.requestID)
-		ctx.Put("stage", req.stage)
-		ctx.Put("apiId", req.apiID)
+		// No method took the request: $context is what is known of it
+		// without one.
+		vars = map[string]any{"context": contextMap(s.requestContext(req)), "stageVariables": req.stageVariablesMap(), "util": util{}}
 	}
+	ctx := vars["context"].(*velocity.Map)
 	var msg any
 	var doc map[string]any
 	if json.Unmarshal([]byte(e.body), &doc) == nil {

@@ -42,6 +42,7 @@ func (s *Service) authorizeIAM(req *request) *gatewayError {
 	if !ok {
 		return errBadSignature
 	}
+	req.caller = &caller
 	return s.checkInvoke(req, &caller)
 }
 

@@ -18,18 +18,33 @@ import (
 // base64Decode), $context (what the proxy event's requestContext holds,
 // plus requestOverride and responseOverride) and $stageVariables.
 
+// contextMap is a requestContext as $context: its JSON, as Velocity
+// values.
+func contextMap(rc requestContext) *velocity.Map {
+	if b, err := json.Marshal(rc); err == nil {
+		if v, err := velocity.ParseJSON(b); err == nil {
+			if m, ok := v.(*velocity.Map); ok {
+				return m
+			}
+		}
+	}
+	return velocity.NewMap()
+}
+
+// stageVariablesMap is $stageVariables: the stage's variables.
+func (req *request) stageVariablesMap() *velocity.Map {
+	m := velocity.NewMap()
+	for _, k := range slices.Sorted(maps.Keys(req.stageVars)) {
+		m.Put(k, req.stageVars[k])
+	}
+	return m
+}
+
 // templateVars are a template's variables for req, with payload as
 // $input's body: the method request's body in a request template, the
 // integration's answer in a response template.
 func (s *Service) templateVars(req *request, payload []byte) map[string]any {
-	ctx := velocity.NewMap()
-	if rc, err := json.Marshal(s.event(req).RequestContext); err == nil {
-		if v, err := velocity.ParseJSON(rc); err == nil {
-			if m, ok := v.(*velocity.Map); ok {
-				ctx = m
-			}
-		}
-	}
+	ctx := contextMap(s.event(req).RequestContext)
 	override := velocity.NewMap()
 	override.Put("header", velocity.NewMap())
 	ctx.Put("responseOverride", override)
@@ -38,15 +53,11 @@ func (s *Service) templateVars(req *request, payload []byte) map[string]any {
 		reqOverride.Put(k, velocity.NewMap())
 	}
 	ctx.Put("requestOverride", reqOverride)
-	stageVars := velocity.NewMap()
-	for _, k := range slices.Sorted(maps.Keys(req.stageVars)) {
-		stageVars.Put(k, req.stageVars[k])
-	}
 	return map[string]any{
 		"input":          &input{req: req, body: payload},
 		"util":           util{},
 		"context":        ctx,
-		"stageVariables": stageVars,
+		"stageVariables": req.stageVariablesMap(),
 	}
 }
 

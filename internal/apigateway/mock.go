@@ -121,6 +121,18 @@ func (req *request) contextValue(name string) (string, bool) {
 		return sourceIP(req.r), true
 	case "identity.userAgent":
 		return req.r.UserAgent(), true
+	case "identity.accountId", "identity.accessKey", "identity.caller", "identity.user", "identity.userArn":
+		if c := req.caller; c != nil {
+			switch name {
+			case "identity.accountId":
+				return c.Account, true
+			case "identity.accessKey":
+				return c.AccessKeyID, true
+			case "identity.userArn":
+				return c.ARN, true
+			}
+			return c.UserID, true
+		}
 	case "requestTimeEpoch":
 		return strconv.FormatInt(req.started.UnixMilli(), 10), true
 	}

@@ -81,6 +81,55 @@ type identity struct {
 	APIKeyID                      *string `json:"apiKeyId,omitempty"`
 }
 
+// requestContext is what a request's requestContext holds before a
+// method is found for it (the resource's fields are the event's to
+// add): gateway responses to requests no method takes see these too.
+func (s *Service) requestContext(req *request) requestContext {
+	r := req.r
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	t := req.started.UTC()
+	rc := requestContext{
+		HTTPMethod:        r.Method,
+		ExtendedRequestID: req.extendedID,
+		RequestTime:       t.Format(requestTimeLayout),
+		Path:              r.URL.EscapedPath(),
+		AccountID:         s.account,
+		Protocol:          r.Proto,
+		Stage:             req.stage,
+		DomainPrefix:      req.apiID,
+		RequestTimeEpoch:  t.UnixMilli(),
+		RequestID:         req.requestID,
+		Identity:          req.identity(),
+		DomainName:        host,
+		APIID:             req.apiID,
+		Authorizer:        req.authorizer,
+	}
+	if req.stage != "" {
+		rc.Path = "/" + req.stage + req.path
+	}
+	if req.deployment != nil {
+		rc.DeploymentID = req.deployment.ID
+	}
+	return rc
+}
+
+// identity is the request's requestContext.identity: its source and
+// user agent, and for a signed request to an AWS_IAM method, its
+// signer: the account, the access key, and the principal's id and ARN
+// (AIDA... and user/NAME for an IAM user, AROA...:SESSION and
+// assumed-role/ROLE/SESSION for a role session).
+func (req *request) identity() identity {
+	id := identity{SourceIP: sourceIP(req.r), UserAgent: req.r.UserAgent()}
+	if c := req.caller; c != nil {
+		id.AccountID, id.AccessKey, id.UserARN = &c.Account, &c.AccessKeyID, &c.ARN
+		id.Caller, id.User = &c.UserID, &c.UserID
+	}
+	return id
+}
+
 // requestTimeLayout is requestContext.requestTime's format.
 const requestTimeLayout = "02/Jan/2006:15:04:05 -0700"
 
@@ -110,31 +159,9 @@ func (s *Service) event(req *request) *proxyEvent {
 		}
 		ev.Body = &body
 	}
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	t := req.started.UTC()
-	ev.RequestContext = requestContext{
-		ResourceID:        m.node.res.ID,
-		ResourcePath:      m.node.template,
-		OperationName:     m.method.OperationName,
-		HTTPMethod:        r.Method,
-		ExtendedRequestID: req.extendedID,
-		RequestTime:       t.Format(requestTimeLayout),
-		Path:              "/" + req.stage + req.path,
-		AccountID:         s.account,
-		Protocol:          r.Proto,
-		Stage:             req.stage,
-		DomainPrefix:      req.apiID,
-		RequestTimeEpoch:  t.UnixMilli(),
-		RequestID:         req.requestID,
-		Identity:          identity{SourceIP: sourceIP(r), UserAgent: r.UserAgent()},
-		DomainName:        host,
-		DeploymentID:      req.deployment.ID,
-		APIID:             req.apiID,
-		Authorizer:        req.authorizer,
-	}
+	ev.RequestContext = s.requestContext(req)
+	ev.RequestContext.ResourceID, ev.RequestContext.ResourcePath = m.node.res.ID, m.node.template
+	ev.RequestContext.OperationName = m.method.OperationName
 	if m.method.APIKeyRequired {
 		key := req.apiKey()
 		ev.RequestContext.Identity.APIKey = &key
@@ -172,11 +199,17 @@ func eventHeaders(req *request) (map[string]string, map[string][]string) {
 	multi["X-Forwarded-Port"] = []string{port}
 	multi["X-Forwarded-Proto"] = []string{proto}
 	multi["X-Amzn-Trace-Id"] = []string{req.traceID}
+	// The names are the client's spellings, as a REST API keeps them;
+	// those API Gateway adds are spelled as it spells them.
 	single := make(map[string]string, len(multi))
+	spelled := make(map[string][]string, len(multi))
 	for k, vs := range multi {
-		single[k] = vs[len(vs)-1]
+		if name, ok := req.headerNames[k]; ok {
+			k = name
+		}
+		single[k], spelled[k] = vs[len(vs)-1], vs
 	}
-	return single, multi
+	return single, spelled
 }
 
 // eventQuery returns a query string's parameters as the event carries

@@ -61,6 +61,11 @@ type Deps struct {
 	// lambda:InvokeFunction. The invocation then fails as on AWS, with
 	// 500 Internal server error.
 	Permitted func(ctx context.Context, function, sourceARN, roleARN string) error
+	// Identify tells who signed a request to an AWS_IAM method, for the
+	// event's requestContext.identity and $context.identity; nil leaves
+	// them empty. With --auth iam, EnforcePolicies's identify (which
+	// also checks the signature) takes its place.
+	Identify func(*http.Request) (awsproto.Caller, bool)
 }
 
 // UserPools verifies Cognito user pools' tokens.
@@ -82,8 +87,9 @@ type Service struct {
 	fns     Functions
 	// permitted is Deps.Permitted.
 	permitted func(ctx context.Context, function, sourceARN, roleARN string) error
-	// identify and policyCheck authorize AWS_IAM methods with --auth
-	// iam (EnforcePolicies); nil otherwise.
+	// identify tells who signed a request to an AWS_IAM method
+	// (Deps.Identify); with --auth iam (EnforcePolicies) it verifies the
+	// signature too, and policyCheck, nil otherwise, decides.
 	identify    func(*http.Request) (awsproto.Caller, bool)
 	policyCheck PolicyCheck
 	aws         AWSServices
@@ -122,7 +128,7 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, permitted: d.Permitted, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, apis: map[string]*apiState{},
+		fns: d.Functions, permitted: d.Permitted, identify: d.Identify, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, apis: map[string]*apiState{},
 		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)

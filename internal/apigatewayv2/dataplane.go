@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -107,10 +108,21 @@ func (res *response) write(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // no sniffing by net/http
 	}
+	if bodyAllowed(res.status) {
+		// API Gateway sends the whole answer with its length, where
+		// net/http would chunk one over 2 KB.
+		h.Set("Content-Length", strconv.Itoa(len(res.body)))
+	}
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		w.Write(res.body)
 	}
+}
+
+// bodyAllowed tells whether a response with status may carry a body
+// (RFC 9110: not 1xx, 204 or 304).
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
 }
 
 // invocation is one request to an HTTP API, as the data plane works on
@@ -199,10 +211,7 @@ func (s *Service) handle(inv *invocation) *response {
 	}
 	inv.body = body
 	inv.sourceIP = sourceIP(r)
-	inv.traceID = r.Header.Get("X-Amzn-Trace-Id")
-	if inv.traceID == "" {
-		inv.traceID = s.newTraceID(inv.received)
-	}
+	inv.traceID = s.traceHeader(r, inv.received)
 	inv.route, inv.params = inv.d.routes.match(r.Method, inv.stagePath)
 	if inv.route == nil {
 		return gatewayResponse(http.StatusNotFound)
@@ -261,7 +270,11 @@ func sourceIP(r *http.Request) string {
 // requestID is a new request id in the shape of AWS's apigw-requestid.
 func (s *Service) requestID() string { return s.ids.Token(15) + "=" }
 
-// newTraceID is an X-Ray trace header for a request that came without one.
-func (s *Service) newTraceID(t time.Time) string {
+// traceHeader is the X-Ray trace header an event carries for r: the
+// one the client sent, or a new one received at t.
+func (s *Service) traceHeader(r *http.Request, t time.Time) string {
+	if h := r.Header.Get("X-Amzn-Trace-Id"); h != "" {
+		return h
+	}
 	return fmt.Sprintf("Root=1-%08x-%s", t.Unix(), s.ids.Hex(12))
 }

@@ -121,6 +121,7 @@ func (s *Service) functionURLEvent(r *http.Request, id string, u FunctionURL) (p
 	inv := &invocation{r: r, api: &apiRecord{ID: id}, stage: &stageRecord{Name: "$default"},
 		route: &routeRecord{Key: "$default"}, requestID: s.ids.UUID(), received: s.clock.Now(),
 		rawPath: r.URL.EscapedPath(), body: body, sourceIP: sourceIP(r), auth: auth}
+	inv.traceID = s.traceHeader(r, inv.received)
 	e := s.buildEventV2(inv)
 	e.RequestContext.DomainName = id + ".lambda-url." + s.region + ".on.aws"
 	if u.AuthType != "AWS_IAM" {

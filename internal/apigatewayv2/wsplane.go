@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/headercase"
 )
 
 // The data plane of WebSocket APIs. A client opens a connection to a
@@ -171,10 +173,7 @@ func (s *Service) openConnection(w http.ResponseWriter, r *http.Request, a *apiR
 			c.identity.Caller, c.identity.User, c.identity.UserArn = auth.iam.CallerID, auth.iam.UserID, auth.iam.UserARN
 		}
 		ev := s.wsEvent(c, route, "CONNECT", st)
-		trace := r.Header.Get("X-Amzn-Trace-Id")
-		if trace == "" {
-			trace = s.newTraceID(s.clock.Now())
-		}
+		trace := s.traceHeader(r, s.clock.Now())
 		ev.Headers, ev.MultiValueHeaders = connectHeaders(r, c.identity.SourceIP, trace)
 		for _, p := range queryParams(r.URL.RawQuery) {
 			if ev.QueryStringParameters == nil {
@@ -226,15 +225,14 @@ var webSocketHeaders = map[string]string{
 }
 
 // connectHeaders are the headers of a $connect event: the client's, with
-// those API Gateway adds.
+// those API Gateway adds. The names are spelled as the client sent them
+// (headercase), or when that is not known, as RFC 6455 spells the
+// handshake's.
 func connectHeaders(r *http.Request, sourceIP, traceID string) (map[string]string, map[string][]string) {
 	single, multi := map[string]string{}, map[string][]string{}
 	for k, vs := range r.Header {
 		if hopHeaders[strings.ToLower(k)] {
 			continue
-		}
-		if name, ok := webSocketHeaders[k]; ok {
-			k = name
 		}
 		single[k], multi[k] = vs[len(vs)-1], vs
 	}
@@ -249,7 +247,18 @@ func connectHeaders(r *http.Request, sourceIP, traceID string) (map[string]strin
 	single["X-Forwarded-For"], multi["X-Forwarded-For"] = fwd, []string{fwd}
 	single["X-Forwarded-Port"], multi["X-Forwarded-Port"] = requestPort(r), []string{requestPort(r)}
 	single["X-Forwarded-Proto"], multi["X-Forwarded-Proto"] = requestProto(r), []string{requestProto(r)}
-	return single, multi
+	names := headercase.Names(r)
+	spelledSingle, spelledMulti := make(map[string]string, len(single)), make(map[string][]string, len(multi))
+	for k := range single {
+		name, ok := names[k]
+		if !ok {
+			if name, ok = webSocketHeaders[k]; !ok {
+				name = k
+			}
+		}
+		spelledSingle[name], spelledMulti[name] = single[k], multi[k]
+	}
+	return spelledSingle, spelledMulti
 }
 
 // wsEvent starts the event of a connection's route.

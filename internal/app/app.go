@@ -44,6 +44,7 @@ import (
 	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/functions/paramsecrets"
+	"github.com/virga/virga/internal/headercase"
 	"github.com/virga/virga/internal/iam"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/kinesis"
@@ -428,7 +429,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
-		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools,
+		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools, Identify: auth.Identify,
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
 		}})
@@ -818,8 +819,11 @@ func (a *App) Start() error {
 	// HTTPS on the same port: code written for AWS builds https URLs
 	// (a WebSocket API's https://{domainName}/{stage}).
 	ln = localtls.Listener(ln, a.tls.ServerConfig())
+	// REST APIs give functions the header names as clients spelled them.
+	ln = headercase.Listener(ln)
 	a.server = &http.Server{
 		Handler:           h2c.NewHandler(a.handler, &http2.Server{}),
+		ConnContext:       headercase.ConnContext,
 		ReadHeaderTimeout: 30 * time.Second,
 		// 1 MiB of headers, as large as any AWS request needs; beyond it
 		// the server answers 431.

@@ -48,7 +48,7 @@ Resources:
         MISSING_AUTHENTICATION_TOKEN:
           StatusCode: 404
           ResponseTemplates:
-            application/json: '{"error": "no such route"}'
+            application/json: '{"error": "no such route", "path": "$context.path", "method": "$context.httpMethod", "ip": "$context.identity.sourceIp"}'
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -101,7 +101,8 @@ func TestAPIGWv1GatewayResponses(t *testing.T) {
 	// of DEFAULT_4XX's headers, which only types without a customization
 	// of their own take.
 	r = apigwv1Call(t, env, apiID, "GET", "/prod/nowhere", nil, nil, true)
-	r.want(t, 404, `{"error": "no such route"}`)
+	// The request's own $context variables are there without a route.
+	r.want(t, 404, `{"error": "no such route", "path": "/prod/nowhere", "method": "GET", "ip": "127.0.0.1"}`)
 	if r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("MISSING_AUTHENTICATION_TOKEN took DEFAULT_4XX's headers: %v", r.Header)
 	}

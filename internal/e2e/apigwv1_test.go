@@ -78,7 +78,7 @@ func apigwv1Call(t testing.TB, env *e2e.Env, apiID, method, path string, body []
 		req.Host = apiID + ".execute-api.localhost" + env.Endpoint[strings.LastIndex(env.Endpoint, ":"):]
 	}
 	for k, v := range header {
-		req.Header.Set(k, v)
+		req.Header[k] = []string{v} // sent as spelled
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -236,7 +236,7 @@ func TestAPIGWv1ByHand(t *testing.T) {
 
 	// The event, field by field.
 	r := apigwv1Call(t, env, *id, "POST", "/prod/items/42?tag=a&tag=b&one=1", []byte(`{"hello":"world"}`),
-		map[string]string{"Content-Type": "application/json", "User-Agent": "virga-e2e", "X-Custom": "c"}, false)
+		map[string]string{"content-type": "application/json", "User-Agent": "virga-e2e", "X-Custom": "c", "X-UPPER": "u"}, false)
 	if r.Header.Get("X-Echo") != "yes" || strings.Join(r.Header.Values("X-Multi"), ",") != "a,b" ||
 		r.Header.Get("X-Amzn-Requestid") == "" || r.Header.Get("X-Amz-Apigw-Id") == "" {
 		t.Errorf("response headers %v", r.Header)
@@ -260,7 +260,11 @@ func TestAPIGWv1ByHand(t *testing.T) {
 		headers["X-Forwarded-For"] != "127.0.0.1" || headers["X-Forwarded-Proto"] != "http" {
 		t.Errorf("event.headers %v", headers)
 	}
-	if mv, _ := ev["multiValueHeaders"].(map[string]any); apigwv1JSON(mv["X-Custom"]) != `["c"]` {
+	// A REST API keeps the names as the client spelled them.
+	if headers["content-type"] != "application/json" || headers["X-UPPER"] != "u" || headers["Content-Type"] != nil {
+		t.Errorf("event.headers spelled %v", headers)
+	}
+	if mv, _ := ev["multiValueHeaders"].(map[string]any); apigwv1JSON(mv["X-Custom"]) != `["c"]` || apigwv1JSON(mv["content-type"]) != `["application/json"]` {
 		t.Errorf("event.multiValueHeaders %v", mv)
 	}
 	rc, _ := ev["requestContext"].(map[string]any)

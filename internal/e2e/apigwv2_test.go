@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -440,6 +441,12 @@ func TestAPIGWv2Responses(t *testing.T) {
 		if tc.mode == "cookies" && (!reflect.DeepEqual(r.Header.Values("Set-Cookie"), []string{"a=1; Path=/", "b=2"}) || r.Header.Get("X-Custom") != "yes") {
 			t.Errorf("cookies: Set-Cookie %v, X-Custom %q", r.Header.Values("Set-Cookie"), r.Header.Get("X-Custom"))
 		}
+	}
+	// An answer over net/http's 2 KB buffer still comes whole, with its
+	// length, not chunked.
+	if r := callHTTPAPI(t, env, id, "GET", "/r/x", nil, map[string]string{"X-Pad": strings.Repeat("p", 4096)}, false); r.Status != 200 ||
+		len(r.Body) < 4096 || r.Header.Get("Content-Length") != strconv.Itoa(len(r.Body)) {
+		t.Errorf("a long answer: HTTP %d, %d bytes, Content-Length %q", r.Status, len(r.Body), r.Header.Get("Content-Length"))
 	}
 	if r := callHTTPAPI(t, env, id, "GET", "/elsewhere", nil, nil, false); r.Status != 404 || string(r.Body) != `{"message":"Not Found"}` {
 		t.Errorf("no route: HTTP %d %s", r.Status, r.Body)

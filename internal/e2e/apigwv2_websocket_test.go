@@ -70,7 +70,7 @@ func wsConnect(t testing.TB, env *e2e.Env, apiID, stage, query string, pathForm 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Header = http.Header{"User-Agent": {"ws-e2e"}}
+	cfg.Header = http.Header{"User-Agent": {"ws-e2e"}, "x-client-tag": {"lower"}} // sent as spelled
 	nc, err := net.Dial("tcp", u.Host)
 	if err != nil {
 		t.Fatal(err)
@@ -321,7 +321,9 @@ func TestAPIGWv2WebSocket(t *testing.T) {
 			sawConnect = true
 			qs, _ := e["queryStringParameters"].(map[string]any)
 			hdr, _ := e["headers"].(map[string]any)
+			// The client's names keep its spelling.
 			if qs["room"] != "blue" || hdr["Sec-WebSocket-Key"] == nil || hdr["X-Amzn-Trace-Id"] == nil || hdr["Host"] != id+".execute-api.localhost:"+u.Port() ||
+				hdr["x-client-tag"] != "lower" || hdr["X-Client-Tag"] != nil ||
 				rc["routeKey"] != "$connect" || rc["connectedAt"] == nil {
 				t.Errorf("CONNECT event: %v", e)
 			}

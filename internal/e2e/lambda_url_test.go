@@ -75,7 +75,8 @@ def handler(event, context):
     return {'statusCode': 201, 'headers': {'x-seen': event['requestContext']['http']['method']},
             'body': json.dumps({'version': event['version'], 'routeKey': event['routeKey'], 'rawPath': event['rawPath'],
                                 'query': event.get('queryStringParameters'), 'domain': event['requestContext']['domainName'],
-                                'account': event['requestContext']['accountId'], 'body': event.get('body')})}
+                                'account': event['requestContext']['accountId'], 'body': event.get('body'),
+                                'trace': event['headers'].get('x-amzn-trace-id')})}
 `, 3)
 	created, err := lc.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String("echo-url"),
 		AuthType: lambdatypes.FunctionUrlAuthTypeNone, Cors: &lambdatypes.Cors{AllowOrigins: []string{"https://app.example"}, AllowMethods: []string{"POST"}}})
@@ -105,6 +106,10 @@ def handler(event, context):
 			got["rawPath"] != "/items/7" || got["body"] != `{"a":1}` || got["account"] != "anonymous" ||
 			got["domain"] != id+".lambda-url.us-east-1.on.aws" || res.Header.Get("Access-Control-Allow-Origin") != "https://app.example" {
 			t.Errorf("%s: %d %v %s", target, res.StatusCode, res.Header, body)
+		}
+		// The event carries the X-Ray trace header, as API Gateway's do.
+		if trace, _ := got["trace"].(string); !strings.HasPrefix(trace, "Root=1-") {
+			t.Errorf("%s: x-amzn-trace-id %q", target, got["trace"])
 		}
 		// Lambda's request id, as Lambda spells them.
 		if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(res.Header.Get("X-Amzn-Requestid")) {
