@@ -47,10 +47,12 @@ type parser struct {
 	headBytes int    // bytes of the head read so far
 	remaining int64  // of a body or a chunk
 
-	cur     *head // the head being read, nil before its request line
-	length  int64 // its Content-Length, -1 if none
-	chunked bool  // its Transfer-Encoding ends with chunked
-	upgrade bool  // it leaves HTTP/1 after its head
+	inHead  bool   // a request line was read: cur is being filled
+	cur     head   // the head being read (its names are in names)
+	names   []byte // cur's header names, each followed by '\n'
+	length  int64  // its Content-Length, -1 if none
+	chunked bool   // its Transfer-Encoding ends with chunked
+	upgrade bool   // it leaves HTTP/1 after its head
 
 	pending []head // parsed, oldest first
 }
@@ -81,14 +83,26 @@ func (p *parser) feed(b []byte) {
 				p.appendLine(b)
 				return
 			}
-			p.appendLine(b[:i])
-			b = b[i+1:]
-			if p.st == stateOff {
-				return
+			var line []byte
+			if len(p.line) == 0 {
+				// The whole line is in b (the usual case): no copy.
+				if p.headBytes += i + 1; p.headBytes > maxHead {
+					p.stop()
+					return
+				}
+				line = b[:i]
+			} else {
+				p.appendLine(b[:i])
+				if p.st == stateOff {
+					return
+				}
+				line = p.line
 			}
-			line := bytes.TrimSuffix(p.line, []byte("\r"))
-			p.line = p.line[:0]
-			p.onLine(line)
+			b = b[i+1:]
+			p.onLine(bytes.TrimSuffix(line, []byte("\r")))
+			if p.line != nil {
+				p.line = p.line[:0]
+			}
 		}
 	}
 }
@@ -105,7 +119,7 @@ func (p *parser) appendLine(b []byte) {
 
 // stop gives up on the connection for good.
 func (p *parser) stop() {
-	p.st, p.line, p.cur = stateOff, nil, nil
+	p.st, p.line, p.names, p.inHead, p.cur = stateOff, nil, nil, false, head{}
 }
 
 // onLine takes one complete line (without CR LF) in the states that
@@ -141,7 +155,7 @@ func (p *parser) onLine(line []byte) {
 }
 
 func (p *parser) onHeadLine(line []byte) {
-	if p.cur == nil {
+	if !p.inHead {
 		if len(line) == 0 {
 			// An empty line before a request line is allowed (RFC 9112
 			// section 2.2).
@@ -155,7 +169,7 @@ func (p *parser) onHeadLine(line []byte) {
 			p.stop()
 			return
 		}
-		p.cur = &head{method: method, target: target}
+		p.inHead, p.cur, p.names = true, head{method: method, target: target}, p.names[:0]
 		p.length, p.chunked, p.upgrade = -1, false, method == "CONNECT"
 		return
 	}
@@ -171,32 +185,47 @@ func (p *parser) onHeadLine(line []byte) {
 		p.stop()
 		return
 	}
-	n := string(name)
-	p.cur.names = append(p.cur.names, n)
-	v := strings.TrimSpace(string(value))
+	p.names = append(append(p.names, name...), '\n')
+	// Only the fields that frame the stream are read, without copying
+	// the others: this runs for every request the edge serves.
 	switch {
-	case strings.EqualFold(n, "Content-Length"):
-		l, err := strconv.ParseInt(v, 10, 64)
+	case bytes.EqualFold(name, []byte("Content-Length")):
+		l, err := strconv.ParseInt(string(bytes.TrimSpace(value)), 10, 64)
 		if err != nil || l < 0 {
 			p.stop()
 			return
 		}
 		p.length = l
-	case strings.EqualFold(n, "Transfer-Encoding"):
-		codings := strings.Split(v, ",")
-		p.chunked = strings.EqualFold(strings.TrimSpace(codings[len(codings)-1]), "chunked")
-	case strings.EqualFold(n, "Upgrade"):
+	case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+		codings := bytes.Split(value, []byte(","))
+		p.chunked = bytes.EqualFold(bytes.TrimSpace(codings[len(codings)-1]), []byte("chunked"))
+	case bytes.EqualFold(name, []byte("Upgrade")):
 		p.upgrade = true
 	}
 }
 
+// curNames splits the names of the head just read out of one string.
+func (p *parser) curNames() []string {
+	if len(p.names) == 0 {
+		return nil
+	}
+	all := string(p.names)
+	out := make([]string, 0, strings.Count(all, "\n"))
+	for len(all) > 0 {
+		name, rest, _ := strings.Cut(all, "\n")
+		out, all = append(out, name), rest
+	}
+	return out
+}
+
 // endHead records the head just read and moves to its body.
 func (p *parser) endHead() {
-	p.pending = append(p.pending, *p.cur)
-	if len(p.pending) > maxPending {
-		p.pending = append(p.pending[:0], p.pending[len(p.pending)-maxPending:]...)
+	p.cur.names = p.curNames()
+	if len(p.pending) == maxPending {
+		p.pending = append(p.pending[:0], p.pending[1:]...)
 	}
-	p.cur, p.headBytes = nil, 0
+	p.pending = append(p.pending, p.cur)
+	p.inHead, p.cur, p.headBytes = false, head{}, 0
 	switch {
 	case p.upgrade:
 		// A WebSocket or h2c upgrade, or a tunnel: what follows is not
