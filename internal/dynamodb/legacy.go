@@ -447,5 +447,5 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 	if err != nil {
 		return nil, requestErr(err)
 	}
-	return u, nil
+	return u.Legacy(), nil
 }

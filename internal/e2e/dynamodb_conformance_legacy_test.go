@@ -1,7 +1,7 @@
 package e2e
 
 // The legacy AttributeUpdates' rules for the types ADD and DELETE take,
-// with real DynamoDB's messages, and ADD of a list.
+// with real DynamoDB's messages, ADD of a list, and type mismatches.
 
 import (
 	"context"
@@ -42,6 +42,25 @@ func TestDynamoDBConformanceAttributeUpdatesTypes(t *testing.T) {
 	out, err = update(types.AttributeActionAdd, avL(avS("two")))
 	mustOK(t, "ADD of a list to a list", err)
 	wantItem(t, "after the second ADD", out.Attributes, ddbItem{"x": avL(avN("1"), avS("two"))})
+
+	// A value of another type than the attribute's is a type mismatch,
+	// in the legacy parameter's own words.
+	for _, tc := range []struct {
+		name   string
+		old    types.AttributeValue
+		action types.AttributeAction
+		v      types.AttributeValue
+	}{
+		{"ADD of a number to a list", avL(), types.AttributeActionAdd, avN("1")},
+		{"ADD of a list to a number", avN("1"), types.AttributeActionAdd, avL(avN("1"))},
+		{"ADD of a string set to a number set", &types.AttributeValueMemberNS{Value: []string{"1"}}, types.AttributeActionAdd, &types.AttributeValueMemberSS{Value: []string{"a"}}},
+		{"DELETE of a number set from a map", avM(ddbItem{}), types.AttributeActionDelete, &types.AttributeValueMemberNS{Value: []string{"1"}}},
+	} {
+		_, err := update(types.AttributeActionPut, tc.old)
+		mustOK(t, tc.name+": setup", err)
+		_, err = update(tc.action, tc.v)
+		wantDDBError(t, tc.name, err, "ValidationException", "Type mismatch for attribute to update")
+	}
 }
 
 // TestDynamoDBConformanceQueryFilterOnKey: a legacy QueryFilter on a key
