@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,6 +97,38 @@ func legacyOnly(x *exprContext) error {
 	return nil
 }
 
+// legacyOperandTypes are the value types each legacy ComparisonOperator
+// takes; EQ and NE, absent, take any.
+var legacyOperandTypes = map[string][]attr.Type{
+	"LT": {attr.TypeS, attr.TypeN, attr.TypeB}, "LE": {attr.TypeS, attr.TypeN, attr.TypeB},
+	"GT": {attr.TypeS, attr.TypeN, attr.TypeB}, "GE": {attr.TypeS, attr.TypeN, attr.TypeB},
+	"IN": {attr.TypeS, attr.TypeN, attr.TypeB}, "BETWEEN": {attr.TypeS, attr.TypeN, attr.TypeB},
+	"BEGINS_WITH":  {attr.TypeS, attr.TypeB},
+	"CONTAINS":     {attr.TypeS, attr.TypeN, attr.TypeB, attr.TypeBOOL, attr.TypeNULL},
+	"NOT_CONTAINS": {attr.TypeS, attr.TypeN, attr.TypeB, attr.TypeBOOL, attr.TypeNULL},
+}
+
+// operandTypes checks the types of a legacy comparison's values, as
+// DynamoDB does before it reads anything: each must be one op takes, and
+// IN's and BETWEEN's must all be of one type.
+func (b *legacyBuilder) operandTypes(op string, vs []string) error {
+	allowed, ok := legacyOperandTypes[op]
+	if !ok {
+		return nil
+	}
+	for _, v := range vs {
+		if typ := b.values[v].Type(); !slices.Contains(allowed, typ) {
+			return badRequest("One or more parameter values were invalid: ComparisonOperator %s is not valid for %s AttributeValue type", op, typ)
+		}
+	}
+	for _, v := range vs[1:] {
+		if b.values[v].Type() != b.values[vs[0]].Type() {
+			return badRequest("One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type")
+		}
+	}
+	return nil
+}
+
 // comparison renders one legacy comparison on the path placeholder p.
 func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param string) (string, error) {
 	want := map[string]int{"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "NULL": 0,
@@ -117,6 +150,9 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 			return "", err
 		}
 		vs[i] = v
+	}
+	if err := b.operandTypes(op, vs); err != nil {
+		return "", err
 	}
 	switch op {
 	case "EQ":
@@ -339,14 +375,16 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 	for _, name := range sortedNames(legacy) {
 		c := legacy[name]
 		op := string(deref(c.ComparisonOperator))
+		// The values' count and types are checked before the operator's
+		// use in a key condition.
+		term, err := b.comparison(b.name(name), op, c.AttributeValueList, "KeyConditions")
+		if err != nil {
+			return nil, err
+		}
 		switch op {
 		case "EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN":
 		default:
 			return nil, badRequest("One or more parameter values were invalid: Unsupported operator on KeyCondition: %s", op)
-		}
-		term, err := b.comparison(b.name(name), op, c.AttributeValueList, "KeyConditions")
-		if err != nil {
-			return nil, err
 		}
 		terms = append(terms, term)
 	}

@@ -84,3 +84,51 @@ func TestDynamoDBConformanceQueryFilterOnKey(t *testing.T) {
 	wantDDBError(t, "FilterExpression on the sort key", err, "ValidationException",
 		"Filter Expression can only contain non-primary key attributes: Primary key attribute: sk")
 }
+
+// TestDynamoDBConformanceLegacyOperandTypes: each legacy ComparisonOperator
+// takes values of some types only, and IN's and BETWEEN's of one type; the
+// same rule holds in KeyConditions, QueryFilter, ScanFilter and Expected.
+func TestDynamoDBConformanceLegacyOperandTypes(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "legacytypes", true)
+	cond := func(op types.ComparisonOperator, vs ...types.AttributeValue) map[string]types.Condition {
+		return map[string]types.Condition{"x": {ComparisonOperator: op, AttributeValueList: vs}}
+	}
+	pk := map[string]types.Condition{"pk": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{avS("a")}}}
+	const invalid = "One or more parameter values were invalid: "
+	notValid := func(op, typ string) string {
+		return invalid + "ComparisonOperator " + op + " is not valid for " + typ + " AttributeValue type"
+	}
+	keyCond := func(op types.ComparisonOperator, vs ...types.AttributeValue) error {
+		_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("legacytypes"), KeyConditions: map[string]types.Condition{
+			"pk": pk["pk"], "sk": cond(op, vs...)["x"]}})
+		return err
+	}
+	wantDDBError(t, "KeyConditions BEGINS_WITH of a number", keyCond(types.ComparisonOperatorBeginsWith, avN("1")),
+		"ValidationException", notValid("BEGINS_WITH", "N"))
+	wantDDBError(t, "KeyConditions IN of two types", keyCond(types.ComparisonOperatorIn, avN("1"), avS("a")),
+		"ValidationException", invalid+"AttributeValues inside AttributeValueList must be of same type")
+	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("legacytypes"), KeyConditions: pk,
+		QueryFilter: cond(types.ComparisonOperatorContains, avL())})
+	wantDDBError(t, "QueryFilter CONTAINS of a list", err, "ValidationException", notValid("CONTAINS", "L"))
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacytypes"),
+		ScanFilter: cond(types.ComparisonOperatorLt, avBool(true))})
+	wantDDBError(t, "ScanFilter LT of a boolean", err, "ValidationException", notValid("LT", "BOOL"))
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("legacytypes"), Item: ddbItem{"pk": avS("a"), "sk": avN("1")},
+		Expected: map[string]types.ExpectedAttributeValue{"x": {ComparisonOperator: types.ComparisonOperatorBetween,
+			AttributeValueList: []types.AttributeValue{avSS("a"), avSS("b")}}}})
+	// PutItem words a value error in its envelope.
+	wantDDBError(t, "Expected BETWEEN of string sets", err, "ValidationException", oneViolation+notValid("BETWEEN", "SS"))
+
+	// EQ and NE take any type, and a value of a type the operator takes is
+	// only compared.
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacytypes"),
+		ScanFilter: cond(types.ComparisonOperatorNe, avL())})
+	mustOK(t, "ScanFilter NE of a list", err)
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacytypes"),
+		ScanFilter: cond(types.ComparisonOperatorContains, avNull())})
+	mustOK(t, "ScanFilter CONTAINS of a null", err)
+}
