@@ -109,8 +109,8 @@ var legacyOperandTypes = map[string][]attr.Type{
 }
 
 // operandTypes checks the types of a legacy comparison's values, as
-// DynamoDB does before it reads anything: each must be one op takes, and
-// IN's and BETWEEN's must all be of one type.
+// DynamoDB does before it reads anything: each must be one op takes,
+// IN's and BETWEEN's must all be of one type, and BETWEEN's in order.
 func (b *legacyBuilder) operandTypes(op string, vs []string) error {
 	allowed, ok := legacyOperandTypes[op]
 	if !ok {
@@ -124,6 +124,11 @@ func (b *legacyBuilder) operandTypes(op string, vs []string) error {
 	for _, v := range vs[1:] {
 		if b.values[v].Type() != b.values[vs[0]].Type() {
 			return badRequest("One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type")
+		}
+	}
+	if op == "BETWEEN" {
+		if c, ok := attr.Compare(b.values[vs[0]], b.values[vs[1]]); ok && c > 0 {
+			return badRequest("The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")
 		}
 	}
 	return nil

@@ -86,8 +86,8 @@ func TestDynamoDBConformanceQueryFilterOnKey(t *testing.T) {
 }
 
 // TestDynamoDBConformanceLegacyOperandTypes: each legacy ComparisonOperator
-// takes values of some types only, and IN's and BETWEEN's of one type; the
-// same rule holds in KeyConditions, QueryFilter, ScanFilter and Expected.
+// takes values of some types only, IN's and BETWEEN's of one type, and
+// BETWEEN's in order; the same rule holds in KeyConditions, QueryFilter, ScanFilter and Expected.
 func TestDynamoDBConformanceLegacyOperandTypes(t *testing.T) {
 	t.Parallel()
 	env := Start(t)
@@ -111,6 +111,8 @@ func TestDynamoDBConformanceLegacyOperandTypes(t *testing.T) {
 		"ValidationException", notValid("BEGINS_WITH", "N"))
 	wantDDBError(t, "KeyConditions IN of two types", keyCond(types.ComparisonOperatorIn, avN("1"), avS("a")),
 		"ValidationException", invalid+"AttributeValues inside AttributeValueList must be of same type")
+	wantDDBError(t, "KeyConditions BETWEEN out of order", keyCond(types.ComparisonOperatorBetween, avN("2"), avN("1")),
+		"ValidationException", "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")
 	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("legacytypes"), KeyConditions: pk,
 		QueryFilter: cond(types.ComparisonOperatorContains, avL())})
 	wantDDBError(t, "QueryFilter CONTAINS of a list", err, "ValidationException", notValid("CONTAINS", "L"))
