@@ -179,7 +179,9 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 	case "CONTAINS":
 		return "contains(" + p + ", " + vs[0] + ")", nil
 	case "NOT_CONTAINS":
-		return "NOT contains(" + p + ", " + vs[0] + ")", nil
+		// Unlike NE, NOT_CONTAINS is false for a missing attribute. AND
+		// binds tighter than the OR that may join the terms.
+		return "attribute_exists(" + p + ") AND NOT contains(" + p + ", " + vs[0] + ")", nil
 	case "BEGINS_WITH":
 		return "begins_with(" + p + ", " + vs[0] + ")", nil
 	case "BETWEEN":
@@ -198,6 +200,12 @@ func sortedNames[V any](m map[string]V) []string {
 	return ns
 }
 
+// errLoneConditionalOperator refuses a ConditionalOperator without
+// conditions to join: no Expected or filter, or an empty one.
+func errLoneConditionalOperator() error {
+	return badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
+}
+
 func joinOperator(op *ConditionalOperator) string {
 	if op != nil && *op == "OR" {
 		return " OR "
@@ -210,7 +218,7 @@ func joinOperator(op *ConditionalOperator) string {
 func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[string]ExpectedAttributeValue, op *ConditionalOperator) (*expr.Condition, error) {
 	if expected == nil {
 		if op != nil {
-			return nil, badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
+			return nil, errLoneConditionalOperator()
 		}
 		return x.condition(condExpr)
 	}
@@ -261,6 +269,9 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 		terms = append(terms, term)
 	}
 	if len(terms) == 0 {
+		if op != nil {
+			return nil, errLoneConditionalOperator()
+		}
 		return nil, nil
 	}
 	c, err := expr.ParseCondition(strings.Join(terms, joinOperator(op)), b.names, b.values)
@@ -289,7 +300,7 @@ func (s *Service) onlyCondition(names map[string]string, values map[string]Attri
 func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string]Condition, param string, op *ConditionalOperator) (*expr.Condition, error) {
 	if legacy == nil {
 		if op != nil {
-			return nil, badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
+			return nil, errLoneConditionalOperator()
 		}
 		return x.filter(filterExpr)
 	}
@@ -310,6 +321,9 @@ func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string
 		terms = append(terms, term)
 	}
 	if len(terms) == 0 {
+		if op != nil {
+			return nil, errLoneConditionalOperator()
+		}
 		return nil, nil
 	}
 	c, err := expr.ParseFilter(strings.Join(terms, joinOperator(op)), b.names, b.values)

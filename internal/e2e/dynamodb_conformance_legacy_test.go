@@ -134,3 +134,40 @@ func TestDynamoDBConformanceLegacyOperandTypes(t *testing.T) {
 		ScanFilter: cond(types.ComparisonOperatorContains, avNull())})
 	mustOK(t, "ScanFilter CONTAINS of a null", err)
 }
+
+// TestDynamoDBConformanceExpectedEdges: NOT_CONTAINS is false for a missing
+// attribute (where NE is true), and a ConditionalOperator needs conditions
+// to join, an empty Expected or ScanFilter having none.
+func TestDynamoDBConformanceExpectedEdges(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "expedges", false)
+	key := ddbItem{"pk": avS("a")}
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("expedges"), Item: ddbItem{"pk": avS("a"), "s": avS("hello")}})
+	mustOK(t, "PutItem", err)
+	update := func(expected map[string]types.ExpectedAttributeValue, op types.ConditionalOperator) error {
+		_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("expedges"), Key: key, Expected: expected, ConditionalOperator: op,
+			AttributeUpdates: map[string]types.AttributeValueUpdate{"z": {Action: types.AttributeActionPut, Value: avN("1")}}})
+		return err
+	}
+	one := func(name string, op types.ComparisonOperator) map[string]types.ExpectedAttributeValue {
+		return map[string]types.ExpectedAttributeValue{name: {ComparisonOperator: op, AttributeValueList: []types.AttributeValue{avS("dog")}}}
+	}
+	mustOK(t, "NOT_CONTAINS on a string without it", update(one("s", types.ComparisonOperatorNotContains), ""))
+	mustOK(t, "NE on a missing attribute", update(one("missing", types.ComparisonOperatorNe), ""))
+	wantDDBError(t, "NOT_CONTAINS on a missing attribute", update(one("missing", types.ComparisonOperatorNotContains), ""),
+		"ConditionalCheckFailedException", "The conditional request failed")
+
+	const lone = "ConditionalOperator can only be used when Filter or Expected conditions are present"
+	// UpdateItem words it in its envelope, as it does with no Expected.
+	wantDDBError(t, "an empty Expected with ConditionalOperator",
+		update(map[string]types.ExpectedAttributeValue{}, types.ConditionalOperatorOr), "ValidationException", oneViolation+lone)
+	wantDDBError(t, "no Expected with ConditionalOperator",
+		update(nil, types.ConditionalOperatorOr), "ValidationException", oneViolation+lone)
+	mustOK(t, "an empty Expected alone", update(map[string]types.ExpectedAttributeValue{}, ""))
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("expedges"), ScanFilter: map[string]types.Condition{},
+		ConditionalOperator: types.ConditionalOperatorAnd})
+	wantDDBError(t, "an empty ScanFilter with ConditionalOperator", err, "ValidationException", lone)
+}
