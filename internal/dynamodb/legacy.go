@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,6 +97,43 @@ func legacyOnly(x *exprContext) error {
 	return nil
 }
 
+// legacyOperandTypes are the value types each legacy ComparisonOperator
+// takes; EQ and NE, absent, take any.
+var legacyOperandTypes = map[string][]attr.Type{
+	"LT": {attr.TypeS, attr.TypeN, attr.TypeB}, "LE": {attr.TypeS, attr.TypeN, attr.TypeB},
+	"GT": {attr.TypeS, attr.TypeN, attr.TypeB}, "GE": {attr.TypeS, attr.TypeN, attr.TypeB},
+	"IN": {attr.TypeS, attr.TypeN, attr.TypeB}, "BETWEEN": {attr.TypeS, attr.TypeN, attr.TypeB},
+	"BEGINS_WITH":  {attr.TypeS, attr.TypeB},
+	"CONTAINS":     {attr.TypeS, attr.TypeN, attr.TypeB, attr.TypeBOOL, attr.TypeNULL},
+	"NOT_CONTAINS": {attr.TypeS, attr.TypeN, attr.TypeB, attr.TypeBOOL, attr.TypeNULL},
+}
+
+// operandTypes checks the types of a legacy comparison's values, as
+// DynamoDB does before it reads anything: each must be one op takes,
+// IN's and BETWEEN's must all be of one type, and BETWEEN's in order.
+func (b *legacyBuilder) operandTypes(op string, vs []string) error {
+	allowed, ok := legacyOperandTypes[op]
+	if !ok {
+		return nil
+	}
+	for _, v := range vs {
+		if typ := b.values[v].Type(); !slices.Contains(allowed, typ) {
+			return badRequest("One or more parameter values were invalid: ComparisonOperator %s is not valid for %s AttributeValue type", op, typ)
+		}
+	}
+	for _, v := range vs[1:] {
+		if b.values[v].Type() != b.values[vs[0]].Type() {
+			return badRequest("One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type")
+		}
+	}
+	if op == "BETWEEN" {
+		if c, ok := attr.Compare(b.values[vs[0]], b.values[vs[1]]); ok && c > 0 {
+			return badRequest("The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")
+		}
+	}
+	return nil
+}
+
 // comparison renders one legacy comparison on the path placeholder p.
 func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param string) (string, error) {
 	want := map[string]int{"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "NULL": 0,
@@ -118,6 +156,9 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 		}
 		vs[i] = v
 	}
+	if err := b.operandTypes(op, vs); err != nil {
+		return "", err
+	}
 	switch op {
 	case "EQ":
 		return p + " = " + vs[0], nil
@@ -138,7 +179,9 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 	case "CONTAINS":
 		return "contains(" + p + ", " + vs[0] + ")", nil
 	case "NOT_CONTAINS":
-		return "NOT contains(" + p + ", " + vs[0] + ")", nil
+		// Unlike NE, NOT_CONTAINS is false for a missing attribute. AND
+		// binds tighter than the OR that may join the terms.
+		return "attribute_exists(" + p + ") AND NOT contains(" + p + ", " + vs[0] + ")", nil
 	case "BEGINS_WITH":
 		return "begins_with(" + p + ", " + vs[0] + ")", nil
 	case "BETWEEN":
@@ -157,6 +200,12 @@ func sortedNames[V any](m map[string]V) []string {
 	return ns
 }
 
+// errLoneConditionalOperator refuses a ConditionalOperator without
+// conditions to join: no Expected or filter, or an empty one.
+func errLoneConditionalOperator() error {
+	return badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
+}
+
 func joinOperator(op *ConditionalOperator) string {
 	if op != nil && *op == "OR" {
 		return " OR "
@@ -169,7 +218,7 @@ func joinOperator(op *ConditionalOperator) string {
 func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[string]ExpectedAttributeValue, op *ConditionalOperator) (*expr.Condition, error) {
 	if expected == nil {
 		if op != nil {
-			return nil, badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
+			return nil, errLoneConditionalOperator()
 		}
 		return x.condition(condExpr)
 	}
@@ -220,6 +269,9 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 		terms = append(terms, term)
 	}
 	if len(terms) == 0 {
+		if op != nil {
+			return nil, errLoneConditionalOperator()
+		}
 		return nil, nil
 	}
 	c, err := expr.ParseCondition(strings.Join(terms, joinOperator(op)), b.names, b.values)
@@ -248,7 +300,7 @@ func (s *Service) onlyCondition(names map[string]string, values map[string]Attri
 func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string]Condition, param string, op *ConditionalOperator) (*expr.Condition, error) {
 	if legacy == nil {
 		if op != nil {
-			return nil, badRequest("ConditionalOperator can only be used when Filter or Expected conditions are present")
+			return nil, errLoneConditionalOperator()
 		}
 		return x.filter(filterExpr)
 	}
@@ -269,6 +321,9 @@ func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string
 		terms = append(terms, term)
 	}
 	if len(terms) == 0 {
+		if op != nil {
+			return nil, errLoneConditionalOperator()
+		}
 		return nil, nil
 	}
 	c, err := expr.ParseFilter(strings.Join(terms, joinOperator(op)), b.names, b.values)
@@ -339,14 +394,16 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 	for _, name := range sortedNames(legacy) {
 		c := legacy[name]
 		op := string(deref(c.ComparisonOperator))
+		// The values' count and types are checked before the operator's
+		// use in a key condition.
+		term, err := b.comparison(b.name(name), op, c.AttributeValueList, "KeyConditions")
+		if err != nil {
+			return nil, err
+		}
 		switch op {
 		case "EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN":
 		default:
 			return nil, badRequest("One or more parameter values were invalid: Unsupported operator on KeyCondition: %s", op)
-		}
-		term, err := b.comparison(b.name(name), op, c.AttributeValueList, "KeyConditions")
-		if err != nil {
-			return nil, err
 		}
 		terms = append(terms, term)
 	}
@@ -447,5 +504,5 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 	if err != nil {
 		return nil, requestErr(err)
 	}
-	return u, nil
+	return u.Legacy(), nil
 }

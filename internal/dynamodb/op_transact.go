@@ -26,13 +26,20 @@ func (s *Service) writeAll(writes []*itemWrite) (olds, news []attr.Item, err err
 }
 
 func (s *Service) writeAllReasons(writes []*itemWrite) (olds, news []attr.Item, failures []error, err error) {
+	// A write found invalid before the run (a key of the wrong shape)
+	// cancels it before anything is read: as in DynamoDB, the first such
+	// write is the only reason given, and no condition is checked.
+	for i, w := range writes {
+		if w.fail != nil {
+			failures = make([]error, len(writes))
+			failures[i] = w.fail
+			return nil, nil, failures, w.fail
+		}
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	itemKeys := make([][]byte, len(writes))
 	for i, w := range writes {
-		if w.fail != nil {
-			continue // no item to lock or read
-		}
 		cur := s.tables[w.t.Name]
 		if cur == nil || cur.ID != w.t.ID {
 			return nil, nil, nil, ErrResourceNotFound
@@ -40,23 +47,15 @@ func (s *Service) writeAllReasons(writes []*itemWrite) (olds, news []attr.Item, 
 		w.t = cur // the definition as of now, as in write
 		itemKeys[i] = itemKey(w.t, w.key)
 	}
-	var lockKeys [][]byte
-	for _, k := range itemKeys {
-		if k != nil {
-			lockKeys = append(lockKeys, k)
-		}
-	}
-	unlock := s.lockItems(lockKeys...)
+	unlock := s.lockItems(itemKeys...)
 	defer unlock()
 	olds = make([]attr.Item, len(writes))
 	news = make([]attr.Item, len(writes))
 	failures = make([]error, len(writes))
 	var first error
 	for i, w := range writes {
-		if w.fail == nil {
-			if olds[i], err = s.readItem(s.store, itemKeys[i]); err != nil {
-				return nil, nil, nil, err
-			}
+		if olds[i], err = s.readItem(s.store, itemKeys[i]); err != nil {
+			return nil, nil, nil, err
 		}
 		news[i], failures[i] = w.checkAndCompute(olds[i])
 		if failures[i] != nil && first == nil {

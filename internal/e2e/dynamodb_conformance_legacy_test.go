@@ -1,7 +1,7 @@
 package e2e
 
 // The legacy AttributeUpdates' rules for the types ADD and DELETE take,
-// with real DynamoDB's messages, and ADD of a list.
+// with real DynamoDB's messages, ADD of a list, and type mismatches.
 
 import (
 	"context"
@@ -42,6 +42,25 @@ func TestDynamoDBConformanceAttributeUpdatesTypes(t *testing.T) {
 	out, err = update(types.AttributeActionAdd, avL(avS("two")))
 	mustOK(t, "ADD of a list to a list", err)
 	wantItem(t, "after the second ADD", out.Attributes, ddbItem{"x": avL(avN("1"), avS("two"))})
+
+	// A value of another type than the attribute's is a type mismatch,
+	// in the legacy parameter's own words.
+	for _, tc := range []struct {
+		name   string
+		old    types.AttributeValue
+		action types.AttributeAction
+		v      types.AttributeValue
+	}{
+		{"ADD of a number to a list", avL(), types.AttributeActionAdd, avN("1")},
+		{"ADD of a list to a number", avN("1"), types.AttributeActionAdd, avL(avN("1"))},
+		{"ADD of a string set to a number set", &types.AttributeValueMemberNS{Value: []string{"1"}}, types.AttributeActionAdd, &types.AttributeValueMemberSS{Value: []string{"a"}}},
+		{"DELETE of a number set from a map", avM(ddbItem{}), types.AttributeActionDelete, &types.AttributeValueMemberNS{Value: []string{"1"}}},
+	} {
+		_, err := update(types.AttributeActionPut, tc.old)
+		mustOK(t, tc.name+": setup", err)
+		_, err = update(tc.action, tc.v)
+		wantDDBError(t, tc.name, err, "ValidationException", "Type mismatch for attribute to update")
+	}
 }
 
 // TestDynamoDBConformanceQueryFilterOnKey: a legacy QueryFilter on a key
@@ -64,4 +83,91 @@ func TestDynamoDBConformanceQueryFilterOnKey(t *testing.T) {
 		FilterExpression: aws.String("sk = :s"), ExpressionAttributeValues: ddbItem{":p": avS("a"), ":s": avN("1")}})
 	wantDDBError(t, "FilterExpression on the sort key", err, "ValidationException",
 		"Filter Expression can only contain non-primary key attributes: Primary key attribute: sk")
+}
+
+// TestDynamoDBConformanceLegacyOperandTypes: each legacy ComparisonOperator
+// takes values of some types only, IN's and BETWEEN's of one type, and
+// BETWEEN's in order; the same rule holds in KeyConditions, QueryFilter, ScanFilter and Expected.
+func TestDynamoDBConformanceLegacyOperandTypes(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "legacytypes", true)
+	cond := func(op types.ComparisonOperator, vs ...types.AttributeValue) map[string]types.Condition {
+		return map[string]types.Condition{"x": {ComparisonOperator: op, AttributeValueList: vs}}
+	}
+	pk := map[string]types.Condition{"pk": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{avS("a")}}}
+	const invalid = "One or more parameter values were invalid: "
+	notValid := func(op, typ string) string {
+		return invalid + "ComparisonOperator " + op + " is not valid for " + typ + " AttributeValue type"
+	}
+	keyCond := func(op types.ComparisonOperator, vs ...types.AttributeValue) error {
+		_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("legacytypes"), KeyConditions: map[string]types.Condition{
+			"pk": pk["pk"], "sk": cond(op, vs...)["x"]}})
+		return err
+	}
+	wantDDBError(t, "KeyConditions BEGINS_WITH of a number", keyCond(types.ComparisonOperatorBeginsWith, avN("1")),
+		"ValidationException", notValid("BEGINS_WITH", "N"))
+	wantDDBError(t, "KeyConditions IN of two types", keyCond(types.ComparisonOperatorIn, avN("1"), avS("a")),
+		"ValidationException", invalid+"AttributeValues inside AttributeValueList must be of same type")
+	wantDDBError(t, "KeyConditions BETWEEN out of order", keyCond(types.ComparisonOperatorBetween, avN("2"), avN("1")),
+		"ValidationException", "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")
+	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("legacytypes"), KeyConditions: pk,
+		QueryFilter: cond(types.ComparisonOperatorContains, avL())})
+	wantDDBError(t, "QueryFilter CONTAINS of a list", err, "ValidationException", notValid("CONTAINS", "L"))
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacytypes"),
+		ScanFilter: cond(types.ComparisonOperatorLt, avBool(true))})
+	wantDDBError(t, "ScanFilter LT of a boolean", err, "ValidationException", notValid("LT", "BOOL"))
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("legacytypes"), Item: ddbItem{"pk": avS("a"), "sk": avN("1")},
+		Expected: map[string]types.ExpectedAttributeValue{"x": {ComparisonOperator: types.ComparisonOperatorBetween,
+			AttributeValueList: []types.AttributeValue{avSS("a"), avSS("b")}}}})
+	// PutItem words a value error in its envelope.
+	wantDDBError(t, "Expected BETWEEN of string sets", err, "ValidationException", oneViolation+notValid("BETWEEN", "SS"))
+
+	// EQ and NE take any type, and a value of a type the operator takes is
+	// only compared.
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacytypes"),
+		ScanFilter: cond(types.ComparisonOperatorNe, avL())})
+	mustOK(t, "ScanFilter NE of a list", err)
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacytypes"),
+		ScanFilter: cond(types.ComparisonOperatorContains, avNull())})
+	mustOK(t, "ScanFilter CONTAINS of a null", err)
+}
+
+// TestDynamoDBConformanceExpectedEdges: NOT_CONTAINS is false for a missing
+// attribute (where NE is true), and a ConditionalOperator needs conditions
+// to join, an empty Expected or ScanFilter having none.
+func TestDynamoDBConformanceExpectedEdges(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "expedges", false)
+	key := ddbItem{"pk": avS("a")}
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("expedges"), Item: ddbItem{"pk": avS("a"), "s": avS("hello")}})
+	mustOK(t, "PutItem", err)
+	update := func(expected map[string]types.ExpectedAttributeValue, op types.ConditionalOperator) error {
+		_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("expedges"), Key: key, Expected: expected, ConditionalOperator: op,
+			AttributeUpdates: map[string]types.AttributeValueUpdate{"z": {Action: types.AttributeActionPut, Value: avN("1")}}})
+		return err
+	}
+	one := func(name string, op types.ComparisonOperator) map[string]types.ExpectedAttributeValue {
+		return map[string]types.ExpectedAttributeValue{name: {ComparisonOperator: op, AttributeValueList: []types.AttributeValue{avS("dog")}}}
+	}
+	mustOK(t, "NOT_CONTAINS on a string without it", update(one("s", types.ComparisonOperatorNotContains), ""))
+	mustOK(t, "NE on a missing attribute", update(one("missing", types.ComparisonOperatorNe), ""))
+	wantDDBError(t, "NOT_CONTAINS on a missing attribute", update(one("missing", types.ComparisonOperatorNotContains), ""),
+		"ConditionalCheckFailedException", "The conditional request failed")
+
+	const lone = "ConditionalOperator can only be used when Filter or Expected conditions are present"
+	// UpdateItem words it in its envelope, as it does with no Expected.
+	wantDDBError(t, "an empty Expected with ConditionalOperator",
+		update(map[string]types.ExpectedAttributeValue{}, types.ConditionalOperatorOr), "ValidationException", oneViolation+lone)
+	wantDDBError(t, "no Expected with ConditionalOperator",
+		update(nil, types.ConditionalOperatorOr), "ValidationException", oneViolation+lone)
+	mustOK(t, "an empty Expected alone", update(map[string]types.ExpectedAttributeValue{}, ""))
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("expedges"), ScanFilter: map[string]types.Condition{},
+		ConditionalOperator: types.ConditionalOperatorAnd})
+	wantDDBError(t, "an empty ScanFilter with ConditionalOperator", err, "ValidationException", lone)
 }

@@ -147,3 +147,28 @@ func TestDynamoDBConformanceTransactOrder(t *testing.T) {
 	}})
 	wantCancelled(t, "TransactGetItems with an empty key", err, "The provided key element does not match the schema", "None", "ValidationError")
 }
+
+// TestDynamoDBConformanceTransactFirstInvalidKey: a key of the wrong type
+// cancels the transaction before it runs; only the first such action is
+// reported, and no condition is checked.
+func TestDynamoDBConformanceTransactFirstInvalidKey(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "firstbad", false)
+	put := func(pk types.AttributeValue, cond string) types.TransactWriteItem {
+		p := &types.Put{TableName: aws.String("firstbad"), Item: ddbItem{"pk": pk}}
+		if cond != "" {
+			p.ConditionExpression = aws.String(cond)
+		}
+		return types.TransactWriteItem{Put: p}
+	}
+	_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		put(avS("a"), "attribute_exists(pk)"), // false, but not checked
+		put(avN("7"), ""),
+		put(avN("8"), ""),
+	}})
+	wantCancelled(t, "two mistyped keys after a false condition", err,
+		"One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N", "None", "ValidationError", "None")
+}

@@ -163,26 +163,11 @@ func (c *checker) limits(p *parser, roots ...any) error {
 	return err
 }
 
-// unknownFunction reports the first function whose name is not in known.
-func (c *checker) unknownFunction(known map[string]int, roots ...any) error {
-	var err error
-	for _, r := range roots {
-		walk(r, func(n any) bool {
-			if f, ok := n.(*opFunc); ok {
-				if _, ok := known[f.name]; !ok {
-					err = c.kind.errorf("Invalid function name; function: " + f.name)
-				}
-			}
-			return err == nil
-		})
-	}
-	return err
-}
-
-// updateFunctionNames is unknownFunction for update expressions, where
-// DynamoDB tells a condition function (size, contains, ...) from a name it
-// does not know.
-func (c *checker) updateFunctionNames(roots ...any) error {
+// functionNames reports the first function not in own: a function of the
+// other expression kind is "not allowed" there (DynamoDB tells size or
+// contains in an update, and if_not_exists or list_append in a condition,
+// from a name it does not know); any other name is invalid.
+func (c *checker) functionNames(own, other map[string]int, where string, roots ...any) error {
 	var err error
 	for _, r := range roots {
 		walk(r, func(n any) bool {
@@ -190,11 +175,11 @@ func (c *checker) updateFunctionNames(roots ...any) error {
 			if !ok {
 				return true
 			}
-			if _, ok := updateFunctions[f.name]; ok {
+			if _, ok := own[f.name]; ok {
 				return true
 			}
-			if _, ok := conditionFunctions[f.name]; ok {
-				err = c.kind.errorf("The function is not allowed in an update expression; function: " + f.name)
+			if _, ok := other[f.name]; ok {
+				err = c.kind.errorf("The function is not allowed in " + where + "; function: " + f.name)
 			} else {
 				err = c.kind.errorf("Invalid function name; function: " + f.name)
 			}
@@ -239,7 +224,7 @@ func (c *checker) condition(root any, p *parser) error {
 	if p.redundant {
 		return c.kind.errorf("The expression has redundant parentheses;")
 	}
-	if err := c.unknownFunction(conditionFunctions, root); err != nil {
+	if err := c.functionNames(conditionFunctions, updateFunctions, "a condition expression", root); err != nil {
 		return err
 	}
 	if name := misusedFunction(root); name != "" {
@@ -595,7 +580,7 @@ func (c *checker) update(actions []updateAction, clauses []string, p *parser) er
 	if err := c.reservedWord(roots...); err != nil {
 		return err
 	}
-	if err := c.updateFunctionNames(roots...); err != nil {
+	if err := c.functionNames(updateFunctions, conditionFunctions, "an update expression", roots...); err != nil {
 		return err
 	}
 	seen := map[string]bool{}

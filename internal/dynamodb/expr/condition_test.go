@@ -51,6 +51,9 @@ func TestConditionErrors(t *testing.T) {
 		// Function names are case-sensitive.
 		{"a=a and whatever((:s)) > a", p + "Invalid function name; function: whatever"},
 		{"attRIbute_exIsts((views), #a)", p + "Invalid function name; function: attRIbute_exIsts"},
+		// An update function is known, but not allowed in a condition.
+		{"if_not_exists(a, a) = :s", p + "The function is not allowed in a condition expression; function: if_not_exists"},
+		{"size(list_append(a, b)) > a", p + "The function is not allowed in a condition expression; function: list_append"},
 		// Functions in the wrong place.
 		{"attribute_exists(a) > b", p + "The function is not allowed to be used this way in an expression; function: attribute_exists"},
 		{"contains(:s, c) > b", p + "The function is not allowed to be used this way in an expression; function: contains"},

@@ -50,6 +50,9 @@ var (
 	ErrIncorrectOperandType = &Error{Message: "An operand in the update expression has an incorrect data type"}
 	ErrInvalidDocumentPath  = &Error{Message: "The document path provided in the update expression is invalid for update"}
 	ErrMissingAttribute     = &Error{Message: "The provided expression refers to an attribute that does not exist in the item"}
+	// ErrTypeMismatch is ErrIncorrectOperandType for an update given as
+	// the legacy AttributeUpdates.
+	ErrTypeMismatch = &Error{Message: "Type mismatch for attribute to update"}
 )
 
 func (k Kind) errorf(msg string) *Error {

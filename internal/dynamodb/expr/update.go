@@ -12,6 +12,9 @@ import (
 type Update struct {
 	actions []updateAction
 	refs    Refs
+	// legacy marks an update built from AttributeUpdates, whose type
+	// errors DynamoDB words as ErrTypeMismatch.
+	legacy bool
 }
 
 // ParseUpdate parses an UpdateExpression (SET, REMOVE, ADD and DELETE
@@ -34,6 +37,15 @@ func ParseUpdate(expr string, names map[string]string, values map[string]attr.Va
 		return nil, err
 	}
 	return &Update{actions: actions, refs: c.refs}, nil
+}
+
+// Legacy returns a copy of u that reports a type error as the legacy
+// AttributeUpdates parameter does (ErrTypeMismatch), for an update the
+// service built from that parameter.
+func (u *Update) Legacy() *Update {
+	c := *u
+	c.legacy = true
+	return &c
 }
 
 // Refs returns the expression attribute names and values the update uses.
@@ -99,9 +111,18 @@ type write struct {
 // the update; list indexes refer to the original list, a SET or ADD at an
 // index past the end appends (several such appends go in index order), and a
 // DELETE that empties a set removes the attribute. Errors are
-// ErrMissingAttribute, ErrIncorrectOperandType, ErrInvalidDocumentPath, or a
-// number overflow from arithmetic.
+// ErrMissingAttribute, ErrIncorrectOperandType (ErrTypeMismatch for a
+// Legacy update), ErrInvalidDocumentPath, or a number overflow from
+// arithmetic.
 func (u *Update) Apply(item attr.Item) (attr.Item, []Path, error) {
+	n, paths, err := u.apply(item)
+	if err == ErrIncorrectOperandType && u.legacy {
+		err = ErrTypeMismatch
+	}
+	return n, paths, err
+}
+
+func (u *Update) apply(item attr.Item) (attr.Item, []Path, error) {
 	values := make([]attr.Value, len(u.actions))
 	for i, a := range u.actions {
 		if a.clause != "SET" {
