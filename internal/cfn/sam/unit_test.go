@@ -536,3 +536,63 @@ Resources:
 	want(t, "document's info", get(rest, "Body", "info"), map[string]any{"version": "1.0", "title": map[string]any{"Ref": "AWS::StackName"}})
 	want(t, "own description", r.props(t, "Own", tRestAPI)["Description"], "my own")
 }
+
+// TestHTTPAPIDefaultAuthorizerGuardsTheDocument: an HttpApi's
+// DefaultAuthorizer guards the operations its DefinitionBody defines
+// too, as SAM's translator does: each with an integration and no
+// security of its own, the CORS preflight aside, and not an event's
+// route whose Auth says NONE.
+func TestHTTPAPIDefaultAuthorizerGuardsTheDocument(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Gate
+        Authorizers:
+          Gate:
+            FunctionArn: arn:aws:lambda:us-east-1:000000000000:function:gate
+            AuthorizerPayloadFormatVersion: "2.0"
+            EnableSimpleResponses: true
+      DefinitionBody:
+        openapi: "3.0.1"
+        info: {title: queue}
+        paths:
+          /submit:
+            post:
+              x-amazon-apigateway-integration: {type: aws_proxy, integrationSubtype: SQS-SendMessage, payloadFormatVersion: "1.0"}
+            options:
+              x-amazon-apigateway-integration: {type: mock}
+          /mine:
+            get:
+              security: [{Other: []}]
+              x-amazon-apigateway-integration: {type: http_proxy, uri: "http://example.com"}
+          /bare:
+            get:
+              responses: {}
+  Open:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      InlineCode: x
+      Events:
+        Health:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /health
+            Method: get
+            Auth:
+              Authorizer: NONE
+`))
+	body := r.props(t, "Api", tHTTPAPI)["Body"]
+	want(t, "post", get(body, "paths", "/submit", "post", "security"), []any{map[string]any{"Gate": []any{}}})
+	want(t, "options", get(body, "paths", "/submit", "options", "security"), nil)
+	want(t, "own security", get(body, "paths", "/mine", "get", "security"), []any{map[string]any{"Other": []any{}}})
+	want(t, "no integration", get(body, "paths", "/bare", "get", "security"), nil)
+	want(t, "event's NONE", get(body, "paths", "/health", "get", "security"), nil)
+}
