@@ -421,14 +421,18 @@ func binaryMediaTypes(v any) any {
 }
 
 // endpointConfiguration turns SAM's EndpointConfiguration, a type name or
-// {Type, VpcEndpointIds}, into the RestApi property.
+// {Type, VPCEndpointIds}, into the RestApi property, where the endpoints
+// are spelled VpcEndpointIds.
 func endpointConfiguration(v any) any {
 	if m := asMap(v); m != nil {
 		out := map[string]any{}
 		if typ, ok := m["Type"]; ok {
 			out["Types"] = []any{clone(typ)}
 		}
-		copyKeys(out, m, "VpcEndpointIds", "IpAddressType")
+		if ids, ok := m["VPCEndpointIds"]; ok {
+			out["VpcEndpointIds"] = clone(ids)
+		}
+		copyKeys(out, m, "IpAddressType")
 		return out
 	}
 	return map[string]any{"Types": []any{clone(v)}}

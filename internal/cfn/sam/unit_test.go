@@ -596,3 +596,27 @@ Resources:
 	want(t, "no integration", get(body, "paths", "/bare", "get", "security"), nil)
 	want(t, "event's NONE", get(body, "paths", "/health", "get", "security"), nil)
 }
+
+// TestPrivateAPIEndpoints: a private API's VPCEndpointIds, as SAM spells
+// them, become the RestApi's EndpointConfiguration.VpcEndpointIds (AWS's
+// translator's output for this template).
+func TestPrivateAPIEndpoints(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      EndpointConfiguration:
+        Type: PRIVATE
+        VPCEndpointIds: [vpce-0123456789abcdef0]
+      DefinitionBody:
+        swagger: "2.0"
+        info: {title: private}
+        paths: {}
+`))
+	want(t, "endpoint configuration", r.props(t, "Api", tRestAPI)["EndpointConfiguration"],
+		map[string]any{"Types": []any{"PRIVATE"}, "VpcEndpointIds": []any{"vpce-0123456789abcdef0"}})
+}
