@@ -620,3 +620,47 @@ Resources:
 	want(t, "endpoint configuration", r.props(t, "Api", tRestAPI)["EndpointConfiguration"],
 		map[string]any{"Types": []any{"PRIVATE"}, "VpcEndpointIds": []any{"vpce-0123456789abcdef0"}})
 }
+
+// TestRestAPIDomain: a REST API's Domain becomes a DomainName named by
+// the hash of the domain and a BasePathMapping to the API's stage per
+// base path, the certificate regional unless the endpoint is EDGE
+// (AWS's translator's output for these templates).
+func TestRestAPIDomain(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Domain:
+        DomainName: api.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        BasePath: [/, /v1]
+        SecurityPolicy: TLS_1_2
+  Edge:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+      Domain:
+        DomainName: www.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/2
+        EndpointConfiguration: EDGE
+`))
+	want(t, "regional domain", r.props(t, "ApiGatewayDomainName1bc412bb08", "AWS::ApiGateway::DomainName"), map[string]any{
+		"DomainName": "api.example.com", "RegionalCertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/1",
+		"EndpointConfiguration": map[string]any{"Types": []any{"REGIONAL"}}, "SecurityPolicy": "TLS_1_2",
+	})
+	for id, path := range map[string]string{"ApiBasePathMapping": "", "Apiv1BasePathMapping": "v1"} {
+		want(t, id, r.props(t, id, "AWS::ApiGateway::BasePathMapping"), map[string]any{
+			"DomainName": map[string]any{"Ref": "ApiGatewayDomainName1bc412bb08"}, "RestApiId": map[string]any{"Ref": "Api"},
+			"Stage": map[string]any{"Ref": "ApiprodStage"}, "BasePath": path,
+		})
+	}
+	const edge = "ApiGatewayDomainName068503358d"
+	want(t, "edge domain certificate", r.props(t, edge, "AWS::ApiGateway::DomainName")["CertificateArn"], "arn:aws:acm:us-east-1:000000000000:certificate/2")
+	want(t, "edge mapping", r.props(t, "EdgeBasePathMapping", "AWS::ApiGateway::BasePathMapping"), map[string]any{
+		"DomainName": map[string]any{"Ref": edge}, "RestApiId": map[string]any{"Ref": "Edge"}, "Stage": map[string]any{"Ref": "EdgeliveStage"},
+	})
+}
