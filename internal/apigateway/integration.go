@@ -473,9 +473,11 @@ func (s *Service) methodResponse(req *request, w http.ResponseWriter, ans backen
 			body = []byte(out)
 			code = applyOverride(vars, h, code)
 		}
-	} else if ans.header != nil {
-		contentType = ans.header.Get("Content-Type")
 	}
+	// The backend's own headers stay behind (a non-proxy integration
+	// passes on only the ones a response parameter maps), so without a
+	// template's content type the answer is JSON, whatever the backend
+	// said it was.
 	if h.Get("Content-Type") == "" {
 		if contentType == "" {
 			contentType = "application/json"

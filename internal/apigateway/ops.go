@@ -87,6 +87,15 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetRequestValidators", HTTP: "GET /restapis/{restapi_id}/requestvalidators", Handler: awsproto.Handle(s.getRequestValidators)},
 		{Name: "GetRequestValidator", HTTP: "GET /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Handler: awsproto.Handle(s.getRequestValidator)},
 
+		{Name: "CreateDomainName", HTTP: "POST /domainnames", Status: 201, Handler: awsproto.Handle(s.createDomainName)},
+		{Name: "GetDomainNames", HTTP: "GET /domainnames", Handler: awsproto.Handle(s.getDomainNames)},
+		{Name: "GetDomainName", HTTP: "GET /domainnames/{domain_name}", Handler: awsproto.Handle(s.getDomainName)},
+		{Name: "DeleteDomainName", HTTP: "DELETE /domainnames/{domain_name}", Status: 202, Handler: awsproto.Handle(s.deleteDomainName)},
+		{Name: "CreateBasePathMapping", HTTP: "POST /domainnames/{domain_name}/basepathmappings", Status: 201, Handler: awsproto.Handle(s.createBasePathMapping)},
+		{Name: "GetBasePathMappings", HTTP: "GET /domainnames/{domain_name}/basepathmappings", Handler: awsproto.Handle(s.getBasePathMappings)},
+		{Name: "GetBasePathMapping", HTTP: "GET /domainnames/{domain_name}/basepathmappings/{base_path}", Handler: awsproto.Handle(s.getBasePathMapping)},
+		{Name: "DeleteBasePathMapping", HTTP: "DELETE /domainnames/{domain_name}/basepathmappings/{base_path}", Status: 202, Handler: awsproto.Handle(s.deleteBasePathMapping)},
+
 		{Name: "TagResource", HTTP: "PUT /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
 		{Name: "GetTags", HTTP: "GET /tags/{resource_arn}", Handler: awsproto.Handle(s.getTags)},

@@ -106,6 +106,8 @@ type Service struct {
 	// keys and plans are the account's API keys and usage plans, by id.
 	keys  map[string]*apiKeyRecord
 	plans map[string]*usagePlanRecord
+	// domains are the account's custom domain names, by name.
+	domains map[string]*domainRecord
 
 	auth authCache
 
@@ -129,7 +131,7 @@ type apiState struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		fns: d.Functions, permitted: d.Permitted, identify: d.Identify, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, apis: map[string]*apiState{},
-		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, accountBucket: d.AccountThrottle}
+		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, domains: map[string]*domainRecord{}, accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	}

@@ -17,6 +17,8 @@ import (
 //	u/PLAN         usagePlanRecord (JSON): a usage plan with its keys' ids
 //	q/PLAN/KEY     usageRecord (JSON): a key's daily request counts in a
 //	               plan with a quota (usage.go)
+//	n/DOMAIN       domainRecord (JSON): a custom domain name with its base
+//	               path mappings
 //
 // An API's deployments and stages sort under its id, so deleting the API
 // is three range deletions in one batch.
@@ -92,6 +94,9 @@ func (s *Service) load() error {
 		return err
 	}
 	if err := scan(s.store, rootKey("u", s.account), func(p *usagePlanRecord) { s.plans[p.ID] = p }); err != nil {
+		return err
+	}
+	if err := scan(s.store, rootKey("n", s.account), func(d *domainRecord) { s.domains[d.Name] = d }); err != nil {
 		return err
 	}
 	for id, st := range s.apis {

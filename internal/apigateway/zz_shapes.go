@@ -60,6 +60,19 @@ type Authorizers struct {
 	Items    []Authorizer `aws:"name=item"`
 }
 
+// BasePathMapping is the BasePathMapping shape of AWS's model.
+type BasePathMapping struct {
+	BasePath  *string `aws:"name=basePath"`
+	RestApiId *string `aws:"name=restApiId"`
+	Stage     *string `aws:"name=stage"`
+}
+
+// BasePathMappings is the BasePathMappings shape of AWS's model.
+type BasePathMappings struct {
+	Position *string           `aws:"name=position"`
+	Items    []BasePathMapping `aws:"name=item"`
+}
+
 // CanarySettings is the CanarySettings shape of AWS's model.
 type CanarySettings struct {
 	PercentTraffic         *float64          `aws:"name=percentTraffic"`
@@ -94,6 +107,14 @@ type CreateAuthorizerRequest struct {
 	AuthorizerResultTtlInSeconds *int32          `aws:"name=authorizerResultTtlInSeconds"`
 }
 
+// CreateBasePathMappingRequest is the CreateBasePathMappingRequest shape of AWS's model.
+type CreateBasePathMappingRequest struct {
+	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
+	BasePath   *string `aws:"name=basePath"`
+	RestApiId  *string `aws:"name=restApiId,required"`
+	Stage      *string `aws:"name=stage"`
+}
+
 // CreateDeploymentRequest is the CreateDeploymentRequest shape of AWS's model.
 type CreateDeploymentRequest struct {
 	RestApiId           *string                   `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -105,6 +126,23 @@ type CreateDeploymentRequest struct {
 	Variables           map[string]string         `aws:"name=variables"`
 	CanarySettings      *DeploymentCanarySettings `aws:"name=canarySettings"`
 	TracingEnabled      *bool                     `aws:"name=tracingEnabled"`
+}
+
+// CreateDomainNameRequest is the CreateDomainNameRequest shape of AWS's model.
+type CreateDomainNameRequest struct {
+	DomainName                          *string                       `aws:"name=domainName,required"`
+	CertificateName                     *string                       `aws:"name=certificateName"`
+	CertificateBody                     *string                       `aws:"name=certificateBody"`
+	CertificatePrivateKey               *string                       `aws:"name=certificatePrivateKey"`
+	CertificateChain                    *string                       `aws:"name=certificateChain"`
+	CertificateArn                      *string                       `aws:"name=certificateArn"`
+	RegionalCertificateName             *string                       `aws:"name=regionalCertificateName"`
+	RegionalCertificateArn              *string                       `aws:"name=regionalCertificateArn"`
+	EndpointConfiguration               *EndpointConfiguration        `aws:"name=endpointConfiguration"`
+	Tags                                map[string]string             `aws:"name=tags"`
+	SecurityPolicy                      *SecurityPolicy               `aws:"name=securityPolicy"`
+	MutualTlsAuthentication             *MutualTlsAuthenticationInput `aws:"name=mutualTlsAuthentication"`
+	OwnershipVerificationCertificateArn *string                       `aws:"name=ownershipVerificationCertificateArn"`
 }
 
 // CreateResourceRequest is the CreateResourceRequest shape of AWS's model.
@@ -172,10 +210,21 @@ type DeleteAuthorizerRequest struct {
 	AuthorizerId *string `aws:"name=authorizerId,loc=uri,locname=authorizer_id,required"`
 }
 
+// DeleteBasePathMappingRequest is the DeleteBasePathMappingRequest shape of AWS's model.
+type DeleteBasePathMappingRequest struct {
+	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
+	BasePath   *string `aws:"name=basePath,loc=uri,locname=base_path,required"`
+}
+
 // DeleteDeploymentRequest is the DeleteDeploymentRequest shape of AWS's model.
 type DeleteDeploymentRequest struct {
 	RestApiId    *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	DeploymentId *string `aws:"name=deploymentId,loc=uri,locname=deployment_id,required"`
+}
+
+// DeleteDomainNameRequest is the DeleteDomainNameRequest shape of AWS's model.
+type DeleteDomainNameRequest struct {
+	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
 }
 
 // DeleteGatewayResponseRequest is the DeleteGatewayResponseRequest shape of AWS's model.
@@ -263,6 +312,33 @@ type Deployments struct {
 	Items    []Deployment `aws:"name=item"`
 }
 
+// DomainName is the DomainName shape of AWS's model.
+type DomainName struct {
+	DomainName                          *string                  `aws:"name=domainName"`
+	CertificateName                     *string                  `aws:"name=certificateName"`
+	CertificateArn                      *string                  `aws:"name=certificateArn"`
+	CertificateUploadDate               *time.Time               `aws:"name=certificateUploadDate"`
+	RegionalDomainName                  *string                  `aws:"name=regionalDomainName"`
+	RegionalHostedZoneId                *string                  `aws:"name=regionalHostedZoneId"`
+	RegionalCertificateName             *string                  `aws:"name=regionalCertificateName"`
+	RegionalCertificateArn              *string                  `aws:"name=regionalCertificateArn"`
+	DistributionDomainName              *string                  `aws:"name=distributionDomainName"`
+	DistributionHostedZoneId            *string                  `aws:"name=distributionHostedZoneId"`
+	EndpointConfiguration               *EndpointConfiguration   `aws:"name=endpointConfiguration"`
+	DomainNameStatus                    *DomainNameStatus        `aws:"name=domainNameStatus"`
+	DomainNameStatusMessage             *string                  `aws:"name=domainNameStatusMessage"`
+	SecurityPolicy                      *SecurityPolicy          `aws:"name=securityPolicy"`
+	Tags                                map[string]string        `aws:"name=tags"`
+	MutualTlsAuthentication             *MutualTlsAuthentication `aws:"name=mutualTlsAuthentication"`
+	OwnershipVerificationCertificateArn *string                  `aws:"name=ownershipVerificationCertificateArn"`
+}
+
+// DomainNames is the DomainNames shape of AWS's model.
+type DomainNames struct {
+	Position *string      `aws:"name=position"`
+	Items    []DomainName `aws:"name=item"`
+}
+
 // EndpointConfiguration is the EndpointConfiguration shape of AWS's model.
 type EndpointConfiguration struct {
 	Types          []EndpointType `aws:"name=types"`
@@ -312,6 +388,19 @@ type GetAuthorizersRequest struct {
 	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
+// GetBasePathMappingRequest is the GetBasePathMappingRequest shape of AWS's model.
+type GetBasePathMappingRequest struct {
+	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
+	BasePath   *string `aws:"name=basePath,loc=uri,locname=base_path,required"`
+}
+
+// GetBasePathMappingsRequest is the GetBasePathMappingsRequest shape of AWS's model.
+type GetBasePathMappingsRequest struct {
+	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
+	Position   *string `aws:"name=position,loc=query,locname=position"`
+	Limit      *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
 // GetDeploymentRequest is the GetDeploymentRequest shape of AWS's model.
 type GetDeploymentRequest struct {
 	RestApiId    *string  `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -324,6 +413,17 @@ type GetDeploymentsRequest struct {
 	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	Position  *string `aws:"name=position,loc=query,locname=position"`
 	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetDomainNameRequest is the GetDomainNameRequest shape of AWS's model.
+type GetDomainNameRequest struct {
+	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
+}
+
+// GetDomainNamesRequest is the GetDomainNamesRequest shape of AWS's model.
+type GetDomainNamesRequest struct {
+	Position *string `aws:"name=position,loc=query,locname=position"`
+	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
 // GetGatewayResponseRequest is the GetGatewayResponseRequest shape of AWS's model.
@@ -567,6 +667,19 @@ type Model struct {
 type Models struct {
 	Position *string `aws:"name=position"`
 	Items    []Model `aws:"name=item"`
+}
+
+// MutualTlsAuthentication is the MutualTlsAuthentication shape of AWS's model.
+type MutualTlsAuthentication struct {
+	TruststoreUri      *string  `aws:"name=truststoreUri"`
+	TruststoreVersion  *string  `aws:"name=truststoreVersion"`
+	TruststoreWarnings []string `aws:"name=truststoreWarnings"`
+}
+
+// MutualTlsAuthenticationInput is the MutualTlsAuthenticationInput shape of AWS's model.
+type MutualTlsAuthenticationInput struct {
+	TruststoreUri     *string `aws:"name=truststoreUri"`
+	TruststoreVersion *string `aws:"name=truststoreVersion"`
 }
 
 // PatchOperation is the PatchOperation shape of AWS's model.
@@ -924,6 +1037,14 @@ func (ContentHandlingStrategy) Values() []string {
 	return []string{"CONVERT_TO_BINARY", "CONVERT_TO_TEXT"}
 }
 
+// DomainNameStatus is the DomainNameStatus enum of AWS's model.
+type DomainNameStatus string
+
+// Values lists the values AWS accepts for DomainNameStatus.
+func (DomainNameStatus) Values() []string {
+	return []string{"AVAILABLE", "UPDATING", "PENDING", "PENDING_CERTIFICATE_REIMPORT", "PENDING_OWNERSHIP_VERIFICATION"}
+}
+
 // EndpointType is the EndpointType enum of AWS's model.
 type EndpointType string
 
@@ -970,6 +1091,14 @@ type QuotaPeriodType string
 // Values lists the values AWS accepts for QuotaPeriodType.
 func (QuotaPeriodType) Values() []string {
 	return []string{"DAY", "WEEK", "MONTH"}
+}
+
+// SecurityPolicy is the SecurityPolicy enum of AWS's model.
+type SecurityPolicy string
+
+// Values lists the values AWS accepts for SecurityPolicy.
+func (SecurityPolicy) Values() []string {
+	return []string{"TLS_1_0", "TLS_1_2"}
 }
 
 // UnauthorizedCacheControlHeaderStrategy is the UnauthorizedCacheControlHeaderStrategy enum of AWS's model.

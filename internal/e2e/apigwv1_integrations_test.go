@@ -102,7 +102,7 @@ func TestAPIGWv1Integrations(t *testing.T) {
 			return
 		}
 		w.Header().Set("X-Backend", "yes")
-		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Type", "application/vnd.store+json")
 		w.WriteHeader(201)
 		json.NewEncoder(w).Encode(map[string]any{"method": r.Method, "path": r.URL.Path, "query": r.URL.RawQuery,
 			"version": r.Header.Get("X-Api-Version"), "custom": r.Header.Get("X-Custom"), "body": string(body)})
@@ -190,6 +190,11 @@ func TestAPIGWv1Integrations(t *testing.T) {
 		if r.Header.Get("X-Backend") != "yes" {
 			t.Errorf("X-Backend not mapped: %v", r.Header)
 		}
+		// Without a response template or a mapping for it, the
+		// backend's Content-Type stays behind: the method answers JSON.
+		if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("Content-Type = %q, want application/json", ct)
+		}
 		call("POST", "/http?item=missing", `{}`, nil).want(t, 400, `{"backend": {"reason":"missing"}}`)
 	})
 
@@ -202,7 +207,7 @@ func TestAPIGWv1Integrations(t *testing.T) {
 		if got["method"] != "DELETE" || got["path"] != "/a/b" || got["query"] != "x=1&x=2" || got["custom"] != "c" {
 			t.Errorf("backend saw %v", got)
 		}
-		if r.Header.Get("X-Backend") != "yes" {
+		if r.Header.Get("X-Backend") != "yes" || r.Header.Get("Content-Type") != "application/vnd.store+json" {
 			t.Errorf("backend's headers not passed: %v", r.Header)
 		}
 	})

@@ -877,7 +877,8 @@ func stagePatches(old, p props) []any {
 // methodSettingPath is where a method setting's members are patched:
 // /{resourcePath}/{httpMethod}, the resource path's own slashes escaped
 // as ~1 ("/~1pets~1{id}/GET", "/~1/GET" for the root, "/*/*" for every
-// method).
+// method). The template's ResourcePath is written either way,
+// "/~1pets~1{id}" as CloudFormation documents it or "/pets/{id}".
 func methodSettingPath(ms props) string {
 	path := strings.TrimPrefix(ms.str("ResourcePath"), "/")
 	switch path {
@@ -885,7 +886,11 @@ func methodSettingPath(ms props) string {
 	case "":
 		path = "~1"
 	default:
-		path = escapePointer("/" + strings.ReplaceAll(path, "~1", "/"))
+		path = strings.ReplaceAll(path, "~1", "/")
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		path = escapePointer(path)
 	}
 	method := ms.str("HttpMethod")
 	if method == "" {

@@ -224,6 +224,37 @@ func routeAuthorizer(r *httpRoute, authorizers map[string]*httpAuthorizer, def s
 	return z, scopes, nil
 }
 
+// defaultHTTPAuthorizer puts the document's own operations under the
+// API's DefaultAuthorizer, as SAM does: each one with an integration and
+// no security of its own, the CORS preflight (options) and the
+// operations in chosen (those an event's Auth decided) aside.
+func defaultHTTPAuthorizer(body map[string]any, z *httpAuthorizer, chosen map[string]bool) {
+	paths, _ := body["paths"].(map[string]any)
+	for _, path := range sortedKeys(paths) {
+		item := asMap(paths[path])
+		for _, key := range sortedKeys(item) {
+			op := asMap(item[key])
+			if !operationKeys[key] || key == "options" || op == nil || chosen[path+" "+key] {
+				continue
+			}
+			if _, has := op["x-amazon-apigateway-integration"]; !has || len(asList(op["security"])) > 0 {
+				continue
+			}
+			op["security"] = securityRequirement(z.name, z.scopes)
+		}
+	}
+}
+
+// securityRequirement is an operation's security under one authorizer
+// with its scopes.
+func securityRequirement(name string, scopes any) []any {
+	s := []any{}
+	if l := asList(scopes); l != nil {
+		s = clone(l).([]any)
+	}
+	return []any{map[string]any{name: s}}
+}
+
 // emitHTTPAPI adds the HTTP API, its routes and its stage.
 func (t *transformer) emitHTTPAPI(api *httpAPI) error {
 	props := api.props
@@ -466,6 +497,9 @@ func (t *transformer) httpBody(api *httpAPI, authorizers map[string]*httpAuthori
 		}
 		return nil
 	}
+	// The operations the events chose an authorizer for (NONE included)
+	// keep it; the document's others take the default below.
+	chosen := map[string]bool{}
 	for _, r := range api.routes {
 		path, key := r.path, r.method
 		if r.key == defaultRoute {
@@ -474,6 +508,7 @@ func (t *transformer) httpBody(api *httpAPI, authorizers map[string]*httpAuthori
 		if key == "any" {
 			key = anyMethod
 		}
+		chosen[path+" "+key] = true
 		item, err := pathItem(api.body, path)
 		if err != nil {
 			return eventError(r.f.id, r.event, "%s", err.Error())
@@ -503,12 +538,11 @@ func (t *transformer) httpBody(api *httpAPI, authorizers map[string]*httpAuthori
 			return err
 		}
 		if _, has := op["security"]; !has && z != nil {
-			s := []any{}
-			if l := asList(scopes); l != nil {
-				s = clone(l).([]any)
-			}
-			op["security"] = []any{map[string]any{z.name: s}}
+			op["security"] = securityRequirement(z.name, scopes)
 		}
+	}
+	if z := authorizers[def]; z != nil {
+		defaultHTTPAuthorizer(api.body, z, chosen)
 	}
 	if len(authorizers) > 0 {
 		components, _ := api.body["components"].(map[string]any)

@@ -1,8 +1,6 @@
 package sam
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -115,8 +113,7 @@ func stageIDs(api string, stageName any) (stageID, permSuffix string) {
 	case isAlphanumeric(s):
 		return api + s + "Stage", s
 	}
-	sum := sha1.Sum([]byte(s))
-	h := hex.EncodeToString(sum[:])[:logicalIDHashLength]
+	h := samHash(s)
 	return api + "Stage" + h, h
 }
 
@@ -307,7 +304,7 @@ func methodName(key string) string {
 // API, APIDeploymentHASH and APISTAGEStage.
 func (t *transformer) emitRestAPI(api *restAPI) error {
 	props := api.props
-	for _, p := range []string{"Domain", "MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
+	for _, p := range []string{"MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
 		if _, ok := props[p]; ok {
 			t.warn(api.id, "%s is not supported by virga yet and was ignored", p)
 		}
@@ -396,6 +393,9 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 	}
 	t.refs[api.id+".Stage"] = stageID
 	t.refs[api.id+".Deployment"] = deployment
+	if err := t.restDomain(api, stageID); err != nil {
+		return err
+	}
 	if err := t.usagePlan(api, stageID); err != nil {
 		return err
 	}
@@ -421,14 +421,18 @@ func binaryMediaTypes(v any) any {
 }
 
 // endpointConfiguration turns SAM's EndpointConfiguration, a type name or
-// {Type, VpcEndpointIds}, into the RestApi property.
+// {Type, VPCEndpointIds}, into the RestApi property, where the endpoints
+// are spelled VpcEndpointIds.
 func endpointConfiguration(v any) any {
 	if m := asMap(v); m != nil {
 		out := map[string]any{}
 		if typ, ok := m["Type"]; ok {
 			out["Types"] = []any{clone(typ)}
 		}
-		copyKeys(out, m, "VpcEndpointIds", "IpAddressType")
+		if ids, ok := m["VPCEndpointIds"]; ok {
+			out["VpcEndpointIds"] = clone(ids)
+		}
+		copyKeys(out, m, "IpAddressType")
 		return out
 	}
 	return map[string]any{"Types": []any{clone(v)}}

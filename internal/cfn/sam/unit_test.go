@@ -536,3 +536,131 @@ Resources:
 	want(t, "document's info", get(rest, "Body", "info"), map[string]any{"version": "1.0", "title": map[string]any{"Ref": "AWS::StackName"}})
 	want(t, "own description", r.props(t, "Own", tRestAPI)["Description"], "my own")
 }
+
+// TestHTTPAPIDefaultAuthorizerGuardsTheDocument: an HttpApi's
+// DefaultAuthorizer guards the operations its DefinitionBody defines
+// too, as SAM's translator does: each with an integration and no
+// security of its own, the CORS preflight aside, and not an event's
+// route whose Auth says NONE.
+func TestHTTPAPIDefaultAuthorizerGuardsTheDocument(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Gate
+        Authorizers:
+          Gate:
+            FunctionArn: arn:aws:lambda:us-east-1:000000000000:function:gate
+            AuthorizerPayloadFormatVersion: "2.0"
+            EnableSimpleResponses: true
+      DefinitionBody:
+        openapi: "3.0.1"
+        info: {title: queue}
+        paths:
+          /submit:
+            post:
+              x-amazon-apigateway-integration: {type: aws_proxy, integrationSubtype: SQS-SendMessage, payloadFormatVersion: "1.0"}
+            options:
+              x-amazon-apigateway-integration: {type: mock}
+          /mine:
+            get:
+              security: [{Other: []}]
+              x-amazon-apigateway-integration: {type: http_proxy, uri: "http://example.com"}
+          /bare:
+            get:
+              responses: {}
+  Open:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.h
+      InlineCode: x
+      Events:
+        Health:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /health
+            Method: get
+            Auth:
+              Authorizer: NONE
+`))
+	body := r.props(t, "Api", tHTTPAPI)["Body"]
+	want(t, "post", get(body, "paths", "/submit", "post", "security"), []any{map[string]any{"Gate": []any{}}})
+	want(t, "options", get(body, "paths", "/submit", "options", "security"), nil)
+	want(t, "own security", get(body, "paths", "/mine", "get", "security"), []any{map[string]any{"Other": []any{}}})
+	want(t, "no integration", get(body, "paths", "/bare", "get", "security"), nil)
+	want(t, "event's NONE", get(body, "paths", "/health", "get", "security"), nil)
+}
+
+// TestPrivateAPIEndpoints: a private API's VPCEndpointIds, as SAM spells
+// them, become the RestApi's EndpointConfiguration.VpcEndpointIds (AWS's
+// translator's output for this template).
+func TestPrivateAPIEndpoints(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      EndpointConfiguration:
+        Type: PRIVATE
+        VPCEndpointIds: [vpce-0123456789abcdef0]
+      DefinitionBody:
+        swagger: "2.0"
+        info: {title: private}
+        paths: {}
+`))
+	want(t, "endpoint configuration", r.props(t, "Api", tRestAPI)["EndpointConfiguration"],
+		map[string]any{"Types": []any{"PRIVATE"}, "VpcEndpointIds": []any{"vpce-0123456789abcdef0"}})
+}
+
+// TestRestAPIDomain: a REST API's Domain becomes a DomainName named by
+// the hash of the domain and a BasePathMapping to the API's stage per
+// base path, the certificate regional unless the endpoint is EDGE
+// (AWS's translator's output for these templates).
+func TestRestAPIDomain(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Domain:
+        DomainName: api.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        BasePath: [/, /v1]
+        SecurityPolicy: TLS_1_2
+  Edge:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+      Domain:
+        DomainName: www.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/2
+        EndpointConfiguration: EDGE
+`))
+	want(t, "regional domain", r.props(t, "ApiGatewayDomainName1bc412bb08", "AWS::ApiGateway::DomainName"), map[string]any{
+		"DomainName": "api.example.com", "RegionalCertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/1",
+		"EndpointConfiguration": map[string]any{"Types": []any{"REGIONAL"}}, "SecurityPolicy": "TLS_1_2",
+	})
+	for id, path := range map[string]string{"ApiBasePathMapping": "", "Apiv1BasePathMapping": "v1"} {
+		want(t, id, r.props(t, id, "AWS::ApiGateway::BasePathMapping"), map[string]any{
+			"DomainName": map[string]any{"Ref": "ApiGatewayDomainName1bc412bb08"}, "RestApiId": map[string]any{"Ref": "Api"},
+			"Stage": map[string]any{"Ref": "ApiprodStage"}, "BasePath": path,
+		})
+	}
+	const edge = "ApiGatewayDomainName068503358d"
+	want(t, "edge domain certificate", r.props(t, edge, "AWS::ApiGateway::DomainName")["CertificateArn"], "arn:aws:acm:us-east-1:000000000000:certificate/2")
+	want(t, "edge mapping", r.props(t, "EdgeBasePathMapping", "AWS::ApiGateway::BasePathMapping"), map[string]any{
+		"DomainName": map[string]any{"Ref": edge}, "RestApiId": map[string]any{"Ref": "Edge"}, "Stage": map[string]any{"Ref": "EdgeliveStage"},
+	})
+}
