@@ -524,7 +524,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// and targets in process.
 	pipesSvc, err := pipes.New(pipes.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Queues: queueSource{queues}, Streams: streamSource{ddb}, Kinesis: kinesisSource{streams},
-		Functions: lam, Call: a.call, Targets: route})
+		Functions: lam, Call: a.call, Targets: route, HTTP: pipesHTTP{bus}})
 	if err != nil {
 		fns.Close()
 		db.Close()
