@@ -3,7 +3,9 @@ package events
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -111,6 +113,14 @@ func (s *Service) callRestAPI(ctx context.Context, arn string, hp *HttpParameter
 	if err != nil {
 		return nil, errRestAPI.Withf("The API Gateway target %s cannot be invoked: %v.", arn, err)
 	}
+	// On AWS the request comes over HTTPS from an address of
+	// EventBridge's own; here EventBridge is this process, so it comes
+	// from the loopback address, and API Gateway sees it as its
+	// requestContext.identity.sourceIp and X-Forwarded-For.
+	req.RemoteAddr = restAPISourceAddr
+	req.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: req.URL.Hostname()}
+	req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey,
+		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 443}))
 	req.Header.Set("User-Agent", restAPIUserAgent)
 	req.Header.Set("Content-Type", apiDestContentType)
 	if hp != nil {
@@ -153,6 +163,10 @@ func (s *Service) CallHTTP(ctx context.Context, arn string, hp *HttpParameters, 
 	}
 	return nil, errAPIDest.Withf("%s is neither an API destination nor an API Gateway REST API.", arn)
 }
+
+// restAPISourceAddr is where an API Gateway target's request comes
+// from: EventBridge, in this process.
+const restAPISourceAddr = "127.0.0.1:0"
 
 // restAPIUserAgent is the User-Agent of EventBridge's requests to API
 // Gateway targets.
