@@ -524,7 +524,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// and targets in process.
 	pipesSvc, err := pipes.New(pipes.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Queues: queueSource{queues}, Streams: streamSource{ddb}, Kinesis: kinesisSource{streams},
-		Functions: lam, Call: a.call, Targets: route})
+		Functions: lam, Call: a.call, Targets: route, HTTP: pipesHTTP{bus}})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -573,7 +573,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	ts := taskSecrets{a: a, secrets: secrets, params: params}
 	containers, err := ecs.New(ecs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, LoadBalancers: serviceTargets{balancers}, Endpoint: a.taskEndpoint,
-		Roles: taskRoles{roles}, Logger: o.Logger,
+		Roles: taskRoles{roles}, Logger: o.Logger, Events: route,
 		SecretValues: ts, Parameters: ts, Objects: ts})
 	if err != nil {
 		fns.Close()

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/virga/virga/internal/events"
+	"github.com/virga/virga/internal/pipes"
 	"github.com/virga/virga/internal/s3"
 )
 
@@ -39,4 +41,17 @@ func (r restStages) Handler(apiID string) http.Handler {
 		return nil
 	}
 	return r.a.restAPIs.Handler(apiID)
+}
+
+// pipesHTTP lets EventBridge Pipes reach API destinations and API
+// Gateway REST APIs through EventBridge's one mechanism for them.
+type pipesHTTP struct{ bus *events.Service }
+
+func (p pipesHTTP) CallHTTP(ctx context.Context, arn string, hp *pipes.PipeTargetHttpParameters, body []byte) ([]byte, error) {
+	var params *events.HttpParameters
+	if hp != nil {
+		params = &events.HttpParameters{HeaderParameters: hp.HeaderParameters, PathParameterValues: hp.PathParameterValues,
+			QueryStringParameters: hp.QueryStringParameters}
+	}
+	return p.bus.CallHTTP(ctx, arn, params, body)
 }

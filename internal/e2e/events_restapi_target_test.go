@@ -31,6 +31,8 @@ Resources:
         def handler(event, context):
             print("GOT " + json.dumps({"path": event["path"], "method": event["httpMethod"],
                 "q": event["queryStringParameters"], "team": event["headers"].get("X-Team"),
+                "ip": event["requestContext"]["identity"]["sourceIp"], "xff": event["headers"].get("X-Forwarded-For"),
+                "proto": event["headers"].get("X-Forwarded-Proto"), "port": event["headers"].get("X-Forwarded-Port"),
                 "body": json.loads(event["body"])}))
             return {"statusCode": 200, "body": "ok"}
       Events:
@@ -85,9 +87,10 @@ func TestEventBridgeRuleToRestAPI(t *testing.T) {
 		t.Fatalf("PutEvents: %+v, %v", put, err)
 	}
 	var got struct {
-		Path, Method, Team string
-		Q                  map[string]string
-		Body               map[string]any
+		Path, Method, Team   string
+		IP, XFF, Proto, Port string
+		Q                    map[string]string
+		Body                 map[string]any
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for got.Path == "" {
@@ -111,5 +114,9 @@ func TestEventBridgeRuleToRestAPI(t *testing.T) {
 	if got.Path != "/orders/o-42" || got.Method != "POST" || got.Team != "blue" || got.Q["mode"] != "fast" || got.Q["kind"] != "created" ||
 		got.Body["id"] != "o-42" || got.Body["total"] != float64(7) {
 		t.Fatalf("the function got %+v", got)
+	}
+	// The request comes from EventBridge, over HTTPS.
+	if got.IP != "127.0.0.1" || got.XFF != "127.0.0.1" || got.Proto != "https" || got.Port != "443" {
+		t.Errorf("the request's source: %+v", got)
 	}
 }

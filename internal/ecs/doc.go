@@ -200,6 +200,12 @@
 // STOPPED tasks stay describable for an hour (ECS keeps them at least
 // that long), then the scheduler forgets them.
 //
+// Each change of a task's status, desired status or a container's
+// status sends an "ECS Task State Change" event (source aws.ecs) to the
+// default event bus through Events, its detail the task
+// (state_events.go). Service action, deployment and container instance
+// events are not sent.
+//
 // # The service scheduler (scheduler.go)
 //
 // Run reconciles every service each Tick and whenever something changes:

@@ -333,6 +333,7 @@ func (s *Service) save(t *task) {
 	if err := s.put(taskKey(t.ID), t); err != nil {
 		s.log.Error("ecs: saving a task", "task", t.ID, "err", err)
 	}
+	s.taskStateChanged(t)
 }
 
 // stopTimeout is the longest stopTimeout of a task's containers.

@@ -195,6 +195,7 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 	if err := s.put(taskKey(id), t); err != nil {
 		return nil, err
 	}
+	s.taskStateChanged(t)
 	s.tasks[id] = t
 	s.stops[id] = make(chan stopRequest, 1)
 	s.tasksWG.Add(1)
@@ -270,6 +271,7 @@ func (s *Service) requestStop(t *task, reason string, code TaskStopCode) error {
 	if err := s.put(taskKey(t.ID), t); err != nil {
 		return err
 	}
+	s.taskStateChanged(t)
 	if ch := s.stops[t.ID]; ch != nil {
 		select {
 		case ch <- stopRequest{}:

@@ -9,6 +9,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
 )
@@ -33,6 +34,9 @@ type Service struct {
 	secretValues SecretValues
 	parameters   Parameters
 	objects      Objects
+	// events receives task state change events; nil sends none.
+	events      deliver.Deliverer
+	stateEvents stateEvents
 	// execCheck authorizes what the agent does with tasks' execution
 	// roles (EnforceExecutionRoles); nil uses virga's own rights.
 	execCheck ExecutionCheck
@@ -87,7 +91,10 @@ type Deps struct {
 	SecretValues SecretValues
 	Parameters   Parameters
 	Objects      Objects
-	Logger       *slog.Logger
+	// Events is where task state change events go (the default event
+	// bus); nil sends none.
+	Events deliver.Deliverer
+	Logger *slog.Logger
 	// Tick is how often the service scheduler looks at services and
 	// stopped tasks; zero is 100 ms.
 	Tick time.Duration
@@ -104,7 +111,7 @@ func New(d Deps) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, roles: d.Roles, secretValues: d.SecretValues, parameters: d.Parameters, objects: d.Objects, endpoint: d.Endpoint, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
+		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, roles: d.Roles, secretValues: d.SecretValues, parameters: d.Parameters, objects: d.Objects, events: d.Events, endpoint: d.Endpoint, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
 		clusters: map[string]*cluster{}, families: map[string]*family{}, tasks: map[string]*task{},
 		services: map[string]*service{}, stops: map[string]chan stopRequest{}, secrets: map[string]string{}, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel}

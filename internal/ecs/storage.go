@@ -56,6 +56,9 @@ type task struct {
 	// stats reads its containers' usage while it runs (the runtime's
 	// StatsReporter, when it is one); not kept.
 	stats StatsReporter
+	// sentState is the statuses its last state change event showed
+	// (state_events.go); not kept.
+	sentState string
 }
 
 // service is a service and the scheduler's memory of it.

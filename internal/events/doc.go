@@ -105,8 +105,12 @@
 // event as its input), CloudWatch Logs log groups, Kinesis data streams,
 // API destinations and API Gateway REST API stages. An API Gateway
 // target (restapi_target.go) is called in process, through the stage's
-// data plane, with the target's input as the request's body; its
-// RoleArn is not checked (execute-api:Invoke). HttpParameters values
+// data plane, with the target's input as the request's body, as a
+// request over HTTPS (port 443) from the loopback address, which the
+// stage sees as its requestContext.identity.sourceIp and X-Forwarded-For
+// (on AWS, an address of EventBridge's); its RoleArn is not checked
+// (execute-api:Invoke). Package pipes reaches API destinations and API
+// Gateway stages through CallHTTP, the same requests. HttpParameters values
 // that are JSON paths ($.detail.id) are what they select in the event,
 // for API destinations and API Gateway targets alike. A Kinesis data stream target gets the target's input
 // as one record (PutRecord) whose partition key is what

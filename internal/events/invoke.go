@@ -87,25 +87,33 @@ func (s *Service) invocationOf(arn string) (*invocation, error) {
 // invokeAPIDestination makes one attempt at an API destination target.
 // It sets d.retryAfter from a Retry-After header.
 func (s *Service) invokeAPIDestination(ctx context.Context, d *delivery) error {
-	d.retryAfter, d.stop = 0, false
-	inv, err := s.invocationOf(deref(d.target.Arn))
+	var err error
+	_, d.retryAfter, d.stop, err = s.callAPIDestination(ctx, deref(d.target.Arn), d.target.HttpParameters, d.msg.Body)
+	return err
+}
+
+// callAPIDestination makes one request to an API destination and returns
+// the body of its 2xx answer. wait and stop are what a Retry-After
+// header of a throttling or failed answer asks.
+func (s *Service) callAPIDestination(ctx context.Context, arn string, hp *HttpParameters, input []byte) (answer []byte, wait time.Duration, stop bool, err error) {
+	inv, err := s.invocationOf(arn)
 	if err != nil {
-		return err
+		return nil, 0, false, err
 	}
-	req, err := s.apiDestRequest(ctx, inv, d.target.HttpParameters, d.msg.Body)
+	req, err := s.apiDestRequest(ctx, inv, hp, input)
 	if err != nil {
-		return err
+		return nil, 0, false, err
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {
 		e := errAPIDest.Withf("The request to the API destination endpoint failed: %v", err)
 		e.Fault = true
-		return e
+		return nil, 0, false, e
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseRead))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
+		return body, 0, false, nil
 	}
 	e := errAPIDest.Withf("The API destination endpoint answered with HTTP status %d.", resp.StatusCode)
 	if b := excerpt(body); b != "" {
@@ -115,12 +123,12 @@ func (s *Service) invokeAPIDestination(ctx context.Context, d *delivery) error {
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		e.Fault = resp.StatusCode >= 500
-		d.retryAfter, d.stop = retryAfter(resp.Header.Get("Retry-After"), s.clock.Now())
+		wait, stop = retryAfter(resp.Header.Get("Retry-After"), s.clock.Now())
 	case inv.conn.AuthType == authOAuth && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusProxyAuthRequired):
 		s.dropToken(inv.conn.Name)
 		e.Fault = true
 	}
-	return e
+	return nil, wait, stop, e
 }
 
 // apiDestRequest builds an API destination's request for one input.

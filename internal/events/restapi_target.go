@@ -3,7 +3,9 @@ package events
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -77,22 +79,27 @@ func restAPITarget(arn string, values []string) (apiID, method, path string, err
 
 // invokeRestAPI makes one attempt at an API Gateway target.
 func (s *Service) invokeRestAPI(ctx context.Context, d *delivery) error {
-	arn := deref(d.target.Arn)
-	hp := d.target.HttpParameters
+	_, err := s.callRestAPI(ctx, deref(d.target.Arn), d.target.HttpParameters, d.msg.Body)
+	return err
+}
+
+// callRestAPI makes one request to an API Gateway REST API stage and
+// returns the body of its 2xx answer.
+func (s *Service) callRestAPI(ctx context.Context, arn string, hp *HttpParameters, input []byte) ([]byte, error) {
 	var values []string
 	if hp != nil {
 		values = hp.PathParameterValues
 	}
 	apiID, method, path, err := restAPITarget(arn, values)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var h http.Handler
 	if s.restAPIs != nil {
 		h = s.restAPIs.Handler(apiID)
 	}
 	if h == nil {
-		return errRestAPI.Withf("The REST API %s does not exist.", apiID)
+		return nil, errRestAPI.Withf("The REST API %s does not exist.", apiID)
 	}
 	target := "https://" + apiID + ".execute-api.localhost" + path
 	if hp != nil && len(hp.QueryStringParameters) > 0 {
@@ -102,10 +109,18 @@ func (s *Service) invokeRestAPI(ctx context.Context, d *delivery) error {
 		}
 		target += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(d.msg.Body))
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(input))
 	if err != nil {
-		return errRestAPI.Withf("The API Gateway target %s cannot be invoked: %v.", arn, err)
+		return nil, errRestAPI.Withf("The API Gateway target %s cannot be invoked: %v.", arn, err)
 	}
+	// On AWS the request comes over HTTPS from an address of
+	// EventBridge's own; here EventBridge is this process, so it comes
+	// from the loopback address, and API Gateway sees it as its
+	// requestContext.identity.sourceIp and X-Forwarded-For.
+	req.RemoteAddr = restAPISourceAddr
+	req.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: req.URL.Hostname()}
+	req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey,
+		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 443}))
 	req.Header.Set("User-Agent", restAPIUserAgent)
 	req.Header.Set("Content-Type", apiDestContentType)
 	if hp != nil {
@@ -118,7 +133,7 @@ func (s *Service) invokeRestAPI(ctx context.Context, d *delivery) error {
 	resp := rec.Result()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseRead))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
+		return body, nil
 	}
 	e := errRestAPI.Withf("The API Gateway target answered with HTTP status %d.", resp.StatusCode)
 	if b := excerpt(body); b != "" {
@@ -126,8 +141,32 @@ func (s *Service) invokeRestAPI(ctx context.Context, d *delivery) error {
 	}
 	e.Status = resp.StatusCode
 	e.Fault = resp.StatusCode >= 500
-	return e
+	return nil, e
 }
+
+// CallHTTP makes one request to an API destination or an API Gateway
+// REST API stage, named by its ARN, as a rule's target of that kind
+// makes it, with input as its body, and returns the body of its 2xx
+// answer (EventBridge Pipes' API destination and API Gateway targets
+// and enrichments). HttpParameters' values are used as they are: the
+// caller resolves their JSON paths. Any other answer, or a request that
+// cannot be made, is an *apierr.Error whose Status is the answer's and
+// whose Fault marks an answer worth retrying. An API destination's
+// InvocationRateLimitPerSecond is not applied.
+func (s *Service) CallHTTP(ctx context.Context, arn string, hp *HttpParameters, input []byte) ([]byte, error) {
+	switch {
+	case isAPIDestination(arn):
+		answer, _, _, err := s.callAPIDestination(ctx, arn, hp, input)
+		return answer, err
+	case isRestAPI(arn):
+		return s.callRestAPI(ctx, arn, hp, input)
+	}
+	return nil, errAPIDest.Withf("%s is neither an API destination nor an API Gateway REST API.", arn)
+}
+
+// restAPISourceAddr is where an API Gateway target's request comes
+// from: EventBridge, in this process.
+const restAPISourceAddr = "127.0.0.1:0"
 
 // restAPIUserAgent is the User-Agent of EventBridge's requests to API
 // Gateway targets.

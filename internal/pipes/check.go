@@ -22,7 +22,9 @@ func sourceKind(arn string) string {
 
 // targetKind tells targets and enrichments apart by ARN: "lambda",
 // "states", "sqs", "sns", "events" (an event bus), "kinesis", "logs" (a
-// log group); "" for any other.
+// log group), "api-destination" (an EventBridge API destination),
+// "execute-api" (an API Gateway REST API's stage, method and path); ""
+// for any other.
 func targetKind(arn string) string {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
@@ -44,6 +46,14 @@ func targetKind(arn string) string {
 		if strings.HasPrefix(res, "event-bus/") {
 			return "events"
 		}
+		if strings.HasPrefix(res, "api-destination/") {
+			return "api-destination"
+		}
+	case "execute-api":
+		// API/STAGE/METHOD[/PATH]
+		if strings.Count(res, "/") >= 2 {
+			return "execute-api"
+		}
 	case "kinesis":
 		if strings.HasPrefix(res, "stream/") {
 			return "kinesis"
@@ -56,15 +66,26 @@ func targetKind(arn string) string {
 	return ""
 }
 
+// isHTTP reports whether a target or enrichment kind is reached by an
+// HTTP request (HttpParameters).
+func isHTTP(kind string) bool { return kind == "api-destination" || kind == "execute-api" }
+
 // checkPipe applies the rules a pipe must meet beyond its shapes'
 // constraints.
 func checkPipe(r *pipeRecord) error {
 	if err := checkSource(r); err != nil {
 		return err
 	}
+	enrichment := targetKind(r.Enrichment)
 	if r.Enrichment != "" {
-		if k := targetKind(r.Enrichment); k != "lambda" && k != "states" {
-			return invalid("virga does not support the enrichment %s: enrichments are Lambda functions and Step Functions state machines.", r.Enrichment)
+		if k := enrichment; k != "lambda" && k != "states" && !isHTTP(k) {
+			return invalid("virga does not support the enrichment %s: enrichments are Lambda functions, Step Functions state machines, API destinations and API Gateway REST APIs.", r.Enrichment)
+		}
+		// "If you configure a pipe with an enrichment or target that
+		// doesn't support batching, you won't be able to activate
+		// batching on the source."
+		if isHTTP(enrichment) && sourceBatchSize(r) > 1 {
+			return invalid("The batch size %d is greater than the enrichment %s supports (1).", sourceBatchSize(r), r.Enrichment)
 		}
 	}
 	if p := r.EnrichmentParameters; p != nil {
@@ -73,8 +94,8 @@ func checkPipe(r *pipeRecord) error {
 				return invalid("EnrichmentParameters.InputTemplate: %v.", err)
 			}
 		}
-		if p.HttpParameters != nil {
-			return invalid("virga does not support EnrichmentParameters.HttpParameters: API destination and API Gateway enrichments are not supported.")
+		if p.HttpParameters != nil && !isHTTP(enrichment) {
+			return invalid("EnrichmentParameters.HttpParameters cannot be used with the enrichment %s.", r.Enrichment)
 		}
 	}
 	return checkTarget(r)
@@ -138,8 +159,10 @@ func checkSource(r *pipeRecord) error {
 
 // targetBatchLimits are the largest batches the targets that take
 // events in batches take ("Supported batchable targets" in Pipes'
-// batching documentation); Lambda and Step Functions take any batch.
-var targetBatchLimits = map[string]int{"logs": 10000, "events": 10, "kinesis": 500, "sns": 10, "sqs": 10}
+// batching documentation); Lambda and Step Functions take any batch, and
+// API destinations and API Gateway, which do not batch, one event.
+var targetBatchLimits = map[string]int{"logs": 10000, "events": 10, "kinesis": 500, "sns": 10, "sqs": 10,
+	"api-destination": 1, "execute-api": 1}
 
 // sourceBatchSize is the BatchSize a pipe's source parameters give, 0
 // when they give none.
@@ -163,11 +186,16 @@ func sourceBatchSize(r *pipeRecord) int {
 func checkTarget(r *pipeRecord) error {
 	kind := targetKind(r.Target)
 	if kind == "" {
-		return invalid("virga does not support the target %s: targets are Lambda functions, Step Functions state machines, SQS queues, SNS topics, event buses, Kinesis streams and CloudWatch Logs log groups.", r.Target)
+		return invalid("virga does not support the target %s: targets are Lambda functions, Step Functions state machines, SQS queues, SNS topics, event buses, Kinesis streams, CloudWatch Logs log groups, API destinations and API Gateway REST APIs.", r.Target)
 	}
 	tp := r.TargetParameters
 	if tp == nil {
 		tp = &PipeTargetParameters{}
+	}
+	// HttpParameters serve both kinds of HTTP target.
+	paramsKind := kind
+	if isHTTP(kind) {
+		paramsKind = "http"
 	}
 	for _, p := range []struct {
 		name, kind string
@@ -181,11 +209,11 @@ func checkTarget(r *pipeRecord) error {
 		{"CloudWatchLogsParameters", "logs", tp.CloudWatchLogsParameters != nil},
 		{"BatchJobParameters", "", tp.BatchJobParameters != nil},
 		{"EcsTaskParameters", "", tp.EcsTaskParameters != nil},
-		{"HttpParameters", "", tp.HttpParameters != nil},
+		{"HttpParameters", "http", tp.HttpParameters != nil},
 		{"RedshiftDataParameters", "", tp.RedshiftDataParameters != nil},
 		{"SageMakerPipelineParameters", "", tp.SageMakerPipelineParameters != nil},
 	} {
-		if p.set && p.kind != kind {
+		if p.set && p.kind != paramsKind {
 			return invalid("TargetParameters.%s cannot be used with the target %s.", p.name, r.Target)
 		}
 	}

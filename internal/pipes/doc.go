@@ -52,7 +52,16 @@
 // and the detail type "Event from SOURCE-EVENT-SOURCE" (aws:sqs, ...)
 // unless EventBridgeEventBusParameters say otherwise. A Step Functions
 // target defaults to FIRE_AND_FORGET (StartExecution), a Lambda target to
-// REQUEST_RESPONSE (a synchronous invocation). A CloudWatch Logs target
+// REQUEST_RESPONSE (a synchronous invocation). API destinations and API
+// Gateway REST APIs (arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/
+// PATH), as targets and enrichments, are called by package events' one
+// mechanism for them (the request a rule's target of that kind makes),
+// one request per event with the event as its body; HttpParameters'
+// values that are JSON paths select in the event before the step's
+// input template, and an enrichment's answer is the events that go on.
+// They do not batch: a BatchSize above 1 is refused, and such a pipe
+// reads one record at a time unless told otherwise. With --auth iam the
+// role must allow events:InvokeApiDestination or execute-api:Invoke. A CloudWatch Logs target
 // writes to LogStreamName, or, when it is not given, to a stream named
 // after the pipe; the stream is created when it is missing, and a
 // batch's events are sent in the order of their Timestamp.
@@ -118,10 +127,10 @@
 //
 // Sources other than SQS, DynamoDB Streams and Kinesis (Amazon MQ, MSK,
 // self-managed Kafka) and targets other than Lambda, Step Functions,
-// SQS, SNS, event buses, Kinesis and CloudWatch Logs (API destinations,
-// API Gateway, Batch, ECS, Firehose, Redshift, SageMaker, Inspector,
-// Timestream) are refused with ValidationException, and so are API
-// destination and API Gateway enrichments (HttpParameters).
+// SQS, SNS, event buses, Kinesis, CloudWatch Logs, API destinations and
+// API Gateway (Batch, ECS, Firehose, Redshift, SageMaker, Inspector,
+// Timestream) are refused with ValidationException. An API
+// destination's InvocationRateLimitPerSecond does not pace a pipe.
 // Each retry of a stream batch counts toward MaximumRetryAttempts,
 // halved or not, as virga's Lambda counts BisectBatchOnFunctionError's
 // retries; internal errors (a target virga cannot reach) count too,

@@ -58,11 +58,11 @@ func (s *Service) process(ctx context.Context, r *pipeRecord, records [][]byte) 
 			}
 			in = renderAll(t, events, tc)
 		}
-		out, err := s.invoke(ctx, r, r.Enrichment, "REQUEST_RESPONSE", jsonArray(in))
-		if err != nil {
+		var err error
+		if events, err = s.enrich(ctx, r, in, events); err != nil {
 			return done, fmt.Errorf("enrichment: %w", err)
 		}
-		if events = splitResult(out); len(events) == 0 {
+		if len(events) == 0 {
 			return allDone(done), nil
 		}
 		// An enrichment may return more events than it was given, but
@@ -197,6 +197,75 @@ func splitResult(out []byte) [][]byte {
 	return [][]byte{out}
 }
 
+// enrich runs the events (in, after the enrichment's input template;
+// original, before it) through the pipe's enrichment and returns the
+// events that go on. A Lambda function or state machine gets the batch
+// in one invocation; an API destination or API Gateway enrichment, which
+// does not batch, one request per event, what each answers being the
+// events it becomes.
+func (s *Service) enrich(ctx context.Context, r *pipeRecord, in, original [][]byte) ([][]byte, error) {
+	if !isHTTP(targetKind(r.Enrichment)) {
+		out, err := s.invoke(ctx, r, r.Enrichment, "REQUEST_RESPONSE", jsonArray(in))
+		if err != nil {
+			return nil, err
+		}
+		return splitResult(out), nil
+	}
+	var hp *PipeTargetHttpParameters
+	if p := r.EnrichmentParameters; p != nil && p.HttpParameters != nil {
+		hp = (*PipeTargetHttpParameters)(p.HttpParameters)
+	}
+	var events [][]byte
+	for i, e := range in {
+		out, err := s.callHTTP(ctx, r, r.Enrichment, hp, e, original[i])
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, splitResult(out)...)
+	}
+	return events, nil
+}
+
+// callHTTP makes an API destination's or API Gateway REST API's request
+// for one event (body), HttpParameters' JSON paths selecting in the
+// event as it was before any input template (original).
+func (s *Service) callHTTP(ctx context.Context, r *pipeRecord, arn string, hp *PipeTargetHttpParameters, body, original []byte) ([]byte, error) {
+	action := "execute-api:Invoke"
+	if targetKind(arn) == "api-destination" {
+		action = "events:InvokeApiDestination"
+	}
+	if err := s.allowed(ctx, r, action, arn); err != nil {
+		return nil, err
+	}
+	if s.http == nil {
+		return nil, fmt.Errorf("virga cannot call %s", arn)
+	}
+	return s.http.CallHTTP(ctx, arn, dynamicHTTP(hp, original), body)
+}
+
+// dynamicHTTP is HttpParameters for one event: each value (not a header's
+// name) that is a JSON path is what it selects in the event.
+func dynamicHTTP(hp *PipeTargetHttpParameters, event []byte) *PipeTargetHttpParameters {
+	if hp == nil {
+		return nil
+	}
+	out := &PipeTargetHttpParameters{}
+	for _, v := range hp.PathParameterValues {
+		out.PathParameterValues = append(out.PathParameterValues, dynamic(v, event))
+	}
+	for _, m := range []struct{ in, out *map[string]string }{
+		{&hp.HeaderParameters, &out.HeaderParameters}, {&hp.QueryStringParameters, &out.QueryStringParameters}} {
+		if *m.in == nil {
+			continue
+		}
+		*m.out = make(map[string]string, len(*m.in))
+		for k, v := range *m.in {
+			(*m.out)[k] = dynamic(v, event)
+		}
+	}
+	return out
+}
+
 // invoke runs a Lambda function or a Step Functions state machine with a
 // payload, synchronously (REQUEST_RESPONSE: the function's answer or the
 // execution's output) or not (FIRE_AND_FORGET).
@@ -323,6 +392,14 @@ func (s *Service) sendTarget(ctx context.Context, r *pipeRecord, events, origina
 				}
 			}
 			if err := s.targets.Deliver(ctx, r.Target, m); err != nil {
+				return done, err
+			}
+			done[i] = true
+		}
+		return done, nil
+	case "api-destination", "execute-api":
+		for i, e := range events {
+			if _, err := s.callHTTP(ctx, r, r.Target, tp.HttpParameters, e, original[i]); err != nil {
 				return done, err
 			}
 			done[i] = true

@@ -25,12 +25,25 @@ import (
 // parents are read, and settles its batches (BatchSize, default 100) as
 // settle.go describes: retried, bisected with AUTOMATIC_BISECT, and
 // given up on to the DeadLetterConfig queue or topic; with
-// ParallelizationFactor n, n batches of a shard at once.
+// ParallelizationFactor n, n batches of a shard at once. A pipe whose
+// target or enrichment is an API destination or API Gateway, which take
+// one event at a time, reads batches of one unless BatchSize says
+// otherwise (CreatePipe refuses a larger one).
 const (
 	queueDefaultBatch  = 10
 	streamDefaultBatch = 100
 	errorPause         = time.Second
 )
+
+// defaultBatch is the batch size a pipe reads when BatchSize is not
+// given: 1 when its target or enrichment does not batch, else the
+// source's default.
+func defaultBatch(r *pipeRecord, source int) int {
+	if isHTTP(targetKind(r.Target)) || isHTTP(targetKind(r.Enrichment)) {
+		return 1
+	}
+	return source
+}
 
 // read runs a pipe's reader until ctx ends; a stream reader writes its
 // checkpoints with save.
@@ -66,7 +79,7 @@ func filters(r *pipeRecord) []*eventpattern.Pattern {
 
 // readQueue is an SQS pipe's reader.
 func (s *Service) readQueue(ctx context.Context, r *pipeRecord) {
-	size, window := queueDefaultBatch, time.Duration(0)
+	size, window := defaultBatch(r, queueDefaultBatch), time.Duration(0)
 	if sp := r.SourceParameters; sp != nil && sp.SqsQueueParameters != nil {
 		if b := sp.SqsQueueParameters.BatchSize; b != nil {
 			size = int(*b)
@@ -141,7 +154,7 @@ type streamSettings struct {
 }
 
 func streamSettingsOf(r *pipeRecord) streamSettings {
-	st := streamSettings{policy: eventsource.FailurePolicy{BatchSize: streamDefaultBatch, MaxRetries: -1, RetryPause: errorPause}, lanes: 1}
+	st := streamSettings{policy: eventsource.FailurePolicy{BatchSize: defaultBatch(r, streamDefaultBatch), MaxRetries: -1, RetryPause: errorPause}, lanes: 1}
 	set := func(batch, window, age, retries, parallel *int32, bisect *OnPartialBatchItemFailureStreams, dlq *DeadLetterConfig) {
 		if batch != nil {
 			st.policy.BatchSize = int(*batch)

@@ -29,6 +29,14 @@ type Functions interface {
 // output the operation's shapes as JSON.
 type Caller func(ctx context.Context, service, op string, input map[string]any) (map[string]any, error)
 
+// HTTPTargets reach API destinations and API Gateway REST API stages
+// the way EventBridge's rules reach them: one request, its body the
+// event, its path values, query string and headers p's; the answer's
+// body when it is a 2xx, an error otherwise.
+type HTTPTargets interface {
+	CallHTTP(ctx context.Context, arn string, p *PipeTargetHttpParameters, body []byte) ([]byte, error)
+}
+
 // RoleCheck decides whether a session of roleARN may perform action on
 // resource (--auth iam).
 type RoleCheck func(ctx context.Context, roleARN, session, action, resource string) error
@@ -43,10 +51,11 @@ type Deps struct {
 	// Queues, Streams (DynamoDB Streams) and Kinesis are the sources.
 	Queues           eventsource.QueueSource
 	Streams, Kinesis eventsource.StreamSource
-	// Functions, Call and Targets reach enrichments and targets.
+	// Functions, Call, Targets and HTTP reach enrichments and targets.
 	Functions Functions
 	Call      Caller
 	Targets   deliver.Deliverer
+	HTTP      HTTPTargets
 }
 
 // Service is Amazon EventBridge Pipes.
@@ -62,6 +71,7 @@ type Service struct {
 	fns     Functions
 	call    Caller
 	targets deliver.Deliverer
+	http    HTTPTargets
 
 	// roleCheck and trust hold deliveries to the pipe's role (--auth
 	// iam); nil otherwise.
@@ -96,7 +106,7 @@ type entry struct {
 // New returns Pipes over the store, with the pipes it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		queues: d.Queues, streams: d.Streams, kinesis: d.Kinesis, fns: d.Functions, call: d.Call, targets: d.Targets,
+		queues: d.Queues, streams: d.Streams, kinesis: d.Kinesis, fns: d.Functions, call: d.Call, targets: d.Targets, http: d.HTTP,
 		pipes: map[string]*entry{}, log: slog.New(slog.DiscardHandler)}
 	err := scan(s.store, rootKey(s.account, "p"), func(v []byte) error {
 		var r pipeRecord
