@@ -99,6 +99,14 @@
 // DeploymentPreference, ALL_AT_ONCE unless given). UseAliasAsEventTarget
 // and the other event types are not supported.
 //
+// PropagateTags on a state machine (or in Globals.StateMachine) or an
+// Api puts its Tags on every resource generated for it whose type has
+// Tags in SAM's model (roles, queues, the state machine, REST APIs and
+// their stages, usage plans, API keys), replacing SAM's own tag as AWS's
+// translator does; a state machine's Api events that use the implicit
+// REST API add its tags to that API, which propagates them. A function's
+// PropagateTags is not supported yet (a warning says so).
+//
 // # What it does not do
 //
 // AWS::Serverless::Application becomes an AWS::CloudFormation::Stack
