@@ -18,10 +18,13 @@
 //
 // # What it does
 //
-// Globals (Function, Api, HttpApi, SimpleTable, StateMachine) are merged
-// into every resource of their type, implicit APIs included; a section
-// may set only the properties SAM lets Globals set (a state machine's
-// PropagateTags alone, a function's code only as CodeUri). A resource's scalar
+// Globals (Function, Api, HttpApi, SimpleTable, StateMachine,
+// LayerVersion) are merged into every resource of their type, implicit
+// APIs included; a section may set only the properties SAM lets Globals
+// set (a state machine's PropagateTags alone, a layer's
+// PublishLambdaVersion alone, a function's code only as CodeUri). A
+// WebSocketApi section is checked the same way, though an
+// AWS::Serverless::WebSocketApi is refused. A resource's scalar
 // replaces the global one, maps merge key by key with the resource
 // winning, and lists are the global entries followed by the resource's
 // (Architectures excepted: the resource's replaces it).
@@ -60,6 +63,11 @@
 //	AWS::Serverless::Connector  CONNECTORPolicy (AWS::IAM::ManagedPolicy on the source's role),
 //	(and Connectors attributes) or CONNECTORWriteLambdaPermission, CONNECTORQueuePolicy,
 //	                            CONNECTORTopicPolicy for sources without a role
+//
+// A layer with PublishLambdaVersion makes the functions that use it
+// with AutoPublishAliasAllProperties publish a new version when the
+// layer changes: their version's digest takes in the layer's properties
+// and its hashed logical ID.
 //
 // HASH is the first ten hexadecimal digits of a SHA-1 of what the
 // resource is made from (the API's document, the function's code, the
