@@ -92,3 +92,76 @@ func TestStepFunctionsRestart(t *testing.T) {
 		t.Errorf("resumed execution: %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
 	}
 }
+
+// TestStepFunctionsMapRunRestart stops virga while a Distributed Map
+// state's children wait and starts it again: the execution goes on
+// with the same Map Run (one ARN in ListMapRuns and in each
+// MapRunStarted, its first start date), which ends SUCCEEDED.
+func TestStepFunctionsMapRunRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	clk := clock.NewFake(time.Now())
+	c, stop := startSfnVirga(t, dir, clk)
+	ctx := context.Background()
+	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map",
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Sleep","States":{
+			"Sleep":{"Type":"Wait","Seconds":3600,"End":true}}},"End":true}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("sleepers"), Definition: aws.String(def), RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`[1,2]`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// waitChildren waits for the Map Run's two children to run.
+	waitChildren := func(c *sfn.Client) sfntypes.MapRunListItem {
+		r, _ := waitMapRun(t, c, aws.ToString(start.ExecutionArn), func(d *sfn.DescribeMapRunOutput) bool {
+			return d.Status == sfntypes.MapRunStatusRunning && d.ExecutionCounts.Running == 2
+		})
+		return r
+	}
+	before := waitChildren(c)
+	stop()
+	clk.Advance(time.Minute)
+	c, _ = startSfnVirga(t, dir, clk)
+	// The children run again from their start, and wait an hour (which
+	// a child may begin just after the clock moves: it moves again).
+	waitChildren(c)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		clk.Advance(2 * time.Hour)
+		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: start.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != sfntypes.ExecutionStatusRunning {
+			if d.Status != sfntypes.ExecutionStatusSucceeded {
+				t.Fatalf("resumed execution: %s %s", d.Status, aws.ToString(d.Cause))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the resumed execution did not end")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	list, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: start.ExecutionArn})
+	if err != nil || len(list.MapRuns) != 1 || aws.ToString(list.MapRuns[0].MapRunArn) != aws.ToString(before.MapRunArn) ||
+		!list.MapRuns[0].StartDate.Equal(aws.ToTime(before.StartDate)) {
+		t.Fatalf("Map Runs after the restart: %v %+v, want only %s", err, list, aws.ToString(before.MapRunArn))
+	}
+	d, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: before.MapRunArn})
+	if err != nil || d.Status != sfntypes.MapRunStatusSucceeded || d.ExecutionCounts.Succeeded != 2 || d.ExecutionCounts.Aborted != 0 {
+		t.Fatalf("resumed Map Run: %v %+v", err, d)
+	}
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h.Events {
+		if e.Type == sfntypes.HistoryEventTypeMapRunStarted && aws.ToString(e.MapRunStartedEventDetails.MapRunArn) != aws.ToString(before.MapRunArn) {
+			t.Errorf("MapRunStarted mapRunArn %s, want %s", aws.ToString(e.MapRunStartedEventDetails.MapRunArn), aws.ToString(before.MapRunArn))
+		}
+	}
+}

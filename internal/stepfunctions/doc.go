@@ -12,6 +12,7 @@
 //	("sfn", "alias", machine, alias)         → alias (JSON)
 //	("sfn", "branch", machine, execution, i) → branch i of the current top-level Parallel/Map state that succeeded (JSON)
 //	("sfn", "activity", name)                → activity (JSON)
+//	("sfn", "maprun", machine, uuid)         → Map Run (JSON), of standard executions
 //
 // Versions and aliases: a version is an immutable copy of the machine's
 // definition, role, logging and tracing, numbered from 1; numbers are
@@ -110,6 +111,24 @@
 // "(Service: NAME, Status Code: N, Request ID: ID)"; an action virga
 // does not have fails the task with States.Runtime. .waitForTaskToken
 // works as for the other integrations; .sync does not.
+//
+// Map Runs: each run of a Distributed Map state is a Map Run
+// (arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:UUID, the ARN of
+// its MapRunStarted event), kept in the store for standard executions
+// as its children start and end: ListMapRuns lists an execution's
+// (newest first), DescribeMapRun answers its status, dates, settings
+// and item and execution counts (with an ItemBatcher each child counts
+// once in executionCounts and its items in itemCounts; resultsWritten
+// counts what a ResultWriter exported; timedOut stays 0, a child that
+// times out counting as failed), and UpdateMapRun changes a running Map
+// Run's maxConcurrency (at once) and tolerated failure threshold (judged
+// when the children have ended); a Map Run that has ended is a
+// ValidationException. An execution resumed or redriven in a top-level
+// Distributed Map state goes on with that state's Map Run (same ARN
+// and start date; its children that had succeeded count as succeeded);
+// one stopped, or left behind by virga stopping, is ABORTED until then.
+// The messages of ResourceNotFound ("Map Run Does Not Exist: 'ARN'")
+// and of that ValidationException are virga's wording.
 //
 // A Distributed Map state's ItemReader reads its file through
 // Deps.Objects (virga's S3, in process, unchecked by the role), at most
@@ -214,8 +233,10 @@
 // tokens, the activity queues and the read-modify-write of machines and execution names;
 // run.mu guards one execution's record and its event counter;
 // Service.logMu the log streams opened; Service.statusMu the status
-// change events not sent yet. Lock order: Service.mu before run.mu
-// before Service.logMu and Service.statusMu.
+// change events not sent yet; Service.mapRunMu the running Map Runs.
+// Lock order: Service.mu before run.mu before Service.logMu,
+// Service.statusMu and Service.mapRunMu; run.mu before a Map Run's own
+// lock (package asl), which is never held while calling the service.
 //
 // A standard execution's history holds at most 25,000 events, as AWS's:
 // the 25,000th is ExecutionSucceeded or else ExecutionFailed with
@@ -240,10 +261,10 @@
 // integration pattern of the integrations other than
 // states:startExecution and ecs:runTask, the other ECS actions
 // (ecs:runTask only), and every integration not listed above (the task
-// fails with States.Runtime), Map Runs as resources (a Distributed Map
-// state's children run within its execution, see package asl:
-// DescribeMapRun, ListMapRuns and UpdateMapRun know none, and the
-// children are no executions of their own) and Map Run redrive, the rerun of a failed branch or
+// fails with States.Runtime), the children of a Distributed Map
+// state as executions of their own (they run within its execution, see
+// package asl, and no operation names them), a Map Run's redriveCount
+// and redriveDate, the rerun of a failed branch or
 // iteration from its failed state (it reruns from its start),
 // $$.Execution.RedriveTime, ValidateStateMachineDefinition, TestState,
 // variables in JSONPath states (JSONata states have them, see

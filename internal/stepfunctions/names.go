@@ -95,3 +95,14 @@ func executionName(arn string) (machine, name string, express, ok bool) {
 	}
 	return "", "", false, false
 }
+
+// mapRunName returns the machine's name and the UUID in a Map Run ARN
+// (arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:UUID).
+func mapRunName(arn string) (machine, id string, ok bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 8 || parts[0] != "arn" || parts[2] != "states" || parts[5] != "mapRun" || parts[7] == "" {
+		return "", "", false
+	}
+	machine, _, ok = strings.Cut(parts[6], "/")
+	return machine, parts[7], ok && machine != ""
+}

@@ -93,7 +93,7 @@ func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
 	// StopExecution or DeleteStateMachine may already be ending the
 	// execution, appending to its record under r.mu.
 	r.mu.Lock()
-	prev, atTime, atVars := e.Events, e.AtTime, e.AtVars
+	prev, atTime, atVars, mapRunARN := e.Events, e.AtTime, e.AtVars, e.MapRun
 	r.mu.Unlock()
 	ax := &asl.Execution{ID: e.ARN, Name: e.Name, RoleArn: e.RoleArn, MachineID: e.MachineARN,
 		MachineName: e.Machine, Start: e.Start, Input: execInput, RedriveCount: int(e.RedriveCount), Done: r.branchesDone}
@@ -104,6 +104,7 @@ func (s *Service) execute(ctx context.Context, r *run, input any, from string) {
 		if vars, err := asl.Decode([]byte(atVars)); err == nil {
 			ax.Vars, _ = vars.(map[string]any)
 		}
+		ax.MapRunARN = mapRunARN
 	}
 	out, err := asl.Run(runCtx, env, m, ax, from, input, prev)
 	r.mu.Lock()
@@ -326,7 +327,7 @@ func (x *execEnv) Checkpoint(state string, input any, vars map[string]any) {
 	defer x.r.mu.Unlock()
 	e := x.r.exec
 	e.At, e.AtInput, e.AtTime = state, asl.Encode(input), x.s.clock.Now()
-	e.AtVars = ""
+	e.AtVars, e.MapRun = "", ""
 	if len(vars) > 0 {
 		e.AtVars = asl.Encode(vars)
 	}
@@ -391,6 +392,42 @@ func (x *execEnv) WriteObject(ctx context.Context, bucket, key string, data []by
 		return err
 	}
 	return nil
+}
+
+// MapRunChanged keeps a standard execution's Map Run in the store as
+// it changes (its start date the first one's when a resumed or
+// redriven execution goes on with it), and the running ones in memory
+// for UpdateMapRun. A stopped execution's Map Runs still end ABORTED:
+// StopExecution and DeleteStateMachine wait for the execution's
+// goroutines before they return.
+func (x *execEnv) MapRunChanged(m *asl.MapRun) {
+	x.r.mu.Lock()
+	defer x.r.mu.Unlock()
+	e := x.r.exec
+	info := m.Info()
+	x.s.mapRunMu.Lock()
+	if info.Status == asl.MapRunRunning {
+		x.s.mapRuns[info.ARN] = m
+	} else {
+		delete(x.s.mapRuns, info.ARN)
+	}
+	x.s.mapRunMu.Unlock()
+	if e.Express {
+		return
+	}
+	machine, id, _ := mapRunName(info.ARN)
+	key := mapRunKey(machine, id)
+	if old, err := getJSON[mapRun](x.s.store, key); err == nil && old != nil {
+		info.Start = old.Start
+	}
+	kvs := []any{key, mapRun{MapRunInfo: info, Execution: e.ARN}}
+	if info.Top && e.MapRun != info.ARN && !x.r.stopped {
+		e.MapRun = info.ARN
+		kvs = append(kvs, execKey(e.Machine, e.Name), e)
+	}
+	if err := x.s.put(kvs...); err != nil {
+		x.s.log.Error("stepfunctions: recording a Map Run", "mapRun", info.ARN, "err", err)
+	}
 }
 
 func (x *execEnv) BranchesReset() {

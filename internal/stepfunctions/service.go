@@ -11,6 +11,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/stepfunctions/asl"
 	"github.com/virga/virga/internal/store"
 )
 
@@ -84,6 +85,11 @@ type Service struct {
 	activityQueue map[string][]*activityTask
 	activityWake  chan struct{}
 
+	// mapRunMu guards mapRuns, the Map Runs running now by ARN, which
+	// UpdateMapRun changes; taken after run.mu.
+	mapRunMu sync.Mutex
+	mapRuns  map[string]*asl.MapRun
+
 	logMu      sync.Mutex        // guards logStreams; taken after run.mu
 	logStreams map[string]string // the log stream each machine writes to, by group and machine
 }
@@ -119,7 +125,7 @@ func New(d Deps) *Service {
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		fns: d.Functions, call: d.Call, sdk: d.SDK, objects: d.Objects, log: d.Logger, logs: d.Logs, events: d.Events, statusWake: make(chan struct{}, 1), logStreams: map[string]string{}, base: ctx, stop: stop,
 		running: map[string]*run{}, tokens: map[string]*waiter{},
-		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{})}
+		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{}), mapRuns: map[string]*asl.MapRun{}}
 }
 
 // API returns Step Functions as the edge serves it.

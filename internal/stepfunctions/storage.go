@@ -109,6 +109,15 @@ type execution struct {
 	// Log is where the execution logs its events, from the
 	// LoggingConfiguration it started with; nil logs nothing.
 	Log *logTarget `json:"log,omitempty"`
+	// MapRun is the Map Run of the top-level Distributed Map state At:
+	// a resumed or redriven execution goes on with it.
+	MapRun string `json:"mapRun,omitempty"`
+}
+
+// mapRun is a Distributed Map state's Map Run as the store keeps it.
+type mapRun struct {
+	asl.MapRunInfo
+	Execution string `json:"execution"` // its execution's ARN
 }
 
 // redriveToken is a RedriveExecution clientToken: the same token within
@@ -172,6 +181,10 @@ func (s *Service) loadBranches(machine, name string) map[int]any {
 	})
 	return done
 }
+
+func mapRunPrefix(machine string) []byte { return keys.AppendString(base("maprun"), machine) }
+
+func mapRunKey(machine, id string) []byte { return keys.AppendString(mapRunPrefix(machine), id) }
 
 func base(kind string) []byte { return keys.AppendString(keys.AppendString(nil, "sfn"), kind) }
 
@@ -262,6 +275,7 @@ func (s *Service) deleteMachineData(name string) error {
 	// aliases associated with a state machine."
 	b.DeleteRange(versionPrefix(name), keys.PrefixEnd(versionPrefix(name)))
 	b.DeleteRange(aliasPrefix(name), keys.PrefixEnd(aliasPrefix(name)))
+	b.DeleteRange(mapRunPrefix(name), keys.PrefixEnd(mapRunPrefix(name)))
 	if err := b.Commit(); err != nil {
 		return err
 	}

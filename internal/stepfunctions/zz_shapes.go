@@ -194,6 +194,25 @@ type DescribeExecutionOutput struct {
 	RedriveStatusReason    *string                               `aws:"name=redriveStatusReason,max=262144"`
 }
 
+// DescribeMapRunInput is the DescribeMapRunInput shape of AWS's model.
+type DescribeMapRunInput struct {
+	MapRunArn *string `aws:"name=mapRunArn,required,min=1,max=2000"`
+}
+
+// DescribeMapRunOutput is the DescribeMapRunOutput shape of AWS's model.
+type DescribeMapRunOutput struct {
+	MapRunArn                  *string                `aws:"name=mapRunArn,required,min=1,max=2000"`
+	ExecutionArn               *string                `aws:"name=executionArn,required,min=1,max=256"`
+	Status                     *MapRunStatus          `aws:"name=status,required"`
+	StartDate                  *time.Time             `aws:"name=startDate,required"`
+	StopDate                   *time.Time             `aws:"name=stopDate"`
+	MaxConcurrency             *int32                 `aws:"name=maxConcurrency,required,min=0"`
+	ToleratedFailurePercentage *float32               `aws:"name=toleratedFailurePercentage,required,min=0,max=100"`
+	ToleratedFailureCount      *int64                 `aws:"name=toleratedFailureCount,required,min=0"`
+	ItemCounts                 *MapRunItemCounts      `aws:"name=itemCounts,required"`
+	ExecutionCounts            *MapRunExecutionCounts `aws:"name=executionCounts,required"`
+}
+
 // DescribeStateMachineAliasInput is the DescribeStateMachineAliasInput shape of AWS's model.
 type DescribeStateMachineAliasInput struct {
 	StateMachineAliasArn *string `aws:"name=stateMachineAliasArn,required,min=1,max=256"`
@@ -443,6 +462,19 @@ type ListExecutionsOutput struct {
 	NextToken  *string             `aws:"name=nextToken,min=1,max=3096"`
 }
 
+// ListMapRunsInput is the ListMapRunsInput shape of AWS's model.
+type ListMapRunsInput struct {
+	ExecutionArn *string `aws:"name=executionArn,required,min=1,max=256"`
+	MaxResults   *int32  `aws:"name=maxResults,min=0,max=1000"`
+	NextToken    *string `aws:"name=nextToken,min=1,max=1024"`
+}
+
+// ListMapRunsOutput is the ListMapRunsOutput shape of AWS's model.
+type ListMapRunsOutput struct {
+	MapRuns   []MapRunListItem `aws:"name=mapRuns,required"`
+	NextToken *string          `aws:"name=nextToken,min=1,max=1024"`
+}
+
 // ListStateMachineAliasesInput is the ListStateMachineAliasesInput shape of AWS's model.
 type ListStateMachineAliasesInput struct {
 	StateMachineArn *string `aws:"name=stateMachineArn,required,min=1,max=256"`
@@ -509,10 +541,43 @@ type MapIterationEventDetails struct {
 	Index *int32  `aws:"name=index,min=0"`
 }
 
+// MapRunExecutionCounts is the MapRunExecutionCounts shape of AWS's model.
+type MapRunExecutionCounts struct {
+	Pending        *int64 `aws:"name=pending,required,min=0"`
+	Running        *int64 `aws:"name=running,required,min=0"`
+	Succeeded      *int64 `aws:"name=succeeded,required,min=0"`
+	Failed         *int64 `aws:"name=failed,required,min=0"`
+	TimedOut       *int64 `aws:"name=timedOut,required,min=0"`
+	Aborted        *int64 `aws:"name=aborted,required,min=0"`
+	Total          *int64 `aws:"name=total,required,min=0"`
+	ResultsWritten *int64 `aws:"name=resultsWritten,required,min=0"`
+}
+
 // MapRunFailedEventDetails is the MapRunFailedEventDetails shape of AWS's model.
 type MapRunFailedEventDetails struct {
 	Error *string `aws:"name=error,max=256"`
 	Cause *string `aws:"name=cause,max=32768"`
+}
+
+// MapRunItemCounts is the MapRunItemCounts shape of AWS's model.
+type MapRunItemCounts struct {
+	Pending        *int64 `aws:"name=pending,required,min=0"`
+	Running        *int64 `aws:"name=running,required,min=0"`
+	Succeeded      *int64 `aws:"name=succeeded,required,min=0"`
+	Failed         *int64 `aws:"name=failed,required,min=0"`
+	TimedOut       *int64 `aws:"name=timedOut,required,min=0"`
+	Aborted        *int64 `aws:"name=aborted,required,min=0"`
+	Total          *int64 `aws:"name=total,required,min=0"`
+	ResultsWritten *int64 `aws:"name=resultsWritten,required,min=0"`
+}
+
+// MapRunListItem is the MapRunListItem shape of AWS's model.
+type MapRunListItem struct {
+	ExecutionArn    *string    `aws:"name=executionArn,required,min=1,max=256"`
+	MapRunArn       *string    `aws:"name=mapRunArn,required,min=1,max=2000"`
+	StateMachineArn *string    `aws:"name=stateMachineArn,required,min=1,max=256"`
+	StartDate       *time.Time `aws:"name=startDate,required"`
+	StopDate        *time.Time `aws:"name=stopDate"`
 }
 
 // MapRunStartedEventDetails is the MapRunStartedEventDetails shape of AWS's model.
@@ -774,6 +839,18 @@ type UntagResourceInput struct {
 type UntagResourceOutput struct {
 }
 
+// UpdateMapRunInput is the UpdateMapRunInput shape of AWS's model.
+type UpdateMapRunInput struct {
+	MapRunArn                  *string  `aws:"name=mapRunArn,required,min=1,max=2000"`
+	MaxConcurrency             *int32   `aws:"name=maxConcurrency,min=0"`
+	ToleratedFailurePercentage *float32 `aws:"name=toleratedFailurePercentage,min=0,max=100"`
+	ToleratedFailureCount      *int64   `aws:"name=toleratedFailureCount,min=0"`
+}
+
+// UpdateMapRunOutput is the UpdateMapRunOutput shape of AWS's model.
+type UpdateMapRunOutput struct {
+}
+
 // UpdateStateMachineAliasInput is the UpdateStateMachineAliasInput shape of AWS's model.
 type UpdateStateMachineAliasInput struct {
 	StateMachineAliasArn *string                        `aws:"name=stateMachineAliasArn,required,min=1,max=256"`
@@ -842,6 +919,14 @@ type LogLevel string
 // Values lists the values AWS accepts for LogLevel.
 func (LogLevel) Values() []string {
 	return []string{"ALL", "ERROR", "FATAL", "OFF"}
+}
+
+// MapRunStatus is the MapRunStatus enum of AWS's model.
+type MapRunStatus string
+
+// Values lists the values AWS accepts for MapRunStatus.
+func (MapRunStatus) Values() []string {
+	return []string{"RUNNING", "SUCCEEDED", "FAILED", "ABORTED"}
 }
 
 // StateMachineStatus is the StateMachineStatus enum of AWS's model.

@@ -18,10 +18,13 @@
 //
 // # What it does
 //
-// Globals (Function, Api, HttpApi, SimpleTable, StateMachine) are merged
-// into every resource of their type, implicit APIs included; a section
-// may set only the properties SAM lets Globals set (a state machine's
-// PropagateTags alone, a function's code only as CodeUri). A resource's scalar
+// Globals (Function, Api, HttpApi, SimpleTable, StateMachine,
+// LayerVersion) are merged into every resource of their type, implicit
+// APIs included; a section may set only the properties SAM lets Globals
+// set (a state machine's PropagateTags alone, a layer's
+// PublishLambdaVersion alone, a function's code only as CodeUri). A
+// WebSocketApi section is checked the same way, though an
+// AWS::Serverless::WebSocketApi is refused. A resource's scalar
 // replaces the global one, maps merge key by key with the resource
 // winning, and lists are the global entries followed by the resource's
 // (Architectures excepted: the resource's replaces it).
@@ -61,6 +64,11 @@
 //	(and Connectors attributes) or CONNECTORWriteLambdaPermission, CONNECTORQueuePolicy,
 //	                            CONNECTORTopicPolicy for sources without a role
 //
+// A layer with PublishLambdaVersion makes the functions that use it
+// with AutoPublishAliasAllProperties publish a new version when the
+// layer changes: their version's digest takes in the layer's properties
+// and its hashed logical ID.
+//
 // HASH is the first ten hexadecimal digits of a SHA-1 of what the
 // resource is made from (the API's document, the function's code, the
 // layer's content), so that a change makes a new deployment or version.
@@ -98,6 +106,14 @@
 // ID+"Alias"+NAME (an AWS::StepFunctions::StateMachineAlias with
 // DeploymentPreference, ALL_AT_ONCE unless given). UseAliasAsEventTarget
 // and the other event types are not supported.
+//
+// PropagateTags on a state machine (or in Globals.StateMachine) or an
+// Api puts its Tags on every resource generated for it whose type has
+// Tags in SAM's model (roles, queues, the state machine, REST APIs and
+// their stages, usage plans, API keys), replacing SAM's own tag as AWS's
+// translator does; a state machine's Api events that use the implicit
+// REST API add its tags to that API, which propagates them. A function's
+// PropagateTags is not supported yet (a warning says so).
 //
 // # What it does not do
 //

@@ -344,8 +344,16 @@ func TestGlobalsErrors(t *testing.T) {
 			"'Globals' section is invalid. 'ProvisionedThroughput' is not a supported property of 'SimpleTable'. Must be one of the following values - ['SSESpecification']",
 		},
 		{
+			"  LayerVersion:\n    Description: x\n",
+			"'Globals' section is invalid. 'Description' is not a supported property of 'LayerVersion'. Must be one of the following values - ['PublishLambdaVersion']",
+		},
+		{
+			"  WebSocketApi:\n    Name: x\n",
+			"'Globals' section is invalid. 'Name' is not a supported property of 'WebSocketApi'. Must be one of the following values - ['AccessLogSettings', 'ApiKeySelectionExpression', 'DefaultRouteSettings', 'DisableExecuteApiEndpoint', 'DisableSchemaValidation', 'Domain', 'FailOnWarnings', 'IpAddressType', 'PropagateTags', 'RouteSelectionExpression', 'RouteSettings', 'StageVariables', 'Tags']",
+		},
+		{
 			"  Queue:\n    Name: q\n",
-			"'Globals' section is invalid. 'Queue' is not supported. Must be one of the following values - ['Api', 'CapacityProvider', 'Function', 'HttpApi', 'SimpleTable', 'StateMachine']",
+			"'Globals' section is invalid. 'Queue' is not supported. Must be one of the following values - ['Api', 'CapacityProvider', 'Function', 'HttpApi', 'LayerVersion', 'SimpleTable', 'StateMachine', 'WebSocketApi']",
 		},
 	}
 	for _, c := range cases {

@@ -360,6 +360,9 @@ func (t *transformer) autoPublishAlias(f *function, code map[string]any) error {
 	hashed := []any{code, f.props["AutoPublishCodeSha256"]}
 	if truthy(f.props["AutoPublishAliasAllProperties"]) {
 		hashed = append(hashed, f.props)
+		if layers := t.publishedLayers(f.props["Layers"]); layers != nil {
+			hashed = append(hashed, layers)
+		}
 	}
 	version := f.id + "Version" + hashOf(hashed...)[:logicalIDHashLength]
 	versionProps := map[string]any{"FunctionName": ref(f.id)}

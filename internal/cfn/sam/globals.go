@@ -30,8 +30,14 @@ var globalsProperties = map[string][]string{
 		"PublishToLatestPublished", "VersionDeletionPolicy"},
 	"HttpApi": {"Auth", "AccessLogSettings", "StageVariables", "Tags", "CorsConfiguration", "DefaultRouteSettings",
 		"Domain", "RouteSettings", "FailOnWarnings", "PropagateTags"},
+	"LayerVersion": {"PublishLambdaVersion"},
 	"SimpleTable":  {"SSESpecification"},
 	"StateMachine": {"PropagateTags"},
+	// virga has no WebSocket APIs: the section is accepted, and an
+	// AWS::Serverless::WebSocketApi is refused where it stands.
+	"WebSocketApi": {"AccessLogSettings", "ApiKeySelectionExpression", "DefaultRouteSettings",
+		"DisableExecuteApiEndpoint", "DisableSchemaValidation", "Domain", "FailOnWarnings", "IpAddressType",
+		"PropagateTags", "RouteSelectionExpression", "RouteSettings", "StageVariables", "Tags"},
 }
 
 // globals holds the Globals section by section name ("Function", ...).

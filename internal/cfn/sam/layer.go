@@ -12,6 +12,7 @@ func (t *transformer) layer(id string, raw map[string]any) error {
 	if err != nil {
 		return err
 	}
+	props = t.globals.apply("LayerVersion", props)
 	uri, ok := props["ContentUri"]
 	if !ok {
 		return missingProperty(id, "ContentUri")
@@ -34,9 +35,6 @@ func (t *transformer) layer(id string, raw map[string]any) error {
 		}
 		retention = s
 	}
-	if _, ok := props["PublishLambdaVersion"]; ok {
-		t.warn(id, "PublishLambdaVersion is not supported by virga yet and was ignored")
-	}
 	newID := id + hashOf(out)[:logicalIDHashLength]
 	r := attributesOf(raw).mainResource(raw, "AWS::Lambda::LayerVersion", out)
 	r["DeletionPolicy"] = retention
@@ -45,4 +43,24 @@ func (t *transformer) layer(id string, raw map[string]any) error {
 	}
 	t.renames[id] = newID
 	return nil
+}
+
+// publishedLayers are what a function's version digest takes of its
+// layers that have PublishLambdaVersion (on the layer or in
+// Globals.LayerVersion): each one's properties and hashed logical ID, so
+// that a new layer version publishes a new function version.
+func (t *transformer) publishedLayers(layers any) []any {
+	resources, _ := t.tree["Resources"].(map[string]any)
+	var out []any
+	for _, l := range asList(layers) {
+		id, ok := refTarget(l)
+		if !ok || t.samTypes[id] != typeLayer {
+			continue
+		}
+		props := t.globals.apply("LayerVersion", asMap(asMap(resources[id])["Properties"]))
+		if truthy(props["PublishLambdaVersion"]) {
+			out = append(out, map[string]any{id: props, "LogicalId": t.renames[id]})
+		}
+	}
+	return out
 }

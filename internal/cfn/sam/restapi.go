@@ -304,7 +304,7 @@ func methodName(key string) string {
 // API, APIDeploymentHASH and APISTAGEStage.
 func (t *transformer) emitRestAPI(api *restAPI) error {
 	props := api.props
-	for _, p := range []string{"MergeDefinitions", "AlwaysDeploy", "PropagateTags"} {
+	for _, p := range []string{"MergeDefinitions", "AlwaysDeploy"} {
 		if _, ok := props[p]; ok {
 			t.warn(api.id, "%s is not supported by virga yet and was ignored", p)
 		}
@@ -399,7 +399,13 @@ func (t *transformer) emitRestAPI(api *restAPI) error {
 	if err := t.usagePlan(api, stageID); err != nil {
 		return err
 	}
-	return t.authorizerPermissions(api.id, api.attrs, asMap(asMap(props["Auth"])["Authorizers"]), false)
+	if err := t.authorizerPermissions(api.id, api.attrs, asMap(asMap(props["Auth"])["Authorizers"]), false); err != nil {
+		return err
+	}
+	if truthy(props["PropagateTags"]) {
+		t.propagateTags(api.id, asMap(props["Tags"]))
+	}
+	return nil
 }
 
 // binaryMediaTypes converts SAM's binary media types, which write "/" as

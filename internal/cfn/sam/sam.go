@@ -112,6 +112,10 @@ type transformer struct {
 	shared   *sharedPlan
 	httpAPIs map[string]*httpAPI
 
+	// generated lists the resources generated for each SAM resource
+	// (and implicit API), by its logical ID, in the order added.
+	generated map[string][]string
+
 	problems []*invalid
 	warnings []string
 }
@@ -283,7 +287,41 @@ func (t *transformer) add(owner, id string, r map[string]any) error {
 		return resourceError(owner, "The generated resource id [%s] is already used by another resource in the template.", id)
 	}
 	t.out[id] = r
+	if t.generated == nil {
+		t.generated = map[string][]string{}
+	}
+	t.generated[owner] = append(t.generated[owner], id)
 	return nil
+}
+
+// propagatedTagTypes are the generated resource types whose Tags
+// PropagateTags sets: those SAM's translator models with a Tags property
+// (of the types virga generates). Rules, schedules, permissions,
+// deployments, versions and aliases carry none.
+var propagatedTagTypes = set("AWS::IAM::Role", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::StepFunctions::StateMachine",
+	"AWS::Lambda::Function", "AWS::DynamoDB::Table", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage",
+	"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::DomainName")
+
+// propagateTags is PropagateTags: the template's tags replace the Tags
+// of every resource generated for owner that has them (SAM's own tag,
+// such as stateMachine:createdBy, included, as AWS's translator
+// replaces it too). Without tags nothing changes.
+func (t *transformer) propagateTags(owner string, tags map[string]any) {
+	if len(tags) == 0 {
+		return
+	}
+	for _, id := range t.generated[owner] {
+		r := asMap(t.out[id])
+		if typ, _ := r["Type"].(string); !propagatedTagTypes[typ] {
+			continue
+		}
+		props := asMap(r["Properties"])
+		if props == nil {
+			props = map[string]any{}
+			r["Properties"] = props
+		}
+		props["Tags"] = tagList(nil, cloneMap(tags))
+	}
 }
 
 // attributes are the resource attributes SAM passes from a SAM resource

@@ -310,3 +310,69 @@ Resources:
 		"Word":                      "hello",
 	})
 }
+
+// TestStateMachinePropagateTags follows AWS's translator: PropagateTags
+// (on the resource or in Globals.StateMachine) puts the state machine's
+// tags, in place of SAM's own, on every resource generated for it that
+// has Tags (the machine, its roles, its events' dead-letter queues, the
+// implicit REST API and its stage) and on no other (rules, schedules,
+// versions, aliases); a machine without tags keeps SAM's tag, and one
+// with PropagateTags false propagates nothing.
+func TestStateMachinePropagateTags(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  StateMachine:
+    PropagateTags: true
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Tags: {team: a, app: b}
+      AutoPublishAlias: live
+      Events:
+        Every:
+          Type: Schedule
+          Properties:
+            Schedule: rate(1 hour)
+            DeadLetterConfig: {Type: SQS}
+        Web:
+          Type: Api
+          Properties: {Path: /go, Method: post}
+  Bare:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Events:
+        Bus:
+          Type: EventBridgeRule
+          Properties: {Pattern: {source: [x]}}
+  Kept:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      PropagateTags: false
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Tags: {team: c}
+      Events:
+        Bus:
+          Type: EventBridgeRule
+          Properties: {Pattern: {source: [x]}}
+`))
+	tags := []any{map[string]any{"Key": "app", "Value": "b"}, map[string]any{"Key": "team", "Value": "a"}}
+	for id, typ := range map[string]string{"Flow": "AWS::StepFunctions::StateMachine", "FlowRole": tRole, "FlowEveryRole": tRole,
+		"FlowWebRole": tRole, "FlowEveryQueue": "AWS::SQS::Queue", "ServerlessRestApi": "AWS::ApiGateway::RestApi",
+		"ServerlessRestApiProdStage": "AWS::ApiGateway::Stage"} {
+		want(t, id+" tags", r.props(t, id, typ)["Tags"], tags)
+	}
+	for id, typ := range map[string]string{"FlowEvery": "AWS::Events::Rule", "FlowVersion": "AWS::StepFunctions::StateMachineVersion",
+		"FlowAliaslive": "AWS::StepFunctions::StateMachineAlias", "BareBusRole": tRole, "KeptBusRole": tRole} {
+		if tg, ok := r.props(t, id, typ)["Tags"]; ok {
+			t.Errorf("%s has tags %v", id, tg)
+		}
+	}
+	samTag := map[string]any{"Key": "stateMachine:createdBy", "Value": "SAM"}
+	want(t, "untagged machine's tags", r.props(t, "Bare", "AWS::StepFunctions::StateMachine")["Tags"], []any{samTag})
+	want(t, "unpropagated role's tags", r.props(t, "KeptRole", tRole)["Tags"], []any{samTag, map[string]any{"Key": "team", "Value": "c"}})
+}

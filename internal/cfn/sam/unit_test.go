@@ -664,3 +664,44 @@ Resources:
 		"DomainName": map[string]any{"Ref": edge}, "RestApiId": map[string]any{"Ref": "Edge"}, "Stage": map[string]any{"Ref": "EdgeliveStage"},
 	})
 }
+
+// TestGlobalsLayerVersionAndWebSocketApi: Globals may have LayerVersion
+// (PublishLambdaVersion) and WebSocketApi sections, as SAM's translator
+// allows. With PublishLambdaVersion a new layer version publishes a new
+// version of the functions that use it with AutoPublishAliasAllProperties
+// (as AWS's translator, checked with samtranslator, does); without it, it
+// does not.
+func TestGlobalsLayerVersionAndWebSocketApi(t *testing.T) {
+	t.Parallel()
+	tmpl := func(globals, content string) string {
+		return `Transform: AWS::Serverless-2016-10-31
+Globals:
+` + globals + `  WebSocketApi:
+    RouteSelectionExpression: $request.body.action
+    Tags: {a: b}
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties: {ContentUri: s3://bucket/` + content + `}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://bucket/code.zip
+      AutoPublishAlias: live
+      AutoPublishAliasAllProperties: true
+      Layers: [!Ref Shared]
+`
+	}
+	version := func(globals, content string) string {
+		return transformBody(t, []byte(tmpl(globals, content))).find(t, "FnVersion")
+	}
+	publish := "  LayerVersion:\n    PublishLambdaVersion: true\n"
+	if a, b := version(publish, "v1.zip"), version(publish, "v2.zip"); a == b {
+		t.Errorf("with PublishLambdaVersion a new layer kept the function's version %s", a)
+	}
+	if a, b := version("", "v1.zip"), version("", "v2.zip"); a != b {
+		t.Errorf("without PublishLambdaVersion a new layer changed the function's version: %s, %s", a, b)
+	}
+}

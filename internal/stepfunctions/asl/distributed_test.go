@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,22 +13,29 @@ import (
 // arn:aws:states:us-east-1:000000000000:stateMachine:sm.
 func runDistributed(t *testing.T, def, input string, task func(*TaskCall) (any, error)) (string, error, *testEnv) {
 	t.Helper()
+	env := &testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), task: task}
+	out, err := runDistributedIn(t, env, def, input)
+	return out, err, env
+}
+
+// runDistributedIn is runDistributed in env.
+func runDistributedIn(t *testing.T, env *testEnv, def, input string) (string, error) {
+	t.Helper()
 	m, err := Parse(def)
 	if err != nil {
-		t.Fatalf("Parse: %v", err)
+		return "", fmt.Errorf("Parse: %w", err)
 	}
 	in, err := Decode([]byte(input))
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), task: task}
 	exec := &Execution{ID: "arn:aws:states:us-east-1:000000000000:execution:sm:e1", Name: "e1",
 		MachineID: "arn:aws:states:us-east-1:000000000000:stateMachine:sm", MachineName: "sm", Start: env.now, Input: in}
 	out, err := Run(context.Background(), env, m, exec, "", in, 0)
 	if err != nil {
-		return "", err, env
+		return "", err
 	}
-	return Encode(out), nil, env
+	return Encode(out), nil
 }
 
 // TestDistributedMapBatches: a Map state in DISTRIBUTED mode runs each
@@ -189,5 +197,101 @@ func TestDistributedMapItemReader(t *testing.T) {
 		if _, err := Parse(def); err == nil {
 			t.Errorf("Parse accepted %s", bad)
 		}
+	}
+}
+
+// TestMapRunCounts: a Map Run counts its children and, with an
+// ItemBatcher, their items by status, notes its threshold and ends
+// SUCCEEDED within it.
+func TestMapRunCounts(t *testing.T) {
+	t.Parallel()
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","Label":"counts","MaxConcurrency":3,"ToleratedFailureCount":1,
+		"ItemBatcher":{"MaxItemsPerBatch":2},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+			"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.Items[0]","NumericEquals":3,"Next":"F"}],"Default":"S"},
+			"F":{"Type":"Fail","Error":"Bad"},"S":{"Type":"Succeed"}}},
+		"End":true}}}`
+	_, err, env := runDistributed(t, def, `[1,2,3,4,5]`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(env.mapRunInfo) != 1 {
+		t.Fatalf("%d Map Runs, want 1", len(env.mapRunInfo))
+	}
+	for arn, info := range env.mapRunInfo {
+		if !strings.HasPrefix(arn, "arn:aws:states:us-east-1:000000000000:mapRun:sm/counts:") ||
+			info.StateMachineARN != "arn:aws:states:us-east-1:000000000000:stateMachine:sm/counts" {
+			t.Errorf("ARN %s, state machine %s", arn, info.StateMachineARN)
+		}
+		if info.Status != MapRunSucceeded || info.Stop.IsZero() || info.MaxConcurrency != 3 || info.ToleratedFailureCount != 1 {
+			t.Errorf("Map Run %+v", info)
+		}
+		if want := (MapRunCounts{Succeeded: 2, Failed: 1, Total: 3}); info.Executions != want {
+			t.Errorf("executions %+v, want %+v", info.Executions, want)
+		}
+		if want := (MapRunCounts{Succeeded: 3, Failed: 2, Total: 5}); info.Items != want {
+			t.Errorf("items %+v, want %+v", info.Items, want)
+		}
+	}
+}
+
+// TestMapRunUpdate: UpdateMapRun's maxConcurrency takes effect while
+// the Map Run runs (children blocked at one at a time all start once
+// it is raised), and its tolerated failure count judges the Map Run at
+// its end.
+func TestMapRunUpdate(t *testing.T) {
+	t.Parallel()
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+			"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:000000000000:function:f","End":true}}},
+		"End":true}}}`
+	started := make(chan struct{}, 3)
+	release := make(chan struct{})
+	task := func(c *TaskCall) (any, error) {
+		started <- struct{}{}
+		<-release
+		return nil, &Failure{Name: "Bad"}
+	}
+	env := &testEnv{now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), task: task}
+	done := make(chan error, 1)
+	go func() {
+		_, err := runDistributedIn(t, env, def, `[1,2,3]`)
+		done <- err
+	}()
+	select {
+	case <-started:
+	case err := <-done:
+		t.Fatalf("the execution ended before its first child started: %v", err)
+	}
+	var m *MapRun
+	env.mu.Lock()
+	for _, r := range env.mapRuns {
+		m = r
+	}
+	env.mu.Unlock()
+	if m == nil {
+		t.Fatal("no Map Run while its first child runs")
+	}
+	select {
+	case <-started:
+		t.Fatal("a second child started with MaxConcurrency 1")
+	default:
+	}
+	three, count := 3, int64(3)
+	if !m.Update(&three, nil, &count) {
+		t.Fatal("Update of a running Map Run answered false")
+	}
+	<-started
+	<-started
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("Map Run failed with 3 tolerated failures: %v", err)
+	}
+	info := m.Info()
+	if info.Status != MapRunSucceeded || info.MaxConcurrency != 3 || info.ToleratedFailureCount != 3 || info.Executions.Failed != 3 {
+		t.Errorf("Map Run %+v", info)
+	}
+	if m.Update(&three, nil, nil) {
+		t.Error("Update of an ended Map Run answered true")
 	}
 }

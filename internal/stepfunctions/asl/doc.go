@@ -27,7 +27,8 @@
 // batching. The children's events are not the execution's: its history
 // records MapRunStarted, with the Map Run's ARN
 // (arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:UUID, a UUID
-// standing for a missing Label), then MapRunSucceeded, or MapRunFailed
+// standing for a missing Label; the execution's own state, resumed or
+// redriven, keeps the ARN it had, Execution.MapRunARN), then MapRunSucceeded, or MapRunFailed
 // when the failed children exceed the tolerated failure threshold,
 // which fails the state with States.ExceedToleratedFailureThreshold
 // (the cause is virga's wording). The threshold is
@@ -36,7 +37,10 @@
 // either one exceeded fails the Map Run, and with neither a single
 // failure does. Every child runs to its end before the threshold is
 // judged (AWS may stop starting children once it is exceeded, so no
-// child is ever PENDING). The state's output holds each succeeded
+// child is ever PENDING at the end). The Map Run (MapRun) counts its
+// children and their items by status and tells the Env of each change
+// (Env.MapRunChanged); MapRun.Update changes its MaxConcurrency, which
+// the children not started yet obey, and its threshold. The state's output holds each succeeded
 // child's output and each failed child's execution result unchanged
 // (ExecutionArn, Name, Input, Status FAILED, Error, Cause, dates, as
 // Transformation NONE). A ResultWriter with Resource

@@ -96,6 +96,10 @@ type Env interface {
 	// again; BranchesReset forgets those of an earlier attempt.
 	BranchSucceeded(index int, output any)
 	BranchesReset()
+	// MapRunChanged is called when a Distributed Map state's Map Run
+	// starts, as its children start and end, when it is updated and
+	// when it ends.
+	MapRunChanged(m *MapRun)
 }
 
 // TaskCall is one run of a Task state's resource.
@@ -156,6 +160,9 @@ type Execution struct {
 	// first state run by Run (a Parallel or Map state) that succeeded
 	// before: they are not run again.
 	Done map[int]any
+	// MapRunARN is the Map Run of the first state run by Run (a
+	// Distributed Map state) before: it goes on, with the same ARN.
+	MapRunARN string
 }
 
 // Run runs machine m from state `from` (its StartAt when empty) with
@@ -163,7 +170,7 @@ type Execution struct {
 // first state follows.
 func Run(ctx context.Context, env Env, m *Machine, exec *Execution, from string, input any, prev int64) (out any, err error) {
 	defer recoverFailure(&err)
-	r := &runner{env: env, exec: exec, done: exec.Done}
+	r := &runner{env: env, exec: exec, done: exec.Done, mapRun: exec.MapRunARN}
 	t := &thread{r: r, prev: prev, vars: map[string]any{}, top: true}
 	for k, v := range exec.Vars {
 		t.vars[k] = v
@@ -189,6 +196,9 @@ type runner struct {
 	mu   sync.Mutex
 	// done is Execution.Done until the first state has run.
 	done map[int]any
+	// mapRun is Execution.MapRunARN until the first Distributed Map
+	// state of the execution's own has started.
+	mapRun string
 }
 
 // thread is one line of events: the execution, a Parallel branch or a
@@ -864,6 +874,15 @@ func inlineLimit(n int) int {
 // fanOut runs n branches with at most limit at a time (0: no limit); the
 // first failure cancels the others.
 func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.Context, i int, th *thread) (any, error)) ([]any, error) {
+	if limit <= 0 || limit > n {
+		limit = n
+	}
+	return t.fanOutLimited(ctx, n, newLimiter(limit), run)
+}
+
+// fanOutLimited is fanOut with a limiter whose limit may change while
+// it runs (UpdateMapRun's maxConcurrency).
+func (t *thread) fanOutLimited(ctx context.Context, n int, lim *limiter, run func(ctx context.Context, i int, th *thread) (any, error)) ([]any, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]any, n)
@@ -873,9 +892,6 @@ func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.
 		firstErr error
 		lastID   = t.prev
 	)
-	if limit <= 0 || limit > n {
-		limit = n
-	}
 	// The execution's own Parallel or Map state skips the branches that
 	// succeeded before it was redriven (or virga stopped), and records
 	// those that succeed now.
@@ -892,23 +908,18 @@ func (t *thread) fanOut(ctx context.Context, n, limit int, run func(ctx context.
 			}
 		}
 	}
-	sem := make(chan struct{}, max(limit, 1))
 	for i := 0; i < n; i++ {
 		if _, ok := done[i]; ok && t.top {
 			continue
 		}
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		if lim.acquire(ctx) != nil {
 			break
 		}
 		th := t.child()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
+			defer lim.release()
 			v, err := func() (v any, err error) {
 				defer recoverFailure(&err)
 				return run(ctx, i, th)
@@ -1071,32 +1082,29 @@ func (t *thread) mapRun(ctx context.Context, s *State, list []any, limit int, rs
 		}
 		inputs = batches(items, s.BatchMaxItems, s.BatchMaxBytes, shared)
 	}
-	label := s.Label
-	if label == "" {
-		label = t.r.env.UUID()
-	}
-	id := t.r.env.UUID()
-	childMachine := t.r.exec.MachineID + "/" + label
-	arn := strings.Replace(childMachine, ":stateMachine:", ":mapRun:", 1) + ":" + id
+	arn, childMachine, id := t.mapRunARN(s)
 	t.record(Event{Type: "MapRunStarted", MapRunArn: arn})
-	if limit <= 0 || limit > maxMapRunChildren {
-		limit = maxMapRunChildren
-	}
-	records, err := t.fanOut(ctx, len(inputs), limit, func(ctx context.Context, i int, th *thread) (any, error) {
+	m := t.startMapRun(arn, childMachine, inputs, s.BatchMaxItems > 0 || s.BatchMaxBytes > 0, limit, rs)
+	records, err := t.fanOutLimited(ctx, len(inputs), m.lim, func(ctx context.Context, i int, th *thread) (any, error) {
 		th.quiet = true
+		m.move(i, statusPending, statusRunning)
 		name := t.r.env.UUID()
 		start := t.r.env.Now()
 		out, err := th.machine(ctx, s.Processor, s.Processor.StartAt, inputs[i], 1)
 		if err != nil && ctx.Err() != nil {
+			m.move(i, statusRunning, statusAborted)
 			return nil, err
 		}
 		rec := childRecord(childMachine, name, inputs[i], out, err, start, t.r.env.Now())
 		if err != nil {
+			m.move(i, statusRunning, statusFailed)
 			return nil, &childFailed{record: rec, err: err}
 		}
+		m.move(i, statusRunning, statusSucceeded)
 		return rec, nil
 	})
 	if err != nil {
+		m.end(MapRunAborted, t.r.env.Now())
 		return nil, err
 	}
 	failed := 0
@@ -1119,26 +1127,90 @@ func (t *thread) mapRun(ctx context.Context, s *State, list []any, limit int, rs
 				var f *Failure
 				errors.As(err, &f)
 				t.record(Event{Type: "MapRunFailed", Error: str(f.Name), Cause: str(f.Cause)})
+				m.end(MapRunFailed, t.r.env.Now())
+			} else {
+				m.end(MapRunAborted, t.r.env.Now())
 			}
 			return nil, err
 		}
+		m.change(func(info *MapRunInfo) {
+			info.Items.ResultsWritten = info.Items.Succeeded + info.Items.Failed
+			info.Executions.ResultsWritten = info.Executions.Succeeded + info.Executions.Failed
+		})
 		out = res
 	} else if rw != nil {
 		out = transform(records, rw.Transformation)
 	} else {
 		out = transform(records, "COMPACT")
 	}
-	if rs.exceeded(failed, len(records)) {
+	if th := m.threshold(); th.exceeded(failed, len(records)) {
 		cause := fmt.Sprintf("The Map Run failed: %d of %d child workflow executions failed, more than the tolerated failure threshold", failed, len(records))
 		var f *Failure
 		if errors.As(firstErr, &f) && f.Name != "" {
 			cause += " (the first with " + f.Name + ")"
 		}
 		t.record(Event{Type: "MapRunFailed", Error: str(ErrExceedToleratedFailureThreshold), Cause: str(cause)})
+		m.end(MapRunFailed, t.r.env.Now())
 		return nil, &Failure{Name: ErrExceedToleratedFailureThreshold, Cause: cause}
 	}
 	t.record(Event{Type: "MapRunSucceeded"})
+	m.end(MapRunSucceeded, t.r.env.Now())
 	return out, nil
+}
+
+// mapRunARN names a Map Run of Distributed Map state s
+// (arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:UUID), the
+// children's workflow (arn:aws:states:REGION:ACCOUNT:stateMachine:MACHINE/LABEL)
+// and the UUID. The execution's own state, resumed or redriven, goes
+// on with the Map Run it had.
+func (t *thread) mapRunARN(s *State) (arn, childMachine, id string) {
+	if t.top {
+		arn, t.r.mapRun = t.r.mapRun, ""
+		if i := strings.LastIndex(arn, ":"); i > 0 {
+			return arn, strings.Replace(arn[:i], ":mapRun:", ":stateMachine:", 1), arn[i+1:]
+		}
+	}
+	label := s.Label
+	if label == "" {
+		label = t.r.env.UUID()
+	}
+	id = t.r.env.UUID()
+	childMachine = t.r.exec.MachineID + "/" + label
+	return strings.Replace(childMachine, ":stateMachine:", ":mapRun:", 1) + ":" + id, childMachine, id
+}
+
+// startMapRun starts counting a Map Run's children, all pending but
+// those a resumed or redriven execution's own state has run already;
+// batched says that each input is a batch of items.
+func (t *thread) startMapRun(arn, childMachine string, inputs []any, batched bool, limit int, rs *runSettings) *MapRun {
+	th := *rs
+	m := &MapRun{env: t.r.env, lim: newLimiter(mapRunLimit(limit)), rs: &th, sizes: make([]int64, len(inputs))}
+	info := MapRunInfo{ARN: arn, StateMachineARN: childMachine, Status: MapRunRunning, Start: t.r.env.Now(),
+		MaxConcurrency: max(limit, 0), Top: t.top}
+	if rs.hasPct {
+		info.ToleratedFailurePercentage = rs.pct
+	}
+	if rs.hasCount {
+		info.ToleratedFailureCount = int64(rs.count)
+	}
+	for i, in := range inputs {
+		m.sizes[i] = 1
+		if b, ok := in.(map[string]any); ok && batched {
+			items, _ := b["Items"].([]any)
+			m.sizes[i] = int64(len(items))
+		}
+		status := statusPending
+		if _, ok := t.r.done[i]; ok && t.top {
+			status = statusSucceeded
+		}
+		*info.Executions.count(status)++
+		*info.Items.count(status) += m.sizes[i]
+		info.Executions.Total++
+		info.Items.Total += m.sizes[i]
+	}
+	m.info = info
+	t.r.env.MapRunChanged(m)
+	return m
 }
 
 // childFailed is a Map Run's child workflow execution that failed: its

@@ -25,6 +25,20 @@ type testEnv struct {
 	branches map[int]any
 	// objects are what ReadObject reads, by "bucket/key".
 	objects map[string]string
+	// mapRuns are the Map Runs as MapRunChanged last saw them, by ARN.
+	mapRuns map[string]*MapRun
+	// mapRunInfo are their records as MapRunChanged last saw them.
+	mapRunInfo map[string]MapRunInfo
+}
+
+func (e *testEnv) MapRunChanged(m *MapRun) {
+	info := m.Info()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.mapRuns == nil {
+		e.mapRuns, e.mapRunInfo = map[string]*MapRun{}, map[string]MapRunInfo{}
+	}
+	e.mapRuns[info.ARN], e.mapRunInfo[info.ARN] = m, info
 }
 
 func (e *testEnv) Now() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
