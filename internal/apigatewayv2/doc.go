@@ -95,7 +95,12 @@
 // integrated and the client is told {"message": "Too Many Requests",
 // "connectionId": ..., "requestId": ...}. AWS documents the 429 and the
 // token buckets for WebSocket APIs; the message's wording follows the
-// Forbidden and Internal server error messages and is not sourced. Backends reach clients with
+// Forbidden and Internal server error messages and is not sourced.
+// Models (op_models.go) are a WebSocket API's JSON schemas, named by
+// routes' RequestModels and route responses' ResponseModels; names are
+// not checked against them, since templates create and delete a route
+// and the model it names in either order, and GetModelTemplate generates
+// a template copying a top-level object's properties. Backends reach clients with
 // the @connections API at /STAGE/@connections/ID on the same host
 // (wsconnections.go), signed for execute-api. A function finds it as on
 // AWS, at https://{requestContext.domainName}/{requestContext.stage}:
@@ -123,7 +128,8 @@
 //
 // For WebSocket APIs: Lambda authorizers, HTTP and AWS (non-proxy)
 // integrations, mapping templates (a MOCK integration answers its
-// integration response's template as written), models and API keys. IAM policies for
+// integration response's template as written), validating a message
+// against the model its route selects, and API keys. IAM policies for
 // routes (an AWS_IAM route, or function URL, requires a SigV4-signed
 // request and passes its signer to the function, as
 // requestContext.authorizer.iam in 2.0 events and requestContext.identity
@@ -132,7 +138,7 @@
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, models, and OpenAPI export. Their operations and
+// domain names and API mappings, and OpenAPI export. Their operations and
 // parameters answer NotImplementedException (501).
 //
 // # Concurrency
