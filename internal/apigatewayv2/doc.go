@@ -77,7 +77,9 @@
 // $connect, $disconnect, $default and the values of its route selection
 // expression ($request.body.NAME); their integrations are Lambda proxy
 // integrations, which get AWS's WebSocket event (eventType CONNECT,
-// MESSAGE or DISCONNECT), or MOCK integrations. The $connect route runs
+// MESSAGE or DISCONNECT), MOCK integrations, or AWS integrations that call
+// a service's API through request and response mapping templates, run by
+// REST APIs' mechanism (wsaws.go). The $connect route runs
 // before the handshake is answered: a status other than 2xx refuses the
 // connection with that status (502 when the function failed). A text
 // message goes to the route its route selection expression picks, else
@@ -126,9 +128,10 @@
 //
 // # Not supported yet
 //
-// For WebSocket APIs: Lambda authorizers, HTTP and AWS (non-proxy)
-// integrations, mapping templates (a MOCK integration answers its
-// integration response's template as written), validating a message
+// For WebSocket APIs: Lambda authorizers, HTTP integrations, mapping
+// templates of MOCK integrations (one answers its integration response's
+// template as written), request parameters other than an AWS
+// integration's constant headers, validating a message
 // against the model its route selects, and API keys. IAM policies for
 // routes (an AWS_IAM route, or function URL, requires a SigV4-signed
 // request and passes its signer to the function, as

@@ -290,6 +290,8 @@ func (s *Service) wsIntegrate(ctx context.Context, d *deployment, route *routeRe
 	switch integ.Type {
 	case "MOCK":
 		return mockResponse(integ)
+	case "AWS":
+		return s.wsAWSIntegration(ctx, integ, st, ev)
 	case "AWS_PROXY":
 	default:
 		return wsFailure()

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 	"golang.org/x/net/websocket"
 
@@ -207,4 +210,166 @@ func TestAPIGWv2Models(t *testing.T) {
 	}
 	_, err = gw.CreateModel(ctx, &apigatewayv2.CreateModelInput{ApiId: httpAPI.ApiId, Name: aws.String("Order"), Schema: &schema})
 	wantCode(err, "BadRequestException")
+}
+
+// snsOrderTemplate is the "WebSocket API to SNS" pattern: the sendOrder
+// route names a model, and its AWS integration publishes to a topic with
+// SNS's Publish action, the form body built by a request template from
+// the message and $context. A queue subscribed to the topic shows what
+// was published.
+const snsOrderTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  Inbox:
+    Type: AWS::SQS::Queue
+  InboxSubscription:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref Topic
+      Protocol: sqs
+      Endpoint: !GetAtt Inbox.Arn
+      RawMessageDelivery: true
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: !Sub "${AWS::StackName}-ws"
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: "$request.body.action"
+  PublishRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: [apigateway.amazonaws.com]}
+            Action: ["sts:AssumeRole"]
+      Policies:
+        - PolicyName: publish
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: ["sns:Publish"]
+                Resource: [!Ref Topic]
+  ConnectIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: MOCK
+      RequestTemplates:
+        "200": '{"statusCode":200}'
+      TemplateSelectionExpression: '200'
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $connect
+      Target: !Join [/, [integrations, !Ref ConnectIntegration]]
+  OrderRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: sendOrder
+      ModelSelectionExpression: $request.body.action
+      RequestModels:
+        sendOrder: order
+      Target: !Join [/, [integrations, !Ref OrderIntegration]]
+  OrderIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS
+      IntegrationUri: !Sub "arn:aws:apigateway:${AWS::Region}:sns:action/Publish"
+      CredentialsArn: !GetAtt PublishRole.Arn
+      IntegrationMethod: POST
+      RequestParameters:
+        integration.request.header.Content-Type: "'application/x-www-form-urlencoded'"
+      TemplateSelectionExpression: request.body.action
+      RequestTemplates:
+        $default:
+          Fn::Sub: |
+            #set($q = '"')
+            #set($item = $input.path('$.item'))
+            Action=Publish&TopicArn=$util.urlEncode("${Topic}")&Message=$util.urlEncode("{${!q}connection${!q}: ${!q}${!context.connectionId}${!q}, ${!q}item${!q}: ${!q}$item${!q}}")
+  OrderRouteResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref OrderRoute
+      RouteResponseKey: $default
+  OrderIntegrationResponse:
+    Type: AWS::ApiGatewayV2::IntegrationResponse
+    Properties:
+      ApiId: !Ref Api
+      IntegrationId: !Ref OrderIntegration
+      IntegrationResponseKey: $default
+  Order:
+    Type: AWS::ApiGatewayV2::Model
+    Properties:
+      ApiId: !Ref Api
+      ContentType: application/json
+      Name: order
+      Schema:
+        type: object
+        properties:
+          item: {type: string}
+        required: [item]
+  Deployment:
+    Type: AWS::ApiGatewayV2::Deployment
+    DependsOn: [ConnectRoute, OrderRoute]
+    Properties:
+      ApiId: !Ref Api
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      StageName: production
+      ApiId: !Ref Api
+      DeploymentId: !Ref Deployment
+Outputs:
+  ApiId:
+    Value: !Ref Api
+  InboxUrl:
+    Value: !Ref Inbox
+`
+
+// TestAPIGWv2WebSocketSNSStack deploys the WebSocket-to-SNS pattern and
+// publishes through it: the topic's subscriber gets the message the
+// request template built, and the two-way route answers SNS's Publish
+// response.
+func TestAPIGWv2WebSocketSNSStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ws-sns"), TemplateBody: aws.String(snsOrderTemplate),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}}); err != nil {
+		t.Fatal(err)
+	}
+	outs := createdStackOutputs(t, cf, "ws-sns")
+
+	ws, err := wsConnect(t, env, outs["ApiId"], "production", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	websocket.Message.Send(ws, `{"action":"sendOrder","item":"tea"}`)
+	var answer struct {
+		PublishResponse struct {
+			PublishResult struct{ MessageId string }
+		}
+	}
+	if got := wsReceive(t, ws); json.Unmarshal([]byte(got), &answer) != nil || answer.PublishResponse.PublishResult.MessageId == "" {
+		t.Fatalf("sendOrder answered %q", got)
+	}
+	got, err := sqs.NewFromConfig(env.Config).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(outs["InboxUrl"]), WaitTimeSeconds: 20})
+	if err != nil || len(got.Messages) != 1 {
+		t.Fatalf("subscriber got %+v %v", got, err)
+	}
+	var published struct{ Connection, Item string }
+	if err := json.Unmarshal([]byte(aws.ToString(got.Messages[0].Body)), &published); err != nil || published.Item != "tea" || published.Connection == "" {
+		t.Fatalf("published %q", aws.ToString(got.Messages[0].Body))
+	}
 }
