@@ -102,7 +102,12 @@
 // routes' RequestModels and route responses' ResponseModels; names are
 // not checked against them, since templates create and delete a route
 // and the model it names in either order, and GetModelTemplate generates
-// a template copying a top-level object's properties. Backends reach clients with
+// a template copying a top-level object's properties. A route with a
+// model selection expression validates each message against the model it
+// selects (RequestModels by the expression's value, else $default) with
+// REST APIs' JSON schema validator; a message that fails, or selects no
+// model, is not integrated and the client is told {"message": "Invalid
+// request body", ...}. Backends reach clients with
 // the @connections API at /STAGE/@connections/ID on the same host
 // (wsconnections.go), signed for execute-api. A function finds it as on
 // AWS, at https://{requestContext.domainName}/{requestContext.stage}:
@@ -131,8 +136,7 @@
 // For WebSocket APIs: Lambda authorizers, HTTP integrations, mapping
 // templates of MOCK integrations (one answers its integration response's
 // template as written), request parameters other than an AWS
-// integration's constant headers, validating a message
-// against the model its route selects, and API keys. IAM policies for
+// integration's constant headers, and API keys. IAM policies for
 // routes (an AWS_IAM route, or function URL, requires a SigV4-signed
 // request and passes its signer to the function, as
 // requestContext.authorizer.iam in 2.0 events and requestContext.identity

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/virga/virga/internal/apigateway"
 )
 
 // Models belong to WebSocket APIs: each is a JSON schema (draft 4) with a
@@ -193,4 +195,30 @@ func modelTemplate(schema string) string {
 	}
 	b.WriteString("}")
 	return b.String()
+}
+
+// validMessage reports whether a message satisfies the model its route
+// selects: the route's RequestModels entry keyed by what its model
+// selection expression evaluates to, else the $default entry. "If there
+// is no matching model and $default isn't defined, the validation
+// fails"; a route without a model selection expression validates
+// nothing. Models are the API's current ones, as routes name them.
+func validMessage(a *apiRecord, route *routeRecord, body []byte) bool {
+	if route.ModelSelection == "" {
+		return true
+	}
+	name, ok := route.RequestModels[selectionKey(route.ModelSelection, body)]
+	if !ok {
+		name, ok = route.RequestModels[defaultRouteKey]
+	}
+	m := modelNamed(a, name)
+	if !ok || m == nil {
+		return false
+	}
+	return apigateway.ValidBody(m.Schema, body, func(name string) (string, bool) {
+		if m := modelNamed(a, name); m != nil {
+			return m.Schema, true
+		}
+		return "", false
+	})
 }

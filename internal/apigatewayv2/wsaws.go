@@ -92,15 +92,21 @@ func (s *Service) wsAWSIntegration(ctx context.Context, integ *integrationRecord
 // template selection expression evaluates to against the payload (a
 // $request.body member, or the expression's text), else $default.
 func selectTemplate(templates map[string]string, expr string, payload []byte) (string, bool) {
-	key, ok := selectRouteKey(expr, payload)
-	if !ok {
-		key = strings.ReplaceAll(expr, `\$`, "$")
-	}
-	if t, ok := templates[key]; ok {
+	if t, ok := templates[selectionKey(expr, payload)]; ok {
 		return t, true
 	}
 	t, ok := templates[defaultRouteKey]
 	return t, ok
+}
+
+// selectionKey is what a template or model selection expression
+// evaluates to against a payload: a $request.body member, or the
+// expression's text, with \$ standing for $.
+func selectionKey(expr string, payload []byte) string {
+	if key, ok := selectRouteKey(expr, payload); ok {
+		return key
+	}
+	return strings.ReplaceAll(expr, `\$`, "$")
 }
 
 // integrationResponseFor is the integration response whose key, a

@@ -425,6 +425,11 @@ func (s *Service) handleMessage(c *wsConn, data []byte) {
 		c.send(wsError("Too Many Requests", c.id, ev.RequestContext.RequestID))
 		return
 	}
+	if !validMessage(a, route, data) {
+		// API Gateway's "Bad request body" gateway response.
+		c.send(wsError("Invalid request body", c.id, ev.RequestContext.RequestID))
+		return
+	}
 	res := s.wsIntegrate(context.Background(), d, route, st, ev)
 	if res.gateway {
 		c.send(wsError("Internal server error", c.id, ev.RequestContext.RequestID))

@@ -99,7 +99,8 @@ Outputs:
 
 // TestAPIGWv2WebSocketModelStack deploys a WebSocket API with an
 // AWS::ApiGatewayV2::Model, reads the model back with the model
-// operations, and talks to the route that names it.
+// operations, and talks to the route that names it, which validates
+// messages against it.
 func TestAPIGWv2WebSocketModelStack(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -137,6 +138,16 @@ func TestAPIGWv2WebSocketModelStack(t *testing.T) {
 	websocket.Message.Send(ws, `{"action":"sendOrder","Name":"Ada","Number":3}`)
 	if got := wsReceive(t, ws); got != `{"message": "order received"}` {
 		t.Fatalf("sendOrder answered %q", got)
+	}
+	// A message its model refuses is not integrated: Number is missing,
+	// then not an integer.
+	for _, msg := range []string{`{"action":"sendOrder","Name":"Ada"}`, `{"action":"sendOrder","Name":"Ada","Number":"3"}`} {
+		websocket.Message.Send(ws, msg)
+		var refused struct{ Message, ConnectionId, RequestId string }
+		if got := wsReceive(t, ws); json.Unmarshal([]byte(got), &refused) != nil || refused.Message != "Invalid request body" ||
+			refused.ConnectionId == "" || refused.RequestId == "" {
+			t.Fatalf("%s answered %q", msg, got)
+		}
 	}
 	ws.Close()
 
