@@ -232,7 +232,7 @@ func (s *Service) awsBackend(req *request, ir *integrationRequest) (backendAnswe
 		ans.selector = e.ErrorMessage
 		return ans, nil
 	}
-	service, action, path, ok := parseServiceURI(ig.URI)
+	service, action, path, ok := ParseServiceURI(ig.URI)
 	if !ok || s.aws == nil {
 		return backendAnswer{}, errIntegration
 	}
@@ -268,10 +268,10 @@ func (s *Service) awsBackend(req *request, ir *integrationRequest) (backendAnswe
 	return backendAnswer{selector: strconv.Itoa(res.StatusCode), header: res.Header, body: body}, nil
 }
 
-// parseServiceURI splits an AWS integration URI,
+// ParseServiceURI splits an AWS integration URI,
 // arn:aws:apigateway:REGION:[SUBDOMAIN.]SERVICE:action/ACTION or
 // ...:path/PATH.
-func parseServiceURI(uri string) (service, action, path string, ok bool) {
+func ParseServiceURI(uri string) (service, action, path string, ok bool) {
 	parts := strings.SplitN(uri, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "apigateway" {
 		return "", "", "", false

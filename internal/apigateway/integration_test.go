@@ -12,14 +12,14 @@ func TestParseServiceURI(t *testing.T) {
 		"arn:aws:apigateway:us-east-1:mybucket.s3:path/key":                {"s3", "", "key"},
 		"arn:aws:apigateway:us-east-1:sns:action/Publish&TopicArn=arn:x:y": {"sns", "Publish", ""},
 	} {
-		s, a, p, ok := parseServiceURI(uri)
+		s, a, p, ok := ParseServiceURI(uri)
 		if !ok || [3]string{s, a, p} != want {
-			t.Errorf("parseServiceURI(%q) = %q %q %q %v, want %v", uri, s, a, p, ok, want)
+			t.Errorf("ParseServiceURI(%q) = %q %q %q %v, want %v", uri, s, a, p, ok, want)
 		}
 	}
 	for _, bad := range []string{"", "https://example.com", "arn:aws:apigateway:us-east-1:sqs:other/x", "arn:aws:apigateway:us-east-1::action/X", "arn:aws:lambda:us-east-1:sqs:path/x"} {
-		if _, _, _, ok := parseServiceURI(bad); ok {
-			t.Errorf("parseServiceURI(%q) accepted", bad)
+		if _, _, _, ok := ParseServiceURI(bad); ok {
+			t.Errorf("ParseServiceURI(%q) accepted", bad)
 		}
 	}
 }
@@ -36,7 +36,7 @@ func FuzzIntegrationURIs(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		parseServiceURI(s)
+		ParseServiceURI(s)
 		out := substitutePath(s, map[string]string{"a": "x"}, map[string]string{"b": "y"})
 		if !strings.Contains(s, "{") && out != s {
 			t.Fatalf("substitutePath(%q) = %q", s, out)

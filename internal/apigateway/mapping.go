@@ -18,9 +18,9 @@ import (
 // base64Decode), $context (what the proxy event's requestContext holds,
 // plus requestOverride and responseOverride) and $stageVariables.
 
-// contextMap is a requestContext as $context: its JSON, as Velocity
+// contextMap is a request context as $context: its JSON, as Velocity
 // values.
-func contextMap(rc requestContext) *velocity.Map {
+func contextMap(rc any) *velocity.Map {
 	if b, err := json.Marshal(rc); err == nil {
 		if v, err := velocity.ParseJSON(b); err == nil {
 			if m, ok := v.(*velocity.Map); ok {
@@ -32,10 +32,13 @@ func contextMap(rc requestContext) *velocity.Map {
 }
 
 // stageVariablesMap is $stageVariables: the stage's variables.
-func (req *request) stageVariablesMap() *velocity.Map {
+func (req *request) stageVariablesMap() *velocity.Map { return variablesMap(req.stageVars) }
+
+// variablesMap is a string map as Velocity values.
+func variablesMap(vars map[string]string) *velocity.Map {
 	m := velocity.NewMap()
-	for _, k := range slices.Sorted(maps.Keys(req.stageVars)) {
-		m.Put(k, req.stageVars[k])
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		m.Put(k, vars[k])
 	}
 	return m
 }
@@ -76,8 +79,24 @@ func (s *Service) renderTemplate(req *request, tmpl string, payload []byte) (str
 	return out, vars, nil
 }
 
+// RenderTemplate runs a mapping template outside a REST API's method
+// request, as WebSocket APIs run their integrations' templates: body is
+// $input's payload, context (encoded as JSON) is $context, stageVars are
+// $stageVariables, and $util is as in REST APIs. A message has no path,
+// query string or headers, so $input.params() is empty.
+func RenderTemplate(tmpl string, body []byte, context any, stageVars map[string]string) (string, error) {
+	t, err := velocity.Parse(tmpl)
+	if err != nil {
+		return "", err
+	}
+	return t.Execute(map[string]any{"input": &input{body: body}, "util": util{},
+		"context": contextMap(context), "stageVariables": variablesMap(stageVars)})
+}
+
 // input is $input.
 type input struct {
+	// req is the method request; nil for a template run outside one
+	// (RenderTemplate), which has no parameters.
 	req  *request
 	body []byte
 
@@ -126,6 +145,8 @@ func (in *input) Method(name string, args []any) (any, error) {
 		return v, nil
 	case name == "params" && len(args) == 0:
 		return in.params(), nil
+	case name == "params" && len(args) == 1 && in.req == nil:
+		return "", nil
 	case name == "params" && len(args) == 1:
 		want := velocity.String(args[0])
 		if v, ok := in.req.match.params[want]; ok {
@@ -147,8 +168,14 @@ func (in *input) Method(name string, args []any) (any, error) {
 
 // params is $input.params(): path, querystring and header maps.
 func (in *input) params() *velocity.Map {
-	r := in.req.r
 	out := velocity.NewMap()
+	if in.req == nil {
+		for _, k := range []string{"path", "querystring", "header"} {
+			out.Put(k, velocity.NewMap())
+		}
+		return out
+	}
+	r := in.req.r
 	path := velocity.NewMap()
 	for _, k := range slices.Sorted(maps.Keys(in.req.match.params)) {
 		path.Put(k, in.req.match.params[k])

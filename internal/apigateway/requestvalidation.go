@@ -84,7 +84,21 @@ func (s *Service) validateRequest(req *request) *gatewayError {
 // validBody reports whether a body satisfies a model. A model whose
 // schema is not JSON constrains nothing; a body that is not JSON fails.
 func (a *restAPI) validBody(m *model, body []byte) bool {
-	schema, err := decodeNumbers([]byte(m.Schema))
+	return ValidBody(m.Schema, body, func(name string) (string, bool) {
+		target := a.Models[name]
+		if target == nil {
+			return "", false
+		}
+		return target.Schema, true
+	})
+}
+
+// ValidBody reports whether body satisfies schema, a model's JSON schema
+// (draft 4), as API Gateway validates a request body against a model; a
+// $ref to another model is found by its name with models. A schema that
+// is not JSON constrains nothing; a body that is not JSON fails.
+func ValidBody(schema string, body []byte, models func(name string) (schema string, ok bool)) bool {
+	s, err := decodeNumbers([]byte(schema))
 	if err != nil {
 		return true
 	}
@@ -92,12 +106,12 @@ func (a *restAPI) validBody(m *model, body []byte) bool {
 	if err != nil {
 		return false
 	}
-	return validJSON(schema, doc, func(ref string) (any, bool) {
-		target := a.Models[modelRef(ref)]
-		if target == nil {
+	return validJSON(s, doc, func(ref string) (any, bool) {
+		target, ok := models(modelRef(ref))
+		if !ok {
 			return nil, false
 		}
-		s, err := decodeNumbers([]byte(target.Schema))
+		s, err := decodeNumbers([]byte(target))
 		return s, err == nil
 	})
 }

@@ -77,7 +77,9 @@
 // $connect, $disconnect, $default and the values of its route selection
 // expression ($request.body.NAME); their integrations are Lambda proxy
 // integrations, which get AWS's WebSocket event (eventType CONNECT,
-// MESSAGE or DISCONNECT), or MOCK integrations. The $connect route runs
+// MESSAGE or DISCONNECT), MOCK integrations, or AWS integrations that call
+// a service's API through request and response mapping templates, run by
+// REST APIs' mechanism (wsaws.go). The $connect route runs
 // before the handshake is answered: a status other than 2xx refuses the
 // connection with that status (502 when the function failed). A text
 // message goes to the route its route selection expression picks, else
@@ -95,7 +97,17 @@
 // integrated and the client is told {"message": "Too Many Requests",
 // "connectionId": ..., "requestId": ...}. AWS documents the 429 and the
 // token buckets for WebSocket APIs; the message's wording follows the
-// Forbidden and Internal server error messages and is not sourced. Backends reach clients with
+// Forbidden and Internal server error messages and is not sourced.
+// Models (op_models.go) are a WebSocket API's JSON schemas, named by
+// routes' RequestModels and route responses' ResponseModels; names are
+// not checked against them, since templates create and delete a route
+// and the model it names in either order, and GetModelTemplate generates
+// a template copying a top-level object's properties. A route with a
+// model selection expression validates each message against the model it
+// selects (RequestModels by the expression's value, else $default) with
+// REST APIs' JSON schema validator; a message that fails, or selects no
+// model, is not integrated and the client is told {"message": "Invalid
+// request body", ...}. Backends reach clients with
 // the @connections API at /STAGE/@connections/ID on the same host
 // (wsconnections.go), signed for execute-api. A function finds it as on
 // AWS, at https://{requestContext.domainName}/{requestContext.stage}:
@@ -121,9 +133,10 @@
 //
 // # Not supported yet
 //
-// For WebSocket APIs: Lambda authorizers, HTTP and AWS (non-proxy)
-// integrations, mapping templates (a MOCK integration answers its
-// integration response's template as written), models and API keys. IAM policies for
+// For WebSocket APIs: Lambda authorizers, HTTP integrations, mapping
+// templates of MOCK integrations (one answers its integration response's
+// template as written), request parameters other than an AWS
+// integration's constant headers, and API keys. IAM policies for
 // routes (an AWS_IAM route, or function URL, requires a SigV4-signed
 // request and passes its signer to the function, as
 // requestContext.authorizer.iam in 2.0 events and requestContext.identity
@@ -132,7 +145,7 @@
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
 // of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, models, and OpenAPI export. Their operations and
+// domain names and API mappings, and OpenAPI export. Their operations and
 // parameters answer NotImplementedException (501).
 //
 // # Concurrency

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/virga/virga/internal/apigateway"
 )
 
 // maxIntegrationTimeout is HTTP APIs' integration timeout, and its
@@ -144,8 +146,18 @@ func checkWebSocketIntegration(integ *integrationRecord) error {
 			integ.Method = "POST"
 		}
 	case "MOCK":
-	case "AWS", "HTTP", "HTTP_PROXY":
-		return ErrNotImplemented.Withf("Integration type %s is not implemented by virga yet for WebSocket APIs; use AWS_PROXY or MOCK.", integ.Type)
+	case "AWS":
+		if integ.URI == "" {
+			return badRequest("IntegrationUri is required for integration type AWS.")
+		}
+		if _, _, _, ok := apigateway.ParseServiceURI(integ.URI); !ok {
+			return badRequest("Invalid IntegrationUri %s: an AWS integration's URI is arn:aws:apigateway:REGION:SERVICE:action/ACTION or ...:path/PATH.", integ.URI)
+		}
+		if integ.Method == "" {
+			integ.Method = "POST"
+		}
+	case "HTTP", "HTTP_PROXY":
+		return ErrNotImplemented.Withf("Integration type %s is not implemented by virga yet for WebSocket APIs; use AWS_PROXY, AWS or MOCK.", integ.Type)
 	default:
 		return badRequest("Invalid integration type %s.", integ.Type)
 	}
@@ -169,10 +181,25 @@ func checkWebSocketIntegration(integ *integrationRecord) error {
 	default:
 		return badRequest("Invalid ContentHandlingStrategy %s.", integ.ContentHandlingStrategy)
 	}
-	if len(integ.RequestParameters) > 0 || len(integ.ResponseParameters) > 0 {
-		return ErrNotImplemented.WithMessage("Parameter mapping of WebSocket integrations is not implemented by virga yet.")
+	if len(integ.ResponseParameters) > 0 || len(integ.RequestParameters) > 0 && !staticHeaders(integ) {
+		return ErrNotImplemented.WithMessage("Parameter mapping of WebSocket integrations is not implemented by virga yet, except an AWS integration's static request headers.")
 	}
 	return nil
+}
+
+// staticHeaders reports whether an AWS integration's request parameters
+// set only headers to quoted constants
+// (integration.request.header.Content-Type: 'application/json').
+func staticHeaders(integ *integrationRecord) bool {
+	if integ.Type != "AWS" {
+		return false
+	}
+	for k, v := range integ.RequestParameters {
+		if !strings.HasPrefix(k, "integration.request.header.") || len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Service) getIntegration(ctx context.Context, in *GetIntegrationRequest) (*GetIntegrationResult, error) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/virga/virga/internal/accesslog"
+	"github.com/virga/virga/internal/apigateway"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,6 +49,7 @@ type Service struct {
 	region    string
 	functions Functions
 	services  Services
+	aws       apigateway.AWSServices
 	log       *slog.Logger
 	// client sends HTTP_PROXY integrations' requests.
 	client *http.Client
@@ -99,6 +101,9 @@ type Deps struct {
 	// Services runs AWS service integrations (IntegrationSubtype); nil
 	// answers them 500.
 	Services Services
+	// AWS runs WebSocket APIs' AWS (non-proxy) integrations, as REST
+	// APIs' are run; nil answers them as failed integrations.
+	AWS apigateway.AWSServices
 	// HTTPClient sends HTTP_PROXY integrations' requests and fetches JWT
 	// issuers' keys; nil is a client of its own.
 	HTTPClient *http.Client
@@ -155,7 +160,7 @@ type Issuers interface {
 // New returns the service over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		functions: d.Functions, services: d.Services, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
+		functions: d.Functions, services: d.Services, aws: d.AWS, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
 		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
 	if s.hostNames = d.HostNames; s.hostNames == nil {

@@ -61,6 +61,18 @@ type apiRecord struct {
 	Authorizers  map[string]*authorizerRecord
 	Stages       map[string]*stageRecord
 	Deployments  map[string]*deploymentRecord
+	// Models are a WebSocket API's JSON schemas, which routes and route
+	// responses name in RequestModels and ResponseModels.
+	Models map[string]*modelRecord `json:",omitempty"`
+}
+
+// modelRecord is a model: a JSON schema with a name unique in its API.
+type modelRecord struct {
+	ID          string
+	Name        string
+	ContentType string `json:",omitempty"`
+	Description string `json:",omitempty"`
+	Schema      string
 }
 
 // corsConfig is an API's CorsConfiguration, defaults not applied.
@@ -228,6 +240,9 @@ func (a *apiRecord) ensureMaps() {
 	}
 	if a.Deployments == nil {
 		a.Deployments = map[string]*deploymentRecord{}
+	}
+	if a.Models == nil {
+		a.Models = map[string]*modelRecord{}
 	}
 }
 

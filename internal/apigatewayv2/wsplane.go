@@ -290,6 +290,8 @@ func (s *Service) wsIntegrate(ctx context.Context, d *deployment, route *routeRe
 	switch integ.Type {
 	case "MOCK":
 		return mockResponse(integ)
+	case "AWS":
+		return s.wsAWSIntegration(ctx, integ, st, ev)
 	case "AWS_PROXY":
 	default:
 		return wsFailure()
@@ -421,6 +423,11 @@ func (s *Service) handleMessage(c *wsConn, data []byte) {
 	ev.RequestContext.RouteKey = route.Key
 	if !s.allowRoute(c.apiID, st, route.Key, s.clock.Now()) {
 		c.send(wsError("Too Many Requests", c.id, ev.RequestContext.RequestID))
+		return
+	}
+	if !validMessage(a, route, data) {
+		// API Gateway's "Bad request body" gateway response.
+		c.send(wsError("Invalid request body", c.id, ev.RequestContext.RequestID))
 		return
 	}
 	res := s.wsIntegrate(context.Background(), d, route, st, ev)

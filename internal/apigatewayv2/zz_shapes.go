@@ -208,6 +208,24 @@ type CreateIntegrationResult struct {
 	TlsConfig                              *TlsConfig                   `aws:"name=tlsConfig"`
 }
 
+// CreateModelRequest is the CreateModelRequest shape of AWS's model.
+type CreateModelRequest struct {
+	ApiId       *string `aws:"loc=uri,locname=apiId,required"`
+	ContentType *string `aws:"name=contentType"`
+	Description *string `aws:"name=description"`
+	Name        *string `aws:"name=name,required"`
+	Schema      *string `aws:"name=schema,required"`
+}
+
+// CreateModelResponse is the CreateModelResponse shape of AWS's model.
+type CreateModelResponse struct {
+	ContentType *string `aws:"name=contentType"`
+	Description *string `aws:"name=description"`
+	ModelId     *string `aws:"name=modelId"`
+	Name        *string `aws:"name=name"`
+	Schema      *string `aws:"name=schema"`
+}
+
 // CreateRouteRequest is the CreateRouteRequest shape of AWS's model.
 type CreateRouteRequest struct {
 	ApiId                            *string                         `aws:"loc=uri,locname=apiId,required"`
@@ -332,6 +350,12 @@ type DeleteIntegrationResponseRequest struct {
 	ApiId                 *string `aws:"loc=uri,locname=apiId,required"`
 	IntegrationId         *string `aws:"loc=uri,locname=integrationId,required"`
 	IntegrationResponseId *string `aws:"loc=uri,locname=integrationResponseId,required"`
+}
+
+// DeleteModelRequest is the DeleteModelRequest shape of AWS's model.
+type DeleteModelRequest struct {
+	ApiId   *string `aws:"loc=uri,locname=apiId,required"`
+	ModelId *string `aws:"loc=uri,locname=modelId,required"`
 }
 
 // DeleteRouteRequest is the DeleteRouteRequest shape of AWS's model.
@@ -544,6 +568,45 @@ type GetIntegrationsResponse struct {
 	NextToken *string       `aws:"name=nextToken"`
 }
 
+// GetModelRequest is the GetModelRequest shape of AWS's model.
+type GetModelRequest struct {
+	ApiId   *string `aws:"loc=uri,locname=apiId,required"`
+	ModelId *string `aws:"loc=uri,locname=modelId,required"`
+}
+
+// GetModelResponse is the GetModelResponse shape of AWS's model.
+type GetModelResponse struct {
+	ContentType *string `aws:"name=contentType"`
+	Description *string `aws:"name=description"`
+	ModelId     *string `aws:"name=modelId"`
+	Name        *string `aws:"name=name"`
+	Schema      *string `aws:"name=schema"`
+}
+
+// GetModelTemplateRequest is the GetModelTemplateRequest shape of AWS's model.
+type GetModelTemplateRequest struct {
+	ApiId   *string `aws:"loc=uri,locname=apiId,required"`
+	ModelId *string `aws:"loc=uri,locname=modelId,required"`
+}
+
+// GetModelTemplateResponse is the GetModelTemplateResponse shape of AWS's model.
+type GetModelTemplateResponse struct {
+	Value *string `aws:"name=value"`
+}
+
+// GetModelsRequest is the GetModelsRequest shape of AWS's model.
+type GetModelsRequest struct {
+	ApiId      *string `aws:"loc=uri,locname=apiId,required"`
+	MaxResults *string `aws:"loc=query,locname=maxResults"`
+	NextToken  *string `aws:"loc=query,locname=nextToken"`
+}
+
+// GetModelsResponse is the GetModelsResponse shape of AWS's model.
+type GetModelsResponse struct {
+	Items     []Model `aws:"name=items"`
+	NextToken *string `aws:"name=nextToken"`
+}
+
 // GetRouteRequest is the GetRouteRequest shape of AWS's model.
 type GetRouteRequest struct {
 	ApiId   *string `aws:"loc=uri,locname=apiId,required"`
@@ -722,6 +785,15 @@ type IntegrationResponse struct {
 type JWTConfiguration struct {
 	Audience []string `aws:"name=audience"`
 	Issuer   *string  `aws:"name=issuer"`
+}
+
+// Model is the Model shape of AWS's model.
+type Model struct {
+	ContentType *string `aws:"name=contentType"`
+	Description *string `aws:"name=description"`
+	ModelId     *string `aws:"name=modelId"`
+	Name        *string `aws:"name=name,required"`
+	Schema      *string `aws:"name=schema"`
 }
 
 // ParameterConstraints is the ParameterConstraints shape of AWS's model.
@@ -993,6 +1065,25 @@ type UpdateIntegrationResult struct {
 	TemplateSelectionExpression            *string                      `aws:"name=templateSelectionExpression"`
 	TimeoutInMillis                        *int32                       `aws:"name=timeoutInMillis,min=50,max=30000"`
 	TlsConfig                              *TlsConfig                   `aws:"name=tlsConfig"`
+}
+
+// UpdateModelRequest is the UpdateModelRequest shape of AWS's model.
+type UpdateModelRequest struct {
+	ApiId       *string `aws:"loc=uri,locname=apiId,required"`
+	ContentType *string `aws:"name=contentType"`
+	Description *string `aws:"name=description"`
+	ModelId     *string `aws:"loc=uri,locname=modelId,required"`
+	Name        *string `aws:"name=name"`
+	Schema      *string `aws:"name=schema"`
+}
+
+// UpdateModelResponse is the UpdateModelResponse shape of AWS's model.
+type UpdateModelResponse struct {
+	ContentType *string `aws:"name=contentType"`
+	Description *string `aws:"name=description"`
+	ModelId     *string `aws:"name=modelId"`
+	Name        *string `aws:"name=name"`
+	Schema      *string `aws:"name=schema"`
 }
 
 // UpdateRouteRequest is the UpdateRouteRequest shape of AWS's model.

@@ -412,7 +412,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// WebSocket, with one account-level token bucket.
 	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, Logger: o.Logger, Identify: auth.Identify,
+		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, AWS: serviceIntegrations{a: a, roles: roles},
+		Logger: o.Logger, Identify: auth.Identify,
 		AccessLogs: accessLogs, AccountThrottle: accountThrottle, Issuers: userPools,
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)

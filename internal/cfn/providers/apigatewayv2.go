@@ -62,6 +62,12 @@ func init() {
 		Replace:    []string{"ApiId"},
 		Attributes: []string{"AuthorizerId"},
 	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::Model",
+		Provider:   wsModel{},
+		Replace:    []string{"ApiId"},
+		Attributes: []string{"ModelId"},
+	})
 }
 
 var httpAPIKinds = map[string]kind{
@@ -564,6 +570,52 @@ func (integrationResponse) Delete(ctx context.Context, r *resource.Request) erro
 	p := props(r.Properties)
 	_, err := call(ctx, r, httpAPIs, "DeleteIntegrationResponse", map[string]any{
 		"ApiId": p.str("ApiId"), "IntegrationId": p.str("IntegrationId"), "IntegrationResponseId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// wsModel is AWS::ApiGatewayV2::Model: CreateModel and UpdateModel. Its
+// Schema is a JSON object, or the text of one. Its physical ID and Ref
+// are the model's id.
+type wsModel struct{}
+
+var wsModelMembers = memberList{
+	{prop: "Name"},
+	{prop: "Schema", conv: jsonTextValue},
+	{prop: "ContentType", reset: ""},
+	{prop: "Description", reset: ""},
+}
+
+func (wsModel) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId")}
+	if err := wsModelMembers.add(in, p); err != nil {
+		return nil, err
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateModel", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "modelId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"ModelId": id}}, nil
+}
+
+func (wsModel) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, httpAPIKinds)
+	in := map[string]any{"ApiId": p.str("ApiId"), "ModelId": r.PhysicalID}
+	n, err := wsModelMembers.changes(in, old, p)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		if _, err := call(ctx, r, httpAPIs, "UpdateModel", in); err != nil {
+			return nil, err
+		}
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"ModelId": r.PhysicalID}}, nil
+}
+
+func (wsModel) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteModel", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "ModelId": r.PhysicalID})
 	return ignoreGone(err)
 }
 

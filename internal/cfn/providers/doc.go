@@ -27,8 +27,8 @@
 // # API Gateway
 //
 // REST APIs (AWS::ApiGateway::*) are service "apigateway" and HTTP and
-// WebSocket APIs (AWS::ApiGatewayV2::*, RouteResponse and
-// IntegrationResponse included) service "apigatewayv2", as the app names them
+// WebSocket APIs (AWS::ApiGatewayV2::*, RouteResponse,
+// IntegrationResponse and Model included) service "apigatewayv2", as the app names them
 // for Env.Call, although both sign as "apigateway". A RestApi with a
 // Body (an OpenAPI or Swagger document, an object or JSON or YAML text)
 // is CreateRestApi and PutRestApi (Mode, overwrite by default), then
