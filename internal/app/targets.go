@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/virga/virga/internal/cloudwatch"
@@ -100,12 +101,36 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 			at = m.EventTime.UnixMilli()
 		}
 		return t.logs.PutTargetEvent(group, m.EventID, logs.Event{Timestamp: at, Message: string(m.Body)})
+	case "ecs":
+		if m.RunTask != nil && deliver.ClusterARN(arn) && t.call != nil {
+			return t.runTask(ctx, arn, m)
+		}
 	case "scheduler":
 		if _, _, ok := deliver.Universal(arn); ok && t.universal != nil {
 			return t.universal(ctx, t.roles, arn, m)
 		}
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
+}
+
+// runTask runs the tasks an ECS target's message asks for on the
+// cluster arn names. A task RunTask could not place (its failures) fails
+// the delivery, which the sender then retries or dead-letters.
+func (t *targets) runTask(ctx context.Context, arn string, m deliver.Message) error {
+	in := maps.Clone(m.RunTask)
+	in["cluster"] = arn
+	if o, ok := deliver.TaskOverrides(m.Body); ok {
+		in["overrides"] = o
+	}
+	out, err := t.call(ctx, "ecs", "RunTask", in)
+	if err != nil {
+		return err
+	}
+	if failures, _ := out["failures"].([]any); len(failures) > 0 {
+		f, _ := failures[0].(map[string]any)
+		return fmt.Errorf("ecs RunTask on %s failed: %v %v", arn, f["reason"], f["detail"])
+	}
+	return nil
 }
 
 // subscriptionTargets are CloudWatch Logs' subscription destinations:

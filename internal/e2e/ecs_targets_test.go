@@ -1,0 +1,175 @@
+package e2e_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// ecsTargetSetup creates the cluster "jobs" and the Fargate task
+// definition "job" the ECS target tests run, and returns the cluster's
+// ARN.
+func ecsTargetSetup(t *testing.T, c *ecs.Client) string {
+	t.Helper()
+	ctx := context.Background()
+	cl, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("jobs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("job"), NetworkMode: ecstypes.NetworkModeAwsvpc,
+		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate}, Cpu: aws.String("256"), Memory: aws.String("512"),
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("busybox")}}}); err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(cl.Cluster.ClusterArn)
+}
+
+// startedTasks waits until n tasks of cluster "jobs" were started by
+// startedBy, and describes them.
+func startedTasks(t *testing.T, c *ecs.Client, startedBy string, n int) []ecstypes.Task {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		l, err := c.ListTasks(ctx, &ecs.ListTasksInput{Cluster: aws.String("jobs"), StartedBy: aws.String(startedBy)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.TaskArns) >= n {
+			out, err := c.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String("jobs"), Tasks: l.TaskArns, Include: []ecstypes.TaskField{ecstypes.TaskFieldTags}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out.Tasks
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tasks started by %s: %v; want %d", startedBy, l.TaskArns, n)
+		}
+		time.Sleep(20 * time.Millisecond) // waiting for background delivery, not timing it
+	}
+}
+
+func containerCommand(task ecstypes.Task) []string {
+	if task.Overrides == nil || len(task.Overrides.ContainerOverrides) == 0 {
+		return nil
+	}
+	return task.Overrides.ContainerOverrides[0].Command
+}
+
+// TestEventBridgeRuleRunsECSTask: a rule's target on an ECS cluster runs
+// its EcsParameters' task with RunTask, started by
+// events-rule/RULE (its first 36 characters), in the target's group,
+// with a constant Input that is a task overrides document as the task's
+// overrides; a task RunTask refuses goes to the target's dead-letter
+// queue.
+func TestEventBridgeRuleRunsECSTask(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithContainerRuntime(newContainerDouble()))
+	ctx := context.Background()
+	ec := ecs.NewFromConfig(env.Config)
+	eb := eventbridge.NewFromConfig(env.Config)
+	q := sqs.NewFromConfig(env.Config)
+	cluster := ecsTargetSetup(t, ec)
+	role := aws.String("arn:aws:iam::" + testAccount + ":role/events-ecs")
+	dlqURL, dlqARN := schedQueue(t, q, "ecs-dlq")
+
+	rule := "nightly-report-generation-for-all-tenants"
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(rule), EventPattern: aws.String(`{"source":["app.jobs"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	params := &ebtypes.EcsParameters{TaskDefinitionArn: aws.String("job"), TaskCount: aws.Int32(2), LaunchType: ebtypes.LaunchTypeFargate,
+		Group: aws.String("reports"), NetworkConfiguration: &ebtypes.NetworkConfiguration{AwsvpcConfiguration: &ebtypes.AwsVpcConfiguration{
+			Subnets: []string{"subnet-1"}, AssignPublicIp: ebtypes.AssignPublicIpEnabled}},
+		Tags: []ebtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}}
+
+	// Without EcsParameters, or without a role, the target is refused.
+	out, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule), Targets: []ebtypes.Target{{Id: aws.String("bare"), Arn: aws.String(cluster), RoleArn: role}}})
+	if err != nil || out.FailedEntryCount != 1 {
+		t.Fatalf("PutTargets without EcsParameters: %+v, %v", out, err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule),
+		Targets: []ebtypes.Target{{Id: aws.String("norole"), Arn: aws.String(cluster), EcsParameters: params}}}); !strings.Contains(apiCode(err), "ValidationException") {
+		t.Fatalf("PutTargets without RoleArn: %v", err)
+	}
+
+	out, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule), Targets: []ebtypes.Target{
+		{Id: aws.String("run"), Arn: aws.String(cluster), RoleArn: role, EcsParameters: params,
+			Input: aws.String(`{"containerOverrides":[{"name":"app","command":["report","--all"]}]}`)},
+		{Id: aws.String("missing"), Arn: aws.String(cluster), RoleArn: role, EcsParameters: &ebtypes.EcsParameters{TaskDefinitionArn: aws.String("nosuch")},
+			RetryPolicy: &ebtypes.RetryPolicy{MaximumRetryAttempts: aws.Int32(0)}, DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}},
+	}})
+	if err != nil || out.FailedEntryCount != 0 {
+		t.Fatalf("PutTargets: %+v, %v", out, err)
+	}
+	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{Source: aws.String("app.jobs"),
+		DetailType: aws.String("Run"), Detail: aws.String(`{"n":1}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	startedBy := ("events-rule/" + rule)[:36]
+	tasks := startedTasks(t, ec, startedBy, 2)
+	for _, task := range tasks {
+		if aws.ToString(task.StartedBy) != startedBy || aws.ToString(task.Group) != "reports" || task.LaunchType != ecstypes.LaunchTypeFargate ||
+			!slices.Equal(containerCommand(task), []string{"report", "--all"}) || !strings.Contains(aws.ToString(task.TaskDefinitionArn), "task-definition/job:1") {
+			t.Fatalf("task %+v", task)
+		}
+		if !slices.ContainsFunc(task.Tags, func(tag ecstypes.Tag) bool {
+			return aws.ToString(tag.Key) == "team" && aws.ToString(tag.Value) == "data"
+		}) {
+			t.Fatalf("task tags %+v", task.Tags)
+		}
+	}
+	got := schedDrain(t, q, dlqURL, func(ms []sqstypes.Message) bool { return len(ms) > 0 })
+	if !strings.Contains(aws.ToString(got[0].Body), `"source":"app.jobs"`) {
+		t.Fatalf("dead-lettered %q", aws.ToString(got[0].Body))
+	}
+}
+
+// TestSchedulerScheduleRunsECSTask: a schedule's ECS cluster target runs
+// its task when the schedule fires, started by chronos-schedule/NAME,
+// with the Input as the task's overrides; GetSchedule answers the
+// EcsParameters.
+func TestSchedulerScheduleRunsECSTask(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock(), e2e.WithContainerRuntime(newContainerDouble()))
+	ctx := context.Background()
+	ec := ecs.NewFromConfig(env.Config)
+	sc := scheduler.NewFromConfig(env.Config)
+	cluster := ecsTargetSetup(t, ec)
+	at := nextMinute(env.Clock.Now()).Add(time.Minute).UTC()
+	target := &schedtypes.Target{Arn: aws.String(cluster), RoleArn: aws.String(schedRole),
+		Input: aws.String(`{"containerOverrides":[{"name":"app","command":["tick"]}]}`),
+		EcsParameters: &schedtypes.EcsParameters{TaskDefinitionArn: aws.String("job"), LaunchType: schedtypes.LaunchTypeFargate,
+			NetworkConfiguration: &schedtypes.NetworkConfiguration{AwsvpcConfiguration: &schedtypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}}}
+	if _, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("tick"), FlexibleTimeWindow: schedOff,
+		ScheduleExpression: aws.String("at(" + at.Format("2006-01-02T15:04:05") + ")"),
+		Target:             &schedtypes.Target{Arn: aws.String(cluster), RoleArn: aws.String(schedRole)}}); !strings.Contains(apiCode(err), "ValidationException") {
+		t.Fatalf("CreateSchedule without EcsParameters: %v", err)
+	}
+	if _, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("tick"), FlexibleTimeWindow: schedOff,
+		ScheduleExpression: aws.String("at(" + at.Format("2006-01-02T15:04:05") + ")"), Target: target}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sc.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("tick")})
+	if err != nil || got.Target.EcsParameters == nil || aws.ToString(got.Target.EcsParameters.TaskDefinitionArn) != "job" {
+		t.Fatalf("GetSchedule: %+v, %v", got, err)
+	}
+	env.Clock.Set(at.Add(5 * time.Second))
+	task := startedTasks(t, ec, "chronos-schedule/tick", 1)[0]
+	if aws.ToString(task.Group) != "family:job" || !slices.Equal(containerCommand(task), []string{"tick"}) {
+		t.Fatalf("task %+v", task)
+	}
+}
