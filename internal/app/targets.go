@@ -40,6 +40,9 @@ type targets struct {
 	// universal runs a Scheduler universal target's API action in
 	// process, with the message body as its request parameters.
 	universal func(ctx context.Context, roles *roleSessions, arn string, m deliver.Message) error
+	// runTask calls ECS's RunTask in process as a session of role (with
+	// --auth iam), for ECS cluster targets.
+	runTask func(ctx context.Context, roles *roleSessions, role *deliver.Role, params map[string]any) (map[string]any, error)
 }
 
 // Deliver sends m to the queue, function, event bus or topic arn names.
@@ -102,8 +105,8 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		}
 		return t.logs.PutTargetEvent(group, m.EventID, logs.Event{Timestamp: at, Message: string(m.Body)})
 	case "ecs":
-		if m.RunTask != nil && deliver.ClusterARN(arn) && t.call != nil {
-			return t.runTask(ctx, arn, m)
+		if m.RunTask != nil && deliver.ClusterARN(arn) && t.runTask != nil {
+			return t.runTasks(ctx, arn, m)
 		}
 	case "scheduler":
 		if _, _, ok := deliver.Universal(arn); ok && t.universal != nil {
@@ -113,16 +116,17 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
 }
 
-// runTask runs the tasks an ECS target's message asks for on the
-// cluster arn names. A task RunTask could not place (its failures) fails
-// the delivery, which the sender then retries or dead-letters.
-func (t *targets) runTask(ctx context.Context, arn string, m deliver.Message) error {
+// runTasks runs the tasks an ECS target's message asks for on the
+// cluster arn names, as the message's role. A task RunTask could not
+// place (its failures) fails the delivery, which the sender then retries
+// or dead-letters.
+func (t *targets) runTasks(ctx context.Context, arn string, m deliver.Message) error {
 	in := maps.Clone(m.RunTask)
 	in["cluster"] = arn
 	if o, ok := deliver.TaskOverrides(m.Body); ok {
 		in["overrides"] = o
 	}
-	out, err := t.call(ctx, "ecs", "RunTask", in)
+	out, err := t.runTask(ctx, t.roles, m.Role, in)
 	if err != nil {
 		return err
 	}

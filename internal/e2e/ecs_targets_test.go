@@ -173,3 +173,38 @@ func TestSchedulerScheduleRunsECSTask(t *testing.T) {
 		t.Fatalf("task %+v", task)
 	}
 }
+
+// TestIAMEnforceSchedulerECSRole: under --auth iam a schedule's ECS
+// target calls RunTask as a session of the target's RoleArn: without
+// ecs:RunTask the occurrence goes to the dead-letter queue with ECS's
+// AccessDeniedException; once the role allows it, the next occurrence
+// starts the task.
+func TestIAMEnforceSchedulerECSRole(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode, e2e.WithFakeClock(), e2e.WithContainerRuntime(newContainerDouble()))
+	ctx := context.Background()
+	ec := ecs.NewFromConfig(env.Config)
+	sc := scheduler.NewFromConfig(env.Config)
+	qc := sqs.NewFromConfig(env.Config)
+	cluster := ecsTargetSetup(t, ec)
+	dlqURL, dlqARN := schedQueue(t, qc, "ecs-dlq")
+	role := serviceRole(t, env, "ecs-schedule-role", "scheduler.amazonaws.com", allow("sqs:SendMessage", dlqARN))
+	if _, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("batch"), ScheduleExpression: aws.String("rate(1 minute)"),
+		FlexibleTimeWindow: schedOff, Target: &schedtypes.Target{Arn: aws.String(cluster), RoleArn: aws.String(role),
+			EcsParameters: &schedtypes.EcsParameters{TaskDefinitionArn: aws.String("job"), LaunchType: schedtypes.LaunchTypeFargate,
+				NetworkConfiguration: &schedtypes.NetworkConfiguration{AwsvpcConfiguration: &schedtypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}},
+			DeadLetterConfig: &schedtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}}}); err != nil {
+		t.Fatal(err)
+	}
+	occ := nextMinute(env.Clock.Now())
+	env.Clock.Set(occ.Add(time.Second))
+	dead := schedDrain(t, qc, dlqURL, func(ms []sqstypes.Message) bool { return len(ms) > 0 })
+	if attrs := sqsAttrStrings(dead[0].MessageAttributes); attrs["ERROR_CODE"] != "AccessDeniedException" ||
+		!strings.Contains(attrs["ERROR_MESSAGE"], "assumed-role/ecs-schedule-role/") || !strings.Contains(attrs["ERROR_MESSAGE"], "ecs:RunTask") {
+		t.Fatalf("dead letters %q, attributes %v", schedBodies(dead), attrs)
+	}
+
+	putRolePolicy(t, env, "ecs-schedule-role", allow("ecs:RunTask", "*"))
+	env.Clock.Set(occ.Add(time.Minute + time.Second))
+	startedTasks(t, ec, "chronos-schedule/batch", 1)
+}
