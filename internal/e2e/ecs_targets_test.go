@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -207,4 +208,47 @@ func TestIAMEnforceSchedulerECSRole(t *testing.T) {
 	putRolePolicy(t, env, "ecs-schedule-role", allow("ecs:RunTask", "*"))
 	env.Clock.Set(occ.Add(time.Minute + time.Second))
 	startedTasks(t, ec, "chronos-schedule/batch", 1)
+}
+
+// ecsTargetsTemplate is the common scheduled-task stack: a rule and a
+// schedule that run a Fargate task on a cluster.
+const ecsTargetsTemplate = `{"Resources":{
+ "Cluster":{"Type":"AWS::ECS::Cluster","Properties":{"ClusterName":"jobs"}},
+ "Def":{"Type":"AWS::ECS::TaskDefinition","Properties":{"Family":"job","NetworkMode":"awsvpc","RequiresCompatibilities":["FARGATE"],
+  "Cpu":"256","Memory":"512","ContainerDefinitions":[{"Name":"app","Image":"busybox"}]}},
+ "Rule":{"Type":"AWS::Events::Rule","Properties":{"Name":"on-upload","EventPattern":{"source":["app.uploads"]},"Targets":[{"Id":"task",
+  "Arn":{"Fn::GetAtt":["Cluster","Arn"]},"RoleArn":"arn:aws:iam::000000000000:role/events-ecs",
+  "Input":"{\"containerOverrides\":[{\"name\":\"app\",\"command\":[\"ingest\"]}]}",
+  "EcsParameters":{"TaskDefinitionArn":{"Ref":"Def"},"TaskCount":1,"LaunchType":"FARGATE",
+   "NetworkConfiguration":{"AwsVpcConfiguration":{"Subnets":["subnet-1"],"AssignPublicIp":"ENABLED"}}}}]}},
+ "Schedule":{"Type":"AWS::Scheduler::Schedule","Properties":{"Name":"hourly","ScheduleExpression":"rate(1 hour)",
+  "FlexibleTimeWindow":{"Mode":"OFF"},"Target":{"Arn":{"Fn::GetAtt":["Cluster","Arn"]},"RoleArn":"arn:aws:iam::000000000000:role/scheduler-exec",
+  "EcsParameters":{"TaskDefinitionArn":{"Ref":"Def"},"LaunchType":"FARGATE","Group":"hourly-jobs",
+   "NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["subnet-1"]}}}}}}}}`
+
+// TestECSTargetsStack: the scheduled-task templates deploy, and their
+// rule and schedule run the task.
+func TestECSTargetsStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock(), e2e.WithContainerRuntime(newContainerDouble()))
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	ec := ecs.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("jobs"), TemplateBody: aws.String(ecsTargetsTemplate)}); err != nil {
+		t.Fatal(err)
+	}
+	createdStackOutputs(t, cf, "jobs")
+	if _, err := eventbridge.NewFromConfig(env.Config).PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
+		{Source: aws.String("app.uploads"), DetailType: aws.String("Uploaded"), Detail: aws.String(`{}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	task := startedTasks(t, ec, "events-rule/on-upload", 1)[0]
+	if !slices.Equal(containerCommand(task), []string{"ingest"}) || task.LaunchType != ecstypes.LaunchTypeFargate {
+		t.Fatalf("rule's task %+v", task)
+	}
+	env.Clock.Set(env.Clock.Now().Add(time.Hour + time.Minute))
+	task = startedTasks(t, ec, "chronos-schedule/hourly", 1)[0]
+	if aws.ToString(task.Group) != "hourly-jobs" {
+		t.Fatalf("schedule's task %+v", task)
+	}
 }
