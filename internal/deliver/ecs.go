@@ -3,6 +3,7 @@ package deliver
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -96,7 +97,7 @@ func TaskOverrides(input []byte) (overrides map[string]any, ok bool) {
 	}
 	d := json.NewDecoder(bytes.NewReader(input))
 	d.UseNumber()
-	if d.Decode(&overrides) != nil || len(overrides) == 0 {
+	if d.Decode(&overrides) != nil || len(overrides) == 0 || d.Decode(new(json.RawMessage)) != io.EOF {
 		return nil, false
 	}
 	for k := range overrides {

@@ -110,6 +110,12 @@ func TestEventBridgeRuleRunsECSTask(t *testing.T) {
 	out, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(rule), Targets: []ebtypes.Target{
 		{Id: aws.String("run"), Arn: aws.String(cluster), RoleArn: role, EcsParameters: params,
 			Input: aws.String(`{"containerOverrides":[{"name":"app","command":["report","--all"]}]}`)},
+		{Id: aws.String("transformed"), Arn: aws.String(cluster), RoleArn: role, EcsParameters: &ebtypes.EcsParameters{TaskDefinitionArn: aws.String("job"),
+			Group: aws.String("transformed"), NetworkConfiguration: params.NetworkConfiguration},
+			InputTransformer: &ebtypes.InputTransformer{InputPathsMap: map[string]string{"cmd": "$.detail.cmd"},
+				InputTemplate: aws.String(`{"containerOverrides":[{"name":"app","command":[<cmd>]}]}`)}},
+		{Id: aws.String("event"), Arn: aws.String(cluster), RoleArn: role, EcsParameters: &ebtypes.EcsParameters{TaskDefinitionArn: aws.String("job"),
+			Group: aws.String("event"), NetworkConfiguration: params.NetworkConfiguration}},
 		{Id: aws.String("missing"), Arn: aws.String(cluster), RoleArn: role, EcsParameters: &ebtypes.EcsParameters{TaskDefinitionArn: aws.String("nosuch")},
 			RetryPolicy: &ebtypes.RetryPolicy{MaximumRetryAttempts: aws.Int32(0)}, DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}},
 	}})
@@ -117,12 +123,24 @@ func TestEventBridgeRuleRunsECSTask(t *testing.T) {
 		t.Fatalf("PutTargets: %+v, %v", out, err)
 	}
 	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{Source: aws.String("app.jobs"),
-		DetailType: aws.String("Run"), Detail: aws.String(`{"n":1}`)}}}); err != nil {
+		DetailType: aws.String("Run"), Detail: aws.String(`{"cmd":"from-event"}`)}}}); err != nil {
 		t.Fatal(err)
 	}
 	startedBy := ("events-rule/" + rule)[:36]
-	tasks := startedTasks(t, ec, startedBy, 2)
+	tasks := startedTasks(t, ec, startedBy, 4)
+	groups := map[string][]ecstypes.Task{}
 	for _, task := range tasks {
+		groups[aws.ToString(task.Group)] = append(groups[aws.ToString(task.Group)], task)
+	}
+	// An InputTransformer's output is the overrides too; the event itself
+	// is not a task overrides document, and the task runs without any.
+	if g := groups["transformed"]; len(g) != 1 || !slices.Equal(containerCommand(g[0]), []string{"from-event"}) {
+		t.Fatalf("transformed tasks %+v", g)
+	}
+	if g := groups["event"]; len(g) != 1 || containerCommand(g[0]) != nil {
+		t.Fatalf("event tasks %+v", g)
+	}
+	for _, task := range groups["reports"] {
 		if aws.ToString(task.StartedBy) != startedBy || aws.ToString(task.Group) != "reports" || task.LaunchType != ecstypes.LaunchTypeFargate ||
 			!slices.Equal(containerCommand(task), []string{"report", "--all"}) || !strings.Contains(aws.ToString(task.TaskDefinitionArn), "task-definition/job:1") {
 			t.Fatalf("task %+v", task)
@@ -132,6 +150,9 @@ func TestEventBridgeRuleRunsECSTask(t *testing.T) {
 		}) {
 			t.Fatalf("task tags %+v", task.Tags)
 		}
+	}
+	if len(groups["reports"]) != 2 {
+		t.Fatalf("tasks %+v", tasks)
 	}
 	got := schedDrain(t, q, dlqURL, func(ms []sqstypes.Message) bool { return len(ms) > 0 })
 	if !strings.Contains(aws.ToString(got[0].Body), `"source":"app.jobs"`) {
