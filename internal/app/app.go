@@ -371,6 +371,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Universal targets call any write action of virga's services in
 	// process.
 	route.universal = a.callUniversal
+	route.runTask = a.runTask
 	sched, err := scheduler.New(scheduler.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Targets: route, Operations: a.hasUniversalOperation})
 	if err != nil {

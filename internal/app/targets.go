@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/virga/virga/internal/cloudwatch"
@@ -39,6 +40,9 @@ type targets struct {
 	// universal runs a Scheduler universal target's API action in
 	// process, with the message body as its request parameters.
 	universal func(ctx context.Context, roles *roleSessions, arn string, m deliver.Message) error
+	// runTask calls ECS's RunTask in process as a session of role (with
+	// --auth iam), for ECS cluster targets.
+	runTask func(ctx context.Context, roles *roleSessions, role *deliver.Role, params map[string]any) (map[string]any, error)
 }
 
 // Deliver sends m to the queue, function, event bus or topic arn names.
@@ -100,12 +104,37 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 			at = m.EventTime.UnixMilli()
 		}
 		return t.logs.PutTargetEvent(group, m.EventID, logs.Event{Timestamp: at, Message: string(m.Body)})
+	case "ecs":
+		if m.RunTask != nil && deliver.ClusterARN(arn) && t.runTask != nil {
+			return t.runTasks(ctx, arn, m)
+		}
 	case "scheduler":
 		if _, _, ok := deliver.Universal(arn); ok && t.universal != nil {
 			return t.universal(ctx, t.roles, arn, m)
 		}
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
+}
+
+// runTasks runs the tasks an ECS target's message asks for on the
+// cluster arn names, as the message's role. A task RunTask could not
+// place (its failures) fails the delivery, which the sender then retries
+// or dead-letters.
+func (t *targets) runTasks(ctx context.Context, arn string, m deliver.Message) error {
+	in := maps.Clone(m.RunTask)
+	in["cluster"] = arn
+	if o, ok := deliver.TaskOverrides(m.Body); ok {
+		in["overrides"] = o
+	}
+	out, err := t.runTask(ctx, t.roles, m.Role, in)
+	if err != nil {
+		return err
+	}
+	if failures, _ := out["failures"].([]any); len(failures) > 0 {
+		f, _ := failures[0].(map[string]any)
+		return fmt.Errorf("ecs RunTask on %s failed: %v %v", arn, f["reason"], f["detail"])
+	}
+	return nil
 }
 
 // subscriptionTargets are CloudWatch Logs' subscription destinations:

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -79,11 +80,30 @@ func (a *App) callUniversal(ctx context.Context, roles *roleSessions, arn string
 	if err := d.Decode(&params); err != nil || params == nil {
 		return svc.ValidationError.WithMessage("The request parameters of a universal target must be a JSON object.")
 	}
+	_, err := a.callAsRole(ctx, roles, m.Role, svc, op, params)
+	return err
+}
+
+// callAsRole runs an operation of svc in process for a target's
+// delivery: unchecked, or, with --auth iam, as a session of role held to
+// its policies and the resource's (roles is then set, and the router has
+// checked the role's trust).
+func (a *App) callAsRole(ctx context.Context, roles *roleSessions, role *deliver.Role, svc *awsproto.Service, op string,
+	params map[string]any) (map[string]any, error) {
 	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
 	opts := awsproto.CallOptions{Host: host, RequestID: a.ids.UUID()}
-	if roles != nil && m.Role != nil {
-		opts.Caller, opts.Authorizer, opts.Region = roles.authz.RoleSession(m.Role.ARN, a.ids.Hex(16)), roles.authz, roles.region
+	if roles != nil && role != nil {
+		opts.Caller, opts.Authorizer, opts.Region = roles.authz.RoleSession(role.ARN, a.ids.Hex(16)), roles.authz, roles.region
 	}
-	_, err := svc.Call(ctx, opts, op, params)
-	return err
+	return svc.Call(ctx, opts, op, params)
+}
+
+// runTask is the router's RunTask for ECS cluster targets: a call of
+// ECS's RunTask as the target's role.
+func (a *App) runTask(ctx context.Context, roles *roleSessions, role *deliver.Role, params map[string]any) (map[string]any, error) {
+	svc := a.Service("ecs")
+	if svc == nil {
+		return nil, errors.New("virga has no ECS service")
+	}
+	return a.callAsRole(ctx, roles, role, svc, "RunTask", params)
 }

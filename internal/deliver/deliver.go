@@ -38,6 +38,11 @@ type Message struct {
 	// PartitionKey is the partition key of the record a Kinesis data
 	// stream target gets.
 	PartitionKey string
+	// RunTask, for a target on an ECS cluster, is the RunTask request
+	// it makes (ECS's member names; see ECSRunTask): the cluster is the
+	// target's, and Body the task's overrides when it is a
+	// TaskOverrides document.
+	RunTask map[string]any
 	// TraceHeader is the X-Ray trace header, if any.
 	TraceHeader string
 	// Sender, when set, is the AWS service that sends the message for

@@ -103,7 +103,16 @@
 // customer managed key, and targets other than SQS, Lambda, SNS, event
 // buses, Step Functions state machines (an execution starts with the
 // event as its input), CloudWatch Logs log groups, Kinesis data streams,
-// API destinations and API Gateway REST API stages. An API Gateway
+// ECS clusters, API destinations and API Gateway REST API stages. An ECS
+// cluster target runs tasks with ECS's RunTask, called in process with the
+// target's EcsParameters (required, with a RoleArn), started by
+// events-rule/RULE (its first 36 characters, as on AWS), with the
+// target's input as the task's overrides when it is a task overrides
+// document ({"containerOverrides":[...]}, as an Input or an
+// InputTransformer's output) and no overrides otherwise; a RunTask error
+// or failure is a failed delivery, retried and dead-lettered like any
+// other, and with --auth iam only the role's trust is checked, not
+// ecs:RunTask. An API Gateway
 // target (restapi_target.go) is called in process, through the stage's
 // data plane, with the target's input as the request's body, as a
 // request over HTTPS (port 443) from the loopback address, which the
@@ -124,7 +133,7 @@
 // and the events a connection's state changes send. PutTargets
 // refuses, in every auth mode as AWS does, a target without a RoleArn
 // that EventBridge reaches only as a role: state machines, event buses,
-// Kinesis data streams, API destinations, and queues, topics and functions in another account
+// Kinesis data streams, ECS clusters, API destinations, and queues, topics and functions in another account
 // (ValidationException "RoleArn is required for target ARN."); the
 // role's trust is checked when an event is delivered, not at PutTargets,
 // and an API destination's role is not checked at all

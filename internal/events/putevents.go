@@ -226,6 +226,9 @@ func (s *Service) dispatch(ctx context.Context, ruleARN, ruleName string, t Targ
 	if deliver.Service(arn) == "sqs" && t.SqsParameters != nil {
 		m.GroupID = deref(t.SqsParameters.MessageGroupId)
 	}
+	if deliver.Service(arn) == "ecs" && t.EcsParameters != nil {
+		m.RunTask = deliver.ECSRunTask(t.EcsParameters, startedBy(ruleName))
+	}
 	if deliver.Service(arn) == "kinesis" {
 		m.PartitionKey = partitionKey(t, raw)
 	}

@@ -61,6 +61,20 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 	return out, nil
 }
 
+// maxStartedBy is how much of "events-rule/RULE" EventBridge puts in
+// the startedBy of the tasks a rule runs: the first 36 characters, as AWS
+// does.
+const maxStartedBy = 36
+
+// startedBy is the startedBy of the tasks a rule runs.
+func startedBy(ruleName string) string {
+	v := "events-rule/" + ruleName
+	if len(v) > maxStartedBy {
+		v = v[:maxStartedBy]
+	}
+	return v
+}
+
 // needsRole reports whether EventBridge reaches target only as a
 // session of the target's RoleArn, so that PutTargets refuses it
 // without one: state machines, event buses, Kinesis data streams and API
@@ -70,7 +84,7 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 // with an execution role of the rule's account.
 func (s *Service) needsRole(target string) bool {
 	switch deliver.Service(target) {
-	case "states", "events", "kinesis":
+	case "states", "events", "kinesis", "ecs":
 		return true
 	case "sqs", "sns", "lambda":
 		return deliver.Account(target) != s.account
@@ -101,6 +115,13 @@ func checkTarget(t Target) string {
 	case "logs":
 		if _, ok := deliver.LogGroup(deref(t.Arn)); !ok {
 			return "Target " + deref(t.Arn) + " is not a log group ARN."
+		}
+	case "ecs":
+		if !deliver.ClusterARN(deref(t.Arn)) {
+			return "Target " + deref(t.Arn) + " is not an ECS cluster ARN."
+		}
+		if t.EcsParameters == nil {
+			return "Parameter(s) EcsParameters must be specified for target: " + deref(t.Id) + "."
 		}
 	default:
 		return "Target " + deref(t.Arn) + " is not supported in this version of virga."

@@ -152,8 +152,16 @@ func targetOf(t *Target) (targetRecord, error) {
 			return targetRecord{}, invalid("The Input of universal target %s must be a JSON object of the request parameters of its API action.", r.Arn)
 		}
 	}
-	if t.EcsParameters != nil || t.SageMakerPipelineParameters != nil {
-		return targetRecord{}, invalid("Target %s does not take EcsParameters or SageMakerPipelineParameters.", r.Arn)
+	if t.SageMakerPipelineParameters != nil {
+		return targetRecord{}, invalid("Target %s does not take SageMakerPipelineParameters.", r.Arn)
+	}
+	switch p := t.EcsParameters; {
+	case kind == kindECS && p == nil:
+		return targetRecord{}, invalid("EcsParameters are required for an Amazon ECS target.")
+	case kind != kindECS && p != nil:
+		return targetRecord{}, invalid("EcsParameters are only valid for an Amazon ECS target.")
+	case p != nil:
+		r.Ecs = p
 	}
 	switch p := t.KinesisParameters; {
 	case kind == kindKinesis && p == nil:
@@ -245,6 +253,7 @@ func (t targetRecord) output() *Target {
 	if t.MessageGroupID != "" {
 		out.SqsParameters = &SqsParameters{MessageGroupId: ptr(t.MessageGroupID)}
 	}
+	out.EcsParameters = t.Ecs
 	if t.Source != "" {
 		out.EventBridgeParameters = &EventBridgeParameters{DetailType: ptr(t.DetailType), Source: ptr(t.Source)}
 	}

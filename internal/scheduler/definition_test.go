@@ -73,7 +73,7 @@ func TestSchedulerDefinitionValidation(t *testing.T) {
 			d.Target.Arn, d.Target.Input = ptr("arn:aws:scheduler:::aws-sdk:sqs:sendMessage"), ptr(`"text"`)
 		}, "The Input of universal target arn:aws:scheduler:::aws-sdk:sqs:sendMessage must be a JSON object of the request parameters of its API action."},
 		{"other templated target", func(d *definition) { d.Target.Arn = ptr("arn:aws:firehose:us-east-1:000000000000:deliverystream/s") },
-			"Target arn:aws:firehose:us-east-1:000000000000:deliverystream/s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses, Step Functions state machines and Kinesis data streams."},
+			"Target arn:aws:firehose:us-east-1:000000000000:deliverystream/s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses, Step Functions state machines, Kinesis data streams and Amazon ECS clusters."},
 		{"kinesis without parameters", func(d *definition) { d.Target.Arn = ptr("arn:aws:kinesis:us-east-1:000000000000:stream/s") },
 			"KinesisParameters are required for a Kinesis data stream target."},
 		{"kinesis target", func(d *definition) {
@@ -105,7 +105,7 @@ func TestSchedulerDefinitionValidation(t *testing.T) {
 			d.Target.EventBridgeParameters = &EventBridgeParameters{DetailType: ptr("t"), Source: ptr("aws.ec2")}
 		}, "1 validation error detected: Value 'aws.ec2' at 'target.eventBridgeParameters.source' failed to satisfy constraint: Member must not start with 'aws.'"},
 		{"ecs parameters", func(d *definition) { d.Target.EcsParameters = &EcsParameters{TaskDefinitionArn: ptr("td")} },
-			"Target " + testQueue + " does not take EcsParameters or SageMakerPipelineParameters."},
+			"EcsParameters are only valid for an Amazon ECS target."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

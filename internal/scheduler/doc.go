@@ -58,7 +58,13 @@
 // PutEvents (EventBridgeParameters as the event's source and detail type,
 // the Input as its detail), and Kinesis PutRecord (the Input as the
 // record's data, KinesisParameters.PartitionKey, required here, as its
-// partition key). SNS and EventBridge are delivered as far as the app's
+// partition key).
+// An ECS cluster target runs tasks with ECS's RunTask, called in
+// process with its EcsParameters (required for it, refused for any other
+// target), started by chronos-schedule/NAME, with the Input as the task's
+// overrides when it is a task overrides document
+// ({"containerOverrides":[...]}); with --auth iam only the role's trust
+// is checked, not ecs:RunTask. SNS and EventBridge are delivered as far as the app's
 // router reaches. A target without Input gets AWS's default
 // notification (a scheduled event from aws.scheduler whose detail is the
 // string "{}"); an Input's context attributes
@@ -92,7 +98,7 @@
 //
 // # Not supported yet
 //
-// The other templated targets (ECS RunTask, Firehose, SageMaker,
+// The other templated targets (Firehose, SageMaker,
 // CodeBuild, CodePipeline, Inspector) are refused with
 // ValidationException, and so are universal targets of services virga
 // does not have. A universal target without Input is given the default

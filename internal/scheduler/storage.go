@@ -94,6 +94,8 @@ type targetRecord struct {
 	DetailType         string `json:",omitempty"`
 	Source             string `json:",omitempty"`
 	PartitionKey       string `json:",omitempty"`
+	// Ecs is an ECS cluster target's RunTask parameters.
+	Ecs *EcsParameters `json:",omitempty"`
 }
 
 // putGroup adds a group's record to b.

@@ -21,6 +21,7 @@ const (
 	kindStateMachine                       // Step Functions StartExecution
 	kindUniversal                          // a universal target: any API action
 	kindKinesis                            // Kinesis PutRecord
+	kindECS                                // ECS RunTask
 )
 
 // readOnlyPrefixes begin the API actions Scheduler refuses as universal
@@ -72,8 +73,12 @@ func classifyTarget(arn string) (targetKind, error) {
 		if strings.HasPrefix(resource, "stream/") {
 			return kindKinesis, nil
 		}
+	case "ecs":
+		if deliver.ClusterARN(arn) {
+			return kindECS, nil
+		}
 	}
-	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses, Step Functions state machines and Kinesis data streams.", arn)
+	return 0, invalid("Target %s is not supported in this version of virga: templated targets are Amazon SQS queues, Lambda functions, Amazon SNS topics, EventBridge event buses, Step Functions state machines, Kinesis data streams and Amazon ECS clusters.", arn)
 }
 
 // The context attributes Scheduler replaces in a target's input when it
@@ -134,6 +139,12 @@ func (v invocation) role() *deliver.Role {
 	return r
 }
 
+// startedBy is the startedBy of the tasks a schedule runs:
+// chronos-schedule/NAME.
+func startedBy(scheduleARN string) string {
+	return "chronos-schedule/" + scheduleARN[strings.LastIndex(scheduleARN, "/")+1:]
+}
+
 // servicePrincipal is the principal Scheduler assumes execution roles
 // as.
 const servicePrincipal = "scheduler.amazonaws.com"
@@ -163,6 +174,9 @@ func (v invocation) defaultNotification() string {
 // action, which the router calls in process.
 func (v invocation) message() deliver.Message {
 	m := deliver.Message{Body: []byte(v.input()), Role: v.role(), PartitionKey: v.target.PartitionKey}
+	if v.target.Ecs != nil {
+		m.RunTask = deliver.ECSRunTask(v.target.Ecs, startedBy(v.scheduleARN))
+	}
 	switch {
 	case v.target.MessageGroupID != "":
 		// A FIFO queue gets the message group and no deduplication id:

@@ -139,7 +139,7 @@ func eventTarget(t props) map[string]any {
 			case "PlacementStrategies":
 				e["PlacementStrategy"] = v
 			case "NetworkConfiguration":
-				e[k] = map[string]any{"awsvpcConfiguration": props(asMap(v))["AwsVpcConfiguration"]}
+				e[k] = ecsNetworkConfiguration(v)
 			default:
 				e[k] = v
 			}
@@ -147,6 +147,20 @@ func eventTarget(t props) map[string]any {
 		out["EcsParameters"] = e
 	}
 	return out
+}
+
+// ecsNetworkConfiguration is EventBridge's and Scheduler's
+// NetworkConfiguration, whose member is awsvpcConfiguration, for
+// CloudFormation's, whose member is AwsVpcConfiguration
+// (AWS::Events::Rule) or AwsvpcConfiguration (AWS::Scheduler::Schedule).
+func ecsNetworkConfiguration(v any) any {
+	nc := props(asMap(v))
+	for _, k := range []string{"AwsVpcConfiguration", "AwsvpcConfiguration"} {
+		if c, ok := nc[k]; ok {
+			return map[string]any{"awsvpcConfiguration": c}
+		}
+	}
+	return v
 }
 
 // failedEntries turns the entries PutTargets or RemoveTargets could not

@@ -3,6 +3,7 @@ package providers
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strconv"
 	"time"
 
@@ -46,6 +47,13 @@ func scheduleInput(name string, p props) map[string]any {
 	in := p.pick(map[string]any{"Name": name},
 		"GroupName", "ScheduleExpression", "ScheduleExpressionTimezone", "Description", "State", "KmsKeyArn",
 		"FlexibleTimeWindow", "Target", "ActionAfterCompletion")
+	if ecs := props(asMap(p["Target"])).obj("EcsParameters"); ecs != nil && ecs.has("NetworkConfiguration") {
+		target := maps.Clone(asMap(p["Target"]))
+		e := maps.Clone(map[string]any(ecs))
+		e["NetworkConfiguration"] = ecsNetworkConfiguration(e["NetworkConfiguration"])
+		target["EcsParameters"] = e
+		in["Target"] = target
+	}
 	// CloudFormation takes dates as ISO 8601 text; the API, as seconds.
 	for _, k := range []string{"StartDate", "EndDate"} {
 		if p.has(k) {
