@@ -133,9 +133,8 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 			// The role carries the state machine's tags, as SAM's does.
 			"Tags": tagList(createdBy(), cloneMap(tags)),
 		}
-		if len(r.managed) > 0 {
-			roleProps["ManagedPolicyArns"] = r.managed
-		}
+		// ManagedPolicyArns is there even when empty, as in SAM's output.
+		roleProps["ManagedPolicyArns"] = append([]any{}, r.managed...)
 		if len(r.inline) > 0 {
 			roleProps["Policies"] = r.inline
 		}
@@ -264,9 +263,9 @@ func (t *transformer) startExecutionRole(id, eid, principal, policyName string, 
 		},
 		"Policies": []any{map[string]any{
 			"PolicyName": policyName,
+			// As SAM writes it: one action as a string, no Version.
 			"PolicyDocument": map[string]any{
-				"Version":   "2012-10-17",
-				"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
+				"Statement": []any{map[string]any{"Effect": "Allow", "Action": "states:StartExecution", "Resource": map[string]any{"Ref": id}}},
 			},
 		}},
 	}
