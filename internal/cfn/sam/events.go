@@ -295,7 +295,9 @@ func (t *transformer) snsToSQS(f *function, name string, p, subProps map[string]
 	if err := t.add(f.id, f.id+name, f.resource("AWS::SNS::Subscription", subProps)); err != nil {
 		return err
 	}
-	esm := map[string]any{"EventSourceArn": clone(queueArn), "FunctionName": f.name()}
+	// SAM writes the mapping's BatchSize and Enabled, 10 and true unless
+	// the subscription says otherwise.
+	esm := map[string]any{"EventSourceArn": clone(queueArn), "FunctionName": f.name(), "BatchSize": 10, "Enabled": true}
 	if cfg != nil {
 		copyKeys(esm, cfg, "BatchSize", "Enabled")
 	}
@@ -449,11 +451,8 @@ func (t *transformer) eventDeadLetterQueue(owner, name string, attrs attributes,
 // that invokes the function.
 func (t *transformer) scheduleV2Event(f *function, name string, p map[string]any) error {
 	return t.scheduleV2(f.id, name, f.attrs, p, f.arn(), map[string]any{
-		"PolicyName": f.id + name + "LambdaPolicy",
-		"PolicyDocument": map[string]any{
-			"Version":   "2012-10-17",
-			"Statement": []any{allow([]string{"lambda:InvokeFunction"}, f.arn())},
-		},
+		"PolicyName":     f.id + name + "LambdaPolicy",
+		"PolicyDocument": oneActionPolicy("lambda:InvokeFunction", f.arn()),
 	})
 }
 
@@ -488,7 +487,7 @@ func (t *transformer) scheduleV2(owner, name string, attrs attributes, p map[str
 		target["DeadLetterConfig"] = map[string]any{"Arn": queue}
 		policies = append(policies, map[string]any{
 			"PolicyName":     id + "SQSPolicy",
-			"PolicyDocument": map[string]any{"Statement": []any{allow([]string{"sqs:SendMessage"}, queue)}},
+			"PolicyDocument": oneActionPolicy("sqs:SendMessage", queue),
 		})
 	}
 	if r, ok := p["RoleArn"]; ok {

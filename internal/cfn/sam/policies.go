@@ -40,6 +40,13 @@ func (r *role) addInline(name string, statements []any) {
 }
 
 // allow is an Allow statement.
+// oneActionPolicy is a policy document that allows action on resource,
+// as SAM's translator writes an event role's: the action a string, no
+// Version.
+func oneActionPolicy(action string, resource any) map[string]any {
+	return map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Action": action, "Resource": resource}}}
+}
+
 func allow(actions []string, resource any) map[string]any {
 	a := make([]any, len(actions))
 	for i, s := range actions {

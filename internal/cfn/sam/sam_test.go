@@ -535,7 +535,9 @@ func checkEventSources(t *testing.T, r *result) {
 	})
 	schedRole := r.props(t, "WorkerEveryFiveMinutesRole", tRole)
 	want(t, "scheduler principal", get(schedRole, "AssumeRolePolicyDocument", "Statement", 0, "Principal", "Service"), []any{"scheduler.amazonaws.com"})
-	want(t, "scheduler invoke", get(schedRole, "Policies", 0, "PolicyDocument", "Statement", 0, "Action"), []any{"lambda:InvokeFunction"})
+	want(t, "scheduler invoke", get(schedRole, "Policies", 0, "PolicyDocument"), map[string]any{"Statement": []any{map[string]any{
+		"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": map[string]any{"Fn::GetAtt": []any{"Worker", "Arn"}},
+	}}})
 	r.dependsOn(t, "WorkerEveryFiveMinutes", "WorkerEveryFiveMinutesRole", "Worker")
 
 	want(t, "subscription", r.props(t, "WorkerAlertTopic", tSubscription), map[string]any{
@@ -898,6 +900,7 @@ func checkDefinitionBody(t *testing.T, r *result) {
 	want(t, "mapping", r.props(t, "PetsAlertsEventSourceMapping", tESM), map[string]any{
 		"EventSourceArn": map[string]any{"Fn::GetAtt": []any{"PetsAlertsQueue", "Arn"}},
 		"FunctionName":   map[string]any{"Ref": "Pets"},
+		"BatchSize":      10, "Enabled": true,
 	})
 }
 

@@ -262,11 +262,8 @@ func (t *transformer) startExecutionRole(id, eid, principal, policyName string, 
 			}},
 		},
 		"Policies": []any{map[string]any{
-			"PolicyName": policyName,
-			// As SAM writes it: one action as a string, no Version.
-			"PolicyDocument": map[string]any{
-				"Statement": []any{map[string]any{"Effect": "Allow", "Action": "states:StartExecution", "Resource": map[string]any{"Ref": id}}},
-			},
+			"PolicyName":     policyName,
+			"PolicyDocument": oneActionPolicy("states:StartExecution", map[string]any{"Ref": id}),
 		}},
 	}
 	if boundary != nil {
@@ -372,11 +369,8 @@ func (t *transformer) stateMachineAPI(id, name string, attrs attributes, p map[s
 // schedule that starts the machine.
 func (t *transformer) stateMachineScheduleV2(id, name string, attrs attributes, p map[string]any) error {
 	return t.scheduleV2(id, name, attrs, p, map[string]any{"Ref": id}, map[string]any{
-		"PolicyName": id + name + "StartExecutionPolicy",
-		"PolicyDocument": map[string]any{
-			"Version":   "2012-10-17",
-			"Statement": []any{allow([]string{"states:StartExecution"}, map[string]any{"Ref": id})},
-		},
+		"PolicyName":     id + name + "StartExecutionPolicy",
+		"PolicyDocument": oneActionPolicy("states:StartExecution", map[string]any{"Ref": id}),
 	})
 }
 
