@@ -2,7 +2,6 @@ package apigateway
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -115,8 +114,7 @@ func (s *Service) runAuthorizer(req *request, au *authorizer) *gatewayError {
 			return errAuthorizerConfig
 		}
 		if expr := au.IdentityValidationExpression; expr != "" {
-			re, err := regexp.Compile("^(?:" + expr + ")$")
-			if err != nil || !re.MatchString(values[0]) {
+			if !MatchesWhole(expr, values[0]) {
 				return errUnauthorized
 			}
 		}

@@ -23,12 +23,20 @@ func selectIntegrationResponse(ig *integration, status string) *integrationRespo
 			}
 			continue
 		}
-		re, err := regexp.Compile("^(?:" + ir.SelectionPattern + ")$")
-		if err == nil && re.MatchString(status) {
+		if MatchesWhole(ir.SelectionPattern, status) {
 			return ir
 		}
 	}
 	return def
+}
+
+// MatchesWhole reports whether pattern, a regular expression as API
+// Gateway takes them (an integration response's selection pattern, a
+// TOKEN authorizer's identity validation expression), matches the whole
+// of s. A pattern that does not compile matches nothing.
+func MatchesWhole(pattern, s string) bool {
+	re, err := regexp.Compile("^(?:" + pattern + ")$")
+	return err == nil && re.MatchString(s)
 }
 
 // responseTemplate picks an integration response's template for the

@@ -5,7 +5,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,7 +125,7 @@ func integrationResponseFor(integ *integrationRecord, status int) *integrationRe
 		if !ok || !ok2 {
 			continue
 		}
-		if re, err := regexp.Compile("^(?:" + pattern + ")$"); err == nil && re.MatchString(code) {
+		if apigateway.MatchesWhole(pattern, code) {
 			return ir
 		}
 	}
