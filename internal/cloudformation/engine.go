@@ -843,8 +843,11 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			rs.DeletionPolicy = policyString(r.DeletionPolicy)
 		}
 		s.mu.Unlock()
-		if resource.Equal(props, b.Properties) {
-			return true // unchanged: no event, as CloudFormation
+		if resource.Equal(props, b.Properties) && r.Type != nestedStackType {
+			// Unchanged: no event, as CloudFormation. A nested stack is
+			// updated all the same, as its template may have changed
+			// behind the same URL.
+			return true
 		}
 		typ := resource.Lookup(r.Type)
 		if typ == nil {

@@ -175,6 +175,9 @@ func paramRefs(node any, params map[string]bool) []string {
 // subVar matches an Fn::Sub variable, ${Name} but not ${!Literal}.
 var subVar = regexp.MustCompile(`\$\{([^!}][^}.]*)\}`)
 
+// nestedStackType is the type of a nested stack's resource.
+const nestedStackType = "AWS::CloudFormation::Stack"
+
 // noChanges is CloudFormation's reason for a change set with nothing to
 // do; `aws cloudformation deploy` recognises it.
 const noChanges = "The submitted information didn't contain changes. Submit different information to create a change set."
@@ -205,7 +208,14 @@ func changes(old, p *plan, current map[string]*resourceState) []changeRecord {
 			scope, details = modification(r.Type, o, r, old.values, p.values, params)
 		}
 		if o.Type == r.Type && resource.Equal(o.Properties, r.Properties) && resource.Equal(o.Raw["DependsOn"], r.Raw["DependsOn"]) && len(details) == 0 {
-			continue
+			if r.Type != nestedStackType {
+				continue
+			}
+			// A nested stack's template may have changed behind the
+			// same TemplateURL: CloudFormation updates it on every
+			// update of its parent, a modification whose source is
+			// Automatic.
+			scope, details = []string{"Properties"}, []detailRecord{{Attribute: "Properties", Recreation: "Never", Source: "Automatic"}}
 		}
 		rep := "False"
 		if o.Type != r.Type {
@@ -293,8 +303,9 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	var prev []paramRecord
 	var current map[string]*resourceState
 	var oldBody string
+	var oldTags map[string]string
 	if st != nil {
-		id, prev, oldBody = st.rec.ID, st.rec.Parameters, st.rec.Template
+		id, prev, oldBody, oldTags = st.rec.ID, st.rec.Parameters, st.rec.Template, st.rec.Tags
 		current = map[string]*resourceState{}
 		for k, v := range st.rec.Resources {
 			current[k] = v
@@ -319,7 +330,11 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 		Name: *in.ChangeSetName, Type: typ, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Description: deref(in.Description),
 		Created: now, Template: b, Processed: p.processed, Params: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags),
 		Changes: changes(old, p, current)}
-	if len(cs.Changes) == 0 && (old == nil || sameParams(prev, p.params)) {
+	// New parameter values or stack tags are changes even when no
+	// resource's definition is: executing the change set records them
+	// (and CloudFormation gives the stack's resources the new tags).
+	// Tags left out keep the stack's.
+	if len(cs.Changes) == 0 && (old == nil || sameParams(prev, p.params) && (cs.Tags == nil || equalTags(oldTags, cs.Tags))) {
 		cs.Status, cs.ExecutionStatus, cs.StatusReason = "FAILED", "UNAVAILABLE", noChanges
 	}
 	s.mu.Lock()

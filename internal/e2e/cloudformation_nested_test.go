@@ -89,3 +89,53 @@ func TestCloudFormationNestedStackLineage(t *testing.T) {
 		t.Errorf("deleted leaf: %+v %v", out, err)
 	}
 }
+
+// TestCloudFormationNestedStackSameURL: a nested stack whose template
+// changed behind the same TemplateURL is a change of its parent, as on
+// AWS, where every change set of the parent modifies its nested stacks
+// (ChangeSource Automatic) and executing it updates them.
+func TestCloudFormationNestedStackSameURL(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	sc := s3Client(env)
+	putObject(t, sc, "nest2", "leaf.yaml", []byte("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"))
+	parent := aws.String("Resources:\n  Leaf:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://nest2.s3.amazonaws.com/leaf.yaml\n")
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("same-url"), TemplateBody: parent}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "same-url"); st.StackStatus != cftypes.StackStatusCreateComplete {
+		t.Fatalf("create: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	putObject(t, sc, "nest2", "leaf.yaml", []byte("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  R:\n    Type: AWS::SQS::Queue\n"))
+	if _, err := cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String("same-url"), ChangeSetName: aws.String("again"), TemplateBody: parent}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := cf.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String("same-url"), ChangeSetName: aws.String("again")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != cftypes.ChangeSetStatusCreateComplete || len(d.Changes) != 1 {
+		t.Fatalf("change set: %s %s %d changes", d.Status, aws.ToString(d.StatusReason), len(d.Changes))
+	}
+	rc := d.Changes[0].ResourceChange
+	if rc.Action != cftypes.ChangeActionModify || aws.ToString(rc.LogicalResourceId) != "Leaf" || rc.Replacement != cftypes.ReplacementFalse ||
+		len(rc.Details) != 1 || rc.Details[0].ChangeSource != cftypes.ChangeSourceAutomatic {
+		t.Errorf("the nested stack's change: %+v", rc)
+	}
+	if _, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String("same-url"), ChangeSetName: aws.String("again")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "same-url"); st.StackStatus != cftypes.StackStatusUpdateComplete {
+		t.Fatalf("update: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	leaf, err := cf.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("same-url"), LogicalResourceId: aws.String("Leaf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := cf.ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: leaf.StackResourceDetail.PhysicalResourceId})
+	if err != nil || len(res.StackResourceSummaries) != 2 {
+		t.Errorf("the nested stack's resources after the update: %+v %v", res, err)
+	}
+}

@@ -161,6 +161,23 @@ func TestCloudFormationDeployCLI(t *testing.T) {
 	if res.ExitCode != 0 || !strings.Contains(res.Stdout+res.Stderr, "No changes to deploy") {
 		t.Errorf("a second deploy: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
+	// The CLI v2 fails on an empty change set only when asked to: the
+	// change set FAILED with CloudFormation's reason, which it recognizes.
+	awaitNextSecond()
+	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file, "--fail-on-empty-changeset")
+	if res.ExitCode != 255 || !strings.Contains(res.Stderr, "No changes to deploy. Stack cli-app is up to date") {
+		t.Errorf("--fail-on-empty-changeset: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	// New stack tags alone are a change.
+	awaitNextSecond()
+	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file, "--tags", "team=blue")
+	if res.ExitCode != 0 || !strings.Contains(res.Stdout, "Successfully created/updated stack - cli-app") {
+		t.Errorf("a deploy of new tags: exit %d\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	res = env.CLI(t, "cloudformation", "describe-stacks", "--stack-name", "cli-app", "--query", "Stacks[0].Tags[0].Value", "--output", "text")
+	if strings.TrimSpace(res.Stdout) != "blue" {
+		t.Errorf("the stack's tag: %q %s", res.Stdout, res.Stderr)
+	}
 	awaitNextSecond()
 	res = env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-app", "--template-file", file, "--parameter-overrides", "Stage=prod")
 	if res.ExitCode != 0 {
