@@ -44,8 +44,11 @@ type deployFlags struct {
 	// whatever the SAM configuration says; guided (--guided) is sam
 	// deploy's questions, which virga deploy does not ask.
 	noConfirm, guided bool
-	in                io.Reader
-	interactive       bool
+	// failOnEmpty makes a deploy with nothing to change an error, as
+	// sam deploy's default (--no-fail-on-empty-changeset turns it off).
+	failOnEmpty bool
+	in          io.Reader
+	interactive bool
 	// configFile and configEnv name the SAM configuration (samconfig.toml)
 	// and its environment; set records the flags given on the command
 	// line, which win over it.
@@ -55,6 +58,7 @@ type deployFlags struct {
 
 func newDeployCommand() *cobra.Command {
 	var f deployFlags
+	var noFailOnEmpty bool
 	cmd := &cobra.Command{
 		Use:   "deploy",
 		Short: "Build, package and deploy a SAM or CloudFormation template",
@@ -98,6 +102,9 @@ passed as a TemplateURL, as sam deploy does with its bucket.`,
 			if f.noConfirm {
 				f.confirm, f.set["confirm-changeset"] = false, true
 			}
+			if noFailOnEmpty {
+				f.failOnEmpty, f.set["fail-on-empty-changeset"] = false, true
+			}
 			f.in, f.interactive = cmd.InOrStdin(), true
 			if fh, ok := f.in.(*os.File); ok {
 				st, err := fh.Stat()
@@ -130,6 +137,8 @@ passed as a TemplateURL, as sam deploy does with its bucket.`,
 	fl.StringVar(&f.configFile, "config-file", "", "SAM configuration file (default: samconfig.toml, .yaml or .yml beside the template)")
 	fl.StringVar(&f.configEnv, "config-env", "default", "environment in the SAM configuration file")
 	fl.BoolVar(&f.noConfirm, "no-confirm-changeset", false, "execute the change set without asking (the default), whatever the SAM configuration file says")
+	fl.BoolVar(&f.failOnEmpty, "fail-on-empty-changeset", true, "fail when there is nothing to change, as sam deploy does")
+	fl.BoolVar(&noFailOnEmpty, "no-fail-on-empty-changeset", false, "succeed when there is nothing to change")
 	fl.BoolVar(&f.guided, "guided", false, "sam deploy's questions: virga deploy asks none; it deploys with the stack name, parameters and tags it is given (or the SAM configuration's, or the defaults)")
 	// sam deploy's options for where packages go and what the stack may
 	// create, which virga decides itself (it keeps the packages, and
@@ -138,13 +147,12 @@ passed as a TemplateURL, as sam deploy does with its bucket.`,
 	// same keys of samconfig.toml are (samConfigIgnored).
 	var capabilities []string
 	var s3Bucket, s3Prefix string
-	var resolveS3, forceUpload, noFailOnEmpty bool
+	var resolveS3, forceUpload bool
 	fl.StringArrayVar(&capabilities, "capabilities", nil, "as sam deploy's; virga deploy acknowledges every capability")
 	fl.BoolVar(&resolveS3, "resolve-s3", false, "as sam deploy's; virga keeps the packages itself")
 	fl.StringVar(&s3Bucket, "s3-bucket", "", "as sam deploy's; virga keeps the packages itself")
 	fl.StringVar(&s3Prefix, "s3-prefix", "", "as sam deploy's; virga keeps the packages itself")
 	fl.BoolVar(&forceUpload, "force-upload", false, "as sam deploy's; virga deploy stores every package it builds")
-	fl.BoolVar(&noFailOnEmpty, "no-fail-on-empty-changeset", false, "as sam deploy's; virga deploy succeeds when there is nothing to change")
 	return cmd
 }
 
@@ -180,7 +188,8 @@ func applySAMConfig(f *deployFlags, log io.Writer) error {
 		into *bool
 		from *bool
 	}{{"no-execute-changeset", &f.noExecute, c.noExecute}, {"confirm-changeset", &f.confirm, c.confirm},
-		{"disable-rollback", &f.disableRollback, c.disableRollback}} {
+		{"disable-rollback", &f.disableRollback, c.disableRollback},
+		{"fail-on-empty-changeset", &f.failOnEmpty, c.failOnEmpty}} {
 		if !f.set[b.flag] && b.from != nil {
 			*b.into = *b.from
 		}
@@ -293,7 +302,12 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	}
 	if cs.Status == cftypes.ChangeSetStatusFailed {
 		if strings.Contains(aws.ToString(cs.StatusReason), "didn't contain changes") {
-			fmt.Fprintf(out, "No changes to deploy. Stack %s is up to date.\n", f.stack)
+			// sam deploy's words, an error unless told otherwise.
+			msg := fmt.Sprintf("No changes to deploy. Stack %s is up to date", f.stack)
+			if f.failOnEmpty {
+				return errors.New(msg)
+			}
+			fmt.Fprintln(out, msg)
 			return nil
 		}
 		return fmt.Errorf("the change set failed: %s", aws.ToString(cs.StatusReason))

@@ -28,9 +28,9 @@ type samConfig struct {
 	template           string
 	parameterOverrides []string
 	tags               []string
-	// noExecute, confirm and disableRollback are nil when the file does
-	// not say.
-	noExecute, confirm, disableRollback *bool
+	// noExecute, confirm, disableRollback and failOnEmpty are nil when
+	// the file does not say.
+	noExecute, confirm, disableRollback, failOnEmpty *bool
 	// unused are the deploy parameters virga deploy does not act on and
 	// does not know to be irrelevant to it.
 	unused []string
@@ -44,9 +44,9 @@ var samConfigIgnored = map[string]bool{
 	"capabilities": true, "resolve_s3": true, "s3_bucket": true, "s3_prefix": true, "kms_key_id": true,
 	"image_repositories": true, "image_repository": true, "resolve_image_repos": true, "force_upload": true,
 	"profile": true, "role_arn": true, "notification_arns": true, "signing_profiles": true, "use_json": true,
-	"debug": true, "beta_features": true, "fail_on_empty_changeset": true, "metadata": true,
+	"debug": true, "beta_features": true, "metadata": true,
 	"stack_name": true, "region": true, "template_file": true, "template": true, "parameter_overrides": true,
-	"tags": true, "no_execute_changeset": true, "confirm_changeset": true, "disable_rollback": true,
+	"tags": true, "no_execute_changeset": true, "confirm_changeset": true, "disable_rollback": true, "fail_on_empty_changeset": true,
 	"on_failure": true, "max_wait_duration": true,
 }
 
@@ -119,6 +119,7 @@ func parseSAMConfig(path string, data []byte, env string) (*samConfig, error) {
 		flag("no_execute_changeset", &c.noExecute)
 		flag("confirm_changeset", &c.confirm)
 		flag("disable_rollback", &c.disableRollback)
+		flag("fail_on_empty_changeset", &c.failOnEmpty)
 		str := func(key string) string {
 			s, _ := params[key].(string)
 			return s

@@ -265,3 +265,45 @@ confirm_changeset = true
 		t.Errorf("virga deploy printed:\n%s", s)
 	}
 }
+
+// TestDeployNothingToChange: as sam deploy, a deploy with nothing to
+// change fails, saying so, unless --no-fail-on-empty-changeset or the
+// SAM configuration's fail_on_empty_changeset = false says otherwise;
+// new stack tags alone are a change.
+func TestDeployNothingToChange(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	tmpl := filepath.Join(dir, "template.yaml")
+	os.WriteFile(tmpl, []byte("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"), 0o644)
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		cmd := newRootCommand()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(append([]string{"deploy", "-t", tmpl, "--stack-name", "unchanged", "--endpoint-url", env.Endpoint}, args...))
+		err := cmd.ExecuteContext(context.Background())
+		return out.String(), err
+	}
+	if out, err := run(); err != nil {
+		t.Fatalf("first deploy: %v\n%s", err, out)
+	}
+	const msg = "No changes to deploy. Stack unchanged is up to date"
+	if out, err := run(); err == nil || err.Error() != msg {
+		t.Errorf("a deploy of nothing new: %v\n%s", err, out)
+	}
+	if out, err := run("--no-fail-on-empty-changeset"); err != nil || !strings.Contains(out, msg) {
+		t.Errorf("--no-fail-on-empty-changeset: %v\n%s", err, out)
+	}
+	os.WriteFile(filepath.Join(dir, "samconfig.toml"), []byte("version = 0.1\n[default.deploy.parameters]\nfail_on_empty_changeset = false\n"), 0o644)
+	if out, err := run(); err != nil || !strings.Contains(out, msg) || strings.Contains(out, "fail_on_empty_changeset") {
+		t.Errorf("fail_on_empty_changeset = false: %v\n%s", err, out)
+	}
+	if out, err := run("--fail-on-empty-changeset"); err == nil {
+		t.Errorf("--fail-on-empty-changeset over the file: succeeded\n%s", out)
+	}
+	if out, err := run("--tags", "team=blue"); err != nil || !strings.Contains(out, "UPDATE_COMPLETE") {
+		t.Errorf("a deploy of new tags: %v\n%s", err, out)
+	}
+}

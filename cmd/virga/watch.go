@@ -22,6 +22,13 @@ import (
 // rebuilt and its code updated (the next invocation runs it); when the
 // template changes, the stack is deployed again.
 func watch(ctx context.Context, f deployFlags, out io.Writer, interval time.Duration) error {
+	// A template saved again without a change is nothing to fail on,
+	// whatever the SAM configuration says.
+	set := map[string]bool{"fail-on-empty-changeset": true}
+	for k, v := range f.set {
+		set[k] = set[k] || v
+	}
+	f.failOnEmpty, f.set = false, set
 	if err := deploy(ctx, f, out, out); err != nil {
 		fmt.Fprintln(out, "virga up -t: deploy failed:", err)
 	}
