@@ -281,7 +281,7 @@ func (t *transformer) snsToSQS(f *function, name string, p, subProps map[string]
 			"Statement": []any{map[string]any{
 				"Action":    "sqs:SendMessage",
 				"Effect":    "Allow",
-				"Principal": map[string]any{"Service": "sns.amazonaws.com"},
+				"Principal": "*", // the condition names the topic
 				"Resource":  clone(queueArn),
 				"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": clone(p["Topic"])}},
 			}},

@@ -895,8 +895,12 @@ func checkDefinitionBody(t *testing.T, r *result) {
 		"Endpoint": map[string]any{"Fn::GetAtt": []any{"PetsAlertsQueue", "Arn"}},
 		"TopicArn": map[string]any{"Ref": "Alerts"},
 	})
-	want(t, "queue policy source", get(r.props(t, "PetsAlertsQueuePolicy", "AWS::SQS::QueuePolicy"), "PolicyDocument", "Statement", 0, "Condition"),
-		map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": map[string]any{"Ref": "Alerts"}}})
+	// Anyone, as long as the message comes from the topic, as SAM writes it.
+	want(t, "queue policy", get(r.props(t, "PetsAlertsQueuePolicy", "AWS::SQS::QueuePolicy"), "PolicyDocument", "Statement", 0), map[string]any{
+		"Action": "sqs:SendMessage", "Effect": "Allow", "Principal": "*",
+		"Resource":  map[string]any{"Fn::GetAtt": []any{"PetsAlertsQueue", "Arn"}},
+		"Condition": map[string]any{"ArnEquals": map[string]any{"aws:SourceArn": map[string]any{"Ref": "Alerts"}}},
+	})
 	want(t, "mapping", r.props(t, "PetsAlertsEventSourceMapping", tESM), map[string]any{
 		"EventSourceArn": map[string]any{"Fn::GetAtt": []any{"PetsAlertsQueue", "Arn"}},
 		"FunctionName":   map[string]any{"Ref": "Pets"},
