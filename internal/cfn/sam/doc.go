@@ -107,13 +107,15 @@
 // DeploymentPreference, ALL_AT_ONCE unless given). UseAliasAsEventTarget
 // and the other event types are not supported.
 //
-// PropagateTags on a state machine (or in Globals.StateMachine) or an
-// Api puts its Tags on every resource generated for it whose type has
-// Tags in SAM's model (roles, queues, the state machine, REST APIs and
-// their stages, usage plans, API keys), replacing SAM's own tag as AWS's
-// translator does; a state machine's Api events that use the implicit
-// REST API add its tags to that API, which propagates them. A function's
-// PropagateTags is not supported yet (a warning says so).
+// PropagateTags on a function, a state machine (or in their Globals) or
+// an Api puts its Tags on every resource generated for it whose type has
+// Tags in SAM's model (roles, queues, the function or state machine,
+// REST APIs and their stages, usage plans, API keys), replacing SAM's
+// own tag as AWS's translator does; mappings, permissions, rules,
+// schedules, subscriptions, versions, aliases and URLs stay untagged.
+// Api events that use the implicit REST API add the tags to that API,
+// which propagates them; a function's HttpApi events that use the
+// implicit HTTP API add them to its tags (and its stage's).
 //
 // # What it does not do
 //

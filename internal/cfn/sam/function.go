@@ -74,9 +74,6 @@ func (t *transformer) function(id string, raw map[string]any) error {
 		t.warn(id, "CapacityProviderConfig is not supported by virga yet and was ignored")
 	}
 	t.deploymentPreference(f)
-	if _, ok := props["PropagateTags"]; ok {
-		t.warn(id, "PropagateTags is not supported by virga yet; only the function and its role are tagged")
-	}
 
 	lambda := map[string]any{}
 	for _, p := range lambdaFunctionProperties {
@@ -151,7 +148,14 @@ func (t *transformer) function(id string, raw map[string]any) error {
 			return err
 		}
 	}
-	return t.add(id, id, res)
+	if err := t.add(id, id, res); err != nil {
+		return err
+	}
+	if tags := asMap(props["Tags"]); truthy(props["PropagateTags"]) && len(tags) > 0 {
+		t.tagImplicitAPIs(asMap(props["Events"]), tags)
+		t.propagateTags(id, tags)
+	}
+	return nil
 }
 
 // appendDependsOn adds id to a DependsOn value.

@@ -324,6 +324,39 @@ func (t *transformer) propagateTags(owner string, tags map[string]any) {
 	}
 }
 
+// tagImplicitAPIs gives the tags of a resource whose PropagateTags is
+// set to the implicit APIs its events use (Api events without a
+// RestApiId, HttpApi events without an ApiId), as SAM's implicit API
+// plugin does: the REST API then propagates them to its own resources,
+// and the HTTP API tags itself and its stage with them.
+func (t *transformer) tagImplicitAPIs(events, tags map[string]any) {
+	merge := func(props map[string]any) {
+		merged := cloneMap(asMap(props["Tags"]))
+		if merged == nil {
+			merged = map[string]any{}
+		}
+		for k, v := range tags {
+			merged[k] = clone(v)
+		}
+		props["Tags"] = merged
+	}
+	for _, name := range sortedKeys(events) {
+		ev := asMap(events[name])
+		p := asMap(ev["Properties"])
+		if _, named := p["RestApiId"]; ev["Type"] == "Api" && !named {
+			if api := t.restAPIs[implicitRestAPI]; api != nil {
+				merge(api.props)
+				api.props["PropagateTags"] = true
+			}
+		}
+		if _, named := p["ApiId"]; ev["Type"] == "HttpApi" && !named {
+			if api := t.httpAPIs[implicitHTTPAPI]; api != nil {
+				merge(api.props)
+			}
+		}
+	}
+}
+
 // attributes are the resource attributes SAM passes from a SAM resource
 // to the resources generated for it.
 type attributes struct {

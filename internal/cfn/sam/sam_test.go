@@ -1003,3 +1003,85 @@ func checkUsagePlan(t *testing.T, r *result) {
 		t.Errorf("Open's operation: security %s", indent(sec))
 	}
 }
+
+// TestFunctionPropagateTags follows AWS's translator: a function's
+// PropagateTags puts its tags, in place of SAM's lambda:createdBy, on
+// the function and every resource generated for it that has Tags in
+// SAM's model (its role, an event's schedule role, an SNS event's
+// subscription queue, its destination queue, the implicit REST API and
+// its stage), adds them to the implicit HTTP API's, and leaves the
+// others (mappings, permissions, rules, schedules, subscriptions,
+// versions, aliases, URLs) untagged.
+func TestFunctionPropagateTags(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    PropagateTags: true
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://b/k.zip
+      Handler: app.handler
+      Runtime: python3.12
+      Tags: {team: a, app: b}
+      AutoPublishAlias: live
+      FunctionUrlConfig: {AuthType: NONE}
+      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure: {Type: SQS}
+      Events:
+        Every:
+          Type: ScheduleV2
+          Properties: {ScheduleExpression: rate(1 hour)}
+        Old:
+          Type: Schedule
+          Properties: {Schedule: rate(1 hour)}
+        Note:
+          Type: SNS
+          Properties: {Topic: !Ref Topic, SqsSubscription: true}
+        Web:
+          Type: Api
+          Properties: {Path: /go, Method: post}
+        Http:
+          Type: HttpApi
+  Kept:
+    Type: AWS::Serverless::Function
+    Properties:
+      PropagateTags: false
+      CodeUri: s3://b/k.zip
+      Handler: app.handler
+      Runtime: python3.12
+      Tags: {team: c}
+      Events:
+        Old:
+          Type: Schedule
+          Properties: {Schedule: rate(1 hour)}
+`))
+	tags := []any{map[string]any{"Key": "app", "Value": "b"}, map[string]any{"Key": "team", "Value": "a"}}
+	for id, typ := range map[string]string{"Fn": "AWS::Lambda::Function", "FnRole": tRole, "FnEveryRole": tRole,
+		"FnNoteQueue": "AWS::SQS::Queue", "FnEventInvokeConfigOnFailureQueue": "AWS::SQS::Queue",
+		"ServerlessRestApi": "AWS::ApiGateway::RestApi", "ServerlessRestApiProdStage": "AWS::ApiGateway::Stage"} {
+		want(t, id+" tags", r.props(t, id, typ)["Tags"], tags)
+	}
+	httpTags := map[string]any{"httpapi:createdBy": "SAM", "team": "a", "app": "b"}
+	want(t, "HTTP API tags", r.props(t, "ServerlessHttpApi", "AWS::ApiGatewayV2::Api")["Tags"], httpTags)
+	want(t, "HTTP API stage tags", r.props(t, "ServerlessHttpApiApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage")["Tags"], httpTags)
+	for id, typ := range map[string]string{"FnEvery": "AWS::Scheduler::Schedule", "FnOld": "AWS::Events::Rule",
+		"FnNote": "AWS::SNS::Subscription", "FnNoteEventSourceMapping": tESM, "FnOldPermission": "AWS::Lambda::Permission",
+		"FnAliaslive": "AWS::Lambda::Alias", "FnUrl": "AWS::Lambda::Url", "FnNoteQueuePolicy": "AWS::SQS::QueuePolicy"} {
+		if tg, ok := r.props(t, id, typ)["Tags"]; ok {
+			t.Errorf("%s has tags %v", id, tg)
+		}
+	}
+	samTag := map[string]any{"Key": "lambda:createdBy", "Value": "SAM"}
+	want(t, "unpropagated function's tags", r.props(t, "Kept", "AWS::Lambda::Function")["Tags"], []any{samTag, map[string]any{"Key": "team", "Value": "c"}})
+	want(t, "unpropagated role's tags", r.props(t, "KeptRole", tRole)["Tags"], []any{samTag, map[string]any{"Key": "team", "Value": "c"}})
+	if len(r.warnings) > 0 {
+		t.Errorf("warnings: %v", r.warnings)
+	}
+}

@@ -178,24 +178,7 @@ func (t *transformer) stateMachine(id string, raw map[string]any) error {
 		}
 	}
 	if truthy(props["PropagateTags"]) && len(tags) > 0 {
-		// The implicit REST API of the Api events takes the tags, and
-		// passes them on to its own resources.
-		for _, name := range sortedKeys(events) {
-			ev := asMap(events[name])
-			if _, named := asMap(ev["Properties"])["RestApiId"]; ev["Type"] != "Api" || named {
-				continue
-			}
-			if api := t.restAPIs[implicitRestAPI]; api != nil {
-				merged := cloneMap(asMap(api.props["Tags"]))
-				if merged == nil {
-					merged = map[string]any{}
-				}
-				for k, v := range tags {
-					merged[k] = clone(v)
-				}
-				api.props["Tags"], api.props["PropagateTags"] = merged, true
-			}
-		}
+		t.tagImplicitAPIs(events, tags)
 		t.propagateTags(id, tags)
 	}
 	return nil
