@@ -55,6 +55,7 @@
 //	                            StageName is an intrinsic function)
 //	  Auth.UsagePlan            APIUsagePlan, APIApiKey, APIUsagePlanKey (PER_API), or
 //	                            ServerlessUsagePlan, ServerlessApiKey, ServerlessUsagePlanKey (SHARED)
+//	  Auth.ResourcePolicy       the Body's x-amazon-apigateway-policy (as an event's Auth.ResourcePolicy)
 //	(implicit)                  ServerlessRestApi, ServerlessRestApiDeploymentHASH, ServerlessRestApiProdStage
 //	AWS::Serverless::HttpApi    API (AWS::ApiGatewayV2::Api), APIApiGatewayDefaultStage or APISTAGEStage
 //	(implicit)                  ServerlessHttpApi, ServerlessHttpApiApiGatewayDefaultStage

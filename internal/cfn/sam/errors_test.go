@@ -42,6 +42,47 @@ func TestTransformErrors(t *testing.T) {
 			notSupported: true,
 		},
 		{
+			name: "API resource policy not a map",
+			body: `
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth: {ResourcePolicy: nope}` + fn + `
+      Events:
+        Get:
+          Type: Api
+          Properties: {RestApiId: !Ref Api, Path: /items, Method: get}`,
+			want: "Number of errors found: 1. Structure of the SAM template is invalid. ResourcePolicy must be a map (ResourcePolicyStatement).",
+		},
+		{
+			name: "event resource policy not a map",
+			body: fn + `
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /items, Method: get, Auth: {ResourcePolicy: [x]}}`,
+			want: "Number of errors found: 1. Resource with id [Get] is invalid. Property 'Auth.ResourcePolicy' should be a map.",
+		},
+		{
+			name: "resource policy's account list",
+			body: fn + `
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /items, Method: get, Auth: {ResourcePolicy: {AwsAccountWhitelist: "1234"}}}`,
+			want: "Number of errors found: 1. Structure of the SAM template is invalid. Type of '1234' must be a list or dictionary",
+		},
+		{
+			name: "resource policy's VPC list with an intrinsic",
+			body: fn + `
+      Events:
+        Get:
+          Type: Api
+          Properties: {Path: /items, Method: get, Auth: {ResourcePolicy: {SourceVpcWhitelist: [vpc-1, !GetAtt Fn.Arn]}}}`,
+			want: "Number of errors found: 1. Structure of the SAM template is invalid. SourceVpcWhitelist must be a list of strings. Use IntrinsicVpcWhitelist instead for values that use Intrinsic Functions",
+		},
+		{
 			name: "application without a location",
 			body: `
   App:

@@ -579,8 +579,8 @@ func (t *transformer) restAuth(api *restAPI) error {
 	if auth == nil && len(eventAuth) == 0 {
 		return nil
 	}
-	if _, ok := auth["ResourcePolicy"]; ok {
-		t.warn(api.id, "Auth.ResourcePolicy is not supported by virga yet and was ignored")
+	if err := t.resourcePolicies(api, auth); err != nil {
+		return err
 	}
 	authorizers := asMap(auth["Authorizers"])
 	schemes := map[string]any{}
