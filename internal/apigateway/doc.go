@@ -143,7 +143,10 @@
 // allow the (anonymous) caller. Both answer 403 AccessDeniedException
 // {"Message":"User: anonymous is not authorized to perform:
 // execute-api:Invoke on resource: ARN"}, " with an explicit deny"
-// appended when a Deny decided.
+// appended when a Deny decided. A resource policy is saved (CreateRestApi,
+// UpdateRestApi, an imported x-amazon-apigateway-policy) with its short
+// resources, execute-api:/STAGE/VERB/PATH, expanded to the API's ARNs,
+// as API Gateway saves it.
 // COGNITO_USER_POOLS methods take a token of one of the authorizer's
 // ProviderARNs pools (virga's Cognito user pools, through
 // Deps.UserPools) from its identity source (Authorization by default):

@@ -114,3 +114,58 @@ func invokeDenied(err error) *gatewayError {
 	body, _ := json.Marshal(map[string]string{"Message": iampolicy.ShortMessage(msg)})
 	return &gatewayError{http.StatusForbidden, "AccessDeniedException", string(body), "ACCESS_DENIED"}
 }
+
+// shortResource is the prefix of a resource policy's abbreviated
+// resources, execute-api:/STAGE/VERB/PATH.
+const shortResource = "execute-api:/"
+
+// expandPolicy is a resource policy as API Gateway saves it: "API
+// Gateway converts the abbreviated syntax to the full ARN when you save
+// the policy", execute-api:/STAGE/VERB/PATH becoming
+// arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/VERB/PATH in the
+// statements' Resource and NotResource. A policy without the short form,
+// or that is not JSON, is kept as written.
+func (s *Service) expandPolicy(doc, apiID string) string {
+	if !strings.Contains(doc, shortResource) {
+		return doc
+	}
+	var pol map[string]any
+	if err := json.Unmarshal([]byte(doc), &pol); err != nil {
+		return doc
+	}
+	full := func(v any) any {
+		if str, ok := v.(string); ok {
+			if rest, ok := strings.CutPrefix(str, shortResource); ok {
+				return "arn:aws:execute-api:" + s.region + ":" + s.account + ":" + apiID + "/" + rest
+			}
+		}
+		return v
+	}
+	expand := func(v any) any {
+		if list, ok := v.([]any); ok {
+			for i, e := range list {
+				list[i] = full(e)
+			}
+			return list
+		}
+		return full(v)
+	}
+	statements, ok := pol["Statement"].([]any)
+	if !ok {
+		statements = []any{pol["Statement"]}
+	}
+	for _, st := range statements {
+		if m, ok := st.(map[string]any); ok {
+			for _, k := range []string{"Resource", "NotResource"} {
+				if v, ok := m[k]; ok {
+					m[k] = expand(v)
+				}
+			}
+		}
+	}
+	b, err := json.Marshal(pol)
+	if err != nil {
+		return doc
+	}
+	return string(b)
+}

@@ -89,7 +89,7 @@ func (s *Service) applyDefinition(a *restAPI, d *definition, overwrite bool, bas
 		a.Name, a.Description, a.Version = d.title, d.description, d.version
 		a.BinaryMediaTypes = slices.Clone(d.binaryMediaTypes)
 		a.MinimumCompressionSize = d.minimumCompressionSize
-		a.Policy = d.policy
+		a.Policy = s.expandPolicy(d.policy, a.ID)
 		if d.apiKeySource != "" {
 			a.APIKeySource = d.apiKeySource
 		}

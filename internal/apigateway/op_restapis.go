@@ -62,6 +62,7 @@ func (s *Service) createRestAPI(ctx context.Context, in *CreateRestApiRequest) (
 		a.VpcEndpointIDs = slices.Clone(e.VpcEndpointIds)
 	}
 	a.ID = s.newID(longIDLength, func(id string) bool { return s.apis[id] != nil })
+	a.Policy = s.expandPolicy(a.Policy, a.ID)
 	a.RootID = s.newID(longIDLength, func(string) bool { return false })
 	a.Resources[a.RootID] = &resource{ID: a.RootID}
 	if in.CloneFrom != nil {
@@ -172,6 +173,7 @@ func (s *Service) updateRestAPI(ctx context.Context, in *UpdateRestApiRequest) (
 				return nil, err
 			}
 		}
+		a.Policy = s.expandPolicy(a.Policy, a.ID)
 		return restAPIOutput(a), nil
 	})
 }

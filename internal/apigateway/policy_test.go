@@ -87,3 +87,22 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// TestExpandPolicy: a saved resource policy has its short resources,
+// execute-api:/..., as the API's full ARNs, in Resource and NotResource
+// and one statement or several; others are kept as written.
+func TestExpandPolicy(t *testing.T) {
+	s := &Service{region: "eu-west-1", account: "123456789012"}
+	const arn = "arn:aws:execute-api:eu-west-1:123456789012:abc/"
+	for in, want := range map[string]string{
+		`{"Statement":{"Effect":"Allow","Resource":"execute-api:/*"}}`: `{"Statement":{"Effect":"Allow","Resource":"` + arn + `*"}}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Resource":["execute-api:/prod/GET/x","arn:aws:execute-api:*:*:other/*"]},{"Effect":"Allow","NotResource":"execute-api:/*/POST/*"}]}`: `{"Statement":[{"Effect":"Deny","Resource":["` + arn + `prod/GET/x","arn:aws:execute-api:*:*:other/*"]},{"Effect":"Allow","NotResource":"` + arn + `*/POST/*"}],"Version":"2012-10-17"}`,
+		`{"Statement":[{"Effect":"Allow","Resource":"arn:aws:execute-api:*:*:abc/*"}]}`:                                                                                                              `{"Statement":[{"Effect":"Allow","Resource":"arn:aws:execute-api:*:*:abc/*"}]}`,
+		`not json execute-api:/`: `not json execute-api:/`,
+		``:                       ``,
+	} {
+		if got := s.expandPolicy(in, "abc"); got != want {
+			t.Errorf("expandPolicy(%s)\n got: %s\nwant: %s", in, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -9,6 +10,8 @@ import (
 	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -430,4 +433,73 @@ func TestIAMEnforceAPIGatewayCredentialsAndAuthorizers(t *testing.T) {
 	if r := call(); r.Status != 200 || string(r.Body) != "hi" {
 		t.Errorf("authorizer with permission: HTTP %d %s", r.Status, r.Body)
 	}
+}
+
+// samResourcePolicyTemplate has one function behind the implicit REST
+// API: GET /local allows only 127.0.0.0/8, GET /blocked denies it, as
+// its events' Auth.ResourcePolicy say.
+const samResourcePolicyTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n"
+      Handler: index.handler
+      Runtime: python3.12
+      Events:
+        Local:
+          Type: Api
+          Properties:
+            Path: /local
+            Method: get
+            Auth:
+              ResourcePolicy:
+                IpRangeWhitelist: [127.0.0.0/8]
+        Blocked:
+          Type: Api
+          Properties:
+            Path: /blocked
+            Method: get
+            Auth:
+              ResourcePolicy:
+                IpRangeBlacklist: [127.0.0.0/8]
+`
+
+// TestIAMEnforceSAMResourcePolicy: a SAM API's Auth.ResourcePolicy
+// becomes the REST API's resource policy, its short resources
+// (execute-api:/STAGE/VERB/PATH) saved as full ARNs as API Gateway saves
+// them, and under --auth iam it decides requests by their source
+// address: the range a whitelist names passes, the one a blacklist
+// names gets 403 "User: anonymous is not authorized to perform:
+// execute-api:Invoke on resource: ARN with an explicit deny".
+func TestIAMEnforceSAMResourcePolicy(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("walled"), TemplateBody: aws.String(samResourcePolicyTemplate),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "walled"); st.StackStatus != cftypes.StackStatusCreateComplete {
+		t.Fatalf("create: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	res, err := cf.DescribeStackResource(ctx, &cloudformation.DescribeStackResourceInput{StackName: aws.String("walled"), LogicalResourceId: aws.String("ServerlessRestApi")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(res.StackResourceDetail.PhysicalResourceId)
+	arn := "arn:aws:execute-api:us-east-1:" + testAccount + ":" + id
+	api, err := apigateway.NewFromConfig(env.Config).GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := aws.ToString(api.Policy); !strings.Contains(p, `"`+arn+`/Prod/GET/blocked"`) || strings.Contains(p, "execute-api:/") {
+		t.Errorf("the saved policy: %s", p)
+	}
+	call := func(path string) apigwv1Response {
+		return apigwv1Call(t, env, id, "GET", "/Prod"+path, nil, nil, false)
+	}
+	call("/local").want(t, 200, "hi")
+	call("/blocked").want(t, 403, `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: `+arn+`/Prod/GET/blocked with an explicit deny"}`)
 }
