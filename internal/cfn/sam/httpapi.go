@@ -138,7 +138,7 @@ func (t *transformer) httpAPIEvent(f *function, name string, p map[string]any) e
 		if verb == "ANY" {
 			verb = "*"
 		}
-		arnPath = verb + permissionPath(r.path)
+		arnPath = verb + sourceArnPath(r.path)
 	}
 	arn := subVars("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/"+arnPath,
 		map[string]any{"__ApiId__": ref(api.id), "__Stage__": "*"})

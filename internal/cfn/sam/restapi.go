@@ -211,7 +211,7 @@ func (t *transformer) apiEvent(f *function, name string, p map[string]any) error
 	if method == "any" {
 		verb = "*"
 	}
-	arn := subVars("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/"+verb+permissionPath(path),
+	arn := subVars("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/"+verb+sourceArnPath(path),
 		map[string]any{"__ApiId__": ref(api.id), "__Stage__": "*"})
 	perm := f.resource("AWS::Lambda::Permission", map[string]any{
 		"Action":       "lambda:InvokeFunction",
@@ -229,6 +229,16 @@ var pathParameter = regexp.MustCompile(`\{[^}]*\}`)
 // path parameters match anything.
 func permissionPath(path string) string {
 	return pathParameter.ReplaceAllString(path, "*")
+}
+
+// sourceArnPath is a path as a Lambda permission's SourceArn has it:
+// without a trailing slash, which API Gateway drops from a resource's
+// path (SAM's translator drops it too).
+func sourceArnPath(path string) string {
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	return permissionPath(path)
 }
 
 // addMethod adds an aws_proxy operation for the function to the API's

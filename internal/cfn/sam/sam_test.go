@@ -1085,3 +1085,41 @@ Resources:
 		t.Errorf("warnings: %v", r.warnings)
 	}
 }
+
+// TestPermissionPathTrailingSlash: an API event's permission names its
+// path without a trailing slash, which API Gateway drops from the
+// resource's path (the method's ARN has none), as SAM writes it; the
+// root path stays "/".
+func TestPermissionPathTrailingSlash(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://b/k.zip
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Items:
+          Type: Api
+          Properties: {Path: /items/, Method: get}
+        Root:
+          Type: Api
+          Properties: {Path: /, Method: get}
+        Http:
+          Type: HttpApi
+          Properties: {Path: "/h/{id}/", Method: get}
+`))
+	for id, want := range map[string]string{
+		"FnItemsPermissionProd": "/${__Stage__}/GET/items",
+		"FnRootPermissionProd":  "/${__Stage__}/GET/",
+		"FnHttpPermission":      "/${__Stage__}/GET/h/*",
+	} {
+		arn, _ := get(r.props(t, id, "AWS::Lambda::Permission"), "SourceArn", "Fn::Sub", 0).(string)
+		if !strings.HasSuffix(arn, want) {
+			t.Errorf("%s SourceArn %s, want it to end %s", id, arn, want)
+		}
+	}
+}
