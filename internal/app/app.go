@@ -709,6 +709,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 				_, _, ok := cognitoidp.WellKnownPath(path)
 				return ok
 			}},
+			// The certificate SNS's messages are signed with, at
+			// their SigningCertURL.
+			{Service: "sns", Handler: topics.CertificateHandler(), Path: sns.CertificatePath},
 		},
 		Registry:     images.Registry(),
 		RegistryPath: ecr.RegistryPath,

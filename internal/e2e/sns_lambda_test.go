@@ -36,6 +36,7 @@ def handler(event, context):
             'Message': s['Message'],
             'Timestamp': s['Timestamp'],
             'SignatureVersion': s['SignatureVersion'],
+            'Signature': s['Signature'],
             'SigningCertUrl': s['SigningCertUrl'],
             'UnsubscribeUrl': s['UnsubscribeUrl'],
             'MessageAttributes': s['MessageAttributes'],
@@ -98,6 +99,13 @@ func TestSNSToLambda(t *testing.T) {
 			t.Fatalf("log line %q: %v", l, err)
 		}
 		events[e.MessageId] = e
+		// The record's signature verifies as AWS's do, with or
+		// without a subject.
+		var record map[string]any
+		json.Unmarshal([]byte(strings.TrimPrefix(l, "SNS ")), &record)
+		if err := e2e.VerifySNSSignature(t, record); err != nil {
+			t.Errorf("the signature of message %s does not verify: %v", e.MessageId, err)
+		}
 	}
 	e, ok := events[aws.ToString(withSubject.MessageId)]
 	if !ok {

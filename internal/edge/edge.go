@@ -67,9 +67,10 @@ type Options struct {
 }
 
 // Document is a service's public document, or set of them: Cognito user
-// pools' JWKS and OpenID configuration (/POOL_ID/.well-known/...). Their
-// paths are never S3's: pool ids have an underscore, which bucket names
-// do not.
+// pools' JWKS and OpenID configuration (/POOL_ID/.well-known/...), SNS's
+// signing certificate (/SimpleNotificationService-ID.pem). Their paths
+// are never S3's: pool ids have an underscore and the certificate's name
+// capitals, which bucket names do not.
 type Document struct {
 	// Service names the document's service in the request log and
 	// metrics.
