@@ -103,7 +103,7 @@ func TestSNSToLambda(t *testing.T) {
 		// without a subject.
 		var record map[string]any
 		json.Unmarshal([]byte(strings.TrimPrefix(l, "SNS ")), &record)
-		if err := e2e.VerifySNSSignature(t, record); err != nil {
+		if err := env.VerifySNSSignature(t, record); err != nil {
 			t.Errorf("the signature of message %s does not verify: %v", e.MessageId, err)
 		}
 	}
@@ -119,7 +119,7 @@ func TestSNSToLambda(t *testing.T) {
 	if e.Records != 1 || e.EventSource != "aws:sns" || e.EventVersion != "1.0" || e.EventSubscriptionArn != subARN ||
 		e.Type != "Notification" || e.TopicArn != aws.ToString(topic.TopicArn) || e.Message != `{"order":1}` ||
 		e.Subject == nil || *e.Subject != "New order" || e.SignatureVersion != "1" ||
-		!strings.HasPrefix(e.SigningCertUrl, env.Endpoint+"/") ||
+		!strings.HasPrefix(e.SigningCertUrl, "https://"+strings.TrimPrefix(env.Endpoint, "http://")+"/") ||
 		e.UnsubscribeUrl != env.Endpoint+"/?Action=Unsubscribe&SubscriptionArn="+subARN {
 		t.Errorf("event = %+v", e)
 	}

@@ -61,23 +61,25 @@ func TestSNSSignaturesVerify(t *testing.T) {
 		if m["SignatureVersion"] != version {
 			t.Errorf("%s: SignatureVersion = %v, want %s", what, m["SignatureVersion"], version)
 		}
-		if err := VerifySNSSignature(t, m); err != nil {
+		if err := env.VerifySNSSignature(t, m); err != nil {
 			t.Errorf("%s: the signature does not verify: %v\n%v", what, err, m)
 		}
 		// A subscriber that checks signatures refuses a changed message.
 		m["Message"] = m["Message"].(string) + "!"
-		if VerifySNSSignature(t, m) == nil {
+		if env.VerifySNSSignature(t, m) == nil {
 			t.Errorf("%s: the signature verifies a changed message", what)
 		}
 		url, _ := m["SigningCertURL"].(string)
-		path, ok := strings.CutPrefix(url, env.Endpoint)
+		// The certificate is served over HTTPS, as AWS's is, on
+		// virga's port.
+		path, ok := strings.CutPrefix(url, httpsEndpoint(env))
 		switch {
 		case !ok:
-			t.Errorf("%s: SigningCertURL %s is not on virga's endpoint %s", what, url, env.Endpoint)
+			t.Errorf("%s: SigningCertURL %s is not on virga's endpoint %s", what, url, httpsEndpoint(env))
 		case certPath == "":
 			certPath = path
 		case path != certPath:
-			t.Errorf("%s: SigningCertURL %s, want %s", what, url, env.Endpoint+certPath)
+			t.Errorf("%s: SigningCertURL %s, want %s", what, url, httpsEndpoint(env)+certPath)
 		}
 	}
 	decode := func(body string) map[string]any {
@@ -114,7 +116,7 @@ func TestSNSSignaturesVerify(t *testing.T) {
 			check("v"+version+" SQS envelope "+string(rune('1'+i)), version, decode(aws.ToString(m.Body)))
 		}
 	}
-	_, pemBefore := SNSCertificate(t, env.Endpoint+certPath)
+	_, pemBefore := env.SNSCertificate(t, httpsEndpoint(env)+certPath)
 
 	// After a restart messages are signed with the same key, and its
 	// certificate is served at the same URL.
@@ -127,7 +129,7 @@ func TestSNSSignaturesVerify(t *testing.T) {
 	}
 	m := decode(aws.ToString(receiveAll(t, q, tg.queueURL, 1)[0].Body))
 	check("SQS envelope after the restart", "2", m)
-	if _, pemAfter := SNSCertificate(t, env.Endpoint+certPath); pemAfter != pemBefore {
+	if _, pemAfter := env.SNSCertificate(t, httpsEndpoint(env)+certPath); pemAfter != pemBefore {
 		t.Errorf("the certificate changed with the restart:\n%s\nwas\n%s", pemAfter, pemBefore)
 	}
 
@@ -141,6 +143,10 @@ func TestSNSSignaturesVerify(t *testing.T) {
 		t.Errorf("GET another certificate: %d", res.StatusCode)
 	}
 }
+
+// httpsEndpoint is virga's endpoint over HTTPS, which its port answers
+// too.
+func httpsEndpoint(env *Env) string { return "https://" + strings.TrimPrefix(env.Endpoint, "http://") }
 
 // waitConfirmed waits until a topic has no subscription pending
 // confirmation.

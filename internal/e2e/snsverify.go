@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -20,13 +21,17 @@ import (
 var snsCertURL = regexp.MustCompile(`/SimpleNotificationService-[0-9a-f]{32}\.pem$`)
 
 // SNSCertificate gets the certificate a SigningCertURL names, as a
-// subscriber does (an unsigned GET), and returns it parsed and as served.
-func SNSCertificate(t testing.TB, url string) (*x509.Certificate, string) {
+// subscriber does (an unsigned GET over HTTPS, trusting virga's
+// certificate authority), and returns it parsed and as served.
+func (e *Env) SNSCertificate(t testing.TB, url string) (*x509.Certificate, string) {
 	t.Helper()
 	if !snsCertURL.MatchString(url) {
 		t.Fatalf("SigningCertURL %q is not shaped like AWS's", url)
 	}
-	res, err := http.Get(url)
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("SigningCertURL %q is not HTTPS", url)
+	}
+	res, err := e.httpsClient(t).Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +61,7 @@ func SNSCertificate(t testing.TB, url string) (*x509.Certificate, string) {
 // SubscriptionConfirmation or UnsubscribeConfirmation; Signature is its
 // SHA1withRSA (SignatureVersion 1) or SHA256withRSA (2) signature,
 // base64-encoded, by the key of the certificate at SigningCertURL.
-func VerifySNSSignature(t testing.TB, m map[string]any) error {
+func (e *Env) VerifySNSSignature(t testing.TB, m map[string]any) error {
 	t.Helper()
 	str := func(k string) string { s, _ := m[k].(string); return s }
 	certURLField := "SigningCertURL"
@@ -76,7 +81,7 @@ func VerifySNSSignature(t testing.TB, m map[string]any) error {
 		}
 		b.WriteString(k + "\n" + str(k) + "\n")
 	}
-	cert, _ := SNSCertificate(t, str(certURLField))
+	cert, _ := e.SNSCertificate(t, str(certURLField))
 	pub, ok := cert.PublicKey.(*rsa.PublicKey)
 	if !ok {
 		t.Fatalf("the certificate's key is a %T, not RSA", cert.PublicKey)
@@ -95,4 +100,21 @@ func VerifySNSSignature(t testing.TB, m map[string]any) error {
 	}
 	t.Fatalf("SignatureVersion %q", str("SignatureVersion"))
 	return nil
+}
+
+// httpsClient is an HTTP client that trusts virga's certificate
+// authority, which it gets from GET /_virga/ca.pem.
+func (e *Env) httpsClient(t testing.TB) *http.Client {
+	t.Helper()
+	res, err := http.Get(e.Endpoint + "/_virga/ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	ca, _ := io.ReadAll(res.Body)
+	roots := x509.NewCertPool()
+	if res.StatusCode != 200 || !roots.AppendCertsFromPEM(ca) {
+		t.Fatalf("GET /_virga/ca.pem: %d %q", res.StatusCode, ca)
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
 }

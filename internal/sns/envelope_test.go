@@ -13,7 +13,7 @@ func TestEnvelopes(t *testing.T) {
 	key := testSigningKey(t)
 	s := &Service{account: "000000000000", region: "us-east-1", endpoint: func() string { return "http://127.0.0.1:4566/" }}
 	v1, v2 := signer{key: key, version: "1"}, signer{key: key, version: "2"}
-	certURL := "http://127.0.0.1:4566/" + key.file
+	certURL := "https://127.0.0.1:4566/" + key.file
 	topic := &topic{name: "t", arn: "arn:aws:sns:us-east-1:000000000000:t"}
 	sub := &subscription{arn: topic.arn + ":11111111-2222-4333-8444-555555555555",
 		rec: subscriptionRecord{Protocol: "sqs", Token: "abc123"}}

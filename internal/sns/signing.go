@@ -35,10 +35,12 @@ import (
 // first time a message is signed and kept in the store (so in the data
 // directory, the private key sealed), so that subscribers that pinned or
 // cached the certificate keep verifying across restarts. The certificate
-// is served, unsigned GET, at SigningCertURL on virga's own endpoint:
-// /SimpleNotificationService-<32 hex digits>.pem, shaped like AWS's, the
-// digits the start of the certificate's SHA-256 fingerprint. Validators
-// that insist on an https://sns.REGION.amazonaws.com host or on a
+// is served, unsigned GET, at SigningCertURL on virga's own endpoint,
+// over HTTPS: https://HOST:PORT/SimpleNotificationService-<32 hex
+// digits>.pem, shaped like AWS's, the digits the start of the
+// certificate's SHA-256 fingerprint. A validator fetching it must trust
+// virga's certificate authority (DATA_DIR/tls/ca.pem; functions do), and
+// one that insists on an sns.REGION.amazonaws.com host or on a
 // certificate that chains to Amazon's roots must be told to accept
 // virga's (sns-validator's hostPattern, for example); the signature
 // itself verifies as AWS's does.
@@ -218,8 +220,17 @@ func stringToSign(fields ...[2]string) string {
 	return b.String()
 }
 
-// signingCertURL is where the certificate of g's key is served.
-func (s *Service) signingCertURL(g signer) string { return s.baseURL() + "/" + g.key.file }
+// signingCertURL is where the certificate of g's key is served: over
+// HTTPS, as AWS's is and as validators insist (sns-validator fetches it
+// with https.get), on virga's own port, which answers TLS too (package
+// localtls; clients trust virga's authority, as functions do).
+func (s *Service) signingCertURL(g signer) string {
+	base := s.baseURL()
+	if rest, ok := strings.CutPrefix(base, "http://"); ok {
+		base = "https://" + rest
+	}
+	return base + "/" + g.key.file
+}
 
 // CertificateHandler serves the signing certificate at the path
 // SigningCertURL names (see CertificatePath), PEM-encoded; any other
