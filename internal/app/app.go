@@ -702,12 +702,16 @@ func New(cfg config.Config, o Options) (*App, error) {
 			".auth.localhost": userPools.OAuthHandler(),
 		},
 		Internal: a.internalHandler(),
-		// Cognito user pools' keys and OpenID configuration, at the
-		// paths AWS serves them under each pool's issuer URL.
-		WellKnown: userPools.WellKnownHandler(a.endpoint),
-		WellKnownPath: func(path string) bool {
-			_, _, ok := cognitoidp.WellKnownPath(path)
-			return ok
+		Documents: []edge.Document{
+			// Cognito user pools' keys and OpenID configuration, at
+			// the paths AWS serves them under each pool's issuer URL.
+			{Service: "cognito-idp", Handler: userPools.WellKnownHandler(a.endpoint), Path: func(path string) bool {
+				_, _, ok := cognitoidp.WellKnownPath(path)
+				return ok
+			}},
+			// The certificate SNS's messages are signed with, at
+			// their SigningCertURL.
+			{Service: "sns", Handler: topics.CertificateHandler(), Path: sns.CertificatePath},
 		},
 		Registry:     images.Registry(),
 		RegistryPath: ecr.RegistryPath,

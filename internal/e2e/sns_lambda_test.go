@@ -36,6 +36,7 @@ def handler(event, context):
             'Message': s['Message'],
             'Timestamp': s['Timestamp'],
             'SignatureVersion': s['SignatureVersion'],
+            'Signature': s['Signature'],
             'SigningCertUrl': s['SigningCertUrl'],
             'UnsubscribeUrl': s['UnsubscribeUrl'],
             'MessageAttributes': s['MessageAttributes'],
@@ -98,6 +99,13 @@ func TestSNSToLambda(t *testing.T) {
 			t.Fatalf("log line %q: %v", l, err)
 		}
 		events[e.MessageId] = e
+		// The record's signature verifies as AWS's do, with or
+		// without a subject.
+		var record map[string]any
+		json.Unmarshal([]byte(strings.TrimPrefix(l, "SNS ")), &record)
+		if err := env.VerifySNSSignature(t, record); err != nil {
+			t.Errorf("the signature of message %s does not verify: %v", e.MessageId, err)
+		}
 	}
 	e, ok := events[aws.ToString(withSubject.MessageId)]
 	if !ok {
@@ -111,7 +119,7 @@ func TestSNSToLambda(t *testing.T) {
 	if e.Records != 1 || e.EventSource != "aws:sns" || e.EventVersion != "1.0" || e.EventSubscriptionArn != subARN ||
 		e.Type != "Notification" || e.TopicArn != aws.ToString(topic.TopicArn) || e.Message != `{"order":1}` ||
 		e.Subject == nil || *e.Subject != "New order" || e.SignatureVersion != "1" ||
-		!strings.HasPrefix(e.SigningCertUrl, env.Endpoint+"/") ||
+		!strings.HasPrefix(e.SigningCertUrl, "https://"+strings.TrimPrefix(env.Endpoint, "http://")+"/") ||
 		e.UnsubscribeUrl != env.Endpoint+"/?Action=Unsubscribe&SubscriptionArn="+subARN {
 		t.Errorf("event = %+v", e)
 	}

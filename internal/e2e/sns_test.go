@@ -360,7 +360,7 @@ func TestSNSToSQS(t *testing.T) {
 	} else if _, err := base64.StdEncoding.DecodeString(sig); err != nil {
 		t.Errorf("Signature %q is not base64", sig)
 	}
-	if cert, _ := e["SigningCertURL"].(string); !strings.HasPrefix(cert, env.Endpoint+"/") || !strings.HasSuffix(cert, ".pem") {
+	if cert, _ := e["SigningCertURL"].(string); !strings.HasPrefix(cert, httpsEndpoint(env)+"/") || !strings.HasSuffix(cert, ".pem") {
 		t.Errorf("SigningCertURL = %q", cert)
 	}
 	wantAttrs := map[string]any{

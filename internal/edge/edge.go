@@ -38,12 +38,10 @@ type Options struct {
 	Authorizer awsproto.Authorizer
 	// Internal serves virga's own endpoints under /_virga/.
 	Internal http.Handler
-	// WellKnown serves unsigned GET and HEAD requests whose path
-	// WellKnownPath accepts (Cognito user pools' JWKS and OpenID
-	// configuration, /POOL_ID/.well-known/...), ahead of S3's path-style
-	// routes; pool ids, with their underscore, are never bucket names.
-	WellKnown     http.Handler
-	WellKnownPath func(path string) bool
+	// Documents are the public documents services serve at fixed paths
+	// of their endpoint to unsigned GET and HEAD requests, ahead of S3's
+	// path-style routes.
+	Documents []Document
 	// Registry serves the container registry (ECR's OCI Distribution
 	// API): requests to the registry's host names,
 	// ACCOUNT.dkr.ecr.REGION.localhost and AWS's
@@ -66,6 +64,20 @@ type Options struct {
 	Logger *slog.Logger
 	Clock  clock.Clock
 	IDs    *ids.Generator
+}
+
+// Document is a service's public document, or set of them: Cognito user
+// pools' JWKS and OpenID configuration (/POOL_ID/.well-known/...), SNS's
+// signing certificate (/SimpleNotificationService-ID.pem). Their paths
+// are never S3's: pool ids have an underscore and the certificate's name
+// capitals, which bucket names do not.
+type Document struct {
+	// Service names the document's service in the request log and
+	// metrics.
+	Service string
+	// Path reports whether a request path is one of the documents.
+	Path    func(path string) bool
+	Handler http.Handler
 }
 
 // Metrics records what the edge answered (package metrics).
@@ -117,10 +129,13 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
 		r = dataPlanePath(r)
 	}
-	if e.opts.WellKnown != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
-		strings.Contains(r.URL.Path, "/.well-known/") && e.opts.WellKnownPath(r.URL.Path) && unsigned(r) {
-		e.serveDataPlane("cognito-idp", e.opts.WellKnown, w, r)
-		return
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		for _, d := range e.opts.Documents {
+			if d.Path(r.URL.Path) && unsigned(r) {
+				e.serveDataPlane(d.Service, d.Handler, w, r)
+				return
+			}
+		}
 	}
 	if e.opts.Registry != nil && (registryHost(r.Host) ||
 		(strings.HasPrefix(r.URL.Path, "/v2") && e.opts.RegistryPath(r.URL.Path) && !sigV4Signed(r))) {

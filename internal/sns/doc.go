@@ -24,7 +24,10 @@
 // Run, retried per the subscription's delivery policy and sent to its
 // dead-letter queue after the last failure; a crash loses none of them
 // (see publish.go and http_delivery.go). Message shapes follow AWS's
-// documented JSON formats (envelope.go); messages are not signed.
+// documented JSON formats (envelope.go), and messages are signed as AWS
+// signs them, with an RSA key virga makes once and keeps in the store,
+// whose certificate is served at SigningCertURL on virga's endpoint
+// (signing.go).
 //
 // SubscribeURL and UnsubscribeURL point at virga's own endpoint
 // (GET /?Action=ConfirmSubscription&TopicArn=...&Token=...), which the
@@ -45,6 +48,8 @@
 // topic.publishMu serializes a FIFO topic's publishes and guards its
 // deduplication ids and sequence; it is taken before Service.mu, never
 // after. outbox.mu guards the outbox's index and is taken last.
+// Service.keyMu guards the signing key once read; it is never held while
+// another lock is taken, and never taken under Service.mu.
 //
 // # Not supported yet
 //

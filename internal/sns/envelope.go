@@ -2,9 +2,6 @@ package sns
 
 import (
 	"bytes"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"time"
@@ -15,13 +12,8 @@ import (
 // is on); Lambda functions get an event whose record holds the same
 // fields, some spelled differently (SigningCertUrl, UnsubscribeUrl).
 //
-// virga does not sign messages: it holds no certificate AWS clients would
-// trust, and serves none. Signature carries a base64 digest of the string
-// AWS signs (SHA-1 for SignatureVersion 1, SHA-256 for 2), so that it is
-// present and stable, and SigningCertURL names a file on virga's endpoint
-// that is not served. Code that verifies SNS signatures must skip the
-// check when talking to virga. FIFO topics' envelopes carry no signature
-// fields, as AWS delivers them.
+// All of them are signed (signing.go) except FIFO topics' envelopes,
+// which carry no signature fields, as AWS delivers them.
 
 // timestampLayout is SNS's Timestamp: ISO 8601 in UTC with milliseconds.
 const timestampLayout = "2006-01-02T15:04:05.000Z"
@@ -44,6 +36,21 @@ type message struct {
 	GroupID, DedupID, Sequence string
 	// TraceHeader is the publisher's X-Ray trace header, passed on to SQS.
 	TraceHeader string
+	// signed is the last signature made of the message, which the next
+	// subscription that gets the same text shares: it signs once per
+	// message, not once per subscription.
+	signed struct{ version, text, signature string }
+}
+
+// signature is the signature of the notification of m whose Message is
+// text.
+func (m *message) signature(g signer, text string) string {
+	if m.signed.signature == "" || m.signed.version != g.version || m.signed.text != text {
+		sig := g.sign([2]string{"Message", text}, [2]string{"MessageId", m.ID}, [2]string{"Subject", m.Subject},
+			[2]string{"Timestamp", formatTimestamp(m.Published)}, [2]string{"TopicArn", m.TopicARN}, [2]string{"Type", "Notification"})
+		m.signed.version, m.signed.text, m.signed.signature = g.version, text, sig
+	}
+	return m.signed.signature
 }
 
 // textFor is the text a subscription of the protocol receives.
@@ -124,34 +131,8 @@ type lambdaMessage struct {
 	MessageAttributes map[string]envelopeAttribute `json:"MessageAttributes"`
 }
 
-// stringToSign is what AWS signs: the named fields in alphabetical order,
-// each as "Name\nValue\n"; empty optional fields are left out.
-func stringToSign(fields ...[2]string) string {
-	var b strings.Builder
-	for _, f := range fields {
-		if f[1] == "" && (f[0] == "Subject" || f[0] == "SubscribeURL" || f[0] == "Token") {
-			continue
-		}
-		b.WriteString(f[0])
-		b.WriteByte('\n')
-		b.WriteString(f[1])
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-// digest is the stand-in for a signature (see the comment at the top).
-func digest(version, s string) string {
-	if version == "2" {
-		sum := sha256.Sum256([]byte(s))
-		return base64.StdEncoding.EncodeToString(sum[:])
-	}
-	sum := sha1.Sum([]byte(s))
-	return base64.StdEncoding.EncodeToString(sum[:])
-}
-
 // envelopeFor is the JSON envelope of m for a subscription.
-func (s *Service) envelopeFor(m *message, sub *subscription, signatureVersion string, fifo bool) string {
+func (s *Service) envelopeFor(m *message, sub *subscription, g signer, fifo bool) string {
 	n := notification{
 		Type: "Notification", MessageID: m.ID, TopicArn: m.TopicARN, Subject: m.Subject,
 		Message: m.textFor(sub.rec.Protocol), Timestamp: formatTimestamp(m.Published),
@@ -163,29 +144,25 @@ func (s *Service) envelopeFor(m *message, sub *subscription, signatureVersion st
 	if fifo {
 		n.SequenceNumber = m.Sequence
 	} else {
-		n.SignatureVersion = signatureVersion
-		n.Signature = digest(signatureVersion, stringToSign(
-			[2]string{"Message", n.Message}, [2]string{"MessageId", n.MessageID}, [2]string{"Subject", n.Subject},
-			[2]string{"Timestamp", n.Timestamp}, [2]string{"TopicArn", n.TopicArn}, [2]string{"Type", n.Type}))
-		n.SigningCertURL = s.signingCertURL()
+		n.SignatureVersion = g.version
+		n.Signature = m.signature(g, n.Message)
+		n.SigningCertURL = s.signingCertURL(g)
 	}
 	return envelopeJSON(n)
 }
 
 // lambdaEventFor is the event a Lambda subscription's function gets.
-func (s *Service) lambdaEventFor(m *message, sub *subscription, signatureVersion string) []byte {
+func (s *Service) lambdaEventFor(m *message, sub *subscription, g signer) []byte {
 	msg := lambdaMessage{
 		Type: "Notification", MessageID: m.ID, TopicArn: m.TopicARN, Message: m.textFor(sub.rec.Protocol),
-		Timestamp: formatTimestamp(m.Published), SignatureVersion: signatureVersion,
-		SigningCertURL: s.signingCertURL(), UnsubscribeURL: s.unsubscribeURL(sub.arn),
+		Timestamp: formatTimestamp(m.Published), SignatureVersion: g.version,
+		SigningCertURL: s.signingCertURL(g), UnsubscribeURL: s.unsubscribeURL(sub.arn),
 		MessageAttributes: envelopeAttributes(m.deliveredAttributes()),
 	}
 	if m.Subject != "" {
 		msg.Subject = &m.Subject
 	}
-	msg.Signature = digest(signatureVersion, stringToSign(
-		[2]string{"Message", msg.Message}, [2]string{"MessageId", msg.MessageID}, [2]string{"Subject", m.Subject},
-		[2]string{"Timestamp", msg.Timestamp}, [2]string{"TopicArn", msg.TopicArn}, [2]string{"Type", msg.Type}))
+	msg.Signature = m.signature(g, msg.Message)
 	return []byte(compactJSON(lambdaEvent{Records: []lambdaRecord{{
 		EventSource: "aws:sns", EventVersion: "1.0", EventSubscriptionArn: sub.arn, Sns: msg,
 	}}}))
@@ -193,17 +170,17 @@ func (s *Service) lambdaEventFor(m *message, sub *subscription, signatureVersion
 
 // confirmationFor is the SubscriptionConfirmation message of an HTTP/S
 // subscription.
-func (s *Service) confirmationFor(sub *subscription, topicARN, messageID, signatureVersion string, now time.Time) string {
+func (s *Service) confirmationFor(sub *subscription, topicARN, messageID string, g signer, now time.Time) string {
 	c := confirmation{
 		Type: "SubscriptionConfirmation", MessageID: messageID, Token: sub.rec.Token, TopicArn: topicARN,
 		Message:      "You have chosen to subscribe to the topic " + topicARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
 		SubscribeURL: s.subscribeURL(topicARN, sub.rec.Token), Timestamp: formatTimestamp(now),
-		SignatureVersion: signatureVersion, SigningCertURL: s.signingCertURL(),
+		SignatureVersion: g.version, SigningCertURL: s.signingCertURL(g),
 	}
-	c.Signature = digest(signatureVersion, stringToSign(
+	c.Signature = g.sign(
 		[2]string{"Message", c.Message}, [2]string{"MessageId", c.MessageID}, [2]string{"SubscribeURL", c.SubscribeURL},
 		[2]string{"Timestamp", c.Timestamp}, [2]string{"Token", c.Token}, [2]string{"TopicArn", c.TopicArn},
-		[2]string{"Type", c.Type}))
+		[2]string{"Type", c.Type})
 	return envelopeJSON(c)
 }
 
@@ -260,7 +237,7 @@ func (s *Service) baseURL() string {
 	return strings.TrimSuffix(s.endpoint(), "/")
 }
 
-// unsubscribeURL, subscribeURL and signingCertURL are AWS's URLs on
+// unsubscribeURL and subscribeURL are AWS's URLs on
 // virga's endpoint. ARNs and tokens hold no characters a query string
 // must escape, so, like AWS's, the URLs carry them as they are.
 func (s *Service) unsubscribeURL(subscriptionARN string) string {
@@ -269,8 +246,4 @@ func (s *Service) unsubscribeURL(subscriptionARN string) string {
 
 func (s *Service) subscribeURL(topicARN, token string) string {
 	return s.baseURL() + "/?Action=ConfirmSubscription&TopicArn=" + topicARN + "&Token=" + token
-}
-
-func (s *Service) signingCertURL() string {
-	return s.baseURL() + "/SimpleNotificationService-virga.pem"
 }

@@ -10,7 +10,10 @@ import (
 // which members appear when, and no HTML escaping.
 func TestEnvelopes(t *testing.T) {
 	t.Parallel()
+	key := testSigningKey(t)
 	s := &Service{account: "000000000000", region: "us-east-1", endpoint: func() string { return "http://127.0.0.1:4566/" }}
+	v1, v2 := signer{key: key, version: "1"}, signer{key: key, version: "2"}
+	certURL := "https://127.0.0.1:4566/" + key.file
 	topic := &topic{name: "t", arn: "arn:aws:sns:us-east-1:000000000000:t"}
 	sub := &subscription{arn: topic.arn + ":11111111-2222-4333-8444-555555555555",
 		rec: subscriptionRecord{Protocol: "sqs", Token: "abc123"}}
@@ -32,14 +35,14 @@ func TestEnvelopes(t *testing.T) {
 		`  "Message" : "<b>bold</b>",` + "\n" +
 		`  "Timestamp" : "2024-05-06T06:08:09.120Z",` + "\n" +
 		`  "SignatureVersion" : "1",` + "\n" +
-		`  "Signature" : "` + digest("1", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nSubject\nHi & bye\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` + "\n" +
-		`  "SigningCertURL" : "http://127.0.0.1:4566/SimpleNotificationService-virga.pem",` + "\n" +
+		`  "Signature" : "` + key.sign("1", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nSubject\nHi & bye\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` + "\n" +
+		`  "SigningCertURL" : "` + certURL + `",` + "\n" +
 		unsubscribe + ",\n" +
 		`  "MessageAttributes" : {` + "\n" +
 		`    "b" : {"Type":"Binary","Value":"aGk="},` + "\n" +
 		`    "n" : {"Type":"Number","Value":"1"}` + "\n" +
 		"  }\n}"
-	if got := s.envelopeFor(m, sub, "1", false); got != want {
+	if got := s.envelopeFor(m, sub, v1, false); got != want {
 		t.Errorf("notification:\n got %s\nwant %s", got, want)
 	}
 
@@ -54,7 +57,7 @@ func TestEnvelopes(t *testing.T) {
 		`  "Message" : "<b>bold</b>",` + "\n" +
 		`  "Timestamp" : "2024-05-06T06:08:09.120Z",` + "\n" +
 		unsubscribe + "\n}"
-	if got := s.envelopeFor(&fifo, sub, "1", true); got != want {
+	if got := s.envelopeFor(&fifo, sub, v1, true); got != want {
 		t.Errorf("FIFO notification:\n got %s\nwant %s", got, want)
 	}
 
@@ -64,10 +67,10 @@ func TestEnvelopes(t *testing.T) {
 	want = `{"Records":[{"EventSource":"aws:sns","EventVersion":"1.0","EventSubscriptionArn":"` + sub.arn + `","Sns":{` +
 		`"Type":"Notification","MessageId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","TopicArn":"arn:aws:sns:us-east-1:000000000000:t",` +
 		`"Subject":null,"Message":"<b>bold</b>","Timestamp":"2024-05-06T06:08:09.120Z","SignatureVersion":"2",` +
-		`"Signature":"` + digest("2", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` +
-		`"SigningCertUrl":"http://127.0.0.1:4566/SimpleNotificationService-virga.pem",` +
+		`"Signature":"` + key.sign("2", "Message\n<b>bold</b>\nMessageId\naaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee\nTimestamp\n2024-05-06T06:08:09.120Z\nTopicArn\narn:aws:sns:us-east-1:000000000000:t\nType\nNotification\n") + `",` +
+		`"SigningCertUrl":"` + certURL + `",` +
 		`"UnsubscribeUrl":"http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=` + sub.arn + `","MessageAttributes":{}}}]}`
-	if got := string(s.lambdaEventFor(&bare, sub, "2")); got != want {
+	if got := string(s.lambdaEventFor(&bare, sub, v2)); got != want {
 		t.Errorf("Lambda event:\n got %s\nwant %s", got, want)
 	}
 
@@ -76,7 +79,7 @@ func TestEnvelopes(t *testing.T) {
 	structured := *m
 	structured.ByProtocol = map[string]string{"default": "d", "sqs": "q"}
 	structured.Text = "d"
-	if got := s.envelopeFor(&structured, sub, "1", false); !strings.Contains(got, `"Message" : "q"`) || strings.Contains(got, "MessageAttributes") {
+	if got := s.envelopeFor(&structured, sub, v1, false); !strings.Contains(got, `"Message" : "q"`) || strings.Contains(got, "MessageAttributes") {
 		t.Errorf("structured notification: %s", got)
 	}
 
@@ -90,8 +93,8 @@ func TestEnvelopes(t *testing.T) {
 		`  "Timestamp" : "2024-05-06T06:08:09.120Z",` + "\n" +
 		`  "SignatureVersion" : "1",` + "\n" +
 		`  "Signature" : "`
-	if got := s.confirmationFor(sub, topic.arn, "m-1", "1", published); !strings.HasPrefix(got, confirm) ||
-		!strings.HasSuffix(got, `",`+"\n"+`  "SigningCertURL" : "http://127.0.0.1:4566/SimpleNotificationService-virga.pem"`+"\n}") {
+	if got := s.confirmationFor(sub, topic.arn, "m-1", v1, published); !strings.HasPrefix(got, confirm) ||
+		!strings.HasSuffix(got, `",`+"\n"+`  "SigningCertURL" : "`+certURL+`"`+"\n}") {
 		t.Errorf("confirmation: %s", got)
 	}
 }

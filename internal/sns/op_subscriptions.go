@@ -56,6 +56,15 @@ func callerARN(ctx context.Context, account string) string {
 
 func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*SubscribeResponse, error) {
 	protocol, endpoint := *in.Protocol, deref(in.Endpoint)
+	var key *signingKey
+	if protocol == "http" || protocol == "https" {
+		// Read (made, the first time) before taking the lock, for
+		// the confirmation message.
+		var err error
+		if key, err = s.signingKey(); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.lookupTopic("TopicArn", *in.TopicArn)
@@ -97,7 +106,7 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 		}
 		if sub.rec.Pending && (protocol == "http" || protocol == "https") {
 			// A pending endpoint is sent its confirmation again.
-			d := s.newConfirmation(t, sub, now)
+			d := s.newConfirmation(t, sub, key, now)
 			if err := commit(s.store, func(b store.Batch) { b.Set(deliveryKey(d.ID), mustJSON(d)) }); err != nil {
 				return nil, err
 			}
@@ -119,7 +128,7 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 	sub := s.newSubscription(rec, t)
 	var confirm *httpDelivery
 	if protocol == "http" || protocol == "https" {
-		confirm = s.newConfirmation(t, sub, now)
+		confirm = s.newConfirmation(t, sub, key, now)
 	}
 	err = commit(s.store, func(b store.Batch) {
 		b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec))
@@ -151,10 +160,10 @@ func (s *Service) subscribeResponse(sub *subscription, returnARN bool) *Subscrib
 
 // newConfirmation is the outbox entry of an HTTP/S subscription's
 // SubscriptionConfirmation message.
-func (s *Service) newConfirmation(t *topic, sub *subscription, now time.Time) *httpDelivery {
+func (s *Service) newConfirmation(t *topic, sub *subscription, key *signingKey, now time.Time) *httpDelivery {
 	id := s.ids.UUID()
 	return &httpDelivery{ID: s.ids.UUID(), Type: "SubscriptionConfirmation", Topic: t.name, SubscriptionID: sub.rec.ID,
-		MessageID: id, Body: s.confirmationFor(sub, t.arn, id, t.signatureVersion(), now), NotBefore: now.UnixMilli()}
+		MessageID: id, Body: s.confirmationFor(sub, t.arn, id, signer{key: key, version: t.signatureVersion()}, now), NotBefore: now.UnixMilli()}
 }
 
 func (s *Service) confirmSubscription(ctx context.Context, in *ConfirmSubscriptionInput) (*ConfirmSubscriptionResponse, error) {

@@ -54,19 +54,31 @@ func (s *Service) publishOne(ctx context.Context, t *topic, m *message) (string,
 		dedup = &dedupEntry{messageID: m.ID, sequence: m.Sequence, expires: now.Add(dedupWindow)}
 	}
 	subs, signatureVersion := s.snapshot(t)
-	var outbox []*httpDelivery
+	targets := subs[:0]
 	for _, sub := range subs {
-		if sub.rec.Pending || !sub.matches(m) {
-			continue
+		if !sub.rec.Pending && sub.matches(m) {
+			targets = append(targets, sub)
 		}
+	}
+	g := signer{version: signatureVersion}
+	if len(targets) > 0 {
+		// The key is read (made, the first time) only once a message
+		// is to be delivered.
+		var err error
+		if g.key, err = s.signingKey(); err != nil {
+			return "", "", err
+		}
+	}
+	var outbox []*httpDelivery
+	for _, sub := range targets {
 		var err error
 		switch sub.rec.Protocol {
 		case "sqs":
-			err = s.deliverToQueue(ctx, t, sub, m, signatureVersion)
+			err = s.deliverToQueue(ctx, t, sub, m, g)
 		case "lambda":
-			err = s.deliverToFunction(ctx, sub, m, signatureVersion)
+			err = s.deliverToFunction(ctx, sub, m, g)
 		case "http", "https":
-			outbox = append(outbox, s.newHTTPDelivery(t, sub, m, signatureVersion))
+			outbox = append(outbox, s.newHTTPDelivery(t, sub, m, g))
 		}
 		if err != nil {
 			return "", "", err
@@ -118,7 +130,7 @@ func (s *Service) snapshot(t *topic) ([]*subscription, string) {
 }
 
 // deliverToQueue sends m to an SQS subscription's queue.
-func (s *Service) deliverToQueue(ctx context.Context, t *topic, sub *subscription, m *message, signatureVersion string) error {
+func (s *Service) deliverToQueue(ctx context.Context, t *topic, sub *subscription, m *message, g signer) error {
 	if s.queues == nil {
 		return nil
 	}
@@ -137,7 +149,7 @@ func (s *Service) deliverToQueue(ctx context.Context, t *topic, sub *subscriptio
 			}
 		}
 	} else {
-		qm.Body = s.envelopeFor(m, sub, signatureVersion, t.fifo)
+		qm.Body = s.envelopeFor(m, sub, g, t.fifo)
 	}
 	_, err := s.queues.SendMessage(ctx, sub.rec.Endpoint, qm)
 	if e := apierr.As(err); e != nil {
@@ -147,7 +159,7 @@ func (s *Service) deliverToQueue(ctx context.Context, t *topic, sub *subscriptio
 }
 
 // deliverToFunction invokes a Lambda subscription's function.
-func (s *Service) deliverToFunction(ctx context.Context, sub *subscription, m *message, signatureVersion string) error {
+func (s *Service) deliverToFunction(ctx context.Context, sub *subscription, m *message, g signer) error {
 	if s.functions == nil {
 		return nil
 	}
@@ -156,23 +168,23 @@ func (s *Service) deliverToFunction(ctx context.Context, sub *subscription, m *m
 		err = s.permitted(ctx, sub.rec.Endpoint, s.topicARN(sub.rec.Topic))
 	}
 	if err == nil {
-		_, err = s.functions.InvokeAsync(ctx, sub.rec.Endpoint, s.lambdaEventFor(m, sub, signatureVersion))
+		_, err = s.functions.InvokeAsync(ctx, sub.rec.Endpoint, s.lambdaEventFor(m, sub, g))
 	}
 	if e := apierr.As(err); e != nil {
-		body := s.envelopeFor(m, sub, signatureVersion, false)
+		body := s.envelopeFor(m, sub, g, false)
 		return s.deadLetter(ctx, sub, body, m, e.Code, e.Message)
 	}
 	return err
 }
 
 // newHTTPDelivery is the outbox entry of m for an HTTP/S subscription.
-func (s *Service) newHTTPDelivery(t *topic, sub *subscription, m *message, signatureVersion string) *httpDelivery {
+func (s *Service) newHTTPDelivery(t *topic, sub *subscription, m *message, g signer) *httpDelivery {
 	d := &httpDelivery{ID: s.ids.UUID(), Type: "Notification", Topic: t.name, SubscriptionID: sub.rec.ID,
 		MessageID: m.ID, Raw: sub.raw, GroupID: m.GroupID, DedupID: m.DedupID, NotBefore: m.Published.UnixMilli()}
 	if sub.raw {
 		d.Body = m.textFor(sub.rec.Protocol)
 	} else {
-		d.Body = s.envelopeFor(m, sub, signatureVersion, t.fifo)
+		d.Body = s.envelopeFor(m, sub, g, t.fifo)
 	}
 	return d
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
 
@@ -83,6 +84,27 @@ func TestFIFODeduplicationAcrossRestarts(t *testing.T) {
 	}
 }
 
+// newTestStore is an in-memory store for the test's duration.
+func newTestStore(t testing.TB) store.Store {
+	t.Helper()
+	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// newTestService is SNS over st on the real clock, delivering to q.
+func newTestService(t testing.TB, st store.Store, q Queues) *Service {
+	t.Helper()
+	s, err := New(Deps{Store: st, Clock: clock.Real{}, IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Queues: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // brokenQueues fails the way a broken store does: not with an AWS error.
 type brokenQueues struct{}
 
@@ -94,15 +116,7 @@ func (brokenQueues) SendMessage(context.Context, string, QueueMessage) (string, 
 // acknowledge a message that an SQS subscriber did not durably get.
 func TestPublishFailsWhenADeliveryIsNotStored(t *testing.T) {
 	t.Parallel()
-	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	s, err := New(Deps{Store: st, Clock: clock.Real{}, IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Queues: brokenQueues{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestService(t, newTestStore(t), brokenQueues{})
 	ctx := context.Background()
 	topic, _ := s.createTopic(ctx, &CreateTopicInput{Name: ptr("t")})
 	if _, err := s.subscribe(ctx, &SubscribeInput{TopicArn: topic.TopicArn, Protocol: ptr("sqs"), Endpoint: ptr("arn:aws:sqs:us-east-1:000000000000:q")}); err != nil {
@@ -116,16 +130,8 @@ func TestPublishFailsWhenADeliveryIsNotStored(t *testing.T) {
 // TestPublishInGo checks the API other services publish through.
 func TestPublishInGo(t *testing.T) {
 	t.Parallel()
-	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	queues := &fakeQueues{}
-	s, err := New(Deps{Store: st, Clock: clock.Real{}, IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Queues: queues})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestService(t, newTestStore(t), queues)
 	ctx := context.Background()
 	topic, _ := s.createTopic(ctx, &CreateTopicInput{Name: ptr("t")})
 	const queue = "arn:aws:sqs:us-east-1:000000000000:q"

@@ -115,6 +115,11 @@ type Service struct {
 	topics map[string]*topic // by name
 
 	outbox outbox
+
+	// keyMu guards key, the signing key once read (signing.go). It is
+	// never held while mu is taken.
+	keyMu sync.Mutex
+	key   *signingKey
 }
 
 // New returns SNS over the store, with the topics, subscriptions and

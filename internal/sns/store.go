@@ -16,6 +16,8 @@ import (
 //	sns/d/TOPIC/DEDUPID     dedupRecord (FIFO topics, five minutes)
 //	sns/h/ID                httpDelivery (the HTTP/S outbox)
 //	sns/p/MILLIS/ID         phoneMessage (Publish to a PhoneNumber)
+//	sns/k                   signingKeyRecord (signing.go), made once
+//	sns/datakey             the data key that seals the signing key
 
 // topicRecord is a topic as the store keeps it.
 type topicRecord struct {
