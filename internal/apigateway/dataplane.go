@@ -170,8 +170,9 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	}
 	s.mu.RUnlock()
 	// Disabling the execute-api endpoint takes effect with a deployment,
-	// as on AWS.
-	if req.deployment == nil || req.deployment.API.DisableExecuteAPIEndpoint {
+	// as on AWS; custom domain names still serve the API.
+	_, viaDomain := DomainRequestOf(req.r.Context())
+	if req.deployment == nil || req.deployment.API.DisableExecuteAPIEndpoint && !viaDomain {
 		return errForbidden
 	}
 	req.stage = stageName

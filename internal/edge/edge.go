@@ -30,6 +30,11 @@ type Options struct {
 	// handler as a request to host ID.execute-api.localhost, path /REST
 	// (see dataPlanePath).
 	DataPlanes map[string]http.Handler
+	// CustomDomains, when set, serves requests whose host is one of API
+	// Gateway's custom domain names, which no suffix names, ahead of
+	// the AWS APIs (requests signed for another service than
+	// execute-api excepted: they are API calls).
+	CustomDomains CustomDomains
 	// Auth authenticates every AWS API request.
 	Auth *Authenticator
 	// Authorizer, when set (--auth iam), decides every authenticated
@@ -66,6 +71,15 @@ type Options struct {
 	Logger *slog.Logger
 	Clock  clock.Clock
 	IDs    *ids.Generator
+}
+
+// CustomDomains serves API Gateway's custom domain names
+// (apigatewayv2.DomainPlane).
+type CustomDomains interface {
+	http.Handler
+	// ServesDomain reports whether host, with or without a port, is a
+	// custom domain name.
+	ServesDomain(host string) bool
 }
 
 // Metrics records what the edge answered (package metrics).
@@ -135,6 +149,10 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if dp, name := e.dataPlane(r.Host); dp != nil && svc == nil {
 		e.serveDataPlane(name, dp, w, r)
+		return
+	}
+	if svc == nil && e.opts.CustomDomains != nil && e.opts.CustomDomains.ServesDomain(r.Host) && invocation(r) {
+		e.serveDataPlane("execute-api", e.opts.CustomDomains, w, r)
 		return
 	}
 	started := e.opts.Clock.Now()
@@ -228,6 +246,13 @@ func anonymous(c *awsproto.Call, svc *awsproto.Service) bool {
 func unsigned(r *http.Request) bool {
 	auth, err := sigv4.Parse(r)
 	return err == nil && auth == nil
+}
+
+// invocation reports whether r may be a request to an API: unsigned, or
+// signed for execute-api (an AWS_IAM method's).
+func invocation(r *http.Request) bool {
+	auth, err := sigv4.Parse(r)
+	return err == nil && (auth == nil || auth.Service == "execute-api")
 }
 
 // sigV4Signed reports whether r carries SigV4 authentication of any
