@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -286,5 +289,110 @@ func TestAPIGWDomainRouting(t *testing.T) {
 	var body map[string]any
 	if r := callDomain(t, env, "other.example.com", "GET", "/v1/items"); json.Unmarshal(r.Body, &body) != nil || body["path"] != "/v1/items" {
 		t.Errorf("mapped path: HTTP %d %s", r.Status, r.Body)
+	}
+}
+
+// samHTTPAPIDomain is an HTTP API with a Domain under two base paths, one
+// of several levels, and a plain CloudFormation API mapping of the same
+// domain's root to a REST API.
+const samHTTPAPIDomain = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Echo:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: |
+        import json
+        def handler(event, context):
+            return {'statusCode': 200, 'body': json.dumps(event)}
+      Events:
+        Items:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /items
+            Method: GET
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: prod
+      Domain:
+        DomainName: sam.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        BasePath: [/shop/v1, orders]
+  Other:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: other
+      ProtocolType: HTTP
+      Target: !GetAtt Echo.Arn
+  Root:
+    Type: AWS::ApiGatewayV2::ApiMapping
+    DependsOn: Other
+    Properties:
+      DomainName: !Ref ApiGatewayDomainNameV2994fa1763a
+      ApiId: !Ref Other
+      Stage: $default
+Outputs:
+  Target:
+    Value: !GetAtt ApiGatewayDomainNameV2994fa1763a.RegionalDomainName
+  Mapping:
+    Value: !Ref Root
+`
+
+// TestAPIGWv2DomainStack: a SAM HTTP API's Domain makes the domain and
+// its API mappings as SAM's translator writes them, and the domain
+// routes traffic to the API's stage.
+func TestAPIGWv2DomainStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("samdomain"),
+		TemplateBody: aws.String(samHTTPAPIDomain), Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}}); err != nil {
+		t.Fatal(err)
+	}
+	outs := createdStackOutputs(t, cf, "samdomain")
+	if !strings.HasSuffix(outs["Target"], ".execute-api.us-east-1.amazonaws.com") || len(outs["Mapping"]) != 6 {
+		t.Errorf("outputs %v", outs)
+	}
+	c := apigatewayv2.NewFromConfig(env.Config)
+	maps, err := c.GetApiMappings(ctx, &apigatewayv2.GetApiMappingsInput{DomainName: aws.String("sam.example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, m := range maps.Items {
+		keys = append(keys, aws.ToString(m.ApiMappingKey)+"="+aws.ToString(m.Stage))
+	}
+	if got := strings.Join(keys, " "); got != "=$default orders=prod shop/v1=prod" {
+		t.Errorf("mappings %s", got)
+	}
+
+	for path, want := range map[string][2]string{"/shop/v1/items": {"prod", "GET /items"}, "/orders/items": {"prod", "GET /items"},
+		"/anything": {"$default", "$default"}} {
+		ev := callDomain(t, env, "sam.example.com", "GET", path).event(t)
+		rc := ev["requestContext"].(map[string]any)
+		if rc["stage"] != want[0] || ev["routeKey"] != want[1] || ev["rawPath"] != path || rc["domainName"] != "sam.example.com" {
+			t.Errorf("%s: stage %v, routeKey %v, rawPath %v, domainName %v", path, rc["stage"], ev["routeKey"], ev["rawPath"], rc["domainName"])
+		}
+	}
+	// The HTTP API has no route for /shop/v1/nothing below its key.
+	if r := callDomain(t, env, "sam.example.com", "GET", "/shop/v1/nothing"); r.Status != 404 || string(r.Body) != `{"message":"Not Found"}` {
+		t.Errorf("unrouted path: HTTP %d %s", r.Status, r.Body)
+	}
+
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("samdomain")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx,
+		&cloudformation.DescribeStacksInput{StackName: aws.String("samdomain")}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetDomainName(ctx, &apigatewayv2.GetDomainNameInput{DomainName: aws.String("sam.example.com")})
+	expectAPIError(t, err, "NotFoundException", 404)
+	if r := callDomain(t, env, "sam.example.com", "GET", "/anything"); r.Status == 200 {
+		t.Errorf("a deleted domain still routes: HTTP %d %s", r.Status, r.Body)
 	}
 }
