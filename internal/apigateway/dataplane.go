@@ -156,7 +156,7 @@ func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve runs a request through its stage: route, authorize, integrate.
 // It returns the gateway's own answer when there is one to give.
 func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
-	stageName, rest, _ := strings.Cut(strings.TrimPrefix(req.r.URL.EscapedPath(), "/"), "/")
+	stageName, rest := StagePath(req.r.Context(), req.r.URL.EscapedPath())
 	tracing := false
 	s.mu.RLock()
 	if st := s.apis[req.apiID]; st != nil {

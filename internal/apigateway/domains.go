@@ -285,26 +285,51 @@ func (s *Service) ResolveDomain(host, escapedPath string) (DomainRoute, bool) {
 	if d == nil {
 		return DomainRoute{}, false
 	}
+	m, rest, ok := selectMapping(d.Mappings, escapedPath)
+	return DomainRoute{APIID: m.RestAPIID, Stage: m.Stage, Path: rest}, ok
+}
+
+// selectMapping picks the mapping of mappings (by base path, noBasePath
+// for the root) that takes a request for the escaped path: the one whose
+// base path is the longest whole-segment prefix of the path, else the
+// root's. It returns the escaped path below the base path, "/" at the
+// least.
+func selectMapping(mappings map[string]basePathMapping, escapedPath string) (basePathMapping, string, bool) {
 	segments := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
 	for n := len(segments); n > 0; n-- {
-		if m, ok := d.Mappings[strings.Join(segments[:n], "/")]; ok && segments[n-1] != "" {
-			return DomainRoute{APIID: m.RestAPIID, Stage: m.Stage, Path: "/" + strings.Join(segments[n:], "/")}, true
+		if m, ok := mappings[strings.Join(segments[:n], "/")]; ok && segments[n-1] != "" {
+			return m, "/" + strings.Join(segments[n:], "/"), true
 		}
 	}
-	if m, ok := d.Mappings[noBasePath]; ok {
-		return DomainRoute{APIID: m.RestAPIID, Stage: m.Stage, Path: cmp.Or(escapedPath, "/")}, true
-	}
-	return DomainRoute{}, false
+	m, ok := mappings[noBasePath]
+	return m, "/" + strings.TrimPrefix(escapedPath, "/"), ok
 }
 
 // DomainRequest is what a data plane needs to know of a request that
 // came through a custom domain name: the domain, which its events carry
-// as requestContext.domainName, and the escaped path the client sent,
-// base path included, which they carry as the request's path. Such a
-// request reaches an API whose default endpoint is disabled.
+// as requestContext.domainName; the escaped path the client sent, base
+// path included, which they carry as the request's path; and the stage
+// its mapping names, which serves the request's URL path (the path below
+// the mapping's key) as it is. A mapping of a REST API without a stage
+// leaves Stage empty: the path then names the stage, as it does on the
+// API's own endpoint. Such a request reaches an API whose default
+// endpoint is disabled.
 type DomainRequest struct {
 	Domain string
 	Path   string
+	Stage  string
+}
+
+// StagePath splits an escaped request path into the stage it addresses
+// and the escaped path below it: the first segment and the rest, or,
+// for a request through a custom domain whose mapping names the stage,
+// that stage and the whole path.
+func StagePath(ctx context.Context, escapedPath string) (stage, rest string) {
+	if dr, ok := DomainRequestOf(ctx); ok && dr.Stage != "" {
+		return dr.Stage, strings.TrimPrefix(escapedPath, "/")
+	}
+	first, rest, _ := strings.Cut(strings.TrimPrefix(escapedPath, "/"), "/")
+	return first, rest
 }
 
 type domainRequestKey struct{}

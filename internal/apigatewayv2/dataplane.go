@@ -100,17 +100,14 @@ func (p *DomainPlaneHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h, _, err := net.SplitHostPort(domain); err == nil {
 		domain = h
 	}
-	path := route.Path
-	if route.Stage != defaultStage {
-		path = "/" + url.PathEscape(route.Stage) + path
-	}
-	unescaped, err := url.PathUnescape(path)
+	unescaped, err := url.PathUnescape(route.Path)
 	if err != nil {
 		writeGatewayError(w, r, http.StatusForbidden)
 		return
 	}
-	r2 := r.Clone(apigateway.WithDomainRequest(r.Context(), apigateway.DomainRequest{Domain: strings.ToLower(domain), Path: sent}))
-	r2.URL.Path, r2.URL.RawPath = unescaped, path
+	r2 := r.Clone(apigateway.WithDomainRequest(r.Context(),
+		apigateway.DomainRequest{Domain: strings.ToLower(domain), Path: sent, Stage: route.Stage}))
+	r2.URL.Path, r2.URL.RawPath = unescaped, route.Path
 	if !serveAPI(p.httpAPIs, p.restAPIs, w, r2, route.APIID) {
 		writeGatewayError(w, r, http.StatusForbidden)
 	}
@@ -266,7 +263,7 @@ func (s *Service) handle(inv *invocation) *response {
 	if a.DisableExecuteAPIEndpoint && !viaDomain(r) {
 		return gatewayResponse(http.StatusForbidden)
 	}
-	inv.stage, inv.stagePath = selectStage(a, r.URL.EscapedPath())
+	inv.stage, inv.stagePath = selectStage(r, a)
 	if inv.stage == nil {
 		return gatewayResponse(http.StatusNotFound)
 	}
@@ -315,11 +312,15 @@ func (s *Service) handle(inv *invocation) *response {
 	return gatewayResponse(http.StatusInternalServerError)
 }
 
-// selectStage picks the stage a request path addresses: a named stage by
-// its first segment, else the $default stage with the whole path. It
-// returns the stage (nil when there is none) and the escaped path within
-// it.
-func selectStage(a *apiRecord, escapedPath string) (*stageRecord, string) {
+// selectStage picks the stage a request addresses: the one its custom
+// domain's mapping names, else a named stage by the path's first
+// segment, else the $default stage with the whole path. It returns the
+// stage (nil when there is none) and the escaped path within it.
+func selectStage(r *http.Request, a *apiRecord) (*stageRecord, string) {
+	escapedPath := r.URL.EscapedPath()
+	if dr, ok := apigateway.DomainRequestOf(r.Context()); ok {
+		return a.Stages[dr.Stage], "/" + strings.TrimPrefix(escapedPath, "/")
+	}
 	first, rest, _ := strings.Cut(strings.TrimPrefix(escapedPath, "/"), "/")
 	if name, err := url.PathUnescape(first); err == nil && name != defaultStage {
 		if st := a.Stages[name]; st != nil {

@@ -80,7 +80,7 @@ func (s *Service) serveWebSocket(w http.ResponseWriter, r *http.Request, a *apiR
 		writeGatewayError(w, r, http.StatusForbidden)
 		return
 	}
-	first, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	first, rest := apigateway.StagePath(r.Context(), r.URL.EscapedPath())
 	name, err := url.PathUnescape(first)
 	st := a.Stages[name]
 	if err != nil || st == nil {

@@ -14,6 +14,7 @@ import (
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"golang.org/x/net/websocket"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -394,5 +395,74 @@ func TestAPIGWv2DomainStack(t *testing.T) {
 	expectAPIError(t, err, "NotFoundException", 404)
 	if r := callDomain(t, env, "sam.example.com", "GET", "/anything"); r.Status == 200 {
 		t.Errorf("a deleted domain still routes: HTTP %d %s", r.Status, r.Body)
+	}
+}
+
+// TestAPIGWDomainWebSocketAndREST: a custom domain opens WebSocket
+// connections to the mapped stage, whose events name the domain; a REST
+// API whose default endpoint is disabled answers through base path
+// mappings, with or without a stage (without one, the path names it);
+// and a mapping to an HTTP API's $default stage keeps it even where the
+// path's first segment names another stage.
+func TestAPIGWDomainWebSocketAndREST(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "ws", wsHandler, 10)
+	createPythonFunction(t, lc, "echo", httpAPIEcho, 10)
+	c := apigatewayv2.NewFromConfig(env.Config)
+	v1 := apigateway.NewFromConfig(env.Config)
+
+	wsID := createWebSocketAPI(t, c, "ws")
+	mustGW(c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("ws.example.com")}))(t)
+	mustGW(c.CreateApiMapping(ctx, &apigatewayv2.CreateApiMappingInput{DomainName: aws.String("ws.example.com"),
+		ApiId: &wsID, Stage: aws.String("prod"), ApiMappingKey: aws.String("chat")}))(t)
+	ws := mustGW(wsDial(t, env, "ws://ws.example.com/chat"))(t)
+	if err := websocket.Message.Send(ws, `{"action":"echo"}`); err != nil {
+		t.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(wsReceive(t, ws)), &ev); err != nil {
+		t.Fatal(err)
+	}
+	rc := ev["requestContext"].(map[string]any)
+	if rc["domainName"] != "ws.example.com" || rc["stage"] != "prod" || rc["apiId"] != wsID || rc["routeKey"] != "echo" {
+		t.Errorf("WebSocket event through the domain: %v", rc)
+	}
+
+	// A REST API with its execute-api endpoint disabled.
+	rest := mustGW(v1.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("rest"), DisableExecuteApiEndpoint: true}))(t)
+	restID := aws.ToString(rest.Id)
+	apigwv1ProxyGET(t, v1, restID, "items", "NONE", "echo")
+	mustGW(v1.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: &restID, StageName: aws.String("prod")}))(t)
+	if r := apigwv1Call(t, env, restID, "GET", "/prod/items", nil, nil, false); r.Status != 403 || string(r.Body) != `{"message":"Forbidden"}` {
+		t.Errorf("disabled REST endpoint: HTTP %d %s", r.Status, r.Body)
+	}
+	mustGW(v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: aws.String("rest.example.com"),
+		RegionalCertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/1"),
+		EndpointConfiguration:  &agtypes.EndpointConfiguration{Types: []agtypes.EndpointType{agtypes.EndpointTypeRegional}}}))(t)
+	mustGW(v1.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("rest.example.com"),
+		RestApiId: &restID, BasePath: aws.String("s"), Stage: aws.String("prod")}))(t)
+	mustGW(v1.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("rest.example.com"),
+		RestApiId: &restID, BasePath: aws.String("any")}))(t)
+	for path, want := range map[string]string{"/s/items": "/s/items", "/any/prod/items": "/any/prod/items"} {
+		ev := apigwv1Event(t, apigwv1Response(callDomain(t, env, "rest.example.com", "GET", path)))
+		rc := ev["requestContext"].(map[string]any)
+		if ev["resource"] != "/items" || ev["path"] != want || rc["stage"] != "prod" || rc["domainName"] != "rest.example.com" {
+			t.Errorf("%s: resource %v path %v stage %v domainName %v", path, ev["resource"], ev["path"], rc["stage"], rc["domainName"])
+		}
+	}
+
+	// An HTTP API mapped at its $default stage, with a stage named
+	// "items" as well: the mapping's stage serves /items/1.
+	api := mustGW(c.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("http"), ProtocolType: gwtypes.ProtocolTypeHttp,
+		Target: aws.String(functionARN("echo"))}))(t)
+	mustGW(c.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: api.ApiId, StageName: aws.String("items")}))(t)
+	mustGW(c.CreateApiMapping(ctx, &apigatewayv2.CreateApiMappingInput{DomainName: aws.String("rest.example.com"),
+		ApiId: api.ApiId, Stage: aws.String("$default")}))(t)
+	ev = callDomain(t, env, "rest.example.com", "GET", "/items/1").event(t)
+	if rc := ev["requestContext"].(map[string]any); rc["stage"] != "$default" || ev["rawPath"] != "/items/1" {
+		t.Errorf("$default mapping: stage %v rawPath %v", rc["stage"], ev["rawPath"])
 	}
 }
