@@ -223,6 +223,22 @@ func (s *Service) DeleteAPIMapping(domain, id string, notFound error) error {
 	return s.putDomain(&next)
 }
 
+// domainsMapping returns the names of the domains with a mapping to the
+// API, sorted. The caller holds s.mu.
+func (s *Service) domainsMapping(apiID string) []string {
+	var out []string
+	for name, d := range s.domains {
+		for _, m := range d.Mappings {
+			if m.RestAPIID == apiID {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // mappingByID returns the base path of d's mapping with the id.
 func mappingByID(d *domainRecord, id string) (string, bool) {
 	for path, m := range d.Mappings {

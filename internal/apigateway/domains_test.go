@@ -58,6 +58,15 @@ func TestAPIMappingsDurable(t *testing.T) {
 	if s.ServesDomain("example.com") {
 		t.Error("example.com is served")
 	}
+
+	// A mapped API cannot be deleted until its mappings are.
+	_, err := s.deleteRestAPI(ctx, &DeleteRestApiRequest{RestApiId: api.Id})
+	wantErr(t, err, "BadRequestException", "Deleting RestApi "+*api.Id+
+		" failed. Please remove all base path mappings related to the RestApi in your domains: api.example.com")
+	if err := s.DeleteAPIMapping("api.example.com", m.ID, ErrNotFound); err != nil {
+		t.Fatal(err)
+	}
+	must[*noOutput](t)(s.deleteRestAPI(ctx, &DeleteRestApiRequest{RestApiId: api.Id}))
 }
 
 // FuzzSelectMapping checks that a selected mapping's base path and the
