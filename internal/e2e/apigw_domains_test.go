@@ -268,6 +268,12 @@ func TestAPIGWDomainRouting(t *testing.T) {
 			t.Errorf("HTTP API event %s = %#v, want %#v", name, c[0], c[1])
 		}
 	}
+	// Paths other parts of virga claim on its own host are the domain's.
+	for _, path := range []string{"/v2/", "/v2/library/x/manifests/latest", "/us-east-1_abc/.well-known/jwks.json"} {
+		if ev := callDomain(t, env, "api.example.com", "GET", path).event(t); ev["rawPath"] != path {
+			t.Errorf("%s: rawPath %v", path, ev["rawPath"])
+		}
+	}
 	// Its disabled default endpoint refuses the same request.
 	if r := callHTTPAPI(t, env, httpID, "POST", "/shop/cart", nil, nil, false); r.Status != 403 {
 		t.Errorf("disabled execute-api endpoint: HTTP %d %s", r.Status, r.Body)

@@ -131,6 +131,12 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
 		r = dataPlanePath(r)
 	}
+	// A custom domain names its API by host, ahead of what paths claim
+	// (the registry's /v2/, user pools' /.well-known/).
+	if e.opts.CustomDomains != nil && e.opts.CustomDomains.ServesDomain(r.Host) && invocation(r) {
+		e.serveDataPlane("execute-api", e.opts.CustomDomains, w, r)
+		return
+	}
 	if e.opts.WellKnown != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
 		strings.Contains(r.URL.Path, "/.well-known/") && e.opts.WellKnownPath(r.URL.Path) && unsigned(r) {
 		e.serveDataPlane("cognito-idp", e.opts.WellKnown, w, r)
@@ -149,10 +155,6 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if dp, name := e.dataPlane(r.Host); dp != nil && svc == nil {
 		e.serveDataPlane(name, dp, w, r)
-		return
-	}
-	if svc == nil && e.opts.CustomDomains != nil && e.opts.CustomDomains.ServesDomain(r.Host) && invocation(r) {
-		e.serveDataPlane("execute-api", e.opts.CustomDomains, w, r)
 		return
 	}
 	started := e.opts.Clock.Now()
