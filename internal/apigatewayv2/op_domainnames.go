@@ -29,9 +29,9 @@ type Domains interface {
 // domain: mappings are chosen by the request's base path.
 const apiMappingSelection = "$request.basepath"
 
-// maxAPIMappingKeyLength bounds an API mapping key, as it bounds a base
-// path.
-const maxAPIMappingKeyLength = 128
+// maxAPIMappingKeyLength bounds an API mapping key: "The maximum length
+// for the path in an API mapping is 300 characters."
+const maxAPIMappingKeyLength = 300
 
 func mappingNotFound(id string) error {
 	return ErrNotFound.Withf("Invalid API mapping identifier specified %s", id)
@@ -162,27 +162,33 @@ func checkMappingKey(key string) error {
 }
 
 // checkMappingTarget returns NotFoundException unless apiID is an HTTP,
-// WebSocket or REST API with the stage. A WebSocket API takes a
-// single-level key only.
-func (s *Service) checkMappingTarget(apiID, stage, key string) error {
+// WebSocket or REST API with the stage, and BadRequestException when the
+// domain d (its mapping with the id mappingID aside) maps WebSocket APIs
+// and the API is not one, or the other way round: "You can't map
+// WebSocket APIs to the same custom domain name as an HTTP API or REST
+// API."
+func (s *Service) checkMappingTarget(d apigateway.CustomDomain, mappingID, apiID, stage string) error {
 	s.mu.RLock()
 	a := s.apis[apiID]
+	webSocket := func(id string) bool { o := s.apis[id]; return o != nil && o.ProtocolType == protocolWebSocket }
+	mixed := false
+	for _, m := range d.Mappings {
+		if m.ID != mappingID && webSocket(m.APIID) != webSocket(apiID) {
+			mixed = true
+		}
+	}
 	s.mu.RUnlock()
 	if a != nil {
 		if a.Stages[stage] == nil {
 			return stageNotFound(stage)
 		}
-		if a.ProtocolType == protocolWebSocket && strings.Contains(key, "/") {
-			return badRequest("Multi-level base path mappings are not supported for WebSocket APIs")
-		}
-		return nil
-	}
-	isREST, err := s.domains.RESTStage(apiID, stage)
-	if err != nil {
+	} else if isREST, err := s.domains.RESTStage(apiID, stage); err != nil {
 		return err
-	}
-	if !isREST {
+	} else if !isREST {
 		return s.apiNotFound(apiID)
+	}
+	if mixed {
+		return badRequest("WebSocket APIs cannot be mapped to the same domain name as HTTP or REST APIs: %s", d.Name)
 	}
 	return nil
 }
@@ -196,10 +202,11 @@ func (s *Service) createAPIMapping(ctx context.Context, in *CreateApiMappingRequ
 	if err := checkMappingKey(key); err != nil {
 		return nil, err
 	}
-	if _, err := s.domains.CustomDomainNamed(*in.DomainName); err != nil {
+	d, err := s.domains.CustomDomainNamed(*in.DomainName)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.checkMappingTarget(*in.ApiId, *in.Stage, key); err != nil {
+	if err := s.checkMappingTarget(d, "", *in.ApiId, *in.Stage); err != nil {
 		return nil, err
 	}
 	m, err := s.domains.PutAPIMapping(*in.DomainName, apigateway.APIMapping{APIID: *in.ApiId, Stage: *in.Stage, Key: key},
@@ -211,22 +218,22 @@ func (s *Service) createAPIMapping(ctx context.Context, in *CreateApiMappingRequ
 	return &out, nil
 }
 
-// mapping returns the domain's mapping with the id.
-func (s *Service) mapping(domain, id string) (apigateway.APIMapping, error) {
+// mapping returns the named domain and its mapping with the id.
+func (s *Service) mapping(domain, id string) (apigateway.CustomDomain, apigateway.APIMapping, error) {
 	d, err := s.domains.CustomDomainNamed(domain)
 	if err != nil {
-		return apigateway.APIMapping{}, err
+		return d, apigateway.APIMapping{}, err
 	}
 	for _, m := range d.Mappings {
 		if m.ID == id {
-			return m, nil
+			return d, m, nil
 		}
 	}
-	return apigateway.APIMapping{}, mappingNotFound(id)
+	return d, apigateway.APIMapping{}, mappingNotFound(id)
 }
 
 func (s *Service) getAPIMapping(ctx context.Context, in *GetApiMappingRequest) (*GetApiMappingResponse, error) {
-	m, err := s.mapping(*in.DomainName, *in.ApiMappingId)
+	_, m, err := s.mapping(*in.DomainName, *in.ApiMappingId)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +258,7 @@ func (s *Service) getAPIMappings(ctx context.Context, in *GetApiMappingsRequest)
 }
 
 func (s *Service) updateAPIMapping(ctx context.Context, in *UpdateApiMappingRequest) (*UpdateApiMappingResponse, error) {
-	m, err := s.mapping(*in.DomainName, *in.ApiMappingId)
+	d, m, err := s.mapping(*in.DomainName, *in.ApiMappingId)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +268,7 @@ func (s *Service) updateAPIMapping(ctx context.Context, in *UpdateApiMappingRequ
 	if err := checkMappingKey(m.Key); err != nil {
 		return nil, err
 	}
-	if err := s.checkMappingTarget(m.APIID, m.Stage, m.Key); err != nil {
+	if err := s.checkMappingTarget(d, m.ID, m.APIID, m.Stage); err != nil {
 		return nil, err
 	}
 	m, err = s.domains.PutAPIMapping(*in.DomainName, m, mappingConflict(m.Key), mappingNotFound(m.ID))

@@ -471,4 +471,12 @@ func TestAPIGWDomainWebSocketAndREST(t *testing.T) {
 	if rc := ev["requestContext"].(map[string]any); rc["stage"] != "$default" || ev["rawPath"] != "/items/1" {
 		t.Errorf("$default mapping: stage %v rawPath %v", rc["stage"], ev["rawPath"])
 	}
+
+	// WebSocket APIs share no domain with HTTP or REST APIs.
+	_, err := c.CreateApiMapping(ctx, &apigatewayv2.CreateApiMappingInput{DomainName: aws.String("ws.example.com"),
+		ApiId: api.ApiId, Stage: aws.String("$default"), ApiMappingKey: aws.String("http")})
+	expectAPIError(t, err, "BadRequestException", 400)
+	_, err = c.CreateApiMapping(ctx, &apigatewayv2.CreateApiMappingInput{DomainName: aws.String("rest.example.com"),
+		ApiId: &wsID, Stage: aws.String("prod"), ApiMappingKey: aws.String("ws")})
+	expectAPIError(t, err, "BadRequestException", 400)
 }
