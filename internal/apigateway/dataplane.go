@@ -134,7 +134,7 @@ func (e *gatewayError) write(w http.ResponseWriter) {
 func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := h.s
 	req := &request{r: r, apiID: h.apiID, requestID: s.ids.UUID(), extendedID: s.extendedRequestID(), started: s.clock.Now(),
-		headerNames: headercase.Names(r)}
+		headerNames: headerNames(r)}
 	req.traceID = r.Header.Get("X-Amzn-Trace-Id")
 	if !strings.HasPrefix(req.traceID, "Root=") {
 		req.traceID = traceID(req.started, s.ids.Hex(12))
@@ -151,6 +151,20 @@ func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.writeAccessLog(req, rec, e)
 	s.writeTrace(req, rec)
+}
+
+// headerNames are the client's spellings of r's header names, in lower
+// case through a custom domain's mapping of several levels.
+func headerNames(r *http.Request) map[string]string {
+	names := headercase.Names(r)
+	if dr, ok := DomainRequestOf(r.Context()); !ok || !dr.LowerCaseHeaders {
+		return names
+	}
+	names = make(map[string]string, len(r.Header))
+	for k := range r.Header {
+		names[k] = strings.ToLower(k)
+	}
+	return names
 }
 
 // serve runs a request through its stage: route, authorize, integrate.

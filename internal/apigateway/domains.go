@@ -265,9 +265,11 @@ func (s *Service) RESTStage(apiID, stage string) (bool, error) {
 }
 
 // DomainRoute is where a request to a custom domain leads: the mapped
-// API and stage, and the escaped path below the mapping's key.
+// API and stage, the mapping's key ("" for the root) and the escaped
+// path below it.
 type DomainRoute struct {
 	APIID, Stage string
+	Key          string
 	Path         string
 }
 
@@ -301,24 +303,25 @@ func (s *Service) ResolveDomain(host, escapedPath string) (DomainRoute, bool) {
 	if d == nil {
 		return DomainRoute{}, false
 	}
-	m, rest, ok := selectMapping(d.Mappings, escapedPath)
-	return DomainRoute{APIID: m.RestAPIID, Stage: m.Stage, Path: rest}, ok
+	m, key, rest, ok := selectMapping(d.Mappings, escapedPath)
+	return DomainRoute{APIID: m.RestAPIID, Stage: m.Stage, Key: key, Path: rest}, ok
 }
 
 // selectMapping picks the mapping of mappings (by base path, noBasePath
 // for the root) that takes a request for the escaped path: the one whose
 // base path is the longest whole-segment prefix of the path, else the
-// root's. It returns the escaped path below the base path, "/" at the
-// least.
-func selectMapping(mappings map[string]basePathMapping, escapedPath string) (basePathMapping, string, bool) {
+// root's. It returns the base path ("" for the root) and the escaped
+// path below it, "/" at the least.
+func selectMapping(mappings map[string]basePathMapping, escapedPath string) (m basePathMapping, key, rest string, ok bool) {
 	segments := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
 	for n := len(segments); n > 0; n-- {
-		if m, ok := mappings[strings.Join(segments[:n], "/")]; ok && segments[n-1] != "" {
-			return m, "/" + strings.Join(segments[n:], "/"), true
+		key := strings.Join(segments[:n], "/")
+		if m, ok := mappings[key]; ok && segments[n-1] != "" {
+			return m, key, "/" + strings.Join(segments[n:], "/"), true
 		}
 	}
-	m, ok := mappings[noBasePath]
-	return m, "/" + strings.TrimPrefix(escapedPath, "/"), ok
+	m, ok = mappings[noBasePath]
+	return m, "", "/" + strings.TrimPrefix(escapedPath, "/"), ok
 }
 
 // DomainRequest is what a data plane needs to know of a request that
@@ -334,6 +337,10 @@ type DomainRequest struct {
 	Domain string
 	Path   string
 	Stage  string
+	// LowerCaseHeaders is set when the mapping has several levels:
+	// "If you create an API mapping with multiple levels, API Gateway
+	// converts all header names to lowercase."
+	LowerCaseHeaders bool
 }
 
 // StagePath splits an escaped request path into the stage it addresses

@@ -26,13 +26,13 @@ func TestSelectMapping(t *testing.T) {
 		{"/", "api1", "/"},
 		{"", "api1", "/"},
 	} {
-		m, rest, ok := selectMapping(mappings, c.path)
+		m, _, rest, ok := selectMapping(mappings, c.path)
 		if !ok || m.RestAPIID != c.api || rest != c.rest {
 			t.Errorf("%q: %s %q %v, want %s %q", c.path, m.RestAPIID, rest, ok, c.api, c.rest)
 		}
 	}
 	delete(mappings, noBasePath)
-	if _, _, ok := selectMapping(mappings, "/customers"); ok {
+	if _, _, _, ok := selectMapping(mappings, "/customers"); ok {
 		t.Error("a path no mapping takes was taken without a root mapping")
 	}
 }
@@ -79,9 +79,9 @@ func FuzzSelectMapping(f *testing.F) {
 	mappings := map[string]basePathMapping{"orders": {Stage: "orders"}, "orders/v1": {Stage: "orders/v1"},
 		"a%2Fb": {Stage: "a%2Fb"}, noBasePath: {Stage: noBasePath}}
 	f.Fuzz(func(t *testing.T, path string) {
-		m, rest, ok := selectMapping(mappings, path)
-		if !ok || !strings.HasPrefix(rest, "/") {
-			t.Fatalf("%q: %+v %q %v", path, m, rest, ok)
+		m, key, rest, ok := selectMapping(mappings, path)
+		if !ok || !strings.HasPrefix(rest, "/") || (key == "") != (m.Stage == noBasePath) || (key != "" && key != m.Stage) {
+			t.Fatalf("%q: %+v %q %q %v", path, m, key, rest, ok)
 		}
 		if m.Stage == noBasePath {
 			return

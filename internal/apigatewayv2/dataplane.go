@@ -106,7 +106,8 @@ func (p *DomainPlaneHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r2 := r.Clone(apigateway.WithDomainRequest(r.Context(),
-		apigateway.DomainRequest{Domain: strings.ToLower(domain), Path: sent, Stage: route.Stage}))
+		apigateway.DomainRequest{Domain: strings.ToLower(domain), Path: sent, Stage: route.Stage,
+			LowerCaseHeaders: strings.Contains(route.Key, "/")}))
 	r2.URL.Path, r2.URL.RawPath = unescaped, route.Path
 	if !serveAPI(p.httpAPIs, p.restAPIs, w, r2, route.APIID) {
 		writeGatewayError(w, r, http.StatusForbidden)

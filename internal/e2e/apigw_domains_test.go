@@ -452,11 +452,21 @@ func TestAPIGWDomainWebSocketAndREST(t *testing.T) {
 		RestApiId: &restID, BasePath: aws.String("s"), Stage: aws.String("prod")}))(t)
 	mustGW(v1.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("rest.example.com"),
 		RestApiId: &restID, BasePath: aws.String("any")}))(t)
-	for path, want := range map[string]string{"/s/items": "/s/items", "/any/prod/items": "/any/prod/items"} {
+	mustGW(v1.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("rest.example.com"),
+		RestApiId: &restID, BasePath: aws.String("two/levels"), Stage: aws.String("prod")}))(t)
+	for path, want := range map[string]string{"/s/items": "/s/items", "/any/prod/items": "/any/prod/items", "/two/levels/items": "/two/levels/items"} {
 		ev := apigwv1Event(t, apigwv1Response(callDomain(t, env, "rest.example.com", "GET", path)))
 		rc := ev["requestContext"].(map[string]any)
 		if ev["resource"] != "/items" || ev["path"] != want || rc["stage"] != "prod" || rc["domainName"] != "rest.example.com" {
 			t.Errorf("%s: resource %v path %v stage %v domainName %v", path, ev["resource"], ev["path"], rc["stage"], rc["domainName"])
+		}
+	}
+
+	// A mapping of several levels lower-cases header names.
+	for path, name := range map[string]string{"/s/items": "X-Mixed-Case", "/two/levels/items": "x-mixed-case"} {
+		r := sendGW(t, "GET", env.Endpoint+path, "rest.example.com", nil, map[string]string{"X-Mixed-Case": "1"})
+		if h := apigwv1Event(t, apigwv1Response(r))["headers"].(map[string]any); h[name] != "1" {
+			t.Errorf("%s: headers %v, want %s", path, h, name)
 		}
 	}
 
