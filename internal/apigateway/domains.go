@@ -274,11 +274,27 @@ type DomainRoute struct {
 }
 
 // ServesDomain reports whether host (with or without a port) is a
-// custom domain name.
+// custom domain name. It takes no lock: the edge asks it of every
+// request.
 func (s *Service) ServesDomain(host string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.domainOfHost(host) != nil
+	hosts := s.domainHosts.Load()
+	if hosts == nil || len(*hosts) == 0 {
+		return false
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return (*hosts)[strings.ToLower(host)]
+}
+
+// publishDomains publishes the domains' names for ServesDomain. The
+// caller holds s.mu for writing, or has the service to itself.
+func (s *Service) publishDomains() {
+	hosts := make(map[string]bool, len(s.domains))
+	for name := range s.domains {
+		hosts[strings.ToLower(name)] = true
+	}
+	s.domainHosts.Store(&hosts)
 }
 
 // domainOfHost is the custom domain named by host. The caller holds s.mu.

@@ -80,6 +80,7 @@ func (s *Service) putDomain(d *domainRecord) error {
 		return err
 	}
 	s.domains[d.Name] = d
+	s.publishDomains()
 	return nil
 }
 
@@ -158,6 +159,7 @@ func (s *Service) deleteDomainName(ctx context.Context, in *DeleteDomainNameRequ
 		return nil, err
 	}
 	delete(s.domains, d.Name)
+	s.publishDomains()
 	return nil, nil
 }
 

@@ -109,6 +109,7 @@ func (s *Service) load() error {
 	}); err != nil {
 		return err
 	}
+	s.publishDomains()
 	for id, st := range s.apis {
 		if err := scan(s.store, deploymentsPrefix(s.account, id), func(d *deployment) { st.deployments[d.ID] = d }); err != nil {
 			return err
