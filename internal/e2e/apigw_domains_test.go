@@ -268,6 +268,11 @@ func TestAPIGWDomainRouting(t *testing.T) {
 			t.Errorf("HTTP API event %s = %#v, want %#v", name, c[0], c[1])
 		}
 	}
+	// A bearer token (a JWT authorizer's) is the API's to read.
+	r := sendGW(t, "GET", env.Endpoint+"/with/token", "api.example.com", nil, map[string]string{"Authorization": "Bearer abc.def.ghi"})
+	if h := r.event(t)["headers"].(map[string]any); h["authorization"] != "Bearer abc.def.ghi" {
+		t.Errorf("bearer token: headers %v", h)
+	}
 	// Paths other parts of virga claim on its own host are the domain's.
 	for _, path := range []string{"/v2/", "/v2/library/x/manifests/latest", "/us-east-1_abc/.well-known/jwks.json"} {
 		if ev := callDomain(t, env, "api.example.com", "GET", path).event(t); ev["rawPath"] != path {

@@ -250,11 +250,13 @@ func unsigned(r *http.Request) bool {
 	return err == nil && auth == nil
 }
 
-// invocation reports whether r may be a request to an API: unsigned, or
-// signed for execute-api (an AWS_IAM method's).
+// invocation reports whether r may be a request to an API: anything but
+// a well-formed SigV4 signature for another service than execute-api
+// (an AWS_IAM method's). A bearer token for a JWT authorizer is an
+// API's.
 func invocation(r *http.Request) bool {
 	auth, err := sigv4.Parse(r)
-	return err == nil && (auth == nil || auth.Service == "execute-api")
+	return err != nil || auth == nil || auth.Service == "execute-api"
 }
 
 // sigV4Signed reports whether r carries SigV4 authentication of any
