@@ -179,6 +179,11 @@ func (s *Service) PutAPIMapping(domain string, m APIMapping, conflict error, not
 	if err != nil {
 		return APIMapping{}, err
 	}
+	return s.putMapping(d, m, conflict, notFound)
+}
+
+// putMapping is PutAPIMapping for the domain d. The caller holds s.mu.
+func (s *Service) putMapping(d *domainRecord, m APIMapping, conflict error, notFound error) (APIMapping, error) {
 	path := cmp.Or(m.Key, noBasePath)
 	next := *d
 	next.Mappings = maps.Clone(d.Mappings)

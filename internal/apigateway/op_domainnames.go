@@ -199,28 +199,19 @@ func (s *Service) createBasePathMapping(ctx context.Context, in *CreateBasePathM
 	if err != nil {
 		return nil, err
 	}
-	m := basePathMapping{ID: s.newID(apiMappingIDLength, func(id string) bool { _, ok := mappingByID(d, id); return ok }),
-		RestAPIID: st.def.ID, Stage: deref(in.Stage)}
-	if m.Stage != "" && st.stages[m.Stage] == nil {
+	stage := deref(in.Stage)
+	if stage != "" && st.stages[stage] == nil {
 		return nil, notFound(msgStageNotFound)
 	}
 	path := deref(in.BasePath)
-	if path == "" {
-		path = noBasePath
+	if path == noBasePath {
+		path = ""
 	}
-	if _, ok := d.Mappings[path]; ok {
-		return nil, ErrConflict.WithMessage(msgBasePathExists)
-	}
-	next := *d
-	next.Mappings = maps.Clone(d.Mappings)
-	if next.Mappings == nil {
-		next.Mappings = map[string]basePathMapping{}
-	}
-	next.Mappings[path] = m
-	if err := s.putDomain(&next); err != nil {
+	m, err := s.putMapping(d, APIMapping{APIID: st.def.ID, Stage: stage, Key: path}, ErrConflict.WithMessage(msgBasePathExists), nil)
+	if err != nil {
 		return nil, err
 	}
-	return basePathOutput(path, m), nil
+	return basePathOutput(cmp.Or(m.Key, noBasePath), basePathMapping{ID: m.ID, RestAPIID: m.APIID, Stage: m.Stage}), nil
 }
 
 func (s *Service) getBasePathMapping(ctx context.Context, in *GetBasePathMappingRequest) (*BasePathMapping, error) {
