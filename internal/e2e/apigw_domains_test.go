@@ -395,6 +395,27 @@ func TestAPIGWv2DomainStack(t *testing.T) {
 		t.Errorf("unrouted path: HTTP %d %s", r.Status, r.Body)
 	}
 
+	// A new key updates the mapping in place: its id stays.
+	updated := strings.Replace(samHTTPAPIDomain, "      Stage: $default\n", "      Stage: $default\n      ApiMappingKey: other\n", 1)
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("samdomain"), TemplateBody: aws.String(updated),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackUpdateCompleteWaiter(cf).Wait(ctx,
+		&cloudformation.DescribeStacksInput{StackName: aws.String("samdomain")}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.GetApiMapping(ctx, &apigatewayv2.GetApiMappingInput{DomainName: aws.String("sam.example.com"), ApiMappingId: aws.String(outs["Mapping"])})
+	if err != nil || aws.ToString(m.ApiMappingKey) != "other" {
+		t.Errorf("updated mapping %+v %v", m, err)
+	}
+	if ev := callDomain(t, env, "sam.example.com", "GET", "/other/x").event(t); ev["rawPath"] != "/other/x" {
+		t.Errorf("through the updated key: %v", ev["rawPath"])
+	}
+	if r := callDomain(t, env, "sam.example.com", "GET", "/anything"); r.Status != 403 {
+		t.Errorf("the old root mapping still routes: HTTP %d %s", r.Status, r.Body)
+	}
+
 	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("samdomain")}); err != nil {
 		t.Fatal(err)
 	}
