@@ -134,7 +134,7 @@ func (e *gatewayError) write(w http.ResponseWriter) {
 func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := h.s
 	req := &request{r: r, apiID: h.apiID, requestID: s.ids.UUID(), extendedID: s.extendedRequestID(), started: s.clock.Now(),
-		headerNames: headercase.Names(r)}
+		headerNames: headerNames(r)}
 	req.traceID = r.Header.Get("X-Amzn-Trace-Id")
 	if !strings.HasPrefix(req.traceID, "Root=") {
 		req.traceID = traceID(req.started, s.ids.Hex(12))
@@ -153,10 +153,24 @@ func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.writeTrace(req, rec)
 }
 
+// headerNames are the client's spellings of r's header names, in lower
+// case through a custom domain's mapping of several levels.
+func headerNames(r *http.Request) map[string]string {
+	names := headercase.Names(r)
+	if dr, ok := DomainRequestOf(r.Context()); !ok || !dr.LowerCaseHeaders {
+		return names
+	}
+	names = make(map[string]string, len(r.Header))
+	for k := range r.Header {
+		names[k] = strings.ToLower(k)
+	}
+	return names
+}
+
 // serve runs a request through its stage: route, authorize, integrate.
 // It returns the gateway's own answer when there is one to give.
 func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
-	stageName, rest, _ := strings.Cut(strings.TrimPrefix(req.r.URL.EscapedPath(), "/"), "/")
+	stageName, rest := StagePath(req.r.Context(), req.r.URL.EscapedPath())
 	tracing := false
 	s.mu.RLock()
 	if st := s.apis[req.apiID]; st != nil {
@@ -170,8 +184,9 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	}
 	s.mu.RUnlock()
 	// Disabling the execute-api endpoint takes effect with a deployment,
-	// as on AWS.
-	if req.deployment == nil || req.deployment.API.DisableExecuteAPIEndpoint {
+	// as on AWS; custom domain names still serve the API.
+	_, viaDomain := DomainRequestOf(req.r.Context())
+	if req.deployment == nil || req.deployment.API.DisableExecuteAPIEndpoint && !viaDomain {
 		return errForbidden
 	}
 	req.stage = stageName

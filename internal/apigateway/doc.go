@@ -165,10 +165,12 @@
 // (requestvalidation.go, jsonschema.go); models and validators come from
 // an OpenAPI document and are read by GetModel(s) and
 // GetRequestValidator(s), but have no Create, Update or Delete
-// operations yet. Custom domain names and their base path mappings are
-// accepted and reported (op_domainnames.go), with the DNS targets AWS
-// would give them, but virga serves no request under them, and they have
-// no Update operations. Canary settings, caching,
+// operations yet. Custom domain names and their base path mappings
+// (op_domainnames.go) are shared with API Gateway version 2's domain
+// names and API mappings (domains.go), reported with the DNS targets AWS
+// would give them, and route requests whose Host names them
+// (apigatewayv2.DomainPlane); their version 1 Update operations are not
+// implemented. Canary settings, caching,
 // execution logs, client certificates, documentation and
 // GetExport are not implemented. Access logs are: a stage whose
 // accessLogSettings name a CloudWatch Logs group writes each request's

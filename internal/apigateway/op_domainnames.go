@@ -13,10 +13,10 @@ import (
 
 // Custom domain names are the account's, like API keys: a domain name
 // with its endpoint type and certificate, and base path mappings that
-// name a REST API and stage. virga accepts and reports them, with the
-// DNS targets AWS would give (a CloudFront distribution for an edge
-// domain, a regional execute-api name otherwise); it does not serve
-// requests under them, and takes certificates as given, without ACM.
+// name a REST API and stage. virga reports them with the DNS targets AWS
+// would give (a CloudFront distribution for an edge domain, a regional
+// execute-api name otherwise), routes requests whose Host names them
+// (domains.go), and takes certificates as given, without ACM.
 
 // Hosted zones of the names a domain points at: every CloudFront
 // distribution's, and API Gateway's regional endpoints' by region.
@@ -62,8 +62,11 @@ type domainRecord struct {
 	Mappings map[string]basePathMapping `json:",omitempty"`
 }
 
-// basePathMapping is where a base path of a domain leads.
+// basePathMapping is where a base path of a domain leads: a REST API's
+// stage, or (mapped through version 2) an HTTP or WebSocket API's.
 type basePathMapping struct {
+	// ID is the mapping's id in version 2 (apiMappingId).
+	ID        string `json:",omitempty"`
 	RestAPIID string
 	Stage     string `json:",omitempty"`
 }
@@ -77,6 +80,7 @@ func (s *Service) putDomain(d *domainRecord) error {
 		return err
 	}
 	s.domains[d.Name] = d
+	s.publishDomains()
 	return nil
 }
 
@@ -115,11 +119,7 @@ func (s *Service) createDomainName(ctx context.Context, in *CreateDomainNameRequ
 	if in.SecurityPolicy != nil {
 		d.SecurityPolicy = string(*in.SecurityPolicy)
 	}
-	if d.EndpointType == endpointEdge {
-		d.Target = "d" + s.newID(13, func(string) bool { return false }) + ".cloudfront.net"
-	} else {
-		d.Target = "d-" + s.newID(longIDLength, func(string) bool { return false }) + ".execute-api." + s.region + ".amazonaws.com"
-	}
+	d.Target = s.domainTarget(d.EndpointType)
 	if err := s.putDomain(d); err != nil {
 		return nil, err
 	}
@@ -159,6 +159,7 @@ func (s *Service) deleteDomainName(ctx context.Context, in *DeleteDomainNameRequ
 		return nil, err
 	}
 	delete(s.domains, d.Name)
+	s.publishDomains()
 	return nil, nil
 }
 
@@ -198,27 +199,19 @@ func (s *Service) createBasePathMapping(ctx context.Context, in *CreateBasePathM
 	if err != nil {
 		return nil, err
 	}
-	m := basePathMapping{RestAPIID: st.def.ID, Stage: deref(in.Stage)}
-	if m.Stage != "" && st.stages[m.Stage] == nil {
+	stage := deref(in.Stage)
+	if stage != "" && st.stages[stage] == nil {
 		return nil, notFound(msgStageNotFound)
 	}
 	path := deref(in.BasePath)
-	if path == "" {
-		path = noBasePath
+	if path == noBasePath {
+		path = ""
 	}
-	if _, ok := d.Mappings[path]; ok {
-		return nil, ErrConflict.WithMessage(msgBasePathExists)
-	}
-	next := *d
-	next.Mappings = maps.Clone(d.Mappings)
-	if next.Mappings == nil {
-		next.Mappings = map[string]basePathMapping{}
-	}
-	next.Mappings[path] = m
-	if err := s.putDomain(&next); err != nil {
+	m, err := s.putMapping(d, APIMapping{APIID: st.def.ID, Stage: stage, Key: path}, ErrConflict.WithMessage(msgBasePathExists), nil)
+	if err != nil {
 		return nil, err
 	}
-	return basePathOutput(path, m), nil
+	return basePathOutput(cmp.Or(m.Key, noBasePath), basePathMapping{ID: m.ID, RestAPIID: m.APIID, Stage: m.Stage}), nil
 }
 
 func (s *Service) getBasePathMapping(ctx context.Context, in *GetBasePathMappingRequest) (*BasePathMapping, error) {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/store"
@@ -147,6 +148,10 @@ func (s *Service) deleteRestAPI(ctx context.Context, in *DeleteRestApiRequest) (
 		return nil, err
 	}
 	id := st.def.ID
+	if domains := s.domainsMapping(id); len(domains) > 0 {
+		return nil, badRequest("Deleting RestApi %s failed. Please remove all base path mappings related to the RestApi in your domains: %s",
+			id, strings.Join(domains, ", "))
+	}
 	err = s.commit(func(b store.Batch) error {
 		b.Delete(apiKey(s.account, id))
 		for _, p := range [][]byte{deploymentsPrefix(s.account, id), stagesPrefix(s.account, id)} {

@@ -110,6 +110,11 @@ func (s *Service) requestContext(req *request) requestContext {
 	if req.stage != "" {
 		rc.Path = "/" + req.stage + req.path
 	}
+	// Through a custom domain, the path is the one the client sent,
+	// base path included and no stage.
+	if dr, ok := DomainRequestOf(r.Context()); ok {
+		rc.DomainName, rc.DomainPrefix, rc.Path = dr.Domain, DomainPrefix(dr.Domain), dr.Path
+	}
 	if req.deployment != nil {
 		rc.DeploymentID = req.deployment.ID
 	}
@@ -160,6 +165,9 @@ func (s *Service) event(req *request) *proxyEvent {
 		ev.Body = &body
 	}
 	ev.RequestContext = s.requestContext(req)
+	if dr, ok := DomainRequestOf(r.Context()); ok {
+		ev.Path = dr.Path
+	}
 	ev.RequestContext.ResourceID, ev.RequestContext.ResourcePath = m.node.res.ID, m.node.template
 	ev.RequestContext.OperationName = m.method.OperationName
 	if m.method.APIKeyRequired {

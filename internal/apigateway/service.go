@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/virga/virga/internal/accesslog"
 	"github.com/virga/virga/internal/awsproto"
@@ -108,6 +109,10 @@ type Service struct {
 	plans map[string]*usagePlanRecord
 	// domains are the account's custom domain names, by name.
 	domains map[string]*domainRecord
+	// domainHosts are the domains' names in lower case, published for
+	// the edge, which asks of every request whether its host is one,
+	// without s.mu (publishDomains).
+	domainHosts atomic.Pointer[map[string]bool]
 
 	auth authCache
 

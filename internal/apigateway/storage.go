@@ -96,9 +96,20 @@ func (s *Service) load() error {
 	if err := scan(s.store, rootKey("u", s.account), func(p *usagePlanRecord) { s.plans[p.ID] = p }); err != nil {
 		return err
 	}
-	if err := scan(s.store, rootKey("n", s.account), func(d *domainRecord) { s.domains[d.Name] = d }); err != nil {
+	if err := scan(s.store, rootKey("n", s.account), func(d *domainRecord) {
+		// Mappings stored before they had ids get one, kept from the
+		// domain's next change on.
+		for path, m := range d.Mappings {
+			if m.ID == "" {
+				m.ID = s.newID(apiMappingIDLength, func(id string) bool { _, ok := mappingByID(d, id); return ok })
+				d.Mappings[path] = m
+			}
+		}
+		s.domains[d.Name] = d
+	}); err != nil {
 		return err
 	}
+	s.publishDomains()
 	for id, st := range s.apis {
 		if err := scan(s.store, deploymentsPrefix(s.account, id), func(d *deployment) { st.deployments[d.ID] = d }); err != nil {
 			return err

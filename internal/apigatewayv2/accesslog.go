@@ -63,7 +63,7 @@ func (s *Service) accessLogValue(inv *invocation, res *response, name string, la
 	case "protocol":
 		return inv.r.Proto
 	case "domainPrefix":
-		return inv.api.ID
+		return domainPrefix(inv.r, inv.api.ID)
 	case "identity.sourceIp":
 		return sourceIP(inv.r) // also for answers given before inv.sourceIP is set
 	case "requestTime":

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/apigateway"
 )
 
 // maxPayload is the largest request body an HTTP API accepts: "Maximum
@@ -30,18 +32,86 @@ type RESTAPIs func(apiID string) http.Handler
 // /_aws/execute-api/ID/..., into the host form.
 func DataPlane(httpAPIs *Service, restAPIs RESTAPIs) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := apiIDFromHost(r.Host)
-		if httpAPIs != nil && httpAPIs.Serve(w, r, id) {
-			return
+		if !serveAPI(httpAPIs, restAPIs, w, r, apiIDFromHost(r.Host)) {
+			writeGatewayError(w, r, http.StatusNotFound)
 		}
-		if restAPIs != nil {
-			if h := restAPIs(id); h != nil {
-				h.ServeHTTP(w, r)
-				return
-			}
-		}
-		writeGatewayError(w, r, http.StatusNotFound)
 	})
+}
+
+// serveAPI has the HTTP or WebSocket API with the id answer r, else the
+// REST API with it, and reports false when neither exists.
+func serveAPI(httpAPIs *Service, restAPIs RESTAPIs, w http.ResponseWriter, r *http.Request, id string) bool {
+	if httpAPIs != nil && httpAPIs.Serve(w, r, id) {
+		return true
+	}
+	if restAPIs != nil {
+		if h := restAPIs(id); h != nil {
+			h.ServeHTTP(w, r)
+			return true
+		}
+	}
+	return false
+}
+
+// viaDomain reports whether r came through a custom domain name, which
+// serves an API whose default endpoint is disabled.
+func viaDomain(r *http.Request) bool {
+	_, ok := apigateway.DomainRequestOf(r.Context())
+	return ok
+}
+
+// DomainRoutes finds where a request to a custom domain name leads
+// (apigateway.Service).
+type DomainRoutes interface {
+	ServesDomain(host string) bool
+	ResolveDomain(host, escapedPath string) (apigateway.DomainRoute, bool)
+}
+
+// DomainPlane serves API Gateway's custom domain names: a request whose
+// host is one goes to the API stage its path's mapping names (the
+// longest mapping key that is a whole-segment prefix of the path, else
+// the domain's root mapping), as a request for the path below the key.
+// A path no mapping takes is answered 403 {"message":"Forbidden"}, as
+// AWS answers it. The request carries apigateway.DomainRequest, so that
+// events show the domain and the path the client sent, and an API whose
+// default endpoint is disabled still serves it.
+func DomainPlane(httpAPIs *Service, restAPIs RESTAPIs, domains DomainRoutes) *DomainPlaneHandler {
+	return &DomainPlaneHandler{httpAPIs: httpAPIs, restAPIs: restAPIs, domains: domains}
+}
+
+// DomainPlaneHandler is DomainPlane's handler.
+type DomainPlaneHandler struct {
+	httpAPIs *Service
+	restAPIs RESTAPIs
+	domains  DomainRoutes
+}
+
+// ServesDomain reports whether host is a custom domain name.
+func (p *DomainPlaneHandler) ServesDomain(host string) bool { return p.domains.ServesDomain(host) }
+
+func (p *DomainPlaneHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sent := r.URL.EscapedPath()
+	route, ok := p.domains.ResolveDomain(r.Host, sent)
+	if !ok {
+		writeGatewayError(w, r, http.StatusForbidden)
+		return
+	}
+	domain := r.Host
+	if h, _, err := net.SplitHostPort(domain); err == nil {
+		domain = h
+	}
+	unescaped, err := url.PathUnescape(route.Path)
+	if err != nil {
+		writeGatewayError(w, r, http.StatusForbidden)
+		return
+	}
+	r2 := r.Clone(apigateway.WithDomainRequest(r.Context(),
+		apigateway.DomainRequest{Domain: strings.ToLower(domain), Path: sent, Stage: route.Stage,
+			LowerCaseHeaders: strings.Contains(route.Key, "/")}))
+	r2.URL.Path, r2.URL.RawPath = unescaped, route.Path
+	if !serveAPI(p.httpAPIs, p.restAPIs, w, r2, route.APIID) {
+		writeGatewayError(w, r, http.StatusForbidden)
+	}
 }
 
 // apiIDFromHost returns the API id an execute-api host name starts with.
@@ -168,6 +238,11 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, id string) bool 
 		return true
 	}
 	inv := &invocation{r: r, api: a, requestID: s.requestID(), received: s.clock.Now(), rawPath: r.URL.EscapedPath()}
+	// Through a custom domain, the path the client sent is the
+	// request's path, mapping key included.
+	if dr, ok := apigateway.DomainRequestOf(r.Context()); ok {
+		inv.rawPath = dr.Path
+	}
 	h := w.Header()
 	// HTTP APIs identify a request by apigw-requestid alone.
 	h.Del("X-Amzn-Requestid")
@@ -186,10 +261,10 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request, id string) bool 
 // authorizer and its integration.
 func (s *Service) handle(inv *invocation) *response {
 	r, a := inv.r, inv.api
-	if a.DisableExecuteAPIEndpoint {
+	if a.DisableExecuteAPIEndpoint && !viaDomain(r) {
 		return gatewayResponse(http.StatusForbidden)
 	}
-	inv.stage, inv.stagePath = selectStage(a, inv.rawPath)
+	inv.stage, inv.stagePath = selectStage(r, a)
 	if inv.stage == nil {
 		return gatewayResponse(http.StatusNotFound)
 	}
@@ -238,11 +313,15 @@ func (s *Service) handle(inv *invocation) *response {
 	return gatewayResponse(http.StatusInternalServerError)
 }
 
-// selectStage picks the stage a request path addresses: a named stage by
-// its first segment, else the $default stage with the whole path. It
-// returns the stage (nil when there is none) and the escaped path within
-// it.
-func selectStage(a *apiRecord, escapedPath string) (*stageRecord, string) {
+// selectStage picks the stage a request addresses: the one its custom
+// domain's mapping names, else a named stage by the path's first
+// segment, else the $default stage with the whole path. It returns the
+// stage (nil when there is none) and the escaped path within it.
+func selectStage(r *http.Request, a *apiRecord) (*stageRecord, string) {
+	escapedPath := r.URL.EscapedPath()
+	if dr, ok := apigateway.DomainRequestOf(r.Context()); ok {
+		return a.Stages[dr.Stage], "/" + strings.TrimPrefix(escapedPath, "/")
+	}
 	first, rest, _ := strings.Cut(strings.TrimPrefix(escapedPath, "/"), "/")
 	if name, err := url.PathUnescape(first); err == nil && name != defaultStage {
 		if st := a.Stages[name]; st != nil {

@@ -144,9 +144,22 @@
 // virga does not have (AppConfig-GetConfiguration), private
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
-// of all of them: parameter_mapping.go), mutual TLS and TlsConfig, custom
-// domain names and API mappings, and OpenAPI export. Their operations and
+// of all of them: parameter_mapping.go), mutual TLS and TlsConfig, and
+// OpenAPI export. Their operations and
 // parameters answer NotImplementedException (501).
+//
+// # Custom domain names
+//
+// Domain names and API mappings (op_domainnames.go) are kept by the REST
+// API service, which shares them with its own domain names and base path
+// mappings, as on AWS. DomainPlane serves a request whose Host is a
+// custom domain: the mapping whose key is the longest whole-segment
+// prefix of the path (else the root mapping) names an API and stage,
+// which serve the path below the key; a path no mapping takes is 403
+// {"message":"Forbidden"}. The request carries apigateway.DomainRequest,
+// so events show the domain as requestContext.domainName (its first
+// label as domainPrefix) and the path as the client sent it, and an API
+// whose execute-api endpoint is disabled still serves it.
 //
 // # Concurrency
 //

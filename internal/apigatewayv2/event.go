@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/virga/virga/internal/apigateway"
 )
 
 // The events a Lambda proxy integration gets, in payload format
@@ -257,12 +259,25 @@ func routeResource(route *routeRecord) string {
 	return path
 }
 
-// domainName is the host name the request addressed, without its port.
+// domainName is the host name the request addressed, without its port:
+// the custom domain name for a request that came through one.
 func domainName(r *http.Request) string {
+	if dr, ok := apigateway.DomainRequestOf(r.Context()); ok {
+		return dr.Domain
+	}
 	if h, _, err := net.SplitHostPort(r.Host); err == nil {
 		return h
 	}
 	return r.Host
+}
+
+// domainPrefix is requestContext.domainPrefix: the API's id, or the
+// first label of the custom domain name a request came through.
+func domainPrefix(r *http.Request, apiID string) string {
+	if dr, ok := apigateway.DomainRequestOf(r.Context()); ok {
+		return apigateway.DomainPrefix(dr.Domain)
+	}
+	return apiID
 }
 
 // buildEventV2 builds the 2.0 event of a request.
@@ -310,7 +325,7 @@ func (s *Service) contextV2(inv *invocation) contextV2 {
 	}
 	return contextV2{
 		AccountID: s.account, APIID: inv.api.ID,
-		DomainName: domainName(r), DomainPrefix: inv.api.ID,
+		DomainName: domainName(r), DomainPrefix: domainPrefix(r, inv.api.ID),
 		HTTP: httpV2{Method: r.Method, Path: decodedPath(inv.rawPath), Protocol: r.Proto,
 			SourceIP: inv.sourceIP, UserAgent: r.UserAgent()},
 		RequestID: inv.requestID, RouteKey: routeKey, Stage: inv.stage.Name,
@@ -329,7 +344,7 @@ func (s *Service) buildEventV1(inv *invocation) *eventV1 {
 		RequestContext: contextV1{
 			AccountID: s.account, APIID: inv.api.ID,
 			Authorizer: map[string]any{"claims": nil, "scopes": nil},
-			DomainName: domainName(r), DomainPrefix: inv.api.ID,
+			DomainName: domainName(r), DomainPrefix: domainPrefix(r, inv.api.ID),
 			ExtendedRequestID: inv.requestID, HTTPMethod: r.Method,
 			Identity: identityV1{SourceIP: inv.sourceIP, UserAgent: r.UserAgent()},
 			Path:     path, Protocol: r.Proto, RequestID: inv.requestID,

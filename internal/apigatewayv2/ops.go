@@ -12,7 +12,7 @@ import (
 // management calls by HTTP method (apigateway:GET, apigateway:POST, ...),
 // not by operation name; op sets the action from the binding.
 func (s *Service) operations() []awsproto.Operation {
-	return []awsproto.Operation{
+	return append([]awsproto.Operation{
 		op("CreateApi", "POST /v2/apis", 201, awsproto.Handle(s.createAPI)),
 		op("GetApi", "GET /v2/apis/{apiId}", 200, awsproto.Handle(s.getAPI)),
 		op("GetApis", "GET /v2/apis", 200, awsproto.Handle(s.getAPIs)),
@@ -75,16 +75,6 @@ func (s *Service) operations() []awsproto.Operation {
 		op("GetTags", "GET /v2/tags/{resource-arn}", 200, awsproto.Handle(s.getTags)),
 
 		// Not implemented yet: each answers NotImplementedException (501).
-		notImplemented("CreateApiMapping", "POST /v2/domainnames/{domainName}/apimappings"),
-		notImplemented("GetApiMapping", "GET /v2/domainnames/{domainName}/apimappings/{apiMappingId}"),
-		notImplemented("GetApiMappings", "GET /v2/domainnames/{domainName}/apimappings"),
-		notImplemented("UpdateApiMapping", "PATCH /v2/domainnames/{domainName}/apimappings/{apiMappingId}"),
-		notImplemented("DeleteApiMapping", "DELETE /v2/domainnames/{domainName}/apimappings/{apiMappingId}"),
-		notImplemented("CreateDomainName", "POST /v2/domainnames"),
-		notImplemented("GetDomainName", "GET /v2/domainnames/{domainName}"),
-		notImplemented("GetDomainNames", "GET /v2/domainnames"),
-		notImplemented("UpdateDomainName", "PATCH /v2/domainnames/{domainName}"),
-		notImplemented("DeleteDomainName", "DELETE /v2/domainnames/{domainName}"),
 		notImplemented("CreateVpcLink", "POST /v2/vpclinks"),
 		notImplemented("GetVpcLink", "GET /v2/vpclinks/{vpcLinkId}"),
 		notImplemented("GetVpcLinks", "GET /v2/vpclinks"),
@@ -96,7 +86,32 @@ func (s *Service) operations() []awsproto.Operation {
 		notImplemented("ExportApi", "GET /v2/apis/{apiId}/exports/{specification}"),
 		op("ImportApi", "PUT /v2/apis", 201, awsproto.Handle(s.importAPI)),
 		op("ReimportApi", "PUT /v2/apis/{apiId}", 201, awsproto.Handle(s.reimportAPI)),
+	}, s.domainOperations()...)
+}
+
+// domainOperations are the operations of custom domain names and API
+// mappings, which need Deps.Domains: without it each answers
+// NotImplementedException.
+func (s *Service) domainOperations() []awsproto.Operation {
+	ops := []awsproto.Operation{
+		op("CreateDomainName", "POST /v2/domainnames", 201, awsproto.Handle(s.createDomainName)),
+		op("GetDomainName", "GET /v2/domainnames/{domainName}", 200, awsproto.Handle(s.getDomainName)),
+		op("GetDomainNames", "GET /v2/domainnames", 200, awsproto.Handle(s.getDomainNames)),
+		op("UpdateDomainName", "PATCH /v2/domainnames/{domainName}", 200, awsproto.Handle(s.updateDomainName)),
+		op("DeleteDomainName", "DELETE /v2/domainnames/{domainName}", 204, awsproto.Handle(s.deleteDomainName)),
+
+		op("CreateApiMapping", "POST /v2/domainnames/{domainName}/apimappings", 201, awsproto.Handle(s.createAPIMapping)),
+		op("GetApiMapping", "GET /v2/domainnames/{domainName}/apimappings/{apiMappingId}", 200, awsproto.Handle(s.getAPIMapping)),
+		op("GetApiMappings", "GET /v2/domainnames/{domainName}/apimappings", 200, awsproto.Handle(s.getAPIMappings)),
+		op("UpdateApiMapping", "PATCH /v2/domainnames/{domainName}/apimappings/{apiMappingId}", 200, awsproto.Handle(s.updateAPIMapping)),
+		op("DeleteApiMapping", "DELETE /v2/domainnames/{domainName}/apimappings/{apiMappingId}", 204, awsproto.Handle(s.deleteAPIMapping)),
 	}
+	if s.domains == nil {
+		for i, o := range ops {
+			ops[i] = notImplemented(o.Name, o.HTTP)
+		}
+	}
+	return ops
 }
 
 // op is one operation, authorized by IAM as apigateway:METHOD.

@@ -50,6 +50,7 @@ type Service struct {
 	functions Functions
 	services  Services
 	aws       apigateway.AWSServices
+	domains   Domains
 	log       *slog.Logger
 	// client sends HTTP_PROXY integrations' requests.
 	client *http.Client
@@ -104,6 +105,10 @@ type Deps struct {
 	// AWS runs WebSocket APIs' AWS (non-proxy) integrations, as REST
 	// APIs' are run; nil answers them as failed integrations.
 	AWS apigateway.AWSServices
+	// Domains keeps custom domain names and their API mappings, which
+	// REST APIs share (apigateway.Service); nil answers the domain
+	// operations NotImplementedException.
+	Domains Domains
 	// HTTPClient sends HTTP_PROXY integrations' requests and fetches JWT
 	// issuers' keys; nil is a client of its own.
 	HTTPClient *http.Client
@@ -160,7 +165,7 @@ type Issuers interface {
 // New returns the service over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		functions: d.Functions, services: d.Services, aws: d.AWS, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
+		functions: d.Functions, services: d.Services, aws: d.AWS, domains: d.Domains, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
 		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
 	if s.hostNames = d.HostNames; s.hostNames == nil {

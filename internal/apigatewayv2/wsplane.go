@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/apigateway"
 	"github.com/virga/virga/internal/headercase"
 )
 
@@ -75,11 +76,11 @@ type wsIdentity struct {
 // serveWebSocket answers a request to a WebSocket API: an opening
 // handshake for a stage, or a call of the @connections API.
 func (s *Service) serveWebSocket(w http.ResponseWriter, r *http.Request, a *apiRecord) {
-	if a.DisableExecuteAPIEndpoint {
+	if a.DisableExecuteAPIEndpoint && !viaDomain(r) {
 		writeGatewayError(w, r, http.StatusForbidden)
 		return
 	}
-	first, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	first, rest := apigateway.StagePath(r.Context(), r.URL.EscapedPath())
 	name, err := url.PathUnescape(first)
 	st := a.Stages[name]
 	if err != nil || st == nil {
@@ -561,6 +562,9 @@ func (s *Service) connectionID() string {
 // package localtls), however the client addressed the API (by host
 // name, by path, or by AWS's host name through a proxy).
 func wsDomainName(r *http.Request, apiID string) string {
+	if dr, ok := apigateway.DomainRequestOf(r.Context()); ok {
+		return dr.Domain
+	}
 	port := ""
 	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
 		port = strconv.Itoa(a.Port)

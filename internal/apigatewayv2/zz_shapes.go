@@ -32,6 +32,14 @@ type Api struct {
 	Warnings                  []string          `aws:"name=warnings"`
 }
 
+// ApiMapping is the ApiMapping shape of AWS's model.
+type ApiMapping struct {
+	ApiId         *string `aws:"name=apiId,required"`
+	ApiMappingId  *string `aws:"name=apiMappingId"`
+	ApiMappingKey *string `aws:"name=apiMappingKey"`
+	Stage         *string `aws:"name=stage,required"`
+}
+
 // Authorizer is the Authorizer shape of AWS's model.
 type Authorizer struct {
 	AuthorizerCredentialsArn       *string           `aws:"name=authorizerCredentialsArn"`
@@ -55,6 +63,22 @@ type Cors struct {
 	AllowOrigins     []string `aws:"name=allowOrigins"`
 	ExposeHeaders    []string `aws:"name=exposeHeaders"`
 	MaxAge           *int32   `aws:"name=maxAge,min=-1,max=86400"`
+}
+
+// CreateApiMappingRequest is the CreateApiMappingRequest shape of AWS's model.
+type CreateApiMappingRequest struct {
+	ApiId         *string `aws:"name=apiId,required"`
+	ApiMappingKey *string `aws:"name=apiMappingKey"`
+	DomainName    *string `aws:"loc=uri,locname=domainName,required"`
+	Stage         *string `aws:"name=stage,required"`
+}
+
+// CreateApiMappingResponse is the CreateApiMappingResponse shape of AWS's model.
+type CreateApiMappingResponse struct {
+	ApiId         *string `aws:"name=apiId"`
+	ApiMappingId  *string `aws:"name=apiMappingId"`
+	ApiMappingKey *string `aws:"name=apiMappingKey"`
+	Stage         *string `aws:"name=stage"`
 }
 
 // CreateApiRequest is the CreateApiRequest shape of AWS's model.
@@ -139,6 +163,23 @@ type CreateDeploymentResponse struct {
 	DeploymentStatus        *DeploymentStatus `aws:"name=deploymentStatus"`
 	DeploymentStatusMessage *string           `aws:"name=deploymentStatusMessage"`
 	Description             *string           `aws:"name=description"`
+}
+
+// CreateDomainNameRequest is the CreateDomainNameRequest shape of AWS's model.
+type CreateDomainNameRequest struct {
+	DomainName               *string                       `aws:"name=domainName,required"`
+	DomainNameConfigurations []DomainNameConfiguration     `aws:"name=domainNameConfigurations"`
+	MutualTlsAuthentication  *MutualTlsAuthenticationInput `aws:"name=mutualTlsAuthentication"`
+	Tags                     map[string]string             `aws:"name=tags"`
+}
+
+// CreateDomainNameResponse is the CreateDomainNameResponse shape of AWS's model.
+type CreateDomainNameResponse struct {
+	ApiMappingSelectionExpression *string                   `aws:"name=apiMappingSelectionExpression"`
+	DomainName                    *string                   `aws:"name=domainName"`
+	DomainNameConfigurations      []DomainNameConfiguration `aws:"name=domainNameConfigurations"`
+	MutualTlsAuthentication       *MutualTlsAuthentication  `aws:"name=mutualTlsAuthentication"`
+	Tags                          map[string]string         `aws:"name=tags"`
 }
 
 // CreateIntegrationRequest is the CreateIntegrationRequest shape of AWS's model.
@@ -317,6 +358,12 @@ type DeleteAccessLogSettingsRequest struct {
 	StageName *string `aws:"loc=uri,locname=stageName,required"`
 }
 
+// DeleteApiMappingRequest is the DeleteApiMappingRequest shape of AWS's model.
+type DeleteApiMappingRequest struct {
+	ApiMappingId *string `aws:"loc=uri,locname=apiMappingId,required"`
+	DomainName   *string `aws:"loc=uri,locname=domainName,required"`
+}
+
 // DeleteApiRequest is the DeleteApiRequest shape of AWS's model.
 type DeleteApiRequest struct {
 	ApiId *string `aws:"loc=uri,locname=apiId,required"`
@@ -337,6 +384,11 @@ type DeleteCorsConfigurationRequest struct {
 type DeleteDeploymentRequest struct {
 	ApiId        *string `aws:"loc=uri,locname=apiId,required"`
 	DeploymentId *string `aws:"loc=uri,locname=deploymentId,required"`
+}
+
+// DeleteDomainNameRequest is the DeleteDomainNameRequest shape of AWS's model.
+type DeleteDomainNameRequest struct {
+	DomainName *string `aws:"loc=uri,locname=domainName,required"`
 }
 
 // DeleteIntegrationRequest is the DeleteIntegrationRequest shape of AWS's model.
@@ -392,6 +444,56 @@ type Deployment struct {
 	DeploymentStatus        *DeploymentStatus `aws:"name=deploymentStatus"`
 	DeploymentStatusMessage *string           `aws:"name=deploymentStatusMessage"`
 	Description             *string           `aws:"name=description"`
+}
+
+// DomainName is the DomainName shape of AWS's model.
+type DomainName struct {
+	ApiMappingSelectionExpression *string                   `aws:"name=apiMappingSelectionExpression"`
+	DomainName                    *string                   `aws:"name=domainName,required"`
+	DomainNameConfigurations      []DomainNameConfiguration `aws:"name=domainNameConfigurations"`
+	MutualTlsAuthentication       *MutualTlsAuthentication  `aws:"name=mutualTlsAuthentication"`
+	Tags                          map[string]string         `aws:"name=tags"`
+}
+
+// DomainNameConfiguration is the DomainNameConfiguration shape of AWS's model.
+type DomainNameConfiguration struct {
+	ApiGatewayDomainName                *string           `aws:"name=apiGatewayDomainName"`
+	CertificateArn                      *string           `aws:"name=certificateArn"`
+	CertificateName                     *string           `aws:"name=certificateName"`
+	CertificateUploadDate               *time.Time        `aws:"name=certificateUploadDate,ts=iso8601"`
+	DomainNameStatus                    *DomainNameStatus `aws:"name=domainNameStatus"`
+	DomainNameStatusMessage             *string           `aws:"name=domainNameStatusMessage"`
+	EndpointType                        *EndpointType     `aws:"name=endpointType"`
+	HostedZoneId                        *string           `aws:"name=hostedZoneId"`
+	SecurityPolicy                      *SecurityPolicy   `aws:"name=securityPolicy"`
+	OwnershipVerificationCertificateArn *string           `aws:"name=ownershipVerificationCertificateArn"`
+}
+
+// GetApiMappingRequest is the GetApiMappingRequest shape of AWS's model.
+type GetApiMappingRequest struct {
+	ApiMappingId *string `aws:"loc=uri,locname=apiMappingId,required"`
+	DomainName   *string `aws:"loc=uri,locname=domainName,required"`
+}
+
+// GetApiMappingResponse is the GetApiMappingResponse shape of AWS's model.
+type GetApiMappingResponse struct {
+	ApiId         *string `aws:"name=apiId"`
+	ApiMappingId  *string `aws:"name=apiMappingId"`
+	ApiMappingKey *string `aws:"name=apiMappingKey"`
+	Stage         *string `aws:"name=stage"`
+}
+
+// GetApiMappingsRequest is the GetApiMappingsRequest shape of AWS's model.
+type GetApiMappingsRequest struct {
+	DomainName *string `aws:"loc=uri,locname=domainName,required"`
+	MaxResults *string `aws:"loc=query,locname=maxResults"`
+	NextToken  *string `aws:"loc=query,locname=nextToken"`
+}
+
+// GetApiMappingsResponse is the GetApiMappingsResponse shape of AWS's model.
+type GetApiMappingsResponse struct {
+	Items     []ApiMapping `aws:"name=items"`
+	NextToken *string      `aws:"name=nextToken"`
 }
 
 // GetApiRequest is the GetApiRequest shape of AWS's model.
@@ -491,6 +593,32 @@ type GetDeploymentsRequest struct {
 // GetDeploymentsResponse is the GetDeploymentsResponse shape of AWS's model.
 type GetDeploymentsResponse struct {
 	Items     []Deployment `aws:"name=items"`
+	NextToken *string      `aws:"name=nextToken"`
+}
+
+// GetDomainNameRequest is the GetDomainNameRequest shape of AWS's model.
+type GetDomainNameRequest struct {
+	DomainName *string `aws:"loc=uri,locname=domainName,required"`
+}
+
+// GetDomainNameResponse is the GetDomainNameResponse shape of AWS's model.
+type GetDomainNameResponse struct {
+	ApiMappingSelectionExpression *string                   `aws:"name=apiMappingSelectionExpression"`
+	DomainName                    *string                   `aws:"name=domainName"`
+	DomainNameConfigurations      []DomainNameConfiguration `aws:"name=domainNameConfigurations"`
+	MutualTlsAuthentication       *MutualTlsAuthentication  `aws:"name=mutualTlsAuthentication"`
+	Tags                          map[string]string         `aws:"name=tags"`
+}
+
+// GetDomainNamesRequest is the GetDomainNamesRequest shape of AWS's model.
+type GetDomainNamesRequest struct {
+	MaxResults *string `aws:"loc=query,locname=maxResults"`
+	NextToken  *string `aws:"loc=query,locname=nextToken"`
+}
+
+// GetDomainNamesResponse is the GetDomainNamesResponse shape of AWS's model.
+type GetDomainNamesResponse struct {
+	Items     []DomainName `aws:"name=items"`
 	NextToken *string      `aws:"name=nextToken"`
 }
 
@@ -796,6 +924,19 @@ type Model struct {
 	Schema      *string `aws:"name=schema"`
 }
 
+// MutualTlsAuthentication is the MutualTlsAuthentication shape of AWS's model.
+type MutualTlsAuthentication struct {
+	TruststoreUri      *string  `aws:"name=truststoreUri"`
+	TruststoreVersion  *string  `aws:"name=truststoreVersion"`
+	TruststoreWarnings []string `aws:"name=truststoreWarnings"`
+}
+
+// MutualTlsAuthenticationInput is the MutualTlsAuthenticationInput shape of AWS's model.
+type MutualTlsAuthenticationInput struct {
+	TruststoreUri     *string `aws:"name=truststoreUri"`
+	TruststoreVersion *string `aws:"name=truststoreVersion"`
+}
+
 // ParameterConstraints is the ParameterConstraints shape of AWS's model.
 type ParameterConstraints struct {
 	Required *bool `aws:"name=required"`
@@ -914,6 +1055,23 @@ type UntagResourceRequest struct {
 	TagKeys     []string `aws:"loc=query,locname=tagKeys,required"`
 }
 
+// UpdateApiMappingRequest is the UpdateApiMappingRequest shape of AWS's model.
+type UpdateApiMappingRequest struct {
+	ApiId         *string `aws:"name=apiId,required"`
+	ApiMappingId  *string `aws:"loc=uri,locname=apiMappingId,required"`
+	ApiMappingKey *string `aws:"name=apiMappingKey"`
+	DomainName    *string `aws:"loc=uri,locname=domainName,required"`
+	Stage         *string `aws:"name=stage"`
+}
+
+// UpdateApiMappingResponse is the UpdateApiMappingResponse shape of AWS's model.
+type UpdateApiMappingResponse struct {
+	ApiId         *string `aws:"name=apiId"`
+	ApiMappingId  *string `aws:"name=apiMappingId"`
+	ApiMappingKey *string `aws:"name=apiMappingKey"`
+	Stage         *string `aws:"name=stage"`
+}
+
 // UpdateApiRequest is the UpdateApiRequest shape of AWS's model.
 type UpdateApiRequest struct {
 	ApiId                     *string `aws:"loc=uri,locname=apiId,required"`
@@ -996,6 +1154,22 @@ type UpdateDeploymentResponse struct {
 	DeploymentStatus        *DeploymentStatus `aws:"name=deploymentStatus"`
 	DeploymentStatusMessage *string           `aws:"name=deploymentStatusMessage"`
 	Description             *string           `aws:"name=description"`
+}
+
+// UpdateDomainNameRequest is the UpdateDomainNameRequest shape of AWS's model.
+type UpdateDomainNameRequest struct {
+	DomainName               *string                       `aws:"loc=uri,locname=domainName,required"`
+	DomainNameConfigurations []DomainNameConfiguration     `aws:"name=domainNameConfigurations"`
+	MutualTlsAuthentication  *MutualTlsAuthenticationInput `aws:"name=mutualTlsAuthentication"`
+}
+
+// UpdateDomainNameResponse is the UpdateDomainNameResponse shape of AWS's model.
+type UpdateDomainNameResponse struct {
+	ApiMappingSelectionExpression *string                   `aws:"name=apiMappingSelectionExpression"`
+	DomainName                    *string                   `aws:"name=domainName"`
+	DomainNameConfigurations      []DomainNameConfiguration `aws:"name=domainNameConfigurations"`
+	MutualTlsAuthentication       *MutualTlsAuthentication  `aws:"name=mutualTlsAuthentication"`
+	Tags                          map[string]string         `aws:"name=tags"`
 }
 
 // UpdateIntegrationRequest is the UpdateIntegrationRequest shape of AWS's model.
@@ -1212,6 +1386,22 @@ func (DeploymentStatus) Values() []string {
 	return []string{"PENDING", "FAILED", "DEPLOYED"}
 }
 
+// DomainNameStatus is the DomainNameStatus enum of AWS's model.
+type DomainNameStatus string
+
+// Values lists the values AWS accepts for DomainNameStatus.
+func (DomainNameStatus) Values() []string {
+	return []string{"AVAILABLE", "UPDATING", "PENDING_CERTIFICATE_REIMPORT", "PENDING_OWNERSHIP_VERIFICATION"}
+}
+
+// EndpointType is the EndpointType enum of AWS's model.
+type EndpointType string
+
+// Values lists the values AWS accepts for EndpointType.
+func (EndpointType) Values() []string {
+	return []string{"REGIONAL", "EDGE"}
+}
+
 // IntegrationType is the IntegrationType enum of AWS's model.
 type IntegrationType string
 
@@ -1242,4 +1432,12 @@ type ProtocolType string
 // Values lists the values AWS accepts for ProtocolType.
 func (ProtocolType) Values() []string {
 	return []string{"WEBSOCKET", "HTTP"}
+}
+
+// SecurityPolicy is the SecurityPolicy enum of AWS's model.
+type SecurityPolicy string
+
+// Values lists the values AWS accepts for SecurityPolicy.
+func (SecurityPolicy) Values() []string {
+	return []string{"TLS_1_0", "TLS_1_2"}
 }

@@ -412,9 +412,21 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// API Gateway throttles all of an account's APIs, REST, HTTP and
 	// WebSocket, with one account-level token bucket.
 	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
+	// REST APIs keep the custom domain names both APIs share.
+	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
+		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools, Identify: auth.Identify,
+		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
+			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
+		}})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, AWS: serviceIntegrations{a: a, roles: roles},
-		Logger: o.Logger, Identify: auth.Identify,
+		Domains: restAPIs, Logger: o.Logger, Identify: auth.Identify,
 		AccessLogs: accessLogs, AccountThrottle: accountThrottle, Issuers: userPools,
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
@@ -429,17 +441,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// WebSocket connections are closed before the functions their
 	// $disconnect routes run stop.
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
-	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
-		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools, Identify: auth.Identify,
-		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
-			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
-		}})
-	if err != nil {
-		fns.Close()
-		db.Close()
-		return nil, err
-	}
 	a.services = append(a.services, restAPIs.API())
 	a.restAPIs = restAPIs
 	// Usage counts reach the store every few seconds, and when virga
@@ -701,7 +702,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 			// User pools' prefix domains: their OAuth 2.0 endpoints.
 			".auth.localhost": userPools.OAuthHandler(),
 		},
-		Internal: a.internalHandler(),
+		// Custom domain names route to the REST, HTTP and WebSocket
+		// APIs their mappings name.
+		CustomDomains: apigatewayv2.DomainPlane(httpAPIs, restAPIs.Handler, restAPIs),
+		Internal:      a.internalHandler(),
 		Documents: []edge.Document{
 			// Cognito user pools' keys and OpenID configuration, at
 			// the paths AWS serves them under each pool's issuer URL.

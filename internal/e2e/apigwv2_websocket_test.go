@@ -66,6 +66,14 @@ func wsConnect(t testing.TB, env *e2e.Env, apiID, stage, query string, pathForm 
 	if query != "" {
 		loc += "?" + query
 	}
+	return wsDial(t, env, loc)
+}
+
+// wsDial opens a WebSocket connection to the location loc through
+// virga's address, whatever host loc names.
+func wsDial(t testing.TB, env *e2e.Env, loc string) (*websocket.Conn, error) {
+	t.Helper()
+	u, _ := url.Parse(env.Endpoint)
 	cfg, err := websocket.NewConfig(loc, "http://localhost")
 	if err != nil {
 		t.Fatal(err)

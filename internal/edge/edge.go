@@ -30,6 +30,11 @@ type Options struct {
 	// handler as a request to host ID.execute-api.localhost, path /REST
 	// (see dataPlanePath).
 	DataPlanes map[string]http.Handler
+	// CustomDomains, when set, serves requests whose host is one of API
+	// Gateway's custom domain names, which no suffix names, ahead of
+	// the AWS APIs (requests signed for another service than
+	// execute-api excepted: they are API calls).
+	CustomDomains CustomDomains
 	// Auth authenticates every AWS API request.
 	Auth *Authenticator
 	// Authorizer, when set (--auth iam), decides every authenticated
@@ -80,6 +85,15 @@ type Document struct {
 	Handler http.Handler
 }
 
+// CustomDomains serves API Gateway's custom domain names
+// (apigatewayv2.DomainPlane).
+type CustomDomains interface {
+	http.Handler
+	// ServesDomain reports whether host, with or without a port, is a
+	// custom domain name.
+	ServesDomain(host string) bool
+}
+
 // Metrics records what the edge answered (package metrics).
 type Metrics interface {
 	// APIRequest records an answered AWS API call: its service,
@@ -128,6 +142,12 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, dataPlanePrefix) {
 		r = dataPlanePath(r)
+	}
+	// A custom domain names its API by host, ahead of what paths claim
+	// (the registry's /v2/, user pools' /.well-known/).
+	if e.opts.CustomDomains != nil && e.opts.CustomDomains.ServesDomain(r.Host) && invocation(r) {
+		e.serveDataPlane("execute-api", e.opts.CustomDomains, w, r)
+		return
 	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		for _, d := range e.opts.Documents {
@@ -243,6 +263,15 @@ func anonymous(c *awsproto.Call, svc *awsproto.Service) bool {
 func unsigned(r *http.Request) bool {
 	auth, err := sigv4.Parse(r)
 	return err == nil && auth == nil
+}
+
+// invocation reports whether r may be a request to an API: anything but
+// a well-formed SigV4 signature for another service than execute-api
+// (an AWS_IAM method's). A bearer token for a JWT authorizer is an
+// API's.
+func invocation(r *http.Request) bool {
+	auth, err := sigv4.Parse(r)
+	return err != nil || auth == nil || auth.Service == "execute-api"
 }
 
 // sigV4Signed reports whether r carries SigV4 authentication of any

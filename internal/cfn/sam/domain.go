@@ -16,13 +16,9 @@ import (
 // (APIBasePathMapping) or for each BasePath (APIPATHBasePathMapping).
 // Route53 records are not written: virga has no Route 53.
 func (t *transformer) restDomain(api *restAPI, stageID string) error {
-	v, ok := api.props["Domain"]
-	if !ok {
-		return nil
-	}
-	domain := asMap(v)
-	if domain == nil {
-		return invalidType(api.id, "Domain")
+	domain, err := domainOf(api.id, api.props)
+	if domain == nil || err != nil {
+		return err
 	}
 	for _, p := range []string{"DomainName", "CertificateArn"} {
 		if domain[p] == nil {
@@ -45,29 +41,12 @@ func (t *transformer) restDomain(api *restAPI, stageID string) error {
 		props["CertificateArn"] = clone(domain["CertificateArn"])
 	}
 	copyKeys(props, domain, "MutualTlsAuthentication", "SecurityPolicy", "OwnershipVerificationCertificateArn")
-	if err := t.add(api.id, id, api.attrs.resource("AWS::ApiGateway::DomainName", props)); err != nil {
+	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
+		domainTypes{id, "AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath"}, props)
+	if err != nil {
 		return err
 	}
-	if _, ok := domain["Route53"]; ok {
-		t.warn(api.id, "Domain.Route53 is not supported by virga yet and was ignored")
-	}
-
-	mapping := func(logicalID string, basePath any) error {
-		m := map[string]any{"DomainName": ref(id), "RestApiId": ref(api.id), "Stage": ref(stageID)}
-		if basePath != nil {
-			m["BasePath"] = basePath
-		}
-		return t.add(api.id, logicalID, api.attrs.resource("AWS::ApiGateway::BasePathMapping", m))
-	}
-	var paths []any
-	switch bp := domain["BasePath"].(type) {
-	case string:
-		if bp != "" {
-			paths = []any{bp}
-		}
-	case []any:
-		paths = bp
-	}
+	paths := basePaths(domain)
 	if len(paths) == 0 {
 		return mapping(api.id+"BasePathMapping", nil)
 	}
@@ -105,4 +84,120 @@ func samHash(v any) string {
 	}
 	sum := sha1.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])[:logicalIDHashLength]
+}
+
+// httpDomain writes an HTTP API's Domain as SAM does: an
+// AWS::ApiGatewayV2::DomainName named ApiGatewayDomainNameV2HASH with one
+// REGIONAL configuration (the only endpoint type SAM takes here) tagged
+// as SAM's, and an AWS::ApiGatewayV2::ApiMapping to the API's stage for
+// the root (APIApiMapping) or for each BasePath (APIPATHApiMapping, the
+// key without its outer slashes). Route53 records are not written.
+func (t *transformer) httpDomain(api *httpAPI, stageID string) error {
+	domain, err := domainOf(api.id, api.props)
+	if domain == nil || err != nil {
+		return err
+	}
+	if domain["DomainName"] == nil || domain["CertificateArn"] == nil {
+		return resourceError(api.id, "Custom Domains only works if both DomainName and CertificateArn are provided.")
+	}
+	config := map[string]any{"CertificateArn": clone(domain["CertificateArn"]), "EndpointType": "REGIONAL"}
+	if e, ok := domain["EndpointConfiguration"]; ok {
+		if e != "REGIONAL" {
+			return resourceError(api.id, "EndpointConfiguration for Custom Domains must be one of [REGIONAL].")
+		}
+	}
+	copyKeys(config, domain, "OwnershipVerificationCertificateArn", "SecurityPolicy")
+	id := "ApiGatewayDomainNameV2" + samHash(domain["DomainName"])
+	props := map[string]any{"DomainName": clone(domain["DomainName"]), "DomainNameConfigurations": []any{config},
+		"Tags": map[string]any{httpAPITagName: "SAM"}}
+	copyKeys(props, domain, "MutualTlsAuthentication")
+	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
+		domainTypes{id, "AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey"}, props)
+	if err != nil {
+		return err
+	}
+	paths := basePaths(domain)
+	if len(paths) == 0 {
+		return mapping(api.id+"ApiMapping", nil)
+	}
+	for _, p := range paths {
+		s, ok := p.(string)
+		if !ok {
+			return resourceError(api.id, "Basepath must be a string.")
+		}
+		if strings.IndexFunc(s, func(r rune) bool { return !isBasePathRune(r) }) >= 0 {
+			return resourceError(api.id, "Invalid Basepath name provided.")
+		}
+		name := strings.Map(func(r rune) rune {
+			if r == '-' || r == '_' || r == '/' {
+				return -1
+			}
+			return r
+		}, s)
+		if err := mapping(api.id+name+"ApiMapping", strings.Trim(s, "/")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isBasePathRune reports whether SAM takes r in an HTTP API's base path:
+// ASCII letters and digits, '/', '-' and '_'.
+func isBasePathRune(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '/' || r == '-' || r == '_'
+}
+
+// domainOf is an API's Domain, nil when it has none.
+func domainOf(apiID string, props map[string]any) (map[string]any, error) {
+	v, ok := props["Domain"]
+	if !ok {
+		return nil, nil
+	}
+	if domain := asMap(v); domain != nil {
+		return domain, nil
+	}
+	return nil, invalidType(apiID, "Domain")
+}
+
+// domainTypes name what a Domain writes: the domain name resource's
+// logical ID and type, and its mappings' type with the properties that
+// name the API and the base path.
+type domainTypes struct {
+	id, domain, mapping string
+	apiProp, pathProp   string
+}
+
+// addDomain adds a Domain's domain name resource, with props, and
+// returns the adder of its mappings to the API's stage, each under its
+// logical ID and with its base path unless that is nil. Route53 records
+// are not written: virga has no Route 53.
+func (t *transformer) addDomain(apiID string, attrs attributes, domain map[string]any, stageID string, k domainTypes,
+	props map[string]any) (func(logicalID string, path any) error, error) {
+	if err := t.add(apiID, k.id, attrs.resource(k.domain, props)); err != nil {
+		return nil, err
+	}
+	if _, ok := domain["Route53"]; ok {
+		t.warn(apiID, "Domain.Route53 is not supported by virga yet and was ignored")
+	}
+	return func(logicalID string, path any) error {
+		m := map[string]any{"DomainName": ref(k.id), k.apiProp: ref(apiID), "Stage": ref(stageID)}
+		if path != nil {
+			m[k.pathProp] = path
+		}
+		return t.add(apiID, logicalID, attrs.resource(k.mapping, m))
+	}, nil
+}
+
+// basePaths is a Domain's BasePath: one path or a list of them, none
+// when it is absent or empty.
+func basePaths(domain map[string]any) []any {
+	switch bp := domain["BasePath"].(type) {
+	case string:
+		if bp != "" {
+			return []any{bp}
+		}
+	case []any:
+		return bp
+	}
+	return nil
 }

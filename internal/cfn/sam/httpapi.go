@@ -255,13 +255,14 @@ func securityRequirement(name string, scopes any) []any {
 	return []any{map[string]any{name: s}}
 }
 
+// httpAPITagName is the tag SAM puts on what it makes for an HTTP API.
+const httpAPITagName = "httpapi:createdBy"
+
 // emitHTTPAPI adds the HTTP API, its routes and its stage.
 func (t *transformer) emitHTTPAPI(api *httpAPI) error {
 	props := api.props
-	for _, p := range []string{"Domain", "PropagateTags"} {
-		if _, ok := props[p]; ok {
-			t.warn(api.id, "%s is not supported by virga yet and was ignored", p)
-		}
+	if _, ok := props["PropagateTags"]; ok {
+		t.warn(api.id, "PropagateTags is not supported by virga yet and was ignored")
 	}
 	authorizers, def, err := t.httpAuth(api)
 	if err != nil {
@@ -271,7 +272,7 @@ func (t *transformer) emitHTTPAPI(api *httpAPI) error {
 	if m := asMap(props["Tags"]); m != nil {
 		tags = cloneMap(m)
 	}
-	tags["httpapi:createdBy"] = "SAM"
+	tags[httpAPITagName] = "SAM"
 
 	var routeIDs []any
 	out := map[string]any{"Tags": tags}
@@ -333,6 +334,9 @@ func (t *transformer) emitHTTPAPI(api *httpAPI) error {
 		return err
 	}
 	t.refs[api.id+".Stage"] = stageID
+	if err := t.httpDomain(api, stageID); err != nil {
+		return err
+	}
 	return t.authorizerPermissions(api.id, api.attrs, asMap(asMap(props["Auth"])["Authorizers"]), true)
 }
 

@@ -665,6 +665,49 @@ Resources:
 	})
 }
 
+// TestHTTPAPIDomain: an HTTP API's Domain becomes a version 2 DomainName
+// named by the hash of the domain, with one REGIONAL configuration and
+// SAM's tag, and an ApiMapping to the API's stage per base path, its key
+// without outer slashes (AWS's translator's output for this template).
+func TestHTTPAPIDomain(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Domain:
+        DomainName: api.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        SecurityPolicy: TLS_1_2
+        BasePath: [/shop/v1, orders]
+  Root:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: prod
+      Domain:
+        DomainName: root.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/2
+`))
+	const domain = "ApiGatewayDomainNameV21bc412bb08"
+	want(t, "domain", r.props(t, domain, "AWS::ApiGatewayV2::DomainName"), map[string]any{
+		"DomainName": "api.example.com", "Tags": map[string]any{"httpapi:createdBy": "SAM"},
+		"DomainNameConfigurations": []any{map[string]any{"CertificateArn": "arn:aws:acm:us-east-1:000000000000:certificate/1",
+			"EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}},
+	})
+	for id, key := range map[string]string{"Apishopv1ApiMapping": "shop/v1", "ApiordersApiMapping": "orders"} {
+		want(t, id, r.props(t, id, "AWS::ApiGatewayV2::ApiMapping"), map[string]any{
+			"DomainName": map[string]any{"Ref": domain}, "ApiId": map[string]any{"Ref": "Api"},
+			"Stage": map[string]any{"Ref": "ApiApiGatewayDefaultStage"}, "ApiMappingKey": key,
+		})
+	}
+	want(t, "root mapping", r.props(t, "RootApiMapping", "AWS::ApiGatewayV2::ApiMapping"), map[string]any{
+		"DomainName": map[string]any{"Ref": "ApiGatewayDomainNameV26778ad5a62"}, "ApiId": map[string]any{"Ref": "Root"},
+		"Stage": map[string]any{"Ref": "RootprodStage"},
+	})
+}
+
 // TestGlobalsLayerVersionAndWebSocketApi: Globals may have LayerVersion
 // (PublishLambdaVersion) and WebSocketApi sections, as SAM's translator
 // allows. With PublishLambdaVersion a new layer version publishes a new
