@@ -21,12 +21,12 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
-// extensionLayerZip builds testdata/lambdaext as a layer's
-// extensions/lambdaext.
-func extensionLayerZip(t testing.TB) []byte {
+// extensionLayerZip builds testdata/PROG (an extension's main
+// package) as a layer's extensions/PROG.
+func extensionLayerZip(t testing.TB, prog string) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "lambdaext")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/lambdaext")
+	out := filepath.Join(t.TempDir(), prog)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/"+prog)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the test extension: %v\n%s", err, b)
@@ -35,7 +35,7 @@ func extensionLayerZip(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return zipOf(t, zipEntry{name: "extensions/lambdaext", body: bin, mode: 0o755})
+	return zipOf(t, zipEntry{name: "extensions/" + prog, body: bin, mode: 0o755})
 }
 
 // An external extension in a layer starts with the environment,
@@ -47,7 +47,7 @@ func TestLambdaExternalExtension(t *testing.T) {
 	c := lambdaClient(t, env)
 	ctx := context.Background()
 	pub, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("ext"),
-		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t)}})
+		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t, "lambdaext")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestLambdaExtensionAfterAnswer(t *testing.T) {
 	c := lambdaClient(t, env)
 	ctx := context.Background()
 	pub, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("slowext"),
-		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t)}})
+		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t, "lambdaext")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -192,8 +192,40 @@
 // handles it). Close's brief wait may end a Shutdown phase sooner. The
 // extensions' processes end with the environment's.
 //
-// Not supported yet: the Telemetry and Logs APIs, extensions of
-// container image functions (an image's /opt/extensions is not
+// The Telemetry API and the Logs API (telemetry.go): an extension's
+// subscription (package runtimeapi) is delivered to its listener on
+// loopback, whatever host its URI names (the environment shares the
+// host's network; a sandbox's /etc/hosts maps sandbox.localdomain and
+// sandbox to 127.0.0.1), as batches of maxItems events, maxBytes, or
+// what timeoutMs gathered: a POST of a JSON array (HTTP) or newline
+// delimited JSON (TCP), retried with backoff while the listener is not
+// there or answers an error. Past maxItems (or twice maxBytes) waiting,
+// events are dropped and counted, and the next batch begins with
+// platform.logsDropped. The events are the platform records of the JSON
+// log format (platform.initStart, initRuntimeDone, initReport, start,
+// runtimeDone with its metrics and the responseLatency and
+// responseDuration spans, sent as soon as the runtime answered, and
+// report once the extensions are done), platform.extension for each
+// registration, platform.telemetrySubscription (platform.logsSubscription)
+// for each subscription, and the function's lines (a JSON object in the
+// JSON log format, else a string); the Logs API gets its own shapes
+// (platform.start, platform.runtimeDone from schema 2021-03-18,
+// platform.end, platform.report, platform.fault; lines as strings). An
+// environment with external extensions keeps its init's events until
+// the init is reported, for the extensions that subscribe during it;
+// one without subscribers after its init pays nothing per line or per
+// invocation. What is buffered is delivered (within 500 ms) before the
+// extensions get SHUTDOWN.
+//
+// Not supported yet: the Telemetry API's extension type (an
+// extension's output is one pipe with the function's: its lines are
+// function lines), platform.restoreStart and the other SnapStart
+// events, the tracing member of the platform records, the differences
+// between the Telemetry API's schema versions (every version gets the
+// latest shapes), subscriptions of image functions (refused as closed:
+// their listeners are inside the container's network), the name
+// sandbox.localdomain for plain processes (virga not root), extensions
+// of container image functions (an image's /opt/extensions is not
 // started), SHUTDOWN with reason failure when the runtime crashes
 // during an invocation (the extensions end with it: see above) or an
 // init times out (the environment is killed), resetting the environment

@@ -126,6 +126,15 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 	}
 	e.logs = newLogQueue(p.openStream(e.stream), &m.liveLogs)
 	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+	if spec.Image == nil {
+		// The Telemetry and Logs APIs (telemetry.go): with external
+		// extensions, the init's events are kept for those that
+		// subscribe during it.
+		e.api.SetObserver(e)
+		if len(p.extensions) > 0 {
+			e.out.tel.Store(newTelemetry(true))
+		}
+	}
 	e.logInitStart(started)
 
 	// With extensions (extensions.go): the runtime starts when gate
@@ -277,6 +286,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		case ev := <-e.api.Events():
 			switch ev.Kind {
 			case runtimeapi.EventReady:
+				e.api.CloseSubscriptions()
 				e.initDuration = m.clock.Now().Sub(started)
 				if e.ready != nil {
 					e.ready()
@@ -369,6 +379,7 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 	if e.proc != nil {
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
+	e.logRuntimeDone(now, inv, res, status, errorType, nil)
 	e.report(now, inv, res, status, errorType)
 	res.LogTail = e.out.end()
 	if e.proc == nil {
@@ -447,6 +458,8 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 	var logLine string
 	status, errorType := statusSuccess, ""
 	var streamed streamSink
+	var began time.Time // when a streamed response began
+	answered := false   // the runtime gave a response or an error
 	if err != nil {
 		state = outcomeRetry
 	} else {
@@ -471,6 +484,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 					status, errorType = statusError, typeResponseTooLarge
 					res.Payload = errorDoc(typeResponseTooLarge, "Response payload size exceeded maximum allowed payload size ("+strconv.Itoa(runtimeapi.MaxResponseBytes)+" bytes).")
 				case runtimeapi.EventStreamStart:
+					began = m.clock.Now()
 					res.Streamed, res.ContentType = true, ev.ContentType
 					streamed.begin(inv.Stream, ev.ContentType)
 					continue
@@ -495,6 +509,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 				default:
 					continue // stray: the runtime cannot report init events now
 				}
+				answered = true
 				break wait
 			case <-e.proc.Done():
 				// A runtime that reports the invocation's outcome and
@@ -533,6 +548,9 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 		}
 		if res.FunctionError != "" {
 			res.ErrorType = orString(errorType, errorTypeOf(res.Payload, "Runtime.Unknown"))
+		}
+		if state != outcomeRetry {
+			e.runtimeDone(start, began, answered, inv, res, status, errorType)
 		}
 		if state == outcomeHealthy {
 			// The invocation ends when every extension subscribed to
@@ -577,6 +595,29 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 	e.report(end, inv, res, status, errorType)
 	res.LogTail = e.out.end()
 	return res, state
+}
+
+// runtimeDone reports the runtime's part of the invocation, which
+// began at start: until now, with the response (when answered) that
+// began at began (when streamed) or now.
+func (e *environment) runtimeDone(start, began time.Time, answered bool, inv *Invocation, res *Result, status, errorType string) {
+	if !e.platformRecords() {
+		return
+	}
+	now := e.pool.m.clock.Now()
+	var spans []span
+	switch {
+	case status == statusTimeout:
+		errorType = "" // a timeout's record has no type
+	case answered:
+		if began.IsZero() {
+			began = now
+		}
+		spans = []span{newSpan("responseLatency", start, began), newSpan("responseDuration", began, now)}
+	}
+	done := *res
+	done.Duration = now.Sub(start)
+	e.logRuntimeDone(now, inv, &done, status, errorType, spans)
 }
 
 // streamSink takes a streamed response: to the invocation's
@@ -653,6 +694,9 @@ func (e *environment) watch() {
 	<-e.proc.Done()
 	e.pool.ended(e)
 	e.api.Close()
+	if t := e.out.tel.Load(); t != nil {
+		t.close(0) // its listeners are gone
+	}
 	if e.detach != nil {
 		e.detach()
 	}

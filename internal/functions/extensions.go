@@ -174,6 +174,11 @@ func (e *environment) shutdown(reason string) {
 	if e.api.HasInternalExtensions() {
 		grace = runtimeGraceInternal
 	}
+	if t := e.out.tel.Load(); t != nil {
+		// What the subscribers are due goes out before SHUTDOWN, on
+		// which extensions flush what they hold and exit.
+		t.close(telemetryDrainLimit)
+	}
 	deadline := time.Now().Add(shutdownLimit)
 	timer := time.NewTimer(shutdownLimit - grace)
 	select {
@@ -193,3 +198,30 @@ func (e *environment) shutdown(reason string) {
 	e.kill()
 	e.done()
 }
+
+// Subscribed starts delivering telemetry to an extension's subscription
+// (runtimeapi.Observer), and tells the platform subscribers.
+func (e *environment) Subscribed(sub runtimeapi.Subscription) {
+	t := e.out.tel.Load()
+	if t == nil {
+		t = newTelemetry(false)
+		if !e.out.tel.CompareAndSwap(nil, t) {
+			t = e.out.tel.Load()
+		}
+	}
+	t.subscribe(sub)
+	typ := "platform.telemetrySubscription"
+	if sub.API == runtimeapi.LogsAPI {
+		typ = "platform.logsSubscription"
+	}
+	t.emit(e.pool.m.clock.Now(), typ, subscriptionRecord{Name: sub.Extension, State: "Subscribed", Types: sub.Types})
+}
+
+// ExtensionRegistered emits platform.extension (runtimeapi.Observer).
+func (e *environment) ExtensionRegistered(name string, events []string) {
+	if t := e.out.tel.Load(); t != nil {
+		t.emit(e.pool.m.clock.Now(), "platform.extension", extensionRecord{Name: name, State: "Ready", Events: append([]string{}, events...)})
+	}
+}
+
+var _ runtimeapi.Observer = (*environment)(nil)

@@ -34,6 +34,9 @@ type output struct {
 	logs     *logQueue
 	maxBytes int64
 	cfg      logConfig
+	// tel delivers the lines to the Telemetry and Logs APIs' subscribers
+	// (telemetry.go); nil when there are none.
+	tel atomic.Pointer[telemetry]
 
 	// inflight is set while the reader holds bytes taken from the pipe
 	// that are not yet delivered; flush waits for it and an empty pipe.
@@ -131,6 +134,9 @@ func (o *output) consume(b []byte) {
 func (o *output) lineLocked(at time.Time, line []byte) {
 	if !o.cfg.keepLine(line) {
 		return
+	}
+	if t := o.tel.Load(); t != nil {
+		t.functionLine(at, line, o.cfg.json)
 	}
 	if o.tail != nil {
 		o.tail.line(line)
