@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -103,9 +105,10 @@ func hasRecord(events []telemetryEvent, typ, id string) bool {
 	return false
 }
 
-// telemetryFunction creates a Go function with testdata/lambdatel in a
-// layer, forwarding to sink, with the extension's variables.
-func telemetryFunction(t *testing.T, c *lambda.Client, name string, sink *telemetrySink, vars map[string]string, more ...func(*lambda.CreateFunctionInput)) {
+// telemetryFunction creates a Go function of code (goFunctionZip's when
+// nil) with testdata/lambdatel in a layer, forwarding to sink, with the
+// extension's variables.
+func telemetryFunction(t *testing.T, c *lambda.Client, name string, code []byte, sink *telemetrySink, vars map[string]string, more ...func(*lambda.CreateFunctionInput)) {
 	t.Helper()
 	pub, err := c.PublishLayerVersion(context.Background(), &lambda.PublishLayerVersionInput{LayerName: aws.String(name + "-layer"),
 		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t, "lambdatel")}})
@@ -113,7 +116,10 @@ func telemetryFunction(t *testing.T, c *lambda.Client, name string, sink *teleme
 		t.Fatal(err)
 	}
 	vars["LAMBDATEL_SINK"] = sink.url
-	createGoFunction(t, c, name, goFunctionZip(t, "bootstrap"), append([]func(*lambda.CreateFunctionInput){func(in *lambda.CreateFunctionInput) {
+	if code == nil {
+		code = goFunctionZip(t, "bootstrap")
+	}
+	createGoFunction(t, c, name, code, append([]func(*lambda.CreateFunctionInput){func(in *lambda.CreateFunctionInput) {
 		in.Layers = []string{aws.ToString(pub.LayerVersionArn)}
 		in.Environment = &lambdatypes.Environment{Variables: vars}
 	}}, more...)...)
@@ -130,7 +136,7 @@ func TestLambdaTelemetryAPI(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	sink := newTelemetrySink(t)
-	telemetryFunction(t, c, "telfn", sink, map[string]string{"LAMBDATEL_SCHEMA": "2022-12-13", "LAMBDATEL_TYPES": "platform,function"})
+	telemetryFunction(t, c, "telfn", nil, sink, map[string]string{"LAMBDATEL_SCHEMA": "2022-12-13", "LAMBDATEL_TYPES": "platform,function"})
 
 	first := invokeJSON(t, c, "telfn", map[string]string{"op": "log", "message": "hello telemetry"})
 	second := invokeJSON(t, c, "telfn", map[string]string{"op": "echo"})
@@ -214,7 +220,7 @@ func TestLambdaLogsAPI(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	sink := newTelemetrySink(t)
-	telemetryFunction(t, c, "logsfn", sink, map[string]string{"LAMBDATEL_API": "logs", "LAMBDATEL_SCHEMA": "2021-03-18", "LAMBDATEL_TYPES": "platform,function"},
+	telemetryFunction(t, c, "logsfn", nil, sink, map[string]string{"LAMBDATEL_API": "logs", "LAMBDATEL_SCHEMA": "2021-03-18", "LAMBDATEL_TYPES": "platform,function"},
 		func(in *lambda.CreateFunctionInput) {
 			in.LoggingConfig = &lambdatypes.LoggingConfig{LogFormat: lambdatypes.LogFormatJson}
 		})
@@ -248,5 +254,81 @@ func TestLambdaLogsAPI(t *testing.T) {
 	}
 	if err := json.Unmarshal(events[6].Record, &rep); err != nil || rep.RequestID != id || rep.Metrics["durationMs"] == nil || rep.Status != nil {
 		t.Fatalf("platform.report %s", events[6].Record)
+	}
+}
+
+// A runtime that crashes during an invocation resets its environment
+// as on AWS: the extensions, which outlive it, get SHUTDOWN with reason
+// failure and a deadline 2,000 ms ahead, after the telemetry of the
+// failed invocation (platform.runtimeDone and platform.report with
+// status error and Runtime.ExitError); the next invocation starts a
+// new environment.
+func TestLambdaExtensionShutdownOnCrash(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	sink := newTelemetrySink(t)
+	telemetryFunction(t, c, "crashext", hostileZip(t), sink, map[string]string{"LAMBDATEL_SCHEMA": "2022-07-01", "LAMBDATEL_TYPES": "platform"})
+	warm := decodeWhoami(t, invokeJSON(t, c, "crashext", map[string]string{"op": "whoami"}))
+
+	out := invokeJSON(t, c, "crashext", map[string]any{"op": "exit", "code": 3})
+	doc := wantUnhandled(t, "crash", out)
+	id := requestIDOf(t, out)
+	if want := "RequestId: " + id + " Error: Runtime exited with error: exit status 3"; doc.ErrorType != "Runtime.ExitError" || doc.ErrorMessage != want {
+		t.Fatalf("crash payload %s; want Runtime.ExitError, %q", out.Payload, want)
+	}
+	crashed := time.Now()
+	deadline := time.Now().Add(30 * time.Second)
+	var shutdowns []string
+	for len(shutdowns) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the extension got no SHUTDOWN after the runtime crashed")
+		}
+		time.Sleep(20 * time.Millisecond)
+		sink.mu.Lock()
+		shutdowns = append([]string(nil), sink.shutdowns...)
+		sink.mu.Unlock()
+	}
+	reason, ms, _ := strings.Cut(shutdowns[0], " ")
+	deadlineMs, err := strconv.ParseInt(ms, 10, 64)
+	if reason != "failure" || err != nil {
+		t.Fatalf("SHUTDOWN %q, want reason failure", shutdowns)
+	}
+	if ahead := time.UnixMilli(deadlineMs).Sub(crashed); ahead <= 0 || ahead > 2500*time.Millisecond {
+		t.Fatalf("SHUTDOWN deadline %v after the crash's answer, want within 2,000 ms", ahead)
+	}
+	events := sink.wait(t, "the crash's platform.report", func(evs []telemetryEvent) bool { return hasRecord(evs, "platform.report", id) })
+	for _, typ := range []string{"platform.runtimeDone", "platform.report"} {
+		i := slices.IndexFunc(events, func(ev telemetryEvent) bool {
+			return ev.Type == typ && strings.Contains(string(ev.Record), `"requestId":"`+id+`"`)
+		})
+		var r struct{ Status, ErrorType string }
+		json.Unmarshal(events[i].Record, &r)
+		if r.Status != "error" || r.ErrorType != "Runtime.ExitError" {
+			t.Fatalf("%s %s", typ, events[i].Record)
+		}
+	}
+	if again := decodeWhoami(t, invokeJSON(t, c, "crashext", map[string]string{"op": "whoami"})); again.Stream == warm.Stream {
+		t.Fatalf("the invocation after the crash ran in the crashed environment (%s)", again.Stream)
+	}
+}
+
+// With extensions, a runtime the kernel kills for want of memory is
+// still Runtime.OutOfMemory (the launcher that keeps the extensions is
+// killed with it).
+func TestLambdaExtensionOutOfMemory(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	if p := probeSandbox(t, c, "oom-probe", 128); p.memoryLimit != 128<<20 {
+		t.Skipf("functions run without a cgroup memory limit here (probe: %s); the out-of-memory proof needs virga as root with cgroups", p.raw)
+	}
+	sink := newTelemetrySink(t)
+	telemetryFunction(t, c, "hogext", hostileZip(t), sink, map[string]string{"LAMBDATEL_SCHEMA": "2022-07-01", "LAMBDATEL_TYPES": "platform"},
+		func(in *lambda.CreateFunctionInput) { in.MemorySize = aws.Int32(128) })
+	out := invokeJSON(t, c, "hogext", map[string]any{"op": "alloc", "mb": 512})
+	doc := wantUnhandled(t, "out of memory", out)
+	if want := "RequestId: " + requestIDOf(t, out) + " Error: Runtime exited with error: signal: killed"; doc.ErrorType != "Runtime.OutOfMemory" || doc.ErrorMessage != want {
+		t.Fatalf("out-of-memory payload %s; want Runtime.OutOfMemory, %q", out.Payload, want)
 	}
 }

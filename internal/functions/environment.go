@@ -55,8 +55,12 @@ type environment struct {
 	pending   atomic.Int32
 	closeOnce sync.Once
 	// shutReason is the SHUTDOWN event's reason when the environment
-	// is closed (extensions.go); empty is spindown. Set before close.
+	// is closed (extensions.go); empty is spindown, or failure once the
+	// runtime ended. Set before close.
 	shutReason string
+	// rt reports the runtime's end when the process is the extensions'
+	// launcher (extensions.go); nil otherwise.
+	rt *runtimeWatch
 
 	// Guarded by pool.mu.
 	state    envState
@@ -223,6 +227,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		}
 
 		if len(p.extensions) > 0 {
+			e.rt = newRuntimeWatch()
 			e.api.SetFunction(functionInfo(spec, p.version))
 			allIn = e.api.ExpectExtensions(p.extensions)
 			var ends []*os.File
@@ -295,7 +300,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			case runtimeapi.EventInitError:
 				return nil, initError(ev), nil
 			}
-		case <-e.proc.Done():
+		case <-e.runtimeEnded():
 			// A runtime that reports its init error and exits at once can
 			// be seen exiting first; the report, made before the runtime
 			// was answered, is already waiting and wins.
@@ -332,7 +337,7 @@ func requestPrefix(inv *Invocation) string {
 
 // exitError words a runtime's exit as AWS does.
 func (e *environment) exitError(inv *Invocation) (typ, msg string) {
-	ex := e.proc.Exit()
+	ex := e.runtimeExit()
 	msg = requestPrefix(inv) + "Error: Runtime exited with error: " + ex.Status
 	if ex.OOM {
 		return typeOutOfMemory, msg
@@ -511,7 +516,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 				}
 				answered = true
 				break wait
-			case <-e.proc.Done():
+			case <-e.runtimeEnded():
 				// A runtime that reports the invocation's outcome and
 				// exits at once (aws-lambda-go after a panic) can be seen
 				// exiting first; the report, made before the runtime was
@@ -565,7 +570,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 				}
 				select {
 				case <-done:
-				case <-e.proc.Done():
+				case <-e.runtimeEnded():
 					state = outcomeDead
 				case <-timer.C:
 					e.maxMemoryMB()
@@ -663,7 +668,11 @@ func (e *environment) kill() {
 func (e *environment) close() {
 	e.closeOnce.Do(func() {
 		if e.graceful() {
-			go e.shutdown(orString(e.shutReason, runtimeapi.ShutdownSpindown))
+			reason := e.shutReason
+			if reason == "" && closed(e.runtimeEnded()) {
+				reason = runtimeapi.ShutdownFailure // the runtime crashed
+			}
+			go e.shutdown(orString(reason, runtimeapi.ShutdownSpindown))
 			return
 		}
 		e.kill()
@@ -691,7 +700,13 @@ func (e *environment) done() {
 // watch waits for the process to end, then takes the environment out of
 // its pool if it was idle there, and releases what it held.
 func (e *environment) watch() {
+	if e.rt != nil {
+		go e.watchRuntime()
+	}
 	<-e.proc.Done()
+	if e.rt != nil {
+		e.rt.end("")
+	}
 	e.pool.ended(e)
 	e.api.Close()
 	if t := e.out.tel.Load(); t != nil {
