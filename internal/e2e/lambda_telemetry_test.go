@@ -127,8 +127,9 @@ func telemetryFunction(t *testing.T, c *lambda.Client, name string, code []byte,
 
 // An extension subscribed to the Telemetry API receives, at its
 // listener, the init's platform events from platform.initStart on (it
-// subscribed during the init), its own registration and subscription,
-// then each invocation's platform.start, the function's lines,
+// subscribed during the init), its own registration and subscription
+// and output line, then each invocation's platform.start, the
+// function's lines,
 // platform.runtimeDone (with its metrics and spans) and platform.report,
 // in order, in the Telemetry API's shapes.
 func TestLambdaTelemetryAPI(t *testing.T) {
@@ -136,9 +137,11 @@ func TestLambdaTelemetryAPI(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	sink := newTelemetrySink(t)
-	telemetryFunction(t, c, "telfn", nil, sink, map[string]string{"LAMBDATEL_SCHEMA": "2022-12-13", "LAMBDATEL_TYPES": "platform,function"})
+	telemetryFunction(t, c, "telfn", nil, sink, map[string]string{"LAMBDATEL_SCHEMA": "2022-12-13", "LAMBDATEL_TYPES": "platform,function,extension"})
 
-	first := invokeJSON(t, c, "telfn", map[string]string{"op": "log", "message": "hello telemetry"})
+	// With the log tail the answer waits until the environment is idle
+	// again (its extension done): the second invocation takes it.
+	first := invokeJSON(t, c, "telfn", map[string]string{"op": "log", "message": "hello telemetry"}, withTail)
 	second := invokeJSON(t, c, "telfn", map[string]string{"op": "echo"})
 	if first.FunctionError != nil || second.FunctionError != nil {
 		t.Fatalf("invocations: %s %s", first.Payload, second.Payload)
@@ -152,6 +155,18 @@ func TestLambdaTelemetryAPI(t *testing.T) {
 	sink.mu.Unlock()
 	if len(subscribed) != 1 || subscribed[0] != `200 "OK"` {
 		t.Fatalf("subscription answers %q", subscribed)
+	}
+	// The extension's line is of the extension type (when it is read
+	// from its pipe, against the platform's events, is not ordered).
+	var extLines []string
+	events = slices.DeleteFunc(events, func(ev telemetryEvent) bool {
+		if ev.Type == "extension" {
+			extLines = append(extLines, string(ev.Record))
+		}
+		return ev.Type == "extension"
+	})
+	if len(extLines) != 1 || extLines[0] != `"[lambdatel] listening"` {
+		t.Fatalf("extension lines %q", extLines)
 	}
 	want := "platform.initStart platform.extension platform.telemetrySubscription platform.initRuntimeDone platform.initReport " +
 		"platform.start function platform.runtimeDone platform.report platform.start platform.runtimeDone platform.report"
@@ -176,7 +191,7 @@ func TestLambdaTelemetryAPI(t *testing.T) {
 	if !sameJSON(events[1].Record, `{"name":"lambdatel","state":"Ready","events":["INVOKE","SHUTDOWN"]}`) {
 		t.Fatalf("platform.extension %s", events[1].Record)
 	}
-	if !sameJSON(events[2].Record, `{"name":"lambdatel","state":"Subscribed","types":["platform","function"]}`) {
+	if !sameJSON(events[2].Record, `{"name":"lambdatel","state":"Subscribed","types":["platform","function","extension"]}`) {
 		t.Fatalf("platform.telemetrySubscription %s", events[2].Record)
 	}
 	if r := record(4); r["status"] != "success" || r["metrics"].(map[string]any)["durationMs"].(float64) <= 0 {
@@ -269,7 +284,7 @@ func TestLambdaExtensionShutdownOnCrash(t *testing.T) {
 	c := lambdaClient(t, env)
 	sink := newTelemetrySink(t)
 	telemetryFunction(t, c, "crashext", hostileZip(t), sink, map[string]string{"LAMBDATEL_SCHEMA": "2022-07-01", "LAMBDATEL_TYPES": "platform"})
-	warm := decodeWhoami(t, invokeJSON(t, c, "crashext", map[string]string{"op": "whoami"}))
+	warm := decodeWhoami(t, invokeJSON(t, c, "crashext", map[string]string{"op": "whoami"}, withTail)) // idle again when answered
 
 	out := invokeJSON(t, c, "crashext", map[string]any{"op": "exit", "code": 3})
 	doc := wantUnhandled(t, "crash", out)

@@ -210,8 +210,10 @@
 // responseDuration spans, sent as soon as the runtime answered, and
 // report once the extensions are done), platform.extension for each
 // registration, platform.telemetrySubscription (platform.logsSubscription)
-// for each subscription, and the function's lines (a JSON object in the
-// JSON log format, else a string); the Logs API gets its own shapes
+// for each subscription, and the function's and the external
+// extensions' lines (types function and extension: the extensions
+// write to a pipe of their own, whose lines share the log stream and
+// the log tail; a JSON object in the JSON log format, else a string); the Logs API gets its own shapes
 // (platform.start, platform.runtimeDone from schema 2021-03-18,
 // platform.end, platform.report, platform.fault; lines as strings). An
 // environment with external extensions keeps its init's events until
@@ -220,9 +222,7 @@
 // invocation. What is buffered is delivered (within 500 ms) before the
 // extensions get SHUTDOWN.
 //
-// Not supported yet: the Telemetry API's extension type (an
-// extension's output is one pipe with the function's: its lines are
-// function lines), platform.restoreStart and the other SnapStart
+// Not supported yet: platform.restoreStart and the other SnapStart
 // events, the tracing member of the platform records, the differences
 // between the Telemetry API's schema versions (every version gets the
 // latest shapes), subscriptions of image functions (refused as closed:

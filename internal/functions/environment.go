@@ -128,8 +128,21 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		e.api.Close()
 		return nil, nil, &RuntimeError{Type: TypeService, Message: "creating the output pipe: " + err.Error()}
 	}
+	// External extensions write to a pipe of their own, so that their
+	// lines are the Telemetry API's extension type; the parent's end
+	// closes when start returns (the process has its own by then).
+	var xr, xw *os.File
+	if spec.Image == nil && len(p.extensions) > 0 {
+		if xr, xw, err = os.Pipe(); err != nil {
+			r.Close()
+			w.Close()
+			e.api.Close()
+			return nil, nil, &RuntimeError{Type: TypeService, Message: "creating the extensions' output pipe: " + err.Error()}
+		}
+		defer xw.Close()
+	}
 	e.logs = newLogQueue(p.openStream(e.stream), &m.liveLogs)
-	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+	e.out = newOutput(r, xr, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
 	if spec.Image == nil {
 		// The Telemetry and Logs APIs (telemetry.go): with external
 		// extensions, the init's events are kept for those that
@@ -231,7 +244,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			e.api.SetFunction(functionInfo(spec, p.version))
 			allIn = e.api.ExpectExtensions(p.extensions)
 			var ends []*os.File
-			if gate, extExits, ends, err = e.launchExtensions(cfg, layout.OptDir); err != nil {
+			if gate, extExits, ends, err = e.launchExtensions(cfg, layout.OptDir, xw); err != nil {
 				w.Close()
 				e.discard()
 				return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the extensions: " + err.Error()}

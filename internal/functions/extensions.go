@@ -58,8 +58,8 @@ func findExtensions(layerDirs []string) []string {
 
 // extensionLauncher is the shell the environment's process starts as
 // when there are extensions: it starts each extension (its path in the
-// arguments), reporting on file descriptor 4 "index status" when one
-// ends, then waits for file descriptor 3 to close (every extension has
+// arguments), its stdout and stderr on file descriptor 5, reporting on
+// file descriptor 4 "index status" when one ends, then waits for file descriptor 3 to close (every extension has
 // registered) and starts the runtime, passing it SIGTERM, and reports
 // "runtime status" on file descriptor 4 when it ends. It stays, for
 // the extensions, so that they outlive a runtime that crashed and get
@@ -68,11 +68,12 @@ func findExtensions(layerDirs []string) []string {
 const extensionLauncher = `n=$1; shift; i=0
 while [ "$i" -lt "$n" ]; do
   x=$1; shift
-  ( "$x" 3<&- 4>&-; echo "$i $?" >&4 ) 3<&- &
+  ( "$x" 3<&- 4>&- >&5 2>&5 5>&-; echo "$i $?" >&4 ) 3<&- &
   i=$((i + 1))
 done
 read -r _ <&3
 exec 3<&-
+exec 5>&-
 "$@" 4>&- &
 rt=$!
 trap 'kill -TERM "$rt" 2>/dev/null' TERM
@@ -148,10 +149,11 @@ func (e *environment) watchRuntime() {
 }
 
 // launchExtensions wraps cfg so that its process starts the pool's
-// extensions first. The runtime waits until gate is closed; exits
-// delivers the names of extensions whose process ended. The caller
-// closes the parent's ends it is given after the process started.
-func (e *environment) launchExtensions(cfg *sandbox.Config, optDir string) (gate *os.File, exits <-chan string, parentEnds []*os.File, err error) {
+// extensions first, writing to output. The runtime waits until gate is
+// closed; exits delivers the names of extensions whose process ended.
+// The caller closes the parent's ends it is given after the process
+// started.
+func (e *environment) launchExtensions(cfg *sandbox.Config, optDir string, output *os.File) (gate *os.File, exits <-chan string, parentEnds []*os.File, err error) {
 	names := e.pool.extensions
 	gr, gw, err := os.Pipe()
 	if err != nil {
@@ -169,7 +171,7 @@ func (e *environment) launchExtensions(cfg *sandbox.Config, optDir string) (gate
 	}
 	args = append(args, cfg.Path)
 	cfg.Path, cfg.Args = "/bin/sh", append(args, cfg.Args...)
-	cfg.ExtraFiles = []*os.File{gr, rw}
+	cfg.ExtraFiles = []*os.File{gr, rw, output}
 	ch := make(chan string, len(names))
 	go func() {
 		defer rr.Close()

@@ -83,16 +83,23 @@ type telemetry struct {
 
 func newTelemetry(keep bool) *telemetry { return &telemetry{keep: keep} }
 
-// functionLine emits a line of the function's output: a string, or in
-// the JSON log format a line that is a JSON object as that object.
-func (t *telemetry) functionLine(at time.Time, line []byte, jsonFormat bool) {
+// The Telemetry API's types of output lines.
+const (
+	telemetryFunction  = runtimeapi.TelemetryFunction
+	telemetryExtension = runtimeapi.TelemetryExtension
+)
+
+// line emits a line of the function's (typ function) or an extension's
+// (typ extension) output: a string, or in the JSON log format a line
+// that is a JSON object as that object.
+func (t *telemetry) line(at time.Time, typ string, line []byte, jsonFormat bool) {
 	var record any
 	if l := bytes.TrimSpace(line); jsonFormat && len(l) > 1 && l[0] == '{' && json.Valid(l) {
 		record = json.RawMessage(bytes.Clone(l))
 	} else {
 		record = string(line)
 	}
-	t.emit(at, runtimeapi.TelemetryFunction, record)
+	t.emit(at, typ, record)
 }
 
 // emit hands an event to the subscribers of its type.

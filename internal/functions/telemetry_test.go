@@ -95,10 +95,10 @@ func TestTelemetryDelivery(t *testing.T) {
 	tel := newTelemetry(true)
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6e6, time.UTC)
 	tel.emit(at, "platform.initStart", initStartRecord{InitializationType: initOnDemand, Phase: phaseInit})
-	tel.functionLine(at, []byte("init line"), false)
+	tel.line(at, telemetryFunction, []byte("init line"), false)
 	tel.subscribe(testSubscription(port, runtimeapi.TelemetryPlatform))
 	tel.endInit()
-	tel.functionLine(at, []byte(`{"level":"INFO"}`), true)
+	tel.line(at, telemetryFunction, []byte(`{"level":"INFO"}`), true)
 	tel.emit(at, "platform.start", startRecord{RequestID: "r1", Version: "$LATEST"})
 	tel.emit(at, "platform.fault", "a Logs API line")
 	l.mu.Lock()
@@ -130,7 +130,7 @@ func TestTelemetryLogsDropped(t *testing.T) {
 	tel := newTelemetry(false)
 	tel.subscribe(testSubscription(port, runtimeapi.TelemetryPlatform, runtimeapi.TelemetryFunction))
 	for i := range 1005 {
-		tel.functionLine(time.Now(), []byte("line "+strconv.Itoa(i)), false)
+		tel.line(time.Now(), telemetryFunction, []byte("line "+strconv.Itoa(i)), false)
 	}
 	l.mu.Lock()
 	l.refuse = false
@@ -175,8 +175,8 @@ func TestTelemetryTCP(t *testing.T) {
 	tel := newTelemetry(false)
 	tel.subscribe(sub)
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	tel.functionLine(at, []byte("one"), false)
-	tel.functionLine(at, []byte("two"), false)
+	tel.line(at, telemetryFunction, []byte("one"), false)
+	tel.line(at, telemetryFunction, []byte("two"), false)
 	for _, want := range []string{`{"time":"2026-01-02T03:04:05.000Z","type":"function","record":"one"}`, `{"time":"2026-01-02T03:04:05.000Z","type":"function","record":"two"}`} {
 		select {
 		case got := <-lines:

@@ -4,8 +4,9 @@
 // that name does not resolve), subscribes, and forwards each batch it
 // receives, as it came, to the test's collector at LAMBDATEL_SINK (a
 // POST to SINK/batch), then SHUTDOWN's reason (a POST to
-// SINK/shutdown/REASON). It prints nothing: its output would be the
-// function's. The function's variables are its:
+// SINK/shutdown/REASON). It prints one line, "[lambdatel] listening",
+// once it listens (the Telemetry API's extension type). The function's
+// variables are its:
 //
 //	LAMBDATEL_SINK    the collector's http://host:port
 //	LAMBDATEL_API     "logs" for the Logs API, else the Telemetry API
@@ -16,6 +17,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -55,6 +57,7 @@ func main() {
 			fail("listen", err)
 		}
 	}
+	fmt.Println("[lambdatel] listening")
 	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		report("/batch", body)
