@@ -126,15 +126,14 @@ func TestTelemetryDelivery(t *testing.T) {
 func TestTelemetryLogsDropped(t *testing.T) {
 	t.Parallel()
 	l, port := newListener(t)
-	l.refuse = true
-	tel := newTelemetry(false)
-	tel.subscribe(testSubscription(port, runtimeapi.TelemetryPlatform, runtimeapi.TelemetryFunction))
+	// The events arrive while the subscriber's listener takes none (its
+	// delivery goroutine is not running yet).
+	sub := newSubscriber(testSubscription(port, runtimeapi.TelemetryPlatform, runtimeapi.TelemetryFunction), http.DefaultClient)
 	for i := range 1005 {
-		tel.line(time.Now(), telemetryFunction, []byte("line "+strconv.Itoa(i)), false)
+		sub.add(telemetryEvent{at: time.Now(), typ: telemetryFunction, record: "line " + strconv.Itoa(i)})
 	}
-	l.mu.Lock()
-	l.refuse = false
-	l.mu.Unlock()
+	go sub.run()
+	defer sub.stop(time.Now().Add(time.Second))
 	batches := l.wait(t, 1001)
 	first := batches[0][0]
 	if first.typ != "platform.logsDropped" {
@@ -147,7 +146,6 @@ func TestTelemetryLogsDropped(t *testing.T) {
 	if got := batches[0][1].record; got != `"line 0"` {
 		t.Fatalf("first line %s", got)
 	}
-	tel.close(time.Second)
 }
 
 // A TCP destination gets newline delimited JSON.
