@@ -21,12 +21,12 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
-// extensionLayerZip builds testdata/lambdaext as a layer's
-// extensions/lambdaext.
-func extensionLayerZip(t testing.TB) []byte {
+// extensionLayerZip builds testdata/PROG (an extension's main
+// package) as a layer's extensions/PROG.
+func extensionLayerZip(t testing.TB, prog string) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "lambdaext")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/lambdaext")
+	out := filepath.Join(t.TempDir(), prog)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./testdata/"+prog)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the test extension: %v\n%s", err, b)
@@ -35,7 +35,7 @@ func extensionLayerZip(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return zipOf(t, zipEntry{name: "extensions/lambdaext", body: bin, mode: 0o755})
+	return zipOf(t, zipEntry{name: "extensions/" + prog, body: bin, mode: 0o755})
 }
 
 // An external extension in a layer starts with the environment,
@@ -47,7 +47,7 @@ func TestLambdaExternalExtension(t *testing.T) {
 	c := lambdaClient(t, env)
 	ctx := context.Background()
 	pub, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("ext"),
-		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t)}})
+		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t, "lambdaext")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,18 +72,7 @@ func TestLambdaExternalExtension(t *testing.T) {
 	}
 
 	// A new configuration retires the environment: SHUTDOWN.
-	if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("withext"),
-		Environment: &lambdatypes.Environment{Variables: map[string]string{"STAGE": "two"}}}); err != nil {
-		t.Fatal(err)
-	}
-	cwl := cloudwatchlogs.NewFromConfig(env.Config)
-	streams, err := cwl.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/aws/lambda/withext")})
-	if err != nil || len(streams.LogStreams) != 1 {
-		t.Fatalf("log streams: %v %+v", err, streams)
-	}
-	msgs := logEvents(t, cwl, "/aws/lambda/withext", aws.ToString(streams.LogStreams[0].LogStreamName), func(m []string) bool {
-		return containsLine(m, "[lambdaext] SHUTDOWN spindown")
-	})
+	msgs := retiredLog(t, env, c, "withext")
 	var registered string
 	for _, m := range msgs {
 		if r, ok := strings.CutPrefix(m, "[lambdaext] registered 200 "); ok {
@@ -118,7 +107,7 @@ func TestLambdaExtensionAfterAnswer(t *testing.T) {
 	c := lambdaClient(t, env)
 	ctx := context.Background()
 	pub, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("slowext"),
-		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t)}})
+		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t, "lambdaext")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,5 +153,57 @@ func TestLambdaExtensionAfterAnswer(t *testing.T) {
 	}
 	logEvents(t, cwl, "/aws/lambda/slowext", stream, func(m []string) bool {
 		return containsLine(m, "[lambdaext] SHUTDOWN timeout")
+	})
+}
+
+// The Shutdown phase in AWS's order: the runtime is sent SIGTERM (a
+// Python function that handles it logs it), then the extension gets
+// SHUTDOWN.
+func TestLambdaExtensionShutdownOrder(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := lambdaClient(t, env)
+	ctx := context.Background()
+	pub, err := c.PublishLayerVersion(ctx, &lambda.PublishLayerVersionInput{LayerName: aws.String("orderext"),
+		Content: &lambdatypes.LayerVersionContentInput{ZipFile: extensionLayerZip(t, "lambdaext")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := "import signal, sys\n" +
+		"def on_term(signum, frame):\n    print('[runtime] SIGTERM', flush=True)\n    sys.exit(0)\n" +
+		"signal.signal(signal.SIGTERM, on_term)\n" +
+		"def handler(event, context):\n    return 'ok'\n"
+	createGoFunction(t, c, "order", zipOf(t, zipEntry{name: "app.py", body: []byte(code)}), func(in *lambda.CreateFunctionInput) {
+		in.Runtime, in.Handler = lambdatypes.RuntimePython312, aws.String("app.handler")
+		in.Layers = []string{aws.ToString(pub.LayerVersionArn)}
+	})
+	if out := invokeJSON(t, c, "order", map[string]string{}); out.FunctionError != nil {
+		t.Fatalf("invoke: %s", out.Payload)
+	}
+	msgs := retiredLog(t, env, c, "order")
+	term := slices.IndexFunc(msgs, func(s string) bool { return strings.HasPrefix(s, "[runtime] SIGTERM") })
+	shut := slices.IndexFunc(msgs, func(s string) bool { return strings.HasPrefix(s, "[lambdaext] SHUTDOWN spindown") })
+	if term < 0 || term > shut {
+		t.Fatalf("the runtime's SIGTERM does not come before the extension's SHUTDOWN:\n%q", msgs)
+	}
+}
+
+// retiredLog retires the function's one environment (a new
+// configuration) and returns its log once lambdaext logged SHUTDOWN.
+func retiredLog(t *testing.T, env *e2e.Env, c *lambda.Client, name string) []string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := c.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(name),
+		Environment: &lambdatypes.Environment{Variables: map[string]string{"STAGE": "two"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	group := "/aws/lambda/" + name
+	streams, err := cwl.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(group)})
+	if err != nil || len(streams.LogStreams) != 1 {
+		t.Fatalf("log streams: %v %+v", err, streams)
+	}
+	return logEvents(t, cwl, group, aws.ToString(streams.LogStreams[0].LogStreamName), func(m []string) bool {
+		return containsLine(m, "[lambdaext] SHUTDOWN spindown")
 	})
 }

@@ -163,7 +163,7 @@
 // without them pays nothing per environment). An environment with
 // extensions starts its process as a small /bin/sh launcher, in the
 // same sandbox and with the same variables: it starts each extension
-// (/opt/extensions/NAME), reports on a pipe when one ends, and execs the
+// (/opt/extensions/NAME), reports on a pipe when one ends, and starts the
 // runtime once virga closes a second pipe, when every extension has
 // registered through the Extensions API (package runtimeapi, same
 // AWS_LAMBDA_RUNTIME_API); AWS's runtime interface likewise starts the
@@ -180,23 +180,57 @@
 // An environment with external extensions that is retired or reaped
 // (reason spindown), whose invocation timed out (timeout) or whose
 // init failed with an /init/error of the runtime or an extension
-// (failure) has a Shutdown phase in the background, within
-// AWS's 2,000 ms: the extensions subscribed to SHUTDOWN get it
-// (deadlineMs 2,000 ms ahead) and have until they ask for their next
-// event, or 2,000 ms less the runtime's share (300 ms; 500 ms when an
-// internal extension registered); then the runtime is sent SIGTERM and
-// has its share to end before everything is killed. AWS signals the
-// runtime first: here the runtime is the first process of its
-// sandbox's PID namespace, whose end ends the extensions, so it comes
-// last (and, as a namespace's first process, takes SIGTERM only if it
-// handles it). Close's brief wait may end a Shutdown phase sooner. The
-// extensions' processes end with the environment's.
+// (failure), or whose runtime ended (failure: a crash, or an out of
+// memory kill, during an invocation, during the init, or between
+// invocations) has a Shutdown phase in the background, within AWS's
+// 2,000 ms, in AWS's order: the runtime is sent SIGTERM and has its
+// share (300 ms; 500 ms when an internal extension registered) to end,
+// then the extensions subscribed to SHUTDOWN get it (deadlineMs 2,000
+// ms after the phase began) and have until they ask for their next
+// event or the deadline, before everything is killed. The launcher
+// stays as the environment's first process (the first of its PID
+// namespace in a sandbox): it passes SIGTERM to the runtime, reports
+// the runtime's end on its pipe (its status is the runtime's exit
+// error; an out of memory kill is read from the cgroup), and keeps the
+// extensions through it. Close's brief wait may end a Shutdown phase
+// sooner. The extensions' processes end with the environment's.
 //
-// Not supported yet: the Telemetry and Logs APIs, extensions of
-// container image functions (an image's /opt/extensions is not
-// started), SHUTDOWN with reason failure when the runtime crashes
-// during an invocation (the extensions end with it: see above) or an
-// init times out (the environment is killed), resetting the environment
+// The Telemetry API and the Logs API (telemetry.go): an extension's
+// subscription (package runtimeapi) is delivered to its listener on
+// loopback, whatever host its URI names (the environment shares the
+// host's network; a sandbox's /etc/hosts maps sandbox.localdomain and
+// sandbox to 127.0.0.1), as batches of maxItems events, maxBytes, or
+// what timeoutMs gathered: a POST of a JSON array (HTTP) or newline
+// delimited JSON (TCP), retried with backoff while the listener is not
+// there or answers an error. Past maxItems (or twice maxBytes) waiting,
+// events are dropped and counted, and the next batch begins with
+// platform.logsDropped. The events are the platform records of the JSON
+// log format (platform.initStart, initRuntimeDone, initReport, start,
+// runtimeDone with its metrics and the responseLatency and
+// responseDuration spans, sent as soon as the runtime answered, and
+// report once the extensions are done), platform.extension for each
+// registration, platform.telemetrySubscription (platform.logsSubscription)
+// for each subscription, and the function's and the external
+// extensions' lines (types function and extension: the extensions
+// write to a pipe of their own, whose lines share the log stream and
+// the log tail; a JSON object in the JSON log format, else a string); the Logs API gets its own shapes
+// (platform.start, platform.runtimeDone from schema 2021-03-18,
+// platform.end, platform.report, platform.fault; lines as strings). An
+// environment with external extensions keeps its init's events until
+// the init is reported, for the extensions that subscribe during it;
+// one without subscribers after its init pays nothing per line or per
+// invocation. What is buffered is delivered (within 500 ms) before the
+// extensions get SHUTDOWN.
+//
+// Not supported yet: platform.restoreStart and the other SnapStart
+// events, the tracing member of the platform records, the differences
+// between the Telemetry API's schema versions (every version gets the
+// latest shapes), subscriptions of image functions (refused as closed:
+// their listeners are inside the container's network), the name
+// sandbox.localdomain for plain processes (virga not root), extensions
+// of container image functions (an image's /opt/extensions is not
+// started), SHUTDOWN with reason failure when an init times out (the
+// environment is killed), resetting the environment
 // when an extension ends after init or posts /exit/error (it is only no
 // longer waited for), a REPORT status of timeout when the extensions
 // outlast the function's timeout after the runtime answered (the

@@ -55,8 +55,12 @@ type environment struct {
 	pending   atomic.Int32
 	closeOnce sync.Once
 	// shutReason is the SHUTDOWN event's reason when the environment
-	// is closed (extensions.go); empty is spindown. Set before close.
+	// is closed (extensions.go); empty is spindown, or failure once the
+	// runtime ended. Set before close.
 	shutReason string
+	// rt reports the runtime's end when the process is the extensions'
+	// launcher (extensions.go); nil otherwise.
+	rt *runtimeWatch
 
 	// Guarded by pool.mu.
 	state    envState
@@ -124,8 +128,30 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		e.api.Close()
 		return nil, nil, &RuntimeError{Type: TypeService, Message: "creating the output pipe: " + err.Error()}
 	}
+	// External extensions write to a pipe of their own, so that their
+	// lines are the Telemetry API's extension type; the parent's end
+	// closes when start returns (the process has its own by then).
+	var xr, xw *os.File
+	if spec.Image == nil && len(p.extensions) > 0 {
+		if xr, xw, err = os.Pipe(); err != nil {
+			r.Close()
+			w.Close()
+			e.api.Close()
+			return nil, nil, &RuntimeError{Type: TypeService, Message: "creating the extensions' output pipe: " + err.Error()}
+		}
+		defer xw.Close()
+	}
 	e.logs = newLogQueue(p.openStream(e.stream), &m.liveLogs)
-	e.out = newOutput(r, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+	e.out = newOutput(r, xr, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+	if spec.Image == nil {
+		// The Telemetry and Logs APIs (telemetry.go): with external
+		// extensions, the init's events are kept for those that
+		// subscribe during it.
+		e.api.SetObserver(e)
+		if len(p.extensions) > 0 {
+			e.out.tel.Store(newTelemetry(true))
+		}
+	}
 	e.logInitStart(started)
 
 	// With extensions (extensions.go): the runtime starts when gate
@@ -214,10 +240,11 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		}
 
 		if len(p.extensions) > 0 {
+			e.rt = newRuntimeWatch()
 			e.api.SetFunction(functionInfo(spec, p.version))
 			allIn = e.api.ExpectExtensions(p.extensions)
 			var ends []*os.File
-			if gate, extExits, ends, err = e.launchExtensions(cfg, layout.OptDir); err != nil {
+			if gate, extExits, ends, err = e.launchExtensions(cfg, layout.OptDir, xw); err != nil {
 				w.Close()
 				e.discard()
 				return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the extensions: " + err.Error()}
@@ -277,6 +304,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		case ev := <-e.api.Events():
 			switch ev.Kind {
 			case runtimeapi.EventReady:
+				e.api.CloseSubscriptions()
 				e.initDuration = m.clock.Now().Sub(started)
 				if e.ready != nil {
 					e.ready()
@@ -285,7 +313,7 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			case runtimeapi.EventInitError:
 				return nil, initError(ev), nil
 			}
-		case <-e.proc.Done():
+		case <-e.runtimeEnded():
 			// A runtime that reports its init error and exits at once can
 			// be seen exiting first; the report, made before the runtime
 			// was answered, is already waiting and wins.
@@ -322,7 +350,7 @@ func requestPrefix(inv *Invocation) string {
 
 // exitError words a runtime's exit as AWS does.
 func (e *environment) exitError(inv *Invocation) (typ, msg string) {
-	ex := e.proc.Exit()
+	ex := e.runtimeExit()
 	msg = requestPrefix(inv) + "Error: Runtime exited with error: " + ex.Status
 	if ex.OOM {
 		return typeOutOfMemory, msg
@@ -369,6 +397,7 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 	if e.proc != nil {
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
+	e.logRuntimeDone(now, inv, res, status, errorType, nil)
 	e.report(now, inv, res, status, errorType)
 	res.LogTail = e.out.end()
 	if e.proc == nil {
@@ -447,6 +476,8 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 	var logLine string
 	status, errorType := statusSuccess, ""
 	var streamed streamSink
+	var began time.Time // when a streamed response began
+	answered := false   // the runtime gave a response or an error
 	if err != nil {
 		state = outcomeRetry
 	} else {
@@ -471,6 +502,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 					status, errorType = statusError, typeResponseTooLarge
 					res.Payload = errorDoc(typeResponseTooLarge, "Response payload size exceeded maximum allowed payload size ("+strconv.Itoa(runtimeapi.MaxResponseBytes)+" bytes).")
 				case runtimeapi.EventStreamStart:
+					began = m.clock.Now()
 					res.Streamed, res.ContentType = true, ev.ContentType
 					streamed.begin(inv.Stream, ev.ContentType)
 					continue
@@ -495,8 +527,9 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 				default:
 					continue // stray: the runtime cannot report init events now
 				}
+				answered = true
 				break wait
-			case <-e.proc.Done():
+			case <-e.runtimeEnded():
 				// A runtime that reports the invocation's outcome and
 				// exits at once (aws-lambda-go after a panic) can be seen
 				// exiting first; the report, made before the runtime was
@@ -534,6 +567,9 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 		if res.FunctionError != "" {
 			res.ErrorType = orString(errorType, errorTypeOf(res.Payload, "Runtime.Unknown"))
 		}
+		if state != outcomeRetry {
+			e.runtimeDone(start, began, answered, inv, res, status, errorType)
+		}
 		if state == outcomeHealthy {
 			// The invocation ends when every extension subscribed to
 			// INVOKE has asked for its next event, within the timeout;
@@ -547,7 +583,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 				}
 				select {
 				case <-done:
-				case <-e.proc.Done():
+				case <-e.runtimeEnded():
 					state = outcomeDead
 				case <-timer.C:
 					e.maxMemoryMB()
@@ -577,6 +613,29 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 	e.report(end, inv, res, status, errorType)
 	res.LogTail = e.out.end()
 	return res, state
+}
+
+// runtimeDone reports the runtime's part of the invocation, which
+// began at start: until now, with the response (when answered) that
+// began at began (when streamed) or now.
+func (e *environment) runtimeDone(start, began time.Time, answered bool, inv *Invocation, res *Result, status, errorType string) {
+	if !e.platformRecords() {
+		return
+	}
+	now := e.pool.m.clock.Now()
+	var spans []span
+	switch {
+	case status == statusTimeout:
+		errorType = "" // a timeout's record has no type
+	case answered:
+		if began.IsZero() {
+			began = now
+		}
+		spans = []span{newSpan("responseLatency", start, began), newSpan("responseDuration", began, now)}
+	}
+	done := *res
+	done.Duration = now.Sub(start)
+	e.logRuntimeDone(now, inv, &done, status, errorType, spans)
 }
 
 // streamSink takes a streamed response: to the invocation's
@@ -622,7 +681,11 @@ func (e *environment) kill() {
 func (e *environment) close() {
 	e.closeOnce.Do(func() {
 		if e.graceful() {
-			go e.shutdown(orString(e.shutReason, runtimeapi.ShutdownSpindown))
+			reason := e.shutReason
+			if reason == "" && closed(e.runtimeEnded()) {
+				reason = runtimeapi.ShutdownFailure // the runtime crashed
+			}
+			go e.shutdown(orString(reason, runtimeapi.ShutdownSpindown))
 			return
 		}
 		e.kill()
@@ -650,9 +713,18 @@ func (e *environment) done() {
 // watch waits for the process to end, then takes the environment out of
 // its pool if it was idle there, and releases what it held.
 func (e *environment) watch() {
+	if e.rt != nil {
+		go e.watchRuntime()
+	}
 	<-e.proc.Done()
+	if e.rt != nil {
+		e.rt.end("")
+	}
 	e.pool.ended(e)
 	e.api.Close()
+	if t := e.out.tel.Load(); t != nil {
+		t.close(0) // its listeners are gone
+	}
 	if e.detach != nil {
 		e.detach()
 	}

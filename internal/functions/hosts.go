@@ -10,7 +10,8 @@ import (
 )
 
 // hostsFile is the /etc/hosts of sandboxed environments: the host's,
-// followed by the host names of virga's own endpoints that functions
+// the environment's own names (sandbox.localdomain, sandbox), then the
+// host names of virga's own endpoints that functions
 // call by name (an API's ID.execute-api.localhost, which
 // requestContext.domainName carries), all at 127.0.0.1. Names are only
 // ever appended, each in one write, so that a runtime reading the file
@@ -35,6 +36,9 @@ func newHostsFile(dir string) (*hostsFile, error) {
 	if len(base) > 0 && base[len(base)-1] != '\n' {
 		b.WriteByte('\n')
 	}
+	// The environment's own name, at which extensions listen for the
+	// Telemetry and Logs APIs ("http://sandbox.localdomain:${PORT}").
+	b.WriteString("127.0.0.1 sandbox.localdomain sandbox\n")
 	b.WriteString("# virga's endpoints, which functions call by name\n")
 	f, err := os.CreateTemp(dir, "hosts-*")
 	if err != nil {

@@ -155,7 +155,21 @@ type runtimeDoneRecord struct {
 	RequestID string             `json:"requestId"`
 	Status    string             `json:"status"`
 	ErrorType string             `json:"errorType,omitempty"`
+	Spans     []span             `json:"spans,omitempty"`
 	Metrics   runtimeDoneMetrics `json:"metrics"`
+}
+
+// span is a unit of an invocation's work in platform.runtimeDone:
+// responseLatency (until the response began) and responseDuration (its
+// transfer).
+type span struct {
+	Name       string  `json:"name"`
+	Start      string  `json:"start"`
+	DurationMs float64 `json:"durationMs"`
+}
+
+func newSpan(name string, from, to time.Time) span {
+	return span{Name: name, Start: from.UTC().Format(timeFormat), DurationMs: millis(to.Sub(from))}
 }
 
 type runtimeDoneMetrics struct {

@@ -25,23 +25,25 @@ const (
 	defaultMaxLogBytes = 10 << 20
 )
 
-// output captures an environment's stdout and stderr (one pipe): it cuts
-// them into lines, queues the lines for the environment's log stream, and
-// keeps the current invocation's tail.
+// output captures an environment's stdout and stderr (one pipe, and a
+// second one for its external extensions'): it cuts them into lines,
+// queues the lines for the environment's log stream, and keeps the
+// current invocation's tail.
 type output struct {
-	r        *os.File
 	now      func() time.Time
 	logs     *logQueue
 	maxBytes int64
 	cfg      logConfig
+	// tel delivers the lines to the Telemetry and Logs APIs' subscribers
+	// (telemetry.go); nil when there are none.
+	tel atomic.Pointer[telemetry]
 
-	// inflight is set while the reader holds bytes taken from the pipe
-	// that are not yet delivered; flush waits for it and an empty pipe.
-	inflight atomic.Bool
-	eof      chan struct{}
+	// eof is closed when every source has ended.
+	eof     chan struct{}
+	sources []*source
+	readers sync.WaitGroup
 
 	mu       sync.Mutex
-	partial  []byte
 	tail     *tailBuffer // the current invocation's, when asked for
 	initTail tailBuffer  // output before the first invocation
 	started  bool        // an invocation has begun
@@ -49,17 +51,41 @@ type output struct {
 	cut      bool
 }
 
-func newOutput(r *os.File, now func() time.Time, logs *logQueue, maxBytes int64, cfg logConfig) *output {
-	o := &output{r: r, now: now, logs: logs, maxBytes: maxBytes, cfg: cfg, eof: make(chan struct{})}
-	go o.read()
+// source is one pipe of the output: the function's, or its external
+// extensions' (typ is the Telemetry API's type of its lines).
+type source struct {
+	r   *os.File
+	typ string
+	// inflight is set while the reader holds bytes taken from the pipe
+	// that are not yet delivered; flush waits for it and an empty pipe.
+	inflight atomic.Bool
+	partial  []byte // guarded by output.mu
+}
+
+// newOutput reads the function's output from r; extensions, when not
+// nil, is its external extensions' pipe.
+func newOutput(r, extensions *os.File, now func() time.Time, logs *logQueue, maxBytes int64, cfg logConfig) *output {
+	o := &output{now: now, logs: logs, maxBytes: maxBytes, cfg: cfg, eof: make(chan struct{})}
+	o.sources = append(o.sources, &source{r: r, typ: telemetryFunction})
+	if extensions != nil {
+		o.sources = append(o.sources, &source{r: extensions, typ: telemetryExtension})
+	}
+	o.readers.Add(len(o.sources))
+	for _, src := range o.sources {
+		go o.read(src)
+	}
+	go func() {
+		o.readers.Wait()
+		close(o.eof)
+	}()
 	return o
 }
 
-// read consumes the pipe until every writer has closed it.
-func (o *output) read() {
-	defer close(o.eof)
-	defer o.r.Close()
-	rc, err := o.r.SyscallConn()
+// read consumes a pipe until every writer has closed it.
+func (o *output) read(src *source) {
+	defer o.readers.Done()
+	defer src.r.Close()
+	rc, err := src.r.SyscallConn()
 	if err != nil {
 		return
 	}
@@ -69,68 +95,76 @@ func (o *output) read() {
 		var rerr error
 		err := rc.Read(func(fd uintptr) bool {
 			for {
-				o.inflight.Store(true)
+				src.inflight.Store(true)
 				n, rerr = syscall.Read(int(fd), buf)
 				if rerr == syscall.EINTR {
 					continue
 				}
 				if rerr == syscall.EAGAIN {
-					o.inflight.Store(false)
+					src.inflight.Store(false)
 					return false // wait until readable
 				}
 				return true
 			}
 		})
 		if n > 0 {
-			o.consume(buf[:n])
+			o.consume(src, buf[:n])
 		}
-		o.inflight.Store(false)
+		src.inflight.Store(false)
 		if err != nil || rerr != nil || n <= 0 {
 			o.mu.Lock()
-			if len(o.partial) > 0 {
-				o.lineLocked(o.now(), o.partial)
-				o.partial = o.partial[:0]
-			}
+			o.partialLocked(src)
 			o.mu.Unlock()
 			return
 		}
 	}
 }
 
-func (o *output) consume(b []byte) {
+func (o *output) consume(src *source, b []byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	at := o.now()
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
-			o.partial = append(o.partial, b...)
-			for len(o.partial) >= maxEventBytes {
-				o.lineLocked(at, o.partial[:maxEventBytes])
-				o.partial = append(o.partial[:0], o.partial[maxEventBytes:]...)
+			src.partial = append(src.partial, b...)
+			for len(src.partial) >= maxEventBytes {
+				o.lineLocked(at, src, src.partial[:maxEventBytes])
+				src.partial = append(src.partial[:0], src.partial[maxEventBytes:]...)
 			}
 			return
 		}
 		line := b[:i]
-		if len(o.partial) > 0 {
-			o.partial = append(o.partial, line...)
-			line = o.partial
+		if len(src.partial) > 0 {
+			src.partial = append(src.partial, line...)
+			line = src.partial
 		}
 		for len(line) > maxEventBytes {
-			o.lineLocked(at, line[:maxEventBytes])
+			o.lineLocked(at, src, line[:maxEventBytes])
 			line = line[maxEventBytes:]
 		}
-		o.lineLocked(at, line)
-		o.partial = o.partial[:0]
+		o.lineLocked(at, src, line)
+		src.partial = src.partial[:0]
 		b = b[i+1:]
 	}
 }
 
-// lineLocked delivers one line of the function's output, unless its
-// level is filtered out.
-func (o *output) lineLocked(at time.Time, line []byte) {
+// partialLocked delivers a last line without its newline.
+func (o *output) partialLocked(src *source) {
+	if len(src.partial) > 0 {
+		o.lineLocked(o.now(), src, src.partial)
+		src.partial = src.partial[:0]
+	}
+}
+
+// lineLocked delivers one line of the function's (or an extension's)
+// output, unless its level is filtered out.
+func (o *output) lineLocked(at time.Time, src *source, line []byte) {
 	if !o.cfg.keepLine(line) {
 		return
+	}
+	if t := o.tel.Load(); t != nil {
+		t.line(at, src.typ, line, o.cfg.json)
 	}
 	if o.tail != nil {
 		o.tail.line(line)
@@ -179,9 +213,8 @@ func (o *output) begin(tail bool) {
 	// A last line without its newline that arrived after the previous
 	// invocation ended is that invocation's: it is its own event, not the
 	// start of this invocation's first line.
-	if len(o.partial) > 0 {
-		o.lineLocked(o.now(), o.partial)
-		o.partial = o.partial[:0]
+	for _, src := range o.sources {
+		o.partialLocked(src)
 	}
 	if tail {
 		o.tail = &tailBuffer{}
@@ -217,11 +250,18 @@ func (o *output) end() []byte {
 	return b
 }
 
-// flush waits until what the runtime wrote before now is delivered: the
-// pipe is empty and the reader holds nothing. A function that keeps
-// writing from the background is not waited for beyond a short while.
+// flush waits until what the runtime (and the extensions) wrote before
+// now is delivered: the pipes are empty and the readers hold nothing. A
+// function that keeps writing from the background is not waited for
+// beyond a short while.
 func (o *output) flush() {
-	rc, err := o.r.SyscallConn()
+	for _, src := range o.sources {
+		o.flushSource(src)
+	}
+}
+
+func (o *output) flushSource(src *source) {
+	rc, err := src.r.SyscallConn()
 	if err != nil {
 		return
 	}
@@ -233,12 +273,9 @@ func (o *output) flush() {
 		}
 		avail := 0
 		rc.Control(func(fd uintptr) { avail = pipeAvailable(int(fd)) })
-		if avail == 0 && !o.inflight.Load() {
+		if avail == 0 && !src.inflight.Load() {
 			o.mu.Lock()
-			if len(o.partial) > 0 { // a last line without its newline belongs here too
-				o.lineLocked(o.now(), o.partial)
-				o.partial = o.partial[:0]
-			}
+			o.partialLocked(src) // a last line without its newline belongs here too
 			o.mu.Unlock()
 			return
 		}

@@ -20,7 +20,7 @@ func TestOutputLateUnterminatedLine(t *testing.T) {
 	sink := &memSink{}
 	var live sync.WaitGroup
 	q := newLogQueue(func() (LogStream, error) { return sink.Stream("g", "s") }, &live)
-	o := newOutput(r, time.Now, q, defaultMaxLogBytes, logConfig{})
+	o := newOutput(r, nil, time.Now, q, defaultMaxLogBytes, logConfig{})
 
 	o.begin(false)
 	w.WriteString("first\n")
@@ -47,14 +47,14 @@ func TestOutputLateUnterminatedLine(t *testing.T) {
 // waitPipeEmpty waits until the reader has taken everything written.
 func waitPipeEmpty(t *testing.T, o *output) {
 	t.Helper()
-	rc, err := o.r.SyscallConn()
+	rc, err := o.sources[0].r.SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 		avail := 0
 		rc.Control(func(fd uintptr) { avail = pipeAvailable(int(fd)) })
-		if avail == 0 && !o.inflight.Load() {
+		if avail == 0 && !o.sources[0].inflight.Load() {
 			return
 		}
 		time.Sleep(time.Millisecond)

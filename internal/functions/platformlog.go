@@ -24,63 +24,106 @@ const (
 	phaseInit       = "init"
 )
 
-// logInitStart marks the start of the environment's init (JSON only).
+// platformEvent writes a platform record to the log (JSON format) and
+// hands it to the telemetry subscribers.
+func (e *environment) platformEvent(at time.Time, level logLevel, typ string, record any) {
+	if e.out.cfg.json {
+		e.out.event(at, level, typ, record)
+	}
+	if t := e.out.tel.Load(); t != nil {
+		t.emit(at, typ, record)
+	}
+}
+
+// platformRecords reports whether platform records are wanted: the
+// JSON log format, or telemetry to deliver.
+func (e *environment) platformRecords() bool {
+	return e.out.cfg.json || e.out.tel.Load() != nil
+}
+
+// logInitStart marks the start of the environment's init (JSON and
+// telemetry only).
 func (e *environment) logInitStart(at time.Time) {
-	if !e.out.cfg.json {
+	if !e.platformRecords() {
 		return
 	}
-	e.out.event(at, levelDebug, "platform.initStart", initStartRecord{
+	e.platformEvent(at, levelDebug, "platform.initStart", initStartRecord{
 		InitializationType: e.initType, Phase: phaseInit,
 		FunctionName: e.pool.spec.FunctionName, FunctionVersion: e.pool.version,
 	})
 }
 
-// logInitDone reports the end of the init, which took d (JSON only).
+// logInitDone reports the end of the init, which took d (JSON and
+// telemetry only). The init's telemetry backlog ends with it.
 func (e *environment) logInitDone(at time.Time, d time.Duration, status, errorType string) {
-	if !e.out.cfg.json {
+	if !e.platformRecords() {
 		return
 	}
 	level := phaseLevel(status)
-	e.out.event(at, level, "platform.initRuntimeDone", initRuntimeDoneRecord{
+	e.platformEvent(at, level, "platform.initRuntimeDone", initRuntimeDoneRecord{
 		InitializationType: e.initType, Phase: phaseInit, Status: status, ErrorType: errorType,
 	})
-	e.out.event(at, level, "platform.initReport", initReportRecord{
+	e.platformEvent(at, level, "platform.initReport", initReportRecord{
 		InitializationType: e.initType, Phase: phaseInit, Status: status, ErrorType: errorType,
 		Metrics: initReportMetrics{DurationMs: millis(d)},
 	})
+	if t := e.out.tel.Load(); t != nil {
+		t.endInit()
+		if !t.active() { // no one subscribed: nothing more to emit
+			e.out.tel.CompareAndSwap(t, nil)
+		}
+	}
 }
 
 // logStart writes an invocation's START line or platform.start record.
 func (e *environment) logStart(at time.Time, inv *Invocation) {
 	if !e.out.cfg.json {
 		e.out.platform(at, "START RequestId: "+inv.RequestID+" Version: "+e.pool.version)
-		return
 	}
-	e.out.event(at, levelInfo, "platform.start", startRecord{
-		RequestID: inv.RequestID, FunctionArn: invokedARN(&e.pool.spec, inv), Version: e.pool.version,
-	})
+	if e.platformRecords() {
+		e.platformEvent(at, levelInfo, "platform.start", startRecord{
+			RequestID: inv.RequestID, FunctionArn: invokedARN(&e.pool.spec, inv), Version: e.pool.version,
+		})
+	}
 }
 
-// logFault writes the text line of a crash or a timeout (text only).
+// logFault writes the text line of a crash or a timeout (text only),
+// which the Logs API sends as platform.fault.
 func (e *environment) logFault(at time.Time, line string) {
 	if !e.out.cfg.json {
 		e.out.platform(at, line)
 	}
+	if t := e.out.tel.Load(); t != nil {
+		t.emit(at, "platform.fault", line)
+	}
+}
+
+// logRuntimeDone writes platform.runtimeDone (JSON and telemetry only)
+// when the runtime has answered (or failed, or timed out), before the
+// extensions are done with the invocation: res.Duration is the
+// runtime's. spans are responseLatency and responseDuration, when the
+// runtime answered.
+func (e *environment) logRuntimeDone(at time.Time, inv *Invocation, res *Result, status, errorType string, spans []span) {
+	if !e.platformRecords() {
+		return
+	}
+	e.out.flush() // the function's output comes first
+	produced := 0
+	if status == statusSuccess {
+		produced = len(res.Payload)
+	}
+	e.platformEvent(at, phaseLevel(status), "platform.runtimeDone", runtimeDoneRecord{
+		RequestID: inv.RequestID, Status: status, ErrorType: errorType,
+		Metrics: runtimeDoneMetrics{DurationMs: millis(res.Duration), ProducedBytes: produced},
+		Spans:   spans,
+	})
 }
 
 // report writes an invocation's END and REPORT lines, or its
-// platform.runtimeDone and platform.report records.
+// platform.report record.
 func (e *environment) report(at time.Time, inv *Invocation, res *Result, status, errorType string) {
 	memory := orInt(e.pool.spec.MemoryMB, 128)
-	if e.out.cfg.json {
-		produced := 0
-		if status == statusSuccess {
-			produced = len(res.Payload)
-		}
-		e.out.event(at, phaseLevel(status), "platform.runtimeDone", runtimeDoneRecord{
-			RequestID: inv.RequestID, Status: status, ErrorType: errorType,
-			Metrics: runtimeDoneMetrics{DurationMs: millis(res.Duration), ProducedBytes: produced},
-		})
+	if e.platformRecords() {
 		m := reportMetrics{
 			DurationMs: millis(res.Duration), BilledDurationMs: billedMS(res),
 			MemorySizeMB: memory, MaxMemoryUsedMB: res.MaxMemoryUsedMB,
@@ -89,10 +132,15 @@ func (e *environment) report(at time.Time, inv *Invocation, res *Result, status,
 			init := millis(res.InitDuration)
 			m.InitDurationMs = &init
 		}
-		e.out.event(at, levelInfo, "platform.report", reportRecord{
+		if t := e.out.tel.Load(); t != nil {
+			t.emit(at, "platform.end", requestIDRecord{RequestID: inv.RequestID})
+		}
+		e.platformEvent(at, levelInfo, "platform.report", reportRecord{
 			RequestID: inv.RequestID, Metrics: m, Status: status, ErrorType: errorType,
 		})
-		return
+		if e.out.cfg.json {
+			return
+		}
 	}
 	e.out.platform(at, "END RequestId: "+inv.RequestID)
 	line := "REPORT RequestId: " + inv.RequestID +

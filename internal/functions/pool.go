@@ -104,7 +104,7 @@ func (p *pool) started(e *environment) {
 // if it serves on, else it is closed (and a provisioned one replaced).
 func (p *pool) release(e *environment, out outcome) {
 	select {
-	case <-e.proc.Done():
+	case <-e.runtimeEnded():
 		out = outcomeDead // ended just after answering
 	default:
 	}

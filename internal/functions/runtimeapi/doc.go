@@ -81,6 +81,26 @@
 // message is virga's (AWS's is not published). A new /event/next
 // supersedes an extension's pending one, as the runtime's does.
 //
+// The Telemetry API, version 2022-07-01, and the Logs API, version
+// 2020-08-15 (telemetry.go), take an extension's subscription:
+//
+//	PUT /2022-07-01/telemetry  Lambda-Extension-Identifier, {"schemaVersion","types","buffering","destination"} → 200 "OK"
+//	PUT /2020-08-15/logs       the same, schemaVersion optional → 200 "OK"
+//
+// A subscription is validated as AWS documents it (schema versions
+// 2022-07-01, 2022-12-13, 2025-01-29, or 2020-08-15 and 2021-03-18 for
+// the Logs API; types platform, function, extension; buffering maxItems
+// 1,000 to 10,000, maxBytes 262,144 to 1,048,576, timeoutMs 25 to
+// 30,000; an HTTP or TCP destination with a port) and refused with 400
+// ValidationError (Logs.ValidationError), its problems joined by "; "
+// as AWS's example joins them; the wording of each problem is virga's.
+// An extension subscribes through one API only (a second API is a
+// ValidationError), until the init completes (CloseSubscriptions; then
+// 403 Telemetry.SubscriptionClosed or Logs.SubscriptionClosed, as AWS's
+// runtime interface names them); a new subscription replaces its
+// earlier one. The Observer (the environment) is handed each
+// subscription and each registration, and delivers.
+//
 // The environment (package functions) hands invocations in with Dispatch
 // and reads what the runtime did from Events, in order. The package knows
 // nothing of processes, pools or logs.

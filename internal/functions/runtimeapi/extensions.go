@@ -92,6 +92,9 @@ type extension struct {
 	wake     chan struct{} // capacity 1: an event is pending
 	poll     chan struct{} // closed to cancel a superseded poll
 	shutBusy bool          // the SHUTDOWN event is out and not finished
+	// subscribed is the API it subscribed to telemetry through, if any
+	// (telemetry.go).
+	subscribed SubscriptionAPI
 }
 
 // extensions is the Server's Extensions API state. Guarded by Server.mu.
@@ -109,6 +112,10 @@ type extensions struct {
 	done                       chan struct{} // closed when busy reaches 0
 	shutBusy                   int
 	shutDone                   chan struct{}
+	// observer is told of registrations and subscriptions; subsClosed
+	// ends subscriptions (telemetry.go).
+	observer   Observer
+	subsClosed bool
 }
 
 var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
@@ -415,15 +422,8 @@ func (c *conn) extRegister(req *request) bool {
 	if name == "" {
 		return c.refuseWith(req, 403, errExtInvalidName, "Empty extension name")
 	}
-	if !c.continue100(req) {
-		return false
-	}
-	body, tooLarge, err := readBody(req, maxErrorBytes)
-	if err != nil {
-		return false
-	}
-	if tooLarge {
-		c.reply(403, "application/json", errorBody(errInvalidRequestFormat, "request body too large"), true)
+	body, ok := c.smallBody(req, maxErrorBytes, 403, errInvalidRequestFormat)
+	if !ok {
 		return false
 	}
 	var r registerRequest
@@ -494,8 +494,12 @@ func (c *conn) extRegister(req *request) bool {
 		}
 	}
 	info := x.info
+	observer := x.observer
 	s.hasExt.Store(true)
 	s.mu.Unlock()
+	if observer != nil {
+		observer.ExtensionRegistered(name, r.Events)
+	}
 	if !strings.EqualFold(req.ext.acceptFeature, "accountId") {
 		info.AccountID = ""
 	}
@@ -660,4 +664,23 @@ func (c *conn) extError(req *request, init bool) bool {
 		s.emit(Event{Kind: EventReady})
 	}
 	return c.accepted()
+}
+
+// smallBody reads a request's body of at most limit bytes, answering
+// 100-continue first; a larger body is refused with status and errType
+// and ends the connection. ok is false when the connection cannot carry
+// another request.
+func (c *conn) smallBody(req *request, limit, status int, errType string) (body []byte, ok bool) {
+	if !c.continue100(req) {
+		return nil, false
+	}
+	body, tooLarge, err := readBody(req, limit)
+	if err != nil {
+		return nil, false
+	}
+	if tooLarge {
+		c.reply(status, "application/json", errorBody(errType, "request body too large"), true)
+		return nil, false
+	}
+	return body, true
 }

@@ -168,14 +168,16 @@ func FuzzHandlers(f *testing.F) {
 	})
 }
 
-// FuzzExtensions drives the Extensions API with register bodies, names
-// and identifiers decoded from the input: no request panics, and no
-// more than MaxExtensions internal extensions register.
+// FuzzExtensions drives the Extensions API, and the Telemetry and Logs
+// APIs' subscriptions, with bodies, names and identifiers decoded from
+// the input: no request panics, and no more than MaxExtensions internal
+// extensions register.
 func FuzzExtensions(f *testing.F) {
 	f.Add("ext", []byte(`{"events":["INVOKE","SHUTDOWN"]}`), "")
 	f.Add("internal", []byte(`{"events":["INVOKE"]}`), "")
 	f.Add("x", []byte(`{"events":["SHUTDOWN"],"configurationKeys":["k"]}`), "00000000-0000-4000-8000-000000000000")
 	f.Add("", []byte(`{`), "nope")
+	f.Add("ext", []byte(`{"schemaVersion":"2022-12-13","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://sandbox:9"},"events":["INVOKE"]}`), "")
 	f.Fuzz(func(t *testing.T, name string, body []byte, id string) {
 		s, err := New()
 		if err != nil {
@@ -183,6 +185,7 @@ func FuzzExtensions(f *testing.F) {
 		}
 		defer s.Close()
 		s.ExpectExtensions([]string{"ext"})
+		s.SetObserver(&recorder{})
 		serve := func(method, path string, h extensionHeaders, b []byte) {
 			req := &request{method: method, path: path, contentLength: int64(len(b)), body: bytes.NewReader(b), ext: h}
 			(&conn{s: s, nc: sinkConn{}}).serve(req)
@@ -193,6 +196,11 @@ func FuzzExtensions(f *testing.F) {
 		serve("POST", "/2020-01-01/extension/register", extensionHeaders{name: name}, body)
 		serve("POST", "/2020-01-01/extension/init/error", extensionHeaders{id: id, errorType: name}, body)
 		serve("POST", "/2020-01-01/extension/exit/error", extensionHeaders{id: id, errorType: name}, body)
+		for _, ext := range s.ext.list {
+			serve("PUT", "/2022-07-01/telemetry", extensionHeaders{id: ext.id}, body)
+			serve("PUT", "/2020-08-15/logs/", extensionHeaders{id: ext.id}, body)
+		}
+		serve("PUT", "/2022-07-01/telemetry", extensionHeaders{id: id}, body)
 		if n := len(s.Extensions()); n > MaxExtensions+1 {
 			t.Fatalf("%d extensions registered", n)
 		}

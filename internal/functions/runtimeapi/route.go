@@ -15,12 +15,16 @@ const (
 	endpointExtNext
 	endpointExtInitError
 	endpointExtExitError
+	endpointTelemetrySubscribe
+	endpointLogsSubscribe
 )
 
 const (
 	prefix           = "/2018-06-01/runtime/"
 	invocationPrefix = "invocation/"
 	extensionPrefix  = "/2020-01-01/extension/"
+	telemetryPath    = "/2022-07-01/telemetry"
+	logsPath         = "/2020-08-15/logs"
 )
 
 // route maps a request to its endpoint and, for the invocation
@@ -66,7 +70,7 @@ func route(method, path string) (endpoint, string) {
 func routeExtension(method, path string) endpoint {
 	rest, ok := strings.CutPrefix(path, extensionPrefix)
 	if !ok {
-		return endpointNotFound
+		return routeSubscription(method, path)
 	}
 	want, ep := "POST", endpointNotFound
 	switch rest {
@@ -82,6 +86,25 @@ func routeExtension(method, path string) endpoint {
 		return endpointNotFound
 	}
 	if method != want {
+		return endpointMethodNotAllowed
+	}
+	return ep
+}
+
+// routeSubscription maps a request to the Telemetry or Logs API's
+// subscription endpoint (with or without a trailing slash, as AWS's
+// reference writes the Telemetry API's both ways).
+func routeSubscription(method, path string) endpoint {
+	ep := endpointNotFound
+	switch strings.TrimSuffix(path, "/") {
+	case telemetryPath:
+		ep = endpointTelemetrySubscribe
+	case logsPath:
+		ep = endpointLogsSubscribe
+	default:
+		return endpointNotFound
+	}
+	if method != "PUT" {
 		return endpointMethodNotAllowed
 	}
 	return ep

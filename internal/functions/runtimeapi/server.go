@@ -280,6 +280,10 @@ func (c *conn) serve(req *request) bool {
 		return c.extError(req, true)
 	case endpointExtExitError:
 		return c.extError(req, false)
+	case endpointTelemetrySubscribe:
+		return c.subscribe(req, TelemetryAPI)
+	case endpointLogsSubscribe:
+		return c.subscribe(req, LogsAPI)
 	case endpointMethodNotAllowed:
 		return c.refuse(req, 405, "", nil)
 	}

@@ -331,6 +331,7 @@ func (h *Host) run(cfg *Config, cg *cgroup, p *Process, started chan<- error) {
 	}
 	if cg != nil {
 		p.peak = cg.peakBytes
+		p.oom = func() bool { return cg.oomKills() > 0 }
 	} else {
 		p.peak = func() int64 { return vmHWM(pid) }
 	}

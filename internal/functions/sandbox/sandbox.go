@@ -84,6 +84,7 @@ type Process struct {
 	kill func()
 	term func()       // SIGTERM to the process itself, not what it started
 	peak func() int64 // bytes, 0 if unknown
+	oom  func() bool  // the cgroup's OOM kills so far; nil without one
 
 	mu       sync.Mutex
 	exit     Exit
@@ -122,6 +123,18 @@ func (p *Process) Terminate() {
 		if p.term != nil {
 			p.term()
 		}
+	}
+}
+
+// OOMKilled reports whether the kernel has killed a process of the
+// environment for want of memory, so far: while the process lives, the
+// one it started may have been (false without a cgroup).
+func (p *Process) OOMKilled() bool {
+	select {
+	case <-p.done:
+		return p.Exit().OOM
+	default:
+		return p.oom != nil && p.oom()
 	}
 }
 
