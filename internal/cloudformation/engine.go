@@ -1066,8 +1066,14 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 			s.restore(st, prev)
 		case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
 			s.setResource(st, rs.LogicalID, rs.Type, updateInProgress, "", nil, nil)
+			resolved, err := s.forProvider(ctx, rs.Type, prev.Properties)
+			if err != nil {
+				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, err.Error(), nil, nil)
+				ok = false
+				continue
+			}
 			res, err := typ.Update(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-				Properties: prev.Properties, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+				Properties: resolved, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
 			if err != nil {
 				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
 				ok = false
