@@ -14,6 +14,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/cfn/dynref"
+	"github.com/virga/virga/internal/cfn/langext"
 	"github.com/virga/virga/internal/cfn/resource"
 	"github.com/virga/virga/internal/cfn/template"
 )
@@ -120,8 +121,14 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 		}
 		tree := t.Tree
 		for _, name := range t.Transforms {
+			if name == langext.Name {
+				if tree, err = langext.Transform(tree, overrides); err != nil {
+					return nil, ErrValidation.WithMessage(err.Error())
+				}
+				continue
+			}
 			if name != samTransform || s.d.Transform == nil {
-				return nil, ErrValidation.Withf("Template format error: Unsupported transform %s. virga supports %s.", name, samTransform)
+				return nil, ErrValidation.Withf("Template format error: Unsupported transform %s. virga supports %s and %s.", name, samTransform, langext.Name)
 			}
 			out, warns, err := s.d.Transform(ctx, name, tree, stackName, overrides)
 			if err != nil {
@@ -517,9 +524,10 @@ func (s *Service) setResource(st *stack, id, typ, status, why string, apply func
 // create makes one resource of p.
 func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) bool {
 	r := p.tmpl.Resources[id]
+	policy := s.policyString(st, p, id, r.DeletionPolicy)
 	s.setResource(st, id, r.Type, createInProgress, "", func(rs *resourceState) {
 		rs.Type, rs.PhysicalID, rs.Ref, rs.Attributes = r.Type, "", "", nil
-		rs.DeletionPolicy = policyString(r.DeletionPolicy)
+		rs.DeletionPolicy = policy
 	}, nil)
 	typ := resource.Lookup(r.Type)
 	if typ == nil {
@@ -558,9 +566,16 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 	return true
 }
 
-func policyString(v any) string {
-	s, _ := v.(string)
-	return s
+// policyString is a resource's DeletionPolicy: as written, or what the
+// intrinsic function that gives it (Fn::If, which the
+// AWS::LanguageExtensions transform allows there) evaluates to. The
+// caller holds no lock: evaluating may take s.mu.
+func (s *Service) policyString(st *stack, p *plan, id string, v any) string {
+	if _, ok := v.(map[string]any); ok {
+		v, _ = template.Eval(v, s.evalContext(st, p, "/Resources/"+id+"/DeletionPolicy"))
+	}
+	str, _ := v.(string)
+	return str
 }
 
 // remove deletes one resource; Retain keeps it.
@@ -879,9 +894,10 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			failed.add(id)
 			return false
 		}
+		policy := s.policyString(st, p, id, r.DeletionPolicy)
 		s.mu.Lock()
 		if rs := st.rec.Resources[id]; rs != nil {
-			rs.DeletionPolicy = policyString(r.DeletionPolicy)
+			rs.DeletionPolicy = policy
 		}
 		s.mu.Unlock()
 		if resource.Equal(props, b.Properties) {
