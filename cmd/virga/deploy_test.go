@@ -479,6 +479,44 @@ Outputs:
 	}
 }
 
+// TestDeployPackagesLoopFunctions: the functions an Fn::ForEach loop of
+// the AWS::LanguageExtensions transform declares are packaged, once for
+// every iteration, and deploy.
+func TestDeployPackagesLoopFunctions(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"template.yaml": `Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Resources:
+  Fn::ForEach::Functions:
+    - Name
+    - [Alpha, Beta]
+    - ${Name}Function:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/
+          Runtime: python3.12
+          Handler: app.handler
+          Environment:
+            Variables:
+              WHO: ${Name}
+Outputs:
+  Beta:
+    Value: !Ref BetaFunction
+`,
+		"src/app.py": "import os\n\ndef handler(e, c):\n    return os.environ['WHO']\n",
+	})
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "loops")
+	if !strings.Contains(out, "Packaged ${Name}Function (") {
+		t.Errorf("the loop's function was not packaged:\n%s", out)
+	}
+	res, err := lambda.NewFromConfig(env.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(outputValue(out, "Beta"))})
+	if err != nil || string(res.Payload) != `"Beta"` {
+		t.Errorf("BetaFunction: %s %v", res.Payload, err)
+	}
+}
+
 // TestDeployFailureNamesTheCause: when the stack rolls back, virga deploy's
 // error names the resource that failed and why, not only the stack's
 // status.

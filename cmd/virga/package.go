@@ -78,7 +78,7 @@ func (c codeLocation) buildKey() string {
 // ContentUri of AWS::Serverless::LayerVersion, and Code or Content
 // given as a path on AWS::Lambda::Function and AWS::Lambda::LayerVersion.
 func findCode(tree map[string]any, baseDir string) []codeLocation {
-	resources, _ := tree["Resources"].(map[string]any)
+	resources := resourcesOf(tree)
 	globals, _ := tree["Globals"].(map[string]any)
 	gfn, _ := globals["Function"].(map[string]any)
 	var out []codeLocation
@@ -162,6 +162,35 @@ func findCode(tree map[string]any, baseDir string) []codeLocation {
 	}
 	return out
 }
+
+// resourcesOf is a template's resources by logical ID, those that the
+// Fn::ForEach loops of the AWS::LanguageExtensions transform declare
+// included, under their output keys as written (${Name}Function): as
+// the SAM CLI does, their code is packaged once and the package named
+// in the loop, for every iteration.
+func resourcesOf(tree map[string]any) map[string]any {
+	out := map[string]any{}
+	var add func(m map[string]any, depth int)
+	add = func(m map[string]any, depth int) {
+		for id, r := range m {
+			if !strings.HasPrefix(id, "Fn::ForEach::") {
+				out[id] = r
+				continue
+			}
+			if l, ok := r.([]any); ok && len(l) == 3 && depth < maxLoopDepth {
+				if body, ok := l[2].(map[string]any); ok {
+					add(body, depth+1)
+				}
+			}
+		}
+	}
+	resources, _ := tree["Resources"].(map[string]any)
+	add(resources, 0)
+	return out
+}
+
+// maxLoopDepth bounds the nesting of the loops resourcesOf looks into.
+const maxLoopDepth = 10
 
 // build makes the zip of one code location, reporting steps to log.
 // native reports a function whose build left an executable for this

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/cfn/dynref"
+	"github.com/virga/virga/internal/cfn/langext"
 	"github.com/virga/virga/internal/cfn/resource"
 	"github.com/virga/virga/internal/cfn/template"
 )
@@ -119,8 +121,14 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 		}
 		tree := t.Tree
 		for _, name := range t.Transforms {
+			if name == langext.Name {
+				if tree, err = langext.Transform(tree, overrides); err != nil {
+					return nil, ErrValidation.WithMessage(err.Error())
+				}
+				continue
+			}
 			if name != samTransform || s.d.Transform == nil {
-				return nil, ErrValidation.Withf("Template format error: Unsupported transform %s. virga supports %s.", name, samTransform)
+				return nil, ErrValidation.Withf("Template format error: Unsupported transform %s. virga supports %s and %s.", name, samTransform, langext.Name)
 			}
 			out, warns, err := s.d.Transform(ctx, name, tree, stackName, overrides)
 			if err != nil {
@@ -335,14 +343,54 @@ func (s *Service) properties(st *stack, p *plan, id string) (map[string]any, err
 	return props, nil
 }
 
-// dynamic resolves the dynamic references in a resource's properties,
-// for the provider only: the stack keeps the properties as written.
-func (s *Service) dynamic(ctx context.Context, typ string, props map[string]any) (map[string]any, error) {
+// forProvider is the copy of a resource's properties its provider is
+// handed: the dynamic references resolved, and, in the values that code
+// running here reads (codeValues), the URLs a template builds by hand
+// for AWS's host names made local (localURLs). The stack keeps the
+// properties as written.
+func (s *Service) forProvider(ctx context.Context, typ string, props map[string]any) (map[string]any, error) {
 	v, err := dynref.Resolve(ctx, props, typ, s.d.DynamicReferences)
 	if err != nil {
 		return nil, err
 	}
-	return v.(map[string]any), nil
+	out := v.(map[string]any) // a copy: Resolve rebuilds every map and list
+	for _, path := range codeValues[typ] {
+		s.localURLsAt(out, path)
+	}
+	return out, nil
+}
+
+// codeValues are the properties whose values a function's code reads
+// (its environment variables, and parameters it fetches from Parameter
+// Store), by resource type, as paths of property names; "*" is every
+// key of a map. A template hands its functions the address of an API
+// it built by hand (!Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/Prod"),
+// which no name resolution on this machine leads to virga; the local
+// form does, from a function's environment as from the host.
+var codeValues = map[string][][]string{
+	"AWS::Lambda::Function": {{"Environment", "Variables", "*"}},
+	"AWS::SSM::Parameter":   {{"Value"}},
+}
+
+// localURLsAt applies localURLs to the strings at path in m, in place.
+func (s *Service) localURLsAt(m map[string]any, path []string) {
+	if len(path) == 0 {
+		return
+	}
+	keys := []string{path[0]}
+	if path[0] == "*" {
+		keys = slices.Collect(maps.Keys(m))
+	}
+	for _, k := range keys {
+		switch v := m[k].(type) {
+		case string:
+			if len(path) == 1 {
+				m[k] = s.localURLs(v)
+			}
+		case map[string]any:
+			s.localURLsAt(v, path[1:])
+		}
+	}
 }
 
 // failure is one resource that failed, for the stack's status reason.
@@ -476,9 +524,10 @@ func (s *Service) setResource(st *stack, id, typ, status, why string, apply func
 // create makes one resource of p.
 func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) bool {
 	r := p.tmpl.Resources[id]
+	policy := s.policyString(st, p, id, r.DeletionPolicy)
 	s.setResource(st, id, r.Type, createInProgress, "", func(rs *resourceState) {
 		rs.Type, rs.PhysicalID, rs.Ref, rs.Attributes = r.Type, "", "", nil
-		rs.DeletionPolicy = policyString(r.DeletionPolicy)
+		rs.DeletionPolicy = policy
 	}, nil)
 	typ := resource.Lookup(r.Type)
 	if typ == nil {
@@ -490,7 +539,7 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
 		return false
 	}
-	resolved, err := s.dynamic(ctx, r.Type, props)
+	resolved, err := s.forProvider(ctx, r.Type, props)
 	if err != nil {
 		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
 		return false
@@ -517,9 +566,16 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 	return true
 }
 
-func policyString(v any) string {
-	s, _ := v.(string)
-	return s
+// policyString is a resource's DeletionPolicy: as written, or what the
+// intrinsic function that gives it (Fn::If, which the
+// AWS::LanguageExtensions transform allows there) evaluates to. The
+// caller holds no lock: evaluating may take s.mu.
+func (s *Service) policyString(st *stack, p *plan, id string, v any) string {
+	if _, ok := v.(map[string]any); ok {
+		v, _ = template.Eval(v, s.evalContext(st, p, "/Resources/"+id+"/DeletionPolicy"))
+	}
+	str, _ := v.(string)
+	return str
 }
 
 // remove deletes one resource; Retain keeps it.
@@ -600,8 +656,8 @@ func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
 // APIs' wss:// URLs included.
 var awsDataPlaneURL = regexp.MustCompile(`(https?|wss?)://([a-z0-9]+)\.(execute-api|lambda-url)\.[a-z0-9-]+\.(?:amazonaws\.com|on\.aws)`)
 
-// localURLs rewrites, in an output's value, the URLs a template builds by
-// hand for AWS's host names (!Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/")
+// localURLs rewrites, in an output's value and in the values code reads
+// (codeValues), the URLs a template builds by hand for AWS's host names (!Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/")
 // into the path form that reaches virga from this machine without any
 // name resolution: http://ENDPOINT/_aws/execute-api/ID/Prod/. The rest of
 // the URL is kept as written, so a URL without a trailing slash
@@ -838,9 +894,10 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			failed.add(id)
 			return false
 		}
+		policy := s.policyString(st, p, id, r.DeletionPolicy)
 		s.mu.Lock()
 		if rs := st.rec.Resources[id]; rs != nil {
-			rs.DeletionPolicy = policyString(r.DeletionPolicy)
+			rs.DeletionPolicy = policy
 		}
 		s.mu.Unlock()
 		if resource.Equal(props, b.Properties) && r.Type != nestedStackType {
@@ -863,7 +920,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 				return false
 			}
 			s.setResource(st, id, r.Type, updateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.", nil, nil)
-			resolved, err := s.dynamic(ctx, r.Type, props)
+			resolved, err := s.forProvider(ctx, r.Type, props)
 			if err != nil {
 				s.setResource(st, id, r.Type, updateFailed, err.Error(), nil, nil)
 				failed.add(id)
@@ -892,7 +949,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			return true
 		}
 		s.setResource(st, id, r.Type, updateInProgress, "", nil, nil)
-		resolved, err := s.dynamic(ctx, r.Type, props)
+		resolved, err := s.forProvider(ctx, r.Type, props)
 		if err != nil {
 			s.setResource(st, id, r.Type, updateFailed, err.Error(), nil, nil)
 			failed.add(id)
@@ -1028,8 +1085,14 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 			s.restore(st, prev)
 		case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
 			s.setResource(st, rs.LogicalID, rs.Type, updateInProgress, "", nil, nil)
+			resolved, err := s.forProvider(ctx, rs.Type, prev.Properties)
+			if err != nil {
+				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, err.Error(), nil, nil)
+				ok = false
+				continue
+			}
 			res, err := typ.Update(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-				Properties: prev.Properties, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+				Properties: resolved, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
 			if err != nil {
 				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
 				ok = false

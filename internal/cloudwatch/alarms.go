@@ -324,6 +324,21 @@ func decide(a *alarm, ws []window, now time.Time) (state, reason, data string) {
 		"statistic": a.Statistic, "period": a.Period, "recentDatapoints": orEmptyFloats(values), "threshold": a.Threshold,
 		"evaluatedDatapoints": len(values),
 	})
+	if len(values) == 0 && (a.TreatMissingData == "breaching" || a.TreatMissingData == "notBreaching") {
+		// Every datapoint missing, and taken for one: AWS says so
+		// rather than counting them.
+		state, as := stateOK, "NonBreaching"
+		if breaching >= m {
+			state, as = stateAlarm, "Breaching"
+		}
+		n := len(ws)
+		verb := "was"
+		if n != 1 {
+			verb = "were"
+		}
+		return state, fmt.Sprintf("Threshold Crossed: no datapoints were received for %d %s and %d missing %s %s treated as [%s].",
+			n, plural(n, "period"), n, plural(n, "datapoint"), verb, as), string(recentData)
+	}
 	switch {
 	case breaching >= m:
 		return stateAlarm, fmt.Sprintf("Threshold Crossed: %d out of the last %d datapoints [%s] was %s the threshold (%s) (minimum %d %s for %s -> ALARM transition).",

@@ -30,8 +30,16 @@ func TestDecide(t *testing.T) {
 			[]window{w(6, true), w(1, false), w(1, true)}, stateOK, ""},
 		{"missing", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 2}, []window{w(0, false), w(0, false)}, stateInsufficient, "Insufficient Data"},
 		{"ignore", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 1, TreatMissingData: "ignore"}, []window{w(0, false)}, "", ""},
-		{"breaching", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 1, TreatMissingData: "breaching"}, []window{w(0, false)}, stateAlarm, ""},
-		{"notBreaching", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 1, TreatMissingData: "notBreaching"}, []window{w(0, false)}, stateOK, ""},
+		// AWS's words for alarms whose every datapoint was missing.
+		{"breaching", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 1, TreatMissingData: "breaching"}, []window{w(0, false)}, stateAlarm,
+			"Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [Breaching]."},
+		{"notBreaching", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 1, TreatMissingData: "notBreaching"}, []window{w(0, false)}, stateOK,
+			"Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [NonBreaching]."},
+		{"notBreaching, 3 periods", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 3, TreatMissingData: "notBreaching"},
+			[]window{w(0, false), w(0, false), w(0, false)}, stateOK,
+			"Threshold Crossed: no datapoints were received for 3 periods and 3 missing datapoints were treated as [NonBreaching]."},
+		{"breaching, some present", alarm{ComparisonOperator: "GreaterThanThreshold", EvaluationPeriods: 2, TreatMissingData: "breaching"},
+			[]window{w(0, false), w(1, true)}, stateAlarm, "2 out of the last 2 datapoints"},
 	}
 	for _, tt := range tests {
 		state, reason, _ := decide(&tt.a, tt.ws, t0)

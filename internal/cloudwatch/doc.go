@@ -73,8 +73,20 @@
 // under AlarmTypes CompositeAlarm (metric alarms only without
 // AlarmTypes), and answers ChildrenOfAlarmName and ParentsOfAlarmName.
 //
+// Dashboards (op_dashboards.go): PutDashboard, GetDashboard,
+// ListDashboards (by name prefix, 1000 a page) and DeleteDashboards (all
+// the named dashboards, or none when one is missing), stored as
+// ("cloudwatch", "dashboard", name) → body and time of the last put.
+// Dashboards are global: their ARNs (arn:aws:cloudwatch::ACCOUNT:dashboard/NAME)
+// name no region. PutDashboard checks names as AWS does and the body's
+// outline (a JSON object whose widgets are a list of objects), answering
+// InvalidParameterInput with AWS's "The dashboard body is invalid, there
+// are N validation errors" and the findings' paths; what a widget holds
+// is not checked, so PutDashboard never answers warnings.
+//
 // Concurrency: Service.mu guards the series index, the alarms and their
-// store writes; notifications are published after it is released.
+// store writes, and orders dashboard writes; notifications are published
+// after it is released.
 //
 // Not supported: Metrics Insights queries (SELECT ...), in GetMetricData
 // and in alarms; the metric math functions INSIGHT_RULE_METRIC,
@@ -89,7 +101,7 @@
 // makes when Lambda cannot be reached (virga's Lambda queues the event
 // at once); an action that fails is not recorded in the alarm's
 // history; EvaluateLowSampleCountPercentile is kept, not
-// applied; dashboards, metric streams, insight rules, Contributor
+// applied; metric streams, insight rules, Contributor
 // Insights; coarsening of datapoints older than 15 days (they are
 // dropped); cross-account observability (IncludeLinkedAccounts).
 package cloudwatch

@@ -14,5 +14,7 @@ var (
 	ErrInvalidFormat         = &apierr.Error{Code: "InvalidFormatFault", QueryCode: "InvalidFormat", Status: 400}
 	ErrAlarmNotFound         = &apierr.Error{Code: "ResourceNotFound", Status: 404}
 	ErrResourceNotFound      = &apierr.Error{Code: "ResourceNotFoundException", Status: 404}
+	ErrDashboardInvalidInput = &apierr.Error{Code: "DashboardInvalidInputError", QueryCode: "InvalidParameterInput", Status: 400}
+	ErrDashboardNotFound     = &apierr.Error{Code: "DashboardNotFoundError", QueryCode: "ResourceNotFound", Status: 404}
 	ErrLimitExceeded         = &apierr.Error{Code: "LimitExceededFault", QueryCode: "LimitExceeded", Status: 400}
 )

@@ -39,6 +39,20 @@ type CompositeAlarm struct {
 	ActionsSuppressorExtensionPeriod   *int32
 }
 
+// DashboardEntry is the DashboardEntry shape of AWS's model.
+type DashboardEntry struct {
+	DashboardName *string
+	DashboardArn  *string
+	LastModified  *time.Time
+	Size          *int64
+}
+
+// DashboardValidationMessage is the DashboardValidationMessage shape of AWS's model.
+type DashboardValidationMessage struct {
+	DataPath *string
+	Message  *string
+}
+
 // Datapoint is the Datapoint shape of AWS's model.
 type Datapoint struct {
 	Timestamp          *time.Time
@@ -54,6 +68,15 @@ type Datapoint struct {
 // DeleteAlarmsInput is the DeleteAlarmsInput shape of AWS's model.
 type DeleteAlarmsInput struct {
 	AlarmNames []string `aws:"required,max=100"`
+}
+
+// DeleteDashboardsInput is the DeleteDashboardsInput shape of AWS's model.
+type DeleteDashboardsInput struct {
+	DashboardNames []string `aws:"required"`
+}
+
+// DeleteDashboardsOutput is the DeleteDashboardsOutput shape of AWS's model.
+type DeleteDashboardsOutput struct {
 }
 
 // DescribeAlarmHistoryInput is the DescribeAlarmHistoryInput shape of AWS's model.
@@ -132,6 +155,18 @@ type EnableAlarmActionsInput struct {
 	AlarmNames []string `aws:"required,max=100"`
 }
 
+// GetDashboardInput is the GetDashboardInput shape of AWS's model.
+type GetDashboardInput struct {
+	DashboardName *string `aws:"required"`
+}
+
+// GetDashboardOutput is the GetDashboardOutput shape of AWS's model.
+type GetDashboardOutput struct {
+	DashboardArn  *string
+	DashboardBody *string
+	DashboardName *string
+}
+
 // GetMetricDataInput is the GetMetricDataInput shape of AWS's model.
 type GetMetricDataInput struct {
 	MetricDataQueries []MetricDataQuery `aws:"required"`
@@ -172,6 +207,18 @@ type GetMetricStatisticsOutput struct {
 // LabelOptions is the LabelOptions shape of AWS's model.
 type LabelOptions struct {
 	Timezone *string
+}
+
+// ListDashboardsInput is the ListDashboardsInput shape of AWS's model.
+type ListDashboardsInput struct {
+	DashboardNamePrefix *string
+	NextToken           *string
+}
+
+// ListDashboardsOutput is the ListDashboardsOutput shape of AWS's model.
+type ListDashboardsOutput struct {
+	DashboardEntries []DashboardEntry
+	NextToken        *string
 }
 
 // ListMetricsInput is the ListMetricsInput shape of AWS's model.
@@ -301,6 +348,17 @@ type PutCompositeAlarmInput struct {
 	ActionsSuppressor                *string `aws:"min=1,max=1600"`
 	ActionsSuppressorWaitPeriod      *int32
 	ActionsSuppressorExtensionPeriod *int32
+}
+
+// PutDashboardInput is the PutDashboardInput shape of AWS's model.
+type PutDashboardInput struct {
+	DashboardName *string `aws:"required"`
+	DashboardBody *string `aws:"required"`
+}
+
+// PutDashboardOutput is the PutDashboardOutput shape of AWS's model.
+type PutDashboardOutput struct {
+	DashboardValidationMessages []DashboardValidationMessage
 }
 
 // PutMetricAlarmInput is the PutMetricAlarmInput shape of AWS's model.

@@ -222,3 +222,70 @@ func TestCloudFormationConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// rollbackTemplate: a function whose environment holds a dynamic
+// reference, and a queue that an update adds and that fails (a retention
+// period under AWS's 60 seconds).
+const rollbackTemplate = `Parameters:
+  Extra: {Type: String, Default: one}
+  Fail: {Type: String, Default: "no"}
+Conditions:
+  DoFail: !Equals [!Ref Fail, "yes"]
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/fn
+      Environment:
+        Variables:
+          COLOR: "{{resolve:ssm:/rb/color}}"
+          EXTRA: !Ref Extra
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return 'ok'
+  Bad:
+    Type: AWS::SQS::Queue
+    Condition: DoFail
+    DependsOn: Fn
+    Properties:
+      MessageRetentionPeriod: 5
+Outputs:
+  Fn:
+    Value: !Ref Fn
+`
+
+// TestCloudFormationRollbackResolvesReferences: rolling an update back
+// gives the function its former properties with their dynamic
+// references resolved, as the creation did, not the references' text.
+func TestCloudFormationRollbackResolvesReferences(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	if _, err := ssm.NewFromConfig(env.Config).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/rb/color"), Value: aws.String("blue"),
+		Type: ssmtypes.ParameterTypeString}); err != nil {
+		t.Fatal(err)
+	}
+	cf := cloudformation.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("rb"), TemplateBody: aws.String(rollbackTemplate)}); err != nil {
+		t.Fatal(err)
+	}
+	fn := createdStackOutputs(t, cf, "rb")["Fn"]
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("rb"), UsePreviousTemplate: aws.Bool(true),
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Extra"), ParameterValue: aws.String("two")},
+			{ParameterKey: aws.String("Fail"), ParameterValue: aws.String("yes")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "rb"); st.StackStatus != cftypes.StackStatusUpdateRollbackComplete {
+		t.Fatalf("stack %s: %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	c, err := lambdaClient(t, env).GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(fn)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := c.Environment.Variables; v["COLOR"] != "blue" || v["EXTRA"] != "one" {
+		t.Fatalf("after the rollback, the function's environment is %v", v)
+	}
+}

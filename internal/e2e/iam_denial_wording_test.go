@@ -50,3 +50,22 @@ func TestIAMDenialWording(t *testing.T) {
 	wantDenied(t, err, "AccessDeniedException", 400, user+"secretsmanager:GetSecretValue on resource: db/password"+
 		" because no identity-based policy allows the secretsmanager:GetSecretValue action")
 }
+
+// TestIAMListAllMyBucketsOnEveryBucket: a policy that allows
+// s3:ListAllMyBuckets on arn:aws:s3:::*, as the S3 User Guide's examples
+// and AWS's test samples write it, lets its user list the buckets; one
+// that names a single bucket's objects does not.
+func TestIAMListAllMyBucketsOnEveryBucket(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	path := func(o *s3.Options) { o.UsePathStyle = true }
+	lister := iamUser(t, env, "lister", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}]}`)
+	if _, err := s3.NewFromConfig(lister, path).ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+		t.Errorf("ListBuckets on arn:aws:s3:::*: %v", err)
+	}
+	other := iamUser(t, env, "other", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`)
+	_, err := s3.NewFromConfig(other, path).ListBuckets(ctx, &s3.ListBucketsInput{})
+	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/other is not authorized to perform: "+
+		"s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action")
+}

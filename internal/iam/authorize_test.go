@@ -137,8 +137,10 @@ func TestAllowsService(t *testing.T) {
 
 // TestPollerManagedPolicies: a role with Lambda's queue or stream
 // execution policy attached may do what an event source mapping's
-// poller does, and no more, though virga does not carry those policies'
-// documents (GetPolicyVersion still says so).
+// poller does, and no more, and one with a service's FullAccess policy,
+// AWSLambdaRole or AWSXrayWriteOnlyAccess what their descriptions say,
+// though virga does not carry those policies' documents
+// (GetPolicyVersion still says so).
 func TestPollerManagedPolicies(t *testing.T) {
 	s, _, _ := authFixture(t, `{"Statement":[]}`)
 	for _, c := range []struct {
@@ -150,8 +152,19 @@ func TestPollerManagedPolicies(t *testing.T) {
 			[]string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, "sqs:SendMessage"},
 		{"AWSLambdaKinesisExecutionRole", "arn:aws:kinesis:us-east-1:000000000000:stream/s",
 			[]string{"kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListShards"}, "kinesis:PutRecord"},
+		{"AWSLambdaRole", "arn:aws:lambda:us-east-1:000000000000:function:f", []string{"lambda:InvokeFunction"}, "lambda:DeleteFunction"},
+		{"/AmazonSQSFullAccess", "arn:aws:sqs:us-east-1:000000000000:q",
+			[]string{"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteQueue"}, "sns:Publish"},
+		{"/AmazonSNSFullAccess", "arn:aws:sns:us-east-1:000000000000:t", []string{"sns:Publish", "sns:Subscribe"}, "sqs:SendMessage"},
+		{"/AmazonDynamoDBFullAccess", "arn:aws:dynamodb:us-east-1:000000000000:table/t", []string{"dynamodb:PutItem", "dynamodb:Query"}, "s3:GetObject"},
+		{"/AmazonS3FullAccess", "arn:aws:s3:::b/k", []string{"s3:GetObject", "s3:PutObject"}, "dynamodb:GetItem"},
+		{"/CloudWatchLogsFullAccess", "arn:aws:logs:us-east-1:000000000000:log-group:g", []string{"logs:PutLogEvents", "logs:DeleteLogGroup"}, "sqs:SendMessage"},
+		{"/AWSXrayWriteOnlyAccess", "*", []string{"xray:PutTraceSegments", "xray:GetSamplingRules"}, "xray:GetTraceSummaries"},
 	} {
 		arn := "arn:aws:iam::aws:policy/service-role/" + c.policy
+		if name, ok := strings.CutPrefix(c.policy, "/"); ok {
+			arn, c.policy = "arn:aws:iam::aws:policy/"+name, name
+		}
 		r := &roleRecord{Name: c.policy + "-user", Path: "/", ID: "AROA" + c.policy}
 		r.Attached = []string{arn}
 		if err := s.commit((&change{}).put(kindRole, r.Name, r)); err != nil {

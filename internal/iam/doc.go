@@ -137,7 +137,11 @@
 // AWSLambdaSQSQueueExecutionRole and AWSLambdaKinesisExecutionRole, which
 // grant what Lambda's documentation says an event source mapping's
 // poller needs (their queue or stream reads and CloudWatch Logs writes),
-// so that the roles SAM makes for SQS and Kinesis events work. An AWS
+// so that the roles SAM makes for SQS and Kinesis events work, and the
+// FullAccess policies of SQS, SNS, DynamoDB, S3 and CloudWatch Logs
+// (every action of their service), AWSLambdaRole (lambda:InvokeFunction)
+// and AWSXrayWriteOnlyAccess (X-Ray's writes), which templates attach to
+// their functions by name. An AWS
 // managed policy ARN outside the catalogue in awspolicies.go is taken to
 // name an existing policy (AWS has over a thousand; a misspelt one is
 // therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole,

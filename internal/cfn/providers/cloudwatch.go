@@ -15,6 +15,13 @@ func init() {
 		NameProperty: "AlarmName",
 		Attributes:   []string{"Arn"},
 	})
+	resource.Register(&resource.Type{
+		Name:         "AWS::CloudWatch::Dashboard",
+		Provider:     dashboard{},
+		Replace:      []string{"DashboardName"},
+		NameProperty: "DashboardName",
+		Attributes:   []string{},
+	})
 }
 
 // maxAlarmName is CloudWatch's limit on an alarm's name.
@@ -91,5 +98,38 @@ func (metricAlarm) Update(ctx context.Context, r *resource.Request) (*resource.R
 
 func (metricAlarm) Delete(ctx context.Context, r *resource.Request) error {
 	_, err := call(ctx, r, "monitoring", "DeleteAlarms", map[string]any{"AlarmNames": []any{r.PhysicalID}})
+	return ignoreGone(err)
+}
+
+// maxDashboardName is CloudWatch's limit on a dashboard's name.
+const maxDashboardName = 255
+
+// dashboard is AWS::CloudWatch::Dashboard: PutDashboard, which creates
+// the dashboard and, given its body again, replaces it in place. Its
+// physical ID and Ref are its name.
+type dashboard struct{}
+
+func putDashboard(ctx context.Context, r *resource.Request, name string) (*resource.Result, error) {
+	p := props(r.Properties)
+	if _, err := call(ctx, r, "monitoring", "PutDashboard", map[string]any{"DashboardName": name, "DashboardBody": p.str("DashboardBody")}); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: name}, nil
+}
+
+func (dashboard) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	name := props(r.Properties).str("DashboardName")
+	if name == "" {
+		name = physicalName(r, maxDashboardName)
+	}
+	return putDashboard(ctx, r, name)
+}
+
+func (dashboard) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return putDashboard(ctx, r, r.PhysicalID)
+}
+
+func (dashboard) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "monitoring", "DeleteDashboards", map[string]any{"DashboardNames": []any{r.PhysicalID}})
 	return ignoreGone(err)
 }

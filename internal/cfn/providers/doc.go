@@ -142,6 +142,8 @@
 // TagResource and UntagResource; a new AlarmName replaces it. Its Ref is
 // the alarm's name and GetAtt Arn its ARN. Metric math alarms (Metrics)
 // are passed on; CloudWatch evaluates their arithmetic, not functions.
+// AWS::CloudWatch::Dashboard is PutDashboard, again on an update; a new
+// DashboardName replaces it, and its Ref is the dashboard's name.
 //
 // # ECR
 //

@@ -214,6 +214,7 @@ var notFoundCodes = map[string]bool{
 	"ServiceNotFoundException":                true, // ECS
 	"ClusterNotFoundException":                true, // ECS
 	"UserNotFoundException":                   true, // Cognito user pools' users
+	"DashboardNotFoundError":                  true, // CloudWatch dashboards
 }
 
 // gone reports whether err says that the resource does not exist, which

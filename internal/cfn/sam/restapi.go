@@ -621,21 +621,31 @@ func (t *transformer) restAuth(api *restAPI) error {
 			if !operationKeys[key] || op == nil {
 				continue
 			}
-			if _, has := op["security"]; has {
+			apiKey := apiKeyDefault && (key != "options" || keyPreflight)
+			m := eventAuth[path+" "+key]
+			if m != nil {
+				if v, ok := m.auth["ApiKeyRequired"]; ok {
+					apiKey = truthy(v)
+				}
+			}
+			if sec, has := op["security"]; has {
+				// The document's own requirements stay; SAM adds the
+				// API key to them, as a requirement of its own.
+				if apiKey && !requiresAPIKey(sec) {
+					reqs, _ := clone(asList(sec)).([]any)
+					op["security"] = append(reqs, map[string]any{"api_key": []any{}})
+					schemes["api_key"] = apiKeyScheme()
+				}
 				continue
 			}
 			name := defaultAuth
 			if key == "options" && !preflight {
 				name = ""
 			}
-			apiKey := apiKeyDefault && (key != "options" || keyPreflight)
 			var scopes any
-			if m := eventAuth[path+" "+key]; m != nil {
+			if m != nil {
 				if a, ok := m.auth["Authorizer"].(string); ok {
 					name = a
-				}
-				if v, ok := m.auth["ApiKeyRequired"]; ok {
-					apiKey = truthy(v)
 				}
 				scopes = m.auth["AuthorizationScopes"]
 				if name == "AWS_IAM" {
@@ -659,7 +669,7 @@ func (t *transformer) restAuth(api *restAPI) error {
 			}
 			if apiKey {
 				requirement["api_key"] = []any{}
-				schemes["api_key"] = map[string]any{"type": "apiKey", "name": "x-api-key", "in": "header"}
+				schemes["api_key"] = apiKeyScheme()
 			}
 			if len(requirement) > 0 {
 				op["security"] = []any{requirement}
@@ -682,6 +692,23 @@ func (t *transformer) restAuth(api *restAPI) error {
 		api.body["securityDefinitions"] = mergeSchemes(existing, schemes)
 	}
 	return nil
+}
+
+// apiKeyScheme is the security scheme of API keys, which SAM names
+// api_key.
+func apiKeyScheme() map[string]any {
+	return map[string]any{"type": "apiKey", "name": "x-api-key", "in": "header"}
+}
+
+// requiresAPIKey reports whether an operation's security requirements
+// name SAM's api_key scheme.
+func requiresAPIKey(security any) bool {
+	for _, req := range asList(security) {
+		if _, ok := asMap(req)["api_key"]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeSchemes adds schemes to those a document defines.

@@ -507,6 +507,50 @@ Resources:
 	}
 }
 
+// TestAPIKeyWithDocumentSecurity: Auth.ApiKeyRequired puts the API key
+// on the operations of the template's own document too, those whose
+// security names an authorizer of the document keeping it, the key a
+// requirement of its own (as AWS's translator writes it; the serverless
+// samples' REST API relies on it), and the key is not added twice.
+func TestAPIKeyWithDocumentSecurity(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        ApiKeyRequired: true
+      DefinitionBody:
+        swagger: "2.0"
+        info: {title: own}
+        paths:
+          /locations:
+            get:
+              security:
+              - Custom: []
+            put:
+              security:
+              - Custom: []
+              - api_key: []
+            post: {}
+        securityDefinitions:
+          Custom:
+            type: apiKey
+            name: Authorization
+            in: header
+            x-amazon-apigateway-authtype: custom
+`))
+	body := r.props(t, "Api", tRestAPI)["Body"]
+	keyed := []any{map[string]any{"Custom": []any{}}, map[string]any{"api_key": []any{}}}
+	want(t, "get", get(body, "paths", "/locations", "get", "security"), keyed)
+	want(t, "put", get(body, "paths", "/locations", "put", "security"), keyed)
+	want(t, "post", get(body, "paths", "/locations", "post", "security"), []any{map[string]any{"api_key": []any{}}})
+	want(t, "scheme", get(body, "securityDefinitions", "api_key"), map[string]any{"type": "apiKey", "name": "x-api-key", "in": "header"})
+}
+
 // TestRestAPIDescription: a REST API's Description is the RestApi's
 // property, for a document SAM generates and one the template wrote,
 // and not put into the generated document (AWS's translator's output

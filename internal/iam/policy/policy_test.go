@@ -241,6 +241,7 @@ func TestWordedMessage(t *testing.T) {
 	const user, region, account = "arn:aws:iam::123456789012:user/bob", "eu-west-1", "123456789012"
 	for _, tc := range []struct{ action, resource, want string }{
 		{"s3:ListAllMyBuckets", "*", "s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action"},
+		{"s3:ListAllMyBuckets", "arn:aws:s3:::*", "s3:ListAllMyBuckets because no identity-based policy allows the s3:ListAllMyBuckets action"},
 		{"s3:GetObject", "arn:aws:s3:::b/k", `s3:GetObject on resource: "arn:aws:s3:::b/k" because no identity-based policy allows the s3:GetObject action`},
 		{"lambda:ListFunctions", "*", "lambda:ListFunctions on resource: * because no identity-based policy allows the lambda:ListFunctions action"},
 		{"lambda:InvokeFunction", "arn:aws:lambda:eu-west-1:123456789012:function:f",

@@ -20,6 +20,9 @@ type wording struct {
 	// quote puts the resource in double quotes (S3: on resource:
 	// "arn:aws:s3:::bucket/key").
 	quote bool
+	// unnamed are the actions whose denials name no resource, whatever
+	// resource they were decided on.
+	unnamed map[string]bool
 }
 
 // wordings is keyed by the action's service prefix. A service not here
@@ -36,9 +39,9 @@ var wordings = map[string]wording{
 	"ecs": {star: "*"},
 	// "kms:ListKeys on resource: *"
 	"kms": {star: "*"},
-	// "s3:ListAllMyBuckets because ..."; "s3:PutObject on resource:
-	// \"arn:aws:s3:::bucket/key\" because ..."
-	"s3": {quote: true},
+	// "s3:ListAllMyBuckets because ..." (decided on arn:aws:s3:::*);
+	// "s3:PutObject on resource: \"arn:aws:s3:::bucket/key\" because ..."
+	"s3": {quote: true, unnamed: map[string]bool{"s3:ListAllMyBuckets": true}},
 	// "dynamodb:ListTables on resource: arn:aws:dynamodb:R:A:table/*"
 	"dynamodb": {byAction: map[string]string{
 		"dynamodb:ListTables": "arn:aws:dynamodb:{region}:{account}:table/*"}},
@@ -97,6 +100,9 @@ func Worded(action, resource, region, account string) (string, string) {
 			resource = named
 		}
 		resource = strings.NewReplacer("{region}", region, "{account}", account).Replace(resource)
+	}
+	if w.unnamed[action] {
+		resource = ""
 	}
 	if w.quote && resource != "" && resource != "*" {
 		resource = `"` + resource + `"`
