@@ -1,7 +1,7 @@
 // virga's Node.js runtime for Lambda: a Runtime API client that loads the
-// function's handler (CommonJS or ES module; async, promise or callback)
-// and serves invocations, the way AWS's Node.js runtime does. Node's
-// standard library only.
+// function's handler (CommonJS or ES module; async, promise, or callback
+// up to Node.js 22) and serves invocations, the way AWS's Node.js runtime
+// does. Node's standard library only.
 //
 // Usage: node bootstrap.mjs
 
@@ -339,7 +339,22 @@ async function loadHandler(appRoot, fullHandler) {
   if (typeof fn !== 'function') {
     throw new Fault('Runtime.HandlerNotFound', `${fullHandler} is undefined or not exported`);
   }
+  if (fn.length >= 3 && fn[STREAMING] !== 'response' && callbackHandlersRemoved()) {
+    throw new Fault('Runtime.CallbackHandlerDeprecated', CALLBACK_HANDLER_REMOVED);
+  }
   return fn;
+}
+
+// From Node.js 24 on, Lambda's runtime refuses at init a handler that
+// declares a third parameter (the callback), unless it streams its
+// response; earlier Node.js runtimes still call it.
+const CALLBACK_HANDLER_REMOVED = 'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. ' +
+  'You need to modify this function to use a supported handler signature to use Node.js 24 or later. ' +
+  'For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
+
+function callbackHandlersRemoved() {
+  const m = /^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV || '');
+  return m !== null && Number(m[1]) >= 24;
 }
 
 function makeContext(headers) {
