@@ -320,15 +320,24 @@ func requestPrefix(inv *Invocation) string {
 	return "RequestId: " + inv.RequestID + " "
 }
 
-// exitError words a runtime's exit as AWS does.
+// exitError words a runtime's exit as AWS does: a runtime that exits
+// with status 0 (Python's sys.exit(), Node's process.exit()) gave no
+// reason.
 func (e *environment) exitError(inv *Invocation) (typ, msg string) {
 	ex := e.proc.Exit()
 	msg = requestPrefix(inv) + "Error: Runtime exited with error: " + ex.Status
 	if ex.OOM {
 		return typeOutOfMemory, msg
 	}
+	if ex.Code == 0 {
+		msg = requestPrefix(inv) + "Error: " + exitedWithoutReason
+	}
 	return typeExitError, msg
 }
+
+// exitedWithoutReason is AWS's error for a runtime that ended without
+// an error status, before it answered.
+const exitedWithoutReason = "Runtime exited without providing a reason"
 
 func timeoutDoc(msg string) []byte {
 	b, _ := json.Marshal(struct {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/virga/virga/internal/functions/runtimeapi"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // buildDir holds what the tests build once: the Go test function.
@@ -375,6 +376,29 @@ func TestGoFunctionErrors(t *testing.T) {
 	res = invoke(t, m, s, `{"n":2}`)
 	if string(res.Payload) != `{"n":2}` || res.InitDuration == 0 {
 		t.Fatalf("after exit: %s, init %v", res.Payload, res.InitDuration)
+	}
+}
+
+// TestRuntimeExitWithoutReason: a runtime that exits with status 0,
+// during init or mid-invocation, fails the invocation with AWS's
+// Runtime.ExitError "Runtime exited without providing a reason", not
+// "exit status 0".
+func TestRuntimeExitWithoutReason(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "python3")
+	m := newPools(t, nil)
+	for _, s := range []*Spec{
+		spec(t, "provided.al2023", "x", map[string]string{"bootstrap": "#!/bin/sh\nexit 0\n"}),
+		spec(t, "python3.12", "app.handler", map[string]string{"app.py": "import sys\ndef handler(event, context):\n    sys.exit(0)\n"}),
+	} {
+		res := invoke(t, m, s, `{}`)
+		typ, msg := errorOf(t, res)
+		if typ != "Runtime.ExitError" || !strings.HasPrefix(msg, "RequestId: ") || !strings.HasSuffix(msg, " Error: Runtime exited without providing a reason") {
+			t.Errorf("%s: %s %q", s.Runtime, typ, msg)
+		}
+		if !strings.Contains(string(res.LogTail), "Error: Runtime exited without providing a reason\nRuntime.ExitError\n") {
+			t.Errorf("%s: tail %s", s.Runtime, res.LogTail)
+		}
 	}
 }
 
