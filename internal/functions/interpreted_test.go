@@ -211,7 +211,9 @@ func TestNodeRuntime(t *testing.T) {
 // TestNodeCallbackHandlersRemoved: from nodejs24.x on, a handler that
 // declares the callback parameter fails at init with
 // Runtime.CallbackHandlerDeprecated, as AWS's runtime refuses it; async
-// handlers and streaming ones (whose third parameter is the context) run.
+// handlers and streaming ones (whose third parameter is the context) run,
+// and what a plain function returns is the result (before 24, the
+// runtime waited for a callback and answered null).
 func TestNodeCallbackHandlersRemoved(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "node")
@@ -221,6 +223,10 @@ func TestNodeCallbackHandlersRemoved(t *testing.T) {
 		"stream.js": `exports.handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
   responseStream.write('streamed'); responseStream.end();
 });`,
+		"plain.js": `exports.handler = (event, context) => ({ plain: typeof context.done });`,
+	}
+	if res := invoke(t, m, spec(t, "nodejs22.x", "plain.handler", files), `{}`); string(res.Payload) != "null" {
+		t.Errorf("nodejs22.x plain.handler: %s", res.Payload)
 	}
 	for _, rt := range []string{"nodejs24.x", "nodejs26.x"} {
 		for _, c := range []struct{ handler, typ, payload string }{
@@ -229,6 +235,7 @@ func TestNodeCallbackHandlersRemoved(t *testing.T) {
 			{"index.nested.deeper.fn", "", `"nested"`},
 			{"index.idle", "", `null`},
 			{"stream.handler", "", `streamed`},
+			{"plain.handler", "", `{"plain":"undefined"}`},
 		} {
 			s := spec(t, rt, c.handler, files)
 			res := invoke(t, m, s, `{}`)

@@ -339,23 +339,25 @@ async function loadHandler(appRoot, fullHandler) {
   if (typeof fn !== 'function') {
     throw new Fault('Runtime.HandlerNotFound', `${fullHandler} is undefined or not exported`);
   }
-  if (fn.length >= 3 && fn[STREAMING] !== 'response' && callbackHandlersRemoved()) {
+  if (fn.length >= 3 && fn[STREAMING] !== 'response' && !CALLBACKS) {
     throw new Fault('Runtime.CallbackHandlerDeprecated', CALLBACK_HANDLER_REMOVED);
   }
   return fn;
 }
 
-// From Node.js 24 on, Lambda's runtime refuses at init a handler that
-// declares a third parameter (the callback), unless it streams its
-// response; earlier Node.js runtimes still call it.
+// CALLBACKS is false from Node.js 24 on, where Lambda's runtime dropped
+// callback-based handlers: it refuses at init a handler that declares a
+// third parameter (the callback) unless it streams its response, and
+// takes what a handler returns (or its promise settles with) as the
+// result, with no callback and no context.done, succeed or fail.
+const CALLBACKS = (() => {
+  const m = /^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV || '');
+  return m === null || Number(m[1]) < 24;
+})();
+
 const CALLBACK_HANDLER_REMOVED = 'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. ' +
   'You need to modify this function to use a supported handler signature to use Node.js 24 or later. ' +
   'For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
-
-function callbackHandlersRemoved() {
-  const m = /^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV || '');
-  return m !== null && Number(m[1]) >= 24;
-}
 
 function makeContext(headers) {
   const deadline = Number(headers['lambda-runtime-deadline-ms'] || 0);
@@ -384,8 +386,10 @@ function makeContext(headers) {
 
 // invoke runs the handler: a returned promise settles the invocation; a
 // callback settles it when called; a handler that does neither ends with
-// null once the event loop is empty.
+// null once the event loop is empty. Without callbacks (Node.js 24 on),
+// the handler's value is the result.
 function invoke(fn, event, context) {
+  if (!CALLBACKS) return (async () => fn(event, context))();
   return new Promise((resolve, reject) => {
     let settled = false;
     const onIdle = () => callback(null, null);
