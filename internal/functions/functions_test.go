@@ -236,6 +236,9 @@ func TestGoEchoColdThenWarm(t *testing.T) {
 	if strings.Index(tail, "init: starting") > strings.Index(tail, "START") {
 		t.Errorf("init output after START:\n%s", tail)
 	}
+	if strings.Contains(tail, "INIT_START") {
+		t.Errorf("the INIT_START line is in the tail:\n%s", tail)
+	}
 	// A cold start's Billed Duration counts its init, as Lambda's has
 	// since August 2025.
 	var billed int64
@@ -257,9 +260,12 @@ func TestGoEchoColdThenWarm(t *testing.T) {
 	if live, idle := p.size(); live != 1 || idle != 1 {
 		t.Fatalf("pool: %d live, %d idle", live, idle)
 	}
+	// The stream starts with the INIT_START line naming the runtime
+	// version, then the init's output, then the START line.
 	events := s.Logs.(*memSink).waitFor(t, "REPORT")
-	if !strings.HasPrefix(events[0], "init: starting") || !strings.HasPrefix(events[1], "START RequestId: ") {
-		t.Errorf("stream starts %q", events[:2])
+	initStart := "INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: " + RuntimeVersionARN(s.Region, s.Runtime) + "\n"
+	if len(events) < 3 || events[0] != initStart || !strings.HasPrefix(events[1], "init: starting") || !strings.HasPrefix(events[2], "START RequestId: ") {
+		t.Errorf("stream starts %q", events[:min(3, len(events))])
 	}
 }
 
@@ -917,6 +923,18 @@ func TestMissingInterpreterMessage(t *testing.T) {
 		var re *RuntimeError
 		if err := m.CheckRuntime(runtime); !errors.As(err, &re) || re.Type != TypeInvalidRuntime || re.Reason != RuntimeHostLacks || re.Message != want {
 			t.Errorf("%s: %v\nwant %s", runtime, err, want)
+		}
+	}
+}
+
+func TestRuntimeVersionName(t *testing.T) {
+	t.Parallel()
+	for id, want := range map[string]string{
+		"python3.12": "python:3.12.v1", "nodejs20.x": "nodejs:20.v1", "provided.al2023": "provided:al2023.v1",
+		"provided": "provided.v1", "go1.x": "go:1.v1", "java8.al2": "java:8.al2.v1", "ruby3.3": "ruby:3.3.v1",
+	} {
+		if got := runtimeVersionName(id); got != want {
+			t.Errorf("runtimeVersionName(%q) = %q, want %q", id, got, want)
 		}
 	}
 }

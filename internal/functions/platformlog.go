@@ -24,13 +24,24 @@ const (
 	phaseInit       = "init"
 )
 
-// logInitStart marks the start of the environment's init (JSON only).
+// logInitStart marks the start of the environment's init: the
+// INIT_START line naming the runtime version, which Lambda writes to the
+// log stream but not to an invocation's tail ("Identifying runtime
+// version changes"), or the platform.initStart record. A container image
+// has no managed runtime to name.
 func (e *environment) logInitStart(at time.Time) {
+	var version, arn string
+	if spec := &e.pool.spec; spec.Image == nil && spec.Runtime != "" {
+		version, arn = runtimeVersionName(spec.Runtime), RuntimeVersionARN(spec.Region, spec.Runtime)
+	}
 	if !e.out.cfg.json {
+		if version != "" {
+			e.out.streamOnly(at, "INIT_START Runtime Version: "+version+"\tRuntime Version ARN: "+arn)
+		}
 		return
 	}
 	e.out.event(at, levelDebug, "platform.initStart", initStartRecord{
-		InitializationType: e.initType, Phase: phaseInit,
+		InitializationType: e.initType, Phase: phaseInit, RuntimeVersion: version, RuntimeVersionArn: arn,
 		FunctionName: e.pool.spec.FunctionName, FunctionVersion: e.pool.version,
 	})
 }
