@@ -378,7 +378,7 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 	if e.proc != nil {
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
-	e.report(now, inv, res, status, errorType)
+	e.report(now, inv, res, status, errorType, false)
 	res.LogTail = e.out.end()
 	if e.proc == nil {
 		e.discard()
@@ -583,7 +583,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 		errorType = "" // REPORT says "Status: timeout" without a type
 	}
 	res.MaxMemoryUsedMB = e.maxMemoryMB()
-	e.report(end, inv, res, status, errorType)
+	e.report(end, inv, res, status, errorType, logLine != "")
 	res.LogTail = e.out.end()
 	return res, state
 }

@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -405,6 +407,12 @@ func TestRuntimeExitWithoutReason(t *testing.T) {
 		if !strings.Contains(string(res.LogTail), "Error: Runtime exited without providing a reason\nRuntime.ExitError\n") {
 			t.Errorf("%s: tail %s", s.Runtime, res.LogTail)
 		}
+		// A crash mid-invocation (Python's) ends the REPORT line with the
+		// status; a crash during init (the shell's) is INIT_REPORT's.
+		crashed := strings.HasSuffix(string(res.LogTail), "\tStatus: error\tError Type: Runtime.ExitError\n")
+		if crashed != (s.Runtime == "python3.12") {
+			t.Errorf("%s: REPORT in %s", s.Runtime, res.LogTail)
+		}
 	}
 }
 
@@ -421,6 +429,13 @@ func TestInitFailures(t *testing.T) {
 	}
 	if res.InitDuration <= 0 || !strings.Contains(string(res.LogTail), "init: giving up") {
 		t.Errorf("init exit: init %v, tail %s", res.InitDuration, res.LogTail)
+	}
+	// The failed init has its INIT_REPORT line in the stream; the REPORT
+	// line has no status of its own.
+	events := s.Logs.(*memSink).waitFor(t, "REPORT")
+	initReport := regexp.MustCompile(`^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError\n$`)
+	if !slices.ContainsFunc(events, initReport.MatchString) || strings.Contains(events[len(events)-1], "Status:") {
+		t.Errorf("init exit stream: %q", events)
 	}
 
 	for _, c := range []struct {
@@ -501,6 +516,10 @@ func TestTimeoutThenHealthy(t *testing.T) {
 	}
 	if !strings.Contains(string(res.LogTail), "Task timed out after 1.00 seconds") {
 		t.Errorf("tail: %s", res.LogTail)
+	}
+	// Lambda's REPORT line of a timed-out invocation ends with its status.
+	if !regexp.MustCompile(`\tMax Memory Used: \d+ MB\tStatus: timeout\n$`).Match(res.LogTail) {
+		t.Errorf("timeout REPORT: %s", res.LogTail)
 	}
 	// The killed environment's peak memory is reported, not 0 MB.
 	if res.MaxMemoryUsedMB <= 0 || strings.Contains(string(res.LogTail), "Max Memory Used: 0 MB") {
