@@ -348,15 +348,24 @@ func requestPrefix(inv *Invocation) string {
 	return "RequestId: " + inv.RequestID + " "
 }
 
-// exitError words a runtime's exit as AWS does.
+// exitError words a runtime's exit as AWS does: a runtime that exits
+// with status 0 (Python's sys.exit(), Node's process.exit()) gave no
+// reason.
 func (e *environment) exitError(inv *Invocation) (typ, msg string) {
 	ex := e.runtimeExit()
 	msg = requestPrefix(inv) + "Error: Runtime exited with error: " + ex.Status
 	if ex.OOM {
 		return typeOutOfMemory, msg
 	}
+	if ex.Code == 0 {
+		msg = requestPrefix(inv) + "Error: " + exitedWithoutReason
+	}
 	return typeExitError, msg
 }
+
+// exitedWithoutReason is AWS's error for a runtime that ended without
+// an error status, before it answered.
+const exitedWithoutReason = "Runtime exited without providing a reason"
 
 func timeoutDoc(msg string) []byte {
 	b, _ := json.Marshal(struct {
@@ -398,7 +407,7 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
 	e.logRuntimeDone(now, inv, res, status, errorType, nil)
-	e.report(now, inv, res, status, errorType)
+	e.report(now, inv, res, status, errorType, false)
 	res.LogTail = e.out.end()
 	if e.proc == nil {
 		e.discard()
@@ -610,7 +619,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 		errorType = "" // REPORT says "Status: timeout" without a type
 	}
 	res.MaxMemoryUsedMB = e.maxMemoryMB()
-	e.report(end, inv, res, status, errorType)
+	e.report(end, inv, res, status, errorType, logLine != "")
 	res.LogTail = e.out.end()
 	return res, state
 }

@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +26,7 @@ import (
 
 	"github.com/virga/virga/internal/functions/runtimeapi"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/testenv"
 )
 
 // buildDir holds what the tests build once: the Go test function.
@@ -235,6 +238,9 @@ func TestGoEchoColdThenWarm(t *testing.T) {
 	if strings.Index(tail, "init: starting") > strings.Index(tail, "START") {
 		t.Errorf("init output after START:\n%s", tail)
 	}
+	if strings.Contains(tail, "INIT_START") {
+		t.Errorf("the INIT_START line is in the tail:\n%s", tail)
+	}
 	// A cold start's Billed Duration counts its init, as Lambda's has
 	// since August 2025.
 	var billed int64
@@ -256,9 +262,12 @@ func TestGoEchoColdThenWarm(t *testing.T) {
 	if live, idle := p.size(); live != 1 || idle != 1 {
 		t.Fatalf("pool: %d live, %d idle", live, idle)
 	}
+	// The stream starts with the INIT_START line naming the runtime
+	// version, then the init's output, then the START line.
 	events := s.Logs.(*memSink).waitFor(t, "REPORT")
-	if !strings.HasPrefix(events[0], "init: starting") || !strings.HasPrefix(events[1], "START RequestId: ") {
-		t.Errorf("stream starts %q", events[:2])
+	initStart := "INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: " + RuntimeVersionARN(s.Region, s.Runtime) + "\n"
+	if len(events) < 3 || events[0] != initStart || !strings.HasPrefix(events[1], "init: starting") || !strings.HasPrefix(events[2], "START RequestId: ") {
+		t.Errorf("stream starts %q", events[:min(3, len(events))])
 	}
 }
 
@@ -378,6 +387,35 @@ func TestGoFunctionErrors(t *testing.T) {
 	}
 }
 
+// TestRuntimeExitWithoutReason: a runtime that exits with status 0,
+// during init or mid-invocation, fails the invocation with AWS's
+// Runtime.ExitError "Runtime exited without providing a reason", not
+// "exit status 0".
+func TestRuntimeExitWithoutReason(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "python3")
+	m := newPools(t, nil)
+	for _, s := range []*Spec{
+		spec(t, "provided.al2023", "x", map[string]string{"bootstrap": "#!/bin/sh\nexit 0\n"}),
+		spec(t, "python3.12", "app.handler", map[string]string{"app.py": "import sys\ndef handler(event, context):\n    sys.exit(0)\n"}),
+	} {
+		res := invoke(t, m, s, `{}`)
+		typ, msg := errorOf(t, res)
+		if typ != "Runtime.ExitError" || !strings.HasPrefix(msg, "RequestId: ") || !strings.HasSuffix(msg, " Error: Runtime exited without providing a reason") {
+			t.Errorf("%s: %s %q", s.Runtime, typ, msg)
+		}
+		if !strings.Contains(string(res.LogTail), "Error: Runtime exited without providing a reason\nRuntime.ExitError\n") {
+			t.Errorf("%s: tail %s", s.Runtime, res.LogTail)
+		}
+		// A crash mid-invocation (Python's) ends the REPORT line with the
+		// status; a crash during init (the shell's) is INIT_REPORT's.
+		crashed := strings.HasSuffix(string(res.LogTail), "\tStatus: error\tError Type: Runtime.ExitError\n")
+		if crashed != (s.Runtime == "python3.12") {
+			t.Errorf("%s: REPORT in %s", s.Runtime, res.LogTail)
+		}
+	}
+}
+
 func TestInitFailures(t *testing.T) {
 	t.Parallel()
 	m := newPools(t, nil)
@@ -391,6 +429,13 @@ func TestInitFailures(t *testing.T) {
 	}
 	if res.InitDuration <= 0 || !strings.Contains(string(res.LogTail), "init: giving up") {
 		t.Errorf("init exit: init %v, tail %s", res.InitDuration, res.LogTail)
+	}
+	// The failed init has its INIT_REPORT line in the stream; the REPORT
+	// line has no status of its own.
+	events := s.Logs.(*memSink).waitFor(t, "REPORT")
+	initReport := regexp.MustCompile(`^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError\n$`)
+	if !slices.ContainsFunc(events, initReport.MatchString) || strings.Contains(events[len(events)-1], "Status:") {
+		t.Errorf("init exit stream: %q", events)
 	}
 
 	for _, c := range []struct {
@@ -471,6 +516,10 @@ func TestTimeoutThenHealthy(t *testing.T) {
 	}
 	if !strings.Contains(string(res.LogTail), "Task timed out after 1.00 seconds") {
 		t.Errorf("tail: %s", res.LogTail)
+	}
+	// Lambda's REPORT line of a timed-out invocation ends with its status.
+	if !regexp.MustCompile(`\tMax Memory Used: \d+ MB\tStatus: timeout\n$`).Match(res.LogTail) {
+		t.Errorf("timeout REPORT: %s", res.LogTail)
 	}
 	// The killed environment's peak memory is reported, not 0 MB.
 	if res.MaxMemoryUsedMB <= 0 || strings.Contains(string(res.LogTail), "Max Memory Used: 0 MB") {
@@ -893,6 +942,18 @@ func TestMissingInterpreterMessage(t *testing.T) {
 		var re *RuntimeError
 		if err := m.CheckRuntime(runtime); !errors.As(err, &re) || re.Type != TypeInvalidRuntime || re.Reason != RuntimeHostLacks || re.Message != want {
 			t.Errorf("%s: %v\nwant %s", runtime, err, want)
+		}
+	}
+}
+
+func TestRuntimeVersionName(t *testing.T) {
+	t.Parallel()
+	for id, want := range map[string]string{
+		"python3.12": "python:3.12.v1", "nodejs20.x": "nodejs:20.v1", "provided.al2023": "provided:al2023.v1",
+		"provided": "provided.v1", "go1.x": "go:1.v1", "java8.al2": "java:8.al2.v1", "ruby3.3": "ruby:3.3.v1",
+	} {
+		if got := runtimeVersionName(id); got != want {
+			t.Errorf("runtimeVersionName(%q) = %q, want %q", id, got, want)
 		}
 	}
 }

@@ -208,6 +208,52 @@ func TestNodeRuntime(t *testing.T) {
 	}
 }
 
+// TestNodeCallbackHandlersRemoved: from nodejs24.x on, a handler that
+// declares the callback parameter fails at init with
+// Runtime.CallbackHandlerDeprecated, as AWS's runtime refuses it; async
+// handlers and streaming ones (whose third parameter is the context) run,
+// and what a plain function returns is the result (before 24, the
+// runtime waited for a callback and answered null).
+func TestNodeCallbackHandlersRemoved(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "node")
+	m := newPools(t, nil)
+	files := map[string]string{
+		"index.js": nodeCommonJS,
+		"stream.js": `exports.handler = awslambda.streamifyResponse(async (event, responseStream, context) => {
+  responseStream.write('streamed'); responseStream.end();
+});`,
+		"plain.js": `exports.handler = (event, context) => ({ plain: typeof context.done });`,
+	}
+	if res := invoke(t, m, spec(t, "nodejs22.x", "plain.handler", files), `{}`); string(res.Payload) != "null" {
+		t.Errorf("nodejs22.x plain.handler: %s", res.Payload)
+	}
+	for _, rt := range []string{"nodejs24.x", "nodejs26.x"} {
+		for _, c := range []struct{ handler, typ, payload string }{
+			{"index.handler", "Runtime.CallbackHandlerDeprecated", ""},
+			{"index.callbackError", "Runtime.CallbackHandlerDeprecated", ""},
+			{"index.nested.deeper.fn", "", `"nested"`},
+			{"index.idle", "", `null`},
+			{"stream.handler", "", `streamed`},
+			{"plain.handler", "", `{"plain":"undefined"}`},
+		} {
+			s := spec(t, rt, c.handler, files)
+			res := invoke(t, m, s, `{}`)
+			if c.typ == "" {
+				if res.FunctionError != "" || string(res.Payload) != c.payload {
+					t.Errorf("%s %s: %q %s", rt, c.handler, res.FunctionError, res.Payload)
+				}
+				continue
+			}
+			var doc struct{ ErrorType, ErrorMessage string }
+			if err := json.Unmarshal(res.Payload, &doc); err != nil || res.FunctionError != "Unhandled" ||
+				doc.ErrorType != c.typ || !strings.HasPrefix(doc.ErrorMessage, "ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24.") {
+				t.Errorf("%s %s: %q %s", rt, c.handler, res.FunctionError, res.Payload)
+			}
+		}
+	}
+}
+
 // A stand-in for version 2 of the AWS SDK for JavaScript with its shape:
 // lib/core.js makes the AWS object and a first configuration, and
 // lib/node_loader.js replaces that configuration, as the real package does

@@ -122,6 +122,8 @@ const (
 type initStartRecord struct {
 	InitializationType string `json:"initializationType"`
 	Phase              string `json:"phase"`
+	RuntimeVersion     string `json:"runtimeVersion,omitempty"`
+	RuntimeVersionArn  string `json:"runtimeVersionArn,omitempty"`
 	FunctionName       string `json:"functionName"`
 	FunctionVersion    string `json:"functionVersion"`
 }

@@ -379,7 +379,7 @@ func (m *Pools) Invoke(ctx context.Context, spec *Spec, inv *Invocation) (*Resul
 		if attempt >= 2 {
 			// Environment after environment ended before its runtime took
 			// the invocation.
-			msg := "RequestId: " + inv.RequestID + " Error: Runtime exited without providing a reason"
+			msg := requestPrefix(inv) + "Error: " + exitedWithoutReason
 			res := &Result{FunctionError: "Unhandled", ErrorType: typeExitError, Payload: errorDoc(typeExitError, msg)}
 			p.stats.done(res)
 			return res, nil

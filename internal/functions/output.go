@@ -196,6 +196,14 @@ func (o *output) platform(at time.Time, line string) {
 	o.logs.push(at, line+"\n")
 }
 
+// streamOnly writes a line of Lambda's own to the log stream and not to
+// the tail: the INIT_START line.
+func (o *output) streamOnly(at time.Time, line string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.logs.push(at, line+"\n")
+}
+
 // event writes a JSON system log record, when the system log level lets
 // it through.
 func (o *output) event(at time.Time, level logLevel, typ string, record any) {

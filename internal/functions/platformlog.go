@@ -2,6 +2,7 @@ package functions
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -41,21 +42,38 @@ func (e *environment) platformRecords() bool {
 	return e.out.cfg.json || e.out.tel.Load() != nil
 }
 
-// logInitStart marks the start of the environment's init (JSON and
-// telemetry only).
+// logInitStart marks the start of the environment's init: in text, the
+// INIT_START line naming the runtime version, which Lambda writes to the
+// log stream but not to an invocation's tail ("Identifying runtime
+// version changes"); the platform.initStart record for JSON and
+// telemetry. A container image has no managed runtime to name.
 func (e *environment) logInitStart(at time.Time) {
+	var version, arn string
+	if spec := &e.pool.spec; spec.Image == nil && spec.Runtime != "" {
+		version, arn = runtimeVersionName(spec.Runtime), RuntimeVersionARN(spec.Region, spec.Runtime)
+	}
+	if !e.out.cfg.json && version != "" {
+		e.out.streamOnly(at, "INIT_START Runtime Version: "+version+"\tRuntime Version ARN: "+arn)
+	}
 	if !e.platformRecords() {
 		return
 	}
 	e.platformEvent(at, levelDebug, "platform.initStart", initStartRecord{
-		InitializationType: e.initType, Phase: phaseInit,
+		InitializationType: e.initType, Phase: phaseInit, RuntimeVersion: version, RuntimeVersionArn: arn,
 		FunctionName: e.pool.spec.FunctionName, FunctionVersion: e.pool.version,
 	})
 }
 
-// logInitDone reports the end of the init, which took d (JSON and
-// telemetry only). The init's telemetry backlog ends with it.
+// logInitDone reports the end of the init, which took d: in text, an
+// INIT_REPORT line when the init failed (a successful one shows as the
+// REPORT line's Init Duration), as Lambda writes
+// "INIT_REPORT Init Duration: 154.03 ms<TAB>Phase: init<TAB>Status: error<TAB>Error Type: Runtime.ExitError";
+// for JSON and telemetry, the records. The init's telemetry backlog
+// ends with it.
 func (e *environment) logInitDone(at time.Time, d time.Duration, status, errorType string) {
+	if !e.out.cfg.json && status != statusSuccess {
+		e.out.platform(at, "INIT_REPORT Init Duration: "+msText(d)+"\tPhase: "+phaseInit+statusText(status, errorType))
+	}
 	if !e.platformRecords() {
 		return
 	}
@@ -119,9 +137,29 @@ func (e *environment) logRuntimeDone(at time.Time, inv *Invocation, res *Result,
 	})
 }
 
+// statusText is the "<TAB>Status: ..." an INIT_REPORT or REPORT line of
+// a failed phase ends with: "timeout", or "error" and the error type.
+func statusText(status, errorType string) string {
+	t := "\tStatus: " + status
+	if errorType != "" {
+		t += "\tError Type: " + errorType
+	}
+	return t
+}
+
+// msText is a duration as Lambda's text lines give it: "1503.25 ms".
+func msText(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
+}
+
 // report writes an invocation's END and REPORT lines, or its
-// platform.report record.
-func (e *environment) report(at time.Time, inv *Invocation, res *Result, status, errorType string) {
+// platform.report record. fault is whether Lambda itself ended the
+// invocation (the runtime crashed, or it timed out): its REPORT line
+// then ends with the status, "Status: timeout" or
+// "Status: error<TAB>Error Type: Runtime.OutOfMemory"; an error the
+// function reported, or an init that failed (INIT_REPORT says so), does
+// not.
+func (e *environment) report(at time.Time, inv *Invocation, res *Result, status, errorType string, fault bool) {
 	memory := orInt(e.pool.spec.MemoryMB, 128)
 	if e.platformRecords() {
 		m := reportMetrics{
@@ -144,12 +182,15 @@ func (e *environment) report(at time.Time, inv *Invocation, res *Result, status,
 	}
 	e.out.platform(at, "END RequestId: "+inv.RequestID)
 	line := "REPORT RequestId: " + inv.RequestID +
-		"\tDuration: " + strconv.FormatFloat(float64(res.Duration.Microseconds())/1000, 'f', 2, 64) + " ms" +
+		"\tDuration: " + msText(res.Duration) +
 		"\tBilled Duration: " + strconv.FormatInt(billedMS(res), 10) + " ms" +
 		"\tMemory Size: " + strconv.Itoa(memory) + " MB" +
 		"\tMax Memory Used: " + strconv.Itoa(res.MaxMemoryUsedMB) + " MB\t"
 	if res.InitDuration > 0 {
-		line += "Init Duration: " + strconv.FormatFloat(float64(res.InitDuration.Microseconds())/1000, 'f', 2, 64) + " ms\t"
+		line += "Init Duration: " + msText(res.InitDuration) + "\t"
+	}
+	if fault && status != statusSuccess {
+		line = strings.TrimSuffix(line, "\t") + statusText(status, errorType)
 	}
 	e.out.platform(at, line)
 }

@@ -52,10 +52,10 @@ func TestProvisionedEnvironments(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitProvisioned(t, m, s, 2)
-	// The init ran ahead, without an invocation: its output is in the
-	// stream, with no START before it.
+	// The init ran ahead, without an invocation: its INIT_START line and
+	// output are in the stream, with no START.
 	events := s.Logs.(*memSink).waitFor(t, "init: starting")
-	if len(events) != 1 {
+	if len(events) != 2 || !strings.HasPrefix(events[0], "INIT_START Runtime Version: ") {
 		t.Errorf("provisioned stream before any invocation: %q", events)
 	}
 

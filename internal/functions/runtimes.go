@@ -2,7 +2,9 @@ package functions
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"debug/elf"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -110,6 +112,31 @@ var retiredRuntimes = map[string]string{
 	"ruby2.5":        "ruby3.3",
 	"ruby2.7":        "ruby3.3",
 	"java8":          "java21",
+}
+
+// RuntimeVersionARN is the ARN of the runtime version a function on the
+// managed runtime runs in region, as RuntimeVersionConfig and the
+// INIT_START line report it: arn:aws:lambda:REGION::runtime:<64 hex
+// digits> naming the runtime's build. virga has one build of each
+// runtime, named by a hash of the runtime's identifier, so that a
+// function moved to another runtime reports another version and one left
+// alone keeps its own.
+func RuntimeVersionARN(region, runtime string) string {
+	sum := sha256.Sum256([]byte("virga runtime " + runtime))
+	return "arn:aws:lambda:" + region + "::runtime:" + hex.EncodeToString(sum[:])
+}
+
+// runtimeVersionName is the runtime version an INIT_START line names, in
+// Lambda's form FAMILY:VERSION.vBUILD ("python:3.12.v1", "nodejs:20.v1",
+// "provided:al2023.v1", "java:8.al2.v1"); virga's one build of each
+// runtime is v1.
+func runtimeVersionName(id string) string {
+	i := strings.IndexFunc(id, func(r rune) bool { return r == '.' || r >= '0' && r <= '9' })
+	if i < 0 {
+		return id + ".v1" // provided
+	}
+	family, version := id[:i], strings.TrimSuffix(strings.TrimPrefix(id[i:], "."), ".x")
+	return family + ":" + version + ".v1"
 }
 
 // Successor is the runtime Lambda recommends instead of a retired one,

@@ -1,8 +1,6 @@
 package lambda
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 
 	"github.com/virga/virga/internal/functions"
@@ -45,12 +43,8 @@ func (s *Service) checkHostRuntime(r *Runtime) error {
 func Successor(runtime string) (string, bool) { return functions.Successor(runtime) }
 
 // runtimeVersionARN is the RuntimeVersionConfig.RuntimeVersionArn Lambda
-// reports for a function on a managed runtime:
-// arn:aws:lambda:REGION::runtime:<64 hex digits> naming the runtime's
-// build. virga has one build of each runtime, named by a hash of the
-// runtime's identifier, so that a function moved to another runtime
-// reports another version and one left alone keeps its own.
+// reports for a function on a managed runtime, the one its log's
+// INIT_START lines name (functions.RuntimeVersionARN).
 func (s *Service) runtimeVersionARN(r Runtime) string {
-	sum := sha256.Sum256([]byte("virga runtime " + string(r)))
-	return "arn:aws:lambda:" + s.region + "::runtime:" + hex.EncodeToString(sum[:])
+	return functions.RuntimeVersionARN(s.region, string(r))
 }

@@ -95,8 +95,8 @@
 // StartLiveTail, data protection, exports, deliveries. Query
 // definitions' queryLanguage, parameters and clientToken are not in the
 // model virga is generated from, so they are ignored.
-// Metric filters: the quota of regular expressions (two per pattern,
-// five per group) is not enforced; a filter is never disabled for
+// Metric filters: the quota of five patterns with regular expressions
+// per group is not enforced (two per pattern is, for every pattern); a filter is never disabled for
 // producing too many dimension values; emitSystemFieldDimensions and
 // fieldSelectionCriteria are not modelled; applyOnTransformedLogs is
 // stored and shown only.

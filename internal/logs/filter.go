@@ -24,9 +24,15 @@ import (
 // Matching is case-sensitive. An empty pattern matches every event.
 // Regular expressions (%...%) and space-delimited patterns ([ip, user,
 // ...]) are in filter_delimited.go. A JSON pattern compares a string
-// field with a regular expression as { $.message = %refused|timed out% };
-// regular expressions inside space-delimited patterns are not supported
-// yet and are reported as invalid.
+// field with a regular expression as { $.message = %refused|timed out% },
+// a space-delimited one a field as [ip=%^10\.%, ...].
+
+// maxPatternRegexes is how many regular expressions one JSON or
+// space-delimited pattern may hold: "There is a limit of 2 regex for each
+// filter pattern when creating a delimited or JSON filter pattern".
+const maxPatternRegexes = 2
+
+var errTooManyRegexes = fmt.Errorf("more than %d regular expressions in one pattern", maxPatternRegexes)
 
 // FilterPattern is a parsed filter pattern.
 type FilterPattern struct {
@@ -48,6 +54,15 @@ func ParseFilterPattern(s string) (*FilterPattern, error) {
 			return nil, errors.New("unterminated JSON pattern")
 		}
 		jp := &jsonParser{toks: tokenizeJSONPattern(s[1 : len(s)-1])}
+		regexes := 0
+		for _, t := range jp.toks {
+			if strings.HasPrefix(t, "%") {
+				regexes++
+			}
+		}
+		if regexes > maxPatternRegexes {
+			return nil, errTooManyRegexes
+		}
 		e, err := jp.or()
 		if err != nil {
 			return nil, err
@@ -58,12 +73,12 @@ func ParseFilterPattern(s string) (*FilterPattern, error) {
 		p.json = e
 		return p, nil
 	case strings.HasPrefix(s, "["):
-		if strings.Contains(s, "%") {
-			return nil, errors.New("regular expressions in space-delimited patterns are not supported")
-		}
 		d, err := parseDelimitedPattern(s)
 		if err != nil {
 			return nil, err
+		}
+		if d.regexes() > maxPatternRegexes {
+			return nil, errTooManyRegexes
 		}
 		p.delimited = d
 		return p, nil
@@ -432,14 +447,9 @@ func (p *jsonParser) primary() (jsonExpr, error) {
 	}
 	c := jsonCmp{path: segs, op: op, value: v}
 	if v[0] == '%' {
-		if op != "=" && op != "!=" || len(v) < 2 || v[len(v)-1] != '%' {
-			return nil, errors.New("a regular expression needs = or != and a closing %")
-		}
-		re, err := parseRegexPattern(v)
-		if err != nil {
+		if c.re, err = parseRegexOperand(op, v); err != nil {
 			return nil, err
 		}
-		c.re = re
 		return c, nil
 	}
 	if len(v) >= 2 && v[0] == '"' {

@@ -19,8 +19,9 @@ import (
 //	                           [bracketed] fields are one field each), and
 //	                           fields are matched by position; ... stands for
 //	                           any number of fields; conditions are =, != with
-//	                           * wildcards, and =, !=, <, <=, >, >= on
-//	                           numbers, joined with && and || per field
+//	                           * wildcards or a %regular expression%, and
+//	                           =, !=, <, <=, >, >= on numbers, joined with
+//	                           && and || per field
 
 // regexSymbols are the characters besides letters and digits a filter
 // pattern's regular expression may hold: the symbols ":_#=@/;,-" and
@@ -44,6 +45,15 @@ func parseRegexPattern(s string) (*regexp.Regexp, error) {
 	return regexp.Compile(body)
 }
 
+// parseRegexOperand compiles the %regex% a JSON or space-delimited
+// comparison with op compares against.
+func parseRegexOperand(op, v string) (*regexp.Regexp, error) {
+	if op != "=" && op != "!=" || len(v) < 2 || v[len(v)-1] != '%' {
+		return nil, errors.New("a regular expression needs = or != and a closing %")
+	}
+	return parseRegexPattern(v)
+}
+
 // delimitedPattern is a parsed [field, ...] pattern.
 type delimitedPattern struct {
 	fields []delimitedField
@@ -58,10 +68,26 @@ type delimitedField struct {
 	any      [][]fieldCond
 }
 
+// regexes counts the pattern's regular expressions.
+func (p *delimitedPattern) regexes() int {
+	n := 0
+	for _, f := range p.fields {
+		for _, all := range f.any {
+			for _, c := range all {
+				if c.re != nil {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
 // fieldCond is one condition on a field's value.
 type fieldCond struct {
 	op    string // = != < <= > >=
 	value string
+	re    *regexp.Regexp // = %regex% and != %regex%, searched for in the value
 }
 
 // parseDelimitedPattern parses [field, field=value, ...].
@@ -128,6 +154,10 @@ func parseFieldCond(s string) (c fieldCond, named bool, err error) {
 	if c.op == "" || c.value == "" {
 		return c, false, fmt.Errorf("bad condition %q", s)
 	}
+	if c.value[0] == '%' {
+		c.re, err = parseRegexOperand(c.op, c.value)
+		return c, err == nil, err
+	}
 	if len(c.value) >= 2 && c.value[0] == '"' && c.value[len(c.value)-1] == '"' {
 		c.value = c.value[1 : len(c.value)-1]
 	}
@@ -162,15 +192,20 @@ func validFieldName(s string) bool {
 }
 
 // splitOutsideQuotes splits s at sep where sep is not inside double
-// quotes.
+// quotes or a =%regular expression% (which may hold commas and |).
 func splitOutsideQuotes(s, sep string) []string {
 	var out []string
-	quoted, start := false, 0
+	var inside byte // the " or % that opened what i is inside, or 0
+	start := 0
 	for i := 0; i < len(s); i++ {
 		switch {
-		case s[i] == '"':
-			quoted = !quoted
-		case !quoted && strings.HasPrefix(s[i:], sep):
+		case inside != 0:
+			if s[i] == inside {
+				inside = 0
+			}
+		case s[i] == '"' || s[i] == '%' && strings.HasSuffix(strings.TrimRight(s[:i], " "), "="):
+			inside = s[i]
+		case strings.HasPrefix(s[i:], sep):
 			out = append(out, s[start:i])
 			start = i + len(sep)
 			i += len(sep) - 1
@@ -313,6 +348,9 @@ func (f delimitedField) matches(v string) bool {
 }
 
 func (c fieldCond) holds(v string) bool {
+	if c.re != nil {
+		return c.re.MatchString(v) == (c.op == "=")
+	}
 	want, wantErr := strconv.ParseFloat(c.value, 64)
 	got, gotErr := strconv.ParseFloat(v, 64)
 	numeric := wantErr == nil && gotErr == nil

@@ -149,6 +149,15 @@ func TestFilterPatternRegexAndSpaceDelimited(t *testing.T) {
 		{`[a, b, c]`, "one two three", true},
 		{`[a, b, c]`, "one two", false},
 		{`[..., last=three]`, "one two three", true},
+		// A regular expression on a field, = or !=, searched for in it;
+		// commas and | inside it do not split the pattern.
+		{`[ip=%^127\.0\.0\.[1-9]%, ...]`, access, true},
+		{`[ip=%^10\.%, ...]`, access, false},
+		{`[ip, user, username, timestamp, request = %GET /[a-z_]{3,20}\.gif%, ...]`, access, true},
+		{`[ip, user, username!=%^fr%, ...]`, access, false},
+		{`[..., status_code=%^5% || status_code=%^4%, bytes]`, access, true},
+		{`[..., status_code=%^5%, bytes]`, access, false},
+		{`[a, b="50%", c]`, "x 50% y", true},
 	}
 	for _, c := range cases {
 		p, err := ParseFilterPattern(c.pattern)
@@ -163,6 +172,8 @@ func TestFilterPatternRegexAndSpaceDelimited(t *testing.T) {
 	for _, bad := range []string{
 		"%%", "%a(b)c%", "%bad!%", "%é%", // regex: empty, parentheses, unsupported characters
 		"[a, b", "[]", "[a b, c]", "[a=, b]", "[a>x, b]", "[a, %b%]", // space-delimited
+		"[a>%1%, b]", "[a=%b(c)%, d]", "[a=%b, c]", // regex on a field: = or != only, supported syntax, closed
+		"[a=%1%, b=%2%, c=%3%]", `{ $.a = %1% && $.b = %2% && $.c = %3% }`, // at most 2 regular expressions
 		`{ $.level = %ERR(OR)% }`, // regex inside JSON, with parentheses
 	} {
 		if _, err := ParseFilterPattern(bad); err == nil {

@@ -1,7 +1,7 @@
 // virga's Node.js runtime for Lambda: a Runtime API client that loads the
-// function's handler (CommonJS or ES module; async, promise or callback)
-// and serves invocations, the way AWS's Node.js runtime does. Node's
-// standard library only.
+// function's handler (CommonJS or ES module; async, promise, or callback
+// up to Node.js 22) and serves invocations, the way AWS's Node.js runtime
+// does. Node's standard library only.
 //
 // Usage: node bootstrap.mjs
 
@@ -339,8 +339,25 @@ async function loadHandler(appRoot, fullHandler) {
   if (typeof fn !== 'function') {
     throw new Fault('Runtime.HandlerNotFound', `${fullHandler} is undefined or not exported`);
   }
+  if (fn.length >= 3 && fn[STREAMING] !== 'response' && !CALLBACKS) {
+    throw new Fault('Runtime.CallbackHandlerDeprecated', CALLBACK_HANDLER_REMOVED);
+  }
   return fn;
 }
+
+// CALLBACKS is false from Node.js 24 on, where Lambda's runtime dropped
+// callback-based handlers: it refuses at init a handler that declares a
+// third parameter (the callback) unless it streams its response, and
+// takes what a handler returns (or its promise settles with) as the
+// result, with no callback and no context.done, succeed or fail.
+const CALLBACKS = (() => {
+  const m = /^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV || '');
+  return m === null || Number(m[1]) < 24;
+})();
+
+const CALLBACK_HANDLER_REMOVED = 'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. ' +
+  'You need to modify this function to use a supported handler signature to use Node.js 24 or later. ' +
+  'For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
 
 function makeContext(headers) {
   const deadline = Number(headers['lambda-runtime-deadline-ms'] || 0);
@@ -369,8 +386,10 @@ function makeContext(headers) {
 
 // invoke runs the handler: a returned promise settles the invocation; a
 // callback settles it when called; a handler that does neither ends with
-// null once the event loop is empty.
+// null once the event loop is empty. Without callbacks (Node.js 24 on),
+// the handler's value is the result.
 function invoke(fn, event, context) {
+  if (!CALLBACKS) return (async () => fn(event, context))();
   return new Promise((resolve, reject) => {
     let settled = false;
     const onIdle = () => callback(null, null);
