@@ -26,10 +26,13 @@ type redrivePolicy struct {
 
 // Limits and defaults of the settable attributes, as SQS documents them.
 const (
-	maxDelaySeconds       = 900
-	minMessageSize        = 1024
-	maxMessageSize        = 1 << 20
-	defaultMessageSize    = 262144
+	maxDelaySeconds = 900
+	minMessageSize  = 1024
+	maxMessageSize  = 1 << 20
+	// defaultMessageSize: MaximumMessageSize "Default: 1,048,576 bytes
+	// (1 MiB)" since SQS raised the limit from 256 KiB in 2025; queues
+	// that never set it take the new default, as on AWS.
+	defaultMessageSize    = maxMessageSize
 	minRetention          = 60
 	maxRetention          = 1209600
 	defaultRetention      = 345600
