@@ -76,7 +76,14 @@ func TestLambdaAsyncDestinations(t *testing.T) {
 		"The function arn:aws:lambda:us-east-1:000000000000:function:dest:$LATEST doesn't have an EventInvokeConfig")
 	_, err = lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("dest"),
 		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String("arn:aws:s3:::bucket")}}})
-	wantLambdaError(t, "an S3 destination", err, "InvalidParameterValueException", "")
+	wantLambdaError(t, "an S3 destination", err, "InvalidParameterValueException",
+		"The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=arn:aws:s3:::bucket), onFailure=null) is invalid.")
+	// The refusal prints the whole configuration, whichever side is wrong.
+	table := "arn:aws:dynamodb:us-east-1:000000000000:table/t"
+	_, err = lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("dest"),
+		DestinationConfig: &lambdatypes.DestinationConfig{OnFailure: &lambdatypes.OnFailure{Destination: &table}}})
+	wantLambdaError(t, "a table as OnFailure destination", err, "InvalidParameterValueException",
+		"The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination="+table+")) is invalid.")
 
 	put, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{
 		FunctionName: aws.String("dest"), MaximumRetryAttempts: aws.Int32(0),

@@ -108,7 +108,7 @@ func TestSQSQueueLifecycle(t *testing.T) {
 	}
 	a := attrs.Attributes
 	if a["VisibilityTimeout"] != "45" || a["QueueArn"] != "arn:aws:sqs:us-east-1:000000000000:orders" ||
-		a["MessageRetentionPeriod"] != "345600" || a["MaximumMessageSize"] != "262144" || a["ApproximateNumberOfMessages"] != "1" {
+		a["MessageRetentionPeriod"] != "345600" || a["MaximumMessageSize"] != "1048576" || a["ApproximateNumberOfMessages"] != "1" {
 		t.Errorf("attributes: %v", a)
 	}
 	if _, err := c.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: &url, Attributes: map[string]string{"DelaySeconds": "5"}}); err != nil {
@@ -251,8 +251,8 @@ func TestSQSSendReceiveDelete(t *testing.T) {
 	// Validation.
 	_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("a\x00b")})
 	wantSQSError(t, "invalid characters", err, "InvalidMessageContents", "")
-	_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(strings.Repeat("x", 262145))})
-	wantSQSError(t, "too large", err, "InvalidParameterValue", "One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.")
+	_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String(strings.Repeat("x", 1048577))})
+	wantSQSError(t, "too large", err, "InvalidParameterValue", "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.")
 	_, err = c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &url, MessageBody: aws.String("x"),
 		MessageAttributes: map[string]types.MessageAttributeValue{"n": {DataType: aws.String("Number"), StringValue: aws.String("abc")}}})
 	wantSQSError(t, "bad number", err, "InvalidParameterValue", "Can't cast the value of message (user) attribute 'n' to a number.")

@@ -24,8 +24,13 @@ import (
 // so a crash forgets them (as it would the events in flight on AWS).
 
 const (
-	maxEntries          = 10
-	maxEntriesSize      = 256 * 1024
+	maxEntries = 10
+	// maxEntriesSize: a PutEvents request's entries may total 1 MB
+	// (256 KB until EventBridge raised the limit in January 2026),
+	// counted as AWS documents: Source, DetailType, Detail and each
+	// Resources entry in UTF-8 bytes, and 14 bytes for a Time.
+	maxEntriesSize      = 1 << 20
+	timeEntrySize       = 14
 	defaultRetries      = 185
 	defaultMaxEventAge  = 24 * time.Hour
 	firstRetryDelay     = time.Second
@@ -59,6 +64,9 @@ func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEven
 	size := 0
 	for _, e := range in.Entries {
 		size += len(deref(e.Source)) + len(deref(e.DetailType)) + len(deref(e.Detail))
+		if e.Time != nil {
+			size += timeEntrySize
+		}
 		for _, r := range e.Resources {
 			size += len(r)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
@@ -31,6 +32,9 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 		}
 		if arn := deref(t.Arn); deref(t.RoleArn) == "" && s.needsRole(arn) {
 			return nil, ErrValidation.Withf("RoleArn is required for target %s.", arn)
+		}
+		if err := checkTargetInput(t); err != nil {
+			return nil, err
 		}
 	}
 	out := &PutTargetsResponse{FailedEntries: []PutTargetsResultEntry{}}
@@ -92,7 +96,8 @@ func (s *Service) needsRole(target string) bool {
 	return false
 }
 
-// checkTarget returns why a target is refused, or "".
+// checkTarget returns why PutTargets reports a target among its
+// FailedEntries, or "".
 func checkTarget(t Target) string {
 	if !targetIDPattern.MatchString(deref(t.Id)) {
 		return "Target Id is not valid."
@@ -126,11 +131,20 @@ func checkTarget(t Target) string {
 	default:
 		return "Target " + deref(t.Arn) + " is not supported in this version of virga."
 	}
+	return ""
+}
+
+// checkTargetInput returns the ValidationException with which PutTargets
+// refuses a whole request for a target's input: AWS answers an Input
+// that is not JSON ("JSON syntax error in input for target ID: ...") or
+// more than one way of making the input for the request, not in
+// FailedEntries.
+func checkTargetInput(t Target) error {
 	n := 0
 	if t.Input != nil {
 		n++
-		if !json.Valid([]byte(*t.Input)) {
-			return "Input is not valid JSON."
+		if err := jsonSyntax(*t.Input); err != "" {
+			return ErrValidation.Withf("JSON syntax error in input for target %s: %s", deref(t.Id), err)
 		}
 	}
 	if t.InputPath != nil {
@@ -140,17 +154,36 @@ func checkTarget(t Target) string {
 		n++
 		for k, p := range t.InputTransformer.InputPathsMap {
 			if strings.HasPrefix(k, "aws.") {
-				return "InputPathsMap has an invalid key: " + k + ". Keys starting with aws. are reserved."
+				return ErrValidation.Withf("InputPathsMap has an invalid key: %s. Keys starting with aws. are reserved.", k)
 			}
 			if _, err := parsePath(p); err != nil {
-				return "InputPath for " + k + " is invalid."
+				return ErrValidation.Withf("InputPath for %s is invalid.", k)
 			}
 		}
 	}
 	if n > 1 {
-		return "Only one of Input, InputPath, or InputTransformer must be provided."
+		return ErrValidation.WithMessage("Only one of Input, InputPath, or InputTransformer must be provided.")
 	}
-	return ""
+	return nil
+}
+
+// jsonSyntax returns where text stops being JSON, in the form
+// EventBridge's parser reports it ("[Source: (String)\"TEXT\"; line: 1,
+// column: 3]"), or "" for valid JSON.
+func jsonSyntax(text string) string {
+	var v any
+	err := json.Unmarshal([]byte(text), &v)
+	if err == nil {
+		return ""
+	}
+	off := len(text)
+	if se := (*json.SyntaxError)(nil); errors.As(err, &se) {
+		off = int(se.Offset)
+	}
+	off = min(off, len(text))
+	line := 1 + strings.Count(text[:off], "\n")
+	column := off - strings.LastIndex(text[:off], "\n")
+	return "[Source: (String)\"" + text + "\"; line: " + strconv.Itoa(line) + ", column: " + strconv.Itoa(column) + "]"
 }
 
 func (s *Service) listTargetsByRule(ctx context.Context, in *ListTargetsByRuleRequest) (*ListTargetsByRuleResponse, error) {

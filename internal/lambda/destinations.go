@@ -44,8 +44,9 @@ func eicQualifier(q string) string {
 	return q
 }
 
-// checkDestination accepts the ARN of a queue, topic, function or bus.
-func (s *Service) checkDestination(arn *string) error {
+// checkDestination accepts the ARN of a queue, topic, function or bus,
+// one of the destinations of d, which Lambda's refusal prints whole.
+func (s *Service) checkDestination(arn *string, d *DestinationConfig) error {
 	if arn == nil || *arn == "" {
 		return nil
 	}
@@ -60,7 +61,26 @@ func (s *Service) checkDestination(arn *string) error {
 			}
 		}
 	}
-	return invalidParameter("The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=%s), onFailure=null) is invalid.", *arn)
+	return invalidParameter("The provided destination config %s is invalid.", destinationConfigText(d))
+}
+
+// destinationConfigText is d as Lambda prints it in errors:
+// "DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=ARN))".
+func destinationConfigText(d *DestinationConfig) string {
+	arn := func(v *string) string {
+		if v == nil {
+			return "null"
+		}
+		return *v
+	}
+	onSuccess, onFailure := "null", "null"
+	if d.OnSuccess != nil {
+		onSuccess = "OnSuccess(destination=" + arn(d.OnSuccess.Destination) + ")"
+	}
+	if d.OnFailure != nil {
+		onFailure = "OnFailure(destination=" + arn(d.OnFailure.Destination) + ")"
+	}
+	return "DestinationConfig(onSuccess=" + onSuccess + ", onFailure=" + onFailure + ")"
 }
 
 // errNoSuchFunction is what PutFunctionEventInvokeConfig,
@@ -149,8 +169,8 @@ func (s *Service) updateFunctionEventInvokeConfig(ctx context.Context, in *Updat
 // checkInvokeDestination is checkDestination for an event invoke
 // configuration of the function self: a function destination must exist
 // and be another function. The caller holds s.mu.
-func (s *Service) checkInvokeDestination(arn *string, self string) error {
-	if err := s.checkDestination(arn); err != nil || arn == nil || !strings.HasPrefix(*arn, "arn:aws:lambda:") {
+func (s *Service) checkInvokeDestination(arn *string, d *DestinationConfig, self string) error {
+	if err := s.checkDestination(arn, d); err != nil || arn == nil || !strings.HasPrefix(*arn, "arn:aws:lambda:") {
 		return err
 	}
 	t, err := s.parseTarget(*arn, nil)
@@ -183,12 +203,12 @@ func (s *Service) writeEventInvokeConfig(name string, qualifier *string, build f
 	c := build(old)
 	if c.DestinationConfig != nil {
 		if c.DestinationConfig.OnSuccess != nil {
-			if err := s.checkInvokeDestination(c.DestinationConfig.OnSuccess.Destination, fn.Name); err != nil {
+			if err := s.checkInvokeDestination(c.DestinationConfig.OnSuccess.Destination, c.DestinationConfig, fn.Name); err != nil {
 				return nil, err
 			}
 		}
 		if c.DestinationConfig.OnFailure != nil {
-			if err := s.checkInvokeDestination(c.DestinationConfig.OnFailure.Destination, fn.Name); err != nil {
+			if err := s.checkInvokeDestination(c.DestinationConfig.OnFailure.Destination, c.DestinationConfig, fn.Name); err != nil {
 				return nil, err
 			}
 		}

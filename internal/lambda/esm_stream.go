@@ -145,7 +145,7 @@ func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creatin
 		c.DestinationConfig = &DestinationConfig{OnFailure: &OnFailure{}}
 	}
 	if c.DestinationConfig.OnFailure != nil {
-		if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination); err != nil {
+		if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination, c.DestinationConfig); err != nil {
 			return nil, err
 		}
 	}

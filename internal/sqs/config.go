@@ -26,29 +26,38 @@ type redrivePolicy struct {
 
 // Limits and defaults of the settable attributes, as SQS documents them.
 const (
-	maxDelaySeconds       = 900
-	minMessageSize        = 1024
-	maxMessageSize        = 1 << 20
-	defaultMessageSize    = 262144
-	minRetention          = 60
-	maxRetention          = 1209600
-	defaultRetention      = 345600
-	maxWaitSeconds        = 20
-	maxVisibilityTimeout  = 43200
-	defaultVisibility     = 30
-	maxReceiveCountLimit  = 1000
-	maxBatchEntries       = 10
-	maxBatchPayload       = 1 << 20
-	maxMessageAttributes  = 10
-	defaultKMSReuse       = "300"
-	queueNameMaxLength    = 80
-	purgeInterval         = 60 // seconds between PurgeQueue calls
-	maxMoveTasksListed    = 10
-	defaultMoveTaskRate   = 500
-	maxMoveTaskRate       = 500
-	maxListQueuesResults  = 1000
-	minListQueuesResults  = 1
-	maxReceiveMessages    = 10
+	maxDelaySeconds = 900
+	minMessageSize  = 1024
+	maxMessageSize  = 1 << 20
+	// defaultMessageSize: MaximumMessageSize "Default: 1,048,576 bytes
+	// (1 MiB)" since SQS raised the limit from 256 KiB in 2025; queues
+	// that never set it take the new default, as on AWS.
+	defaultMessageSize   = maxMessageSize
+	minRetention         = 60
+	maxRetention         = 1209600
+	defaultRetention     = 345600
+	maxWaitSeconds       = 20
+	maxVisibilityTimeout = 43200
+	defaultVisibility    = 30
+	maxReceiveCountLimit = 1000
+	maxBatchEntries      = 10
+	maxBatchPayload      = 1 << 20
+	maxMessageAttributes = 10
+	defaultKMSReuse      = "300"
+	queueNameMaxLength   = 80
+	purgeInterval        = 60 // seconds between PurgeQueue calls
+	maxMoveTasksListed   = 10
+	defaultMoveTaskRate  = 500
+	maxMoveTaskRate      = 500
+	maxListQueuesResults = 1000
+	minListQueuesResults = 1
+	maxReceiveMessages   = 10
+	// maxInFlight: "For most standard queues ... there can be a maximum
+	// of approximately 120,000 in flight messages"; a short-polling
+	// receive at the limit fails with OverLimit, a long poll gets no
+	// messages. (FIFO queues support 120,000 too, but "Amazon SQS does
+	// not return an error" there, so virga does not hold them to it.)
+	maxInFlight           = 120000
 	dedupWindowSeconds    = 300
 	maxTraceHeaderBytes   = 1024
 	maxAttributeNameBytes = 256

@@ -12,6 +12,15 @@
 // when a message is received. New loads the index from the store; Run
 // sweeps expired messages and finishes move tasks.
 //
+// # Limits
+//
+// A standard queue holds at most 120,000 messages in flight (Service
+// maxInFlight, counted in queue.inFlight as messages enter and leave the
+// in-flight heap): a receive takes no more than the room left, and at
+// the limit a short poll fails with OverLimit while a long poll waits and
+// gets nothing, as SQS documents. FIFO queues, which SQS documents as
+// answering no error at their limit, are not held to it.
+//
 // # Durability
 //
 // A send is acknowledged only once its message is committed (Batch.Commit:

@@ -57,7 +57,10 @@ var (
 	// SQS answers a second PurgeQueue within 60 seconds with 403, not 400.
 	ErrPurgeInProgress = withStatus(sqsError("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress",
 		"Only one PurgeQueue operation on %s is allowed every 60 seconds."), 403)
-	ErrOverLimit        = sqsError("OverLimit", "OverLimit", "")
+	// OverLimit is a short-polling receive on a standard queue with its
+	// in-flight messages at the limit; SQS answers it with 403.
+	ErrOverLimit = withStatus(sqsError("OverLimit", "OverLimit",
+		"Too many messages have been received without being deleted. Please delete your received messages or let them timeout before receiving more."), 403)
 	ErrUnsupported      = sqsError("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", "")
 	ErrResourceNotFound = sqsError("ResourceNotFoundException", "ResourceNotFoundException", "")
 )

@@ -427,6 +427,14 @@ func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest,
 			return nil, false, nil
 		}
 		msgs, err := s.receive(ctx, q, in, max)
+		if errors.Is(err, errInFlightLimit) {
+			// A short poll fails; a long poll waits for room, as for
+			// messages, and gets none if there is none by its end.
+			if wait <= 0 {
+				return nil, false, ErrOverLimit
+			}
+			msgs, err = nil, nil
+		}
 		if err != nil || len(msgs) > 0 {
 			return msgs, false, err
 		}
@@ -452,6 +460,10 @@ func (s *Service) poll(ctx context.Context, q *queue, in *ReceiveMessageRequest,
 	}
 }
 
+// errInFlightLimit is receive's answer when a standard queue has as many
+// messages in flight as it may.
+var errInFlightLimit = errors.New("sqs: in-flight limit reached")
+
 // receive takes up to max messages now: moves those past their queue's
 // maxReceiveCount to its dead-letter queue, marks the rest in flight and
 // records the receive durably.
@@ -473,6 +485,15 @@ func (s *Service) receive(ctx context.Context, q *queue, in *ReceiveMessageReque
 			s.mu.Unlock()
 			return out, err
 		}
+	}
+	if !q.cfg.FIFO {
+		q.promote(now)
+		room := s.maxInFlight - q.inFlight
+		if room <= 0 {
+			s.mu.Unlock()
+			return nil, errInFlightLimit
+		}
+		max = min(max, room)
 	}
 	b := s.store.NewBatch()
 	defer b.Close()

@@ -104,7 +104,10 @@ type queue struct {
 	messages map[string]*message // by message id
 	ready    []*message          // standard: visible, in sequence order
 	waiting  waitHeap            // standard: delayed and in flight
-	groups   map[string]*group   // FIFO
+	// inFlight counts the received messages in waiting (standard): after
+	// promote, the messages in flight.
+	inFlight int
+	groups   map[string]*group // FIFO
 	nextSeq  uint64
 	// dedup remembers FIFO deduplication ids for five minutes.
 	dedup map[string]dedupEntry
@@ -192,10 +195,29 @@ func (q *queue) add(m *message, now time.Time) {
 		return
 	}
 	if m.visibleAt.After(now) {
-		heap.Push(&q.waiting, m)
+		q.pushWaiting(m)
 		return
 	}
 	q.pushReady(m)
+}
+
+// pushWaiting puts a standard message among the delayed and in-flight
+// ones, counting it in flight if it was received.
+func (q *queue) pushWaiting(m *message) {
+	heap.Push(&q.waiting, m)
+	if m.received > 0 {
+		q.inFlight++
+	}
+}
+
+// popWaiting takes a standard message out of the delayed and in-flight
+// ones.
+func (q *queue) popWaiting(i int) *message {
+	m := heap.Remove(&q.waiting, i).(*message)
+	if m.received > 0 {
+		q.inFlight--
+	}
+	return m
 }
 
 // pushReady puts a visible message among the ready ones, in sequence
@@ -235,7 +257,7 @@ func (q *queue) remove(m *message) {
 		return
 	}
 	if m.heapIndex >= 0 {
-		heap.Remove(&q.waiting, m.heapIndex)
+		q.popWaiting(m.heapIndex)
 	}
 	// A ready message is dropped lazily by takeReady.
 }
@@ -243,8 +265,7 @@ func (q *queue) remove(m *message) {
 // promote moves standard messages whose time has come to ready.
 func (q *queue) promote(now time.Time) {
 	for len(q.waiting) > 0 && !q.waiting[0].visibleAt.After(now) {
-		m := heap.Pop(&q.waiting).(*message)
-		q.pushReady(m)
+		q.pushReady(q.popWaiting(0))
 	}
 }
 
@@ -258,7 +279,7 @@ func (q *queue) setVisibleAt(m *message, t, now time.Time) {
 		heap.Fix(&q.waiting, m.heapIndex)
 	} else if t.After(now) {
 		q.dropReady(m)
-		heap.Push(&q.waiting, m)
+		q.pushWaiting(m)
 	}
 	q.promote(now)
 }
@@ -330,7 +351,7 @@ func (q *queue) taken(ms []*message, visibleAt, now time.Time) {
 		m.nonce++
 		m.visibleAt = visibleAt
 		if !q.cfg.FIFO {
-			heap.Push(&q.waiting, m)
+			q.pushWaiting(m)
 		}
 	}
 }

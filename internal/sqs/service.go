@@ -54,6 +54,9 @@ type Service struct {
 	tasks     []*moveTask
 
 	metrics Metrics
+	// maxInFlight is the in-flight limit of standard queues (maxInFlight,
+	// lowered by tests).
+	maxInFlight int
 
 	// ending is closed by EndWaits: long polls answer at once.
 	ending     chan struct{}
@@ -82,7 +85,7 @@ type Deps struct {
 // New returns SQS over the store, with the queues and messages it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, metrics: d.Metrics,
-		queues: map[string]*queue{}, deletedAt: map[string]time.Time{}, ending: make(chan struct{})}
+		queues: map[string]*queue{}, deletedAt: map[string]time.Time{}, ending: make(chan struct{}), maxInFlight: maxInFlight}
 	if v, err := s.store.Get(queueSeqKey()); err == nil && len(v) == 8 {
 		s.nextID = binary.BigEndian.Uint64(v)
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -43,7 +43,7 @@ var queueAttributes = []struct {
 	json        bool
 }{
 	{name: "DelaySeconds", reset: "0"},
-	{name: "MaximumMessageSize", reset: "262144"},
+	{name: "MaximumMessageSize", reset: "1048576"},
 	{name: "MessageRetentionPeriod", reset: "345600"},
 	{name: "ReceiveMessageWaitTimeSeconds", reset: "0"},
 	{name: "VisibilityTimeout", reset: "30"},
