@@ -169,10 +169,15 @@
 // (op_domainnames.go) are shared with API Gateway version 2's domain
 // names and API mappings (domains.go), reported with the DNS targets AWS
 // would give them, and route requests whose Host names them
-// (apigatewayv2.DomainPlane); their version 1 Update operations are not
-// implemented. Canary settings, caching,
-// execution logs, client certificates, documentation and
-// GetExport are not implemented. Access logs are: a stage whose
+// (apigatewayv2.DomainPlane); CreateBasePathMapping maps a domain's root
+// only alone, as AWS does; their version 1 Update operations are not
+// implemented. GetExport (export.go) writes the API a stage's
+// deployment holds as an OpenAPI 3.0 (oas30) or Swagger 2.0 (swagger)
+// document, JSON or YAML by its Accept header, with the extensions its
+// parameters ask for (integrations, authorizers, apigateway); postman adds
+// nothing. Canary settings, caching,
+// execution logs, client certificates and documentation are not
+// implemented. Access logs are: a stage whose
 // accessLogSettings name a CloudWatch Logs group writes each request's
 // line, its format's $context variables replaced ("-" for those without
 // a value), to one stream of that group (accesslog.go, package

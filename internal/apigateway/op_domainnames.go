@@ -41,6 +41,7 @@ const (
 	msgDomainExists        = "The domain name you provided already exists."
 	msgBasePathNotFound    = "Invalid base path mapping identifier specified"
 	msgBasePathExists      = "Base path already exists for this domain name"
+	msgRootMappingAlone    = "Only one base path mapping is allowed if the base path is empty."
 	msgDomainNameRequired  = "Domain name must be specified"
 	msgDomainEndpointTypes = "Only one endpoint type may be specified for a domain name: EDGE or REGIONAL"
 )
@@ -206,6 +207,14 @@ func (s *Service) createBasePathMapping(ctx context.Context, in *CreateBasePathM
 	path := deref(in.BasePath)
 	if path == noBasePath {
 		path = ""
+	}
+	// A domain whose root is mapped has no other mapping, and the root
+	// of a domain with mappings cannot be mapped: requests to it would
+	// reach the root's API whatever their path.
+	_, rootMapped := d.Mappings[noBasePath]
+	_, taken := d.Mappings[cmp.Or(path, noBasePath)]
+	if !taken && (rootMapped || path == "" && len(d.Mappings) > 0) {
+		return nil, ErrConflict.WithMessage(msgRootMappingAlone)
 	}
 	m, err := s.putMapping(d, APIMapping{APIID: st.def.ID, Stage: stage, Key: path}, ErrConflict.WithMessage(msgBasePathExists), nil)
 	if err != nil {

@@ -49,6 +49,7 @@ func (s *Service) operations() []awsproto.Operation {
 
 		{Name: "CreateStage", HTTP: "POST /restapis/{restapi_id}/stages", Status: 201, Handler: awsproto.Handle(s.createStage)},
 		{Name: "GetStages", HTTP: "GET /restapis/{restapi_id}/stages", Handler: awsproto.Handle(s.getStages)},
+		{Name: "GetExport", HTTP: "GET /restapis/{restapi_id}/stages/{stage_name}/exports/{export_type}", Handler: awsproto.Handle(s.getExport)},
 		{Name: "GetStage", HTTP: "GET /restapis/{restapi_id}/stages/{stage_name}", Handler: awsproto.Handle(s.getStage)},
 		{Name: "UpdateStage", HTTP: "PATCH /restapis/{restapi_id}/stages/{stage_name}", Handler: awsproto.Handle(s.updateStage)},
 		{Name: "DeleteStage", HTTP: "DELETE /restapis/{restapi_id}/stages/{stage_name}", Status: 202, Handler: awsproto.Handle(s.deleteStage)},

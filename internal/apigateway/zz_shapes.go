@@ -345,6 +345,13 @@ type EndpointConfiguration struct {
 	VpcEndpointIds []string       `aws:"name=vpcEndpointIds"`
 }
 
+// ExportResponse is the ExportResponse shape of AWS's model.
+type ExportResponse struct {
+	ContentType        *string `aws:"name=contentType,loc=header,locname=Content-Type"`
+	ContentDisposition *string `aws:"name=contentDisposition,loc=header,locname=Content-Disposition"`
+	Body               []byte  `aws:"name=body,loc=payload"`
+}
+
 // GatewayResponse is the GatewayResponse shape of AWS's model.
 type GatewayResponse struct {
 	ResponseType       *GatewayResponseType `aws:"name=responseType"`
@@ -424,6 +431,15 @@ type GetDomainNameRequest struct {
 type GetDomainNamesRequest struct {
 	Position *string `aws:"name=position,loc=query,locname=position"`
 	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetExportRequest is the GetExportRequest shape of AWS's model.
+type GetExportRequest struct {
+	RestApiId  *string           `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	StageName  *string           `aws:"name=stageName,loc=uri,locname=stage_name,required"`
+	ExportType *string           `aws:"name=exportType,loc=uri,locname=export_type,required"`
+	Parameters map[string]string `aws:"name=parameters,loc=querymap"`
+	Accepts    *string           `aws:"name=accepts,loc=header,locname=Accept"`
 }
 
 // GetGatewayResponseRequest is the GetGatewayResponseRequest shape of AWS's model.

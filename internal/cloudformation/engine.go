@@ -752,23 +752,54 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 	s.mu.Lock()
 	s.stackEvent(st, rollbackInProgress, why+"Rollback requested by user.")
 	s.mu.Unlock()
-	if s.removeAll(ctx, st, g.DeletionWaves()) {
+	if s.removeAll(ctx, st, g) {
 		s.finish(st, rollbackComplete, "")
 	} else {
 		s.finish(st, rollbackFailed, "The following resource(s) failed to delete during rollback.")
 	}
 }
 
-// removeAll deletes a stack's resources in the deletion order of waves,
-// then any left that the waves do not name.
-func (s *Service) removeAll(ctx context.Context, st *stack, waves [][]string) bool {
-	ok := inWaves(waves, func(id string) bool { return s.remove(ctx, st, id) })
+// removeAll deletes a stack's resources in g's deletion order (g is nil
+// when the stack's template has none), then any left that g does not
+// name. A resource whose deletion failed keeps those it refers to, which
+// would fail too while it stands; the others go all the same.
+func (s *Service) removeAll(ctx context.Context, st *stack, g *template.Graph) bool {
+	var waves [][]string
+	if g != nil {
+		waves = g.DeletionWaves()
+	}
+	var mu sync.Mutex
+	kept := map[string]bool{} // failed, or kept for a resource that did
+	ok := true
+	for _, wave := range waves {
+		inWaves([][]string{wave}, func(id string) bool {
+			mu.Lock()
+			keep := slices.ContainsFunc(g.Dependents(id), func(d string) bool { return kept[d] })
+			mu.Unlock()
+			if !keep && s.remove(ctx, st, id) {
+				return true
+			}
+			mu.Lock()
+			kept[id], ok = true, false
+			mu.Unlock()
+			return false
+		})
+	}
+	named := map[string]bool{}
+	for _, w := range waves {
+		for _, id := range w {
+			named[id] = true
+		}
+	}
 	s.mu.Lock()
 	var rest []string
 	for id := range st.rec.Resources {
-		rest = append(rest, id)
+		if !named[id] {
+			rest = append(rest, id)
+		}
 	}
 	s.mu.Unlock()
+	slices.Sort(rest)
 	for _, id := range rest {
 		ok = s.remove(ctx, st, id) && ok
 	}
@@ -825,13 +856,11 @@ func (s *Service) runDelete(ctx context.Context, st *stack, retain []string) {
 	}
 	body := st.rec.Processed
 	s.mu.Unlock()
-	var waves [][]string
+	var g *template.Graph
 	if t, err := template.Parse([]byte(body)); err == nil {
-		if g, err := t.Graph(allTrue(t)); err == nil {
-			waves = g.DeletionWaves()
-		}
+		g, _ = t.Graph(allTrue(t))
 	}
-	if s.removeAll(ctx, st, waves) {
+	if s.removeAll(ctx, st, g) {
 		s.finish(st, deleteComplete, "")
 	} else {
 		s.finish(st, deleteFailed, "The following resource(s) failed to delete.")
@@ -1059,58 +1088,94 @@ func filterWaves(waves [][]string, keep []string) [][]string {
 // savedState is a stack's resources before an update, by logical ID.
 type savedState map[string]resourceState
 
-// rollbackUpdate undoes a failed update: resources it created are
-// deleted, resources it changed get their previous properties back.
+// rollbackUpdate undoes a failed update as CloudFormation does: first
+// the resources it changed get their previous properties back, in the
+// previous template's creation order (UPDATE_ROLLBACK_IN_PROGRESS); then
+// the resources it created, and the new physical resources of those it
+// replaced, are deleted in the new template's deletion order
+// (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS), so that a resource goes
+// only after those that refer to it: a route before its integration.
 func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, saved savedState, why string) {
 	s.mu.Lock()
 	s.stackEvent(st, updateRollbackInProgress, why)
-	var current []resourceState
-	for _, rs := range st.rec.Resources {
-		current = append(current, *rs)
+	current := map[string]resourceState{}
+	for id, rs := range st.rec.Resources {
+		current[id] = *rs
 	}
 	s.mu.Unlock()
+	var order [][]string
+	if old != nil {
+		if og, err := old.tmpl.Graph(old.conds); err == nil {
+			order = og.Waves()
+		}
+	}
 	ok := true
-	for _, rs := range current {
-		prev, existed := saved[rs.LogicalID]
-		typ := resource.Lookup(rs.Type)
-		switch {
-		case !existed:
-			ok = s.remove(ctx, st, rs.LogicalID) && ok
-		case prev.PhysicalID != rs.PhysicalID:
-			// Replaced: drop the new one, keep the old.
-			if typ != nil && rs.PhysicalID != "" {
-				typ.Delete(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-					Properties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
-			}
-			s.restore(st, prev)
-		case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
-			s.setResource(st, rs.LogicalID, rs.Type, updateInProgress, "", nil, nil)
-			resolved, err := s.forProvider(ctx, rs.Type, prev.Properties)
-			if err != nil {
-				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, err.Error(), nil, nil)
-				ok = false
-				continue
-			}
-			res, err := typ.Update(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-				Properties: resolved, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
-			if err != nil {
-				s.setResource(st, rs.LogicalID, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
-				ok = false
-				continue
-			}
-			prev.Attributes = res.Attributes
-			s.restore(st, prev)
-		default:
-			if rs.Status != prev.Status {
+	var created []string                       // logical IDs the update created
+	replacements := map[string]resourceState{} // new physical resources of replaced ones
+	for _, wave := range filterWaves(order, slices.Sorted(maps.Keys(current))) {
+		for _, id := range wave {
+			rs := current[id]
+			prev, existed := saved[id]
+			typ := resource.Lookup(rs.Type)
+			switch {
+			case !existed:
+				created = append(created, id)
+			case prev.PhysicalID != rs.PhysicalID:
+				// Replaced: keep the old one, drop the new one at cleanup.
+				if rs.PhysicalID != "" {
+					replacements[id] = rs
+				}
 				s.restore(st, prev)
+			case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
+				s.setResource(st, id, rs.Type, updateInProgress, "", nil, nil)
+				resolved, err := s.forProvider(ctx, rs.Type, prev.Properties)
+				if err != nil {
+					s.setResource(st, id, rs.Type, updateFailed, err.Error(), nil, nil)
+					ok = false
+					continue
+				}
+				res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+					Properties: resolved, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+				if err != nil {
+					s.setResource(st, id, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
+					ok = false
+					continue
+				}
+				prev.Attributes = res.Attributes
+				s.restore(st, prev)
+			default:
+				if rs.Status != prev.Status {
+					s.restore(st, prev)
+				}
 			}
 		}
 	}
-	if ok {
-		s.finish(st, updateRollbackComplete, "")
-	} else {
+	if !ok {
 		s.finish(st, updateRollbackFailed, "")
+		return
 	}
+	s.mu.Lock()
+	s.stackEvent(st, updateRollbackCleanup, "")
+	s.mu.Unlock()
+	var waves [][]string
+	if g, err := p.tmpl.Graph(p.conds); err == nil {
+		waves = g.DeletionWaves()
+	}
+	gone := append(slices.Clone(created), slices.Collect(maps.Keys(replacements))...)
+	inWaves(filterWaves(waves, gone), func(id string) bool {
+		rs, replaced := replacements[id]
+		if !replaced {
+			return s.remove(ctx, st, id)
+		}
+		if typ := resource.Lookup(rs.Type); typ != nil {
+			if err := typ.Delete(ctx, &resource.Request{LogicalID: id, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+				Properties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()}); err != nil && !errors.Is(err, resource.ErrNotFound) {
+				s.log.Warn("cloudformation: deleting a replacement during rollback", "stack", st.rec.Name, "resource", id, "physicalId", rs.PhysicalID, "err", err)
+			}
+		}
+		return true
+	})
+	s.finish(st, updateRollbackComplete, "")
 }
 
 // restore puts a resource's previous state back.

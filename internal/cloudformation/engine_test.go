@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,6 +59,16 @@ func (thingProvider) Delete(ctx context.Context, r *resource.Request) error {
 	defer world.mu.Unlock()
 	if _, ok := world.live[r.PhysicalID]; !ok {
 		return resource.ErrNotFound
+	}
+	if r.Properties["Fail"] == "delete" {
+		return apierr.New("ConflictException", 409, "thing "+r.LogicalID+" refuses to go")
+	}
+	// A thing another refers to as its Parent stays, as an API
+	// Gateway integration a route targets does.
+	for _, props := range world.live {
+		if props["Parent"] == r.PhysicalID {
+			return apierr.New("ConflictException", 409, "thing "+r.LogicalID+" is referenced")
+		}
 	}
 	delete(world.live, r.PhysicalID)
 	return nil
@@ -336,5 +347,81 @@ func TestLiteralImports(t *testing.T) {
 	}
 	if literalImports(`not json`) != nil {
 		t.Error("literalImports of a broken template")
+	}
+}
+
+// TestRollbackKeepsWhatAFailedDeletionRefersTo: when the rollback cannot
+// delete a resource, the resources it refers to stay (their deletion
+// would fail too), while the others are deleted.
+func TestRollbackKeepsWhatAFailedDeletionRefersTo(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	body := `Resources:
+  A:
+    Type: Test::Thing
+  B:
+    Type: Test::Thing
+    Properties:
+      Parent: !Ref A
+      Fail: delete
+  C:
+    Type: Test::Thing
+  D:
+    Type: Test::Thing
+    DependsOn: [B, C]
+    Properties:
+      Fail: "yes"
+`
+	if _, err := s.createStack(ctx, &CreateStackInput{StackName: ptr("stuck"), TemplateBody: ptr(body)}); err != nil {
+		t.Fatal(err)
+	}
+	if status, st := stackStatus(t, s, "stuck"); status != rollbackFailed {
+		t.Errorf("after the rollback: %s (%s)", status, deref(st.StackStatusReason))
+	}
+	if !world.has("stuck-A-") || !world.has("stuck-B-") || world.has("stuck-C-") {
+		t.Errorf("left A %v (want true), B %v (want true), C %v (want false)", world.has("stuck-A-"), world.has("stuck-B-"), world.has("stuck-C-"))
+	}
+	evs, _ := s.describeStackEvents(ctx, &DescribeStackEventsInput{StackName: ptr("stuck")})
+	for _, e := range evs.StackEvents {
+		if *e.LogicalResourceId == "A" && strings.HasPrefix(*e.ResourceStatus, "DELETE") {
+			t.Errorf("A, which B refers to, was deleted: %s %s", *e.ResourceStatus, deref(e.ResourceStatusReason))
+		}
+	}
+}
+
+// TestUpdateRollbackDeletesNewResourcesInOrder: the resources a failed
+// update created are deleted in the cleanup phase, each after those that
+// refer to it, and the stack ends UPDATE_ROLLBACK_COMPLETE.
+func TestUpdateRollbackDeletesNewResourcesInOrder(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	base := "Resources:\n  X:\n    Type: Test::Thing\n"
+	if _, err := s.createStack(ctx, &CreateStackInput{StackName: ptr("grow"), TemplateBody: ptr(base)}); err != nil {
+		t.Fatal(err)
+	}
+	var more strings.Builder
+	more.WriteString(base)
+	for i := range 8 {
+		fmt.Fprintf(&more, "  P%d:\n    Type: Test::Thing\n  C%d:\n    Type: Test::Thing\n    Properties:\n      Parent: !Ref P%d\n", i, i, i)
+	}
+	more.WriteString("  Late:\n    Type: Test::Thing\n    DependsOn: C0\n    Properties:\n      Fail: \"yes\"\n")
+	if _, err := s.updateStack(ctx, &UpdateStackInput{StackName: ptr("grow"), TemplateBody: ptr(more.String())}); err != nil {
+		t.Fatal(err)
+	}
+	if status, st := stackStatus(t, s, "grow"); status != updateRollbackComplete {
+		t.Errorf("after the rollback: %s (%s)", status, deref(st.StackStatusReason))
+	}
+	if world.has("grow-P") || world.has("grow-C") || !world.has("grow-X-") {
+		t.Error("the rollback left the update's things behind, or deleted the stack's own")
+	}
+	evs, _ := s.describeStackEvents(ctx, &DescribeStackEventsInput{StackName: ptr("grow")})
+	var seq []string
+	for i := len(evs.StackEvents) - 1; i >= 0; i-- {
+		e := evs.StackEvents[i]
+		seq = append(seq, *e.LogicalResourceId+" "+*e.ResourceStatus)
+	}
+	cleanup := slices.Index(seq, "grow "+updateRollbackCleanup)
+	if cleanup < 0 || cleanup > slices.Index(seq, "P0 "+deleteInProgress) {
+		t.Errorf("no %s event before the deletions: %q", updateRollbackCleanup, seq)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
-// domainTemplate maps a regional custom domain's root and "v2" to a
+// domainTemplate maps a regional custom domain's "v1" and "v2" to a
 // REST API's stage, and reports the domain's DNS target.
 const domainTemplate = `
 Resources:
@@ -50,11 +50,12 @@ Resources:
       EndpointConfiguration:
         Types: [REGIONAL]
       SecurityPolicy: TLS_1_2
-  Root:
+  V1:
     Type: AWS::ApiGateway::BasePathMapping
     DependsOn: Deployment
     Properties:
       DomainName: !Ref Domain
+      BasePath: v1
       RestApiId: !Ref Api
       Stage: prod
   V2:
@@ -111,7 +112,7 @@ func TestAPIGWv1DomainNames(t *testing.T) {
 	for _, m := range maps.Items {
 		got = append(got, aws.ToString(m.BasePath)+"="+aws.ToString(m.RestApiId)+"/"+aws.ToString(m.Stage))
 	}
-	if want := "(none)=" + outs["ApiId"] + "/prod v2=" + outs["ApiId"] + "/prod"; strings.Join(got, " ") != want {
+	if want := "v1=" + outs["ApiId"] + "/prod v2=" + outs["ApiId"] + "/prod"; strings.Join(got, " ") != want {
 		t.Errorf("mappings %v, want %s", got, want)
 	}
 
@@ -143,6 +144,21 @@ func TestAPIGWv1DomainNames(t *testing.T) {
 	_, err = c.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("api.example.com"),
 		BasePath: aws.String("v2"), RestApiId: aws.String(outs["ApiId"])})
 	wantCode("a second v2", err, "ConflictException", 409, "Base path already exists for this domain name")
+	// A domain's root is mapped alone.
+	_, err = c.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("api.example.com"),
+		RestApiId: aws.String(outs["ApiId"]), Stage: aws.String("prod")})
+	wantCode("the root of a domain with mappings", err, "ConflictException", 409, "Only one base path mapping is allowed if the base path is empty.")
+	if _, err := c.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("www.example.com"),
+		BasePath: aws.String("(none)"), RestApiId: aws.String(outs["ApiId"]), Stage: aws.String("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("www.example.com"),
+		BasePath: aws.String("v1"), RestApiId: aws.String(outs["ApiId"]), Stage: aws.String("prod")})
+	wantCode("a base path beside the root", err, "ConflictException", 409, "Only one base path mapping is allowed if the base path is empty.")
+	if _, err := c.DeleteBasePathMapping(ctx, &apigateway.DeleteBasePathMappingInput{DomainName: aws.String("www.example.com"),
+		BasePath: aws.String("(none)")}); err != nil {
+		t.Fatal(err)
+	}
 	_, err = c.GetBasePathMapping(ctx, &apigateway.GetBasePathMappingInput{DomainName: aws.String("api.example.com"), BasePath: aws.String("v3")})
 	wantCode("an unknown base path", err, "NotFoundException", 404, "Invalid base path mapping identifier specified")
 

@@ -18,7 +18,7 @@ import (
 // settleStack waits for a stack's operation to end and returns the stack.
 func settleStack(t *testing.T, cf *cloudformation.Client, name string) cftypes.Stack {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		out, err := cf.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
 		if err != nil {
 			t.Fatal(err)
