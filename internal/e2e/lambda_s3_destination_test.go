@@ -195,3 +195,41 @@ func TestIAMEnforceS3DestinationRole(t *testing.T) {
 		t.Errorf("record %s", body)
 	}
 }
+
+const samS3DestinationTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Failures:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: sam-failures
+  Doomed:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: sam-doomed
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(event, context):\n    raise RuntimeError('doomed')\n"
+      EventInvokeConfig:
+        MaximumRetryAttempts: 0
+        DestinationConfig:
+          OnFailure:
+            Type: S3Bucket
+            Destination: !GetAtt Failures.Arn
+`
+
+// TestIAMEnforceSAMS3Destination: under --auth iam a SAM function whose
+// EventInvokeConfig sends failures to a bucket deploys (its generated
+// role may write and list the bucket) and its failures land there.
+func TestIAMEnforceSAMS3Destination(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	deployWithCLI(t, env, "s3dest", samS3DestinationTemplate)
+	if _, err := lambdaClient(t, env).Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("sam-doomed"),
+		InvocationType: lambdatypes.InvocationTypeEvent, Payload: []byte(`{"n":2}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := onlyObject(t, s3Client(env), "sam-failures", "aws/lambda/async/sam-doomed/"); !strings.Contains(string(body), `"requestPayload":{"n":2}`) {
+		t.Errorf("record %s", body)
+	}
+}
