@@ -600,6 +600,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.buckets = buckets
+	route.buckets = buckets
 	a.services = append(a.services, buckets.API())
 	a.background = append(a.background, func(ctx context.Context) { buckets.Run(ctx, o.Logger) })
 

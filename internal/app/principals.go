@@ -88,10 +88,10 @@ func (t *targets) apiGatewayInvoke(ctx context.Context, account, function, sourc
 
 // roleActions are what a role a service sends with must allow on each
 // kind of target: SendMessage to a queue, Publish to a topic,
-// InvokeFunction on a function, PutEvents on an event bus and
-// StartExecution on a state machine.
+// InvokeFunction on a function, PutEvents on an event bus,
+// StartExecution on a state machine and PutObject on a bucket's object.
 var roleActions = map[string]string{"sqs": "sqs:SendMessage", "sns": "sns:Publish", "lambda": "lambda:InvokeFunction",
-	"events": "events:PutEvents", "states": "states:StartExecution", "kinesis": "kinesis:PutRecord"}
+	"events": "events:PutEvents", "states": "states:StartExecution", "kinesis": "kinesis:PutRecord", "s3": "s3:PutObject"}
 
 // roleSessions decides, with --auth iam, the sends a service makes with
 // a role it was given (a schedule's RoleArn, a rule target's RoleArn, a

@@ -13,6 +13,7 @@ import (
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
+	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/stepfunctions"
@@ -28,6 +29,8 @@ type targets struct {
 	sns    *sns.Service
 	states *stepfunctions.Service
 	logs   *logs.Service
+	// buckets is S3, built last: nil until then.
+	buckets *s3.Service
 	// call runs an operation of a service in process (the Kinesis data
 	// streams targets are written through PutRecord).
 	call func(ctx context.Context, service, op string, input map[string]any) (map[string]any, error)
@@ -45,7 +48,8 @@ type targets struct {
 	runTask func(ctx context.Context, roles *roleSessions, role *deliver.Role, params map[string]any) (map[string]any, error)
 }
 
-// Deliver sends m to the queue, function, event bus or topic arn names.
+// Deliver sends m to the queue, function, event bus, topic or bucket arn
+// names.
 func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) error {
 	if m.Sender != nil {
 		if err := t.principals.check(ctx, *m.Sender, arn); err != nil {
@@ -53,7 +57,11 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		}
 	}
 	if m.Role != nil {
-		if err := t.roles.check(ctx, *m.Role, arn); err != nil {
+		resource := arn
+		if m.ObjectKey != "" {
+			resource += "/" + m.ObjectKey // an S3 bucket's object
+		}
+		if err := t.roles.check(ctx, *m.Role, resource); err != nil {
 			return err
 		}
 	}
@@ -104,6 +112,10 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 			at = m.EventTime.UnixMilli()
 		}
 		return t.logs.PutTargetEvent(group, m.EventID, logs.Event{Timestamp: at, Message: string(m.Body)})
+	case "s3":
+		if bucket, ok := deliver.Bucket(arn); ok && m.ObjectKey != "" && t.buckets != nil {
+			return t.buckets.PutObjectBytes(ctx, bucket, m.ObjectKey, m.Body, "application/json")
+		}
 	case "ecs":
 		if m.RunTask != nil && deliver.ClusterARN(arn) && t.runTask != nil {
 			return t.runTasks(ctx, arn, m)

@@ -38,6 +38,9 @@ type Message struct {
 	// PartitionKey is the partition key of the record a Kinesis data
 	// stream target gets.
 	PartitionKey string
+	// ObjectKey is the key of the object an S3 bucket target
+	// (arn:aws:s3:::BUCKET) stores Body as.
+	ObjectKey string
 	// RunTask, for a target on an ECS cluster, is the RunTask request
 	// it makes (ECS's member names; see ECSRunTask): the cluster is the
 	// target's, and Body the task's overrides when it is a
@@ -165,6 +168,21 @@ func Universal(arn string) (service, action string, ok bool) {
 		return "", "", false
 	}
 	return service, action, true
+}
+
+// Bucket returns the name of the S3 bucket an ARN names
+// (arn:aws:s3:::BUCKET); ok is false for any other ARN, an object's
+// among them.
+func Bucket(arn string) (name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "s3" || parts[3] != "" || parts[4] != "" {
+		return "", false
+	}
+	name = parts[5]
+	if name == "" || strings.ContainsAny(name, "/:") {
+		return "", false
+	}
+	return name, true
 }
 
 // LogGroup returns the name of the log group an ARN names

@@ -54,3 +54,31 @@ func TestUniversalAndLogGroup(t *testing.T) {
 		t.Fatal("a stream's ARN is not a group's")
 	}
 }
+
+// FuzzBucket checks that a bucket ARN Bucket accepts is
+// "arn:aws:s3:::" and a name without a slash or a colon.
+func FuzzBucket(f *testing.F) {
+	for _, arn := range []string{"arn:aws:s3:::b", "arn:aws:s3:::b/k", "arn:aws:s3:us-east-1:1:b", "arn:aws:s3:::", "arn:aws:sqs:us-east-1:1:q", ""} {
+		f.Add(arn)
+	}
+	f.Fuzz(func(t *testing.T, arn string) {
+		name, ok := Bucket(arn)
+		if !ok {
+			return
+		}
+		if name == "" || strings.ContainsAny(name, "/:") || !strings.HasSuffix(arn, ":::"+name) || !strings.HasPrefix(arn, "arn:") {
+			t.Fatalf("Bucket(%q) = %q", arn, name)
+		}
+	})
+}
+
+func TestBucket(t *testing.T) {
+	if n, ok := Bucket("arn:aws:s3:::failures"); !ok || n != "failures" {
+		t.Fatalf("Bucket: %q %v", n, ok)
+	}
+	for _, arn := range []string{"arn:aws:s3:::failures/k", "arn:aws:s3:us-east-1:000000000000:failures", "arn:aws:s3:::"} {
+		if _, ok := Bucket(arn); ok {
+			t.Fatalf("Bucket(%q) accepted", arn)
+		}
+	}
+}

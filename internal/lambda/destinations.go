@@ -45,8 +45,9 @@ func eicQualifier(q string) string {
 }
 
 // checkDestination accepts the ARN of a queue, topic, function or bus,
-// one of the destinations of d, which Lambda's refusal prints whole.
-func (s *Service) checkDestination(arn *string, d *DestinationConfig) error {
+// one of the destinations of d, which Lambda's refusal prints whole; an
+// S3 bucket takes only the records of failures (onFailure).
+func (s *Service) checkDestination(arn *string, d *DestinationConfig, onFailure bool) error {
 	if arn == nil || *arn == "" {
 		return nil
 	}
@@ -57,6 +58,10 @@ func (s *Service) checkDestination(arn *string, d *DestinationConfig) error {
 			return nil
 		case "events":
 			if strings.HasPrefix(parts[5], "event-bus/") {
+				return nil
+			}
+		case "s3":
+			if _, ok := deliver.Bucket(*arn); ok && onFailure {
 				return nil
 			}
 		}
@@ -169,8 +174,8 @@ func (s *Service) updateFunctionEventInvokeConfig(ctx context.Context, in *Updat
 // checkInvokeDestination is checkDestination for an event invoke
 // configuration of the function self: a function destination must exist
 // and be another function. The caller holds s.mu.
-func (s *Service) checkInvokeDestination(arn *string, d *DestinationConfig, self string) error {
-	if err := s.checkDestination(arn, d); err != nil || arn == nil || !strings.HasPrefix(*arn, "arn:aws:lambda:") {
+func (s *Service) checkInvokeDestination(arn *string, d *DestinationConfig, self string, onFailure bool) error {
+	if err := s.checkDestination(arn, d, onFailure); err != nil || arn == nil || !strings.HasPrefix(*arn, "arn:aws:lambda:") {
 		return err
 	}
 	t, err := s.parseTarget(*arn, nil)
@@ -203,12 +208,12 @@ func (s *Service) writeEventInvokeConfig(name string, qualifier *string, build f
 	c := build(old)
 	if c.DestinationConfig != nil {
 		if c.DestinationConfig.OnSuccess != nil {
-			if err := s.checkInvokeDestination(c.DestinationConfig.OnSuccess.Destination, c.DestinationConfig, fn.Name); err != nil {
+			if err := s.checkInvokeDestination(c.DestinationConfig.OnSuccess.Destination, c.DestinationConfig, fn.Name, false); err != nil {
 				return nil, err
 			}
 		}
 		if c.DestinationConfig.OnFailure != nil {
-			if err := s.checkInvokeDestination(c.DestinationConfig.OnFailure.Destination, c.DestinationConfig, fn.Name); err != nil {
+			if err := s.checkInvokeDestination(c.DestinationConfig.OnFailure.Destination, c.DestinationConfig, fn.Name, true); err != nil {
 				return nil, err
 			}
 		}
@@ -433,7 +438,8 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 	if p.onFailure != "" {
 		return s.countFailure(e, MetricDestinationDeliveryFailures, s.destinations.Deliver(ctx, p.onFailure, deliver.Message{
 			Body: invocationRecordFor(e, functionARN, o, now), Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure",
-			Resources: []string{p.onFailure, functionARN}, Role: roleFor(p.role, e.Function)}))
+			Resources: []string{p.onFailure, functionARN}, Role: roleFor(p.role, e.Function),
+			ObjectKey: s.failureObjectKey(p.onFailure, "aws/lambda/async/"+e.Function, now)}))
 	}
 	if p.dlq == "" {
 		return nil
@@ -456,6 +462,19 @@ func (s *Service) finish(ctx context.Context, e *asyncInvocation, p asyncPolicy,
 		"ErrorCode":    {DataType: "Number", StringValue: code},
 		"ErrorMessage": {DataType: "String", StringValue: truncateUTF8(msg, maxDLQErrorMessage)},
 	}, Role: roleFor(p.role, e.Function)}))
+}
+
+// failureObjectKey is the key under which an S3 bucket destination
+// keeps a failure record sent at now: under prefix (an asynchronous
+// invocation's aws/lambda/async/FUNCTION, a stream mapping's
+// aws/lambda/UUID/SHARD), then YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-UUID, as
+// Lambda names it. It is "" for destinations that are no bucket.
+func (s *Service) failureObjectKey(dest, prefix string, now time.Time) string {
+	if _, ok := deliver.Bucket(dest); !ok {
+		return ""
+	}
+	now = now.UTC()
+	return prefix + now.Format("/2006/01/02/2006-01-02T15.04.05-") + s.ids.UUID()
 }
 
 // countFailure counts a failed delivery of an asynchronous invocation's

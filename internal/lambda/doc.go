@@ -90,7 +90,11 @@
 // Function URLs, event source mappings (SQS, DynamoDB Streams, Kinesis
 // Data Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served
-// here too; see their files. The mappings read their sources, gather
+// here too; see their files. An S3 bucket (arn:aws:s3:::BUCKET) is a
+// destination for failures only: an asynchronous invocation's record is
+// written to aws/lambda/async/FUNCTION/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-UUID
+// and a stream mapping's, with the discarded batch's event as its
+// payload, to aws/lambda/MAPPING-UUID/SHARD/..., as Lambda names them. The mappings read their sources, gather
 // queue batches, schedule shard readers, filter records and settle a
 // stream's failing batches (retries, bisection, record age, partial
 // batch responses) with package eventsource, which EventBridge Pipes

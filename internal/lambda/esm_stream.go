@@ -145,7 +145,7 @@ func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creatin
 		c.DestinationConfig = &DestinationConfig{OnFailure: &OnFailure{}}
 	}
 	if c.DestinationConfig.OnFailure != nil {
-		if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination, c.DestinationConfig); err != nil {
+		if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination, c.DestinationConfig, true); err != nil {
 			return nil, err
 		}
 	}
@@ -513,14 +513,7 @@ func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMapping
 	if win != nil {
 		payload = win.event(*cfg.EventSourceArn, batch, false, false)
 	} else {
-		payload = []byte(`{"Records":[`)
-		for i, r := range batch {
-			if i > 0 {
-				payload = append(payload, ',')
-			}
-			payload = append(payload, r.JSON...)
-		}
-		payload = append(payload, "]}"...)
+		payload = recordsEvent(batch)
 	}
 	// IteratorAge: how old the batch's last record is when the function
 	// is invoked with it.
@@ -555,9 +548,24 @@ func (s *Service) deliverStreamBatch(ctx context.Context, cfg EventSourceMapping
 	return first, o, state
 }
 
+// recordsEvent is the event a function gets for a stream batch outside
+// a tumbling window: {"Records":[...]}.
+func recordsEvent(batch []eventsource.StreamRecord) []byte {
+	payload := []byte(`{"Records":[`)
+	for i, r := range batch {
+		if i > 0 {
+			payload = append(payload, ',')
+		}
+		payload = append(payload, r.JSON...)
+	}
+	return append(payload, "]}"...)
+}
+
 // discardStreamBatch describes a batch the mapping gives up on to its
-// OnFailure destination, as Lambda does (the records themselves are not
-// sent, only where they are).
+// OnFailure destination, as Lambda does: the records themselves are not
+// sent to a queue or topic, only where they are; an S3 bucket also gets
+// the batch's event (payload), in an object under
+// aws/lambda/UUID/SHARD/.
 func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMappingConfiguration, batch []eventsource.StreamRecord, o outcome) {
 	dest := ""
 	if cfg.DestinationConfig != nil && cfg.DestinationConfig.OnFailure != nil {
@@ -580,9 +588,13 @@ func (s *Service) discardStreamBatch(ctx context.Context, cfg EventSourceMapping
 	} else {
 		rec.DDBStreamBatchInfo = info
 	}
+	key := s.failureObjectKey(dest, "aws/lambda/"+*cfg.UUID+"/"+info.ShardID, s.clock.Now())
+	if key != "" {
+		rec.Payload = string(recordsEvent(batch))
+	}
 	body, _ := json.Marshal(rec)
 	s.destinations.Deliver(ctx, dest, deliver.Message{Body: body, Source: "lambda", DetailType: "Lambda Function Invocation Result - Failure",
-		Role: roleFor(s.executionRole(*cfg.FunctionArn, nil))})
+		Role: roleFor(s.executionRole(*cfg.FunctionArn, nil)), ObjectKey: key})
 }
 
 // streamFailureRecord describes a discarded stream batch to an OnFailure
@@ -594,4 +606,6 @@ type streamFailureRecord struct {
 	Timestamp          string                 `json:"timestamp"`
 	DDBStreamBatchInfo *eventsource.BatchInfo `json:"DDBStreamBatchInfo,omitempty"`
 	KinesisBatchInfo   *eventsource.BatchInfo `json:"KinesisBatchInfo,omitempty"`
+	// Payload is the batch's event, for an S3 bucket destination only.
+	Payload string `json:"payload,omitempty"`
 }

@@ -141,8 +141,10 @@ func (s *Service) checkDestinationsRole(ctx context.Context, function string, qu
 }
 
 // destinationActions are the actions the execution role needs on each
-// kind of destination.
-var destinationActions = map[string]string{"sqs": "SendMessage", "sns": "Publish", "lambda": "InvokeFunction", "events": "PutEvents"}
+// kind of destination, in the order they are checked: a bucket must let
+// it write any object and list them.
+var destinationActions = map[string][]string{"sqs": {"SendMessage"}, "sns": {"Publish"}, "lambda": {"InvokeFunction"},
+	"events": {"PutEvents"}, "s3": {"PutObject", "ListBucket"}}
 
 // checkDestinationRole refuses a destination the execution role may not
 // send to, as PutFunctionEventInvokeConfig does on AWS. It takes no
@@ -153,12 +155,14 @@ func (s *Service) checkDestinationRole(ctx context.Context, role, function strin
 		return nil
 	}
 	kind := deliver.Service(*dest)
-	action, ok := destinationActions[kind]
-	if !ok {
-		return nil
-	}
-	if s.roleCheck(ctx, role, function, kind+":"+action, *dest) != nil {
-		return invalidParameter("The function's execution role does not have permissions to call %s on %s", action, *dest)
+	for _, action := range destinationActions[kind] {
+		resource := *dest
+		if action == "PutObject" {
+			resource += "/*" // any object of the bucket
+		}
+		if s.roleCheck(ctx, role, function, kind+":"+action, resource) != nil {
+			return invalidParameter("The function's execution role does not have permissions to call %s on %s", action, *dest)
+		}
 	}
 	return nil
 }

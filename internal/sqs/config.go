@@ -2,6 +2,7 @@ package sqs
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -104,9 +105,11 @@ func defaults(fifo bool) map[string]string {
 	return d
 }
 
-// checkAttributes validates attributes for a queue (fifo says which
-// kind) and returns them normalized. creating allows FifoQueue.
-func checkAttributes(in map[string]string, fifo, creating bool, arnExists func(string) bool) (map[string]string, error) {
+// checkAttributes validates attributes for the queue source (its ARN;
+// fifo says which kind) and returns them normalized. creating allows
+// FifoQueue. allowPolicy finds a dead-letter queue a RedrivePolicy names
+// and its RedriveAllowPolicy, which must let source use it.
+func checkAttributes(in map[string]string, source string, fifo, creating bool, allowPolicy func(arn string) (string, bool)) (map[string]string, error) {
 	out := make(map[string]string, len(in))
 	for name, v := range in {
 		if !settable[name] {
@@ -187,15 +190,19 @@ func checkAttributes(in map[string]string, fifo, creating bool, arnExists func(s
 				// for the queue.
 				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Invalid value for deadLetterTargetArn.", v)
 			}
-			if !arnExists(p.DeadLetterTargetArn) {
+			allow, ok := allowPolicy(p.DeadLetterTargetArn)
+			if !ok {
 				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.", v)
 			}
 			if strings.HasSuffix(p.DeadLetterTargetArn, ".fifo") != fifo {
 				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source..", v)
 			}
+			if rap, ok := parseRedriveAllow(allow); ok && !rap.allows(source) {
+				return nil, ErrInvalidParameterValue.Withf("Value %s for parameter RedrivePolicy is invalid. Reason: The dead-letter queue's RedriveAllowPolicy does not allow %s to use it as its dead-letter queue.", v, source)
+			}
 			v = string(mustJSON(p))
 		case "RedriveAllowPolicy":
-			if v != "" && !json.Valid([]byte(v)) {
+			if _, ok := parseRedriveAllow(v); v != "" && !ok {
 				return nil, ErrInvalidAttributeValue.Withf("Invalid value for the parameter RedriveAllowPolicy. Reason: Amazon SQS can't create the redrive allow policy, as it’s in an unsupported format.")
 			}
 		case "Policy":
@@ -241,6 +248,51 @@ func parseRedrive(v string) (*redrivePolicy, error) {
 	}
 	p.MaxReceiveCount = n
 	return p, nil
+}
+
+// redriveAllowPolicy is the RedriveAllowPolicy attribute: which source
+// queues may name the queue as their dead-letter queue.
+type redriveAllowPolicy struct {
+	// RedrivePermission is allowAll (any queue of the account and
+	// Region; the default), denyAll, or byQueue (those of
+	// SourceQueueArns).
+	RedrivePermission string   `json:"redrivePermission"`
+	SourceQueueArns   []string `json:"sourceQueueArns"`
+}
+
+// maxRedriveSources: "You can specify up to 10 source queue ARNs."
+const maxRedriveSources = 10
+
+// parseRedriveAllow reads a RedriveAllowPolicy; ok is false for one SQS
+// refuses: no JSON object, an unknown redrivePermission, or
+// sourceQueueArns other than 1 to 10 ARNs with byQueue. The empty
+// policy is allowAll.
+func parseRedriveAllow(v string) (p redriveAllowPolicy, ok bool) {
+	if v == "" {
+		return redriveAllowPolicy{RedrivePermission: "allowAll"}, true
+	}
+	if json.Unmarshal([]byte(v), &p) != nil {
+		return p, false
+	}
+	switch p.RedrivePermission {
+	case "allowAll", "denyAll":
+		return p, p.SourceQueueArns == nil
+	case "byQueue":
+		return p, len(p.SourceQueueArns) >= 1 && len(p.SourceQueueArns) <= maxRedriveSources
+	}
+	return p, false
+}
+
+// allows reports whether the queue whose ARN is source may name the
+// queue with policy p as its dead-letter queue.
+func (p redriveAllowPolicy) allows(source string) bool {
+	switch p.RedrivePermission {
+	case "denyAll":
+		return false
+	case "byQueue":
+		return slices.Contains(p.SourceQueueArns, source)
+	}
+	return true
 }
 
 // isQueueARN reports whether s has the shape of a queue's ARN:

@@ -21,6 +21,15 @@
 // gets nothing, as SQS documents. FIFO queues, which SQS documents as
 // answering no error at their limit, are not held to it.
 //
+// # Dead-letter queues
+//
+// A RedrivePolicy (CreateQueue, SetQueueAttributes) must name an existing
+// queue of the same kind whose RedriveAllowPolicy lets the source use it
+// (config.go): allowAll (the default), byQueue with the source among its
+// 1 to 10 sourceQueueArns, never denyAll. A policy set before the dead-letter
+// queue's RedriveAllowPolicy changed stays in force, and its messages
+// still move.
+//
 // # Durability
 //
 // A send is acknowledged only once its message is committed (Batch.Commit:

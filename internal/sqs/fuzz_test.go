@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,6 +93,47 @@ func FuzzParseRedrive(f *testing.F) {
 		again, err := parseRedrive(string(mustJSON(p)))
 		if err != nil || *again != *p {
 			t.Errorf("re-encoded policy of %q: %+v, %v; want %+v", s, again, err, p)
+		}
+	})
+}
+
+// FuzzParseRedriveAllow checks that a RedriveAllowPolicy
+// parseRedriveAllow accepts has a known permission, source queues only
+// with byQueue (1 to 10 of them), and allows exactly those: all with
+// allowAll, none with denyAll.
+func FuzzParseRedriveAllow(f *testing.F) {
+	for _, s := range []string{
+		`{"redrivePermission":"allowAll"}`, `{"redrivePermission":"denyAll"}`,
+		`{"redrivePermission":"byQueue","sourceQueueArns":["arn:aws:sqs:us-east-1:000000000000:src"]}`,
+		`{"redrivePermission":"byQueue","sourceQueueArns":[]}`, `{"redrivePermission":"byQueue"}`,
+		`{"redrivePermission":"denyAll","sourceQueueArns":["a"]}`, `{"redrivePermission":"byQueue","sourceQueueArns":"a"}`,
+		`{"redrivePermission":"byQueue","sourceQueueArns":["1","2","3","4","5","6","7","8","9","10","11"]}`,
+		`{"redrivePermission":"DENYALL"}`, `{}`, `null`, `[]`, ``, `{`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := parseRedriveAllow(s)
+		if !ok {
+			return
+		}
+		const other = "arn:aws:sqs:us-east-1:000000000000:no-source-has-this-name-0123456789"
+		switch p.RedrivePermission {
+		case "allowAll":
+			if p.SourceQueueArns != nil || !p.allows(other) {
+				t.Errorf("%q: allowAll %+v", s, p)
+			}
+		case "denyAll":
+			if p.SourceQueueArns != nil || p.allows(other) {
+				t.Errorf("%q: denyAll %+v", s, p)
+			}
+		case "byQueue":
+			if len(p.SourceQueueArns) < 1 || len(p.SourceQueueArns) > maxRedriveSources || !p.allows(p.SourceQueueArns[0]) ||
+				p.allows(other) != slices.Contains(p.SourceQueueArns, other) {
+				t.Errorf("%q: byQueue %+v", s, p)
+			}
+		default:
+			t.Errorf("%q: accepted permission %q", s, p.RedrivePermission)
 		}
 	})
 }

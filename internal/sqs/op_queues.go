@@ -80,7 +80,7 @@ func (s *Service) createQueue(ctx context.Context, in *CreateQueueRequest) (*Cre
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	attrs, err := checkAttributes(in.Attributes, fifo, true, func(arn string) bool { return s.queueByARN(arn) != nil })
+	attrs, err := checkAttributes(in.Attributes, s.arn(name), fifo, true, s.redriveAllowPolicy)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (s *Service) setQueueAttributes(ctx context.Context, in *SetQueueAttributes
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := checkAttributes(in.Attributes, q.cfg.FIFO, false, func(arn string) bool { return s.queueByARN(arn) != nil })
+	attrs, err := checkAttributes(in.Attributes, q.arn, q.cfg.FIFO, false, s.redriveAllowPolicy)
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +283,16 @@ func (s *Service) setQueueAttributes(ctx context.Context, in *SetQueueAttributes
 		maps.Copy(rec.Attributes, attrs)
 		return nil
 	})
+}
+
+// redriveAllowPolicy returns the RedriveAllowPolicy of the queue arn
+// names, and whether it exists; the caller holds s.mu.
+func (s *Service) redriveAllowPolicy(arn string) (string, bool) {
+	q := s.queueByARN(arn)
+	if q == nil {
+		return "", false
+	}
+	return q.rec.Attributes["RedriveAllowPolicy"], true
 }
 
 // saveQueue writes a queue's record; the caller holds s.mu.

@@ -222,9 +222,9 @@ func (t *transformer) streamEvent(f *function, name string, p map[string]any, po
 		}
 		esm["DestinationConfig"] = map[string]any{"OnFailure": map[string]any{"Destination": clone(dest)}}
 		typ, _ := t.resolve(onFailure["Type"])
-		if action, ok := map[string]string{"SQS": "sqs:SendMessage", "SNS": "sns:Publish"}[typ]; ok && f.role != nil {
+		if action, ok := map[string]string{"SQS": "sqs:SendMessage", "SNS": "sns:Publish", "S3": "s3:PutObject"}[typ]; ok && f.role != nil {
 			// Policy name unconfirmed.
-			f.role.addInline(f.id+name+"DestinationPolicy", []any{allow([]string{action}, clone(dest))})
+			f.role.addInline(f.id+name+"DestinationPolicy", destinationStatements(action, dest))
 		}
 	}
 	t.pull(f, policy)

@@ -408,6 +408,17 @@ var destinationActions = map[string]string{
 	"S3Bucket":    "s3:PutObject",
 }
 
+// destinationStatements let a function's role perform action on the
+// destination dest; a bucket's s3:PutObject is on its objects, with
+// s3:ListBucket on the bucket, as Lambda requires of an S3 destination.
+func destinationStatements(action string, dest any) []any {
+	if action == "s3:PutObject" {
+		return []any{allow([]string{action}, map[string]any{"Fn::Join": []any{"/", []any{clone(dest), "*"}}}),
+			allow([]string{"s3:ListBucket"}, clone(dest))}
+	}
+	return []any{allow([]string{action}, clone(dest))}
+}
+
 // eventInvokeConfig builds FUNCTIONEventInvokeConfig from
 // EventInvokeConfig, creating the queue or topic a destination of type
 // SQS or SNS names none of (FUNCTIONEventInvokeConfigOnSuccessQueue, ...,
@@ -496,7 +507,7 @@ func (t *transformer) destination(f *function, when string, v any) (any, error) 
 	}
 	if f.role != nil {
 		// Policy name unconfirmed.
-		f.role.addInline(fmt.Sprintf("%sEventInvokeConfig%s%sPolicy", f.id, when, typ), []any{allow([]string{action}, clone(dest))})
+		f.role.addInline(fmt.Sprintf("%sEventInvokeConfig%s%sPolicy", f.id, when, typ), destinationStatements(action, dest))
 	}
 	return dest, nil
 }

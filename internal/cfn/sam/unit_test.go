@@ -792,3 +792,47 @@ Resources:
 		t.Errorf("without PublishLambdaVersion a new layer changed the function's version: %s, %s", a, b)
 	}
 }
+
+// TestS3FailureDestinationPolicies: a bucket as an OnFailure destination
+// (EventInvokeConfig's S3Bucket, a stream event's S3) gives the role
+// s3:PutObject on the bucket's objects and s3:ListBucket on the bucket,
+// what Lambda requires of it.
+func TestS3FailureDestinationPolicies(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(e, c): pass"
+      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure:
+            Type: S3Bucket
+            Destination: arn:aws:s3:::failures
+      Events:
+        Clicks:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/clicks
+            StartingPosition: LATEST
+            DestinationConfig:
+              OnFailure:
+                Type: S3
+                Destination: arn:aws:s3:::failures
+`))
+	bucketStatements := []any{
+		map[string]any{"Effect": "Allow", "Action": []any{"s3:PutObject"},
+			"Resource": map[string]any{"Fn::Join": []any{"/", []any{"arn:aws:s3:::failures", "*"}}}},
+		map[string]any{"Effect": "Allow", "Action": []any{"s3:ListBucket"}, "Resource": "arn:aws:s3:::failures"},
+	}
+	role := r.props(t, "WorkerRole", tRole)
+	byName := map[string]any{}
+	for _, p := range role["Policies"].([]any) {
+		byName[get(p, "PolicyName").(string)] = get(p, "PolicyDocument", "Statement")
+	}
+	want(t, "EventInvokeConfig's bucket", byName["WorkerEventInvokeConfigOnFailureS3BucketPolicy"], bucketStatements)
+	want(t, "stream event's bucket", byName["WorkerClicksDestinationPolicy"], bucketStatements)
+}
