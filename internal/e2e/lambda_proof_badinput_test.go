@@ -204,7 +204,7 @@ func TestLambdaProofBadFunctions(t *testing.T) {
 		//   INIT_REPORT Init Duration: 80.49 ms	Phase: invoke	Status: error	Error Type: Runtime.ImportModuleError
 		//   START RequestId: 12131914-... Version: $LATEST
 		//   END RequestId: 12131914-...
-		//   REPORT RequestId: 12131914-...	Duration: 98.71 ms	Billed Duration: 99 ms	Memory Size: 512 MB	Max Memory Used: 46 MB
+		//   REPORT RequestId: 12131914-...	Duration: 98.71 ms	Billed Duration: 99 ms	Memory Size: 512 MB	Max Memory Used: 46 MB	Status: error	Error Type: Runtime.ImportModuleError
 		id := requestIDOf(t, out)
 		importError := `\[ERROR\] Runtime.ImportModuleError: Unable to import module 'nope': No module named 'nope'\n(?s:.*?)`
 		initReport := func(phase string) string {
@@ -212,7 +212,7 @@ func TestLambdaProofBadFunctions(t *testing.T) {
 		}
 		logs := regexp.MustCompile(`^` + importError + initReport("init") + importError + initReport("invoke") +
 			`START RequestId: ` + id + ` Version: \$LATEST\n(?s:.*)END RequestId: ` + id + `\n` +
-			`REPORT RequestId: ` + id + `\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t\n$`)
+			`REPORT RequestId: ` + id + `\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tStatus: error\tError Type: Runtime.ImportModuleError\n$`)
 		if tail := tailOf(t, out); !logs.MatchString(tail) {
 			t.Errorf("missing python module: log tail:\n%s", tail)
 		}

@@ -457,14 +457,17 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		e.logFault(now, logLine)
 	}
 	res := &Result{Payload: doc, FunctionError: "Unhandled", ErrorType: orString(errorType, typeTimedOut), InitDuration: init}
-	if e.phase == phaseInvoke { // the invocation's own time, its REPORT without an Init Duration
+	// A retried init is the invocation's own time: its REPORT has no Init
+	// Duration, and ends with the status, as a crashed invocation's does.
+	retried := e.phase == phaseInvoke
+	if retried {
 		res.Duration, res.InitDuration = init, 0
 	}
 	if e.proc != nil {
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
 	e.logRuntimeDone(now, inv, res, status, errorType, nil)
-	e.report(now, inv, res, status, errorType, false)
+	e.report(now, inv, res, status, errorType, retried)
 	res.LogTail = e.out.end()
 	if e.proc == nil {
 		e.discard()
