@@ -25,8 +25,9 @@ import (
 //	x-amazon-apigateway-gateway-responses   the API's customized gateway responses
 //	x-amazon-apigateway-request-validators  the API's request validators, and
 //	x-amazon-apigateway-request-validator   the document's or an operation's validator
-//	definitions, components.schemas         the API's models, which body parameters and
-//	                                        requestBody content refer to
+//	definitions, components.schemas         the API's models, which body parameters,
+//	                                        requestBody content, and responses' schemas
+//	                                        and content refer to
 //	x-amazon-apigateway-minimum-compression-size, -policy, -endpoint-configuration
 //
 // parseDefinition turns a document into a definition; applyDefinition
@@ -150,7 +151,7 @@ func parseDefinition(body []byte) (*definition, error) {
 		d.validators[name] = &requestValidator{Name: name, ValidateRequestBody: body, ValidateRequestParameters: params}
 	}
 	p.defaultValidator = str(root["x-amazon-apigateway-request-validator"])
-	p.consumes = list(root["consumes"])
+	p.consumes, p.produces = list(root["consumes"]), list(root["produces"])
 	globalSecurity, hasGlobal := root["security"]
 	paths := obj(root["paths"])
 	for _, route := range slices.Sorted(maps.Keys(paths)) {
@@ -224,9 +225,9 @@ type parser struct {
 	// for an API key and for IAM authorization.
 	apiKeySchemes, sigv4Schemes map[string]bool
 	// defaultValidator is the document's x-amazon-apigateway-request-validator;
-	// consumes its Swagger 2 content types.
-	defaultValidator string
-	consumes         []any
+	// consumes and produces its Swagger 2 content types.
+	defaultValidator   string
+	consumes, produces []any
 }
 
 // resolve follows a {"$ref": "#/a/b"} to what it points at.
@@ -333,11 +334,15 @@ func (p *parser) readOperation(verb string, op map[string]any, pathParams []any,
 			continue
 		}
 		mr := &methodResponse{StatusCode: code}
-		for _, h := range slices.Sorted(maps.Keys(obj(obj(p.resolve(responses[code]))["headers"]))) {
+		resp := obj(p.resolve(responses[code]))
+		for _, h := range slices.Sorted(maps.Keys(obj(resp["headers"]))) {
 			if mr.ResponseParameters == nil {
 				mr.ResponseParameters = map[string]bool{}
 			}
 			mr.ResponseParameters["method.response.header."+h] = false
+		}
+		if err := p.readResponseModels(mr, op, resp, d); err != nil {
+			return nil, err
 		}
 		if m.Responses == nil {
 			m.Responses = map[string]*methodResponse{}
@@ -472,49 +477,85 @@ var modelName = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 // operation consumes, or an OpenAPI 3 requestBody's content. A schema
 // must refer to one of the document's models.
 func (p *parser) readRequestModels(m *method, op map[string]any, params []any, d *definition) error {
-	add := func(contentType string, schema any) error {
-		ref := str(obj(schema)["$ref"])
-		if ref == "" {
-			if schema != nil {
-				d.warnings = append(d.warnings, "Ignoring an inline request schema: request models must refer to the document's models in virga")
-			}
-			return nil
-		}
-		name := modelRef(ref)
-		if d.models[name] == nil {
-			return importError("Invalid model specified: %s", ref)
-		}
-		if m.RequestModels == nil {
-			m.RequestModels = map[string]string{}
-		}
-		m.RequestModels[contentType] = name
-		return nil
-	}
 	for _, raw := range params {
 		prm := obj(p.resolve(raw))
 		if str(prm["in"]) != "body" {
 			continue
 		}
-		types := list(op["consumes"])
-		if types == nil {
-			types = p.consumes
-		}
-		if len(types) == 0 {
-			types = []any{"application/json"}
-		}
-		for _, t := range types {
-			if err := add(str(t), prm["schema"]); err != nil {
+		for _, t := range contentTypes(op["consumes"], p.consumes) {
+			if err := addModel(&m.RequestModels, t, prm["schema"], "request", d); err != nil {
 				return err
 			}
 		}
 	}
 	if rb := obj(p.resolve(op["requestBody"])); rb != nil {
-		content := obj(rb["content"])
-		for _, t := range slices.Sorted(maps.Keys(content)) {
-			if err := add(t, obj(content[t])["schema"]); err != nil {
+		return addContentModels(&m.RequestModels, rb, "request", d)
+	}
+	return nil
+}
+
+// readResponseModels reads the models of a method response, as API
+// Gateway imports them: a Swagger 2 response's schema, for each content
+// type the operation produces, or an OpenAPI 3 response's content. A
+// schema must refer to one of the document's models.
+func (p *parser) readResponseModels(mr *methodResponse, op, resp map[string]any, d *definition) error {
+	if schema, ok := resp["schema"]; ok {
+		for _, t := range contentTypes(op["produces"], p.produces) {
+			if err := addModel(&mr.ResponseModels, t, schema, "response", d); err != nil {
 				return err
 			}
 		}
 	}
+	return addContentModels(&mr.ResponseModels, resp, "response", d)
+}
+
+// contentTypes are a Swagger 2 operation's consumes or produces: its
+// own, else the document's, else application/json.
+func contentTypes(own any, document []any) []string {
+	types := list(own)
+	if types == nil {
+		types = document
+	}
+	if len(types) == 0 {
+		return []string{"application/json"}
+	}
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = str(t)
+	}
+	return out
+}
+
+// addContentModels adds the models of an OpenAPI 3 requestBody's or
+// response's content, by content type, to models.
+func addContentModels(models *map[string]string, body map[string]any, what string, d *definition) error {
+	content := obj(body["content"])
+	for _, t := range slices.Sorted(maps.Keys(content)) {
+		if err := addModel(models, t, obj(content[t])["schema"], what, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addModel sets models[contentType] to the model schema refers to. An
+// inline schema (what names a request's or a response's) is ignored with
+// a warning; a reference to no model of the document fails the import.
+func addModel(models *map[string]string, contentType string, schema any, what string, d *definition) error {
+	ref := str(obj(schema)["$ref"])
+	if ref == "" {
+		if schema != nil {
+			d.warnings = append(d.warnings, "Ignoring an inline "+what+" schema: "+what+" models must refer to the document's models in virga")
+		}
+		return nil
+	}
+	name := modelRef(ref)
+	if d.models[name] == nil {
+		return importError("Invalid model specified: %s", ref)
+	}
+	if *models == nil {
+		*models = map[string]string{}
+	}
+	(*models)[contentType] = name
 	return nil
 }

@@ -1,6 +1,7 @@
 package apigateway
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -208,7 +209,66 @@ func TestRestAPIPutMergeAndOverwrite(t *testing.T) {
 // FuzzParseDefinition checks that no document makes the parser panic and
 // that what it accepts builds into an API or is refused with
 // BadRequestException.
+// modelsV2 is a Swagger 2 document whose responses name models: one by
+// the document's produces, one by the operation's own.
+const modelsV2 = `
+swagger: "2.0"
+info: {title: models}
+produces: [application/json]
+paths:
+  /pets:
+    get:
+      responses:
+        200: {description: ok, schema: {$ref: "#/definitions/Pets"}}
+        404: {description: none, schema: {type: string}}
+    post:
+      produces: [application/json, application/xml]
+      responses:
+        201: {description: made, schema: {$ref: "#/definitions/Pets"}}
+definitions:
+  Pets: {type: array, items: {type: string}}
+`
+
+func TestRestAPIParseResponseModels(t *testing.T) {
+	t.Parallel()
+	d, err := parseDefinition([]byte(modelsV2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods := d.paths[0].methods
+	if got := methods["GET"].Responses["200"].ResponseModels; !maps.Equal(got, map[string]string{"application/json": "Pets"}) {
+		t.Errorf("GET 200 models %v", got)
+	}
+	if got := methods["GET"].Responses["404"].ResponseModels; got != nil {
+		t.Errorf("GET 404 models %v (an inline schema)", got)
+	}
+	if got := methods["POST"].Responses["201"].ResponseModels; !maps.Equal(got, map[string]string{"application/json": "Pets", "application/xml": "Pets"}) {
+		t.Errorf("POST 201 models %v", got)
+	}
+	if !slices.ContainsFunc(d.warnings, func(w string) bool { return strings.Contains(w, "inline response schema") }) {
+		t.Errorf("warnings %q", d.warnings)
+	}
+
+	// OpenAPI 3: a response's content; a model the document lacks fails.
+	doc := strings.Replace(petstoreV3, `"description": "ok",`, `"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},`, 1)
+	if _, err := parseDefinition([]byte(doc)); err == nil || !strings.Contains(err.Error(), "Invalid model specified: #/components/schemas/Pet") {
+		t.Fatalf("a missing response model: %v", err)
+	}
+	doc = strings.Replace(doc, `"components": {`, `"components": {"schemas": {"Pet": {"type": "object"}},`, 1)
+	if d, err = parseDefinition([]byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range d.paths {
+		if p.path == "/pets/{id}" {
+			if got := p.methods["GET"].Responses["200"].ResponseModels; !maps.Equal(got, map[string]string{"application/json": "Pet"}) {
+				t.Errorf("OpenAPI 3 GET 200 models %v", got)
+			}
+		}
+	}
+}
+
 func FuzzRestAPIParseDefinition(f *testing.F) {
+	f.Add([]byte(modelsV2))
 	f.Add([]byte(petstoreV3))
 	f.Add([]byte(corsV2))
 	f.Add([]byte(`{"swagger":"2.0","info":{"title":"t"},"paths":{"/{a+}":{"get":{}}}}`))

@@ -32,6 +32,9 @@ paths:
       responses:
         "200":
           description: "200 response"
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
       security:
         - sigv4: []
       x-amazon-apigateway-integration:
@@ -136,6 +139,7 @@ func TestAPIGWv1GetExport(t *testing.T) {
 	get := obj(doc, "paths", "/pets/{id}", "get")
 	put := obj(doc, "paths", "/pets/{id}", "put")
 	if obj(get, "x-amazon-apigateway-integration")["type"] != "mock" || obj(get, "responses", "200")["description"] != "200 response" ||
+		obj(get, "responses", "200", "content", "application/json", "schema")["$ref"] != "#/components/schemas/Pet" ||
 		obj(put, "requestBody", "content", "application/json", "schema")["$ref"] != "#/components/schemas/Pet" {
 		t.Errorf("/pets/{id}: %v", doc["paths"])
 	}
@@ -161,6 +165,7 @@ func TestAPIGWv1GetExport(t *testing.T) {
 	post := obj(doc, "paths", "/keyed", "post")
 	if obj(post, "x-amazon-apigateway-integration")["uri"] != "https://example.com/keyed" ||
 		obj(doc, "securityDefinitions", "gate", "x-amazon-apigateway-authorizer")["type"] != "token" ||
+		obj(doc, "paths", "/pets/{id}", "get", "responses", "200", "schema")["$ref"] != "#/definitions/Pet" ||
 		!slices.ContainsFunc(list(obj(doc, "paths", "/pets/{id}", "put")["parameters"]), func(p any) bool {
 			return obj(p)["in"] == "body" && obj(p, "schema")["$ref"] == "#/definitions/Pet"
 		}) {

@@ -190,11 +190,31 @@ func TestLambdaProofBadFunctions(t *testing.T) {
 		createGoFunction(t, c, "nomodule", zipOf(t, zipEntry{name: "app.py", body: []byte("def handler(e, c):\n    return 1\n")}), func(in *lambda.CreateFunctionInput) {
 			in.Runtime, in.Handler, in.Architectures = lambdatypes.RuntimePython312, aws.String("nope.handler"), nil
 		})
-		out := invokeJSON(t, c, "nomodule", map[string]string{})
+		out := invokeJSON(t, c, "nomodule", map[string]string{}, withTail)
 		doc := wantUnhandled(t, "missing python module", out)
 		// AWS: {"errorMessage": "Unable to import module 'nope': No module named 'nope'", "errorType": "Runtime.ImportModuleError", "requestId": "", "stackTrace": []}
 		if doc.ErrorType != "Runtime.ImportModuleError" || doc.ErrorMessage != "Unable to import module 'nope': No module named 'nope'" {
 			t.Errorf("missing python module: payload %s", out.Payload)
+		}
+		// AWS retries the failed init within the invocation, and logs
+		// (CloudWatch, as captured):
+		//   [ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'
+		//   INIT_REPORT Init Duration: 137.69 ms	Phase: init	Status: error	Error Type: Runtime.ImportModuleError
+		//   [ERROR] Runtime.ImportModuleError: Unable to import module 'search': No module named 'search'
+		//   INIT_REPORT Init Duration: 80.49 ms	Phase: invoke	Status: error	Error Type: Runtime.ImportModuleError
+		//   START RequestId: 12131914-... Version: $LATEST
+		//   END RequestId: 12131914-...
+		//   REPORT RequestId: 12131914-...	Duration: 98.71 ms	Billed Duration: 99 ms	Memory Size: 512 MB	Max Memory Used: 46 MB	Status: error	Error Type: Runtime.ImportModuleError
+		id := requestIDOf(t, out)
+		importError := `\[ERROR\] Runtime.ImportModuleError: Unable to import module 'nope': No module named 'nope'\n(?s:.*?)`
+		initReport := func(phase string) string {
+			return `INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: ` + phase + `\tStatus: error\tError Type: Runtime.ImportModuleError\n`
+		}
+		logs := regexp.MustCompile(`^` + importError + initReport("init") + importError + initReport("invoke") +
+			`START RequestId: ` + id + ` Version: \$LATEST\n(?s:.*)END RequestId: ` + id + `\n` +
+			`REPORT RequestId: ` + id + `\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tStatus: error\tError Type: Runtime.ImportModuleError\n$`)
+		if tail := tailOf(t, out); !logs.MatchString(tail) {
+			t.Errorf("missing python module: log tail:\n%s", tail)
 		}
 		wantHealthyFunction(t, c, "healthy")
 	})

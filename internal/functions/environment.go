@@ -45,6 +45,13 @@ type environment struct {
 	// invocations (which it keeps for life: see pool.provision).
 	initType    string
 	provisioned bool
+	// phase is the phase of the environment's init: init, or invoke when
+	// it retries a failed init within the invocation (retryOf, until the
+	// launch has taken over its log stream). retry is set when the init
+	// failed and is to be retried so.
+	phase   string
+	retryOf *environment
+	retry   bool
 	// ready and detach tell the built-in extensions (Spec.ParamsSecrets)
 	// that the environment's init is over, and that it has ended.
 	ready, detach func()
@@ -91,6 +98,14 @@ func errorDoc(typ, message string) []byte {
 // ahead of any invocation for provisioned concurrency. When the
 // environment cannot start, the Result says why (as AWS answers) and the
 // environment is gone.
+//
+// An on-demand init that fails with an error is retried once within the
+// invocation, as Lambda does (a "suppressed init"): the log stream shows
+// the failed init's INIT_REPORT (Phase: init), the retry's output and
+// its own INIT_REPORT (Phase: invoke), then the invocation's START, END
+// and REPORT, whose Duration is the retry's and which has no Init
+// Duration. A timed-out init is not retried: its limit already counts
+// the function's timeout.
 func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
 	m := p.m
 	spec := &p.spec
@@ -106,6 +121,20 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 			m.log.Warn("providing the AWS SDK for JavaScript", "function", spec.FunctionName, "err", err)
 		}
 	}
+	first := p.newEnvironment(inv, nil)
+	e, res, err := first.launch(ctx, inv)
+	if first.retry {
+		return p.newEnvironment(inv, first).launch(ctx, inv)
+	}
+	return e, res, err
+}
+
+// newEnvironment is an environment for inv (nil: provisioned
+// concurrency) about to start. With failed, it retries failed's init
+// within inv: it writes to failed's log stream, and its init is of the
+// invoke phase.
+func (p *pool) newEnvironment(inv *Invocation, failed *environment) *environment {
+	m := p.m
 	started := m.clock.Now()
 	id := m.ids.Hex(16)
 	e := &environment{
@@ -114,11 +143,24 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		stream:   started.UTC().Format("2006/01/02") + "/[" + p.version + "]" + id,
 		started:  started,
 		initType: initOnDemand,
+		phase:    phaseInit,
 	}
 	if inv == nil {
 		e.initType, e.provisioned = initProvisioned, true
 	}
+	if failed != nil {
+		e.stream, e.phase, e.retryOf = failed.stream, phaseInvoke, failed
+	}
 	e.pending.Store(2)
+	return e
+}
+
+// launch starts e's runtime and waits for its init, as start describes.
+func (e *environment) launch(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
+	p := e.pool
+	m := p.m
+	spec := &p.spec
+	started, id := e.started, e.id
 	var err error
 	if e.api, err = runtimeapi.New(); err != nil {
 		return nil, nil, &RuntimeError{Type: TypeService, Message: "starting the Runtime API: " + err.Error()}
@@ -141,8 +183,15 @@ func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Resul
 		}
 		defer xw.Close()
 	}
-	e.logs = newLogQueue(p.openStream(e.stream), &m.liveLogs)
-	e.out = newOutput(r, xr, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+	if e.retryOf != nil { // the failed init's stream and tail go on
+		e.logs = e.retryOf.logs // shared by failInit
+		e.out = newOutput(r, xr, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+		e.out.continueInit(e.retryOf.out)
+		e.retryOf = nil
+	} else {
+		e.logs = newLogQueue(p.openStream(e.stream), &m.liveLogs)
+		e.out = newOutput(r, xr, m.clock.Now, e.logs, m.opts.MaxLogBytes, newLogConfig(spec))
+	}
 	if spec.Image == nil {
 		// The Telemetry and Logs APIs (telemetry.go): with external
 		// extensions, the init's events are kept for those that
@@ -386,8 +435,13 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		e.out.flush() // the init output comes before START
 	}
 	e.logInitDone(now, init, status, errorType)
-	if inv == nil {
-		if logLine != "" {
+	// An on-demand init's error is retried within the invocation (see
+	// start), which logs the error then.
+	e.retry = inv != nil && e.phase == phaseInit && status == statusError
+	if inv == nil || e.retry {
+		if e.retry {
+			e.logs.share() // the retry's, before this environment lets go
+		} else if logLine != "" {
 			e.logFault(now, logLine)
 		}
 		if e.proc == nil {
@@ -403,11 +457,17 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		e.logFault(now, logLine)
 	}
 	res := &Result{Payload: doc, FunctionError: "Unhandled", ErrorType: orString(errorType, typeTimedOut), InitDuration: init}
+	// A retried init is the invocation's own time: its REPORT has no Init
+	// Duration, and ends with the status, as a crashed invocation's does.
+	retried := e.phase == phaseInvoke
+	if retried {
+		res.Duration, res.InitDuration = init, 0
+	}
 	if e.proc != nil {
 		res.MaxMemoryUsedMB = e.maxMemoryMB()
 	}
 	e.logRuntimeDone(now, inv, res, status, errorType, nil)
-	e.report(now, inv, res, status, errorType, false)
+	e.report(now, inv, res, status, errorType, retried)
 	res.LogTail = e.out.end()
 	if e.proc == nil {
 		e.discard()

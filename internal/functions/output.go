@@ -192,6 +192,8 @@ func (o *output) platform(at time.Time, line string) {
 	defer o.mu.Unlock()
 	if o.tail != nil {
 		o.tail.line([]byte(line))
+	} else if !o.started {
+		o.initTail.line([]byte(line))
 	}
 	o.logs.push(at, line+"\n")
 }
@@ -233,6 +235,18 @@ func (o *output) begin(tail bool) {
 	o.started = true
 	o.initTail = tailBuffer{}
 	o.written, o.cut = 0, false // the cap is per invocation
+	o.mu.Unlock()
+}
+
+// continueInit starts the init's share of the output with failed's:
+// an init retried within the invocation, whose tail begins with the
+// failed init's output.
+func (o *output) continueInit(failed *output) {
+	failed.mu.Lock()
+	b := failed.initTail.bytes()
+	failed.mu.Unlock()
+	o.mu.Lock()
+	o.initTail.write(b)
 	o.mu.Unlock()
 }
 
@@ -338,11 +352,12 @@ func humanBytes(n int64) string {
 type logQueue struct {
 	open func() (LogStream, error)
 
-	mu     sync.Mutex
-	events []logEvent
-	closed bool
-	wake   chan struct{}
-	done   chan struct{}
+	mu      sync.Mutex
+	events  []logEvent
+	holders int // those that close it; see share
+	closed  bool
+	wake    chan struct{}
+	done    chan struct{}
 }
 
 type logEvent struct {
@@ -353,7 +368,7 @@ type logEvent struct {
 // newLogQueue starts a queue; live counts it until it has closed its
 // stream.
 func newLogQueue(open func() (LogStream, error), live *sync.WaitGroup) *logQueue {
-	q := &logQueue{open: open, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	q := &logQueue{open: open, holders: 1, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	live.Add(1)
 	go func() {
 		defer live.Done()
@@ -377,9 +392,23 @@ func (q *logQueue) push(at time.Time, msg string) {
 	}
 }
 
-// close lets the queue drain, then closes the stream.
+// share gives the queue one more holder (an environment retrying a
+// failed init on its stream): it closes when all have closed it.
+func (q *logQueue) share() *logQueue {
+	q.mu.Lock()
+	q.holders++
+	q.mu.Unlock()
+	return q
+}
+
+// close lets the queue drain, then closes the stream, once its last
+// holder has closed it.
 func (q *logQueue) close() {
 	q.mu.Lock()
+	if q.holders--; q.holders > 0 {
+		q.mu.Unlock()
+		return
+	}
 	q.closed = true
 	q.mu.Unlock()
 	select {

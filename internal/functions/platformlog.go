@@ -23,6 +23,9 @@ const (
 	// configuration.
 	initProvisioned = "provisioned-concurrency"
 	phaseInit       = "init"
+	// phaseInvoke is the phase of an init retried within an invocation
+	// after the init phase's failed.
+	phaseInvoke = "invoke"
 )
 
 // platformEvent writes a platform record to the log (JSON format) and
@@ -45,21 +48,22 @@ func (e *environment) platformRecords() bool {
 // logInitStart marks the start of the environment's init: in text, the
 // INIT_START line naming the runtime version, which Lambda writes to the
 // log stream but not to an invocation's tail ("Identifying runtime
-// version changes"); the platform.initStart record for JSON and
+// version changes"), once per environment: an init retried within the
+// invocation has none; the platform.initStart record for JSON and
 // telemetry. A container image has no managed runtime to name.
 func (e *environment) logInitStart(at time.Time) {
 	var version, arn string
 	if spec := &e.pool.spec; spec.Image == nil && spec.Runtime != "" {
 		version, arn = runtimeVersionName(spec.Runtime), RuntimeVersionARN(spec.Region, spec.Runtime)
 	}
-	if !e.out.cfg.json && version != "" {
+	if !e.out.cfg.json && version != "" && e.phase == phaseInit {
 		e.out.streamOnly(at, "INIT_START Runtime Version: "+version+"\tRuntime Version ARN: "+arn)
 	}
 	if !e.platformRecords() {
 		return
 	}
 	e.platformEvent(at, levelDebug, "platform.initStart", initStartRecord{
-		InitializationType: e.initType, Phase: phaseInit, RuntimeVersion: version, RuntimeVersionArn: arn,
+		InitializationType: e.initType, Phase: e.phase, RuntimeVersion: version, RuntimeVersionArn: arn,
 		FunctionName: e.pool.spec.FunctionName, FunctionVersion: e.pool.version,
 	})
 }
@@ -67,22 +71,23 @@ func (e *environment) logInitStart(at time.Time) {
 // logInitDone reports the end of the init, which took d: in text, an
 // INIT_REPORT line when the init failed (a successful one shows as the
 // REPORT line's Init Duration), as Lambda writes
-// "INIT_REPORT Init Duration: 154.03 ms<TAB>Phase: init<TAB>Status: error<TAB>Error Type: Runtime.ExitError";
+// "INIT_REPORT Init Duration: 154.03 ms<TAB>Phase: init<TAB>Status: error<TAB>Error Type: Runtime.ExitError",
+// with "Phase: invoke" for the init retried within the invocation;
 // for JSON and telemetry, the records. The init's telemetry backlog
 // ends with it.
 func (e *environment) logInitDone(at time.Time, d time.Duration, status, errorType string) {
 	if !e.out.cfg.json && status != statusSuccess {
-		e.out.platform(at, "INIT_REPORT Init Duration: "+msText(d)+"\tPhase: "+phaseInit+statusText(status, errorType))
+		e.out.platform(at, "INIT_REPORT Init Duration: "+msText(d)+"\tPhase: "+e.phase+statusText(status, errorType))
 	}
 	if !e.platformRecords() {
 		return
 	}
 	level := phaseLevel(status)
 	e.platformEvent(at, level, "platform.initRuntimeDone", initRuntimeDoneRecord{
-		InitializationType: e.initType, Phase: phaseInit, Status: status, ErrorType: errorType,
+		InitializationType: e.initType, Phase: e.phase, Status: status, ErrorType: errorType,
 	})
 	e.platformEvent(at, level, "platform.initReport", initReportRecord{
-		InitializationType: e.initType, Phase: phaseInit, Status: status, ErrorType: errorType,
+		InitializationType: e.initType, Phase: e.phase, Status: status, ErrorType: errorType,
 		Metrics: initReportMetrics{DurationMs: millis(d)},
 	})
 	if t := e.out.tel.Load(); t != nil {

@@ -355,9 +355,9 @@ func verdict(from State, current string, a action, id string) (status int, typ, 
 	if (a == actResponse || a == actError) && (id == "" || id != current) {
 		return 400, errInvalidRequestID, "Invalid request ID"
 	}
-	if to, ok := transition(from, a); !ok {
+	if _, ok := transition(from, a); !ok {
 		return 403, errInvalidStateTransition,
-			"State transition from " + from.String() + " to " + to.String() + " failed for runtime. Error: State transition is not allowed"
+			"State transition from " + from.lambdaName() + " to " + lambdaTargets[a] + " failed for runtime. Error: State transition is not allowed"
 	}
 	return 0, "", ""
 }

@@ -112,14 +112,16 @@ func TestInvocationCycle(t *testing.T) {
 	if ev := event(t, s, EventResponse); string(ev.Body) != `"ok"` || ev.RequestID != "r1" {
 		t.Fatalf("event %+v", ev)
 	}
-	if code, e := post(t, s, "invocation/r1/response", []byte(`"again"`)); code != 403 || e.ErrorType != "InvalidStateTransition" {
-		t.Fatalf("second response: %d %+v", code, e)
-	}
-	if code, e := post(t, s, "invocation/r1/error", nil); code != 403 || e.ErrorType != "InvalidStateTransition" {
-		t.Fatalf("error after response: %d %+v", code, e)
-	}
-	if code, _ := post(t, s, "init/error", nil); code != 403 {
-		t.Fatalf("init error after init: %d", code)
+	// Refusals name the states as Lambda's Runtime API does.
+	for _, c := range []struct{ path, to string }{
+		{"invocation/r1/response", "InvocationResponse"},
+		{"invocation/r1/error", "InvocationErrorResponse"},
+		{"init/error", "InitError"},
+	} {
+		want := "State transition from RuntimeResponseSentState to " + c.to + " failed for runtime. Error: State transition is not allowed"
+		if code, e := post(t, s, c.path, []byte(`"again"`)); code != 403 || e.ErrorType != "InvalidStateTransition" || e.ErrorMessage != want {
+			t.Fatalf("%s after the response: %d %+v", c.path, code, e)
+		}
 	}
 
 	// Second invocation ends in an error.
@@ -176,9 +178,12 @@ func TestInitError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 403 {
-		t.Fatalf("next after init error: %d", resp.StatusCode)
+	defer resp.Body.Close()
+	var e ErrorResponse
+	json.NewDecoder(resp.Body).Decode(&e)
+	want := "State transition from InitError to Ready failed for runtime. Error: State transition is not allowed"
+	if resp.StatusCode != 403 || e.ErrorMessage != want {
+		t.Fatalf("next after init error: %d %+v", resp.StatusCode, e)
 	}
 }
 

@@ -61,22 +61,46 @@ var transitions = map[State]map[action]State{
 	StateIdle:     {actNext: StateReady},
 }
 
-// target is the state that acting from s would lead to (for messages),
-// and whether the transition is allowed.
+// transition is the state that acting from s leads to, and whether the
+// transition is allowed.
 func transition(s State, a action) (State, bool) {
 	to, ok := transitions[s][a]
-	if ok {
-		return to, true
+	if !ok {
+		return s, false
 	}
-	switch a {
-	case actNext:
-		return StateReady, false
-	case actDispatch:
-		return StateInvoking, false
-	case actResponse, actError:
-		return StateIdle, false
-	case actInitError:
-		return StateInitFailed, false
+	return to, true
+}
+
+// Lambda's names of its runtime states, which its Runtime API's
+// InvalidStateTransition messages give ("State transition from
+// RuntimeResponseSentState to InvocationResponse failed for runtime"):
+// Lambda's runtime is Started until its first /next, Ready once an
+// invocation was handed to it, RuntimeResponseSentState once it posted
+// the response or error, InitError after /init/error. A pending /next
+// has no state of its own there; it shows as Ready.
+var lambdaStateNames = [...]string{
+	StateStarting:   "Started",
+	StateReady:      "Ready",
+	StateInvoking:   "Ready",
+	StateIdle:       "RuntimeResponseSentState",
+	StateInitFailed: "InitError",
+	StateClosed:     "Closed",
+}
+
+// lambdaName is s as Lambda's Runtime API names it in its messages.
+func (s State) lambdaName() string {
+	if int(s) < len(lambdaStateNames) {
+		return lambdaStateNames[s]
 	}
-	return s, false
+	return s.String()
+}
+
+// lambdaTargets names the state each runtime request asks for, as
+// Lambda's messages give it.
+var lambdaTargets = map[action]string{
+	actNext:      "Ready",
+	actDispatch:  "Ready",
+	actResponse:  "InvocationResponse",
+	actError:     "InvocationErrorResponse",
+	actInitError: "InitError",
 }
