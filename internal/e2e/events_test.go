@@ -93,6 +93,11 @@ func TestEventBridgeRulesAndTargets(t *testing.T) {
 	_, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("big-orders"), EventBusName: aws.String("orders"), Targets: []ebtypes.Target{
 		{Id: aws.String("fifo"), Arn: aws.String(queueARN("jobs.fifo"))}}})
 	wantLambdaError(t, "a FIFO queue without SqsParameters", err, "ValidationException", "Parameter(s) SqsParameters must be specified for target: fifo.")
+	// EventBridge sends undelivered events only to an SQS queue.
+	topic := "arn:aws:sns:us-east-1:000000000000:alerts"
+	_, err = eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("big-orders"), EventBusName: aws.String("orders"), Targets: []ebtypes.Target{
+		{Id: aws.String("whole"), Arn: aws.String(queueARN("whole")), DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String(topic)}}}})
+	wantLambdaError(t, "a topic as dead-letter queue", err, "ValidationException", "Parameter DeadLetterConfig.Arn is not valid. Reason: "+topic+" is not an Amazon SQS queue ARN.")
 	_, err = eb.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String("big-orders"), EventBusName: aws.String("orders")})
 	wantLambdaError(t, "delete a rule with targets", err, "ValidationException", "Rule can't be deleted since it has targets.")
 

@@ -374,6 +374,11 @@ func TestSchedulerValidationErrors(t *testing.T) {
 		}, "ValidationException", 400, "", "Member must have value less than or equal to 1440"},
 		{"role pattern", func(in *scheduler.CreateScheduleInput) { in.Target.RoleArn = aws.String("not-a-role") },
 			"ValidationException", 400, "", "at 'target.roleArn' failed to satisfy constraint"},
+		// Scheduler's model allows only an SQS queue as a dead-letter
+		// queue.
+		{"topic as dead-letter queue", func(in *scheduler.CreateScheduleInput) {
+			in.Target.DeadLetterConfig = &schedtypes.DeadLetterConfig{Arn: aws.String("arn:aws:sns:us-east-1:" + testAccount + ":t")}
+		}, "ValidationException", 400, "1 validation error detected: Value 'arn:aws:sns:us-east-1:" + testAccount + ":t' at 'target.deadLetterConfig.arn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[a-z]+)?:sqs:[a-z0-9\\-]+:\\d{12}:[a-zA-Z0-9\\-_]+$", ""},
 		{"start date past", func(in *scheduler.CreateScheduleInput) { in.StartDate = aws.Time(time.Now().Add(-time.Hour)) },
 			"ValidationException", 400, "The StartDate you specify cannot be earlier than 5 minutes ago.", ""},
 		{"universal read-only action", func(in *scheduler.CreateScheduleInput) {

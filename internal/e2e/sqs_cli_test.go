@@ -115,6 +115,7 @@ func TestSQSCLI(t *testing.T) {
 		return out.Attributes
 	}
 	prefix := env.Endpoint + "/000000000000/"
+	fails("InvalidParameterValue", "Invalid NextToken value.", "list-queues", "--max-results", "1", "--next-token", "garbage")
 
 	// Queues.
 	var std, fifo urlOut

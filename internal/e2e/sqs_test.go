@@ -147,6 +147,14 @@ func TestSQSQueueLifecycle(t *testing.T) {
 	if len(pages) != 3 || len(pages[2]) != 1 || !strings.HasSuffix(pages[2][0], "/page-4") {
 		t.Errorf("ListQueues pages: %v", pages)
 	}
+	// A token SQS did not give out is refused, not read as the end of the
+	// list.
+	for _, tok := range []string{"garbage", "not base64!"} {
+		_, err = c.ListQueues(ctx, &sqs.ListQueuesInput{MaxResults: aws.Int32(2), NextToken: aws.String(tok)})
+		if code, msg := apiCode(t, err); code != "InvalidParameterValue" || msg != "Invalid NextToken value." {
+			t.Errorf("ListQueues with NextToken %q: %v", tok, err)
+		}
+	}
 
 	if _, err := c.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: &url}); err != nil {
 		t.Fatal(err)

@@ -52,12 +52,22 @@ func (s *Service) createEventBus(ctx context.Context, in *CreateEventBusRequest)
 		KmsKeyIdentifier: optional(rec.KmsKeyIdentifier), DeadLetterConfig: rec.DeadLetterConfig, LogConfig: rec.LogConfig}, nil
 }
 
+// checkDeadLetter checks a bus's or a target's dead-letter queue:
+// EventBridge sends undelivered events only to an SQS queue, so any other
+// ARN is refused.
+func checkDeadLetter(dlq *DeadLetterConfig) error {
+	if dlq != nil && dlq.Arn != nil && deliver.Service(*dlq.Arn) != "sqs" {
+		return ErrValidation.Withf("Parameter DeadLetterConfig.Arn is not valid. Reason: %s is not an Amazon SQS queue ARN.", *dlq.Arn)
+	}
+	return nil
+}
+
 // checkBusSettings checks a bus's dead-letter queue and log settings: the
 // queue must be an SQS queue, as for a target, and the log settings take
 // the model's values.
 func checkBusSettings(dlq *DeadLetterConfig, logs *LogConfig) error {
-	if dlq != nil && dlq.Arn != nil && deliver.Service(*dlq.Arn) != "sqs" {
-		return ErrValidation.Withf("Parameter DeadLetterConfig.Arn is not valid. Reason: %s is not an Amazon SQS queue ARN.", *dlq.Arn)
+	if err := checkDeadLetter(dlq); err != nil {
+		return err
 	}
 	if logs != nil {
 		if v := deref(logs.IncludeDetail); v != "" && v != "NONE" && v != "FULL" {

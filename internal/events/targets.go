@@ -36,6 +36,9 @@ func (s *Service) putTargets(ctx context.Context, in *PutTargetsRequest) (*PutTa
 		if err := checkTargetInput(t); err != nil {
 			return nil, err
 		}
+		if err := checkDeadLetter(t.DeadLetterConfig); err != nil {
+			return nil, err
+		}
 	}
 	out := &PutTargetsResponse{FailedEntries: []PutTargetsResultEntry{}}
 	targets := slices.Clone(r.rec.Targets)

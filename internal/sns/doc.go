@@ -29,6 +29,13 @@
 // whose certificate is served at SigningCertURL on virga's endpoint
 // (signing.go).
 //
+// Unsubscribing a confirmed HTTP/S subscription sends the endpoint a
+// signed UnsubscribeConfirmation through the same outbox. Its Token (or a
+// visit to its SubscribeURL) restores the subscription, with its ARN and
+// attributes, through ConfirmSubscription for two days, the life AWS
+// gives confirmation tokens; until then the subscription is kept under
+// sns/u, and the next Unsubscribe on the topic sweeps expired ones away.
+//
 // SubscribeURL and UnsubscribeURL point at virga's own endpoint
 // (GET /?Action=ConfirmSubscription&TopicArn=...&Token=...), which the
 // edge routes to this service by its Action. With --auth sigv4 such an
@@ -69,6 +76,6 @@
 // sms, application and firehose subscriptions are recorded (pending or
 // confirmed, as AWS leaves them) but nothing is sent to them; a Publish to
 // a PhoneNumber is recorded in the store. Message archiving and replay
-// (ArchivePolicy) and UnsubscribeConfirmation messages are not
-// implemented. Deliveries are not throttled by throttlePolicy.
+// (ArchivePolicy) are not implemented. Deliveries are not throttled by
+// throttlePolicy.
 package sns

@@ -168,12 +168,17 @@ func (s *Service) lambdaEventFor(m *message, sub *subscription, g signer) []byte
 	}}}))
 }
 
-// confirmationFor is the SubscriptionConfirmation message of an HTTP/S
-// subscription.
-func (s *Service) confirmationFor(sub *subscription, topicARN, messageID string, g signer, now time.Time) string {
+// confirmationFor is the message of type typ an HTTP/S subscription is
+// sent: the SubscriptionConfirmation after Subscribe, whose token
+// confirms it, or the UnsubscribeConfirmation after Unsubscribe, whose
+// token restores it. Both are signed over the same fields.
+func (s *Service) confirmationFor(typ string, sub *subscription, topicARN, messageID string, g signer, now time.Time) string {
+	text := "You have chosen to subscribe to the topic " + topicARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message."
+	if typ == "UnsubscribeConfirmation" {
+		text = "You have chosen to deactivate subscription " + sub.arn + ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
+	}
 	c := confirmation{
-		Type: "SubscriptionConfirmation", MessageID: messageID, Token: sub.rec.Token, TopicArn: topicARN,
-		Message:      "You have chosen to subscribe to the topic " + topicARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+		Type: typ, MessageID: messageID, Token: sub.rec.Token, TopicArn: topicARN, Message: text,
 		SubscribeURL: s.subscribeURL(topicARN, sub.rec.Token), Timestamp: formatTimestamp(now),
 		SignatureVersion: g.version, SigningCertURL: s.signingCertURL(g),
 	}

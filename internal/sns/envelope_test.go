@@ -93,7 +93,7 @@ func TestEnvelopes(t *testing.T) {
 		`  "Timestamp" : "2024-05-06T06:08:09.120Z",` + "\n" +
 		`  "SignatureVersion" : "1",` + "\n" +
 		`  "Signature" : "`
-	if got := s.confirmationFor(sub, topic.arn, "m-1", v1, published); !strings.HasPrefix(got, confirm) ||
+	if got := s.confirmationFor("SubscriptionConfirmation", sub, topic.arn, "m-1", v1, published); !strings.HasPrefix(got, confirm) ||
 		!strings.HasSuffix(got, `",`+"\n"+`  "SigningCertURL" : "`+certURL+`"`+"\n}") {
 		t.Errorf("confirmation: %s", got)
 	}

@@ -13,9 +13,10 @@ import (
 	"github.com/virga/virga/internal/store"
 )
 
-// HTTP/S deliveries go through a durable outbox: Subscribe and Publish
-// store each POST they owe (a SubscriptionConfirmation, a Notification)
-// in the same commit that precedes their answer, and Run makes the POSTs
+// HTTP/S deliveries go through a durable outbox: Subscribe, Publish and
+// Unsubscribe store each POST they owe (a SubscriptionConfirmation, a
+// Notification, an UnsubscribeConfirmation) in the same commit that
+// precedes their answer, and Run makes the POSTs
 // in the background, retrying per the subscription's effective delivery
 // policy. The attempt count and next attempt time are stored after every
 // failure, so a crash or restart loses no delivery and repeats at most
@@ -27,8 +28,8 @@ import (
 // httpDelivery is one POST in the outbox.
 type httpDelivery struct {
 	ID string `json:"id"`
-	// Type is the x-amz-sns-message-type: SubscriptionConfirmation or
-	// Notification.
+	// Type is the x-amz-sns-message-type: SubscriptionConfirmation,
+	// Notification or UnsubscribeConfirmation.
 	Type           string `json:"type"`
 	Topic          string `json:"topic"`
 	SubscriptionID string `json:"subscription"`
@@ -138,7 +139,8 @@ const (
 func (s *Service) attempt(ctx context.Context, d *httpDelivery, log *slog.Logger) {
 	sub, t, policy := s.deliveryTarget(d)
 	if sub == nil || d.Type == "SubscriptionConfirmation" && !sub.rec.Pending {
-		// Unsubscribed, topic deleted, or already confirmed.
+		// Unsubscribed (or, for an UnsubscribeConfirmation, restored or
+		// past restoring), topic deleted, or already confirmed.
 		s.finish(d, log)
 		return
 	}
@@ -209,7 +211,9 @@ func (s *Service) finish(d *httpDelivery, log *slog.Logger) {
 }
 
 // deliveryTarget finds a delivery's subscription, topic and effective
-// policy; sub is nil when the subscription is gone.
+// policy; sub is nil when the subscription is gone. An
+// UnsubscribeConfirmation goes to the unsubscribed subscription, while it
+// can still be restored.
 func (s *Service) deliveryTarget(d *httpDelivery) (*subscription, *topic, subscriptionPolicy) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -218,6 +222,12 @@ func (s *Service) deliveryTarget(d *httpDelivery) (*subscription, *topic, subscr
 		return nil, nil, subscriptionPolicy{}
 	}
 	sub := t.subs[d.SubscriptionID]
+	if d.Type == "UnsubscribeConfirmation" {
+		sub = nil
+		if r, ok := t.unsubscribed[d.SubscriptionID]; ok && restorable(r, s.clock.Now()) {
+			sub = s.newSubscription(r, t)
+		}
+	}
 	if sub == nil {
 		return nil, nil, subscriptionPolicy{}
 	}
@@ -236,7 +246,7 @@ func (s *Service) post(ctx context.Context, d *httpDelivery, sub *subscription, 
 	h.Set("x-amz-sns-message-type", d.Type)
 	h.Set("x-amz-sns-message-id", d.MessageID)
 	h.Set("x-amz-sns-topic-arn", t.arn)
-	if d.Type == "Notification" {
+	if d.Type != "SubscriptionConfirmation" {
 		h.Set("x-amz-sns-subscription-arn", sub.arn)
 	}
 	if d.Raw {

@@ -106,7 +106,7 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 		}
 		if sub.rec.Pending && (protocol == "http" || protocol == "https") {
 			// A pending endpoint is sent its confirmation again.
-			d := s.newConfirmation(t, sub, key, now)
+			d := s.newConfirmation("SubscriptionConfirmation", t, sub, key, now)
 			if err := commit(s.store, func(b store.Batch) { b.Set(deliveryKey(d.ID), mustJSON(d)) }); err != nil {
 				return nil, err
 			}
@@ -128,7 +128,7 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 	sub := s.newSubscription(rec, t)
 	var confirm *httpDelivery
 	if protocol == "http" || protocol == "https" {
-		confirm = s.newConfirmation(t, sub, key, now)
+		confirm = s.newConfirmation("SubscriptionConfirmation", t, sub, key, now)
 	}
 	err = commit(s.store, func(b store.Batch) {
 		b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec))
@@ -159,11 +159,11 @@ func (s *Service) subscribeResponse(sub *subscription, returnARN bool) *Subscrib
 }
 
 // newConfirmation is the outbox entry of an HTTP/S subscription's
-// SubscriptionConfirmation message.
-func (s *Service) newConfirmation(t *topic, sub *subscription, key *signingKey, now time.Time) *httpDelivery {
+// SubscriptionConfirmation or UnsubscribeConfirmation (typ) message.
+func (s *Service) newConfirmation(typ string, t *topic, sub *subscription, key *signingKey, now time.Time) *httpDelivery {
 	id := s.ids.UUID()
-	return &httpDelivery{ID: s.ids.UUID(), Type: "SubscriptionConfirmation", Topic: t.name, SubscriptionID: sub.rec.ID,
-		MessageID: id, Body: s.confirmationFor(sub, t.arn, id, signer{key: key, version: t.signatureVersion()}, now), NotBefore: now.UnixMilli()}
+	return &httpDelivery{ID: s.ids.UUID(), Type: typ, Topic: t.name, SubscriptionID: sub.rec.ID,
+		MessageID: id, Body: s.confirmationFor(typ, sub, t.arn, id, signer{key: key, version: t.signatureVersion()}, now), NotBefore: now.UnixMilli()}
 }
 
 func (s *Service) confirmSubscription(ctx context.Context, in *ConfirmSubscriptionInput) (*ConfirmSubscriptionResponse, error) {
@@ -184,22 +184,65 @@ func (s *Service) confirmSubscription(ctx context.Context, in *ConfirmSubscripti
 		}
 	}
 	if sub == nil {
-		return nil, invalidParameter("Token")
+		return s.restoreSubscription(ctx, t, *in.Token)
 	}
 	if !sub.rec.Pending {
 		return &ConfirmSubscriptionResponse{SubscriptionArn: ptr(sub.arn)}, nil
 	}
-	rec := sub.rec
-	rec.Pending = false
-	// A confirmation is authenticated when it is a signed API call rather
-	// than a visit to SubscribeURL.
-	if c := awsproto.CallFrom(ctx); c != nil && c.Caller.AccessKeyID != "" {
-		rec.Authenticated = true
-	}
+	rec := confirmed(ctx, sub.rec)
 	if err := commit(s.store, func(b store.Batch) { b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec)) }); err != nil {
 		return nil, err
 	}
 	t.subs[rec.ID] = s.newSubscription(rec, t)
+	return &ConfirmSubscriptionResponse{SubscriptionArn: ptr(sub.arn)}, nil
+}
+
+// confirmed is rec confirmed by a ConfirmSubscription call. A
+// confirmation is authenticated when it is a signed API call rather than
+// a visit to SubscribeURL.
+func confirmed(ctx context.Context, rec subscriptionRecord) subscriptionRecord {
+	c := awsproto.CallFrom(ctx)
+	rec.Pending, rec.Unsubscribed = false, 0
+	rec.Authenticated = c != nil && c.Caller.AccessKeyID != ""
+	return rec
+}
+
+// restoreSubscription answers ConfirmSubscription with the token of an
+// UnsubscribeConfirmation: the unsubscribed subscription comes back, with
+// its ARN and attributes, unless the endpoint has subscribed again
+// since, which leaves that subscription alone. The caller holds s.mu.
+func (s *Service) restoreSubscription(ctx context.Context, t *topic, token string) (*ConfirmSubscriptionResponse, error) {
+	now := s.clock.Now()
+	var gone subscriptionRecord
+	found := false
+	for _, r := range t.unsubscribed {
+		if r.Token == token && restorable(r, now) {
+			gone, found = r, true
+		}
+	}
+	if !found {
+		return nil, invalidParameter("Token")
+	}
+	for _, x := range t.subs {
+		if x.rec.Protocol == gone.Protocol && x.rec.Endpoint == gone.Endpoint {
+			if err := commit(s.store, func(b store.Batch) { b.Delete(unsubscribedKey(t.name, gone.ID)) }); err != nil {
+				return nil, err
+			}
+			delete(t.unsubscribed, gone.ID)
+			return &ConfirmSubscriptionResponse{SubscriptionArn: ptr(x.arn)}, nil
+		}
+	}
+	rec := confirmed(ctx, gone)
+	err := commit(s.store, func(b store.Batch) {
+		b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec))
+		b.Delete(unsubscribedKey(t.name, rec.ID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	delete(t.unsubscribed, rec.ID)
+	sub := s.newSubscription(rec, t)
+	t.subs[rec.ID] = sub
 	return &ConfirmSubscriptionResponse{SubscriptionArn: ptr(sub.arn)}, nil
 }
 
@@ -221,9 +264,36 @@ func (s *Service) lookupSubscription(arn string) (*topic, *subscription, error) 
 	return t, t.subs[ref.ID], nil
 }
 
+// restorableFor is how long an unsubscribed HTTP/S subscription can be
+// restored with its UnsubscribeConfirmation token, the life AWS gives a
+// confirmation token ("Confirmation tokens are valid for two days").
+const restorableFor = 48 * time.Hour
+
+// restorable reports whether the unsubscribed subscription r can still be
+// restored at now.
+func restorable(r subscriptionRecord, now time.Time) bool {
+	return now.Sub(time.UnixMilli(r.Unsubscribed)) < restorableFor
+}
+
 // unsubscribe deletes a subscription. Like AWS, it succeeds for one that
-// does not exist (any more).
+// does not exist (any more). A confirmed HTTP/S endpoint is sent an
+// UnsubscribeConfirmation, whose token restores the subscription with
+// ConfirmSubscription for restorableFor; the subscription is kept under
+// sns/u until then.
 func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOutput, error) {
+	// The signing key is read (made, the first time) before taking the
+	// lock, and only for an HTTP/S subscription, whose protocol never
+	// changes.
+	var key *signingKey
+	s.mu.RLock()
+	_, sub, _ := s.lookupSubscription(*in.SubscriptionArn)
+	s.mu.RUnlock()
+	if sub != nil && (sub.rec.Protocol == "http" || sub.rec.Protocol == "https") {
+		var err error
+		if key, err = s.signingKey(); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, sub, err := s.lookupSubscription(*in.SubscriptionArn)
@@ -235,15 +305,46 @@ func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOut
 	}
 	rec := t.rec
 	rec.SubscriptionsDeleted++
+	now := s.clock.Now()
+	var gone subscriptionRecord
+	var confirm *httpDelivery
+	var expired []string
+	// A pending subscription, never confirmed, has nothing to restore.
+	if key != nil && !sub.rec.Pending {
+		gone = sub.rec
+		gone.Token = s.ids.Hex(confirmationTokenBytes)
+		gone.Unsubscribed = now.UnixMilli()
+		confirm = s.newConfirmation("UnsubscribeConfirmation", t, s.newSubscription(gone, t), key, now)
+		for id, r := range t.unsubscribed {
+			if !restorable(r, now) {
+				expired = append(expired, id)
+			}
+		}
+	}
 	err = commit(s.store, func(b store.Batch) {
 		b.Delete(subscriptionKey(t.name, sub.rec.ID))
 		b.Set(topicKey(t.name), mustJSON(rec))
+		if confirm != nil {
+			b.Set(unsubscribedKey(t.name, gone.ID), mustJSON(gone))
+			b.Set(deliveryKey(confirm.ID), mustJSON(confirm))
+			for _, id := range expired {
+				b.Delete(unsubscribedKey(t.name, id))
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
 	}
 	t.rec = rec
 	delete(t.subs, sub.rec.ID)
+	if confirm != nil {
+		for _, id := range expired {
+			delete(t.unsubscribed, id)
+		}
+		t.unsubscribed[gone.ID] = gone
+		s.outbox.add(confirm)
+		s.outbox.nudge()
+	}
 	return &noOutput{}, nil
 }
 

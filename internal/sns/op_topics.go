@@ -106,6 +106,8 @@ func (s *Service) deleteTopic(ctx context.Context, in *DeleteTopicInput) (*noOut
 		b.Delete(topicKey(t.name))
 		subs := snsKey("s", t.name)
 		b.DeleteRange(subs, keys.PrefixEnd(subs))
+		gone := snsKey("u", t.name)
+		b.DeleteRange(gone, keys.PrefixEnd(gone))
 		dedup := snsKey("d", t.name)
 		b.DeleteRange(dedup, keys.PrefixEnd(dedup))
 	})

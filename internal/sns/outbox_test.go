@@ -3,6 +3,7 @@ package sns
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -247,48 +248,24 @@ func TestOutboxRetriesByTheClockAndSurvivesRestart(t *testing.T) {
 // delivery at once, and that an unsubscribed endpoint gets no more.
 func TestClientErrorsAreNotRetried(t *testing.T) {
 	t.Parallel()
-	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clk := clock.NewFake(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))
-	hook := newHookServer(t)
-	s := start(t, st, clk, &fakeQueues{})
+	f := newHTTPFixture(t)
+	s, st, clk, hook, topic, sub := f.s, f.st, f.clk, f.hook, f.topic, f.sub
 	ctx := context.Background()
-	topic, _ := s.createTopic(ctx, &CreateTopicInput{Name: ptr("t")})
-	sub, err := s.subscribe(ctx, &SubscribeInput{TopicArn: topic.TopicArn, Protocol: ptr("http"), Endpoint: ptr(hook.URL), ReturnSubscriptionArn: ptr(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, body := hook.next(t)
-	var c struct{ Token string }
-	json.Unmarshal([]byte(body), &c)
-	if _, err := s.confirmSubscription(ctx, &ConfirmSubscriptionInput{TopicArn: topic.TopicArn, Token: &c.Token}); err != nil {
-		t.Fatal(err)
-	}
 	hook.status.Store(404)
-	if _, err := s.publish(ctx, &PublishInput{TopicArn: topic.TopicArn, Message: ptr("m")}); err != nil {
+	if _, err := s.publish(ctx, &PublishInput{TopicArn: topic, Message: ptr("m")}); err != nil {
 		t.Fatal(err)
 	}
 	hook.next(t)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		n := 0
-		scan(st, snsKey("h"), func(_ []byte, _ *httpDelivery) error { n++; return nil })
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("a 404 left the delivery in the outbox")
-		}
-		time.Sleep(5 * time.Millisecond) // waiting for the background attempt, not timing it
-	}
+	waitOutboxEmpty(t, st, "a 404 to a notification")
 	clk.Advance(time.Hour)
-	if _, err := s.unsubscribe(ctx, &UnsubscribeInput{SubscriptionArn: sub.SubscriptionArn}); err != nil {
+	if _, err := s.unsubscribe(ctx, &UnsubscribeInput{SubscriptionArn: sub}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.publish(ctx, &PublishInput{TopicArn: topic.TopicArn, Message: ptr("m2")}); err != nil {
+	if kind, _ := hook.next(t); kind != "UnsubscribeConfirmation" {
+		t.Fatalf("after Unsubscribe the endpoint got a %s", kind)
+	}
+	waitOutboxEmpty(t, st, "a 404 to an UnsubscribeConfirmation")
+	if _, err := s.publish(ctx, &PublishInput{TopicArn: topic, Message: ptr("m2")}); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
@@ -297,4 +274,116 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 		t.Errorf("a publish after Unsubscribe left %d deliveries", n)
 	}
 	hook.quiet(t)
+}
+
+// waitOutboxEmpty waits until the outbox holds no delivery.
+func waitOutboxEmpty(t *testing.T, st store.Store, after string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n := 0
+		scan(st, snsKey("h"), func(_ []byte, _ *httpDelivery) error { n++; return nil })
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s left %d deliveries in the outbox", after, n)
+		}
+		time.Sleep(5 * time.Millisecond) // waiting for the background attempt, not timing it
+	}
+}
+
+// TestUnsubscribedIsRestorableForTwoDays checks that an unsubscribed
+// HTTP subscription is kept across a restart and restored by its
+// UnsubscribeConfirmation's token, and that the token stops working
+// two days after the Unsubscribe.
+func TestUnsubscribedIsRestorableForTwoDays(t *testing.T) {
+	t.Parallel()
+	f := newHTTPFixture(t)
+	ctx := context.Background()
+	unsubscribe := func(sub *string) string {
+		t.Helper()
+		if _, err := f.s.unsubscribe(ctx, &UnsubscribeInput{SubscriptionArn: sub}); err != nil {
+			t.Fatal(err)
+		}
+		kind, body := f.hook.next(t)
+		var c struct{ Token string }
+		if err := json.Unmarshal([]byte(body), &c); kind != "UnsubscribeConfirmation" || err != nil || c.Token == "" {
+			t.Fatalf("after Unsubscribe: %s %s", kind, body)
+		}
+		return c.Token
+	}
+	confirm := func(tok string) (*ConfirmSubscriptionResponse, error) {
+		return f.s.confirmSubscription(ctx, &ConfirmSubscriptionInput{TopicArn: f.topic, Token: &tok})
+	}
+
+	tok := unsubscribe(f.sub)
+	waitOutboxEmpty(t, f.st, "the UnsubscribeConfirmation")
+	f.s.stop()
+	f.s = start(t, f.st, f.clk, &fakeQueues{})
+	f.clk.Advance(restorableFor - time.Second)
+	if out, err := confirm(tok); err != nil || *out.SubscriptionArn != *f.sub {
+		t.Fatalf("restoring after a restart: %v %v", out, err)
+	}
+
+	tok = unsubscribe(f.sub)
+	f.clk.Advance(restorableFor)
+	_, err := confirm(tok)
+	var ae *apierr.Error
+	if !errors.As(err, &ae) || ae.Code != "InvalidParameter" {
+		t.Fatalf("a token two days old: %v", err)
+	}
+	// The next Unsubscribe on the topic sweeps the expired record away.
+	_, sub := f.subscribe(t, "t")
+	unsubscribe(sub)
+	n := 0
+	scan(f.st, snsKey("u"), func(_ []byte, _ *subscriptionRecord) error { n++; return nil })
+	if n != 1 {
+		t.Errorf("%d unsubscribed subscriptions kept, want 1", n)
+	}
+}
+
+// httpFixture is a Service on a new in-memory store with a fake clock,
+// and a topic with a confirmed HTTP subscription to a hook server.
+type httpFixture struct {
+	s          running
+	st         store.Store
+	clk        *clock.Fake
+	hook       *hookServer
+	topic, sub *string
+}
+
+func newHTTPFixture(t *testing.T) *httpFixture {
+	t.Helper()
+	st, err := pebblestore.Open(pebblestore.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f := &httpFixture{st: st, clk: clock.NewFake(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)), hook: newHookServer(t)}
+	f.s = start(t, st, f.clk, &fakeQueues{})
+	f.topic, f.sub = f.subscribe(t, "t")
+	return f
+}
+
+// subscribe subscribes the hook server to the topic (made if need be)
+// and confirms the subscription.
+func (f *httpFixture) subscribe(t *testing.T, topicName string) (topicARN, subARN *string) {
+	t.Helper()
+	ctx := context.Background()
+	topic, err := f.s.createTopic(ctx, &CreateTopicInput{Name: &topicName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := f.s.subscribe(ctx, &SubscribeInput{TopicArn: topic.TopicArn, Protocol: ptr("http"), Endpoint: ptr(f.hook.URL), ReturnSubscriptionArn: ptr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.hook.next(t)
+	var c struct{ Token string }
+	json.Unmarshal([]byte(body), &c)
+	if _, err := f.s.confirmSubscription(ctx, &ConfirmSubscriptionInput{TopicArn: topic.TopicArn, Token: &c.Token}); err != nil {
+		t.Fatal(err)
+	}
+	return topic.TopicArn, sub.SubscriptionArn
 }

@@ -143,8 +143,8 @@ func New(d Deps) (*Service, error) {
 	return s, nil
 }
 
-// load reads the topics, subscriptions, deduplication ids and the HTTP/S
-// outbox.
+// load reads the topics, subscriptions (live and unsubscribed),
+// deduplication ids and the HTTP/S outbox.
 func (s *Service) load() error {
 	err := scan(s.store, snsKey("t"), func(_ []byte, r *topicRecord) error {
 		s.topics[r.Name] = s.newTopic(*r)
@@ -159,6 +159,15 @@ func (s *Service) load() error {
 			return nil // left behind by a topic deleted mid-way; harmless
 		}
 		t.subs[r.ID] = s.newSubscription(*r, t)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = scan(s.store, snsKey("u"), func(_ []byte, r *subscriptionRecord) error {
+		if t := s.topics[r.Topic]; t != nil {
+			t.unsubscribed[r.ID] = *r
+		}
 		return nil
 	})
 	if err != nil {

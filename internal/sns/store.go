@@ -13,6 +13,8 @@ import (
 //
 //	sns/t/NAME              topicRecord
 //	sns/s/TOPIC/ID          subscriptionRecord
+//	sns/u/TOPIC/ID          subscriptionRecord of an unsubscribed HTTP/S
+//	                        subscription, restorable for two days
 //	sns/d/TOPIC/DEDUPID     dedupRecord (FIFO topics, five minutes)
 //	sns/h/ID                httpDelivery (the HTTP/S outbox)
 //	sns/p/MILLIS/ID         phoneMessage (Publish to a PhoneNumber)
@@ -53,6 +55,10 @@ type subscriptionRecord struct {
 	Authenticated bool   `json:"authenticated,omitempty"`
 	Token         string `json:"token,omitempty"`
 	Created       int64  `json:"created"`
+	// Unsubscribed (Unix milliseconds) is set on the record kept under
+	// sns/u when an HTTP/S subscription is unsubscribed; Token is then
+	// the UnsubscribeConfirmation's, which restores it.
+	Unsubscribed int64 `json:"unsubscribed,omitempty"`
 }
 
 // dedupRecord is a FIFO topic's deduplication id, remembered for five
@@ -85,6 +91,7 @@ func topicKey(name string) []byte             { return snsKey("t", name) }
 func subscriptionKey(topic, id string) []byte { return snsKey("s", topic, id) }
 func dedupKey(topic, id string) []byte        { return snsKey("d", topic, id) }
 func deliveryKey(id string) []byte            { return snsKey("h", id) }
+func unsubscribedKey(topic, id string) []byte { return snsKey("u", topic, id) }
 
 func phoneKey(millis int64, id string) []byte {
 	return keys.AppendString(keys.AppendInt(snsKey("p"), millis), id)

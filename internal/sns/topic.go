@@ -21,6 +21,10 @@ type topic struct {
 	rec    topicRecord
 	policy topicHTTPPolicy // the parsed DeliveryPolicy
 	subs   map[string]*subscription
+	// unsubscribed holds the HTTP/S subscriptions unsubscribed in the
+	// last two days, by id, which their UnsubscribeConfirmation token
+	// restores.
+	unsubscribed map[string]subscriptionRecord
 
 	// publishMu makes a FIFO topic's publishes one at a time, so that
 	// messages reach queues in the order of their sequence numbers and a
@@ -38,7 +42,7 @@ type dedupEntry struct {
 
 func (s *Service) newTopic(r topicRecord) *topic {
 	t := &topic{name: r.Name, rec: r, arn: s.topicARN(r.Name), fifo: r.Attributes["FifoTopic"] == "true",
-		subs: map[string]*subscription{}, dedup: map[string]dedupEntry{}}
+		subs: map[string]*subscription{}, unsubscribed: map[string]subscriptionRecord{}, dedup: map[string]dedupEntry{}}
 	if p := r.Attributes["DeliveryPolicy"]; p != "" {
 		// Checked when it was set; a policy that no longer parses leaves
 		// the defaults in force.

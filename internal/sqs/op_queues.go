@@ -122,6 +122,21 @@ func (s *Service) getQueueURL(ctx context.Context, in *GetQueueUrlRequest) (*Get
 	return &GetQueueUrlResult{QueueUrl: ptr(s.urlFor(ctx, *in.QueueName))}, nil
 }
 
+// listAfter returns the queue name a ListQueues or
+// ListDeadLetterSourceQueues NextToken continues after ("" for none): the
+// token is that name, base64url-encoded. A token that does not decode to
+// a queue name is not one virga gave out, and SQS refuses it.
+func listAfter(token *string) (string, error) {
+	if token == nil || *token == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*token)
+	if err != nil || !validQueueName(string(b)) {
+		return "", ErrInvalidParameterValue.WithMessage("Invalid NextToken value.")
+	}
+	return string(b), nil
+}
+
 func (s *Service) listQueues(ctx context.Context, in *ListQueuesRequest) (*ListQueuesResult, error) {
 	limit := maxListQueuesResults
 	if in.MaxResults != nil {
@@ -130,13 +145,9 @@ func (s *Service) listQueues(ctx context.Context, in *ListQueuesRequest) (*ListQ
 		}
 		limit = int(*in.MaxResults)
 	}
-	after := ""
-	if in.NextToken != nil && *in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
-		if err != nil {
-			return nil, ErrInvalidParameterValue.WithMessage("Invalid NextToken value.")
-		}
-		after = string(b)
+	after, err := listAfter(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
 	prefix := ""
 	if in.QueueNamePrefix != nil {
@@ -378,14 +389,11 @@ func (s *Service) listDeadLetterSourceQueues(ctx context.Context, in *ListDeadLe
 		}
 		limit = int(*in.MaxResults)
 	}
-	if in.NextToken != nil && *in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
-		if err != nil {
-			return nil, ErrInvalidParameterValue.WithMessage("Invalid NextToken value.")
-		}
-		i := sort.SearchStrings(names, string(b)+"\x00")
-		names = names[i:]
+	after, err := listAfter(in.NextToken)
+	if err != nil {
+		return nil, err
 	}
+	names = names[sort.SearchStrings(names, after+"\x00"):]
 	out := &ListDeadLetterSourceQueuesResult{QueueUrls: []string{}}
 	for i, name := range names {
 		if i == limit {
