@@ -105,7 +105,8 @@ func errorDoc(typ, message string) []byte {
 // the log stream shows the failed init's INIT_REPORT (Phase: init), the
 // retry's output and its own INIT_REPORT (Phase: invoke), then the
 // invocation's START, END and REPORT, whose Duration is the retry's and
-// which has no Init Duration.
+// which has no Init Duration. A retry that succeeds is part of the
+// invocation too (see invoke): in its Duration, and within its timeout.
 func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
 	m := p.m
 	spec := &p.spec
@@ -548,14 +549,23 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 	e.out.begin(inv.Tail)
 	e.logStart(start, inv)
 	res := &Result{}
-	if cold {
+	limit := timeout // what is left of it
+	switch {
+	case cold && e.phase == phaseInvoke:
+		// An init retried within the invocation is part of it: its time
+		// counts in the Duration (the REPORT has no Init Duration) and
+		// against the function's timeout, which limits the whole invoke
+		// phase.
+		start = e.started
+		limit = max(timeout-e.initDuration, 0)
+	case cold:
 		res.InitDuration = e.initDuration
 	}
 	state := outcomeHealthy
 	err := e.api.Dispatch(&runtimeapi.Invocation{
 		RequestID:       inv.RequestID,
 		Payload:         inv.Payload,
-		Deadline:        time.Now().Add(timeout),
+		Deadline:        time.Now().Add(limit),
 		FunctionARN:     invokedARN(spec, inv),
 		TraceID:         inv.TraceID,
 		ClientContext:   inv.ClientContext,
@@ -570,7 +580,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 	if err != nil {
 		state = outcomeRetry
 	} else {
-		timer := time.NewTimer(timeout)
+		timer := time.NewTimer(limit)
 		events := e.api.Events()
 	wait:
 		for {

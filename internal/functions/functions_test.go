@@ -853,6 +853,34 @@ func TestInitTimeoutAndLayerBootstrap(t *testing.T) {
 		}
 	}
 
+	// A retried init that succeeds is part of the invocation: its time
+	// is in the Duration, not an Init Duration, and counts against the
+	// function's timeout.
+	s = goSpec(t)
+	s.Timeout = 10 * time.Second
+	s.Env["INIT_SLEEP_MS"] = "1000"
+	res = invoke(t, m, s, `{"action":"env"}`)
+	var env struct {
+		RequestID   string
+		RemainingMs int64
+	}
+	if err := json.Unmarshal(res.Payload, &env); err != nil || res.FunctionError != "" {
+		t.Fatalf("slow init: %s", res.Payload)
+	}
+	if res.InitDuration != 0 || res.Duration < time.Second || env.RemainingMs > 9000 {
+		t.Errorf("slow init: init %v, duration %v, %d ms left of the 10 s", res.InitDuration, res.Duration, env.RemainingMs)
+	}
+	platform = platform[:0]
+	for _, ev := range s.Logs.(*memSink).waitFor(t, "REPORT RequestId: "+env.RequestID) {
+		if !strings.HasPrefix(ev, "INIT_START") && regexp.MustCompile(`^[A-Z_]+ `).MatchString(ev) {
+			platform = append(platform, ev)
+		}
+	}
+	if len(platform) != 4 || !strings.Contains(platform[0], "Phase: init\tStatus: timeout") ||
+		!regexp.MustCompile(`^REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t\n$`).MatchString(platform[3]) {
+		t.Errorf("slow init stream: %q", platform)
+	}
+
 	// A bootstrap from a layer, at /opt/bootstrap.
 	layer := t.TempDir()
 	if err := os.Link(goFunction(t), filepath.Join(layer, "bootstrap")); err != nil {
