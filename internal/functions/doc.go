@@ -10,8 +10,9 @@
 //	                    environment ◄─► Runtime API (/2018-06-01/runtime/...)
 //	                      next → invocation; response / error → Result
 //	                    timeout / crash / out of memory → error Result, environment replaced
-//	                    init error on a cold start → the init retried once within the
-//	                      invocation (INIT_REPORT Phase: init, then Phase: invoke)
+//	                    init error or timeout (10 s) on a cold start → the init retried
+//	                      once within the invocation, bounded by the function's timeout
+//	                      (INIT_REPORT Phase: init, then Phase: invoke)
 //	                    idle too long → reaped (never a provisioned one)
 //	lambda service ─► Manager.Provision(spec, n)
 //	                    n environments start and run their init now, with

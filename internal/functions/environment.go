@@ -99,13 +99,14 @@ func errorDoc(typ, message string) []byte {
 // environment cannot start, the Result says why (as AWS answers) and the
 // environment is gone.
 //
-// An on-demand init that fails with an error is retried once within the
-// invocation, as Lambda does (a "suppressed init"): the log stream shows
-// the failed init's INIT_REPORT (Phase: init), the retry's output and
-// its own INIT_REPORT (Phase: invoke), then the invocation's START, END
-// and REPORT, whose Duration is the retry's and which has no Init
-// Duration. A timed-out init is not retried: its limit already counts
-// the function's timeout.
+// An on-demand init that fails with an error or times out (after 10 s:
+// see initLimit) is retried once within the invocation, as Lambda does
+// (a "suppressed init"), the retry bounded by the function's timeout:
+// the log stream shows the failed init's INIT_REPORT (Phase: init), the
+// retry's output and its own INIT_REPORT (Phase: invoke), then the
+// invocation's START, END and REPORT, whose Duration is the retry's and
+// which has no Init Duration. A retry that succeeds is part of the
+// invocation too (see invoke): in its Duration, and within its timeout.
 func (p *pool) start(ctx context.Context, inv *Invocation) (*environment, *Result, error) {
 	m := p.m
 	spec := &p.spec
@@ -323,10 +324,8 @@ func (e *environment) launch(ctx context.Context, inv *Invocation) (*environment
 	}
 	go e.watch()
 
-	// Init: until the runtime's first /next, within AWS's 10 s (or the
-	// function's timeout, if longer: AWS retries a slow init within the
-	// invocation).
-	limit := max(m.opts.InitTimeout, spec.Timeout)
+	// Init: until the runtime's first /next, within its limit.
+	limit := e.initLimit(inv)
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	initError := func(ev runtimeapi.Event) *Result {
@@ -388,6 +387,23 @@ func (e *environment) launch(ctx context.Context, inv *Invocation) (*environment
 	}
 }
 
+// initLimit is how long e's init may take: for an on-demand init, the
+// init phase's 10 s ("The Init phase is limited to 10 seconds. If all
+// three tasks do not complete within 10 seconds, Lambda retries the Init
+// phase at the time of the first function invocation with the
+// configured function timeout."); for that retry, the function's
+// timeout; ahead of invocations (provisioned concurrency), the longer
+// of the two.
+func (e *environment) initLimit(inv *Invocation) time.Duration {
+	switch {
+	case e.phase == phaseInvoke:
+		return e.pool.spec.timeout()
+	case inv != nil:
+		return e.pool.m.opts.InitTimeout
+	}
+	return max(e.pool.m.opts.InitTimeout, e.pool.spec.Timeout)
+}
+
 // requestPrefix is "RequestId: ID " for inv, or nothing for an
 // environment's init ahead of invocations.
 func requestPrefix(inv *Invocation) string {
@@ -435,9 +451,9 @@ func (e *environment) failInit(inv *Invocation, doc []byte, logLine string, star
 		e.out.flush() // the init output comes before START
 	}
 	e.logInitDone(now, init, status, errorType)
-	// An on-demand init's error is retried within the invocation (see
-	// start), which logs the error then.
-	e.retry = inv != nil && e.phase == phaseInit && status == statusError
+	// An on-demand init's error or timeout is retried within the
+	// invocation (see start), which logs the failure then.
+	e.retry = inv != nil && e.phase == phaseInit
 	if inv == nil || e.retry {
 		if e.retry {
 			e.logs.share() // the retry's, before this environment lets go
@@ -494,6 +510,14 @@ func (e *environment) maxMemoryMB() int {
 	return min(int((b+1<<20-1)>>20), orInt(e.pool.spec.MemoryMB, 128))
 }
 
+// timeout is the function's time limit: Lambda's default is 3 seconds.
+func (s *Spec) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return 3 * time.Second
+	}
+	return s.Timeout
+}
+
 // seconds formats a timeout as AWS does: "3.00".
 func seconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64)
@@ -521,21 +545,27 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 		e.logInitDone(e.started.Add(e.initDuration), e.initDuration, statusSuccess, "")
 	}
 	start := m.clock.Now()
-	timeout := spec.Timeout
-	if timeout <= 0 {
-		timeout = 3 * time.Second
-	}
+	timeout := spec.timeout()
 	e.out.begin(inv.Tail)
 	e.logStart(start, inv)
 	res := &Result{}
-	if cold {
+	limit := timeout // what is left of it
+	switch {
+	case cold && e.phase == phaseInvoke:
+		// An init retried within the invocation is part of it: its time
+		// counts in the Duration (the REPORT has no Init Duration) and
+		// against the function's timeout, which limits the whole invoke
+		// phase.
+		start = e.started
+		limit = max(timeout-e.initDuration, 0)
+	case cold:
 		res.InitDuration = e.initDuration
 	}
 	state := outcomeHealthy
 	err := e.api.Dispatch(&runtimeapi.Invocation{
 		RequestID:       inv.RequestID,
 		Payload:         inv.Payload,
-		Deadline:        time.Now().Add(timeout),
+		Deadline:        time.Now().Add(limit),
 		FunctionARN:     invokedARN(spec, inv),
 		TraceID:         inv.TraceID,
 		ClientContext:   inv.ClientContext,
@@ -550,7 +580,7 @@ func (e *environment) invoke(inv *Invocation, cold bool, early chan<- *Result) (
 	if err != nil {
 		state = outcomeRetry
 	} else {
-		timer := time.NewTimer(timeout)
+		timer := time.NewTimer(limit)
 		events := e.api.Events()
 	wait:
 		for {

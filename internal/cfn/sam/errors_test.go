@@ -102,6 +102,28 @@ func TestTransformErrors(t *testing.T) {
 			notSupported: true,
 		},
 		{
+			name: "stream destination of an unknown type",
+			body: fn + `
+      Events:
+        Clicks:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/clicks
+            DestinationConfig: {OnFailure: {Type: Lambda, Destination: arn:aws:lambda:us-east-1:123456789012:function:f}}
+            StartingPosition: LATEST`,
+			want: "Number of errors found: 1. Resource with id [Fn] is invalid. Event with id [FnClicks] is invalid. The only valid values for 'Type' are 'SQS', 'SNS', 'S3', and 'Kafka'",
+		},
+		{
+			name: "asynchronous destination of an unknown type",
+			body: fn + `
+      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure:
+            Type: S3
+            Destination: arn:aws:s3:::failures`,
+			want: "Number of errors found: 1. Resource with id [Fn] is invalid. 'Type: S3' must be one of ['SQS', 'SNS', 'EventBridge', 'Lambda', 'S3Bucket']",
+		},
+		{
 			name: "event type in capitals",
 			body: fn + `
       Events:

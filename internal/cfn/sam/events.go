@@ -1,5 +1,7 @@
 package sam
 
+import "slices"
+
 // eventSpec describes one type of event source of a function.
 type eventSpec struct {
 	// properties are the properties the type defines; required are
@@ -206,6 +208,11 @@ func (t *transformer) kinesisEvent(f *function, name string, p map[string]any) e
 	return t.streamEvent(f, name, p, "AWSLambdaKinesisExecutionRole")
 }
 
+// streamDestinationTypes are the types a stream event's OnFailure
+// destination may name, for SAM to give the role the policy that lets
+// it send there (none for Kafka).
+var streamDestinationTypes = []string{"SQS", "SNS", "S3", "Kafka"}
+
 // streamEvent is a stream event's mapping, its role given the managed
 // policy that reads the stream.
 func (t *transformer) streamEvent(f *function, name string, p map[string]any, policy string) error {
@@ -221,10 +228,14 @@ func (t *transformer) streamEvent(f *function, name string, p map[string]any, po
 			return eventError(f.id, name, "Missing required property 'DestinationConfig.OnFailure.Destination'.")
 		}
 		esm["DestinationConfig"] = map[string]any{"OnFailure": map[string]any{"Destination": clone(dest)}}
-		typ, _ := t.resolve(onFailure["Type"])
-		if action, ok := map[string]string{"SQS": "sqs:SendMessage", "SNS": "sns:Publish", "S3": "s3:PutObject"}[typ]; ok && f.role != nil {
-			// Policy name unconfirmed.
-			f.role.addInline(f.id+name+"DestinationPolicy", destinationStatements(action, dest))
+		if typ, given := onFailure["Type"]; given {
+			typ, _ := typ.(string) // no intrinsics
+			if !slices.Contains(streamDestinationTypes, typ) {
+				return eventError(f.id, f.id+name, "The only valid values for 'Type' are 'SQS', 'SNS', 'S3', and 'Kafka'")
+			}
+			if f.role != nil {
+				f.role.addDestination(f.id+name, typ, dest, true)
+			}
 		}
 	}
 	t.pull(f, policy)

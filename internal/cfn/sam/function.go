@@ -3,8 +3,8 @@ package sam
 import (
 	"crypto/sha1"
 	"encoding/hex"
-	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -398,26 +398,9 @@ func (t *transformer) autoPublishAlias(f *function, code map[string]any) error {
 	return nil
 }
 
-// destinationActions are what a function's role must be allowed to do to
-// send to an asynchronous invocation destination of each type.
-var destinationActions = map[string]string{
-	"SQS":         "sqs:SendMessage",
-	"SNS":         "sns:Publish",
-	"Lambda":      "lambda:InvokeFunction",
-	"EventBridge": "events:PutEvents",
-	"S3Bucket":    "s3:PutObject",
-}
-
-// destinationStatements let a function's role perform action on the
-// destination dest; a bucket's s3:PutObject is on its objects, with
-// s3:ListBucket on the bucket, as Lambda requires of an S3 destination.
-func destinationStatements(action string, dest any) []any {
-	if action == "s3:PutObject" {
-		return []any{allow([]string{action}, map[string]any{"Fn::Join": []any{"/", []any{clone(dest), "*"}}}),
-			allow([]string{"s3:ListBucket"}, clone(dest))}
-	}
-	return []any{allow([]string{action}, clone(dest))}
-}
+// eventInvokeDestinationTypes are the types of an asynchronous
+// invocation destination, in the order SAM's error lists them.
+var eventInvokeDestinationTypes = []string{"SQS", "SNS", "EventBridge", "Lambda", "S3Bucket"}
 
 // eventInvokeConfig builds FUNCTIONEventInvokeConfig from
 // EventInvokeConfig, creating the queue or topic a destination of type
@@ -475,10 +458,8 @@ func (t *transformer) destination(f *function, when string, v any) (any, error) 
 		return nil, invalidType(f.id, "EventInvokeConfig.DestinationConfig."+when)
 	}
 	typ, _ := t.resolve(d["Type"])
-	action, known := destinationActions[typ]
-	if !known {
-		// Wording unconfirmed.
-		return nil, resourceError(f.id, "'Type: %s' must be one of %s", typ, quotedList(sortedKeys(destinationActions)))
+	if !slices.Contains(eventInvokeDestinationTypes, typ) {
+		return nil, resourceError(f.id, "'Type: %s' must be one of %s", typ, quotedList(eventInvokeDestinationTypes))
 	}
 	dest, given := d["Destination"]
 	cond, other := t.destinationCondition(f, dest)
@@ -506,8 +487,7 @@ func (t *transformer) destination(f *function, when string, v any) (any, error) 
 		}
 	}
 	if f.role != nil {
-		// Policy name unconfirmed.
-		f.role.addInline(fmt.Sprintf("%sEventInvokeConfig%s%sPolicy", f.id, when, typ), destinationStatements(action, dest))
+		f.role.addDestination(f.id+"EventInvokeConfig"+when, typ, dest, false)
 	}
 	return dest, nil
 }

@@ -2,6 +2,7 @@ package sam
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -39,14 +40,60 @@ func (r *role) addInline(name string, statements []any) {
 	})
 }
 
-// allow is an Allow statement.
+// addDestination adds the policy that lets the role send to dest, a
+// destination of type typ, as SAM's translator names and writes it:
+// named id plus the type's suffix (FUNCTIONEVENTSQSPolicy,
+// FUNCTIONEventInvokeConfigOnFailureS3Policy), its document without a
+// Version, each action a string. With once, as for a stream event's
+// destination, a policy whose document the role already has is not
+// added again. A type without a policy (Kafka) adds none.
+func (r *role) addDestination(id, typ string, dest any, once bool) {
+	p, ok := destinationPolicies[typ]
+	if !ok {
+		return
+	}
+	statements := []any{oneActionStatement(p.action, clone(dest))}
+	if p.action == "s3:PutObject" { // on the bucket's objects, and ListBucket on the bucket
+		statements = []any{oneActionStatement(p.action, map[string]any{"Fn::Join": []any{"/", []any{clone(dest), "*"}}}),
+			oneActionStatement("s3:ListBucket", clone(dest))}
+	}
+	doc := map[string]any{"Statement": statements}
+	if once {
+		for _, in := range r.inline {
+			if reflect.DeepEqual(asMap(in)["PolicyDocument"], doc) {
+				return
+			}
+		}
+	}
+	r.inline = append(r.inline, map[string]any{"PolicyName": id + p.suffix, "PolicyDocument": doc})
+}
+
+// destinationPolicies are, for each type of destination (a stream
+// event's OnFailure, an EventInvokeConfig's), the suffix of the name
+// of the policy that lets the role send there and the action it
+// allows. SAM's translator writes SNS's in lower case.
+var destinationPolicies = map[string]struct{ suffix, action string }{
+	"SQS":         {"SQSPolicy", "sqs:SendMessage"},
+	"SNS":         {"SNSPolicy", "sns:publish"},
+	"S3":          {"S3Policy", "s3:PutObject"},
+	"S3Bucket":    {"S3Policy", "s3:PutObject"},
+	"EventBridge": {"EventBridgePolicy", "events:PutEvents"},
+	"Lambda":      {"LambdaPolicy", "lambda:InvokeFunction"},
+}
+
+// oneActionStatement allows action on resource, the action a string.
+func oneActionStatement(action string, resource any) map[string]any {
+	return map[string]any{"Effect": "Allow", "Action": action, "Resource": resource}
+}
+
 // oneActionPolicy is a policy document that allows action on resource,
 // as SAM's translator writes an event role's: the action a string, no
 // Version.
 func oneActionPolicy(action string, resource any) map[string]any {
-	return map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Action": action, "Resource": resource}}}
+	return map[string]any{"Statement": []any{oneActionStatement(action, resource)}}
 }
 
+// allow is an Allow statement.
 func allow(actions []string, resource any) map[string]any {
 	a := make([]any, len(actions))
 	for i, s := range actions {

@@ -793,11 +793,15 @@ Resources:
 	}
 }
 
-// TestS3FailureDestinationPolicies: a bucket as an OnFailure destination
-// (EventInvokeConfig's S3Bucket, a stream event's S3) gives the role
-// s3:PutObject on the bucket's objects and s3:ListBucket on the bucket,
-// what Lambda requires of it.
-func TestS3FailureDestinationPolicies(t *testing.T) {
+// TestFailureDestinationPolicies: an OnFailure destination gives the
+// role the policy SAM's translator writes for its type: named after the
+// stream event (WorkerClicksSQSPolicy) or EventInvokeConfig's side
+// (WorkerEventInvokeConfigOnFailureS3Policy), without a Version, each
+// action a string, SNS's in lower case; a bucket gets s3:PutObject on
+// its objects and s3:ListBucket, what Lambda requires of it. A stream
+// event's policy whose document the role already has is left out (the
+// S3 one here); a Kafka destination has none.
+func TestFailureDestinationPolicies(t *testing.T) {
 	t.Parallel()
 	r := transformBody(t, []byte(`Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -820,19 +824,47 @@ Resources:
             StartingPosition: LATEST
             DestinationConfig:
               OnFailure:
+                Type: SQS
+                Destination: arn:aws:sqs:us-east-1:123456789012:dlq
+        Views:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:123456789012:stream/views
+            StartingPosition: LATEST
+            DestinationConfig:
+              OnFailure:
                 Type: S3
                 Destination: arn:aws:s3:::failures
+        Rows:
+          Type: DynamoDB
+          Properties:
+            Stream: arn:aws:dynamodb:us-east-1:123456789012:table/rows/stream/1
+            StartingPosition: TRIM_HORIZON
+            DestinationConfig:
+              OnFailure:
+                Type: SNS
+                Destination: arn:aws:sns:us-east-1:123456789012:alerts
+        Logs:
+          Type: DynamoDB
+          Properties:
+            Stream: arn:aws:dynamodb:us-east-1:123456789012:table/logs/stream/1
+            StartingPosition: TRIM_HORIZON
+            DestinationConfig:
+              OnFailure:
+                Type: Kafka
+                Destination: kafka://failures
 `))
-	bucketStatements := []any{
-		map[string]any{"Effect": "Allow", "Action": []any{"s3:PutObject"},
-			"Resource": map[string]any{"Fn::Join": []any{"/", []any{"arn:aws:s3:::failures", "*"}}}},
-		map[string]any{"Effect": "Allow", "Action": []any{"s3:ListBucket"}, "Resource": "arn:aws:s3:::failures"},
+	statement := func(action string, resource any) any {
+		return map[string]any{"Effect": "Allow", "Action": action, "Resource": resource}
 	}
-	role := r.props(t, "WorkerRole", tRole)
-	byName := map[string]any{}
-	for _, p := range role["Policies"].([]any) {
-		byName[get(p, "PolicyName").(string)] = get(p, "PolicyDocument", "Statement")
+	policy := func(name string, statements ...any) any {
+		return map[string]any{"PolicyName": name, "PolicyDocument": map[string]any{"Statement": statements}}
 	}
-	want(t, "EventInvokeConfig's bucket", byName["WorkerEventInvokeConfigOnFailureS3BucketPolicy"], bucketStatements)
-	want(t, "stream event's bucket", byName["WorkerClicksDestinationPolicy"], bucketStatements)
+	want(t, "role policies", r.props(t, "WorkerRole", tRole)["Policies"], []any{
+		policy("WorkerEventInvokeConfigOnFailureS3Policy",
+			statement("s3:PutObject", map[string]any{"Fn::Join": []any{"/", []any{"arn:aws:s3:::failures", "*"}}}),
+			statement("s3:ListBucket", "arn:aws:s3:::failures")),
+		policy("WorkerClicksSQSPolicy", statement("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:dlq")),
+		policy("WorkerRowsSNSPolicy", statement("sns:publish", "arn:aws:sns:us-east-1:123456789012:alerts")),
+	})
 }
