@@ -128,7 +128,9 @@
 // base64-encoded, as Kinesis's JSON API carries it) and
 // StepFunctions-StartExecution, -StartSyncExecution and -StopExecution,
 // through Services, which internal/app serves with
-// virga's own services in process. ImportApi and ReimportApi build an API
+// virga's own services in process. SQS's subtypes answer SQS's response
+// as its awsQuery protocol writes it (<SendMessageResponse>... XML,
+// text/xml), which API Gateway relays; the others their output as JSON. ImportApi and ReimportApi build an API
 // from an OpenAPI 3 document with API Gateway's extensions (op_import.go).
 //
 // # Not supported yet

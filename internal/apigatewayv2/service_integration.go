@@ -15,13 +15,20 @@ import (
 // IntegrationSubtype) call one operation of an AWS service with
 // parameters mapped from the request: {"QueueUrl": "$request.header.q",
 // "MessageBody": "$request.body"}. The service's answer is the
-// response: its output as JSON with status 200, or its error with the
-// error's status.
+// response: its output as JSON with status 200 (SQS's as its awsQuery
+// XML, as API Gateway relays it), or its error with the error's status.
 
 // Services runs AWS service operations in process for service
 // integrations; internal/app serves it with virga's own services.
 type Services interface {
 	Call(ctx context.Context, service, operation string, input map[string]any) (map[string]any, error)
+}
+
+// EncodedServices are Services that also answer an operation's output
+// as its service's protocol writes it, for the subtypes whose response
+// is the service's own (SQS's, in awsQuery's XML).
+type EncodedServices interface {
+	CallEncoded(ctx context.Context, service, operation string, input map[string]any) (status int, header http.Header, body []byte, err error)
 }
 
 // subtype is what an IntegrationSubtype calls, and its parameters.
@@ -31,6 +38,10 @@ type subtype struct {
 	// build turns the parameters into the operation's input; nil passes
 	// them as they are.
 	build func(p map[string]any) map[string]any
+	// encoded: the response is the service's answer as its protocol
+	// writes it (SQS's XML: <SendMessageResponse><SendMessageResult>
+	// <MessageId>...), not its output as JSON.
+	encoded bool
 }
 
 // subtypes are the integration subtypes of services virga has ("AWS
@@ -38,14 +49,16 @@ type subtype struct {
 var subtypes = map[string]subtype{
 	"SQS-SendMessage": {service: "sqs", operation: "SendMessage",
 		required: []string{"QueueUrl", "MessageBody"},
-		optional: []string{"DelaySeconds", "MessageAttributes", "MessageDeduplicationId", "MessageGroupId", "MessageSystemAttributes", "Region"}},
+		optional: []string{"DelaySeconds", "MessageAttributes", "MessageDeduplicationId", "MessageGroupId", "MessageSystemAttributes", "Region"},
+		encoded:  true},
 	"SQS-ReceiveMessage": {service: "sqs", operation: "ReceiveMessage",
 		required: []string{"QueueUrl"},
-		optional: []string{"AttributeNames", "MaxNumberOfMessages", "MessageAttributeNames", "ReceiveRequestAttemptId", "VisibilityTimeout", "WaitTimeSeconds", "Region"}},
+		optional: []string{"AttributeNames", "MaxNumberOfMessages", "MessageAttributeNames", "ReceiveRequestAttemptId", "VisibilityTimeout", "WaitTimeSeconds", "Region"},
+		encoded:  true},
 	"SQS-DeleteMessage": {service: "sqs", operation: "DeleteMessage",
-		required: []string{"QueueUrl", "ReceiptHandle"}, optional: []string{"Region"}},
+		required: []string{"QueueUrl", "ReceiptHandle"}, optional: []string{"Region"}, encoded: true},
 	"SQS-PurgeQueue": {service: "sqs", operation: "PurgeQueue",
-		required: []string{"QueueUrl"}, optional: []string{"Region"}},
+		required: []string{"QueueUrl"}, optional: []string{"Region"}, encoded: true},
 	"EventBridge-PutEvents": {service: "events", operation: "PutEvents",
 		required: []string{"Detail", "DetailType", "Source"},
 		optional: []string{"Time", "EventBusName", "Resources", "Region", "TraceHeader"},
@@ -150,7 +163,24 @@ func (s *Service) callService(inv *invocation, integ *integrationRecord) *respon
 	ctx, cancel := context.WithTimeout(inv.r.Context(), time.Duration(integ.TimeoutMillis)*time.Millisecond)
 	defer cancel()
 	start := s.clock.Now()
-	out, err := s.services.Call(ctx, st.service, st.operation, input)
+	var (
+		out     map[string]any
+		encoded *response
+		err     error
+	)
+	if es, ok := s.services.(EncodedServices); ok && st.encoded {
+		var status int
+		var header http.Header
+		var body []byte
+		status, header, body, err = es.CallEncoded(ctx, st.service, st.operation, input)
+		if err == nil {
+			h := http.Header{}
+			h.Set("Content-Type", header.Get("Content-Type"))
+			encoded = &response{status: status, header: h, body: body}
+		}
+	} else {
+		out, err = s.services.Call(ctx, st.service, st.operation, input)
+	}
 	s.integrationDone(inv, start, http.StatusOK)
 	if err != nil {
 		if e := apierr.As(err); e != nil {
@@ -166,6 +196,9 @@ func (s *Service) callService(inv *invocation, integ *integrationRecord) *respon
 		}
 		s.log.Warn("apigatewayv2: service integration", "api", inv.api.ID, "integration", integ.ID, "err", err, "requestId", inv.requestID)
 		return gatewayResponse(http.StatusInternalServerError)
+	}
+	if encoded != nil {
+		return encoded
 	}
 	if out == nil {
 		out = map[string]any{}

@@ -749,8 +749,13 @@ func (a *App) call(ctx context.Context, service, op string, input map[string]any
 	if svc == nil || svc.Operation(op) == nil {
 		return nil, fmt.Errorf("no service %s with operation %s", service, op)
 	}
+	return svc.Call(ctx, a.inProcessOptions(), op, input)
+}
+
+// inProcessOptions are the options of virga's own in-process calls.
+func (a *App) inProcessOptions() awsproto.CallOptions {
 	host := strings.TrimPrefix(strings.TrimPrefix(a.endpoint(), "http://"), "https://")
-	return svc.Call(ctx, awsproto.CallOptions{Host: host, RequestID: a.ids.UUID()}, op, input)
+	return awsproto.CallOptions{Host: host, RequestID: a.ids.UUID()}
 }
 
 // callAs runs an operation of a service in-process for caller, decided
@@ -772,6 +777,16 @@ type inProcessServices struct{ a *App }
 
 func (s inProcessServices) Call(ctx context.Context, service, op string, input map[string]any) (map[string]any, error) {
 	return s.a.call(ctx, service, op, input)
+}
+
+// CallEncoded runs an operation as Call does and answers its output as
+// the service's protocol writes it (apigatewayv2.EncodedServices).
+func (s inProcessServices) CallEncoded(ctx context.Context, service, op string, input map[string]any) (int, http.Header, []byte, error) {
+	svc := s.a.Service(service)
+	if svc == nil || svc.Operation(op) == nil {
+		return 0, nil, nil, fmt.Errorf("no service %s with operation %s", service, op)
+	}
+	return svc.CallEncoded(ctx, s.a.inProcessOptions(), op, input)
 }
 
 // Service returns the AWS service with the given name, or nil;

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"time"
@@ -47,46 +48,7 @@ type CallOptions struct {
 // the wire, and returns its output as such a document. Errors are the
 // operation's (*apierr.Error) or a failure of virga's own.
 func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params map[string]any) (map[string]any, error) {
-	o := s.Operation(op)
-	if o == nil {
-		return nil, apierr.ErrUnknownOperation.Withf("%s has no operation %s", s.Name, op)
-	}
-	in := o.Handler.NewInput()
-	if err := decodeParams(params, in); err != nil {
-		return nil, s.ValidationError.WithMessage(err.Error())
-	}
-	if pv, ok := in.(Prevalidator); ok {
-		if err := pv.Prevalidate(); err != nil {
-			return nil, err
-		}
-	}
-	if vs := shape.Validate(in); len(vs) > 0 {
-		if r, ok := in.(ViolationReviser); ok {
-			revised, err := r.ReviseViolations(vs)
-			if err != nil {
-				return nil, err
-			}
-			if len(revised) > 0 {
-				return nil, s.ValidationError.WithMessage(shape.Message(revised))
-			}
-		} else if s.ViolationError != nil {
-			return nil, s.ViolationError(in, vs)
-		} else {
-			return nil, s.ValidationError.WithMessage(s.validationMessage(in, vs))
-		}
-	}
-	req := &http.Request{Method: http.MethodPost, Host: opts.Host, URL: &url.URL{Path: "/"}, Header: http.Header{}}
-	c := NewCall(req.WithContext(ctx), opts.RequestID, time.Now())
-	c.Service, c.Op, c.Caller = s, o, opts.Caller
-	if opts.Authorizer != nil {
-		c.Authorizer, c.Region = opts.Authorizer, opts.Region
-		if !o.Anonymous && !o.Unchecked {
-			if err := opts.Authorizer.Authorize(c, in); err != nil {
-				return nil, err
-			}
-		}
-	}
-	out, err := o.Handler.Serve(c.Context(), in)
+	_, out, err := s.serveInProcess(ctx, opts, op, params)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +60,74 @@ func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params 
 	}
 	addBound(doc, out)
 	return doc, nil
+}
+
+// CallEncoded runs operation op of s as Call does, and returns its
+// output as the service's protocol writes it for a client that asks for
+// no variant of its own (SQS: awsQuery's XML), with its status and
+// headers: what API Gateway relays when it calls the service for an HTTP
+// API's integration. Errors are Call's.
+func (s *Service) CallEncoded(ctx context.Context, opts CallOptions, op string, params map[string]any) (int, http.Header, []byte, error) {
+	c, out, err := s.serveInProcess(ctx, opts, op, params)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	c.Status = c.Op.Status
+	if c.Status == 0 {
+		c.Status = http.StatusOK
+	}
+	rec := httptest.NewRecorder()
+	s.Protocol.Encode(c, rec, out)
+	return rec.Code, rec.Header(), rec.Body.Bytes(), nil
+}
+
+// serveInProcess decodes, validates and authorizes params as op's input
+// and serves it, returning the call and the operation's output.
+func (s *Service) serveInProcess(ctx context.Context, opts CallOptions, op string, params map[string]any) (*Call, any, error) {
+	o := s.Operation(op)
+	if o == nil {
+		return nil, nil, apierr.ErrUnknownOperation.Withf("%s has no operation %s", s.Name, op)
+	}
+	in := o.Handler.NewInput()
+	if err := decodeParams(params, in); err != nil {
+		return nil, nil, s.ValidationError.WithMessage(err.Error())
+	}
+	if pv, ok := in.(Prevalidator); ok {
+		if err := pv.Prevalidate(); err != nil {
+			return nil, nil, err
+		}
+	}
+	if vs := shape.Validate(in); len(vs) > 0 {
+		if r, ok := in.(ViolationReviser); ok {
+			revised, err := r.ReviseViolations(vs)
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(revised) > 0 {
+				return nil, nil, s.ValidationError.WithMessage(shape.Message(revised))
+			}
+		} else if s.ViolationError != nil {
+			return nil, nil, s.ViolationError(in, vs)
+		} else {
+			return nil, nil, s.ValidationError.WithMessage(s.validationMessage(in, vs))
+		}
+	}
+	req := &http.Request{Method: http.MethodPost, Host: opts.Host, URL: &url.URL{Path: "/"}, Header: http.Header{}}
+	c := NewCall(req.WithContext(ctx), opts.RequestID, time.Now())
+	c.Service, c.Op, c.Caller = s, o, opts.Caller
+	if opts.Authorizer != nil {
+		c.Authorizer, c.Region = opts.Authorizer, opts.Region
+		if !o.Anonymous && !o.Unchecked {
+			if err := opts.Authorizer.Authorize(c, in); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	out, err := o.Handler.Serve(c.Context(), in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, out, nil
 }
 
 // ModelInput gives the members of an input document named in Pascal

@@ -653,8 +653,10 @@ func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
 
 // awsDataPlaneURL matches the URLs templates build by hand for API
 // Gateway stages and function URLs on AWS's host names, WebSocket
-// APIs' wss:// URLs included.
-var awsDataPlaneURL = regexp.MustCompile(`(https?|wss?)://([a-z0-9]+)\.(execute-api|lambda-url)\.[a-z0-9-]+\.(?:amazonaws\.com|on\.aws)`)
+// APIs' wss:// URLs included (groups 2 and 3: the ID and the kind), and
+// for a user pool's prefix domain, its hosted sign-in pages
+// (PREFIX.auth.REGION.amazoncognito.com; groups 4 and 5).
+var awsDataPlaneURL = regexp.MustCompile(`(https?|wss?)://(?:([a-z0-9]+)\.(execute-api|lambda-url)\.[a-z0-9-]+\.(?:amazonaws\.com|on\.aws)|([a-z0-9-]+)\.(auth)\.[a-z0-9-]+\.amazoncognito\.com)`)
 
 // localURLs rewrites, in an output's value and in the values code reads
 // (codeValues), the URLs a template builds by hand for AWS's host names (!Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/")
@@ -665,7 +667,9 @@ var awsDataPlaneURL = regexp.MustCompile(`(https?|wss?)://([a-z0-9]+)\.(execute-
 // which a README appends "/submit") gets none. (virga also answers
 // requests sent with AWS's host names, for clients that send them here.)
 // A WebSocket API's wss://ID.execute-api... becomes ws://ENDPOINT/_aws/...,
-// which WebSocket clients connect to.
+// which WebSocket clients connect to. A user pool domain's
+// https://PREFIX.auth.REGION.amazoncognito.com/login?... becomes
+// http://ENDPOINT/_aws/auth/PREFIX/login?..., where virga serves it.
 func (s *Service) localURLs(v string) string {
 	if !strings.Contains(v, "://") {
 		return v
@@ -677,7 +681,11 @@ func (s *Service) localURLs(v string) string {
 		if strings.HasPrefix(m[1], "ws") {
 			local = "ws" + strings.TrimPrefix(strings.TrimPrefix(ep, "https"), "http")
 		}
-		return local + "/_aws/" + m[3] + "/" + m[2]
+		id, kind := m[2], m[3]
+		if kind == "" {
+			id, kind = m[4], m[5]
+		}
+		return local + "/_aws/" + kind + "/" + id
 	})
 }
 

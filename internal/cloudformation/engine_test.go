@@ -304,6 +304,8 @@ func TestLocalURLs(t *testing.T) {
 		"wss://ws1.execute-api.us-east-1.amazonaws.com/prod":                 "ws://127.0.0.1:4566/_aws/execute-api/ws1/prod",
 		"arn:aws:lambda:us-east-1:000000000000:function:f":                   "arn:aws:lambda:us-east-1:000000000000:function:f",
 		"https://example.com/x":                                              "https://example.com/x",
+		"https://my-app.auth.eu-west-1.amazoncognito.com/login?client_id=c1": "http://127.0.0.1:4566/_aws/auth/my-app/login?client_id=c1",
+		"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc":          "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
 	} {
 		if got := s.localURLs(in); got != want {
 			t.Errorf("%s: got %s, want %s", in, got, want)

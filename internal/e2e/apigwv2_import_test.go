@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"strings"
 	"testing"
 
@@ -144,9 +145,16 @@ func TestAPIGWv2ImportAndServiceIntegrations(t *testing.T) {
 	}
 
 	r := callHTTPAPI(t, env, id, "POST", "/orders", []byte(`{"item":"book"}`), map[string]string{"Content-Type": "application/json"}, true)
-	var sent map[string]any
-	if r.Status != 200 || json.Unmarshal(r.Body, &sent) != nil || sent["MessageId"] == nil || sent["MD5OfMessageBody"] == nil {
-		t.Fatalf("SQS-SendMessage: %d %s", r.Status, r.Body)
+	// SQS answers in its awsQuery XML, which API Gateway relays as it is.
+	var sent struct {
+		XMLName xml.Name `xml:"SendMessageResponse"`
+		Result  struct {
+			MessageId, MD5OfMessageBody string
+		} `xml:"SendMessageResult"`
+	}
+	if r.Status != 200 || xml.Unmarshal(r.Body, &sent) != nil || len(sent.Result.MessageId) != 36 || sent.Result.MD5OfMessageBody != md5Hex([]byte(`{"item":"book"}`)) ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "text/xml") {
+		t.Fatalf("SQS-SendMessage: %d %s %s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
 	got, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, WaitTimeSeconds: 2})
 	if err != nil || len(got.Messages) != 1 || aws.ToString(got.Messages[0].Body) != `{"item":"book"}` {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -217,9 +218,49 @@ func buildPythonSDK(python, dir string) (missing []string, err error) {
 // cannot install its requirements, so that the function, which does not
 // see the host's site directories, imports them as it would have
 // imported what pip installs.
+//
+// The SDK's optional modules (pythonSDKOptional) are left out, as pip
+// would not install them for a requirement that only imports them when
+// they are there, unless a requirement names their distribution: then
+// they come with the modules they load at run time (pythonOptionalNeeds),
+// as pip would install them.
 func HostPythonPackages(python string, names []string) (paths, missing []string, err error) {
-	return probePython(python, names, pythonSDKOptional)
+	want := slices.Clone(names)
+	for _, n := range names {
+		want = append(want, pythonOptionalNeeds[distKey(n)]...)
+	}
+	var skip []string
+	for _, m := range pythonSDKOptional {
+		if !slices.Contains(want, m) {
+			skip = append(skip, m)
+		}
+	}
+	paths, missing, err = probePython(python, want, skip)
+	// What a named distribution needs is missing only if it is.
+	missing = slices.DeleteFunc(missing, func(m string) bool {
+		return !slices.ContainsFunc(names, func(n string) bool { return distKey(n) == distKey(m) })
+	})
+	return paths, missing, err
 }
+
+// pythonOptionalNeeds are, by the distribution a requirement names, the
+// optional modules (pythonSDKOptional) it needs at run time: its own,
+// and the compiled ones it loads only when used (cryptography's
+// bindings load _cffi_backend).
+var pythonOptionalNeeds = map[string][]string{
+	"awscrt":       {"awscrt", "_awscrt"},
+	"cryptography": {"cryptography", "_cffi_backend"},
+	"pyopenssl":    {"OpenSSL", "cryptography", "_cffi_backend"},
+	"cffi":         {"_cffi_backend"},
+}
+
+// distKey is a distribution's name as Python compares them (PEP 503):
+// lower case, runs of -, _ and . as one -.
+func distKey(name string) string {
+	return strings.ToLower(distSeparators.ReplaceAllString(name, "-"))
+}
+
+var distSeparators = regexp.MustCompile(`[-_.]+`)
 
 // probePython runs pythonProbe for names, leaving out the optional
 // modules, and returns what it found.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -182,5 +183,33 @@ func TestReplaceLinkDirWhileRead(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "shared.py")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// HostPythonPackages leaves out the SDK's optional modules for a
+// requirement that merely imports them when they are there, but gives a
+// requirement that names cryptography its copy, with the compiled
+// module its bindings load (_cffi_backend), as pip would install them.
+func TestHostPythonPackagesNamedOptional(t *testing.T) {
+	t.Parallel()
+	python := testenv.Tool(t, "python3")
+	if exec.Command(python, "-c", "import cryptography, _cffi_backend, requests").Run() != nil {
+		t.Skip("the host's python has no cryptography, _cffi_backend or requests")
+	}
+	has := func(paths []string, prefix string) bool {
+		for _, p := range paths {
+			if strings.HasPrefix(filepath.Base(p), prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	paths, missing, err := HostPythonPackages(python, []string{"requests"})
+	if err != nil || len(missing) > 0 || !has(paths, "requests") || has(paths, "cryptography") || has(paths, "_cffi_backend") {
+		t.Errorf("requests: %v, missing %v, %v", paths, missing, err)
+	}
+	paths, missing, err = HostPythonPackages(python, []string{"requests", "Cryptography"})
+	if err != nil || len(missing) > 0 || !has(paths, "requests") || !has(paths, "cryptography") || !has(paths, "_cffi_backend") {
+		t.Errorf("requests and cryptography: %v, missing %v, %v", paths, missing, err)
 	}
 }
