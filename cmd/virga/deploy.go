@@ -273,7 +273,10 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	if err != nil || existing == nil || len(existing.Stacks) == 0 || existing.Stacks[0].StackStatus == cftypes.StackStatusReviewInProgress {
 		typ = cftypes.ChangeSetTypeCreate
 	}
-	csName := fmt.Sprintf("virga-deploy-%d", time.Now().UnixMilli())
+	// Nanoseconds: two deploys in one millisecond (a deploy with nothing
+	// to change takes less) must not name the same change set, since a
+	// failed one is kept.
+	csName := fmt.Sprintf("virga-deploy-%d", time.Now().UnixNano())
 	in := &cloudformation.CreateChangeSetInput{
 		StackName: &f.stack, ChangeSetName: &csName, ChangeSetType: typ,
 		Parameters:   params,
