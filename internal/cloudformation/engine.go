@@ -347,8 +347,13 @@ func (s *Service) properties(st *stack, p *plan, id string) (map[string]any, err
 // handed: the dynamic references resolved, and, in the values that code
 // running here reads (codeValues), the URLs a template builds by hand
 // for AWS's host names made local (localURLs). The stack keeps the
-// properties as written.
-func (s *Service) forProvider(ctx context.Context, typ string, props map[string]any) (map[string]any, error) {
+// properties as written. Properties missing one the type requires fail
+// CloudFormation's schema validation here, before any service call.
+func (s *Service) forProvider(ctx context.Context, id string, t *resource.Type, props map[string]any) (map[string]any, error) {
+	typ := t.Name
+	if err := t.CheckRequired(id, props); err != nil {
+		return nil, err
+	}
 	v, err := dynref.Resolve(ctx, props, typ, s.d.DynamicReferences)
 	if err != nil {
 		return nil, err
@@ -539,7 +544,7 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
 		return false
 	}
-	resolved, err := s.forProvider(ctx, r.Type, props)
+	resolved, err := s.forProvider(ctx, id, typ, props)
 	if err != nil {
 		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
 		return false
@@ -957,7 +962,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 				return false
 			}
 			s.setResource(st, id, r.Type, updateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.", nil, nil)
-			resolved, err := s.forProvider(ctx, r.Type, props)
+			resolved, err := s.forProvider(ctx, id, typ, props)
 			if err != nil {
 				s.setResource(st, id, r.Type, updateFailed, err.Error(), nil, nil)
 				failed.add(id)
@@ -986,7 +991,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			return true
 		}
 		s.setResource(st, id, r.Type, updateInProgress, "", nil, nil)
-		resolved, err := s.forProvider(ctx, r.Type, props)
+		resolved, err := s.forProvider(ctx, id, typ, props)
 		if err != nil {
 			s.setResource(st, id, r.Type, updateFailed, err.Error(), nil, nil)
 			failed.add(id)
@@ -1136,7 +1141,7 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 				s.restore(st, prev)
 			case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
 				s.setResource(st, id, rs.Type, updateInProgress, "", nil, nil)
-				resolved, err := s.forProvider(ctx, rs.Type, prev.Properties)
+				resolved, err := s.forProvider(ctx, id, typ, prev.Properties)
 				if err != nil {
 					s.setResource(st, id, rs.Type, updateFailed, err.Error(), nil, nil)
 					ok = false

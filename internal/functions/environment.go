@@ -393,7 +393,7 @@ func (e *environment) launch(ctx context.Context, inv *Invocation) (*environment
 // phase at the time of the first function invocation with the
 // configured function timeout."); for that retry, the function's
 // timeout; ahead of invocations (provisioned concurrency), the longer
-// of the two.
+// of provisionedInitLimit and the function's timeout.
 func (e *environment) initLimit(inv *Invocation) time.Duration {
 	switch {
 	case e.phase == phaseInvoke:
@@ -401,8 +401,14 @@ func (e *environment) initLimit(inv *Invocation) time.Duration {
 	case inv != nil:
 		return e.pool.m.opts.InitTimeout
 	}
-	return max(e.pool.m.opts.InitTimeout, e.pool.spec.Timeout)
+	return max(provisionedInitLimit, e.pool.spec.timeout())
 }
+
+// provisionedInitLimit bounds the init of an environment made ahead of
+// invocations: "For provisioned concurrency and SnapStart functions,
+// ... the time limit is 130 seconds or the configured function timeout
+// (maximum 900 seconds), whichever is higher."
+const provisionedInitLimit = 130 * time.Second
 
 // requestPrefix is "RequestId: ID " for inv, or nothing for an
 // environment's init ahead of invocations.

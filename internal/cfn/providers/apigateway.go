@@ -29,18 +29,21 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::Resource",
+		Required:   []string{"ParentId", "PathPart", "RestApiId"},
 		Provider:   restResource{},
 		Replace:    []string{"ParentId", "PathPart", "RestApiId"},
 		Attributes: []string{"ResourceId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::Method",
+		Required:   []string{"RestApiId", "ResourceId", "HttpMethod"},
 		Provider:   restMethod{},
 		Replace:    []string{"RestApiId", "ResourceId", "HttpMethod"},
 		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
 		Name:     "AWS::ApiGateway::Deployment",
+		Required: []string{"RestApiId"},
 		Provider: restDeployment{},
 		// AWS updates a deployment's Description in place; virga's API
 		// Gateway has no UpdateDeployment, so a new description makes a
@@ -50,12 +53,14 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::Stage",
+		Required:   []string{"RestApiId"},
 		Provider:   restStage{},
 		Replace:    []string{"RestApiId", "StageName"},
 		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::Authorizer",
+		Required:   []string{"RestApiId", "Type", "Name"},
 		Provider:   restAuthorizer{},
 		Replace:    []string{"RestApiId"},
 		Attributes: []string{"AuthorizerId"},

@@ -20,6 +20,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::BasePathMapping",
+		Required:   []string{"DomainName"},
 		Provider:   basePathMapping{},
 		Replace:    []string{"DomainName", "BasePath", "RestApiId", "Stage", "Id"},
 		Attributes: []string{},
@@ -117,12 +118,14 @@ func (basePathMapping) Delete(ctx context.Context, r *resource.Request) error {
 func init() {
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::DomainName",
+		Required:   []string{"DomainName"},
 		Provider:   httpDomainName{},
 		Replace:    []string{"DomainName", "Tags"},
 		Attributes: []string{"RegionalDomainName", "RegionalHostedZoneId", "DomainNameArn"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::ApiMapping",
+		Required:   []string{"DomainName", "Stage", "ApiId"},
 		Provider:   apiMapping{},
 		Replace:    []string{"DomainName"},
 		Attributes: []string{"ApiMappingId"},

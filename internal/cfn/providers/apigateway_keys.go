@@ -28,12 +28,14 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::GatewayResponse",
+		Required:   []string{"ResponseType", "RestApiId"},
 		Provider:   gatewayResponse{},
 		Replace:    []string{"RestApiId", "ResponseType"},
 		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::UsagePlanKey",
+		Required:   []string{"KeyType", "UsagePlanId", "KeyId"},
 		Provider:   usagePlanKey{},
 		Replace:    []string{"KeyId", "KeyType", "UsagePlanId"},
 		Attributes: []string{"Id"},

@@ -22,48 +22,56 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Route",
+		Required:   []string{"RouteKey", "ApiId"},
 		Provider:   httpRoute{},
 		Replace:    []string{"ApiId"},
 		Attributes: []string{"RouteId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Integration",
+		Required:   []string{"ApiId", "IntegrationType"},
 		Provider:   httpIntegration{},
 		Replace:    []string{"ApiId"},
 		Attributes: []string{"IntegrationId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Stage",
+		Required:   []string{"StageName", "ApiId"},
 		Provider:   httpStage{},
 		Replace:    []string{"ApiId", "StageName"},
 		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Deployment",
+		Required:   []string{"ApiId"},
 		Provider:   httpDeployment{},
 		Replace:    []string{"ApiId"},
 		Attributes: []string{"DeploymentId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::RouteResponse",
+		Required:   []string{"RouteResponseKey", "RouteId", "ApiId"},
 		Provider:   routeResponse{},
 		Replace:    []string{"ApiId", "RouteId"},
 		Attributes: []string{"RouteResponseId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::IntegrationResponse",
+		Required:   []string{"ApiId", "IntegrationId", "IntegrationResponseKey"},
 		Provider:   integrationResponse{},
 		Replace:    []string{"ApiId", "IntegrationId"},
 		Attributes: []string{"IntegrationResponseId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Authorizer",
+		Required:   []string{"AuthorizerType", "ApiId", "Name"},
 		Provider:   httpAuthorizer{},
 		Replace:    []string{"ApiId"},
 		Attributes: []string{"AuthorizerId"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Model",
+		Required:   []string{"ApiId", "Schema", "Name"},
 		Provider:   wsModel{},
 		Replace:    []string{"ApiId"},
 		Attributes: []string{"ModelId"},

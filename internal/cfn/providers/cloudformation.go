@@ -19,6 +19,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:     "AWS::CloudFormation::Stack",
+		Required: []string{"TemplateURL"},
 		Provider: nestedStack{},
 		// Every property of a nested stack updates it in place.
 		Replace: []string{},

@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::CloudTrail::Trail",
+		Required:     []string{"S3BucketName", "IsLogging"},
 		Provider:     trail{},
 		Replace:      []string{"TrailName"},
 		NameProperty: "TrailName",

@@ -17,6 +17,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::CloudWatch::Dashboard",
+		Required:     []string{"DashboardBody"},
 		Provider:     dashboard{},
 		Replace:      []string{"DashboardName"},
 		NameProperty: "DashboardName",

@@ -18,29 +18,34 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::Cognito::UserPoolClient",
+		Required:   []string{"UserPoolId"},
 		Provider:   userPoolClient{},
 		Replace:    []string{"UserPoolId", "GenerateSecret"},
 		Attributes: []string{"ClientId", "ClientSecret", "Name"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::Cognito::UserPoolDomain",
+		Required:   []string{"UserPoolId", "Domain"},
 		Provider:   userPoolDomain{},
 		Replace:    []string{"UserPoolId", "Domain", "CustomDomainConfig"},
 		Attributes: []string{"CloudFrontDistribution"},
 	})
 	resource.Register(&resource.Type{
 		Name:     "AWS::Cognito::UserPoolResourceServer",
+		Required: []string{"UserPoolId", "Identifier", "Name"},
 		Provider: userPoolResourceServer{},
 		Replace:  []string{"UserPoolId", "Identifier"},
 	})
 	resource.Register(&resource.Type{
 		Name:     "AWS::Cognito::UserPoolUser",
+		Required: []string{"UserPoolId"},
 		Provider: userPoolUser{},
 		// Every property is "Update requires: Replacement".
 		Replace: []string{"*"},
 	})
 	resource.Register(&resource.Type{
 		Name:     "AWS::Cognito::UserPoolGroup",
+		Required: []string{"UserPoolId"},
 		Provider: userPoolGroup{},
 		Replace:  []string{"UserPoolId", "GroupName"},
 	})

@@ -24,6 +24,11 @@
 // AWS::ApiGateway::Deployment's Description: virga has no
 // UpdateDeployment for REST APIs).
 //
+// Each Type also lists the top-level properties its schema requires (the
+// schemas' "required" arrays, in their order); the engine refuses a
+// resource missing one with CloudFormation's schema validation message
+// before the provider is called, so providers need not check them.
+//
 // # API Gateway
 //
 // REST APIs (AWS::ApiGateway::*) are service "apigateway" and HTTP and

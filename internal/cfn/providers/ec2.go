@@ -18,6 +18,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::EC2::SecurityGroup",
+		Required: []string{"GroupDescription"},
 		Provider: securityGroup{},
 		// "Update requires: Replacement".
 		Replace:    []string{"GroupName", "GroupDescription", "VpcId"},

@@ -31,12 +31,14 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ElasticLoadBalancingV2::Listener",
+		Required:   []string{"LoadBalancerArn", "DefaultActions"},
 		Provider:   elbListener{},
 		Replace:    []string{"LoadBalancerArn"},
 		Attributes: []string{"ListenerArn"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ElasticLoadBalancingV2::ListenerRule",
+		Required:   []string{"Actions", "Priority", "Conditions"},
 		Provider:   elbListenerRule{},
 		Replace:    []string{"ListenerArn"},
 		Attributes: []string{"IsDefault", "RuleArn"},

@@ -21,6 +21,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::Events::EventBus",
+		Required:     []string{"Name"},
 		Provider:     eventBus{},
 		Replace:      []string{"Name", "EventSourceName"},
 		NameProperty: "Name",

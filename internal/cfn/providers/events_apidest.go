@@ -16,6 +16,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::Events::ApiDestination",
+		Required:     []string{"ConnectionArn", "InvocationEndpoint", "HttpMethod"},
 		Provider:     apiDestination{},
 		Replace:      []string{"Name"},
 		NameProperty: "Name",

@@ -10,6 +10,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Events::Archive",
+		Required: []string{"SourceArn"},
 		Provider: eventArchive{},
 		// The schema's create-only properties: an archive's source bus
 		// cannot change.

@@ -13,6 +13,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Events::EventBusPolicy",
+		Required: []string{"StatementId"},
 		Provider: &eventBusPolicy{},
 		// The schema's create-only properties, which identify the
 		// statement.

@@ -23,6 +23,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::IAM::Role",
+		Required:     []string{"AssumeRolePolicyDocument"},
 		Provider:     role{},
 		Replace:      []string{"RoleName", "Path"},
 		NameProperty: "RoleName",
@@ -30,11 +31,13 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::Policy",
+		Required:   []string{"PolicyDocument", "PolicyName"},
 		Provider:   inlinePolicy{},
 		Attributes: []string{"Id"},
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::IAM::ManagedPolicy",
+		Required:     []string{"PolicyDocument"},
 		Provider:     managedPolicy{},
 		Replace:      []string{"ManagedPolicyName", "Description", "Path"},
 		NameProperty: "ManagedPolicyName",
@@ -57,11 +60,13 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::UserToGroupAddition",
+		Required:   []string{"GroupName", "Users"},
 		Provider:   userToGroup{},
 		Attributes: []string{"Id"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::InstanceProfile",
+		Required:   []string{"Roles"},
 		Provider:   instanceProfile{},
 		Replace:    []string{"InstanceProfileName", "Path"},
 		Attributes: []string{"Arn"},

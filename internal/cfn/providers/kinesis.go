@@ -218,6 +218,7 @@ func (kinesisStream) Delete(ctx context.Context, r *resource.Request) error {
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Kinesis::StreamConsumer",
+		Required: []string{"ConsumerName", "StreamARN"},
 		Provider: kinesisConsumer{},
 		// Both properties are create-only: a change registers a new
 		// consumer.

@@ -17,6 +17,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::KMS::Alias",
+		Required:     []string{"AliasName", "TargetKeyId"},
 		Provider:     kmsAlias{},
 		Replace:      []string{"AliasName"},
 		NameProperty: "AliasName",

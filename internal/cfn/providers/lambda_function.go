@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::Lambda::Function",
+		Required:     []string{"Code", "Role"},
 		Provider:     function{},
 		Replace:      []string{"FunctionName"},
 		NameProperty: "FunctionName",

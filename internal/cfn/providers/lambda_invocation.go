@@ -14,18 +14,21 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:       "AWS::Lambda::Permission",
+		Required:   []string{"FunctionName", "Action", "Principal"},
 		Provider:   permission{},
 		Replace:    []string{"*"}, // every property is create-only
 		Attributes: []string{"Id"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::Lambda::Url",
+		Required:   []string{"TargetFunctionArn", "AuthType"},
 		Provider:   functionURL{},
 		Replace:    []string{"TargetFunctionArn", "Qualifier"},
 		Attributes: []string{"FunctionUrl", "FunctionArn"},
 	})
 	resource.Register(&resource.Type{
 		Name:     "AWS::Lambda::EventSourceMapping",
+		Required: []string{"FunctionName"},
 		Provider: eventSourceMapping{},
 		// The schema's create-only properties, and Queues and Topics,
 		// which UpdateEventSourceMapping cannot change either.
@@ -35,6 +38,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::Lambda::EventInvokeConfig",
+		Required:   []string{"FunctionName", "Qualifier"},
 		Provider:   eventInvokeConfig{},
 		Replace:    []string{"FunctionName", "Qualifier"},
 		Attributes: []string{},

@@ -12,6 +12,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Lambda::Version",
+		Required: []string{"FunctionName"},
 		Provider: version{},
 		// A version is a snapshot: none of these can change ("Updates are
 		// not supported for this property").
@@ -20,18 +21,21 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::Lambda::Alias",
+		Required:   []string{"FunctionName", "FunctionVersion", "Name"},
 		Provider:   alias{},
 		Replace:    []string{"FunctionName", "Name"},
 		Attributes: []string{"AliasArn"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::Lambda::LayerVersion",
+		Required:   []string{"Content"},
 		Provider:   layerVersion{},
 		Replace:    []string{"*"}, // every property is create-only: a layer version is immutable
 		Attributes: []string{"LayerVersionArn"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::Lambda::LayerVersionPermission",
+		Required:   []string{"LayerVersionArn", "Action", "Principal"},
 		Provider:   layerVersionPermission{},
 		Replace:    []string{"*"}, // every property is create-only
 		Attributes: []string{"Id"},

@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::Logs::MetricFilter",
+		Required:     []string{"FilterPattern", "LogGroupName", "MetricTransformations"},
 		Provider:     metricFilter{},
 		Replace:      []string{"FilterName", "LogGroupName"},
 		NameProperty: "FilterName",

@@ -10,6 +10,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Logs::ResourcePolicy",
+		Required: []string{"PolicyName", "PolicyDocument"},
 		Provider: logsResourcePolicy{},
 		Replace:  []string{"PolicyName"},
 	})

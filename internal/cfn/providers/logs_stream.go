@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::Logs::LogStream",
+		Required:     []string{"LogGroupName"},
 		Provider:     logStream{},
 		Replace:      []string{"*"},
 		NameProperty: "LogStreamName",

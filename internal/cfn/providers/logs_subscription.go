@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::Logs::SubscriptionFilter",
+		Required:     []string{"DestinationArn", "FilterPattern", "LogGroupName"},
 		Provider:     subscriptionFilter{},
 		Replace:      []string{"FilterName", "LogGroupName"},
 		NameProperty: "FilterName",

@@ -18,6 +18,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::ResourceGroups::Group",
+		Required: []string{"Name"},
 		Provider: resourceGroup{},
 		// The group's name is its identifier: "Update requires:
 		// Replacement".
@@ -27,6 +28,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:     "AWS::ApplicationInsights::Application",
+		Required: []string{"ResourceGroupName"},
 		Provider: insightsApplication{},
 		// The application is named by its resource group
 		// (createOnlyProperties: ResourceGroupName).

@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Pipes::Pipe",
+		Required: []string{"RoleArn", "Source", "Target"},
 		Provider: pipe{},
 		// A pipe's name and source cannot change (UpdatePipe takes
 		// neither). A stream source's starting position cannot either:

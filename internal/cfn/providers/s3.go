@@ -17,6 +17,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::S3::BucketPolicy",
+		Required:   []string{"Bucket", "PolicyDocument"},
 		Provider:   bucketPolicy{},
 		Replace:    []string{"Bucket"},
 		Attributes: []string{},

@@ -13,6 +13,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Scheduler::Schedule",
+		Required: []string{"FlexibleTimeWindow", "ScheduleExpression", "Target"},
 		Provider: schedule{},
 		// AWS updates GroupName in place; virga's UpdateSchedule, like
 		// AWS's, finds the schedule by name in its group and cannot move

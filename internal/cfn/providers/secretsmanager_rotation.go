@@ -10,6 +10,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::SecretsManager::RotationSchedule",
+		Required: []string{"SecretId"},
 		Provider: rotationSchedule{},
 		Replace:  []string{"SecretId"},
 	})

@@ -10,6 +10,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::SES::EmailIdentity",
+		Required: []string{"EmailIdentity"},
 		Provider: emailIdentity{},
 		Replace:  []string{"EmailIdentity"},
 		Attributes: []string{"DkimDNSTokenName1", "DkimDNSTokenName2", "DkimDNSTokenName3",

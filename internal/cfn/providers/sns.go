@@ -17,17 +17,20 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::SNS::Subscription",
+		Required:   []string{"TopicArn", "Protocol"},
 		Provider:   subscription{},
 		Replace:    []string{"TopicArn", "Protocol", "Endpoint"},
 		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::SNS::TopicPolicy",
+		Required:   []string{"PolicyDocument", "Topics"},
 		Provider:   topicPolicy{},
 		Attributes: []string{"Id"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::SNS::TopicInlinePolicy",
+		Required:   []string{"PolicyDocument", "TopicArn"},
 		Provider:   topicInlinePolicy{},
 		Replace:    []string{"TopicArn"},
 		Attributes: []string{},

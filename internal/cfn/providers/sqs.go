@@ -16,11 +16,13 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::SQS::QueuePolicy",
+		Required:   []string{"PolicyDocument", "Queues"},
 		Provider:   queuePolicy{},
 		Attributes: []string{"Id"},
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::SQS::QueueInlinePolicy",
+		Required:   []string{"PolicyDocument", "Queue"},
 		Provider:   queueInlinePolicy{},
 		Replace:    []string{"Queue"},
 		Attributes: []string{},

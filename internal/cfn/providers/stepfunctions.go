@@ -15,6 +15,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::StepFunctions::StateMachine",
+		Required:     []string{"RoleArn"},
 		Provider:     stateMachine{},
 		Replace:      []string{"StateMachineName", "StateMachineType"},
 		NameProperty: "StateMachineName",

@@ -12,6 +12,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:       "AWS::StepFunctions::StateMachineVersion",
+		Required:   []string{"StateMachineArn"},
 		Provider:   stateMachineVersion{},
 		Replace:    []string{"StateMachineArn", "StateMachineRevisionId", "Description"},
 		Attributes: []string{"Arn"},
@@ -142,6 +143,7 @@ func (stateMachineAlias) Delete(ctx context.Context, r *resource.Request) error 
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::StepFunctions::Activity",
+		Required:     []string{"Name"},
 		Provider:     sfnActivity{},
 		Replace:      []string{"Name", "Tags", "EncryptionConfiguration"},
 		NameProperty: "Name",

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -112,6 +113,29 @@ type Type struct {
 	// replacement under the same name cannot create the new resource
 	// while the old one exists, and CloudFormation refuses it.
 	NameProperty string
+	// Required lists the top-level properties the type's CloudFormation
+	// resource schema requires, in the schema's order. CloudFormation
+	// refuses a resource missing one before it calls the service (see
+	// CheckRequired).
+	Required []string
+}
+
+// CheckRequired reports the required properties missing from props (an
+// absent key or null, as AWS::NoValue leaves it) the way CloudFormation's
+// schema validation words it: "Properties validation failed for
+// resource LOGICALID with message: #: required key [RoleArn] not found",
+// one violation a line when there are several.
+func (t *Type) CheckRequired(logicalID string, props map[string]any) error {
+	var missing []string
+	for _, k := range t.Required {
+		if props[k] == nil {
+			missing = append(missing, fmt.Sprintf("#: required key [%s] not found", k))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("Properties validation failed for resource %s with message: %s", logicalID, strings.Join(missing, "\n"))
 }
 
 // NeedsReplacement reports whether changing old into new replaces the
