@@ -273,9 +273,20 @@ func (s *Service) RESTStage(apiID, stage string) (bool, error) {
 // API and stage, the mapping's key ("" for the root) and the escaped
 // path below it.
 type DomainRoute struct {
+	// Domain is the custom domain name as events show it: the request's
+	// host without its port, in lower case.
+	Domain       string
 	APIID, Stage string
 	Key          string
 	Path         string
+}
+
+// hostName is a Host header's name without its port.
+func hostName(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
 }
 
 // ServesDomain reports whether host (with or without a port) is a
@@ -286,10 +297,7 @@ func (s *Service) ServesDomain(host string) bool {
 	if hosts == nil || len(*hosts) == 0 {
 		return false
 	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	return (*hosts)[strings.ToLower(host)]
+	return (*hosts)[strings.ToLower(hostName(host))]
 }
 
 // publishDomains publishes the domains' names for ServesDomain. The
@@ -304,9 +312,7 @@ func (s *Service) publishDomains() {
 
 // domainOfHost is the custom domain named by host. The caller holds s.mu.
 func (s *Service) domainOfHost(host string) *domainRecord {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
+	host = hostName(host)
 	if d := s.domains[host]; d != nil {
 		return d
 	}
@@ -325,7 +331,7 @@ func (s *Service) ResolveDomain(host, escapedPath string) (DomainRoute, bool) {
 		return DomainRoute{}, false
 	}
 	m, key, rest, ok := selectMapping(d.Mappings, escapedPath)
-	return DomainRoute{APIID: m.RestAPIID, Stage: m.Stage, Key: key, Path: rest}, ok
+	return DomainRoute{Domain: strings.ToLower(hostName(host)), APIID: m.RestAPIID, Stage: m.Stage, Key: key, Path: rest}, ok
 }
 
 // selectMapping picks the mapping of mappings (by base path, noBasePath

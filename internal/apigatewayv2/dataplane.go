@@ -96,17 +96,13 @@ func (p *DomainPlaneHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeGatewayError(w, r, http.StatusForbidden)
 		return
 	}
-	domain := r.Host
-	if h, _, err := net.SplitHostPort(domain); err == nil {
-		domain = h
-	}
 	unescaped, err := url.PathUnescape(route.Path)
 	if err != nil {
 		writeGatewayError(w, r, http.StatusForbidden)
 		return
 	}
 	r2 := r.Clone(apigateway.WithDomainRequest(r.Context(),
-		apigateway.DomainRequest{Domain: strings.ToLower(domain), Path: sent, Stage: route.Stage,
+		apigateway.DomainRequest{Domain: route.Domain, Path: sent, Stage: route.Stage,
 			LowerCaseHeaders: strings.Contains(route.Key, "/")}))
 	r2.URL.Path, r2.URL.RawPath = unescaped, route.Path
 	if !serveAPI(p.httpAPIs, p.restAPIs, w, r2, route.APIID) {
