@@ -533,14 +533,9 @@ func TestDeployFailureNamesTheCause(t *testing.T) {
     Properties:
       MessageRetentionPeriod: 10
 `), 0o644)
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", file, "--stack-name", "fails", "--endpoint-url", env.Endpoint})
-	err := cmd.ExecuteContext(context.Background())
+	out, err := runDeploy(env, file, "fails")
 	if err == nil {
-		t.Fatalf("virga deploy succeeded:\n%s", out.String())
+		t.Fatalf("virga deploy succeeded:\n%s", out)
 	}
 	if msg := err.Error(); !strings.HasPrefix(msg, "stack fails: ROLLBACK_COMPLETE: Bad (AWS::SQS::Queue): Resource handler returned message:") {
 		t.Errorf("error = %q", msg)
@@ -554,33 +549,35 @@ func TestDeployFailureNamesTheCause(t *testing.T) {
 		t.Errorf("CreateChangeSet on a ROLLBACK_COMPLETE stack: %v", err)
 	}
 	os.WriteFile(file, []byte("Resources:\n  Good:\n    Type: AWS::SNS::Topic\n"), 0o644)
-	out.Reset()
-	cmd = newRootCommand()
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", file, "--stack-name", "fails", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("deploying again after a failed creation: %v\n%s", err, out.String())
+	if out, err = runDeploy(env, file, "fails"); err != nil {
+		t.Fatalf("deploying again after a failed creation: %v\n%s", err, out)
 	}
-	if !strings.Contains(out.String(), "is in ROLLBACK_COMPLETE (its creation failed): deleting it to deploy again") {
-		t.Errorf("no notice of the deletion:\n%s", out.String())
+	if !strings.Contains(out, "is in ROLLBACK_COMPLETE (its creation failed): deleting it to deploy again") {
+		t.Errorf("no notice of the deletion:\n%s", out)
 	}
 }
 
-// deployOK runs virga deploy of template as stack against env, with any
-// further flags, and returns what it printed; a failed deploy fails the
-// test.
-func deployOK(t *testing.T, env *e2e.Env, template, stack string, args ...string) string {
-	t.Helper()
+// runDeploy runs virga deploy of template as stack against env, with any
+// further flags, and returns what it printed and its error.
+func runDeploy(env *e2e.Env, template, stack string, args ...string) (string, error) {
 	cmd := newRootCommand()
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	cmd.SetArgs(append([]string{"deploy", "-t", template, "--stack-name", stack, "--endpoint-url", env.Endpoint}, args...))
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// deployOK is runDeploy for a deploy that must succeed: a failed one fails
+// the test.
+func deployOK(t *testing.T, env *e2e.Env, template, stack string, args ...string) string {
+	t.Helper()
+	out, err := runDeploy(env, template, stack, args...)
+	if err != nil {
+		t.Fatalf("virga deploy: %v\n%s", err, out)
 	}
-	return out.String()
+	return out
 }
 
 // outputValue is the value virga deploy printed for the stack output key
@@ -729,16 +726,9 @@ func TestDeployLargeTemplate(t *testing.T) {
 		fmt.Fprintf(&b, "  Topic%d:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: %s\n", i, strings.Repeat("d", 250))
 	}
 	os.WriteFile(file, []byte(b.String()), 0o644)
-	cmd := newRootCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs([]string{"deploy", "-t", file, "--stack-name", "large", "--endpoint-url", env.Endpoint})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("virga deploy: %v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "over CloudFormation's 51200-byte TemplateBody limit) to "+env.Endpoint+"/virga-artifacts/templates/") {
-		t.Errorf("output does not say where the template went:\n%s", out.String())
+	out := deployOK(t, env, file, "large")
+	if !strings.Contains(out, "over CloudFormation's 51200-byte TemplateBody limit) to "+env.Endpoint+"/virga-artifacts/templates/") {
+		t.Errorf("output does not say where the template went:\n%s", out)
 	}
 	cf := cloudformation.NewFromConfig(env.Config)
 	res, err := cf.ListStackResources(context.Background(), &cloudformation.ListStackResourcesInput{StackName: aws.String("large")})

@@ -276,16 +276,7 @@ func TestDeployNothingToChange(t *testing.T) {
 	dir := t.TempDir()
 	tmpl := filepath.Join(dir, "template.yaml")
 	os.WriteFile(tmpl, []byte("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"), 0o644)
-	run := func(args ...string) (string, error) {
-		t.Helper()
-		cmd := newRootCommand()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(append([]string{"deploy", "-t", tmpl, "--stack-name", "unchanged", "--endpoint-url", env.Endpoint}, args...))
-		err := cmd.ExecuteContext(context.Background())
-		return out.String(), err
-	}
+	run := func(args ...string) (string, error) { return runDeploy(env, tmpl, "unchanged", args...) }
 	if out, err := run(); err != nil {
 		t.Fatalf("first deploy: %v\n%s", err, out)
 	}
