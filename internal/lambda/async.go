@@ -153,11 +153,39 @@ func (s *Service) dispatchDue(ctx context.Context, log *slog.Logger) {
 		s.async.perFn[e.Function]++
 		s.async.wg.Add(1)
 		s.async.mu.Unlock()
-		go s.deliver(ctx, key, &e, log)
+		// The iterator reads the queue as it was when it opened. A
+		// delivery of this invocation that ended since then deleted it or
+		// queued it again for later (before it left running, which is
+		// why this read comes after the check of running): that copy is
+		// stale and must not run a second time.
+		cur, due := s.queuedDue(key, now)
+		if !due {
+			s.async.mu.Lock()
+			delete(s.async.running, key)
+			s.async.perFn[e.Function]--
+			s.async.mu.Unlock()
+			s.async.wg.Done()
+			continue
+		}
+		go s.deliver(ctx, key, cur, log)
 	}
 	if err := it.Error(); err != nil {
 		log.Error("lambda: reading the asynchronous invocation queue", "error", err)
 	}
+}
+
+// queuedDue is the stored invocation under key if it is still queued and
+// due at now.
+func (s *Service) queuedDue(key string, now time.Time) (*asyncInvocation, bool) {
+	v, err := s.store.Get([]byte(key))
+	if err != nil {
+		return nil, false
+	}
+	var e asyncInvocation
+	if json.Unmarshal(v, &e) != nil || e.NotBefore.After(now) {
+		return nil, false
+	}
+	return &e, true
 }
 
 // deliver makes one attempt at a stored invocation, then deletes it (it
