@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages virga's tests drive, when they are missing:
-# awscli (the aws CLI v2 from Debian, /usr/bin/aws), python3-boto3, ruby
+# awscli (the aws CLI v2 from Debian, /usr/bin/aws), python3-boto3,
+# python3-requests and python3-cryptography (virga deploy packages the
+# host's copies of a Python function's requirements when pip cannot
+# install them; its tests need some to package), ruby
 # and bundler (Ruby functions run on the host's ruby; virga deploy bundles
 # a Ruby function's Gemfile), containerd and runc (the node agent's tests
 # run real containers), default-jdk-headless (java and javac: the Java
@@ -14,6 +17,8 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+/usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || missing+=(python3-requests)
+/usr/bin/python3 -c 'import cryptography, _cffi_backend' >/dev/null 2>&1 || missing+=(python3-cryptography)
 command -v ruby >/dev/null 2>&1 || missing+=(ruby)
 command -v bundle >/dev/null 2>&1 || missing+=(bundler)
 command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || missing+=(containerd)
@@ -42,6 +47,8 @@ fi
 status=0
 [ -x /usr/bin/aws ] || { echo "missing: /usr/bin/aws (Debian package awscli)"; status=1; }
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || { echo "missing: boto3 for /usr/bin/python3 (Debian package python3-boto3)"; status=1; }
+/usr/bin/python3 -c 'import requests' >/dev/null 2>&1 || { echo "missing: requests for /usr/bin/python3 (Debian package python3-requests)"; status=1; }
+/usr/bin/python3 -c 'import cryptography, _cffi_backend' >/dev/null 2>&1 || { echo "missing: cryptography for /usr/bin/python3 (Debian package python3-cryptography)"; status=1; }
 command -v ruby >/dev/null 2>&1 || { echo "missing: ruby (Debian package ruby)"; status=1; }
 command -v bundle >/dev/null 2>&1 || { echo "missing: bundle (Debian package bundler)"; status=1; }
 command -v containerd >/dev/null 2>&1 || [ -x /usr/bin/containerd ] || { echo "missing: containerd (Debian package containerd)"; status=1; }

@@ -406,9 +406,7 @@ Outputs:
 // host's site directories; and it names what the host lacks.
 func TestDeployFallsBackToHostPythonPackages(t *testing.T) {
 	t.Parallel()
-	if err := exec.Command("python3", "-c", "import requests").Run(); err != nil {
-		t.Skip("the host's python3 cannot import requests:", err)
-	}
+	testenv.PythonWith(t, "requests", "urllib3")
 	env := e2e.Start(t)
 	dir := t.TempDir()
 	files := map[string]string{

@@ -13,10 +13,10 @@ import (
 )
 
 // copyHostRequirements is the way out when pip cannot install a Python
-// function's requirements (no package index from this machine): the
-// host interpreter's own copies of the requirements, and of what they
-// import, are copied into the package in work, as pip would have
-// installed them there. A function does not see the host's site
+// function's requirements (no package index from this machine): a host
+// interpreter's own copies of the requirements, and of what they import
+// (the python3 that has the most of them), are copied into the package
+// in work, as pip would have installed them there. A function does not see the host's site
 // directories (it sees what AWS's runtime has), so what is not copied
 // here is not importable. It warns, naming what the host lacks too.
 func copyHostRequirements(logicalID, work string, pipErr error, log io.Writer) error {
@@ -24,7 +24,7 @@ func copyHostRequirements(logicalID, work string, pipErr error, log io.Writer) e
 	if err != nil {
 		return err
 	}
-	paths, missing, err := functions.HostPythonPackages("python3", names)
+	python, paths, missing, err := functions.HostPythonPackagesFrom(functions.HostPythons(), names)
 	if err != nil {
 		fmt.Fprintf(log, "warning: %s: pip install failed (%v), and this host's python3 could not be asked for its copies of the requirements (%v): the function has none of them\n", logicalID, pipErr, err)
 		return nil
@@ -35,7 +35,7 @@ func copyHostRequirements(logicalID, work string, pipErr error, log io.Writer) e
 		}
 	}
 	if len(missing) == 0 {
-		fmt.Fprintf(log, "warning: %s: pip install failed (%v); packaged this host's python3 copies of %s instead (their versions may differ from requirements.txt's)\n", logicalID, pipErr, strings.Join(names, ", "))
+		fmt.Fprintf(log, "warning: %s: pip install failed (%v); packaged this host's copies of %s (%s's) instead (their versions may differ from requirements.txt's)\n", logicalID, pipErr, strings.Join(names, ", "), python)
 		return nil
 	}
 	fmt.Fprintf(log, "warning: %s: pip install failed (%v), and this host's python3 does not have %s: the function cannot import %s (install %s on this host, or make the package index reachable)\n",

@@ -243,6 +243,55 @@ func HostPythonPackages(python string, names []string) (paths, missing []string,
 	return paths, missing, err
 }
 
+// debianPython is the interpreter Debian's python3 package installs,
+// with the libraries its python3-* packages add.
+const debianPython = "/usr/bin/python3"
+
+// HostPythons lists the host's python3 interpreters that virga deploy
+// may take a function's requirements from: the first python3 on PATH
+// (a pyenv or virtual environment's, often with few libraries), then
+// Debian's /usr/bin/python3 when it is another path.
+func HostPythons() []string {
+	var pythons []string
+	if p, err := exec.LookPath("python3"); err == nil {
+		pythons = append(pythons, p)
+	}
+	if _, err := os.Stat(debianPython); err == nil && !slices.Contains(pythons, debianPython) {
+		pythons = append(pythons, debianPython)
+	}
+	return pythons
+}
+
+// HostPythonPackagesFrom asks each of pythons for HostPythonPackages
+// and returns the answer of the first that has every one of names, or
+// else of the one that lacks the fewest (the first of those): a host
+// whose python3 on PATH lacks a library its system python has still
+// packages that one. It fails only when no interpreter answers.
+func HostPythonPackagesFrom(pythons, names []string) (python string, paths, missing []string, err error) {
+	var errs []error
+	found := false
+	for _, p := range pythons {
+		ps, ms, e := HostPythonPackages(p, names)
+		if e != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, e))
+			continue
+		}
+		if !found || len(ms) < len(missing) {
+			python, paths, missing, found = p, ps, ms, true
+		}
+		if len(ms) == 0 {
+			break
+		}
+	}
+	if !found {
+		if len(errs) == 0 {
+			return "", nil, nil, errors.New("no python3 on this host")
+		}
+		return "", nil, nil, errors.Join(errs...)
+	}
+	return python, paths, missing, nil
+}
+
 // pythonOptionalNeeds are, by the distribution a requirement names, the
 // optional modules (pythonSDKOptional) it needs at run time: its own,
 // and the compiled ones it loads only when used (cryptography's

@@ -3,9 +3,11 @@ package functions
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -192,10 +194,7 @@ func TestReplaceLinkDirWhileRead(t *testing.T) {
 // module its bindings load (_cffi_backend), as pip would install them.
 func TestHostPythonPackagesNamedOptional(t *testing.T) {
 	t.Parallel()
-	python := testenv.Tool(t, "python3")
-	if exec.Command(python, "-c", "import cryptography, _cffi_backend, requests").Run() != nil {
-		t.Skip("the host's python has no cryptography, _cffi_backend or requests")
-	}
+	python := testenv.PythonWith(t, "cryptography", "_cffi_backend", "requests")
 	has := func(paths []string, prefix string) bool {
 		for _, p := range paths {
 			if strings.HasPrefix(filepath.Base(p), prefix) {
@@ -211,5 +210,30 @@ func TestHostPythonPackagesNamedOptional(t *testing.T) {
 	paths, missing, err = HostPythonPackages(python, []string{"requests", "Cryptography"})
 	if err != nil || len(missing) > 0 || !has(paths, "requests") || !has(paths, "cryptography") || !has(paths, "_cffi_backend") {
 		t.Errorf("requests and cryptography: %v, missing %v, %v", paths, missing, err)
+	}
+}
+
+// HostPythonPackagesFrom takes a requirement from the interpreter that
+// has it when the one asked first (a virtual environment without the
+// system's packages, as a pyenv python3 first on PATH often is) lacks
+// it, and names what none of them has.
+func TestHostPythonPackagesFromPrefersOneThatHasThem(t *testing.T) {
+	t.Parallel()
+	python := testenv.PythonWith(t, "requests")
+	venv := filepath.Join(t.TempDir(), "venv")
+	if out, err := exec.Command(python, "-m", "venv", "--without-pip", venv).CombinedOutput(); err != nil {
+		testenv.Require(t, fmt.Sprintf("%s cannot make a virtual environment: %v %s", python, err, out))
+	}
+	bare := filepath.Join(venv, "bin", "python3")
+	_, missing, err := HostPythonPackages(bare, []string{"requests"})
+	if err != nil || !slices.Equal(missing, []string{"requests"}) {
+		t.Fatalf("the virtual environment: missing %v, %v", missing, err)
+	}
+	got, paths, missing, err := HostPythonPackagesFrom([]string{bare, python}, []string{"requests", "virga-no-such-package"})
+	if err != nil || got != python || !slices.Equal(missing, []string{"virga-no-such-package"}) || !slices.ContainsFunc(paths, func(p string) bool { return filepath.Base(p) == "requests" }) {
+		t.Errorf("got %s %v, missing %v, %v", got, paths, missing, err)
+	}
+	if _, _, _, err := HostPythonPackagesFrom([]string{filepath.Join(venv, "no-such-python")}, []string{"requests"}); err == nil {
+		t.Error("no interpreter answered, and no error")
 	}
 }

@@ -7,9 +7,11 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -41,6 +43,27 @@ func Tool(t testing.TB, name string) string {
 		Require(t, name+" is not installed")
 	}
 	return p
+}
+
+// PythonWith requires a host python3 that can import every one of
+// modules and returns its path: Debian's /usr/bin/python3 (whose python3-*
+// packages scripts/install-test-deps.sh installs) if it can, else the
+// first python3 on PATH (a pyenv or virtual environment's).
+func PythonWith(t testing.TB, modules ...string) string {
+	t.Helper()
+	var tried []string
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			continue
+		}
+		if exec.Command(path, "-c", "import "+strings.Join(modules, ", ")).Run() == nil {
+			return path
+		}
+		tried = append(tried, path)
+	}
+	Require(t, fmt.Sprintf("no python3 on this host (%s) can import %s", strings.Join(tried, ", "), strings.Join(modules, ", ")))
+	return ""
 }
 
 // Containers requires what running containers needs: root, containerd
