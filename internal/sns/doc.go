@@ -34,7 +34,10 @@
 // visit to its SubscribeURL) restores the subscription, with its ARN and
 // attributes, through ConfirmSubscription for two days, the life AWS
 // gives confirmation tokens; until then the subscription is kept under
-// sns/u, and the next Unsubscribe on the topic sweeps expired ones away.
+// sns/u. A pending subscription's token works for the same two days from
+// Subscribe; then, as on AWS, the unconfirmed subscription is gone: its
+// token is an invalid parameter, and Run deletes expired pending and
+// unsubscribed subscriptions (sweepExpired).
 //
 // SubscribeURL and UnsubscribeURL point at virga's own endpoint
 // (GET /?Action=ConfirmSubscription&TopicArn=...&Token=...), which the

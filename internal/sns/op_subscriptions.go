@@ -94,8 +94,13 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 	}
 	returnARN := in.ReturnSubscriptionArn != nil && *in.ReturnSubscriptionArn
 	now := s.clock.Now()
+	stale := "" // an expired pending subscription of the endpoint, replaced
 	for _, sub := range t.subs {
 		if sub.rec.Protocol != protocol || sub.rec.Endpoint != endpoint {
+			continue
+		}
+		if expiredPending(sub.rec, now) {
+			stale = sub.rec.ID
 			continue
 		}
 		// Subscribing an endpoint twice gives the same subscription.
@@ -131,6 +136,9 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 		confirm = s.newConfirmation("SubscriptionConfirmation", t, sub, key, now)
 	}
 	err = commit(s.store, func(b store.Batch) {
+		if stale != "" {
+			b.Delete(subscriptionKey(t.name, stale))
+		}
 		b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec))
 		if confirm != nil {
 			b.Set(deliveryKey(confirm.ID), mustJSON(confirm))
@@ -139,6 +147,7 @@ func (s *Service) subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 	if err != nil {
 		return nil, err
 	}
+	delete(t.subs, stale)
 	t.subs[rec.ID] = sub
 	if confirm != nil {
 		s.outbox.add(confirm)
@@ -188,6 +197,14 @@ func (s *Service) confirmSubscription(ctx context.Context, in *ConfirmSubscripti
 	}
 	if !sub.rec.Pending {
 		return &ConfirmSubscriptionResponse{SubscriptionArn: ptr(sub.arn)}, nil
+	}
+	if expiredPending(sub.rec, s.clock.Now()) {
+		// The token has expired and the subscription with it.
+		if err := commit(s.store, func(b store.Batch) { b.Delete(subscriptionKey(t.name, sub.rec.ID)) }); err != nil {
+			return nil, err
+		}
+		delete(t.subs, sub.rec.ID)
+		return nil, invalidParameter("Token")
 	}
 	rec := confirmed(ctx, sub.rec)
 	if err := commit(s.store, func(b store.Batch) { b.Set(subscriptionKey(t.name, rec.ID), mustJSON(rec)) }); err != nil {
@@ -264,21 +281,80 @@ func (s *Service) lookupSubscription(arn string) (*topic, *subscription, error) 
 	return t, t.subs[ref.ID], nil
 }
 
-// restorableFor is how long an unsubscribed HTTP/S subscription can be
-// restored with its UnsubscribeConfirmation token, the life AWS gives a
-// confirmation token ("Confirmation tokens are valid for two days").
-const restorableFor = 48 * time.Hour
+// tokenLife is how long a confirmation token works, the life AWS gives
+// them ("Confirmation tokens are valid for two days"): a pending
+// subscription's from its Subscribe (AWS deletes a subscription left
+// unconfirmed for 48 hours), an unsubscribed HTTP/S subscription's
+// UnsubscribeConfirmation token from its Unsubscribe.
+const tokenLife = 48 * time.Hour
 
 // restorable reports whether the unsubscribed subscription r can still be
 // restored at now.
 func restorable(r subscriptionRecord, now time.Time) bool {
-	return now.Sub(time.UnixMilli(r.Unsubscribed)) < restorableFor
+	return now.Sub(time.UnixMilli(r.Unsubscribed)) < tokenLife
+}
+
+// expiredPending reports whether r is a pending subscription whose
+// confirmation token no longer works at now: it is gone, as AWS deletes
+// it.
+func expiredPending(r subscriptionRecord, now time.Time) bool {
+	return r.Pending && now.Sub(time.Unix(0, r.Created)) >= tokenLife
+}
+
+// expiredRecords lists t's pending subscriptions and unsubscribed
+// records whose tokens have expired at now. The caller holds s.mu.
+func (t *topic) expiredRecords(now time.Time) (pending, unsubscribed []string) {
+	for id, sub := range t.subs {
+		if expiredPending(sub.rec, now) {
+			pending = append(pending, id)
+		}
+	}
+	for id, r := range t.unsubscribed {
+		if !restorable(r, now) {
+			unsubscribed = append(unsubscribed, id)
+		}
+	}
+	return pending, unsubscribed
+}
+
+// sweepExpired deletes the pending subscriptions never confirmed within
+// tokenLife, and the unsubscribed ones no longer restorable. Run calls
+// it; ConfirmSubscription and Subscribe also treat an expired pending
+// subscription as gone before a sweep has deleted it.
+func (s *Service) sweepExpired() {
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.topics {
+		pending, unsubscribed := t.expiredRecords(now)
+		if len(pending)+len(unsubscribed) == 0 {
+			continue
+		}
+		err := commit(s.store, func(b store.Batch) {
+			for _, id := range pending {
+				b.Delete(subscriptionKey(t.name, id))
+			}
+			for _, id := range unsubscribed {
+				b.Delete(unsubscribedKey(t.name, id))
+			}
+		})
+		if err != nil {
+			s.log.Warn("sns: deleting expired pending subscriptions", "topic", t.arn, "err", err)
+			return
+		}
+		for _, id := range pending {
+			delete(t.subs, id)
+		}
+		for _, id := range unsubscribed {
+			delete(t.unsubscribed, id)
+		}
+	}
 }
 
 // unsubscribe deletes a subscription. Like AWS, it succeeds for one that
 // does not exist (any more). A confirmed HTTP/S endpoint is sent an
 // UnsubscribeConfirmation, whose token restores the subscription with
-// ConfirmSubscription for restorableFor; the subscription is kept under
+// ConfirmSubscription for tokenLife; the subscription is kept under
 // sns/u until then.
 func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOutput, error) {
 	// The signing key is read (made, the first time) before taking the
@@ -315,11 +391,7 @@ func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOut
 		gone.Token = s.ids.Hex(confirmationTokenBytes)
 		gone.Unsubscribed = now.UnixMilli()
 		confirm = s.newConfirmation("UnsubscribeConfirmation", t, s.newSubscription(gone, t), key, now)
-		for id, r := range t.unsubscribed {
-			if !restorable(r, now) {
-				expired = append(expired, id)
-			}
-		}
+		_, expired = t.expiredRecords(now)
 	}
 	err = commit(s.store, func(b store.Batch) {
 		b.Delete(subscriptionKey(t.name, sub.rec.ID))

@@ -321,13 +321,13 @@ func TestUnsubscribedIsRestorableForTwoDays(t *testing.T) {
 	waitOutboxEmpty(t, f.st, "the UnsubscribeConfirmation")
 	f.s.stop()
 	f.s = start(t, f.st, f.clk, &fakeQueues{})
-	f.clk.Advance(restorableFor - time.Second)
+	f.clk.Advance(tokenLife - time.Second)
 	if out, err := confirm(tok); err != nil || *out.SubscriptionArn != *f.sub {
 		t.Fatalf("restoring after a restart: %v %v", out, err)
 	}
 
 	tok = unsubscribe(f.sub)
-	f.clk.Advance(restorableFor)
+	f.clk.Advance(tokenLife)
 	_, err := confirm(tok)
 	var ae *apierr.Error
 	if !errors.As(err, &ae) || ae.Code != "InvalidParameter" {
@@ -386,4 +386,93 @@ func (f *httpFixture) subscribe(t *testing.T, topicName string) (topicARN, subAR
 		t.Fatal(err)
 	}
 	return topic.TopicArn, sub.SubscriptionArn
+}
+
+// TestPendingSubscriptionExpiresAfterTwoDays checks that a subscription
+// confirmation token works for two days after Subscribe, as AWS's do,
+// and that the subscription left unconfirmed is then gone: its token is
+// an invalid parameter, Run deletes it from the store, and subscribing
+// the endpoint again makes a new one with a new token.
+func TestPendingSubscriptionExpiresAfterTwoDays(t *testing.T) {
+	t.Parallel()
+	f := newHTTPFixture(t)
+	ctx := context.Background()
+	topic, err := f.s.createTopic(ctx, &CreateTopicInput{Name: ptr("pending")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// subscribe subscribes the hook server's path and returns the
+	// subscription's ARN and the token it was sent.
+	subscribe := func(path string) (string, string) {
+		t.Helper()
+		out, err := f.s.subscribe(ctx, &SubscribeInput{TopicArn: topic.TopicArn, Protocol: ptr("http"), Endpoint: ptr(f.hook.URL + path), ReturnSubscriptionArn: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind, body := f.hook.next(t)
+		var c struct{ Token string }
+		if err := json.Unmarshal([]byte(body), &c); kind != "SubscriptionConfirmation" || err != nil || c.Token == "" {
+			t.Fatalf("after Subscribe: %s %s", kind, body)
+		}
+		return *out.SubscriptionArn, c.Token
+	}
+	confirm := func(tok string) error {
+		_, err := f.s.confirmSubscription(ctx, &ConfirmSubscriptionInput{TopicArn: topic.TopicArn, Token: &tok})
+		return err
+	}
+	listed := func() []string {
+		t.Helper()
+		out, err := f.s.listSubscriptionsByTopic(ctx, &ListSubscriptionsByTopicInput{TopicArn: topic.TopicArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var eps []string
+		for _, s := range out.Subscriptions {
+			eps = append(eps, strings.TrimPrefix(*s.Endpoint, f.hook.URL))
+		}
+		return eps
+	}
+	isInvalidToken := func(err error) bool {
+		var ae *apierr.Error
+		return errors.As(err, &ae) && ae.Code == "InvalidParameter" && ae.Message == "Invalid parameter: Token"
+	}
+
+	_, tokA := subscribe("/a")
+	arnB, tokB := subscribe("/b")
+	f.clk.Advance(tokenLife - time.Second)
+	if err := confirm(tokA); err != nil {
+		t.Fatalf("a token a second short of two days old: %v", err)
+	}
+	f.clk.Advance(time.Second)
+	if err := confirm(tokB); !isInvalidToken(err) {
+		t.Fatalf("a token two days old: %v", err)
+	}
+	if _, err := f.s.getSubscriptionAttributes(ctx, &GetSubscriptionAttributesInput{SubscriptionArn: &arnB}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the expired subscription: %v", err)
+	}
+
+	// One nobody tries to confirm is deleted in the background.
+	_, tokC := subscribe("/c")
+	f.clk.Advance(tokenLife)
+	for deadline := time.Now().Add(10 * time.Second); strings.Join(listed(), ",") != "/a"; {
+		if time.Now().After(deadline) {
+			t.Fatalf("subscriptions two days after Subscribe: %v", listed())
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for Run's sweep, not timing it
+	}
+	f.s.stop()
+	f.s = start(t, f.st, f.clk, &fakeQueues{})
+	if got := listed(); strings.Join(got, ",") != "/a" {
+		t.Errorf("subscriptions after a restart: %v", got)
+	}
+	if err := confirm(tokC); !isInvalidToken(err) {
+		t.Errorf("the deleted subscription's token: %v", err)
+	}
+	_, tokC2 := subscribe("/c")
+	if tokC2 == tokC {
+		t.Error("subscribing again gave the expired token")
+	}
+	if err := confirm(tokC2); err != nil {
+		t.Errorf("the new token: %v", err)
+	}
 }

@@ -254,6 +254,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		}
 		if time.Since(lastSweep) >= outboxPoll {
 			s.sweepDedup()
+			s.sweepExpired()
 			lastSweep = time.Now()
 		}
 	}
