@@ -435,12 +435,17 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// deleteAPI removes an API and its snapshots.
+// deleteAPI removes an API and its snapshots. As on AWS, an API a
+// custom domain's API mapping still names is not deleted: the mapping
+// would lead nowhere.
 func (s *Service) deleteAPI(apiID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.apis[apiID] == nil {
 		return s.apiNotFound(apiID)
+	}
+	if s.mapped(apiID) {
+		return badRequest("Deleting API %s failed. Please remove all API mappings for the API from your custom domain names.", apiID)
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
@@ -458,4 +463,19 @@ func (s *Service) deleteAPI(apiID string) error {
 	}
 	s.authCache.resetAPI(apiID)
 	return nil
+}
+
+// mapped reports whether an API mapping of a custom domain names the API.
+func (s *Service) mapped(apiID string) bool {
+	if s.domains == nil {
+		return false
+	}
+	for _, d := range s.domains.CustomDomains() {
+		for _, m := range d.Mappings {
+			if m.APIID == apiID {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -148,9 +148,20 @@ func TestAPIGWv2DomainNames(t *testing.T) {
 	if err != nil || len(list.Items) != 2 {
 		t.Fatalf("GetApiMappings %+v %v", list, err)
 	}
+	// An API a mapping names is not deleted, HTTP or REST (whose
+	// mapping was made through version 2).
+	_, err = c.DeleteApi(ctx, &apigatewayv2.DeleteApiInput{ApiId: api.ApiId})
+	wantCode("deleting a mapped API", err, "BadRequestException", 400,
+		"Deleting API "+aws.ToString(api.ApiId)+" failed. Please remove all API mappings for the API from your custom domain names.")
+	_, err = v1.DeleteRestApi(ctx, &apigateway.DeleteRestApiInput{RestApiId: rest.Id})
+	wantCode("deleting a mapped REST API", err, "BadRequestException", 400,
+		"Deleting RestApi "+aws.ToString(rest.Id)+" failed. Please remove all base path mappings related to the RestApi in your domains: api.example.com")
 	if _, err := c.DeleteApiMapping(ctx, &apigatewayv2.DeleteApiMappingInput{DomainName: aws.String("api.example.com"),
 		ApiMappingId: restMapping.ApiMappingId}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := v1.DeleteRestApi(ctx, &apigateway.DeleteRestApiInput{RestApiId: rest.Id}); err != nil {
+		t.Errorf("deleting the REST API once unmapped: %v", err)
 	}
 	_, err = c.GetApiMapping(ctx, &apigatewayv2.GetApiMappingInput{DomainName: aws.String("api.example.com"), ApiMappingId: restMapping.ApiMappingId})
 	wantCode("a deleted mapping", err, "NotFoundException", 404, "Invalid API mapping identifier specified "+aws.ToString(restMapping.ApiMappingId))
@@ -166,6 +177,10 @@ func TestAPIGWv2DomainNames(t *testing.T) {
 	}
 	_, err = v1.GetDomainName(ctx, &apigateway.GetDomainNameInput{DomainName: aws.String("api.example.com")})
 	wantCode("the deleted domain through the REST API", err, "NotFoundException", 404, "Invalid domain name identifier specified")
+	// Its mappings went with the domain.
+	if _, err := c.DeleteApi(ctx, &apigatewayv2.DeleteApiInput{ApiId: api.ApiId}); err != nil {
+		t.Errorf("deleting the API once its domain is gone: %v", err)
+	}
 }
 
 // apigwv1MockRoot gives the API's root a GET method with a MOCK
