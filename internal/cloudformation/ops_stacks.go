@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/cfn/resource"
 	"github.com/virga/virga/internal/cfn/template"
 )
@@ -26,7 +27,8 @@ func (s *Service) start(st *stack, op func(ctx context.Context)) {
 	go func() {
 		defer s.runs.Done()
 		defer close(done)
-		op(s.ctx)
+		// Its calls may set the aws:cloudformation: tags.
+		op(awsproto.WithReservedTags(s.ctx))
 	}()
 	s.mu.Unlock()
 	select {

@@ -511,7 +511,7 @@ func nonEmpty(s string) *string {
 // the items in batches under a table id nothing else uses, then stores the
 // table, ACTIVE.
 func (s *Service) restore(target string, src *restoreSource, o restoreOverrides) (*TableDescription, error) {
-	t, err := newTable(restoreInput(src.def, target, o))
+	t, err := newTable(restoreInput(src.def, target, o), true)
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func (s *Service) counts(t *table) (map[string][2]int64, error) {
 }
 
 func (s *Service) createTable(ctx context.Context, in *CreateTableInput) (*CreateTableOutput, error) {
-	t, err := newTable(in)
+	t, err := newTable(in, awsproto.ReservedTagsAllowed(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +327,7 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*awspr
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTags(in.Tags); err != nil {
+	if err := checkTags(in.Tags, awsproto.ReservedTagsAllowed(ctx)); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -432,9 +432,10 @@ func isTableARN(arn string) bool {
 var errTooManyTags = ErrValidation.WithMessage("Number of Tags exceed the current limit for the provided ResourceArn")
 
 // checkTags applies the rules on the tags of one request: no key twice,
-// and none in the aws: namespace. A request that breaks them changes
+// and none in the aws: namespace unless reserved (a call of AWS's own,
+// see awsproto.WithReservedTags). A request that breaks them changes
 // nothing.
-func checkTags(tags []Tag) error {
+func checkTags(tags []Tag, reserved bool) error {
 	seen := map[string]bool{}
 	for _, tg := range tags {
 		k := deref(tg.Key)
@@ -452,7 +453,7 @@ func checkTags(tags []Tag) error {
 			}
 			return invalid("The Tag Value provided is invalid, Value: %s", v)
 		}
-		if strings.HasPrefix(k, "aws:") {
+		if strings.HasPrefix(k, "aws:") && !reserved {
 			return invalid("Tag Key cannot be prefixed with aws:, Key: %s", k)
 		}
 	}

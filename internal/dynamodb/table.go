@@ -245,8 +245,9 @@ func parseProjection(p *Projection, indexName string) (string, []string, error) 
 	return pt, p.NonKeyAttributes, nil
 }
 
-// newTable builds and checks a table from CreateTable's input.
-func newTable(in *CreateTableInput) (*table, error) {
+// newTable builds and checks a table from CreateTable's input;
+// reservedTags allows tag keys in the aws: namespace (checkTags).
+func newTable(in *CreateTableInput, reservedTags bool) (*table, error) {
 	t := &table{Name: *in.TableName, Status: statusActive, Class: "STANDARD"}
 	var err error
 	if t.Hash, t.Range, err = parseKeySchema(in.KeySchema, "table"); err != nil {
@@ -430,7 +431,7 @@ func newTable(in *CreateTableInput) (*table, error) {
 	if len(in.Tags) > maxTagsPerResource {
 		return nil, errTooManyTags
 	}
-	if err := checkTags(in.Tags); err != nil {
+	if err := checkTags(in.Tags, reservedTags); err != nil {
 		return nil, err
 	}
 	for _, tg := range in.Tags {

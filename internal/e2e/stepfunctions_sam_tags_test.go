@@ -48,8 +48,16 @@ Outputs:
 `)
 	ctx := context.Background()
 	tags, err := sfn.NewFromConfig(env.Config).ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String(outs["Machine"])})
-	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToString(tags.Tags[0].Value) != "blue" {
-		t.Errorf("state machine tags: %v %+v", err, tags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With CloudFormation's own aws:cloudformation: tags.
+	machineTags := map[string]string{}
+	for _, tg := range tags.Tags {
+		machineTags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	if len(machineTags) != 4 || machineTags["team"] != "blue" || machineTags["aws:cloudformation:logical-id"] != "Flow" {
+		t.Errorf("state machine tags: %v", machineTags)
 	}
 	ic := iam.NewFromConfig(env.Config)
 	for _, role := range []string{outs["Role"], outs["RuleRole"]} {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // maxTags: "You can add up to 50 tags to a function".
@@ -33,7 +35,7 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*noO
 		return nil, invalidParameter("An error occurred and the request cannot be processed.")
 	}
 	for k := range in.Tags {
-		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") && !awsproto.ReservedTagsAllowed(ctx) {
 			return nil, invalidParameter("Tag keys prefixed with 'aws:' are reserved for AWS use: %s", k)
 		}
 	}

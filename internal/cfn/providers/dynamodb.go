@@ -11,6 +11,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::DynamoDB::Table",
+		Tags:     resource.TagList,
 		Required: []string{"KeySchema"},
 		Provider: table{},
 		// TableName and ImportSourceSpecification are the schema's

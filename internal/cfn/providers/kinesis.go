@@ -12,6 +12,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:     "AWS::Kinesis::Stream",
+		Tags:     resource.TagList,
 		Provider: kinesisStream{},
 		// Name replaces the stream, as on AWS; ShardCount and
 		// StreamModeDetails change in place (UpdateStreamMode,

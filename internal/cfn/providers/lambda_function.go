@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::Lambda::Function",
+		Tags:         resource.TagList,
 		Required:     []string{"Code", "Role"},
 		Provider:     function{},
 		Replace:      []string{"FunctionName"},

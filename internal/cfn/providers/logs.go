@@ -10,6 +10,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::Logs::LogGroup",
+		Tags:         resource.TagList,
 		Provider:     logGroup{},
 		Replace:      []string{"LogGroupName"},
 		NameProperty: "LogGroupName",

@@ -12,6 +12,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::SecretsManager::Secret",
+		Tags:         resource.TagList,
 		Provider:     secret{},
 		Replace:      []string{"Name"},
 		NameProperty: "Name",

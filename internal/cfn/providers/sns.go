@@ -10,6 +10,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::SNS::Topic",
+		Tags:         resource.TagList,
 		Provider:     topic{},
 		Replace:      []string{"TopicName", "FifoTopic"},
 		NameProperty: "TopicName",

@@ -9,6 +9,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::SQS::Queue",
+		Tags:         resource.TagList,
 		Provider:     queue{},
 		Replace:      []string{"QueueName", "FifoQueue"},
 		NameProperty: "QueueName",

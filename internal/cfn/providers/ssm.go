@@ -10,6 +10,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::SSM::Parameter",
+		Tags:         resource.TagMap,
 		Required:     []string{"Value", "Type"},
 		Provider:     ssmParameter{},
 		Replace:      []string{"Name"},

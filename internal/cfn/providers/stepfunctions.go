@@ -15,6 +15,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::StepFunctions::StateMachine",
+		Tags:         resource.TagList,
 		Required:     []string{"RoleArn"},
 		Provider:     stateMachine{},
 		Replace:      []string{"StateMachineName", "StateMachineType"},

@@ -118,6 +118,105 @@ type Type struct {
 	// refuses a resource missing one before it calls the service (see
 	// CheckRequired).
 	Required []string
+	// Tags says how the type's Tags property lists tags, for a type
+	// CloudFormation tags with its stack's tags and its own
+	// aws:cloudformation: tags (see WithTags); NoTags, the zero value,
+	// leaves Tags as the template gives it.
+	Tags TagsFormat
+}
+
+// TagsFormat is the shape of a type's Tags property.
+type TagsFormat int
+
+const (
+	// NoTags: CloudFormation does not tag the type's resources.
+	NoTags TagsFormat = iota
+	// TagList: Tags is a list of {Key, Value} (AWS::SQS::Queue).
+	TagList
+	// TagMap: Tags is an object of keys and values (AWS::SSM::Parameter).
+	TagMap
+)
+
+// WithTags returns props with Tags holding tags merged into the tags
+// props give in format f: a tag the template gives for a key wins over
+// the one tags gives, but for keys in the aws: namespace, which only
+// CloudFormation sets. props is returned as it is when f is NoTags or
+// its Tags is not of f's shape (an error the provider reports), or when
+// there is nothing to add; otherwise it is a shallow copy.
+func WithTags(f TagsFormat, props map[string]any, tags map[string]string) map[string]any {
+	if f == NoTags || len(tags) == 0 {
+		return props
+	}
+	merged := map[string]string{}
+	for k, v := range tags {
+		if !strings.HasPrefix(k, "aws:") {
+			merged[k] = v
+		}
+	}
+	switch given := props["Tags"].(type) {
+	case nil:
+	case []any:
+		if f != TagList {
+			return props
+		}
+		for _, e := range given {
+			t, ok := e.(map[string]any)
+			k, kok := t["Key"].(string)
+			if !ok || !kok {
+				return props
+			}
+			merged[k] = tagText(t["Value"])
+		}
+	case map[string]any:
+		if f != TagMap {
+			return props
+		}
+		for k, v := range given {
+			merged[k] = tagText(v)
+		}
+	default:
+		return props
+	}
+	for k, v := range tags {
+		if strings.HasPrefix(k, "aws:") {
+			merged[k] = v
+		}
+	}
+	out := make(map[string]any, len(props)+1)
+	for k, v := range props {
+		out[k] = v
+	}
+	keys := make([]string, 0, len(merged))
+	for k := range merged {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if f == TagList {
+		l := make([]any, 0, len(keys))
+		for _, k := range keys {
+			l = append(l, map[string]any{"Key": k, "Value": merged[k]})
+		}
+		out["Tags"] = l
+	} else {
+		m := make(map[string]any, len(keys))
+		for _, k := range keys {
+			m[k] = merged[k]
+		}
+		out["Tags"] = m
+	}
+	return out
+}
+
+// tagText is a tag value as a template may give it (a string, or a
+// number or boolean CloudFormation turns into one).
+func tagText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
 }
 
 // CheckRequired reports the required properties missing from props (an

@@ -1,0 +1,198 @@
+package e2e_test
+
+import (
+	"context"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// stackTagsTemplate has a resource of each kind CloudFormation tags; the
+// queue gives a tag of its own for a key the stack tags too.
+const stackTagsTemplate = `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code:
+        ZipFile: "def handler(e, c):\n    return 1\n"
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      Tags: [{Key: team, Value: red}, {Key: own, Value: "1"}]
+  Topic:
+    Type: AWS::SNS::Topic
+  Logs:
+    Type: AWS::Logs::LogGroup
+  Machine:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      Definition: {StartAt: Done, States: {Done: {Type: Succeed}}}
+Outputs:
+  Fn: {Value: !GetAtt Fn.Arn}
+  Table: {Value: !GetAtt Table.Arn}
+  Queue: {Value: !Ref Queue}
+  Topic: {Value: !Ref Topic}
+  Logs: {Value: !GetAtt Logs.Arn}
+  Machine: {Value: !Ref Machine}
+`
+
+// TestCloudFormationStackTagsPropagate: CloudFormation tags a stack's
+// resources with the stack's tags, a resource's own tag winning for the
+// same key, and with aws:cloudformation:stack-name, stack-id and
+// logical-id; UpdateStack with new tags and the same template retags
+// them.
+func TestCloudFormationStackTagsPropagate(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("tagged"),
+		TemplateBody: aws.String(stackTagsTemplate), Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam},
+		Tags: []cftypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}, {Key: aws.String("env"), Value: aws.String("test")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs := createdStackOutputs(t, cf, "tagged")
+	stackID := aws.ToString(created.StackId)
+
+	lc, dc, qc := lambda.NewFromConfig(env.Config), dynamodb.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
+	sc, lg, sf := sns.NewFromConfig(env.Config), cloudwatchlogs.NewFromConfig(env.Config), sfn.NewFromConfig(env.Config)
+	// tagsOf lists each resource's tags, by logical id.
+	tagsOf := func() map[string]map[string]string {
+		t.Helper()
+		got := map[string]map[string]string{}
+		fn, err := lc.ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(outs["Fn"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Fn"] = fn.Tags
+		table, err := dc.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(outs["Table"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Table"] = pairs(table.Tags, func(tg ddbtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		queue, err := qc.ListQueueTags(ctx, &sqs.ListQueueTagsInput{QueueUrl: aws.String(outs["Queue"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Queue"] = queue.Tags
+		topic, err := sc.ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: aws.String(outs["Topic"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Topic"] = pairs(topic.Tags, func(tg snstypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		logs, err := lg.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(strings.TrimSuffix(outs["Logs"], ":*"))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Logs"] = logs.Tags
+		machine, err := sf.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String(outs["Machine"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Machine"] = pairs(machine.Tags, func(tg sfntypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		return got
+	}
+	check := func(when string, stackTags map[string]string) {
+		t.Helper()
+		for id, got := range tagsOf() {
+			want := maps.Clone(stackTags)
+			want["aws:cloudformation:stack-name"] = "tagged"
+			want["aws:cloudformation:stack-id"] = stackID
+			want["aws:cloudformation:logical-id"] = id
+			if id == "Queue" {
+				want["team"], want["own"] = "red", "1"
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("%s: %s's tags = %v, want %v", when, id, got, want)
+			}
+		}
+	}
+	check("after CreateStack", map[string]string{"team": "blue", "env": "test"})
+
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("tagged"), UsePreviousTemplate: aws.Bool(true),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam},
+		Tags:         []cftypes.Tag{{Key: aws.String("team"), Value: aws.String("green")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "tagged"); st.StackStatus != cftypes.StackStatusUpdateComplete {
+		t.Fatalf("UpdateStack: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	check("after UpdateStack", map[string]string{"team": "green"})
+}
+
+// TestCLIDeployTagsPropagate: aws cloudformation deploy --tags tags the
+// stack's resources through its change set, and a deploy that changes
+// only the tags retags them.
+func TestCLIDeployTagsPropagate(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(file, []byte("Resources:\n  Queue:\n    Type: AWS::SQS::Queue\nOutputs:\n  Queue: {Value: !Ref Queue}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cf := cloudformation.NewFromConfig(env.Config)
+	qc := sqs.NewFromConfig(env.Config)
+	for _, team := range []string{"blue", "green"} {
+		awaitFreshChangeSetName(t, cf, "cli-tags")
+		if res := env.CLI(t, "cloudformation", "deploy", "--stack-name", "cli-tags", "--template-file", file, "--tags", "team="+team); res.ExitCode != 0 {
+			t.Fatalf("deploy --tags team=%s: exit %d\n%s\n%s", team, res.ExitCode, res.Stdout, res.Stderr)
+		}
+		st := settleStack(t, cf, "cli-tags")
+		var url string
+		for _, o := range st.Outputs {
+			url = aws.ToString(o.OutputValue)
+		}
+		tags, err := qc.ListQueueTags(ctx, &sqs.ListQueueTagsInput{QueueUrl: aws.String(url)})
+		if err != nil || tags.Tags["team"] != team || tags.Tags["aws:cloudformation:stack-name"] != "cli-tags" ||
+			tags.Tags["aws:cloudformation:logical-id"] != "Queue" || tags.Tags["aws:cloudformation:stack-id"] != aws.ToString(st.StackId) {
+			t.Errorf("after deploy --tags team=%s: %v %v", team, tags, err)
+		}
+	}
+}
+
+// pairs is a list of tags as a map, with kv giving an entry's key and
+// value.
+func pairs[T any](l []T, kv func(T) (*string, *string)) map[string]string {
+	out := map[string]string{}
+	for _, e := range l {
+		k, v := kv(e)
+		out[aws.ToString(k)] = aws.ToString(v)
+	}
+	return out
+}
