@@ -9,11 +9,15 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -60,6 +64,20 @@ const stackTagsTemplate = `Resources:
     Properties:
       RoleArn: !GetAtt Role.Arn
       Definition: {StartAt: Done, States: {Done: {Type: Succeed}}}
+  Rest:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: tagged-rest
+  Http:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: tagged-http
+      ProtocolType: HTTP
+      Tags: {team: red, own: "1"}
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties:
+      Name: tagged-bus
 Outputs:
   Fn: {Value: !GetAtt Fn.Arn}
   Table: {Value: !GetAtt Table.Arn}
@@ -67,6 +85,9 @@ Outputs:
   Topic: {Value: !Ref Topic}
   Logs: {Value: !GetAtt Logs.Arn}
   Machine: {Value: !Ref Machine}
+  Rest: {Value: !Ref Rest}
+  Http: {Value: !Ref Http}
+  Bus: {Value: !GetAtt Bus.Arn}
 `
 
 // TestCloudFormationStackTagsPropagate: CloudFormation tags a stack's
@@ -90,6 +111,7 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 
 	lc, dc, qc := lambda.NewFromConfig(env.Config), dynamodb.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
 	sc, lg, sf := sns.NewFromConfig(env.Config), cloudwatchlogs.NewFromConfig(env.Config), sfn.NewFromConfig(env.Config)
+	agc, a2c, ec := apigateway.NewFromConfig(env.Config), apigatewayv2.NewFromConfig(env.Config), eventbridge.NewFromConfig(env.Config)
 	// tagsOf lists each resource's tags, by logical id.
 	tagsOf := func() map[string]map[string]string {
 		t.Helper()
@@ -124,6 +146,21 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 			t.Fatal(err)
 		}
 		got["Machine"] = pairs(machine.Tags, func(tg sfntypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		rest, err := agc.GetTags(ctx, &apigateway.GetTagsInput{ResourceArn: aws.String("arn:aws:apigateway:us-east-1::/restapis/" + outs["Rest"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Rest"] = rest.Tags
+		http, err := a2c.GetTags(ctx, &apigatewayv2.GetTagsInput{ResourceArn: aws.String("arn:aws:apigateway:us-east-1::/apis/" + outs["Http"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Http"] = http.Tags
+		bus, err := ec.ListTagsForResource(ctx, &eventbridge.ListTagsForResourceInput{ResourceARN: aws.String(outs["Bus"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Bus"] = pairs(bus.Tags, func(tg ebtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
 		return got
 	}
 	check := func(when string, stackTags map[string]string) {
@@ -133,7 +170,7 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 			want["aws:cloudformation:stack-name"] = "tagged"
 			want["aws:cloudformation:stack-id"] = stackID
 			want["aws:cloudformation:logical-id"] = id
-			if id == "Queue" {
+			if id == "Queue" || id == "Http" {
 				want["team"], want["own"] = "red", "1"
 			}
 			if !maps.Equal(got, want) {

@@ -24,6 +24,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::RestApi",
+		Tags:       resource.TagList,
 		Provider:   restAPI{},
 		Attributes: []string{"RestApiId", "RootResourceId"},
 	})
@@ -53,6 +54,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGateway::Stage",
+		Tags:       resource.TagList,
 		Required:   []string{"RestApiId"},
 		Provider:   restStage{},
 		Replace:    []string{"RestApiId", "StageName"},

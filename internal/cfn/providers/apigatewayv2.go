@@ -16,6 +16,7 @@ import (
 func init() {
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Api",
+		Tags:       resource.TagMap,
 		Provider:   httpAPI{},
 		Replace:    []string{"ProtocolType"},
 		Attributes: []string{"ApiEndpoint", "ApiId"},
@@ -36,6 +37,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Stage",
+		Tags:       resource.TagMap,
 		Required:   []string{"StageName", "ApiId"},
 		Provider:   httpStage{},
 		Replace:    []string{"ApiId", "StageName"},

@@ -21,6 +21,7 @@ func init() {
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::Events::EventBus",
+		Tags:         resource.TagList,
 		Required:     []string{"Name"},
 		Provider:     eventBus{},
 		Replace:      []string{"Name", "EventSourceName"},
