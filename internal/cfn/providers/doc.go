@@ -29,6 +29,15 @@
 // resource missing one with CloudFormation's schema validation message
 // before the provider is called, so providers need not check them.
 //
+// A Type whose resources CloudFormation tags says how its Tags property
+// lists them (resource.TagList or resource.TagMap). The engine then
+// hands its provider Tags with the stack's tags and the
+// aws:cloudformation:stack-name, stack-id and logical-id tags merged in
+// (resource.WithTags), and calls Update when only the stack's tags
+// changed: the provider tags and retags from Tags as it does for the
+// template's own. Its calls are marked so that the services accept the
+// aws: keys they refuse from callers (awsproto.WithReservedTags).
+//
 // # API Gateway
 //
 // REST APIs (AWS::ApiGateway::*) are service "apigateway" and HTTP and
