@@ -179,6 +179,11 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 		}
 	}
 	check("after CreateStack", map[string]string{"team": "blue", "env": "test"})
+	// Only CloudFormation sets tags in the aws: namespace.
+	_, err = lc.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(outs["Fn"]), Tags: map[string]string{"aws:cloudformation:stack-name": "other"}})
+	expectAPIError(t, err, "InvalidParameterValueException", 400)
+	_, err = dc.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: aws.String(outs["Table"]), Tags: []ddbtypes.Tag{{Key: aws.String("aws:x"), Value: aws.String("y")}}})
+	expectAPIError(t, err, "ValidationException", 400)
 
 	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("tagged"), UsePreviousTemplate: aws.Bool(true),
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam},
