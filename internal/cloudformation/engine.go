@@ -920,9 +920,12 @@ type update struct {
 }
 
 // runUpdate moves a stack from its current template to p's.
-func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) {
+func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, prior stackSettings) {
 	g, err := p.tmpl.Graph(p.conds)
 	if err != nil {
+		s.mu.Lock()
+		st.rec.restoreSettings(prior)
+		s.mu.Unlock()
 		s.finish(st, updateRollbackComplete, err.Error())
 		return
 	}
@@ -1043,18 +1046,18 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 		}
 	}
 	if !ok {
-		s.rollbackUpdate(ctx, st, p, old, saved, "The following resource(s) failed to update: "+failed.list()+". ")
+		s.rollbackUpdate(ctx, st, p, old, saved, prior, "The following resource(s) failed to update: "+failed.list()+". ")
 		return
 	}
 	s.mu.Lock()
 	if name, users := s.exportInUse(st, outs); name != "" {
 		s.mu.Unlock()
-		s.rollbackUpdate(ctx, st, p, old, saved, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
+		s.rollbackUpdate(ctx, st, p, old, saved, prior, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
 		return
 	}
 	if name, owner := s.exportTaken(st, outs); name != "" {
 		s.mu.Unlock()
-		s.rollbackUpdate(ctx, st, p, old, saved, "Export with name "+name+" is already exported by stack "+owner+".")
+		s.rollbackUpdate(ctx, st, p, old, saved, prior, "Export with name "+name+" is already exported by stack "+owner+".")
 		return
 	}
 	st.rec.Imports = sortedKeys(p.imports)
@@ -1124,6 +1127,23 @@ func filterWaves(waves [][]string, keep []string) [][]string {
 // savedState is a stack's resources before an update, by logical ID.
 type savedState map[string]resourceState
 
+// stackSettings are what UpdateStack and ExecuteChangeSet set on the
+// stack's record as the update starts; a rollback puts the previous ones
+// back, so that GetTemplate and DescribeStacks show the stack as it is.
+type stackSettings struct {
+	template     string
+	capabilities []string
+	tags         map[string]string
+}
+
+func (r *stackRecord) settings() stackSettings {
+	return stackSettings{template: r.Template, capabilities: r.Capabilities, tags: r.Tags}
+}
+
+func (r *stackRecord) restoreSettings(s stackSettings) {
+	r.Template, r.Capabilities, r.Tags = s.template, s.capabilities, s.tags
+}
+
 // rollbackUpdate undoes a failed update as CloudFormation does: first
 // the resources it changed get their previous properties back, in the
 // previous template's creation order (UPDATE_ROLLBACK_IN_PROGRESS); then
@@ -1131,8 +1151,9 @@ type savedState map[string]resourceState
 // replaced, are deleted in the new template's deletion order
 // (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS), so that a resource goes
 // only after those that refer to it: a route before its integration.
-func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, saved savedState, why string) {
+func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, saved savedState, prior stackSettings, why string) {
 	s.mu.Lock()
+	st.rec.restoreSettings(prior)
 	s.stackEvent(st, updateRollbackInProgress, why)
 	current := map[string]resourceState{}
 	for id, rs := range st.rec.Resources {

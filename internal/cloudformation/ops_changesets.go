@@ -434,6 +434,7 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	st.rec.ChangeSets = map[string]*changeSet{cs.Name: cs}
 	cs.ExecutionStatus = "EXECUTE_IN_PROGRESS"
 	st.rec.ChangeSetID = cs.ID
+	prior := st.rec.settings()
 	st.rec.Template, st.rec.Capabilities = cs.Template, cs.Capabilities
 	if cs.Tags != nil {
 		st.rec.Tags = cs.Tags
@@ -447,7 +448,7 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	} else {
 		s.stackEvent(st, updateInProgress, "User Initiated")
 		s.transformWarnings(st, p, updateInProgress)
-		s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+		s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old, prior) })
 	}
 	return &ExecuteChangeSetOutput{}, nil
 }

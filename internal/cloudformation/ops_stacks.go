@@ -178,6 +178,7 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
 	}
 	st.busy = true
+	prior := st.rec.settings()
 	st.rec.Template = b
 	st.rec.Capabilities = caps
 	if in.Tags != nil {
@@ -185,7 +186,7 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	}
 	s.stackEvent(st, updateInProgress, "User Initiated")
 	s.transformWarnings(st, p, updateInProgress)
-	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old, prior) })
 	return &UpdateStackOutput{StackId: &st.rec.ID}, nil
 }
 

@@ -85,7 +85,7 @@ func TestCloudFormationRequiredProperties(t *testing.T) {
 		t.Fatalf("created: %s", got)
 	}
 	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("drop-role"),
-		TemplateBody: aws.String(requiredStateMachine)}); err != nil {
+		TemplateBody: aws.String(requiredStateMachine), Tags: []cftypes.Tag{{Key: aws.String("team"), Value: aws.String("new")}}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := settleStack(t, cf, "drop-role").StackStatus; got != cftypes.StackStatusUpdateRollbackComplete {
@@ -94,5 +94,16 @@ func TestCloudFormationRequiredProperties(t *testing.T) {
 	if got, want := reason("drop-role", "Machine", cftypes.ResourceStatusUpdateFailed),
 		"Properties validation failed for resource Machine with message: #: required key [RoleArn] not found"; got != want {
 		t.Errorf("reason %q, want %q", got, want)
+	}
+	// The rollback puts the stack's template and tags back too.
+	tmpl, err := cf.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String("drop-role")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(tmpl.TemplateBody); got != requiredStateMachine+role {
+		t.Errorf("template after rollback:\n%s\nwant the previous one", got)
+	}
+	if tags := settleStack(t, cf, "drop-role").Tags; len(tags) != 0 {
+		t.Errorf("tags after rollback: %v, want none", tags)
 	}
 }
