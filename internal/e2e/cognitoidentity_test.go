@@ -1,0 +1,284 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	citypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// identityRole makes a role an identity pool hands out, allowed only
+// dynamodb:ListTables, and returns its ARN.
+func identityRole(t *testing.T, env *e2e.Env, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	out, err := iamClient(env).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iamClient(env).PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("tables"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.Role.Arn)
+}
+
+// anonymous is an identity pools client that signs nothing, as apps
+// call GetId and GetCredentialsForIdentity before they have credentials.
+func anonymous(env *e2e.Env) *ci.Client {
+	return ci.NewFromConfig(env.Config, func(o *ci.Options) { o.Credentials = aws.AnonymousCredentials{} })
+}
+
+// TestCognitoIdentityGuestFlow: a guest gets an identity and credentials
+// of the pool's unauthenticated role without signing, and those
+// credentials are held to the role's policy.
+func TestCognitoIdentityGuestFlow(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	admin := ci.NewFromConfig(env.Config)
+	role := identityRole(t, env, "guest")
+
+	pool, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("guests"),
+		AllowUnauthenticatedIdentities: true, IdentityPoolTags: map[string]string{"team": "web"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := aws.ToString(pool.IdentityPoolId)
+	if !strings.HasPrefix(poolID, "us-east-1:") || len(poolID) != len("us-east-1:")+36 {
+		t.Errorf("pool id %q, want us-east-1:UUID", poolID)
+	}
+	id, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	identityID := aws.ToString(id.IdentityId)
+	if !strings.HasPrefix(identityID, "us-east-1:") {
+		t.Errorf("identity id %q", identityID)
+	}
+	// No roles yet: the pool is misconfigured.
+	_, err = anonymous(env).GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: &identityID})
+	if got := expectAPIError(t, err, "InvalidIdentityPoolConfigurationException", 400); got.Message != "Invalid identity pool configuration. Check assigned IAM roles for this pool." {
+		t.Errorf("message %q", got.Message)
+	}
+	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: &poolID,
+		Roles: map[string]string{"unauthenticated": role}}); err != nil {
+		t.Fatal(err)
+	}
+	roles, err := admin.GetIdentityPoolRoles(ctx, &ci.GetIdentityPoolRolesInput{IdentityPoolId: &poolID})
+	if err != nil || roles.Roles["unauthenticated"] != role {
+		t.Fatalf("GetIdentityPoolRoles = %+v, %v", roles, err)
+	}
+	creds, err := anonymous(env).GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: &identityID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(creds.IdentityId) != identityID || creds.Credentials == nil || creds.Credentials.Expiration == nil {
+		t.Fatalf("credentials %+v", creds)
+	}
+	c := creds.Credentials
+	guest := e2e.ClientConfig(env.Endpoint, env.Cfg.Region, aws.ToString(c.AccessKeyId), aws.ToString(c.SecretKey), aws.ToString(c.SessionToken))
+	if _, err := dynamodb.NewFromConfig(guest).ListTables(ctx, &dynamodb.ListTablesInput{}); err != nil {
+		t.Fatalf("ListTables with the guest's credentials: %v", err)
+	}
+	// The role allows nothing else.
+	_, err = sqs.NewFromConfig(guest).ListQueues(ctx, &sqs.ListQueuesInput{})
+	if got := wantAPIError(t, err); !strings.Contains(got.Message, "assumed-role/guest/CognitoIdentityCredentials") {
+		t.Errorf("ListQueues as the guest: %s %q", got.Code, got.Message)
+	}
+
+	// The identity is listed and described; deleting it forgets it.
+	list, err := admin.ListIdentities(ctx, &ci.ListIdentitiesInput{IdentityPoolId: &poolID, MaxResults: aws.Int32(10)})
+	if err != nil || len(list.Identities) != 1 || aws.ToString(list.Identities[0].IdentityId) != identityID {
+		t.Fatalf("ListIdentities = %+v, %v", list, err)
+	}
+	tok, err := anonymous(env).GetOpenIdToken(ctx, &ci.GetOpenIdTokenInput{IdentityId: &identityID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := jwtClaims(t, aws.ToString(tok.Token))
+	if claims["sub"] != identityID || claims["aud"] != poolID || claims["iss"] != "https://cognito-identity.amazonaws.com" {
+		t.Errorf("OpenID token claims %v", claims)
+	}
+	if _, err := admin.DeleteIdentities(ctx, &ci.DeleteIdentitiesInput{IdentityIdsToDelete: []string{identityID}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.DescribeIdentity(ctx, &ci.DescribeIdentityInput{IdentityId: &identityID})
+	if got := expectAPIError(t, err, "ResourceNotFoundException", 400); got.Message != "Identity '"+identityID+"' not found." {
+		t.Errorf("message %q", got.Message)
+	}
+
+	// A pool without guests refuses them.
+	closed, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("members"),
+		AllowUnauthenticatedIdentities: false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: closed.IdentityPoolId})
+	if got := expectAPIError(t, err, "NotAuthorizedException", 400); got.Message != "Unauthenticated access is not supported for this identity pool." {
+		t.Errorf("message %q", got.Message)
+	}
+	_, err = anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: aws.String("us-east-1:00000000-0000-0000-0000-000000000000")})
+	if got := expectAPIError(t, err, "ResourceNotFoundException", 400); got.Message != "IdentityPool 'us-east-1:00000000-0000-0000-0000-000000000000' not found." {
+		t.Errorf("message %q", got.Message)
+	}
+	// Tags and deletion.
+	arn := "arn:aws:cognito-identity:us-east-1:" + testAccount + ":identitypool/" + poolID
+	tags, err := admin.ListTagsForResource(ctx, &ci.ListTagsForResourceInput{ResourceArn: &arn})
+	if err != nil || tags.Tags["team"] != "web" {
+		t.Errorf("ListTagsForResource = %+v, %v", tags, err)
+	}
+	if _, err := admin.DeleteIdentityPool(ctx, &ci.DeleteIdentityPoolInput{IdentityPoolId: &poolID}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.DescribeIdentityPool(ctx, &ci.DescribeIdentityPoolInput{IdentityPoolId: &poolID})
+	expectAPIError(t, err, "ResourceNotFoundException", 400)
+}
+
+// TestCognitoIdentitySignedInFlow: a user pool's ID token from
+// InitiateAuth gets the user one identity and the authenticated role's
+// credentials; tokens AWS would refuse are refused with its messages.
+func TestCognitoIdentitySignedInFlow(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	users := cip.NewFromConfig(env.Config)
+	admin := ci.NewFromConfig(env.Config)
+
+	up, err := users.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	userPoolID := aws.ToString(up.UserPool.Id)
+	newClient := func(name string) string {
+		c, err := users.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &userPoolID, ClientName: aws.String(name),
+			ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{ciptypes.ExplicitAuthFlowsTypeAllowUserPasswordAuth, ciptypes.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(c.UserPoolClient.ClientId)
+	}
+	web, other := newClient("web"), newClient("other")
+	if _, err := users.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &userPoolID, Username: aws.String("ana"),
+		MessageAction: ciptypes.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := users.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &userPoolID, Username: aws.String("ana"),
+		Password: aws.String("Passw0rd!"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(client string) *ciptypes.AuthenticationResultType {
+		out, err := users.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &client, AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "ana", "PASSWORD": "Passw0rd!"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.AuthenticationResult
+	}
+	tokens := signIn(web)
+	provider := "cognito-idp.us-east-1.amazonaws.com/" + userPoolID
+
+	pool, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("members"),
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: &provider, ClientId: &web}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := aws.ToString(pool.IdentityPoolId)
+	authRole := "arn:aws:iam::" + testAccount + ":role/member"
+	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: &poolID,
+		Roles: map[string]string{"authenticated": authRole}}); err != nil {
+		t.Fatal(err)
+	}
+	logins := map[string]string{provider: aws.ToString(tokens.IdToken)}
+	id, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: logins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	identityID := aws.ToString(id.IdentityId)
+	// The same user gets the same identity.
+	again, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: logins})
+	if err != nil || aws.ToString(again.IdentityId) != identityID {
+		t.Fatalf("second GetId = %v, %v; want %s", again, err, identityID)
+	}
+	creds, err := anonymous(env).GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: &identityID, Logins: logins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := creds.Credentials
+	member := e2e.ClientConfig(env.Endpoint, env.Cfg.Region, aws.ToString(c.AccessKeyId), aws.ToString(c.SecretKey), aws.ToString(c.SessionToken))
+	who, err := stsClient(env, aws.ToString(c.AccessKeyId), aws.ToString(c.SecretKey), aws.ToString(c.SessionToken)).GetCallerIdentity(ctx, nil)
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::"+testAccount+":assumed-role/member/CognitoIdentityCredentials" {
+		t.Fatalf("GetCallerIdentity = %v, %v", who, err)
+	}
+	if _, err := dynamodb.NewFromConfig(member).ListTables(ctx, &dynamodb.ListTablesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := admin.DescribeIdentity(ctx, &ci.DescribeIdentityInput{IdentityId: &identityID})
+	if err != nil || len(desc.Logins) != 1 || desc.Logins[0] != provider {
+		t.Fatalf("DescribeIdentity = %+v, %v", desc, err)
+	}
+
+	refused := []struct {
+		name    string
+		id      *string // GetCredentialsForIdentity's identity; GetId's when nil
+		logins  map[string]string
+		code    string
+		message string
+	}{
+		{"no logins for a signed-in identity", &identityID, nil, "NotAuthorizedException",
+			"Logins don't match. Please include at least one valid login for this identity or identity pool."},
+		{"an access token", nil, map[string]string{provider: aws.ToString(tokens.AccessToken)}, "NotAuthorizedException",
+			"Invalid login token. Missing a required claim: aud"},
+		{"another client's token", nil, map[string]string{provider: aws.ToString(signIn(other).IdToken)}, "NotAuthorizedException",
+			"Token is not from a supported provider of this identity pool."},
+		{"a tampered token", nil, map[string]string{provider: tamper(aws.ToString(tokens.IdToken))}, "NotAuthorizedException",
+			"Invalid login token. Couldn't verify signed token."},
+		{"not a token", nil, map[string]string{provider: "opaque"}, "NotAuthorizedException",
+			"Invalid login token. Not a valid OpenId Connect identity token."},
+		{"a key of another user pool", nil, map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_other": aws.ToString(tokens.IdToken)},
+			"NotAuthorizedException", "Token is not from a supported provider of this identity pool."},
+		{"guest of a pool without guests", nil, nil, "NotAuthorizedException", "Unauthenticated access is not supported for this identity pool."},
+	}
+	for _, tc := range refused {
+		if tc.id != nil {
+			_, err = anonymous(env).GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: tc.id, Logins: tc.logins})
+		} else {
+			_, err = anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: tc.logins})
+		}
+		if got := expectAPIError(t, err, tc.code, 400); got.Message != tc.message {
+			t.Errorf("%s: message %q, want %q", tc.name, got.Message, tc.message)
+		}
+	}
+
+	// An hour and a minute later the ID token has expired.
+	env.Clock.Advance(61 * time.Minute)
+	_, err = anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: logins})
+	if got := expectAPIError(t, err, "NotAuthorizedException", 400); !strings.HasPrefix(got.Message, "Invalid login token. Token expired: ") {
+		t.Errorf("message %q", got.Message)
+	}
+}
+
+// tamper changes a JWT's claims, keeping its signature.
+func tamper(token string) string {
+	parts := strings.Split(token, ".")
+	b, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims map[string]any
+	json.Unmarshal(b, &claims)
+	claims["sub"] = "someone-else"
+	b, _ = json.Marshal(claims)
+	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(b) + "." + parts[2]
+}
