@@ -156,40 +156,11 @@ func TestCognitoIdentitySignedInFlow(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t, e2e.WithFakeClock())
 	ctx := context.Background()
-	users := cip.NewFromConfig(env.Config)
 	admin := ci.NewFromConfig(env.Config)
-
-	up, err := users.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("app")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	userPoolID := aws.ToString(up.UserPool.Id)
-	newClient := func(name string) string {
-		c, err := users.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &userPoolID, ClientName: aws.String(name),
-			ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{ciptypes.ExplicitAuthFlowsTypeAllowUserPasswordAuth, ciptypes.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return aws.ToString(c.UserPoolClient.ClientId)
-	}
-	web, other := newClient("web"), newClient("other")
-	if _, err := users.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &userPoolID, Username: aws.String("ana"),
-		MessageAction: ciptypes.MessageActionTypeSuppress}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := users.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &userPoolID, Username: aws.String("ana"),
-		Password: aws.String("Passw0rd!"), Permanent: true}); err != nil {
-		t.Fatal(err)
-	}
-	signIn := func(client string) *ciptypes.AuthenticationResultType {
-		out, err := users.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &client, AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
-			AuthParameters: map[string]string{"USERNAME": "ana", "PASSWORD": "Passw0rd!"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out.AuthenticationResult
-	}
-	tokens := signIn(web)
+	users := newPasswordPool(t, env)
+	userPoolID := users.id
+	web, other := users.client("web"), users.client("other")
+	tokens := users.signIn(web, "ana")
 	provider := "cognito-idp.us-east-1.amazonaws.com/" + userPoolID
 
 	pool, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("members"),
@@ -243,7 +214,7 @@ func TestCognitoIdentitySignedInFlow(t *testing.T) {
 			"Logins don't match. Please include at least one valid login for this identity or identity pool."},
 		{"an access token", nil, map[string]string{provider: aws.ToString(tokens.AccessToken)}, "NotAuthorizedException",
 			"Invalid login token. Missing a required claim: aud"},
-		{"another client's token", nil, map[string]string{provider: aws.ToString(signIn(other).IdToken)}, "NotAuthorizedException",
+		{"another client's token", nil, map[string]string{provider: aws.ToString(users.signIn(other, "ana").IdToken)}, "NotAuthorizedException",
 			"Token is not from a supported provider of this identity pool."},
 		{"a tampered token", nil, map[string]string{provider: tamper(aws.ToString(tokens.IdToken))}, "NotAuthorizedException",
 			"Invalid login token. Couldn't verify signed token."},
@@ -272,6 +243,66 @@ func TestCognitoIdentitySignedInFlow(t *testing.T) {
 	}
 }
 
+// passwordPool is a user pool whose app clients sign users in with
+// their passwords, for identity pools' tests.
+type passwordPool struct {
+	t     *testing.T
+	c     *cip.Client
+	id    string
+	users map[string]bool
+}
+
+func newPasswordPool(t *testing.T, env *e2e.Env) *passwordPool {
+	t.Helper()
+	c := cip.NewFromConfig(env.Config)
+	up, err := c.CreateUserPool(context.Background(), &cip.CreateUserPoolInput{PoolName: aws.String("app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &passwordPool{t: t, c: c, id: aws.ToString(up.UserPool.Id), users: map[string]bool{}}
+}
+
+// client makes an app client and returns its id.
+func (p *passwordPool) client(name string) string {
+	p.t.Helper()
+	c, err := p.c.CreateUserPoolClient(context.Background(), &cip.CreateUserPoolClientInput{UserPoolId: &p.id, ClientName: &name,
+		ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{ciptypes.ExplicitAuthFlowsTypeAllowUserPasswordAuth, ciptypes.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return aws.ToString(c.UserPoolClient.ClientId)
+}
+
+// signIn signs a user in with a client, making the user (in the
+// groups) the first time, and returns the tokens.
+func (p *passwordPool) signIn(client, name string, groups ...string) *ciptypes.AuthenticationResultType {
+	p.t.Helper()
+	ctx := context.Background()
+	if !p.users[name] {
+		p.users[name] = true
+		if _, err := p.c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &p.id, Username: &name,
+			MessageAction: ciptypes.MessageActionTypeSuppress}); err != nil {
+			p.t.Fatal(err)
+		}
+		if _, err := p.c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &p.id, Username: &name,
+			Password: aws.String("Passw0rd!"), Permanent: true}); err != nil {
+			p.t.Fatal(err)
+		}
+		for _, g := range groups {
+			if _, err := p.c.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &p.id, Username: &name,
+				GroupName: aws.String(g)}); err != nil {
+				p.t.Fatal(err)
+			}
+		}
+	}
+	out, err := p.c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &client, AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": name, "PASSWORD": "Passw0rd!"}})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return out.AuthenticationResult
+}
+
 // tamper changes a JWT's claims, keeping its signature.
 func tamper(token string) string {
 	parts := strings.Split(token, ".")
@@ -281,4 +312,99 @@ func tamper(token string) string {
 	claims["sub"] = "someone-else"
 	b, _ = json.Marshal(claims)
 	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(b) + "." + parts[2]
+}
+
+// TestCognitoIdentityRoleMappings: a Token mapping gives a user their
+// group's role (the ID token's cognito:preferred_role), a Rules mapping
+// the role of the first rule the token's claims match, and Deny refuses
+// a user no rule matches.
+func TestCognitoIdentityRoleMappings(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	admin := ci.NewFromConfig(env.Config)
+	users := newPasswordPool(t, env)
+	userPoolID := users.id
+	client := users.client("web")
+	role := func(name string) string { return "arn:aws:iam::" + testAccount + ":role/" + name }
+	for _, g := range []struct {
+		name       string
+		precedence int32
+	}{{"admins", 1}, {"staff", 5}} {
+		if _, err := users.c.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &userPoolID, GroupName: aws.String(g.name),
+			RoleArn: aws.String(role(g.name)), Precedence: aws.Int32(g.precedence)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	idToken := func(name string, groups ...string) string {
+		return aws.ToString(users.signIn(client, name, groups...).IdToken)
+	}
+	ana, bo, cy := idToken("ana", "admins", "staff"), idToken("bo", "staff"), idToken("cy")
+	if c := jwtClaims(t, ana); c["cognito:preferred_role"] != role("admins") {
+		t.Errorf("ana's ID token: %v", c)
+	}
+
+	provider := "cognito-idp.us-east-1.amazonaws.com/" + userPoolID
+	pool, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("mapped"),
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: &provider, ClientId: &client}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := aws.ToString(pool.IdentityPoolId)
+	assumed := func(token string) (string, error) {
+		t.Helper()
+		logins := map[string]string{provider: token}
+		id, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: logins})
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds, err := anonymous(env).GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: id.IdentityId, Logins: logins})
+		if err != nil {
+			return "", err
+		}
+		c := creds.Credentials
+		who, err := stsClient(env, aws.ToString(c.AccessKeyId), aws.ToString(c.SecretKey), aws.ToString(c.SessionToken)).GetCallerIdentity(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(who.Arn), nil
+	}
+	session := func(name string) string {
+		return "arn:aws:sts::" + testAccount + ":assumed-role/" + name + "/CognitoIdentityCredentials"
+	}
+	setMapping := func(m citypes.RoleMapping) {
+		t.Helper()
+		if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: &poolID,
+			Roles:        map[string]string{"authenticated": role("member")},
+			RoleMappings: map[string]citypes.RoleMapping{provider + ":" + client: m}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	setMapping(citypes.RoleMapping{Type: citypes.RoleMappingTypeToken, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeAuthenticatedRole})
+	for _, tc := range []struct{ token, want string }{{ana, session("admins")}, {bo, session("staff")}, {cy, session("member")}} {
+		if got, err := assumed(tc.token); err != nil || got != tc.want {
+			t.Errorf("Token mapping: %s, %v; want %s", got, err, tc.want)
+		}
+	}
+
+	setMapping(citypes.RoleMapping{Type: citypes.RoleMappingTypeRules, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeDeny,
+		RulesConfiguration: &citypes.RulesConfigurationType{Rules: []citypes.MappingRule{
+			{Claim: aws.String("cognito:groups"), MatchType: citypes.MappingRuleMatchTypeEquals, Value: aws.String("staff"), RoleARN: aws.String(role("staff"))},
+			{Claim: aws.String("cognito:username"), MatchType: citypes.MappingRuleMatchTypeStartsWith, Value: aws.String("c"), RoleARN: aws.String(role("c-users"))},
+		}}})
+	for _, tc := range []struct{ token, want string }{{ana, session("staff")}, {cy, session("c-users")}} {
+		if got, err := assumed(tc.token); err != nil || got != tc.want {
+			t.Errorf("Rules mapping: %s, %v; want %s", got, err, tc.want)
+		}
+	}
+	dan := idToken("dan")
+	_, err = assumed(dan)
+	expectAPIError(t, err, "NotAuthorizedException", 400)
+
+	// A mapping of a provider the pool does not have is refused.
+	_, err = admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: &poolID, Roles: map[string]string{},
+		RoleMappings: map[string]citypes.RoleMapping{"cognito-idp.us-east-1.amazonaws.com/us-east-1_other:x": {
+			Type: citypes.RoleMappingTypeToken, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeDeny}}})
+	expectAPIError(t, err, "InvalidParameterException", 400)
 }
