@@ -235,9 +235,29 @@ func TestCognitoIdentitySignedInFlow(t *testing.T) {
 		}
 	}
 
+	// A signed-out user's ID token still verifies, unless the pool asks
+	// the user pool (ServerSideTokenCheck).
+	if _, err := users.c.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: tokens.AccessToken}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: logins}); err != nil {
+		t.Fatalf("GetId after GlobalSignOut without ServerSideTokenCheck: %v", err)
+	}
+	updated, err := admin.UpdateIdentityPool(ctx, &ci.UpdateIdentityPoolInput{IdentityPoolId: &poolID, IdentityPoolName: aws.String("members"),
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: &provider, ClientId: &web, ServerSideTokenCheck: aws.Bool(true)}}})
+	if err != nil || !aws.ToBool(updated.CognitoIdentityProviders[0].ServerSideTokenCheck) {
+		t.Fatalf("UpdateIdentityPool = %+v, %v", updated, err)
+	}
+	_, err = anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: logins})
+	expectAPIError(t, err, "NotAuthorizedException", 400)
+	fresh := map[string]string{provider: aws.ToString(users.signIn(web, "ana").IdToken)}
+	if again, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: fresh}); err != nil || aws.ToString(again.IdentityId) != identityID {
+		t.Fatalf("GetId after signing in again = %v, %v; want %s", again, err, identityID)
+	}
+
 	// An hour and a minute later the ID token has expired.
 	env.Clock.Advance(61 * time.Minute)
-	_, err = anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: logins})
+	_, err = anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID, Logins: fresh})
 	if got := expectAPIError(t, err, "NotAuthorizedException", 400); !strings.HasPrefix(got.Message, "Invalid login token. Token expired: ") {
 		t.Errorf("message %q", got.Message)
 	}
@@ -407,4 +427,71 @@ func TestCognitoIdentityRoleMappings(t *testing.T) {
 		RoleMappings: map[string]citypes.RoleMapping{"cognito-idp.us-east-1.amazonaws.com/us-east-1_other:x": {
 			Type: citypes.RoleMappingTypeToken, AmbiguousRoleResolution: citypes.AmbiguousRoleResolutionTypeDeny}}})
 	expectAPIError(t, err, "InvalidParameterException", 400)
+}
+
+// TestCognitoIdentityPagination pages through pools and identities with
+// the SDK's paginators.
+func TestCognitoIdentityPagination(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	admin := ci.NewFromConfig(env.Config)
+	var poolID string
+	for i := range 5 {
+		out, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("pool" + string(rune('a'+i))),
+			AllowUnauthenticatedIdentities: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		poolID = aws.ToString(out.IdentityPoolId)
+	}
+	seen := map[string]bool{}
+	pages := ci.NewListIdentityPoolsPaginator(admin, &ci.ListIdentityPoolsInput{MaxResults: aws.Int32(2)})
+	for n := 0; pages.HasMorePages(); n++ {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.IdentityPools) > 2 || n > 3 {
+			t.Fatalf("page %d: %d pools", n, len(page.IdentityPools))
+		}
+		for _, p := range page.IdentityPools {
+			seen[aws.ToString(p.IdentityPoolId)] = true
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("paged through %d pools, want 5", len(seen))
+	}
+
+	want := map[string]bool{}
+	for range 3 {
+		id, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[aws.ToString(id.IdentityId)] = true
+	}
+	got := map[string]bool{}
+	in := &ci.ListIdentitiesInput{IdentityPoolId: &poolID, MaxResults: aws.Int32(2)}
+	for {
+		page, err := admin.ListIdentities(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range page.Identities {
+			got[aws.ToString(i.IdentityId)] = true
+		}
+		if page.NextToken == nil {
+			break
+		}
+		in.NextToken = page.NextToken
+	}
+	if len(got) != 3 {
+		t.Errorf("listed %v, want %v", got, want)
+	}
+	for id := range want {
+		if !got[id] {
+			t.Errorf("identity %s not listed", id)
+		}
+	}
 }
