@@ -70,5 +70,5 @@
 // NotAuthorizedException, as virga cannot verify them), the
 // scope-down policy AWS applies to guests' credentials, and the roles'
 // trust policies (a role need not trust cognito-identity.amazonaws.com);
-// the edge answers the unsupported operations InvalidAction.
+// the edge answers the unsupported operations UnknownOperationException.
 package cognitoidentity

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,5 +126,10 @@ func TestCognitoIdentityCLI(t *testing.T) {
 	cliJSON(t, env.CLI(t, "cognito-identity", "get-id", "--identity-pool-id", pool.IdentityPoolId), &id)
 	if id.IdentityId == "" {
 		t.Fatalf("get-id: %+v", id)
+	}
+	// Developer-authenticated identities are not there yet, and say so.
+	res := env.CLI(t, "cognito-identity", "lookup-developer-identity", "--identity-pool-id", pool.IdentityPoolId, "--identity-id", id.IdentityId)
+	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "UnknownOperationException") {
+		t.Errorf("lookup-developer-identity: exit %d, %s", res.ExitCode, res.Stderr)
 	}
 }
