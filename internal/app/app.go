@@ -660,6 +660,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Event source mappings read, and destinations are checked, as
 		// the function's execution role.
 		lam.EnforceRoles(route.roles.authorize, route.roles.trusts)
+		// Identity pools issue a role's credentials only when its trust
+		// policy lets cognito-identity.amazonaws.com assume it with a web
+		// identity.
+		identityPools.EnforceTrust(func(ctx context.Context, role string, keys map[string][]string) (bool, error) {
+			return authz.AllowsFederated(ctx, a.Service("sts"), "cognito-identity.amazonaws.com", "sts:AssumeRoleWithWebIdentity", role, keys)
+		})
 		// Schedules' target roles must trust Scheduler when they are
 		// given.
 		sched.EnforceTrust(route.roles.trusts)

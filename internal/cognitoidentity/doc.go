@@ -42,7 +42,12 @@
 // session (CognitoIdentityCredentials, one hour) of the role the
 // identity gets, issued by STS's own mechanism (Deps.Roles, the one
 // Lambda's execution roles use), which the edge accepts and, with
-// --auth iam, holds to the role's policies. A guest gets the
+// --auth iam, holds to the role's policies. With --auth iam the role's
+// trust policy must also let cognito-identity.amazonaws.com assume it
+// with sts:AssumeRoleWithWebIdentity (EnforceTrust), given the condition
+// keys cognito-identity.amazonaws.com:aud (the pool), :sub (the identity)
+// and :amr, as AWS's own AssumeRoleWithWebIdentity weighs them; a role
+// that does not is InvalidIdentityPoolConfigurationException. A guest gets the
 // unauthenticated role; an identity with logins must present one of
 // them ("Logins don't match. ..."), and a login not yet linked to any
 // identity is linked to the one it is presented with. A pool with no
@@ -68,7 +73,5 @@
 // (SupportedLoginProviders such as accounts.google.com, OpenID Connect
 // and SAML providers: stored, but their tokens are refused with
 // NotAuthorizedException, as virga cannot verify them), the
-// scope-down policy AWS applies to guests' credentials, and the roles'
-// trust policies (a role need not trust cognito-identity.amazonaws.com);
-// the edge answers the unsupported operations UnknownOperationException.
+// scope-down policy AWS applies to guests' credentials; the edge answers the unsupported operations UnknownOperationException.
 package cognitoidentity

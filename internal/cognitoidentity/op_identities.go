@@ -15,6 +15,29 @@ const (
 	credentialsLifetime = time.Hour
 )
 
+// The condition keys a role's trust policy sees for Cognito identity
+// pools' identities.
+const (
+	trustAud = "cognito-identity.amazonaws.com:aud"
+	trustSub = "cognito-identity.amazonaws.com:sub"
+	trustAMR = "cognito-identity.amazonaws.com:amr"
+)
+
+// amr is how an identity authenticated (the amr claim of its OpenID
+// token, and the condition key of its roles' trust policies):
+// "unauthenticated" for a guest; "authenticated", and each provider with
+// the user's id there, for a signed-in user.
+func amr(logins []login) []string {
+	if len(logins) == 0 {
+		return []string{"unauthenticated"}
+	}
+	out := []string{"authenticated"}
+	for _, l := range logins {
+		out = append(out, l.Provider, l.Provider+":CognitoSignIn:"+l.Subject)
+	}
+	return out
+}
+
 // getId returns the identity of the Logins' user in the pool, made the
 // first time, or a new guest identity when there are no Logins.
 func (s *Service) getId(ctx context.Context, in *GetIdInput) (*GetIdResponse, error) {
@@ -171,6 +194,16 @@ func (s *Service) getCredentialsForIdentity(ctx context.Context, in *GetCredenti
 	role, err := p.role(logins, deref(in.CustomRoleArn))
 	if err != nil {
 		return nil, err
+	}
+	if s.trusts != nil {
+		ok, err := s.trusts(ctx, role, map[string][]string{trustAud: {ident.Pool}, trustSub: {ident.ID}, trustAMR: amr(logins)})
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			s.log.Warn("cognito-identity: the role's trust policy does not allow cognito-identity.amazonaws.com", "pool", ident.Pool, "role", role)
+			return nil, ErrInvalidPoolConfig
+		}
 	}
 	cred, err := s.roles.AssumeRole(role, credentialsSession, credentialsLifetime)
 	if err != nil {

@@ -89,15 +89,8 @@ func (s *Service) openIDToken(ident *identity, logins []login) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	amr := []string{"unauthenticated"}
-	if len(logins) > 0 {
-		amr = []string{"authenticated"}
-		for _, l := range logins {
-			amr = append(amr, l.Provider, l.Provider+":CognitoSignIn:"+l.Subject)
-		}
-	}
 	now := s.clock.Now()
-	claims := map[string]any{"iss": openIDIssuer, "sub": ident.ID, "aud": ident.Pool, "amr": amr,
+	claims := map[string]any{"iss": openIDIssuer, "sub": ident.ID, "aud": ident.Pool, "amr": amr(logins),
 		"iat": now.Unix(), "exp": now.Add(openIDLifetime).Unix()}
 	header, _ := json.Marshal(map[string]string{"kid": k.kid, "typ": "JWS", "alg": "RS512"})
 	body, err := json.Marshal(claims)

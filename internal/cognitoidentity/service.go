@@ -1,6 +1,7 @@
 package cognitoidentity
 
 import (
+	"context"
 	"crypto/rand"
 	"io"
 	"log/slog"
@@ -41,6 +42,13 @@ type Roles interface {
 	AssumeRole(roleARN, sessionName string, duration time.Duration) (RoleCredentials, error)
 }
 
+// Trusts reports whether role's trust policy lets Cognito identity
+// pools (the federated principal cognito-identity.amazonaws.com)
+// assume it for an identity, given the condition keys AWS sets:
+// cognito-identity.amazonaws.com:aud (the pool), :sub (the identity) and
+// :amr ("authenticated" or "unauthenticated", and the providers).
+type Trusts func(ctx context.Context, role string, keys map[string][]string) (bool, error)
+
 // Service is Amazon Cognito identity pools.
 type Service struct {
 	store   store.Store
@@ -53,6 +61,9 @@ type Service struct {
 	log     *slog.Logger
 	pools   UserPools
 	roles   Roles
+	// trusts, when set (EnforceTrust), decides whether a role's trust
+	// policy lets Cognito identity pools issue its credentials.
+	trusts Trusts
 
 	// mu serializes read-modify-write of identity pools and identities,
 	// and guards key.
@@ -93,6 +104,11 @@ func New(d Deps) (*Service, error) {
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account,
 		region: d.Region, log: d.Logger, pools: d.UserPools, roles: d.Roles}, nil
 }
+
+// EnforceTrust makes GetCredentialsForIdentity issue a role's
+// credentials only when the role's trust policy allows it, as AWS's
+// AssumeRoleWithWebIdentity does (virga calls it with --auth iam).
+func (s *Service) EnforceTrust(t Trusts) { s.trusts = t }
 
 // API returns Cognito identity pools as the edge serves them.
 func (s *Service) API() *awsproto.Service {

@@ -20,12 +20,11 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
-// identityRole makes a role an identity pool hands out, allowed only
+// identityRole makes a role with the trust policy, allowed only
 // dynamodb:ListTables, and returns its ARN.
-func identityRole(t *testing.T, env *e2e.Env, name string) string {
+func identityRole(t *testing.T, env *e2e.Env, name, trust string) string {
 	t.Helper()
 	ctx := context.Background()
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
 	out, err := iamClient(env).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +34,15 @@ func identityRole(t *testing.T, env *e2e.Env, name string) string {
 		t.Fatal(err)
 	}
 	return aws.ToString(out.Role.Arn)
+}
+
+// cognitoTrust is the trust policy the developer guide gives an identity
+// pool's role: cognito-identity.amazonaws.com may assume it with a web
+// identity of the pool, authenticated as amr says.
+func cognitoTrust(pool, amr string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},` +
+		`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"` + pool + `"},` +
+		`"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"` + amr + `"}}}]}`
 }
 
 // anonymous is an identity pools client that signs nothing, as apps
@@ -51,7 +59,6 @@ func TestCognitoIdentityGuestFlow(t *testing.T) {
 	env := e2e.Start(t, iamMode)
 	ctx := context.Background()
 	admin := ci.NewFromConfig(env.Config)
-	role := identityRole(t, env, "guest")
 
 	pool, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("guests"),
 		AllowUnauthenticatedIdentities: true, IdentityPoolTags: map[string]string{"team": "web"}})
@@ -62,6 +69,7 @@ func TestCognitoIdentityGuestFlow(t *testing.T) {
 	if !strings.HasPrefix(poolID, "us-east-1:") || len(poolID) != len("us-east-1:")+36 {
 		t.Errorf("pool id %q, want us-east-1:UUID", poolID)
 	}
+	role := identityRole(t, env, "guest", cognitoTrust(poolID, "unauthenticated"))
 	id, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: &poolID})
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +107,22 @@ func TestCognitoIdentityGuestFlow(t *testing.T) {
 	_, err = sqs.NewFromConfig(guest).ListQueues(ctx, &sqs.ListQueuesInput{})
 	if got := wantAPIError(t, err); !strings.Contains(got.Message, "assumed-role/guest/CognitoIdentityCredentials") {
 		t.Errorf("ListQueues as the guest: %s %q", got.Code, got.Message)
+	}
+
+	// A role whose trust policy does not let identity pools assume it
+	// for this pool's guests gives no credentials (--auth iam).
+	for name, trust := range map[string]string{
+		"lambda-only":  `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
+		"another-pool": cognitoTrust("us-east-1:00000000-0000-0000-0000-000000000000", "unauthenticated"),
+		"members-only": cognitoTrust(poolID, "authenticated"),
+	} {
+		untrusting := identityRole(t, env, name, trust)
+		if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: &poolID,
+			Roles: map[string]string{"unauthenticated": untrusting}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = anonymous(env).GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: &identityID})
+		expectAPIError(t, err, "InvalidIdentityPoolConfigurationException", 400)
 	}
 
 	// The identity is listed and described; deleting it forgets it.
