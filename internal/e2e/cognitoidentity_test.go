@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -517,5 +518,51 @@ func TestCognitoIdentityPagination(t *testing.T) {
 		if !got[id] {
 			t.Errorf("identity %s not listed", id)
 		}
+	}
+}
+
+// TestCognitoIdentitySurvivesRestart: pools, identities, the logins
+// linked to them and the key OpenID tokens are signed with outlast a
+// restart.
+func TestCognitoIdentitySurvivesRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	onDisk := e2e.WithConfig(func(cfg *config.Config) { cfg.DataDir, cfg.InMemory = dir, false })
+	env := e2e.Start(t, onDisk)
+	ctx := context.Background()
+	users := newPasswordPool(t, env)
+	client := users.client("web")
+	provider := "cognito-idp.us-east-1.amazonaws.com/" + users.id
+	pool, err := ci.NewFromConfig(env.Config).CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("kept"),
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: &provider, ClientId: &client}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logins := map[string]string{provider: aws.ToString(users.signIn(client, "ana").IdToken)}
+	id, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: pool.IdentityPoolId, Logins: logins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid := func(env *e2e.Env) string {
+		t.Helper()
+		out, err := anonymous(env).GetOpenIdToken(ctx, &ci.GetOpenIdTokenInput{IdentityId: id.IdentityId, Logins: logins})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var header struct{ Kid string }
+		b, _ := base64.RawURLEncoding.DecodeString(strings.Split(aws.ToString(out.Token), ".")[0])
+		json.Unmarshal(b, &header)
+		return header.Kid
+	}
+	before := kid(env)
+	env.Stop(t)
+
+	env = e2e.Start(t, onDisk)
+	again, err := anonymous(env).GetId(ctx, &ci.GetIdInput{IdentityPoolId: pool.IdentityPoolId, Logins: logins})
+	if err != nil || aws.ToString(again.IdentityId) != aws.ToString(id.IdentityId) {
+		t.Fatalf("GetId after a restart = %v, %v; want %s", again, err, aws.ToString(id.IdentityId))
+	}
+	if after := kid(env); after != before || after == "" {
+		t.Errorf("OpenID token kid %q after a restart, %q before", after, before)
 	}
 }
