@@ -31,6 +31,7 @@ import (
 	"github.com/virga/virga/internal/cloudformation"
 	"github.com/virga/virga/internal/cloudtrail"
 	"github.com/virga/virga/internal/cloudwatch"
+	"github.com/virga/virga/internal/cognitoidentity"
 	"github.com/virga/virga/internal/cognitoidp"
 	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/console"
@@ -407,6 +408,16 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.userPools = userPools
 	a.services = append(a.services, userPools.API())
+	// Identity pools trade user pools' tokens (and guests) for
+	// credentials of their roles, which STS issues.
+	identityPools, err := cognitoidentity.New(cognitoidentity.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+		Region: cfg.Region, Logger: o.Logger, UserPools: userPools, Roles: identityRoles{stsSvc}})
+	if err != nil {
+		fns.Close()
+		db.Close()
+		return nil, err
+	}
+	a.services = append(a.services, identityPools.API())
 	accessLogs := &accessLogSink{s: cwl.Sink(), streams: map[[2]string]*logs.StreamWriter{}}
 	a.closers = append(a.closers, accessLogs.Close)
 	// API Gateway throttles all of an account's APIs, REST, HTTP and
@@ -649,6 +660,12 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Event source mappings read, and destinations are checked, as
 		// the function's execution role.
 		lam.EnforceRoles(route.roles.authorize, route.roles.trusts)
+		// Identity pools issue a role's credentials only when its trust
+		// policy lets cognito-identity.amazonaws.com assume it with a web
+		// identity.
+		identityPools.EnforceTrust(func(ctx context.Context, role string, keys map[string][]string) (bool, error) {
+			return authz.AllowsFederated(ctx, a.Service("sts"), "cognito-identity.amazonaws.com", "sts:AssumeRoleWithWebIdentity", role, keys)
+		})
 		// Schedules' target roles must trust Scheduler when they are
 		// given.
 		sched.EnforceTrust(route.roles.trusts)
@@ -1246,6 +1263,14 @@ func (c *roleCache) credentials(role, session string) (sts.RoleCredentials, erro
 		c.entries[key] = cred
 	}
 	return cred, nil
+}
+
+// identityRoles issues identity pools' role credentials through STS.
+type identityRoles struct{ sts *sts.Service }
+
+func (r identityRoles) AssumeRole(role, session string, d time.Duration) (cognitoidentity.RoleCredentials, error) {
+	c, err := r.sts.AssumeRoleAs(role, session, d)
+	return cognitoidentity.RoleCredentials(c), err
 }
 
 // topicQueues adapts SQS to what SNS subscriptions deliver to.

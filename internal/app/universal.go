@@ -19,6 +19,7 @@ var sdkServiceNames = map[string]string{
 	"eventbridge":             "events",
 	"cloudwatchlogs":          "logs",
 	"cloudwatch":              "monitoring",
+	"cognitoidentity":         "cognito-identity",
 	"cognitoidentityprovider": "cognito-idp",
 	"elasticloadbalancingv2":  "elasticloadbalancing",
 }

@@ -68,7 +68,9 @@
 // Tokens are RS256 JWTs with the claims the developer guide lists (sub,
 // cognito:groups, iss https://cognito-idp.REGION.amazonaws.com/POOL_ID,
 // token_use, auth_time, exp, iat, jti, origin_jti, event_id; the ID token
-// adds aud, cognito:username and the user's attributes; the access token
+// adds aud, cognito:username, the user's attributes, and cognito:roles
+// and cognito:preferred_role from the groups' RoleArn and Precedence
+// (groupRoles), which identity pools' Token role mappings read; the access token
 // client_id, scope aws.cognito.signin.user.admin and username). Refresh
 // tokens are opaque. GlobalSignOut, AdminUserGlobalSignOut and
 // RevokeToken end sessions: their origin_jti is recorded on the user and
@@ -125,8 +127,8 @@
 // autoVerifyEmail, autoVerifyPhone), PostConfirmation (ConfirmSignUp,
 // AdminConfirmSignUp, ConfirmForgotPassword), PreAuthentication and
 // PostAuthentication (password and SRP sign-in) and PreTokenGeneration
-// (version 1 events: ID token claims added or suppressed, groups
-// overridden) run through Deps.Functions; a failing function is
+// (version 1 events: ID token claims added or suppressed, groups, roles
+// and the preferred role overridden) run through Deps.Functions; a failing function is
 // UserLambdaValidationException ("PreSignUp failed with error MESSAGE.").
 //
 // Concurrency: Service.mu serializes read-modify-write of pools, clients,

@@ -345,23 +345,29 @@ func (s *Service) issueScoped(p *pool, c *client, u *user, authTime int64, origi
 	for i, g := range groups {
 		groupNames[i] = deref(g.GroupName)
 	}
+	roles, preferredRole := groupRoles(groups)
 	var override map[string]any
 	if fn := deref(p.Config.LambdaConfig.PreTokenGeneration); fn != "" {
+		var preferred any
+		if preferredRole != "" {
+			preferred = preferredRole
+		}
 		resp, err := s.trigger(context.Background(), p, "PreTokenGeneration", fn, source, u.Username, clientID,
 			map[string]any{"userAttributes": triggerAttributes(u), "groupConfiguration": map[string]any{
-				"groupsToOverride": groupNames, "iamRolesToOverride": []string{}, "preferredRole": nil}})
+				"groupsToOverride": groupNames, "iamRolesToOverride": append([]string{}, roles...), "preferredRole": preferred}})
 		if err != nil {
 			return nil, err
 		}
 		override, _ = resp["claimsOverrideDetails"].(map[string]any)
 		if g, ok := override["groupOverrideDetails"].(map[string]any); ok {
 			if list, ok := g["groupsToOverride"].([]any); ok {
-				groupNames = groupNames[:0]
-				for _, x := range list {
-					if n, ok := x.(string); ok {
-						groupNames = append(groupNames, n)
-					}
-				}
+				groupNames = anyStrings(list)
+			}
+			if list, ok := g["iamRolesToOverride"].([]any); ok {
+				roles = anyStrings(list)
+			}
+			if r, ok := g["preferredRole"].(string); ok {
+				preferredRole = r
 			}
 		}
 	}
@@ -374,6 +380,14 @@ func (s *Service) issueScoped(p *pool, c *client, u *user, authTime int64, origi
 		return m
 	}
 	idc := common("id", idFor)
+	// The ID token names the groups' roles, which identity pools' Token
+	// role mappings choose from.
+	if len(roles) > 0 {
+		idc["cognito:roles"] = roles
+	}
+	if preferredRole != "" {
+		idc["cognito:preferred_role"] = preferredRole
+	}
 	for k, v := range u.Attributes {
 		if k == "sub" {
 			continue
@@ -481,6 +495,17 @@ func (s *Service) accessTokenUser(token string) (*pool, *user, map[string]any, e
 		return nil, nil, nil, ErrNotAuthorized.WithMessage(msgUserDisabled)
 	}
 	return p, u, claims, nil
+}
+
+// anyStrings are the strings of a JSON list.
+func anyStrings(list []any) []string {
+	out := []string{}
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // tokenPool reads the pool id from a token's iss claim, unverified.

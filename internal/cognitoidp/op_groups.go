@@ -2,6 +2,7 @@ package cognitoidp
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sort"
 )
@@ -165,6 +166,41 @@ func (s *Service) userGroups(poolID string, u *user) ([]GroupType, error) {
 		return deref(out[i].GroupName) < deref(out[j].GroupName)
 	})
 	return out, nil
+}
+
+// groupRoles are the cognito:roles and cognito:preferred_role claims of
+// a user's groups (in userGroups' order): the roles of the groups that
+// have one, and the role of the group with the lowest precedence among
+// them (groups without one rank last), unless groups of that same
+// precedence have different roles, as the developer guide describes.
+func groupRoles(groups []GroupType) (roles []string, preferred string) {
+	rank := func(g GroupType) int64 {
+		if g.Precedence == nil {
+			return math.MaxInt64
+		}
+		return int64(*g.Precedence)
+	}
+	found, ambiguous := false, false
+	var best int64
+	for _, g := range groups {
+		r := deref(g.RoleArn)
+		if r == "" {
+			continue
+		}
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+		switch {
+		case !found:
+			found, best, preferred = true, rank(g), r
+		case rank(g) == best && r != preferred:
+			ambiguous = true
+		}
+	}
+	if ambiguous {
+		preferred = ""
+	}
+	return roles, preferred
 }
 
 func (s *Service) adminListGroupsForUser(_ context.Context, in *AdminListGroupsForUserRequest) (*AdminListGroupsForUserResponse, error) {

@@ -56,6 +56,10 @@ func sign(k signingKey, claims map[string]any) (string, error) {
 	return signed + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
 
+// errBadSignature is a token signed by a pool's key that does not
+// verify.
+var errBadSignature = errors.New("bad signature")
+
 // parseToken verifies a token's signature with the pool's keys and
 // returns its claims; it does not look at exp.
 func parseToken(pk *poolKeys, token string) (map[string]any, error) {
@@ -80,7 +84,7 @@ func parseToken(pk *poolKeys, token string) (map[string]any, error) {
 	for _, k := range pk.keys {
 		if k.kid == h.Kid {
 			if rsa.VerifyPKCS1v15(&k.key.PublicKey, crypto.SHA256, sum[:], sig) != nil {
-				return nil, errors.New("bad signature")
+				return nil, errBadSignature
 			}
 			var claims map[string]any
 			d := json.NewDecoder(strings.NewReader(string(cb)))

@@ -3,6 +3,7 @@ package cognitoidp
 import (
 	"crypto"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"slices"
@@ -121,26 +122,55 @@ func (s *Service) VerifyToken(poolARNs []string, token, use string) (map[string]
 	if !named {
 		return nil, false
 	}
+	claims, err := s.CheckToken(poolID, token, use)
+	return claims, err == nil
+}
+
+// Why CheckToken refuses a token.
+var (
+	// ErrTokenMalformed is a token that is not a JWT of the pool's, or
+	// not of the use asked for.
+	ErrTokenMalformed = errors.New("cognito-idp: not a token of the pool")
+	// ErrTokenSignature is a token whose signature the pool's keys do
+	// not verify.
+	ErrTokenSignature = errors.New("cognito-idp: token signature does not verify")
+	// ErrTokenExpired is a token past its exp.
+	ErrTokenExpired = errors.New("cognito-idp: token expired")
+	// ErrTokenRevoked is a token of a session GlobalSignOut or
+	// RevokeToken ended.
+	ErrTokenRevoked = errors.New("cognito-idp: token revoked")
+)
+
+// CheckToken verifies a token of pool poolID of the use ("id" or
+// "access") and returns its claims, or says why it is refused (one of
+// the ErrToken errors). An expired or revoked token's claims are
+// returned with the error, for messages that quote them.
+func (s *Service) CheckToken(poolID, token, use string) (map[string]any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, err := s.loadPool(poolID)
 	if err != nil {
-		return nil, false
+		return nil, ErrTokenMalformed
 	}
 	pk, err := s.signingKeys(p)
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
 	claims, err := parseToken(pk, token)
-	if err != nil || claims["token_use"] != use || claims["iss"] != Issuer(s.region, poolID) {
-		return nil, false
+	switch {
+	case errors.Is(err, errBadSignature):
+		return nil, ErrTokenSignature
+	case err != nil:
+		return nil, ErrTokenMalformed
+	case claims["token_use"] != use || claims["iss"] != Issuer(s.region, poolID):
+		return nil, ErrTokenMalformed
 	}
 	exp, ok := claims["exp"].(json.Number)
 	if !ok {
-		return nil, false
+		return nil, ErrTokenMalformed
 	}
 	if e, err := exp.Int64(); err != nil || !s.clock.Now().Before(time.Unix(e, 0)) {
-		return nil, false
+		return claims, ErrTokenExpired
 	}
 	// A token of a session GlobalSignOut or RevokeToken ended is refused.
 	name, _ := claims["cognito:username"].(string)
@@ -149,8 +179,8 @@ func (s *Service) VerifyToken(poolARNs []string, token, use string) (map[string]
 	}
 	if u, err := s.findUser(p, name); err == nil && u != nil {
 		if origin, _ := claims["origin_jti"].(string); slices.Contains(u.Revoked, origin) {
-			return nil, false
+			return claims, ErrTokenRevoked
 		}
 	}
-	return claims, true
+	return claims, nil
 }

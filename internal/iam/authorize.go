@@ -534,15 +534,7 @@ func (a *Authorizer) AllowsService(ctx context.Context, svc *awsproto.Service, p
 // PolicyAllowsService is AllowsService's decision for the resource-based
 // policy doc, whether or not the resource holds it yet.
 func (a *Authorizer) PolicyAllowsService(doc, principal, action, resource, sourceARN, sourceAccount string) bool {
-	p := a.parsed(doc)
-	if p == nil {
-		return false
-	}
-	now := a.s.clock.Now().UTC()
-	rc := map[string][]string{
-		"aws:currenttime": {now.Format(time.RFC3339)},
-		"aws:epochtime":   {strconv.FormatInt(now.Unix(), 10)},
-	}
+	rc := map[string][]string{}
 	if sourceARN != "" {
 		rc["aws:sourcearn"] = []string{sourceARN}
 	}
@@ -550,6 +542,40 @@ func (a *Authorizer) PolicyAllowsService(doc, principal, action, resource, sourc
 		rc["aws:sourceaccount"] = []string{sourceAccount}
 		rc["aws:sourceowner"] = []string{sourceAccount}
 	}
-	return p.Allows(&policy.Request{Action: action, Resource: resource, Context: rc,
-		Principal: policy.Principal{Service: principal}})
+	return a.policyAllows(doc, policy.Principal{Service: principal}, action, resource, rc)
+}
+
+// AllowsFederated reports whether the trust policy of role, which svc
+// (STS) keeps, lets a web identity of the federated provider
+// (cognito-identity.amazonaws.com) perform action
+// (sts:AssumeRoleWithWebIdentity), with the identity's condition keys
+// (cognito-identity.amazonaws.com:aud and the like) in the request
+// context, as STS decides AssumeRoleWithWebIdentity.
+func (a *Authorizer) AllowsFederated(ctx context.Context, svc *awsproto.Service, provider, action, role string, keys map[string][]string) (bool, error) {
+	if svc == nil || svc.ResourcePolicy == nil {
+		return false, nil
+	}
+	doc, err := svc.ResourcePolicy(ctx, role)
+	if err != nil || doc == "" {
+		return false, err
+	}
+	rc := make(map[string][]string, len(keys))
+	for k, v := range keys {
+		rc[strings.ToLower(k)] = v
+	}
+	return a.policyAllows(doc, policy.Principal{Federated: provider}, action, role, rc), nil
+}
+
+// policyAllows weighs only the resource-based policy doc for a service's
+// or a federated identity's request, with the time and rc in its
+// context.
+func (a *Authorizer) policyAllows(doc string, principal policy.Principal, action, resource string, rc map[string][]string) bool {
+	p := a.parsed(doc)
+	if p == nil {
+		return false
+	}
+	now := a.s.clock.Now().UTC()
+	rc["aws:currenttime"] = []string{now.Format(time.RFC3339)}
+	rc["aws:epochtime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	return p.Allows(&policy.Request{Action: action, Resource: resource, Context: rc, Principal: principal})
 }

@@ -135,6 +135,47 @@ func TestAllowsService(t *testing.T) {
 	}
 }
 
+// TestAllowsFederated: a role's trust policy lets a web identity of a
+// federated provider assume it when it names the provider and its
+// conditions hold for the identity's keys; a service principal, another
+// provider or another pool's identity is not let in.
+func TestAllowsFederated(t *testing.T) {
+	s, _, _ := authFixture(t, `{"Statement":[]}`)
+	a := s.Authorizer()
+	role := "arn:aws:iam::000000000000:role/guest"
+	const provider, action = "cognito-identity.amazonaws.com", "sts:AssumeRoleWithWebIdentity"
+	trust := func(principal, aud string) string {
+		return `{"Statement":{"Effect":"Allow","Principal":` + principal + `,"Action":"` + action + `","Condition":{` +
+			`"StringEquals":{"cognito-identity.amazonaws.com:aud":"` + aud + `"},` +
+			`"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"unauthenticated"}}}}`
+	}
+	keys := map[string][]string{"cognito-identity.amazonaws.com:aud": {"us-east-1:pool"},
+		"cognito-identity.amazonaws.com:amr": {"unauthenticated"}}
+	for _, tc := range []struct {
+		name, doc string
+		want      bool
+	}{
+		{"no trust policy", "", false},
+		{"the provider, this pool", trust(`{"Federated":"`+provider+`"}`, "us-east-1:pool"), true},
+		{"another pool", trust(`{"Federated":"`+provider+`"}`, "us-east-1:other"), false},
+		{"another provider", trust(`{"Federated":"accounts.google.com"}`, "us-east-1:pool"), false},
+		{"a service", trust(`{"Service":"`+provider+`"}`, "us-east-1:pool"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := &awsproto.Service{ResourcePolicy: func(ctx context.Context, resource string) (string, error) {
+				if resource != role {
+					t.Errorf("policy of %s", resource)
+				}
+				return tc.doc, nil
+			}}
+			got, err := a.AllowsFederated(context.Background(), svc, provider, action, role, keys)
+			if err != nil || got != tc.want {
+				t.Errorf("AllowsFederated = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+}
+
 // TestPollerManagedPolicies: a role with Lambda's queue or stream
 // execution policy attached may do what an event source mapping's
 // poller does, and no more, and one with a service's FullAccess policy,

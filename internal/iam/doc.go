@@ -34,6 +34,10 @@
 // internal/app checks where it delivers them: only the target's
 // resource-based policy counts, and it must allow the sending service's
 // principal, with aws:SourceArn and aws:SourceAccount in the context.
+// AllowsFederated decides, on a role's trust policy alone, whether a web
+// identity of a federated provider may assume it (Cognito identity
+// pools' GetCredentialsForIdentity, with the identity's
+// cognito-identity.amazonaws.com:aud, :sub and :amr in the context).
 // ECR's registry (docker push and pull) calls Authorize too, for the
 // principal its token names (see internal/ecr). AuthorizeCaller decides
 // the data planes' requests (function URLs, HTTP API routes and REST

@@ -137,6 +137,18 @@
 // temporary password virga logs unless MessageAction is SUPPRESS); its
 // Ref is the template's Username, and any change replaces it.
 //
+// # Cognito identity pools
+//
+// AWS::Cognito::IdentityPool is CreateIdentityPool (a generated name
+// without IdentityPoolName; IdentityPoolTags as a {Key, Value} list),
+// updated in place with UpdateIdentityPool; its Ref is the pool id
+// (REGION:UUID), GetAtt Id and Name. CognitoEvents, CognitoStreams and
+// PushSync (Cognito Sync) are ignored.
+// AWS::Cognito::IdentityPoolRoleAttachment is SetIdentityPoolRoles: its
+// RoleMappings entries name their provider in IdentityProvider, which
+// becomes the API's key; its Ref is the pool id, and deleting it leaves
+// the pool without roles.
+//
 // # Keys
 //
 // AWS::KMS::Key is CreateKey (KeySpec, KeyUsage, KeyPolicy as an object

@@ -35,6 +35,10 @@ type Principal struct {
 	// Service is set instead for a service principal
 	// (lambda.amazonaws.com).
 	Service string
+	// Federated is set instead for a web identity's provider
+	// (cognito-identity.amazonaws.com), as a role's trust policy names
+	// it for AssumeRoleWithWebIdentity.
+	Federated string
 }
 
 // principalMatch is how a statement's Principal names the caller, from
@@ -130,6 +134,11 @@ func (p *Principals) match(c Principal) principalMatch {
 	}
 	for _, v := range p.Service {
 		if c.Service != "" && v == c.Service {
+			best = exactMatch
+		}
+	}
+	for _, v := range p.Federated {
+		if c.Federated != "" && v == c.Federated {
 			best = exactMatch
 		}
 	}
