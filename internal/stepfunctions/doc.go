@@ -71,10 +71,10 @@
 // SdkHttpMetadata, SdkResponseMetadata, StatusCode}), and the optimized
 // integrations dynamodb:putItem/getItem/updateItem/deleteItem,
 // sqs:sendMessage, sns:publish and events:putEvents, which run virga's
-// services in process (the DynamoDB ones' results add, as AWS's do, the
-// SDK's SdkHttpMetadata — the response's headers, also as lists in
-// AllHttpHeaders, and HttpStatusCode 200 — and SdkResponseMetadata
-// {RequestId} to the operation's output), arn:aws:states:::states:startExecution
+// services in process (the DynamoDB, SQS and SNS ones' results add, as
+// AWS's do, the SDK's SdkHttpMetadata — the response's headers, also as
+// lists in AllHttpHeaders, and HttpStatusCode 200 — and
+// SdkResponseMetadata {RequestId} to the operation's output), arn:aws:states:::states:startExecution
 // (nested executions, below), arn:aws:states:::ecs:runTask (below) and
 // the AWS SDK integrations (sdk.go). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
