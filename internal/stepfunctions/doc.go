@@ -104,7 +104,9 @@
 // model says ("Parameters in Step Functions are expressed in
 // PascalCase"): StateMachineArn for Step Functions' stateMachineArn in
 // the input, NextToken for nextToken in the output, which is the
-// action's output alone (no SdkHttpMetadata). A service error is named
+// action's output alone (no SdkHttpMetadata). An object's Body is text:
+// s3:putObject stores a string as it is and any other JSON value as its
+// JSON text ("Body.$": "$"), and s3:getObject answers the Body as text. A service error is named
 // ServiceName.ErrorName, both in Pascal case and the error ending in
 // Exception (DynamoDb.TransactionCanceledException,
 // S3.NoSuchKeyException), its cause the error's message followed by
