@@ -6,10 +6,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -45,8 +48,10 @@ type CallOptions struct {
 // Call runs operation op of s with params, the operation's input as a
 // JSON-like document (map[string]any, []any, string, json.Number or
 // float64, bool) keyed by member names wherever the member travels on
-// the wire, and returns its output as such a document. Errors are the
-// operation's (*apierr.Error) or a failure of virga's own.
+// the wire, and returns its output as such a document. A streaming
+// payload (S3's object Body) is text both ways: given as a string it is
+// sent as it is, given as another JSON value as its JSON text. Errors
+// are the operation's (*apierr.Error) or a failure of virga's own.
 func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params map[string]any) (map[string]any, error) {
 	_, out, err := s.serveInProcess(ctx, opts, op, params)
 	if err != nil {
@@ -112,7 +117,8 @@ func (s *Service) serveInProcess(ctx context.Context, opts CallOptions, op strin
 			return nil, nil, s.ValidationError.WithMessage(s.validationMessage(in, vs))
 		}
 	}
-	req := &http.Request{Method: http.MethodPost, Host: opts.Host, URL: &url.URL{Path: "/"}, Header: http.Header{}}
+	req := &http.Request{Method: http.MethodPost, Host: opts.Host, URL: &url.URL{Path: "/"}, Header: http.Header{},
+		ContentLength: contentLength(in)}
 	c := NewCall(req.WithContext(ctx), opts.RequestID, time.Now())
 	c.Service, c.Op, c.Caller = s, o, opts.Caller
 	if opts.Authorizer != nil {
@@ -204,6 +210,67 @@ func memberNames(doc any, t *shape.Type, pascal bool) any {
 	return doc
 }
 
+// streamText is the content of a streaming payload (S3's Body) given
+// in a document: a string as it is, any other JSON value as its JSON
+// text, as Step Functions writes an object given for PutObject's Body.
+func streamText(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// contentLengthField is the member of input type t bound to the
+// Content-Length header, which an HTTP request carries beside a
+// streaming payload (S3's PutObject), or nil.
+func contentLengthField(t reflect.Type) *shape.Field {
+	for _, f := range shape.Of(t).Fields {
+		if f.Loc == shape.Header && strings.EqualFold(f.LocName, "Content-Length") {
+			return f
+		}
+	}
+	return nil
+}
+
+// setContentLength sets the member of rv bound to the Content-Length
+// header to n, the length of the streaming payload, unless params give
+// it.
+func setContentLength(rv reflect.Value, params map[string]any, n int64) {
+	if f := contentLengthField(rv.Type()); f != nil {
+		if _, given := params[f.Name]; !given {
+			shape.SetText(shape.Settable(rv.Field(f.Index)), f.Shape, strconv.FormatInt(n, 10), "")
+		}
+	}
+}
+
+// contentLength is the Content-Length an in-process request for input
+// in carries: its member bound to that header, or 0 (no body).
+func contentLength(in any) int64 {
+	rv := reflect.ValueOf(in)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return 0
+	}
+	f := contentLengthField(rv.Type())
+	if f == nil {
+		return 0
+	}
+	fv := rv.Field(f.Index)
+	for fv.Kind() == reflect.Pointer {
+		if fv.IsNil() {
+			return 0
+		}
+		fv = fv.Elem()
+	}
+	if fv.CanInt() {
+		return fv.Int()
+	}
+	return 0
+}
+
 // upperFirst is s with its first letter in upper case.
 func upperFirst(s string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {
@@ -236,6 +303,17 @@ func addBound(doc map[string]any, out any) {
 			continue
 		}
 		switch {
+		case f.Shape.Kind == shape.Stream:
+			// A streaming payload (S3's object Body) is its text.
+			if r, ok := fv.Interface().(io.Reader); ok && r != nil {
+				b, err := io.ReadAll(r)
+				if c, ok := r.(io.Closer); ok {
+					c.Close()
+				}
+				if err == nil {
+					doc[f.Name] = string(b)
+				}
+			}
 		case f.Loc == shape.Payload && f.Shape.Kind == shape.Blob:
 			if b, ok := fv.Interface().([]byte); ok {
 				doc[f.Name] = base64.StdEncoding.EncodeToString(b)
@@ -271,6 +349,15 @@ func decodeParams(params map[string]any, in any) error {
 		}
 		v, ok := params[f.Name]
 		if !ok || v == nil {
+			continue
+		}
+		if f.Shape.Kind == shape.Stream {
+			text, err := streamText(v)
+			if err != nil {
+				return fmt.Errorf("member %s: %w", f.Name, err)
+			}
+			rv.Field(f.Index).Set(reflect.ValueOf(io.NopCloser(strings.NewReader(text))))
+			setContentLength(rv, params, int64(len(text)))
 			continue
 		}
 		switch x := v.(type) {

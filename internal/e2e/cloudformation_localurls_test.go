@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
@@ -75,12 +73,7 @@ func TestCloudFormationFunctionsCallTheirAPIs(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
 	ctx := context.Background()
-	cf := cloudformation.NewFromConfig(env.Config)
-	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("s2s"), TemplateBody: aws.String(serviceToService),
-		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}}); err != nil {
-		t.Fatal(err)
-	}
-	outs := createdStackOutputs(t, cf, "s2s")
+	outs := createSAMStack(t, env, "s2s", serviceToService)
 	p, err := ssm.NewFromConfig(env.Config).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/app/pong-url")})
 	if err != nil {
 		t.Fatal(err)

@@ -50,6 +50,18 @@ func createdStackOutputs(t *testing.T, cf *cloudformation.Client, name string) m
 	return outs
 }
 
+// createSAMStack creates stack name from template with the capabilities
+// a SAM application needs and answers its outputs once it is created.
+func createSAMStack(t *testing.T, env *e2e.Env, name, template string) map[string]string {
+	t.Helper()
+	cf := cloudformation.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(template),
+		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam, cftypes.CapabilityCapabilityAutoExpand}}); err != nil {
+		t.Fatal(err)
+	}
+	return createdStackOutputs(t, cf, name)
+}
+
 // putObject stores an object in virga's S3, making the bucket if needed.
 func putObject(t *testing.T, sc *s3.Client, bucket, key string, body []byte) {
 	t.Helper()

@@ -13,6 +13,8 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -24,7 +26,6 @@ import (
 func TestStepFunctionsDynamoDBResultMetadata(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
-	ctx := context.Background()
 	db := dynamodb.NewFromConfig(env.Config)
 	c := sfn.NewFromConfig(env.Config)
 	createIDTable(t, db, "notes")
@@ -34,19 +35,7 @@ func TestStepFunctionsDynamoDBResultMetadata(t *testing.T) {
 		"Get":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:getItem",
 			"Parameters":{"TableName":"notes","Key":{"id":{"S.$":"$.id"}}},
 			"ResultSelector":{"status.$":"$.SdkHttpMetadata.HttpStatusCode","id.$":"$.Item.id.S"},"ResultPath":"$.get","End":true}}}`
-	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("notes"), Definition: aws.String(def),
-		RoleArn: aws.String(sfnRole)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(`{"id":"n1"}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := waitExecution(t, c, aws.ToString(start.ExecutionArn))
-	if done.Status != sfntypes.ExecutionStatusSucceeded {
-		t.Fatalf("status %s: %s %s", done.Status, aws.ToString(done.Error), aws.ToString(done.Cause))
-	}
+	done := runSucceeding(t, c, "notes", def, `{"id":"n1"}`)
 	var out struct {
 		Put map[string]json.RawMessage `json:"put"`
 		Get map[string]any             `json:"get"`
@@ -140,4 +129,69 @@ func createIDTable(t *testing.T, db *dynamodb.Client, name string) {
 		BillingMode:          ddbtypes.BillingModePayPerRequest}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestStepFunctionsQueryServiceResultMetadata checks that the SQS and
+// SNS integrations' results carry, as on AWS, the SDK's HTTP metadata
+// of those services' XML responses beside the operation's output.
+func TestStepFunctionsQueryServiceResultMetadata(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := sfn.NewFromConfig(env.Config)
+	q, err := sqs.NewFromConfig(env.Config).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic, err := sns.NewFromConfig(env.Config).CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"Send","States":{
+		"Send":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage",
+			"Parameters":{"QueueUrl":"` + aws.ToString(q.QueueUrl) + `","MessageBody.$":"$.msg"},"ResultPath":"$.sqs","Next":"Publish"},
+		"Publish":{"Type":"Task","Resource":"arn:aws:states:::sns:publish",
+			"Parameters":{"TopicArn":"` + aws.ToString(topic.TopicArn) + `","Message.$":"$.msg"},
+			"ResultSelector":{"status.$":"$.SdkHttpMetadata.HttpStatusCode","id.$":"$.MessageId"},"ResultPath":"$.sns","End":true}}}`
+	done := runSucceeding(t, c, "orders", def, `{"msg":"hi"}`)
+	var out struct {
+		SQS struct {
+			MessageId           string
+			SdkHttpMetadata     struct{ HttpHeaders map[string]string }
+			SdkResponseMetadata struct{ RequestId string }
+		} `json:"sqs"`
+		SNS map[string]any `json:"sns"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(done.Output)), &out); err != nil {
+		t.Fatal(err)
+	}
+	h := out.SQS.SdkHttpMetadata.HttpHeaders
+	if out.SQS.MessageId == "" || h["Content-Type"] != "text/xml" || h["x-amzn-RequestId"] == "" ||
+		h["x-amzn-RequestId"] != out.SQS.SdkResponseMetadata.RequestId || h["x-amz-crc32"] != "" {
+		t.Errorf("sendMessage result: %s", aws.ToString(done.Output))
+	}
+	if out.SNS["status"] != float64(200) || out.SNS["id"] == "" {
+		t.Errorf("publish selected %v", out.SNS)
+	}
+}
+
+// runSucceeding creates a standard state machine with definition def,
+// runs it on input and answers its execution, which must succeed.
+func runSucceeding(t *testing.T, c *sfn.Client, name, def, input string) *sfn.DescribeExecutionOutput {
+	t.Helper()
+	ctx := context.Background()
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
+		RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn, Input: aws.String(input)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	if done.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Fatalf("status %s: %s %s", done.Status, aws.ToString(done.Error), aws.ToString(done.Cause))
+	}
+	return done
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -89,5 +90,48 @@ func TestStepFunctionsAWSSDKIntegration(t *testing.T) {
 	}
 	if second.List.Count != 2 {
 		t.Errorf("listExecutions saw %d executions, want 2", second.List.Count)
+	}
+}
+
+// TestStepFunctionsAWSSDKS3Objects writes and reads S3 objects through
+// the AWS SDK integrations, as workflows commonly do: putObject's Body
+// given as text is stored as it is, given as a JSON value ("Body.$": "$")
+// as its JSON text, and getObject answers the object's Body as text.
+func TestStepFunctionsAWSSDKS3Objects(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	sc := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("results")}); err != nil {
+		t.Fatal(err)
+	}
+	def := `{"StartAt":"Text","States":{
+		"Text":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:putObject",
+			"Parameters":{"Bucket":"results","Key":"note.txt","Body":"hello world"},"ResultPath":null,"Next":"Json"},
+		"Json":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:putObject",
+			"Parameters":{"Bucket":"results","Key":"run.json","Body.$":"$.result","ContentType":"application/json"},
+			"ResultSelector":{"etag.$":"$.ETag"},"ResultPath":"$.put","Next":"Read"},
+		"Read":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:getObject",
+			"Parameters":{"Bucket":"results","Key":"note.txt"},
+			"ResultSelector":{"body.$":"$.Body","type.$":"$.ContentType"},"ResultPath":"$.read","End":true}}}`
+	done := runSucceeding(t, sfn.NewFromConfig(env.Config), "archiver", def, `{"result":{"items":[1,2],"ok":true}}`)
+	var out struct {
+		Put  struct{ Etag string }
+		Read struct{ Body, Type string }
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(done.Output)), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Read.Body != "hello world" || out.Put.Etag == "" {
+		t.Errorf("output: %s", aws.ToString(done.Output))
+	}
+	got, err := sc.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("results"), Key: aws.String("run.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Body.Close()
+	var stored map[string]any
+	if err := json.NewDecoder(got.Body).Decode(&stored); err != nil || stored["ok"] != true || aws.ToString(got.ContentType) != "application/json" {
+		t.Errorf("stored object: %v %v %s", stored, err, aws.ToString(got.ContentType))
 	}
 }

@@ -71,10 +71,10 @@
 // SdkHttpMetadata, SdkResponseMetadata, StatusCode}), and the optimized
 // integrations dynamodb:putItem/getItem/updateItem/deleteItem,
 // sqs:sendMessage, sns:publish and events:putEvents, which run virga's
-// services in process (the DynamoDB ones' results add, as AWS's do, the
-// SDK's SdkHttpMetadata — the response's headers, also as lists in
-// AllHttpHeaders, and HttpStatusCode 200 — and SdkResponseMetadata
-// {RequestId} to the operation's output), arn:aws:states:::states:startExecution
+// services in process (the DynamoDB, SQS and SNS ones' results add, as
+// AWS's do, the SDK's SdkHttpMetadata — the response's headers, also as
+// lists in AllHttpHeaders, and HttpStatusCode 200 — and
+// SdkResponseMetadata {RequestId} to the operation's output), arn:aws:states:::states:startExecution
 // (nested executions, below), arn:aws:states:::ecs:runTask (below) and
 // the AWS SDK integrations (sdk.go). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
@@ -104,7 +104,9 @@
 // model says ("Parameters in Step Functions are expressed in
 // PascalCase"): StateMachineArn for Step Functions' stateMachineArn in
 // the input, NextToken for nextToken in the output, which is the
-// action's output alone (no SdkHttpMetadata). A service error is named
+// action's output alone (no SdkHttpMetadata). An object's Body is text:
+// s3:putObject stores a string as it is and any other JSON value as its
+// JSON text ("Body.$": "$"), and s3:getObject answers the Body as text. A service error is named
 // ServiceName.ErrorName, both in Pascal case and the error ending in
 // Exception (DynamoDb.TransactionCanceledException,
 // S3.NoSuchKeyException), its cause the error's message followed by

@@ -23,18 +23,35 @@ type integration struct {
 	// sdk, when set, names the service's errors as Step Functions does
 	// for an integration it calls through the AWS SDK for Java.
 	sdk *javaSDKErrors
+	// wire, when set, is how the service answers over HTTP, whose
+	// metadata the result carries beside the operation's output.
+	wire *wireFormat
 }
+
+// wireFormat is how a service's HTTP responses look to the AWS SDK for
+// Java that Step Functions' optimized integrations call it through.
+type wireFormat struct {
+	contentType string
+	// jsonProtocol: the service speaks awsJson, whose responses also
+	// carry Server and x-amz-crc32 (DynamoDB); the others speak awsQuery.
+	jsonProtocol bool
+}
+
+var (
+	dynamoDBWire = &wireFormat{contentType: "application/x-amz-json-1.0", jsonProtocol: true}
+	queryWire    = &wireFormat{contentType: "text/xml"}
+)
 
 // integrations are the optimized integrations by resource service and
 // action.
 var integrations = map[string]integration{
-	"dynamodb:putItem":    {"dynamodb", "PutItem", "DynamoDB.", dynamoDBErrors},
-	"dynamodb:getItem":    {"dynamodb", "GetItem", "DynamoDB.", dynamoDBErrors},
-	"dynamodb:updateItem": {"dynamodb", "UpdateItem", "DynamoDB.", dynamoDBErrors},
-	"dynamodb:deleteItem": {"dynamodb", "DeleteItem", "DynamoDB.", dynamoDBErrors},
-	"sqs:sendMessage":     {"sqs", "SendMessage", "SQS.", nil},
-	"sns:publish":         {"sns", "Publish", "SNS.", nil},
-	"events:putEvents":    {"events", "PutEvents", "EventBridge.", nil},
+	"dynamodb:putItem":    {"dynamodb", "PutItem", "DynamoDB.", dynamoDBErrors, dynamoDBWire},
+	"dynamodb:getItem":    {"dynamodb", "GetItem", "DynamoDB.", dynamoDBErrors, dynamoDBWire},
+	"dynamodb:updateItem": {"dynamodb", "UpdateItem", "DynamoDB.", dynamoDBErrors, dynamoDBWire},
+	"dynamodb:deleteItem": {"dynamodb", "DeleteItem", "DynamoDB.", dynamoDBErrors, dynamoDBWire},
+	"sqs:sendMessage":     {"sqs", "SendMessage", "SQS.", nil, queryWire},
+	"sns:publish":         {"sns", "Publish", "SNS.", nil, queryWire},
+	"events:putEvents":    {"events", "PutEvents", "EventBridge.", nil, nil},
 }
 
 // javaSDKErrors is how the AWS SDK for Java (version 1) reports a
@@ -235,31 +252,37 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 		}
 		return nil, &asl.Failure{Name: in.errPrefix + "SdkClientException", Cause: err.Error()}
 	}
-	if in.service == "dynamodb" {
-		out = x.withSDKMetadata(out, "application/x-amz-json-1.0")
+	if in.wire != nil {
+		out = x.withSDKMetadata(out, in.wire)
 	}
 	return out, nil
 }
 
 // withSDKMetadata adds to a service's output the HTTP metadata the
-// DynamoDB integration's result carries on AWS, as its SDK reports
-// them: SdkHttpMetadata (the response's headers, each also as a list in
+// integration's result carries on AWS, as its SDK reports them:
+// SdkHttpMetadata (the response's headers, each also as a list in
 // AllHttpHeaders, and its status) and SdkResponseMetadata (the request
-// id). Content-Length and x-amz-crc32 describe the output's JSON text.
-func (x *execEnv) withSDKMetadata(out map[string]any, contentType string) map[string]any {
+// id). Content-Length (and DynamoDB's x-amz-crc32) describe the
+// output's JSON text, which is DynamoDB's response; for an awsQuery
+// service it is only close to the length of its XML.
+func (x *execEnv) withSDKMetadata(out map[string]any, w *wireFormat) map[string]any {
 	if out == nil {
 		out = map[string]any{}
 	}
 	body := []byte(asl.Encode(out))
 	requestID := x.s.ids.UUID()
 	headers := map[string]any{
-		"Connection":       "keep-alive",
 		"Content-Length":   strconv.Itoa(len(body)),
-		"Content-Type":     contentType,
+		"Content-Type":     w.contentType,
 		"Date":             x.s.clock.Now().UTC().Format(http.TimeFormat),
-		"Server":           "Server",
-		"x-amz-crc32":      strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10),
 		"x-amzn-RequestId": requestID,
+	}
+	if w.jsonProtocol {
+		headers["Connection"] = "keep-alive"
+		headers["Server"] = "Server"
+		headers["x-amz-crc32"] = strconv.FormatUint(uint64(crc32.ChecksumIEEE(body)), 10)
+	} else {
+		headers["connection"] = "keep-alive"
 	}
 	all := make(map[string]any, len(headers))
 	for k, v := range headers {

@@ -80,7 +80,11 @@ func init() {
 	})
 }
 
+// httpAPIKinds are the types of the HTTP and WebSocket API resources'
+// members that templates may write in another (the payload format
+// versions are text, often written as the number 2.0).
 var httpAPIKinds = map[string]kind{
+	"PayloadFormatVersion": stringKind, "AuthorizerPayloadFormatVersion": stringKind,
 	"TimeoutInMillis": number, "AuthorizerResultTtlInSeconds": number, "MaxAge": number,
 	"ThrottlingBurstLimit": number, "ThrottlingRateLimit": number,
 	"AutoDeploy": boolean, "AllowCredentials": boolean, "EnableSimpleResponses": boolean, "ApiKeyRequired": boolean,
