@@ -25,8 +25,7 @@ var inlineModTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // functionCode returns CreateFunction's Code member for an
 // AWS::Lambda::Function's Code property: the package the engine gave
 // (ZipFileBytes, virga's extension), or an archive made of the inline
-// source (ZipFile), in a file named after the handler's module with the
-// runtime's extension, an S3 location, or a container image (ImageUri).
+// source (ZipFile), in index.py or index.js, an S3 location, or a container image (ImageUri).
 func functionCode(p props) (map[string]any, error) {
 	code := p.obj("Code")
 	switch {
@@ -35,7 +34,7 @@ func functionCode(p props) (map[string]any, error) {
 	case code.has("ZipFileBytes"):
 		return packageBytes(code.str("ZipFileBytes"))
 	case code.has("ZipFile"):
-		archive, err := inlineArchive(p.str("Runtime"), p.str("Handler"), code.str("ZipFile"))
+		archive, err := inlineArchive(p.str("Runtime"), code.str("ZipFile"))
 		if err != nil {
 			return nil, err
 		}
@@ -90,11 +89,10 @@ func packageBytes(b64 string) (map[string]any, error) {
 // inlineArchive makes the deployment package of inline source code.
 // AWS CloudFormation writes the source to a file named index (index.js
 // for Node.js, which Node.js then loads as a CommonJS module, index.py
-// for Python) and requires the handler to name module index; virga names
-// the file after the handler's module, so that handler index.handler
-// gives index.js or index.py as on AWS, and another module name works
-// too instead of failing at the first invocation.
-func inlineArchive(runtime, handler, source string) ([]byte, error) {
+// for Python), whatever the handler says: a handler naming another
+// module fails at its first invocation with Runtime.ImportModuleError,
+// on AWS and here alike, so a template that works here works there.
+func inlineArchive(runtime, source string) ([]byte, error) {
 	if len(source) > maxInlineSource {
 		return nil, fmt.Errorf("the inline source code (Code.ZipFile) is larger than %d bytes", maxInlineSource)
 	}
@@ -107,13 +105,9 @@ func inlineArchive(runtime, handler, source string) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("inline source code (Code.ZipFile) is only for Node.js and Python runtimes, not %q", runtime)
 	}
-	module := "index"
-	if i := strings.LastIndex(handler, "."); i > 0 {
-		module = handler[:i]
-	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	h := &zip.FileHeader{Name: module + ext, Method: zip.Deflate, Modified: inlineModTime}
+	h := &zip.FileHeader{Name: "index" + ext, Method: zip.Deflate, Modified: inlineModTime}
 	h.SetMode(0o644)
 	w, err := zw.CreateHeader(h)
 	if err != nil {

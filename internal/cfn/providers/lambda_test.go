@@ -135,6 +135,26 @@ func TestFunctionNodeInline(t *testing.T) {
 	fn.delete()
 }
 
+// TestFunctionInlineIsIndex: inline source is index.py whatever the
+// handler names, as AWS writes it, so a handler naming another module
+// fails its invocation here as it would there.
+func TestFunctionInlineIsIndex(t *testing.T) {
+	t.Parallel()
+	needs(t, "python3")
+	s := newStack(t)
+	s.create("AWS::Lambda::Function", "Fn", map[string]any{
+		"FunctionName": "inline-app", "Runtime": "python3.12", "Handler": "app.handler", "Role": testRole,
+		"Code": map[string]any{"ZipFile": "def handler(e, c):\n    return 1\n"},
+	})
+	out, err := lambda.NewFromConfig(s.v.Config).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("inline-app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.FunctionError) != "Unhandled" || !strings.Contains(string(out.Payload), "Runtime.ImportModuleError") {
+		t.Errorf("a handler naming module app answered %s %s, want Runtime.ImportModuleError", aws.ToString(out.FunctionError), out.Payload)
+	}
+}
+
 // zipOf is a deployment package of one file.
 func zipOf(t *testing.T, name, body string) string {
 	t.Helper()
