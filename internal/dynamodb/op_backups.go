@@ -606,16 +606,9 @@ func (s *Service) restoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 	if !latestReq && in.RestoreDateTime == nil {
 		return nil, invalid("Either RestoreDateTime or UseLatestRestorableTime must be specified")
 	}
-	// The definition, the items and the history at one moment.
-	s.mu.RLock()
-	t := s.tables[name]
-	var snap store.Snapshot
-	if t != nil {
-		snap = s.store.NewSnapshot()
-	}
-	s.mu.RUnlock()
-	if t == nil {
-		return nil, ErrTableNotFound.Withf("Table not found: %s", name)
+	t, snap, err := s.recoverySnapshot(name)
+	if err != nil {
+		return nil, err
 	}
 	defer snap.Close()
 	if t.PITRSince.IsZero() {
@@ -646,4 +639,17 @@ func (s *Service) restoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 		return nil, err
 	}
 	return &RestoreTableToPointInTimeOutput{TableDescription: d}, nil
+}
+
+// recoverySnapshot is a table's definition and a store snapshot of its
+// items and history at one moment, for a point-in-time restore or an
+// export; a missing table is TableNotFoundException.
+func (s *Service) recoverySnapshot(name string) (*table, store.Snapshot, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := s.tables[name]
+	if t == nil {
+		return nil, nil, ErrTableNotFound.Withf("Table not found: %s", name)
+	}
+	return t, s.store.NewSnapshot(), nil
 }
