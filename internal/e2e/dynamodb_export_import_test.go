@@ -470,3 +470,53 @@ func TestDynamoDBImportFormats(t *testing.T) {
 		t.Errorf("ListImports page = %+v", pg)
 	}
 }
+
+// TestDynamoDBExportImportCLI exports and imports a table with Debian's
+// aws CLI (botocore), whose ExportTime and ClientToken travel as it
+// sends them.
+func TestDynamoDBExportImportCLI(t *testing.T) {
+	t.Parallel()
+	RequireTool(t, AWSCLI)
+	env := Start(t)
+	run := func(v any, args ...string) {
+		t.Helper()
+		res := env.CLI(t, args...)
+		if res.ExitCode != 0 {
+			t.Fatalf("aws %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args[:2], " "), res.ExitCode, res.Stdout, res.Stderr)
+		}
+		if v != nil {
+			if err := json.Unmarshal([]byte(res.Stdout), v); err != nil {
+				t.Fatalf("aws %s printed no JSON (%v):\n%s", args[1], err, res.Stdout)
+			}
+		}
+	}
+	run(nil, "s3api", "create-bucket", "--bucket", "cli-exports")
+	run(nil, "dynamodb", "create-table", "--table-name", "clisrc",
+		"--attribute-definitions", "AttributeName=pk,AttributeType=S", "--key-schema", "AttributeName=pk,KeyType=HASH",
+		"--billing-mode", "PAY_PER_REQUEST")
+	run(nil, "dynamodb", "put-item", "--table-name", "clisrc", "--item", `{"pk":{"S":"a"},"n":{"N":"1.5"},"ss":{"SS":["x","y"]}}`)
+	run(nil, "dynamodb", "update-continuous-backups", "--table-name", "clisrc",
+		"--point-in-time-recovery-specification", "PointInTimeRecoveryEnabled=true")
+	var exp struct{ ExportDescription struct{ ExportArn, ExportStatus, ClientToken string } }
+	run(&exp, "dynamodb", "export-table-to-point-in-time", "--table-arn", "arn:aws:dynamodb:us-east-1:000000000000:table/clisrc",
+		"--s3-bucket", "cli-exports", "--s3-prefix", "p")
+	if exp.ExportDescription.ClientToken == "" || exp.ExportDescription.ExportStatus == "" {
+		t.Errorf("export-table-to-point-in-time: %+v", exp.ExportDescription)
+	}
+	done := waitExport(t, ddbClient(env), exp.ExportDescription.ExportArn)
+	if done.ExportStatus != types.ExportStatusCompleted || aws.ToInt64(done.ItemCount) != 1 {
+		t.Fatalf("export: %+v", done)
+	}
+	id := exp.ExportDescription.ExportArn[strings.LastIndexByte(exp.ExportDescription.ExportArn, '/')+1:]
+	var imp struct{ ImportTableDescription struct{ ImportArn string } }
+	run(&imp, "dynamodb", "import-table", "--input-format", "DYNAMODB_JSON", "--input-compression-type", "GZIP",
+		"--s3-bucket-source", "S3Bucket=cli-exports,S3KeyPrefix=p/AWSDynamoDB/"+id+"/data/",
+		"--table-creation-parameters", `{"TableName":"clicopy","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	c := ddbClient(env)
+	if d := waitImport(t, c, imp.ImportTableDescription.ImportArn); d.ImportStatus != types.ImportStatusCompleted || d.ImportedItemCount != 1 {
+		t.Fatalf("import: %+v", d)
+	}
+	if got, want := tableItems(t, c, "clicopy"), tableItems(t, c, "clisrc"); strings.Join(got, "") != strings.Join(want, "") {
+		t.Errorf("imported %v, want %v", got, want)
+	}
+}
