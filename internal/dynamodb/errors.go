@@ -196,4 +196,8 @@ var (
 	ErrImportConflict = apierr.New("ImportConflictException", 400, "")
 	// ErrImportNotFound is returned for an import ARN that names no import.
 	ErrImportNotFound = apierr.New("ImportNotFoundException", 400, "")
+	// ErrForeignResource is DynamoDB's answer to an ARN of another
+	// partition, service, Region or account: the caller may not act on
+	// it, whatever it names.
+	ErrForeignResource = apierr.New("AccessDeniedException", 400, "")
 )

@@ -215,6 +215,9 @@ func (s *Service) exportDescription(rec *exportRecord) *ExportDescription {
 
 func (s *Service) describeExport(ctx context.Context, in *DescribeExportInput) (*DescribeExportOutput, error) {
 	arn := *in.ExportArn
+	if err := s.checkOwnARN(arn, "DescribeExport"); err != nil {
+		return nil, err
+	}
 	if !isJobARN(arn, jobExport) {
 		return nil, invalid("Invalid Export ARN: %s", arn)
 	}
@@ -227,6 +230,20 @@ func (s *Service) describeExport(ctx context.Context, in *DescribeExportInput) (
 		return nil, ErrExportNotFound.Withf("Export not found: %s", arn)
 	}
 	return &DescribeExportOutput{ExportDescription: s.exportDescription(&rec)}, nil
+}
+
+// checkOwnARN refuses, as access denied, an ARN of another partition,
+// service, Region or account than this DynamoDB's. What does not start
+// with "arn:" is left to the operation's own validation.
+func (s *Service) checkOwnARN(arn, op string) error {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return nil
+	}
+	if parts[1] != "aws" || parts[2] != "dynamodb" || parts[3] != s.region || parts[4] != s.account {
+		return ErrForeignResource.Withf("User: arn:aws:iam::%s:root is not authorized to perform: dynamodb:%s on resource: %s", s.account, op, arn)
+	}
+	return nil
 }
 
 // isJobARN reports whether arn has the shape of an export's or import's

@@ -188,6 +188,9 @@ func importDescription(rec *importRecord) *ImportTableDescription {
 
 func (s *Service) describeImport(ctx context.Context, in *DescribeImportInput) (*DescribeImportOutput, error) {
 	arn := *in.ImportArn
+	if err := s.checkOwnARN(arn, "DescribeImport"); err != nil {
+		return nil, err
+	}
 	if !isJobARN(arn, jobImport) {
 		return nil, invalid("Invalid Import ARN: %s", arn)
 	}

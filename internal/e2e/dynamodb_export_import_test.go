@@ -374,6 +374,8 @@ func TestDynamoDBExportErrors(t *testing.T) {
 	wantDDBErrorContains(t, "DescribeExport of a table ARN", err, "ValidationException", "Invalid Export ARN")
 	_, err = c.DescribeExport(ctx, &dynamodb.DescribeExportInput{ExportArn: aws.String(arn + "/export/01234567890123-abcdef01")})
 	wantDDBErrorContains(t, "DescribeExport of no export", err, "ExportNotFoundException", "Export not found")
+	_, err = c.DescribeExport(ctx, &dynamodb.DescribeExportInput{ExportArn: aws.String("arn:aws:dynamodb:eu-west-1:000000000000:table/tbl/export/01234567890123-abcdef01")})
+	wantDDBErrorContains(t, "DescribeExport in another Region", err, "AccessDeniedException", "not authorized")
 	_, err = c.ListExports(ctx, &dynamodb.ListExportsInput{NextToken: aws.String(strings.Repeat("0123456789abcdef", 16))})
 	wantDDBErrorContains(t, "ListExports with a bad token", err, "ValidationException", "ListExports")
 }
