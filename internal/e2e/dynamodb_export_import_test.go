@@ -499,7 +499,9 @@ func TestDynamoDBExportImportCLI(t *testing.T) {
 	run(nil, "dynamodb", "put-item", "--table-name", "clisrc", "--item", `{"pk":{"S":"a"},"n":{"N":"1.5"},"ss":{"SS":["x","y"]}}`)
 	run(nil, "dynamodb", "update-continuous-backups", "--table-name", "clisrc",
 		"--point-in-time-recovery-specification", "PointInTimeRecoveryEnabled=true")
-	var exp struct{ ExportDescription struct{ ExportArn, ExportStatus, ClientToken string } }
+	var exp struct {
+		ExportDescription struct{ ExportArn, ExportStatus, ClientToken string }
+	}
 	run(&exp, "dynamodb", "export-table-to-point-in-time", "--table-arn", "arn:aws:dynamodb:us-east-1:000000000000:table/clisrc",
 		"--s3-bucket", "cli-exports", "--s3-prefix", "p")
 	if exp.ExportDescription.ClientToken == "" || exp.ExportDescription.ExportStatus == "" {
