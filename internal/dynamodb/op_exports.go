@@ -139,11 +139,13 @@ func (s *Service) exportTableToPointInTime(ctx context.Context, in *ExportTableT
 		snap.Close()
 		return nil, err
 	}
+	// The response is rendered before the job starts changing rec.
+	out := &ExportTableToPointInTimeOutput{ExportDescription: s.exportDescription(rec)}
 	s.startJob(func() {
 		defer snap.Close()
 		s.runExport(rec, t, snap)
 	})
-	return &ExportTableToPointInTimeOutput{ExportDescription: s.exportDescription(rec)}, nil
+	return out, nil
 }
 
 // tableNameOfARN is the table name of a table's ARN.

@@ -93,8 +93,10 @@ func (s *Service) importTable(ctx context.Context, in *ImportTableInput) (*Impor
 		s.releaseTable(f)
 		return nil, err
 	}
+	// The response is rendered before the job starts changing rec.
+	out := &ImportTableOutput{ImportTableDescription: importDescription(rec)}
 	s.startJob(func() { s.runImport(rec, f) })
-	return &ImportTableOutput{ImportTableDescription: importDescription(rec)}, nil
+	return out, nil
 }
 
 // importForToken is the import a client token names within its window,
