@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/virga/virga/internal/dynamodb/attr"
 )
 
@@ -106,6 +108,25 @@ func TestImportGzip(t *testing.T) {
 	c, _ = readAll(t, &importFormat{format: "DYNAMODB_JSON", compression: "GZIP"}, tb, []byte(body))
 	if c.errors != 1 {
 		t.Errorf("plain text as gzip: %+v", c)
+	}
+}
+
+func TestImportZstd(t *testing.T) {
+	tb := importTestTable(t)
+	body := `{"Item":{"p":{"S":"a"},"c":{"N":"1"}}}` + "\n" + `{"Item":{"p":{"S":"b"},"c":{"N":"2"}}}` + "\n"
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	packed := zw.EncodeAll([]byte(body), nil)
+	zw.Close()
+	c, _ := readAll(t, &importFormat{format: "DYNAMODB_JSON", compression: "ZSTD"}, tb, packed)
+	if c.imported != 2 || c.bytes != int64(len(body)) {
+		t.Errorf("zstd: %+v", c)
+	}
+	c, _ = readAll(t, &importFormat{format: "DYNAMODB_JSON", compression: "ZSTD"}, tb, []byte(body))
+	if c.errors != 1 || c.imported != 0 {
+		t.Errorf("plain text as zstd: %+v", c)
 	}
 }
 
