@@ -196,7 +196,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// read it.
 	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
 	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Kinesis: streams})
+		Kinesis: streams, Buckets: objects{a}})
 	if err != nil {
 		db.Close()
 		return nil, err

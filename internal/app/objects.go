@@ -31,6 +31,19 @@ func (o objects) PutObject(ctx context.Context, bucket, key string, body []byte,
 	return o.a.buckets.PutObjectBytes(ctx, bucket, key, body, contentType)
 }
 
+// ObjectKeys lists a bucket's keys under a prefix (DynamoDB's imports).
+func (o objects) ObjectKeys(ctx context.Context, bucket, prefix string) ([]string, error) {
+	if o.a.buckets == nil {
+		return nil, s3.ErrNoSuchBucket
+	}
+	return o.a.buckets.ObjectKeys(ctx, bucket, prefix)
+}
+
+// BucketExists reports whether a bucket exists (DynamoDB's exports).
+func (o objects) BucketExists(name string) bool {
+	return o.a.buckets != nil && o.a.buckets.BucketExists(name)
+}
+
 // restStages serves REST API stages to EventBridge's API Gateway
 // targets. API Gateway is built after EventBridge, so it is looked up at
 // each call.

@@ -31,6 +31,12 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 	if arn := awsproto.InputString(in, "ResourceArn"); arn != "" {
 		return []string{arn}
 	}
+	// Exports and imports are resources under their table's ARN.
+	for _, m := range []string{"ExportArn", "ImportArn"} {
+		if arn := awsproto.InputString(in, m); arn != "" {
+			return []string{arn}
+		}
+	}
 	names := awsproto.InputMapKeys(in, "RequestItems")
 	for i, n := range names {
 		names[i] = s.tableResource(n)

@@ -58,8 +58,32 @@
 // (ResourceInUseException) and one that is not streaming are virga's,
 // unconfirmed against AWS.
 //
+// Exports to S3 and imports from S3 are jobs (jobs.go): the request
+// stores the job IN_PROGRESS and returns, a goroutine does the work and
+// stores it COMPLETED or FAILED; a job a restart interrupted is FAILED
+// when virga starts again. ExportTableToPointInTime (op_exports.go)
+// needs point-in-time recovery on and reads the table exactly as it was
+// at ExportTime (the request's time without one) from the recovery
+// history, in one store snapshot taken when the request is accepted; it
+// writes DynamoDB's layout (export_files.go: _started, gzipped
+// DYNAMODB_JSON data files, manifest-files and manifest-summary with
+// their .md5). A bucket that does not exist fails the export
+// (S3NoSuchBucket), as DynamoDB's does. ImportTable (op_imports.go)
+// reserves the new table's name and id at once, reads the objects under
+// the prefix in key order (import_format.go: DYNAMODB_JSON or CSV; GZIP,
+// ZSTD or none) and publishes the table when they are read, the way a
+// restore does (table_fill.go). As on DynamoDB, the first invalid line of
+// an object abandons the rest of it and counts one error; an import with
+// errors is FAILED (ItemValidationError) and keeps its table; a ClientToken
+// conflicts only with another table name; the counters stay zero until
+// the job ends. Not supported: the ION format (ValidationException),
+// INCREMENTAL_EXPORT (validated, then ValidationException), the
+// CloudWatch log group of an import's errors, S3 encryption settings
+// (recorded and described, not applied), S3BucketOwner checks, and
+// cancelling a job.
+//
 // Not supported yet (the operation answers UnknownOperationException):
-// global tables, exports and imports,
+// global tables,
 // contributor insights, resource policies. Of backups: AWS Backup's
 // (AWS_BACKUP) backups, cross-Region restores, and the restore of a
 // deleted table to a point in time other than its deletion.

@@ -180,3 +180,24 @@ var (
 	// table without point-in-time recovery.
 	ErrPITRUnavailable = apierr.New("PointInTimeRecoveryUnavailableException", 400, "")
 )
+
+// The export and import operations' errors (op_exports.go, op_imports.go).
+var (
+	// ErrExportConflict is returned when a ClientToken is reused for a
+	// different export within its idempotency window.
+	ErrExportConflict = apierr.New("ExportConflictException", 400, "")
+	// ErrExportNotFound is returned for an export ARN that names no export.
+	ErrExportNotFound = apierr.New("ExportNotFoundException", 400, "")
+	// ErrInvalidExportTime is returned for an ExportTime outside the
+	// table's point-in-time recovery window.
+	ErrInvalidExportTime = apierr.New("InvalidExportTimeException", 400, "")
+	// ErrImportConflict is returned when a ClientToken is reused for an
+	// import into another table within its idempotency window.
+	ErrImportConflict = apierr.New("ImportConflictException", 400, "")
+	// ErrImportNotFound is returned for an import ARN that names no import.
+	ErrImportNotFound = apierr.New("ImportNotFoundException", 400, "")
+	// ErrForeignResource is DynamoDB's answer to an ARN of another
+	// partition, service, Region or account: the caller may not act on
+	// it, whatever it names.
+	ErrForeignResource = apierr.New("AccessDeniedException", 400, "")
+)

@@ -2,13 +2,13 @@ package dynamodb
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/dynamodb/attr"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 )
@@ -516,95 +516,35 @@ func (s *Service) restore(target string, src *restoreSource, o restoreOverrides)
 		return nil, err
 	}
 	t.Restore = &src.summary
-	s.mu.Lock()
-	if _, exists := s.tables[target]; exists {
-		s.mu.Unlock()
+	f, err := s.reserveTable(t, src.busy)
+	switch {
+	case errors.Is(err, errTargetExists):
 		return nil, ErrTableAlreadyExists.Withf("Table already exists: %s", target)
-	}
-	if s.restoring[target] {
-		s.mu.Unlock()
+	case errors.Is(err, errTargetBusy):
 		return nil, ErrTableInUse.WithMessage("A target table with the specified name is either being created or deleted.")
-	}
-	if len(s.tables)+len(s.restoring) >= maxTablesPerAccount {
-		s.mu.Unlock()
-		return nil, ErrLimitExceeded.Withf("Subscriber limit exceeded: You have exceeded the maximum number of tables allowed (%d) for this account.", maxTablesPerAccount)
-	}
-	var seq uint64
-	if v, err := s.store.Get(seqKey()); err == nil && len(v) == 8 {
-		seq = binary.BigEndian.Uint64(v)
-	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.mu.Unlock()
+	case err != nil:
 		return nil, err
 	}
-	seq++
-	pending := pendingKey("restore", fmt.Sprint(seq))
-	sb := s.store.NewBatch()
-	sb.Set(seqKey(), binary.BigEndian.AppendUint64(nil, seq))
-	sb.Set(pending, nil)
-	err = sb.Commit()
-	sb.Close()
-	if err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
-	s.restoring[target] = true
-	if src.busy != "" {
-		s.restoring[src.busy] = true
-	}
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.restoring, target)
-		delete(s.restoring, src.busy)
-		s.mu.Unlock()
-	}()
-
-	now := s.clock.Now().UTC()
-	t.ID, t.UUID, t.Created, t.BillingAt = seq, s.ids.UUID(), now, now
-	ip := itemsPrefix(t.ID)
-	b := s.store.NewBatch()
-	defer func() { b.Close() }()
-	err = src.items(func(ik, v []byte) error {
-		item, err := decodeItem(v)
-		if err != nil {
-			return err
-		}
-		stage(b, t, append(append([]byte(nil), ip...), ik...), nil, item)
-		if b.Len() >= copyChunk {
-			if err := b.Commit(); err != nil {
+	defer s.releaseTable(f)
+	if err := s.fillTable(f, func(fn func(attr.Item) error) error {
+		return src.items(func(_, v []byte) error {
+			item, err := decodeItem(v)
+			if err != nil {
 				return err
 			}
-			b.Close()
-			b = s.store.NewBatch()
-		}
-		return nil
-	})
-	if err != nil {
-		// The copied items are under an id no table has: drop them.
-		db := s.store.NewBatch()
-		for _, pre := range [][]byte{ip, indexesPrefix(t.ID)} {
-			db.DeleteRange(pre, keys.PrefixEnd(pre))
-		}
-		db.Delete(pending)
-		_ = db.Commit()
-		db.Close()
+			return fn(item)
+		})
+	}); err != nil {
 		return nil, err
 	}
-	if err := b.Commit(); err != nil {
+	if err := s.publishTable(f); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tb := s.store.NewBatch()
-	defer tb.Close()
-	tb.Delete(pending)
-	if err := s.saveTable(tb, t); err != nil {
-		return nil, err
-	}
-	s.streams[t.ID] = &streamState{changed: make(chan struct{})}
 	// As CreateTable's, the response says CREATING and the restore in
 	// progress; the next DescribeTable says ACTIVE.
+	s.mu.RLock()
 	d := s.describe(t, nil)
+	s.mu.RUnlock()
 	d.TableStatus = ptr(TableStatus(statusCreating))
 	d.RestoreSummary.RestoreInProgress = ptr(true)
 	return d, nil
@@ -666,16 +606,9 @@ func (s *Service) restoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 	if !latestReq && in.RestoreDateTime == nil {
 		return nil, invalid("Either RestoreDateTime or UseLatestRestorableTime must be specified")
 	}
-	// The definition, the items and the history at one moment.
-	s.mu.RLock()
-	t := s.tables[name]
-	var snap store.Snapshot
-	if t != nil {
-		snap = s.store.NewSnapshot()
-	}
-	s.mu.RUnlock()
-	if t == nil {
-		return nil, ErrTableNotFound.Withf("Table not found: %s", name)
+	t, snap, err := s.recoverySnapshot(name)
+	if err != nil {
+		return nil, err
 	}
 	defer snap.Close()
 	if t.PITRSince.IsZero() {
@@ -706,4 +639,17 @@ func (s *Service) restoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 		return nil, err
 	}
 	return &RestoreTableToPointInTimeOutput{TableDescription: d}, nil
+}
+
+// recoverySnapshot is a table's definition and a store snapshot of its
+// items and history at one moment, for a point-in-time restore or an
+// export; a missing table is TableNotFoundException.
+func (s *Service) recoverySnapshot(name string) (*table, store.Snapshot, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := s.tables[name]
+	if t == nil {
+		return nil, nil, ErrTableNotFound.Withf("Table not found: %s", name)
+	}
+	return t, s.store.NewSnapshot(), nil
 }

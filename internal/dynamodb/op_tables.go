@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -108,13 +107,10 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput) (*Creat
 	if len(s.tables) >= maxTablesPerAccount {
 		return nil, ErrLimitExceeded.Withf("Subscriber limit exceeded: You have exceeded the maximum number of tables allowed (%d) for this account.", maxTablesPerAccount)
 	}
-	var seq uint64
-	if v, err := s.store.Get(seqKey()); err == nil && len(v) == 8 {
-		seq = binary.BigEndian.Uint64(v)
-	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+	seq, err := s.nextTableID()
+	if err != nil {
 		return nil, err
 	}
-	seq++
 	now := s.clock.Now().UTC()
 	t.ID, t.UUID, t.Created, t.BillingAt = seq, s.ids.UUID(), now, now
 	if t.Stream.Enabled {

@@ -49,6 +49,11 @@ type Service struct {
 	kinesis KinesisStreams
 	kdsSeq  atomic.Uint64
 	kdsWake chan struct{}
+
+	// buckets is the S3 exports write to and imports read from; jobs
+	// are the exports and imports running (Run waits for them).
+	buckets Buckets
+	jobs    sync.WaitGroup
 }
 
 // Deps are what DynamoDB needs.
@@ -62,6 +67,9 @@ type Deps struct {
 	// destinations; without it EnableKinesisStreamingDestination is
 	// refused.
 	Kinesis KinesisStreams
+	// Buckets is the S3 that ExportTableToPointInTime writes to and
+	// ImportTable reads from; without it both are refused.
+	Buckets Buckets
 }
 
 // New returns DynamoDB over the store, with the tables it already holds.
@@ -75,6 +83,7 @@ func New(d Deps) (*Service, error) {
 		lockSeed:  maphash.MakeSeed(),
 		kinesis:   d.Kinesis,
 		kdsWake:   make(chan struct{}, 1),
+		buckets:   d.Buckets,
 	}
 	prefix := tablesPrefix()
 	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))
@@ -109,6 +118,9 @@ func New(d Deps) (*Service, error) {
 		return nil, err
 	}
 	if err := s.dropPending(); err != nil {
+		return nil, err
+	}
+	if err := s.failInterruptedJobs(); err != nil {
 		return nil, err
 	}
 	if err := s.loadKDSSeq(); err != nil {

@@ -35,6 +35,8 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		s.deliverKinesis(ctx, log)
 	}()
 	defer func() { <-delivering }()
+	// Exports and imports in flight finish before the store closes.
+	defer s.jobs.Wait()
 	tick := time.NewTicker(SweepInterval)
 	defer tick.Stop()
 	for {

@@ -581,44 +581,49 @@ type ExpectedAttributeValue struct {
 
 // ExportDescription is the ExportDescription shape of AWS's model.
 type ExportDescription struct {
-	ExportArn       *string `aws:"min=37,max=1024"`
-	ExportStatus    *ExportStatus
-	StartTime       *time.Time
-	EndTime         *time.Time
-	ExportManifest  *string
-	TableArn        *string
-	TableId         *string `pattern:"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`
-	ExportTime      *time.Time
-	ClientToken     *string `pattern:"^[^\\$]+$"`
-	S3Bucket        *string `aws:"max=255" pattern:"^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$"`
-	S3BucketOwner   *string `pattern:"[0-9]{12}"`
-	S3Prefix        *string `aws:"max=1024"`
-	S3SseAlgorithm  *S3SseAlgorithm
-	S3SseKmsKeyId   *string `aws:"min=1,max=2048"`
-	FailureCode     *string
-	FailureMessage  *string
-	ExportFormat    *ExportFormat
-	BilledSizeBytes *int64 `aws:"min=0"`
-	ItemCount       *int64 `aws:"min=0"`
+	ExportArn                      *string `aws:"min=37,max=1024"`
+	ExportStatus                   *ExportStatus
+	StartTime                      *time.Time
+	EndTime                        *time.Time
+	ExportManifest                 *string
+	TableArn                       *string
+	TableId                        *string `pattern:"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`
+	ExportTime                     *time.Time
+	ClientToken                    *string `pattern:"^[^\\$]+$"`
+	S3Bucket                       *string `aws:"max=255" pattern:"^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$"`
+	S3BucketOwner                  *string `pattern:"[0-9]{12}"`
+	S3Prefix                       *string `aws:"max=1024"`
+	S3SseAlgorithm                 *S3SseAlgorithm
+	S3SseKmsKeyId                  *string `aws:"min=1,max=2048"`
+	FailureCode                    *string
+	FailureMessage                 *string
+	ExportFormat                   *ExportFormat
+	BilledSizeBytes                *int64 `aws:"min=0"`
+	ItemCount                      *int64 `aws:"min=0"`
+	ExportType                     *ExportType
+	IncrementalExportSpecification *IncrementalExportSpecification
 }
 
 // ExportSummary is the ExportSummary shape of AWS's model.
 type ExportSummary struct {
 	ExportArn    *string `aws:"min=37,max=1024"`
 	ExportStatus *ExportStatus
+	ExportType   *ExportType
 }
 
 // ExportTableToPointInTimeInput is the ExportTableToPointInTimeInput shape of AWS's model.
 type ExportTableToPointInTimeInput struct {
-	TableArn       *string `aws:"required"`
-	ExportTime     *time.Time
-	ClientToken    *string `pattern:"^[^\\$]+$"`
-	S3Bucket       *string `aws:"required,max=255" pattern:"^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$"`
-	S3BucketOwner  *string `pattern:"[0-9]{12}"`
-	S3Prefix       *string `aws:"max=1024"`
-	S3SseAlgorithm *S3SseAlgorithm
-	S3SseKmsKeyId  *string `aws:"min=1,max=2048"`
-	ExportFormat   *ExportFormat
+	TableArn                       *string `aws:"required"`
+	ExportTime                     *time.Time
+	ClientToken                    *string `pattern:"^[^\\$]+$"`
+	S3Bucket                       *string `aws:"required,max=255" pattern:"^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$"`
+	S3BucketOwner                  *string `pattern:"[0-9]{12}"`
+	S3Prefix                       *string `aws:"max=1024"`
+	S3SseAlgorithm                 *S3SseAlgorithm
+	S3SseKmsKeyId                  *string `aws:"min=1,max=2048"`
+	ExportFormat                   *ExportFormat
+	ExportType                     *ExportType
+	IncrementalExportSpecification *IncrementalExportSpecification
 }
 
 // ExportTableToPointInTimeOutput is the ExportTableToPointInTimeOutput shape of AWS's model.
@@ -769,6 +774,13 @@ type ImportTableInput struct {
 // ImportTableOutput is the ImportTableOutput shape of AWS's model.
 type ImportTableOutput struct {
 	ImportTableDescription *ImportTableDescription `aws:"required"`
+}
+
+// IncrementalExportSpecification is the IncrementalExportSpecification shape of AWS's model.
+type IncrementalExportSpecification struct {
+	ExportFromTime *time.Time
+	ExportToTime   *time.Time
+	ExportViewType *ExportViewType
 }
 
 // InputFormatOptions is the InputFormatOptions shape of AWS's model.
@@ -1712,6 +1724,22 @@ type ExportStatus string
 // Values lists the values AWS accepts for ExportStatus.
 func (ExportStatus) Values() []string {
 	return []string{"IN_PROGRESS", "COMPLETED", "FAILED"}
+}
+
+// ExportType is the ExportType enum of AWS's model.
+type ExportType string
+
+// Values lists the values AWS accepts for ExportType.
+func (ExportType) Values() []string {
+	return []string{"FULL_EXPORT", "INCREMENTAL_EXPORT"}
+}
+
+// ExportViewType is the ExportViewType enum of AWS's model.
+type ExportViewType string
+
+// Values lists the values AWS accepts for ExportViewType.
+func (ExportViewType) Values() []string {
+	return []string{"NEW_IMAGE", "NEW_AND_OLD_IMAGES"}
 }
 
 // GlobalTableStatus is the GlobalTableStatus enum of AWS's model.

@@ -52,3 +52,28 @@ func (s *Service) PutObjectBytes(ctx context.Context, bucket, key string, body [
 		Body: io.NopCloser(bytes.NewReader(body)), ContentType: &contentType})
 	return err
 }
+
+// ObjectKeys lists the keys of a bucket's current objects under prefix,
+// in key order, for a service that reads a prefix's objects as AWS's
+// services do with ListObjectsV2 (DynamoDB's imports). A missing bucket
+// is NoSuchBucket.
+func (s *Service) ObjectKeys(_ context.Context, bucket, prefix string) ([]string, error) {
+	if _, err := s.bucket(s.store, bucket); err != nil {
+		return nil, err
+	}
+	var out []string
+	var from position
+	for {
+		page, err := s.list(bucket, prefix, "", from, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range page.objects {
+			out = append(out, o.Key)
+		}
+		if !page.truncated {
+			return out, nil
+		}
+		from = page.resume
+	}
+}

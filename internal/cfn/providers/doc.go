@@ -307,7 +307,10 @@
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's
-// ImportSourceSpecification, a change of a log group's KmsKeyId,
+// ImportSourceSpecification together with LocalSecondaryIndexes,
+// TableClass, DeletionProtectionEnabled, OnDemandThroughput or
+// ResourcePolicy (ImportTable's TableCreationParameters carry none of
+// them), a change of a log group's KmsKeyId,
 // a RestApi's import Parameters other than ignore and basepath=ignore
 // (in-process calls carry no query map), canary settings of REST API
 // deployments and stages, and an AWS::ApiGatewayV2::Api with a Body

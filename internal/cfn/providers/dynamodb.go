@@ -2,8 +2,10 @@ package providers
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
@@ -24,7 +26,8 @@ func init() {
 	})
 }
 
-// table is AWS::DynamoDB::Table: CreateTable, then UpdateTimeToLive,
+// table is AWS::DynamoDB::Table: CreateTable (or, with
+// ImportSourceSpecification, ImportTable waited for), then UpdateTimeToLive,
 // UpdateContinuousBackups (PointInTimeRecoverySpecification) and
 // EnableKinesisStreamingDestination (KinesisStreamSpecification); updates
 // go through UpdateTable (one index change per call, as DynamoDB allows),
@@ -72,7 +75,13 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 		}
 		in["ResourcePolicy"] = doc
 	}
-	out, err := call(ctx, r, "dynamodb", "CreateTable", in)
+	var out map[string]any
+	var err error
+	if imp := p.obj("ImportSourceSpecification"); imp != nil {
+		out, err = importTable(ctx, r, in, imp)
+	} else {
+		out, err = call(ctx, r, "dynamodb", "CreateTable", in)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -95,14 +104,75 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 }
 
 // tableUnsupported refuses the properties that would change what a table
-// does and that virga cannot honour.
+// does and that virga cannot honour: with ImportSourceSpecification, those
+// that ImportTable's TableCreationParameters cannot carry and no later
+// call can set.
 func tableUnsupported(p props) error {
-	for _, k := range []string{"ImportSourceSpecification"} {
+	if !p.has("ImportSourceSpecification") {
+		return nil
+	}
+	for _, k := range []string{"LocalSecondaryIndexes", "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput", "ResourcePolicy"} {
 		if p.has(k) {
-			return fmt.Errorf("AWS::DynamoDB::Table: %s is not supported by virga yet", k)
+			return fmt.Errorf("AWS::DynamoDB::Table: %s with ImportSourceSpecification is not supported by virga yet", k)
 		}
 	}
 	return nil
+}
+
+// importTable makes the table from an ImportSourceSpecification: an
+// ImportTable of the CreateTable request in's definition, waited for
+// until it ends (a FAILED import fails the resource), then the stream and
+// tags ImportTable cannot set. It returns DescribeTable's output, whose
+// Table stands for CreateTable's TableDescription.
+func importTable(ctx context.Context, r *resource.Request, in map[string]any, imp props) (map[string]any, error) {
+	params := map[string]any{}
+	for _, k := range []string{"TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "ProvisionedThroughput",
+		"SSESpecification", "GlobalSecondaryIndexes"} {
+		if v, ok := in[k]; ok {
+			params[k] = v
+		}
+	}
+	req := imp.pick(map[string]any{"TableCreationParameters": params, "ClientToken": rand.Text()},
+		"S3BucketSource", "InputFormat", "InputFormatOptions", "InputCompressionType")
+	out, err := call(ctx, r, "dynamodb", "ImportTable", req)
+	if err != nil {
+		return nil, err
+	}
+	arn := props(asMap(out["ImportTableDescription"])).str("ImportArn")
+	for {
+		d, err := call(ctx, r, "dynamodb", "DescribeImport", map[string]any{"ImportArn": arn})
+		if err != nil {
+			return nil, err
+		}
+		desc := props(asMap(d["ImportTableDescription"]))
+		if st := desc.str("ImportStatus"); st == "FAILED" {
+			return nil, fmt.Errorf("the import from S3 failed: %s: %s", desc.str("FailureCode"), desc.str("FailureMessage"))
+		} else if st != "IN_PROGRESS" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	name := in["TableName"]
+	if ss, ok := in["StreamSpecification"]; ok {
+		if _, err := call(ctx, r, "dynamodb", "UpdateTable", map[string]any{"TableName": name, "StreamSpecification": ss}); err != nil {
+			return nil, err
+		}
+	}
+	desc, err := call(ctx, r, "dynamodb", "DescribeTable", map[string]any{"TableName": name})
+	if err != nil {
+		return nil, err
+	}
+	if tags, ok := in["Tags"]; ok {
+		arn := props(asMap(desc["Table"])).str("TableArn")
+		if _, err := call(ctx, r, "dynamodb", "TagResource", map[string]any{"ResourceArn": arn, "Tags": tags}); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{"TableDescription": desc["Table"]}, nil
 }
 
 // sseInput is the API's SSESpecification for CloudFormation's, whose

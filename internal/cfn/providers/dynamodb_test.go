@@ -1,9 +1,13 @@
 package providers_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 func attrDef(name, typ string) map[string]any {
@@ -214,10 +218,21 @@ func TestTableUnsupported(t *testing.T) {
 		"KeySchema":            []any{keyElem("id", "HASH")},
 		"BillingMode":          "PAY_PER_REQUEST",
 		"ImportSourceSpecification": map[string]any{"InputFormat": "CSV",
+			"S3BucketSource": map[string]any{"S3Bucket": "no-such-bucket"}},
+	})
+	if err == nil || !strings.Contains(err.Error(), "S3NoSuchBucket") {
+		t.Errorf("an import from a missing bucket: %v", err)
+	}
+	_, err = s.tryCreate("AWS::DynamoDB::Table", "Table", map[string]any{
+		"AttributeDefinitions": []any{attrDef("id", "S")},
+		"KeySchema":            []any{keyElem("id", "HASH")},
+		"BillingMode":          "PAY_PER_REQUEST",
+		"TableClass":           "STANDARD",
+		"ImportSourceSpecification": map[string]any{"InputFormat": "CSV",
 			"S3BucketSource": map[string]any{"S3Bucket": "b"}},
 	})
-	if err == nil || !strings.Contains(err.Error(), "ImportSourceSpecification") {
-		t.Errorf("an import: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "TableClass with ImportSourceSpecification") {
+		t.Errorf("an import with a table class: %v", err)
 	}
 	// An invalid table is the API's error, as it is.
 	_, err = s.tryCreate("AWS::DynamoDB::Table", "Table", map[string]any{"KeySchema": []any{keyElem("id", "HASH")}})
@@ -317,4 +332,41 @@ func TestTablePointInTimeRecovery(t *testing.T) {
 	if d := get(out, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "RecoveryPeriodInDays"); fmt.Sprint(d) != "7" {
 		t.Errorf("RecoveryPeriodInDays = %v, want 7", d)
 	}
+}
+
+// TestTableImportSourceSpecification creates a table from CSV objects in
+// S3 through ImportTable, with a GSI and a stream.
+func TestTableImportSourceSpecification(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	ctx := context.Background()
+	s3c := s3.NewFromConfig(s.v.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("seed")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("seed"), Key: aws.String("rows/1.csv"),
+		Body: strings.NewReader("id|g\na|x\nb|x\n")}); err != nil {
+		t.Fatal(err)
+	}
+	tbl := s.create("AWS::DynamoDB::Table", "Seeded", map[string]any{
+		"TableName":            "seeded",
+		"AttributeDefinitions": []any{attrDef("id", "S"), attrDef("g", "S")},
+		"KeySchema":            []any{keyElem("id", "HASH")},
+		"BillingMode":          "PAY_PER_REQUEST",
+		"GlobalSecondaryIndexes": []any{map[string]any{"IndexName": "byG", "KeySchema": []any{keyElem("g", "HASH")},
+			"Projection": map[string]any{"ProjectionType": "ALL"}}},
+		"StreamSpecification": map[string]any{"StreamViewType": "NEW_IMAGE"},
+		"ImportSourceSpecification": map[string]any{"InputFormat": "CSV", "InputCompressionType": "NONE",
+			"InputFormatOptions": map[string]any{"Csv": map[string]any{"Delimiter": "|"}},
+			"S3BucketSource":     map[string]any{"S3Bucket": "seed", "S3KeyPrefix": "rows/"}},
+	})
+	if tbl.result.PhysicalID != "seeded" || tbl.result.Attributes["StreamArn"] == "" {
+		t.Errorf("result = %+v", tbl.result)
+	}
+	q := s.call("dynamodb", "Query", map[string]any{"TableName": "seeded", "IndexName": "byG",
+		"KeyConditionExpression": "g = :g", "ExpressionAttributeValues": map[string]any{":g": map[string]any{"S": "x"}}})
+	if n := len(q["Items"].([]any)); n != 2 {
+		t.Errorf("the imported table's GSI holds %d items, want 2", n)
+	}
+	tbl.delete()
 }
