@@ -26,7 +26,7 @@ func importTestTable(t testing.TB) *table {
 		GlobalSecondaryIndexes: []GlobalSecondaryIndex{{IndexName: ptr("byG"),
 			KeySchema:  []KeySchemaElement{{AttributeName: ptr("g"), KeyType: ptr(KeyType("HASH"))}},
 			Projection: &Projection{ProjectionType: ptr(ProjectionType("ALL"))}}},
-	})
+	}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

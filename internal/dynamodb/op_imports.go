@@ -52,7 +52,7 @@ func (s *Service) importTable(ctx context.Context, in *ImportTableInput) (*Impor
 	p := in.TableCreationParameters
 	t, err := newTable(&CreateTableInput{TableName: p.TableName, AttributeDefinitions: p.AttributeDefinitions,
 		KeySchema: p.KeySchema, BillingMode: p.BillingMode, ProvisionedThroughput: p.ProvisionedThroughput,
-		SSESpecification: p.SSESpecification, GlobalSecondaryIndexes: p.GlobalSecondaryIndexes})
+		SSESpecification: p.SSESpecification, GlobalSecondaryIndexes: p.GlobalSecondaryIndexes}, false)
 	if err != nil {
 		return nil, err
 	}
