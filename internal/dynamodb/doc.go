@@ -25,6 +25,18 @@
 // several are needed (transactions). Lock order: Service.mu before item
 // locks; never the reverse.
 //
+// A global secondary index's key may have several partition key and sort
+// key attributes (up to four of each, index.MoreHash and MoreRange). Its
+// entries are stored under the partition key attributes' values, then the
+// sort key attributes', in key schema order, so one partition is one
+// prefix and sorts by its sort key attributes from the first; a Query
+// names every partition key attribute by equality and a leading run of
+// sort key attributes, all but the last by equality, which narrows the
+// prefix. PartiQL reads such an index by scanning it through its WHERE
+// clause. Legacy KeyConditions cannot query it. The wording of the errors
+// for a malformed multi-attribute key schema or key condition is virga's,
+// unconfirmed against AWS.
+//
 // PartiQL (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) is
 // parsed by package partiql and runs on the same item writes and pages as
 // the item API (partiql_exec.go).

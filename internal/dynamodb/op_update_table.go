@@ -236,7 +236,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	if deleted != nil {
 		d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, GlobalSecondaryIndexDescription{
-			IndexName: ptr(deleted.Name), KeySchema: keySchema(deleted.Hash, deleted.Range),
+			IndexName: ptr(deleted.Name), KeySchema: deleted.keySchema(),
 			Projection: deleted.projection(), IndexStatus: ptr(IndexStatus(statusDeleting)),
 		})
 	}
@@ -274,7 +274,9 @@ func (s *Service) backfill(b interface{ Set(k, v []byte) }, t *table, ix *index)
 func pruneAttributes(t *table) error {
 	used := map[string]bool{t.Hash: true, t.Range: true}
 	for _, ix := range indexesOf(t) {
-		used[ix.Hash], used[ix.Range] = true, true
+		for _, n := range ix.keyNames() {
+			used[n] = true
+		}
 	}
 	kept := t.Attributes[:0:0]
 	for _, a := range t.Attributes {

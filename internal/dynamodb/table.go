@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -54,11 +55,15 @@ type attrDef struct {
 	Type string `json:"type"` // S, N or B
 }
 
-// index is a secondary index. Range is empty for a hash-only GSI.
+// index is a secondary index. Range is empty for a hash-only GSI. A
+// global index's multi-attribute key has further partition and sort key
+// attributes after Hash and Range, in key schema order.
 type index struct {
 	Name       string   `json:"name"`
 	Hash       string   `json:"hash"`
 	Range      string   `json:"range,omitempty"`
+	MoreHash   []string `json:"moreHash,omitempty"`
+	MoreRange  []string `json:"moreRange,omitempty"`
 	Projection string   `json:"projection"` // ALL, KEYS_ONLY, INCLUDE
 	NonKey     []string `json:"nonKey,omitempty"`
 	RCU        int64    `json:"rcu,omitempty"`
@@ -99,6 +104,9 @@ const (
 
 // Limits from DynamoDB's "Service, account, and table quotas".
 const (
+	// A global secondary index's partition key and its sort key each
+	// consist of up to four attributes (multi-attribute keys).
+	maxGSIKeyAttrs       = 4
 	maxGSIs              = 20
 	maxLSIs              = 5
 	maxProjectedNonKey   = 100 // non-key attributes projected across all of a table's indexes
@@ -157,6 +165,39 @@ func (t *table) keyNames() []string {
 	return []string{t.Hash, t.Range}
 }
 
+// hashNames are the index's partition key attributes, in key schema order.
+func (ix *index) hashNames() []string {
+	return append([]string{ix.Hash}, ix.MoreHash...)
+}
+
+// rangeNames are the index's sort key attributes, in key schema order.
+func (ix *index) rangeNames() []string {
+	if ix.Range == "" {
+		return nil
+	}
+	return append([]string{ix.Range}, ix.MoreRange...)
+}
+
+// keyNames are all of the index's key attributes, partition key first.
+func (ix *index) keyNames() []string {
+	return append(ix.hashNames(), ix.rangeNames()...)
+}
+
+// multiAttribute reports whether the index has a multi-attribute key.
+func (ix *index) multiAttribute() bool {
+	return len(ix.MoreHash) > 0 || len(ix.MoreRange) > 0
+}
+
+// isRange reports whether name is one of the index's sort key attributes.
+func (ix *index) isRange(name string) bool {
+	return slices.Contains(ix.rangeNames(), name)
+}
+
+// keySchema renders the index's key schema for the wire.
+func (ix *index) keySchema() []KeySchemaElement {
+	return keySchemaOf(ix.hashNames(), ix.rangeNames())
+}
+
 // clone returns a deep copy, for changes that replace the cached table.
 func (t *table) clone() *table {
 	c := *t
@@ -169,11 +210,22 @@ func (t *table) clone() *table {
 	return &c
 }
 
-// keySchema renders a key schema for the wire.
+// keySchema renders a table's key schema for the wire.
 func keySchema(hash, rng string) []KeySchemaElement {
-	ks := []KeySchemaElement{{AttributeName: ptr(hash), KeyType: ptr(KeyType("HASH"))}}
-	if rng != "" {
-		ks = append(ks, KeySchemaElement{AttributeName: ptr(rng), KeyType: ptr(KeyType("RANGE"))})
+	if rng == "" {
+		return keySchemaOf([]string{hash}, nil)
+	}
+	return keySchemaOf([]string{hash}, []string{rng})
+}
+
+// keySchemaOf renders a key schema of partition and sort key attributes.
+func keySchemaOf(hashes, ranges []string) []KeySchemaElement {
+	var ks []KeySchemaElement
+	for _, n := range hashes {
+		ks = append(ks, KeySchemaElement{AttributeName: ptr(n), KeyType: ptr(KeyType("HASH"))})
+	}
+	for _, n := range ranges {
+		ks = append(ks, KeySchemaElement{AttributeName: ptr(n), KeyType: ptr(KeyType("RANGE"))})
 	}
 	return ks
 }
@@ -216,6 +268,53 @@ func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err e
 		}
 	}
 	return hash, rng, nil
+}
+
+// parseGSIKeySchema checks a global secondary index's key schema, which
+// may have a multi-attribute key: up to four HASH elements, then up to
+// four RANGE elements, each attribute named once. A schema of a table's
+// shape is checked (and its errors worded) as a table's is.
+func parseGSIKeySchema(ks []KeySchemaElement) (hashes, ranges []string, err error) {
+	if len(ks) <= 2 && (len(ks) < 2 || deref(ks[1].KeyType) == "RANGE") {
+		h, r, err := parseKeySchema(ks, "index")
+		if err != nil {
+			return nil, nil, err
+		}
+		if r == "" {
+			return []string{h}, nil, nil
+		}
+		return []string{h}, []string{r}, nil
+	}
+	if len(ks) > 2*maxGSIKeyAttrs {
+		return nil, nil, invalid("1 validation error detected: Value '%d' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to %d", len(ks), 2*maxGSIKeyAttrs)
+	}
+	if deref(ks[0].KeyType) != "HASH" {
+		return nil, nil, invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	}
+	seen := map[string]bool{}
+	for _, k := range ks {
+		name := deref(k.AttributeName)
+		if seen[name] {
+			return nil, nil, invalid("Invalid KeySchema: Duplicate key attribute name: %s", name)
+		}
+		seen[name] = true
+		switch deref(k.KeyType) {
+		case "HASH":
+			if len(ranges) > 0 {
+				return nil, nil, invalid("Invalid KeySchema: HASH key elements must all come before the RANGE key elements")
+			}
+			hashes = append(hashes, name)
+		case "RANGE":
+			ranges = append(ranges, name)
+		}
+	}
+	if len(hashes) > maxGSIKeyAttrs {
+		return nil, nil, invalid("Invalid KeySchema: A global secondary index key has at most %d HASH key elements, found %d", maxGSIKeyAttrs, len(hashes))
+	}
+	if len(ranges) > maxGSIKeyAttrs {
+		return nil, nil, invalid("Invalid KeySchema: A global secondary index key has at most %d RANGE key elements, found %d", maxGSIKeyAttrs, len(ranges))
+	}
+	return hashes, ranges, nil
 }
 
 // parseProjection checks an index projection.
@@ -448,18 +547,21 @@ func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefin
 		return nil, invalid("One or more parameter values were invalid: Duplicate index name: %s", name)
 	}
 	names[name] = true
-	h, r, err := parseKeySchema(g.KeySchema, "index")
+	hashes, ranges, err := parseGSIKeySchema(g.KeySchema)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDefined(h, r); err != nil {
+	if err := checkDefined(append(hashes, ranges...)...); err != nil {
 		return nil, err
 	}
 	pt, nk, err := parseProjection(g.Projection, name)
 	if err != nil {
 		return nil, err
 	}
-	ix := &index{Name: name, Hash: h, Range: r, Projection: pt, NonKey: nk, Status: statusActive}
+	ix := &index{Name: name, Hash: hashes[0], MoreHash: hashes[1:], Projection: pt, NonKey: nk, Status: statusActive}
+	if len(ranges) > 0 {
+		ix.Range, ix.MoreRange = ranges[0], ranges[1:]
+	}
 	if t.Billing == billingProvisioned {
 		if g.ProvisionedThroughput == nil {
 			return nil, noThroughput(name)
@@ -526,7 +628,7 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 		c := counts[ix.Name]
 		d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, LocalSecondaryIndexDescription{
 			IndexName:      ptr(ix.Name),
-			KeySchema:      keySchema(ix.Hash, ix.Range),
+			KeySchema:      ix.keySchema(),
 			Projection:     ix.projection(),
 			IndexSizeBytes: ptr(c[1]),
 			ItemCount:      ptr(c[0]),
@@ -537,7 +639,7 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 		c := counts[ix.Name]
 		gd := GlobalSecondaryIndexDescription{
 			IndexName:   ptr(ix.Name),
-			KeySchema:   keySchema(ix.Hash, ix.Range),
+			KeySchema:   ix.keySchema(),
 			Projection:  ix.projection(),
 			IndexStatus: ptr(IndexStatus(ix.Status)),
 			ProvisionedThroughput: &ProvisionedThroughputDescription{

@@ -258,7 +258,7 @@ type CreateBackupOutput struct {
 // CreateGlobalSecondaryIndexAction is the CreateGlobalSecondaryIndexAction shape of AWS's model.
 type CreateGlobalSecondaryIndexAction struct {
 	IndexName             *string            `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"required,min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"required,min=1,max=8"`
 	Projection            *Projection        `aws:"required"`
 	ProvisionedThroughput *ProvisionedThroughput
 }
@@ -292,7 +292,7 @@ type CreateReplicationGroupMemberAction struct {
 type CreateTableInput struct {
 	AttributeDefinitions      []AttributeDefinition `aws:"required"`
 	TableName                 *string               `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema                 []KeySchemaElement    `aws:"required,min=1,max=2"`
+	KeySchema                 []KeySchemaElement    `aws:"required,min=1,max=8"`
 	LocalSecondaryIndexes     []LocalSecondaryIndex
 	GlobalSecondaryIndexes    []GlobalSecondaryIndex
 	BillingMode               *BillingMode
@@ -660,7 +660,7 @@ type GetItemOutput struct {
 // GlobalSecondaryIndex is the GlobalSecondaryIndex shape of AWS's model.
 type GlobalSecondaryIndex struct {
 	IndexName             *string            `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"required,min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"required,min=1,max=8"`
 	Projection            *Projection        `aws:"required"`
 	ProvisionedThroughput *ProvisionedThroughput
 }
@@ -674,7 +674,7 @@ type GlobalSecondaryIndexAutoScalingUpdate struct {
 // GlobalSecondaryIndexDescription is the GlobalSecondaryIndexDescription shape of AWS's model.
 type GlobalSecondaryIndexDescription struct {
 	IndexName             *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"min=1,max=8"`
 	Projection            *Projection
 	IndexStatus           *IndexStatus
 	Backfilling           *bool
@@ -687,7 +687,7 @@ type GlobalSecondaryIndexDescription struct {
 // GlobalSecondaryIndexInfo is the GlobalSecondaryIndexInfo shape of AWS's model.
 type GlobalSecondaryIndexInfo struct {
 	IndexName             *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"min=1,max=8"`
 	Projection            *Projection
 	ProvisionedThroughput *ProvisionedThroughput
 }
@@ -920,14 +920,14 @@ type ListTagsOfResourceOutput struct {
 // LocalSecondaryIndex is the LocalSecondaryIndex shape of AWS's model.
 type LocalSecondaryIndex struct {
 	IndexName  *string            `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema  []KeySchemaElement `aws:"required,min=1,max=2"`
+	KeySchema  []KeySchemaElement `aws:"required,min=1,max=8"`
 	Projection *Projection        `aws:"required"`
 }
 
 // LocalSecondaryIndexDescription is the LocalSecondaryIndexDescription shape of AWS's model.
 type LocalSecondaryIndexDescription struct {
 	IndexName      *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema      []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema      []KeySchemaElement `aws:"min=1,max=8"`
 	Projection     *Projection
 	IndexSizeBytes *int64
 	ItemCount      *int64
@@ -937,7 +937,7 @@ type LocalSecondaryIndexDescription struct {
 // LocalSecondaryIndexInfo is the LocalSecondaryIndexInfo shape of AWS's model.
 type LocalSecondaryIndexInfo struct {
 	IndexName  *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema  []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema  []KeySchemaElement `aws:"min=1,max=8"`
 	Projection *Projection
 }
 
@@ -1273,7 +1273,7 @@ type SourceTableDetails struct {
 	TableId               *string `aws:"required" pattern:"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`
 	TableArn              *string
 	TableSizeBytes        *int64
-	KeySchema             []KeySchemaElement     `aws:"required,min=1,max=2"`
+	KeySchema             []KeySchemaElement     `aws:"required,min=1,max=8"`
 	TableCreationDateTime *time.Time             `aws:"required"`
 	ProvisionedThroughput *ProvisionedThroughput `aws:"required"`
 	ItemCount             *int64                 `aws:"min=0"`
@@ -1312,7 +1312,7 @@ type TableClassSummary struct {
 type TableCreationParameters struct {
 	TableName              *string               `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
 	AttributeDefinitions   []AttributeDefinition `aws:"required"`
-	KeySchema              []KeySchemaElement    `aws:"required,min=1,max=2"`
+	KeySchema              []KeySchemaElement    `aws:"required,min=1,max=8"`
 	BillingMode            *BillingMode
 	ProvisionedThroughput  *ProvisionedThroughput
 	SSESpecification       *SSESpecification
@@ -1323,7 +1323,7 @@ type TableCreationParameters struct {
 type TableDescription struct {
 	AttributeDefinitions      []AttributeDefinition
 	TableName                 *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema                 []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema                 []KeySchemaElement `aws:"min=1,max=8"`
 	TableStatus               *TableStatus
 	CreationDateTime          *time.Time
 	ProvisionedThroughput     *ProvisionedThroughputDescription
