@@ -25,6 +25,11 @@
 // several are needed (transactions). Lock order: Service.mu before item
 // locks; never the reverse.
 //
+// A table's class and warm throughput are remembered and reported, never
+// enforced: there is no capacity to pre-warm, so a warm throughput (at
+// least the baseline, 12,000 read and 4,000 write units per second, and
+// never lowered) is ACTIVE at once, as is a change of class.
+//
 // A global secondary index's key may have several partition key and sort
 // key attributes (up to four of each, index.MoreHash and MoreRange). Its
 // entries are stored under the partition key attributes' values, then the

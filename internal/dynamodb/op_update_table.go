@@ -19,7 +19,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	// change nothing.
 	if in.BillingMode == nil && in.ProvisionedThroughput == nil && len(in.GlobalSecondaryIndexUpdates) == 0 &&
 		in.StreamSpecification == nil && in.SSESpecification == nil && in.ReplicaUpdates == nil &&
-		in.TableClass == nil && in.DeletionProtectionEnabled == nil && in.OnDemandThroughput == nil {
+		in.TableClass == nil && in.DeletionProtectionEnabled == nil && in.OnDemandThroughput == nil && in.WarmThroughput == nil {
 		return nil, invalid("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, " +
 			"SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, " +
 			"DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")
@@ -71,7 +71,13 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		t.Protected = *in.DeletionProtectionEnabled
 	}
 	if in.TableClass != nil {
-		t.Class = string(*in.TableClass)
+		if string(*in.TableClass) != t.Class {
+			t.ClassUpdated = s.clock.Now().UTC()
+		}
+		t.Class, t.ClassSet = string(*in.TableClass), true
+	}
+	if err := t.setWarmThroughput(in.WarmThroughput); err != nil {
+		return nil, err
 	}
 	if sse := in.SSESpecification; sse != nil {
 		t.SSE = deref(sse.Enabled)

@@ -35,9 +35,18 @@ type table struct {
 	TTL         ttlConfig      `json:"ttl"`
 	Tags        []tagPair      `json:"tags,omitempty"`
 	Class       string         `json:"class"`
-	Protected   bool           `json:"protected,omitempty"`
-	MaxRead     int64          `json:"maxRead,omitempty"`
-	MaxWrite    int64          `json:"maxWrite,omitempty"`
+	// ClassSet is whether a request named the table class, which
+	// DescribeTable then reports even when it is the default.
+	ClassSet bool `json:"classSet,omitempty"`
+	// ClassUpdated is when UpdateTable last changed the table class.
+	ClassUpdated time.Time `json:"classUpdated,omitzero"`
+	// WarmRead and WarmWrite are the warm throughput a request configured
+	// (zero: the baseline every table has).
+	WarmRead  int64 `json:"warmRead,omitempty"`
+	WarmWrite int64 `json:"warmWrite,omitempty"`
+	Protected bool  `json:"protected,omitempty"`
+	MaxRead   int64 `json:"maxRead,omitempty"`
+	MaxWrite  int64 `json:"maxWrite,omitempty"`
 	// PITRSince is when point-in-time recovery was enabled (zero: it is
 	// disabled).
 	PITRSince time.Time `json:"pitrSince,omitzero"`
@@ -116,6 +125,11 @@ const (
 	defaultAccountMaxWCU = 80000
 	defaultTableMaxRCU   = 40000
 	defaultTableMaxWCU   = 40000
+	// "By default, all on-demand tables and indexes have a warm throughput
+	// of 12,000 read units per second and 4,000 write units per second";
+	// a table's warm throughput is never configured below it.
+	baselineWarmRead  = 12000
+	baselineWarmWrite = 4000
 )
 
 func (t *table) arn(account, region string) string {
@@ -523,7 +537,10 @@ func newTable(in *CreateTableInput) (*table, error) {
 		t.KMSKey = deref(sse.KMSMasterKeyId)
 	}
 	if in.TableClass != nil {
-		t.Class = string(*in.TableClass)
+		t.Class, t.ClassSet = string(*in.TableClass), true
+	}
+	if err := t.setWarmThroughput(in.WarmThroughput); err != nil {
+		return nil, err
 	}
 	t.Protected = deref(in.DeletionProtectionEnabled)
 	if len(in.Tags) > maxTagsPerResource {
@@ -671,10 +688,66 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 			KMSMasterKeyArn: ptr(fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", s.region, s.account, kmsKeyID(t))),
 		}
 	}
-	if t.Class != "STANDARD" {
+	if t.ClassSet || t.Class != "STANDARD" {
 		d.TableClassSummary = &TableClassSummary{TableClass: ptr(TableClass(t.Class))}
+		if !t.ClassUpdated.IsZero() {
+			d.TableClassSummary.LastUpdateDateTime = ptr(t.ClassUpdated)
+		}
+	}
+	// Warm throughput changes take effect at once: the table is always
+	// ready for what it was configured with, and never less than the
+	// baseline.
+	d.WarmThroughput = &TableWarmThroughputDescription{
+		ReadUnitsPerSecond:  ptr(max(t.WarmRead, baselineWarmRead)),
+		WriteUnitsPerSecond: ptr(max(t.WarmWrite, baselineWarmWrite)),
+		Status:              ptr(TableStatus(statusActive)),
 	}
 	return d
+}
+
+// checkTableClass refuses a table class DynamoDB does not have, in its own
+// words and before the model's constraints (whose enum violation it
+// never reports).
+func checkTableClass(c *TableClass) error {
+	if c != nil && !slices.Contains(c.Values(), string(*c)) {
+		return invalid("Invalid table-class parameter provided. Please try again with a valid table-class value: [%s]", strings.Join(c.Values(), ", "))
+	}
+	return nil
+}
+
+// setWarmThroughput applies a requested warm throughput: each unit it
+// names is raised to the value, which may be neither below the baseline
+// nor below the table's current warm throughput (it cannot be lowered).
+func (t *table) setWarmThroughput(w *WarmThroughput) error {
+	if w == nil {
+		return nil
+	}
+	units := []struct {
+		name      string
+		requested *int64
+		cur       *int64
+		baseline  int64
+	}{
+		{"ReadUnitsPerSecond", w.ReadUnitsPerSecond, &t.WarmRead, baselineWarmRead},
+		{"WriteUnitsPerSecond", w.WriteUnitsPerSecond, &t.WarmWrite, baselineWarmWrite},
+	}
+	for _, u := range units {
+		if u.requested == nil {
+			continue
+		}
+		if *u.requested < u.baseline {
+			return invalid("One or more parameter values were invalid: Requested %s for WarmThroughput for table is lower than the minimum allowed value: %d", u.name, u.baseline)
+		}
+		if *u.requested < *u.cur {
+			return invalid("One or more parameter values were invalid: Requested %s for WarmThroughput for table is lower than current WarmThroughput value: %d", u.name, *u.cur)
+		}
+	}
+	for _, u := range units {
+		if u.requested != nil {
+			*u.cur = *u.requested
+		}
+	}
+	return nil
 }
 
 func kmsKeyID(t *table) string {

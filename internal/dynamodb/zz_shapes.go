@@ -301,6 +301,7 @@ type CreateTableInput struct {
 	SSESpecification          *SSESpecification
 	Tags                      []Tag
 	TableClass                *TableClass
+	WarmThroughput            *WarmThroughput
 	DeletionProtectionEnabled *bool
 	ResourcePolicy            *string
 	OnDemandThroughput        *OnDemandThroughput
@@ -1343,8 +1344,16 @@ type TableDescription struct {
 	SSEDescription            *SSEDescription
 	ArchivalSummary           *ArchivalSummary
 	TableClassSummary         *TableClassSummary
+	WarmThroughput            *TableWarmThroughputDescription
 	DeletionProtectionEnabled *bool
 	OnDemandThroughput        *OnDemandThroughput
+}
+
+// TableWarmThroughputDescription is the TableWarmThroughputDescription shape of AWS's model.
+type TableWarmThroughputDescription struct {
+	ReadUnitsPerSecond  *int64 `aws:"min=1"`
+	WriteUnitsPerSecond *int64 `aws:"min=1"`
+	Status              *TableStatus
 }
 
 // Tag is the Tag shape of AWS's model.
@@ -1555,6 +1564,7 @@ type UpdateTableInput struct {
 	SSESpecification            *SSESpecification
 	ReplicaUpdates              []ReplicationGroupUpdate `aws:"min=1"`
 	TableClass                  *TableClass
+	WarmThroughput              *WarmThroughput
 	DeletionProtectionEnabled   *bool
 	OnDemandThroughput          *OnDemandThroughput
 }
@@ -1586,6 +1596,12 @@ type UpdateTimeToLiveInput struct {
 // UpdateTimeToLiveOutput is the UpdateTimeToLiveOutput shape of AWS's model.
 type UpdateTimeToLiveOutput struct {
 	TimeToLiveSpecification *TimeToLiveSpecification
+}
+
+// WarmThroughput is the WarmThroughput shape of AWS's model.
+type WarmThroughput struct {
+	ReadUnitsPerSecond  *int64
+	WriteUnitsPerSecond *int64
 }
 
 // WriteRequest is the WriteRequest shape of AWS's model.
