@@ -133,9 +133,12 @@ func (s *Service) API() *awsproto.Service {
 		Protocol:         p,
 		ValidationError:  ErrValidation,
 		MissingParameter: "The parameter '%s' is required but was not present in the request",
-		Operations:       s.operations(),
-		Resources:        s.resources,
-		Permissions:      s.permissions,
+		// A body in an encoding DynamoDB cannot read (not gzip, or broken
+		// gzip) is a server error for it.
+		BadContentEncoding: ErrInternal,
+		Operations:         s.operations(),
+		Resources:          s.resources,
+		Permissions:        s.permissions,
 		// DynamoDB's request size limit is 16 MB (BatchWriteItem's).
 		MaxBodyBytes: 16 << 20,
 	}).Init()

@@ -4,6 +4,9 @@ package e2e_test
 // the difference.
 
 import (
+	"bytes"
+	"compress/gzip"
+	"strings"
 	"testing"
 
 	"github.com/virga/virga/internal/e2e"
@@ -30,6 +33,73 @@ func TestDynamoDBTagResourceEmptyBody(t *testing.T) {
 	} {
 		if r := call(c.op, c.body); r.Status != 200 || len(r.Body) != 0 {
 			t.Errorf("%s: %d %q, want 200 and no body", c.op, r.Status, r.Body)
+		}
+	}
+}
+
+// TestDynamoDBCompressedRequests: a body sent with Content-Encoding gzip
+// (one gzip member or several one after another) is read inflated, and
+// amz-1.0, which older clients send, is no encoding at all; a body
+// DynamoDB cannot decode (not gzip, cut short, empty, or in an unknown
+// encoding) is a 500 InternalServerError, and nothing is written.
+func TestDynamoDBCompressedRequests(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	call := func(op, body, encoding string) rawResponse {
+		h := map[string]string{"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op}
+		if encoding != "" {
+			h["Content-Encoding"] = encoding
+		}
+		return do(t, env, rawRequest{Body: body, Headers: h})
+	}
+	r := call("CreateTable", `{"TableName":"zipped","BillingMode":"PAY_PER_REQUEST",`+
+		`"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]}`, "")
+	if r.Status != 200 {
+		t.Fatalf("CreateTable: %d %s", r.Status, r.Body)
+	}
+	gz := func(s string) string {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte(s))
+		zw.Close()
+		return b.String()
+	}
+	put := func(pk string) string { return `{"TableName":"zipped","Item":{"pk":{"S":"` + pk + `"}}}` }
+	get := func(pk string) string {
+		r := call("GetItem", `{"TableName":"zipped","Key":{"pk":{"S":"`+pk+`"}}}`, "")
+		return string(r.Body)
+	}
+
+	if r := call("PutItem", gz(put("one")), "gzip"); r.Status != 200 {
+		t.Errorf("a gzip body: %d %s", r.Status, r.Body)
+	}
+	if r := call("PutItem", gz(put("two")[:10])+gz(put("two")[10:]), "gzip"); r.Status != 200 {
+		t.Errorf("a body of two gzip members: %d %s", r.Status, r.Body)
+	}
+	if r := call("PutItem", put("three"), "amz-1.0"); r.Status != 200 {
+		t.Errorf("a plain body sent as amz-1.0, as older clients do: %d %s", r.Status, r.Body)
+	}
+	for _, pk := range []string{"one", "two", "three"} {
+		if got := get(pk); got != `{"Item":{"pk":{"S":"`+pk+`"}}}` {
+			t.Errorf("GetItem %s after a compressed PutItem = %s", pk, got)
+		}
+	}
+
+	cases := []struct{ what, body, encoding string }{
+		{"a plain body said to be gzip", put("bad1"), "gzip"},
+		{"a gzip body cut short", gz(put("bad2"))[:len(gz(put("bad2")))-1], "gzip"},
+		{"an empty body said to be gzip", "", "gzip"},
+		{"an unknown encoding", put("bad3"), "garbage"},
+	}
+	for _, c := range cases {
+		r := call("PutItem", c.body, c.encoding)
+		if r.Status != 500 || !strings.Contains(string(r.Body), "InternalServerError") {
+			t.Errorf("%s: %d %s, want 500 InternalServerError", c.what, r.Status, r.Body)
+		}
+	}
+	for _, pk := range []string{"bad1", "bad2", "bad3"} {
+		if got := get(pk); got != "{}" {
+			t.Errorf("GetItem %s after a refused PutItem = %s, want no item", pk, got)
 		}
 	}
 }

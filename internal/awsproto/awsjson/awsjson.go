@@ -73,8 +73,12 @@ func TargetPrefixOf(target string) string {
 	return target
 }
 
-// Decode reads the JSON body into in.
+// Decode reads the JSON body, inflated first if it is gzip-compressed,
+// into in.
 func (p *Protocol) Decode(c *awsproto.Call, in any) error {
+	if err := awsproto.Inflate(c); err != nil {
+		return err
+	}
 	if err := jsoncodec.Unmarshal(c.Body, in); err != nil {
 		return apierr.ErrSerialization.WithMessage(err.Error())
 	}
