@@ -129,8 +129,9 @@ func (s *Service) API() *awsproto.Service {
 	p := awsjson.New("1.0", TargetPrefix)
 	p.ErrorNamespace = "com.amazonaws.dynamodb.v20120810#"
 	// DynamoDB compresses a response over 4 KB for a client that accepts
-	// gzip or deflate, and sends every response's CRC-32.
-	p.CompressOver, p.CRC32 = 4096, true
+	// gzip or deflate, and sends every response's CRC-32 and a Server
+	// header.
+	p.CompressOver, p.CRC32, p.Server = 4096, true, "Server"
 	return (&awsproto.Service{
 		Name:             "dynamodb",
 		Protocol:         p,

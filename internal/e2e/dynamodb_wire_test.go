@@ -118,7 +118,8 @@ func TestDynamoDBCompressedRequests(t *testing.T) {
 // TestDynamoDBCompressedResponses: a response over 4 KB is compressed in
 // the coding the client's Accept-Encoding prefers, and every response
 // carries X-Amz-Crc32, the CRC-32 of the body as sent, which the Go SDK
-// checks; with EnableAcceptEncodingGzip it reads the gzip response.
+// checks; with EnableAcceptEncodingGzip it reads the gzip response. Every
+// response names the Server as DynamoDB's do.
 func TestDynamoDBCompressedResponses(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -164,10 +165,14 @@ func TestDynamoDBCompressedResponses(t *testing.T) {
 			t.Errorf("Accept-Encoding %q: the body decodes to %d bytes (%v), not the item", c.accept, len(plain), err)
 		}
 	}
-	// A short response, an error among them, is not compressed.
+	// A short response, an error among them, is not compressed. Results
+	// and errors alike name DynamoDB's Server.
 	r := call("GetItem", `{"TableName":"absent","Key":{"pk":{"S":"a"}}}`, "gzip")
 	if r.Status != 400 || r.Header.Get("Content-Encoding") != "" || r.Header.Get("X-Amz-Crc32") != strconv.FormatUint(uint64(crc32.ChecksumIEEE(r.Body)), 10) {
 		t.Errorf("an error: %d, Content-Encoding %q, X-Amz-Crc32 %q of %s", r.Status, r.Header.Get("Content-Encoding"), r.Header.Get("X-Amz-Crc32"), r.Body)
+	}
+	if result, failure := call("GetItem", get, "").Header.Get("Server"), r.Header.Get("Server"); result != "Server" || failure != "Server" {
+		t.Errorf("Server header: %q on a result, %q on an error, want Server", result, failure)
 	}
 
 	c := dynamodb.NewFromConfig(env.Config, func(o *dynamodb.Options) { o.EnableAcceptEncodingGzip = true })

@@ -39,6 +39,9 @@ type Protocol struct {
 	// CRC32 adds X-Amz-Crc32, the CRC-32 of the body as sent (compressed
 	// or not), to every response with a body, as DynamoDB does.
 	CRC32 bool
+	// Server, when set, is the Server header of every response (DynamoDB
+	// answers "Server").
+	Server string
 
 	contentType string
 }

@@ -95,10 +95,13 @@ func weight(params string) float64 {
 
 // writeBody writes a response body with the headers the protocol adds:
 // the body compressed when the service compresses bodies of its size and
-// the client accepts an encoding, and its CRC-32 (of the body as sent)
-// when the service reports it.
+// the client accepts an encoding, its CRC-32 (of the body as sent) when
+// the service reports it, and the service's Server header.
 func (p *Protocol) writeBody(r *http.Request, w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
+	if p.Server != "" {
+		h.Set("Server", p.Server)
+	}
 	if p.CompressOver > 0 && len(body) > p.CompressOver && r != nil {
 		if enc := responseEncoding(strings.Join(r.Header.Values("Accept-Encoding"), ",")); enc != "" {
 			body = compress(enc, body)
