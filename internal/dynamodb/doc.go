@@ -75,9 +75,11 @@
 // (ResourceInUseException) and one that is not streaming are virga's,
 // unconfirmed against AWS.
 //
-// Not supported yet (the operation answers UnknownOperationException):
-// global tables, exports and imports,
-// contributor insights, resource policies. Of backups: AWS Backup's
+// Legacy (2017.11.29) global tables answer as DynamoDB does now that
+// none can be created (op_global_tables.go). Not supported yet (the
+// operation answers UnknownOperationException): exports and imports,
+// contributor insights, resource policies; UpdateTable's ReplicaUpdates
+// (2019.11.21 global tables) are refused. Of backups: AWS Backup's
 // (AWS_BACKUP) backups, cross-Region restores, and the restore of a
 // deleted table to a point in time other than its deletion.
 package dynamodb

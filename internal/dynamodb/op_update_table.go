@@ -32,6 +32,11 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	t := cur.clone()
 	if in.ReplicaUpdates != nil {
+		for _, u := range in.ReplicaUpdates {
+			if (u.Create != nil && deref(u.Create.RegionName) == s.region) || (u.Delete != nil && deref(u.Delete.RegionName) == s.region) {
+				return nil, invalid("Cannot add or delete the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
+			}
+		}
 		return nil, invalid("Global tables are not supported by virga yet")
 	}
 
