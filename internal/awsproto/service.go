@@ -150,6 +150,12 @@ type Service struct {
 	ViolationError func(in any, vs []shape.Violation) error
 	// Operations is the operation table.
 	Operations []Operation
+	// BadContentEncoding, when set, is the error for a request body the
+	// service cannot decode: one in a Content-Encoding other than gzip,
+	// or one that is not valid gzip (DynamoDB answers 500 to either).
+	// Unset, an unknown encoding is left alone and broken gzip is a
+	// SerializationException.
+	BadContentEncoding *apierr.Error
 	// MaxBodyBytes bounds a request body; zero means DefaultMaxBody.
 	MaxBodyBytes int64
 	// BodyTooLarge, when set, is the error for a body over MaxBodyBytes,

@@ -25,6 +25,23 @@
 // several are needed (transactions). Lock order: Service.mu before item
 // locks; never the reverse.
 //
+// A table's class and warm throughput are remembered and reported, never
+// enforced: there is no capacity to pre-warm, so a warm throughput (at
+// least the baseline, 12,000 read and 4,000 write units per second, and
+// never lowered) is ACTIVE at once, as is a change of class.
+//
+// A global secondary index's key may have several partition key and sort
+// key attributes (up to four of each, index.MoreHash and MoreRange). Its
+// entries are stored under the partition key attributes' values, then the
+// sort key attributes', in key schema order, so one partition is one
+// prefix and sorts by its sort key attributes from the first; a Query
+// names every partition key attribute by equality and a leading run of
+// sort key attributes, all but the last by equality, which narrows the
+// prefix. PartiQL reads such an index by scanning it through its WHERE
+// clause. Legacy KeyConditions cannot query it. The wording of the errors
+// for a malformed multi-attribute key schema or key condition is virga's,
+// unconfirmed against AWS.
+//
 // PartiQL (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction) is
 // parsed by package partiql and runs on the same item writes and pages as
 // the item API (partiql_exec.go).
@@ -82,9 +99,11 @@
 // (recorded and described, not applied), S3BucketOwner checks, and
 // cancelling a job.
 //
-// Not supported yet (the operation answers UnknownOperationException):
-// global tables,
-// contributor insights, resource policies. Of backups: AWS Backup's
-// (AWS_BACKUP) backups, cross-Region restores, and the restore of a
-// deleted table to a point in time other than its deletion.
+// Legacy (2017.11.29) global tables answer as DynamoDB does now that
+// none can be created (op_global_tables.go). Not supported yet (the
+// operation answers UnknownOperationException): contributor insights,
+// resource policies; UpdateTable's ReplicaUpdates (2019.11.21 global
+// tables) are refused. Of backups: AWS Backup's (AWS_BACKUP) backups,
+// cross-Region restores, and the restore of a deleted table to a point
+// in time other than its deletion.
 package dynamodb

@@ -17,6 +17,9 @@ var (
 	// ErrResourceNotFound is returned for a table or index that does not
 	// exist (or is not ACTIVE where that matters).
 	ErrResourceNotFound = apierr.New("ResourceNotFoundException", 400, "Requested resource not found")
+	// ErrGlobalTableNotFound is returned for a legacy global table, none
+	// of which exists.
+	ErrGlobalTableNotFound = apierr.New("GlobalTableNotFoundException", 400, "")
 	// ErrResourceInUse is returned when creating a table that exists, or
 	// changing one that is busy.
 	ErrResourceInUse = apierr.New("ResourceInUseException", 400, "")

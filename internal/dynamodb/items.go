@@ -215,10 +215,7 @@ func checkIndexKeys(t *table, it attr.Item, isUpdate bool) error {
 	ixs := indexesOf(t)
 	sort.SliceStable(ixs, func(i, j int) bool { return ixs[i].Name < ixs[j].Name })
 	for _, ix := range ixs {
-		for _, name := range []string{ix.Hash, ix.Range} {
-			if name == "" {
-				continue
-			}
+		for _, name := range ix.keyNames() {
 			v, ok := it[name]
 			if !ok {
 				continue
@@ -237,7 +234,7 @@ func checkIndexKeys(t *table, it attr.Item, isUpdate bool) error {
 			}
 			// An index key is held to the sizes of a table's keys: 2048
 			// bytes for a partition key, 1024 for a sort key.
-			if err := attr.CheckKey(name, v, name == ix.Range); err != nil {
+			if err := attr.CheckKey(name, v, ix.isRange(name)); err != nil {
 				return &upFrontError{invalid("%s", err.Error())}
 			}
 		}
@@ -260,17 +257,13 @@ func indexesOf(t *table) []index {
 // projected item. ok is false when the item lacks the index's keys (a
 // sparse index leaves it out).
 func indexEntry(t *table, ix *index, it attr.Item) (key []byte, proj attr.Item, ok bool) {
-	h, hasH := it[ix.Hash]
-	if !hasH {
-		return nil, nil, false
-	}
-	k := appendKeyValue(indexPrefix(t.ID, ix.Name), h)
-	if ix.Range != "" {
-		r, hasR := it[ix.Range]
-		if !hasR {
+	k := indexPrefix(t.ID, ix.Name)
+	for _, n := range ix.keyNames() {
+		v, ok := it[n]
+		if !ok {
 			return nil, nil, false
 		}
-		k = appendKeyValue(k, r)
+		k = appendKeyValue(k, v)
 	}
 	k = appendKeyValue(k, it[t.Hash])
 	if t.Range != "" {
@@ -285,17 +278,22 @@ func projectForIndex(t *table, ix *index, it attr.Item) attr.Item {
 		return it
 	}
 	p := attr.Item{}
-	for _, n := range []string{t.Hash, t.Range, ix.Hash, ix.Range} {
-		if v, ok := it[n]; ok && n != "" {
-			p[n] = v
-		}
-	}
-	for _, n := range ix.NonKey {
+	for n := range projectedNames(t, ix) {
 		if v, ok := it[n]; ok {
 			p[n] = v
 		}
 	}
 	return p
+}
+
+// projectedNames are the attributes an index of a projection other than
+// ALL projects: the table's and the index's keys and its NonKey list.
+func projectedNames(t *table, ix *index) map[string]bool {
+	names := map[string]bool{}
+	for _, n := range append(append(t.keyNames(), ix.keyNames()...), ix.NonKey...) {
+		names[n] = true
+	}
+	return names
 }
 
 // stage adds the store writes that replace old with new (nil: absent) to

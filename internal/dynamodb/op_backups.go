@@ -273,11 +273,11 @@ func (s *Service) describeBackupOf(bk *backup) *BackupDescription {
 	feat := &SourceTableFeatureDetails{}
 	for _, ix := range t.LSIs {
 		feat.LocalSecondaryIndexes = append(feat.LocalSecondaryIndexes, LocalSecondaryIndexInfo{
-			IndexName: ptr(ix.Name), KeySchema: keySchema(ix.Hash, ix.Range), Projection: projectionOf(&ix),
+			IndexName: ptr(ix.Name), KeySchema: ix.keySchema(), Projection: projectionOf(&ix),
 		})
 	}
 	for _, ix := range t.GSIs {
-		g := GlobalSecondaryIndexInfo{IndexName: ptr(ix.Name), KeySchema: keySchema(ix.Hash, ix.Range), Projection: projectionOf(&ix)}
+		g := GlobalSecondaryIndexInfo{IndexName: ptr(ix.Name), KeySchema: ix.keySchema(), Projection: projectionOf(&ix)}
 		if t.Billing == billingProvisioned {
 			g.ProvisionedThroughput = &ProvisionedThroughput{ReadCapacityUnits: ptr(ix.RCU), WriteCapacityUnits: ptr(ix.WCU)}
 		}
@@ -447,14 +447,14 @@ func restoreInput(def *table, target string, o restoreOverrides) *CreateTableInp
 		in.LocalSecondaryIndexes = nilIfEmpty(o.lsis)
 	} else {
 		for _, ix := range def.LSIs {
-			in.LocalSecondaryIndexes = append(in.LocalSecondaryIndexes, LocalSecondaryIndex{IndexName: ptr(ix.Name), KeySchema: keySchema(ix.Hash, ix.Range), Projection: projectionOf(&ix)})
+			in.LocalSecondaryIndexes = append(in.LocalSecondaryIndexes, LocalSecondaryIndex{IndexName: ptr(ix.Name), KeySchema: ix.keySchema(), Projection: projectionOf(&ix)})
 		}
 	}
 	if o.gsis != nil {
 		in.GlobalSecondaryIndexes = nilIfEmpty(o.gsis)
 	} else {
 		for _, ix := range def.GSIs {
-			g := GlobalSecondaryIndex{IndexName: ptr(ix.Name), KeySchema: keySchema(ix.Hash, ix.Range), Projection: projectionOf(&ix)}
+			g := GlobalSecondaryIndex{IndexName: ptr(ix.Name), KeySchema: ix.keySchema(), Projection: projectionOf(&ix)}
 			if billing == billingProvisioned {
 				rcu, wcu := ix.RCU, ix.WCU
 				if def.Billing != billingProvisioned && pt != nil {

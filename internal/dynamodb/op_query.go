@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/virga/virga/internal/dynamodb/attr"
@@ -84,13 +85,22 @@ func selection(p *page, sel *Select, proj *expr.Projection, usingLegacyProjectio
 	return nil
 }
 
+// queriedKeys are the partition and sort key attributes of the table or
+// index a read goes through, in key schema order.
+func queriedKeys(t *table, ix *index) (hashes, ranges []string) {
+	if ix != nil {
+		return ix.hashNames(), ix.rangeNames()
+	}
+	if t.Range == "" {
+		return []string{t.Hash}, nil
+	}
+	return []string{t.Hash}, []string{t.Range}
+}
+
 // notProjected lists the attributes a projection asks for that an index
 // does not project.
 func notProjected(t *table, ix *index, proj *expr.Projection) []string {
-	have := map[string]bool{t.Hash: true, t.Range: true, ix.Hash: true, ix.Range: true}
-	for _, n := range ix.NonKey {
-		have[n] = true
-	}
+	have := projectedNames(t, ix)
 	var missing []string
 	for _, p := range proj.Paths() {
 		if !have[p.Top()] {
@@ -133,24 +143,37 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 	if err != nil {
 		return nil, err
 	}
-	schema := expr.KeySchema{HashName: t.Hash, RangeName: t.Range}
-	if ix != nil {
-		schema = expr.KeySchema{HashName: ix.Hash, RangeName: ix.Range}
+	hashes, ranges := queriedKeys(t, ix)
+	if in.KeyConditions != nil && (len(hashes) > 1 || len(ranges) > 1) {
+		return nil, invalid("KeyConditions cannot query index %s, whose key has several attributes: use a KeyConditionExpression", ix.Name)
 	}
-	schema.HashType, _ = attr.ParseType(t.attrType(schema.HashName))
-	if schema.RangeName != "" {
-		schema.RangeType, _ = attr.ParseType(t.attrType(schema.RangeName))
+	var schema expr.KeySchema
+	keyAttrs := func(names []string) []expr.KeyAttr {
+		var as []expr.KeyAttr
+		for _, n := range names {
+			typ, _ := attr.ParseType(t.attrType(n))
+			as = append(as, expr.KeyAttr{Name: n, Type: typ})
+		}
+		return as
 	}
+	schema.Hash, schema.Range = keyAttrs(hashes), keyAttrs(ranges)
 	kq, err := kc.Resolve(schema)
 	if err != nil {
 		return nil, validationError(err)
 	}
 	// Key values are held to the rules of keys: not empty, not too long.
-	if err := attr.CheckKey(schema.HashName, kq.HashValue, false); err != nil {
-		return nil, validationError(err)
+	for i, v := range kq.Hash {
+		if err := attr.CheckKey(hashes[i], v, false); err != nil {
+			return nil, validationError(err)
+		}
+	}
+	for i, v := range kq.RangeEQ {
+		if err := attr.CheckKey(ranges[i], v, true); err != nil {
+			return nil, validationError(err)
+		}
 	}
 	if kq.Range != nil && kq.Range.Op == expr.KeyEQ {
-		if err := attr.CheckKey(schema.RangeName, kq.Range.Values[0], true); err != nil {
+		if err := attr.CheckKey(kq.Range.Name, kq.Range.Values[0], true); err != nil {
 			return nil, validationError(err)
 		}
 	}
@@ -160,7 +183,7 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 			what = "QueryFilter"
 		}
 		for _, p := range filter.Paths() {
-			if p.Top() == schema.HashName || p.Top() == schema.RangeName {
+			if slices.Contains(hashes, p.Top()) || slices.Contains(ranges, p.Top()) {
 				return nil, invalid("%s can only contain non-primary key attributes: Primary key attribute: %s", what, p.Top())
 			}
 		}
@@ -169,17 +192,28 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		}
 	}
 	p := &page{t: t, ix: ix, forward: in.ScanIndexForward == nil || *in.ScanIndexForward, filter: filter}
-	p.lower, p.upper = rangeBounds(partitionBounds(t, ix, kq.HashValue), kq.Range)
+	p.lower, p.upper = rangeBounds(partitionBounds(t, ix, append(kq.Hash, kq.RangeEQ...)...), kq.Range)
+	// inRange reports whether a key's sort key attributes meet the sort
+	// key conditions.
+	inRange := func(it attr.Item) bool {
+		for i, v := range kq.RangeEQ {
+			if !attr.Equal(it[ranges[i]], v) {
+				return false
+			}
+		}
+		return kq.Range == nil || kq.Range.Match(it[kq.Range.Name])
+	}
 	if kq.Range != nil {
-		term, name := *kq.Range, schema.RangeName
-		p.match = func(it attr.Item) bool { return term.Match(it[name]) }
+		p.match = inRange
 	}
 	// A query resumes only from a key inside what it asks for.
 	p.checkStart = func(esk attr.Item) error {
-		if !attr.Equal(esk[schema.HashName], kq.HashValue) {
-			return invalid("The provided starting key is outside query boundaries based on provided conditions")
+		for i, v := range kq.Hash {
+			if !attr.Equal(esk[hashes[i]], v) {
+				return invalid("The provided starting key is outside query boundaries based on provided conditions")
+			}
 		}
-		if kq.Range != nil && !kq.Range.Match(esk[schema.RangeName]) {
+		if !inRange(esk) {
 			return invalid("The provided starting key does not match the range key predicate")
 		}
 		return nil
@@ -258,10 +292,7 @@ func checkFilterProjected(t *table, ix *index, filter *expr.Condition) error {
 	if ix == nil || ix.Projection == "ALL" {
 		return nil
 	}
-	projected := map[string]bool{t.Hash: true, t.Range: true, ix.Hash: true, ix.Range: true}
-	for _, n := range ix.NonKey {
-		projected[n] = true
-	}
+	projected := projectedNames(t, ix)
 	for _, p := range filter.Paths() {
 		if !projected[p.Top()] {
 			return invalid("One or more parameter values were invalid: Secondary index %s does not project one or more filter attributes: [%s]", ix.Name, p.Top())

@@ -19,7 +19,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	// change nothing.
 	if in.BillingMode == nil && in.ProvisionedThroughput == nil && len(in.GlobalSecondaryIndexUpdates) == 0 &&
 		in.StreamSpecification == nil && in.SSESpecification == nil && in.ReplicaUpdates == nil &&
-		in.TableClass == nil && in.DeletionProtectionEnabled == nil && in.OnDemandThroughput == nil {
+		in.TableClass == nil && in.DeletionProtectionEnabled == nil && in.OnDemandThroughput == nil && in.WarmThroughput == nil {
 		return nil, invalid("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, " +
 			"SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, " +
 			"DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")
@@ -32,6 +32,11 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	t := cur.clone()
 	if in.ReplicaUpdates != nil {
+		for _, u := range in.ReplicaUpdates {
+			if (u.Create != nil && deref(u.Create.RegionName) == s.region) || (u.Delete != nil && deref(u.Delete.RegionName) == s.region) {
+				return nil, invalid("Cannot add or delete the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
+			}
+		}
 		return nil, invalid("Global tables are not supported by virga yet")
 	}
 
@@ -71,7 +76,13 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		t.Protected = *in.DeletionProtectionEnabled
 	}
 	if in.TableClass != nil {
-		t.Class = string(*in.TableClass)
+		if string(*in.TableClass) != t.Class {
+			t.ClassUpdated = s.clock.Now().UTC()
+		}
+		t.Class, t.ClassSet = string(*in.TableClass), true
+	}
+	if err := t.setWarmThroughput(in.WarmThroughput); err != nil {
+		return nil, err
 	}
 	if sse := in.SSESpecification; sse != nil {
 		t.SSE = deref(sse.Enabled)
@@ -236,7 +247,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	if deleted != nil {
 		d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, GlobalSecondaryIndexDescription{
-			IndexName: ptr(deleted.Name), KeySchema: keySchema(deleted.Hash, deleted.Range),
+			IndexName: ptr(deleted.Name), KeySchema: deleted.keySchema(),
 			Projection: deleted.projection(), IndexStatus: ptr(IndexStatus(statusDeleting)),
 		})
 	}
@@ -274,7 +285,9 @@ func (s *Service) backfill(b interface{ Set(k, v []byte) }, t *table, ix *index)
 func pruneAttributes(t *table) error {
 	used := map[string]bool{t.Hash: true, t.Range: true}
 	for _, ix := range indexesOf(t) {
-		used[ix.Hash], used[ix.Range] = true, true
+		for _, n := range ix.keyNames() {
+			used[n] = true
+		}
 	}
 	kept := t.Attributes[:0:0]
 	for _, a := range t.Attributes {

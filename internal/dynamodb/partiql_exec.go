@@ -357,6 +357,11 @@ func (s *Service) prepareSelect(st *partiql.Select, params []attr.Value, o selec
 		hash, rng = r.ix.Hash, r.ix.Range
 	}
 	k := partiql.KeysOf(st.Where, hash, rng)
+	if r.ix != nil && r.ix.multiAttribute() {
+		// A multi-attribute key is read by scanning the index through the
+		// WHERE clause.
+		k = partiql.KeysOf(nil, hash, rng)
+	}
 	p := &r.page
 	p.t, p.ix, p.forward = t, r.ix, true
 	if st.Where != nil {
@@ -531,10 +536,7 @@ func keyTerm(t *table, rc *partiql.RangeCond, params []attr.Value) (*expr.KeyTer
 // unprojected lists the top-level attributes of paths an index does not
 // project.
 func unprojected(t *table, ix *index, paths []*partiql.Path) []string {
-	have := map[string]bool{t.Hash: true, t.Range: true, ix.Hash: true, ix.Range: true}
-	for _, n := range ix.NonKey {
-		have[n] = true
-	}
+	have := projectedNames(t, ix)
 	var missing []string
 	for _, p := range paths {
 		if !have[p.Top()] {

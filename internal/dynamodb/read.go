@@ -132,9 +132,8 @@ func step(it store.Iterator, forward bool) bool {
 func (p *page) keyOf(it attr.Item) attr.Item {
 	k := keyOf(p.t, it)
 	if p.ix != nil {
-		k[p.ix.Hash] = it[p.ix.Hash]
-		if p.ix.Range != "" {
-			k[p.ix.Range] = it[p.ix.Range]
+		for _, n := range p.ix.keyNames() {
+			k[n] = it[n]
 		}
 	}
 	return k
@@ -153,10 +152,7 @@ func startKey(t *table, ix *index, wire map[string]AttributeValue) ([]byte, erro
 	bad := invalid("The provided starting key is invalid: The provided key element does not match the schema")
 	need := t.keyNames()
 	if ix != nil {
-		need = append(need, ix.Hash)
-		if ix.Range != "" {
-			need = append(need, ix.Range)
-		}
+		need = append(need, ix.keyNames()...)
 	}
 	for _, n := range need {
 		v, ok := esk[n]
@@ -174,12 +170,19 @@ func startKey(t *table, ix *index, wire map[string]AttributeValue) ([]byte, erro
 	return k, nil
 }
 
-// partitionBounds are the store bounds of one partition key value.
-func partitionBounds(t *table, ix *index, hash attr.Value) (prefix []byte) {
+// partitionBounds are the store bounds of one partition key value (all
+// of its attributes' values, for a multi-attribute key), or of the part
+// of it whose leading sort key attributes have the values that follow.
+func partitionBounds(t *table, ix *index, values ...attr.Value) (prefix []byte) {
 	if ix == nil {
-		return appendKeyValue(itemsPrefix(t.ID), hash)
+		prefix = itemsPrefix(t.ID)
+	} else {
+		prefix = indexPrefix(t.ID, ix.Name)
 	}
-	return appendKeyValue(indexPrefix(t.ID, ix.Name), hash)
+	for _, v := range values {
+		prefix = appendKeyValue(prefix, v)
+	}
+	return prefix
 }
 
 // rangeBounds narrows a partition's bounds by a sort key condition.

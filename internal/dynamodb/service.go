@@ -140,14 +140,21 @@ func New(d Deps) (*Service, error) {
 func (s *Service) API() *awsproto.Service {
 	p := awsjson.New("1.0", TargetPrefix)
 	p.ErrorNamespace = "com.amazonaws.dynamodb.v20120810#"
+	// DynamoDB compresses a response over 4 KB for a client that accepts
+	// gzip or deflate, and sends every response's CRC-32 and a Server
+	// header.
+	p.CompressOver, p.CRC32, p.Server = 4096, true, "Server"
 	return (&awsproto.Service{
 		Name:             "dynamodb",
 		Protocol:         p,
 		ValidationError:  ErrValidation,
 		MissingParameter: "The parameter '%s' is required but was not present in the request",
-		Operations:       s.operations(),
-		Resources:        s.resources,
-		Permissions:      s.permissions,
+		// A body in an encoding DynamoDB cannot read (not gzip, or broken
+		// gzip) is a server error for it.
+		BadContentEncoding: ErrInternal,
+		Operations:         s.operations(),
+		Resources:          s.resources,
+		Permissions:        s.permissions,
 		// DynamoDB's request size limit is 16 MB (BatchWriteItem's).
 		MaxBodyBytes: 16 << 20,
 	}).Init()

@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,9 +35,18 @@ type table struct {
 	TTL         ttlConfig      `json:"ttl"`
 	Tags        []tagPair      `json:"tags,omitempty"`
 	Class       string         `json:"class"`
-	Protected   bool           `json:"protected,omitempty"`
-	MaxRead     int64          `json:"maxRead,omitempty"`
-	MaxWrite    int64          `json:"maxWrite,omitempty"`
+	// ClassSet is whether a request named the table class, which
+	// DescribeTable then reports even when it is the default.
+	ClassSet bool `json:"classSet,omitempty"`
+	// ClassUpdated is when UpdateTable last changed the table class.
+	ClassUpdated time.Time `json:"classUpdated,omitzero"`
+	// WarmRead and WarmWrite are the warm throughput a request configured
+	// (zero: the baseline every table has).
+	WarmRead  int64 `json:"warmRead,omitempty"`
+	WarmWrite int64 `json:"warmWrite,omitempty"`
+	Protected bool  `json:"protected,omitempty"`
+	MaxRead   int64 `json:"maxRead,omitempty"`
+	MaxWrite  int64 `json:"maxWrite,omitempty"`
 	// PITRSince is when point-in-time recovery was enabled (zero: it is
 	// disabled).
 	PITRSince time.Time `json:"pitrSince,omitzero"`
@@ -54,11 +64,15 @@ type attrDef struct {
 	Type string `json:"type"` // S, N or B
 }
 
-// index is a secondary index. Range is empty for a hash-only GSI.
+// index is a secondary index. Range is empty for a hash-only GSI. A
+// global index's multi-attribute key has further partition and sort key
+// attributes after Hash and Range, in key schema order.
 type index struct {
 	Name       string   `json:"name"`
 	Hash       string   `json:"hash"`
 	Range      string   `json:"range,omitempty"`
+	MoreHash   []string `json:"moreHash,omitempty"`
+	MoreRange  []string `json:"moreRange,omitempty"`
 	Projection string   `json:"projection"` // ALL, KEYS_ONLY, INCLUDE
 	NonKey     []string `json:"nonKey,omitempty"`
 	RCU        int64    `json:"rcu,omitempty"`
@@ -99,6 +113,9 @@ const (
 
 // Limits from DynamoDB's "Service, account, and table quotas".
 const (
+	// A global secondary index's partition key and its sort key each
+	// consist of up to four attributes (multi-attribute keys).
+	maxGSIKeyAttrs       = 4
 	maxGSIs              = 20
 	maxLSIs              = 5
 	maxProjectedNonKey   = 100 // non-key attributes projected across all of a table's indexes
@@ -108,6 +125,11 @@ const (
 	defaultAccountMaxWCU = 80000
 	defaultTableMaxRCU   = 40000
 	defaultTableMaxWCU   = 40000
+	// "By default, all on-demand tables and indexes have a warm throughput
+	// of 12,000 read units per second and 4,000 write units per second";
+	// a table's warm throughput is never configured below it.
+	baselineWarmRead  = 12000
+	baselineWarmWrite = 4000
 )
 
 func (t *table) arn(account, region string) string {
@@ -157,6 +179,39 @@ func (t *table) keyNames() []string {
 	return []string{t.Hash, t.Range}
 }
 
+// hashNames are the index's partition key attributes, in key schema order.
+func (ix *index) hashNames() []string {
+	return append([]string{ix.Hash}, ix.MoreHash...)
+}
+
+// rangeNames are the index's sort key attributes, in key schema order.
+func (ix *index) rangeNames() []string {
+	if ix.Range == "" {
+		return nil
+	}
+	return append([]string{ix.Range}, ix.MoreRange...)
+}
+
+// keyNames are all of the index's key attributes, partition key first.
+func (ix *index) keyNames() []string {
+	return append(ix.hashNames(), ix.rangeNames()...)
+}
+
+// multiAttribute reports whether the index has a multi-attribute key.
+func (ix *index) multiAttribute() bool {
+	return len(ix.MoreHash) > 0 || len(ix.MoreRange) > 0
+}
+
+// isRange reports whether name is one of the index's sort key attributes.
+func (ix *index) isRange(name string) bool {
+	return slices.Contains(ix.rangeNames(), name)
+}
+
+// keySchema renders the index's key schema for the wire.
+func (ix *index) keySchema() []KeySchemaElement {
+	return keySchemaOf(ix.hashNames(), ix.rangeNames())
+}
+
 // clone returns a deep copy, for changes that replace the cached table.
 func (t *table) clone() *table {
 	c := *t
@@ -169,11 +224,22 @@ func (t *table) clone() *table {
 	return &c
 }
 
-// keySchema renders a key schema for the wire.
+// keySchema renders a table's key schema for the wire.
 func keySchema(hash, rng string) []KeySchemaElement {
-	ks := []KeySchemaElement{{AttributeName: ptr(hash), KeyType: ptr(KeyType("HASH"))}}
-	if rng != "" {
-		ks = append(ks, KeySchemaElement{AttributeName: ptr(rng), KeyType: ptr(KeyType("RANGE"))})
+	if rng == "" {
+		return keySchemaOf([]string{hash}, nil)
+	}
+	return keySchemaOf([]string{hash}, []string{rng})
+}
+
+// keySchemaOf renders a key schema of partition and sort key attributes.
+func keySchemaOf(hashes, ranges []string) []KeySchemaElement {
+	var ks []KeySchemaElement
+	for _, n := range hashes {
+		ks = append(ks, KeySchemaElement{AttributeName: ptr(n), KeyType: ptr(KeyType("HASH"))})
+	}
+	for _, n := range ranges {
+		ks = append(ks, KeySchemaElement{AttributeName: ptr(n), KeyType: ptr(KeyType("RANGE"))})
 	}
 	return ks
 }
@@ -216,6 +282,53 @@ func parseKeySchema(ks []KeySchemaElement, what string) (hash, rng string, err e
 		}
 	}
 	return hash, rng, nil
+}
+
+// parseGSIKeySchema checks a global secondary index's key schema, which
+// may have a multi-attribute key: up to four HASH elements, then up to
+// four RANGE elements, each attribute named once. A schema of a table's
+// shape is checked (and its errors worded) as a table's is.
+func parseGSIKeySchema(ks []KeySchemaElement) (hashes, ranges []string, err error) {
+	if len(ks) <= 2 && (len(ks) < 2 || deref(ks[1].KeyType) == "RANGE") {
+		h, r, err := parseKeySchema(ks, "index")
+		if err != nil {
+			return nil, nil, err
+		}
+		if r == "" {
+			return []string{h}, nil, nil
+		}
+		return []string{h}, []string{r}, nil
+	}
+	if len(ks) > 2*maxGSIKeyAttrs {
+		return nil, nil, invalid("1 validation error detected: Value '%d' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to %d", len(ks), 2*maxGSIKeyAttrs)
+	}
+	if deref(ks[0].KeyType) != "HASH" {
+		return nil, nil, invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	}
+	seen := map[string]bool{}
+	for _, k := range ks {
+		name := deref(k.AttributeName)
+		if seen[name] {
+			return nil, nil, invalid("Invalid KeySchema: Duplicate key attribute name: %s", name)
+		}
+		seen[name] = true
+		switch deref(k.KeyType) {
+		case "HASH":
+			if len(ranges) > 0 {
+				return nil, nil, invalid("Invalid KeySchema: HASH key elements must all come before the RANGE key elements")
+			}
+			hashes = append(hashes, name)
+		case "RANGE":
+			ranges = append(ranges, name)
+		}
+	}
+	if len(hashes) > maxGSIKeyAttrs {
+		return nil, nil, invalid("Invalid KeySchema: A global secondary index key has at most %d HASH key elements, found %d", maxGSIKeyAttrs, len(hashes))
+	}
+	if len(ranges) > maxGSIKeyAttrs {
+		return nil, nil, invalid("Invalid KeySchema: A global secondary index key has at most %d RANGE key elements, found %d", maxGSIKeyAttrs, len(ranges))
+	}
+	return hashes, ranges, nil
 }
 
 // parseProjection checks an index projection.
@@ -425,7 +538,10 @@ func newTable(in *CreateTableInput, reservedTags bool) (*table, error) {
 		t.KMSKey = deref(sse.KMSMasterKeyId)
 	}
 	if in.TableClass != nil {
-		t.Class = string(*in.TableClass)
+		t.Class, t.ClassSet = string(*in.TableClass), true
+	}
+	if err := t.setWarmThroughput(in.WarmThroughput); err != nil {
+		return nil, err
 	}
 	t.Protected = deref(in.DeletionProtectionEnabled)
 	if len(in.Tags) > maxTagsPerResource {
@@ -449,18 +565,21 @@ func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefin
 		return nil, invalid("One or more parameter values were invalid: Duplicate index name: %s", name)
 	}
 	names[name] = true
-	h, r, err := parseKeySchema(g.KeySchema, "index")
+	hashes, ranges, err := parseGSIKeySchema(g.KeySchema)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDefined(h, r); err != nil {
+	if err := checkDefined(append(hashes, ranges...)...); err != nil {
 		return nil, err
 	}
 	pt, nk, err := parseProjection(g.Projection, name)
 	if err != nil {
 		return nil, err
 	}
-	ix := &index{Name: name, Hash: h, Range: r, Projection: pt, NonKey: nk, Status: statusActive}
+	ix := &index{Name: name, Hash: hashes[0], MoreHash: hashes[1:], Projection: pt, NonKey: nk, Status: statusActive}
+	if len(ranges) > 0 {
+		ix.Range, ix.MoreRange = ranges[0], ranges[1:]
+	}
 	if t.Billing == billingProvisioned {
 		if g.ProvisionedThroughput == nil {
 			return nil, noThroughput(name)
@@ -527,7 +646,7 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 		c := counts[ix.Name]
 		d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, LocalSecondaryIndexDescription{
 			IndexName:      ptr(ix.Name),
-			KeySchema:      keySchema(ix.Hash, ix.Range),
+			KeySchema:      ix.keySchema(),
 			Projection:     ix.projection(),
 			IndexSizeBytes: ptr(c[1]),
 			ItemCount:      ptr(c[0]),
@@ -538,7 +657,7 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 		c := counts[ix.Name]
 		gd := GlobalSecondaryIndexDescription{
 			IndexName:   ptr(ix.Name),
-			KeySchema:   keySchema(ix.Hash, ix.Range),
+			KeySchema:   ix.keySchema(),
 			Projection:  ix.projection(),
 			IndexStatus: ptr(IndexStatus(ix.Status)),
 			ProvisionedThroughput: &ProvisionedThroughputDescription{
@@ -570,10 +689,66 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 			KMSMasterKeyArn: ptr(fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", s.region, s.account, kmsKeyID(t))),
 		}
 	}
-	if t.Class != "STANDARD" {
+	if t.ClassSet || t.Class != "STANDARD" {
 		d.TableClassSummary = &TableClassSummary{TableClass: ptr(TableClass(t.Class))}
+		if !t.ClassUpdated.IsZero() {
+			d.TableClassSummary.LastUpdateDateTime = ptr(t.ClassUpdated)
+		}
+	}
+	// Warm throughput changes take effect at once: the table is always
+	// ready for what it was configured with, and never less than the
+	// baseline.
+	d.WarmThroughput = &TableWarmThroughputDescription{
+		ReadUnitsPerSecond:  ptr(max(t.WarmRead, baselineWarmRead)),
+		WriteUnitsPerSecond: ptr(max(t.WarmWrite, baselineWarmWrite)),
+		Status:              ptr(TableStatus(statusActive)),
 	}
 	return d
+}
+
+// checkTableClass refuses a table class DynamoDB does not have, in its own
+// words and before the model's constraints (whose enum violation it
+// never reports).
+func checkTableClass(c *TableClass) error {
+	if c != nil && !slices.Contains(c.Values(), string(*c)) {
+		return invalid("Invalid table-class parameter provided. Please try again with a valid table-class value: [%s]", strings.Join(c.Values(), ", "))
+	}
+	return nil
+}
+
+// setWarmThroughput applies a requested warm throughput: each unit it
+// names is raised to the value, which may be neither below the baseline
+// nor below the table's current warm throughput (it cannot be lowered).
+func (t *table) setWarmThroughput(w *WarmThroughput) error {
+	if w == nil {
+		return nil
+	}
+	units := []struct {
+		name      string
+		requested *int64
+		cur       *int64
+		baseline  int64
+	}{
+		{"ReadUnitsPerSecond", w.ReadUnitsPerSecond, &t.WarmRead, baselineWarmRead},
+		{"WriteUnitsPerSecond", w.WriteUnitsPerSecond, &t.WarmWrite, baselineWarmWrite},
+	}
+	for _, u := range units {
+		if u.requested == nil {
+			continue
+		}
+		if *u.requested < u.baseline {
+			return invalid("One or more parameter values were invalid: Requested %s for WarmThroughput for table is lower than the minimum allowed value: %d", u.name, u.baseline)
+		}
+		if *u.requested < *u.cur {
+			return invalid("One or more parameter values were invalid: Requested %s for WarmThroughput for table is lower than current WarmThroughput value: %d", u.name, *u.cur)
+		}
+	}
+	for _, u := range units {
+		if u.requested != nil {
+			*u.cur = *u.requested
+		}
+	}
+	return nil
 }
 
 func kmsKeyID(t *table) string {

@@ -27,8 +27,16 @@ func (in *DescribeTableInput) Prevalidate() error {
 // Prevalidate takes a table ARN as TableName.
 func (in *DeleteTableInput) Prevalidate() error { in.TableName = tableNameOf(in.TableName); return nil }
 
-// Prevalidate takes a table ARN as TableName.
-func (in *UpdateTableInput) Prevalidate() error { in.TableName = tableNameOf(in.TableName); return nil }
+// Prevalidate takes a table ARN as TableName, and checks the table class
+// as CreateTable does.
+func (in *UpdateTableInput) Prevalidate() error {
+	in.TableName = tableNameOf(in.TableName)
+	return checkTableClass(in.TableClass)
+}
+
+// Prevalidate checks CreateTable's table class, which DynamoDB words its
+// own way.
+func (in *CreateTableInput) Prevalidate() error { return checkTableClass(in.TableClass) }
 
 // Prevalidate takes a table ARN as TableName.
 func (in *DescribeTimeToLiveInput) Prevalidate() error {

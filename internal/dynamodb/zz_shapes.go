@@ -258,7 +258,7 @@ type CreateBackupOutput struct {
 // CreateGlobalSecondaryIndexAction is the CreateGlobalSecondaryIndexAction shape of AWS's model.
 type CreateGlobalSecondaryIndexAction struct {
 	IndexName             *string            `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"required,min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"required,min=1,max=8"`
 	Projection            *Projection        `aws:"required"`
 	ProvisionedThroughput *ProvisionedThroughput
 }
@@ -292,7 +292,7 @@ type CreateReplicationGroupMemberAction struct {
 type CreateTableInput struct {
 	AttributeDefinitions      []AttributeDefinition `aws:"required"`
 	TableName                 *string               `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema                 []KeySchemaElement    `aws:"required,min=1,max=2"`
+	KeySchema                 []KeySchemaElement    `aws:"required,min=1,max=8"`
 	LocalSecondaryIndexes     []LocalSecondaryIndex
 	GlobalSecondaryIndexes    []GlobalSecondaryIndex
 	BillingMode               *BillingMode
@@ -301,6 +301,7 @@ type CreateTableInput struct {
 	SSESpecification          *SSESpecification
 	Tags                      []Tag
 	TableClass                *TableClass
+	WarmThroughput            *WarmThroughput
 	DeletionProtectionEnabled *bool
 	ResourcePolicy            *string
 	OnDemandThroughput        *OnDemandThroughput
@@ -665,7 +666,7 @@ type GetItemOutput struct {
 // GlobalSecondaryIndex is the GlobalSecondaryIndex shape of AWS's model.
 type GlobalSecondaryIndex struct {
 	IndexName             *string            `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"required,min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"required,min=1,max=8"`
 	Projection            *Projection        `aws:"required"`
 	ProvisionedThroughput *ProvisionedThroughput
 }
@@ -679,7 +680,7 @@ type GlobalSecondaryIndexAutoScalingUpdate struct {
 // GlobalSecondaryIndexDescription is the GlobalSecondaryIndexDescription shape of AWS's model.
 type GlobalSecondaryIndexDescription struct {
 	IndexName             *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"min=1,max=8"`
 	Projection            *Projection
 	IndexStatus           *IndexStatus
 	Backfilling           *bool
@@ -692,7 +693,7 @@ type GlobalSecondaryIndexDescription struct {
 // GlobalSecondaryIndexInfo is the GlobalSecondaryIndexInfo shape of AWS's model.
 type GlobalSecondaryIndexInfo struct {
 	IndexName             *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema             []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema             []KeySchemaElement `aws:"min=1,max=8"`
 	Projection            *Projection
 	ProvisionedThroughput *ProvisionedThroughput
 }
@@ -932,14 +933,14 @@ type ListTagsOfResourceOutput struct {
 // LocalSecondaryIndex is the LocalSecondaryIndex shape of AWS's model.
 type LocalSecondaryIndex struct {
 	IndexName  *string            `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema  []KeySchemaElement `aws:"required,min=1,max=2"`
+	KeySchema  []KeySchemaElement `aws:"required,min=1,max=8"`
 	Projection *Projection        `aws:"required"`
 }
 
 // LocalSecondaryIndexDescription is the LocalSecondaryIndexDescription shape of AWS's model.
 type LocalSecondaryIndexDescription struct {
 	IndexName      *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema      []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema      []KeySchemaElement `aws:"min=1,max=8"`
 	Projection     *Projection
 	IndexSizeBytes *int64
 	ItemCount      *int64
@@ -949,7 +950,7 @@ type LocalSecondaryIndexDescription struct {
 // LocalSecondaryIndexInfo is the LocalSecondaryIndexInfo shape of AWS's model.
 type LocalSecondaryIndexInfo struct {
 	IndexName  *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema  []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema  []KeySchemaElement `aws:"min=1,max=8"`
 	Projection *Projection
 }
 
@@ -1285,7 +1286,7 @@ type SourceTableDetails struct {
 	TableId               *string `aws:"required" pattern:"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`
 	TableArn              *string
 	TableSizeBytes        *int64
-	KeySchema             []KeySchemaElement     `aws:"required,min=1,max=2"`
+	KeySchema             []KeySchemaElement     `aws:"required,min=1,max=8"`
 	TableCreationDateTime *time.Time             `aws:"required"`
 	ProvisionedThroughput *ProvisionedThroughput `aws:"required"`
 	ItemCount             *int64                 `aws:"min=0"`
@@ -1324,7 +1325,7 @@ type TableClassSummary struct {
 type TableCreationParameters struct {
 	TableName              *string               `aws:"required,min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
 	AttributeDefinitions   []AttributeDefinition `aws:"required"`
-	KeySchema              []KeySchemaElement    `aws:"required,min=1,max=2"`
+	KeySchema              []KeySchemaElement    `aws:"required,min=1,max=8"`
 	BillingMode            *BillingMode
 	ProvisionedThroughput  *ProvisionedThroughput
 	SSESpecification       *SSESpecification
@@ -1335,7 +1336,7 @@ type TableCreationParameters struct {
 type TableDescription struct {
 	AttributeDefinitions      []AttributeDefinition
 	TableName                 *string            `aws:"min=3,max=255" pattern:"[a-zA-Z0-9_.-]+"`
-	KeySchema                 []KeySchemaElement `aws:"min=1,max=2"`
+	KeySchema                 []KeySchemaElement `aws:"min=1,max=8"`
 	TableStatus               *TableStatus
 	CreationDateTime          *time.Time
 	ProvisionedThroughput     *ProvisionedThroughputDescription
@@ -1355,8 +1356,16 @@ type TableDescription struct {
 	SSEDescription            *SSEDescription
 	ArchivalSummary           *ArchivalSummary
 	TableClassSummary         *TableClassSummary
+	WarmThroughput            *TableWarmThroughputDescription
 	DeletionProtectionEnabled *bool
 	OnDemandThroughput        *OnDemandThroughput
+}
+
+// TableWarmThroughputDescription is the TableWarmThroughputDescription shape of AWS's model.
+type TableWarmThroughputDescription struct {
+	ReadUnitsPerSecond  *int64 `aws:"min=1"`
+	WriteUnitsPerSecond *int64 `aws:"min=1"`
+	Status              *TableStatus
 }
 
 // Tag is the Tag shape of AWS's model.
@@ -1567,6 +1576,7 @@ type UpdateTableInput struct {
 	SSESpecification            *SSESpecification
 	ReplicaUpdates              []ReplicationGroupUpdate `aws:"min=1"`
 	TableClass                  *TableClass
+	WarmThroughput              *WarmThroughput
 	DeletionProtectionEnabled   *bool
 	OnDemandThroughput          *OnDemandThroughput
 }
@@ -1598,6 +1608,12 @@ type UpdateTimeToLiveInput struct {
 // UpdateTimeToLiveOutput is the UpdateTimeToLiveOutput shape of AWS's model.
 type UpdateTimeToLiveOutput struct {
 	TimeToLiveSpecification *TimeToLiveSpecification
+}
+
+// WarmThroughput is the WarmThroughput shape of AWS's model.
+type WarmThroughput struct {
+	ReadUnitsPerSecond  *int64
+	WriteUnitsPerSecond *int64
 }
 
 // WriteRequest is the WriteRequest shape of AWS's model.

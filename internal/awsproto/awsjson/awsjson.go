@@ -32,6 +32,16 @@ type Protocol struct {
 	// fault in the X-Amzn-Query-Error header, which SDKs report as the
 	// error's code.
 	QueryCompatible bool
+	// CompressOver, when positive, compresses a response body longer
+	// than this many bytes with gzip or deflate, as the request's
+	// Accept-Encoding prefers (DynamoDB: over 4 KB).
+	CompressOver int
+	// CRC32 adds X-Amz-Crc32, the CRC-32 of the body as sent (compressed
+	// or not), to every response with a body, as DynamoDB does.
+	CRC32 bool
+	// Server, when set, is the Server header of every response (DynamoDB
+	// answers "Server").
+	Server string
 
 	contentType string
 }
@@ -73,8 +83,12 @@ func TargetPrefixOf(target string) string {
 	return target
 }
 
-// Decode reads the JSON body into in.
+// Decode reads the JSON body, inflated first if it is gzip-compressed,
+// into in.
 func (p *Protocol) Decode(c *awsproto.Call, in any) error {
+	if err := awsproto.Inflate(c); err != nil {
+		return err
+	}
 	if err := jsoncodec.Unmarshal(c.Body, in); err != nil {
 		return apierr.ErrSerialization.WithMessage(err.Error())
 	}
@@ -92,19 +106,14 @@ const maxPooledBody = 1 << 20
 // Encode writes out as the JSON body.
 func (p *Protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	if _, ok := out.(*awsproto.NoBody); ok {
-		h := w.Header()
-		h.Set("Content-Type", p.contentType)
-		h.Set("Content-Length", "0")
-		w.WriteHeader(c.Status)
+		w.Header().Set("Content-Type", p.contentType)
+		p.writeBody(c.Request, w, c.Status, nil)
 		return
 	}
 	bp := bodies.Get().(*[]byte)
 	body := jsoncodec.Marshal((*bp)[:0], out)
-	h := w.Header()
-	h.Set("Content-Type", p.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(c.Status)
-	w.Write(body)
+	w.Header().Set("Content-Type", p.contentType)
+	p.writeBody(c.Request, w, c.Status, body)
 	if cap(body) <= maxPooledBody {
 		*bp = body[:0]
 		bodies.Put(bp)
@@ -120,13 +129,26 @@ func (p *Protocol) EncodeError(c *awsproto.Call, w http.ResponseWriter, e *apier
 		}
 		w.Header().Set("X-Amzn-Query-Error", e.CodeForQuery()+";"+fault)
 	}
-	WriteError(w, p.contentType, p.ErrorNamespace, e)
+	setErrorHeaders(w, p.contentType, e)
+	var r *http.Request
+	if c != nil {
+		r = c.Request
+	}
+	p.writeBody(r, w, e.Status, appendError(make([]byte, 0, 128), p.ErrorNamespace, e))
 }
 
 // WriteError writes e in the awsJson error shape. It is shared with code
 // that answers before a service is known (the edge's routing errors).
 func WriteError(w http.ResponseWriter, contentType, namespace string, e *apierr.Error) {
-	body := make([]byte, 0, 128)
+	body := appendError(make([]byte, 0, 128), namespace, e)
+	setErrorHeaders(w, contentType, e)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.Status)
+	w.Write(body)
+}
+
+// appendError appends e's awsJson error body.
+func appendError(body []byte, namespace string, e *apierr.Error) []byte {
 	body = append(body, `{"__type":`...)
 	body = jsoncodec.AppendString(body, namespace+e.Code)
 	if e.Details != nil {
@@ -141,14 +163,15 @@ func WriteError(w http.ResponseWriter, contentType, namespace string, e *apierr.
 		body = append(body, `,"message":`...)
 		body = jsoncodec.AppendString(body, e.Message)
 	}
-	body = append(body, '}')
+	return append(body, '}')
+}
+
+// setErrorHeaders sets an error response's headers but its length.
+func setErrorHeaders(w http.ResponseWriter, contentType string, e *apierr.Error) {
 	h := w.Header()
 	for k, v := range e.Headers {
 		h.Set(k, v)
 	}
 	h.Set("Content-Type", contentType)
 	h.Set("X-Amzn-ErrorType", e.Code)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(e.Status)
-	w.Write(body)
 }

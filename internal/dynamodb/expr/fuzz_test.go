@@ -125,8 +125,9 @@ func FuzzParseKeyCondition(f *testing.F) {
 		f.Add(s)
 	}
 	schemas := []KeySchema{
-		{HashName: "a", HashType: attr.TypeS},
-		{HashName: "a", HashType: attr.TypeS, RangeName: "b", RangeType: attr.TypeN},
+		{Hash: []KeyAttr{{"a", attr.TypeS}}},
+		{Hash: []KeyAttr{{"a", attr.TypeS}}, Range: []KeyAttr{{"b", attr.TypeN}}},
+		{Hash: []KeyAttr{{"a", attr.TypeS}, {"c", attr.TypeN}}, Range: []KeyAttr{{"b", attr.TypeN}, {"d", attr.TypeS}}},
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := ParseKeyCondition(s, fuzzNames, fuzzValues)

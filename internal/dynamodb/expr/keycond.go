@@ -190,55 +190,81 @@ func (k *KeyCondition) term(op KeyOp, operands ...any) string {
 	return ""
 }
 
-// KeySchema names the key attributes of the table or index being queried,
-// with their types. RangeName is empty when there is no sort key.
-type KeySchema struct {
-	HashName  string
-	HashType  attr.Type
-	RangeName string
-	RangeType attr.Type
+// KeyAttr is one key attribute of the table or index being queried, with
+// its declared type.
+type KeyAttr struct {
+	Name string
+	Type attr.Type
 }
 
+// KeySchema names the key attributes of the table or index being queried,
+// in key schema order. A table or a local index has one partition key
+// attribute and at most one sort key attribute; a global index may have up
+// to four of each (a multi-attribute key).
+type KeySchema struct {
+	Hash  []KeyAttr
+	Range []KeyAttr
+}
+
+// multi reports whether the schema has a multi-attribute key.
+func (s KeySchema) multi() bool { return len(s.Hash) > 1 || len(s.Range) > 1 }
+
 // KeyQuery is a key condition checked against a key schema: the partition
-// key value, and the sort key condition if there is one.
+// key values, and the sort key conditions if there are any. The sort key
+// conditions name the leading sort key attributes, left to right: all but
+// the last are equalities (RangeEQ), and the last (Range) may be any key
+// condition.
 type KeyQuery struct {
-	HashName  string
-	HashValue attr.Value
-	Range     *KeyTerm
+	Hash    []attr.Value
+	RangeEQ []attr.Value
+	Range   *KeyTerm
 }
 
 // Resolve checks the key condition against schema and returns the query it
 // describes, or DynamoDB's error: too many conditions, a key schema element
 // missing, values of the wrong type, or a partition key condition other than
-// equality ("Query key condition not supported").
+// equality ("Query key condition not supported"). Of a multi-attribute
+// sort key, the conditions must name its attributes from the first on
+// without a gap, and only the last may be other than an equality.
 func (k *KeyCondition) Resolve(schema KeySchema) (*KeyQuery, error) {
-	keys := 1
-	if schema.RangeName != "" {
-		keys = 2
-	}
+	keys := len(schema.Hash) + len(schema.Range)
 	if len(k.terms) > keys {
 		return nil, &Error{Message: "The number of query conditions (" + strconv.Itoa(len(k.terms)) + ") exceeds the number of key attributes defined in the schema (" + strconv.Itoa(keys) + ")"}
 	}
-	hash := k.find(schema.HashName)
-	if hash == nil {
-		return nil, &Error{Message: "Query condition missed key schema element: " + schema.HashName}
-	}
-	if !valuesHaveType(hash.Values, schema.HashType) {
-		return nil, errKeyType
-	}
-	if hash.Op != KeyEQ {
-		return nil, &Error{Message: "Query key condition not supported"}
-	}
-	q := &KeyQuery{HashName: hash.Name, HashValue: hash.Values[0]}
-	if len(k.terms) == 2 {
-		r := k.find(schema.RangeName)
-		if r == nil {
-			return nil, &Error{Message: "Query condition missed key schema element: " + schema.RangeName}
+	q := &KeyQuery{}
+	for _, h := range schema.Hash {
+		t := k.find(h.Name)
+		if t == nil {
+			return nil, &Error{Message: "Query condition missed key schema element: " + h.Name}
 		}
-		if !valuesHaveType(r.Values, schema.RangeType) {
+		if !valuesHaveType(t.Values, h.Type) {
 			return nil, errKeyType
 		}
-		q.Range = r
+		if t.Op != KeyEQ {
+			return nil, &Error{Message: "Query key condition not supported"}
+		}
+		q.Hash = append(q.Hash, t.Values[0])
+	}
+	ranges := len(k.terms) - len(schema.Hash)
+	for i, r := range schema.Range[:ranges] {
+		t := k.find(r.Name)
+		if t == nil {
+			return nil, &Error{Message: "Query condition missed key schema element: " + r.Name}
+		}
+		if schema.multi() && t.Op == KeyBeginsWith && r.Type == attr.TypeN {
+			return nil, &Error{Message: "Invalid KeyConditionExpression: begins_with is not supported on key attribute " + r.Name + " of type N"}
+		}
+		if !valuesHaveType(t.Values, r.Type) {
+			return nil, errKeyType
+		}
+		if i < ranges-1 {
+			if t.Op != KeyEQ {
+				return nil, &Error{Message: "Query key condition not supported: only the last sort key condition may be other than an equality; found " + t.Op.String() + " on " + t.Name}
+			}
+			q.RangeEQ = append(q.RangeEQ, t.Values[0])
+			continue
+		}
+		q.Range = t
 	}
 	return q, nil
 }

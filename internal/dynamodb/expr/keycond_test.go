@@ -59,8 +59,8 @@ func TestKeyConditionErrors(t *testing.T) {
 func TestKeyConditionResolve(t *testing.T) {
 	t.Parallel()
 	values := map[string]attr.Value{":p": attr.S("q"), ":s": attr.S("a"), ":s2": attr.S("c"), ":n": attr.MustN("1"), ":n2": attr.MustN("5"), ":bool": attr.Bool(true)}
-	composite := KeySchema{HashName: "pk", HashType: attr.TypeS, RangeName: "sk", RangeType: attr.TypeN}
-	hashOnly := KeySchema{HashName: "pk", HashType: attr.TypeS}
+	composite := KeySchema{Hash: []KeyAttr{{"pk", attr.TypeS}}, Range: []KeyAttr{{"sk", attr.TypeN}}}
+	hashOnly := KeySchema{Hash: []KeyAttr{{"pk", attr.TypeS}}}
 	cases := []struct {
 		expr   string
 		schema KeySchema
@@ -80,7 +80,7 @@ func TestKeyConditionResolve(t *testing.T) {
 		{"pk = :p AND :n > sk", composite, "", KeyLT},
 		{"pk = :p AND sk BETWEEN :n AND :n2", composite, "", KeyBetween},
 		{"(pk = :p) AND (sk BETWEEN :n AND :n2)", composite, "", KeyBetween},
-		{"pk = :p AND begins_with(sk, :s)", KeySchema{HashName: "pk", HashType: attr.TypeS, RangeName: "sk", RangeType: attr.TypeS}, "", KeyBeginsWith},
+		{"pk = :p AND begins_with(sk, :s)", KeySchema{Hash: []KeyAttr{{"pk", attr.TypeS}}, Range: []KeyAttr{{"sk", attr.TypeS}}}, "", KeyBeginsWith},
 		{"pk = :p AND sk > :n AND extra = :n2", composite, "The number of query conditions (3) exceeds the number of key attributes defined in the schema (2)", 0},
 		{"pk = :p AND sk = :n", hashOnly, "The number of query conditions (2) exceeds the number of key attributes defined in the schema (1)", 0},
 		{"sk = :n", composite, "Query condition missed key schema element: pk", 0},
@@ -95,24 +95,12 @@ func TestKeyConditionResolve(t *testing.T) {
 	}
 	names := map[string]string{"#pk": "pk"}
 	for _, c := range cases {
-		k, err := ParseKeyCondition(c.expr, names, values)
-		if err != nil {
-			t.Errorf("ParseKeyCondition(%q): %v", c.expr, err)
+		q := resolveKeyCondition(t, c.expr, names, values, c.schema, c.err)
+		if q == nil {
 			continue
 		}
-		q, err := k.Resolve(c.schema)
-		if c.err != "" {
-			if errMessage(err) != c.err {
-				t.Errorf("Resolve(%q) error = %v, want %s", c.expr, err, c.err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("Resolve(%q): %v", c.expr, err)
-			continue
-		}
-		if q.HashName != "pk" || !attr.Equal(q.HashValue, attr.S("q")) {
-			t.Errorf("Resolve(%q) hash = %s %v", c.expr, q.HashName, q.HashValue)
+		if len(q.Hash) != 1 || !attr.Equal(q.Hash[0], attr.S("q")) {
+			t.Errorf("Resolve(%q) hash = %v", c.expr, q.Hash)
 		}
 		switch {
 		case c.op == 0 && q.Range != nil:
@@ -121,6 +109,73 @@ func TestKeyConditionResolve(t *testing.T) {
 			t.Errorf("Resolve(%q) range = %+v, want op %v", c.expr, q.Range, c.op)
 		}
 	}
+}
+
+// A multi-attribute key: every partition key attribute by equality, then
+// the sort key attributes from the first, only the last by another
+// operator.
+func TestKeyConditionResolveMultiAttribute(t *testing.T) {
+	t.Parallel()
+	values := map[string]attr.Value{":a": attr.S("a"), ":b": attr.S("b"), ":n": attr.MustN("1"), ":n2": attr.MustN("5"), ":s": attr.S("s")}
+	schema := KeySchema{
+		Hash:  []KeyAttr{{"h1", attr.TypeS}, {"h2", attr.TypeS}},
+		Range: []KeyAttr{{"r1", attr.TypeN}, {"r2", attr.TypeS}, {"r3", attr.TypeS}},
+	}
+	cases := []struct {
+		expr    string
+		err     string
+		rangeEQ int   // leading sort key equalities
+		op      KeyOp // the last sort key condition, 0 when none
+	}{
+		{"h1 = :a AND h2 = :b", "", 0, 0},
+		{"h2 = :b AND h1 = :a AND r1 = :n", "", 0, KeyEQ},
+		{"h1 = :a AND h2 = :b AND r1 BETWEEN :n AND :n2", "", 0, KeyBetween},
+		{"h1 = :a AND h2 = :b AND r1 = :n AND r2 = :s AND begins_with(r3, :s)", "", 2, KeyBeginsWith},
+		{"h1 = :a AND h2 = :b AND r2 > :s AND r1 = :n", "", 1, KeyGT},
+		{"h1 = :a", "Query condition missed key schema element: h2", 0, 0},
+		{"h1 = :a AND h2 > :b", "Query key condition not supported", 0, 0},
+		{"h1 = :a AND h2 = :b AND r2 = :s", "Query condition missed key schema element: r1", 0, 0},
+		{"h1 = :a AND h2 = :b AND r1 = :n AND r3 = :s", "Query condition missed key schema element: r2", 0, 0},
+		{"h1 = :a AND h2 = :b AND r1 > :n AND r2 = :s", "Query key condition not supported: only the last sort key condition may be other than an equality; found GT on r1", 0, 0},
+		{"h1 = :a AND h2 = :b AND begins_with(r1, :s)", "Invalid KeyConditionExpression: begins_with is not supported on key attribute r1 of type N", 0, 0},
+		{"h1 = :a AND h2 = :b AND r1 = :s", "One or more parameter values were invalid: Condition parameter type does not match schema type", 0, 0},
+	}
+	for _, c := range cases {
+		q := resolveKeyCondition(t, c.expr, nil, values, schema, c.err)
+		if q == nil {
+			continue
+		}
+		if len(q.Hash) != 2 || !attr.Equal(q.Hash[0], attr.S("a")) || !attr.Equal(q.Hash[1], attr.S("b")) {
+			t.Errorf("Resolve(%q) hash = %v, want [a b] in schema order", c.expr, q.Hash)
+		}
+		if len(q.RangeEQ) != c.rangeEQ || (c.op == 0) != (q.Range == nil) || (q.Range != nil && q.Range.Op != c.op) {
+			t.Errorf("Resolve(%q) = %d equalities, last %+v; want %d, %v", c.expr, len(q.RangeEQ), q.Range, c.rangeEQ, c.op)
+		}
+	}
+}
+
+// resolveKeyCondition parses and resolves a key condition, checking that
+// it fails with wantErr if that is set. It returns the query, or nil when
+// there is none to check further.
+func resolveKeyCondition(t *testing.T, expr string, names map[string]string, values map[string]attr.Value, schema KeySchema, wantErr string) *KeyQuery {
+	t.Helper()
+	k, err := ParseKeyCondition(expr, names, values)
+	if err != nil {
+		t.Errorf("ParseKeyCondition(%q): %v", expr, err)
+		return nil
+	}
+	q, err := k.Resolve(schema)
+	switch {
+	case wantErr != "":
+		if errMessage(err) != wantErr {
+			t.Errorf("Resolve(%q) error = %v, want %s", expr, err, wantErr)
+		}
+		return nil
+	case err != nil:
+		t.Errorf("Resolve(%q): %v", expr, err)
+		return nil
+	}
+	return q
 }
 
 func TestKeyTermMatch(t *testing.T) {
