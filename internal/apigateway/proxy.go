@@ -125,12 +125,14 @@ func (s *Service) requestContext(req *request) requestContext {
 // user agent, and for a signed request to an AWS_IAM method, its
 // signer: the account, the access key, and the principal's id and ARN
 // (AIDA... and user/NAME for an IAM user, AROA...:SESSION and
-// assumed-role/ROLE/SESSION for a role session).
+// assumed-role/ROLE/SESSION for a role session), and for credentials of
+// a Cognito identity pool, the identity and how it signed in.
 func (req *request) identity() identity {
 	id := identity{SourceIP: sourceIP(req.r), UserAgent: req.r.UserAgent()}
 	if c := req.caller; c != nil {
 		id.AccountID, id.AccessKey, id.UserARN = &c.Account, &c.AccessKeyID, &c.ARN
 		id.Caller, id.User = &c.UserID, &c.UserID
+		id.CognitoIdentityPoolID, id.CognitoIdentityID, id.CognitoAuthenticationType, id.CognitoAuthenticationProvider = c.Cognito.EventFields()
 	}
 	return id
 }

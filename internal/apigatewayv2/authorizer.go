@@ -55,13 +55,13 @@ type authorization struct {
 // iamIdentity is requestContext.authorizer.iam of a 2.0 event: who
 // signed the request, in the order of AWS's example.
 type iamIdentity struct {
-	AccessKey       string  `json:"accessKey"`
-	AccountID       string  `json:"accountId"`
-	CallerID        string  `json:"callerId"`
-	CognitoIdentity any     `json:"cognitoIdentity"`
-	PrincipalOrgID  *string `json:"principalOrgId"`
-	UserARN         string  `json:"userArn"`
-	UserID          string  `json:"userId"`
+	AccessKey       string           `json:"accessKey"`
+	AccountID       string           `json:"accountId"`
+	CallerID        string           `json:"callerId"`
+	CognitoIdentity *cognitoIdentity `json:"cognitoIdentity"`
+	PrincipalOrgID  *string          `json:"principalOrgId"`
+	UserARN         string           `json:"userArn"`
+	UserID          string           `json:"userId"`
 }
 
 // iamAuthorization is the authorization of a SigV4-signed request (whose
@@ -83,8 +83,19 @@ func (s *Service) iamAuthorization(r *http.Request) *authorization {
 		key, _, _ := strings.Cut(rest, "/")
 		c = awsproto.Caller{AccessKeyID: key, Account: s.account, ARN: "arn:aws:iam::" + s.account + ":root", UserID: s.account}
 	}
-	return &authorization{caller: c, iam: &iamIdentity{AccessKey: c.AccessKeyID, AccountID: c.Account, CallerID: c.UserID,
-		UserARN: c.ARN, UserID: c.UserID}}
+	iam := &iamIdentity{AccessKey: c.AccessKeyID, AccountID: c.Account, CallerID: c.UserID, UserARN: c.ARN, UserID: c.UserID}
+	if ci := c.Cognito; ci.IdentityID != "" {
+		iam.CognitoIdentity = &cognitoIdentity{AMR: ci.AMRList(), IdentityID: ci.IdentityID, IdentityPoolID: ci.PoolID}
+	}
+	return &authorization{caller: c, iam: iam}
+}
+
+// cognitoIdentity is authorizer.iam.cognitoIdentity: the identity pool
+// identity whose credentials signed the request.
+type cognitoIdentity struct {
+	AMR            []string `json:"amr"`
+	IdentityID     string   `json:"identityId"`
+	IdentityPoolID string   `json:"identityPoolId"`
 }
 
 // PolicyCheck decides, with --auth iam, whether caller (nil for an

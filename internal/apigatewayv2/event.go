@@ -374,6 +374,7 @@ func (s *Service) buildEventV1(inv *invocation) *eventV1 {
 		// The signer of a request to an AWS_IAM route is the caller.
 		id, iam := &e.RequestContext.Identity, inv.auth.iam
 		id.AccessKey, id.AccountID, id.Caller, id.User, id.UserArn = &iam.AccessKey, &iam.AccountID, &iam.CallerID, &iam.UserID, &iam.UserARN
+		id.CognitoIdentityPoolID, id.CognitoIdentityID, id.CognitoAuthenticationType, id.CognitoAuthenticationProvider = inv.auth.caller.Cognito.EventFields()
 	} else if inv.auth != nil {
 		e.RequestContext.Authorizer = inv.auth.forEventV1()
 	}

@@ -1268,8 +1268,8 @@ func (c *roleCache) credentials(role, session string) (sts.RoleCredentials, erro
 // identityRoles issues identity pools' role credentials through STS.
 type identityRoles struct{ sts *sts.Service }
 
-func (r identityRoles) AssumeRole(role, session string, d time.Duration) (cognitoidentity.RoleCredentials, error) {
-	c, err := r.sts.AssumeRoleAs(role, session, d)
+func (r identityRoles) AssumeRole(role, session string, d time.Duration, identity awsproto.CognitoIdentity) (cognitoidentity.RoleCredentials, error) {
+	c, err := r.sts.AssumeRoleForIdentity(role, session, d, identity)
 	return cognitoidentity.RoleCredentials(c), err
 }
 

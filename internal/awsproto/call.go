@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -93,6 +94,53 @@ type Caller struct {
 	// role's policies allow.
 	SessionPolicy     string
 	SessionPolicyARNs string
+	// Cognito is the identity pool identity whose credentials these are
+	// (GetCredentialsForIdentity), zero for any other caller. API Gateway
+	// reports it to the functions of AWS_IAM methods.
+	Cognito CognitoIdentity
+}
+
+// CognitoIdentity is an identity of a Cognito identity pool as API
+// Gateway describes the caller it signed for: requestContext.identity's
+// cognitoIdentityPoolId, cognitoIdentityId, cognitoAuthenticationType and
+// cognitoAuthenticationProvider, and the authorizer.iam.cognitoIdentity
+// amr of HTTP APIs. It holds only strings, so that a Caller stays
+// comparable.
+type CognitoIdentity struct {
+	PoolID     string `json:"poolId,omitempty"`
+	IdentityID string `json:"identityId,omitempty"`
+	// AuthenticationType is "authenticated" or "unauthenticated" (a guest).
+	AuthenticationType string `json:"authenticationType,omitempty"`
+	// AuthenticationProvider is, for a signed-in user, each login's
+	// provider and then provider:CognitoSignIn:SUB, comma-separated; empty
+	// for a guest.
+	AuthenticationProvider string `json:"authenticationProvider,omitempty"`
+	// AMR is the identity's authentication methods, one a line: its
+	// authentication type, then for each login its provider and
+	// provider:CognitoSignIn:SUB.
+	AMR string `json:"amr,omitempty"`
+}
+
+// EventFields are the identity as requestContext.identity's
+// cognitoIdentityPoolId, cognitoIdentityId, cognitoAuthenticationType and
+// cognitoAuthenticationProvider report it: all nil for a caller that is
+// no identity's, and the provider nil for a guest. They point into c.
+func (c *CognitoIdentity) EventFields() (poolID, identityID, authType, provider *string) {
+	if c.IdentityID == "" {
+		return nil, nil, nil, nil
+	}
+	if c.AuthenticationProvider != "" {
+		provider = &c.AuthenticationProvider
+	}
+	return &c.PoolID, &c.IdentityID, &c.AuthenticationType, provider
+}
+
+// AMRList is the identity's authentication methods as a list.
+func (c CognitoIdentity) AMRList() []string {
+	if c.AMR == "" {
+		return []string{}
+	}
+	return strings.Split(c.AMR, "\n")
 }
 
 type callKey struct{}

@@ -42,7 +42,11 @@
 // session (CognitoIdentityCredentials, one hour) of the role the
 // identity gets, issued by STS's own mechanism (Deps.Roles, the one
 // Lambda's execution roles use), which the edge accepts and, with
-// --auth iam, holds to the role's policies. With --auth iam the role's
+// --auth iam, holds to the role's policies. The session carries the
+// identity (pool, id, authentication type and provider, amr), which API
+// Gateway gives the functions of AWS_IAM methods called with it as
+// requestContext.identity's cognitoIdentityId and its siblings, and HTTP
+// APIs as authorizer.iam.cognitoIdentity. With --auth iam the role's
 // trust policy must also let cognito-identity.amazonaws.com assume it
 // with sts:AssumeRoleWithWebIdentity (EnforceTrust), given the condition
 // keys cognito-identity.amazonaws.com:aud (the pool), :sub (the identity)

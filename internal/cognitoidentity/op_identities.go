@@ -5,7 +5,10 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // Credentials GetCredentialsForIdentity issues are a session of the
@@ -36,6 +39,16 @@ func amr(logins []login) []string {
 		out = append(out, l.Provider, l.Provider+":CognitoSignIn:"+l.Subject)
 	}
 	return out
+}
+
+// callerIdentity is how API Gateway describes the signer of requests
+// made with the identity's credentials.
+func callerIdentity(ident *identity, logins []login) awsproto.CognitoIdentity {
+	methods := amr(logins)
+	c := awsproto.CognitoIdentity{PoolID: ident.Pool, IdentityID: ident.ID, AuthenticationType: methods[0],
+		AMR: strings.Join(methods, "\n")}
+	c.AuthenticationProvider = strings.Join(methods[1:], ",")
+	return c
 }
 
 // getId returns the identity of the Logins' user in the pool, made the
@@ -205,7 +218,7 @@ func (s *Service) getCredentialsForIdentity(ctx context.Context, in *GetCredenti
 			return nil, ErrInvalidPoolConfig
 		}
 	}
-	cred, err := s.roles.AssumeRole(role, credentialsSession, credentialsLifetime)
+	cred, err := s.roles.AssumeRole(role, credentialsSession, credentialsLifetime, callerIdentity(ident, logins))
 	if err != nil {
 		s.log.Warn("cognito-identity: the pool's role cannot be assumed", "pool", ident.Pool, "role", role, "err", err)
 		return nil, ErrInvalidPoolConfig

@@ -36,10 +36,10 @@ type RoleCredentials struct {
 }
 
 // Roles issues a role's temporary credentials, the ones STS's
-// AssumeRole would give (sts.Service.AssumeRoleAs), which the edge
-// accepts as a session of the role.
+// AssumeRole would give (sts.Service.AssumeRoleForIdentity), which the
+// edge accepts as a session of the role signed for by identity.
 type Roles interface {
-	AssumeRole(roleARN, sessionName string, duration time.Duration) (RoleCredentials, error)
+	AssumeRole(roleARN, sessionName string, duration time.Duration, identity awsproto.CognitoIdentity) (RoleCredentials, error)
 }
 
 // Trusts reports whether role's trust policy lets Cognito identity

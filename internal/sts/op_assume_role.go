@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // Defaults and limits of temporary credentials, from STS's documentation.
@@ -43,7 +45,7 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 			policyARNs = append(policyARNs, *p.Arn)
 		}
 	}
-	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration, policy, policyARNs)
+	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration, policy, policyARNs, awsproto.CognitoIdentity{})
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +61,7 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 }
 
 // issueRoleSession makes and stores temporary credentials for a role.
-func (s *Service) issueRoleSession(arn, sessionName string, duration time.Duration, policy string, policyARNs []string) (*session, error) {
+func (s *Service) issueRoleSession(arn, sessionName string, duration time.Duration, policy string, policyARNs []string, cognito awsproto.CognitoIdentity) (*session, error) {
 	m := roleARN.FindStringSubmatch(arn)
 	if m == nil {
 		return nil, ErrValidation.Withf("%s is invalid", arn)
@@ -84,6 +86,7 @@ func (s *Service) issueRoleSession(arn, sessionName string, duration time.Durati
 		UserID:          roleID + ":" + sessionName,
 		Policy:          policy,
 		PolicyARNs:      policyARNs,
+		Cognito:         cognito,
 	}
 	return sess, s.saveSession(sess)
 }
@@ -98,7 +101,14 @@ type RoleCredentials struct {
 // behalf, as Lambda obtains its functions' execution-role credentials;
 // they are accepted like AssumeRole's.
 func (s *Service) AssumeRoleAs(roleARN, sessionName string, duration time.Duration) (RoleCredentials, error) {
-	sess, err := s.issueRoleSession(roleARN, sessionName, duration, "", nil)
+	return s.AssumeRoleForIdentity(roleARN, sessionName, duration, awsproto.CognitoIdentity{})
+}
+
+// AssumeRoleForIdentity issues temporary credentials for a role on
+// behalf of a Cognito identity pool's identity (GetCredentialsForIdentity):
+// the edge reports the identity as the signer of requests made with them.
+func (s *Service) AssumeRoleForIdentity(roleARN, sessionName string, duration time.Duration, identity awsproto.CognitoIdentity) (RoleCredentials, error) {
+	sess, err := s.issueRoleSession(roleARN, sessionName, duration, "", nil, identity)
 	if err != nil {
 		return RoleCredentials{}, err
 	}

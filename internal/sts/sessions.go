@@ -24,6 +24,8 @@ type session struct {
 	// Policy and PolicyARNs are the session policies AssumeRole was given.
 	Policy     string   `json:"policy,omitempty"`
 	PolicyARNs []string `json:"policyArns,omitempty"`
+	// Cognito is the identity pool identity the session was issued for.
+	Cognito awsproto.CognitoIdentity `json:"cognito,omitzero"`
 }
 
 // sessionKey is where a session is stored: ("sts", "session", key id).
@@ -91,6 +93,7 @@ func (s *Service) LookupCredential(accessKeyID string) (*awsproto.Credential, er
 
 			SessionPolicy:     sess.Policy,
 			SessionPolicyARNs: strings.Join(sess.PolicyARNs, "\n"),
+			Cognito:           sess.Cognito,
 		},
 	}, nil
 }
