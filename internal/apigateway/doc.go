@@ -182,8 +182,8 @@
 // matched a method, "(requestId) ..." as AWS words them, to
 // API-Gateway-Execution-Logs_{restApiId}/{stageName}, the request's and
 // response's data only with DataTraceEnabled, lines cut after 1,024
-// bytes (executionlog.go; Lambda authorizers' and service integrations'
-// own lines are not written). Access logs are: a stage whose
+// bytes (executionlog.go; service integrations' endpoint request lines
+// are not written). Access logs are: a stage whose
 // accessLogSettings name a CloudWatch Logs group writes each request's
 // line, its format's $context variables replaced ("-" for those without
 // a value), to one stream of that group (accesslog.go, package

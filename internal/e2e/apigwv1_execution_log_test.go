@@ -50,14 +50,21 @@ func TestAPIGWv1ExecutionLogs(t *testing.T) {
 	env := e2e.Start(t)
 	ctx := context.Background()
 	cwl := cloudwatchlogs.NewFromConfig(env.Config)
-	createPythonFunction(t, lambdaClient(t, env), "made", "def handler(event, context):\n    return {'statusCode': 201, 'body': 'made ' + event['body']}\n", 10)
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "made", "def handler(event, context):\n    return {'statusCode': 201, 'body': 'made ' + event['body']}\n", 10)
+	createPythonFunction(t, lc, "gate", apigwv1AuthorizerFunction, 10)
 	c := apigateway.NewFromConfig(env.Config)
 	doc := `{"openapi":"3.0.1","info":{"title":"traced"},"paths":{"/ok":{"get":{"x-amazon-apigateway-integration":{"type":"mock",` +
 		`"requestTemplates":{"application/json":"{\"statusCode\": 200}"},` +
 		`"responses":{"default":{"statusCode":"200","responseTemplates":{"application/json":"{\"ok\":true}"}}}}}},` +
 		`"/broken":{"get":{"x-amazon-apigateway-integration":{"type":"mock",` +
 		`"requestTemplates":{"application/json":"{\"statusCode\": 500}"},"responses":{"default":{"statusCode":"500"}}}}},` +
-		`"/make/{kind}":{"post":{"x-amazon-apigateway-integration":{"type":"aws_proxy","httpMethod":"POST","uri":"` + apigwv1LambdaURI("made") + `"}}}}}`
+		`"/guarded":{"get":{"security":[{"gate":[]}],"x-amazon-apigateway-integration":{"type":"mock",` +
+		`"requestTemplates":{"application/json":"{\"statusCode\": 200}"},"responses":{"default":{"statusCode":"200"}}}}},` +
+		`"/make/{kind}":{"post":{"x-amazon-apigateway-integration":{"type":"aws_proxy","httpMethod":"POST","uri":"` + apigwv1LambdaURI("made") + `"}}}},` +
+		`"components":{"securitySchemes":{"gate":{"type":"apiKey","name":"Authorization","in":"header",` +
+		`"x-amazon-apigateway-authtype":"custom","x-amazon-apigateway-authorizer":{"type":"token",` +
+		`"authorizerUri":"` + apigwv1LambdaURI("gate") + `","authorizerResultTtlInSeconds":0}}}}}`
 	api, err := c.ImportRestApi(ctx, &apigateway.ImportRestApiInput{Body: []byte(doc)})
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +98,18 @@ func TestAPIGWv1ExecutionLogs(t *testing.T) {
 	}
 	if hasLine(lines, "Method request headers: ") || hasLine(lines, "Method response body after transformations: ") {
 		t.Errorf("INFO without data trace logs data: %q", lines)
+	}
+
+	// A Lambda authorizer's run.
+	for token, want := range map[string]struct {
+		status int
+		line   string
+	}{"alice": {200, "Successfully completed authorizer execution"}, "unauthorized": {401, "Unauthorized request: "}} {
+		r := apigwv1Call(t, env, *api.Id, "GET", "/prod/guarded", nil, map[string]string{"Authorization": token}, false)
+		lines := executionLog(t, cwl, group, r.Header.Get("X-Amzn-Requestid"))
+		if r.Status != want.status || !hasLine(lines, "Starting authorizer: ") || !hasLine(lines, want.line) {
+			t.Errorf("authorizer with %s: HTTP %d, want %d and a line %q in %q", token, r.Status, want.status, want.line, lines)
+		}
 	}
 
 	// With data trace: the requests' and responses' data, the
