@@ -9,11 +9,13 @@ import (
 )
 
 // responseRecorder passes a response on, noting its status and the
-// length of its body for the access log.
+// length of its body for the access log, and the body's start for the
+// execution log.
 type responseRecorder struct {
 	http.ResponseWriter
 	status int
 	length int
+	body   []byte // the first maxExecutionLogEvent bytes
 }
 
 func (r *responseRecorder) WriteHeader(status int) {
@@ -28,6 +30,9 @@ func (r *responseRecorder) Write(b []byte) (int, error) {
 		r.status = http.StatusOK
 	}
 	n, err := r.ResponseWriter.Write(b)
+	if keep := maxExecutionLogEvent - len(r.body); keep > 0 {
+		r.body = append(r.body, b[:min(keep, n)]...)
+	}
 	r.length += n
 	return n, err
 }

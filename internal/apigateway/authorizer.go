@@ -97,8 +97,25 @@ type authResult struct {
 	context     map[string]any // values stringified, null kept
 }
 
-// runAuthorizer runs a method's Lambda authorizer for a request.
+// runAuthorizer runs a method's Lambda authorizer for a request, and
+// writes its execution log lines as AWS words them.
 func (s *Service) runAuthorizer(req *request, au *authorizer) *gatewayError {
+	s.logExecution(req, false, "Starting authorizer: %s for request: %s", au.ID, req.requestID)
+	e := s.authorizeWith(req, au)
+	switch e {
+	case nil, errExplicitDeny, errImplicitDeny:
+		s.logExecution(req, false, "Successfully completed authorizer execution")
+	case errUnauthorized:
+		s.logExecution(req, false, "Unauthorized request: %s", req.requestID)
+	default:
+		s.logExecution(req, false, "Execution failed due to configuration error: Authorizer error")
+	}
+	return e
+}
+
+// authorizeWith decides a request with a Lambda authorizer: its cached
+// answer for the request's identity, or the function's.
+func (s *Service) authorizeWith(req *request, au *authorizer) *gatewayError {
 	sources, err := parseIdentitySources(au.IdentitySource)
 	if err != nil {
 		return errAuthorizerConfig

@@ -75,6 +75,11 @@ type request struct {
 	// accessLog is the stage's access log settings, nil when it has
 	// none.
 	accessLog *AccessLogSettings
+	// logsExecution tells that the stage's method settings turn
+	// execution logging on; execution are the lines so far
+	// (executionlog.go).
+	logsExecution bool
+	execution     []executionLine
 	// integrated tells that the integration's backend was called; it
 	// took integrationLatency and answered integrationStatus (0 when it
 	// answered no HTTP status: for a Lambda proxy integration, the
@@ -92,6 +97,7 @@ func (s *Service) integrationDone(req *request, start time.Time, status int) {
 	req.integrated = true
 	req.integrationLatency = s.clock.Now().Sub(start)
 	req.integrationStatus = status
+	s.logExecution(req, false, "Received response. Integration latency: %d ms", req.integrationLatency.Milliseconds())
 }
 
 // gatewayError is one of API Gateway's own answers (a "gateway
@@ -150,6 +156,7 @@ func (h *stageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeGatewayError(req, rec, e)
 	}
 	s.writeAccessLog(req, rec, e)
+	s.writeExecutionLog(req, rec, e)
 	s.writeTrace(req, rec)
 }
 
@@ -179,6 +186,7 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 			req.stageVars = maps.Clone(g.Variables)
 			req.accessLog = g.AccessLog
 			req.methodSettings = g.MethodSettings
+			req.logsExecution = stageLogs(g.MethodSettings)
 			tracing = g.TracingEnabled
 		}
 	}
@@ -199,6 +207,7 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 		return errMissingToken
 	}
 	req.match = m
+	s.logExecution(req, false, "Extended Request Id: %s", req.extendedID)
 	if req.r.ContentLength > maxPayloadBytes {
 		return errTooLarge
 	}
@@ -215,6 +224,7 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	if e := s.authorize(req); e != nil {
 		return e
 	}
+	s.logMethodRequest(req)
 	if e := s.throttleRequest(req); e != nil {
 		return e
 	}

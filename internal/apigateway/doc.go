@@ -175,9 +175,15 @@
 // deployment holds as an OpenAPI 3.0 (oas30) or Swagger 2.0 (swagger)
 // document, JSON or YAML by its Accept header, with the extensions its
 // parameters ask for (integrations, authorizers, apigateway); postman adds
-// nothing. Canary settings, caching,
-// execution logs, client certificates and documentation are not
-// implemented. Access logs are: a stage whose
+// nothing. Canary settings, caching, client certificates and
+// documentation are not implemented. Execution logs are: a stage whose
+// method settings set LoggingLevel INFO (every request) or ERROR
+// (requests answered 4xx or 5xx) writes the lines of each request that
+// matched a method, "(requestId) ..." as AWS words them, to
+// API-Gateway-Execution-Logs_{restApiId}/{stageName}, the request's and
+// response's data only with DataTraceEnabled, lines cut after 1,024
+// bytes (executionlog.go; service integrations' endpoint request lines
+// are not written). Access logs are: a stage whose
 // accessLogSettings name a CloudWatch Logs group writes each request's
 // line, its format's $context variables replaced ("-" for those without
 // a value), to one stream of that group (accesslog.go, package

@@ -206,6 +206,7 @@ func (s *Service) awsBackend(req *request, ir *integrationRequest) (backendAnswe
 	ig := req.match.method.Integration
 	if fn, ok := lambdaFunctionOf(ig.URI); ok {
 		fn = substituteStageVariables(fn, req.stageVars)
+		s.logEndpointRequest(req, s.lambdaEndpoint(fn), ir.body)
 		start := s.clock.Now()
 		out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.integrationSource(req), ig.Credentials, ir.body, integrationTimeout(ig))
 		s.integrationDone(req, start, 0)
@@ -361,6 +362,7 @@ func (s *Service) sendHTTP(req *request, ig *integration, method string, target 
 		return nil, errIntegration
 	}
 	out.Header = header
+	s.logEndpointRequest(req, target.String(), body)
 	start := s.clock.Now()
 	res, err := integrationClient.Do(out)
 	s.integrationDone(req, start, 0)

@@ -287,6 +287,7 @@ func (s *Service) lambdaProxy(req *request, w http.ResponseWriter) *gatewayError
 		return errIntegration
 	}
 	timeout := time.Duration(ig.TimeoutMillis) * time.Millisecond
+	s.logEndpointRequest(req, s.lambdaEndpoint(fn), payload)
 	start := s.clock.Now()
 	out, fnErr, err := s.invokeFunction(req.r.Context(), fn, s.integrationSource(req), ig.Credentials, payload, timeout)
 	s.integrationDone(req, start, 0)

@@ -163,6 +163,11 @@ type Service struct {
 	// be smaller than 70167211 bytes for the CreateFunction operation").
 	// It sees the request line and headers only: the body is not read.
 	BodyTooLarge func(r *http.Request) error
+	// OwnsCORS is set by a service that answers browsers' CORS requests
+	// itself (S3, by each bucket's CORS rules). The edge answers every
+	// other service's preflights and adds its Access-Control-* headers
+	// to their responses, as AWS's endpoints do for any origin.
+	OwnsCORS bool
 
 	// Resources, when set, names the resources (ARNs) an operation acts
 	// on, for IAM authorization: a DynamoDB table, an SQS queue. Without

@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,19 +34,7 @@ func TestS3CORS(t *testing.T) {
 		t.Fatal(err)
 	}
 	preflight := func(path, origin, method, headers string) (*http.Response, string) {
-		req, _ := http.NewRequest(http.MethodOptions, env.Endpoint+path, nil)
-		req.Header.Set("Origin", origin)
-		req.Header.Set("Access-Control-Request-Method", method)
-		if headers != "" {
-			req.Header.Set("Access-Control-Request-Headers", headers)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, string(b)
+		return browserPreflight(t, env.Endpoint+path, origin, method, headers)
 	}
 	resp, body := preflight("/web/page.html", "https://app.example", "PUT", "Content-Type, X-Amz-Meta-Owner")
 	h := resp.Header

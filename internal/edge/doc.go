@@ -6,7 +6,10 @@
 // call the Authorizer that enforces IAM policies under --auth iam (the
 // decision itself is IAM's, made in awsproto.Service.Serve once the
 // input is decoded), the request id
-// and X-Ray trace id every call carries, recovery from panics, the
+// and X-Ray trace id every call carries, browsers' CORS for the AWS
+// APIs (cors.go: preflights, and the Access-Control-* headers of
+// answers to requests with an Origin, but for services that own their
+// CORS, S3's bucket rules), recovery from panics, the
 // request log, and recording each request for metrics (Options.Metrics:
 // finish sees every AWS API request, including those refused before
 // their operation ran, by authentication or as an unknown service or

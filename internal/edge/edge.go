@@ -177,6 +177,9 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.TraceID = traceHeader(r.Header.Get("X-Amzn-Trace-Id"), started, e.opts.IDs)
 	c.Region = e.opts.Region
 	rw := &responseWriter{ResponseWriter: w}
+	if r.Header.Get("Origin") != "" {
+		rw.beforeHeader = func(h http.Header) { corsHeaders(h, c.Service) }
+	}
 	defer e.finish(c, rw)
 	e.serve(c, rw, svc)
 }
@@ -185,6 +188,13 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // authenticates and runs the call.
 func (e *Edge) serve(c *awsproto.Call, w *responseWriter, svc *awsproto.Service) {
 	r := c.Request
+	if svc == nil && preflight(r) {
+		if target, ok := e.router.preflightService(c); ok {
+			c.Service = target
+			writePreflight(w, r)
+			return
+		}
+	}
 	if svc == nil {
 		svc = e.router.byHeaders(c)
 	}
@@ -581,10 +591,16 @@ type responseWriter struct {
 	status   int
 	wrote    bool
 	hijacked bool
+	// beforeHeader, when set, adds headers to the answer as its status
+	// is written, once whoever answers is known (CORS's).
+	beforeHeader func(http.Header)
 }
 
 func (w *responseWriter) WriteHeader(status int) {
 	if !w.wrote {
+		if w.beforeHeader != nil {
+			w.beforeHeader(w.Header())
+		}
 		w.status, w.wrote = status, true
 	}
 	w.ResponseWriter.WriteHeader(status)
@@ -610,6 +626,9 @@ func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // Flush lets streaming responses through.
 func (w *responseWriter) Flush() {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}

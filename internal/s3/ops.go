@@ -163,6 +163,8 @@ func (s *Service) newAPI() *awsproto.Service {
 		Name:            "s3",
 		Protocol:        p,
 		ValidationError: ErrInvalidArgument,
+		// Buckets' CORS rules answer preflights and grant the headers.
+		OwnsCORS: true,
 		// Bodies other than uploads are XML documents (DeleteObjects
 		// takes up to 1,000 keys of up to 1,024 bytes each).
 		MaxBodyBytes: 20 << 20,
