@@ -1,0 +1,317 @@
+package e2e_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
+	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/e2e"
+)
+
+const firehoseRole = "arn:aws:iam::" + testAccount + ":role/firehose"
+
+// uuidSuffix matches the random end of a Firehose object key.
+var uuidSuffix = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+
+// createHose creates a DirectPut Firehose stream to bucket with a
+// 60-second interval and the given prefix and compression.
+func createHose(t *testing.T, fc *firehose.Client, name, bucket, prefix string, compression fhtypes.CompressionFormat) {
+	t.Helper()
+	_, err := fc.CreateDeliveryStream(context.Background(), &firehose.CreateDeliveryStreamInput{
+		DeliveryStreamName: aws.String(name),
+		ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{
+			RoleARN: aws.String(firehoseRole), BucketARN: aws.String("arn:aws:s3:::" + bucket), Prefix: aws.String(prefix),
+			BufferingHints:    &fhtypes.BufferingHints{IntervalInSeconds: aws.Int32(60), SizeInMBs: aws.Int32(1)},
+			CompressionFormat: compression,
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// objectsUnder waits for n objects under prefix and returns their keys
+// and bodies.
+func objectsUnder(t *testing.T, sc *s3.Client, bucket, prefix string, n int) map[string][]byte {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	eventually(t, "objects under "+prefix, func() bool {
+		out, err := sc.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = keys[:0]
+		for _, o := range out.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+		}
+		return len(keys) >= n
+	})
+	if len(keys) != n {
+		t.Fatalf("objects under %s: %v, want %d", prefix, keys, n)
+	}
+	got := map[string][]byte{}
+	for _, k := range keys {
+		obj, err := sc.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(obj.Body)
+		obj.Body.Close()
+		got[k] = body
+	}
+	return got
+}
+
+// keyPattern is the default key of an object a stream writes under
+// prefix for records that arrived at t.
+func keyPattern(prefix, name string, version int, at time.Time, ext string) *regexp.Regexp {
+	at = at.UTC()
+	return regexp.MustCompile("^" + regexp.QuoteMeta(prefix+at.Format("2006/01/02/15/")+name+"-"+strconv.Itoa(version)+"-"+at.Format("2006-01-02-15-04-05")+"-") + uuidSuffix + regexp.QuoteMeta(ext) + "$")
+}
+
+// TestFirehoseDeliversToS3: a stream is CREATING then ACTIVE; the records
+// of PutRecord and PutRecordBatch are written to S3 once the buffering
+// interval passes (on virga's clock), concatenated as sent, under
+// Firehose's default key, gzipped for a GZIP stream; UpdateDestination
+// moves the version in the keys.
+func TestFirehoseDeliversToS3(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	fc, sc := firehose.NewFromConfig(env.Config), s3.NewFromConfig(env.Config)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sink")}); err != nil {
+		t.Fatal(err)
+	}
+	createHose(t, fc, "plain", "sink", "plain/", fhtypes.CompressionFormatUncompressed)
+	createHose(t, fc, "zipped", "sink", "zipped/", fhtypes.CompressionFormatGzip)
+	d, err := fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("plain")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc := d.DeliveryStreamDescription
+	if desc.DeliveryStreamStatus != fhtypes.DeliveryStreamStatusCreating || aws.ToString(desc.VersionId) != "1" ||
+		desc.DeliveryStreamType != fhtypes.DeliveryStreamTypeDirectPut ||
+		aws.ToString(desc.DeliveryStreamARN) != "arn:aws:firehose:us-east-1:"+testAccount+":deliverystream/plain" {
+		t.Fatalf("new stream: %+v", desc)
+	}
+	dest := desc.Destinations[0]
+	ext := dest.ExtendedS3DestinationDescription
+	if aws.ToString(dest.DestinationId) != "destinationId-000000000001" || ext == nil || aws.ToString(ext.Prefix) != "plain/" ||
+		aws.ToInt32(ext.BufferingHints.IntervalInSeconds) != 60 || ext.EncryptionConfiguration.NoEncryptionConfig != fhtypes.NoEncryptionConfigNoEncryption {
+		t.Fatalf("destination: %+v", dest)
+	}
+	env.Clock.Advance(2 * time.Second)
+	d, err = fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("plain")})
+	if err != nil || d.DeliveryStreamDescription.DeliveryStreamStatus != fhtypes.DeliveryStreamStatusActive {
+		t.Fatalf("after a second: %v %+v", err, d)
+	}
+
+	arrived := env.Clock.Now()
+	for _, name := range []string{"plain", "zipped"} {
+		out, err := fc.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String(name), Records: []fhtypes.Record{
+			{Data: []byte("one\n")}, {Data: []byte("two\n")}, {Data: []byte("three\n")}}})
+		if err != nil || aws.ToInt32(out.FailedPutCount) != 0 || len(out.RequestResponses) != 3 || aws.ToString(out.RequestResponses[2].RecordId) == "" {
+			t.Fatalf("PutRecordBatch %s: %v %+v", name, err, out)
+		}
+		one, err := fc.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String(name), Record: &fhtypes.Record{Data: []byte("four\n")}})
+		if err != nil || aws.ToString(one.RecordId) == "" {
+			t.Fatalf("PutRecord %s: %v %+v", name, err, one)
+		}
+	}
+	// Nothing is written before the interval has passed.
+	env.Clock.Advance(30 * time.Second)
+	time.Sleep(600 * time.Millisecond) // two of Run's passes: it must not deliver yet
+	if out, err := sc.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("sink")}); err != nil || len(out.Contents) != 0 {
+		t.Fatalf("before the interval: %v %+v", err, out)
+	}
+	env.Clock.Advance(31 * time.Second)
+	for k, body := range objectsUnder(t, sc, "sink", "plain/", 1) {
+		if !keyPattern("plain/", "plain", 1, arrived, "").MatchString(k) || string(body) != "one\ntwo\nthree\nfour\n" {
+			t.Fatalf("plain object %s: %q", k, body)
+		}
+	}
+	for k, body := range objectsUnder(t, sc, "sink", "zipped/", 1) {
+		if !keyPattern("zipped/", "zipped", 1, arrived, ".gz").MatchString(k) {
+			t.Fatalf("zipped key %s", k)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _ := io.ReadAll(zr)
+		if string(plain) != "one\ntwo\nthree\nfour\n" {
+			t.Fatalf("zipped object: %q", plain)
+		}
+	}
+
+	if _, err := fc.UpdateDestination(ctx, &firehose.UpdateDestinationInput{DeliveryStreamName: aws.String("plain"),
+		CurrentDeliveryStreamVersionId: aws.String("1"), DestinationId: aws.String("destinationId-000000000001"),
+		ExtendedS3DestinationUpdate: &fhtypes.ExtendedS3DestinationUpdate{Prefix: aws.String("v2/")}}); err != nil {
+		t.Fatal(err)
+	}
+	arrived = env.Clock.Now()
+	if _, err := fc.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("plain"), Record: &fhtypes.Record{Data: []byte("five")}}); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(time.Minute)
+	for k, body := range objectsUnder(t, sc, "sink", "v2/", 1) {
+		if !keyPattern("v2/", "plain", 2, arrived, "").MatchString(k) || string(body) != "five" {
+			t.Fatalf("after the update %s: %q", k, body)
+		}
+	}
+	d, err = fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("plain")})
+	if err != nil || aws.ToString(d.DeliveryStreamDescription.VersionId) != "2" || d.DeliveryStreamDescription.LastUpdateTimestamp == nil {
+		t.Fatalf("after the update: %v %+v", err, d)
+	}
+}
+
+// TestFirehoseSizeHint: a buffer that reaches SizeInMBs is written at
+// once, without waiting for the interval, in objects of at most that
+// size.
+func TestFirehoseSizeHint(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	fc, sc := firehose.NewFromConfig(env.Config), s3.NewFromConfig(env.Config)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("big")}); err != nil {
+		t.Fatal(err)
+	}
+	createHose(t, fc, "big", "big", "", fhtypes.CompressionFormatUncompressed)
+	chunk := bytes.Repeat([]byte("x"), 400*1024)
+	recs := []fhtypes.Record{{Data: chunk}, {Data: chunk}, {Data: chunk}}
+	if _, err := fc.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("big"), Records: recs}); err != nil {
+		t.Fatal(err)
+	}
+	// 1.2 MiB buffered against a 1 MiB hint: one object of two records
+	// now; the third waits for the interval.
+	got := objectsUnder(t, sc, "big", "", 1)
+	for k, body := range got {
+		if len(body) != 2*len(chunk) || !strings.HasPrefix(k, env.Clock.Now().UTC().Format("2006/01/02/15/")+"big-1-") {
+			t.Fatalf("object %s of %d bytes", k, len(body))
+		}
+	}
+	env.Clock.Advance(time.Minute)
+	objectsUnder(t, sc, "big", "", 2)
+}
+
+// TestFirehoseErrors: the errors of missing streams, names in use,
+// stale versions, unsupported destinations, oversized batches and
+// reserved tag keys; tags round-trip and ListDeliveryStreams pages.
+func TestFirehoseErrors(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	fc := firehose.NewFromConfig(env.Config)
+	_, err := fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("nope")})
+	if e := expectAPIError(t, err, "ResourceNotFoundException", 400); e.Message != "Firehose nope under account "+testAccount+" not found." {
+		t.Fatalf("message %q", e.Message)
+	}
+	_, err = fc.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("nope"), Record: &fhtypes.Record{Data: []byte("x")}})
+	expectAPIError(t, err, "ResourceNotFoundException", 400)
+
+	for _, name := range []string{"a", "b", "c"} {
+		createHose(t, fc, name, "bucket", "", "")
+	}
+	_, err = fc.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("a"),
+		S3DestinationConfiguration: &fhtypes.S3DestinationConfiguration{RoleARN: aws.String(firehoseRole), BucketARN: aws.String("arn:aws:s3:::bucket")}})
+	if e := expectAPIError(t, err, "ResourceInUseException", 400); e.Message != "Firehose a under account "+testAccount+" already exists." {
+		t.Fatalf("message %q", e.Message)
+	}
+	_, err = fc.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("rs"),
+		RedshiftDestinationConfiguration: &fhtypes.RedshiftDestinationConfiguration{RoleARN: aws.String(firehoseRole),
+			ClusterJDBCURL: aws.String("jdbc:redshift://c.abc.us-east-1.redshift.amazonaws.com:5439/db"), CopyCommand: &fhtypes.CopyCommand{DataTableName: aws.String("t")},
+			Username: aws.String("u"), Password: aws.String("password"),
+			S3Configuration: &fhtypes.S3DestinationConfiguration{RoleARN: aws.String(firehoseRole), BucketARN: aws.String("arn:aws:s3:::bucket")}}})
+	expectAPIError(t, err, "InvalidArgumentException", 400)
+	_, err = fc.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("bad name")})
+	expectAPIError(t, err, "ValidationException", 400)
+
+	_, err = fc.UpdateDestination(ctx, &firehose.UpdateDestinationInput{DeliveryStreamName: aws.String("a"),
+		CurrentDeliveryStreamVersionId: aws.String("7"), DestinationId: aws.String("destinationId-000000000001"),
+		S3DestinationUpdate: &fhtypes.S3DestinationUpdate{Prefix: aws.String("p/")}})
+	expectAPIError(t, err, "ConcurrentModificationException", 400)
+
+	many := make([]fhtypes.Record, 501)
+	for i := range many {
+		many[i] = fhtypes.Record{Data: []byte("x")}
+	}
+	_, err = fc.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("a"), Records: many})
+	expectAPIError(t, err, "ValidationException", 400)
+	big := bytes.Repeat([]byte("y"), 1000*1024)
+	_, err = fc.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("a"), Records: []fhtypes.Record{
+		{Data: big}, {Data: big}, {Data: big}, {Data: big}, {Data: big}}})
+	expectAPIError(t, err, "InvalidArgumentException", 400)
+	_, err = fc.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("a"), Record: &fhtypes.Record{Data: append(big, 'z')}})
+	expectAPIError(t, err, "ValidationException", 400)
+
+	_, err = fc.TagDeliveryStream(ctx, &firehose.TagDeliveryStreamInput{DeliveryStreamName: aws.String("a"), Tags: []fhtypes.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}}})
+	expectAPIError(t, err, "InvalidArgumentException", 400)
+	if _, err := fc.TagDeliveryStream(ctx, &firehose.TagDeliveryStreamInput{DeliveryStreamName: aws.String("a"),
+		Tags: []fhtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}, {Key: aws.String("env"), Value: aws.String("dev")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fc.UntagDeliveryStream(ctx, &firehose.UntagDeliveryStreamInput{DeliveryStreamName: aws.String("a"), TagKeys: []string{"env"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := fc.ListTagsForDeliveryStream(ctx, &firehose.ListTagsForDeliveryStreamInput{DeliveryStreamName: aws.String("a")})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToBool(tags.HasMoreTags) {
+		t.Fatalf("tags: %v %+v", err, tags)
+	}
+
+	page, err := fc.ListDeliveryStreams(ctx, &firehose.ListDeliveryStreamsInput{Limit: aws.Int32(2)})
+	if err != nil || strings.Join(page.DeliveryStreamNames, ",") != "a,b" || !aws.ToBool(page.HasMoreDeliveryStreams) {
+		t.Fatalf("first page: %v %+v", err, page)
+	}
+	page, err = fc.ListDeliveryStreams(ctx, &firehose.ListDeliveryStreamsInput{ExclusiveStartDeliveryStreamName: aws.String("b")})
+	if err != nil || strings.Join(page.DeliveryStreamNames, ",") != "c" || aws.ToBool(page.HasMoreDeliveryStreams) {
+		t.Fatalf("second page: %v %+v", err, page)
+	}
+	if _, err := fc.DeleteDeliveryStream(ctx, &firehose.DeleteDeliveryStreamInput{DeliveryStreamName: aws.String("c")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = fc.DeleteDeliveryStream(ctx, &firehose.DeleteDeliveryStreamInput{DeliveryStreamName: aws.String("c")})
+	expectAPIError(t, err, "ResourceNotFoundException", 400)
+}
+
+// TestFirehoseRestartDeliversBuffer: records acknowledged before a
+// restart are in the store and are written after it.
+func TestFirehoseRestartDeliversBuffer(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	clk := clock.NewFake(time.Date(2024, 6, 3, 10, 20, 30, 0, time.UTC))
+	v := startSchedVirga(t, dir, clk)
+	c := e2e.ClientConfig("http://"+v.app.Addr(), "us-east-1", "test", "test", "")
+	fc, sc := firehose.NewFromConfig(c), s3.NewFromConfig(c)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("kept")}); err != nil {
+		t.Fatal(err)
+	}
+	createHose(t, fc, "kept", "kept", "", "")
+	if _, err := fc.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("kept"),
+		Records: []fhtypes.Record{{Data: []byte("before ")}, {Data: []byte("restart")}}}); err != nil {
+		t.Fatal(err)
+	}
+	v.stop(t)
+
+	clk.Advance(2 * time.Minute)
+	v = startSchedVirga(t, dir, clk)
+	c = e2e.ClientConfig("http://"+v.app.Addr(), "us-east-1", "test", "test", "")
+	sc = s3.NewFromConfig(c)
+	for k, body := range objectsUnder(t, sc, "kept", "", 1) {
+		if k[:len("2024/06/03/10/kept-1-2024-06-03-10-20-30-")] != "2024/06/03/10/kept-1-2024-06-03-10-20-30-" || string(body) != "before restart" {
+			t.Fatalf("after the restart %s: %q", k, body)
+		}
+	}
+}
