@@ -334,7 +334,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	route.events = bus
 	topics, err := sns.New(sns.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Endpoint: a.endpoint, Queues: topicQueues{queues, route}, Functions: lam,
+		Endpoint: a.endpoint, Queues: topicQueues{queues, route}, Functions: lam, Firehose: firehoseRecords{route},
 		FunctionPermitted: func(ctx context.Context, function, topicARN string) error {
 			return route.principals.check(ctx, deliver.Sender{Principal: "sns.amazonaws.com", SourceARN: topicARN,
 				SourceAccount: deliver.Account(topicARN)}, function)

@@ -135,6 +135,17 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
 }
 
+// firehoseRecords puts SNS's records on Firehose streams. Firehose is
+// made after SNS, so it is looked up at each call.
+type firehoseRecords struct{ t *targets }
+
+func (f firehoseRecords) Put(arn string, data []byte) error {
+	if f.t.firehose == nil {
+		return fmt.Errorf("virga cannot deliver to %s yet", arn)
+	}
+	return f.t.firehose.Put(arn, data)
+}
+
 // runTasks runs the tasks an ECS target's message asks for on the
 // cluster arn names, as the message's role. A task RunTask could not
 // place (its failures) fails the delivery, which the sender then retries

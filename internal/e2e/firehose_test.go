@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"io"
 	"regexp"
 	"strconv"
@@ -12,9 +13,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/e2e"
@@ -312,6 +317,162 @@ func TestFirehoseRestartDeliversBuffer(t *testing.T) {
 	for k, body := range objectsUnder(t, sc, "kept", "", 1) {
 		if k[:len("2024/06/03/10/kept-1-2024-06-03-10-20-30-")] != "2024/06/03/10/kept-1-2024-06-03-10-20-30-" || string(body) != "before restart" {
 			t.Fatalf("after the restart %s: %q", k, body)
+		}
+	}
+}
+
+// TestFirehoseKinesisSource: a KinesisStreamAsSource stream delivers
+// what arrives on its Kinesis data stream, and refuses PutRecord.
+func TestFirehoseKinesisSource(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	fc, sc, kc := firehose.NewFromConfig(env.Config), s3.NewFromConfig(env.Config), kinesis.NewFromConfig(env.Config)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("fromk")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("src"), ShardCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	src := "arn:aws:kinesis:us-east-1:" + testAccount + ":stream/src"
+	_, err := fc.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("fromk"),
+		DeliveryStreamType:               fhtypes.DeliveryStreamTypeKinesisStreamAsSource,
+		KinesisStreamSourceConfiguration: &fhtypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(src), RoleARN: aws.String(firehoseRole)},
+		S3DestinationConfiguration: &fhtypes.S3DestinationConfiguration{RoleARN: aws.String(firehoseRole), BucketARN: aws.String("arn:aws:s3:::fromk"),
+			BufferingHints: &fhtypes.BufferingHints{IntervalInSeconds: aws.Int32(60)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fc.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("fromk"), Record: &fhtypes.Record{Data: []byte("x")}})
+	expectAPIError(t, err, "InvalidArgumentException", 400)
+	d, err := fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("fromk")})
+	if err != nil || d.DeliveryStreamDescription.Source == nil || aws.ToString(d.DeliveryStreamDescription.Source.KinesisStreamSourceDescription.KinesisStreamARN) != src {
+		t.Fatalf("describe: %v %+v", err, d)
+	}
+	for _, data := range []string{"alpha,", "beta"} {
+		if _, err := kc.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("src"), PartitionKey: aws.String("k"), Data: []byte(data)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Run moves the records into the buffer on its next pass; the
+	// interval then runs from their arrival there.
+	eventually(t, "records read from the source", func() bool {
+		env.Clock.Advance(61 * time.Second)
+		out, err := sc.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("fromk")})
+		return err == nil && len(out.Contents) > 0
+	})
+	for k, body := range objectsUnder(t, sc, "fromk", "", 1) {
+		if !strings.Contains(k, "/fromk-1-") || string(body) != "alpha,beta" {
+			t.Fatalf("object %s: %q", k, body)
+		}
+	}
+}
+
+// TestFirehoseEventBridgeTarget: a rule's Firehose target gets each
+// matching event as one record; PutTargets refuses it without a role.
+func TestFirehoseEventBridgeTarget(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	fc, sc, eb := firehose.NewFromConfig(env.Config), s3.NewFromConfig(env.Config), eventbridge.NewFromConfig(env.Config)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("events")}); err != nil {
+		t.Fatal(err)
+	}
+	createHose(t, fc, "events", "events", "", "")
+	hose := "arn:aws:firehose:us-east-1:" + testAccount + ":deliverystream/events"
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("all"), EventPattern: aws.String(`{"source":["app"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("all"), Targets: []ebtypes.Target{{Id: aws.String("h"), Arn: aws.String(hose)}}})
+	expectAPIError(t, err, "ValidationException", 400)
+	out, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("all"), Targets: []ebtypes.Target{
+		{Id: aws.String("h"), Arn: aws.String(hose), RoleArn: aws.String(firehoseRole), InputPath: aws.String("$.detail")}}})
+	if err != nil || out.FailedEntryCount != 0 {
+		t.Fatalf("PutTargets: %v %+v", err, out)
+	}
+	put, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
+		{Source: aws.String("app"), DetailType: aws.String("t"), Detail: aws.String(`{"n":1}`)}}})
+	if err != nil || put.FailedEntryCount != 0 {
+		t.Fatalf("PutEvents: %v %+v", err, put)
+	}
+	eventually(t, "the event delivered", func() bool {
+		env.Clock.Advance(61 * time.Second)
+		out, err := sc.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("events")})
+		return err == nil && len(out.Contents) > 0
+	})
+	for _, body := range objectsUnder(t, sc, "events", "", 1) {
+		if string(body) != `{"n":1}` {
+			t.Fatalf("object: %q", body)
+		}
+	}
+}
+
+// TestFirehoseCLI: the aws CLI creates a stream and puts a record
+// (base64 blob over awsJson 1.1).
+func TestFirehoseCLI(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	r := env.CLI(t, "firehose", "create-delivery-stream", "--delivery-stream-name", "cli",
+		"--s3-destination-configuration", "RoleARN="+firehoseRole+",BucketARN=arn:aws:s3:::b")
+	if r.ExitCode != 0 || !strings.Contains(r.Stdout, `"DeliveryStreamARN": "arn:aws:firehose:us-east-1:`+testAccount+`:deliverystream/cli"`) {
+		t.Fatalf("create: %+v", r)
+	}
+	r = env.CLI(t, "firehose", "put-record", "--delivery-stream-name", "cli", "--record", "Data=aGVsbG8=")
+	if r.ExitCode != 0 || !strings.Contains(r.Stdout, `"RecordId"`) {
+		t.Fatalf("put-record: %+v", r)
+	}
+	r = env.CLI(t, "firehose", "describe-delivery-stream", "--delivery-stream-name", "nope")
+	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "ResourceNotFoundException") {
+		t.Fatalf("describe missing: %+v", r)
+	}
+}
+
+// TestFirehoseSNSSubscription: a topic's firehose subscriptions put each
+// message on their stream as one line: the unsigned notification, or the
+// message alone with RawMessageDelivery.
+func TestFirehoseSNSSubscription(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	fc, sc, nc := firehose.NewFromConfig(env.Config), s3.NewFromConfig(env.Config), sns.NewFromConfig(env.Config)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("archive")}); err != nil {
+		t.Fatal(err)
+	}
+	createHose(t, fc, "env", "archive", "env/", "")
+	createHose(t, fc, "raw", "archive", "raw/", "")
+	topic, err := nc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, raw := range map[string]string{"env": "false", "raw": "true"} {
+		if _, err := nc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("firehose"),
+			Endpoint: aws.String("arn:aws:firehose:us-east-1:" + testAccount + ":deliverystream/" + name),
+			Attributes: map[string]string{"SubscriptionRoleArn": firehoseRole, "RawMessageDelivery": raw}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, msg := range []string{"first", "second"} {
+		if _, err := nc.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String(msg), Subject: aws.String("s")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.Clock.Advance(61 * time.Second)
+	for _, body := range objectsUnder(t, sc, "archive", "raw/", 1) {
+		if string(body) != "first\nsecond\n" {
+			t.Fatalf("raw: %q", body)
+		}
+	}
+	for _, body := range objectsUnder(t, sc, "archive", "env/", 1) {
+		lines := strings.Split(strings.TrimSuffix(string(body), "\n"), "\n")
+		if len(lines) != 2 {
+			t.Fatalf("envelopes: %q", body)
+		}
+		var n struct{ Type, TopicArn, Subject, Message, Signature string }
+		if err := json.Unmarshal([]byte(lines[1]), &n); err != nil {
+			t.Fatal(err)
+		}
+		if n.Type != "Notification" || n.TopicArn != aws.ToString(topic.TopicArn) || n.Subject != "s" || n.Message != "second" || n.Signature != "" {
+			t.Fatalf("envelope: %s", lines[1])
 		}
 	}
 }
