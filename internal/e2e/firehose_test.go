@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
@@ -446,7 +448,7 @@ func TestFirehoseSNSSubscription(t *testing.T) {
 	}
 	for name, raw := range map[string]string{"env": "false", "raw": "true"} {
 		if _, err := nc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("firehose"),
-			Endpoint: aws.String("arn:aws:firehose:us-east-1:" + testAccount + ":deliverystream/" + name),
+			Endpoint:   aws.String("arn:aws:firehose:us-east-1:" + testAccount + ":deliverystream/" + name),
 			Attributes: map[string]string{"SubscriptionRoleArn": firehoseRole, "RawMessageDelivery": raw}}); err != nil {
 			t.Fatal(err)
 		}
@@ -475,4 +477,114 @@ func TestFirehoseSNSSubscription(t *testing.T) {
 			t.Fatalf("envelope: %s", lines[1])
 		}
 	}
+}
+
+// firehoseTemplate is a bucket and a Firehose stream writing to it under
+// PREFIX.
+const firehoseTemplate = `Resources:
+  Sink:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: cfn-sink
+  Hose:
+    Type: AWS::KinesisFirehose::DeliveryStream
+    Properties:
+      DeliveryStreamName: cfn-hose
+      ExtendedS3DestinationConfiguration:
+        BucketARN: !GetAtt Sink.Arn
+        RoleARN: arn:aws:iam::000000000000:role/firehose
+        Prefix: PREFIX
+        BufferingHints:
+          IntervalInSeconds: "60"
+          SizeInMBs: 1
+      Tags:
+        - Key: team
+          Value: data
+Outputs:
+  Name:
+    Value: !Ref Hose
+  Arn:
+    Value: !GetAtt Hose.Arn
+`
+
+// TestFirehoseCloudFormation: AWS::KinesisFirehose::DeliveryStream
+// deploys (Ref is the name, Arn the ARN), changes its destination in
+// place, refuses a destination without its BucketARN with
+// CloudFormation's schema message, and goes with its stack.
+func TestFirehoseCloudFormation(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf, fc := cloudformation.NewFromConfig(env.Config), firehose.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("hose"),
+		TemplateBody: aws.String(strings.Replace(firehoseTemplate, "PREFIX", "one/", 1))}); err != nil {
+		t.Fatal(err)
+	}
+	st := settleStack(t, cf, "hose")
+	if st.StackStatus != cftypes.StackStatusCreateComplete {
+		t.Fatalf("create: %s", st.StackStatus)
+	}
+	outs := map[string]string{}
+	for _, o := range st.Outputs {
+		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	if outs["Name"] != "cfn-hose" || outs["Arn"] != "arn:aws:firehose:us-east-1:"+testAccount+":deliverystream/cfn-hose" {
+		t.Fatalf("outputs: %v", outs)
+	}
+	describe := func() *fhtypes.DeliveryStreamDescription {
+		t.Helper()
+		d, err := fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("cfn-hose")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.DeliveryStreamDescription
+	}
+	ext := describe().Destinations[0].ExtendedS3DestinationDescription
+	if aws.ToString(ext.BucketARN) != "arn:aws:s3:::cfn-sink" || aws.ToString(ext.Prefix) != "one/" || aws.ToInt32(ext.BufferingHints.IntervalInSeconds) != 60 {
+		t.Fatalf("destination: %+v", ext)
+	}
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("hose"),
+		TemplateBody: aws.String(strings.Replace(firehoseTemplate, "PREFIX", "two/", 1))}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "hose"); st.StackStatus != cftypes.StackStatusUpdateComplete {
+		t.Fatalf("update: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	if d := describe(); aws.ToString(d.Destinations[0].ExtendedS3DestinationDescription.Prefix) != "two/" || aws.ToString(d.VersionId) != "2" {
+		t.Fatalf("after the update: %+v", d.Destinations[0].ExtendedS3DestinationDescription)
+	}
+
+	bad := strings.Replace(strings.Replace(firehoseTemplate, "PREFIX", "x/", 1), "        BucketARN: !GetAtt Sink.Arn\n", "", 1)
+	bad = strings.ReplaceAll(strings.ReplaceAll(bad, "cfn-hose", "cfn-bad"), "cfn-sink", "cfn-bad-sink")
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("bad"), TemplateBody: aws.String(bad)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "bad"); st.StackStatus != cftypes.StackStatusRollbackComplete {
+		t.Fatalf("bad: %s", st.StackStatus)
+	}
+	ev, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("bad")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Properties validation failed for resource Hose with message: #/ExtendedS3DestinationConfiguration: required key [BucketARN] not found"
+	found := false
+	for _, e := range ev.StackEvents {
+		if aws.ToString(e.LogicalResourceId) == "Hose" && e.ResourceStatus == cftypes.ResourceStatusCreateFailed {
+			found = aws.ToString(e.ResourceStatusReason) == want
+			if !found {
+				t.Errorf("reason %q, want %q", aws.ToString(e.ResourceStatusReason), want)
+			}
+		}
+	}
+	if !found {
+		t.Error("no CREATE_FAILED event for Hose")
+	}
+
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("hose")}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the stream deleted with its stack", func() bool {
+		_, err := fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("cfn-hose")})
+		return err != nil && wantAPIError(t, err).Code == "ResourceNotFoundException"
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/store/keys"
 )
 
@@ -72,7 +73,7 @@ func (s *Service) createDeliveryStream(ctx context.Context, in *CreateDeliverySt
 	if err := st.Dest.apply(v); err != nil {
 		return nil, err
 	}
-	tags, err := addTags(nil, in.Tags)
+	tags, err := addTags(nil, in.Tags, awsproto.ReservedTagsAllowed(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +233,7 @@ func (s *Service) tagDeliveryStream(ctx context.Context, in *TagDeliveryStreamIn
 	if err != nil {
 		return nil, err
 	}
-	if st.Tags, err = addTags(st.Tags, in.Tags); err != nil {
+	if st.Tags, err = addTags(st.Tags, in.Tags, awsproto.ReservedTagsAllowed(ctx)); err != nil {
 		return nil, err
 	}
 	return &TagDeliveryStreamOutput{}, s.save(st)
@@ -275,11 +276,12 @@ func (s *Service) listTags(ctx context.Context, in *ListTagsForDeliveryStreamInp
 }
 
 // addTags adds or replaces tags, refusing keys with AWS's reserved
-// prefix and more than 50 tags in all.
-func addTags(tags []tag, add []Tag) ([]tag, error) {
+// prefix (unless reserved: CloudFormation's own tags) and more than 50
+// tags in all.
+func addTags(tags []tag, add []Tag, reserved bool) ([]tag, error) {
 	for _, t := range add {
 		k := *t.Key
-		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") && !reserved {
 			return nil, ErrInvalidArgument.WithMessage("Tag keys cannot start with the reserved prefix aws:.")
 		}
 		i := slices.IndexFunc(tags, func(x tag) bool { return x.Key == k })
