@@ -588,3 +588,30 @@ func TestFirehoseCloudFormation(t *testing.T) {
 		return err != nil && wantAPIError(t, err).Code == "ResourceNotFoundException"
 	})
 }
+
+// TestFirehoseRetriesMissingBucket: records due for a bucket that does
+// not exist stay buffered, and are written once it does.
+func TestFirehoseRetriesMissingBucket(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	fc, sc := firehose.NewFromConfig(env.Config), s3.NewFromConfig(env.Config)
+	createHose(t, fc, "later", "later", "", "")
+	if _, err := fc.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("later"), Record: &fhtypes.Record{Data: []byte("kept")}}); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(61 * time.Second)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("later")}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the retried delivery", func() bool {
+		env.Clock.Advance(5 * time.Second)
+		out, err := sc.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("later")})
+		return err == nil && len(out.Contents) > 0
+	})
+	for _, body := range objectsUnder(t, sc, "later", "", 1) {
+		if string(body) != "kept" {
+			t.Fatalf("object: %q", body)
+		}
+	}
+}

@@ -85,10 +85,10 @@ func (d *destination) due(b *buffer, now time.Time) bool {
 	return b.size >= int(d.SizeInMBs)*mib || !now.Before(b.oldest.Add(time.Duration(d.IntervalInSeconds)*time.Second))
 }
 
-// deliver writes the stream's buffer to its bucket if it is due (or, with
-// force, if it holds anything), in objects of at most SizeInMBs each, and
-// drops from the buffer what it wrote.
-func (s *Service) deliver(ctx context.Context, name string, force bool) error {
+// deliver writes the stream's buffer to its bucket if it is due, in
+// objects of at most SizeInMBs each, and drops from the buffer what it
+// wrote.
+func (s *Service) deliver(ctx context.Context, name string) error {
 	for {
 		s.mu.Lock()
 		st, err := s.load(name)
@@ -102,13 +102,19 @@ func (s *Service) deliver(ctx context.Context, name string, force bool) error {
 			return err
 		}
 		now := s.clock.Now()
-		if !(st.Dest.due(buf, now) || force && buf.first != buf.next) {
+		if !st.Dest.due(buf, now) {
 			s.mu.Unlock()
 			return nil
 		}
-		body, oldest, end, err := s.take(name, buf.first, buf.next, int(st.Dest.SizeInMBs)*mib)
+		first := buf.first
+		body, oldest, end, err := s.take(name, first, buf.next, int(st.Dest.SizeInMBs)*mib)
+		if err == nil && end == first {
+			// The store holds none of what the buffer counts: it is
+			// read again rather than written as an empty object.
+			delete(s.buffers, name)
+		}
 		s.mu.Unlock()
-		if err != nil {
+		if err != nil || end == first {
 			return err
 		}
 		if err := s.write(ctx, st, body, oldest); err != nil {

@@ -116,7 +116,7 @@ func (s *Service) pass(ctx context.Context) {
 				s.log.Warn("firehose: reading source stream", "stream", st.Name, "err", err)
 			}
 		}
-		if err := s.deliver(ctx, st.Name, false); err != nil {
+		if err := s.deliver(ctx, st.Name); err != nil {
 			s.log.Warn("firehose: delivering to S3", "stream", st.Name, "err", err)
 		}
 	}
