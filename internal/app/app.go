@@ -43,6 +43,7 @@ import (
 	"github.com/virga/virga/internal/elbv2"
 	"github.com/virga/virga/internal/events"
 	"github.com/virga/virga/internal/eventsource"
+	"github.com/virga/virga/internal/firehose"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/functions/paramsecrets"
 	"github.com/virga/virga/internal/headercase"
@@ -333,7 +334,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	route.events = bus
 	topics, err := sns.New(sns.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Endpoint: a.endpoint, Queues: topicQueues{queues, route}, Functions: lam,
+		Endpoint: a.endpoint, Queues: topicQueues{queues, route}, Functions: lam, Firehose: firehoseRecords{route},
 		FunctionPermitted: func(ctx context.Context, function, topicARN string) error {
 			return route.principals.check(ctx, deliver.Sender{Principal: "sns.amazonaws.com", SourceARN: topicARN,
 				SourceAccount: deliver.Account(topicARN)}, function)
@@ -523,6 +524,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Records past their stream's retention period are dropped as the
 	// clock passes it.
 	a.background = append(a.background, func(ctx context.Context) { streams.Run(ctx, o.Logger) })
+
+	// Firehose buffers records (put, or read from Kinesis) and writes
+	// them to S3, made below and looked up at each delivery.
+	hoses := firehose.New(firehose.Deps{Store: db, Clock: o.Clock, IDs: g, Buckets: objects{a},
+		Kinesis: kinesisSource{streams}, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
+	a.services = append(a.services, hoses.API())
+	a.background = append(a.background, hoses.Run)
+	route.firehose = hoses
 
 	// Step Functions' executions run functions and call services in
 	// process: they stop before those do, and resume when virga starts.

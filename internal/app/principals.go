@@ -89,9 +89,11 @@ func (t *targets) apiGatewayInvoke(ctx context.Context, account, function, sourc
 // roleActions are what a role a service sends with must allow on each
 // kind of target: SendMessage to a queue, Publish to a topic,
 // InvokeFunction on a function, PutEvents on an event bus,
-// StartExecution on a state machine and PutObject on a bucket's object.
+// StartExecution on a state machine, PutObject on a bucket's object and
+// PutRecord on a Firehose stream.
 var roleActions = map[string]string{"sqs": "sqs:SendMessage", "sns": "sns:Publish", "lambda": "lambda:InvokeFunction",
-	"events": "events:PutEvents", "states": "states:StartExecution", "kinesis": "kinesis:PutRecord", "s3": "s3:PutObject"}
+	"events": "events:PutEvents", "states": "states:StartExecution", "kinesis": "kinesis:PutRecord", "s3": "s3:PutObject",
+	"firehose": "firehose:PutRecord"}
 
 // roleSessions decides, with --auth iam, the sends a service makes with
 // a role it was given (a schedule's RoleArn, a rule target's RoleArn, a

@@ -11,6 +11,7 @@ import (
 	"github.com/virga/virga/internal/cloudwatch"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/events"
+	"github.com/virga/virga/internal/firehose"
 	"github.com/virga/virga/internal/lambda"
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/s3"
@@ -29,6 +30,8 @@ type targets struct {
 	sns    *sns.Service
 	states *stepfunctions.Service
 	logs   *logs.Service
+	// firehose takes records for Firehose streams.
+	firehose *firehose.Service
 	// buckets is S3, built last: nil until then.
 	buckets *s3.Service
 	// call runs an operation of a service in process (the Kinesis data
@@ -102,6 +105,10 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		_, err := t.call(ctx, "kinesis", "PutRecord", map[string]any{"StreamARN": arn,
 			"Data": base64.StdEncoding.EncodeToString(m.Body), "PartitionKey": m.PartitionKey})
 		return err
+	case "firehose":
+		if t.firehose != nil {
+			return t.firehose.Put(arn, m.Body)
+		}
 	case "logs":
 		group, ok := deliver.LogGroup(arn)
 		if !ok || t.logs == nil {
@@ -126,6 +133,17 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		}
 	}
 	return fmt.Errorf("virga cannot deliver to %s yet", arn)
+}
+
+// firehoseRecords puts SNS's records on Firehose streams. Firehose is
+// made after SNS, so it is looked up at each call.
+type firehoseRecords struct{ t *targets }
+
+func (f firehoseRecords) Put(arn string, data []byte) error {
+	if f.t.firehose == nil {
+		return fmt.Errorf("virga cannot deliver to %s yet", arn)
+	}
+	return f.t.firehose.Put(arn, data)
 }
 
 // runTasks runs the tasks an ECS target's message asks for on the

@@ -125,7 +125,8 @@
 // as one record (PutRecord) whose partition key is what
 // KinesisParameters.PartitionKeyPath selects in the event, or the
 // event's id without it (or when the path selects nothing); it needs a
-// RoleArn, and with --auth iam the role must allow kinesis:PutRecord. A log group target gets the target's input as one
+// RoleArn, and with --auth iam the role must allow kinesis:PutRecord. A Firehose stream target gets the
+// target's input as one record (firehose:PutRecord, with a RoleArn). A log group target gets the target's input as one
 // log event at the event's time, in a stream named by the event's id
 // (created when missing; a missing group is a failed delivery); the
 // account's Logs resource policies are not checked. Connections to private APIs
@@ -133,7 +134,7 @@
 // and the events a connection's state changes send. PutTargets
 // refuses, in every auth mode as AWS does, a target without a RoleArn
 // that EventBridge reaches only as a role: state machines, event buses,
-// Kinesis data streams, ECS clusters, API destinations, and queues, topics and functions in another account
+// Kinesis data streams, Firehose streams, ECS clusters, API destinations, and queues, topics and functions in another account
 // (ValidationException "RoleArn is required for target ARN."); the
 // role's trust is checked when an event is delivered, not at PutTargets,
 // and an API destination's role is not checked at all

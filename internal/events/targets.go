@@ -84,14 +84,15 @@ func startedBy(ruleName string) string {
 
 // needsRole reports whether EventBridge reaches target only as a
 // session of the target's RoleArn, so that PutTargets refuses it
-// without one: state machines, event buses, Kinesis data streams and API
+// without one: state machines, event buses, Kinesis data streams,
+// Firehose streams and API
 // destinations always
 // (EventBridge has no resource-based access to them), and queues,
 // topics and functions in another account, which EventBridge sends to
 // with an execution role of the rule's account.
 func (s *Service) needsRole(target string) bool {
 	switch deliver.Service(target) {
-	case "states", "events", "kinesis", "ecs":
+	case "states", "events", "kinesis", "firehose", "ecs":
 		return true
 	case "sqs", "sns", "lambda":
 		return deliver.Account(target) != s.account
@@ -119,6 +120,10 @@ func checkTarget(t Target) string {
 			if _, err := parsePath(deref(kp.PartitionKeyPath)); err != nil {
 				return "PartitionKeyPath is invalid."
 			}
+		}
+	case "firehose":
+		if parts := strings.SplitN(deref(t.Arn), ":", 6); len(parts) != 6 || !strings.HasPrefix(parts[5], "deliverystream/") {
+			return "Target " + deref(t.Arn) + " is not a Firehose stream ARN."
 		}
 	case "logs":
 		if _, ok := deliver.LogGroup(deref(t.Arn)); !ok {

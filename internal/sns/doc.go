@@ -75,9 +75,12 @@
 // not delivered to it; so must a function subscription's policy allow
 // sns.amazonaws.com lambda:InvokeFunction (Deps.FunctionPermitted); data protection
 // policies, KMS keys, tracing and delivery status logging attributes are
-// stored and reported but not enforced or acted on. email, email-json,
-// sms, application and firehose subscriptions are recorded (pending or
-// confirmed, as AWS leaves them) but nothing is sent to them; a Publish to
+// stored and reported but not enforced or acted on. A firehose
+// subscription's stream gets each message as one record followed by a
+// line break (the notification without its signature, or the message
+// alone with RawMessageDelivery); its SubscriptionRoleArn is not checked.
+// email, email-json, sms and application subscriptions are recorded
+// (pending or confirmed, as AWS leaves them) but nothing is sent to them; a Publish to
 // a PhoneNumber is recorded in the store. Message archiving and replay
 // (ArchivePolicy) are not implemented. Deliveries are not throttled by
 // throttlePolicy.

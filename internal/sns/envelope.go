@@ -133,14 +133,7 @@ type lambdaMessage struct {
 
 // envelopeFor is the JSON envelope of m for a subscription.
 func (s *Service) envelopeFor(m *message, sub *subscription, g signer, fifo bool) string {
-	n := notification{
-		Type: "Notification", MessageID: m.ID, TopicArn: m.TopicARN, Subject: m.Subject,
-		Message: m.textFor(sub.rec.Protocol), Timestamp: formatTimestamp(m.Published),
-		UnsubscribeURL: s.unsubscribeURL(sub.arn),
-	}
-	if attrs := m.deliveredAttributes(); len(attrs) > 0 {
-		n.MessageAttributes = envelopeAttributes(attrs)
-	}
+	n := s.unsignedNotification(m, sub)
 	if fifo {
 		n.SequenceNumber = m.Sequence
 	} else {
@@ -149,6 +142,33 @@ func (s *Service) envelopeFor(m *message, sub *subscription, g signer, fifo bool
 		n.SigningCertURL = s.signingCertURL(g)
 	}
 	return envelopeJSON(n)
+}
+
+// unsignedNotification is m as the notification a subscription gets,
+// before any signature.
+func (s *Service) unsignedNotification(m *message, sub *subscription) notification {
+	n := notification{
+		Type: "Notification", MessageID: m.ID, TopicArn: m.TopicARN, Subject: m.Subject,
+		Message: m.textFor(sub.rec.Protocol), Timestamp: formatTimestamp(m.Published),
+		UnsubscribeURL: s.unsubscribeURL(sub.arn),
+	}
+	if attrs := m.deliveredAttributes(); len(attrs) > 0 {
+		n.MessageAttributes = envelopeAttributes(attrs)
+	}
+	return n
+}
+
+// firehoseRecordFor is the record a firehose subscription's stream gets:
+// the message alone with raw message delivery, else its notification
+// unsigned (Type, MessageId, TopicArn, Subject, Message, Timestamp,
+// UnsubscribeURL, MessageAttributes) as compact JSON, each followed by a line break so
+// that the messages a stream writes to one object stand on their own
+// lines.
+func (s *Service) firehoseRecordFor(m *message, sub *subscription) []byte {
+	if sub.raw {
+		return []byte(m.textFor(sub.rec.Protocol) + "\n")
+	}
+	return []byte(compactJSON(s.unsignedNotification(m, sub)) + "\n")
 }
 
 // lambdaEventFor is the event a Lambda subscription's function gets.

@@ -27,8 +27,10 @@ import (
 //     not exist, the message does not fit) is a client-side error, which
 //     AWS does not retry: the message goes to the subscription's
 //     dead-letter queue if it has one and is dropped otherwise.
-//   - email, email-json, sms, application and firehose subscriptions are
-//     not delivered to.
+//   - A firehose subscription's stream gets the message as one record
+//     (firehoseRecordFor), buffered durably before Publish answers.
+//   - email, email-json, sms and application subscriptions are not
+//     delivered to.
 
 // publishOne publishes a message that passed validation to t and returns
 // its message id and, on a FIFO topic, its sequence number (those of the
@@ -77,6 +79,8 @@ func (s *Service) publishOne(ctx context.Context, t *topic, m *message) (string,
 			err = s.deliverToQueue(ctx, t, sub, m, g)
 		case "lambda":
 			err = s.deliverToFunction(ctx, sub, m, g)
+		case "firehose":
+			err = s.deliverToFirehose(ctx, sub, m)
 		case "http", "https":
 			outbox = append(outbox, s.newHTTPDelivery(t, sub, m, g))
 		}
@@ -173,6 +177,20 @@ func (s *Service) deliverToFunction(ctx context.Context, sub *subscription, m *m
 	if e := apierr.As(err); e != nil {
 		body := s.envelopeFor(m, sub, g, false)
 		return s.deadLetter(ctx, sub, body, m, e.Code, e.Message)
+	}
+	return err
+}
+
+// deliverToFirehose puts m as one record on a firehose subscription's
+// stream.
+func (s *Service) deliverToFirehose(ctx context.Context, sub *subscription, m *message) error {
+	if s.firehose == nil {
+		return nil
+	}
+	rec := s.firehoseRecordFor(m, sub)
+	err := s.firehose.Put(sub.rec.Endpoint, rec)
+	if e := apierr.As(err); e != nil {
+		return s.deadLetter(ctx, sub, string(rec), m, e.Code, e.Message)
 	}
 	return err
 }

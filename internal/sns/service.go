@@ -57,6 +57,12 @@ type QueueAttribute struct {
 	BinaryValue []byte
 }
 
+// Firehose is what SNS needs of Amazon Data Firehose: one record put
+// to the stream an ARN names, durably before Put returns.
+type Firehose interface {
+	Put(arn string, data []byte) error
+}
+
 // Functions is what SNS needs of Lambda: an asynchronous (Event)
 // invocation, which Lambda stores before it returns.
 type Functions interface {
@@ -81,6 +87,9 @@ type Deps struct {
 	// to; nil leaves those subscriptions without deliveries.
 	Queues    Queues
 	Functions Functions
+	// Firehose takes the records of firehose subscriptions; nil leaves
+	// them without deliveries.
+	Firehose Firehose
 	// FunctionPermitted, when set, returns an *apierr.Error when a
 	// function's policy does not let sns.amazonaws.com invoke it for the
 	// topic (--auth iam); the message is then not delivered to it.
@@ -102,6 +111,7 @@ type Service struct {
 	endpoint  func() string
 	queues    Queues
 	functions Functions
+	firehose  Firehose
 	permitted func(ctx context.Context, function, topicARN string) error
 	client    *http.Client
 	log       *slog.Logger
@@ -127,7 +137,7 @@ type Service struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		endpoint: d.Endpoint, queues: d.Queues, functions: d.Functions, permitted: d.FunctionPermitted, client: d.HTTPClient, log: d.Logger,
+		endpoint: d.Endpoint, queues: d.Queues, functions: d.Functions, firehose: d.Firehose, permitted: d.FunctionPermitted, client: d.HTTPClient, log: d.Logger,
 		topics: map[string]*topic{},
 	}
 	if s.client == nil {

@@ -14,8 +14,8 @@ import (
 //	sqs, lambda       confirmed at once; delivered in Go before Publish answers
 //	http, https       pending until the endpoint confirms; delivered from the outbox
 //	email, email-json pending (virga sends no mail: confirm with the logged token)
-//	sms, application,
-//	firehose          confirmed at once; recorded, not delivered
+//	firehose          confirmed at once; delivered in Go before Publish answers
+//	sms, application  confirmed at once; recorded, not delivered
 var protocols = map[string]bool{
 	"sqs": true, "lambda": true, "http": true, "https": true, "email": true, "email-json": true,
 	"sms": true, "application": true, "firehose": true,

@@ -216,6 +216,20 @@
 // ConsumerCreationTimestamp and StreamARN. A change of either property
 // replaces it; Tags are accepted without effect.
 //
+// # Kinesis Data Firehose
+//
+// AWS::KinesisFirehose::DeliveryStream is CreateDeliveryStream with the
+// properties as the template gives them (their names are the API's;
+// SizeInMBs and IntervalInSeconds written as text are numbers), so the
+// destinations and settings Firehose refuses fail the resource. Its Ref
+// is the stream's name and GetAtt Arn its ARN. A change of
+// ExtendedS3DestinationConfiguration or S3DestinationConfiguration is
+// UpdateDestination, and Tags change in place; the name, the type, the
+// source and the stream's encryption replace it. The schema requires no
+// top-level property; a destination or source given without its
+// BucketARN, KinesisStreamARN or RoleARN fails with CloudFormation's
+// "#/Property: required key [Member] not found".
+//
 // # EventBridge Pipes
 //
 // AWS::Pipes::Pipe is CreatePipe (a StartingPositionTimestamp given as

@@ -113,10 +113,11 @@ type Type struct {
 	// replacement under the same name cannot create the new resource
 	// while the old one exists, and CloudFormation refuses it.
 	NameProperty string
-	// Required lists the top-level properties the type's CloudFormation
-	// resource schema requires, in the schema's order. CloudFormation
-	// refuses a resource missing one before it calls the service (see
-	// CheckRequired).
+	// Required lists the properties the type's CloudFormation resource
+	// schema requires, in the schema's order. CloudFormation refuses a
+	// resource missing one before it calls the service (see
+	// CheckRequired). "Parent/Member" names a member the object property
+	// Parent requires when the template gives Parent.
 	Required []string
 	// Tags says how the type's Tags property lists tags, for a type
 	// CloudFormation tags with its stack's tags and its own
@@ -222,13 +223,18 @@ func tagText(v any) string {
 // CheckRequired reports the required properties missing from props (an
 // absent key or null, as AWS::NoValue leaves it) the way CloudFormation's
 // schema validation words it: "Properties validation failed for
-// resource LOGICALID with message: #: required key [RoleArn] not found",
-// one violation a line when there are several.
+// resource LOGICALID with message: #: required key [RoleArn] not found"
+// ("#/Parent: required key [Member] not found" inside a property), one
+// violation a line when there are several.
 func (t *Type) CheckRequired(logicalID string, props map[string]any) error {
 	var missing []string
 	for _, k := range t.Required {
-		if props[k] == nil {
+		parent, member, nested := strings.Cut(k, "/")
+		switch p, given := props[parent].(map[string]any); {
+		case !nested && props[k] == nil:
 			missing = append(missing, fmt.Sprintf("#: required key [%s] not found", k))
+		case nested && given && p[member] == nil:
+			missing = append(missing, fmt.Sprintf("#/%s: required key [%s] not found", parent, member))
 		}
 	}
 	if len(missing) == 0 {
