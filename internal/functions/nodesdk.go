@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/virga/virga/internal/pkginstall"
 )
 
 // The AWS SDK for JavaScript v3 for Node functions. AWS's Node runtimes
@@ -82,12 +84,10 @@ func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
 	// package.json does not name, so each install is saved there (--save)
 	// and names again what earlier ones put in place: otherwise installing
 	// one function's packages would take away another's.
-	args := append([]string{"install", "--prefix", n.dir, "--save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel", "error"}, todo...)
+	args := append([]string{"--save", "--no-package-lock", "--loglevel", "error"}, todo...)
 	args = append(args, n.kept(todo)...)
-	cmd := exec.CommandContext(ctx, n.npm, args...)
-	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return &RuntimeError{Type: TypeService, Message: "installing " + strings.Join(todo, ", ") + ": " + err.Error() + ": " + lastLine(string(out))}
+	if err := pkginstall.NPM(ctx, n.npm, n.dir, nil, args...); err != nil {
+		return &RuntimeError{Type: TypeService, Message: "installing " + strings.Join(todo, ", ") + ": " + err.Error()}
 	}
 	for _, pkg := range todo {
 		n.done[pkg] = true
@@ -206,9 +206,4 @@ func scanSDKImports(codeDir string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
 }
