@@ -2,8 +2,9 @@
 // their own clients: Python distributions with pip (PyPI, or whatever
 // pip's configuration and PIP_* environment variables point it at) and
 // Node packages with npm (the npm registry, or the npm configuration's).
-// virga deploy installs functions' requirements with it, and package
-// functions the AWS SDK for JavaScript that Node runtimes ship.
+// virga deploy installs functions' requirements with it, package
+// functions the AWS SDK for JavaScript that Node runtimes ship, and
+// package lambda the content of the AWS-published layers it builds.
 //
 // It does not decide what to install or where it goes; it runs the
 // client once, with the flags that keep it quiet and bounded, and
