@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/virga/virga/internal/e2e"
@@ -22,8 +24,9 @@ import (
 )
 
 // A Node function naming Powertools' TypeScript layer by ARN gets the
-// layer's packages, which virga installs from npm on first use, and logs
-// with Powertools' Logger.
+// layer's packages, which virga installs from npm on first use, logs
+// with Powertools' Logger, and reads a parameter with its Parameters
+// utility (whose SSM client the runtime provides, as AWS's does).
 func TestLambdaPowertoolsTypeScriptLayer(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "node")
@@ -31,12 +34,16 @@ func TestLambdaPowertoolsTypeScriptLayer(t *testing.T) {
 	env := e2e.Start(t)
 	c := lambdaClient(t, env)
 	ctx := context.Background()
+	if _, err := ssm.NewFromConfig(env.Config).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/orders/table"), Value: aws.String("orders-v2"), Type: ssmtypes.ParameterTypeString}); err != nil {
+		t.Fatal(err)
+	}
 	const layer = "arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:20"
 	code := zipOf(t, zipEntry{name: "index.js", body: []byte(`const { Logger } = require('@aws-lambda-powertools/logger');
+const { getParameter } = require('@aws-lambda-powertools/parameters/ssm');
 const logger = new Logger({ serviceName: 'orders' });
 exports.handler = async (event) => {
   logger.info('order placed', { orderId: event.id });
-  return { ok: true };
+  return { ok: true, table: await getParameter('/orders/table') };
 };
 `)})
 	// Two functions created at once share one build of the layer.
@@ -81,7 +88,7 @@ exports.handler = async (event) => {
 		t.Errorf("GetLayerVersion = %+v", byName)
 	}
 	out := invokeJSON(t, c, "pt-ts-0", map[string]any{"id": "o-1"}, func(in *lambda.InvokeInput) { in.LogType = lambdatypes.LogTypeTail })
-	if out.FunctionError != nil || !sameJSON(out.Payload, `{"ok":true}`) {
+	if out.FunctionError != nil || !sameJSON(out.Payload, `{"ok":true,"table":"orders-v2"}`) {
 		t.Fatalf("Invoke: %s %s", aws.ToString(out.FunctionError), out.Payload)
 	}
 	logs, _ := base64.StdEncoding.DecodeString(aws.ToString(out.LogResult))

@@ -2,6 +2,7 @@ package functions
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -17,8 +18,8 @@ import (
 
 // The AWS SDK for JavaScript v3 for Node functions. AWS's Node runtimes
 // ship it, so functions import @aws-sdk/* without bundling it. virga
-// installs the packages a function's code or its layers' code names
-// from npm into the Node
+// installs the packages a function's code or its layers' code names, or
+// its layers' packages name as peer dependencies, from npm into the Node
 // runtime directory's node_modules (/var/runtime/node_modules in the
 // sandbox, on NODE_PATH) before the function's first environment starts,
 // once per package, and records them in that directory's package.json so
@@ -141,6 +142,11 @@ func sdkMissing(spec *Spec) []string {
 			want[pkg] = true
 		}
 	}
+	for _, dir := range spec.LayerDirs {
+		for _, pkg := range layerSDKPeers(filepath.Join(dir, "nodejs")) {
+			want[pkg] = true
+		}
+	}
 	var missing []string
 	for pkg := range want {
 		if hasPackage(spec.CodeDir, pkg) {
@@ -159,6 +165,39 @@ func sdkMissing(spec *Spec) []string {
 	sort.Strings(missing)
 	return missing
 }
+
+// layerSDKPeers lists the @aws-sdk packages that the packages a layer
+// ships in root/node_modules (not their dependencies) name as peer
+// dependencies: they count on the runtime's SDK, as Powertools for AWS
+// Lambda's parameters and idempotency do for their clients, and import
+// it from code that scanSDKImports does not read (node_modules).
+func layerSDKPeers(root string) []string {
+	var out []string
+	manifests, _ := filepath.Glob(filepath.Join(root, "node_modules", "*", "package.json"))
+	scoped, _ := filepath.Glob(filepath.Join(root, "node_modules", "@*", "*", "package.json"))
+	for _, m := range append(manifests, scoped...) {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			continue
+		}
+		var pkg struct {
+			PeerDependencies map[string]any `json:"peerDependencies"`
+		}
+		if json.Unmarshal(b, &pkg) != nil {
+			continue
+		}
+		for name := range pkg.PeerDependencies {
+			if sdkPackage.MatchString(name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// sdkPackage matches the name of a package of the AWS SDK for
+// JavaScript v3.
+var sdkPackage = regexp.MustCompile(`^@aws-sdk/[a-z0-9][a-z0-9._-]*$`)
 
 // hasPackage reports whether root/node_modules holds pkg.
 func hasPackage(root, pkg string) bool {
