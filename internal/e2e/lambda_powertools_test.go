@@ -119,11 +119,11 @@ func hasLogRecord(logs string, want map[string]any) bool {
 // A Python function naming Powertools' Python layer by ARN gets the
 // newest release of the layer's major version, which virga installs with
 // pip on first use; here pip's own environment variables point it at a
-// directory of wheels instead of PyPI. A layer pip cannot fetch fails
-// CreateFunction and UpdateFunctionConfiguration.
+// directory of wheels instead of PyPI. A layer pip (or npm) cannot fetch
+// fails CreateFunction and UpdateFunctionConfiguration.
 //
-// It sets pip's environment variables for the whole process, so it does
-// not run in parallel (parallel tests wait until it is done).
+// It sets pip's and npm's environment variables for the whole process,
+// so it does not run in parallel (parallel tests wait until it is done).
 func TestLambdaPowertoolsPythonLayer(t *testing.T) {
 	testenv.Tool(t, "python3")
 	wheels := t.TempDir()
@@ -184,6 +184,19 @@ func TestLambdaPowertoolsPythonLayer(t *testing.T) {
 	wantUnfetchable(t, err, old, "aws-lambda-powertools[pydantic]==1.*")
 	if _, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("pt-py-old")}); err == nil {
 		t.Error("the function was created")
+	}
+
+	// npm with its registry out of reach fails in seconds, saying why.
+	testenv.Tool(t, "npm")
+	t.Setenv("npm_config_registry", "http://127.0.0.1:1/")
+	const ts = "arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:21"
+	_, err = c.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("pt-ts-unreachable"), Runtime: lambdatypes.RuntimeNodejs20x, Handler: aws.String("index.handler"),
+		Role: aws.String(lambdaRole), Layers: []string{ts}, Code: &lambdatypes.FunctionCode{ZipFile: zipOf(t, zipEntry{name: "index.js", body: []byte("exports.handler = async () => 1;\n")})},
+	})
+	wantUnfetchable(t, err, ts, "@aws-lambda-powertools/commons@2")
+	if err == nil || !strings.Contains(err.Error(), "ECONNREFUSED") {
+		t.Errorf("the error does not say why: %v", err)
 	}
 }
 

@@ -7,8 +7,10 @@
 // package lambda the content of the AWS-published layers it builds.
 //
 // It does not decide what to install or where it goes; it runs the
-// client once, with the flags that keep it quiet and bounded, and
-// reports a failure with the client's last line of output.
+// client once, with the flags that keep it quiet and bounded (one retry,
+// short timeouts: a registry out of reach fails in seconds, not in the
+// minutes the clients' defaults take), and reports a failure with the
+// client's last line of output.
 package pkginstall
 
 import (
@@ -36,13 +38,13 @@ func Pip(ctx context.Context, python, target string, log io.Writer, args ...stri
 // specifiers and npm options. npm's output goes to log; nil keeps it
 // for the error.
 func NPM(ctx context.Context, npm, prefix string, log io.Writer, args ...string) error {
-	all := append([]string{"install", "--prefix", prefix, "--no-audit", "--no-fund"}, args...)
+	all := append([]string{"install", "--prefix", prefix, "--no-audit", "--no-fund",
+		"--fetch-retries", "1", "--fetch-retry-mintimeout", "1000", "--fetch-retry-maxtimeout", "10000", "--fetch-timeout", "60000"}, args...)
 	return run(ctx, prefix, []string{"npm_config_update_notifier=false"}, log, npm, all...)
 }
 
 // run runs name in dir (made if missing) with env added to virga's, and
-// wraps a failure with the command's last line of output when log is
-// nil.
+// wraps a failure with the line of output that says why when log is nil.
 func run(ctx context.Context, dir string, env []string, log io.Writer, name string, args ...string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -57,12 +59,28 @@ func run(ctx context.Context, dir string, env []string, log io.Writer, name stri
 		cmd.Stdout, cmd.Stderr = log, log
 	}
 	if err := cmd.Run(); err != nil {
-		if line := LastLine(out.String()); line != "" {
+		if line := reason(out.String()); line != "" {
 			return fmt.Errorf("%s: %w: %s", name, err, line)
 		}
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
+}
+
+// reason is the line of a failed install's output that says why: npm's
+// first error line past its code, syscall and errno (it ends with where
+// its log is), pip's last line.
+func reason(out string) string {
+	for line := range strings.SplitSeq(out, "\n") {
+		msg, ok := strings.CutPrefix(strings.TrimSpace(line), "npm error ")
+		if !ok {
+			continue
+		}
+		if word, _, _ := strings.Cut(msg, " "); word != "code" && word != "syscall" && word != "errno" && strings.TrimSpace(msg) != "" {
+			return strings.TrimSpace(msg)
+		}
+	}
+	return LastLine(out)
 }
 
 // LastLine is the last non-empty line of a command's output, where pip
