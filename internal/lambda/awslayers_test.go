@@ -76,3 +76,21 @@ func TestParsePowertools(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParsePowertools(f *testing.F) {
+	for _, s := range []string{
+		"arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7",
+		"arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:20",
+		"arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPython:3",
+		"arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV99:99999999999999999999",
+		"arn:aws:lambda:us-east-1:017000801446:layer:x:1", "::::::::", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arn string) {
+		p, ok := parsePowertools(arn)
+		if ok && (p.major < 1 || p.version < 1 || len(p.packages()) == 0 || !strings.Contains(arn, p.name)) {
+			t.Errorf("%q: %+v", arn, p)
+		}
+	})
+}
