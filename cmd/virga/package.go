@@ -19,6 +19,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/pkginstall"
 )
 
 // Packaging: virga deploy turns each local code location of a template
@@ -296,7 +298,7 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		switch {
 		case strings.HasPrefix(c.runtime, "python") && hasFile(work, "requirements.txt"):
 			fmt.Fprintf(log, "Installing %s's requirements.txt\n", c.logicalID)
-			if err := runIn(ctx, work, nil, log, "python3", "-m", "pip", "install", "-q", "--retries", "1", "--timeout", "10", "-r", "requirements.txt", "-t", "."); err != nil {
+			if err := pkginstall.Pip(ctx, "python3", work, log, "-r", "requirements.txt"); err != nil {
 				if err := copyHostRequirements(c.logicalID, work, err, log); err != nil {
 					return err
 				}
@@ -308,7 +310,7 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 			}
 		case strings.HasPrefix(c.runtime, "nodejs") && hasFile(work, "package.json"):
 			fmt.Fprintf(log, "Installing %s's production dependencies\n", c.logicalID)
-			if err := runIn(ctx, work, nil, log, "npm", "install", "--omit=dev", "--no-audit", "--no-fund"); err != nil {
+			if err := pkginstall.NPM(ctx, "npm", work, log, "--omit=dev"); err != nil {
 				return fmt.Errorf("%s: npm install: %w", c.logicalID, err)
 			}
 		}

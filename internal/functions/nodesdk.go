@@ -2,6 +2,7 @@ package functions
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -11,12 +12,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/virga/virga/internal/pkginstall"
 )
 
 // The AWS SDK for JavaScript v3 for Node functions. AWS's Node runtimes
 // ship it, so functions import @aws-sdk/* without bundling it. virga
-// installs the packages a function's code or its layers' code names
-// from npm into the Node
+// installs the packages a function's code or its layers' code names, or
+// its layers' packages name as peer dependencies, from npm into the Node
 // runtime directory's node_modules (/var/runtime/node_modules in the
 // sandbox, on NODE_PATH) before the function's first environment starts,
 // once per package, and records them in that directory's package.json so
@@ -82,12 +85,10 @@ func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
 	// package.json does not name, so each install is saved there (--save)
 	// and names again what earlier ones put in place: otherwise installing
 	// one function's packages would take away another's.
-	args := append([]string{"install", "--prefix", n.dir, "--save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel", "error"}, todo...)
+	args := append([]string{"--save", "--no-package-lock", "--loglevel", "error"}, todo...)
 	args = append(args, n.kept(todo)...)
-	cmd := exec.CommandContext(ctx, n.npm, args...)
-	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return &RuntimeError{Type: TypeService, Message: "installing " + strings.Join(todo, ", ") + ": " + err.Error() + ": " + lastLine(string(out))}
+	if err := pkginstall.NPM(ctx, n.npm, n.dir, nil, args...); err != nil {
+		return &RuntimeError{Type: TypeService, Message: "installing " + strings.Join(todo, ", ") + ": " + err.Error()}
 	}
 	for _, pkg := range todo {
 		n.done[pkg] = true
@@ -141,6 +142,11 @@ func sdkMissing(spec *Spec) []string {
 			want[pkg] = true
 		}
 	}
+	for _, dir := range spec.LayerDirs {
+		for _, pkg := range layerSDKPeers(filepath.Join(dir, "nodejs")) {
+			want[pkg] = true
+		}
+	}
 	var missing []string
 	for pkg := range want {
 		if hasPackage(spec.CodeDir, pkg) {
@@ -159,6 +165,39 @@ func sdkMissing(spec *Spec) []string {
 	sort.Strings(missing)
 	return missing
 }
+
+// layerSDKPeers lists the @aws-sdk packages that the packages a layer
+// ships in root/node_modules (not their dependencies) name as peer
+// dependencies: they count on the runtime's SDK, as Powertools for AWS
+// Lambda's parameters and idempotency do for their clients, and import
+// it from code that scanSDKImports does not read (node_modules).
+func layerSDKPeers(root string) []string {
+	var out []string
+	manifests, _ := filepath.Glob(filepath.Join(root, "node_modules", "*", "package.json"))
+	scoped, _ := filepath.Glob(filepath.Join(root, "node_modules", "@*", "*", "package.json"))
+	for _, m := range append(manifests, scoped...) {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			continue
+		}
+		var pkg struct {
+			PeerDependencies map[string]any `json:"peerDependencies"`
+		}
+		if json.Unmarshal(b, &pkg) != nil {
+			continue
+		}
+		for name := range pkg.PeerDependencies {
+			if sdkPackage.MatchString(name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// sdkPackage matches the name of a package of the AWS SDK for
+// JavaScript v3.
+var sdkPackage = regexp.MustCompile(`^@aws-sdk/[a-z0-9][a-z0-9._-]*$`)
 
 // hasPackage reports whether root/node_modules holds pkg.
 func hasPackage(root, pkg string) bool {
@@ -206,9 +245,4 @@ func scanSDKImports(codeDir string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
 }

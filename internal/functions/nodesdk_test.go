@@ -114,8 +114,8 @@ func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 }
 
 // TestSDKMissingLayers finds the SDK packages a layer's code imports,
-// for a function whose own code names none, and leaves out those the
-// function or a layer bundles.
+// or its packages name as peer dependencies, for a function whose own
+// code names none, and leaves out those the function or a layer bundles.
 func TestSDKMissingLayers(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
@@ -125,6 +125,8 @@ func TestSDKMissingLayers(t *testing.T) {
 		"layer2/nodejs/lib/queue.js": `require("@aws-sdk/client-sqs"); require("@aws-sdk/client-s3");`,
 		"layer2/nodejs/node_modules/@aws-sdk/client-sqs/package.json": `{}`,
 		"code/node_modules/@aws-sdk/client-s3/package.json":           `{}`,
+		// A package the layer ships that counts on the runtime's SDK.
+		"layer2/nodejs/node_modules/@aws-lambda-powertools/parameters/package.json": `{"peerDependencies": {"@aws-sdk/client-secrets-manager": ">=3.x", "@middy/core": "4.x || 5.x"}}`,
 	}
 	for name, body := range files {
 		p := filepath.Join(root, name)
@@ -132,7 +134,7 @@ func TestSDKMissingLayers(t *testing.T) {
 		os.WriteFile(p, []byte(body), 0o644)
 	}
 	spec := &Spec{CodeDir: filepath.Join(root, "code"), LayerDirs: []string{filepath.Join(root, "layer1"), filepath.Join(root, "layer2")}}
-	if got, want := sdkMissing(spec), []string{"@aws-sdk/client-ssm"}; !reflect.DeepEqual(got, want) {
+	if got, want := sdkMissing(spec), []string{"@aws-sdk/client-secrets-manager", "@aws-sdk/client-ssm"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sdkMissing = %v, want %v", got, want)
 	}
 }

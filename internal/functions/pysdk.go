@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/virga/virga/internal/pkginstall"
 )
 
 // The AWS SDK for Python for Python functions. AWS's Python runtimes
@@ -321,7 +323,7 @@ func probePython(python string, names, optional []string) (paths, missing []stri
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-			return nil, nil, errors.New(lastLine(string(ee.Stderr)))
+			return nil, nil, errors.New(pkginstall.LastLine(string(ee.Stderr)))
 		}
 		return nil, nil, err
 	}

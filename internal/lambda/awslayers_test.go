@@ -29,7 +29,8 @@ func TestAWSPublishedLayers(t *testing.T) {
 		t.Error("the extension outlived its layer")
 	}
 	for _, tc := range []struct{ layer, code, msg string }{
-		{"arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:20", "InvalidParameterValueException", "is published by AWS, and virga has no copy of its content"},
+		{"arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsJavaV2:1", "InvalidParameterValueException", "is published by AWS, and virga has no copy of its content"},
+		{"arn:aws:lambda:us-east-1:017000801446:layer:SomethingElse:4", "InvalidParameterValueException", "is published by AWS, and virga has no copy of its content"},
 		{"arn:aws:lambda:us-east-1:" + testAccount + ":layer:AWS-Parameters-and-Secrets-Lambda-Extension:1", "InvalidParameterValueException", "does not exist"},
 		{"arn:aws:lambda:us-east-1:123456789012:layer:other:1", "InvalidParameterValueException", "does not exist"},
 		{ext[:len(ext)-2] + "12", "InvalidParameterValueException", "Two different versions of the same layer"},
@@ -43,4 +44,53 @@ func TestAWSPublishedLayers(t *testing.T) {
 			t.Errorf("%s: %d %s %s", tc.layer, r.Status, code, msg)
 		}
 	}
+}
+
+func TestParsePowertools(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		ok       bool
+		python   bool
+		major    int
+		packages string
+	}{
+		{"AWSLambdaPowertoolsPythonV3-python312-x86_64:7", true, true, 3, "aws-lambda-powertools[all]==3.*"},
+		{"AWSLambdaPowertoolsPythonV3-python313-arm64:7", true, true, 3, "aws-lambda-powertools[all]==3.*"},
+		{"AWSLambdaPowertoolsPythonV2-Arm64:79", true, true, 2, "aws-lambda-powertools[all]==2.*"},
+		{"AWSLambdaPowertoolsPythonV2:79", true, true, 2, "aws-lambda-powertools[all]==2.*"},
+		{"AWSLambdaPowertoolsPython:3", true, true, 1, "aws-lambda-powertools[pydantic]==1.*"},
+		{"AWSLambdaPowertoolsTypeScriptV2:20", true, false, 2, "@aws-lambda-powertools/commons@2 @aws-lambda-powertools/logger@2 @aws-lambda-powertools/metrics@2 " +
+			"@aws-lambda-powertools/tracer@2 @aws-lambda-powertools/parameters@2 @aws-lambda-powertools/idempotency@2 @aws-lambda-powertools/batch@2 " +
+			"@aws-lambda-powertools/jmespath@2 @aws-lambda-powertools/parser@2"},
+		{"AWSLambdaPowertoolsTypeScript:27", true, false, 1, "@aws-lambda-powertools/commons@1 @aws-lambda-powertools/logger@1 @aws-lambda-powertools/metrics@1 " +
+			"@aws-lambda-powertools/tracer@1 @aws-lambda-powertools/parameters@1 @aws-lambda-powertools/idempotency@1 @aws-lambda-powertools/batch@1"},
+		{"AWSLambdaPowertoolsTypeScriptV2-x86:20", false, false, 0, ""},
+		{"AWSLambdaPowertoolsJavaV2:1", false, false, 0, ""},
+		{"AWSLambdaPowertoolsPythonV3:0", false, false, 0, ""},
+		{"AWSLambdaPowertoolsPythonV3:x", false, false, 0, ""},
+	} {
+		p, ok := parsePowertools("arn:aws:lambda:us-east-1:017000801446:layer:" + tc.name)
+		if ok != tc.ok || p.python != tc.python || p.major != tc.major || (ok && strings.Join(p.packages(), " ") != tc.packages) {
+			t.Errorf("%s: %+v %v, packages %v", tc.name, p, ok, p.packages())
+		}
+	}
+}
+
+func FuzzParsePowertools(f *testing.F) {
+	for _, s := range []string{
+		"arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7",
+		"arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:20",
+		"arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPython:3",
+		"arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV99:99999999999999999999",
+		"arn:aws:lambda:us-east-1:017000801446:layer:x:1", "::::::::", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arn string) {
+		p, ok := parsePowertools(arn)
+		if ok && (p.major < 1 || p.version < 1 || len(p.packages()) == 0 || !strings.Contains(arn, p.name)) {
+			t.Errorf("%q: %+v", arn, p)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -83,20 +84,27 @@ func (s *Service) extract(hex string, zip []byte) (int64, error) {
 			return 0, errCouldNotUnzip
 		}
 	}
-	if err := os.WriteFile(filepath.Join(tmp+".size"), []byte(fmt.Sprint(n)), 0o644); err != nil {
-		os.RemoveAll(tmp)
+	if err := commitDir(tmp, dir, n); err != nil {
 		return 0, err
+	}
+	return n, nil
+}
+
+// commitDir moves tmp, a directory filled completely, to dir, and
+// records its size n in dir's marker file (see readUnzippedSize). It
+// removes tmp if it fails.
+func commitDir(tmp, dir string, n int64) error {
+	if err := os.WriteFile(tmp+".size", []byte(fmt.Sprint(n)), 0o644); err != nil {
+		os.RemoveAll(tmp)
+		return err
 	}
 	os.RemoveAll(dir) // a leftover of an interrupted extraction
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
 		os.Remove(tmp + ".size")
-		return 0, err
+		return err
 	}
-	if err := os.Rename(tmp+".size", dir+".size"); err != nil {
-		return 0, err
-	}
-	return n, nil
+	return os.Rename(tmp+".size", dir+".size")
 }
 
 // readUnzippedSize reports the size of an extracted archive from its
@@ -121,6 +129,10 @@ func readUnzippedSize(dir string) (int64, error) {
 // it from the store if the cache lacks it (a new data directory, or a
 // cache someone cleaned).
 func (s *Service) ensureExtracted(ref codeRef) (string, error) {
+	if ref.AWSLayer != "" {
+		_, dir, err := s.buildAWSLayer(context.Background(), ref.AWSLayer)
+		return dir, err
+	}
 	dir := s.codeDir(ref.Hex)
 	if _, err := readUnzippedSize(dir); err == nil {
 		return dir, nil

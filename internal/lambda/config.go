@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -195,9 +196,10 @@ func checkEnvironment(vars map[string]string) error {
 	return nil
 }
 
-// resolveLayers finds the layer versions a function names, in order.
-// It runs under s.mu.
-func (s *Service) resolveLayers(arns []string) ([]Layer, []codeRef, error) {
+// resolveLayers finds the layer versions a function names, in order;
+// built has the content of the AWS-published layers among them that
+// virga builds (buildAWSLayers). It runs under s.mu.
+func (s *Service) resolveLayers(arns []string, built map[string]codeRef) ([]Layer, []codeRef, error) {
 	if err := checkLayerARNs(arns); err != nil {
 		return nil, nil, err
 	}
@@ -211,15 +213,25 @@ func (s *Service) resolveLayers(arns []string) ([]Layer, []codeRef, error) {
 		if parts := strings.Split(arn, ":"); len(parts) > 3 && parts[3] != s.region && parts[3] != "" {
 			return nil, nil, invalidParameter("Layers are not in the same region as the function. Layers are expected to be in region %s.", s.region)
 		}
-		switch s.awsLayer(arn) {
-		case builtinLayer:
-			// AWS's layer: virga serves what it does, with no package.
+		switch kind := s.awsLayer(arn); kind {
+		case builtinLayer, builtLayer:
+			// AWS's layer: virga serves what it does, with no package,
+			// or the content it built.
 			name := arn[:strings.LastIndexByte(arn, ':')]
 			if prev, dup := byLayer[name]; dup {
 				return nil, nil, invalidParameter("Two different versions of the same layer are not allowed to be referenced in the same function. %s and %s are versions of the same layer.", prev, arn)
 			}
 			byLayer[name] = arn
-			out = append(out, Layer{Arn: ptr(arn), CodeSize: ptr(int64(0))})
+			if kind == builtinLayer {
+				out = append(out, Layer{Arn: ptr(arn), CodeSize: ptr(int64(0))})
+				continue
+			}
+			ref, ok := built[arn]
+			if !ok {
+				return nil, nil, fmt.Errorf("lambda: layer %s was not built", arn)
+			}
+			out = append(out, Layer{Arn: ptr(arn), CodeSize: ptr(ref.Size)})
+			refs = append(refs, ref)
 			continue
 		case unavailableLayer:
 			return nil, nil, invalidParameter("Layer version %s is published by AWS, and virga has no copy of its content: "+

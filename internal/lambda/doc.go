@@ -74,13 +74,41 @@
 // virga provides itself (package functions/paramsecrets: its API on
 // 127.0.0.1:2773 inside each environment, backed by virga's SSM and
 // Secrets Manager). Its entry in Layers has CodeSize 0 and it adds
-// nothing under /opt. Powertools for AWS Lambda's layers
-// (AWSLambdaPowertools..., accounts 017000801446 and 094274105915) are
-// refused by CreateFunction and UpdateFunctionConfiguration with
-// InvalidParameterValueException naming the layer: virga has no copy of
-// their packages (the Python one comes from PyPI), and a function
-// running without them would fail on its first import. Any other
-// account's layer is "Layer version ARN does not exist.", as before.
+// nothing under /opt.
+//
+// Powertools for AWS Lambda's layers (accounts 017000801446 and
+// 094274105915) virga builds itself, from the public package registries
+// with their own clients (package pkginstall), on first use:
+//
+//   - AWSLambdaPowertoolsTypeScriptV2 (and AWSLambdaPowertoolsTypeScript,
+//     1.x): npm installs the @aws-lambda-powertools packages the layer
+//     ships (commons, logger, metrics, tracer, parameters, idempotency,
+//     batch; 2.x adds jmespath and parser) into nodejs/node_modules.
+//   - AWSLambdaPowertoolsPythonV3-python3XX-ARCH,
+//     AWSLambdaPowertoolsPythonV2[-Arm64] and AWSLambdaPowertoolsPython
+//     (1.x): pip installs aws-lambda-powertools[all] (1.x:
+//     [pydantic]) into python/, for the host's python3, which is what
+//     runs Python functions whatever their runtime's version (so
+//     compiled dependencies such as pydantic-core match it). pip's own
+//     configuration and PIP_* variables (PIP_INDEX_URL, PIP_FIND_LINKS,
+//     PIP_NO_INDEX) apply, as npm's do to npm.
+//
+// A layer version number cannot be mapped to a release without AWS's
+// table, so every version gets the newest release of the major version
+// the layer's name says (V3 → 3.x). The content is built once per layer
+// name and version into DataDir/lambda/awslayers/NAME-VERSION and shared
+// by every function naming it (concurrent first uses build it once); it
+// is mounted at /opt like any layer, and built again, at the next
+// invocation, if the directory is gone. CreateFunction and
+// UpdateFunctionConfiguration build it before answering, so a registry
+// out of reach fails them with InvalidParameterValueException naming the
+// layer and what could not be fetched. The layer's CodeSize (in Layers,
+// and in GetLayerVersion / GetLayerVersionByArn's Content, which has no
+// Location or CodeSha256: there is no archive) is the built content's
+// size on disk, unzipped: larger than AWS's zipped figure. Other layers
+// of those accounts (other languages) are refused with
+// InvalidParameterValueException: virga has no copy of their content.
+// Any other account's layer is "Layer version ARN does not exist.".
 //
 // virga holds one account. A function named by an ARN of another
 // account is answered as Lambda answers a caller that account grants

@@ -47,7 +47,8 @@ type version struct {
 	Number int64
 	// Code is the deployment package; Layers the layers' packages, in the
 	// order of Config.Layers, less the AWS-published layers virga
-	// provides itself (awslayers.go), which have none.
+	// provides itself (awslayers.go), which have none; those virga builds
+	// have a codeRef with AWSLayer set.
 	Code   codeRef
 	Layers []codeRef
 	// Image is a container image function's image (PackageType Image),
@@ -67,6 +68,11 @@ type codeRef struct {
 	// bytes.
 	Size     int64
 	Unzipped int64
+	// AWSLayer is, for the content of an AWS-published layer that virga
+	// builds (awslayers.go), the layer version's ARN, and Hex is empty:
+	// the content is not in the store but in the build cache, and is
+	// built again if the cache lacks it. Size is then the content's size.
+	AWSLayer string `json:",omitempty"`
 }
 
 // policy is a resource-based policy: its statements, as rendered JSON in

@@ -80,6 +80,12 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if err := s.checkExecutionRole(ctx, deref(cfg.Role), t.Name, deadLetterTarget(cfg.DeadLetterConfig)); err != nil {
 		return nil, err
 	}
+	// The layers virga builds are built before the package is extracted,
+	// so that a registry out of reach leaves nothing to clean up.
+	built, err := s.buildAWSLayers(ctx, in.Layers)
+	if err != nil {
+		return nil, err
+	}
 	var code codeRef
 	var sha string
 	if image {
@@ -100,7 +106,7 @@ func (s *Service) createFunction(ctx context.Context, in *CreateFunctionRequest)
 	if s.functions[t.Name] != nil {
 		return nil, functionExists(t.Name)
 	}
-	layers, layerRefs, err := s.resolveLayers(in.Layers)
+	layers, layerRefs, err := s.resolveLayers(in.Layers, built)
 	if err != nil {
 		return nil, err
 	}

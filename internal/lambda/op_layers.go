@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -155,6 +156,9 @@ func (s *Service) getLayerVersion(ctx context.Context, in *GetLayerVersionReques
 	if *in.VersionNumber < 1 {
 		return nil, errLayerVersionBelowOne
 	}
+	if arn := fmt.Sprintf("%s:%d", *in.LayerName, *in.VersionNumber); s.awsLayer(arn) == builtLayer {
+		return s.awsLayerVersionOutput(ctx, arn)
+	}
 	name, ok := s.parseLayerName(*in.LayerName)
 	if !ok {
 		return nil, ErrResourceNotFound
@@ -172,6 +176,9 @@ var errLayerVersionBelowOne = invalidParameter("Layer Version Cannot be less tha
 
 // getLayerVersionByArn is GetLayerVersion with the version's ARN.
 func (s *Service) getLayerVersionByArn(ctx context.Context, in *GetLayerVersionByArnRequest) (*GetLayerVersionResponse, error) {
+	if s.awsLayer(*in.Arn) == builtLayer {
+		return s.awsLayerVersionOutput(ctx, *in.Arn)
+	}
 	name, n, ok := s.parseLayerVersionARN(*in.Arn)
 	if !ok {
 		return nil, ErrResourceNotFound

@@ -164,6 +164,10 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, in *UpdateFun
 			}
 		}
 	}
+	built, err := s.buildAWSLayers(ctx, in.Layers)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fn, err := s.latestForUpdate(*in.FunctionName, in.RevisionId)
@@ -189,7 +193,7 @@ func (s *Service) updateFunctionConfiguration(ctx context.Context, in *UpdateFun
 	}
 	layerRefs := old.Layers
 	if in.Layers != nil {
-		layers, refs, err := s.resolveLayers(in.Layers)
+		layers, refs, err := s.resolveLayers(in.Layers, built)
 		if err != nil {
 			return nil, err
 		}
