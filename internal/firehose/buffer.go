@@ -123,7 +123,7 @@ func (s *Service) deliver(ctx context.Context, name string) error {
 			s.mu.Unlock()
 			return err
 		}
-		if err := s.drop(name, end); err != nil {
+		if err := s.drop(name, buf, end); err != nil {
 			return err
 		}
 	}
@@ -158,14 +158,16 @@ func (s *Service) take(name string, first, next uint64, limit int) ([]byte, time
 	return body, oldest, end, it.Error()
 }
 
-// drop removes a buffer's records before end, and reads the arrival of
-// the oldest record left.
-func (s *Service) drop(name string, end uint64) error {
+// drop removes buf's records before end, and reads the arrival of the
+// oldest record left. buf is the buffer the records were taken from: if
+// the stream was deleted (and perhaps made again, with a buffer of its
+// own) while they were written, its records are gone already and the
+// buffer the name now has is left alone.
+func (s *Service) drop(name string, buf *buffer, end uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	buf, err := s.bufferOf(name)
-	if err != nil {
-		return err
+	if s.buffers[name] != buf {
+		return nil
 	}
 	b := s.store.NewBatch()
 	defer b.Close()
