@@ -18,7 +18,8 @@ import (
 // with "(requestId) ". INFO writes every request's lines, ERROR only
 // those of requests that failed (answered 4xx or 5xx); the lines that
 // carry the request's and the response's data (headers, bodies) are
-// written only with DataTraceEnabled. A method's own setting overrides
+// written only with DataTraceEnabled, the credentials among the
+// headers redacted (redactedHeaders). A method's own setting overrides
 // the stage's "*/*" one. The lines go where access logs go (the same
 // Sink), once the request is answered; requests that match no method log
 // nothing.
@@ -104,9 +105,20 @@ func (s *Service) logMethodRequest(req *request) {
 	s.logExecution(req, true, "Method request query string: %s", logValues(req.r.URL.Query()))
 	headers := url.Values(req.r.Header.Clone())
 	headers.Set("Host", req.r.Host)
+	for _, name := range redactedHeaders {
+		for i, v := range headers[name] {
+			headers[name][i] = maskKey(v)
+		}
+	}
 	s.logExecution(req, true, "Method request headers: %s", logValues(headers))
 	s.logExecution(req, true, "Method request body before transformations: %s", req.body)
 }
+
+// redactedHeaders are the request headers whose values execution logs
+// show starred but for their last four characters, as API Gateway
+// redacts authorization header values and API keys: the credentials a
+// request carries.
+var redactedHeaders = []string{"Authorization", "X-Api-Key", "X-Amz-Security-Token"}
 
 // logEndpointRequest writes the lines of a call to the integration's
 // endpoint, before it is sent.

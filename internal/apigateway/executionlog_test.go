@@ -1,6 +1,13 @@
 package apigateway
 
-import "testing"
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/clock"
+)
 
 func TestMethodLogging(t *testing.T) {
 	t.Parallel()
@@ -32,5 +39,36 @@ func TestMethodLogging(t *testing.T) {
 	}
 	if got := logMap(map[string]string{"b": "2", "a": "1"}); got != "{a=1, b=2}" {
 		t.Errorf("logMap = %q", got)
+	}
+}
+
+// TestExecutionLogRedactsSecrets: the method request's headers, as data
+// trace logs them, show the Authorization header's value and the API key
+// redacted, as API Gateway's execution logs do.
+func TestExecutionLogRedactsSecrets(t *testing.T) {
+	t.Parallel()
+	s := &Service{clock: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+	r := httptest.NewRequest("GET", "https://abc.execute-api.localhost/prod/ok", nil)
+	const token, apiKey = "Bearer eyJhbGciOiJSUzI1NiJ9.secret-claims.secret-signature", "k3yV4lu3-0123456789abcdef"
+	r.Header.Set("Authorization", token)
+	r.Header.Set("X-Api-Key", apiKey)
+	r.Header.Set("Accept", "text/plain")
+	req := &request{r: r, apiID: "abc", stage: "prod", requestID: "rid", logsExecution: true,
+		deployment: &deployment{API: &restAPI{}},
+		match:      routeMatch{node: &routeNode{template: "/ok"}, method: &method{HTTPMethod: "GET"}}}
+	s.logMethodRequest(req)
+	var headers string
+	for _, l := range req.execution {
+		if h, ok := strings.CutPrefix(l.text, "Method request headers: "); ok {
+			headers = h
+		}
+		if strings.Contains(l.text, token) || strings.Contains(l.text, apiKey) {
+			t.Errorf("a secret in the execution log: %q", l.text)
+		}
+	}
+	for _, want := range []string{"Authorization=" + maskKey(token), "X-Api-Key=" + maskKey(apiKey), "Accept=text/plain"} {
+		if !strings.Contains(headers, want) {
+			t.Errorf("headers %q lack %q", headers, want)
+		}
 	}
 }
