@@ -527,7 +527,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	// Firehose buffers records (put, or read from Kinesis) and writes
 	// them to S3, made below and looked up at each delivery.
-	hoses := firehose.New(firehose.Deps{Store: db, Clock: o.Clock, IDs: g, Buckets: objects{a},
+	hoses := firehose.New(firehose.Deps{Store: db, Functions: lam, Clock: o.Clock, IDs: g, Buckets: objects{a},
 		Kinesis: kinesisSource{streams}, Account: cfg.AccountID, Region: cfg.Region, Logger: o.Logger})
 	a.services = append(a.services, hoses.API())
 	a.background = append(a.background, hoses.Run)

@@ -87,8 +87,14 @@ func TestLogsSubscriptionFilterToLambda(t *testing.T) {
 	if e.Message != "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function." {
 		t.Errorf("absent function: %q", e.Message)
 	}
-	expectAPIError(t, put("f", "ERROR", "arn:aws:kinesis:us-east-1:"+testAccount+":stream/logs"), "InvalidParameterException", 400)
-	expectAPIError(t, put("f", "ERROR", "arn:aws:firehose:us-east-1:"+testAccount+":deliverystream/logs"), "InvalidParameterException", 400)
+	e = expectAPIError(t, put("f", "ERROR", "arn:aws:kinesis:us-east-1:"+testAccount+":stream/logs"), "InvalidParameterException", 400)
+	if e.Message != "Could not deliver test message to specified Kinesis stream. Check if the given kinesis stream is in ACTIVE state." {
+		t.Errorf("absent Kinesis stream: %q", e.Message)
+	}
+	e = expectAPIError(t, put("f", "ERROR", "arn:aws:firehose:us-east-1:"+testAccount+":deliverystream/logs"), "InvalidParameterException", 400)
+	if e.Message != "Could not deliver test message to specified Firehose stream. Check if the given Firehose stream is in ACTIVE state." {
+		t.Errorf("absent Firehose stream: %q", e.Message)
+	}
 	if e := expectAPIError(t, put("f", "{ $.x = ", fn), "InvalidParameterException", 400); e.Message != "Invalid filter pattern" {
 		t.Errorf("bad pattern: %q", e.Message)
 	}

@@ -107,7 +107,7 @@ func (s *Service) deliver(ctx context.Context, name string) error {
 			return nil
 		}
 		first := buf.first
-		body, oldest, end, err := s.take(name, first, buf.next, int(st.Dest.SizeInMBs)*mib)
+		recs, end, err := s.take(name, first, buf.next, int(st.Dest.SizeInMBs)*mib)
 		if err == nil && end == first {
 			// The store holds none of what the buffer counts: it is
 			// read again rather than written as an empty object.
@@ -117,7 +117,7 @@ func (s *Service) deliver(ctx context.Context, name string) error {
 		if err != nil || end == first {
 			return err
 		}
-		if err := s.write(ctx, st, body, oldest); err != nil {
+		if err := s.writeRecords(ctx, st, recs); err != nil {
 			s.mu.Lock()
 			buf.retryAt = now.Add(retryAfter)
 			s.mu.Unlock()
@@ -130,32 +130,63 @@ func (s *Service) deliver(ctx context.Context, name string) error {
 }
 
 // take reads the records of a buffer from first, up to limit bytes (one
-// record at least), and returns their data concatenated, the arrival of
-// the first, and the sequence after the last taken.
-func (s *Service) take(name string, first, next uint64, limit int) ([]byte, time.Time, uint64, error) {
+// record at least), and returns them and the sequence after the last
+// taken.
+func (s *Service) take(name string, first, next uint64, limit int) ([]taken, uint64, error) {
 	it, err := s.store.NewIter(recordKey(name, first), recordKey(name, next))
 	if err != nil {
-		return nil, time.Time{}, 0, err
+		return nil, 0, err
 	}
 	defer it.Close()
-	var body []byte
-	var oldest time.Time
+	var recs []taken
+	size := 0
 	end := first
 	for ok := it.First(); ok; ok = it.Next() {
 		var r buffered
 		if err := json.Unmarshal(it.Value(), &r); err != nil {
-			return nil, time.Time{}, 0, err
+			return nil, 0, err
 		}
-		if len(body) > 0 && len(body)+len(r.Data) > limit {
+		if size > 0 && size+len(r.Data) > limit {
 			break
 		}
-		if oldest.IsZero() {
-			oldest = time.UnixMilli(r.Arrived)
-		}
-		body = append(body, r.Data...)
+		recs = append(recs, taken{arrived: r.Arrived, data: r.Data})
+		size += len(r.Data)
 		end = seqOf(it.Key()) + 1
 	}
-	return body, oldest, end, it.Error()
+	return recs, end, it.Error()
+}
+
+// writeRecords writes taken records to the stream's bucket: their data
+// concatenated as sent, or, when the destination has a processor, as
+// the function transformed them, with the records it failed under
+// ErrorOutputPrefix.
+func (s *Service) writeRecords(ctx context.Context, st *deliveryStream, recs []taken) error {
+	oldest := time.UnixMilli(recs[0].arrived)
+	p, err := processorOf(st.Dest.Processing)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		var body []byte
+		for _, r := range recs {
+			body = append(body, r.data...)
+		}
+		return s.write(ctx, st, st.Dest.Prefix, body, oldest)
+	}
+	ok, failed := s.transform(ctx, st, p, recs)
+	if len(failed) > 0 {
+		prefix := st.Dest.ErrorOutputPrefix
+		if prefix == "" {
+			prefix = defaultErrorOutputPrefix
+		}
+		if err := s.write(ctx, st, prefix, failed, oldest); err != nil {
+			return err
+		}
+	}
+	if len(ok) == 0 {
+		return nil
+	}
+	return s.write(ctx, st, st.Dest.Prefix, ok, oldest)
 }
 
 // drop removes buf's records before end, and reads the arrival of the
@@ -216,8 +247,9 @@ func (s *Service) measure(lower, upper []byte) (*buffer, error) {
 	return b, nil
 }
 
-// write puts one object of a stream's records in its bucket.
-func (s *Service) write(ctx context.Context, st *deliveryStream, body []byte, oldest time.Time) error {
+// write puts one object of a stream's records in its bucket, under
+// prefix.
+func (s *Service) write(ctx context.Context, st *deliveryStream, prefix string, body []byte, oldest time.Time) error {
 	bucket, ok := deliver.Bucket(st.Dest.BucketARN)
 	if !ok {
 		return fmt.Errorf("%s is not an S3 bucket ARN", st.Dest.BucketARN)
@@ -225,7 +257,7 @@ func (s *Service) write(ctx context.Context, st *deliveryStream, body []byte, ol
 	if s.buckets == nil {
 		return fmt.Errorf("no S3 to deliver to")
 	}
-	key := objectKey(st.Name, st.Version, st.Dest.Prefix, oldest, s.ids.UUID())
+	key := objectKey(st.Name, st.Version, prefix, oldest, s.ids.UUID())
 	contentType := "application/octet-stream"
 	if st.Dest.Compression == "GZIP" {
 		var z bytes.Buffer

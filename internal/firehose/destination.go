@@ -113,8 +113,8 @@ func (d *destination) apply(v s3Settings) error {
 		d.Logging = v.Logging
 	}
 	if p := v.Processing; p != nil {
-		if deref(p.Enabled) && len(p.Processors) > 0 {
-			return unsupported("ProcessingConfiguration (Lambda data transformation)")
+		if _, err := processorOf(p); err != nil {
+			return err
 		}
 		d.Processing = p
 	}

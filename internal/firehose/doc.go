@@ -34,6 +34,17 @@
 // bucket) is tried again 5 seconds later, for as long as it takes
 // (AWS gives up after 24 hours and writes under ErrorOutputPrefix).
 //
+// Data transformation (process.go): when the destination has a Lambda
+// processor (ProcessingConfiguration enabled, one processor of Type
+// Lambda), the records of a due buffer are sent to the function,
+// synchronously, in batches of at most its BufferSizeInMBs, in the event
+// Firehose's guide documents; Ok records are written as the function
+// returned them, Dropped ones are not, and ProcessingFailed ones (with
+// every record of an invocation that failed NumberOfRetries+1 times)
+// are written as JSON documents, one a line, to an object of the same
+// key form under ErrorOutputPrefix (processing-failed/ when not given).
+// A write that fails after the function ran runs it again on retry.
+//
 // A new stream is CREATING for one second of the clock, then ACTIVE;
 // records put while it is CREATING are buffered. Deleting a stream
 // drops what it has not delivered.
@@ -42,8 +53,9 @@
 // accepted and ignored: destinations other than S3 (Redshift,
 // OpenSearch, OpenSearch Serverless, Elasticsearch, Splunk, HTTP
 // endpoints, Snowflake, Iceberg), MSK and DatabaseAsSource sources,
-// data transformation by a Lambda processor (ProcessingConfiguration
-// with processors enabled), record format conversion
+// processors other than Lambda (RecordDeAggregation, Decompression,
+// CloudWatchLogProcessing, AppendDelimiterToRecord, MetadataExtraction),
+// record format conversion
 // (DataFormatConversionConfiguration), dynamic partitioning,
 // expressions in prefixes (!{timestamp:...}), S3 backup, compression
 // formats other than UNCOMPRESSED and GZIP, and server-side encryption
@@ -52,7 +64,6 @@
 // not implemented). An S3 destination's EncryptionConfiguration and
 // CloudWatchLoggingOptions are kept and described but not acted on:
 // objects are stored as S3 stores them, and no delivery errors are
-// logged to CloudWatch Logs. ErrorOutputPrefix is kept and described;
-// nothing is written under it, since without processing or conversion
-// only a failing bucket would, and virga retries that without end.
+// logged to CloudWatch Logs. ErrorOutputPrefix receives only
+// records a processor failed: a failing bucket is retried without end.
 package firehose

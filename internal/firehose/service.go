@@ -26,9 +26,16 @@ type IDs interface {
 	UUID() string
 }
 
+// Functions runs the Lambda functions that transform records
+// (ProcessingConfiguration), synchronously, as Firehose invokes them.
+type Functions interface {
+	InvokeSync(ctx context.Context, function string, payload []byte) (response []byte, functionError string, err error)
+}
+
 // Service is Amazon Data Firehose.
 type Service struct {
 	store   store.Store
+	fns     Functions
 	clock   clock.Clock
 	ids     IDs
 	buckets Buckets
@@ -47,16 +54,18 @@ type Service struct {
 }
 
 // Deps are what Firehose needs. Kinesis may be nil: streams with a
-// Kinesis data stream as source then read nothing.
+// Kinesis data stream as source then read nothing. Functions may be
+// nil: every invocation of a processor then fails.
 type Deps struct {
-	Store   store.Store
-	Clock   clock.Clock
-	IDs     IDs
-	Buckets Buckets
-	Kinesis eventsource.StreamSource
-	Account string
-	Region  string
-	Logger  *slog.Logger
+	Store     store.Store
+	Functions Functions
+	Clock     clock.Clock
+	IDs       IDs
+	Buckets   Buckets
+	Kinesis   eventsource.StreamSource
+	Account   string
+	Region    string
+	Logger    *slog.Logger
 }
 
 // New returns Firehose over the store.
@@ -65,7 +74,7 @@ func New(d Deps) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, buckets: d.Buckets, kinesis: d.Kinesis,
+	return &Service{store: d.Store, fns: d.Functions, clock: d.Clock, ids: d.IDs, buckets: d.Buckets, kinesis: d.Kinesis,
 		account: d.Account, region: d.Region, log: log,
 		buffers: map[string]*buffer{}, wake: make(chan struct{}, 1)}
 }

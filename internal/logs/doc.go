@@ -100,13 +100,17 @@
 // producing too many dimension values; emitSystemFieldDimensions and
 // fieldSelectionCriteria are not modelled; applyOnTransformedLogs is
 // stored and shown only.
-// Subscription filters deliver only to Lambda functions: Kinesis Data Streams,
-// Firehose and cross-account destinations (PutDestination) are refused
-// as AWS refuses destinations it cannot reach; account-level
+// Subscription filters deliver to Lambda functions (the awslogs event),
+// and to Kinesis data streams and Firehose streams (each delivery one
+// gzip-compressed record, sharded by log stream whatever the
+// Distribution; PutSubscriptionFilter first sends the stream a
+// CONTROL_MESSAGE and refuses the filter if it cannot). Cross-account
+// destinations (PutDestination) are refused as AWS refuses destinations
+// it cannot reach; RoleArn is kept but not assumed; account-level
 // subscription policies, emitSystemFields and fieldSelectionCriteria
 // are not modelled; applyOnTransformedLogs is stored and shown but has
 // no effect (there are no transformers); PutSubscriptionFilter checks
 // that the function exists but not that its resource policy lets
-// CloudWatch Logs invoke it; no CONTROL_MESSAGE is sent; a delivery that
-// Lambda refuses (the function was deleted) is dropped and logged.
+// CloudWatch Logs invoke it; a delivery its destination refuses (the
+// function or stream was deleted) is dropped and logged.
 package logs

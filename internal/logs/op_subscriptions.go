@@ -11,11 +11,10 @@ import (
 // Errors PutSubscriptionFilter answers when it cannot reach the
 // destination, as AWS words them.
 var (
-	errLambdaDestination = ErrInvalidParameter.WithMessage("Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function.")
-	// virga has no Kinesis Data Streams: every stream is one CloudWatch
-	// Logs cannot deliver its test message to.
-	errKinesisDestination = ErrInvalidParameter.WithMessage("Could not deliver test message to specified Kinesis stream. Check if the given kinesis stream is in ACTIVE state.")
-	// Nor Firehose, nor cross-account logical destinations.
+	errLambdaDestination   = ErrInvalidParameter.WithMessage("Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function.")
+	errKinesisDestination  = ErrInvalidParameter.WithMessage("Could not deliver test message to specified Kinesis stream. Check if the given kinesis stream is in ACTIVE state.")
+	errFirehoseDestination = ErrInvalidParameter.WithMessage("Could not deliver test message to specified Firehose stream. Check if the given Firehose stream is in ACTIVE state.")
+	// Nor cross-account logical destinations.
 	errOtherDestination = ErrInvalidParameter.WithMessage("Could not deliver test message to specified destination. Check if the destination is valid.")
 )
 
@@ -35,8 +34,19 @@ func (s *Service) putSubscriptionFilter(ctx context.Context, in *PutSubscription
 		if s.dests == nil || !s.dests.FunctionExists(dest) {
 			return nil, errLambdaDestination
 		}
-	case "kinesis":
-		return nil, errKinesisDestination
+	case "kinesis", "firehose":
+		// The stream gets a CONTROL_MESSAGE: if it cannot, the filter
+		// is refused.
+		msg, err := controlMessage(dest, s.clock.Now().UnixMilli())
+		if err == nil && s.dests != nil {
+			err = s.dests.Deliver(ctx, dest, deliver.Message{Body: msg, PartitionKey: name})
+		}
+		if err != nil || s.dests == nil {
+			if deliver.Service(dest) == "firehose" {
+				return nil, errFirehoseDestination
+			}
+			return nil, errKinesisDestination
+		}
 	default:
 		return nil, errOtherDestination
 	}

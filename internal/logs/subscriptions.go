@@ -18,10 +18,10 @@ import (
 
 // Subscription filters, as CloudWatch Logs' guide "Real-time processing
 // of log data with subscriptions" describes them: events ingested into
-// a log group that match a filter's pattern are sent, gzip-compressed
-// and base64-encoded, to the filter's destination. virga delivers to
-// Lambda functions, which CloudWatch Logs invokes asynchronously with
-// {"awslogs":{"data":"..."}}.
+// a log group that match a filter's pattern are sent, gzip-compressed,
+// to the filter's destination: Lambda functions, which CloudWatch Logs
+// invokes asynchronously with {"awslogs":{"data":base64}}, and Kinesis
+// and Firehose streams, which get the gzip-compressed JSON as a record.
 //
 // Delivery is driven by the store, not by memory: while a group has
 // filters, Append writes beside each event a pending entry
@@ -30,8 +30,9 @@ import (
 //
 // in the same batch as the event. The delivery loop (runSubscriptions)
 // reads pending entries in ingestion order, matches them against the
-// group's filters, hands each batch to Lambda's asynchronous queue
-// (which is durable), and only then deletes the entries. An event
+// group's filters, hands each batch to its destination (Lambda's
+// asynchronous queue, or a stream's durable buffer), and only then
+// deletes the entries. An event
 // PutLogEvents acknowledged is therefore delivered at least once: a
 // crash after the hand-off and before the deletion delivers its batch
 // again after the restart.
@@ -249,14 +250,15 @@ func (s *Service) deliverPending(ctx context.Context, log *slog.Logger) (int, er
 			log.Warn("logs: no destinations to deliver subscription filters to", "group", k.group, "filter", k.filter)
 			continue
 		}
-		payloads, dropped := DataMessages(s.account, k.group, k.stream, []string{k.filter}, batches[k])
+		payloads, dropped := DataMessages(EncodingFor(dest[k]), s.account, k.group, k.stream, []string{k.filter}, batches[k])
 		if dropped > 0 {
 			log.Warn("logs: events too large for a subscription delivery were dropped", "group", k.group, "filter", k.filter, "events", dropped)
 		}
 		for _, body := range payloads {
 			// A destination that fails (the function was deleted) loses
 			// the batch, as it would on AWS once its retries ran out.
-			if err := s.dests.Deliver(ctx, dest[k], deliver.Message{Body: body}); err != nil {
+			// A Kinesis stream's records are sharded by log stream.
+			if err := s.dests.Deliver(ctx, dest[k], deliver.Message{Body: body, PartitionKey: k.stream}); err != nil {
 				log.Warn("logs: subscription delivery failed", "group", k.group, "filter", k.filter, "destination", dest[k], "err", err)
 			}
 		}
@@ -293,12 +295,31 @@ type DataMessage struct {
 	LogEvents           []LogEventRecord `json:"logEvents"`
 }
 
-// DataMessages builds the Lambda events that deliver a stream's matched
-// events: {"awslogs":{"data":base64(gzip(DataMessage))}}, each at most
-// maxDeliveryEvents events and maxDeliveryBytes; a batch too large is
-// split in halves, and an event too large on its own is dropped
-// (counted in dropped).
-func DataMessages(owner, group, stream string, filters []string, events []LogEventRecord) (payloads [][]byte, dropped int) {
+// Encoding is how a destination receives a DataMessage.
+type Encoding int
+
+const (
+	// LambdaEvent is the event a Lambda function receives:
+	// {"awslogs":{"data":base64(gzip(DataMessage))}}.
+	LambdaEvent Encoding = iota
+	// StreamRecord is the record a Kinesis data stream or a Firehose
+	// stream receives: gzip(DataMessage).
+	StreamRecord
+)
+
+// EncodingFor is the encoding of the destination an ARN names.
+func EncodingFor(dest string) Encoding {
+	if deliver.Service(dest) == "lambda" {
+		return LambdaEvent
+	}
+	return StreamRecord
+}
+
+// DataMessages builds the deliveries of a stream's matched events, in
+// the destination's encoding, each at most maxDeliveryEvents events and
+// maxDeliveryBytes; a batch too large is split in halves, and an event
+// too large on its own is dropped (counted in dropped).
+func DataMessages(enc Encoding, owner, group, stream string, filters []string, events []LogEventRecord) (payloads [][]byte, dropped int) {
 	var build func(evs []LogEventRecord)
 	build = func(evs []LogEventRecord) {
 		if len(evs) == 0 {
@@ -309,7 +330,7 @@ func DataMessages(owner, group, stream string, filters []string, events []LogEve
 			build(evs[maxDeliveryEvents:])
 			return
 		}
-		body, err := encodeDataMessage(&DataMessage{
+		body, err := encodeDataMessage(enc, &DataMessage{
 			MessageType: "DATA_MESSAGE", Owner: owner, LogGroup: group, LogStream: stream,
 			SubscriptionFilters: filters, LogEvents: evs,
 		})
@@ -336,7 +357,7 @@ type awslogsEvent struct {
 	} `json:"awslogs"`
 }
 
-func encodeDataMessage(m *DataMessage) ([]byte, error) {
+func encodeDataMessage(enc Encoding, m *DataMessage) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	if err := json.NewEncoder(zw).Encode(m); err != nil {
@@ -345,9 +366,39 @@ func encodeDataMessage(m *DataMessage) ([]byte, error) {
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
+	if enc == StreamRecord {
+		return buf.Bytes(), nil
+	}
 	var ev awslogsEvent
 	ev.AWSLogs.Data = base64.StdEncoding.EncodeToString(buf.Bytes())
 	return json.Marshal(&ev)
+}
+
+// controlMessage is the record CloudWatch Logs sends a Kinesis or
+// Firehose stream when a subscription filter is put, to check that it
+// can deliver there.
+func controlMessage(dest string, now int64) ([]byte, error) {
+	what := "Kinesis stream"
+	if deliver.Service(dest) == "firehose" {
+		what = "Firehose"
+	}
+	return encodeDataMessage(StreamRecord, &DataMessage{MessageType: "CONTROL_MESSAGE", Owner: "CloudwatchLogs",
+		SubscriptionFilters: []string{}, LogEvents: []LogEventRecord{{Timestamp: now, Message: "CWL CONTROL MESSAGE: Checking health of destination " + what + "."}}})
+}
+
+// DecodeRecord reads the DataMessage out of a Kinesis or Firehose
+// record, as a consumer does.
+func DecodeRecord(rec []byte) (*DataMessage, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(rec))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	var m DataMessage
+	if err := json.NewDecoder(zr).Decode(&m); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // DecodeDataMessage reads the DataMessage out of a Lambda event, as a
@@ -361,16 +412,7 @@ func DecodeDataMessage(event []byte) (*DataMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
-	var m DataMessage
-	if err := json.NewDecoder(zr).Decode(&m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return DecodeRecord(raw)
 }
 
 // sortSubscriptions keeps a group's filters in name order, as

@@ -54,7 +54,7 @@ func TestDataMessagesRoundTrip(t *testing.T) {
 		{ID: eventID(1), Timestamp: 1000, Message: "ERROR one"},
 		{ID: eventID(2), Timestamp: 1001, Message: "10.0.0.1 404", ExtractedFields: map[string]string{"ip": "10.0.0.1", "status": "404"}},
 	}
-	payloads, dropped := DataMessages("000000000000", "/app", "s1", []string{"errors"}, evs)
+	payloads, dropped := DataMessages(LambdaEvent, "000000000000", "/app", "s1", []string{"errors"}, evs)
 	if dropped != 0 || len(payloads) != 1 {
 		t.Fatalf("got %d payloads, %d dropped", len(payloads), dropped)
 	}
@@ -114,7 +114,7 @@ func TestDataMessagesSplit(t *testing.T) {
 		huge += evs[len(huge)%40].Message
 	}
 	evs = append(evs, LogEventRecord{ID: eventID(99), Timestamp: 99, Message: huge})
-	payloads, dropped := DataMessages("000000000000", "/g", "s", []string{"f"}, evs)
+	payloads, dropped := DataMessages(LambdaEvent, "000000000000", "/g", "s", []string{"f"}, evs)
 	if dropped != 1 {
 		t.Errorf("dropped %d, want 1", dropped)
 	}
