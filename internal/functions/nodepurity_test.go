@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/virga/virga/internal/testenv"
 )
@@ -30,6 +31,10 @@ func TestNodeSeesOnlyAWSModules(t *testing.T) {
 			project := t.TempDir()
 			writeModule(t, filepath.Join(project, "node_modules", "leaky"), "module.exports = 'leaked';\n")
 			s := spec(t, "nodejs20.x", "index.handler", nil)
+			// A failed init runs again in the invoke phase, within the
+			// timeout: two Node.js starts, which on a loaded machine
+			// can take longer than the default 3 s.
+			s.Timeout = 30 * time.Second
 			code := filepath.Join(project, "fn")
 			if err := os.Rename(s.CodeDir, code); err != nil {
 				t.Fatal(err)
