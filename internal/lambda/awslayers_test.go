@@ -135,3 +135,18 @@ func TestPowertoolsPythonUsesFunctionsInterpreter(t *testing.T) {
 		t.Errorf("interpreter arguments %q", args)
 	}
 }
+
+// UpdateFunctionConfiguration on a missing function answers
+// ResourceNotFoundException without building the layers it names.
+func TestUpdateMissingFunctionBuildsNoLayer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	record := fakePip(t, f)
+	r := f.do("PUT", "/2015-03-31/functions/missing/configuration", map[string]any{"Layers": []string{powertoolsPython}})
+	if code, _ := r.errorCode(t); r.Status != 404 || code != "ResourceNotFoundException" {
+		t.Errorf("%d %s: %s", r.Status, code, r.Body)
+	}
+	if _, err := os.Stat(record); err == nil {
+		t.Error("the layer was built for a function that does not exist")
+	}
+}
