@@ -71,6 +71,13 @@ type wsIdentity struct {
 	UserArn   string `json:"userArn,omitempty"`
 	UserAgent string `json:"userAgent,omitempty"`
 	SourceIP  string `json:"sourceIp"`
+	// The Cognito identity pool identity whose credentials signed the
+	// handshake, as the REST plane reports it
+	// (awsproto.CognitoIdentity.EventFields).
+	CognitoIdentityPoolID         *string `json:"cognitoIdentityPoolId,omitempty"`
+	CognitoIdentityID             *string `json:"cognitoIdentityId,omitempty"`
+	CognitoAuthenticationType     *string `json:"cognitoAuthenticationType,omitempty"`
+	CognitoAuthenticationProvider *string `json:"cognitoAuthenticationProvider,omitempty"`
 }
 
 // serveWebSocket answers a request to a WebSocket API: an opening
@@ -170,8 +177,10 @@ func (s *Service) openConnection(w http.ResponseWriter, r *http.Request, a *apiR
 				writeGatewayError(w, r, http.StatusForbidden)
 				return
 			}
-			c.identity.AccessKey, c.identity.AccountID = auth.iam.AccessKey, auth.iam.AccountID
-			c.identity.Caller, c.identity.User, c.identity.UserArn = auth.iam.CallerID, auth.iam.UserID, auth.iam.UserARN
+			id := &c.identity
+			id.AccessKey, id.AccountID = auth.iam.AccessKey, auth.iam.AccountID
+			id.Caller, id.User, id.UserArn = auth.iam.CallerID, auth.iam.UserID, auth.iam.UserARN
+			id.CognitoIdentityPoolID, id.CognitoIdentityID, id.CognitoAuthenticationType, id.CognitoAuthenticationProvider = auth.caller.Cognito.EventFields()
 		}
 		ev := s.wsEvent(c, route, "CONNECT", st)
 		trace := s.traceHeader(r, s.clock.Now())

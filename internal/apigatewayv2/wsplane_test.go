@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/websocket"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // wsAPI creates a WebSocket API routing by action, with an auto-deploying
@@ -30,12 +32,19 @@ func (h *harness) wsAPI(keys ...string) string {
 // dialWS connects to a WebSocket API's stage served by srv.
 func dialWS(t *testing.T, srv *httptest.Server, api, stage string) (*websocket.Conn, error) {
 	t.Helper()
+	return dialWSWith(t, srv, api, stage, nil)
+}
+
+// dialWSWith connects as dialWS does, sending header with the handshake.
+func dialWSWith(t *testing.T, srv *httptest.Server, api, stage string, header http.Header) (*websocket.Conn, error) {
+	t.Helper()
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	_, port, _ := net.SplitHostPort(addr)
 	cfg, err := websocket.NewConfig("ws://"+api+".execute-api.localhost:"+port+"/"+stage, "http://localhost")
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Header = header
 	nc, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -169,6 +178,40 @@ func TestWebSocketPlainRequestOverHTTP2(t *testing.T) {
 		}
 		if got, want := resp.Header.Get("Upgrade"), map[bool]string{false: "websocket", true: ""}[h2]; got != want {
 			t.Fatalf("h2=%v: Upgrade %q, want %q", h2, got, want)
+		}
+	}
+}
+
+// TestWebSocketConnectCognitoIdentity: an AWS_IAM $connect route signed
+// with a Cognito identity pool identity's credentials reports the
+// identity in requestContext.identity, as a REST API's event does.
+func TestWebSocketConnectCognitoIdentity(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "")
+	h.s.identify = func(*http.Request) (awsproto.Caller, bool) {
+		return awsproto.Caller{AccessKeyID: "ASIAEXAMPLE", Account: testAccount, UserID: "AROAEXAMPLE:CognitoIdentityCredentials",
+			ARN: "arn:aws:sts::" + testAccount + ":assumed-role/member/CognitoIdentityCredentials",
+			Cognito: awsproto.CognitoIdentity{PoolID: "us-east-1:pool", IdentityID: "us-east-1:ident", AuthenticationType: "authenticated",
+				AuthenticationProvider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_x,cognito-idp.us-east-1.amazonaws.com/us-east-1_x:CognitoSignIn:sub"}}, true
+	}
+	api := h.wsAPI()
+	integ := must(h.s.createIntegration(h.ctx, &CreateIntegrationRequest{ApiId: &api,
+		IntegrationType: ptr(IntegrationType("AWS_PROXY")), IntegrationUri: ptr(testFn)}))(t)
+	must(h.s.createRoute(h.ctx, &CreateRouteRequest{ApiId: &api, RouteKey: ptr(routeConnect), AuthorizationType: ptr(AuthorizationType("AWS_IAM")),
+		Target: ptr("integrations/" + *integ.IntegrationId)}))(t)
+	srv := httptest.NewServer(DataPlane(h.s, nil))
+	defer srv.Close()
+	defer h.s.Close()
+
+	if _, err := dialWSWith(t, srv, api, "prod", http.Header{"Authorization": {"AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20240101/us-east-1/execute-api/aws4_request"}}); err != nil {
+		t.Fatal(err)
+	}
+	id := h.waitCalls(testFn, 1)[0]["requestContext"].(map[string]any)["identity"].(map[string]any)
+	for k, v := range map[string]string{"accessKey": "ASIAEXAMPLE", "cognitoIdentityPoolId": "us-east-1:pool", "cognitoIdentityId": "us-east-1:ident",
+		"cognitoAuthenticationType":     "authenticated",
+		"cognitoAuthenticationProvider": "cognito-idp.us-east-1.amazonaws.com/us-east-1_x,cognito-idp.us-east-1.amazonaws.com/us-east-1_x:CognitoSignIn:sub"} {
+		if id[k] != v {
+			t.Errorf("identity %s = %v, want %s", k, id[k], v)
 		}
 	}
 }

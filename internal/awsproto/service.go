@@ -168,6 +168,13 @@ type Service struct {
 	// other service's preflights and adds its Access-Control-* headers
 	// to their responses, as AWS's endpoints do for any origin.
 	OwnsCORS bool
+	// NamesResource, when set, reports whether a request path names one
+	// of the service's resources at a URL of its own (SQS's queue URLs,
+	// /ACCOUNT/QUEUE, for a queue that exists): the edge answers a
+	// browser's preflight to it as the service's, where it would
+	// otherwise be left to a service that owns its CORS (S3, whose paths
+	// are any bucket's, a bucket being possibly named with 12 digits).
+	NamesResource func(path string) bool
 
 	// Resources, when set, names the resources (ARNs) an operation acts
 	// on, for IAM authorization: a DynamoDB table, an SQS queue. Without

@@ -73,12 +73,19 @@ func wsConnect(t testing.TB, env *e2e.Env, apiID, stage, query string, pathForm 
 // virga's address, whatever host loc names.
 func wsDial(t testing.TB, env *e2e.Env, loc string) (*websocket.Conn, error) {
 	t.Helper()
+	return wsDialWith(t, env, loc, http.Header{"User-Agent": {"ws-e2e"}, "x-client-tag": {"lower"}}) // sent as spelled
+}
+
+// wsDialWith opens a connection as wsDial does, with the handshake's
+// header.
+func wsDialWith(t testing.TB, env *e2e.Env, loc string, header http.Header) (*websocket.Conn, error) {
+	t.Helper()
 	u, _ := url.Parse(env.Endpoint)
 	cfg, err := websocket.NewConfig(loc, "http://localhost")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Header = http.Header{"User-Agent": {"ws-e2e"}, "x-client-tag": {"lower"}} // sent as spelled
+	cfg.Header = header
 	nc, err := net.Dial("tcp", u.Host)
 	if err != nil {
 		t.Fatal(err)

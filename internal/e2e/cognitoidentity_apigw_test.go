@@ -3,15 +3,23 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"golang.org/x/net/websocket"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -95,9 +103,10 @@ Outputs:
 
 // TestCognitoIdentityAPICaller signs a user in, exchanges the ID token
 // for identity pool credentials and calls AWS_IAM routes with them: the
-// REST API's requestContext.identity and the HTTP API's
-// authorizer.iam.cognitoIdentity name the identity, as apps that key
-// their data by cognitoIdentityId rely on.
+// REST API's requestContext.identity, the HTTP API's
+// authorizer.iam.cognitoIdentity and a WebSocket API's
+// requestContext.identity (its $connect route AWS_IAM) name the
+// identity, as apps that key their data by cognitoIdentityId rely on.
 func TestCognitoIdentityAPICaller(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -177,5 +186,38 @@ func TestCognitoIdentityAPICaller(t *testing.T) {
 	got := httpEvent.Authorizer.IAM.CognitoIdentity
 	if got.IdentityID != identityID || got.IdentityPoolID != outs["IdentityPool"] || !reflect.DeepEqual(got.AMR, amr) {
 		t.Errorf("HTTP API cognitoIdentity %+v, want %s in %s with amr %v", got, identityID, outs["IdentityPool"], amr)
+	}
+
+	// A WebSocket API whose $connect route is AWS_IAM: the handshake is
+	// signed, and the connection's events name the identity.
+	createPythonFunction(t, lambdaClient(t, env), "ws", wsHandler, 10)
+	gw := apigatewayv2.NewFromConfig(env.Config)
+	ws := createWebSocketAPI(t, gw, "ws")
+	for _, r := range mustGW(gw.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: &ws}))(t).Items {
+		if aws.ToString(r.RouteKey) == "$connect" {
+			mustGW(gw.UpdateRoute(ctx, &apigatewayv2.UpdateRouteInput{ApiId: &ws, RouteId: r.RouteId, AuthorizationType: gwtypes.AuthorizationTypeAwsIam}))(t)
+		}
+	}
+	u, _ := url.Parse(env.Endpoint)
+	loc := "ws://" + ws + ".execute-api.localhost:" + u.Port() + "/prod"
+	handshake, _ := http.NewRequest(http.MethodGet, strings.Replace(loc, "ws:", "http:", 1), nil)
+	if err := v4.NewSigner().SignHTTP(ctx, creds, handshake, sha256Hex(nil), "execute-api", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := wsDialWith(t, env, loc, handshake.Header)
+	if err != nil {
+		t.Fatalf("signed handshake: %v", err)
+	}
+	websocket.Message.Send(conn, `{"action":"echo"}`)
+	var wsEvent struct {
+		RequestContext struct{ Identity map[string]any }
+	}
+	if err := json.Unmarshal([]byte(wsReceive(t, conn)), &wsEvent); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range want {
+		if wsEvent.RequestContext.Identity[k] != v {
+			t.Errorf("WebSocket identity %s = %v, want %v", k, wsEvent.RequestContext.Identity[k], v)
+		}
 	}
 }

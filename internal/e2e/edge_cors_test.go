@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
@@ -164,5 +165,43 @@ func TestBrowserCORSForAWSAPIs(t *testing.T) {
 	resp, body = browserPreflight(t, env.Endpoint+"/_aws/execute-api/nope/items", app, "GET", "")
 	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("preflight to an API: HTTP %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+}
+
+// TestBrowserCORSForSQSQueueURL: a browser's preflight to a queue URL
+// (/ACCOUNT/QUEUE, where the SDK for JavaScript sends SQS's requests) is
+// answered as AWS's endpoints answer them, while a bucket named like the
+// account keeps its own CORS rules for every other path.
+func TestBrowserCORSForSQSQueueURL(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	const app = "http://localhost:3000"
+	q, err := sqs.NewFromConfig(env.Config).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("orders")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := strings.Split(strings.TrimPrefix(aws.ToString(q.QueueUrl), env.Endpoint+"/"), "/")[0]
+	sc := s3Client(env)
+	s3Bucket(t, sc, account)
+	if _, err := sc.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(account), CORSConfiguration: &s3types.CORSConfiguration{
+		CORSRules: []s3types.CORSRule{{AllowedOrigins: []string{app}, AllowedMethods: []string{"GET"}, MaxAgeSeconds: aws.Int32(600)}}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	resp, body := browserPreflight(t, aws.ToString(q.QueueUrl), app, "POST", "authorization,content-type,x-amz-date")
+	if h := resp.Header; resp.StatusCode != 200 || h.Get("Access-Control-Allow-Origin") != "*" || h.Get("Access-Control-Allow-Methods") != "POST" ||
+		h.Get("Access-Control-Allow-Headers") != "authorization,content-type,x-amz-date" || h.Get("Access-Control-Max-Age") != "172800" {
+		t.Errorf("preflight to the queue URL: HTTP %d %v %q", resp.StatusCode, h, body)
+	}
+	// Any other path of the bucket is the bucket's.
+	resp, body = browserPreflight(t, env.Endpoint+"/"+account+"/index.html", app, "GET", "")
+	if h := resp.Header; resp.StatusCode != 200 || h.Get("Access-Control-Allow-Origin") != app || h.Get("Access-Control-Max-Age") != "600" {
+		t.Errorf("preflight to the bucket: HTTP %d %v %q", resp.StatusCode, h, body)
+	}
+	// A queue's path in another account names no queue of virga's.
+	resp, body = browserPreflight(t, env.Endpoint+"/111122223333/orders", app, "POST", "")
+	if resp.StatusCode == 200 || resp.Header.Get("Access-Control-Max-Age") != "" {
+		t.Errorf("preflight to another account's queue path: HTTP %d %v %q", resp.StatusCode, resp.Header, body)
 	}
 }

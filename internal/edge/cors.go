@@ -47,7 +47,8 @@ func preflight(r *http.Request) bool {
 // an AWS API, and for which service when the request it announces
 // names one: the REST service whose routes resolve the method asked for
 // on the preflight's path (the requests of awsJson and awsQuery
-// services all go to POST /, naming no service a preflight shows). A
+// services all go to POST /, naming no service a preflight shows), or
+// the service whose resource the path names (an SQS queue's URL). A
 // preflight no other service claims is left to the services that own
 // their CORS (S3's paths are any bucket's).
 func (rt *router) preflightService(c *awsproto.Call) (svc *awsproto.Service, ok bool) {
@@ -64,6 +65,11 @@ func (rt *router) preflightService(c *awsproto.Call) (svc *awsproto.Service, ok 
 			return s, true
 		}
 		probe.Op, probe.Params = nil, nil
+	}
+	for _, s := range rt.resourcePaths {
+		if s.NamesResource(r.URL.Path) {
+			return s, true
+		}
 	}
 	return nil, r.URL.Path == "/"
 }

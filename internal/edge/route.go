@@ -33,6 +33,9 @@ type router struct {
 	byVersion map[string]*awsproto.Service // awsQuery API version
 	rest      []*awsproto.Service
 	query     []*awsproto.Service
+	// resourcePaths are the services whose resources have URLs of their
+	// own (awsproto.Service.NamesResource).
+	resourcePaths []*awsproto.Service
 }
 
 func newRouter(services []*awsproto.Service) *router {
@@ -43,6 +46,9 @@ func newRouter(services []*awsproto.Service) *router {
 	}
 	for _, s := range services {
 		rt.byName[s.Name] = append(rt.byName[s.Name], s)
+		if s.NamesResource != nil {
+			rt.resourcePaths = append(rt.resourcePaths, s)
+		}
 		switch p := s.Protocol.(type) {
 		case *awsjson.Protocol:
 			rt.byTarget[p.TargetPrefix] = s

@@ -213,6 +213,11 @@ type Manager interface {
 	// unknown identifier from a runtime virga cannot run yet and from
 	// one whose interpreter the host lacks.
 	CheckRuntime(runtime string) error
+	// Python is the path of the host interpreter that runs Python
+	// functions (virga up --python, or the python3 first on PATH), for
+	// installing packages they import with its pip; an error when the
+	// host has none.
+	Python() (string, error)
 	// Provision keeps n environments of spec's pool initialized ahead of
 	// invocations (provisioned concurrency): they start now, each
 	// running its init without an invocation

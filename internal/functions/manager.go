@@ -208,6 +208,12 @@ func (m *Pools) CheckRuntime(runtime string) error {
 	return err
 }
 
+// Python implements Manager.
+func (m *Pools) Python() (string, error) {
+	path, _, err := m.python.resolve()
+	return path, err
+}
+
 // runtime resolves a runtime identifier and its interpreter.
 func (m *Pools) runtime(id string) (runtimeInfo, error) {
 	rt, err := resolveRuntime(id)

@@ -154,8 +154,8 @@ func (s *Service) awsLayerDir(p powertools) string {
 // buildAWSLayer returns the content of an AWS-published layer version
 // that virga builds (builtLayer), building it on first use: the
 // packages the layer ships are installed from the public registries
-// with pip (into python/, for the host's python3, which runs Python
-// functions) or npm (into nodejs/node_modules). Every function using the
+// with the pip of the interpreter that runs Python functions (into
+// python/) or npm (into nodejs/node_modules). Every function using the
 // layer version shares one build; concurrent first uses build it once.
 // The reference's Size and Unzipped are the content's size.
 func (s *Service) buildAWSLayer(ctx context.Context, arn string) (codeRef, string, error) {
@@ -180,7 +180,10 @@ func (s *Service) buildAWSLayer(ctx context.Context, arn string) (codeRef, strin
 	tmp := dir + ".tmp-" + s.ids.Hex(6)
 	var err error
 	if p.python {
-		err = pkginstall.Pip(ctx, "python3", filepath.Join(tmp, "python"), nil, p.packages()...)
+		var python string
+		if python, err = s.fns.Python(); err == nil {
+			err = pkginstall.Pip(ctx, python, filepath.Join(tmp, "python"), nil, p.packages()...)
+		}
 	} else {
 		err = pkginstall.NPM(ctx, "npm", filepath.Join(tmp, "nodejs"), nil, append([]string{"--no-package-lock", "--loglevel", "error"}, p.packages()...)...)
 	}

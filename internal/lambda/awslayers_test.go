@@ -1,6 +1,8 @@
 package lambda
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -93,4 +95,58 @@ func FuzzParsePowertools(f *testing.F) {
 			t.Errorf("%q: %+v", arn, p)
 		}
 	})
+}
+
+// fakePip makes f's functions run Python with a script that, as pip
+// install -t . would, puts a package into its working directory and
+// records its arguments in the file it returns.
+func fakePip(t *testing.T, f *fixture) string {
+	t.Helper()
+	dir := t.TempDir()
+	record := filepath.Join(dir, "pip-args")
+	script := filepath.Join(dir, "python")
+	body := "#!/bin/sh\nmkdir -p aws_lambda_powertools && echo built > aws_lambda_powertools/__init__.py && echo \"$@\" >> " + record + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.fns.mu.Lock()
+	f.fns.python = script
+	f.fns.mu.Unlock()
+	return record
+}
+
+const powertoolsPython = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+
+// The Powertools Python layers are installed with the pip of the
+// interpreter Python functions run with, not the python3 on PATH.
+func TestPowertoolsPythonUsesFunctionsInterpreter(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	record := fakePip(t, f)
+	cfg := f.create("pt", "Runtime", "python3.12", "Handler", "app.handler", "Layers", []string{powertoolsPython})
+	if len(cfg.Layers) != 1 || cfg.Layers[0].CodeSize == 0 {
+		t.Errorf("Layers = %+v", cfg.Layers)
+	}
+	args, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatalf("the functions' interpreter did not install the layer: %v", err)
+	}
+	if want := "-m pip install"; !strings.HasPrefix(string(args), want) || !strings.Contains(string(args), "aws-lambda-powertools[all]==3.*") {
+		t.Errorf("interpreter arguments %q", args)
+	}
+}
+
+// UpdateFunctionConfiguration on a missing function answers
+// ResourceNotFoundException without building the layers it names.
+func TestUpdateMissingFunctionBuildsNoLayer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	record := fakePip(t, f)
+	r := f.do("PUT", "/2015-03-31/functions/missing/configuration", map[string]any{"Layers": []string{powertoolsPython}})
+	if code, _ := r.errorCode(t); r.Status != 404 || code != "ResourceNotFoundException" {
+		t.Errorf("%d %s: %s", r.Status, code, r.Body)
+	}
+	if _, err := os.Stat(record); err == nil {
+		t.Error("the layer was built for a function that does not exist")
+	}
 }

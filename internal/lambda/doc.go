@@ -87,9 +87,10 @@
 //   - AWSLambdaPowertoolsPythonV3-python3XX-ARCH,
 //     AWSLambdaPowertoolsPythonV2[-Arm64] and AWSLambdaPowertoolsPython
 //     (1.x): pip installs aws-lambda-powertools[all] (1.x:
-//     [pydantic]) into python/, for the host's python3, which is what
-//     runs Python functions whatever their runtime's version (so
-//     compiled dependencies such as pydantic-core match it). pip's own
+//     [pydantic]) into python/ with the pip of the interpreter that
+//     runs Python functions whatever their runtime's version (virga up
+//     --python, or the python3 first on PATH; functions.Manager.Python),
+//     so that compiled dependencies such as pydantic-core match it. pip's own
 //     configuration and PIP_* variables (PIP_INDEX_URL, PIP_FIND_LINKS,
 //     PIP_NO_INDEX) apply, as npm's do to npm.
 //

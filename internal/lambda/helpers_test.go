@@ -40,6 +40,8 @@ type fakeManager struct {
 	provisioned map[string]int
 	// missing are the runtimes CheckRuntime reports the host cannot run.
 	missing map[string]bool
+	// python is the interpreter Python reports; "" is python3.
+	python string
 	// handle answers an invocation; nil echoes the payload.
 	handle func(spec *functions.Spec, inv *functions.Invocation) (*functions.Result, error)
 }
@@ -67,6 +69,15 @@ func (m *fakeManager) CheckRuntime(runtime string) error {
 		return &functions.RuntimeError{Type: functions.TypeInvalidRuntime, Message: runtime + " is not installed on this host."}
 	}
 	return nil
+}
+
+func (m *fakeManager) Python() (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.python == "" {
+		return "python3", nil
+	}
+	return m.python, nil
 }
 
 func (m *fakeManager) Provision(spec *functions.Spec, n int) error {

@@ -147,6 +147,14 @@ func (s *Service) updateFunctionCode(ctx context.Context, in *UpdateFunctionCode
 
 // updateFunctionConfiguration changes $LATEST's configuration.
 func (s *Service) updateFunctionConfiguration(ctx context.Context, in *UpdateFunctionConfigurationRequest) (*FunctionConfiguration, error) {
+	// A missing function is answered before the checks and builds
+	// below, which can take minutes; the update checks again under s.mu.
+	s.mu.RLock()
+	_, err := s.latestForUpdate(*in.FunctionName, in.RevisionId)
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
 	if in.Role != nil || in.DeadLetterConfig != nil {
 		// The role (new or kept) must be one Lambda can assume and that
 		// may send to the dead-letter target (new or kept). The check

@@ -246,6 +246,7 @@ func (s *Service) API() *awsproto.Service {
 		Resources:      s.resources,
 		ResourcePolicy: s.resourcePolicy,
 		ResourceTags:   s.resourceTags,
+		NamesResource:  s.namesQueue,
 	}).Init()
 }
 
@@ -358,11 +359,30 @@ func parseQueueURL(raw string) (account, name string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	return parseQueuePath(u.Path)
+}
+
+// parseQueuePath returns the account and queue name a queue URL's path
+// (/ACCOUNT/NAME) names.
+func parseQueuePath(path string) (account, name string, ok bool) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
 		return "", "", false
 	}
 	return parts[0], parts[1], true
+}
+
+// namesQueue reports whether a request path is the URL path of a queue
+// that exists (awsproto.Service.NamesResource): browsers' preflights to
+// a queue URL are then answered as SQS's.
+func (s *Service) namesQueue(path string) bool {
+	account, name, ok := parseQueuePath(path)
+	if !ok || account != s.account {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queues[name] != nil
 }
 
 // lookup finds the queue a QueueUrl names (an awsQuery request POSTed to
