@@ -544,7 +544,7 @@ func newTable(in *CreateTableInput, reservedTags bool) (*table, error) {
 		return nil, err
 	}
 	t.Protected = deref(in.DeletionProtectionEnabled)
-	if len(in.Tags) > maxTagsPerResource {
+	if userTags(in.Tags, func(tg Tag) string { return deref(tg.Key) }) > maxTagsPerResource {
 		return nil, errTooManyTags
 	}
 	if err := checkTags(in.Tags, reservedTags); err != nil {

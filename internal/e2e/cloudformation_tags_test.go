@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -237,4 +238,64 @@ func pairs[T any](l []T, kv func(T) (*string, *string)) map[string]string {
 		out[aws.ToString(k)] = aws.ToString(v)
 	}
 	return out
+}
+
+// TestCloudFormationStackTagsBesideLimit: CloudFormation's aws: tags do
+// not count toward Lambda's and DynamoDB's 50 tags per resource, so a
+// stack with 50 tags of its own deploys and retags its function and
+// table.
+func TestCloudFormationStackTagsBesideLimit(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	const template = `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: ` + lambdaRole + `
+      Code:
+        ZipFile: "def handler(e, c):\n    return 1\n"
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+Outputs:
+  Fn: {Value: !GetAtt Fn.Arn}
+  Table: {Value: !GetAtt Table.Arn}
+`
+	tags := func(value string) []cftypes.Tag {
+		var out []cftypes.Tag
+		for i := range 50 {
+			out = append(out, cftypes.Tag{Key: aws.String(fmt.Sprintf("k%02d", i)), Value: aws.String(value)})
+		}
+		return out
+	}
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("fifty"),
+		TemplateBody: aws.String(template), Tags: tags("a")}); err != nil {
+		t.Fatal(err)
+	}
+	outs := createdStackOutputs(t, cf, "fifty")
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("fifty"),
+		UsePreviousTemplate: aws.Bool(true), Tags: tags("b")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "fifty"); st.StackStatus != cftypes.StackStatusUpdateComplete {
+		t.Fatalf("update: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	fn, err := lambda.NewFromConfig(env.Config).ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(outs["Fn"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := dynamodb.NewFromConfig(env.Config).ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(outs["Table"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fn.Tags) != 53 || fn.Tags["k49"] != "b" || len(table.Tags) != 53 {
+		t.Errorf("function has %d tags (k49=%q), table %d; want 53 each, k49=b", len(fn.Tags), fn.Tags["k49"], len(table.Tags))
+	}
 }
