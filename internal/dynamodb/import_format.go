@@ -216,15 +216,21 @@ func parseJSONLine(line []byte) (attr.Item, error) {
 
 // csvItems reads CSV records as items; ok is false at the end.
 func (f *importFormat) csvItems(r io.Reader, t *table) func() (attr.Item, bool, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+	lim := &recordLimit{r: r}
+	cr := csv.NewReader(bufio.NewReaderSize(lim, 64<<10))
 	cr.Comma = f.delimiter
 	cr.ReuseRecord = true
 	header := f.header
 	return func() (attr.Item, bool, error) {
 		for {
+			// The next record may take maxImportLine bytes and its end.
+			lim.limit = cr.InputOffset() + maxImportLine + 1
 			rec, err := cr.Read()
 			if errors.Is(err, io.EOF) {
 				return nil, false, nil
+			}
+			if errors.Is(err, errRecordTooLong) {
+				return nil, false, err
 			}
 			if err != nil {
 				return nil, false, fmt.Errorf("The CSV source is malformed: %v", err)
@@ -244,6 +250,33 @@ func (f *importFormat) csvItems(r io.Reader, t *table) func() (attr.Item, bool, 
 			return item, err == nil, err
 		}
 	}
+}
+
+// errRecordTooLong is a CSV record longer than maxImportLine.
+var errRecordTooLong = fmt.Errorf("A record is longer than %d bytes", maxImportLine)
+
+// recordLimit bounds the bytes a CSV reader takes for one record:
+// encoding/csv has no bound of its own and would gather a record (one
+// unterminated line, or a quoted field over many) of any length in
+// memory. Reading past limit, an offset from the start of r, fails with
+// errRecordTooLong.
+type recordLimit struct {
+	r     io.Reader
+	read  int64 // bytes read from r
+	limit int64
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	rest := l.limit - l.read
+	if rest <= 0 {
+		return 0, errRecordTooLong
+	}
+	if int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
 }
 
 // maxCSVColumns is the most columns a CSV header names, as HeaderList's

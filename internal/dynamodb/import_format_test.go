@@ -169,6 +169,33 @@ func TestImportCSV(t *testing.T) {
 	}
 }
 
+// TestImportCSVRecordLimit: a CSV record is bounded like a JSON line. A
+// longer one is the object's one error, found without reading the record
+// whole; one within the bound is read (and here refused for its size).
+func TestImportCSVRecordLimit(t *testing.T) {
+	tb := importTestTable(t)
+	f := &importFormat{format: "CSV", compression: "NONE", delimiter: ','}
+	for _, tc := range []struct {
+		name, field, message string
+	}{
+		{"longer than the bound", strings.Repeat("y", 3*maxImportLine), "longer than"},
+		{"a quoted field over many lines", `"` + strings.Repeat("y\n", 2*maxImportLine) + `"`, "longer than"},
+		{"within the bound", strings.Repeat("y", maxImportLine-64), "Item size"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := "p,c,x\na,1," + tc.field + "\nb,2,z\n"
+			c, items := readAll(t, f, tb, []byte(body))
+			checkCounts(t, tb, c, items)
+			if c.errors != 1 || c.imported != 0 || !strings.Contains(c.firstError, tc.message) {
+				t.Errorf("imported %d, errors %d (%s); want 0, 1 (%s)", c.imported, c.errors, c.firstError, tc.message)
+			}
+			if c.bytes > 2*maxImportLine {
+				t.Errorf("read %d bytes of a %d-byte object for one record", c.bytes, len(body))
+			}
+		})
+	}
+}
+
 // itemText renders an item compactly for comparison: names in order,
 // numbers bare, strings quoted.
 func itemText(it attr.Item) string {

@@ -112,13 +112,23 @@ func (s *Service) jobForToken(kind, token string) (string, error) {
 	return string(v), err
 }
 
-// startJob runs fn in the background; Run waits for it before it returns.
-func (s *Service) startJob(fn func()) {
-	s.jobs.Add(1)
+// startJob stores a job's record (and its token, if any) and runs fn in
+// the background; Run waits for it before it returns. Once Run has begun
+// to stop, it refuses with a retryable InternalServerError and stores
+// nothing: the store is about to close.
+func (s *Service) startJob(kind, arn, token string, rec any, fn func()) error {
+	if !s.jobs.Add() {
+		return ErrInternal.WithMessage("The service is shutting down; retry the request")
+	}
+	if err := s.saveJob(kind, arn, token, rec); err != nil {
+		s.jobs.Done()
+		return err
+	}
 	go func() {
 		defer s.jobs.Done()
 		fn()
 	}()
+	return nil
 }
 
 // jobRecord is what every job's record has, for listing and for

@@ -2,9 +2,13 @@ package dynamodb
 
 import (
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/dynamodb/attr"
 	"github.com/virga/virga/internal/ids"
@@ -61,5 +65,49 @@ func TestJobInterruptedByRestartFails(t *testing.T) {
 	}
 	if _, err := s2.reserveTable(importTestTable(t), ""); err != nil {
 		t.Errorf("the interrupted import's table name is still held: %v", err)
+	}
+}
+
+// emptyBuckets is an S3 whose buckets all exist and hold nothing.
+type emptyBuckets struct{}
+
+func (emptyBuckets) BucketExists(string) bool { return true }
+func (emptyBuckets) PutObject(context.Context, string, string, []byte, string) error {
+	return nil
+}
+func (emptyBuckets) Object(context.Context, string, string, string) (io.ReadCloser, int64, error) {
+	return nil, 0, errors.New("no such key")
+}
+func (emptyBuckets) ObjectKeys(context.Context, string, string) ([]string, error) { return nil, nil }
+
+// TestNoJobStartsOnceRunStopped: once Run has returned (the store is
+// about to close), an import is refused with a retryable
+// InternalServerError, and neither its record nor its table is stored.
+func TestNoJobStartsOnceRunStopped(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t, clock.Real{})
+	s.buckets = emptyBuckets{}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.Run(ctx, slog.New(slog.DiscardHandler))
+
+	_, err := s.importTable(context.Background(), &ImportTableInput{ClientToken: ptr("tok"),
+		InputFormat:    ptr(InputFormat("DYNAMODB_JSON")),
+		S3BucketSource: &S3BucketSource{S3Bucket: ptr("src")},
+		TableCreationParameters: &TableCreationParameters{TableName: ptr("late"),
+			AttributeDefinitions: []AttributeDefinition{{AttributeName: ptr("p"), AttributeType: ptr(ScalarAttributeType("S"))}},
+			KeySchema:            []KeySchemaElement{{AttributeName: ptr("p"), KeyType: ptr(KeyType("HASH"))}},
+			BillingMode:          ptr(BillingMode("PAY_PER_REQUEST"))}})
+	var ae *apierr.Error
+	if !errors.As(err, &ae) || ae.Code != "InternalServerError" {
+		t.Fatalf("ImportTable after Run returned: %v, want InternalServerError", err)
+	}
+	if arn, err := s.jobForToken(jobImport, "tok"); err != nil || arn != "" {
+		t.Errorf("the refused import's record is stored: %q %v", arn, err)
+	}
+	tb := importTestTable(t)
+	tb.Name = "late"
+	if _, err := s.reserveTable(tb, ""); err != nil {
+		t.Errorf("the refused import's table name is held: %v", err)
 	}
 }

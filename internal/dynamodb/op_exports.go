@@ -135,16 +135,16 @@ func (s *Service) exportTableToPointInTime(ctx context.Context, in *ExportTableT
 		SSEAlgorithm: string(deref(in.S3SseAlgorithm)), SSEKMSKeyID: deref(in.S3SseKmsKeyId),
 		Format: "DYNAMODB_JSON", Type: typ, TypeGiven: in.ExportType != nil, Request: string(fingerprint),
 	}
-	if err := s.saveJob(jobExport, rec.ARN, token, rec); err != nil {
-		snap.Close()
-		return nil, err
-	}
 	// The response is rendered before the job starts changing rec.
 	out := &ExportTableToPointInTimeOutput{ExportDescription: s.exportDescription(rec)}
-	s.startJob(func() {
+	err = s.startJob(jobExport, rec.ARN, token, rec, func() {
 		defer snap.Close()
 		s.runExport(rec, t, snap)
 	})
+	if err != nil {
+		snap.Close()
+		return nil, err
+	}
 	return out, nil
 }
 

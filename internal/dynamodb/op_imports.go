@@ -88,14 +88,13 @@ func (s *Service) importTable(ctx context.Context, in *ImportTableInput) (*Impor
 			TableID: t.UUID, ClientToken: *in.ClientToken, Start: now},
 		In: *in, TableName: name,
 	}
-	if err := s.saveJob(jobImport, rec.ARN, rec.ClientToken, rec); err != nil {
+	// The response is rendered before the job starts changing rec.
+	out := &ImportTableOutput{ImportTableDescription: importDescription(rec)}
+	if err := s.startJob(jobImport, rec.ARN, rec.ClientToken, rec, func() { s.runImport(rec, f) }); err != nil {
 		s.dropFill(f)
 		s.releaseTable(f)
 		return nil, err
 	}
-	// The response is rendered before the job starts changing rec.
-	out := &ImportTableOutput{ImportTableDescription: importDescription(rec)}
-	s.startJob(func() { s.runImport(rec, f) })
 	return out, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
+	"github.com/virga/virga/internal/background"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
@@ -53,7 +54,7 @@ type Service struct {
 	// buckets is the S3 exports write to and imports read from; jobs
 	// are the exports and imports running (Run waits for them).
 	buckets Buckets
-	jobs    sync.WaitGroup
+	jobs    background.Group
 }
 
 // Deps are what DynamoDB needs.

@@ -35,8 +35,9 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		s.deliverKinesis(ctx, log)
 	}()
 	defer func() { <-delivering }()
-	// Exports and imports in flight finish before the store closes.
-	defer s.jobs.Wait()
+	// Exports and imports in flight finish before the store closes, and
+	// no new one starts.
+	defer s.jobs.Stop()
 	tick := time.NewTicker(SweepInterval)
 	defer tick.Stop()
 	for {

@@ -172,7 +172,7 @@ func (s *Service) authorize(c *connectionRecord, now time.Time) {
 func (s *Service) afterAuthorize(c *connectionRecord) {
 	if c.State == connAuthorizing {
 		s.dropToken(c.Name)
-		s.goWork(func() { s.authorizeOAuth(c.Name, c.Modified) })
+		s.work.Go(func() { s.authorizeOAuth(c.Name, c.Modified) })
 	}
 }
 

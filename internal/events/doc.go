@@ -90,10 +90,10 @@
 //
 // The goroutines the service starts outside Run (an API destination's
 // request, then its retry or dead-letter delivery; an OAuth connection's
-// token fetch and the state it writes) start through goWork, which
-// counts them. Run, as it returns, waits for them to finish (each
+// token fetch and the state it writes) start through a background.Group,
+// which counts them. Run, as it returns, waits for them to finish (each
 // request is bounded by the 5-second invocation timeout), since the
-// store closes after Run; from then on goWork starts nothing: an API
+// store closes after Run; from then on it starts nothing: an API
 // destination delivery is dropped (retries live in memory only), and a
 // connection left AUTHORIZING is authorized at the next start.
 //

@@ -285,9 +285,9 @@ func (s *Service) attempt(ctx context.Context, d *delivery, log *slog.Logger) {
 			invoke = s.invokeAPIDestination
 		}
 		// The request outlives the caller's ctx (a PutEvents request's),
-		// which does not wait for the endpoint; Run waits for it (goWork).
+		// which does not wait for the endpoint; Run waits for it (s.work).
 		ctx = context.WithoutCancel(ctx)
-		s.goWork(func() { s.settle(ctx, d, invoke(ctx, d), log) })
+		s.work.Go(func() { s.settle(ctx, d, invoke(ctx, d), log) })
 		return
 	}
 	if s.targets == nil {

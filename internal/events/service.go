@@ -15,6 +15,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/awsjson"
+	"github.com/virga/virga/internal/background"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/eventpattern"
@@ -84,13 +85,10 @@ type Service struct {
 	limitMu sync.Mutex
 	windows map[string]*rateWindow
 
-	// work counts the goroutines goWork starts (API destination
-	// requests, OAuth token fetches); workStopped is set as Run returns,
-	// after which goWork starts none. workMu guards workStopped and the
-	// Add that goes with its check.
-	workMu      sync.Mutex
-	workStopped bool
-	work        sync.WaitGroup
+	// work runs the goroutines started outside Run (API destination
+	// requests, OAuth token fetches); Run stops it as it returns, after
+	// which it starts none.
+	work background.Group
 }
 
 // Deps are what EventBridge needs.
@@ -201,7 +199,7 @@ func (s *Service) loadConnections() error {
 		}
 		s.connections[c.Name] = &c
 		if c.State == connAuthorizing {
-			s.goWork(func() { s.authorizeOAuth(c.Name, c.Modified) })
+			s.work.Go(func() { s.authorizeOAuth(c.Name, c.Modified) })
 		}
 		return nil
 	}); err != nil {
@@ -426,7 +424,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s.log.Store(log)
-	defer s.endWork()
+	defer s.work.Stop()
 	tick := time.NewTicker(runTick)
 	defer tick.Stop()
 	for {
@@ -440,33 +438,6 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 			s.expireArchives(log)
 		}
 	}
-}
-
-// goWork runs f in a goroutine that Run waits for before it returns.
-// Once Run is returning it starts nothing and reports false: the store is
-// closed after Run returns, and the other services f could reach are
-// stopping. What f does must end on its own: every request it makes is
-// bounded by invokeTimeout.
-func (s *Service) goWork(f func()) bool {
-	s.workMu.Lock()
-	defer s.workMu.Unlock()
-	if s.workStopped {
-		return false
-	}
-	s.work.Add(1)
-	go func() {
-		defer s.work.Done()
-		f()
-	}()
-	return true
-}
-
-// endWork stops goWork and waits for what it started to finish.
-func (s *Service) endWork() {
-	s.workMu.Lock()
-	s.workStopped = true
-	s.workMu.Unlock()
-	s.work.Wait()
 }
 
 // runTick bounds how late a schedule fires or a retry starts; times are

@@ -26,19 +26,27 @@ func (b *hookBuckets) PutObject(ctx context.Context, bucket, key string, body []
 	return nil
 }
 
-// TestDeliverKeepsRecreatedStreamRecords: a stream deleted and made
-// again under the same name while a delivery of the old one writes its
-// object keeps the records the new one acknowledged.
-func TestDeliverKeepsRecreatedStreamRecords(t *testing.T) {
-	t.Parallel()
+// newTestService is Firehose over a new in-memory store, with d's clock,
+// buckets and source, in account 000000000000 of us-east-1.
+func newTestService(t *testing.T, d Deps) (*Service, *pebble.DB) {
+	t.Helper()
 	db, err := pebble.Open(pebble.Options{InMemory: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	d.Store, d.IDs, d.Account, d.Region = db, ids.New(nil), "000000000000", "us-east-1"
+	return New(d), db
+}
+
+// TestDeliverKeepsRecreatedStreamRecords: a stream deleted and made
+// again under the same name while a delivery of the old one writes its
+// object keeps the records the new one acknowledged.
+func TestDeliverKeepsRecreatedStreamRecords(t *testing.T) {
+	t.Parallel()
 	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	buckets := &hookBuckets{}
-	s := New(Deps{Store: db, Clock: clk, IDs: ids.New(nil), Buckets: buckets, Account: "000000000000", Region: "us-east-1"})
+	s, _ := newTestService(t, Deps{Clock: clk, Buckets: buckets})
 	ctx := context.Background()
 	create := func() {
 		t.Helper()

@@ -32,9 +32,18 @@ func (s *Service) readSource(st *deliveryStream) error {
 	return nil
 }
 
-func (s *Service) readShard(st *deliveryStream, shard string) error {
+// readShard buffers what arrived on one shard of st's source. st was
+// listed without mu: it is read again under mu, and nothing is buffered
+// unless it is still the same stream (not deleted, nor deleted and made
+// again under its name with another source), so that no record lands
+// in a buffer no stream owns, or in another stream's.
+func (s *Service) readShard(listed *deliveryStream, shard string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st, err := s.load(listed.Name)
+	if err != nil || !st.sameSource(listed) {
+		return err
+	}
 	after, err := s.checkpoint(st, shard)
 	if err != nil {
 		return err
@@ -66,4 +75,12 @@ func (s *Service) checkpoint(st *deliveryStream, shard string) (uint64, error) {
 		return 0, errors.New("firehose: malformed checkpoint")
 	}
 	return binary.BigEndian.Uint64(raw), nil
+}
+
+// sameSource reports whether st, read again, is the Kinesis-sourced
+// stream listed was read as: made at the same time, reading the same
+// source. A nil st (deleted since) is not.
+func (st *deliveryStream) sameSource(listed *deliveryStream) bool {
+	return st != nil && st.Created == listed.Created && st.Source != nil && listed.Source != nil &&
+		st.Source.StreamARN == listed.Source.StreamARN
 }
