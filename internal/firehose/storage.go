@@ -2,7 +2,6 @@ package firehose
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/virga/virga/internal/store"
@@ -104,18 +103,7 @@ func (s *Service) arn(name string) string {
 
 // load reads a stream; nil when there is none of that name.
 func (s *Service) load(name string) (*deliveryStream, error) {
-	raw, err := s.store.Get(streamKey(name))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var st deliveryStream
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, err
-	}
-	return &st, nil
+	return store.GetJSON[deliveryStream](s.store, streamKey(name))
 }
 
 // mustLoad reads a stream, failing with ResourceNotFoundException when
@@ -129,12 +117,7 @@ func (s *Service) mustLoad(name string) (*deliveryStream, error) {
 }
 
 func (s *Service) saveIn(b store.Batch, st *deliveryStream) error {
-	raw, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	b.Set(streamKey(st.Name), raw)
-	return nil
+	return store.SetJSON(b, streamKey(st.Name), st)
 }
 
 func (s *Service) save(st *deliveryStream) error {

@@ -2,7 +2,6 @@ package kinesis
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -188,18 +187,7 @@ func (s *Service) arn(name string) string {
 
 // load reads a stream; nil when there is none of that name.
 func (s *Service) load(name string) (*stream, error) {
-	raw, err := s.store.Get(streamKey(name))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var st stream
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, err
-	}
-	return &st, nil
+	return store.GetJSON[stream](s.store, streamKey(name))
 }
 
 // mustLoad reads a stream, failing with ResourceNotFoundException when
@@ -213,12 +201,7 @@ func (s *Service) mustLoad(name string) (*stream, error) {
 }
 
 func (s *Service) saveIn(b store.Batch, st *stream) error {
-	raw, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	b.Set(streamKey(st.Name), raw)
-	return nil
+	return store.SetJSON(b, streamKey(st.Name), st)
 }
 
 func (s *Service) save(st *stream) error {
