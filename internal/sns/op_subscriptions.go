@@ -384,14 +384,12 @@ func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOut
 	now := s.clock.Now()
 	var gone subscriptionRecord
 	var confirm *httpDelivery
-	var expired []string
 	// A pending subscription, never confirmed, has nothing to restore.
 	if key != nil && !sub.rec.Pending {
 		gone = sub.rec
 		gone.Token = s.ids.Hex(confirmationTokenBytes)
 		gone.Unsubscribed = now.UnixMilli()
 		confirm = s.newConfirmation("UnsubscribeConfirmation", t, s.newSubscription(gone, t), key, now)
-		_, expired = t.expiredRecords(now)
 	}
 	err = commit(s.store, func(b store.Batch) {
 		b.Delete(subscriptionKey(t.name, sub.rec.ID))
@@ -399,9 +397,6 @@ func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOut
 		if confirm != nil {
 			b.Set(unsubscribedKey(t.name, gone.ID), mustJSON(gone))
 			b.Set(deliveryKey(confirm.ID), mustJSON(confirm))
-			for _, id := range expired {
-				b.Delete(unsubscribedKey(t.name, id))
-			}
 		}
 	})
 	if err != nil {
@@ -410,9 +405,6 @@ func (s *Service) unsubscribe(ctx context.Context, in *UnsubscribeInput) (*noOut
 	t.rec = rec
 	delete(t.subs, sub.rec.ID)
 	if confirm != nil {
-		for _, id := range expired {
-			delete(t.unsubscribed, id)
-		}
 		t.unsubscribed[gone.ID] = gone
 		s.outbox.add(confirm)
 		s.outbox.nudge()
