@@ -341,24 +341,28 @@ func (s *Service) properties(st *stack, p *plan, id string) (map[string]any, err
 		props = map[string]any{}
 	}
 	if typ := resource.Lookup(r.Type); typ != nil {
-		props = resource.WithTags(typ.Tags, props, s.resourceTags(st, id))
+		props = resource.WithTags(typ.Tags, props, s.resourceTags(st, id, typ.StackTagsOnly))
 	}
 	return props, nil
 }
 
 // resourceTags are the tags CloudFormation gives the resource id of st,
 // of a type it tags: the stack's tags (CreateStack's and UpdateStack's
-// Tags, which it propagates to the resources), and its own
-// aws:cloudformation: tags naming the stack and the resource. They are
-// part of the properties the stack keeps, so that an update of the
-// stack's tags updates its resources, and its rollback restores them.
-func (s *Service) resourceTags(st *stack, id string) map[string]string {
+// Tags, which it propagates to the resources), and, unless stackOnly,
+// its own aws:cloudformation: tags naming the stack and the resource.
+// They are part of the properties the stack keeps, so that an update of
+// the stack's tags updates its resources, and its rollback restores
+// them.
+func (s *Service) resourceTags(st *stack, id string, stackOnly bool) map[string]string {
 	s.mu.Lock()
 	tags := maps.Clone(st.rec.Tags)
 	name, stackID := st.rec.Name, st.rec.ID
 	s.mu.Unlock()
 	if tags == nil {
 		tags = map[string]string{}
+	}
+	if stackOnly {
+		return tags
 	}
 	tags["aws:cloudformation:stack-name"] = name
 	tags["aws:cloudformation:stack-id"] = stackID

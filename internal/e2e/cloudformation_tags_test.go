@@ -19,6 +19,8 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -31,6 +33,10 @@ import (
 
 // stackTagsTemplate has a resource of each kind CloudFormation tags; the
 // queue gives a tag of its own for a key the stack tags too.
+// CloudFormation gives the stackOnly ones its stack's tags but not its
+// aws:cloudformation: tags.
+var stackOnly = map[string]bool{"Role": true, "User": true}
+
 const stackTagsTemplate = `Resources:
   Role:
     Type: AWS::IAM::Role
@@ -79,7 +85,11 @@ const stackTagsTemplate = `Resources:
     Type: AWS::Events::EventBus
     Properties:
       Name: tagged-bus
+  User:
+    Type: AWS::IAM::User
 Outputs:
+  Role: {Value: !Ref Role}
+  User: {Value: !Ref User}
   Fn: {Value: !GetAtt Fn.Arn}
   Table: {Value: !GetAtt Table.Arn}
   Queue: {Value: !Ref Queue}
@@ -113,6 +123,7 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 	lc, dc, qc := lambda.NewFromConfig(env.Config), dynamodb.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
 	sc, lg, sf := sns.NewFromConfig(env.Config), cloudwatchlogs.NewFromConfig(env.Config), sfn.NewFromConfig(env.Config)
 	agc, a2c, ec := apigateway.NewFromConfig(env.Config), apigatewayv2.NewFromConfig(env.Config), eventbridge.NewFromConfig(env.Config)
+	ic := iam.NewFromConfig(env.Config)
 	// tagsOf lists each resource's tags, by logical id.
 	tagsOf := func() map[string]map[string]string {
 		t.Helper()
@@ -162,15 +173,27 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 			t.Fatal(err)
 		}
 		got["Bus"] = pairs(bus.Tags, func(tg ebtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		role, err := ic.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(outs["Role"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Role"] = pairs(role.Tags, func(tg iamtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		user, err := ic.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String(outs["User"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["User"] = pairs(user.Tags, func(tg iamtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
 		return got
 	}
 	check := func(when string, stackTags map[string]string) {
 		t.Helper()
 		for id, got := range tagsOf() {
 			want := maps.Clone(stackTags)
-			want["aws:cloudformation:stack-name"] = "tagged"
-			want["aws:cloudformation:stack-id"] = stackID
-			want["aws:cloudformation:logical-id"] = id
+			if !stackOnly[id] {
+				want["aws:cloudformation:stack-name"] = "tagged"
+				want["aws:cloudformation:stack-id"] = stackID
+				want["aws:cloudformation:logical-id"] = id
+			}
 			if id == "Queue" || id == "Http" {
 				want["team"], want["own"] = "red", "1"
 			}

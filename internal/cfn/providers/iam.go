@@ -28,6 +28,10 @@ func init() {
 		Replace:      []string{"RoleName", "Path"},
 		NameProperty: "RoleName",
 		Attributes:   []string{"Arn", "RoleId"},
+		// CloudFormation gives roles and users its stack's tags, but
+		// not its aws:cloudformation: tags.
+		Tags:          resource.TagList,
+		StackTagsOnly: true,
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::Policy",
@@ -45,11 +49,13 @@ func init() {
 			"PermissionsBoundaryUsageCount", "CreateDate", "UpdateDate"},
 	})
 	resource.Register(&resource.Type{
-		Name:         "AWS::IAM::User",
-		Provider:     user{},
-		Replace:      []string{"UserName", "Path"},
-		NameProperty: "UserName",
-		Attributes:   []string{"Arn"},
+		Name:          "AWS::IAM::User",
+		Provider:      user{},
+		Replace:       []string{"UserName", "Path"},
+		NameProperty:  "UserName",
+		Attributes:    []string{"Arn"},
+		Tags:          resource.TagList,
+		StackTagsOnly: true,
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::IAM::Group",
@@ -189,16 +195,8 @@ func (role) Update(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if err := syncBoundary(ctx, r, "Role", name, p, old); err != nil {
 		return nil, err
 	}
-	set, removed := tagDiff(tagMap(old["Tags"]), tagMap(p["Tags"]))
-	if len(removed) > 0 {
-		if _, err := call(ctx, r, "iam", "UntagRole", map[string]any{"RoleName": name, "TagKeys": anyStrings(removed)}); err != nil {
-			return nil, err
-		}
-	}
-	if len(set) > 0 {
-		if _, err := call(ctx, r, "iam", "TagRole", map[string]any{"RoleName": name, "Tags": tagList(set)}); err != nil {
-			return nil, err
-		}
+	if err := retagPrincipal(ctx, r, "Role", name, p, old); err != nil {
+		return nil, err
 	}
 	if err := syncPrincipal(ctx, r, "Role", name, p, old); err != nil {
 		return nil, err
@@ -245,6 +243,23 @@ func syncBoundary(ctx context.Context, r *resource.Request, kind, name string, p
 	}
 	_, err := call(ctx, r, "iam", "Delete"+kind+"PermissionsBoundary", map[string]any{kind + "Name": name})
 	return ignoreGone(err)
+}
+
+// retagPrincipal untags a role or user of the tags only old has and
+// tags it with those p adds or changes.
+func retagPrincipal(ctx context.Context, r *resource.Request, kind, name string, p, old props) error {
+	set, removed := tagDiff(tagMap(old["Tags"]), tagMap(p["Tags"]))
+	if len(removed) > 0 {
+		if _, err := call(ctx, r, "iam", "Untag"+kind, map[string]any{kind + "Name": name, "TagKeys": anyStrings(removed)}); err != nil {
+			return err
+		}
+	}
+	if len(set) > 0 {
+		if _, err := call(ctx, r, "iam", "Tag"+kind, map[string]any{kind + "Name": name, "Tags": tagList(set)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func asList(v any) []any {
@@ -532,16 +547,8 @@ func (user) Update(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if err := syncBoundary(ctx, r, "User", name, p, old); err != nil {
 		return nil, err
 	}
-	set, removed := tagDiff(tagMap(old["Tags"]), tagMap(p["Tags"]))
-	if len(removed) > 0 {
-		if _, err := call(ctx, r, "iam", "UntagUser", map[string]any{"UserName": name, "TagKeys": anyStrings(removed)}); err != nil {
-			return nil, err
-		}
-	}
-	if len(set) > 0 {
-		if _, err := call(ctx, r, "iam", "TagUser", map[string]any{"UserName": name, "Tags": tagList(set)}); err != nil {
-			return nil, err
-		}
+	if err := retagPrincipal(ctx, r, "User", name, p, old); err != nil {
+		return nil, err
 	}
 	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
 }

@@ -124,6 +124,10 @@ type Type struct {
 	// aws:cloudformation: tags (see WithTags); NoTags, the zero value,
 	// leaves Tags as the template gives it.
 	Tags TagsFormat
+	// StackTagsOnly: CloudFormation gives the type's resources its
+	// stack's tags but not its aws:cloudformation: tags, as it does IAM
+	// roles and users and nested stacks.
+	StackTagsOnly bool
 }
 
 // TagsFormat is the shape of a type's Tags property.
