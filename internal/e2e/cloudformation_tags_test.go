@@ -21,6 +21,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -87,7 +89,10 @@ const stackTagsTemplate = `Resources:
       Name: tagged-bus
   User:
     Type: AWS::IAM::User
+  Key:
+    Type: AWS::KMS::Key
 Outputs:
+  Key: {Value: !Ref Key}
   Role: {Value: !Ref Role}
   User: {Value: !Ref User}
   Fn: {Value: !GetAtt Fn.Arn}
@@ -123,7 +128,7 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 	lc, dc, qc := lambda.NewFromConfig(env.Config), dynamodb.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
 	sc, lg, sf := sns.NewFromConfig(env.Config), cloudwatchlogs.NewFromConfig(env.Config), sfn.NewFromConfig(env.Config)
 	agc, a2c, ec := apigateway.NewFromConfig(env.Config), apigatewayv2.NewFromConfig(env.Config), eventbridge.NewFromConfig(env.Config)
-	ic := iam.NewFromConfig(env.Config)
+	ic, kc := iam.NewFromConfig(env.Config), kms.NewFromConfig(env.Config)
 	// tagsOf lists each resource's tags, by logical id.
 	tagsOf := func() map[string]map[string]string {
 		t.Helper()
@@ -183,6 +188,11 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 			t.Fatal(err)
 		}
 		got["User"] = pairs(user.Tags, func(tg iamtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		key, err := kc.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(outs["Key"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Key"] = pairs(key.Tags, func(tg kmstypes.Tag) (*string, *string) { return tg.TagKey, tg.TagValue })
 		return got
 	}
 	check := func(when string, stackTags map[string]string) {

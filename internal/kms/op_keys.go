@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // Deletion window limits, from the ScheduleKeyDeletion API reference:
@@ -28,7 +30,7 @@ const (
 
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
-func (s *Service) createKey(_ context.Context, in *CreateKeyRequest) (*CreateKeyResponse, error) {
+func (s *Service) createKey(ctx context.Context, in *CreateKeyRequest) (*CreateKeyResponse, error) {
 	if o := deref(in.Origin); o != "" && o != "AWS_KMS" {
 		return nil, ErrUnsupportedOperation.WithMessage("Origin " + string(o) + " is not supported.")
 	}
@@ -63,7 +65,7 @@ func (s *Service) createKey(_ context.Context, in *CreateKeyRequest) (*CreateKey
 	if policy != "" && !json.Valid([]byte(policy)) {
 		return nil, ErrMalformedPolicy.WithMessage("The key policy is not valid JSON.")
 	}
-	if err := checkTags(in.Tags); err != nil {
+	if err := checkTags(ctx, in.Tags); err != nil {
 		return nil, err
 	}
 	k, err := s.newKey(spec, usage, managerCustomer, deref(in.Description), policy)
@@ -81,8 +83,12 @@ func (s *Service) createKey(_ context.Context, in *CreateKeyRequest) (*CreateKey
 	return &CreateKeyResponse{KeyMetadata: k.metadata(s.account)}, nil
 }
 
-// checkTags refuses tag keys with the aws: prefix, which is reserved.
-func checkTags(tags []Tag) error {
+// checkTags refuses tag keys with the aws: prefix, which is reserved
+// to AWS (CloudFormation's aws:cloudformation: tags, which ctx allows).
+func checkTags(ctx context.Context, tags []Tag) error {
+	if awsproto.ReservedTagsAllowed(ctx) {
+		return nil
+	}
 	for _, t := range tags {
 		if strings.HasPrefix(strings.ToLower(deref(t.TagKey)), "aws:") {
 			return ErrTag.WithMessage("Tags beginning with aws: are reserved")
@@ -435,8 +441,8 @@ func (s *Service) listKeyRotations(_ context.Context, in *ListKeyRotationsReques
 	return out, nil
 }
 
-func (s *Service) tagResource(_ context.Context, in *TagResourceRequest) (*noOutput, error) {
-	if err := checkTags(in.Tags); err != nil {
+func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*noOutput, error) {
+	if err := checkTags(ctx, in.Tags); err != nil {
 		return nil, err
 	}
 	_, err := s.update(deref(in.KeyId), func(k *key) error {

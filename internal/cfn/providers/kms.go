@@ -14,6 +14,7 @@ func init() {
 		Name:       "AWS::KMS::Key",
 		Provider:   kmsKey{},
 		Attributes: []string{"Arn", "KeyId"},
+		Tags:       resource.TagList,
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::KMS::Alias",
