@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
@@ -18,8 +19,13 @@ func setTag(tags []tagPair, key, value string) []tagPair {
 	return append(tags, tagPair{key, value})
 }
 
-// checkTags refuses tag keys CloudTrail reserves.
-func checkTags(tags []Tag) error {
+// checkTags refuses tag keys CloudTrail reserves: those in the aws:
+// namespace, but on calls CloudFormation makes to put its
+// aws:cloudformation: tags, which ctx marks.
+func checkTags(ctx context.Context, tags []Tag) error {
+	if awsproto.ReservedTagsAllowed(ctx) {
+		return nil
+	}
 	for _, t := range tags {
 		if strings.HasPrefix(strings.ToLower(*t.Key), "aws:") {
 			return ErrInvalidTag.WithMessage("Tag keys starting with 'aws:' are reserved.")
@@ -45,7 +51,7 @@ func (s *Service) tagged(id string) (*trailRecord, error) {
 }
 
 func (s *Service) addTags(ctx context.Context, in *AddTagsRequest) (*AddTagsResponse, error) {
-	if err := checkTags(in.TagsList); err != nil {
+	if err := checkTags(ctx, in.TagsList); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

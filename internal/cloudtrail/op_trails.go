@@ -19,7 +19,7 @@ func (s *Service) createTrail(ctx context.Context, in *CreateTrailRequest) (*Cre
 	if err := checkPrefix(deref(in.S3KeyPrefix)); err != nil {
 		return nil, err
 	}
-	if err := checkTags(in.TagsList); err != nil {
+	if err := checkTags(ctx, in.TagsList); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

@@ -106,8 +106,9 @@ func TestCloudFormationKMS(t *testing.T) {
 	if pol, err := c.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default")}); err != nil || !strings.Contains(aws.ToString(pol.Policy), `"Id":"stack-key"`) {
 		t.Errorf("policy: %v %v", pol, err)
 	}
-	if tags, err := c.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(keyID)}); err != nil || len(tags.Tags) != 1 {
-		t.Errorf("tags: %v", err)
+	// The template's tag and CloudFormation's three aws:cloudformation: tags.
+	if tags, err := c.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(keyID)}); err != nil || len(tags.Tags) != 4 {
+		t.Errorf("tags: %v %v", tags, err)
 	}
 	if d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(outs["SignerId"])}); err != nil || d.KeyMetadata.KeySpec != types.KeySpecEccNistP256 {
 		t.Errorf("signer: %v", err)

@@ -14,9 +14,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -24,6 +32,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -37,7 +47,10 @@ import (
 // queue gives a tag of its own for a key the stack tags too.
 // CloudFormation gives the stackOnly ones its stack's tags but not its
 // aws:cloudformation: tags.
-var stackOnly = map[string]bool{"Role": true, "User": true}
+var stackOnly = map[string]bool{"Role": true, "User": true, "Nested": true}
+
+// nestedTagsTemplate is the template of stackTagsTemplate's nested stack.
+const nestedTagsTemplate = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\nOutputs:\n  Queue: {Value: !Ref Queue}\n"
 
 const stackTagsTemplate = `Resources:
   Role:
@@ -91,7 +104,51 @@ const stackTagsTemplate = `Resources:
     Type: AWS::IAM::User
   Key:
     Type: AWS::KMS::Key
+  Repo:
+    Type: AWS::ECR::Repository
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+  Targets:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      TargetType: ip
+      Protocol: HTTP
+      Port: 8080
+      VpcId: vpc-1
+  Group:
+    Type: AWS::Scheduler::ScheduleGroup
+  TrailLogs:
+    Type: AWS::S3::Bucket
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: !Ref TrailLogs
+      IsLogging: false
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/Lambda
+      MetricName: Errors
+      Statistic: Sum
+      Period: 60
+      EvaluationPeriods: 1
+      Threshold: 1
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+  Nested:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://tagged-nest.s3.amazonaws.com/leaf.yaml
 Outputs:
+  Repo: {Value: !GetAtt Repo.Arn}
+  Alb: {Value: !Ref Alb}
+  Targets: {Value: !Ref Targets}
+  Group: {Value: !GetAtt Group.Arn}
+  Trail: {Value: !GetAtt Trail.Arn}
+  Alarm: {Value: !GetAtt Alarm.Arn}
+  Nested: {Value: !Ref Nested}
+  NestedQueue: {Value: !GetAtt Nested.Outputs.Queue}
   Key: {Value: !Ref Key}
   Role: {Value: !Ref Role}
   User: {Value: !Ref User}
@@ -116,6 +173,7 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 	env := e2e.Start(t)
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(env.Config)
+	putObject(t, s3Client(env), "tagged-nest", "leaf.yaml", []byte(nestedTagsTemplate))
 	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("tagged"),
 		TemplateBody: aws.String(stackTagsTemplate), Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam},
 		Tags: []cftypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}, {Key: aws.String("env"), Value: aws.String("test")}}})
@@ -124,11 +182,18 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 	}
 	outs := createdStackOutputs(t, cf, "tagged")
 	stackID := aws.ToString(created.StackId)
+	nested, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(outs["Nested"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nestedName := aws.ToString(nested.Stacks[0].StackName)
 
 	lc, dc, qc := lambda.NewFromConfig(env.Config), dynamodb.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
 	sc, lg, sf := sns.NewFromConfig(env.Config), cloudwatchlogs.NewFromConfig(env.Config), sfn.NewFromConfig(env.Config)
 	agc, a2c, ec := apigateway.NewFromConfig(env.Config), apigatewayv2.NewFromConfig(env.Config), eventbridge.NewFromConfig(env.Config)
 	ic, kc := iam.NewFromConfig(env.Config), kms.NewFromConfig(env.Config)
+	erc, elc, schc := ecr.NewFromConfig(env.Config), elasticloadbalancingv2.NewFromConfig(env.Config), scheduler.NewFromConfig(env.Config)
+	ctc, cwc := cloudtrail.NewFromConfig(env.Config), cloudwatch.NewFromConfig(env.Config)
 	// tagsOf lists each resource's tags, by logical id.
 	tagsOf := func() map[string]map[string]string {
 		t.Helper()
@@ -193,13 +258,57 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 			t.Fatal(err)
 		}
 		got["Key"] = pairs(key.Tags, func(tg kmstypes.Tag) (*string, *string) { return tg.TagKey, tg.TagValue })
+		repo, err := erc.ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String(outs["Repo"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Repo"] = pairs(repo.Tags, func(tg ecrtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		elb, err := elc.DescribeTags(ctx, &elasticloadbalancingv2.DescribeTagsInput{ResourceArns: []string{outs["Alb"], outs["Targets"]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range elb.TagDescriptions {
+			id := map[string]string{outs["Alb"]: "Alb", outs["Targets"]: "Targets"}[aws.ToString(d.ResourceArn)]
+			got[id] = pairs(d.Tags, func(tg elbtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		}
+		group, err := schc.ListTagsForResource(ctx, &scheduler.ListTagsForResourceInput{ResourceArn: aws.String(outs["Group"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Group"] = pairs(group.Tags, func(tg schtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		trail, err := ctc.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{outs["Trail"]}})
+		if err != nil || len(trail.ResourceTagList) != 1 {
+			t.Fatal(trail, err)
+		}
+		got["Trail"] = pairs(trail.ResourceTagList[0].TagsList, func(tg cttypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		alarm, err := cwc.ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: aws.String(outs["Alarm"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Alarm"] = pairs(alarm.Tags, func(tg cwtypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		nested, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(outs["Nested"])})
+		if err != nil || len(nested.Stacks) != 1 {
+			t.Fatal(nested, err)
+		}
+		got["Nested"] = pairs(nested.Stacks[0].Tags, func(tg cftypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		nestedQueue, err := qc.ListQueueTags(ctx, &sqs.ListQueueTagsInput{QueueUrl: aws.String(outs["NestedQueue"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["Nested/Queue"] = nestedQueue.Tags
 		return got
 	}
 	check := func(when string, stackTags map[string]string) {
 		t.Helper()
 		for id, got := range tagsOf() {
 			want := maps.Clone(stackTags)
-			if !stackOnly[id] {
+			if id == "Nested/Queue" {
+				// The nested stack's resources have its tags, which are
+				// its parent's, and their own stack's aws: tags.
+				want["aws:cloudformation:stack-name"] = nestedName
+				want["aws:cloudformation:stack-id"] = outs["Nested"]
+				want["aws:cloudformation:logical-id"] = "Queue"
+			} else if !stackOnly[id] {
 				want["aws:cloudformation:stack-name"] = "tagged"
 				want["aws:cloudformation:stack-id"] = stackID
 				want["aws:cloudformation:logical-id"] = id

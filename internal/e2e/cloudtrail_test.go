@@ -412,7 +412,8 @@ func TestCloudTrailStack(t *testing.T) {
 		t.Errorf("GetEventSelectors: %+v %v", sels, err)
 	}
 	tags, err := ct.ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: []string{outs["Arn"]}})
-	if err != nil || len(tags.ResourceTagList) != 1 || len(tags.ResourceTagList[0].TagsList) != 1 {
+	// The template's tag and CloudFormation's three aws:cloudformation: tags.
+	if err != nil || len(tags.ResourceTagList) != 1 || len(tags.ResourceTagList[0].TagsList) != 4 {
 		t.Errorf("ListTags: %+v %v", tags, err)
 	}
 	if _, err := cf.DeleteStack(ctx, &cfn.DeleteStackInput{StackName: aws.String("audit")}); err != nil {

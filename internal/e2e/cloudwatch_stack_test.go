@@ -71,7 +71,8 @@ func TestCloudFormationCloudWatchAlarm(t *testing.T) {
 		t.Errorf("alarm %+v", a)
 	}
 	tags, err := cw.ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: a.AlarmArn})
-	if err != nil || len(tags.Tags) != 1 {
+	// The template's tag and CloudFormation's three aws:cloudformation: tags.
+	if err != nil || len(tags.Tags) != 4 {
 		t.Errorf("tags %v %+v", err, tags)
 	}
 

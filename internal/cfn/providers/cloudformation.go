@@ -23,6 +23,10 @@ func init() {
 		Provider: nestedStack{},
 		// Every property of a nested stack updates it in place.
 		Replace: []string{},
+		// The nested stack has its parent's tags, which its own
+		// resources get with its aws:cloudformation: tags.
+		Tags:          resource.TagList,
+		StackTagsOnly: true,
 	})
 }
 

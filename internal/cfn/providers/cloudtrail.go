@@ -14,6 +14,7 @@ func init() {
 		Replace:      []string{"TrailName"},
 		NameProperty: "TrailName",
 		Attributes:   []string{"Arn", "SnsTopicArn"},
+		Tags:         resource.TagList,
 	})
 }
 

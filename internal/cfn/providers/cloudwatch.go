@@ -14,6 +14,7 @@ func init() {
 		Replace:      []string{"AlarmName"},
 		NameProperty: "AlarmName",
 		Attributes:   []string{"Arn"},
+		Tags:         resource.TagList,
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::CloudWatch::Dashboard",

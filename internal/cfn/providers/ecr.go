@@ -18,6 +18,7 @@ func init() {
 		Replace:      []string{"RepositoryName", "EncryptionConfiguration", "ImageScanningConfiguration"},
 		NameProperty: "RepositoryName",
 		Attributes:   []string{"Arn", "RepositoryUri"},
+		Tags:         resource.TagList,
 	})
 }
 

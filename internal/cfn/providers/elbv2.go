@@ -21,6 +21,7 @@ func init() {
 		Replace:      []string{"Name", "Scheme", "Type", "IpAddressType", "Subnets", "SubnetMappings", "SecurityGroups"},
 		NameProperty: "Name",
 		Attributes:   []string{"CanonicalHostedZoneID", "DNSName", "LoadBalancerArn", "LoadBalancerFullName", "LoadBalancerName", "SecurityGroups"},
+		Tags:         resource.TagList,
 	})
 	resource.Register(&resource.Type{
 		Name:         "AWS::ElasticLoadBalancingV2::TargetGroup",
@@ -28,6 +29,7 @@ func init() {
 		Replace:      []string{"Name", "Port", "Protocol", "ProtocolVersion", "TargetType", "VpcId", "IpAddressType"},
 		NameProperty: "Name",
 		Attributes:   []string{"LoadBalancerArns", "TargetGroupArn", "TargetGroupFullName", "TargetGroupName"},
+		Tags:         resource.TagList,
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::ElasticLoadBalancingV2::Listener",

@@ -28,6 +28,7 @@ func init() {
 		Replace:      []string{"Name"},
 		NameProperty: "Name",
 		Attributes:   []string{"Arn", "CreationDate", "LastModificationDate", "State"},
+		Tags:         resource.TagList,
 	})
 }
 
