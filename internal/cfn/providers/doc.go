@@ -62,7 +62,11 @@
 // makes, STACK-LOGICALID-RANDOM (physicalName): the stack's name and the
 // logical ID, shortened evenly to fit the service's length limit, and 13
 // random upper-case letters and digits. S3 bucket names, which must be
-// lower case, are the same in lower case.
+// lower case, are the same in lower case. State machines and their
+// aliases, which CloudFormation's Step Functions handlers name, are
+// named by the logical ID alone, LOGICALID-RANDOM (logicalName): the
+// logical ID cut to fit, and 12 random letters of both cases and digits,
+// within 40 characters for a state machine and 80 for an alias.
 //
 // # Values
 //

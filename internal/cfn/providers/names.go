@@ -2,6 +2,7 @@ package providers
 
 import (
 	"crypto/rand"
+	randv2 "math/rand/v2"
 
 	"github.com/virga/virga/internal/cfn/resource"
 )
@@ -33,6 +34,26 @@ const (
 	// that have no name of their own (SQS queue and SNS topic policies).
 	maxPolicyID = 255
 )
+
+// logicalRandomLen is the length of the random part of the names
+// CloudFormation's resource handlers make from a logical ID alone (12
+// letters of both cases and digits, as in "Flow-3ypO3dryEmXE").
+const logicalRandomLen = 12
+
+// maxLogicalName bounds the names the handlers make from a logical ID
+// alone where the type sets no bound of its own: a state machine is
+// named "LogicalId-RANDOM" within 40 characters, its logical ID cut to
+// the first 27.
+const maxLogicalName = 40
+
+// logicalName is the name CloudFormation gives a resource its template
+// does not name, for the types that name it by its logical ID alone
+// (state machines and their aliases, whose names omit the stack's): the
+// logical ID, shortened to fit, a hyphen and logicalRandomLen random
+// letters and digits, within max characters.
+func logicalName(r *resource.Request, max int) string {
+	return generatedName("", r.LogicalID, mixedRandomPart(), max, "")
+}
 
 // physicalName is the name CloudFormation gives a resource its template
 // does not name: the stack's name, the logical ID and a random part,
@@ -94,6 +115,17 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// mixedRandomPart is logicalRandomLen random letters of both cases and
+// digits.
+func mixedRandomPart() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, logicalRandomLen)
+	for i := range b {
+		b[i] = alphabet[randv2.IntN(len(alphabet))]
+	}
+	return string(b)
 }
 
 // randomPart is randomLen random upper-case letters and digits

@@ -2,8 +2,11 @@ package providers
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/virga/virga/internal/cfn/resource"
 )
 
 func jsonNumber(s string) json.Number { return json.Number(s) }
@@ -59,5 +62,36 @@ func TestCoerce(t *testing.T) {
 	}
 	if in["MemorySize"] != "256" {
 		t.Error("coerce changed its input")
+	}
+}
+
+// TestLogicalName: state machines and their aliases are named by their
+// logical ID alone, cut so that the name, a hyphen and 12 random letters
+// and digits of both cases fit the bound (40 characters for a state
+// machine, as CloudFormation names them).
+func TestLogicalName(t *testing.T) {
+	t.Parallel()
+	random := regexp.MustCompile(`^[A-Za-z0-9]{12}$`)
+	for _, tc := range []struct {
+		name, logical string
+		max           int
+		stem          string
+	}{
+		{"fits", "Flow", maxLogicalName, "Flow-"},
+		{"logical ID cut to 27", "DefaultCustomerApprovalStateMachine", maxLogicalName, "DefaultCustomerApprovalStat-"},
+		{"alias bound", strings.Repeat("A", 90), maxAliasName, strings.Repeat("A", 67) + "-"},
+		{"no room for the logical ID", "Flow", logicalRandomLen, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &resource.Request{StackName: "stack", LogicalID: tc.logical}
+			got := logicalName(r, tc.max)
+			rest, ok := strings.CutPrefix(got, tc.stem)
+			if !ok || !random.MatchString(rest) || len(got) > tc.max {
+				t.Errorf("logicalName = %q, want %q and 12 random letters and digits, within %d", got, tc.stem, tc.max)
+			}
+		})
+	}
+	if a, b := mixedRandomPart(), mixedRandomPart(); a == b {
+		t.Errorf("random parts %q and %q", a, b)
 	}
 }

@@ -136,7 +136,7 @@ func (stateMachine) Create(ctx context.Context, r *resource.Request) (*resource.
 	}
 	name := p.str("StateMachineName")
 	if name == "" {
-		name = physicalName(r, maxStateMachineName)
+		name = logicalName(r, maxLogicalName)
 	}
 	in := map[string]any{"name": name, "definition": def, "roleArn": p.str("RoleArn")}
 	if t := p.str("StateMachineType"); t != "" {

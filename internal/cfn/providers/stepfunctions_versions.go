@@ -108,7 +108,7 @@ func (stateMachineAlias) Create(ctx context.Context, r *resource.Request) (*reso
 	}
 	name := p.str("Name")
 	if name == "" {
-		name = physicalName(r, maxAliasName)
+		name = logicalName(r, maxAliasName)
 	}
 	in := map[string]any{"name": name, "routingConfiguration": routing}
 	if d := p.str("Description"); d != "" {
