@@ -66,7 +66,9 @@
 // aliases, which CloudFormation's Step Functions handlers name, are
 // named by the logical ID alone, LOGICALID-RANDOM (logicalName): the
 // logical ID cut to fit, and 12 random letters of both cases and digits,
-// within 40 characters for a state machine and 80 for an alias.
+// within 40 characters for a state machine and 80 for an alias. Lambda
+// functions, also named by a newer handler, are STACK-LOGICALID-RANDOM
+// with that random part (handlerName).
 //
 // # Values
 //

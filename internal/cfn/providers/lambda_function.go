@@ -62,7 +62,7 @@ func (function) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 	p, _ := coerced(r, functionKinds)
 	name := p.str("FunctionName")
 	if name == "" {
-		name = physicalName(r, maxFunctionName)
+		name = handlerName(r, maxFunctionName)
 	}
 	code, err := functionCode(p)
 	if err != nil {

@@ -35,10 +35,11 @@ const (
 	maxPolicyID = 255
 )
 
-// logicalRandomLen is the length of the random part of the names
-// CloudFormation's resource handlers make from a logical ID alone (12
-// letters of both cases and digits, as in "Flow-3ypO3dryEmXE").
-const logicalRandomLen = 12
+// handlerRandomLen is the length of the random part of the names
+// CloudFormation's newer resource handlers make (12 letters of both
+// cases and digits, as in "app-Function-dOcfAtYoEiGo" or, from a logical
+// ID alone, "Flow-3ypO3dryEmXE").
+const handlerRandomLen = 12
 
 // maxLogicalName bounds the names the handlers make from a logical ID
 // alone where the type sets no bound of its own: a state machine is
@@ -49,10 +50,17 @@ const maxLogicalName = 40
 // logicalName is the name CloudFormation gives a resource its template
 // does not name, for the types that name it by its logical ID alone
 // (state machines and their aliases, whose names omit the stack's): the
-// logical ID, shortened to fit, a hyphen and logicalRandomLen random
+// logical ID, shortened to fit, a hyphen and handlerRandomLen random
 // letters and digits, within max characters.
 func logicalName(r *resource.Request, max int) string {
 	return generatedName("", r.LogicalID, mixedRandomPart(), max, "")
+}
+
+// handlerName is physicalName for the types whose newer handlers make
+// the name (Lambda functions): STACK-LOGICALID-RANDOM with
+// handlerRandomLen random letters of both cases and digits.
+func handlerName(r *resource.Request, max int) string {
+	return generatedName(r.StackName, r.LogicalID, mixedRandomPart(), max, "")
 }
 
 // physicalName is the name CloudFormation gives a resource its template
@@ -117,11 +125,11 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// mixedRandomPart is logicalRandomLen random letters of both cases and
+// mixedRandomPart is handlerRandomLen random letters of both cases and
 // digits.
 func mixedRandomPart() string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, logicalRandomLen)
+	b := make([]byte, handlerRandomLen)
 	for i := range b {
 		b[i] = alphabet[randv2.IntN(len(alphabet))]
 	}

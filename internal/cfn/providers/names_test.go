@@ -68,7 +68,8 @@ func TestCoerce(t *testing.T) {
 // TestLogicalName: state machines and their aliases are named by their
 // logical ID alone, cut so that the name, a hyphen and 12 random letters
 // and digits of both cases fit the bound (40 characters for a state
-// machine, as CloudFormation names them).
+// machine, as CloudFormation names them); a function's name has the
+// same random part after its stack's name and logical ID.
 func TestLogicalName(t *testing.T) {
 	t.Parallel()
 	random := regexp.MustCompile(`^[A-Za-z0-9]{12}$`)
@@ -80,7 +81,7 @@ func TestLogicalName(t *testing.T) {
 		{"fits", "Flow", maxLogicalName, "Flow-"},
 		{"logical ID cut to 27", "DefaultCustomerApprovalStateMachine", maxLogicalName, "DefaultCustomerApprovalStat-"},
 		{"alias bound", strings.Repeat("A", 90), maxAliasName, strings.Repeat("A", 67) + "-"},
-		{"no room for the logical ID", "Flow", logicalRandomLen, ""},
+		{"no room for the logical ID", "Flow", handlerRandomLen, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &resource.Request{StackName: "stack", LogicalID: tc.logical}
@@ -90,6 +91,13 @@ func TestLogicalName(t *testing.T) {
 				t.Errorf("logicalName = %q, want %q and 12 random letters and digits, within %d", got, tc.stem, tc.max)
 			}
 		})
+	}
+	// A function's name has the stack's name too, within Lambda's 64.
+	r := &resource.Request{StackName: strings.Repeat("s", 60), LogicalID: "HelloWorldFunction"}
+	got := handlerName(r, maxFunctionName)
+	rest, ok := strings.CutPrefix(got, strings.Repeat("s", 32)+"-HelloWorldFunction-")
+	if !ok || !random.MatchString(rest) || len(got) != maxFunctionName {
+		t.Errorf("handlerName = %q, want 32 s, -HelloWorldFunction- and 12 random letters and digits", got)
 	}
 	if a, b := mixedRandomPart(), mixedRandomPart(); a == b {
 		t.Errorf("random parts %q and %q", a, b)
