@@ -252,6 +252,13 @@ func generated(name, logical string) bool {
 	return strings.HasPrefix(name, prefix) && len(name) == len(prefix)+13
 }
 
+// handlerGenerated is generated for the names of the types whose newer
+// handlers make them, whose random part is 12 characters.
+func handlerGenerated(name, logical string) bool {
+	prefix := testStack + "-" + logical + "-"
+	return strings.HasPrefix(name, prefix) && len(name) == len(prefix)+12
+}
+
 // get reads a path of object members from an output document.
 func get(doc map[string]any, path ...string) any {
 	var v any = doc

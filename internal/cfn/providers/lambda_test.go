@@ -66,7 +66,7 @@ func TestFunction(t *testing.T) {
 	}
 	fn := s.create("AWS::Lambda::Function", "Fn", props)
 	name := fn.ref()
-	if !generated(name, "Fn") {
+	if !handlerGenerated(name, "Fn") {
 		t.Errorf("generated function name %q", name)
 	}
 	got := s.call("lambda", "GetFunction", map[string]any{"FunctionName": name})
