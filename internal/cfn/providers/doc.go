@@ -279,6 +279,8 @@
 // AWS::IAM::InstanceProfile are made, not recorded: they are real IAM
 // entities (iam.go), but IAM enforces no policy yet, so no permission is
 // checked against them; users' login profiles are not supported. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
+// AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
+// whose physical ID is a UUID.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
 // which virga does not write), AWS::ApiGateway::UsagePlan and
 // AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's
