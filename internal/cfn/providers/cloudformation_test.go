@@ -103,7 +103,7 @@ func TestRegistered(t *testing.T) {
 	t.Parallel()
 	want := []string{
 		"AWS::CDK::Metadata", "AWS::CloudFormation::Stack", "AWS::CloudFormation::WaitConditionHandle",
-		"AWS::DynamoDB::Table",
+		"AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table",
 		"AWS::Events::EventBus", "AWS::Events::Rule",
 		"AWS::IAM::InstanceProfile", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role",
 		"AWS::Lambda::Alias", "AWS::Lambda::EventInvokeConfig", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function",

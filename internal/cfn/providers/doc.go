@@ -330,6 +330,10 @@
 // a RestApi's import Parameters other than ignore and basepath=ignore
 // (in-process calls carry no query map), canary settings of REST API
 // deployments and stages, and an AWS::ApiGatewayV2::Api with a Body
-// (virga's API Gateway has no ImportApi yet). An SNS subscription's Region is ignored:
-// virga is one region.
+// (virga's API Gateway has no ImportApi yet), and an
+// AWS::DynamoDB::GlobalTable with a replica in another region than the
+// stack's (the table is the stack region's replica, made as
+// AWS::DynamoDB::Table makes one, with the replica's settings; its write
+// and auto-scaled capacities are provisioned at their minimum). An SNS
+// subscription's Region is ignored: virga is one region.
 package providers
