@@ -160,6 +160,11 @@ func (s *Service) prepare(ctx context.Context, body string, params []Parameter, 
 	if err != nil {
 		return nil, templateError(err)
 	}
+	// The Rules section is checked before anything is created or
+	// changed, by CreateStack, UpdateStack and CreateChangeSet alike.
+	if err := t.CheckRules(values, conds); err != nil {
+		return nil, templateError(err)
+	}
 	processed, err := json.Marshal(t.Tree)
 	if err != nil {
 		return nil, err

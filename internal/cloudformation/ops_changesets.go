@@ -462,7 +462,18 @@ func (s *Service) deleteChangeSet(ctx context.Context, in *DeleteChangeSetInput)
 		cs = findChangeSet(st, *in.ChangeSetName)
 	}
 	if cs == nil {
-		return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+		// Named by stack, a change set that does not exist is already
+		// deleted: AWS answers success as long as the stack exists, and
+		// the CDK relies on it, deleting its change set's name before
+		// every deploy of an existing stack. Only a stack that does not
+		// exist (a deleted one is addressable by ID alone) is an error.
+		if deref(in.StackName) == "" {
+			return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+		}
+		if st == nil || !st.rec.Deleted.IsZero() {
+			return nil, missing(*in.StackName)
+		}
+		return &DeleteChangeSetOutput{}, nil
 	}
 	delete(st.rec.ChangeSets, cs.Name)
 	if err := s.save(st); err != nil {

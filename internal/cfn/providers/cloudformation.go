@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,12 +10,18 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/ids"
 )
 
 func init() {
 	resource.Register(&resource.Type{
 		Name:       "AWS::CloudFormation::WaitConditionHandle",
 		Provider:   waitConditionHandle{},
+		Attributes: []string{},
+	})
+	resource.Register(&resource.Type{
+		Name:       "AWS::CDK::Metadata",
+		Provider:   cdkMetadata{},
 		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
@@ -51,6 +58,22 @@ func (waitConditionHandle) Update(ctx context.Context, r *resource.Request) (*re
 }
 
 func (waitConditionHandle) Delete(ctx context.Context, r *resource.Request) error { return nil }
+
+// cdkMetadata is AWS::CDK::Metadata, the resource the AWS CDK adds to
+// every stack it synthesizes to report which constructs it used
+// (Properties.Analytics). CloudFormation accepts it and does nothing
+// with it; its physical ID is a UUID, as AWS's is.
+type cdkMetadata struct{}
+
+func (cdkMetadata) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: ids.New(rand.Reader).UUID(), Attributes: map[string]any{}}, nil
+}
+
+func (cdkMetadata) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (cdkMetadata) Delete(ctx context.Context, r *resource.Request) error { return nil }
 
 // nestedStack is AWS::CloudFormation::Stack: a stack made by
 // CloudFormation's own CreateStack from the template at TemplateURL

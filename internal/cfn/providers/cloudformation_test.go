@@ -1,6 +1,7 @@
 package providers_test
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -84,13 +85,25 @@ func TestNestedStack(t *testing.T) {
 	}
 }
 
+// TestCDKMetadata checks that the resource the AWS CDK adds to every
+// stack is made, with a UUID for its physical ID, and deleted.
+func TestCDKMetadata(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	m := s.create("AWS::CDK::Metadata", "CDKMetadata", map[string]any{"Analytics": "v2:deflate64:H4sIAAAAAAAA"})
+	if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(m.ref()) {
+		t.Errorf("CDK metadata physical ID %q, want a UUID", m.ref())
+	}
+	m.delete()
+}
+
 // TestRegistered checks that every type this package provides is
 // registered.
 func TestRegistered(t *testing.T) {
 	t.Parallel()
 	want := []string{
-		"AWS::CloudFormation::Stack", "AWS::CloudFormation::WaitConditionHandle",
-		"AWS::DynamoDB::Table",
+		"AWS::CDK::Metadata", "AWS::CloudFormation::Stack", "AWS::CloudFormation::WaitConditionHandle",
+		"AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table",
 		"AWS::Events::EventBus", "AWS::Events::Rule",
 		"AWS::IAM::InstanceProfile", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role",
 		"AWS::Lambda::Alias", "AWS::Lambda::EventInvokeConfig", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Function",

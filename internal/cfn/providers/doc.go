@@ -285,6 +285,8 @@
 // AWS::IAM::InstanceProfile are made, not recorded: they are real IAM
 // entities (iam.go), but IAM enforces no policy yet, so no permission is
 // checked against them; users' login profiles are not supported. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
+// AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
+// whose physical ID is a UUID.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
 // which virga does not write), AWS::ApiGateway::UsagePlan and
 // AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's
@@ -334,6 +336,10 @@
 // a RestApi's import Parameters other than ignore and basepath=ignore
 // (in-process calls carry no query map), canary settings of REST API
 // deployments and stages, and an AWS::ApiGatewayV2::Api with a Body
-// (virga's API Gateway has no ImportApi yet). An SNS subscription's Region is ignored:
-// virga is one region.
+// (virga's API Gateway has no ImportApi yet), and an
+// AWS::DynamoDB::GlobalTable with a replica in another region than the
+// stack's (the table is the stack region's replica, made as
+// AWS::DynamoDB::Table makes one, with the replica's settings; its write
+// and auto-scaled capacities are provisioned at their minimum). An SNS
+// subscription's Region is ignored: virga is one region.
 package providers

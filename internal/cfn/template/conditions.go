@@ -114,36 +114,42 @@ func (e *evaluator) conditionFn(fn string, arg any, path string, depth int) (boo
 			return false, templateErr("Fn::Equals requires a list argument with two elements")
 		}
 		return equalValues(l[0], l[1]), nil
-	case "Fn::And", "Fn::Or":
-		l, ok := arg.([]any)
-		if !ok || len(l) < 2 || len(l) > maxConditionArgs {
-			return false, templateErr("every %s object requires a list of at least 2 and at most 10 boolean parameters.", fn)
-		}
-		and := fn == "Fn::And"
-		result := and
-		for i, c := range l {
-			// Every operand is evaluated, so that an error in a later one
-			// is not hidden by an earlier result.
-			v, err := e.condition(c, indexPath(path, i), depth+1)
-			if err != nil {
-				return false, err
-			}
-			if and {
-				result = result && v
-			} else {
-				result = result || v
-			}
-		}
-		return result, nil
-	case "Fn::Not":
-		l, ok := arg.([]any)
+	case "Fn::And", "Fn::Or", "Fn::Not":
+		return boolOp(fn, arg, path, func(node any, path string) (bool, error) { return e.condition(node, path, depth+1) })
+	}
+	return false, templateErr("Conditions can only be boolean operations on parameters and other conditions")
+}
+
+// boolOp evaluates Fn::And, Fn::Or or Fn::Not, whose operands operand
+// evaluates; conditions and rules write them alike.
+func boolOp(fn string, arg any, path string, operand func(node any, path string) (bool, error)) (bool, error) {
+	l, ok := arg.([]any)
+	if fn == "Fn::Not" {
 		if !ok || len(l) != 1 {
 			return false, templateErr("Fn::Not requires a list argument with one element")
 		}
-		v, err := e.condition(l[0], indexPath(path, 0), depth+1)
+		v, err := operand(l[0], indexPath(path, 0))
 		return !v, err
 	}
-	return false, templateErr("Conditions can only be boolean operations on parameters and other conditions")
+	if !ok || len(l) < 2 || len(l) > maxConditionArgs {
+		return false, templateErr("every %s object requires a list of at least 2 and at most 10 boolean parameters.", fn)
+	}
+	and := fn == "Fn::And"
+	result := and
+	for i, c := range l {
+		// Every operand is evaluated, so that an error in a later one
+		// is not hidden by an earlier result.
+		v, err := operand(c, indexPath(path, i))
+		if err != nil {
+			return false, err
+		}
+		if and {
+			result = result && v
+		} else {
+			result = result || v
+		}
+	}
+	return result, nil
 }
 
 // equalValues compares two evaluated values the way Fn::Equals does:

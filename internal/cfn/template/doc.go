@@ -87,6 +87,20 @@
 // Fn::If is evaluated, and a resource whose condition is false cannot be
 // referred to.
 //
+// # Rules
+//
+// CheckRules evaluates the Rules section with the parameter values and
+// conditions, before anything is created or updated: a rule whose
+// RuleCondition holds (or that has none) must have every Assert hold,
+// or the error's Message is that assertion's AssertDescription. The
+// rule functions are Fn::And, Fn::Or, Fn::Not, Fn::Equals, Fn::If,
+// Fn::Contains, Fn::EachMemberEquals, Fn::EachMemberIn and Fn::RefAll;
+// Fn::ValueOf and Fn::ValueOfAll read attributes of EC2 resources,
+// which virga does not have, and give ErrNotSupported. Rules are
+// checked in the order of their names. Validate checks the section's
+// shape and that its Refs name parameters; the rule functions are
+// refused everywhere else.
+//
 // # Dependencies
 //
 // Graph gives, for the resources whose condition holds, what each depends

@@ -34,6 +34,8 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		evalTemplate,
 		conditionsTemplate,
+		rulesTemplate,
+		"Rules:\n  R: {Assertions: [{Assert: {\"Fn::EachMemberIn\": [{\"Fn::RefAll\": String}, [a]]}}]}\nResources:\n  R: {Type: T}\n",
 		"Resources:\n  R: {Type: T, Properties: {X: !Ref R}}\n",
 		"Resources:\n  A: {Type: T, DependsOn: B}\n  B: {Type: T, DependsOn: A}\n",
 		`{"Resources": {"R": {"Type": "T", "Properties": {"X": {"Fn::Sub": "${AWS::Region}"}}}}}`,
@@ -78,6 +80,9 @@ func fuzzParseBody(t *testing.T, body []byte) {
 		if err != nil {
 			checkErr(t, err, "EvalConditions")
 			return
+		}
+		if err := tmpl.CheckRules(vals, conds); err != nil {
+			checkErr(t, err, "CheckRules")
 		}
 		g, err := tmpl.Graph(conds)
 		if err != nil {

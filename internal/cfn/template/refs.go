@@ -36,6 +36,9 @@ type refWalker struct {
 	// inConditions makes {"Condition": name} a reference to a condition,
 	// as it is inside the Conditions section.
 	inConditions bool
+	// inRules accepts the functions only the Rules section may use
+	// (Fn::Contains, Fn::RefAll, ...).
+	inRules bool
 
 	refs     []reference
 	ifConds  []named // conditions named by Fn::If
@@ -211,6 +214,12 @@ func (w *refWalker) function(fn string, arg any, path, argPath string) {
 		}
 		w.walk(arg, argPath)
 	case "Fn::Base64", "Fn::GetAZs", "Fn::ImportValue", "Fn::Transform", "Fn::Length", "Fn::ToJsonString":
+		w.walk(arg, argPath)
+	case "Fn::Contains", "Fn::EachMemberEquals", "Fn::EachMemberIn", "Fn::RefAll", "Fn::ValueOf", "Fn::ValueOfAll":
+		if !w.inRules {
+			w.fail(unknownFunctionErr(fn), path)
+			return
+		}
 		w.walk(arg, argPath)
 	default:
 		w.fail(unknownFunctionErr(fn), path)

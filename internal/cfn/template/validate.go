@@ -78,6 +78,9 @@ func (t *Template) Validate() error {
 	if err := t.validateOutputs(); err != nil {
 		return err
 	}
+	if err := t.validateRules(); err != nil {
+		return err
+	}
 	return t.validateDynamicReferences()
 }
 
