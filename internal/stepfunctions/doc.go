@@ -75,8 +75,11 @@
 // AWS's do, the SDK's SdkHttpMetadata — the response's headers, also as
 // lists in AllHttpHeaders, and HttpStatusCode 200 — and
 // SdkResponseMetadata {RequestId} to the operation's output), arn:aws:states:::states:startExecution
-// (nested executions, below), arn:aws:states:::ecs:runTask (below) and
-// the AWS SDK integrations (sdk.go). A function error fails the task with the
+// (nested executions, below), arn:aws:states:::ecs:runTask (below),
+// arn:aws:states:::apigateway:invoke (a request to a REST or HTTP API's
+// stage through the API Gateway data plane in process, apigateway.go;
+// the request is not signed, so AuthType IAM_ROLE reaches an AWS_IAM
+// method as an anonymous caller) and the AWS SDK integrations (sdk.go). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
 // cause; a service error is named SERVICE.Code (SQS.AccessDenied),
 // except DynamoDB's, which are named as Step Functions, calling DynamoDB
