@@ -109,7 +109,9 @@
 // the input, NextToken for nextToken in the output, which is the
 // action's output alone (no SdkHttpMetadata). An object's Body is text:
 // s3:putObject stores a string as it is and any other JSON value as its
-// JSON text ("Body.$": "$"), and s3:getObject answers the Body as text. A service error is named
+// JSON text ("Body.$": "$"), and s3:getObject answers the Body as text;
+// lambda:invoke takes its Payload the same way (its output's Payload is
+// base64, as a JSON blob is). A service error is named
 // ServiceName.ErrorName, both in Pascal case and the error ending in
 // Exception (DynamoDb.TransactionCanceledException,
 // S3.NoSuchKeyException), its cause the error's message followed by
