@@ -535,8 +535,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	// Step Functions' executions run functions and call services in
 	// process: they stop before those do, and resume when virga starts.
+	// Task states' apigateway:invoke reaches REST and HTTP APIs through
+	// the execute-api data plane the edge serves.
+	executeAPI := apigatewayv2.DataPlane(httpAPIs, restAPIs.Handler)
 	states := stepfunctions.New(stepfunctions.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Functions: lam, Call: a.call, SDK: a.sdkOperation, Objects: objects{a}, Logger: o.Logger, Logs: stateLogs{containerLogs{k: accessLogs, a: a}}, Events: route})
+		Functions: lam, Call: a.call, SDK: a.sdkOperation, Objects: objects{a}, APIs: executeAPI, Logger: o.Logger, Logs: stateLogs{containerLogs{k: accessLogs, a: a}}, Events: route})
 	a.services = append(a.services, states.API())
 	route.states = states
 	route.logs = cwl
@@ -722,7 +725,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// HTTP APIs and REST APIs share the execute-api host names: the
 		// second argument finds REST APIs (apigateway.Service.Handler).
 		DataPlanes: map[string]http.Handler{
-			".execute-api.localhost": apigatewayv2.DataPlane(httpAPIs, restAPIs.Handler),
+			".execute-api.localhost": executeAPI,
 			".lambda-url.localhost":  apigatewayv2.FunctionURLPlane(httpAPIs, functionURLs(lam)),
 			".s3-website.localhost":  buckets.Website(),
 			elbv2.HostSuffix:         balancers.DataPlane(),

@@ -50,7 +50,9 @@ type CallOptions struct {
 // float64, bool) keyed by member names wherever the member travels on
 // the wire, and returns its output as such a document. A streaming
 // payload (S3's object Body) is text both ways: given as a string it is
-// sent as it is, given as another JSON value as its JSON text. Errors
+// sent as it is, given as another JSON value as its JSON text. A blob
+// payload (Lambda Invoke's Payload) is given the same way; in an output
+// it is base64 like any JSON blob. Errors
 // are the operation's (*apierr.Error) or a failure of virga's own.
 func (s *Service) Call(ctx context.Context, opts CallOptions, op string, params map[string]any) (map[string]any, error) {
 	_, out, err := s.serveInProcess(ctx, opts, op, params)
@@ -281,8 +283,9 @@ func upperFirst(s string) string {
 
 // addBound adds to an output document the members a REST protocol puts
 // in headers, the status line or the payload (Lambda Invoke's Payload,
-// FunctionError, StatusCode): scalars as text or numbers, a blob payload
-// as base64 like any JSON blob.
+// FunctionError, StatusCode): strings and timestamps as text, numbers
+// and booleans as JSON numbers and booleans, a blob payload as base64
+// like any JSON blob.
 func addBound(doc map[string]any, out any) {
 	rv := reflect.ValueOf(out)
 	for rv.Kind() == reflect.Pointer {
@@ -326,7 +329,17 @@ func addBound(doc map[string]any, out any) {
 			for fv.Kind() == reflect.Pointer {
 				fv = fv.Elem()
 			}
-			doc[f.Name] = shape.Text(fv, f.Shape, f.TimestampFormat)
+			text := shape.Text(fv, f.Shape, f.TimestampFormat)
+			// Numbers and booleans keep their JSON types, as the SDKs
+			// give them (Lambda Invoke's StatusCode is 200, not "200").
+			switch f.Shape.Kind {
+			case shape.Integer, shape.Float:
+				doc[f.Name] = json.Number(text)
+			case shape.Boolean:
+				doc[f.Name] = text == "true"
+			default:
+				doc[f.Name] = text
+			}
 		}
 	}
 }
@@ -358,6 +371,16 @@ func decodeParams(params map[string]any, in any) error {
 			}
 			rv.Field(f.Index).Set(reflect.ValueOf(io.NopCloser(strings.NewReader(text))))
 			setContentLength(rv, params, int64(len(text)))
+			continue
+		}
+		if f.Loc == shape.Payload && f.Shape.Kind == shape.Blob && rv.Field(f.Index).Kind() == reflect.Slice {
+			// A blob payload (Lambda Invoke's Payload) is the request's
+			// body, text like a streaming one.
+			text, err := streamText(v)
+			if err != nil {
+				return fmt.Errorf("member %s: %w", f.Name, err)
+			}
+			rv.Field(f.Index).SetBytes([]byte(text))
 			continue
 		}
 		switch x := v.(type) {

@@ -121,3 +121,46 @@ func TestFirehoseLambdaTransformation(t *testing.T) {
 		t.Errorf("RecordDeAggregation processor: %v", err)
 	}
 }
+
+// TestFirehoseZeroBuffering: AWS takes buffering intervals from 0
+// seconds, for the destination and for a Lambda processor; a stream
+// with both at 0 delivers a record without waiting for the clock.
+func TestFirehoseZeroBuffering(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	fc, sc, lc := firehose.NewFromConfig(env.Config), s3.NewFromConfig(env.Config), lambda.NewFromConfig(env.Config)
+	if _, err := sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("now")}); err != nil {
+		t.Fatal(err)
+	}
+	createPythonFunction(t, lc, "shouter", strings.Replace(firehoseTransformer, ":deliverystream/shout", ":deliverystream/now", 1), 30)
+	_, err := fc.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{
+		DeliveryStreamName: aws.String("now"),
+		ExtendedS3DestinationConfiguration: &fhtypes.ExtendedS3DestinationConfiguration{
+			RoleARN: aws.String(firehoseRole), BucketARN: aws.String("arn:aws:s3:::now"),
+			BufferingHints: &fhtypes.BufferingHints{IntervalInSeconds: aws.Int32(0), SizeInMBs: aws.Int32(1)},
+			ProcessingConfiguration: &fhtypes.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []fhtypes.Processor{{
+				Type: fhtypes.ProcessorTypeLambda, Parameters: []fhtypes.ProcessorParameter{
+					{ParameterName: fhtypes.ProcessorParameterNameLambdaArn, ParameterValue: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:shouter")},
+					{ParameterName: fhtypes.ProcessorParameterNameBufferIntervalInSeconds, ParameterValue: aws.String("0")},
+				}}}},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := fc.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("now")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hints := d.DeliveryStreamDescription.Destinations[0].ExtendedS3DestinationDescription.BufferingHints; aws.ToInt32(hints.IntervalInSeconds) != 0 {
+		t.Errorf("IntervalInSeconds = %d", aws.ToInt32(hints.IntervalInSeconds))
+	}
+	if _, err := fc.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("now"), Record: &fhtypes.Record{Data: []byte("hi\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	for k, body := range objectsUnder(t, sc, "now", "", 1) {
+		if string(body) != "HI\n" {
+			t.Errorf("delivered %s: %q", k, body)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -133,5 +134,54 @@ func TestStepFunctionsAWSSDKS3Objects(t *testing.T) {
 	var stored map[string]any
 	if err := json.NewDecoder(got.Body).Decode(&stored); err != nil || stored["ok"] != true || aws.ToString(got.ContentType) != "application/json" {
 		t.Errorf("stored object: %v %v %s", stored, err, aws.ToString(got.ContentType))
+	}
+}
+
+// TestStepFunctionsAWSSDKLambdaPayload: aws-sdk:lambda:invoke takes its
+// Payload as the event's JSON text, or as a JSON value it sends as its
+// text, as workflows write it ("Payload": "{...}", "Payload.$": "$").
+func TestStepFunctionsAWSSDKLambdaPayload(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	createPythonFunction(t, lambda.NewFromConfig(env.Config), "strict", `
+def handler(event, context):
+    if event != {"n": 1, "s": "x"}:
+        raise ValueError("unexpected event %r" % (event,))
+    return "ok"
+`, 30)
+	c := sfn.NewFromConfig(env.Config)
+	def := `{"StartAt":"Text","States":{
+		"Text":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:lambda:invoke",
+			"Parameters":{"FunctionName":"strict","Payload":"{\"n\":1,\"s\":\"x\"}"},"ResultPath":"$.text","Next":"Value"},
+		"Value":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:lambda:invoke",
+			"Parameters":{"FunctionName":"strict","Payload.$":"$.event"},"ResultPath":"$.value","End":true}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("payloads"), Definition: aws.String(def),
+		RoleArn: aws.String(sfnRole)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn,
+		Input: aws.String(`{"event":{"n":1,"s":"x"}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitExecution(t, c, aws.ToString(start.ExecutionArn))
+	var out struct {
+		Text, Value struct {
+			StatusCode    int
+			FunctionError *string
+		}
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(d.Output)), &out); err != nil || d.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Fatalf("execution %s: %s (%s: %s)", d.Status, aws.ToString(d.Output), aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	for name, r := range map[string]struct {
+		StatusCode    int
+		FunctionError *string
+	}{"text": out.Text, "value": out.Value} {
+		if r.StatusCode != 200 || r.FunctionError != nil {
+			t.Errorf("%s payload: %s", name, aws.ToString(d.Output))
+		}
 	}
 }

@@ -79,8 +79,10 @@ func processorOf(p *ProcessingConfiguration) (*processor, error) {
 			case "BufferIntervalInSeconds":
 				// Records reach the function when their buffer is due,
 				// which the destination's hints decide.
-				if n, err := strconv.Atoi(v); err != nil || n < 60 || n > 900 {
-					return nil, ErrInvalidArgument.Withf("BufferIntervalInSeconds must be an integer between 60 and 900, got %s.", v)
+				// "The Lambda buffering interval hint ranges between 0
+				// and 900 seconds."
+				if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 900 {
+					return nil, ErrInvalidArgument.Withf("BufferIntervalInSeconds must be an integer between 0 and 900, got %s.", v)
 				}
 			default:
 				return nil, unsupported("Processor parameter " + name)

@@ -107,7 +107,8 @@ func TestProcessorOf(t *testing.T) {
 		conf(true),
 		conf(true, arn, param("NumberOfRetries", "x")),
 		conf(true, arn, param("BufferSizeInMBs", "4")),
-		conf(true, arn, param("BufferIntervalInSeconds", "10")),
+		conf(true, arn, param("BufferIntervalInSeconds", "901")),
+		conf(true, arn, param("BufferIntervalInSeconds", "-1")),
 		conf(true, arn, param("Delimiter", ",")),
 	} {
 		if _, err := processorOf(c); !errors.Is(err, ErrInvalidArgument) {

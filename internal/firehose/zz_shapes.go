@@ -8,7 +8,7 @@ import (
 
 // AmazonOpenSearchServerlessBufferingHints is the AmazonOpenSearchServerlessBufferingHints shape of AWS's model.
 type AmazonOpenSearchServerlessBufferingHints struct {
-	IntervalInSeconds *int32 `aws:"min=60,max=900"`
+	IntervalInSeconds *int32 `aws:"min=0,max=900"`
 	SizeInMBs         *int32 `aws:"min=1,max=100"`
 }
 
@@ -59,7 +59,7 @@ type AmazonOpenSearchServerlessRetryOptions struct {
 
 // AmazonopensearchserviceBufferingHints is the AmazonopensearchserviceBufferingHints shape of AWS's model.
 type AmazonopensearchserviceBufferingHints struct {
-	IntervalInSeconds *int32 `aws:"min=60,max=900"`
+	IntervalInSeconds *int32 `aws:"min=0,max=900"`
 	SizeInMBs         *int32 `aws:"min=1,max=100"`
 }
 
@@ -120,7 +120,7 @@ type AmazonopensearchserviceRetryOptions struct {
 // BufferingHints is the BufferingHints shape of AWS's model.
 type BufferingHints struct {
 	SizeInMBs         *int32 `aws:"min=1,max=128"`
-	IntervalInSeconds *int32 `aws:"min=60,max=900"`
+	IntervalInSeconds *int32 `aws:"min=0,max=900"`
 }
 
 // CloudWatchLoggingOptions is the CloudWatchLoggingOptions shape of AWS's model.
@@ -246,7 +246,7 @@ type DynamicPartitioningConfiguration struct {
 
 // ElasticsearchBufferingHints is the ElasticsearchBufferingHints shape of AWS's model.
 type ElasticsearchBufferingHints struct {
-	IntervalInSeconds *int32 `aws:"min=60,max=900"`
+	IntervalInSeconds *int32 `aws:"min=0,max=900"`
 	SizeInMBs         *int32 `aws:"min=1,max=100"`
 }
 
@@ -375,7 +375,7 @@ type HiveJsonSerDe struct {
 // HttpEndpointBufferingHints is the HttpEndpointBufferingHints shape of AWS's model.
 type HttpEndpointBufferingHints struct {
 	SizeInMBs         *int32 `aws:"min=1,max=64"`
-	IntervalInSeconds *int32 `aws:"min=60,max=900"`
+	IntervalInSeconds *int32 `aws:"min=0,max=900"`
 }
 
 // HttpEndpointCommonAttribute is the HttpEndpointCommonAttribute shape of AWS's model.

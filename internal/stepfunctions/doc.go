@@ -75,8 +75,11 @@
 // AWS's do, the SDK's SdkHttpMetadata — the response's headers, also as
 // lists in AllHttpHeaders, and HttpStatusCode 200 — and
 // SdkResponseMetadata {RequestId} to the operation's output), arn:aws:states:::states:startExecution
-// (nested executions, below), arn:aws:states:::ecs:runTask (below) and
-// the AWS SDK integrations (sdk.go). A function error fails the task with the
+// (nested executions, below), arn:aws:states:::ecs:runTask (below),
+// arn:aws:states:::apigateway:invoke (a request to a REST or HTTP API's
+// stage through the API Gateway data plane in process, apigateway.go;
+// the request is not signed, so AuthType IAM_ROLE reaches an AWS_IAM
+// method as an anonymous caller) and the AWS SDK integrations (sdk.go). A function error fails the task with the
 // function's errorType as the error name and its error payload as the
 // cause; a service error is named SERVICE.Code (SQS.AccessDenied),
 // except DynamoDB's, which are named as Step Functions, calling DynamoDB
@@ -106,7 +109,9 @@
 // the input, NextToken for nextToken in the output, which is the
 // action's output alone (no SdkHttpMetadata). An object's Body is text:
 // s3:putObject stores a string as it is and any other JSON value as its
-// JSON text ("Body.$": "$"), and s3:getObject answers the Body as text. A service error is named
+// JSON text ("Body.$": "$"), and s3:getObject answers the Body as text;
+// lambda:invoke takes its Payload the same way (its output's Payload is
+// base64, as a JSON blob is). A service error is named
 // ServiceName.ErrorName, both in Pascal case and the error ending in
 // Exception (DynamoDb.TransactionCanceledException,
 // S3.NoSuchKeyException), its cause the error's message followed by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"sync"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -51,7 +52,9 @@ type Service struct {
 	call    Caller
 	sdk     SDKOperation
 	objects Objects
-	log     *slog.Logger
+	// apis is the API Gateway data plane, for apigateway:invoke.
+	apis http.Handler
+	log  *slog.Logger
 	// roleCheck decides the calls tasks make as the state machine's
 	// role (EnforceRoles, --auth iam); nil otherwise.
 	roleCheck RoleCheck
@@ -108,7 +111,11 @@ type Deps struct {
 	SDK SDKOperation
 	// Objects is S3, where ItemReaders read; nil fails them.
 	Objects Objects
-	Logger  *slog.Logger
+	// APIs is API Gateway's data plane (REST and HTTP APIs, by host
+	// ID.execute-api.localhost), where apigateway:invoke tasks send
+	// their requests; nil fails them.
+	APIs   http.Handler
+	Logger *slog.Logger
 	// Logs receives the executions' log records (LoggingConfiguration).
 	Logs Logs
 	// Events receives the standard executions' status change events,
@@ -123,7 +130,7 @@ func New(d Deps) *Service {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, call: d.Call, sdk: d.SDK, objects: d.Objects, log: d.Logger, logs: d.Logs, events: d.Events, statusWake: make(chan struct{}, 1), logStreams: map[string]string{}, base: ctx, stop: stop,
+		fns: d.Functions, call: d.Call, sdk: d.SDK, objects: d.Objects, apis: d.APIs, log: d.Logger, logs: d.Logs, events: d.Events, statusWake: make(chan struct{}, 1), logStreams: map[string]string{}, base: ctx, stop: stop,
 		running: map[string]*run{}, tokens: map[string]*waiter{},
 		activityQueue: map[string][]*activityTask{}, activityWake: make(chan struct{}), mapRuns: map[string]*asl.MapRun{}}
 }

@@ -193,6 +193,9 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 	if svc == "aws-sdk" {
 		return x.callSDK(ctx, c, action)
 	}
+	if svc == "apigateway" && action == "invoke" {
+		return x.invokeAPIGateway(ctx, c)
+	}
 	if svc == "lambda" && action == "invoke" {
 		params, _ := c.Input.(map[string]any)
 		fn, _ := params["FunctionName"].(string)

@@ -2,7 +2,6 @@ package providers
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -297,9 +296,10 @@ func definitionTitle(body string) string {
 }
 
 // definitionInput is the input of ImportRestApi and PutRestApi for a
-// definition: the document (a blob, so base64) and whether warnings fail.
+// definition: the document (the request's payload, given as its text)
+// and whether warnings fail.
 func definitionInput(p props, body string) map[string]any {
-	in := map[string]any{"body": base64.StdEncoding.EncodeToString([]byte(body))}
+	in := map[string]any{"body": body}
 	if p.has("FailOnWarnings") {
 		in["failOnWarnings"] = p.flag("FailOnWarnings")
 	}
