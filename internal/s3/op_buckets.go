@@ -249,9 +249,10 @@ const (
 
 // checkTags validates a tag set as S3 does, and converts it. Keys in the
 // aws: namespace are refused unless reserved (CloudFormation tagging a
-// stack's bucket, see awsproto.WithReservedTags).
+// stack's bucket, see awsproto.WithReservedTags), and do not count
+// toward limit (awsproto.UserTags).
 func checkTags(set []Tag, limit int, reserved bool) ([]tag, error) {
-	if len(set) > limit {
+	if awsproto.UserTags(set, func(t Tag) string { return strDeref(t.Key) }) > limit {
 		if limit == maxObjectTags {
 			return nil, ErrInvalidTag.WithMessage("Object tags cannot be greater than 10")
 		}
