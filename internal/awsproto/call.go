@@ -163,22 +163,6 @@ func CallFrom(ctx context.Context) *Call {
 	return c
 }
 
-type reservedTagsKey struct{}
-
-// WithReservedTags marks ctx as that of calls an AWS service makes on its
-// own account (CloudFormation tagging the resources of a stack with its
-// aws:cloudformation: tags): they may set tag keys in the aws: namespace,
-// which the services refuse from callers.
-func WithReservedTags(ctx context.Context) context.Context {
-	return context.WithValue(ctx, reservedTagsKey{}, true)
-}
-
-// ReservedTagsAllowed reports whether ctx is marked by WithReservedTags.
-func ReservedTagsAllowed(ctx context.Context) bool {
-	ok, _ := ctx.Value(reservedTagsKey{}).(bool)
-	return ok
-}
-
 // Credential is an access key virga knows, with the identity it stands
 // for: a long-term key from the configuration, or temporary credentials
 // STS issued.

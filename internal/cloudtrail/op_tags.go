@@ -65,7 +65,7 @@ func (s *Service) addTags(ctx context.Context, in *AddTagsRequest) (*AddTagsResp
 	for _, tag := range in.TagsList {
 		t.Tags = setTag(t.Tags, *tag.Key, deref(tag.Value))
 	}
-	if len(t.Tags) > maxTagsPerTrail {
+	if awsproto.UserTags(t.Tags, func(p tagPair) string { return p.Key }) > maxTagsPerTrail {
 		return nil, ErrTagsLimitExceeded.Withf("The number of tags per trail has exceeded the permitted amount. Currently, the limit is %d.", maxTagsPerTrail)
 	}
 	if err := s.save(&t); err != nil {

@@ -20,7 +20,9 @@ import (
 const maxTrailsPerRegion = 5
 
 // maxTagsPerTrail is the number of tags a trail may have: "Currently,
-// the limit is 50" (TagsLimitExceededException).
+// the limit is 50" (TagsLimitExceededException). Tags in the aws:
+// namespace, which AWS sets itself (CloudFormation's stack tags), do not
+// count (awsproto.UserTags).
 const maxTagsPerTrail = 50
 
 func rootKey(kind, account string) []byte {

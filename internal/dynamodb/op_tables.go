@@ -341,7 +341,7 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceInput) (*awspr
 			t.Tags = append(t.Tags, tagPair{Key: k, Value: v})
 		}
 	}
-	if userTags(t.Tags, func(p tagPair) string { return p.Key }) > maxTagsPerResource {
+	if awsproto.UserTags(t.Tags, func(p tagPair) string { return p.Key }) > maxTagsPerResource {
 		return nil, errTooManyTags
 	}
 	b := s.store.NewBatch()
@@ -426,20 +426,8 @@ func isTableARN(arn string) bool {
 // errTooManyTags is DynamoDB's answer to more than 50 tags on a table, or
 // in one request: a ValidationException, not LimitExceededException.
 // Tags in the aws: namespace, which AWS sets itself (CloudFormation's
-// stack tags), do not count (userTags).
+// stack tags), do not count (awsproto.UserTags).
 var errTooManyTags = ErrValidation.WithMessage("Number of Tags exceed the current limit for the provided ResourceArn")
-
-// userTags is how many of tags count toward maxTagsPerResource: those
-// outside the aws: namespace.
-func userTags[T any](tags []T, key func(T) string) int {
-	n := 0
-	for _, tg := range tags {
-		if !strings.HasPrefix(key(tg), "aws:") {
-			n++
-		}
-	}
-	return n
-}
 
 // checkTags applies the rules on the tags of one request: no key twice,
 // and none in the aws: namespace unless reserved (a call of AWS's own,

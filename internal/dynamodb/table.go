@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // table is a table's definition as stored (JSON) and cached.
@@ -544,7 +546,7 @@ func newTable(in *CreateTableInput, reservedTags bool) (*table, error) {
 		return nil, err
 	}
 	t.Protected = deref(in.DeletionProtectionEnabled)
-	if userTags(in.Tags, func(tg Tag) string { return deref(tg.Key) }) > maxTagsPerResource {
+	if awsproto.UserTags(in.Tags, func(tg Tag) string { return deref(tg.Key) }) > maxTagsPerResource {
 		return nil, errTooManyTags
 	}
 	if err := checkTags(in.Tags, reservedTags); err != nil {

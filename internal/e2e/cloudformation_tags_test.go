@@ -32,6 +32,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	schtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -146,6 +148,7 @@ Outputs:
   Targets: {Value: !Ref Targets}
   Group: {Value: !GetAtt Group.Arn}
   Trail: {Value: !GetAtt Trail.Arn}
+  TrailLogs: {Value: !Ref TrailLogs}
   Alarm: {Value: !GetAtt Alarm.Arn}
   Nested: {Value: !Ref Nested}
   NestedQueue: {Value: !GetAtt Nested.Outputs.Queue}
@@ -193,7 +196,7 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 	agc, a2c, ec := apigateway.NewFromConfig(env.Config), apigatewayv2.NewFromConfig(env.Config), eventbridge.NewFromConfig(env.Config)
 	ic, kc := iam.NewFromConfig(env.Config), kms.NewFromConfig(env.Config)
 	erc, elc, schc := ecr.NewFromConfig(env.Config), elasticloadbalancingv2.NewFromConfig(env.Config), scheduler.NewFromConfig(env.Config)
-	ctc, cwc := cloudtrail.NewFromConfig(env.Config), cloudwatch.NewFromConfig(env.Config)
+	ctc, cwc, s3c := cloudtrail.NewFromConfig(env.Config), cloudwatch.NewFromConfig(env.Config), s3Client(env)
 	// tagsOf lists each resource's tags, by logical id.
 	tagsOf := func() map[string]map[string]string {
 		t.Helper()
@@ -281,6 +284,11 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 			t.Fatal(trail, err)
 		}
 		got["Trail"] = pairs(trail.ResourceTagList[0].TagsList, func(tg cttypes.Tag) (*string, *string) { return tg.Key, tg.Value })
+		bucket, err := s3c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(outs["TrailLogs"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got["TrailLogs"] = pairs(bucket.TagSet, func(tg s3types.Tag) (*string, *string) { return tg.Key, tg.Value })
 		alarm, err := cwc.ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: aws.String(outs["Alarm"])})
 		if err != nil {
 			t.Fatal(err)
@@ -327,6 +335,9 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 	expectAPIError(t, err, "InvalidParameterValueException", 400)
 	_, err = dc.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: aws.String(outs["Table"]), Tags: []ddbtypes.Tag{{Key: aws.String("aws:x"), Value: aws.String("y")}}})
 	expectAPIError(t, err, "ValidationException", 400)
+	_, err = s3c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(outs["TrailLogs"]),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("aws:x"), Value: aws.String("y")}}}})
+	expectAPIError(t, err, "InvalidTag", 400)
 
 	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("tagged"), UsePreviousTemplate: aws.Bool(true),
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam},

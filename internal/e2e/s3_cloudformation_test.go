@@ -72,8 +72,13 @@ func TestS3CloudFormation(t *testing.T) {
 	c := s3Client(env)
 	ctx := context.Background()
 	tg, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("cfn-named-bucket")})
-	if err != nil || len(tg.TagSet) != 1 || aws.ToString(tg.TagSet[0].Value) != "storage" {
-		t.Errorf("tags = %+v, %v", tg, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The template's tag, and CloudFormation's own.
+	if got := pairs(tg.TagSet, func(t types.Tag) (*string, *string) { return t.Key, t.Value }); got["team"] != "storage" ||
+		got["aws:cloudformation:logical-id"] != "Named" || len(got) != 4 {
+		t.Errorf("tags = %v", got)
 	}
 	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String("cfn-named-bucket")})
 	if err != nil || v.Status != types.BucketVersioningStatusEnabled {

@@ -8,13 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/store/keys"
 )
 
 // Limits from ECR's service quotas and API reference.
 const (
 	defaultPageSize = 100    // DescribeRepositories, DescribeImages, ListImages without maxResults
-	maxTags         = 50     // tags on a repository
+	maxTags         = 50     // tags on a repository, but those in the aws: namespace (awsproto.UserTags)
 	maxImages       = 100000 // "Images per repository" (a default quota AWS can raise)
 )
 
@@ -51,7 +52,7 @@ func (s *Service) checkRegistry(id *string) error {
 }
 
 func checkTags(tags []Tag) error {
-	if len(tags) > maxTags {
+	if awsproto.UserTags(tags, func(t Tag) string { return deref(t.Key) }) > maxTags {
 		return ErrTooManyTags.WithMessage("Repository may have up to 50 tags")
 	}
 	for _, t := range tags {
@@ -388,7 +389,7 @@ func (s *Service) tagResource(_ context.Context, in *TagResourceRequest) (*TagRe
 		for _, t := range in.Tags {
 			r.setTag(deref(t.Key), deref(t.Value))
 		}
-		if len(r.Tags) > maxTags {
+		if awsproto.UserTags(r.Tags, func(t tag) string { return t.Key }) > maxTags {
 			return ErrTooManyTags.WithMessage("Repository may have up to 50 tags")
 		}
 		return nil

@@ -5,11 +5,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
 )
 
 // maxTags is "You can add up to 50 tags to each load balancer" (and each
-// target group, listener and rule).
+// target group, listener and rule). Tags in the aws: namespace, which AWS
+// sets itself (CloudFormation's stack tags), do not count
+// (awsproto.UserTags).
 const maxTags = 50
+
+func tagKey(t tag) string { return t.Key }
 
 func newTags(in []Tag) ([]tag, error) {
 	var out []tag
@@ -20,7 +26,7 @@ func newTags(in []Tag) ([]tag, error) {
 		}
 		out = append(out, tag{k, deref(t.Value)})
 	}
-	if len(out) > maxTags {
+	if awsproto.UserTags(out, tagKey) > maxTags {
 		return nil, ErrTooManyTags.WithMessage(fmt.Sprintf("The quota of %d tags per resource has been reached", maxTags))
 	}
 	return out, nil
@@ -88,7 +94,7 @@ func (s *Service) addTags(ctx context.Context, in *AddTagsInput) (*AddTagsOutput
 				next = append(next, t)
 			}
 		}
-		if len(next) > maxTags {
+		if awsproto.UserTags(next, tagKey) > maxTags {
 			return nil, ErrTooManyTags.WithMessage(fmt.Sprintf("The quota of %d tags per resource has been reached", maxTags))
 		}
 		old := *tags

@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -10,19 +11,8 @@ import (
 
 // maxTags: "You can add up to 50 tags to a function". Tags in the aws:
 // namespace, which AWS sets itself (CloudFormation's stack tags), do not
-// count toward it.
+// count toward it (awsproto.UserTags).
 const maxTags = 50
-
-// userTags is how many of tags count toward maxTags.
-func userTags(tags map[string]string) int {
-	n := 0
-	for k := range tags {
-		if !strings.HasPrefix(k, "aws:") {
-			n++
-		}
-	}
-	return n
-}
 
 // taggedFunction returns the function a tagging operation's ARN names,
 // under s.mu. Tags belong to functions, not to versions or aliases.
@@ -63,7 +53,7 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*noO
 		fn.Tags = map[string]string{}
 	}
 	maps.Copy(fn.Tags, in.Tags)
-	if userTags(fn.Tags) > maxTags {
+	if awsproto.UserTags(slices.Collect(maps.Keys(fn.Tags)), func(k string) string { return k }) > maxTags {
 		return nil, invalidParameter("Number of tags exceeds resource tag limit.")
 	}
 	w := s.newWrites()

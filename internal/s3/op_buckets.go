@@ -247,9 +247,12 @@ const (
 	maxTagValue = 256
 )
 
-// checkTags validates a tag set as S3 does, and converts it.
-func checkTags(set []Tag, limit int) ([]tag, error) {
-	if len(set) > limit {
+// checkTags validates a tag set as S3 does, and converts it. Keys in the
+// aws: namespace are refused unless reserved (CloudFormation tagging a
+// stack's bucket, see awsproto.WithReservedTags), and do not count
+// toward limit (awsproto.UserTags).
+func checkTags(set []Tag, limit int, reserved bool) ([]tag, error) {
+	if awsproto.UserTags(set, func(t Tag) string { return strDeref(t.Key) }) > limit {
 		if limit == maxObjectTags {
 			return nil, ErrInvalidTag.WithMessage("Object tags cannot be greater than 10")
 		}
@@ -265,7 +268,7 @@ func checkTags(set []Tag, limit int) ([]tag, error) {
 		if len([]rune(v)) > maxTagValue {
 			return nil, ErrInvalidTag.WithMessage("The TagValue you have provided is invalid")
 		}
-		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") && !reserved {
 			return nil, ErrInvalidTag.WithMessage("Your TagKey cannot be prefixed with aws:")
 		}
 		if seen[k] {
@@ -296,11 +299,11 @@ func (s *Service) getBucketTagging(_ context.Context, in *GetBucketTaggingReques
 	return &GetBucketTaggingOutput{TagSet: tagSet(b.Tags)}, nil
 }
 
-func (s *Service) putBucketTagging(_ context.Context, in *PutBucketTaggingRequest) (*struct{}, error) {
+func (s *Service) putBucketTagging(ctx context.Context, in *PutBucketTaggingRequest) (*struct{}, error) {
 	if in.Tagging == nil {
 		return nil, ErrMalformedXML
 	}
-	tags, err := checkTags(in.Tagging.TagSet, maxBucketTags)
+	tags, err := checkTags(in.Tagging.TagSet, maxBucketTags, awsproto.ReservedTagsAllowed(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func parseTagging(v *string) ([]tag, error) {
 		}
 		set = append(set, Tag{Key: strptr(k), Value: strptr(vs[0])})
 	}
-	return checkTags(set, maxObjectTags)
+	return checkTags(set, maxObjectTags, false)
 }
 
 func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObjectOutput, error) {

@@ -68,7 +68,7 @@ func (s *Service) putObjectTagging(ctx context.Context, in *PutObjectTaggingRequ
 	if in.Tagging == nil {
 		return nil, ErrMalformedXML
 	}
-	tags, err := checkTags(in.Tagging.TagSet, maxObjectTags)
+	tags, err := checkTags(in.Tagging.TagSet, maxObjectTags, false)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,8 @@
 // Package prototest holds what the protocol packages' tests share: a
 // request served through an awsproto.Service as the edge would serve it,
 // the rendering of its response for golden files, and operations that
-// answer a fixed output or record their decoded input.
+// answer a fixed output or record their decoded input; and for the
+// services' tests, the tag sets that test their tag limits.
 //
 // It is imported only by tests. Its -update flag rewrites the golden
 // files of the package under test.
@@ -176,4 +177,19 @@ func show(b *strings.Builder, v reflect.Value) {
 	default:
 		fmt.Fprintf(b, "%v", v.Interface())
 	}
+}
+
+// TagsAtLimit is limit tags of a caller's own (keys k0, k1, ...) and
+// CloudFormation's aws:cloudformation: tags, which AWS does not count
+// toward a resource's tag limit (awsproto.UserTags): the largest tag set
+// a resource of a stack may have. tag makes one tag of a service's shape.
+func TagsAtLimit[T any](limit int, tag func(k, v string) T) []T {
+	var out []T
+	for i := range limit {
+		out = append(out, tag(fmt.Sprintf("k%d", i), "v"))
+	}
+	for _, k := range []string{"aws:cloudformation:stack-name", "aws:cloudformation:stack-id", "aws:cloudformation:logical-id"} {
+		out = append(out, tag(k, "v"))
+	}
+	return out
 }

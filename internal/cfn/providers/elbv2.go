@@ -31,6 +31,9 @@ func init() {
 		Attributes:   []string{"LoadBalancerArns", "TargetGroupArn", "TargetGroupFullName", "TargetGroupName"},
 		Tags:         resource.TagList,
 	})
+	// Listeners and listener rules declare no Tags: their CloudFormation
+	// schemas have none (although CreateListener and CreateRule take
+	// tags), so CloudFormation gives them no stack tags.
 	resource.Register(&resource.Type{
 		Name:       "AWS::ElasticLoadBalancingV2::Listener",
 		Required:   []string{"LoadBalancerArn", "DefaultActions"},

@@ -14,6 +14,7 @@ func init() {
 		Replace:      []string{"BucketName", "ObjectLockEnabled"},
 		NameProperty: "BucketName",
 		Attributes:   []string{"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"},
+		Tags:         resource.TagList,
 	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::S3::BucketPolicy",

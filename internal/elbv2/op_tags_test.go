@@ -1,0 +1,35 @@
+package elbv2
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/awsproto/prototest"
+	"github.com/virga/virga/internal/clock"
+)
+
+// TestTagLimitSkipsReservedTags: a target group holds 50 tags of its own
+// beside CloudFormation's aws: tags, which do not count toward the limit,
+// in CreateTargetGroup as in AddTags, and not a 51st.
+func TestTagLimitSkipsReservedTags(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t, clock.NewFake(time.Now()), "-")
+	ctx := context.Background()
+	tags := prototest.TagsAtLimit(maxTags, func(k, v string) Tag { return Tag{Key: ptr(k), Value: ptr(v)} })
+	out, err := s.createTargetGroup(awsproto.WithReservedTags(ctx), &CreateTargetGroupInput{Name: ptr("limited"),
+		TargetType: ptr("ip"), Protocol: ptr("HTTP"), Port: ptr(int32(80)), VpcId: ptr("vpc-1"), Tags: tags})
+	if err != nil {
+		t.Fatalf("50 tags and CloudFormation's: %v", err)
+	}
+	arn := *out.TargetGroups[0].TargetGroupArn
+	if _, err := s.addTags(awsproto.WithReservedTags(ctx), &AddTagsInput{ResourceArns: []string{arn}, Tags: tags}); err != nil {
+		t.Fatalf("retagging: %v", err)
+	}
+	_, err = s.addTags(ctx, &AddTagsInput{ResourceArns: []string{arn}, Tags: []Tag{{Key: ptr("one-more"), Value: ptr("v")}}})
+	if e := apierr.As(err); e == nil || e.Code != ErrTooManyTags.Code {
+		t.Errorf("51st tag: %v, want %s", err, ErrTooManyTags.Code)
+	}
+}
