@@ -594,7 +594,20 @@ func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefin
 	return ix, nil
 }
 
+// maxCapacityUnits is the largest read or write capacity DynamoDB takes
+// as a value at all; above it a request is malformed, below it and above
+// the account's quota it exceeds a limit.
+const maxCapacityUnits = 1_000_000_000_000
+
+// checkThroughput checks a table's or an index's provisioned capacity:
+// malformed values first, then the account's per-table quota.
 func checkThroughput(rcu, wcu int64) error {
+	if rcu > maxCapacityUnits {
+		return invalid("Given value %d for ReadCapacityUnits is out of bounds", rcu)
+	}
+	if wcu > maxCapacityUnits {
+		return invalid("Given value %d for WriteCapacityUnits is out of bounds", wcu)
+	}
 	if rcu < 1 {
 		return invalid("One or more parameter values were invalid: Provisioned throughput for ReadCapacityUnits must be at least 1")
 	}
