@@ -238,6 +238,8 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 		switch {
 		case e.Value != nil && e.AttributeValueList != nil:
 			return nil, badRequest("One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: %s", name)
+		case e.AttributeValueList != nil && e.ComparisonOperator == nil:
+			return nil, badRequest("One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: %s", name)
 		case e.ComparisonOperator != nil:
 			if e.Exists != nil {
 				return nil, badRequest("One or more parameter values were invalid: ComparisonOperator cannot be used with Value or Exists for Attribute: %s", name)
@@ -259,7 +261,12 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 			term = "attribute_not_exists(" + p + ")"
 		default:
 			if e.Value == nil {
-				return nil, badRequest("One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: %s", name)
+				// DynamoDB names Exists as sent: true, or null when absent.
+				exists := "true"
+				if e.Exists == nil {
+					exists = "null"
+				}
+				return nil, badRequest("One or more parameter values were invalid: Value must be provided when Exists is %s for Attribute: %s", exists, name)
 			}
 			term, err = b.comparison(p, "EQ", []AttributeValue{*e.Value}, "Expected")
 		}

@@ -7,6 +7,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -115,6 +116,15 @@ func TestDynamoDBConformanceRequestEnvelope(t *testing.T) {
 		{"Exists true without Value", func(in *dynamodb.DeleteItemInput) {
 			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(true)}}
 		}, invalid + "Value must be provided when Exists is true for Attribute: a"},
+		{"neither Exists nor Value", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {}}
+		}, invalid + "Value must be provided when Exists is null for Attribute: a"},
+		{"AttributeValueList without an operator", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {AttributeValueList: []types.AttributeValue{avS("x")}}}
+		}, invalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"},
+		{"AttributeValueList with Exists", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(true), AttributeValueList: []types.AttributeValue{avS("x")}}}
+		}, invalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"},
 		{"Exists false with Value", func(in *dynamodb.DeleteItemInput) {
 			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(false), Value: avS("x")}}
 		}, invalid + "Value cannot be used when Exists is false for Attribute: a"},
@@ -168,4 +178,14 @@ func TestDynamoDBConformanceRequestBeforeTable(t *testing.T) {
 	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(absent), Key: ddbItem{"pk": avS("a")}, ProjectionExpression: aws.String("a, a")})
 	wantDDBError(t, "GetItem overlapping paths", err, "ValidationException",
 		"Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a]")
+
+	// So is an item over 400 KB (names and values counted), and one byte
+	// less is well formed.
+	const maxItem = 400 * 1024
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(absent),
+		Item: ddbItem{"pk": avS("a"), "b": avS(strings.Repeat("x", maxItem-len("pka")-len("b")+1))}})
+	wantDDBError(t, "PutItem too large", err, "ValidationException", "Item size has exceeded the maximum allowed size")
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(absent),
+		Item: ddbItem{"pk": avS("a"), "b": avS(strings.Repeat("x", maxItem-len("pka")-len("b")))}})
+	wantDDBError(t, "PutItem largest", err, "ResourceNotFoundException", "Requested resource not found")
 }
