@@ -188,4 +188,36 @@ func TestDynamoDBConformanceRequestBeforeTable(t *testing.T) {
 	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(absent),
 		Item: ddbItem{"pk": avS("a"), "b": avS(strings.Repeat("x", maxItem-len("pka")-len("b")))}})
 	wantDDBError(t, "PutItem largest", err, "ResourceNotFoundException", "Requested resource not found")
+
+	// The batch operations read every table's requests first, each in its
+	// own layer's wording.
+	batchWrite := func(r types.WriteRequest) error {
+		_, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{absent: {r}}})
+		return err
+	}
+	put := func(it ddbItem) types.WriteRequest {
+		return types.WriteRequest{PutRequest: &types.PutRequest{Item: it}}
+	}
+	for _, tc := range []struct {
+		name, msg string
+		r         types.WriteRequest
+	}{
+		{"bad number", "The parameter cannot be converted to a numeric value: b", put(ddbItem{"pk": avN("b")})},
+		{"too large", "Item size has exceeded the maximum allowed size", put(ddbItem{"pk": avS("a"), "b": avS(strings.Repeat("x", maxItem))})},
+		{"duplicate key set", "Input collection contains duplicates",
+			types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: ddbItem{"pk": avNS("1", "1")}}}},
+		{"neither put nor delete", "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes", types.WriteRequest{}},
+	} {
+		wantDDBError(t, "BatchWriteItem "+tc.name, batchWrite(tc.r), "ValidationException", tc.msg)
+	}
+	wantDDBError(t, "BatchWriteItem well formed", batchWrite(put(ddbItem{"pk": avS("a")})), "ResourceNotFoundException", "Requested resource not found")
+	batchGet := func(ka types.KeysAndAttributes) error {
+		_, err := c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{absent: ka}})
+		return err
+	}
+	wantDDBError(t, "BatchGetItem bad number", batchGet(types.KeysAndAttributes{Keys: []ddbItem{{"pk": avN("1e126")}}}), "ValidationException",
+		"Number overflow. Attempting to store a number with magnitude larger than supported range")
+	wantDDBError(t, "BatchGetItem duplicate AttributesToGet", batchGet(types.KeysAndAttributes{Keys: []ddbItem{{"pk": avS("a")}}, AttributesToGet: []string{"a", "a"}}),
+		"ValidationException", "One or more parameter values were invalid: Duplicate value in attribute name: a")
+	wantDDBError(t, "BatchGetItem well formed", batchGet(types.KeysAndAttributes{Keys: []ddbItem{{"pk": avS("a")}}}), "ResourceNotFoundException", "Requested resource not found")
 }
