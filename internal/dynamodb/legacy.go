@@ -242,7 +242,7 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 			return nil, badRequest("One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: %s", name)
 		case e.ComparisonOperator != nil:
 			if e.Exists != nil {
-				return nil, badRequest("One or more parameter values were invalid: ComparisonOperator cannot be used with Value or Exists for Attribute: %s", name)
+				return nil, badRequest("One or more parameter values were invalid: Exists and ComparisonOperator cannot be used together for Attribute: %s", name)
 			}
 			// Value stands for a one-element AttributeValueList; an operator
 			// that compares needs one or the other.

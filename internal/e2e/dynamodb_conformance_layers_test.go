@@ -122,6 +122,9 @@ func TestDynamoDBConformanceRequestEnvelope(t *testing.T) {
 		{"AttributeValueList without an operator", func(in *dynamodb.DeleteItemInput) {
 			in.Expected = map[string]types.ExpectedAttributeValue{"a": {AttributeValueList: []types.AttributeValue{avS("x")}}}
 		}, invalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"},
+		{"Exists with an operator", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(true), ComparisonOperator: types.ComparisonOperatorLt}}
+		}, invalid + "Exists and ComparisonOperator cannot be used together for Attribute: a"},
 		{"AttributeValueList with Exists", func(in *dynamodb.DeleteItemInput) {
 			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(true), AttributeValueList: []types.AttributeValue{avS("x")}}}
 		}, invalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"},
