@@ -183,19 +183,16 @@ func TestDynamoDBConformanceFilterArgumentCount(t *testing.T) {
 	ctx := context.Background()
 	createSimpleTable(t, c, "filtercount", true)
 	const msg = "The attempted filter operation is not supported for the provided filter argument count"
-	cond := func(op types.ComparisonOperator, vs ...types.AttributeValue) types.Condition {
-		return types.Condition{ComparisonOperator: op, AttributeValueList: vs}
-	}
-	hash := map[string]types.Condition{"pk": cond(types.ComparisonOperatorEq, avS("a"))}
+	hash := map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorEq, avS("a"))}
 	for _, tc := range []struct {
 		name string
 		c    types.Condition
 	}{
-		{"EQ without a value", cond(types.ComparisonOperatorEq)},
-		{"LT with two", cond(types.ComparisonOperatorLt, avS("a"), avS("b"))},
-		{"NULL with one", cond(types.ComparisonOperatorNull, avS("a"))},
-		{"IN without a value", cond(types.ComparisonOperatorIn)},
-		{"BETWEEN with three", cond(types.ComparisonOperatorBetween, avS("a"), avS("b"), avS("c"))},
+		{"EQ without a value", legacyCond(types.ComparisonOperatorEq)},
+		{"LT with two", legacyCond(types.ComparisonOperatorLt, avS("a"), avS("b"))},
+		{"NULL with one", legacyCond(types.ComparisonOperatorNull, avS("a"))},
+		{"IN without a value", legacyCond(types.ComparisonOperatorIn)},
+		{"BETWEEN with three", legacyCond(types.ComparisonOperatorBetween, avS("a"), avS("b"), avS("c"))},
 	} {
 		_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("filtercount"), ScanFilter: map[string]types.Condition{"x": tc.c}})
 		wantDDBError(t, "ScanFilter "+tc.name, err, "ValidationException", msg)
@@ -204,6 +201,48 @@ func TestDynamoDBConformanceFilterArgumentCount(t *testing.T) {
 		wantDDBError(t, "QueryFilter "+tc.name, err, "ValidationException", msg)
 	}
 	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("filtercount"), KeyConditions: map[string]types.Condition{
-		"pk": cond(types.ComparisonOperatorEq, avS("a"), avS("b"))}})
+		"pk": legacyCond(types.ComparisonOperatorEq, avS("a"), avS("b"))}})
 	wantDDBError(t, "KeyConditions EQ with two", err, "ValidationException", msg)
+}
+
+// TestDynamoDBConformanceUnindexableKeyConditions: a legacy KeyConditions
+// operator no key condition can use (NULL, NOT_NULL, NE, CONTAINS,
+// NOT_CONTAINS, IN) is refused against the table, after its index, its
+// consistency and the conditions' names have been checked.
+func TestDynamoDBConformanceUnindexableKeyConditions(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "unindexable", true)
+	const notIndexable = "Attempted conditional constraint is not an indexable operation"
+	eqA := legacyCond(types.ComparisonOperatorEq, avS("a"))
+	query := func(index string, conds map[string]types.Condition) error {
+		in := &dynamodb.QueryInput{TableName: aws.String("unindexable"), KeyConditions: conds}
+		if index != "" {
+			in.IndexName = aws.String(index)
+		}
+		_, err := c.Query(ctx, in)
+		return err
+	}
+	for _, tc := range []struct {
+		name  string
+		index string
+		conds map[string]types.Condition
+		msg   string
+	}{
+		{"NULL on the partition key", "", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorNull)}, notIndexable},
+		{"CONTAINS on the partition key", "", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorContains, avS("a"))}, notIndexable},
+		{"IN on the partition key", "", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorIn, avS("a"))}, notIndexable},
+		{"NE on the sort key", "", map[string]types.Condition{"pk": eqA, "sk": legacyCond(types.ComparisonOperatorNe, avN("1"))}, notIndexable},
+		{"NOT_NULL on the sort key", "", map[string]types.Condition{"pk": eqA, "sk": legacyCond(types.ComparisonOperatorNotNull)}, notIndexable},
+		{"NULL on no key attribute", "", map[string]types.Condition{"x": legacyCond(types.ComparisonOperatorNull)}, "Query condition missed key schema element: pk"},
+		{"NULL beside the partition key", "", map[string]types.Condition{"pk": eqA, "x": legacyCond(types.ComparisonOperatorNull)}, "Query condition missed key schema element: sk"},
+		{"NULL on a missing index", "nope", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorNull)}, "The table does not have the specified index: nope"},
+	} {
+		wantDDBError(t, tc.name, query(tc.index, tc.conds), "ValidationException", tc.msg)
+	}
+	// Well formed, the request reads the table before it is refused.
+	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("absent"), KeyConditions: map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorNull)}})
+	wantDDBError(t, "NULL on a missing table", err, "ResourceNotFoundException", "Requested resource not found")
 }
