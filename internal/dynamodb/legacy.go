@@ -139,15 +139,13 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 	want := map[string]int{"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "NULL": 0,
 		"CONTAINS": 1, "NOT_CONTAINS": 1, "BEGINS_WITH": 1, "BETWEEN": 2}
 	n, known := want[op]
-	if !known && op != "IN" {
-		return "", badRequest("One or more parameter values were invalid: Unsupported operator on %s: %s", param, op)
-	}
-	if op == "IN" && len(args) == 0 || op != "IN" && len(args) != n {
-		// Expected words a wrong count its own way; the filters and key
-		// conditions share one sentence that names no operator.
-		if param != "Expected" {
-			return "", badRequest("The attempted filter operation is not supported for the provided filter argument count")
+	if op == "IN" {
+		if len(args) == 0 {
+			return "", badRequest("One or more parameter values were invalid: Invalid number of argument(s) for the IN ComparisonOperator")
 		}
+	} else if !known {
+		return "", badRequest("One or more parameter values were invalid: Unsupported operator on %s: %s", param, op)
+	} else if len(args) != n {
 		return "", badRequest("One or more parameter values were invalid: Invalid number of argument(s) for the %s ComparisonOperator", op)
 	}
 	vs := make([]string, len(args))

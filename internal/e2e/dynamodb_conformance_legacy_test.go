@@ -172,39 +172,6 @@ func TestDynamoDBConformanceExpectedEdges(t *testing.T) {
 	wantDDBError(t, "an empty ScanFilter with ConditionalOperator", err, "ValidationException", lone)
 }
 
-// TestDynamoDBConformanceFilterArgumentCount: a legacy KeyConditions,
-// QueryFilter or ScanFilter condition with the wrong number of values
-// for its operator is refused in the filters' own sentence, which names
-// no operator (Expected words it otherwise).
-func TestDynamoDBConformanceFilterArgumentCount(t *testing.T) {
-	t.Parallel()
-	env := Start(t)
-	c := ddbClient(env)
-	ctx := context.Background()
-	createSimpleTable(t, c, "filtercount", true)
-	const msg = "The attempted filter operation is not supported for the provided filter argument count"
-	hash := map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorEq, avS("a"))}
-	for _, tc := range []struct {
-		name string
-		c    types.Condition
-	}{
-		{"EQ without a value", legacyCond(types.ComparisonOperatorEq)},
-		{"LT with two", legacyCond(types.ComparisonOperatorLt, avS("a"), avS("b"))},
-		{"NULL with one", legacyCond(types.ComparisonOperatorNull, avS("a"))},
-		{"IN without a value", legacyCond(types.ComparisonOperatorIn)},
-		{"BETWEEN with three", legacyCond(types.ComparisonOperatorBetween, avS("a"), avS("b"), avS("c"))},
-	} {
-		_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("filtercount"), ScanFilter: map[string]types.Condition{"x": tc.c}})
-		wantDDBError(t, "ScanFilter "+tc.name, err, "ValidationException", msg)
-		_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("filtercount"), KeyConditions: hash,
-			QueryFilter: map[string]types.Condition{"x": tc.c}})
-		wantDDBError(t, "QueryFilter "+tc.name, err, "ValidationException", msg)
-	}
-	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("filtercount"), KeyConditions: map[string]types.Condition{
-		"pk": legacyCond(types.ComparisonOperatorEq, avS("a"), avS("b"))}})
-	wantDDBError(t, "KeyConditions EQ with two", err, "ValidationException", msg)
-}
-
 // TestDynamoDBConformanceUnindexableKeyConditions: a legacy KeyConditions
 // operator no key condition can use (NULL, NOT_NULL, NE, CONTAINS,
 // NOT_CONTAINS, IN) is refused against the table, after its index, its
