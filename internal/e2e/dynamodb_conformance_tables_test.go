@@ -363,7 +363,13 @@ func TestDynamoDBConformanceCapacityOutOfBounds(t *testing.T) {
 	} {
 		wantDDBError(t, "CreateTable "+tc.name, create(tc.table, tc.index), tc.code, tc.msg)
 	}
+	// Before the keys: here a key attribute has no definition.
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("bounds"),
+		AttributeDefinitions:  []types.AttributeDefinition{attrDefS("other")},
+		KeySchema:             []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		ProvisionedThroughput: pt(huge, huge)})
+	wantDDBError(t, "CreateTable before the keys", err, "ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds")
 	mustOK(t, "CreateTable", create(pt(1, 1), nil))
-	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("bounds"), ProvisionedThroughput: pt(huge, 1)})
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("bounds"), ProvisionedThroughput: pt(huge, 1)})
 	wantDDBError(t, "UpdateTable read", err, "ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds")
 }
