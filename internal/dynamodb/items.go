@@ -119,16 +119,6 @@ func (x *exprContext) done() error {
 // table's key attributes with their types.
 var errKeySchema = ErrValidation.WithMessage("The provided key element does not match the schema")
 
-// keyFromRequest decodes a Key parameter and checks it against the
-// table's schema.
-func keyFromRequest(t *table, wire map[string]AttributeValue) (attr.Item, error) {
-	key, err := decodeRequestItem(wire)
-	if err != nil {
-		return nil, err
-	}
-	return key, checkKey(t, key)
-}
-
 // decodeRequestItem decodes an item or key of the request: reading it is
 // part of reading the request, before any table is looked up.
 func decodeRequestItem(wire map[string]AttributeValue) (attr.Item, error) {

@@ -238,9 +238,11 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 		switch {
 		case e.Value != nil && e.AttributeValueList != nil:
 			return nil, badRequest("One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: %s", name)
+		case e.AttributeValueList != nil && e.ComparisonOperator == nil:
+			return nil, badRequest("One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: %s", name)
 		case e.ComparisonOperator != nil:
 			if e.Exists != nil {
-				return nil, badRequest("One or more parameter values were invalid: ComparisonOperator cannot be used with Value or Exists for Attribute: %s", name)
+				return nil, badRequest("One or more parameter values were invalid: Exists and ComparisonOperator cannot be used together for Attribute: %s", name)
 			}
 			// Value stands for a one-element AttributeValueList; an operator
 			// that compares needs one or the other.
@@ -259,7 +261,12 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 			term = "attribute_not_exists(" + p + ")"
 		default:
 			if e.Value == nil {
-				return nil, badRequest("One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: %s", name)
+				// DynamoDB names Exists as sent: true, or null when absent.
+				exists := "true"
+				if e.Exists == nil {
+					exists = "null"
+				}
+				return nil, badRequest("One or more parameter values were invalid: Value must be provided when Exists is %s for Attribute: %s", exists, name)
 			}
 			term, err = b.comparison(p, "EQ", []AttributeValue{*e.Value}, "Expected")
 		}
@@ -367,26 +374,31 @@ func (s *Service) projectionOf(x *exprContext, projExpr *string, attributesToGet
 //
 // withExpressions says whether the request also has a FilterExpression or
 // ProjectionExpression, which DynamoDB lets KeyConditions go with.
-func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]Condition, withExpressions bool) (*expr.KeyCondition, error) {
+//
+// A legacy condition whose operator no key condition can use (NULL,
+// CONTAINS, IN, ...) is well formed as a request: DynamoDB refuses it only
+// against the table (unindexableKeyConditions), so its name is returned
+// in unindexable and the key condition is left nil.
+func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]Condition, withExpressions bool) (kc *expr.KeyCondition, unindexable []string, err error) {
 	if legacy == nil {
 		if kce == nil {
-			return nil, badRequest("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+			return nil, nil, badRequest("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 		}
 		k, err := expr.ParseKeyCondition(*kce, x.names, x.values)
 		if err != nil {
-			return nil, requestErr(err)
+			return nil, nil, requestErr(err)
 		}
 		x.add(k.Refs())
-		return k, nil
+		return k, nil, nil
 	}
 	if kce != nil {
-		return nil, mixed([]string{"KeyConditions"}, []string{"KeyConditionExpression"})
+		return nil, nil, mixed([]string{"KeyConditions"}, []string{"KeyConditionExpression"})
 	}
 	// Beside a FilterExpression or ProjectionExpression, the placeholders
 	// are theirs; those expressions check them.
 	if !withExpressions {
 		if err := legacyOnly(x); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	b := newLegacyBuilder()
@@ -398,20 +410,66 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 		// use in a key condition.
 		term, err := b.comparison(b.name(name), op, c.AttributeValueList, "KeyConditions")
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		switch op {
-		case "EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN":
-		default:
-			return nil, badRequest("One or more parameter values were invalid: Unsupported operator on KeyCondition: %s", op)
+		if !keyOperators[op] {
+			unindexable = append(unindexable, name)
+		}
+		terms = append(terms, term)
+	}
+	if unindexable != nil {
+		return nil, unindexable, nil
+	}
+	k, err := expr.ParseKeyCondition(strings.Join(terms, " AND "), b.names, b.values)
+	if err != nil {
+		return nil, nil, requestErr(err)
+	}
+	return k, nil, nil
+}
+
+// keyOperators are the legacy operators a key condition can use.
+var keyOperators = map[string]bool{"EQ": true, "LE": true, "LT": true, "GE": true, "GT": true, "BEGINS_WITH": true, "BETWEEN": true}
+
+// unindexableKeyConditions is DynamoDB's answer to legacy KeyConditions
+// that use an operator no key condition can (the conditions named in
+// unindexable), once it knows the key schema: the conditions' names are
+// checked against the schema first, as if each such condition were an
+// equality on a value of its key attribute's type, and only then is the
+// operator refused.
+func unindexableKeyConditions(legacy map[string]Condition, unindexable []string, schema expr.KeySchema) error {
+	standIn := func(name string) AttributeValue {
+		for _, k := range append(append([]expr.KeyAttr(nil), schema.Hash...), schema.Range...) {
+			switch {
+			case k.Name != name:
+			case k.Type == attr.TypeN:
+				return AttributeValue{N: ptr("0")}
+			case k.Type == attr.TypeB:
+				return AttributeValue{B: []byte{0}}
+			}
+		}
+		return AttributeValue{S: ptr("x")}
+	}
+	b := newLegacyBuilder()
+	var terms []string
+	for _, name := range sortedNames(legacy) {
+		op, args := string(deref(legacy[name].ComparisonOperator)), legacy[name].AttributeValueList
+		if slices.Contains(unindexable, name) {
+			op, args = "EQ", []AttributeValue{standIn(name)}
+		}
+		term, err := b.comparison(b.name(name), op, args, "KeyConditions")
+		if err != nil {
+			return err
 		}
 		terms = append(terms, term)
 	}
 	k, err := expr.ParseKeyCondition(strings.Join(terms, " AND "), b.names, b.values)
 	if err != nil {
-		return nil, requestErr(err)
+		return requestErr(err)
 	}
-	return k, nil
+	if _, err := k.Resolve(schema); err != nil {
+		return validationError(err)
+	}
+	return invalid("Attempted conditional constraint is not an indexable operation")
 }
 
 // updateOf returns UpdateItem's update from UpdateExpression or the legacy

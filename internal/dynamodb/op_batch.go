@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/virga/virga/internal/dynamodb/attr"
+	"github.com/virga/virga/internal/dynamodb/expr"
 )
 
 // maxBatchGetBytes is the most one BatchGetItem returns: "A single
@@ -30,22 +31,35 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 	// returned counts the bytes of the items read so far, across tables;
 	// once the next item would take it past maxBatchGetBytes, that key and
 	// every later one are left unprocessed (still checked).
-	returned, full := 0, false
+	// The whole request is read, every table's keys and projection, before
+	// any table is looked up.
+	keys := map[string][]attr.Item{}
+	projs := map[string]*expr.Projection{}
 	for _, name := range sortedNames(in.RequestItems) {
 		ka := in.RequestItems[name]
-		t, err := s.tableByNameOrARN(name)
-		if err != nil {
-			return nil, err
+		for _, wk := range ka.Keys {
+			key, err := decodeRequestItem(wk)
+			if err != nil {
+				return nil, err
+			}
+			keys[name] = append(keys[name], key)
 		}
 		x, err := newExprContext(ka.ExpressionAttributeNames, nil)
 		if err != nil {
 			return nil, err
 		}
-		proj, err := s.projectionOf(x, ka.ProjectionExpression, ka.AttributesToGet)
-		if err != nil {
+		if projs[name], err = s.projectionOf(x, ka.ProjectionExpression, ka.AttributesToGet); err != nil {
 			return nil, err
 		}
 		if err := x.done(); err != nil {
+			return nil, err
+		}
+	}
+	returned, full := 0, false
+	for _, name := range sortedNames(in.RequestItems) {
+		ka, proj := in.RequestItems[name], projs[name]
+		t, err := s.tableByNameOrARN(name)
+		if err != nil {
 			return nil, err
 		}
 		seen := map[string]bool{}
@@ -55,9 +69,9 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 		// its item's size rounded up to 4 KB, a missing item as one.
 		var units float64
 		consistent := deref(ka.ConsistentRead)
-		for _, wk := range ka.Keys {
-			key, err := keyFromRequest(t, wk)
-			if err != nil {
+		for i, wk := range ka.Keys {
+			key := keys[name][i]
+			if err := checkKey(t, key); err != nil {
 				return nil, err
 			}
 			k := itemKey(t, key)
@@ -104,7 +118,34 @@ func (s *Service) batchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 }
 
 func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
-	// The request count was checked by ReviseViolations.
+	// The request count was checked by ReviseViolations. The whole request
+	// is read, every table's items and keys, before any table is looked up.
+	type request struct {
+		put  bool
+		item attr.Item // the item to put, or the key to delete
+	}
+	requests := map[string][]request{}
+	for _, name := range sortedNames(in.RequestItems) {
+		for _, r := range in.RequestItems[name] {
+			var req request
+			var err error
+			switch {
+			case r.PutRequest != nil && r.DeleteRequest == nil:
+				req.put = true
+				if req.item, err = decodeRequestItem(r.PutRequest.Item); err == nil && attr.ItemSize(req.item) > attr.MaxItemSize {
+					err = errItemTooLarge
+				}
+			case r.DeleteRequest != nil && r.PutRequest == nil:
+				req.item, err = decodeRequestItem(r.DeleteRequest.Key)
+			default:
+				err = invalid("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+			}
+			if err != nil {
+				return nil, err
+			}
+			requests[name] = append(requests[name], req)
+		}
+	}
 	var writes []*itemWrite
 	seen := map[string]bool{}
 	for _, name := range sortedNames(in.RequestItems) {
@@ -112,14 +153,10 @@ func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range in.RequestItems[name] {
+		for _, r := range requests[name] {
 			var w *itemWrite
-			switch {
-			case r.PutRequest != nil && r.DeleteRequest == nil:
-				item, err := itemFromWire(r.PutRequest.Item)
-				if err != nil {
-					return nil, requestErr(err)
-				}
+			if r.put {
+				item := r.item
 				// BatchWriteItem words a missing or mistyped key attribute
 				// as a schema mismatch, and an empty one as PutItem does.
 				if err := checkItemKeys(t, item); err != nil {
@@ -129,14 +166,11 @@ func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 					return nil, errKeySchema
 				}
 				w = &itemWrite{t: t, key: keyOf(t, item), compute: func(attr.Item) (attr.Item, error) { return item, nil }}
-			case r.DeleteRequest != nil && r.PutRequest == nil:
-				key, err := keyFromRequest(t, r.DeleteRequest.Key)
-				if err != nil {
+			} else {
+				if err := checkKey(t, r.item); err != nil {
 					return nil, err
 				}
-				w = &itemWrite{t: t, key: key, compute: func(attr.Item) (attr.Item, error) { return nil, nil }}
-			default:
-				return nil, invalid("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+				w = &itemWrite{t: t, key: r.item, compute: func(attr.Item) (attr.Item, error) { return nil, nil }}
 			}
 			k := string(itemKey(t, w.key))
 			if seen[k] {

@@ -18,6 +18,11 @@ func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput
 	if err != nil {
 		return nil, err
 	}
+	// An item's size is a property of the request: one too large is
+	// refused even when the table does not exist.
+	if attr.ItemSize(item) > attr.MaxItemSize {
+		return nil, errItemTooLarge
+	}
 	cond, err := s.onlyCondition(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, in.Expected, in.ConditionalOperator)
 	if err != nil {
 		return nil, err

@@ -124,7 +124,7 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 	if err != nil {
 		return nil, err
 	}
-	kc, err := s.keyConditionOf(x, in.KeyConditionExpression, in.KeyConditions, in.FilterExpression != nil || in.ProjectionExpression != nil)
+	kc, unindexable, err := s.keyConditionOf(x, in.KeyConditionExpression, in.KeyConditions, in.FilterExpression != nil || in.ProjectionExpression != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -157,6 +157,9 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		return as
 	}
 	schema.Hash, schema.Range = keyAttrs(hashes), keyAttrs(ranges)
+	if unindexable != nil {
+		return nil, unindexableKeyConditions(in.KeyConditions, unindexable, schema)
+	}
 	kq, err := kc.Resolve(schema)
 	if err != nil {
 		return nil, validationError(err)

@@ -364,6 +364,13 @@ func parseProjection(p *Projection, indexName string) (string, []string, error) 
 // reservedTags allows tag keys in the aws: namespace (checkTags).
 func newTable(in *CreateTableInput, reservedTags bool) (*table, error) {
 	t := &table{Name: *in.TableName, Status: statusActive, Class: "STANDARD"}
+	// A provisioned capacity out of bounds is malformed, reported before
+	// anything about the keys.
+	if pt := in.ProvisionedThroughput; pt != nil && string(deref(in.BillingMode)) != billingPayPerRequest {
+		if err := capacityInBounds(deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)); err != nil {
+			return nil, err
+		}
+	}
 	var err error
 	if t.Hash, t.Range, err = parseKeySchema(in.KeySchema, "table"); err != nil {
 		return nil, err
@@ -596,7 +603,28 @@ func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefin
 	return ix, nil
 }
 
+// maxCapacityUnits is the largest read or write capacity DynamoDB takes
+// as a value at all; above it a request is malformed, below it and above
+// the account's quota it exceeds a limit.
+const maxCapacityUnits = 1_000_000_000_000
+
+// capacityInBounds refuses a capacity above maxCapacityUnits, read first.
+func capacityInBounds(rcu, wcu int64) error {
+	if rcu > maxCapacityUnits {
+		return invalid("Given value %d for ReadCapacityUnits is out of bounds", rcu)
+	}
+	if wcu > maxCapacityUnits {
+		return invalid("Given value %d for WriteCapacityUnits is out of bounds", wcu)
+	}
+	return nil
+}
+
+// checkThroughput checks a table's or an index's provisioned capacity:
+// malformed values first, then the account's per-table quota.
 func checkThroughput(rcu, wcu int64) error {
+	if err := capacityInBounds(rcu, wcu); err != nil {
+		return err
+	}
 	if rcu < 1 {
 		return invalid("One or more parameter values were invalid: Provisioned throughput for ReadCapacityUnits must be at least 1")
 	}

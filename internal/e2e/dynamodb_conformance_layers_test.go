@@ -7,6 +7,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -115,6 +116,18 @@ func TestDynamoDBConformanceRequestEnvelope(t *testing.T) {
 		{"Exists true without Value", func(in *dynamodb.DeleteItemInput) {
 			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(true)}}
 		}, invalid + "Value must be provided when Exists is true for Attribute: a"},
+		{"neither Exists nor Value", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {}}
+		}, invalid + "Value must be provided when Exists is null for Attribute: a"},
+		{"AttributeValueList without an operator", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {AttributeValueList: []types.AttributeValue{avS("x")}}}
+		}, invalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"},
+		{"Exists with an operator", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(true), ComparisonOperator: types.ComparisonOperatorLt}}
+		}, invalid + "Exists and ComparisonOperator cannot be used together for Attribute: a"},
+		{"AttributeValueList with Exists", func(in *dynamodb.DeleteItemInput) {
+			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(true), AttributeValueList: []types.AttributeValue{avS("x")}}}
+		}, invalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: a"},
 		{"Exists false with Value", func(in *dynamodb.DeleteItemInput) {
 			in.Expected = map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(false), Value: avS("x")}}
 		}, invalid + "Value cannot be used when Exists is false for Attribute: a"},
@@ -168,4 +181,46 @@ func TestDynamoDBConformanceRequestBeforeTable(t *testing.T) {
 	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(absent), Key: ddbItem{"pk": avS("a")}, ProjectionExpression: aws.String("a, a")})
 	wantDDBError(t, "GetItem overlapping paths", err, "ValidationException",
 		"Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a]")
+
+	// So is an item over 400 KB (names and values counted), and one byte
+	// less is well formed.
+	const maxItem = 400 * 1024
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(absent),
+		Item: ddbItem{"pk": avS("a"), "b": avS(strings.Repeat("x", maxItem-len("pka")-len("b")+1))}})
+	wantDDBError(t, "PutItem too large", err, "ValidationException", "Item size has exceeded the maximum allowed size")
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(absent),
+		Item: ddbItem{"pk": avS("a"), "b": avS(strings.Repeat("x", maxItem-len("pka")-len("b")))}})
+	wantDDBError(t, "PutItem largest", err, "ResourceNotFoundException", "Requested resource not found")
+
+	// The batch operations read every table's requests first, each in its
+	// own layer's wording.
+	batchWrite := func(r types.WriteRequest) error {
+		_, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{absent: {r}}})
+		return err
+	}
+	put := func(it ddbItem) types.WriteRequest {
+		return types.WriteRequest{PutRequest: &types.PutRequest{Item: it}}
+	}
+	for _, tc := range []struct {
+		name, msg string
+		r         types.WriteRequest
+	}{
+		{"bad number", "The parameter cannot be converted to a numeric value: b", put(ddbItem{"pk": avN("b")})},
+		{"too large", "Item size has exceeded the maximum allowed size", put(ddbItem{"pk": avS("a"), "b": avS(strings.Repeat("x", maxItem))})},
+		{"duplicate key set", "Input collection contains duplicates",
+			types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: ddbItem{"pk": avNS("1", "1")}}}},
+		{"neither put nor delete", "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes", types.WriteRequest{}},
+	} {
+		wantDDBError(t, "BatchWriteItem "+tc.name, batchWrite(tc.r), "ValidationException", tc.msg)
+	}
+	wantDDBError(t, "BatchWriteItem well formed", batchWrite(put(ddbItem{"pk": avS("a")})), "ResourceNotFoundException", "Requested resource not found")
+	batchGet := func(ka types.KeysAndAttributes) error {
+		_, err := c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{absent: ka}})
+		return err
+	}
+	wantDDBError(t, "BatchGetItem bad number", batchGet(types.KeysAndAttributes{Keys: []ddbItem{{"pk": avN("1e126")}}}), "ValidationException",
+		"Number overflow. Attempting to store a number with magnitude larger than supported range")
+	wantDDBError(t, "BatchGetItem duplicate AttributesToGet", batchGet(types.KeysAndAttributes{Keys: []ddbItem{{"pk": avS("a")}}, AttributesToGet: []string{"a", "a"}}),
+		"ValidationException", "One or more parameter values were invalid: Duplicate value in attribute name: a")
+	wantDDBError(t, "BatchGetItem well formed", batchGet(types.KeysAndAttributes{Keys: []ddbItem{{"pk": avS("a")}}}), "ResourceNotFoundException", "Requested resource not found")
 }

@@ -171,3 +171,45 @@ func TestDynamoDBConformanceExpectedEdges(t *testing.T) {
 		ConditionalOperator: types.ConditionalOperatorAnd})
 	wantDDBError(t, "an empty ScanFilter with ConditionalOperator", err, "ValidationException", lone)
 }
+
+// TestDynamoDBConformanceUnindexableKeyConditions: a legacy KeyConditions
+// operator no key condition can use (NULL, NOT_NULL, NE, CONTAINS,
+// NOT_CONTAINS, IN) is refused against the table, after its index, its
+// consistency and the conditions' names have been checked.
+func TestDynamoDBConformanceUnindexableKeyConditions(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	createSimpleTable(t, c, "unindexable", true)
+	const notIndexable = "Attempted conditional constraint is not an indexable operation"
+	eqA := legacyCond(types.ComparisonOperatorEq, avS("a"))
+	query := func(index string, conds map[string]types.Condition) error {
+		in := &dynamodb.QueryInput{TableName: aws.String("unindexable"), KeyConditions: conds}
+		if index != "" {
+			in.IndexName = aws.String(index)
+		}
+		_, err := c.Query(ctx, in)
+		return err
+	}
+	for _, tc := range []struct {
+		name  string
+		index string
+		conds map[string]types.Condition
+		msg   string
+	}{
+		{"NULL on the partition key", "", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorNull)}, notIndexable},
+		{"CONTAINS on the partition key", "", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorContains, avS("a"))}, notIndexable},
+		{"IN on the partition key", "", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorIn, avS("a"))}, notIndexable},
+		{"NE on the sort key", "", map[string]types.Condition{"pk": eqA, "sk": legacyCond(types.ComparisonOperatorNe, avN("1"))}, notIndexable},
+		{"NOT_NULL on the sort key", "", map[string]types.Condition{"pk": eqA, "sk": legacyCond(types.ComparisonOperatorNotNull)}, notIndexable},
+		{"NULL on no key attribute", "", map[string]types.Condition{"x": legacyCond(types.ComparisonOperatorNull)}, "Query condition missed key schema element: pk"},
+		{"NULL beside the partition key", "", map[string]types.Condition{"pk": eqA, "x": legacyCond(types.ComparisonOperatorNull)}, "Query condition missed key schema element: sk"},
+		{"NULL on a missing index", "nope", map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorNull)}, "The table does not have the specified index: nope"},
+	} {
+		wantDDBError(t, tc.name, query(tc.index, tc.conds), "ValidationException", tc.msg)
+	}
+	// Well formed, the request reads the table before it is refused.
+	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("absent"), KeyConditions: map[string]types.Condition{"pk": legacyCond(types.ComparisonOperatorNull)}})
+	wantDDBError(t, "NULL on a missing table", err, "ResourceNotFoundException", "Requested resource not found")
+}

@@ -321,3 +321,55 @@ func TestDynamoDBConformanceUpdateTableIndexRules(t *testing.T) {
 		t.Errorf("index on x as sort key holds %v", got)
 	}
 }
+
+// TestDynamoDBConformanceCapacityOutOfBounds: a capacity above 10^12 is
+// malformed (ValidationException naming the value), checked before the
+// per-table quota (LimitExceededException), for a table and an index, in
+// CreateTable and UpdateTable.
+func TestDynamoDBConformanceCapacityOutOfBounds(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	const huge, quota = 1_000_000_000_001, 1_000_000_000_000
+	pt := func(r, w int64) *types.ProvisionedThroughput {
+		return &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(r), WriteCapacityUnits: aws.Int64(w)}
+	}
+	create := func(table, index *types.ProvisionedThroughput) error {
+		in := &dynamodb.CreateTableInput{TableName: aws.String("bounds"),
+			AttributeDefinitions:  []types.AttributeDefinition{attrDefS("pk")},
+			KeySchema:             []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+			ProvisionedThroughput: table}
+		if index != nil {
+			in.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{IndexName: aws.String("byPk"),
+				KeySchema:             []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+				Projection:            &types.Projection{ProjectionType: types.ProjectionTypeAll},
+				ProvisionedThroughput: index}}
+		}
+		_, err := c.CreateTable(ctx, in)
+		return err
+	}
+	for _, tc := range []struct {
+		name         string
+		table, index *types.ProvisionedThroughput
+		code, msg    string
+	}{
+		{"read", pt(huge, 1), nil, "ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds"},
+		{"both", pt(huge, huge), nil, "ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds"},
+		{"write", pt(quota, huge), nil, "ValidationException", "Given value 1000000000001 for WriteCapacityUnits is out of bounds"},
+		{"index write", pt(1, 1), pt(1, huge), "ValidationException", "Given value 1000000000001 for WriteCapacityUnits is out of bounds"},
+		{"at the bound", pt(quota, 1), nil, "LimitExceededException",
+			"Subscriber limit exceeded: Provisioned throughput for table exceeds the maximum allowed: 40000 read capacity units and 40000 write capacity units"},
+	} {
+		wantDDBError(t, "CreateTable "+tc.name, create(tc.table, tc.index), tc.code, tc.msg)
+	}
+	// Before the keys: here a key attribute has no definition.
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("bounds"),
+		AttributeDefinitions:  []types.AttributeDefinition{attrDefS("other")},
+		KeySchema:             []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
+		ProvisionedThroughput: pt(huge, huge)})
+	wantDDBError(t, "CreateTable before the keys", err, "ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds")
+	mustOK(t, "CreateTable", create(pt(1, 1), nil))
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("bounds"), ProvisionedThroughput: pt(huge, 1)})
+	wantDDBError(t, "UpdateTable read", err, "ValidationException", "Given value 1000000000001 for ReadCapacityUnits is out of bounds")
+}
