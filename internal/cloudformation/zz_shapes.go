@@ -37,6 +37,18 @@ type ChangeSetSummary struct {
 	RootChangeSetId     *string `aws:"min=1" pattern:"arn:[-a-zA-Z0-9:/]*"`
 }
 
+// ContinueUpdateRollbackInput is the ContinueUpdateRollbackInput shape of AWS's model.
+type ContinueUpdateRollbackInput struct {
+	StackName          *string `aws:"required,min=1" pattern:"([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)"`
+	RoleARN            *string `aws:"min=20,max=2048"`
+	ResourcesToSkip    []string
+	ClientRequestToken *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9][-a-zA-Z0-9]*"`
+}
+
+// ContinueUpdateRollbackOutput is the ContinueUpdateRollbackOutput shape of AWS's model.
+type ContinueUpdateRollbackOutput struct {
+}
+
 // CreateChangeSetInput is the CreateChangeSetInput shape of AWS's model.
 type CreateChangeSetInput struct {
 	StackName             *string `aws:"required,min=1" pattern:"([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)"`
@@ -385,6 +397,18 @@ type ResourceToImport struct {
 type RollbackConfiguration struct {
 	RollbackTriggers        []RollbackTrigger `aws:"max=5"`
 	MonitoringTimeInMinutes *int32            `aws:"min=0,max=180"`
+}
+
+// RollbackStackInput is the RollbackStackInput shape of AWS's model.
+type RollbackStackInput struct {
+	StackName          *string `aws:"required,min=1" pattern:"([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)"`
+	RoleARN            *string `aws:"min=20,max=2048"`
+	ClientRequestToken *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9][-a-zA-Z0-9]*"`
+}
+
+// RollbackStackOutput is the RollbackStackOutput shape of AWS's model.
+type RollbackStackOutput struct {
+	StackId *string
 }
 
 // RollbackTrigger is the RollbackTrigger shape of AWS's model.
