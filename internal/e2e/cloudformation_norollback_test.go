@@ -310,3 +310,63 @@ func TestCLIDeployDisableRollback(t *testing.T) {
 		t.Fatalf("after rollback-stack: %s", st.StackStatus)
 	}
 }
+
+// TestCloudFormationContinueUpdateRollback: a rollback that fails (the
+// queue it would restore was deleted behind the stack's back) leaves
+// the stack UPDATE_ROLLBACK_FAILED, which may not be updated;
+// ContinueUpdateRollback skipping that queue finishes the rollback.
+func TestCloudFormationContinueUpdateRollback(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	sq := sqs.NewFromConfig(env.Config)
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("stuck"),
+		TemplateBody: aws.String(queues("stuck", [2]string{"Good", "30"}))}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "stuck"); st.StackStatus != cftypes.StackStatusCreateComplete {
+		t.Fatalf("create: %s", st.StackStatus)
+	}
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("stuck"), DisableRollback: aws.Bool(true),
+		TemplateBody: aws.String(queues("stuck", [2]string{"Good", "60"}, [2]string{"New", "45"}, [2]string{"Bad", "99999"}))}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "stuck"); st.StackStatus != cftypes.StackStatusUpdateFailed {
+		t.Fatalf("update: %s", st.StackStatus)
+	}
+	u, err := sq.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("stuck-good")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sq.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: u.QueueUrl}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cf.RollbackStack(ctx, &cloudformation.RollbackStackInput{StackName: aws.String("stuck")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "stuck"); st.StackStatus != cftypes.StackStatusUpdateRollbackFailed {
+		t.Fatalf("rollback with the queue gone: %s", st.StackStatus)
+	}
+	if rs := resourceStatuses(t, cf, "stuck"); rs["Good"].ResourceStatus != cftypes.ResourceStatusUpdateFailed {
+		t.Errorf("the queue that could not be rolled back: %s", rs["Good"].ResourceStatus)
+	}
+	_, err = cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("stuck"), TemplateBody: aws.String(queues("stuck", [2]string{"Good", "30"}))})
+	if e := wantAPIError(t, err); e.Code != "ValidationError" || !strings.Contains(e.Message, "is in UPDATE_ROLLBACK_FAILED state and can not be updated.") {
+		t.Errorf("update of UPDATE_ROLLBACK_FAILED: %s %q", e.Code, e.Message)
+	}
+	if _, err := cf.ContinueUpdateRollback(ctx, &cloudformation.ContinueUpdateRollbackInput{StackName: aws.String("stuck"),
+		ResourcesToSkip: []string{"Good"}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "stuck"); st.StackStatus != cftypes.StackStatusUpdateRollbackComplete {
+		t.Fatalf("ContinueUpdateRollback: %s", st.StackStatus)
+	}
+	rs := resourceStatuses(t, cf, "stuck")
+	if len(rs) != 1 || rs["Good"].ResourceStatus != cftypes.ResourceStatusUpdateComplete {
+		t.Errorf("resources after ContinueUpdateRollback: %v", rs)
+	}
+	if _, err := sq.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("stuck-new")}); err == nil {
+		t.Error("the queue the failed update made is still there")
+	}
+}
