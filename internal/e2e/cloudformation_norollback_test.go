@@ -177,7 +177,7 @@ func TestCloudFormationDisableRollbackUpdate(t *testing.T) {
 		}
 		return a.Attributes["VisibilityTimeout"]
 	}
-	for _, name := range []string{"retry", "back", "cs"} {
+	for _, name := range []string{"retry", "back", "cs", "drop"} {
 		if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(name),
 			TemplateBody: aws.String(queues(name, [2]string{"Good", "30"}))}); err != nil {
 			t.Fatal(err)
@@ -265,6 +265,20 @@ func TestCloudFormationDisableRollbackUpdate(t *testing.T) {
 	}
 	if strings.Contains(aws.ToString(tpl.TemplateBody), "New") {
 		t.Errorf("the template after the rollback is the failed update's:\n%s", aws.ToString(tpl.TemplateBody))
+	}
+
+	// Deleting a stack left UPDATE_FAILED deletes every resource it has.
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("drop")}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("drop")})
+	if err == nil {
+		t.Fatalf("the deleted stack is still there: %s", out.Stacks[0].StackStatus)
+	}
+	for _, q := range []string{"drop-good", "drop-new"} {
+		if got := timeout(q); got != "gone" {
+			t.Errorf("the deletion of an UPDATE_FAILED stack left %s", q)
+		}
 	}
 
 	// A stack that is not in UPDATE_ROLLBACK_FAILED cannot continue a
