@@ -6,7 +6,9 @@ import "context"
 // left CREATE_FAILED or UPDATE_FAILED: to its last known stable state
 // (UPDATE_ROLLBACK_IN_PROGRESS, then UPDATE_ROLLBACK_COMPLETE), or, for
 // one that never had one, by deleting its resources
-// (ROLLBACK_IN_PROGRESS, then ROLLBACK_COMPLETE).
+// (ROLLBACK_IN_PROGRESS, then ROLLBACK_COMPLETE). RetainExceptOnCreate
+// deletes the resources the failed operations created even where their
+// DeletionPolicy is Retain.
 func (s *Service) rollbackStack(ctx context.Context, in *RollbackStackInput) (*RollbackStackOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -16,6 +18,14 @@ func (s *Service) rollbackStack(ctx context.Context, in *RollbackStackInput) (*R
 	}
 	if st.busy || !failedState(st.rec.Status) {
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be rolled back.", st.rec.ID, st.rec.Status)
+	}
+	if in.RetainExceptOnCreate != nil && *in.RetainExceptOnCreate {
+		stable := st.stable()
+		for id, rs := range st.rec.Resources {
+			if _, kept := stable.Resources[id]; !kept && rs.DeletionPolicy == "Retain" {
+				rs.DeletionPolicy = "Delete"
+			}
+		}
 	}
 	s.startRollback(st)
 	return &RollbackStackOutput{StackId: ptr(st.rec.ID)}, nil

@@ -384,3 +384,34 @@ func TestCloudFormationContinueUpdateRollback(t *testing.T) {
 		t.Error("the queue the failed update made is still there")
 	}
 }
+
+// TestCloudFormationRollbackStackRetainExceptOnCreate: RollbackStack
+// keeps a resource the failed creation made whose DeletionPolicy is
+// Retain, unless RetainExceptOnCreate asks for it to go too.
+func TestCloudFormationRollbackStackRetainExceptOnCreate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	sq := sqs.NewFromConfig(env.Config)
+	for name, deleteNew := range map[string]bool{"retain": false, "except": true} {
+		body := strings.Replace(queues(name, [2]string{"Kept", "30"}, [2]string{"Bad", "99999"}), "    Properties:", "    DeletionPolicy: Retain\n    Properties:", 1)
+		if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(body),
+			DisableRollback: aws.Bool(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if st := settleStack(t, cf, name); st.StackStatus != cftypes.StackStatusCreateFailed {
+			t.Fatalf("%s: %s", name, st.StackStatus)
+		}
+		if _, err := cf.RollbackStack(ctx, &cloudformation.RollbackStackInput{StackName: aws.String(name), RetainExceptOnCreate: aws.Bool(deleteNew)}); err != nil {
+			t.Fatal(err)
+		}
+		if st := settleStack(t, cf, name); st.StackStatus != cftypes.StackStatusRollbackComplete {
+			t.Fatalf("%s: RollbackStack: %s", name, st.StackStatus)
+		}
+		_, err := sq.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name + "-kept")})
+		if kept := err == nil; kept == deleteNew {
+			t.Errorf("RetainExceptOnCreate %v: the Retain queue kept: %v", deleteNew, kept)
+		}
+	}
+}
