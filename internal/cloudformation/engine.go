@@ -794,8 +794,15 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		s.finish(st, createFailed, why+"Rollback disabled.")
 		return
 	}
+	s.rollbackCreate(ctx, st, g, why+"Rollback requested by user.")
+}
+
+// rollbackCreate rolls a stack that has no stable state back
+// (ROLLBACK_IN_PROGRESS): its resources are deleted, in g's deletion
+// order (g may be nil), and it ends ROLLBACK_COMPLETE.
+func (s *Service) rollbackCreate(ctx context.Context, st *stack, g *template.Graph, why string) {
 	s.mu.Lock()
-	s.stackEvent(st, rollbackInProgress, why+"Rollback requested by user.")
+	s.stackEvent(st, rollbackInProgress, why)
 	s.mu.Unlock()
 	if s.removeAll(ctx, st, g) {
 		s.finish(st, rollbackComplete, "")
@@ -869,6 +876,9 @@ func (s *Service) finish(st *stack, status, why string) {
 	if status == deleteComplete {
 		st.rec.Deleted = st.rec.Updated
 	}
+	if strings.HasSuffix(status, "_COMPLETE") {
+		st.rec.Stable = nil // the stack stands stable again
+	}
 	// The change set the operation executes says how it ended.
 	for _, cs := range st.rec.ChangeSets {
 		if cs.ExecutionStatus == "EXECUTE_IN_PROGRESS" {
@@ -928,14 +938,14 @@ type update struct {
 	replacement bool
 }
 
-// runUpdate moves a stack from its current template to p's.
-func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, prior stackSettings) {
+// runUpdate moves a stack from its current template (old's) to p's. The
+// caller has set the stack's Stable state, which a failure returns it
+// to unless rollback is disabled; then the stack stops UPDATE_FAILED as
+// it stands, and a later update retries what failed.
+func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) {
 	g, err := p.tmpl.Graph(p.conds)
 	if err != nil {
-		s.mu.Lock()
-		st.rec.restoreSettings(prior)
-		s.mu.Unlock()
-		s.finish(st, updateRollbackComplete, err.Error())
+		s.updateFailed(ctx, st, p, err.Error())
 		return
 	}
 	s.mu.Lock()
@@ -953,6 +963,12 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 		}
 		r := p.tmpl.Resources[id]
 		b, existed := saved[id]
+		if existed && b.Status == createFailed {
+			// A creation an earlier update or the stack's creation
+			// left failed is tried again, what it made removed first.
+			s.discard(ctx, st, b)
+			existed = false
+		}
 		if !existed || b.Type != r.Type || b.PhysicalID == "" {
 			if existed {
 				repMu.Lock()
@@ -977,7 +993,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 			rs.DeletionPolicy = policy
 		}
 		s.mu.Unlock()
-		if resource.Equal(props, b.Properties) && r.Type != nestedStackType {
+		if resource.Equal(props, b.Properties) && r.Type != nestedStackType && b.Status != updateFailed {
 			// Unchanged: no event, as CloudFormation. A nested stack is
 			// updated all the same, as its template may have changed
 			// behind the same URL.
@@ -1007,11 +1023,8 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 			if err != nil {
 				// The old resource stays; a replacement made before
 				// its creation failed is deleted now.
-				if res != nil && res.PhysicalID != "" {
-					if derr := typ.Delete(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-						Properties: resolved, PhysicalID: res.PhysicalID, Attributes: res.Attributes, Env: s.env()}); derr != nil && !errors.Is(derr, resource.ErrNotFound) {
-						s.log.Warn("cloudformation: deleting a failed replacement", "stack", st.rec.Name, "resource", id, "physicalId", res.PhysicalID, "err", derr)
-					}
+				if res != nil {
+					s.discard(ctx, st, resourceState{LogicalID: id, Type: r.Type, Properties: resolved, PhysicalID: res.PhysicalID, Attributes: res.Attributes})
 				}
 				s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
 				failed.add(id)
@@ -1055,18 +1068,18 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 		}
 	}
 	if !ok {
-		s.rollbackUpdate(ctx, st, p, old, saved, prior, "The following resource(s) failed to update: "+failed.list()+". ")
+		s.updateFailed(ctx, st, p, "The following resource(s) failed to update: "+failed.list()+". ")
 		return
 	}
 	s.mu.Lock()
 	if name, users := s.exportInUse(st, outs); name != "" {
 		s.mu.Unlock()
-		s.rollbackUpdate(ctx, st, p, old, saved, prior, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
+		s.updateFailed(ctx, st, p, "Cannot update export "+name+" as it is in use by "+strings.Join(users, ", "))
 		return
 	}
 	if name, owner := s.exportTaken(st, outs); name != "" {
 		s.mu.Unlock()
-		s.rollbackUpdate(ctx, st, p, old, saved, prior, "Export with name "+name+" is already exported by stack "+owner+".")
+		s.updateFailed(ctx, st, p, "Export with name "+name+" is already exported by stack "+owner+".")
 		return
 	}
 	st.rec.Imports = sortedKeys(p.imports)
@@ -1090,9 +1103,8 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 	}
 	inWaves(oldWaves, func(id string) bool { return s.remove(ctx, st, id) })
 	for _, rs := range replaced {
-		if typ := resource.Lookup(rs.Type); typ != nil && rs.DeletionPolicy != "Retain" {
-			typ.Delete(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-				Properties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+		if rs.DeletionPolicy != "Retain" {
+			s.discard(ctx, st, rs)
 		}
 	}
 	s.finish(st, updateComplete, "")
@@ -1136,21 +1148,57 @@ func filterWaves(waves [][]string, keep []string) [][]string {
 // savedState is a stack's resources before an update, by logical ID.
 type savedState map[string]resourceState
 
-// stackSettings are what UpdateStack and ExecuteChangeSet set on the
-// stack's record as the update starts; a rollback puts the previous ones
-// back, so that GetTemplate and DescribeStacks show the stack as it is.
+// stackSettings are the parts of a stack's record an update sets:
+// UpdateStack and ExecuteChangeSet set the template, capabilities and
+// tags as the update starts, and its end the processed template,
+// parameters, outputs and imports. A rollback puts the stable ones back,
+// so that GetTemplate and DescribeStacks show the stack as it is.
 type stackSettings struct {
-	template     string
-	capabilities []string
-	tags         map[string]string
+	Template     string            `json:"template"`
+	Processed    string            `json:"processed"`
+	Parameters   []paramRecord     `json:"params,omitempty"`
+	Capabilities []string          `json:"capabilities,omitempty"`
+	Tags         map[string]string `json:"tags,omitempty"`
+	Outputs      []outputRecord    `json:"outputs,omitempty"`
+	Imports      []string          `json:"imports,omitempty"`
 }
 
 func (r *stackRecord) settings() stackSettings {
-	return stackSettings{template: r.Template, capabilities: r.Capabilities, tags: r.Tags}
+	return stackSettings{Template: r.Template, Processed: r.Processed, Parameters: r.Parameters, Capabilities: r.Capabilities,
+		Tags: r.Tags, Outputs: r.Outputs, Imports: r.Imports}
 }
 
 func (r *stackRecord) restoreSettings(s stackSettings) {
-	r.Template, r.Capabilities, r.Tags = s.template, s.capabilities, s.tags
+	r.Template, r.Processed, r.Parameters, r.Capabilities = s.Template, s.Processed, s.Parameters, s.Capabilities
+	r.Tags, r.Outputs, r.Imports = s.Tags, s.Outputs, s.Imports
+}
+
+// stableState is a stack's last known stable state: its settings and
+// resources as they stood when it was last *_COMPLETE. A stack whose
+// creation failed has none (Settings.Template is empty): rolling it
+// back deletes every resource.
+type stableState struct {
+	Settings  stackSettings `json:"settings"`
+	Resources savedState    `json:"resources,omitempty"`
+}
+
+func (s *stableState) none() bool { return s.Settings.Template == "" }
+
+// stable is the state a failure of an update starting now returns the
+// stack to: the one an earlier failure kept, none after a failed
+// creation, else the stack as it stands; the caller holds s.mu.
+func (st *stack) stable() *stableState {
+	switch {
+	case st.rec.Stable != nil:
+		return st.rec.Stable
+	case st.rec.Status == createFailed:
+		return &stableState{}
+	}
+	saved := savedState{}
+	for id, rs := range st.rec.Resources {
+		saved[id] = *rs
+	}
+	return &stableState{Settings: st.rec.settings(), Resources: saved}
 }
 
 // rollbackUpdate undoes a failed update as CloudFormation does: first
@@ -1160,9 +1208,10 @@ func (r *stackRecord) restoreSettings(s stackSettings) {
 // replaced, are deleted in the new template's deletion order
 // (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS), so that a resource goes
 // only after those that refer to it: a route before its integration.
-func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, saved savedState, prior stackSettings, why string) {
+func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p *plan, stable *stableState, why string) {
+	saved := stable.Resources
 	s.mu.Lock()
-	st.rec.restoreSettings(prior)
+	st.rec.restoreSettings(stable.Settings)
 	s.stackEvent(st, updateRollbackInProgress, why)
 	current := map[string]resourceState{}
 	for id, rs := range st.rec.Resources {
@@ -1170,7 +1219,7 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 	}
 	s.mu.Unlock()
 	var order [][]string
-	if old != nil {
+	if old := s.deployed(ctx, st, stable.Settings); old != nil {
 		if og, err := old.tmpl.Graph(old.conds); err == nil {
 			order = og.Waves()
 		}
@@ -1224,8 +1273,10 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 	s.stackEvent(st, updateRollbackCleanup, "")
 	s.mu.Unlock()
 	var waves [][]string
-	if g, err := p.tmpl.Graph(p.conds); err == nil {
-		waves = g.DeletionWaves()
+	if p != nil {
+		if g, err := p.tmpl.Graph(p.conds); err == nil {
+			waves = g.DeletionWaves()
+		}
 	}
 	gone := append(slices.Clone(created), slices.Collect(maps.Keys(replacements))...)
 	inWaves(filterWaves(waves, gone), func(id string) bool {
@@ -1233,12 +1284,7 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 		if !replaced {
 			return s.remove(ctx, st, id)
 		}
-		if typ := resource.Lookup(rs.Type); typ != nil {
-			if err := typ.Delete(ctx, &resource.Request{LogicalID: id, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-				Properties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()}); err != nil && !errors.Is(err, resource.ErrNotFound) {
-				s.log.Warn("cloudformation: deleting a replacement during rollback", "stack", st.rec.Name, "resource", id, "physicalId", rs.PhysicalID, "err", err)
-			}
-		}
+		s.discard(ctx, st, rs)
 		return true
 	})
 	s.finish(st, updateRollbackComplete, "")
@@ -1251,4 +1297,70 @@ func (s *Service) restore(st *stack, prev resourceState) {
 		*rs = prev
 		rs.Status = status
 	}, nil)
+}
+
+// discard deletes a physical resource the stack no longer records: the
+// old one of a replaced resource, a replacement the update or its
+// rollback gave up, what a failed creation made before it is created
+// again. A failure is logged: the stack goes on without it.
+func (s *Service) discard(ctx context.Context, st *stack, rs resourceState) {
+	typ := resource.Lookup(rs.Type)
+	if typ == nil || rs.PhysicalID == "" {
+		return
+	}
+	err := typ.Delete(ctx, &resource.Request{LogicalID: rs.LogicalID, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+		Properties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+	if err != nil && !errors.Is(err, resource.ErrNotFound) {
+		s.log.Warn("cloudformation: deleting a resource the stack no longer records", "stack", st.rec.Name, "resource", rs.LogicalID, "physicalId", rs.PhysicalID, "err", err)
+	}
+}
+
+// updateFailed ends an update that failed. With rollback disabled the
+// stack stops UPDATE_FAILED, its resources as the update left them and
+// p's template its own, which an update retries from; otherwise it
+// rolls back to its stable state.
+func (s *Service) updateFailed(ctx context.Context, st *stack, p *plan, why string) {
+	s.mu.Lock()
+	noRollback := st.rec.NoRollback
+	if noRollback {
+		st.rec.Processed, st.rec.Parameters = p.processed, p.params
+	}
+	s.mu.Unlock()
+	if noRollback {
+		s.finish(st, updateFailed, why+"Rollback disabled.")
+		return
+	}
+	s.rollBack(ctx, st, p, why)
+}
+
+// rollBack returns a stack to its stable state (UPDATE_ROLLBACK_*), or,
+// when it has none, deletes its resources (ROLLBACK_*); p is the plan of
+// the stack's current template (nil if it no longer evaluates).
+func (s *Service) rollBack(ctx context.Context, st *stack, p *plan, why string) {
+	s.mu.Lock()
+	stable := st.stable()
+	s.mu.Unlock()
+	if !stable.none() {
+		s.rollbackUpdate(ctx, st, p, stable, why)
+		return
+	}
+	var g *template.Graph
+	if p != nil {
+		g, _ = p.tmpl.Graph(p.conds)
+	}
+	s.rollbackCreate(ctx, st, g, why)
+}
+
+// deployed is the plan of a template the stack has had, with its
+// parameter values (nil if it no longer evaluates): the capabilities
+// were granted when it was deployed.
+func (s *Service) deployed(ctx context.Context, st *stack, set stackSettings) *plan {
+	s.mu.Lock()
+	name, id := st.rec.Name, st.rec.ID
+	s.mu.Unlock()
+	p, err := s.prepare(ctx, set.Template, paramsOf(set.Parameters), nil, name, id, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	if err != nil {
+		return nil
+	}
+	return p
 }

@@ -291,9 +291,12 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	case typ == "UPDATE" && st == nil:
 		s.mu.Unlock()
 		return nil, ErrValidation.Withf("Stack [%s] does not exist", name)
-	case typ == "UPDATE" && (st.busy || isInProgress(st.rec.Status) || !updatableStatus(st.rec.Status)):
+	case typ == "UPDATE" && (st.busy || isInProgress(st.rec.Status)):
 		s.mu.Unlock()
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
+	case typ == "UPDATE" && notUpdatable(st) != nil:
+		s.mu.Unlock()
+		return nil, notUpdatable(st)
 	}
 	if st != nil && findChangeSet(st, *in.ChangeSetName) != nil {
 		s.mu.Unlock()
@@ -304,8 +307,10 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	var current map[string]*resourceState
 	var oldBody string
 	var oldTags map[string]string
+	var settings stackSettings
+	status := ""
 	if st != nil {
-		id, prev, oldBody, oldTags = st.rec.ID, st.rec.Parameters, st.rec.Template, st.rec.Tags
+		id, prev, oldBody, oldTags, status, settings = st.rec.ID, st.rec.Parameters, st.rec.Template, st.rec.Tags, st.rec.Status, st.rec.settings()
 		current = map[string]*resourceState{}
 		for k, v := range st.rec.Resources {
 			current[k] = v
@@ -323,7 +328,7 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	}
 	var old *plan
 	if st != nil && st.rec.Status != reviewInProgress {
-		old, _ = s.prepare(ctx, oldBody, paramsOf(prev), nil, name, id, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+		old = s.deployed(ctx, st, settings)
 	}
 	now := s.d.Clock.Now()
 	cs := &changeSet{ID: "arn:aws:cloudformation:" + s.d.Region + ":" + s.d.Account + ":changeSet/" + *in.ChangeSetName + "/" + s.d.IDs.UUID(),
@@ -334,7 +339,7 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	// resource's definition is: executing the change set records them
 	// (and CloudFormation gives the stack's resources the new tags).
 	// Tags left out keep the stack's.
-	if len(cs.Changes) == 0 && (old == nil || sameParams(prev, p.params) && (cs.Tags == nil || equalTags(oldTags, cs.Tags))) {
+	if len(cs.Changes) == 0 && !failedState(status) && (old == nil || sameParams(prev, p.params) && (cs.Tags == nil || equalTags(oldTags, cs.Tags))) {
 		cs.Status, cs.ExecutionStatus, cs.StatusReason = "FAILED", "UNAVAILABLE", noChanges
 	}
 	s.mu.Lock()
@@ -422,7 +427,11 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	p, err := s.prepare(ctx, cs.Template, paramsOf(cs.Params), nil, st.rec.Name, st.rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
 	var old *plan
 	if err == nil && cs.Type == "UPDATE" {
-		old, _ = s.prepare(ctx, st.rec.Template, paramsOf(st.rec.Parameters), nil, st.rec.Name, st.rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+		old = s.deployed(ctx, st, st.rec.settings())
+	}
+	noRollback := in.DisableRollback != nil && *in.DisableRollback
+	if err == nil && cs.Type == "UPDATE" {
+		err = noRollbackReplacement(noRollback, cs.Changes)
 	}
 	s.mu.Lock()
 	if err != nil {
@@ -434,12 +443,14 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	st.rec.ChangeSets = map[string]*changeSet{cs.Name: cs}
 	cs.ExecutionStatus = "EXECUTE_IN_PROGRESS"
 	st.rec.ChangeSetID = cs.ID
-	prior := st.rec.settings()
+	if cs.Type == "UPDATE" {
+		st.rec.Stable = st.stable()
+	}
 	st.rec.Template, st.rec.Capabilities = cs.Template, cs.Capabilities
 	if cs.Tags != nil {
 		st.rec.Tags = cs.Tags
 	}
-	st.rec.NoRollback = in.DisableRollback != nil && *in.DisableRollback
+	st.rec.NoRollback = noRollback
 	if cs.Type == "CREATE" {
 		st.rec.Processed, st.rec.Parameters = p.processed, p.params
 		s.stackEvent(st, createInProgress, "User Initiated")
@@ -448,7 +459,7 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	} else {
 		s.stackEvent(st, updateInProgress, "User Initiated")
 		s.transformWarnings(st, p, updateInProgress)
-		s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old, prior) })
+		s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
 	}
 	return &ExecuteChangeSetOutput{}, nil
 }

@@ -93,6 +93,7 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	st := &stack{busy: true, rec: stackRecord{ID: id, Name: name, Created: now, Template: b, Processed: p.processed,
 		Parameters: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags), Description: p.tmpl.Description,
 		NoRollback: in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING",
+		DoNothing:  deref(in.OnFailure) == "DO_NOTHING",
 		Protected:  in.EnableTerminationProtection != nil && *in.EnableTerminationProtection}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -131,21 +132,46 @@ func (s *Service) updatable(name string) (*stack, error) {
 	if st.busy || isInProgress(st.rec.Status) {
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
 	}
-	if !updatableStatus(st.rec.Status) {
-		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
-	}
-	return st, nil
+	return st, notUpdatable(st)
 }
 
-// updatableStatus reports whether a stack that is not in progress may be
-// updated: not one whose creation failed (it can only be deleted) nor one
-// whose deletion failed.
-func updatableStatus(status string) bool {
-	switch status {
-	case rollbackComplete, rollbackFailed, createFailed, deleteFailed:
-		return false
+// notUpdatable refuses an update of a stack that is not in progress
+// but may not be updated: one whose creation was rolled back (it can
+// only be deleted), whose deletion or update rollback failed, or whose
+// creation failed with OnFailure DO_NOTHING rather than
+// DisableRollback. A stack a failure left CREATE_FAILED or UPDATE_FAILED
+// with rollback disabled may be: the update retries what failed.
+func notUpdatable(st *stack) error {
+	switch st.rec.Status {
+	case rollbackComplete, rollbackFailed, deleteFailed, updateRollbackFailed:
+		return ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
+	case createFailed:
+		if st.rec.DoNothing {
+			return ErrValidation.Withf("This stack cannot be updated from [%s] state because it contains [on-failure: DO_NOTHING]. "+
+				"Please use disable-rollback option instead during stack creation.", st.rec.Status)
+		}
 	}
-	return true
+	return nil
+}
+
+// failedState reports whether a failure with rollback disabled left the
+// stack as it stands: an update of it is not empty even with nothing
+// changed, as it retries what failed.
+func failedState(status string) bool { return status == createFailed || status == updateFailed }
+
+// noRollbackReplacement refuses an update with rollback disabled that
+// replaces a resource: a stack that stops part way must not hold both
+// the old and the new physical resource.
+func noRollbackReplacement(noRollback bool, chs []changeRecord) error {
+	if !noRollback {
+		return nil
+	}
+	for _, c := range chs {
+		if c.Replacement == "True" {
+			return ErrValidation.WithMessage("Replacement type updates not supported on stack with disable-rollback.")
+		}
+	}
+	return nil
 }
 
 func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*UpdateStackOutput, error) {
@@ -168,9 +194,14 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	if err != nil {
 		return nil, err
 	}
-	old, _ := s.prepare(ctx, rec.Template, paramsOf(rec.Parameters), nil, rec.Name, rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
-	if len(changes(old, p, rec.Resources)) == 0 && sameParams(rec.Parameters, p.params) && (in.Tags == nil || equalTags(rec.Tags, tagMap(in.Tags))) {
+	old := s.deployed(ctx, st, rec.settings())
+	chs := changes(old, p, rec.Resources)
+	if len(chs) == 0 && sameParams(rec.Parameters, p.params) && (in.Tags == nil || equalTags(rec.Tags, tagMap(in.Tags))) && !failedState(rec.Status) {
 		return nil, ErrValidation.WithMessage("No updates are to be performed.")
+	}
+	noRollback := in.DisableRollback != nil && *in.DisableRollback
+	if err := noRollbackReplacement(noRollback, chs); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -178,7 +209,8 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 		return nil, ErrValidation.Withf("Stack:%s is in %s state and can not be updated.", st.rec.ID, st.rec.Status)
 	}
 	st.busy = true
-	prior := st.rec.settings()
+	st.rec.Stable = st.stable()
+	st.rec.NoRollback = noRollback
 	st.rec.Template = b
 	st.rec.Capabilities = caps
 	if in.Tags != nil {
@@ -186,7 +218,7 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	}
 	s.stackEvent(st, updateInProgress, "User Initiated")
 	s.transformWarnings(st, p, updateInProgress)
-	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old, prior) })
+	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
 	return &UpdateStackOutput{StackId: &st.rec.ID}, nil
 }
 

@@ -11,6 +11,18 @@
 // Templates with the AWS::Serverless-2016-10-31 transform are expanded
 // first (Deps.Transform).
 //
+// Failures: a failed operation rolls back what it did, unless the call
+// disabled rollback (DisableRollback on CreateStack, UpdateStack and
+// ExecuteChangeSet; OnFailure DO_NOTHING on CreateStack): then the stack
+// stops CREATE_FAILED or UPDATE_FAILED, with the resources that
+// succeeded and the failed ones' statuses and reasons. Such a stack may
+// be updated again (not after DO_NOTHING), which retries what failed,
+// rolled back with RollbackStack to its last known stable state (the
+// record's Stable; a stack that never had one loses every resource,
+// ROLLBACK_COMPLETE), or deleted. An update with rollback disabled may
+// not replace a resource. ContinueUpdateRollback takes up a rollback
+// that failed (UPDATE_ROLLBACK_FAILED) from the same stable state.
+//
 // Templates: a request gives its template inline (TemplateBody, at most
 // 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
 // 1,000,000 bytes), read once when the call is made (templateurl.go;
@@ -193,6 +205,8 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "ListExports", Handler: awsproto.Handle(s.listExports)},
 			{Name: "ListImports", Handler: awsproto.Handle(s.listImports)},
 			{Name: "UpdateTerminationProtection", Handler: awsproto.Handle(s.updateTerminationProtection)},
+			{Name: "RollbackStack", Handler: awsproto.Handle(s.rollbackStack)},
+			{Name: "ContinueUpdateRollback", Handler: awsproto.Handle(s.continueUpdateRollback)},
 		},
 	}).Init()
 }
@@ -219,6 +233,14 @@ type stackRecord struct {
 	Capabilities []string          `json:"capabilities,omitempty"`
 	Tags         map[string]string `json:"tags,omitempty"`
 	NoRollback   bool              `json:"noRollback,omitempty"`
+	// DoNothing is a creation's OnFailure DO_NOTHING: like
+	// DisableRollback it leaves a failed creation as it stands, but the
+	// stack may not then be updated, only rolled back or deleted.
+	DoNothing bool `json:"doNothing,omitempty"`
+	// Stable is the stack's last known stable state while an update
+	// has left it short of one (UPDATE_FAILED, UPDATE_ROLLBACK_FAILED):
+	// what RollbackStack and ContinueUpdateRollback return it to.
+	Stable *stableState `json:"stable,omitempty"`
 	// Protected is termination protection: DeleteStack refuses the
 	// stack while it is set.
 	Protected bool           `json:"protected,omitempty"`
