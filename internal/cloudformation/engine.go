@@ -1030,6 +1030,14 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 			failed.add(id)
 			return false
 		}
+		if typ.Opaque && res.PhysicalID != "" && res.PhysicalID != b.PhysicalID {
+			// The provider replaced the resource in its update (a custom
+			// resource's answer named another physical resource): the
+			// old one goes at cleanup, as a replaced one does.
+			repMu.Lock()
+			replaced = append(replaced, b)
+			repMu.Unlock()
+		}
 		s.setResource(st, id, r.Type, updateComplete, "", func(rs *resourceState) {
 			rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
 			if rs.PhysicalID == "" {
@@ -1184,22 +1192,16 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 				}
 				s.restore(st, prev)
 			case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
-				s.setResource(st, id, rs.Type, updateInProgress, "", nil, nil)
-				resolved, err := s.forProvider(ctx, id, typ, prev.Properties)
+				ok = s.updateBack(ctx, st, id, typ, prev, rs, rs.Properties) && ok
+			case rs.Status == updateFailed && typ != nil && typ.Opaque:
+				// Its failed update may have changed it: its provider
+				// is asked to go back from the properties it failed with.
+				attempted, err := s.properties(st, p, id)
 				if err != nil {
-					s.setResource(st, id, rs.Type, updateFailed, err.Error(), nil, nil)
-					ok = false
+					s.restore(st, prev)
 					continue
 				}
-				res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-					Properties: resolved, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
-				if err != nil {
-					s.setResource(st, id, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
-					ok = false
-					continue
-				}
-				prev.Attributes = res.Attributes
-				s.restore(st, prev)
+				ok = s.updateBack(ctx, st, id, typ, prev, rs, attempted) && ok
 			default:
 				if rs.Status != prev.Status {
 					s.restore(st, prev)
@@ -1233,6 +1235,27 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 		return true
 	})
 	s.finish(st, updateRollbackComplete, "")
+}
+
+// updateBack updates a resource of the rollback of an update from the
+// properties from (its OldProperties) back to prev's, and restores prev;
+// false when the provider failed.
+func (s *Service) updateBack(ctx context.Context, st *stack, id string, typ *resource.Type, prev, rs resourceState, from map[string]any) bool {
+	s.setResource(st, id, rs.Type, updateInProgress, "", nil, nil)
+	resolved, err := s.forProvider(ctx, id, typ, prev.Properties)
+	if err != nil {
+		s.setResource(st, id, rs.Type, updateFailed, err.Error(), nil, nil)
+		return false
+	}
+	res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+		Properties: resolved, OldProperties: from, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+	if err != nil {
+		s.setResource(st, id, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
+		return false
+	}
+	prev.Attributes = res.Attributes
+	s.restore(st, prev)
+	return true
 }
 
 // restore puts a resource's previous state back.

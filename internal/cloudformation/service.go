@@ -125,7 +125,10 @@ type Deps struct {
 	// Objects is S3, where TemplateURL is read; nil refuses TemplateURL
 	// as naming a bucket that does not exist.
 	Objects Objects
-	Logger  *slog.Logger
+	// Responses are the URLs custom resources' providers answer at
+	// (providers.ResponseURLs); nil fails custom resources.
+	Responses resource.Responses
+	Logger    *slog.Logger
 }
 
 // Service is CloudFormation.
@@ -513,7 +516,7 @@ func (s *Service) env() *resource.Env {
 	if s.d.Endpoint != nil {
 		ep = s.d.Endpoint()
 	}
-	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep, Clock: s.d.Clock,
+	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep, Clock: s.d.Clock, Responses: s.d.Responses,
 		ReadObject: func(ctx context.Context, bucket, key, version string) ([]byte, error) {
 			return s.readObject(ctx, s3url.Object{Bucket: bucket, Key: key, VersionID: version}, maxTemplateURL)
 		}}

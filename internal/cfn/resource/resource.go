@@ -41,6 +41,20 @@ type Env struct {
 	// Clock is the services' clock, on which providers measure how long
 	// they wait for a resource to settle; nil is the system clock.
 	Clock clock.Clock
+	// Responses hands out the one-use URLs at which custom resources'
+	// providers answer (AWS::CloudFormation::CustomResource); nil when
+	// the engine has none, which fails custom resources.
+	Responses Responses
+}
+
+// Responses issues response URLs: each takes one PUT, whose body it
+// hands to whoever opened it.
+type Responses interface {
+	// Open makes a response URL, returning its path (under
+	// Env.Endpoint), a channel that receives the body of the one PUT it
+	// accepts (cut after limit bytes, so that the receiver sees that it
+	// was longer), and close, which retires the URL.
+	Open(limit int) (path string, body <-chan []byte, close func())
 }
 
 // Now is the time on the environment's clock.
@@ -119,6 +133,14 @@ type Type struct {
 	// CheckRequired). "Parent/Member" names a member the object property
 	// Parent requires when the template gives Parent.
 	Required []string
+	// Opaque says that CloudFormation knows of the type's resources
+	// only what their provider answers, as of custom resources': an
+	// Update whose Result names another physical ID replaced the
+	// resource, and the engine deletes the old one in the update's
+	// cleanup; an Update that failed may have changed the resource all
+	// the same, and the stack's rollback sends another, back to the
+	// properties before.
+	Opaque bool
 	// Tags says how the type's Tags property lists tags, for a type
 	// CloudFormation tags with its stack's tags and its own
 	// aws:cloudformation: tags (see WithTags); NoTags, the zero value,
@@ -276,10 +298,19 @@ func Register(t *Type) {
 	types[t.Name] = t
 }
 
-// Lookup returns the registered type, or nil.
+// CustomType is the type of custom resources. Every type named
+// Custom::NAME is one too: a template names its custom resources as it
+// likes, and CloudFormation handles them all alike.
+const CustomType = "AWS::CloudFormation::CustomResource"
+
+// Lookup returns the registered type, or nil. A Custom::NAME type is
+// CustomType's.
 func Lookup(name string) *Type {
 	mu.RLock()
 	defer mu.RUnlock()
+	if strings.HasPrefix(name, "Custom::") && len(name) > len("Custom::") {
+		name = CustomType
+	}
 	return types[name]
 }
 
