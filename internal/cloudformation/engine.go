@@ -250,6 +250,25 @@ func (r resolver) GetAtt(id, attr string) (any, error) {
 	return v, nil
 }
 
+// noEchoMask is what CloudFormation shows for a value it masks.
+const noEchoMask = "****"
+
+// noEchoWatch is a resolver that notes whether a value read an
+// attribute of a resource whose provider asked for NoEcho.
+type noEchoWatch struct {
+	resolver
+	read bool
+}
+
+func (w *noEchoWatch) GetAtt(id, attr string) (any, error) {
+	w.s.mu.Lock()
+	if rs := w.st.rec.Resources[id]; rs != nil && rs.NoEcho {
+		w.read = true
+	}
+	w.s.mu.Unlock()
+	return w.resolver.GetAtt(id, attr)
+}
+
 func (r resolver) ImportValue(name string) (string, error) {
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
@@ -588,7 +607,7 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 	// accepted the creation, with a second CREATE_IN_PROGRESS event,
 	// then CREATE_COMPLETE once it is ready.
 	s.setResource(st, id, r.Type, createInProgress, "Resource creation Initiated", func(rs *resourceState) {
-		rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+		rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties, rs.NoEcho = res.PhysicalID, res.Ref, res.Attributes, props, res.NoEcho
 	}, nil)
 	s.setResource(st, id, r.Type, createComplete, "", nil, nil)
 	return true
@@ -658,11 +677,14 @@ func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
 			continue
 		}
 		path := "/Outputs/" + name
-		v, err := template.Eval(o.Value, s.evalContext(st, p, path+"/Value"))
+		ec := s.evalContext(st, p, path+"/Value")
+		watch := &noEchoWatch{resolver: ec.Resolver.(resolver)}
+		ec.Resolver = watch
+		v, err := template.Eval(o.Value, ec)
 		if err != nil {
 			return nil, err
 		}
-		rec := outputRecord{Key: name, Value: s.localURLs(text(v))}
+		rec := outputRecord{Key: name, Value: s.localURLs(text(v)), Masked: watch.read}
 		if o.Description != nil {
 			d, _ := template.Eval(o.Description, s.evalContext(st, p, path+"/Description"))
 			rec.Description = text(d)
@@ -1012,7 +1034,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 			replaced = append(replaced, b)
 			repMu.Unlock()
 			s.setResource(st, id, r.Type, updateComplete, "", func(rs *resourceState) {
-				rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+				rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties, rs.NoEcho = res.PhysicalID, res.Ref, res.Attributes, props, res.NoEcho
 			}, nil)
 			return true
 		}
@@ -1039,7 +1061,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 			repMu.Unlock()
 		}
 		s.setResource(st, id, r.Type, updateComplete, "", func(rs *resourceState) {
-			rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+			rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties, rs.NoEcho = res.PhysicalID, res.Ref, res.Attributes, props, res.NoEcho
 			if rs.PhysicalID == "" {
 				rs.PhysicalID = b.PhysicalID
 			}

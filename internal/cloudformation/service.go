@@ -254,6 +254,10 @@ type outputRecord struct {
 	Value       string `json:"value"`
 	Description string `json:"description,omitempty"`
 	ExportName  string `json:"export,omitempty"`
+	// Masked: the value reads an attribute its resource's provider
+	// asked to hide (a custom resource's NoEcho), and DescribeStacks
+	// shows asterisks; an export still gives the value.
+	Masked bool `json:"masked,omitempty"`
 }
 
 // resourceState is a resource of a stack.
@@ -269,6 +273,9 @@ type resourceState struct {
 	Attributes     map[string]any `json:"attributes,omitempty"`
 	DeletionPolicy string         `json:"deletionPolicy,omitempty"`
 	Description    string         `json:"description,omitempty"`
+	// NoEcho: the provider asked that its attributes be masked where
+	// they are shown (resource.Result.NoEcho).
+	NoEcho bool `json:"noEcho,omitempty"`
 }
 
 func (r *resourceState) ref() string {

@@ -402,6 +402,9 @@ Outputs:
     Value: !Ref Thing
   Answer:
     Value: !GetAtt Thing.Answer
+  Twice:
+    Value: !Sub "${Thing.Answer}-${Thing.Answer}"
+    Export: {Name: twice}
 `, stackParams("Topic", outs["Topic"]))
 	sq := sqs.NewFromConfig(env.Config)
 	var req map[string]any
@@ -428,14 +431,20 @@ Outputs:
 		t.Errorf("the request: %v", req)
 	}
 	answer, _ := json.Marshal(map[string]any{"Status": "SUCCESS", "PhysicalResourceId": "thing-1", "StackId": req["StackId"],
-		"RequestId": req["RequestId"], "LogicalResourceId": "Thing", "Data": map[string]any{"Answer": 42}})
+		"RequestId": req["RequestId"], "LogicalResourceId": "Thing", "Data": map[string]any{"Answer": 42}, "NoEcho": true})
 	put, _ := http.NewRequest(http.MethodPut, req["ResponseURL"].(string), strings.NewReader(string(answer)))
 	resp, err := http.DefaultClient.Do(put)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("the answer: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	if got := createdStackOutputs(t, cf, "bytopic"); got["Ref"] != "thing-1" || got["Answer"] != "42" {
+	// NoEcho masks what Fn::GetAtt reads of it, not its Ref; the value
+	// itself is there for what uses it (the Twice output's export).
+	if got := createdStackOutputs(t, cf, "bytopic"); got["Ref"] != "thing-1" || got["Answer"] != "****" || got["Twice"] != "****" {
 		t.Errorf("outputs %v", got)
+	}
+	ex, err := cf.ListExports(ctx, &cloudformation.ListExportsInput{})
+	if err != nil || len(ex.Exports) != 1 || aws.ToString(ex.Exports[0].Value) != "42-42" {
+		t.Errorf("exports %+v %v", ex, err)
 	}
 }

@@ -81,7 +81,8 @@ const (
 // resource: the engine sends a Delete for the old one in the update's
 // cleanup. The ServiceToken cannot change.
 //
-// NoEcho is accepted; virga does not mask the Data values it covers.
+// An answer with NoEcho true has the stack's outputs that read its Data
+// shown as asterisks.
 type customResource struct{}
 
 func (customResource) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
@@ -145,7 +146,7 @@ func customRequest(ctx context.Context, r *resource.Request, kind string) (*reso
 		if err != nil {
 			return nil, err
 		}
-		res := &resource.Result{PhysicalID: resp.PhysicalResourceID, Attributes: resp.Data}
+		res := &resource.Result{PhysicalID: resp.PhysicalResourceID, Attributes: resp.Data, NoEcho: resp.NoEcho}
 		if resp.Status == "FAILED" {
 			err := fmt.Errorf("Received response status [FAILED] from custom resource. Message returned: %s", resp.Reason)
 			if kind == "Create" {

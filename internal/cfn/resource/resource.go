@@ -93,6 +93,10 @@ type Result struct {
 	Ref string
 	// Attributes are what Fn::GetAtt reads, by attribute name.
 	Attributes map[string]any
+	// NoEcho asks that the attributes be masked where CloudFormation
+	// shows them (a stack's outputs); a custom resource's provider
+	// asks so in its answer.
+	NoEcho bool
 }
 
 // Provider creates, updates and deletes the resources of one type.
