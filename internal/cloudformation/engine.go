@@ -245,6 +245,11 @@ func (r resolver) GetAtt(id, attr string) (any, error) {
 	}
 	v, ok := rs.Attributes[attr]
 	if !ok {
+		if t := resource.Lookup(rs.Type); t != nil && t.Opaque {
+			// A custom resource's attributes are the Data its provider
+			// answered with.
+			return nil, fmt.Errorf("CustomResource attribute error: Vendor response doesn't contain %s attribute in object %s|%s", attr, r.st.rec.ID, id)
+		}
 		return nil, ErrValidation.Withf("Template error: resource %s does not support attribute type %s in Fn::GetAtt", id, attr)
 	}
 	return v, nil

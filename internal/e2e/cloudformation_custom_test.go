@@ -363,6 +363,13 @@ func TestCloudFormationCustomResourceNode(t *testing.T) {
 	if outs := createdStackOutputs(t, cf, "node"); outs["Ref"] != "node-n" || outs["Upper"] != "N" {
 		t.Errorf("outputs %v", outs)
 	}
+	// An attribute the answer's Data does not have.
+	startStack(t, cf, "missing", nodeStack()+"  Missing:\n    Value: !GetAtt Seed.Nope\n", stackParams("Provider", fns["Node"], "Spy", spy.URL, "Name", "m"))
+	st := settleStack(t, cf, "missing")
+	want := "CustomResource attribute error: Vendor response doesn't contain Nope attribute in object " + aws.ToString(st.StackId) + "|Seed"
+	if reason := resourceReason(t, cf, "missing", "missing", cftypes.ResourceStatus("ROLLBACK_IN_PROGRESS")); !strings.Contains(reason, want) {
+		t.Errorf("%s: %q, want it to say %q", st.StackStatus, reason, want)
+	}
 }
 
 // TestCloudFormationCustomResourceSNS: a topic's ARN as ServiceToken
