@@ -1053,7 +1053,9 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, 
 		res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 			Properties: resolved, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
 		if err != nil {
-			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
+			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), func(rs *resourceState) {
+				rs.refused = errors.Is(err, resource.ErrRefused)
+			}, nil)
 			failed.add(id)
 			return false
 		}
@@ -1220,7 +1222,7 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p, old *plan, s
 				s.restore(st, prev)
 			case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
 				ok = s.updateBack(ctx, st, id, typ, prev, rs, rs.Properties) && ok
-			case rs.Status == updateFailed && typ != nil && typ.Opaque:
+			case rs.Status == updateFailed && typ != nil && typ.Opaque && !rs.refused:
 				// Its failed update may have changed it: its provider
 				// is asked to go back from the properties it failed with.
 				attempted, err := s.properties(st, p, id)

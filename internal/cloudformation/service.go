@@ -276,6 +276,9 @@ type resourceState struct {
 	// NoEcho: the provider asked that its attributes be masked where
 	// they are shown (resource.Result.NoEcho).
 	NoEcho bool `json:"noEcho,omitempty"`
+	// refused: the provider refused the update that failed it, without
+	// touching it (resource.ErrRefused); the update's rollback leaves it.
+	refused bool
 }
 
 func (r *resourceState) ref() string {

@@ -282,6 +282,21 @@ func TestCloudFormationCustomResourceLambda(t *testing.T) {
 		t.Errorf("the rollback's Update: %v", back)
 	}
 
+	// Another ServiceToken is refused before any request.
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("seeded"), UsePreviousTemplate: aws.Bool(true),
+		Parameters: stackParams("Provider", fns["Node"], "Spy", spy.URL, "Name", "b")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "seeded"); st.StackStatus != cftypes.StackStatusUpdateRollbackComplete {
+		t.Fatalf("new service token: %s", st.StackStatus)
+	}
+	if reason := resourceReason(t, cf, "seeded", "Seed", cftypes.ResourceStatusUpdateFailed); reason != "Modifying service token is not allowed." {
+		t.Errorf("UPDATE_FAILED reason %q", reason)
+	}
+	if n := len(spy.requests("Seed")); n != 5 {
+		t.Errorf("%d requests: %v", n, spy.requests("Seed"))
+	}
+
 	// Deleting the stack deletes the resource it holds.
 	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("seeded")}); err != nil {
 		t.Fatal(err)

@@ -91,7 +91,7 @@ func (customResource) Create(ctx context.Context, r *resource.Request) (*resourc
 
 func (customResource) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	if old := props(r.OldProperties).str("ServiceToken"); old != "" && old != props(r.Properties).str("ServiceToken") {
-		return nil, errors.New("Modifying service token is not allowed.")
+		return nil, resource.Refuse("Modifying service token is not allowed.")
 	}
 	return customRequest(ctx, r, "Update")
 }
@@ -111,7 +111,7 @@ func customRequest(ctx context.Context, r *resource.Request, kind string) (*reso
 	token := p.str("ServiceToken")
 	timeout, err := serviceTimeout(p["ServiceTimeout"])
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("Properties validation failed for resource %s with message: #/ServiceTimeout: %w", r.LogicalID, err)
 	}
 	path, answers, done := r.Env.Responses.Open(maxCustomResponse)
 	defer done()
@@ -284,7 +284,7 @@ func serviceTimeout(v any) (time.Duration, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(fmt.Sprint(v)))
 	if err != nil || n < 1 || n > maxServiceTimeout {
-		return 0, fmt.Errorf("Properties validation failed: ServiceTimeout must be an integer from 1 to %d, not %s", maxServiceTimeout, scalarText(v))
+		return 0, fmt.Errorf("%s is not an integer from 1 to %d", scalarText(v), maxServiceTimeout)
 	}
 	return time.Duration(n) * time.Second, nil
 }

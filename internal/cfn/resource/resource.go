@@ -287,6 +287,20 @@ func (t *Type) NeedsReplacement(old, new map[string]any) bool {
 // engine treats it as success.
 var ErrNotFound = errors.New("resource not found")
 
+// ErrRefused is what an Update's error matches when the provider refused
+// the change before touching the resource (Refuse): the rollback of the
+// stack's update then has nothing to undo there, even for an Opaque
+// type.
+var ErrRefused = errors.New("update refused")
+
+// Refuse is an Update's error with message, matching ErrRefused.
+func Refuse(message string) error { return refusal(message) }
+
+type refusal string
+
+func (e refusal) Error() string      { return string(e) }
+func (refusal) Is(target error) bool { return target == ErrRefused }
+
 var (
 	mu    sync.RWMutex
 	types = map[string]*Type{}
