@@ -21,8 +21,9 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
-// customProviders is a stack of custom resource providers: a Python and
-// a Node.js function with inline code, which load CloudFormation's
+// customProviders is a stack of custom resource providers: a Python
+// function (and a version of it) and a Node.js function with inline
+// code, which load CloudFormation's
 // cfn-response modules. Each reports every request it gets to the URL
 // in its Spy property, then answers as Mode says: ok (SUCCESS, its
 // PhysicalResourceId made of Name), fail (FAILED), big (a response over
@@ -70,9 +71,15 @@ const customProviders = `Resources:
             const id = event.PhysicalResourceId || 'node-' + p.Name;
             await response.send(event, context, response.SUCCESS, { Upper: p.Name.toUpperCase() }, id);
           };
+  PyVersion:
+    Type: AWS::Lambda::Version
+    Properties:
+      FunctionName: !Ref PyProvider
 Outputs:
   Py:
     Value: !GetAtt PyProvider.Arn
+  PyVersion:
+    Value: !Ref PyVersion
   Node:
     Value: !GetAtt NodeProvider.Arn
 `
@@ -83,12 +90,13 @@ const customStack = `Parameters:
   Spy: {Type: String}
   Name: {Type: String, Default: a}
   Mode: {Type: String, Default: ok}
+  Timeout: {Type: Number, Default: 60}
 Resources:
   Seed:
     Type: Custom::Seeder
     Properties:
       ServiceToken: !Ref Provider
-      ServiceTimeout: 3
+      ServiceTimeout: !Ref Timeout
       Spy: !Ref Spy
       Name: !Ref Name
       Mode: !Ref Mode
@@ -229,7 +237,7 @@ func TestCloudFormationCustomResourceLambda(t *testing.T) {
 	// ServiceToken and ServiceTimeout are properties too.
 	nested, _ := json.Marshal(props["Nested"])
 	if props["Count"] != "5" || props["Enabled"] != "true" || string(nested) != `{"List":["1",{"Deep":"false"}]}` ||
-		props["ServiceToken"] != fns["Py"] || props["ServiceTimeout"] != "3" {
+		props["ServiceToken"] != fns["Py"] || props["ServiceTimeout"] != "60" {
 		t.Errorf("ResourceProperties: %v", props)
 	}
 	// The response URL took its one PUT.
@@ -311,7 +319,7 @@ func TestCloudFormationCustomResourceLambda(t *testing.T) {
 
 // TestCloudFormationCustomResourceFailures: a provider that answers
 // FAILED, too much, or not at all fails the resource with
-// CloudFormation's reasons.
+// CloudFormation's reasons. The provider is a function's version.
 func TestCloudFormationCustomResourceFailures(t *testing.T) {
 	t.Parallel()
 	_, cf, fns, spy := customProviderEnv(t)
@@ -323,7 +331,8 @@ func TestCloudFormationCustomResourceFailures(t *testing.T) {
 		t.Run(tc.mode, func(t *testing.T) {
 			t.Parallel()
 			name := "seed-" + tc.mode
-			startStack(t, cf, name, customStack, stackParams("Provider", fns["Py"], "Spy", spy.URL, "Name", tc.mode, "Mode", tc.mode))
+			// The silent provider has 2 seconds to answer.
+			startStack(t, cf, name, customStack, stackParams("Provider", fns["PyVersion"], "Spy", spy.URL, "Name", tc.mode, "Mode", tc.mode, "Timeout", "2"))
 			if st := settleStack(t, cf, name); st.StackStatus != cftypes.StackStatusRollbackComplete {
 				t.Fatalf("%s: %s", name, st.StackStatus)
 			}
@@ -397,6 +406,17 @@ func TestCloudFormationCustomResourceSNS(t *testing.T) {
 	const tmpl = `Resources:
   Requests:
     Type: AWS::SQS::Queue
+  RequestsPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Requests]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: sns.amazonaws.com}
+            Action: sqs:SendMessage
+            Resource: !GetAtt Requests.Arn
+            Condition: {ArnEquals: {aws:SourceArn: !Ref Topic}}
   Topic:
     Type: AWS::SNS::Topic
     Properties:
@@ -411,7 +431,11 @@ Outputs:
 `
 	startStack(t, cf, "topic", tmpl, nil)
 	outs := createdStackOutputs(t, cf, "topic")
-	startStack(t, cf, "bytopic", `Parameters:
+	// CreateStack waits a while for the stack to settle, which it does
+	// once this test has answered: it goes on in the background.
+	created := make(chan error, 1)
+	go func() {
+		_, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("bytopic"), TemplateBody: aws.String(`Parameters:
   Topic: {Type: String}
 Resources:
   Thing:
@@ -427,7 +451,9 @@ Outputs:
   Twice:
     Value: !Sub "${Thing.Answer}-${Thing.Answer}"
     Export: {Name: twice}
-`, stackParams("Topic", outs["Topic"]))
+`), Parameters: stackParams("Topic", outs["Topic"])})
+		created <- err
+	}()
 	sq := sqs.NewFromConfig(env.Config)
 	var req map[string]any
 	for deadline := time.Now().Add(60 * time.Second); req == nil && time.Now().Before(deadline); {
@@ -460,6 +486,9 @@ Outputs:
 		t.Fatalf("the answer: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	if err := <-created; err != nil {
+		t.Fatal(err)
+	}
 	// NoEcho masks what Fn::GetAtt reads of it, not its Ref; the value
 	// itself is there for what uses it (the Twice output's export).
 	if got := createdStackOutputs(t, cf, "bytopic"); got["Ref"] != "thing-1" || got["Answer"] != "****" || got["Twice"] != "****" {
