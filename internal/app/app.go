@@ -25,7 +25,7 @@ import (
 	"github.com/virga/virga/internal/apigatewayv2"
 	"github.com/virga/virga/internal/artifacts"
 	"github.com/virga/virga/internal/awsproto"
-	_ "github.com/virga/virga/internal/cfn/providers" // CloudFormation's resource types
+	"github.com/virga/virga/internal/cfn/providers" // CloudFormation's resource types
 	"github.com/virga/virga/internal/cfn/sam"
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/cloudformation"
@@ -121,6 +121,9 @@ type App struct {
 	containers *agent.Agent
 	// taskEndpoints serves ECS tasks' metadata and credentials.
 	taskEndpoints http.Handler
+	// customResponses are CloudFormation's custom resources' response
+	// URLs.
+	customResponses *providers.ResponseURLs
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 	// metrics is what GET /_virga/metrics serves.
@@ -562,8 +565,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.background = append(a.background, func(ctx context.Context) { pipesSvc.Run(ctx, o.Logger) })
 	a.closers = append([]func() error{states.Close}, a.closers...)
 
+	a.customResponses = providers.NewResponseURLs(g)
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger,
+		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger, Responses: a.customResponses,
 		DynamicReferences: dynamicReferences(params, secrets), SSMParameters: ssmParameterLookup(params), Objects: objects{a},
 		Transform: func(ctx context.Context, name string, tree map[string]any, stackName string, params map[string]string) (map[string]any, []string, error) {
 			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})

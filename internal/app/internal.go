@@ -8,6 +8,7 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"github.com/virga/virga/internal/cfn/providers"
 	"github.com/virga/virga/internal/console"
 	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/lambda"
@@ -31,6 +32,9 @@ import (
 //	                    SignUp issued, which virga does not send
 //	GET /_virga/ecs/... ECS tasks' metadata (v4) and role credentials,
 //	                    which containers reach through their callback
+//	PUT /_virga/cloudformation/custom-resource-response/TOKEN
+//	                    a custom resource's response object (see
+//	                    providers.ResponseURLs)
 //	GET /_virga/console/ the web console and its JSON API (see package
 //	                    console), to loopback clients unless
 //	                    --console-remote
@@ -101,6 +105,9 @@ func (a *App) internalHandler() http.Handler {
 	}
 	if a.taskEndpoints != nil {
 		mux.Handle(ecs.EndpointPath, a.taskEndpoints)
+	}
+	if a.customResponses != nil {
+		mux.Handle(providers.ResponsePath, a.customResponses)
 	}
 	if a.codeHandler != nil {
 		mux.Handle("GET "+lambda.CodePath, a.codeHandler)

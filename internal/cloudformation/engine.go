@@ -250,9 +250,33 @@ func (r resolver) GetAtt(id, attr string) (any, error) {
 	}
 	v, ok := rs.Attributes[attr]
 	if !ok {
+		if t := resource.Lookup(rs.Type); t != nil && t.Opaque {
+			// A custom resource's attributes are the Data its provider
+			// answered with.
+			return nil, fmt.Errorf("CustomResource attribute error: Vendor response doesn't contain %s attribute in object %s|%s", attr, r.st.rec.ID, id)
+		}
 		return nil, ErrValidation.Withf("Template error: resource %s does not support attribute type %s in Fn::GetAtt", id, attr)
 	}
 	return v, nil
+}
+
+// noEchoMask is what CloudFormation shows for a value it masks.
+const noEchoMask = "****"
+
+// noEchoWatch is a resolver that notes whether a value read an
+// attribute of a resource whose provider asked for NoEcho.
+type noEchoWatch struct {
+	resolver
+	read bool
+}
+
+func (w *noEchoWatch) GetAtt(id, attr string) (any, error) {
+	w.s.mu.Lock()
+	if rs := w.st.rec.Resources[id]; rs != nil && rs.NoEcho {
+		w.read = true
+	}
+	w.s.mu.Unlock()
+	return w.resolver.GetAtt(id, attr)
 }
 
 func (r resolver) ImportValue(name string) (string, error) {
@@ -597,7 +621,7 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 	// accepted the creation, with a second CREATE_IN_PROGRESS event,
 	// then CREATE_COMPLETE once it is ready.
 	s.setResource(st, id, r.Type, createInProgress, "Resource creation Initiated", func(rs *resourceState) {
-		rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+		rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties, rs.NoEcho = res.PhysicalID, res.Ref, res.Attributes, props, res.NoEcho
 	}, nil)
 	s.setResource(st, id, r.Type, createComplete, "", nil, nil)
 	return true
@@ -667,11 +691,14 @@ func (s *Service) outputs(st *stack, p *plan) ([]outputRecord, error) {
 			continue
 		}
 		path := "/Outputs/" + name
-		v, err := template.Eval(o.Value, s.evalContext(st, p, path+"/Value"))
+		ec := s.evalContext(st, p, path+"/Value")
+		watch := &noEchoWatch{resolver: ec.Resolver.(resolver)}
+		ec.Resolver = watch
+		v, err := template.Eval(o.Value, ec)
 		if err != nil {
 			return nil, err
 		}
-		rec := outputRecord{Key: name, Value: s.localURLs(text(v))}
+		rec := outputRecord{Key: name, Value: s.localURLs(text(v)), Masked: watch.read}
 		if o.Description != nil {
 			d, _ := template.Eval(o.Description, s.evalContext(st, p, path+"/Description"))
 			rec.Description = text(d)
@@ -1034,7 +1061,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			replaced = append(replaced, b)
 			repMu.Unlock()
 			s.setResource(st, id, r.Type, updateComplete, "", func(rs *resourceState) {
-				rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+				rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties, rs.NoEcho = res.PhysicalID, res.Ref, res.Attributes, props, res.NoEcho
 			}, nil)
 			return true
 		}
@@ -1048,12 +1075,22 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 		res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 			Properties: resolved, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
 		if err != nil {
-			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
+			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), func(rs *resourceState) {
+				rs.refused = errors.Is(err, resource.ErrRefused)
+			}, nil)
 			failed.add(id)
 			return false
 		}
+		if typ.Opaque && res.PhysicalID != "" && res.PhysicalID != b.PhysicalID {
+			// The provider replaced the resource in its update (a custom
+			// resource's answer named another physical resource): the
+			// old one goes at cleanup, as a replaced one does.
+			repMu.Lock()
+			replaced = append(replaced, b)
+			repMu.Unlock()
+		}
 		s.setResource(st, id, r.Type, updateComplete, "", func(rs *resourceState) {
-			rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
+			rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties, rs.NoEcho = res.PhysicalID, res.Ref, res.Attributes, props, res.NoEcho
 			if rs.PhysicalID == "" {
 				rs.PhysicalID = b.PhysicalID
 			}
@@ -1242,22 +1279,16 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p *plan, stable
 				}
 				s.restore(st, prev)
 			case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
-				s.setResource(st, id, rs.Type, updateInProgress, "", nil, nil)
-				resolved, err := s.forProvider(ctx, id, typ, prev.Properties)
+				ok = s.updateBack(ctx, st, id, typ, prev, rs, rs.Properties) && ok
+			case rs.Status == updateFailed && typ != nil && typ.Opaque && !rs.refused:
+				// Its failed update may have changed it: its provider
+				// is asked to go back from the properties it failed with.
+				attempted, err := s.properties(st, p, id)
 				if err != nil {
-					s.setResource(st, id, rs.Type, updateFailed, err.Error(), nil, nil)
-					ok = false
+					s.restore(st, prev)
 					continue
 				}
-				res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
-					Properties: resolved, OldProperties: rs.Properties, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
-				if err != nil {
-					s.setResource(st, id, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
-					ok = false
-					continue
-				}
-				prev.Attributes = res.Attributes
-				s.restore(st, prev)
+				ok = s.updateBack(ctx, st, id, typ, prev, rs, attempted) && ok
 			default:
 				if rs.Status != prev.Status {
 					s.restore(st, prev)
@@ -1288,6 +1319,27 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p *plan, stable
 		return true
 	})
 	s.finish(st, updateRollbackComplete, "")
+}
+
+// updateBack updates a resource of the rollback of an update from the
+// properties from (its OldProperties) back to prev's, and restores prev;
+// false when the provider failed.
+func (s *Service) updateBack(ctx context.Context, st *stack, id string, typ *resource.Type, prev, rs resourceState, from map[string]any) bool {
+	s.setResource(st, id, rs.Type, updateInProgress, "", nil, nil)
+	resolved, err := s.forProvider(ctx, id, typ, prev.Properties)
+	if err != nil {
+		s.setResource(st, id, rs.Type, updateFailed, err.Error(), nil, nil)
+		return false
+	}
+	res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: rs.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+		Properties: resolved, OldProperties: from, PhysicalID: rs.PhysicalID, Attributes: rs.Attributes, Env: s.env()})
+	if err != nil {
+		s.setResource(st, id, rs.Type, updateFailed, s.reason(rs.Type, err), nil, nil)
+		return false
+	}
+	prev.Attributes = res.Attributes
+	s.restore(st, prev)
+	return true
 }
 
 // restore puts a resource's previous state back.

@@ -327,7 +327,11 @@ func (s *Service) describe(st *stack) Stack {
 		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v), ResolvedValue: resolvedValue(p)})
 	}
 	for _, o := range r.Outputs {
-		out.Outputs = append(out.Outputs, Output{OutputKey: ptr(o.Key), OutputValue: ptr(o.Value),
+		value := o.Value
+		if o.Masked {
+			value = noEchoMask
+		}
+		out.Outputs = append(out.Outputs, Output{OutputKey: ptr(o.Key), OutputValue: ptr(value),
 			Description: optional(o.Description), ExportName: optional(o.ExportName)})
 	}
 	for _, k := range sortedKeys(r.Tags) {

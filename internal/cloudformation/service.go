@@ -137,7 +137,10 @@ type Deps struct {
 	// Objects is S3, where TemplateURL is read; nil refuses TemplateURL
 	// as naming a bucket that does not exist.
 	Objects Objects
-	Logger  *slog.Logger
+	// Responses are the URLs custom resources' providers answer at
+	// (providers.ResponseURLs); nil fails custom resources.
+	Responses resource.Responses
+	Logger    *slog.Logger
 }
 
 // Service is CloudFormation.
@@ -273,6 +276,10 @@ type outputRecord struct {
 	Value       string `json:"value"`
 	Description string `json:"description,omitempty"`
 	ExportName  string `json:"export,omitempty"`
+	// Masked: the value reads an attribute its resource's provider
+	// asked to hide (a custom resource's NoEcho), and DescribeStacks
+	// shows asterisks; an export still gives the value.
+	Masked bool `json:"masked,omitempty"`
 }
 
 // resourceState is a resource of a stack.
@@ -288,6 +295,12 @@ type resourceState struct {
 	Attributes     map[string]any `json:"attributes,omitempty"`
 	DeletionPolicy string         `json:"deletionPolicy,omitempty"`
 	Description    string         `json:"description,omitempty"`
+	// NoEcho: the provider asked that its attributes be masked where
+	// they are shown (resource.Result.NoEcho).
+	NoEcho bool `json:"noEcho,omitempty"`
+	// refused: the provider refused the update that failed it, without
+	// touching it (resource.ErrRefused); the update's rollback leaves it.
+	refused bool
 }
 
 func (r *resourceState) ref() string {
@@ -535,7 +548,7 @@ func (s *Service) env() *resource.Env {
 	if s.d.Endpoint != nil {
 		ep = s.d.Endpoint()
 	}
-	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep, Clock: s.d.Clock,
+	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep, Clock: s.d.Clock, Responses: s.d.Responses,
 		ReadObject: func(ctx context.Context, bucket, key, version string) ([]byte, error) {
 			return s.readObject(ctx, s3url.Object{Bucket: bucket, Key: key, VersionID: version}, maxTemplateURL)
 		}}

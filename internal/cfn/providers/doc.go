@@ -97,6 +97,26 @@
 // nested stacks (AWS::CloudFormation::Stack) are made by CloudFormation's
 // own CreateStack from their TemplateURL (cloudformation.go).
 //
+// # Custom resources
+//
+// AWS::CloudFormation::CustomResource and every Custom::NAME type are
+// one provider (custom.go), whose work is done by another: a Lambda
+// function or an SNS topic named by ServiceToken. Each Create, Update
+// and Delete sends it CloudFormation's request object (a function is
+// invoked asynchronously; a topic gets it as a message), and waits, for
+// at most ServiceTimeout seconds (3600 by default), for the response
+// object PUT to the request's ResponseURL. That URL is the one piece of
+// HTTP: ResponseURLs (custom_response.go) serves
+// /_virga/cloudformation/custom-resource-response/TOKEN on virga's
+// endpoint, where functions reach virga, and each URL, named by a
+// random token, takes one PUT. The answer's PhysicalResourceId is the
+// resource's, its Data what Fn::GetAtt reads; an Update answered with a
+// new PhysicalResourceId replaced the resource, and a failed Update is
+// undone by another in the rollback (resource.Type's Opaque). Inline
+// function code (Code.ZipFile) that loads CloudFormation's cfn-response
+// module (import cfnresponse; require('cfn-response')) gets virga's
+// own, with the same API, in its package (cfnresponse/).
+//
 // # State machines
 //
 // AWS::StepFunctions::StateMachine takes Definition (an object),

@@ -3,9 +3,11 @@ package providers
 import (
 	"archive/zip"
 	"bytes"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -25,7 +27,8 @@ var inlineModTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // functionCode returns CreateFunction's Code member for an
 // AWS::Lambda::Function's Code property: the package the engine gave
 // (ZipFileBytes, virga's extension), or an archive made of the inline
-// source (ZipFile), in index.py or index.js, an S3 location, or a container image (ImageUri).
+// source (ZipFile), in index.py or index.js (with the cfn-response
+// module when the source loads it), an S3 location, or a container image (ImageUri).
 func functionCode(p props) (map[string]any, error) {
 	code := p.obj("Code")
 	switch {
@@ -107,17 +110,42 @@ func inlineArchive(runtime, source string) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	h := &zip.FileHeader{Name: "index" + ext, Method: zip.Deflate, Modified: inlineModTime}
-	h.SetMode(0o644)
-	w, err := zw.CreateHeader(h)
-	if err != nil {
-		return nil, err
+	files := []struct{ name, text string }{{"index" + ext, source}}
+	switch {
+	case ext == ".py" && pythonImportsCfnResponse.MatchString(source):
+		files = append(files, struct{ name, text string }{"cfnresponse.py", cfnResponsePython})
+	case ext == ".js" && nodeRequiresCfnResponse.MatchString(source):
+		files = append(files, struct{ name, text string }{"node_modules/cfn-response/index.js", cfnResponseNode})
 	}
-	if _, err := w.Write([]byte(source)); err != nil {
-		return nil, err
+	for _, f := range files {
+		h := &zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: inlineModTime}
+		h.SetMode(0o644)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write([]byte(f.text)); err != nil {
+			return nil, err
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
+
+// The cfn-response modules: functions whose inline source loads one get
+// it in their package, as CloudFormation gives them its own, so that
+// they can answer a custom resource's request (custom.go). CloudFormation
+// adds the Python module only for the exact statement "import
+// cfnresponse"; virga does the same, and adds the Node.js one for
+// require('cfn-response'), where the function's require finds it.
+var (
+	//go:embed cfnresponse/cfnresponse.py
+	cfnResponsePython string
+	//go:embed cfnresponse/cfn-response.js
+	cfnResponseNode string
+
+	pythonImportsCfnResponse = regexp.MustCompile(`(?m)^[ \t]*import cfnresponse[ \t]*(#.*)?\r?$`)
+	nodeRequiresCfnResponse  = regexp.MustCompile(`require\(\s*['"]cfn-response['"]\s*\)`)
+)

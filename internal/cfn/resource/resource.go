@@ -41,6 +41,20 @@ type Env struct {
 	// Clock is the services' clock, on which providers measure how long
 	// they wait for a resource to settle; nil is the system clock.
 	Clock clock.Clock
+	// Responses hands out the one-use URLs at which custom resources'
+	// providers answer (AWS::CloudFormation::CustomResource); nil when
+	// the engine has none, which fails custom resources.
+	Responses Responses
+}
+
+// Responses issues response URLs: each takes one PUT, whose body it
+// hands to whoever opened it.
+type Responses interface {
+	// Open makes a response URL, returning its path (under
+	// Env.Endpoint), a channel that receives the body of the one PUT it
+	// accepts (cut after limit bytes, so that the receiver sees that it
+	// was longer), and close, which retires the URL.
+	Open(limit int) (path string, body <-chan []byte, close func())
 }
 
 // Now is the time on the environment's clock.
@@ -79,6 +93,10 @@ type Result struct {
 	Ref string
 	// Attributes are what Fn::GetAtt reads, by attribute name.
 	Attributes map[string]any
+	// NoEcho asks that the attributes be masked where CloudFormation
+	// shows them (a stack's outputs); a custom resource's provider
+	// asks so in its answer.
+	NoEcho bool
 }
 
 // Provider creates, updates and deletes the resources of one type.
@@ -119,6 +137,14 @@ type Type struct {
 	// CheckRequired). "Parent/Member" names a member the object property
 	// Parent requires when the template gives Parent.
 	Required []string
+	// Opaque says that CloudFormation knows of the type's resources
+	// only what their provider answers, as of custom resources': an
+	// Update whose Result names another physical ID replaced the
+	// resource, and the engine deletes the old one in the update's
+	// cleanup; an Update that failed may have changed the resource all
+	// the same, and the stack's rollback sends another, back to the
+	// properties before.
+	Opaque bool
 	// Tags says how the type's Tags property lists tags, for a type
 	// CloudFormation tags with its stack's tags and its own
 	// aws:cloudformation: tags (see WithTags); NoTags, the zero value,
@@ -265,6 +291,20 @@ func (t *Type) NeedsReplacement(old, new map[string]any) bool {
 // engine treats it as success.
 var ErrNotFound = errors.New("resource not found")
 
+// ErrRefused is what an Update's error matches when the provider refused
+// the change before touching the resource (Refuse): the rollback of the
+// stack's update then has nothing to undo there, even for an Opaque
+// type.
+var ErrRefused = errors.New("update refused")
+
+// Refuse is an Update's error with message, matching ErrRefused.
+func Refuse(message string) error { return refusal(message) }
+
+type refusal string
+
+func (e refusal) Error() string      { return string(e) }
+func (refusal) Is(target error) bool { return target == ErrRefused }
+
 var (
 	mu    sync.RWMutex
 	types = map[string]*Type{}
@@ -280,10 +320,19 @@ func Register(t *Type) {
 	types[t.Name] = t
 }
 
-// Lookup returns the registered type, or nil.
+// CustomType is the type of custom resources. Every type named
+// Custom::NAME is one too: a template names its custom resources as it
+// likes, and CloudFormation handles them all alike.
+const CustomType = "AWS::CloudFormation::CustomResource"
+
+// Lookup returns the registered type, or nil. A Custom::NAME type is
+// CustomType's.
 func Lookup(name string) *Type {
 	mu.RLock()
 	defer mu.RUnlock()
+	if strings.HasPrefix(name, "Custom::") && len(name) > len("Custom::") {
+		name = CustomType
+	}
 	return types[name]
 }
 
