@@ -815,13 +815,19 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		why = "The following resource(s) failed to create: " + failed.list() + ". "
 	}
 	s.mu.Lock()
-	noRollback := st.rec.NoRollback
+	noRollback, del := st.rec.NoRollback, st.rec.DeleteOnFailure
 	s.mu.Unlock()
-	if noRollback {
+	switch {
+	case noRollback:
 		s.finish(st, createFailed, why+"Rollback disabled.")
-		return
+	case del:
+		s.mu.Lock()
+		s.stackEvent(st, deleteInProgress, why+"Delete requested by user.")
+		s.mu.Unlock()
+		s.deleteResources(ctx, st, g)
+	default:
+		s.rollbackCreate(ctx, st, g, why+"Rollback requested by user.")
 	}
-	s.rollbackCreate(ctx, st, g, why+"Rollback requested by user.")
 }
 
 // rollbackCreate rolls a stack that has no stable state back
@@ -942,6 +948,13 @@ func (s *Service) runDelete(ctx context.Context, st *stack, retain []string) {
 	if t, err := template.Parse([]byte(body)); err == nil {
 		g, _ = t.Graph(allTrue(t))
 	}
+	s.deleteResources(ctx, st, g)
+}
+
+// deleteResources ends a stack's deletion: it deletes its resources in
+// g's deletion order (g may be nil), and the stack ends DELETE_COMPLETE,
+// or DELETE_FAILED keeping those whose deletion failed.
+func (s *Service) deleteResources(ctx context.Context, st *stack, g *template.Graph) {
 	if s.removeAll(ctx, st, g) {
 		s.finish(st, deleteComplete, "")
 	} else {

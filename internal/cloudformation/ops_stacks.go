@@ -92,9 +92,10 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	now := s.d.Clock.Now()
 	st := &stack{busy: true, rec: stackRecord{ID: id, Name: name, Created: now, Template: b, Processed: p.processed,
 		Parameters: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags), Description: p.tmpl.Description,
-		NoRollback: in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING",
-		DoNothing:  deref(in.OnFailure) == "DO_NOTHING",
-		Protected:  in.EnableTerminationProtection != nil && *in.EnableTerminationProtection}}
+		NoRollback:      in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING",
+		DoNothing:       deref(in.OnFailure) == "DO_NOTHING",
+		DeleteOnFailure: deref(in.OnFailure) == "DELETE",
+		Protected:       in.EnableTerminationProtection != nil && *in.EnableTerminationProtection}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stacks[name] != nil {

@@ -22,6 +22,9 @@
 // ROLLBACK_COMPLETE), or deleted. An update with rollback disabled may
 // not replace a resource. ContinueUpdateRollback takes up a rollback
 // that failed (UPDATE_ROLLBACK_FAILED) from the same stable state.
+// OnFailure DELETE deletes a stack whose creation failed instead of
+// rolling it back: DELETE_IN_PROGRESS, then DELETE_COMPLETE, after which
+// only its stack ID finds it.
 //
 // Templates: a request gives its template inline (TemplateBody, at most
 // 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
@@ -240,6 +243,10 @@ type stackRecord struct {
 	// DisableRollback it leaves a failed creation as it stands, but the
 	// stack may not then be updated, only rolled back or deleted.
 	DoNothing bool `json:"doNothing,omitempty"`
+	// DeleteOnFailure is a creation's OnFailure DELETE: a failed
+	// creation deletes the stack (DELETE_IN_PROGRESS, DELETE_COMPLETE)
+	// instead of rolling it back to ROLLBACK_COMPLETE.
+	DeleteOnFailure bool `json:"deleteOnFailure,omitempty"`
 	// Stable is the stack's last known stable state while an update
 	// has left it short of one (UPDATE_FAILED, UPDATE_ROLLBACK_FAILED):
 	// what RollbackStack and ContinueUpdateRollback return it to.

@@ -152,6 +152,52 @@ func TestCloudFormationDisableRollbackCreate(t *testing.T) {
 	}
 }
 
+// TestCloudFormationOnFailureDelete: a creation that fails with
+// OnFailure DELETE deletes the stack rather than rolling it back: its
+// events go from CREATE_IN_PROGRESS to DELETE_IN_PROGRESS and
+// DELETE_COMPLETE, what it made is gone, and only its stack ID finds it.
+func TestCloudFormationOnFailureDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	sq := sqs.NewFromConfig(env.Config)
+	out, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("gone"),
+		TemplateBody: aws.String(queues("gone", [2]string{"Good", "30"}, [2]string{"Bad", "99999"})), OnFailure: cftypes.OnFailureDelete})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.StackId)
+	if st := settleStack(t, cf, id); st.StackStatus != cftypes.StackStatusDeleteComplete || aws.ToBool(st.DisableRollback) {
+		t.Fatalf("OnFailure DELETE: %s (DisableRollback %v), want DELETE_COMPLETE", st.StackStatus, aws.ToBool(st.DisableRollback))
+	}
+	ev, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range slices.Backward(ev.StackEvents) {
+		if aws.ToString(e.LogicalResourceId) != "gone" {
+			continue
+		}
+		got = append(got, string(e.ResourceStatus))
+		if e.ResourceStatus == cftypes.ResourceStatusDeleteInProgress &&
+			aws.ToString(e.ResourceStatusReason) != "The following resource(s) failed to create: [Bad]. Delete requested by user." {
+			t.Errorf("DELETE_IN_PROGRESS reason %q", aws.ToString(e.ResourceStatusReason))
+		}
+	}
+	if want := []string{"CREATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "DELETE_COMPLETE"}; !slices.Equal(got, want) {
+		t.Errorf("stack events %v, want %v", got, want)
+	}
+	if _, err := sq.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("gone-good")}); err == nil {
+		t.Error("the deletion left the queue")
+	}
+	_, err = cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("gone")})
+	if e := wantAPIError(t, err); e.Code != "ValidationError" || e.Message != "Stack with id gone does not exist" {
+		t.Errorf("DescribeStacks by name: %s %q", e.Code, e.Message)
+	}
+}
+
 // TestCloudFormationDisableRollbackUpdate: an update that fails with
 // DisableRollback (UpdateStack, or ExecuteChangeSet) stops
 // UPDATE_FAILED, keeping what it changed and made; a later update
