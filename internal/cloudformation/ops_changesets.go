@@ -30,6 +30,9 @@ type changeSet struct {
 	Capabilities    []string          `json:"capabilities,omitempty"`
 	Tags            map[string]string `json:"tags,omitempty"`
 	Changes         []changeRecord    `json:"changes,omitempty"`
+	// OnStackFailure is what a failed creation by the change set does
+	// (ROLLBACK, DELETE or DO_NOTHING), when its creation said.
+	OnStackFailure string `json:"onStackFailure,omitempty"`
 }
 
 type changeRecord struct {
@@ -272,6 +275,9 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	if typ != "CREATE" && typ != "UPDATE" {
 		return nil, ErrValidation.Withf("ChangeSetType %s is not supported in this version of virga.", typ)
 	}
+	if deref(in.OnStackFailure) == "DELETE" && typ != "CREATE" {
+		return nil, ErrValidation.WithMessage("OnStackFailure DELETE is only valid for a change set of type CREATE.")
+	}
 	b := ""
 	if in.UsePreviousTemplate == nil || !*in.UsePreviousTemplate {
 		var err error
@@ -334,7 +340,7 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	cs := &changeSet{ID: "arn:aws:cloudformation:" + s.d.Region + ":" + s.d.Account + ":changeSet/" + *in.ChangeSetName + "/" + s.d.IDs.UUID(),
 		Name: *in.ChangeSetName, Type: typ, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Description: deref(in.Description),
 		Created: now, Template: b, Processed: p.processed, Params: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags),
-		Changes: changes(old, p, current)}
+		Changes: changes(old, p, current), OnStackFailure: deref(in.OnStackFailure)}
 	// New parameter values or stack tags are changes even when no
 	// resource's definition is: executing the change set records them
 	// (and CloudFormation gives the stack's resources the new tags).
@@ -374,7 +380,7 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 	out := &DescribeChangeSetOutput{ChangeSetName: ptr(cs.Name), ChangeSetId: ptr(cs.ID), StackId: ptr(st.rec.ID), StackName: ptr(st.rec.Name),
 		Description: optional(cs.Description), CreationTime: ptr(cs.Created), ExecutionStatus: ptr(cs.ExecutionStatus), Status: ptr(cs.Status),
 		StatusReason: optional(cs.StatusReason), Capabilities: append([]string{}, cs.Capabilities...), Changes: []Change{}, IncludeNestedStacks: ptr(false),
-		NotificationARNs: []string{}}
+		NotificationARNs: []string{}, OnStackFailure: optional(cs.OnStackFailure)}
 	for _, p := range cs.Params {
 		v := p.Value
 		if p.NoEcho {
@@ -422,6 +428,9 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current execution status of [%s]", st.rec.ID, cs.ExecutionStatus)
 	case st.busy:
 		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
+	case cs.OnStackFailure != "" && in.DisableRollback != nil:
+		return nil, ErrValidation.WithMessage("Either DisableRollback or OnStackFailure can be specified, but not both. " +
+			"Validation error as OnStackFailure parameter was specified during CreateChangeSet.")
 	}
 	s.mu.Unlock()
 	p, err := s.prepare(ctx, cs.Template, paramsOf(cs.Params), nil, st.rec.Name, st.rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
@@ -429,7 +438,9 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	if err == nil && cs.Type == "UPDATE" {
 		old = s.deployed(ctx, st, st.rec.settings())
 	}
-	noRollback := in.DisableRollback != nil && *in.DisableRollback
+	// A creation's OnStackFailure DO_NOTHING is DisableRollback; an
+	// update's rollback only DisableRollback turns off.
+	noRollback := in.DisableRollback != nil && *in.DisableRollback || cs.Type == "CREATE" && cs.OnStackFailure == "DO_NOTHING"
 	if err == nil && cs.Type == "UPDATE" {
 		err = noRollbackReplacement(noRollback, cs.Changes)
 	}
@@ -451,6 +462,7 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 		st.rec.Tags = cs.Tags
 	}
 	st.rec.NoRollback = noRollback
+	st.rec.DeleteOnFailure = cs.Type == "CREATE" && cs.OnStackFailure == "DELETE"
 	if cs.Type == "CREATE" {
 		st.rec.Processed, st.rec.Parameters = p.processed, p.params
 		s.stackEvent(st, createInProgress, "User Initiated")

@@ -13,18 +13,21 @@
 //
 // Failures: a failed operation rolls back what it did, unless the call
 // disabled rollback (DisableRollback on CreateStack, UpdateStack and
-// ExecuteChangeSet; OnFailure DO_NOTHING on CreateStack): then the stack
-// stops CREATE_FAILED or UPDATE_FAILED, with the resources that
-// succeeded and the failed ones' statuses and reasons. Such a stack may
-// be updated again (not after DO_NOTHING), which retries what failed,
-// rolled back with RollbackStack to its last known stable state (the
-// record's Stable; a stack that never had one loses every resource,
+// ExecuteChangeSet; OnFailure DO_NOTHING on CreateStack; OnStackFailure
+// DO_NOTHING on a CREATE change set): then the stack stops CREATE_FAILED
+// or UPDATE_FAILED, with the resources that succeeded and the failed
+// ones' statuses and reasons. Such a stack may be updated again (not
+// after CreateStack's DO_NOTHING), which retries what failed, rolled
+// back with RollbackStack to its last known stable state (the record's
+// Stable; a stack that never had one loses every resource,
 // ROLLBACK_COMPLETE), or deleted. An update with rollback disabled may
 // not replace a resource. ContinueUpdateRollback takes up a rollback
 // that failed (UPDATE_ROLLBACK_FAILED) from the same stable state.
-// OnFailure DELETE deletes a stack whose creation failed instead of
-// rolling it back: DELETE_IN_PROGRESS, then DELETE_COMPLETE, after which
-// only its stack ID finds it.
+// OnFailure DELETE, or OnStackFailure DELETE on a CREATE change set,
+// deletes a stack whose creation failed instead of rolling it back:
+// DELETE_IN_PROGRESS, then DELETE_COMPLETE, after which only its stack
+// ID finds it. A change set created with an OnStackFailure may not be
+// executed with DisableRollback.
 //
 // Templates: a request gives its template inline (TemplateBody, at most
 // 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
@@ -243,7 +246,8 @@ type stackRecord struct {
 	// DisableRollback it leaves a failed creation as it stands, but the
 	// stack may not then be updated, only rolled back or deleted.
 	DoNothing bool `json:"doNothing,omitempty"`
-	// DeleteOnFailure is a creation's OnFailure DELETE: a failed
+	// DeleteOnFailure is a creation's OnFailure (or change set's
+	// OnStackFailure) DELETE: a failed
 	// creation deletes the stack (DELETE_IN_PROGRESS, DELETE_COMPLETE)
 	// instead of rolling it back to ROLLBACK_COMPLETE.
 	DeleteOnFailure bool `json:"deleteOnFailure,omitempty"`

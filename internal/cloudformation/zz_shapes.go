@@ -68,6 +68,7 @@ type CreateChangeSetInput struct {
 	ChangeSetType         *string
 	ResourcesToImport     []ResourceToImport `aws:"max=200"`
 	IncludeNestedStacks   *bool
+	OnStackFailure        *string
 }
 
 // CreateChangeSetOutput is the CreateChangeSetOutput shape of AWS's model.
@@ -148,6 +149,7 @@ type DescribeChangeSetOutput struct {
 	IncludeNestedStacks   *bool
 	ParentChangeSetId     *string `aws:"min=1" pattern:"arn:[-a-zA-Z0-9:/]*"`
 	RootChangeSetId       *string `aws:"min=1" pattern:"arn:[-a-zA-Z0-9:/]*"`
+	OnStackFailure        *string
 }
 
 // DescribeStackEventsInput is the DescribeStackEventsInput shape of AWS's model.

@@ -49,7 +49,7 @@ func resourceStatuses(t *testing.T, cf *cloudformation.Client, stack string) map
 }
 
 // stackStatuses is the stack-level statuses of a stack's events, oldest
-// first.
+// first; stack is its name or stack ID.
 func stackStatuses(t *testing.T, cf *cloudformation.Client, stack string) []string {
 	t.Helper()
 	out, err := cf.DescribeStackEvents(context.Background(), &cloudformation.DescribeStackEventsInput{StackName: aws.String(stack)})
@@ -58,7 +58,7 @@ func stackStatuses(t *testing.T, cf *cloudformation.Client, stack string) []stri
 	}
 	var s []string
 	for _, e := range slices.Backward(out.StackEvents) {
-		if aws.ToString(e.LogicalResourceId) == stack {
+		if aws.ToString(e.LogicalResourceId) == aws.ToString(e.StackName) {
 			s = append(s, string(e.ResourceStatus))
 		}
 	}
@@ -195,6 +195,69 @@ func TestCloudFormationOnFailureDelete(t *testing.T) {
 	_, err = cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("gone")})
 	if e := wantAPIError(t, err); e.Code != "ValidationError" || e.Message != "Stack with id gone does not exist" {
 		t.Errorf("DescribeStacks by name: %s %q", e.Code, e.Message)
+	}
+}
+
+// TestCloudFormationChangeSetOnStackFailure: a CREATE change set's
+// OnStackFailure, which DescribeChangeSet reports, decides what its
+// failed creation does: DELETE deletes the stack, DO_NOTHING leaves it
+// CREATE_FAILED as DisableRollback does. ExecuteChangeSet may not then
+// be given DisableRollback, and DELETE is for CREATE change sets only.
+func TestCloudFormationChangeSetOnStackFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	create := func(name string, typ cftypes.ChangeSetType, onFailure cftypes.OnStackFailure) (*cloudformation.CreateChangeSetOutput, error) {
+		return cf.CreateChangeSet(ctx, &cloudformation.CreateChangeSetInput{StackName: aws.String(name), ChangeSetName: aws.String("cs"),
+			ChangeSetType: typ, OnStackFailure: onFailure,
+			TemplateBody: aws.String(queues(name, [2]string{"Good", "30"}, [2]string{"Bad", "99999"}))})
+	}
+	execute := func(name string, disableRollback *bool) error {
+		_, err := cf.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{StackName: aws.String(name),
+			ChangeSetName: aws.String("cs"), DisableRollback: disableRollback})
+		return err
+	}
+
+	out, err := create("csdel", cftypes.ChangeSetTypeCreate, cftypes.OnStackFailureDelete)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := cf.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{StackName: aws.String("csdel"), ChangeSetName: aws.String("cs")})
+	if err != nil || cs.OnStackFailure != cftypes.OnStackFailureDelete {
+		t.Fatalf("DescribeChangeSet: %v OnStackFailure %q", err, cs.OnStackFailure)
+	}
+	err = execute("csdel", aws.Bool(false))
+	if e := wantAPIError(t, err); e.Code != "ValidationError" || !strings.HasPrefix(e.Message, "Either DisableRollback or OnStackFailure can be specified, but not both.") {
+		t.Errorf("ExecuteChangeSet with DisableRollback: %s %q", e.Code, e.Message)
+	}
+	if err := execute("csdel", nil); err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.StackId)
+	if st := settleStack(t, cf, id); st.StackStatus != cftypes.StackStatusDeleteComplete {
+		t.Fatalf("OnStackFailure DELETE: %s, want DELETE_COMPLETE", st.StackStatus)
+	}
+	if got, want := stackStatuses(t, cf, id), []string{"REVIEW_IN_PROGRESS", "CREATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "DELETE_COMPLETE"}; !slices.Equal(got, want) {
+		t.Errorf("stack events %v, want %v", got, want)
+	}
+
+	if _, err := create("csnothing", cftypes.ChangeSetTypeCreate, cftypes.OnStackFailureDoNothing); err != nil {
+		t.Fatal(err)
+	}
+	if err := execute("csnothing", nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "csnothing"); st.StackStatus != cftypes.StackStatusCreateFailed || !aws.ToBool(st.DisableRollback) {
+		t.Fatalf("OnStackFailure DO_NOTHING: %s (DisableRollback %v), want CREATE_FAILED", st.StackStatus, aws.ToBool(st.DisableRollback))
+	}
+	if rs := resourceStatuses(t, cf, "csnothing"); rs["Good"].ResourceStatus != cftypes.ResourceStatusCreateComplete {
+		t.Errorf("Good %s, want CREATE_COMPLETE", rs["Good"].ResourceStatus)
+	}
+
+	_, err = create("csnothing", cftypes.ChangeSetTypeUpdate, cftypes.OnStackFailureDelete)
+	if e := wantAPIError(t, err); e.Code != "ValidationError" {
+		t.Errorf("UPDATE change set with OnStackFailure DELETE: %s %q", e.Code, e.Message)
 	}
 }
 
