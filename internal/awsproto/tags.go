@@ -21,6 +21,27 @@ func ReservedTagsAllowed(ctx context.Context) bool {
 	return ok
 }
 
+// ReservedTagKey reports whether key is in the aws: namespace, which
+// AWS reserves in any letter case (aws:, AWS:, Aws:).
+func ReservedTagKey(key string) bool {
+	return len(key) >= len("aws:") && strings.EqualFold(key[:len("aws:")], "aws:")
+}
+
+// ForbiddenTagKey is the first key among tags in the aws: namespace, which
+// callers may not set, unless ctx is marked by WithReservedTags; ok is
+// false when there is none. key gives a tag's key.
+func ForbiddenTagKey[T any](ctx context.Context, tags []T, key func(T) string) (k string, ok bool) {
+	if ReservedTagsAllowed(ctx) {
+		return "", false
+	}
+	for _, tg := range tags {
+		if k := key(tg); ReservedTagKey(k) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
 // UserTags is how many of tags count toward a resource's tag limit:
 // those whose key is outside the aws: namespace. AWS sets the others
 // itself (CloudFormation's aws:cloudformation: tags), and they do not
@@ -28,7 +49,7 @@ func ReservedTagsAllowed(ctx context.Context) bool {
 func UserTags[T any](tags []T, key func(T) string) int {
 	n := 0
 	for _, tg := range tags {
-		if !strings.HasPrefix(key(tg), "aws:") {
+		if !ReservedTagKey(key(tg)) {
 			n++
 		}
 	}

@@ -23,13 +23,8 @@ func setTag(tags []tagPair, key, value string) []tagPair {
 // namespace, but on calls CloudFormation makes to put its
 // aws:cloudformation: tags, which ctx marks.
 func checkTags(ctx context.Context, tags []Tag) error {
-	if awsproto.ReservedTagsAllowed(ctx) {
-		return nil
-	}
-	for _, t := range tags {
-		if strings.HasPrefix(strings.ToLower(*t.Key), "aws:") {
-			return ErrInvalidTag.WithMessage("Tag keys starting with 'aws:' are reserved.")
-		}
+	if _, ok := awsproto.ForbiddenTagKey(ctx, tags, func(t Tag) string { return *t.Key }); ok {
+		return ErrInvalidTag.WithMessage("Tag keys starting with 'aws:' are reserved.")
 	}
 	return nil
 }

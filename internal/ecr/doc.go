@@ -116,7 +116,8 @@
 // MiB), at least 5 MiB but for the last (LayerPartTooSmallException),
 // and 4,200 a layer; 100,000 images per repository
 // (LimitExceededException; a quota AWS can raise, fixed here); 50 tags a
-// repository; pages of 100 by default.
+// repository, none of a caller's in the aws: namespace
+// (InvalidTagParameterException); pages of 100 by default.
 //
 // Concurrency: Service.mu serializes read-modify-write of repositories,
 // images and tags (lifecycle expiry included); an upload's requests are

@@ -51,8 +51,15 @@ func (s *Service) checkRegistry(id *string) error {
 	return nil
 }
 
-func checkTags(tags []Tag) error {
-	if awsproto.UserTags(tags, func(t Tag) string { return deref(t.Key) }) > maxTags {
+// checkTags refuses a tag set a repository may not take: more than 50
+// of the caller's own, an empty key, or a key in the aws: namespace,
+// which only CloudFormation's calls (marked on ctx) may set.
+func checkTags(ctx context.Context, tags []Tag) error {
+	key := func(t Tag) string { return deref(t.Key) }
+	if k, ok := awsproto.ForbiddenTagKey(ctx, tags, key); ok {
+		return ErrInvalidTagParameter.Withf("Tag key '%s' is not valid: keys beginning with 'aws:' are reserved for AWS use", k)
+	}
+	if awsproto.UserTags(tags, key) > maxTags {
 		return ErrTooManyTags.WithMessage("Repository may have up to 50 tags")
 	}
 	for _, t := range tags {
@@ -71,7 +78,7 @@ func (s *Service) createRepository(ctx context.Context, in *CreateRepositoryRequ
 	if !validRepoName(name) {
 		return nil, ErrInvalidParameter.WithMessage(repoNameMessage)
 	}
-	if err := checkTags(in.Tags); err != nil {
+	if err := checkTags(ctx, in.Tags); err != nil {
 		return nil, err
 	}
 	r := &repository{Name: name, Created: s.clock.Now().UnixMilli(), Mutability: "MUTABLE", Encryption: "AES256"}
@@ -377,12 +384,12 @@ func (s *Service) repoFromARN(arn string) (string, error) {
 	return name, nil
 }
 
-func (s *Service) tagResource(_ context.Context, in *TagResourceRequest) (*TagResourceResponse, error) {
+func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error) {
 	name, err := s.repoFromARN(deref(in.ResourceArn))
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTags(in.Tags); err != nil {
+	if err := checkTags(ctx, in.Tags); err != nil {
 		return nil, err
 	}
 	_, err = s.updateRepo(name, func(r *repository) error {

@@ -30,3 +30,27 @@ func TestTagLimitSkipsReservedTags(t *testing.T) {
 		t.Errorf("51st tag: %v, want %s", err, ErrTooManyTags.Code)
 	}
 }
+
+// TestReservedTagKeysRefused: a caller may not set tag keys in the aws:
+// namespace, in any letter case, on CreateRepository or TagResource;
+// CloudFormation's calls may.
+func TestReservedTagKeysRefused(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t)
+	ctx := context.Background()
+	for _, k := range []string{"aws:team", "AWS:team", "Aws:team"} {
+		_, err := s.createRepository(ctx, &CreateRepositoryRequest{RepositoryName: ptr("reserved"), Tags: []Tag{{Key: ptr(k), Value: ptr("v")}}})
+		if e := apierr.As(err); e == nil || e.Code != ErrInvalidTagParameter.Code {
+			t.Errorf("CreateRepository with %s: %v, want %s", k, err, ErrInvalidTagParameter.Code)
+		}
+	}
+	out, err := s.createRepository(awsproto.WithReservedTags(ctx), &CreateRepositoryRequest{RepositoryName: ptr("reserved"),
+		Tags: []Tag{{Key: ptr("aws:cloudformation:stack-name"), Value: ptr("s")}}})
+	if err != nil {
+		t.Fatalf("CloudFormation's tags: %v", err)
+	}
+	_, err = s.tagResource(ctx, &TagResourceRequest{ResourceArn: out.Repository.RepositoryArn, Tags: []Tag{{Key: ptr("AWS:team"), Value: ptr("v")}}})
+	if e := apierr.As(err); e == nil || e.Code != ErrInvalidTagParameter.Code {
+		t.Errorf("TagResource with AWS:team: %v, want %s", err, ErrInvalidTagParameter.Code)
+	}
+}

@@ -79,7 +79,7 @@ func checkNetworkListener(l *listener) error {
 }
 
 func (s *Service) createListener(ctx context.Context, in *CreateListenerInput) (*CreateListenerOutput, error) {
-	tags, err := newTags(in.Tags)
+	tags, err := newTags(ctx, in.Tags)
 	if err != nil {
 		return nil, err
 	}

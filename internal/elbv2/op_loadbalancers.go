@@ -116,7 +116,7 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 	if ipType == "" {
 		ipType = "ipv4"
 	}
-	tags, err := newTags(in.Tags)
+	tags, err := newTags(ctx, in.Tags)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (s *Service) defaultRuleARN(l *listener) string {
 }
 
 func (s *Service) createRule(ctx context.Context, in *CreateRuleInput) (*CreateRuleOutput, error) {
-	tags, err := newTags(in.Tags)
+	tags, err := newTags(ctx, in.Tags)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,13 @@ const maxTags = 50
 
 func tagKey(t tag) string { return t.Key }
 
-func newTags(in []Tag) ([]tag, error) {
+// newTags takes a request's tags: unique keys, at most 50 of the
+// caller's own, and none in the aws: namespace but on CloudFormation's
+// calls (marked on ctx).
+func newTags(ctx context.Context, in []Tag) ([]tag, error) {
+	if k, ok := awsproto.ForbiddenTagKey(ctx, in, func(t Tag) string { return deref(t.Key) }); ok {
+		return nil, validation("Tag key '%s' cannot start with 'aws:'", k)
+	}
 	var out []tag
 	for _, t := range in {
 		k := deref(t.Key)
@@ -69,7 +75,7 @@ func (s *Service) taggedLocked(arn string) (*[]tag, string, any, error) {
 }
 
 func (s *Service) addTags(ctx context.Context, in *AddTagsInput) (*AddTagsOutput, error) {
-	add, err := newTags(in.Tags)
+	add, err := newTags(ctx, in.Tags)
 	if err != nil {
 		return nil, err
 	}

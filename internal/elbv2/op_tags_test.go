@@ -33,3 +33,30 @@ func TestTagLimitSkipsReservedTags(t *testing.T) {
 		t.Errorf("51st tag: %v, want %s", err, ErrTooManyTags.Code)
 	}
 }
+
+// TestReservedTagKeysRefused: a caller may not set tag keys in the aws:
+// namespace, in any letter case, on a creation or AddTags; CloudFormation's
+// calls may.
+func TestReservedTagKeysRefused(t *testing.T) {
+	t.Parallel()
+	s := newTestService(t, clock.NewFake(time.Now()), "-")
+	ctx := context.Background()
+	tg := func(ctx context.Context, k string) (*CreateTargetGroupOutput, error) {
+		return s.createTargetGroup(ctx, &CreateTargetGroupInput{Name: ptr("reserved"), TargetType: ptr("ip"), Protocol: ptr("HTTP"),
+			Port: ptr(int32(80)), VpcId: ptr("vpc-1"), Tags: []Tag{{Key: ptr(k), Value: ptr("v")}}})
+	}
+	for _, k := range []string{"aws:team", "AWS:team", "Aws:team"} {
+		_, err := tg(ctx, k)
+		if e := apierr.As(err); e == nil || e.Code != ErrValidation.Code || e.Message != "Tag key '"+k+"' cannot start with 'aws:'" {
+			t.Errorf("CreateTargetGroup with %s: %v", k, err)
+		}
+	}
+	out, err := tg(awsproto.WithReservedTags(ctx), "aws:cloudformation:stack-name")
+	if err != nil {
+		t.Fatalf("CloudFormation's tags: %v", err)
+	}
+	_, err = s.addTags(ctx, &AddTagsInput{ResourceArns: []string{*out.TargetGroups[0].TargetGroupArn}, Tags: []Tag{{Key: ptr("AWS:team"), Value: ptr("v")}}})
+	if e := apierr.As(err); e == nil || e.Code != ErrValidation.Code {
+		t.Errorf("AddTags with AWS:team: %v, want %s", err, ErrValidation.Code)
+	}
+}

@@ -133,7 +133,7 @@ func (s *Service) createTargetGroup(ctx context.Context, in *CreateTargetGroupIn
 		in.HealthCheckIntervalSeconds, in.HealthCheckTimeoutSeconds, in.HealthyThresholdCount, in.UnhealthyThresholdCount, in.Matcher, tg); err != nil {
 		return nil, err
 	}
-	tags, err := newTags(in.Tags)
+	tags, err := newTags(ctx, in.Tags)
 	if err != nil {
 		return nil, err
 	}

@@ -86,13 +86,8 @@ func (s *Service) createKey(ctx context.Context, in *CreateKeyRequest) (*CreateK
 // checkTags refuses tag keys with the aws: prefix, which is reserved
 // to AWS (CloudFormation's aws:cloudformation: tags, which ctx allows).
 func checkTags(ctx context.Context, tags []Tag) error {
-	if awsproto.ReservedTagsAllowed(ctx) {
-		return nil
-	}
-	for _, t := range tags {
-		if strings.HasPrefix(strings.ToLower(deref(t.TagKey)), "aws:") {
-			return ErrTag.WithMessage("Tags beginning with aws: are reserved")
-		}
+	if _, ok := awsproto.ForbiddenTagKey(ctx, tags, func(t Tag) string { return deref(t.TagKey) }); ok {
+		return ErrTag.WithMessage("Tags beginning with aws: are reserved")
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
 )
@@ -37,10 +36,8 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*noO
 		// Lambda's answer to an empty Tags, odd as its wording is.
 		return nil, invalidParameter("An error occurred and the request cannot be processed.")
 	}
-	for k := range in.Tags {
-		if strings.HasPrefix(strings.ToLower(k), "aws:") && !awsproto.ReservedTagsAllowed(ctx) {
-			return nil, invalidParameter("Tag keys prefixed with 'aws:' are reserved for AWS use: %s", k)
-		}
+	if k, ok := awsproto.ForbiddenTagKey(ctx, slices.Sorted(maps.Keys(in.Tags)), func(k string) string { return k }); ok {
+		return nil, invalidParameter("Tag keys prefixed with 'aws:' are reserved for AWS use: %s", k)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
