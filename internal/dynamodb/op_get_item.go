@@ -29,6 +29,11 @@ func (s *Service) getItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	if err := checkKey(t, key); err != nil {
 		return nil, err
 	}
+	if proj != nil {
+		if err := checkScalarKeyPaths(t, proj.Paths()); err != nil {
+			return nil, err
+		}
+	}
 	it, err := s.readItem(s.store, itemKey(t, key))
 	if err != nil {
 		return nil, err

@@ -47,6 +47,9 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 				return nil, invalid("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p.Top())
 			}
 		}
+		if err := checkScalarKeyPaths(t, upd.Paths()); err != nil {
+			return nil, err
+		}
 	}
 	var updated []expr.Path
 	old, new, err := s.write(&itemWrite{

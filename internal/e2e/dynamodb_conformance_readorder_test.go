@@ -1,0 +1,161 @@
+package e2e
+
+// The order in which DynamoDB reads a Scan's or Query's request, so that a
+// request with several faults is answered with the first of them, and the
+// rule that no expression looks inside a key attribute. Expected messages
+// are real DynamoDB's.
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+func TestDynamoDBConformanceScanReadOrder(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := uncheckedClient(env)
+	ctx := context.Background()
+	const invalid = "One or more parameter values were invalid: "
+	const startKey = "The provided starting key is invalid: "
+	eq := func(vs ...types.AttributeValue) map[string]types.Condition {
+		return map[string]types.Condition{"a": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: vs}}
+	}
+	// Segment without TotalSegments is a fault each request below also has:
+	// DynamoDB reports it only once the legacy parameters and the
+	// ExclusiveStartKey have been read.
+	for _, tc := range []struct {
+		name string
+		in   dynamodb.ScanInput
+		code string
+		msg  string
+	}{
+		{"AttributesToGet before ScanFilter", dynamodb.ScanInput{
+			AttributesToGet: []string{"a", "a"}, ScanFilter: eq(avSS())},
+			"ValidationException", invalid + "Duplicate value in attribute name: a"},
+		{"ScanFilter values before their number", dynamodb.ScanInput{
+			ScanFilter: eq(avN("1"), avSS())},
+			"ValidationException", invalid + "An string set  may not be empty"},
+		{"ScanFilter before ExclusiveStartKey", dynamodb.ScanInput{
+			ScanFilter: eq(avS("a"), avS("b")), ExclusiveStartKey: ddbItem{"a": avSS()}},
+			"ValidationException", invalid + "Invalid number of argument(s) for the EQ ComparisonOperator"},
+		{"ExclusiveStartKey value shape", dynamodb.ScanInput{
+			ExclusiveStartKey: ddbItem{"a": avSS()}},
+			"ValidationException", startKey + invalid + "An string set  may not be empty"},
+		{"ExclusiveStartKey numbers", dynamodb.ScanInput{
+			ExclusiveStartKey: ddbItem{"a": avNS("1", "1")}},
+			"ValidationException", "Input collection contains duplicates"},
+		{"segments before expressions", dynamodb.ScanInput{
+			FilterExpression: aws.String(""), ExpressionAttributeNames: map[string]string{}},
+			"ValidationException", "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"},
+		{"names without an expression before the legacy parameters", dynamodb.ScanInput{
+			AttributesToGet: []string{"a", "a"}, ExpressionAttributeNames: map[string]string{}, ExpressionAttributeValues: ddbItem{}},
+			"ValidationException", "ExpressionAttributeNames can only be specified when using expressions"},
+	} {
+		in := tc.in
+		in.TableName, in.Segment = aws.String("no-such-table"), aws.Int32(1)
+		_, err := c.Scan(ctx, &in)
+		wantDDBError(t, tc.name, err, tc.code, tc.msg)
+	}
+
+	// With every fault gone but the segments, the missing table is next.
+	_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("no-such-table"), ExclusiveStartKey: ddbItem{"a": avS("x")}})
+	wantDDBError(t, "missing table", err, "ResourceNotFoundException", "Requested resource not found")
+
+	// Query reads its ExclusiveStartKey before it finds the table, and so
+	// before it can tell a condition on its key is not indexable.
+	_, err = c.Query(ctx, &dynamodb.QueryInput{
+		TableName:         aws.String("no-such-table"),
+		KeyConditions:     map[string]types.Condition{"a": {ComparisonOperator: types.ComparisonOperatorNull}},
+		ExclusiveStartKey: ddbItem{"a": avBS()},
+	})
+	wantDDBError(t, "Query ExclusiveStartKey", err, "ValidationException", startKey+invalid+"Binary sets should not be empty")
+}
+
+func TestDynamoDBConformanceIndexStartKey(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	S := types.ScalarAttributeTypeS
+	createTable(t, c, tableSpec{Name: "esk", Attrs: map[string]types.ScalarAttributeType{"a": S, "b": S, "c": S},
+		Hash: "a", Range: "b",
+		LSIs: []indexSpec{{Name: "local", Hash: "a", Range: "c", Projection: types.ProjectionTypeAll}},
+		GSIs: []indexSpec{{Name: "global", Hash: "c", Projection: types.ProjectionTypeAll}},
+	})
+	const bad = "The provided starting key is invalid: The provided key element does not match the schema"
+	// A starting key is the table's key attributes and the index's, and
+	// nothing else.
+	for _, tc := range []struct {
+		index string
+		key   ddbItem
+	}{
+		{"local", ddbItem{"a": avS("1"), "b": avS("1"), "c": avS("1"), "d": avS("1")}},
+		{"global", ddbItem{"a": avS("1"), "b": avS("1"), "c": avS("1"), "z": avS("1")}},
+		{"global", ddbItem{"a": avS("1"), "b": avS("1")}},
+	} {
+		_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("esk"), IndexName: aws.String(tc.index), ExclusiveStartKey: tc.key})
+		wantDDBError(t, "Scan "+tc.index+" with "+itemText(tc.key), err, "ValidationException", bad)
+	}
+	for _, index := range []string{"local", "global"} {
+		_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("esk"), IndexName: aws.String(index),
+			ExclusiveStartKey: ddbItem{"a": avS("1"), "b": avS("1"), "c": avS("1")}})
+		mustOK(t, "Scan "+index+" from a whole key", err)
+	}
+}
+
+func TestDynamoDBConformanceScalarKeyPaths(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	S := types.ScalarAttributeTypeS
+	createTable(t, c, tableSpec{Name: "paths", Attrs: map[string]types.ScalarAttributeType{"a": S, "b": S, "g": S},
+		Hash: "a", Range: "b",
+		GSIs: []indexSpec{{Name: "byg", Hash: "g", Projection: types.ProjectionTypeAll}},
+	})
+	putItem(t, c, "paths", ddbItem{"a": avS("1"), "b": avS("1"), "g": avS("x")})
+	const msg = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
+	names := map[string]string{"#a": "a"}
+	key := ddbItem{"a": avS("1"), "b": avS("1")}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"Scan filter into the partition key", func() error {
+			_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("paths"), FilterExpression: aws.String("attribute_exists(#a.b.c)"), ExpressionAttributeNames: names})
+			return err
+		}, msg + "Key: a"},
+		{"Scan projection into the sort key", func() error {
+			_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("paths"), ProjectionExpression: aws.String("b[0]")})
+			return err
+		}, msg + "Key: b"},
+		{"Scan filter into an index key", func() error {
+			_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("paths"), FilterExpression: aws.String("g.x = :v"),
+				ExpressionAttributeValues: ddbItem{":v": avS("x")}})
+			return err
+		}, msg + "IndexKey: g"},
+		{"Query filter into an index key", func() error {
+			_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("paths"), KeyConditionExpression: aws.String("a = :a"),
+				FilterExpression: aws.String("g[1] = :v"), ExpressionAttributeValues: ddbItem{":a": avS("1"), ":v": avS("x")}})
+			return err
+		}, msg + "IndexKey: g"},
+		{"GetItem projection into the partition key", func() error {
+			_, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("paths"), Key: key, ProjectionExpression: aws.String("#a[0]"), ExpressionAttributeNames: names})
+			return err
+		}, msg + "Key: a"},
+		{"UpdateItem into an index key", func() error {
+			_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("paths"), Key: key, UpdateExpression: aws.String("SET g.x = :v"),
+				ExpressionAttributeValues: ddbItem{":v": avS("x")}})
+			return err
+		}, msg + "IndexKey: g"},
+	} {
+		wantDDBError(t, tc.name, tc.call(), "ValidationException", tc.want)
+	}
+	_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("paths"), ProjectionExpression: aws.String("a, g")})
+	mustOK(t, "Scan projecting key attributes whole", err)
+}
