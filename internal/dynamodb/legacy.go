@@ -85,6 +85,37 @@ func mixedStyles(expression, legacy []styleParam) error {
 	return mixed(olds, exprs)
 }
 
+// requestStyle is what DynamoDB checks of a request's parameters before it
+// reads any of their values (an item, a key, a filter): that expression
+// and legacy parameters are not mixed, and that a request using legacy
+// parameters alone sends no expression attribute names or values.
+func requestStyle(expression, legacy []styleParam, names map[string]string, values map[string]AttributeValue) error {
+	if err := mixedStyles(expression, legacy); err != nil {
+		return err
+	}
+	for _, p := range expression {
+		if p.set {
+			return nil
+		}
+	}
+	for _, p := range legacy {
+		if p.set {
+			return legacyOnly(names != nil, values != nil)
+		}
+	}
+	return nil
+}
+
+// conditionStyle is requestStyle for a write whose only expression is its
+// ConditionExpression.
+func conditionStyle(condExpr *string, expected map[string]ExpectedAttributeValue, names map[string]string, values map[string]AttributeValue) error {
+	return requestStyle(
+		[]styleParam{{"ConditionExpression", condExpr != nil}},
+		[]styleParam{{"Expected", expected != nil}},
+		names, values,
+	)
+}
+
 // legacyOnly checks that a request using legacy parameters does not also
 // send expression attribute names or values.
 func legacyOnly(names, values bool) error {

@@ -7,6 +7,13 @@ import (
 )
 
 func (s *Service) getItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
+	if err := requestStyle(
+		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}},
+		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}},
+		in.ExpressionAttributeNames, nil,
+	); err != nil {
+		return nil, err
+	}
 	key, err := decodeRequestItem(in.Key)
 	if err != nil {
 		return nil, err

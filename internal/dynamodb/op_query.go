@@ -114,9 +114,10 @@ func notProjected(t *table, ix *index, proj *expr.Projection) []string {
 // query and scan read the whole request (expressions, placeholders,
 // values) before they look the table up, as DynamoDB does.
 func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
-	if err := mixedStyles(
+	if err := requestStyle(
 		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}, {"FilterExpression", in.FilterExpression != nil}, {"KeyConditionExpression", in.KeyConditionExpression != nil}},
 		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}, {"QueryFilter", in.QueryFilter != nil}, {"ConditionalOperator", in.ConditionalOperator != nil}, {"KeyConditions", in.KeyConditions != nil}},
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues,
 	); err != nil {
 		return nil, err
 	}
@@ -236,9 +237,10 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 // (AttributesToGet, then ScanFilter), the ExclusiveStartKey, the segments,
 // and only then the expressions and their placeholders.
 func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
-	if err := mixedStyles(
+	if err := requestStyle(
 		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}, {"FilterExpression", in.FilterExpression != nil}},
 		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}, {"ScanFilter", in.ScanFilter != nil}, {"ConditionalOperator", in.ConditionalOperator != nil}},
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues,
 	); err != nil {
 		return nil, err
 	}
@@ -248,11 +250,6 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 	)
 	expressions := in.FilterExpression != nil || in.ProjectionExpression != nil
 	read := func() error {
-		if !expressions {
-			if err := legacyOnly(in.ExpressionAttributeNames != nil, in.ExpressionAttributeValues != nil); err != nil {
-				return err
-			}
-		}
 		x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 		if err != nil {
 			return err

@@ -9,14 +9,15 @@ import (
 
 func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemOutput, error) {
 	rv := string(deref(in.ReturnValues))
-	key, err := decodeRequestItem(in.Key)
-	if err != nil {
-		return nil, err
-	}
-	if err := mixedStyles(
+	if err := requestStyle(
 		[]styleParam{{"UpdateExpression", in.UpdateExpression != nil}, {"ConditionExpression", in.ConditionExpression != nil}},
 		[]styleParam{{"AttributeUpdates", in.AttributeUpdates != nil}, {"Expected", in.Expected != nil}},
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues,
 	); err != nil {
+		return nil, err
+	}
+	key, err := decodeRequestItem(in.Key)
+	if err != nil {
 		return nil, err
 	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)

@@ -159,3 +159,53 @@ func TestDynamoDBConformanceScalarKeyPaths(t *testing.T) {
 	_, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("paths"), ProjectionExpression: aws.String("a, g")})
 	mustOK(t, "Scan projecting key attributes whole", err)
 }
+
+// DynamoDB checks how a request's parameters are combined before it
+// reads an item or key: a request mixing expression and legacy
+// parameters, or sending placeholders beside legacy parameters only, is
+// refused as such even when its item or key is itself invalid.
+func TestDynamoDBConformanceStyleBeforeValues(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := uncheckedClient(env)
+	ctx := context.Background()
+	const mixed = "Can not use both expression and non-expression parameters in the same request: "
+	const namesAlone = "ExpressionAttributeNames can only be specified when using expressions"
+	const valuesAlone = "ExpressionAttributeValues can only be specified when using expressions"
+	bad := ddbItem{"a": avSS()}
+	table := aws.String("no-such-table")
+	expected := map[string]types.ExpectedAttributeValue{"a": {Exists: aws.Bool(false)}}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		msg  string
+	}{
+		{"PutItem mixed", func() error {
+			_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: table, Item: bad, Expected: expected, ConditionExpression: aws.String("")})
+			return err
+		}, oneViolation + mixed + "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"},
+		{"PutItem names beside Expected", func() error {
+			_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: table, Item: bad, Expected: expected, ExpressionAttributeNames: map[string]string{}})
+			return err
+		}, oneViolation + namesAlone},
+		{"DeleteItem values beside Expected", func() error {
+			_, err := c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: table, Key: bad, Expected: expected, ExpressionAttributeValues: ddbItem{}})
+			return err
+		}, oneViolation + valuesAlone},
+		{"UpdateItem mixed", func() error {
+			_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: table, Key: bad, UpdateExpression: aws.String("SET b = :b"),
+				AttributeUpdates: map[string]types.AttributeValueUpdate{"b": {Action: types.AttributeActionDelete}}})
+			return err
+		}, oneViolation + mixed + "Non-expression parameters: {AttributeUpdates} Expression parameters: {UpdateExpression}"},
+		{"GetItem mixed", func() error {
+			_, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: table, Key: bad, AttributesToGet: []string{"a"}, ProjectionExpression: aws.String("")})
+			return err
+		}, mixed + "Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"},
+		{"GetItem names beside AttributesToGet", func() error {
+			_, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: table, Key: bad, AttributesToGet: []string{"a"}, ExpressionAttributeNames: map[string]string{}})
+			return err
+		}, namesAlone},
+	} {
+		wantDDBError(t, tc.name, tc.call(), "ValidationException", tc.msg)
+	}
+}
