@@ -209,3 +209,41 @@ func TestDynamoDBConformanceStyleBeforeValues(t *testing.T) {
 		wantDDBError(t, tc.name, tc.call(), "ValidationException", tc.msg)
 	}
 }
+
+// UpdateTable refuses a malformed request before it looks the table up.
+func TestDynamoDBConformanceUpdateTableRequestFirst(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := uncheckedClient(env)
+	ctx := context.Background()
+	const invalid = "One or more parameter values were invalid: "
+	huge := aws.Int64(1_000_000_001_000)
+	pt := func(r, w *int64) *types.ProvisionedThroughput {
+		return &types.ProvisionedThroughput{ReadCapacityUnits: r, WriteCapacityUnits: w}
+	}
+	update := func(name string, p *types.ProvisionedThroughput) types.GlobalSecondaryIndexUpdate {
+		return types.GlobalSecondaryIndexUpdate{Update: &types.UpdateGlobalSecondaryIndexAction{IndexName: aws.String(name), ProvisionedThroughput: p}}
+	}
+	drop := types.GlobalSecondaryIndexUpdate{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("idx")}}
+	for _, tc := range []struct {
+		name string
+		in   dynamodb.UpdateTableInput
+		msg  string
+	}{
+		{"table capacity", dynamodb.UpdateTableInput{ProvisionedThroughput: pt(aws.Int64(1), huge)},
+			"Given value 1000000001000 for WriteCapacityUnits is out of bounds"},
+		{"index capacity", dynamodb.UpdateTableInput{GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{update("idx", pt(huge, aws.Int64(1)))}},
+			"Given value 1000000001000 for ReadCapacityUnits is out of bounds for index idx"},
+		{"empty index update", dynamodb.UpdateTableInput{GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{}}},
+			invalid + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null"},
+		{"one index twice", dynamodb.UpdateTableInput{GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{drop, drop}},
+			invalid + "Only one global secondary index update per index is allowed simultaneously. Index: idx"},
+	} {
+		in := tc.in
+		in.TableName = aws.String("no-such-table")
+		_, err := c.UpdateTable(ctx, &in)
+		wantDDBError(t, tc.name, err, "ValidationException", tc.msg)
+	}
+	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("no-such-table"), ProvisionedThroughput: pt(aws.Int64(1), aws.Int64(1))})
+	wantDDBErrorContains(t, "well-formed update", err, "ResourceNotFoundException", "no-such-table")
+}
