@@ -115,6 +115,39 @@ func (x *exprContext) done() error {
 	return nil
 }
 
+// checkScalarKeyPaths refuses a path that looks inside a key attribute of
+// the table (Key) or of one of its indexes (IndexKey): keys are scalars,
+// so a map lookup or list element of one names nothing. The table's keys
+// are checked first.
+func checkScalarKeyPaths(t *table, paths []expr.Path) error {
+	const msg = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: %s: %s"
+	for _, n := range t.keyNames() {
+		if nestedIn(paths, n) {
+			return invalid(msg, "Key", n)
+		}
+	}
+	for _, ixs := range [][]index{t.GSIs, t.LSIs} {
+		for i := range ixs {
+			for _, n := range ixs[i].keyNames() {
+				if nestedIn(paths, n) {
+					return invalid(msg, "IndexKey", n)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// nestedIn reports whether a path goes inside top-level attribute name.
+func nestedIn(paths []expr.Path, name string) bool {
+	for _, p := range paths {
+		if p.Nested() && p.Top() == name {
+			return true
+		}
+	}
+	return false
+}
+
 // errKeySchema is DynamoDB's answer to a Key that is not exactly the
 // table's key attributes with their types.
 var errKeySchema = ErrValidation.WithMessage("The provided key element does not match the schema")

@@ -85,13 +85,44 @@ func mixedStyles(expression, legacy []styleParam) error {
 	return mixed(olds, exprs)
 }
 
+// requestStyle is what DynamoDB checks of a request's parameters before it
+// reads any of their values (an item, a key, a filter): that expression
+// and legacy parameters are not mixed, and that a request using legacy
+// parameters alone sends no expression attribute names or values.
+func requestStyle(expression, legacy []styleParam, names map[string]string, values map[string]AttributeValue) error {
+	if err := mixedStyles(expression, legacy); err != nil {
+		return err
+	}
+	for _, p := range expression {
+		if p.set {
+			return nil
+		}
+	}
+	for _, p := range legacy {
+		if p.set {
+			return legacyOnly(names != nil, values != nil)
+		}
+	}
+	return nil
+}
+
+// conditionStyle is requestStyle for a write whose only expression is its
+// ConditionExpression.
+func conditionStyle(condExpr *string, expected map[string]ExpectedAttributeValue, names map[string]string, values map[string]AttributeValue) error {
+	return requestStyle(
+		[]styleParam{{"ConditionExpression", condExpr != nil}},
+		[]styleParam{{"Expected", expected != nil}},
+		names, values,
+	)
+}
+
 // legacyOnly checks that a request using legacy parameters does not also
 // send expression attribute names or values.
-func legacyOnly(x *exprContext) error {
-	if x.names != nil {
+func legacyOnly(names, values bool) error {
+	if names {
 		return badRequest("ExpressionAttributeNames can only be specified when using expressions")
 	}
-	if x.values != nil {
+	if values {
 		return badRequest("ExpressionAttributeValues can only be specified when using expressions")
 	}
 	return nil
@@ -139,15 +170,10 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 	want := map[string]int{"EQ": 1, "NE": 1, "LE": 1, "LT": 1, "GE": 1, "GT": 1, "NOT_NULL": 0, "NULL": 0,
 		"CONTAINS": 1, "NOT_CONTAINS": 1, "BEGINS_WITH": 1, "BETWEEN": 2}
 	n, known := want[op]
-	if op == "IN" {
-		if len(args) == 0 {
-			return "", badRequest("One or more parameter values were invalid: Invalid number of argument(s) for the IN ComparisonOperator")
-		}
-	} else if !known {
+	if !known && op != "IN" {
 		return "", badRequest("One or more parameter values were invalid: Unsupported operator on %s: %s", param, op)
-	} else if len(args) != n {
-		return "", badRequest("One or more parameter values were invalid: Invalid number of argument(s) for the %s ComparisonOperator", op)
 	}
+	// The values are read before their number is checked.
 	vs := make([]string, len(args))
 	for i, a := range args {
 		v, err := b.value(a)
@@ -155,6 +181,9 @@ func (b *legacyBuilder) comparison(p, op string, args []AttributeValue, param st
 			return "", err
 		}
 		vs[i] = v
+	}
+	if (op == "IN" && len(args) == 0) || (op != "IN" && len(args) != n) {
+		return "", badRequest("One or more parameter values were invalid: Invalid number of argument(s) for the %s ComparisonOperator", op)
 	}
 	if err := b.operandTypes(op, vs); err != nil {
 		return "", err
@@ -225,7 +254,7 @@ func (s *Service) conditionOf(x *exprContext, condExpr *string, expected map[str
 	if condExpr != nil {
 		return nil, mixed([]string{"Expected"}, []string{"ConditionExpression"})
 	}
-	if err := legacyOnly(x); err != nil {
+	if err := legacyOnly(x.names != nil, x.values != nil); err != nil {
 		return nil, err
 	}
 	b := newLegacyBuilder()
@@ -314,7 +343,7 @@ func (s *Service) filterOf(x *exprContext, filterExpr *string, legacy map[string
 	if filterExpr != nil {
 		return nil, mixed([]string{param}, []string{"FilterExpression"})
 	}
-	if err := legacyOnly(x); err != nil {
+	if err := legacyOnly(x.names != nil, x.values != nil); err != nil {
 		return nil, err
 	}
 	b := newLegacyBuilder()
@@ -397,7 +426,7 @@ func (s *Service) keyConditionOf(x *exprContext, kce *string, legacy map[string]
 	// Beside a FilterExpression or ProjectionExpression, the placeholders
 	// are theirs; those expressions check them.
 	if !withExpressions {
-		if err := legacyOnly(x); err != nil {
+		if err := legacyOnly(x.names != nil, x.values != nil); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -490,7 +519,7 @@ func (s *Service) updateOf(x *exprContext, ue *string, legacy map[string]Attribu
 	if ue != nil {
 		return nil, mixed([]string{"AttributeUpdates"}, []string{"UpdateExpression"})
 	}
-	if err := legacyOnly(x); err != nil {
+	if err := legacyOnly(x.names != nil, x.values != nil); err != nil {
 		return nil, err
 	}
 	b := newLegacyBuilder()

@@ -11,6 +11,9 @@ func (s *Service) deleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteI
 	if rv != "" && rv != "NONE" && rv != "ALL_OLD" {
 		return nil, badRequest("ReturnValues can only be ALL_OLD or NONE")
 	}
+	if err := conditionStyle(in.ConditionExpression, in.Expected, in.ExpressionAttributeNames, in.ExpressionAttributeValues); err != nil {
+		return nil, err
+	}
 	key, err := decodeRequestItem(in.Key)
 	if err != nil {
 		return nil, err

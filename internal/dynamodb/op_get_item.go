@@ -7,6 +7,13 @@ import (
 )
 
 func (s *Service) getItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
+	if err := requestStyle(
+		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}},
+		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}},
+		in.ExpressionAttributeNames, nil,
+	); err != nil {
+		return nil, err
+	}
 	key, err := decodeRequestItem(in.Key)
 	if err != nil {
 		return nil, err
@@ -28,6 +35,11 @@ func (s *Service) getItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	}
 	if err := checkKey(t, key); err != nil {
 		return nil, err
+	}
+	if proj != nil {
+		if err := checkScalarKeyPaths(t, proj.Paths()); err != nil {
+			return nil, err
+		}
 	}
 	it, err := s.readItem(s.store, itemKey(t, key))
 	if err != nil {

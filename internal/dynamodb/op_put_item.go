@@ -14,6 +14,9 @@ func (s *Service) putItem(ctx context.Context, in *PutItemInput) (*PutItemOutput
 	if rv != "" && rv != "NONE" && rv != "ALL_OLD" {
 		return nil, badRequest("ReturnValues can only be ALL_OLD or NONE")
 	}
+	if err := conditionStyle(in.ConditionExpression, in.Expected, in.ExpressionAttributeNames, in.ExpressionAttributeValues); err != nil {
+		return nil, err
+	}
 	item, err := decodeRequestItem(in.Item)
 	if err != nil {
 		return nil, err

@@ -114,9 +114,10 @@ func notProjected(t *table, ix *index, proj *expr.Projection) []string {
 // query and scan read the whole request (expressions, placeholders,
 // values) before they look the table up, as DynamoDB does.
 func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
-	if err := mixedStyles(
+	if err := requestStyle(
 		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}, {"FilterExpression", in.FilterExpression != nil}, {"KeyConditionExpression", in.KeyConditionExpression != nil}},
 		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}, {"QueryFilter", in.QueryFilter != nil}, {"ConditionalOperator", in.ConditionalOperator != nil}, {"KeyConditions", in.KeyConditions != nil}},
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues,
 	); err != nil {
 		return nil, err
 	}
@@ -137,6 +138,10 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		return nil, err
 	}
 	if err := x.done(); err != nil {
+		return nil, err
+	}
+	esk, err := decodeStartKey(in.ExclusiveStartKey)
+	if err != nil {
 		return nil, err
 	}
 	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
@@ -221,14 +226,59 @@ func (s *Service) query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 		}
 		return nil
 	}
-	r, err := s.runPage(p, pageParams{in.Limit, in.ExclusiveStartKey, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
+	r, err := s.runPage(p, pageParams{in.Limit, esk, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
 	if err != nil {
 		return nil, err
 	}
 	return &QueryOutput{Items: r.items, Count: r.count, ScannedCount: r.scanned, LastEvaluatedKey: r.lastKey, ConsumedCapacity: r.consumed}, nil
 }
 
+// scan reads its request in DynamoDB's order: the legacy parameters
+// (AttributesToGet, then ScanFilter), the ExclusiveStartKey, the segments,
+// and only then the expressions and their placeholders.
 func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
+	if err := requestStyle(
+		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}, {"FilterExpression", in.FilterExpression != nil}},
+		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}, {"ScanFilter", in.ScanFilter != nil}, {"ConditionalOperator", in.ConditionalOperator != nil}},
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues,
+	); err != nil {
+		return nil, err
+	}
+	var (
+		filter *expr.Condition
+		proj   *expr.Projection
+	)
+	expressions := in.FilterExpression != nil || in.ProjectionExpression != nil
+	read := func() error {
+		x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+		if err != nil {
+			return err
+		}
+		if expressions {
+			filter, err = s.filterOf(x, in.FilterExpression, in.ScanFilter, "ScanFilter", in.ConditionalOperator)
+			if err == nil {
+				proj, err = s.projectionOf(x, in.ProjectionExpression, in.AttributesToGet)
+			}
+		} else {
+			proj, err = s.projectionOf(x, in.ProjectionExpression, in.AttributesToGet)
+			if err == nil {
+				filter, err = s.filterOf(x, in.FilterExpression, in.ScanFilter, "ScanFilter", in.ConditionalOperator)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return x.done()
+	}
+	if !expressions {
+		if err := read(); err != nil {
+			return nil, err
+		}
+	}
+	esk, err := decodeStartKey(in.ExclusiveStartKey)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case in.Segment != nil && in.TotalSegments == nil:
 		return nil, invalid("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
@@ -237,26 +287,10 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 	case in.Segment != nil && *in.Segment >= *in.TotalSegments:
 		return nil, invalid("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *in.Segment, *in.TotalSegments)
 	}
-	if err := mixedStyles(
-		[]styleParam{{"ProjectionExpression", in.ProjectionExpression != nil}, {"FilterExpression", in.FilterExpression != nil}},
-		[]styleParam{{"AttributesToGet", in.AttributesToGet != nil}, {"ScanFilter", in.ScanFilter != nil}, {"ConditionalOperator", in.ConditionalOperator != nil}},
-	); err != nil {
-		return nil, err
-	}
-	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
-	if err != nil {
-		return nil, err
-	}
-	filter, err := s.filterOf(x, in.FilterExpression, in.ScanFilter, "ScanFilter", in.ConditionalOperator)
-	if err != nil {
-		return nil, err
-	}
-	proj, err := s.projectionOf(x, in.ProjectionExpression, in.AttributesToGet)
-	if err != nil {
-		return nil, err
-	}
-	if err := x.done(); err != nil {
-		return nil, err
+	if expressions {
+		if err := read(); err != nil {
+			return nil, err
+		}
 	}
 	t, ix, err := s.readTarget(*in.TableName, in.IndexName, deref(in.ConsistentRead))
 	if err != nil {
@@ -277,15 +311,29 @@ func (s *Service) scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) 
 	if in.TotalSegments != nil && *in.TotalSegments > 1 {
 		seg, total := int(*in.Segment), int(*in.TotalSegments)
 		p.match = func(it attr.Item) bool { return segmentOf(t, it, total) == seg }
-		if err := checkSegmentStart(t, in.ExclusiveStartKey, seg, total); err != nil {
+		if err := checkSegmentStart(t, esk, seg, total); err != nil {
 			return nil, err
 		}
 	}
-	r, err := s.runPage(p, pageParams{in.Limit, in.ExclusiveStartKey, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
+	r, err := s.runPage(p, pageParams{in.Limit, esk, in.Select, proj, in.AttributesToGet != nil, deref(in.ConsistentRead), in.ReturnConsumedCapacity})
 	if err != nil {
 		return nil, err
 	}
 	return &ScanOutput{Items: r.items, Count: r.count, ScannedCount: r.scanned, LastEvaluatedKey: r.lastKey, ConsumedCapacity: r.consumed}, nil
+}
+
+// checkReadPaths holds a Query's or Scan's projection, then its filter,
+// to paths that do not look inside key attributes.
+func checkReadPaths(t *table, proj *expr.Projection, filter *expr.Condition) error {
+	if proj != nil {
+		if err := checkScalarKeyPaths(t, proj.Paths()); err != nil {
+			return err
+		}
+	}
+	if filter != nil {
+		return checkScalarKeyPaths(t, filter.Paths())
+	}
+	return nil
 }
 
 // checkFilterProjected refuses a filter on an attribute the index read
@@ -307,18 +355,14 @@ func checkFilterProjected(t *table, ix *index, filter *expr.Condition) error {
 // checkSegmentStart refuses an ExclusiveStartKey of a segmented scan
 // that lies in another segment than the one scanned. A start key that does
 // not match the schema is left to the page's own check.
-func checkSegmentStart(t *table, wire map[string]AttributeValue, seg, total int) error {
-	if wire == nil {
+func checkSegmentStart(t *table, esk attr.Item, seg, total int) error {
+	if esk == nil {
 		return nil
-	}
-	esk, err := itemFromWire(wire)
-	if err != nil {
-		return requestErr(err)
 	}
 	if h, ok := esk[t.Hash]; !ok || h.Type().String() != t.attrType(t.Hash) || segmentOf(t, esk, total) == seg {
 		return nil
 	}
-	return invalid("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d", total, seg)
+	return invalid(startKeyInvalid+"Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d", total, seg)
 }
 
 // readConsumed renders a query's or scan's ConsumedCapacity, charged to
@@ -332,7 +376,7 @@ func readConsumed(t *table, ix *index, mode *ReturnConsumedCapacity, units float
 // pageParams are the parameters Query and Scan share.
 type pageParams struct {
 	limit          *int32
-	startKey       map[string]AttributeValue
+	startKey       attr.Item
 	sel            *Select
 	proj           *expr.Projection
 	legacyProj     bool
@@ -359,13 +403,12 @@ func (s *Service) runPage(p *page, pp pageParams) (*pageOutput, error) {
 		return nil, err
 	}
 	if p.start != nil && p.checkStart != nil {
-		esk, err := itemFromWire(pp.startKey)
-		if err != nil {
-			return nil, requestErr(err)
-		}
-		if err := p.checkStart(esk); err != nil {
+		if err := p.checkStart(pp.startKey); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkReadPaths(p.t, pp.proj, p.filter); err != nil {
+		return nil, err
 	}
 	if err := selection(p, pp.sel, pp.proj, pp.legacyProj); err != nil {
 		return nil, err

@@ -9,14 +9,15 @@ import (
 
 func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemOutput, error) {
 	rv := string(deref(in.ReturnValues))
-	key, err := decodeRequestItem(in.Key)
-	if err != nil {
-		return nil, err
-	}
-	if err := mixedStyles(
+	if err := requestStyle(
 		[]styleParam{{"UpdateExpression", in.UpdateExpression != nil}, {"ConditionExpression", in.ConditionExpression != nil}},
 		[]styleParam{{"AttributeUpdates", in.AttributeUpdates != nil}, {"Expected", in.Expected != nil}},
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues,
 	); err != nil {
+		return nil, err
+	}
+	key, err := decodeRequestItem(in.Key)
+	if err != nil {
 		return nil, err
 	}
 	x, err := newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
@@ -46,6 +47,9 @@ func (s *Service) updateItem(ctx context.Context, in *UpdateItemInput) (*UpdateI
 			if p.Top() == t.Hash || p.Top() == t.Range {
 				return nil, invalid("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p.Top())
 			}
+		}
+		if err := checkScalarKeyPaths(t, upd.Paths()); err != nil {
+			return nil, err
 		}
 	}
 	var updated []expr.Path

@@ -24,6 +24,15 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			"SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, " +
 			"DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required")
 	}
+	// So are malformed capacities and index updates.
+	if pt := in.ProvisionedThroughput; pt != nil {
+		if err := capacityInBounds(deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkIndexUpdateShapes(in.GlobalSecondaryIndexUpdates); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur := s.tables[*in.TableName]
@@ -347,28 +356,33 @@ func errRedefined(t *table, in *UpdateTableInput) error {
 		}))
 }
 
-// checkIndexUpdates applies UpdateTable's rules on the shape of
-// GlobalSecondaryIndexUpdates before any is applied: one action per
-// entry, one entry per index, no action on a local index, and at most one
-// index created or deleted.
-func checkIndexUpdates(t *table, updates []GlobalSecondaryIndexUpdate) error {
+// indexUpdateTarget is the index an index update names, and what it does
+// to it: "update", "delete", or "" for a creation.
+func indexUpdateTarget(u GlobalSecondaryIndexUpdate) (name, verb string) {
+	switch {
+	case u.Update != nil:
+		return deref(u.Update.IndexName), "update"
+	case u.Delete != nil:
+		return deref(u.Delete.IndexName), "delete"
+	case u.Create != nil:
+		return deref(u.Create.IndexName), ""
+	}
+	return "", ""
+}
+
+// checkIndexUpdateShapes checks what the index updates say of themselves,
+// before the table is looked up: each does one thing, to an index no
+// other one names, with capacities in bounds.
+func checkIndexUpdateShapes(updates []GlobalSecondaryIndexUpdate) error {
 	seen := map[string]bool{}
-	structural := 0
 	for _, u := range updates {
-		var name, verb string
 		actions := 0
-		if u.Create != nil {
-			actions++
-			name = deref(u.Create.IndexName)
+		for _, set := range []bool{u.Create != nil, u.Update != nil, u.Delete != nil} {
+			if set {
+				actions++
+			}
 		}
-		if u.Update != nil {
-			actions++
-			name, verb = deref(u.Update.IndexName), "update"
-		}
-		if u.Delete != nil {
-			actions++
-			name, verb = deref(u.Delete.IndexName), "delete"
-		}
+		name, _ := indexUpdateTarget(u)
 		switch {
 		case actions == 0:
 			return invalid("One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null")
@@ -378,6 +392,23 @@ func checkIndexUpdates(t *table, updates []GlobalSecondaryIndexUpdate) error {
 			return invalid("One or more parameter values were invalid: Only one global secondary index update per index is allowed simultaneously. Index: %s", name)
 		}
 		seen[name] = true
+		if u.Update != nil && u.Update.ProvisionedThroughput != nil {
+			pt := u.Update.ProvisionedThroughput
+			if err := capacityInBoundsFor(name, deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkIndexUpdates applies UpdateTable's rules on GlobalSecondaryIndexUpdates
+// that need the table, before any is applied: no action on a local index,
+// and at most one index created or deleted.
+func checkIndexUpdates(t *table, updates []GlobalSecondaryIndexUpdate) error {
+	structural := 0
+	for _, u := range updates {
+		name, verb := indexUpdateTarget(u)
 		if verb != "" && t.isLSI(name) {
 			return invalid("Cannot %s an index that is not a GlobalSecondaryIndex: %s", verb, name)
 		}

@@ -660,7 +660,11 @@ func (s *Service) run(r *pqRead, token *string, limit int) (*readResult, error) 
 		return nil, err
 	}
 	p := r.page
-	start, err := startKey(r.t, r.ix, tok.Key)
+	key, err := itemFromWire(tok.Key)
+	if err != nil {
+		return nil, invalid(msgNextTokenInvalid)
+	}
+	start, err := startKey(r.t, r.ix, key)
 	if err != nil {
 		return nil, invalid(msgNextTokenInvalid)
 	}

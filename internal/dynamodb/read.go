@@ -1,7 +1,9 @@
 package dynamodb
 
 import (
+	"errors"
 	"hash/fnv"
+	"slices"
 
 	"github.com/virga/virga/internal/dynamodb/attr"
 	"github.com/virga/virga/internal/dynamodb/expr"
@@ -139,20 +141,53 @@ func (p *page) keyOf(it attr.Item) attr.Item {
 	return k
 }
 
-// startKey converts ExclusiveStartKey into a store key, checking that it
-// has the key attributes the table (and index) need.
-func startKey(t *table, ix *index, wire map[string]AttributeValue) ([]byte, error) {
-	if wire == nil {
-		return nil, nil
-	}
+// startKeyInvalid opens DynamoDB's messages about an ExclusiveStartKey.
+const startKeyInvalid = "The provided starting key is invalid: "
+
+// decodeStartKey decodes ExclusiveStartKey as part of reading the
+// request, before any table is looked up. DynamoDB names the starting key
+// in its complaints about a value's shape (no type, two types, a false
+// NULL, an empty string or binary set), but not in those of the later step
+// that reads numbers and set members.
+func decodeStartKey(wire map[string]AttributeValue) (attr.Item, error) {
 	esk, err := itemFromWire(wire)
-	if err != nil {
+	if err == nil {
+		return esk, nil
+	}
+	var ae *attr.Error
+	if errors.As(err, &ae) && !errors.Is(ae, attr.ErrEmptyStringSet) && !errors.Is(ae, attr.ErrEmptyBinarySet) {
 		return nil, requestErr(err)
 	}
-	bad := invalid("The provided starting key is invalid: The provided key element does not match the schema")
+	re, ok := requestErr(err).(*requestError)
+	if !ok {
+		return nil, err
+	}
+	named := &requestError{msg: startKeyInvalid + re.msg}
+	if re.older != "" {
+		named.older = startKeyInvalid + re.older
+	}
+	return nil, named
+}
+
+// startKey converts a decoded ExclusiveStartKey into a store key, checking
+// that it has the key attributes the table (and index) need.
+func startKey(t *table, ix *index, esk attr.Item) ([]byte, error) {
+	if esk == nil {
+		return nil, nil
+	}
+	bad := invalid(startKeyInvalid + "The provided key element does not match the schema")
+	// The key is the table's key attributes and the index's, each once
+	// (a local index shares the partition key), and nothing else.
 	need := t.keyNames()
 	if ix != nil {
-		need = append(need, ix.keyNames()...)
+		for _, n := range ix.keyNames() {
+			if !slices.Contains(need, n) {
+				need = append(need, n)
+			}
+		}
+	}
+	if len(esk) != len(need) {
+		return nil, bad
 	}
 	for _, n := range need {
 		v, ok := esk[n]
@@ -161,9 +196,6 @@ func startKey(t *table, ix *index, wire map[string]AttributeValue) ([]byte, erro
 		}
 	}
 	if ix == nil {
-		if len(esk) != len(need) {
-			return nil, bad
-		}
 		return itemKey(t, esk), nil
 	}
 	k, _, _ := indexEntry(t, ix, esk)

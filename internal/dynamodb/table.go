@@ -609,12 +609,20 @@ func newGSI(g *GlobalSecondaryIndex, t *table, names map[string]bool, checkDefin
 const maxCapacityUnits = 1_000_000_000_000
 
 // capacityInBounds refuses a capacity above maxCapacityUnits, read first.
-func capacityInBounds(rcu, wcu int64) error {
+func capacityInBounds(rcu, wcu int64) error { return capacityInBoundsFor("", rcu, wcu) }
+
+// capacityInBoundsFor is capacityInBounds for an UpdateTable's update of
+// an index's capacity, whose message names the index.
+func capacityInBoundsFor(index string, rcu, wcu int64) error {
+	where := ""
+	if index != "" {
+		where = " for index " + index
+	}
 	if rcu > maxCapacityUnits {
-		return invalid("Given value %d for ReadCapacityUnits is out of bounds", rcu)
+		return invalid("Given value %d for ReadCapacityUnits is out of bounds%s", rcu, where)
 	}
 	if wcu > maxCapacityUnits {
-		return invalid("Given value %d for WriteCapacityUnits is out of bounds", wcu)
+		return invalid("Given value %d for WriteCapacityUnits is out of bounds%s", wcu, where)
 	}
 	return nil
 }
