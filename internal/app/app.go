@@ -37,6 +37,7 @@ import (
 	"github.com/virga/virga/internal/console"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/dynamodb"
+	"github.com/virga/virga/internal/ec2"
 	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/edge"
@@ -483,6 +484,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, keys.API())
+	a.services = append(a.services, ec2.New(ec2.Deps{Store: db, IDs: g, Account: cfg.AccountID, Region: cfg.Region}).API())
 
 	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route, Keys: keys})
 	if err != nil {

@@ -1,0 +1,202 @@
+package e2e_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+func ec2Code(t *testing.T, err error, want string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != want {
+		t.Fatalf("error = %v, want %s", err, want)
+	}
+}
+
+// TestEC2DefaultVPC: a region has a default VPC with a default subnet in
+// each zone and a default security group, as a new AWS account has.
+func TestEC2DefaultVPC(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ec2.NewFromConfig(env.Config)
+	ctx := context.Background()
+
+	vpcs, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("is-default"), Values: []string{"true"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vpcs.Vpcs) != 1 || aws.ToString(vpcs.Vpcs[0].CidrBlock) != "172.31.0.0/16" || !aws.ToBool(vpcs.Vpcs[0].IsDefault) ||
+		!strings.HasPrefix(aws.ToString(vpcs.Vpcs[0].VpcId), "vpc-") || len(aws.ToString(vpcs.Vpcs[0].VpcId)) != 21 {
+		t.Fatalf("default VPC: %+v", vpcs.Vpcs)
+	}
+	vpc := aws.ToString(vpcs.Vpcs[0].VpcId)
+	zones, err := c.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpc}}, {Name: aws.String("default-for-az"), Values: []string{"true"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zones.AvailabilityZones) != 3 || len(subs.Subnets) != len(zones.AvailabilityZones) {
+		t.Fatalf("zones %d, default subnets %d", len(zones.AvailabilityZones), len(subs.Subnets))
+	}
+	if aws.ToString(zones.AvailabilityZones[0].ZoneName) != "us-east-1a" || aws.ToString(zones.AvailabilityZones[0].ZoneId) != "use1-az1" {
+		t.Errorf("first zone: %+v", zones.AvailabilityZones[0])
+	}
+	groups, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupNames: []string{"default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups.SecurityGroups) != 1 || aws.ToString(groups.SecurityGroups[0].VpcId) != vpc ||
+		len(groups.SecurityGroups[0].IpPermissionsEgress) != 1 {
+		t.Fatalf("default group: %+v", groups.SecurityGroups)
+	}
+	igws, err := c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: []types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{vpc}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{{Name: aws.String("association.main"), Values: []string{"true"}},
+		{Name: aws.String("vpc-id"), Values: []string{vpc}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(igws.InternetGateways) != 1 || len(tables.RouteTables) != 1 || len(tables.RouteTables[0].Routes) != 2 ||
+		aws.ToString(tables.RouteTables[0].Routes[1].GatewayId) != aws.ToString(igws.InternetGateways[0].InternetGatewayId) {
+		t.Fatalf("gateways %+v, tables %+v", igws.InternetGateways, tables.RouteTables)
+	}
+}
+
+// TestEC2VPCLifecycle creates a VPC, subnets and a group with rules,
+// finds them by tag and id, and deletes them, with EC2's errors on the
+// way.
+func TestEC2VPCLifecycle(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ec2.NewFromConfig(env.Config)
+	ctx := context.Background()
+
+	_, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/8")})
+	ec2Code(t, err, "InvalidVpc.Range")
+	_, err = c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/33")})
+	ec2Code(t, err, "InvalidParameterValue")
+	made, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), TagSpecifications: []types.TagSpecification{
+		{ResourceType: types.ResourceTypeVpc, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("app")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc := aws.ToString(made.Vpc.VpcId)
+	byTag, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("tag:Name"), Values: []string{"ap*"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(byTag.Vpcs) != 1 || aws.ToString(byTag.Vpcs[0].VpcId) != vpc || aws.ToString(byTag.Vpcs[0].Tags[0].Value) != "app" {
+		t.Fatalf("by tag: %+v", byTag.Vpcs)
+	}
+	_, err = c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{"vpc-0123456789abcdef0"}})
+	ec2Code(t, err, "InvalidVpcID.NotFound")
+	_, err = c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("nonsense"), Values: []string{"x"}}}})
+	ec2Code(t, err, "InvalidParameterValue")
+
+	_, err = c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpc), CidrBlock: aws.String("10.1.0.0/24")})
+	ec2Code(t, err, "InvalidSubnet.Range")
+	_, err = c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpc), CidrBlock: aws.String("10.0.0.0/24"), AvailabilityZone: aws.String("us-east-1z")})
+	ec2Code(t, err, "InvalidParameterValue")
+	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpc), CidrBlock: aws.String("10.0.0.0/24"), AvailabilityZone: aws.String("us-east-1b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(sub.Subnet.AvailabilityZoneId) != "use1-az2" || aws.ToInt32(sub.Subnet.AvailableIpAddressCount) != 251 {
+		t.Errorf("subnet: %+v", sub.Subnet)
+	}
+	_, err = c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpc), CidrBlock: aws.String("10.0.0.128/25")})
+	ec2Code(t, err, "InvalidSubnet.Conflict")
+
+	sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("web"), VpcId: aws.String(vpc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("web"), Description: aws.String("again"), VpcId: aws.String(vpc)})
+	ec2Code(t, err, "InvalidGroup.Duplicate")
+	perm := types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+		IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0"), Description: aws.String("https")}}}
+	auth, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sg.GroupId, IpPermissions: []types.IpPermission{perm}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(auth.SecurityGroupRules) != 1 || !strings.HasPrefix(aws.ToString(auth.SecurityGroupRules[0].SecurityGroupRuleId), "sgr-") {
+		t.Errorf("authorize: %+v", auth.SecurityGroupRules)
+	}
+	_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sg.GroupId, IpPermissions: []types.IpPermission{perm}})
+	ec2Code(t, err, "InvalidPermission.Duplicate")
+	got, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpc}}, {Name: aws.String("group-name"), Values: []string{"web"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.SecurityGroups) != 1 || len(got.SecurityGroups[0].IpPermissions) != 1 ||
+		aws.ToString(got.SecurityGroups[0].IpPermissions[0].IpRanges[0].Description) != "https" {
+		t.Fatalf("group: %+v", got.SecurityGroups)
+	}
+	if _, err := c.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sg.GroupId, IpPermissions: []types.IpPermission{perm}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: sg.GroupId, IpPermissions: []types.IpPermission{perm}})
+	ec2Code(t, err, "InvalidPermission.NotFound")
+
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{aws.ToString(sub.Subnet.SubnetId)}, Tags: []types.Tag{{Key: aws.String("tier"), Value: aws.String("private")}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.DescribeTags(ctx, &ec2.DescribeTagsInput{Filters: []types.Filter{{Name: aws.String("key"), Values: []string{"tier"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags.Tags) != 1 || tags.Tags[0].ResourceType != types.ResourceTypeSubnet {
+		t.Errorf("tags: %+v", tags.Tags)
+	}
+
+	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vpc)})
+	ec2Code(t, err, "DependencyViolation")
+	if _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: sub.Subnet.SubnetId}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: sg.GroupId}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vpc)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vpc)})
+	ec2Code(t, err, "InvalidVpcID.NotFound")
+}
+
+// TestCLIEC2 drives EC2's protocol with Debian's aws CLI.
+func TestCLIEC2(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	var vpcs struct {
+		Vpcs []struct {
+			VpcId, CidrBlock string
+			IsDefault        bool
+		}
+	}
+	cliJSON(t, env.CLI(t, "ec2", "describe-vpcs", "--filters", "Name=is-default,Values=true"), &vpcs)
+	if len(vpcs.Vpcs) != 1 || vpcs.Vpcs[0].CidrBlock != "172.31.0.0/16" || !vpcs.Vpcs[0].IsDefault {
+		t.Fatalf("describe-vpcs: %+v", vpcs)
+	}
+	res := env.CLI(t, "ec2", "describe-subnets", "--subnet-ids", "subnet-0123456789abcdef0")
+	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "InvalidSubnetID.NotFound") {
+		t.Errorf("missing subnet: exit %d, stderr %s", res.ExitCode, res.Stderr)
+	}
+}
