@@ -296,10 +296,15 @@
 // AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
 // the monitoring sam init adds to every template, are recorded only too
 // (monitoring.go): virga has no Resource Groups or Application Insights.
-// AWS::EC2::SecurityGroup is recorded (ec2.go): virga has no VPC
-// networking, so its rules are not applied; its Ref is an id in AWS's form
-// (sg- and 17 hexadecimal digits) for a group with a VpcId and its name
-// otherwise, with GetAtt GroupId and VpcId.
+// AWS::EC2::VPC, ::Subnet, ::SecurityGroup, ::SecurityGroupIngress and
+// ::SecurityGroupEgress are made through the EC2 API (ec2.go), which
+// records them and checks what AWS checks (CIDR blocks, a subnet inside
+// its VPC, zones of the region): virga has no VPC networking, so rules
+// are not applied. A group's Ref is its id (sg- and 17 hexadecimal
+// digits) when it has a VpcId and its name otherwise. Gateways, route
+// tables, routes, associations, Elastic IPs (from 203.0.113.0/24), NAT
+// gateways, VPC endpoints and CIDR blocks are recorded in the provider
+// only, with ids in AWS's form.
 //
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with
