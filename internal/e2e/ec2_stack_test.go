@@ -2,11 +2,13 @@ package e2e_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -79,6 +81,8 @@ Outputs:
   Group: {Value: !GetAtt Group.GroupId}
   DefaultGroup: {Value: !GetAtt Vpc.DefaultSecurityGroup}
   Nat: {Value: !Ref Nat}
+  Table: {Value: !Ref Table}
+  Igw: {Value: !Ref Igw}
 `
 	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("net"), TemplateBody: aws.String(tpl)}); err != nil {
 		t.Fatal(err)
@@ -98,6 +102,47 @@ Outputs:
 	if len(groups.SecurityGroups) != 2 || len(groups.SecurityGroups[0].IpPermissions)+len(groups.SecurityGroups[1].IpPermissions) != 3 {
 		t.Fatalf("groups: %+v", groups.SecurityGroups)
 	}
+	tables, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{out["Table"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb := tables.RouteTables[0]; len(tb.Routes) != 2 || aws.ToString(tb.Routes[1].GatewayId) != out["Igw"] ||
+		len(tb.Associations) != 1 || aws.ToString(tb.Associations[0].SubnetId) != out["Subnet"] {
+		t.Fatalf("route table: %+v", tb)
+	}
+	igws, err := c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{InternetGatewayIds: []string{out["Igw"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := igws.InternetGateways[0].Attachments; len(a) != 1 || aws.ToString(a[0].VpcId) != out["Vpc"] {
+		t.Fatalf("gateway: %+v", igws.InternetGateways[0])
+	}
+
+	// An update changes the VPC's tags and the group's rules in place.
+	updated := strings.Replace(strings.Replace(tpl, "Value: net}", "Value: net2}", 1), "FromPort: 80, ToPort: 80", "FromPort: 443, ToPort: 443", 1)
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("net"), TemplateBody: aws.String(updated)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "net"); st.StackStatus != cftypes.StackStatusUpdateComplete {
+		t.Fatalf("update: %s", st.StackStatus)
+	}
+	vpcs, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("tag:Name"), Values: []string{"net2"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err = c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{out["Group"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ports []int32
+	for _, p := range groups.SecurityGroups[0].IpPermissions {
+		ports = append(ports, aws.ToInt32(p.FromPort))
+	}
+	if len(vpcs.Vpcs) != 1 || aws.ToString(vpcs.Vpcs[0].VpcId) != out["Vpc"] || len(ports) != 2 || (ports[0] != 443 && ports[1] != 443) ||
+		ports[0] == 80 || ports[1] == 80 {
+		t.Fatalf("after update: vpcs %+v, ports %v", vpcs.Vpcs, ports)
+	}
+
 	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("net")}); err != nil {
 		t.Fatal(err)
 	}

@@ -90,6 +90,8 @@ func TestEC2VPCLifecycle(t *testing.T) {
 	ec2Code(t, err, "InvalidVpc.Range")
 	_, err = c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/33")})
 	ec2Code(t, err, "InvalidParameterValue")
+	_, err = c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), DryRun: aws.Bool(true)})
+	ec2Code(t, err, "DryRunOperation")
 	made, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), TagSpecifications: []types.TagSpecification{
 		{ResourceType: types.ResourceTypeVpc, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("app")}}}}})
 	if err != nil {
@@ -198,5 +200,77 @@ func TestCLIEC2(t *testing.T) {
 	res := env.CLI(t, "ec2", "describe-subnets", "--subnet-ids", "subnet-0123456789abcdef0")
 	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "InvalidSubnetID.NotFound") {
 		t.Errorf("missing subnet: exit %d, stderr %s", res.ExitCode, res.Stderr)
+	}
+}
+
+// TestEC2RouteTables attaches a gateway, routes through it and
+// associates a subnet, with EC2's errors for what conflicts.
+func TestEC2RouteTables(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ec2.NewFromConfig(env.Config)
+	ctx := context.Background()
+
+	vpc, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.2.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpcID := vpc.Vpc.VpcId
+	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpcID, CidrBlock: aws.String("10.2.1.0/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	igw, err := c.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := igw.InternetGateway.InternetGatewayId
+	if _, err := c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: gw, VpcId: vpcID}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: gw, VpcId: vpcID})
+	ec2Code(t, err, "Resource.AlreadyAssociated")
+	rtb, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpcID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := rtb.RouteTable.RouteTableId
+	if _, err := c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: table, DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: gw}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: table, DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: gw})
+	ec2Code(t, err, "RouteAlreadyExists")
+	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: table, DestinationCidrBlock: aws.String("0.0.0.0/0")})
+	ec2Code(t, err, "MissingParameter")
+	assoc, err := c.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: table, SubnetId: sub.Subnet.SubnetId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: []types.Filter{
+		{Name: aws.String("association.subnet-id"), Values: []string{aws.ToString(sub.Subnet.SubnetId)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.RouteTables) != 1 || aws.ToString(got.RouteTables[0].RouteTableId) != aws.ToString(table) || len(got.RouteTables[0].Routes) != 2 {
+		t.Fatalf("tables: %+v", got.RouteTables)
+	}
+	_, err = c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: table})
+	ec2Code(t, err, "DependencyViolation")
+	_, err = c.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: gw})
+	ec2Code(t, err, "DependencyViolation")
+	if _, err := c.DisassociateRouteTable(ctx, &ec2.DisassociateRouteTableInput{AssociationId: assoc.AssociationId}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteRoute(ctx, &ec2.DeleteRouteInput{RouteTableId: table, DestinationCidrBlock: aws.String("0.0.0.0/0")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: table}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: gw, VpcId: vpcID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: gw}); err != nil {
+		t.Fatal(err)
 	}
 }

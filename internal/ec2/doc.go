@@ -1,6 +1,5 @@
 // Package ec2 is EC2's VPC resources: VPCs, subnets, security groups
-// and their rules, and the default VPC's internet gateway and route
-// tables, kept in the store with AWS's ids and attributes and served
+// and their rules, internet gateways and route tables, kept in the store with AWS's ids and attributes and served
 // over EC2's own protocol (see query.EC2). CloudFormation's AWS::EC2::
 // providers make them through the same operations.
 //
@@ -17,9 +16,9 @@
 // the first time the API is used, as on a new AWS account. Every VPC
 // gets a default security group and a main route table with it.
 //
-// Not supported yet: instances, network interfaces, internet gateway
-// and route table changes (Create/Attach/Associate), IPv6 blocks,
-// pagination (Describe operations answer everything at once).
+// Not supported yet: instances, network interfaces, NAT gateways,
+// Elastic IPs, VPC endpoints, network ACLs, IPv6 blocks, pagination
+// (Describe operations answer everything at once).
 //
 // Changes hold the service's lock from read to commit, so checks
 // (overlapping subnets, duplicate groups) see every earlier change.

@@ -46,6 +46,8 @@ var (
 	ErrRouteAlreadyExists = apierr.New("RouteAlreadyExists", 400, "")
 	// ErrInvalidRouteNotFound is a route a table does not have.
 	ErrInvalidRouteNotFound = apierr.New("InvalidRoute.NotFound", 400, "")
+	// ErrInvalidAssociationIDNotFound is an association id that names none.
+	ErrInvalidAssociationIDNotFound = apierr.New("InvalidAssociationID.NotFound", 400, "")
 	// ErrInvalidID is a resource id of no known form.
 	ErrInvalidID = apierr.New("InvalidID", 400, "")
 )

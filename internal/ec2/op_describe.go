@@ -66,12 +66,7 @@ func (s *Service) describeInternetGateways(ctx context.Context, in *DescribeInte
 			return nil, false
 		}
 	}, func(r *record) {
-		g := InternetGateway{InternetGatewayId: ptr(r.ID), OwnerId: ptr(s.account), Tags: tagList(r.Tags), Attachments: []InternetGatewayAttachment{}}
-		if r.Attached != "" {
-			// EC2 reports an attached gateway's state as "available".
-			g.Attachments = append(g.Attachments, InternetGatewayAttachment{VpcId: ptr(r.Attached), State: ptr(AttachmentStatus("available"))})
-		}
-		out.InternetGateways = append(out.InternetGateways, g)
+		out.InternetGateways = append(out.InternetGateways, s.gatewayShape(r))
 	})
 	return out, err
 }
@@ -114,21 +109,7 @@ func (s *Service) describeRouteTables(ctx context.Context, in *DescribeRouteTabl
 			return nil, false
 		}
 	}, func(r *record) {
-		t := RouteTable{RouteTableId: ptr(r.ID), VpcId: ptr(r.VpcID), OwnerId: ptr(s.account), Tags: tagList(r.Tags),
-			PropagatingVgws: []PropagatingVgw{}, Routes: []Route{}, Associations: []RouteTableAssociation{}}
-		for _, rt := range r.Routes {
-			t.Routes = append(t.Routes, Route{DestinationCidrBlock: ptr(rt.Destination), GatewayId: ptr(rt.Gateway),
-				Origin: ptr(RouteOrigin(rt.Origin)), State: ptr(RouteState("active"))})
-		}
-		for _, a := range r.Associations {
-			ta := RouteTableAssociation{RouteTableAssociationId: ptr(a.ID), RouteTableId: ptr(r.ID), Main: ptr(a.Main),
-				AssociationState: &RouteTableAssociationState{State: ptr(RouteTableAssociationStateCode("associated"))}}
-			if a.Subnet != "" {
-				ta.SubnetId = ptr(a.Subnet)
-			}
-			t.Associations = append(t.Associations, ta)
-		}
-		out.RouteTables = append(out.RouteTables, t)
+		out.RouteTables = append(out.RouteTables, s.tableShape(r))
 	})
 	return out, err
 }

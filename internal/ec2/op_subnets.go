@@ -135,14 +135,7 @@ func (s *Service) deleteSubnet(ctx context.Context, in *DeleteSubnetRequest) (*n
 	if in.SubnetId == nil {
 		return nil, missing("SubnetId")
 	}
-	if deref(in.DryRun) {
-		return nil, ErrDryRunOperation
-	}
-	return done(s.update(ctx, func(r store.Reader, b store.Batch) error {
-		sub, err := find(r, kindSubnet, *in.SubnetId)
-		if err != nil {
-			return err
-		}
+	return s.remove(ctx, kindSubnet, *in.SubnetId, deref(in.DryRun), func(r store.Reader, b store.Batch, sub *record) error {
 		// Its route table associations go with it.
 		tables, err := list(r, kindRouteTable)
 		if err != nil {
@@ -157,9 +150,8 @@ func (s *Service) deleteSubnet(ctx context.Context, in *DeleteSubnetRequest) (*n
 				}
 			}
 		}
-		b.Delete(recordKey(sub.ID))
 		return nil
-	}))
+	})
 }
 
 func (s *Service) describeSubnets(ctx context.Context, in *DescribeSubnetsRequest) (*DescribeSubnetsResult, error) {

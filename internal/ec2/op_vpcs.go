@@ -145,6 +145,25 @@ func find(r store.Reader, k *kind, id string) (*record, error) {
 	return rec, nil
 }
 
+// remove deletes the resource of kind k with the id once check, which
+// may write what goes with it to b, lets it go.
+func (s *Service) remove(ctx context.Context, k *kind, id string, dry bool, check func(r store.Reader, b store.Batch, rec *record) error) (*noOutput, error) {
+	if dry {
+		return nil, ErrDryRunOperation
+	}
+	return done(s.update(ctx, func(r store.Reader, b store.Batch) error {
+		rec, err := find(r, k, id)
+		if err != nil {
+			return err
+		}
+		if err := check(r, b, rec); err != nil {
+			return err
+		}
+		b.Delete(recordKey(rec.ID))
+		return nil
+	}))
+}
+
 // describe calls add with each resource of kind k among ids (all when
 // there are none) that passes the filters. An id that names nothing is
 // k's not-found error, as EC2 answers.

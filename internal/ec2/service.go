@@ -6,6 +6,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
+	"github.com/virga/virga/internal/awsproto/shape"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
 )
@@ -47,8 +48,19 @@ func (s *Service) API() *awsproto.Service {
 		Name:            "ec2",
 		Protocol:        query.NewEC2(APIVersion, Namespace),
 		ValidationError: ErrInvalidParameterValue,
+		ViolationError:  violationError,
 		Operations:      s.operations(),
 	}).Init()
+}
+
+// violationError reports the model's constraint violations as EC2
+// does: a member left out is MissingParameter, another violation
+// InvalidParameterValue.
+func violationError(in any, vs []shape.Violation) error {
+	if v := vs[0]; v.Value == "null" {
+		return missing(v.Path)
+	}
+	return ErrInvalidParameterValue.WithMessage(shape.Message(vs))
 }
 
 // newID returns a resource id in AWS's form: the kind's prefix and 17

@@ -2,6 +2,27 @@
 
 package ec2
 
+// AssociateRouteTableRequest is the AssociateRouteTableRequest shape of AWS's model.
+type AssociateRouteTableRequest struct {
+	DryRun       *bool   `aws:"xmlname=dryRun"`
+	RouteTableId *string `aws:"xmlname=routeTableId,required"`
+	SubnetId     *string `aws:"xmlname=subnetId"`
+	GatewayId    *string
+}
+
+// AssociateRouteTableResult is the AssociateRouteTableResult shape of AWS's model.
+type AssociateRouteTableResult struct {
+	AssociationId    *string                     `aws:"xmlname=associationId"`
+	AssociationState *RouteTableAssociationState `aws:"xmlname=associationState"`
+}
+
+// AttachInternetGatewayRequest is the AttachInternetGatewayRequest shape of AWS's model.
+type AttachInternetGatewayRequest struct {
+	DryRun            *bool   `aws:"xmlname=dryRun"`
+	InternetGatewayId *string `aws:"xmlname=internetGatewayId,required"`
+	VpcId             *string `aws:"xmlname=vpcId,required"`
+}
+
 // AuthorizeSecurityGroupEgressRequest is the AuthorizeSecurityGroupEgressRequest shape of AWS's model.
 type AuthorizeSecurityGroupEgressRequest struct {
 	DryRun                     *bool              `aws:"xmlname=dryRun"`
@@ -63,6 +84,54 @@ type AvailabilityZoneMessage struct {
 	Message *string `aws:"xmlname=message"`
 }
 
+// CreateInternetGatewayRequest is the CreateInternetGatewayRequest shape of AWS's model.
+type CreateInternetGatewayRequest struct {
+	TagSpecifications []TagSpecification `aws:"xmlname=TagSpecification,member=item"`
+	DryRun            *bool              `aws:"xmlname=dryRun"`
+}
+
+// CreateInternetGatewayResult is the CreateInternetGatewayResult shape of AWS's model.
+type CreateInternetGatewayResult struct {
+	InternetGateway *InternetGateway `aws:"xmlname=internetGateway"`
+}
+
+// CreateRouteRequest is the CreateRouteRequest shape of AWS's model.
+type CreateRouteRequest struct {
+	DestinationCidrBlock        *string `aws:"xmlname=destinationCidrBlock"`
+	DestinationIpv6CidrBlock    *string `aws:"xmlname=destinationIpv6CidrBlock"`
+	DestinationPrefixListId     *string
+	DryRun                      *bool `aws:"xmlname=dryRun"`
+	VpcEndpointId               *string
+	EgressOnlyInternetGatewayId *string `aws:"xmlname=egressOnlyInternetGatewayId"`
+	GatewayId                   *string `aws:"xmlname=gatewayId"`
+	InstanceId                  *string `aws:"xmlname=instanceId"`
+	NatGatewayId                *string `aws:"xmlname=natGatewayId"`
+	TransitGatewayId            *string
+	LocalGatewayId              *string
+	CarrierGatewayId            *string
+	NetworkInterfaceId          *string `aws:"xmlname=networkInterfaceId"`
+	RouteTableId                *string `aws:"xmlname=routeTableId,required"`
+	VpcPeeringConnectionId      *string `aws:"xmlname=vpcPeeringConnectionId"`
+	CoreNetworkArn              *string
+}
+
+// CreateRouteResult is the CreateRouteResult shape of AWS's model.
+type CreateRouteResult struct {
+	Return *bool `aws:"xmlname=return"`
+}
+
+// CreateRouteTableRequest is the CreateRouteTableRequest shape of AWS's model.
+type CreateRouteTableRequest struct {
+	DryRun            *bool              `aws:"xmlname=dryRun"`
+	VpcId             *string            `aws:"xmlname=vpcId,required"`
+	TagSpecifications []TagSpecification `aws:"xmlname=TagSpecification,member=item"`
+}
+
+// CreateRouteTableResult is the CreateRouteTableResult shape of AWS's model.
+type CreateRouteTableResult struct {
+	RouteTable *RouteTable `aws:"xmlname=routeTable"`
+}
+
 // CreateSecurityGroupRequest is the CreateSecurityGroupRequest shape of AWS's model.
 type CreateSecurityGroupRequest struct {
 	Description       *string `aws:"xmlname=GroupDescription,required"`
@@ -122,6 +191,27 @@ type CreateVpcRequest struct {
 // CreateVpcResult is the CreateVpcResult shape of AWS's model.
 type CreateVpcResult struct {
 	Vpc *Vpc `aws:"xmlname=vpc"`
+}
+
+// DeleteInternetGatewayRequest is the DeleteInternetGatewayRequest shape of AWS's model.
+type DeleteInternetGatewayRequest struct {
+	DryRun            *bool   `aws:"xmlname=dryRun"`
+	InternetGatewayId *string `aws:"xmlname=internetGatewayId,required"`
+}
+
+// DeleteRouteRequest is the DeleteRouteRequest shape of AWS's model.
+type DeleteRouteRequest struct {
+	DestinationCidrBlock     *string `aws:"xmlname=destinationCidrBlock"`
+	DestinationIpv6CidrBlock *string `aws:"xmlname=destinationIpv6CidrBlock"`
+	DestinationPrefixListId  *string
+	DryRun                   *bool   `aws:"xmlname=dryRun"`
+	RouteTableId             *string `aws:"xmlname=routeTableId,required"`
+}
+
+// DeleteRouteTableRequest is the DeleteRouteTableRequest shape of AWS's model.
+type DeleteRouteTableRequest struct {
+	DryRun       *bool   `aws:"xmlname=dryRun"`
+	RouteTableId *string `aws:"xmlname=routeTableId,required"`
 }
 
 // DeleteSecurityGroupRequest is the DeleteSecurityGroupRequest shape of AWS's model.
@@ -252,6 +342,19 @@ type DescribeVpcsRequest struct {
 type DescribeVpcsResult struct {
 	Vpcs      []Vpc   `aws:"xmlname=vpcSet,member=item"`
 	NextToken *string `aws:"xmlname=nextToken"`
+}
+
+// DetachInternetGatewayRequest is the DetachInternetGatewayRequest shape of AWS's model.
+type DetachInternetGatewayRequest struct {
+	DryRun            *bool   `aws:"xmlname=dryRun"`
+	InternetGatewayId *string `aws:"xmlname=internetGatewayId,required"`
+	VpcId             *string `aws:"xmlname=vpcId,required"`
+}
+
+// DisassociateRouteTableRequest is the DisassociateRouteTableRequest shape of AWS's model.
+type DisassociateRouteTableRequest struct {
+	AssociationId *string `aws:"xmlname=associationId,required"`
+	DryRun        *bool   `aws:"xmlname=dryRun"`
 }
 
 // Filter is the Filter shape of AWS's model.

@@ -4,20 +4,24 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/cfn/resource"
 )
 
 // EC2's VPC resources. virga has no VPC networking: functions, tasks
-// and load balancers reach each other on the host. VPCs, subnets and
-// security groups (with their rules) are made through the EC2 API, which
+// and load balancers reach each other on the host. VPCs, subnets,
+// security groups (with their rules), internet gateways and route tables
+// (with routes and associations) are made through the EC2 API, which
 // records them (see package ec2) with AWS's ids and attributes; the
-// other networking types (gateways, route tables, routes, addresses,
-// endpoints) are recorded here only, with ids in AWS's form, so that
-// templates that build a network deploy and what names it resolves.
+// other networking types (egress-only and NAT gateways, addresses,
+// endpoints, CIDR blocks) are recorded here only, with ids in AWS's
+// form, so that templates that build a network deploy and what names it
+// resolves.
 
 func init() {
 	resource.Register(&resource.Type{
@@ -56,13 +60,18 @@ func init() {
 			Attributes: []string{"Id"},
 		})
 	}
+	resource.Register(&resource.Type{Name: "AWS::EC2::InternetGateway", Provider: internetGateway{}, Tags: resource.TagList,
+		Attributes: []string{"InternetGatewayId"}})
+	resource.Register(&resource.Type{Name: "AWS::EC2::VPCGatewayAttachment", Required: []string{"VpcId"}, Provider: gatewayAttachment{},
+		Replace: []string{"*"}, Attributes: []string{"AttachmentType", "VpcId"}})
+	resource.Register(&resource.Type{Name: "AWS::EC2::RouteTable", Required: []string{"VpcId"}, Provider: routeTable{}, Tags: resource.TagList,
+		Replace: []string{"VpcId"}, Attributes: []string{"RouteTableId"}})
+	resource.Register(&resource.Type{Name: "AWS::EC2::Route", Required: []string{"RouteTableId"}, Provider: routeProvider{},
+		Replace: []string{"*"}, Attributes: []string{"CidrBlock"}})
+	resource.Register(&resource.Type{Name: "AWS::EC2::SubnetRouteTableAssociation", Required: []string{"RouteTableId", "SubnetId"},
+		Provider: tableAssociation{}, Replace: []string{"*"}, Attributes: []string{"Id"}})
 	for _, r := range []recorded{
-		{"AWS::EC2::InternetGateway", "igw", []string{"InternetGatewayId"}},
 		{"AWS::EC2::EgressOnlyInternetGateway", "eigw", []string{"Id"}},
-		{"AWS::EC2::VPCGatewayAttachment", "", []string{"AttachmentType", "VpcId"}},
-		{"AWS::EC2::RouteTable", "rtb", []string{"RouteTableId"}},
-		{"AWS::EC2::Route", "", nil},
-		{"AWS::EC2::SubnetRouteTableAssociation", "rtbassoc", []string{"Id"}},
 		{"AWS::EC2::EIP", "eipalloc", []string{"AllocationId", "PublicIp"}},
 		{"AWS::EC2::NatGateway", "nat", []string{"NatGatewayId"}},
 		{"AWS::EC2::VPCEndpoint", "vpce", []string{"Id", "CreationTimestamp", "DnsEntries", "NetworkInterfaceIds"}},
@@ -133,7 +142,7 @@ func (vpcProvider) Create(ctx context.Context, r *resource.Request) (*resource.R
 }
 
 func (vpcProvider) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, ec2UpdateTags(ctx, r)
 }
 
 func (vpcProvider) Delete(ctx context.Context, r *resource.Request) error {
@@ -166,7 +175,7 @@ func (subnetProvider) Create(ctx context.Context, r *resource.Request) (*resourc
 }
 
 func (subnetProvider) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, ec2UpdateTags(ctx, r)
 }
 
 func (subnetProvider) Delete(ctx context.Context, r *resource.Request) error {
@@ -270,8 +279,43 @@ func authorize(ctx context.Context, r *resource.Request, group string, p props, 
 	return err
 }
 
+// Update applies a change of Tags and of the inline rules: rules no
+// longer given are revoked, new ones authorized.
 func (securityGroup) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+	res := &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}
+	id, _ := r.Attributes["GroupId"].(string)
+	p, old := props(r.Properties), props(r.OldProperties)
+	for _, side := range []struct {
+		prop, revoke string
+		egress       bool
+	}{{"SecurityGroupIngress", "RevokeSecurityGroupIngress", false}, {"SecurityGroupEgress", "RevokeSecurityGroupEgress", true}} {
+		was, now := ruleSet(old.list(side.prop)), ruleSet(p.list(side.prop))
+		for k, perm := range was {
+			if _, kept := now[k]; !kept {
+				if _, err := call(ctx, r, "ec2", side.revoke, map[string]any{"GroupId": id, "IpPermissions": []any{ipPermission(props(perm))}}); ignoreGone(err) != nil {
+					return res, err
+				}
+			}
+		}
+		for k, perm := range now {
+			if _, had := was[k]; !had {
+				if err := authorize(ctx, r, id, props(perm), side.egress); err != nil {
+					return res, err
+				}
+			}
+		}
+	}
+	return res, ec2UpdateTags(ctx, r)
+}
+
+// ruleSet returns a template's rules by their JSON text.
+func ruleSet(rules []any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, rl := range rules {
+		b, _ := json.Marshal(rl)
+		out[string(b)] = asMap(rl)
+	}
+	return out
 }
 
 func (securityGroup) Delete(ctx context.Context, r *resource.Request) error {
@@ -322,29 +366,14 @@ func (g groupRule) Delete(ctx context.Context, r *resource.Request) error {
 }
 
 // recorded is a networking type virga records without an API of its
-// own: its Ref is a new id with the type's prefix (or, for types AWS
-// gives no id, the logical id's own form), and its attributes that id.
+// own: its Ref is a new id with the type's prefix, and its attributes
+// that id.
 type recorded struct {
 	name, prefix string
 	attrs        []string
 }
 
 func (t recorded) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	p := props(r.Properties)
-	if t.prefix == "" {
-		// A gateway attachment and a route have no id of their own:
-		// AWS's physical id joins what they tie together.
-		if r.Type == "AWS::EC2::VPCGatewayAttachment" {
-			typ := "IGW"
-			if p.str("VpnGatewayId") != "" {
-				typ = "VGW"
-			}
-			return &resource.Result{PhysicalID: typ + "|" + p.str("VpcId"),
-				Attributes: map[string]any{"AttachmentType": strings.ToLower(typ), "VpcId": p.str("VpcId")}}, nil
-		}
-		return &resource.Result{PhysicalID: p.str("RouteTableId") + "|" + p.str("DestinationCidrBlock") + p.str("DestinationIpv6CidrBlock"),
-			Attributes: map[string]any{}}, nil
-	}
 	id, err := awsID(t.prefix)
 	if err != nil {
 		return nil, err
@@ -377,3 +406,179 @@ func (t recorded) Update(ctx context.Context, r *resource.Request) (*resource.Re
 }
 
 func (t recorded) Delete(ctx context.Context, r *resource.Request) error { return nil }
+
+// internetGateway is AWS::EC2::InternetGateway: CreateInternetGateway.
+type internetGateway struct{}
+
+func (internetGateway) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	in := map[string]any{}
+	if t := ec2Tags(props(r.Properties), "internet-gateway"); t != nil {
+		in["TagSpecifications"] = t
+	}
+	out, err := call(ctx, r, "ec2", "CreateInternetGateway", in)
+	if err != nil {
+		return nil, err
+	}
+	id, _ := asMap(out["InternetGateway"])["InternetGatewayId"].(string)
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"InternetGatewayId": id}}, nil
+}
+
+func (internetGateway) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, ec2UpdateTags(ctx, r)
+}
+
+func (internetGateway) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "ec2", "DeleteInternetGateway", map[string]any{"InternetGatewayId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// gatewayAttachment is AWS::EC2::VPCGatewayAttachment: an internet
+// gateway attached with AttachInternetGateway (a VPN gateway's is
+// recorded only). Its Ref is "IGW|vpc-..." as AWS's is.
+type gatewayAttachment struct{}
+
+func (gatewayAttachment) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	typ := "IGW"
+	if p.str("InternetGatewayId") != "" {
+		if _, err := call(ctx, r, "ec2", "AttachInternetGateway", map[string]any{"InternetGatewayId": p.str("InternetGatewayId"), "VpcId": p.str("VpcId")}); err != nil {
+			return nil, err
+		}
+	} else {
+		typ = "VGW"
+	}
+	return &resource.Result{PhysicalID: typ + "|" + p.str("VpcId"),
+		Attributes: map[string]any{"AttachmentType": strings.ToLower(typ), "VpcId": p.str("VpcId")}}, nil
+}
+
+func (gatewayAttachment) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (gatewayAttachment) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	if p.str("InternetGatewayId") == "" {
+		return nil
+	}
+	_, err := call(ctx, r, "ec2", "DetachInternetGateway", map[string]any{"InternetGatewayId": p.str("InternetGatewayId"), "VpcId": p.str("VpcId")})
+	if ignoreGone(err) != nil && !hasCode(err, "Gateway.NotAttached") {
+		return err
+	}
+	return nil
+}
+
+// routeTable is AWS::EC2::RouteTable: CreateRouteTable.
+type routeTable struct{}
+
+func (routeTable) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	in := map[string]any{"VpcId": p.str("VpcId")}
+	if t := ec2Tags(p, "route-table"); t != nil {
+		in["TagSpecifications"] = t
+	}
+	out, err := call(ctx, r, "ec2", "CreateRouteTable", in)
+	if err != nil {
+		return nil, err
+	}
+	id, _ := asMap(out["RouteTable"])["RouteTableId"].(string)
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"RouteTableId": id}}, nil
+}
+
+func (routeTable) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, ec2UpdateTags(ctx, r)
+}
+
+func (routeTable) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "ec2", "DeleteRouteTable", map[string]any{"RouteTableId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// routeTargets are the properties of AWS::EC2::Route that name its
+// target, the same as CreateRoute's parameters.
+var routeTargets = []string{"GatewayId", "NatGatewayId", "EgressOnlyInternetGatewayId", "InstanceId", "NetworkInterfaceId",
+	"VpcPeeringConnectionId", "TransitGatewayId", "VpcEndpointId", "LocalGatewayId", "CarrierGatewayId"}
+
+// routeProvider is AWS::EC2::Route: CreateRoute. Its Ref is
+// "rtb-...|DESTINATION".
+type routeProvider struct{}
+
+func (routeProvider) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	in := p.pick(map[string]any{}, append([]string{"RouteTableId", "DestinationCidrBlock", "DestinationIpv6CidrBlock"}, routeTargets...)...)
+	if _, err := call(ctx, r, "ec2", "CreateRoute", in); err != nil {
+		return nil, err
+	}
+	dest := p.str("DestinationCidrBlock") + p.str("DestinationIpv6CidrBlock")
+	return &resource.Result{PhysicalID: p.str("RouteTableId") + "|" + dest, Attributes: map[string]any{"CidrBlock": dest}}, nil
+}
+
+func (routeProvider) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (routeProvider) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	in := p.pick(map[string]any{}, "RouteTableId", "DestinationCidrBlock", "DestinationIpv6CidrBlock")
+	_, err := call(ctx, r, "ec2", "DeleteRoute", in)
+	if ignoreGone(err) != nil && !hasCode(err, "InvalidRoute.NotFound") {
+		return err
+	}
+	return nil
+}
+
+// tableAssociation is AWS::EC2::SubnetRouteTableAssociation:
+// AssociateRouteTable. Its Ref is the association's id.
+type tableAssociation struct{}
+
+func (tableAssociation) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	out, err := call(ctx, r, "ec2", "AssociateRouteTable", map[string]any{"RouteTableId": p.str("RouteTableId"), "SubnetId": p.str("SubnetId")})
+	if err != nil {
+		return nil, err
+	}
+	id, _ := out["AssociationId"].(string)
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"Id": id}}, nil
+}
+
+func (tableAssociation) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (tableAssociation) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "ec2", "DisassociateRouteTable", map[string]any{"AssociationId": r.PhysicalID})
+	if ignoreGone(err) != nil && !hasCode(err, "InvalidAssociationID.NotFound") {
+		return err
+	}
+	return nil
+}
+
+// hasCode reports whether err is an AWS error with the code.
+func hasCode(err error, code string) bool {
+	var e *apierr.Error
+	return errors.As(err, &e) && e.Code == code
+}
+
+// ec2UpdateTags applies a change of a resource's Tags with CreateTags
+// and DeleteTags.
+func ec2UpdateTags(ctx context.Context, r *resource.Request) error {
+	id := r.PhysicalID
+	if g, _ := r.Attributes["GroupId"].(string); g != "" {
+		id = g
+	}
+	set, removed := tagDiff(tagsOf(props(r.OldProperties)["Tags"]), tagsOf(props(r.Properties)["Tags"]))
+	if len(removed) > 0 {
+		keys := make([]any, len(removed))
+		for i, k := range removed {
+			keys[i] = map[string]any{"Key": k}
+		}
+		if _, err := call(ctx, r, "ec2", "DeleteTags", map[string]any{"Resources": []any{id}, "Tags": keys}); err != nil {
+			return err
+		}
+	}
+	if len(set) > 0 {
+		if _, err := call(ctx, r, "ec2", "CreateTags", map[string]any{"Resources": []any{id}, "Tags": tagList(set)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
