@@ -167,6 +167,24 @@ func TestEC2VPCLifecycle(t *testing.T) {
 		t.Errorf("tags: %+v", tags.Tags)
 	}
 
+	// CDK's ec2.Vpc strips its default group's rules as this does.
+	def, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpc}}, {Name: aws.String("group-name"), Values: []string{"default"}}}})
+	if err != nil || len(def.SecurityGroups) != 1 {
+		t.Fatalf("default group: %v %+v", err, def)
+	}
+	defID := def.SecurityGroups[0].GroupId
+	if _, err := c.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: defID, IpPermissions: []types.IpPermission{
+		{IpProtocol: aws.String("-1"), UserIdGroupPairs: []types.UserIdGroupPair{{GroupId: defID, UserId: aws.String("000000000000")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: defID, IpPermissions: []types.IpPermission{
+		{IpProtocol: aws.String("-1"), IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: defID})
+	ec2Code(t, err, "CannotDelete")
+
 	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(vpc)})
 	ec2Code(t, err, "DependencyViolation")
 	if _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: sub.Subnet.SubnetId}); err != nil {
@@ -196,6 +214,25 @@ func TestCLIEC2(t *testing.T) {
 	cliJSON(t, env.CLI(t, "ec2", "describe-vpcs", "--filters", "Name=is-default,Values=true"), &vpcs)
 	if len(vpcs.Vpcs) != 1 || vpcs.Vpcs[0].CidrBlock != "172.31.0.0/16" || !vpcs.Vpcs[0].IsDefault {
 		t.Fatalf("describe-vpcs: %+v", vpcs)
+	}
+	var sg struct{ GroupId string }
+	cliJSON(t, env.CLI(t, "ec2", "create-security-group", "--group-name", "cli", "--description", "from the CLI"), &sg)
+	cliJSON(t, env.CLI(t, "ec2", "authorize-security-group-ingress", "--group-id", sg.GroupId, "--ip-permissions",
+		`[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8","Description":"ssh"}]}]`), &struct{}{})
+	var groups struct {
+		SecurityGroups []struct {
+			VpcId         string
+			IpPermissions []struct {
+				FromPort int32
+				IpRanges []struct{ CidrIp, Description string }
+			}
+		}
+	}
+	cliJSON(t, env.CLI(t, "ec2", "describe-security-groups", "--group-ids", sg.GroupId), &groups)
+	if len(groups.SecurityGroups) != 1 || groups.SecurityGroups[0].VpcId != vpcs.Vpcs[0].VpcId ||
+		len(groups.SecurityGroups[0].IpPermissions) != 1 || groups.SecurityGroups[0].IpPermissions[0].FromPort != 22 ||
+		groups.SecurityGroups[0].IpPermissions[0].IpRanges[0].Description != "ssh" {
+		t.Errorf("describe-security-groups: %+v", groups)
 	}
 	res := env.CLI(t, "ec2", "describe-subnets", "--subnet-ids", "subnet-0123456789abcdef0")
 	if res.ExitCode == 0 || !strings.Contains(res.Stderr, "InvalidSubnetID.NotFound") {
