@@ -124,19 +124,6 @@ func FuzzDecodeEC2(f *testing.F) {
 		svc := ec2Service(&got)
 		r := httptest.NewRequest("POST", "/", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		c := awsproto.NewCall(r, "req", time.Time{})
-		c.Body = []byte(body)
-		c.Service = svc
-		if err := svc.Protocol.Resolve(c); err != nil {
-			if apierr.As(err) == nil {
-				t.Fatalf("Resolve: %T %v", err, err)
-			}
-			return
-		}
-		in := c.Op.Handler.NewInput()
-		if err := svc.Protocol.Decode(c, in); err != nil && apierr.As(err) == nil {
-			t.Fatalf("Decode: %T %v", err, err)
-		}
-		svc.Serve(c, httptest.NewRecorder())
+		serveFuzzed(t, svc, r, body)
 	})
 }
