@@ -59,6 +59,12 @@ Resources:
   Assoc:
     Type: AWS::EC2::SubnetRouteTableAssociation
     Properties: {RouteTableId: !Ref Table, SubnetId: !Ref Public1}
+  Acl:
+    Type: AWS::EC2::NetworkAcl
+    Properties: {VpcId: !Ref Vpc}
+  AclAssoc:
+    Type: AWS::EC2::SubnetNetworkAclAssociation
+    Properties: {NetworkAclId: !Ref Acl, SubnetId: !Ref Public2}
   Eip:
     Type: AWS::EC2::EIP
     Properties: {Domain: vpc}
@@ -82,6 +88,9 @@ Outputs:
   DefaultGroup: {Value: !GetAtt Vpc.DefaultSecurityGroup}
   Nat: {Value: !Ref Nat}
   Table: {Value: !Ref Table}
+  Acl: {Value: !GetAtt Acl.Id}
+  AclAssoc: {Value: !GetAtt AclAssoc.AssociationId}
+  Eip: {Value: !Ref Eip}
   Igw: {Value: !Ref Igw}
 `
 	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("net"), TemplateBody: aws.String(tpl)}); err != nil {
@@ -92,7 +101,8 @@ Outputs:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(subs.Subnets) != 2 || out["Zone"] != "us-east-1a" {
+	if len(subs.Subnets) != 2 || out["Zone"] != "us-east-1a" || !strings.HasPrefix(out["Acl"], "acl-") ||
+		!strings.HasPrefix(out["AclAssoc"], "aclassoc-") || !strings.HasPrefix(out["Eip"], "203.0.113.") || !strings.HasPrefix(out["Nat"], "nat-") {
 		t.Fatalf("subnets %+v, outputs %v", subs.Subnets, out)
 	}
 	groups, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{out["Group"], out["DefaultGroup"]}})

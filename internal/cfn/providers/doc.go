@@ -304,8 +304,9 @@
 // virga has no VPC networking, so rules and routes are not applied. A
 // group's Ref is its id (sg- and 17 hexadecimal digits) when it has a
 // VpcId and its name otherwise. Egress-only gateways, Elastic IPs (from
-// 203.0.113.0/24), NAT gateways, VPC endpoints and CIDR blocks are
-// recorded in the provider only, with ids in AWS's form.
+// 203.0.113.0/24), NAT gateways, VPC endpoints, CIDR blocks, network
+// ACLs and their subnet associations are recorded in the provider only,
+// with ids in AWS's form.
 //
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with

@@ -19,9 +19,9 @@ import (
 // (with routes and associations) are made through the EC2 API, which
 // records them (see package ec2) with AWS's ids and attributes; the
 // other networking types (egress-only and NAT gateways, addresses,
-// endpoints, CIDR blocks) are recorded here only, with ids in AWS's
-// form, so that templates that build a network deploy and what names it
-// resolves.
+// endpoints, CIDR blocks, network ACLs) are recorded here only, with
+// ids in AWS's form, so that templates that build a network deploy and
+// what names it resolves.
 
 func init() {
 	resource.Register(&resource.Type{
@@ -76,6 +76,8 @@ func init() {
 		{"AWS::EC2::NatGateway", "nat", []string{"NatGatewayId"}},
 		{"AWS::EC2::VPCEndpoint", "vpce", []string{"Id", "CreationTimestamp", "DnsEntries", "NetworkInterfaceIds"}},
 		{"AWS::EC2::VPCCidrBlock", "vpc-cidr-assoc", []string{"Id"}},
+		{"AWS::EC2::NetworkAcl", "acl", []string{"Id"}},
+		{"AWS::EC2::SubnetNetworkAclAssociation", "aclassoc", []string{"AssociationId"}},
 	} {
 		resource.Register(&resource.Type{Name: r.name, Provider: r, Replace: []string{"*"}, Attributes: r.attrs})
 	}
