@@ -463,9 +463,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	// Application Load Balancers: each listener binds its own port on
 	// 127.0.0.1 and is reachable through the edge by its DNS name.
+	network := ec2.New(ec2.Deps{Store: db, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	a.services = append(a.services, network.API())
 	balancers, err := elbv2.New(elbv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Requests:  func(status int) { a.metrics.DataPlaneRequest("elb", status) },
-		Functions: lam, Logger: o.Logger})
+		Functions: lam, Subnets: network, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -484,7 +486,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, keys.API())
-	a.services = append(a.services, ec2.New(ec2.Deps{Store: db, IDs: g, Account: cfg.AccountID, Region: cfg.Region}).API())
 
 	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route, Keys: keys})
 	if err != nil {

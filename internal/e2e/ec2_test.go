@@ -3,12 +3,14 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/smithy-go"
 
 	"github.com/virga/virga/internal/e2e"
@@ -309,5 +311,36 @@ func TestEC2RouteTables(t *testing.T) {
 	}
 	if _, err := c.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: gw}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEC2LoadBalancerSubnets: a load balancer in EC2's subnets reports
+// their VPC and zones.
+func TestEC2LoadBalancerSubnets(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ec2.NewFromConfig(env.Config)
+	ctx := context.Background()
+	vpc, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.3.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subnets []string
+	for _, z := range []string{"us-east-1c", "us-east-1b"} {
+		sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, AvailabilityZone: aws.String(z),
+			CidrBlock: aws.String(fmt.Sprintf("10.3.%d.0/24", len(subnets)))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		subnets = append(subnets, aws.ToString(sub.Subnet.SubnetId))
+	}
+	lb, err := elb.NewFromConfig(env.Config).CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("invpc"), Subnets: subnets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := lb.LoadBalancers[0]
+	if aws.ToString(got.VpcId) != aws.ToString(vpc.Vpc.VpcId) || len(got.AvailabilityZones) != 2 ||
+		aws.ToString(got.AvailabilityZones[0].ZoneName) != "us-east-1c" || aws.ToString(got.AvailabilityZones[1].ZoneName) != "us-east-1b" {
+		t.Fatalf("load balancer: vpc %s, zones %+v", aws.ToString(got.VpcId), got.AvailabilityZones)
 	}
 }

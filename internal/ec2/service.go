@@ -94,3 +94,22 @@ func (s *Service) read(ctx context.Context, f func(r store.Reader) error) error 
 	}
 	return f(s.store)
 }
+
+// Subnet returns the VPC and availability zone of the subnet with the
+// id, and false when there is none: what load balancers report of the
+// subnets they are given.
+func (s *Service) Subnet(id string) (vpcID, zone string, ok bool, err error) {
+	if kindOf(id) != kindSubnet {
+		return "", "", false, nil
+	}
+	var rec *record
+	err = s.read(context.Background(), func(r store.Reader) error {
+		var err error
+		rec, err = get(r, id)
+		return err
+	})
+	if err != nil || rec == nil {
+		return "", "", false, err
+	}
+	return rec.VpcID, rec.Zone, true, nil
+}
