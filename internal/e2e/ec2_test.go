@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/virga/virga/internal/e2e"
@@ -342,5 +344,29 @@ func TestEC2LoadBalancerSubnets(t *testing.T) {
 	if aws.ToString(got.VpcId) != aws.ToString(vpc.Vpc.VpcId) || len(got.AvailabilityZones) != 2 ||
 		aws.ToString(got.AvailabilityZones[0].ZoneName) != "us-east-1c" || aws.ToString(got.AvailabilityZones[1].ZoneName) != "us-east-1b" {
 		t.Fatalf("load balancer: vpc %s, zones %+v", aws.ToString(got.VpcId), got.AvailabilityZones)
+	}
+}
+
+// TestEC2FunctionVpcConfig: a function in EC2's subnets reports their
+// VPC in its VpcConfig.
+func TestEC2FunctionVpcConfig(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ec2.NewFromConfig(env.Config)
+	ctx := context.Background()
+	subs, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{{Name: aws.String("default-for-az"), Values: []string{"true"}}}})
+	if err != nil || len(subs.Subnets) == 0 {
+		t.Fatalf("default subnets: %v %+v", err, subs)
+	}
+	made, err := lambdaClient(t, env).CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("invpc"), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+		Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "v1")},
+		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: []string{aws.ToString(subs.Subnets[0].SubnetId)}, SecurityGroupIds: []string{"sg-0123456789abcdef0"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(made.VpcConfig.VpcId); got != aws.ToString(subs.Subnets[0].VpcId) {
+		t.Fatalf("VpcConfig.VpcId = %q, want %q", got, aws.ToString(subs.Subnets[0].VpcId))
 	}
 }
