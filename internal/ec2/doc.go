@@ -20,6 +20,11 @@
 // Elastic IPs, VPC endpoints, network ACLs, IPv6 blocks, pagination
 // (Describe operations answer everything at once).
 //
+// Service.Subnet is its Go API for other services: the VPC and zone of
+// a subnet, which load balancers and functions report.
+//
+// Requests in any region see the one region virga is configured with.
+//
 // Changes hold the service's lock from read to commit, so checks
 // (overlapping subnets, duplicate groups) see every earlier change.
 package ec2
