@@ -37,6 +37,7 @@ import (
 	"github.com/virga/virga/internal/console"
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/dynamodb"
+	"github.com/virga/virga/internal/ec2"
 	"github.com/virga/virga/internal/ecr"
 	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/edge"
@@ -304,8 +305,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		a.metrics.Register(metrics.Store(pdb.Stats))
 	}
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
+	network := ec2.New(ec2.Deps{Store: db, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
 	lam, err := lambda.New(lambda.Deps{
-		Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Subnets: network,
 		Endpoint:           a.endpoint,
 		DataDir:            dataDirOrEmpty(cfg),
 		Functions:          fns,
@@ -357,7 +359,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return err
 	})
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API(), network.API()}
 	trailStopped := make(chan struct{})
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
@@ -467,7 +469,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// 127.0.0.1 and is reachable through the edge by its DNS name.
 	balancers, err := elbv2.New(elbv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Requests:  func(status int) { a.metrics.DataPlaneRequest("elb", status) },
-		Functions: lam, Logger: o.Logger})
+		Functions: lam, Subnets: network, Logger: o.Logger})
 	if err != nil {
 		fns.Close()
 		db.Close()

@@ -58,11 +58,15 @@ Resources:
       LoadBalancerAttributes:
         - Key: idle_timeout.timeout_seconds
           Value: 30
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
   AlbGroup:
     Type: AWS::EC2::SecurityGroup
     Properties:
       GroupDescription: http in
-      VpcId: vpc-0a1b2c3d
+      VpcId: !Ref Vpc
       SecurityGroupIngress:
         - IpProtocol: tcp
           FromPort: 80
@@ -97,6 +101,8 @@ Resources:
         - Type: forward
           TargetGroupArn: !Ref FnTargets
 Outputs:
+  Vpc:
+    Value: !Ref Vpc
   DNSName:
     Value: !GetAtt Alb.DNSName
   FullName:
@@ -153,7 +159,7 @@ func TestELBv2Stack(t *testing.T) {
 	// Security groups are recorded: Ref is the id in a VPC, the name
 	// in a default VPC.
 	if g := outs["Group"]; len(g) != len("sg-")+17 || !strings.HasPrefix(g, "sg-") || outs["GroupId"] != g ||
-		outs["GroupVpc"] != "vpc-0a1b2c3d" || outs["DefaultVPCGroup"] != "web" {
+		outs["GroupVpc"] != outs["Vpc"] || outs["DefaultVPCGroup"] != "web" {
 		t.Errorf("security groups: %v", outs)
 	}
 	if res, body := albGet(t, env, dns, "GET", "/fn/hello", nil); res.StatusCode != 200 || body != "fn /fn/hello" {

@@ -58,6 +58,9 @@ func newRouter(services []*awsproto.Service) *router {
 		case *query.Protocol:
 			rt.byVersion[p.APIVersion] = s
 			rt.query = append(rt.query, s)
+		case *query.EC2:
+			rt.byVersion[p.Query.APIVersion] = s
+			rt.query = append(rt.query, s)
 		case *querycompat.Protocol:
 			if p.JSON != nil {
 				rt.byTarget[p.JSON.TargetPrefix] = s
@@ -135,7 +138,7 @@ func (rt *router) bySigningName(c *awsproto.Call, name string) *awsproto.Service
 // request body (awsQuery's Action), not by the request line.
 func routesByBody(s *awsproto.Service) bool {
 	switch s.Protocol.(type) {
-	case *query.Protocol, *querycompat.Protocol:
+	case *query.Protocol, *query.EC2, *querycompat.Protocol:
 		return true
 	}
 	return false

@@ -14,7 +14,10 @@
 // API for other services (ECS registers its services' tasks through
 // it): a target group's summary, registering and deregistering one
 // target, and a target's health, with the same rules as the
-// operations.
+// operations. A load balancer's VpcId and zones are those of its
+// subnets, which EC2 gives through the Subnets interface; a subnet EC2
+// does not know is placed in the region's zones in turn, in no VPC
+// (vpc-00000000).
 //
 // # Data plane
 //

@@ -194,8 +194,13 @@ func (s *Service) lbShape(lb *loadBalancer) LoadBalancer {
 		SecurityGroups: lb.SecurityGroups, IpAddressType: ptr(lb.IPAddressType),
 	}
 	for i, sn := range lb.Subnets {
-		out.AvailabilityZones = append(out.AvailabilityZones, AvailabilityZone{
-			ZoneName: ptr(s.region + string(rune('a'+i%6))), SubnetId: ptr(sn)})
+		zone := s.region + string(rune('a'+i%6))
+		if s.subnets != nil {
+			if vpc, z, ok, err := s.subnets.Subnet(sn); err == nil && ok {
+				zone, out.VpcId = z, ptr(vpc)
+			}
+		}
+		out.AvailabilityZones = append(out.AvailabilityZones, AvailabilityZone{ZoneName: ptr(zone), SubnetId: ptr(sn)})
 	}
 	return out
 }

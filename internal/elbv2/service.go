@@ -53,6 +53,10 @@ type Deps struct {
 	Account   string
 	Region    string
 	Functions Functions
+	// Subnets, when set, gives the VPC and zone of the subnets load
+	// balancers are given; a subnet it does not know is reported in a
+	// zone of the region by its position.
+	Subnets Subnets
 	// ListenHost is the address listeners bind their ports on;
 	// "" is 127.0.0.1. "-" binds none (tests reach listeners through
 	// the edge only).
@@ -65,6 +69,13 @@ type Deps struct {
 	Requests func(status int)
 }
 
+// Subnets are EC2's subnets as load balancers see them.
+type Subnets interface {
+	// Subnet returns the VPC and availability zone of a subnet, and
+	// false when there is no such subnet.
+	Subnet(id string) (vpcID, zone string, ok bool, err error)
+}
+
 // Service is Elastic Load Balancing v2 (Application Load Balancers): the
 // control plane and the data plane that serves listeners.
 type Service struct {
@@ -74,6 +85,7 @@ type Service struct {
 	account    string
 	region     string
 	functions  Functions
+	subnets    Subnets
 	listenHost string
 	log        *slog.Logger
 	requests   func(status int)
@@ -126,7 +138,7 @@ func (b *boundListener) close() {
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		functions: d.Functions, listenHost: d.ListenHost, log: d.Logger, requests: d.Requests,
+		functions: d.Functions, subnets: d.Subnets, listenHost: d.ListenHost, log: d.Logger, requests: d.Requests,
 		lbs: map[string]*loadBalancer{}, tgs: map[string]*targetGroup{},
 		listeners: map[string]*listener{}, rules: map[string]*rule{},
 		health: map[healthKey]*targetState{}, next: map[string]int{}, servers: map[string]*boundListener{},

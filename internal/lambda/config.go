@@ -88,7 +88,7 @@ func (s *Service) apply(c *FunctionConfiguration, st settings) error {
 		if len(st.VpcConfig.SubnetIds) == 0 && len(st.VpcConfig.SecurityGroupIds) == 0 {
 			c.VpcConfig = nil
 		} else {
-			c.VpcConfig = &VpcConfigResponse{SubnetIds: st.VpcConfig.SubnetIds, SecurityGroupIds: st.VpcConfig.SecurityGroupIds, VpcId: ptr("")}
+			c.VpcConfig = &VpcConfigResponse{SubnetIds: st.VpcConfig.SubnetIds, SecurityGroupIds: st.VpcConfig.SecurityGroupIds, VpcId: ptr(s.vpcOf(st.VpcConfig.SubnetIds))}
 		}
 	}
 	if st.DeadLetterConfig != nil {
@@ -297,4 +297,18 @@ func copyTags(tags map[string]string) map[string]string {
 		return nil
 	}
 	return maps.Clone(tags)
+}
+
+// vpcOf is the VPC of the first of subnets EC2 knows, or "" (virga runs
+// functions on the host whatever their VpcConfig says).
+func (s *Service) vpcOf(subnets []string) string {
+	if s.subnets == nil {
+		return ""
+	}
+	for _, id := range subnets {
+		if vpc, _, ok, err := s.subnets.Subnet(id); err == nil && ok {
+			return vpc
+		}
+	}
+	return ""
 }

@@ -89,6 +89,16 @@ type Deps struct {
 	// Traces is X-Ray, where functions with Active tracing have their
 	// segments written; nil writes none.
 	Traces Traces
+	// Subnets, when set, gives the VPC of the subnets a function's
+	// VpcConfig names, which its configuration reports.
+	Subnets Subnets
+}
+
+// Subnets are EC2's subnets as Lambda sees them.
+type Subnets interface {
+	// Subnet returns the VPC and availability zone of a subnet, and
+	// false when there is no such subnet.
+	Subnet(id string) (vpcID, zone string, ok bool, err error)
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -119,6 +129,7 @@ type Service struct {
 	images      Images
 	imageAccess ImageAccess // nil: every repository is readable
 	traces      Traces
+	subnets     Subnets
 	sampler     sampler
 	accountMax  int
 	urlKey      []byte // signs Code.Location URLs
@@ -151,7 +162,7 @@ type Service struct {
 // already holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{
-		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
+		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region, subnets: d.Subnets,
 		endpoint: d.Endpoint, fns: d.Functions, roles: d.Roles, logs: d.Logs, queues: d.Queues, streams: d.Streams, kinesis: d.Kinesis,
 		destinations: d.Destinations, artifacts: d.Artifacts, objects: d.Objects, images: d.Images, metrics: d.Metrics, traces: d.Traces,
 		accountMax: d.AccountConcurrency,

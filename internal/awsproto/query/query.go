@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -104,7 +105,11 @@ func (p *Protocol) Resolve(c *awsproto.Call) error {
 
 // Decode fills in from the parameters Resolve parsed.
 func (p *Protocol) Decode(c *awsproto.Call, in any) error {
-	d := decoder{params: c.Params, prefixes: map[string]bool{}}
+	return decode(c, in, decoder{params: c.Params, prefixes: map[string]bool{}})
+}
+
+// decode fills in from d's parameters.
+func decode(c *awsproto.Call, in any, d decoder) error {
 	for k := range d.params {
 		for i := 0; i < len(k); i++ {
 			if k[i] == '.' {
@@ -123,6 +128,18 @@ func (p *Protocol) Decode(c *awsproto.Call, in any) error {
 type decoder struct {
 	params   map[string]string
 	prefixes map[string]bool // every proper dotted prefix of a key
+	// ec2 names members and lists as the EC2 protocol does: a member
+	// by its XML name with its first letter in upper case, a list's
+	// entries always flattened ("Filter.1.Value.1").
+	ec2 bool
+}
+
+// key is the parameter name of member f under prefix.
+func (d *decoder) key(prefix string, f *shape.Field) string {
+	if d.ec2 {
+		return join(prefix, strings.ToUpper(f.XMLName[:1])+f.XMLName[1:])
+	}
+	return join(prefix, f.XMLName)
 }
 
 func (d *decoder) has(key string) bool {
@@ -139,13 +156,13 @@ func join(prefix, name string) string {
 
 func (d *decoder) structure(v reflect.Value, t *shape.Type, prefix string) error {
 	for _, f := range t.Fields {
-		key := join(prefix, f.XMLName)
+		key := d.key(prefix, f)
 		if !d.has(key) {
 			// An empty list is sent as "Name=" under the member's own
 			// name, which a flattened list's entries do not carry
 			// (botocore sends "Entries=" for SQS's flattened
 			// SendMessageBatchRequestEntry.N): it is there, and empty.
-			if f.Shape.Kind == shape.List && f.Name != f.XMLName {
+			if f.Shape.Kind == shape.List && f.Name != f.XMLName && !d.ec2 {
 				if s, ok := d.params[join(prefix, f.Name)]; ok && s == "" {
 					fv := v.Field(f.Index)
 					fv.Set(reflect.MakeSlice(fv.Type(), 0, 0))
@@ -170,7 +187,7 @@ func (d *decoder) value(v reflect.Value, t *shape.Type, f *shape.Field, key stri
 		return d.structure(shape.Settable(v), t, key)
 	case shape.List:
 		base := key
-		if f == nil || !f.Flattened {
+		if !d.ec2 && (f == nil || !f.Flattened) {
 			member := "member"
 			if f != nil {
 				member = f.MemberName
@@ -308,13 +325,18 @@ func WriteError(w http.ResponseWriter, namespace, requestID string, e *apierr.Er
 	b.WriteString("</Error><RequestId>")
 	xmlcodec.Escape(&b, requestID)
 	b.WriteString("</RequestId></ErrorResponse>\n")
+	writeXML(w, e.Status, "text/xml", e.Headers, &b)
+}
+
+// writeXML answers with an XML document b, with the headers given.
+func writeXML(w http.ResponseWriter, status int, contentType string, headers map[string]string, b *bytes.Buffer) {
 	h := w.Header()
-	for k, v := range e.Headers {
+	for k, v := range headers {
 		h.Set(k, v)
 	}
-	h.Set("Content-Type", "text/xml")
+	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
-	w.WriteHeader(e.Status)
+	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }
 

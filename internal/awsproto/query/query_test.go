@@ -8,6 +8,7 @@ import (
 	"github.com/virga/virga/internal/awsproto/prototest"
 	"io"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -315,19 +316,25 @@ func FuzzDecode(f *testing.F) {
 		r := httptest.NewRequest("POST", "/", strings.NewReader(body))
 		r.URL.RawQuery = rawQuery
 		r.Header = map[string][]string{"Content-Type": {contentType}}
-		c := awsproto.NewCall(r, "req", time.Time{})
-		c.Body = []byte(body)
-		c.Service = svc
-		if err := svc.Protocol.Resolve(c); err != nil {
-			if apierr.As(err) == nil {
-				t.Fatalf("Resolve: %T %v", err, err)
-			}
-			return
-		}
-		in := c.Op.Handler.NewInput()
-		if err := svc.Protocol.Decode(c, in); err != nil && apierr.As(err) == nil {
-			t.Fatalf("Decode: %T %v", err, err)
-		}
-		svc.Serve(c, httptest.NewRecorder())
+		serveFuzzed(t, svc, r, body)
 	})
+}
+
+// serveFuzzed serves a fuzzed request, failing on any error that is not
+// an AWS error.
+func serveFuzzed(t *testing.T, svc *awsproto.Service, r *http.Request, body string) {
+	c := awsproto.NewCall(r, "req", time.Time{})
+	c.Body = []byte(body)
+	c.Service = svc
+	if err := svc.Protocol.Resolve(c); err != nil {
+		if apierr.As(err) == nil {
+			t.Fatalf("Resolve: %T %v", err, err)
+		}
+		return
+	}
+	in := c.Op.Handler.NewInput()
+	if err := svc.Protocol.Decode(c, in); err != nil && apierr.As(err) == nil {
+		t.Fatalf("Decode: %T %v", err, err)
+	}
+	svc.Serve(c, httptest.NewRecorder())
 }

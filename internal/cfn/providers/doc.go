@@ -316,10 +316,17 @@
 // AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
 // the monitoring sam init adds to every template, are recorded only too
 // (monitoring.go): virga has no Resource Groups or Application Insights.
-// AWS::EC2::SecurityGroup is recorded (ec2.go): virga has no VPC
-// networking, so its rules are not applied; its Ref is an id in AWS's form
-// (sg- and 17 hexadecimal digits) for a group with a VpcId and its name
-// otherwise, with GetAtt GroupId and VpcId.
+// AWS::EC2::VPC, ::Subnet, ::SecurityGroup, ::SecurityGroupIngress,
+// ::SecurityGroupEgress, ::InternetGateway, ::VPCGatewayAttachment,
+// ::RouteTable, ::Route and ::SubnetRouteTableAssociation are made
+// through the EC2 API (ec2.go), which records them and checks what AWS
+// checks (CIDR blocks, a subnet inside its VPC, zones of the region):
+// virga has no VPC networking, so rules and routes are not applied. A
+// group's Ref is its id (sg- and 17 hexadecimal digits) when it has a
+// VpcId and its name otherwise. Egress-only gateways, Elastic IPs (from
+// 203.0.113.0/24), NAT gateways, VPC endpoints, CIDR blocks, network
+// ACLs and their subnet associations are recorded in the provider only,
+// with ids in AWS's form.
 //
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with

@@ -215,6 +215,10 @@ var notFoundCodes = map[string]bool{
 	"ClusterNotFoundException":                true, // ECS
 	"UserNotFoundException":                   true, // Cognito user pools' users
 	"DashboardNotFoundError":                  true, // CloudWatch dashboards
+	"InvalidVpcID.NotFound":                   true, // EC2
+	"InvalidSubnetID.NotFound":                true,
+	"InvalidGroup.NotFound":                   true,
+	"InvalidPermission.NotFound":              true,
 }
 
 // gone reports whether err says that the resource does not exist, which

@@ -1,0 +1,30 @@
+// Package ec2 is EC2's VPC resources: VPCs, subnets, security groups
+// and their rules, internet gateways and route tables, kept in the store with AWS's ids and attributes and served
+// over EC2's own protocol (see query.EC2). CloudFormation's AWS::EC2::
+// providers make them through the same operations.
+//
+// virga has no VPC networking: functions, containers and load balancers
+// reach each other on the host. What this package keeps is a record,
+// so that templates and programs that create or look up VPCs, subnets
+// and security groups work, and what they read back is what AWS would
+// answer. Security group rules are recorded and never enforced; route
+// tables route nothing.
+//
+// Each region has a default VPC (172.31.0.0/16) with a default /20
+// subnet in each of the availability zones Fn::GetAZs gives, a default
+// security group and a main route table to its internet gateway, made
+// the first time the API is used, as on a new AWS account. Every VPC
+// gets a default security group and a main route table with it.
+//
+// Not supported yet: instances, network interfaces, NAT gateways,
+// Elastic IPs, VPC endpoints, network ACLs, IPv6 blocks, pagination
+// (Describe operations answer everything at once).
+//
+// Service.Subnet is its Go API for other services: the VPC and zone of
+// a subnet, which load balancers and functions report.
+//
+// Requests in any region see the one region virga is configured with.
+//
+// Changes hold the service's lock from read to commit, so checks
+// (overlapping subnets, duplicate groups) see every earlier change.
+package ec2

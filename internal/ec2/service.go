@@ -1,0 +1,115 @@
+package ec2
+
+import (
+	"context"
+	"sync"
+
+	"github.com/virga/virga/internal/awsproto"
+	"github.com/virga/virga/internal/awsproto/query"
+	"github.com/virga/virga/internal/awsproto/shape"
+	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/store"
+)
+
+// APIVersion and Namespace identify EC2's API.
+const (
+	APIVersion = "2016-11-15"
+	Namespace  = "http://ec2.amazonaws.com/doc/2016-11-15/"
+)
+
+// Service is EC2's VPC resources.
+type Service struct {
+	store   store.Store
+	ids     *ids.Generator
+	account string
+	region  string
+
+	// mu serializes changes: each reads resources, checks them and
+	// writes them in one batch.
+	mu sync.Mutex
+}
+
+// Deps are what EC2 needs.
+type Deps struct {
+	Store   store.Store
+	IDs     *ids.Generator
+	Account string
+	Region  string
+}
+
+// New returns EC2 over the given store.
+func New(d Deps) *Service {
+	return &Service{store: d.Store, ids: d.IDs, account: d.Account, region: d.Region}
+}
+
+// API returns EC2 as the edge serves it.
+func (s *Service) API() *awsproto.Service {
+	return (&awsproto.Service{
+		Name:            "ec2",
+		Protocol:        query.NewEC2(APIVersion, Namespace),
+		ValidationError: ErrInvalidParameterValue,
+		ViolationError:  violationError,
+		Operations:      s.operations(),
+	}).Init()
+}
+
+// violationError reports the model's constraint violations as EC2
+// does: a member left out is MissingParameter, another violation
+// InvalidParameterValue.
+func violationError(in any, vs []shape.Violation) error {
+	if v := vs[0]; v.Value == "null" {
+		return missing(v.Path)
+	}
+	return ErrInvalidParameterValue.WithMessage(shape.Message(vs))
+}
+
+// newID returns a resource id in AWS's form: the kind's prefix and 17
+// hexadecimal digits.
+func (s *Service) newID(prefix string) string { return prefix + "-" + s.ids.Hex(9)[:17] }
+
+// update runs f on a batch under the service's lock, after making the
+// default VPC if it is not made yet, and commits what f wrote.
+func (s *Service) update(ctx context.Context, f func(r store.Reader, b store.Batch) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.ensureDefaults(); err != nil {
+		return err
+	}
+	b := s.store.NewBatch()
+	defer b.Close()
+	if err := f(s.store, b); err != nil {
+		return err
+	}
+	return b.Commit()
+}
+
+// read runs f on the store, after making the default VPC if it is not
+// made yet.
+func (s *Service) read(ctx context.Context, f func(r store.Reader) error) error {
+	s.mu.Lock()
+	err := s.ensureDefaults()
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return f(s.store)
+}
+
+// Subnet returns the VPC and availability zone of the subnet with the
+// id, and false when there is none: what load balancers report of the
+// subnets they are given.
+func (s *Service) Subnet(id string) (vpcID, zone string, ok bool, err error) {
+	if kindOf(id) != kindSubnet {
+		return "", "", false, nil
+	}
+	var rec *record
+	err = s.read(context.Background(), func(r store.Reader) error {
+		var err error
+		rec, err = get(r, id)
+		return err
+	})
+	if err != nil || rec == nil {
+		return "", "", false, err
+	}
+	return rec.VpcID, rec.Zone, true, nil
+}
