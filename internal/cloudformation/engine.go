@@ -1293,9 +1293,11 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p *plan, stable
 				s.restore(st, prev)
 			case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
 				ok = s.updateBack(ctx, st, id, typ, prev, rs, rs.Properties) && ok
-			case rs.Status == updateFailed && typ != nil && typ.Opaque && !rs.refused:
+			case rs.Status == updateFailed && typ != nil && typ.Opaque && !rs.refused && p != nil:
 				// Its failed update may have changed it: its provider
-				// is asked to go back from the properties it failed with.
+				// is asked to go back from the properties it failed with
+				// (unknown when the template no longer evaluates: then
+				// it is left as it stands).
 				attempted, err := s.properties(st, p, id)
 				if err != nil {
 					s.restore(st, prev)
