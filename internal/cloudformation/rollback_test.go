@@ -2,6 +2,9 @@ package cloudformation
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -55,5 +58,37 @@ Resources:
 	}
 	if status, st := stackStatus(t, s, "gone-param"); status != updateRollbackComplete {
 		t.Fatalf("after RollbackStack: %s (%s)", status, deref(st.StackStatusReason))
+	}
+}
+
+// TestExecuteChangeSetOnce: of two ExecuteChangeSet calls of the same
+// change set at the same time, one starts the update and the other is
+// refused, rather than both running it on the stack at once.
+func TestExecuteChangeSetOnce(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	changed := strings.Replace(thingsTemplate, "Default: hello", "Default: hi", 1)
+	// The calls race: a few rounds make a double start show.
+	for round := range 5 {
+		name := fmt.Sprintf("twice%d", round)
+		if _, err := s.createStack(ctx, &CreateStackInput{StackName: ptr(name), TemplateBody: ptr(thingsTemplate)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.createChangeSet(ctx, &CreateChangeSetInput{StackName: ptr(name), ChangeSetName: ptr("greet"), TemplateBody: ptr(changed)}); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var started atomic.Int32
+		for range 8 {
+			wg.Go(func() {
+				if _, err := s.executeChangeSet(ctx, &ExecuteChangeSetInput{StackName: ptr(name), ChangeSetName: ptr("greet")}); err == nil {
+					started.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if n := started.Load(); n != 1 {
+			t.Fatalf("%s: %d executions of one change set started", name, n)
+		}
 	}
 }
