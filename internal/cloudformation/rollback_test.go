@@ -3,18 +3,33 @@ package cloudformation
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/ids"
+	pebblestore "github.com/virga/virga/internal/store/pebble"
 )
 
 func init() {
 	// Test::OpaqueThing is a Test::Thing whose provider, like a custom
-	// resource's, CloudFormation knows nothing of.
-	resource.Register(&resource.Type{Name: "Test::OpaqueThing", Provider: thingProvider{}, Replace: []string{}, Opaque: true})
+	// resource's, CloudFormation knows nothing of, and which, like a
+	// custom resource's ServiceToken, refuses to change its Token.
+	resource.Register(&resource.Type{Name: "Test::OpaqueThing", Provider: opaqueThing{}, Replace: []string{}, Opaque: true})
+}
+
+type opaqueThing struct{ thingProvider }
+
+func (p opaqueThing) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	if r.OldProperties["Token"] != r.Properties["Token"] {
+		return nil, resource.Refuse("Modifying token is not allowed.")
+	}
+	return p.thingProvider.Update(ctx, r)
 }
 
 // TestRollbackStackOfTemplateThatNoLongerEvaluates: RollbackStack of a
@@ -90,5 +105,45 @@ func TestExecuteChangeSetOnce(t *testing.T) {
 		if n := started.Load(); n != 1 {
 			t.Fatalf("%s: %d executions of one change set started", name, n)
 		}
+	}
+}
+
+// TestRollbackStackAfterRestartLeavesRefusedUpdate: an update the
+// provider refused without touching the resource is not undone by the
+// rollback, even when virga restarted in between (RollbackStack of a
+// stack an update with rollback disabled left UPDATE_FAILED).
+func TestRollbackStackAfterRestartLeavesRefusedUpdate(t *testing.T) {
+	db, err := pebblestore.Open(pebblestore.Options{InMemory: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	deps := Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1"}
+	s, err := New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const body = "Resources:\n  C:\n    Type: Test::OpaqueThing\n    Properties:\n      Token: a\n"
+	if _, err := s.createStack(ctx, &CreateStackInput{StackName: ptr("refused"), TemplateBody: ptr(body)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.updateStack(ctx, &UpdateStackInput{StackName: ptr("refused"), TemplateBody: ptr(strings.Replace(body, "Token: a", "Token: b", 1)),
+		DisableRollback: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if status, st := stackStatus(t, s, "refused"); status != updateFailed {
+		t.Fatalf("after the refused update: %s (%s)", status, deref(st.StackStatusReason))
+	}
+	s.Close()
+	if s, err = New(deps); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.rollbackStack(ctx, &RollbackStackInput{StackName: ptr("refused")}); err != nil {
+		t.Fatal(err)
+	}
+	if status, st := stackStatus(t, s, "refused"); status != updateRollbackComplete {
+		t.Fatalf("after RollbackStack: %s (%s)", status, deref(st.StackStatusReason))
 	}
 }
