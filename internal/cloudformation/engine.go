@@ -1089,7 +1089,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			Properties: resolved, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
 		if err != nil {
 			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), func(rs *resourceState) {
-				rs.refused = errors.Is(err, resource.ErrRefused)
+				rs.Refused = errors.Is(err, resource.ErrRefused)
 			}, nil)
 			failed.add(id)
 			return false
@@ -1293,9 +1293,11 @@ func (s *Service) rollbackUpdate(ctx context.Context, st *stack, p *plan, stable
 				s.restore(st, prev)
 			case !resource.Equal(prev.Properties, rs.Properties) && typ != nil:
 				ok = s.updateBack(ctx, st, id, typ, prev, rs, rs.Properties) && ok
-			case rs.Status == updateFailed && typ != nil && typ.Opaque && !rs.refused:
+			case rs.Status == updateFailed && typ != nil && typ.Opaque && !rs.Refused && p != nil:
 				// Its failed update may have changed it: its provider
-				// is asked to go back from the properties it failed with.
+				// is asked to go back from the properties it failed with
+				// (unknown when the template no longer evaluates: then
+				// it is left as it stands).
 				attempted, err := s.properties(st, p, id)
 				if err != nil {
 					s.restore(st, prev)

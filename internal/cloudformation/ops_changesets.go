@@ -417,26 +417,15 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	if st != nil {
 		cs = findChangeSet(st, *in.ChangeSetName)
 	}
-	if cs == nil {
-		return nil, ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+	if err := executable(st, cs, in); err != nil {
+		return nil, err
 	}
-	switch {
-	case cs.Status != "CREATE_COMPLETE":
-		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
-	case cs.ExecutionStatus != "AVAILABLE":
-		// AWS names the stack in this one.
-		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current execution status of [%s]", st.rec.ID, cs.ExecutionStatus)
-	case st.busy:
-		return nil, ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
-	case cs.OnStackFailure != "" && in.DisableRollback != nil:
-		return nil, ErrValidation.WithMessage("Either DisableRollback or OnStackFailure can be specified, but not both. " +
-			"Validation error as OnStackFailure parameter was specified during CreateChangeSet.")
-	}
+	name, id, settings := st.rec.Name, st.rec.ID, st.rec.settings()
 	s.mu.Unlock()
-	p, err := s.prepare(ctx, cs.Template, paramsOf(cs.Params), nil, st.rec.Name, st.rec.ID, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	p, err := s.prepare(ctx, cs.Template, paramsOf(cs.Params), nil, name, id, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
 	var old *plan
 	if err == nil && cs.Type == "UPDATE" {
-		old = s.deployed(ctx, st, st.rec.settings())
+		old = s.deployed(ctx, st, settings)
 	}
 	// A creation's OnStackFailure DO_NOTHING is DisableRollback; an
 	// update's rollback only DisableRollback turns off.
@@ -446,6 +435,14 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	}
 	s.mu.Lock()
 	if err != nil {
+		return nil, err
+	}
+	// Another call may have executed or deleted the change set, or
+	// started an operation on the stack, while this one prepared it.
+	if findChangeSet(st, cs.Name) != cs {
+		cs = nil
+	}
+	if err := executable(st, cs, in); err != nil {
 		return nil, err
 	}
 	st.busy = true
@@ -474,6 +471,26 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 		s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
 	}
 	return &ExecuteChangeSetOutput{}, nil
+}
+
+// executable refuses to execute cs (nil if it does not exist), a
+// change set of st, as in; the caller holds s.mu.
+func executable(st *stack, cs *changeSet, in *ExecuteChangeSetInput) error {
+	switch {
+	case cs == nil:
+		return ErrChangeSetGone.Withf("ChangeSet [%s] does not exist", *in.ChangeSetName)
+	case cs.Status != "CREATE_COMPLETE":
+		return ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
+	case cs.ExecutionStatus != "AVAILABLE":
+		// AWS names the stack in this one.
+		return ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current execution status of [%s]", st.rec.ID, cs.ExecutionStatus)
+	case st.busy:
+		return ErrInvalidState.Withf("ChangeSet [%s] cannot be executed in its current status of [%s]", cs.ID, cs.Status)
+	case cs.OnStackFailure != "" && in.DisableRollback != nil:
+		return ErrValidation.WithMessage("Either DisableRollback or OnStackFailure can be specified, but not both. " +
+			"Validation error as OnStackFailure parameter was specified during CreateChangeSet.")
+	}
+	return nil
 }
 
 func (s *Service) deleteChangeSet(ctx context.Context, in *DeleteChangeSetInput) (*DeleteChangeSetOutput, error) {

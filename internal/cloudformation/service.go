@@ -309,9 +309,10 @@ type resourceState struct {
 	// NoEcho: the provider asked that its attributes be masked where
 	// they are shown (resource.Result.NoEcho).
 	NoEcho bool `json:"noEcho,omitempty"`
-	// refused: the provider refused the update that failed it, without
-	// touching it (resource.ErrRefused); the update's rollback leaves it.
-	refused bool
+	// Refused: the provider refused the update that failed it, without
+	// touching it (resource.ErrRefused); the update's rollback leaves it,
+	// after a restart too (RollbackStack of an UPDATE_FAILED stack).
+	Refused bool `json:"refused,omitempty"`
 }
 
 func (r *resourceState) ref() string {

@@ -17,9 +17,10 @@ const ResponsePath = "/_virga/cloudformation/custom-resource-response/"
 // ResponseURLs are custom resources' response URLs, the part of
 // AWS::CloudFormation::CustomResource that HTTP reaches: where AWS gives
 // a provider a presigned S3 URL to PUT its response object to, virga
-// gives one on its own endpoint, named by a random token of 128 bits so
-// that it cannot be guessed. A URL takes one PUT: the first body is
-// handed to the custom resource that opened it, and the URL is retired;
+// gives one on its own endpoint, named by a random token of 256 bits so
+// that it cannot be guessed. A URL takes one PUT: the first body
+// received whole is handed to the custom resource that opened it, and
+// the URL is retired;
 // a later PUT, or one to a URL never opened or already closed, is
 // refused with S3's 403 AccessDenied. The URLs live in memory: an
 // operation that virga's restart interrupts fails anyway.
@@ -73,17 +74,25 @@ func (u *ResponseURLs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
 		return
 	}
-	p, ok := u.take(token)
+	u.mu.Lock()
+	p, ok := u.pending[token]
+	u.mu.Unlock()
 	if !ok {
 		s3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
 	// The body is read to one byte over the limit, enough for the
-	// custom resource to see that it is too long.
+	// custom resource to see that it is too long. An upload that breaks
+	// off leaves the URL open for the provider to try again, as a
+	// presigned URL is.
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(p.limit)+1))
 	if err != nil {
 		s3Error(w, http.StatusBadRequest, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
-		p.body <- nil
+		return
+	}
+	// Of PUTs at once, the first to finish is the response.
+	if p, ok = u.take(token); !ok {
+		s3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
 	p.body <- body

@@ -185,3 +185,37 @@ func TestInlineArchiveCfnResponse(t *testing.T) {
 		}
 	}
 }
+
+// brokenBody is a request body whose upload breaks off.
+type brokenBody struct{}
+
+func (brokenBody) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+// TestResponseURLsBrokenUploadLeavesURLOpen: a PUT whose body breaks off
+// is refused without retiring the URL, so that the provider's retry is
+// the response.
+func TestResponseURLsBrokenUploadLeavesURLOpen(t *testing.T) {
+	t.Parallel()
+	u := NewResponseURLs(ids.New(rand.Reader))
+	path, body, done := u.Open(64)
+	defer done()
+	put := func(r io.Reader) int {
+		w := httptest.NewRecorder()
+		u.ServeHTTP(w, httptest.NewRequest(http.MethodPut, path, r))
+		return w.Code
+	}
+	if code := put(brokenBody{}); code != http.StatusBadRequest {
+		t.Errorf("a broken upload: %d", code)
+	}
+	select {
+	case b := <-body:
+		t.Fatalf("a broken upload was the response: %q", b)
+	default:
+	}
+	if code := put(strings.NewReader(`{"Status":"SUCCESS"}`)); code != http.StatusOK {
+		t.Fatalf("the retry: %d", code)
+	}
+	if got := string(<-body); got != `{"Status":"SUCCESS"}` {
+		t.Errorf("body %q", got)
+	}
+}
