@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -297,7 +296,7 @@ func sendCustomRequest(ctx context.Context, r *resource.Request, token string, b
 	switch {
 	case len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function":
 		_, err = call(ctx, r, "lambda", "Invoke", map[string]any{"FunctionName": token, "InvocationType": "Event",
-			"Payload": base64.StdEncoding.EncodeToString(body)})
+			"Payload": string(body)})
 	case len(parts) == 6 && parts[0] == "arn" && parts[2] == "sns":
 		_, err = call(ctx, r, "sns", "Publish", map[string]any{"TopicArn": token, "Message": string(body)})
 	default:
