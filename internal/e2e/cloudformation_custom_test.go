@@ -505,7 +505,8 @@ Outputs:
 // (and AWS's cfn-response module, with port 443) PUT the answer with
 // https.request given only the ResponseURL's hostname and path, as
 // where ResponseURLs are on port 443. Such an answer reaches virga, for
-// a Create and a Delete alike.
+// a Create and a Delete alike. Its Data may hold a list, which
+// Fn::GetAtt returns whole, as the CDK's BucketDeployment's does.
 func TestCloudFormationCustomResourceHostAndPathOnly(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -532,7 +533,7 @@ func TestCloudFormationCustomResourceHostAndPathOnly(t *testing.T) {
           exports.handler = async (event) => {
             const body = JSON.stringify({ Status: 'SUCCESS', Reason: 'ok', StackId: event.StackId, RequestId: event.RequestId,
               LogicalResourceId: event.LogicalResourceId, PhysicalResourceId: 'thing-' + event.ResourceProperties.Name,
-              Data: { Via: event.ResourceProperties.Port } });
+              Data: { Via: event.ResourceProperties.Port, Keys: ['k1', 'k2'], Gone: null } });
             const u = url.parse(event.ResponseURL);
             const options = { hostname: u.hostname, path: u.path, method: 'PUT',
               headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } };
@@ -557,10 +558,12 @@ Outputs:
     Value: !Ref NoPort
   Port443:
     Value: !GetAtt Port443.Via
+  Second:
+    Value: !Select [1, !GetAtt NoPort.Keys]
 `
 	startStack(t, cf, "hostpath", tmpl, nil)
 	outs := createdStackOutputs(t, cf, "hostpath")
-	if outs["NoPort"] != "thing-a" || outs["Port443"] != "443" {
+	if outs["NoPort"] != "thing-a" || outs["Port443"] != "443" || outs["Second"] != "k2" {
 		t.Errorf("outputs %v", outs)
 	}
 	st := settleStack(t, cf, "hostpath")
