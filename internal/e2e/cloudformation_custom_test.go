@@ -499,3 +499,78 @@ Outputs:
 		t.Errorf("exports %+v %v", ex, err)
 	}
 }
+
+// TestCloudFormationCustomResourceHostAndPathOnly: the response senders
+// that the AWS CDK bundles into its Node.js custom resource handlers
+// (and AWS's cfn-response module, with port 443) PUT the answer with
+// https.request given only the ResponseURL's hostname and path, as
+// where ResponseURLs are on port 443. Such an answer reaches virga, for
+// a Create and a Delete alike. Its Data may hold a list, which
+// Fn::GetAtt returns whole, as the CDK's BucketDeployment's does.
+func TestCloudFormationCustomResourceHostAndPathOnly(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cf := cloudformation.NewFromConfig(env.Config)
+	const tmpl = `Resources:
+  Handler:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/provider
+      Code:
+        ZipFile: |
+          const https = require('https');
+          const url = require('url');
+          const put = (options, body) => new Promise((resolve, reject) => {
+            const req = https.request(options, (res) => {
+              res.resume();
+              res.statusCode >= 400 ? reject(new Error('status ' + res.statusCode)) : resolve();
+            });
+            req.on('error', reject);
+            req.end(body);
+          });
+          exports.handler = async (event) => {
+            const body = JSON.stringify({ Status: 'SUCCESS', Reason: 'ok', StackId: event.StackId, RequestId: event.RequestId,
+              LogicalResourceId: event.LogicalResourceId, PhysicalResourceId: 'thing-' + event.ResourceProperties.Name,
+              Data: { Via: event.ResourceProperties.Port, Keys: ['k1', 'k2'], Gone: null } });
+            const u = url.parse(event.ResponseURL);
+            const options = { hostname: u.hostname, path: u.path, method: 'PUT',
+              headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } };
+            if (event.ResourceProperties.Port) options.port = Number(event.ResourceProperties.Port);
+            await put(options, body);
+          };
+  NoPort:
+    Type: Custom::Thing
+    Properties:
+      ServiceToken: !GetAtt Handler.Arn
+      ServiceTimeout: 120
+      Name: a
+  Port443:
+    Type: Custom::Thing
+    Properties:
+      ServiceToken: !GetAtt Handler.Arn
+      ServiceTimeout: 120
+      Name: b
+      Port: 443
+Outputs:
+  NoPort:
+    Value: !Ref NoPort
+  Port443:
+    Value: !GetAtt Port443.Via
+  Second:
+    Value: !Select [1, !GetAtt NoPort.Keys]
+`
+	startStack(t, cf, "hostpath", tmpl, nil)
+	outs := createdStackOutputs(t, cf, "hostpath")
+	if outs["NoPort"] != "thing-a" || outs["Port443"] != "443" || outs["Second"] != "k2" {
+		t.Errorf("outputs %v", outs)
+	}
+	st := settleStack(t, cf, "hostpath")
+	if _, err := cf.DeleteStack(context.Background(), &cloudformation.DeleteStackInput{StackName: aws.String("hostpath")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, aws.ToString(st.StackId)); st.StackStatus != cftypes.StackStatusDeleteComplete {
+		t.Fatalf("delete: %s", st.StackStatus)
+	}
+}

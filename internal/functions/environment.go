@@ -250,6 +250,7 @@ func (e *environment) launch(ctx context.Context, inv *Invocation) (*environment
 			if caBundle != "" {
 				cfg.Files[sandboxCABundle], caBundle = caBundle, sandboxCABundle
 			}
+			cfg.Links = langLinks(p.rt.kind, interp)
 		}
 		fail := func(typ, msg string) (*environment, *Result, error) {
 			w.Close()

@@ -211,6 +211,33 @@ func interpreterDir(path string) string {
 	return filepath.Dir(path)
 }
 
+// langBin is where AWS's runtimes keep their interpreters (PATH has it
+// first), which scripts' #! lines name: the AWS CLI that the AWS CDK's
+// BucketDeployment runs from a layer starts with #!/var/lang/bin/python.
+const langBin = "/var/lang/bin"
+
+// langLinks are the links a sandbox gets in langBin to the host
+// interpreter of a runtime of kind: python and python3, node, ruby.
+func langLinks(kind runtimeKind, interp string) map[string]string {
+	if interp == "" {
+		return nil
+	}
+	var names []string
+	switch kind {
+	case kindPython:
+		names = []string{"python", "python3"}
+	case kindNode:
+		names = []string{"node"}
+	case kindRuby:
+		names = []string{"ruby"}
+	}
+	links := make(map[string]string, len(names))
+	for _, n := range names {
+		links[langBin+"/"+n] = interp
+	}
+	return links
+}
+
 // rubyABIs are the ABI versions ("3.1.0") whose gem directories a Ruby
 // function's GEM_PATH names: the host ruby's, then the runtime's when it
 // differs.

@@ -228,13 +228,10 @@ func decodeCustomResponse(b []byte, req customRequestObject) (*customResponse, e
 	switch data := raw.Data.(type) {
 	case nil:
 	case map[string]any:
-		for k, v := range data {
-			switch v.(type) {
-			case map[string]any, []any:
-				return nil, errors.New("Value of property Data must be an object with String (or simple type) properties")
-			}
-			resp.Data[k] = v
-		}
+		// A member may be a list or an object too, which Fn::GetAtt
+		// returns whole: the AWS CDK's BucketDeployment answers with
+		// its SourceObjectKeys as a list, which its objectKeys reads.
+		resp.Data = data
 	default:
 		return nil, errors.New("Value of property Data must be an object with String (or simple type) properties")
 	}

@@ -42,8 +42,8 @@ func TestDecodeCustomResponse(t *testing.T) {
 		{name: "long physical id", body: echo(`,"Status":"SUCCESS","PhysicalResourceId":"` + strings.Repeat("p", 1025) + `"`), err: "Invalid PhysicalResourceId"},
 		{name: "other request", body: strings.Replace(echo(`,"Status":"SUCCESS","PhysicalResourceId":"p"`), `"r-1"`, `"r-2"`, 1),
 			err: "Invalid Response object: RequestId [r-2] does not match the request's [r-1]"},
-		{name: "nested data", body: echo(`,"Status":"SUCCESS","PhysicalResourceId":"p","Data":{"A":{"B":"c"}}`),
-			err: "Value of property Data must be an object with String (or simple type) properties"},
+		{name: "nested data", body: echo(`,"Status":"SUCCESS","PhysicalResourceId":"p","Data":{"A":{"B":"c"},"Keys":["k1","k2"],"Z":null}`),
+			want: &customResponse{Status: "SUCCESS", PhysicalResourceID: "p", Data: map[string]any{"A": map[string]any{"B": "c"}, "Keys": []any{"k1", "k2"}, "Z": nil}}},
 		{name: "data not an object", body: echo(`,"Status":"SUCCESS","PhysicalResourceId":"p","Data":"x"`),
 			err: "Value of property Data must be an object with String (or simple type) properties"},
 	} {

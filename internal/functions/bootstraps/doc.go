@@ -111,4 +111,13 @@
 // resolves keep its answer. This is what lets a function that runs as a
 // plain process, without a sandbox's /etc/hosts, reach virga at a
 // WebSocket event's domainName (ID.execute-api.localhost:PORT).
+//
+// virga's own URLs over HTTPS without their port: the Node.js runtime's
+// https.request and https.get send a request given as options for a
+// path under /_virga/ on the host of AWS_ENDPOINT_URL, with no port or
+// port 443, to AWS_ENDPOINT_URL's port (whose listener answers TLS too).
+// On AWS a custom resource's ResponseURL is on port 443, and the
+// response senders the AWS CDK bundles into its Node.js custom resource
+// handlers (and AWS's cfn-response module) pass https.request only the
+// URL's hostname and path, or port 443.
 package bootstraps

@@ -17,7 +17,9 @@
 //     still work. Where the host's /bin/sh is dash, bash is bound over
 //     it, read-only, as on Amazon Linux. Config.Files binds host files
 //     into the view, read-only: under /var (made in its tmpfs) or over a
-//     file of the host's (virga's /etc/hosts for functions). The process
+//     file of the host's (virga's /etc/hosts for functions);
+//     Config.Links makes symbolic links in /var's tmpfs (the runtime's
+//     interpreter at /var/lang/bin/python, as on Lambda). The process
 //     still runs as root, and /proc is the host's. The network is the
 //     host's, so functions reach virga on loopback.
 //   - a cgroup (v2 when its memory, pids and cpu controllers are

@@ -466,6 +466,17 @@ func (h *Host) mount(cfg *Config) error {
 			return fmt.Errorf("mounting /var/runtime: %w", err)
 		}
 	}
+	for _, dst := range slices.Sorted(maps.Keys(cfg.Links)) {
+		if !strings.HasPrefix(dst, "/var/") || strings.HasPrefix(dst, "/var/task/") || strings.HasPrefix(dst, "/var/runtime/") {
+			return fmt.Errorf("link %s is not under /var/", dst)
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("making %s: %w", dst, err)
+		}
+		if err := os.Symlink(cfg.Links[dst], dst); err != nil {
+			return fmt.Errorf("linking %s: %w", dst, err)
+		}
+	}
 	// Files: those under /var go into its tmpfs now; the others are
 	// bound over the host's below.
 	var over []string

@@ -55,6 +55,12 @@ type Config struct {
 	// host (/etc/hosts) and is bound over, or else left alone. Plain
 	// processes see the host's files and get none of these.
 	Files map[string]string
+	// Links are symbolic links made in the process's view, by the path
+	// it sees them at (under /var/, outside /var/task and /var/runtime),
+	// to their targets: /var/lang/bin/python, where AWS's runtimes keep
+	// their interpreters and scripts' #! lines name them. Plain
+	// processes get none.
+	Links map[string]string
 }
 
 // Layout is where a process finds its files.

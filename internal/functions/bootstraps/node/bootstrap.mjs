@@ -8,6 +8,7 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import util from 'node:util';
@@ -112,6 +113,38 @@ if (process.env.AWS_ENDPOINT_URL) {
     }
     return m;
   };
+}
+
+// CloudFormation's response URLs. On AWS a custom resource's
+// ResponseURL is an https URL on port 443, and the response senders that
+// the AWS CDK bundles into its custom resource handlers (like AWS's own
+// cfn-response module) give https.request the URL's hostname and path
+// only, or port 443. virga's ResponseURLs are on its endpoint's port,
+// which answers TLS as well as plain HTTP: an HTTPS request for one of
+// virga's own URLs (a path under /_virga/ on the endpoint's host) that
+// names no port, or 443, goes to the endpoint's port.
+if (process.env.AWS_ENDPOINT_URL) {
+  let endpoint = null;
+  try {
+    endpoint = new URL(process.env.AWS_ENDPOINT_URL);
+  } catch {}
+  if (endpoint && endpoint.port) {
+    const host = endpoint.hostname.replace(/^\[(.*)\]$/, '$1');
+    const toEndpoint = (o) => {
+      const name = o.hostname ?? o.host;
+      const ours = (o.port == null || Number(o.port) === 443) && typeof name === 'string' &&
+        name.replace(/^\[(.*)\]$/, '$1') === host && typeof o.path === 'string' && o.path.startsWith('/_virga/');
+      return ours ? { ...o, port: Number(endpoint.port) } : o;
+    };
+    for (const name of ['request', 'get']) {
+      const real = https[name];
+      https[name] = function (...args) {
+        if (args[0] && typeof args[0] === 'object' && !(args[0] instanceof URL)) args[0] = toEndpoint(args[0]);
+        return real.apply(this, args);
+      };
+    }
+    nodeModule.syncBuiltinESMExports();
+  }
 }
 
 // Names under .localhost that the system's resolver does not know
