@@ -82,13 +82,27 @@ func TestAsyncRetriesThenOnFailure(t *testing.T) {
 		t.Helper()
 		groupLines(t, cwl, "/aws/lambda/flaky", "ATTEMPT", func(l []string) bool { return len(l) >= n })
 	}
+	// retried moves the clock on two seconds at a time until the function
+	// has run n times. A retry counts from when virga saw the attempt
+	// fail, which on a loaded machine can come after the test saw the
+	// attempt's log line and moved the clock: stepping keeps the test
+	// right either way, and no retry can come before its delay.
+	retried := func(n int) {
+		t.Helper()
+		for step := 0; step < 40; step++ {
+			env.Clock.Advance(2 * time.Second)
+			if _, ok := groupLinesWithin(cwl, "/aws/lambda/flaky", "ATTEMPT", func(l []string) bool { return len(l) >= n }, 2*time.Second); ok {
+				return
+			}
+		}
+		attempts(n)
+	}
 	attempts(1)
 	env.Clock.Advance(59 * time.Second)
 	noMessage(t, qc, failures)
-	env.Clock.Advance(2 * time.Second)
-	attempts(2)
-	env.Clock.Advance(121 * time.Second)
-	attempts(3)
+	retried(2)
+	env.Clock.Advance(119 * time.Second)
+	retried(3)
 	m := receiveOne(t, qc, failures)
 	var rec invocationRecord
 	if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &rec); err != nil {

@@ -47,7 +47,17 @@ func createPythonFunction(t testing.TB, c *lambda.Client, name, source string, t
 // with prefix.
 func groupLines(t testing.TB, cwl *cloudwatchlogs.Client, group, prefix string, done func([]string) bool) []string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	lines, ok := groupLinesWithin(cwl, group, prefix, done, 30*time.Second)
+	if !ok {
+		t.Fatalf("log group %s: lines %q are still not as expected", group, lines)
+	}
+	return lines
+}
+
+// groupLinesWithin polls a log group for up to d until done accepts the
+// lines that start with prefix, and says whether it did.
+func groupLinesWithin(cwl *cloudwatchlogs.Client, group, prefix string, done func([]string) bool, d time.Duration) ([]string, bool) {
+	deadline := time.Now().Add(d)
 	for {
 		var lines []string
 		var token *string
@@ -66,10 +76,10 @@ func groupLines(t testing.TB, cwl *cloudwatchlogs.Client, group, prefix string, 
 			token = out.NextToken
 		}
 		if done(lines) {
-			return lines
+			return lines, true
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("log group %s: lines %q are still not as expected", group, lines)
+			return lines, false
 		}
 		time.Sleep(100 * time.Millisecond) // waiting for background delivery, not timing it
 	}
