@@ -97,6 +97,16 @@ Outputs:
 		t.Fatal(err)
 	}
 	out := createdStackOutputs(t, cf, "net")
+	// CloudFormation sets its aws:cloudformation: tags, which EC2 refuses
+	// from callers.
+	tagged, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("tag:aws:cloudformation:logical-id"), Values: []string{"Vpc"}}, {Name: aws.String("tag:aws:cloudformation:stack-name"), Values: []string{"net"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tagged.Vpcs) != 1 || aws.ToString(tagged.Vpcs[0].VpcId) != out["Vpc"] {
+		t.Fatalf("VPC by its stack's tags: %+v", tagged.Vpcs)
+	}
 	subs, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{out["Vpc"]}}}})
 	if err != nil {
 		t.Fatal(err)

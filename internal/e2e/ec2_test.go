@@ -370,3 +370,48 @@ func TestEC2FunctionVpcConfig(t *testing.T) {
 		t.Fatalf("VpcConfig.VpcId = %q, want %q", got, aws.ToString(subs.Subnets[0].VpcId))
 	}
 }
+
+// TestEC2ReservedTagKeys: EC2 refuses tag keys in the aws: namespace, in
+// any letter case, from CreateTags, DeleteTags and tag specifications
+// (CloudFormation's own aws:cloudformation: tags are TestEC2VPCStack's).
+func TestEC2ReservedTagKeys(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ec2.NewFromConfig(env.Config)
+	ctx := context.Background()
+
+	reserved := func(err error, key string) {
+		t.Helper()
+		ec2Code(t, err, "InvalidParameterValue")
+		if want := "Value ( " + key + " ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use"; !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want %q", err, want)
+		}
+	}
+	_, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16"), TagSpecifications: []types.TagSpecification{
+		{ResourceType: types.ResourceTypeVpc, Tags: []types.Tag{{Key: aws.String("Name"), Value: aws.String("a")}, {Key: aws.String("aws:cloudformation:stack-name"), Value: aws.String("s")}}}}})
+	reserved(err, "aws:cloudformation:stack-name")
+	made, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc := aws.ToString(made.Vpc.VpcId)
+	_, err = c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("g"), Description: aws.String("g"), VpcId: aws.String(vpc),
+		TagSpecifications: []types.TagSpecification{{ResourceType: types.ResourceTypeSecurityGroup, Tags: []types.Tag{{Key: aws.String("AWS:x"), Value: aws.String("v")}}}}})
+	reserved(err, "AWS:x")
+	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{vpc}, Tags: []types.Tag{{Key: aws.String("Aws:owner"), Value: aws.String("me")}}})
+	reserved(err, "Aws:owner")
+	_, err = c.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{vpc}, Tags: []types.Tag{{Key: aws.String("aws:cloudformation:logical-id")}}})
+	reserved(err, "aws:cloudformation:logical-id")
+
+	// Keys that only contain aws: elsewhere are the caller's.
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{vpc}, Tags: []types.Tag{{Key: aws.String("team:aws:x"), Value: aws.String("v")}}}); err != nil {
+		t.Fatal(err)
+	}
+	vpcs, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{vpc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tags := vpcs.Vpcs[0].Tags; len(tags) != 1 || aws.ToString(tags[0].Key) != "team:aws:x" {
+		t.Fatalf("tags: %+v", tags)
+	}
+}

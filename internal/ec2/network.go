@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/virga/virga/internal/cfn/template"
 	"github.com/virga/virga/internal/store"
 )
 
@@ -16,17 +17,11 @@ const (
 	maxPrefixLen = 28
 )
 
-// zoneLetters are the availability zones of a region, by the letter
-// after its name: the zones Fn::GetAZs gives templates.
-var zoneLetters = []string{"a", "b", "c"}
-
-// Zones returns the names of a region's availability zones.
+// Zones returns the names of a region's availability zones: the zones
+// Fn::GetAZs gives templates (template.AvailabilityZones), so that a
+// stack's subnets can be created in them.
 func Zones(region string) []string {
-	out := make([]string, len(zoneLetters))
-	for i, l := range zoneLetters {
-		out[i] = region + l
-	}
-	return out
+	return template.AvailabilityZones(region)
 }
 
 // zoneID returns the id of an availability zone of the region: the

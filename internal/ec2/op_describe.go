@@ -139,6 +139,9 @@ func (s *Service) changeTags(ctx context.Context, ids []string, tags []Tag, dry 
 	if len(ids) == 0 {
 		return nil, missing("ResourceId")
 	}
+	if err := reservedTag(ctx, tags); err != nil {
+		return nil, err
+	}
 	if dry {
 		return nil, ErrDryRunOperation
 	}

@@ -86,7 +86,7 @@ func (s *Service) createSecurityGroup(ctx context.Context, in *CreateSecurityGro
 	case *in.GroupName == "default":
 		return nil, ErrInvalidGroupReserved
 	}
-	tags, err := specTags(in.TagSpecifications, kindSecurityGroup)
+	tags, err := specTags(ctx, in.TagSpecifications, kindSecurityGroup)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func (s *Service) gatewayShape(r *record) InternetGateway {
 }
 
 func (s *Service) createInternetGateway(ctx context.Context, in *CreateInternetGatewayRequest) (*CreateInternetGatewayResult, error) {
-	tags, err := specTags(in.TagSpecifications, kindInternetGateway)
+	tags, err := specTags(ctx, in.TagSpecifications, kindInternetGateway)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) tableShape(r *record) RouteTable {
 }
 
 func (s *Service) createRouteTable(ctx context.Context, in *CreateRouteTableRequest) (*CreateRouteTableResult, error) {
-	tags, err := specTags(in.TagSpecifications, kindRouteTable)
+	tags, err := specTags(ctx, in.TagSpecifications, kindRouteTable)
 	if err != nil {
 		return nil, err
 	}

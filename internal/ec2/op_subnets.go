@@ -68,7 +68,7 @@ func (s *Service) createSubnet(ctx context.Context, in *CreateSubnetRequest) (*C
 	if err != nil {
 		return nil, err
 	}
-	tags, err := specTags(in.TagSpecifications, kindSubnet)
+	tags, err := specTags(ctx, in.TagSpecifications, kindSubnet)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package ec2
 import (
 	"context"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/store"
 )
 
@@ -45,7 +46,7 @@ func (s *Service) createVpc(ctx context.Context, in *CreateVpcRequest) (*CreateV
 	if err := blockSize(p, func(m string) error { return ErrInvalidVpcRange.WithMessage(m) }); err != nil {
 		return nil, err
 	}
-	tags, err := specTags(in.TagSpecifications, kindVPC)
+	tags, err := specTags(ctx, in.TagSpecifications, kindVPC)
 	if err != nil {
 		return nil, err
 	}
@@ -198,12 +199,16 @@ func (s *Service) describe(ctx context.Context, k *kind, ids []string, filters [
 }
 
 // specTags returns the tags tag specifications give resources of kind
-// k; a specification for another resource type is an error.
-func specTags(specs []TagSpecification, k *kind) (map[string]string, error) {
+// k; a specification for another resource type is an error, and so is
+// a key callers may not set (reservedTag).
+func specTags(ctx context.Context, specs []TagSpecification, k *kind) (map[string]string, error) {
 	var tags map[string]string
 	for _, spec := range specs {
 		if rt := string(deref(spec.ResourceType)); rt != k.resourceType {
 			return nil, ErrInvalidParameterValue.Withf("'%s' is not a valid taggable resource type for this operation.", rt)
+		}
+		if err := reservedTag(ctx, spec.Tags); err != nil {
+			return nil, err
 		}
 		for _, t := range spec.Tags {
 			if tags == nil {
@@ -213,4 +218,15 @@ func specTags(specs []TagSpecification, k *kind) (map[string]string, error) {
 		}
 	}
 	return tags, nil
+}
+
+// reservedTag is the error for tags with a key in the aws: namespace,
+// which EC2 keeps for AWS's own tags and refuses from callers (not from
+// CloudFormation's aws:cloudformation: tags, see
+// awsproto.WithReservedTags); nil if there is none.
+func reservedTag(ctx context.Context, tags []Tag) error {
+	if k, ok := awsproto.ForbiddenTagKey(ctx, tags, func(t Tag) string { return deref(t.Key) }); ok {
+		return ErrInvalidParameterValue.Withf("Value ( %s ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use", k)
+	}
+	return nil
 }

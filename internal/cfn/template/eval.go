@@ -24,10 +24,17 @@ type Resolver interface {
 }
 
 // AZLister is an optional interface for a Resolver that knows a region's
-// availability zones. Without it, Fn::GetAZs gives the region's name
-// followed by "a", "b" and "c".
+// availability zones. Without it, Fn::GetAZs gives AvailabilityZones.
 type AZLister interface {
 	AvailabilityZones(region string) ([]string, error)
+}
+
+// AvailabilityZones returns the names of a region's availability zones:
+// the region's name followed by "a", "b" and "c". They are the zones
+// Fn::GetAZs gives and the ones EC2 reports (ec2.Zones), so a template's
+// subnets land in zones that exist.
+func AvailabilityZones(region string) []string {
+	return []string{region + "a", region + "b", region + "c"}
 }
 
 // EvalContext is what evaluating a template's values depends on.
@@ -513,7 +520,7 @@ func (e *evaluator) getAZs(arg any, path string, depth int) (any, error) {
 			return nil, err
 		}
 	} else {
-		zones = []string{region + "a", region + "b", region + "c"}
+		zones = AvailabilityZones(region)
 	}
 	out := make([]any, len(zones))
 	for i, z := range zones {
