@@ -65,7 +65,7 @@ func violationError(in any, vs []shape.Violation) error {
 
 // newID returns a resource id in AWS's form: the kind's prefix and 17
 // hexadecimal digits.
-func (s *Service) newID(prefix string) string { return prefix + "-" + s.ids.Hex(9)[:17] }
+func (s *Service) newID(prefix string) string { return s.ids.ResourceID(prefix) }
 
 // update runs f on a batch under the service's lock, after making the
 // default VPC if it is not made yet, and commits what f wrote.

@@ -66,6 +66,10 @@ func (g *Generator) Hex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// ResourceID returns an id in EC2's form: the kind's prefix ("vpc",
+// "sg", "subnet"), "-" and 17 lowercase hex digits.
+func (g *Generator) ResourceID(prefix string) string { return prefix + "-" + g.Hex(9)[:17] }
+
 const (
 	upperAlnum  = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" // AWS key ids use base32's alphabet
 	secretChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

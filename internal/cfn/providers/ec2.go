@@ -3,9 +3,9 @@ package providers
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/virga/virga/internal/ids"
 	"strconv"
 	"strings"
 
@@ -89,13 +89,7 @@ const maxSecurityGroupName = 255
 
 // awsID returns an id in AWS's form: prefix, "-" and 17 hexadecimal
 // digits.
-func awsID(prefix string) (string, error) {
-	var b [9]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return prefix + "-" + hex.EncodeToString(b[:])[:17], nil
-}
+func awsID(prefix string) string { return ids.New(rand.Reader).ResourceID(prefix) }
 
 // vpcProvider is AWS::EC2::VPC: CreateVpc. Its Ref is its id.
 type vpcProvider struct{}
@@ -129,10 +123,7 @@ func (vpcProvider) Create(ctx context.Context, r *resource.Request) (*resource.R
 	if l, _ := groups["SecurityGroups"].([]any); len(l) > 0 {
 		sg, _ = l[0].(map[string]any)["GroupId"].(string)
 	}
-	acl, err := awsID("acl")
-	if err != nil {
-		return &resource.Result{PhysicalID: id}, err
-	}
+	acl := awsID("acl")
 	var assocs []any
 	if l, _ := vpc["CidrBlockAssociationSet"].([]any); len(l) > 0 {
 		if a, _ := l[0].(map[string]any)["AssociationId"].(string); a != "" {
@@ -167,10 +158,7 @@ func (subnetProvider) Create(ctx context.Context, r *resource.Request) (*resourc
 	}
 	sub, _ := out["Subnet"].(map[string]any)
 	id, _ := sub["SubnetId"].(string)
-	assoc, err := awsID("aclassoc")
-	if err != nil {
-		return &resource.Result{PhysicalID: id}, err
-	}
+	assoc := awsID("aclassoc")
 	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"SubnetId": id, "VpcId": sub["VpcId"],
 		"AvailabilityZone": sub["AvailabilityZone"], "AvailabilityZoneId": sub["AvailabilityZoneId"], "CidrBlock": sub["CidrBlock"],
 		"Ipv6CidrBlocks": []any{}, "NetworkAclAssociationId": assoc, "OutpostArn": ""}}, nil
@@ -376,10 +364,7 @@ type recorded struct {
 }
 
 func (t recorded) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	id, err := awsID(t.prefix)
-	if err != nil {
-		return nil, err
-	}
+	id := awsID(t.prefix)
 	attrs := map[string]any{}
 	for _, a := range t.attrs {
 		attrs[a] = id
