@@ -13,6 +13,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/cfn/resource"
+	"github.com/virga/virga/internal/ids"
 )
 
 func init() {
@@ -116,7 +117,7 @@ func customRequest(ctx context.Context, r *resource.Request, kind string) (*reso
 	defer done()
 	req := customRequestObject{
 		RequestType: kind, ServiceToken: token, ResponseURL: strings.TrimSuffix(r.Env.Endpoint, "/") + path,
-		StackID: r.StackID, RequestID: newRequestID(), ResourceType: r.Type, LogicalResourceID: r.LogicalID,
+		StackID: r.StackID, RequestID: ids.New(rand.Reader).UUID(), ResourceType: r.Type, LogicalResourceID: r.LogicalID,
 		ResourceProperties: customValue(r.Properties),
 	}
 	if kind != "Create" {
@@ -305,14 +306,4 @@ func sendCustomRequest(ctx context.Context, r *resource.Request, token string, b
 		return errors.New(e.Message)
 	}
 	return err
-}
-
-// newRequestID is a request's RequestId, a random UUID.
-func newRequestID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := fmt.Sprintf("%x", b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
