@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -281,7 +280,7 @@ func (s *Service) listTags(ctx context.Context, in *ListTagsForDeliveryStreamInp
 func addTags(tags []tag, add []Tag, reserved bool) ([]tag, error) {
 	for _, t := range add {
 		k := *t.Key
-		if strings.HasPrefix(strings.ToLower(k), "aws:") && !reserved {
+		if awsproto.ReservedTagKey(k) && !reserved {
 			return nil, ErrInvalidArgument.WithMessage("Tag keys cannot start with the reserved prefix aws:.")
 		}
 		i := slices.IndexFunc(tags, func(x tag) bool { return x.Key == k })

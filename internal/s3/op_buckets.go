@@ -268,7 +268,7 @@ func checkTags(set []Tag, limit int, reserved bool) ([]tag, error) {
 		if len([]rune(v)) > maxTagValue {
 			return nil, ErrInvalidTag.WithMessage("The TagValue you have provided is invalid")
 		}
-		if strings.HasPrefix(strings.ToLower(k), "aws:") && !reserved {
+		if awsproto.ReservedTagKey(k) && !reserved {
 			return nil, ErrInvalidTag.WithMessage("Your TagKey cannot be prefixed with aws:")
 		}
 		if seen[k] {
