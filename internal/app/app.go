@@ -604,7 +604,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	ts := taskSecrets{a: a, secrets: secrets, params: params}
 	containers, err := ecs.New(ecs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, LoadBalancers: serviceTargets{balancers}, Endpoint: a.taskEndpoint,
+		Runtime: runtime, Logs: containerLogs{k: accessLogs, a: a}, LoadBalancers: serviceTargets{balancers}, Network: network, Endpoint: a.taskEndpoint,
 		Roles: taskRoles{roles}, Logger: o.Logger, Events: route,
 		SecretValues: ts, Parameters: ts, Objects: ts})
 	if err != nil {

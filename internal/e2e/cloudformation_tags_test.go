@@ -54,7 +54,10 @@ var stackOnly = map[string]bool{"Role": true, "User": true, "Nested": true}
 // nestedTagsTemplate is the template of stackTagsTemplate's nested stack.
 const nestedTagsTemplate = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\nOutputs:\n  Queue: {Value: !Ref Queue}\n"
 
-const stackTagsTemplate = `Resources:
+const stackTagsTemplate = `Parameters:
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
+Resources:
   Role:
     Type: AWS::IAM::Role
     Properties:
@@ -111,7 +114,7 @@ const stackTagsTemplate = `Resources:
   Alb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
-      Subnets: [subnet-1, subnet-2]
+      Subnets: !Ref Subnets
   Targets:
     Type: AWS::ElasticLoadBalancingV2::TargetGroup
     Properties:
@@ -179,7 +182,8 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 	putObject(t, s3Client(env), "tagged-nest", "leaf.yaml", []byte(nestedTagsTemplate))
 	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("tagged"),
 		TemplateBody: aws.String(stackTagsTemplate), Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam},
-		Tags: []cftypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}, {Key: aws.String("env"), Value: aws.String("test")}}})
+		Parameters: []cftypes.Parameter{env.DefaultNetwork(t).SubnetsParameter()},
+		Tags:       []cftypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}, {Key: aws.String("env"), Value: aws.String("test")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,6 +345,7 @@ func TestCloudFormationStackTagsPropagate(t *testing.T) {
 
 	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("tagged"), UsePreviousTemplate: aws.Bool(true),
 		Capabilities: []cftypes.Capability{cftypes.CapabilityCapabilityIam},
+		Parameters:   []cftypes.Parameter{{ParameterKey: aws.String("Subnets"), UsePreviousValue: aws.Bool(true)}},
 		Tags:         []cftypes.Tag{{Key: aws.String("team"), Value: aws.String("green")}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -14,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
-
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -347,27 +347,54 @@ func TestEC2LoadBalancerSubnets(t *testing.T) {
 	}
 }
 
-// TestEC2FunctionVpcConfig: a function in EC2's subnets reports their
-// VPC in its VpcConfig.
+// TestEC2FunctionVpcConfig: a function's VpcConfig must name subnets
+// and security groups EC2 keeps (CreateFunction and
+// UpdateFunctionConfiguration answer EC2's error as Lambda relays it),
+// and the function reports its subnets' VPC.
 func TestEC2FunctionVpcConfig(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
-	c := ec2.NewFromConfig(env.Config)
 	ctx := context.Background()
-	subs, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: []types.Filter{{Name: aws.String("default-for-az"), Values: []string{"true"}}}})
-	if err != nil || len(subs.Subnets) == 0 {
-		t.Fatalf("default subnets: %v %+v", err, subs)
+	lc := lambdaClient(t, env)
+	n := env.DefaultNetwork(t)
+	create := func(name string, vc *lambdatypes.VpcConfig) (*lambda.CreateFunctionOutput, error) {
+		return lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
+			FunctionName: aws.String(name), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+			Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "v1")}, VpcConfig: vc})
 	}
-	made, err := lambdaClient(t, env).CreateFunction(ctx, &lambda.CreateFunctionInput{
-		FunctionName: aws.String("invpc"), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
-		Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "v1")},
-		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: []string{aws.ToString(subs.Subnets[0].SubnetId)}, SecurityGroupIds: []string{"sg-0123456789abcdef0"}},
-	})
+	for _, tc := range []struct {
+		vc   *lambdatypes.VpcConfig
+		want string
+	}{
+		{&lambdatypes.VpcConfig{SubnetIds: n.Subnets[:1], SecurityGroupIds: []string{"sg-0123456789abcdef0"}},
+			"InvalidParameterValueException: Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. EC2 Error Message: The security group 'sg-0123456789abcdef0' does not exist"},
+		{&lambdatypes.VpcConfig{SubnetIds: []string{n.Subnets[0], "subnet-12345"}, SecurityGroupIds: []string{n.SecurityGroup}},
+			"InvalidParameterValueException: Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID 'subnet-12345' does not exist"},
+		{&lambdatypes.VpcConfig{SubnetIds: n.Subnets[:1]},
+			"InvalidParameterValueException: SubnetIds and SecurityIds must coexist or be both empty list."},
+	} {
+		if _, err := create("invpc", tc.vc); apiCode(err) != tc.want {
+			t.Errorf("CreateFunction with %+v: %v, want %s", tc.vc, err, tc.want)
+		}
+	}
+	made, err := create("invpc", &lambdatypes.VpcConfig{SubnetIds: n.Subnets[:2], SecurityGroupIds: []string{n.SecurityGroup}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := aws.ToString(made.VpcConfig.VpcId); got != aws.ToString(subs.Subnets[0].VpcId) {
-		t.Fatalf("VpcConfig.VpcId = %q, want %q", got, aws.ToString(subs.Subnets[0].VpcId))
+	if got := aws.ToString(made.VpcConfig.VpcId); got != n.VpcID {
+		t.Fatalf("VpcConfig.VpcId = %q, want %q", got, n.VpcID)
+	}
+	if err := lambda.NewFunctionActiveV2Waiter(lc).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("invpc")}, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	_, err = lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("invpc"),
+		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: []string{"subnet-0000000000000000a"}, SecurityGroupIds: []string{n.SecurityGroup}}})
+	if want := "InvalidParameterValueException: Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID 'subnet-0000000000000000a' does not exist"; apiCode(err) != want {
+		t.Fatalf("UpdateFunctionConfiguration: %v, want %s", err, want)
+	}
+	got, err := lc.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("invpc")})
+	if err != nil || aws.ToString(got.VpcConfig.VpcId) != n.VpcID || len(got.VpcConfig.SubnetIds) != 2 || got.VpcConfig.SecurityGroupIds[0] != n.SecurityGroup {
+		t.Fatalf("GetFunctionConfiguration: %v %+v", err, got.VpcConfig)
 	}
 }
 

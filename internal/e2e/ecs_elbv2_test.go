@@ -109,7 +109,7 @@ func newALBService(t *testing.T, env *e2e.Env) *albService {
 	t.Helper()
 	ctx := context.Background()
 	a := &albService{env: env, elb: elb.NewFromConfig(env.Config), ecs: ecs.NewFromConfig(env.Config)}
-	lb, err := a.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("svc-lb"), Subnets: []string{"subnet-1", "subnet-2"}})
+	lb, err := a.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("svc-lb"), Subnets: env.DefaultNetwork(t).Subnets[:2]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestECSServiceBehindALB(t *testing.T) {
 	env := e2e.Start(t, e2e.WithFakeClock(), e2e.WithContainerRuntime(rt))
 	a := newALBService(t, env)
 	ctx := context.Background()
-	nc := &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}
+	nc := &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: env.DefaultNetwork(t).Subnets[:1]}}
 	lbs := func(tg string) []ecstypes.LoadBalancer {
 		return []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tg), ContainerName: aws.String("app"), ContainerPort: aws.Int32(8080)}}
 	}
@@ -311,11 +311,13 @@ const ecsALBStackTemplate = `
 Parameters:
   Port:
     Type: Number
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
 Resources:
   Alb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
-      Subnets: [subnet-1, subnet-2]
+      Subnets: !Ref Subnets
   Targets:
     Type: AWS::ElasticLoadBalancingV2::TargetGroup
     Properties:
@@ -358,7 +360,7 @@ Resources:
       LaunchType: FARGATE
       HealthCheckGracePeriodSeconds: 30
       NetworkConfiguration:
-        AwsvpcConfiguration: {Subnets: [subnet-1]}
+        AwsvpcConfiguration: {Subnets: [!Select [0, !Ref Subnets]]}
       LoadBalancers:
         - ContainerName: app
           ContainerPort: 8080
@@ -374,7 +376,7 @@ func TestECSServiceBehindALBStack(t *testing.T) {
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(env.Config)
 	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("alb-web"), TemplateBody: aws.String(ecsALBStackTemplate),
-		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Port"), ParameterValue: aws.String(strconv.Itoa(int(freePort(t))))}}})
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Port"), ParameterValue: aws.String(strconv.Itoa(int(freePort(t))))}, env.DefaultNetwork(t).SubnetsParameter()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,15 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-
 	"github.com/virga/virga/internal/e2e"
 )
 
 const ecsStackTemplate = `
 Parameters:
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
   Memory:
     Type: String
     Default: "512"
@@ -50,7 +52,7 @@ Resources:
       LaunchType: FARGATE
       DeploymentConfiguration: {MaximumPercent: 200, MinimumHealthyPercent: 50}
       NetworkConfiguration:
-        AwsvpcConfiguration: {Subnets: [subnet-1], AssignPublicIp: ENABLED}
+        AwsvpcConfiguration: {Subnets: [!Select [0, !Ref Subnets]], AssignPublicIp: ENABLED}
 Outputs:
   ClusterArn: {Value: !GetAtt Cluster.Arn}
   Def: {Value: !Ref Def}
@@ -63,7 +65,8 @@ func TestECSStack(t *testing.T) {
 	env := e2e.Start(t, e2e.WithContainerRuntime(newContainerDouble()))
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(env.Config)
-	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ecs-stack"), TemplateBody: aws.String(ecsStackTemplate)}); err != nil {
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("ecs-stack"), TemplateBody: aws.String(ecsStackTemplate),
+		Parameters: []cftypes.Parameter{env.DefaultNetwork(t).SubnetsParameter()}}); err != nil {
 		t.Fatal(err)
 	}
 	outs := createdStackOutputs(t, cf, "ecs-stack")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -17,7 +18,6 @@ import (
 	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -94,7 +94,7 @@ func TestEventBridgeRuleRunsECSTask(t *testing.T) {
 	}
 	params := &ebtypes.EcsParameters{TaskDefinitionArn: aws.String("job"), TaskCount: aws.Int32(2), LaunchType: ebtypes.LaunchTypeFargate,
 		Group: aws.String("reports"), NetworkConfiguration: &ebtypes.NetworkConfiguration{AwsvpcConfiguration: &ebtypes.AwsVpcConfiguration{
-			Subnets: []string{"subnet-1"}, AssignPublicIp: ebtypes.AssignPublicIpEnabled}},
+			Subnets: env.DefaultNetwork(t).Subnets[:1], AssignPublicIp: ebtypes.AssignPublicIpEnabled}},
 		Tags: []ebtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}}
 
 	// Without EcsParameters, or without a role, the target is refused.
@@ -175,7 +175,7 @@ func TestSchedulerScheduleRunsECSTask(t *testing.T) {
 	target := &schedtypes.Target{Arn: aws.String(cluster), RoleArn: aws.String(schedRole),
 		Input: aws.String(`{"containerOverrides":[{"name":"app","command":["tick"]}]}`),
 		EcsParameters: &schedtypes.EcsParameters{TaskDefinitionArn: aws.String("job"), LaunchType: schedtypes.LaunchTypeFargate,
-			NetworkConfiguration: &schedtypes.NetworkConfiguration{AwsvpcConfiguration: &schedtypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}}}
+			NetworkConfiguration: &schedtypes.NetworkConfiguration{AwsvpcConfiguration: &schedtypes.AwsVpcConfiguration{Subnets: env.DefaultNetwork(t).Subnets[:1]}}}}
 	if _, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("tick"), FlexibleTimeWindow: schedOff,
 		ScheduleExpression: aws.String("at(" + at.Format("2006-01-02T15:04:05") + ")"),
 		Target:             &schedtypes.Target{Arn: aws.String(cluster), RoleArn: aws.String(schedRole)}}); !strings.Contains(apiCode(err), "ValidationException") {
@@ -214,7 +214,7 @@ func TestIAMEnforceSchedulerECSRole(t *testing.T) {
 	if _, err := sc.CreateSchedule(ctx, &scheduler.CreateScheduleInput{Name: aws.String("batch"), ScheduleExpression: aws.String("rate(1 minute)"),
 		FlexibleTimeWindow: schedOff, Target: &schedtypes.Target{Arn: aws.String(cluster), RoleArn: aws.String(role),
 			EcsParameters: &schedtypes.EcsParameters{TaskDefinitionArn: aws.String("job"), LaunchType: schedtypes.LaunchTypeFargate,
-				NetworkConfiguration: &schedtypes.NetworkConfiguration{AwsvpcConfiguration: &schedtypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}},
+				NetworkConfiguration: &schedtypes.NetworkConfiguration{AwsvpcConfiguration: &schedtypes.AwsVpcConfiguration{Subnets: env.DefaultNetwork(t).Subnets[:1]}}},
 			DeadLetterConfig: &schedtypes.DeadLetterConfig{Arn: aws.String(dlqARN)}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestIAMEnforceSchedulerECSRole(t *testing.T) {
 
 // ecsTargetsTemplate is the common scheduled-task stack: a rule and a
 // schedule that run a Fargate task on a cluster.
-const ecsTargetsTemplate = `{"Resources":{
+const ecsTargetsTemplate = `{"Parameters":{"Subnets":{"Type":"List<AWS::EC2::Subnet::Id>"}},"Resources":{
  "Cluster":{"Type":"AWS::ECS::Cluster","Properties":{"ClusterName":"jobs"}},
  "Def":{"Type":"AWS::ECS::TaskDefinition","Properties":{"Family":"job","NetworkMode":"awsvpc","RequiresCompatibilities":["FARGATE"],
   "Cpu":"256","Memory":"512","ContainerDefinitions":[{"Name":"app","Image":"busybox"}]}},
@@ -241,11 +241,11 @@ const ecsTargetsTemplate = `{"Resources":{
   "Arn":{"Fn::GetAtt":["Cluster","Arn"]},"RoleArn":"arn:aws:iam::000000000000:role/events-ecs",
   "Input":"{\"containerOverrides\":[{\"name\":\"app\",\"command\":[\"ingest\"]}]}",
   "EcsParameters":{"TaskDefinitionArn":{"Ref":"Def"},"TaskCount":1,"LaunchType":"FARGATE",
-   "NetworkConfiguration":{"AwsVpcConfiguration":{"Subnets":["subnet-1"],"AssignPublicIp":"ENABLED"}}}}]}},
+   "NetworkConfiguration":{"AwsVpcConfiguration":{"Subnets":[{"Fn::Select":[0,{"Ref":"Subnets"}]}],"AssignPublicIp":"ENABLED"}}}}]}},
  "Schedule":{"Type":"AWS::Scheduler::Schedule","Properties":{"Name":"hourly","ScheduleExpression":"rate(1 hour)",
   "FlexibleTimeWindow":{"Mode":"OFF"},"Target":{"Arn":{"Fn::GetAtt":["Cluster","Arn"]},"RoleArn":"arn:aws:iam::000000000000:role/scheduler-exec",
   "EcsParameters":{"TaskDefinitionArn":{"Ref":"Def"},"LaunchType":"FARGATE","Group":"hourly-jobs",
-   "NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["subnet-1"]}}}}}}}}`
+   "NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":[{"Fn::Select":[0,{"Ref":"Subnets"}]}]}}}}}}}}`
 
 // TestECSTargetsStack: the scheduled-task templates deploy, and their
 // rule and schedule run the task.
@@ -255,7 +255,8 @@ func TestECSTargetsStack(t *testing.T) {
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(env.Config)
 	ec := ecs.NewFromConfig(env.Config)
-	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("jobs"), TemplateBody: aws.String(ecsTargetsTemplate)}); err != nil {
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("jobs"), TemplateBody: aws.String(ecsTargetsTemplate),
+		Parameters: []cftypes.Parameter{env.DefaultNetwork(t).SubnetsParameter()}}); err != nil {
 		t.Fatal(err)
 	}
 	createdStackOutputs(t, cf, "jobs")

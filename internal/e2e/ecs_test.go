@@ -119,6 +119,7 @@ func TestECSTasksAndServices(t *testing.T) {
 	t.Parallel()
 	rt := newContainerDouble()
 	env := e2e.Start(t, e2e.WithContainerRuntime(rt))
+	network := env.DefaultNetwork(t)
 	c := ecs.NewFromConfig(env.Config)
 	ctx := context.Background()
 
@@ -150,7 +151,7 @@ func TestECSTasksAndServices(t *testing.T) {
 		t.Fatalf("awsvpc without a network configuration: %v", err)
 	}
 	run, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String("apps"), TaskDefinition: aws.String("web"), LaunchType: ecstypes.LaunchTypeFargate,
-		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: network.Subnets[:1]}},
 
 		StartedBy: aws.String("me"), Overrides: &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{{Name: aws.String("app"), Command: []string{"serve"}}}}})
 	if err != nil {
@@ -182,7 +183,7 @@ func TestECSTasksAndServices(t *testing.T) {
 
 	svc, err := c.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String("apps"), ServiceName: aws.String("site"),
 		TaskDefinition: aws.String("web:1"), DesiredCount: aws.Int32(2), LaunchType: ecstypes.LaunchTypeFargate,
-		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}})
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: network.Subnets[:1]}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ Resources:
   Alb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
-      Subnets: [subnet-1, subnet-2]
+      Subnets: [!Ref SubnetA, !Ref SubnetB]
       SecurityGroups: [!Ref AlbGroup]
       LoadBalancerAttributes:
         - Key: idle_timeout.timeout_seconds
@@ -62,6 +62,18 @@ Resources:
     Type: AWS::EC2::VPC
     Properties:
       CidrBlock: 10.0.0.0/16
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.0.0/24
+      AvailabilityZone: !Select [0, !GetAZs ""]
+  SubnetB:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+      AvailabilityZone: !Select [1, !GetAZs ""]
   AlbGroup:
     Type: AWS::EC2::SecurityGroup
     Properties:

@@ -120,7 +120,7 @@ func TestELBv2RoutesRequests(t *testing.T) {
 	c := elb.NewFromConfig(env.Config)
 	ctx := context.Background()
 
-	lbOut, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"), Subnets: []string{"subnet-1", "subnet-2"}})
+	lbOut, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("web"), Subnets: env.DefaultNetwork(t).Subnets[:2]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -505,7 +505,8 @@ func TestELBv2CLI(t *testing.T) {
 		}
 		return m
 	}
-	lb := run("create-load-balancer", "--name", "cli-lb", "--subnets", "subnet-1", "subnet-2")["LoadBalancers"].([]any)[0].(map[string]any)
+	subnets := env.DefaultNetwork(t).Subnets
+	lb := run("create-load-balancer", "--name", "cli-lb", "--subnets", subnets[0], subnets[1])["LoadBalancers"].([]any)[0].(map[string]any)
 	tg := run("create-target-group", "--name", "cli-tg", "--protocol", "HTTP", "--port", "80", "--vpc-id", "vpc-1", "--target-type", "ip")["TargetGroups"].([]any)[0].(map[string]any)
 	port := strconv.Itoa(int(freePort(t)))
 	l := run("create-listener", "--load-balancer-arn", lb["LoadBalancerArn"].(string), "--protocol", "HTTP", "--port", port,

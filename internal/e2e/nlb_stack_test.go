@@ -26,13 +26,15 @@ const ecsNLBStackTemplate = `
 Parameters:
   Port:
     Type: Number
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
 Resources:
   Nlb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
     Properties:
       Type: network
       Scheme: internal
-      Subnets: [subnet-1, subnet-2]
+      Subnets: !Ref Subnets
       LoadBalancerAttributes:
         - Key: load_balancing.cross_zone.enabled
           Value: "true"
@@ -78,7 +80,7 @@ Resources:
       DesiredCount: 2
       LaunchType: FARGATE
       NetworkConfiguration:
-        AwsvpcConfiguration: {Subnets: [subnet-1]}
+        AwsvpcConfiguration: {Subnets: [!Select [0, !Ref Subnets]]}
       LoadBalancers:
         - ContainerName: app
           ContainerPort: 8080
@@ -97,7 +99,7 @@ func TestECSServiceBehindNLBStack(t *testing.T) {
 	cf := cloudformation.NewFromConfig(env.Config)
 	port := freePort(t)
 	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("nlb-web"), TemplateBody: aws.String(ecsNLBStackTemplate),
-		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Port"), ParameterValue: aws.String(strconv.Itoa(int(port)))}}})
+		Parameters: []cftypes.Parameter{{ParameterKey: aws.String("Port"), ParameterValue: aws.String(strconv.Itoa(int(port)))}, env.DefaultNetwork(t).SubnetsParameter()}})
 	if err != nil {
 		t.Fatal(err)
 	}

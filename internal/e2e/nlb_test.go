@@ -118,7 +118,7 @@ func TestNLB(t *testing.T) {
 	ctx := context.Background()
 
 	lbOut, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("nlb"), Type: elbtypes.LoadBalancerTypeEnumNetwork,
-		Scheme: elbtypes.LoadBalancerSchemeEnumInternal, Subnets: []string{"subnet-1", "subnet-2"}})
+		Scheme: elbtypes.LoadBalancerSchemeEnumInternal, Subnets: env.DefaultNetwork(t).Subnets[:2]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +366,7 @@ func TestNLBCLI(t *testing.T) {
 		}
 		return m
 	}
-	lb := run("create-load-balancer", "--name", "cli-nlb", "--type", "network", "--subnets", "subnet-1")["LoadBalancers"].([]any)[0].(map[string]any)
+	lb := run("create-load-balancer", "--name", "cli-nlb", "--type", "network", "--subnets", env.DefaultNetwork(t).Subnets[0])["LoadBalancers"].([]any)[0].(map[string]any)
 	if lb["Type"] != "network" || !strings.HasSuffix(lb["DNSName"].(string), ".elb.us-east-1.amazonaws.com") {
 		t.Errorf("load balancer %v", lb)
 	}

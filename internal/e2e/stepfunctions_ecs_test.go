@@ -56,10 +56,11 @@ func TestStepFunctionsECSRunTask(t *testing.T) {
 			{Name: aws.String("sidecar"), Image: aws.String("busybox"), Essential: aws.Bool(false)}}}); err != nil {
 		t.Fatal(err)
 	}
+	subnet := env.DefaultNetwork(t).Subnets[0]
 	mk := func(name, resource, overrides string) *string {
 		def := `{"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"` + resource + `","Parameters":{
 			"Cluster":"jobs","TaskDefinition":"job","LaunchType":"FARGATE",
-			"NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["subnet-1"],"AssignPublicIp":"ENABLED"}},
+			"NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["` + subnet + `"],"AssignPublicIp":"ENABLED"}},
 			"Overrides":{"ContainerOverrides":[{"Name":"app",` + overrides + `}]}},"ResultPath":"$.task","End":true}}}`
 		sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def), RoleArn: aws.String(sfnRole)})
 		if err != nil {

@@ -21,8 +21,10 @@
 // Elastic IPs, VPC endpoints, network ACLs, IPv6 blocks, pagination
 // (Describe operations answer everything at once).
 //
-// Service.Subnet is its Go API for other services: the VPC and zone of
-// a subnet, which load balancers and functions report.
+// Service.Subnet and Service.SecurityGroup are its Go API for other
+// services (vpcref.Network): the VPC and zone of a subnet, the VPC of a
+// group, with which Lambda, ELBv2 and ECS refuse ids EC2 does not keep
+// and report the VPC and zones of what they place.
 //
 // Requests in any region see the one region virga is configured with.
 //

@@ -96,20 +96,36 @@ func (s *Service) read(ctx context.Context, f func(r store.Reader) error) error 
 }
 
 // Subnet returns the VPC and availability zone of the subnet with the
-// id, and false when there is none: what load balancers report of the
-// subnets they are given.
+// id, and false when there is none: what load balancers, functions and
+// tasks placed in it report (see vpcref.Network).
 func (s *Service) Subnet(id string) (vpcID, zone string, ok bool, err error) {
-	if kindOf(id) != kindSubnet {
-		return "", "", false, nil
-	}
-	var rec *record
-	err = s.read(context.Background(), func(r store.Reader) error {
-		var err error
-		rec, err = get(r, id)
-		return err
-	})
+	rec, err := s.lookup(kindSubnet, id)
 	if err != nil || rec == nil {
 		return "", "", false, err
 	}
 	return rec.VpcID, rec.Zone, true, nil
+}
+
+// SecurityGroup returns the VPC of the security group with the id, and
+// false when there is none.
+func (s *Service) SecurityGroup(id string) (vpcID string, ok bool, err error) {
+	rec, err := s.lookup(kindSecurityGroup, id)
+	if err != nil || rec == nil {
+		return "", false, err
+	}
+	return rec.VpcID, true, nil
+}
+
+// lookup returns the resource of kind k with the id, or nil.
+func (s *Service) lookup(k *kind, id string) (*record, error) {
+	if kindOf(id) != k {
+		return nil, nil
+	}
+	var rec *record
+	err := s.read(context.Background(), func(r store.Reader) error {
+		var err error
+		rec, err = get(r, id)
+		return err
+	})
+	return rec, err
 }

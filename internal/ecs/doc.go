@@ -150,7 +150,10 @@
 // privateIPv4Address 127.0.0.1, ATTACHED from launch and DELETED once
 // the task stopped, and each container's networkInterfaces naming it.
 // Its ports are still published on node ports (networkBindings), as a
-// bridge task's are. privateDnsName is not given.
+// bridge task's are. privateDnsName is not given. Its subnets and security groups must be
+// ones EC2 keeps (Deps.Network, through vpcref): RunTask, StartTask,
+// CreateService and UpdateService refuse others with
+// InvalidParameterException.
 //
 // Operations that name no cluster use "default". RunTask, StartTask and
 // CreateService create it the first time, as a node joining the default

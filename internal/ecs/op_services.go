@@ -44,7 +44,7 @@ func (s *Service) createService(_ context.Context, in *CreateServiceRequest) (*C
 	if err != nil {
 		return nil, err
 	}
-	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
+	if err := s.checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
 	if err := s.checkLoadBalancers(in.LoadBalancers, req.rev); err != nil {
@@ -178,7 +178,7 @@ func (s *Service) updateService(_ context.Context, in *UpdateServiceRequest) (*U
 		if in.NetworkConfiguration != nil {
 			nc = in.NetworkConfiguration
 		}
-		if err := checkNetwork(r, nc); err != nil {
+		if err := s.checkNetwork(r, nc); err != nil {
 			return nil, err
 		}
 		lbs := v.D.LoadBalancers

@@ -2,9 +2,12 @@ package ecs
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // Task and container statuses, in the order a task goes through them.
@@ -58,7 +61,7 @@ func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskRespon
 	if err != nil {
 		return nil, err
 	}
-	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
+	if err := s.checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
@@ -83,7 +86,7 @@ func (s *Service) startTask(_ context.Context, in *StartTaskRequest) (*StartTask
 	if err != nil {
 		return nil, err
 	}
-	if err := checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
+	if err := s.checkNetwork(req.rev, in.NetworkConfiguration); err != nil {
 		return nil, err
 	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
@@ -124,18 +127,28 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 }
 
 // checkNetwork refuses an awsvpc task definition launched without a
-// network configuration, or with one that names no subnet, as ECS does.
-func checkNetwork(r *revision, nc *NetworkConfiguration) error {
+// network configuration, or with one that names no subnet, as ECS does,
+// and subnets and security groups EC2 does not keep.
+func (s *Service) checkNetwork(r *revision, nc *NetworkConfiguration) error {
 	if deref(r.Def.NetworkMode) != modeAwsvpc {
 		return nil
 	}
 	if nc == nil || nc.AwsvpcConfiguration == nil {
 		return ErrInvalidParameter.WithMessage("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 	}
-	if len(nc.AwsvpcConfiguration.Subnets) == 0 {
+	vc := nc.AwsvpcConfiguration
+	if len(vc.Subnets) == 0 {
 		return ErrInvalidParameter.WithMessage("subnets can not be empty.")
 	}
-	return nil
+	_, err := vpcref.Check(s.network, vc.Subnets, vc.SecurityGroups)
+	var missing *vpcref.NotFoundError
+	switch {
+	case errors.As(err, &missing) && missing.Group:
+		return ErrInvalidParameter.Withf("Error retrieving security group information for [%s]: %s", missing.ID, missing)
+	case errors.As(err, &missing):
+		return ErrInvalidParameter.Withf("Error retrieving subnet information for [%s]: %s", missing.ID, missing)
+	}
+	return err
 }
 
 // launch records a new PROVISIONING task and starts its lifecycle.

@@ -12,6 +12,7 @@ import (
 	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // TargetPrefix is Amazon ECS's X-Amz-Target prefix.
@@ -30,6 +31,7 @@ type Service struct {
 	runtime      Runtime
 	logs         Logs
 	lbs          LoadBalancers
+	network      vpcref.Network
 	roles        Roles
 	secretValues SecretValues
 	parameters   Parameters
@@ -79,6 +81,9 @@ type Deps struct {
 	// LoadBalancers registers services' tasks in their target groups;
 	// nil makes every target group unknown.
 	LoadBalancers LoadBalancers
+	// Network is EC2: the subnets and security groups of awsvpc tasks
+	// must be ones it keeps. Nil takes any ids.
+	Network vpcref.Network
 	// Endpoint is virga's URL ("http://127.0.0.1:4566"), which the
 	// runtime makes containers reach at the same address: they get it as
 	// AWS_ENDPOINT_URL and their metadata and credential endpoints under
@@ -111,7 +116,7 @@ func New(d Deps) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, roles: d.Roles, secretValues: d.SecretValues, parameters: d.Parameters, objects: d.Objects, events: d.Events, endpoint: d.Endpoint, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
+		runtime: d.Runtime, logs: d.Logs, lbs: d.LoadBalancers, network: d.Network, roles: d.Roles, secretValues: d.SecretValues, parameters: d.Parameters, objects: d.Objects, events: d.Events, endpoint: d.Endpoint, log: d.Logger, tick: d.Tick, stopSlack: stopSlack,
 		clusters: map[string]*cluster{}, families: map[string]*family{}, tasks: map[string]*task{},
 		services: map[string]*service{}, stops: map[string]chan stopRequest{}, secrets: map[string]string{}, wake: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel}

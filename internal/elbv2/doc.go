@@ -14,10 +14,12 @@
 // API for other services (ECS registers its services' tasks through
 // it): a target group's summary, registering and deregistering one
 // target, and a target's health, with the same rules as the
-// operations. A load balancer's VpcId and zones are those of its
-// subnets, which EC2 gives through the Subnets interface; a subnet EC2
-// does not know is placed in the region's zones in turn, in no VPC
-// (vpc-00000000).
+// operations. A load balancer's subnets and security groups
+// must be ones EC2 keeps (SubnetNotFound, InvalidSecurityGroup), one
+// subnet per availability zone, checked through vpcref; its VpcId and
+// zones are those of its subnets. (Without EC2, as in unit tests, a
+// subnet is placed in the region's zones in turn, in no VPC,
+// vpc-00000000.) That subnets and groups share one VPC is not checked.
 //
 // # Data plane
 //

@@ -28,6 +28,8 @@ var (
 	ErrPriorityInUse               = apierr.New("PriorityInUse", 400, "")
 	ErrResourceInUse               = apierr.New("ResourceInUse", 400, "")
 	ErrInvalidConfigurationRequest = apierr.New("InvalidConfigurationRequest", 400, "")
+	ErrSubnetNotFound              = apierr.New("SubnetNotFound", 400, "")
+	ErrInvalidSecurityGroup        = apierr.New("InvalidSecurityGroup", 400, "")
 	ErrInvalidTarget               = apierr.New("InvalidTarget", 400, "")
 	ErrInvalidLoadBalancerAction   = apierr.New("InvalidLoadBalancerAction", 400, "")
 	ErrOperationNotPermitted       = apierr.New("OperationNotPermitted", 400, "")

@@ -2,12 +2,15 @@ package elbv2
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // Limits and defaults of Application and Network Load Balancers.
@@ -124,6 +127,9 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 	for _, m := range in.SubnetMappings {
 		subnets = append(subnets, deref(m.SubnetId))
 	}
+	if err := s.checkNetwork(subnets, in.SecurityGroups); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, lb := range s.lbs {
@@ -160,6 +166,29 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 	// next Describe on.
 	out.State = &LoadBalancerState{Code: ptr("provisioning")}
 	return &CreateLoadBalancerOutput{LoadBalancers: []LoadBalancer{out}}, nil
+}
+
+// checkNetwork refuses subnets and security groups EC2 does not keep,
+// and two subnets in one availability zone.
+func (s *Service) checkNetwork(subnets, groups []string) error {
+	found, err := vpcref.Check(s.subnets, subnets, groups)
+	var missing *vpcref.NotFoundError
+	switch {
+	case errors.As(err, &missing) && missing.Group:
+		return ErrInvalidSecurityGroup.WithMessage(missing.Error())
+	case errors.As(err, &missing):
+		return ErrSubnetNotFound.WithMessage(missing.Error())
+	case err != nil:
+		return err
+	}
+	zones := map[string]bool{}
+	for _, sn := range found {
+		if sn.Zone != "" && zones[sn.Zone] {
+			return invalidConfig("A load balancer cannot be attached to multiple subnets in the same Availability Zone")
+		}
+		zones[sn.Zone] = true
+	}
+	return nil
 }
 
 // dnsPrefix is "internal-" for an internal load balancer, whose DNS

@@ -15,6 +15,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // APIVersion, Namespace and SigningName identify the Elastic Load
@@ -53,10 +54,11 @@ type Deps struct {
 	Account   string
 	Region    string
 	Functions Functions
-	// Subnets, when set, gives the VPC and zone of the subnets load
-	// balancers are given; a subnet it does not know is reported in a
-	// zone of the region by its position.
-	Subnets Subnets
+	// Subnets, when set, is EC2: load balancers' subnets and security
+	// groups must be ones it keeps, and their VpcId and zones are those
+	// of their subnets. Without it any ids are taken and a subnet is
+	// reported in a zone of the region by its position.
+	Subnets vpcref.Network
 	// ListenHost is the address listeners bind their ports on;
 	// "" is 127.0.0.1. "-" binds none (tests reach listeners through
 	// the edge only).
@@ -69,13 +71,6 @@ type Deps struct {
 	Requests func(status int)
 }
 
-// Subnets are EC2's subnets as load balancers see them.
-type Subnets interface {
-	// Subnet returns the VPC and availability zone of a subnet, and
-	// false when there is no such subnet.
-	Subnet(id string) (vpcID, zone string, ok bool, err error)
-}
-
 // Service is Elastic Load Balancing v2 (Application Load Balancers): the
 // control plane and the data plane that serves listeners.
 type Service struct {
@@ -85,7 +80,7 @@ type Service struct {
 	account    string
 	region     string
 	functions  Functions
-	subnets    Subnets
+	subnets    vpcref.Network
 	listenHost string
 	log        *slog.Logger
 	requests   func(status int)

@@ -2,11 +2,14 @@ package lambda
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // settings are the configuration members CreateFunction and
@@ -88,7 +91,11 @@ func (s *Service) apply(c *FunctionConfiguration, st settings) error {
 		if len(st.VpcConfig.SubnetIds) == 0 && len(st.VpcConfig.SecurityGroupIds) == 0 {
 			c.VpcConfig = nil
 		} else {
-			c.VpcConfig = &VpcConfigResponse{SubnetIds: st.VpcConfig.SubnetIds, SecurityGroupIds: st.VpcConfig.SecurityGroupIds, VpcId: ptr(s.vpcOf(st.VpcConfig.SubnetIds))}
+			vpc, err := s.vpcOf(st.VpcConfig)
+			if err != nil {
+				return err
+			}
+			c.VpcConfig = &VpcConfigResponse{SubnetIds: st.VpcConfig.SubnetIds, SecurityGroupIds: st.VpcConfig.SecurityGroupIds, VpcId: ptr(vpc)}
 		}
 	}
 	if st.DeadLetterConfig != nil {
@@ -299,16 +306,20 @@ func copyTags(tags map[string]string) map[string]string {
 	return maps.Clone(tags)
 }
 
-// vpcOf is the VPC of the first of subnets EC2 knows, or "" (virga runs
-// functions on the host whatever their VpcConfig says).
-func (s *Service) vpcOf(subnets []string) string {
-	if s.subnets == nil {
-		return ""
+// vpcOf checks a VpcConfig's subnets and security groups against EC2's
+// records and returns their VPC (virga runs functions on the host
+// whatever their VpcConfig says).
+func (s *Service) vpcOf(vc *VpcConfig) (string, error) {
+	if len(vc.SubnetIds) == 0 || len(vc.SecurityGroupIds) == 0 {
+		return "", invalidParameter("SubnetIds and SecurityIds must coexist or be both empty list.")
 	}
-	for _, id := range subnets {
-		if vpc, _, ok, err := s.subnets.Subnet(id); err == nil && ok {
-			return vpc
-		}
+	subnets, err := vpcref.Check(s.subnets, vc.SubnetIds, vc.SecurityGroupIds)
+	var missing *vpcref.NotFoundError
+	if errors.As(err, &missing) {
+		return "", invalidParameter("Error occurred while %s. EC2 Error Code: %s. EC2 Error Message: %s", missing.Operation(), missing.Code(), missing)
 	}
-	return ""
+	if err != nil {
+		return "", err
+	}
+	return subnets[0].VpcID, nil
 }

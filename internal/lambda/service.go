@@ -16,6 +16,7 @@ import (
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // DefaultAccountConcurrency is the account's concurrent executions limit
@@ -89,16 +90,10 @@ type Deps struct {
 	// Traces is X-Ray, where functions with Active tracing have their
 	// segments written; nil writes none.
 	Traces Traces
-	// Subnets, when set, gives the VPC of the subnets a function's
-	// VpcConfig names, which its configuration reports.
-	Subnets Subnets
-}
-
-// Subnets are EC2's subnets as Lambda sees them.
-type Subnets interface {
-	// Subnet returns the VPC and availability zone of a subnet, and
-	// false when there is no such subnet.
-	Subnet(id string) (vpcID, zone string, ok bool, err error)
+	// Subnets, when set, is EC2, which a function's VpcConfig is
+	// checked against and whose VPC the configuration reports; nil
+	// takes any ids.
+	Subnets vpcref.Network
 }
 
 // Service is AWS Lambda's control plane and Invoke.
@@ -129,7 +124,7 @@ type Service struct {
 	images      Images
 	imageAccess ImageAccess // nil: every repository is readable
 	traces      Traces
-	subnets     Subnets
+	subnets     vpcref.Network
 	sampler     sampler
 	accountMax  int
 	urlKey      []byte // signs Code.Location URLs

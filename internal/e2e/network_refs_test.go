@@ -1,0 +1,102 @@
+package e2e_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/virga/virga/internal/e2e"
+)
+
+// TestELBv2NetworkRefs: a load balancer's subnets and security groups
+// must be ones EC2 keeps, one subnet per availability zone; its VpcId
+// and zones are its subnets'.
+func TestELBv2NetworkRefs(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := elb.NewFromConfig(env.Config)
+	n := env.DefaultNetwork(t)
+	// A second subnet in the first default subnet's zone.
+	zone := "us-east-1a"
+	extra, err := ec2.NewFromConfig(env.Config).CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(n.VpcID),
+		CidrBlock: aws.String("172.31.200.0/24"), AvailabilityZone: aws.String(zone)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		subnets, groups []string
+		want            string
+	}{
+		{[]string{n.Subnets[0], "subnet-12345"}, nil, "SubnetNotFound: The subnet ID 'subnet-12345' does not exist"},
+		{n.Subnets[:2], []string{n.SecurityGroup, "sg-0123456789abcdef0"}, "InvalidSecurityGroup: The security group 'sg-0123456789abcdef0' does not exist"},
+		{[]string{n.Subnets[0], aws.ToString(extra.Subnet.SubnetId)}, nil,
+			"InvalidConfigurationRequest: A load balancer cannot be attached to multiple subnets in the same Availability Zone"},
+	} {
+		_, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("refs"), Subnets: tc.subnets, SecurityGroups: tc.groups})
+		if apiCode(err) != tc.want {
+			t.Errorf("CreateLoadBalancer %v %v: %v, want %s", tc.subnets, tc.groups, err, tc.want)
+		}
+	}
+	made, err := c.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("refs"), Subnets: n.Subnets[:2], SecurityGroups: []string{n.SecurityGroup}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := made.LoadBalancers[0]
+	if aws.ToString(lb.VpcId) != n.VpcID || len(lb.AvailabilityZones) != 2 || aws.ToString(lb.AvailabilityZones[0].ZoneName) != zone ||
+		aws.ToString(lb.AvailabilityZones[1].SubnetId) != n.Subnets[1] || lb.SecurityGroups[0] != n.SecurityGroup {
+		t.Fatalf("load balancer: %s %+v %v", aws.ToString(lb.VpcId), lb.AvailabilityZones, lb.SecurityGroups)
+	}
+}
+
+// TestECSNetworkRefs: an awsvpc task's or service's subnets and security
+// groups must be ones EC2 keeps; a task placed in a real subnet names it
+// in its network interface.
+func TestECSNetworkRefs(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithContainerRuntime(newContainerDouble()))
+	ctx := context.Background()
+	c := ecs.NewFromConfig(env.Config)
+	cluster := ecsTargetSetup(t, c)
+	n := env.DefaultNetwork(t)
+	vpc := func(subnets, groups []string) *ecstypes.NetworkConfiguration {
+		return &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: subnets, SecurityGroups: groups}}
+	}
+	for _, tc := range []struct {
+		nc   *ecstypes.NetworkConfiguration
+		want string
+	}{
+		{vpc([]string{"subnet-12345"}, nil), "InvalidParameterException: Error retrieving subnet information for [subnet-12345]: The subnet ID 'subnet-12345' does not exist"},
+		{vpc(n.Subnets[:1], []string{"sg-12345"}), "InvalidParameterException: Error retrieving security group information for [sg-12345]: The security group 'sg-12345' does not exist"},
+	} {
+		_, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String(cluster), TaskDefinition: aws.String("job"), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: tc.nc})
+		if apiCode(err) != tc.want {
+			t.Errorf("RunTask: %v, want %s", err, tc.want)
+		}
+		_, err = c.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String(cluster), ServiceName: aws.String("refs"), TaskDefinition: aws.String("job"),
+			DesiredCount: aws.Int32(1), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: tc.nc})
+		if apiCode(err) != tc.want {
+			t.Errorf("CreateService: %v, want %s", err, tc.want)
+		}
+	}
+	run, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String(cluster), TaskDefinition: aws.String("job"), LaunchType: ecstypes.LaunchTypeFargate,
+		NetworkConfiguration: vpc(n.Subnets[1:2], []string{n.SecurityGroup})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subnet string
+	for _, a := range run.Tasks[0].Attachments {
+		for _, d := range a.Details {
+			if aws.ToString(d.Name) == "subnetId" {
+				subnet = aws.ToString(d.Value)
+			}
+		}
+	}
+	if subnet != n.Subnets[1] {
+		t.Fatalf("task's subnet %q, want %q (%+v)", subnet, n.Subnets[1], run.Tasks[0].Attachments)
+	}
+}

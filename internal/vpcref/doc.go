@@ -1,0 +1,10 @@
+// Package vpcref checks the subnets and security groups other services
+// place their resources in (a Lambda function's VpcConfig, a load
+// balancer's subnets and groups, an ECS task's awsvpc configuration)
+// against EC2's records, with one rule for all: every id names a subnet
+// or security group EC2 keeps. Each service answers a missing one in its
+// own words, from the NotFoundError Check returns.
+//
+// It owns no state and imports no service: EC2 satisfies Network, and
+// internal/app hands it to the services that need it.
+package vpcref

@@ -1,0 +1,86 @@
+package vpcref
+
+import "fmt"
+
+// Network is EC2's subnets and security groups as other services see
+// them.
+type Network interface {
+	// Subnet returns the VPC and availability zone of a subnet, and
+	// false when there is no such subnet.
+	Subnet(id string) (vpcID, zone string, ok bool, err error)
+	// SecurityGroup returns the VPC of a security group, and false when
+	// there is no such group.
+	SecurityGroup(id string) (vpcID string, ok bool, err error)
+}
+
+// Subnet is a subnet a resource is placed in.
+type Subnet struct {
+	ID, VpcID, Zone string
+}
+
+// NotFoundError is a subnet or security group id EC2 does not know. Its
+// Error is EC2's own message for it.
+type NotFoundError struct {
+	// Group is true for a security group, false for a subnet.
+	Group bool
+	ID    string
+}
+
+func (e *NotFoundError) Error() string {
+	if e.Group {
+		return fmt.Sprintf("The security group '%s' does not exist", e.ID)
+	}
+	return fmt.Sprintf("The subnet ID '%s' does not exist", e.ID)
+}
+
+// Code is EC2's error code for the missing resource.
+func (e *NotFoundError) Code() string {
+	if e.Group {
+		return "InvalidGroup.NotFound"
+	}
+	return "InvalidSubnetID.NotFound"
+}
+
+// Operation is the EC2 operation that finds the resource missing, which
+// some services name in their messages.
+func (e *NotFoundError) Operation() string {
+	if e.Group {
+		return "DescribeSecurityGroups"
+	}
+	return "DescribeSubnets"
+}
+
+// Check returns the subnets with the ids, in their order, once every
+// subnet and then every security group is found; the first that is not
+// is a *NotFoundError. A nil Network checks nothing: the subnets come
+// back with no VPC or zone.
+func Check(n Network, subnets, groups []string) ([]Subnet, error) {
+	out := make([]Subnet, 0, len(subnets))
+	for _, id := range subnets {
+		sn := Subnet{ID: id}
+		if n != nil {
+			vpc, zone, ok, err := n.Subnet(id)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, &NotFoundError{ID: id}
+			}
+			sn.VpcID, sn.Zone = vpc, zone
+		}
+		out = append(out, sn)
+	}
+	if n == nil {
+		return out, nil
+	}
+	for _, id := range groups {
+		_, ok, err := n.SecurityGroup(id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, &NotFoundError{Group: true, ID: id}
+		}
+	}
+	return out, nil
+}

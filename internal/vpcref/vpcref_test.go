@@ -1,0 +1,61 @@
+package vpcref
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+)
+
+// records is a Network over fixed subnets and groups.
+type records struct {
+	subnets map[string]Subnet
+	groups  map[string]string
+}
+
+func (r records) Subnet(id string) (string, string, bool, error) {
+	sn, ok := r.subnets[id]
+	return sn.VpcID, sn.Zone, ok, nil
+}
+
+func (r records) SecurityGroup(id string) (string, bool, error) {
+	vpc, ok := r.groups[id]
+	return vpc, ok, nil
+}
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	n := records{
+		subnets: map[string]Subnet{"subnet-a": {"subnet-a", "vpc-1", "us-east-1a"}, "subnet-b": {"subnet-b", "vpc-1", "us-east-1b"}},
+		groups:  map[string]string{"sg-1": "vpc-1"},
+	}
+	for _, tc := range []struct {
+		name            string
+		network         Network
+		subnets, groups []string
+		want            []Subnet
+		missing         *NotFoundError
+		message, code   string
+	}{
+		{name: "found", network: n, subnets: []string{"subnet-b", "subnet-a"}, groups: []string{"sg-1"},
+			want: []Subnet{{"subnet-b", "vpc-1", "us-east-1b"}, {"subnet-a", "vpc-1", "us-east-1a"}}},
+		{name: "missing subnet first", network: n, subnets: []string{"subnet-a", "subnet-x"}, groups: []string{"sg-x"},
+			missing: &NotFoundError{ID: "subnet-x"}, message: "The subnet ID 'subnet-x' does not exist", code: "InvalidSubnetID.NotFound"},
+		{name: "missing group", network: n, subnets: []string{"subnet-a"}, groups: []string{"sg-1", "sg-x"},
+			missing: &NotFoundError{Group: true, ID: "sg-x"}, message: "The security group 'sg-x' does not exist", code: "InvalidGroup.NotFound"},
+		{name: "no network", subnets: []string{"subnet-x"}, groups: []string{"sg-x"}, want: []Subnet{{ID: "subnet-x"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Check(tc.network, tc.subnets, tc.groups)
+			if tc.missing == nil {
+				if err != nil || !reflect.DeepEqual(got, tc.want) {
+					t.Fatalf("Check = %+v, %v; want %+v", got, err, tc.want)
+				}
+				return
+			}
+			var nf *NotFoundError
+			if !errors.As(err, &nf) || *nf != *tc.missing || nf.Error() != tc.message || nf.Code() != tc.code {
+				t.Fatalf("Check error = %v, want %+v %q", err, tc.missing, tc.message)
+			}
+		})
+	}
+}
