@@ -76,7 +76,12 @@ func TestLifecycleExpired(t *testing.T) {
 	if got := expired(patterns, images, now); len(got) != 0 {
 		t.Errorf("a pattern list only prod-mid matches expired %v", got)
 	}
-	if !wildcardMatch("v1.*-rc?", "v1.2-rc?") || wildcardMatch("v1.*-rc?", "v1.2-rc1") || !wildcardMatch("*", "x") {
-		t.Errorf("wildcardMatch treats only * as special")
+	// Only * is special in a tag pattern: ? is itself.
+	rules, err = parseLifecyclePolicy(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["v1.*-rc?"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rules[0].matches(&image{Tags: []string{"v1.2-rc?"}}) || rules[0].matches(&image{Tags: []string{"v1.2-rc1"}}) {
+		t.Errorf("the tag pattern v1.*-rc? treats ? as a wildcard")
 	}
 }
