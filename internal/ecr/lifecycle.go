@@ -35,6 +35,10 @@ type lifecycleRule struct {
 	} `json:"action"`
 }
 
+// maxPatternWildcards is "There is a maximum limit of four wildcards (*)
+// per string" in a tagPatternList.
+const maxPatternWildcards = 4
+
 // parseLifecyclePolicy reads and checks a lifecycle policy; the error
 // says what is wrong, for ECR's "Lifecycle policy validation failure".
 func parseLifecyclePolicy(text string) ([]lifecycleRule, error) {
@@ -66,6 +70,11 @@ func parseLifecyclePolicy(text string) ([]lifecycleRule, error) {
 		case "tagged":
 			if !tagLists || (len(sel.TagPrefixList) > 0 && len(sel.TagPatternList) > 0) {
 				return nil, fmt.Errorf("rule %d: a tagged selection needs a tagPrefixList or a tagPatternList", p)
+			}
+			for _, pat := range sel.TagPatternList {
+				if strings.Count(pat, "*") > maxPatternWildcards {
+					return nil, fmt.Errorf("rule %d: the tag pattern %s has more than %d wildcards (*)", p, pat, maxPatternWildcards)
+				}
 			}
 		case "untagged":
 			if tagLists {

@@ -30,6 +30,8 @@ func TestParseLifecyclePolicy(t *testing.T) {
 		{"untagged with prefixes", policy(rule(1, `{"tagStatus":"untagged","tagPrefixList":["x"],"countType":"imageCountMoreThan","countNumber":1}`)), "cannot have"},
 		{"days without unit", policy(rule(1, `{"tagStatus":"untagged","countType":"sinceImagePushed","countNumber":1}`)), "countUnit days"},
 		{"unit with a count", policy(rule(1, `{"tagStatus":"untagged","countType":"imageCountMoreThan","countUnit":"days","countNumber":1}`)), "countUnit is only"},
+		{"four wildcards", policy(rule(1, `{"tagStatus":"tagged","tagPatternList":["*test*1*2*3","test*1*2*3*"],"countType":"imageCountMoreThan","countNumber":1}`)), ""},
+		{"five wildcards", policy(rule(1, `{"tagStatus":"tagged","tagPatternList":["test*1*2*3*4*5*6"],"countType":"imageCountMoreThan","countNumber":1}`)), "more than 4 wildcards"},
 		{"zero count", policy(rule(1, `{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":0}`)), "positive integer"},
 	} {
 		_, err := parseLifecyclePolicy(tc.text)
