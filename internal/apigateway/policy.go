@@ -3,7 +3,8 @@ package apigateway
 import (
 	"encoding/json"
 	"errors"
-	"strings"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // A Lambda authorizer answers with an IAM policy, which API Gateway
@@ -118,43 +119,14 @@ func (s statement) applies(action, resource string) bool {
 }
 
 func anyMatch(patterns []string, s string, fold bool) bool {
+	f := wildcard.Question
+	if fold {
+		f |= wildcard.FoldCase
+	}
 	for _, p := range patterns {
-		if fold {
-			if globMatch(strings.ToLower(p), strings.ToLower(s)) {
-				return true
-			}
-		} else if globMatch(p, s) {
+		if wildcard.Match(p, s, f) {
 			return true
 		}
 	}
 	return false
-}
-
-// globMatch reports whether s matches pattern, where "*" matches any run
-// of characters and "?" any one character.
-func globMatch(pattern, s string) bool {
-	// Iterative matching with one backtrack point: linear in practice,
-	// never exponential.
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

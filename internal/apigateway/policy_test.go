@@ -1,11 +1,6 @@
 package apigateway
 
-import (
-	"regexp"
-	"strings"
-	"testing"
-	"unicode/utf8"
-)
+import "testing"
 
 func TestRestAPIPolicyEvaluation(t *testing.T) {
 	t.Parallel()
@@ -41,51 +36,6 @@ func TestRestAPIPolicyEvaluation(t *testing.T) {
 			t.Errorf("parsePolicy(%s) accepted it", bad)
 		}
 	}
-}
-
-// FuzzGlobMatch compares globMatch with a regular expression built from
-// the same pattern.
-func FuzzRestAPIGlobMatch(f *testing.F) {
-	f.Add("arn:*:GET/*", "arn:aws:execute-api:x/prod/GET/a/b")
-	f.Add("a?c*", "abcdef")
-	f.Add("**a", "bbba")
-	f.Add("*", "")
-	f.Fuzz(func(t *testing.T, pattern, s string) {
-		var b strings.Builder
-		b.WriteString(`^`)
-		for _, r := range pattern {
-			switch r {
-			case '*':
-				b.WriteString(`(?s:.*)`)
-			case '?':
-				b.WriteString(`(?s:.)`)
-			default:
-				b.WriteString(regexp.QuoteMeta(string(r)))
-			}
-		}
-		b.WriteString(`$`)
-		re, err := regexp.Compile(b.String())
-		if err != nil {
-			return
-		}
-		// globMatch works on bytes, the reference on runes: compare only
-		// where they agree on what a character is.
-		if !utf8.ValidString(pattern) || !utf8.ValidString(s) || (strings.ContainsRune(pattern, '?') && !isASCII(s)) {
-			return
-		}
-		if got, want := globMatch(pattern, s), re.MatchString(s); got != want {
-			t.Fatalf("globMatch(%q, %q) = %v, want %v", pattern, s, got, want)
-		}
-	})
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // TestExpandPolicy: a saved resource policy has its short resources,

@@ -175,18 +175,3 @@ func TestHTTPAPIPolicyEvaluation(t *testing.T) {
 		}
 	}
 }
-
-func TestHTTPAPIGlobMatch(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"*", "", true}, {"a*c", "abbbc", true}, {"a*c", "abbb", false}, {"a?c", "abc", true},
-		{"a?c", "ac", false}, {"*a*b*", "xxaxxbxx", true}, {"", "a", false}, {"abc", "abc", true},
-	} {
-		if got := globMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("globMatch(%q, %q) = %v", tc.pattern, tc.s, got)
-		}
-	}
-}

@@ -3,6 +3,8 @@ package apigatewayv2
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // policyDocument is the IAM policy a Lambda authorizer may answer with.
@@ -74,7 +76,7 @@ func (p *policyDocument) allows(action, resource string) bool {
 func (st statement) matches(action, resource string) bool {
 	actionOK := false
 	for _, a := range st.Action {
-		if globMatch(strings.ToLower(a), strings.ToLower(action)) {
+		if wildcard.Match(a, action, wildcard.Question|wildcard.FoldCase) {
 			actionOK = true
 			break
 		}
@@ -83,37 +85,9 @@ func (st statement) matches(action, resource string) bool {
 		return false
 	}
 	for _, r := range st.Resource {
-		if globMatch(r, resource) {
+		if wildcard.Match(r, resource, wildcard.Question) {
 			return true
 		}
 	}
 	return false
-}
-
-// globMatch matches s against an IAM pattern: "*" is any run of
-// characters, "?" any one character.
-func globMatch(pattern, s string) bool {
-	// Iterative matching with backtracking to the last "*".
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

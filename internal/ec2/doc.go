@@ -12,7 +12,7 @@
 //
 // Each region has a default VPC (172.31.0.0/16) with a default /20
 // subnet in each of the availability zones Fn::GetAZs gives (one list,
-// template.AvailabilityZones, so the two cannot differ), a default
+// zones.Names, so the two cannot differ), a default
 // security group and a main route table to its internet gateway, made
 // the first time the API is used, as on a new AWS account. Every VPC
 // gets a default security group and a main route table with it.

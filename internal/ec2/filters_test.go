@@ -2,42 +2,29 @@ package ec2
 
 import "testing"
 
-func TestGlob(t *testing.T) {
+// TestFilterWildcards: filter values take * for any characters and ? for
+// one, a backslash makes the character after it literal ("\*amazon\?\\"
+// is the string *amazon?\), and case counts, as EC2 documents.
+func TestFilterWildcards(t *testing.T) {
 	t.Parallel()
+	tags := map[string]string{"Name": `*amazon?\`, "env": "Prod-1"}
+	none := func(string) ([]string, bool) { return nil, false }
 	for _, c := range []struct {
-		p, s string
-		want bool
+		name, value string
+		want        bool
 	}{
-		{"app", "app", true}, {"ap*", "app", true}, {"*", "", true}, {"a?p", "app", true},
-		{"a?p", "ap", false}, {"*-prod", "web-prod", true}, {"*-prod", "web-dev", false},
-		{`a\*`, "a*", true}, {`a\*`, "ab", false}, {"a*b*c", "aXbYc", true}, {"a*b*c", "aXbY", false},
+		{"tag:Name", `\*amazon\?\\`, true},
+		{"tag:Name", `?amazon??`, true},
+		{"tag:Name", `\*amazon\?`, false},
+		{"tag:Name", `\?amazon*`, false},
+		{"tag:env", "Prod-?", true},
+		{"tag:env", "prod-*", false},
+		{"tag-key", "e*", true},
+		{"tag-value", "*-1", true},
 	} {
-		if got := glob(c.p, c.s); got != c.want {
-			t.Errorf("glob(%q, %q) = %v, want %v", c.p, c.s, got, c.want)
+		got, err := matches([]Filter{{Name: &c.name, Values: []string{c.value}}}, tags, none)
+		if err != nil || got != c.want {
+			t.Errorf("%s=%s: %v, %v, want %v", c.name, c.value, got, err, c.want)
 		}
 	}
-}
-
-func FuzzGlob(f *testing.F) {
-	for _, s := range [][2]string{{"ap*", "app"}, {"a?*\\*", "ab*"}, {"**a**b", "aab"}} {
-		f.Add(s[0], s[1])
-	}
-	f.Fuzz(func(t *testing.T, p, s string) {
-		// A pattern matches itself when it has no special characters.
-		glob(p, s)
-		if glob(s, s) != true && !containsAny(s, `*?\`) {
-			t.Fatalf("glob(%q, %q) = false", s, s)
-		}
-	})
-}
-
-func containsAny(s, chars string) bool {
-	for i := range s {
-		for j := range chars {
-			if s[i] == chars[j] {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/virga/virga/internal/cfn/template"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/zones"
 )
 
 // CIDR block sizes a VPC's or subnet's IPv4 block may have ("The
@@ -16,13 +16,6 @@ const (
 	minPrefixLen = 16
 	maxPrefixLen = 28
 )
-
-// Zones returns the names of a region's availability zones: the zones
-// Fn::GetAZs gives templates (template.AvailabilityZones), so that a
-// stack's subnets can be created in them.
-func Zones(region string) []string {
-	return template.AvailabilityZones(region)
-}
 
 // zoneID returns the id of an availability zone of the region: the
 // region's short form and the zone's number ("use1-az1" for us-east-1a).
@@ -99,7 +92,7 @@ func (s *Service) ensureDefaults() error {
 		}
 	}
 	base := netip.MustParsePrefix(defaultVPCBlock).Addr().As4()
-	for i, zone := range Zones(s.region) {
+	for i, zone := range zones.Names(s.region) {
 		a := base
 		a[2] = byte(i * 16)
 		recs = append(recs, &record{ID: s.newID("subnet"), VpcID: vpc.ID, Zone: zone, Default: true,

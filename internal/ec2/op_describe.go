@@ -5,11 +5,12 @@ import (
 	"slices"
 
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/zones"
 )
 
 func (s *Service) describeAvailabilityZones(ctx context.Context, in *DescribeAvailabilityZonesRequest) (*DescribeAvailabilityZonesResult, error) {
 	out := &DescribeAvailabilityZonesResult{AvailabilityZones: []AvailabilityZone{}}
-	for _, z := range Zones(s.region) {
+	for _, z := range zones.Names(s.region) {
 		id := zoneID(s.region, z)
 		if (len(in.ZoneNames) > 0 && !slices.Contains(in.ZoneNames, z)) || (len(in.ZoneIds) > 0 && !slices.Contains(in.ZoneIds, id)) {
 			continue

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/zones"
 )
 
 // reservedAddresses are the addresses AWS keeps in every subnet ("The
@@ -109,26 +110,26 @@ func (s *Service) createSubnet(ctx context.Context, in *CreateSubnetRequest) (*C
 // zone returns the zone a subnet is created in: the one named, by name
 // or id, or the region's first.
 func (s *Service) zone(name, id *string) (string, error) {
-	zones := Zones(s.region)
+	names := zones.Names(s.region)
 	switch {
 	case name != nil && id != nil:
 		return "", ErrInvalidParameterCombination.WithMessage("Only one of availabilityZone or availabilityZoneId may be specified.")
 	case name != nil:
-		if !slices.Contains(zones, *name) {
+		if !slices.Contains(names, *name) {
 			return "", ErrInvalidParameterValue.Withf("Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s.",
-				*name, strings.Join(zones, ", "))
+				*name, strings.Join(names, ", "))
 		}
 		return *name, nil
 	case id != nil:
-		for _, z := range zones {
+		for _, z := range names {
 			if zoneID(s.region, z) == *id {
 				return z, nil
 			}
 		}
 		return "", ErrInvalidParameterValue.Withf("Value (%s) for parameter availabilityZoneId is invalid. Subnets can currently only be created in the following availability zones: %s.",
-			*id, strings.Join(zones, ", "))
+			*id, strings.Join(names, ", "))
 	}
-	return zones[0], nil
+	return names[0], nil
 }
 
 func (s *Service) deleteSubnet(ctx context.Context, in *DeleteSubnetRequest) (*noOutput, error) {

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"path"
 	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // A lifecycle policy's rules, as ECR's user guide describes them
@@ -33,6 +34,10 @@ type lifecycleRule struct {
 		Type string `json:"type"`
 	} `json:"action"`
 }
+
+// maxPatternWildcards is "There is a maximum limit of four wildcards (*)
+// per string" in a tagPatternList.
+const maxPatternWildcards = 4
 
 // parseLifecyclePolicy reads and checks a lifecycle policy; the error
 // says what is wrong, for ECR's "Lifecycle policy validation failure".
@@ -65,6 +70,11 @@ func parseLifecyclePolicy(text string) ([]lifecycleRule, error) {
 		case "tagged":
 			if !tagLists || (len(sel.TagPrefixList) > 0 && len(sel.TagPatternList) > 0) {
 				return nil, fmt.Errorf("rule %d: a tagged selection needs a tagPrefixList or a tagPatternList", p)
+			}
+			for _, pat := range sel.TagPatternList {
+				if strings.Count(pat, "*") > maxPatternWildcards {
+					return nil, fmt.Errorf("rule %d: the tag pattern %s has more than %d wildcards (*)", p, pat, maxPatternWildcards)
+				}
 			}
 		case "untagged":
 			if tagLists {
@@ -128,27 +138,11 @@ func (r *lifecycleRule) matches(im *image) bool {
 		}
 	}
 	for _, pattern := range sel.TagPatternList {
-		if !slices.ContainsFunc(im.Tags, func(t string) bool { return wildcardMatch(pattern, t) }) {
+		if !slices.ContainsFunc(im.Tags, func(t string) bool { return wildcard.Match(pattern, t, 0) }) {
 			return false
 		}
 	}
 	return true
-}
-
-// wildcardMatch matches s against a tag pattern in which * stands for
-// any characters (and nothing else is special).
-func wildcardMatch(pattern, s string) bool {
-	// path.Match's other metacharacters are escaped; its * does not
-	// cross "/", which tags never contain.
-	var b strings.Builder
-	for _, c := range pattern {
-		if c == '?' || c == '[' || c == '\\' {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(c)
-	}
-	ok, err := path.Match(b.String(), s)
-	return err == nil && ok
 }
 
 // expired returns the digests a policy's rules expire among images at

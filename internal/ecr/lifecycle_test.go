@@ -30,6 +30,8 @@ func TestParseLifecyclePolicy(t *testing.T) {
 		{"untagged with prefixes", policy(rule(1, `{"tagStatus":"untagged","tagPrefixList":["x"],"countType":"imageCountMoreThan","countNumber":1}`)), "cannot have"},
 		{"days without unit", policy(rule(1, `{"tagStatus":"untagged","countType":"sinceImagePushed","countNumber":1}`)), "countUnit days"},
 		{"unit with a count", policy(rule(1, `{"tagStatus":"untagged","countType":"imageCountMoreThan","countUnit":"days","countNumber":1}`)), "countUnit is only"},
+		{"four wildcards", policy(rule(1, `{"tagStatus":"tagged","tagPatternList":["*test*1*2*3","test*1*2*3*"],"countType":"imageCountMoreThan","countNumber":1}`)), ""},
+		{"five wildcards", policy(rule(1, `{"tagStatus":"tagged","tagPatternList":["test*1*2*3*4*5*6"],"countType":"imageCountMoreThan","countNumber":1}`)), "more than 4 wildcards"},
 		{"zero count", policy(rule(1, `{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":0}`)), "positive integer"},
 	} {
 		_, err := parseLifecyclePolicy(tc.text)
@@ -76,7 +78,12 @@ func TestLifecycleExpired(t *testing.T) {
 	if got := expired(patterns, images, now); len(got) != 0 {
 		t.Errorf("a pattern list only prod-mid matches expired %v", got)
 	}
-	if !wildcardMatch("v1.*-rc?", "v1.2-rc?") || wildcardMatch("v1.*-rc?", "v1.2-rc1") || !wildcardMatch("*", "x") {
-		t.Errorf("wildcardMatch treats only * as special")
+	// Only * is special in a tag pattern: ? is itself.
+	rules, err = parseLifecyclePolicy(`{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["v1.*-rc?"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rules[0].matches(&image{Tags: []string{"v1.2-rc?"}}) || rules[0].matches(&image{Tags: []string{"v1.2-rc1"}}) {
+		t.Errorf("the tag pattern v1.*-rc? treats ? as a wildcard")
 	}
 }

@@ -54,10 +54,16 @@ func (s *Service) checkRegistry(id *string) error {
 // checkTags refuses a tag set a repository may not take: more than 50
 // of the caller's own, an empty key, or a key in the aws: namespace,
 // which only CloudFormation's calls (marked on ctx) may set.
+// reservedTagKey is the error for a caller's tag key k in the aws:
+// namespace.
+func reservedTagKey(k string) error {
+	return ErrInvalidTagParameter.Withf("Tag key '%s' is not valid: keys beginning with 'aws:' are reserved for AWS use", k)
+}
+
 func checkTags(ctx context.Context, tags []Tag) error {
 	key := func(t Tag) string { return deref(t.Key) }
 	if k, ok := awsproto.ForbiddenTagKey(ctx, tags, key); ok {
-		return ErrInvalidTagParameter.Withf("Tag key '%s' is not valid: keys beginning with 'aws:' are reserved for AWS use", k)
+		return reservedTagKey(k)
 	}
 	if awsproto.UserTags(tags, key) > maxTags {
 		return ErrTooManyTags.WithMessage("Repository may have up to 50 tags")
@@ -407,7 +413,11 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*Tag
 	return &TagResourceResponse{}, nil
 }
 
-func (s *Service) untagResource(_ context.Context, in *UntagResourceRequest) (*UntagResourceResponse, error) {
+func (s *Service) untagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceResponse, error) {
+	// AWS sets the aws: tags and only it may take them off.
+	if k, ok := awsproto.ForbiddenTagKey(ctx, in.TagKeys, func(k string) string { return k }); ok {
+		return nil, reservedTagKey(k)
+	}
 	name, err := s.repoFromARN(deref(in.ResourceArn))
 	if err != nil {
 		return nil, err

@@ -32,8 +32,8 @@ func TestTagLimitSkipsReservedTags(t *testing.T) {
 }
 
 // TestReservedTagKeysRefused: a caller may not set tag keys in the aws:
-// namespace, in any letter case, on CreateRepository or TagResource;
-// CloudFormation's calls may.
+// namespace, in any letter case, on CreateRepository or TagResource,
+// nor remove them with UntagResource; CloudFormation's calls may.
 func TestReservedTagKeysRefused(t *testing.T) {
 	t.Parallel()
 	s := newTestService(t)
@@ -52,5 +52,16 @@ func TestReservedTagKeysRefused(t *testing.T) {
 	_, err = s.tagResource(ctx, &TagResourceRequest{ResourceArn: out.Repository.RepositoryArn, Tags: []Tag{{Key: ptr("AWS:team"), Value: ptr("v")}}})
 	if e := apierr.As(err); e == nil || e.Code != ErrInvalidTagParameter.Code {
 		t.Errorf("TagResource with AWS:team: %v, want %s", err, ErrInvalidTagParameter.Code)
+	}
+	arn := out.Repository.RepositoryArn
+	_, err = s.untagResource(ctx, &UntagResourceRequest{ResourceArn: arn, TagKeys: []string{"Aws:CloudFormation:Stack-Name"}})
+	if e := apierr.As(err); e == nil || e.Code != ErrInvalidTagParameter.Code {
+		t.Errorf("UntagResource of an aws: key: %v, want %s", err, ErrInvalidTagParameter.Code)
+	}
+	if _, err := s.untagResource(awsproto.WithReservedTags(ctx), &UntagResourceRequest{ResourceArn: arn, TagKeys: []string{"aws:cloudformation:stack-name"}}); err != nil {
+		t.Errorf("CloudFormation's UntagResource: %v", err)
+	}
+	if tags, err := s.listTagsForResource(ctx, &ListTagsForResourceRequest{ResourceArn: arn}); err != nil || len(tags.Tags) != 0 {
+		t.Errorf("tags after CloudFormation's UntagResource: %v, %v", tags, err)
 	}
 }

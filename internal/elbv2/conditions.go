@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // Condition limits, from "Quotas for your Application Load Balancers"
@@ -191,20 +193,20 @@ func conditionMatches(c RuleCondition, r request) bool {
 			host = h
 		}
 		for _, v := range values {
-			if wildcardMatch(v, host, true) {
+			if wildcard.Match(v, host, wildcard.Question|wildcard.FoldCase) {
 				return true
 			}
 		}
 	case "path-pattern":
 		for _, v := range values {
-			if wildcardMatch(v, r.path, false) {
+			if wildcard.Match(v, r.path, wildcard.Question) {
 				return true
 			}
 		}
 	case "http-header":
 		for _, got := range r.header.Values(deref(c.HttpHeaderConfig.HttpHeaderName)) {
 			for _, v := range values {
-				if wildcardMatch(v, got, true) {
+				if wildcard.Match(v, got, wildcard.Question|wildcard.FoldCase) {
 					return true
 				}
 			}
@@ -219,11 +221,11 @@ func conditionMatches(c RuleCondition, r request) bool {
 		for _, kv := range c.QueryStringConfig.Values {
 			key, want := deref(kv.Key), deref(kv.Value)
 			for k, vs := range r.query {
-				if key != "" && !wildcardMatch(key, k, true) {
+				if key != "" && !wildcard.Match(key, k, wildcard.Question|wildcard.FoldCase) {
 					continue
 				}
 				for _, got := range vs {
-					if wildcardMatch(want, got, true) {
+					if wildcard.Match(want, got, wildcard.Question|wildcard.FoldCase) {
 						return true
 					}
 				}

@@ -43,7 +43,7 @@
 // headers pass 84 K is cut short by Go's reader (431).
 //
 // A request is matched against the listener's rules by priority, then
-// the default action (conditions.go; wildcards in pattern.go). Forward
+// the default action (conditions.go; wildcards by internal/wildcard). Forward
 // picks a target group by weight, then a target round robin among the
 // healthy ones, or among all of them when none is healthy (a load
 // balancer fails open). ip targets get the request by reverse proxy with

@@ -17,12 +17,18 @@ const maxTags = 50
 
 func tagKey(t tag) string { return t.Key }
 
+// reservedTagKey is the error for a caller's tag key k in the aws:
+// namespace.
+func reservedTagKey(k string) error {
+	return validation("Tag key '%s' cannot start with 'aws:'", k)
+}
+
 // newTags takes a request's tags: unique keys, at most 50 of the
 // caller's own, and none in the aws: namespace but on CloudFormation's
 // calls (marked on ctx).
 func newTags(ctx context.Context, in []Tag) ([]tag, error) {
 	if k, ok := awsproto.ForbiddenTagKey(ctx, in, func(t Tag) string { return deref(t.Key) }); ok {
-		return nil, validation("Tag key '%s' cannot start with 'aws:'", k)
+		return nil, reservedTagKey(k)
 	}
 	var out []tag
 	for _, t := range in {
@@ -119,6 +125,10 @@ func (s *Service) addTags(ctx context.Context, in *AddTagsInput) (*AddTagsOutput
 }
 
 func (s *Service) removeTags(ctx context.Context, in *RemoveTagsInput) (*RemoveTagsOutput, error) {
+	// AWS sets the aws: tags and only it may take them off.
+	if k, ok := awsproto.ForbiddenTagKey(ctx, in.TagKeys, func(k string) string { return k }); ok {
+		return nil, reservedTagKey(k)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ws []write

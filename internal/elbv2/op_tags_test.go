@@ -35,8 +35,8 @@ func TestTagLimitSkipsReservedTags(t *testing.T) {
 }
 
 // TestReservedTagKeysRefused: a caller may not set tag keys in the aws:
-// namespace, in any letter case, on a creation or AddTags; CloudFormation's
-// calls may.
+// namespace, in any letter case, on a creation or AddTags, nor remove
+// them with RemoveTags; CloudFormation's calls may.
 func TestReservedTagKeysRefused(t *testing.T) {
 	t.Parallel()
 	s := newTestService(t, clock.NewFake(time.Now()), "-")
@@ -58,5 +58,16 @@ func TestReservedTagKeysRefused(t *testing.T) {
 	_, err = s.addTags(ctx, &AddTagsInput{ResourceArns: []string{*out.TargetGroups[0].TargetGroupArn}, Tags: []Tag{{Key: ptr("AWS:team"), Value: ptr("v")}}})
 	if e := apierr.As(err); e == nil || e.Code != ErrValidation.Code {
 		t.Errorf("AddTags with AWS:team: %v, want %s", err, ErrValidation.Code)
+	}
+	arn := *out.TargetGroups[0].TargetGroupArn
+	_, err = s.removeTags(ctx, &RemoveTagsInput{ResourceArns: []string{arn}, TagKeys: []string{"AWS:cloudformation:stack-name"}})
+	if e := apierr.As(err); e == nil || e.Code != ErrValidation.Code || e.Message != "Tag key 'AWS:cloudformation:stack-name' cannot start with 'aws:'" {
+		t.Errorf("RemoveTags of an aws: key: %v", err)
+	}
+	if _, err := s.removeTags(awsproto.WithReservedTags(ctx), &RemoveTagsInput{ResourceArns: []string{arn}, TagKeys: []string{"aws:cloudformation:stack-name"}}); err != nil {
+		t.Errorf("CloudFormation's RemoveTags: %v", err)
+	}
+	if d, err := s.describeTags(ctx, &DescribeTagsInput{ResourceArns: []string{arn}}); err != nil || len(d.TagDescriptions[0].Tags) != 0 {
+		t.Errorf("tags after CloudFormation's RemoveTags: %v, %v", d, err)
 	}
 }

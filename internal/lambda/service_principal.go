@@ -3,6 +3,8 @@ package lambda
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // AllowsService reports whether the resource-based policy of the
@@ -97,7 +99,7 @@ func conditionsHold(conds map[string]map[string]any, sourceARN, sourceAccount st
 			case "ArnEquals", "StringEquals":
 				match = func(w string) bool { return w == got }
 			case "ArnLike", "StringLike":
-				match = func(w string) bool { return globMatch(w, got) }
+				match = func(w string) bool { return wildcard.Match(w, got, wildcard.Question) }
 			default:
 				return false
 			}
@@ -107,25 +109,4 @@ func conditionsHold(conds map[string]map[string]any, sourceARN, sourceAccount st
 		}
 	}
 	return true
-}
-
-// globMatch reports whether s matches pattern, where * stands for any
-// run of characters and ? for any one, as IAM's ArnLike and StringLike
-// read them.
-func globMatch(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch pattern[0] {
-	case '*':
-		for i := 0; i <= len(s); i++ {
-			if globMatch(pattern[1:], s[i:]) {
-				return true
-			}
-		}
-		return false
-	case '?':
-		return s != "" && globMatch(pattern[1:], s[1:])
-	}
-	return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // Two further forms of filter pattern, as CloudWatch Logs' documentation
@@ -360,7 +362,7 @@ func (c fieldCond) holds(v string) bool {
 		if numeric {
 			eq = got == want
 		} else {
-			eq = wildcardMatch(c.value, v)
+			eq = wildcard.Match(c.value, v, 0)
 		}
 		return eq == (c.op == "=")
 	}
@@ -378,26 +380,4 @@ func (c fieldCond) holds(v string) bool {
 		return got >= want
 	}
 	return false
-}
-
-// wildcardMatch reports whether s matches pattern, where * stands for any
-// run of characters and every other character for itself.
-func wildcardMatch(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
-		return pattern == s
-	}
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, mid := range parts[1 : len(parts)-1] {
-		i := strings.Index(s, mid)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(mid):]
-	}
-	return len(s) >= len(last) && strings.HasSuffix(s, last)
 }

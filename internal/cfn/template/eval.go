@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/virga/virga/internal/zones"
 )
 
 // Resolver answers what only the engine creating a stack knows: the
@@ -21,20 +23,6 @@ type Resolver interface {
 	GetAtt(logicalID, attribute string) (any, error)
 	// ImportValue returns the value of another stack's export.
 	ImportValue(exportName string) (string, error)
-}
-
-// AZLister is an optional interface for a Resolver that knows a region's
-// availability zones. Without it, Fn::GetAZs gives AvailabilityZones.
-type AZLister interface {
-	AvailabilityZones(region string) ([]string, error)
-}
-
-// AvailabilityZones returns the names of a region's availability zones:
-// the region's name followed by "a", "b" and "c". They are the zones
-// Fn::GetAZs gives and the ones EC2 reports (ec2.Zones), so a template's
-// subnets land in zones that exist.
-func AvailabilityZones(region string) []string {
-	return []string{region + "a", region + "b", region + "c"}
 }
 
 // EvalContext is what evaluating a template's values depends on.
@@ -513,17 +501,9 @@ func (e *evaluator) getAZs(arg any, path string, depth int) (any, error) {
 	if region == "" && e.ctx.Values != nil {
 		region = e.ctx.Values.Pseudo.Region
 	}
-	var zones []string
-	if l, ok := e.ctx.Resolver.(AZLister); ok {
-		zones, err = l.AvailabilityZones(region)
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		zones = AvailabilityZones(region)
-	}
-	out := make([]any, len(zones))
-	for i, z := range zones {
+	names := zones.Names(region)
+	out := make([]any, len(names))
+	for i, z := range names {
 		out[i] = z
 	}
 	return out, nil

@@ -252,19 +252,6 @@ func TestEvalTransformIsNotSupported(t *testing.T) {
 	}
 }
 
-func TestEvalAZLister(t *testing.T) {
-	t.Parallel()
-	ctx := evalEnv(t)
-	ctx.Resolver = &zoneStack{}
-	got, err := Eval(map[string]any{"Fn::GetAZs": ""}, ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []any{"eu-west-1-az1", "eu-west-1-az2"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("got %#v", got)
-	}
-}
-
 func TestEvalResolverErrorsPassThrough(t *testing.T) {
 	t.Parallel()
 	ctx := evalEnv(t)

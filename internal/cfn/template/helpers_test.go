@@ -79,13 +79,6 @@ func (s *stack) ImportValue(name string) (string, error) {
 	return "", &Error{Message: "No export named " + name + " found."}
 }
 
-// zoneStack is a stack that also lists availability zones.
-type zoneStack struct{ stack }
-
-func (z *zoneStack) AvailabilityZones(region string) ([]string, error) {
-	return []string{region + "-az1", region + "-az2"}, nil
-}
-
 // testPseudo are the pseudo parameters the tests use.
 var testPseudo = Pseudo{
 	Region:    "eu-west-1",

@@ -9,34 +9,6 @@ import (
 	"testing"
 )
 
-func TestWildcardMatch(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		fold, want bool
-	}{
-		{"/img/*", "/img/a.png", false, true},
-		{"/img/*", "/img/", false, true},
-		{"/img/*", "/img", false, false},
-		{"/img/*", "/IMG/a.png", false, false}, // paths compare case-sensitively
-		{"*.example.com", "API.Example.com", true, true},
-		{"*.example.com", "example.com", true, false},
-		{"/a?c", "/abc", false, true},
-		{"/a?c", "/ac", false, false},
-		{"/a?c", "/aéc", false, true}, // ? is one character, not one byte
-		{"*", "", false, true},
-		{"", "", false, true},
-		{"", "x", false, false},
-		{"a*b*c", "aXXbYYc", false, true},
-		{"a*b*c", "aXXbYY", false, false},
-		{"**", "abc", false, true},
-	}
-	for _, tt := range tests {
-		if got := wildcardMatch(tt.pattern, tt.s, tt.fold); got != tt.want {
-			t.Errorf("wildcardMatch(%q, %q, %v) = %v, want %v", tt.pattern, tt.s, tt.fold, got, tt.want)
-		}
-	}
-}
-
 func TestCheckConditions(t *testing.T) {
 	path := func(vs ...string) RuleCondition {
 		return RuleCondition{Field: ptr("path-pattern"), PathPatternConfig: &PathPatternConditionConfig{Values: vs}}
