@@ -40,8 +40,12 @@ import (
 // Without npm or the registry, the function starts anyway and its import
 // fails as it would with the package missing.
 
-// sdkImport finds @aws-sdk package names in source text.
-var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9][a-z0-9._-]*)(?:/[^"']*)?["']`)
+// sdkImport finds @aws-sdk package names in source text: whole ones, so
+// that the start of a name the code completes as it runs
+// ('@aws-sdk/client-' + service), which ends in a separator, is not
+// taken for a package (its install would fail, and with it the install
+// of every package found beside it).
+var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)(?:/[^"']*)?["']`)
 
 // Limits of the scan and the install.
 const (

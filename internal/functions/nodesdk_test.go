@@ -23,6 +23,9 @@ func TestScanSDKImports(t *testing.T) {
 		"src/handler.ts":            `import { SNSClient } from "@aws-sdk/client-sns";`,
 		"data.json":                 `{"a": "@aws-sdk/client-ec2"}`,
 		"lib/not-a-package.js":      `const s = "@aws-sdk";`,
+		// Names the code completes as it runs: the scan leaves them
+		// to the bootstrap, which asks for the whole name.
+		"lib/dynamic.js": "require('@aws-sdk/client-' + svc); require(\"@aws-sdk/\" + name); import(`@aws-sdk/client-${svc}`);",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
