@@ -131,7 +131,11 @@ func (n *nodeSDK) install(ctx context.Context, missing []string) error {
 	if todo = slices.DeleteFunc(todo, func(pkg string) bool { return hasPackage(n.dir, pkg) }); len(todo) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, sdkInstallLimit)
+	// The install outlives whoever asked (an invocation whose caller went
+	// away, a function that timed out while it waited): npm killed
+	// halfway would leave packages half-written in the directory every
+	// function shares.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sdkInstallLimit)
 	defer cancel()
 	// npm install removes from node_modules every package its
 	// package.json does not name, so each install is saved there (--save)

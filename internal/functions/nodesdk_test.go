@@ -231,6 +231,13 @@ func TestNodeSDKProvide(t *testing.T) {
 			t.Errorf("%s was installed", pkg)
 		}
 	}
+	// An install outlives a caller that gives up: npm is not killed
+	// halfway through the shared directory.
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := n.ProvideSDK(gone, "@aws-sdk/client-sns"); err != nil || !hasPackage(rt, "@aws-sdk/client-sns") {
+		t.Errorf("for a caller that went away: %v", err)
+	}
 	none := newNodeSDK(t.TempDir(), slog.New(slog.DiscardHandler))
 	none.npm = ""
 	if err := none.ProvideSDK(ctx, "@aws-sdk/client-ssm"); err == nil || hasPackage(none.dir, "@aws-sdk/client-ssm") {

@@ -32,7 +32,7 @@ func (s *Server) SetSDKProvider(p SDKProvider) {
 // provideSDK answers POST /_virga/sdk/{package}: 204 once the package
 // is installed, 404 with an error document (Runtime.SDKUnavailable) when
 // it cannot be. The answer waits for the install, which the provider
-// bounds; closing the Server cancels it.
+// bounds; closing the Server cancels the context it is given.
 func (c *conn) provideSDK(req *request, pkg string) bool {
 	s := c.s
 	s.mu.Lock()
