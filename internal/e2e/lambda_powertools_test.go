@@ -29,10 +29,7 @@ import (
 // utility (whose SSM client the runtime provides, as AWS's does).
 func TestLambdaPowertoolsTypeScriptLayer(t *testing.T) {
 	t.Parallel()
-	testenv.Tool(t, "node")
-	testenv.Tool(t, "npm")
-	env := e2e.Start(t)
-	c := lambdaClient(t, env)
+	env, c := nodeSDKEnv(t)
 	ctx := context.Background()
 	if _, err := ssm.NewFromConfig(env.Config).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/orders/table"), Value: aws.String("orders-v2"), Type: ssmtypes.ParameterTypeString}); err != nil {
 		t.Fatal(err)

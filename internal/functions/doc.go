@@ -77,7 +77,9 @@
 // site-packages, made once in the background when a Python runtime is
 // first resolved (pysdk.go; environments wait for it; a host without
 // boto3 gets a warning, and its functions' `import boto3` fails); a Node
-// function the AWS SDK for JavaScript v3 (nodesdk.go), not node's global
+// function the AWS SDK for JavaScript v3 (nodesdk.go: the packages its
+// code names, installed before it starts, and those whose names it
+// builds as it runs, at their first require or import), not node's global
 // folders or node_modules above its code; a Ruby function the standard
 // library and its own gems (GEM_PATH leaves the host's gems out), not
 // what the host's distribution installs in site_ruby or vendor_ruby

@@ -201,6 +201,11 @@ func (e *environment) launch(ctx context.Context, inv *Invocation) (*environment
 		if len(p.extensions) > 0 {
 			e.out.tel.Store(newTelemetry(true))
 		}
+		// The SDK packages that no scan of the code found (names the
+		// running code makes) are installed when the bootstrap asks.
+		if p.rt.kind == kindNode {
+			e.api.SetSDKProvider(m.nodeSDK)
+		}
 	}
 	e.logInitStart(started)
 

@@ -3,16 +3,21 @@ package functions
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/virga/virga/internal/dirlock"
+	"github.com/virga/virga/internal/functions/runtimeapi"
 	"github.com/virga/virga/internal/pkginstall"
 )
 
@@ -25,11 +30,22 @@ import (
 // once per package, and records them in that directory's package.json so
 // that later installs keep them; a function that bundles its own copy
 // uses its own.
+// A package whose name only the running code makes
+// (`@aws-sdk/client-${service}`, as the AWS CDK's AwsCustomResource
+// handler builds it) is installed when the code first requires or
+// imports it: the Node.js bootstrap asks through the Runtime API's
+// /_virga/sdk/ endpoint (ProvideSDK), which installs packages of the SDK
+// only, and waits. Installs hold the directory's lock (package dirlock),
+// since virgas sharing the default work directory share it.
 // Without npm or the registry, the function starts anyway and its import
 // fails as it would with the package missing.
 
-// sdkImport finds @aws-sdk package names in source text.
-var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9][a-z0-9._-]*)(?:/[^"']*)?["']`)
+// sdkImport finds @aws-sdk package names in source text: whole ones, so
+// that the start of a name the code completes as it runs
+// ('@aws-sdk/client-' + service), which ends in a separator, is not
+// taken for a package (its install would fail, and with it the install
+// of every package found beside it).
+var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?)(?:/[^"']*)?["']`)
 
 // Limits of the scan and the install.
 const (
@@ -42,21 +58,46 @@ const (
 type nodeSDK struct {
 	dir string // the Node runtime directory; packages go to dir/node_modules
 	npm string // npm's path, "" if absent
+	log *slog.Logger
 
 	mu   sync.Mutex // serializes installs
 	done map[string]bool
 }
 
-func newNodeSDK(dir string) *nodeSDK {
+func newNodeSDK(dir string, log *slog.Logger) *nodeSDK {
 	npm, _ := exec.LookPath("npm")
-	return &nodeSDK{dir: dir, npm: npm, done: map[string]bool{}}
+	return &nodeSDK{dir: dir, npm: npm, log: log, done: map[string]bool{}}
 }
 
 // ensure installs the SDK packages spec's code and layers import and
 // neither they nor the cache already have. It reports what it could not
 // do.
 func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
-	missing := sdkMissing(spec)
+	return n.install(ctx, sdkMissing(spec))
+}
+
+// ProvideSDK installs pkg, a package a running function requires or
+// imports and does not find: one whose name only the running code
+// makes (`@aws-sdk/client-${service}`, as the AWS CDK's AwsCustomResource
+// handler does), so that no scan of its code saw it. It serves the
+// Runtime API's /_virga/sdk/ endpoint, which the Node.js bootstrap calls
+// from its require and import hooks.
+func (n *nodeSDK) ProvideSDK(ctx context.Context, pkg string) error {
+	if !sdkPackage.MatchString(pkg) {
+		return errors.New(pkg + " is not a package of the AWS SDK for JavaScript v3")
+	}
+	err := n.install(ctx, []string{pkg})
+	if err != nil {
+		n.log.Warn("providing the AWS SDK for JavaScript", "package", pkg, "err", err)
+	}
+	return err
+}
+
+var _ runtimeapi.SDKProvider = (*nodeSDK)(nil)
+
+// install installs the packages of missing that the runtime directory
+// does not have yet, at most one install at a time.
+func (n *nodeSDK) install(ctx context.Context, missing []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
@@ -79,7 +120,22 @@ func (n *nodeSDK) ensure(ctx context.Context, spec *Spec) error {
 	if n.npm == "" {
 		return &RuntimeError{Type: TypeService, Message: "npm is not installed, so " + strings.Join(todo, ", ") + " cannot be provided"}
 	}
-	ctx, cancel := context.WithTimeout(ctx, sdkInstallLimit)
+	// Other virgas may share the directory (the default work directory
+	// is one per bootstraps' version): one npm at a time in it, or each
+	// would take away files the other is putting in place.
+	unlock, err := dirlock.Lock(n.dir)
+	if err != nil {
+		return &RuntimeError{Type: TypeService, Message: "locking " + n.dir + ": " + err.Error()}
+	}
+	defer unlock()
+	if todo = slices.DeleteFunc(todo, func(pkg string) bool { return hasPackage(n.dir, pkg) }); len(todo) == 0 {
+		return nil
+	}
+	// The install outlives whoever asked (an invocation whose caller went
+	// away, a function that timed out while it waited): npm killed
+	// halfway would leave packages half-written in the directory every
+	// function shares.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sdkInstallLimit)
 	defer cancel()
 	// npm install removes from node_modules every package its
 	// package.json does not name, so each install is saved there (--save)

@@ -2,6 +2,7 @@ package functions
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,6 +23,9 @@ func TestScanSDKImports(t *testing.T) {
 		"src/handler.ts":            `import { SNSClient } from "@aws-sdk/client-sns";`,
 		"data.json":                 `{"a": "@aws-sdk/client-ec2"}`,
 		"lib/not-a-package.js":      `const s = "@aws-sdk";`,
+		// Names the code completes as it runs: the scan leaves them
+		// to the bootstrap, which asks for the whole name.
+		"lib/dynamic.js": "require('@aws-sdk/client-' + svc); require(\"@aws-sdk/\" + name); import(`@aws-sdk/client-${svc}`);",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -82,7 +86,7 @@ func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 		return &Spec{CodeDir: dir}
 	}
 	rt := t.TempDir()
-	n := newNodeSDK(rt)
+	n := newNodeSDK(rt, slog.New(slog.DiscardHandler))
 	n.npm = npm
 	ctx := context.Background()
 	if err := n.ensure(ctx, code(`import { DynamoDBClient } from '@aws-sdk/client-dynamodb';`)); err != nil {
@@ -101,7 +105,7 @@ func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 	old := t.TempDir()
 	os.MkdirAll(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs"), 0o755)
 	os.WriteFile(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs", "package.json"), []byte(`{}`), 0o644)
-	n2 := newNodeSDK(old)
+	n2 := newNodeSDK(old, slog.New(slog.DiscardHandler))
 	n2.npm = npm
 	if err := n2.ensure(ctx, code(`import { SNSClient } from "@aws-sdk/client-sns";`)); err != nil {
 		t.Fatal(err)
@@ -190,5 +194,53 @@ while [ ! -e ` + tmp + `/go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
 	}
 	if res.InitDuration <= 0 || res.InitDuration >= time.Hour {
 		t.Errorf("Init Duration %v counts the SDK's install", res.InitDuration)
+	}
+}
+
+// TestNodeSDKProvide: a package a running function asks for is
+// installed if it is the SDK's, next to those installed before; any
+// other name is refused without running npm, and without npm nothing is
+// installed.
+func TestNodeSDKProvide(t *testing.T) {
+	t.Parallel()
+	npm := filepath.Join(t.TempDir(), "npm")
+	if err := os.WriteFile(npm, []byte(fakeNPM), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rt := t.TempDir()
+	n := newNodeSDK(rt, slog.New(slog.DiscardHandler))
+	n.npm = npm
+	ctx := context.Background()
+	for _, pkg := range []string{"@aws-sdk/client-ssm", "@aws-sdk/client-sqs"} {
+		if err := n.ProvideSDK(ctx, pkg); err != nil {
+			t.Fatalf("%s: %v", pkg, err)
+		}
+	}
+	for _, pkg := range []string{"@aws-sdk/client-ssm", "@aws-sdk/client-sqs"} {
+		if !hasPackage(rt, pkg) {
+			t.Errorf("%s is not installed", pkg)
+		}
+	}
+	for _, pkg := range []string{"left-pad", "@aws-sdk/../../x", "@aws-sdk/client-s3 left-pad", "@aws-sdk/", "--global", "@smithy/types"} {
+		if err := n.ProvideSDK(ctx, pkg); err == nil {
+			t.Errorf("%q was provided", pkg)
+		}
+	}
+	for _, pkg := range []string{"left-pad", "@smithy/types", "x"} {
+		if hasPackage(rt, pkg) {
+			t.Errorf("%s was installed", pkg)
+		}
+	}
+	// An install outlives a caller that gives up: npm is not killed
+	// halfway through the shared directory.
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := n.ProvideSDK(gone, "@aws-sdk/client-sns"); err != nil || !hasPackage(rt, "@aws-sdk/client-sns") {
+		t.Errorf("for a caller that went away: %v", err)
+	}
+	none := newNodeSDK(t.TempDir(), slog.New(slog.DiscardHandler))
+	none.npm = ""
+	if err := none.ProvideSDK(ctx, "@aws-sdk/client-ssm"); err == nil || hasPackage(none.dir, "@aws-sdk/client-ssm") {
+		t.Errorf("without npm: %v", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/virga/virga/internal/dirlock"
 )
 
 // stampFile, inside the compiled classes, names the source and the JDK
@@ -29,7 +31,7 @@ func CompileJava(dir, javac, jdk string) error {
 	classes := filepath.Join(dir, JavaClasses)
 	// One compiler at a time, across virga processes sharing dir: a
 	// second one would move classes away under the first one's functions.
-	unlock, err := lockDir(dir)
+	unlock, err := dirlock.Lock(dir)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,11 @@
 // nor in node's global folders, for require (Module._resolveLookupPaths)
 // and import (a module.register resolve hook) alike. The handler is
 // required from the runtime directory's index.mjs, so a missing module's
-// require stack ends with it, as on AWS. Ruby's require (prepended to
+// require stack ends with it, as on AWS. A require or import, from the
+// function's code, of an @aws-sdk package that none of those
+// directories holds first asks virga to install it (POST /_virga/sdk/
+// on the Runtime API's address; require waits in Atomics.wait while a
+// worker thread asks), then resolves as usual. Ruby's require (prepended to
 // Kernel, before RubyGems') refuses a file it would find only in the
 // host ruby's site_ruby or vendor_ruby directories, with Ruby's own
 // LoadError, unless a gem on GEM_PATH provides it; RubyGems and Bundler,

@@ -101,6 +101,12 @@
 // earlier one. The Observer (the environment) is handed each
 // subscription and each registration, and delivers.
 //
+// virga's own endpoint (sdk.go), for its Node.js bootstrap: a package of
+// the AWS SDK that the function's code requires and does not find is
+// installed on request, by the environment's SDKProvider:
+//
+//	POST /_virga/sdk/{package}  → 204 once installed; 404 Runtime.SDKUnavailable (with the reason)
+//
 // The environment (package functions) hands invocations in with Dispatch
 // and reads what the runtime did from Events, in order. The package knows
 // nothing of processes, pools or logs.

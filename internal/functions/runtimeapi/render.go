@@ -14,6 +14,7 @@ const (
 	errInvalidStateTransition = "InvalidStateTransition"
 	errRequestEntityTooLarge  = "RequestEntityTooLarge"
 	errEnvironmentShutdown    = "Runtime.EnvironmentShutdown"
+	errSDKUnavailable         = "Runtime.SDKUnavailable"
 )
 
 // msgEnvironmentShutdown answers a runtime whose environment is going

@@ -17,6 +17,7 @@ const (
 	endpointExtExitError
 	endpointTelemetrySubscribe
 	endpointLogsSubscribe
+	endpointSDK
 )
 
 const (
@@ -28,10 +29,17 @@ const (
 )
 
 // route maps a request to its endpoint and, for the invocation
-// endpoints, the request id in the path. It allocates nothing.
+// endpoints, the request id in the path (for endpointSDK, the package
+// name). It allocates nothing.
 func route(method, path string) (endpoint, string) {
 	rest, ok := strings.CutPrefix(path, prefix)
 	if !ok {
+		if pkg, ok := sdkPackage(path); ok {
+			if method != "POST" {
+				return endpointMethodNotAllowed, ""
+			}
+			return endpointSDK, pkg
+		}
 		return routeExtension(method, path), ""
 	}
 	want := "POST"

@@ -114,6 +114,9 @@ type Server struct {
 	// without extensions takes no lock for them.
 	hasExt atomic.Bool
 	ext    *extensions
+
+	// sdk installs the AWS SDK's packages the runtime asks for (sdk.go).
+	sdk SDKProvider
 }
 
 // New starts a Server on a free port of 127.0.0.1.
@@ -284,6 +287,8 @@ func (c *conn) serve(req *request) bool {
 		return c.subscribe(req, TelemetryAPI)
 	case endpointLogsSubscribe:
 		return c.subscribe(req, LogsAPI)
+	case endpointSDK:
+		return c.provideSDK(req, id)
 	case endpointMethodNotAllowed:
 		return c.refuse(req, 405, "", nil)
 	}

@@ -12,10 +12,72 @@ import https from 'node:https';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import util from 'node:util';
+import { Worker } from 'node:worker_threads';
 import * as nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const { createRequire } = nodeModule;
+
+const API_PREFIX = '/2018-06-01/runtime';
+const [apiHost, apiPort] = (() => {
+  const addr = process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';
+  const i = addr.lastIndexOf(':');
+  return [addr.slice(0, i), Number(addr.slice(i + 1))];
+})();
+
+// The AWS SDK for JavaScript v3 is in the runtime directory's
+// node_modules when the function's code names its packages; virga finds
+// those names before the first environment starts. A name the code
+// makes as it runs (`@aws-sdk/client-${service}`, as the AWS CDK's
+// AwsCustomResource handler builds it) is found only here: a require or
+// import of an @aws-sdk package that no directory the function may load
+// from holds asks virga (POST /_virga/sdk/PACKAGE on the Runtime API's
+// address: virga installs packages of the SDK only) to install it, waits
+// for the answer, then resolves as usual; without it, the error is the
+// one a missing package gives. The question comes before node looks for
+// the package, because node remembers a package.json it did not find
+// (for the life of the process) and would not see the one installed
+// after. Each package is asked for once per process (and thread), the
+// wait bounded (SDK_WAIT_MS, past virga's own limit on an install).
+const SDK_WAIT_MS = 200000;
+
+// sdkPackageOf is the SDK package a bare specifier names, or null.
+function sdkPackageOf(specifier) {
+  const m = /^(@aws-sdk\/[a-z0-9][a-z0-9._-]*)(\/|$)/.exec(specifier);
+  return m ? m[1] : null;
+}
+
+// requestSDK asks virga to install pkg; it settles with whether the
+// package is now in place. Self-contained: the import hook and the
+// require hook's worker run its source.
+function requestSDK(http, host, port, pkg, waitMs) {
+  return new Promise((resolve) => {
+    const req = http.request({ host, port, method: 'POST', path: '/_virga/sdk/' + pkg, agent: false, headers: { 'Content-Length': 0 } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 204));
+      res.on('error', () => resolve(false));
+    });
+    req.setTimeout(waitMs, () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+// requestSDKSync is requestSDK for require, which cannot wait for a
+// promise: a worker thread makes the request while this one waits.
+function requestSDKSync(pkg) {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(`
+const { workerData } = require('node:worker_threads');
+(${requestSDK.toString()})(require('node:http'), workerData.host, workerData.port, workerData.pkg, workerData.waitMs).then((ok) => {
+  Atomics.store(workerData.flag, 0, ok ? 1 : 2);
+  Atomics.notify(workerData.flag, 0);
+});`, { eval: true, workerData: { flag, host: apiHost, port: apiPort, pkg, waitMs: SDK_WAIT_MS }, stdout: true, stderr: true });
+  worker.unref();
+  Atomics.wait(flag, 0, 0, SDK_WAIT_MS + 5000);
+  worker.terminate();
+  return Atomics.load(flag, 0) === 1;
+}
 
 // What a function's code may load, as on AWS: its own code, its layers,
 // the runtime directory (the AWS SDK in its node_modules) and NODE_PATH's
@@ -26,6 +88,10 @@ const { createRequire } = nodeModule;
 // Debian's /usr/share/nodejs), which AWS's runtimes do not have: a
 // module found only there is not found.
 const nodePath = (process.env.NODE_PATH || '').split(':').filter(Boolean);
+// The packages of the runtime and the layers (NODE_PATH's node_modules
+// directories): what they require or import and do not find (an
+// optional dependency) is not asked for (see sdkPackageOf).
+const sdkDirs = nodePath.filter((d) => path.basename(d) === 'node_modules').map((d) => path.resolve(d));
 const roots = [...new Set([...process.argv.slice(2), ...nodePath].filter(Boolean).flatMap((d) => {
   const out = [path.resolve(d)];
   try {
@@ -48,6 +114,25 @@ const relative = (request) => /^\.\.?(\/|$)/.test(request) || path.isAbsolute(re
   }
 }
 
+// A require of an SDK package that no lookup directory holds asks virga
+// first (see sdkPackageOf).
+{
+  const Module = createRequire(import.meta.url)('node:module');
+  const resolveFilename = Module._resolveFilename;
+  const tried = new Set();
+  Module._resolveFilename = function (request, parent, isMain, options) {
+    const pkg = typeof request === 'string' && !(options && options.paths) ? sdkPackageOf(request) : null;
+    if (pkg && !tried.has(pkg) && !(parent && parent.filename && inRoots(sdkDirs, parent.filename))) {
+      const dirs = Module._resolveLookupPaths(request, parent) || [];
+      if (!dirs.some((d) => fs.existsSync(path.join(d, pkg)))) {
+        tried.add(pkg);
+        requestSDKSync(pkg);
+      }
+    }
+    return resolveFilename.apply(this, arguments);
+  };
+}
+
 // ES modules do not read NODE_PATH. As on AWS, an ES module handler may
 // import what the runtime provides (the AWS SDK in /var/runtime/node_modules,
 // layers' /opt/nodejs/node_modules): a bare specifier that does not
@@ -56,15 +141,37 @@ const relative = (request) => /^\.\.?(\/|$)/.test(request) || path.isAbsolute(re
 // not found.
 if (typeof nodeModule.register === 'function') {
   const hook = `
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+const sdkPackageOf = ${sdkPackageOf.toString()};
+const requestSDK = ${requestSDK.toString()};
+const sdkTried = new Set();
 const dirs = ${JSON.stringify(nodePath.map((d) => pathToFileURL(path.join(path.dirname(d), 'resolve.mjs')).href))};
 const inRoots = ${inRoots.toString()};
 const allowed = (p) => inRoots(${JSON.stringify(roots)}, p);
 const outside = (r) => r && typeof r.url === 'string' && r.url.startsWith('file:') && !allowed(fileURLToPath(r.url));
+// installed reports whether a node_modules directory the import may
+// use, above the importing file or on NODE_PATH, holds pkg.
+const installed = (pkg, parent) => {
+  const found = (d) => allowed(d) && fs.existsSync(path.join(d, pkg));
+  if (dirs.some((u) => found(path.join(path.dirname(fileURLToPath(u)), 'node_modules')))) return true;
+  if (!parent || !parent.startsWith('file:')) return false;
+  for (let d = path.dirname(fileURLToPath(parent)); ; d = path.dirname(d)) {
+    if (found(path.join(d, 'node_modules'))) return true;
+    if (d === path.dirname(d)) return false;
+  }
+};
 const packageName = (s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/');
 export async function resolve(specifier, context, next) {
   const bare = !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('#') && !specifier.includes(':');
   const parent = context.parentURL;
+  const pkg = bare ? sdkPackageOf(specifier) : null;
+  if (pkg && !sdkTried.has(pkg) && !(parent && parent.startsWith('file:') && inRoots(${JSON.stringify(sdkDirs)}, fileURLToPath(parent))) && !installed(pkg, parent)) {
+    sdkTried.add(pkg);
+    await requestSDK(http, ${JSON.stringify(apiHost)}, ${apiPort}, pkg, ${SDK_WAIT_MS});
+  }
   let first;
   try {
     const r = await next(specifier, context);
@@ -173,12 +280,6 @@ if (process.env.AWS_ENDPOINT_URL) {
   };
 }
 
-const API_PREFIX = '/2018-06-01/runtime';
-const [apiHost, apiPort] = (() => {
-  const addr = process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';
-  const i = addr.lastIndexOf(':');
-  return [addr.slice(0, i), Number(addr.slice(i + 1))];
-})();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 // The Runtime API calls go through http.request as it was before the
 // function's code loaded: tracers such as the X-Ray SDK (captureHTTPsGlobal,

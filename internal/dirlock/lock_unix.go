@@ -1,6 +1,6 @@
 //go:build unix
 
-package bootstraps
+package dirlock
 
 import (
 	"os"
@@ -8,8 +8,9 @@ import (
 	"syscall"
 )
 
-// lockDir holds an exclusive flock on dir/.lock until unlock.
-func lockDir(dir string) (unlock func(), err error) {
+// Lock holds an exclusive flock on dir/.lock until unlock, waiting for
+// another holder to let go.
+func Lock(dir string) (unlock func(), err error) {
 	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, err
