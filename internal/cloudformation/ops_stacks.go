@@ -23,6 +23,7 @@ const settle = 20 * time.Second
 // marked st busy. It waits (without s.mu) up to settle for op to end.
 func (s *Service) start(st *stack, op func(ctx context.Context)) {
 	done := make(chan struct{})
+	st.done = done
 	s.runs.Add(1)
 	go func() {
 		defer s.runs.Done()
@@ -30,6 +31,12 @@ func (s *Service) start(st *stack, op func(ctx context.Context)) {
 		// Its calls may set the aws:cloudformation: tags.
 		op(awsproto.WithReservedTags(s.ctx))
 	}()
+	s.await(done)
+}
+
+// await waits (without s.mu) up to settle for an operation to end; the
+// caller holds s.mu.
+func (s *Service) await(done <-chan struct{}) {
 	s.mu.Unlock()
 	select {
 	case <-done:
@@ -266,15 +273,23 @@ func (s *Service) deleteStack(ctx context.Context, in *DeleteStackInput) (*noOut
 	if st == nil || !st.rec.Deleted.IsZero() {
 		return &noOutput{}, nil // deleting what is gone succeeds
 	}
-	if st.busy {
-		if st.rec.Status == deleteInProgress {
-			return &noOutput{}, nil
-		}
-		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while in status %s", st.rec.Name, st.rec.Status)
+	if st.busy && st.rec.Status == deleteInProgress {
+		return &noOutput{}, nil
 	}
 	if st.rec.Protected {
 		// Whatever the stack's status, a failed creation's included.
 		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while TerminationProtection is enabled", st.rec.Name)
+	}
+	if st.busy {
+		if st.rec.Status == createInProgress && st.stop != nil {
+			// A creation in progress is cancelled: what it made is
+			// deleted (runCreate), as on AWS.
+			st.stop(errDeleteRequested)
+			s.stackEvent(st, deleteInProgress, "User Initiated")
+			s.await(st.done)
+			return &noOutput{}, nil
+		}
+		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while in status %s", st.rec.Name, st.rec.Status)
 	}
 	st.busy = true
 	s.stackEvent(st, deleteInProgress, "User Initiated")

@@ -29,6 +29,19 @@
 // ID finds it. A change set created with an OnStackFailure may not be
 // executed with DisableRollback.
 //
+// Cancelling: CancelUpdateStack stops an update in UPDATE_IN_PROGRESS
+// and rolls it back (UPDATE_ROLLBACK_IN_PROGRESS, then
+// UPDATE_ROLLBACK_COMPLETE), rollback disabled or not; DeleteStack of a
+// stack in CREATE_IN_PROGRESS makes it DELETE_IN_PROGRESS at once, stops
+// its creation and deletes what it made (DELETE_COMPLETE). Either stops
+// only the operation's forward part (ops_cancel.go): the resources
+// whose creation or update it stopped fail "Resource creation
+// cancelled" or "Resource update cancelled", as on AWS, and providers
+// waiting on something (a custom resource's answer) stop waiting. A
+// custom resource whose Create got no answer still gets a Delete. Other
+// operations in progress (an update's cleanup, a rollback, a deletion)
+// cannot be stopped: DeleteStack refuses them, as AWS does.
+//
 // Templates: a request gives its template inline (TemplateBody, at most
 // 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
 // 1,000,000 bytes), read once when the call is made (templateurl.go;
@@ -216,6 +229,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "UpdateTerminationProtection", Handler: awsproto.Handle(s.updateTerminationProtection)},
 			{Name: "RollbackStack", Handler: awsproto.Handle(s.rollbackStack)},
 			{Name: "ContinueUpdateRollback", Handler: awsproto.Handle(s.continueUpdateRollback)},
+			{Name: "CancelUpdateStack", Handler: awsproto.Handle(s.cancelUpdateStack)},
 		},
 	}).Init()
 }
@@ -224,6 +238,12 @@ func (s *Service) API() *awsproto.Service {
 type stack struct {
 	rec  stackRecord
 	busy bool
+	// stop cancels the forward part of the operation in progress (the
+	// creation or update of its resources, see forward), with
+	// CancelUpdateStack's or DeleteStack's cause; nil outside it.
+	stop context.CancelCauseFunc
+	// done is closed when the stack's last operation ends.
+	done chan struct{}
 }
 
 // stackRecord is a stack as the store keeps it.
