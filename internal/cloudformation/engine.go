@@ -797,6 +797,9 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		s.deleteResources(ctx, st, g)
 		return
 	}
+	if !ok && ctx.Err() != nil {
+		return // virga stops: the next start takes the creation up (resume)
+	}
 	why := ""
 	if ok {
 		outs, err := s.outputs(st, p)
@@ -821,6 +824,13 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 	if why == "" {
 		why = "The following resource(s) failed to create: " + failed.list() + ". "
 	}
+	s.createFailed(ctx, st, g, why)
+}
+
+// createFailed ends a creation that failed for the reason why: the
+// stack stops CREATE_FAILED with rollback disabled, is deleted with
+// OnFailure DELETE, and is rolled back otherwise.
+func (s *Service) createFailed(ctx context.Context, st *stack, g *template.Graph, why string) {
 	s.mu.Lock()
 	noRollback, del := st.rec.NoRollback, st.rec.DeleteOnFailure
 	s.mu.Unlock()
@@ -898,10 +908,15 @@ func (s *Service) removeAll(ctx context.Context, st *stack, g *template.Graph) b
 	return ok
 }
 
-// finish ends an operation with a status.
+// finish ends an operation with a status. A failure while virga stops
+// may be the stop's doing: the stack stays in progress, and the next
+// start takes the operation up (resume).
 func (s *Service) finish(st *stack, status, why string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ctx.Err() != nil && strings.HasSuffix(status, "_FAILED") {
+		return
+	}
 	// LastUpdatedTime is "only returned if the stack has been updated at
 	// least once": CreateStack's creation leaves it unset, while a
 	// creation by change set (from REVIEW_IN_PROGRESS) sets it.
@@ -1122,6 +1137,9 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 	end()
 	cancelled := cancelledBy(ctx, errUpdateCancelled)
 	ctx = uctx
+	if !ok && ctx.Err() != nil {
+		return // virga stops: the next start takes the update up (resume)
+	}
 	if cancelled {
 		// CancelUpdateStack rolls back whether or not the update
 		// disabled rollback.

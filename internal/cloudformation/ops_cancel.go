@@ -42,10 +42,10 @@ func cancelledBy(ctx context.Context, cause error) bool {
 
 // failReason is the reason a resource's creation or update that failed
 // with err ends with: "Resource creation cancelled" or "Resource update
-// cancelled" when CancelUpdateStack or DeleteStack stopped it, as AWS
-// words it, else the provider's error as reason words it.
+// cancelled" when CancelUpdateStack, DeleteStack or virga's stop stopped
+// it, as AWS words it, else the provider's error as reason words it.
 func (s *Service) failReason(ctx context.Context, typ string, err error, creation bool) string {
-	if cancelledBy(ctx, errUpdateCancelled) || cancelledBy(ctx, errDeleteRequested) {
+	if ctx.Err() != nil { // CancelUpdateStack, DeleteStack, or virga's stop
 		if creation {
 			return "Resource creation cancelled"
 		}

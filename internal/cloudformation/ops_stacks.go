@@ -22,6 +22,13 @@ const settle = 20 * time.Second
 // start runs op on st in the background; the caller holds s.mu and has
 // marked st busy. It waits (without s.mu) up to settle for op to end.
 func (s *Service) start(st *stack, op func(ctx context.Context)) {
+	s.launch(st, op)
+	s.await(st.done)
+}
+
+// launch runs op on st in the background; the caller holds s.mu and has
+// marked st busy.
+func (s *Service) launch(st *stack, op func(ctx context.Context)) {
 	done := make(chan struct{})
 	st.done = done
 	s.runs.Add(1)
@@ -31,15 +38,15 @@ func (s *Service) start(st *stack, op func(ctx context.Context)) {
 		// Its calls may set the aws:cloudformation: tags.
 		op(awsproto.WithReservedTags(s.ctx))
 	}()
-	s.await(done)
 }
 
-// await waits (without s.mu) up to settle for an operation to end; the
-// caller holds s.mu.
+// await waits (without s.mu) up to settle for an operation to end, or
+// until virga stops (EndWaits); the caller holds s.mu.
 func (s *Service) await(done <-chan struct{}) {
 	s.mu.Unlock()
 	select {
 	case <-done:
+	case <-s.ending:
 	case <-time.After(settle):
 	}
 	s.mu.Lock()

@@ -42,6 +42,17 @@
 // operations in progress (an update's cleanup, a rollback, a deletion)
 // cannot be stopped: DeleteStack refuses them, as AWS does.
 //
+// Restarts: an operation that virga's stop cut short leaves its stack
+// in progress (a failure while virga stops may be the stop's doing, so
+// finish does not record it), and the next start takes it up once virga
+// serves (Resume, resume.go): a creation or an update is rolled back, or
+// with rollback disabled stops failed, with the resources it was
+// creating or updating failed "Resource creation cancelled" or
+// "Resource update cancelled"; a rollback or a deletion goes on. A
+// custom resource whose Create the stop cut short thus gets its Delete,
+// sent anew. An update's cleanup or a stack in review that a stop cut
+// short ends failed (interruptedStatus).
+//
 // Templates: a request gives its template inline (TemplateBody, at most
 // 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
 // 1,000,000 bytes), read once when the call is made (templateurl.go;
@@ -176,6 +187,13 @@ type Service struct {
 	runs   sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
+	// ending is closed by EndWaits: calls stop waiting for their
+	// operations.
+	ending   chan struct{}
+	endWaits sync.Once
+	// interrupted are the stacks whose operation a stop cut short,
+	// which Resume takes up.
+	interrupted []*stack
 }
 
 // New returns CloudFormation over the store, with its stacks.
@@ -183,7 +201,7 @@ func New(d Deps) (*Service, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{d: d, log: d.Logger, stacks: map[string]*stack{}}
+	s := &Service{d: d, log: d.Logger, stacks: map[string]*stack{}, ending: make(chan struct{})}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		return nil, err
@@ -191,12 +209,20 @@ func New(d Deps) (*Service, error) {
 	return s, nil
 }
 
-// Close stops the operations in progress (their stacks stay in their
-// IN_PROGRESS state, which a restart turns into a failure) and waits.
+// Close stops the operations in progress and waits: their stacks stay
+// in their IN_PROGRESS state, which the next start takes up (Resume).
 func (s *Service) Close() error {
+	s.EndWaits()
 	s.cancel()
 	s.runs.Wait()
 	return nil
+}
+
+// EndWaits has the calls that wait for the operation they started
+// (CreateStack, UpdateStack, ...) answer at once, so that they do not
+// hold virga's stop; the operations go on.
+func (s *Service) EndWaits() {
+	s.endWaits.Do(func() { close(s.ending) })
 }
 
 // API returns CloudFormation as the edge serves it.
@@ -389,9 +415,13 @@ func (s *Service) load() error {
 			s.deleted = append(s.deleted, st)
 			continue
 		}
-		// An operation that a stop interrupted ends failed, as AWS's
+		// An operation that a stop interrupted is taken up again
+		// (Resume), or, where it cannot be, ends failed, as AWS's
 		// would if it could not finish.
-		if isInProgress(r.Status) {
+		if resumable(r.Status) {
+			st.busy = true
+			s.interrupted = append(s.interrupted, st)
+		} else if isInProgress(r.Status) {
 			st.rec.Status = interruptedStatus(r.Status)
 			st.rec.StatusReason = "The operation was interrupted when virga stopped."
 			for _, cs := range st.rec.ChangeSets {

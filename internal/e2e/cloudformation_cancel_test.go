@@ -14,6 +14,7 @@ import (
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/virga/virga/internal/config"
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -71,13 +72,21 @@ Outputs:
 `
 
 // topicProviderEnv starts virga with a topicProvider.
-func topicProviderEnv(t *testing.T) (*e2e.Env, *cloudformation.Client, *topicProvider) {
+func topicProviderEnv(t *testing.T, opts ...e2e.Option) (*e2e.Env, *cloudformation.Client, *topicProvider) {
 	t.Helper()
-	env := e2e.Start(t)
-	cf := cloudformation.NewFromConfig(env.Config)
+	env := e2e.Start(t, opts...)
+	p := &topicProvider{t: t}
+	cf := p.on(env)
 	startStack(t, cf, "provider", topicProviderStack, nil)
 	outs := createdStackOutputs(t, cf, "provider")
-	return env, cf, &topicProvider{t: t, cf: cf, sqs: sqs.NewFromConfig(env.Config), queue: outs["Queue"], topic: outs["Topic"]}
+	p.queue, p.topic = outs["Queue"], outs["Topic"]
+	return env, cf, p
+}
+
+// on points the provider's clients at env, a virga started again.
+func (p *topicProvider) on(env *e2e.Env) *cloudformation.Client {
+	p.cf, p.sqs = cloudformation.NewFromConfig(env.Config), sqs.NewFromConfig(env.Config)
+	return p.cf
 }
 
 // create starts creating a thingStack with the Name; the channel gives
@@ -306,5 +315,40 @@ func TestCloudFormationDeleteStackWhileCreating(t *testing.T) {
 	p.answer(update, "busy-a")
 	if err := <-updated; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCloudFormationCustomResourceRestart: virga stops while a stack's
+// creation waits on a custom resource's provider. At the next start the
+// creation is rolled back: the resource's creation was cancelled, its
+// provider gets the Delete it is owed, and the stack ends
+// ROLLBACK_COMPLETE, not ROLLBACK_FAILED with what the provider made
+// orphaned.
+func TestCloudFormationCustomResourceRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	onDisk := e2e.WithConfig(func(c *config.Config) { c.InMemory, c.DataDir = false, dir })
+	env, _, p := topicProviderEnv(t, onDisk)
+	created := p.create("stuck", "a")
+	if create := p.next(); create["RequestType"] != "Create" {
+		t.Fatalf("the Create: %v", create)
+	}
+	env.Stop(t)
+	<-created // the stop ends its wait: it answers, or its connection closes
+
+	cf := p.on(e2e.Start(t, onDisk))
+	del := p.next()
+	if id, _ := del["PhysicalResourceId"].(string); del["RequestType"] != "Delete" || !strings.HasPrefix(id, "stuck-Thing-") {
+		t.Fatalf("the Delete: %v", del)
+	}
+	p.answer(del, del["PhysicalResourceId"].(string))
+	if st := settleStack(t, cf, "stuck"); st.StackStatus != cftypes.StackStatusRollbackComplete {
+		t.Fatalf("after the restart: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	if reason := resourceReason(t, cf, "stuck", "Thing", cftypes.ResourceStatusCreateFailed); reason != "Resource creation cancelled" {
+		t.Errorf("CREATE_FAILED reason %q", reason)
+	}
+	if !hasStackEvent(t, cf, "stuck", cftypes.ResourceStatusRollbackInProgress, "The operation was interrupted when virga stopped. Rollback requested by user.") {
+		t.Error("no ROLLBACK_IN_PROGRESS event for the interruption")
 	}
 }
