@@ -260,7 +260,10 @@ func (r resolver) GetAtt(id, attr string) (any, error) {
 	return v, nil
 }
 
-// noEchoMask is what CloudFormation shows for a value it masks.
+// noEchoMask is what CloudFormation shows for a value it masks. Its
+// documentation writes five asterisks (the NoEcho of parameters and of
+// custom resources' responses alike); its API answers four, which
+// tools that read NoEcho parameters back from DescribeStacks match.
 const noEchoMask = "****"
 
 // noEchoWatch is a resolver that notes whether a value read an

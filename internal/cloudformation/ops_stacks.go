@@ -345,7 +345,7 @@ func (s *Service) describe(st *stack) Stack {
 	for _, p := range r.Parameters {
 		v := p.Value
 		if p.NoEcho {
-			v = "****"
+			v = noEchoMask
 		}
 		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v), ResolvedValue: resolvedValue(p)})
 	}
@@ -678,5 +678,5 @@ func resolvedValue(p paramRecord) *string {
 	if p.Resolved == nil || !p.NoEcho {
 		return p.Resolved
 	}
-	return ptr("****")
+	return ptr(noEchoMask)
 }
