@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/virga/virga/internal/cfn/resource"
 	"github.com/virga/virga/internal/cfn/template"
 )
 
@@ -55,7 +56,14 @@ func (s *Service) resume(ctx context.Context, st *stack) {
 	slices.SortFunc(stopped, func(a, b resourceState) int { return strings.Compare(a.LogicalID, b.LogicalID) })
 	for _, rs := range stopped {
 		if rs.Status == createInProgress {
-			s.setResource(st, rs.LogicalID, rs.Type, createFailed, "Resource creation cancelled", nil, nil)
+			s.setResource(st, rs.LogicalID, rs.Type, createFailed, "Resource creation cancelled", func(r *resourceState) {
+				if t := resource.Lookup(r.Type); r.PhysicalID == "" && t != nil && t.Opaque {
+					// Its provider may have been asked already, and
+					// the stop (a kill) left no ID: one is made up, so
+					// that it gets its Delete.
+					r.PhysicalID = st.rec.Name + "-" + r.LogicalID + "-" + strings.ToUpper(s.d.IDs.Hex(7))[:13]
+				}
+			}, nil)
 		} else {
 			s.setResource(st, rs.LogicalID, rs.Type, updateFailed, "Resource update cancelled", nil, nil)
 		}
