@@ -100,6 +100,9 @@ type App struct {
 	tls *localtls.Authority
 	// queues is SQS, whose long polls Shutdown ends first.
 	queues *sqs.Service
+	// stacks is CloudFormation, whose calls waiting for their operations
+	// Shutdown ends first too.
+	stacks *cloudformation.Service
 	// pipes is EventBridge Pipes, whose roles are enforced with --auth
 	// iam once IAM's authorizer is made.
 	pipes *pipes.Service
@@ -580,7 +583,11 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	a.stacks = stacks
 	a.services = append(a.services, stacks.API())
+	// The operations a stop cut short are taken up once virga serves:
+	// their providers reach the services, and functions virga, through it.
+	a.background = append(a.background, func(context.Context) { stacks.Resume() })
 
 	// SES's two APIs share one core: identities, templates and the
 	// mailbox the internal handler serves.
@@ -949,6 +956,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 		// they answer empty at once instead, as when their wait ends.
 		if a.queues != nil {
 			a.queues.EndWaits()
+		}
+		if a.stacks != nil {
+			a.stacks.EndWaits()
 		}
 		if a.server != nil {
 			if e := a.server.Shutdown(ctx); e != nil {

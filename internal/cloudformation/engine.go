@@ -260,7 +260,10 @@ func (r resolver) GetAtt(id, attr string) (any, error) {
 	return v, nil
 }
 
-// noEchoMask is what CloudFormation shows for a value it masks.
+// noEchoMask is what CloudFormation shows for a value it masks. Its
+// documentation writes five asterisks (the NoEcho of parameters and of
+// custom resources' responses alike); its API answers four, which
+// tools that read NoEcho parameters back from DescribeStacks match.
 const noEchoMask = "****"
 
 // noEchoWatch is a resolver that notes whether a value read an
@@ -610,7 +613,7 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 	if err != nil {
 		// A creation that failed after making the resource keeps its
 		// physical id, so that the rollback deletes it.
-		s.setResource(st, id, r.Type, createFailed, s.reason(r.Type, err), func(rs *resourceState) {
+		s.setResource(st, id, r.Type, createFailed, s.failReason(ctx, r.Type, err, true), func(rs *resourceState) {
 			if res != nil && res.PhysicalID != "" {
 				rs.PhysicalID, rs.Ref, rs.Attributes, rs.Properties = res.PhysicalID, res.Ref, res.Attributes, props
 			}
@@ -780,16 +783,26 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 		return
 	}
 	var failed failures
+	fctx, end := s.forward(ctx, st)
 	ok := inWaves(g.Waves(), func(id string) bool {
-		if ctx.Err() != nil {
+		if fctx.Err() != nil {
 			return false
 		}
-		if !s.create(ctx, st, p, id) {
+		if !s.create(fctx, st, p, id) {
 			failed.add(id)
 			return false
 		}
 		return true
 	})
+	end()
+	if cancelledBy(fctx, errDeleteRequested) {
+		// DeleteStack, which made the stack DELETE_IN_PROGRESS.
+		s.deleteResources(ctx, st, g)
+		return
+	}
+	if !ok && ctx.Err() != nil {
+		return // virga stops: the next start takes the creation up (resume)
+	}
 	why := ""
 	if ok {
 		outs, err := s.outputs(st, p)
@@ -814,6 +827,13 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 	if why == "" {
 		why = "The following resource(s) failed to create: " + failed.list() + ". "
 	}
+	s.createFailed(ctx, st, g, why)
+}
+
+// createFailed ends a creation that failed for the reason why: the
+// stack stops CREATE_FAILED with rollback disabled, is deleted with
+// OnFailure DELETE, and is rolled back otherwise.
+func (s *Service) createFailed(ctx context.Context, st *stack, g *template.Graph, why string) {
 	s.mu.Lock()
 	noRollback, del := st.rec.NoRollback, st.rec.DeleteOnFailure
 	s.mu.Unlock()
@@ -891,10 +911,15 @@ func (s *Service) removeAll(ctx context.Context, st *stack, g *template.Graph) b
 	return ok
 }
 
-// finish ends an operation with a status.
+// finish ends an operation with a status. A failure while virga stops
+// may be the stop's doing: the stack stays in progress, and the next
+// start takes the operation up (resume).
 func (s *Service) finish(st *stack, status, why string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ctx.Err() != nil && strings.HasSuffix(status, "_FAILED") {
+		return
+	}
 	// LastUpdatedTime is "only returned if the stack has been updated at
 	// least once": CreateStack's creation leaves it unset, while a
 	// creation by change set (from REVIEW_IN_PROGRESS) sets it.
@@ -997,6 +1022,8 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 	var replaced []resourceState // old resources to delete at cleanup
 	var repMu sync.Mutex
 	var failed failures
+	uctx := ctx // the operation's, for the cleanup
+	ctx, end := s.forward(ctx, st)
 	ok := inWaves(g.Waves(), func(id string) bool {
 		if ctx.Err() != nil {
 			return false
@@ -1064,9 +1091,9 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 				// The old resource stays; a replacement made before
 				// its creation failed is deleted now.
 				if res != nil {
-					s.discard(ctx, st, resourceState{LogicalID: id, Type: r.Type, Properties: resolved, PhysicalID: res.PhysicalID, Attributes: res.Attributes})
+					s.discard(uctx, st, resourceState{LogicalID: id, Type: r.Type, Properties: resolved, PhysicalID: res.PhysicalID, Attributes: res.Attributes})
 				}
-				s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), nil, nil)
+				s.setResource(st, id, r.Type, updateFailed, s.failReason(ctx, r.Type, err, false), nil, nil)
 				failed.add(id)
 				return false
 			}
@@ -1088,7 +1115,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 		res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 			Properties: resolved, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
 		if err != nil {
-			s.setResource(st, id, r.Type, updateFailed, s.reason(r.Type, err), func(rs *resourceState) {
+			s.setResource(st, id, r.Type, updateFailed, s.failReason(ctx, r.Type, err, false), func(rs *resourceState) {
 				rs.Refused = errors.Is(err, resource.ErrRefused)
 			}, nil)
 			failed.add(id)
@@ -1110,6 +1137,18 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 		}, nil)
 		return true
 	})
+	end()
+	cancelled := cancelledBy(ctx, errUpdateCancelled)
+	ctx = uctx
+	if !ok && ctx.Err() != nil {
+		return // virga stops: the next start takes the update up (resume)
+	}
+	if cancelled {
+		// CancelUpdateStack rolls back whether or not the update
+		// disabled rollback.
+		s.rollBack(ctx, st, p, "User Initiated")
+		return
+	}
 	var outs []outputRecord
 	if ok {
 		if outs, err = s.outputs(st, p); err != nil {

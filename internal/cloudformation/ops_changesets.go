@@ -384,7 +384,7 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 	for _, p := range cs.Params {
 		v := p.Value
 		if p.NoEcho {
-			v = "****" // masked, as DescribeStacks masks it
+			v = noEchoMask // masked, as DescribeStacks masks it
 		}
 		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v), ResolvedValue: resolvedValue(p)})
 	}

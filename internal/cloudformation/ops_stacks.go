@@ -22,7 +22,15 @@ const settle = 20 * time.Second
 // start runs op on st in the background; the caller holds s.mu and has
 // marked st busy. It waits (without s.mu) up to settle for op to end.
 func (s *Service) start(st *stack, op func(ctx context.Context)) {
+	s.launch(st, op)
+	s.await(st.done)
+}
+
+// launch runs op on st in the background; the caller holds s.mu and has
+// marked st busy.
+func (s *Service) launch(st *stack, op func(ctx context.Context)) {
 	done := make(chan struct{})
+	st.done = done
 	s.runs.Add(1)
 	go func() {
 		defer s.runs.Done()
@@ -30,9 +38,15 @@ func (s *Service) start(st *stack, op func(ctx context.Context)) {
 		// Its calls may set the aws:cloudformation: tags.
 		op(awsproto.WithReservedTags(s.ctx))
 	}()
+}
+
+// await waits (without s.mu) up to settle for an operation to end, or
+// until virga stops (EndWaits); the caller holds s.mu.
+func (s *Service) await(done <-chan struct{}) {
 	s.mu.Unlock()
 	select {
 	case <-done:
+	case <-s.ending:
 	case <-time.After(settle):
 	}
 	s.mu.Lock()
@@ -266,15 +280,23 @@ func (s *Service) deleteStack(ctx context.Context, in *DeleteStackInput) (*noOut
 	if st == nil || !st.rec.Deleted.IsZero() {
 		return &noOutput{}, nil // deleting what is gone succeeds
 	}
-	if st.busy {
-		if st.rec.Status == deleteInProgress {
-			return &noOutput{}, nil
-		}
-		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while in status %s", st.rec.Name, st.rec.Status)
+	if st.busy && st.rec.Status == deleteInProgress {
+		return &noOutput{}, nil
 	}
 	if st.rec.Protected {
 		// Whatever the stack's status, a failed creation's included.
 		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while TerminationProtection is enabled", st.rec.Name)
+	}
+	if st.busy {
+		if st.rec.Status == createInProgress && st.stop != nil {
+			// A creation in progress is cancelled: what it made is
+			// deleted (runCreate), as on AWS.
+			st.stop(errDeleteRequested)
+			s.stackEvent(st, deleteInProgress, "User Initiated")
+			s.await(st.done)
+			return &noOutput{}, nil
+		}
+		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while in status %s", st.rec.Name, st.rec.Status)
 	}
 	st.busy = true
 	s.stackEvent(st, deleteInProgress, "User Initiated")
@@ -323,7 +345,7 @@ func (s *Service) describe(st *stack) Stack {
 	for _, p := range r.Parameters {
 		v := p.Value
 		if p.NoEcho {
-			v = "****"
+			v = noEchoMask
 		}
 		out.Parameters = append(out.Parameters, Parameter{ParameterKey: ptr(p.Key), ParameterValue: ptr(v), ResolvedValue: resolvedValue(p)})
 	}
@@ -656,5 +678,5 @@ func resolvedValue(p paramRecord) *string {
 	if p.Resolved == nil || !p.NoEcho {
 		return p.Resolved
 	}
-	return ptr("****")
+	return ptr(noEchoMask)
 }

@@ -29,6 +29,30 @@
 // ID finds it. A change set created with an OnStackFailure may not be
 // executed with DisableRollback.
 //
+// Cancelling: CancelUpdateStack stops an update in UPDATE_IN_PROGRESS
+// and rolls it back (UPDATE_ROLLBACK_IN_PROGRESS, then
+// UPDATE_ROLLBACK_COMPLETE), rollback disabled or not; DeleteStack of a
+// stack in CREATE_IN_PROGRESS makes it DELETE_IN_PROGRESS at once, stops
+// its creation and deletes what it made (DELETE_COMPLETE). Either stops
+// only the operation's forward part (ops_cancel.go): the resources
+// whose creation or update it stopped fail "Resource creation
+// cancelled" or "Resource update cancelled", as on AWS, and providers
+// waiting on something (a custom resource's answer) stop waiting. A
+// custom resource whose Create got no answer still gets a Delete. Other
+// operations in progress (an update's cleanup, a rollback, a deletion)
+// cannot be stopped: DeleteStack refuses them, as AWS does.
+//
+// Restarts: an operation that virga's stop cut short leaves its stack
+// in progress (a failure while virga stops may be the stop's doing, so
+// finish does not record it), and the next start takes it up once virga
+// serves (Resume, resume.go): a creation or an update is rolled back, or
+// with rollback disabled stops failed, with the resources it was
+// creating or updating failed "Resource creation cancelled" or
+// "Resource update cancelled"; a rollback or a deletion goes on. A
+// custom resource whose Create the stop cut short thus gets its Delete,
+// sent anew. An update's cleanup or a stack in review that a stop cut
+// short ends failed (interruptedStatus).
+//
 // Templates: a request gives its template inline (TemplateBody, at most
 // 51,200 bytes) or as a TemplateURL of an object in virga's S3 (at most
 // 1,000,000 bytes), read once when the call is made (templateurl.go;
@@ -163,6 +187,13 @@ type Service struct {
 	runs   sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
+	// ending is closed by EndWaits: calls stop waiting for their
+	// operations.
+	ending   chan struct{}
+	endWaits sync.Once
+	// interrupted are the stacks whose operation a stop cut short,
+	// which Resume takes up.
+	interrupted []*stack
 }
 
 // New returns CloudFormation over the store, with its stacks.
@@ -170,7 +201,7 @@ func New(d Deps) (*Service, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{d: d, log: d.Logger, stacks: map[string]*stack{}}
+	s := &Service{d: d, log: d.Logger, stacks: map[string]*stack{}, ending: make(chan struct{})}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {
 		return nil, err
@@ -178,12 +209,20 @@ func New(d Deps) (*Service, error) {
 	return s, nil
 }
 
-// Close stops the operations in progress (their stacks stay in their
-// IN_PROGRESS state, which a restart turns into a failure) and waits.
+// Close stops the operations in progress and waits: their stacks stay
+// in their IN_PROGRESS state, which the next start takes up (Resume).
 func (s *Service) Close() error {
+	s.EndWaits()
 	s.cancel()
 	s.runs.Wait()
 	return nil
+}
+
+// EndWaits has the calls that wait for the operation they started
+// (CreateStack, UpdateStack, ...) answer at once, so that they do not
+// hold virga's stop; the operations go on.
+func (s *Service) EndWaits() {
+	s.endWaits.Do(func() { close(s.ending) })
 }
 
 // API returns CloudFormation as the edge serves it.
@@ -216,6 +255,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "UpdateTerminationProtection", Handler: awsproto.Handle(s.updateTerminationProtection)},
 			{Name: "RollbackStack", Handler: awsproto.Handle(s.rollbackStack)},
 			{Name: "ContinueUpdateRollback", Handler: awsproto.Handle(s.continueUpdateRollback)},
+			{Name: "CancelUpdateStack", Handler: awsproto.Handle(s.cancelUpdateStack)},
 		},
 	}).Init()
 }
@@ -224,6 +264,12 @@ func (s *Service) API() *awsproto.Service {
 type stack struct {
 	rec  stackRecord
 	busy bool
+	// stop cancels the forward part of the operation in progress (the
+	// creation or update of its resources, see forward), with
+	// CancelUpdateStack's or DeleteStack's cause; nil outside it.
+	stop context.CancelCauseFunc
+	// done is closed when the stack's last operation ends.
+	done chan struct{}
 }
 
 // stackRecord is a stack as the store keeps it.
@@ -369,9 +415,13 @@ func (s *Service) load() error {
 			s.deleted = append(s.deleted, st)
 			continue
 		}
-		// An operation that a stop interrupted ends failed, as AWS's
+		// An operation that a stop interrupted is taken up again
+		// (Resume), or, where it cannot be, ends failed, as AWS's
 		// would if it could not finish.
-		if isInProgress(r.Status) {
+		if resumable(r.Status) {
+			st.busy = true
+			s.interrupted = append(s.interrupted, st)
+		} else if isInProgress(r.Status) {
 			st.rec.Status = interruptedStatus(r.Status)
 			st.rec.StatusReason = "The operation was interrupted when virga stopped."
 			for _, cs := range st.rec.ChangeSets {

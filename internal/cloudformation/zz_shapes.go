@@ -10,6 +10,12 @@ import (
 type AlreadyExistsException struct {
 }
 
+// CancelUpdateStackInput is the CancelUpdateStackInput shape of AWS's model.
+type CancelUpdateStackInput struct {
+	StackName          *string `aws:"required"`
+	ClientRequestToken *string `aws:"min=1,max=128" pattern:"[a-zA-Z0-9][-a-zA-Z0-9]*"`
+}
+
 // Change is the Change shape of AWS's model.
 type Change struct {
 	Type                *string

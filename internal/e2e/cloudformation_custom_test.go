@@ -9,13 +9,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/cfn/providers"
 	"github.com/virga/virga/internal/e2e"
@@ -400,41 +398,11 @@ func TestCloudFormationCustomResourceNode(t *testing.T) {
 // gets the request published; whoever reads it answers at ResponseURL.
 func TestCloudFormationCustomResourceSNS(t *testing.T) {
 	t.Parallel()
-	env := e2e.Start(t)
+	_, cf, p := topicProviderEnv(t)
 	ctx := context.Background()
-	cf := cloudformation.NewFromConfig(env.Config)
-	const tmpl = `Resources:
-  Requests:
-    Type: AWS::SQS::Queue
-  RequestsPolicy:
-    Type: AWS::SQS::QueuePolicy
-    Properties:
-      Queues: [!Ref Requests]
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: {Service: sns.amazonaws.com}
-            Action: sqs:SendMessage
-            Resource: !GetAtt Requests.Arn
-            Condition: {ArnEquals: {aws:SourceArn: !Ref Topic}}
-  Topic:
-    Type: AWS::SNS::Topic
-    Properties:
-      Subscription:
-        - Protocol: sqs
-          Endpoint: !GetAtt Requests.Arn
-Outputs:
-  Topic:
-    Value: !Ref Topic
-  Queue:
-    Value: !Ref Requests
-`
-	startStack(t, cf, "topic", tmpl, nil)
-	outs := createdStackOutputs(t, cf, "topic")
 	// CreateStack waits a while for the stack to settle, which it does
 	// once this test has answered: it goes on in the background.
-	created := make(chan error, 1)
-	go func() {
+	created := inBackground(func() error {
 		_, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("bytopic"), TemplateBody: aws.String(`Parameters:
   Topic: {Type: String}
 Resources:
@@ -451,41 +419,17 @@ Outputs:
   Twice:
     Value: !Sub "${Thing.Answer}-${Thing.Answer}"
     Export: {Name: twice}
-`), Parameters: stackParams("Topic", outs["Topic"])})
-		created <- err
-	}()
-	sq := sqs.NewFromConfig(env.Config)
-	var req map[string]any
-	for deadline := time.Now().Add(60 * time.Second); req == nil && time.Now().Before(deadline); {
-		out, err := sq.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(outs["Queue"]), WaitTimeSeconds: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range out.Messages {
-			var note struct{ Message string }
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &note); err != nil {
-				t.Fatalf("the notification: %v", err)
-			}
-			if err := json.Unmarshal([]byte(note.Message), &req); err != nil {
-				t.Fatalf("the request: %v: %s", err, note.Message)
-			}
-		}
-	}
-	if req == nil {
-		t.Fatal("no request came through the topic")
-	}
+`), Parameters: stackParams("Topic", p.topic)})
+		return err
+	})
+	req := p.next()
 	if req["RequestType"] != "Create" || req["ResourceType"] != "AWS::CloudFormation::CustomResource" || req["LogicalResourceId"] != "Thing" ||
 		req["ResourceProperties"].(map[string]any)["Size"] != "3" {
 		t.Errorf("the request: %v", req)
 	}
-	answer, _ := json.Marshal(map[string]any{"Status": "SUCCESS", "PhysicalResourceId": "thing-1", "StackId": req["StackId"],
-		"RequestId": req["RequestId"], "LogicalResourceId": "Thing", "Data": map[string]any{"Answer": 42}, "NoEcho": true})
-	put, _ := http.NewRequest(http.MethodPut, req["ResponseURL"].(string), strings.NewReader(string(answer)))
-	resp, err := http.DefaultClient.Do(put)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("the answer: %v %v", resp, err)
+	if code := p.answerWith(req, map[string]any{"PhysicalResourceId": "thing-1", "Data": map[string]any{"Answer": 42}, "NoEcho": true}); code != http.StatusOK {
+		t.Fatalf("the answer: HTTP %d", code)
 	}
-	resp.Body.Close()
 	if err := <-created; err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,9 @@ const (
 //
 // A Create answered FAILED with a PhysicalResourceId leaves that ID, so
 // that the stack's rollback sends a Delete for it, as CloudFormation
-// does. An Update answered with another PhysicalResourceId replaced the
+// does; a Create not answered in time, or whose wait the operation's
+// cancellation ended (CancelUpdateStack, DeleteStack of a stack being
+// created), leaves a made-up one for the same reason. An Update answered with another PhysicalResourceId replaced the
 // resource: the engine sends a Delete for the old one in the update's
 // cleanup. The ServiceToken cannot change.
 //
@@ -137,9 +139,9 @@ func customRequest(ctx context.Context, r *resource.Request, kind string) (*reso
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return unanswered(r, kind), ctx.Err()
 	case <-timer.C:
-		return nil, fmt.Errorf("CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [%s]. "+
+		return unanswered(r, kind), fmt.Errorf("CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [%s]. "+
 			"If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.", req.RequestID)
 	case b := <-answers:
 		resp, err := decodeCustomResponse(b, req)
@@ -156,6 +158,19 @@ func customRequest(ctx context.Context, r *resource.Request, kind string) (*reso
 		}
 		return res, nil
 	}
+}
+
+// unanswered is the result of a request its provider did not answer in
+// time, or whose wait the operation's cancellation ended: for a Create,
+// a physical ID CloudFormation makes up (STACK-LOGICALID-RANDOM), so that
+// the rollback or the stack's deletion sends the provider a Delete for
+// whatever it may have made, as AWS does after "Resource creation
+// cancelled"; nothing for an Update or a Delete.
+func unanswered(r *resource.Request, kind string) *resource.Result {
+	if kind != "Create" {
+		return nil
+	}
+	return &resource.Result{PhysicalID: physicalName(r, maxCustomPhysicalID)}
 }
 
 // customRequestObject is CloudFormation's request to a custom resource's

@@ -105,7 +105,11 @@
 // and Delete sends it CloudFormation's request object (a function is
 // invoked asynchronously; a topic gets it as a message), and waits, for
 // at most ServiceTimeout seconds (3600 by default), for the response
-// object PUT to the request's ResponseURL. That URL is the one piece of
+// object PUT to the request's ResponseURL; the wait ends sooner when the
+// operation's context is cancelled (CancelUpdateStack, DeleteStack of a
+// stack being created, virga's stop). A Create left unanswered either
+// way names a made-up physical ID, for which the rollback or deletion
+// sends a Delete, as CloudFormation does. That URL is the one piece of
 // HTTP: ResponseURLs (custom_response.go) serves
 // /_virga/cloudformation/custom-resource-response/TOKEN on virga's
 // endpoint, where functions reach virga, and each URL, named by a
