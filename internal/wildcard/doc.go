@@ -13,8 +13,9 @@
 //     StringLike and ArnLike on AWS:SourceArn): '*' and '?'; action
 //     names ignore case, resources and condition values do not. Flags
 //     Question, with FoldCase for actions.
-//   - ECR lifecycle policy tagPatternList and CloudWatch Logs
-//     space-delimited filter values: '*' alone; '?' is itself. Flags 0.
+//   - ECR lifecycle policy tagPatternList and CloudWatch Logs filter
+//     values, space-delimited and JSON ({ $.path = "/api/*" }): '*'
+//     alone; '?' is itself. Flags 0.
 //
 // A character is a Unicode code point: '?' takes one whole UTF-8
 // sequence, and a byte that is not valid UTF-8 counts as one character
