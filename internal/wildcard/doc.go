@@ -16,6 +16,9 @@
 //   - ECR lifecycle policy tagPatternList and CloudWatch Logs filter
 //     values, space-delimited and JSON ({ $.path = "/api/*" }): '*'
 //     alone; '?' is itself. Flags 0.
+//   - S3 CORS rules: '*' alone, at most one per AllowedOrigin or
+//     AllowedHeader; origins compare exactly, header names ignoring
+//     case. Flags 0, FoldCase for headers.
 //
 // A character is a Unicode code point: '?' takes one whole UTF-8
 // sequence, and a byte that is not valid UTF-8 counts as one character
