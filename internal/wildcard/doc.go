@@ -10,9 +10,10 @@
 //     header values and query strings compare ignoring case, paths do
 //     not. Flags Question, with FoldCase for the former.
 //   - IAM-style policies (API Gateway resource policies, Lambda's
-//     StringLike and ArnLike on AWS:SourceArn): '*' and '?'; action
-//     names ignore case, resources and condition values do not. Flags
-//     Question, with FoldCase for actions.
+//     StringLike on AWS:SourceArn, and ArnLike through
+//     iam/policy.ArnLike, which matches each of an ARN's six parts on
+//     its own): '*' and '?'; action names ignore case, resources and
+//     condition values do not. Flags Question, with FoldCase for actions.
 //   - ECR lifecycle policy tagPatternList and CloudWatch Logs filter
 //     values, space-delimited and JSON ({ $.path = "/api/*" }): '*'
 //     alone; '?' is itself. Flags 0.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // Request is what a statement is matched against: one action on one
@@ -375,21 +377,31 @@ func unescape(s string) string {
 	return strings.NewReplacer(string(rune(litStar)), "*", string(rune(litQuestion)), "?").Replace(s)
 }
 
-// arnLike matches an ARN against a pattern segment by segment (the six
-// colon-separated parts, the last of which may hold colons), as IAM
-// matches Resource elements and ArnLike conditions: a wildcard does not
-// reach across a colon before the resource part.
-func arnLike(pat, arn string) bool {
+// ArnLike reports whether arn matches pattern as IAM's ArnLike and
+// ArnEquals condition operators and Resource elements compare them: each
+// of the six colon-separated parts (the last of which may hold colons)
+// matches its own part, '*' standing for any run of characters and '?'
+// for one, so a wildcard does not reach across a colon before the
+// resource part. Anything that is not six parts compares whole.
+func ArnLike(pattern, arn string) bool {
+	return arnParts(pattern, arn, func(p, s string) bool { return wildcard.Match(p, s, wildcard.Question) })
+}
+
+// arnLike is ArnLike for a pattern that has been through substitute.
+func arnLike(pat, arn string) bool { return arnParts(pat, arn, glob) }
+
+// arnParts matches an ARN against a pattern part by part with match.
+func arnParts(pat, arn string, match func(pat, s string) bool) bool {
 	if pat == "*" {
 		return true
 	}
 	pp := strings.SplitN(pat, ":", 6)
 	ap := strings.SplitN(arn, ":", 6)
 	if len(pp) != 6 || len(ap) != 6 {
-		return glob(pat, arn)
+		return match(pat, arn)
 	}
 	for i := range pp {
-		if !glob(pp[i], ap[i]) {
+		if !match(pp[i], ap[i]) {
 			return false
 		}
 	}
