@@ -41,7 +41,7 @@ func TestLogsGroupsStreamsEvents(t *testing.T) {
 		}
 	}
 	put("2026/01/01/[$LATEST]aaaa", "START RequestId: 1", "ERROR boom", `{"level":"error","latency":250}`)
-	put("2026/01/01/[$LATEST]bbbb", "WARN slow", `{"level":"info","latency":5}`)
+	put("2026/01/01/[$LATEST]bbbb", "WARN slow", `{"level":"info","latency":5,"path":"/api/v1/x?[a]"}`)
 
 	_, err = c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String("2026/01/01/[$LATEST]aaaa"),
 		LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(now + 10), Message: aws.String("b")}, {Timestamp: aws.Int64(now), Message: aws.String("a")}}})
@@ -73,6 +73,8 @@ func TestLogsGroupsStreamsEvents(t *testing.T) {
 		`{ $.level = "error" }`:                 1,
 		`{ $.latency > 100 || $.latency < 10 }`: 2,
 		`{ $.level = "inf*" }`:                  1,
+		`{ $.path = "/api/*" }`:                 1,
+		`{ $.path = "*?[a]" }`:                  1,
 	} {
 		f, err := c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(group), FilterPattern: aws.String(pattern)})
 		if err != nil {

@@ -69,3 +69,43 @@ func TestS3CORS(t *testing.T) {
 		t.Errorf("GET with an Origin: %d %v", r2.StatusCode, r2.Header)
 	}
 }
+
+// TestS3CORSWildcards: an AllowedOrigin or AllowedHeader holds at most one
+// '*', which spans any run of characters; PutBucketCors refuses two.
+func TestS3CORSWildcards(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := s3Client(env)
+	ctx := context.Background()
+	s3Bucket(t, c, "wild")
+	put := func(origin, header string) error {
+		_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String("wild"), CORSConfiguration: &types.CORSConfiguration{
+			CORSRules: []types.CORSRule{{AllowedOrigins: []string{origin}, AllowedMethods: []string{"GET"}, AllowedHeaders: []string{header}}}}})
+		return err
+	}
+	for _, tc := range []struct{ origin, header, msg string }{
+		{"https://*.app.*", "x-amz-*", `AllowedOrigin "https://*.app.*" can not have more than one wildcard.`},
+		{"https://*.app.example", "x-*-*", `AllowedHeader "x-*-*" can not have more than one wildcard.`},
+	} {
+		if got := expectAPIError(t, put(tc.origin, tc.header), "InvalidRequest", http.StatusBadRequest); got.Message != tc.msg {
+			t.Errorf("PutBucketCors(%s, %s) = %q, want %q", tc.origin, tc.header, got.Message, tc.msg)
+		}
+	}
+	if err := put("https://*.app.example", "X-Amz-*"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		origin, headers string
+		want            int
+	}{
+		{"https://a.b.app.example", "x-amz-meta-a", 200},
+		{"https://.app.example", "", 200},
+		{"http://a.app.example", "", 403},
+		{"https://app.example", "", 403},
+		{"https://a.app.example", "content-type", 403},
+	} {
+		if resp, body := browserPreflight(t, env.Endpoint+"/wild/k", tc.origin, "GET", tc.headers); resp.StatusCode != tc.want {
+			t.Errorf("preflight from %s with %q: %d %s, want %d", tc.origin, tc.headers, resp.StatusCode, body, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	iampolicy "github.com/virga/virga/internal/iam/policy"
 	"github.com/virga/virga/internal/wildcard"
 )
 
@@ -96,10 +97,12 @@ func conditionsHold(conds map[string]map[string]any, sourceARN, sourceAccount st
 			}
 			var match func(string) bool
 			switch op {
-			case "ArnEquals", "StringEquals":
+			case "StringEquals":
 				match = func(w string) bool { return w == got }
-			case "ArnLike", "StringLike":
+			case "StringLike":
 				match = func(w string) bool { return wildcard.Match(w, got, wildcard.Question) }
+			case "ArnEquals", "ArnLike":
+				match = func(w string) bool { return iampolicy.ArnLike(w, got) }
 			default:
 				return false
 			}

@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // Filter patterns, as CloudWatch Logs' documentation defines them:
@@ -221,11 +222,9 @@ func (e jsonCmp) eval(d any) bool {
 		if e.op != "=" && e.op != "!=" {
 			return false
 		}
-		m, _ := path.Match(e.value, x)
-		if e.op == "=" {
-			return m
-		}
-		return !m
+		// '*' is the only wildcard in a JSON string value: it spans any
+		// run of characters, '/' included, and '?' and '[' are literal.
+		return wildcard.Match(e.value, x, 0) == (e.op == "=")
 	case float64:
 		want, err := strconv.ParseFloat(e.value, 64)
 		if err != nil || e.isStr {

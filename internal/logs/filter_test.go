@@ -34,6 +34,12 @@ func TestFilterPattern(t *testing.T) {
 		{`{ ($.x = 1 || $.x = 2) && $.y NOT EXISTS }`, `{"x":2}`, true},
 		{`{ $.x != 1 }`, `{"x":1}`, false},
 		{`{ $.name = "ab*" }`, `{"name":"abc"}`, true},
+		{`{ $.p = "/api/*" }`, `{"p":"/api/v1/x"}`, true},
+		{`{ $.p = "*x?[a]" }`, `{"p":"/v1/x?[a]"}`, true},
+		{`{ $.p = "*x?[a]" }`, `{"p":"/v1/xy[a]"}`, false},
+		{`{ $.p != "/api/*" }`, `{"p":"/api/v1/x"}`, false},
+		{`{ $.ip != 123.123.* }`, `{"ip":"123.123.4.5"}`, false},
+		{`{ $.ip != 123.123.* }`, `{"ip":"10.0.0.1"}`, true},
 		{`{ $.flag = true }`, `{"flag":true}`, true},
 		// IS TRUE / IS FALSE test a boolean; "= *" (quoted or not) only
 		// that the field exists, whatever its type: the forms AWS CDK's

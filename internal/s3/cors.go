@@ -8,6 +8,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // CORS: a bucket's rules answer browsers' preflight requests (OPTIONS,
@@ -21,16 +22,29 @@ var (
 	errCORSNoMethod   = apierr.New("BadRequest", http.StatusBadRequest, "Invalid Access-Control-Request-Method: null")
 )
 
-// wildcardMatch matches s against a pattern with at most one "*".
-func wildcardMatch(pattern, s string, fold bool) bool {
-	if fold {
-		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
+// A CORS rule's AllowedOrigin and AllowedHeader entries may each hold
+// one '*' (PutBucketCors refuses more); origins compare exactly and
+// header names ignoring case.
+const (
+	corsOriginFlags = wildcard.Flags(0)
+	corsHeaderFlags = wildcard.FoldCase
+)
+
+// checkCORSWildcards refuses an AllowedOrigin or AllowedHeader with more
+// than one '*', as S3 does: "The origin string can contain only one *
+// wildcard character", and likewise each AllowedHeader.
+func checkCORSWildcards(r CORSRule) error {
+	for _, e := range []struct {
+		name   string
+		values []string
+	}{{"AllowedOrigin", r.AllowedOrigins}, {"AllowedHeader", r.AllowedHeaders}} {
+		for _, v := range e.values {
+			if strings.Count(v, "*") > 1 {
+				return ErrInvalidRequest.WithMessage(e.name + ` "` + v + `" can not have more than one wildcard.`)
+			}
+		}
 	}
-	before, after, star := strings.Cut(pattern, "*")
-	if !star {
-		return pattern == s
-	}
-	return len(s) >= len(before)+len(after) && strings.HasPrefix(s, before) && strings.HasSuffix(s, after)
+	return nil
 }
 
 // corsRule finds the first rule that allows origin, method and headers.
@@ -39,7 +53,7 @@ func corsRule(rules []CORSRule, origin, method string, headers []string) *CORSRu
 		r := &rules[i]
 		ok := false
 		for _, o := range r.AllowedOrigins {
-			if wildcardMatch(o, origin, false) {
+			if wildcard.Match(o, origin, corsOriginFlags) {
 				ok = true
 				break
 			}
@@ -51,7 +65,7 @@ func corsRule(rules []CORSRule, origin, method string, headers []string) *CORSRu
 		for _, h := range headers {
 			hit := false
 			for _, p := range r.AllowedHeaders {
-				if wildcardMatch(p, h, true) {
+				if wildcard.Match(p, h, corsHeaderFlags) {
 					hit = true
 					break
 				}

@@ -474,6 +474,9 @@ func (s *Service) putBucketCors(_ context.Context, in *PutBucketCorsRequest) (*s
 				return nil, ErrInvalidRequest.WithMessage("Found unsupported HTTP method in CORS config. Unsupported method is " + m)
 			}
 		}
+		if err := checkCORSWildcards(r); err != nil {
+			return nil, err
+		}
 	}
 	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error { b.CORS = rules; return nil })
 }

@@ -10,11 +10,16 @@
 //     header values and query strings compare ignoring case, paths do
 //     not. Flags Question, with FoldCase for the former.
 //   - IAM-style policies (API Gateway resource policies, Lambda's
-//     StringLike and ArnLike on AWS:SourceArn): '*' and '?'; action
-//     names ignore case, resources and condition values do not. Flags
-//     Question, with FoldCase for actions.
-//   - ECR lifecycle policy tagPatternList and CloudWatch Logs
-//     space-delimited filter values: '*' alone; '?' is itself. Flags 0.
+//     StringLike on AWS:SourceArn, and ArnLike through
+//     iam/policy.ArnLike, which matches each of an ARN's six parts on
+//     its own): '*' and '?'; action names ignore case, resources and
+//     condition values do not. Flags Question, with FoldCase for actions.
+//   - ECR lifecycle policy tagPatternList and CloudWatch Logs filter
+//     values, space-delimited and JSON ({ $.path = "/api/*" }): '*'
+//     alone; '?' is itself. Flags 0.
+//   - S3 CORS rules: '*' alone, at most one per AllowedOrigin or
+//     AllowedHeader; origins compare exactly, header names ignoring
+//     case. Flags 0, FoldCase for headers.
 //
 // A character is a Unicode code point: '?' takes one whole UTF-8
 // sequence, and a byte that is not valid UTF-8 counts as one character

@@ -19,7 +19,9 @@
 // and service principals; Condition supports every documented operator
 // (String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress,
 // Arn*, Null), the IfExists suffix and the ForAnyValue and ForAllValues
-// set operators.
+// set operators. Every * and ? match goes through internal/wildcard; a
+// substituted pattern is in its Escape syntax, so ${*} and ${?} arrive
+// as \* and \? and stay literal, and ? takes one character, not one byte.
 //
 // The package is pure: no I/O, no clock (aws:CurrentTime comes in the
 // context like any other key), no locks. A Policy is immutable once

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 // Request is what a statement is matched against: one action on one
@@ -81,7 +83,7 @@ func (s *Statement) matchAction(action string) bool {
 	action = strings.ToLower(action)
 	hit := false
 	for _, a := range s.Actions {
-		if glob(a, action) {
+		if wildcard.Match(a, action, wildcard.Question) {
 			hit = true
 			break
 		}
@@ -233,7 +235,7 @@ func compare(op, want, got string, ctx map[string][]string) bool {
 	case "StringEqualsIgnoreCase":
 		return strings.EqualFold(unescape(want), got)
 	case "StringLike":
-		return glob(want, got)
+		return wildcard.Match(want, got, patternFlags)
 	case "ArnEquals", "ArnLike":
 		return arnLike(want, got)
 	case "Bool":
@@ -310,42 +312,40 @@ func parseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Literal markers: ${*}, ${?} and ${$} put a literal character in a
-// pattern, which the matcher must not take as a wildcard.
-const (
-	litStar     = '\x00'
-	litQuestion = '\x01'
-)
+// patternFlags is the syntax of a Resource or condition value once
+// substitute has run: '*' and '?' are wildcards and '\' makes the next
+// character literal, which is how ${*} and ${?} (and any '\' the policy
+// itself holds) reach the matcher.
+const patternFlags = wildcard.Question | wildcard.Escape
 
 // substitute replaces policy variables (${aws:username},
 // ${aws:PrincipalTag/team}, ${*}, ${?}, ${$}) with their values from the
-// context. It reports false when a variable has no value (and no
-// ${key, 'default'}): IAM then treats the element as not matching.
+// context and returns the pattern in patternFlags syntax. It reports
+// false when a variable has no value (and no ${key, 'default'}): IAM
+// then treats the element as not matching.
 func substitute(pat string, ctx map[string][]string) (string, bool) {
-	if !strings.Contains(pat, "${") {
+	if !strings.Contains(pat, "${") && !strings.Contains(pat, `\`) {
 		return pat, true
 	}
 	var b strings.Builder
+	text := func(s string) { b.WriteString(strings.ReplaceAll(s, `\`, `\\`)) }
 	for {
 		i := strings.Index(pat, "${")
 		if i < 0 {
-			b.WriteString(pat)
+			text(pat)
 			return b.String(), true
 		}
 		j := strings.IndexByte(pat[i:], '}')
 		if j < 0 {
-			b.WriteString(pat)
+			text(pat)
 			return b.String(), true
 		}
-		b.WriteString(pat[:i])
+		text(pat[:i])
 		name := pat[i+2 : i+j]
 		pat = pat[i+j+1:]
 		switch name {
-		case "*":
-			b.WriteByte(litStar)
-			continue
-		case "?":
-			b.WriteByte(litQuestion)
+		case "*", "?":
+			b.WriteString(`\` + name)
 			continue
 		case "$":
 			b.WriteByte('$')
@@ -354,13 +354,13 @@ func substitute(pat string, ctx map[string][]string) (string, bool) {
 		key, def, hasDef := strings.Cut(name, ",")
 		key = strings.ToLower(strings.TrimSpace(key))
 		if v, ok := ctx[key]; ok && len(v) == 1 {
-			b.WriteString(v[0])
+			text(v[0])
 			continue
 		}
 		if hasDef {
 			def = strings.TrimSpace(def)
 			if len(def) >= 2 && def[0] == '\'' && def[len(def)-1] == '\'' {
-				b.WriteString(def[1 : len(def)-1])
+				text(def[1 : len(def)-1])
 				continue
 			}
 		}
@@ -368,72 +368,48 @@ func substitute(pat string, ctx map[string][]string) (string, bool) {
 	}
 }
 
+// unescape is the literal string a substituted pattern stands for, for
+// the operators that take no wildcards (StringEquals and its kin).
 func unescape(s string) string {
-	if strings.IndexByte(s, litStar) < 0 && strings.IndexByte(s, litQuestion) < 0 {
+	if !strings.Contains(s, `\`) {
 		return s
 	}
-	return strings.NewReplacer(string(rune(litStar)), "*", string(rune(litQuestion)), "?").Replace(s)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++ // substitute escapes only ASCII characters
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
-// arnLike matches an ARN against a pattern segment by segment (the six
-// colon-separated parts, the last of which may hold colons), as IAM
-// matches Resource elements and ArnLike conditions: a wildcard does not
-// reach across a colon before the resource part.
-func arnLike(pat, arn string) bool {
+// ArnLike reports whether arn matches pattern as IAM's ArnLike and
+// ArnEquals condition operators and Resource elements compare them: each
+// of the six colon-separated parts (the last of which may hold colons)
+// matches its own part, '*' standing for any run of characters and '?'
+// for one, so a wildcard does not reach across a colon before the
+// resource part. Anything that is not six parts compares whole.
+func ArnLike(pattern, arn string) bool { return arnParts(pattern, arn, wildcard.Question) }
+
+// arnLike is ArnLike for a pattern that has been through substitute.
+func arnLike(pat, arn string) bool { return arnParts(pat, arn, patternFlags) }
+
+// arnParts matches an ARN against a pattern part by part. Splitting at
+// colons keeps escapes whole: substitute escapes no colon.
+func arnParts(pat, arn string, f wildcard.Flags) bool {
 	if pat == "*" {
 		return true
 	}
 	pp := strings.SplitN(pat, ":", 6)
 	ap := strings.SplitN(arn, ":", 6)
 	if len(pp) != 6 || len(ap) != 6 {
-		return glob(pat, arn)
+		return wildcard.Match(pat, arn, f)
 	}
 	for i := range pp {
-		if !glob(pp[i], ap[i]) {
+		if !wildcard.Match(pp[i], ap[i], f) {
 			return false
 		}
 	}
 	return true
-}
-
-// glob matches s against a pattern in which * is any run of characters
-// and ? any one character (litStar and litQuestion are literal).
-func glob(pat, s string) bool {
-	px, sx := 0, 0
-	starP, starS := -1, 0
-	for sx < len(s) {
-		if px < len(pat) {
-			switch c := pat[px]; c {
-			case '*':
-				starP, starS = px, sx
-				px++
-				continue
-			case '?':
-				px++
-				sx++
-				continue
-			default:
-				lit := c
-				if c == litStar {
-					lit = '*'
-				} else if c == litQuestion {
-					lit = '?'
-				}
-				if lit == s[sx] {
-					px++
-					sx++
-					continue
-				}
-			}
-		}
-		if starP < 0 {
-			return false
-		}
-		starS++
-		px, sx = starP+1, starS
-	}
-	for px < len(pat) && pat[px] == '*' {
-		px++
-	}
-	return px == len(pat)
 }

@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 	"testing"
+
+	"github.com/virga/virga/internal/wildcard"
 )
 
 const acct = "123456789012"
@@ -216,17 +218,31 @@ func TestParseRejects(t *testing.T) {
 	}
 }
 
-func TestGlob(t *testing.T) {
+// TestPatternSyntax: after substitution '*' and '?' are wildcards ('?'
+// one character, however many bytes), ${*} and ${?} are literal, and a
+// '\\' in the policy is itself.
+func TestPatternSyntax(t *testing.T) {
+	ctx := map[string][]string{"aws:username": {`a\b`}}
 	for _, tc := range []struct {
 		pat, s string
 		want   bool
 	}{
 		{"*", "", true}, {"a*c", "abbbc", true}, {"a*c", "abbb", false}, {"a?c", "abc", true},
 		{"a?c", "ac", false}, {"*a*b*", "xxaxxbxx", true}, {"", "", true}, {"", "a", false},
-		{string(rune(litStar)), "*", true}, {string(rune(litStar)), "x", false},
+		{"a?c", "aéc", true},
+		{"${*}", "*", true}, {"${*}", "x", false}, {"a${?}", "a?", true}, {"a${?}", "ab", false},
+		{`a\*`, `a\xyz`, true}, {`a\*`, "a*", false}, {`\`, `\`, true},
+		{"${aws:username}*", `a\bc`, true}, {"x${$}", "x$", true},
+		{"\x00", "*", false},
 	} {
-		if got := glob(tc.pat, tc.s); got != tc.want {
-			t.Errorf("glob(%q, %q) = %v", tc.pat, tc.s, got)
+		pat, ok := substitute(tc.pat, ctx)
+		if got := ok && wildcard.Match(pat, tc.s, patternFlags); got != tc.want {
+			t.Errorf("%q against %q = %v", tc.pat, tc.s, got)
+		}
+	}
+	for _, tc := range []struct{ pat, want string }{{"a${*}b${?}", "a*b?"}, {`c:\d`, `c:\d`}, {"${aws:username}", `a\b`}} {
+		if pat, _ := substitute(tc.pat, ctx); unescape(pat) != tc.want {
+			t.Errorf("unescape(substitute(%q)) = %q, want %q", tc.pat, unescape(pat), tc.want)
 		}
 	}
 	if !strings.Contains(Decision{PolicyType: SessionPolicy}.Message("p", "a", "r"), "no session policy") {
