@@ -121,6 +121,10 @@ func TestRoute53HostedZones(t *testing.T) {
 	if err != nil || aws.ToString(get.HostedZone.Name) != "example.com." || len(get.DelegationSet.NameServers) != 4 {
 		t.Fatalf("GetHostedZone = %+v, %v", get, err)
 	}
+	upd, err := c.UpdateHostedZoneComment(ctx, &route53.UpdateHostedZoneCommentInput{Id: aws.String(id), Comment: aws.String("renamed")})
+	if err != nil || aws.ToString(upd.HostedZone.Config.Comment) != "renamed" {
+		t.Fatalf("UpdateHostedZoneComment = %+v, %v", upd, err)
+	}
 	_, err = c.GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: aws.String("Z0NOSUCHZONE")})
 	r53Error(t, err, "NoSuchHostedZone", "No hosted zone found with ID: Z0NOSUCHZONE")
 

@@ -185,6 +185,22 @@ func (s *Service) getHostedZone(ctx context.Context, in *GetHostedZoneRequest) (
 	return out, nil
 }
 
+func (s *Service) updateHostedZoneComment(ctx context.Context, in *UpdateHostedZoneCommentRequest) (*UpdateHostedZoneCommentResponse, error) {
+	var z *zone
+	err := s.update(ctx, func(r store.Reader, b store.Batch) error {
+		var err error
+		if z, err = s.zone(r, *in.Id); err != nil {
+			return err
+		}
+		z.Comment = deref(in.Comment)
+		return store.SetJSON(b, zoneKey(z.ID), z)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &UpdateHostedZoneCommentResponse{HostedZone: hostedZone(z)}, nil
+}
+
 func (s *Service) getHostedZoneCount(ctx context.Context, in *GetHostedZoneCountRequest) (*GetHostedZoneCountResponse, error) {
 	zones, err := listZones(s.store)
 	if err != nil {

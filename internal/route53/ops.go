@@ -16,5 +16,6 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "ListHostedZonesByName", HTTP: "GET /2013-04-01/hostedzonesbyname", Handler: awsproto.Handle(s.listHostedZonesByName)},
 		{Name: "ListResourceRecordSets", HTTP: "GET /2013-04-01/hostedzone/{Id}/rrset", Handler: awsproto.Handle(s.listResourceRecordSets)},
 		{Name: "ListTagsForResource", HTTP: "GET /2013-04-01/tags/{ResourceType}/{ResourceId}", Handler: awsproto.Handle(s.listTagsForResource)},
+		{Name: "UpdateHostedZoneComment", HTTP: "POST /2013-04-01/hostedzone/{Id}", Handler: awsproto.Handle(s.updateHostedZoneComment)},
 	}
 }

@@ -257,6 +257,17 @@ type Tag struct {
 	Value *string `aws:"max=256"`
 }
 
+// UpdateHostedZoneCommentRequest is the UpdateHostedZoneCommentRequest shape of AWS's model.
+type UpdateHostedZoneCommentRequest struct {
+	Id      *string `aws:"loc=uri,locname=Id,required,max=32"`
+	Comment *string `aws:"max=256"`
+}
+
+// UpdateHostedZoneCommentResponse is the UpdateHostedZoneCommentResponse shape of AWS's model.
+type UpdateHostedZoneCommentResponse struct {
+	HostedZone *HostedZone `aws:"required"`
+}
+
 // VPC is the VPC shape of AWS's model.
 type VPC struct {
 	VPCRegion *VPCRegion `aws:"min=1,max=64"`
