@@ -14,7 +14,7 @@ import (
 // type (REGIONAL unless EndpointConfiguration says otherwise), and an
 // AWS::ApiGateway::BasePathMapping to the API's stage for the root
 // (APIBasePathMapping) or for each BasePath (APIPATHBasePathMapping).
-// Route53 records are not written: virga has no Route 53.
+// Domain.Route53 adds the domain's alias records (see route53Records).
 func (t *transformer) restDomain(api *restAPI, stageID string) error {
 	domain, err := domainOf(api.id, api.props)
 	if domain == nil || err != nil {
@@ -42,7 +42,7 @@ func (t *transformer) restDomain(api *restAPI, stageID string) error {
 	}
 	copyKeys(props, domain, "MutualTlsAuthentication", "SecurityPolicy", "OwnershipVerificationCertificateArn")
 	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
-		domainTypes{id, "AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath"}, props)
+		domainTypes{id, "AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath", endpoint == "REGIONAL"}, props)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,8 @@ func samHash(v any) string {
 // REGIONAL configuration (the only endpoint type SAM takes here) tagged
 // as SAM's, and an AWS::ApiGatewayV2::ApiMapping to the API's stage for
 // the root (APIApiMapping) or for each BasePath (APIPATHApiMapping, the
-// key without its outer slashes). Route53 records are not written.
+// key without its outer slashes). Domain.Route53 adds the domain's
+// alias records (see route53Records).
 func (t *transformer) httpDomain(api *httpAPI, stageID string) error {
 	domain, err := domainOf(api.id, api.props)
 	if domain == nil || err != nil {
@@ -112,7 +113,7 @@ func (t *transformer) httpDomain(api *httpAPI, stageID string) error {
 		"Tags": map[string]any{httpAPITagName: "SAM"}}
 	copyKeys(props, domain, "MutualTlsAuthentication")
 	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
-		domainTypes{id, "AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey"}, props)
+		domainTypes{id, "AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey", true}, props)
 	if err != nil {
 		return err
 	}
@@ -161,23 +162,25 @@ func domainOf(apiID string, props map[string]any) (map[string]any, error) {
 
 // domainTypes name what a Domain writes: the domain name resource's
 // logical ID and type, and its mappings' type with the properties that
-// name the API and the base path.
+// name the API and the base path, and whether the domain's endpoint is
+// regional.
 type domainTypes struct {
 	id, domain, mapping string
 	apiProp, pathProp   string
+	regional            bool
 }
 
 // addDomain adds a Domain's domain name resource, with props, and
 // returns the adder of its mappings to the API's stage, each under its
-// logical ID and with its base path unless that is nil. Route53 records
-// are not written: virga has no Route 53.
+// logical ID and with its base path unless that is nil. A Route53
+// setting adds the domain's records (route53Records).
 func (t *transformer) addDomain(apiID string, attrs attributes, domain map[string]any, stageID string, k domainTypes,
 	props map[string]any) (func(logicalID string, path any) error, error) {
 	if err := t.add(apiID, k.id, attrs.resource(k.domain, props)); err != nil {
 		return nil, err
 	}
-	if _, ok := domain["Route53"]; ok {
-		t.warn(apiID, "Domain.Route53 is not supported by virga yet and was ignored")
+	if err := t.route53Records(apiID, attrs, domain, k); err != nil {
+		return nil, err
 	}
 	return func(logicalID string, path any) error {
 		m := map[string]any{"DomainName": ref(k.id), k.apiProp: ref(apiID), "Stage": ref(stageID)}
@@ -200,4 +203,65 @@ func basePaths(domain map[string]any) []any {
 		return bp
 	}
 	return nil
+}
+
+// cloudFrontHostedZoneID is the hosted zone of every CloudFront
+// distribution, which an edge-optimized domain's alias targets.
+const cloudFrontHostedZoneID = "Z2FDTNDATAQYW2"
+
+// route53Records writes a Domain's Route53 setting as SAM does: an
+// AWS::Route53::RecordSetGroup named RecordSetGroupHASH (the hash of
+// the HostedZoneId, or else the HostedZoneName), shared by the APIs
+// whose domains name the same zone, gets an A record aliasing the
+// domain name to the domain's regional name (or, for an edge-optimized
+// domain, to DistributionDomainName or the domain's distribution), and
+// an AAAA record as well when IpV6 is true.
+func (t *transformer) route53Records(apiID string, attrs attributes, domain map[string]any, k domainTypes) error {
+	v, ok := domain["Route53"]
+	if !ok || v == nil {
+		return nil
+	}
+	r53 := asMap(v)
+	if r53 == nil {
+		return invalidType(apiID, "Domain.Route53")
+	}
+	zone := r53["HostedZoneId"]
+	if zone == nil {
+		zone = r53["HostedZoneName"]
+	}
+	if zone == nil {
+		return resourceError(apiID, "HostedZoneId or HostedZoneName is required to enable Route53 support on Custom Domains.")
+	}
+	alias := map[string]any{}
+	if h, ok := r53["EvaluateTargetHealth"]; ok {
+		alias["EvaluateTargetHealth"] = clone(h)
+	}
+	if k.regional {
+		alias["HostedZoneId"] = getAtt(k.id, "RegionalHostedZoneId")
+		alias["DNSName"] = getAtt(k.id, "RegionalDomainName")
+	} else {
+		alias["HostedZoneId"] = cloudFrontHostedZoneID
+		alias["DNSName"] = getAtt(k.id, "DistributionDomainName")
+		if d, ok := r53["DistributionDomainName"]; ok {
+			alias["DNSName"] = clone(d)
+		}
+	}
+	record := func(typ string) map[string]any {
+		rs := map[string]any{"Name": clone(domain["DomainName"]), "Type": typ, "AliasTarget": clone(alias)}
+		copyKeys(rs, r53, "Region", "SetIdentifier")
+		return rs
+	}
+	sets := []any{record("A")}
+	if b, _ := r53["IpV6"].(bool); b {
+		sets = append(sets, record("AAAA"))
+	}
+	id := "RecordSetGroup" + samHash(zone)
+	if group, ok := t.out[id].(map[string]any); ok && group["Type"] == "AWS::Route53::RecordSetGroup" {
+		props := asMap(group["Properties"])
+		props["RecordSets"] = append(props["RecordSets"].([]any), sets...)
+		return nil
+	}
+	props := map[string]any{"RecordSets": sets}
+	copyKeys(props, r53, "HostedZoneId", "HostedZoneName")
+	return t.add(apiID, id, attrs.resource("AWS::Route53::RecordSetGroup", props))
 }

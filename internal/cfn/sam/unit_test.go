@@ -752,6 +752,61 @@ Resources:
 	})
 }
 
+// TestDomainRoute53: a Domain's Route53 becomes a RecordSetGroup named
+// by the hash of the hosted zone, shared by the APIs that name the same
+// zone: an A alias to a regional domain's regional name (and an AAAA
+// with IpV6), or to an edge domain's distribution in CloudFront's zone
+// (the output of AWS's translator for these templates).
+func TestDomainRoute53(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Domain:
+        DomainName: api.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        Route53: {HostedZoneId: Z0123456789ABCDEFGHIJ, IpV6: true, EvaluateTargetHealth: true}
+  Edge:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+      Domain:
+        DomainName: www.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/2
+        EndpointConfiguration: EDGE
+        Route53: {HostedZoneId: Z0123456789ABCDEFGHIJ}
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Domain:
+        DomainName: http.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/3
+        Route53: {HostedZoneName: example.com.}
+`))
+	regional := map[string]any{"EvaluateTargetHealth": true,
+		"HostedZoneId": map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainName1bc412bb08", "RegionalHostedZoneId"}},
+		"DNSName":      map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainName1bc412bb08", "RegionalDomainName"}}}
+	want(t, "shared group", r.props(t, "RecordSetGroup8a4d2682a3", "AWS::Route53::RecordSetGroup"), map[string]any{
+		"HostedZoneId": "Z0123456789ABCDEFGHIJ",
+		"RecordSets": []any{
+			map[string]any{"Name": "api.example.com", "Type": "A", "AliasTarget": regional},
+			map[string]any{"Name": "api.example.com", "Type": "AAAA", "AliasTarget": regional},
+			map[string]any{"Name": "www.example.com", "Type": "A", "AliasTarget": map[string]any{"HostedZoneId": "Z2FDTNDATAQYW2",
+				"DNSName": map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainName068503358d", "DistributionDomainName"}}}},
+		},
+	})
+	want(t, "HTTP API group", r.props(t, "RecordSetGroup22b77bea9d", "AWS::Route53::RecordSetGroup"), map[string]any{
+		"HostedZoneName": "example.com.",
+		"RecordSets": []any{map[string]any{"Name": "http.example.com", "Type": "A", "AliasTarget": map[string]any{
+			"HostedZoneId": map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainNameV2" + samHash("http.example.com"), "RegionalHostedZoneId"}},
+			"DNSName":      map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainNameV2" + samHash("http.example.com"), "RegionalDomainName"}}}}},
+	})
+}
+
 // TestGlobalsLayerVersionAndWebSocketApi: Globals may have LayerVersion
 // (PublishLambdaVersion) and WebSocketApi sections, as SAM's translator
 // allows. With PublishLambdaVersion a new layer version publishes a new
