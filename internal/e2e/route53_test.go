@@ -111,7 +111,7 @@ func TestRoute53HostedZones(t *testing.T) {
 	r53Error(t, err, "NoSuchChange", "")
 
 	_, err = c.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{Name: aws.String("other.com"), CallerReference: aws.String("r1")})
-	r53Error(t, err, "HostedZoneAlreadyExists", "")
+	r53Error(t, err, "HostedZoneAlreadyExists", "A hosted zone has already been created with the specified caller reference.")
 	var exists *r53types.HostedZoneAlreadyExists
 	if !errors.As(err, &exists) {
 		t.Errorf("error type %T", err)
@@ -173,7 +173,7 @@ func TestRoute53HostedZones(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.DeleteHostedZone(ctx, &route53.DeleteHostedZoneInput{Id: aws.String(id)})
-	r53Error(t, err, "HostedZoneNotEmpty", "")
+	r53Error(t, err, "HostedZoneNotEmpty", "The specified hosted zone contains non-required resource record sets and so cannot be deleted.")
 	if _, err := changeRecords(c, id, change(r53types.ChangeActionDelete, "www.example.com", r53types.RRTypeA, 60, "192.0.2.1")); err != nil {
 		t.Fatal(err)
 	}

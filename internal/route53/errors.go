@@ -16,7 +16,7 @@ var (
 	// ErrInvalidDomainName is a zone name that is no domain name.
 	ErrInvalidDomainName = apierr.New("InvalidDomainName", 400, "")
 	// ErrHostedZoneAlreadyExists is a caller reference used before.
-	ErrHostedZoneAlreadyExists = apierr.New("HostedZoneAlreadyExists", 409, "")
+	ErrHostedZoneAlreadyExists = apierr.New("HostedZoneAlreadyExists", 409, "A hosted zone has already been created with the specified caller reference.")
 	// ErrHostedZoneNotEmpty is the deletion of a zone with records of
 	// its owner's.
 	ErrHostedZoneNotEmpty = apierr.New("HostedZoneNotEmpty", 400, "The specified hosted zone contains non-required resource record sets and so cannot be deleted.")

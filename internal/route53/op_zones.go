@@ -66,7 +66,7 @@ func (s *Service) createHostedZone(ctx context.Context, in *CreateHostedZoneRequ
 		}
 		for _, o := range zones {
 			if o.CallerReference == z.CallerReference {
-				return ErrHostedZoneAlreadyExists.WithMessage(fmt.Sprintf("A hosted zone has already been created with the specified caller reference: %s", z.CallerReference))
+				return ErrHostedZoneAlreadyExists
 			}
 		}
 		if err := store.SetJSON(b, zoneKey(z.ID), z); err != nil {
