@@ -404,3 +404,22 @@ func TestRoute53CLI(t *testing.T) {
 		t.Errorf("list-resource-record-sets: %s %s", res.Stdout, res.Stderr)
 	}
 }
+
+// TestRoute53IAM: under --auth iam a policy on one zone's ARN lets a
+// user change that zone's records and no other's; Route 53 refuses the
+// rest with 403 AccessDenied naming the zone.
+func TestRoute53IAM(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	admin := route53.NewFromConfig(env.Config)
+	mine, other := newZone(t, admin, "mine.example"), newZone(t, admin, "other.example")
+	cfg := iamUser(t, env, "dns", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":["route53:ChangeResourceRecordSets","route53:ListResourceRecordSets"],"Resource":"arn:aws:route53:::hostedzone/`+mine+`"}]}`)
+	c := route53.NewFromConfig(cfg)
+	if _, err := changeRecords(c, mine, change(r53types.ChangeActionCreate, "a.mine.example", r53types.RRTypeA, 60, "192.0.2.1")); err != nil {
+		t.Fatalf("own zone: %v", err)
+	}
+	_, err := changeRecords(c, other, change(r53types.ChangeActionCreate, "a.other.example", r53types.RRTypeA, 60, "192.0.2.1"))
+	wantDenied(t, err, "AccessDenied", 403, "User: arn:aws:iam::"+testAccount+":user/dns is not authorized to perform: route53:ChangeResourceRecordSets on resource: "+
+		"arn:aws:route53:::hostedzone/"+other+" because no identity-based policy allows the route53:ChangeResourceRecordSets action")
+}

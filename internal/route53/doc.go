@@ -26,6 +26,10 @@
 // evaluated). Route 53 is global: requests signed for any region see
 // the same zones.
 //
+// Under --auth iam, calls on one zone, change or tagged resource are
+// authorized on its ARN (arn:aws:route53:::hostedzone/ID, ::change/ID),
+// the others on "*".
+//
 // A zone and its record sets are one value in the store; changes hold
 // the service's lock from read to commit, so a batch is checked
 // against every earlier change and applied all or nothing.

@@ -46,6 +46,7 @@ func (s *Service) API() *awsproto.Service {
 			restxml.WithMalformedXML(ErrMalformedInput.WithMessage("The XML document is not well-formed.")),
 		),
 		ValidationError: ErrInvalidInput,
+		Resources:       s.resources,
 		Operations:      s.operations(),
 	}).Init()
 }
