@@ -246,27 +246,32 @@ func TestRoute53ChangeResourceRecordSets(t *testing.T) {
 		msg     string
 	}{
 		{"create existing", []r53types.Change{change(r53types.ChangeActionCreate, "www.example.com", r53types.RRTypeA, 60, "192.0.2.9")},
-			"InvalidChangeBatch", "Tried to create resource record set [name='www.example.com.', type='A'] but it already exists"},
+			"InvalidChangeBatch", "[Tried to create resource record set [name='www.example.com.', type='A'] but it already exists]"},
 		{"delete missing", []r53types.Change{change(r53types.ChangeActionDelete, "nope.example.com", r53types.RRTypeA, 60, "192.0.2.9")},
-			"InvalidChangeBatch", "Tried to delete resource record set [name='nope.example.com.', type='A'] but it was not found"},
+			"InvalidChangeBatch", "[Tried to delete resource record set [name='nope.example.com.', type='A'] but it was not found]"},
 		{"delete other values", []r53types.Change{change(r53types.ChangeActionDelete, "www.example.com", r53types.RRTypeA, 300, "192.0.2.1")},
-			"InvalidChangeBatch", "Tried to delete resource record set [name='www.example.com.', type='A'] but the values provided do not match the current values"},
+			"InvalidChangeBatch", "[Tried to delete resource record set [name='www.example.com.', type='A'] but the values provided do not match the current values]"},
 		{"outside the zone", []r53types.Change{change(r53types.ChangeActionCreate, "www.example.org", r53types.RRTypeA, 60, "192.0.2.9")},
-			"InvalidChangeBatch", "RRSet with DNS name www.example.org. is not permitted in zone example.com."},
+			"InvalidChangeBatch", "[RRSet with DNS name www.example.org. is not permitted in zone example.com.]"},
 		{"beside a CNAME", []r53types.Change{change(r53types.ChangeActionCreate, "*.dev.example.com", r53types.RRTypeTxt, 60, `"x"`)},
-			"InvalidChangeBatch", `RRSet of type TXT with DNS name \052.dev.example.com. is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone example.com.`},
+			"InvalidChangeBatch", `[RRSet of type TXT with DNS name \052.dev.example.com. is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone example.com.]`},
 		{"CNAME at apex", []r53types.Change{change(r53types.ChangeActionCreate, "example.com", r53types.RRTypeCname, 60, "x.example.org")},
-			"InvalidChangeBatch", "RRSet of type CNAME with DNS name example.com. is not permitted at apex in zone example.com."},
+			"InvalidChangeBatch", "[RRSet of type CNAME with DNS name example.com. is not permitted at apex in zone example.com.]"},
 		{"bad IPv4", []r53types.Change{change(r53types.ChangeActionCreate, "bad.example.com", r53types.RRTypeA, 60, "192.0.2")},
-			"InvalidChangeBatch", "Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '192.0.2''"},
+			"InvalidChangeBatch", "[Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '192.0.2'']"},
 		{"SOA deleted", []r53types.Change{{Action: r53types.ChangeActionDelete, ResourceRecordSet: soaOf(t, c, zone)}},
-			"InvalidChangeBatch", "A HostedZone must contain exactly one SOA record."},
+			"InvalidChangeBatch", "[A HostedZone must contain exactly one SOA record.]"},
 		{"no TTL", []r53types.Change{{Action: r53types.ChangeActionCreate, ResourceRecordSet: &r53types.ResourceRecordSet{Name: aws.String("x.example.com"), Type: r53types.RRTypeA,
 			ResourceRecords: []r53types.ResourceRecord{{Value: aws.String("192.0.2.1")}}}}},
 			"InvalidInput", "Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=CREATE, Name=x.example.com, Type=A, SetIdentifier=null]"},
+		{"every refusal", []r53types.Change{change(r53types.ChangeActionCreate, "www.example.com", r53types.RRTypeA, 60, "192.0.2.9"),
+			change(r53types.ChangeActionCreate, "ok.example.com", r53types.RRTypeA, 60, "192.0.2.9"),
+			change(r53types.ChangeActionDelete, "nope.example.com", r53types.RRTypeA, 60, "192.0.2.9")},
+			"InvalidChangeBatch", "[Tried to create resource record set [name='www.example.com.', type='A'] but it already exists, " +
+				"Tried to delete resource record set [name='nope.example.com.', type='A'] but it was not found]"},
 		{"atomic", []r53types.Change{change(r53types.ChangeActionCreate, "new.example.com", r53types.RRTypeA, 60, "192.0.2.7"),
 			change(r53types.ChangeActionCreate, "www.example.com", r53types.RRTypeA, 60, "192.0.2.9")},
-			"InvalidChangeBatch", "Tried to create resource record set [name='www.example.com.', type='A'] but it already exists"},
+			"InvalidChangeBatch", "[Tried to create resource record set [name='www.example.com.', type='A'] but it already exists]"},
 	}
 	for _, tc := range cases {
 		_, err := changeRecords(c, zone, tc.changes...)
@@ -303,7 +308,7 @@ func TestRoute53ChangeResourceRecordSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = changeRecords(c, zone, weighted("blue", 10, "192.0.2.10"))
-	r53Error(t, err, "InvalidChangeBatch", "Tried to create resource record set [name='w.example.com.', type='A', set-identifier='blue'] but it already exists")
+	r53Error(t, err, "InvalidChangeBatch", "[Tried to create resource record set [name='w.example.com.', type='A', set-identifier='blue'] but it already exists]")
 	got = recordList(t, c, zone)
 	joined := strings.Join(got, "\n")
 	for _, w := range []string{"www.example.com. A 198.51.100.1", "v6.example.com. AAAA 2001:db8::2", "w.example.com. A 192.0.2.10", "w.example.com. A 192.0.2.20"} {

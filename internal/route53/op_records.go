@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/store"
 )
 
@@ -38,53 +40,75 @@ func (s *Service) changeResourceRecordSets(ctx context.Context, in *ChangeResour
 }
 
 // applyChanges applies a batch's changes to the zone's record sets in
-// order, all or none: the first change Route 53 would refuse fails the
-// batch and leaves the zone as it was.
+// order, all or none. A change Route 53 refuses fails the batch and
+// leaves the zone as it was; the changes after it are still checked
+// (against the record sets as if it had not been asked), so that the
+// error lists every refusal, as Route 53's does: "[message, message]".
+// A malformed change (InvalidInput) fails the batch at once.
 func applyChanges(z *zone, changes []Change) error {
 	records := slices.Clone(z.Records)
+	var refused []string
 	for _, c := range changes {
-		rs, err := checkRecordSet(z, *c.Action, c.ResourceRecordSet)
+		next, err := applyChange(z, records, c)
+		if e := apierr.As(err); e != nil && e.Code == ErrInvalidChangeBatch.Code {
+			refused = append(refused, e.Message)
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(records, func(o ResourceRecordSet) bool { return sameSet(&o, rs) })
-		switch *c.Action {
-		case "CREATE":
-			if i >= 0 {
-				return changeBatchError("Tried to create resource record set %s but it already exists", describe(rs))
-			}
-			if err := checkCNAME(z, records, rs); err != nil {
-				return err
-			}
-			records = append(records, *rs)
-		case "UPSERT":
-			if err := checkCNAME(z, records, rs); err != nil {
-				return err
-			}
-			if i >= 0 {
-				records[i] = *rs
-			} else {
-				records = append(records, *rs)
-			}
-		case "DELETE":
-			if i < 0 {
-				return changeBatchError("Tried to delete resource record set %s but it was not found", describe(rs))
-			}
-			if !sameValues(&records[i], rs) {
-				return changeBatchError("Tried to delete resource record set %s but the values provided do not match the current values", describe(rs))
-			}
-			if required(z, rs) {
-				if *rs.Type == "SOA" {
-					return changeBatchError("A HostedZone must contain exactly one SOA record.")
-				}
-				return changeBatchError("A HostedZone must contain at least one NS record for the zone itself.")
-			}
-			records = slices.Delete(records, i, i+1)
-		}
+		records = next
+	}
+	if len(refused) > 0 {
+		return ErrInvalidChangeBatch.WithMessage("[" + strings.Join(refused, ", ") + "]")
 	}
 	sortRecords(records)
 	z.Records = records
 	return nil
+}
+
+// applyChange applies one change to records, returning the record sets
+// it leaves.
+func applyChange(z *zone, records []ResourceRecordSet, c Change) ([]ResourceRecordSet, error) {
+	rs, err := checkRecordSet(z, *c.Action, c.ResourceRecordSet)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(records, func(o ResourceRecordSet) bool { return sameSet(&o, rs) })
+	switch *c.Action {
+	case "CREATE":
+		if i >= 0 {
+			return nil, changeBatchError("Tried to create resource record set %s but it already exists", describe(rs))
+		}
+		if err := checkCNAME(z, records, rs); err != nil {
+			return nil, err
+		}
+		return append(records, *rs), nil
+	case "UPSERT":
+		if err := checkCNAME(z, records, rs); err != nil {
+			return nil, err
+		}
+		if i >= 0 {
+			records[i] = *rs
+			return records, nil
+		}
+		return append(records, *rs), nil
+	case "DELETE":
+		if i < 0 {
+			return nil, changeBatchError("Tried to delete resource record set %s but it was not found", describe(rs))
+		}
+		if !sameValues(&records[i], rs) {
+			return nil, changeBatchError("Tried to delete resource record set %s but the values provided do not match the current values", describe(rs))
+		}
+		if required(z, rs) {
+			if *rs.Type == "SOA" {
+				return nil, changeBatchError("A HostedZone must contain exactly one SOA record.")
+			}
+			return nil, changeBatchError("A HostedZone must contain at least one NS record for the zone itself.")
+		}
+		return slices.Delete(records, i, i+1), nil
+	}
+	return records, nil
 }
 
 // checkRecordSet checks one change's record set as Route 53 does and
