@@ -41,8 +41,9 @@ func (t *transformer) restDomain(api *restAPI, stageID string) error {
 		props["CertificateArn"] = clone(domain["CertificateArn"])
 	}
 	copyKeys(props, domain, "MutualTlsAuthentication", "SecurityPolicy", "OwnershipVerificationCertificateArn")
+	endpointType, _ := endpoint.(string)
 	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
-		domainTypes{id, "AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath", endpoint == "REGIONAL"}, props)
+		domainTypes{id, "AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath", endpointType, false}, props)
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (t *transformer) httpDomain(api *httpAPI, stageID string) error {
 		"Tags": map[string]any{httpAPITagName: "SAM"}}
 	copyKeys(props, domain, "MutualTlsAuthentication")
 	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
-		domainTypes{id, "AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey", true}, props)
+		domainTypes{id, "AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey", "REGIONAL", true}, props)
 	if err != nil {
 		return err
 	}
@@ -162,12 +163,14 @@ func domainOf(apiID string, props map[string]any) (map[string]any, error) {
 
 // domainTypes name what a Domain writes: the domain name resource's
 // logical ID and type, and its mappings' type with the properties that
-// name the API and the base path, and whether the domain's endpoint is
-// regional.
+// name the API and the base path, the domain's endpoint type, and
+// whether the API is an HTTP API (whose Route53 settings SAM reads
+// differently, see route53Records).
 type domainTypes struct {
 	id, domain, mapping string
 	apiProp, pathProp   string
-	regional            bool
+	endpoint            string
+	http                bool
 }
 
 // addDomain adds a Domain's domain name resource, with props, and
@@ -213,9 +216,14 @@ const cloudFrontHostedZoneID = "Z2FDTNDATAQYW2"
 // AWS::Route53::RecordSetGroup named RecordSetGroupHASH (the hash of
 // the HostedZoneId, or else the HostedZoneName), shared by the APIs
 // whose domains name the same zone, gets an A record aliasing the
-// domain name to the domain's regional name (or, for an edge-optimized
-// domain, to DistributionDomainName or the domain's distribution), and
-// an AAAA record as well when IpV6 is true.
+// domain name, and an AAAA record as well when IpV6 is true. The alias
+// targets a regional domain's regional name, an edge-optimized domain's
+// distribution (DistributionDomainName if given) in CloudFront's zone,
+// and for a private REST API VpcEndpointDomainName in
+// VpcEndpointHostedZoneId. A REST API's SeparateRecordSetGroup gives
+// its records a group of their own, named by the hash of the zone and
+// the domain name. An HTTP API's group names its zone by HostedZoneId
+// alone when both are given.
 func (t *transformer) route53Records(apiID string, attrs attributes, domain map[string]any, k domainTypes) error {
 	v, ok := domain["Route53"]
 	if !ok || v == nil {
@@ -223,7 +231,7 @@ func (t *transformer) route53Records(apiID string, attrs attributes, domain map[
 	}
 	r53 := asMap(v)
 	if r53 == nil {
-		return invalidType(apiID, "Domain.Route53")
+		return resourceError(apiID, "Property 'Domain.Route53' should be a map.")
 	}
 	zone := r53["HostedZoneId"]
 	if zone == nil {
@@ -236,15 +244,19 @@ func (t *transformer) route53Records(apiID string, attrs attributes, domain map[
 	if h, ok := r53["EvaluateTargetHealth"]; ok {
 		alias["EvaluateTargetHealth"] = clone(h)
 	}
-	if k.regional {
+	switch k.endpoint {
+	case "REGIONAL":
 		alias["HostedZoneId"] = getAtt(k.id, "RegionalHostedZoneId")
 		alias["DNSName"] = getAtt(k.id, "RegionalDomainName")
-	} else {
+	case "EDGE":
 		alias["HostedZoneId"] = cloudFrontHostedZoneID
 		alias["DNSName"] = getAtt(k.id, "DistributionDomainName")
 		if d, ok := r53["DistributionDomainName"]; ok {
 			alias["DNSName"] = clone(d)
 		}
+	default:
+		alias["HostedZoneId"] = clone(r53["VpcEndpointHostedZoneId"])
+		alias["DNSName"] = clone(r53["VpcEndpointDomainName"])
 	}
 	record := func(typ string) map[string]any {
 		rs := map[string]any{"Name": clone(domain["DomainName"]), "Type": typ, "AliasTarget": clone(alias)}
@@ -255,13 +267,30 @@ func (t *transformer) route53Records(apiID string, attrs attributes, domain map[
 	if b, _ := r53["IpV6"].(bool); b {
 		sets = append(sets, record("AAAA"))
 	}
+	props := map[string]any{"RecordSets": sets}
+	if k.http {
+		if r53["HostedZoneId"] != nil {
+			props["HostedZoneId"] = clone(r53["HostedZoneId"])
+		} else {
+			props["HostedZoneName"] = clone(r53["HostedZoneName"])
+		}
+	} else {
+		copyKeys(props, r53, "HostedZoneId", "HostedZoneName")
+		if separate, ok := r53["SeparateRecordSetGroup"]; ok && separate != nil {
+			b, isBool := separate.(bool)
+			if !isBool {
+				return resourceError(apiID, "Property 'Domain.Route53.SeparateRecordSetGroup' should be a boolean.")
+			}
+			if b {
+				return t.add(apiID, "RecordSetGroup"+samHash([]any{zone, domain["DomainName"]}), attrs.resource("AWS::Route53::RecordSetGroup", props))
+			}
+		}
+	}
 	id := "RecordSetGroup" + samHash(zone)
 	if group, ok := t.out[id].(map[string]any); ok && group["Type"] == "AWS::Route53::RecordSetGroup" {
-		props := asMap(group["Properties"])
-		props["RecordSets"] = append(props["RecordSets"].([]any), sets...)
+		shared := asMap(group["Properties"])
+		shared["RecordSets"] = append(shared["RecordSets"].([]any), sets...)
 		return nil
 	}
-	props := map[string]any{"RecordSets": sets}
-	copyKeys(props, r53, "HostedZoneId", "HostedZoneName")
 	return t.add(apiID, id, attrs.resource("AWS::Route53::RecordSetGroup", props))
 }
