@@ -37,6 +37,7 @@ func noSuchHostedZone(id string) error {
 // noSuchDelegationSet is the error for a reusable delegation set's id:
 // virga keeps none.
 func noSuchDelegationSet(id string) error {
+	// Wording unconfirmed.
 	return ErrNoSuchDelegationSet.WithMessage("A reusable delegation set with the specified ID does not exist: " + id)
 }
 

@@ -144,6 +144,7 @@ func checkRecordSet(z *zone, action ChangeAction, in *ResourceRecordSet) (*Resou
 			found, action, *in.Name, *in.Type, orNull(in.SetIdentifier)))
 	}
 	if (rs.SetIdentifier == nil) != !hasRoutingPolicy(&rs) {
+		// Wording unconfirmed.
 		return nil, ErrInvalidInput.WithMessage(fmt.Sprintf("Invalid request: A SetIdentifier is required with, and only with, a routing policy (Weight, Region, Failover, GeoLocation, MultiValueAnswer or CidrRoutingConfig) in Change with [Action=%s, Name=%s, Type=%s, SetIdentifier=%s]",
 			action, *in.Name, *in.Type, orNull(in.SetIdentifier)))
 	}
@@ -159,6 +160,7 @@ func checkRecordSet(z *zone, action ChangeAction, in *ResourceRecordSet) (*Resou
 		}
 	}
 	if *rs.Type == "CNAME" && len(rs.ResourceRecords) > 1 || *rs.Type == "SOA" && len(rs.ResourceRecords) > 1 {
+		// Wording unconfirmed.
 		return nil, changeBatchError("RRSet of type %s with DNS name %s has more than one resource record", *rs.Type, name)
 	}
 	if a := rs.AliasTarget; a != nil {
@@ -226,9 +228,11 @@ func orNull(p *string) string {
 
 func (s *Service) listResourceRecordSets(ctx context.Context, in *ListResourceRecordSetsRequest) (*ListResourceRecordSetsResponse, error) {
 	if in.StartRecordType != nil && in.StartRecordName == nil {
+		// Wording unconfirmed.
 		return nil, ErrInvalidInput.WithMessage("The input is not valid: a record type to start at needs a record name")
 	}
 	if in.StartRecordIdentifier != nil && in.StartRecordType == nil {
+		// Wording unconfirmed.
 		return nil, ErrInvalidInput.WithMessage("The input is not valid: a record identifier to start at needs a record type")
 	}
 	n, err := maxItems(in.MaxItems, maxRecordsPerPage, maxRecordsPerPage)
@@ -243,6 +247,7 @@ func (s *Service) listResourceRecordSets(ctx context.Context, in *ListResourceRe
 	if in.StartRecordName != nil {
 		name, err := canonicalName(*in.StartRecordName)
 		if err != nil {
+			// Wording unconfirmed.
 			return nil, ErrInvalidInput.WithMessage("The input is not valid: " + strconv.Quote(*in.StartRecordName) + " is no domain name")
 		}
 		start = &ResourceRecordSet{Name: &name, Type: in.StartRecordType, SetIdentifier: in.StartRecordIdentifier}

@@ -15,6 +15,7 @@ const maxTags = 50
 // health check (virga keeps none).
 func (s *Service) tagZone(r store.Reader, typ TagResourceType, id string) (*zone, error) {
 	if typ == "healthcheck" {
+		// Wording unconfirmed.
 		return nil, ErrNoSuchHealthCheck.WithMessage("A health check with id " + id + " does not exist.")
 	}
 	return s.zone(r, id)
@@ -34,11 +35,13 @@ func (s *Service) changeTagsForResource(ctx context.Context, in *ChangeTagsForRe
 		}
 		for _, t := range in.AddTags {
 			if t.Key == nil {
+				// Wording unconfirmed.
 				return ErrInvalidInput.WithMessage("Invalid request: a tag has no Key")
 			}
 			z.Tags[*t.Key] = deref(t.Value)
 		}
 		if len(z.Tags) > maxTags {
+			// Wording unconfirmed.
 			return ErrInvalidInput.WithMessage("Invalid request: a resource can have at most 50 tags")
 		}
 		return store.SetJSON(b, zoneKey(z.ID), z)

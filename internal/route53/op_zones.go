@@ -35,6 +35,7 @@ func zoneID(id string) string { return strings.TrimPrefix(id, "/hostedzone/") }
 func (s *Service) createHostedZone(ctx context.Context, in *CreateHostedZoneRequest) (*CreateHostedZoneResponse, error) {
 	name, err := canonicalName(*in.Name)
 	if err != nil || name == "." {
+		// Wording unconfirmed.
 		return nil, ErrInvalidDomainName.WithMessage(*in.Name + " is not a valid domain name.")
 	}
 	if in.DelegationSetId != nil {
@@ -46,6 +47,7 @@ func (s *Service) createHostedZone(ctx context.Context, in *CreateHostedZoneRequ
 	}
 	if in.VPC != nil {
 		if in.VPC.VPCId == nil || in.VPC.VPCRegion == nil {
+			// Wording unconfirmed.
 			return nil, ErrInvalidVPCID.WithMessage("The VPC ID and region are both required.")
 		}
 		z.Private, z.VPCs = true, []VPC{*in.VPC}
@@ -217,6 +219,7 @@ func maxItems(p *string, def, limit int) (int, error) {
 	}
 	n, err := strconv.Atoi(*p)
 	if err != nil || n < 0 {
+		// Wording unconfirmed.
 		return 0, ErrInvalidInput.WithMessage("Invalid request: MaxItems must be a positive integer, but was " + *p)
 	}
 	if n == 0 || n > limit {
@@ -263,6 +266,7 @@ func (s *Service) listHostedZones(ctx context.Context, in *ListHostedZonesReques
 
 func (s *Service) listHostedZonesByName(ctx context.Context, in *ListHostedZonesByNameRequest) (*ListHostedZonesByNameResponse, error) {
 	if in.HostedZoneId != nil && in.DNSName == nil {
+		// Wording unconfirmed.
 		return nil, ErrInvalidInput.WithMessage("Invalid request: hostedzoneid requires dnsname")
 	}
 	n, zones, err := s.zonePage(in.MaxItems)
@@ -275,6 +279,7 @@ func (s *Service) listHostedZonesByName(ctx context.Context, in *ListHostedZones
 	if in.DNSName != nil {
 		name, err := canonicalName(*in.DNSName)
 		if err != nil {
+			// Wording unconfirmed.
 			return nil, ErrInvalidDomainName.WithMessage(*in.DNSName + " is not a valid domain name.")
 		}
 		out.DNSName, startKey = ptr(name), sortKey(name)
@@ -331,6 +336,7 @@ func (s *Service) getChange(ctx context.Context, in *GetChangeRequest) (*GetChan
 		return nil, err
 	}
 	if c == nil || strings.Contains(id, "/") {
+		// Wording unconfirmed.
 		return nil, ErrNoSuchChange.WithMessage("A change with the specified change ID does not exist: " + id)
 	}
 	return &GetChangeResponse{ChangeInfo: changeInfo(c)}, nil
