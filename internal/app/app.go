@@ -57,6 +57,7 @@ import (
 	"github.com/virga/virga/internal/logs"
 	"github.com/virga/virga/internal/metrics"
 	"github.com/virga/virga/internal/pipes"
+	"github.com/virga/virga/internal/route53"
 	"github.com/virga/virga/internal/s3"
 	"github.com/virga/virga/internal/scheduler"
 	"github.com/virga/virga/internal/secretsmanager"
@@ -362,7 +363,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return err
 	})
 	a.codeHandler = lam.CodeHandler()
-	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API(), network.API()}
+	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API(), network.API(),
+		route53.New(route53.Deps{Store: db, Clock: o.Clock, IDs: g}).API()}
 	trailStopped := make(chan struct{})
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },

@@ -332,6 +332,14 @@
 // ACLs and their subnet associations are recorded in the provider only,
 // with ids in AWS's form.
 //
+// AWS::Route53::HostedZone, ::RecordSet and ::RecordSetGroup are made
+// through the Route 53 API (route53.go), which keeps the records and
+// checks each change batch as AWS does, but answers no DNS queries. A
+// record set names its zone by HostedZoneId or HostedZoneName (which
+// must name exactly one zone); its updates are UPSERTs, and a deletion
+// deletes what the zone holds under the record's name, type and set
+// identifier. A group's record sets change in one batch.
+//
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with
 // PutProvisionedConcurrencyConfig, and the resource is ready once its

@@ -219,6 +219,7 @@ var notFoundCodes = map[string]bool{
 	"InvalidSubnetID.NotFound":                true,
 	"InvalidGroup.NotFound":                   true,
 	"InvalidPermission.NotFound":              true,
+	"NoSuchHostedZone":                        true, // Route 53
 }
 
 // gone reports whether err says that the resource does not exist, which

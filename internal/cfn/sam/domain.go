@@ -14,7 +14,7 @@ import (
 // type (REGIONAL unless EndpointConfiguration says otherwise), and an
 // AWS::ApiGateway::BasePathMapping to the API's stage for the root
 // (APIBasePathMapping) or for each BasePath (APIPATHBasePathMapping).
-// Route53 records are not written: virga has no Route 53.
+// Domain.Route53 adds the domain's alias records (see route53Records).
 func (t *transformer) restDomain(api *restAPI, stageID string) error {
 	domain, err := domainOf(api.id, api.props)
 	if domain == nil || err != nil {
@@ -41,8 +41,9 @@ func (t *transformer) restDomain(api *restAPI, stageID string) error {
 		props["CertificateArn"] = clone(domain["CertificateArn"])
 	}
 	copyKeys(props, domain, "MutualTlsAuthentication", "SecurityPolicy", "OwnershipVerificationCertificateArn")
+	endpointType, _ := endpoint.(string)
 	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
-		domainTypes{id, "AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath"}, props)
+		domainTypes{id, "AWS::ApiGateway::DomainName", "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath", endpointType, false}, props)
 	if err != nil {
 		return err
 	}
@@ -91,7 +92,8 @@ func samHash(v any) string {
 // REGIONAL configuration (the only endpoint type SAM takes here) tagged
 // as SAM's, and an AWS::ApiGatewayV2::ApiMapping to the API's stage for
 // the root (APIApiMapping) or for each BasePath (APIPATHApiMapping, the
-// key without its outer slashes). Route53 records are not written.
+// key without its outer slashes). Domain.Route53 adds the domain's
+// alias records (see route53Records).
 func (t *transformer) httpDomain(api *httpAPI, stageID string) error {
 	domain, err := domainOf(api.id, api.props)
 	if domain == nil || err != nil {
@@ -112,7 +114,7 @@ func (t *transformer) httpDomain(api *httpAPI, stageID string) error {
 		"Tags": map[string]any{httpAPITagName: "SAM"}}
 	copyKeys(props, domain, "MutualTlsAuthentication")
 	mapping, err := t.addDomain(api.id, api.attrs, domain, stageID,
-		domainTypes{id, "AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey"}, props)
+		domainTypes{id, "AWS::ApiGatewayV2::DomainName", "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey", "REGIONAL", true}, props)
 	if err != nil {
 		return err
 	}
@@ -161,23 +163,27 @@ func domainOf(apiID string, props map[string]any) (map[string]any, error) {
 
 // domainTypes name what a Domain writes: the domain name resource's
 // logical ID and type, and its mappings' type with the properties that
-// name the API and the base path.
+// name the API and the base path, the domain's endpoint type, and
+// whether the API is an HTTP API (whose Route53 settings SAM reads
+// differently, see route53Records).
 type domainTypes struct {
 	id, domain, mapping string
 	apiProp, pathProp   string
+	endpoint            string
+	http                bool
 }
 
 // addDomain adds a Domain's domain name resource, with props, and
 // returns the adder of its mappings to the API's stage, each under its
-// logical ID and with its base path unless that is nil. Route53 records
-// are not written: virga has no Route 53.
+// logical ID and with its base path unless that is nil. A Route53
+// setting adds the domain's records (route53Records).
 func (t *transformer) addDomain(apiID string, attrs attributes, domain map[string]any, stageID string, k domainTypes,
 	props map[string]any) (func(logicalID string, path any) error, error) {
 	if err := t.add(apiID, k.id, attrs.resource(k.domain, props)); err != nil {
 		return nil, err
 	}
-	if _, ok := domain["Route53"]; ok {
-		t.warn(apiID, "Domain.Route53 is not supported by virga yet and was ignored")
+	if err := t.route53Records(apiID, attrs, domain, k); err != nil {
+		return nil, err
 	}
 	return func(logicalID string, path any) error {
 		m := map[string]any{"DomainName": ref(k.id), k.apiProp: ref(apiID), "Stage": ref(stageID)}
@@ -200,4 +206,91 @@ func basePaths(domain map[string]any) []any {
 		return bp
 	}
 	return nil
+}
+
+// cloudFrontHostedZoneID is the hosted zone of every CloudFront
+// distribution, which an edge-optimized domain's alias targets.
+const cloudFrontHostedZoneID = "Z2FDTNDATAQYW2"
+
+// route53Records writes a Domain's Route53 setting as SAM does: an
+// AWS::Route53::RecordSetGroup named RecordSetGroupHASH (the hash of
+// the HostedZoneId, or else the HostedZoneName), shared by the APIs
+// whose domains name the same zone, gets an A record aliasing the
+// domain name, and an AAAA record as well when IpV6 is true. The alias
+// targets a regional domain's regional name, an edge-optimized domain's
+// distribution (DistributionDomainName if given) in CloudFront's zone,
+// and for a private REST API VpcEndpointDomainName in
+// VpcEndpointHostedZoneId. A REST API's SeparateRecordSetGroup gives
+// its records a group of their own, named by the hash of the zone and
+// the domain name. An HTTP API's group names its zone by HostedZoneId
+// alone when both are given.
+func (t *transformer) route53Records(apiID string, attrs attributes, domain map[string]any, k domainTypes) error {
+	v, ok := domain["Route53"]
+	if !ok || v == nil {
+		return nil
+	}
+	r53 := asMap(v)
+	if r53 == nil {
+		return resourceError(apiID, "Property 'Domain.Route53' should be a map.")
+	}
+	zone := r53["HostedZoneId"]
+	if zone == nil {
+		zone = r53["HostedZoneName"]
+	}
+	if zone == nil {
+		return resourceError(apiID, "HostedZoneId or HostedZoneName is required to enable Route53 support on Custom Domains.")
+	}
+	alias := map[string]any{}
+	if h, ok := r53["EvaluateTargetHealth"]; ok {
+		alias["EvaluateTargetHealth"] = clone(h)
+	}
+	switch k.endpoint {
+	case "REGIONAL":
+		alias["HostedZoneId"] = getAtt(k.id, "RegionalHostedZoneId")
+		alias["DNSName"] = getAtt(k.id, "RegionalDomainName")
+	case "EDGE":
+		alias["HostedZoneId"] = cloudFrontHostedZoneID
+		alias["DNSName"] = getAtt(k.id, "DistributionDomainName")
+		if d, ok := r53["DistributionDomainName"]; ok {
+			alias["DNSName"] = clone(d)
+		}
+	default:
+		alias["HostedZoneId"] = clone(r53["VpcEndpointHostedZoneId"])
+		alias["DNSName"] = clone(r53["VpcEndpointDomainName"])
+	}
+	record := func(typ string) map[string]any {
+		rs := map[string]any{"Name": clone(domain["DomainName"]), "Type": typ, "AliasTarget": clone(alias)}
+		copyKeys(rs, r53, "Region", "SetIdentifier")
+		return rs
+	}
+	sets := []any{record("A")}
+	if b, _ := r53["IpV6"].(bool); b {
+		sets = append(sets, record("AAAA"))
+	}
+	props := map[string]any{"RecordSets": sets}
+	if k.http {
+		if r53["HostedZoneId"] != nil {
+			props["HostedZoneId"] = clone(r53["HostedZoneId"])
+		} else {
+			props["HostedZoneName"] = clone(r53["HostedZoneName"])
+		}
+	} else {
+		copyKeys(props, r53, "HostedZoneId", "HostedZoneName")
+		if separate, ok := r53["SeparateRecordSetGroup"]; ok && separate != nil {
+			b, isBool := separate.(bool)
+			if !isBool {
+				return resourceError(apiID, "Property 'Domain.Route53.SeparateRecordSetGroup' should be a boolean.")
+			}
+			if b {
+				return t.add(apiID, "RecordSetGroup"+samHash([]any{zone, domain["DomainName"]}), attrs.resource("AWS::Route53::RecordSetGroup", props))
+			}
+		}
+	}
+	id := "RecordSetGroup" + samHash(zone)
+	if group, ok := t.out[id].(map[string]any); ok && group["Type"] == "AWS::Route53::RecordSetGroup" {
+		shared := asMap(group["Properties"])
+		shared["RecordSets"] = append(shared["RecordSets"].([]any), sets...)
+		return nil
+	}
+	return t.add(apiID, id, attrs.resource("AWS::Route53::RecordSetGroup", props))
 }

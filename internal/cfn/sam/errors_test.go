@@ -42,6 +42,35 @@ func TestTransformErrors(t *testing.T) {
 			notSupported: true,
 		},
 		{
+			name: "Route53 without a zone",
+			body: `
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Domain: {DomainName: api.example.com, CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1, Route53: {IpV6: true}}`,
+			want: "Number of errors found: 1. Resource with id [Api] is invalid. HostedZoneId or HostedZoneName is required to enable Route53 support on Custom Domains.",
+		},
+		{
+			name: "Route53 not a map",
+			body: `
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Domain: {DomainName: api.example.com, CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1, Route53: [x]}`,
+			want: "Number of errors found: 1. Resource with id [Api] is invalid. Property 'Domain.Route53' should be a map.",
+		},
+		{
+			name: "SeparateRecordSetGroup not a boolean",
+			body: `
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Domain: {DomainName: api.example.com, CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1, Route53: {HostedZoneId: Z1, SeparateRecordSetGroup: yes please}}`,
+			want: "Number of errors found: 1. Resource with id [Api] is invalid. Property 'Domain.Route53.SeparateRecordSetGroup' should be a boolean.",
+		},
+		{
 			name: "API resource policy not a map",
 			body: `
   Api:

@@ -239,9 +239,12 @@ func templateResource(pattern string, params []string, values map[string]any) an
 	}
 	vars := map[string]any{}
 	for _, p := range params {
-		v := lowerFirst(p)
-		if strings.Contains(pattern, "${"+v+"}") {
-			vars[v] = clone(values[p])
+		// Most templates name a parameter's variable tableName; a few
+		// (Route53ChangeResourceRecordSetsPolicy) keep its own name.
+		for _, v := range []string{lowerFirst(p), p} {
+			if strings.Contains(pattern, "${"+v+"}") {
+				vars[v] = clone(values[p])
+			}
 		}
 	}
 	if len(vars) == 0 {
@@ -475,6 +478,9 @@ var policyTemplates = map[string]samPolicyTemplate{
 	"StepFunctionsCallbackPolicy": {params: []string{"StateMachineName"}, statements: []templateStatement{
 		{actions: []string{"states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"}, resources: []string{arnPrefix + "states" + regionAcct + "stateMachine:${stateMachineName}"}},
 	}},
+	"Route53ChangeResourceRecordSetsPolicy": {params: []string{"HostedZoneId"}, statements: []templateStatement{
+		{actions: []string{"route53:ChangeResourceRecordSets"}, resources: []string{arnPrefix + "route53:::hostedzone/${HostedZoneId}"}},
+	}},
 	"VPCAccessPolicy": {statements: []templateStatement{
 		{actions: []string{"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface"}, resources: []string{"*"}},
 	}},
@@ -496,7 +502,7 @@ var otherPolicyTemplates = set(
 	"PinpointEndpointAccessPolicy", "PollyFullAccessPolicy", "RekognitionDetectOnlyPolicy",
 	"RekognitionFacesManagementPolicy", "RekognitionFacesPolicy", "RekognitionLabelsPolicy",
 	"RekognitionNoDataAccessPolicy", "RekognitionReadPolicy", "RekognitionWriteOnlyAccessPolicy",
-	"Route53ChangeResourceRecordSetsPolicy", "SageMakerCreateEndpointConfigPolicy",
+	"SageMakerCreateEndpointConfigPolicy",
 	"SageMakerCreateEndpointPolicy", "ServerlessRepoReadWriteAccessPolicy",
 	"TextractDetectAnalyzePolicy", "TextractGetResultPolicy",
 	"TextractPolicy",

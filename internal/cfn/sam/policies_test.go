@@ -45,6 +45,9 @@ func TestPolicyTemplatesAsAWSExpandsThem(t *testing.T) {
 		{"SESSendBouncePolicy", `{"IdentityName": "pIdentityName"}`, []any{
 			stmt([]any{"ses:SendBounce"}, sesIdentity),
 		}},
+		{"Route53ChangeResourceRecordSetsPolicy", `{"HostedZoneId": "pHostedZoneId"}`, []any{
+			stmt([]any{"route53:ChangeResourceRecordSets"}, sub("arn:${AWS::Partition}:route53:::hostedzone/${HostedZoneId}", "HostedZoneId", "pHostedZoneId")),
+		}},
 		{"StepFunctionsCallbackPolicy", `{"StateMachineName": "pStateMachineName"}`, []any{
 			stmt([]any{"states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"}, machine),
 		}},

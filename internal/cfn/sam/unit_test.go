@@ -752,6 +752,121 @@ Resources:
 	})
 }
 
+// TestDomainRoute53: a Domain's Route53 becomes a RecordSetGroup named
+// by the hash of the hosted zone, shared by the APIs that name the same
+// zone: an A alias to a regional domain's regional name (and an AAAA
+// with IpV6), or to an edge domain's distribution in CloudFront's zone
+// (the output of AWS's translator, samtranslator 1.110.0, for these
+// templates, but for the order of the shared group's records, which
+// follows the order the translator happens to take the APIs in).
+func TestDomainRoute53(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Domain:
+        DomainName: api.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        Route53: {HostedZoneId: Z0123456789ABCDEFGHIJ, IpV6: true, EvaluateTargetHealth: true}
+  Edge:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: live
+      Domain:
+        DomainName: www.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/2
+        EndpointConfiguration: EDGE
+        Route53: {HostedZoneId: Z0123456789ABCDEFGHIJ}
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Domain:
+        DomainName: http.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/3
+        Route53: {HostedZoneName: example.com.}
+`))
+	regional := map[string]any{"EvaluateTargetHealth": true,
+		"HostedZoneId": map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainName1bc412bb08", "RegionalHostedZoneId"}},
+		"DNSName":      map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainName1bc412bb08", "RegionalDomainName"}}}
+	want(t, "shared group", r.props(t, "RecordSetGroup8a4d2682a3", "AWS::Route53::RecordSetGroup"), map[string]any{
+		"HostedZoneId": "Z0123456789ABCDEFGHIJ",
+		"RecordSets": []any{
+			map[string]any{"Name": "api.example.com", "Type": "A", "AliasTarget": regional},
+			map[string]any{"Name": "api.example.com", "Type": "AAAA", "AliasTarget": regional},
+			map[string]any{"Name": "www.example.com", "Type": "A", "AliasTarget": map[string]any{"HostedZoneId": "Z2FDTNDATAQYW2",
+				"DNSName": map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainName068503358d", "DistributionDomainName"}}}},
+		},
+	})
+	want(t, "HTTP API group", r.props(t, "RecordSetGroup22b77bea9d", "AWS::Route53::RecordSetGroup"), map[string]any{
+		"HostedZoneName": "example.com.",
+		"RecordSets": []any{map[string]any{"Name": "http.example.com", "Type": "A", "AliasTarget": map[string]any{
+			"HostedZoneId": map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainNameV2" + samHash("http.example.com"), "RegionalHostedZoneId"}},
+			"DNSName":      map[string]any{"Fn::GetAtt": []any{"ApiGatewayDomainNameV2" + samHash("http.example.com"), "RegionalDomainName"}}}}},
+	})
+}
+
+// TestDomainRoute53Variants: SeparateRecordSetGroup, a private REST
+// API's VPC endpoint alias, and an HTTP API given both zone properties
+// (the output of AWS's translator, samtranslator 1.110.0, for this
+// template).
+func TestDomainRoute53Variants(t *testing.T) {
+	t.Parallel()
+	r := transformBody(t, []byte(`
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Zone:
+    Type: AWS::Route53::HostedZone
+    Properties: {Name: example.com}
+  Sep:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Domain:
+        DomainName: sep.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        Route53: {HostedZoneId: !Ref Zone, SeparateRecordSetGroup: true, SetIdentifier: one, Region: us-east-1}
+  Priv:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      EndpointConfiguration: {Type: PRIVATE, VpcEndpointIds: [vpce-0123456789abcdef0]}
+      Domain:
+        DomainName: priv.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/2
+        EndpointConfiguration: PRIVATE
+        Route53: {HostedZoneName: example.com., HostedZoneId: Z9, VpcEndpointHostedZoneId: Z1VPCE, VpcEndpointDomainName: vpce-1.execute-api.us-east-1.vpce.amazonaws.com}
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Domain:
+        DomainName: http.example.com
+        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/3
+        Route53: {HostedZoneName: example.org., HostedZoneId: Z8}
+`))
+	getAtt := func(id, attr string) map[string]any { return map[string]any{"Fn::GetAtt": []any{id, attr}} }
+	want(t, "separate group", r.props(t, "RecordSetGroup108f412d6d", "AWS::Route53::RecordSetGroup"), map[string]any{
+		"HostedZoneId": map[string]any{"Ref": "Zone"},
+		"RecordSets": []any{map[string]any{"Name": "sep.example.com", "Type": "A", "Region": "us-east-1", "SetIdentifier": "one",
+			"AliasTarget": map[string]any{"DNSName": getAtt("ApiGatewayDomainNameeb373e49aa", "RegionalDomainName"),
+				"HostedZoneId": getAtt("ApiGatewayDomainNameeb373e49aa", "RegionalHostedZoneId")}}},
+	})
+	want(t, "private API", r.props(t, "RecordSetGroup838ec76bd6", "AWS::Route53::RecordSetGroup"), map[string]any{
+		"HostedZoneId": "Z9", "HostedZoneName": "example.com.",
+		"RecordSets": []any{map[string]any{"Name": "priv.example.com", "Type": "A",
+			"AliasTarget": map[string]any{"DNSName": "vpce-1.execute-api.us-east-1.vpce.amazonaws.com", "HostedZoneId": "Z1VPCE"}}},
+	})
+	want(t, "HTTP API with both", r.props(t, "RecordSetGroupbf6a745a5e", "AWS::Route53::RecordSetGroup"), map[string]any{
+		"HostedZoneId": "Z8",
+		"RecordSets": []any{map[string]any{"Name": "http.example.com", "Type": "A", "AliasTarget": map[string]any{
+			"DNSName":      getAtt("ApiGatewayDomainNameV23e685ce53a", "RegionalDomainName"),
+			"HostedZoneId": getAtt("ApiGatewayDomainNameV23e685ce53a", "RegionalHostedZoneId")}}},
+	})
+}
+
 // TestGlobalsLayerVersionAndWebSocketApi: Globals may have LayerVersion
 // (PublishLambdaVersion) and WebSocketApi sections, as SAM's translator
 // allows. With PublishLambdaVersion a new layer version publishes a new

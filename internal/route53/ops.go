@@ -1,0 +1,21 @@
+package route53
+
+import "github.com/virga/virga/internal/awsproto"
+
+// operations is Route 53's operation table.
+func (s *Service) operations() []awsproto.Operation {
+	return []awsproto.Operation{
+		{Name: "ChangeResourceRecordSets", HTTP: "POST /2013-04-01/hostedzone/{Id}/rrset/", Handler: awsproto.Handle(s.changeResourceRecordSets)},
+		{Name: "ChangeTagsForResource", HTTP: "POST /2013-04-01/tags/{ResourceType}/{ResourceId}", Handler: awsproto.Handle(s.changeTagsForResource)},
+		{Name: "CreateHostedZone", HTTP: "POST /2013-04-01/hostedzone", Status: 201, Handler: awsproto.Handle(s.createHostedZone)},
+		{Name: "DeleteHostedZone", HTTP: "DELETE /2013-04-01/hostedzone/{Id}", Handler: awsproto.Handle(s.deleteHostedZone)},
+		{Name: "GetChange", HTTP: "GET /2013-04-01/change/{Id}", Handler: awsproto.Handle(s.getChange)},
+		{Name: "GetHostedZone", HTTP: "GET /2013-04-01/hostedzone/{Id}", Handler: awsproto.Handle(s.getHostedZone)},
+		{Name: "GetHostedZoneCount", HTTP: "GET /2013-04-01/hostedzonecount", Handler: awsproto.Handle(s.getHostedZoneCount)},
+		{Name: "ListHostedZones", HTTP: "GET /2013-04-01/hostedzone", Handler: awsproto.Handle(s.listHostedZones)},
+		{Name: "ListHostedZonesByName", HTTP: "GET /2013-04-01/hostedzonesbyname", Handler: awsproto.Handle(s.listHostedZonesByName)},
+		{Name: "ListResourceRecordSets", HTTP: "GET /2013-04-01/hostedzone/{Id}/rrset", Handler: awsproto.Handle(s.listResourceRecordSets)},
+		{Name: "ListTagsForResource", HTTP: "GET /2013-04-01/tags/{ResourceType}/{ResourceId}", Handler: awsproto.Handle(s.listTagsForResource)},
+		{Name: "UpdateHostedZoneComment", HTTP: "POST /2013-04-01/hostedzone/{Id}", Handler: awsproto.Handle(s.updateHostedZoneComment)},
+	}
+}
