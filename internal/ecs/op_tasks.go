@@ -163,6 +163,9 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 		group = "family:" + deref(def.Family)
 	}
 	t := &task{ID: id, Cluster: req.cluster.Name, Service: req.service, Deployment: req.deployment, Def: def}
+	if deref(def.NetworkMode) == modeAwsvpc {
+		t.Network = req.network
+	}
 	t.T = Task{TaskArn: ptr(arn), ClusterArn: ptr(req.cluster.ARN), TaskDefinitionArn: def.TaskDefinitionArn,
 		LastStatus: ptr(statusProvisioning), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
 		Group: ptr(group), LaunchType: ptr(req.launchType), Version: ptr(int64(1)), Tags: req.tags,
