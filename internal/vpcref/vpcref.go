@@ -1,6 +1,9 @@
 package vpcref
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Network is EC2's subnets and security groups as other services see
 // them.
@@ -24,9 +27,16 @@ type NotFoundError struct {
 	// Group is true for a security group, false for a subnet.
 	Group bool
 	ID    string
+	// Malformed is true for an id not of the kind's form (a subnet's
+	// "subnet-…", a group's "sg-…"), which EC2 calls malformed rather
+	// than missing.
+	Malformed bool
 }
 
 func (e *NotFoundError) Error() string {
+	if e.Malformed {
+		return fmt.Sprintf("Invalid id: \"%s\" (expecting \"%s...\")", e.ID, e.prefix())
+	}
 	if e.Group {
 		return fmt.Sprintf("The security group '%s' does not exist", e.ID)
 	}
@@ -35,10 +45,31 @@ func (e *NotFoundError) Error() string {
 
 // Code is EC2's error code for the missing resource.
 func (e *NotFoundError) Code() string {
-	if e.Group {
+	switch {
+	case e.Malformed && e.Group:
+		return "InvalidGroupId.Malformed"
+	case e.Malformed:
+		return "InvalidSubnetID.Malformed"
+	case e.Group:
 		return "InvalidGroup.NotFound"
 	}
 	return "InvalidSubnetID.NotFound"
+}
+
+// prefix is the start of every id of the kind, as EC2 makes them.
+func (e *NotFoundError) prefix() string {
+	if e.Group {
+		return "sg-"
+	}
+	return "subnet-"
+}
+
+// missing returns the error for an id EC2 did not find: malformed when
+// it lacks its kind's prefix.
+func missing(group bool, id string) *NotFoundError {
+	e := &NotFoundError{Group: group, ID: id}
+	e.Malformed = !strings.HasPrefix(id, e.prefix()) || id == e.prefix()
+	return e
 }
 
 // Operation is the EC2 operation that finds the resource missing, which
@@ -98,7 +129,7 @@ func Check(n Network, subnets, groups []string) (Placement, error) {
 				return Placement{}, err
 			}
 			if !ok {
-				return Placement{}, &NotFoundError{ID: id}
+				return Placement{}, missing(false, id)
 			}
 			sn.VpcID, sn.Zone = vpc, zone
 		}
@@ -112,7 +143,7 @@ func Check(n Network, subnets, groups []string) (Placement, error) {
 				return Placement{}, err
 			}
 			if !ok {
-				return Placement{}, &NotFoundError{Group: true, ID: id}
+				return Placement{}, missing(true, id)
 			}
 			g.VpcID = vpc
 		}

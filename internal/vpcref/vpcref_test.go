@@ -46,6 +46,10 @@ func TestCheck(t *testing.T) {
 			missing: &NotFoundError{ID: "subnet-x"}, message: "The subnet ID 'subnet-x' does not exist", code: "InvalidSubnetID.NotFound"},
 		{name: "missing group", network: n, subnets: []string{"subnet-a"}, groups: []string{"sg-1", "sg-x"},
 			missing: &NotFoundError{Group: true, ID: "sg-x"}, message: "The security group 'sg-x' does not exist", code: "InvalidGroup.NotFound"},
+		{name: "malformed group", network: n, subnets: []string{"subnet-a"}, groups: []string{"subnet-a"},
+			missing: &NotFoundError{Group: true, ID: "subnet-a", Malformed: true}, message: `Invalid id: "subnet-a" (expecting "sg-...")`, code: "InvalidGroupId.Malformed"},
+		{name: "malformed subnet", network: n, subnets: []string{"sg-1"},
+			missing: &NotFoundError{ID: "sg-1", Malformed: true}, message: `Invalid id: "sg-1" (expecting "subnet-...")`, code: "InvalidSubnetID.Malformed"},
 		{name: "no network", subnets: []string{"subnet-x"}, groups: []string{"sg-x"}, want: []Subnet{{ID: "subnet-x"}}, wantGroups: []Group{{ID: "sg-x"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
