@@ -333,6 +333,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// EC2 asks each service that places resources in subnets and
+	// security groups whether it still uses one before deleting it.
+	network.RegisterUser(lam.UsesNetwork)
 	route.lambda = lam
 	bus, err := events.New(events.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route,
 		RestAPIs: restStages{a}})
@@ -480,6 +483,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	network.RegisterUser(balancers.UsesNetwork)
 	a.services = append(a.services, balancers.API())
 	a.background = append(a.background, func(ctx context.Context) { balancers.Run(ctx, o.Logger) })
 	// Listeners stop taking requests before the functions they invoke stop.
@@ -621,6 +625,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	network.RegisterUser(containers.UsesNetwork)
 	a.services = append(a.services, containers.API())
 	a.taskEndpoints = containers.MetadataHandler()
 	a.background = append(a.background, containers.Run)

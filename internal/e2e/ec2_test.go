@@ -372,6 +372,9 @@ func TestEC2FunctionVpcConfig(t *testing.T) {
 			"InvalidParameterValueException: Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID 'subnet-12345' does not exist"},
 		{&lambdatypes.VpcConfig{SubnetIds: n.Subnets[:1]},
 			"InvalidParameterValueException: SubnetIds and SecurityIds must coexist or be both empty list."},
+		// A subnet id given as a group is malformed, as EC2 reads it.
+		{&lambdatypes.VpcConfig{SubnetIds: n.Subnets[:1], SecurityGroupIds: n.Subnets[:1]},
+			"InvalidParameterValueException: Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroupId.Malformed. EC2 Error Message: Invalid id: \"" + n.Subnets[0] + "\" (expecting \"sg-...\")"},
 	} {
 		if _, err := create("invpc", tc.vc); apiCode(err) != tc.want {
 			t.Errorf("CreateFunction with %+v: %v, want %s", tc.vc, err, tc.want)

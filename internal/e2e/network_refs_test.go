@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/virga/virga/internal/e2e"
 )
 
@@ -98,5 +100,40 @@ func TestECSNetworkRefs(t *testing.T) {
 	}
 	if subnet != n.Subnets[1] {
 		t.Fatalf("task's subnet %q, want %q (%+v)", subnet, n.Subnets[1], run.Tasks[0].Attachments)
+	}
+	// The task runs in its subnet's zone (the second default subnet's).
+	if got := aws.ToString(run.Tasks[0].AvailabilityZone); got != "us-east-1b" {
+		t.Fatalf("task's AvailabilityZone %q, want us-east-1b", got)
+	}
+}
+
+// TestNetworkRefsForeignGroup: a function's or load balancer's security
+// groups must be in its subnets' VPC.
+func TestNetworkRefsForeignGroup(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	n := env.DefaultNetwork(t)
+	ec := ec2.NewFromConfig(env.Config)
+	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := ec.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("elsewhere"), Description: aws.String("x"), VpcId: vpc.Vpc.VpcId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := aws.ToString(g.GroupId)
+	_, err = elb.NewFromConfig(env.Config).CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("foreign"), Subnets: n.Subnets[:2],
+		SecurityGroups: []string{n.SecurityGroup, foreign}})
+	if want := "InvalidConfigurationRequest: Security group '" + foreign + "' does not belong to VPC '" + n.VpcID + "'"; apiCode(err) != want {
+		t.Errorf("CreateLoadBalancer: %v, want %s", err, want)
+	}
+	_, err = lambdaClient(t, env).CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("foreign"), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+		Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "v1")},
+		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: n.Subnets[:1], SecurityGroupIds: []string{foreign}}})
+	if want := "InvalidParameterValueException: Security Groups are required to be in the same VPC."; apiCode(err) != want {
+		t.Errorf("CreateFunction: %v, want %s", err, want)
 	}
 }

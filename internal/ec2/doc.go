@@ -26,8 +26,18 @@
 // group, with which Lambda, ELBv2 and ECS refuse ids EC2 does not keep
 // and report the VPC and zones of what they place.
 //
+// Other services register, at wiring time (internal/app), a User that
+// says whether they still place something in a subnet or security
+// group: DeleteSubnet and DeleteSecurityGroup ask them and answer
+// DependencyViolation for one in use, without EC2 knowing any of them.
+//
 // Requests in any region see the one region virga is configured with.
 //
 // Changes hold the service's lock from read to commit, so checks
-// (overlapping subnets, duplicate groups) see every earlier change.
+// (overlapping subnets, duplicate groups, users) see every earlier
+// change. Reads (Subnet, SecurityGroup, Describe) never take that lock,
+// only the one that makes the default VPC the first time: other
+// services call them under their own locks, which EC2's changes take
+// through the users. Lock order: EC2's change lock, then another
+// service's lock, then EC2's default-VPC lock.
 package ec2

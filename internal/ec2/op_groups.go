@@ -161,6 +161,13 @@ func (s *Service) deleteSecurityGroup(ctx context.Context, in *DeleteSecurityGro
 		if g.Default {
 			return ErrCannotDelete.WithMessage("the specified group: \"" + g.ID + "\" name: \"default\" cannot be deleted by a user")
 		}
+		used, err := s.inUse(g.ID)
+		if err != nil {
+			return err
+		}
+		if used {
+			return ErrDependencyViolation.Withf("resource %s has a dependent object", g.ID)
+		}
 		groups, err := list(r, kindSecurityGroup)
 		if err != nil {
 			return err

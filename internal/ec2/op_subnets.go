@@ -137,6 +137,12 @@ func (s *Service) deleteSubnet(ctx context.Context, in *DeleteSubnetRequest) (*n
 		return nil, missing("SubnetId")
 	}
 	return s.remove(ctx, kindSubnet, *in.SubnetId, deref(in.DryRun), func(r store.Reader, b store.Batch, sub *record) error {
+		if used, err := s.inUse(sub.ID); err != nil || used {
+			if used {
+				err = ErrDependencyViolation.Withf("The subnet '%s' has dependencies and cannot be deleted.", sub.ID)
+			}
+			return err
+		}
 		// Its route table associations go with it.
 		tables, err := list(r, kindRouteTable)
 		if err != nil {

@@ -3,6 +3,7 @@ package ec2
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
@@ -25,8 +26,44 @@ type Service struct {
 	region  string
 
 	// mu serializes changes: each reads resources, checks them and
-	// writes them in one batch.
+	// writes them in one batch. Users are called with it held.
 	mu sync.Mutex
+	// defaultsMu serializes making the default VPC, which defaultsMade
+	// records. Reads take only it, never mu, so other services may call
+	// Subnet and SecurityGroup under their own locks while a change
+	// here holds mu and asks them (through users) whether they use a
+	// resource. Lock order: mu, then defaultsMu.
+	defaultsMu   sync.Mutex
+	defaultsMade atomic.Bool
+	// users are the other services' answers to whether they use a
+	// subnet or security group, registered at wiring time.
+	users []User
+}
+
+// A User reports whether resources of another service (a function's
+// VpcConfig, a load balancer, an awsvpc task) use the subnet or security
+// group with the id. It must not call back into EC2's changes.
+type User func(id string) (bool, error)
+
+// RegisterUser adds u to the services EC2 asks before it deletes a
+// subnet or security group: one in use is a DependencyViolation, as on
+// AWS. internal/app registers each service that places resources in
+// subnets, before EC2 serves requests.
+func (s *Service) RegisterUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users = append(s.users, u)
+}
+
+// inUse reports whether a registered user uses the resource with the
+// id. s.mu is held.
+func (s *Service) inUse(id string) (bool, error) {
+	for _, u := range s.users {
+		if used, err := u(id); err != nil || used {
+			return used, err
+		}
+	}
+	return false, nil
 }
 
 // Deps are what EC2 needs.
@@ -72,7 +109,7 @@ func (s *Service) newID(prefix string) string { return s.ids.ResourceID(prefix) 
 func (s *Service) update(ctx context.Context, f func(r store.Reader, b store.Batch) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.ensureDefaults(); err != nil {
+	if err := s.makeDefaults(); err != nil {
 		return err
 	}
 	b := s.store.NewBatch()
@@ -86,13 +123,25 @@ func (s *Service) update(ctx context.Context, f func(r store.Reader, b store.Bat
 // read runs f on the store, after making the default VPC if it is not
 // made yet.
 func (s *Service) read(ctx context.Context, f func(r store.Reader) error) error {
-	s.mu.Lock()
-	err := s.ensureDefaults()
-	s.mu.Unlock()
-	if err != nil {
+	if err := s.makeDefaults(); err != nil {
 		return err
 	}
 	return f(s.store)
+}
+
+// makeDefaults makes the default VPC unless it is made already,
+// taking only defaultsMu.
+func (s *Service) makeDefaults() error {
+	if s.defaultsMade.Load() {
+		return nil
+	}
+	s.defaultsMu.Lock()
+	defer s.defaultsMu.Unlock()
+	if err := s.ensureDefaults(); err != nil {
+		return err
+	}
+	s.defaultsMade.Store(true)
+	return nil
 }
 
 // Subnet returns the VPC and availability zone of the subnet with the

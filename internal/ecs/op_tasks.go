@@ -163,11 +163,14 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 		group = "family:" + deref(def.Family)
 	}
 	t := &task{ID: id, Cluster: req.cluster.Name, Service: req.service, Deployment: req.deployment, Def: def}
+	if deref(def.NetworkMode) == modeAwsvpc {
+		t.Network = req.network
+	}
 	t.T = Task{TaskArn: ptr(arn), ClusterArn: ptr(req.cluster.ARN), TaskDefinitionArn: def.TaskDefinitionArn,
 		LastStatus: ptr(statusProvisioning), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
 		Group: ptr(group), LaunchType: ptr(req.launchType), Version: ptr(int64(1)), Tags: req.tags,
 		Overrides: req.overrides, Attachments: []Attachment{}, Attributes: []Attribute{},
-		HealthStatus: ptr(HealthStatus("UNKNOWN")), AvailabilityZone: ptr(s.region + "a"), Connectivity: ptr(Connectivity("CONNECTED")), ConnectivityAt: ptr(now)}
+		HealthStatus: ptr(HealthStatus("UNKNOWN")), AvailabilityZone: ptr(s.taskZone(def, req.network)), Connectivity: ptr(Connectivity("CONNECTED")), ConnectivityAt: ptr(now)}
 	if t.T.Overrides == nil {
 		t.T.Overrides = &TaskOverride{ContainerOverrides: []ContainerOverride{}, InferenceAcceleratorOverrides: []InferenceAcceleratorOverride{}}
 	}
@@ -214,6 +217,19 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 	s.tasksWG.Add(1)
 	go s.lifecycle(id)
 	return t, nil
+}
+
+// taskZone is the availability zone a task runs in: an awsvpc task's
+// is its first subnet's (the one its network interface is in, see
+// eniAttachment); any other task's the region's first zone, where
+// virga's one container instance is.
+func (s *Service) taskZone(def TaskDefinition, nc *NetworkConfiguration) string {
+	if deref(def.NetworkMode) == modeAwsvpc && s.network != nil && nc != nil && nc.AwsvpcConfiguration != nil && len(nc.AwsvpcConfiguration.Subnets) > 0 {
+		if _, zone, ok, err := s.network.Subnet(nc.AwsvpcConfiguration.Subnets[0]); err == nil && ok {
+			return zone
+		}
+	}
+	return s.region + "a"
 }
 
 // taskAddress is an awsvpc task's private address: the node agent

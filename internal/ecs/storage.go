@@ -49,6 +49,9 @@ type task struct {
 	// Targets are the target groups the task is registered in, until
 	// it is deregistered.
 	Targets []lbTarget `json:"targets,omitempty"`
+	// Network is an awsvpc task's network configuration, the subnets
+	// and security groups it is placed in.
+	Network *NetworkConfiguration `json:"network,omitempty"`
 	// secret names the task's metadata and credential endpoints while it
 	// runs (taskenv.go); it is not kept: containers do not outlive the
 	// process.

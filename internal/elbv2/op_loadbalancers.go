@@ -169,9 +169,10 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 }
 
 // checkNetwork refuses subnets and security groups EC2 does not keep,
-// and two subnets in one availability zone.
+// a security group outside the subnets' VPC, and two subnets in one
+// availability zone.
 func (s *Service) checkNetwork(subnets, groups []string) error {
-	found, err := vpcref.Check(s.subnets, subnets, groups)
+	placed, err := vpcref.Check(s.subnets, subnets, groups)
 	var missing *vpcref.NotFoundError
 	switch {
 	case errors.As(err, &missing) && missing.Group:
@@ -181,8 +182,11 @@ func (s *Service) checkNetwork(subnets, groups []string) error {
 	case err != nil:
 		return err
 	}
+	if g, ok := placed.ForeignGroup(); ok {
+		return invalidConfig("Security group '%s' does not belong to VPC '%s'", g.ID, placed.VpcID())
+	}
 	zones := map[string]bool{}
-	for _, sn := range found {
+	for _, sn := range placed.Subnets {
 		if sn.Zone != "" && zones[sn.Zone] {
 			return invalidConfig("A load balancer cannot be attached to multiple subnets in the same Availability Zone")
 		}

@@ -307,13 +307,14 @@ func copyTags(tags map[string]string) map[string]string {
 }
 
 // vpcOf checks a VpcConfig's subnets and security groups against EC2's
-// records and returns their VPC (virga runs functions on the host
-// whatever their VpcConfig says).
+// records, and that the groups are in the subnets' VPC, and returns
+// that VPC (virga runs functions on the host whatever their VpcConfig
+// says).
 func (s *Service) vpcOf(vc *VpcConfig) (string, error) {
 	if len(vc.SubnetIds) == 0 || len(vc.SecurityGroupIds) == 0 {
 		return "", invalidParameter("SubnetIds and SecurityIds must coexist or be both empty list.")
 	}
-	subnets, err := vpcref.Check(s.subnets, vc.SubnetIds, vc.SecurityGroupIds)
+	placed, err := vpcref.Check(s.subnets, vc.SubnetIds, vc.SecurityGroupIds)
 	var missing *vpcref.NotFoundError
 	if errors.As(err, &missing) {
 		return "", invalidParameter("Error occurred while %s. EC2 Error Code: %s. EC2 Error Message: %s", missing.Operation(), missing.Code(), missing)
@@ -321,5 +322,8 @@ func (s *Service) vpcOf(vc *VpcConfig) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return subnets[0].VpcID, nil
+	if _, ok := placed.ForeignGroup(); ok {
+		return "", invalidParameter("Security Groups are required to be in the same VPC.")
+	}
+	return placed.VpcID(), nil
 }

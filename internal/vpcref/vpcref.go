@@ -1,6 +1,9 @@
 package vpcref
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Network is EC2's subnets and security groups as other services see
 // them.
@@ -24,9 +27,16 @@ type NotFoundError struct {
 	// Group is true for a security group, false for a subnet.
 	Group bool
 	ID    string
+	// Malformed is true for an id not of the kind's form (a subnet's
+	// "subnet-…", a group's "sg-…"), which EC2 calls malformed rather
+	// than missing.
+	Malformed bool
 }
 
 func (e *NotFoundError) Error() string {
+	if e.Malformed {
+		return fmt.Sprintf("Invalid id: \"%s\" (expecting \"%s...\")", e.ID, e.prefix())
+	}
 	if e.Group {
 		return fmt.Sprintf("The security group '%s' does not exist", e.ID)
 	}
@@ -35,10 +45,31 @@ func (e *NotFoundError) Error() string {
 
 // Code is EC2's error code for the missing resource.
 func (e *NotFoundError) Code() string {
-	if e.Group {
+	switch {
+	case e.Malformed && e.Group:
+		return "InvalidGroupId.Malformed"
+	case e.Malformed:
+		return "InvalidSubnetID.Malformed"
+	case e.Group:
 		return "InvalidGroup.NotFound"
 	}
 	return "InvalidSubnetID.NotFound"
+}
+
+// prefix is the start of every id of the kind, as EC2 makes them.
+func (e *NotFoundError) prefix() string {
+	if e.Group {
+		return "sg-"
+	}
+	return "subnet-"
+}
+
+// missing returns the error for an id EC2 did not find: malformed when
+// it lacks its kind's prefix.
+func missing(group bool, id string) *NotFoundError {
+	e := &NotFoundError{Group: group, ID: id}
+	e.Malformed = !strings.HasPrefix(id, e.prefix()) || id == e.prefix()
+	return e
 }
 
 // Operation is the EC2 operation that finds the resource missing, which
@@ -50,37 +81,73 @@ func (e *NotFoundError) Operation() string {
 	return "DescribeSubnets"
 }
 
-// Check returns the subnets with the ids, in their order, once every
-// subnet and then every security group is found; the first that is not
-// is a *NotFoundError. A nil Network checks nothing: the subnets come
-// back with no VPC or zone.
-func Check(n Network, subnets, groups []string) ([]Subnet, error) {
-	out := make([]Subnet, 0, len(subnets))
+// Group is a security group a resource is placed in.
+type Group struct {
+	ID, VpcID string
+}
+
+// Placement is what Check found: the subnets and security groups a
+// resource is placed in, with their VPCs.
+type Placement struct {
+	Subnets []Subnet
+	Groups  []Group
+}
+
+// VpcID is the VPC of the placement's first subnet, "" when there is
+// none.
+func (p Placement) VpcID() string {
+	if len(p.Subnets) == 0 {
+		return ""
+	}
+	return p.Subnets[0].VpcID
+}
+
+// ForeignGroup returns the first security group outside the VPC of the
+// subnets, and false when every group is in it (or nothing is known of
+// their VPCs).
+func (p Placement) ForeignGroup() (Group, bool) {
+	vpc := p.VpcID()
+	for _, g := range p.Groups {
+		if vpc != "" && g.VpcID != "" && g.VpcID != vpc {
+			return g, true
+		}
+	}
+	return Group{}, false
+}
+
+// Check returns the subnets and security groups with the ids, in their
+// order, once every subnet and then every security group is found; the
+// first that is not is a *NotFoundError. A nil Network checks nothing:
+// the subnets and groups come back with no VPC or zone.
+func Check(n Network, subnets, groups []string) (Placement, error) {
+	p := Placement{Subnets: make([]Subnet, 0, len(subnets)), Groups: make([]Group, 0, len(groups))}
 	for _, id := range subnets {
 		sn := Subnet{ID: id}
 		if n != nil {
 			vpc, zone, ok, err := n.Subnet(id)
 			if err != nil {
-				return nil, err
+				return Placement{}, err
 			}
 			if !ok {
-				return nil, &NotFoundError{ID: id}
+				return Placement{}, missing(false, id)
 			}
 			sn.VpcID, sn.Zone = vpc, zone
 		}
-		out = append(out, sn)
-	}
-	if n == nil {
-		return out, nil
+		p.Subnets = append(p.Subnets, sn)
 	}
 	for _, id := range groups {
-		_, ok, err := n.SecurityGroup(id)
-		if err != nil {
-			return nil, err
+		g := Group{ID: id}
+		if n != nil {
+			vpc, ok, err := n.SecurityGroup(id)
+			if err != nil {
+				return Placement{}, err
+			}
+			if !ok {
+				return Placement{}, missing(true, id)
+			}
+			g.VpcID = vpc
 		}
-		if !ok {
-			return nil, &NotFoundError{Group: true, ID: id}
-		}
+		p.Groups = append(p.Groups, g)
 	}
-	return out, nil
+	return p, nil
 }

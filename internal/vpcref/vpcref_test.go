@@ -26,29 +26,40 @@ func TestCheck(t *testing.T) {
 	t.Parallel()
 	n := records{
 		subnets: map[string]Subnet{"subnet-a": {"subnet-a", "vpc-1", "us-east-1a"}, "subnet-b": {"subnet-b", "vpc-1", "us-east-1b"}},
-		groups:  map[string]string{"sg-1": "vpc-1"},
+		groups:  map[string]string{"sg-1": "vpc-1", "sg-2": "vpc-2"},
 	}
 	for _, tc := range []struct {
 		name            string
 		network         Network
 		subnets, groups []string
 		want            []Subnet
+		wantGroups      []Group
+		foreign         string
 		missing         *NotFoundError
 		message, code   string
 	}{
 		{name: "found", network: n, subnets: []string{"subnet-b", "subnet-a"}, groups: []string{"sg-1"},
-			want: []Subnet{{"subnet-b", "vpc-1", "us-east-1b"}, {"subnet-a", "vpc-1", "us-east-1a"}}},
+			want: []Subnet{{"subnet-b", "vpc-1", "us-east-1b"}, {"subnet-a", "vpc-1", "us-east-1a"}}, wantGroups: []Group{{"sg-1", "vpc-1"}}},
+		{name: "foreign group", network: n, subnets: []string{"subnet-a"}, groups: []string{"sg-1", "sg-2"},
+			want: []Subnet{{"subnet-a", "vpc-1", "us-east-1a"}}, wantGroups: []Group{{"sg-1", "vpc-1"}, {"sg-2", "vpc-2"}}, foreign: "sg-2"},
 		{name: "missing subnet first", network: n, subnets: []string{"subnet-a", "subnet-x"}, groups: []string{"sg-x"},
 			missing: &NotFoundError{ID: "subnet-x"}, message: "The subnet ID 'subnet-x' does not exist", code: "InvalidSubnetID.NotFound"},
 		{name: "missing group", network: n, subnets: []string{"subnet-a"}, groups: []string{"sg-1", "sg-x"},
 			missing: &NotFoundError{Group: true, ID: "sg-x"}, message: "The security group 'sg-x' does not exist", code: "InvalidGroup.NotFound"},
-		{name: "no network", subnets: []string{"subnet-x"}, groups: []string{"sg-x"}, want: []Subnet{{ID: "subnet-x"}}},
+		{name: "malformed group", network: n, subnets: []string{"subnet-a"}, groups: []string{"subnet-a"},
+			missing: &NotFoundError{Group: true, ID: "subnet-a", Malformed: true}, message: `Invalid id: "subnet-a" (expecting "sg-...")`, code: "InvalidGroupId.Malformed"},
+		{name: "malformed subnet", network: n, subnets: []string{"sg-1"},
+			missing: &NotFoundError{ID: "sg-1", Malformed: true}, message: `Invalid id: "sg-1" (expecting "subnet-...")`, code: "InvalidSubnetID.Malformed"},
+		{name: "no network", subnets: []string{"subnet-x"}, groups: []string{"sg-x"}, want: []Subnet{{ID: "subnet-x"}}, wantGroups: []Group{{ID: "sg-x"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Check(tc.network, tc.subnets, tc.groups)
 			if tc.missing == nil {
-				if err != nil || !reflect.DeepEqual(got, tc.want) {
-					t.Fatalf("Check = %+v, %v; want %+v", got, err, tc.want)
+				if err != nil || !reflect.DeepEqual(got, Placement{tc.want, tc.wantGroups}) {
+					t.Fatalf("Check = %+v, %v; want %+v %+v", got, err, tc.want, tc.wantGroups)
+				}
+				if g, ok := got.ForeignGroup(); g.ID != tc.foreign || ok != (tc.foreign != "") {
+					t.Fatalf("ForeignGroup = %+v %v, want %q", g, ok, tc.foreign)
 				}
 				return
 			}
