@@ -150,10 +150,8 @@ func importTable(ctx context.Context, r *resource.Request, in map[string]any, im
 		} else if st != "IN_PROGRESS" {
 			break
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		if err := resource.Sleep(ctx, 20*time.Millisecond); err != nil {
+			return nil, err
 		}
 	}
 	name := in["TableName"]
