@@ -444,8 +444,9 @@ func TestCloudFormationDeleteNestingStackWhileCreating(t *testing.T) {
 // provider cancels the nested stack's update too, as on AWS: the nested
 // stack rolls back (its provider is asked to go back), and so does the
 // parent, to UPDATE_ROLLBACK_COMPLETE rather than meeting a busy nested
-// stack (UPDATE_ROLLBACK_FAILED). The stack's deletion then leaves
-// nothing behind.
+// stack (UPDATE_ROLLBACK_FAILED). A stack rolling back refuses
+// DeleteStack, as AWS's does. The stack's deletion then leaves nothing
+// behind.
 func TestCloudFormationCancelNestingStackUpdate(t *testing.T) {
 	t.Parallel()
 	cf, p := nestedThings(t)
@@ -478,6 +479,12 @@ func TestCloudFormationCancelNestingStackUpdate(t *testing.T) {
 	back := p.next()
 	if back["RequestType"] != "Update" || back["StackId"] != childID || back["ResourceProperties"].(map[string]any)["Name"] != "a" {
 		t.Fatalf("the nested stack's rollback's request: %v", back)
+	}
+	// A rollback in progress is not deleted (AWS answers so too; it
+	// has no way to stop a rollback).
+	_, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(childID)})
+	if e := expectAPIError(t, err, "ValidationError", 400); !strings.HasSuffix(e.Message, "cannot be deleted while in status UPDATE_ROLLBACK_IN_PROGRESS") {
+		t.Errorf("DeleteStack while the nested stack rolls back: %q", e.Message)
 	}
 	p.answer(back, "thing-a")
 	for _, c := range []<-chan error{cancelled, updated} {
