@@ -608,7 +608,9 @@ func (s *Service) create(ctx context.Context, st *stack, p *plan, id string) boo
 		s.setResource(st, id, r.Type, createFailed, err.Error(), nil, nil)
 		return false
 	}
-	res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+	// Its calls run to completion (resource.Detach): a cancellation ends
+	// only its waits, and what it made is in res to be recorded.
+	res, err := typ.Create(resource.Detach(ctx), &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 		Properties: resolved, Env: s.env()})
 	if err != nil {
 		// A creation that failed after making the resource keeps its
@@ -1086,7 +1088,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 				failed.add(id)
 				return false
 			}
-			res, err := typ.Create(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: resolved, Env: s.env()})
+			res, err := typ.Create(resource.Detach(ctx), &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID, Properties: resolved, Env: s.env()})
 			if err != nil {
 				// The old resource stays; a replacement made before
 				// its creation failed is deleted now.
@@ -1112,7 +1114,7 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 			failed.add(id)
 			return false
 		}
-		res, err := typ.Update(ctx, &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
+		res, err := typ.Update(resource.Detach(ctx), &resource.Request{LogicalID: id, Type: r.Type, StackName: st.rec.Name, StackID: st.rec.ID,
 			Properties: resolved, OldProperties: b.Properties, PhysicalID: b.PhysicalID, Attributes: b.Attributes, Env: s.env()})
 		if err != nil {
 			s.setResource(st, id, r.Type, updateFailed, s.failReason(ctx, r.Type, err, false), func(rs *resourceState) {

@@ -72,6 +72,6 @@ func (s *Service) cancelUpdateStack(ctx context.Context, in *CancelUpdateStackIn
 		return nil, ErrValidation.WithMessage("CancelUpdateStack cannot be called from current stack status")
 	}
 	st.stop(errUpdateCancelled)
-	s.await(st.done)
+	s.await(ctx, st.done)
 	return &noOutput{}, nil
 }

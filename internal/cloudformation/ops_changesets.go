@@ -464,11 +464,11 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 		st.rec.Processed, st.rec.Parameters = p.processed, p.params
 		s.stackEvent(st, createInProgress, "User Initiated")
 		s.transformWarnings(st, p, createInProgress)
-		s.start(st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
+		s.start(ctx, st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
 	} else {
 		s.stackEvent(st, updateInProgress, "User Initiated")
 		s.transformWarnings(st, p, updateInProgress)
-		s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+		s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
 	}
 	return &ExecuteChangeSetOutput{}, nil
 }

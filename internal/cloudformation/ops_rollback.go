@@ -27,7 +27,7 @@ func (s *Service) rollbackStack(ctx context.Context, in *RollbackStackInput) (*R
 			}
 		}
 	}
-	s.startRollback(st)
+	s.startRollback(ctx, st)
 	return &RollbackStackOutput{StackId: ptr(st.rec.ID)}, nil
 }
 
@@ -59,14 +59,14 @@ func (s *Service) continueUpdateRollback(ctx context.Context, in *ContinueUpdate
 		stable.Resources[id] = skipped
 	}
 	st.rec.Stable = stable
-	s.startRollback(st)
+	s.startRollback(ctx, st)
 	return &ContinueUpdateRollbackOutput{}, nil
 }
 
-// startRollback starts rolling st back to its stable state; the caller
-// holds s.mu.
-func (s *Service) startRollback(st *stack) {
+// startRollback starts rolling st back to its stable state, for the call
+// whose context is ctx (await); the caller holds s.mu.
+func (s *Service) startRollback(ctx context.Context, st *stack) {
 	st.busy = true
 	set := st.rec.settings()
-	s.start(st, func(ctx context.Context) { s.rollBack(ctx, st, s.deployed(ctx, st, set), "User Initiated") })
+	s.start(ctx, st, func(ctx context.Context) { s.rollBack(ctx, st, s.deployed(ctx, st, set), "User Initiated") })
 }

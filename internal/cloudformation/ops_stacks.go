@@ -20,10 +20,11 @@ import (
 const settle = 20 * time.Second
 
 // start runs op on st in the background; the caller holds s.mu and has
-// marked st busy. It waits (without s.mu) up to settle for op to end.
-func (s *Service) start(st *stack, op func(ctx context.Context)) {
+// marked st busy. It waits (without s.mu) up to settle for op to end,
+// for the call whose context is ctx (await).
+func (s *Service) start(ctx context.Context, st *stack, op func(ctx context.Context)) {
 	s.launch(st, op)
-	s.await(st.done)
+	s.await(ctx, st.done)
 }
 
 // launch runs op on st in the background; the caller holds s.mu and has
@@ -41,8 +42,14 @@ func (s *Service) launch(st *stack, op func(ctx context.Context)) {
 }
 
 // await waits (without s.mu) up to settle for an operation to end, or
-// until virga stops (EndWaits); the caller holds s.mu.
-func (s *Service) await(done <-chan struct{}) {
+// until virga stops (EndWaits), for the call whose context is ctx; the
+// caller holds s.mu. A nested stack's parent (resource.ParentStack),
+// which follows the operation itself, is answered at once: its wait
+// would hold up its own operation, out of reach of its cancellation.
+func (s *Service) await(ctx context.Context, done <-chan struct{}) {
+	if resource.ParentStack(ctx) != "" {
+		return
+	}
 	s.mu.Unlock()
 	select {
 	case <-done:
@@ -119,7 +126,7 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	s.stacks[name] = st
 	s.stackEvent(st, createInProgress, "User Initiated")
 	s.transformWarnings(st, p, createInProgress)
-	s.start(st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
+	s.start(ctx, st, func(ctx context.Context) { s.runCreate(ctx, st, p) })
 	return &CreateStackOutput{StackId: &id}, nil
 }
 
@@ -233,7 +240,7 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	}
 	s.stackEvent(st, updateInProgress, "User Initiated")
 	s.transformWarnings(st, p, updateInProgress)
-	s.start(st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+	s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
 	return &UpdateStackOutput{StackId: &st.rec.ID}, nil
 }
 
@@ -293,14 +300,14 @@ func (s *Service) deleteStack(ctx context.Context, in *DeleteStackInput) (*noOut
 			// deleted (runCreate), as on AWS.
 			st.stop(errDeleteRequested)
 			s.stackEvent(st, deleteInProgress, "User Initiated")
-			s.await(st.done)
+			s.await(ctx, st.done)
 			return &noOutput{}, nil
 		}
 		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while in status %s", st.rec.Name, st.rec.Status)
 	}
 	st.busy = true
 	s.stackEvent(st, deleteInProgress, "User Initiated")
-	s.start(st, func(ctx context.Context) { s.runDelete(ctx, st, in.RetainResources) })
+	s.start(ctx, st, func(ctx context.Context) { s.runDelete(ctx, st, in.RetainResources) })
 	return &noOutput{}, nil
 }
 

@@ -352,3 +352,177 @@ func TestCloudFormationCustomResourceRestart(t *testing.T) {
 		t.Error("no ROLLBACK_IN_PROGRESS event for the interruption")
 	}
 }
+
+// nestingStack holds a queue and a nested stack, a thingStack with a
+// queue of its own (nestedThings serves its template).
+const nestingStack = `Parameters:
+  Topic: {Type: String}
+  Name: {Type: String, Default: a}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/nested-things/child.yaml
+      Parameters: {Topic: !Ref Topic, Name: !Ref Name}
+`
+
+// nestedThings starts a topicProvider whose S3 serves nestingStack's
+// child.
+func nestedThings(t *testing.T) (*cloudformation.Client, *topicProvider) {
+	t.Helper()
+	env, cf, p := topicProviderEnv(t)
+	child := strings.Replace(thingStack, "Outputs:", "  Queue:\n    Type: AWS::SQS::Queue\nOutputs:", 1)
+	putObject(t, s3Client(env), "nested-things", "child.yaml", []byte(child))
+	return cf, p
+}
+
+// createNesting starts creating the nestingStack "nesting", as create
+// does.
+func createNesting(cf *cloudformation.Client, p *topicProvider) <-chan error {
+	return inBackground(func() error {
+		_, err := cf.CreateStack(context.Background(), &cloudformation.CreateStackInput{StackName: aws.String("nesting"),
+			TemplateBody: aws.String(nestingStack), Parameters: stackParams("Topic", p.topic)})
+		return err
+	})
+}
+
+// stackQueues are the queues whose names start with the stack's.
+func stackQueues(t *testing.T, sc *sqs.Client, stack string) []string {
+	t.Helper()
+	out, err := sc.ListQueues(context.Background(), &sqs.ListQueuesInput{QueueNamePrefix: aws.String(stack)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.QueueUrls
+}
+
+// TestCloudFormationDeleteNestingStackWhileCreating: DeleteStack of a
+// stack whose nested stack's creation waits on a custom resource's
+// provider cancels the nested stack's creation too: the provider gets
+// its Delete, both stacks end DELETE_COMPLETE, and no queue either made
+// remains. (The parent recorded no physical ID for a nested stack whose
+// wait it cut short, which orphaned the nested stack, busy for ever.)
+func TestCloudFormationDeleteNestingStackWhileCreating(t *testing.T) {
+	t.Parallel()
+	cf, p := nestedThings(t)
+	ctx := context.Background()
+	created := createNesting(cf, p)
+	create := p.next()
+	if create["RequestType"] != "Create" {
+		t.Fatalf("the Create: %v", create)
+	}
+	childID := create["StackId"].(string)
+	parentID := stackID(t, cf, "nesting")
+	deleted := inBackground(func() error {
+		_, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("nesting")})
+		return err
+	})
+	del := p.next()
+	if id, _ := del["PhysicalResourceId"].(string); del["RequestType"] != "Delete" || del["StackId"] != childID || id == "" {
+		t.Fatalf("the Delete: %v", del)
+	}
+	p.answer(del, del["PhysicalResourceId"].(string))
+	for _, c := range []<-chan error{deleted, created} {
+		if err := <-c; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, stack := range []string{parentID, childID} {
+		if st := settleStack(t, cf, stack); st.StackStatus != cftypes.StackStatusDeleteComplete {
+			t.Errorf("%s after DeleteStack: %s %s", stack, st.StackStatus, aws.ToString(st.StackStatusReason))
+		}
+	}
+	if qs := stackQueues(t, p.sqs, "nesting"); len(qs) != 0 {
+		t.Errorf("queues left: %v", qs)
+	}
+}
+
+// TestCloudFormationCancelNestingStackUpdate: CancelUpdateStack of a
+// stack whose nested stack's update waits on a custom resource's
+// provider cancels the nested stack's update too, as on AWS: the nested
+// stack rolls back (its provider is asked to go back), and so does the
+// parent, to UPDATE_ROLLBACK_COMPLETE rather than meeting a busy nested
+// stack (UPDATE_ROLLBACK_FAILED). A stack rolling back refuses
+// DeleteStack, as AWS's does. The stack's deletion then leaves nothing
+// behind.
+func TestCloudFormationCancelNestingStackUpdate(t *testing.T) {
+	t.Parallel()
+	cf, p := nestedThings(t)
+	ctx := context.Background()
+	created := createNesting(cf, p)
+	if req := p.next(); req["RequestType"] != "Create" || p.answer(req, "thing-a") != http.StatusOK {
+		t.Fatalf("the Create: %v", req)
+	}
+	if err := <-created; err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "nesting"); st.StackStatus != cftypes.StackStatusCreateComplete {
+		t.Fatalf("after CreateStack: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+
+	updated := inBackground(func() error {
+		_, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("nesting"),
+			UsePreviousTemplate: aws.Bool(true), Parameters: stackParams("Topic", p.topic, "Name", "b")})
+		return err
+	})
+	update := p.next()
+	if update["RequestType"] != "Update" || update["PhysicalResourceId"] != "thing-a" {
+		t.Fatalf("the Update: %v", update)
+	}
+	childID := update["StackId"].(string)
+	cancelled := inBackground(func() error {
+		_, err := cf.CancelUpdateStack(ctx, &cloudformation.CancelUpdateStackInput{StackName: aws.String("nesting")})
+		return err
+	})
+	back := p.next()
+	if back["RequestType"] != "Update" || back["StackId"] != childID || back["ResourceProperties"].(map[string]any)["Name"] != "a" {
+		t.Fatalf("the nested stack's rollback's request: %v", back)
+	}
+	// A rollback in progress is not deleted (AWS answers so too; it
+	// has no way to stop a rollback).
+	_, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(childID)})
+	if e := expectAPIError(t, err, "ValidationError", 400); !strings.HasSuffix(e.Message, "cannot be deleted while in status UPDATE_ROLLBACK_IN_PROGRESS") {
+		t.Errorf("DeleteStack while the nested stack rolls back: %q", e.Message)
+	}
+	p.answer(back, "thing-a")
+	for _, c := range []<-chan error{cancelled, updated} {
+		if err := <-c; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, stack := range []string{"nesting", childID} {
+		if st := settleStack(t, cf, stack); st.StackStatus != cftypes.StackStatusUpdateRollbackComplete {
+			t.Errorf("%s after the cancellation: %s %s", stack, st.StackStatus, aws.ToString(st.StackStatusReason))
+		}
+	}
+
+	parentID := stackID(t, cf, "nesting")
+	deleted := inBackground(func() error {
+		_, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("nesting")})
+		return err
+	})
+	if del := p.next(); del["RequestType"] != "Delete" || p.answer(del, "thing-a") != http.StatusOK {
+		t.Fatalf("the Delete: %v", del)
+	}
+	if err := <-deleted; err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, parentID); st.StackStatus != cftypes.StackStatusDeleteComplete {
+		t.Fatalf("after DeleteStack: %s %s", st.StackStatus, aws.ToString(st.StackStatusReason))
+	}
+	if qs := stackQueues(t, p.sqs, "nesting"); len(qs) != 0 {
+		t.Errorf("queues left: %v", qs)
+	}
+}
+
+// stackID is the ID of the stack named name.
+func stackID(t *testing.T, cf *cloudformation.Client, name string) string {
+	t.Helper()
+	out, err := cf.DescribeStacks(context.Background(), &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.Stacks[0].StackId)
+}

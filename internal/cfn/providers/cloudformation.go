@@ -122,6 +122,7 @@ func nestedInput(p props) map[string]any {
 }
 
 func (nestedStack) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	ctx = resource.WithParentStack(ctx, r.StackID)
 	p := props(r.Properties)
 	if !p.has("TemplateURL") {
 		return nil, errors.New("AWS::CloudFormation::Stack: the TemplateURL property is required")
@@ -131,14 +132,18 @@ func (nestedStack) Create(ctx context.Context, r *resource.Request) (*resource.R
 	if p.has("TimeoutInMinutes") {
 		in["TimeoutInMinutes"] = p["TimeoutInMinutes"]
 	}
-	out, err := call(resource.WithParentStack(ctx, r.StackID), r, "cloudformation", "CreateStack", in)
+	out, err := call(ctx, r, "cloudformation", "CreateStack", in)
 	if err != nil {
 		return nil, err
 	}
 	id := outStr(out, "StackId")
 	st, err := settleStack(ctx, r, id)
 	if err != nil {
-		return nil, err
+		// The parent's operation was cancelled (or the wait failed):
+		// the nested stack is its resource all the same, which the
+		// parent's rollback or deletion deletes, cancelling its
+		// creation.
+		return &resource.Result{PhysicalID: id}, err
 	}
 	if status, _ := st["StackStatus"].(string); status != "CREATE_COMPLETE" {
 		reason := failureReason(ctx, r, id, st)
@@ -153,24 +158,43 @@ func (nestedStack) Create(ctx context.Context, r *resource.Request) (*resource.R
 }
 
 func (nestedStack) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	ctx = resource.WithParentStack(ctx, r.StackID)
 	in := nestedInput(props(r.Properties))
 	in["StackName"] = r.PhysicalID
+	// An operation of the nested stack still running (the rollback of
+	// an update its parent cancelled) ends first.
+	if _, err := settleStack(ctx, r, r.PhysicalID); err != nil {
+		return nil, err
+	}
+	unchanged := false
 	if _, err := call(ctx, r, "cloudformation", "UpdateStack", in); err != nil {
 		if !strings.Contains(err.Error(), "No updates are to be performed") {
 			return nil, err
 		}
+		unchanged = true
 	}
 	st, err := settleStack(ctx, r, r.PhysicalID)
 	if err != nil {
+		if resource.Waits(ctx).Err() != nil {
+			// The parent's update was cancelled: so is the nested
+			// stack's, which rolls back, as on AWS.
+			call(ctx, r, "cloudformation", "CancelUpdateStack", map[string]any{"StackName": r.PhysicalID})
+		}
 		return nil, err
 	}
-	if status, _ := st["StackStatus"].(string); status != "UPDATE_COMPLETE" && status != "CREATE_COMPLETE" {
+	status, _ := st["StackStatus"].(string)
+	if unchanged && strings.HasSuffix(status, "_COMPLETE") {
+		// Already as asked, after its rollback too.
+		return &resource.Result{PhysicalID: r.PhysicalID, Attributes: stackOutputs(st)}, nil
+	}
+	if status != "UPDATE_COMPLETE" && status != "CREATE_COMPLETE" {
 		return nil, fmt.Errorf("Embedded stack %s was not successfully updated. Currently in %s with reason: %s", r.PhysicalID, status, failureReason(ctx, r, r.PhysicalID, st))
 	}
 	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: stackOutputs(st)}, nil
 }
 
 func (nestedStack) Delete(ctx context.Context, r *resource.Request) error {
+	ctx = resource.WithParentStack(ctx, r.StackID)
 	if r.PhysicalID == "" {
 		return nil
 	}
@@ -204,10 +228,8 @@ func settleStack(ctx context.Context, r *resource.Request, id string) (map[strin
 		if status, _ := st["StackStatus"].(string); !strings.HasSuffix(status, "_IN_PROGRESS") {
 			return st, nil
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(nestedPoll):
+		if err := resource.Sleep(ctx, nestedPoll); err != nil {
+			return nil, err
 		}
 	}
 }

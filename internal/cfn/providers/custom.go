@@ -138,8 +138,8 @@ func customRequest(ctx context.Context, r *resource.Request, kind string) (*reso
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
-	case <-ctx.Done():
-		return unanswered(r, kind), ctx.Err()
+	case <-resource.Waits(ctx).Done():
+		return unanswered(r, kind), resource.Waits(ctx).Err()
 	case <-timer.C:
 		return unanswered(r, kind), fmt.Errorf("CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [%s]. "+
 			"If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.", req.RequestID)

@@ -106,8 +106,12 @@
 // invoked asynchronously; a topic gets it as a message), and waits, for
 // at most ServiceTimeout seconds (3600 by default), for the response
 // object PUT to the request's ResponseURL; the wait ends sooner when the
-// operation's context is cancelled (CancelUpdateStack, DeleteStack of a
-// stack being created, virga's stop). A Create left unanswered either
+// operation is cancelled (CancelUpdateStack, DeleteStack of a stack
+// being created, virga's stop). Only waits end so (resource.Waits and
+// resource.Sleep, for every provider's polls): service calls run to
+// completion on the context the engine detaches (resource.Detach), and
+// a provider whose wait ended after it made something returns its
+// physical ID with the error, so that it is deleted, not orphaned. A Create left unanswered either
 // way names a made-up physical ID, for which the rollback or deletion
 // sends a Delete, as CloudFormation does. That URL is the one piece of
 // HTTP: ResponseURLs (custom_response.go) serves

@@ -77,27 +77,32 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 	}
 	var out map[string]any
 	var err error
+	// Once the table may exist, a failure names it, so that the
+	// rollback deletes it (an import's table exists as it starts).
+	made := &resource.Result{PhysicalID: name}
 	if imp := p.obj("ImportSourceSpecification"); imp != nil {
-		out, err = importTable(ctx, r, in, imp)
-	} else {
-		out, err = call(ctx, r, "dynamodb", "CreateTable", in)
-	}
-	if err != nil {
+		var started bool
+		if out, started, err = importTable(ctx, r, in, imp); err != nil && started {
+			return made, err
+		} else if err != nil {
+			return nil, err
+		}
+	} else if out, err = call(ctx, r, "dynamodb", "CreateTable", in); err != nil {
 		return nil, err
 	}
 	if ttl := p.obj("TimeToLiveSpecification"); ttl != nil && ttl.flag("Enabled") {
 		if err := setTTL(ctx, r, name, ttl.str("AttributeName"), true); err != nil {
-			return nil, err
+			return made, err
 		}
 	}
 	if pitr := p.obj("PointInTimeRecoverySpecification"); pitr.flag("PointInTimeRecoveryEnabled") {
 		if err := setPITR(ctx, r, name, pitr); err != nil {
-			return nil, err
+			return made, err
 		}
 	}
 	if ks := p.obj("KinesisStreamSpecification"); ks != nil {
 		if err := setKinesisDestination(ctx, r, name, nil, ks); err != nil {
-			return nil, err
+			return made, err
 		}
 	}
 	return tableResult(asMap(out["TableDescription"])), nil
@@ -123,8 +128,9 @@ func tableUnsupported(p props) error {
 // ImportTable of the CreateTable request in's definition, waited for
 // until it ends (a FAILED import fails the resource), then the stream and
 // tags ImportTable cannot set. It returns DescribeTable's output, whose
-// Table stands for CreateTable's TableDescription.
-func importTable(ctx context.Context, r *resource.Request, in map[string]any, imp props) (map[string]any, error) {
+// Table stands for CreateTable's TableDescription, and whether ImportTable
+// started (making the table), which a later failure leaves behind.
+func importTable(ctx context.Context, r *resource.Request, in map[string]any, imp props) (map[string]any, bool, error) {
 	params := map[string]any{}
 	for _, k := range []string{"TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "ProvisionedThroughput",
 		"SSESpecification", "GlobalSecondaryIndexes"} {
@@ -136,43 +142,41 @@ func importTable(ctx context.Context, r *resource.Request, in map[string]any, im
 		"S3BucketSource", "InputFormat", "InputFormatOptions", "InputCompressionType")
 	out, err := call(ctx, r, "dynamodb", "ImportTable", req)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	arn := props(asMap(out["ImportTableDescription"])).str("ImportArn")
 	for {
 		d, err := call(ctx, r, "dynamodb", "DescribeImport", map[string]any{"ImportArn": arn})
 		if err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		desc := props(asMap(d["ImportTableDescription"]))
 		if st := desc.str("ImportStatus"); st == "FAILED" {
-			return nil, fmt.Errorf("the import from S3 failed: %s: %s", desc.str("FailureCode"), desc.str("FailureMessage"))
+			return nil, true, fmt.Errorf("the import from S3 failed: %s: %s", desc.str("FailureCode"), desc.str("FailureMessage"))
 		} else if st != "IN_PROGRESS" {
 			break
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		if err := resource.Sleep(ctx, 20*time.Millisecond); err != nil {
+			return nil, true, err
 		}
 	}
 	name := in["TableName"]
 	if ss, ok := in["StreamSpecification"]; ok {
 		if _, err := call(ctx, r, "dynamodb", "UpdateTable", map[string]any{"TableName": name, "StreamSpecification": ss}); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 	}
 	desc, err := call(ctx, r, "dynamodb", "DescribeTable", map[string]any{"TableName": name})
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	if tags, ok := in["Tags"]; ok {
 		arn := props(asMap(desc["Table"])).str("TableArn")
 		if _, err := call(ctx, r, "dynamodb", "TagResource", map[string]any{"ResourceArn": arn, "Tags": tags}); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 	}
-	return map[string]any{"TableDescription": desc["Table"]}, nil
+	return map[string]any{"TableDescription": desc["Table"]}, true, nil
 }
 
 // sseInput is the API's SSESpecification for CloudFormation's, whose

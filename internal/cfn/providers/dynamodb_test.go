@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/virga/virga/internal/cfn/resource"
 )
 
 func attrDef(name, typ string) map[string]any {
@@ -369,4 +371,36 @@ func TestTableImportSourceSpecification(t *testing.T) {
 		t.Errorf("the imported table's GSI holds %d items, want 2", n)
 	}
 	tbl.delete()
+}
+
+// TestTableCreateFailsAfterMaking: a table whose creation fails after
+// CreateTable made it (its KinesisStreamSpecification names no stream)
+// is named in the result, so that the rollback deletes it; a table
+// CreateTable refused is not.
+func TestTableCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := map[string]any{
+		"TableName":            "made",
+		"AttributeDefinitions": []any{attrDef("pk", "S")},
+		"KeySchema":            []any{keyElem("pk", "HASH")},
+		"BillingMode":          "PAY_PER_REQUEST",
+		"KinesisStreamSpecification": map[string]any{
+			"StreamArn": "arn:aws:kinesis:us-east-1:000000000000:stream/nothing"},
+	}
+	req := s.request("AWS::DynamoDB::Table", "Table")
+	req.Properties = props
+	res, err := resource.Lookup("AWS::DynamoDB::Table").Create(context.Background(), req)
+	if err == nil || res == nil || res.PhysicalID != "made" {
+		t.Fatalf("Create: %+v %v", res, err)
+	}
+	s.call("dynamodb", "DescribeTable", map[string]any{"TableName": "made"})
+
+	// The name is taken now: CreateTable refuses, and the result names
+	// no table, so that the rollback leaves the one that stands.
+	delete(props, "KinesisStreamSpecification")
+	res, err = resource.Lookup("AWS::DynamoDB::Table").Create(context.Background(), req)
+	if err == nil || res != nil {
+		t.Fatalf("Create of a taken name: %+v %v", res, err)
+	}
 }

@@ -268,10 +268,8 @@ func (ecsService) Delete(ctx context.Context, r *resource.Request) error {
 		if len(svcs) == 0 || props(asMap(svcs[0])).str("status") == "INACTIVE" {
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(ecsDrainPoll):
+		if err := resource.Sleep(ctx, ecsDrainPoll); err != nil {
+			return err
 		}
 	}
 }

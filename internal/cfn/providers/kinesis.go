@@ -141,10 +141,8 @@ func waitStreamActive(ctx context.Context, r *resource.Request, name string) (pr
 		if r.Env.Now().After(deadline) {
 			return nil, fmt.Errorf("stream %s is still %s", name, d.str("StreamStatus"))
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		if err := resource.Sleep(ctx, 20*time.Millisecond); err != nil {
+			return nil, err
 		}
 	}
 }

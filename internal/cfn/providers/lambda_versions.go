@@ -127,8 +127,8 @@ func provisionedConcurrency(ctx context.Context, r *resource.Request, arn string
 		case <-tick.C:
 		case <-deadline:
 			return fmt.Errorf("provisioned concurrency of %s not ready after %v", arn, provisionedWait)
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-resource.Waits(ctx).Done():
+			return resource.Waits(ctx).Err()
 		}
 	}
 }

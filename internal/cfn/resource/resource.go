@@ -383,9 +383,11 @@ func Equal(a, b any) bool {
 type parentStackKey struct{}
 
 // WithParentStack returns ctx carrying the ID of the stack whose
-// AWS::CloudFormation::Stack resource is creating a nested stack, so
-// that CloudFormation's CreateStack, called in-process, records the
-// nested stack's parent (DescribeStacks' ParentId and RootId).
+// AWS::CloudFormation::Stack resource calls CloudFormation in-process
+// for its nested stack, so that CreateStack records the nested stack's
+// parent (DescribeStacks' ParentId and RootId), and so that the calls
+// that start an operation answer at once: the parent follows the
+// operation itself, on a wait its cancellation ends.
 func WithParentStack(ctx context.Context, stackID string) context.Context {
 	return context.WithValue(ctx, parentStackKey{}, stackID)
 }
@@ -394,4 +396,42 @@ func WithParentStack(ctx context.Context, stackID string) context.Context {
 func ParentStack(ctx context.Context) string {
 	id, _ := ctx.Value(parentStackKey{}).(string)
 	return id
+}
+
+// operationKey is the context key of the operation's own context, which
+// Detach keeps for Waits.
+type operationKey struct{}
+
+// Detach returns the context a provider's Create, Update or Delete runs
+// on within an operation whose context is op: its service calls run to
+// completion whatever becomes of op (CancelUpdateStack, DeleteStack of a
+// stack being created, virga's stop), so that what a call made is in the
+// result the engine records and is deleted with the stack, not
+// orphaned; only the provider's waits (Waits, Sleep) end with op.
+func Detach(op context.Context) context.Context {
+	return context.WithValue(context.WithoutCancel(op), operationKey{}, op)
+}
+
+// Waits is the context on which a provider waits (for a custom
+// resource's answer, a resource to settle, a nested stack's operation):
+// the operation's, for a ctx from Detach, else ctx itself.
+func Waits(ctx context.Context) context.Context {
+	if op, ok := ctx.Value(operationKey{}).(context.Context); ok {
+		return op
+	}
+	return ctx
+}
+
+// Sleep waits d, or less if the operation is cancelled (Waits), and
+// returns the operation's error then.
+func Sleep(ctx context.Context, d time.Duration) error {
+	w := Waits(ctx)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-w.Done():
+		return w.Err()
+	case <-t.C:
+		return nil
+	}
 }
