@@ -98,8 +98,9 @@ const maxDynamicReferences = 60
 // A reference may be built by Fn::Join from literal pieces and other
 // values (the CDK writes a secret's field as "{{resolve:secretsmanager:",
 // the secret's Ref, ":SecretString:password::}}"): a piece of a join that
-// opens a reference it does not close is counted here and checked whole
-// when the engine resolves the joined value.
+// opens a reference it does not close is counted here (and refused in a
+// custom resource when it names a secure service) and checked whole when
+// the engine resolves the joined value.
 func (t *Template) validateDynamicReferences() error {
 	count := 0
 	var walk func(node any, where string, custom, joined bool) error
@@ -111,6 +112,11 @@ func (t *Template) validateDynamicReferences() error {
 			}
 			if joined {
 				if open := strings.LastIndex(n, dynref.OpenMark); !strings.Contains(n[open:], dynref.CloseMark) {
+					service, _, named := strings.Cut(n[open+len(dynref.OpenMark):], ":")
+					if custom && named && service != dynref.SSM {
+						// Wording unconfirmed.
+						return templateErr("%s: the dynamic reference %s... reads a secure value, which custom resources cannot use", where, n[open:])
+					}
 					count++
 					n = n[:open]
 				}
