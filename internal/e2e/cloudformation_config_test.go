@@ -19,8 +19,10 @@ import (
 
 // configTemplate makes a parameter and a generated secret, and a function
 // that gets a parameter through an SSM-typed template parameter, a
-// value through a dynamic reference, and reads the new parameter and
-// secret with boto3 when it runs.
+// value through a dynamic reference, a field of the new secret through a
+// reference joined around the secret's Ref (as the CDK writes
+// secret.secretValueFromJson), and reads the new parameter and secret
+// with boto3 when it runs.
 const configTemplate = `AWSTemplateFormatVersion: "2010-09-09"
 Parameters:
   Stage:
@@ -60,6 +62,7 @@ Resources:
           API_KEY: '{{resolve:secretsmanager:cfg/api:SecretString:key}}'
           PARAM: !Ref Greeting
           SECRET: !Ref DbSecret
+          DB_USER: !Join ["", ["{{resolve:secretsmanager:", !Ref DbSecret, ":SecretString:username::}}"]]
       Code:
         ZipFile: |
           import json, os
@@ -70,7 +73,7 @@ Resources:
               greeting = ssm.get_parameter(Name=os.environ['PARAM'])['Parameter']['Value']
               secret = json.loads(sm.get_secret_value(SecretId=os.environ['SECRET'])['SecretString'])
               return {'stage': os.environ['STAGE'], 'color': os.environ['COLOR'], 'colorV1': os.environ['COLOR_V1'],
-                      'apiKey': os.environ['API_KEY'], 'greeting': greeting,
+                      'apiKey': os.environ['API_KEY'], 'greeting': greeting, 'dbUser': os.environ['DB_USER'],
                       'user': secret['username'], 'passwordLength': len(secret['password'])}
 Outputs:
   ParamType:
@@ -136,16 +139,16 @@ func TestCloudFormationParametersAndSecrets(t *testing.T) {
 		t.Fatalf("invoke: %s %v", out.Payload, err)
 	}
 	var got struct {
-		Stage, Color, ColorV1, APIKey, Greeting, User string
-		PasswordLength                                int
+		Stage, Color, ColorV1, APIKey, Greeting, User, DBUser string
+		PasswordLength                                        int
 	}
 	if err := json.Unmarshal(out.Payload, &got); err != nil {
 		t.Fatalf("%v: %s", err, out.Payload)
 	}
 	want := struct {
-		Stage, Color, ColorV1, APIKey, Greeting, User string
-		PasswordLength                                int
-	}{"staging", "blue", "red", "k-123", "hello from staging", "admin", 20}
+		Stage, Color, ColorV1, APIKey, Greeting, User, DBUser string
+		PasswordLength                                        int
+	}{"staging", "blue", "red", "k-123", "hello from staging", "admin", "admin", 20}
 	if got != want {
 		t.Errorf("the function saw %+v, want %+v", got, want)
 	}

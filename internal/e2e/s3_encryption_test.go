@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,92 @@ func TestS3BucketEncryption(t *testing.T) {
 	}
 	if got := rule("sealed-kms"); got != "aws:kms/alias/app/nokey" {
 		t.Errorf("aws:kms: %s", got)
+	}
+}
+
+// TestS3ObjectKMSKey: an object in a bucket whose default encryption
+// names a KMS key (as the CDK's BucketEncryption.KMS writes it, the key's
+// ARN from the same stack) reports that key on every write and read; an
+// object that names its own key reports that one, and one that asks for
+// aws:kms without a key (the AWS managed key) reports none.
+func TestS3ObjectKMSKey(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	created, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("kms-objects"), TemplateBody: aws.String(`Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}
+            Action: kms:*
+            Resource: "*"
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: kms-objects
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault:
+              SSEAlgorithm: aws:kms
+              KMSMasterKeyID: !GetAtt Key.Arn
+Outputs:
+  KeyArn:
+    Value: !GetAtt Key.Arn
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId}, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: created.StackId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyArn := aws.ToString(st.Stacks[0].Outputs[0].OutputValue)
+	// The client keeps each response's headers: the encryption S3 reports
+	// is in x-amz-server-side-encryption and its -aws-kms-key-id.
+	seen := &originTransport{origin: "http://localhost"}
+	c := s3Client(env, func(o *s3.Options) { o.HTTPClient = &http.Client{Transport: seen} })
+	b := aws.String("kms-objects")
+	check := func(what string, err error, want string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		h := seen.lastHeader()
+		if alg, key := h.Get("X-Amz-Server-Side-Encryption"), h.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"); alg != "aws:kms" || key != want {
+			t.Errorf("%s: %s %q, want aws:kms %q", what, alg, key, want)
+		}
+	}
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("x")})
+	check("PutObject", err, keyArn)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String("k")})
+	check("HeadObject", err, keyArn)
+	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String("k")})
+	check("GetObject", err, keyArn)
+	get.Body.Close()
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("k2"), CopySource: aws.String("kms-objects/k")})
+	check("CopyObject", err, keyArn)
+	_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("big")})
+	check("CreateMultipartUpload", err, keyArn)
+
+	// Objects that ask for aws:kms themselves, with and without a key.
+	own := "arn:aws:kms:us-east-1:" + testAccount + ":key/0b1c2d3e-0000-4000-8000-000000000001"
+	for key, want := range map[string]string{"own": own, "managed": ""} {
+		var keyID *string
+		if want != "" {
+			keyID = &want
+		}
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(key), Body: strings.NewReader("x"),
+			ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: keyID})
+		check("PutObject "+key, err, want)
+		_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String(key)})
+		check("HeadObject "+key, err, want)
 	}
 }

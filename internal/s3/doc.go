@@ -185,7 +185,9 @@
 // virga's one account, so BucketAlreadyExists arises only for buckets
 // recorded with another owner. Default encryption (?encryption) is
 // recorded and reported (SSE-S3 until set otherwise; op_encryption.go),
-// not applied to the objects' reported encryption. A request for a
+// and an object written without its own encryption reports the
+// default's algorithm and KMS key; the bytes are stored as they came
+// whatever either says. A request for a
 // subresource virga does not serve (?logging, ?replication and the
 // others in unsupportedSubresources) answers NotImplemented (501); other
 // requests no route takes answer MethodNotAllowed, as S3 does for a

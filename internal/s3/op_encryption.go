@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // Default encryption. "Amazon S3 now applies server-side encryption with
@@ -11,8 +12,10 @@ import (
 // that was never given a configuration, or whose configuration was
 // deleted, and PutBucketEncryption replaces it. An object written
 // without its own x-amz-server-side-encryption reports the bucket's
-// default algorithm (not its KMS key id); virga keeps object bytes as
-// they are whatever either says.
+// default algorithm and, for aws:kms, the default's KMS key id; one
+// that asks for aws:kms without a key id is under the AWS managed key,
+// and reports no key id. virga keeps object bytes as they are whatever
+// either says.
 
 // sseAlgorithms are the SSEAlgorithm values S3 takes.
 var sseAlgorithms = []string{"AES256", "aws:kms", "aws:kms:dsse"}
@@ -38,6 +41,27 @@ func defaultSSE(b *bucketRecord) string {
 		return alg
 	}
 	return ""
+}
+
+// applyDefaultEncryption gives an object written without asking for an
+// encryption the bucket's default algorithm and KMS key.
+func applyDefaultEncryption(b *bucketRecord, o *objectRecord) {
+	if o.SSE != "" {
+		return
+	}
+	o.SSE = defaultSSE(b)
+	if strings.HasPrefix(o.SSE, "aws:kms") {
+		o.KMSKeyID = strDeref(b.Encryption.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID)
+	}
+}
+
+// kmsKeyOf is the x-amz-server-side-encryption-aws-kms-key-id an
+// object reports: its KMS key when it is encrypted under one.
+func kmsKeyOf(o *objectRecord) *string {
+	if !strings.HasPrefix(sseOf(o), "aws:kms") {
+		return nil
+	}
+	return optStr(o.KMSKeyID)
 }
 
 func (s *Service) getBucketEncryption(_ context.Context, in *GetBucketEncryptionRequest) (*GetBucketEncryptionOutput, error) {

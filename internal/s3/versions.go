@@ -152,9 +152,7 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		o.LastModified = now.Truncate(time.Millisecond)
 	}
 	if !o.DeleteMarker {
-		if o.SSE == "" {
-			o.SSE = defaultSSE(b)
-		}
+		applyDefaultEncryption(b, o)
 	}
 	o.Order = s.nextOrder(now)
 	batch := s.store.NewBatch()

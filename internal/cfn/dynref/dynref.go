@@ -45,29 +45,30 @@ func (e *Error) Error() string { return e.Message }
 
 func errorf(format string, args ...any) error { return &Error{Message: fmt.Sprintf(format, args...)} }
 
+// OpenMark and CloseMark open and close a reference.
 const (
-	openMark  = "{{resolve:"
-	closeMark = "}}"
+	OpenMark  = "{{resolve:"
+	CloseMark = "}}"
 )
 
 // Contains reports whether s holds a dynamic reference.
-func Contains(s string) bool { return strings.Contains(s, openMark) }
+func Contains(s string) bool { return strings.Contains(s, OpenMark) }
 
 // Find returns the references in s, in order, with their byte offsets.
 func Find(s string) ([]Ref, [][2]int, error) {
 	var refs []Ref
 	var spans [][2]int
 	for at := 0; ; {
-		i := strings.Index(s[at:], openMark)
+		i := strings.Index(s[at:], OpenMark)
 		if i < 0 {
 			return refs, spans, nil
 		}
 		start := at + i
-		j := strings.Index(s[start+len(openMark):], closeMark)
+		j := strings.Index(s[start+len(OpenMark):], CloseMark)
 		if j < 0 {
 			return nil, nil, errorf("Incorrect format is used in the following SSM reference: [%s]", s[start:])
 		}
-		end := start + len(openMark) + j + len(closeMark)
+		end := start + len(OpenMark) + j + len(CloseMark)
 		r, err := Parse(s[start:end])
 		if err != nil {
 			return nil, nil, err
@@ -80,10 +81,10 @@ func Find(s string) ([]Ref, [][2]int, error) {
 
 // Parse reads one reference, "{{resolve:...}}" whole.
 func Parse(text string) (Ref, error) {
-	if !strings.HasPrefix(text, openMark) || !strings.HasSuffix(text, closeMark) || len(text) < len(openMark)+len(closeMark) {
+	if !strings.HasPrefix(text, OpenMark) || !strings.HasSuffix(text, CloseMark) || len(text) < len(OpenMark)+len(CloseMark) {
 		return Ref{}, errorf("Dynamic reference %s is not of the form {{resolve:service-name:reference-key}}", text)
 	}
-	body := text[len(openMark) : len(text)-len(closeMark)]
+	body := text[len(OpenMark) : len(text)-len(CloseMark)]
 	service, key, ok := strings.Cut(body, ":")
 	r := Ref{Service: service, Text: text}
 	if !ok || key == "" {

@@ -94,14 +94,32 @@ const maxDynamicReferences = 60
 // values (ssm-secure, secretsmanager). The engine resolves them when it
 // creates or updates the resource. A reference in an output is refused:
 // virga resolves references in resource properties only.
+//
+// A reference may be built by Fn::Join from literal pieces and other
+// values (the CDK writes a secret's field as "{{resolve:secretsmanager:",
+// the secret's Ref, ":SecretString:password::}}"): a piece of a join that
+// opens a reference it does not close is counted here (and refused in a
+// custom resource when it names a secure service) and checked whole when
+// the engine resolves the joined value.
 func (t *Template) validateDynamicReferences() error {
 	count := 0
-	var walk func(node any, where string, custom bool) error
-	walk = func(node any, where string, custom bool) error {
+	var walk func(node any, where string, custom, joined bool) error
+	walk = func(node any, where string, custom, joined bool) error {
 		switch n := node.(type) {
 		case string:
 			if !dynref.Contains(n) {
 				return nil
+			}
+			if joined {
+				if open := strings.LastIndex(n, dynref.OpenMark); !strings.Contains(n[open:], dynref.CloseMark) {
+					service, _, named := strings.Cut(n[open+len(dynref.OpenMark):], ":")
+					if custom && named && service != dynref.SSM {
+						// Wording unconfirmed.
+						return templateErr("%s: the dynamic reference %s... reads a secure value, which custom resources cannot use", where, n[open:])
+					}
+					count++
+					n = n[:open]
+				}
 			}
 			refs, _, err := dynref.Find(n)
 			if err != nil {
@@ -116,13 +134,13 @@ func (t *Template) validateDynamicReferences() error {
 			count += len(refs)
 		case map[string]any:
 			for _, k := range sortedKeys(n) {
-				if err := walk(n[k], where, custom); err != nil {
+				if err := walk(n[k], where, custom, joined || k == "Fn::Join"); err != nil {
 					return err
 				}
 			}
 		case []any:
 			for _, v := range n {
-				if err := walk(v, where, custom); err != nil {
+				if err := walk(v, where, custom, joined); err != nil {
 					return err
 				}
 			}
@@ -132,7 +150,7 @@ func (t *Template) validateDynamicReferences() error {
 	for _, name := range t.ResourceNames {
 		r := t.Resources[name]
 		custom := r.Type == "AWS::CloudFormation::CustomResource" || strings.HasPrefix(r.Type, "Custom::")
-		if err := walk(r.Properties, "Resource "+name, custom); err != nil {
+		if err := walk(r.Properties, "Resource "+name, custom, false); err != nil {
 			return err
 		}
 	}
@@ -143,7 +161,7 @@ func (t *Template) validateDynamicReferences() error {
 	if outputs, ok := t.Tree["Outputs"].(map[string]any); ok {
 		for _, name := range sortedKeys(outputs) {
 			before := count
-			if err := walk(outputs[name], "Output "+name, false); err != nil {
+			if err := walk(outputs[name], "Output "+name, false, false); err != nil {
 				return err
 			}
 			if count > before {

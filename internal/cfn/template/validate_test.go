@@ -191,9 +191,12 @@ func TestValidateDynamicReferences(t *testing.T) {
 	for body, want := range map[string]string{
 		"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: '{{resolve:ssm:/app/name}}'\n":                     "",
 		"Resources:\n  F:\n    Type: T\n    Properties:\n      Env: {Vars: {K: !Sub 'x-{{resolve:secretsmanager:db:SecretString:pw}}'}}\n": "",
-		"Resources:\n  R: {Type: T}\nOutputs:\n  O: {Value: '{{resolve:ssm-secure:k}}'}\n":                                                 "Output O: dynamic references are resolved in resource properties only",
-		"Resources:\n  R:\n    Type: T\n    Properties: {A: '{{resolve:nope:k}}'}\n":                                                       "Template error: Resource R: Dynamic reference {{resolve:nope:k}} names service nope; supported services are ssm, ssm-secure and secretsmanager",
-		"Resources:\n  R:\n    Type: Custom::Thing\n    Properties: {ServiceToken: x, A: '{{resolve:secretsmanager:s}}'}\n":                "Template error: Resource R: the dynamic reference {{resolve:secretsmanager:s}} reads a secure value, which custom resources cannot use",
+		// The CDK's secret.secretValueFromJson: a reference joined around a Ref.
+		"Resources:\n  S: {Type: T}\n  R:\n    Type: T\n    Properties: {A: !Join ['', ['{{resolve:secretsmanager:', !Ref S, ':SecretString:password::}}']]}\n":      "",
+		"Resources:\n  S: {Type: T}\n  R:\n    Type: Custom::Thing\n    Properties: {ServiceToken: x, A: !Join ['', ['{{resolve:secretsmanager:', !Ref S, '}}']]}\n": "Template error: Resource R: the dynamic reference {{resolve:secretsmanager:... reads a secure value, which custom resources cannot use",
+		"Resources:\n  R: {Type: T}\nOutputs:\n  O: {Value: '{{resolve:ssm-secure:k}}'}\n":                                                                           "Output O: dynamic references are resolved in resource properties only",
+		"Resources:\n  R:\n    Type: T\n    Properties: {A: '{{resolve:nope:k}}'}\n":                                                                                 "Template error: Resource R: Dynamic reference {{resolve:nope:k}} names service nope; supported services are ssm, ssm-secure and secretsmanager",
+		"Resources:\n  R:\n    Type: Custom::Thing\n    Properties: {ServiceToken: x, A: '{{resolve:secretsmanager:s}}'}\n":                                          "Template error: Resource R: the dynamic reference {{resolve:secretsmanager:s}} reads a secure value, which custom resources cannot use",
 	} {
 		err := mustParse(t, body).Validate()
 		if (err == nil && want != "") || (err != nil && err.Error() != want) {
