@@ -167,7 +167,7 @@
 // (tcp.idle_timeout.seconds is fixed at 350); NLB's passive health
 // checks, client IP preservation and proxy protocol (their attributes
 // are stored and ignored: targets see connections from 127.0.0.1);
-// instance targets (virga has no EC2: they are accepted, never healthy, and
+// instance targets (virga runs no EC2 instances: they are accepted, never healthy, and
 // requests to them are 502, connections reset); alb targets;
 // authenticate-oidc and authenticate-cognito actions
 // (InvalidLoadBalancerAction); more than one action per rule; sticky
