@@ -48,7 +48,7 @@ func (s *Service) importCertificate(ctx context.Context, in *ImportCertificateRe
 	if err != nil {
 		return nil, err
 	}
-	tags, err := checkTags(nil, in.Tags)
+	tags, err := checkTags(ctx, nil, in.Tags)
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func (s *Service) requestCertificate(ctx context.Context, in *RequestCertificate
 		}
 		vdomains[d] = v
 	}
-	tags, err := checkTags(nil, in.Tags)
+	tags, err := checkTags(ctx, nil, in.Tags)
 	if err != nil {
 		return nil, err
 	}

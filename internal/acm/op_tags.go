@@ -3,21 +3,22 @@ package acm
 import (
 	"context"
 	"slices"
-	"strings"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/store"
 )
 
 // checkTags returns the tags with add merged in (a key already there
-// takes the new value), refusing keys in the aws: namespace and more
-// than maxTags tags.
-func checkTags(tags []tag, add []Tag) ([]tag, error) {
+// takes the new value), refusing keys in the aws: namespace (but for
+// CloudFormation's own, see awsproto.WithReservedTags) and more than
+// maxTags tags of the caller's.
+func checkTags(ctx context.Context, tags []tag, add []Tag) ([]tag, error) {
+	if k, ok := awsproto.ForbiddenTagKey(ctx, add, func(t Tag) string { return *t.Key }); ok {
+		// Wording unconfirmed.
+		return nil, ErrInvalidTag.Withf("Tag key '%s' uses the reserved prefix aws:.", k)
+	}
 	out := slices.Clone(tags)
 	for _, t := range add {
-		if strings.HasPrefix(strings.ToLower(*t.Key), "aws:") {
-			// Wording unconfirmed.
-			return nil, ErrInvalidTag.Withf("Tag key '%s' uses the reserved prefix aws:.", *t.Key)
-		}
 		i := slices.IndexFunc(out, func(x tag) bool { return x.Key == *t.Key })
 		if i < 0 {
 			out = append(out, tag{Key: *t.Key, Value: t.Value})
@@ -25,7 +26,7 @@ func checkTags(tags []tag, add []Tag) ([]tag, error) {
 			out[i].Value = t.Value
 		}
 	}
-	if len(out) > maxTags {
+	if awsproto.UserTags(out, func(t tag) string { return t.Key }) > maxTags {
 		// Wording unconfirmed.
 		return nil, ErrTooManyTags.Withf("A certificate can have at most %d tags.", maxTags)
 	}
@@ -58,7 +59,7 @@ func (s *Service) changeCertificate(ctx context.Context, arn string, f func(c *c
 
 func (s *Service) addTagsToCertificate(ctx context.Context, in *AddTagsToCertificateRequest) (*noOutput, error) {
 	return &noOutput{}, s.changeCertificate(ctx, *in.CertificateArn, func(c *certificate) error {
-		tags, err := checkTags(c.Tags, in.Tags)
+		tags, err := checkTags(ctx, c.Tags, in.Tags)
 		c.Tags = tags
 		return err
 	})

@@ -1,0 +1,117 @@
+package e2e_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// TestACMStackCustomDomain: a stack makes a hosted zone, a certificate
+// validated through it (CloudFormation writes the validation CNAMEs for
+// the DomainValidationOptions that name the zone and waits for ISSUED)
+// and a REST API custom domain name using the certificate, aliased in
+// the zone. As on AWS, deleting the certificate leaves its validation
+// records, so the zone, and the stack, fail to delete until they are
+// removed; then the stack deletes.
+func TestACMStackCustomDomain(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	certs := acm.NewFromConfig(env.Config)
+	r53 := route53.NewFromConfig(env.Config)
+	tpl := `Resources:
+  Zone:
+    Type: AWS::Route53::HostedZone
+    Properties: {Name: certs.example}
+  Cert:
+    Type: AWS::CertificateManager::Certificate
+    Properties:
+      DomainName: api.certs.example
+      SubjectAlternativeNames: ['*.certs.example']
+      ValidationMethod: DNS
+      DomainValidationOptions:
+        - {DomainName: api.certs.example, HostedZoneId: !Ref Zone}
+        - {DomainName: '*.certs.example', HostedZoneId: !Ref Zone}
+      Tags: [{Key: app, Value: demo}]
+  Domain:
+    Type: AWS::ApiGateway::DomainName
+    Properties:
+      DomainName: api.certs.example
+      RegionalCertificateArn: !Ref Cert
+      EndpointConfiguration: {Types: [REGIONAL]}
+  Alias:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: !Ref Zone
+      Name: api.certs.example
+      Type: A
+      AliasTarget: {DNSName: !GetAtt Domain.RegionalDomainName, HostedZoneId: !GetAtt Domain.RegionalHostedZoneId}
+Outputs:
+  Cert: {Value: !Ref Cert}
+  Zone: {Value: !Ref Zone}
+`
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("certs"), TemplateBody: aws.String(tpl)}); err != nil {
+		t.Fatal(err)
+	}
+	out := createdStackOutputs(t, cf, "certs")
+	d := describeCert(t, certs, out["Cert"])
+	if d.Status != acmtypes.CertificateStatusIssued || !slices.Equal(d.InUseBy, []string{"arn:aws:apigateway:us-east-1::/domainnames/api.certs.example"}) {
+		t.Fatalf("certificate %s, in use by %v", d.Status, d.InUseBy)
+	}
+	tags, err := certs.ListTagsForCertificate(ctx, &acm.ListTagsForCertificateInput{CertificateArn: aws.String(out["Cert"])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, tg := range tags.Tags {
+		keys = append(keys, aws.ToString(tg.Key))
+	}
+	if !slices.Contains(keys, "app") || !slices.Contains(keys, "aws:cloudformation:stack-name") {
+		t.Errorf("tags %v", keys)
+	}
+	var cnames []r53types.Change
+	for _, rec := range recordList(t, r53, out["Zone"]) {
+		if f := strings.Fields(rec); f[1] == "CNAME" {
+			cnames = append(cnames, change(r53types.ChangeActionDelete, f[0], r53types.RRTypeCname, 60, f[2]))
+		}
+	}
+	// api.certs.example and *.certs.example have a record each.
+	if len(cnames) != 2 {
+		t.Fatalf("validation records %v", recordList(t, r53, out["Zone"]))
+	}
+
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("certs")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "certs"); st.StackStatus != cftypes.StackStatusDeleteFailed {
+		t.Fatalf("stack %s, want DELETE_FAILED for the zone holding the validation records", st.StackStatus)
+	}
+	if reason := resourceReason(t, cf, "certs", "Zone", cftypes.ResourceStatusDeleteFailed); !strings.Contains(reason, "HostedZoneNotEmpty") &&
+		!strings.Contains(reason, "non-required resource record sets") {
+		t.Errorf("zone's DELETE_FAILED reason %q", reason)
+	}
+	_, err = certs.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(out["Cert"])})
+	r53Error(t, err, "ResourceNotFoundException", "")
+	if _, err := changeRecords(r53, out["Zone"], cnames...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("certs")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("certs")}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}
