@@ -115,3 +115,72 @@ Outputs:
 		t.Fatal(err)
 	}
 }
+
+// TestACMStackPendingAndExpiry: a certificate whose names lie in a
+// virga zone but whose template has the zone write no records stays
+// PENDING_VALIDATION, and its stack fails once the wait is over,
+// naming the records missing; an issued certificate expires 395 days
+// after its issue.
+func TestACMStackPendingAndExpiry(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	certs := acm.NewFromConfig(env.Config)
+	newZone(t, route53.NewFromConfig(env.Config), "wait.example")
+	tpl := `Resources:
+  Cert:
+    Type: AWS::CertificateManager::Certificate
+    Properties: {DomainName: www.wait.example, ValidationMethod: DNS}
+`
+	// CreateStack answers once the creation is over (or after a while):
+	// the test moves the clock meanwhile.
+	created := make(chan error, 1)
+	go func() {
+		_, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("waits"), TemplateBody: aws.String(tpl)})
+		created <- err
+	}()
+	var arn string
+	for deadline := time.Now().Add(30 * time.Second); arn == ""; time.Sleep(20 * time.Millisecond) {
+		list, err := certs.ListCertificates(ctx, &acm.ListCertificatesInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.CertificateSummaryList) > 0 {
+			arn = aws.ToString(list.CertificateSummaryList[0].CertificateArn)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no certificate requested")
+		}
+	}
+	record := aws.ToString(describeCert(t, certs, arn).DomainValidationOptions[0].ResourceRecord.Name)
+	// The clock moves until the wait, whenever it began, is over.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		env.Clock.Advance(6 * time.Minute)
+		st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("waits")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := st.Stacks[0].StackStatus; s == cftypes.StackStatusRollbackComplete {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("stack %s, want ROLLBACK_COMPLETE", s)
+		}
+	}
+	if err := <-created; err != nil {
+		t.Fatal(err)
+	}
+	if reason := resourceReason(t, cf, "waits", "Cert", cftypes.ResourceStatusCreateFailed); !strings.Contains(reason, "PENDING_VALIDATION") ||
+		!strings.Contains(reason, record) {
+		t.Errorf("CREATE_FAILED reason %q, want the missing record %s", reason, record)
+	}
+
+	issued, err := certs.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("elsewhere.example")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(396 * 24 * time.Hour)
+	if d := describeCert(t, certs, aws.ToString(issued.CertificateArn)); d.Status != acmtypes.CertificateStatusExpired {
+		t.Fatalf("a year and a month on: %s", d.Status)
+	}
+}
