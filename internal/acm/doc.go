@@ -19,8 +19,9 @@
 // from finishing. A certificate validated by EMAIL is ISSUED at once:
 // no mail is sent, and the approval is taken as given.
 //
-// An issued certificate is valid for 395 days from its issue; it
-// becomes EXPIRED after. GetCertificate returns a real X.509
+// A certificate still unvalidated 72 hours after its request becomes
+// VALIDATION_TIMED_OUT. An issued certificate is valid for 395 days
+// from its issue; it becomes EXPIRED after. GetCertificate returns a real X.509
 // certificate for its names and KeyAlgorithm, signed by an issuing
 // certificate made for it (the chain), made on the first call; its
 // private key is kept nowhere, as ACM exports none. ImportCertificate

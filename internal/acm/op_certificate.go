@@ -15,7 +15,7 @@ func (s *Service) getCertificate(ctx context.Context, in *GetCertificateRequest)
 	if err != nil {
 		return nil, err
 	}
-	if c.Status == statusPending {
+	if c.NotAfter.IsZero() { // never issued
 		return nil, notIssued(c.ARN)
 	}
 	if c.Body == "" {

@@ -108,10 +108,10 @@ func usagesMatch(c *certificate, f Filters) bool {
 }
 
 // usages are the key usages and extended key usages of a certificate
-// that is issued (or imported): a TLS server's and client's. A pending
-// certificate has none yet.
+// that was issued (or imported): a TLS server's and client's. One never
+// issued has none.
 func usages(c *certificate) ([]KeyUsageName, []ExtendedKeyUsageName) {
-	if c.Status == statusPending {
+	if c.NotAfter.IsZero() {
 		return nil, nil
 	}
 	return []KeyUsageName{"DIGITAL_SIGNATURE", "KEY_ENCIPHERMENT"}, []ExtendedKeyUsageName{"TLS_WEB_SERVER_AUTHENTICATION", "TLS_WEB_CLIENT_AUTHENTICATION"}
@@ -142,7 +142,7 @@ func (s *Service) summary(c *certificate) CertificateSummary {
 	} else {
 		out.ImportedAt = ptr(c.ImportedAt)
 	}
-	if c.Status != statusPending {
+	if !c.NotAfter.IsZero() {
 		out.NotBefore, out.NotAfter = ptr(c.NotBefore), ptr(c.NotAfter)
 		if !c.IssuedAt.IsZero() {
 			out.IssuedAt = ptr(c.IssuedAt)

@@ -165,7 +165,7 @@ func (s *Service) detail(c *certificate) *CertificateDetail {
 	if c.Subject != "" {
 		d.Subject = &c.Subject
 	}
-	if c.Status == statusPending {
+	if c.NotAfter.IsZero() { // never issued
 		return d
 	}
 	d.Serial, d.Issuer, d.SignatureAlgorithm = &c.Serial, &c.Issuer, &c.SigAlg
@@ -191,9 +191,11 @@ func (s *Service) domainValidations(c *certificate) []DomainValidation {
 	for _, d := range c.SANs {
 		v := DomainValidation{DomainName: ptr(d), ValidationMethod: ptr(ValidationMethod(c.Method)),
 			ValidationDomain: ptr(cmpOr(c.ValidationDomains[d], d)), ValidationStatus: ptr(DomainStatus("SUCCESS"))}
-		if c.Status == statusPending {
-			if ok, _ := s.domainValidated(d); !ok {
+		if c.NotAfter.IsZero() { // never issued
+			if ok, _ := s.domainValidated(d); !ok && c.Status == statusPending {
 				v.ValidationStatus = ptr(DomainStatus(statusPending))
+			} else if !ok {
+				v.ValidationStatus = ptr(DomainStatus("FAILED"))
 			}
 		}
 		if c.Method == methodDNS {

@@ -9,9 +9,10 @@ import (
 
 // Certificate statuses and validation methods.
 const (
-	statusPending = "PENDING_VALIDATION"
-	statusIssued  = "ISSUED"
-	statusExpired = "EXPIRED"
+	statusPending  = "PENDING_VALIDATION"
+	statusIssued   = "ISSUED"
+	statusExpired  = "EXPIRED"
+	statusTimedOut = "VALIDATION_TIMED_OUT"
 
 	methodDNS   = "DNS"
 	methodEmail = "EMAIL"
@@ -23,6 +24,11 @@ const (
 // validity is how long an issued certificate is valid: "ACM
 // certificates are valid for 395 days".
 const validity = 395 * 24 * time.Hour
+
+// validationTimeout is how long a certificate waits for validation:
+// "If ACM is not able to validate the certificate within 72 hours ...
+// the certificate status changes to VALIDATION_TIMED_OUT".
+const validationTimeout = 72 * time.Hour
 
 // validationRecord returns the CNAME that proves control of a domain
 // name for DNS validation: its name below the domain and its value
@@ -61,12 +67,16 @@ func (s *Service) domainValidated(domain string) (bool, error) {
 
 // refresh brings a certificate's status up to date: a pending
 // certificate (DNS-validated: an EMAIL one is issued at its request)
-// whose names are all validated is issued, an issued one
-// past its NotAfter expires. It reports whether it changed c.
+// whose names are all validated is issued, or times out after
+// validationTimeout; an issued one past its NotAfter expires. It reports whether it changed c.
 func (s *Service) refresh(c *certificate) (bool, error) {
 	now := s.clock.Now().UTC()
 	switch c.Status {
 	case statusPending:
+		if now.Sub(c.CreatedAt) > validationTimeout {
+			c.Status = statusTimedOut
+			return true, nil
+		}
 		for _, d := range c.SANs {
 			ok, err := s.domainValidated(d)
 			if err != nil || !ok {

@@ -119,8 +119,8 @@ Outputs:
 // TestACMStackPendingAndExpiry: a certificate whose names lie in a
 // virga zone but whose template has the zone write no records stays
 // PENDING_VALIDATION, and its stack fails once the wait is over,
-// naming the records missing; an issued certificate expires 395 days
-// after its issue.
+// naming the records missing; a pending certificate times out after 72
+// hours, and an issued one expires 395 days after its issue.
 func TestACMStackPendingAndExpiry(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t, e2e.WithFakeClock())
@@ -178,6 +178,18 @@ func TestACMStackPendingAndExpiry(t *testing.T) {
 	issued, err := certs.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("elsewhere.example")})
 	if err != nil {
 		t.Fatal(err)
+	}
+	pending, err := certs.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("wait.example"), ValidationMethod: acmtypes.ValidationMethodDns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(71 * time.Hour)
+	if d := describeCert(t, certs, aws.ToString(pending.CertificateArn)); d.Status != acmtypes.CertificateStatusPendingValidation {
+		t.Fatalf("71 hours on: %s", d.Status)
+	}
+	env.Clock.Advance(2 * time.Hour)
+	if d := describeCert(t, certs, aws.ToString(pending.CertificateArn)); d.Status != acmtypes.CertificateStatusValidationTimedOut {
+		t.Fatalf("73 hours on: %s", d.Status)
 	}
 	env.Clock.Advance(396 * 24 * time.Hour)
 	if d := describeCert(t, certs, aws.ToString(issued.CertificateArn)); d.Status != acmtypes.CertificateStatusExpired {
