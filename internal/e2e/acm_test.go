@@ -377,3 +377,30 @@ func TestACMCLI(t *testing.T) {
 		t.Fatalf("%+v", list)
 	}
 }
+
+// TestACMIAMEnforce: under --auth iam a call on one certificate is
+// authorized on its ARN: a user allowed acm:DescribeCertificate on one
+// certificate describes it and is denied the other.
+func TestACMIAMEnforce(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	admin := acm.NewFromConfig(env.Config)
+	var arns []string
+	for _, name := range []string{"mine.example", "theirs.example"} {
+		out, err := admin.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, aws.ToString(out.CertificateArn))
+	}
+	user := acm.NewFromConfig(iamUser(t, env, "certreader",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"acm:DescribeCertificate","Resource":"`+arns[0]+`"}]}`))
+	if _, err := user.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(arns[0])}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := user.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(arns[1])})
+	r53Error(t, err, "AccessDeniedException", "")
+	_, err = user.ListCertificates(ctx, &acm.ListCertificatesInput{})
+	r53Error(t, err, "AccessDeniedException", "")
+}
