@@ -20,6 +20,7 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/h2c"
 
+	"github.com/virga/virga/internal/acm"
 	"github.com/virga/virga/internal/agent"
 	"github.com/virga/virga/internal/apigateway"
 	"github.com/virga/virga/internal/apigatewayv2"
@@ -366,8 +367,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return err
 	})
 	a.codeHandler = lam.CodeHandler()
+	zones := route53.New(route53.Deps{Store: db, Clock: o.Clock, IDs: g})
 	a.services = []*awsproto.Service{stsSvc.API(), iamSvc.API(), ddb.API(), ddb.StreamsAPI(), cwl.API(), lam.API(), queues.API(), bus.API(), topics.API(), cw.API(), network.API(),
-		route53.New(route53.Deps{Store: db, Clock: o.Clock, IDs: g}).API()}
+		zones.API()}
 	trailStopped := make(chan struct{})
 	a.background = append(a.background,
 		func(ctx context.Context) { ddb.Run(ctx, o.Logger) },
@@ -468,6 +470,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	a.services = append(a.services, restAPIs.API())
 	a.restAPIs = restAPIs
+	// ACM validates certificates by the records of Route 53's zones and
+	// names the custom domain names that use them.
+	a.services = append(a.services, acm.New(acm.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		DNS: zones, Users: certificateUsers{apis: restAPIs, region: cfg.Region}}).API())
 	// Usage counts reach the store every few seconds, and when virga
 	// stops.
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })

@@ -14,6 +14,9 @@
 // NS record naming four made-up name servers. Changes are INSYNC as
 // soon as GetChange is asked about them.
 //
+// Other services read the public zones through Lookup, as a resolver
+// would: ACM checks its DNS validation records there.
+//
 // Names are kept as Route 53 keeps them: lower case, with a trailing
 // dot, and characters other than a-z, 0-9, '-' and '_' written as
 // three-digit octal escapes ("*" is "\052"). Record sets list in

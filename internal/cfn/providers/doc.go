@@ -344,6 +344,14 @@
 // deletes what the zone holds under the record's name, type and set
 // identifier. A group's record sets change in one batch.
 //
+// AWS::CertificateManager::Certificate is requested through the ACM API
+// (acm.go). For each DomainValidationOptions entry with a HostedZoneId,
+// the name's validation CNAME is written into that zone, as
+// CloudFormation does, and the resource waits for ISSUED (at most
+// certificateIssueWait, failing with the records still missing). Its
+// deletion leaves those records, as on AWS: a stack that also made
+// their zone fails to delete the zone until they are removed.
+//
 // A version's or alias's ProvisionedConcurrencyConfig (and so SAM's
 // AutoPublishAlias with ProvisionedConcurrencyConfig) is applied with
 // PutProvisionedConcurrencyConfig, and the resource is ready once its
