@@ -153,7 +153,11 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 	}
 	if !o.DeleteMarker {
 		if o.SSE == "" {
-			o.SSE = defaultSSE(b)
+			o.SSE, o.SSEKMSKeyID = defaultSSE(b)
+		}
+		if err := s.resolveKMSKey(o); err != nil {
+			s.mu.Unlock()
+			return err
 		}
 	}
 	o.Order = s.nextOrder(now)
