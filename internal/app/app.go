@@ -641,7 +641,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// unsigned REST request another service's routes do not.
 	buckets, err := s3.New(s3.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Dir: s3Dir(cfg), Fsync: cfg.Fsync, Targets: route, FunctionExists: lam.FunctionExists,
-		Permitted: route.permitted})
+		Permitted: route.permitted, Keys: keys})
 	if err != nil {
 		balancers.Close()
 		fns.Close()

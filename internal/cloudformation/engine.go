@@ -81,7 +81,7 @@ const samTransform = "AWS::Serverless-2016-10-31"
 
 // prepare turns a template body and parameters into a plan. previous
 // holds the stack's current parameter values, for UsePreviousValue.
-func (s *Service) prepare(ctx context.Context, body string, params []Parameter, previous []paramRecord, stackName, stackID string, caps []string, changeSet bool) (*plan, error) {
+func (s *Service) prepare(ctx context.Context, body string, params []Parameter, previous []paramRecord, stackName, stackID string, caps []Capability, changeSet bool) (*plan, error) {
 	t, err := template.Parse([]byte(body))
 	if err != nil {
 		return nil, templateError(err)
@@ -191,8 +191,8 @@ func (s *Service) transformWarnings(st *stack, p *plan, status string) {
 // resources with custom names need CAPABILITY_NAMED_IAM. The GroupName
 // of an AWS::IAM::UserToGroupAddition names the group it adds users to,
 // not a resource of its own.
-func iamCapability(t *template.Template) string {
-	need := ""
+func iamCapability(t *template.Template) Capability {
+	var need Capability
 	for _, r := range t.Resources {
 		if !strings.HasPrefix(r.Type, "AWS::IAM::") {
 			continue
@@ -1248,7 +1248,7 @@ type stackSettings struct {
 	Template     string            `json:"template"`
 	Processed    string            `json:"processed"`
 	Parameters   []paramRecord     `json:"params,omitempty"`
-	Capabilities []string          `json:"capabilities,omitempty"`
+	Capabilities []Capability      `json:"capabilities,omitempty"`
 	Tags         map[string]string `json:"tags,omitempty"`
 	Outputs      []outputRecord    `json:"outputs,omitempty"`
 	Imports      []string          `json:"imports,omitempty"`
@@ -1459,6 +1459,11 @@ func (s *Service) rollBack(ctx context.Context, st *stack, p *plan, why string) 
 	s.rollbackCreate(ctx, st, g, why)
 }
 
+// everyCapability grants what a template can require: a template that was
+// deployed, or a change set being executed, was checked for its
+// capabilities when it was submitted.
+var everyCapability = []Capability{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}
+
 // deployed is the plan of a template the stack has had, with its
 // parameter values (nil if it no longer evaluates): the capabilities
 // were granted when it was deployed.
@@ -1466,7 +1471,7 @@ func (s *Service) deployed(ctx context.Context, st *stack, set stackSettings) *p
 	s.mu.Lock()
 	name, id := st.rec.Name, st.rec.ID
 	s.mu.Unlock()
-	p, err := s.prepare(ctx, set.Template, paramsOf(set.Parameters), nil, name, id, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	p, err := s.prepare(ctx, set.Template, paramsOf(set.Parameters), nil, name, id, everyCapability, true)
 	if err != nil {
 		return nil
 	}

@@ -132,7 +132,7 @@ func stackStatus(t *testing.T, s *Service, name string) (string, Stack) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return *out.Stacks[0].StackStatus, out.Stacks[0]
+	return string(*out.Stacks[0].StackStatus), out.Stacks[0]
 }
 
 func TestStackLifecycle(t *testing.T) {
@@ -202,7 +202,7 @@ func TestStackLifecycle(t *testing.T) {
 	if e := apierr.As(err); e == nil || e.Message != "Stack with id life does not exist" {
 		t.Errorf("describe after delete: %v", err)
 	}
-	list, _ := s.listStacks(ctx, &ListStacksInput{StackStatusFilter: []string{deleteComplete}})
+	list, _ := s.listStacks(ctx, &ListStacksInput{StackStatusFilter: []StackStatus{deleteComplete}})
 	if len(list.StackSummaries) != 1 {
 		t.Errorf("deleted stacks: %+v", list.StackSummaries)
 	}
@@ -257,7 +257,7 @@ Outputs:`, 1)
 func TestChangeSets(t *testing.T) {
 	s := newTestService(t)
 	ctx := context.Background()
-	cs, err := s.createChangeSet(ctx, &CreateChangeSetInput{StackName: ptr("viacs"), ChangeSetName: ptr("first"), ChangeSetType: ptr("CREATE"), TemplateBody: ptr(thingsTemplate)})
+	cs, err := s.createChangeSet(ctx, &CreateChangeSetInput{StackName: ptr("viacs"), ChangeSetName: ptr("first"), ChangeSetType: ptr[ChangeSetType]("CREATE"), TemplateBody: ptr(thingsTemplate)})
 	if err != nil {
 		t.Fatal(err)
 	}

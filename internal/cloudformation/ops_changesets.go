@@ -27,12 +27,12 @@ type changeSet struct {
 	Template        string            `json:"template"`
 	Processed       string            `json:"processed"`
 	Params          []paramRecord     `json:"params,omitempty"`
-	Capabilities    []string          `json:"capabilities,omitempty"`
+	Capabilities    []Capability      `json:"capabilities,omitempty"`
 	Tags            map[string]string `json:"tags,omitempty"`
 	Changes         []changeRecord    `json:"changes,omitempty"`
 	// OnStackFailure is what a failed creation by the change set does
 	// (ROLLBACK, DELETE or DO_NOTHING), when its creation said.
-	OnStackFailure string `json:"onStackFailure,omitempty"`
+	OnStackFailure OnStackFailure `json:"onStackFailure,omitempty"`
 }
 
 type changeRecord struct {
@@ -338,7 +338,7 @@ func (s *Service) createChangeSet(ctx context.Context, in *CreateChangeSetInput)
 	}
 	now := s.d.Clock.Now()
 	cs := &changeSet{ID: "arn:aws:cloudformation:" + s.d.Region + ":" + s.d.Account + ":changeSet/" + *in.ChangeSetName + "/" + s.d.IDs.UUID(),
-		Name: *in.ChangeSetName, Type: typ, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Description: deref(in.Description),
+		Name: *in.ChangeSetName, Type: string(typ), Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Description: deref(in.Description),
 		Created: now, Template: b, Processed: p.processed, Params: p.params, Capabilities: in.Capabilities, Tags: tagMap(in.Tags),
 		Changes: changes(old, p, current), OnStackFailure: deref(in.OnStackFailure)}
 	// New parameter values or stack tags are changes even when no
@@ -379,7 +379,7 @@ func (s *Service) describeChangeSet(ctx context.Context, in *DescribeChangeSetIn
 	}
 	out := &DescribeChangeSetOutput{ChangeSetName: ptr(cs.Name), ChangeSetId: ptr(cs.ID), StackId: ptr(st.rec.ID), StackName: ptr(st.rec.Name),
 		Description: optional(cs.Description), CreationTime: ptr(cs.Created), ExecutionStatus: ptr(cs.ExecutionStatus), Status: ptr(cs.Status),
-		StatusReason: optional(cs.StatusReason), Capabilities: append([]string{}, cs.Capabilities...), Changes: []Change{}, IncludeNestedStacks: ptr(false),
+		StatusReason: optional(cs.StatusReason), Capabilities: append([]Capability{}, cs.Capabilities...), Changes: []Change{}, IncludeNestedStacks: ptr(false),
 		NotificationARNs: []string{}, OnStackFailure: optional(cs.OnStackFailure)}
 	for _, p := range cs.Params {
 		v := p.Value
@@ -422,7 +422,7 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	}
 	name, id, settings := st.rec.Name, st.rec.ID, st.rec.settings()
 	s.mu.Unlock()
-	p, err := s.prepare(ctx, cs.Template, paramsOf(cs.Params), nil, name, id, []string{"CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"}, true)
+	p, err := s.prepare(ctx, cs.Template, paramsOf(cs.Params), nil, name, id, everyCapability, true)
 	var old *plan
 	if err == nil && cs.Type == "UPDATE" {
 		old = s.deployed(ctx, st, settings)

@@ -3,6 +3,7 @@ package cloudformation
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -336,7 +337,7 @@ type noOutput struct{}
 // describe renders a stack.
 func (s *Service) describe(st *stack) Stack {
 	r := st.rec
-	out := Stack{StackId: ptr(r.ID), StackName: ptr(r.Name), CreationTime: ptr(r.Created), StackStatus: ptr(r.Status),
+	out := Stack{StackId: ptr(r.ID), StackName: ptr(r.Name), CreationTime: ptr(r.Created), StackStatus: ptr(StackStatus(r.Status)),
 		StackStatusReason: optional(r.StatusReason), Description: optional(r.Description), Capabilities: r.Capabilities,
 		DisableRollback: ptr(r.NoRollback), EnableTerminationProtection: ptr(r.Protected), ChangeSetId: optional(r.ChangeSetID),
 		DriftInformation: &StackDriftInformation{StackDriftStatus: ptr("NOT_CHECKED")},
@@ -370,7 +371,8 @@ func (s *Service) describe(st *stack) Stack {
 	return out
 }
 
-func optional(s string) *string {
+// optional points to s, or is nil when s is empty.
+func optional[T ~string](s T) *T {
 	if s == "" {
 		return nil
 	}
@@ -538,11 +540,11 @@ func (s *Service) listStacks(ctx context.Context, in *ListStacksInput) (*ListSta
 	out := &ListStacksOutput{StackSummaries: []StackSummary{}}
 	for _, st := range all {
 		r := st.rec
-		if len(in.StackStatusFilter) > 0 && !contains(in.StackStatusFilter, r.Status) {
+		if len(in.StackStatusFilter) > 0 && !slices.Contains(in.StackStatusFilter, StackStatus(r.Status)) {
 			continue
 		}
 		sum := StackSummary{StackId: ptr(r.ID), StackName: ptr(r.Name), TemplateDescription: optional(r.Description),
-			CreationTime: ptr(r.Created), StackStatus: ptr(r.Status), StackStatusReason: optional(r.StatusReason),
+			CreationTime: ptr(r.Created), StackStatus: ptr(StackStatus(r.Status)), StackStatusReason: optional(r.StatusReason),
 			DriftInformation: &StackDriftInformationSummary{StackDriftStatus: ptr("NOT_CHECKED")}}
 		if !r.Updated.IsZero() && r.Updated != r.Created {
 			sum.LastUpdatedTime = ptr(r.Updated)
@@ -554,15 +556,6 @@ func (s *Service) listStacks(ctx context.Context, in *ListStacksInput) (*ListSta
 		out.StackSummaries = append(out.StackSummaries, sum)
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Service) getTemplate(ctx context.Context, in *GetTemplateInput) (*GetTemplateOutput, error) {
@@ -581,7 +574,7 @@ func (s *Service) getTemplate(ctx context.Context, in *GetTemplateInput) (*GetTe
 		}
 		tmpl, processed = cs.Template, cs.Processed
 	}
-	out := &GetTemplateOutput{TemplateBody: ptr(tmpl), StagesAvailable: []string{"Original", "Processed"}}
+	out := &GetTemplateOutput{TemplateBody: ptr(tmpl), StagesAvailable: []TemplateStage{"Original", "Processed"}}
 	if deref(in.TemplateStage) == "Processed" {
 		out.TemplateBody = ptr(processed)
 	}
@@ -609,7 +602,7 @@ func (s *Service) validateTemplate(ctx context.Context, in *ValidateTemplateInpu
 			NoEcho: ptr(p.NoEcho), Description: optional(p.Description)})
 	}
 	if need := iamCapability(t); need != "" {
-		out.Capabilities = []string{need}
+		out.Capabilities = []Capability{need}
 		out.CapabilitiesReason = ptr("The following resource(s) require capabilities: " + iamTypes(t))
 	}
 	return out, nil
@@ -666,7 +659,7 @@ func (s *Service) getTemplateSummary(ctx context.Context, in *GetTemplateSummary
 		out.ResourceTypes = append(out.ResourceTypes, typ)
 	}
 	if need := iamCapability(t); need != "" {
-		out.Capabilities = []string{need}
+		out.Capabilities = []Capability{need}
 		out.CapabilitiesReason = ptr("The following resource(s) require capabilities: " + iamTypes(t))
 	}
 	if len(t.Transforms) > 0 {

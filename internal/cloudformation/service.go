@@ -232,6 +232,7 @@ func (s *Service) API() *awsproto.Service {
 		Protocol:        query.New(APIVersion, Namespace),
 		Resources:       s.iamResources,
 		ValidationError: ErrValidation,
+		ViolationError:  violationError,
 		Operations: []awsproto.Operation{
 			{Name: "CreateStack", Handler: awsproto.Handle(s.createStack)},
 			{Name: "UpdateStack", Handler: awsproto.Handle(s.updateStack)},
@@ -285,7 +286,7 @@ type stackRecord struct {
 	Template     string            `json:"template"`  // as submitted
 	Processed    string            `json:"processed"` // after transforms, JSON
 	Parameters   []paramRecord     `json:"params,omitempty"`
-	Capabilities []string          `json:"capabilities,omitempty"`
+	Capabilities []Capability      `json:"capabilities,omitempty"`
 	Tags         map[string]string `json:"tags,omitempty"`
 	NoRollback   bool              `json:"noRollback,omitempty"`
 	// DoNothing is a creation's OnFailure DO_NOTHING: like
@@ -618,7 +619,8 @@ func (s *Service) env() *resource.Env {
 
 func ptr[T any](v T) *T { return &v }
 
-func deref(p *string) string {
+// deref is the value p points to, or "" when it is nil.
+func deref[T ~string](p *T) T {
 	if p == nil {
 		return ""
 	}

@@ -62,7 +62,7 @@ type CreateChangeSetInput struct {
 	TemplateURL           *string `aws:"min=1,max=1024"`
 	UsePreviousTemplate   *bool
 	Parameters            []Parameter
-	Capabilities          []string
+	Capabilities          []Capability
 	ResourceTypes         []string
 	RoleARN               *string `aws:"min=20,max=2048"`
 	RollbackConfiguration *RollbackConfiguration
@@ -71,10 +71,10 @@ type CreateChangeSetInput struct {
 	ChangeSetName         *string  `aws:"required,min=1,max=128" pattern:"[a-zA-Z][-a-zA-Z0-9]*"`
 	ClientToken           *string  `aws:"min=1,max=128"`
 	Description           *string  `aws:"min=1,max=1024"`
-	ChangeSetType         *string
+	ChangeSetType         *ChangeSetType
 	ResourcesToImport     []ResourceToImport `aws:"max=200"`
 	IncludeNestedStacks   *bool
-	OnStackFailure        *string
+	OnStackFailure        *OnStackFailure
 }
 
 // CreateChangeSetOutput is the CreateChangeSetOutput shape of AWS's model.
@@ -93,10 +93,10 @@ type CreateStackInput struct {
 	RollbackConfiguration       *RollbackConfiguration
 	TimeoutInMinutes            *int32   `aws:"min=1"`
 	NotificationARNs            []string `aws:"max=5"`
-	Capabilities                []string
+	Capabilities                []Capability
 	ResourceTypes               []string
 	RoleARN                     *string `aws:"min=20,max=2048"`
-	OnFailure                   *string
+	OnFailure                   *OnFailure
 	StackPolicyBody             *string `aws:"min=1,max=16384"`
 	StackPolicyURL              *string `aws:"min=1,max=1350"`
 	Tags                        []Tag   `aws:"max=50"`
@@ -148,14 +148,14 @@ type DescribeChangeSetOutput struct {
 	StatusReason          *string
 	NotificationARNs      []string `aws:"max=5"`
 	RollbackConfiguration *RollbackConfiguration
-	Capabilities          []string
+	Capabilities          []Capability
 	Tags                  []Tag `aws:"max=50"`
 	Changes               []Change
 	NextToken             *string `aws:"min=1,max=1024"`
 	IncludeNestedStacks   *bool
 	ParentChangeSetId     *string `aws:"min=1" pattern:"arn:[-a-zA-Z0-9:/]*"`
 	RootChangeSetId       *string `aws:"min=1" pattern:"arn:[-a-zA-Z0-9:/]*"`
-	OnStackFailure        *string
+	OnStackFailure        *OnStackFailure
 }
 
 // DescribeStackEventsInput is the DescribeStackEventsInput shape of AWS's model.
@@ -228,13 +228,13 @@ type Export struct {
 type GetTemplateInput struct {
 	StackName     *string
 	ChangeSetName *string `aws:"min=1,max=1600" pattern:"[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*"`
-	TemplateStage *string
+	TemplateStage *TemplateStage
 }
 
 // GetTemplateOutput is the GetTemplateOutput shape of AWS's model.
 type GetTemplateOutput struct {
 	TemplateBody    *string `aws:"min=1"`
-	StagesAvailable []string
+	StagesAvailable []TemplateStage
 }
 
 // GetTemplateSummaryInput is the GetTemplateSummaryInput shape of AWS's model.
@@ -243,14 +243,14 @@ type GetTemplateSummaryInput struct {
 	TemplateURL  *string `aws:"min=1,max=1024"`
 	StackName    *string `aws:"min=1" pattern:"([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)"`
 	StackSetName *string `pattern:"[a-zA-Z][-a-zA-Z0-9]*(?::[a-zA-Z0-9]{8}-[a-zA-Z0-9]{4}-[a-zA-Z0-9]{4}-[a-zA-Z0-9]{4}-[a-zA-Z0-9]{12})?"`
-	CallAs       *string
+	CallAs       *CallAs
 }
 
 // GetTemplateSummaryOutput is the GetTemplateSummaryOutput shape of AWS's model.
 type GetTemplateSummaryOutput struct {
 	Parameters                  []ParameterDeclaration
 	Description                 *string `aws:"min=1,max=1024"`
-	Capabilities                []string
+	Capabilities                []Capability
 	CapabilitiesReason          *string
 	ResourceTypes               []string
 	Version                     *string
@@ -313,7 +313,7 @@ type ListStackResourcesOutput struct {
 // ListStacksInput is the ListStacksInput shape of AWS's model.
 type ListStacksInput struct {
 	NextToken         *string `aws:"min=1,max=1024"`
-	StackStatusFilter []string
+	StackStatusFilter []StackStatus
 }
 
 // ListStacksOutput is the ListStacksOutput shape of AWS's model.
@@ -437,12 +437,12 @@ type Stack struct {
 	DeletionTime                *time.Time
 	LastUpdatedTime             *time.Time
 	RollbackConfiguration       *RollbackConfiguration
-	StackStatus                 *string `aws:"required"`
+	StackStatus                 *StackStatus `aws:"required"`
 	StackStatusReason           *string
 	DisableRollback             *bool
 	NotificationARNs            []string `aws:"max=5"`
 	TimeoutInMinutes            *int32   `aws:"min=1"`
-	Capabilities                []string
+	Capabilities                []Capability
 	Outputs                     []Output
 	RoleARN                     *string `aws:"min=20,max=2048"`
 	Tags                        []Tag   `aws:"max=50"`
@@ -547,7 +547,7 @@ type StackSummary struct {
 	CreationTime        *time.Time `aws:"required"`
 	LastUpdatedTime     *time.Time
 	DeletionTime        *time.Time
-	StackStatus         *string `aws:"required"`
+	StackStatus         *StackStatus `aws:"required"`
 	StackStatusReason   *string
 	ParentId            *string
 	RootId              *string
@@ -577,7 +577,7 @@ type UpdateStackInput struct {
 	StackPolicyDuringUpdateBody *string `aws:"min=1,max=16384"`
 	StackPolicyDuringUpdateURL  *string `aws:"min=1,max=1350"`
 	Parameters                  []Parameter
-	Capabilities                []string
+	Capabilities                []Capability
 	ResourceTypes               []string
 	RoleARN                     *string `aws:"min=20,max=2048"`
 	RollbackConfiguration       *RollbackConfiguration
@@ -615,7 +615,63 @@ type ValidateTemplateInput struct {
 type ValidateTemplateOutput struct {
 	Parameters         []TemplateParameter
 	Description        *string `aws:"min=1,max=1024"`
-	Capabilities       []string
+	Capabilities       []Capability
 	CapabilitiesReason *string
 	DeclaredTransforms []string
+}
+
+// CallAs is the CallAs enum of AWS's model.
+type CallAs string
+
+// Values lists the values AWS accepts for CallAs.
+func (CallAs) Values() []string {
+	return []string{"SELF", "DELEGATED_ADMIN"}
+}
+
+// Capability is the Capability enum of AWS's model.
+type Capability string
+
+// Values lists the values AWS accepts for Capability.
+func (Capability) Values() []string {
+	return []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
+}
+
+// ChangeSetType is the ChangeSetType enum of AWS's model.
+type ChangeSetType string
+
+// Values lists the values AWS accepts for ChangeSetType.
+func (ChangeSetType) Values() []string {
+	return []string{"CREATE", "UPDATE", "IMPORT"}
+}
+
+// OnFailure is the OnFailure enum of AWS's model.
+type OnFailure string
+
+// Values lists the values AWS accepts for OnFailure.
+func (OnFailure) Values() []string {
+	return []string{"DO_NOTHING", "ROLLBACK", "DELETE"}
+}
+
+// OnStackFailure is the OnStackFailure enum of AWS's model.
+type OnStackFailure string
+
+// Values lists the values AWS accepts for OnStackFailure.
+func (OnStackFailure) Values() []string {
+	return []string{"DO_NOTHING", "ROLLBACK", "DELETE"}
+}
+
+// StackStatus is the StackStatus enum of AWS's model.
+type StackStatus string
+
+// Values lists the values AWS accepts for StackStatus.
+func (StackStatus) Values() []string {
+	return []string{"CREATE_IN_PROGRESS", "CREATE_FAILED", "CREATE_COMPLETE", "ROLLBACK_IN_PROGRESS", "ROLLBACK_FAILED", "ROLLBACK_COMPLETE", "DELETE_IN_PROGRESS", "DELETE_FAILED", "DELETE_COMPLETE", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_COMPLETE", "UPDATE_FAILED", "UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_FAILED", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS", "IMPORT_IN_PROGRESS", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_IN_PROGRESS", "IMPORT_ROLLBACK_FAILED", "IMPORT_ROLLBACK_COMPLETE"}
+}
+
+// TemplateStage is the TemplateStage enum of AWS's model.
+type TemplateStage string
+
+// Values lists the values AWS accepts for TemplateStage.
+func (TemplateStage) Values() []string {
+	return []string{"Original", "Processed"}
 }

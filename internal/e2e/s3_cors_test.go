@@ -71,27 +71,36 @@ func TestS3CORS(t *testing.T) {
 }
 
 // TestS3CORSWildcards: an AllowedOrigin or AllowedHeader holds at most one
-// '*', which spans any run of characters; PutBucketCors refuses two.
+// '*', which spans any run of characters; PutBucketCors refuses two, and
+// any '*' in an ExposeHeader.
 func TestS3CORSWildcards(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
 	c := s3Client(env)
 	ctx := context.Background()
 	s3Bucket(t, c, "wild")
-	put := func(origin, header string) error {
+	put := func(origin, header string, expose ...string) error {
 		_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String("wild"), CORSConfiguration: &types.CORSConfiguration{
-			CORSRules: []types.CORSRule{{AllowedOrigins: []string{origin}, AllowedMethods: []string{"GET"}, AllowedHeaders: []string{header}}}}})
+			CORSRules: []types.CORSRule{{AllowedOrigins: []string{origin}, AllowedMethods: []string{"GET"}, AllowedHeaders: []string{header},
+				ExposeHeaders: expose}}}})
 		return err
 	}
-	for _, tc := range []struct{ origin, header, msg string }{
-		{"https://*.app.*", "x-amz-*", `AllowedOrigin "https://*.app.*" can not have more than one wildcard.`},
-		{"https://*.app.example", "x-*-*", `AllowedHeader "x-*-*" can not have more than one wildcard.`},
+	for _, tc := range []struct {
+		origin, header string
+		expose         []string
+		msg            string
+	}{
+		{"https://*.app.*", "x-amz-*", nil, `AllowedOrigin "https://*.app.*" can not have more than one wildcard.`},
+		{"https://*.app.example", "x-*-*", nil, `AllowedHeader "x-*-*" can not have more than one wildcard.`},
+		{"https://*.app.example", "x-amz-*", []string{"*"}, `ExposeHeader "*" contains wildcard. We currently do not support wildcard for ExposeHeader.`},
+		{"https://*.app.example", "x-amz-*", []string{"ETag", "x-amz-meta-*"},
+			`ExposeHeader "x-amz-meta-*" contains wildcard. We currently do not support wildcard for ExposeHeader.`},
 	} {
-		if got := expectAPIError(t, put(tc.origin, tc.header), "InvalidRequest", http.StatusBadRequest); got.Message != tc.msg {
-			t.Errorf("PutBucketCors(%s, %s) = %q, want %q", tc.origin, tc.header, got.Message, tc.msg)
+		if got := expectAPIError(t, put(tc.origin, tc.header, tc.expose...), "InvalidRequest", http.StatusBadRequest); got.Message != tc.msg {
+			t.Errorf("PutBucketCors(%s, %s, %v) = %q, want %q", tc.origin, tc.header, tc.expose, got.Message, tc.msg)
 		}
 	}
-	if err := put("https://*.app.example", "X-Amz-*"); err != nil {
+	if err := put("https://*.app.example", "X-Amz-*", "ETag"); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

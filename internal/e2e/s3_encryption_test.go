@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -38,6 +39,14 @@ func TestS3BucketEncryption(t *testing.T) {
 	if got := rule("sealed"); got != "AES256//nokey" {
 		t.Errorf("a new bucket: %s", got)
 	}
+	kc := kms.NewFromConfig(env.Config)
+	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("alias/data"), TargetKeyId: key.KeyMetadata.KeyId}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("sealed"),
 		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("alias/data")},
@@ -52,8 +61,9 @@ func TestS3BucketEncryption(t *testing.T) {
 	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sealed"), Key: aws.String("k"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}
-	if h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("sealed"), Key: aws.String("k")}); err != nil || h.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms {
-		t.Errorf("an object in a KMS bucket: %v %v", h.ServerSideEncryption, err)
+	if h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("sealed"), Key: aws.String("k")}); err != nil ||
+		h.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms || aws.ToString(h.SSEKMSKeyId) != aws.ToString(key.KeyMetadata.Arn) {
+		t.Errorf("an object in a KMS bucket: %v %v %v", h.ServerSideEncryption, aws.ToString(h.SSEKMSKeyId), err)
 	}
 	if _, err := c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String("sealed")}); err != nil {
 		t.Fatal(err)
@@ -61,7 +71,7 @@ func TestS3BucketEncryption(t *testing.T) {
 	if got := rule("sealed"); got != "AES256//nokey" {
 		t.Errorf("after DeleteBucketEncryption: %s", got)
 	}
-	_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("sealed"),
+	_, err = c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("sealed"),
 		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
 			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: "rot13"}}}}})
 	if e := wantAPIError(t, err); e.Code != "MalformedXML" {
@@ -109,12 +119,109 @@ func TestS3BucketEncryption(t *testing.T) {
 	}
 }
 
-// TestS3ObjectKMSKey: an object in a bucket whose default encryption
-// names a KMS key (as the CDK's BucketEncryption.KMS writes it, the key's
-// ARN from the same stack) reports that key on every write and read; an
-// object that names its own key reports that one, and one that asks for
-// aws:kms without a key (the AWS managed key) reports none.
+// TestS3ObjectKMSKey: an SSE-KMS object reports the ARN of its key in
+// x-amz-server-side-encryption-aws-kms-key-id on PutObject, GetObject,
+// HeadObject, CopyObject and multipart uploads: the key the request
+// names (by id or alias), or the AWS managed key aws/s3 when it names
+// none. A key KMS does not know is S3's KMS.NotFoundException; an SSE-S3
+// object reports no key.
 func TestS3ObjectKMSKey(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := s3Client(env)
+	kc := kms.NewFromConfig(env.Config)
+	s3Bucket(t, c, "keyed")
+	key, err := kc.CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("alias/objects"), TargetKeyId: key.KeyMetadata.KeyId}); err != nil {
+		t.Fatal(err)
+	}
+	keyARN := aws.ToString(key.KeyMetadata.Arn)
+	check := func(what, got, want string) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s: SSEKMSKeyId %q, want %q", what, got, want)
+		}
+	}
+	put := func(name string, sse s3types.ServerSideEncryption, ref string) string {
+		t.Helper()
+		in := &s3.PutObjectInput{Bucket: aws.String("keyed"), Key: aws.String(name), Body: strings.NewReader("x"), ServerSideEncryption: sse}
+		if ref != "" {
+			in.SSEKMSKeyId = aws.String(ref)
+		}
+		out, err := c.PutObject(ctx, in)
+		if err != nil {
+			t.Fatalf("PutObject %s: %v", name, err)
+		}
+		if out.ServerSideEncryption != sse {
+			t.Errorf("PutObject %s: ServerSideEncryption %s", name, out.ServerSideEncryption)
+		}
+		return aws.ToString(out.SSEKMSKeyId)
+	}
+	check("PutObject by key id", put("by-id", s3types.ServerSideEncryptionAwsKms, aws.ToString(key.KeyMetadata.KeyId)), keyARN)
+	check("PutObject by alias", put("by-alias", s3types.ServerSideEncryptionAwsKms, "alias/objects"), keyARN)
+	managed := put("managed", s3types.ServerSideEncryptionAwsKms, "")
+	desc, err := kc.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/aws/s3")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("PutObject without a key", managed, aws.ToString(desc.KeyMetadata.Arn))
+	check("PutObject SSE-S3", put("plain", s3types.ServerSideEncryptionAes256, ""), "")
+
+	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("keyed"), Key: aws.String("by-alias")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get.Body.Close()
+	check("GetObject", aws.ToString(get.SSEKMSKeyId), keyARN)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("keyed"), Key: aws.String("managed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("HeadObject", aws.ToString(head.SSEKMSKeyId), aws.ToString(desc.KeyMetadata.Arn))
+	cp, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("keyed"), Key: aws.String("copy"), CopySource: aws.String("keyed/plain"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("alias/objects")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("CopyObject", aws.ToString(cp.SSEKMSKeyId), keyARN)
+
+	mp, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("keyed"), Key: aws.String("parts"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: key.KeyMetadata.KeyId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("CreateMultipartUpload", aws.ToString(mp.SSEKMSKeyId), keyARN)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("keyed"), Key: aws.String("parts"), UploadId: mp.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("UploadPart", aws.ToString(part.SSEKMSKeyId), keyARN)
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("keyed"), Key: aws.String("parts"), UploadId: mp.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("CompleteMultipartUpload", aws.ToString(done.SSEKMSKeyId), keyARN)
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("keyed"), Key: aws.String("nokey"), Body: strings.NewReader("x"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("0e4f1a3c-1111-4222-8333-944455556666")})
+	e := wantAPIError(t, err)
+	want := "Key 'arn:aws:kms:" + env.Cfg.Region + ":" + testAccount + ":key/0e4f1a3c-1111-4222-8333-944455556666' does not exist"
+	if e.Code != "KMS.NotFoundException" || e.Status != 400 || e.Message != want {
+		t.Errorf("an unknown key: %d %s %q", e.Status, e.Code, e.Message)
+	}
+}
+
+// TestS3ObjectKMSKeyFromStack: an object in a bucket whose default
+// encryption names a KMS key (as the CDK's BucketEncryption.KMS writes
+// it, the key's ARN from the same stack) reports that key on every write
+// and read.
+func TestS3ObjectKMSKeyFromStack(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
 	ctx := context.Background()
@@ -181,17 +288,4 @@ Outputs:
 	_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("big")})
 	check("CreateMultipartUpload", err, keyArn)
 
-	// Objects that ask for aws:kms themselves, with and without a key.
-	own := "arn:aws:kms:us-east-1:" + testAccount + ":key/0b1c2d3e-0000-4000-8000-000000000001"
-	for key, want := range map[string]string{"own": own, "managed": ""} {
-		var keyID *string
-		if want != "" {
-			keyID = &want
-		}
-		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(key), Body: strings.NewReader("x"),
-			ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: keyID})
-		check("PutObject "+key, err, want)
-		_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String(key)})
-		check("HeadObject "+key, err, want)
-	}
 }

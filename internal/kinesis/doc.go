@@ -11,7 +11,9 @@
 //	("kinesis", "record", name, shard, counter) → record (JSON): data, partition key, arrival time
 //
 // A record's sequence number is "49", its shard's index in 6 digits and
-// its counter in 28: decimal, of one length, growing within a shard. A
+// its counter in 48 (56 digits, as AWS's): decimal, of one length, growing
+// within a shard; the 36-digit form (a 28-digit counter) virga made
+// before is still read. A
 // put commits its records and the shards' counters in one durable batch
 // before it answers, so an acknowledged record survives kill -9 and a
 // restart never hands out a sequence number twice. PutRecords is all or

@@ -113,23 +113,31 @@ func shardIndex(id string) (int, bool) {
 }
 
 // A sequence number is "49", the shard's index in 6 digits and the
-// record's counter in its shard in 28: decimal, of one length, so that
-// it grows with the counter as a number and as a string.
+// record's counter in its shard in 48: 56 decimal digits, as long as
+// AWS's, of one length, so that it grows with the counter as a number and
+// as a string. Sequence numbers virga made before had a 28-digit counter
+// (36 digits in all); a client may still hold one (a checkpoint kept
+// outside virga), so they are still read.
 const (
-	seqPrefix   = "49"
-	seqShardLen = 6
-	seqCountLen = 28
-	seqLen      = len(seqPrefix) + seqShardLen + seqCountLen
+	seqPrefix         = "49"
+	seqShardLen       = 6
+	seqCountLen       = 48
+	legacySeqCountLen = 28
+	seqLen            = len(seqPrefix) + seqShardLen + seqCountLen
 )
 
 func sequenceNumber(shardIdx int, count uint64) string {
-	return fmt.Sprintf("%s%0*d%0*d", seqPrefix, seqShardLen, shardIdx, seqCountLen, count)
+	return formatSequenceNumber(shardIdx, count, seqCountLen)
 }
 
-// parseSequenceNumber reads a sequence number; ok is false for one this
-// service did not make.
+func formatSequenceNumber(shardIdx int, count uint64, countLen int) string {
+	return fmt.Sprintf("%s%0*d%0*d", seqPrefix, seqShardLen, shardIdx, countLen, count)
+}
+
+// parseSequenceNumber reads a sequence number, in the current form or the
+// legacy 36-digit one; ok is false for one this service did not make.
 func parseSequenceNumber(seq string) (shardIdx int, count uint64, ok bool) {
-	if len(seq) != seqLen || !strings.HasPrefix(seq, seqPrefix) {
+	if len(seq) != seqLen && len(seq) != seqLen-seqCountLen+legacySeqCountLen || !strings.HasPrefix(seq, seqPrefix) {
 		return 0, 0, false
 	}
 	for _, c := range []byte(seq) {

@@ -9,12 +9,20 @@ package kms
 // encryption key). An AWS managed key's alias makes the key, as its
 // first use does on AWS.
 func (s *Service) CheckEncryptionKey(ref string) error {
+	_, err := s.EncryptionKeyARN(ref)
+	return err
+}
+
+// EncryptionKeyARN is CheckEncryptionKey that also returns the key's
+// ARN, which a service that encrypts with the key reports (S3's
+// x-amz-server-side-encryption-aws-kms-key-id).
+func (s *Service) EncryptionKeyARN(ref string) (string, error) {
 	k, err := s.lockedForUse(ref, usageEncrypt, "Encrypt")
 	if err != nil {
-		return err
+		return "", err
 	}
 	if k.Spec != specSymmetric {
-		return ErrInvalidKeyUsage.WithMessage(k.ARN + " is not a symmetric encryption KMS key.")
+		return "", ErrInvalidKeyUsage.WithMessage(k.ARN + " is not a symmetric encryption KMS key.")
 	}
-	return nil
+	return k.ARN, nil
 }

@@ -1,17 +1,10 @@
 package lambda
 
 import (
-	"reflect"
-	"regexp"
 	"strings"
 
-	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/shape"
 )
-
-// listMemberPath matches the path shape.Validate gives an element of a
-// top-level list ("architectures.1.member").
-var listMemberPath = regexp.MustCompile(`^([A-Za-z0-9]+)\.[0-9]+\.member$`)
 
 // violationError reports the model's constraint violations as Lambda
 // does. Two rules differ from the plain "N validation errors detected"
@@ -28,28 +21,21 @@ var listMemberPath = regexp.MustCompile(`^([A-Za-z0-9]+)\.[0-9]+\.member$`)
 //     enum value set: [x86_64, arm64], Member must not be null]", each
 //     list worded its own way (listWording).
 func violationError(in any, vs []shape.Violation) error {
-	var out []shape.Violation
+	var rest []shape.Violation
 	var runtime *shape.Violation
-	seen := map[string]bool{}
 	for i, v := range vs {
 		if v.Path == "runtime" && strings.HasPrefix(v.Constraint, "Member must satisfy enum value set") {
 			runtime = &vs[i]
 			continue
 		}
-		if m := listMemberPath.FindStringSubmatch(v.Path); m != nil && listWording[m[1]] != nil {
-			if seen[m[1]] {
-				continue
-			}
-			seen[m[1]] = true
-			out = append(out, shape.Violation{
-				Path:       m[1],
-				Value:      "'" + topLevelJava(in, m[1]) + "'",
-				Constraint: listWording[m[1]](v.Constraint),
-			})
-			continue
-		}
-		out = append(out, v)
+		rest = append(rest, v)
 	}
+	out := shape.OnLists(in, rest, func(list, c string) (string, bool) {
+		if w := listWording[list]; w != nil {
+			return w(c), true
+		}
+		return "", false
+	})
 	if len(out) == 0 && runtime != nil {
 		return invalidParameter("Value %s at 'runtime' failed to satisfy constraint: %s or be a valid ARN",
 			strings.Trim(runtime.Value, "'"), runtime.Constraint)
@@ -70,22 +56,4 @@ var listWording = map[string]func(element string) string{
 	"compatibleArchitectures": func(c string) string { return "Member must satisfy constraint: [" + c + "]" },
 	// PublishLayerVersion: "Member must satisfy enum value set: [...]".
 	"compatibleRuntimes": func(c string) string { return c },
-}
-
-// topLevelJava prints the request member named (in lowerCamel) path as
-// AWS's Java validation messages echo it.
-func topLevelJava(in any, path string) string {
-	rv := reflect.ValueOf(in)
-	for rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return "null"
-		}
-		rv = rv.Elem()
-	}
-	for _, f := range shape.Of(rv.Type()).Fields {
-		if awsproto.LowerFirst(f.Name) == path {
-			return shape.JavaString(rv.Field(f.Index).Interface())
-		}
-	}
-	return "null"
 }

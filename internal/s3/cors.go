@@ -32,8 +32,16 @@ const (
 
 // checkCORSWildcards refuses an AllowedOrigin or AllowedHeader with more
 // than one '*', as S3 does: "The origin string can contain only one *
-// wildcard character", and likewise each AllowedHeader.
+// wildcard character", and likewise each AllowedHeader. An ExposeHeader
+// may hold none: S3 answers InvalidRequest "ExposeHeader "*" contains
+// wildcard. We currently do not support wildcard for ExposeHeader." (the
+// Access-Control-Expose-Headers wildcard is not S3's to give).
 func checkCORSWildcards(r CORSRule) error {
+	for _, v := range r.ExposeHeaders {
+		if strings.Contains(v, "*") {
+			return ErrInvalidRequest.WithMessage(`ExposeHeader "` + v + `" contains wildcard. We currently do not support wildcard for ExposeHeader.`)
+		}
+	}
 	for _, e := range []struct {
 		name   string
 		values []string

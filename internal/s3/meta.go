@@ -101,12 +101,12 @@ type objectRecord struct {
 	StorageClass       string            `json:"storageClass,omitempty"`
 	WebsiteRedirect    string            `json:"redirect,omitempty"`
 	SSE                string            `json:"sse,omitempty"`
-	// KMSKeyID is the KMS key an aws:kms object names: the one its
-	// write asked for, or the bucket default's; "" for the AWS managed key.
-	KMSKeyID   string         `json:"kmsKey,omitempty"`
-	Checksum   objectChecksum `json:"checksum,omitempty"`
-	PartsCount int            `json:"parts,omitempty"`
-	Segments   []segment      `json:"segments"`
+	// SSEKMSKeyID is the ARN of the KMS key an SSE-KMS object is
+	// encrypted with; the request's key reference until it is written.
+	SSEKMSKeyID string         `json:"sseKmsKeyId,omitempty"`
+	Checksum    objectChecksum `json:"checksum,omitempty"`
+	PartsCount  int            `json:"parts,omitempty"`
+	Segments    []segment      `json:"segments"`
 	// VersionID is the version's id, "" for the null version;
 	// DeleteMarker marks a delete marker; Order orders a key's versions.
 	// ACL is the object's access control list; nil is private.

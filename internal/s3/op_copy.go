@@ -156,8 +156,7 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 		return nil, err
 	}
 	o := &objectRecord{Key: key, Tags: tags, StorageClass: strDeref(in.StorageClass),
-		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption),
-		KMSKeyID: strDeref(in.SSEKMSKeyId), ACL: acl}
+		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId), ACL: acl}
 	if directive == "REPLACE" {
 		if err := checkMetadata(in.Metadata); err != nil {
 			return nil, err
@@ -187,7 +186,7 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	return &CopyObjectOutput{
 		CopyObjectResult: &CopyObjectResult{ETag: &o.ETag, LastModified: &o.LastModified, ChecksumCRC32: cs.CRC32,
 			ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME, ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type},
-		ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: kmsKeyOf(o), VersionId: s.versionOut(bucket, o), CopySourceVersionId: copySourceVersion(src),
+		ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID), VersionId: s.versionOut(bucket, o), CopySourceVersionId: copySourceVersion(src),
 		Expiration: s.expirationOut(bucket, o),
 	}, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/virga/virga/internal/awsproto/apierr"
 )
 
 // Default encryption. "Amazon S3 now applies server-side encryption with
@@ -12,10 +14,8 @@ import (
 // that was never given a configuration, or whose configuration was
 // deleted, and PutBucketEncryption replaces it. An object written
 // without its own x-amz-server-side-encryption reports the bucket's
-// default algorithm and, for aws:kms, the default's KMS key id; one
-// that asks for aws:kms without a key id is under the AWS managed key,
-// and reports no key id. virga keeps object bytes as they are whatever
-// either says.
+// default algorithm and KMS key; virga keeps object bytes as they are
+// whatever either says.
 
 // sseAlgorithms are the SSEAlgorithm values S3 takes.
 var sseAlgorithms = []string{"AES256", "aws:kms", "aws:kms:dsse"}
@@ -31,37 +31,67 @@ func defaultEncryption() *ServerSideEncryptionConfiguration {
 func boolPtr(b bool) *bool { return &b }
 
 // defaultSSE is the encryption an object written without asking for one
-// reports: the bucket's default algorithm when it is not SSE-S3, "" (which
-// reads as AES256) otherwise.
-func defaultSSE(b *bucketRecord) string {
+// reports: the bucket's default algorithm and KMS key when it is not
+// SSE-S3, "" (which reads as AES256) otherwise.
+func defaultSSE(b *bucketRecord) (alg, kmsKey string) {
 	if b.Encryption == nil || len(b.Encryption.Rules) == 0 || b.Encryption.Rules[0].ApplyServerSideEncryptionByDefault == nil {
-		return ""
+		return "", ""
 	}
-	if alg := strDeref(b.Encryption.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm); alg != "AES256" {
-		return alg
+	d := b.Encryption.Rules[0].ApplyServerSideEncryptionByDefault
+	if alg := strDeref(d.SSEAlgorithm); alg != "AES256" {
+		return alg, strDeref(d.KMSMasterKeyID)
 	}
-	return ""
+	return "", ""
 }
 
-// applyDefaultEncryption gives an object written without asking for an
-// encryption the bucket's default algorithm and KMS key.
-func applyDefaultEncryption(b *bucketRecord, o *objectRecord) {
-	if o.SSE != "" {
-		return
-	}
-	o.SSE = defaultSSE(b)
-	if strings.HasPrefix(o.SSE, "aws:kms") {
-		o.KMSKeyID = strDeref(b.Encryption.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID)
-	}
+// Keys resolves the KMS keys objects are encrypted with (package kms).
+type Keys interface {
+	// EncryptionKeyARN is the ARN of the key a reference (key id, key
+	// ARN, alias name or alias ARN) names, if it can encrypt now, and
+	// KMS's error otherwise. An AWS managed key's alias makes the key.
+	EncryptionKeyARN(ref string) (string, error)
 }
 
-// kmsKeyOf is the x-amz-server-side-encryption-aws-kms-key-id an
-// object reports: its KMS key when it is encrypted under one.
-func kmsKeyOf(o *objectRecord) *string {
-	if !strings.HasPrefix(sseOf(o), "aws:kms") {
+// managedKey is the AWS managed key S3 encrypts with when SSE-KMS is
+// asked for without a key: "If you don't specify a customer managed key,
+// Amazon S3 uses the AWS managed key (aws/s3)".
+const managedKey = "alias/aws/s3"
+
+// resolveKMSKey sets an SSE-KMS object's key to the ARN of the key it
+// names (the AWS managed key when none), as S3 reports it in
+// x-amz-server-side-encryption-aws-kms-key-id, and refuses a key KMS
+// cannot encrypt with as S3 does: KMS's error with its code prefixed
+// "KMS." ("KMS.NotFoundException: Key '...' does not exist"). Other
+// objects carry no key.
+func (s *Service) resolveKMSKey(o *objectRecord) error {
+	if o.SSE != "aws:kms" && o.SSE != "aws:kms:dsse" {
+		o.SSEKMSKeyID = ""
 		return nil
 	}
-	return optStr(o.KMSKeyID)
+	ref := o.SSEKMSKeyID
+	if ref == "" {
+		ref = managedKey
+	}
+	if s.keys == nil {
+		if !strings.HasPrefix(ref, "arn:") {
+			kind := "key/"
+			if strings.HasPrefix(ref, "alias/") {
+				kind = ""
+			}
+			ref = "arn:aws:kms:" + s.region + ":" + s.account + ":" + kind + ref
+		}
+		o.SSEKMSKeyID = ref
+		return nil
+	}
+	arn, err := s.keys.EncryptionKeyARN(ref)
+	if err != nil {
+		if e := apierr.As(err); e != nil {
+			return apierr.New("KMS."+e.Code, 400, e.Message)
+		}
+		return err
+	}
+	o.SSEKMSKeyID = arn
+	return nil
 }
 
 func (s *Service) getBucketEncryption(_ context.Context, in *GetBucketEncryptionRequest) (*GetBucketEncryptionOutput, error) {

@@ -102,18 +102,24 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 		Object: objectRecord{Key: key, ContentType: strDeref(in.ContentType), ContentEncoding: contentEncoding(in.ContentEncoding),
 			ContentDisposition: strDeref(in.ContentDisposition), ContentLanguage: strDeref(in.ContentLanguage),
 			CacheControl: strDeref(in.CacheControl), Metadata: lowerKeys(in.Metadata), Tags: tags, StorageClass: strDeref(in.StorageClass),
-			WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), KMSKeyID: strDeref(in.SSEKMSKeyId),
+			WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId),
 			Checksum: objectChecksum{Algorithm: alg, Type: ctype}, ACL: acl}}
 	if in.Expires != nil {
 		u.Object.Expires = in.Expires.UTC().Format(httpTime)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	br, err := s.bucket(s.store, bucket)
+	bk, err := s.bucket(s.store, bucket)
 	if err != nil {
 		return nil, err
 	}
-	applyDefaultEncryption(br, &u.Object)
+	// The upload's encryption is decided when it starts.
+	if u.Object.SSE == "" {
+		u.Object.SSE, u.Object.SSEKMSKeyID = defaultSSE(bk)
+	}
+	if err := s.resolveKMSKey(&u.Object); err != nil {
+		return nil, err
+	}
 	b := s.store.NewBatch()
 	defer b.Close()
 	if err := setJSON(b, uploadKey(bucket, key, u.ID), u); err != nil {
@@ -123,7 +129,7 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 		return nil, err
 	}
 	return &CreateMultipartUploadOutput{Bucket: &bucket, Key: &key, UploadId: &u.ID, ChecksumAlgorithm: optStr(alg),
-		ChecksumType: optStr(ctype), ServerSideEncryption: strptr(sseOf(&u.Object)), SSEKMSKeyId: kmsKeyOf(&u.Object)}, nil
+		ChecksumType: optStr(ctype), ServerSideEncryption: strptr(sseOf(&u.Object)), SSEKMSKeyId: optStr(u.Object.SSEKMSKeyID)}, nil
 }
 
 func checkPartNumber(n *int32) (int, error) {
@@ -199,7 +205,7 @@ func (s *Service) uploadPart(ctx context.Context, in *UploadPartRequest) (*Uploa
 	}
 	cs := p.Checksum.members()
 	return &UploadPartOutput{ETag: &p.ETag, ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME,
-		ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ServerSideEncryption: strptr(sseOf(&u.Object)), SSEKMSKeyId: kmsKeyOf(&u.Object)}, nil
+		ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ServerSideEncryption: strptr(sseOf(&u.Object)), SSEKMSKeyId: optStr(u.Object.SSEKMSKeyID)}, nil
 }
 
 func (s *Service) uploadPartCopy(_ context.Context, in *UploadPartCopyRequest) (*UploadPartCopyOutput, error) {
@@ -343,7 +349,7 @@ func (s *Service) completeMultipartUpload(ctx context.Context, in *CompleteMulti
 	loc := "/" + bucket + "/" + key
 	return &CompleteMultipartUploadOutput{Location: &loc, Bucket: &bucket, Key: &key, ETag: &o.ETag, VersionId: s.versionOut(bucket, &o), Expiration: s.expirationOut(bucket, &o),
 		ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME, ChecksumSHA1: cs.SHA1,
-		ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: strptr(sseOf(&o)), SSEKMSKeyId: kmsKeyOf(&o)}, nil
+		ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: strptr(sseOf(&o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID)}, nil
 }
 
 type smallPartDetails struct {

@@ -129,7 +129,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 		ContentDisposition: strDeref(in.ContentDisposition), ContentLanguage: strDeref(in.ContentLanguage),
 		CacheControl: strDeref(in.CacheControl), Metadata: lowerKeys(in.Metadata), Tags: tags,
 		StorageClass: strDeref(in.StorageClass), WebsiteRedirect: strDeref(in.WebsiteRedirectLocation),
-		SSE: strDeref(in.ServerSideEncryption), KMSKeyID: strDeref(in.SSEKMSKeyId), Checksum: got.checksum,
+		SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId), Checksum: got.checksum,
 		Segments: []segment{{Blob: got.blob, Size: got.size}}, ACL: acl,
 	}
 	if c := awsproto.CallFrom(ctx); c != nil {
@@ -143,7 +143,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 	}
 	cs := o.Checksum.members()
 	return &PutObjectOutput{ETag: &o.ETag, VersionId: s.versionOut(bucket, o), Expiration: s.expirationOut(bucket, o), ChecksumCRC32: cs.CRC32, ChecksumCRC32C: cs.CRC32C, ChecksumCRC64NVME: cs.CRC64NVME,
-		ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: optStr(sseOf(o)), SSEKMSKeyId: kmsKeyOf(o)}, nil
+		ChecksumSHA1: cs.SHA1, ChecksumSHA256: cs.SHA256, ChecksumType: cs.Type, ServerSideEncryption: optStr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID)}, nil
 }
 
 // versionOut is the x-amz-version-id of a write's response: none in a
@@ -320,7 +320,7 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObje
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		TagCount: tagCount(o), WebsiteRedirectLocation: optStr(o.WebsiteRedirect),
-		ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: kmsKeyOf(o), VersionId: versionHeader(b, o),
+		ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID), VersionId: versionHeader(b, o),
 	}
 	if in.VersionId == nil {
 		out.Expiration = expirationHeader(b, o)
@@ -408,8 +408,8 @@ func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObj
 		ContentType: strptr(contentTypeOf(o)), ContentEncoding: optStr(o.ContentEncoding),
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
-		WebsiteRedirectLocation: optStr(o.WebsiteRedirect), ServerSideEncryption: strptr(sseOf(o)),
-		SSEKMSKeyId: kmsKeyOf(o), VersionId: versionHeader(b, o),
+		WebsiteRedirectLocation: optStr(o.WebsiteRedirect), ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID),
+		VersionId: versionHeader(b, o),
 	}
 	if in.VersionId == nil {
 		out.Expiration = expirationHeader(b, o)

@@ -177,8 +177,9 @@ func (s *Service) postObject(ctx context.Context, in *postObjectInput) (*postObj
 		ContentDisposition: fields["content-disposition"], CacheControl: fields["cache-control"],
 		Expires: fields["expires"], Metadata: meta, StorageClass: fields["x-amz-storage-class"],
 		WebsiteRedirect: fields["x-amz-website-redirect-location"], SSE: fields["x-amz-server-side-encryption"],
-		Checksum: objectChecksum{Algorithm: algCRC64NVME, Value: checksumValue(sum), Type: checksumFullObject},
-		Segments: []segment{{Blob: id, Size: n}}, ACL: acl,
+		SSEKMSKeyID: fields["x-amz-server-side-encryption-aws-kms-key-id"],
+		Checksum:    objectChecksum{Algorithm: algCRC64NVME, Value: checksumValue(sum), Type: checksumFullObject},
+		Segments:    []segment{{Blob: id, Size: n}}, ACL: acl,
 	}
 	if err := s.commitObject(ctx, bucket, o, "ObjectCreated:Post", func(*objectRecord) error { return nil }); err != nil {
 		s.blobs.remove(id)

@@ -64,6 +64,9 @@ type Deps struct {
 	// policy does not allow S3 to send to it for the bucket (--auth
 	// iam); PutBucketNotificationConfiguration then refuses it.
 	Permitted func(ctx context.Context, target string, s deliver.Sender) error
+	// Keys, when set, resolves the KMS keys SSE-KMS objects are
+	// encrypted with; without it a key is reported by its ARN as named.
+	Keys Keys
 }
 
 // Service is S3.
@@ -79,6 +82,7 @@ type Service struct {
 	targets        deliver.Deliverer
 	functionExists func(string) bool
 	permitted      func(context.Context, string, deliver.Sender) error
+	keys           Keys
 	// wake tells Run that messages were queued; retries are the outbox
 	// messages whose delivery failed, by key (Run's alone).
 	wake    chan struct{}
@@ -102,7 +106,7 @@ func New(d Deps) (*Service, error) {
 		return nil, fmt.Errorf("s3: %w", err)
 	}
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		blobs: blobs, notify: d.Notify, targets: d.Targets, functionExists: d.FunctionExists, permitted: d.Permitted,
+		blobs: blobs, notify: d.Notify, targets: d.Targets, functionExists: d.FunctionExists, permitted: d.Permitted, keys: d.Keys,
 		wake: make(chan struct{}, 1), retries: map[string]retry{}}
 	if err := s.sweep(); err != nil {
 		return nil, fmt.Errorf("s3: %w", err)

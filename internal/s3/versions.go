@@ -152,7 +152,13 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		o.LastModified = now.Truncate(time.Millisecond)
 	}
 	if !o.DeleteMarker {
-		applyDefaultEncryption(b, o)
+		if o.SSE == "" {
+			o.SSE, o.SSEKMSKeyID = defaultSSE(b)
+		}
+		if err := s.resolveKMSKey(o); err != nil {
+			s.mu.Unlock()
+			return err
+		}
 	}
 	o.Order = s.nextOrder(now)
 	batch := s.store.NewBatch()

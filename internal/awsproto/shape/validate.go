@@ -3,6 +3,7 @@ package shape
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -299,3 +300,48 @@ func javaString(v reflect.Value, t *Type) string {
 	}
 	return b.String()
 }
+
+// OnLists reports violations by the elements of a top-level list of in
+// on the list itself, as some AWS services' validation does: "Value
+// '[mips]' at 'architectures' failed to satisfy constraint: Member must
+// satisfy constraint: [Member must satisfy enum value set: [...]]". The
+// path becomes the list's, the value the whole list as JavaString prints
+// it, and the constraint word(list, constraint)'s; a list word declines
+// (ok false) keeps its elements' violations as they are. A list is
+// reported once, for its first bad element.
+func OnLists(in any, vs []Violation, word func(list, constraint string) (string, bool)) []Violation {
+	rv := reflect.ValueOf(in)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	var out []Violation
+	seen := map[string]bool{}
+	for _, v := range vs {
+		list, rest, _ := strings.Cut(v.Path, ".")
+		if !listElement.MatchString(rest) || rv.Kind() != reflect.Struct {
+			out = append(out, v)
+			continue
+		}
+		c, ok := word(list, v.Constraint)
+		if !ok {
+			out = append(out, v)
+			continue
+		}
+		if seen[list] {
+			continue
+		}
+		seen[list] = true
+		value := "null"
+		for _, f := range Of(rv.Type()).Fields {
+			if lowerFirst(f.Name) == list {
+				value = JavaString(rv.Field(f.Index).Interface())
+			}
+		}
+		out = append(out, Violation{Path: list, Value: quote(value), Constraint: c})
+	}
+	return out
+}
+
+// listElement matches the rest of the path Validate gives an element of a
+// top-level list, after the list's name ("1.member").
+var listElement = regexp.MustCompile(`^[0-9]+\.member$`)

@@ -455,6 +455,37 @@ func TestGenerateOptions(t *testing.T) {
 	}
 	typeCheck(t, "tiny", src)
 
+	// -input-enums: an enum only outputs reach stays a plain string; one
+	// an input reaches is typed, in the outputs too.
+	m, err := load("testdata/tiny/service-2.json", "testdata/tiny/overlay.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gen{m: m, names: map[string]string{}, enums: true, inputEnums: true}
+	src, err = g.generate("tiny", "tiny 2020-01-01", []string{"GetStream"}, []string{"Detail"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := structFields(t, src)["Detail.Code"].typ; got != "*string" {
+		t.Errorf("-input-enums: output-only Detail.Code is %s", got)
+	}
+	if bytes.Contains(src, []byte("Values()")) {
+		t.Error("-input-enums wrote an enum type only outputs reach")
+	}
+	typeCheck(t, "tiny", src)
+	src, err = g.generate("tiny", "tiny 2020-01-01", []string{"NewOp"}, []string{"Detail"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields = structFields(t, src)
+	if got := fields["NewShape.A"].typ; got != "*Color" {
+		t.Errorf("-input-enums: input NewShape.A is %s", got)
+	}
+	if got := fields["Detail.Code"].typ; got != "*Color" {
+		t.Errorf("-input-enums: Detail.Code, whose enum an input reaches, is %s", got)
+	}
+	typeCheck(t, "tiny", src)
+
 	// -rename: a shape's Go type name changes everywhere it is used.
 	src, err = tinyGen(t, true, map[string]string{"Owner": "ThingOwner", "Color": "Hue"}, []string{"PutThing"}, nil)
 	if err != nil {
