@@ -781,9 +781,12 @@ func text(v any) string {
 func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 	g, err := p.tmpl.Graph(p.conds)
 	if err != nil {
-		s.finish(st, createFailed, err.Error())
+		if !s.finish(st, createFailed, err.Error()) {
+			s.deleteResources(ctx, st, nil)
+		}
 		return
 	}
+	s.reach(st, "waves")
 	var failed failures
 	fctx, end := s.forward(ctx, st)
 	ok := inWaves(g.Waves(), func(id string) bool {
@@ -817,7 +820,10 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 			}
 			s.mu.Unlock()
 			if name == "" {
-				s.finish(st, createComplete, "")
+				s.reach(st, "finish")
+				if !s.finish(st, createComplete, "") {
+					s.deleteResources(ctx, st, g)
+				}
 				return
 			}
 			why = "Export with name " + name + " is already exported by stack " + owner + ". "
@@ -829,7 +835,16 @@ func (s *Service) runCreate(ctx context.Context, st *stack, p *plan) {
 	if why == "" {
 		why = "The following resource(s) failed to create: " + failed.list() + ". "
 	}
+	s.reach(st, "finish")
 	s.createFailed(ctx, st, g, why)
+}
+
+// reach calls the test's creating hook, if set, at point of st's
+// creation.
+func (s *Service) reach(st *stack, point string) {
+	if s.creating != nil {
+		s.creating(st, point)
+	}
 }
 
 // createFailed ends a creation that failed for the reason why: the
@@ -841,10 +856,14 @@ func (s *Service) createFailed(ctx context.Context, st *stack, g *template.Graph
 	s.mu.Unlock()
 	switch {
 	case noRollback:
-		s.finish(st, createFailed, why+"Rollback disabled.")
+		if !s.finish(st, createFailed, why+"Rollback disabled.") {
+			s.deleteResources(ctx, st, g)
+		}
 	case del:
 		s.mu.Lock()
-		s.stackEvent(st, deleteInProgress, why+"Delete requested by user.")
+		if !st.deleteRequested { // else DeleteStack's event said it
+			s.stackEvent(st, deleteInProgress, why+"Delete requested by user.")
+		}
 		s.mu.Unlock()
 		s.deleteResources(ctx, st, g)
 	default:
@@ -857,6 +876,11 @@ func (s *Service) createFailed(ctx context.Context, st *stack, g *template.Graph
 // order (g may be nil), and it ends ROLLBACK_COMPLETE.
 func (s *Service) rollbackCreate(ctx context.Context, st *stack, g *template.Graph, why string) {
 	s.mu.Lock()
+	if st.deleteRequested { // DeleteStack during the creation: delete instead
+		s.mu.Unlock()
+		s.deleteResources(ctx, st, g)
+		return
+	}
 	s.stackEvent(st, rollbackInProgress, why)
 	s.mu.Unlock()
 	if s.removeAll(ctx, st, g) {
@@ -915,12 +939,18 @@ func (s *Service) removeAll(ctx context.Context, st *stack, g *template.Graph) b
 
 // finish ends an operation with a status. A failure while virga stops
 // may be the stop's doing: the stack stays in progress, and the next
-// start takes the operation up (resume).
-func (s *Service) finish(st *stack, status, why string) {
+// start takes the operation up (resume). A creation whose stack
+// DeleteStack asked to delete does not end but in a deletion's status:
+// finish then reports false, and the caller deletes the stack's
+// resources.
+func (s *Service) finish(st *stack, status, why string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if st.deleteRequested && status != deleteComplete && status != deleteFailed {
+		return false
+	}
 	if s.ctx.Err() != nil && strings.HasSuffix(status, "_FAILED") {
-		return
+		return true
 	}
 	// LastUpdatedTime is "only returned if the stack has been updated at
 	// least once": CreateStack's creation leaves it unset, while a
@@ -949,11 +979,12 @@ func (s *Service) finish(st *stack, status, why string) {
 		}
 	}
 	s.stackEvent(st, status, why)
-	st.busy = false
+	st.busy, st.deleteRequested = false, false
 	if status == deleteComplete {
 		delete(s.stacks, st.rec.Name)
 		s.deleted = append(s.deleted, st)
 	}
+	return true
 }
 
 // runDelete deletes every resource of the stack.

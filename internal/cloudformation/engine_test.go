@@ -427,3 +427,71 @@ func TestUpdateRollbackDeletesNewResourcesInOrder(t *testing.T) {
 		t.Errorf("no %s event before the deletions: %q", updateRollbackCleanup, seq)
 	}
 }
+
+// TestDeleteStackOutsideResourceCreation: DeleteStack of a stack whose
+// creation has not started creating its resources yet, or has created
+// them and not ended yet, is accepted (DELETE_IN_PROGRESS) and the
+// stack is deleted, as when it comes while resources are created.
+func TestDeleteStackOutsideResourceCreation(t *testing.T) {
+	for _, point := range []string{"waves", "finish"} {
+		t.Run(point, func(t *testing.T) {
+			s := newTestService(t)
+			ctx := context.Background()
+			name := "del" + point
+			reached, release := make(chan struct{}), make(chan struct{})
+			var released sync.Once
+			free := func() { released.Do(func() { close(release) }) }
+			t.Cleanup(free) // before the service's Close, which waits for the creation
+			s.creating = func(st *stack, at string) {
+				if at == point {
+					close(reached)
+					<-release
+				}
+			}
+			created := make(chan error, 1)
+			go func() {
+				_, err := s.createStack(ctx, &CreateStackInput{StackName: ptr(name), TemplateBody: ptr(thingsTemplate)})
+				created <- err
+			}()
+			<-reached
+			deleted := make(chan error, 1)
+			go func() {
+				_, err := s.deleteStack(ctx, &DeleteStackInput{StackName: ptr(name)})
+				deleted <- err
+			}()
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				if status, _ := stackStatus(t, s, name); status == deleteInProgress {
+					break
+				}
+				select {
+				case err := <-deleted:
+					t.Fatalf("DeleteStack during the creation: %v", err)
+				default:
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the stack never became DELETE_IN_PROGRESS")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			free()
+			if err := <-deleted; err != nil {
+				t.Fatal(err)
+			}
+			if err := <-created; err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.describeStacks(ctx, &DescribeStacksInput{StackName: ptr(name)})
+			if e := apierr.As(err); e == nil || e.Code != "ValidationError" {
+				t.Errorf("describe after the delete: %v", err)
+			}
+			if world.has(name + "-") {
+				t.Error("things left after the delete")
+			}
+			list, _ := s.listStacks(ctx, &ListStacksInput{StackStatusFilter: []string{deleteComplete}})
+			if len(list.StackSummaries) != 1 {
+				t.Errorf("deleted stacks: %+v", list.StackSummaries)
+			}
+		})
+	}
+}

@@ -25,6 +25,9 @@ func (s *Service) forward(ctx context.Context, st *stack) (context.Context, func
 	fctx, cancel := context.WithCancelCause(ctx)
 	s.mu.Lock()
 	st.stop = cancel
+	if st.deleteRequested {
+		cancel(errDeleteRequested) // DeleteStack came first
+	}
 	s.mu.Unlock()
 	return fctx, func() {
 		s.mu.Lock()

@@ -296,10 +296,15 @@ func (s *Service) deleteStack(ctx context.Context, in *DeleteStackInput) (*noOut
 		return nil, ErrValidation.Withf("Stack [%s] cannot be deleted while TerminationProtection is enabled", st.rec.Name)
 	}
 	if st.busy {
-		if st.rec.Status == createInProgress && st.stop != nil {
+		if st.rec.Status == createInProgress {
 			// A creation in progress is cancelled: what it made is
-			// deleted (runCreate), as on AWS.
-			st.stop(errDeleteRequested)
+			// deleted (runCreate), as on AWS. Outside the creation of
+			// its resources, it learns of it before they start or
+			// before it ends.
+			if st.stop != nil {
+				st.stop(errDeleteRequested)
+			}
+			st.deleteRequested = true
 			s.stackEvent(st, deleteInProgress, "User Initiated")
 			s.await(ctx, st.done)
 			return &noOutput{}, nil

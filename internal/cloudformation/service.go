@@ -33,7 +33,10 @@
 // and rolls it back (UPDATE_ROLLBACK_IN_PROGRESS, then
 // UPDATE_ROLLBACK_COMPLETE), rollback disabled or not; DeleteStack of a
 // stack in CREATE_IN_PROGRESS makes it DELETE_IN_PROGRESS at once, stops
-// its creation and deletes what it made (DELETE_COMPLETE). Either stops
+// its creation and deletes what it made (DELETE_COMPLETE), whether the
+// creation of its resources has begun, runs or has ended (a creation
+// not creating resources checks stack.deleteRequested before it starts
+// them and as it ends). Either stops
 // only the operation's forward part (ops_cancel.go): the resources
 // whose creation or update it stopped fail "Resource creation
 // cancelled" or "Resource update cancelled", as on AWS, and providers
@@ -194,6 +197,11 @@ type Service struct {
 	// interrupted are the stacks whose operation a stop cut short,
 	// which Resume takes up.
 	interrupted []*stack
+	// creating, when set (by tests), is called as a creation reaches
+	// the points where DeleteStack finds no resource creation to stop:
+	// "waves" before its resources' creation starts, "finish" before it
+	// ends.
+	creating func(st *stack, point string)
 }
 
 // New returns CloudFormation over the store, with its stacks.
@@ -271,6 +279,11 @@ type stack struct {
 	stop context.CancelCauseFunc
 	// done is closed when the stack's last operation ends.
 	done chan struct{}
+	// deleteRequested is set by DeleteStack of a stack being created
+	// outside the creation of its resources (before it, or after it as
+	// the creation ends), where stop is nil: the creation then stops
+	// before its resources, or deletes what it made instead of ending.
+	deleteRequested bool
 }
 
 // stackRecord is a stack as the store keeps it.

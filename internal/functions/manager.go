@@ -173,7 +173,7 @@ func New(opts Options) (*Pools, error) {
 		return nil, err
 	}
 	m.pythonDir, m.nodeDir, m.rubyDir, m.javaDir, m.emptyRuntimeDir = dirs.Python, dirs.Node, dirs.Ruby, dirs.Java, empty
-	m.nodeSDK = newNodeSDK(m.nodeDir, m.log)
+	m.nodeSDK = newNodeSDK(m.nodeDir, m.log, m.clock)
 	m.pythonSDK = newPythonSDK(m.pythonDir, m.log)
 	if m.hosts, err = newHostsFile(opts.WorkDir); err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/dirlock"
 	"github.com/virga/virga/internal/functions/runtimeapi"
 	"github.com/virga/virga/internal/pkginstall"
@@ -36,7 +37,11 @@ import (
 // imports it: the Node.js bootstrap asks through the Runtime API's
 // /_virga/sdk/ endpoint (ProvideSDK), which installs packages of the SDK
 // only, and waits. Installs hold the directory's lock (package dirlock),
-// since virgas sharing the default work directory share it.
+// since virgas sharing the default work directory share it. A package
+// whose install failed (npm does not know it, the registry is out of
+// reach) is refused without npm for sdkRetryAfter, so that code naming
+// made-up packages does not hold every Node function's start behind
+// one npm run per process.
 // Without npm or the registry, the function starts anyway and its import
 // fails as it would with the package missing.
 
@@ -56,17 +61,36 @@ const (
 
 // nodeSDK installs SDK packages into a runtime directory.
 type nodeSDK struct {
-	dir string // the Node runtime directory; packages go to dir/node_modules
-	npm string // npm's path, "" if absent
-	log *slog.Logger
+	dir   string // the Node runtime directory; packages go to dir/node_modules
+	npm   string // npm's path, "" if absent
+	log   *slog.Logger
+	clock clock.Clock
 
-	mu   sync.Mutex // serializes installs
-	done map[string]bool
+	// turn is held by the one install running (a buffered channel of
+	// one, so that a caller that gives up stops waiting for it).
+	turn chan struct{}
+
+	mu     sync.Mutex // guards done and failed
+	done   map[string]bool
+	failed map[string]sdkFailure
 }
 
-func newNodeSDK(dir string, log *slog.Logger) *nodeSDK {
+// sdkFailure is why a package could not be installed, and when.
+type sdkFailure struct {
+	at     time.Time
+	reason string
+}
+
+// sdkRetryAfter is how long a package whose install failed (one npm does
+// not know, or every package while the registry is out of reach) is
+// refused without running npm again: a package that does not exist
+// costs one npm run, not one per process that asks for it.
+const sdkRetryAfter = 5 * time.Minute
+
+func newNodeSDK(dir string, log *slog.Logger, clk clock.Clock) *nodeSDK {
 	npm, _ := exec.LookPath("npm")
-	return &nodeSDK{dir: dir, npm: npm, log: log, done: map[string]bool{}}
+	return &nodeSDK{dir: dir, npm: npm, log: log, clock: clk, turn: make(chan struct{}, 1),
+		done: map[string]bool{}, failed: map[string]sdkFailure{}}
 }
 
 // ensure installs the SDK packages spec's code and layers import and
@@ -96,14 +120,47 @@ func (n *nodeSDK) ProvideSDK(ctx context.Context, pkg string) error {
 var _ runtimeapi.SDKProvider = (*nodeSDK)(nil)
 
 // install installs the packages of missing that the runtime directory
-// does not have yet, at most one install at a time.
+// does not have yet, at most one install at a time. Packages whose
+// install failed less than sdkRetryAfter ago are refused at once, even
+// while another install runs; a caller whose ctx ends while it waits
+// for its turn stops waiting (the install itself, once begun, does not
+// stop).
 func (n *nodeSDK) install(ctx context.Context, missing []string) error {
-	if len(missing) == 0 {
-		return nil
+	todo, refused := n.pending(missing)
+	if len(todo) > 0 {
+		if n.npm == "" {
+			return &RuntimeError{Type: TypeService, Message: "npm is not installed, so " + strings.Join(todo, ", ") + " cannot be provided"}
+		}
+		select {
+		case n.turn <- struct{}{}:
+		default:
+			select {
+			case n.turn <- struct{}{}:
+			case <-ctx.Done():
+				return &RuntimeError{Type: TypeService, Message: "gave up waiting for another install of the AWS SDK before installing " + strings.Join(todo, ", ") + ": " + ctx.Err().Error()}
+			}
+		}
+		defer func() { <-n.turn }()
+		var again []string
+		todo, again = n.pending(todo) // another install may have settled some
+		refused = append(refused, again...)
+		if err := n.run(ctx, todo); err != nil {
+			refused = append(refused, err.Error())
+		}
 	}
+	if len(refused) > 0 {
+		return &RuntimeError{Type: TypeService, Message: strings.Join(refused, "; ")}
+	}
+	return nil
+}
+
+// pending sorts missing into the packages to install and why each of
+// the others that failed recently is refused; those in place are left
+// out.
+func (n *nodeSDK) pending(missing []string) (todo, refused []string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	var todo []string
+	now := n.clock.Now()
 	for _, pkg := range missing {
 		if n.done[pkg] {
 			continue
@@ -112,20 +169,32 @@ func (n *nodeSDK) install(ctx context.Context, missing []string) error {
 			n.done[pkg] = true
 			continue
 		}
+		if f, ok := n.failed[pkg]; ok {
+			if now.Sub(f.at) < sdkRetryAfter {
+				refused = append(refused, "installing "+pkg+" failed "+now.Sub(f.at).Round(time.Second).String()+" ago ("+f.reason+"); it is tried again "+sdkRetryAfter.String()+" after that")
+				continue
+			}
+			delete(n.failed, pkg)
+		}
 		todo = append(todo, pkg)
 	}
+	return todo, refused
+}
+
+// run installs todo with npm, its caller holding the turn. When npm
+// names packages of todo it does not know, they are remembered as failed
+// and the others installed without them; when it names none (the
+// registry out of reach), all of todo is.
+func (n *nodeSDK) run(ctx context.Context, todo []string) error {
 	if len(todo) == 0 {
 		return nil
-	}
-	if n.npm == "" {
-		return &RuntimeError{Type: TypeService, Message: "npm is not installed, so " + strings.Join(todo, ", ") + " cannot be provided"}
 	}
 	// Other virgas may share the directory (the default work directory
 	// is one per bootstraps' version): one npm at a time in it, or each
 	// would take away files the other is putting in place.
 	unlock, err := dirlock.Lock(n.dir)
 	if err != nil {
-		return &RuntimeError{Type: TypeService, Message: "locking " + n.dir + ": " + err.Error()}
+		return errors.New("locking " + n.dir + ": " + err.Error())
 	}
 	defer unlock()
 	if todo = slices.DeleteFunc(todo, func(pkg string) bool { return hasPackage(n.dir, pkg) }); len(todo) == 0 {
@@ -137,15 +206,32 @@ func (n *nodeSDK) install(ctx context.Context, missing []string) error {
 	// function shares.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sdkInstallLimit)
 	defer cancel()
-	// npm install removes from node_modules every package its
-	// package.json does not name, so each install is saved there (--save)
-	// and names again what earlier ones put in place: otherwise installing
-	// one function's packages would take away another's.
-	args := append([]string{"--save", "--no-package-lock", "--loglevel", "error"}, todo...)
-	args = append(args, n.kept(todo)...)
-	if err := pkginstall.NPM(ctx, n.npm, n.dir, nil, args...); err != nil {
-		return &RuntimeError{Type: TypeService, Message: "installing " + strings.Join(todo, ", ") + ": " + err.Error()}
+	var failures []string
+	for len(todo) > 0 {
+		// npm install removes from node_modules every package its
+		// package.json does not name, so each install is saved there
+		// (--save) and names again what earlier ones put in place:
+		// otherwise installing one function's packages would take away
+		// another's.
+		args := append([]string{"--save", "--no-package-lock", "--loglevel", "error"}, todo...)
+		args = append(args, n.kept(todo)...)
+		err := pkginstall.NPM(ctx, n.npm, n.dir, nil, args...)
+		if err == nil {
+			break
+		}
+		unknown := npmUnknown(err.Error(), todo)
+		if len(unknown) == 0 {
+			unknown = todo
+		}
+		failures = append(failures, "installing "+strings.Join(unknown, ", ")+": "+err.Error())
+		n.mu.Lock()
+		for _, pkg := range unknown {
+			n.failed[pkg] = sdkFailure{at: n.clock.Now(), reason: err.Error()}
+		}
+		n.mu.Unlock()
+		todo = slices.DeleteFunc(todo, func(pkg string) bool { return slices.Contains(unknown, pkg) })
 	}
+	n.mu.Lock()
 	for _, pkg := range todo {
 		n.done[pkg] = true
 	}
@@ -154,7 +240,39 @@ func (n *nodeSDK) install(ctx context.Context, missing []string) error {
 			delete(n.done, pkg)
 		}
 	}
+	n.mu.Unlock()
+	if len(failures) > 0 {
+		return errors.New(strings.Join(failures, "; "))
+	}
 	return nil
+}
+
+// npmUnknown lists the packages of todo that npm's error says the
+// registry does not have: its 404 names the package's registry address
+// (".../@aws-sdk%2fclient-x - Not found") or the package with its
+// version range ("'@aws-sdk/client-x@*' is not in this registry").
+func npmUnknown(msg string, todo []string) []string {
+	low := strings.ToLower(msg)
+	named := func(s string) bool {
+		for i := 0; ; {
+			j := strings.Index(low[i:], s)
+			if j < 0 {
+				return false
+			}
+			end := i + j + len(s)
+			if end == len(low) || !strings.ContainsRune("abcdefghijklmnopqrstuvwxyz0123456789._-", rune(low[end])) {
+				return true
+			}
+			i = end
+		}
+	}
+	var out []string
+	for _, pkg := range todo {
+		if named(strings.Replace(pkg, "/", "%2f", 1)) || named("'"+pkg+"@") {
+			out = append(out, pkg)
+		}
+	}
+	return out
 }
 
 // kept lists the packages an install besides todo must keep: those

@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/testenv"
 )
 
@@ -86,7 +88,7 @@ func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 		return &Spec{CodeDir: dir}
 	}
 	rt := t.TempDir()
-	n := newNodeSDK(rt, slog.New(slog.DiscardHandler))
+	n := newNodeSDK(rt, slog.New(slog.DiscardHandler), clock.Real{})
 	n.npm = npm
 	ctx := context.Background()
 	if err := n.ensure(ctx, code(`import { DynamoDBClient } from '@aws-sdk/client-dynamodb';`)); err != nil {
@@ -105,7 +107,7 @@ func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 	old := t.TempDir()
 	os.MkdirAll(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs"), 0o755)
 	os.WriteFile(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs", "package.json"), []byte(`{}`), 0o644)
-	n2 := newNodeSDK(old, slog.New(slog.DiscardHandler))
+	n2 := newNodeSDK(old, slog.New(slog.DiscardHandler), clock.Real{})
 	n2.npm = npm
 	if err := n2.ensure(ctx, code(`import { SNSClient } from "@aws-sdk/client-sns";`)); err != nil {
 		t.Fatal(err)
@@ -208,7 +210,7 @@ func TestNodeSDKProvide(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := t.TempDir()
-	n := newNodeSDK(rt, slog.New(slog.DiscardHandler))
+	n := newNodeSDK(rt, slog.New(slog.DiscardHandler), clock.Real{})
 	n.npm = npm
 	ctx := context.Background()
 	for _, pkg := range []string{"@aws-sdk/client-ssm", "@aws-sdk/client-sqs"} {
@@ -238,9 +240,100 @@ func TestNodeSDKProvide(t *testing.T) {
 	if err := n.ProvideSDK(gone, "@aws-sdk/client-sns"); err != nil || !hasPackage(rt, "@aws-sdk/client-sns") {
 		t.Errorf("for a caller that went away: %v", err)
 	}
-	none := newNodeSDK(t.TempDir(), slog.New(slog.DiscardHandler))
+	none := newNodeSDK(t.TempDir(), slog.New(slog.DiscardHandler), clock.Real{})
 	none.npm = ""
 	if err := none.ProvideSDK(ctx, "@aws-sdk/client-ssm"); err == nil || hasPackage(none.dir, "@aws-sdk/client-ssm") {
 		t.Errorf("without npm: %v", err)
+	}
+}
+
+// TestNodeSDKRemembersFailures: a package npm does not know costs one
+// npm run, not one per process that asks for it, until sdkRetryAfter
+// has passed; the packages named beside it are installed without it; a
+// refused package does not wait for another install's turn, and a
+// caller that gives up stops waiting for its own.
+func TestNodeSDKRemembersFailures(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	runs := filepath.Join(tmp, "runs")
+	npm := filepath.Join(tmp, "npm")
+	// npm stops at the first package the registry does not have.
+	script := `#!/bin/sh
+echo run >> ` + runs + `
+for a in "$@"; do
+  case "$a" in
+    @aws-sdk/*nope*) echo "npm error code E404"; echo "npm error 404 Not Found - GET https://registry.npmjs.org/$(echo $a | sed 's#/#%2f#') - Not found"; exit 1;;
+  esac
+done
+` + fakeNPM[len("#!/bin/sh\n"):]
+	if err := os.WriteFile(npm, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		b, _ := os.ReadFile(runs)
+		return strings.Count(string(b), "run")
+	}
+	clk := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	rt := t.TempDir()
+	n := newNodeSDK(rt, slog.New(slog.DiscardHandler), clk)
+	n.npm = npm
+	ctx := context.Background()
+
+	if err := n.ProvideSDK(ctx, "@aws-sdk/client-nope"); err == nil {
+		t.Fatal("a package npm does not know was provided")
+	}
+	if err := n.ProvideSDK(ctx, "@aws-sdk/client-nope"); err == nil || !strings.Contains(err.Error(), "client-nope") {
+		t.Fatalf("asked again: %v", err)
+	}
+	if got := count(); got != 1 {
+		t.Errorf("npm ran %d times for one missing package, want 1", got)
+	}
+	clk.Advance(sdkRetryAfter)
+	if err := n.ProvideSDK(ctx, "@aws-sdk/client-nope"); err == nil {
+		t.Fatal("a package npm does not know was provided")
+	}
+	if got := count(); got != 2 {
+		t.Errorf("npm ran %d times after %v, want 2", got, sdkRetryAfter)
+	}
+
+	// Code that names real packages beside made-up ones gets the real ones.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.mjs"), []byte(`import "@aws-sdk/client-s3"; import "@aws-sdk/nope-a"; import "@aws-sdk/nope-b";`), 0o644)
+	err := n.ensure(ctx, &Spec{CodeDir: dir})
+	if err == nil || !strings.Contains(err.Error(), "nope-a") || !strings.Contains(err.Error(), "nope-b") {
+		t.Errorf("ensure: %v", err)
+	}
+	if !hasPackage(rt, "@aws-sdk/client-s3") {
+		t.Error("@aws-sdk/client-s3 is not installed beside the made-up packages")
+	}
+	before := count()
+	if err := n.ensure(ctx, &Spec{CodeDir: dir}); err == nil {
+		t.Error("the made-up packages were provided")
+	}
+	if got := count(); got != before {
+		t.Errorf("npm ran %d more times for packages that failed just now", got-before)
+	}
+
+	// While another install holds the turn, a refused package is answered
+	// at once, and a caller that gives up stops waiting.
+	n.turn <- struct{}{}
+	answered := make(chan error, 2)
+	go func() { answered <- n.ProvideSDK(ctx, "@aws-sdk/nope-a") }()
+	gone, cancel := context.WithCancel(ctx)
+	go func() { answered <- n.ProvideSDK(gone, "@aws-sdk/client-sqs") }()
+	cancel()
+	for range 2 {
+		select {
+		case err := <-answered:
+			if err == nil {
+				t.Error("provided while another install holds the turn")
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("a caller still waits for another install's turn")
+		}
+	}
+	<-n.turn
+	if err := n.ProvideSDK(ctx, "@aws-sdk/client-sqs"); err != nil || !hasPackage(rt, "@aws-sdk/client-sqs") {
+		t.Errorf("after the turn is free: %v", err)
 	}
 }

@@ -12,7 +12,8 @@
 // that templates and programs that manage DNS work, and what they read
 // back is what AWS would answer. Every zone gets an SOA record and an
 // NS record naming four made-up name servers. Changes are INSYNC as
-// soon as GetChange is asked about them.
+// soon as GetChange is asked about them; it finds them for a day
+// (changeRetention), after which each new change deletes the expired.
 //
 // Other services read the public zones through Lookup, as a resolver
 // would: ACM checks its DNS validation records there.

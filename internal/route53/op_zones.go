@@ -113,12 +113,18 @@ func (s *Service) nameServers() []string {
 }
 
 // submit records a change and returns its ChangeInfo, PENDING as
-// Route 53 answers it until GetChange is asked.
+// Route 53 answers it until GetChange is asked. The changes older than
+// changeRetention go; the caller holds s.mu.
 func (s *Service) submit(b store.Batch, comment string) (*ChangeInfo, error) {
 	c := &change{ID: s.ids.UniqueID("C0"), Comment: comment, SubmittedAt: s.clock.Now().UTC()}
+	if err := expireChanges(s.store, b, c.SubmittedAt, s.changesOrdered); err != nil {
+		return nil, err
+	}
+	s.changesOrdered = true
 	if err := store.SetJSON(b, changeKey(c.ID), c); err != nil {
 		return nil, err
 	}
+	b.Set(changeOrderKey(c.SubmittedAt, c.ID), nil)
 	info := changeInfo(c)
 	info.Status = ptr(ChangeStatus("PENDING"))
 	return info, nil
@@ -335,7 +341,7 @@ func (s *Service) getChange(ctx context.Context, in *GetChangeRequest) (*GetChan
 	if err != nil {
 		return nil, err
 	}
-	if c == nil || strings.Contains(id, "/") {
+	if c == nil || strings.Contains(id, "/") || c.expired(s.clock.Now()) {
 		// Wording unconfirmed.
 		return nil, ErrNoSuchChange.WithMessage("A change with the specified change ID does not exist: " + id)
 	}

@@ -23,6 +23,9 @@ type Service struct {
 	// mu serializes changes: each reads a zone, checks the change
 	// against it and writes it back in one batch.
 	mu sync.Mutex
+	// changesOrdered is set (under mu) once the changes an earlier
+	// virga stored have order keys (expireChanges).
+	changesOrdered bool
 }
 
 // Deps are what Route 53 needs.

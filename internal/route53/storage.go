@@ -2,6 +2,7 @@ package route53
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -31,14 +32,76 @@ type change struct {
 	SubmittedAt time.Time `json:"submittedAt"`
 }
 
-// Keys: "route53/z/<id>" holds a zone, "route53/c/<id>" a change.
+// Keys: "route53/z/<id>" holds a zone, "route53/c/<id>" a change, and
+// "route53/t/<submitted>/<id>" (empty, submitted in nanoseconds since
+// 1970, 20 digits) lists the changes in the order they were submitted,
+// for their expiry.
 var (
-	zonePrefix   = []byte("route53/z/")
-	changePrefix = []byte("route53/c/")
+	zonePrefix        = []byte("route53/z/")
+	changePrefix      = []byte("route53/c/")
+	changeOrderPrefix = []byte("route53/t/")
 )
 
 func zoneKey(id string) []byte   { return append(append([]byte{}, zonePrefix...), id...) }
 func changeKey(id string) []byte { return append(append([]byte{}, changePrefix...), id...) }
+
+// changeOrderKey is the key that lists c by when it was submitted; with
+// an empty id, the bound below every change submitted at t or later.
+func changeOrderKey(t time.Time, id string) []byte {
+	return fmt.Appendf(append([]byte{}, changeOrderPrefix...), "%020d/%s", t.UnixNano(), id)
+}
+
+// changeRetention is how long GetChange finds a change. AWS documents
+// none for GetChange (only the separate change history's 365 days);
+// its answers concern a change's propagation, which callers poll for
+// minutes, so a day is kept and the store does not grow without end.
+const changeRetention = 24 * time.Hour
+
+// expired reports whether c is older than changeRetention at now.
+func (c *change) expired(now time.Time) bool {
+	return now.Sub(c.SubmittedAt) >= changeRetention
+}
+
+// expireChanges deletes, in b, the changes r holds that are older than
+// changeRetention at now. The first call of a Service (ordered false)
+// also orders the changes an earlier virga stored without an order key.
+func expireChanges(r store.Reader, b store.Batch, now time.Time, ordered bool) error {
+	if !ordered {
+		it, err := r.NewIter(changePrefix, prefixEnd(changePrefix))
+		if err != nil {
+			return err
+		}
+		for ok := it.First(); ok; ok = it.Next() {
+			c := new(change)
+			if json.Unmarshal(it.Value(), c) != nil || c.expired(now) {
+				b.Delete(append([]byte{}, it.Key()...))
+				continue
+			}
+			b.Set(changeOrderKey(c.SubmittedAt, c.ID), nil)
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
+	}
+	it, err := r.NewIter(changeOrderPrefix, changeOrderKey(now.Add(-changeRetention).Add(1), ""))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		key := append([]byte{}, it.Key()...)
+		_, id, _ := strings.Cut(string(key[len(changeOrderPrefix):]), "/")
+		b.Delete(key)
+		b.Delete(changeKey(id))
+	}
+	return it.Error()
+}
+
+// prefixEnd is the least key above every key with prefix, which ends
+// in '/'.
+func prefixEnd(prefix []byte) []byte {
+	return append(append([]byte{}, prefix[:len(prefix)-1]...), '/'+1)
+}
 
 // getZone reads the zone with the id, or nil.
 func getZone(r store.Reader, id string) (*zone, error) {
@@ -50,8 +113,7 @@ func getZone(r store.Reader, id string) (*zone, error) {
 
 // listZones returns every zone, in id order.
 func listZones(r store.Reader) ([]*zone, error) {
-	upper := append(append([]byte{}, zonePrefix[:len(zonePrefix)-1]...), '/'+1)
-	it, err := r.NewIter(zonePrefix, upper)
+	it, err := r.NewIter(zonePrefix, prefixEnd(zonePrefix))
 	if err != nil {
 		return nil, err
 	}
