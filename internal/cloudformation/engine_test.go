@@ -488,7 +488,7 @@ func TestDeleteStackOutsideResourceCreation(t *testing.T) {
 			if world.has(name + "-") {
 				t.Error("things left after the delete")
 			}
-			list, _ := s.listStacks(ctx, &ListStacksInput{StackStatusFilter: []string{deleteComplete}})
+			list, _ := s.listStacks(ctx, &ListStacksInput{StackStatusFilter: []StackStatus{deleteComplete}})
 			if len(list.StackSummaries) != 1 {
 				t.Errorf("deleted stacks: %+v", list.StackSummaries)
 			}
