@@ -22,7 +22,7 @@ type HeldResource struct {
 }
 
 // ErrStackBusy is what UpdateResource returns while an operation runs on
-// the resource's stack, or another update of one of its resources.
+// the resource's stack, or another update of the resource.
 var ErrStackBusy = errors.New("the resource's stack has an operation in progress")
 
 // ErrGone is what UpdateResource returns when the resource is no longer
@@ -94,16 +94,23 @@ func (s *Service) UpdateResource(ctx context.Context, r HeldResource, props map[
 	case rs == nil || !held(rs) || rs.PhysicalID != r.PhysicalID || rs.Type != r.Type:
 		s.mu.Unlock()
 		return r, ErrGone
-	case st.busy || isInProgress(st.rec.Status):
+	case st.busy && len(st.controlled) == 0, isInProgress(st.rec.Status), st.controlled[r.LogicalID]:
 		s.mu.Unlock()
 		return r, ErrStackBusy
 	}
-	st.busy = true
+	// The stack is busy, so that no operation starts on it, until the
+	// last of the updates of its resources (a hotswap sends them side by
+	// side) ends.
+	if st.controlled == nil {
+		st.controlled = map[string]bool{}
+	}
+	st.controlled[r.LogicalID], st.busy = true, true
 	prev := *rs
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		st.busy = false
+		delete(st.controlled, r.LogicalID)
+		st.busy = len(st.controlled) > 0
 		s.mu.Unlock()
 	}()
 

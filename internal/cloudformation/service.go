@@ -270,6 +270,10 @@ type stack struct {
 	stop context.CancelCauseFunc
 	// done is closed when the stack's last operation ends.
 	done chan struct{}
+	// controlled are the logical IDs of the resources the Cloud Control
+	// API is updating (UpdateResource); the stack is busy while there
+	// are any.
+	controlled map[string]bool
 }
 
 // stackRecord is a stack as the store keeps it.

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +157,27 @@ func TestCloudControlHotswap(t *testing.T) {
 	if err != nil || len(listed.ResourceDescriptions) != 1 || aws.ToString(listed.ResourceDescriptions[0].Identifier) != machine ||
 		!strings.Contains(aws.ToString(listed.ResourceDescriptions[0].Properties), `\"two\"`) {
 		t.Errorf("ListResources = %+v, %v", listed, err)
+	}
+
+	// A hotswap sends its updates side by side: updates of two resources
+	// of one stack at once both succeed.
+	results := make(chan error, 2)
+	for _, u := range []struct{ typ, id, patch string }{
+		{"AWS::StepFunctions::StateMachine", machine, string(patch)},
+		{"AWS::SQS::Queue", queue, `[{"op":"replace","path":"/VisibilityTimeout","value":45}]`},
+	} {
+		go func() {
+			out, err := cc.UpdateResource(ctx, &cloudcontrol.UpdateResourceInput{TypeName: aws.String(u.typ), Identifier: aws.String(u.id), PatchDocument: aws.String(u.patch)})
+			if err == nil && out.ProgressEvent.OperationStatus != cctypes.OperationStatusSuccess {
+				err = errors.New(aws.ToString(out.ProgressEvent.StatusMessage))
+			}
+			results <- err
+		}()
+	}
+	for range 2 {
+		if err := <-results; err != nil {
+			t.Errorf("UpdateResource side by side: %v", err)
+		}
 	}
 
 	// The deployment that follows a hotswap, with the template the
