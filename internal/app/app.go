@@ -29,6 +29,7 @@ import (
 	"github.com/virga/virga/internal/cfn/providers" // CloudFormation's resource types
 	"github.com/virga/virga/internal/cfn/sam"
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/cloudcontrol"
 	"github.com/virga/virga/internal/cloudformation"
 	"github.com/virga/virga/internal/cloudtrail"
 	"github.com/virga/virga/internal/cloudwatch"
@@ -596,7 +597,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.stacks = stacks
-	a.services = append(a.services, stacks.API())
+	a.services = append(a.services, stacks.API(),
+		cloudcontrol.New(cloudcontrol.Deps{Store: db, Stacks: stacks, Clock: o.Clock, IDs: g, Logger: o.Logger}).API())
 	// The operations a stop cut short are taken up once virga serves:
 	// their providers reach the services, and functions virga, through it.
 	a.background = append(a.background, func(context.Context) { stacks.Resume() })

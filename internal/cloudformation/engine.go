@@ -489,51 +489,7 @@ func (s *Service) reason(typ string, err error) string {
 		return err.Error()
 	}
 	return fmt.Sprintf("Resource handler returned message: \"%s (Service: %s, Status Code: %d, Request ID: %s)\" (RequestToken: %s, HandlerErrorCode: %s)",
-		e.Message, handlerService(typ), e.Status, s.d.IDs.UUID(), s.d.IDs.UUID(), handlerErrorCode(e))
-}
-
-// handlerService is the name the resource handler's SDK gives the service
-// behind a resource type: "Sqs" for AWS::SQS::Queue.
-func handlerService(typ string) string {
-	parts := strings.Split(typ, "::")
-	if len(parts) < 2 {
-		return typ
-	}
-	switch ns := parts[1]; ns {
-	case "DynamoDB":
-		return "DynamoDb"
-	case "Events":
-		return "EventBridge"
-	case "Logs":
-		return "CloudWatchLogs"
-	case "ApiGateway", "ApiGatewayV2", "Lambda", "Scheduler":
-		return ns
-	default: // SQS, SNS, IAM, ...
-		return ns[:1] + strings.ToLower(ns[1:])
-	}
-}
-
-// handlerErrorCode is the resource handler's error code for an API error,
-// from the handler contract's codes.
-func handlerErrorCode(e *apierr.Error) string {
-	code := e.Code
-	switch {
-	case strings.Contains(code, "Conflict"):
-		return "ResourceConflict"
-	case strings.Contains(code, "AlreadyExists") || strings.Contains(code, "ResourceInUse"):
-		return "AlreadyExists"
-	case strings.Contains(code, "NotFound") || strings.Contains(code, "NonExistent") || strings.Contains(code, "DoesNotExist"):
-		return "NotFound"
-	case strings.Contains(code, "LimitExceeded"):
-		return "ServiceLimitExceeded"
-	case strings.Contains(code, "AccessDenied") || strings.Contains(code, "Unauthorized"):
-		return "AccessDenied"
-	case strings.Contains(code, "Throttl") || strings.Contains(code, "TooManyRequests"):
-		return "Throttling"
-	case e.Status >= 500:
-		return "ServiceInternalError"
-	}
-	return "InvalidRequest"
+		e.Message, resource.HandlerService(typ), e.Status, s.d.IDs.UUID(), s.d.IDs.UUID(), resource.HandlerErrorCode(e))
 }
 
 // inWaves runs f on every resource of every wave, a wave's resources in

@@ -284,6 +284,10 @@ type stack struct {
 	// the creation ends), where stop is nil: the creation then stops
 	// before its resources, or deletes what it made instead of ending.
 	deleteRequested bool
+	// controlled are the logical IDs of the resources the Cloud Control
+	// API is updating (UpdateResource); the stack is busy while there
+	// are any.
+	controlled map[string]bool
 }
 
 // stackRecord is a stack as the store keeps it.
