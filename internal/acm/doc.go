@@ -31,7 +31,9 @@
 //
 // InUseBy names the API Gateway custom domain names that use a
 // certificate; DeleteCertificate refuses a certificate in use
-// (ResourceInUseException).
+// (ResourceInUseException). API Gateway looks certificates up
+// (Lookup) and takes only one that is ISSUED and covers the domain
+// (Certificate.Covers: a name, or a wildcard for one label).
 //
 // Not supported: private certificates (CertificateAuthorityArn is
 // NotImplementedException), ExportCertificate, RenewCertificate,

@@ -75,6 +75,9 @@ func (s *Service) customDomain(d *domainRecord) CustomDomain {
 // (REGIONAL when empty, as version 2 defaults), certificate, security
 // policy and tags. A name that is taken is ConflictException.
 func (s *Service) CreateCustomDomain(in CustomDomain) (CustomDomain, error) {
+	if err := s.checkCertificates(in.Name, in.CertificateArn); err != nil {
+		return CustomDomain{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if in.Name == "" {
@@ -94,6 +97,36 @@ func (s *Service) CreateCustomDomain(in CustomDomain) (CustomDomain, error) {
 		return CustomDomain{}, err
 	}
 	return s.customDomain(d), nil
+}
+
+// checkCertificates returns BadRequestException unless each ACM
+// certificate ARN given (an empty one is not) names a certificate of
+// the account that is issued and covers the domain name. It takes no
+// lock of the service's: ACM, while it holds its own, asks which
+// domains use a certificate.
+func (s *Service) checkCertificates(domain string, arns ...string) error {
+	if s.certs == nil {
+		return nil
+	}
+	for _, arn := range arns {
+		if arn == "" {
+			continue
+		}
+		c, ok, err := s.certs.Lookup(arn)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return badRequest("The provided certificate does not exist.")
+		case !c.Issued():
+			// Wording unconfirmed.
+			return badRequest("Certificate %s is not ISSUED: its status is %s.", arn, c.Status)
+		case !c.Covers(domain):
+			// Wording unconfirmed.
+			return badRequest("Certificate %s does not cover the domain name %s.", arn, domain)
+		}
+	}
+	return nil
 }
 
 // setDomainCertificate sets d's certificate for its endpoint type.
@@ -141,6 +174,9 @@ func (s *Service) CustomDomains() []CustomDomain {
 // UpdateCustomDomain replaces the named domain's endpoint
 // configuration: its endpoint type, certificate and security policy.
 func (s *Service) UpdateCustomDomain(in CustomDomain) (CustomDomain, error) {
+	if err := s.checkCertificates(in.Name, in.CertificateArn); err != nil {
+		return CustomDomain{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, err := s.domain(&in.Name)

@@ -16,7 +16,8 @@ import (
 // name a REST API and stage. virga reports them with the DNS targets AWS
 // would give (a CloudFront distribution for an edge domain, a regional
 // execute-api name otherwise), routes requests whose Host names them
-// (domains.go), and takes certificates as given, without ACM.
+// (domains.go), and refuses an ACM certificate that does not exist, is
+// not issued or does not cover the domain (Deps.Certificates).
 
 // Hosted zones of the names a domain points at: every CloudFront
 // distribution's, and API Gateway's regional endpoints' by region.
@@ -95,6 +96,9 @@ func (s *Service) domain(name *string) (*domainRecord, error) {
 }
 
 func (s *Service) createDomainName(ctx context.Context, in *CreateDomainNameRequest) (*DomainName, error) {
+	if err := s.checkCertificates(deref(in.DomainName), deref(in.CertificateArn), deref(in.RegionalCertificateArn)); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	name := deref(in.DomainName)

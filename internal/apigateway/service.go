@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/virga/virga/internal/accesslog"
+	"github.com/virga/virga/internal/acm"
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/restjson"
 	"github.com/virga/virga/internal/clock"
@@ -53,6 +54,10 @@ type Deps struct {
 	// UserPools verifies the tokens of Cognito user pools for
 	// COGNITO_USER_POOLS authorizers; nil refuses every token (401).
 	UserPools UserPools
+	// Certificates is ACM, where the certificates custom domain names
+	// name must exist, be issued and cover the domain; nil takes every
+	// certificate as given.
+	Certificates Certificates
 	// Permitted, when set, returns an error when API Gateway may not
 	// invoke the function for the method or authorizer sourceARN names
 	// (--auth iam): without roleARN, the function's policy must allow
@@ -67,6 +72,13 @@ type Deps struct {
 	// them empty. With --auth iam, EnforcePolicies's identify (which
 	// also checks the signature) takes its place.
 	Identify func(*http.Request) (awsproto.Caller, bool)
+}
+
+// Certificates looks up ACM's certificates (acm.Service).
+type Certificates interface {
+	// Lookup returns the certificate an ARN names, and false when
+	// there is none.
+	Lookup(arn string) (acm.Certificate, bool, error)
 }
 
 // UserPools verifies Cognito user pools' tokens.
@@ -97,6 +109,7 @@ type Service struct {
 	logs        accesslog.Sink
 	traces      Traces
 	pools       UserPools
+	certs       Certificates
 
 	// mu guards apis and everything they hold, and serializes writes: a
 	// handler holds it from reading what it changes until its commit.
@@ -135,7 +148,7 @@ type apiState struct {
 // New returns API Gateway over the store, with the APIs it holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		fns: d.Functions, permitted: d.Permitted, identify: d.Identify, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, apis: map[string]*apiState{},
+		fns: d.Functions, permitted: d.Permitted, identify: d.Identify, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, certs: d.Certificates, apis: map[string]*apiState{},
 		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, domains: map[string]*domainRecord{}, accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)

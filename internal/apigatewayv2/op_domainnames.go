@@ -9,8 +9,8 @@ import (
 
 // Custom domain names are shared with REST APIs, as on AWS: the REST API
 // service keeps them (Deps.Domains), and a mapping may name a REST API,
-// an HTTP API or a WebSocket API. virga takes certificates as given,
-// without ACM, and reports the DNS targets AWS would give.
+// an HTTP API or a WebSocket API; it checks their ACM certificates.
+// virga reports the DNS targets AWS would give.
 
 // Domains keeps the account's custom domain names
 // (apigateway.Service).

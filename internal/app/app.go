@@ -440,8 +440,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// API Gateway throttles all of an account's APIs, REST, HTTP and
 	// WebSocket, with one account-level token bucket.
 	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
+	// ACM validates certificates by the records of Route 53's zones,
+	// and names the custom domain names that use them, which check
+	// their certificates with it.
+	certUsers := &certificateUsers{region: cfg.Region}
+	certificates := acm.New(acm.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		DNS: zones, Users: certUsers})
 	// REST APIs keep the custom domain names both APIs share.
-	restAPIs, err := apigateway.New(apigateway.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+	restAPIs, err := apigateway.New(apigateway.Deps{Certificates: certificates, Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
 		AccountThrottle: accountThrottle, Traces: traces, UserPools: userPools, Identify: auth.Identify,
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
@@ -471,10 +477,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{httpAPIs.Close}, a.closers...)
 	a.services = append(a.services, restAPIs.API())
 	a.restAPIs = restAPIs
-	// ACM validates certificates by the records of Route 53's zones and
-	// names the custom domain names that use them.
-	a.services = append(a.services, acm.New(acm.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		DNS: zones, Users: certificateUsers{apis: restAPIs, region: cfg.Region}}).API())
+	certUsers.apis = restAPIs
+	a.services = append(a.services, certificates.API())
 	// Usage counts reach the store every few seconds, and when virga
 	// stops.
 	a.background = append(a.background, func(ctx context.Context) { restAPIs.Run(ctx, o.Logger) })

@@ -161,6 +161,17 @@ func TestACMDNSValidation(t *testing.T) {
 	r53Error(t, err, "InvalidDomainValidationOptionsException", "")
 	_, err = c.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("-bad.example")})
 	r53Error(t, err, "ValidationException", "")
+	// Each subject alternative name is a domain name by DomainName's
+	// rule, a bad one reported on the whole list.
+	_, err = c.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("good.example"),
+		SubjectAlternativeNames: []string{"www.good.example", "a..b"}})
+	r53Error(t, err, "ValidationException", "1 validation error detected: Value '[www.good.example, a..b]' at 'subjectAlternativeNames' "+
+		"failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 253, "+
+		"Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: "+
+		`^(\*\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])$]`)
+	_, err = c.RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String("good.example"),
+		SubjectAlternativeNames: []string{strings.Repeat("a", 250) + ".example"}})
+	r53Error(t, err, "ValidationException", "")
 }
 
 func parsePEMCert(t *testing.T, text string) *x509.Certificate {

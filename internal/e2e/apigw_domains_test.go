@@ -8,12 +8,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	gwtypes "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"golang.org/x/net/websocket"
 
 	"github.com/virga/virga/internal/e2e"
@@ -39,7 +42,7 @@ func TestAPIGWv2DomainNames(t *testing.T) {
 
 	d, err := c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("api.example.com"),
 		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{
-			CertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/1"), SecurityPolicy: gwtypes.SecurityPolicyTls12}},
+			CertificateArn: aws.String(env.Certificate(t, "api.example.com")), SecurityPolicy: gwtypes.SecurityPolicyTls12}},
 		Tags: map[string]string{"team": "a"}})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +71,7 @@ func TestAPIGWv2DomainNames(t *testing.T) {
 
 	// A domain made through the REST API is one of version 2's too.
 	if _, err := v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: aws.String("www.example.com"),
-		CertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/2")}); err != nil {
+		CertificateArn: aws.String(env.Certificate(t, "www.example.com"))}); err != nil {
 		t.Fatal(err)
 	}
 	all, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{})
@@ -166,9 +169,10 @@ func TestAPIGWv2DomainNames(t *testing.T) {
 	_, err = c.GetApiMapping(ctx, &apigatewayv2.GetApiMappingInput{DomainName: aws.String("api.example.com"), ApiMappingId: restMapping.ApiMappingId})
 	wantCode("a deleted mapping", err, "NotFoundException", 404, "Invalid API mapping identifier specified "+aws.ToString(restMapping.ApiMappingId))
 
+	wildcard := env.Certificate(t, "*.example.com")
 	ud, err := c.UpdateDomainName(ctx, &apigatewayv2.UpdateDomainNameInput{DomainName: aws.String("api.example.com"),
-		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/3")}}})
-	if err != nil || aws.ToString(ud.DomainNameConfigurations[0].CertificateArn) != "arn:aws:acm:us-east-1:000000000000:certificate/3" ||
+		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: aws.String(wildcard)}}})
+	if err != nil || aws.ToString(ud.DomainNameConfigurations[0].CertificateArn) != wildcard ||
 		ud.DomainNameConfigurations[0].SecurityPolicy != gwtypes.SecurityPolicyTls12 {
 		t.Errorf("UpdateDomainName %+v %v", ud, err)
 	}
@@ -346,8 +350,11 @@ Resources:
       StageName: prod
       Domain:
         DomainName: sam.example.com
-        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        CertificateArn: !Ref Certificate
         BasePath: [/shop/v1, orders]
+  Certificate:
+    Type: AWS::CertificateManager::Certificate
+    Properties: {DomainName: sam.example.com, ValidationMethod: EMAIL}
   Other:
     Type: AWS::ApiGatewayV2::Api
     Properties:
@@ -487,7 +494,7 @@ func TestAPIGWDomainWebSocketAndREST(t *testing.T) {
 		t.Errorf("disabled REST endpoint: HTTP %d %s", r.Status, r.Body)
 	}
 	mustGW(v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: aws.String("rest.example.com"),
-		RegionalCertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/1"),
+		RegionalCertificateArn: aws.String(env.Certificate(t, "rest.example.com")),
 		EndpointConfiguration:  &agtypes.EndpointConfiguration{Types: []agtypes.EndpointType{agtypes.EndpointTypeRegional}}}))(t)
 	mustGW(v1.CreateBasePathMapping(ctx, &apigateway.CreateBasePathMappingInput{DomainName: aws.String("rest.example.com"),
 		RestApiId: &restID, BasePath: aws.String("s"), Stage: aws.String("prod")}))(t)
@@ -530,4 +537,73 @@ func TestAPIGWDomainWebSocketAndREST(t *testing.T) {
 	_, err = c.CreateApiMapping(ctx, &apigatewayv2.CreateApiMappingInput{DomainName: aws.String("rest.example.com"),
 		ApiId: &wsID, Stage: aws.String("prod"), ApiMappingKey: aws.String("ws")})
 	expectAPIError(t, err, "BadRequestException", 400)
+}
+
+// TestAPIGWDomainCertificates: a custom domain name, made through
+// either version or changed through version 2, must name an ACM
+// certificate that exists, is issued and covers the domain, by its
+// DomainName or a subject alternative name, a wildcard standing for one
+// label.
+func TestAPIGWDomainCertificates(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	v1 := apigateway.NewFromConfig(env.Config)
+	v2 := apigatewayv2.NewFromConfig(env.Config)
+	newZone(t, route53.NewFromConfig(env.Config), "pending.example")
+	pending, err := acm.NewFromConfig(env.Config).RequestCertificate(ctx, &acm.RequestCertificateInput{
+		DomainName: aws.String("api.pending.example"), ValidationMethod: acmtypes.ValidationMethodDns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wildcard := env.Certificate(t, "*.example.com", "example.org")
+	missing := "arn:aws:acm:us-east-1:" + testAccount + ":certificate/00000000-0000-0000-0000-000000000000"
+	for _, tc := range []struct {
+		domain, arn, message string
+	}{
+		{"api.example.com", missing, "The provided certificate does not exist."},
+		{"api.example.com", "arn:aws:acm:us-east-1:" + testAccount + ":certificate/1", "The provided certificate does not exist."},
+		{"api.pending.example", aws.ToString(pending.CertificateArn), ""},
+		{"a.b.example.com", wildcard, ""},
+		{"example.com", wildcard, ""},
+		{"www.example.org", wildcard, ""},
+	} {
+		_, err := v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: &tc.domain, CertificateArn: &tc.arn})
+		if got := expectAPIError(t, err, "BadRequestException", 400); tc.message != "" && got.Message != tc.message {
+			t.Errorf("v1 %s with %s: message %q", tc.domain, tc.arn, got.Message)
+		}
+		_, err = v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: &tc.domain, RegionalCertificateArn: &tc.arn,
+			EndpointConfiguration: &agtypes.EndpointConfiguration{Types: []agtypes.EndpointType{agtypes.EndpointTypeRegional}}})
+		expectAPIError(t, err, "BadRequestException", 400)
+		_, err = v2.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: &tc.domain,
+			DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: &tc.arn}}})
+		expectAPIError(t, err, "BadRequestException", 400)
+	}
+
+	// The wildcard covers one label below example.com, and the SAN
+	// example.org.
+	for _, domain := range []string{"api.example.com", "example.org"} {
+		if _, err := v2.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String(domain),
+			DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: &wildcard}}}); err != nil {
+			t.Errorf("%s with *.example.com: %v", domain, err)
+		}
+	}
+	if _, err := v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: aws.String("www.example.com"),
+		CertificateArn: &wildcard}); err != nil {
+		t.Errorf("v1 www.example.com with *.example.com: %v", err)
+	}
+	// An update names a certificate by the same rules.
+	_, err = v2.UpdateDomainName(ctx, &apigatewayv2.UpdateDomainNameInput{DomainName: aws.String("example.org"),
+		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: pending.CertificateArn}}})
+	expectAPIError(t, err, "BadRequestException", 400)
+	_, err = v2.UpdateDomainName(ctx, &apigatewayv2.UpdateDomainNameInput{DomainName: aws.String("example.org"),
+		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: aws.String(missing)}}})
+	if got := expectAPIError(t, err, "BadRequestException", 400); got.Message != "The provided certificate does not exist." {
+		t.Errorf("update to a missing certificate: %q", got.Message)
+	}
+	org := env.Certificate(t, "example.org")
+	if _, err := v2.UpdateDomainName(ctx, &apigatewayv2.UpdateDomainNameInput{DomainName: aws.String("example.org"),
+		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: &org}}}); err != nil {
+		t.Errorf("update to example.org's own certificate: %v", err)
+	}
 }

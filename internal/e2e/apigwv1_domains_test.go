@@ -42,11 +42,14 @@ Resources:
     Properties:
       RestApiId: !Ref Api
       StageName: prod
+  Certificate:
+    Type: AWS::CertificateManager::Certificate
+    Properties: {DomainName: api.example.com, ValidationMethod: EMAIL}
   Domain:
     Type: AWS::ApiGateway::DomainName
     Properties:
       DomainName: api.example.com
-      RegionalCertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/0f3a7e1c-0000-4000-8000-000000000000
+      RegionalCertificateArn: !Ref Certificate
       EndpointConfiguration:
         Types: [REGIONAL]
       SecurityPolicy: TLS_1_2
@@ -118,7 +121,7 @@ func TestAPIGWv1DomainNames(t *testing.T) {
 
 	// An edge domain, the default, points at a CloudFront distribution.
 	edge, err := c.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: aws.String("www.example.com"),
-		CertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/1")})
+		CertificateArn: aws.String(env.Certificate(t, "www.example.com"))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,9 @@ Resources:
   Zone:
     Type: AWS::Route53::HostedZone
     Properties: {Name: sam.example}
+  Certificate:
+    Type: AWS::CertificateManager::Certificate
+    Properties: {DomainName: api.sam.example, ValidationMethod: EMAIL}
   Echo:
     Type: AWS::Serverless::Function
     Properties:
@@ -44,7 +47,7 @@ Resources:
       StageName: prod
       Domain:
         DomainName: api.sam.example
-        CertificateArn: arn:aws:acm:us-east-1:000000000000:certificate/1
+        CertificateArn: !Ref Certificate
         Route53: {HostedZoneId: !Ref Zone, IpV6: true}
 Outputs:
   Zone: {Value: !Ref Zone}
