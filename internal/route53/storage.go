@@ -31,14 +31,19 @@ type change struct {
 	SubmittedAt time.Time `json:"submittedAt"`
 }
 
-// Keys: "route53/z/<id>" holds a zone, "route53/c/<id>" a change.
+// Keys: "route53/z/<id>" holds a zone, "route53/c/<id>" a change,
+// "route53/h/<id>" a health check.
 var (
-	zonePrefix   = []byte("route53/z/")
-	changePrefix = []byte("route53/c/")
+	zonePrefix        = []byte("route53/z/")
+	changePrefix      = []byte("route53/c/")
+	healthCheckPrefix = []byte("route53/h/")
 )
 
 func zoneKey(id string) []byte   { return append(append([]byte{}, zonePrefix...), id...) }
 func changeKey(id string) []byte { return append(append([]byte{}, changePrefix...), id...) }
+func healthCheckKey(id string) []byte {
+	return append(append([]byte{}, healthCheckPrefix...), id...)
+}
 
 // getZone reads the zone with the id, or nil.
 func getZone(r store.Reader, id string) (*zone, error) {
@@ -49,20 +54,24 @@ func getZone(r store.Reader, id string) (*zone, error) {
 }
 
 // listZones returns every zone, in id order.
-func listZones(r store.Reader) ([]*zone, error) {
-	upper := append(append([]byte{}, zonePrefix[:len(zonePrefix)-1]...), '/'+1)
-	it, err := r.NewIter(zonePrefix, upper)
+func listZones(r store.Reader) ([]*zone, error) { return listJSON[zone](r, zonePrefix) }
+
+// listJSON returns every value under the prefix (which ends in "/"),
+// in key order.
+func listJSON[T any](r store.Reader, prefix []byte) ([]*T, error) {
+	upper := append(append([]byte{}, prefix[:len(prefix)-1]...), '/'+1)
+	it, err := r.NewIter(prefix, upper)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
-	var out []*zone
+	var out []*T
 	for ok := it.First(); ok; ok = it.Next() {
-		z := new(zone)
-		if err := json.Unmarshal(it.Value(), z); err != nil {
+		v := new(T)
+		if err := json.Unmarshal(it.Value(), v); err != nil {
 			return nil, err
 		}
-		out = append(out, z)
+		out = append(out, v)
 	}
 	return out, it.Error()
 }
