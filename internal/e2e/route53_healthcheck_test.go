@@ -46,6 +46,24 @@ func TestRoute53HealthChecks(t *testing.T) {
 	_, err = c.CreateHealthCheck(ctx, &route53.CreateHealthCheckInput{CallerReference: aws.String("hc-2"),
 		HealthCheckConfig: &r53types.HealthCheckConfig{Type: r53types.HealthCheckTypeHttp}})
 	r53Error(t, err, "InvalidInput", "")
+	_, err = c.CreateHealthCheck(ctx, &route53.CreateHealthCheckInput{CallerReference: aws.String("hc-3"),
+		HealthCheckConfig: &r53types.HealthCheckConfig{Type: r53types.HealthCheckTypeTcp, IPAddress: aws.String("192.0.2.1"), Port: aws.Int32(22),
+			AlarmIdentifier: &r53types.AlarmIdentifier{Name: aws.String("a"), Region: r53types.CloudWatchRegionUsEast1}}})
+	r53Error(t, err, "InvalidInput", "Invalid parameter : Basic health checks must not have an metric region specified.")
+
+	// A record set may name the check, and no other.
+	zone := newZone(t, c, "checked.example")
+	failover := func(check string) r53types.Change {
+		ch := change(r53types.ChangeActionCreate, "www.checked.example", r53types.RRTypeA, 60, "192.0.2.1")
+		ch.ResourceRecordSet.SetIdentifier, ch.ResourceRecordSet.Failover = aws.String("primary"), r53types.ResourceRecordSetFailoverPrimary
+		ch.ResourceRecordSet.HealthCheckId = aws.String(check)
+		return ch
+	}
+	_, err = changeRecords(c, zone, failover("0b9c5f6e-0000-4000-8000-000000000000"))
+	r53Error(t, err, "NoSuchHealthCheck", "")
+	if _, err := changeRecords(c, zone, failover(id)); err != nil {
+		t.Fatal(err)
+	}
 
 	if g, err := c.GetHealthCheck(ctx, &route53.GetHealthCheckInput{HealthCheckId: aws.String(id)}); err != nil ||
 		aws.ToString(g.HealthCheck.HealthCheckConfig.ResourcePath) != "/health" {

@@ -42,6 +42,8 @@ func noSuchHostedZone(id string) error {
 
 // noSuchHealthCheck is the error for a health check id that names none.
 func noSuchHealthCheck(id string) error {
+	// Wording unconfirmed: the API reference describes the error as "No
+	// health check exists with the specified ID."
 	return &apierr.Error{Code: "NoSuchHealthCheck", Status: 404, Message: "No health check exists with the specified ID " + id}
 }
 

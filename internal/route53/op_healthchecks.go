@@ -95,6 +95,9 @@ func withDefaults(c HealthCheckConfig) HealthCheckConfig {
 func checkConfig(c *HealthCheckConfig) error {
 	switch t := string(*c.Type); t {
 	case "HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP":
+		if c.AlarmIdentifier != nil {
+			return ErrInvalidInput.WithMessage("Invalid parameter : Basic health checks must not have an metric region specified.")
+		}
 		if c.IPAddress == nil && c.FullyQualifiedDomainName == nil {
 			// Wording unconfirmed.
 			return ErrInvalidInput.WithMessage("Invalid parameter : Either IPAddress or FullyQualifiedDomainName must be specified for health checks of type " + t)
