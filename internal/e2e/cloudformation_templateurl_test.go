@@ -15,6 +15,21 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
+// deleteStackWaiting deletes a stack and waits until it is gone.
+func deleteStackWaiting(t *testing.T, cf *cloudformation.Client, name string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx,
+		&cloudformation.DescribeStacksInput{StackName: aws.String(name)}, 60*time.Second, func(o *cloudformation.StackDeleteCompleteWaiterOptions) {
+			o.MinDelay, o.MaxDelay = 20*time.Millisecond, 100*time.Millisecond
+		}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // settleStack waits for a stack's operation to end and returns the stack.
 func settleStack(t *testing.T, cf *cloudformation.Client, name string) cftypes.Stack {
 	t.Helper()

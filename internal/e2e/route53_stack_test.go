@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -103,15 +102,7 @@ Outputs:
 		t.Errorf("www after the update: %+v, %v", ttl, err)
 	}
 
-	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("dns")}); err != nil {
-		t.Fatal(err)
-	}
-	if err := cloudformation.NewStackDeleteCompleteWaiter(cf).Wait(ctx,
-		&cloudformation.DescribeStacksInput{StackName: aws.String("dns")}, 60*time.Second, func(o *cloudformation.StackDeleteCompleteWaiterOptions) {
-			o.MinDelay, o.MaxDelay = 20*time.Millisecond, 100*time.Millisecond
-		}); err != nil {
-		t.Fatal(err)
-	}
+	deleteStackWaiting(t, cf, "dns")
 	_, err = c.GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: aws.String(zone)})
 	r53Error(t, err, "NoSuchHostedZone", "")
 }

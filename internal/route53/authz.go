@@ -7,7 +7,8 @@ import (
 )
 
 // arnPrefix begins Route 53's ARNs, which name no region or account:
-// "arn:aws:route53:::hostedzone/Z1", "arn:aws:route53:::change/C1".
+// "arn:aws:route53:::hostedzone/Z1", "arn:aws:route53:::change/C1",
+// "arn:aws:route53:::healthcheck/ID".
 const arnPrefix = "arn:aws:route53:::"
 
 // resources names the hosted zone, change or health check a call acts
@@ -27,6 +28,10 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 	case "ChangeResourceRecordSets", "ListResourceRecordSets":
 		if id := awsproto.InputString(in, "HostedZoneId"); id != "" {
 			return []string{arnPrefix + "hostedzone/" + zoneID(id)}
+		}
+	case "GetHealthCheck", "GetHealthCheckStatus", "DeleteHealthCheck", "UpdateHealthCheck":
+		if id := awsproto.InputString(in, "HealthCheckId"); id != "" {
+			return []string{arnPrefix + "healthcheck/" + id}
 		}
 	case "GetHostedZone", "DeleteHostedZone", "UpdateHostedZoneComment":
 		if id := awsproto.InputString(in, "Id"); id != "" {

@@ -24,7 +24,12 @@
 // Route 53's order: by name with its labels reversed, then by type,
 // then by set identifier.
 //
-// Not supported yet: health checks, traffic policies, reusable
+// Health checks are kept with their settings (Route 53's defaults filled
+// in), versions and tags, and record sets may name them; no check is
+// ever performed, and GetHealthCheckStatus reports every checker region
+// as healthy.
+//
+// Not supported yet: traffic policies, reusable
 // delegation sets, query logging, DNSSEC, VPC association after
 // creation, geolocation and CIDR collections (recorded as given, never
 // evaluated). Route 53 is global: requests signed for any region see

@@ -22,8 +22,14 @@ var (
 	ErrHostedZoneNotEmpty = apierr.New("HostedZoneNotEmpty", 400, "The specified hosted zone contains non-required resource record sets and so cannot be deleted.")
 	// ErrNoSuchChange is a change id that names none.
 	ErrNoSuchChange = apierr.New("NoSuchChange", 404, "")
-	// ErrNoSuchHealthCheck is a health check id: virga keeps none.
-	ErrNoSuchHealthCheck = apierr.New("NoSuchHealthCheck", 404, "")
+	// ErrHealthCheckAlreadyExists is a caller reference used before
+	// with other settings.
+	ErrHealthCheckAlreadyExists = apierr.New("HealthCheckAlreadyExists", 409,
+		"The health check you are trying to create already exists. Amazon Route 53 returns this error when a health check has already been created with the specified value for CallerReference.")
+	// ErrHealthCheckVersionMismatch is an update of a health check that
+	// changed since the version the caller names.
+	ErrHealthCheckVersionMismatch = apierr.New("HealthCheckVersionMismatch", 409,
+		"The value of HealthCheckVersion in the request doesn't match the value of HealthCheckVersion in the health check.")
 	// ErrMalformedInput is a request body that is no document Route 53
 	// reads.
 	ErrMalformedInput = apierr.New("MalformedInput", 400, "")
@@ -32,6 +38,13 @@ var (
 // noSuchHostedZone is the error for a zone id that names none.
 func noSuchHostedZone(id string) error {
 	return &apierr.Error{Code: "NoSuchHostedZone", Status: 404, Message: "No hosted zone found with ID: " + id}
+}
+
+// noSuchHealthCheck is the error for a health check id that names none.
+func noSuchHealthCheck(id string) error {
+	// Wording unconfirmed: the API reference describes the error as "No
+	// health check exists with the specified ID."
+	return &apierr.Error{Code: "NoSuchHealthCheck", Status: 404, Message: "No health check exists with the specified ID " + id}
 }
 
 // noSuchDelegationSet is the error for a reusable delegation set's id:

@@ -24,6 +24,14 @@ func (s *Service) changeResourceRecordSets(ctx context.Context, in *ChangeResour
 		if err != nil {
 			return err
 		}
+		// A record set may name only a health check Route 53 keeps.
+		for _, c := range in.ChangeBatch.Changes {
+			if c.Action != nil && *c.Action != "DELETE" && c.ResourceRecordSet != nil && c.ResourceRecordSet.HealthCheckId != nil {
+				if _, err := getHealthCheck(r, *c.ResourceRecordSet.HealthCheckId); err != nil {
+					return err
+				}
+			}
+		}
 		if err := applyChanges(z, in.ChangeBatch.Changes); err != nil {
 			return err
 		}

@@ -11,40 +11,53 @@ import (
 // hosted zone".
 const maxTags = 50
 
-// tagZone reads the hosted zone a tagging request names, failing for a
-// health check (virga keeps none).
-func (s *Service) tagZone(r store.Reader, typ TagResourceType, id string) (*zone, error) {
+// tagged reads the tags of the hosted zone or health check a tagging
+// request names, and returns with them what writes them back.
+func (s *Service) tagged(r store.Reader, typ TagResourceType, id string) (map[string]string, func(store.Batch, map[string]string) error, error) {
 	if typ == "healthcheck" {
-		// Wording unconfirmed.
-		return nil, ErrNoSuchHealthCheck.WithMessage("A health check with id " + id + " does not exist.")
+		h, err := getHealthCheck(r, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		return h.Tags, func(b store.Batch, tags map[string]string) error {
+			h.Tags = tags
+			return store.SetJSON(b, healthCheckKey(h.ID), h)
+		}, nil
 	}
-	return s.zone(r, id)
+	z, err := s.zone(r, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return z.Tags, func(b store.Batch, tags map[string]string) error {
+		z.Tags = tags
+		return store.SetJSON(b, zoneKey(z.ID), z)
+	}, nil
 }
 
 func (s *Service) changeTagsForResource(ctx context.Context, in *ChangeTagsForResourceRequest) (*ChangeTagsForResourceResponse, error) {
 	err := s.update(ctx, func(r store.Reader, b store.Batch) error {
-		z, err := s.tagZone(r, *in.ResourceType, *in.ResourceId)
+		tags, save, err := s.tagged(r, *in.ResourceType, *in.ResourceId)
 		if err != nil {
 			return err
 		}
-		if z.Tags == nil {
-			z.Tags = map[string]string{}
+		if tags == nil {
+			tags = map[string]string{}
 		}
 		for _, k := range in.RemoveTagKeys {
-			delete(z.Tags, k)
+			delete(tags, k)
 		}
 		for _, t := range in.AddTags {
 			if t.Key == nil {
 				// Wording unconfirmed.
 				return ErrInvalidInput.WithMessage("Invalid request: a tag has no Key")
 			}
-			z.Tags[*t.Key] = deref(t.Value)
+			tags[*t.Key] = deref(t.Value)
 		}
-		if len(z.Tags) > maxTags {
+		if len(tags) > maxTags {
 			// Wording unconfirmed.
 			return ErrInvalidInput.WithMessage("Invalid request: a resource can have at most 50 tags")
 		}
-		return store.SetJSON(b, zoneKey(z.ID), z)
+		return save(b, tags)
 	})
 	if err != nil {
 		return nil, err
@@ -53,18 +66,18 @@ func (s *Service) changeTagsForResource(ctx context.Context, in *ChangeTagsForRe
 }
 
 func (s *Service) listTagsForResource(ctx context.Context, in *ListTagsForResourceRequest) (*ListTagsForResourceResponse, error) {
-	z, err := s.tagZone(s.store, *in.ResourceType, *in.ResourceId)
+	tags, _, err := s.tagged(s.store, *in.ResourceType, *in.ResourceId)
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(z.Tags))
-	for k := range z.Tags {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	set := &ResourceTagSet{ResourceType: in.ResourceType, ResourceId: ptr(z.ID), Tags: []Tag{}}
+	set := &ResourceTagSet{ResourceType: in.ResourceType, ResourceId: in.ResourceId, Tags: []Tag{}}
 	for _, k := range keys {
-		set.Tags = append(set.Tags, Tag{Key: ptr(k), Value: ptr(z.Tags[k])})
+		set.Tags = append(set.Tags, Tag{Key: ptr(k), Value: ptr(tags[k])})
 	}
 	return &ListTagsForResourceResponse{ResourceTagSet: set}, nil
 }

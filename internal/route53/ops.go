@@ -7,6 +7,13 @@ func (s *Service) operations() []awsproto.Operation {
 	return []awsproto.Operation{
 		{Name: "ChangeResourceRecordSets", HTTP: "POST /2013-04-01/hostedzone/{Id}/rrset/", Handler: awsproto.Handle(s.changeResourceRecordSets)},
 		{Name: "ChangeTagsForResource", HTTP: "POST /2013-04-01/tags/{ResourceType}/{ResourceId}", Handler: awsproto.Handle(s.changeTagsForResource)},
+		{Name: "CreateHealthCheck", HTTP: "POST /2013-04-01/healthcheck", Status: 201, Handler: awsproto.Handle(s.createHealthCheck)},
+		{Name: "DeleteHealthCheck", HTTP: "DELETE /2013-04-01/healthcheck/{HealthCheckId}", Handler: awsproto.Handle(s.deleteHealthCheck)},
+		{Name: "GetHealthCheck", HTTP: "GET /2013-04-01/healthcheck/{HealthCheckId}", Handler: awsproto.Handle(s.getHealthCheck)},
+		{Name: "GetHealthCheckCount", HTTP: "GET /2013-04-01/healthcheckcount", Handler: awsproto.Handle(s.getHealthCheckCount)},
+		{Name: "GetHealthCheckStatus", HTTP: "GET /2013-04-01/healthcheck/{HealthCheckId}/status", Handler: awsproto.Handle(s.getHealthCheckStatus)},
+		{Name: "ListHealthChecks", HTTP: "GET /2013-04-01/healthcheck", Handler: awsproto.Handle(s.listHealthChecks)},
+		{Name: "UpdateHealthCheck", HTTP: "POST /2013-04-01/healthcheck/{HealthCheckId}", Handler: awsproto.Handle(s.updateHealthCheck)},
 		{Name: "CreateHostedZone", HTTP: "POST /2013-04-01/hostedzone", Status: 201, Handler: awsproto.Handle(s.createHostedZone)},
 		{Name: "DeleteHostedZone", HTTP: "DELETE /2013-04-01/hostedzone/{Id}", Handler: awsproto.Handle(s.deleteHostedZone)},
 		{Name: "GetChange", HTTP: "GET /2013-04-01/change/{Id}", Handler: awsproto.Handle(s.getChange)},

@@ -32,18 +32,22 @@ type change struct {
 	SubmittedAt time.Time `json:"submittedAt"`
 }
 
-// Keys: "route53/z/<id>" holds a zone, "route53/c/<id>" a change, and
-// "route53/t/<submitted>/<id>" (empty, submitted in nanoseconds since
-// 1970, 20 digits) lists the changes in the order they were submitted,
-// for their expiry.
+// Keys: "route53/z/<id>" holds a zone, "route53/c/<id>" a change,
+// "route53/h/<id>" a health check, and "route53/t/<submitted>/<id>"
+// (empty, submitted in nanoseconds since 1970, 20 digits) lists the
+// changes in the order they were submitted, for their expiry.
 var (
 	zonePrefix        = []byte("route53/z/")
 	changePrefix      = []byte("route53/c/")
+	healthCheckPrefix = []byte("route53/h/")
 	changeOrderPrefix = []byte("route53/t/")
 )
 
 func zoneKey(id string) []byte   { return append(append([]byte{}, zonePrefix...), id...) }
 func changeKey(id string) []byte { return append(append([]byte{}, changePrefix...), id...) }
+func healthCheckKey(id string) []byte {
+	return append(append([]byte{}, healthCheckPrefix...), id...)
+}
 
 // changeOrderKey is the key that lists c by when it was submitted; with
 // an empty id, the bound below every change submitted at t or later.
@@ -112,19 +116,23 @@ func getZone(r store.Reader, id string) (*zone, error) {
 }
 
 // listZones returns every zone, in id order.
-func listZones(r store.Reader) ([]*zone, error) {
-	it, err := r.NewIter(zonePrefix, prefixEnd(zonePrefix))
+func listZones(r store.Reader) ([]*zone, error) { return listJSON[zone](r, zonePrefix) }
+
+// listJSON returns every value under the prefix (which ends in "/"),
+// in key order.
+func listJSON[T any](r store.Reader, prefix []byte) ([]*T, error) {
+	it, err := r.NewIter(prefix, prefixEnd(prefix))
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
-	var out []*zone
+	var out []*T
 	for ok := it.First(); ok; ok = it.Next() {
-		z := new(zone)
-		if err := json.Unmarshal(it.Value(), z); err != nil {
+		v := new(T)
+		if err := json.Unmarshal(it.Value(), v); err != nil {
 			return nil, err
 		}
-		out = append(out, z)
+		out = append(out, v)
 	}
 	return out, it.Error()
 }

@@ -6,6 +6,12 @@ import (
 	"time"
 )
 
+// AlarmIdentifier is the AlarmIdentifier shape of AWS's model.
+type AlarmIdentifier struct {
+	Region *CloudWatchRegion `aws:"required,min=1,max=64"`
+	Name   *string           `aws:"required,min=1,max=256"`
+}
+
 // AliasTarget is the AliasTarget shape of AWS's model.
 type AliasTarget struct {
 	HostedZoneId         *string `aws:"required,max=32"`
@@ -62,6 +68,30 @@ type CidrRoutingConfig struct {
 	LocationName *string `aws:"required,min=1,max=16" pattern:"[0-9A-Za-z_\\-\\*]+"`
 }
 
+// CloudWatchAlarmConfiguration is the CloudWatchAlarmConfiguration shape of AWS's model.
+type CloudWatchAlarmConfiguration struct {
+	EvaluationPeriods  *int32              `aws:"required,min=1"`
+	Threshold          *float64            `aws:"required"`
+	ComparisonOperator *ComparisonOperator `aws:"required"`
+	Period             *int32              `aws:"required,min=60"`
+	MetricName         *string             `aws:"required,min=1,max=255"`
+	Namespace          *string             `aws:"required,min=1,max=255"`
+	Statistic          *Statistic          `aws:"required"`
+	Dimensions         []Dimension         `aws:"max=10,member=Dimension"`
+}
+
+// CreateHealthCheckRequest is the CreateHealthCheckRequest shape of AWS's model.
+type CreateHealthCheckRequest struct {
+	CallerReference   *string            `aws:"required,min=1,max=64"`
+	HealthCheckConfig *HealthCheckConfig `aws:"required"`
+}
+
+// CreateHealthCheckResponse is the CreateHealthCheckResponse shape of AWS's model.
+type CreateHealthCheckResponse struct {
+	HealthCheck *HealthCheck `aws:"required"`
+	Location    *string      `aws:"loc=header,locname=Location,required,max=1024"`
+}
+
 // CreateHostedZoneRequest is the CreateHostedZoneRequest shape of AWS's model.
 type CreateHostedZoneRequest struct {
 	Name             *string `aws:"required,max=1024"`
@@ -87,6 +117,15 @@ type DelegationSet struct {
 	NameServers     []string `aws:"required,min=1,member=NameServer"`
 }
 
+// DeleteHealthCheckRequest is the DeleteHealthCheckRequest shape of AWS's model.
+type DeleteHealthCheckRequest struct {
+	HealthCheckId *string `aws:"loc=uri,locname=HealthCheckId,required,max=64"`
+}
+
+// DeleteHealthCheckResponse is the DeleteHealthCheckResponse shape of AWS's model.
+type DeleteHealthCheckResponse struct {
+}
+
 // DeleteHostedZoneRequest is the DeleteHostedZoneRequest shape of AWS's model.
 type DeleteHostedZoneRequest struct {
 	Id *string `aws:"loc=uri,locname=Id,required,max=32"`
@@ -95,6 +134,12 @@ type DeleteHostedZoneRequest struct {
 // DeleteHostedZoneResponse is the DeleteHostedZoneResponse shape of AWS's model.
 type DeleteHostedZoneResponse struct {
 	ChangeInfo *ChangeInfo `aws:"required"`
+}
+
+// Dimension is the Dimension shape of AWS's model.
+type Dimension struct {
+	Name  *string `aws:"required,min=1,max=255"`
+	Value *string `aws:"required,min=1,max=255"`
 }
 
 // GeoLocation is the GeoLocation shape of AWS's model.
@@ -112,6 +157,35 @@ type GetChangeRequest struct {
 // GetChangeResponse is the GetChangeResponse shape of AWS's model.
 type GetChangeResponse struct {
 	ChangeInfo *ChangeInfo `aws:"required"`
+}
+
+// GetHealthCheckCountRequest is the GetHealthCheckCountRequest shape of AWS's model.
+type GetHealthCheckCountRequest struct {
+}
+
+// GetHealthCheckCountResponse is the GetHealthCheckCountResponse shape of AWS's model.
+type GetHealthCheckCountResponse struct {
+	HealthCheckCount *int64 `aws:"required"`
+}
+
+// GetHealthCheckRequest is the GetHealthCheckRequest shape of AWS's model.
+type GetHealthCheckRequest struct {
+	HealthCheckId *string `aws:"loc=uri,locname=HealthCheckId,required,max=64"`
+}
+
+// GetHealthCheckResponse is the GetHealthCheckResponse shape of AWS's model.
+type GetHealthCheckResponse struct {
+	HealthCheck *HealthCheck `aws:"required"`
+}
+
+// GetHealthCheckStatusRequest is the GetHealthCheckStatusRequest shape of AWS's model.
+type GetHealthCheckStatusRequest struct {
+	HealthCheckId *string `aws:"loc=uri,locname=HealthCheckId,required,max=64"`
+}
+
+// GetHealthCheckStatusResponse is the GetHealthCheckStatusResponse shape of AWS's model.
+type GetHealthCheckStatusResponse struct {
+	HealthCheckObservations []HealthCheckObservation `aws:"required,member=HealthCheckObservation"`
 }
 
 // GetHostedZoneCountRequest is the GetHostedZoneCountRequest shape of AWS's model.
@@ -135,6 +209,45 @@ type GetHostedZoneResponse struct {
 	VPCs          []VPC `aws:"min=1,member=VPC"`
 }
 
+// HealthCheck is the HealthCheck shape of AWS's model.
+type HealthCheck struct {
+	Id                           *string `aws:"required,max=64"`
+	CallerReference              *string `aws:"required,min=1,max=64"`
+	LinkedService                *LinkedService
+	HealthCheckConfig            *HealthCheckConfig `aws:"required"`
+	HealthCheckVersion           *int64             `aws:"required,min=1"`
+	CloudWatchAlarmConfiguration *CloudWatchAlarmConfiguration
+}
+
+// HealthCheckConfig is the HealthCheckConfig shape of AWS's model.
+type HealthCheckConfig struct {
+	IPAddress                    *string          `aws:"max=45" pattern:"(^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$)"`
+	Port                         *int32           `aws:"min=1,max=65535"`
+	Type                         *HealthCheckType `aws:"required"`
+	ResourcePath                 *string          `aws:"max=255"`
+	FullyQualifiedDomainName     *string          `aws:"max=255"`
+	SearchString                 *string          `aws:"max=255"`
+	RequestInterval              *int32           `aws:"min=10,max=30"`
+	FailureThreshold             *int32           `aws:"min=1,max=10"`
+	MeasureLatency               *bool
+	Inverted                     *bool
+	Disabled                     *bool
+	HealthThreshold              *int32   `aws:"min=0,max=256"`
+	ChildHealthChecks            []string `aws:"max=256,member=ChildHealthCheck"`
+	EnableSNI                    *bool
+	Regions                      []HealthCheckRegion `aws:"min=3,max=64,member=Region"`
+	AlarmIdentifier              *AlarmIdentifier
+	InsufficientDataHealthStatus *InsufficientDataHealthStatus
+	RoutingControlArn            *string `aws:"min=1,max=255"`
+}
+
+// HealthCheckObservation is the HealthCheckObservation shape of AWS's model.
+type HealthCheckObservation struct {
+	Region       *HealthCheckRegion `aws:"min=1,max=64"`
+	IPAddress    *string            `aws:"max=45" pattern:"(^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$)"`
+	StatusReport *StatusReport
+}
+
 // HostedZone is the HostedZone shape of AWS's model.
 type HostedZone struct {
 	Id                     *string `aws:"required,max=32"`
@@ -155,6 +268,21 @@ type HostedZoneConfig struct {
 type LinkedService struct {
 	ServicePrincipal *string `aws:"max=128"`
 	Description      *string `aws:"max=256"`
+}
+
+// ListHealthChecksRequest is the ListHealthChecksRequest shape of AWS's model.
+type ListHealthChecksRequest struct {
+	Marker   *string `aws:"loc=query,locname=marker,max=64"`
+	MaxItems *string `aws:"loc=query,locname=maxitems"`
+}
+
+// ListHealthChecksResponse is the ListHealthChecksResponse shape of AWS's model.
+type ListHealthChecksResponse struct {
+	HealthChecks []HealthCheck `aws:"required,member=HealthCheck"`
+	Marker       *string       `aws:"required,max=64"`
+	IsTruncated  *bool         `aws:"required"`
+	NextMarker   *string       `aws:"max=64"`
+	MaxItems     *string       `aws:"required"`
 }
 
 // ListHostedZonesByNameRequest is the ListHostedZonesByNameRequest shape of AWS's model.
@@ -251,10 +379,42 @@ type ResourceTagSet struct {
 	Tags         []Tag   `aws:"min=1,max=10,member=Tag"`
 }
 
+// StatusReport is the StatusReport shape of AWS's model.
+type StatusReport struct {
+	Status      *string
+	CheckedTime *time.Time
+}
+
 // Tag is the Tag shape of AWS's model.
 type Tag struct {
 	Key   *string `aws:"max=128"`
 	Value *string `aws:"max=256"`
+}
+
+// UpdateHealthCheckRequest is the UpdateHealthCheckRequest shape of AWS's model.
+type UpdateHealthCheckRequest struct {
+	HealthCheckId                *string `aws:"loc=uri,locname=HealthCheckId,required,max=64"`
+	HealthCheckVersion           *int64  `aws:"min=1"`
+	IPAddress                    *string `aws:"max=45" pattern:"(^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$)"`
+	Port                         *int32  `aws:"min=1,max=65535"`
+	ResourcePath                 *string `aws:"max=255"`
+	FullyQualifiedDomainName     *string `aws:"max=255"`
+	SearchString                 *string `aws:"max=255"`
+	FailureThreshold             *int32  `aws:"min=1,max=10"`
+	Inverted                     *bool
+	Disabled                     *bool
+	HealthThreshold              *int32   `aws:"min=0,max=256"`
+	ChildHealthChecks            []string `aws:"max=256,member=ChildHealthCheck"`
+	EnableSNI                    *bool
+	Regions                      []HealthCheckRegion `aws:"min=3,max=64,member=Region"`
+	AlarmIdentifier              *AlarmIdentifier
+	InsufficientDataHealthStatus *InsufficientDataHealthStatus
+	ResetElements                []ResettableElementName `aws:"max=64,member=ResettableElementName"`
+}
+
+// UpdateHealthCheckResponse is the UpdateHealthCheckResponse shape of AWS's model.
+type UpdateHealthCheckResponse struct {
+	HealthCheck *HealthCheck `aws:"required"`
 }
 
 // UpdateHostedZoneCommentRequest is the UpdateHostedZoneCommentRequest shape of AWS's model.
@@ -290,12 +450,60 @@ func (ChangeStatus) Values() []string {
 	return []string{"PENDING", "INSYNC"}
 }
 
+// CloudWatchRegion is the CloudWatchRegion enum of AWS's model.
+type CloudWatchRegion string
+
+// Values lists the values AWS accepts for CloudWatchRegion.
+func (CloudWatchRegion) Values() []string {
+	return []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "ap-east-1", "me-south-1", "me-central-1", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "eu-north-1", "sa-east-1", "cn-northwest-1", "cn-north-1", "af-south-1", "eu-south-1", "eu-south-2", "us-gov-west-1", "us-gov-east-1", "us-iso-east-1", "us-iso-west-1", "us-isob-east-1"}
+}
+
+// ComparisonOperator is the ComparisonOperator enum of AWS's model.
+type ComparisonOperator string
+
+// Values lists the values AWS accepts for ComparisonOperator.
+func (ComparisonOperator) Values() []string {
+	return []string{"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"}
+}
+
+// HealthCheckRegion is the HealthCheckRegion enum of AWS's model.
+type HealthCheckRegion string
+
+// Values lists the values AWS accepts for HealthCheckRegion.
+func (HealthCheckRegion) Values() []string {
+	return []string{"us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"}
+}
+
+// HealthCheckType is the HealthCheckType enum of AWS's model.
+type HealthCheckType string
+
+// Values lists the values AWS accepts for HealthCheckType.
+func (HealthCheckType) Values() []string {
+	return []string{"HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP", "CALCULATED", "CLOUDWATCH_METRIC", "RECOVERY_CONTROL"}
+}
+
+// InsufficientDataHealthStatus is the InsufficientDataHealthStatus enum of AWS's model.
+type InsufficientDataHealthStatus string
+
+// Values lists the values AWS accepts for InsufficientDataHealthStatus.
+func (InsufficientDataHealthStatus) Values() []string {
+	return []string{"Healthy", "Unhealthy", "LastKnownStatus"}
+}
+
 // RRType is the RRType enum of AWS's model.
 type RRType string
 
 // Values lists the values AWS accepts for RRType.
 func (RRType) Values() []string {
 	return []string{"SOA", "A", "TXT", "NS", "CNAME", "MX", "NAPTR", "PTR", "SRV", "SPF", "AAAA", "CAA", "DS"}
+}
+
+// ResettableElementName is the ResettableElementName enum of AWS's model.
+type ResettableElementName string
+
+// Values lists the values AWS accepts for ResettableElementName.
+func (ResettableElementName) Values() []string {
+	return []string{"FullyQualifiedDomainName", "Regions", "ResourcePath", "ChildHealthChecks"}
 }
 
 // ResourceRecordSetFailover is the ResourceRecordSetFailover enum of AWS's model.
@@ -312,6 +520,14 @@ type ResourceRecordSetRegion string
 // Values lists the values AWS accepts for ResourceRecordSetRegion.
 func (ResourceRecordSetRegion) Values() []string {
 	return []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "eu-north-1", "sa-east-1", "cn-north-1", "cn-northwest-1", "ap-east-1", "me-south-1", "me-central-1", "ap-south-1", "ap-south-2", "af-south-1", "eu-south-1", "eu-south-2"}
+}
+
+// Statistic is the Statistic enum of AWS's model.
+type Statistic string
+
+// Values lists the values AWS accepts for Statistic.
+func (Statistic) Values() []string {
+	return []string{"Average", "Sum", "SampleCount", "Maximum", "Minimum"}
 }
 
 // TagResourceType is the TagResourceType enum of AWS's model.

@@ -30,6 +30,14 @@ func init() {
 		Attributes: []string{},
 	})
 	resource.Register(&resource.Type{
+		Name:     "AWS::Route53::HealthCheck",
+		Required: []string{"HealthCheckConfig"},
+		Provider: healthCheckProvider{},
+		// The settings UpdateHealthCheck cannot change.
+		Replace:    []string{"HealthCheckConfig.Type", "HealthCheckConfig.MeasureLatency", "HealthCheckConfig.RequestInterval"},
+		Attributes: []string{"HealthCheckId"},
+	})
+	resource.Register(&resource.Type{
 		Name:       "AWS::Route53::RecordSetGroup",
 		Provider:   recordSetGroupProvider{},
 		Replace:    []string{"HostedZoneId", "HostedZoneName"},
@@ -39,7 +47,10 @@ func init() {
 
 // route53Kinds are the record set properties templates write as text
 // that the API takes as numbers and booleans.
-var route53Kinds = map[string]kind{"TTL": number, "Weight": number, "EvaluateTargetHealth": boolean, "MultiValueAnswer": boolean, "PrivateZone": boolean}
+var route53Kinds = map[string]kind{"TTL": number, "Weight": number, "EvaluateTargetHealth": boolean, "MultiValueAnswer": boolean, "PrivateZone": boolean,
+	// A health check's settings.
+	"Port": number, "RequestInterval": number, "FailureThreshold": number, "HealthThreshold": number,
+	"MeasureLatency": boolean, "Inverted": boolean, "Disabled": boolean, "EnableSNI": boolean}
 
 // hostedZoneProvider is AWS::Route53::HostedZone: CreateHostedZone. Its
 // Ref is the zone's id without "/hostedzone/"; GetAtt gives Id and
@@ -89,28 +100,93 @@ func (hostedZoneProvider) Update(ctx context.Context, r *resource.Request) (*res
 			return nil, err
 		}
 	}
-	if changed(old, p, "HostedZoneTags") {
-		cur, was := tagMap(p["HostedZoneTags"]), tagMap(old["HostedZoneTags"])
-		in := map[string]any{"ResourceType": "hostedzone", "ResourceId": r.PhysicalID}
-		var gone []any
-		for k := range was {
-			if _, ok := cur[k]; !ok {
-				gone = append(gone, k)
-			}
-		}
-		if len(gone) > 0 {
-			in["RemoveTagKeys"] = gone
-		}
-		if len(cur) > 0 {
-			in["AddTags"] = tagList(cur)
-		}
-		if len(gone) > 0 || len(cur) > 0 {
-			if _, err := call(ctx, r, "route53", "ChangeTagsForResource", in); err != nil {
-				return nil, err
-			}
-		}
+	if err := changeRoute53Tags(ctx, r, "hostedzone", old, p, "HostedZoneTags"); err != nil {
+		return nil, err
 	}
 	return res, nil
+}
+
+// changeRoute53Tags brings the tags of a hosted zone or health check
+// from the old properties' to the new ones'.
+func changeRoute53Tags(ctx context.Context, r *resource.Request, typ string, old, p props, prop string) error {
+	if !changed(old, p, prop) {
+		return nil
+	}
+	cur, was := tagMap(p[prop]), tagMap(old[prop])
+	in := map[string]any{"ResourceType": typ, "ResourceId": r.PhysicalID}
+	var gone []any
+	for k := range was {
+		if _, ok := cur[k]; !ok {
+			gone = append(gone, k)
+		}
+	}
+	if len(gone) > 0 {
+		in["RemoveTagKeys"] = gone
+	}
+	if len(cur) > 0 {
+		in["AddTags"] = tagList(cur)
+	}
+	if len(gone) == 0 && len(cur) == 0 {
+		return nil
+	}
+	_, err := call(ctx, r, "route53", "ChangeTagsForResource", in)
+	return err
+}
+
+// healthCheckProvider is AWS::Route53::HealthCheck: CreateHealthCheck,
+// UpdateHealthCheck for the settings it can change. Its Ref and
+// HealthCheckId are the check's id.
+type healthCheckProvider struct{}
+
+func (healthCheckProvider) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, _ := coerced(r, route53Kinds)
+	out, err := call(ctx, r, "route53", "CreateHealthCheck", map[string]any{"CallerReference": physicalName(r, 64),
+		"HealthCheckConfig": p["HealthCheckConfig"]})
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(asMap(out["HealthCheck"]), "Id")
+	res := &resource.Result{PhysicalID: id, Attributes: map[string]any{"HealthCheckId": id}}
+	r.PhysicalID = id
+	return res, changeRoute53Tags(ctx, r, "healthcheck", props{}, p, "HealthCheckTags")
+}
+
+// resettable are the settings UpdateHealthCheck clears when they are
+// named in ResetElements.
+var resettable = []string{"FullyQualifiedDomainName", "Regions", "ResourcePath", "ChildHealthChecks"}
+
+func (healthCheckProvider) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := coerced(r, route53Kinds)
+	res := &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}
+	if changed(old, p, "HealthCheckConfig") {
+		cur, was := p.obj("HealthCheckConfig"), old.obj("HealthCheckConfig")
+		in := map[string]any{"HealthCheckId": r.PhysicalID}
+		for k, v := range cur {
+			switch k {
+			case "Type", "MeasureLatency", "RequestInterval", "RoutingControlArn":
+			default:
+				in[k] = v
+			}
+		}
+		var reset []any
+		for _, k := range resettable {
+			if was.has(k) && !cur.has(k) {
+				reset = append(reset, k)
+			}
+		}
+		if len(reset) > 0 {
+			in["ResetElements"] = reset
+		}
+		if _, err := call(ctx, r, "route53", "UpdateHealthCheck", in); err != nil {
+			return nil, err
+		}
+	}
+	return res, changeRoute53Tags(ctx, r, "healthcheck", old, p, "HealthCheckTags")
+}
+
+func (healthCheckProvider) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "route53", "DeleteHealthCheck", map[string]any{"HealthCheckId": r.PhysicalID})
+	return ignoreGone(err)
 }
 
 func (hostedZoneProvider) Delete(ctx context.Context, r *resource.Request) error {

@@ -220,6 +220,7 @@ var notFoundCodes = map[string]bool{
 	"InvalidGroup.NotFound":                   true,
 	"InvalidPermission.NotFound":              true,
 	"NoSuchHostedZone":                        true, // Route 53
+	"NoSuchHealthCheck":                       true, // Route 53
 }
 
 // gone reports whether err says that the resource does not exist, which

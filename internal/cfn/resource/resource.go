@@ -121,7 +121,8 @@ type Type struct {
 	// Replace lists the top-level properties a change of which replaces
 	// the resource (create the new one, then delete the old) instead of
 	// updating it, as CloudFormation's resource specification says
-	// ("Update requires: Replacement"). "*" means every change replaces.
+	// ("Update requires: Replacement"). "*" means every change replaces;
+	// "A.B" names property B of object property A.
 	Replace []string
 	// Attributes lists the attributes Fn::GetAtt may read, for
 	// validation; nil accepts any.
@@ -280,11 +281,25 @@ func (t *Type) NeedsReplacement(old, new map[string]any) bool {
 		if p == "*" {
 			return !Equal(old, new)
 		}
-		if !Equal(old[p], new[p]) {
+		if !Equal(propertyAt(old, p), propertyAt(new, p)) {
 			return true
 		}
 	}
 	return false
+}
+
+// propertyAt returns the property a Replace entry names ("A" or
+// "A.B"), or nil.
+func propertyAt(props map[string]any, path string) any {
+	var v any = props
+	for name := range strings.SplitSeq(path, ".") {
+		m, _ := v.(map[string]any)
+		if m == nil {
+			return nil
+		}
+		v = m[name]
+	}
+	return v
 }
 
 // ErrNotFound is what Delete may wrap for a resource already gone; the

@@ -49,3 +49,24 @@ func TestWithTags(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedsReplacementNested checks that a Replace entry "A.B" replaces
+// the resource when property B of object A changes, and only then.
+func TestNeedsReplacementNested(t *testing.T) {
+	t.Parallel()
+	typ := &Type{Replace: []string{"Config.Type"}}
+	old := map[string]any{"Config": map[string]any{"Type": "HTTPS", "Port": 443}}
+	for _, c := range []struct {
+		new  map[string]any
+		want bool
+	}{
+		{map[string]any{"Config": map[string]any{"Type": "HTTPS", "Port": 8443}}, false},
+		{map[string]any{"Config": map[string]any{"Type": "TCP", "Port": 443}}, true},
+		{map[string]any{"Config": map[string]any{"Port": 443}}, true},
+		{map[string]any{}, true},
+	} {
+		if got := typ.NeedsReplacement(old, c.new); got != c.want {
+			t.Errorf("NeedsReplacement(%v, %v) = %v, want %v", old, c.new, got, c.want)
+		}
+	}
+}
