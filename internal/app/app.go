@@ -495,6 +495,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	network.RegisterUser(balancers.UsesNetwork)
+	certUsers.balancers = balancers
 	a.services = append(a.services, balancers.API())
 	a.background = append(a.background, func(ctx context.Context) { balancers.Run(ctx, o.Logger) })
 	// Listeners stop taking requests before the functions they invoke stop.

@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -827,4 +829,13 @@ func TestELBv2HTTPSListener(t *testing.T) {
 	if got := aws.ToString(m.Listeners[0].Certificates[0].CertificateArn); got != other {
 		t.Errorf("certificate %q, want %q", got, other)
 	}
+	// ACM names the load balancer among the certificate's users, and
+	// keeps the certificate while it is in use.
+	certs := acm.NewFromConfig(env.Config)
+	d, err := certs.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: &other})
+	if err != nil || !slices.Equal(d.Certificate.InUseBy, []string{aws.ToString(lb.LoadBalancers[0].LoadBalancerArn)}) {
+		t.Errorf("InUseBy: %+v %v", d, err)
+	}
+	_, err = certs.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: &other})
+	expectAPIError(t, err, "ResourceInUseException", 400)
 }

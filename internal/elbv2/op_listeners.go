@@ -293,3 +293,20 @@ func listenerIDPath(arn string) string {
 	_, p, _ := strings.Cut(arn, ":listener/")
 	return p
 }
+
+// CertificateUsers returns the ARNs of the load balancers whose
+// listeners name a certificate, sorted, for ACM's InUseBy. ACM asks
+// while it holds its own lock; the service never calls ACM while it
+// holds its lock.
+func (s *Service) CertificateUsers(arn string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []string
+	for _, l := range s.listeners {
+		if slices.ContainsFunc(l.Certificates, func(c Certificate) bool { return deref(c.CertificateArn) == arn }) {
+			out = append(out, l.LoadBalancer)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
