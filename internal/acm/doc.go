@@ -3,7 +3,8 @@
 // imported with their keys, kept in the store and served over awsJson
 // 1.1 (X-Amz-Target CertificateManager.*). CloudFormation's
 // AWS::CertificateManager::Certificate makes its certificates through
-// the same operations, and API Gateway's custom domain names name them.
+// the same operations; API Gateway's custom domain names and load
+// balancers' HTTPS listeners name them.
 //
 // Validation. A certificate requested with ValidationMethod DNS gets,
 // for each of its names, the CNAME record ACM would ask for
@@ -29,11 +30,12 @@
 // match it, an optional chain) and describes the certificate by its
 // fields (Type IMPORTED).
 //
-// InUseBy names the API Gateway custom domain names that use a
-// certificate; DeleteCertificate refuses a certificate in use
-// (ResourceInUseException). API Gateway looks certificates up
-// (Lookup) and takes only one that is ISSUED and covers the domain
-// (Certificate.Covers: a name, or a wildcard for one label).
+// InUseBy names the API Gateway custom domain names and the load
+// balancers that use a certificate; DeleteCertificate refuses a
+// certificate in use (ResourceInUseException). API Gateway looks
+// certificates up (Lookup) and takes only one that is ISSUED and covers
+// the domain (Certificate.Covers: a name, or a wildcard for one label);
+// Elastic Load Balancing takes any that exists.
 //
 // Not supported: private certificates (CertificateAuthorityArn is
 // NotImplementedException), ExportCertificate, RenewCertificate,

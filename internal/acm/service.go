@@ -40,7 +40,7 @@ type DNS interface {
 // Users names the resources that use certificates.
 type Users interface {
 	// CertificateUsers returns the ARNs of the resources (API Gateway
-	// custom domain names) that use the certificate.
+	// custom domain names, load balancers) that use the certificate.
 	CertificateUsers(arn string) []string
 }
 

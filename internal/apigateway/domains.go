@@ -92,6 +92,9 @@ func (s *Service) CreateCustomDomain(in CustomDomain) (CustomDomain, error) {
 	d := &domainRecord{Name: in.Name, EndpointType: cmp.Or(in.EndpointType, "REGIONAL"), SecurityPolicy: in.SecurityPolicy,
 		Created: s.clock.Now().UTC().Truncate(time.Second), Tags: maps.Clone(in.Tags)}
 	setDomainCertificate(d, in.CertificateArn, in.CertificateName)
+	if err := requireCertificate(d); err != nil {
+		return CustomDomain{}, err
+	}
 	d.Target = s.domainTarget(d.EndpointType)
 	if err := s.putDomain(d); err != nil {
 		return CustomDomain{}, err
@@ -136,6 +139,26 @@ func setDomainCertificate(d *domainRecord, arn, name string) {
 	} else {
 		d.RegionalCertificateArn, d.RegionalCertificateName = arn, name
 	}
+}
+
+// requireCertificate returns BadRequestException when a new domain has
+// no certificate for its endpoint type (the edge one, CertificateArn,
+// for an EDGE domain; the regional one otherwise), or has one for the
+// other type: "Cannot import certificates for EDGE while REGIONAL is
+// active." (the reverse's wording follows it, unconfirmed).
+func requireCertificate(d *domainRecord) error {
+	own, other, otherType := d.RegionalCertificateArn, d.CertificateArn, endpointEdge
+	if d.EndpointType == endpointEdge {
+		own, other, otherType = d.CertificateArn, d.RegionalCertificateArn, "REGIONAL"
+	}
+	if other != "" {
+		return badRequest("Cannot import certificates for %s while %s is active.", otherType, d.EndpointType)
+	}
+	if own == "" {
+		// Wording unconfirmed for EDGE.
+		return badRequest("A certificate was not provided for the endpoint type %s.", d.EndpointType)
+	}
+	return nil
 }
 
 // domainTarget is a new name for a domain of the endpoint type to point

@@ -44,7 +44,8 @@ func TestAPIMappingsDurable(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	api := must[*RestApi](t)(e.s.createRestAPI(ctx, &CreateRestApiRequest{Name: ptr("a")}))
-	must[CustomDomain](t)(e.s.CreateCustomDomain(CustomDomain{Name: "api.example.com"}))
+	must[CustomDomain](t)(e.s.CreateCustomDomain(CustomDomain{Name: "api.example.com",
+		CertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1"}))
 	m := must[APIMapping](t)(e.s.PutAPIMapping("api.example.com", APIMapping{APIID: *api.Id, Stage: "prod", Key: "a/b"}, ErrConflict, nil))
 	s := e.restart()
 	d := must[CustomDomain](t)(s.CustomDomainNamed("api.example.com"))

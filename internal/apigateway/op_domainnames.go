@@ -16,8 +16,9 @@ import (
 // name a REST API and stage. virga reports them with the DNS targets AWS
 // would give (a CloudFront distribution for an edge domain, a regional
 // execute-api name otherwise), routes requests whose Host names them
-// (domains.go), and refuses an ACM certificate that does not exist, is
-// not issued or does not cover the domain (Deps.Certificates).
+// (domains.go), and refuses a domain without a certificate for its
+// endpoint type, and an ACM certificate that does not exist, is not
+// issued or does not cover the domain (Deps.Certificates).
 
 // Hosted zones of the names a domain points at: every CloudFront
 // distribution's, and API Gateway's regional endpoints' by region.
@@ -120,6 +121,9 @@ func (s *Service) createDomainName(ctx context.Context, in *CreateDomainNameRequ
 			return nil, badRequest(msgDomainEndpointTypes)
 		}
 		d.EndpointType = string(in.EndpointConfiguration.Types[0])
+	}
+	if err := requireCertificate(d); err != nil {
+		return nil, err
 	}
 	if in.SecurityPolicy != nil {
 		d.SecurityPolicy = string(*in.SecurityPolicy)

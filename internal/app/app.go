@@ -442,7 +442,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	// ACM validates certificates by the records of Route 53's zones,
 	// and names the custom domain names that use them, which check
-	// their certificates with it.
+	// their certificates with it, as load balancers' listeners do.
 	certUsers := &certificateUsers{region: cfg.Region}
 	certificates := acm.New(acm.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		DNS: zones, Users: certUsers})
@@ -488,13 +488,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// 127.0.0.1 and is reachable through the edge by its DNS name.
 	balancers, err := elbv2.New(elbv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Requests:  func(status int) { a.metrics.DataPlaneRequest("elb", status) },
-		Functions: lam, Subnets: network, Logger: o.Logger})
+		Functions: lam, Subnets: network, Logger: o.Logger, Certificates: certificates})
 	if err != nil {
 		fns.Close()
 		db.Close()
 		return nil, err
 	}
 	network.RegisterUser(balancers.UsesNetwork)
+	certUsers.balancers = balancers
 	a.services = append(a.services, balancers.API())
 	a.background = append(a.background, func(ctx context.Context) { balancers.Run(ctx, o.Logger) })
 	// Listeners stop taking requests before the functions they invoke stop.

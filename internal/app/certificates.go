@@ -1,15 +1,20 @@
 package app
 
-import "github.com/virga/virga/internal/apigateway"
+import (
+	"github.com/virga/virga/internal/apigateway"
+	"github.com/virga/virga/internal/elbv2"
+)
 
 // certificateUsers names, for ACM, the API Gateway custom domain names
 // that use a certificate, by their ARNs (arn:aws:apigateway:REGION::/domainnames/NAME, the
 // form IAM gives domain names; the form ACM shows is unconfirmed).
-// apis is set once the REST API service, which checks certificates
-// with ACM, is made.
+// and the load balancers whose listeners use it. apis and balancers
+// are set once those services, which check certificates with ACM, are
+// made.
 type certificateUsers struct {
-	apis   *apigateway.Service
-	region string
+	apis      *apigateway.Service
+	balancers *elbv2.Service
+	region    string
 }
 
 func (u *certificateUsers) CertificateUsers(arn string) []string {
@@ -18,6 +23,9 @@ func (u *certificateUsers) CertificateUsers(arn string) []string {
 		if d.CertificateArn == arn {
 			out = append(out, "arn:aws:apigateway:"+u.region+"::/domainnames/"+d.Name)
 		}
+	}
+	if u.balancers != nil {
+		out = append(out, u.balancers.CertificateUsers(arn)...)
 	}
 	return out
 }

@@ -244,7 +244,8 @@ func TestAPIGWDomainRouting(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("api.example.com")}); err != nil {
+	if _, err := c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("api.example.com"),
+		DomainNameConfigurations: certified(t, env, "api.example.com")}); err != nil {
 		t.Fatal(err)
 	}
 	for key, target := range map[string][2]string{"": {httpID, "$default"}, "shop/v1": {restID, "prod"}} {
@@ -304,7 +305,8 @@ func TestAPIGWDomainRouting(t *testing.T) {
 	}
 
 	// A domain with no mapping for the path answers 403 Forbidden.
-	if _, err := c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("other.example.com")}); err != nil {
+	if _, err := c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("other.example.com"),
+		DomainNameConfigurations: certified(t, env, "other.example.com")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.CreateApiMapping(ctx, &apigatewayv2.CreateApiMappingInput{DomainName: aws.String("other.example.com"),
@@ -469,7 +471,8 @@ func TestAPIGWDomainWebSocketAndREST(t *testing.T) {
 	v1 := apigateway.NewFromConfig(env.Config)
 
 	wsID := createWebSocketAPI(t, c, "ws")
-	mustGW(c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("ws.example.com")}))(t)
+	mustGW(c.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: aws.String("ws.example.com"),
+		DomainNameConfigurations: certified(t, env, "ws.example.com")}))(t)
 	mustGW(c.CreateApiMapping(ctx, &apigatewayv2.CreateApiMappingInput{DomainName: aws.String("ws.example.com"),
 		ApiId: &wsID, Stage: aws.String("prod"), ApiMappingKey: aws.String("chat")}))(t)
 	ws := mustGW(wsDial(t, env, "ws://ws.example.com/chat"))(t)
@@ -592,6 +595,28 @@ func TestAPIGWDomainCertificates(t *testing.T) {
 		CertificateArn: &wildcard}); err != nil {
 		t.Errorf("v1 www.example.com with *.example.com: %v", err)
 	}
+	// A domain needs a certificate for its endpoint type.
+	noCertificate := func(what string, err error, endpointType string) {
+		t.Helper()
+		want := "A certificate was not provided for the endpoint type " + endpointType + "."
+		if got := expectAPIError(t, err, "BadRequestException", 400); got.Message != want {
+			t.Errorf("%s: message %q, want %q", what, got.Message, want)
+		}
+	}
+	none := aws.String("none.example.com")
+	_, err = v2.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: none})
+	noCertificate("v2 without configurations", err, "REGIONAL")
+	_, err = v2.CreateDomainName(ctx, &apigatewayv2.CreateDomainNameInput{DomainName: none,
+		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{SecurityPolicy: gwtypes.SecurityPolicyTls12}}})
+	noCertificate("v2 with a configuration without certificate", err, "REGIONAL")
+	_, err = v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: none})
+	noCertificate("v1 edge without certificate", err, "EDGE")
+	_, err = v1.CreateDomainName(ctx, &apigateway.CreateDomainNameInput{DomainName: none, CertificateArn: &wildcard,
+		EndpointConfiguration: &agtypes.EndpointConfiguration{Types: []agtypes.EndpointType{agtypes.EndpointTypeRegional}}})
+	if got := expectAPIError(t, err, "BadRequestException", 400); got.Message != "Cannot import certificates for EDGE while REGIONAL is active." {
+		t.Errorf("v1 regional with only the edge certificate: message %q", got.Message)
+	}
+
 	// An update names a certificate by the same rules.
 	_, err = v2.UpdateDomainName(ctx, &apigatewayv2.UpdateDomainNameInput{DomainName: aws.String("example.org"),
 		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: pending.CertificateArn}}})
@@ -606,4 +631,10 @@ func TestAPIGWDomainCertificates(t *testing.T) {
 		DomainNameConfigurations: []gwtypes.DomainNameConfiguration{{CertificateArn: &org}}}); err != nil {
 		t.Errorf("update to example.org's own certificate: %v", err)
 	}
+}
+
+// certified is the domain name configuration of a regional domain with
+// an issued certificate for it.
+func certified(t *testing.T, env *e2e.Env, domain string) []gwtypes.DomainNameConfiguration {
+	return []gwtypes.DomainNameConfiguration{{CertificateArn: aws.String(env.Certificate(t, domain))}}
 }

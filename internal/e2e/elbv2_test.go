@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -775,7 +777,15 @@ func TestELBv2HTTPSListener(t *testing.T) {
 	if e := expectAPIError(t, err, "ValidationError", 400); e.Message != "A certificate must be specified for HTTPS listeners" {
 		t.Errorf("message %q", e.Message)
 	}
-	cert := []elbtypes.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/1")}}
+	// A certificate ACM does not keep is refused.
+	missing := "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000001"
+	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttps, Port: aws.Int32(freePort(t)), DefaultActions: ok,
+		Certificates: []elbtypes.Certificate{{CertificateArn: aws.String(missing)}}})
+	if e := expectAPIError(t, err, "CertificateNotFound", 400); e.Message != "Certificate '"+missing+"' not found" {
+		t.Errorf("message %q", e.Message)
+	}
+	cert := []elbtypes.Certificate{{CertificateArn: aws.String(env.Certificate(t, "tls.example.com"))}}
 	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
 		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(freePort(t)), DefaultActions: ok, Certificates: cert})
 	if e := expectAPIError(t, err, "ValidationError", 400); e.Message != "A certificate cannot be specified for HTTP listeners" {
@@ -803,4 +813,29 @@ func TestELBv2HTTPSListener(t *testing.T) {
 	_, err = c.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
 		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(port), DefaultActions: ok})
 	expectAPIError(t, err, "DuplicateListener", 400)
+	// ModifyListener checks the certificates it is given, and keeps the
+	// listener's when one is not found.
+	_, err = c.ModifyListener(ctx, &elb.ModifyListenerInput{ListenerArn: l.Listeners[0].ListenerArn,
+		Certificates: []elbtypes.Certificate{{CertificateArn: aws.String(missing)}}})
+	if e := expectAPIError(t, err, "CertificateNotFound", 400); e.Message != "Certificate '"+missing+"' not found" {
+		t.Errorf("message %q", e.Message)
+	}
+	other := env.Certificate(t, "*.example.com")
+	m, err := c.ModifyListener(ctx, &elb.ModifyListenerInput{ListenerArn: l.Listeners[0].ListenerArn,
+		Certificates: []elbtypes.Certificate{{CertificateArn: aws.String(other)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(m.Listeners[0].Certificates[0].CertificateArn); got != other {
+		t.Errorf("certificate %q, want %q", got, other)
+	}
+	// ACM names the load balancer among the certificate's users, and
+	// keeps the certificate while it is in use.
+	certs := acm.NewFromConfig(env.Config)
+	d, err := certs.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: &other})
+	if err != nil || !slices.Equal(d.Certificate.InUseBy, []string{aws.ToString(lb.LoadBalancers[0].LoadBalancerArn)}) {
+		t.Errorf("InUseBy: %+v %v", d, err)
+	}
+	_, err = certs.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: &other})
+	expectAPIError(t, err, "ResourceInUseException", 400)
 }

@@ -226,7 +226,7 @@ func TestNLB(t *testing.T) {
 		{elbtypes.ProtocolEnumUdp, forwardTo(tcpTG), nil, "IncompatibleProtocols"},
 		{elbtypes.ProtocolEnumHttp, forwardTo(tcpTG), nil, "ValidationError: Listener protocol 'HTTP' must be one of 'TCP, TLS, UDP, TCP_UDP'"},
 		{elbtypes.ProtocolEnumTls, forwardTo(tcpTG), nil, "ValidationError: A certificate must be specified for TLS listeners"},
-		{elbtypes.ProtocolEnumTls, forwardTo(tcpTG), []elbtypes.Certificate{{CertificateArn: aws.String("arn:aws:acm:us-east-1:000000000000:certificate/x")}}, "UnsupportedProtocol"},
+		{elbtypes.ProtocolEnumTls, forwardTo(tcpTG), []elbtypes.Certificate{{CertificateArn: aws.String(env.Certificate(t, "tls.example.com"))}}, "UnsupportedProtocol"},
 	} {
 		_, err := listener(tc.proto, port, tc.actions, tc.certs...)
 		if got := apiCode(err); !strings.HasPrefix(got, tc.want) {

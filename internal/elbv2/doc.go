@@ -60,9 +60,12 @@
 // cut): 504. The load balancer's own answers carry
 // Server: awselb/2.0 and the small HTML page ALB answers with.
 //
-// HTTPS listeners are accepted with a certificate ARN (not checked
-// against ACM) and served as plain HTTP on their port: virga terminates
-// no TLS. X-Forwarded-Proto is then "https", as the listener's protocol
+// HTTPS listeners need a certificate ACM keeps (CreateListener and
+// ModifyListener answer CertificateNotFound, "Certificate 'ARN' not
+// found", for another; whether it is issued or covers any name is not
+// checked; ACM names the load balancer in the certificate's InUseBy and
+// will not delete it) and are served as plain HTTP on their port: virga
+// terminates no TLS. X-Forwarded-Proto is then "https", as the listener's protocol
 // says.
 //
 // Redirect actions build the Location from the configured components,

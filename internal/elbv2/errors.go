@@ -44,6 +44,9 @@ var (
 	// ErrTargetGroupAssociationLimit is a target group a listener or rule
 	// of another load balancer already uses.
 	ErrTargetGroupAssociationLimit = apierr.New("TargetGroupAssociationLimit", 400, "")
+	// ErrCertificateNotFound is a listener certificate ACM does not
+	// keep: "Certificate 'ARN' not found".
+	ErrCertificateNotFound = apierr.New("CertificateNotFound", 400, "")
 )
 
 func validation(format string, args ...any) error {

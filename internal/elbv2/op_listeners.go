@@ -78,11 +78,33 @@ func checkNetworkListener(l *listener) error {
 	return nil
 }
 
+// checkCertificates returns CertificateNotFound for the first
+// certificate ACM does not keep. It runs before the service takes its
+// lock, as ACM's own answers may need other services' locks; its error
+// is reported after the listener's protocol checks, which come first.
+func (s *Service) checkCertificates(certs []Certificate) error {
+	if s.certs == nil {
+		return nil
+	}
+	for _, c := range certs {
+		arn := deref(c.CertificateArn)
+		_, ok, err := s.certs.Lookup(arn)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrCertificateNotFound.WithMessage(fmt.Sprintf("Certificate '%s' not found", arn))
+		}
+	}
+	return nil
+}
+
 func (s *Service) createListener(ctx context.Context, in *CreateListenerInput) (*CreateListenerOutput, error) {
 	tags, err := newTags(ctx, in.Tags)
 	if err != nil {
 		return nil, err
 	}
+	certErr := s.checkCertificates(in.Certificates)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	lb, err := s.lbLocked(deref(in.LoadBalancerArn))
@@ -103,6 +125,9 @@ func (s *Service) createListener(ctx context.Context, in *CreateListenerInput) (
 	l.Port = *in.Port
 	if err := checkListener(l, lb); err != nil {
 		return nil, err
+	}
+	if certErr != nil {
+		return nil, certErr
 	}
 	if err := s.checkActionsLocked(in.DefaultActions, l); err != nil {
 		return nil, err
@@ -180,6 +205,7 @@ func (s *Service) describeListeners(ctx context.Context, in *DescribeListenersIn
 }
 
 func (s *Service) modifyListener(ctx context.Context, in *ModifyListenerInput) (*ModifyListenerOutput, error) {
+	certErr := s.checkCertificates(in.Certificates)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l, err := s.listenerLocked(deref(in.ListenerArn))
@@ -213,6 +239,9 @@ func (s *Service) modifyListener(ctx context.Context, in *ModifyListenerInput) (
 	}
 	if err := checkListener(&next, lb); err != nil {
 		return nil, err
+	}
+	if certErr != nil {
+		return nil, certErr
 	}
 	if in.DefaultActions != nil {
 		next.DefaultActions = normalizeActions(in.DefaultActions)
@@ -263,4 +292,21 @@ func (s *Service) deleteListener(ctx context.Context, in *DeleteListenerInput) (
 func listenerIDPath(arn string) string {
 	_, p, _ := strings.Cut(arn, ":listener/")
 	return p
+}
+
+// CertificateUsers returns the ARNs of the load balancers whose
+// listeners name a certificate, sorted, for ACM's InUseBy. ACM asks
+// while it holds its own lock; the service never calls ACM while it
+// holds its lock.
+func (s *Service) CertificateUsers(arn string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []string
+	for _, l := range s.listeners {
+		if slices.ContainsFunc(l.Certificates, func(c Certificate) bool { return deref(c.CertificateArn) == arn }) {
+			out = append(out, l.LoadBalancer)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/virga/virga/internal/acm"
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
 	"github.com/virga/virga/internal/awsproto/shape"
@@ -69,6 +70,16 @@ type Deps struct {
 	// listener answers on its own port, for metrics (the edge counts
 	// those that reach a load balancer through it).
 	Requests func(status int)
+	// Certificates is ACM, where the certificates of HTTPS and TLS
+	// listeners must exist; nil takes every certificate as given.
+	Certificates Certificates
+}
+
+// Certificates looks up ACM's certificates (acm.Service).
+type Certificates interface {
+	// Lookup returns the certificate an ARN names, and false when
+	// there is none.
+	Lookup(arn string) (acm.Certificate, bool, error)
 }
 
 // Service is Elastic Load Balancing v2 (Application Load Balancers): the
@@ -84,6 +95,7 @@ type Service struct {
 	listenHost string
 	log        *slog.Logger
 	requests   func(status int)
+	certs      Certificates
 
 	// mu guards the resources and the data plane's state (health,
 	// round-robin positions, bound ports). Control plane operations hold
@@ -134,7 +146,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		functions: d.Functions, subnets: d.Subnets, listenHost: d.ListenHost, log: d.Logger, requests: d.Requests,
-		lbs: map[string]*loadBalancer{}, tgs: map[string]*targetGroup{},
+		certs: d.Certificates, lbs: map[string]*loadBalancer{}, tgs: map[string]*targetGroup{},
 		listeners: map[string]*listener{}, rules: map[string]*rule{},
 		health: map[healthKey]*targetState{}, next: map[string]int{}, servers: map[string]*boundListener{},
 	}
