@@ -416,8 +416,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Account:   cfg.AccountID,
 		Clock:     o.Clock,
 	}
+	// ACM validates certificates by the records of Route 53's zones,
+	// and names the custom domain names that use them, which check
+	// their certificates with it, as load balancers' listeners
+	// and user pools' custom domains do.
+	certUsers := &certificateUsers{region: cfg.Region}
+	certificates := acm.New(acm.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		DNS: zones, Users: certUsers})
 	userPools, err := cognitoidp.New(cognitoidp.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Logger: o.Logger, Functions: lam})
+		Region: cfg.Region, Logger: o.Logger, Functions: lam, Certificates: certificates})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -440,12 +447,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// API Gateway throttles all of an account's APIs, REST, HTTP and
 	// WebSocket, with one account-level token bucket.
 	accountThrottle := throttle.New(throttle.AccountRate, throttle.AccountBurst)
-	// ACM validates certificates by the records of Route 53's zones,
-	// and names the custom domain names that use them, which check
-	// their certificates with it, as load balancers' listeners do.
-	certUsers := &certificateUsers{region: cfg.Region}
-	certificates := acm.New(acm.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		DNS: zones, Users: certUsers})
 	// REST APIs keep the custom domain names both APIs share.
 	restAPIs, err := apigateway.New(apigateway.Deps{Certificates: certificates, Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, AWS: serviceIntegrations{a: a, roles: roles}, AccessLogs: accessLogs,
@@ -766,8 +767,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 			".auth.localhost": userPools.OAuthHandler(),
 		},
 		// Custom domain names route to the REST, HTTP and WebSocket
-		// APIs their mappings name.
-		CustomDomains: apigatewayv2.DomainPlane(httpAPIs, restAPIs.Handler, restAPIs),
+		// APIs their mappings name; user pools' custom domains to
+		// their OAuth 2.0 endpoints.
+		CustomDomains: customDomains{apis: apigatewayv2.DomainPlane(httpAPIs, restAPIs.Handler, restAPIs), pools: userPools},
 		Internal:      a.internalHandler(),
 		Documents: []edge.Document{
 			// Cognito user pools' keys and OpenID configuration, at

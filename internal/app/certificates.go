@@ -1,7 +1,11 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/virga/virga/internal/apigateway"
+	"github.com/virga/virga/internal/cognitoidp"
+	"github.com/virga/virga/internal/edge"
 	"github.com/virga/virga/internal/elbv2"
 )
 
@@ -28,4 +32,23 @@ func (u *certificateUsers) CertificateUsers(arn string) []string {
 		out = append(out, u.balancers.CertificateUsers(arn)...)
 	}
 	return out
+}
+
+// customDomains serves the host names of API Gateway's custom domain
+// names and of user pools' custom domains (edge.CustomDomains).
+type customDomains struct {
+	apis  edge.CustomDomains
+	pools *cognitoidp.Service
+}
+
+func (c customDomains) ServesDomain(host string) bool {
+	return c.apis.ServesDomain(host) || c.pools.CustomDomain(host)
+}
+
+func (c customDomains) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if c.pools.CustomDomain(r.Host) {
+		c.pools.OAuthHandler().ServeHTTP(w, r)
+		return
+	}
+	c.apis.ServeHTTP(w, r)
 }

@@ -90,9 +90,14 @@
 // what REST API COGNITO_USER_POOLS authorizers check.
 //
 // Domains and OAuth 2.0 (op_domains.go, op_resourceservers.go,
-// oauth.go): a pool has at most one prefix domain, unique in the region
-// (CreateUserPoolDomain; DescribeUserPoolDomain answers an unknown one
-// with an empty description; a pool with a domain is not deleted).
+// oauth.go): a pool has at most one prefix domain, unique in the region,
+// and one custom domain (CreateUserPoolDomain; DescribeUserPoolDomain
+// answers an unknown one with an empty description; a pool with a
+// domain is not deleted). A custom domain's certificate (Deps.Certificates,
+// ACM) must be in us-east-1, issued and cover the domain; its CloudFront
+// distribution is a made-up dXXXX.cloudfront.net, UpdateUserPoolDomain
+// changes its certificate, and OAuthHandler serves it to requests whose
+// Host is the custom domain (CustomDomain, which the edge asks).
 // Resource servers hold custom scopes, IDENTIFIER/NAME. App clients'
 // AllowedOAuthFlows and AllowedOAuthScopes are checked as AWS does:
 // client_credentials needs a secret and goes alone, code and implicit
@@ -150,9 +155,8 @@
 // passwords are logged); VerifyUserAttribute and
 // GetUserAttributeVerificationCode (UpdateUserAttributes marks a changed
 // email address or phone number unverified and sends nothing); devices
-// and identity providers (federation); custom domains
-// (CustomDomainConfig; UpdateUserPoolDomain answers
-// InvalidParameterException); the hosted UI beyond a plain sign-in form
+// and identity providers (federation); a custom domain's A record
+// (nothing answers on the made-up distribution); the hosted UI beyond a plain sign-in form
 // (no sign-up, password reset, MFA, or required attributes asked for
 // on the new-password form, in the browser);
 // PKCE's plain method (Cognito takes S256 only); refresh token rotation;

@@ -49,17 +49,18 @@ type authCode struct {
 	expires                time.Time
 }
 
-// OAuthHandler serves the endpoints of pools' prefix domains.
+// OAuthHandler serves the endpoints of pools' prefix and custom domains.
 func (s *Service) OAuthHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
-			host = host[:i]
+		// A custom domain is the whole host name; a prefix domain
+		// (never dotted) its first label.
+		domain := hostName(r.Host)
+		if !s.CustomDomain(domain) {
+			domain, _, _ = strings.Cut(domain, ".")
 		}
-		prefix, _, _ := strings.Cut(strings.ToLower(host), ".")
 		w.Header().Set("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate")
 		s.mu.Lock()
-		p, err := s.domainPool(prefix)
+		p, err := s.domainPool(domain)
 		s.mu.Unlock()
 		if err != nil {
 			http.NotFound(w, r)

@@ -2,6 +2,7 @@ package cognitoidp
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -11,19 +12,43 @@ import (
 // virga serves them at PREFIX.auth.REGION.localhost and
 // /_aws/auth/PREFIX/ on its own endpoint (oauth.go). A prefix names one
 // pool of the region, and a pool has one prefix domain.
+//
+// A custom domain (CreateUserPoolDomain with CustomDomainConfig) is a
+// host name of the caller's, auth.example.com, with an ACM certificate
+// of us-east-1 that is issued and covers it. AWS serves it from a
+// CloudFront distribution the caller points the name at; virga makes
+// up the distribution's name and serves the endpoints on its own
+// endpoint to requests whose Host is the custom domain (CustomDomain).
+// A pool has at most one prefix and one custom domain.
+
+// customDomain is what a custom domain keeps beside the pool it names
+// (domainKey): its certificate and made-up distribution.
+type customDomain struct {
+	CertificateArn string `json:"certificateArn"`
+	Distribution   string `json:"distribution"`
+}
+
+// prefixPattern is the form of a prefix domain; a custom domain is a
+// host name.
+var prefixPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
 
 func (s *Service) createUserPoolDomain(_ context.Context, in *CreateUserPoolDomainRequest) (*CreateUserPoolDomainResponse, error) {
+	poolID, domain := deref(in.UserPoolId), deref(in.Domain)
+	custom := in.CustomDomainConfig != nil
+	if custom {
+		if err := s.checkCertificate(domain, deref(in.CustomDomainConfig.CertificateArn)); err != nil {
+			return nil, err
+		}
+	} else if !prefixPattern.MatchString(domain) {
+		return nil, ErrInvalidParameter.WithMessage("The domain name contains an invalid character. Domain names can only contain lower-case letters, numbers, and hyphens. Please enter a different name that follows this format: " + prefixPattern.String())
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if in.CustomDomainConfig != nil {
-		return nil, ErrInvalidParameter.WithMessage("Custom domains are not supported by virga; use a prefix domain")
-	}
-	poolID, domain := deref(in.UserPoolId), deref(in.Domain)
 	p, err := s.loadPool(poolID)
 	if err != nil {
 		return nil, err
 	}
-	if reservedDomainWord(domain) {
+	if !custom && reservedDomainWord(domain) {
 		return nil, ErrInvalidParameter.WithMessage("Domain cannot contain reserved word: " + reservedDomainWords[slices.IndexFunc(reservedDomainWords, func(w string) bool { return strings.Contains(domain, w) })])
 	}
 	var owner string
@@ -32,14 +57,54 @@ func (s *Service) createUserPoolDomain(_ context.Context, in *CreateUserPoolDoma
 	} else if ok {
 		return nil, ErrInvalidParameter.WithMessage("Domain already associated with another user pool.")
 	}
-	if deref(p.Config.Domain) != "" {
+	has := p.Config.Domain
+	if custom {
+		has = p.Config.CustomDomain
+	}
+	if deref(has) != "" {
 		return nil, ErrInvalidParameter.WithMessage("User pool already has a domain configured.")
 	}
-	p.Config.Domain = &domain
-	if err := s.put(map[string]any{string(poolKey(poolID)): p, string(domainKey(domain)): poolID}); err != nil {
+	puts := map[string]any{string(domainKey(domain)): poolID}
+	out := &CreateUserPoolDomainResponse{}
+	if custom {
+		d := customDomain{CertificateArn: deref(in.CustomDomainConfig.CertificateArn), Distribution: "d" + s.ids.Hex(7)[:13] + ".cloudfront.net"}
+		p.Config.CustomDomain = &domain
+		puts[string(customDomainKey(domain))] = d
+		out.CloudFrontDomain = &d.Distribution
+	} else {
+		p.Config.Domain = &domain
+	}
+	puts[string(poolKey(poolID))] = p
+	if err := s.put(puts); err != nil {
 		return nil, err
 	}
-	return &CreateUserPoolDomainResponse{}, nil
+	return out, nil
+}
+
+// checkCertificate returns InvalidParameterException unless arn names
+// an issued ACM certificate of us-east-1, where CloudFront takes its
+// certificates from, that covers domain. The message for a certificate
+// that does not exist, is elsewhere or is not issued is CloudFront's,
+// which AWS passes on; the one for a certificate that does not cover
+// the domain is unconfirmed. It takes no lock of the service's.
+func (s *Service) checkCertificate(domain, arn string) error {
+	const invalid = "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain."
+	if parts := strings.Split(arn, ":"); len(parts) < 6 || parts[2] != "acm" || parts[3] != "us-east-1" {
+		return ErrInvalidParameter.WithMessage(invalid)
+	}
+	if s.certs == nil {
+		return nil
+	}
+	c, ok, err := s.certs.Lookup(arn)
+	switch {
+	case err != nil:
+		return err
+	case !ok || !c.Issued():
+		return ErrInvalidParameter.WithMessage(invalid)
+	case !c.Covers(domain):
+		return ErrInvalidParameter.WithMessage("The certificate " + arn + " does not cover the domain " + domain + ".")
+	}
+	return nil
 }
 
 // reservedDomainWords may not appear in a prefix domain, as
@@ -61,25 +126,46 @@ func (s *Service) describeUserPoolDomain(_ context.Context, in *DescribeUserPool
 	if err != nil || !ok {
 		return &DescribeUserPoolDomainResponse{DomainDescription: &DomainDescriptionType{}}, err
 	}
-	return &DescribeUserPoolDomainResponse{DomainDescription: &DomainDescriptionType{UserPoolId: &poolID,
-		AWSAccountId: ptr(s.account), Domain: &domain, Status: ptr(DomainStatusType("ACTIVE")),
-		CloudFrontDistribution: ptr(domain + ".auth." + s.region + ".localhost")}}, nil
+	d := &DomainDescriptionType{UserPoolId: &poolID, AWSAccountId: ptr(s.account), Domain: &domain,
+		Status: ptr(DomainStatusType("ACTIVE")), CloudFrontDistribution: ptr(domain + ".auth." + s.region + ".localhost")}
+	var c customDomain
+	if ok, err := s.get(customDomainKey(domain), &c); err != nil {
+		return nil, err
+	} else if ok {
+		d.CloudFrontDistribution, d.CustomDomainConfig = &c.Distribution, &CustomDomainConfigType{CertificateArn: &c.CertificateArn}
+	}
+	return &DescribeUserPoolDomainResponse{DomainDescription: d}, nil
 }
 
-// updateUserPoolDomain changes a custom domain's certificate: virga has
-// no custom domains, so it has nothing to update.
+// updateUserPoolDomain changes a custom domain's certificate; a prefix
+// domain has none.
 func (s *Service) updateUserPoolDomain(_ context.Context, in *UpdateUserPoolDomainRequest) (*UpdateUserPoolDomainResponse, error) {
+	poolID, domain, arn := deref(in.UserPoolId), deref(in.Domain), deref(in.CustomDomainConfig.CertificateArn)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	poolID, domain := deref(in.UserPoolId), deref(in.Domain)
 	p, err := s.loadPool(poolID)
+	s.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	if deref(p.Config.Domain) != domain {
+	if deref(p.Config.CustomDomain) != domain {
 		return nil, ErrInvalidParameter.WithMessage("Domain " + domain + " is not associated with user pool " + poolID + ".")
 	}
-	return nil, ErrInvalidParameter.WithMessage("Custom domains are not supported by virga; a prefix domain has no certificate to update")
+	if err := s.checkCertificate(domain, arn); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var c customDomain
+	if ok, err := s.get(customDomainKey(domain), &c); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, ErrInvalidParameter.WithMessage("Domain " + domain + " is not associated with user pool " + poolID + ".")
+	}
+	c.CertificateArn = arn
+	if err := s.put1(customDomainKey(domain), c); err != nil {
+		return nil, err
+	}
+	return &UpdateUserPoolDomainResponse{CloudFrontDomain: &c.Distribution}, nil
 }
 
 func (s *Service) deleteUserPoolDomain(_ context.Context, in *DeleteUserPoolDomainRequest) (*DeleteUserPoolDomainResponse, error) {
@@ -90,17 +176,43 @@ func (s *Service) deleteUserPoolDomain(_ context.Context, in *DeleteUserPoolDoma
 	if err != nil {
 		return nil, err
 	}
-	if deref(p.Config.Domain) != domain {
+	switch domain {
+	case deref(p.Config.Domain):
+		p.Config.Domain = nil
+	case deref(p.Config.CustomDomain):
+		p.Config.CustomDomain = nil
+	default:
 		return nil, ErrInvalidParameter.WithMessage("No such domain or user pool exists.")
 	}
-	p.Config.Domain = nil
-	if err := s.put(map[string]any{string(poolKey(poolID)): p}, domainKey(domain)); err != nil {
+	if err := s.put(map[string]any{string(poolKey(poolID)): p}, domainKey(domain), customDomainKey(domain)); err != nil {
 		return nil, err
 	}
 	return &DeleteUserPoolDomainResponse{}, nil
 }
 
-// domainPool is the pool a prefix domain belongs to.
+// CustomDomain reports whether host, with or without a port, is a
+// pool's custom domain, whose OAuth 2.0 endpoints OAuthHandler serves.
+func (s *Service) CustomDomain(host string) bool {
+	host = hostName(host)
+	if !strings.Contains(host, ".") {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var c customDomain
+	ok, err := s.get(customDomainKey(host), &c)
+	return err == nil && ok
+}
+
+// hostName is a Host header's name, lower case, without its port.
+func hostName(host string) string {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	return strings.ToLower(host)
+}
+
+// domainPool is the pool a prefix or custom domain belongs to.
 func (s *Service) domainPool(domain string) (*pool, error) {
 	var poolID string
 	ok, err := s.get(domainKey(domain), &poolID)

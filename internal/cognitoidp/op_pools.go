@@ -278,7 +278,7 @@ func (s *Service) deleteUserPool(_ context.Context, in *DeleteUserPoolRequest) (
 		return nil, ErrInvalidParameter.WithMessage("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
 	// A pool's domain is deleted first (DeleteUserPoolDomain), as on AWS.
-	if deref(p.Config.Domain) != "" {
+	if deref(p.Config.Domain) != "" || deref(p.Config.CustomDomain) != "" {
 		return nil, ErrInvalidParameter.WithMessage("User pool cannot be deleted. It has a domain configured that should be deleted first.")
 	}
 	clients, err := list[client](s, poolPrefix("client", id))

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/virga/virga/internal/acm"
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/awsjson"
 	"github.com/virga/virga/internal/clock"
@@ -41,6 +42,7 @@ type Service struct {
 	// SECRET_BLOCK (base64), in memory like sessions.
 	srp       map[string]*srpSession
 	functions Functions
+	certs     Certificates
 	// authCodes are the authorization codes /login issued and the token
 	// endpoint has not redeemed, in memory like sessions (oauth.go).
 	authCodes map[string]*authCode
@@ -63,6 +65,16 @@ type Deps struct {
 	Logger *slog.Logger
 	// Functions runs Lambda triggers; nil runs none.
 	Functions Functions
+	// Certificates is ACM, where custom domains' certificates are;
+	// nil accepts any certificate.
+	Certificates Certificates
+}
+
+// Certificates looks up ACM's certificates (acm.Service).
+type Certificates interface {
+	// Lookup returns the certificate an ARN names, and false when
+	// there is none.
+	Lookup(arn string) (acm.Certificate, bool, error)
 }
 
 // New returns Cognito user pools over the store, loading (or making)
@@ -79,7 +91,7 @@ func New(d Deps) (*Service, error) {
 		return nil, err
 	}
 	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account,
-		region: d.Region, log: d.Logger, functions: d.Functions, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{},
+		region: d.Region, log: d.Logger, functions: d.Functions, certs: d.Certificates, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{},
 		authCodes: map[string]*authCode{}, webSessions: map[string]*webSession{}}, nil
 }
 

@@ -195,6 +195,9 @@ func (s *Service) saveUser(poolID string, u *user) error {
 }
 
 func domainKey(domain string) []byte { return keys.AppendString(base("domain"), domain) }
+func customDomainKey(domain string) []byte {
+	return keys.AppendString(base("customdomain"), domain)
+}
 func resourceServerKey(pool, id string) []byte {
 	return keys.AppendString(poolPrefix("resource", pool), id)
 }

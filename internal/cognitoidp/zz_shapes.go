@@ -353,14 +353,14 @@ type CreateUserPoolClientResponse struct {
 
 // CreateUserPoolDomainRequest is the CreateUserPoolDomainRequest shape of AWS's model.
 type CreateUserPoolDomainRequest struct {
-	Domain             *string `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	Domain             *string `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 	UserPoolId         *string `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
 	CustomDomainConfig *CustomDomainConfigType
 }
 
 // CreateUserPoolDomainResponse is the CreateUserPoolDomainResponse shape of AWS's model.
 type CreateUserPoolDomainResponse struct {
-	CloudFrontDomain *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	CloudFrontDomain *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 }
 
 // CreateUserPoolRequest is the CreateUserPoolRequest shape of AWS's model.
@@ -432,7 +432,7 @@ type DeleteUserPoolClientRequest struct {
 
 // DeleteUserPoolDomainRequest is the DeleteUserPoolDomainRequest shape of AWS's model.
 type DeleteUserPoolDomainRequest struct {
-	Domain     *string `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	Domain     *string `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 	UserPoolId *string `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
 }
 
@@ -474,7 +474,7 @@ type DescribeUserPoolClientResponse struct {
 
 // DescribeUserPoolDomainRequest is the DescribeUserPoolDomainRequest shape of AWS's model.
 type DescribeUserPoolDomainRequest struct {
-	Domain *string `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	Domain *string `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 }
 
 // DescribeUserPoolDomainResponse is the DescribeUserPoolDomainResponse shape of AWS's model.
@@ -502,7 +502,7 @@ type DeviceConfigurationType struct {
 type DomainDescriptionType struct {
 	UserPoolId             *string `aws:"min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
 	AWSAccountId           *string
-	Domain                 *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	Domain                 *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 	S3Bucket               *string `aws:"min=3,max=1024" pattern:"^[0-9A-Za-z\\.\\-_]*$"`
 	CloudFrontDistribution *string
 	Version                *string `aws:"min=1,max=20"`
@@ -923,14 +923,14 @@ type UpdateUserPoolClientResponse struct {
 
 // UpdateUserPoolDomainRequest is the UpdateUserPoolDomainRequest shape of AWS's model.
 type UpdateUserPoolDomainRequest struct {
-	Domain             *string                 `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	Domain             *string                 `aws:"required,min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 	UserPoolId         *string                 `aws:"required,min=1,max=55" pattern:"[\\w-]+_[0-9a-zA-Z]+"`
 	CustomDomainConfig *CustomDomainConfigType `aws:"required"`
 }
 
 // UpdateUserPoolDomainResponse is the UpdateUserPoolDomainResponse shape of AWS's model.
 type UpdateUserPoolDomainResponse struct {
-	CloudFrontDomain *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	CloudFrontDomain *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 }
 
 // UpdateUserPoolRequest is the UpdateUserPoolRequest shape of AWS's model.
@@ -1055,8 +1055,8 @@ type UserPoolType struct {
 	UserPoolTags                map[string]string
 	SmsConfigurationFailure     *string
 	EmailConfigurationFailure   *string
-	Domain                      *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
-	CustomDomain                *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"`
+	Domain                      *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
+	CustomDomain                *string `aws:"min=1,max=63" pattern:"^[a-z0-9](?:[a-z0-9\\-.]{0,61}[a-z0-9])?$"`
 	AdminCreateUserConfig       *AdminCreateUserConfigType
 	UserPoolAddOns              *UserPoolAddOnsType
 	UsernameConfiguration       *UsernameConfigurationType
