@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -115,5 +116,51 @@ func TestCognitoCustomDomain(t *testing.T) {
 	}
 	if _, err := c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+const cognitoCustomDomainTemplate = `
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Domain:
+    Type: AWS::Cognito::UserPoolDomain
+    Properties:
+      UserPoolId: !Ref Pool
+      Domain: login.example.com
+      CustomDomainConfig:
+        CertificateArn: CERT
+Outputs:
+  Distribution:
+    Value: !GetAtt Domain.CloudFrontDistribution
+`
+
+// TestCognitoCustomDomainStack: AWS::Cognito::UserPoolDomain makes a
+// custom domain, GetAtt CloudFrontDistribution is its distribution, and
+// a new certificate updates it in place.
+func TestCognitoCustomDomainStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	c := cip.NewFromConfig(env.Config)
+	first, second := env.Certificate(t, "login.example.com"), env.Certificate(t, "*.example.com")
+	describe := func() *types.DomainDescriptionType {
+		d, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String("login.example.com")})
+		if err != nil || d.DomainDescription.CustomDomainConfig == nil {
+			t.Fatalf("DescribeUserPoolDomain = %+v, %v", d, err)
+		}
+		return d.DomainDescription
+	}
+	deployStack(t, cf, "customdomain", strings.Replace(cognitoCustomDomainTemplate, "CERT", first, 1), false)
+	d := describe()
+	st, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("customdomain")})
+	if err != nil || len(st.Stacks[0].Outputs) != 1 || aws.ToString(st.Stacks[0].Outputs[0].OutputValue) != aws.ToString(d.CloudFrontDistribution) ||
+		aws.ToString(d.CustomDomainConfig.CertificateArn) != first {
+		t.Fatalf("stack outputs %+v (%v), domain %+v", st, err, d)
+	}
+	deployStack(t, cf, "customdomain", strings.Replace(cognitoCustomDomainTemplate, "CERT", second, 1), true)
+	if d2 := describe(); aws.ToString(d2.CustomDomainConfig.CertificateArn) != second || aws.ToString(d2.UserPoolId) != aws.ToString(d.UserPoolId) {
+		t.Fatalf("after update: %+v", d2)
 	}
 }

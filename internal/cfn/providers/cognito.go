@@ -27,7 +27,7 @@ func init() {
 		Name:       "AWS::Cognito::UserPoolDomain",
 		Required:   []string{"UserPoolId", "Domain"},
 		Provider:   userPoolDomain{},
-		Replace:    []string{"UserPoolId", "Domain", "CustomDomainConfig"},
+		Replace:    []string{"UserPoolId", "Domain"},
 		Attributes: []string{"CloudFrontDistribution"},
 	})
 	resource.Register(&resource.Type{
@@ -193,25 +193,46 @@ func (userPoolGroup) Delete(ctx context.Context, r *resource.Request) error {
 	return ignoreGone(err)
 }
 
-// userPoolDomain is AWS::Cognito::UserPoolDomain, a prefix domain; Ref
-// is the domain, GetAtt CloudFrontDistribution the host name its
-// endpoints answer on (PREFIX.auth.REGION.localhost here).
+// userPoolDomain is AWS::Cognito::UserPoolDomain, a prefix domain or,
+// with CustomDomainConfig, a custom one; Ref is the domain, GetAtt
+// CloudFrontDistribution the host name its endpoints answer on
+// (PREFIX.auth.REGION.localhost here for a prefix domain, the made-up
+// distribution CreateUserPoolDomain answers for a custom one).
 type userPoolDomain struct{}
 
 func (userPoolDomain) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, _ := coerced(r, cognitoKinds)
 	in := p.pick(map[string]any{}, "UserPoolId", "Domain", "CustomDomainConfig")
-	if _, err := call(ctx, r, "cognito-idp", "CreateUserPoolDomain", in); err != nil {
+	out, err := call(ctx, r, "cognito-idp", "CreateUserPoolDomain", in)
+	if err != nil {
 		return nil, err
 	}
 	d := p.str("Domain")
-	return &resource.Result{PhysicalID: d, Attributes: map[string]any{"CloudFrontDistribution": d + ".auth." + r.Env.Region + ".localhost"}}, nil
+	return &resource.Result{PhysicalID: d, Attributes: map[string]any{"CloudFrontDistribution": distribution(out, d+".auth."+r.Env.Region+".localhost")}}, nil
 }
 
-// Update has nothing to change: every property but a custom domain's
-// certificate replaces the domain, and virga has no custom domains.
+// Update changes a custom domain's certificate (UpdateUserPoolDomain);
+// every other property replaces the domain.
 func (userPoolDomain) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+	p, _ := coerced(r, cognitoKinds)
+	if p["CustomDomainConfig"] == nil {
+		return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+	}
+	out, err := call(ctx, r, "cognito-idp", "UpdateUserPoolDomain", map[string]any{"UserPoolId": p.str("UserPoolId"),
+		"Domain": r.PhysicalID, "CustomDomainConfig": p["CustomDomainConfig"]})
+	if err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"CloudFrontDistribution": distribution(out, "")}}, nil
+}
+
+// distribution is the CloudFrontDomain a domain operation answered, or
+// def.
+func distribution(out map[string]any, def string) string {
+	if d, _ := out["CloudFrontDomain"].(string); d != "" {
+		return d
+	}
+	return def
 }
 
 func (userPoolDomain) Delete(ctx context.Context, r *resource.Request) error {

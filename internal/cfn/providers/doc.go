@@ -162,9 +162,12 @@
 // (virga has no AddCustomAttributes, nor a PoolName in UpdateUserPool).
 // AWS::Cognito::UserPoolClient's Ref is the client id, with GetAtt
 // ClientSecret and Name; AWS::Cognito::UserPoolGroup's Ref is the group's
-// name. AWS::Cognito::UserPoolDomain is CreateUserPoolDomain (prefix
-// domains only); its Ref is the domain and GetAtt CloudFrontDistribution
-// the host its endpoints answer on, PREFIX.auth.REGION.localhost.
+// name. AWS::Cognito::UserPoolDomain is CreateUserPoolDomain (a prefix
+// domain, or a custom one with CustomDomainConfig, whose certificate an
+// update changes with UpdateUserPoolDomain); its Ref is the domain and
+// GetAtt CloudFrontDistribution the host its endpoints answer on,
+// PREFIX.auth.REGION.localhost or a custom domain's made-up
+// distribution.
 // AWS::Cognito::UserPoolResourceServer's Ref is its Identifier; updates
 // are UpdateResourceServer. AWS::Cognito::UserPoolUser is AdminCreateUser
 // with the template's properties (a FORCE_CHANGE_PASSWORD user whose
