@@ -431,6 +431,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.userPools = userPools
+	certUsers.pools = userPools
 	a.services = append(a.services, userPools.API())
 	// Identity pools trade user pools' tokens (and guests) for
 	// credentials of their roles, which STS issues.

@@ -12,12 +12,13 @@ import (
 // certificateUsers names, for ACM, the API Gateway custom domain names
 // that use a certificate, by their ARNs (arn:aws:apigateway:REGION::/domainnames/NAME, the
 // form IAM gives domain names; the form ACM shows is unconfirmed).
-// and the load balancers whose listeners use it. apis and balancers
-// are set once those services, which check certificates with ACM, are
-// made.
+// the load balancers whose listeners use it, and the distributions of
+// user pools' custom domains. apis, balancers and pools are set once
+// those services, which check certificates with ACM, are made.
 type certificateUsers struct {
 	apis      *apigateway.Service
 	balancers *elbv2.Service
+	pools     *cognitoidp.Service
 	region    string
 }
 
@@ -30,6 +31,9 @@ func (u *certificateUsers) CertificateUsers(arn string) []string {
 	}
 	if u.balancers != nil {
 		out = append(out, u.balancers.CertificateUsers(arn)...)
+	}
+	if u.pools != nil {
+		out = append(out, u.pools.CertificateUsers(arn)...)
 	}
 	return out
 }

@@ -224,3 +224,27 @@ func (s *Service) domainPool(domain string) (*pool, error) {
 	}
 	return s.loadPool(poolID)
 }
+
+// CertificateUsers names, for ACM, the CloudFront distributions of the
+// custom domains that use a certificate, as ACM's InUseBy shows a
+// custom domain's certificate in use by CloudFront. The form,
+// arn:aws:cloudfront::ACCOUNT:distribution/ID with the distribution's
+// first label as ID, is unconfirmed: AWS's distributions are in an
+// account of its own. It takes the service's lock, and never asks ACM
+// while holding it.
+func (s *Service) CertificateUsers(arn string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	domains, err := list[customDomain](s, base("customdomain"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range domains {
+		if d.CertificateArn == arn {
+			id, _, _ := strings.Cut(d.Distribution, ".")
+			out = append(out, "arn:aws:cloudfront::"+s.account+":distribution/"+strings.ToUpper(id))
+		}
+	}
+	return out
+}

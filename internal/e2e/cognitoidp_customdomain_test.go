@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -103,6 +104,16 @@ func TestCognitoCustomDomain(t *testing.T) {
 		t.Fatalf("DescribeUserPoolDomain after update = %+v, %v", d.DomainDescription, err)
 	}
 
+	// ACM shows the certificate in use by the domain's distribution,
+	// and keeps it until the domain is deleted.
+	certs := acm.NewFromConfig(env.Config)
+	dc, err := certs.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(second)})
+	if err != nil || len(dc.Certificate.InUseBy) != 1 || !strings.HasPrefix(dc.Certificate.InUseBy[0], "arn:aws:cloudfront::") {
+		t.Fatalf("DescribeCertificate = %+v, %v", dc, err)
+	}
+	_, err = certs.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(second)})
+	expectAPIError(t, err, "ResourceInUseException", 400)
+
 	_, err = c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID})
 	expectAPIError(t, err, "InvalidParameterException", 400)
 	if _, err := c.DeleteUserPoolDomain(ctx, &cip.DeleteUserPoolDomainInput{UserPoolId: &poolID, Domain: aws.String("auth.example.com")}); err != nil {
@@ -113,6 +124,9 @@ func TestCognitoCustomDomain(t *testing.T) {
 	}
 	if d, err := c.DescribeUserPoolDomain(ctx, &cip.DescribeUserPoolDomainInput{Domain: aws.String("auth.example.com")}); err != nil || d.DomainDescription.UserPoolId != nil {
 		t.Fatalf("DescribeUserPoolDomain after delete = %+v, %v", d, err)
+	}
+	if _, err := certs.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(second)}); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := c.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: &poolID}); err != nil {
 		t.Fatal(err)
