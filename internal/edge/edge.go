@@ -31,7 +31,8 @@ type Options struct {
 	// (see dataPlanePath).
 	DataPlanes map[string]http.Handler
 	// CustomDomains, when set, serves requests whose host is one of API
-	// Gateway's custom domain names, which no suffix names, ahead of
+	// Gateway's custom domain names or user pools' custom domains,
+	// which no suffix names, ahead of
 	// the AWS APIs (requests signed for another service than
 	// execute-api excepted: they are API calls).
 	CustomDomains CustomDomains
@@ -86,7 +87,7 @@ type Document struct {
 }
 
 // CustomDomains serves API Gateway's custom domain names
-// (apigatewayv2.DomainPlane).
+// (apigatewayv2.DomainPlane) and user pools' custom domains.
 type CustomDomains interface {
 	http.Handler
 	// ServesDomain reports whether host, with or without a port, is a
