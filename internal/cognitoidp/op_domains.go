@@ -24,6 +24,7 @@ import (
 // customDomain is what a custom domain keeps beside the pool it names
 // (domainKey): its certificate and made-up distribution.
 type customDomain struct {
+	Domain         string `json:"domain"`
 	CertificateArn string `json:"certificateArn"`
 	Distribution   string `json:"distribution"`
 }
@@ -67,7 +68,7 @@ func (s *Service) createUserPoolDomain(_ context.Context, in *CreateUserPoolDoma
 	puts := map[string]any{string(domainKey(domain)): poolID}
 	out := &CreateUserPoolDomainResponse{}
 	if custom {
-		d := customDomain{CertificateArn: deref(in.CustomDomainConfig.CertificateArn), Distribution: "d" + s.ids.Hex(7)[:13] + ".cloudfront.net"}
+		d := customDomain{Domain: domain, CertificateArn: deref(in.CustomDomainConfig.CertificateArn), Distribution: "d" + s.ids.Hex(7)[:13] + ".cloudfront.net"}
 		p.Config.CustomDomain = &domain
 		puts[string(customDomainKey(domain))] = d
 		out.CloudFrontDomain = &d.Distribution
@@ -77,6 +78,11 @@ func (s *Service) createUserPoolDomain(_ context.Context, in *CreateUserPoolDoma
 	puts[string(poolKey(poolID))] = p
 	if err := s.put(puts); err != nil {
 		return nil, err
+	}
+	if custom {
+		if err := s.publishCustomDomains(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -187,21 +193,34 @@ func (s *Service) deleteUserPoolDomain(_ context.Context, in *DeleteUserPoolDoma
 	if err := s.put(map[string]any{string(poolKey(poolID)): p}, domainKey(domain), customDomainKey(domain)); err != nil {
 		return nil, err
 	}
+	if err := s.publishCustomDomains(); err != nil {
+		return nil, err
+	}
 	return &DeleteUserPoolDomainResponse{}, nil
 }
 
 // CustomDomain reports whether host, with or without a port, is a
 // pool's custom domain, whose OAuth 2.0 endpoints OAuthHandler serves.
+// The edge asks for every request, so it reads the names
+// publishCustomDomains published, without a lock or the store.
 func (s *Service) CustomDomain(host string) bool {
-	host = hostName(host)
-	if !strings.Contains(host, ".") {
-		return false
+	hosts := s.customHosts.Load()
+	return hosts != nil && len(*hosts) > 0 && (*hosts)[hostName(host)]
+}
+
+// publishCustomDomains publishes the custom domains' names for
+// CustomDomain. The caller holds s.mu, or has the service to itself.
+func (s *Service) publishCustomDomains() error {
+	domains, err := list[customDomain](s, base("customdomain"))
+	if err != nil {
+		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var c customDomain
-	ok, err := s.get(customDomainKey(host), &c)
-	return err == nil && ok
+	hosts := make(map[string]bool, len(domains))
+	for _, d := range domains {
+		hosts[d.Domain] = true
+	}
+	s.customHosts.Store(&hosts)
+	return nil
 }
 
 // hostName is a Host header's name, lower case, without its port.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/virga/virga/internal/acm"
 	"github.com/virga/virga/internal/awsproto"
@@ -43,6 +44,8 @@ type Service struct {
 	srp       map[string]*srpSession
 	functions Functions
 	certs     Certificates
+	// customHosts are the custom domains' names (CustomDomain).
+	customHosts atomic.Pointer[map[string]bool]
 	// authCodes are the authorization codes /login issued and the token
 	// endpoint has not redeemed, in memory like sessions (oauth.go).
 	authCodes map[string]*authCode
@@ -90,9 +93,13 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account,
+	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, rand: d.Random, box: box, account: d.Account,
 		region: d.Region, log: d.Logger, functions: d.Functions, certs: d.Certificates, sessions: map[string]*session{}, srp: map[string]*srpSession{}, keys: map[string]*poolKeys{},
-		authCodes: map[string]*authCode{}, webSessions: map[string]*webSession{}}, nil
+		authCodes: map[string]*authCode{}, webSessions: map[string]*webSession{}}
+	if err := s.publishCustomDomains(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // API returns Cognito user pools as the edge serves them.
