@@ -262,7 +262,8 @@ func (eventBus) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 	}
 	if p.has("Policy") {
 		if err := setBusPolicy(ctx, r, name, p); err != nil {
-			return nil, err
+			// The bus is made: the rollback deletes it.
+			return &resource.Result{PhysicalID: name}, err
 		}
 	}
 	return busResult(name, outStr(out, "EventBusArn"), p)

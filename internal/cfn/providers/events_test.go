@@ -252,3 +252,21 @@ func TestRuleCreateFailsAfterMaking(t *testing.T) {
 		t.Fatalf("Create refused by PutRule: %+v", res)
 	}
 }
+
+// TestEventBusCreateFailsAfterMaking: a bus whose Policy PutPermission
+// refuses after CreateEventBus made it is named in the result, so that
+// the rollback deletes it; one CreateEventBus refused is not.
+func TestEventBusCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := map[string]any{"Name": "made", "Policy": map[string]any{"Statement": "not a list of statements"}}
+	if res := s.failedCreate("AWS::Events::EventBus", "Bus", props); res == nil || res.PhysicalID != "made" {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("events", "DescribeEventBus", map[string]any{"Name": "made"})
+
+	delete(props, "Policy")
+	if res := s.failedCreate("AWS::Events::EventBus", "Bus", props); res != nil {
+		t.Fatalf("Create of a taken name: %+v", res)
+	}
+}
