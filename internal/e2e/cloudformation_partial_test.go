@@ -8,6 +8,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -17,7 +20,9 @@ import (
 // TestCloudFormationRollbackDeletesPartlyMadeResources: a resource whose
 // creation failed after the service had made it (a bucket whose
 // notification configuration S3 refused, an alias whose provisioned
-// concurrency Lambda refused) is deleted by the rollback, as on AWS: the
+// concurrency Lambda refused, a log group whose retention CloudWatch Logs
+// refused, a role whose managed policy does not exist) is deleted by the
+// rollback, as on AWS: the
 // stack ends ROLLBACK_COMPLETE and nothing of it is left behind.
 func TestCloudFormationRollbackDeletesPartlyMadeResources(t *testing.T) {
 	t.Parallel()
@@ -73,9 +78,30 @@ func TestCloudFormationRollbackDeletesPartlyMadeResources(t *testing.T) {
       ProvisionedConcurrencyConfig:
         ProvisionedConcurrentExecutions: 1
 `,
+		"refused-retention": `Resources:
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: partly-made-logs
+      RetentionInDays: 2
+`,
+		"refused-policy": `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: partly-made-role
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::` + testAccount + `:policy/nothing
+`,
 	}
 	for name, body := range stacks {
-		if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(body)}); err != nil {
+		if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String(name), TemplateBody: aws.String(body),
+			Capabilities: []types.Capability{types.CapabilityCapabilityNamedIam}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,5 +115,14 @@ func TestCloudFormationRollbackDeletesPartlyMadeResources(t *testing.T) {
 	}
 	if _, err := lambda.NewFromConfig(env.Config).GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("partly-made-fn")}); err == nil {
 		t.Error("the function is still there: its alias kept its version")
+	}
+	groups, err := cloudwatchlogs.NewFromConfig(env.Config).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("partly-made-logs")})
+	if err != nil {
+		t.Fatal(err)
+	} else if len(groups.LogGroups) != 0 {
+		t.Error("the log group whose retention was refused is still there")
+	}
+	if _, err := iam.NewFromConfig(env.Config).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("partly-made-role")}); err == nil {
+		t.Error("the role whose managed policy does not exist is still there")
 	}
 }

@@ -604,6 +604,7 @@ func (restDeployment) Create(ctx context.Context, r *resource.Request) (*resourc
 		return nil, err
 	}
 	id := outStr(out, "id")
+	res := &resource.Result{PhysicalID: id, Attributes: map[string]any{"DeploymentId": id}}
 	if name != "" {
 		// What CreateDeployment does not take is set on the stage after.
 		made := props{"Description": sd["Description"]}
@@ -615,10 +616,12 @@ func (restDeployment) Create(ctx context.Context, r *resource.Request) (*resourc
 			err = retagAPIGateway(ctx, r, restAPIs, restAPIARN(r, api)+"/stages/"+name, nil, tagMap(sd["Tags"]))
 		}
 		if err != nil {
-			return nil, err
+			// The deployment and its stage are made: the rollback
+			// deletes them.
+			return res, err
 		}
 	}
-	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"DeploymentId": id}}, nil
+	return res, nil
 }
 
 // deploymentStageMembers are the members of CreateDeployment that

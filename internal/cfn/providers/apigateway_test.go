@@ -693,3 +693,22 @@ func TestAPIGatewaySAMStack(t *testing.T) {
 		t.Errorf("GetRestApi after the stack's delete: %q", code)
 	}
 }
+
+// TestDeploymentCreateFailsAfterMaking: a deployment whose stage
+// settings are refused (a cache TTL that is no number) after
+// CreateDeployment made it and its stage is named in the result, so that
+// the rollback deletes both.
+func TestDeploymentCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	api := s.create("AWS::ApiGateway::RestApi", "Api", map[string]any{"Name": "made"})
+	s.create("AWS::ApiGateway::Method", "Get", map[string]any{"RestApiId": api.ref(), "ResourceId": api.attr("RootResourceId"),
+		"HttpMethod": "GET", "AuthorizationType": "NONE", "Integration": map[string]any{"Type": "MOCK"}})
+	res := s.failedCreate("AWS::ApiGateway::Deployment", "Deployment", map[string]any{
+		"RestApiId": api.ref(), "StageName": "Stage", "StageDescription": map[string]any{"CacheTtlInSeconds": "forever"},
+	})
+	if res == nil || res.PhysicalID == "" {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("apigateway", "GetDeployment", map[string]any{"restApiId": api.ref(), "deploymentId": res.PhysicalID})
+}

@@ -8,8 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-
-	"github.com/virga/virga/internal/cfn/resource"
 )
 
 func attrDef(name, typ string) map[string]any {
@@ -388,19 +386,15 @@ func TestTableCreateFailsAfterMaking(t *testing.T) {
 		"KinesisStreamSpecification": map[string]any{
 			"StreamArn": "arn:aws:kinesis:us-east-1:000000000000:stream/nothing"},
 	}
-	req := s.request("AWS::DynamoDB::Table", "Table")
-	req.Properties = props
-	res, err := resource.Lookup("AWS::DynamoDB::Table").Create(context.Background(), req)
-	if err == nil || res == nil || res.PhysicalID != "made" {
-		t.Fatalf("Create: %+v %v", res, err)
+	if res := s.failedCreate("AWS::DynamoDB::Table", "Table", props); res == nil || res.PhysicalID != "made" {
+		t.Fatalf("Create: %+v", res)
 	}
 	s.call("dynamodb", "DescribeTable", map[string]any{"TableName": "made"})
 
 	// The name is taken now: CreateTable refuses, and the result names
 	// no table, so that the rollback leaves the one that stands.
 	delete(props, "KinesisStreamSpecification")
-	res, err = resource.Lookup("AWS::DynamoDB::Table").Create(context.Background(), req)
-	if err == nil || res != nil {
-		t.Fatalf("Create of a taken name: %+v %v", res, err)
+	if res := s.failedCreate("AWS::DynamoDB::Table", "Table", props); res != nil {
+		t.Fatalf("Create of a taken name: %+v", res)
 	}
 }

@@ -49,10 +49,11 @@ func (rule) Create(ctx context.Context, r *resource.Request) (*resource.Result, 
 		name = physicalName(r, maxRuleName)
 	}
 	arn, err := putRule(ctx, r, name, p, nil)
-	if err != nil {
+	if arn == "" {
 		return nil, err
 	}
-	return &resource.Result{PhysicalID: ruleRef(p.str("EventBusName"), name), Attributes: map[string]any{"Arn": arn}}, nil
+	// A rule whose targets failed is made: the rollback deletes it.
+	return &resource.Result{PhysicalID: ruleRef(p.str("EventBusName"), name), Attributes: map[string]any{"Arn": arn}}, err
 }
 
 // ruleRef is a rule's Ref: its name, with its event bus's before a "|"
@@ -76,7 +77,8 @@ func ruleName(ref string) string {
 }
 
 // putRule puts the rule and its targets, and removes the targets that
-// were in old and are no longer; it returns the rule's ARN.
+// were in old and are no longer; it returns the rule's ARN, with the
+// error of a later call once PutRule made the rule.
 func putRule(ctx context.Context, r *resource.Request, name string, p, old props) (string, error) {
 	in := p.pick(map[string]any{"Name": name}, "ScheduleExpression", "State", "Description", "RoleArn", "EventBusName")
 	if p.has("EventPattern") {
@@ -90,6 +92,7 @@ func putRule(ctx context.Context, r *resource.Request, name string, p, old props
 	if err != nil {
 		return "", err
 	}
+	arn := outStr(out, "RuleArn")
 	bus := p.str("EventBusName")
 	now := map[string]bool{}
 	var targets []any
@@ -106,7 +109,7 @@ func putRule(ctx context.Context, r *resource.Request, name string, p, old props
 	}
 	if len(dropped) > 0 {
 		if err := removeTargets(ctx, r, name, bus, dropped); err != nil {
-			return "", err
+			return arn, err
 		}
 	}
 	if len(targets) > 0 {
@@ -116,13 +119,13 @@ func putRule(ctx context.Context, r *resource.Request, name string, p, old props
 		}
 		res, err := call(ctx, r, "events", "PutTargets", in)
 		if err != nil {
-			return "", err
+			return arn, err
 		}
 		if err := failedEntries("PutTargets", res); err != nil {
-			return "", err
+			return arn, err
 		}
 	}
-	return outStr(out, "RuleArn"), nil
+	return arn, nil
 }
 
 // eventTarget is the API's Target for CloudFormation's, which names
@@ -259,7 +262,8 @@ func (eventBus) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 	}
 	if p.has("Policy") {
 		if err := setBusPolicy(ctx, r, name, p); err != nil {
-			return nil, err
+			// The bus is made: the rollback deletes it.
+			return &resource.Result{PhysicalID: name}, err
 		}
 	}
 	return busResult(name, outStr(out, "EventBusArn"), p)

@@ -2,6 +2,7 @@ package providers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -227,5 +228,45 @@ func TestEventBusPolicy(t *testing.T) {
 	if _, err := s.tryCreate("AWS::Events::EventBusPolicy", "Nowhere", map[string]any{
 		"EventBusName": "nope", "StatementId": "x", "Action": "events:PutEvents", "Principal": "*"}); err == nil {
 		t.Error("a policy on a missing bus was created")
+	}
+}
+
+// TestRuleCreateFailsAfterMaking: a rule whose targets are refused
+// after PutRule made it is named in the result, so that the rollback
+// deletes it; one PutRule refused is not.
+func TestRuleCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	var targets []any
+	for i := range 6 { // one more than a rule may have
+		targets = append(targets, map[string]any{"Id": fmt.Sprint("t", i), "Arn": "arn:aws:sqs:us-east-1:" + testAccount + ":q"})
+	}
+	props := map[string]any{"Name": "made", "ScheduleExpression": "rate(1 hour)", "Targets": targets}
+	if res := s.failedCreate("AWS::Events::Rule", "Rule", props); res == nil || res.PhysicalID != "made" {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("events", "DescribeRule", map[string]any{"Name": "made"})
+
+	props["ScheduleExpression"] = "rate(never)"
+	if res := s.failedCreate("AWS::Events::Rule", "Rule", props); res != nil {
+		t.Fatalf("Create refused by PutRule: %+v", res)
+	}
+}
+
+// TestEventBusCreateFailsAfterMaking: a bus whose Policy PutPermission
+// refuses after CreateEventBus made it is named in the result, so that
+// the rollback deletes it; one CreateEventBus refused is not.
+func TestEventBusCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := map[string]any{"Name": "made", "Policy": map[string]any{"Statement": "not a list of statements"}}
+	if res := s.failedCreate("AWS::Events::EventBus", "Bus", props); res == nil || res.PhysicalID != "made" {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("events", "DescribeEventBus", map[string]any{"Name": "made"})
+
+	delete(props, "Policy")
+	if res := s.failedCreate("AWS::Events::EventBus", "Bus", props); res != nil {
+		t.Fatalf("Create of a taken name: %+v", res)
 	}
 }

@@ -280,3 +280,16 @@ func str(doc map[string]any, path ...string) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// failedCreate runs a Create that must fail and returns its result: the
+// resource it names, if any, is what the rollback deletes.
+func (s *stack) failedCreate(typ, logical string, p map[string]any) *resource.Result {
+	s.t.Helper()
+	req := s.request(typ, logical)
+	req.Properties = p
+	result, err := resource.Lookup(typ).Create(context.Background(), req)
+	if err == nil {
+		s.t.Fatalf("creating %s %s: no error", typ, logical)
+	}
+	return result
+}

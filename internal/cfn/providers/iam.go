@@ -104,8 +104,9 @@ func (role) Create(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if err != nil {
 		return nil, err
 	}
+	// A failure from here on leaves the role: the rollback deletes it.
 	if err := syncPrincipal(ctx, r, "Role", name, p, nil); err != nil {
-		return nil, err
+		return roleResult(name, out), err
 	}
 	return roleResult(name, out), nil
 }
@@ -377,10 +378,15 @@ func (managedPolicy) Create(ctx context.Context, r *resource.Request) (*resource
 		return nil, err
 	}
 	arn := props(asMap(out["Policy"])).str("Arn")
+	// A failure from here on leaves the policy: the rollback deletes it.
 	if err := attachManaged(ctx, r, arn, p, nil); err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: arn}, err
 	}
-	return managedResult(ctx, r, arn)
+	res, err := managedResult(ctx, r, arn)
+	if err != nil {
+		return &resource.Result{PhysicalID: arn}, err
+	}
+	return res, nil
 }
 
 // attachManaged attaches a policy to p's roles, users and groups and detaches it
@@ -526,13 +532,15 @@ func (user) Create(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if err != nil {
 		return nil, err
 	}
+	// A failure from here on leaves the user: the rollback deletes it.
+	res := &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["User"])).str("Arn")}}
 	if err := syncPrincipal(ctx, r, "User", name, p, nil); err != nil {
-		return nil, err
+		return res, err
 	}
 	if err := syncMembership(ctx, r, strs(p.list("Groups")), nil, []string{name}, nil); err != nil {
-		return nil, err
+		return res, err
 	}
-	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["User"])).str("Arn")}}, nil
+	return res, nil
 }
 
 func (user) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
@@ -604,10 +612,12 @@ func (group) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 	if err != nil {
 		return nil, err
 	}
+	// A failure from here on leaves the group: the rollback deletes it.
+	res := &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["Group"])).str("Arn")}}
 	if err := syncPrincipal(ctx, r, "Group", name, p, nil); err != nil {
-		return nil, err
+		return res, err
 	}
-	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["Group"])).str("Arn")}}, nil
+	return res, nil
 }
 
 func (group) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
@@ -731,10 +741,12 @@ func (instanceProfile) Create(ctx context.Context, r *resource.Request) (*resour
 	if err != nil {
 		return nil, err
 	}
+	// A failure from here on leaves the profile: the rollback deletes it.
+	res := &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["InstanceProfile"])).str("Arn")}}
 	if err := profileRoles(ctx, r, name, p, nil); err != nil {
-		return nil, err
+		return res, err
 	}
-	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"Arn": props(asMap(out["InstanceProfile"])).str("Arn")}}, nil
+	return res, nil
 }
 
 func profileRoles(ctx context.Context, r *resource.Request, name string, p, old props) error {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -236,5 +237,44 @@ func TestManagedPolicyDeleteDetachesEverything(t *testing.T) {
 	managed.delete()
 	if code := s.callErr("iam", "GetPolicy", map[string]any{"PolicyArn": managed.ref()}); code != "NoSuchEntity" {
 		t.Errorf("GetPolicy after the delete: %q", code)
+	}
+}
+
+// TestIAMCreateFailsAfterMaking: an IAM entity whose creation fails
+// after the creating call made it (a policy, role or group it names does
+// not exist) is named in the result, so that the rollback deletes it; a
+// second Create, which the taken name refuses, names none.
+func TestIAMCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	missing := "arn:aws:iam::" + testAccount + ":policy/nothing"
+	for _, c := range []struct {
+		typ, made, get string
+		props          map[string]any
+	}{
+		{"AWS::IAM::Role", "made-role", "GetRole", map[string]any{"RoleName": "made-role",
+			"AssumeRolePolicyDocument": trust(), "ManagedPolicyArns": []any{missing}}},
+		{"AWS::IAM::User", "made-user", "GetUser", map[string]any{"UserName": "made-user",
+			"Groups": []any{"nothing"}}},
+		{"AWS::IAM::Group", "made-group", "GetGroup", map[string]any{"GroupName": "made-group",
+			"ManagedPolicyArns": []any{missing}}},
+		{"AWS::IAM::InstanceProfile", "made-profile", "GetInstanceProfile", map[string]any{
+			"InstanceProfileName": "made-profile", "Roles": []any{"nothing"}}},
+		{"AWS::IAM::ManagedPolicy", "arn:aws:iam::" + testAccount + ":policy/made-policy", "GetPolicy", map[string]any{
+			"ManagedPolicyName": "made-policy", "PolicyDocument": allowDoc("s3:GetObject"), "Roles": []any{"nothing"}}},
+	} {
+		res := s.failedCreate(c.typ, "Made", c.props)
+		if res == nil || res.PhysicalID != c.made {
+			t.Errorf("%s: Create: %+v", c.typ, res)
+			continue
+		}
+		key := strings.TrimPrefix(c.get, "Get") + "Name"
+		if c.typ == "AWS::IAM::ManagedPolicy" {
+			key = "PolicyArn"
+		}
+		s.call("iam", c.get, map[string]any{key: c.made})
+		if res := s.failedCreate(c.typ, "Made", c.props); res != nil {
+			t.Errorf("%s: Create of a taken name: %+v", c.typ, res)
+		}
 	}
 }

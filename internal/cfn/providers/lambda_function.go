@@ -86,7 +86,7 @@ func (function) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 		if _, err := call(ctx, r, "lambda", "PutFunctionConcurrency", map[string]any{
 			"FunctionName": name, "ReservedConcurrentExecutions": p["ReservedConcurrentExecutions"],
 		}); err != nil {
-			return nil, err
+			return functionResult(out), err // made: the rollback deletes it
 		}
 	}
 	return functionResult(out), nil

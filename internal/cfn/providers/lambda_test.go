@@ -448,3 +448,30 @@ func TestVersionAliasProvisionedConcurrency(t *testing.T) {
 	al.delete()
 	fn.delete()
 }
+
+// TestFunctionCreateFailsAfterMaking: a function whose reserved
+// concurrency is refused after CreateFunction made it is named in the
+// result, so that the rollback deletes it; one CreateFunction refused is
+// not.
+func TestFunctionCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	role := s.create("AWS::IAM::Role", "Role", map[string]any{"AssumeRolePolicyDocument": trust()})
+	props := map[string]any{
+		"FunctionName":                 "made",
+		"Runtime":                      "python3.12",
+		"Handler":                      "index.handler",
+		"Role":                         role.attr("Arn"),
+		"Code":                         map[string]any{"ZipFile": pythonSource},
+		"ReservedConcurrentExecutions": num("100000"), // more than the account has
+	}
+	if res := s.failedCreate("AWS::Lambda::Function", "Fn", props); res == nil || res.PhysicalID != "made" {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("lambda", "GetFunction", map[string]any{"FunctionName": "made"})
+
+	delete(props, "ReservedConcurrentExecutions")
+	if res := s.failedCreate("AWS::Lambda::Function", "Fn", props); res != nil {
+		t.Fatalf("Create of a taken name: %+v", res)
+	}
+}

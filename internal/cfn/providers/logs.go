@@ -51,12 +51,17 @@ func (logGroup) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 	if _, err := call(ctx, r, "logs", "CreateLogGroup", in); err != nil {
 		return nil, err
 	}
+	made := &resource.Result{PhysicalID: name} // a failure from here on leaves it: the rollback deletes it
 	if p.has("RetentionInDays") {
 		if err := setRetention(ctx, r, name, p); err != nil {
-			return nil, err
+			return made, err
 		}
 	}
-	return logGroupResult(ctx, r, name)
+	res, err := logGroupResult(ctx, r, name)
+	if err != nil {
+		return made, err
+	}
+	return res, nil
 }
 
 func setRetention(ctx context.Context, r *resource.Request, name string, p props) error {

@@ -66,3 +66,25 @@ func TestLogGroup(t *testing.T) {
 	}
 	named.delete()
 }
+
+// TestLogGroupCreateFailsAfterMaking: a log group whose retention is
+// refused after CreateLogGroup made it is named in the result, so that
+// the rollback deletes it; one CreateLogGroup refused is not.
+func TestLogGroupCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	props := map[string]any{"LogGroupName": "made", "RetentionInDays": "2"}
+	if res := s.failedCreate("AWS::Logs::LogGroup", "Logs", props); res == nil || res.PhysicalID != "made" {
+		t.Fatalf("Create: %+v", res)
+	}
+	if s.logGroup("made") == nil {
+		t.Fatal("no log group made")
+	}
+
+	// The name is taken now: CreateLogGroup refuses, and the result
+	// names no log group, so that the rollback leaves the one that stands.
+	props["RetentionInDays"] = "7"
+	if res := s.failedCreate("AWS::Logs::LogGroup", "Logs", props); res != nil {
+		t.Fatalf("Create of a taken name: %+v", res)
+	}
+}

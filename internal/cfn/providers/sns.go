@@ -130,12 +130,13 @@ func (topic) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 		return nil, err
 	}
 	arn := outStr(out, "TopicArn")
+	res := &resource.Result{PhysicalID: arn, Attributes: map[string]any{"TopicArn": arn, "TopicName": name}}
 	for _, s := range p.list("Subscription") {
 		if err := subscribe(ctx, r, arn, props(asMap(s))); err != nil {
-			return nil, err
+			return res, err // made: the rollback deletes it
 		}
 	}
-	return &resource.Result{PhysicalID: arn, Attributes: map[string]any{"TopicArn": arn, "TopicName": name}}, nil
+	return res, nil
 }
 
 func subscribe(ctx context.Context, r *resource.Request, topicARN string, s props) error {

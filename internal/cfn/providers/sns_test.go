@@ -183,3 +183,19 @@ func TestJSONPropertiesAsWritten(t *testing.T) {
 		t.Errorf("EventPattern %v", got)
 	}
 }
+
+// TestTopicCreateFailsAfterMaking: a topic whose inline subscription is
+// refused after CreateTopic made it is named in the result, so that the
+// rollback deletes it.
+func TestTopicCreateFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	res := s.failedCreate("AWS::SNS::Topic", "Topic", map[string]any{
+		"TopicName":    "made",
+		"Subscription": []any{map[string]any{"Protocol": "pigeon", "Endpoint": "loft"}},
+	})
+	if res == nil || !strings.HasSuffix(res.PhysicalID, ":made") {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("sns", "GetTopicAttributes", map[string]any{"TopicArn": res.PhysicalID})
+}
