@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
 )
 
 // certificate is an ACM certificate as the store keeps it.
@@ -83,8 +84,7 @@ func (s *Service) load(r store.Reader, arn string) (*certificate, error) {
 
 // all returns every certificate, oldest first.
 func (s *Service) all(r store.Reader) ([]*certificate, error) {
-	upper := append(append([]byte{}, certPrefix[:len(certPrefix)-1]...), '/'+1)
-	it, err := r.NewIter(certPrefix, upper)
+	it, err := r.NewIter(certPrefix, keys.PrefixEnd(certPrefix))
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
 	pebblestore "github.com/virga/virga/internal/store/pebble"
 	"github.com/virga/virga/internal/store/storetest"
 )
@@ -94,8 +95,8 @@ func TestChangesExpire(t *testing.T) {
 		t.Error("the second change is kept past the retention")
 	}
 	// What is left: the newest change, with its order key only.
-	left := len(storetest.Scan(t, db, changePrefix, prefixEnd(changePrefix), false)) +
-		len(storetest.Scan(t, db, changeOrderPrefix, prefixEnd(changeOrderPrefix), false))
+	left := len(storetest.Scan(t, db, changePrefix, keys.PrefixEnd(changePrefix), false)) +
+		len(storetest.Scan(t, db, changeOrderPrefix, keys.PrefixEnd(changeOrderPrefix), false))
 	if left != 2 {
 		t.Errorf("%d change keys left, want 2", left)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/store/keys"
 )
 
 // zone is a hosted zone with its record sets.
@@ -71,7 +72,7 @@ func (c *change) expired(now time.Time) bool {
 // also orders the changes an earlier virga stored without an order key.
 func expireChanges(r store.Reader, b store.Batch, now time.Time, ordered bool) error {
 	if !ordered {
-		it, err := r.NewIter(changePrefix, prefixEnd(changePrefix))
+		it, err := r.NewIter(changePrefix, keys.PrefixEnd(changePrefix))
 		if err != nil {
 			return err
 		}
@@ -101,12 +102,6 @@ func expireChanges(r store.Reader, b store.Batch, now time.Time, ordered bool) e
 	return it.Error()
 }
 
-// prefixEnd is the least key above every key with prefix, which ends
-// in '/'.
-func prefixEnd(prefix []byte) []byte {
-	return append(append([]byte{}, prefix[:len(prefix)-1]...), '/'+1)
-}
-
 // getZone reads the zone with the id, or nil.
 func getZone(r store.Reader, id string) (*zone, error) {
 	if id == "" || strings.Contains(id, "/") {
@@ -121,7 +116,7 @@ func listZones(r store.Reader) ([]*zone, error) { return listJSON[zone](r, zoneP
 // listJSON returns every value under the prefix (which ends in "/"),
 // in key order.
 func listJSON[T any](r store.Reader, prefix []byte) ([]*T, error) {
-	it, err := r.NewIter(prefix, prefixEnd(prefix))
+	it, err := r.NewIter(prefix, keys.PrefixEnd(prefix))
 	if err != nil {
 		return nil, err
 	}
