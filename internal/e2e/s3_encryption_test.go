@@ -289,3 +289,56 @@ Outputs:
 	check("CreateMultipartUpload", err, keyArn)
 
 }
+
+// TestS3KMSKeyNeedsKMS: a write naming a KMS key without asking for
+// SSE-KMS is S3's InvalidArgument, not an object whose key was dropped;
+// and a copy made without encryption headers is encrypted as the
+// destination bucket's default says, whatever the source's key.
+func TestS3KMSKeyNeedsKMS(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := s3Client(env)
+	s3Bucket(t, c, "plain-default")
+	key, err := kms.NewFromConfig(env.Config).CreateKey(ctx, &kms.CreateKeyInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, id := aws.String("plain-default"), key.KeyMetadata.KeyId
+	refused := func(what string, err error) {
+		t.Helper()
+		e := wantAPIError(t, err)
+		if e.Code != "InvalidArgument" || e.Status != 400 ||
+			e.Message != "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms" {
+			t.Errorf("%s: %d %s %q", what, e.Status, e.Code, e.Message)
+		}
+	}
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("a"), Body: strings.NewReader("x"), SSEKMSKeyId: id})
+	refused("PutObject with only a key", err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("a"), Body: strings.NewReader("x"), SSEKMSKeyId: id,
+		ServerSideEncryption: s3types.ServerSideEncryptionAes256})
+	refused("PutObject SSE-S3 with a key", err)
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String("a")}); err == nil {
+		t.Error("a refused PutObject made its object")
+	}
+	_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("m"), SSEKMSKeyId: id})
+	refused("CreateMultipartUpload with only a key", err)
+
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("sealed"), Body: strings.NewReader("x"),
+		ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: id}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("c"), CopySource: aws.String("plain-default/sealed"), SSEKMSKeyId: id})
+	refused("CopyObject with only a key", err)
+	cp, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("c"), CopySource: aws.String("plain-default/sealed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.ServerSideEncryption != s3types.ServerSideEncryptionAes256 || cp.SSEKMSKeyId != nil {
+		t.Errorf("a copy of an SSE-KMS object into an SSE-S3 bucket: %s %q", cp.ServerSideEncryption, aws.ToString(cp.SSEKMSKeyId))
+	}
+	h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String("c")})
+	if err != nil || h.ServerSideEncryption != s3types.ServerSideEncryptionAes256 || h.SSEKMSKeyId != nil {
+		t.Errorf("HeadObject of the copy: %s %q %v", h.ServerSideEncryption, aws.ToString(h.SSEKMSKeyId), err)
+	}
+}

@@ -114,10 +114,7 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 		return nil, err
 	}
 	// The upload's encryption is decided when it starts.
-	if u.Object.SSE == "" {
-		u.Object.SSE, u.Object.SSEKMSKeyID = defaultSSE(bk)
-	}
-	if err := s.resolveKMSKey(&u.Object); err != nil {
+	if err := s.encryptObject(bk, &u.Object); err != nil {
 		return nil, err
 	}
 	b := s.store.NewBatch()

@@ -152,10 +152,7 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		o.LastModified = now.Truncate(time.Millisecond)
 	}
 	if !o.DeleteMarker {
-		if o.SSE == "" {
-			o.SSE, o.SSEKMSKeyID = defaultSSE(b)
-		}
-		if err := s.resolveKMSKey(o); err != nil {
+		if err := s.encryptObject(b, o); err != nil {
 			s.mu.Unlock()
 			return err
 		}
