@@ -39,7 +39,7 @@ import (
 // only, and waits. Installs hold the directory's lock (package dirlock),
 // since virgas sharing the default work directory share it. A package
 // whose install failed (npm does not know it, the registry is out of
-// reach) is refused without npm for sdkRetryAfter, so that code naming
+// reach) is refused without npm for pkginstall.RetryAfter, so that code naming
 // made-up packages does not hold every Node function's start behind
 // one npm run per process.
 // Without npm or the registry, the function starts anyway and its import
@@ -61,36 +61,26 @@ const (
 
 // nodeSDK installs SDK packages into a runtime directory.
 type nodeSDK struct {
-	dir   string // the Node runtime directory; packages go to dir/node_modules
-	npm   string // npm's path, "" if absent
-	log   *slog.Logger
-	clock clock.Clock
+	dir string // the Node runtime directory; packages go to dir/node_modules
+	npm string // npm's path, "" if absent
+	log *slog.Logger
 
 	// turn is held by the one install running (a buffered channel of
 	// one, so that a caller that gives up stops waiting for it).
 	turn chan struct{}
 
-	mu     sync.Mutex // guards done and failed
-	done   map[string]bool
-	failed map[string]sdkFailure
-}
+	mu   sync.Mutex // guards done
+	done map[string]bool
 
-// sdkFailure is why a package could not be installed, and when.
-type sdkFailure struct {
-	at     time.Time
-	reason string
+	// failed remembers the packages whose install failed (one npm does
+	// not know, or every package while the registry is out of reach).
+	failed *pkginstall.Failures
 }
-
-// sdkRetryAfter is how long a package whose install failed (one npm does
-// not know, or every package while the registry is out of reach) is
-// refused without running npm again: a package that does not exist
-// costs one npm run, not one per process that asks for it.
-const sdkRetryAfter = 5 * time.Minute
 
 func newNodeSDK(dir string, log *slog.Logger, clk clock.Clock) *nodeSDK {
 	npm, _ := exec.LookPath("npm")
-	return &nodeSDK{dir: dir, npm: npm, log: log, clock: clk, turn: make(chan struct{}, 1),
-		done: map[string]bool{}, failed: map[string]sdkFailure{}}
+	return &nodeSDK{dir: dir, npm: npm, log: log, turn: make(chan struct{}, 1),
+		done: map[string]bool{}, failed: pkginstall.NewFailures(clk)}
 }
 
 // ensure installs the SDK packages spec's code and layers import and
@@ -121,7 +111,7 @@ var _ runtimeapi.SDKProvider = (*nodeSDK)(nil)
 
 // install installs the packages of missing that the runtime directory
 // does not have yet, at most one install at a time. Packages whose
-// install failed less than sdkRetryAfter ago are refused at once, even
+// install failed less than pkginstall.RetryAfter ago are refused at once, even
 // while another install runs; a caller whose ctx ends while it waits
 // for its turn stops waiting (the install itself, once begun, does not
 // stop).
@@ -160,7 +150,6 @@ func (n *nodeSDK) install(ctx context.Context, missing []string) error {
 func (n *nodeSDK) pending(missing []string) (todo, refused []string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	now := n.clock.Now()
 	for _, pkg := range missing {
 		if n.done[pkg] {
 			continue
@@ -169,12 +158,9 @@ func (n *nodeSDK) pending(missing []string) (todo, refused []string) {
 			n.done[pkg] = true
 			continue
 		}
-		if f, ok := n.failed[pkg]; ok {
-			if now.Sub(f.at) < sdkRetryAfter {
-				refused = append(refused, "installing "+pkg+" failed "+now.Sub(f.at).Round(time.Second).String()+" ago ("+f.reason+"); it is tried again "+sdkRetryAfter.String()+" after that")
-				continue
-			}
-			delete(n.failed, pkg)
+		if err := n.failed.Refused(pkg); err != nil {
+			refused = append(refused, err.Error())
+			continue
 		}
 		todo = append(todo, pkg)
 	}
@@ -224,11 +210,9 @@ func (n *nodeSDK) run(ctx context.Context, todo []string) error {
 			unknown = todo
 		}
 		failures = append(failures, "installing "+strings.Join(unknown, ", ")+": "+err.Error())
-		n.mu.Lock()
 		for _, pkg := range unknown {
-			n.failed[pkg] = sdkFailure{at: n.clock.Now(), reason: err.Error()}
+			n.failed.Record(pkg, err)
 		}
-		n.mu.Unlock()
 		todo = slices.DeleteFunc(todo, func(pkg string) bool { return slices.Contains(unknown, pkg) })
 	}
 	n.mu.Lock()

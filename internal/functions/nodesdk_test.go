@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/pkginstall"
 	"github.com/virga/virga/internal/testenv"
 )
 
@@ -248,7 +249,7 @@ func TestNodeSDKProvide(t *testing.T) {
 }
 
 // TestNodeSDKRemembersFailures: a package npm does not know costs one
-// npm run, not one per process that asks for it, until sdkRetryAfter
+// npm run, not one per process that asks for it, until pkginstall.RetryAfter
 // has passed; the packages named beside it are installed without it; a
 // refused package does not wait for another install's turn, and a
 // caller that gives up stops waiting for its own.
@@ -288,12 +289,12 @@ done
 	if got := count(); got != 1 {
 		t.Errorf("npm ran %d times for one missing package, want 1", got)
 	}
-	clk.Advance(sdkRetryAfter)
+	clk.Advance(pkginstall.RetryAfter)
 	if err := n.ProvideSDK(ctx, "@aws-sdk/client-nope"); err == nil {
 		t.Fatal("a package npm does not know was provided")
 	}
 	if got := count(); got != 2 {
-		t.Errorf("npm ran %d times after %v, want 2", got, sdkRetryAfter)
+		t.Errorf("npm ran %d times after %v, want 2", got, pkginstall.RetryAfter)
 	}
 
 	// Code that names real packages beside made-up ones gets the real ones.

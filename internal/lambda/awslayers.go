@@ -157,6 +157,10 @@ func (s *Service) awsLayerDir(p powertools) string {
 // with the pip of the interpreter that runs Python functions (into
 // python/) or npm (into nodejs/node_modules). Every function using the
 // layer version shares one build; concurrent first uses build it once.
+// A build that failed is refused without the installer for
+// pkginstall.RetryAfter, as the Node SDK's packages are: the
+// registry's answer rarely changes in minutes, and a function whose
+// built content is gone has the layer built again at each invocation.
 // The reference's Size and Unzipped are the content's size.
 func (s *Service) buildAWSLayer(ctx context.Context, arn string) (codeRef, string, error) {
 	p, ok := parsePowertools(arn)
@@ -174,6 +178,14 @@ func (s *Service) buildAWSLayer(ctx context.Context, arn string) (codeRef, strin
 		ref.Size, ref.Unzipped = n, n
 		return ref, dir, nil
 	}
+	what := strings.Join(p.packages(), " ")
+	unfetchable := func(err error) error {
+		return invalidParameter("Layer version %s is published by AWS, and virga builds its content from the public package registry, "+
+			"but could not fetch %s: %v", arn, what, err)
+	}
+	if err := s.layerBuilds.Refused(what); err != nil {
+		return codeRef{}, "", unfetchable(err)
+	}
 	// The build outlives a caller that gives up: the next one finds it.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), awsLayerBuildLimit)
 	defer cancel()
@@ -189,8 +201,8 @@ func (s *Service) buildAWSLayer(ctx context.Context, arn string) (codeRef, strin
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
-		return codeRef{}, "", invalidParameter("Layer version %s is published by AWS, and virga builds its content from the public package registry, "+
-			"but could not fetch %s: %v", arn, strings.Join(p.packages(), " "), err)
+		s.layerBuilds.Record(what, err)
+		return codeRef{}, "", unfetchable(err)
 	}
 	n, err := treeSize(tmp)
 	if err == nil {

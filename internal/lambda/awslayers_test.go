@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/virga/virga/internal/pkginstall"
 )
 
 func TestAWSPublishedLayers(t *testing.T) {
@@ -148,5 +150,71 @@ func TestUpdateMissingFunctionBuildsNoLayer(t *testing.T) {
 	}
 	if _, err := os.Stat(record); err == nil {
 		t.Error("the layer was built for a function that does not exist")
+	}
+}
+
+// TestAWSLayerBuildFailureRemembered: a layer build the installer fails
+// costs one installer run, not one per request or invocation that
+// needs the layer, until pkginstall.RetryAfter has passed; a function
+// whose built content is gone is refused at invocation the same way.
+func TestAWSLayerBuildFailureRemembered(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	tmp := t.TempDir()
+	runs, fail := filepath.Join(tmp, "runs"), filepath.Join(tmp, "fail")
+	// The interpreter's pip: it records each run, then installs a module
+	// into the working directory, or fails as pip does while fail exists.
+	python := filepath.Join(tmp, "python3")
+	script := "#!/bin/sh\necho run >> " + runs + "\nif [ -e " + fail + " ]; then echo 'ERROR: No matching distribution found'; exit 1; fi\necho x > mod.py\n"
+	if err := os.WriteFile(python, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.fns.python = python
+	count := func() int {
+		b, _ := os.ReadFile(runs)
+		return strings.Count(string(b), "run")
+	}
+	refused := func(what string, r response, wantRuns int) {
+		t.Helper()
+		if code, msg := r.errorCode(t); r.Status != 400 || code != "InvalidParameterValueException" || !strings.Contains(msg, "No matching distribution found") {
+			t.Errorf("%s: %d %s %s", what, r.Status, code, msg)
+		}
+		if got := count(); got != wantRuns {
+			t.Errorf("%s: the installer ran %d times, want %d", what, got, wantRuns)
+		}
+	}
+	const layer = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+	zip := bootstrapZip(t)
+	if err := os.WriteFile(fail, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	refused("CreateFunction", f.do("POST", "/2015-03-31/functions", createBody("pt-1", zip, "Layers", []string{layer})), 1)
+	refused("CreateFunction again", f.do("POST", "/2015-03-31/functions", createBody("pt-2", zip, "Layers", []string{layer})), 1)
+	f.clock.Advance(pkginstall.RetryAfter)
+	refused("CreateFunction after RetryAfter", f.do("POST", "/2015-03-31/functions", createBody("pt-3", zip, "Layers", []string{layer})), 2)
+
+	// Built, then gone: each invocation would build it again.
+	if err := os.Remove(fail); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(pkginstall.RetryAfter)
+	f.create("pt-4", "Layers", []string{layer})
+	built, _ := filepath.Glob(filepath.Join(f.dataDir, "lambda", "awslayers", "AWSLambdaPowertoolsPythonV3*"))
+	if len(built) == 0 {
+		t.Fatal("the layer was not built")
+	}
+	for _, p := range built {
+		os.RemoveAll(p)
+	}
+	if err := os.WriteFile(fail, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if r := f.do("POST", "/2015-03-31/functions/pt-4/invocations", []byte(`{}`)); r.Status == 200 {
+			t.Errorf("invocation %d without the layer's content succeeded", i)
+		}
+	}
+	if got := count(); got != 4 {
+		t.Errorf("two invocations ran the installer %d times in all, want 4 (one for them)", got)
 	}
 }

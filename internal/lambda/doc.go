@@ -103,7 +103,10 @@
 // invocation, if the directory is gone. CreateFunction and
 // UpdateFunctionConfiguration build it before answering, so a registry
 // out of reach fails them with InvalidParameterValueException naming the
-// layer and what could not be fetched. The layer's CodeSize (in Layers,
+// layer and what could not be fetched; a build that failed is not
+// tried again for pkginstall.RetryAfter (5 minutes): requests and
+// invocations needing the layer meanwhile get the same failure without
+// running the installer. The layer's CodeSize (in Layers,
 // and in GetLayerVersion / GetLayerVersionByArn's Content, which has no
 // Location or CodeSha256: there is no archive) is the built content's
 // size on disk, unzipped: larger than AWS's zipped figure. Other layers

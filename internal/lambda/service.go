@@ -15,6 +15,7 @@ import (
 	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/pkginstall"
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/vpcref"
 )
@@ -149,8 +150,13 @@ type Service struct {
 	running  running
 	specs    specCache
 	extracts extractLocks
-	async    asyncQueue
-	esm      mappings
+	// layerBuilds remembers the AWS-published layers whose build failed
+	// (buildAWSLayer), so that each is refused without the installer
+	// for a while instead of costing an installer run per request or
+	// environment start.
+	layerBuilds *pkginstall.Failures
+	async       asyncQueue
+	esm         mappings
 }
 
 // New returns Lambda over the store, with the functions and layers it
@@ -165,6 +171,7 @@ func New(d Deps) (*Service, error) {
 		layers:     map[string]*layer{},
 		urlIndex:   map[string]target{},
 	}
+	s.layerBuilds = pkginstall.NewFailures(s.clock)
 	if s.accountMax <= 0 {
 		s.accountMax = DefaultAccountConcurrency
 	}

@@ -10,7 +10,10 @@
 // client once, with the flags that keep it quiet and bounded (one retry,
 // short timeouts: a registry out of reach fails in seconds, not in the
 // minutes the clients' defaults take), and reports a failure with the
-// client's last line of output.
+// client's last line of output. Failures is the memory its callers
+// keep of installs that failed, so that a package that does not exist
+// (or a registry out of reach) costs one client run every RetryAfter,
+// not one per caller.
 package pkginstall
 
 import (
