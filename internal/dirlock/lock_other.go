@@ -2,5 +2,7 @@
 
 package dirlock
 
+import "context"
+
 // Lock does not lock where flock is missing: one virga per directory.
-func Lock(string) (func(), error) { return func() {}, nil }
+func Lock(context.Context, string) (func(), error) { return func() {}, nil }

@@ -113,8 +113,8 @@ var _ runtimeapi.SDKProvider = (*nodeSDK)(nil)
 // does not have yet, at most one install at a time. Packages whose
 // install failed less than pkginstall.RetryAfter ago are refused at once, even
 // while another install runs; a caller whose ctx ends while it waits
-// for its turn stops waiting (the install itself, once begun, does not
-// stop).
+// for its turn, or for another process's install in the directory,
+// stops waiting (the install itself, once begun, does not stop).
 func (n *nodeSDK) install(ctx context.Context, missing []string) error {
 	todo, refused := n.pending(missing)
 	if len(todo) > 0 {
@@ -178,7 +178,11 @@ func (n *nodeSDK) run(ctx context.Context, todo []string) error {
 	// Other virgas may share the directory (the default work directory
 	// is one per bootstraps' version): one npm at a time in it, or each
 	// would take away files the other is putting in place.
-	unlock, err := dirlock.Lock(n.dir)
+	// Waiting for another's install ends with the caller's ctx.
+	unlock, err := dirlock.Lock(ctx, n.dir)
+	if err != nil && ctx.Err() != nil {
+		return errors.New("gave up waiting for another process's install in " + n.dir + " before installing " + strings.Join(todo, ", ") + ": " + err.Error())
+	}
 	if err != nil {
 		return errors.New("locking " + n.dir + ": " + err.Error())
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/clock"
+	"github.com/virga/virga/internal/dirlock"
 	"github.com/virga/virga/internal/pkginstall"
 	"github.com/virga/virga/internal/testenv"
 )
@@ -79,18 +80,12 @@ fi
 // recorded in its package.json.
 func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 	t.Parallel()
-	npm := filepath.Join(t.TempDir(), "npm")
-	if err := os.WriteFile(npm, []byte(fakeNPM), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	code := func(src string) *Spec {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "index.mjs"), []byte(src), 0o644)
 		return &Spec{CodeDir: dir}
 	}
-	rt := t.TempDir()
-	n := newNodeSDK(rt, slog.New(slog.DiscardHandler), clock.Real{})
-	n.npm = npm
+	n, rt := fakeNodeSDK(t)
 	ctx := context.Background()
 	if err := n.ensure(ctx, code(`import { DynamoDBClient } from '@aws-sdk/client-dynamodb';`)); err != nil {
 		t.Fatal(err)
@@ -109,7 +104,7 @@ func TestNodeSDKInstallsKeepEarlierOnes(t *testing.T) {
 	os.MkdirAll(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs"), 0o755)
 	os.WriteFile(filepath.Join(old, "node_modules", "@aws-sdk", "client-sqs", "package.json"), []byte(`{}`), 0o644)
 	n2 := newNodeSDK(old, slog.New(slog.DiscardHandler), clock.Real{})
-	n2.npm = npm
+	n2.npm = n.npm
 	if err := n2.ensure(ctx, code(`import { SNSClient } from "@aws-sdk/client-sns";`)); err != nil {
 		t.Fatal(err)
 	}
@@ -206,13 +201,7 @@ while [ ! -e ` + tmp + `/go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
 // installed.
 func TestNodeSDKProvide(t *testing.T) {
 	t.Parallel()
-	npm := filepath.Join(t.TempDir(), "npm")
-	if err := os.WriteFile(npm, []byte(fakeNPM), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	rt := t.TempDir()
-	n := newNodeSDK(rt, slog.New(slog.DiscardHandler), clock.Real{})
-	n.npm = npm
+	n, rt := fakeNodeSDK(t)
 	ctx := context.Background()
 	for _, pkg := range []string{"@aws-sdk/client-ssm", "@aws-sdk/client-sqs"} {
 		if err := n.ProvideSDK(ctx, pkg); err != nil {
@@ -337,4 +326,48 @@ done
 	if err := n.ProvideSDK(ctx, "@aws-sdk/client-sqs"); err != nil || !hasPackage(rt, "@aws-sdk/client-sqs") {
 		t.Errorf("after the turn is free: %v", err)
 	}
+}
+
+// TestNodeSDKLockWaitEndsWithCaller: while another process holds the
+// runtime directory's lock, a caller whose context ends stops waiting
+// for it, and nothing is remembered as failed: once the lock is let go
+// the package is installed.
+func TestNodeSDKLockWaitEndsWithCaller(t *testing.T) {
+	t.Parallel()
+	n, rt := fakeNodeSDK(t)
+	ctx := context.Background()
+	unlock, err := dirlock.Lock(ctx, rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, cancel := context.WithCancel(ctx)
+	answered := make(chan error, 1)
+	go func() { answered <- n.ProvideSDK(gone, "@aws-sdk/client-sqs") }()
+	cancel()
+	select {
+	case err := <-answered:
+		if err == nil || !strings.Contains(err.Error(), "gave up waiting") || !strings.Contains(err.Error(), context.Canceled.Error()) {
+			t.Errorf("a caller that went away: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a caller that went away still waits for the directory's lock")
+	}
+	unlock()
+	if err := n.ProvideSDK(ctx, "@aws-sdk/client-sqs"); err != nil || !hasPackage(rt, "@aws-sdk/client-sqs") {
+		t.Errorf("once the lock is let go: %v", err)
+	}
+}
+
+// fakeNodeSDK is a nodeSDK installing into a new runtime directory, rt,
+// with fakeNPM for npm.
+func fakeNodeSDK(t *testing.T) (n *nodeSDK, rt string) {
+	t.Helper()
+	npm := filepath.Join(t.TempDir(), "npm")
+	if err := os.WriteFile(npm, []byte(fakeNPM), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rt = t.TempDir()
+	n = newNodeSDK(rt, slog.New(slog.DiscardHandler), clock.Real{})
+	n.npm = npm
+	return n, rt
 }

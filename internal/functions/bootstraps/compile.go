@@ -2,6 +2,7 @@ package bootstraps
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -31,7 +32,10 @@ func CompileJava(dir, javac, jdk string) error {
 	classes := filepath.Join(dir, JavaClasses)
 	// One compiler at a time, across virga processes sharing dir: a
 	// second one would move classes away under the first one's functions.
-	unlock, err := dirlock.Lock(dir)
+	// The wait has no caller's context: the classes are compiled once per
+	// process for every Java function (package functions keeps the
+	// outcome, failure included), so no one invocation's end may stop it.
+	unlock, err := dirlock.Lock(context.Background(), dir)
 	if err != nil {
 		return err
 	}
