@@ -56,7 +56,7 @@ func TestELBv2NetworkRefs(t *testing.T) {
 }
 
 // TestECSNetworkRefs: an awsvpc task's or service's subnets and security
-// groups must be ones EC2 keeps; a task placed in a real subnet names it
+// groups must be ones EC2 keeps, its subnets in one VPC; a task placed in a real subnet names it
 // in its network interface.
 func TestECSNetworkRefs(t *testing.T) {
 	t.Parallel()
@@ -68,11 +68,13 @@ func TestECSNetworkRefs(t *testing.T) {
 	vpc := func(subnets, groups []string) *ecstypes.NetworkConfiguration {
 		return &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: subnets, SecurityGroups: groups}}
 	}
+	other := otherVPCSubnet(t, env)
 	for _, tc := range []struct {
 		nc   *ecstypes.NetworkConfiguration
 		want string
 	}{
 		{vpc([]string{"subnet-12345"}, nil), "InvalidParameterException: Error retrieving subnet information for [subnet-12345]: The subnet ID 'subnet-12345' does not exist"},
+		{vpc([]string{n.Subnets[0], other}, nil), "InvalidParameterException: subnets must all be in the same VPC: " + other + " is not in " + n.VpcID + "."},
 		{vpc(n.Subnets[:1], []string{"sg-12345"}), "InvalidParameterException: Error retrieving security group information for [sg-12345]: The security group 'sg-12345' does not exist"},
 	} {
 		_, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String(cluster), TaskDefinition: aws.String("job"), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: tc.nc})
@@ -135,5 +137,54 @@ func TestNetworkRefsForeignGroup(t *testing.T) {
 		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: n.Subnets[:1], SecurityGroupIds: []string{foreign}}})
 	if want := "InvalidParameterValueException: Security Groups are required to be in the same VPC."; apiCode(err) != want {
 		t.Errorf("CreateFunction: %v, want %s", err, want)
+	}
+}
+
+// otherVPCSubnet makes a VPC besides the default one, and a subnet in
+// it, whose id it returns.
+func otherVPCSubnet(t *testing.T, env *e2e.Env) string {
+	t.Helper()
+	ctx := context.Background()
+	ec := ec2.NewFromConfig(env.Config)
+	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.8.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.8.1.0/24"), AvailabilityZone: aws.String("us-east-1c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(sn.Subnet.SubnetId)
+}
+
+// TestNetworkRefsSubnetsOfTwoVPCs: a function's or load balancer's
+// subnets must all be in one VPC.
+func TestNetworkRefsSubnetsOfTwoVPCs(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	n := env.DefaultNetwork(t)
+	other := otherVPCSubnet(t, env)
+	_, err := elb.NewFromConfig(env.Config).CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("split"), Subnets: []string{n.Subnets[0], other}})
+	if want := "InvalidConfigurationRequest: Subnet '" + other + "' does not belong to VPC '" + n.VpcID + "'"; apiCode(err) != want {
+		t.Errorf("CreateLoadBalancer: %v, want %s", err, want)
+	}
+	lc := lambdaClient(t, env)
+	split := &lambdatypes.VpcConfig{SubnetIds: []string{n.Subnets[0], other}, SecurityGroupIds: []string{n.SecurityGroup}}
+	_, err = lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("split"), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+		Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "v1")}, VpcConfig: split})
+	const want = "InvalidParameterValueException: Subnets are required to be in the same VPC."
+	if apiCode(err) != want {
+		t.Errorf("CreateFunction: %v, want %s", err, want)
+	}
+	if _, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
+		FunctionName: aws.String("split"), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+		Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "v1")}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("split"), VpcConfig: split})
+	if apiCode(err) != want {
+		t.Errorf("UpdateFunctionConfiguration: %v, want %s", err, want)
 	}
 }

@@ -128,7 +128,8 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 
 // checkNetwork refuses an awsvpc task definition launched without a
 // network configuration, or with one that names no subnet, as ECS does,
-// and subnets and security groups EC2 does not keep.
+// subnets and security groups EC2 does not keep, and subnets of two
+// VPCs.
 func (s *Service) checkNetwork(r *revision, nc *NetworkConfiguration) error {
 	if deref(r.Def.NetworkMode) != modeAwsvpc {
 		return nil
@@ -140,15 +141,21 @@ func (s *Service) checkNetwork(r *revision, nc *NetworkConfiguration) error {
 	if len(vc.Subnets) == 0 {
 		return ErrInvalidParameter.WithMessage("subnets can not be empty.")
 	}
-	_, err := vpcref.Check(s.network, vc.Subnets, vc.SecurityGroups)
+	placed, err := vpcref.Check(s.network, vc.Subnets, vc.SecurityGroups)
 	var missing *vpcref.NotFoundError
 	switch {
 	case errors.As(err, &missing) && missing.Group:
 		return ErrInvalidParameter.Withf("Error retrieving security group information for [%s]: %s", missing.ID, missing)
 	case errors.As(err, &missing):
 		return ErrInvalidParameter.Withf("Error retrieving subnet information for [%s]: %s", missing.ID, missing)
+	case err != nil:
+		return err
 	}
-	return err
+	// Wording unconfirmed: ECS's answer to subnets of two VPCs.
+	if sn, ok := placed.ForeignSubnet(); ok {
+		return ErrInvalidParameter.Withf("subnets must all be in the same VPC: %s is not in %s.", sn.ID, placed.VpcID())
+	}
+	return nil
 }
 
 // launch records a new PROVISIONING task and starts its lifecycle.

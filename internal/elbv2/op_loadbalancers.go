@@ -169,7 +169,7 @@ func (s *Service) createLoadBalancer(ctx context.Context, in *CreateLoadBalancer
 }
 
 // checkNetwork refuses subnets and security groups EC2 does not keep,
-// a security group outside the subnets' VPC, and two subnets in one
+// subnets of two VPCs, a security group outside the subnets' VPC, and two subnets in one
 // availability zone.
 func (s *Service) checkNetwork(subnets, groups []string) error {
 	placed, err := vpcref.Check(s.subnets, subnets, groups)
@@ -181,6 +181,11 @@ func (s *Service) checkNetwork(subnets, groups []string) error {
 		return ErrSubnetNotFound.WithMessage(missing.Error())
 	case err != nil:
 		return err
+	}
+	// The code is ELBv2's for subnets of two VPCs; the message's
+	// wording unconfirmed.
+	if sn, ok := placed.ForeignSubnet(); ok {
+		return invalidConfig("Subnet '%s' does not belong to VPC '%s'", sn.ID, placed.VpcID())
 	}
 	if g, ok := placed.ForeignGroup(); ok {
 		return invalidConfig("Security group '%s' does not belong to VPC '%s'", g.ID, placed.VpcID())

@@ -307,7 +307,7 @@ func copyTags(tags map[string]string) map[string]string {
 }
 
 // vpcOf checks a VpcConfig's subnets and security groups against EC2's
-// records, and that the groups are in the subnets' VPC, and returns
+// records, and that the subnets are in one VPC and the groups in it, and returns
 // that VPC (virga runs functions on the host whatever their VpcConfig
 // says).
 func (s *Service) vpcOf(vc *VpcConfig) (string, error) {
@@ -321,6 +321,11 @@ func (s *Service) vpcOf(vc *VpcConfig) (string, error) {
 	}
 	if err != nil {
 		return "", err
+	}
+	// Wording unconfirmed: Lambda's answer to subnets of two VPCs, in
+	// the words of its answer to a group outside the subnets' VPC.
+	if _, ok := placed.ForeignSubnet(); ok {
+		return "", invalidParameter("Subnets are required to be in the same VPC.")
 	}
 	if _, ok := placed.ForeignGroup(); ok {
 		return "", invalidParameter("Security Groups are required to be in the same VPC.")

@@ -102,6 +102,20 @@ func (p Placement) VpcID() string {
 	return p.Subnets[0].VpcID
 }
 
+// ForeignSubnet returns the first subnet outside the VPC of the first
+// one, and false when every subnet is in it (or nothing is known of
+// their VPCs): a Lambda function, a load balancer and an awsvpc task
+// are each placed in one VPC, and AWS refuses subnets of two.
+func (p Placement) ForeignSubnet() (Subnet, bool) {
+	vpc := p.VpcID()
+	for _, sn := range p.Subnets {
+		if vpc != "" && sn.VpcID != "" && sn.VpcID != vpc {
+			return sn, true
+		}
+	}
+	return Subnet{}, false
+}
+
 // ForeignGroup returns the first security group outside the VPC of the
 // subnets, and false when every group is in it (or nothing is known of
 // their VPCs).

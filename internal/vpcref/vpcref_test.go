@@ -25,8 +25,9 @@ func (r records) SecurityGroup(id string) (string, bool, error) {
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	n := records{
-		subnets: map[string]Subnet{"subnet-a": {"subnet-a", "vpc-1", "us-east-1a"}, "subnet-b": {"subnet-b", "vpc-1", "us-east-1b"}},
-		groups:  map[string]string{"sg-1": "vpc-1", "sg-2": "vpc-2"},
+		subnets: map[string]Subnet{"subnet-a": {"subnet-a", "vpc-1", "us-east-1a"}, "subnet-b": {"subnet-b", "vpc-1", "us-east-1b"},
+			"subnet-c": {"subnet-c", "vpc-2", "us-east-1c"}},
+		groups: map[string]string{"sg-1": "vpc-1", "sg-2": "vpc-2"},
 	}
 	for _, tc := range []struct {
 		name            string
@@ -35,6 +36,7 @@ func TestCheck(t *testing.T) {
 		want            []Subnet
 		wantGroups      []Group
 		foreign         string
+		foreignSubnet   string
 		missing         *NotFoundError
 		message, code   string
 	}{
@@ -42,6 +44,9 @@ func TestCheck(t *testing.T) {
 			want: []Subnet{{"subnet-b", "vpc-1", "us-east-1b"}, {"subnet-a", "vpc-1", "us-east-1a"}}, wantGroups: []Group{{"sg-1", "vpc-1"}}},
 		{name: "foreign group", network: n, subnets: []string{"subnet-a"}, groups: []string{"sg-1", "sg-2"},
 			want: []Subnet{{"subnet-a", "vpc-1", "us-east-1a"}}, wantGroups: []Group{{"sg-1", "vpc-1"}, {"sg-2", "vpc-2"}}, foreign: "sg-2"},
+		{name: "subnets of two VPCs", network: n, subnets: []string{"subnet-a", "subnet-b", "subnet-c"}, groups: []string{"sg-1"},
+			want:       []Subnet{{"subnet-a", "vpc-1", "us-east-1a"}, {"subnet-b", "vpc-1", "us-east-1b"}, {"subnet-c", "vpc-2", "us-east-1c"}},
+			wantGroups: []Group{{"sg-1", "vpc-1"}}, foreignSubnet: "subnet-c"},
 		{name: "missing subnet first", network: n, subnets: []string{"subnet-a", "subnet-x"}, groups: []string{"sg-x"},
 			missing: &NotFoundError{ID: "subnet-x"}, message: "The subnet ID 'subnet-x' does not exist", code: "InvalidSubnetID.NotFound"},
 		{name: "missing group", network: n, subnets: []string{"subnet-a"}, groups: []string{"sg-1", "sg-x"},
@@ -60,6 +65,9 @@ func TestCheck(t *testing.T) {
 				}
 				if g, ok := got.ForeignGroup(); g.ID != tc.foreign || ok != (tc.foreign != "") {
 					t.Fatalf("ForeignGroup = %+v %v, want %q", g, ok, tc.foreign)
+				}
+				if sn, ok := got.ForeignSubnet(); sn.ID != tc.foreignSubnet || ok != (tc.foreignSubnet != "") {
+					t.Fatalf("ForeignSubnet = %+v %v, want %q", sn, ok, tc.foreignSubnet)
 				}
 				return
 			}
