@@ -74,6 +74,11 @@ func (metricAlarm) Create(ctx context.Context, r *resource.Request) (*resource.R
 	if name == "" {
 		name = physicalName(r, maxAlarmName)
 	}
+	look := lookup{service: "monitoring", op: "DescribeAlarms", in: map[string]any{"AlarmNames": []any{name}},
+		found: func(out props) bool { return len(out.list("MetricAlarms")) > 0 || len(out.list("CompositeAlarms")) > 0 }}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
+	}
 	return putMetricAlarm(ctx, r, p, name, true)
 }
 
@@ -123,6 +128,10 @@ func (dashboard) Create(ctx context.Context, r *resource.Request) (*resource.Res
 	name := props(r.Properties).str("DashboardName")
 	if name == "" {
 		name = physicalName(r, maxDashboardName)
+	}
+	look := lookup{service: "monitoring", op: "GetDashboard", in: map[string]any{"DashboardName": name}}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
 	}
 	return putDashboard(ctx, r, name)
 }
