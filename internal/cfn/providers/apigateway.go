@@ -188,7 +188,7 @@ func (restAPI) Create(ctx context.Context, r *resource.Request) (*resource.Resul
 		}
 		if tags := tagMap(p["Tags"]); len(tags) > 0 && name == "" {
 			if err := retagAPIGateway(ctx, r, restAPIs, restAPIARN(r, id), nil, tags); err != nil {
-				return nil, err
+				return &resource.Result{PhysicalID: id}, err // made: the rollback deletes it
 			}
 		}
 	}
