@@ -77,8 +77,9 @@
 // AWS::S3::Bucket with "NAME already exists", AWS::SQS::Queue,
 // AWS::CloudWatch::Alarm and ::Dashboard, AWS::Logs::MetricFilter,
 // ::SubscriptionFilter and ::ResourcePolicy, AWS::ECS::Cluster,
-// AWS::ElasticLoadBalancingV2::LoadBalancer and ::TargetGroup and
-// AWS::Lambda::EventInvokeConfig with "Resource of type 'TYPE' with
+// AWS::ElasticLoadBalancingV2::LoadBalancer and ::TargetGroup,
+// AWS::Lambda::EventInvokeConfig and AWS::Events::EventBusPolicy (a
+// statement id in the bus's policy) with "Resource of type 'TYPE' with
 // identifier 'NAME' already exists.", so that the rollback never deletes
 // what the stack did not make. AWS::StepFunctions::StateMachine, whose
 // handler does not look, takes over an identical state machine as on

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/virga/virga/internal/cfn/resource"
@@ -151,6 +152,16 @@ func TestCreateRefusesTakenNames(t *testing.T) {
 			map[string]any{"Name": "theirs", "TargetType": "lambda"}, generic("AWS::ElasticLoadBalancingV2::TargetGroup", "theirs"),
 			func() (string, bool) {
 				return "", s.callErr("elasticloadbalancing", "DescribeTargetGroups", map[string]any{"Names": []any{"theirs"}}) == ""
+			}},
+		{"AWS::Events::EventBusPolicy",
+			func() {
+				s.call("events", "PutPermission", map[string]any{"StatementId": "theirs", "Action": "events:PutEvents", "Principal": "111111111111"})
+			},
+			map[string]any{"StatementId": "theirs", "Action": "events:PutEvents", "Principal": "222222222222"},
+			generic("AWS::Events::EventBusPolicy", "default|theirs"),
+			func() (string, bool) {
+				v := str(s.call("events", "DescribeEventBus", map[string]any{}), "Policy")
+				return v, strings.Contains(v, "111111111111") && !strings.Contains(v, "222222222222")
 			}},
 	} {
 		c.make()
