@@ -58,7 +58,7 @@ func putMetricAlarm(ctx context.Context, r *resource.Request, p props, name stri
 	}
 	out, err := call(ctx, r, "monitoring", "DescribeAlarms", map[string]any{"AlarmNames": []any{name}})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: name}, err // made: the rollback deletes it
 	}
 	for _, a := range props(out).list("MetricAlarms") {
 		if m := props(asMap(a)); m.str("AlarmName") == name {
