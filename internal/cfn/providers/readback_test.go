@@ -9,6 +9,7 @@ func TestCreateReadBackFailsAfterMaking(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	src := s.create("AWS::SQS::Queue", "Src", map[string]any{}).attr("Arn")
+	trailBucket := s.create("AWS::S3::Bucket", "Trail", map[string]any{}).ref()
 	for _, c := range []struct {
 		typ, readBack string
 		nth           int32 // the read-back's call of its operation
@@ -30,6 +31,8 @@ func TestCreateReadBackFailsAfterMaking(t *testing.T) {
 			}},
 		{"AWS::Scheduler::ScheduleGroup", "GetScheduleGroup", 1, map[string]any{"Name": "made"},
 			func(id string) string { return s.callErr("scheduler", "GetScheduleGroup", map[string]any{"Name": id}) }},
+		{"AWS::CloudTrail::Trail", "GetTrail", 1, map[string]any{"TrailName": "made", "S3BucketName": trailBucket},
+			func(id string) string { return s.callErr("cloudtrail", "GetTrail", map[string]any{"Name": id}) }},
 		{"AWS::Pipes::Pipe", "DescribePipe", 1, map[string]any{"Name": "made", "RoleArn": testRole, "Source": src, "Target": src},
 			func(id string) string { return s.callErr("pipes", "DescribePipe", map[string]any{"Name": id}) }},
 	} {
