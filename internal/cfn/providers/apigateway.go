@@ -237,7 +237,7 @@ func (restAPI) Delete(ctx context.Context, r *resource.Request) error {
 func restAPIResult(ctx context.Context, r *resource.Request, id string) (*resource.Result, error) {
 	out, err := call(ctx, r, restAPIs, "GetRestApi", map[string]any{"restApiId": id})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: id}, err // made: the rollback deletes it
 	}
 	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"RestApiId": id, "RootResourceId": outStr(out, "rootResourceId")}}, nil
 }

@@ -33,6 +33,11 @@ func TestCreateReadBackFailsAfterMaking(t *testing.T) {
 			func(id string) string { return s.callErr("scheduler", "GetScheduleGroup", map[string]any{"Name": id}) }},
 		{"AWS::CloudTrail::Trail", "GetTrail", 1, map[string]any{"TrailName": "made", "S3BucketName": trailBucket},
 			func(id string) string { return s.callErr("cloudtrail", "GetTrail", map[string]any{"Name": id}) }},
+		{"AWS::ApiGateway::RestApi", "GetRestApi", 1, map[string]any{"Name": "made"},
+			func(id string) string { return s.callErr("apigateway", "GetRestApi", map[string]any{"restApiId": id}) }},
+		{"AWS::Events::Connection", "DescribeConnection", 1, map[string]any{"Name": "made", "AuthorizationType": "API_KEY",
+			"AuthParameters": map[string]any{"ApiKeyAuthParameters": map[string]any{"ApiKeyName": "x-key", "ApiKeyValue": "secret"}}},
+			func(id string) string { return s.callErr("events", "DescribeConnection", map[string]any{"Name": id}) }},
 		{"AWS::Pipes::Pipe", "DescribePipe", 1, map[string]any{"Name": "made", "RoleArn": testRole, "Source": src, "Target": src},
 			func(id string) string { return s.callErr("pipes", "DescribePipe", map[string]any{"Name": id}) }},
 	} {
