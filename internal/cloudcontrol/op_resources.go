@@ -125,7 +125,9 @@ func (s *Service) finish(ev *ProgressEvent, h cloudformation.HeldResource, err e
 		ev.OperationStatus = ptr(OperationStatus("FAILED"))
 		code := "GeneralServiceException"
 		msg := err.Error()
-		if e := apierr.As(err); e != nil {
+		if h, ok := errors.AsType[*resource.HandlerError](err); ok {
+			code, msg = h.Code, h.Message
+		} else if e := apierr.As(err); e != nil {
 			code, msg = resource.HandlerErrorCode(e), e.Message
 		}
 		ev.ErrorCode, ev.StatusMessage = ptr(HandlerErrorCode(code)), ptr(msg)

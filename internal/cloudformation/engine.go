@@ -483,7 +483,15 @@ func (f *failures) list() string {
 //	Resource handler returned message: "Invalid value for the parameter
 //	VisibilityTimeout. (Service: Sqs, Status Code: 400, Request ID: ...)"
 //	(RequestToken: ..., HandlerErrorCode: InvalidRequest)
+//
+// A failure the provider found itself (resource.HandlerError) has no
+// service's details: Resource handler returned message: "NAME already
+// exists" (RequestToken: ..., HandlerErrorCode: AlreadyExists).
 func (s *Service) reason(typ string, err error) string {
+	if h, ok := errors.AsType[*resource.HandlerError](err); ok {
+		return fmt.Sprintf("Resource handler returned message: \"%s\" (RequestToken: %s, HandlerErrorCode: %s)",
+			h.Message, s.d.IDs.UUID(), h.Code)
+	}
 	e := apierr.As(err)
 	if e == nil {
 		return err.Error()

@@ -335,6 +335,10 @@ func TestFailureReason(t *testing.T) {
 			t.Errorf("%s, %s: %q", c.typ, c.err.Code, got)
 		}
 	}
+	taken := regexp.MustCompile(`^Resource handler returned message: "r already exists" \(RequestToken: [0-9a-f-]{36}, HandlerErrorCode: AlreadyExists\)$`)
+	if got := s.reason("AWS::Events::Rule", fmt.Errorf("rule: %w", &resource.HandlerError{Code: "AlreadyExists", Message: "r already exists"})); !taken.MatchString(got) {
+		t.Errorf("a handler's own failure: %q", got)
+	}
 	if got := s.reason("AWS::SQS::Queue", errors.New("plain")); got != "plain" {
 		t.Errorf("a plain error: %q", got)
 	}

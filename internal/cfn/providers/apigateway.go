@@ -188,7 +188,7 @@ func (restAPI) Create(ctx context.Context, r *resource.Request) (*resource.Resul
 		}
 		if tags := tagMap(p["Tags"]); len(tags) > 0 && name == "" {
 			if err := retagAPIGateway(ctx, r, restAPIs, restAPIARN(r, id), nil, tags); err != nil {
-				return nil, err
+				return &resource.Result{PhysicalID: id}, err // made: the rollback deletes it
 			}
 		}
 	}
@@ -237,7 +237,7 @@ func (restAPI) Delete(ctx context.Context, r *resource.Request) error {
 func restAPIResult(ctx context.Context, r *resource.Request, id string) (*resource.Result, error) {
 	out, err := call(ctx, r, restAPIs, "GetRestApi", map[string]any{"restApiId": id})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: id}, err // made: the rollback deletes it
 	}
 	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"RestApiId": id, "RootResourceId": outStr(out, "rootResourceId")}}, nil
 }

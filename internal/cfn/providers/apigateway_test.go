@@ -2,6 +2,7 @@ package providers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -711,4 +712,29 @@ func TestDeploymentCreateFailsAfterMaking(t *testing.T) {
 		t.Fatalf("Create: %+v", res)
 	}
 	s.call("apigateway", "GetDeployment", map[string]any{"restApiId": api.ref(), "deploymentId": res.PhysicalID})
+}
+
+// manyTags is one tag more than API Gateway lets a resource have.
+func manyTags() []any {
+	var tags []any
+	for i := range 51 {
+		tags = append(tags, map[string]any{"Key": fmt.Sprintf("k%d", i), "Value": "v"})
+	}
+	return tags
+}
+
+// TestRestAPIImportFailsAfterMaking: a REST API imported from a
+// document whose title only ImportRestApi reads, and whose tags are then
+// refused (more than 50), is named in the result, so that the rollback
+// deletes it.
+func TestRestAPIImportFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	res := s.failedCreate("AWS::ApiGateway::RestApi", "Api", map[string]any{
+		"Body": "openapi: 3.0.1\ninfo: {title: made, version: '1'}\npaths: {}\n", "Tags": manyTags(),
+	})
+	if res == nil || res.PhysicalID == "" {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("apigateway", "GetRestApi", map[string]any{"restApiId": res.PhysicalID})
 }

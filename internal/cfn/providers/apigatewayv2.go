@@ -157,17 +157,19 @@ func importHTTPAPI(ctx context.Context, r *resource.Request, p props) (*resource
 		return nil, err
 	}
 	id := outStr(out, "apiId")
+	// Once ImportApi made the API, a failure names it: the rollback
+	// deletes it.
 	upd := map[string]any{"ApiId": id}
 	if n, err := httpAPIMembers.changes(upd, nil, p); err != nil || n > 0 {
 		if err == nil {
 			_, err = call(ctx, r, httpAPIs, "UpdateApi", upd)
 		}
 		if err != nil {
-			return nil, err
+			return httpAPIResult(r, id, p), err
 		}
 	}
 	if err := retagAPIGateway(ctx, r, httpAPIs, httpAPIARN(r, id), nil, tagsOf(p["Tags"])); err != nil {
-		return nil, err
+		return httpAPIResult(r, id, p), err
 	}
 	return httpAPIResult(r, id, p), nil
 }

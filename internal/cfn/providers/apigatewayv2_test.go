@@ -169,3 +169,19 @@ func TestHTTPAPIQuickCreateAndDefinitions(t *testing.T) {
 		t.Errorf("an API from a document in S3: %v", err)
 	}
 }
+
+// TestHTTPAPIImportFailsAfterMaking: an HTTP API imported from a Body
+// whose tags are then refused (more than 50) is named in the result, so
+// that the rollback deletes it.
+func TestHTTPAPIImportFailsAfterMaking(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	res := s.failedCreate("AWS::ApiGatewayV2::Api", "Api", map[string]any{
+		"Body": map[string]any{"openapi": "3.0.1", "info": map[string]any{"title": "made", "version": "1"}, "paths": map[string]any{}},
+		"Tags": manyTags(),
+	})
+	if res == nil || res.PhysicalID == "" {
+		t.Fatalf("Create: %+v", res)
+	}
+	s.call("apigatewayv2", "GetApi", map[string]any{"ApiId": res.PhysicalID})
+}

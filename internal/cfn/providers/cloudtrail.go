@@ -88,7 +88,7 @@ func trailSelectorsAndLogging(ctx context.Context, r *resource.Request, name str
 func trailResult(ctx context.Context, r *resource.Request, name string) (*resource.Result, error) {
 	out, err := call(ctx, r, "cloudtrail", "GetTrail", map[string]any{"Name": name})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: name}, err // made: the rollback deletes it
 	}
 	t := asMap(out["Trail"])
 	return &resource.Result{PhysicalID: name, Attributes: map[string]any{

@@ -58,7 +58,7 @@ func putMetricAlarm(ctx context.Context, r *resource.Request, p props, name stri
 	}
 	out, err := call(ctx, r, "monitoring", "DescribeAlarms", map[string]any{"AlarmNames": []any{name}})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: name}, err // made: the rollback deletes it
 	}
 	for _, a := range props(out).list("MetricAlarms") {
 		if m := props(asMap(a)); m.str("AlarmName") == name {
@@ -73,6 +73,11 @@ func (metricAlarm) Create(ctx context.Context, r *resource.Request) (*resource.R
 	name := p.str("AlarmName")
 	if name == "" {
 		name = physicalName(r, maxAlarmName)
+	}
+	look := lookup{service: "monitoring", op: "DescribeAlarms", in: map[string]any{"AlarmNames": []any{name}},
+		found: func(out props) bool { return len(out.list("MetricAlarms")) > 0 || len(out.list("CompositeAlarms")) > 0 }}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
 	}
 	return putMetricAlarm(ctx, r, p, name, true)
 }
@@ -123,6 +128,10 @@ func (dashboard) Create(ctx context.Context, r *resource.Request) (*resource.Res
 	name := props(r.Properties).str("DashboardName")
 	if name == "" {
 		name = physicalName(r, maxDashboardName)
+	}
+	look := lookup{service: "monitoring", op: "GetDashboard", in: map[string]any{"DashboardName": name}}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
 	}
 	return putDashboard(ctx, r, name)
 }

@@ -70,6 +70,21 @@
 // functions, also named by a newer handler, are STACK-LOGICALID-RANDOM
 // with that random part (handlerName).
 //
+// A template that names a resource whose name is in use outside the
+// stack fails it, as CloudFormation's handlers do, also where the
+// service's creating call would answer the name with the existing
+// resource (taken.go): AWS::Events::Rule, AWS::SNS::Topic and
+// AWS::S3::Bucket with "NAME already exists", AWS::SQS::Queue,
+// AWS::CloudWatch::Alarm and ::Dashboard, AWS::Logs::MetricFilter,
+// ::SubscriptionFilter and ::ResourcePolicy, AWS::ECS::Cluster,
+// AWS::ElasticLoadBalancingV2::LoadBalancer and ::TargetGroup,
+// AWS::Lambda::EventInvokeConfig and AWS::Events::EventBusPolicy (a
+// statement id in the bus's policy) with "Resource of type 'TYPE' with
+// identifier 'NAME' already exists.", so that the rollback never deletes
+// what the stack did not make. AWS::StepFunctions::StateMachine, whose
+// handler does not look, takes over an identical state machine as on
+// AWS.
+//
 // # Values
 //
 // Properties come evaluated, as the template package makes them

@@ -94,6 +94,19 @@ func (ecsCluster) Create(ctx context.Context, r *resource.Request) (*resource.Re
 	if name == "" {
 		name = physicalName(r, 255)
 	}
+	// CreateCluster of an ACTIVE cluster's name updates that cluster.
+	look := lookup{service: "ecs", op: "DescribeClusters", in: map[string]any{"clusters": []any{name}},
+		found: func(out props) bool {
+			for _, c := range out.list("clusters") {
+				if c := props(asMap(c)); c.str("clusterName") == name && c.str("status") == "ACTIVE" {
+					return true
+				}
+			}
+			return false
+		}}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
+	}
 	return ecsPutCluster(ctx, r, name, p)
 }
 

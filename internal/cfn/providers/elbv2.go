@@ -98,6 +98,9 @@ func (elbLoadBalancer) Create(ctx context.Context, r *resource.Request) (*resour
 	if tags := tagMap(p["Tags"]); len(tags) > 0 {
 		in["Tags"] = tagList(tags)
 	}
+	if err := refuseTakenELB(ctx, r, "DescribeLoadBalancers", in["Name"].(string)); err != nil {
+		return nil, err
+	}
 	out, err := call(ctx, r, elbService, "CreateLoadBalancer", in)
 	if err != nil {
 		return nil, err
@@ -165,6 +168,9 @@ func (elbTargetGroup) Create(ctx context.Context, r *resource.Request) (*resourc
 	}
 	if tags := tagMap(p["Tags"]); len(tags) > 0 {
 		in["Tags"] = tagList(tags)
+	}
+	if err := refuseTakenELB(ctx, r, "DescribeTargetGroups", in["Name"].(string)); err != nil {
+		return nil, err
 	}
 	out, err := call(ctx, r, elbService, "CreateTargetGroup", in)
 	if err != nil {
@@ -314,4 +320,12 @@ func (elbListenerRule) Update(ctx context.Context, r *resource.Request) (*resour
 func (elbListenerRule) Delete(ctx context.Context, r *resource.Request) error {
 	_, err := call(ctx, r, elbService, "DeleteRule", map[string]any{"RuleArn": r.PhysicalID})
 	return ignoreGone(err)
+}
+
+// refuseTakenELB refuses a load balancer's or target group's name in use:
+// CreateLoadBalancer and CreateTargetGroup answer one of the same name and
+// settings with it. describe is the operation that finds it by Names.
+func refuseTakenELB(ctx context.Context, r *resource.Request, describe, name string) error {
+	look := lookup{service: elbService, op: describe, in: map[string]any{"Names": []any{name}}}
+	return refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name))
 }

@@ -48,6 +48,10 @@ func (rule) Create(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if name == "" {
 		name = physicalName(r, maxRuleName)
 	}
+	look := lookup{service: "events", op: "DescribeRule", in: p.pick(map[string]any{"Name": name}, "EventBusName")}
+	if err := refuseTaken(ctx, r, look, nameTaken(name)); err != nil {
+		return nil, err
+	}
 	arn, err := putRule(ctx, r, name, p, nil)
 	if arn == "" {
 		return nil, err

@@ -53,7 +53,7 @@ func (connection) Create(ctx context.Context, r *resource.Request) (*resource.Re
 func connectionResult(ctx context.Context, r *resource.Request, name string) (*resource.Result, error) {
 	out, err := call(ctx, r, "events", "DescribeConnection", map[string]any{"Name": name})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: name}, err // made: the rollback deletes it
 	}
 	return &resource.Result{PhysicalID: name, Attributes: map[string]any{
 		"Arn": outStr(out, "ConnectionArn"), "SecretArn": outStr(out, "SecretArn")}}, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -40,6 +41,22 @@ type eventBusPolicy struct {
 func (t *eventBusPolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	// PutPermission replaces a statement of the same id.
+	p := props(r.Properties)
+	id, bus := p.str("StatementId"), p.str("EventBusName")
+	look := lookup{service: "events", op: "DescribeEventBus", in: map[string]any{},
+		found: func(out props) bool {
+			_, statements, err := busPolicy(out.str("Policy"))
+			return err == nil && slices.ContainsFunc(statements, func(s any) bool { return props(asMap(s)).str("Sid") == id })
+		}}
+	if bus != "" {
+		look.in = map[string]any{"Name": bus}
+	} else {
+		bus = "default"
+	}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, bus+"|"+id)); err != nil {
+		return nil, err
+	}
 	return putBusStatement(ctx, r)
 }
 
@@ -108,24 +125,34 @@ func withStatement(ctx context.Context, r *resource.Request, bus, id string, sta
 	if err != nil {
 		return "", err
 	}
-	doc := map[string]any{"Version": "2012-10-17"}
+	doc, statements, err := busPolicy(outStr(out, "Policy"))
+	if err != nil {
+		return "", fmt.Errorf("reading the policy of event bus %s: %w", bus, err)
+	}
 	var kept []any
-	if text := outStr(out, "Policy"); text != "" {
-		if err := json.Unmarshal([]byte(text), &doc); err != nil {
-			return "", fmt.Errorf("reading the policy of event bus %s: %w", bus, err)
-		}
-		statements := props(doc).list("Statement")
-		if one, ok := doc["Statement"].(map[string]any); ok {
-			statements = []any{one}
-		}
-		for _, s := range statements {
-			if props(asMap(s)).str("Sid") != id {
-				kept = append(kept, s)
-			}
+	for _, s := range statements {
+		if props(asMap(s)).str("Sid") != id {
+			kept = append(kept, s)
 		}
 	}
 	doc["Statement"] = append(kept, own)
 	return jsonText(doc)
+}
+
+// busPolicy reads an event bus's policy text (empty for none) and its
+// statements, one or a list.
+func busPolicy(text string) (map[string]any, []any, error) {
+	doc := map[string]any{"Version": "2012-10-17"}
+	if text == "" {
+		return doc, nil, nil
+	}
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, nil, err
+	}
+	if one, ok := doc["Statement"].(map[string]any); ok {
+		return doc, []any{one}, nil
+	}
+	return doc, props(doc).list("Statement"), nil
 }
 
 func (t *eventBusPolicy) Delete(ctx context.Context, r *resource.Request) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/virga/virga/internal/awsproto"
@@ -292,4 +293,17 @@ func (s *stack) failedCreate(typ, logical string, p map[string]any) *resource.Re
 		s.t.Fatalf("creating %s %s: no error", typ, logical)
 	}
 	return result
+}
+
+// failCall makes the stack's nth call (from 1) of op from now on fail,
+// as a service's fault would, and leaves the others alone.
+func (s *stack) failCall(op string, nth int32) {
+	call := s.env.Call
+	var calls atomic.Int32
+	s.env.Call = func(ctx context.Context, service, o string, in map[string]any) (map[string]any, error) {
+		if o == op && calls.Add(1) == nth {
+			return nil, apierr.New("InternalFailure", 500, "injected fault")
+		}
+		return call(ctx, service, o, in)
+	}
 }

@@ -205,17 +205,32 @@ type eventInvokeConfig struct{}
 
 var invokeConfigKinds = map[string]kind{"MaximumRetryAttempts": number, "MaximumEventAgeInSeconds": number}
 
-func (eventInvokeConfig) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+func (c eventInvokeConfig) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	look := lookup{service: "lambda", op: "GetFunctionEventInvokeConfig", in: p.pick(map[string]any{}, "FunctionName", "Qualifier")}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, invokeConfigID(p))); err != nil {
+		return nil, err
+	}
+	return c.put(ctx, r)
+}
+
+// put puts the whole configuration, for Create and Update alike.
+func (eventInvokeConfig) put(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p, _ := coerced(r, invokeConfigKinds)
 	in := p.pick(map[string]any{}, "FunctionName", "Qualifier", "MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
 	if _, err := call(ctx, r, "lambda", "PutFunctionEventInvokeConfig", in); err != nil {
 		return nil, err
 	}
-	return &resource.Result{PhysicalID: p.str("FunctionName") + "|" + p.str("Qualifier"), Attributes: map[string]any{}}, nil
+	return &resource.Result{PhysicalID: invokeConfigID(p), Attributes: map[string]any{}}, nil
+}
+
+// invokeConfigID is an event invoke configuration's physical ID.
+func invokeConfigID(p props) string {
+	return p.str("FunctionName") + "|" + p.str("Qualifier")
 }
 
 func (c eventInvokeConfig) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return c.Create(ctx, r)
+	return c.put(ctx, r)
 }
 
 func (eventInvokeConfig) Delete(ctx context.Context, r *resource.Request) error {

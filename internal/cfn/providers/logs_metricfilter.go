@@ -34,6 +34,12 @@ func (metricFilter) Create(ctx context.Context, r *resource.Request) (*resource.
 	if name == "" {
 		name = physicalName(r, maxFilterName)
 	}
+	look := lookup{service: "logs", op: "DescribeMetricFilters",
+		in:    map[string]any{"logGroupName": p.str("LogGroupName"), "filterNamePrefix": name},
+		found: listing("metricFilters", "filterName", name)}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
+	}
 	return putMetricFilter(ctx, r, name, p)
 }
 

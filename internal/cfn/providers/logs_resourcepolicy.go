@@ -41,6 +41,12 @@ func (logsResourcePolicy) put(ctx context.Context, r *resource.Request) (*resour
 }
 
 func (x logsResourcePolicy) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	name := props(r.Properties).str("PolicyName")
+	look := lookup{service: "logs", op: "DescribeResourcePolicies", in: map[string]any{},
+		found: listing("resourcePolicies", "policyName", name)}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
+	}
 	return x.put(ctx, r)
 }
 

@@ -37,6 +37,12 @@ func (subscriptionFilter) Create(ctx context.Context, r *resource.Request) (*res
 	if name == "" {
 		name = physicalName(r, maxFilterName)
 	}
+	look := lookup{service: "logs", op: "DescribeSubscriptionFilters",
+		in:    map[string]any{"logGroupName": p.str("LogGroupName"), "filterNamePrefix": name},
+		found: listing("subscriptionFilters", "filterName", name)}
+	if err := refuseTaken(ctx, r, look, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
+	}
 	return putSubscriptionFilter(ctx, r, name, p)
 }
 

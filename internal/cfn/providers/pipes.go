@@ -147,7 +147,7 @@ func (pipe) Update(ctx context.Context, r *resource.Request) (*resource.Result, 
 func pipeResult(ctx context.Context, r *resource.Request, name string) (*resource.Result, error) {
 	out, err := call(ctx, r, "pipes", "DescribePipe", map[string]any{"Name": name})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: name}, err // made: the rollback deletes it
 	}
 	return &resource.Result{PhysicalID: name, Attributes: map[string]any{
 		"Arn":              outStr(out, "Arn"),

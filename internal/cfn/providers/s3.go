@@ -59,6 +59,10 @@ func (bucket) Create(ctx context.Context, r *resource.Request) (*resource.Result
 	if p.flag("ObjectLockEnabled") {
 		in["ObjectLockEnabledForBucket"] = true
 	}
+	// CreateBucket of one's own bucket succeeds in us-east-1.
+	if err := refuseTaken(ctx, r, lookup{service: "s3", op: "HeadBucket", in: map[string]any{"Bucket": name}}, nameTaken(name)); err != nil {
+		return nil, err
+	}
 	if _, err := call(ctx, r, "s3", "CreateBucket", in); err != nil {
 		return nil, err
 	}

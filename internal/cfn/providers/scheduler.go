@@ -127,7 +127,7 @@ func (scheduleGroup) Create(ctx context.Context, r *resource.Request) (*resource
 func scheduleGroupResult(ctx context.Context, r *resource.Request, name string) (*resource.Result, error) {
 	out, err := call(ctx, r, "scheduler", "GetScheduleGroup", map[string]any{"Name": name})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: name}, err // made: the rollback deletes it
 	}
 	return &resource.Result{PhysicalID: name, Attributes: map[string]any{
 		"Arn":                  outStr(out, "Arn"),

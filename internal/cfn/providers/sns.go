@@ -125,6 +125,10 @@ func (topic) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 			return nil, err
 		}
 	}
+	look := lookup{service: "sns", op: "GetTopicAttributes", in: map[string]any{"TopicArn": topicARN(r, name)}}
+	if err := refuseTaken(ctx, r, look, nameTaken(name)); err != nil {
+		return nil, err
+	}
 	out, err := call(ctx, r, "sns", "CreateTopic", in)
 	if err != nil {
 		return nil, err
@@ -462,4 +466,9 @@ func (t topicInlinePolicy) Update(ctx context.Context, r *resource.Request) (*re
 
 func (topicInlinePolicy) Delete(ctx context.Context, r *resource.Request) error {
 	return ignoreGone(setTopicAttribute(ctx, r, props(r.Properties).str("TopicArn"), "Policy", ""))
+}
+
+// topicARN is the ARN of the stack's account and region's topic name.
+func topicARN(r *resource.Request, name string) string {
+	return "arn:aws:sns:" + r.Env.Region + ":" + r.Env.Account + ":" + name
 }

@@ -97,6 +97,10 @@ func (queue) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 	if tags := tagMap(p["Tags"]); len(tags) > 0 {
 		in["tags"] = anyMap(tags)
 	}
+	// CreateQueue answers a queue of the same name and attributes with its URL.
+	if err := refuseTaken(ctx, r, lookup{service: "sqs", op: "GetQueueUrl", in: map[string]any{"QueueName": name}}, resource.AlreadyExists(r.Type, name)); err != nil {
+		return nil, err
+	}
 	out, err := call(ctx, r, "sqs", "CreateQueue", in)
 	if err != nil {
 		return nil, err
@@ -107,7 +111,7 @@ func (queue) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 func queueResult(ctx context.Context, r *resource.Request, url, name string) (*resource.Result, error) {
 	out, err := call(ctx, r, "sqs", "GetQueueAttributes", map[string]any{"QueueUrl": url, "AttributeNames": []any{"QueueArn"}})
 	if err != nil {
-		return nil, err
+		return &resource.Result{PhysicalID: url}, err // made: the rollback deletes it
 	}
 	arn := props(asMap(out["Attributes"])).str("QueueArn")
 	return &resource.Result{PhysicalID: url, Attributes: map[string]any{"Arn": arn, "QueueName": name, "QueueUrl": url}}, nil

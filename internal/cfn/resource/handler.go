@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -49,4 +50,27 @@ func HandlerErrorCode(e *apierr.Error) string {
 		return "ServiceInternalError"
 	}
 	return "InvalidRequest"
+}
+
+// HandlerError is a failure a resource handler reports itself rather than
+// an API's error: a check the handler makes before it calls the service.
+// CloudFormation words it without the service's details:
+//
+//	Resource handler returned message: "MESSAGE" (RequestToken: ...,
+//	HandlerErrorCode: CODE)
+type HandlerError struct {
+	// Code is the handler contract's error code (AlreadyExists, ...).
+	Code string
+	// Message is the handler's message.
+	Message string
+}
+
+func (e *HandlerError) Error() string { return e.Message }
+
+// AlreadyExists is the failure of a Create whose resource of type typ,
+// named id, exists outside the stack, in the words of CloudFormation's
+// handler library (CfnAlreadyExistsException): "Resource of type
+// 'AWS::Logs::MetricFilter' with identifier 'ID' already exists.".
+func AlreadyExists(typ, id string) *HandlerError {
+	return &HandlerError{Code: "AlreadyExists", Message: fmt.Sprintf("Resource of type '%s' with identifier '%s' already exists.", typ, id)}
 }
