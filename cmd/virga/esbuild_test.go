@@ -1,8 +1,10 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -203,5 +205,38 @@ func TestDeployEsbuildMissing(t *testing.T) {
 	_, _, err := build(context.Background(), c, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "Fn: BuildMethod esbuild needs esbuild") {
 		t.Errorf("build = %v", err)
+	}
+}
+
+// TestEsbuildBuildIsReproducible builds one function twice: the packages
+// are the same bytes, so an unchanged function deploys as unchanged. A
+// source map names its sources relative to the bundle, so the stand-in
+// esbuild writes the path from its output directory to the code it
+// bundles, which must be the same on every build (../task, the source's
+// own path from /var/task).
+func TestEsbuildBuildIsReproducible(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/realpath")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "node_modules", ".bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "app.ts"), []byte("export const h = async () => 1;\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "node_modules", ".bin", "esbuild"), []byte(`#!/bin/sh
+for a; do case $a in --outdir=*) out=${a#--outdir=};; esac; done
+echo 'exports.h = async () => 1;' > "$out/app.js"
+echo "{\"sources\":[\"$(realpath --relative-to="$out" "$PWD")/app.ts\"]}" > "$out/app.js.map"
+`), 0o755)
+	c := codeLocation{logicalID: "Fn", method: "esbuild", handler: "app.h", dir: dir, props: map[string]any{"Sourcemap": true}}
+	first := buildTwice(t, c)
+	zr, err := zip.NewReader(bytes.NewReader(first), int64(len(first)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open("app.js.map")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if m, _ := io.ReadAll(f); strings.TrimSpace(string(m)) != `{"sources":["../task/app.ts"]}` {
+		t.Errorf("source map %s", m)
 	}
 }

@@ -248,6 +248,10 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 				env = append(env, "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 			}
 		}
+		// Go builds in the recipe leave out the path of that copy, which
+		// differs on each build (-trimpath, as virga's own go build): the
+		// same code then makes the same package and deploys as unchanged.
+		env = append(env, "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"))
 		// As sam build, make runs in a copy of the code: what the recipe
 		// leaves behind (a go build's executable, object files) stays out
 		// of the project, where virga up -t would take it for an edit.
