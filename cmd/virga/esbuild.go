@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -279,4 +280,22 @@ func esbuildSourceMaps(tree map[string]any) []string {
 		}
 	}
 	return notes
+}
+
+// esbuildHandler is the Handler of c's function once esbuild has made
+// its package zip, "" when the template's stays. esbuild writes each
+// entry point's bundle at the package's root, so a handler naming a file
+// in a directory (handlers/get.handler for handlers/get.ts) finds no
+// handlers/get.js there; sam build then sets the function's Handler to
+// the handler's last element (get.handler), and so does virga deploy.
+func esbuildHandler(c codeLocation, zip []byte) string {
+	if c.method != "esbuild" || c.function == nil || !strings.Contains(c.handler, "/") {
+		return ""
+	}
+	base := path.Base(c.handler)
+	file := path.Join(path.Dir(c.handler), strings.TrimSuffix(base, path.Ext(base))+".js")
+	if zipHas(zip, file) {
+		return ""
+	}
+	return base
 }

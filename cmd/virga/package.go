@@ -536,6 +536,20 @@ func copyTree(from, to string) error {
 	})
 }
 
+// zipHas reports whether a package zip holds the file name (slash-separated).
+func zipHas(pkg []byte, name string) bool {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		return false
+	}
+	for _, f := range zr.File {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // zipDir zips a directory's files with their modes, in a stable order.
 func zipDir(dir string) ([]byte, error) {
 	var buf bytes.Buffer
