@@ -711,6 +711,40 @@ Outputs:
 	}
 }
 
+// TestMakefileGoBuildIsReproducible: a Makefile's go build runs in a new
+// copy of the code each time, and still makes the same package from the
+// same code, so that an unchanged function deploys as unchanged.
+func TestMakefileGoBuildIsReproducible(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module made\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() { panic(\"where am I\") }\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "Makefile"), []byte("build-Made:\n\tCGO_ENABLED=0 go build -o bootstrap .\n\tcp bootstrap $(ARTIFACTS_DIR)/\n"), 0o644)
+	c := codeLocation{logicalID: "Made", method: "makefile", runtime: "provided.al2023", handler: "bootstrap", dir: dir}
+	buildTwice(t, c)
+}
+
+// buildTwice builds c twice and returns the first package; the two must
+// be the same bytes.
+func buildTwice(t *testing.T, c codeLocation) []byte {
+	t.Helper()
+	first, _, err := build(context.Background(), c, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, err := build(context.Background(), c, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Error("two builds of the same code made different packages")
+	}
+	return first
+}
+
 // TestDeployLargeTemplate deploys a template over CloudFormation's
 // 51,200-byte TemplateBody limit: virga deploy puts it in virga's S3 and
 // passes its TemplateURL, as sam deploy does.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -28,13 +29,25 @@ const esbuildDefaultTarget = "es2020"
 var errNoEsbuild = errors.New("BuildMethod esbuild needs esbuild: add it to package.json's dependencies or devDependencies, or install it on this host (npm install -g esbuild)")
 
 // buildEsbuild bundles c's entry points into out.
+//
+// The copy of the code and esbuild's output sit side by side in one
+// temporary directory, as task/ and bundle/: a source map then names
+// its sources ../task/PATH, the same on every build, so that an
+// unchanged function packages the same bytes and deploys as unchanged
+// (with AutoPublishAlias, publishes no new version). From /var/task,
+// where Lambda unpacks the bundle, ../task/PATH is the source's path
+// as if it were in the package.
 func buildEsbuild(ctx context.Context, c codeLocation, out string, log io.Writer) error {
-	src, err := os.MkdirTemp("", "virga-esbuild-")
+	tmp, err := os.MkdirTemp("", "virga-esbuild-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(src)
+	defer os.RemoveAll(tmp)
+	src, bundle := filepath.Join(tmp, "task"), filepath.Join(tmp, "bundle")
 	if err := copyTree(c.dir, src); err != nil {
+		return err
+	}
+	if err := os.Mkdir(bundle, 0o755); err != nil {
 		return err
 	}
 	if hasFile(src, "package.json") {
@@ -51,7 +64,7 @@ func buildEsbuild(ctx context.Context, c codeLocation, out string, log io.Writer
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.logicalID, err)
 	}
-	args, err := esbuildArgs(c.props, c.handler, src, out)
+	args, err := esbuildArgs(c.props, c.handler, src, bundle)
 	if err != nil {
 		return fmt.Errorf("%s: Metadata.BuildProperties: %w", c.logicalID, err)
 	}
@@ -59,7 +72,7 @@ func buildEsbuild(ctx context.Context, c codeLocation, out string, log io.Writer
 	if err := runIn(ctx, src, nil, log, bin, args...); err != nil {
 		return fmt.Errorf("%s: esbuild: %w", c.logicalID, err)
 	}
-	return nil
+	return copyTree(bundle, out)
 }
 
 // findEsbuild is the project's esbuild, or else the host's.
@@ -267,4 +280,22 @@ func esbuildSourceMaps(tree map[string]any) []string {
 		}
 	}
 	return notes
+}
+
+// esbuildHandler is the Handler of c's function once esbuild has made
+// its package zip, "" when the template's stays. esbuild writes each
+// entry point's bundle at the package's root, so a handler naming a file
+// in a directory (handlers/get.handler for handlers/get.ts) finds no
+// handlers/get.js there; sam build then sets the function's Handler to
+// the handler's last element (get.handler), and so does virga deploy.
+func esbuildHandler(c codeLocation, zip []byte) string {
+	if c.method != "esbuild" || c.function == nil || !strings.Contains(c.handler, "/") {
+		return ""
+	}
+	base := path.Base(c.handler)
+	file := path.Join(path.Dir(c.handler), strings.TrimSuffix(base, path.Ext(base))+".js")
+	if zipHas(zip, file) {
+		return ""
+	}
+	return base
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -167,10 +169,8 @@ echo 'exports.lambdaHandler = async () => ({ bundled: true });' > "$out/app.js"
 echo "bundled into $out"
 `,
 	}
-	for path, body := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755)
-		os.WriteFile(filepath.Join(dir, path), []byte(body), 0o755)
-	}
+	writeFiles(t, dir, files)
+	os.Chmod(filepath.Join(dir, "hello/node_modules/.bin/esbuild"), 0o755)
 	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "esb")
 	if !strings.Contains(out, "Bundling Hello with esbuild") || !strings.Contains(out, "bundled into") {
 		t.Errorf("virga deploy printed:\n%s", out)
@@ -203,5 +203,118 @@ func TestDeployEsbuildMissing(t *testing.T) {
 	_, _, err := build(context.Background(), c, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "Fn: BuildMethod esbuild needs esbuild") {
 		t.Errorf("build = %v", err)
+	}
+}
+
+// TestEsbuildBuildIsReproducible builds one function twice: the packages
+// are the same bytes, so an unchanged function deploys as unchanged. A
+// source map names its sources relative to the bundle, so the stand-in
+// esbuild writes the path from its output directory to the code it
+// bundles, which must be the same on every build (../task, the source's
+// own path from /var/task).
+func TestEsbuildBuildIsReproducible(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/realpath")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "node_modules", ".bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "app.ts"), []byte("export const h = async () => 1;\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "node_modules", ".bin", "esbuild"), []byte(`#!/bin/sh
+for a; do case $a in --outdir=*) out=${a#--outdir=};; esac; done
+echo 'exports.h = async () => 1;' > "$out/app.js"
+echo "{\"sources\":[\"$(realpath --relative-to="$out" "$PWD")/app.ts\"]}" > "$out/app.js.map"
+`), 0o755)
+	c := codeLocation{logicalID: "Fn", method: "esbuild", handler: "app.h", dir: dir, props: map[string]any{"Sourcemap": true}}
+	first := buildTwice(t, c)
+	zr, err := zip.NewReader(bytes.NewReader(first), int64(len(first)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open("app.js.map")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if m, _ := io.ReadAll(f); strings.TrimSpace(string(m)) != `{"sources":["../task/app.ts"]}` {
+		t.Errorf("source map %s", m)
+	}
+}
+
+// TestDeployEsbuildNestedHandler: esbuild writes handlers/app.ts's bundle
+// as app.js at the package's root, so the function's Handler
+// handlers/app.lambdaHandler becomes app.lambdaHandler, as sam build
+// makes it, and the function runs.
+func TestDeployEsbuildNestedHandler(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, "/usr/bin/node")
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Nested:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: handlers/app.lambdaHandler
+      Runtime: nodejs20.x
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        EntryPoints:
+          - handlers/app.ts
+Outputs:
+  Name:
+    Value: !Ref Nested
+`,
+		"src/handlers/app.ts": "export const lambdaHandler = async (): Promise<string> => 'nested';\n",
+		"src/node_modules/.bin/esbuild": `#!/bin/sh
+for a; do case $a in --outdir=*) out=${a#--outdir=};; esac; done
+echo "exports.lambdaHandler = async () => 'nested';" > "$out/app.js"
+`,
+	}
+	writeFiles(t, dir, files)
+	os.Chmod(filepath.Join(dir, "src/node_modules/.bin/esbuild"), 0o755)
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "nested")
+	if !strings.Contains(out, "notice: Nested: esbuild bundles handlers/app.lambdaHandler at the package's root: Handler is app.lambdaHandler") {
+		t.Errorf("virga deploy printed:\n%s", out)
+	}
+	lc := lambda.NewFromConfig(env.Config)
+	name := aws.String(outputValue(out, "Name"))
+	res, err := lc.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: name})
+	if err != nil || res.FunctionError != nil || string(res.Payload) != `"nested"` {
+		t.Errorf("invoke: %v %s", err, res.Payload)
+	}
+	if cfg, err := lc.GetFunctionConfiguration(context.Background(), &lambda.GetFunctionConfigurationInput{FunctionName: name}); err != nil || aws.ToString(cfg.Handler) != "app.lambdaHandler" {
+		t.Errorf("Handler %q (%v)", aws.ToString(cfg.Handler), err)
+	}
+}
+
+func TestEsbuildHandler(t *testing.T) {
+	t.Parallel()
+	nested := func(files ...string) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for _, f := range files {
+			zw.Create(f)
+		}
+		zw.Close()
+		return b.Bytes()
+	}
+	fn := map[string]any{}
+	for _, c := range []struct {
+		method, handler string
+		pkg             []byte
+		want            string
+	}{
+		{"esbuild", "handlers/get.handler", nested("get.js"), "get.handler"},
+		{"esbuild", "a/b/get.handler", nested("get.mjs"), "get.handler"},
+		{"esbuild", "handlers/get.handler", nested("handlers/get.js"), ""},
+		{"esbuild", "app.handler", nested("other.js"), ""},
+		{"", "handlers/get.handler", nested("get.js"), ""},
+	} {
+		got := esbuildHandler(codeLocation{method: c.method, handler: c.handler, function: fn}, c.pkg)
+		if got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.method, c.handler, got, c.want)
+		}
 	}
 }

@@ -248,6 +248,10 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 				env = append(env, "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 			}
 		}
+		// Go builds in the recipe leave out the path of that copy, which
+		// differs on each build (-trimpath, as virga's own go build): the
+		// same code then makes the same package and deploys as unchanged.
+		env = append(env, "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath"))
 		// As sam build, make runs in a copy of the code: what the recipe
 		// leaves behind (a go build's executable, object files) stays out
 		// of the project, where virga up -t would take it for an edit.
@@ -530,6 +534,20 @@ func copyTree(from, to string) error {
 		}
 		return os.WriteFile(filepath.Join(to, rel), data, info.Mode().Perm())
 	})
+}
+
+// zipHas reports whether a package zip holds the file name (slash-separated).
+func zipHas(pkg []byte, name string) bool {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		return false
+	}
+	for _, f := range zr.File {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // zipDir zips a directory's files with their modes, in a stable order.

@@ -33,6 +33,9 @@ const maxNestingDepth = 10
 type builtPackage struct {
 	key    string
 	native bool
+	// handler replaces the function's Handler when not "" (see
+	// esbuildHandler).
+	handler string
 }
 
 // preparer prepares a template and the local templates it nests.
@@ -68,6 +71,7 @@ func (p *preparer) prepare(ctx context.Context, tree map[string]any, path string
 			if b.native {
 				useHostArchitecture(c, p.log)
 			}
+			p.setHandler(c, b.handler)
 			fmt.Fprintf(p.log, "Packaged %s (the same package as a function before it)\n", c.logicalID)
 			continue
 		}
@@ -79,14 +83,25 @@ func (p *preparer) prepare(ctx context.Context, tree map[string]any, path string
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.logicalID, err)
 		}
-		p.built[c.buildKey()] = builtPackage{key, native}
+		handler := esbuildHandler(c, zip)
+		p.built[c.buildKey()] = builtPackage{key, native, handler}
 		c.set(artifactBucket, key)
 		if native {
 			useHostArchitecture(c, p.log)
 		}
+		p.setHandler(c, handler)
 		fmt.Fprintf(p.log, "Packaged %s (%d bytes)\n", c.logicalID, len(zip))
 	}
 	return p.nested(ctx, tree, path, depth)
+}
+
+// setHandler gives c's function the Handler h, unless h is "".
+func (p *preparer) setHandler(c codeLocation, h string) {
+	if h == "" {
+		return
+	}
+	c.function["Handler"] = h
+	fmt.Fprintf(p.log, "notice: %s: esbuild bundles %s at the package's root: Handler is %s, as sam build makes it\n", c.logicalID, c.handler, h)
 }
 
 // nestedTemplateProperty is the property that names a nested template,

@@ -218,3 +218,44 @@ const failsWith = `def handler(event, context):
         raise ValueError(fail if isinstance(fail, str) else 'asked to fail')
     return {'ok': event}
 `
+
+// The deprecated InvokeAsync queues an Event invocation as Invoke does:
+// 202, then the function runs and its record reaches the OnSuccess
+// destination with InvokeAsync's request id and payload. Bad JSON and a
+// missing function are refused before anything is queued.
+func TestLambdaInvokeAsync(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	createPythonFunction(t, lc, "legacy", failsOnDemand, 3)
+	q, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("legacy-done")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String("legacy"),
+		DestinationConfig: &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("legacy-done"))}}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := lc.InvokeAsync(ctx, &lambda.InvokeAsyncInput{FunctionName: aws.String("legacy"), InvokeArgs: strings.NewReader(`{"n":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != 202 {
+		t.Errorf("status %d, want 202", out.Status)
+	}
+	requestID, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+	var rec invocationRecord
+	if err := json.Unmarshal([]byte(aws.ToString(receiveOne(t, qc, aws.ToString(q.QueueUrl)).Body)), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.RequestContext.Condition != "Success" || rec.RequestContext.RequestID != requestID || string(rec.RequestPayload) != `{"n":1}` {
+		t.Errorf("record %+v, payload %s; want Success for request %s", rec.RequestContext, rec.RequestPayload, requestID)
+	}
+
+	_, err = lc.InvokeAsync(ctx, &lambda.InvokeAsyncInput{FunctionName: aws.String("legacy"), InvokeArgs: strings.NewReader(`{bad`)})
+	expectAPIError(t, err, "InvalidRequestContentException", 400)
+	_, err = lc.InvokeAsync(ctx, &lambda.InvokeAsyncInput{FunctionName: aws.String("missing"), InvokeArgs: strings.NewReader(`{}`)})
+	wantLambdaError(t, "a missing function", err, "ResourceNotFoundException", "Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing")
+}

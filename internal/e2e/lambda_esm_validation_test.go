@@ -71,4 +71,17 @@ func TestEventSourceMappingSourceSpecificValidation(t *testing.T) {
 	if got.Message != want {
 		t.Errorf("duplicate stream mapping: %q, want %q", got.Message, want)
 	}
+
+	// A stream mapping has an OnFailure destination only.
+	onSuccess := &lambdatypes.DestinationConfig{OnSuccess: &lambdatypes.OnSuccess{Destination: aws.String(queueARN("jobs"))}}
+	_, err = lc.UpdateEventSourceMapping(ctx, &lambda.UpdateEventSourceMappingInput{UUID: first.UUID, DestinationConfig: onSuccess})
+	if got := expectAPIError(t, err, "InvalidParameterValueException", 400); got.Message != "Unsupported DestinationConfig parameter for given event source mapping type." {
+		t.Errorf("update with OnSuccess: message %q", got.Message)
+	}
+	createPythonFunction(t, lc, "other", sqsConsumer, 3)
+	_, err = lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("other"),
+		EventSourceArn: stream, StartingPosition: lambdatypes.EventSourcePositionLatest, DestinationConfig: onSuccess})
+	if got := expectAPIError(t, err, "InvalidParameterValueException", 400); got.Message != "Unsupported DestinationConfig parameter for given event source mapping type." {
+		t.Errorf("create with OnSuccess: message %q", got.Message)
+	}
 }

@@ -140,12 +140,17 @@ func (s *Service) dispatchDue(ctx context.Context, log *slog.Logger) {
 		s.mu.RLock()
 		fn := s.functions[e.Function]
 		s.mu.RUnlock()
-		limit := 0
+		limit, expired := 0, false
 		if fn != nil {
-			limit = s.functionLimit(fn)
+			limit, expired = s.functionLimit(fn), now.Sub(e.Enqueued) > maxEventAge(fn, e.Qualifier)
 		}
 		s.async.mu.Lock()
-		if s.async.running[key] || (fn != nil && s.async.perFn[e.Function] >= limit) {
+		// An invocation too old to run starts even when the function has
+		// no concurrency to spare (none at all, when its reserved
+		// concurrency is 0): its delivery only sends the EventAgeExceeded
+		// record and discards it, as Lambda does with events throttled
+		// until they age out.
+		if s.async.running[key] || (fn != nil && !expired && s.async.perFn[e.Function] >= limit) {
 			s.async.mu.Unlock()
 			continue
 		}

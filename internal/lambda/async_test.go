@@ -3,10 +3,12 @@ package lambda
 import (
 	"context"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/virga/virga/internal/deliver"
 	"github.com/virga/virga/internal/functions"
 )
 
@@ -163,5 +165,61 @@ func TestTruncateUTF8(t *testing.T) {
 		if got := truncateUTF8(c.in, c.n); got != c.want {
 			t.Errorf("truncateUTF8(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
 		}
+	}
+}
+
+// recordingDestinations keeps what is delivered to destinations.
+type recordingDestinations struct {
+	mu   sync.Mutex
+	sent []string // ARN + " " + body
+}
+
+func (r *recordingDestinations) Deliver(ctx context.Context, arn string, m deliver.Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, arn+" "+string(m.Body))
+	return nil
+}
+
+func (r *recordingDestinations) all() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.sent...)
+}
+
+// An event of a function with no concurrency to run it (reserved
+// concurrency 0) waits until it is older than MaximumEventAgeInSeconds,
+// then goes to the OnFailure destination as EventAgeExceeded, never run.
+func TestAsyncInvocationOfThrottledFunctionAgesOut(t *testing.T) {
+	t.Parallel()
+	dests := &recordingDestinations{}
+	f := newFixture(t, func(d *Deps) { d.Destinations = dests })
+	f.create("idle")
+	f.ok(200, nil, "PUT", "/2017-10-31/functions/idle/concurrency", map[string]any{"ReservedConcurrentExecutions": 0})
+	const failures = "arn:aws:sqs:us-east-1:000000000000:failures"
+	f.ok(200, nil, "PUT", "/2019-09-25/functions/idle/event-invoke-config", map[string]any{
+		"MaximumEventAgeInSeconds": 60,
+		"DestinationConfig":        map[string]any{"OnFailure": map[string]any{"Destination": failures}},
+	})
+	f.ok(202, nil, "POST", "/2015-03-31/functions/idle/invocations", []byte(`{"n":1}`), "X-Amz-Invocation-Type", "Event")
+	f.drain()
+	f.clock.Advance(60 * time.Second)
+	f.drain()
+	if got := dests.all(); len(got) != 0 || countKeys(t, f, lambdaKey("queue")) != 1 {
+		t.Fatalf("within the maximum age: %d queued, sent %q", countKeys(t, f, lambdaKey("queue")), got)
+	}
+	f.clock.Advance(time.Second)
+	f.drain()
+	got := dests.all()
+	if len(got) != 1 || countKeys(t, f, lambdaKey("queue")) != 0 {
+		t.Fatalf("past the maximum age: %d queued, sent %q", countKeys(t, f, lambdaKey("queue")), got)
+	}
+	if n := len(f.fns.invocations()); n != 0 {
+		t.Errorf("the function ran %d times", n)
+	}
+	want := failures + ` {"version":"1.0","timestamp":"2024-03-04T05:07:08.890Z","requestContext":{"requestId":"11111111-2222-4333-8444-555555555555",` +
+		`"functionArn":"arn:aws:lambda:us-east-1:000000000000:function:idle:$LATEST","condition":"EventAgeExceeded","approximateInvokeCount":0},"requestPayload":{"n":1}}`
+	if got[0] != want {
+		t.Errorf("record\n got %s\nwant %s", got[0], want)
 	}
 }

@@ -312,19 +312,17 @@ type asyncPolicy struct {
 // asyncPolicyFor reads the policy of an invocation of fn's version v
 // through qualifier q (an alias, a version or "").
 func asyncPolicyFor(fn *function, v *version, q string) asyncPolicy {
-	p := asyncPolicy{attempts: asyncAttempts, maxAge: asyncMaxAge, role: deref(v.Config.Role)}
+	p := asyncPolicy{attempts: asyncAttempts, role: deref(v.Config.Role)}
 	if v.Config.DeadLetterConfig != nil {
 		p.dlq = deref(v.Config.DeadLetterConfig.TargetArn)
 	}
+	p.maxAge = maxEventAge(fn, q)
 	c := fn.EventInvokeConfigs[eicQualifier(q)]
 	if c == nil {
 		return p
 	}
 	if c.MaximumRetryAttempts != nil {
 		p.attempts = int(*c.MaximumRetryAttempts) + 1
-	}
-	if c.MaximumEventAgeInSeconds != nil {
-		p.maxAge = time.Duration(*c.MaximumEventAgeInSeconds) * time.Second
 	}
 	if d := c.DestinationConfig; d != nil {
 		if d.OnSuccess != nil {
@@ -335,6 +333,16 @@ func asyncPolicyFor(fn *function, v *version, q string) asyncPolicy {
 		}
 	}
 	return p
+}
+
+// maxEventAge is how long an asynchronous invocation of fn's qualifier q
+// may wait in the queue: its event invoke config's
+// MaximumEventAgeInSeconds, or 6 hours.
+func maxEventAge(fn *function, q string) time.Duration {
+	if c := fn.EventInvokeConfigs[eicQualifier(q)]; c != nil && c.MaximumEventAgeInSeconds != nil {
+		return time.Duration(*c.MaximumEventAgeInSeconds) * time.Second
+	}
+	return asyncMaxAge
 }
 
 // outcome is how an asynchronous invocation ended, for its record.

@@ -119,6 +119,9 @@
 // nothing: AccessDeniedException, worded as IAM words the denial
 // (CreateFunction's has no message, as Lambda's has none).
 //
+// The deprecated InvokeAsync is an Event invocation of its InvokeArgs,
+// queued as Invoke queues one and answered 202.
+//
 // Function URLs, event source mappings (SQS, DynamoDB Streams, Kinesis
 // Data Streams) and event
 // invoke configs (retries, destinations, dead-letter queues) are served
@@ -272,7 +275,7 @@
 // fails), Lambda's check of the image's architecture against
 // Architectures, code signing
 // configurations (GetFunctionCodeSigningConfig and ListCodeSigningConfigs
-// answer that there are none) and the deprecated InvokeAsync. An event
+// answer that there are none). An event
 // source mapping's MetricsConfig and ProvisionedPollerConfig are kept and
 // returned, but virga publishes no mapping metrics and its pollers do not
 // follow the provisioned minimum and maximum.

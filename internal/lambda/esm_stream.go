@@ -144,6 +144,11 @@ func (s *Service) checkStreamMapping(c *EventSourceMappingConfiguration, creatin
 	if c.DestinationConfig == nil {
 		c.DestinationConfig = &DestinationConfig{OnFailure: &OnFailure{}}
 	}
+	// A mapping sends only the batches it gives up on: Lambda refuses an
+	// OnSuccess destination.
+	if d := c.DestinationConfig.OnSuccess; d != nil && deref(d.Destination) != "" {
+		return nil, invalidParameter("Unsupported DestinationConfig parameter for given event source mapping type.")
+	}
 	if c.DestinationConfig.OnFailure != nil {
 		if err := s.checkDestination(c.DestinationConfig.OnFailure.Destination, c.DestinationConfig, true); err != nil {
 			return nil, err

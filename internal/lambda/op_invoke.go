@@ -43,23 +43,18 @@ func (s *Service) invoke(ctx context.Context, in *InvocationRequest) (*Invocatio
 	if err != nil {
 		return nil, err
 	}
-	requestID, traceID := s.ids.UUID(), ""
-	if c := awsproto.CallFrom(ctx); c != nil {
-		requestID, traceID = c.RequestID, c.TraceID
-	}
 	switch typ {
 	case invokeDryRun:
 		return &InvocationResponse{StatusCode: ptr(int32(204))}, nil
 	case invokeEvent:
-		now := s.clock.Now()
-		err := s.enqueue(&asyncInvocation{
-			ID: requestID, Function: fn.Name, Qualifier: t.Qualifier, Payload: payload,
-			ClientContext: clientContext, TraceID: traceID, Upstream: callerTraceHeader(ctx), Enqueued: now, NotBefore: now,
-		})
-		if err != nil {
+		if err := s.acceptEvent(ctx, fn, t, payload, clientContext); err != nil {
 			return nil, err
 		}
 		return &InvocationResponse{StatusCode: ptr(int32(202))}, nil
+	}
+	requestID, traceID := s.ids.UUID(), ""
+	if c := awsproto.CallFrom(ctx); c != nil {
+		requestID, traceID = c.RequestID, c.TraceID
 	}
 	tail := deref(in.LogType) == "Tail"
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
@@ -128,6 +123,20 @@ func (s *Service) prepareInvocation(t target, payload []byte, clientContext *str
 		return nil, "", nil, nil, err
 	}
 	return payload, cc, fn, v, nil
+}
+
+// acceptEvent queues an Event invocation of fn (t's qualifier) with the
+// request id and trace of the API call ctx belongs to.
+func (s *Service) acceptEvent(ctx context.Context, fn *function, t target, payload []byte, clientContext string) error {
+	requestID, traceID := s.ids.UUID(), ""
+	if c := awsproto.CallFrom(ctx); c != nil {
+		requestID, traceID = c.RequestID, c.TraceID
+	}
+	now := s.clock.Now()
+	return s.enqueue(&asyncInvocation{
+		ID: requestID, Function: fn.Name, Qualifier: t.Qualifier, Payload: payload,
+		ClientContext: clientContext, TraceID: traceID, Upstream: callerTraceHeader(ctx), Enqueued: now, NotBefore: now,
+	})
 }
 
 // invocationTarget is the function and version an invocation of t runs.

@@ -79,6 +79,7 @@ func (s *Service) operations() []awsproto.Operation {
 
 		// IAM names Invoke's action lambda:InvokeFunction.
 		{Name: "Invoke", Action: "lambda:InvokeFunction", HTTP: "POST /2015-03-31/functions/{FunctionName}/invocations", Handler: awsproto.Handle(s.invoke)},
+		{Name: "InvokeAsync", HTTP: "POST /2014-11-13/functions/{FunctionName}/invoke-async/", Status: 202, Handler: awsproto.Handle(s.invokeAsync)},
 		{Name: "InvokeWithResponseStream", Action: "lambda:InvokeFunction", HTTP: "POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations", Handler: awsproto.Handle(s.invokeWithResponseStream)},
 	}
 	for i := range ops {

@@ -596,6 +596,17 @@ type InvocationResponse struct {
 	ContentType     *string `aws:"loc=header,locname=Content-Type"`
 }
 
+// InvokeAsyncRequest is the InvokeAsyncRequest shape of AWS's model.
+type InvokeAsyncRequest struct {
+	FunctionName *string       `aws:"loc=uri,locname=FunctionName,required,min=1,max=170" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	InvokeArgs   io.ReadCloser `aws:"loc=payload,required"`
+}
+
+// InvokeAsyncResponse is the InvokeAsyncResponse shape of AWS's model.
+type InvokeAsyncResponse struct {
+	Status *int32 `aws:"loc=status"`
+}
+
 // InvokeWithResponseStreamRequest is the InvokeWithResponseStreamRequest shape of AWS's model.
 type InvokeWithResponseStreamRequest struct {
 	FunctionName   *string                          `aws:"loc=uri,locname=FunctionName,required,min=1,max=170" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
