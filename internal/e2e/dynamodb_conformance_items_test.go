@@ -149,6 +149,27 @@ func TestDynamoDBConformanceItemCollectionMetrics(t *testing.T) {
 	if del.ItemCollectionMetrics == nil {
 		t.Error("DeleteItem: no ItemCollectionMetrics")
 	}
+	// Requests of several writes report, per table, each collection they
+	// changed once; a table without local secondary indexes has none.
+	bw, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{
+		"indexed": {
+			{PutRequest: &types.PutRequest{Item: ddbItem{"pk": avS("icm"), "sk": avS("a")}}},
+			{PutRequest: &types.PutRequest{Item: ddbItem{"pk": avS("icm"), "sk": avS("b")}}},
+			{DeleteRequest: &types.DeleteRequest{Key: ddbItem{"pk": avS("other"), "sk": avS("a")}}},
+		},
+		"nolsi": {{PutRequest: &types.PutRequest{Item: ddbItem{"pk": avS("a"), "sk": avN("1")}}}},
+	}, ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsSize})
+	mustOK(t, "BatchWriteItem", err)
+	wantCollections(t, "BatchWriteItem", bw.ItemCollectionMetrics, "icm", "other")
+	tw, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{TableName: aws.String("indexed"), Key: ddbItem{"pk": avS("icm"), "sk": avS("a")},
+			UpdateExpression: aws.String("SET d = :v"), ExpressionAttributeValues: ddbItem{":v": avS("x")}}},
+		{ConditionCheck: &types.ConditionCheck{TableName: aws.String("indexed"), Key: ddbItem{"pk": avS("checked"), "sk": avS("a")},
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		{Delete: &types.Delete{TableName: aws.String("indexed"), Key: ddbItem{"pk": avS("icm"), "sk": avS("b")}}},
+	}, ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsSize})
+	mustOK(t, "TransactWriteItems", err)
+	wantCollections(t, "TransactWriteItems", tw.ItemCollectionMetrics, "icm")
 	// NONE, or a table without item collections, reports nothing.
 	out, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("indexed"), Item: item, ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsNone})
 	mustOK(t, "PutItem NONE", err)
@@ -229,5 +250,20 @@ func TestDynamoDBConformanceBatchGetSizeLimit(t *testing.T) {
 	mustOK(t, "BatchGetItem of the unprocessed keys", err)
 	if got := len(again.Responses["bulky"]); got != n-40 || len(again.UnprocessedKeys) != 0 {
 		t.Errorf("retry returned %d items and %d unprocessed tables, want %d and 0", got, len(again.UnprocessedKeys), n-40)
+	}
+}
+
+// wantCollections asserts ItemCollectionMetrics of a request of several
+// writes: only the table "indexed", one entry per partition key, in order.
+func wantCollections(t *testing.T, what string, got map[string][]types.ItemCollectionMetrics, pks ...string) {
+	t.Helper()
+	if len(got) != 1 || len(got["indexed"]) != len(pks) {
+		t.Fatalf("%s: ItemCollectionMetrics = %v, want the collections %v of table indexed", what, got, pks)
+	}
+	for i, m := range got["indexed"] {
+		wantItem(t, what+" ItemCollectionKey", m.ItemCollectionKey, ddbItem{"pk": avS(pks[i])})
+		if len(m.SizeEstimateRangeGB) != 2 || m.SizeEstimateRangeGB[0] != 0 || m.SizeEstimateRangeGB[1] != 1 {
+			t.Errorf("%s: SizeEstimateRangeGB = %v, want [0 1]", what, m.SizeEstimateRangeGB)
+		}
 	}
 }
