@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -188,14 +189,8 @@ func TestDynamoDBConformanceTableUpdatesAndTags(t *testing.T) {
 	env := Start(t)
 	c := ddbClient(env)
 	ctx := context.Background()
-	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:             aws.String("prov"),
-		AttributeDefinitions:  []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:             keySchema("pk", ""),
-		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)},
-	})
-	mustOK(t, "CreateTable", err)
-	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("prov"), BillingMode: types.BillingModeProvisioned,
+	createProvisionedTable(t, c, "prov")
+	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("prov"), BillingMode: types.BillingModeProvisioned,
 		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}})
 	wantDDBError(t, "the throughput the table has", err, "ValidationException",
 		"The provisioned throughput for the table will not change. The requested value equals the current value. "+
@@ -215,6 +210,49 @@ func TestDynamoDBConformanceTableUpdatesAndTags(t *testing.T) {
 	_, err = c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:prov")})
 	wantDDBError(t, "ListTagsOfResource on a malformed ARN", err, "ValidationException",
 		"Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:us-east-1:000000000000:prov")
+}
+
+// TestDynamoDBConformanceThroughputHistory follows the aws CLI's
+// update-table example: a table switched from on-demand to provisioned
+// keeps a BillingModeSummary naming when it was last on demand, and its
+// ProvisionedThroughput says when the units last rose and fell.
+func TestDynamoDBConformanceThroughputHistory(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	created := createSimpleTable(t, c, "music", false)
+	onDemandSince := aws.ToTime(created.BillingModeSummary.LastUpdateToPayPerRequestDateTime)
+	up, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("music"), BillingMode: types.BillingModeProvisioned,
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(15), WriteCapacityUnits: aws.Int64(10)}})
+	mustOK(t, "UpdateTable to provisioned", err)
+	d := up.TableDescription
+	if b := d.BillingModeSummary; b == nil || b.BillingMode != types.BillingModeProvisioned || !aws.ToTime(b.LastUpdateToPayPerRequestDateTime).Equal(onDemandSince) {
+		t.Errorf("BillingModeSummary = %+v, want PROVISIONED, last on demand at %v", b, onDemandSince)
+	}
+	pt := d.ProvisionedThroughput
+	if pt.LastIncreaseDateTime == nil || pt.LastDecreaseDateTime != nil || aws.ToInt64(pt.NumberOfDecreasesToday) != 0 {
+		t.Errorf("after an increase: ProvisionedThroughput = %+v, want LastIncreaseDateTime only", pt)
+	}
+	w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = time.Millisecond })
+	mustOK(t, "waiting for ACTIVE", w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("music")}, 30*time.Second))
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("music"),
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(10)}})
+	mustOK(t, "UpdateTable down", err)
+	desc, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("music")})
+	mustOK(t, "DescribeTable", err)
+	pt = desc.Table.ProvisionedThroughput
+	if pt.LastIncreaseDateTime == nil || pt.LastDecreaseDateTime == nil || aws.ToInt64(pt.NumberOfDecreasesToday) != 1 {
+		t.Errorf("after a decrease: ProvisionedThroughput = %+v, want both dates and 1 decrease today", pt)
+	}
+
+	// A table created provisioned has neither dates nor a summary.
+	createProvisionedTable(t, c, "always")
+	desc, err = c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("always")})
+	mustOK(t, "DescribeTable", err)
+	if desc.Table.BillingModeSummary != nil || desc.Table.ProvisionedThroughput.LastIncreaseDateTime != nil {
+		t.Errorf("a table created provisioned: BillingModeSummary %+v, ProvisionedThroughput %+v", desc.Table.BillingModeSummary, desc.Table.ProvisionedThroughput)
+	}
 }
 
 func TestDynamoDBConformanceBatchGetSizeLimit(t *testing.T) {
@@ -266,4 +304,17 @@ func wantCollections(t *testing.T, what string, got map[string][]types.ItemColle
 			t.Errorf("%s: SizeEstimateRangeGB = %v, want [0 1]", what, m.SizeEstimateRangeGB)
 		}
 	}
+}
+
+// createProvisionedTable creates a table keyed by the string pk with 5
+// read and 5 write capacity units.
+func createProvisionedTable(t *testing.T, c *dynamodb.Client, name string) {
+	t.Helper()
+	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
+		TableName:             aws.String(name),
+		AttributeDefinitions:  []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:             keySchema("pk", ""),
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)},
+	})
+	mustOK(t, "CreateTable "+name, err)
 }
