@@ -541,7 +541,8 @@ func (s *Service) filterLogEvents(ctx context.Context, in *FilterLogEventsReques
 		return nil, err
 	}
 	defer it.Close()
-	out := &FilterLogEventsResponse{Events: []FilteredLogEvent{}}
+	// searchedLogStreams has been an empty list since May 2020.
+	out := &FilterLogEventsResponse{Events: []FilteredLogEvent{}, SearchedLogStreams: []SearchedLogStream{}}
 	var lastReturned []byte
 	for ok := it.First(); ok; ok = it.Next() {
 		vals, err := keys.Decode(it.Key())
